@@ -1,0 +1,1 @@
+"""Pieces every emulator shares: TLS, signing keys, strict parameter parsing, host mapping."""

@@ -1,0 +1,51 @@
+"""RS256 signing keys with a ``kid``, published as a JWKS (joserfc does the JOSE work)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+
+class SigningKey:
+    """One RSA key pair that signs JWTs and shows its public half in a JWKS."""
+
+    algorithm = "RS256"
+
+    def __init__(self, key: RSAKey, kid: str, not_before: int | None = None) -> None:
+        self._key = key
+        self.kid = kid
+        self.not_before = not_before if not_before is not None else int(time.time())
+
+    @classmethod
+    def generate(cls, kid: str) -> "SigningKey":
+        return cls(RSAKey.generate_key(2048, private=True), kid)
+
+    @classmethod
+    def from_pem_file(cls, path: Path, kid: str) -> "SigningKey":
+        return cls(RSAKey.import_key(path.read_bytes()), kid)
+
+    def public_jwk(self) -> dict[str, Any]:
+        """The JWKS entry, shaped like B2C's and Mobile ID's (``kid``, ``use``, ``nbf``)."""
+        public = self._key.as_dict(private=False)
+        return {
+            "kid": self.kid,
+            "use": "sig",
+            "kty": "RSA",
+            "alg": self.algorithm,
+            "e": public["e"],
+            "n": public["n"],
+            "nbf": self.not_before,
+        }
+
+    def sign(self, claims: dict[str, Any], *, kid: str | None = None) -> str:
+        """A compact JWS. ``kid`` can be overridden to imitate a misbehaving issuer."""
+        header = {"typ": "JWT", "alg": self.algorithm, "kid": kid or self.kid}
+        return jwt.encode(header, claims, self._key)
+
+
+def jwks(*keys: SigningKey) -> dict[str, list[dict[str, Any]]]:
+    return {"keys": [key.public_jwk() for key in keys]}

@@ -1,0 +1,78 @@
+"""Reach production host names on loopback, for Python clients and for Chromium.
+
+In the local stack every service keeps its production host name
+(``contoso.b2clogin.com``, ``openid.mobileid.ch``, ``jwt.ms``) but listens on
+127.0.0.1. Browsers get ``--host-resolver-rules``; Python clients (the B2C
+emulator's back channel to Mobile ID, the suite's JWKS and control-API calls)
+get an httpx transport that connects to the mapped address while keeping the
+URL's host in the Host header and in TLS SNI, so certificates and virtual hosts
+work exactly as in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import httpx
+
+HostMap = Mapping[str, tuple[str, int]]
+
+
+def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
+    """``"a.example=127.0.0.1:8443,b.example=127.0.0.1:8443"`` -> ``{"a.example": ("127.0.0.1", 8443), ...}``."""
+    mapping: dict[str, tuple[str, int]] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        host, sep, target = entry.partition("=")
+        address, colon, port = target.rpartition(":")
+        if not sep or not colon or not host or not address or not port.isdigit():
+            raise ValueError(f"host map entry {entry!r} is not of the form host=address:port")
+        mapping[host.strip().lower()] = (address.strip("[]"), int(port))
+    return mapping
+
+
+def format_host_map(mapping: HostMap) -> str:
+    return ",".join(f"{host}={address}:{port}" for host, (address, port) in mapping.items())
+
+
+def chromium_host_resolver_rules(mapping: HostMap) -> str:
+    """The value of Chromium's ``--host-resolver-rules`` for ``mapping``."""
+    return ", ".join(f"MAP {host} {address}:{port}" for host, (address, port) in mapping.items())
+
+
+def _redirect(request: httpx.Request, mapping: HostMap) -> None:
+    target = mapping.get(request.url.host)
+    if target is None:
+        return
+    # The Host header was fixed when the request was built; keep the name for SNI too.
+    request.extensions = {**request.extensions, "sni_hostname": request.url.host}
+    request.url = request.url.copy_with(host=target[0], port=target[1])
+
+
+class HostMapTransport(httpx.HTTPTransport):
+    def __init__(self, mapping: HostMap, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._mapping = dict(mapping)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        _redirect(request, self._mapping)
+        return super().handle_request(request)
+
+
+class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
+    def __init__(self, mapping: HostMap, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._mapping = dict(mapping)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        _redirect(request, self._mapping)
+        return await super().handle_async_request(request)
+
+
+def client(mapping: HostMap | None = None, *, verify: str | bool = True, timeout: float = 10.0) -> httpx.Client:
+    transport = HostMapTransport(mapping or {}, verify=verify)
+    return httpx.Client(transport=transport, timeout=timeout)
+
+
+def async_client(mapping: HostMap | None = None, *, verify: str | bool = True, timeout: float = 10.0) -> httpx.AsyncClient:
+    transport = AsyncHostMapTransport(mapping or {}, verify=verify)
+    return httpx.AsyncClient(transport=transport, timeout=timeout)
