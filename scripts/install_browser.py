@@ -1,0 +1,72 @@
+"""Make sure a Chromium that Playwright can drive is on this machine.
+
+Order: Playwright's own build (downloaded by ``playwright install`` where the
+network allows it), else a system Chromium, else Debian's ``chromium`` package
+installed with apt-get when we are root. The suite's fixtures pick the same
+browser at run time (``fixtures/browser.py``), so nothing is written here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable")
+
+
+def bundled_chromium() -> str | None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        path = playwright.chromium.executable_path
+    return path if os.path.exists(path) else None
+
+
+def system_chromium() -> str | None:
+    return next((path for path in SYSTEM_CHROMIUM if os.access(path, os.X_OK)), None)
+
+
+def run(command: list[str], timeout: int) -> bool:
+    print("+", " ".join(command), flush=True)
+    try:
+        return subprocess.run(command, timeout=timeout).returncode == 0
+    except (subprocess.TimeoutExpired, OSError) as error:
+        print(f"  {error}", flush=True)
+        return False
+
+
+def main() -> int:
+    if path := bundled_chromium():
+        print(f"browser: Playwright's Chromium at {path}")
+        return 0
+    if path := system_chromium():
+        print(f"browser: system Chromium at {path} (Playwright's own build is not installed)")
+        return 0
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    install = [sys.executable, "-m", "playwright", "install", "chromium"]
+    if is_root and shutil.which("apt-get"):
+        install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too
+    if run(install, timeout=900) and (path := bundled_chromium()):
+        print(f"browser: Playwright's Chromium at {path}")
+        return 0
+    print("Playwright's Chromium download failed; trying the system package instead.", flush=True)
+    if is_root and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
+        if path := system_chromium():
+            print(f"browser: system Chromium at {path}")
+            return 0
+    print(
+        "No Chromium found. Install one and run make again:\n"
+        "  - Playwright's build: .venv/bin/python -m playwright install --with-deps chromium\n"
+        "  - or your system's package, e.g. sudo apt-get install chromium",
+        file=sys.stderr,
+    )
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
