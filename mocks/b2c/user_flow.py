@@ -1,0 +1,303 @@
+"""User flows configured as data, the way the Azure portal configures them.
+
+Two blades of the portal become two models:
+
+* ``OpenIdConnectProvider``: "Identity providers > New OpenID Connect provider" (name, metadata
+  URL, client id and secret, scope, response type, response mode, domain hint, claims mapping);
+* ``UserFlow``: "User flows > Sign up and sign in" (name ``B2C_1_...``, the identity providers it
+  offers, the user attributes collected on sign-up and the application claims returned).
+
+``UserFlow.to_policy()`` turns one into the ``Policy`` the B2C runtime serves. User flows can be
+read from a TOML file (``load_user_flows``), so the emulator federates with any OpenID provider by
+configuration alone; ``local_stack_user_flow`` is the seed's ``B2C_1_signupsignin`` with Mobile ID.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+from .policy import (
+    ClaimMapping,
+    IdentityProvider,
+    Policy,
+    PolicyError,
+    PolicyKind,
+    ProviderProtocol,
+    RelyingPartyClaim,
+)
+
+MOBILE_ID_METADATA_URL = "https://openid.mobileid.ch/.well-known/openid-configuration"
+MOBILE_ID_SCOPE = "openid, profile, phone, mid_profile"
+
+# "Application claims" check boxes of a user flow: option -> (B2C claim type, token claim).
+APPLICATION_CLAIMS: dict[str, tuple[str, str]] = {
+    "display_name": ("displayName", "name"),
+    "given_name": ("givenName", "given_name"),
+    "surname": ("surname", "family_name"),
+    "email_addresses": ("email", "emails"),
+    "identity_provider": ("identityProvider", "idp"),
+    "user_is_new": ("newUser", "newUser"),
+    "user_object_id": ("objectId", "oid"),
+}
+# "User attributes" collected on sign-up: option -> claim type (input id on the self-asserted page).
+USER_ATTRIBUTES: dict[str, str] = {
+    "display_name": "displayName",
+    "given_name": "givenName",
+    "surname": "surname",
+}
+
+ApplicationClaim = Literal["display_name", "given_name", "surname", "email_addresses", "identity_provider", "user_is_new", "user_object_id"]
+UserAttribute = Literal["display_name", "given_name", "surname"]
+
+
+def button_id(provider_name: str) -> str:
+    """The user-flow button id of a custom OIDC provider: its name without anything but [A-Za-z0-9_].
+
+    ``"Mobile ID"`` -> ``MobileID``; ``"MSIDLAB4_AzureAD"`` -> ``MSIDLAB4_AzureAD`` (the one id seen on
+    a real tenant). The real scheme is Unconfirmed (reference 1.3); see policies/README.md.
+    """
+    return re.sub(r"[^A-Za-z0-9_]", "", provider_name)
+
+
+class ClaimsMapping(BaseModel):
+    """"Identity provider claims mapping": the IdP's claim name for each B2C field (None = not mapped)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_id: str = "sub"
+    display_name: str | None = "name"
+    given_name: str | None = None
+    surname: str | None = None
+    email: str | None = None
+
+
+class OpenIdConnectProvider(BaseModel):
+    """One "OpenID Connect provider" of the tenant (Identity providers blade)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    metadata_url: str
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    scope: str = "openid"
+    response_type: Literal["code"] = "code"
+    response_mode: Literal["form_post", "query"] = "form_post"
+    domain_hint: str | None = None
+    claims_mapping: ClaimsMapping = ClaimsMapping()
+    # Value of the token's ``idp`` claim; default: the domain hint (see policies/README.md).
+    idp: str | None = None
+
+    @field_validator("metadata_url")
+    @classmethod
+    def _https_url(cls, v: str) -> str:
+        parts = urlsplit(v)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError(f"{v!r} is not an https URL; use the provider's .well-known/openid-configuration URL")
+        return v
+
+    @field_validator("response_type", mode="before")
+    @classmethod
+    def _code_only(cls, v: Any) -> Any:
+        if v != "code":
+            raise ValueError(f"{v!r} is not supported; the emulator federates with the authorization code flow, use 'code'")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _name_gives_button_id(cls, v: str) -> str:
+        if not button_id(v):
+            raise ValueError(f"{v!r} gives an empty button id; use letters, digits or '_' in the name")
+        return v
+
+    @property
+    def exchange_id(self) -> str:
+        return button_id(self.name)
+
+    def idp_value(self) -> str | None:
+        return self.idp or self.domain_hint
+
+    def to_identity_provider(self) -> IdentityProvider:
+        cm = self.claims_mapping
+        claims = [ClaimMapping("issuerUserId", cm.user_id)]
+        for claim_type, partner in (("displayName", cm.display_name), ("givenName", cm.given_name),
+                                    ("surname", cm.surname), ("email", cm.email)):
+            if partner:
+                claims.append(ClaimMapping(claim_type, partner))
+        idp = self.idp_value()
+        # Without a configured value, fall back to the IdP's issuer (what real B2C most likely emits).
+        claims.append(ClaimMapping("identityProvider", None if idp else "iss", idp))
+        claims.append(ClaimMapping("authenticationSource", None, "socialIdpAuthentication"))
+        return IdentityProvider(
+            exchange_id=self.exchange_id,
+            display_name=self.name,
+            domain=self.domain_hint or "",
+            protocol=ProviderProtocol.OPENID_CONNECT,
+            client_id=self.client_id,
+            client_secret=self.client_secret.get_secret_value(),
+            scope=self.scope,
+            metadata_url=self.metadata_url,
+            response_type=self.response_type,
+            response_mode=self.response_mode,
+            token_endpoint_auth_method="client_secret_post",
+            bearer_token_transmission="AuthorizationHeader",
+            use_policy_in_redirect_uri=False,
+            claims=tuple(claims),
+        )
+
+
+class UserFlow(BaseModel):
+    """A "Sign up and sign in" user flow."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "B2C_1_signupsignin"
+    identity_providers: tuple[OpenIdConnectProvider, ...] = ()
+    local_accounts: bool = True  # "Email signup" under Local accounts
+    user_attributes: tuple[UserAttribute, ...] = ("display_name", "given_name", "surname")
+    application_claims: tuple[ApplicationClaim, ...] = (
+        "display_name", "given_name", "surname", "identity_provider", "user_is_new", "user_object_id",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _user_flow_name(cls, v: str) -> str:
+        if not v.upper().startswith("B2C_1_") or len(v) <= len("B2C_1_") or v.upper().startswith("B2C_1A_"):
+            raise ValueError(f"{v!r} is not a user flow name; user flow names start with B2C_1_ (B2C_1A_ is for custom policies)")
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", v):
+            raise ValueError(f"{v!r}: use letters, digits, '_' or '-'")
+        return v
+
+    @model_validator(mode="after")
+    def _unique_buttons(self) -> UserFlow:
+        seen: dict[str, str] = {}
+        for p in self.identity_providers:
+            if p.exchange_id in seen:
+                raise ValueError(f"identity providers {seen[p.exchange_id]!r} and {p.name!r} both get button id {p.exchange_id!r}; rename one")
+            seen[p.exchange_id] = p.name
+        return self
+
+    def to_policy(self) -> Policy:
+        # sub is always the user's object id; the chosen application claims follow in the portal's order.
+        output = [RelyingPartyClaim("objectId", "sub")]
+        output += [RelyingPartyClaim(*APPLICATION_CLAIMS[c]) for c in APPLICATION_CLAIMS if c in self.application_claims]
+        return Policy(
+            policy_id=self.name,
+            kind=PolicyKind.USER_FLOW,
+            identity_providers=tuple(p.to_identity_provider() for p in self.identity_providers),
+            output_claims=tuple(output),
+            self_asserted_claims=tuple(USER_ATTRIBUTES[a] for a in USER_ATTRIBUTES if a in self.user_attributes),
+            show_local_account_form=self.local_accounts,
+        )
+
+
+def mobile_id_provider(client_id: str, client_secret: str, metadata_url: str = MOBILE_ID_METADATA_URL) -> OpenIdConnectProvider:
+    """Mobile ID exactly as the seed configures it in the portal."""
+    return OpenIdConnectProvider(
+        name="Mobile ID",
+        metadata_url=metadata_url,
+        client_id=client_id,
+        client_secret=SecretStr(client_secret),
+        scope=MOBILE_ID_SCOPE,
+        response_type="code",
+        response_mode="form_post",
+        domain_hint="mobileid.ch",
+        claims_mapping=ClaimsMapping(user_id="sub", display_name="name"),
+    )
+
+
+def local_stack_user_flow(
+    mobileid_client_id: str,
+    mobileid_client_secret: str,
+    metadata_url: str = MOBILE_ID_METADATA_URL,
+) -> Policy:
+    """The seed's ``B2C_1_signupsignin`` with Mobile ID as its only social identity provider."""
+    flow = UserFlow(
+        name="B2C_1_signupsignin",
+        identity_providers=(mobile_id_provider(mobileid_client_id, mobileid_client_secret, metadata_url),),
+    )
+    return flow.to_policy()
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", environ: Mapping[str, str] | None = None) -> list[UserFlow]:
+    """User flows from a mapping shaped like the TOML file (see policies/user-flows.example.toml)."""
+    environ = os.environ if environ is None else environ
+    unknown = set(data) - {"identity_provider", "user_flow"}
+    if unknown:
+        raise PolicyError(f"{source}: unknown table(s) {sorted(unknown)}; use [[identity_provider]] and [[user_flow]]")
+    providers: dict[str, OpenIdConnectProvider] = {}
+    for i, raw in enumerate(data.get("identity_provider", [])):
+        raw = dict(raw)
+        where = f"identity_provider[{i}]"
+        env_name = raw.pop("client_secret_env", None)
+        if env_name is not None:
+            if "client_secret" in raw:
+                raise PolicyError(f"{source}: {where}: set client_secret or client_secret_env, not both")
+            if env_name not in environ:
+                raise PolicyError(f"{source}: {where}.client_secret_env: environment variable {env_name!r} is not set")
+            raw["client_secret"] = environ[env_name]
+        try:
+            p = OpenIdConnectProvider.model_validate(raw)
+        except ValidationError as exc:
+            raise _policy_error(source, where, exc) from None
+        if p.name in providers:
+            raise PolicyError(f"{source}: {where}.name: {p.name!r} is defined twice")
+        providers[p.name] = p
+    flows: list[UserFlow] = []
+    for i, raw in enumerate(data.get("user_flow", [])):
+        raw = dict(raw)
+        where = f"user_flow[{i}]"
+        names = raw.get("identity_providers", [])
+        resolved = []
+        for j, n in enumerate(names):
+            if n not in providers:
+                raise PolicyError(
+                    f"{source}: {where}.identity_providers[{j}]: no [[identity_provider]] named {n!r} "
+                    f"(defined: {', '.join(providers) or 'none'})"
+                )
+            resolved.append(providers[n])
+        raw["identity_providers"] = tuple(resolved)
+        try:
+            flows.append(UserFlow.model_validate(raw))
+        except ValidationError as exc:
+            raise _policy_error(source, where, exc) from None
+    keys = [f.name.lower() for f in flows]
+    dup = next((k for k in keys if keys.count(k) > 1), None)
+    if dup:
+        raise PolicyError(f"{source}: user flow {dup!r} is defined twice (names are case-insensitive)")
+    return flows
+
+
+def _policy_error(source: str, where: str, exc: ValidationError) -> PolicyError:
+    err = exc.errors()[0]
+    loc = _loc(tuple(err["loc"]))
+    msg = err["msg"].removeprefix("Value error, ")
+    return PolicyError(f"{source}: {where}{'.' + loc if loc else ''}: {msg}")
+
+
+def load_user_flows(path: Path, *, environ: Mapping[str, str] | None = None) -> list[Policy]:
+    """The user flows of a TOML file as ``Policy`` objects; ``PolicyError`` names the key at fault."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path.name}: malformed TOML ({exc})") from None
+    return [f.to_policy() for f in parse_user_flows(data, source=path.name, environ=environ)]
