@@ -1,0 +1,76 @@
+"""``python -m mocks.mobileid --host H --port P --issuer URL [--config FILE]``."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+from pathlib import Path
+
+from mocks.common import serve
+from mocks.faults import parse_faults
+from mocks.mobileid.app import create_app
+from mocks.mobileid.settings import load_settings
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m mocks.mobileid", description="Swisscom Mobile ID OpenID Connect emulator")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
+    parser.add_argument("--issuer", help="public base URL, e.g. https://mobileid-emulator.example.com (env MOBILEID_ISSUER)")
+    parser.add_argument("--authorization-base-url", help="public base URL of the login pages (default: the issuer)")
+    parser.add_argument("--config", type=Path, help="TOML settings file (see mocks/mobileid/example-config.toml)")
+    parser.add_argument("--fault", action="append", default=[], help="switch on a fault: userinfo-failing, slow-idp")
+    parser.add_argument("--certfile", help="serve HTTPS with this certificate chain (PEM)")
+    parser.add_argument("--keyfile", help="private key for --certfile")
+    parser.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from --forwarded-allow-ips (behind a proxy)")
+    parser.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-* (default 127.0.0.1)")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides: dict[str, object] = {"issuer": args.issuer, "authorization_base_url": args.authorization_base_url}
+    if args.fault:
+        overrides["faults"] = parse_faults(args.fault)
+    settings = load_settings(args.config, **overrides)
+    if settings.control_enabled is None and _is_loopback(args.host):
+        settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only
+    if not settings.clients:
+        raise SystemExit(
+            "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and "
+            "MOBILEID_REDIRECT_URIS, or add [[clients]] to the --config file."
+        )
+    app = create_app(settings)
+    sock = serve.bind(args.host, args.port)
+    port = sock.getsockname()[1]
+    scheme = "https" if args.certfile else "http"
+
+    def ready() -> None:
+        control = "on" + (" (token required)" if settings.control_token else "") if settings.control_on else "off"
+        print(f"mobileid-issuer: {settings.issuer}", flush=True)
+        print(f"mobileid-control: {control}", flush=True)
+        print(f"mobileid-ready: {scheme}://{args.host}:{port}", flush=True)
+
+    serve.run(
+        app,
+        sock,
+        on_ready=ready,
+        ssl_certfile=args.certfile,
+        ssl_keyfile=args.keyfile,
+        log_level=args.log_level,
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips if args.proxy_headers else None,
+    )
+
+
+if __name__ == "__main__":
+    main()

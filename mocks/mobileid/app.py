@@ -1,0 +1,56 @@
+"""``create_app(settings)``: the Mobile ID emulator as one Starlette app.
+
+The same app answers for both production hosts (m.mobileid.ch for the login
+pages, openid.mobileid.ch for the rest); absolute URLs come from the settings,
+never from the request, so it is correct behind a TLS-terminating proxy.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from mocks.common.keys import SigningKey
+from mocks.common.params import BodySizeLimit
+from mocks.mobileid import api, control, web
+from mocks.mobileid.pages import ASSETS_DIR
+from mocks.mobileid.runtime import Emulator
+from mocks.mobileid.settings import MobileIDSettings
+
+log = logging.getLogger("mocks.mobileid")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """404/405/400 from routing or form parsing as OAuth-style JSON (Allow header kept)."""
+    assert isinstance(exc, HTTPException)
+    error = {404: "not_found", 405: "invalid_request"}.get(exc.status_code, "invalid_request")
+    return JSONResponse({"error": error, "error_description": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse({"error": "server_error", "error_description": "mid_sys_9900 - System error"}, status_code=500)
+
+
+def create_app(settings: MobileIDSettings | None = None, *, signing_key: SigningKey | None = None) -> Starlette:
+    """The emulator; ``app.state.mobileid`` is its ``Emulator`` (settings, key, state)."""
+    emulator = Emulator.create(settings or MobileIDSettings(), signing_key)
+    app = Starlette(
+        routes=[
+            *api.routes(emulator),
+            *web.routes(emulator),
+            Mount("/oidc/assets", StaticFiles(directory=ASSETS_DIR), name="assets"),
+            *control.routes(emulator),
+        ],
+        middleware=[Middleware(BodySizeLimit)],
+        exception_handlers={HTTPException: _http_error, Exception: _unexpected},
+    )
+    app.state.mobileid = emulator
+    return app

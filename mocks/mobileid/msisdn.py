@@ -1,0 +1,33 @@
+"""Phone numbers (MSISDNs) as people type them, normalized to E.164.
+
+Accepts the usual Swiss forms: ``079 123 45 67``, ``+41 79 123 45 67``,
+``0041791234567``, ``+41 (0)79 123 45 67``, with spaces, dots, dashes or
+slashes. Foreign numbers are accepted in international form.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = re.compile(r"[\s.\-/]+")
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+
+
+class InvalidMSISDN(ValueError):
+    pass
+
+
+def normalize_msisdn(text: str) -> str:
+    """``text`` as ``+41791234567``; raises ``InvalidMSISDN`` when it is not a phone number."""
+    compact = _SEPARATORS.sub("", text.strip()).replace("(0)", "")
+    compact = compact.replace("(", "").replace(")", "")
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    elif compact.startswith("0"):
+        compact = "+41" + compact[1:]
+    if not _E164.fullmatch(compact):
+        raise InvalidMSISDN(f"{text!r} is not a phone number")
+    # Swiss numbers have nine digits after the country code.
+    if compact.startswith("+41") and len(compact) != 12:
+        raise InvalidMSISDN(f"{text!r} is not a Swiss phone number (nine digits after +41)")
+    return compact

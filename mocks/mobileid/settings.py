@@ -1,0 +1,307 @@
+"""Configuration of the Mobile ID emulator: relying parties, test users, lifetimes, faults.
+
+Settings come from a TOML file, from ``MOBILEID_*`` environment variables, or
+from code (``MobileIDSettings.local_stack``). Bad values stop the start with a
+message that names the setting and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+
+from mocks.faults import Fault
+from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
+
+DEFAULT_ISSUER = "https://openid.mobileid.ch"
+KNOWN_SCOPES = ("openid", "profile", "phone", "mid_profile")
+KNOWN_ACRS = (
+    "mid_al2_any",
+    "mid_al3_any",
+    "mid_al3_any_ch",
+    "mid_al3_simcard",
+    "mid_al3_mobileapp",
+    "mid_al4_any",
+    "mid_al4_any_ch",
+    "mid_al4_simcard",
+    "mid_al4_mobileapp",
+    "mid_al4_passkey",
+)
+# What a client may ask for unless its onboarding says otherwise: the SIM/App levels without extra checks.
+DEFAULT_ALLOWED_ACRS = ("mid_al2_any", "mid_al3_any", "mid_al3_simcard", "mid_al3_mobileapp")
+LOCAL_STACK_CLIENT_ID = "b2c-contoso-0001"
+
+Outcome = Literal["approve", "wait", "user_cancel", "pin_blocked", "card_blocked", "no_key", "busy", "expired", "no_cert", "system_error"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClientSettings(_Strict):
+    """One relying party as Swisscom onboards it."""
+
+    client_id: Annotated[str, Field(min_length=1, max_length=200)]
+    client_secret: SecretStr
+    redirect_uris: Annotated[list[str], Field(min_length=1)]
+    token_endpoint_auth_method: Literal["client_secret_post", "client_secret_basic"] = "client_secret_post"
+    allowed_scopes: list[str] = Field(default_factory=lambda: list(KNOWN_SCOPES))
+    allowed_acrs: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_ACRS))
+    default_acr: str = "mid_al3_any"
+    # never: no consent page; once: ask the first time per user; always: ask every time.
+    consent: Literal["never", "once", "always"] = "never"
+    # B2C's user-flow mapping reads the ID token, so the granted claims go there too by default.
+    claims_in_id_token: bool = True
+    client_name: str = ""
+    dtbd_prefix: str = ""
+
+    @field_validator("client_secret")
+    @classmethod
+    def _secret_not_empty(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value():
+            raise ValueError("the client secret must not be empty")
+        return value
+
+    @field_validator("redirect_uris")
+    @classmethod
+    def _absolute_uris(cls, uris: list[str]) -> list[str]:
+        for uri in uris:
+            if not uri.startswith(("https://", "http://")) or "#" in uri:
+                raise ValueError(f"redirect URI {uri!r} must be an absolute http(s) URL without a fragment")
+        return uris
+
+    @field_validator("allowed_scopes")
+    @classmethod
+    def _known_scopes(cls, scopes: list[str]) -> list[str]:
+        unknown = sorted(set(scopes) - set(KNOWN_SCOPES))
+        if unknown:
+            raise ValueError(f"unknown scopes {unknown}; Mobile ID knows {list(KNOWN_SCOPES)}")
+        if "openid" not in scopes:
+            raise ValueError("allowed_scopes must include openid")
+        return scopes
+
+    @field_validator("allowed_acrs")
+    @classmethod
+    def _known_acrs(cls, acrs: list[str]) -> list[str]:
+        unknown = sorted(set(acrs) - set(KNOWN_ACRS))
+        if unknown:
+            raise ValueError(f"unknown ACR values {unknown}; Mobile ID knows {list(KNOWN_ACRS)}")
+        return acrs
+
+    @model_validator(mode="after")
+    def _default_acr_allowed(self) -> "ClientSettings":
+        if self.default_acr not in self.allowed_acrs:
+            raise ValueError(f"default_acr {self.default_acr!r} is not in allowed_acrs {self.allowed_acrs}")
+        return self
+
+    @property
+    def display_name(self) -> str:
+        return self.client_name or self.client_id
+
+
+class TestUser(_Strict):
+    """A phone number with a scripted behaviour (what the phone will do)."""
+
+    __test__ = False  # not a pytest test class
+
+    msisdn: str
+    outcome: Outcome = "approve"
+    delay: Annotated[float, Field(ge=0, le=3600)] = 0.0
+    method: Literal["sim", "app"] = "sim"
+    serial: str | None = None
+    alias: str | None = None
+    sim_status: str | None = None
+    app_status: str | None = None
+    recovery_code_status: bool = True
+
+    @field_validator("msisdn")
+    @classmethod
+    def _e164(cls, value: str) -> str:
+        try:
+            return normalize_msisdn(value)
+        except InvalidMSISDN as error:
+            raise ValueError(str(error)) from None
+
+
+class MobileIDSettings(_Strict):
+    issuer: str = DEFAULT_ISSUER
+    # Where /oidc/authorize and the login pages live (m.mobileid.ch in production); defaults to the issuer.
+    authorization_base_url: str | None = None
+    clients: list[ClientSettings] = Field(default_factory=list)
+    users: list[TestUser] = Field(default_factory=list)
+    transaction_timeout: Annotated[float, Field(gt=0, le=3600)] = 80.0
+    code_lifetime: Annotated[int, Field(gt=0, le=3600)] = 120
+    access_token_lifetime: Annotated[int, Field(gt=0, le=86400)] = 3600
+    id_token_lifetime: Annotated[int, Field(gt=0, le=86400)] = 3600
+    # How long the waiting page's long-poll request is held open before the browser re-issues it.
+    long_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 25.0
+    # Keyed hash salt for pairwise subjects; keep it fixed so sub stays stable across restarts.
+    subject_salt: SecretStr = SecretStr("mobileid-emulator-pairwise-subject")
+    signing_key_pem: Path | None = None
+    signing_key_id: str = "mobileid-emulator-1"
+    # None: on when a control token is set (the command line also turns it on for loopback hosts).
+    control_enabled: bool | None = None
+    control_token: SecretStr | None = None
+    faults: frozenset[Fault] = frozenset()
+    slow_idp_delay: Annotated[float, Field(ge=0, le=60)] = 5.0
+
+    @field_validator("issuer", "authorization_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
+            raise ValueError(f"{value!r} must be an absolute http(s) URL without query or fragment")
+        return value.rstrip("/")
+
+    @field_validator("signing_key_pem")
+    @classmethod
+    def _pem_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no PEM file at {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> "MobileIDSettings":
+        ids = [client.client_id for client in self.clients]
+        if len(ids) != len(set(ids)):
+            raise ValueError("client ids must be unique")
+        numbers = [user.msisdn for user in self.users]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError("test user MSISDNs must be unique")
+        return self
+
+    @property
+    def authorization_base(self) -> str:
+        return self.authorization_base_url or self.issuer
+
+    @property
+    def control_on(self) -> bool:
+        if self.control_enabled is None:
+            return self.control_token is not None
+        return self.control_enabled
+
+    def client(self, client_id: str) -> ClientSettings | None:
+        return next((c for c in self.clients if c.client_id == client_id), None)
+
+    def user(self, msisdn: str) -> TestUser | None:
+        return next((u for u in self.users if u.msisdn == msisdn), None)
+
+    @classmethod
+    def local_stack(
+        cls,
+        *,
+        tenant: str = "contoso",
+        client_secret: str,
+        faults: frozenset[Fault] | set[Fault] = frozenset(),
+        **overrides: Any,
+    ) -> "MobileIDSettings":
+        """Mobile ID as the local stack serves it: the B2C tenant's client from docs/contracts.md, control API on."""
+        b2c_client = ClientSettings(
+            client_id=LOCAL_STACK_CLIENT_ID if tenant == "contoso" else f"b2c-{tenant}-0001",
+            client_secret=SecretStr(client_secret),
+            redirect_uris=[f"https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/oauth2/authresp"],
+            token_endpoint_auth_method="client_secret_post",
+            client_name=f"{tenant} (Azure AD B2C)",
+        )
+        values: dict[str, Any] = {
+            "issuer": DEFAULT_ISSUER,
+            "authorization_base_url": "https://m.mobileid.ch",
+            "clients": [b2c_client],
+            "control_enabled": True,
+            "faults": frozenset(faults),
+        }
+        values.update(overrides)
+        return cls(**values)
+
+
+class ConfigurationError(SystemExit):
+    """Stops the start; the message names the setting and the fix."""
+
+
+ENVIRONMENT = {
+    "MOBILEID_ISSUER": "issuer",
+    "MOBILEID_AUTHORIZATION_BASE_URL": "authorization_base_url",
+    "MOBILEID_TRANSACTION_TIMEOUT": "transaction_timeout",
+    "MOBILEID_CODE_LIFETIME": "code_lifetime",
+    "MOBILEID_ACCESS_TOKEN_LIFETIME": "access_token_lifetime",
+    "MOBILEID_ID_TOKEN_LIFETIME": "id_token_lifetime",
+    "MOBILEID_SUBJECT_SALT": "subject_salt",
+    "MOBILEID_SIGNING_KEY_PEM": "signing_key_pem",
+    "MOBILEID_SIGNING_KEY_ID": "signing_key_id",
+    "MOBILEID_CONTROL_ENABLED": "control_enabled",
+    "MOBILEID_CONTROL_TOKEN": "control_token",
+    "MOBILEID_FAULTS": "faults",
+    "MOBILEID_SLOW_IDP_DELAY": "slow_idp_delay",
+}
+# The single-client deployment (the IdP of a real B2C test tenant) needs only these.
+CLIENT_ENVIRONMENT = {
+    "MOBILEID_CLIENT_ID": "client_id",
+    "MOBILEID_CLIENT_SECRET": "client_secret",
+    "MOBILEID_REDIRECT_URIS": "redirect_uris",
+    "MOBILEID_CLIENT_AUTH_METHOD": "token_endpoint_auth_method",
+    "MOBILEID_CLIENT_CONSENT": "consent",
+}
+
+
+def load_settings(
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> MobileIDSettings:
+    """File first, then environment, then explicit overrides (the command line)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            values = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ConfigurationError(f"--config {config_file}: cannot read it ({error.strerror}).") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigurationError(f"--config {config_file}: not valid TOML ({error}). Fix the file.") from None
+    for variable, field in ENVIRONMENT.items():
+        if environ.get(variable):
+            values[field] = environ[variable]
+    if "faults" in values and isinstance(values["faults"], str):
+        values["faults"] = [part.strip() for part in values["faults"].split(",") if part.strip()]
+    env_client = {field: environ[v] for v, field in CLIENT_ENVIRONMENT.items() if environ.get(v)}
+    if env_client:
+        missing = [v for v, field in list(CLIENT_ENVIRONMENT.items())[:3] if field not in env_client]
+        if missing:
+            raise ConfigurationError(
+                f"{', '.join(missing)} not set: the environment-configured client needs "
+                "MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and MOBILEID_REDIRECT_URIS (comma-separated)."
+            )
+        env_client["redirect_uris"] = [u.strip() for u in env_client["redirect_uris"].split(",") if u.strip()]
+        values["clients"] = [*values.get("clients", []), env_client]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return build_settings(values, source=str(config_file) if config_file else "environment")
+
+
+def build_settings(values: Mapping[str, Any], *, source: str = "settings") -> MobileIDSettings:
+    try:
+        return MobileIDSettings.model_validate(dict(values))
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+            variable = _variable_for(item["loc"])
+            hint = f" (environment {variable})" if variable else ""
+            problems.append(f"  {where}{hint}: {item['msg']}")
+        raise ConfigurationError(
+            f"Mobile ID emulator: invalid configuration from {source}:\n" + "\n".join(problems)
+            + "\nFix these settings (see mocks/mobileid/README.md, section Settings) and start again."
+        ) from None
+
+
+def _variable_for(loc: tuple[Any, ...]) -> str | None:
+    if not loc:
+        return None
+    if loc[0] == "clients" and len(loc) > 2:
+        return next((v for v, f in CLIENT_ENVIRONMENT.items() if f == loc[2]), None)
+    return next((v for v, f in ENVIRONMENT.items() if f == loc[0]), None)
