@@ -1,0 +1,11 @@
+"""The journey suite's fixtures live in fixtures/; this file only loads them."""
+
+pytest_plugins = [
+    "fixtures.settings",
+    "fixtures.stack",
+    "fixtures.browser",
+    "fixtures.b2c",
+    "fixtures.mobile_id",
+    "fixtures.journey",
+    "fixtures.reporting",
+]

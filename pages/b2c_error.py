@@ -1,0 +1,56 @@
+"""B2C's error page (content definition api.error, globalexception)."""
+
+from __future__ import annotations
+
+import re
+
+import allure
+from playwright.sync_api import Page
+
+DEFAULT_TIMEOUT = 15_000
+_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_CODE = re.compile(r"(AADB2C\d{5})\s*:?\s*(.*)", re.S)
+
+
+class B2CErrorPage:
+    """Correlation ID, timestamp and ``AADB2Cnnnnn: message`` as B2C lays them out.
+
+    The heading is h2 on older layouts and h1 from globalexception 1.2.2, so both are accepted.
+    """
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.root = page.locator('#api[data-name="GlobalException"], #api.error-page-content').first
+        self.heading = self.root.locator("h1, h2").first
+        self.correlation = self.root.locator(".error-page-correlationid")
+        self.timestamp_line = self.root.locator(".error-page-messagedetails div").filter(has_text=re.compile(r"^\s*Timestamp", re.I)).first
+        self.detail = self.root.locator(".error-page-detail")
+
+    @allure.step("Wait for the B2C error page")
+    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "B2CErrorPage":
+        self.detail.wait_for(state="attached", timeout=timeout)
+        return self
+
+    def is_shown(self) -> bool:
+        return self.root.count() > 0
+
+    def heading_text(self) -> str:
+        return self.heading.inner_text().strip()
+
+    def correlation_id(self) -> str | None:
+        match = _GUID.search(self.correlation.inner_text())
+        return match.group(0) if match else None
+
+    def timestamp(self) -> str:
+        return self.timestamp_line.inner_text().split(":", 1)[-1].strip()
+
+    def detail_text(self) -> str:
+        return self.detail.inner_text().strip()
+
+    def error_code(self) -> str | None:
+        match = _CODE.search(self.detail_text())
+        return match.group(1) if match else None
+
+    def message(self) -> str:
+        match = _CODE.search(self.detail_text())
+        return match.group(2).strip() if match else self.detail_text()

@@ -1,0 +1,65 @@
+"""B2C's self-asserted page: here the first-time Mobile ID user confirms the profile."""
+
+from __future__ import annotations
+
+import allure
+from playwright.sync_api import Page
+
+DEFAULT_TIMEOUT = 15_000
+
+
+class B2CSelfAssertedPage:
+    """``#api[data-name="SelfAsserted"]`` with the SelfAsserted-Social fields."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.root = page.locator('#api[data-name="SelfAsserted"]')
+        self.display_name_input = self.root.locator("#displayName")
+        self.given_name_input = self.root.locator("#givenName")
+        self.surname_input = self.root.locator("#surname")
+        self.continue_button = self.root.locator("button#continue")
+        self.cancel_button = self.root.locator("button#cancel")
+        self.item_errors = self.root.locator(".error.itemLevel")
+        self.page_errors = self.root.locator(".error.pageLevel")
+        self.html = page.locator("html")
+
+    @allure.step("Wait for the B2C profile page")
+    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "B2CSelfAssertedPage":
+        self.continue_button.wait_for(state="visible", timeout=timeout)
+        return self
+
+    def is_shown(self) -> bool:
+        return self.root.count() > 0
+
+    def display_name(self) -> str:
+        return self.display_name_input.input_value()
+
+    def given_name(self) -> str:
+        return self.given_name_input.input_value()
+
+    def surname(self) -> str:
+        return self.surname_input.input_value()
+
+    @allure.step("Fill the profile")
+    def fill(self, *, display_name: str | None = None, given_name: str | None = None, surname: str | None = None) -> None:
+        for field, value in ((self.display_name_input, display_name), (self.given_name_input, given_name), (self.surname_input, surname)):
+            if value is not None:
+                field.fill(value)
+
+    @allure.step("Continue on the profile page")
+    def continue_(self) -> None:
+        self.continue_button.click()
+
+    @allure.step("Cancel on the profile page")
+    def cancel(self) -> None:
+        self.cancel_button.click()
+
+    def continue_label(self) -> str:
+        return self.continue_button.inner_text().strip()
+
+    def visible_errors(self) -> list[str]:
+        errors = [*self.item_errors.all(), *self.page_errors.all()]
+        return [e.inner_text().strip() for e in errors if e.is_visible() and e.inner_text().strip()]
+
+    def language(self) -> str | None:
+        return self.html.get_attribute("lang")

@@ -1,0 +1,47 @@
+"""B2C's unified sign-up or sign-in page (content definition api.signuporsignin)."""
+
+from __future__ import annotations
+
+import re
+
+import allure
+from playwright.sync_api import Page
+
+DEFAULT_TIMEOUT = 15_000
+
+
+class B2CSignUpOrSignInPage:
+    """``#api[data-name="Unified"]``; the fragment is rendered by B2C's script after load."""
+
+    def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange") -> None:
+        self.page = page
+        self.root = page.locator('#api[data-name="Unified"]')
+        self.provider_buttons = self.root.locator(".claims-provider-list-buttons button.accountButton")
+        # Custom policies name the button after the ClaimsExchange Id; user flows after the IdP,
+        # so fall back to the display name ("Mobile ID", "Mobile-ID", "MobileID").
+        by_id = self.provider_buttons.and_(page.locator(f"#{exchange_id}"))
+        name = re.compile(r"\s*" + r"[\s-]?".join(map(re.escape, provider_name.split())) + r"\s*$", re.I)
+        self.mobile_id_button = by_id.or_(self.provider_buttons.filter(has_text=name)).first
+        self.heading = self.root.locator(".heading h1, h1").first
+        self.html = page.locator("html")
+
+    @allure.step("Wait for the B2C sign-in page")
+    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "B2CSignUpOrSignInPage":
+        self.provider_buttons.first.wait_for(state="visible", timeout=timeout)
+        return self
+
+    def is_shown(self) -> bool:
+        return self.root.count() > 0
+
+    @allure.step("Choose Mobile ID on the B2C sign-in page")
+    def choose_mobile_id(self) -> None:
+        self.mobile_id_button.click()
+
+    def provider_names(self) -> list[str]:
+        return [text.strip() for text in self.provider_buttons.all_inner_texts()]
+
+    def mobile_id_button_text(self) -> str:
+        return self.mobile_id_button.inner_text().strip()
+
+    def language(self) -> str | None:
+        return self.html.get_attribute("lang")

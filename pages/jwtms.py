@@ -1,0 +1,61 @@
+"""jwt.ms (or any redirect URI): what B2C sent back, a token or an error.
+
+The real jwt.ms only guarantees ``#decodedToken``, so the raw token is read from
+the URL fragment (or the query with response_mode=query), where B2C put it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import allure
+from playwright.sync_api import Page
+
+DEFAULT_TIMEOUT = 15_000
+
+
+@dataclass(frozen=True)
+class RedirectResult:
+    params: dict[str, str]
+
+    @property
+    def id_token(self) -> str | None:
+        return self.params.get("id_token")
+
+    @property
+    def error(self) -> str | None:
+        return self.params.get("error")
+
+    @property
+    def error_description(self) -> str:
+        return self.params.get("error_description", "")
+
+    @property
+    def state(self) -> str | None:
+        return self.params.get("state")
+
+
+class JwtMsPage:
+    def __init__(self, page: Page, redirect_uri: str) -> None:
+        self.page = page
+        self.redirect_uri = redirect_uri
+        self.decoded_token = page.locator("#decodedToken")
+
+    def is_current(self) -> bool:
+        return self.page.url.startswith(self.redirect_uri)
+
+    @allure.step("Wait for B2C to redirect to the app")
+    def wait_for_redirect(self, timeout: float = DEFAULT_TIMEOUT) -> "JwtMsPage":
+        self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)
+        return self
+
+    def result(self) -> RedirectResult:
+        """The parameters B2C sent: fragment first (id_token flow), else the query."""
+        parts = urlsplit(self.page.url)
+        raw = parts.fragment or parts.query
+        return RedirectResult({k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()})
+
+    def decoded_token_text(self, timeout: float = DEFAULT_TIMEOUT) -> str:
+        self.decoded_token.wait_for(state="visible", timeout=timeout)
+        return self.decoded_token.inner_text()

@@ -1,0 +1,90 @@
+"""Mobile ID's login pages on m.mobileid.ch: number entry, waiting for the phone, consent.
+
+The real DOM is not public; these selectors are the ones docs/contracts.md
+guarantees (a tel input, the waiting page's transaction number, the consent form).
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+import allure
+from playwright.sync_api import Page, Request
+
+DEFAULT_TIMEOUT = 15_000
+
+
+class MobileIDLoginPage:
+    def __init__(self, page: Page, host: str = "m.mobileid.ch") -> None:
+        self.page = page
+        self.host = host
+        self.number_input = page.locator("form#mid-login input[type=tel]")
+        self.continue_button = page.locator("form#mid-login button[type=submit]")
+        self.number_error = page.locator("#msisdn-error[role=alert]")
+        self.waiting = page.locator("#mid-waiting")
+        self.transaction = page.locator("#transaction-number")
+        self.consent_form = page.locator("form#mid-consent")
+        self.consent_accept = page.locator("button#consent-accept")
+        self.consent_decline = page.locator("button#consent-decline")
+        self.heading = page.locator("h1").first
+        self.html = page.locator("html")
+        self.left_at: float | None = None
+        # Note the moment the browser leaves Mobile ID: that is when the phone's answer is in,
+        # before B2C's back channel (token, userinfo) runs.
+        page.on("request", self._note_departure)
+
+    def _note_departure(self, request: Request) -> None:
+        if self.left_at is None and request.is_navigation_request() and request.frame == self.page.main_frame \
+                and urlsplit(request.url).hostname != self.host and self.on_mobile_id():
+            self.left_at = time.monotonic()
+
+    def on_mobile_id(self) -> bool:
+        return urlsplit(self.page.url).hostname == self.host
+
+    @allure.step("Wait for the Mobile ID login page")
+    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "MobileIDLoginPage":
+        self.number_input.wait_for(state="visible", timeout=timeout)
+        return self
+
+    @allure.step("Sign in to Mobile ID with {number}")
+    def sign_in_with(self, number: str) -> None:
+        self.number_input.fill(number)
+        self.continue_button.click()
+
+    def transaction_number(self, timeout: float = DEFAULT_TIMEOUT) -> str:
+        self.transaction.wait_for(state="visible", timeout=timeout)
+        return self.transaction.inner_text().strip()
+
+    @allure.step("Wait for the phone to answer")
+    def wait_for_approval(self, timeout: float) -> float:
+        """Wait until the browser leaves the waiting page; returns when that began (time.monotonic)."""
+        self.page.wait_for_url(lambda url: urlsplit(url).hostname != self.host or self.consent_form.count() > 0,
+                               wait_until="commit", timeout=timeout * 1000)
+        return self.left_at if self.left_at is not None else time.monotonic()
+
+    def consent_requested(self) -> bool:
+        return self.on_mobile_id() and self.consent_form.count() > 0
+
+    @allure.step("Accept sharing the data with the app")
+    def accept_consent(self) -> None:
+        self.consent_accept.click()
+
+    @allure.step("Refuse sharing the data with the app")
+    def decline_consent(self) -> None:
+        self.consent_decline.click()
+
+    def inline_error(self) -> str | None:
+        return self.number_error.inner_text().strip() if self.number_error.count() else None
+
+    def is_waiting(self) -> bool:
+        return self.waiting.count() > 0
+
+    def heading_text(self) -> str:
+        return self.heading.inner_text().strip()
+
+    def continue_label(self) -> str:
+        return self.continue_button.inner_text().strip()
+
+    def language(self) -> str | None:
+        return self.html.get_attribute("lang")

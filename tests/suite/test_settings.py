@@ -1,0 +1,91 @@
+"""Settings: defaults per target, and a message naming the setting for every bad value."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fixtures.settings import LOCAL_CLIENT_ID, SettingsError, build_settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1_susi"}
+
+
+def test_local_defaults_match_the_stack_contract() -> None:
+    s = build_settings({})
+    assert (s.target, s.tenant, s.domain, s.client_id) == ("local", "contoso", "contoso.b2clogin.com", LOCAL_CLIENT_ID)
+    assert s.policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
+    assert (s.mobileid_mode, s.control_url, s.approval_timeout) == ("emulator", "https://openid.mobileid.ch/control", 30.0)
+    assert s.redirect_uri == "https://jwt.ms" and s.backchannel_budget == 3.0 and s.has_control_api
+
+
+def test_local_forces_the_emulator() -> None:
+    assert build_settings({"MOBILEID_MODE": "real"}).mobileid_mode == "emulator"
+
+
+def test_tenant_mode_by_settings_alone() -> None:
+    s = build_settings({**TENANT, "B2C_DOMAIN": "Login.Fabrikam.com", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"})
+    assert (s.domain, s.policies, s.client_id) == ("login.fabrikam.com", ("B2C_1_susi",), "c1")
+    assert s.mobileid_mode == "real" and s.control_url is None and not s.has_control_api
+    assert s.approval_timeout == 120.0 and s.host_map == {}
+
+
+def test_the_control_token_stays_out_of_repr_and_reports() -> None:
+    s = build_settings({"MOBILEID_CONTROL_TOKEN": "s3cr3t-token"})
+    assert s.control_token == "s3cr3t-token"
+    assert "s3cr3t" not in repr(s) and "s3cr3t" not in str(s.describe())
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"E2E_TARGET": "staging"}, "E2E_TARGET"),
+        ({**TENANT, "B2C_CLIENT_ID": ""}, "B2C_CLIENT_ID"),
+        ({"E2E_TARGET": "tenant", "B2C_CLIENT_ID": "c1"}, "B2C_POLICIES"),
+        ({"B2C_POLICIES": "signin"}, "B2C_POLICIES"),
+        ({"B2C_TENANT": "https://contoso.b2clogin.com"}, "B2C_TENANT"),
+        ({**TENANT, "MOBILEID_MODE": "real"}, "MOBILEID_TEST_NUMBER"),
+        ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "079 123 45 67"}, "MOBILEID_TEST_NUMBER"),
+        ({**TENANT, "MOBILEID_MODE": "phone"}, "MOBILEID_MODE"),
+        ({"MOBILEID_APPROVAL_TIMEOUT": "soon"}, "MOBILEID_APPROVAL_TIMEOUT"),
+        ({"E2E_IDP_BACKCHANNEL_BUDGET": "0"}, "E2E_IDP_BACKCHANNEL_BUDGET"),
+        ({"E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP"),
+        ({"E2E_CA_FILE": "/nonexistent/ca.pem"}, "E2E_CA_FILE"),
+        ({"E2E_STACK_FAULTS": "wrong-audience,typo"}, "E2E_STACK_FAULTS"),
+        ({**TENANT, "E2E_STACK_FAULTS": "wrong-audience"}, "E2E_STACK_FAULTS"),
+        ({"B2C_REDIRECT_URI": "http://jwt.ms"}, "B2C_REDIRECT_URI"),
+    ],
+)
+def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        build_settings(env)
+
+
+def test_host_map_and_faults_are_parsed() -> None:
+    s = build_settings({"E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443, M.MobileID.ch=127.0.0.1:8443", "E2E_STACK_FAULTS": "wrong-idp, slow-idp"})
+    assert s.host_map == {"jwt.ms": ("127.0.0.1", 8443), "m.mobileid.ch": ("127.0.0.1", 8443)}
+    assert s.stack_faults == ("wrong-idp", "slow-idp")
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("B2C_TENANT=fromfile\nB2C_CLIENT_ID=file-client\n")
+    monkeypatch.setenv("B2C_TENANT", "fromenv")
+    monkeypatch.delenv("B2C_CLIENT_ID", raising=False)
+    s = load_settings(env_file)
+    assert (s.tenant, s.client_id) == ("fromenv", "file-client")
+
+
+def test_a_bad_setting_stops_pytest_before_any_test(tmp_path) -> None:
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["fixtures.settings"]\n')
+    (tmp_path / "test_x.py").write_text("def test_never_runs():\n    raise AssertionError('ran')\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "E2E_TARGET": "tenant", "B2C_POLICIES": "B2C_1_susi", "B2C_CLIENT_ID": ""}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", str(tmp_path)],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4, result.stdout + result.stderr  # 4 = usage error
+    assert "B2C_CLIENT_ID is not set" in result.stderr and "AssertionError" not in result.stdout

@@ -1,0 +1,85 @@
+"""Starting the stack: the ready lines, a deadline instead of sleeps, clear failures."""
+
+from __future__ import annotations
+
+import queue
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fixtures import stack as stack_module
+from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready, serve_command
+
+READY = [
+    "stack-port: 8443",
+    "stack-ca: /tmp/ca.pem",
+    "stack-host-map: contoso.b2clogin.com=127.0.0.1:8443,jwt.ms=127.0.0.1:8443",
+    "stack-ready: https://127.0.0.1:8443",
+]
+
+
+def test_ready_lines_give_port_ca_and_host_map() -> None:
+    info = parse_ready_lines(["uvicorn noise", *READY])
+    assert (info.port, info.ca_file, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
+    assert info.host_map == {"contoso.b2clogin.com": ("127.0.0.1", 8443), "jwt.ms": ("127.0.0.1", 8443)}
+
+
+@pytest.mark.parametrize("drop", ["stack-port", "stack-ca", "stack-host-map"])
+def test_a_missing_ready_line_is_named(drop: str) -> None:
+    with pytest.raises(StackStartError, match=drop):
+        parse_ready_lines([line for line in READY if not line.startswith(drop)])
+
+
+def test_reading_stops_at_the_deadline() -> None:
+    lines: queue.Queue[str | None] = queue.Queue()
+    lines.put("stack-port: 1\n")
+    started = time.monotonic()
+    with pytest.raises(StackStartError, match="no stack-ready line"):
+        read_until_ready(lines, time.monotonic() + 0.2)
+    assert time.monotonic() - started < 2
+
+
+def test_reading_stops_when_the_stack_exits() -> None:
+    lines: queue.Queue[str | None] = queue.Queue()
+    lines.put(None)
+    with pytest.raises(StackStartError, match="exited"):
+        read_until_ready(lines, time.monotonic() + 5)
+
+
+def test_faults_and_state_dir_reach_the_command(tmp_path: Path) -> None:
+    command = serve_command(tmp_path, ["wrong-idp", "slow-idp"])
+    assert command[1:4] == ["-m", "mocks", "serve"]
+    assert command[command.index("--state-dir") + 1] == str(tmp_path)
+    assert [command[i + 1] for i, arg in enumerate(command) if arg == "--fault"] == ["wrong-idp", "slow-idp"]
+    assert command[command.index("--port") + 1] == "0"
+
+
+def _fake(tmp_path: Path, body: str) -> list[str]:
+    script = tmp_path / "fake_stack.py"
+    script.write_text(body)
+    return [sys.executable, str(script)]
+
+
+def test_a_fake_stack_is_started_and_stopped(tmp_path: Path) -> None:
+    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
+    running = Stack(tmp_path, command=_fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+    try:
+        assert running.info.port == 8443 and running.info.started_in < 10
+        assert running.process.poll() is None
+    finally:
+        running.stop()
+    assert running.process.poll() is not None
+
+
+def test_a_crashing_stack_shows_its_stderr(tmp_path: Path) -> None:
+    command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
+    with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen"):
+        Stack(tmp_path, command=command)
+
+
+def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stack_module, "START_TIMEOUT", 0.5)
+    with pytest.raises(StackStartError, match="no stack-ready line within 0.5 s"):
+        Stack(tmp_path, command=_fake(tmp_path, "import time\ntime.sleep(60)\n"))

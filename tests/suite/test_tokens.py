@@ -1,0 +1,68 @@
+"""ID token checks: each defect the stack can inject fails with a message naming it."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from fixtures.tokens import validate_id_token
+
+ISSUER = "https://contoso.b2clogin.com/7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/v2.0/"
+CLIENT = "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f"
+NONCE = "n-0S6_WzA2Mj"
+KID = "X5eXk4xyojNFum1kl2Ytv8dlNP4-c57dO6QGTVBwaNk"
+KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def jwks() -> dict[str, Any]:
+    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key()))
+    return {"keys": [{**public, "kid": KID, "use": "sig", "alg": "RS256"}]}
+
+
+def token(key=KEY, kid: str = KID, alg: str = "RS256", drop: tuple[str, ...] = (), **claims: Any) -> str:
+    now = int(time.time())
+    body = {"iss": ISSUER, "aud": CLIENT, "nonce": NONCE, "iat": now, "nbf": now, "exp": now + 3600,
+            "sub": "s", "ver": "1.0", **claims}
+    for name in drop:
+        body.pop(name)
+    if alg == "HS256":
+        return jwt.encode(body, "x" * 32, algorithm=alg, headers={"kid": kid})
+    return jwt.encode(body, key, algorithm=alg, headers={"kid": kid})
+
+
+def check(raw: str) -> dict[str, Any]:
+    return validate_id_token(raw, jwks=jwks(), issuer=ISSUER, client_id=CLIENT, nonce=NONCE)
+
+
+def test_a_good_token_gives_its_claims() -> None:
+    claims = check(token(name="+41791234567"))
+    assert claims["name"] == "+41791234567" and claims["aud"] == CLIENT
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (lambda: token(key=OTHER_KEY), f"signature does not verify against the tenant's JWKS \\(kid '{KID}'\\)"),
+        (lambda: token(kid="rotated"), "kid 'rotated' is not in the tenant's JWKS"),
+        (lambda: token(alg="HS256"), "alg is 'HS256', expected 'RS256'"),
+        (lambda: token(aud="someone-else"), f"aud is 'someone-else', expected client id '{CLIENT}'"),
+        (lambda: token(iss="https://evil.example/v2.0/"), "iss is 'https://evil.example/v2.0/', expected the discovery issuer"),
+        (lambda: token(drop=("nonce",)), "has no nonce; B2C must echo the nonce the app sent"),
+        (lambda: token(nonce="defaultNonce"), "nonce is 'defaultNonce', expected"),
+        (lambda: token(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200, nbf=int(time.time()) - 7200), "is expired"),
+        (lambda: token(nbf=int(time.time()) + 3000), "not valid yet"),
+        (lambda: token(iat=int(time.time()) + 3000, exp=int(time.time()) + 6000), "iat .* in the future"),
+        (lambda: token(exp=int(time.time()) + 10 * 86400), "lifetime"),
+        (lambda: token(drop=("nbf",)), "nbf is None, expected epoch seconds"),
+        (lambda: "not.a.jwt", "not a JWT"),
+    ],
+)
+def test_each_defect_is_named(raw, message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        check(raw())
