@@ -1,0 +1,188 @@
+"""User flows configured as data (the portal's blades) and read from TOML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from mocks.b2c.policy import ClaimMapping, PolicyError, PolicyKind, ProviderProtocol, RelyingPartyClaim
+from mocks.b2c.user_flow import (
+    OpenIdConnectProvider,
+    UserFlow,
+    button_id,
+    load_user_flows,
+    local_stack_user_flow,
+    mobile_id_provider,
+)
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "policies" / "user-flows.example.toml"
+ENV = {"MOBILEID_CLIENT_SECRET": "mid-secret", "CONTOSO_OIDC_CLIENT_SECRET": "contoso-secret"}
+
+
+def test_local_stack_user_flow_has_the_seed_settings():
+    policy = local_stack_user_flow("b2c-contoso-0001", "mid-secret")
+    assert policy.policy_id == "B2C_1_signupsignin"
+    assert policy.kind is PolicyKind.USER_FLOW
+    (mid,) = policy.identity_providers
+    assert mid.protocol is ProviderProtocol.OPENID_CONNECT
+    assert mid.exchange_id == "MobileID"
+    assert mid.display_name == "Mobile ID"
+    assert mid.metadata_url == "https://openid.mobileid.ch/.well-known/openid-configuration"
+    assert mid.authorization_endpoint is None and mid.token_endpoint is None
+    assert mid.client_id == "b2c-contoso-0001"
+    assert mid.client_secret == "mid-secret"
+    assert mid.scope == "openid, profile, phone, mid_profile"
+    assert mid.response_type == "code"
+    assert mid.response_mode == "form_post"
+    assert mid.token_endpoint_auth_method == "client_secret_post"
+    assert mid.domain == "mobileid.ch"
+    assert policy.provider_for_domain("mobileid.ch") is mid
+    assert mid.claims == (
+        ClaimMapping("issuerUserId", "sub"),
+        ClaimMapping("displayName", "name"),
+        ClaimMapping("identityProvider", None, "mobileid.ch"),
+        ClaimMapping("authenticationSource", None, "socialIdpAuthentication"),
+    )
+    assert policy.output_claims == (
+        RelyingPartyClaim("objectId", "sub"),
+        RelyingPartyClaim("displayName", "name"),
+        RelyingPartyClaim("givenName", "given_name"),
+        RelyingPartyClaim("surname", "family_name"),
+        RelyingPartyClaim("identityProvider", "idp"),
+        RelyingPartyClaim("newUser", "newUser"),
+        RelyingPartyClaim("objectId", "oid"),
+    )
+    assert policy.self_asserted_claims == ("displayName", "givenName", "surname")
+    assert policy.show_local_account_form is True
+    assert "mid-secret" not in repr(policy)
+
+
+def test_local_stack_user_flow_metadata_url_is_configurable():
+    policy = local_stack_user_flow("c", "s", metadata_url="https://mid.example.test/.well-known/openid-configuration")
+    assert policy.identity_providers[0].metadata_url == "https://mid.example.test/.well-known/openid-configuration"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("Mobile ID", "MobileID"), ("MSIDLAB4_AzureAD", "MSIDLAB4_AzureAD"), ("Contoso-OIDC (staff)", "ContosoOIDCstaff")],
+)
+def test_button_id_rule(name, expected):
+    assert button_id(name) == expected
+
+
+def test_idp_claim_falls_back_to_the_issuer_without_domain_hint():
+    p = OpenIdConnectProvider(
+        name="Other", metadata_url="https://idp.example/.well-known/openid-configuration", client_id="c", client_secret="s"
+    ).to_identity_provider()
+    assert ClaimMapping("identityProvider", "iss", None) in p.claims
+    assert p.domain == ""
+
+
+def test_explicit_idp_value_wins_over_domain_hint():
+    p = OpenIdConnectProvider(
+        name="Other", metadata_url="https://idp.example/.well-known/openid-configuration", client_id="c",
+        client_secret="s", domain_hint="example", idp="idp.example",
+    ).to_identity_provider()
+    assert ClaimMapping("identityProvider", None, "idp.example") in p.claims
+    assert p.domain == "example"
+
+
+def test_application_claims_and_attributes_follow_the_configuration():
+    flow = UserFlow(
+        name="B2C_1_minimal",
+        identity_providers=(mobile_id_provider("c", "s"),),
+        local_accounts=False,
+        user_attributes=("display_name",),
+        application_claims=("user_is_new", "display_name"),
+    )
+    policy = flow.to_policy()
+    assert policy.output_claims == (
+        RelyingPartyClaim("objectId", "sub"),
+        RelyingPartyClaim("displayName", "name"),
+        RelyingPartyClaim("newUser", "newUser"),
+    )
+    assert policy.self_asserted_claims == ("displayName",)
+    assert policy.show_local_account_form is False
+
+
+@pytest.mark.parametrize("name", ["B2C_1A_signup_signin", "signupsignin", "B2C_1_", "B2C_1_sign up"])
+def test_rejects_bad_user_flow_names(name):
+    with pytest.raises(ValidationError):
+        UserFlow(name=name)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("metadata_url", "http://openid.mobileid.ch/.well-known/openid-configuration"),
+     ("metadata_url", "openid.mobileid.ch"),
+     ("response_type", "id_token"),
+     ("response_mode", "fragment"),
+     ("name", "!!!")],
+)
+def test_rejects_provider_settings_the_emulator_cannot_honour(field, value):
+    kw = dict(name="Mobile ID", metadata_url="https://openid.mobileid.ch/.well-known/openid-configuration",
+              client_id="c", client_secret="s")
+    kw[field] = value
+    with pytest.raises(ValidationError):
+        OpenIdConnectProvider(**kw)
+
+
+def test_rejects_two_providers_with_the_same_button_id():
+    with pytest.raises(ValidationError, match="button id 'MobileID'"):
+        UserFlow(identity_providers=(mobile_id_provider("a", "s"), mobile_id_provider("b", "s").model_copy(update={"name": "Mobile-ID"})))
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+def test_example_toml_loads_mobile_id_and_another_provider():
+    flows = {p.policy_id: p for p in load_user_flows(EXAMPLE, environ=ENV)}
+    assert set(flows) == {"B2C_1_signupsignin", "B2C_1_contoso"}
+    assert flows["B2C_1_signupsignin"] == local_stack_user_flow("b2c-contoso-0001", "mid-secret")
+    (contoso,) = flows["B2C_1_contoso"].identity_providers
+    assert contoso.exchange_id == "ContosoOIDC"
+    assert contoso.metadata_url == "https://idp.contoso.test/.well-known/openid-configuration"
+    assert contoso.client_secret == "contoso-secret"
+    assert contoso.scope == "openid profile email"
+    assert ClaimMapping("email", "email") in contoso.claims
+    assert ClaimMapping("identityProvider", None, "contoso.test") in contoso.claims
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "flows.toml"
+    p.write_text(text)
+    return p
+
+
+PROVIDER = """
+[[identity_provider]]
+name = "Other"
+metadata_url = "https://idp.example/.well-known/openid-configuration"
+client_id = "c"
+client_secret = "s"
+"""
+
+
+def test_toml_refusals_name_the_key(tmp_path):
+    with pytest.raises(PolicyError, match=r"^flows.toml: user_flow\[0\].identity_providers\[0\]: no \[\[identity_provider\]\] named 'Nope'"):
+        load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1_x"\nidentity_providers = ["Nope"]\n'))
+    with pytest.raises(PolicyError, match=r"^flows.toml: identity_provider\[0\].response_mode: "):
+        load_user_flows(_write(tmp_path, PROVIDER + 'response_mode = "fragment"\n'))
+    with pytest.raises(PolicyError, match=r"^flows.toml: identity_provider\[0\].client_secret_env: environment variable 'NOPE' is not set"):
+        load_user_flows(_write(tmp_path, PROVIDER.replace('client_secret = "s"', 'client_secret_env = "NOPE"')), environ={})
+    with pytest.raises(PolicyError, match=r"^flows.toml: user_flow\[0\].name: "):
+        load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1A_x"\n'))
+    with pytest.raises(PolicyError, match=r"^flows.toml: malformed TOML"):
+        load_user_flows(_write(tmp_path, "[[user_flow]\n"))
+    with pytest.raises(PolicyError, match="defined twice"):
+        load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1_a"\n[[user_flow]]\nname = "b2c_1_A"\n'))
+
+
+def test_toml_provider_other_than_mobile_id_by_configuration_alone(tmp_path):
+    (policy,) = load_user_flows(_write(tmp_path, PROVIDER + 'domain_hint = "idp.example"\n'
+                                       '[[user_flow]]\nname = "B2C_1_other"\nidentity_providers = ["Other"]\n'))
+    (p,) = policy.identity_providers
+    assert (p.exchange_id, p.client_id, p.client_secret, p.scope) == ("Other", "c", "s", "openid")
+    assert policy.provider_for_domain("idp.example") is p
