@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -353,7 +354,7 @@ def _claim_exists(m: _Merged, claim: str, v: _Value) -> None:
 
 
 def _identity_provider(
-    m: _Merged, exchange_id: str, tp: _TechnicalProfile, policy_keys: Mapping[str, str]
+    m: _Merged, exchange_id: str, tp: _TechnicalProfile, policy_keys: Mapping[str, Any]
 ) -> IdentityProvider:
     where = tp.where()
     if tp.protocol is None:
@@ -429,6 +430,8 @@ def _identity_provider(
             "add it to the emulator's policy keys or reference an existing key"
         )
     secret = policy_keys[key.value]
+    if hasattr(secret, "get_secret_value"):  # pydantic SecretStr, as in B2CSettings.policy_keys
+        secret = secret.get_secret_value()
 
     claims: list[ClaimMapping] = []
     for claim_type, (attrs, v) in tp.output_claims.items():
@@ -478,7 +481,7 @@ def _self_asserted_claims(m: _Merged, journey: _Journey, after_order: int) -> tu
     return ()
 
 
-def _build_policy(rp_file: _File, chain: list[_File], policy_keys: Mapping[str, str]) -> Policy:
+def _build_policy(rp_file: _File, chain: list[_File], policy_keys: Mapping[str, Any]) -> Policy:
     m = _merge(chain)
     name = rp_file.name
     rp = rp_file.root.find(_q("RelyingParty"))
@@ -553,11 +556,12 @@ def _build_policy(rp_file: _File, chain: list[_File], policy_keys: Mapping[str, 
     )
 
 
-def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[str, str]) -> list[Policy]:
+def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[str, Any]) -> list[Policy]:
     """Every relying-party policy in ``directory`` as a ``Policy``; ``PolicyError`` if one can't be honoured.
 
     ``tenant`` is the tenant name (``contoso``) or its domain (``contoso.onmicrosoft.com``);
-    ``policy_keys`` maps policy key names (``B2C_1A_MobileIdSecret``) to their secret values.
+    ``policy_keys`` maps policy key names (``B2C_1A_MobileIdSecret``) to their secret values
+    (``str`` or pydantic ``SecretStr``).
     """
     directory = Path(directory)
     tenant_domain = tenant if "." in tenant else f"{tenant}.onmicrosoft.com"

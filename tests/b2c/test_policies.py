@@ -495,3 +495,10 @@ def test_refuses_duplicate_policy_id(copy):
 def test_refuses_journey_without_combined_step(copy):
     edit(copy, EXT, 'Type="CombinedSignInAndSignUp"', 'Type="ClaimsExchange"')
     assert "no CombinedSignInAndSignUp step" in refused(copy)
+
+
+def test_policy_keys_may_be_secret_strings():
+    from pydantic import SecretStr
+
+    (policy,) = load(keys={"B2C_1A_MobileIdSecret": SecretStr("from-settings")})
+    assert policy.identity_providers[0].client_secret == "from-settings"
