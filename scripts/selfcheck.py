@@ -1,0 +1,113 @@
+"""The suite checks itself: every fault the stack can switch on must be caught.
+
+For each fault in ``mocks.faults.Fault`` this runs the journeys against a stack
+started with that fault and requires at least one journey to fail with a
+message that names what was wrong (the ``SYMPTOMS`` pattern). A fault that
+passes every journey, or only breaks them for an unrelated reason, fails the
+self-check.
+
+    python scripts/selfcheck.py [--workers N] [--fault NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mocks.faults import Fault  # noqa: E402
+
+# What a failure message must mention for the fault to count as caught, i.e. diagnosed.
+SYMPTOMS: dict[Fault, str] = {
+    Fault.FOREIGN_SIGNING_KEY: r"signature does not verify",
+    Fault.WRONG_AUDIENCE: r"\baud\b",
+    Fault.EXPIRED_TOKEN: r"expired",
+    Fault.NONCE_NOT_ECHOED: r"nonce",
+    Fault.NAME_CLAIM_MISSING: r"\bname\b",
+    Fault.WRONG_IDP: r"\bidp\b",
+    Fault.LAX_SESSION_COOKIE: r"SameSite",
+    Fault.IDP_ERROR_SWALLOWED: r"AADB2C90273|Mobile ID error",
+    Fault.USERINFO_FAILING: r"userinfo|AADB2C90273|server_error",
+    Fault.SLOW_IDP: r"slow|budget",
+}
+
+
+@dataclass
+class Verdict:
+    fault: Fault
+    failed: list[tuple[str, str]]  # (test id, first line of the failure message)
+    seconds: float
+
+    @property
+    def diagnosed(self) -> list[tuple[str, str]]:
+        return [(test, message) for test, message in self.failed if re.search(SYMPTOMS[self.fault], message)]
+
+    @property
+    def caught(self) -> bool:
+        return bool(self.diagnosed)
+
+
+def failures(junit_xml: Path) -> list[tuple[str, str]]:
+    if not junit_xml.exists():
+        return []
+    found = []
+    for case in ElementTree.parse(junit_xml).iter("testcase"):
+        for problem in list(case.iter("failure")) + list(case.iter("error")):
+            text = (problem.get("message") or "") + "\n" + (problem.text or "")
+            found.append((f"{case.get('classname')}::{case.get('name')}", " ".join(text.split())[:2000]))
+    return found
+
+
+def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
+    junit = directory / f"{fault.value}.xml"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
+    env["E2E_STACK_FAULTS"] = fault.value
+    command = [
+        sys.executable, "-m", "pytest", "e2e", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
+        "-n", str(workers), f"--junitxml={junit}", "--tb=line",
+    ]
+    started = time.monotonic()
+    subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Verdict(fault, failures(junit), time.monotonic() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fault", action="append", choices=[f.value for f in Fault], help="check only these faults")
+    args = parser.parse_args()
+    faults = [Fault(name) for name in args.fault] if args.fault else list(Fault)
+
+    verdicts = []
+    with tempfile.TemporaryDirectory(prefix="selfcheck-") as directory:
+        for number, fault in enumerate(faults, 1):
+            print(f"[{number}/{len(faults)}] {fault.value}: {fault.description} ...", flush=True)
+            verdict = run_with_fault(fault, args.workers, Path(directory))
+            verdicts.append(verdict)
+            if verdict.caught:
+                test, message = verdict.diagnosed[0]
+                print(f"    caught in {verdict.seconds:.0f} s by {len(verdict.diagnosed)} journey(s), e.g. {test}:\n      {message[:300]}", flush=True)
+            elif verdict.failed:
+                test, message = verdict.failed[0]
+                print(f"    NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{SYMPTOMS[fault]}/; e.g. {test}:\n      {message[:300]}", flush=True)
+            else:
+                print("    NOT CAUGHT: every journey passed", flush=True)
+
+    caught = sum(v.caught for v in verdicts)
+    print(f"\nselfcheck: {caught} of {len(verdicts)} faults caught")
+    print(f"{caught} passed, {len(verdicts) - caught} failed")
+    return 0 if caught == len(verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

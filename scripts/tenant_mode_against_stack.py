@@ -1,0 +1,56 @@
+"""Run the journeys in tenant mode against the stack started as a separate process.
+
+This is how CI exercises tenant mode without a real tenant: the stack is started
+with ``python -m mocks serve`` and the suite reaches it only through the
+settings a real tenant would be configured with (plus the host map and CA that
+stand in for public DNS and a public certificate).
+
+    python scripts/tenant_mode_against_stack.py [pytest arguments...]
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fixtures.settings import LOCAL_CLIENT_ID, LOCAL_CONTROL_URL, LOCAL_POLICIES, LOCAL_TENANT  # noqa: E402
+from fixtures.stack import Stack  # noqa: E402
+from mocks.common.net import format_host_map  # noqa: E402
+
+
+def tenant_settings(stack: Stack) -> dict[str, str]:
+    return {
+        "E2E_TARGET": "tenant",
+        "B2C_TENANT": LOCAL_TENANT,
+        "B2C_POLICIES": ",".join(LOCAL_POLICIES),
+        "B2C_CLIENT_ID": LOCAL_CLIENT_ID,
+        "B2C_REDIRECT_URI": "https://jwt.ms",
+        "MOBILEID_MODE": "emulator",
+        "MOBILEID_CONTROL_URL": LOCAL_CONTROL_URL,
+        "E2E_HOST_MAP": format_host_map(stack.info.host_map),
+        "E2E_CA_FILE": stack.info.ca_file,
+    }
+
+
+def main(pytest_args: list[str]) -> int:
+    with tempfile.TemporaryDirectory(prefix="tenant-stack-") as state_dir:
+        stack = Stack(Path(state_dir))
+        try:
+            settings = tenant_settings(stack)
+            print(f"tenant mode: B2C tenant {LOCAL_TENANT} at {stack.info.ready_url} (separate process)", flush=True)
+            # Settings of the caller's environment that would point elsewhere are replaced, not merged.
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
+            command = [sys.executable, "-m", "pytest", "e2e", *pytest_args]
+            return subprocess.run(command, cwd=ROOT, env={**env, **settings}).returncode
+        finally:
+            stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
