@@ -7,5 +7,6 @@ pytest_plugins = [
     "fixtures.b2c",
     "fixtures.mobile_id",
     "fixtures.journey",
+    "fixtures.accessibility",
     "fixtures.reporting",
 ]

@@ -22,6 +22,7 @@ class B2CSignUpOrSignInPage:
         by_id = self.provider_buttons.and_(page.locator(f"#{exchange_id}"))
         name = re.compile(r"\s*" + r"[\s-]?".join(map(re.escape, provider_name.split())) + r"\s*$", re.I)
         self.mobile_id_button = by_id.or_(self.provider_buttons.filter(has_text=name)).first
+        self.social_intro = self.root.locator(".claims-provider-list-buttons .intro h2").first
         self.heading = self.root.locator(".heading h1, h1").first
         self.html = page.locator("html")
 
@@ -42,6 +43,9 @@ class B2CSignUpOrSignInPage:
 
     def mobile_id_button_text(self) -> str:
         return self.mobile_id_button.inner_text().strip()
+
+    def social_intro_text(self) -> str:
+        return (self.social_intro.text_content() or "").strip()
 
     def language(self) -> str | None:
         return self.html.get_attribute("lang")

@@ -42,6 +42,10 @@ class JwtMsPage:
         self.redirect_uri = redirect_uri
         self.decoded_token = page.locator("#decodedToken")
 
+    @property
+    def host(self) -> str:
+        return urlsplit(self.redirect_uri).hostname or ""
+
     def is_current(self) -> bool:
         return self.page.url.startswith(self.redirect_uri)
 

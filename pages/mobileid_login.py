@@ -6,7 +6,6 @@ guarantees (a tel input, the waiting page's transaction number, the consent form
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 import allure
@@ -29,15 +28,22 @@ class MobileIDLoginPage:
         self.consent_decline = page.locator("button#consent-decline")
         self.heading = page.locator("h1").first
         self.html = page.locator("html")
-        self.left_at: float | None = None
-        # Note the moment the browser leaves Mobile ID: that is when the phone's answer is in,
-        # before B2C's back channel (token, userinfo) runs.
+        self._departure: Request | None = None
+        # The navigation that leaves Mobile ID marks the phone's answer, before B2C's back channel
+        # (token, userinfo) runs; its start time comes from the browser, not from when we look.
         page.on("request", self._note_departure)
 
     def _note_departure(self, request: Request) -> None:
-        if self.left_at is None and request.is_navigation_request() and request.frame == self.page.main_frame \
+        if self._departure is None and request.is_navigation_request() and request.frame == self.page.main_frame \
                 and urlsplit(request.url).hostname != self.host and self.on_mobile_id():
-            self.left_at = time.monotonic()
+            self._departure = request
+
+    def left_at(self) -> float | None:
+        """Epoch seconds when the browser started leaving Mobile ID (None while it has not)."""
+        if self._departure is None:
+            return None
+        start = self._departure.timing.get("startTime", -1)
+        return start / 1000 if start and start > 0 else None
 
     def on_mobile_id(self) -> bool:
         return urlsplit(self.page.url).hostname == self.host
@@ -57,11 +63,12 @@ class MobileIDLoginPage:
         return self.transaction.inner_text().strip()
 
     @allure.step("Wait for the phone to answer")
-    def wait_for_approval(self, timeout: float) -> float:
-        """Wait until the browser leaves the waiting page; returns when that began (time.monotonic)."""
-        self.page.wait_for_url(lambda url: urlsplit(url).hostname != self.host or self.consent_form.count() > 0,
-                               wait_until="commit", timeout=timeout * 1000)
-        return self.left_at if self.left_at is not None else time.monotonic()
+    def wait_for_approval(self, timeout: float) -> None:
+        """Wait until the browser leaves the waiting page: to the app's IdP (B2C) or to Mobile ID's consent page."""
+        self.page.wait_for_function(
+            "([host]) => location.hostname !== host || !!document.querySelector('form#mid-consent')",
+            arg=[self.host], timeout=timeout * 1000,
+        )
 
     def consent_requested(self) -> bool:
         return self.on_mobile_id() and self.consent_form.count() > 0

@@ -1,0 +1,47 @@
+"""Accessibility: every page of the journey passes axe without serious or critical violations."""
+
+from __future__ import annotations
+
+from fixtures.accessibility import Scan
+from fixtures.journey import Journey
+from fixtures.mobile_id import MobileID
+
+
+def test_every_page_of_a_sign_up_is_accessible(journey: Journey, mobile_id: MobileID, accessibility: Scan, policy: str) -> None:
+    page = journey.page
+    number = mobile_id.new_number()
+    failures: list[str] = []
+
+    def scan(screen: str) -> None:
+        # Scan every screen, then report all of them together.
+        try:
+            accessibility(page, screen)
+        except AssertionError as error:
+            failures.append(str(error))
+
+    # Given the pages of a sign-up, in order
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+    scan("B2C sign-in page")
+    journey.unified.choose_mobile_id()
+    journey.mobile.wait_until_shown()
+    scan("Mobile ID number page")
+    journey.mobile.sign_in_with(number)
+    journey.mobile.transaction_number()
+    scan("Mobile ID waiting page")
+    mobile_id.approve(number)
+    journey.mobile.wait_for_approval(mobile_id.approval_timeout)
+    if journey.mobile.consent_requested():
+        scan("Mobile ID consent page")
+        journey.mobile.accept_consent()
+    journey.profile.wait_until_shown()
+    scan("B2C profile page")
+    journey.profile.continue_()
+    journey.token(request)
+
+    journey.open(policy, redirect_uri="https://app.example.invalid/not-registered")
+    journey.error_page.wait_until_shown()
+    scan("B2C error page")
+
+    # Then none has a serious or critical violation
+    assert not failures, "\n".join(failures)

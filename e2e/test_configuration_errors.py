@@ -1,0 +1,34 @@
+"""Misconfigured apps get B2C's error page, with a code and a correlation ID to report."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from fixtures.journey import Journey
+
+
+@pytest.mark.negative
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"redirect_uri": "https://app.example.invalid/not-registered"}, "AADB2C90006"),
+        ({"client_id": str(uuid.UUID(int=0x5E1F))}, "AADB2C90018"),
+    ],
+    ids=["unregistered-redirect-uri", "unknown-client"],
+)
+def test_configuration_error_is_shown_on_b2c_error_page(journey: Journey, policy: str, change: dict[str, str], code: str) -> None:
+    # Given an authorization request with a setting B2C does not accept
+    # When the user follows it
+    journey.open(policy, **change)
+
+    # Then B2C shows its error page (it must not send anything to an unverified redirect URI)
+    page = journey.error_page.wait_until_shown()
+    assert page.error_code() == code, f"B2C's error page shows {page.detail_text()!r}, expected {code}"
+    assert page.correlation_id(), f"B2C's error page shows no correlation ID: {page.correlation.inner_text()!r}"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z", page.timestamp()), f"timestamp {page.timestamp()!r}"
+    expect(page.heading).to_be_visible()
+    assert not journey.app.is_current()

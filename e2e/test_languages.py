@@ -1,0 +1,46 @@
+"""Languages: ui_locales sets the language of B2C's and Mobile ID's pages."""
+
+from __future__ import annotations
+
+from fixtures.journey import Journey
+from fixtures.mobile_id import MobileID
+
+LANGUAGES = ("en", "de", "fr", "it")
+SOCIAL_INTRO_EN = "Sign in with your social account"  # B2C's default social_intro string
+
+
+def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy: str) -> None:
+    texts: dict[str, tuple[str, str]] = {}
+    for language in LANGUAGES:
+        # Given an app that asks for this language
+        # When the user opens the sign-in and picks Mobile ID
+        journey.open(policy, ui_locales=language)
+        journey.unified.wait_until_shown()
+
+        # Then B2C's page is in that language
+        assert journey.unified.language() == language, f"B2C page html lang is {journey.unified.language()!r} for ui_locales={language}"
+        b2c_text = journey.unified.social_intro_text()
+        journey.unified.choose_mobile_id()
+
+        # And so is Mobile ID's (B2C passes the language on)
+        journey.mobile.wait_until_shown()
+        assert journey.mobile.language() == language, f"Mobile ID page html lang is {journey.mobile.language()!r} for ui_locales={language}"
+        texts[language] = (b2c_text, journey.mobile.heading_text())
+
+    assert texts["en"][0] == SOCIAL_INTRO_EN, f"English B2C page says {texts['en'][0]!r}, expected {SOCIAL_INTRO_EN!r}"
+    for index, site in enumerate(("B2C", "Mobile ID")):
+        shown = {language: pair[index] for language, pair in texts.items()}
+        assert len(set(shown.values())) == len(LANGUAGES), f"{site} pages are not translated: {shown}"
+
+
+def test_profile_page_follows_the_language(journey: Journey, mobile_id: MobileID, policy: str) -> None:
+    # Given a new user who signs in in French
+    number = mobile_id.new_number()
+    journey.open(policy, ui_locales="fr")
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.approve_at_mobile_id(number)
+
+    # Then B2C's profile page is in French too
+    journey.profile.wait_until_shown()
+    assert journey.profile.language() == "fr", f"profile page html lang is {journey.profile.language()!r} for ui_locales=fr"

@@ -1,0 +1,40 @@
+"""Sign-up on a phone-sized, touch browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Playwright, expect
+
+from fixtures.journey import Journey
+from fixtures.mobile_id import MobileID
+
+DEVICE = "Pixel 7"
+
+
+@pytest.mark.only_browser("chromium")
+def test_sign_up_on_a_phone(playwright: Playwright, another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str) -> None:
+    # Given a phone browser (Chromium emulating a Pixel 7: small viewport, touch, mobile user agent)
+    device = {k: v for k, v in playwright.devices[DEVICE].items() if k != "default_browser_type"}
+    journey = another_browser(**device)
+    number = mobile_id.new_number()
+
+    # When the user signs up with Mobile ID
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+
+    # Then the Mobile ID button fits the screen and can be tapped
+    box = journey.unified.mobile_id_button.bounding_box()
+    width = device["viewport"]["width"]
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"Mobile ID button {box} overflows the {width}px screen"
+    journey.unified.mobile_id_button.tap()
+
+    # And the number field brings up the phone keypad
+    journey.mobile.wait_until_shown()
+    expect(journey.mobile.number_input).to_have_attribute("type", "tel")
+    journey.approve_at_mobile_id(number)
+    journey.profile.wait_until_shown()
+    journey.profile.continue_()
+    claims = journey.token(request)
+    assert claims.get("name") == number

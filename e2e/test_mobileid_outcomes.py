@@ -1,0 +1,79 @@
+"""When Mobile ID says no, B2C tells the app why (AADB2C90273 with Mobile ID's error)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fixtures.journey import Journey
+from fixtures.mobile_id import MobileID, Outcome
+
+GUID = r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"
+# Mobile ID's OIDC code per phone outcome. Swisscom documents the codes, not the MSS mapping
+# (mobileid.md section 4): 401, 208 and 406 have one obvious code, the blocked states several.
+EXPECTED_CODES: dict[Outcome, tuple[str, ...]] = {
+    "user_cancel": ("mid_auth_3010",),
+    "expired": ("mid_auth_3300",),
+    "busy": ("mid_auth_3310",),
+    "pin_blocked": ("mid_auth_3060", "mid_auth_3080", "mid_auth_3900"),
+    "card_blocked": ("mid_auth_3060", "mid_auth_3080", "mid_auth_3900"),
+    "no_key": ("mid_auth_3060", "mid_auth_3080", "mid_auth_3900"),
+}
+
+
+def assert_b2c_reports_mobile_id_error(description: str, codes: tuple[str, ...]) -> None:
+    assert description.startswith("AADB2C90273"), \
+        f"B2C's error_description {description!r} should start with AADB2C90273 (invalid response from the IdP)"
+    assert "access_denied" in description, f"B2C's error_description {description!r} lacks Mobile ID's error access_denied"
+    found = re.search(r"mid_auth_\d{4}", description)
+    assert found and found.group(0) in codes, \
+        f"B2C's error_description {description!r} should carry Mobile ID's {' or '.join(codes)}"
+    assert re.search(rf"Correlation ID: {GUID}", description, re.I), f"no correlation ID in {description!r}"
+    assert re.search(r"Timestamp: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z", description), f"no timestamp in {description!r}"
+
+
+@pytest.mark.negative
+@pytest.mark.local_only
+@pytest.mark.parametrize("outcome", list(EXPECTED_CODES))
+def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
+    journey: Journey, mobile_id: MobileID, policy: str, outcome: Outcome
+) -> None:
+    # Given a phone that always ends in this outcome (Swisscom's test numbers)
+    number = mobile_id.robot(outcome)
+
+    # When the user signs in with it
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.mobile.wait_until_shown()
+    journey.mobile.sign_in_with(number)
+
+    # Then B2C sends the app an error that carries Mobile ID's reason, with the app's state
+    result = journey.redirect(request, expecting="Mobile ID's error as AADB2C90273")
+    assert result.error == "server_error", f"B2C redirected with error {result.error!r}, expected server_error ({result.error_description!r})"
+    assert_b2c_reports_mobile_id_error(result.error_description, EXPECTED_CODES[outcome])
+    assert result.id_token is None
+
+
+@pytest.mark.negative
+@pytest.mark.local_only
+def test_declining_on_the_phone_reaches_the_app_as_an_error(journey: Journey, mobile_id: MobileID, policy: str) -> None:
+    # Given a user signing in with a phone of their own
+    number = mobile_id.new_number()
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.mobile.wait_until_shown()
+    journey.mobile.sign_in_with(number)
+
+    # When the user declines on the phone
+    transaction = journey.mobile.transaction_number()
+    mobile_id.decline(number)
+
+    # Then the app learns that the user cancelled at Mobile ID
+    result = journey.redirect(request, expecting="Mobile ID's error as AADB2C90273")
+    assert result.error == "server_error", f"B2C redirected with error {result.error!r}, expected server_error"
+    assert_b2c_reports_mobile_id_error(result.error_description, EXPECTED_CODES["user_cancel"])
+    assert transaction in result.error_description, \
+        f"Mobile ID's description should carry the transaction number the phone showed ({transaction})"

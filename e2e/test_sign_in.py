@@ -1,0 +1,31 @@
+"""Sign-in of a returning user: no profile page, the same user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from fixtures.journey import Journey
+
+
+@pytest.mark.smoke
+def test_returning_user_signs_in_without_the_profile_page(
+    signed_up: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str
+) -> None:
+    # Given a user who signed up with Mobile ID (in another browser, so no B2C session helps)
+    number, first = signed_up
+    journey = another_browser()
+
+    # When the user signs in again with the same phone
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.approve_at_mobile_id(number)
+
+    # Then B2C goes straight back to the app (a profile page would stop the redirect) with the same user
+    claims = journey.token(request)
+    assert claims["sub"] == first["sub"], f"ID token sub is {claims['sub']!r} on sign-in, but was {first['sub']!r} at sign-up"
+    assert claims.get("newUser") in (None, False), f"ID token newUser is {claims.get('newUser')!r} for a returning user"
+    assert not journey.profile.is_shown()

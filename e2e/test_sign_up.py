@@ -1,0 +1,36 @@
+"""Sign-up: the first sign-in with Mobile ID creates the B2C user."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from fixtures.journey import Journey
+from fixtures.mobile_id import MobileID
+
+
+@pytest.mark.smoke
+def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_id: MobileID, policy: str) -> None:
+    # Given a phone number that has never signed in
+    number = mobile_id.new_number()
+
+    # When the user starts signing in to the app and picks Mobile ID
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+
+    # And approves on the phone
+    journey.approve_at_mobile_id(number)
+
+    # Then B2C asks once for the profile, prefilled from Mobile ID (its name claim is the phone number)
+    journey.profile.wait_until_shown()
+    expect(journey.profile.display_name_input).to_have_value(number)
+
+    # When the user confirms the profile
+    journey.profile.continue_()
+
+    # Then the app gets a valid ID token for a new user named after the phone
+    claims = journey.token(request)
+    assert claims.get("newUser") is True, f"ID token newUser is {claims.get('newUser')!r}, expected true for a first sign-in"
+    assert claims.get("name") == number, f"ID token name is {claims.get('name')!r}, expected the display name {number!r}"
+    assert claims.get("idp") == "mobileid.ch", f"ID token idp is {claims.get('idp')!r}, expected 'mobileid.ch'"

@@ -1,0 +1,43 @@
+"""Single sign-on within one browser, and prompt=login forcing Mobile ID again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fixtures.journey import Journey
+
+
+def test_second_sign_in_in_the_same_browser_skips_mobile_id(
+    signed_up: tuple[str, dict[str, Any]], journey: Journey, policy: str
+) -> None:
+    # Given a user who just signed up in this browser (B2C has a session)
+    _, first = signed_up
+    mark = len(journey.visited)
+
+    # When the app asks for a token again
+    request = journey.open(policy)
+
+    # Then B2C answers at once from its session: no sign-in page, no Mobile ID
+    claims = journey.token(request)
+    shown = journey.hosts_visited(mark)
+    assert journey.mobile.host not in shown, f"SSO sign-in went through Mobile ID again (pages: {shown})"
+    assert claims["sub"] == first["sub"]
+    assert claims["auth_time"] == first["auth_time"], "SSO keeps the time of the last credential entry"
+
+
+def test_prompt_login_asks_for_mobile_id_despite_the_session(
+    signed_up: tuple[str, dict[str, Any]], journey: Journey, policy: str
+) -> None:
+    # Given a user with a B2C session in this browser
+    number, first = signed_up
+
+    # When the app demands a fresh sign-in
+    request = journey.open(policy, prompt="login")
+
+    # Then the user has to choose Mobile ID and approve on the phone again
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.approve_at_mobile_id(number)
+    claims = journey.token(request)
+    assert claims["sub"] == first["sub"]
+    assert claims["auth_time"] >= first["auth_time"], "prompt=login must record a new credential entry"

@@ -1,0 +1,57 @@
+"""The ID token contract: signature and every claim the app relies on."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from fixtures.journey import Journey
+
+LEEWAY = 120
+
+
+@pytest.mark.smoke
+def test_id_token_carries_every_claim_of_the_contract(
+    signed_up: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str
+) -> None:
+    # Given a returning Mobile ID user
+    number, _ = signed_up
+    journey = another_browser()
+
+    # When the user signs in
+    started = int(time.time())
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.approve_at_mobile_id(number)
+
+    # Then the token verifies against the tenant's JWKS and iss, aud, nonce and times are right
+    claims = journey.token(request)
+    issuer = journey.b2c.discovery(policy)["issuer"]
+    assert claims["iss"] == issuer and claims["aud"] == request.client_id and claims["nonce"] == request.nonce
+
+    # And every claim of the contract has its type and value
+    def claim(name: str, kind: type) -> Any:
+        assert name in claims, f"ID token has no {name} claim (claims: {sorted(claims)})"
+        value = claims[name]
+        assert isinstance(value, kind) and not isinstance(value, bool), \
+            f"ID token {name} is {value!r} ({type(value).__name__}), expected {kind.__name__}"
+        return value
+
+    assert claim("ver", str) == "1.0", f"ID token ver is {claims['ver']!r}, expected '1.0'"
+    assert claim("sub", str).strip(), "ID token sub is empty"
+    if "oid" in claims:
+        assert claims["oid"] == claims["sub"], f"ID token oid {claims['oid']!r} differs from sub {claims['sub']!r}"
+    assert claim("name", str) == number, f"ID token name is {claims['name']!r}, expected the Mobile ID display name {number!r}"
+    assert claim("idp", str) == "mobileid.ch", f"ID token idp is {claims['idp']!r}, expected 'mobileid.ch'"
+    policy_claim = claims.get("tfp", claims.get("acr"))
+    assert isinstance(policy_claim, str) and policy_claim.lower() == policy.lower(), \
+        f"ID token tfp/acr is {policy_claim!r}, expected the policy {policy!r}"
+    iat, nbf, exp, auth_time = (claim(n, int) for n in ("iat", "nbf", "exp", "auth_time"))
+    assert started - LEEWAY <= auth_time <= iat + LEEWAY, \
+        f"ID token auth_time {auth_time} is not the time of this sign-in (started {started}, iat {iat})"
+    assert nbf <= iat + LEEWAY and iat < exp, f"ID token times out of order: nbf {nbf}, iat {iat}, exp {exp}"
+    assert 300 <= exp - iat <= 86400, f"ID token lifetime {exp - iat} s is outside B2C's 5 to 1440 minutes"
