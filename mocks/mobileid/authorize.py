@@ -95,11 +95,11 @@ def parse(params: MultiValued, settings: MobileIDSettings) -> AuthorizationReque
         return RejectedRequest(error, client, redirect_uri, response_mode, state)
 
     try:
+        state = single(params, "state", max_length=2000)
         mode = single(params, "response_mode")
         if mode not in (None, "query", "form_post"):
             raise reject(errors.REQUEST_INVALID.but("Invalid request: response_mode must be query or form_post"))
         response_mode = mode or "query"
-        state = single(params, "state", max_length=2000)
     except ParameterError as error:
         raise reject(errors.REQUEST_INVALID.but(f"Invalid request: {error}")) from None
     try:

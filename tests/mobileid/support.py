@@ -1,0 +1,211 @@
+"""A real Mobile ID emulator on a loopback port, and a scripted user that walks its pages with httpx."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import uvicorn
+
+from mocks.common import serve
+from mocks.common.keys import SigningKey
+from mocks.mobileid import ClientSettings, MobileIDSettings, TestUser, create_app
+
+RP_POST = "rp-post"
+RP_BASIC = "rp-basic"
+RP_CONSENT = "rp-consent"
+SECRETS = {RP_POST: "post-secret-1", RP_BASIC: "basic:secret/2", RP_CONSENT: "consent-secret-3"}
+REDIRECTS = {RP_POST: "https://rp.example/cb", RP_BASIC: "https://rp.example/basic-cb?tenant=a", RP_CONSENT: "https://rp.example/consent-cb"}
+APPROVE = "+41700092501"
+WAITING_NUMBER = "+41791234567"
+
+
+def default_clients() -> list[ClientSettings]:
+    return [
+        ClientSettings(client_id=RP_POST, client_secret=SECRETS[RP_POST], redirect_uris=[REDIRECTS[RP_POST]]),
+        ClientSettings(
+            client_id=RP_BASIC,
+            client_secret=SECRETS[RP_BASIC],
+            redirect_uris=[REDIRECTS[RP_BASIC]],
+            token_endpoint_auth_method="client_secret_basic",
+            claims_in_id_token=False,
+        ),
+        ClientSettings(client_id=RP_CONSENT, client_secret=SECRETS[RP_CONSENT], redirect_uris=[REDIRECTS[RP_CONSENT]], consent="once"),
+    ]
+
+
+@functools.cache
+def _shared_key() -> SigningKey:
+    """One RSA key per test process: generating one per emulator would dominate the run time."""
+    return SigningKey.generate("mobileid-test-1")
+
+
+class LiveServer:
+    """The emulator served by uvicorn in a thread; its issuer is its own loopback URL."""
+
+    def __init__(self, **overrides: Any) -> None:
+        sock = serve.bind("127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        values: dict[str, Any] = {"issuer": self.url, "clients": default_clients(), "control_enabled": True}
+        values.update(overrides)
+        self.settings = MobileIDSettings(**values)
+        self.app = create_app(self.settings, signing_key=_shared_key())
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._sock = sock
+
+    def __enter__(self) -> "LiveServer":
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:  # uvicorn offers a flag, not an event
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the emulator did not start")
+            time.sleep(0.005)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(10)
+        self._sock.close()
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=kwargs.pop("timeout", 10.0), **kwargs)
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def authorize_params(rp: str = RP_POST, **extra: str | None) -> dict[str, str]:
+    params = {
+        "client_id": rp,
+        "redirect_uri": REDIRECTS[rp],
+        "response_type": "code",
+        "scope": "openid profile phone mid_profile",
+        "state": "state-" + secrets.token_hex(4),
+        "nonce": "nonce-" + secrets.token_hex(4),
+    }
+    params.update(extra)  # type: ignore[arg-type]
+    return {k: v for k, v in params.items() if v is not None}
+
+
+class _FormReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self.ids: dict[str, dict[str, str | None]] = {}
+        self._text_of: str | None = None
+        self.texts: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids[values["id"] or ""] = {"tag": tag, **values}
+            self._text_of = values["id"]
+        if tag == "form" and self.action is None:
+            self.action = values.get("action")
+        if tag == "input" and values.get("type") == "hidden" and values.get("name"):
+            self.fields[values["name"] or ""] = values.get("value") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._text_of is not None and data.strip():
+            self.texts.setdefault(self._text_of, data.strip())
+
+
+def read_page(html: str) -> _FormReader:
+    reader = _FormReader()
+    reader.feed(html)
+    return reader
+
+
+@dataclass
+class Answer:
+    """What the relying party received at its redirect URI."""
+
+    redirect_uri: str
+    params: dict[str, str]
+    mode: str
+
+    @property
+    def error(self) -> str | None:
+        return self.params.get("error")
+
+    @property
+    def code(self) -> str | None:
+        return self.params.get("code")
+
+
+def answer_of(response: httpx.Response) -> Answer:
+    """The authorization response, whether sent as a redirect (query) or an auto-posted form."""
+    if response.status_code == 303 and "location" in response.headers:
+        location = response.headers["location"]
+        parts = urlsplit(location)
+        params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        return Answer(location.split("?")[0], params, "query")
+    assert response.status_code == 200, response.text
+    page = read_page(response.text)
+    assert "mid-response" in page.ids, "not a form_post answer page"
+    return Answer(page.action or "", page.fields, "form_post")
+
+
+@dataclass
+class User:
+    """A user walking the login pages like a browser without JavaScript would."""
+
+    http: httpx.Client
+    trail: list[str] = field(default_factory=list)
+
+    def go(self, response: httpx.Response) -> httpx.Response:
+        self.trail.append(str(response.url))
+        return response
+
+    def authorize(self, params: dict[str, str], method: str = "GET") -> httpx.Response:
+        if method == "GET":
+            return self.go(self.http.get("/oidc/authorize", params=params))
+        return self.go(self.http.post("/oidc/authorize", data=params))
+
+    def session_id(self, response: httpx.Response) -> str:
+        assert response.status_code == 303, response.text
+        return parse_qs(urlsplit(response.headers["location"]).query)["session"][0]
+
+    def enter_number(self, session: str, msisdn: str) -> httpx.Response:
+        return self.go(self.http.post("/oidc/login", data={"session": session, "msisdn": msisdn}))
+
+    def wait_status(self, session: str) -> dict[str, Any]:
+        response = self.http.get("/oidc/wait/status", params={"session": session}, timeout=60)
+        assert response.status_code == 200, response.text
+        return json.loads(response.text)
+
+    def finish(self, session: str) -> httpx.Response:
+        status = self.wait_status(session)
+        assert status["status"] == "done", status
+        return self.go(self.http.get(status["next"]))
+
+    def login(self, params: dict[str, str], msisdn: str = APPROVE) -> Answer:
+        session = self.session_id(self.authorize(params))
+        assert self.enter_number(session, msisdn).status_code == 303
+        return answer_of(self.finish(session))
+
+
+def redeem(http: httpx.Client, code: str, client_id: str = RP_POST, *, redirect_uri: str | None = None, **extra: str) -> httpx.Response:
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri or REDIRECTS[client_id], **extra}
+    if client_id == RP_BASIC:
+        return http.post("/token", data=data, auth=(client_id, SECRETS[client_id]))
+    return http.post("/token", data={**data, "client_id": client_id, "client_secret": SECRETS[client_id]})
+
+
+__all__ = ["TestUser"]

@@ -1,0 +1,222 @@
+"""/oidc/authorize: which errors stay on Mobile ID's page, which go back to the client, and how."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .support import APPROVE, REDIRECTS, RP_POST, User, answer_of, authorize_params, read_page
+
+DESCRIPTION = re.compile(r"^(mid_[a-z]+_\d{4})_([A-Z0-9]{8}) - (.+)$")
+
+
+def error_page(response) -> tuple[str, str]:
+    assert response.status_code == 400, response.text
+    page = read_page(response.text)
+    assert "mid-error" in page.ids
+    code = page.ids.get("mid-error") and re.search(r'data-error="([a-z_]+)"', response.text)
+    description = re.search(r"<code[^>]*>([^<]+)</code>", response.text)
+    assert code and description
+    return code.group(1), description.group(1)
+
+
+def rejected(response) -> tuple[str, str, dict[str, str]]:
+    answer = answer_of(response)
+    match = DESCRIPTION.match(answer.params["error_description"])
+    assert match, answer.params
+    return answer.params["error"], match.group(1), answer.params
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"client_id": "nobody"}, "unknown client_id"),
+        ({"client_id": None}, "client_id: parameter is missing"),
+        ({"redirect_uri": "https://evil.example/cb"}, "redirect_uri is not registered"),
+        ({"redirect_uri": REDIRECTS[RP_POST] + "/"}, "redirect_uri is not registered"),
+        ({"redirect_uri": None}, "redirect_uri: parameter is missing"),
+    ],
+)
+def test_untrusted_client_or_redirect_uri_is_shown_on_the_error_page(user: User, change, expected) -> None:
+    error, description = error_page(user.authorize(authorize_params(**change)))
+    assert error == "invalid_request"
+    assert description.startswith("mid_req_1900_")
+    assert expected in description
+
+
+def test_repeated_client_id_is_shown_on_the_error_page(http) -> None:
+    query = "&".join(f"{k}={v}" for k, v in authorize_params().items()) + "&client_id=rp-post"
+    error, description = error_page(http.get("/oidc/authorize?" + query.replace(" ", "+")))
+    assert (error, "repeated" in description) == ("invalid_request", True)
+
+
+def test_missing_query_string_is_mid_req_1130(http) -> None:
+    error, description = error_page(http.get("/oidc/authorize"))
+    assert error == "invalid_request" and description.startswith("mid_req_1130_")
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "code"),
+    [
+        ({"response_type": "token"}, "unsupported_response_type", "mid_req_1900"),
+        ({"response_type": None}, "invalid_request", "mid_req_1900"),
+        ({"scope": "openid email"}, "invalid_scope", "mid_req_1110"),
+        ({"scope": "profile phone"}, "invalid_scope", "mid_req_1110"),
+        ({"nonce": None}, "invalid_request", "mid_req_1900"),
+        ({"acr_values": "mid_al3_any mid_al2_any"}, "invalid_request", "mid_req_1010"),
+        ({"acr_values": "mid_al9"}, "invalid_request", "mid_req_1020"),
+        ({"acr_values": "mid_al4_any"}, "unauthorized_client", "mid_sec_2020"),
+        ({"ui_locales": "de fr"}, "invalid_request", "mid_req_1030"),
+        ({"ui_locales": "es"}, "invalid_request", "mid_req_1040"),
+        ({"prompt": "consent"}, "invalid_request", "mid_req_1900"),
+        ({"max_age": "0"}, "unauthorized_client", "mid_sec_2030"),
+        ({"claims": "{}"}, "unauthorized_client", "mid_sec_2030"),
+        ({"code_challenge": "x" * 43, "code_challenge_method": "plain"}, "invalid_request", "mid_req_1900"),
+        ({"code_challenge": "x" * 43}, "invalid_request", "mid_req_1900"),
+        ({"code_challenge": "short", "code_challenge_method": "S256"}, "invalid_request", "mid_req_1900"),
+        ({"code_challenge_method": "S256"}, "invalid_request", "mid_req_1900"),
+        ({"response_mode": "fragment"}, "invalid_request", "mid_req_1900"),
+        ({"dtbd": "x" * 240}, "invalid_request", "mid_auth_4000"),
+        ({"nonce": "n" * 5000}, "invalid_request", "mid_req_1900"),
+        ({"login_hint": "not json"}, "invalid_request", "mid_req_1100"),
+        ({"login_hint": "[1]"}, "invalid_request", "mid_req_1100"),
+        ({"login_hint": '{"hints": []}'}, "invalid_request", "mid_req_1050"),
+        ({"login_hint": '{"hints": [{"msisdn": "12ab"}]}'}, "invalid_request", "mid_req_1070"),
+        ({"login_hint": '{"hints": [{"msisdn": "+41791234567"}, {"msisdn": "079 123 45 67"}]}'}, "invalid_request", "mid_req_1080"),
+        ({"login_hint": '{"sn": "nope", "hints": [{"msisdn": "+41791234567"}]}'}, "invalid_request", "mid_req_1090"),
+        ({"login_hint": '{"useLDAP": true, "userName": "x"}'}, "unauthorized_client", "mid_sec_2030"),
+    ],
+)
+def test_invalid_requests_go_back_to_the_client_with_state_and_iss(emulator, user: User, change, error, code) -> None:
+    params = authorize_params(**change)
+    answer = answer_of(user.authorize(params))
+    got_error, got_code, fields = rejected(user.authorize(params))
+    assert (got_error, got_code) == (error, code)
+    assert answer.redirect_uri == REDIRECTS[RP_POST]
+    assert fields["state"] == params["state"]
+    assert fields["iss"] == emulator.url
+    assert "code" not in fields
+
+
+def test_scope_the_client_may_not_use_is_unauthorized_client(start_emulator) -> None:
+    from mocks.mobileid import ClientSettings
+
+    limited = ClientSettings(client_id=RP_POST, client_secret="s", redirect_uris=[REDIRECTS[RP_POST]], allowed_scopes=["openid", "profile"])
+    with start_emulator(clients=[limited]).client() as http:
+        error, code, _ = rejected(User(http).authorize(authorize_params(scope="openid phone")))
+    assert (error, code) == ("unauthorized_client", "mid_sec_2010")
+
+
+def test_missing_state_is_reported_without_state(user: User) -> None:
+    error, code, fields = rejected(user.authorize(authorize_params(state=None)))
+    assert (error, code) == ("invalid_request", "mid_req_1900")
+    assert "state" not in fields
+
+
+def test_repeated_parameter_after_the_client_is_trusted_goes_back_to_it(http) -> None:
+    params = authorize_params()
+    query = "&".join(f"{k}={v}" for k, v in params.items()).replace(" ", "+") + "&nonce=again"
+    error, code, fields = rejected(http.get("/oidc/authorize?" + query))
+    assert (error, code) == ("invalid_request", "mid_req_1900")
+    assert "nonce: parameter is repeated" in fields["error_description"]
+
+
+def test_errors_use_form_post_when_asked(user: User) -> None:
+    response = user.authorize(authorize_params(response_mode="form_post", scope="openid nonsense"))
+    answer = answer_of(response)
+    assert answer.mode == "form_post"
+    assert answer.redirect_uri == REDIRECTS[RP_POST]
+    assert answer.params["error"] == "invalid_scope"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_comma_separated_scopes_as_b2c_sends_them_are_accepted(user: User) -> None:
+    answer = user.login(authorize_params(scope="openid, profile, phone, mid_profile"))
+    assert answer.code and not answer.error
+
+
+def test_post_to_authorize_with_form_post_as_b2c_does(user: User) -> None:
+    response = user.authorize(authorize_params(response_mode="form_post"), method="POST")
+    session = user.session_id(response)
+    user.enter_number(session, APPROVE)
+    answer = answer_of(user.finish(session))
+    assert answer.mode == "form_post" and answer.code
+
+
+@pytest.mark.parametrize(("ui_locales", "lang", "heading"), [("en-US", "en", "Log in"), ("de", "de", "Mit Mobile ID"), ("fr-CH", "fr", "Se connecter"), ("it", "it", "Accedi")])
+def test_ui_locales_pick_the_page_language(http, user: User, ui_locales, lang, heading) -> None:
+    response = user.authorize(authorize_params(ui_locales=ui_locales))
+    page = http.get(response.headers["location"])
+    assert f'<html lang="{lang}">' in page.text
+    assert re.search(rf"<h1>{heading}", page.text)
+
+
+def test_without_ui_locales_the_browser_language_decides(http, user: User) -> None:
+    response = http.get("/oidc/authorize", params=authorize_params(), headers={"Accept-Language": "it-CH, de;q=0.8"})
+    page = http.get(response.headers["location"])
+    assert '<html lang="it">' in page.text
+
+
+def test_login_hint_with_one_number_starts_the_transaction_at_once(http, user: User) -> None:
+    hint = json.dumps({"hints": [{"msisdn": "+41 79 555 00 11", "default": True}]})
+    response = user.authorize(authorize_params(login_hint=hint))
+    assert "/oidc/wait?" in response.headers["location"]
+    listed = http.get("/control/transactions", params={"msisdn": "+41795550011"}).json()["transactions"]
+    assert [t["status"] for t in listed] == ["pending"]
+
+
+def test_login_hint_with_manual_input_prefills_the_number(http, user: User) -> None:
+    hint = json.dumps({"enableManualInput": True, "hints": [{"msisdn": "+41791110000"}, {"msisdn": "+41792220000", "default": True}]})
+    response = user.authorize(authorize_params(login_hint=hint))
+    assert "/oidc/login?" in response.headers["location"]
+    page = read_page(http.get(response.headers["location"]).text)
+    assert page.ids["msisdn"]["value"] == "+41792220000"
+    assert page.ids["msisdn"]["type"] == "tel"
+
+
+def test_several_hints_without_manual_input_only_accept_an_offered_number(http, user: User) -> None:
+    hint = json.dumps({"hints": [{"msisdn": "+41700092501"}, {"msisdn": "+41700092502"}]})
+    session = user.session_id(user.authorize(authorize_params(login_hint=hint)))
+    refused = user.enter_number(session, "+41791234567")
+    assert refused.status_code == 200 and "msisdn-error" in read_page(refused.text).ids
+    assert user.enter_number(session, "+41 70 009 25 02").status_code == 303
+
+
+def test_al4_needs_a_login_hint_without_manual_input(start_emulator) -> None:
+    from mocks.mobileid import ClientSettings
+
+    al4 = ClientSettings(client_id=RP_POST, client_secret="s", redirect_uris=[REDIRECTS[RP_POST]], allowed_acrs=["mid_al3_any", "mid_al4_any"])
+    with start_emulator(clients=[al4]).client() as http:
+        user = User(http)
+        assert rejected(user.authorize(authorize_params(acr_values="mid_al4_any")))[1] == "mid_req_1120"
+        manual = json.dumps({"enableManualInput": True, "hints": [{"msisdn": APPROVE}]})
+        assert rejected(user.authorize(authorize_params(acr_values="mid_al4_any", login_hint=manual)))[1] == "mid_req_1060"
+
+
+def test_prompt_login_is_accepted(user: User) -> None:
+    assert user.login(authorize_params(prompt="login")).code
+
+
+def test_oversized_body_is_refused_before_reading(http) -> None:
+    response = http.post("/oidc/authorize", content=b"a=" + b"x" * 70_000, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_wrong_method_is_405_json(http) -> None:
+    response = http.put("/oidc/authorize")
+    assert response.status_code == 405
+    assert "GET" in response.headers["allow"]
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_unknown_or_reused_login_session_shows_the_error_page(http, user: User) -> None:
+    error, description = error_page(http.get("/oidc/login", params={"session": "nope"}))
+    assert description.startswith("mid_req_1900_")
+    params = authorize_params()
+    session = user.session_id(user.authorize(params))
+    user.enter_number(session, APPROVE)
+    assert answer_of(user.finish(session)).code
+    error_page(http.get("/oidc/continue", params={"session": session}))

@@ -1,0 +1,175 @@
+"""Each test number's outcome, the control-API numbers, timeouts and busy phones."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+
+from mocks.mobileid import TestUser
+
+from .support import APPROVE, WAITING_NUMBER, User, answer_of, authorize_params
+
+FAILING = {
+    "+41000092401": ("access_denied", "mid_auth_3010", "rejected by the user"),
+    "+41000092402": ("access_denied", "mid_auth_3080", "PIN is blocked"),
+    "+41000092403": ("access_denied", "mid_auth_3900", "suspended"),
+    "+41000092404": ("access_denied", "mid_auth_3060", "no key found"),
+    "+41000092406": ("access_denied", "mid_auth_3310", "busy with another authentication"),
+    "+41000092208": ("access_denied", "mid_auth_3300", "did not respond in time"),
+    "+41000092422": ("access_denied", "mid_auth_3060", "no valid certificate"),
+    "+41000092900": ("server_error", "mid_sys_9900", "System error"),
+    "+41000092101": ("server_error", "mid_sys_9900", "MSS fault 101"),
+}
+
+
+def description_parts(description: str) -> tuple[str, str, str]:
+    match = re.fullmatch(r"(mid_[a-z]+_\d{4})_([A-Z0-9]{8}) - (.+)", description)
+    assert match, description
+    return match.group(1), match.group(2), match.group(3)
+
+
+@pytest.mark.parametrize("msisdn", ["+41700092501", "+41 70 009 25 02"])
+def test_robot_numbers_approve_at_once(user: User, msisdn: str) -> None:
+    params = authorize_params()
+    answer = user.login(params, msisdn)
+    assert answer.error is None
+    assert answer.code and answer.params["state"] == params["state"]
+
+
+@pytest.mark.parametrize("msisdn", sorted(FAILING))
+def test_failing_numbers_end_at_the_redirect_uri_with_their_error(http, user: User, msisdn: str) -> None:
+    params = authorize_params()
+    answer = user.login(params, msisdn)
+    error, code, message = FAILING[msisdn]
+    got_code, trace, got_message = description_parts(answer.params["error_description"])
+    assert (answer.error, got_code) == (error, code)
+    assert message in got_message
+    assert answer.params["state"] == params["state"]
+    assert "code" not in answer.params
+    # The trace in the description is the transaction number the waiting page showed.
+    listed = http.get("/control/transactions", params={"msisdn": msisdn}).json()["transactions"]
+    assert [t["trace"] for t in listed] == [trace]
+
+
+def test_failure_descriptions_are_distinct_per_number(user: User) -> None:
+    messages = {description_parts(user.login(authorize_params(), msisdn).params["error_description"])[2] for msisdn in FAILING}
+    assert len(messages) == len(FAILING)
+
+
+def test_other_numbers_wait_for_the_control_api(http, user: User) -> None:
+    session = user.session_id(user.authorize(authorize_params()))
+    user.enter_number(session, "079 123 45 67")
+    listed = http.get("/control/transactions", params={"msisdn": WAITING_NUMBER}).json()["transactions"]
+    assert [(t["status"], t["client_id"]) for t in listed] == [("pending", "rp-post")]
+    approved = http.post(f"/control/transactions/{listed[0]['id']}/approve")
+    assert approved.json()["status"] == "approved"
+    assert answer_of(user.finish(session)).code
+
+
+def test_decline_through_the_control_api_is_user_cancel(http, user: User) -> None:
+    session = user.session_id(user.authorize(authorize_params()))
+    user.enter_number(session, WAITING_NUMBER)
+    declined = http.post(f"/control/phones/{WAITING_NUMBER}/decline")
+    assert declined.json()["status"] == "declined"
+    answer = answer_of(user.finish(session))
+    assert (answer.error, description_parts(answer.params["error_description"])[0]) == ("access_denied", "mid_auth_3010")
+
+
+def test_unanswered_transaction_times_out_as_mid_auth_3300(start_emulator) -> None:
+    emulator = start_emulator(transaction_timeout=0.3)
+    with emulator.client() as http:
+        user = User(http)
+        session = user.session_id(user.authorize(authorize_params()))
+        user.enter_number(session, WAITING_NUMBER)
+        started = time.monotonic()
+        answer = answer_of(user.finish(session))  # the long-poll returns when the timeout hits
+        assert 0.25 <= time.monotonic() - started < 2.0
+        assert description_parts(answer.params["error_description"])[0] == "mid_auth_3300"
+        assert http.get("/control/transactions").json()["transactions"][0]["status"] == "expired"
+
+
+def test_second_transaction_for_a_busy_sim_is_refused_with_mid_auth_3310(http) -> None:
+    first, second = User(http), User(http)
+    first_session = first.session_id(first.authorize(authorize_params()))
+    first.enter_number(first_session, WAITING_NUMBER)
+    second_session = second.session_id(second.authorize(authorize_params()))
+    second.enter_number(second_session, WAITING_NUMBER)
+    busy = answer_of(second.finish(second_session))
+    assert description_parts(busy.params["error_description"])[0] == "mid_auth_3310"
+    # The first one is still waiting for the phone.
+    http.post(f"/control/phones/{WAITING_NUMBER}/approve")
+    assert answer_of(first.finish(first_session)).code
+
+
+def test_a_new_app_request_cancels_the_older_one(start_emulator) -> None:
+    emulator = start_emulator(users=[TestUser(msisdn="+41795550001", outcome="wait", method="app")])
+    with emulator.client() as http:
+        first, second = User(http), User(http)
+        first_session = first.session_id(first.authorize(authorize_params()))
+        first.enter_number(first_session, "+41795550001")
+        second_session = second.session_id(second.authorize(authorize_params()))
+        second.enter_number(second_session, "+41795550001")
+        cancelled = answer_of(first.finish(first_session))
+        assert description_parts(cancelled.params["error_description"])[0] == "mid_auth_3010"
+        http.post("/control/phones/+41795550001/approve")
+        assert answer_of(second.finish(second_session)).code
+
+
+def test_configured_user_answers_after_its_delay(start_emulator) -> None:
+    emulator = start_emulator(users=[TestUser(msisdn="+41795550002", outcome="pin_blocked", delay=0.3)])
+    with emulator.client() as http:
+        user = User(http)
+        session = user.session_id(user.authorize(authorize_params()))
+        user.enter_number(session, "+41795550002")
+        assert http.get("/control/transactions").json()["transactions"][0]["status"] == "pending"
+        started = time.monotonic()
+        answer = answer_of(user.finish(session))
+        assert 0.25 <= time.monotonic() - started < 2.0
+        assert description_parts(answer.params["error_description"])[0] == "mid_auth_3080"
+
+
+def test_sim_only_acr_with_an_app_user_has_no_method(start_emulator) -> None:
+    from mocks.mobileid import ClientSettings
+
+    from .support import REDIRECTS, RP_POST
+
+    client = ClientSettings(client_id=RP_POST, client_secret="s", redirect_uris=[REDIRECTS[RP_POST]])
+    emulator = start_emulator(clients=[client], users=[TestUser(msisdn="+41795550003", method="app")])
+    with emulator.client() as http:
+        answer = User(http).login(authorize_params(acr_values="mid_al3_simcard"), "+41795550003")
+        assert description_parts(answer.params["error_description"])[0] == "mid_auth_3080"
+        assert User(http).login(authorize_params(acr_values="mid_al3_mobileapp"), "+41795550003").code
+
+
+def test_waiting_page_learns_the_answer_promptly(http, user: User) -> None:
+    """The long-poll returns within milliseconds of the phone's answer, not at the next poll tick."""
+    session = user.session_id(user.authorize(authorize_params()))
+    user.enter_number(session, WAITING_NUMBER)
+    result: dict[str, float | dict] = {}
+
+    def long_poll() -> None:
+        result["status"] = user.wait_status(session)
+        result["at"] = time.monotonic()
+
+    poller = threading.Thread(target=long_poll)
+    poller.start()
+    approved = http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "5"})
+    approved_at = time.monotonic()
+    assert approved.status_code == 200
+    poller.join(10)
+    assert result["status"]["status"] == "done"  # type: ignore[index]
+    assert float(result["at"]) - approved_at < 0.5  # type: ignore[arg-type]
+
+
+def test_long_poll_answers_pending_when_its_hold_time_passes(start_emulator) -> None:
+    emulator = start_emulator(long_poll_seconds=0.2)
+    with emulator.client() as http:
+        user = User(http)
+        session = user.session_id(user.authorize(authorize_params()))
+        user.enter_number(session, WAITING_NUMBER)
+        started = time.monotonic()
+        assert user.wait_status(session) == {"status": "pending"}
+        assert 0.15 <= time.monotonic() - started < 2.0

@@ -1,0 +1,87 @@
+"""/userinfo: Bearer tokens in the Authorization header, scopes decide the claims, faults."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mocks.faults import Fault
+
+from .support import APPROVE, User, authorize_params, redeem
+
+
+def access_token(http, scope: str = "openid profile phone mid_profile", msisdn: str = APPROVE) -> str:
+    code = User(http).login(authorize_params(scope=scope), msisdn).code or ""
+    return redeem(http, code).json()["access_token"]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_userinfo_returns_the_granted_claims(http, method: str) -> None:
+    token = access_token(http)
+    response = http.request(method, "/userinfo", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    claims = response.json()
+    assert claims["name"] == claims["phone_number"] == APPROVE
+    assert claims["phone_number_verified"] is True
+    assert len(claims["sub"]) == 64 and int(claims["sub"], 16) >= 0
+    assert claims["mid_profile_serial"].startswith("MIDCHE") and len(claims["mid_profile_serial"]) == 16
+    assert claims["mid_profile_sim_status"] == "active"
+    assert "mid_profile_alias" not in claims  # absent values are omitted, not null
+
+
+def test_openid_alone_discloses_no_phone_number(http) -> None:
+    token = access_token(http, scope="openid")
+    claims = http.get("/userinfo", headers={"Authorization": f"Bearer {token}"}).json()
+    assert list(claims) == ["sub"]
+
+
+def test_phone_scope_without_profile(http) -> None:
+    token = access_token(http, scope="openid phone")
+    claims = http.get("/userinfo", headers={"Authorization": f"Bearer {token}"}).json()
+    assert set(claims) == {"sub", "phone_number", "phone_number_verified"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "error"),
+    [
+        ({}, None),
+        ({"Authorization": "Basic Zm9vOmJhcg=="}, None),
+        ({"Authorization": "Bearer"}, None),
+        ({"Authorization": "Bearer not-a-token"}, "invalid_token"),
+    ],
+)
+def test_missing_or_invalid_token_is_401(http, headers: dict, error: str | None) -> None:
+    response = http.get("/userinfo", headers=headers)
+    assert response.status_code == 401
+    challenge = response.headers["www-authenticate"]
+    assert challenge.startswith("Bearer")
+    assert (f'error="{error}"' in challenge) if error else ("error=" not in challenge)
+
+
+def test_token_in_the_query_is_not_accepted(http) -> None:
+    token = access_token(http)
+    assert http.get("/userinfo", params={"access_token": token}).status_code == 401
+
+
+def test_userinfo_failing_fault_answers_500_server_error(start_emulator) -> None:
+    emulator = start_emulator(faults=frozenset({Fault.USERINFO_FAILING}))
+    with emulator.client() as http:
+        token = access_token(http)
+        response = http.get("/userinfo", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 500
+        assert response.json()["error"] == "server_error"
+        assert response.json()["error_description"].startswith("mid_sys_9900_")
+
+
+def test_slow_idp_fault_delays_userinfo(start_emulator) -> None:
+    emulator = start_emulator(faults=frozenset({Fault.SLOW_IDP}), slow_idp_delay=0.3)
+    with emulator.client() as http:
+        token = access_token(http)
+        started = time.monotonic()
+        assert http.get("/userinfo", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+        assert time.monotonic() - started >= 0.3
+
+
+def test_put_is_405(http) -> None:
+    assert http.put("/userinfo").status_code == 405
