@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Playwright, expect
+from playwright.sync_api import expect
 
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
@@ -14,10 +14,9 @@ DEVICE = "Pixel 7"
 
 
 @pytest.mark.only_browser("chromium")
-def test_sign_up_on_a_phone(playwright: Playwright, another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str) -> None:
+def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str) -> None:
     # Given a phone browser (Chromium emulating a Pixel 7: small viewport, touch, mobile user agent)
-    device = {k: v for k, v in playwright.devices[DEVICE].items() if k != "default_browser_type"}
-    journey = another_browser(**device)
+    journey = another_browser(DEVICE)
     number = mobile_id.new_number()
 
     # When the user signs up with Mobile ID
@@ -26,7 +25,7 @@ def test_sign_up_on_a_phone(playwright: Playwright, another_browser: Callable[..
 
     # Then the Mobile ID button fits the screen and can be tapped
     box = journey.unified.mobile_id_button.bounding_box()
-    width = device["viewport"]["width"]
+    width = journey.page.viewport_size["width"]
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"Mobile ID button {box} overflows the {width}px screen"
     journey.unified.mobile_id_button.tap()
 
