@@ -53,13 +53,13 @@ def _shared_key() -> SigningKey:
 class LiveServer:
     """The emulator served by uvicorn in a thread; its issuer is its own loopback URL."""
 
-    def __init__(self, **overrides: Any) -> None:
+    def __init__(self, *, shared_key: bool = True, **overrides: Any) -> None:
         sock = serve.bind("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         values: dict[str, Any] = {"issuer": self.url, "clients": default_clients(), "control_enabled": True}
         values.update(overrides)
         self.settings = MobileIDSettings(**values)
-        self.app = create_app(self.settings, signing_key=_shared_key())
+        self.app = create_app(self.settings, signing_key=_shared_key() if shared_key else None)
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)

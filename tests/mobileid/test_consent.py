@@ -1,0 +1,39 @@
+"""The optional consent page: asked once per user and client, refusal is mid_auth_3020."""
+
+from __future__ import annotations
+
+from .support import RP_CONSENT, User, answer_of, authorize_params, read_page
+
+
+def reach_consent(user: User, msisdn: str = "+41700092502") -> tuple[str, str]:
+    session = user.session_id(user.authorize(authorize_params(RP_CONSENT)))
+    user.enter_number(session, msisdn)
+    status = user.wait_status(session)
+    consent = user.http.get(status["next"])
+    assert consent.status_code == 303 and "/oidc/consent?" in consent.headers["location"]
+    return session, consent.headers["location"]
+
+
+def test_consent_page_shows_the_data_and_accepting_returns_a_code(http, user: User) -> None:
+    session, location = reach_consent(user)
+    page = http.get(location)
+    reader = read_page(page.text)
+    assert {"mid-consent", "consent-accept", "consent-decline"} <= set(reader.ids)
+    assert "your phone number" in page.text
+    answer = answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"}))
+    assert answer.code and not answer.error
+
+
+def test_consent_is_asked_once_per_number(http, user: User) -> None:
+    session, _ = reach_consent(user)
+    http.post("/oidc/consent", data={"session": session, "decision": "accept"})
+    again = User(http)
+    assert again.login(authorize_params(RP_CONSENT), "+41700092502").code
+    reach_consent(User(http), "+41700092501")  # another number is asked again
+
+
+def test_refusing_consent_is_mid_auth_3020(http, user: User) -> None:
+    session, _ = reach_consent(user)
+    answer = answer_of(http.post("/oidc/consent", data={"session": session, "decision": "decline"}))
+    assert answer.error == "access_denied"
+    assert answer.params["error_description"].startswith("mid_auth_3020_")

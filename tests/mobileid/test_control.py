@@ -1,0 +1,80 @@
+"""The control API: on/off, token, listing, approving by number with wait, reset."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from .support import WAITING_NUMBER, User, answer_of, authorize_params
+
+
+def start_waiting(http, msisdn: str = WAITING_NUMBER) -> str:
+    user = User(http)
+    session = user.session_id(user.authorize(authorize_params()))
+    user.enter_number(session, msisdn)
+    return session
+
+
+def test_list_shows_the_contract_fields(http) -> None:
+    start_waiting(http)
+    [transaction] = http.get("/control/transactions").json()["transactions"]
+    assert {"id", "trace", "msisdn", "client_id", "status", "created_at"} <= set(transaction)
+    assert transaction["msisdn"] == WAITING_NUMBER and transaction["status"] == "pending"
+    assert transaction["message"] == f"Do you want to login to rp-post? Transaction number {transaction['trace']}"
+    assert http.get("/control/transactions", params={"msisdn": "+41790000000"}).json() == {"transactions": []}
+
+
+def test_approve_by_number_waits_for_the_transaction_to_appear(http) -> None:
+    answers = {}
+    approver = threading.Thread(target=lambda: answers.setdefault("r", http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "10"})))
+    approver.start()
+    session = start_waiting(http)
+    approver.join(15)
+    assert answers["r"].status_code == 200 and answers["r"].json()["status"] == "approved"
+    assert answer_of(User(http).finish(session)).code
+
+
+def test_nothing_to_approve_is_404(http) -> None:
+    response = http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "0.1"})
+    assert response.status_code == 404 and response.json() == {"error": "not_found"}
+    assert http.post("/control/transactions/nope/approve").status_code == 404
+
+
+@pytest.mark.parametrize("wait", ["-1", "abc", "nan", "1000"])
+def test_bad_wait_is_400(http, wait: str) -> None:
+    assert http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": wait}).status_code == 400
+
+
+def test_number_in_national_form_is_understood(http) -> None:
+    start_waiting(http)
+    assert http.post("/control/phones/0791234567/decline").json()["status"] == "declined"
+
+
+def test_answering_twice_is_409(http) -> None:
+    start_waiting(http)
+    [transaction] = http.get("/control/transactions").json()["transactions"]
+    assert http.post(f"/control/transactions/{transaction['id']}/approve").status_code == 200
+    again = http.post(f"/control/transactions/{transaction['id']}/decline")
+    assert again.status_code == 409 and again.json()["transaction"]["status"] == "approved"
+
+
+def test_reset_forgets_transactions_and_sessions(http) -> None:
+    session = start_waiting(http)
+    assert http.post("/control/reset").json() == {"reset": True}
+    assert http.get("/control/transactions").json() == {"transactions": []}
+    assert http.get("/oidc/wait/status", params={"session": session}).status_code == 404
+
+
+def test_control_api_is_off_unless_enabled(start_emulator) -> None:
+    with start_emulator(control_enabled=None).client() as http:
+        assert http.get("/control/transactions").status_code == 404
+        assert http.post("/control/reset").json() == {"error": "not_found"}
+
+
+def test_control_token_is_required_when_configured(start_emulator) -> None:
+    with start_emulator(control_enabled=None, control_token="s3cret-token").client() as http:
+        assert http.get("/control/transactions").status_code == 401
+        assert http.get("/control/transactions", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        listed = http.get("/control/transactions", headers={"Authorization": "Bearer s3cret-token"})
+        assert listed.status_code == 200 and listed.json() == {"transactions": []}

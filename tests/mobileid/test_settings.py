@@ -1,0 +1,113 @@
+"""Settings from TOML and environment, start-up errors that say what to fix, and the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mocks.faults import Fault
+from mocks.mobileid import MobileIDSettings, load_settings
+from mocks.mobileid.settings import ConfigurationError
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "mocks" / "mobileid" / "example-config.toml"
+ENV = {
+    "MOBILEID_ISSUER": "https://idp.example.com/",
+    "MOBILEID_CLIENT_ID": "b2c-tenant",
+    "MOBILEID_CLIENT_SECRET": "env-secret",
+    "MOBILEID_REDIRECT_URIS": "https://t.b2clogin.com/t.onmicrosoft.com/oauth2/authresp, https://login.t.example/t.onmicrosoft.com/oauth2/authresp",
+}
+
+
+def test_single_client_deployment_from_the_environment() -> None:
+    settings = load_settings(environ=ENV)
+    assert settings.issuer == "https://idp.example.com"
+    [client] = settings.clients
+    assert client.client_id == "b2c-tenant" and client.client_secret.get_secret_value() == "env-secret"
+    assert client.redirect_uris[1] == "https://login.t.example/t.onmicrosoft.com/oauth2/authresp"
+    assert client.token_endpoint_auth_method == "client_secret_post"
+    assert settings.control_on is False  # deployed: off unless a token is set
+
+
+def test_environment_control_token_and_faults() -> None:
+    settings = load_settings(environ={**ENV, "MOBILEID_CONTROL_TOKEN": "ctl-XYZ-987", "MOBILEID_FAULTS": "slow-idp, userinfo-failing"})
+    assert settings.control_on is True
+    assert settings.faults == {Fault.SLOW_IDP, Fault.USERINFO_FAILING}
+    assert "ctl-XYZ-987" not in repr(settings) and "env-secret" not in repr(settings)  # secrets never show up in logs or tracebacks
+
+
+def test_the_example_file_loads() -> None:
+    settings = load_settings(EXAMPLE, environ={})
+    assert settings.clients[0].client_id == "b2c-contoso-0001"
+    assert [u.msisdn for u in settings.users] == ["+41790000001", "+41790000002", "+41790000003"]
+    assert settings.users[1].method == "app"
+
+
+@pytest.mark.parametrize(
+    ("environ", "names"),
+    [
+        ({"MOBILEID_CLIENT_ID": "x"}, ["MOBILEID_CLIENT_SECRET", "MOBILEID_REDIRECT_URIS"]),
+        ({**ENV, "MOBILEID_ISSUER": "idp.example.com"}, ["issuer", "MOBILEID_ISSUER"]),
+        ({**ENV, "MOBILEID_REDIRECT_URIS": "ftp://x"}, ["redirect_uris", "MOBILEID_REDIRECT_URIS"]),
+        ({**ENV, "MOBILEID_TRANSACTION_TIMEOUT": "soon"}, ["transaction_timeout", "MOBILEID_TRANSACTION_TIMEOUT"]),
+        ({**ENV, "MOBILEID_FAULTS": "no-such-fault"}, ["faults", "MOBILEID_FAULTS"]),
+    ],
+)
+def test_bad_configuration_names_the_setting(environ: dict, names: list[str]) -> None:
+    with pytest.raises(ConfigurationError) as stopped:
+        load_settings(environ=environ)
+    for name in names:
+        assert name in str(stopped.value)
+
+
+def test_bad_toml_names_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("issuer = \n")
+    with pytest.raises(ConfigurationError, match="bad.toml: not valid TOML"):
+        load_settings(config, environ={})
+    config.write_text('[[clients]]\nclient_id = "a"\nclient_secret = "b"\nredirect_uris = ["https://x/cb"]\nconsent = "sometimes"\n')
+    with pytest.raises(ConfigurationError, match=r"clients\.0\.consent"):
+        load_settings(config, environ={})
+
+
+def test_local_stack_registers_the_b2c_client_of_the_contract() -> None:
+    settings = MobileIDSettings.local_stack(client_secret="stack-secret", faults={Fault.SLOW_IDP})
+    [client] = settings.clients
+    assert client.client_id == "b2c-contoso-0001"
+    assert client.redirect_uris == ["https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"]
+    assert client.token_endpoint_auth_method == "client_secret_post"
+    assert (settings.issuer, settings.authorization_base) == ("https://openid.mobileid.ch", "https://m.mobileid.ch")
+    assert settings.control_on and settings.faults == {Fault.SLOW_IDP}
+
+
+def test_command_line_prints_a_ready_line_and_serves() -> None:
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--issuer", "https://idp.example.com", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in process.stdout:  # type: ignore[union-attr]
+            lines.append(line.strip())
+            if line.startswith("mobileid-ready:"):
+                break
+        ready = lines[-1].split(": ", 1)[1]
+        assert "mobileid-control: on" in lines  # loopback host: the control API is on
+        discovery = httpx.get(f"{ready}/.well-known/openid-configuration").json()
+        # URLs come from the configured issuer, not from the address the request reached.
+        assert discovery["token_endpoint"] == "https://idp.example.com/token"
+        assert discovery["authorization_endpoint"] == "https://idp.example.com/oidc/authorize"
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_command_line_refuses_to_start_without_a_client() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}
+    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0"], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "MOBILEID_CLIENT_ID" in result.stderr
