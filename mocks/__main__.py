@@ -1,0 +1,84 @@
+"""``python -m mocks serve``: the local sign-in stack (see mocks/b2c/README.md)."""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+import re
+from pathlib import Path
+
+from mocks.faults import DESCRIPTIONS, parse_faults
+from mocks.stack import DEFAULT_POLICIES, StackConfig, serve
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 picks a free port)")
+    return int(text)
+
+
+def _tenant(text: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a tenant name: lower-case letters, digits and '-', e.g. contoso")
+    return text
+
+
+def _directory(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
+    return path
+
+
+def _file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file")
+    return path
+
+
+def parser() -> argparse.ArgumentParser:
+    faults = "\n".join(f"  {fault.value:<22} {text}" for fault, text in DESCRIPTIONS.items())
+    root = argparse.ArgumentParser(prog="python -m mocks", description="Offline emulators of Azure AD B2C, Mobile ID and jwt.ms.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="serve")
+    serve_parser = commands.add_parser(
+        "serve",
+        help="run B2C, Mobile ID and jwt.ms on one loopback HTTPS port",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Serve {tenant}.b2clogin.com, m.mobileid.ch, openid.mobileid.ch and jwt.ms on one HTTPS port,\n"
+            "telling them apart by host name, with a certificate from a throw-away local CA.\n"
+            "When ready, prints stack-port, stack-ca, stack-host-map (and stack-proxy) and, last, stack-ready,\n"
+            "then each policy's Run user flow URL and how to point a browser at the stack.\n"
+            "Stops cleanly on Ctrl-C or SIGTERM."
+        ),
+        epilog="faults (--fault NAME, repeatable or comma-separated):\n" + faults,
+    )
+    serve_parser.add_argument("--port", type=_port, default=8443, help="HTTPS port (default 8443; 0 picks a free one)")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_parser.add_argument("--tenant", type=_tenant, default="contoso", help="B2C tenant name (default contoso)")
+    serve_parser.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch on a fault (see below)")
+    serve_parser.add_argument("--state-dir", type=Path, metavar="DIR",
+                              help="keep the CA, certificates, signing keys and webapp1's client secret here across restarts "
+                                   "(default: a temporary directory removed at exit)")
+    serve_parser.add_argument("--policies", type=_directory, default=DEFAULT_POLICIES, metavar="DIR",
+                              help="custom policy XML files (default: policies/)")
+    serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
+                              help="TOML file with more user flows (see policies/user-flows.example.toml)")
+    serve_parser.add_argument("--proxy-port", type=_port, metavar="P",
+                              help="also run an HTTP CONNECT proxy on P that tunnels only the stack's host names (for Firefox/WebKit)")
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated")  # Authlib prefers httpx2; httpx works
+    args = parser().parse_args(argv)
+    if args.command == "serve":
+        config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
+                             state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
+                             proxy_port=args.proxy_port)
+        serve(config)
+
+
+if __name__ == "__main__":
+    main()

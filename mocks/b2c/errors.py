@@ -1,0 +1,113 @@
+"""B2C's error codes and the one text shape every channel carries them in.
+
+Redirects, token endpoint JSON and the error page all show
+``AADB2Cnnnnn: message\\r\\nCorrelation ID: guid\\r\\nTimestamp: yyyy-mm-dd hh:mm:ssZ\\r\\n``.
+Messages are those of learn.microsoft.com/azure/active-directory-b2c/error-codes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+MESSAGES: dict[str, str] = {
+    "AADB2C90006": "The redirect URI '{0}' provided in the request is not registered for the client ID '{1}'.",
+    "AADB2C90007": "The application associated with client ID '{0}' has no registered redirect URIs.",
+    "AADB2C90008": "The request does not contain a client ID parameter.",
+    "AADB2C90010": "The request does not contain a scope parameter.",
+    "AADB2C90013": "The requested response type '{0}' provided in the request is not supported.",
+    "AADB2C90014": "The requested response mode '{0}' provided in the request is not supported.",
+    "AADB2C90018": "The client ID '{0}' specified in the request is not registered in tenant '{1}'.",
+    "AADB2C90022": "Unable to return metadata for the policy '{0}' in tenant '{1}'.",
+    "AADB2C90036": "The request does not contain a URI to redirect the user to post logout. "
+    "Specify a URI in the post_logout_redirect_uri parameter field.",
+    "AADB2C90043": "The prompt included in the request contains invalid values. "
+    "Expected 'none', 'login', 'consent' or 'select_account'.",
+    "AADB2C90046": "We are having trouble loading your current state. "
+    "You might want to try starting your session over from the beginning.",
+    "AADB2C90053": "A user with the specified credential could not be found.",
+    "AADB2C90057": "The provided application is not configured to allow the OAuth Implicit flow.",
+    "AADB2C90075": "The claims exchange '{0}' specified in step '{1}' returned HTTP error response with Code '{2}' and Reason '{3}'.",
+    "AADB2C90077": "User does not have an existing session and request prompt parameter has a value of '{0}'.",
+    "AADB2C90079": "Clients must send a client_secret when redeeming a confidential grant.",
+    "AADB2C90080": "The provided grant has expired. Please re-authenticate and try again. Current time: {0}, "
+    "Grant issued time: {1}, Grant sliding window expiration time: {2}.",
+    "AADB2C90081": "The specified client_secret does not match the expected value for this client. "
+    "Please correct the client_secret and try again.",
+    "AADB2C90083": "The request is missing required parameter: {0}.",
+    "AADB2C90084": "Public clients should not send a client_secret when redeeming a publicly acquired grant.",
+    "AADB2C90085": "The service has encountered an internal error. Please reauthenticate and try again.",
+    "AADB2C90086": "The supplied grant_type [{0}] is not supported.",
+    "AADB2C90090": "The provided JWE is not a valid 5 segment token.",
+    "AADB2C90091": "The user has cancelled entering self-asserted information.",
+    "AADB2C90110": "The scope parameter must include 'openid' when requesting a response_type that includes 'id_token'.",
+    "AADB2C90115": "When requesting the 'code' response_type, the scope parameter must include a resource or client ID "
+    "for access tokens, and 'openid' for ID tokens. Additionally include 'offline_access' for refresh tokens.",
+    "AADB2C90117": "The scope '{0}' provided in the request is not supported.",
+    "AADB2C90118": "The user has forgotten their password.",
+    "AADB2C90122": "Input for '{0}' received in the request has failed HTTP request validation. "
+    "Ensure that the input does not contain characters such as < or &.",
+    "AADB2C90129": "The provided grant has been revoked. Please reauthenticate and try again.",
+    "AADB2C90182": "The supplied code_verifier does not match associated code_challenge",
+    "AADB2C90183": "The supplied code_verifier is invalid",
+    "AADB2C90184": "The supplied code_challenge_method is not supported. Supported values are plain or S256",
+    "AADB2C90243": "The IDP's client key/secret is not properly configured.",
+    "AADB2C90255": "The claims exchange specified in technical profile '{0}' did not complete as expected. "
+    "You might want to try starting your session over from the beginning.",
+    "AADB2C90273": "An invalid response was received : '{0}'",
+    "AADB2C90279": "The provided client ID '{0}' does not match the client ID that issued the grant.",
+    "AADB2C90287": "The request contains invalid redirect URI '{0}'.",
+    "AADB2C90289": "We encountered an error connecting to the identity provider. Please try again later.",
+    "AADB2C99059": "The supplied request must present a code_challenge. Required for single-page apps using the "
+    "authorization code flow.",
+}
+
+
+def new_correlation_id() -> str:
+    return str(uuid.uuid4())
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    """B2C's timestamp, e.g. ``2023-08-08 02:22:53Z``."""
+    return (moment or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+@dataclass
+class B2CError(Exception):
+    """One AADB2C error, with the OAuth ``error`` an application receives for it."""
+
+    code: str
+    args_: tuple[str, ...] = ()
+    error: str = "invalid_request"
+    status: int = 400
+    correlation_id: str = field(default_factory=new_correlation_id)
+    when: str = field(default_factory=timestamp)
+    override: str | None = None  # a localized message instead of the English one
+
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return self.override or MESSAGES[self.code].format(*self.args_)
+
+    @property
+    def detail(self) -> str:
+        """``AADB2Cnnnnn: message``, as on the error page."""
+        return f"{self.code}: {self.message}"
+
+    @property
+    def description(self) -> str:
+        """The ``error_description`` sent to applications."""
+        return f"{self.detail}\r\nCorrelation ID: {self.correlation_id}\r\nTimestamp: {self.when}\r\n"
+
+    def token_endpoint_body(self) -> dict[str, str]:
+        # The token endpoint leaves out the trailing CRLF the redirect has.
+        return {"error": self.error, "error_description": self.description.rstrip("\r\n")}
+
+
+def idp_error_text(error: str, description: str | None) -> str:
+    """The ``{0}`` of AADB2C90273 for an IdP's error response."""
+    return f"Error: {error},Error Description: {description or ''}"

@@ -1,0 +1,240 @@
+"""Claims exchanges with external identity providers (B2C's back channel).
+
+Front channel: ``authorization_url`` sends the browser to the IdP the way B2C
+does (client_id, authresp redirect URI, response_type, the configured scope,
+response_mode, ``StateProperties=`` state, nonce, ui_locales). Back channel:
+``complete`` redeems the code with Authlib's OAuth2 client over the host-mapped
+HTTPS client, then takes the claims from the validated ID token (OpenID
+Connect) or from the ClaimsEndpoint (OAuth2). Every failure becomes a
+``B2CError``; every call has a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from mocks.b2c.errors import B2CError, idp_error_text
+from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
+from mocks.b2c.settings import B2CSettings
+from mocks.common.net import AsyncHostMapTransport, async_client
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # Authlib prefers httpx2 and warns when it falls back to httpx
+    from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+
+METADATA_TTL = 300.0
+MAX_IDP_RESPONSE_BYTES = 256 * 1024
+
+# OpenID Connect user flows map these unless the configuration says otherwise.
+DEFAULT_MAPPINGS = {"issuerUserId": "sub", "displayName": "name", "givenName": "given_name", "surname": "family_name", "email": "email"}
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    authorization_endpoint: str
+    token_endpoint: str
+    claims_endpoint: str | None = None
+    jwks_uri: str | None = None
+    issuer: str | None = None
+
+
+class Federation:
+    def __init__(self, settings: B2CSettings) -> None:
+        self.settings = settings
+        self._metadata: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    @property
+    def _verify(self) -> str | bool:
+        return str(self.settings.ca) if self.settings.ca else True
+
+    def http(self) -> httpx.AsyncClient:
+        return async_client(self.settings.host_map, verify=self._verify, timeout=self.settings.back_channel_timeout)
+
+    def redirect_uri(self, policy: Policy, provider: IdentityProvider) -> str:
+        if provider.use_policy_in_redirect_uri:
+            return f"{self.settings.base_url}/{self.settings.domain}/{policy.policy_id.lower()}/oauth2/authresp"
+        return self.settings.idp_redirect_uri
+
+    # --- metadata --------------------------------------------------------------------------------
+
+    async def endpoints(self, provider: IdentityProvider) -> Endpoints:
+        if provider.protocol is ProviderProtocol.OAUTH2 or not provider.metadata_url:
+            if not provider.authorization_endpoint or not provider.token_endpoint:
+                raise B2CError("AADB2C90289", error="server_error")
+            return Endpoints(provider.authorization_endpoint, provider.token_endpoint, provider.claims_endpoint)
+        doc = await self._discovery(provider.metadata_url)
+        try:
+            return Endpoints(
+                authorization_endpoint=provider.authorization_endpoint or str(doc["authorization_endpoint"]),
+                token_endpoint=provider.token_endpoint or str(doc["token_endpoint"]),
+                claims_endpoint=provider.claims_endpoint or doc.get("userinfo_endpoint"),
+                jwks_uri=str(doc["jwks_uri"]),
+                issuer=str(doc["issuer"]),
+            )
+        except KeyError:
+            raise B2CError("AADB2C90289", error="server_error") from None
+
+    async def _discovery(self, url: str) -> dict[str, Any]:
+        cached = self._metadata.get(url)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        doc = await self._get_json(url)
+        self._metadata[url] = (time.monotonic() + METADATA_TTL, doc)
+        return doc
+
+    async def _get_json(self, url: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            async with self.http() as client:
+                response = await client.get(url, **kwargs)
+        except httpx.HTTPError:
+            raise B2CError("AADB2C90289", error="server_error") from None
+        if response.status_code != 200:
+            raise B2CError("AADB2C90289", error="server_error")
+        return _json_object(response)
+
+    # --- front channel ---------------------------------------------------------------------------
+
+    async def authorization_url(self, policy: Policy, provider: IdentityProvider, *, state: str, nonce: str, ui_locales: str) -> str:
+        endpoints = await self.endpoints(provider)
+        params = {
+            "client_id": provider.client_id,
+            "redirect_uri": self.redirect_uri(policy, provider),
+            "response_type": provider.response_type,
+            "scope": provider.scope,  # exactly as configured, commas and all
+            "response_mode": provider.response_mode,
+            "nonce": nonce,
+            "ui_locales": ui_locales,
+            "state": state,
+        }
+        separator = "&" if "?" in endpoints.authorization_endpoint else "?"
+        return endpoints.authorization_endpoint + separator + urlencode(params)
+
+    # --- back channel ----------------------------------------------------------------------------
+
+    async def complete(self, policy: Policy, provider: IdentityProvider, *, code: str, nonce: str) -> dict[str, Any]:
+        """Redeem ``code`` and return B2C claim types (issuerUserId, displayName, identityProvider, ...)."""
+        endpoints = await self.endpoints(provider)
+        token = await self._redeem(policy, provider, endpoints, code)
+        if provider.protocol is ProviderProtocol.OPENID_CONNECT:
+            partner = await self._id_token_claims(provider, endpoints, token, nonce)
+        else:
+            partner = await self._claims_endpoint(provider, endpoints, token)
+        return map_claims(provider, partner)
+
+    async def _redeem(self, policy: Policy, provider: IdentityProvider, endpoints: Endpoints, code: str) -> dict[str, Any]:
+        client = AsyncOAuth2Client(
+            client_id=provider.client_id,
+            client_secret=provider.client_secret,
+            token_endpoint_auth_method=provider.token_endpoint_auth_method,
+            redirect_uri=self.redirect_uri(policy, provider),
+            transport=AsyncHostMapTransport(self.settings.host_map, verify=self._verify),
+            timeout=self.settings.back_channel_timeout,
+        )
+        try:
+            async with client:
+                token = await asyncio.wait_for(client.fetch_token(endpoints.token_endpoint, code=code),
+                                               self.settings.back_channel_timeout + 1)
+        except OAuthError as error:
+            if error.error in ("invalid_client", "unauthorized_client"):
+                raise B2CError("AADB2C90243", error="server_error") from None
+            raise B2CError("AADB2C90273", (idp_error_text(error.error, error.description),), error="server_error") from None
+        except (httpx.TimeoutException, asyncio.TimeoutError, httpx.TransportError):
+            raise B2CError("AADB2C90289", error="server_error") from None
+        except httpx.HTTPStatusError as error:
+            raise _http_error(provider, error.response) from None
+        except (httpx.HTTPError, ValueError):
+            raise B2CError("AADB2C90273", ("the token endpoint's answer is not JSON",), error="server_error") from None
+        return dict(token)
+
+    async def _id_token_claims(self, provider: IdentityProvider, endpoints: Endpoints, token: dict[str, Any], nonce: str) -> dict[str, Any]:
+        id_token = token.get("id_token")
+        if not isinstance(id_token, str):
+            raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: no id_token in the token response",), error="server_error")
+        jwks = await self._get_json(endpoints.jwks_uri or "")
+        try:
+            keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+            decoded = jwt.decode(id_token, keys, algorithms=["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"])
+            jwt.JWTClaimsRegistry(
+                leeway=300,
+                iss={"essential": True, "value": endpoints.issuer},
+                aud={"essential": True, "value": provider.client_id},
+                exp={"essential": True},
+                nonce={"essential": True, "value": nonce},
+                sub={"essential": True},
+            ).validate(decoded.claims)
+        except (JoseError, ValueError, TypeError, KeyError) as error:
+            detail = f"Error: invalid_token,Error Description: the ID token is not valid ({type(error).__name__}: {error})"
+            raise B2CError("AADB2C90273", (detail,), error="server_error") from None
+        return dict(decoded.claims)
+
+    async def _claims_endpoint(self, provider: IdentityProvider, endpoints: Endpoints, token: dict[str, Any]) -> dict[str, Any]:
+        access_token = token.get("access_token")
+        if not isinstance(access_token, str) or not endpoints.claims_endpoint:
+            raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: no access_token in the token response",), error="server_error")
+        headers, params = {}, {}
+        if provider.bearer_token_transmission.lower() == "querystring":
+            params["access_token"] = access_token
+        else:
+            headers["Authorization"] = f"Bearer {access_token}"
+        try:
+            async with self.http() as client:
+                response = await client.get(endpoints.claims_endpoint, headers=headers, params=params)
+        except httpx.HTTPError:
+            raise B2CError("AADB2C90289", error="server_error") from None
+        if response.status_code != 200:
+            raise _http_error(provider, response)
+        return _json_object(response)
+
+
+def _http_error(provider: IdentityProvider, response: httpx.Response) -> B2CError:
+    return B2CError("AADB2C90075", (provider.exchange_id, "2", str(response.status_code), response.reason_phrase or ""), error="server_error")
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    if len(response.content) > MAX_IDP_RESPONSE_BYTES:
+        raise B2CError("AADB2C90273", ("the identity provider's answer is too large",), error="server_error")
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise B2CError("AADB2C90273", ("the identity provider's answer is not a JSON object",), error="server_error")
+    return data
+
+
+def map_claims(provider: IdentityProvider, partner: dict[str, Any]) -> dict[str, Any]:
+    """Partner claims -> B2C claim types, per the technical profile's OutputClaims."""
+    mapped: dict[str, Any] = {}
+    mappings = list(provider.claims)
+    configured = {m.claim_type for m in mappings}
+    if provider.protocol is ProviderProtocol.OPENID_CONNECT:
+        # User-flow IdPs: unmapped standard claims still come through, as in the portal's defaults.
+        for claim_type, partner_claim in DEFAULT_MAPPINGS.items():
+            if claim_type not in configured and partner_claim in partner:
+                mapped[claim_type] = partner[partner_claim]
+    elif "issuerUserId" not in configured and "sub" in partner:
+        mapped["issuerUserId"] = partner["sub"]
+    for mapping in mappings:
+        value = partner.get(mapping.partner_claim) if mapping.partner_claim else None
+        if value is None:
+            value = mapping.default
+        if value is not None:
+            mapped[mapping.claim_type] = value
+    if not mapped.get("identityProvider"):
+        mapped["identityProvider"] = provider.domain or partner.get("iss") or provider.exchange_id
+    for key, value in list(mapped.items()):
+        if not isinstance(value, (str, bool, int, float, list)):
+            mapped[key] = str(value)
+    if not isinstance(mapped.get("issuerUserId"), str) or not mapped["issuerUserId"]:
+        raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: the identity provider returned no user id (sub)",), error="server_error")
+    return mapped

@@ -1,0 +1,58 @@
+"""The tenant's token signing keys.
+
+User flows sign with the tenant's built-in key; custom policies with the policy
+key ``B2C_1A_TokenSigningKeyContainer``. They are different keys with different
+kids, so each policy's JWKS lists only its own. The ``foreign-signing-key``
+fault signs with a third key under the right kid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from joserfc.jwk import RSAKey
+
+from mocks.b2c.policy import Policy, PolicyKind
+from mocks.common.keys import SigningKey
+
+
+def _kid(key: RSAKey) -> str:
+    return key.thumbprint()  # RFC 7638, base64url like B2C's kids
+
+
+def _generate() -> SigningKey:
+    key = RSAKey.generate_key(2048, private=True)
+    return SigningKey(key, _kid(key))
+
+
+def _load_or_generate(path: Path | None) -> SigningKey:
+    if path is None:
+        return _generate()
+    if path.is_file():
+        key = RSAKey.import_key(path.read_bytes())
+        return SigningKey(key, _kid(key))
+    key = RSAKey.generate_key(2048, private=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(key.as_pem(private=True))
+    path.chmod(0o600)
+    return SigningKey(key, _kid(key))
+
+
+@dataclass(frozen=True)
+class TenantKeys:
+    user_flow: SigningKey
+    custom_policy: SigningKey
+    foreign: SigningKey | None = None
+
+    @classmethod
+    def create(cls, directory: Path | None = None, *, foreign: bool = False) -> "TenantKeys":
+        """New keys, or the ones kept in ``directory`` (so tokens stay verifiable across restarts)."""
+        return cls(
+            user_flow=_load_or_generate(directory / "b2c-user-flow-key.pem" if directory else None),
+            custom_policy=_load_or_generate(directory / "b2c-token-signing-key.pem" if directory else None),
+            foreign=_generate() if foreign else None,
+        )
+
+    def for_policy(self, policy: Policy) -> SigningKey:
+        return self.custom_policy if policy.kind is PolicyKind.CUSTOM_POLICY else self.user_flow

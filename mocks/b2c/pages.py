@@ -1,0 +1,127 @@
+"""HTML of the hosted pages: the template with ``<div id="api">``, SETTINGS and CONTENT.
+
+The unified and self-asserted pages are rendered by static/b2c.js from
+SETTINGS (B2C's keys: api, csrf, transId, hosts, locale, SA_FIELDS, ...) and
+CONTENT (the page strings). The error page and the form_post page need no
+script to show their content.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.responses import HTMLResponse
+
+from mocks.b2c.errors import B2CError
+from mocks.b2c.policy import Policy, PolicyKind
+from mocks.b2c.sessions import Transaction
+from mocks.b2c.settings import B2CSettings
+from mocks.b2c.strings import strings
+
+_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"]))
+
+# Self-asserted claims: control type and help text (the starter pack's ClaimsSchema UserHelpText).
+CLAIM_HELP = {
+    "displayName": "Your display name.",
+    "givenName": "Your given name (also known as first name).",
+    "surname": "Your surname (also known as family name or last name).",
+    "email": "Email address that can be used to contact you.",
+}
+# Required on the social sign-up page; the rest may stay empty (decision, see README).
+REQUIRED_SELF_ASSERTED = frozenset({"displayName"})
+
+NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache", "X-Frame-Options": "DENY"}
+
+
+def _script_json(data: Any) -> Markup:
+    """JSON safe inside <script>: no '</script>' or '<!--' can close or confuse the element."""
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)
+
+
+def _page(template: str, *, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html = _env.get_template(template).render(lang=lang, t=strings(lang), **context)
+    return HTMLResponse(html, status_code=status, headers=NO_STORE)
+
+
+def _settings(settings: B2CSettings, transaction: Transaction, api: str) -> dict[str, Any]:
+    policy = transaction.policy
+    return {
+        "remoteResource": f"{settings.base_url}/static/{'unified' if api != 'SelfAsserted' else 'selfAsserted'}.html",
+        "retryLimit": 7,
+        "trimSpacesInPassword": True,
+        "api": api,
+        "csrf": transaction.csrf,
+        "transId": transaction.state_properties,
+        "pageViewId": str(uuid.uuid4()),
+        "suppressElementCss": False,
+        "isPageViewIdSentWithHeader": False,
+        "allowAutoFocusOnPasswordField": True,
+        "pageMode": 0,
+        "config": {"showSignupLink": "True", "enableRememberMe": False, "operatingMode": "Email"},
+        "hosts": {
+            "tenant": f"/{settings.domain}/{policy.policy_id}",
+            "policy": policy.policy_id,
+            "static": f"{settings.base_url}/static/",
+        },
+        "locale": {"lang": transaction.locale},
+        "correlationId": transaction.correlation_id,
+    }
+
+
+def unified(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
+    policy: Policy = transaction.policy
+    page = _settings(settings, transaction, "CombinedSigninAndSignup")
+    page["claimsProviders"] = [{"id": p.exchange_id, "name": p.display_name} for p in policy.identity_providers]
+    if policy.show_local_account_form:
+        page["localAccount"] = {
+            # Custom policies (starter pack) ask for signInName; user flows with email sign-in for email.
+            "field": "signInName" if policy.kind is PolicyKind.CUSTOM_POLICY else "email",
+            "loginHint": transaction.request.login_hint,
+        }
+    t = strings(transaction.locale)
+    return _page("layout.html", lang=transaction.locale, title=t["title_unified"], container_class="unified_container",
+                 correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
+
+
+def self_asserted(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
+    t = strings(transaction.locale)
+    claims = transaction.idp_claims or {}
+    page = _settings(settings, transaction, "SelfAsserted")
+    page["SA_FIELDS"] = {
+        "AttributeFields": [
+            {
+                "ID": claim,
+                "DN": t.get(claim, claim),
+                "HELP": CLAIM_HELP.get(claim, ""),
+                "IS_REQ": claim in REQUIRED_SELF_ASSERTED,
+                "PRE": _text(claims.get(claim)),
+                "UX_INPUT_TYPE": "TextBox",
+            }
+            for claim in transaction.policy.self_asserted_claims
+        ]
+    }
+    return _page("layout.html", lang=transaction.locale, title=t["title_selfasserted"], container_class="self_asserted_container",
+                 correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
+
+
+def error(err: B2CError, *, lang: str = "en", detail: str | None = None) -> HTMLResponse:
+    t = strings(lang)
+    return _page("error.html", lang=lang, title=t["title_error"], container_class="self_asserted_container",
+                 correlation_id=err.correlation_id, when=err.when, detail=detail or err.detail, settings_json=None)
+
+
+def form_post(action: str, fields: list[tuple[str, str]], *, lang: str = "en") -> HTMLResponse:
+    return _page("form_post.html", lang=lang, action=action, fields=fields)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)

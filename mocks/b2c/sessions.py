@@ -1,0 +1,203 @@
+"""Transactions (one sign-in in progress) and SSO sessions, with B2C's cookies.
+
+A transaction is what ``StateProperties=<base64 json>`` names: the relying
+party's request, the policy, the claims collected so far. The browser carries
+``x-ms-cpim-trans`` (which transactions it owns), ``x-ms-cpim-csrf`` (the
+synchronizer token its pages echo) and ``x-ms-cpim-sso:{tenant-id}`` (the
+tenant-wide session). All are ``SameSite=None; Secure; HttpOnly`` because the
+identity provider's form post back to B2C is cross-site.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mocks.b2c.policy import Policy
+from mocks.b2c.settings import AppRegistration
+
+TRANS_COOKIE = "x-ms-cpim-trans"
+CSRF_COOKIE = "x-ms-cpim-csrf"
+SSO_COOKIE_PREFIX = "x-ms-cpim-sso:"
+MAX_TRANSACTIONS_PER_BROWSER = 5
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """A relying party's authorize request after validation."""
+
+    client: AppRegistration
+    redirect_uri: str
+    response_types: frozenset[str]
+    response_mode: str
+    scopes: tuple[str, ...]
+    state: str | None = None
+    nonce: str | None = None
+    prompt: str | None = None
+    login_hint: str | None = None
+    domain_hint: str | None = None
+    ui_locales: str | None = None
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
+
+
+@dataclass
+class PendingExchange:
+    """A claims exchange with an identity provider, waiting for its answer at authresp."""
+
+    exchange_id: str
+    nonce: str
+    started_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class Transaction:
+    id: str
+    csrf: str
+    policy: Policy
+    request: AuthorizationRequest
+    locale: str
+    correlation_id: str
+    created_at: float = field(default_factory=time.time)
+    exchange: PendingExchange | None = None
+    # B2C claim types gathered from the identity provider, waiting for the self-asserted page.
+    idp_claims: dict[str, Any] | None = None
+    # Values the user submitted on the self-asserted page (POST SelfAsserted), applied on confirmed.
+    self_asserted: dict[str, str] | None = None
+
+    @property
+    def state_properties(self) -> str:
+        """The ``tx`` / IdP ``state`` value: ``StateProperties=<base64 {"TID": ...}>``."""
+        blob = json.dumps({"TID": self.id}, separators=(",", ":")).encode()
+        return "StateProperties=" + base64.urlsafe_b64encode(blob).decode().rstrip("=")
+
+
+def transaction_id_from_state(value: str | None) -> str | None:
+    """The TID inside ``StateProperties=...``; None when it isn't one of ours."""
+    if not value or not value.startswith("StateProperties="):
+        return None
+    blob = value.removeprefix("StateProperties=")
+    try:
+        data = json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    tid = data.get("TID") if isinstance(data, dict) else None
+    return tid if isinstance(tid, str) and 0 < len(tid) <= 64 else None
+
+
+@dataclass
+class SsoSession:
+    id: str
+    object_id: str
+    identity_provider: str
+    auth_time: int
+    expires_at: float
+
+
+class _Expiring:
+    def __init__(self, lifetime: float) -> None:
+        self._lifetime = lifetime
+        self._items: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _put(self, key: str, item: Any) -> None:
+        with self._lock:
+            self._purge()
+            self._items[key] = (time.time() + self._lifetime, item)
+
+    def _get(self, key: str | None) -> Any:
+        if not key:
+            return None
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is None or entry[0] < time.time():
+                self._items.pop(key, None)
+                return None
+            return entry[1]
+
+    def drop(self, key: str) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def _purge(self) -> None:
+        now = time.time()
+        for key in [k for k, (expiry, _) in self._items.items() if expiry < now]:
+            del self._items[key]
+
+
+class Transactions(_Expiring):
+    def start(self, *, csrf: str, policy: Policy, request: AuthorizationRequest, locale: str, correlation_id: str) -> Transaction:
+        transaction = Transaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id)
+        self._put(transaction.id, transaction)
+        return transaction
+
+    def get(self, tid: str | None) -> Transaction | None:
+        return self._get(tid)
+
+
+class Sessions(_Expiring):
+    def start(self, *, object_id: str, identity_provider: str, auth_time: int) -> SsoSession:
+        session = SsoSession(secrets.token_urlsafe(32), object_id, identity_provider, auth_time, time.time() + self._lifetime)
+        self._put(session.id, session)
+        return session
+
+    def get(self, session_id: str | None) -> SsoSession | None:
+        return self._get(session_id)
+
+
+# --- cookies -------------------------------------------------------------------------------------
+
+
+def trans_cookie_ids(request: Request) -> list[str]:
+    """Transaction ids the browser's ``x-ms-cpim-trans`` cookie holds (B2C's ``T_DIC`` list)."""
+    raw = request.cookies.get(TRANS_COOKIE)
+    if not raw:
+        return []
+    try:
+        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        return [str(entry["I"]) for entry in data.get("T_DIC", []) if isinstance(entry, dict) and "I" in entry]
+    except (binascii.Error, ValueError, UnicodeDecodeError, AttributeError, TypeError, KeyError):
+        return []
+
+
+def trans_cookie_value(existing: list[str], transaction: Transaction) -> str:
+    ids = [tid for tid in existing if tid != transaction.id][-(MAX_TRANSACTIONS_PER_BROWSER - 1):] + [transaction.id]
+    body = {"T_DIC": [{"I": tid, "T": transaction.policy.policy_id.lower(), "S": 1} for tid in ids], "C_ID": transaction.id}
+    # URL-safe and unpadded so the value needs no cookie quoting.
+    return base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def csrf_from_cookie(request: Request) -> str | None:
+    value = request.cookies.get(CSRF_COOKIE)
+    return value if value and 16 <= len(value) <= 200 else None
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(48)
+
+
+class CookieWriter:
+    """Sets and clears B2C's cookies with the attributes the tenant (or a fault) calls for."""
+
+    def __init__(self, tenant_id: str, *, same_site: str = "None") -> None:
+        self.sso_cookie = SSO_COOKIE_PREFIX + tenant_id
+        self.same_site = same_site
+
+    def set(self, response: Response, name: str, value: str) -> None:
+        response.set_cookie(name, value, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]
+
+    def clear(self, response: Response, name: str) -> None:
+        response.delete_cookie(name, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]

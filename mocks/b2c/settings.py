@@ -1,0 +1,132 @@
+"""The tenant as typed data: what the Azure portal's blades hold for one B2C tenant.
+
+App registrations, the policies (user flows and custom policies, already turned
+into ``Policy`` objects), policy keys, lifetimes, and how the back channel
+reaches identity providers (host map and CA). Defaults are those of
+docs/contracts.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from mocks.b2c.policy import Policy
+from mocks.faults import Fault
+
+DEFAULT_TENANT = "contoso"
+DEFAULT_TENANT_ID = "7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
+TESTAPP1_CLIENT_ID = "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f"
+WEBAPP1_CLIENT_ID = "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"
+WEBAPP1_REDIRECT_URI = "https://app.contoso.test/signin-oidc"
+JWT_MS = "https://jwt.ms"
+
+
+class AppRegistration(BaseModel):
+    """One application registered in the tenant (App registrations blade)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    client_id: Annotated[str, Field(min_length=1, max_length=200)]
+    name: str
+    redirect_uris: list[str] = Field(default_factory=list)
+    # "ID tokens (used for implicit and hybrid flows)": needed for response_type=id_token.
+    implicit_id_token: bool = False
+    # Set for a confidential (web) app: the token endpoint then requires it.
+    client_secret: SecretStr | None = None
+
+    @property
+    def confidential(self) -> bool:
+        return self.client_secret is not None
+
+    @field_validator("redirect_uris")
+    @classmethod
+    def _absolute(cls, uris: list[str]) -> list[str]:
+        for uri in uris:
+            if "://" not in uri or "#" in uri:
+                raise ValueError(f"redirect URI {uri!r} must be absolute and without a fragment")
+        return uris
+
+
+class B2CSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    tenant: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] = DEFAULT_TENANT
+    tenant_id: str = DEFAULT_TENANT_ID
+    apps: list[AppRegistration] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
+    # Policy keys (Identity Experience Framework > Policy keys); custom policies refer to them by name.
+    policy_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    # Session behaviour: web app session lifetime (15-1440 minutes in the portal), in seconds.
+    session_lifetime: Annotated[int, Field(ge=60, le=86400)] = 86400
+    # Access and ID token lifetime (5-1440 minutes in the portal), in seconds.
+    token_lifetime: Annotated[int, Field(ge=60, le=86400)] = 3600
+    code_lifetime: Annotated[int, Field(ge=1, le=3600)] = 600
+    refresh_token_lifetime: Annotated[int, Field(ge=3600, le=7776000)] = 1209600
+    # How long a started sign-in (a transaction) can wait for the user.
+    transaction_lifetime: Annotated[int, Field(ge=10, le=86400)] = 3600
+    # Every call B2C makes to an identity provider gives up after this many seconds.
+    back_channel_timeout: Annotated[float, Field(gt=0, le=120)] = 10.0
+    # Back channel to identity providers: host -> (address, port) and the CA that signed their certificates.
+    host_map: dict[str, tuple[str, int]] = Field(default_factory=dict)
+    ca: Path | None = None
+    faults: frozenset[Fault] = frozenset()
+    default_locale: str = "en"
+
+    @field_validator("tenant_id")
+    @classmethod
+    def _guid(cls, value: str) -> str:
+        return str(UUID(value))
+
+    @model_validator(mode="after")
+    def _unique(self) -> "B2CSettings":
+        ids = [app.client_id for app in self.apps]
+        if len(ids) != len(set(ids)):
+            raise ValueError("application client ids must be unique")
+        keys = [policy.key for policy in self.policies]
+        if len(keys) != len(set(keys)):
+            raise ValueError("policy names must be unique (B2C compares them case-insensitively)")
+        return self
+
+    @property
+    def domain(self) -> str:
+        return f"{self.tenant}.onmicrosoft.com"
+
+    @property
+    def base_url(self) -> str:
+        return f"https://{self.tenant}.b2clogin.com"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.base_url}/{self.tenant_id}/v2.0/"
+
+    @property
+    def idp_redirect_uri(self) -> str:
+        """What identity providers register as B2C's redirect URI (the authresp endpoint)."""
+        return f"{self.base_url}/{self.domain}/oauth2/authresp"
+
+    def app(self, client_id: str) -> AppRegistration | None:
+        return next((a for a in self.apps if a.client_id == client_id), None)
+
+    def policy(self, name: str) -> Policy | None:
+        return next((p for p in self.policies if p.key == name.lower()), None)
+
+
+def default_apps(webapp_secret: str | None = None) -> list[AppRegistration]:
+    """The seed's ``testapp1`` (Run user flow -> jwt.ms) and the confidential ``webapp1``."""
+    apps = [
+        AppRegistration(client_id=TESTAPP1_CLIENT_ID, name="testapp1", redirect_uris=[JWT_MS], implicit_id_token=True),
+    ]
+    if webapp_secret:
+        apps.append(
+            AppRegistration(
+                client_id=WEBAPP1_CLIENT_ID,
+                name="webapp1",
+                redirect_uris=[WEBAPP1_REDIRECT_URI],
+                client_secret=SecretStr(webapp_secret),
+            )
+        )
+    return apps

@@ -1,0 +1,287 @@
+"""What B2C's JwtIssuer puts in tokens, authorization codes, and the token endpoint.
+
+Protocol only: no HTTP here. ``TokenService.redeem`` takes the token request's
+form fields and Basic credentials and returns the JSON body, or raises a
+``B2CError`` that the endpoint renders as ``{"error", "error_description"}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from mocks.b2c.directory import Directory, User
+from mocks.b2c.errors import B2CError, timestamp
+from mocks.b2c.keys import TenantKeys
+from mocks.b2c.policy import Policy, PolicyKind
+from mocks.b2c.sessions import AuthorizationRequest
+from mocks.b2c.settings import B2CSettings
+from mocks.common.params import MultiValued, ParameterError, single
+from mocks.faults import Fault
+
+WRONG_AUDIENCE = "00000000-0000-0000-0000-0000000bad01"
+WRONG_IDP = "google.com"
+_VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def half_hash(value: str) -> str:
+    """``c_hash`` / ``at_hash``: left half of SHA-256, base64url (OIDC Core 3.3.2.11)."""
+    return _b64(hashlib.sha256(value.encode()).digest()[:16])
+
+
+@dataclass(frozen=True)
+class Authentication:
+    """Who signed in, for one relying-party request."""
+
+    user: User
+    auth_time: int
+    new_user: bool = False
+
+
+@dataclass
+class Grant:
+    """An authorization code or refresh token, redeemable at the token endpoint."""
+
+    policy: Policy
+    request: AuthorizationRequest
+    authentication: Authentication
+    issued_at: float
+    expires_at: float
+    used: bool = False
+    refresh: bool = False
+
+
+class TokenService:
+    def __init__(self, settings: B2CSettings, keys: TenantKeys, directory: Directory) -> None:
+        self.settings = settings
+        self.keys = keys
+        self.directory = directory
+        self._grants: dict[str, Grant] = {}
+        self._lock = threading.Lock()
+
+    # --- ID tokens -------------------------------------------------------------------------------
+
+    def id_token(self, policy: Policy, request: AuthorizationRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> str:
+        claims = self.id_token_claims(policy, request, auth, c_hash=c_hash, at_hash=at_hash)
+        key = self.keys.for_policy(policy)
+        if Fault.FOREIGN_SIGNING_KEY in self.settings.faults and self.keys.foreign is not None:
+            return self.keys.foreign.sign(claims, kid=key.kid)
+        return key.sign(claims)
+
+    def id_token_claims(self, policy: Policy, request: AuthorizationRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> dict[str, Any]:
+        faults = self.settings.faults
+        now = int(time.time())
+        lifetime = self.settings.token_lifetime
+        if Fault.EXPIRED_TOKEN in faults:
+            now -= lifetime + 300
+        claims: dict[str, Any] = {
+            "exp": now + lifetime,
+            "nbf": now,
+            "ver": "1.0",
+            "iss": self.settings.issuer,
+            "sub": auth.user.object_id,
+            "aud": WRONG_AUDIENCE if Fault.WRONG_AUDIENCE in faults else request.client.client_id,
+        }
+        if request.nonce is not None and Fault.NONCE_NOT_ECHOED not in faults:
+            claims["nonce"] = request.nonce
+        claims["iat"] = now
+        claims["auth_time"] = auth.auth_time
+        if c_hash:
+            claims["c_hash"] = c_hash
+        if at_hash:
+            claims["at_hash"] = at_hash
+        claims.update(self._user_claims(policy, auth))
+        if Fault.NAME_CLAIM_MISSING in faults:
+            claims.pop("name", None)
+        if Fault.WRONG_IDP in faults:
+            claims["idp"] = WRONG_IDP
+        if policy.kind is PolicyKind.CUSTOM_POLICY:
+            claims["acr"] = policy.policy_id.lower()
+        else:
+            claims["tfp"] = policy.policy_id
+        return claims
+
+    def _user_claims(self, policy: Policy, auth: Authentication) -> dict[str, Any]:
+        user = auth.user
+        bag: dict[str, Any] = {
+            **user.claims,
+            "objectId": user.object_id,
+            "identityProvider": user.claims.get("identityProvider", user.identity_provider),
+            "issuerUserId": user.issuer_user_id,
+            "tenantId": self.settings.tenant_id,
+        }
+        if auth.new_user:
+            bag["newUser"] = True
+        out: dict[str, Any] = {"oid": user.object_id}
+        if bag.get("displayName"):
+            out["name"] = bag["displayName"]
+        out["idp"] = bag["identityProvider"]
+        if auth.new_user:
+            out["newUser"] = True
+        # The relying party's OutputClaims (user flow: the "Application claims" blade).
+        for claim in policy.output_claims:
+            value = bag.get(claim.claim_type, claim.default)
+            if value is None or value == "":
+                continue
+            if claim.token_claim == "sub" and claim.claim_type != "objectId":
+                continue  # sub stays the objectId: apps key users on it
+            out[claim.token_claim] = value
+        out.pop("sub", None)
+        return out
+
+    # --- grants ----------------------------------------------------------------------------------
+
+    def issue_code(self, policy: Policy, request: AuthorizationRequest, auth: Authentication) -> str:
+        # Real codes are JWEs; keep the five-segment shape so clients that sniff it are not surprised.
+        code = ".".join([_b64(json.dumps({"alg": "dir", "enc": "A256GCM"}).encode()), ""] + [_b64(secrets.token_bytes(n)) for n in (12, 48, 16)])
+        now = time.time()
+        with self._lock:
+            self._purge()
+            self._grants[code] = Grant(policy, request, auth, now, now + self.settings.code_lifetime)
+        return code
+
+    def _issue_refresh_token(self, grant: Grant) -> str:
+        token = _b64(secrets.token_bytes(48))
+        now = time.time()
+        with self._lock:
+            self._grants[token] = replace(grant, issued_at=now, expires_at=now + self.settings.refresh_token_lifetime, used=False, refresh=True)
+        return token
+
+    def _purge(self) -> None:
+        now = time.time()
+        for key in [k for k, g in self._grants.items() if g.expires_at + 3600 < now]:
+            del self._grants[key]
+
+    # --- token endpoint --------------------------------------------------------------------------
+
+    def redeem(self, policy: Policy, form: MultiValued, basic: tuple[str, str] | None) -> dict[str, Any]:
+        try:
+            return self._redeem(policy, form, basic)
+        except ParameterError as error:
+            raise B2CError("AADB2C90083", (error.name,)) from None
+
+    def _redeem(self, policy: Policy, form: MultiValued, basic: tuple[str, str] | None) -> dict[str, Any]:
+        grant_type = single(form, "grant_type", required=True)
+        if grant_type not in ("authorization_code", "refresh_token"):
+            raise B2CError("AADB2C90086", (grant_type or "",), error="unsupported_grant_type")
+        client_id = single(form, "client_id")
+        secret = single(form, "client_secret")
+        if basic is not None:
+            if client_id and client_id != basic[0]:
+                raise B2CError("AADB2C90081", error="invalid_client", status=401)
+            client_id, secret = basic
+        if not client_id:
+            raise B2CError("AADB2C90008")
+        client = self.settings.app(client_id)
+        if client is None:
+            raise B2CError("AADB2C90018", (client_id, self.settings.domain), error="invalid_client", status=401)
+        if client.client_secret is not None:
+            if not secret:
+                raise B2CError("AADB2C90079")
+            if not hmac.compare_digest(secret.encode(), client.client_secret.get_secret_value().encode()):
+                raise B2CError("AADB2C90081", error="invalid_client", status=401)
+        elif secret:
+            raise B2CError("AADB2C90084")
+
+        if grant_type == "authorization_code":
+            token = single(form, "code", required=True, max_length=8192) or ""
+            grant = self._take(token, policy, client_id, refresh=False)
+            redirect_uri = single(form, "redirect_uri")
+            if redirect_uri is not None and redirect_uri != grant.request.redirect_uri:
+                raise B2CError("AADB2C90006", (redirect_uri, client_id), error="invalid_grant")
+            self._check_pkce(grant.request, single(form, "code_verifier", max_length=200))
+        else:
+            token = single(form, "refresh_token", required=True, max_length=8192) or ""
+            grant = self._take(token, policy, client_id, refresh=True)
+        return self._token_response(grant)
+
+    def _take(self, token: str, policy: Policy, client_id: str, *, refresh: bool) -> Grant:
+        if not refresh and token.count(".") != 4:
+            raise B2CError("AADB2C90090", error="invalid_grant")
+        with self._lock:
+            grant = self._grants.get(token)
+            if grant is None or grant.refresh is not refresh or grant.used:
+                raise B2CError("AADB2C90129", error="invalid_grant")
+            now = time.time()
+            if grant.expires_at < now:
+                raise B2CError(
+                    "AADB2C90080",
+                    (timestamp(_dt(now)), timestamp(_dt(grant.issued_at)), timestamp(_dt(grant.expires_at))),
+                    error="invalid_grant",
+                )
+            if grant.request.client.client_id != client_id:
+                raise B2CError("AADB2C90279", (client_id,), error="invalid_grant")
+            if grant.policy.key != policy.key:
+                raise B2CError("AADB2C90129", error="invalid_grant")
+            if not refresh:
+                grant.used = True  # codes are single use
+        return grant
+
+    @staticmethod
+    def _check_pkce(request: AuthorizationRequest, verifier: str | None) -> None:
+        if request.code_challenge is None:
+            return
+        if verifier is None:
+            raise B2CError("AADB2C90083", ("code_verifier",))
+        if not _VERIFIER.match(verifier):
+            raise B2CError("AADB2C90183", error="invalid_grant")
+        if request.code_challenge_method == "S256":
+            expected = _b64(hashlib.sha256(verifier.encode()).digest())
+        else:
+            expected = verifier
+        if not hmac.compare_digest(expected, request.code_challenge):
+            raise B2CError("AADB2C90182", error="invalid_grant")
+
+    def _token_response(self, grant: Grant) -> dict[str, Any]:
+        now = int(time.time())
+        scopes = set(grant.request.scopes)
+        client_id = grant.request.client.client_id
+        body: dict[str, Any] = {}
+        access_token = None
+        if client_id in scopes:
+            # Scope = the app's own client id: an access token for the app itself.
+            access_token = self.access_token(grant)
+            body.update(access_token=access_token, token_type="Bearer", expires_in=self.settings.token_lifetime,
+                        expires_on=now + self.settings.token_lifetime, resource=client_id)
+        if "openid" in scopes:
+            body["id_token"] = self.id_token(grant.policy, grant.request, grant.authentication,
+                                             at_hash=half_hash(access_token) if access_token else None)
+            body.setdefault("token_type", "Bearer")
+            body["not_before"] = now
+            body["id_token_expires_in"] = self.settings.token_lifetime
+            body["profile_info"] = self._profile_info(grant)
+        body["scope"] = " ".join(s for s in grant.request.scopes)
+        if "offline_access" in scopes:
+            body["refresh_token"] = self._issue_refresh_token(grant)
+            body["refresh_token_expires_in"] = self.settings.refresh_token_lifetime
+        return body
+
+    def access_token(self, grant: Grant) -> str:
+        claims = self.id_token_claims(grant.policy, grant.request, grant.authentication)
+        claims.pop("nonce", None)
+        claims["scp"] = "user_impersonation"
+        claims["azp"] = grant.request.client.client_id
+        return self.keys.for_policy(grant.policy).sign(claims)
+
+    def _profile_info(self, grant: Grant) -> str:
+        user = grant.authentication.user
+        info = {"ver": "1.0", "tid": self.settings.tenant_id, "sub": None, "name": user.claims.get("displayName"),
+                "preferred_username": None, "idp": user.claims.get("identityProvider", user.identity_provider)}
+        return _b64(json.dumps(info, separators=(",", ":")).encode())
+
+
+def _dt(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, timezone.utc)

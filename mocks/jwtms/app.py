@@ -1,0 +1,53 @@
+"""``https://jwt.ms/``: reads the fragment (or a form_post body) and shows the token in the browser.
+
+The token never reaches the server on the fragment path, as on the real site; a
+form_post body is echoed into the page as data and rendered by the same script.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from mocks.common.params import BodySizeLimit
+
+HERE = Path(__file__).parent
+FIELDS = ("id_token", "access_token", "code", "state", "error", "error_description", "session_state")
+PAGE = (HERE / "templates" / "index.html").read_text(encoding="utf-8")
+
+
+def _page(posted: dict[str, str] | None) -> HTMLResponse:
+    data = json.dumps(posted).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") if posted else "null"
+    return HTMLResponse(PAGE.replace("/*POSTED*/null", data), headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+async def index(request: Request) -> Response:
+    if request.method == "GET":
+        return _page(None)
+    try:
+        form = await request.form(max_files=0, max_fields=20)
+    except Exception:  # a body that is not a form: show the page with nothing to decode
+        return _page({"error": "invalid_request", "error_description": "The POST body is not a form."})
+    posted = {}
+    for name in FIELDS:
+        value = form.get(name)
+        if isinstance(value, str) and len(value) <= 16384:
+            posted[name] = value
+    return _page(posted)
+
+
+def create_app() -> Starlette:
+    app = Starlette(
+        routes=[
+            Route("/", index, methods=["GET", "POST"]),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+    )
+    app.add_middleware(BodySizeLimit)
+    return app

@@ -1,0 +1,330 @@
+"""The local sign-in stack: B2C, Mobile ID and jwt.ms on one loopback HTTPS port.
+
+Sites are told apart by host name (Starlette ``Host`` routing), so in a
+browser mapped to the port every site keeps its production name and URLs,
+cross-site form posts and SameSite cookies behave as in production. B2C's back
+channel reaches Mobile ID on the same port through the host map.
+
+``serve`` is the command line's entry (prints the lines of docs/contracts.md);
+``running_stack`` runs the same stack in a thread for tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import os
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import uvicorn
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from pydantic import SecretStr, ValidationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Host, Route
+
+from mocks.b2c.policy import Policy, PolicyError, PolicyKind
+from mocks.b2c.settings import JWT_MS, TESTAPP1_CLIENT_ID, B2CSettings, default_apps
+from mocks.common import serve as common_serve
+from mocks.common.net import chromium_host_resolver_rules, format_host_map
+from mocks.common.tls import TLSFiles, issue_local_certificates
+from mocks.faults import Fault
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POLICIES = ROOT / "policies"
+MOBILEID_SECRET_KEY = "B2C_1A_MobileIdSecret"
+WEBAPP_SECRET_ENV = "B2C_WEBAPP1_CLIENT_SECRET"
+WEBAPP_SECRET_FILE = "webapp1-client-secret"
+MOBILEID_FAULTS = frozenset({Fault.USERINFO_FAILING, Fault.SLOW_IDP})
+
+
+def site_hosts(tenant: str) -> list[str]:
+    return [f"{tenant}.b2clogin.com", "m.mobileid.ch", "openid.mobileid.ch", "jwt.ms"]
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    host: str = "127.0.0.1"
+    port: int = 8443
+    tenant: str = "contoso"
+    faults: frozenset[Fault] = frozenset()
+    state_dir: Path | None = None  # None: a temporary directory, removed at exit
+    policies_dir: Path = DEFAULT_POLICIES
+    user_flows: Path | None = None  # TOML of extra user flows (mocks/b2c/user_flow.py)
+    proxy_port: int | None = None
+
+
+@dataclass
+class StackInfo:
+    port: int
+    ca_path: Path
+    host_map: dict[str, tuple[str, int]]
+    ready_url: str
+    tenant: str
+    state_dir: Path
+    spki: str
+    run_urls: dict[str, str]
+    b2c_settings: B2CSettings
+    webapp_secret: str = field(repr=False)
+    proxy_url: str | None = None
+    apps: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def chromium_args(self) -> list[str]:
+        return [f"--host-resolver-rules={chromium_host_resolver_rules(self.host_map)}",
+                f"--ignore-certificate-errors-spki-list={self.spki}"]
+
+
+# --- pieces ------------------------------------------------------------------------------------
+
+
+def local_tls(directory: Path, hosts: list[str]) -> TLSFiles:
+    """The stack's CA and certificate; kept in ``directory`` and reused while the host names match."""
+    marker = directory / "tls-hosts.txt"
+    files = TLSFiles(directory / "ca.pem", directory / "server-chain.pem", directory / "server-key.pem")
+    wanted = "\n".join(hosts)
+    if all(p.is_file() for p in (files.ca_cert, files.server_cert_chain, files.server_key, marker)) and marker.read_text() == wanted:
+        return files
+    files = issue_local_certificates(directory, hosts)
+    files.server_key.chmod(0o600)
+    marker.write_text(wanted)
+    return files
+
+
+def spki_hash(cert_chain: Path) -> str:
+    """base64(SHA-256(SubjectPublicKeyInfo)) of the leaf: Chromium's ``--ignore-certificate-errors-spki-list``."""
+    leaf = x509.load_pem_x509_certificate(cert_chain.read_bytes())
+    spki = leaf.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
+
+
+def run_user_flow_url(settings: B2CSettings, policy: Policy, client_id: str = TESTAPP1_CLIENT_ID) -> str:
+    """The portal's "Run user flow" / "Run now" URL: testapp1, reply URL https://jwt.ms, id_token."""
+    query = urlencode({"client_id": client_id, "nonce": "defaultNonce", "redirect_uri": JWT_MS, "scope": "openid",
+                       "response_type": "id_token", "prompt": "login"}, quote_via=quote)
+    if policy.kind is PolicyKind.CUSTOM_POLICY:  # Run now links of custom policies use the path form
+        return f"{settings.base_url}/{settings.domain}/{policy.policy_id}/oauth2/v2.0/authorize?{query}"
+    return f"{settings.base_url}/{settings.domain}/oauth2/v2.0/authorize?p={policy.policy_id}&{query}"
+
+
+def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:
+    async def home(request: Request) -> Response:
+        if request.url.path == "/":
+            return JSONResponse(index)
+        return PlainTextResponse("Not Found", status_code=404)
+
+    routes: list[Any] = [Host(host, app) for host, app in sites.items()]
+    routes.append(Route("/{path:path}", home, methods=["GET", "HEAD"]))
+    return Starlette(routes=routes)
+
+
+def _webapp_secret(state_dir: Path) -> str:
+    """webapp1's client secret: from the environment, else kept in the state directory (never printed)."""
+    path = state_dir / WEBAPP_SECRET_FILE
+    secret = os.environ.get(WEBAPP_SECRET_ENV)
+    if not secret:
+        secret = path.read_text().strip() if path.is_file() else secrets.token_urlsafe(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def _policies(config: StackConfig, mobileid_client_id: str, mobileid_secret: str) -> list[Policy]:
+    from mocks.b2c.custom_policy import load_custom_policies
+    from mocks.b2c.user_flow import load_user_flows, local_stack_user_flow
+
+    policies = [local_stack_user_flow(mobileid_client_id, mobileid_secret)]
+    if config.user_flows is not None:
+        policies += load_user_flows(config.user_flows)
+    if config.policies_dir is not None:
+        policies += load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys={MOBILEID_SECRET_KEY: mobileid_secret})
+    return policies
+
+
+def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tuple[Starlette, StackInfo, TLSFiles]:
+    """Everything but the server: certificates, keys, settings and the host-routed app."""
+    from mocks.b2c.app import create_app as create_b2c
+    from mocks.b2c.keys import TenantKeys
+    from mocks.jwtms import create_app as create_jwtms
+    from mocks.mobileid import MobileIDSettings, create_app as create_mobileid
+
+    address, port = sock.getsockname()[:2]
+    hosts = site_hosts(config.tenant)
+    tls = local_tls(state_dir, hosts)
+    host_map = {host: (address, port) for host in hosts}
+
+    mobileid_secret = secrets.token_urlsafe(32)  # per start: B2C's policy key and Mobile ID's client agree on it
+    mobileid_key = state_dir / "mobileid-signing-key.pem"
+    if not mobileid_key.is_file():
+        from joserfc.jwk import RSAKey
+
+        mobileid_key.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
+        mobileid_key.chmod(0o600)
+    mobileid_settings = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
+                                                     faults=config.faults & MOBILEID_FAULTS, signing_key_pem=mobileid_key)
+    mobileid_client_id = mobileid_settings.clients[0].client_id
+    webapp_secret = _webapp_secret(state_dir)
+    try:
+        b2c_settings = B2CSettings(
+            tenant=config.tenant,
+            apps=default_apps(webapp_secret),
+            policies=_policies(config, mobileid_client_id, mobileid_secret),
+            policy_keys={MOBILEID_SECRET_KEY: SecretStr(mobileid_secret)},
+            host_map=host_map,
+            ca=tls.ca_cert,
+            faults=config.faults - MOBILEID_FAULTS,
+        )
+    except ValidationError as error:
+        raise SystemExit(f"B2C emulator: invalid settings: {error}") from None
+    keys = TenantKeys.create(state_dir, foreign=Fault.FOREIGN_SIGNING_KEY in config.faults)
+    b2c = create_b2c(b2c_settings, keys=keys)
+    mobileid = create_mobileid(mobileid_settings)
+    jwtms = create_jwtms()
+    sites = {hosts[0]: b2c, "m.mobileid.ch": mobileid, "openid.mobileid.ch": mobileid, "jwt.ms": jwtms}
+    run_urls = {p.policy_id: run_user_flow_url(b2c_settings, p) for p in b2c_settings.policies}
+    ready_url = f"https://{_url_host(address)}:{port}"
+    info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
+                     state_dir=state_dir, spki=spki_hash(tls.server_cert_chain), run_urls=run_urls, b2c_settings=b2c_settings,
+                     webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms})
+    index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}
+    return host_router(sites, index), info, tls
+
+
+def _url_host(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
+
+
+def ready_lines(info: StackInfo) -> list[str]:
+    """What ``python -m mocks serve`` prints once it accepts connections (docs/contracts.md)."""
+    lines = [
+        f"stack-port: {info.port}",
+        f"stack-ca: {info.ca_path}",
+        f"stack-host-map: {format_host_map(info.host_map)}",
+    ]
+    if info.proxy_url:
+        lines.append(f"stack-proxy: {info.proxy_url}")
+    lines.append(f"stack-ready: {info.ready_url}")
+    lines.append("")
+    lines.append("Run user flow (testapp1, reply URL https://jwt.ms):")
+    lines += [f"  {policy}: {url}" for policy, url in info.run_urls.items()]
+    lines.append("")
+    lines.append("Open them in Chromium mapped to the stack:")
+    lines.append(f'  chromium --user-data-dir="$(mktemp -d)" --host-resolver-rules="{chromium_host_resolver_rules(info.host_map)}" '
+                 f"--ignore-certificate-errors-spki-list={info.spki} '<a Run user flow URL>'")
+    if info.proxy_url:
+        lines.append(f"Firefox, WebKit or any browser: use the HTTP proxy {info.proxy_url} (only the stack's host names pass) and trust "
+                     f"the CA {info.ca_path} (or ignore certificate errors; Playwright: proxy={{'server': '{info.proxy_url}'}}, "
+                     "ignore_https_errors=True).")
+    else:
+        lines.append("Firefox and WebKit: start with --proxy-port P and point the browser's HTTP proxy at it.")
+    lines.append(f"Python clients: mocks.common.net.client(host_map, verify='{info.ca_path}').")
+    return lines
+
+
+# --- running -----------------------------------------------------------------------------------
+
+
+def _state_dir(config: StackConfig) -> tuple[Path, bool]:
+    if config.state_dir is not None:
+        config.state_dir.mkdir(parents=True, exist_ok=True)
+        return config.state_dir.resolve(), False
+    return Path(tempfile.mkdtemp(prefix="b2c-stack-")), True
+
+
+def serve(config: StackConfig) -> None:
+    """Run until SIGINT/SIGTERM; print the ready lines (flushed) once connections are accepted."""
+    state_dir, temporary = _state_dir(config)
+    sock = common_serve.bind(config.host, config.port)
+    proxy = None
+    try:
+        try:
+            app, info, tls = build_stack(config, sock, state_dir)
+        except PolicyError as error:
+            raise SystemExit(f"policy refused: {error}") from None
+        if config.proxy_port is not None:
+            from mocks.stack_proxy import ConnectProxy
+
+            proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
+            proxy.start()
+            info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
+
+        def ready() -> None:
+            sys.stdout.write("\n".join(ready_lines(info)) + "\n")
+            sys.stdout.flush()
+
+        common_serve.run(app, sock, on_ready=ready, ssl_certfile=str(tls.server_cert_chain), ssl_keyfile=str(tls.server_key))
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        sock.close()
+        if temporary:
+            shutil.rmtree(state_dir, ignore_errors=True)
+
+
+class ServerThread:
+    """uvicorn in a background thread (no signal handlers there); ``stop()`` shuts it down."""
+
+    def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
+        config = uvicorn.Config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning", lifespan="off",
+                                timeout_graceful_shutdown=1)
+        self.server = uvicorn.Server(config)
+        self._sock = sock
+        self._thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True)
+        self._started = threading.Event()
+
+    def start(self, timeout: float = 10.0) -> None:
+        self._thread.start()
+        deadline = timeout
+        while not self.server.started and self._thread.is_alive() and deadline > 0:
+            self._started.wait(0.01)  # uvicorn exposes no started event; its flag flips once
+            deadline -= 0.01
+        if not self.server.started:
+            raise RuntimeError("the stack's server did not start")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterator[StackInfo]:
+    """The stack in this process, on a free port unless told otherwise: ``with running_stack() as stack: ...``."""
+    config = config or StackConfig(port=0)
+    if overrides:
+        config = StackConfig(**{**config.__dict__, **overrides})
+    state_dir, temporary = _state_dir(config)
+    sock = common_serve.bind(config.host, config.port)
+    server = None
+    proxy = None
+    try:
+        app, info, tls = build_stack(config, sock, state_dir)
+        if config.proxy_port is not None:
+            from mocks.stack_proxy import ConnectProxy
+
+            proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
+            proxy.start()
+            info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
+        server = ServerThread(app, sock, certfile=str(tls.server_cert_chain), keyfile=str(tls.server_key))
+        server.start()
+        yield info
+    finally:
+        if server is not None:
+            server.stop()
+        if proxy is not None:
+            proxy.stop()
+        sock.close()
+        if temporary:
+            shutil.rmtree(state_dir, ignore_errors=True)
