@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
 from pathlib import Path
 
 from mocks.common import serve
@@ -28,12 +29,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
     parser.add_argument("--issuer", help="public base URL, e.g. https://mobileid-emulator.example.com (env MOBILEID_ISSUER)")
     parser.add_argument("--authorization-base-url", help="public base URL of the login pages (default: the issuer)")
-    parser.add_argument("--config", type=Path, help="TOML settings file (see mocks/mobileid/example-config.toml)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path(os.environ["MOBILEID_CONFIG"]) if os.environ.get("MOBILEID_CONFIG") else None,
+        help="TOML settings file (env MOBILEID_CONFIG; see mocks/mobileid/example-config.toml)",
+    )
     parser.add_argument("--fault", action="append", default=[], help="switch on a fault: userinfo-failing, slow-idp")
     parser.add_argument("--certfile", help="serve HTTPS with this certificate chain (PEM)")
     parser.add_argument("--keyfile", help="private key for --certfile")
     parser.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from --forwarded-allow-ips (behind a proxy)")
-    parser.add_argument("--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for X-Forwarded-* (default 127.0.0.1)")
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        help="proxies trusted for X-Forwarded-* (env FORWARDED_ALLOW_IPS; default 127.0.0.1)",
+    )
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     args = parser.parse_args(argv)
 
