@@ -1,0 +1,40 @@
+"""Odd and hostile input anywhere gets a 4xx answer: never a 500, never a hang."""
+
+from __future__ import annotations
+
+import pytest
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+CASES = [
+    ("GET", "/oidc/authorize?client_id=%ff%fe&redirect_uri=%00", None, None),
+    ("GET", "/oidc/authorize?" + "a=1&" * 2000, None, None),
+    ("POST", "/oidc/authorize", b"client_id=rp-post&client_id=rp-post", FORM),
+    ("POST", "/oidc/authorize", b'{"client_id": "rp-post"}', {"content-type": "application/json"}),
+    ("POST", "/oidc/authorize", b"--x\r\nbroken", {"content-type": "multipart/form-data; boundary=x"}),
+    ("POST", "/oidc/login", b"session=nope&msisdn=%2B41791234567", FORM),
+    ("POST", "/oidc/login", b"session=a&session=b", FORM),
+    ("GET", "/oidc/wait?session=" + "x" * 5000, None, None),
+    ("GET", "/oidc/wait/status", None, None),
+    ("GET", "/oidc/continue?session=", None, None),
+    ("POST", "/oidc/consent", b"decision=accept", FORM),
+    ("POST", "/token", b"%%%&&&===", FORM),
+    ("POST", "/token", b"grant_type=authorization_code&" + b"x=1&" * 200, FORM),
+    ("POST", "/token", b"\xff\xfe\x00", FORM),
+    ("POST", "/userinfo", b"access_token=abc", FORM),
+    ("GET", "/control/phones/not-a-number/approve", None, None),
+    ("POST", "/control/phones/not-a-number/approve", None, None),
+    ("DELETE", "/jwks.json", None, None),
+    ("GET", "/nothing-here", None, None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "headers"), CASES, ids=[f"{m} {p[:40]}" for m, p, _, _ in CASES])
+def test_hostile_input_is_a_client_error(http, method: str, path: str, body: bytes | None, headers: dict | None) -> None:
+    response = http.request(method, path, content=body, headers=headers, timeout=5)
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
+
+
+def test_basic_credentials_with_odd_bytes(http) -> None:
+    for header in ["Basic", "Basic =", "Basic //79", "Basic " + "A" * 3000, "Bearer x"]:
+        response = http.post("/token", data={"grant_type": "authorization_code", "code": "c", "redirect_uri": "https://rp.example/cb"}, headers={"Authorization": header})
+        assert response.status_code == 401, (header, response.text)
