@@ -58,7 +58,8 @@ MESSAGES: dict[str, str] = {
     "AADB2C90273": "An invalid response was received : '{0}'",
     "AADB2C90279": "The provided client ID '{0}' does not match the client ID that issued the grant.",
     "AADB2C90287": "The request contains invalid redirect URI '{0}'.",
-    "AADB2C90289": "We encountered an error connecting to the identity provider. Please try again later.",
+    # {0} is empty, or the IdP's OAuth error quoted with a trailing space ("'invalid_client' "), as seen live.
+    "AADB2C90289": "We encountered an {0}error connecting to the identity provider. Please try again later.",
     "AADB2C99059": "The supplied request must present a code_challenge. Required for single-page apps using the "
     "authorization code flow.",
 }
@@ -91,7 +92,11 @@ class B2CError(Exception):
 
     @property
     def message(self) -> str:
-        return self.override or MESSAGES[self.code].format(*self.args_)
+        if self.override:
+            return self.override
+        template = MESSAGES[self.code]
+        args = self.args_ or ("",) * template.count("{")
+        return template.format(*args)
 
     @property
     def detail(self) -> str:
@@ -104,8 +109,7 @@ class B2CError(Exception):
         return f"{self.detail}\r\nCorrelation ID: {self.correlation_id}\r\nTimestamp: {self.when}\r\n"
 
     def token_endpoint_body(self) -> dict[str, str]:
-        # The token endpoint leaves out the trailing CRLF the redirect has.
-        return {"error": self.error, "error_description": self.description.rstrip("\r\n")}
+        return {"error": self.error, "error_description": self.description}
 
 
 def idp_error_text(error: str, description: str | None) -> str:

@@ -12,6 +12,8 @@ Connect) or from the ClaimsEndpoint (OAuth2). Every failure becomes a
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 import time
 import warnings
 from dataclasses import dataclass
@@ -53,9 +55,9 @@ class Federation:
         self.settings = settings
         self._metadata: dict[str, tuple[float, dict[str, Any]]] = {}
 
-    @property
-    def _verify(self) -> str | bool:
-        return str(self.settings.ca) if self.settings.ca else True
+    @functools.cached_property
+    def _verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=str(self.settings.ca)) if self.settings.ca else True
 
     def http(self) -> httpx.AsyncClient:
         return async_client(self.settings.host_map, verify=self._verify, timeout=self.settings.back_channel_timeout)
@@ -145,9 +147,8 @@ class Federation:
                 token = await asyncio.wait_for(client.fetch_token(endpoints.token_endpoint, code=code),
                                                self.settings.back_channel_timeout + 1)
         except OAuthError as error:
-            if error.error in ("invalid_client", "unauthorized_client"):
-                raise B2CError("AADB2C90243", error="server_error") from None
-            raise B2CError("AADB2C90273", (idp_error_text(error.error, error.description),), error="server_error") from None
+            # A refused token request (e.g. a wrong client secret: invalid_client), worded as B2C words it.
+            raise B2CError("AADB2C90289", (f"'{_short(error.error)}' ",), error="server_error") from None
         except (httpx.TimeoutException, asyncio.TimeoutError, httpx.TransportError):
             raise B2CError("AADB2C90289", error="server_error") from None
         except httpx.HTTPStatusError as error:
@@ -194,6 +195,10 @@ class Federation:
         if response.status_code != 200:
             raise _http_error(provider, response)
         return _json_object(response)
+
+
+def _short(text: object) -> str:
+    return str(text)[:100]
 
 
 def _http_error(provider: IdentityProvider, response: httpx.Response) -> B2CError:

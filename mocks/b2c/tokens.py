@@ -133,14 +133,32 @@ class TokenService:
             out["newUser"] = True
         # The relying party's OutputClaims (user flow: the "Application claims" blade).
         for claim in policy.output_claims:
-            value = bag.get(claim.claim_type, claim.default)
+            value = bag.get(claim.claim_type)
+            if value is None or value == "":
+                value = self._resolve(claim.default, policy)
             if value is None or value == "":
                 continue
+            if claim.token_claim == "emails" and isinstance(value, str):
+                value = [value]  # user flows send email addresses as an array
             if claim.token_claim == "sub" and claim.claim_type != "objectId":
                 continue  # sub stays the objectId: apps key users on it
             out[claim.token_claim] = value
         out.pop("sub", None)
         return out
+
+    def _resolve(self, value: str | None, policy: Policy) -> str | None:
+        """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends)."""
+        if value is None or "{" not in value:
+            return value
+        resolvers = {
+            "{Policy:TenantObjectId}": self.settings.tenant_id,
+            "{Policy:PolicyId}": policy.policy_id,
+            "{Policy:RelyingPartyTenantId}": self.settings.domain,
+            "{Policy:TrustFrameworkTenantId}": self.settings.domain,
+        }
+        for name, resolved in resolvers.items():
+            value = value.replace(name, resolved)
+        return value
 
     # --- grants ----------------------------------------------------------------------------------
 

@@ -1,0 +1,172 @@
+"""The authorize endpoint: which errors show the error page and which go to the app, the unified page, cookies."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .support import B2C, CUSTOM, DOMAIN, JWT_MS, SPA, USER_FLOW, WEB, WEB_REDIRECT, Harness, Landing, Page, authorize_url
+
+DESCRIPTION = re.compile(r"^(AADB2C\d{5}): (.+)\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\r\n$", re.S)
+
+
+def error_page(shared: Harness, url: str, method: str = "GET") -> str:
+    result = shared.browser().go(url, method=method)
+    assert isinstance(result, Page) and result.api == "GlobalException", result
+    assert result.response.headers["content-type"].startswith("text/html")
+    return result.error_detail()
+
+
+@pytest.mark.parametrize(("params", "code"), [
+    ({"client_id": None}, "AADB2C90008"),
+    ({"client_id": "00000000-0000-0000-0000-000000000000"}, "AADB2C90018"),
+    ({"redirect_uri": "https://evil.example/"}, "AADB2C90006"),
+    ({"redirect_uri": "https://jwt.ms/"}, "AADB2C90006"),  # reply URLs match exactly
+    ({"redirect_uri": None}, "AADB2C90083"),
+    ({"response_mode": "web_message"}, "AADB2C90014"),
+])
+def test_errors_before_the_redirect_uri_is_trusted_show_the_error_page(shared: Harness, params: dict, code: str) -> None:
+    detail = error_page(shared, authorize_url(**params))
+    assert detail.startswith(f"{code}: ")
+
+
+def test_repeated_parameter_is_refused_on_the_error_page(shared: Harness) -> None:
+    assert error_page(shared, authorize_url() + f"&client_id={SPA}").startswith("AADB2C90122: Input for 'client_id'")
+
+
+def test_the_error_page_has_the_real_fields(shared: Harness) -> None:
+    page = shared.browser().go(authorize_url(client_id="nope"))
+    html = page.html
+    assert html.startswith("<!-- CorrelationId: ")
+    correlation = re.match(r"<!-- CorrelationId: ([0-9a-f-]{36}) -->", html).group(1)
+    assert '<div id="api" role="main" class="error-page-content" data-name="GlobalException">' in html
+    assert f'<div class="error-page-correlationid">Correlation ID:{correlation}</div>' in html
+    assert re.search(r"<div>Timestamp:\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ</div>", html)
+    assert "AADB2C90018: The client ID &#39;nope&#39; specified in the request is not registered in tenant &#39;contoso.onmicrosoft.com&#39;." in html
+    assert "<h2>Sorry, but we&#39;re having trouble signing you in.</h2>" in html
+
+
+@pytest.mark.parametrize(("params", "code", "error", "mode"), [
+    ({"response_type": "token"}, "AADB2C90013", "unsupported_response_type", "query"),
+    ({"response_type": "id_token", "response_mode": "query"}, "AADB2C90014", "invalid_request", "fragment"),
+    ({"scope": None}, "AADB2C90010", "invalid_request", "fragment"),
+    ({"scope": "profile"}, "AADB2C90110", "invalid_request", "fragment"),
+    ({"scope": "openid calendars.read"}, "AADB2C90117", "invalid_scope", "fragment"),
+    ({"prompt": "always"}, "AADB2C90043", "invalid_request", "fragment"),
+    ({"response_type": "code", "scope": "offline_access"}, "AADB2C90115", "invalid_request", "query"),
+    ({"response_type": "code", "code_challenge": "x" * 43, "code_challenge_method": "S512"}, "AADB2C90184", "invalid_request", "query"),
+])
+def test_errors_after_the_redirect_uri_is_trusted_go_to_the_app(shared: Harness, params: dict, code: str, error: str, mode: str) -> None:
+    result = shared.browser().go(authorize_url(state="app-state", **params))
+    assert isinstance(result, Landing), result
+    assert result.url.startswith(JWT_MS) and result.mode == mode
+    assert result.params["error"] == error
+    assert result.params["state"] == "app-state"
+    match = DESCRIPTION.match(result.params["error_description"])
+    assert match and match.group(1) == code, result.params["error_description"]
+
+
+def test_implicit_id_token_needs_the_app_setting(shared: Harness) -> None:
+    result = shared.browser().go(authorize_url(client_id=WEB, redirect_uri=WEB_REDIRECT))
+    assert isinstance(result, Landing) and result.mode == "fragment"
+    assert result.params["error"] == "unauthorized_client"
+    assert result.params["error_description"].startswith("AADB2C90057: The provided application is not configured to allow the OAuth Implicit flow.")
+
+
+def test_error_redirect_uses_dotnet_style_encoding(shared: Harness) -> None:
+    response = shared.browser().request("GET", authorize_url(scope="profile"))
+    assert response.status_code == 302
+    location = response.headers["location"]
+    assert location.startswith("https://jwt.ms#error=invalid_request&error_description=AADB2C90110%3a+The+scope")
+    assert "%0d%0aCorrelation+ID%3a+" in location and location.endswith("Z%0d%0a")
+
+
+def test_form_post_error_is_an_auto_submitting_page(shared: Harness) -> None:
+    browser = shared.browser()
+    response = browser.request("GET", authorize_url(scope="profile", response_mode="form_post", state="s1"))
+    assert response.status_code == 200
+    assert '<form method="POST" name="hiddenform" action="https://jwt.ms">' in response.text
+    assert '<input type="hidden" name="error" value="invalid_request" />' in response.text
+    assert "document.forms[0].submit();" in response.text
+
+
+@pytest.mark.parametrize("path_form", [False, True])
+@pytest.mark.parametrize("policy", [USER_FLOW, CUSTOM.lower()])
+def test_the_unified_page_in_both_url_forms(shared: Harness, path_form: bool, policy: str) -> None:
+    page = shared.browser().go(authorize_url(policy, path_form=path_form))
+    assert isinstance(page, Page) and page.response.status_code == 200
+    settings = page.settings
+    assert settings["api"] == "CombinedSigninAndSignup"
+    assert settings["transId"].startswith("StateProperties=")
+    configured = USER_FLOW if policy == USER_FLOW else CUSTOM
+    assert settings["hosts"] == {"tenant": f"/{DOMAIN}/{configured}", "policy": configured, "static": f"{B2C}/static/"}
+    assert '<div id="api" role="main"></div>' in page.html  # filled in by script
+    assert '<script src="/static/b2c.js"></script>' in page.html
+    local = settings["localAccount"]["field"]
+    assert local == ("email" if policy == USER_FLOW else "signInName")
+
+
+def test_authorize_by_post(shared: Harness) -> None:
+    url = authorize_url()
+    base, query = url.split("?", 1)
+    page = shared.browser().go(base, method="POST", data={k: v[0] for k, v in parse_qs(query).items()})
+    assert isinstance(page, Page) and page.settings["api"] == "CombinedSigninAndSignup"
+
+
+def test_cookies_are_samesite_none_secure_httponly(shared: Harness) -> None:
+    response = shared.browser().request("GET", authorize_url())
+    cookies = response.headers.get_list("set-cookie")
+    names = {c.split("=", 1)[0] for c in cookies}
+    assert {"x-ms-cpim-csrf", "x-ms-cpim-trans"} <= names
+    for cookie in cookies:
+        attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+        assert {"samesite=none", "secure", "httponly", "path=/"} <= attributes, cookie
+    csrf = next(c for c in cookies if c.startswith("x-ms-cpim-csrf=")).split(";")[0].split("=", 1)[1]
+    page = Page(response)
+    assert page.settings["csrf"] == csrf
+
+
+@pytest.mark.parametrize(("ui_locales", "lang", "heading"), [
+    ("de", "de", "Anmelden"), ("fr-CH", "fr", "Se connecter"), ("it-IT en", "it", "Accedi"), ("es", "en", "Sign in"), (None, "en", "Sign in"),
+])
+def test_ui_locales_picks_the_page_language(shared: Harness, ui_locales: str | None, lang: str, heading: str) -> None:
+    page = shared.browser().go(authorize_url(ui_locales=ui_locales))
+    assert f'<html lang="{lang}">' in page.html
+    assert page.settings["locale"] == {"lang": lang}
+    assert page.settings["_content"]["heading"] == heading
+
+
+def test_domain_hint_goes_straight_to_the_identity_provider(shared: Harness) -> None:
+    response = shared.browser().request("GET", authorize_url(domain_hint="idp.example", ui_locales="de"))
+    assert response.status_code == 302
+    target = urlsplit(response.headers["location"])
+    assert (target.scheme, target.hostname, target.path) == ("https", "idp.example", "/authorize")
+    params = parse_qs(target.query)
+    assert params["client_id"] == ["b2c-client"]
+    assert params["redirect_uri"] == [f"{B2C}/{DOMAIN}/oauth2/authresp"]
+    assert params["response_type"] == ["code"]
+    assert params["scope"] == ["openid, profile"]  # exactly as configured
+    assert params["response_mode"] == ["form_post"]
+    assert params["ui_locales"] == ["de-DE"]
+    assert params["state"][0].startswith("StateProperties=") and params["nonce"][0]
+    assert {c.split("=", 1)[0] for c in response.headers.get_list("set-cookie")} >= {"x-ms-cpim-csrf", "x-ms-cpim-trans"}
+
+
+def test_unknown_domain_hint_shows_the_unified_page(shared: Harness) -> None:
+    page = shared.browser().go(authorize_url(domain_hint="facebook.com"))
+    assert isinstance(page, Page) and page.settings["api"] == "CombinedSigninAndSignup"
+
+
+def test_policy_in_the_redirect_uri_when_configured(start) -> None:
+    from .support import oidc_provider, user_flow
+
+    h = start(policies=[user_flow(oidc_provider(use_policy_in_redirect_uri=True))])
+    response = h.browser().request("GET", authorize_url(domain_hint="idp.example"))
+    params = parse_qs(urlsplit(response.headers["location"]).query)
+    assert params["redirect_uri"] == [f"{B2C}/{DOMAIN}/b2c_1_signupsignin/oauth2/authresp"]
+
+
+def test_unknown_policy_shows_the_error_page(shared: Harness) -> None:
+    assert error_page(shared, authorize_url("B2C_1_nothere")).startswith("AADB2C90022: ")

@@ -1,0 +1,282 @@
+"""Sign-up, sign-in, SSO, cancel and the identity provider's answers, over B2C's wire protocol."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from mocks.b2c.policy import ClaimMapping
+
+from .fake_idp import IdPBehaviour, FakeIdP
+from .support import (
+    B2C, CUSTOM, DOMAIN, JWT_MS, SPA, TENANT_ID, USER_FLOW, Browser, Harness, Landing, Page, authorize_url, custom_policy,
+    oauth2_provider, oidc_provider, user_flow,
+)
+
+
+def verified_claims(h: Harness, token: str, policy: str = USER_FLOW) -> dict:
+    keys = httpx.Client(verify=False)  # noqa: S501 (only to have a client; the browser's client is used below)
+    keys.close()
+    browser = h.browser()
+    jwks = browser.request("GET", f"{B2C}/{DOMAIN}/{policy}/discovery/v2.0/keys").json()
+    return dict(jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims)
+
+
+def test_sign_up_then_sign_in_with_the_user_flow(start) -> None:
+    shared = start(idp=FakeIdP(IdPBehaviour(sub="returning-user")))
+    browser = shared.browser()
+    page = browser.go(authorize_url(prompt="login"))
+    assert page.settings["claimsProviders"] == [{"id": "FakeIdP", "name": "Fake IdP"}]
+    sa = browser.choose(page, "FakeIdP")
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted"
+    assert sa.response.url.path == f"/{DOMAIN}/oauth2/authresp"
+    fields = {f["ID"]: f for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
+    assert list(fields) == ["displayName", "givenName", "surname"]
+    assert fields["displayName"]["PRE"] == "+41791234567" and fields["displayName"]["IS_REQ"] is True
+    assert fields["givenName"]["PRE"] == "Hans" and fields["surname"]["PRE"] == "Muster"
+    assert browser.self_asserted(sa, {"displayName": "Hans Muster", "givenName": "Hans", "surname": "Muster"}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing) and landing.url.startswith("https://jwt.ms#id_token=") and landing.mode == "fragment"
+    claims = verified_claims(shared, landing.params["id_token"])
+    assert claims["iss"] == f"https://contoso.b2clogin.com/{TENANT_ID}/v2.0/"
+    assert claims["aud"] == SPA and claims["nonce"] == "defaultNonce" and claims["ver"] == "1.0"
+    assert claims["sub"] == claims["oid"] and claims["name"] == "Hans Muster" and claims["idp"] == "idp.example"
+    assert claims["tfp"] == USER_FLOW and "acr" not in claims
+    assert claims["newUser"] is True and claims["tid"] == TENANT_ID
+    assert claims["nbf"] == claims["iat"] <= claims["auth_time"] + 1 and claims["exp"] == claims["iat"] + 3600
+    assert [u.claims["displayName"] for u in shared.tenant.directory.users() if u.object_id == claims["sub"]] == ["Hans Muster"]
+
+    # A second sign-in with the IdP finds the user by (idp, sub): no self-asserted page, no newUser.
+    again = shared.browser().go(authorize_url(domain_hint="idp.example", prompt="login"))
+    assert isinstance(again, Landing)
+    second = verified_claims(shared, again.params["id_token"])
+    assert second["sub"] == claims["sub"] and "newUser" not in second
+
+
+def test_custom_policy_sign_up_uses_the_claims_endpoint_and_acr(shared: Harness) -> None:
+    browser = shared.browser()
+    before = len(shared.idp.userinfo_requests)
+    landing = shared.sign_up(browser, authorize_url(CUSTOM, path_form=True, state="xyz"))
+    assert landing.params["state"] == "xyz"
+    claims = verified_claims(shared, landing.params["id_token"], CUSTOM)
+    assert claims["acr"] == "b2c_1a_signup_signin" and "tfp" not in claims
+    assert claims["idp"] == "idp.example" and claims["newUser"] is True
+    userinfo = shared.idp.userinfo_requests[before:]
+    assert len(userinfo) == 1 and userinfo[0]["authorization"].startswith("Bearer at-")
+    token_request = shared.idp.token_requests[-1]
+    assert token_request["form"]["client_secret"] == "b2c-secret" and token_request["form"]["client_id"] == "b2c-client"
+    assert token_request["form"]["redirect_uri"] == f"{B2C}/{DOMAIN}/oauth2/authresp"
+
+
+def test_claims_endpoint_by_query_string_and_basic_client_auth(start) -> None:
+    idp = FakeIdP(IdPBehaviour(auth_method="client_secret_basic"))
+    provider = oauth2_provider(bearer_token_transmission="QueryString", token_endpoint_auth_method="client_secret_basic")
+    h = start(policies=[custom_policy(provider)], idp=idp)
+    h.sign_up(h.browser(), authorize_url(CUSTOM))
+    assert idp.userinfo_requests[-1]["query"]["access_token"].startswith("at-")
+    assert idp.userinfo_requests[-1]["authorization"] is None
+    assert idp.token_requests[-1]["authorization"].startswith("Basic ")
+
+
+def test_sso_skips_the_identity_provider_and_prompt_login_forces_it(shared: Harness) -> None:
+    browser = shared.browser()
+    first = shared.sign_up(browser, authorize_url())
+    calls = len(shared.idp.authorize_requests)
+    sso = browser.go(authorize_url(nonce="n2"))
+    assert isinstance(sso, Landing), "a second authorize in the same browser should need no page"
+    assert len(shared.idp.authorize_requests) == calls
+    a, b = verified_claims(shared, first.params["id_token"]), verified_claims(shared, sso.params["id_token"])
+    assert b["sub"] == a["sub"] and b["auth_time"] == a["auth_time"] and b["nonce"] == "n2"
+    forced = browser.go(authorize_url(prompt="login"))
+    assert isinstance(forced, Page) and forced.api == "CombinedSigninAndSignup"
+    assert browser.go(authorize_url(prompt="none")).__class__ is Landing
+
+
+def test_prompt_none_without_a_session_is_an_error(shared: Harness) -> None:
+    result = shared.browser().go(authorize_url(prompt="none", state="s"))
+    assert isinstance(result, Landing) and result.params["error"] == "interaction_required"
+    assert result.params["error_description"].startswith("AADB2C90077: User does not have an existing session and request prompt parameter has a value of 'none'.")
+
+
+def test_sso_session_ends_with_logout(shared: Harness) -> None:
+    browser = shared.browser()
+    shared.sign_up(browser, authorize_url())
+    response = browser.request("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/oauth2/v2.0/logout?post_logout_redirect_uri=https%3A%2F%2Fjwt.ms&state=bye")
+    assert response.status_code == 302 and response.headers["location"] == "https://jwt.ms?state=bye"
+    cleared = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"x-ms-cpim-sso:{TENANT_ID}="))
+    assert "max-age=0" in cleared.lower()
+    page = browser.go(authorize_url())
+    assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup"
+
+
+@pytest.mark.parametrize(("query", "code"), [("", "AADB2C90036"), ("?post_logout_redirect_uri=https%3A%2F%2Fevil.example", "AADB2C90287")])
+def test_logout_without_a_registered_target_shows_the_error_page(shared: Harness, query: str, code: str) -> None:
+    page = shared.browser().go(f"{B2C}/{DOMAIN}/{USER_FLOW}/oauth2/v2.0/logout{query}")
+    assert isinstance(page, Page) and page.error_detail().startswith(code)
+
+
+def test_cancel_on_the_self_asserted_page_is_aadb2c90091(shared: Harness) -> None:
+    browser = shared.browser()
+    page = browser.go(authorize_url(state="st", ui_locales="de"))
+    sa = browser.choose(page, "FakeIdP")
+    result = browser.confirmed(sa, action="cancelled")
+    assert isinstance(result, Landing) and result.params["error"] == "access_denied" and result.params["state"] == "st"
+    assert result.params["error_description"].startswith("AADB2C90091: Der Benutzer hat die Eingabe")
+
+
+def test_self_asserted_checks_csrf_and_required_fields(shared: Harness) -> None:
+    browser = shared.browser()
+    sa = browser.choose(browser.go(authorize_url()), "FakeIdP")
+    forged = browser.self_asserted(sa, {"displayName": "x"}, csrf="forged-token-forged-token")
+    assert forged.status_code == 400 and forged.json()["status"] == "400"
+    missing = browser.self_asserted(sa, {"displayName": "  ", "givenName": "a"})
+    assert missing.status_code == 200
+    assert missing.json() == {"status": "400", "message": "A required field is missing. Please fill out all required fields and try again."}
+    too_long = browser.self_asserted(sa, {"displayName": "x" * 300})
+    assert too_long.json()["status"] == "400"
+    # confirmed before a successful POST: nothing to confirm
+    assert browser.confirmed(sa).api == "GlobalException"
+
+
+def test_local_account_sign_in_finds_no_account(shared: Harness) -> None:
+    browser = shared.browser()
+    page = browser.go(authorize_url())
+    answer = browser.self_asserted(page, {"email": "someone@example.com", "password": "secret"})
+    assert answer.json() == {"status": "400", "errorCode": "AADB2C90053", "message": "We can't seem to find your account."}
+
+
+def test_forgot_password_goes_back_to_the_app_as_aadb2c90118(shared: Harness) -> None:
+    browser = shared.browser()
+    page = browser.go(authorize_url(state="fp"))
+    result = browser.confirmed(page, api="CombinedSigninAndSignup", action="forgotPassword")
+    assert isinstance(result, Landing) and result.params["error"] == "access_denied"
+    assert result.params["error_description"].startswith("AADB2C90118: The user has forgotten their password.")
+
+
+def test_local_sign_up_link_says_it_is_not_emulated(shared: Harness) -> None:
+    browser = shared.browser()
+    page = browser.go(authorize_url())
+    s = page.settings
+    result = browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?local=signup&csrf_token={s['csrf']}&tx={s['transId']}&p={s['hosts']['policy']}")
+    assert "not part of this emulator" in result.error_detail()
+
+
+def test_page_api_refuses_a_wrong_csrf_token_or_foreign_transaction(shared: Harness) -> None:
+    browser = shared.browser()
+    page = browser.go(authorize_url())
+    s = page.settings
+    wrong = browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?claimsexchange=FakeIdP&csrf_token=nope&tx={s['transId']}&p={s['hosts']['policy']}")
+    assert wrong.error_detail().startswith("AADB2C90046")
+    other = shared.browser()  # another browser: no x-ms-cpim-trans for this transaction
+    stolen = other.choose(page, "FakeIdP")
+    assert stolen.error_detail().startswith("AADB2C90046")
+
+
+@pytest.mark.parametrize(("idp_error", "outer"), [("access_denied", "access_denied"), ("invalid_request", "server_error"), ("temporarily_unavailable", "server_error")])
+def test_identity_provider_error_reaches_the_app_as_aadb2c90273(start, idp_error: str, outer: str) -> None:
+    h = start(idp=FakeIdP(IdPBehaviour(error=idp_error, error_description="mid_auth_3010_ABCD1234 - Authentication rejected")))
+    result = h.browser().go(authorize_url(domain_hint="idp.example", state="app-state"))
+    assert isinstance(result, Landing) and result.params["error"] == outer and result.params["state"] == "app-state"
+    assert result.params["error_description"].startswith(
+        f"AADB2C90273: An invalid response was received : 'Error: {idp_error},Error Description: mid_auth_3010_ABCD1234 - Authentication rejected'\r\nCorrelation ID: ")
+
+
+@pytest.mark.parametrize(("behaviour", "expected"), [
+    (IdPBehaviour(client_secret="another-secret"), "AADB2C90289: We encountered an 'invalid_client' error connecting to the identity provider."),
+    (IdPBehaviour(token_status=500), "AADB2C90075: The claims exchange 'FakeIdP' specified in step '2' returned HTTP error response with Code '500'"),
+    (IdPBehaviour(token_delay=5), "AADB2C90289: We encountered an error connecting to the identity provider."),
+    (IdPBehaviour(id_token_overrides={"nonce": "not-the-nonce"}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
+    (IdPBehaviour(id_token_overrides={"aud": "someone-else"}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
+    (IdPBehaviour(id_token_overrides={"iss": "https://evil.example"}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
+    (IdPBehaviour(id_token_overrides={"exp": 1000}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
+    (IdPBehaviour(foreign_key=True), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
+])
+def test_back_channel_failures_show_the_error_page_promptly(start, behaviour: IdPBehaviour, expected: str) -> None:
+    h = start(idp=FakeIdP(behaviour), back_channel_timeout=0.5)
+    started = time.monotonic()
+    page = h.browser().go(authorize_url(domain_hint="idp.example"))
+    assert time.monotonic() - started < 3
+    assert isinstance(page, Page) and page.error_detail().startswith(expected), page.html[-600:]
+
+
+def test_failing_claims_endpoint_shows_the_error_page(start) -> None:
+    h = start(policies=[custom_policy()], idp=FakeIdP(IdPBehaviour(userinfo_status=500)))
+    page = h.browser().go(authorize_url(CUSTOM, domain_hint="idp.example"))
+    assert page.error_detail().startswith("AADB2C90075: The claims exchange 'FakeExchange' specified in step '2' returned HTTP error response with Code '500'")
+
+
+def test_unreachable_identity_provider_shows_the_error_page(start) -> None:
+    from .support import free_port
+
+    provider = oidc_provider(metadata_url=f"https://127.0.0.1:{free_port()}/.well-known/openid-configuration")
+    h = start(policies=[user_flow(provider)])
+    page = h.browser().go(authorize_url(domain_hint="idp.example"))
+    assert page.error_detail().startswith("AADB2C90289: We encountered an error connecting to the identity provider.")
+
+
+def test_identity_provider_answer_without_the_transaction_cookie_is_refused(shared: Harness) -> None:
+    """What a SameSite=Lax cookie causes: the IdP's cross-site form post arrives without x-ms-cpim-trans."""
+    browser = shared.browser()
+    response = browser.request("GET", authorize_url(domain_hint="idp.example"))
+    idp_page = browser.request("GET", response.headers["location"])
+    from .support import auto_post_form
+
+    action, fields = auto_post_form(idp_page.text)
+    cookieless = Browser(shared.host_map, shared.ca)
+    try:
+        page = cookieless.go(action, method="POST", data=fields)
+    finally:
+        cookieless.close()
+    assert page.error_detail().startswith("AADB2C90255: The claims exchange specified in technical profile 'FakeIdP' did not complete as expected.")
+
+
+@pytest.mark.parametrize("state", [None, "garbage", "StateProperties=bm90LWpzb24", "StateProperties=eyJUSUQiOiJ1bmtub3duIn0"])
+def test_authresp_with_an_unknown_state_shows_the_error_page(shared: Harness, state: str | None) -> None:
+    data = {"code": "abc"} if state is None else {"code": "abc", "state": state}
+    page = shared.browser().go(f"{B2C}/{DOMAIN}/oauth2/authresp", method="POST", data=data)
+    assert page.error_detail().startswith("AADB2C90046")
+
+
+def test_response_mode_query_from_the_identity_provider(start) -> None:
+    h = start(policies=[user_flow(oidc_provider(response_mode="query"))])
+    landing = h.sign_up(h.browser(), authorize_url())
+    assert landing.params["id_token"]
+    assert h.idp.authorize_requests[-1]["response_mode"] == "query"
+
+
+def test_claim_mapping_takes_partner_claims_and_defaults(start) -> None:
+    provider = oidc_provider(claims=(ClaimMapping("issuerUserId", "sub"), ClaimMapping("displayName", "phone"),
+                                     ClaimMapping("identityProvider", None, "partner.example")))
+    idp = FakeIdP(IdPBehaviour(claims={"phone": "+41790000000", "name": "ignored"}))
+    h = start(policies=[user_flow(provider)], idp=idp)
+    browser = h.browser()
+    sa = browser.go(authorize_url(domain_hint="idp.example"))
+    prefilled = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
+    assert prefilled["displayName"] == "+41790000000"
+    assert browser.self_asserted(sa, prefilled).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    claims = verified_claims(h, landing.params["id_token"])
+    assert claims["idp"] == "partner.example" and claims["name"] == "+41790000000"
+
+
+@pytest.mark.parametrize("mode", ["query", "form_post"])
+def test_code_flow_response_modes(shared: Harness, mode: str) -> None:
+    from .support import WEB, WEB_REDIRECT
+
+    browser = shared.browser()
+    landing = shared.sign_up(browser, authorize_url(client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", response_mode=mode, state="c"))
+    assert landing.mode == mode and landing.params["code"].count(".") == 4 and landing.params["state"] == "c"
+    assert "id_token" not in landing.params
+
+
+def test_hybrid_code_id_token_carries_c_hash(shared: Harness) -> None:
+    landing = shared.sign_up(shared.browser(), authorize_url(response_type="code id_token"))
+    claims = verified_claims(shared, landing.params["id_token"])
+    from mocks.b2c.tokens import half_hash
+
+    assert claims["c_hash"] == half_hash(landing.params["code"])
+    assert landing.url.startswith(JWT_MS + "#id_token=")
