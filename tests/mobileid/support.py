@@ -19,7 +19,7 @@ import uvicorn
 
 from mocks.common import serve
 from mocks.common.keys import SigningKey
-from mocks.mobileid import ClientSettings, MobileIDSettings, TestUser, create_app
+from mocks.mobileid import ClientSettings, MobileIDSettings, create_app
 
 RP_POST = "rp-post"
 RP_BASIC = "rp-basic"
@@ -208,4 +208,3 @@ def redeem(http: httpx.Client, code: str, client_id: str = RP_POST, *, redirect_
     return http.post("/token", data={**data, "client_id": client_id, "client_secret": SECRETS[client_id]})
 
 
-__all__ = ["TestUser"]

@@ -10,7 +10,7 @@ import pytest
 
 from mocks.mobileid import TestUser
 
-from .support import APPROVE, WAITING_NUMBER, User, answer_of, authorize_params
+from .support import WAITING_NUMBER, User, answer_of, authorize_params
 
 FAILING = {
     "+41000092401": ("access_denied", "mid_auth_3010", "rejected by the user"),
