@@ -1,0 +1,80 @@
+"""Each B2C fault changes what it should, and only that."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+from joserfc import jwt
+from joserfc.errors import BadSignatureError
+from joserfc.jwk import KeySet
+
+from mocks.faults import Fault
+
+from .support import B2C, DOMAIN, SPA, USER_FLOW, Harness, Page, authorize_url
+
+
+def sign_up_claims(h: Harness, *, verify: bool = True) -> tuple[dict, dict, str]:
+    landing = h.sign_up(h.browser(), authorize_url(nonce="fault-nonce"))
+    token = landing.params["id_token"]
+    jwks = h.browser().request("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/discovery/v2.0/keys").json()
+    header = _segment(token, 0)
+    claims = jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims if verify else _segment(token, 1)
+    return header, claims, token
+
+
+def _segment(token: str, index: int) -> dict:
+    part = token.split(".")[index]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def test_no_fault_baseline(shared: Harness) -> None:
+    _, claims, _ = sign_up_claims(shared)
+    assert claims["aud"] == SPA and claims["nonce"] == "fault-nonce" and claims["idp"] == "idp.example" and claims["name"]
+    assert claims["exp"] > time.time()
+
+
+def test_foreign_signing_key(start) -> None:
+    h = start(faults=frozenset({Fault.FOREIGN_SIGNING_KEY}))
+    jwks = h.browser().request("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/discovery/v2.0/keys").json()
+    with pytest.raises(BadSignatureError):
+        sign_up_claims(h)
+    _, claims, token = sign_up_claims(h, verify=False)
+    kid = _segment(token, 0)["kid"]
+    assert kid == jwks["keys"][0]["kid"], "the kid still names the published key"
+
+
+@pytest.mark.parametrize(("fault", "check"), [
+    (Fault.WRONG_AUDIENCE, lambda c: c["aud"] != SPA),
+    (Fault.EXPIRED_TOKEN, lambda c: c["exp"] < time.time() and c["nbf"] < c["exp"]),
+    (Fault.NONCE_NOT_ECHOED, lambda c: "nonce" not in c),
+    (Fault.NAME_CLAIM_MISSING, lambda c: "name" not in c and c["given_name"] == "Hans"),
+    (Fault.WRONG_IDP, lambda c: c["idp"] not in ("idp.example", "mobileid.ch")),
+])
+def test_token_faults(start, fault: Fault, check) -> None:
+    h = start(faults=frozenset({fault}))
+    _, claims, _ = sign_up_claims(h)
+    assert check(claims), claims
+
+
+def test_lax_session_cookie(start) -> None:
+    h = start(faults=frozenset({Fault.LAX_SESSION_COOKIE}))
+    response = h.browser().request("GET", authorize_url())
+    for cookie in response.headers.get_list("set-cookie"):
+        assert "samesite=lax" in cookie.lower() and "samesite=none" not in cookie.lower()
+
+
+def test_idp_error_swallowed_shows_the_unified_page_again(start) -> None:
+    from .fake_idp import FakeIdP, IdPBehaviour
+
+    h = start(faults=frozenset({Fault.IDP_ERROR_SWALLOWED}), idp=FakeIdP(IdPBehaviour(error="access_denied")))
+    page = h.browser().go(authorize_url(domain_hint="idp.example"))
+    assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup"
+
+
+def test_mobile_id_faults_are_not_b2c_faults(start) -> None:
+    h = start(faults=frozenset({Fault.USERINFO_FAILING, Fault.SLOW_IDP}))
+    _, claims, _ = sign_up_claims(h)
+    assert claims["aud"] == SPA
