@@ -28,6 +28,7 @@ from mocks.b2c.settings import AppRegistration, B2CSettings
 from mocks.common import serve
 from mocks.common.net import HostMapTransport
 from mocks.faults import Fault
+from mocks.jwtms import create_app as create_jwtms
 from mocks.stack import ServerThread, host_router, local_tls
 
 from .fake_idp import ISSUER, FakeIdP
@@ -285,7 +286,7 @@ def tenant_keys(foreign: bool = False) -> TenantKeys:
 @contextlib.contextmanager
 def harness(directory: Path, *, policies: list[Policy] | None = None, faults: frozenset[Fault] = frozenset(),
             idp: FakeIdP | None = None, **overrides: Any) -> Iterator[Harness]:
-    hosts = ["contoso.b2clogin.com", "idp.example"]
+    hosts = ["contoso.b2clogin.com", "idp.example", "jwt.ms"]
     tls = local_tls(directory, hosts)
     sock = serve.bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
@@ -296,7 +297,7 @@ def harness(directory: Path, *, policies: list[Policy] | None = None, faults: fr
     values.update(overrides)
     settings = B2CSettings(**values)
     app = create_app(settings, keys=tenant_keys(Fault.FOREIGN_SIGNING_KEY in faults))
-    server = ServerThread(host_router({hosts[0]: app, hosts[1]: idp.app()}, {}), sock,
+    server = ServerThread(host_router({hosts[0]: app, hosts[1]: idp.app(), hosts[2]: create_jwtms()}, {}), sock,
                           certfile=str(tls.server_cert_chain), keyfile=str(tls.server_key))
     server.start()
     h = Harness(settings, app.state.tenant, idp, host_map, str(tls.ca_cert))

@@ -21,8 +21,8 @@
   var TIMES = { exp: 1, nbf: 1, iat: 1, auth_time: 1 };
 
   function params() {
-    if (window.POSTED) return window.POSTED;
     var text = window.location.hash.replace(/^#/, "") || window.location.search.replace(/^\?/, "");
+    if (!text && window.POSTED) return window.POSTED;
     var out = {};
     text.split("&").forEach(function (pair) {
       if (!pair) return;
@@ -84,6 +84,7 @@
   function render() {
     var p = params();
     var textarea = document.getElementById("encodedToken");
+    ["errorSection", "codeSection", "stateSection"].forEach(function (id) { document.getElementById(id).hidden = true; });
     if (p.error) {
       document.getElementById("error").textContent = p.error;
       document.getElementById("errorDescription").textContent = p.error_description || "";
@@ -95,9 +96,15 @@
     document.getElementById("tokenType").textContent = p.id_token ? "id_token" : (p.access_token ? "access_token" : "");
     textarea.value = token;
     decode(token);
-    textarea.addEventListener("input", function () { decode(textarea.value); });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", render);
-  else render();
+  function start() {
+    var textarea = document.getElementById("encodedToken");
+    textarea.addEventListener("input", function () { decode(textarea.value); });
+    window.addEventListener("hashchange", render); // a new token in the fragment without a reload
+    render();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

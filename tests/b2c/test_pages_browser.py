@@ -1,0 +1,140 @@
+"""The hosted pages and jwt.ms in a real Chromium: rendered by script, with the real ids."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from mocks.common.net import chromium_host_resolver_rules
+
+from .support import CUSTOM, WEB, Harness, authorize_url
+
+pytestmark = pytest.mark.browser
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, shared: Harness) -> Iterator[object]:
+    bundled = os.path.exists(playwright.chromium.executable_path)
+    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
+    args = [*FLAGS, f"--host-resolver-rules={chromium_host_resolver_rules(shared.host_map)}"]
+    browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=args)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(ignore_https_errors=True, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+
+
+def test_unified_page_is_rendered_by_script_with_the_real_ids(page, shared: Harness) -> None:
+    raw = shared.browser().request("GET", authorize_url()).text
+    assert '<div id="api" role="main"></div>' in raw
+    page.goto(authorize_url())
+    api = page.locator('#api[data-name="Unified"]')
+    api.locator("#next").wait_for(state="attached")
+    assert page.locator("html").get_attribute("lang") == "en"
+    button = api.locator("div.claims-provider-list-buttons.social .options button.accountButton.claims-provider-selection")
+    assert button.count() == 1
+    assert button.get_attribute("id") == "FakeIdP" and button.get_attribute("role") == "link" and button.inner_text() == "Fake IdP"
+    assert "firstButton" in (button.get_attribute("class") or "")
+    assert api.locator(".divider h2").first.inner_text() == "OR"
+    form = api.locator('form#localAccountForm.localAccount[action="JavaScript:void(0);"]')
+    assert form.locator("input#email[type=email]").count() == 1
+    assert form.locator("input#password[type=password][name=Password][autocomplete=current-password]").count() == 1
+    assert form.locator("button#next[type=submit][form=localAccountForm]").inner_text() == "Sign in"
+    assert "/api/CombinedSigninAndSignup/forgotPassword?csrf_token=" in form.locator("a#forgotPassword").get_attribute("href")
+    assert "/api/CombinedSigninAndSignup/unified?local=signup&csrf_token=" in form.locator("a#createAccount").get_attribute("href")
+
+
+def test_custom_policy_page_asks_for_sign_in_name_and_is_localized(page) -> None:
+    page.goto(authorize_url(CUSTOM, ui_locales="de"))
+    api = page.locator('#api[data-name="Unified"]')
+    api.locator("#next").wait_for(state="attached")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert api.locator("input#signInName[type=text]").count() == 1
+    assert api.locator("#next").inner_text() == "Anmelden"
+    assert api.locator("button#FakeExchange").inner_text() == "Fake-IdP"
+
+
+def test_local_sign_in_errors_show_in_the_page(page) -> None:
+    page.goto(authorize_url())
+    page.locator("#next").click()
+    assert page.locator(".entry-item .error.itemLevel").first.inner_text() == "Please enter your Email Address"
+    assert page.locator("#email").get_attribute("class") == "highlightError"
+    page.fill("#email", "nobody@example.com")
+    page.fill("#password", "secret")
+    page.locator("#next").click()
+    error = page.locator('#localAccountForm .error.pageLevel[aria-hidden="false"]')
+    error.wait_for()
+    assert error.inner_text() == "We can't seem to find your account."
+
+
+def test_sign_up_through_the_self_asserted_page_to_jwt_ms(page) -> None:
+    page.goto(authorize_url(prompt="login"))
+    page.locator("button#FakeIdP").click()
+    api = page.locator('#api[data-name="SelfAsserted"]')
+    api.locator("#continue").wait_for()
+    assert page.input_value("#displayName") == "+41791234567"
+    assert page.input_value("#givenName") == "Hans" and page.input_value("#surname") == "Muster"
+    assert api.locator("#attributeList li.TextBox.displayName_li label#displayName_label[for=displayName]").count() == 1
+    assert api.locator("button#cancel").inner_text() == "Cancel"
+    page.fill("#displayName", "")
+    page.locator("#continue").click()
+    missing = page.locator('#requiredFieldMissing[aria-hidden="false"]')
+    missing.wait_for()
+    assert "A required field is missing" in missing.inner_text()
+    assert page.locator(".displayName_li .error.itemLevel.show").inner_text() == "This information is required."
+    page.fill("#displayName", "Hans Muster")
+    page.locator("#continue").click()
+    page.wait_for_url("https://jwt.ms/#id_token=*")
+    page.locator("#claimsTable tbody tr").first.wait_for()
+    decoded = page.locator("#decodedToken").inner_text()
+    assert '"alg": "RS256"' in decoded and '"newUser": true' in decoded and '"name": "Hans Muster"' in decoded
+    assert page.locator('#claimsTable tr[data-claim="tfp"] td.claim-value').inner_text() == "B2C_1_signupsignin"
+    assert "identity provider" in page.locator('#claimsTable tr[data-claim="idp"] td.claim-notes').inner_text()
+    assert page.locator("#encodedToken").input_value().count(".") == 2
+
+
+def test_cancel_reaches_jwt_ms_as_an_error(page) -> None:
+    page.goto(authorize_url(prompt="login"))
+    page.locator("button#FakeIdP").click()
+    page.locator("#cancel").click()
+    page.wait_for_url("https://jwt.ms/#error=*")
+    assert page.locator("#error").inner_text() == "access_denied"
+    assert page.locator("#errorDescription").inner_text().startswith("AADB2C90091: The user has cancelled entering self-asserted information.")
+
+
+def test_error_page_fields(page) -> None:
+    page.goto(authorize_url(client_id="unknown-client"))
+    api = page.locator('#api.error-page-content[data-name="GlobalException"]')
+    assert api.locator("h2").inner_text() == "Sorry, but we're having trouble signing you in."
+    assert api.locator(".error-page-correlationid").inner_text().startswith("Correlation ID:")
+    assert api.locator(".error-page-detail").inner_text().startswith("AADB2C90018: The client ID 'unknown-client'")
+    assert "Timestamp:" in api.inner_text()
+
+
+def test_jwt_ms_renders_a_form_post_and_a_code(page, shared: Harness) -> None:
+    page.goto(authorize_url(response_mode="form_post", prompt="login", state="fp-state"))
+    page.locator("button#FakeIdP").click()
+    page.locator("#continue").click()
+    page.wait_for_url("https://jwt.ms/")
+    page.locator("#claimsTable tbody tr").first.wait_for()
+    assert page.locator("#tokenType").inner_text() == "id_token"
+    assert page.locator("#state").inner_text() == "fp-state"
+    page.goto("https://jwt.ms/#code=abc.def&state=s")
+    assert page.locator("#authorizationCode").input_value() == "abc.def"
+
+
+def test_jwt_ms_shows_a_token_that_is_not_a_jwt(page) -> None:
+    page.goto("https://jwt.ms/#id_token=not-a-token")
+    assert "not a valid JWT" in page.locator("#tokenError").inner_text()
