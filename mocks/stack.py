@@ -18,6 +18,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -265,6 +266,10 @@ def serve(config: StackConfig) -> None:
             sys.stdout.write("\n".join(ready_lines(info)) + "\n")
             sys.stdout.flush()
 
+        # uvicorn shuts down gracefully, then re-raises the signal it caught; end with status 0 instead.
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, _exit_cleanly)
+
         common_serve.run(app, sock, on_ready=ready, ssl_certfile=str(tls.server_cert_chain), ssl_keyfile=str(tls.server_key))
     finally:
         if proxy is not None:
@@ -272,6 +277,10 @@ def serve(config: StackConfig) -> None:
         sock.close()
         if temporary:
             shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 class ServerThread:

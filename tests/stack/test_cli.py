@@ -1,0 +1,127 @@
+"""``python -m mocks serve``: help, argument errors, the ready lines, no secrets, clean exit on signals."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from mocks.common.net import parse_host_map
+from mocks.faults import Fault
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mocks", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def test_help_documents_every_option_and_fault() -> None:
+    result = run("serve", "--help")
+    assert result.returncode == 0
+    for option in ("--port", "--host", "--tenant", "--fault", "--state-dir", "--policies", "--user-flows", "--proxy-port"):
+        assert option in result.stdout
+    for fault in Fault:
+        assert fault.value in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--port", "abc"], "is not a port number"),
+    (["--port", "70000"], "is not a port number"),
+    (["--tenant", "Contoso!"], "is not a tenant name"),
+    (["--policies", "/nonexistent"], "is not a directory"),
+    (["--fault", "no-such-fault"], "unknown fault 'no-such-fault'; known faults: foreign-signing-key"),
+])
+def test_bad_arguments_give_a_clear_message(args: list[str], message: str) -> None:
+    result = run("serve", *args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_policy_the_emulator_cannot_honour_stops_the_start(tmp_path: Path) -> None:
+    (tmp_path / "Broken.xml").write_text("<TrustFrameworkPolicy")
+    result = run("serve", "--port", "0", "--policies", str(tmp_path), "--state-dir", str(tmp_path / "state"))
+    assert result.returncode != 0 and "policy refused" in result.stderr and "Broken.xml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_busy_port_is_reported() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run("serve", "--port", str(busy.getsockname()[1]))
+    assert result.returncode != 0 and "cannot listen on" in result.stderr
+
+
+class Serving:
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "0"})
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def until(self, prefix: str, timeout: float = 20) -> list[str]:
+        seen: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            assert line is not None, f"the stack ended early: {seen} {self.process.stderr.read() if self.process.stderr else ''}"
+            seen.append(line)
+            if line.startswith(prefix):
+                return seen
+
+    def rest(self, timeout: float = 5) -> list[str]:
+        out = []
+        while True:
+            try:
+                line = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                return out
+            if line is None:
+                return out
+            out.append(line)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: Path, stop: signal.Signals) -> None:
+    started = time.monotonic()
+    serving = Serving("--port", "0", "--state-dir", str(tmp_path), "--fault", "wrong-audience,slow-idp", "--proxy-port", "0")
+    try:
+        lines = serving.until("stack-ready:")
+        ready_after = time.monotonic() - started
+        keys = [line.split(":", 1)[0] for line in lines if line.startswith("stack-")]
+        assert keys == ["stack-port", "stack-ca", "stack-host-map", "stack-proxy", "stack-ready"]
+        values = dict(line.split(": ", 1) for line in lines if line.startswith("stack-"))
+        port = int(values["stack-port"])
+        assert Path(values["stack-ca"]).is_file()
+        assert parse_host_map(values["stack-host-map"]) == {h: ("127.0.0.1", port) for h in
+                                                             ("contoso.b2clogin.com", "m.mobileid.ch", "openid.mobileid.ch", "jwt.ms")}
+        assert values["stack-ready"] == f"https://127.0.0.1:{port}"
+        assert ready_after < 10, "ready far too slowly (the budget is about a second on a quiet machine)"
+        rest = "\n".join(serving.until("Python clients"))
+        assert "p=B2C_1_signupsignin&client_id=5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f&nonce=defaultNonce&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login" in rest
+        assert "/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?client_id=" in rest
+        assert "--host-resolver-rules=\"MAP contoso.b2clogin.com 127.0.0.1:" in rest and "--ignore-certificate-errors-spki-list=" in rest
+        secret = (tmp_path / "webapp1-client-secret").read_text()
+        assert secret not in rest and secret not in "\n".join(lines)
+    finally:
+        serving.process.send_signal(stop)
+        code = serving.process.wait(timeout=10)
+    assert code == 0
+    assert "Traceback" not in (serving.process.stderr.read() if serving.process.stderr else "")

@@ -1,0 +1,162 @@
+"""The stack as a whole: host routing, the Mobile ID back channel, full journeys in Chromium, the proxy."""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from mocks.common.net import HostMapTransport, chromium_host_resolver_rules
+from mocks.faults import Fault
+from mocks.stack import StackConfig, StackInfo, running_stack
+
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+def http(info: StackInfo) -> httpx.Client:
+    return httpx.Client(transport=HostMapTransport(info.host_map, verify=ssl.create_default_context(cafile=str(info.ca_path))), timeout=10)
+
+
+def test_every_site_answers_under_its_production_name(local_stack: StackInfo) -> None:
+    with http(local_stack) as client:
+        b2c = client.get("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/v2.0/.well-known/openid-configuration")
+        assert b2c.status_code == 200 and b2c.json()["issuer"].startswith("https://contoso.b2clogin.com/")
+        mobileid = client.get("https://openid.mobileid.ch/.well-known/openid-configuration")
+        assert mobileid.status_code == 200 and mobileid.json()["issuer"] == "https://openid.mobileid.ch"
+        assert client.get("https://jwt.ms/").text.count('id="decodedToken"') == 1
+
+
+def test_stack_index_lists_the_run_urls(local_stack: StackInfo) -> None:
+    context = ssl.create_default_context(cafile=str(local_stack.ca_path))
+    with httpx.Client(verify=context) as client:
+        index = client.get(local_stack.ready_url + "/").json()
+    assert set(index["run_user_flow"]) == {"B2C_1_signupsignin", "B2C_1A_signup_signin"}
+
+
+def test_mobile_id_is_the_identity_provider_of_both_policies(local_stack: StackInfo) -> None:
+    policies = {p.policy_id: p for p in local_stack.b2c_settings.policies}
+    flow, custom = policies["B2C_1_signupsignin"], policies["B2C_1A_signup_signin"]
+    assert [p.exchange_id for p in flow.identity_providers] == ["MobileID"]
+    assert [p.exchange_id for p in custom.identity_providers] == ["MobileIDExchange"]
+    with http(local_stack) as client:
+        response = client.get(local_stack.run_urls["B2C_1A_signup_signin"] + "&domain_hint=mobileid.ch")
+    assert response.status_code == 302
+    assert response.headers["location"].startswith("https://m.mobileid.ch/oidc/authorize?client_id=b2c-contoso-0001&redirect_uri=https%3A%2F%2Fcontoso.b2clogin.com%2Fcontoso.onmicrosoft.com%2Foauth2%2Fauthresp")
+
+
+def test_faults_are_split_between_b2c_and_mobile_id(tmp_path: Path) -> None:
+    faults = frozenset({Fault.WRONG_AUDIENCE, Fault.USERINFO_FAILING, Fault.SLOW_IDP})
+    with running_stack(StackConfig(port=0, state_dir=tmp_path, faults=faults)) as info:
+        assert info.b2c_settings.faults == {Fault.WRONG_AUDIENCE}
+        assert info.apps["mobileid"].state.mobileid.settings.faults == {Fault.USERINFO_FAILING, Fault.SLOW_IDP}
+
+
+def test_state_dir_keeps_the_ca_and_the_keys(tmp_path: Path) -> None:
+    with running_stack(StackConfig(port=0, state_dir=tmp_path)) as first:
+        ca, spki, secret = first.ca_path.read_bytes(), first.spki, first.webapp_secret
+        with http(first) as client:
+            kid = client.get("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/discovery/v2.0/keys").json()["keys"][0]["kid"]
+    with running_stack(StackConfig(port=0, state_dir=tmp_path)) as second:
+        assert second.ca_path.read_bytes() == ca and second.spki == spki and second.webapp_secret == secret
+        with http(second) as client:
+            assert client.get("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/discovery/v2.0/keys").json()["keys"][0]["kid"] == kid
+
+
+def test_the_proxy_tunnels_only_the_stacks_host_names(local_stack: StackInfo) -> None:
+    assert local_stack.proxy_url
+    context = ssl.create_default_context(cafile=str(local_stack.ca_path))
+    with httpx.Client(proxy=local_stack.proxy_url, verify=context, timeout=10) as client:
+        response = client.get("https://jwt.ms/")
+        assert response.status_code == 200 and "decodedToken" in response.text
+        with pytest.raises(httpx.ProxyError):
+            client.get("https://example.com/")
+
+
+# --- journeys in Chromium ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, local_stack: StackInfo) -> Iterator[object]:
+    bundled = os.path.exists(playwright.chromium.executable_path)
+    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
+    args = [*FLAGS, f"--host-resolver-rules={chromium_host_resolver_rules(local_stack.host_map)}"]
+    browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=args)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(ignore_https_errors=True, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def mobile_id_sign_in(page, info: StackInfo, msisdn: str) -> None:
+    page.wait_for_url("https://m.mobileid.ch/**")
+    page.fill("#msisdn", msisdn)
+    page.click("#mid-continue")
+    page.locator("#mid-waiting").wait_for()
+    with http(info) as client:
+        answer = client.post(f"https://openid.mobileid.ch/control/phones/{quote(msisdn, safe='')}/approve", params={"wait": "5"})
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("policy", "button", "msisdn"), [("B2C_1_signupsignin", "MobileID", "+41791110001"),
+                                                          ("B2C_1A_signup_signin", "MobileIDExchange", "+41791110002")])
+def test_sign_up_then_sign_in_with_mobile_id(page, local_stack: StackInfo, policy: str, button: str, msisdn: str) -> None:
+    page.goto(local_stack.run_urls[policy])
+    page.locator(f'#api[data-name="Unified"] button#{button}').click()
+    mobile_id_sign_in(page, local_stack, msisdn)
+    page.locator('#api[data-name="SelfAsserted"] #continue').wait_for()
+    assert page.input_value("#displayName") == msisdn
+    page.fill("#givenName", "Hans")
+    page.fill("#surname", "Muster")
+    page.locator("#continue").click()
+    page.wait_for_url("https://jwt.ms/#id_token=*")
+    page.locator("#claimsTable tbody tr").first.wait_for()
+    decoded = page.locator("#decodedToken").inner_text()
+    assert '"newUser": true' in decoded and '"idp": "mobileid.ch"' in decoded and f'"name": "{msisdn}"' in decoded
+    subject = page.locator('#claimsTable tr[data-claim="sub"] td.claim-value').inner_text()
+
+    # Sign in again in a fresh sign-in (prompt=login): Mobile ID, then straight to the app, same user.
+    page.goto(local_stack.run_urls[policy] + "&domain_hint=mobileid.ch")
+    mobile_id_sign_in(page, local_stack, msisdn)
+    page.wait_for_url("https://jwt.ms/#id_token=*")
+    page.locator("#claimsTable tbody tr").first.wait_for()
+    assert page.locator('#claimsTable tr[data-claim="sub"] td.claim-value').inner_text() == subject
+    assert page.locator('#claimsTable tr[data-claim="newUser"]').count() == 0
+
+    # SSO: without prompt=login no page at all.
+    page.goto(local_stack.run_urls[policy].replace("&prompt=login", ""))
+    page.wait_for_url("https://jwt.ms/#id_token=*")
+
+
+@pytest.mark.browser
+def test_lax_session_cookie_breaks_the_identity_providers_form_post(playwright, tmp_path: Path) -> None:
+    bundled = os.path.exists(playwright.chromium.executable_path)
+    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
+    with running_stack(StackConfig(port=0, state_dir=tmp_path, faults=frozenset({Fault.LAX_SESSION_COOKIE}))) as info:
+        args = [*FLAGS, f"--host-resolver-rules={chromium_host_resolver_rules(info.host_map)}"]
+        browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=args)
+        try:
+            page = browser.new_context(ignore_https_errors=True).new_page()
+            page.set_default_timeout(15000)
+            page.goto(info.run_urls["B2C_1_signupsignin"] + "&domain_hint=mobileid.ch")
+            mobile_id_sign_in(page, info, "+41791110003")
+            detail = page.locator('#api[data-name="GlobalException"] .error-page-detail')
+            detail.wait_for()
+            assert detail.inner_text().startswith("AADB2C90255")
+        finally:
+            browser.close()
