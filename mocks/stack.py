@@ -163,6 +163,8 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     from mocks.mobileid import MobileIDSettings, create_app as create_mobileid
 
     address, port = sock.getsockname()[:2]
+    if address in ("0.0.0.0", "::"):  # listening everywhere: this machine reaches it on loopback
+        address = "127.0.0.1" if address == "0.0.0.0" else "::1"
     hosts = site_hosts(config.tenant)
     tls = local_tls(state_dir, hosts)
     host_map = {host: (address, port) for host in hosts}

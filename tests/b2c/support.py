@@ -21,7 +21,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 from pydantic import SecretStr
 
-from mocks.b2c.app import Tenant, create_app
+from mocks.b2c.app import create_app
+from mocks.b2c.tenant import Tenant
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import ClaimMapping, IdentityProvider, Policy, PolicyKind, ProviderProtocol, RelyingPartyClaim
 from mocks.b2c.settings import AppRegistration, B2CSettings

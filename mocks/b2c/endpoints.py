@@ -1,0 +1,118 @@
+"""Protocol endpoints without pages: discovery, JWKS, token, logout."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import unquote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from mocks.b2c.authorize import Delivery, redirect_location
+from mocks.b2c.errors import B2CError
+from mocks.b2c.policy import PolicyKind
+from mocks.b2c.web import JSON_HEADERS, TenantHandlers, preflight
+from mocks.common.params import ParameterError, single
+
+
+class Endpoints(TenantHandlers):
+    # --- metadata --------------------------------------------------------------------------------
+
+    async def discovery(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return preflight()
+        try:
+            policy = self._policy(request)
+        except B2CError as error:
+            return JSONResponse(error.token_endpoint_body(), status_code=404, headers=JSON_HEADERS)
+        s = self.settings
+        name = policy.policy_id.lower()
+        if "policy" in request.path_params:
+            base = f"{s.base_url}/{s.domain}/{name}"
+            endpoint = lambda path: f"{base}/{path}"  # noqa: E731
+        else:
+            endpoint = lambda path: f"{s.base_url}/{s.domain}/{path}?p={name}"  # noqa: E731
+        claims = [c.token_claim for c in policy.output_claims] + ["oid", "name", "idp", "newUser", "sub"]
+        claims += ["acr" if policy.kind is PolicyKind.CUSTOM_POLICY else "tfp", "iss", "iat", "exp", "aud", "nonce", "auth_time"]
+        doc = {
+            "issuer": s.issuer,
+            "authorization_endpoint": endpoint("oauth2/v2.0/authorize"),
+            "token_endpoint": endpoint("oauth2/v2.0/token"),
+            "end_session_endpoint": endpoint("oauth2/v2.0/logout"),
+            "jwks_uri": endpoint("discovery/v2.0/keys"),
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            # Only what the emulator honours (the real list adds the token types, see README).
+            "response_types_supported": ["code", "code id_token", "id_token"],
+            "scopes_supported": ["openid"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "claims_supported": list(dict.fromkeys(claims)),
+        }
+        return JSONResponse(doc, headers=JSON_HEADERS)
+
+    async def keys(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return preflight()
+        try:
+            policy = self._policy(request)
+        except B2CError as error:
+            return JSONResponse(error.token_endpoint_body(), status_code=404, headers=JSON_HEADERS)
+        key = self.tenant.keys.for_policy(policy).public_jwk()
+        return JSONResponse({"keys": [key]}, headers=JSON_HEADERS)
+
+    # --- token and logout ------------------------------------------------------------------------
+
+    async def token(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return preflight()
+        form = await self._form(request)
+        try:
+            policy = self._policy(request, request.query_params)
+            body = self.tenant.tokens.redeem(policy, form, _basic_credentials(request))
+        except B2CError as error:
+            return JSONResponse(error.token_endpoint_body(), status_code=error.status if error.status != 404 else 400, headers=JSON_HEADERS)
+        return JSONResponse(body, headers=JSON_HEADERS)
+
+    async def logout(self, request: Request) -> Response:
+        form = await self._form(request) if request.method == "POST" else None
+        params = self._params(request, form)
+        try:
+            self._policy(request, params)
+            target = single(params, "post_logout_redirect_uri", max_length=2048)
+            state = single(params, "state")
+            client_id = single(params, "client_id", max_length=200)
+        except B2CError as error:
+            return self._error_page(error)
+        except ParameterError as error:
+            return self._error_page(B2CError("AADB2C90122", (error.name,)))
+        session_id = request.cookies.get(self.tenant.cookies.sso_cookie)
+        if session_id:
+            self.tenant.sessions.drop(session_id)
+        if target is None:
+            response = self._error_page(B2CError("AADB2C90036"))
+        else:
+            apps = [self.settings.app(client_id)] if client_id else self.settings.apps
+            if any(app is not None and target in app.redirect_uris for app in apps):
+                location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])
+                response = RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})
+            else:
+                response = self._error_page(B2CError("AADB2C90287", (target,)))
+        self.tenant.cookies.clear(response, self.tenant.cookies.sso_cookie)
+        return response
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise B2CError("AADB2C90081", error="invalid_client", status=401) from None
+    client_id, sep, secret = decoded.partition(":")
+    if not sep:
+        raise B2CError("AADB2C90081", error="invalid_client", status=401)
+    # RFC 6749 2.3.1: both parts are form-urlencoded inside the header.
+    return unquote(client_id.replace("+", " ")), unquote(secret.replace("+", " "))

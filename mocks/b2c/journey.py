@@ -1,0 +1,255 @@
+"""The user journey: authorize, the hosted pages and their API, the IdP's answer, tokens to the app.
+
+Starter pack SignUpOrSignIn (and the user flow equivalent): authorize -> unified
+page (or SSO, or domain_hint straight to the IdP) -> claims exchange at the IdP
+-> authresp -> known user: tokens to the app; new user: SelfAsserted-Social page
+-> SelfAsserted XHR -> confirmed -> user written, tokens to the app (newUser).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from mocks.b2c import pages
+from mocks.b2c.authorize import AuthorizeError, delivery_for, error_fields, validate
+from mocks.b2c.errors import B2CError, idp_error_text, new_correlation_id
+from mocks.b2c.policy import IdentityProvider, Policy
+from mocks.b2c.sessions import (
+    CSRF_COOKIE,
+    TRANS_COOKIE,
+    AuthorizationRequest,
+    PendingExchange,
+    Transaction,
+    csrf_from_cookie,
+    new_csrf,
+    trans_cookie_ids,
+    trans_cookie_value,
+    transaction_id_from_state,
+)
+from mocks.b2c.strings import IDP_UI_LOCALES, pick_locale, strings
+from mocks.b2c.tokens import Authentication, half_hash
+from mocks.b2c.web import TenantHandlers, xhr
+from mocks.common.params import ParameterError, single
+from mocks.faults import Fault
+
+
+class Journey(TenantHandlers):
+    def _respond(self, policy: Policy, rp: AuthorizationRequest, auth: Authentication, lang: str) -> Response:
+        """The relying party's answer: code and/or id_token, in its response mode."""
+        code = self.tenant.tokens.issue_code(policy, rp, auth) if "code" in rp.response_types else None
+        fields: list[tuple[str, str]] = []
+        if "id_token" in rp.response_types:
+            fields.append(("id_token", self.tenant.tokens.id_token(policy, rp, auth, c_hash=half_hash(code) if code else None)))
+        if code:
+            fields.append(("code", code))
+        if rp.state is not None:
+            fields.append(("state", rp.state))
+        return self._deliver(delivery_for(rp), fields, lang=lang)
+
+    def _signed_in(self, response: Response, auth: Authentication) -> Response:
+        session = self.tenant.sessions.start(object_id=auth.user.object_id, identity_provider=auth.user.identity_provider,
+                                             auth_time=auth.auth_time)
+        self.tenant.cookies.set(response, self.tenant.cookies.sso_cookie, session.id)
+        return response
+
+    def _transaction(self, request: Request, tx: str | None, csrf: str | None) -> Transaction:
+        """The transaction named by ``tx``, owned by this browser, with the matching CSRF token."""
+        tid = transaction_id_from_state(tx)
+        transaction = self.tenant.transactions.get(tid)
+        if transaction is None or tid not in trans_cookie_ids(request):
+            raise B2CError("AADB2C90046")
+        cookie = csrf_from_cookie(request)
+        if not csrf or not cookie or not secrets.compare_digest(csrf, cookie) or not secrets.compare_digest(csrf, transaction.csrf):
+            raise B2CError("AADB2C90046")
+        return transaction
+
+    async def _start_exchange(self, transaction: Transaction, provider: IdentityProvider) -> Response:
+        nonce = secrets.token_urlsafe(24)
+        try:
+            url = await self.tenant.federation.authorization_url(
+                transaction.policy, provider, state=transaction.state_properties, nonce=nonce,
+                ui_locales=IDP_UI_LOCALES[transaction.locale])
+        except B2CError as error:
+            return self._error_page(error, transaction.locale)
+        transaction.exchange = PendingExchange(provider.exchange_id, nonce)
+        return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
+
+    # --- authorize -------------------------------------------------------------------------------
+
+    async def authorize(self, request: Request) -> Response:
+        form = await self._form(request) if request.method == "POST" else None
+        params = self._params(request, form)
+        try:
+            policy = self._policy(request, params)
+        except B2CError as error:
+            return self._error_page(error)
+        try:
+            rp = validate(params, self.settings)
+        except AuthorizeError as failure:
+            if failure.delivery is None:
+                return self._error_page(failure.error)
+            return self._deliver_error(failure.delivery, failure.error)
+        lang = pick_locale(rp.ui_locales, self.settings.default_locale)
+
+        session = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
+        user = self.tenant.directory.get(session.object_id) if session else None
+        if session is not None and user is not None and rp.prompt != "login":
+            return self._respond(policy, rp, Authentication(user, session.auth_time), lang)  # SSO: no page at all
+        if rp.prompt == "none":
+            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("none",), error="interaction_required"), lang=lang)
+
+        csrf = csrf_from_cookie(request) or new_csrf()
+        transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
+                                                     correlation_id=new_correlation_id())
+        provider = policy.provider_for_domain(rp.domain_hint) if rp.domain_hint else None
+        if provider is not None:
+            response = await self._start_exchange(transaction, provider)
+        else:
+            response = pages.unified(self.settings, transaction)
+        self.tenant.cookies.set(response, CSRF_COOKIE, csrf)
+        self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
+        return response
+
+    # --- the hosted pages' API -------------------------------------------------------------------
+
+    async def journey_api(self, request: Request) -> Response:
+        try:
+            policy = self._policy(request)
+            params = request.query_params
+            transaction = self._transaction(request, single(params, "tx"), single(params, "csrf_token"))
+        except (B2CError, ParameterError) as error:
+            return self._error_page(error if isinstance(error, B2CError) else B2CError("AADB2C90046"))
+        if transaction.policy.key != policy.key:
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
+        api, action = request.path_params["api"].lower(), request.path_params["action"].lower()
+        lang = transaction.locale
+        if api == "combinedsigninandsignup":
+            if action == "unified":
+                exchange = params.get("claimsexchange")
+                if exchange:
+                    provider = policy.provider(exchange)
+                    if provider is None:
+                        return self._error_page(B2CError("AADB2C90046"), lang)
+                    return await self._start_exchange(transaction, provider)
+                if params.get("local") == "signup":
+                    return self._error_page(B2CError("AADB2C90046"), lang, detail=(
+                        "Local account sign-up is not part of this emulator (see mocks/b2c/README.md); "
+                        "sign up with an identity provider instead."))
+                return pages.unified(self.settings, transaction)
+            if action == "forgotpassword":
+                # Neither policy has self-service password reset, so B2C hands the click to the app.
+                self.tenant.transactions.drop(transaction.id)
+                return self._deliver_error(delivery_for(transaction.request), B2CError("AADB2C90118", error="access_denied"), lang=lang)
+            if action == "confirmed":
+                return self._error_page(B2CError("AADB2C90046"), lang)  # no local sign-in can have succeeded
+        if api == "selfasserted" and transaction.idp_claims is not None:
+            if action == "confirmed" and transaction.self_asserted is not None:
+                return self._complete_sign_up(transaction)
+            if action == "cancelled":
+                self.tenant.transactions.drop(transaction.id)
+                cancel = B2CError("AADB2C90091", error="access_denied")
+                return self._deliver(delivery_for(transaction.request), error_fields(_localized(cancel, lang), transaction.request.state), lang=lang)
+        return self._error_page(B2CError("AADB2C90046"), lang)
+
+    async def self_asserted(self, request: Request) -> Response:
+        """The pages' XHR: ``POST SelfAsserted?tx=...&p=...`` with ``X-CSRF-TOKEN``."""
+        try:
+            policy = self._policy(request)
+            transaction = self._transaction(request, single(request.query_params, "tx"), request.headers.get("x-csrf-token"))
+        except (B2CError, ParameterError):
+            return xhr("400", "AADB2C90046", B2CError("AADB2C90046").message, http_status=400)
+        t = strings(transaction.locale)
+        if transaction.policy.key != policy.key:
+            return xhr("400", "AADB2C90046", B2CError("AADB2C90046").message, http_status=400)
+        form = await self._form(request)
+        try:
+            if single(form, "request_type") != "RESPONSE":
+                return xhr("400", "AADB2C90046", t["unknown_error"])
+            if transaction.idp_claims is None:
+                # The unified page's local-account sign-in: the directory has no local accounts.
+                return xhr("400", "AADB2C90053", t["UserMessageIfClaimsPrincipalDoesNotExist"])
+            values = {}
+            for claim in policy.self_asserted_claims:
+                value = (single(form, claim, max_length=256) or "").strip()
+                if claim in pages.REQUIRED_SELF_ASSERTED and not value:
+                    return xhr("400", None, t["required_field_missing"])
+                values[claim] = value
+        except ParameterError:
+            return xhr("400", None, t["field_incorrect"])
+        transaction.self_asserted = values
+        return xhr("200", None, None)
+
+    def _complete_sign_up(self, transaction: Transaction) -> Response:
+        claims = dict(transaction.idp_claims or {})
+        claims.update({k: v for k, v in (transaction.self_asserted or {}).items() if v})
+        directory = self.tenant.directory
+        identity_provider = str(claims.get("identityProvider"))
+        user = directory.find_social(identity_provider, str(claims["issuerUserId"]))
+        new_user = user is None
+        if user is None:  # AAD-UserWriteUsingAlternativeSecurityId
+            user = directory.create_social(identity_provider, str(claims["issuerUserId"]), claims)
+        self.tenant.transactions.drop(transaction.id)
+        auth = Authentication(user, int(time.time()), new_user=new_user)
+        return self._signed_in(self._respond(transaction.policy, transaction.request, auth, transaction.locale), auth)
+
+    # --- the identity provider's answer ----------------------------------------------------------
+
+    async def authresp(self, request: Request) -> Response:
+        self._tenant_ok(request)
+        form = await self._form(request) if request.method == "POST" else None
+        params = self._params(request, form)
+        try:
+            state = single(params, "state")
+            code = single(params, "code", max_length=8192)
+            idp_error = single(params, "error", max_length=200)
+            idp_description = single(params, "error_description")
+        except ParameterError:
+            return self._error_page(B2CError("AADB2C90046"))
+        transaction = self.tenant.transactions.get(transaction_id_from_state(state))
+        if transaction is None or transaction.exchange is None:
+            return self._error_page(B2CError("AADB2C90046"))
+        lang = transaction.locale
+        exchange = transaction.exchange
+        provider = transaction.policy.provider(exchange.exchange_id)
+        if transaction.id not in trans_cookie_ids(request) or provider is None:
+            # Typically a SameSite=Lax cookie that the IdP's cross-site form post did not carry.
+            return self._error_page(B2CError("AADB2C90255", (exchange.exchange_id,)), lang)
+        transaction.exchange = None
+        rp = transaction.request
+
+        if idp_error is not None:
+            if Fault.IDP_ERROR_SWALLOWED in self.settings.faults:
+                return pages.unified(self.settings, transaction)
+            self.tenant.transactions.drop(transaction.id)
+            outer = "access_denied" if idp_error == "access_denied" else "server_error"
+            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90273", (idp_error_text(idp_error, idp_description),), error=outer), lang=lang)
+        if code is None:
+            self.tenant.transactions.drop(transaction.id)
+            error = B2CError("AADB2C90273", ("Error: invalid_response,Error Description: the response contains no code",), error="server_error")
+            return self._deliver_error(delivery_for(rp), error, lang=lang)
+        try:
+            claims = await self.tenant.federation.complete(transaction.policy, provider, code=code, nonce=exchange.nonce)
+        except B2CError as error:
+            self.tenant.transactions.drop(transaction.id)
+            return self._error_page(error, lang)
+
+        user = self.tenant.directory.find_social(str(claims["identityProvider"]), str(claims["issuerUserId"]))
+        if user is not None:
+            self.tenant.transactions.drop(transaction.id)
+            auth = Authentication(user, int(time.time()))
+            return self._signed_in(self._respond(transaction.policy, rp, auth, lang), auth)
+        transaction.idp_claims = claims  # SelfAsserted-Social: the user confirms the profile first
+        return pages.self_asserted(self.settings, transaction)
+
+
+def _localized(error: B2CError, lang: str) -> B2CError:
+    """AADB2C90091's text follows ui_locales (seen in Spanish in the wild)."""
+    text = strings(lang).get(error.code)
+    if text is None:
+        return error
+    error.override = text
+    return error

@@ -1,0 +1,81 @@
+"""What every tenant endpoint shares: tenant and policy from the URL, forms, answers to the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData, ImmutableMultiDict
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from mocks.b2c import pages
+from mocks.b2c.authorize import Delivery, error_fields, redirect_location
+from mocks.b2c.errors import B2CError
+from mocks.b2c.policy import Policy
+from mocks.b2c.tenant import Tenant
+from mocks.common.params import ParameterError, single
+
+JSON_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache", "Access-Control-Allow-Origin": "*"}
+MAX_FORM_FIELDS = 50
+
+
+class TenantHandlers:
+    def __init__(self, tenant: Tenant) -> None:
+        self.tenant = tenant
+        self.settings = tenant.settings
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _tenant_ok(self, request: Request) -> None:
+        segment = request.path_params["tenant_segment"].lower()
+        if segment not in (self.settings.domain, self.settings.tenant_id, f"{self.settings.tenant}.b2clogin.com"):
+            raise HTTPException(404, "Not Found")
+
+    def _policy(self, request: Request, params: Any = None) -> Policy:
+        self._tenant_ok(request)
+        name = request.path_params.get("policy")
+        if name is None:
+            try:
+                name = single(params if params is not None else request.query_params, "p", max_length=200)
+            except ParameterError:
+                name = None
+        policy = self.settings.policy(name or "")
+        if policy is None:
+            raise B2CError("AADB2C90022", (name or "", self.settings.domain), status=404)
+        return policy
+
+    async def _form(self, request: Request) -> FormData:
+        try:
+            return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+        except Exception:  # malformed multipart/urlencoded bodies: treat as an empty, invalid request
+            return FormData()
+
+    def _params(self, request: Request, form: FormData | None) -> ImmutableMultiDict:
+        return form if form is not None else request.query_params
+
+    def _deliver(self, delivery: Delivery, fields: list[tuple[str, str]], *, lang: str = "en") -> Response:
+        if delivery.response_mode == "form_post":
+            return pages.form_post(delivery.redirect_uri, fields, lang=lang)
+        return RedirectResponse(redirect_location(delivery, fields), status_code=302, headers={"Cache-Control": "no-store"})
+
+    def _deliver_error(self, delivery: Delivery, error: B2CError, *, lang: str = "en") -> Response:
+        return self._deliver(delivery, error_fields(error, delivery.state), lang=lang)
+
+    def _error_page(self, error: B2CError, lang: str = "en", *, detail: str | None = None) -> Response:
+        return pages.error(error, lang=lang, detail=detail)
+
+
+def xhr(status: str, code: str | None, message: str | None, *, http_status: int = 200) -> JSONResponse:
+    """The SelfAsserted XHR answer: HTTP 200 with ``{"status":"200"}`` or ``{"status":"400",...}``."""
+    body: dict[str, str] = {"status": status}
+    if code:
+        body["errorCode"] = code
+    if message:
+        body["message"] = message
+    return JSONResponse(body, status_code=http_status, headers={"Cache-Control": "no-store"})
+
+
+def preflight() -> Response:
+    return Response(status_code=204, headers={"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                              "Access-Control-Allow-Headers": "Content-Type, Authorization", "Access-Control-Max-Age": "3600"})
