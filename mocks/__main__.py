@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import warnings
 import re
 from pathlib import Path
 
@@ -71,7 +70,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    warnings.filterwarnings("ignore", message="The httpx module is deprecated")  # Authlib prefers httpx2; httpx works
     args = parser().parse_args(argv)
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),

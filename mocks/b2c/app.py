@@ -43,12 +43,17 @@ def create_app(settings: B2CSettings, *, keys: TenantKeys | None = None, directo
         Route(t + "/{policy}/SelfAsserted", journey.self_asserted, methods=["POST"]),
         Route(t + "/{policy}/api/{api}/{action}", journey.journey_api, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/favicon.ico", _no_icon),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
     app.state.tenant = tenant
     app.add_middleware(_TfpPrefix)
     app.add_middleware(BodySizeLimit)
     return app
+
+
+async def _no_icon(request: Request) -> Response:
+    return Response(status_code=204)  # browsers ask for it; an empty answer keeps their consoles quiet
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:

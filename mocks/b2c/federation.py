@@ -30,6 +30,8 @@ from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
 from mocks.b2c.settings import B2CSettings
 from mocks.common.net import AsyncHostMapTransport, async_client
 
+import authlib.deprecate  # noqa: E402,F401  (it installs an "always" filter; ours must come after it)
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Authlib prefers httpx2 and warns when it falls back to httpx
     from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError

@@ -243,6 +243,9 @@ class Journey(TenantHandlers):
             auth = Authentication(user, int(time.time()))
             return self._signed_in(self._respond(transaction.policy, rp, auth, lang), auth)
         transaction.idp_claims = claims  # SelfAsserted-Social: the user confirms the profile first
+        if not transaction.policy.self_asserted_claims:
+            transaction.self_asserted = {}  # nothing to ask: write the user at once
+            return self._complete_sign_up(transaction)
         return pages.self_asserted(self.settings, transaction)
 
 

@@ -47,6 +47,7 @@ def create_app() -> Starlette:
         routes=[
             Route("/", index, methods=["GET", "POST"]),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]
     )
     app.add_middleware(BodySizeLimit)
