@@ -160,3 +160,22 @@ def test_lax_session_cookie_breaks_the_identity_providers_form_post(playwright, 
             assert detail.inner_text().startswith("AADB2C90255")
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_a_browser_without_host_rules_reaches_the_stack_through_the_proxy(playwright, local_stack: StackInfo) -> None:
+    """What Firefox and WebKit would do (only Chromium is installed here): production names through the proxy."""
+    bundled = os.path.exists(playwright.chromium.executable_path)
+    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
+        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
+    browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=FLAGS,
+                                         proxy={"server": local_stack.proxy_url})
+    try:
+        page = browser.new_context(ignore_https_errors=True).new_page()
+        page.goto(local_stack.run_urls["B2C_1_signupsignin"])
+        page.locator('#api[data-name="Unified"] button#MobileID').wait_for()
+        page.locator("button#MobileID").click()
+        page.wait_for_url("https://m.mobileid.ch/**")
+        page.locator("#msisdn").wait_for()
+    finally:
+        browser.close()
