@@ -339,3 +339,27 @@ def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterat
         sock.close()
         if temporary:
             shutil.rmtree(state_dir, ignore_errors=True)
+
+
+@dataclass
+class RunningStack:
+    """A stack started with ``start_stack``; ``stop()`` ends it (also usable as a context manager)."""
+
+    info: StackInfo
+    _exit: contextlib.ExitStack = field(repr=False)
+
+    def stop(self) -> None:
+        self._exit.close()
+
+    def __enter__(self) -> StackInfo:
+        return self.info
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_stack(config: StackConfig | None = None, **overrides: Any) -> RunningStack:
+    """``running_stack`` without a ``with`` block: for fixtures that start and stop in different places."""
+    exit_stack = contextlib.ExitStack()
+    info = exit_stack.enter_context(running_stack(config, **overrides))
+    return RunningStack(info, exit_stack)

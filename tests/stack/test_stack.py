@@ -179,3 +179,16 @@ def test_a_browser_without_host_rules_reaches_the_stack_through_the_proxy(playwr
         page.locator("#msisdn").wait_for()
     finally:
         browser.close()
+
+
+def test_start_stack_without_a_with_block(tmp_path: Path) -> None:
+    from mocks.stack import start_stack
+
+    running = start_stack(port=0, state_dir=tmp_path)
+    try:
+        with http(running.info) as client:
+            assert client.get("https://jwt.ms/").status_code == 200
+    finally:
+        running.stop()
+    with pytest.raises(httpx.ConnectError), http(running.info) as client:
+        client.get("https://jwt.ms/")
