@@ -34,7 +34,7 @@ def test_every_page_of_a_sign_up_is_accessible(journey: Journey, mobile_id: Mobi
     if journey.mobile.consent_requested():
         scan("Mobile ID consent page")
         journey.mobile.accept_consent()
-    journey.profile.wait_until_shown()
+    journey.reach_profile_page()
     scan("B2C profile page")
     journey.profile.continue_()
     journey.token(request)

@@ -16,7 +16,7 @@ def test_cancel_on_the_profile_page_tells_the_app(journey: Journey, mobile_id: M
     journey.unified.wait_until_shown()
     journey.unified.choose_mobile_id()
     journey.approve_at_mobile_id(number)
-    journey.profile.wait_until_shown()
+    journey.reach_profile_page()
 
     # When the user cancels
     journey.profile.cancel()

@@ -6,14 +6,26 @@ from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
 
-def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: MobileID, policy: str) -> None:
-    # Given a sign-up that went through Mobile ID and back
-    number = mobile_id.new_number()
-    journey.sign_up(policy, number)
-
-    # Then every x-ms-cpim-* cookie B2C set is SameSite=None and Secure
+def cpim_cookie_problems(journey: Journey) -> tuple[list[str], list[str]]:
+    """(names of B2C's x-ms-cpim-* cookies, those that are not SameSite=None; Secure)."""
     cookies = [c for c in journey.page.context.cookies() if c["name"].startswith("x-ms-cpim-")]
-    assert cookies, "B2C set no x-ms-cpim-* cookies"
     wrong = [f"{c['name']} (SameSite={c.get('sameSite')}, Secure={c.get('secure')})" for c in cookies
              if c.get("sameSite") != "None" or not c.get("secure")]
-    assert not wrong, f"B2C cookies must be SameSite=None; Secure to survive the cross-site form post: {wrong}"
+    return [c["name"] for c in cookies], wrong
+
+
+def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: MobileID, policy: str) -> None:
+    # Given the user on B2C's sign-in page
+    number = mobile_id.new_number()
+    journey.open(policy)
+    journey.unified.wait_until_shown()
+
+    # Then the cookies B2C set so far are SameSite=None and Secure (Mobile ID will post back cross-site)
+    names, wrong = cpim_cookie_problems(journey)
+    assert names, "B2C set no x-ms-cpim-* cookies on its sign-in page"
+    assert not wrong, f"B2C cookies must be SameSite=None; Secure to survive Mobile ID's cross-site form post: {wrong}"
+
+    # And so are all it set by the end of a sign-up
+    journey.sign_up(policy, number)
+    names, wrong = cpim_cookie_problems(journey)
+    assert not wrong, f"B2C cookies must be SameSite=None; Secure to survive Mobile ID's cross-site form post: {wrong}"

@@ -42,5 +42,5 @@ def test_profile_page_follows_the_language(journey: Journey, mobile_id: MobileID
     journey.approve_at_mobile_id(number)
 
     # Then B2C's profile page is in French too
-    journey.profile.wait_until_shown()
+    journey.reach_profile_page()
     assert journey.profile.language() == "fr", f"profile page html lang is {journey.profile.language()!r} for ui_locales=fr"

@@ -33,7 +33,7 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
     journey.mobile.wait_until_shown()
     expect(journey.mobile.number_input).to_have_attribute("type", "tel")
     journey.approve_at_mobile_id(number)
-    journey.profile.wait_until_shown()
+    journey.reach_profile_page()
     journey.profile.continue_()
     claims = journey.token(request)
-    assert claims.get("name") == number
+    assert claims.get("name") == number, f"ID token name is {claims.get('name')!r}, expected the display name {number!r}"

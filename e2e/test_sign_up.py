@@ -23,7 +23,7 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     journey.approve_at_mobile_id(number)
 
     # Then B2C asks once for the profile, prefilled from Mobile ID (its name claim is the phone number)
-    journey.profile.wait_until_shown()
+    journey.reach_profile_page()
     expect(journey.profile.display_name_input).to_have_value(number)
 
     # When the user confirms the profile
@@ -34,3 +34,6 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     assert claims.get("newUser") is True, f"ID token newUser is {claims.get('newUser')!r}, expected true for a first sign-in"
     assert claims.get("name") == number, f"ID token name is {claims.get('name')!r}, expected the display name {number!r}"
     assert claims.get("idp") == "mobileid.ch", f"ID token idp is {claims.get('idp')!r}, expected 'mobileid.ch'"
+
+    # And jwt.ms shows the same token decoded
+    expect(journey.app.decoded_token).to_contain_text(claims["sub"])

@@ -1,0 +1,71 @@
+"""The authorize URL from discovery, and fresh phone numbers."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from fixtures import mobile_id
+from fixtures.b2c import B2CTenant
+from fixtures.settings import build_settings
+
+DISCOVERY = {
+    "issuer": "https://contoso.b2clogin.com/7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/v2.0/",
+    # The query form some tenants publish: the policy travels as ?p=.
+    "authorization_endpoint": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p=b2c_1a_signup_signin",
+    "end_session_endpoint": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/logout?p=b2c_1a_signup_signin",
+    "jwks_uri": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/discovery/v2.0/keys?p=b2c_1a_signup_signin",
+}
+
+
+def tenant(status: int = 200) -> tuple[B2CTenant, list[str]]:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(status, text=json.dumps(DISCOVERY))
+
+    return B2CTenant(build_settings({}), httpx.Client(transport=httpx.MockTransport(answer))), seen
+
+
+def test_authorize_url_keeps_the_discovery_query_and_adds_the_request() -> None:
+    b2c, seen = tenant()
+    request = b2c.authorize("B2C_1A_signup_signin", ui_locales="de", domain_hint="mobileid.ch")
+    url = urlsplit(request.url)
+    params = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert url.path == "/contoso.onmicrosoft.com/oauth2/v2.0/authorize" and params["p"] == "b2c_1a_signup_signin"
+    assert params["client_id"] == "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f" and params["redirect_uri"] == "https://jwt.ms"
+    assert (params["nonce"], params["state"]) == (request.nonce, request.state)
+    assert (params["response_type"], params["response_mode"], params["scope"]) == ("id_token", "fragment", "openid")
+    assert (params["ui_locales"], params["domain_hint"]) == ("de", "mobileid.ch")
+    assert "prompt" not in params and "login_hint" not in params
+    assert seen == ["https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/v2.0/.well-known/openid-configuration"]
+
+
+def test_every_request_gets_its_own_nonce_and_state_and_discovery_is_fetched_once() -> None:
+    b2c, seen = tenant()
+    first, second = b2c.authorize("B2C_1_signupsignin"), b2c.authorize("B2C_1_signupsignin", prompt="login")
+    assert first.nonce != second.nonce and first.state != second.state
+    assert "prompt=login" in second.url and len(seen) == 1
+
+
+def test_logout_url_returns_to_the_app() -> None:
+    b2c, _ = tenant()
+    params = parse_qs(urlsplit(b2c.logout_url("B2C_1_signupsignin")).query)
+    assert params["post_logout_redirect_uri"] == ["https://jwt.ms"] and params["p"] == ["b2c_1a_signup_signin"]
+
+
+def test_a_missing_policy_is_reported_with_its_discovery_url() -> None:
+    b2c, _ = tenant(status=404)
+    with pytest.raises(AssertionError, match=r"discovery document of B2C_1_nope at https://contoso.b2clogin.com/.*answered HTTP 404"):
+        b2c.authorize("B2C_1_nope")
+
+
+def test_fresh_numbers_are_swiss_mobile_numbers_unique_and_tagged_by_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    numbers = [mobile_id.fresh_number() for _ in range(500)]
+    assert len(set(numbers)) == 500
+    assert all(len(n) == 12 and n.startswith("+417") and n[5] == "1" and n[1:].isdigit() for n in numbers)
