@@ -39,13 +39,16 @@ def chromium_host_resolver_rules(mapping: HostMap) -> str:
     return ", ".join(f"MAP {host} {address}:{port}" for host, (address, port) in mapping.items())
 
 
-def _redirect(request: httpx.Request, mapping: HostMap) -> None:
+def _mapped(request: httpx.Request, mapping: HostMap) -> httpx.URL | None:
+    """Point ``request`` at the mapped address; returns the original URL to restore, or None."""
     target = mapping.get(request.url.host)
     if target is None:
-        return
+        return None
+    original = request.url
     # The Host header was fixed when the request was built; keep the name for SNI too.
-    request.extensions = {**request.extensions, "sni_hostname": request.url.host}
-    request.url = request.url.copy_with(host=target[0], port=target[1])
+    request.extensions = {**request.extensions, "sni_hostname": original.host}
+    request.url = original.copy_with(host=target[0], port=target[1])
+    return original
 
 
 class HostMapTransport(httpx.HTTPTransport):
@@ -54,8 +57,14 @@ class HostMapTransport(httpx.HTTPTransport):
         self._mapping = dict(mapping)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        _redirect(request, self._mapping)
-        return super().handle_request(request)
+        original = _mapped(request, self._mapping)
+        try:
+            return super().handle_request(request)
+        finally:
+            # Once connected, the request is the production URL again, so cookie jars,
+            # redirects and response.url see the host name, as in a browser.
+            if original is not None:
+                request.url = original
 
 
 class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
@@ -64,8 +73,12 @@ class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
         self._mapping = dict(mapping)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        _redirect(request, self._mapping)
-        return await super().handle_async_request(request)
+        original = _mapped(request, self._mapping)
+        try:
+            return await super().handle_async_request(request)
+        finally:
+            if original is not None:
+                request.url = original
 
 
 def client(mapping: HostMap | None = None, *, verify: str | bool = True, timeout: float = 10.0) -> httpx.Client:

@@ -172,23 +172,11 @@ def landing(url: str, method: str = "GET", fields: list[tuple[str, str]] | None 
     return Landing(url, "query", dict(parse_qsl(parts.query, keep_blank_values=True)))
 
 
-class _CookieSafeTransport(HostMapTransport):
-    """mocks.common.net rewrites request.url to the mapped address; put the host name back afterwards
-    so the cookie jar files cookies under contoso.b2clogin.com, as a browser does."""
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        try:
-            return super().handle_request(request)
-        finally:
-            request.url = url
-
-
 class Browser:
     """A cookie-keeping client that follows redirects and form_post pages until the RP or a B2C page."""
 
     def __init__(self, host_map: dict[str, tuple[str, int]], ca: str) -> None:
-        transport = _CookieSafeTransport(host_map, verify=ssl.create_default_context(cafile=ca))
+        transport = HostMapTransport(host_map, verify=ssl.create_default_context(cafile=ca))
         self.http = httpx.Client(transport=transport, timeout=10.0)
 
     def close(self) -> None:

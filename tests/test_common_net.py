@@ -1,0 +1,78 @@
+"""The host-mapped httpx clients: production names on a loopback port, cookies filed as a browser files them."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Host, Route, Router
+
+from mocks.common import net, serve, tls
+
+HOSTS = ["contoso.b2clogin.com", "openid.mobileid.ch"]
+
+
+async def whoami(request):
+    response = PlainTextResponse(f"{request.url.hostname} cookie={request.cookies.get('x-ms-cpim-trans', '-')}")
+    response.set_cookie("x-ms-cpim-trans", "t1", secure=True, samesite="none")
+    return response
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    files = tls.issue_local_certificates(Path(tmp_path_factory.mktemp("tls")), HOSTS)
+    app = Starlette(routes=[Host(host, Router([Route("/", whoami)])) for host in HOSTS])
+    sock = serve.bind("127.0.0.1", 0)
+    ready = threading.Event()
+    threading.Thread(
+        target=serve.run, args=(app, sock), daemon=True,
+        kwargs={"on_ready": ready.set, "ssl_certfile": str(files.server_cert_chain), "ssl_keyfile": str(files.server_key)},
+    ).start()
+    assert ready.wait(10), "test server did not start"
+    return {host: ("127.0.0.1", sock.getsockname()[1]) for host in HOSTS}, str(files.ca_cert)
+
+
+def test_parse_and_format_host_map_round_trip():
+    text = "contoso.b2clogin.com=127.0.0.1:8443,jwt.ms=[::1]:9443"
+    mapping = net.parse_host_map(text)
+    assert mapping == {"contoso.b2clogin.com": ("127.0.0.1", 8443), "jwt.ms": ("::1", 9443)}
+    assert net.chromium_host_resolver_rules(mapping) == "MAP contoso.b2clogin.com 127.0.0.1:8443, MAP jwt.ms ::1:9443"
+
+
+@pytest.mark.parametrize("bad", ["contoso.b2clogin.com", "a=127.0.0.1", "a=127.0.0.1:x", "=127.0.0.1:1"])
+def test_malformed_host_map_names_the_entry(bad):
+    with pytest.raises(ValueError, match="host=address:port"):
+        net.parse_host_map(bad)
+
+
+def test_each_name_reaches_its_virtual_host_with_a_verified_certificate(server):
+    mapping, ca = server
+    with net.client(mapping, verify=ca) as http:
+        assert http.get("https://openid.mobileid.ch/").text.startswith("openid.mobileid.ch ")
+        assert http.get("https://contoso.b2clogin.com/").text.startswith("contoso.b2clogin.com ")
+
+
+def test_cookies_and_urls_keep_the_production_host_name(server):
+    mapping, ca = server
+    with net.client(mapping, verify=ca) as http:
+        first = http.get("https://contoso.b2clogin.com/")
+        assert first.url.host == "contoso.b2clogin.com"
+        assert [cookie.domain for cookie in http.cookies.jar] == ["contoso.b2clogin.com"]
+        assert http.get("https://contoso.b2clogin.com/").text.endswith("cookie=t1")
+        assert http.get("https://openid.mobileid.ch/").text.endswith("cookie=-")  # not sent to another site
+
+
+def test_async_client_reaches_the_mapped_host(server):
+    mapping, ca = server
+
+    async def fetch():
+        async with net.async_client(mapping, verify=ca) as http:
+            return await http.get("https://openid.mobileid.ch/")
+
+    response = asyncio.run(fetch())
+    assert response.text.startswith("openid.mobileid.ch ")
+    assert response.url.host == "openid.mobileid.ch"
