@@ -17,6 +17,8 @@ DEFAULT_TIMEOUT = 15_000
 class MobileIDLoginPage:
     def __init__(self, page: Page, host: str = "m.mobileid.ch") -> None:
         self.page = page
+        # Where the login pages live: m.mobileid.ch, a customer CNAME or a deployed emulator;
+        # learnt from the page once it is shown.
         self.host = host
         self.number_input = page.locator("form#mid-login input[type=tel]")
         self.continue_button = page.locator("form#mid-login button[type=submit]")
@@ -51,12 +53,13 @@ class MobileIDLoginPage:
     @allure.step("Wait for the Mobile ID login page")
     def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "MobileIDLoginPage":
         self.number_input.wait_for(state="visible", timeout=timeout)
+        self.host = urlsplit(self.page.url).hostname or self.host
         return self
 
     @allure.step("Sign in to Mobile ID with {number}")
     def sign_in_with(self, number: str) -> None:
         self.number_input.fill(number)
-        self.continue_button.click()
+        self.number_input.press("Enter")  # submits the form as a person would; no wait for the button to settle
 
     def transaction_number(self, timeout: float = DEFAULT_TIMEOUT) -> str:
         self.transaction.wait_for(state="visible", timeout=timeout)
