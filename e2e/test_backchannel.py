@@ -11,10 +11,10 @@ from fixtures.settings import Settings
 
 
 def test_token_lands_soon_after_the_phone_answers(
-    signed_up: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], settings: Settings, policy: str
+    returning_user: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], settings: Settings, policy: str
 ) -> None:
     # Given a returning user (no profile page between Mobile ID and the app)
-    number, _ = signed_up
+    number, _ = returning_user
     journey = another_browser()
 
     # When the user signs in and the phone answers

@@ -8,10 +8,10 @@ from fixtures.journey import Journey
 
 
 def test_domain_hint_goes_straight_to_mobile_id(
-    signed_up: tuple[str, dict[str, Any]], another_browser, policy: str
+    returning_user: tuple[str, dict[str, Any]], another_browser, policy: str
 ) -> None:
     # Given a returning Mobile ID user in a browser without a B2C session
-    number, first = signed_up
+    number, first = returning_user
     journey: Journey = another_browser()
 
     # When the app asks B2C for Mobile ID directly

@@ -12,10 +12,10 @@ from fixtures.journey import Journey
 
 @pytest.mark.smoke
 def test_returning_user_signs_in_without_the_profile_page(
-    signed_up: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str
+    returning_user: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str
 ) -> None:
     # Given a user who signed up with Mobile ID (in another browser, so no B2C session helps)
-    number, first = signed_up
+    number, first = returning_user
     journey = another_browser()
 
     # When the user signs in again with the same phone

@@ -8,10 +8,10 @@ from fixtures.journey import Journey
 
 
 def test_second_sign_in_in_the_same_browser_skips_mobile_id(
-    signed_up: tuple[str, dict[str, Any]], journey: Journey, policy: str
+    signed_in: tuple[str, dict[str, Any]], journey: Journey, policy: str
 ) -> None:
-    # Given a user who just signed up in this browser (B2C has a session)
-    _, first = signed_up
+    # Given a user who just signed in in this browser (B2C has a session)
+    _, first = signed_in
     mark = len(journey.visited)
 
     # When the app asks for a token again
@@ -26,10 +26,10 @@ def test_second_sign_in_in_the_same_browser_skips_mobile_id(
 
 
 def test_prompt_login_asks_for_mobile_id_despite_the_session(
-    signed_up: tuple[str, dict[str, Any]], journey: Journey, policy: str
+    signed_in: tuple[str, dict[str, Any]], journey: Journey, policy: str
 ) -> None:
     # Given a user with a B2C session in this browser
-    number, first = signed_up
+    number, first = signed_in
 
     # When the app demands a fresh sign-in
     request = journey.open(policy, prompt="login")

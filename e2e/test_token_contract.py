@@ -15,10 +15,10 @@ LEEWAY = 120
 
 @pytest.mark.smoke
 def test_id_token_carries_every_claim_of_the_contract(
-    signed_up: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str
+    returning_user: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str
 ) -> None:
     # Given a returning Mobile ID user
-    number, _ = signed_up
+    number, _ = returning_user
     journey = another_browser()
 
     # When the user signs in

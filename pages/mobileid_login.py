@@ -70,7 +70,7 @@ class MobileIDLoginPage:
         """Wait until the browser leaves the waiting page: to the app's IdP (B2C) or to Mobile ID's consent page."""
         self.page.wait_for_function(
             "([host]) => location.hostname !== host || !!document.querySelector('form#mid-consent')",
-            arg=[self.host], timeout=timeout * 1000,
+            arg=[self.host], timeout=timeout * 1000, polling=20,  # a timer: the next page paints late
         )
 
     def consent_requested(self) -> bool:
