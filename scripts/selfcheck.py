@@ -2,7 +2,9 @@
 
 For each fault in ``mocks.faults.Fault`` this runs the journeys against a stack
 started with that fault and requires at least one journey to fail with a
-message that names what was wrong (the ``SYMPTOMS`` pattern). A fault that
+message that names what was wrong (the ``SYMPTOMS`` pattern). The first run
+stops at the first failure; when that failure names something else, every
+journey runs. A fault that
 passes every journey, or only breaks them for an unrelated reason, fails the
 self-check.
 
@@ -69,12 +71,21 @@ def failures(junit_xml: Path) -> list[tuple[str, str]]:
 
 
 def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
-    junit = directory / f"{fault.value}.xml"
+    """Stop at the first failure; only if that one doesn't name the fault, run every journey."""
+    started = time.monotonic()
+    verdict = run_journeys(fault, workers, directory / f"{fault.value}-first.xml", ["--maxfail=1"])
+    if not verdict.caught:
+        verdict = run_journeys(fault, workers, directory / f"{fault.value}-all.xml", [])
+    verdict.seconds = time.monotonic() - started
+    return verdict
+
+
+def run_journeys(fault: Fault, workers: int, junit: Path, extra: list[str]) -> Verdict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
     env["E2E_STACK_FAULTS"] = fault.value
     command = [
         sys.executable, "-m", "pytest", "e2e", "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
-        "-n", str(workers), f"--junitxml={junit}", "--tb=line",
+        "-n", str(workers), f"--junitxml={junit}", "--tb=line", *extra,
     ]
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -96,7 +107,7 @@ def main() -> int:
             verdicts.append(verdict)
             if verdict.caught:
                 test, message = verdict.diagnosed[0]
-                print(f"    caught in {verdict.seconds:.0f} s by {len(verdict.diagnosed)} journey(s), e.g. {test}:\n      {message[:300]}", flush=True)
+                print(f"    caught in {verdict.seconds:.0f} s by {test}:\n      {message[:300]}", flush=True)
             elif verdict.failed:
                 test, message = verdict.failed[0]
                 print(f"    NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{SYMPTOMS[fault]}/; e.g. {test}:\n      {message[:300]}", flush=True)
