@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from pathlib import Path
 
@@ -76,3 +77,12 @@ def test_async_client_reaches_the_mapped_host(server):
     response = asyncio.run(fetch())
     assert response.text.startswith("openid.mobileid.ch ")
     assert response.url.host == "openid.mobileid.ch"
+
+
+def test_listening_socket_disables_nagle_for_accepted_connections():
+    # Without TCP_NODELAY every small response waited ~40 ms for a delayed ACK (make bench shows it).
+    sock = serve.bind("127.0.0.1", 0)
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        sock.close()
