@@ -12,8 +12,11 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fixtures.browser import system_chromium  # noqa: E402  (the suite picks its browser the same way)
 
 
 def bundled_chromium() -> str | None:
@@ -22,10 +25,6 @@ def bundled_chromium() -> str | None:
     with sync_playwright() as playwright:
         path = playwright.chromium.executable_path
     return path if os.path.exists(path) else None
-
-
-def system_chromium() -> str | None:
-    return next((path for path in SYSTEM_CHROMIUM if os.access(path, os.X_OK)), None)
 
 
 def run(command: list[str], timeout: int) -> bool:

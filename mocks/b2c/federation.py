@@ -25,7 +25,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from mocks.b2c.errors import B2CError, idp_error_text
+from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
 from mocks.b2c.settings import B2CSettings
 from mocks.common.net import AsyncHostMapTransport, async_client

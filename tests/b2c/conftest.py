@@ -36,14 +36,3 @@ def shared(tls_dir: Path) -> Iterator[Harness]:
 @pytest.fixture
 def browser(shared: Harness) -> Browser:
     return shared.browser()
-
-
-# These tests start their own servers; they never need the journey suite's stack or its host map.
-@pytest.fixture(scope="session")
-def host_map() -> dict[str, tuple[str, int]]:
-    return {}
-
-
-@pytest.fixture(scope="session")
-def ca_file() -> None:
-    return None

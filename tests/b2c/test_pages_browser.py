@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 
 import pytest
 
-from mocks.common.net import chromium_host_resolver_rules
 
-from .support import CUSTOM, WEB, Harness, authorize_url
+from .support import CUSTOM, Harness, authorize_url
 
 pytestmark = pytest.mark.browser
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-
-
 @pytest.fixture(scope="module")
-def chromium(playwright, shared: Harness) -> Iterator[object]:
-    bundled = os.path.exists(playwright.chromium.executable_path)
-    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
-    args = [*FLAGS, f"--host-resolver-rules={chromium_host_resolver_rules(shared.host_map)}"]
-    browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=args)
-    yield browser
-    browser.close()
+def chromium(launch_chromium, shared: Harness):
+    return launch_chromium(shared.host_map)
 
 
 @pytest.fixture

@@ -38,14 +38,3 @@ def http(emulator: LiveServer) -> Iterator[httpx.Client]:
 @pytest.fixture
 def user(http) -> User:
     return User(http)
-
-
-# These tests start their own emulator; they never need the journey suite's stack or its host map.
-@pytest.fixture(scope="session")
-def host_map() -> dict[str, tuple[str, int]]:
-    return {}
-
-
-@pytest.fixture(scope="session")
-def ca_file() -> None:
-    return None

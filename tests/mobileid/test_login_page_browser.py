@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -14,18 +12,11 @@ import pytest
 from .support import REDIRECTS, RP_POST, WAITING_NUMBER, LiveServer, authorize_params
 
 pytestmark = pytest.mark.browser
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 
 
 @pytest.fixture(scope="module")
-def chromium(playwright) -> Iterator[object]:
-    bundled = os.path.exists(playwright.chromium.executable_path)
-    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
-    browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=FLAGS)
-    yield browser
-    browser.close()
+def chromium(launch_chromium):
+    return launch_chromium()
 
 
 @pytest.fixture

@@ -12,14 +12,3 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackInfo]
     """The whole stack (B2C, Mobile ID, jwt.ms) in this process, on a free port."""
     with running_stack(StackConfig(port=0, state_dir=tmp_path_factory.mktemp("stack"), proxy_port=0)) as info:
         yield info
-
-
-# These tests start their own stack; they never need the journey suite's.
-@pytest.fixture(scope="session")
-def host_map() -> dict[str, tuple[str, int]]:
-    return {}
-
-
-@pytest.fixture(scope="session")
-def ca_file() -> None:
-    return None

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import ssl
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
 
-from mocks.common.net import HostMapTransport, chromium_host_resolver_rules
+from mocks.common.net import HostMapTransport
 from mocks.faults import Fault
 from mocks.stack import StackConfig, StackInfo, running_stack
 
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 
 
 def http(info: StackInfo) -> httpx.Client:
@@ -82,14 +78,8 @@ def test_the_proxy_tunnels_only_the_stacks_host_names(local_stack: StackInfo) ->
 
 
 @pytest.fixture(scope="module")
-def chromium(playwright, local_stack: StackInfo) -> Iterator[object]:
-    bundled = os.path.exists(playwright.chromium.executable_path)
-    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
-    args = [*FLAGS, f"--host-resolver-rules={chromium_host_resolver_rules(local_stack.host_map)}"]
-    browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=args)
-    yield browser
-    browser.close()
+def chromium(launch_chromium, local_stack: StackInfo):
+    return launch_chromium(local_stack.host_map)
 
 
 @pytest.fixture
@@ -143,13 +133,9 @@ def test_sign_up_then_sign_in_with_mobile_id(page, local_stack: StackInfo, polic
 
 
 @pytest.mark.browser
-def test_lax_session_cookie_breaks_the_identity_providers_form_post(playwright, tmp_path: Path) -> None:
-    bundled = os.path.exists(playwright.chromium.executable_path)
-    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
+def test_lax_session_cookie_breaks_the_identity_providers_form_post(launch_chromium, tmp_path: Path) -> None:
     with running_stack(StackConfig(port=0, state_dir=tmp_path, faults=frozenset({Fault.LAX_SESSION_COOKIE}))) as info:
-        args = [*FLAGS, f"--host-resolver-rules={chromium_host_resolver_rules(info.host_map)}"]
-        browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=args)
+        browser = launch_chromium(info.host_map)
         try:
             page = browser.new_context(ignore_https_errors=True).new_page()
             page.set_default_timeout(15000)
@@ -163,13 +149,9 @@ def test_lax_session_cookie_breaks_the_identity_providers_form_post(playwright, 
 
 
 @pytest.mark.browser
-def test_a_browser_without_host_rules_reaches_the_stack_through_the_proxy(playwright, local_stack: StackInfo) -> None:
+def test_a_browser_without_host_rules_reaches_the_stack_through_the_proxy(launch_chromium, local_stack: StackInfo) -> None:
     """What Firefox and WebKit would do (only Chromium is installed here): production names through the proxy."""
-    bundled = os.path.exists(playwright.chromium.executable_path)
-    if not bundled and not os.access(SYSTEM_CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium: neither Playwright's build nor {SYSTEM_CHROMIUM} is installed")
-    browser = playwright.chromium.launch(executable_path=None if bundled else SYSTEM_CHROMIUM, args=FLAGS,
-                                         proxy={"server": local_stack.proxy_url})
+    browser = launch_chromium(proxy={"server": local_stack.proxy_url})
     try:
         page = browser.new_context(ignore_https_errors=True).new_page()
         page.goto(local_stack.run_urls["B2C_1_signupsignin"])

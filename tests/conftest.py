@@ -1,0 +1,44 @@
+"""Shared by the emulator tests: they start their own servers and browsers, never the journey suite's stack."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from fixtures.browser import CHROMIUM_FLAGS, system_chromium
+from mocks.common.net import HostMap, chromium_host_resolver_rules
+
+
+@pytest.fixture(scope="session")
+def host_map() -> dict[str, tuple[str, int]]:
+    return {}
+
+
+@pytest.fixture(scope="session")
+def ca_file() -> None:
+    return None
+
+
+@pytest.fixture(scope="session")
+def launch_chromium(playwright) -> Iterator[Callable[..., Any]]:
+    """``launch_chromium(host_map=None, **launch_options)``: Playwright's Chromium, else the system's; closed at the end."""
+    bundled = os.path.exists(playwright.chromium.executable_path)
+    executable = None if bundled else system_chromium()
+    if not bundled and executable is None:
+        pytest.skip("no Chromium: neither Playwright's build nor a system chromium is installed (make setup)")
+    launched = []
+
+    def launch(host_map: HostMap | None = None, **options: Any):
+        args = list(CHROMIUM_FLAGS)
+        if host_map:
+            args.append(f"--host-resolver-rules={chromium_host_resolver_rules(host_map)}")
+        browser = playwright.chromium.launch(executable_path=executable, args=args, **options)
+        launched.append(browser)
+        return browser
+
+    yield launch
+    for browser in launched:
+        browser.close()
