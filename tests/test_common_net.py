@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,9 @@ def test_async_client_reaches_the_mapped_host(server):
         async with net.async_client(mapping, verify=ca) as http:
             return await http.get("https://openid.mobileid.ch/")
 
-    response = asyncio.run(fetch())
+    # In its own thread: a worker that ran Playwright's sync API already has an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        response = pool.submit(asyncio.run, fetch()).result(timeout=30)
     assert response.text.startswith("openid.mobileid.ch ")
     assert response.url.host == "openid.mobileid.ch"
 

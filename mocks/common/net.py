@@ -11,6 +11,7 @@ work exactly as in production.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 
 import httpx
@@ -81,11 +82,18 @@ class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
                 request.url = original
 
 
-def client(mapping: HostMap | None = None, *, verify: str | bool = True, timeout: float = 10.0) -> httpx.Client:
-    transport = HostMapTransport(mapping or {}, verify=verify)
+def tls_verification(verify: str | bool | ssl.SSLContext) -> bool | ssl.SSLContext:
+    """A CA file path becomes an SSL context (httpx no longer takes paths)."""
+    return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+
+
+def client(mapping: HostMap | None = None, *, verify: str | bool | ssl.SSLContext = True, timeout: float = 10.0) -> httpx.Client:
+    transport = HostMapTransport(mapping or {}, verify=tls_verification(verify))
     return httpx.Client(transport=transport, timeout=timeout)
 
 
-def async_client(mapping: HostMap | None = None, *, verify: str | bool = True, timeout: float = 10.0) -> httpx.AsyncClient:
-    transport = AsyncHostMapTransport(mapping or {}, verify=verify)
+def async_client(
+    mapping: HostMap | None = None, *, verify: str | bool | ssl.SSLContext = True, timeout: float = 10.0
+) -> httpx.AsyncClient:
+    transport = AsyncHostMapTransport(mapping or {}, verify=tls_verification(verify))
     return httpx.AsyncClient(transport=transport, timeout=timeout)
