@@ -23,6 +23,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ from mocks.common import serve as common_serve
 from mocks.common.net import chromium_host_resolver_rules, format_host_map
 from mocks.common.tls import TLSFiles, issue_local_certificates
 from mocks.faults import Fault
+from mocks.stack_proxy import ConnectProxy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICIES = ROOT / "policies"
@@ -257,12 +259,7 @@ def serve(config: StackConfig) -> None:
             app, info, tls = build_stack(config, sock, state_dir)
         except PolicyError as error:
             raise SystemExit(f"policy refused: {error}") from None
-        if config.proxy_port is not None:
-            from mocks.stack_proxy import ConnectProxy
-
-            proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
-            proxy.start()
-            info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
+        proxy = _start_proxy(config, info)
 
         def ready() -> None:
             sys.stdout.write("\n".join(ready_lines(info)) + "\n")
@@ -281,6 +278,16 @@ def serve(config: StackConfig) -> None:
             shutil.rmtree(state_dir, ignore_errors=True)
 
 
+def _start_proxy(config: StackConfig, info: StackInfo) -> ConnectProxy | None:
+    """The CONNECT proxy for browsers without host-resolver rules, when asked for (--proxy-port)."""
+    if config.proxy_port is None:
+        return None
+    proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
+    proxy.start()
+    info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
+    return proxy
+
+
 def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -294,14 +301,12 @@ class ServerThread:
         self.server = uvicorn.Server(config)
         self._sock = sock
         self._thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True)
-        self._started = threading.Event()
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread.start()
-        deadline = timeout
-        while not self.server.started and self._thread.is_alive() and deadline > 0:
-            self._started.wait(0.01)  # uvicorn exposes no started event; its flag flips once
-            deadline -= 0.01
+        deadline = time.monotonic() + timeout
+        while not self.server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)  # uvicorn exposes no started event, only a flag that flips once
         if not self.server.started:
             raise RuntimeError("the stack's server did not start")
 
@@ -322,12 +327,7 @@ def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterat
     proxy = None
     try:
         app, info, tls = build_stack(config, sock, state_dir)
-        if config.proxy_port is not None:
-            from mocks.stack_proxy import ConnectProxy
-
-            proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
-            proxy.start()
-            info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
+        proxy = _start_proxy(config, info)
         server = ServerThread(app, sock, certfile=str(tls.server_cert_chain), keyfile=str(tls.server_key))
         server.start()
         yield info

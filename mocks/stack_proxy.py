@@ -45,7 +45,7 @@ class ConnectProxy:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            self._server = loop.run_until_complete(asyncio.start_server(self._handle, self._host, self._requested_port))
+            self._server = loop.run_until_complete(asyncio.start_server(self._handle, self._host, self._requested_port, limit=MAX_HEADER_BYTES))
             self.port = self._server.sockets[0].getsockname()[1]
         except OSError as error:
             self._error = error

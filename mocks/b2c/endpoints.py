@@ -11,21 +11,28 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from mocks.b2c.authorize import Delivery, redirect_location
 from mocks.b2c.errors import B2CError
-from mocks.b2c.policy import PolicyKind
+from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.web import JSON_HEADERS, TenantHandlers, preflight
+from mocks.common.keys import jwks
 from mocks.common.params import ParameterError, single
 
 
 class Endpoints(TenantHandlers):
     # --- metadata --------------------------------------------------------------------------------
 
-    async def discovery(self, request: Request) -> Response:
+    def _metadata_policy(self, request: Request) -> Policy | Response:
+        """The policy a metadata document is asked for, or the answer to give instead (CORS preflight, 404)."""
         if request.method == "OPTIONS":
             return preflight()
         try:
-            policy = self._policy(request)
+            return self._policy(request)
         except B2CError as error:
             return JSONResponse(error.token_endpoint_body(), status_code=404, headers=JSON_HEADERS)
+
+    async def discovery(self, request: Request) -> Response:
+        policy = self._metadata_policy(request)
+        if isinstance(policy, Response):
+            return policy
         s = self.settings
         name = policy.policy_id.lower()
         if "policy" in request.path_params:
@@ -53,14 +60,10 @@ class Endpoints(TenantHandlers):
         return JSONResponse(doc, headers=JSON_HEADERS)
 
     async def keys(self, request: Request) -> Response:
-        if request.method == "OPTIONS":
-            return preflight()
-        try:
-            policy = self._policy(request)
-        except B2CError as error:
-            return JSONResponse(error.token_endpoint_body(), status_code=404, headers=JSON_HEADERS)
-        key = self.tenant.keys.for_policy(policy).public_jwk()
-        return JSONResponse({"keys": [key]}, headers=JSON_HEADERS)
+        policy = self._metadata_policy(request)
+        if isinstance(policy, Response):
+            return policy
+        return JSONResponse(jwks(self.tenant.keys.for_policy(policy)), headers=JSON_HEADERS)
 
     # --- token and logout ------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from joserfc.jwk import KeySet
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
 from mocks.b2c.settings import B2CSettings
-from mocks.common.net import AsyncHostMapTransport, async_client
+from mocks.common.net import AsyncHostMapTransport, async_client, tls_verification
 
 import authlib.deprecate  # noqa: E402,F401  (it installs an "always" filter; ours must come after it)
 
@@ -59,7 +59,7 @@ class Federation:
 
     @functools.cached_property
     def _verify(self) -> ssl.SSLContext | bool:
-        return ssl.create_default_context(cafile=str(self.settings.ca)) if self.settings.ca else True
+        return tls_verification(str(self.settings.ca)) if self.settings.ca else True
 
     def http(self) -> httpx.AsyncClient:
         return async_client(self.settings.host_map, verify=self._verify, timeout=self.settings.back_channel_timeout)

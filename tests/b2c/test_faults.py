@@ -62,7 +62,9 @@ def test_token_faults(start, fault: Fault, check) -> None:
 def test_lax_session_cookie(start) -> None:
     h = start(faults=frozenset({Fault.LAX_SESSION_COOKIE}))
     response = h.browser().request("GET", authorize_url())
-    for cookie in response.headers.get_list("set-cookie"):
+    cookies = [c for c in response.headers.get_list("set-cookie") if c.startswith("x-ms-cpim-")]
+    assert cookies, "B2C set no x-ms-cpim-* cookie on the sign-in page"
+    for cookie in cookies:
         assert "samesite=lax" in cookie.lower() and "samesite=none" not in cookie.lower()
 
 
