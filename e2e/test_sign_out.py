@@ -17,6 +17,5 @@ def test_after_sign_out_the_sign_in_page_is_shown_again(
     journey.sign_out(policy)
 
     # Then the next sign-in shows B2C's sign-in page instead of a token
-    request = journey.open(policy)
-    journey.reach_sign_in_page()
-    assert not journey.app.is_current(), f"B2C answered from a session that sign-out should have ended (request {request.state})"
+    journey.open(policy)
+    journey.reach_sign_in_page()  # fails, naming where the browser is, if B2C answered from the ended session

@@ -15,7 +15,7 @@ DEFAULT_TIMEOUT = 15_000
 
 
 class MobileIDLoginPage:
-    def __init__(self, page: Page, host: str = "m.mobileid.ch") -> None:
+    def __init__(self, page: Page, host: str | None = None) -> None:
         self.page = page
         # Where the login pages live: m.mobileid.ch, a customer CNAME or a deployed emulator;
         # learnt from the page once it is shown.
@@ -48,7 +48,7 @@ class MobileIDLoginPage:
         return start / 1000 if start and start > 0 else None
 
     def on_mobile_id(self) -> bool:
-        return urlsplit(self.page.url).hostname == self.host
+        return self.host is not None and urlsplit(self.page.url).hostname == self.host
 
     @allure.step("Wait for the Mobile ID login page")
     def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "MobileIDLoginPage":

@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from mocks.common.keys import SigningKey
 from mocks.common.params import BodySizeLimit
-from mocks.mobileid import api, control, web
+from mocks.mobileid import api, control, errors, web
 from mocks.mobileid.pages import ASSETS_DIR
 from mocks.mobileid.runtime import Emulator
 from mocks.mobileid.settings import MobileIDSettings
@@ -36,7 +36,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return JSONResponse({"error": "server_error", "error_description": "mid_sys_9900 - System error"}, status_code=500)
+    # Same shape as every other Mobile ID error, trace included, so the log line can be found from it.
+    return JSONResponse({"error": "server_error", "error_description": errors.SYSTEM_ERROR.description(errors.new_trace())}, status_code=500)
 
 
 def create_app(settings: MobileIDSettings | None = None, *, signing_key: SigningKey | None = None) -> Starlette:
