@@ -28,7 +28,7 @@ from fixtures.settings import Settings
 from fixtures.tokens import unverified_claims
 from repro.outcomes import SILENT_PHONE_WAIT
 
-GUID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.I)
+CORRELATION_ID = re.compile(r"Correlation ID:?\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 AADB2C = re.compile(r"AADB2C\d{5}")
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
 # Runs before any script of every document: at the redirect URI it stops the app's page and shows a
@@ -52,7 +52,7 @@ def note_b2c_and_mobile_id_words(evidence: Evidence, text: str) -> None:
     """AADB2C codes, correlation IDs and Mobile ID codes with their trace ids, from B2C's words."""
     facts = evidence.facts
     facts.setdefault("aadb2c_codes", []).extend(c for c in AADB2C.findall(text) if c not in facts["aadb2c_codes"])
-    facts.setdefault("correlation_ids", []).extend(c for c in GUID.findall(text) if c not in facts["correlation_ids"])
+    facts.setdefault("correlation_ids", []).extend(c for c in CORRELATION_ID.findall(text) if c not in facts["correlation_ids"])
     for code, trace in MID.findall(text):
         facts.setdefault("mobile_id_errors", []).append({"code": code, "trace": trace or None})
 

@@ -115,6 +115,8 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]):
     except SettingsError as error:
         raise UsageError(f"settings: {error}") from None
     policy = args.policy or settings.policies[0]
+    # B2C's policy names are case-insensitive (discovery and HARs often show them lower-case).
+    policy = next((p for p in (*settings.policies, *LOCAL_POLICIES) if p.lower() == policy.lower()), policy)
     if settings.is_local and policy not in LOCAL_POLICIES:
         raise UsageError(f"--policy {policy!r} does not exist on the local stack; use one of: {', '.join(LOCAL_POLICIES)}")
     if not settings.has_control_api and args.outcome != "approve":
@@ -168,6 +170,8 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """Run the journey; 0 when it ends as the suite expects, 1 when it reproduces a failure, 2 when it could not run."""
+    from repro.bundle import LeakError
     from repro.report import assemble
 
     check(args, env)
@@ -180,24 +184,31 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     work.mkdir(parents=True, exist_ok=True)
     video = video_available()
     command = pytest_command(args, work, video)
-    replay = replay_command(args, settings)
     print(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}", flush=True)
+    output: list[str] = []
     with (work / "pytest-output.txt").open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert process.stdout is not None
         for line in process.stdout:
             sys.stdout.write(line)
             log.write(line)
+            output.append(line)
         status = process.wait()
+    facts_file = work / "evidence" / "repro.json"
+    result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
+    if result not in ("passed", "failed"):
+        why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E "))][:3] or [f"pytest exit status {status}"]
+        print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        bundle, summary = assemble(work, out / f"repro-{stamp}.zip", settings=settings, replay=replay, video=video, pytest_status=status,
-                                   args=vars(args))
-    except Exception as error:  # noqa: BLE001 - say what is missing; the work folder stays for a look
+        bundle, summary = assemble(work, out / f"repro-{stamp}.zip", settings=settings, replay=replay_command(args, settings),
+                                   video=video, args=vars(args))
+    except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
         print(f"repro: no bundle: {error} (what there is: {work})", file=sys.stderr)
-        return EXIT_USAGE if status not in (0, 1) else status or EXIT_REPRODUCED
+        return EXIT_USAGE
     print(summary)
     print(f"bundle: {bundle}")
-    return status if status in (0, 1) else EXIT_USAGE
+    return 0 if result == "passed" else EXIT_REPRODUCED
 
 
 def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:

@@ -23,7 +23,7 @@ AADB2C = re.compile(r"AADB2C\d{5}")
 CORRELATION = re.compile(r"Correlation ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))?")
 ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
-SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|/SelfAsserted|CombinedSigninAndSignup", re.I)
+SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"")  # B2C's profile page: only a new user sees it
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "scope")
 
 
@@ -61,7 +61,9 @@ class Finding:
     @property
     def journey(self) -> str:
         new_user = (self.id_token_claims or {}).get("newUser")
-        return "sign-up" if self.profile_page or new_user else "sign-in"
+        reached_mobile_id = bool(self.msisdn or self.mid_code or self.id_token_claims)
+        # B2C stopped before Mobile ID: who the user is does not matter, and a sign-up needs no user made first.
+        return "sign-up" if self.profile_page or new_user or not reached_mobile_id else "sign-in"
 
 
 def _claims(raw: str) -> dict[str, Any] | None:
@@ -140,7 +142,7 @@ def read_har(har: dict[str, Any]) -> Finding:
             _note_words(found, body)
             if found.aadb2c_message is None and (match := re.search(r"(AADB2C\d{5}:[^<\r\n]*)", body)):
                 found.aadb2c_message = match.group(1).strip()
-        if SELF_ASSERTED.search(body) or SELF_ASSERTED.search(url.path):
+        if SELF_ASSERTED.search(body):
             found.profile_page = True
     if not found.policy:
         raise ValueError("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "

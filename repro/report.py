@@ -15,9 +15,7 @@ from repro.har import hops
 SKIPPED_ARGS = {"out", "from_har", "run"}
 
 
-def what_happened(facts: dict[str, Any], pytest_status: int) -> str:
-    if not facts:
-        return f"The journey did not run (pytest exit status {pytest_status}); pytest-output.txt says why."
+def what_happened(facts: dict[str, Any]) -> str:
     redirect = facts.get("redirect") or {}
     error_page = facts.get("b2c_error_page")
     if error_page:
@@ -33,13 +31,13 @@ def what_happened(facts: dict[str, Any], pytest_status: int) -> str:
            f"{end}\nThis is {verdict}"
 
 
-def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bool, pytest_status: int,
+def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bool,
              args: dict[str, Any]) -> tuple[Path, str]:
     """Write the zip ``target`` from ``work``; (its path, a summary for the terminal)."""
     import shlex
 
     evidence, playwright_out = work / "evidence", work / "playwright"
-    facts = json.loads((evidence / "repro.json").read_text()) if (evidence / "repro.json").is_file() else {}
+    facts = json.loads((evidence / "repro.json").read_text())
     folder = work / "bundle"
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "screenshots").mkdir(parents=True)
@@ -62,7 +60,7 @@ def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bo
     if not video:
         notes.append("No video: Playwright's ffmpeg is not installed with the system Chromium (python -m playwright install ffmpeg "
                      "where downloads work); the trace and screenshots show every page.")
-    story = what_happened(facts, pytest_status)
+    story = what_happened(facts)
     claims = facts.pop("claims", None)
     if claims is not None:
         write_text(folder / "claims.json", json.dumps(claims, indent=2), secrets)
