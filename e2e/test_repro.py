@@ -31,16 +31,20 @@ from repro.outcomes import SILENT_PHONE_WAIT
 CORRELATION_ID = re.compile(r"Correlation ID:?\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 AADB2C = re.compile(r"AADB2C\d{5}")
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
-# Runs before any script of every document: at the redirect URI it stops the app's page and shows a
-# blank one instead. (A route cannot do this: B2C reaches the app by a 302, and redirected requests
-# are not routed.) The URL, with what B2C put in its fragment, stays as it is.
+# Runs before any script of every document. At the redirect URI it hides the page from its first
+# paint and swaps in a blank one before the app's own scripts react to DOMContentLoaded. (A route
+# cannot do this: B2C reaches the app by a 302, and redirected requests are not routed.) The URL,
+# with what B2C put in its fragment, stays as it is.
 BLANK_APP_PAGE_JS = """(redirect => {
   if (!location.href.startsWith(redirect)) return;
-  window.stop();
-  const root = document.documentElement || document.appendChild(document.createElement('html'));
-  root.innerHTML = '<head><title>Redirect URI reached</title></head><body><main id="redirect-uri-reached">'
-    + '<h1>B2C sent its answer to the app</h1><p>The repro keeps the app\\'s page blank so no raw token is shown; '
-    + 'what B2C sent is in the bundle.</p></main></body>';
+  const hide = () => { if (!document.documentElement) return false; document.documentElement.style.visibility = 'hidden'; return true; };
+  if (!hide()) new MutationObserver((_, watching) => hide() && watching.disconnect()).observe(document, {childList: true});
+  document.addEventListener('DOMContentLoaded', () => {
+    document.documentElement.innerHTML = '<head><title>Redirect URI reached</title></head><body><main id="redirect-uri-reached">'
+      + '<h1>B2C sent its answer to the app</h1><p>The repro keeps the app page blank so no raw token is shown; '
+      + 'what B2C sent is in the bundle.</p></main></body>';
+    document.documentElement.style.visibility = 'visible';
+  }, {capture: true});
 })(%s)"""
 
 
