@@ -117,3 +117,19 @@ def test_robot_outcomes_are_the_emulators_numbers_and_codes() -> None:
         assert outcome_for_mid_code(error.code, error.message) == outcome.name
     assert outcome_for_mid_code("mid_auth_3300", "The user did not respond in time") == "timeout"
     assert outcome_for_number("+41791234567") is None and outcome_for_mid_code("mid_auth_9999") is None
+
+
+def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_picks_one() -> None:
+    import json as _json
+    from urllib.parse import parse_qs, urlsplit
+
+    import httpx
+
+    from fixtures.b2c import B2CTenant
+
+    discovery = {"authorization_endpoint": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"}
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, text=_json.dumps(discovery))))
+    query = lambda b2c, **kw: parse_qs(urlsplit(b2c.authorize("B2C_1_signupsignin", **kw).url).query)  # noqa: E731
+    assert "ui_locales" not in query(B2CTenant(build_settings({}), http))
+    with_setting = B2CTenant(build_settings({"E2E_UI_LOCALES": "it"}), http)
+    assert query(with_setting)["ui_locales"] == ["it"] and query(with_setting, ui_locales="fr")["ui_locales"] == ["fr"]

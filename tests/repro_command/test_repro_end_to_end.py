@@ -42,6 +42,8 @@ def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[s
     assert facts["correlation_ids"] and facts["outcome"] == "user-cancel"
     assert (facts["b2c_page_language"], facts["mobile_id_page_language"]) == ("de", "de")
     assert json.loads(bundle.read("settings.json"))["browser_locale"] == "de-CH"
+    rerun = read_har(json.loads(bundle.read("journey.har")))  # the bundle's own HAR reads back to the same failure
+    assert (rerun.browser_locale, rerun.params["ui_locales"], rerun.mid_code, rerun.outcome) == ("de-CH", "de", "mid_auth_3010", "user-cancel")
     names = bundle.namelist()
     assert {"README.txt", "journey.har", "trace.zip", "timings.json", "versions.json"} <= set(names)
     assert sum(n.startswith("screenshots/m.mobileid.ch") or "mobileid.ch" in n for n in names) >= 2, names
