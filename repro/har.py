@@ -23,6 +23,8 @@ AADB2C = re.compile(r"AADB2C\d{5}")
 CORRELATION = re.compile(r"Correlation ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))?")
 ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
+# Mobile ID's waiting page shows the transaction's trace id (docs/contracts.md: #transaction-number).
+TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<')
 SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"")  # B2C's profile page: only a new user sees it
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "scope")
 
@@ -44,6 +46,7 @@ class Finding:
     mid_code: str | None = None
     mid_trace: str | None = None
     mid_message: str | None = None
+    transactions: list[str] = field(default_factory=list)  # trace ids the waiting page showed
     msisdn: str | None = None
     profile_page: bool = False
     id_token_claims: dict[str, Any] | None = None
@@ -142,12 +145,17 @@ def read_har(har: dict[str, Any]) -> Finding:
             _note_words(found, body)
             if found.aadb2c_message is None and (match := re.search(r"(AADB2C\d{5}:[^<\r\n]*)", body)):
                 found.aadb2c_message = match.group(1).strip()
+        found.transactions += [t for t in TRANSACTION.findall(body) if t not in found.transactions]
         if SELF_ASSERTED.search(body):
             found.profile_page = True
     if not found.policy:
         raise ValueError("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
                          "record it from the first page of the sign-in, with 'Preserve log' on")
     return found
+
+
+def har_has_sign_in(har: dict[str, Any]) -> bool:
+    return any(AUTHORIZE.match(urlsplit(e.get("request", {}).get("url", "")).path) for e in har.get("log", {}).get("entries", []))
 
 
 def repro_args(found: Finding, local_client_id: str, local_tenant: str = "contoso", default_redirect: str = "https://jwt.ms") -> list[str]:
@@ -185,7 +193,7 @@ def describe(found: Finding) -> list[str]:
         ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
         ("correlation ID", found.correlation_id or "none"),
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
-        ("Mobile ID number", found.msisdn or "-"),
+        ("Mobile ID number", found.msisdn or "-"), ("Mobile ID trace", ", ".join(found.transactions) or "-"),
         ("result", "ID token" + (" for a new user" if found.journey == "sign-up" else "") if found.id_token_claims else
          (f"error {found.error}" if found.error else ("B2C error page" if found.aadb2c_codes else "no answer to the app in the HAR"))),
         ("journey, outcome", f"{found.journey}, {found.outcome}"),

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from fixtures.mobile_id import ROBOTS
+
 Phone = Literal["approve", "decline", "robot", "silent"]
 
 
@@ -50,7 +52,5 @@ def outcome_for_mid_code(code: str, message: str = "") -> str | None:
 
 def outcome_for_number(msisdn: str) -> str | None:
     """The outcome name of a Swisscom test number (the robot numbers), or None for any other number."""
-    from fixtures.mobile_id import ROBOTS
-
     robot = next((key for key, number in ROBOTS.items() if number == msisdn), None)
     return next((o.name for o in OUTCOMES.values() if o.robot == robot), None) if robot else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from fixtures.redaction import redact_text
 from repro.bundle import clean_copy, env_secrets, har_credentials, load_har, write_text, zip_folder
-from repro.har import hops
+from repro.har import har_has_sign_in, hops, read_har
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
 
@@ -46,7 +46,9 @@ def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bo
     if har_path.is_file():
         secrets += sorted(har_credentials(load_har(har_path)))
         clean_copy(har_path, folder / "journey.har", secrets)
-        facts["hops"] = hops(load_har(folder / "journey.har"))
+        bundled_har = load_har(folder / "journey.har")
+        facts["hops"] = hops(bundled_har)
+        facts["mobile_id_transactions"] = read_har(bundled_har).transactions if har_has_sign_in(bundled_har) else []
     for shot in sorted((evidence / "screenshots").glob("*.png")):
         shutil.copyfile(shot, folder / "screenshots" / shot.name)
     notes = []
@@ -75,13 +77,14 @@ def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bo
     ids = [f"AADB2C codes: {', '.join(facts.get('aadb2c_codes', [])) or 'none'}",
            f"B2C correlation IDs: {', '.join(facts.get('correlation_ids', [])) or 'none'}",
            "Mobile ID: " + (", ".join(f"{e['code']} (trace {e['trace']})" for e in facts.get("mobile_id_errors", []))
-                            or (f"transaction {facts['mobile_id_transaction']}" if facts.get("mobile_id_transaction") else "no error"))]
+                            or "no error") + (f"; transactions (trace ids) {', '.join(facts['mobile_id_transactions'])}"
+                                              if facts.get("mobile_id_transactions") else "")]
     readme = [
         "Reproduction of a reported B2C + Mobile ID sign-in", "",
         "What happened:", *(f"  {line}" for line in story.splitlines()), "", *ids, "",
         "Replay (from a clone of the suite, with the same .env for a tenant):", f"  {shlex.join(replay)}", "",
         "Files:",
-        "  trace*.zip        Playwright trace: every page, DOM snapshot and request (npx playwright show-trace trace.zip)",
+        "  trace*.zip        Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)",
         "  journey.har       the browser's HTTP traffic (cookies, codes and tokens redacted)",
         "  screenshots/      every page the browser showed, in order",
         "  claims.json       the ID token's decoded claims (only when B2C sent one)",

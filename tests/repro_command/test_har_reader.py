@@ -25,6 +25,7 @@ def test_a_successful_sign_up(recorded_hars: dict[str, Path]) -> None:
     assert found.aadb2c_codes == [] and found.mid_code is None and found.error is None
     assert found.id_token_claims and found.id_token_claims["newUser"] is True
     assert (found.journey, found.outcome, found.browser_locale) == ("sign-up", "approve", "en-US")
+    assert len(found.transactions) == 1 and re.fullmatch(r"[A-Z0-9]{8}", found.transactions[0])
 
 
 def test_a_user_cancel_in_german(recorded_hars: dict[str, Path]) -> None:
@@ -34,6 +35,7 @@ def test_a_user_cancel_in_german(recorded_hars: dict[str, Path]) -> None:
     assert found.mid_code == "mid_auth_3010" and re.fullmatch(r"[A-Z0-9]{8}", found.mid_trace or "")
     assert found.correlation_id and GUID.fullmatch(found.correlation_id)
     assert found.msisdn == "+41000092401" and found.outcome == "user-cancel"
+    assert found.transactions in ([], [found.mid_trace])  # the waiting page, if shown, names the same transaction
     args = repro_args(found, LOCAL_CLIENT_ID)
     assert args == ["--journey", "sign-in", "--policy", found.policy, "--target", "local", "--ui-locales", "de",
                     "--browser-locale", "de-CH", "--outcome", "user-cancel"]

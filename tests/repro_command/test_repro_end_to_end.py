@@ -68,6 +68,7 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
     assert claims["newUser"] is True and claims["idp"] == "mobileid.ch" and (claims.get("tfp") or claims.get("acr", "")).upper() == "B2C_1A_SIGNUP_SIGNIN"
     har = bundle.read("journey.har").decode()
     assert "<redacted JWT>" in har, "the HAR should have carried the ID token (B2C's redirect), redacted"
+    assert len(json.loads(bundle.read("repro.json"))["mobile_id_transactions"]) == 1  # the trace id Mobile ID's waiting page showed
     versions = json.loads(bundle.read("versions.json"))
     assert versions["playwright"] and versions["browser"] and versions["python"]
     assert "B2C sent the app an ID token that passed every check" in out
