@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.journey import Journey, REDIRECT_TIMEOUT
@@ -108,14 +109,18 @@ def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c
 
 
 def run_journey(journey: Journey, evidence: Evidence, repro: ReproRequest, policy: str, number: str) -> None:
-    outcome = repro.outcome
     facts = evidence.facts
     # When the user starts signing in with the reporter's parameters
     request = journey.open(policy, **repro.authorize_params())
     facts["authorize_url"] = request.url
     evidence.step("authorize request sent", request.url)
-    journey.unified.provider_buttons.first.or_(journey.mobile.number_input).or_(journey.error_page.detail).or_(
-        journey.page.locator("#redirect-uri-reached")).wait_for(state="attached", timeout=REDIRECT_TIMEOUT)
+    first_stop = journey.unified.provider_buttons.first.or_(journey.mobile.number_input).or_(journey.error_page.detail).or_(
+        journey.page.locator("#redirect-uri-reached"))
+    try:
+        first_stop.wait_for(state="attached", timeout=REDIRECT_TIMEOUT)
+    except PlaywrightError:
+        raise AssertionError("after the authorize request the browser shows neither B2C's sign-in or error page, nor Mobile ID, "
+                             f"nor the app, but {journey.where_am_i()}") from None
     if journey.error_page.is_shown():
         evidence.step("B2C error page", journey.page.url)
         facts["b2c_error_page"] = {"detail": journey.error_page.detail_text(), "correlation_id": journey.error_page.correlation_id(),
@@ -161,7 +166,7 @@ def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, 
     wait_ms = SILENT_PHONE_WAIT * 1000 if outcome.phone == "silent" else REDIRECT_TIMEOUT
     result = journey.redirect(request, timeout=wait_ms, expecting="an ID token" if not outcome.codes else "Mobile ID's error")
     evidence.step("B2C redirected to the app", journey.page.url)
-    facts["redirect"] = {"error": result.error, "error_description": result.error_description or None, "state_matches": True}
+    facts["redirect"] = {"error": result.error, "error_description": result.error_description or None}
     note_b2c_and_mobile_id_words(evidence, result.error_description)
     if result.id_token:
         facts["claims"] = unverified_claims(result.id_token)
