@@ -20,8 +20,9 @@ SECRETS = {"MOBILEID_CONTROL_TOKEN": "control-token-for-the-leak-check", "B2C_WE
 
 
 def repro(tmp_path: Path, *argv: str) -> tuple[int, str, zipfile.ZipFile]:
-    env = {**os.environ, **SECRETS, "E2E_TARGET": "local"}
-    env.pop("B2C_POLICIES", None)
+    # The command as a person runs it: not inside this pytest (or its xdist worker), local stack, known secrets to look for.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "B2C_POLICIES"}
+    env.update({**SECRETS, "E2E_TARGET": "local"})
     done = subprocess.run([sys.executable, "-m", "repro", *argv, "--out", str(tmp_path)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=240)
     lines = done.stdout.strip().splitlines()
