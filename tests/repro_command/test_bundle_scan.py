@@ -47,3 +47,4 @@ def test_cookie_values_and_codes_count_as_credentials() -> None:
         "response": {"cookies": [], "headers": [{"name": "Location", "value": f"https://jwt.ms/#id_token={JWT}&state=s"}]},
     }]}}
     assert har_credentials(har) == {"abcdefgh12345", "sso-cookie-value-123", "postedcode999", JWT}
+
