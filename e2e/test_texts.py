@@ -42,7 +42,7 @@ class Differences:
 def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     journey: Journey, mobile_id: MobileID, settings: Settings, policy: str, language: str,
 ) -> None:
-    seen = Differences(language)
+    seen = Differences(texts.page_language(policy, language))
     number = mobile_id.new_number()
 
     # Given an app that asks for this language, the user on B2C's sign-in page
@@ -79,7 +79,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     seen.expect("profile page", "the intro", profile.intro_text(), "initial_intro")
     seen.expect("profile page", "the continue button", profile.continue_label(), "button_continue")
     seen.expect("profile page", "the cancel button", profile.cancel_label(), "button_cancel")
-    if language == "en":  # claim labels are translated only by the policy's own LocalizedResources
+    if seen.language == "en":  # claim labels are translated only by the policy's own LocalizedResources
         for claim in ("displayName", "givenName", "surname"):
             expected = texts.field_label(policy, claim)
             where = "the policy's ClaimType DisplayName" if texts.is_custom_policy(policy) else "the portal's user attribute name"
