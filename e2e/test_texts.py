@@ -35,7 +35,7 @@ class Differences:
             self.found.append(f"{screen}: {what} reads {shown!r}, expected {expected!r} ({source})")
 
     def check(self) -> None:
-        assert not self.found, f"texts in {self.language} differ from what the user is promised:\n  " + "\n  ".join(self.found)
+        assert not self.found, f"texts in {self.language} differ from what the user is promised: " + "; ".join(self.found)
 
 
 @pytest.mark.parametrize("language", texts.LANGUAGES)
