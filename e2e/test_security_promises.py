@@ -102,8 +102,8 @@ def test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri(
             leaks.append(f"{rule}: redirect_uri {variant!r} -> B2C redirected to {location.split('#')[0].split('?')[0]!r} with {sent}")
         elif "id_token" in response.text or "code=" in location:
             leaks.append(f"{rule}: redirect_uri {variant!r} -> B2C's answer (HTTP {response.status_code}) carries a token or code")
-    assert not leaks, (f"B2C must match redirect URIs exactly (RFC 9700 2.1) and show AADB2C90006 for {registered!r}'s "
-                       "look-alikes; it sent the session's token elsewhere:\n  " + "\n  ".join(leaks))
+    assert not leaks, (f"B2C must match redirect URIs exactly (RFC 9700 2.1) and show AADB2C90006 for look-alikes of {registered!r}; "
+                       "it sent the session's token elsewhere: " + "; ".join(leaks))
 
 
 # --- single-use authorization codes (RFC 6749 4.1.2, RFC 9700 4.5) -------------------------------
