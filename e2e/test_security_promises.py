@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
-from fixtures.b2c import AuthRequest, B2CTenant
+from fixtures.b2c import B2CTenant
 from fixtures.browser import HostMap
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
@@ -65,7 +65,12 @@ def answer_params(location: str) -> dict[str, str]:
 # --- exact redirect URI matching (RFC 9700 2.1, 4.1.3: exact string comparison) ------------------
 
 def redirect_uri_variants(registered: str) -> dict[str, str]:
-    """URIs that match ``registered`` only under some loose rule, by the rule they would slip through."""
+    """URIs that match ``registered`` only under some loose rule, by the rule they would slip through.
+
+    RFC 9700 requires exact string comparison. Unconfirmed for B2C: Entra documents returning a
+    path-less redirect URI with a '/' added, so a tenant might treat the trailing-slash variant as the
+    same URI; if a tenant fails only that variant, that is why.
+    """
     parts = urlsplit(registered)
     host, path = parts.hostname or "", parts.path
     return {

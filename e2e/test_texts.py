@@ -17,7 +17,6 @@ from fixtures.journey import Journey
 from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
 from fixtures.settings import Settings
 
-
 # B2C answered the profile page's continue: an error shown on it (reference b2c.md 1.4), or the page left.
 PROFILE_ANSWERED_JS = ("() => !!document.querySelector('#api .error.itemLevel.show, #requiredFieldMissing[aria-hidden=false], "
                        "#claimVerificationServerError[aria-hidden=false]') || !document.querySelector('#api[data-name=SelfAsserted]')")
