@@ -63,3 +63,30 @@ class B2CSelfAssertedPage:
 
     def language(self) -> str | None:
         return self.html.get_attribute("lang")
+
+    # --- what the page says (query methods; journeys assert) --------------------------------------
+
+    def intro_text(self) -> str:
+        """The intro above the fields (string id ``initial_intro``)."""
+        return (self.root.locator(".intro").first.text_content() or "").strip()
+
+    def field_label(self, claim: str) -> str:
+        """The label of a field, e.g. ``displayName`` -> "Display Name" (the claim type's DisplayName)."""
+        return (self.root.locator(f"label[for='{claim}']").first.text_content() or "").strip()
+
+    def cancel_label(self) -> str:
+        return self.cancel_button.inner_text().strip()
+
+    def field_error(self, claim: str) -> str | None:
+        """The visible inline error of one field (``.error.itemLevel`` in its ``.attrEntry``), else None."""
+        error = self.root.locator(".attrEntry").filter(has=self.page.locator(f"#{claim}")).locator(".error.itemLevel").first
+        if error.count() == 0 or not error.is_visible():
+            return None
+        return error.inner_text().strip() or None
+
+    def required_field_missing_text(self) -> str | None:
+        """The visible page-level ``#requiredFieldMissing`` message, else None."""
+        error = self.root.locator("#requiredFieldMissing")
+        if error.count() == 0 or not error.is_visible():
+            return None
+        return error.inner_text().strip() or None

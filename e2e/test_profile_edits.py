@@ -1,0 +1,88 @@
+"""What the new user types on B2C's profile page is what the app and the next sign-in get."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fixtures import texts
+from fixtures.journey import Journey
+from fixtures.mobile_id import MobileID
+
+# The token claims of the profile fields (user flow application claims; the custom policy's relying party).
+TOKEN_CLAIMS = {"display_name": "name", "given_name": "given_name", "surname": "family_name"}
+
+
+# B2C answered the profile page's continue: an error shown on it (reference b2c.md 1.4), or the page left.
+PROFILE_ANSWERED_JS = ("() => !!document.querySelector('#api .error.itemLevel.show, #requiredFieldMissing[aria-hidden=false], "
+                       "#claimVerificationServerError[aria-hidden=false]') || !document.querySelector('#api[data-name=SelfAsserted]')")
+
+
+def changed_profile(number: str) -> dict[str, str]:
+    # Unlike the prefill (Mobile ID's name claim is the phone number); non-ASCII as Swiss names are.
+    return {"display_name": f"Zoë Müller-Brunner {number[-4:]}", "given_name": "Zoë", "surname": "Müller-Brunner"}
+
+
+def differences(claims: dict[str, Any], typed: dict[str, str]) -> list[str]:
+    return [f"{TOKEN_CLAIMS[field]} is {claims.get(TOKEN_CLAIMS[field])!r}, the user typed {value!r}"
+            for field, value in typed.items() if claims.get(TOKEN_CLAIMS[field]) != value]
+
+
+def test_profile_changes_reach_the_token_and_the_next_sign_in(
+    journey: Journey, another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str,
+) -> None:
+    # Given a new user on B2C's profile page, prefilled from Mobile ID
+    number = mobile_id.new_number()
+    request = journey.open(policy)
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.approve_at_mobile_id(number)
+    profile = journey.reach_profile_page()
+
+    # When the user changes the display name, given name and surname and continues
+    typed = changed_profile(number)
+    profile.fill(**typed)
+    profile.continue_()
+
+    # Then the app's token carries what the user typed, not the prefill
+    claims = journey.token(request)
+    wrong = differences(claims, typed)
+    assert not wrong, "the profile page's edits did not reach the token: " + "; ".join(wrong)
+
+    # And the next sign-in, in another browser, finds the same profile in the directory
+    later = another_browser().sign_in(policy, number)
+    assert later["sub"] == claims["sub"], f"the next sign-in is another user: sub {later['sub']!r}, expected {claims['sub']!r}"
+    wrong = differences(later, typed)
+    assert not wrong, "the profile page's edits were not kept for the next sign-in: " + "; ".join(wrong)
+
+
+def test_an_emptied_required_field_is_refused_on_the_page(journey: Journey, mobile_id: MobileID, policy: str) -> None:
+    # Given a new user on B2C's profile page (in English)
+    number = mobile_id.new_number()
+    request = journey.open(policy, ui_locales="en")
+    journey.unified.wait_until_shown()
+    journey.unified.choose_mobile_id()
+    journey.approve_at_mobile_id(number)
+    profile = journey.reach_profile_page()
+
+    # When the user empties the display name (required) and continues
+    profile.fill(display_name="")
+    profile.continue_()
+
+    # Then B2C stays on the page and says the field is required, next to it and above the form
+    journey._settle(PROFILE_ANSWERED_JS, 5_000)  # then the checks below say what the page shows
+    assert profile.is_shown(), f"B2C accepted an empty display name (required); the browser shows {journey.where_am_i()}"
+    expected = texts.ux("required_field", "en")
+    shown = profile.field_error("displayName")
+    assert shown == expected, f"the display name's inline error reads {shown!r}, expected B2C's {expected!r} (string required_field)"
+    expected = texts.ux("error_requiredFieldMissing", "en")
+    shown = profile.required_field_missing_text()
+    assert shown == expected, f"the page-level error reads {shown!r}, expected B2C's {expected!r} (string error_requiredFieldMissing)"
+
+    # When the user fills it in again
+    profile.fill(display_name="Anna Meier")
+    profile.continue_()
+
+    # Then the sign-up completes with that name
+    claims = journey.token(request)
+    assert claims.get("name") == "Anna Meier", f"ID token name is {claims.get('name')!r}, the user typed 'Anna Meier'"

@@ -1,0 +1,238 @@
+"""The protocol's security promises, each checked where it can break while the happy path still works.
+
+Sources: RFC 9700 (OAuth 2.0 Security Best Current Practice) and RFC 6749 for the
+protocol; ../shared/reference/b2c.md and B2C's cookie definitions for B2C. Back-channel
+checks replay the browser's own B2C cookies over HTTPS (no redirects followed), so what
+B2C would send where can be seen before any browser goes there. Nothing here needs the
+emulators' control API beyond what signing in needs: it runs against a tenant too.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext
+from playwright.sync_api import Error as PlaywrightError
+
+from fixtures.b2c import B2CTenant
+from fixtures.browser import HostMap
+from fixtures.journey import Journey
+from fixtures.mobile_id import MobileID
+from fixtures.settings import Settings
+from mocks.common import net
+
+SSO_COOKIE_PREFIX = "x-ms-cpim-sso:"
+# B2C's cookie definitions: these end with the browser session (x-ms-cpim-sso is persistent only with KMSI).
+SESSION_ONLY_COOKIES = ("x-ms-cpim-sso:", "x-ms-cpim-csrf", "x-ms-cpim-trans")
+
+
+@pytest.fixture
+def b2c_http(host_map: HostMap, ca_file: str | None) -> Iterator[httpx.Client]:
+    """A back-channel client of its own: B2C's cookies it is given never leak into other tests."""
+    verify = ssl.create_default_context(cafile=ca_file) if ca_file else True
+    with net.client(host_map, verify=verify) as client:  # type: ignore[arg-type]
+        yield client
+
+
+def b2c_cookie_header(journey: Journey) -> str:
+    """The browser's cookies for B2C's host, as it would send them."""
+    host = journey.settings.domain
+    cookies = [c for c in journey.page.context.cookies() if host == c["domain"].lstrip(".") or host.endswith("." + c["domain"].lstrip("."))]
+    return "; ".join(f"{c['name']}={c['value']}" for c in cookies)
+
+
+def with_params(url: str, **params: str) -> str:
+    """``url`` with these query parameters replaced (each kept once)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    return urlunsplit(parts._replace(query=urlencode([*query, *params.items()])))
+
+
+def answer_params(location: str) -> dict[str, str]:
+    parts = urlsplit(location)
+    return {k: v[0] for k, v in parse_qs(parts.fragment or parts.query, keep_blank_values=True).items()}
+
+
+# --- exact redirect URI matching (RFC 9700 2.1, 4.1.3: exact string comparison) ------------------
+
+def redirect_uri_variants(registered: str) -> dict[str, str]:
+    """URIs that match ``registered`` only under some loose rule, by the rule they would slip through.
+
+    RFC 9700 requires exact string comparison. Unconfirmed for B2C: Entra documents returning a
+    path-less redirect URI with a '/' added, so a tenant might treat the trailing-slash variant as the
+    same URI; if a tenant fails only that variant, that is why.
+    """
+    parts = urlsplit(registered)
+    host, path = parts.hostname or "", parts.path
+    return {
+        "prefix (more host after the registered one)": f"{parts.scheme}://{host}.evil.example{path}",
+        "suffix (another host ending in the registered one)": f"{parts.scheme}://evil-{host}{path}",
+        "case (upper-case host)": f"{parts.scheme}://{host.upper()}{path}",
+        "trailing slash": registered + "/" if not registered.endswith("/") else registered.rstrip("/"),
+        "extra path": registered.rstrip("/") + "/callback",
+        "userinfo (the registered host as user name of another host)": f"{parts.scheme}://{host}@evil.example{path}",
+        "other port": f"{parts.scheme}://{host}:8443{path}",
+    }
+
+
+def test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri(
+    signed_in: tuple[str, dict[str, Any]], journey: Journey, b2c: B2CTenant, b2c_http: httpx.Client, policy: str,
+) -> None:
+    # Given a signed-in browser: B2C would answer an authorize request at once, with a token
+    cookie = b2c_cookie_header(journey)
+    registered = journey.settings.redirect_uri
+    control = b2c_http.get(b2c.authorize(policy).url, headers={"Cookie": cookie})
+    location = control.headers.get("location", "")
+    assert control.is_redirect and location.startswith(registered) and "id_token" in answer_params(location), \
+        f"with the registered redirect URI B2C did not answer from the session (HTTP {control.status_code}); " \
+        "without a live session the checks below would prove nothing"
+
+    # When an app asks for a redirect URI that matches the registered one only loosely
+    leaks = []
+    for rule, variant in redirect_uri_variants(registered).items():
+        response = b2c_http.get(b2c.authorize(policy, redirect_uri=variant).url, headers={"Cookie": cookie})
+        location = response.headers.get("location", "")
+        sent = sorted(answer_params(location)) if response.is_redirect else []
+        # Then B2C sends nothing there: no redirect off B2C, no token or code in any answer
+        if response.is_redirect and urlsplit(location).hostname != journey.settings.domain:
+            leaks.append(f"{rule}: redirect_uri {variant!r} -> B2C redirected to {location.split('#')[0].split('?')[0]!r} with {sent}")
+        elif "id_token" in response.text or "code=" in location:
+            leaks.append(f"{rule}: redirect_uri {variant!r} -> B2C's answer (HTTP {response.status_code}) carries a token or code")
+    assert not leaks, (f"B2C must match redirect URIs exactly (RFC 9700 2.1) and show AADB2C90006 for look-alikes of {registered!r}; "
+                       "it sent the session's token elsewhere: " + "; ".join(leaks))
+
+
+# --- single-use authorization codes (RFC 6749 4.1.2, RFC 9700 4.5) -------------------------------
+
+def test_an_authorization_code_is_redeemed_only_once(
+    signed_in: tuple[str, dict[str, Any]], journey: Journey, b2c: B2CTenant, b2c_http: httpx.Client, policy: str,
+) -> None:
+    # Given a signed-in user whose app asks for a code (with PKCE, as a public client must)
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    request = b2c.authorize(policy, response_type="code", response_mode="query")
+    request = replace(request, url=with_params(request.url, code_challenge=challenge, code_challenge_method="S256"))
+    journey.page.goto(request.url, wait_until="commit")
+    result = journey.redirect(request, expecting="an authorization code")
+    code = result.params.get("code")
+    assert code, f"B2C redirected without a code (got {sorted(result.params)})"
+
+    # When the app redeems it, and someone redeems it again
+    form = {"grant_type": "authorization_code", "client_id": request.client_id, "code": code,
+            "redirect_uri": request.redirect_uri, "code_verifier": verifier, "scope": "openid"}
+    token_endpoint = b2c.discovery(policy)["token_endpoint"]
+    first = b2c_http.post(token_endpoint, data=form)
+    assert first.status_code == 200 and "id_token" in first.json(), \
+        f"B2C refused the first redemption of its code: HTTP {first.status_code} {first.text[:300]} " \
+        "(the app must be allowed to redeem codes without a secret, with PKCE)"
+    b2c.validate(first.json()["id_token"], request)  # and the token endpoint's ID token echoes the nonce
+    second = b2c_http.post(token_endpoint, data=form)
+
+    # Then the second redemption is refused
+    body = second.json() if second.headers.get("content-type", "").startswith("application/json") else {}
+    assert second.status_code == 400 and body.get("error") == "invalid_grant", \
+        f"B2C redeemed the same authorization code twice (HTTP {second.status_code}, {sorted(body)}); codes are single-use (RFC 6749 4.1.2)"
+
+
+# --- state and nonce come back unchanged (RFC 6749 4.1.2, OIDC Core 3.1.3.7) -----------------------
+
+def test_state_and_nonce_come_back_exactly_as_sent(signed_in: tuple[str, dict[str, Any]], journey: Journey, b2c: B2CTenant, policy: str) -> None:
+    # Given an app whose state and nonce hold characters that URL and form encoding must keep
+    request = b2c.authorize(policy)
+    state, nonce = "a b&c=d/é+%20?#end", "n+/= ü&x"
+    request = replace(request, state=state, nonce=nonce, url=with_params(request.url, state=state, nonce=nonce))
+
+    # When B2C answers (from its session)
+    journey.page.goto(request.url, wait_until="commit")
+
+    # Then the redirect carries the same state and the ID token the same nonce
+    journey.token(request)  # fails naming the state or the nonce that came back
+
+
+def test_an_error_redirect_echoes_the_state(b2c: B2CTenant, b2c_http: httpx.Client, policy: str) -> None:
+    # Given an app's request B2C refuses after trusting the redirect URI (an unknown prompt, AADB2C90043)
+    request = b2c.authorize(policy, prompt="sometimes")
+
+    # When B2C answers
+    response = b2c_http.get(request.url)
+
+    # Then the error goes to the app, with the app's state, so the app can tie it to its request
+    location = response.headers.get("location", "")
+    assert response.is_redirect and location.startswith(request.redirect_uri), \
+        f"B2C did not send its AADB2C90043 error to the app (HTTP {response.status_code}, Location {location.split('#')[0]!r})"
+    params = answer_params(location)
+    assert params.get("error") and params.get("state") == request.state, \
+        f"B2C's error redirect carries state {params.get('state')!r}, expected the state the app sent ({request.state!r}); error {params.get('error')!r}"
+
+
+# --- sign-out ends the session at B2C, not only in the browser ----------------------------------
+
+def test_a_session_cookie_saved_before_sign_out_signs_no_one_in(
+    signed_in: tuple[str, dict[str, Any]], journey: Journey, new_context: Callable[..., BrowserContext],
+    b2c: B2CTenant, mobile_id: MobileID, settings: Settings, policy: str,
+) -> None:
+    # Given a signed-in browser whose cookies someone copied
+    saved = journey.page.context.storage_state()
+    assert any(c["name"].startswith(SSO_COOKIE_PREFIX) for c in saved["cookies"]), \
+        f"B2C set no {SSO_COOKIE_PREFIX}* session cookie on sign-in, so there is nothing to replay"
+
+    # When the user signs out
+    journey.sign_out(policy)
+
+    # Then those cookies, in another browser, no longer sign anyone in: B2C shows its sign-in page
+    thief = Journey(new_context(storage_state=saved).new_page(), b2c, mobile_id, settings)
+    thief.open(policy)
+    try:
+        thief.reach_sign_in_page()
+    except AssertionError as error:
+        raise AssertionError(f"sign-out did not end B2C's session: its session cookie, saved before sign-out, still signs the user in ({error})") from None
+
+
+# --- prompt=login makes the user authenticate again ------------------------------------------------
+
+def test_prompt_login_sends_the_user_back_to_mobile_id(signed_in: tuple[str, dict[str, Any]], journey: Journey, policy: str) -> None:
+    # Given a user with a B2C session in this browser
+    number, first = signed_in
+
+    # When the app demands a fresh sign-in
+    request = journey.open(policy, prompt="login")
+
+    # Then B2C asks again (its sign-in page, not a token from the session)
+    try:
+        journey.reach_sign_in_page()
+    except AssertionError as error:
+        raise AssertionError(f"prompt=login must force a new sign-in, but B2C answered from its session ({error})") from None
+
+    # And choosing Mobile ID leads to Mobile ID's number entry, not around it
+    journey.unified.choose_mobile_id()
+    try:
+        journey.mobile.wait_until_shown()
+    except PlaywrightError:
+        raise AssertionError(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number; "
+                             f"the browser shows {journey.where_am_i()}") from None
+    journey.approve_at_mobile_id(number)
+    assert journey.token(request)["sub"] == first["sub"]
+
+
+# --- the session cookies' attributes (B2C's cookie definitions) ----------------------------------
+
+def test_b2c_session_cookies_end_with_the_browser_session(signed_in: tuple[str, dict[str, Any]], journey: Journey) -> None:
+    # Given a signed-in browser (no "Keep me signed in": Mobile ID is a social account)
+    cookies = [c for c in journey.page.context.cookies() if c["name"].startswith(SESSION_ONLY_COOKIES)]
+    assert any(c["name"].startswith(SSO_COOKIE_PREFIX) for c in cookies), \
+        f"B2C set no {SSO_COOKIE_PREFIX}* session cookie on sign-in (cookies: {sorted(c['name'] for c in cookies)})"
+
+    # Then B2C's session cookies are session cookies, sent only over HTTPS, and cross-site (the IdP posts back)
+    wrong = [f"{c['name']} (expires={c['expires']}, Secure={c['secure']}, SameSite={c['sameSite']})" for c in cookies
+             if c["expires"] != -1 or not c["secure"] or c["sameSite"] != "None"]
+    assert not wrong, ("B2C's session cookies must end with the browser session and be Secure; SameSite=None "
+                       f"(B2C's cookie definitions; persistent only with Keep me signed in): {wrong}")

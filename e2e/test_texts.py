@@ -1,0 +1,126 @@
+"""What a person reads on every screen, in each language, is what the policy and B2C's strings promise.
+
+The expected texts are the suite's own (fixtures/texts.py: B2C's documented string ids,
+the policy XML, the user flow's identity provider name, Mobile ID's documented phone
+message), never the emulators' strings, so a page whose words change while its ids stay
+fails here, naming the screen, the text and where the expectation comes from.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from fixtures import texts
+from fixtures.journey import Journey
+from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
+from fixtures.settings import Settings
+
+# B2C answered the profile page's continue: an error shown on it (reference b2c.md 1.4), or the page left.
+PROFILE_ANSWERED_JS = ("() => !!document.querySelector('#api .error.itemLevel.show, #requiredFieldMissing[aria-hidden=false], "
+                       "#claimVerificationServerError[aria-hidden=false]') || !document.querySelector('#api[data-name=SelfAsserted]')")
+
+
+class Differences:
+    """Every text that differs on a screen, so one run names them all."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.found: list[str] = []
+
+    def expect(self, screen: str, what: str, shown: str | None, string_id: str) -> None:
+        if shown is None or not texts.matches(string_id, self.language, shown):
+            self.found.append(f"{screen}: {what} reads {shown!r}, expected {texts.ux(string_id, self.language)!r} "
+                              f"(B2C string {string_id}, {self.language})")
+
+    def expect_equal(self, screen: str, what: str, shown: str | None, expected: str, source: str) -> None:
+        if shown != expected:
+            self.found.append(f"{screen}: {what} reads {shown!r}, expected {expected!r} ({source})")
+
+    def check(self) -> None:
+        assert not self.found, f"texts in {self.language} differ from what the user is promised: " + "; ".join(self.found)
+
+
+@pytest.mark.parametrize("language", texts.LANGUAGES)
+def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
+    journey: Journey, mobile_id: MobileID, settings: Settings, policy: str, language: str,
+) -> None:
+    seen = Differences(texts.page_language(policy, language))
+    number = mobile_id.new_number()
+
+    # Given an app that asks for this language, the user on B2C's sign-in page
+    request = journey.open(policy, ui_locales=language)
+    unified = journey.unified.wait_until_shown()
+
+    # Then the Mobile ID button carries the name the policy (or the user flow's identity provider) gives it
+    label = texts.mobile_id_button_label(policy, settings.user_flow_idp_name)
+    source = "the policy's Mobile ID technical profile DisplayName" if texts.is_custom_policy(policy) \
+        else "the user flow's identity provider name, B2C_USER_FLOW_IDP_NAME"
+    buttons = unified.provider_names()
+    if label not in buttons:
+        seen.found.append(f"sign-in page: the identity provider buttons read {buttons}, expected one reading {label!r} ({source})")
+    seen.expect("sign-in page", "the social intro", unified.social_intro_text(), "social_intro")
+    seen.check()  # without the right button there is nothing to click
+
+    # When the user picks Mobile ID, and the phone is asked to approve
+    unified.choose_mobile_id()
+    journey.mobile.wait_until_shown()
+    journey.mobile.sign_in_with(number)
+    shown_number = journey.mobile.transaction_number()
+    assert mobile_id.control is not None  # new_number() skipped the test otherwise
+    transaction = mobile_id.control.answer(number, "approve", wait=min(mobile_id.approval_timeout, MAX_CONTROL_WAIT))
+
+    # Then the phone says, in the user's language, the transaction number the waiting page shows
+    message = transaction.get("message") or ""
+    if not texts.phone_message_pattern(language, shown_number).fullmatch(message):
+        seen.found.append(f"phone: the message reads {message!r}, expected Mobile ID's default "
+                          f"{texts.PHONE_MESSAGE[language]!r} with the waiting page's transaction number {shown_number!r}")
+    journey.mobile.wait_for_approval(mobile_id.approval_timeout)
+
+    # And B2C's profile page says what it asks for
+    profile = journey.reach_profile_page()
+    seen.expect("profile page", "the intro", profile.intro_text(), "initial_intro")
+    seen.expect("profile page", "the continue button", profile.continue_label(), "button_continue")
+    seen.expect("profile page", "the cancel button", profile.cancel_label(), "button_cancel")
+    if seen.language == "en":  # claim labels are translated only by the policy's own LocalizedResources
+        for claim in ("displayName", "givenName", "surname"):
+            expected = texts.field_label(policy, claim)
+            where = "the policy's ClaimType DisplayName" if texts.is_custom_policy(policy) else "the portal's user attribute name"
+            seen.expect_equal("profile page", f"the {claim} label", profile.field_label(claim), expected, where)
+
+    # When the user empties the required display name and continues
+    profile.fill(display_name="")
+    profile.continue_()
+
+    # Then B2C says so next to the field and above the form, in the user's language
+    journey._settle(PROFILE_ANSWERED_JS, 5_000)  # then the checks below say what the page shows
+    seen.expect("profile page", "the display name's error", profile.field_error("displayName"), "required_field")
+    seen.expect("profile page", "the page-level error", profile.required_field_missing_text(), "error_requiredFieldMissing")
+    if not profile.is_shown():
+        seen.found.append(f"profile page: B2C accepted an empty display name (required); the browser shows {journey.where_am_i()}")
+        seen.check()
+
+    # When the user gives up
+    profile.cancel()
+
+    # Then the app learns why, in the user's language
+    result = journey.redirect(request, expecting="AADB2C90091")
+    code, _, rest = result.error_description.partition(":")
+    text = rest.strip().splitlines()[0] if rest.strip() else ""
+    if code != "AADB2C90091":
+        seen.found.append(f"app: B2C sent {result.error!r} {result.error_description!r}, expected AADB2C90091 after cancel")
+    else:
+        seen.expect("app", "AADB2C90091's description", text, "AADB2C90091")
+    seen.check()
+
+
+def test_error_page_says_sign_in_failed(journey: Journey, policy: str) -> None:
+    # Given an app with a redirect URI B2C does not know
+    journey.open(policy, redirect_uri=f"https://app.example.invalid/{uuid.uuid4().hex}")
+
+    # Then B2C's error page tells the person that signing in failed, in B2C's words
+    page = journey.error_page.wait_until_shown()
+    heading = page.heading_text()
+    assert heading == texts.ERROR_PAGE_HEADING, \
+        f"B2C's error page heading reads {heading!r}, expected {texts.ERROR_PAGE_HEADING!r} (B2C's documented error page)"

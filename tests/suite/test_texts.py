@@ -1,0 +1,80 @@
+"""The journeys' expected texts come from the policy files, the settings and the documented strings."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fixtures import texts
+from fixtures.settings import build_settings
+
+
+@pytest.fixture
+def policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of policies/ the test may edit, read instead of the real one."""
+    copy = tmp_path / "policies"
+    shutil.copytree(texts.POLICIES_DIR, copy)
+    monkeypatch.setattr(texts, "POLICIES_DIR", copy)
+    reread()
+    yield copy
+    reread()
+
+
+def reread() -> None:
+    for reader in (texts._policy_files, texts.custom_policy_button_label, texts.custom_policy_labels, texts.custom_policy_languages):
+        reader.cache_clear()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) >= 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_the_custom_policy_button_is_named_by_the_mobile_id_technical_profile(policies: Path) -> None:
+    assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID") == "Mobile-ID"  # the seed's DisplayName
+    edit(policies / "TrustFrameworkExtensions.xml", "<DisplayName>Mobile-ID</DisplayName>", "<DisplayName>Swiss Mobile ID</DisplayName>")
+    reread()
+    assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID") == "Swiss Mobile ID"
+
+
+def test_the_user_flow_button_is_named_by_the_setting() -> None:
+    assert build_settings({}).user_flow_idp_name == "Mobile ID"
+    name = build_settings({"B2C_USER_FLOW_IDP_NAME": "Mobile-ID (Swisscom)"}).user_flow_idp_name
+    assert texts.mobile_id_button_label("B2C_1_signupsignin", name) == "Mobile-ID (Swisscom)"
+
+
+def test_field_labels_come_from_the_claims_schema(policies: Path) -> None:
+    assert texts.field_label("B2C_1A_signup_signin", "givenName") == "Given Name"
+    edit(policies / "TrustFrameworkBase.xml", "<DisplayName>Given Name</DisplayName>", "<DisplayName>First name</DisplayName>")
+    reread()
+    assert texts.field_label("B2C_1A_signup_signin", "givenName") == "First name"
+    assert texts.field_label("B2C_1_signupsignin", "givenName") == "Given Name"
+
+
+def test_a_custom_policy_without_localization_stays_in_its_default_language(policies: Path) -> None:
+    assert texts.page_language("B2C_1A_signup_signin", "de") == "de"
+    path = policies / "TrustFrameworkExtensions.xml"
+    text = path.read_text()
+    path.write_text(text[: text.index("<Localization")] + text[text.index("</Localization>") + len("</Localization>"):])
+    reread()
+    assert texts.page_language("B2C_1A_signup_signin", "de") == "en"
+    assert texts.page_language("B2C_1_signupsignin", "de") == "de"
+
+
+def test_the_phone_message_must_carry_the_pages_transaction_number_in_the_language() -> None:
+    pattern = texts.phone_message_pattern("de", "A9W1GLUM")
+    assert pattern.fullmatch("Möchten Sie sich bei Contoso anmelden? Transaktion Nummer A9W1GLUM")
+    assert not pattern.fullmatch("Möchten Sie sich bei Contoso anmelden? Transaktion Nummer B0000000")
+    assert not pattern.fullmatch("Do you want to login to Contoso? Transaction number A9W1GLUM")
+
+
+def test_documented_variants_are_accepted_and_nothing_else() -> None:
+    assert texts.matches("AADB2C90091", "en", "The user has cancelled entering self-asserted information.")
+    assert texts.matches("AADB2C90091", "en", "The user has canceled entering self-asserted information")
+    assert not texts.matches("AADB2C90091", "en", "The user cancelled.")
+    assert texts.matches("button_continue", "fr", "Créer") and not texts.matches("button_continue", "fr", "Create")
+    assert all(set(by_language) == set(texts.LANGUAGES) for by_language in texts.UX.values())
