@@ -8,7 +8,7 @@ failed and broken journeys by their Allure label ``cause`` and, within a cause, 
 line of the failure message). Prints the message, then posts it to every webhook set:
 ``SLACK_WEBHOOK_URL`` (Slack incoming webhook, ``{"text": ...}``) and
 ``TEAMS_WEBHOOK_URL`` (Teams Workflows webhook, an Adaptive Card). Without either it
-only prints. Webhook URLs are secrets: never printed. Exit 0 even when journeys
+only prints (Azure Pipelines passes an undefined variable as the text ``$(NAME)``: unset). Webhook URLs are secrets: never printed. Exit 0 even when journeys
 failed (the quality gate decides the run); 1 when a post fails.
 """
 
@@ -107,7 +107,7 @@ def main(argv: list[str]) -> int:
     failures = []
     for setting, kind in WEBHOOKS.items():
         url = os.environ.get(setting, "").strip()
-        if not url:
+        if not url or url == f"$({setting})":
             continue
         if not url.startswith(("https://", "http://127.0.0.1", "http://localhost", "http://[::1]")):
             failures.append(f"{setting} must be an https:// URL")
