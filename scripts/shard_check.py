@@ -49,6 +49,29 @@ def junit_cases(report: Path) -> list[tuple[str, str]]:
     return [(case.get("classname", ""), case.get("name", "")) for case in tree.iter("testcase")]
 
 
+def counting_problems(expected: list[str], shard_cases: list[list[tuple[str, str]]], shard_journeys: list[set[str]],
+                      merged_count: int, report_counts: tuple[int, int] | None) -> list[str]:
+    """What is wrong with the counts: each collected journey in exactly one shard, once in the results and report."""
+    problems = []
+    wanted = {junit_id(nodeid): nodeid for nodeid in expected}
+    ran = [case for cases in shard_cases for case in cases]
+    for case, nodeid in wanted.items():
+        if ran.count(case) != 1:
+            problems.append(f"{nodeid} ran {ran.count(case)} times across the shards")
+    problems += [f"{'::'.join(case)} ran but was not collected" for case in sorted(set(ran) - set(wanted))]
+    if any(not cases for cases in shard_cases):
+        problems.append("a shard ran no journey: the split is not balanced")
+    in_several = set().union(*(a & b for i, a in enumerate(shard_journeys) for b in shard_journeys[i + 1:]))
+    if in_several:
+        problems.append(f"{len(in_several)} journeys have results in more than one shard")
+    if merged_count != len(expected):
+        problems.append(f"merged results hold {merged_count} journeys, {len(expected)} were collected")
+    total, listed = report_counts or (len(expected), len(expected))  # no report: already a problem
+    if total != len(expected) or listed != len(expected):
+        problems.append(f"the report counts {total} tests and lists {listed}, {len(expected)} were collected")
+    return problems
+
+
 def make(target: str, **variables: str) -> int:
     command = ["make", "--no-print-directory", target, *(f"{key}={value}" for key, value in variables.items())]
     print(f"shard check: {shlex.join(command)}", flush=True)
@@ -74,7 +97,7 @@ def main(argv: list[str]) -> int:
     shard_cases: list[list[tuple[str, str]]] = []
     for group in range(1, SHARDS + 1):
         shard = out / f"shard-{group}"
-        status = make("shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS), SELECT=args.select,
+        status = make("shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS), SELECT=f"{args.select} -q",
                       WORKERS=args.workers, RESULTS_DIR=str(shard / "allure-results"), JUNIT=str(shard / "junit.xml"))
         if status not in (0, 1):  # 1: journeys failed, still counted; anything else: the shard did not run
             raise SystemExit(f"shard check: shard {group} did not run (pytest exit {status})")
@@ -90,33 +113,18 @@ def main(argv: list[str]) -> int:
     if make("nightly-report", VENV=args.venv, RESULTS_DIR=str(merged), REPORT_DIR=str(report), HISTORY=str(out / "history.jsonl")) != 0:
         problems.append("nightly-report failed (report, notification or quality gate; see above)")
 
-    # Each collected journey in exactly one shard, and nothing else.
-    wanted = {junit_id(nodeid): nodeid for nodeid in expected}
-    ran = [case for cases in shard_cases for case in cases]
-    for case, nodeid in wanted.items():
-        if ran.count(case) != 1:
-            problems.append(f"{nodeid} ran {ran.count(case)} times across the shards")
-    problems += [f"{'::'.join(case)} ran but was not collected" for case in set(ran) - set(wanted)]
-    if any(not cases for cases in shard_cases):
-        problems.append("a shard ran no journey: the split is not balanced")
-    # Merged results and report: each journey once.
-    if shard_journeys[0] & shard_journeys[1]:
-        problems.append(f"{len(shard_journeys[0] & shard_journeys[1])} journeys have results in both shards")
     merged_count = len(journeys(merged))
-    if merged_count != len(expected):
-        problems.append(f"merged results hold {merged_count} journeys, {len(expected)} were collected")
     summary_path = report / "summary.json"
+    report_counts = None
     if summary_path.is_file():
-        total = json.loads(summary_path.read_text())["stats"]["total"]
-        listed = len(json.loads((report / "test-results.json").read_text())["byId"])
-        if total != len(expected) or listed != len(expected):
-            problems.append(f"the report counts {total} tests and lists {listed}, {len(expected)} were collected")
+        report_counts = (json.loads(summary_path.read_text())["stats"]["total"],
+                         len(json.loads((report / "test-results.json").read_text())["byId"]))
     else:
         problems.append(f"no report at {report} (summary.json missing)")
-        total = 0
+    problems += counting_problems(expected, shard_cases, shard_journeys, merged_count, report_counts)
 
     sizes = ", ".join(f"shard {g}: {len(cases)}" for g, cases in enumerate(shard_cases, 1))
-    print(f"shard check: {len(expected)} journeys collected; {sizes}; merged: {merged_count}; report: {total} "
+    print(f"shard check: {len(expected)} journeys collected; {sizes}; merged: {merged_count}; report: {report_counts[0] if report_counts else 'none'} "
           f"({report / 'index.html'})")
     for problem in problems:
         print(f"shard check: FAILED: {problem}")

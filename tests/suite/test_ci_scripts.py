@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts import merge_results, notify, quality_gate
+from scripts import merge_results, notify, quality_gate, shard_check
 
+ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
 
 
@@ -183,3 +185,36 @@ def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.Monk
 def test_a_green_run_says_so(tmp_path: Path) -> None:
     write_result(tmp_path / "green", "test_sign_up", "passed")
     assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journeys passed"
+
+
+def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(shards: list[Path], tmp_path: Path) -> None:
+    if not (ROOT / "node_modules" / "allure").is_dir():
+        pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
+    merged, report = tmp_path / "merged", tmp_path / "report"
+    merge_results.merge(shards, merged)
+    subprocess.run(["npx", "--no-install", "allure", "generate", str(merged), "--output", str(report)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    summary = json.loads((report / "summary.json").read_text())
+    assert summary["stats"]["total"] == 6
+    assert summary["stats"]["flaky"] == 1 and len(summary["flakyTests"]) == 1
+
+
+COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]
+UP_A, UP_B, IN_A = ("e2e.test_sign_up", "test_sign_up[a]"), ("e2e.test_sign_up", "test_sign_up[b]"), ("e2e.test_sign_in", "test_sign_in[a]")
+
+
+def test_shard_check_accepts_each_journey_once() -> None:
+    assert shard_check.junit_id("e2e/test_x.py::TestY::test_z[p]") == ("e2e.test_x.TestY", "test_z[p]")
+    assert shard_check.counting_problems(COLLECTED, [[UP_A, IN_A], [UP_B]], [{"1", "3"}, {"2"}], 3, (3, 3)) == []
+
+
+def test_shard_check_names_a_journey_run_twice_or_never_and_a_miscounting_report() -> None:
+    problems = shard_check.counting_problems(COLLECTED, [[UP_A, IN_A], [UP_A]], [{"1", "3"}, {"1"}], 2, (2, 2))
+    assert problems == [
+        "e2e/test_sign_up.py::test_sign_up[a] ran 2 times across the shards",
+        "e2e/test_sign_up.py::test_sign_up[b] ran 0 times across the shards",
+        "1 journeys have results in more than one shard",
+        "merged results hold 2 journeys, 3 were collected",
+        "the report counts 2 tests and lists 2, 3 were collected",
+    ]
+    assert "a shard ran no journey" in " ".join(shard_check.counting_problems(COLLECTED, [[UP_A, UP_B, IN_A], []], [{"1"}, set()], 3, (3, 3)))
