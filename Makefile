@@ -7,26 +7,11 @@ PYTEST := $(BIN)/python -m pytest
 WORKERS ?= 2
 REPORT_DIR ?= allure-report
 RESULTS_DIR ?= allure-results
-# CI (make shard / merge-results / nightly-report / smoke): see README "CI".
-SHARDS ?= 2
-SHARD ?= 1
-SELECT ?=
-DURATIONS ?= .test_durations
-JUNIT ?= test-results/junit.xml
-INFRA_RERUNS ?= 2
-SHARD_RESULTS ?= $(wildcard shards/allure-results-*)
-HISTORY ?= allure-history/history.jsonl
-MAX_FAILURES ?= 0
-MIN_JOURNEYS ?= 1
-REPORT_LINK ?=
-EVIDENCE := --tracing retain-on-failure --screenshot only-on-failure
 
 .PHONY: help setup test test-emulators test-journeys test-tenant-mode selfcheck e2e report bench serve clean
-.PHONY: smoke shard durations merge-results nightly-report lint-ci shard-check
 
 help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
-	@echo "make smoke    the pre-release check: the smoke journeys, report and JUnit XML (local, or the tenant in .env)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode), fault self-check"
 	@echo "make bench    measure stack start, journey medians/p95 and suite wall time"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
@@ -69,16 +54,34 @@ report:
 		echo "report: results in $(RESULTS_DIR)/; install Node.js and npm to render the HTML report"; \
 	fi
 
+bench: setup
+	$(BIN)/python bench/run.py
+
+# CI: the pre-release smoke, the nightly's shards, merge and report, the CI checks (README "CI").
+.PHONY: smoke shard durations merge-results nightly-report lint-ci shard-check
+SHARDS ?= 2
+SHARD ?= 1
+SELECT ?=
+DURATIONS ?= .test_durations
+JUNIT ?= test-results/junit.xml
+INFRA_RERUNS ?= 2
+SHARD_RESULTS ?= $(wildcard shards/allure-results-*)
+ALLURE_HISTORY_PATH ?= .allure/history.jsonl
+MAX_FAILURES ?= 0
+MIN_JOURNEYS ?= 1
+REPORT_LINK ?=
+CI_EVIDENCE ?= --tracing retain-on-failure --screenshot only-on-failure
+
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	$(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(EVIDENCE) \
+	$(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
 		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT); status=$$?; \
 	$(MAKE) --no-print-directory report; exit $$status
 
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
 shard: setup
 	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path $(DURATIONS) \
-		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(EVIDENCE) \
+		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
 		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT)
 
 # Refresh the journeys' durations that balance the shards (commit the file).
@@ -89,12 +92,12 @@ durations: setup
 merge-results: $(VENV)/.deps
 	$(BIN)/python scripts/merge_results.py $(SHARD_RESULTS) --into $(RESULTS_DIR)
 
-# One report with history ($(HISTORY), kept by CI between runs), the message by cause, the quality gate.
+# One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
 nightly-report: $(VENV)/.deps
 	@status=0; \
 	{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
-	ALLURE_HISTORY_PATH=$(HISTORY) npx --no-install allure generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
-	echo "report: $(REPORT_DIR)/index.html (history: $(HISTORY))" || { echo "report: allure generate failed"; status=1; }; \
+	ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) npx --no-install allure generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
+	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: allure generate failed"; status=1; }; \
 	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
 	$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1; \
 	exit $$status
@@ -109,9 +112,6 @@ lint-ci: $(VENV)/.deps
 # Two shards of the smoke journeys, merged, one report: every collected journey exactly once.
 shard-check: setup
 	$(BIN)/python scripts/shard_check.py --select="-m smoke"
-
-bench: setup
-	$(BIN)/python bench/run.py
 
 serve: setup
 	$(BIN)/python -m mocks serve --port 8443

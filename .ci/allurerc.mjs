@@ -5,5 +5,5 @@ import base from "../allurerc.mjs";
 export default {
   ...base,
   // CI restores this file before the run and saves it after (actions/cache, Azure Cache@2).
-  historyPath: process.env.ALLURE_HISTORY_PATH || base.historyPath || "./allure-history/history.jsonl",
+  historyPath: process.env.ALLURE_HISTORY_PATH || base.historyPath || "./.allure/history.jsonl",
 };

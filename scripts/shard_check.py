@@ -110,7 +110,7 @@ def main(argv: list[str]) -> int:
             RESULTS_DIR=str(merged)) != 0:
         raise SystemExit("shard check: merge failed")
     report = out / "report"
-    if make("nightly-report", VENV=args.venv, RESULTS_DIR=str(merged), REPORT_DIR=str(report), HISTORY=str(out / "history.jsonl")) != 0:
+    if make("nightly-report", VENV=args.venv, RESULTS_DIR=str(merged), REPORT_DIR=str(report), ALLURE_HISTORY_PATH=str(out / "history.jsonl")) != 0:
         problems.append("nightly-report failed (report, notification or quality gate; see above)")
 
     merged_count = len(journeys(merged))
