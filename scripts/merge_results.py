@@ -83,9 +83,11 @@ def merge(shards: list[Path], into: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("shards", nargs="+", type=Path, help="allure-results folders of the shards")
+    parser.add_argument("shards", nargs="*", type=Path, help="allure-results folders of the shards")
     parser.add_argument("--into", type=Path, required=True, help="empty or new folder for the merged results")
     args = parser.parse_args(argv)
+    if not args.shards:
+        raise SystemExit("merge: no shard results given (make: SHARD_RESULTS is empty; CI: no allure-results-* artifact was downloaded)")
     notes = merge(args.shards, args.into)
     for note in notes:
         print(f"merge: {note}")

@@ -71,6 +71,8 @@ def test_merge_keeps_every_file_once_and_marks_the_retried_journey_flaky(shards:
 def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path], tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="is not empty"):
         merge_results.merge(shards, shards[0])
+    with pytest.raises(SystemExit, match="no shard results given"):
+        merge_results.main(["--into", str(tmp_path / "merged")])
     with pytest.raises(SystemExit, match="not a folder of Allure results"):
         merge_results.merge([shards[0], tmp_path / "shard-3"], tmp_path / "merged")
 
