@@ -208,6 +208,8 @@ UP_A, UP_B, IN_A = ("e2e.test_sign_up", "test_sign_up[a]"), ("e2e.test_sign_up",
 def test_shard_check_accepts_each_journey_once() -> None:
     assert shard_check.junit_id("e2e/test_x.py::TestY::test_z[p]") == ("e2e.test_x.TestY", "test_z[p]")
     assert shard_check.counting_problems(COLLECTED, [[UP_A, IN_A], [UP_B]], [{"1", "3"}, {"2"}], 3, (3, 3)) == []
+    # A failure and a teardown error of one test: two JUnit entries in one shard, still one journey.
+    assert shard_check.counting_problems(COLLECTED, [[UP_A, UP_A, IN_A], [UP_B]], [{"1", "3"}, {"2"}], 3, (3, 3)) == []
 
 
 def test_shard_check_names_a_journey_run_twice_or_never_and_a_miscounting_report() -> None:
