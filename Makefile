@@ -28,7 +28,7 @@ $(VENV)/.browser: $(VENV)/.deps scripts/install_browser.py
 	$(BIN)/python scripts/install_browser.py
 	@touch $@
 
-test: test-emulators test-journeys test-tenant-mode selfcheck
+test: test-emulators test-journeys test-tenant-mode selfcheck lint-ci shard-check
 
 test-emulators: setup
 	$(PYTEST) tests -n $(WORKERS)
@@ -57,6 +57,62 @@ report:
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# CI: the pre-release smoke, the nightly's shards, merge and report, the CI checks (README "CI").
+.PHONY: smoke shard durations merge-results nightly-report lint-ci shard-check
+SHARDS ?= 2
+SHARD ?= 1
+SELECT ?=
+DURATIONS ?= .test_durations
+JUNIT ?= test-results/junit.xml
+INFRA_RERUNS ?= 2
+SHARD_RESULTS ?= $(wildcard shards/allure-results-*)
+ALLURE_HISTORY_PATH ?= .allure/history.jsonl
+MAX_FAILURES ?= 0
+MIN_JOURNEYS ?= 1
+REPORT_LINK ?=
+CI_EVIDENCE ?= --tracing retain-on-failure --screenshot only-on-failure
+
+# The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
+smoke: setup
+	$(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
+		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT); status=$$?; \
+	$(MAKE) --no-print-directory report; exit $$status
+
+# One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
+shard: setup
+	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path $(DURATIONS) \
+		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
+		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT)
+
+# Refresh the journeys' durations that balance the shards (commit the file).
+durations: setup
+	$(PYTEST) e2e -n 0 -q --store-durations --durations-path $(DURATIONS)
+
+# The shards' allure-results (default: shards/allure-results-*, as CI downloads them) into one folder.
+merge-results: $(VENV)/.deps
+	$(BIN)/python scripts/merge_results.py $(SHARD_RESULTS) --into $(RESULTS_DIR)
+
+# One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
+nightly-report: $(VENV)/.deps
+	@status=0; \
+	{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
+	ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) npx --no-install allure generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
+	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: allure generate failed"; status=1; }; \
+	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
+	$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1; \
+	exit $$status
+
+# The CI definitions: actionlint and the workflow schemas (offline, vendored in check-jsonschema).
+# The Azure schema's patterns are not valid in unicode-mode ECMA regex, hence nonunicode.
+lint-ci: $(VENV)/.deps
+	$(BIN)/actionlint -no-color .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --regex-variant nonunicode --builtin-schema vendor.azure-pipelines azure-pipelines.yml
+
+# Two shards of the smoke journeys, merged, one report: every collected journey exactly once.
+shard-check: setup
+	$(BIN)/python scripts/shard_check.py --select="-m smoke"
 
 serve: setup
 	$(BIN)/python -m mocks serve --port 8443

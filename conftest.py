@@ -10,4 +10,5 @@ pytest_plugins = [
     "fixtures.accessibility",
     "fixtures.reporting",
     "fixtures.repro",
+    "fixtures.retries",
 ]

@@ -1,0 +1,126 @@
+"""Tell a chat channel what the nightly found, by cause: one short message.
+
+    python scripts/notify.py RESULTS_DIR [--title T] [--link URL]
+
+Reads ``RESULTS_DIR/*-result.json`` (each journey once, by its final attempt), groups
+failed and broken journeys by their Allure label ``cause`` and, within a cause, by
+``cause_detail`` (journeys without the labels: cause "unclassified", detail the first
+line of the failure message). Prints the message, then posts it to every webhook set:
+``SLACK_WEBHOOK_URL`` (Slack incoming webhook, ``{"text": ...}``) and
+``TEAMS_WEBHOOK_URL`` (Teams Workflows webhook, an Adaptive Card). Without either it
+only prints (Azure Pipelines passes an undefined variable as the text ``$(NAME)``: unset). Webhook URLs are secrets: never printed. Exit 0 even when journeys
+failed (the quality gate decides the run); 1 when a post fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
+
+from fixtures.redaction import redact_text  # noqa: E402
+from merge_results import Journey, journeys  # noqa: E402
+
+UNCLASSIFIED = "unclassified"
+FAILING = ("failed", "broken")
+WEBHOOKS = {"SLACK_WEBHOOK_URL": "slack", "TEAMS_WEBHOOK_URL": "teams"}
+# Settings that are secrets; their values are blanked out of anything posted.
+SECRET_SETTINGS = ("MOBILEID_CONTROL_TOKEN", "B2C_CLIENT_SECRET", *WEBHOOKS)
+MAX_DETAILS = 3  # per cause: a chat message, not a report
+MAX_DETAIL_LENGTH = 140
+
+
+def _detail(journey: Journey) -> str:
+    detail = journey.label("cause_detail")
+    if not detail:
+        message = (journey.final.get("statusDetails") or {}).get("message") or "no message"
+        detail = message.strip().splitlines()[0] if message.strip() else "no message"
+    return detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
+
+
+def summarize(results: Path, title: str, link: str | None = None) -> str:
+    found = journeys(results)
+    failing = [journey for journey in found.values() if journey.status in FAILING]
+    flaky = sum(1 for journey in found.values() if journey.attempts > 1 and journey.status not in FAILING)
+    by_cause: dict[str, Counter[str]] = defaultdict(Counter)
+    for journey in failing:
+        by_cause[journey.label("cause") or UNCLASSIFIED][_detail(journey)] += 1
+    if not found:
+        lines = [f"{title}: no journey results in {results.name}/ (the run broke before the journeys)"]
+    elif not failing:
+        lines = [f"{title}: all {len(found)} journeys passed"]
+    else:
+        lines = [f"{title}: {len(failing)} of {len(found)} journeys failed, {len(by_cause)} cause(s)"]
+    for cause, details in sorted(by_cause.items(), key=lambda item: -sum(item[1].values())):
+        count = sum(details.values())
+        lines.append(f"- {cause}: {count} journey{'s' if count != 1 else ''}")
+        for detail, times in details.most_common(MAX_DETAILS):
+            lines.append(f"    {detail} ({times})")
+        if len(details) > MAX_DETAILS:
+            lines.append(f"    and {len(details) - MAX_DETAILS} more")
+    if flaky:
+        lines.append(f"{flaky} journey{'s' if flaky != 1 else ''} passed after an infrastructure retry (flaky)")
+    if link:
+        lines.append(f"Report: {link}")
+    secrets = [os.environ.get(name) for name in SECRET_SETTINGS]
+    return redact_text("\n".join(lines), secrets)
+
+
+def payload(kind: str, text: str) -> dict:
+    if kind == "slack":
+        return {"text": text}
+    # Teams "Post to a channel when a webhook request is received" (Workflows) takes an Adaptive Card.
+    title, _, body = text.partition("\n")
+    blocks = [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}]
+    blocks += [{"type": "TextBlock", "text": line, "wrap": True, "spacing": "None"} for line in body.splitlines()]
+    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4", "body": blocks}
+    return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
+
+
+def post(url: str, kind: str, text: str) -> str | None:
+    """Posts; returns what went wrong (without the URL, a secret) or None."""
+    try:
+        answer = httpx.post(url, json=payload(kind, text), timeout=15)
+    except httpx.HTTPError as error:
+        return f"{kind} webhook unreachable: {type(error).__name__}"
+    if answer.status_code >= 300:
+        return f"{kind} webhook answered {answer.status_code}: {answer.text[:200]}"
+    return None
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", type=Path, help="Allure results folder (merged shards)")
+    parser.add_argument("--title", default="B2C + Mobile ID journeys")
+    parser.add_argument("--link", help="where the report or the run is (printed in the message)")
+    args = parser.parse_args(argv)
+    text = summarize(args.results, args.title, args.link)
+    print(text)
+    failures = []
+    for setting, kind in WEBHOOKS.items():
+        url = os.environ.get(setting, "").strip()
+        if not url or url == f"$({setting})":
+            continue
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost", "http://[::1]")):
+            failures.append(f"{setting} must be an https:// URL")
+            continue
+        problem = post(url, kind, text)
+        if problem:
+            failures.append(problem)
+        else:
+            print(f"notify: posted to the {kind} webhook ({setting})")
+    for problem in failures:
+        print(f"notify: {problem}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

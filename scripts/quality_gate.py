@@ -1,0 +1,48 @@
+"""The nightly's quality gate over (merged) Allure results: exit 1 when it is not met.
+
+    python scripts/quality_gate.py RESULTS_DIR [--max-failures 0] [--min-journeys 1]
+
+Counts each journey once, by its final attempt (a journey rerun into green after an
+infrastructure failure counts as passed, and is flaky in the report). The rules are
+Allure 3's ``maxFailures`` and ``minTestsCount``; Allure 3.18's own ``allure
+quality-gate`` needs Node.js 22 (Iterator helpers), which Debian's Node 20 lacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from merge_results import journeys  # noqa: E402
+
+UNSUCCESSFUL = ("failed", "broken", "unknown")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("results", type=Path)
+    parser.add_argument("--max-failures", type=int, default=0, help="failed or broken journeys allowed (default 0)")
+    parser.add_argument("--min-journeys", type=int, default=1, help="journeys that must have run (default 1)")
+    args = parser.parse_args(argv)
+    if not args.results.is_dir():
+        print(f"quality gate: no results at {args.results} (did the journeys run?)")
+        return 1
+    found = journeys(args.results)
+    unsuccessful = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL)
+    problems = []
+    if unsuccessful > args.max_failures:
+        problems.append(f"{unsuccessful} failed or broken journeys (at most {args.max_failures} allowed)")
+    if len(found) < args.min_journeys:
+        problems.append(f"{len(found)} journeys ran (at least {args.min_journeys} required)")
+    if problems:
+        print("quality gate: not met: " + "; ".join(problems))
+        return 1
+    print(f"quality gate: met ({len(found)} journeys, {unsuccessful} failed or broken)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

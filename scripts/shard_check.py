@@ -1,0 +1,138 @@
+"""The nightly's sharding and merge, run here: two shards, merged, one report, every journey once.
+
+    python scripts/shard_check.py [--select="-m smoke"] [--workers 1] [--out shard-check]
+
+Runs the same make targets as the workflows (``make shard``, ``make merge-results``,
+``make nightly-report``) over the journeys ``pytest e2e SELECT`` collects, then checks
+against that collection: each journey ran in exactly one shard (JUnit XML), the merged
+Allure results hold each journey once (by historyId; retries are attempts of one
+journey), and the report counts each once (``summary.json``, ``test-results.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from defusedxml import ElementTree
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from merge_results import journeys  # noqa: E402
+
+SHARDS = 2
+
+
+def collected(select: list[str]) -> list[str]:
+    command = [sys.executable, "-m", "pytest", "e2e", *select, "--collect-only", "-q", "-p", "no:cacheprovider"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise SystemExit(f"shard check: collection failed ({shlex.join(command)}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return [line.strip() for line in done.stdout.splitlines() if "::" in line]
+
+
+def junit_id(nodeid: str) -> tuple[str, str]:
+    """A node id as JUnit XML names it: (classname, name)."""
+    path, *parts = nodeid.split("::")
+    module = path.removesuffix(".py").replace("/", ".")
+    return ".".join([module, *parts[:-1]]), parts[-1]
+
+
+def junit_cases(report: Path) -> list[tuple[str, str]]:
+    tree = ElementTree.parse(report)
+    return [(case.get("classname", ""), case.get("name", "")) for case in tree.iter("testcase")]
+
+
+def counting_problems(expected: list[str], shard_cases: list[list[tuple[str, str]]], shard_journeys: list[set[str]],
+                      merged_count: int, report_counts: tuple[int, int] | None) -> list[str]:
+    """What is wrong with the counts: each collected journey in exactly one shard, once in the results and report."""
+    problems = []
+    wanted = {junit_id(nodeid): nodeid for nodeid in expected}
+    # Once per shard: pytest's JUnit XML lists a test twice when its teardown errs after a failure.
+    ran = [case for cases in shard_cases for case in set(cases)]
+    for case, nodeid in wanted.items():
+        if ran.count(case) != 1:
+            problems.append(f"{nodeid} ran {ran.count(case)} times across the shards")
+    problems += [f"{'::'.join(case)} ran but was not collected" for case in sorted(set(ran) - set(wanted))]
+    if any(not cases for cases in shard_cases):
+        problems.append("a shard ran no journey: the split is not balanced")
+    in_several = set().union(*(a & b for i, a in enumerate(shard_journeys) for b in shard_journeys[i + 1:]))
+    if in_several:
+        problems.append(f"{len(in_several)} journeys have results in more than one shard")
+    if merged_count != len(expected):
+        problems.append(f"merged results hold {merged_count} journeys, {len(expected)} were collected")
+    total, listed = report_counts or (len(expected), len(expected))  # no report: already a problem
+    if total != len(expected) or listed != len(expected):
+        problems.append(f"the report counts {total} tests and lists {listed}, {len(expected)} were collected")
+    return problems
+
+
+def make(target: str, **variables: str) -> int:
+    command = ["make", "--no-print-directory", target, *(f"{key}={value}" for key, value in variables.items())]
+    print(f"shard check: {shlex.join(command)}", flush=True)
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--select", default="", help='pytest selection of the journeys, e.g. "-m smoke" (default: all)')
+    parser.add_argument("--workers", default="1", help="xdist workers per shard (default 1)")
+    parser.add_argument("--out", type=Path, default=ROOT / "shard-check", help="where shards, merged results and report go")
+    parser.add_argument("--venv", default=str(Path(sys.executable).parent.parent), help="virtual environment make uses")
+    args = parser.parse_args(argv)
+    select = shlex.split(args.select)
+    out = args.out.resolve()
+    shutil.rmtree(out, ignore_errors=True)
+
+    expected = collected(select)
+    if not expected:
+        raise SystemExit(f"shard check: pytest e2e {args.select} collects no journey")
+    problems: list[str] = []
+    shard_journeys: list[set[str]] = []
+    shard_cases: list[list[tuple[str, str]]] = []
+    for group in range(1, SHARDS + 1):
+        shard = out / f"shard-{group}"
+        status = make("shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS), SELECT=f"{args.select} -q",
+                      WORKERS=args.workers, RESULTS_DIR=str(shard / "allure-results"), JUNIT=str(shard / "junit.xml"))
+        if not (shard / "junit.xml").is_file():  # make says 2 for any failure: the JUnit XML tells whether pytest ran
+            raise SystemExit(f"shard check: shard {group} did not run (make exit {status}, no JUnit XML)")
+        if status != 0:
+            problems.append(f"shard {group}: journeys failed (see the report)")
+        shard_cases.append(junit_cases(shard / "junit.xml"))
+        shard_journeys.append(set(journeys(shard / "allure-results")))
+    merged = out / "merged"
+    if make("merge-results", VENV=args.venv, SHARD_RESULTS=" ".join(str(out / f"shard-{g}" / "allure-results") for g in range(1, SHARDS + 1)),
+            RESULTS_DIR=str(merged)) != 0:
+        raise SystemExit("shard check: merge failed")
+    report = out / "report"
+    if make("nightly-report", VENV=args.venv, RESULTS_DIR=str(merged), REPORT_DIR=str(report), ALLURE_HISTORY_PATH=str(out / "history.jsonl")) != 0:
+        problems.append("nightly-report failed (report, notification or quality gate; see above)")
+
+    merged_count = len(journeys(merged))
+    summary_path = report / "summary.json"
+    report_counts = None
+    if summary_path.is_file():
+        report_counts = (json.loads(summary_path.read_text())["stats"]["total"],
+                         len(json.loads((report / "test-results.json").read_text())["byId"]))
+    else:
+        problems.append(f"no report at {report} (summary.json missing)")
+    problems += counting_problems(expected, shard_cases, shard_journeys, merged_count, report_counts)
+
+    sizes = ", ".join(f"shard {g}: {len(cases)}" for g, cases in enumerate(shard_cases, 1))
+    print(f"shard check: {len(expected)} journeys collected; {sizes}; merged: {merged_count}; report: {report_counts[0] if report_counts else 'none'} "
+          f"({report / 'index.html'})")
+    for problem in problems:
+        print(f"shard check: FAILED: {problem}")
+    if not problems:
+        print("shard check: every journey ran in exactly one shard and is counted once in the merged report")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

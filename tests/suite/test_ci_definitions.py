@@ -1,0 +1,65 @@
+"""The CI definitions run the README's make targets and nothing else, and the linters catch mistakes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+AZURE = ROOT / "azure-pipelines.yml"
+
+
+def commands(node: object) -> list[str]:
+    """Every shell command of a definition: GitHub's ``run:``, Azure's ``script:``."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("run", "script", "bash") and isinstance(value, str):
+                found.append(value.strip())
+            else:
+                found += commands(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += commands(item)
+    return found
+
+
+@pytest.mark.parametrize("definition", [*WORKFLOWS, AZURE], ids=lambda path: path.name)
+def test_every_step_is_a_make_target_the_readme_documents(definition: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    steps = commands(YAML(typ="safe").load(definition.read_text()))
+    assert steps, f"{definition.name} runs nothing"
+    for command in steps:
+        match = re.fullmatch(r"make ([a-z-]+)((?: [A-Z_]+=\S+)*)", command)
+        assert match, f"{definition.name}: {command!r} is not a make target"
+        target = match.group(1)
+        assert re.search(rf"^{target}:", makefile, re.M), f"{definition.name}: no make target {target}"
+        assert f"make {target}" in readme, f"{definition.name}: README does not document make {target}"
+
+
+def lint(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_actionlint_passes_the_workflows_and_catches_a_wrong_context(tmp_path: Path) -> None:
+    assert lint(str(BIN / "actionlint"), "-no-color", *map(str, WORKFLOWS)).returncode == 0
+    broken = tmp_path / "nightly.yml"
+    broken.write_text((ROOT / ".github/workflows/nightly.yml").read_text().replace("matrix.shard }}", "matrix.shardz }}", 1))
+    done = lint(str(BIN / "actionlint"), "-no-color", str(broken))
+    assert done.returncode == 1 and "shardz" in done.stdout
+
+
+def test_the_azure_schema_is_checked_offline_and_catches_a_misspelt_key(tmp_path: Path) -> None:
+    check = [str(BIN / "check-jsonschema"), "--regex-variant", "nonunicode", "--builtin-schema", "vendor.azure-pipelines"]
+    assert lint(*check, str(AZURE)).returncode == 0
+    broken = tmp_path / "azure-pipelines.yml"
+    broken.write_text(AZURE.read_text().replace("dependsOn: journeys", "dependOn: journeys"))
+    assert lint(*check, str(broken)).returncode == 1

@@ -1,0 +1,224 @@
+"""The nightly's steps after the shards: merge, quality gate, notification (scripts/)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from scripts import merge_results, notify, quality_gate, shard_check
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
+
+
+def write_result(folder: Path, name: str, status: str, *, stop: int = 1, labels: dict[str, str] | None = None,
+                 message: str | None = None, history_id: str | None = None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    result = {
+        "uuid": str(uuid.uuid4()), "historyId": history_id or f"h-{name}", "name": name, "status": status,
+        "start": stop - 1, "stop": stop, "fullName": f"e2e.journeys#{name}",
+        "labels": [{"name": key, "value": value} for key, value in (labels or {}).items()],
+    }
+    if message:
+        result["statusDetails"] = {"message": message}
+    (folder / f"{result['uuid']}-result.json").write_text(json.dumps(result))
+
+
+AUD = {"cause": "ID token contract", "cause_detail": "aud: expected testapp1, got other-app"}
+
+
+@pytest.fixture
+def shards(tmp_path: Path) -> list[Path]:
+    """Two shards of a nightly where one stack fault broke three journeys."""
+    one, two = tmp_path / "shard-1", tmp_path / "shard-2"
+    write_result(one, "test_sign_up[B2C_1_signupsignin]", "failed", labels=AUD)
+    write_result(one, "test_sign_in[B2C_1_signupsignin]", "failed", labels=AUD)
+    write_result(one, "test_cookies[B2C_1_signupsignin]", "passed")
+    write_result(two, "test_token_contract[B2C_1A_signup_signin]", "failed", labels=AUD)
+    write_result(two, "test_sso[B2C_1A_signup_signin]", "broken",
+                 message=f"RuntimeError: control API refused token {CONTROL_TOKEN}\nmore lines")
+    # Rerun after an infrastructure failure: two attempts, the last one green.
+    write_result(two, "test_sign_out[B2C_1A_signup_signin]", "broken", stop=1,
+                 labels={"cause": "infrastructure", "cause_detail": "net::ERR_CONNECTION_RESET"})
+    write_result(two, "test_sign_out[B2C_1A_signup_signin]", "passed", stop=2)
+    for shard in (one, two):
+        (shard / "environment.properties").write_text("target=local\n")
+        (shard / f"attachment-of-{shard.name}.png").write_bytes(b"\x89PNG")
+    return [one, two]
+
+
+def test_merge_keeps_every_file_once_and_marks_the_retried_journey_flaky(shards: list[Path], tmp_path: Path) -> None:
+    merged = tmp_path / "merged"
+    assert merge_results.main([*map(str, shards), "--into", str(merged)]) == 0
+    assert len(list(merged.glob("*-result.json"))) == 7
+    assert (merged / "environment.properties").read_text() == "target=local\n"
+    assert {p.name for p in merged.glob("attachment-of-*")} == {"attachment-of-shard-1.png", "attachment-of-shard-2.png"}
+    found = merge_results.journeys(merged)
+    assert len(found) == 6
+    sign_out = found["h-test_sign_out[B2C_1A_signup_signin]"]
+    assert (sign_out.status, sign_out.attempts) == ("passed", 2)
+    assert json.loads(sign_out.final_path.read_text())["statusDetails"]["flaky"] is True
+    assert all("flaky" not in (j.final.get("statusDetails") or {}) for j in found.values() if j.attempts == 1)
+
+
+def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="is not empty"):
+        merge_results.merge(shards, shards[0])
+    with pytest.raises(SystemExit, match="no shard results given"):
+        merge_results.main(["--into", str(tmp_path / "merged")])
+    with pytest.raises(SystemExit, match="not a folder of Allure results"):
+        merge_results.merge([shards[0], tmp_path / "shard-3"], tmp_path / "merged")
+
+
+def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    merged = tmp_path / "merged"
+    merge_results.merge(shards, merged)
+    assert quality_gate.main([str(merged)]) == 1
+    assert "4 failed or broken journeys (at most 0 allowed)" in capsys.readouterr().out
+    assert quality_gate.main([str(merged), "--max-failures", "4"]) == 0
+    assert quality_gate.main([str(merged), "--max-failures", "4", "--min-journeys", "7"]) == 1
+    assert "6 journeys ran (at least 7 required)" in capsys.readouterr().out
+    green = tmp_path / "green"
+    write_result(green, "test_sign_up", "passed")
+    assert quality_gate.main([str(green)]) == 0
+    assert quality_gate.main([str(tmp_path / "nothing")]) == 1
+
+
+class Webhook:
+    """A chat webhook on loopback that keeps what it receives."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.received: list[dict] = []
+        webhook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                length = int(self.headers["Content-Length"])
+                webhook.received.append({"path": self.path, "body": json.loads(self.rfile.read(length))})
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status < 300 else b"invalid_payload")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/services/T000/B000/secret-path"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook()
+    yield hook
+    hook.close()
+
+
+@pytest.fixture
+def merged(shards: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for setting in notify.WEBHOOKS:
+        monkeypatch.delenv(setting, raising=False)
+    monkeypatch.setenv("MOBILEID_CONTROL_TOKEN", CONTROL_TOKEN)
+    merge_results.merge(shards, tmp_path / "merged")
+    return tmp_path / "merged"
+
+
+def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: Webhook, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", webhook.url)
+    assert notify.main([str(merged), "--title", "Nightly", "--link", "https://ci.example/run/7"]) == 0
+    [post] = webhook.received
+    assert post["path"] == "/services/T000/B000/secret-path"
+    assert post["body"]["text"].splitlines() == [
+        "Nightly: 4 of 6 journeys failed, 2 cause(s)",
+        "- ID token contract: 3 journeys",
+        "    aud: expected testapp1, got other-app (3)",
+        "- unclassified: 1 journey",
+        "    RuntimeError: control API refused token <redacted> (1)",
+        "1 journey passed after an infrastructure retry (flaky)",
+        "Report: https://ci.example/run/7",
+    ]
+    out = capsys.readouterr().out
+    assert "posted to the slack webhook" in out and "secret-path" not in out and CONTROL_TOKEN not in out
+
+
+def test_teams_gets_an_adaptive_card(merged: Path, webhook: Webhook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMS_WEBHOOK_URL", webhook.url)
+    assert notify.main([str(merged)]) == 0
+    [post] = webhook.received
+    [attachment] = post["body"]["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    texts = [block["text"] for block in attachment["content"]["body"]]
+    assert texts[0] == "B2C + Mobile ID journeys: 4 of 6 journeys failed, 2 cause(s)"
+    assert "- ID token contract: 3 journeys" in texts
+
+
+def test_a_refused_post_fails_without_printing_the_url(merged: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    hook = Webhook(status=400)
+    try:
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", hook.url)
+        assert notify.main([str(merged)]) == 1
+    finally:
+        hook.close()
+    captured = capsys.readouterr()
+    assert "slack webhook answered 400: invalid_payload" in captured.err
+    assert "secret-path" not in captured.out + captured.err
+
+
+def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TEAMS_WEBHOOK_URL", "$(TEAMS_WEBHOOK_URL)")  # Azure Pipelines: variable not defined
+    assert notify.main([str(merged)]) == 0
+    assert capsys.readouterr().out.startswith("B2C + Mobile ID journeys: 4 of 6 journeys failed")
+
+
+def test_a_green_run_says_so(tmp_path: Path) -> None:
+    write_result(tmp_path / "green", "test_sign_up", "passed")
+    assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journeys passed"
+
+
+def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(shards: list[Path], tmp_path: Path) -> None:
+    if not (ROOT / "node_modules" / "allure").is_dir():
+        pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
+    merged, report = tmp_path / "merged", tmp_path / "report"
+    merge_results.merge(shards, merged)
+    subprocess.run(["npx", "--no-install", "allure", "generate", str(merged), "--output", str(report)],
+                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+    summary = json.loads((report / "summary.json").read_text())
+    assert summary["stats"]["total"] == 6
+    assert summary["stats"]["flaky"] == 1 and len(summary["flakyTests"]) == 1
+
+
+COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]
+UP_A, UP_B, IN_A = ("e2e.test_sign_up", "test_sign_up[a]"), ("e2e.test_sign_up", "test_sign_up[b]"), ("e2e.test_sign_in", "test_sign_in[a]")
+
+
+def test_shard_check_accepts_each_journey_once() -> None:
+    assert shard_check.junit_id("e2e/test_x.py::TestY::test_z[p]") == ("e2e.test_x.TestY", "test_z[p]")
+    assert shard_check.counting_problems(COLLECTED, [[UP_A, IN_A], [UP_B]], [{"1", "3"}, {"2"}], 3, (3, 3)) == []
+    # A failure and a teardown error of one test: two JUnit entries in one shard, still one journey.
+    assert shard_check.counting_problems(COLLECTED, [[UP_A, UP_A, IN_A], [UP_B]], [{"1", "3"}, {"2"}], 3, (3, 3)) == []
+
+
+def test_shard_check_names_a_journey_run_twice_or_never_and_a_miscounting_report() -> None:
+    problems = shard_check.counting_problems(COLLECTED, [[UP_A, IN_A], [UP_A]], [{"1", "3"}, {"1"}], 2, (2, 2))
+    assert problems == [
+        "e2e/test_sign_up.py::test_sign_up[a] ran 2 times across the shards",
+        "e2e/test_sign_up.py::test_sign_up[b] ran 0 times across the shards",
+        "1 journeys have results in more than one shard",
+        "merged results hold 2 journeys, 3 were collected",
+        "the report counts 2 tests and lists 2, 3 were collected",
+    ]
+    assert "a shard ran no journey" in " ".join(shard_check.counting_problems(COLLECTED, [[UP_A, UP_B, IN_A], []], [{"1"}, set()], 3, (3, 3)))

@@ -1,0 +1,101 @@
+"""--infra-reruns: an infrastructure failure is rerun, a verdict of the suite never is."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each test fails on its first attempt only (a marker file per test), so a rerun turns it green.
+FAILING_ONCE = '''
+from pathlib import Path
+
+import httpx
+
+
+def first_attempt(name):
+    marker = Path(__file__).with_name(name + ".attempted")
+    if marker.exists():
+        return False
+    marker.write_text("1")
+    return True
+
+
+def test_connection_refused():
+    if first_attempt("connection_refused"):
+        raise RuntimeError("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/")
+
+
+def test_back_channel_unreachable():
+    if first_attempt("back_channel"):
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+
+def test_wrong_audience():
+    if first_attempt("wrong_audience"):
+        raise AssertionError("ID token aud is 'other-app', expected client id 'testapp1'")
+
+
+def test_b2c_error_page_quoting_the_network():
+    # B2C's verdict, not the runner's: never retried, although it mentions a refused connection.
+    if first_attempt("b2c_page"):
+        raise AssertionError("B2C showed its error page: AADB2C90075: the IdP's token endpoint: Connection refused")
+
+
+class PageChanged(AssertionError):
+    """A typed verdict, as the suite's journey failures are."""
+
+
+def test_page_changed_on_a_network_error_page():
+    if first_attempt("page_changed"):
+        raise PageChanged("expected the Mobile ID login page, the browser shows net::ERR_CONNECTION_REFUSED")
+'''
+
+
+def run_pytest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, list[str]]]:
+    (tmp_path / "test_failing_once.py").write_text(FAILING_ONCE)
+    results = tmp_path / "allure-results"
+    command = [
+        # Only the plugins this needs (autoload off): rerunfailures, Allure, and ours.
+        sys.executable, "-m", "pytest", "-p", "pytest_rerunfailures", "-p", "allure_pytest.plugin",
+        "-p", "fixtures.retries", "-p", "no:cacheprovider",
+        "-o", "addopts=", "-q", "--rootdir", str(tmp_path), f"--alluredir={results}",
+        str(tmp_path / "test_failing_once.py"), *args,
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    attempts: dict[str, list[str]] = {}
+    for path in sorted(results.glob("*-result.json")):
+        result = json.loads(path.read_text())
+        attempts.setdefault(result["name"], []).append(result["status"])
+    return done, attempts
+
+
+def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
+    done, attempts = run_pytest(tmp_path, "--infra-reruns", "2")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "3 failed, 2 passed, 2 rerun" in done.stdout, done.stdout
+    # Reruns: the earlier attempt stays in the results next to the final one.
+    assert sorted(attempts["test_connection_refused"]) == ["broken", "passed"]
+    assert sorted(attempts["test_back_channel_unreachable"]) == ["broken", "passed"]
+    # Verdicts: one attempt, red, though a second attempt would have passed.
+    assert attempts["test_wrong_audience"] == ["failed"]
+    assert attempts["test_b2c_error_page_quoting_the_network"] == ["failed"]
+    assert attempts["test_page_changed_on_a_network_error_page"] == ["failed"]
+
+
+def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:
+    done, attempts = run_pytest(tmp_path)
+    assert done.returncode == 1
+    assert "5 failed" in done.stdout and "rerun" not in done.stdout, done.stdout
+    assert all(len(statuses) == 1 for statuses in attempts.values())
+
+
+def test_mixing_it_with_hand_written_rerun_options_is_refused(tmp_path: Path) -> None:
+    done, _ = run_pytest(tmp_path, "--infra-reruns", "1", "--only-rerun", "AssertionError")
+    assert done.returncode == 4  # usage error
+    assert "either --infra-reruns or --reruns/--only-rerun/--rerun-except" in done.stderr
