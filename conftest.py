@@ -9,4 +9,5 @@ pytest_plugins = [
     "fixtures.journey",
     "fixtures.accessibility",
     "fixtures.reporting",
+    "fixtures.preflight",
 ]
