@@ -8,7 +8,7 @@ WORKERS ?= 2
 REPORT_DIR ?= allure-report
 RESULTS_DIR ?= allure-results
 
-.PHONY: help setup test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report bench serve clean
+.PHONY: help setup test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report bench serve clean repro
 
 help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench    measure stack start, journey medians/p95 and suite wall time"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
+	@echo "make repro ARGS=\"...\"  rerun one reported sign-in and write a bundle for the bug (python -m repro --help)"
 
 setup: $(VENV)/.deps $(VENV)/.browser
 
@@ -70,3 +71,8 @@ serve: setup
 
 clean:
 	rm -rf $(RESULTS_DIR) $(REPORT_DIR) test-results bench-results .stack
+
+# Rerun one reported sign-in and write a bundle: make repro ARGS="--journey sign-in --outcome user-cancel --language de"
+# From a user's HAR: make repro ARGS="--from-har user.har [--run]"
+repro: setup
+	$(BIN)/python -m repro $(ARGS)

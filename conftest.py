@@ -9,5 +9,6 @@ pytest_plugins = [
     "fixtures.journey",
     "fixtures.accessibility",
     "fixtures.reporting",
+    "fixtures.repro",
     "fixtures.preflight",
 ]

@@ -1,0 +1,188 @@
+"""The repro journey: one sign-up or sign-in with a reporter's parameters (python -m repro).
+
+Deselected unless pytest runs with ``--repro sign-up|sign-in`` (fixtures/repro.py). It drives the
+same page objects and Journey helpers as the other journeys, records a HAR, a screenshot of every
+page and what happened, and then judges the end as the suite does: ``approve`` must give a valid
+ID token; every other outcome must reach the app as B2C's error carrying Mobile ID's code.
+
+The app's page (the redirect URI) is blanked in this browser: jwt.ms would show the raw ID token,
+and screenshots, video and trace frames are pictures no redaction can clean.
+The token is read from the URL, as every journey does, and only its decoded claims are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import Error as PlaywrightError
+
+from fixtures.b2c import AuthRequest, B2CTenant
+from fixtures.journey import Journey, REDIRECT_TIMEOUT
+from fixtures.mobile_id import MobileID
+from fixtures.repro import Evidence, ReproRequest, versions
+from fixtures.settings import Settings
+from fixtures.tokens import unverified_claims
+from repro.outcomes import SILENT_PHONE_WAIT
+
+CORRELATION_ID = re.compile(r"Correlation ID:?\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
+AADB2C = re.compile(r"AADB2C\d{5}")
+MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
+# Runs before any script of every document. At the redirect URI it hides the page from its first
+# paint and swaps in a blank one before the app's own scripts react to DOMContentLoaded. (A route
+# cannot do this: B2C reaches the app by a 302, and redirected requests are not routed.) The URL,
+# with what B2C put in its fragment, stays as it is.
+BLANK_APP_PAGE_JS = """(redirect => {
+  if (!location.href.startsWith(redirect)) return;
+  const hide = () => { if (!document.documentElement) return false; document.documentElement.style.visibility = 'hidden'; return true; };
+  if (!hide()) new MutationObserver((_, watching) => hide() && watching.disconnect()).observe(document, {childList: true});
+  document.addEventListener('DOMContentLoaded', () => {
+    document.documentElement.innerHTML = '<head><title>Redirect URI reached</title></head><body><main id="redirect-uri-reached">'
+      + '<h1>B2C sent its answer to the app</h1><p>The repro keeps the app page blank so no raw token is shown; '
+      + 'what B2C sent is in the bundle.</p></main></body>';
+    document.documentElement.style.visibility = 'visible';
+  }, {capture: true});
+})(%s)"""
+
+
+def blank_app_page(context: BrowserContext, redirect_uri: str) -> None:
+    context.add_init_script(script=BLANK_APP_PAGE_JS % json.dumps(redirect_uri))
+
+
+def note_b2c_and_mobile_id_words(evidence: Evidence, text: str) -> None:
+    """AADB2C codes, correlation IDs and Mobile ID codes with their trace ids, from B2C's words."""
+    facts = evidence.facts
+    facts.setdefault("aadb2c_codes", []).extend(c for c in AADB2C.findall(text) if c not in facts["aadb2c_codes"])
+    facts.setdefault("correlation_ids", []).extend(c for c in CORRELATION_ID.findall(text) if c not in facts["correlation_ids"])
+    for code, trace in MID.findall(text):
+        facts.setdefault("mobile_id_errors", []).append({"code": code, "trace": trace or None})
+
+
+@pytest.mark.repro
+def test_repro(
+    repro: ReproRequest, evidence: Evidence, new_context: Callable[..., BrowserContext], b2c: B2CTenant,
+    mobile_id: MobileID, settings: Settings, policy: str, browser: Browser, browser_context_args: dict[str, Any],
+) -> None:
+    outcome = repro.outcome
+    # Given the phone the reporter had: a robot number, a user who signed up before, or a new one
+    if outcome.robot:
+        number = mobile_id.robot(outcome.robot)  # type: ignore[arg-type]
+    elif repro.journey == "sign-in":
+        number = a_returning_user(browser, browser_context_args, b2c, mobile_id, settings, policy)
+    else:
+        number = mobile_id.new_number()  # skips, saying why, with a real phone (it cannot be new every time)
+    context = new_context(record_har_path=str(evidence.har_path), record_har_content="embed")
+    page = context.new_page()
+    journey = Journey(page, b2c, mobile_id, settings)
+    redirect_uri = repro.redirect_uri or settings.redirect_uri
+    blank_app_page(context, redirect_uri)
+    page.on("load", lambda: evidence.screenshot(page))  # every document the browser shows, once it has loaded
+    evidence.facts.update({
+        "journey": repro.journey, "policy": policy, "outcome": outcome.name, "outcome_words": outcome.words, "number": number,
+        "authorize_params": repro.authorize_params(), "versions": versions(context.browser.version if context.browser else ""),
+    })
+    try:
+        run_journey(journey, evidence, repro, policy, number)
+    finally:
+        evidence.screenshot(page, "last-page")
+        evidence.facts["pages"] = [url.split("#", 1)[0] for url in journey.visited]
+
+
+def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c: B2CTenant, mobile_id: MobileID,
+                     settings: Settings, policy: str) -> str:
+    """A number with a B2C user: signed up in a browser of its own, outside the trace, video and HAR of the journey."""
+    if not mobile_id.has_fresh_numbers:
+        return mobile_id.known_number()  # the real phone: its user exists (the reporter signs in with it)
+    number = mobile_id.new_number()
+    options = {k: v for k, v in browser_context_args.items() if not k.startswith("record_")}
+    context = browser.new_context(**options)
+    try:
+        blank_app_page(context, settings.redirect_uri)
+        Journey(context.new_page(), b2c, mobile_id, settings).sign_up(policy, number)
+    finally:
+        context.close()
+    return number
+
+
+def run_journey(journey: Journey, evidence: Evidence, repro: ReproRequest, policy: str, number: str) -> None:
+    facts = evidence.facts
+    # When the user starts signing in with the reporter's parameters
+    request = journey.open(policy, **repro.authorize_params())
+    facts["authorize_url"] = request.url
+    evidence.step("authorize request sent", request.url)
+    first_stop = journey.unified.provider_buttons.first.or_(journey.mobile.number_input).or_(journey.error_page.detail).or_(
+        journey.page.locator("#redirect-uri-reached"))
+    try:
+        first_stop.wait_for(state="attached", timeout=REDIRECT_TIMEOUT)
+    except PlaywrightError:
+        raise AssertionError("after the authorize request the browser shows neither B2C's sign-in or error page, nor Mobile ID, "
+                             f"nor the app, but {journey.where_am_i()}") from None
+    if journey.error_page.is_shown():
+        evidence.step("B2C error page", journey.page.url)
+        facts["b2c_error_page"] = {"detail": journey.error_page.detail_text(), "correlation_id": journey.error_page.correlation_id(),
+                                   "timestamp": journey.error_page.timestamp()}
+        note_b2c_and_mobile_id_words(evidence, journey.error_page.root.inner_text())
+        raise AssertionError(f"B2C showed its error page instead of signing in: {journey.error_page.detail_text()!r} "
+                             f"(correlation ID {journey.error_page.correlation_id()})")
+    if journey.unified.is_shown():
+        evidence.step("B2C sign-in page", journey.page.url)
+        facts["b2c_page_language"] = journey.unified.language()
+        journey.unified.choose_mobile_id()
+    if not journey.app.is_current():  # e.g. prompt=none answers the app at once
+        answer_at_mobile_id(journey, evidence, repro, number)
+    judge_the_answer(journey, evidence, repro, request)
+
+
+def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproRequest, number: str) -> None:
+    """Mobile ID's pages, answered the way the reporter's phone did."""
+    outcome, facts = repro.outcome, evidence.facts
+    journey.mobile.wait_until_shown()
+    evidence.step("Mobile ID number page", journey.page.url)
+    facts["mobile_id_page_language"] = journey.mobile.language()
+    if outcome.phone == "approve":
+        journey.approve_at_mobile_id(number)
+        evidence.step("phone approved", journey.page.url)
+        if repro.journey == "sign-up":
+            journey.reach_profile_page()
+            evidence.step("B2C profile page", journey.page.url)
+            journey.profile.continue_()
+    else:
+        journey.mobile.sign_in_with(number)
+        if outcome.phone != "robot":
+            facts["mobile_id_transaction"] = journey.mobile.transaction_number()
+            evidence.step("Mobile ID waiting for the phone", journey.page.url)
+        if outcome.phone == "decline":
+            journey.mobile_id.decline(number)
+            evidence.step("phone declined", journey.page.url)
+
+
+def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, request: AuthRequest) -> None:
+    """What B2C sent the app: a valid token for an approval, Mobile ID's error for any other outcome."""
+    outcome, facts = repro.outcome, evidence.facts
+    wait_ms = SILENT_PHONE_WAIT * 1000 if outcome.phone == "silent" else REDIRECT_TIMEOUT
+    result = journey.redirect(request, timeout=wait_ms, expecting="an ID token" if not outcome.codes else "Mobile ID's error")
+    evidence.step("B2C redirected to the app", journey.page.url)
+    facts["redirect"] = {"error": result.error, "error_description": result.error_description or None}
+    note_b2c_and_mobile_id_words(evidence, result.error_description)
+    if result.id_token:
+        facts["claims"] = unverified_claims(result.id_token)
+    if not outcome.codes:
+        if result.error:
+            raise AssertionError(f"B2C redirected with {result.error} instead of an ID token: {result.error_description}")
+        assert result.id_token, f"B2C redirected without an id_token (got {sorted(result.params)})"
+        facts["claims_verified"] = False
+        journey.b2c.validate(result.id_token, request)  # AssertionError naming the claim when the token is wrong
+        facts["claims_verified"] = True
+        return
+    assert result.error, f"B2C sent an ID token although the phone's outcome was {outcome.name}"
+    assert result.error_description.startswith("AADB2C90273"), \
+        f"B2C's error_description {result.error_description!r} should start with AADB2C90273 (invalid response from the IdP)"
+    codes = [code for code, _ in MID.findall(result.error_description)]
+    assert any(code in outcome.codes for code in codes), \
+        f"B2C's error_description {result.error_description!r} should carry Mobile ID's {' or '.join(outcome.codes)}"
+
+

@@ -1,0 +1,101 @@
+"""The bundle to attach to a bug: one zip of what the repro journey saw, with no secret or raw token.
+
+Every text member passes through ``fixtures.redaction`` (JWTs and the given secrets); the HAR and
+the trace also lose the values of cookies and authorization codes, which are credentials too.
+``scan`` then opens every member, nested zips (the trace) included, and the bundle is refused if
+anything is left.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from fixtures.redaction import contains_secret, redact_file, redact_text, redact_zip
+
+MIN_SECRET = 8  # shorter values (cookie flags, counters) would blank unrelated text
+# Credentials that travel in URLs and forms: Mobile ID's authorization code, B2C's tokens if a mode puts them there.
+CREDENTIAL_PARAMS = {"code", "id_token", "access_token", "refresh_token", "client_secret", "client_assertion"}
+SECRET_ENV = ("MOBILEID_CONTROL_TOKEN", "MOBILEID_CLIENT_SECRET", "B2C_WEBAPP1_CLIENT_SECRET", "B2C_CLIENT_SECRET")
+
+
+class LeakError(RuntimeError):
+    """The bundle would carry a secret or raw token; it is not written."""
+
+
+def env_secrets(env: dict[str, str] | os._Environ[str] = os.environ) -> list[str]:
+    return [env[name] for name in SECRET_ENV if env.get(name)]
+
+
+def har_credentials(har: dict[str, Any]) -> set[str]:
+    """Cookie values and credential parameters (URLs, form bodies, Location headers) found in a HAR."""
+    found: set[str] = set()
+    for entry in har.get("log", {}).get("entries", []):
+        request, response = entry.get("request", {}), entry.get("response", {})
+        for cookie in [*request.get("cookies", []), *response.get("cookies", [])]:
+            found.add(str(cookie.get("value", "")))
+        urls = [request.get("url", "")] + [h.get("value", "") for h in response.get("headers", []) if h.get("name", "").lower() == "location"]
+        for url in urls:
+            parts = urlsplit(url)
+            for query in (parts.query, parts.fragment):
+                found.update(v for k, v in parse_qsl(query) if k in CREDENTIAL_PARAMS)
+        body = (request.get("postData") or {}).get("text") or ""
+        found.update(v for k, v in parse_qsl(body) if k in CREDENTIAL_PARAMS)
+    return {value for value in found if len(value) >= MIN_SECRET}
+
+
+def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "") -> list[str]:
+    """``member: what`` for every JWT or secret in the zip at ``path`` (or bytes of a nested zip)."""
+    secrets = [s for s in secrets if s]
+    findings: list[str] = []
+    with zipfile.ZipFile(path) as bundle:
+        for info in bundle.infolist():
+            data = bundle.read(info)
+            name = f"{_name}{info.filename}"
+            if data[:4] == b"PK\x03\x04":
+                findings += scan(io.BytesIO(data), secrets, f"{name}!/")  # type: ignore[arg-type]
+                continue
+            text = data.decode("utf-8", errors="ignore")
+            findings += [f"{name}: {what}" for what in sorted(set(contains_secret(text, secrets)))]
+    return findings
+
+
+def clean_copy(source: Path, target: Path, secrets: list[str]) -> None:
+    """Copy a file into the bundle folder, redacted (zip members one by one)."""
+    shutil.copyfile(source, target)
+    if zipfile.is_zipfile(target):
+        redact_zip(target, secrets)
+    else:
+        redact_file(target, secrets)
+
+
+def write_text(target: Path, text: str, secrets: list[str]) -> None:
+    target.write_text(redact_text(text, secrets))
+
+
+def zip_folder(folder: Path, target: Path, secrets: list[str]) -> Path:
+    """Zip ``folder`` to ``target``; LeakError (and no file) if a secret or raw token is left in it."""
+    tmp = target.with_name(target.name + ".partial")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            bundle.write(path, path.relative_to(folder).as_posix())
+    findings = scan(tmp, secrets)
+    if findings:
+        tmp.unlink()
+        raise LeakError("the bundle would carry secrets or raw tokens, so it was not written: " + "; ".join(findings[:5]))
+    tmp.replace(target)
+    return target
+
+
+def load_har(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path} is not a HAR file (JSON with log.entries): {error}") from None

@@ -1,0 +1,236 @@
+"""``python -m repro``: rerun one reported sign-in and write the bundle; ``--from-har`` reads a user's HAR.
+
+The journey runs as ``pytest e2e/test_repro.py --repro ...`` (same settings, fixtures, page objects
+and pytest-playwright options as every journey); the reporter's language, target and policy become
+the suite's settings (E2E_UI_LOCALES, E2E_BROWSER_LOCALE, E2E_TARGET, B2C_TENANT, B2C_DOMAIN,
+B2C_POLICIES) for that one run, everything else comes from the environment and ``.env``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from repro.outcomes import JOURNEYS, OUTCOMES
+
+ROOT = Path(__file__).resolve().parent.parent
+BROWSERS = ("chromium", "firefox", "webkit")
+PROMPTS = ("login", "none", "consent", "select_account")  # AADB2C90043's list; B2C documents only login
+EXIT_REPRODUCED, EXIT_USAGE = 1, 2
+
+
+class UsageError(ValueError):
+    """A bad argument: the message says what is allowed."""
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m repro", description="Rerun one reported B2C + Mobile ID sign-in and write a bundle to attach to the bug.",
+        epilog="Examples:\n  python -m repro --journey sign-in --policy B2C_1A_signup_signin --outcome user-cancel --language de\n"
+               "  python -m repro --from-har user.har          # what the HAR shows and the command that replays it\n"
+               "  python -m repro --from-har user.har --run    # ... and run that command",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
+    p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
+    p.add_argument("--target", choices=("local", "tenant"), help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
+    p.add_argument("--tenant", help="tenant name (sets B2C_TENANT)")
+    p.add_argument("--domain", help="B2C host name if not {tenant}.b2clogin.com (sets B2C_DOMAIN)")
+    p.add_argument("--browser", choices=BROWSERS, default="chromium")
+    p.add_argument("--device", help="a Playwright device name, e.g. 'Pixel 7' or 'iPhone 15'")
+    p.add_argument("--language", help="sets both --ui-locales and --browser-locale, e.g. de")
+    p.add_argument("--ui-locales", help="ui_locales sent to B2C (sets E2E_UI_LOCALES), e.g. fr")
+    p.add_argument("--browser-locale", help="the browser's language (sets E2E_BROWSER_LOCALE), e.g. de-CH")
+    p.add_argument("--outcome", default="approve", help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
+    p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)}")
+    p.add_argument("--domain-hint", help="domain_hint sent to B2C, e.g. mobileid.ch")
+    p.add_argument("--login-hint", help="login_hint sent to B2C")
+    p.add_argument("--redirect-uri", help="redirect_uri sent to B2C (default B2C_REDIRECT_URI), e.g. an unregistered one")
+    p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
+    p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
+    p.add_argument("--slowmo", type=int, default=0, metavar="MS", help="slow every browser action down by MS milliseconds")
+    p.add_argument("--out", default="repro-results", help="folder for the bundle (default repro-results/)")
+    p.add_argument("--from-har", metavar="FILE", help="read a HAR of a failed sign-in and print what it shows and the repro command")
+    p.add_argument("--run", action="store_true", help="with --from-har: also run the printed command")
+    return p
+
+
+def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
+    return not platform.startswith("linux") or bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.platform) -> None:
+    """UsageError naming the argument and what is allowed; settings are checked by ``suite_env``."""
+    if args.outcome not in OUTCOMES:
+        raise UsageError(f"--outcome {args.outcome!r} is not an outcome; use one of: {', '.join(OUTCOMES)}")
+    if args.prompt is not None and args.prompt not in PROMPTS:
+        raise UsageError(f"--prompt {args.prompt!r} is not a prompt B2C knows; use one of: {', '.join(PROMPTS)}")
+    if args.policy is not None and not args.policy.upper().startswith(("B2C_1_", "B2C_1A_")):
+        raise UsageError(f"--policy {args.policy!r}: policy names start with B2C_1_ (user flow) or B2C_1A_ (custom policy)")
+    for name in ("domain_hint", "login_hint", "client_id"):
+        value = getattr(args, name)
+        if value is not None and (not value.strip() or any(c.isspace() for c in value)):
+            raise UsageError(f"--{name.replace('_', '-')} {value!r} must be one word without spaces")
+    if args.redirect_uri is not None and not args.redirect_uri.startswith("https://"):
+        raise UsageError(f"--redirect-uri {args.redirect_uri!r} must be an https URL (B2C refuses others)")
+    if args.slowmo < 0:
+        raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")
+    if args.headed and not has_display(env, platform):
+        raise UsageError("--headed needs a display, and $DISPLAY is not set (no X server on this machine). "
+                         "Run without --headed (the bundle's trace and screenshots show every page), "
+                         "or under a virtual display: xvfb-run python -m repro --headed ...")
+    if args.run and not args.from_har:
+        raise UsageError("--run only goes with --from-har FILE")
+
+
+def check_device(device: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        names = list(playwright.devices)
+    if device not in names:
+        close = [n for n in names if device.lower() in n.lower()][:8]
+        hint = f"; did you mean: {', '.join(close)}" if close else "; e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"
+        raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
+
+
+def suite_env(args: argparse.Namespace, env: Mapping[str, str]):
+    """(environment for the pytest run, its validated Settings); UsageError for a bad setting."""
+    from dotenv import dotenv_values
+
+    from fixtures.settings import ENV_FILE, LOCAL_POLICIES, SettingsError, build_settings
+
+    merged = {**({k: v for k, v in dotenv_values(ENV_FILE).items() if v is not None} if ENV_FILE.is_file() else {}), **env}
+    overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,
+                 "E2E_UI_LOCALES": args.ui_locales or args.language, "E2E_BROWSER_LOCALE": args.browser_locale or args.language}
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        settings = build_settings(merged)
+    except SettingsError as error:
+        raise UsageError(f"settings: {error}") from None
+    policy = args.policy or settings.policies[0]
+    # B2C's policy names are case-insensitive (discovery and HARs often show them lower-case).
+    policy = next((p for p in (*settings.policies, *LOCAL_POLICIES) if p.lower() == policy.lower()), policy)
+    if settings.is_local and policy not in LOCAL_POLICIES:
+        raise UsageError(f"--policy {policy!r} does not exist on the local stack; use one of: {', '.join(LOCAL_POLICIES)}")
+    if not settings.has_control_api and args.outcome != "approve":
+        raise UsageError(f"--outcome {args.outcome} needs the Mobile ID emulator's control API; with MOBILEID_MODE="
+                         f"{settings.mobileid_mode} a person answers on the phone, so only --outcome approve can be rerun")
+    merged["B2C_POLICIES"] = policy
+    return merged, build_settings(merged)
+
+
+def video_available() -> bool:
+    """Playwright records video with its own ffmpeg build; the system Chromium set-up often lacks it."""
+    import playwright  # its driver's browsers.json names the ffmpeg revision it looks for
+
+    browsers = json.loads((Path(playwright.__file__).parent / "driver/package/browsers.json").read_text())
+    revision = next((b["revision"] for b in browsers["browsers"] if b["name"] == "ffmpeg"), None)
+    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache/ms-playwright")
+    return revision is not None and (root / f"ffmpeg-{revision}" / "ffmpeg-linux").exists() if sys.platform.startswith("linux") else True
+
+
+def replay_command(args: argparse.Namespace, settings) -> list[str]:
+    """The command with every choice spelled out, so it replays the same run whatever .env says."""
+    command = ["python", "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0], "--target", settings.target]
+    if settings.target == "tenant":
+        command += ["--tenant", settings.tenant, "--domain", settings.domain]
+    command += ["--browser", args.browser] + (["--device", args.device] if args.device else [])
+    if settings.ui_locales:
+        command += ["--ui-locales", settings.ui_locales]
+    command += ["--browser-locale", settings.browser_locale, "--outcome", args.outcome]
+    for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
+        if getattr(args, name) is not None:
+            command += [f"--{name.replace('_', '-')}", getattr(args, name)]
+    return command
+
+
+def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[str]:
+    command = [sys.executable, "-m", "pytest", "e2e/test_repro.py", "-n", "0", "-q", "-p", "no:cacheprovider", "--timeout", "300",
+               "--repro", args.journey, "--repro-outcome", args.outcome, "--repro-dir", str(work / "evidence"),
+               "--output", str(work / "playwright"), "--tracing", "on", "--screenshot", "on", "--browser", args.browser]
+    for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
+        if getattr(args, name) is not None:
+            command += [f"--repro-{name.replace('_', '-')}", getattr(args, name)]
+    if video:
+        command += ["--video", "on"]
+    if args.device:
+        command += ["--device", args.device]
+    if args.headed:
+        command += ["--headed"]
+    if args.slowmo:
+        command += ["--slowmo", str(args.slowmo)]
+    return command
+
+
+def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """Run the journey; 0 when it ends as the suite expects, 1 when it reproduces a failure, 2 when it could not run."""
+    from repro.bundle import LeakError
+    from repro.report import assemble
+
+    check(args, env)
+    if args.device:
+        check_device(args.device)
+    run_env, settings = suite_env(args, env)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = Path(args.out).resolve()
+    work = out / f"repro-{stamp}"
+    work.mkdir(parents=True, exist_ok=True)
+    video = video_available()
+    command = pytest_command(args, work, video)
+    print(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}", flush=True)
+    output: list[str] = []
+    with (work / "pytest-output.txt").open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            sys.stdout.write(line)
+            log.write(line)
+            output.append(line)
+        status = process.wait()
+    facts_file = work / "evidence" / "repro.json"
+    result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
+    if result not in ("passed", "failed"):
+        why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E "))][:3] or [f"pytest exit status {status}"]
+        print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        bundle, summary = assemble(work, out / f"repro-{stamp}.zip", settings=settings, replay=replay_command(args, settings),
+                                   video=video, args=vars(args))
+    except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
+        print(f"repro: no bundle: {error} (what there is: {work})", file=sys.stderr)
+        return EXIT_USAGE
+    print(summary)
+    print(f"bundle: {bundle}")
+    return 0 if result == "passed" else EXIT_REPRODUCED
+
+
+def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from fixtures.settings import LOCAL_CLIENT_ID
+    from repro.bundle import load_har
+    from repro.har import describe, read_har, repro_args
+
+    found = read_har(load_har(Path(args.from_har)))
+    print("\n".join(describe(found)))
+    command_args = repro_args(found, LOCAL_CLIENT_ID)
+    print("\nrepro command:\n  python -m repro " + shlex.join(command_args))
+    if not args.run:
+        return 0
+    rerun = parser().parse_args([*command_args, "--out", args.out])
+    return run(rerun, env)
+
+
+def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
+    env = dict(os.environ if env is None else env)
+    args = parser().parse_args(argv)
+    try:
+        return from_har(args, env) if args.from_har else run(args, env)
+    except (UsageError, ValueError) as error:
+        print(f"python -m repro: error: {error}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,218 @@
+"""Read a HAR of a B2C sign-in (what users send with a bug report) and name what went wrong.
+
+Everything is read from what the browser saw, so it works on a HAR from a real tenant as well as
+one recorded against the local stack: the authorize request (policy, client id, ui_locales,
+domain_hint, prompt, login_hint, redirect URI), B2C's answer (the error in the redirect's
+Location, or its error page), the correlation ID, and Mobile ID's error as B2C received it on
+``/oauth2/authresp``. Only decoded facts are printed, never a token.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from repro.outcomes import outcome_for_mid_code, outcome_for_number
+
+AUTHORIZE = re.compile(r"^/(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
+AADB2C = re.compile(r"AADB2C\d{5}")
+CORRELATION = re.compile(r"Correlation ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
+MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))?")
+ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
+# Mobile ID's waiting page shows the transaction's trace id (docs/contracts.md: #transaction-number).
+TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<')
+SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"")  # B2C's profile page: only a new user sees it
+AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "scope")
+
+
+@dataclass
+class Finding:
+    """What a HAR says about one sign-in."""
+
+    host: str = ""
+    tenant: str = ""
+    policy: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    browser_locale: str | None = None
+    user_agent: str | None = None
+    aadb2c_codes: list[str] = field(default_factory=list)
+    aadb2c_message: str | None = None
+    error: str | None = None  # the OAuth error B2C sent the app
+    correlation_id: str | None = None
+    mid_code: str | None = None
+    mid_trace: str | None = None
+    mid_message: str | None = None
+    transactions: list[str] = field(default_factory=list)  # trace ids the waiting page showed
+    msisdn: str | None = None
+    profile_page: bool = False
+    id_token_claims: dict[str, Any] | None = None
+
+    @property
+    def outcome(self) -> str:
+        if self.msisdn and (by_number := outcome_for_number(self.msisdn)):
+            return by_number
+        if self.mid_code:
+            if self.mid_code == "mid_auth_3010" and self.msisdn:
+                return "decline"  # a person's own number: the user said no on the phone
+            return outcome_for_mid_code(self.mid_code, self.mid_message or "") or "approve"
+        return "approve"  # the phone was not the problem (or was never reached)
+
+    @property
+    def journey(self) -> str:
+        new_user = (self.id_token_claims or {}).get("newUser")
+        reached_mobile_id = bool(self.msisdn or self.mid_code or self.id_token_claims)
+        # B2C stopped before Mobile ID: who the user is does not matter, and a sign-up needs no user made first.
+        return "sign-up" if self.profile_page or new_user or not reached_mobile_id else "sign-in"
+
+
+def _claims(raw: str) -> dict[str, Any] | None:
+    try:
+        payload = raw.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return None
+
+
+def _body(part: dict[str, Any]) -> str:
+    content = part.get("content") or {}
+    text = content.get("text") or ""
+    if content.get("encoding") == "base64":
+        try:
+            text = base64.b64decode(text).decode("utf-8", errors="replace")
+        except ValueError:
+            return ""
+    return text
+
+
+def _header(part: dict[str, Any], name: str) -> str | None:
+    return next((h.get("value") for h in part.get("headers", []) if h.get("name", "").lower() == name), None)
+
+
+def _note_words(found: Finding, text: str) -> None:
+    for code in AADB2C.findall(text):
+        if code not in found.aadb2c_codes:
+            found.aadb2c_codes.append(code)
+    if found.correlation_id is None and (match := CORRELATION.search(text)):
+        found.correlation_id = match.group(1)
+    if found.mid_code is None and (match := MID.search(text)):
+        found.mid_code, found.mid_trace, found.mid_message = match.group(1), match.group(2), (match.group(3) or "").strip() or None
+
+
+def _note_answer(found: Finding, params: dict[str, str]) -> None:
+    """The parameters B2C sent the app (query or fragment of the redirect)."""
+    if "error" in params:
+        found.error = params["error"]
+        description = params.get("error_description", "")
+        _note_words(found, description)
+        found.aadb2c_message = found.aadb2c_message or description.split("\n", 1)[0].strip() or None
+    if "id_token" in params:
+        found.id_token_claims = _claims(params["id_token"])
+
+
+def read_har(har: dict[str, Any]) -> Finding:
+    """The facts of the first B2C sign-in in ``har``; ValueError if there is none."""
+    entries = sorted(har.get("log", {}).get("entries", []), key=lambda e: e.get("startedDateTime", ""))
+    found = Finding()
+    for entry in entries:
+        request, response = entry.get("request", {}), entry.get("response", {})
+        url = urlsplit(request.get("url", ""))
+        query = dict(parse_qsl(url.query))
+        if not found.policy and (match := AUTHORIZE.match(url.path)):
+            found.host, found.tenant = url.hostname or "", match.group("tenant").lower().removesuffix(".onmicrosoft.com")
+            found.policy = match.group("policy") or query.get("p", "")
+            found.params = {k: query[k] for k in AUTHORIZE_PARAMS if k in query}
+            language = _header(request, "accept-language")
+            found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
+            found.user_agent = _header(request, "user-agent")
+        if not found.policy:
+            continue
+        if url.path.lower().endswith("/oauth2/authresp") and "error" in query:
+            _note_words(found, query.get("error_description", ""))  # Mobile ID's own words, before B2C wraps them
+        form = dict(parse_qsl((request.get("postData") or {}).get("text") or ""))
+        if "msisdn" in form:
+            found.msisdn = form["msisdn"].replace(" ", "")
+        if location := _header(response, "location"):
+            target = urlsplit(location)
+            redirect = found.params.get("redirect_uri")
+            if redirect and location.startswith(redirect):
+                _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
+        body = _body(response)
+        if ERROR_PAGE.search(body):
+            _note_words(found, body)
+            if found.aadb2c_message is None and (match := re.search(r"(AADB2C\d{5}:[^<\r\n]*)", body)):
+                found.aadb2c_message = match.group(1).strip()
+        found.transactions += [t for t in TRANSACTION.findall(body) if t not in found.transactions]
+        if SELF_ASSERTED.search(body):
+            found.profile_page = True
+    if not found.policy:
+        raise ValueError("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
+                         "record it from the first page of the sign-in, with 'Preserve log' on")
+    return found
+
+
+def har_has_sign_in(har: dict[str, Any]) -> bool:
+    return any(AUTHORIZE.match(urlsplit(e.get("request", {}).get("url", "")).path) for e in har.get("log", {}).get("entries", []))
+
+
+def repro_args(found: Finding, local_client_id: str, local_tenant: str = "contoso", default_redirect: str = "https://jwt.ms") -> list[str]:
+    """``python -m repro`` arguments that rerun the sign-in in ``found``."""
+    local = found.tenant == local_tenant and found.host == f"{local_tenant}.b2clogin.com"
+    args = ["--journey", found.journey, "--policy", found.policy, "--target", "local" if local else "tenant"]
+    if not local:
+        args += ["--tenant", found.tenant]
+        if found.host != f"{found.tenant}.b2clogin.com":
+            args += ["--domain", found.host]
+    params = found.params
+    if params.get("ui_locales"):
+        args += ["--ui-locales", params["ui_locales"]]
+    if found.browser_locale:
+        args += ["--browser-locale", found.browser_locale]
+    args += ["--outcome", found.outcome]
+    for name in ("prompt", "domain_hint", "login_hint"):
+        if params.get(name):
+            args += [f"--{name.replace('_', '-')}", params[name]]
+    if params.get("redirect_uri") and params["redirect_uri"] != default_redirect:
+        args += ["--redirect-uri", params["redirect_uri"]]
+    if params.get("client_id") and not (local and params["client_id"] == local_client_id):
+        args += ["--client-id", params["client_id"]]
+    return args
+
+
+def describe(found: Finding) -> list[str]:
+    """Lines for the terminal: what the HAR shows, facts only."""
+    p = found.params
+    rows = [
+        ("B2C", f"{found.host} (tenant {found.tenant})"), ("policy", found.policy), ("client id", p.get("client_id", "-")),
+        ("redirect URI", p.get("redirect_uri", "-")), ("ui_locales", p.get("ui_locales", "-")),
+        ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-")),
+        ("browser locale", found.browser_locale or "-"),
+        ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
+        ("correlation ID", found.correlation_id or "none"),
+        ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
+        ("Mobile ID number", found.msisdn or "-"), ("Mobile ID trace", ", ".join(found.transactions) or "-"),
+        ("result", "ID token" + (" for a new user" if found.journey == "sign-up" else "") if found.id_token_claims else
+         (f"error {found.error}" if found.error else ("B2C error page" if found.aadb2c_codes else "no answer to the app in the HAR"))),
+        ("journey, outcome", f"{found.journey}, {found.outcome}"),
+    ]
+    return [f"{name:<17} {value}" for name, value in rows]
+
+
+def hops(har: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each navigation hop (documents, redirects, form posts) with its status and time, in order."""
+    rows = []
+    entries = sorted(har.get("log", {}).get("entries", []), key=lambda e: e.get("startedDateTime", ""))
+    for entry in entries:
+        request, response = entry.get("request", {}), entry.get("response", {})
+        status = response.get("status", 0)
+        mime = (response.get("content") or {}).get("mimeType", "")
+        if not (300 <= status < 400 or mime.startswith("text/html") or request.get("method") == "POST"):
+            continue
+        url = urlsplit(request.get("url", ""))
+        rows.append({"started": entry.get("startedDateTime"), "method": request.get("method"), "host": url.hostname,
+                     "path": url.path, "params": sorted(k for k, _ in parse_qsl(url.query)), "status": status,
+                     "time_ms": round(entry.get("time", 0), 1), "timings_ms": entry.get("timings", {})})
+    return rows

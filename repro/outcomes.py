@@ -1,0 +1,56 @@
+"""Mobile ID outcomes by the names a bug report uses, and how the emulator's phone produces each.
+
+Robot numbers are Swisscom's test numbers (``fixtures.mobile_id.ROBOTS``: +41000092<MSS fault>);
+``approve`` and ``decline`` are a fresh number answered through the control API; ``timeout`` is a
+fresh number nobody answers, so Mobile ID ends the transaction itself (``transaction_timeout``,
+80 s on the emulator as on Swisscom's SIM method). The ``mid_*`` codes are the emulator's mapping
+(mocks/mobileid/outcomes.py, README "Outcomes"); Swisscom documents the codes, not which MSS fault
+gives which, so reading a real HAR back to a name is a best guess for the blocked states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from fixtures.mobile_id import ROBOTS
+
+Phone = Literal["approve", "decline", "robot", "silent"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str  # as typed on the command line: user-cancel
+    phone: Phone  # what the phone does
+    robot: str | None  # fixtures.mobile_id.ROBOTS key for robot outcomes
+    codes: tuple[str, ...]  # Mobile ID's mid_* codes B2C must pass on (empty: a token)
+    words: str
+
+
+OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
+    Outcome("approve", "approve", None, (), "the phone approves"),
+    Outcome("user-cancel", "robot", "user_cancel", ("mid_auth_3010",), "the user cancels on the phone (MSS 401)"),
+    Outcome("pin-blocked", "robot", "pin_blocked", ("mid_auth_3080",), "the Mobile ID PIN is blocked (MSS 402)"),
+    Outcome("card-blocked", "robot", "card_blocked", ("mid_auth_3900",), "the SIM card is blocked (MSS 403)"),
+    Outcome("no-key", "robot", "no_key", ("mid_auth_3060",), "Mobile ID is not activated for the number (MSS 404)"),
+    Outcome("busy", "robot", "busy", ("mid_auth_3310",), "another Mobile ID sign-in is running on the phone (MSS 406)"),
+    Outcome("expired", "robot", "expired", ("mid_auth_3300",), "the transaction expired (MSS 208)"),
+    Outcome("timeout", "silent", None, ("mid_auth_3300",), "nobody answers on the phone until Mobile ID gives up"),
+    Outcome("decline", "decline", None, ("mid_auth_3010",), "the user declines the request shown on the phone"),
+)}
+JOURNEYS = ("sign-up", "sign-in")
+# Longest a silent phone keeps the browser waiting: Mobile ID's transaction timeout (80 s) plus B2C's hop back.
+SILENT_PHONE_WAIT = 100.0
+
+
+def outcome_for_mid_code(code: str, message: str = "") -> str | None:
+    """The outcome name whose phone gives Mobile ID error ``code`` (``mid_auth_3010``), or None."""
+    if code == "mid_auth_3300":
+        return "expired" if "expired" in message.lower() else "timeout"
+    return next((o.name for o in OUTCOMES.values() if o.phone == "robot" and code in o.codes), None)
+
+
+def outcome_for_number(msisdn: str) -> str | None:
+    """The outcome name of a Swisscom test number (the robot numbers), or None for any other number."""
+    robot = next((key for key, number in ROBOTS.items() if number == msisdn), None)
+    return next((o.name for o in OUTCOMES.values() if o.robot == robot), None) if robot else None

@@ -1,0 +1,63 @@
+"""HAR files recorded from real journeys of the local stack: what a user would send with a bug report.
+
+The stack runs in this process; Chromium records a HAR (content embedded, raw tokens and all, as a
+browser's "Save all as HAR" does) for each journey: a sign-up that ends with a token, a phone whose
+user cancels (in German), and an app with an unregistered redirect URI.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fixtures.b2c import B2CTenant
+from fixtures.journey import Journey
+from fixtures.mobile_id import ROBOTS, ControlAPI, MobileID, fresh_number
+from fixtures.settings import build_settings
+from mocks.common import net
+from mocks.stack import StackConfig, running_stack
+
+POLICY = "B2C_1A_signup_signin"
+UNREGISTERED = "https://app.example.invalid/not-registered"
+
+
+@pytest.fixture(scope="package")
+def recorded_hars(tmp_path_factory: pytest.TempPathFactory, launch_chromium) -> Iterator[dict[str, Path]]:
+    folder = tmp_path_factory.mktemp("hars")
+    with running_stack(StackConfig(port=0, state_dir=folder / "stack")) as stack, \
+            net.client(stack.host_map, verify=str(stack.ca_path)) as http:
+        settings = build_settings({})
+        mobile_id = MobileID(settings, ControlAPI(http, settings.control_url, None), logging.getLogger("har").warning)
+        b2c = B2CTenant(settings, http)
+        browser = launch_chromium(stack.host_map)
+
+        def record(name: str, locale: str, journey_steps) -> None:
+            context = browser.new_context(ignore_https_errors=True, locale=locale, record_har_path=str(folder / f"{name}.har"),
+                                          record_har_content="embed")
+            try:
+                journey_steps(Journey(context.new_page(), b2c, mobile_id, settings))
+            finally:
+                context.close()  # writes the HAR
+
+        def sign_up(journey: Journey) -> None:
+            journey.sign_up(POLICY, fresh_number())
+
+        def user_cancel(journey: Journey) -> None:
+            request = journey.open(POLICY, ui_locales="de")
+            journey.unified.wait_until_shown()
+            journey.unified.choose_mobile_id()
+            journey.mobile.wait_until_shown()
+            journey.mobile.sign_in_with(ROBOTS["user_cancel"])
+            assert journey.redirect(request).error
+
+        def unregistered(journey: Journey) -> None:
+            journey.open(POLICY, redirect_uri=UNREGISTERED)
+            journey.error_page.wait_until_shown()
+
+        record("sign-up", "en-US", sign_up)
+        record("user-cancel", "de-CH", user_cancel)
+        record("unregistered-redirect-uri", "en-US", unregistered)
+        yield {name: folder / f"{name}.har" for name in ("sign-up", "user-cancel", "unregistered-redirect-uri")}

@@ -1,0 +1,135 @@
+"""The repro command's arguments and settings: what each becomes, and a clear error for each bad one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fixtures.mobile_id import ROBOTS
+from fixtures.settings import SettingsError, build_settings
+from mocks.mobileid.errors import MidError
+from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
+from repro.cli import check, main, parser, pytest_command, replay_command, suite_env
+from repro.outcomes import OUTCOMES, outcome_for_mid_code, outcome_for_number
+
+NO_DOTENV = {"E2E_TARGET": "local"}
+
+
+def args(*argv: str):
+    return parser().parse_args(list(argv))
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--outcome", "cancel"], "use one of: approve, user-cancel, pin-blocked, card-blocked, no-key, busy, expired, timeout, decline"),
+    (["--prompt", "always"], "use one of: login, none, consent, select_account"),
+    (["--policy", "signin"], "start with B2C_1_ (user flow) or B2C_1A_"),
+    (["--domain-hint", "mobile id"], "--domain-hint 'mobile id' must be one word"),
+    (["--redirect-uri", "http://jwt.ms"], "must be an https URL"),
+    (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
+    (["--run"], "--run only goes with --from-har"),
+])
+def test_a_bad_argument_says_what_is_allowed(argv: list[str], says: str) -> None:
+    with pytest.raises(ValueError, match=None) as error:
+        check(args(*argv), {"DISPLAY": ":0"})
+    assert says in str(error.value)
+
+
+def test_headed_without_a_display_says_how_to_run_instead() -> None:
+    with pytest.raises(ValueError, match=r"--headed needs a display, and \$DISPLAY is not set.*xvfb-run"):
+        check(args("--headed"), {}, platform="linux")
+    check(args("--headed"), {"DISPLAY": ":99"}, platform="linux")
+    check(args("--headed"), {}, platform="darwin")
+
+
+@pytest.mark.parametrize(("overrides", "says"), [
+    (["--policy", "B2C_1_other"], "does not exist on the local stack; use one of: B2C_1_signupsignin, B2C_1A_signup_signin"),
+    (["--ui-locales", "de_CH"], "E2E_UI_LOCALES='de_CH' has 'de_CH', which is not a language tag"),
+    (["--language", "Deutsch!"], "E2E_UI_LOCALES"),
+    (["--browser-locale", "de CH"], "E2E_BROWSER_LOCALE"),
+])
+def test_a_bad_setting_is_named(overrides: list[str], says: str) -> None:
+    with pytest.raises(ValueError) as error:
+        suite_env(args(*overrides), NO_DOTENV)
+    assert says in str(error.value)
+
+
+def test_a_real_phone_can_only_approve() -> None:
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1A_susi",
+              "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
+    with pytest.raises(ValueError, match="only --outcome approve can be rerun"):
+        suite_env(args("--outcome", "busy"), tenant)
+    env, settings = suite_env(args(), tenant)
+    assert (env["B2C_POLICIES"], settings.target, settings.tenant) == ("B2C_1A_susi", "tenant", "fabrikam")
+
+
+def test_language_reaches_ui_locales_and_the_browser_and_policy_case_is_forgiven() -> None:
+    env, settings = suite_env(args("--language", "fr", "--policy", "b2c_1a_signup_signin"), NO_DOTENV)
+    assert (settings.ui_locales, settings.browser_locale) == ("fr", "fr")
+    assert env["B2C_POLICIES"] == "B2C_1A_signup_signin" and settings.policies == ("B2C_1A_signup_signin",)
+    _, settings = suite_env(args("--language", "fr", "--browser-locale", "de-CH"), NO_DOTENV)
+    assert (settings.ui_locales, settings.browser_locale) == ("fr", "de-CH")
+
+
+def test_new_settings_default_and_validate() -> None:
+    s = build_settings({})
+    assert (s.ui_locales, s.browser_locale) == (None, "en-US")
+    assert build_settings({"E2E_UI_LOCALES": " fr  en "}).ui_locales == "fr en"
+    with pytest.raises(SettingsError, match="E2E_BROWSER_LOCALE"):
+        build_settings({"E2E_BROWSER_LOCALE": "fr en"})
+
+
+def test_the_pytest_run_gets_every_parameter(tmp_path: Path) -> None:
+    a = args("--journey", "sign-up", "--outcome", "decline", "--prompt", "login", "--domain-hint", "mobileid.ch", "--login-hint", "+41791234567",
+             "--redirect-uri", "https://app.example/cb", "--client-id", "c1", "--device", "Pixel 7", "--headed", "--slowmo", "250",
+             "--browser", "firefox")
+    command = pytest_command(a, tmp_path, video=False)
+    joined = " ".join(command)
+    for part in ("e2e/test_repro.py", "--repro sign-up", "--repro-outcome decline", "--repro-prompt login", "--repro-domain-hint mobileid.ch",
+                 "--repro-login-hint +41791234567", "--repro-redirect-uri https://app.example/cb", "--repro-client-id c1",
+                 "--device Pixel 7", "--headed", "--slowmo 250", "--browser firefox", "--tracing on", "--screenshot on", "-n 0"):
+        assert part in joined
+    assert "--video" not in command and "--video" in pytest_command(a, tmp_path, video=True)
+
+
+def test_the_replay_command_spells_out_every_choice() -> None:
+    a = args("--outcome", "busy", "--language", "it", "--domain-hint", "mobileid.ch")
+    _, settings = suite_env(a, NO_DOTENV)
+    assert replay_command(a, settings) == ["python", "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
+                                           "--browser", "chromium", "--ui-locales", "it", "--browser-locale", "it", "--outcome", "busy",
+                                           "--domain-hint", "mobileid.ch"]
+
+
+def test_main_prints_the_error_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--outcome", "lost"], env=NO_DOTENV) == 2
+    assert "python -m repro: error: --outcome 'lost' is not an outcome" in capsys.readouterr().err
+
+
+def test_robot_outcomes_are_the_emulators_numbers_and_codes() -> None:
+    for outcome in OUTCOMES.values():
+        if outcome.robot is None:
+            continue
+        number = ROBOTS[outcome.robot]  # type: ignore[index]
+        error: MidError = fault_error(OUTCOME_FAULTS[outcome.robot])  # type: ignore[index]
+        assert number.endswith(str(OUTCOME_FAULTS[outcome.robot])), outcome  # type: ignore[index]
+        assert error.code in outcome.codes, f"{outcome.name}: the emulator answers {error.code}, the repro expects {outcome.codes}"
+        assert outcome_for_number(number) == outcome.name
+        assert outcome_for_mid_code(error.code, error.message) == outcome.name
+    assert outcome_for_mid_code("mid_auth_3300", "The user did not respond in time") == "timeout"
+    assert outcome_for_number("+41791234567") is None and outcome_for_mid_code("mid_auth_9999") is None
+
+
+def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_picks_one() -> None:
+    import json as _json
+    from urllib.parse import parse_qs, urlsplit
+
+    import httpx
+
+    from fixtures.b2c import B2CTenant
+
+    discovery = {"authorization_endpoint": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"}
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, text=_json.dumps(discovery))))
+    query = lambda b2c, **kw: parse_qs(urlsplit(b2c.authorize("B2C_1_signupsignin", **kw).url).query)  # noqa: E731
+    assert "ui_locales" not in query(B2CTenant(build_settings({}), http))
+    with_setting = B2CTenant(build_settings({"E2E_UI_LOCALES": "it"}), http)
+    assert query(with_setting)["ui_locales"] == ["it"] and query(with_setting, ui_locales="fr")["ui_locales"] == ["fr"]

@@ -1,0 +1,27 @@
+"""The HAR reader on a browser's HAR from a real tenant (hand-built: there is no tenant here); real journeys: test_har_reader.py."""
+
+from __future__ import annotations
+
+import base64
+
+from repro.har import read_har, repro_args
+
+
+def test_a_tenant_har_from_devtools_gives_a_tenant_command() -> None:
+    """A browser's HAR (base64 bodies, custom domain, the ?p= form) from a real tenant: the command targets that tenant."""
+    page = '<div id="api" data-name="GlobalException"><div class="error-page-detail">AADB2C90018: The client id ... is not registered</div>' \
+           '<div class="error-page-correlationid">Correlation ID: 0a1b2c3d-1111-2222-3333-444455556666</div></div>'
+    har = {"log": {"entries": [{
+        "startedDateTime": "2026-11-28T10:00:00.000Z",
+        "request": {"method": "GET", "url": "https://login.fabrikam.com/fabrikam.onmicrosoft.com/oauth2/v2.0/authorize?p=B2C_1A_susi"
+                    "&client_id=0000-app&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fcb&ui_locales=fr&prompt=login",
+                    "headers": [{"name": "Accept-Language", "value": "fr-CH,fr;q=0.9"}]},
+        "response": {"status": 400, "headers": [], "content": {"mimeType": "text/html", "encoding": "base64",
+                                                               "text": base64.b64encode(page.encode()).decode()}},
+    }]}}
+    found = read_har(har)
+    assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90018"], "0a1b2c3d-1111-2222-3333-444455556666")
+    assert repro_args(found, "local-client") == [
+        "--journey", "sign-up", "--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam", "--domain", "login.fabrikam.com",
+        "--ui-locales", "fr", "--browser-locale", "fr-CH", "--outcome", "approve", "--prompt", "login",
+        "--redirect-uri", "https://app.fabrikam.com/cb", "--client-id", "0000-app"]
