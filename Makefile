@@ -12,7 +12,7 @@ RESULTS_DIR ?= allure-results
 
 help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
-	@echo "make test     run every test: emulator tests, journeys (local and tenant mode), fault self-check"
+	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check"
 	@echo "make bench    measure stack start, journey medians/p95 and suite wall time"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
