@@ -20,6 +20,7 @@ import os
 import platform
 import queue
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -65,7 +66,8 @@ def linked_browsers(directory: Path, executable: str) -> Path:
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     """``playwright run-server`` on a free loopback port; returns the process and its ws:// endpoint."""
     server = subprocess.Popen([sys.executable, "-m", "playwright", "run-server", "--port", "0", "--host", "127.0.0.1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                              start_new_session=True)  # its own process group: the Node driver and its browsers end with it
     lines: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:
@@ -87,8 +89,21 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
         seen.append(line.rstrip())
         if match := re.search(r"Listening on (ws://\S+)", line):
             return server, match.group(1)
-    server.kill()
+    stop_server(server)
     raise SystemExit(f"playwright run-server did not say where it listens within {START_TIMEOUT:g} s: {seen[-5:]}")
+
+
+def stop_server(server: subprocess.Popen[str]) -> None:
+    """End the server's whole process group: ``python -m playwright`` runs the server in a Node child of its own."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, sig)
+            server.wait(timeout=10)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def main(argv: list[str]) -> int:
@@ -107,11 +122,7 @@ def main(argv: list[str]) -> int:
         try:
             return subprocess.run(command, cwd=ROOT, env={**os.environ, "E2E_BROWSER_WS_ENDPOINT": endpoint}).returncode
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_server(server)
 
 
 if __name__ == "__main__":

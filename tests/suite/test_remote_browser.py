@@ -75,3 +75,18 @@ def test_the_suites_stack_names_its_proxy() -> None:
     assert parse_ready_lines(lines).proxy_url == "http://127.0.0.1:8888"
     assert parse_ready_lines([line for line in lines if "proxy" not in line]).proxy_url is None
     assert serve_command(ROOT, ())[-4:-2] == ["--proxy-port", "0"]
+
+
+def test_the_browser_server_ends_with_the_command() -> None:
+    """The command sees the endpoint; afterwards nothing of the server (Node driver included) is left listening."""
+    import socket
+    import subprocess
+    import sys
+
+    probe = "import os, socket, urllib.parse as u; p = u.urlsplit(os.environ['E2E_BROWSER_WS_ENDPOINT']); print(p.port); socket.create_connection((p.hostname, p.port), 5)"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-c", probe],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    port = int(result.stdout.strip().splitlines()[-1])
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, "the browser server is still listening"
