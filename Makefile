@@ -8,13 +8,14 @@ WORKERS ?= 2
 REPORT_DIR ?= allure-report
 RESULTS_DIR ?= allure-results
 
-.PHONY: help setup test test-emulators test-journeys test-tenant-mode selfcheck e2e report bench serve clean repro
+.PHONY: help setup test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report bench serve clean repro
 
 help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
-	@echo "make test     run every test: emulator tests, journeys (local and tenant mode), fault self-check"
+	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check"
 	@echo "make bench    measure stack start, journey medians/p95 and suite wall time"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
+	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
 	@echo "make repro ARGS=\"...\"  rerun one reported sign-in and write a bundle for the bug (python -m repro --help)"
 
 setup: $(VENV)/.deps $(VENV)/.browser
@@ -28,7 +29,7 @@ $(VENV)/.browser: $(VENV)/.deps scripts/install_browser.py
 	$(BIN)/python scripts/install_browser.py
 	@touch $@
 
-test: test-emulators test-journeys test-tenant-mode selfcheck lint-ci shard-check
+test: test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck lint-ci shard-check
 
 test-emulators: setup
 	$(PYTEST) tests -n $(WORKERS)
@@ -38,6 +39,13 @@ test-journeys: setup
 
 test-tenant-mode: setup
 	$(BIN)/python scripts/tenant_mode_against_stack.py -n $(WORKERS)
+
+# The smoke journeys with browsers from a Playwright browser server started here (as from a remote one).
+test-remote-browser: setup
+	$(BIN)/python scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS)
+
+preflight: setup
+	$(BIN)/python -m fixtures.preflight
 
 selfcheck: setup
 	$(BIN)/python scripts/selfcheck.py --workers $(WORKERS)

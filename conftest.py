@@ -11,4 +11,5 @@ pytest_plugins = [
     "fixtures.reporting",
     "fixtures.repro",
     "fixtures.retries",
+    "fixtures.preflight",
 ]

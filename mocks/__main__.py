@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import DEFAULT_POLICIES, StackConfig, serve
+
+CA_FILES_ENV = "MOCKS_CA_FILES"  # for a deployed stack: CA files, separated by os.pathsep
 
 
 def _port(text: str) -> int:
@@ -64,9 +67,21 @@ def parser() -> argparse.ArgumentParser:
                               help="custom policy XML files (default: policies/)")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
                               help="TOML file with more user flows (see policies/user-flows.example.toml)")
+    serve_parser.add_argument("--ca-file", type=_file, action="append", default=[], metavar="PEM",
+                              help="a CA that B2C's back channel trusts besides the public CAs, e.g. of an identity provider on a "
+                                   f"private certificate (repeatable; also ${CA_FILES_ENV}, separated by '{os.pathsep}')")
     serve_parser.add_argument("--proxy-port", type=_port, metavar="P",
                               help="also run an HTTP CONNECT proxy on P that tunnels only the stack's host names (for Firefox/WebKit)")
     return root
+
+
+def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> tuple[Path, ...]:
+    """``--ca-file`` values, then those of ``$MOCKS_CA_FILES``; a path that is not a file stops the start."""
+    from_env = [Path(p) for p in environ.get(CA_FILES_ENV, "").split(os.pathsep) if p.strip()]
+    missing = [str(p) for p in from_env if not p.is_file()]
+    if missing:
+        raise SystemExit(f"{CA_FILES_ENV} names {', '.join(missing)}, which is not a file; give PEM files of CAs, separated by '{os.pathsep}'")
+    return (*given, *from_env)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -74,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
-                             proxy_port=args.proxy_port)
+                             proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ))
         serve(config)
 
 

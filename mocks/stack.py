@@ -69,6 +69,7 @@ class StackConfig:
     policies_dir: Path = DEFAULT_POLICIES
     user_flows: Path | None = None  # TOML of extra user flows (mocks/b2c/user_flow.py)
     proxy_port: int | None = None
+    ca_files: tuple[Path, ...] = ()  # CAs B2C's back channel trusts besides the public ones (--ca-file)
 
 
 @dataclass
@@ -190,6 +191,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
             policy_keys={MOBILEID_SECRET_KEY: SecretStr(mobileid_secret)},
             host_map=host_map,
             ca=tls.ca_cert,
+            extra_cas=config.ca_files,
             faults=config.faults - MOBILEID_FAULTS,
         )
     except ValidationError as error:

@@ -33,6 +33,7 @@ def tenant_settings(stack: Stack) -> dict[str, str]:
         "B2C_REDIRECT_URI": "https://jwt.ms",
         "MOBILEID_MODE": "emulator",
         "MOBILEID_CONTROL_URL": LOCAL_CONTROL_URL,
+        "MOBILEID_CLIENT_ID": "b2c-contoso-0001",  # what the stack's Mobile ID registered for B2C (docs/contracts.md)
         "E2E_HOST_MAP": format_host_map(stack.info.host_map),
         "E2E_CA_FILE": stack.info.ca_file,
     }

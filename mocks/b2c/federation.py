@@ -59,7 +59,8 @@ class Federation:
 
     @functools.cached_property
     def _verify(self) -> ssl.SSLContext | bool:
-        return tls_verification(str(self.settings.ca)) if self.settings.ca else True
+        # The public CAs, plus the stack's own CA and any the deployment adds (--ca-file, MOCKS_CA_FILES).
+        return tls_verification([p for p in (self.settings.ca, *self.settings.extra_cas) if p is not None])
 
     def http(self) -> httpx.AsyncClient:
         return async_client(self.settings.host_map, verify=self._verify, timeout=self.settings.back_channel_timeout)

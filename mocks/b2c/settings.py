@@ -73,6 +73,7 @@ class B2CSettings(BaseModel):
     # Back channel to identity providers: host -> (address, port) and the CA that signed their certificates.
     host_map: dict[str, tuple[str, int]] = Field(default_factory=dict)
     ca: Path | None = None
+    extra_cas: tuple[Path, ...] = ()  # more CAs to trust on the back channel, besides the public ones
     faults: frozenset[Fault] = frozenset()
     default_locale: str = "en"
 

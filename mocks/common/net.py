@@ -12,8 +12,10 @@ work exactly as in production.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+import certifi
 import httpx
 
 HostMap = Mapping[str, tuple[str, int]]
@@ -82,9 +84,22 @@ class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
                 request.url = original
 
 
-def tls_verification(verify: str | bool | ssl.SSLContext) -> bool | ssl.SSLContext:
-    """A CA file path becomes an SSL context (httpx no longer takes paths)."""
-    return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+def trust(*ca_files: str | Path) -> ssl.SSLContext:
+    """Public CAs (the system's store and certifi's) plus ``ca_files``: a private CA adds to them, never replaces them."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_default_certs()
+    for ca_file in ca_files:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+def tls_verification(verify: str | Path | Sequence[str | Path] | bool | ssl.SSLContext) -> bool | ssl.SSLContext:
+    """CA file paths become an SSL context that also trusts the public CAs (httpx no longer takes paths)."""
+    if isinstance(verify, (str, Path)):
+        return trust(verify)
+    if isinstance(verify, (list, tuple)):
+        return trust(*verify)
+    return verify  # type: ignore[return-value]
 
 
 def client(mapping: HostMap | None = None, *, verify: str | bool | ssl.SSLContext = True, timeout: float = 10.0) -> httpx.Client:

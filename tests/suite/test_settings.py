@@ -89,3 +89,26 @@ def test_a_bad_setting_stops_pytest_before_any_test(tmp_path) -> None:
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 4, result.stdout + result.stderr  # 4 = usage error
     assert "B2C_CLIENT_ID is not set" in result.stderr and "AssertionError" not in result.stdout
+
+
+def test_every_bad_setting_is_named_at_once() -> None:
+    with pytest.raises(SettingsError) as raised:
+        build_settings({"E2E_TARGET": "tenant", "MOBILEID_MODE": "real", "E2E_IDP_BACKCHANNEL_BUDGET": "soon", "B2C_DOMAIN": "https://x"})
+    message = str(raised.value)
+    assert message.startswith("5 settings to fix:")
+    for name in ("B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_TEST_NUMBER", "E2E_IDP_BACKCHANNEL_BUDGET", "B2C_DOMAIN"):
+        assert name in message
+
+
+def test_the_mobile_id_setup_defaults_to_the_seed() -> None:
+    local, tenant = build_settings({}), build_settings(TENANT)
+    assert local.idp_client_id == "b2c-contoso-0001" and tenant.idp_client_id is None
+    assert tenant.idp_scopes == ("openid", "profile", "phone", "mid_profile") and tenant.idp_response_mode == "form_post"
+    assert tenant.idp_metadata_url == "https://openid.mobileid.ch/.well-known/openid-configuration"
+    assert build_settings({"MOBILEID_SCOPE": "openid, profile"}).idp_scopes == ("openid", "profile")
+    with pytest.raises(SettingsError, match="MOBILEID_SCOPE"):
+        build_settings({"MOBILEID_SCOPE": "profile phone"})
+    with pytest.raises(SettingsError, match="MOBILEID_APPROVAL_WEBHOOK"):
+        build_settings({"MOBILEID_APPROVAL_WEBHOOK": "chat"})
+    with pytest.raises(SettingsError, match="E2E_PREFLIGHT"):
+        build_settings({"E2E_PREFLIGHT": "maybe"})

@@ -1,0 +1,129 @@
+"""Run a command against a Playwright browser server (``playwright run-server``) started on this machine.
+
+    python scripts/browser_server.py [--] COMMAND...     e.g. ... -- python -m pytest e2e -m smoke
+
+The command gets ``E2E_BROWSER_WS_ENDPOINT`` set, so the suite takes its browsers
+from the server (``connect_options``) exactly as it would from a remote one: no
+launch arguments, the local stack reached through its proxy.
+
+Which Chromium the server launches: ``run-server`` drops a client's
+``executablePath`` (and ``args``) unless started ``--unsafe``, and has no option of
+its own; it always looks in ``PLAYWRIGHT_BROWSERS_PATH`` under the revision its
+driver pins. Where Playwright's build is not installed (Debian here), a private
+``PLAYWRIGHT_BROWSERS_PATH`` links that revision's paths to the system Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import queue
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fixtures.browser import system_chromium  # noqa: E402
+
+START_TIMEOUT = 30.0
+# Where a revision's executables sit inside PLAYWRIGHT_BROWSERS_PATH (the driver's registry, Linux only).
+LAYOUT = {
+    "chromium": ("chromium-{revision}", "chrome-{platform}", "chrome"),
+    "chromium-headless-shell": ("chromium_headless_shell-{revision}", "chrome-headless-shell-{platform}", "chrome-headless-shell"),
+}
+
+
+def bundled_chromium_installed() -> bool:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        return os.path.exists(p.chromium.executable_path)
+
+
+def linked_browsers(directory: Path, executable: str) -> Path:
+    """A PLAYWRIGHT_BROWSERS_PATH whose Chromium revisions are links to ``executable``."""
+    browsers = json.loads((Path(playwright.__file__).parent / "driver" / "package" / "browsers.json").read_text())["browsers"]
+    arch = "linux64" if platform.machine() in ("x86_64", "AMD64") else "linux-arm64"
+    for browser in browsers:
+        if browser["name"] in LAYOUT:
+            parts = [p.format(revision=browser["revision"], platform=arch) for p in LAYOUT[browser["name"]]]
+            link = directory.joinpath(*parts)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(executable)
+    return directory
+
+
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """``playwright run-server`` on a free loopback port; returns the process and its ws:// endpoint."""
+    server = subprocess.Popen([sys.executable, "-m", "playwright", "run-server", "--port", "0", "--host", "127.0.0.1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                              start_new_session=True)  # its own process group: the Node driver and its browsers end with it
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert server.stdout is not None
+        for line in server.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + START_TIMEOUT
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        seen.append(line.rstrip())
+        if match := re.search(r"Listening on (ws://\S+)", line):
+            return server, match.group(1)
+    stop_server(server)
+    raise SystemExit(f"playwright run-server did not say where it listens within {START_TIMEOUT:g} s: {seen[-5:]}")
+
+
+def stop_server(server: subprocess.Popen[str]) -> None:
+    """End the server's whole process group: ``python -m playwright`` runs the server in a Node child of its own."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, sig)
+            server.wait(timeout=10)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1:] if argv[:1] == ["--"] else argv
+    if not command:
+        raise SystemExit("usage: python scripts/browser_server.py -- COMMAND...")
+    with tempfile.TemporaryDirectory(prefix="pw-browsers-") as directory:
+        env = dict(os.environ)
+        if not bundled_chromium_installed():
+            executable = system_chromium()
+            if executable is None:
+                raise SystemExit("no Chromium for the browser server: neither Playwright's build nor a system chromium (make setup)")
+            env["PLAYWRIGHT_BROWSERS_PATH"] = str(linked_browsers(Path(directory), executable))
+        server, endpoint = start_server(env)
+        print(f"browser server: {endpoint} (playwright run-server, pid {server.pid})", flush=True)
+        try:
+            return subprocess.run(command, cwd=ROOT, env={**os.environ, "E2E_BROWSER_WS_ENDPOINT": endpoint}).returncode
+        finally:
+            stop_server(server)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

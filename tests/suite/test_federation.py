@@ -1,0 +1,119 @@
+"""B2C's authorize request to Mobile ID against the seed: the rule, and a journey that trips it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from fixtures.federation import check_request, policy_of
+from fixtures.settings import LOCAL_CLIENT_ID, build_settings
+from fixtures.stack import Stack, serve_command
+from mocks.common.net import format_host_map
+
+ROOT = Path(__file__).resolve().parents[2]
+AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"
+SEED = {"client_id": "b2c-contoso-0001", "redirect_uri": AUTHRESP, "response_type": "code", "scope": "openid, profile, phone, mid_profile",
+        "response_mode": "form_post", "nonce": "n0", "ui_locales": "de-DE", "state": "StateProperties=eyJ"}
+SCOPE_ELEMENT = "TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='scope']"
+
+
+def request(**changes: str | None) -> str:
+    params = {k: v for k, v in {**SEED, **changes}.items() if v is not None}
+    return "https://m.mobileid.ch/oidc/authorize?" + urlencode(params)
+
+
+def problems(url: str, policy: str = "B2C_1A_signup_signin", ui_locales: str | None = None, **env: str) -> dict[str, str]:
+    return {m.parameter: str(m) for m in check_request(url, build_settings(env), policy, ui_locales)}
+
+
+def test_the_seeds_request_passes_in_comma_and_space_form() -> None:
+    assert problems(request()) == {}
+    assert problems(request(scope="openid profile phone mid_profile offline_access"), ui_locales="de") == {}
+    assert problems(request(response_mode=None)) == {}  # Mobile ID documents no response_mode at all
+
+
+def test_a_scope_without_phone_and_mid_profile_names_the_policy_element() -> None:
+    found = problems(request(scope="openid profile"))
+    assert list(found) == ["scope"]
+    assert "lacks phone, mid_profile" in found["scope"] and SCOPE_ELEMENT in found["scope"]
+    user_flow = problems(request(scope="openid,profile"), policy="B2C_1_signupsignin")
+    assert 'identity provider\'s "Scope" field' in user_flow["scope"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "parameter", "says"),
+    [
+        ({"client_id": "someone-else"}, "client_id", "Item[@Key='client_id'] = b2c-contoso-0001"),
+        ({"response_type": "id_token"}, "response_type", "Item[@Key='response_types'] = code"),
+        ({"redirect_uri": AUTHRESP.replace("contoso.onmicrosoft", "Contoso.onmicrosoft")}, "redirect_uri", "in case only"),
+        ({"redirect_uri": AUTHRESP.replace("/oauth2", "/b2c_1a_signup_signin/oauth2")}, "redirect_uri", "UsePolicyInRedirectUri'] = false"),
+        ({"nonce": None}, "nonce", "requires both state and nonce"),
+        ({"state": ""}, "state", "requires both state and nonce"),
+        ({"ui_locales": "en-US"}, "ui_locales", "asked for 'de'"),
+        ({"response_mode": "fragment"}, "response_mode", "Item[@Key='response_mode'] = form_post"),
+        ({"max_age": "0"}, "max_age", "does not accept it"),
+    ],
+)
+def test_each_mismatch_names_the_parameter_and_the_fix(changes: dict, parameter: str, says: str) -> None:
+    found = problems(request(**changes), ui_locales="de")
+    assert list(found) == [parameter] and says in found[parameter], found
+
+
+def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
+    custom = request(redirect_uri="https://login.contoso.com/contoso.onmicrosoft.com/oauth2/authresp")
+    assert problems(custom, B2C_DOMAIN="Login.Contoso.com") == {}
+    assert "redirect_uri" in problems(request(), B2C_DOMAIN="login.contoso.com")
+
+
+def test_settings_change_what_is_expected() -> None:
+    assert problems(request(scope="openid profile"), MOBILEID_SCOPE="openid,profile") == {}
+    assert "client_id" in problems(request(), MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555")
+
+
+def test_the_policy_comes_from_the_apps_authorize_url_only() -> None:
+    assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?x=1") == "B2C_1A_signup_signin"
+    assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p=B2C_1_signupsignin") == "B2C_1_signupsignin"
+    assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_x/api/CombinedSigninAndSignup/unified?p=B2C_1A_x") is None
+
+
+def narrow_scope_policies(directory: Path) -> Path:
+    """The repository's custom policy with the Mobile ID profile asking for ``openid profile`` only."""
+    for xml in (ROOT / "policies").glob("*.xml"):
+        shutil.copy(xml, directory / xml.name)
+    extensions = directory / "TrustFrameworkExtensions.xml"
+    text = extensions.read_text()
+    assert '<Item Key="scope">openid, profile, phone, mid_profile</Item>' in text
+    extensions.write_text(text.replace('<Item Key="scope">openid, profile, phone, mid_profile</Item>', '<Item Key="scope">openid profile</Item>'))
+    return directory
+
+
+def tenant_env(stack: Stack) -> dict[str, str]:
+    """Tenant mode against a stack started apart, as scripts/tenant_mode_against_stack.py does."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
+    return {**env, "E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_CLIENT_ID,
+            "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control",
+            "MOBILEID_CLIENT_ID": "b2c-contoso-0001", "E2E_PREFLIGHT": "off",
+            "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_file}
+
+
+@pytest.mark.browser
+def test_a_journey_through_a_policy_asking_openid_profile_only_fails_naming_scope(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "state").mkdir()
+    policies, state = narrow_scope_policies(tmp_path / "policies"), tmp_path / "state"
+    stack = Stack(state, command=[*serve_command(state, ()), "--policies", str(policies)])
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest", "e2e/test_sign_up.py", "-n", "0", "-q", "-p", "no:cacheprovider"],
+                                cwd=ROOT, env=tenant_env(stack), capture_output=True, text=True, timeout=170)
+    finally:
+        stack.stop()
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output[-3000:]
+    assert "FederationRequestError" in output and "scope: is 'openid profile'; it lacks phone, mid_profile" in output, output[-3000:]
+    assert SCOPE_ELEMENT in output

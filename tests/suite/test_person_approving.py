@@ -1,0 +1,121 @@
+"""MOBILEID_MODE=real: a person approving, with the emulator standing in for the phone.
+
+The journeys run in real mode against a stack started apart; the test plays the
+person: it approves through the control API only after the run has printed the
+prompt (number, transaction number), and checks the webhook got the same. With
+nobody approving, the run ends with "nobody approved ... within N s".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from fixtures.mobile_id import fresh_number, masked, phone_text
+from fixtures.settings import LOCAL_CLIENT_ID
+from fixtures.stack import Stack
+from mocks.common import net
+from mocks.common.net import format_host_map
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+PROMPT = re.compile(r"approve the sign-in on the phone (\S+) within (\d+) s\. Transaction number (\w+)")
+
+
+def test_the_number_is_masked_and_the_phone_text_is_mobile_ids() -> None:
+    assert masked("+41791234567") == "+4179*****67"
+    assert phone_text("de", "A9W1GLUM") == "Möchten Sie sich bei <your service> anmelden? Transaktion Nummer A9W1GLUM"
+    assert phone_text(None, "X1").endswith("Transaction number X1")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = Stack(tmp_path_factory.mktemp("real-mode-stack"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[dict]]]:
+    received: list[dict] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", received
+    server.shutdown()
+
+
+def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
+    env.update({"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_CLIENT_ID, "B2C_POLICIES": "B2C_1A_signup_signin",
+                "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": number, "MOBILEID_APPROVAL_TIMEOUT": f"{timeout:g}",
+                "E2E_PREFLIGHT": "off", "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_file,
+                "PYTHONUNBUFFERED": "1", **({"MOBILEID_APPROVAL_WEBHOOK": webhook} if webhook else {})})
+    command = [sys.executable, "-m", "pytest", "e2e/test_sign_in.py", "-n", "0", "-q", "-p", "no:cacheprovider"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def lines_of(process: subprocess.Popen[str]) -> "queue.Queue[str | None]":
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
+    number = fresh_number()
+    url, received = webhook
+    process = real_mode(stack, number, 60, url)
+    lines, output, approved = lines_of(process), [], []
+    deadline = time.monotonic() + 170
+    with net.client(stack.info.host_map, verify=stack.info.ca_file) as control:
+        while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+            output.append(line)
+            if match := PROMPT.search(line):
+                # The person acts on what the run printed: that number's pending transaction, nothing else.
+                answer = control.post(f"https://openid.mobileid.ch/control/phones/{number}/approve", params={"wait": "5"})
+                assert answer.status_code == 200, answer.text
+                assert match.group(1) == masked(number) and match.group(3) == answer.json()["trace"]
+                assert answer.json()["message"].endswith(f"Transaction number {match.group(3)}")  # what the phone showed
+                approved.append(match.group(3))
+    text = "".join(output)
+    assert process.wait(timeout=30) == 0, text[-3000:]
+    assert len(approved) == 2, text[-3000:]  # the returning user's sign-up, then the journey's sign-in
+    assert number not in text  # only the masked number is ever printed
+    assert [m["transaction"] for m in received] == approved and all(m["number"] == masked(number) for m in received)
+    assert all(f"Transaction number {m['transaction']}" in m["phone_text"] for m in received)
+
+
+def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack) -> None:
+    process = real_mode(stack, fresh_number(), 3, None)
+    output, _ = process.communicate(timeout=170)
+    assert process.returncode == 1, output[-3000:]
+    assert re.search(r"nobody approved the sign-in on \+\d{4}\*+\d\d within 3 s \(transaction \w+\)", output), output[-3000:]
+    assert re.search(r"\d s left to approve transaction", output), output[-3000:]  # the countdown
+    assert "TimeoutError" not in output and "Traceback" not in output

@@ -1,0 +1,151 @@
+"""The preflight passes against the stack and fails, with a fix, for each way a tenant can be set up wrong."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fixtures.preflight import Row, preflight, table
+from fixtures.settings import LOCAL_CLIENT_ID, build_settings
+from fixtures.stack import Stack, serve_command
+from mocks.b2c.settings import WEBAPP1_CLIENT_ID
+from mocks.common.net import format_host_map
+
+from .test_federation import SCOPE_ELEMENT, narrow_scope_policies
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+NO_BUTTON_FLOW = """
+[[identity_provider]]
+name = "Contoso OIDC"
+metadata_url = "https://idp.contoso.test/.well-known/openid-configuration"
+client_id = "contoso-b2c"
+client_secret_env = "PREFLIGHT_TEST_SECRET"
+
+[[user_flow]]
+name = "B2C_1_nobutton"
+identity_providers = ["Contoso OIDC"]
+"""
+
+
+def tenant_env(stack: Stack, **overrides: str) -> dict[str, str]:
+    """Tenant-mode settings for a stack started apart (the host map and CA stand in for DNS and a public CA)."""
+    env = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_CLIENT_ID,
+           "B2C_POLICIES": "B2C_1_signupsignin,B2C_1A_signup_signin", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control",
+           "MOBILEID_CLIENT_ID": "b2c-contoso-0001", "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_file}
+    return {**env, **overrides}
+
+
+def run(stack: Stack, **overrides: str) -> dict[str, Row]:
+    settings = build_settings(tenant_env(stack, **overrides))
+    rows = preflight(settings, settings.host_map, settings.ca_file)
+    print(table(rows))
+    return {row.check: row for row in rows}
+
+
+def failed(rows: dict[str, Row]) -> dict[str, Row]:
+    return {check: row for check, row in rows.items() if row.failed}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = Stack(tmp_path_factory.mktemp("preflight-stack"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def misconfigured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack whose custom policy asks Mobile ID for ``openid profile`` only and whose B2C_1_nobutton offers no Mobile ID."""
+    root = tmp_path_factory.mktemp("misconfigured")
+    (root / "policies").mkdir()
+    (root / "flows.toml").write_text(NO_BUTTON_FLOW)
+    os.environ["PREFLIGHT_TEST_SECRET"] = "not-a-real-secret"  # inherited by the stack only; the flow needs one
+    try:
+        command = [*serve_command(root, ()), "--policies", str(narrow_scope_policies(root / "policies")), "--user-flows", str(root / "flows.toml")]
+        running = Stack(root, command=command)
+    finally:
+        del os.environ["PREFLIGHT_TEST_SECRET"]
+    yield running
+    running.stop()
+
+
+def test_the_stack_passes_every_row(stack: Stack) -> None:
+    rows = run(stack)
+    assert failed(rows) == {}
+    assert rows["B2C_1A_signup_signin: request to Mobile ID"].status == "ok" and rows["B2C_1_signupsignin: Mobile ID button"].status == "ok"
+    assert rows["app: implicit ID token"].status == "ok" and rows["clock skew"].status == "ok"
+
+
+def test_an_unregistered_redirect_uri(stack: Stack) -> None:
+    bad = failed(run(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"))
+    assert list(bad) == ["app: redirect URI registered"]
+    assert "AADB2C90006" in bad["app: redirect URI registered"].detail
+    assert "Authentication: add the redirect URI https://app.contoso.test/not-registered" in bad["app: redirect URI registered"].fix
+
+
+def test_an_unknown_client_and_implicit_flow_off(stack: Stack) -> None:
+    assert "AADB2C90018" in failed(run(stack, B2C_CLIENT_ID="00000000-0000-0000-0000-000000000000"))["app: client known"].detail
+    implicit = failed(run(stack, B2C_CLIENT_ID=WEBAPP1_CLIENT_ID, B2C_REDIRECT_URI="https://app.contoso.test/signin-oidc"))
+    assert list(implicit) == ["app: implicit ID token"] and "ID tokens (used for implicit" in implicit["app: implicit ID token"].fix
+
+
+def test_a_policy_the_tenant_lacks(stack: Stack) -> None:
+    bad = failed(run(stack, B2C_POLICIES="B2C_1_doesnotexist,B2C_1A_signup_signin"))
+    assert list(bad) == ["B2C_1_doesnotexist: discovery"]
+    assert "remove it from B2C_POLICIES" in bad["B2C_1_doesnotexist: discovery"].fix
+
+
+def test_an_unreachable_tenant(stack: Stack) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    host_map = {**stack.info.host_map, "contoso.b2clogin.com": ("127.0.0.1", port)}
+    rows = run(stack, E2E_HOST_MAP=format_host_map(host_map))
+    assert list(failed(rows)) == ["tenant contoso answers"]
+    assert "does not answer" in rows["tenant contoso answers"].detail and "B2C_DOMAIN" in rows["tenant contoso answers"].fix
+
+
+def test_another_mobile_id_client(stack: Stack) -> None:
+    bad = failed(run(stack, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555", B2C_POLICIES="B2C_1A_signup_signin"))
+    assert "client_id: is 'b2c-contoso-0001'" in bad["B2C_1A_signup_signin: request to Mobile ID"].detail
+    assert "Item[@Key='client_id'] = 11111111-2222-3333-4444-555555555555" in bad["B2C_1A_signup_signin: request to Mobile ID"].fix
+
+
+def test_a_missing_button_and_a_wrong_federation_request(misconfigured: Stack) -> None:
+    bad = failed(run(misconfigured, B2C_POLICIES="B2C_1A_signup_signin,B2C_1_nobutton"))
+    assert list(bad) == ["B2C_1A_signup_signin: request to Mobile ID", "B2C_1_nobutton: Mobile ID button"]
+    scope = bad["B2C_1A_signup_signin: request to Mobile ID"]
+    assert "scope: is 'openid profile'; it lacks phone, mid_profile" in scope.detail and SCOPE_ELEMENT in scope.fix
+    button = bad["B2C_1_nobutton: Mobile ID button"]
+    assert "Contoso OIDC" in button.detail and "Identity providers: tick Mobile ID" in button.fix
+
+
+def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
+    return subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=170)
+
+
+def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack) -> None:
+    result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "-n", "2")
+    output = result.stdout + result.stderr
+    assert result.returncode == 4, output[-3000:]
+    assert "cause: tenant configuration" in output and "FAIL  app: redirect URI registered" in output, output[-3000:]
+    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]  # no journey, no worker
+
+
+def test_the_command_reports_every_missing_setting_at_once() -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
+    env = {**base, "E2E_TARGET": "tenant", "MOBILEID_MODE": "real"}
+    result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    for setting in ("B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_TEST_NUMBER"):
+        assert setting in result.stdout

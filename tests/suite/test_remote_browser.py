@@ -1,0 +1,92 @@
+"""Browsers from a Playwright browser server: connect options from settings, the proxy path, the server's Chromium.
+
+The journeys themselves run through a server in ``make test-remote-browser``
+(scripts/browser_server.py); these are the fast checks of the pieces.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import playwright
+import pytest
+
+from fixtures.browser import remote_connect_options, uses_proxy
+from fixtures.settings import SettingsError, build_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+MAPPED = {"contoso.b2clogin.com": ("127.0.0.1", 8443)}
+
+
+def browser_server_script():
+    spec = importlib.util.spec_from_file_location("browser_server", ROOT / "scripts" / "browser_server.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_no_endpoint_launches_locally() -> None:
+    assert remote_connect_options(build_settings({})) is None
+
+
+def test_endpoint_headers_and_exposed_network_become_connect_options() -> None:
+    settings = build_settings({"E2E_BROWSER_WS_ENDPOINT": "wss://browsers.example/ws", "E2E_BROWSER_EXPOSE_NETWORK": "<loopback>",
+                               "E2E_BROWSER_WS_HEADERS": '{"Authorization": "Bearer s3cret"}'})
+    assert remote_connect_options(settings) == {"endpoint": "wss://browsers.example/ws", "expose_network": "<loopback>",
+                                                "headers": {"Authorization": "Bearer s3cret"}}
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.describe())
+
+
+@pytest.mark.parametrize(("env", "named"), [
+    ({"E2E_BROWSER_WS_ENDPOINT": "http://browsers.example"}, "E2E_BROWSER_WS_ENDPOINT"),
+    ({"E2E_BROWSER_WS_HEADERS": "Authorization: Bearer x"}, "E2E_BROWSER_WS_HEADERS"),
+    ({"E2E_BROWSER_PROXY": "127.0.0.1:8888"}, "E2E_BROWSER_PROXY"),
+])
+def test_bad_remote_settings_name_the_setting(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        build_settings(env)
+
+
+def test_only_a_local_chromium_follows_the_host_map() -> None:
+    assert not uses_proxy("chromium", remote=False, host_map=MAPPED)
+    assert uses_proxy("chromium", remote=True, host_map=MAPPED)
+    assert uses_proxy("firefox", remote=False, host_map=MAPPED) and uses_proxy("webkit", remote=False, host_map=MAPPED)
+    assert not uses_proxy("firefox", remote=True, host_map={})  # a real tenant: public DNS, no proxy needed
+
+
+def test_the_server_finds_the_system_chromium_under_its_pinned_revision(tmp_path: Path) -> None:
+    revisions = {b["name"]: b["revision"] for b in json.loads(
+        (Path(playwright.__file__).parent / "driver" / "package" / "browsers.json").read_text())["browsers"]}
+    browsers = browser_server_script().linked_browsers(tmp_path, "/usr/bin/chromium")
+    shells = list(browsers.glob(f"chromium_headless_shell-{revisions['chromium-headless-shell']}/chrome-headless-shell-*/chrome-headless-shell"))
+    fulls = list(browsers.glob(f"chromium-{revisions['chromium']}/chrome-*/chrome"))
+    assert len(shells) == 1 and len(fulls) == 1
+    assert os.readlink(shells[0]) == "/usr/bin/chromium" and os.readlink(fulls[0]) == "/usr/bin/chromium"
+
+
+def test_the_suites_stack_names_its_proxy() -> None:
+    from fixtures.stack import parse_ready_lines, serve_command
+
+    lines = ["stack-port: 8443", "stack-ca: /tmp/ca.pem", "stack-host-map: jwt.ms=127.0.0.1:8443",
+             "stack-proxy: http://127.0.0.1:8888", "stack-ready: https://127.0.0.1:8443"]
+    assert parse_ready_lines(lines).proxy_url == "http://127.0.0.1:8888"
+    assert parse_ready_lines([line for line in lines if "proxy" not in line]).proxy_url is None
+    assert serve_command(ROOT, ())[-4:-2] == ["--proxy-port", "0"]
+
+
+def test_the_browser_server_ends_with_the_command() -> None:
+    """The command sees the endpoint; afterwards nothing of the server (Node driver included) is left listening."""
+    import socket
+    import subprocess
+    import sys
+
+    probe = "import os, socket, urllib.parse as u; p = u.urlsplit(os.environ['E2E_BROWSER_WS_ENDPOINT']); print(p.port); socket.create_connection((p.hostname, p.port), 5)"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-c", probe],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    port = int(result.stdout.strip().splitlines()[-1])
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, "the browser server is still listening"
