@@ -1,7 +1,10 @@
 """The control API (tests only): play the phone, list transactions, reset.
 
 Off (404) unless enabled; with a token configured every call needs
-``Authorization: Bearer <token>``. Routes and answers: docs/contracts.md.
+``Authorization: Bearer <token>``; without one, only loopback clients are
+answered (403 otherwise), so a control API without a token never reaches the
+network even if the server listens on every interface. Routes and answers:
+docs/contracts.md.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from mocks.common.net import is_loopback
 from mocks.mobileid import errors
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.runtime import Emulator
@@ -28,6 +32,7 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 
 
 NOT_FOUND = {"error": "not_found"}
+NO_TOKEN_REMOTE = "without a control token the control API answers loopback clients only; set MOBILEID_CONTROL_TOKEN"
 
 
 def routes(emulator: Emulator) -> list[Route]:
@@ -41,6 +46,8 @@ def routes(emulator: Emulator) -> list[Route]:
             scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
                 return _json({"error": "unauthorized"}, 401, {"WWW-Authenticate": 'Bearer realm="mobileid-control"'})
+        elif not is_loopback(request.client.host if request.client else None):
+            return _json({"error": "forbidden", "error_description": NO_TOKEN_REMOTE}, 403)
         return None
 
     def answer(transaction: Transaction, status: Status) -> Response:
