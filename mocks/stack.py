@@ -153,14 +153,25 @@ def mobileid_control(host: str, token: str | None) -> tuple[bool, str]:
 
 
 def _webapp_secret(state_dir: Path) -> str:
-    """webapp1's client secret: from the environment, else kept in the state directory (never printed)."""
+    """webapp1's client secret: from the environment (kept in memory only), else generated once and kept
+    in the state directory, mode 600 (never printed)."""
+    given = os.environ.get(WEBAPP_SECRET_ENV)
+    if given:
+        return given
     path = state_dir / WEBAPP_SECRET_FILE
-    secret = os.environ.get(WEBAPP_SECRET_ENV)
-    if not secret:
-        secret = path.read_text().strip() if path.is_file() else secrets.token_urlsafe(32)
-    path.write_text(secret)
-    path.chmod(0o600)
+    if path.is_file():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(32)
+    write_private(path, secret.encode())
     return secret
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a secret readable by its owner only, from the first byte (no chmod after the fact)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    path.chmod(0o600)  # an existing file keeps its old mode through O_CREAT
 
 
 def _policies(config: StackConfig, mobileid_client_id: str, mobileid_secret: str) -> list[Policy]:
@@ -194,8 +205,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     if not mobileid_key.is_file():
         from joserfc.jwk import RSAKey
 
-        mobileid_key.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
-        mobileid_key.chmod(0o600)
+        write_private(mobileid_key, RSAKey.generate_key(2048, private=True).as_pem(private=True))
     control_on, control = mobileid_control(config.host, config.control_token)
     mobileid_settings = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
                                                      faults=config.faults & MOBILEID_FAULTS, signing_key_pem=mobileid_key,
