@@ -328,8 +328,8 @@ class ServerThread:
     """uvicorn in a background thread (no signal handlers there); ``stop()`` shuts it down."""
 
     def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
-        config = uvicorn.Config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1)
+        config = common_serve.uvicorn_config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning",
+                                             lifespan="off", timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)
         self._sock = sock
         self._thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True)

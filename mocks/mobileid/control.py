@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,6 +26,7 @@ from mocks.mobileid.transactions import Status, Transaction
 
 log = logging.getLogger("mocks.mobileid")
 MAX_WAIT = 120.0
+SECONDS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3})?", re.ASCII)
 
 
 def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -92,10 +94,9 @@ def routes(emulator: Emulator) -> list[Route]:
             msisdn = normalize_msisdn(request.path_params["msisdn"])
         except InvalidMSISDN:
             return _json({"error": "invalid_msisdn"}, 400)
-        try:
-            wait = float(request.query_params.get("wait", "0"))
-        except ValueError:
-            wait = -1.0
+        # float() also takes "1_0", " 5", "1e1", "inf" and non-ASCII digits: seconds are plain decimals only.
+        raw = request.query_params.get("wait", "0")
+        wait = float(raw) if SECONDS.fullmatch(raw) else -1.0
         if not (math.isfinite(wait) and 0 <= wait <= MAX_WAIT):
             return _json({"error": "invalid_wait", "error_description": f"wait must be 0 to {MAX_WAIT:g} seconds"}, 400)
         transaction = await emulator.transactions.wait_for_pending(msisdn, wait)
