@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from mocks.faults import DESCRIPTIONS, parse_faults
-from mocks.stack import DEFAULT_POLICIES, StackConfig, serve
+from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, serve
 
 CA_FILES_ENV = "MOCKS_CA_FILES"  # for a deployed stack: CA files, separated by os.pathsep
 
@@ -52,6 +52,8 @@ def parser() -> argparse.ArgumentParser:
             "telling them apart by host name, with a certificate from a throw-away local CA.\n"
             "When ready, prints stack-port, stack-ca, stack-host-map (and stack-proxy) and, last, stack-ready,\n"
             "then each policy's Run user flow URL and how to point a browser at the stack.\n"
+            f"Mobile ID's control API is on for loopback clients; with {CONTROL_TOKEN_ENV} set it needs that bearer\n"
+            "token, and on a --host other than loopback it is off unless the token is set.\n"
             "Stops cleanly on Ctrl-C or SIGTERM."
         ),
         epilog="faults (--fault NAME, repeatable or comma-separated):\n" + faults,
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
-                             proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ))
+                             proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ),
+                             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None)
         serve(config)
 
 

@@ -42,7 +42,7 @@ from starlette.routing import Host, Route
 from mocks.b2c.policy import Policy, PolicyError, PolicyKind
 from mocks.b2c.settings import JWT_MS, TESTAPP1_CLIENT_ID, B2CSettings, default_apps
 from mocks.common import serve as common_serve
-from mocks.common.net import chromium_host_resolver_rules, format_host_map
+from mocks.common.net import chromium_host_resolver_rules, format_host_map, is_loopback
 from mocks.common.tls import TLSFiles, issue_local_certificates
 from mocks.faults import Fault
 from mocks.stack_proxy import ConnectProxy
@@ -52,6 +52,7 @@ DEFAULT_POLICIES = ROOT / "policies"
 MOBILEID_SECRET_KEY = "B2C_1A_MobileIdSecret"
 WEBAPP_SECRET_ENV = "B2C_WEBAPP1_CLIENT_SECRET"
 WEBAPP_SECRET_FILE = "webapp1-client-secret"
+CONTROL_TOKEN_ENV = "MOBILEID_CONTROL_TOKEN"
 MOBILEID_FAULTS = frozenset({Fault.USERINFO_FAILING, Fault.SLOW_IDP})
 
 
@@ -70,6 +71,8 @@ class StackConfig:
     user_flows: Path | None = None  # TOML of extra user flows (mocks/b2c/user_flow.py)
     proxy_port: int | None = None
     ca_files: tuple[Path, ...] = ()  # CAs B2C's back channel trusts besides the public ones (--ca-file)
+    # Bearer token of Mobile ID's control API; required to have it at all when ``host`` is not loopback.
+    control_token: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -86,6 +89,7 @@ class StackInfo:
     webapp_secret: str = field(repr=False)
     proxy_url: str | None = None
     apps: dict[str, Any] = field(default_factory=dict, repr=False)
+    control: str = "on"  # Mobile ID's control API: on, on (token required), or off and why
 
     def chromium_args(self) -> list[str]:
         return [f"--host-resolver-rules={chromium_host_resolver_rules(self.host_map)}",
@@ -135,15 +139,40 @@ def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:
     return Starlette(routes=routes)
 
 
+def mobileid_control(host: str, token: str | None) -> tuple[bool, str]:
+    """Whether the stack turns Mobile ID's control API on, and the line that says so.
+
+    Whoever reaches the control API can approve any pending sign-in or reset the
+    emulator: without a token it is only for this machine (loopback).
+    """
+    if token:
+        return True, "on (token required)"
+    if is_loopback(host):
+        return True, "on (loopback clients only)"
+    return False, (f"off: --host {host} is not loopback and {CONTROL_TOKEN_ENV} is not set; "
+                   f"set {CONTROL_TOKEN_ENV} to enable it with a token, or listen on 127.0.0.1")
+
+
 def _webapp_secret(state_dir: Path) -> str:
-    """webapp1's client secret: from the environment, else kept in the state directory (never printed)."""
+    """webapp1's client secret: from the environment (kept in memory only), else generated once and kept
+    in the state directory, mode 600 (never printed)."""
+    given = os.environ.get(WEBAPP_SECRET_ENV)
+    if given:
+        return given
     path = state_dir / WEBAPP_SECRET_FILE
-    secret = os.environ.get(WEBAPP_SECRET_ENV)
-    if not secret:
-        secret = path.read_text().strip() if path.is_file() else secrets.token_urlsafe(32)
-    path.write_text(secret)
-    path.chmod(0o600)
+    if path.is_file():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(32)
+    write_private(path, secret.encode())
     return secret
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a secret readable by its owner only, from the first byte (no chmod after the fact)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    path.chmod(0o600)  # an existing file keeps its old mode through O_CREAT
 
 
 def _policies(config: StackConfig, mobileid_client_id: str, mobileid_secret: str) -> list[Policy]:
@@ -177,10 +206,12 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     if not mobileid_key.is_file():
         from joserfc.jwk import RSAKey
 
-        mobileid_key.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
-        mobileid_key.chmod(0o600)
+        write_private(mobileid_key, RSAKey.generate_key(2048, private=True).as_pem(private=True))
+    control_on, control = mobileid_control(config.host, config.control_token)
     mobileid_settings = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
-                                                     faults=config.faults & MOBILEID_FAULTS, signing_key_pem=mobileid_key)
+                                                     faults=config.faults & MOBILEID_FAULTS, signing_key_pem=mobileid_key,
+                                                     control_enabled=control_on,
+                                                     control_token=SecretStr(config.control_token) if config.control_token else None)
     mobileid_client_id = mobileid_settings.clients[0].client_id
     webapp_secret = _webapp_secret(state_dir)
     try:
@@ -205,7 +236,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     ready_url = f"https://{_url_host(address)}:{port}"
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
                      state_dir=state_dir, spki=spki_hash(tls.server_cert_chain), run_urls=run_urls, b2c_settings=b2c_settings,
-                     webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms})
+                     webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control)
     index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}
     return host_router(sites, index), info, tls
 
@@ -225,6 +256,7 @@ def ready_lines(info: StackInfo) -> list[str]:
         lines.append(f"stack-proxy: {info.proxy_url}")
     lines.append(f"stack-ready: {info.ready_url}")
     lines.append("")
+    lines.append(f"Mobile ID control API: {info.control}")
     lines.append("Run user flow (testapp1, reply URL https://jwt.ms):")
     lines += [f"  {policy}: {url}" for policy, url in info.run_urls.items()]
     lines.append("")
@@ -298,8 +330,8 @@ class ServerThread:
     """uvicorn in a background thread (no signal handlers there); ``stop()`` shuts it down."""
 
     def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
-        config = uvicorn.Config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning", lifespan="off",
-                                timeout_graceful_shutdown=1)
+        config = common_serve.uvicorn_config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning",
+                                             lifespan="off", timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)
         self._sock = sock
         self._thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True)

@@ -2,7 +2,9 @@
 
 Social users are found by their alternative security id: the identity provider
 (its issuer or configured domain) plus the user's ``sub`` there, as
-``AAD-UserReadUsingAlternativeSecurityId`` does in the starter pack.
+``AAD-UserReadUsingAlternativeSecurityId`` does in the starter pack, through an
+index on that pair (not a scan). A real directory is bounded by its quota; this
+one keeps at most ``max_users``, dropping the oldest user when full (README).
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+
+MAX_USERS = 100_000
 
 
 @dataclass
@@ -24,25 +29,25 @@ class User:
 
 
 class Directory:
-    def __init__(self) -> None:
-        self._users: dict[str, User] = {}
+    def __init__(self, *, max_users: int = MAX_USERS) -> None:
+        self.max_users = max_users
+        self._users: OrderedDict[str, User] = OrderedDict()  # oldest first
+        self._by_alternative_id: dict[tuple[str, str], str] = {}  # (identity provider, issuer user id) -> object id
         self._lock = threading.Lock()
 
     def find_social(self, identity_provider: str, issuer_user_id: str) -> User | None:
         with self._lock:
-            return next(
-                (
-                    u
-                    for u in self._users.values()
-                    if u.identity_provider == identity_provider and u.issuer_user_id == issuer_user_id
-                ),
-                None,
-            )
+            object_id = self._by_alternative_id.get((identity_provider, issuer_user_id))
+            return self._users.get(object_id) if object_id is not None else None
 
     def create_social(self, identity_provider: str, issuer_user_id: str, claims: dict[str, Any]) -> User:
         with self._lock:
+            while len(self._users) >= self.max_users:
+                _, oldest = self._users.popitem(last=False)
+                self._by_alternative_id.pop((oldest.identity_provider, oldest.issuer_user_id), None)
             user = User(str(uuid.uuid4()), identity_provider, issuer_user_id, dict(claims))
             self._users[user.object_id] = user
+            self._by_alternative_id[(identity_provider, issuer_user_id)] = user.object_id
             return user
 
     def get(self, object_id: str) -> User | None:
@@ -53,6 +58,10 @@ class Directory:
         with self._lock:
             return list(self._users.values())
 
+    def __len__(self) -> int:
+        return len(self._users)
+
     def clear(self) -> None:
         with self._lock:
             self._users.clear()
+            self._by_alternative_id.clear()

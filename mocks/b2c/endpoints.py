@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 from urllib.parse import unquote
 
 from starlette.requests import Request
@@ -82,10 +83,11 @@ class Endpoints(TenantHandlers):
         form = await self._form(request) if request.method == "POST" else None
         params = self._params(request, form)
         try:
-            self._policy(request, params)
+            policy = self._policy(request, params)
             target = single(params, "post_logout_redirect_uri", max_length=2048)
             state = single(params, "state")
             client_id = single(params, "client_id", max_length=200)
+            self._check_id_token_hint(policy, single(params, "id_token_hint", max_length=16384), client_id)
         except B2CError as error:
             return self._error_page(error)
         except ParameterError as error:
@@ -104,6 +106,27 @@ class Endpoints(TenantHandlers):
                 response = self._error_page(B2CError("AADB2C90287", (target,)))
         self.tenant.cookies.clear(response, self.tenant.cookies.sso_cookie)
         return response
+
+
+    def _check_id_token_hint(self, policy: Policy, hint: str | None, client_id: str | None) -> None:
+        """An ``id_token_hint`` must be an unexpired ID token this tenant issued with the policy's key
+        to one of its apps (and to ``client_id`` when given); otherwise the logout is refused as a whole.
+
+        AADB2C90208 for an expired one, AADB2C90210 for everything else (README, Decisions).
+        """
+        if hint is None:
+            return
+        claims = self.tenant.keys.for_policy(policy).verify(hint)
+        if claims is None or claims.get("iss") != self.settings.issuer:
+            raise B2CError("AADB2C90210")
+        audience = claims.get("aud")
+        if not isinstance(audience, str) or self.settings.app(audience) is None or (client_id and client_id != audience):
+            raise B2CError("AADB2C90210")
+        expires = claims.get("exp")
+        if not isinstance(expires, int | float) or isinstance(expires, bool):
+            raise B2CError("AADB2C90210")
+        if expires <= time.time():
+            raise B2CError("AADB2C90208")
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:

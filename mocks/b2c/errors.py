@@ -52,6 +52,9 @@ MESSAGES: dict[str, str] = {
     "AADB2C90182": "The supplied code_verifier does not match associated code_challenge",
     "AADB2C90183": "The supplied code_verifier is invalid",
     "AADB2C90184": "The supplied code_challenge_method is not supported. Supported values are plain or S256",
+    # Wording of the error codes page; the reference lists these two only as "id_token_hint problems".
+    "AADB2C90208": "The provided id_token_hint parameter is expired. Please provide another token and try again.",
+    "AADB2C90210": "The provided id_token_hint parameter failed signature validation. Please provide another token and try again.",
     "AADB2C90243": "The IDP's client key/secret is not properly configured.",
     "AADB2C90255": "The claims exchange specified in technical profile '{0}' did not complete as expected. "
     "You might want to try starting your session over from the beginning.",

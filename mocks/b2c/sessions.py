@@ -14,8 +14,8 @@ import base64
 import binascii
 import json
 import secrets
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,11 +24,14 @@ from starlette.responses import Response
 
 from mocks.b2c.policy import Policy
 from mocks.b2c.settings import AppRegistration
+from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
 
 TRANS_COOKIE = "x-ms-cpim-trans"
 CSRF_COOKIE = "x-ms-cpim-csrf"
 SSO_COOKIE_PREFIX = "x-ms-cpim-sso:"
 MAX_TRANSACTIONS_PER_BROWSER = 5
+# Most sign-ins in progress, and most SSO sessions, the tenant keeps; beyond it the one nearest its expiry goes.
+MAX_ENTRIES = DEFAULT_MAX_ENTRIES
 
 
 @dataclass(frozen=True)
@@ -104,43 +107,31 @@ class SsoSession:
 
 
 class _Expiring:
-    def __init__(self, lifetime: float) -> None:
+    """A store of one kind with one lifetime; bounded in time and size (``mocks.common.store``)."""
+
+    def __init__(self, lifetime: float, *, max_entries: int = MAX_ENTRIES, clock: Callable[[], float] = time.time) -> None:
         self._lifetime = lifetime
-        self._items: dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._items: ExpiringStore[str, Any] = ExpiringStore(max_entries=max_entries, clock=clock)
 
     def _put(self, key: str, item: Any) -> None:
-        with self._lock:
-            self._purge()
-            self._items[key] = (time.time() + self._lifetime, item)
+        self._items.put(key, item, self._lifetime)
 
     def _get(self, key: str | None) -> Any:
-        if not key:
-            return None
-        with self._lock:
-            entry = self._items.get(key)
-            if entry is None or entry[0] < time.time():
-                self._items.pop(key, None)
-                return None
-            return entry[1]
+        return self._items.get(key) if key else None
 
     def drop(self, key: str) -> None:
-        with self._lock:
-            self._items.pop(key, None)
+        self._items.pop(key)
 
     def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
+        self._items.clear()
 
-    def _purge(self) -> None:
-        now = time.time()
-        for key in [k for k, (expiry, _) in self._items.items() if expiry < now]:
-            del self._items[key]
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class Transactions(_Expiring):
     def start(self, *, csrf: str, policy: Policy, request: AuthorizationRequest, locale: str, correlation_id: str) -> Transaction:
-        transaction = Transaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id)
+        transaction = Transaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id, created_at=self._items.clock())
         self._put(transaction.id, transaction)
         return transaction
 
@@ -150,7 +141,7 @@ class Transactions(_Expiring):
 
 class Sessions(_Expiring):
     def start(self, *, object_id: str, identity_provider: str, auth_time: int) -> SsoSession:
-        session = SsoSession(secrets.token_urlsafe(32), object_id, identity_provider, auth_time, time.time() + self._lifetime)
+        session = SsoSession(secrets.token_urlsafe(32), object_id, identity_provider, auth_time, self._items.clock() + self._lifetime)
         self._put(session.id, session)
         return session
 

@@ -26,10 +26,12 @@ from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import AuthorizationRequest
 from mocks.b2c.settings import B2CSettings
 from mocks.common.params import MultiValued, ParameterError, single
+from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
 from mocks.faults import Fault
 
 WRONG_AUDIENCE = "00000000-0000-0000-0000-0000000bad01"
 WRONG_IDP = "google.com"
+MAX_GRANTS = DEFAULT_MAX_ENTRIES
 _VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
 
@@ -69,7 +71,8 @@ class TokenService:
         self.settings = settings
         self.keys = keys
         self.directory = directory
-        self._grants: dict[str, Grant] = {}
+        # Codes (kept an hour past expiry, to recognise a replay) and refresh tokens: bounded in time and size.
+        self._grants: ExpiringStore[str, Grant] = ExpiringStore(max_entries=MAX_GRANTS, clock=time.time)
         self._lock = threading.Lock()
 
     # --- ID tokens -------------------------------------------------------------------------------
@@ -166,22 +169,15 @@ class TokenService:
         # Real codes are JWEs; keep the five-segment shape so clients that sniff it are not surprised.
         code = ".".join([_b64(json.dumps({"alg": "dir", "enc": "A256GCM"}).encode()), ""] + [_b64(secrets.token_bytes(n)) for n in (12, 48, 16)])
         now = time.time()
-        with self._lock:
-            self._purge()
-            self._grants[code] = Grant(policy, request, auth, now, now + self.settings.code_lifetime)
+        self._grants.put(code, Grant(policy, request, auth, now, now + self.settings.code_lifetime), self.settings.code_lifetime + 3600)
         return code
 
     def _issue_refresh_token(self, grant: Grant) -> str:
         token = _b64(secrets.token_bytes(48))
         now = time.time()
-        with self._lock:
-            self._grants[token] = replace(grant, issued_at=now, expires_at=now + self.settings.refresh_token_lifetime, used=False, refresh=True)
+        lifetime = self.settings.refresh_token_lifetime
+        self._grants.put(token, replace(grant, issued_at=now, expires_at=now + lifetime, used=False, refresh=True), lifetime + 3600)
         return token
-
-    def _purge(self) -> None:
-        now = time.time()
-        for key in [k for k, g in self._grants.items() if g.expires_at + 3600 < now]:
-            del self._grants[key]
 
     # --- token endpoint --------------------------------------------------------------------------
 
@@ -245,7 +241,7 @@ class TokenService:
             if grant.policy.key != policy.key:
                 raise B2CError("AADB2C90129", error="invalid_grant")
             if not refresh:
-                grant.used = True  # codes are single use
+                grant.used = True  # codes are single use; refresh tokens are not (README, Decisions)
         return grant
 
     @staticmethod

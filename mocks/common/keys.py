@@ -41,6 +41,13 @@ class SigningKey:
             "nbf": self.not_before,
         }
 
+    def verify(self, token: str) -> dict[str, Any] | None:
+        """The claims of a compact JWS this key signed (RS256 only); None for anything else."""
+        try:
+            return dict(jwt.decode(token, self._key, algorithms=[self.algorithm]).claims)
+        except Exception:  # joserfc raises several types for malformed input and bad signatures alike
+            return None
+
     def sign(self, claims: dict[str, Any], *, kid: str | None = None) -> str:
         """A compact JWS. ``kid`` can be overridden to imitate a misbehaving issuer."""
         header = {"typ": "JWT", "alg": self.algorithm, "kid": kid or self.kid}

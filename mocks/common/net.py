@@ -11,6 +11,7 @@ work exactly as in production.
 
 from __future__ import annotations
 
+import ipaddress
 import ssl
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,6 +20,18 @@ import certifi
 import httpx
 
 HostMap = Mapping[str, tuple[str, int]]
+
+
+def is_loopback(host: str | None) -> bool:
+    """``localhost``, 127.0.0.0/8, ``::1`` (also IPv4-mapped); False for names, wildcards and None."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address((host or "").strip("[]"))
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
 
 
 def parse_host_map(text: str) -> dict[str, tuple[str, int]]:

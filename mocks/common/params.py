@@ -8,11 +8,14 @@ so no bad input can reach the protocol logic (or become a 500).
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterable
 from typing import Protocol
 
 MAX_PARAMETER_LENGTH = 4096
 MAX_BODY_BYTES = 64 * 1024
+BODY_READ_TIMEOUT = 5.0  # seconds for the whole body once the headers are in
 
 
 class MultiValued(Protocol):
@@ -67,11 +70,20 @@ def split_scope(scope: str) -> list[str]:
 
 
 class BodySizeLimit:
-    """ASGI middleware: refuse request bodies over ``limit`` bytes with 413 before reading them."""
+    """ASGI middleware: the request body, whole, within a size and a time limit, before the app runs.
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES) -> None:
+    413 when it is over ``limit`` bytes, whether declared (``Content-Length``) or
+    streamed (chunked: counted as it arrives, so an endpoint that never reads its
+    body cannot be sent megabytes either); 408 when it has not all arrived within
+    ``timeout`` seconds (a client that declares 1000 bytes and sends 7). Both close
+    the connection. The app then reads the buffered body as usual; later
+    ``receive`` calls (disconnect) go to the server.
+    """
+
+    def __init__(self, app, limit: int = MAX_BODY_BYTES, timeout: float | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -79,36 +91,61 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _too_large(send)
+            await _refuse(send, 413, "request body too large")
             return
-        received = 0
-
-        async def limited_receive():
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _BodyTooLarge
-            return message
-
         try:
-            await self.app(scope, limited_receive, send)
+            async with asyncio.timeout(BODY_READ_TIMEOUT if self.timeout is None else self.timeout):
+                body = await self._read(receive)
+        except TimeoutError:
+            await _refuse(send, 408, "request body not received in time")
+            return
         except _BodyTooLarge:
-            await _too_large(send)
+            await _refuse(send, 413, "request body too large")
+            return
+        if body is None:
+            return  # the client went away
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                raise _BodyTooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(send) -> None:
-    body = b'{"error":"invalid_request","error_description":"request body too large"}'
+async def _refuse(send, status: int, description: str) -> None:
+    body = json.dumps({"error": "invalid_request", "error_description": description}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),  # the rest of the body is not read: the connection cannot be reused
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})

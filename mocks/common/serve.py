@@ -8,6 +8,57 @@ import socket
 from collections.abc import Callable
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+# A client gets this long for a request's line and headers (from connecting, or from its first byte after the
+# previous response); the body has as long again (mocks.common.params.BodySizeLimit). uvicorn has no such limit:
+# a client that sends half a request would hold its connection, and a slot, for ever.
+HEADER_TIMEOUT = 5.0
+
+
+class TimedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol that closes a connection whose request head does not arrive in time."""
+
+    header_timeout = HEADER_TIMEOUT
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._in_request():
+            self._disarm()
+        else:
+            self._arm()  # part of a head: the deadline set at the first byte stands
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _in_request(self) -> bool:
+        return self.cycle is not None and not self.cycle.response_complete
+
+    def _arm(self) -> None:
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_later(self.header_timeout, self._head_timed_out)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._header_timer = None
+        if not self._in_request() and not self.transport.is_closing():
+            self.transport.close()
+
+
+def uvicorn_config(app, **options) -> uvicorn.Config:
+    """uvicorn's settings for every emulator server: the timed protocol, a 5 s keep-alive."""
+    options.setdefault("timeout_keep_alive", 5)
+    return uvicorn.Config(app, http=TimedH11Protocol, **options)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -38,7 +89,7 @@ def run(
     proxy_headers: bool = False,
     forwarded_allow_ips: str | None = None,
 ) -> None:
-    config = uvicorn.Config(
+    config = uvicorn_config(
         app,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 from pathlib import Path
 
 from mocks.common import serve
+from mocks.common.net import is_loopback
 from mocks.faults import parse_faults
 from mocks.mobileid.app import create_app
 from mocks.mobileid.settings import load_settings
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -52,8 +43,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.fault:
         overrides["faults"] = parse_faults(args.fault)
     settings = load_settings(args.config, **overrides)
-    if settings.control_enabled is None and _is_loopback(args.host):
+    if settings.control_enabled is None and is_loopback(args.host):
         settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only
+    if settings.control_on and settings.control_token is None and not is_loopback(args.host):
+        # Anyone reaching the port could approve any sign-in: refuse, whatever MOBILEID_CONTROL_ENABLED says.
+        raise SystemExit(
+            f"Mobile ID emulator: refusing to enable the control API on --host {args.host} without a token. "
+            "Set MOBILEID_CONTROL_TOKEN (or control_token in --config), or listen on 127.0.0.1."
+        )
     if not settings.clients:
         raise SystemExit(
             "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and "

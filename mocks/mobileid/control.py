@@ -1,7 +1,10 @@
 """The control API (tests only): play the phone, list transactions, reset.
 
 Off (404) unless enabled; with a token configured every call needs
-``Authorization: Bearer <token>``. Routes and answers: docs/contracts.md.
+``Authorization: Bearer <token>``; without one, only loopback clients are
+answered (403 otherwise), so a control API without a token never reaches the
+network even if the server listens on every interface. Routes and answers:
+docs/contracts.md.
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ from __future__ import annotations
 import hmac
 import logging
 import math
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from mocks.common.net import is_loopback
 from mocks.mobileid import errors
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.runtime import Emulator
@@ -21,6 +26,7 @@ from mocks.mobileid.transactions import Status, Transaction
 
 log = logging.getLogger("mocks.mobileid")
 MAX_WAIT = 120.0
+SECONDS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3})?", re.ASCII)
 
 
 def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -28,6 +34,7 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 
 
 NOT_FOUND = {"error": "not_found"}
+NO_TOKEN_REMOTE = "without a control token the control API answers loopback clients only; set MOBILEID_CONTROL_TOKEN"
 
 
 def routes(emulator: Emulator) -> list[Route]:
@@ -41,6 +48,8 @@ def routes(emulator: Emulator) -> list[Route]:
             scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
                 return _json({"error": "unauthorized"}, 401, {"WWW-Authenticate": 'Bearer realm="mobileid-control"'})
+        elif not is_loopback(request.client.host if request.client else None):
+            return _json({"error": "forbidden", "error_description": NO_TOKEN_REMOTE}, 403)
         return None
 
     def answer(transaction: Transaction, status: Status) -> Response:
@@ -85,10 +94,9 @@ def routes(emulator: Emulator) -> list[Route]:
             msisdn = normalize_msisdn(request.path_params["msisdn"])
         except InvalidMSISDN:
             return _json({"error": "invalid_msisdn"}, 400)
-        try:
-            wait = float(request.query_params.get("wait", "0"))
-        except ValueError:
-            wait = -1.0
+        # float() also takes "1_0", " 5", "1e1", "inf" and non-ASCII digits: seconds are plain decimals only.
+        raw = request.query_params.get("wait", "0")
+        wait = float(raw) if SECONDS.fullmatch(raw) else -1.0
         if not (math.isfinite(wait) and 0 <= wait <= MAX_WAIT):
             return _json({"error": "invalid_wait", "error_description": f"wait must be 0 to {MAX_WAIT:g} seconds"}, 400)
         transaction = await emulator.transactions.wait_for_pending(msisdn, wait)

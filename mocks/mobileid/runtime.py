@@ -25,7 +25,7 @@ class Emulator:
                 key = SigningKey.from_pem_file(settings.signing_key_pem, settings.signing_key_id)
             else:
                 key = SigningKey.generate(settings.signing_key_id)
-        return cls(settings, key, Memory(), TransactionStore(settings))
+        return cls(settings, key, Memory(max_entries=settings.store_limit), TransactionStore(settings))
 
     def has(self, fault: Fault) -> bool:
         return fault in self.settings.faults

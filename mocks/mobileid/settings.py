@@ -148,6 +148,9 @@ class MobileIDSettings(_Strict):
     control_enabled: bool | None = None
     control_token: SecretStr | None = None
     faults: frozenset[Fault] = frozenset()
+    # Most entries each store keeps (transactions, login sessions, codes, access tokens, consents); beyond it the
+    # entry nearest its expiry goes. Every entry also has a time limit (README, Bounded memory).
+    store_limit: Annotated[int, Field(ge=10, le=10_000_000)] = 100_000
     slow_idp_delay: Annotated[float, Field(ge=0, le=60)] = 5.0
 
     @field_validator("issuer", "authorization_base_url")
@@ -238,6 +241,7 @@ ENVIRONMENT = {
     "MOBILEID_CONTROL_TOKEN": "control_token",
     "MOBILEID_FAULTS": "faults",
     "MOBILEID_SLOW_IDP_DELAY": "slow_idp_delay",
+    "MOBILEID_STORE_LIMIT": "store_limit",
 }
 # The single-client deployment (the IdP of a real B2C test tenant) needs only these.
 CLIENT_ENVIRONMENT = {

@@ -1,18 +1,24 @@
 """What the emulator remembers between requests: login sessions, codes, tokens, consents.
 
-All in memory; ``reset`` (control API) forgets everything. Entries expire lazily.
+All in memory; ``reset`` (control API) forgets everything. Every store has a
+time limit and a size limit (``mocks.common.store``), so a deployed emulator
+that meets abandoned sign-ins does not grow.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
 from mocks.mobileid.authorize import AuthorizationRequest
 from mocks.mobileid.outcomes import PhoneBehaviour
 
 SESSION_LIFETIME = 30 * 60  # a browser may sit on the login page for a while
+CODE_REPLAY_WINDOW = 3600  # a used code is remembered this long past its expiry, to recognise a replay
+CONSENT_LIFETIME = 180 * 24 * 3600  # "ask once" asks again after 180 days (README, Decisions)
 
 
 @dataclass(eq=False)
@@ -54,53 +60,48 @@ class AccessToken:
 
 
 class Memory:
-    def __init__(self) -> None:
-        self.sessions: dict[str, LoginSession] = {}
-        self.codes: dict[str, AuthorizationCode] = {}
-        self.access_tokens: dict[str, AccessToken] = {}
-        self.consents: set[tuple[str, str]] = set()  # (client_id, msisdn)
+    """Sessions, codes, access tokens and consents, each in a store with a time and a size limit."""
+
+    def __init__(self, *, max_entries: int = DEFAULT_MAX_ENTRIES, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.sessions: ExpiringStore[str, LoginSession] = ExpiringStore(max_entries=max_entries, clock=clock)
+        # Used codes stay an hour past their expiry so a replay is recognised (and its token revoked).
+        self.codes: ExpiringStore[str, AuthorizationCode] = ExpiringStore(max_entries=max_entries, clock=clock)
+        self.access_tokens: ExpiringStore[str, AccessToken] = ExpiringStore(max_entries=max_entries, clock=clock)
+        self.consents: ExpiringStore[tuple[str, str], bool] = ExpiringStore(max_entries=max_entries, clock=clock)  # (client_id, msisdn)
 
     def new_session(self, request: AuthorizationRequest, trace: str, language: str) -> LoginSession:
-        self._expire()
-        session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language)
-        self.sessions[session.id] = session
+        session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language, created_at=self.clock())
+        self.sessions.put(session.id, session, SESSION_LIFETIME)
         return session
 
     def session(self, session_id: str | None) -> LoginSession | None:
         session = self.sessions.get(session_id or "")
-        if session is None or session.finished or time.time() - session.created_at > SESSION_LIFETIME:
+        if session is None or session.finished:
             return None
         return session
 
     def new_code(self, **values) -> AuthorizationCode:
-        self._expire()
         code = AuthorizationCode(code=secrets.token_urlsafe(32), **values)
-        self.codes[code.code] = code
+        self.codes.put(code.code, code, max(0.0, code.expires_at - self.clock()) + CODE_REPLAY_WINDOW)
         return code
 
     def new_access_token(self, *, client_id: str, scopes: tuple[str, ...], behaviour: PhoneBehaviour, lifetime: int) -> AccessToken:
-        token = AccessToken(secrets.token_urlsafe(32), client_id, scopes, behaviour, time.time() + lifetime)
-        self.access_tokens[token.token] = token
+        token = AccessToken(secrets.token_urlsafe(32), client_id, scopes, behaviour, self.clock() + lifetime)
+        self.access_tokens.put(token.token, token, lifetime)
         return token
 
     def access_token(self, token: str) -> AccessToken | None:
-        found = self.access_tokens.get(token)
-        if found is None or found.expires_at <= time.time():
-            return None
-        return found
+        return self.access_tokens.get(token)
+
+    def has_consent(self, client_id: str, msisdn: str) -> bool:
+        return (client_id, msisdn) in self.consents
+
+    def remember_consent(self, client_id: str, msisdn: str) -> None:
+        self.consents.put((client_id, msisdn), True, CONSENT_LIFETIME)
 
     def reset(self) -> None:
         self.sessions.clear()
         self.codes.clear()
         self.access_tokens.clear()
         self.consents.clear()
-
-    def _expire(self) -> None:
-        now = time.time()
-        for key in [k for k, s in self.sessions.items() if now - s.created_at > SESSION_LIFETIME]:
-            del self.sessions[key]
-        # Used codes stay until they expire so a replay is recognised (and its token revoked).
-        for key in [k for k, c in self.codes.items() if c.expires_at < now - 3600]:
-            del self.codes[key]
-        for key in [k for k, t in self.access_tokens.items() if t.expires_at < now]:
-            del self.access_tokens[key]

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from mocks.common.store import ExpiringStore
 from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import PhoneBehaviour, behaviour_for, fault_error
@@ -45,6 +47,7 @@ class Transaction:
     status: Status = Status.PENDING
     error: MidError | None = None
     settled_at: float | None = None
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)  # deadline and answer_at are on this clock
     _settled: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     @property
@@ -63,7 +66,7 @@ class Transaction:
         """Apply a scripted answer or the timeout whose time has come."""
         if not self.pending:
             return
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         if self.scripted is not None and self.answer_at is not None and now >= self.answer_at:
             self.settle(*self.scripted)
         elif now >= self.deadline:
@@ -107,14 +110,27 @@ class Transaction:
 
 
 class TransactionStore:
-    def __init__(self, settings: MobileIDSettings) -> None:
+    """Transactions, each kept ``transaction_timeout`` plus ``retention`` seconds, at most ``store_limit`` of them.
+
+    A transaction nobody answers or looks at expires with the rest; the pending one
+    of each number is found by index, not by scanning every transaction.
+    """
+
+    def __init__(self, settings: MobileIDSettings, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
-        self._transactions: dict[str, Transaction] = {}
+        self._clock = clock
+        self._lifetime = settings.transaction_timeout + max(600.0, 2 * settings.transaction_timeout)
+        self._transactions: ExpiringStore[str, Transaction] = ExpiringStore(max_entries=settings.store_limit, clock=clock)
+        # msisdn -> its newest transaction that was pending when it started (a number has at most one pending).
+        self._pending: ExpiringStore[str, Transaction] = ExpiringStore(max_entries=settings.store_limit, clock=clock)
         self._created: asyncio.Event | None = None
+
+    def __len__(self) -> int:
+        return len(self._transactions)
 
     def start(self, *, msisdn: str, client_id: str, trace: str, message: str, acr: str, serial_hint: str | None = None) -> Transaction:
         behaviour = behaviour_for(msisdn, self._settings)
-        now = time.monotonic()
+        now = self._clock()
         scripted, delay = self._script(behaviour, acr, serial_hint)
         transaction = Transaction(
             id=secrets.token_urlsafe(12),
@@ -127,6 +143,7 @@ class TransactionStore:
             deadline=now + self._settings.transaction_timeout,
             answer_at=now + delay if scripted else None,
             scripted=scripted,
+            clock=self._clock,
         )
         running = self.pending_for(msisdn)
         if running is not None:
@@ -135,9 +152,10 @@ class TransactionStore:
                 running.settle(Status.CANCELLED, errors.REJECTED.but("Cancelled by a newer authentication request"))
             else:
                 transaction.settle(Status.FAILED, errors.BUSY)
-        self._prune()
-        self._transactions[transaction.id] = transaction
+        self._transactions.put(transaction.id, transaction, self._lifetime)
         transaction.refresh(now)
+        if transaction.pending:
+            self._pending.put(msisdn, transaction, self._settings.transaction_timeout + 1)
         if self._created is not None:
             self._created.set()
             self._created = None
@@ -163,13 +181,18 @@ class TransactionStore:
         return transaction
 
     def list(self, msisdn: str | None = None) -> list[Transaction]:
+        """For the control API: every stored transaction (of one number), oldest first."""
         found = [t for t in self._transactions.values() if msisdn is None or t.msisdn == msisdn]
         for transaction in found:
             transaction.refresh()
         return sorted(found, key=lambda t: t.created_at)
 
     def pending_for(self, msisdn: str) -> Transaction | None:
-        return next((t for t in reversed(self.list(msisdn)) if t.pending), None)
+        transaction = self._pending.get(msisdn)
+        if transaction is None:
+            return None
+        transaction.refresh()
+        return transaction if transaction.pending else None
 
     async def wait_for_pending(self, msisdn: str, timeout: float) -> Transaction | None:
         """The number's pending transaction, waiting up to ``timeout`` seconds for one to start."""
@@ -190,9 +213,4 @@ class TransactionStore:
         for transaction in self._transactions.values():
             transaction.settle(Status.CANCELLED, errors.SESSION_UNKNOWN)
         self._transactions.clear()
-
-    def _prune(self) -> None:
-        """Forget settled transactions after a while so a long-running deployment stays small."""
-        horizon = time.time() - max(600.0, 2 * self._settings.transaction_timeout)
-        for key in [k for k, t in self._transactions.items() if not t.pending and (t.settled_at or 0) < horizon]:
-            del self._transactions[key]
+        self._pending.clear()

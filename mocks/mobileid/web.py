@@ -212,7 +212,7 @@ def routes(emulator: Emulator) -> list[Route]:
         client = session.request.client
         if client.consent == "always":
             return True
-        return client.consent == "once" and (client.client_id, transaction.msisdn) not in memory.consents
+        return client.consent == "once" and not memory.has_consent(client.client_id, transaction.msisdn)
 
     async def consent(request: Request) -> Response:
         params = await read_params(request)
@@ -241,7 +241,7 @@ def routes(emulator: Emulator) -> list[Route]:
         except ParameterError:
             decision = None
         if decision == "accept":
-            memory.consents.add((session.request.client.client_id, transaction.msisdn))
+            memory.remember_consent(session.request.client.client_id, transaction.msisdn)
             return answer_code(session, transaction)
         if decision == "decline":
             return answer_error(session, errors.CONSENT_REFUSED)

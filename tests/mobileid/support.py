@@ -60,7 +60,7 @@ class LiveServer:
         values.update(overrides)
         self.settings = MobileIDSettings(**values)
         self.app = create_app(self.settings, signing_key=_shared_key() if shared_key else None)
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
+        config = serve.uvicorn_config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._sock = sock

@@ -78,3 +78,43 @@ def test_control_token_is_required_when_configured(start_emulator) -> None:
         assert http.get("/control/transactions", headers={"Authorization": "Bearer wrong"}).status_code == 401
         listed = http.get("/control/transactions", headers={"Authorization": "Bearer s3cret-token"})
         assert listed.status_code == 200 and listed.json() == {"transactions": []}
+
+
+def test_without_a_token_only_loopback_clients_are_answered(emulator) -> None:
+    import asyncio
+
+    import httpx
+
+    async def status(client: tuple[str, int]) -> int:
+        transport = httpx.ASGITransport(app=emulator.app, client=client)
+        async with httpx.AsyncClient(transport=transport, base_url=emulator.url) as http:
+            return (await http.get("/control/transactions")).status_code
+
+    assert asyncio.run(status(("127.0.0.1", 5000))) == 200
+    assert asyncio.run(status(("192.0.2.44", 5000))) == 403
+
+
+def test_the_command_line_refuses_an_open_control_api_on_a_non_loopback_host() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}
+    env.update(MOBILEID_CLIENT_ID="c", MOBILEID_CLIENT_SECRET="s", MOBILEID_REDIRECT_URIS="https://rp.example/cb",
+               MOBILEID_CONTROL_ENABLED="true")
+    # 192.0.2.1 (TEST-NET-1) is no address of this machine: even a regression cannot listen beyond loopback.
+    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--host", "192.0.2.1", "--port", "0"], env=env,
+                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "refusing to enable the control API on --host 192.0.2.1 without a token" in result.stderr
+
+
+@pytest.mark.parametrize("wait", ["1_0", " 5", "5 ", "1e1", "inf", "nan", "-1", "+5", "0x5", "\uff15", "5.", ".5", "121", "1000"])
+def test_wait_is_plain_decimal_seconds(http, wait: str) -> None:
+    response = http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": wait})
+    assert response.status_code == 400 and response.json()["error"] == "invalid_wait", wait
+
+
+@pytest.mark.parametrize("wait", ["0", "0.2", "0.25"])
+def test_plain_decimal_waits_are_accepted(http, wait: str) -> None:
+    assert http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": wait}).status_code == 404  # nothing pending

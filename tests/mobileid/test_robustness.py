@@ -38,3 +38,14 @@ def test_basic_credentials_with_odd_bytes(http) -> None:
     for header in ["Basic", "Basic =", "Basic //79", "Basic " + "A" * 3000, "Bearer x"]:
         response = http.post("/token", data={"grant_type": "authorization_code", "code": "c", "redirect_uri": "https://rp.example/cb"}, headers={"Authorization": header})
         assert response.status_code == 401, (header, response.text)
+
+
+def chunked(size: int, piece: int = 64 * 1024):
+    for _ in range(size // piece):
+        yield b"a" * piece
+
+
+@pytest.mark.parametrize("path", ["/token", "/userinfo", "/oidc/login", "/control/reset", "/control/phones/+41791234567/approve"])
+def test_a_chunked_body_over_the_limit_is_413_wherever_it_goes(http, path: str) -> None:
+    response = http.post(path, content=chunked(3 * 1024 * 1024), headers=FORM, timeout=10)
+    assert response.status_code == 413, (response.status_code, response.text[:200])

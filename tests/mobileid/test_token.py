@@ -96,7 +96,7 @@ def test_expired_code_is_invalid_grant(start_emulator) -> None:
     with emulator.client() as http:
         code = User(http).login(authorize_params()).code or ""
         # Age the code instead of waiting out its lifetime.
-        emulator.app.state.mobileid.memory.codes[code].expires_at = time.time() - 1
+        emulator.app.state.mobileid.memory.codes.get(code).expires_at = time.time() - 1
         body = assert_oauth_error(redeem(http, code), 400, "invalid_grant")
         assert "expired" in body["error_description"]
 

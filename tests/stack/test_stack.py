@@ -174,3 +174,21 @@ def test_start_stack_without_a_with_block(tmp_path: Path) -> None:
         running.stop()
     with pytest.raises(httpx.ConnectError), http(running.info) as client:
         client.get("https://jwt.ms/")
+
+
+@pytest.mark.parametrize("url", [
+    "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/oauth2/v2.0/token",
+    "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/oauth2/v2.0/logout",
+    "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp",
+    "https://openid.mobileid.ch/token",
+    "https://openid.mobileid.ch/control/reset",
+    "https://jwt.ms/",
+])
+def test_a_chunked_body_over_64_kib_is_413_on_every_site(local_stack: StackInfo, url: str) -> None:
+    def three_megabytes():
+        for _ in range(48):
+            yield b"a" * 65536
+
+    with http(local_stack) as client:
+        response = client.post(url, content=three_megabytes(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413, (response.status_code, response.text[:200])

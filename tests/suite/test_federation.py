@@ -67,8 +67,10 @@ def test_each_mismatch_names_the_parameter_and_the_fix(changes: dict, parameter:
 
 def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
     custom = request(redirect_uri="https://login.contoso.com/contoso.onmicrosoft.com/oauth2/authresp")
-    assert problems(custom, B2C_DOMAIN="Login.Contoso.com") == {}
-    assert "redirect_uri" in problems(request(), B2C_DOMAIN="login.contoso.com")
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin",
+              "B2C_CLIENT_ID": "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f", "MOBILEID_CLIENT_ID": "b2c-contoso-0001"}
+    assert problems(custom, **tenant, B2C_DOMAIN="Login.Contoso.com") == {}
+    assert "redirect_uri" in problems(request(), **tenant, B2C_DOMAIN="login.contoso.com")
 
 
 def test_settings_change_what_is_expected() -> None:

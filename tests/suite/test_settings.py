@@ -23,8 +23,25 @@ def test_local_defaults_match_the_stack_contract() -> None:
     assert s.redirect_uri == "https://jwt.ms" and s.backchannel_budget == 3.0 and s.has_control_api
 
 
-def test_local_forces_the_emulator() -> None:
-    assert build_settings({"MOBILEID_MODE": "real"}).mobileid_mode == "emulator"
+def test_local_accepts_the_emulator_mode_it_uses() -> None:
+    assert build_settings({"MOBILEID_MODE": "Emulator"}).mobileid_mode == "emulator"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}, "MOBILEID_MODE=real"),
+        ({"B2C_TENANT": "fabrikam"}, "B2C_TENANT"),
+        ({"B2C_DOMAIN": "login.fabrikam.com"}, "B2C_DOMAIN"),
+        ({"MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}, "MOBILEID_CONTROL_URL"),
+        ({"MOBILEID_CONTROL_TOKEN": "t0ken"}, "MOBILEID_CONTROL_TOKEN"),
+        ({"E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443"}, "E2E_HOST_MAP"),
+    ],
+)
+def test_a_tenant_setting_in_local_mode_stops_the_run(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named) as refused:
+        build_settings(env)
+    assert "E2E_TARGET=tenant" in str(refused.value) and "unset" in str(refused.value)
 
 
 def test_tenant_mode_by_settings_alone() -> None:
@@ -35,7 +52,7 @@ def test_tenant_mode_by_settings_alone() -> None:
 
 
 def test_the_control_token_stays_out_of_repr_and_reports() -> None:
-    s = build_settings({"MOBILEID_CONTROL_TOKEN": "s3cr3t-token"})
+    s = build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": "s3cr3t-token"})
     assert s.control_token == "s3cr3t-token"
     assert "s3cr3t" not in repr(s) and "s3cr3t" not in str(s.describe())
 
@@ -47,14 +64,18 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({**TENANT, "B2C_CLIENT_ID": ""}, "B2C_CLIENT_ID"),
         ({"E2E_TARGET": "tenant", "B2C_CLIENT_ID": "c1"}, "B2C_POLICIES"),
         ({"B2C_POLICIES": "signin"}, "B2C_POLICIES"),
-        ({"B2C_TENANT": "https://contoso.b2clogin.com"}, "B2C_TENANT"),
+        ({**TENANT, "B2C_TENANT": "https://contoso.b2clogin.com"}, "B2C_TENANT"),
         ({**TENANT, "MOBILEID_MODE": "real"}, "MOBILEID_TEST_NUMBER"),
         ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "079 123 45 67"}, "MOBILEID_TEST_NUMBER"),
+        # str.isdigit() accepts these; they would be a second identity for +41791112233.
+        ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41\uff17\uff19\uff11\uff11\uff11\uff12\uff12\uff13\uff13"}, "ASCII digits"),
+        ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41\u0667\u0669\u0661\u0661\u0661\u0662\u0662\u0663\u0663"}, "ASCII digits"),
+        ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41\u096d\u096f\u0967\u0967\u0967\u0968\u0968\u0969\u0969"}, "ASCII digits"),
         ({**TENANT, "MOBILEID_MODE": "phone"}, "MOBILEID_MODE"),
         ({"MOBILEID_APPROVAL_TIMEOUT": "soon"}, "MOBILEID_APPROVAL_TIMEOUT"),
         ({"E2E_IDP_BACKCHANNEL_BUDGET": "0"}, "E2E_IDP_BACKCHANNEL_BUDGET"),
-        ({"E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP"),
-        ({"E2E_CA_FILE": "/nonexistent/ca.pem"}, "E2E_CA_FILE"),
+        ({**TENANT, "E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP"),
+        ({**TENANT, "E2E_CA_FILE": "/nonexistent/ca.pem"}, "E2E_CA_FILE"),
         ({"E2E_STACK_FAULTS": "wrong-audience,typo"}, "E2E_STACK_FAULTS"),
         ({**TENANT, "E2E_STACK_FAULTS": "wrong-audience"}, "E2E_STACK_FAULTS"),
         ({"B2C_REDIRECT_URI": "http://jwt.ms"}, "B2C_REDIRECT_URI"),
@@ -66,16 +87,17 @@ def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
 
 
 def test_host_map_and_faults_are_parsed() -> None:
-    s = build_settings({"E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443, M.MobileID.ch=127.0.0.1:8443", "E2E_STACK_FAULTS": "wrong-idp, slow-idp"})
+    s = build_settings({**TENANT, "E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443, M.MobileID.ch=127.0.0.1:8443"})
     assert s.host_map == {"jwt.ms": ("127.0.0.1", 8443), "m.mobileid.ch": ("127.0.0.1", 8443)}
-    assert s.stack_faults == ("wrong-idp", "slow-idp")
+    assert build_settings({"E2E_STACK_FAULTS": "wrong-idp, slow-idp"}).stack_faults == ("wrong-idp", "slow-idp")
 
 
 def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("B2C_TENANT=fromfile\nB2C_CLIENT_ID=file-client\n")
+    env_file.write_text("E2E_TARGET=tenant\nB2C_POLICIES=B2C_1_susi\nB2C_TENANT=fromfile\nB2C_CLIENT_ID=file-client\n")
     monkeypatch.setenv("B2C_TENANT", "fromenv")
-    monkeypatch.delenv("B2C_CLIENT_ID", raising=False)
+    for name in ("B2C_CLIENT_ID", "E2E_TARGET", "B2C_POLICIES"):
+        monkeypatch.delenv(name, raising=False)
     s = load_settings(env_file)
     assert (s.tenant, s.client_id) == ("fromenv", "file-client")
 
@@ -112,3 +134,31 @@ def test_the_mobile_id_setup_defaults_to_the_seed() -> None:
         build_settings({"MOBILEID_APPROVAL_WEBHOOK": "chat"})
     with pytest.raises(SettingsError, match="E2E_PREFLIGHT"):
         build_settings({"E2E_PREFLIGHT": "maybe"})
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ('E2E_TARGET="tenant\nB2C_TENANT=fabrikam\n', 1),  # unterminated quote: dotenv drops it and the run went local
+        ("B2C_TENANT=fabrikam\nE2E_TARGET tenant\n", 2),
+        ("# tenant run\nB2C_TENANT=fabrikam\nMOBILEID_CONTROL_TOKEN='s3cr3t\n", 3),
+    ],
+)
+def test_an_env_line_dotenv_cannot_parse_stops_the_run(tmp_path, content: str, line: int) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(content)
+    with pytest.raises(SettingsError, match=f"line {line}") as refused:
+        load_settings(env_file)
+    assert str(env_file) in str(refused.value) and "s3cr3t" not in str(refused.value)
+
+
+def test_a_broken_env_file_stops_pytest_naming_file_and_line(tmp_path) -> None:
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["fixtures.settings"]\n')
+    (tmp_path / "test_x.py").write_text("def test_never_runs():\n    raise AssertionError('ran')\n")
+    env_file = tmp_path / ".env"
+    env_file.write_text('E2E_TARGET="tenant\n')
+    script = (f"import sys, pytest, fixtures.settings as s; s.ENV_FILE = s.Path({str(env_file)!r}); "
+              f"sys.exit(pytest.main(['-p', 'no:cacheprovider', '-p', 'no:xdist', {str(tmp_path)!r}]))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert f"{env_file}, line 1 (E2E_TARGET)" in result.stderr and "AssertionError" not in result.stdout

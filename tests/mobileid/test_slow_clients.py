@@ -1,0 +1,72 @@
+"""Slow or endless requests end within seconds (issue 12, item 7): uvicorn itself has no such limit."""
+
+from __future__ import annotations
+
+import socket
+import time
+from urllib.parse import urlsplit
+
+from mocks.common.params import BODY_READ_TIMEOUT
+from mocks.common.serve import HEADER_TIMEOUT
+
+GRACE = 3.0  # scheduling on a loaded 2-core machine
+
+
+def connect(emulator) -> socket.socket:
+    address = urlsplit(emulator.url)
+    sock = socket.create_connection((address.hostname, address.port), timeout=HEADER_TIMEOUT + BODY_READ_TIMEOUT + GRACE)
+    return sock
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    received = b""
+    while chunk := sock.recv(4096):
+        received += chunk
+    return received
+
+
+def test_a_body_shorter_than_declared_gets_408_and_the_connection_closes(emulator) -> None:
+    with connect(emulator) as sock:
+        started = time.monotonic()
+        sock.sendall(b"POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 1000\r\n\r\ngrant_t")
+        answer = read_until_closed(sock)
+        took = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert took < BODY_READ_TIMEOUT + GRACE
+
+
+def test_a_request_head_that_never_ends_is_closed(emulator) -> None:
+    with connect(emulator) as sock:
+        started = time.monotonic()
+        sock.sendall(b"POST /token HTTP/1.1\r\nHost: x\r\n")
+        answer = read_until_closed(sock)
+        took = time.monotonic() - started
+    assert answer == b"" and HEADER_TIMEOUT - 0.5 < took < HEADER_TIMEOUT + GRACE
+
+
+def test_a_head_sent_a_byte_at_a_time_does_not_extend_the_deadline(emulator) -> None:
+    head = b"GET /.well-known/openid-configuration HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+    with connect(emulator) as sock:
+        started = time.monotonic()
+        closed_after = None
+        for byte in head:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                closed_after = time.monotonic() - started
+                break
+            sock.settimeout(0.1)
+            try:
+                if sock.recv(1) == b"":
+                    closed_after = time.monotonic() - started
+                    break
+            except TimeoutError:
+                pass  # still open: the next byte, a tenth of a second later
+    assert closed_after is not None and closed_after < HEADER_TIMEOUT + GRACE
+
+
+def test_a_prompt_request_on_a_kept_connection_is_not_cut(emulator) -> None:
+    with emulator.client() as http:
+        for _ in range(3):
+            assert http.get("/.well-known/openid-configuration").status_code == 200
