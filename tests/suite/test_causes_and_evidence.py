@@ -105,12 +105,17 @@ def test_set_up_noise_is_dropped_and_what_did_work_or_failed_is_kept(tmp_path: P
     assert [f["name"] for f in kept["befores"]] == ["returning_user", "stack"] and kept["afters"] == []
 
 
-def test_the_terminal_names_each_failure_with_its_cause() -> None:
+def test_the_terminal_names_each_failure_with_its_cause_then_counts_each_cause() -> None:
+    aud = [("cause", "ID token contract"), ("cause_detail", "aud: expected 'a', got 'b'")]
     reports = [
-        SimpleNamespace(nodeid="e2e/test_a.py::t[x]", when="call", user_properties=[("cause", "ID token contract: aud: expected 'a', got 'b'")]),
-        SimpleNamespace(nodeid="e2e/test_b.py::t[x]", when="setup", user_properties=[]),
+        SimpleNamespace(nodeid="e2e/test_a.py::t[x]", when="call", user_properties=aud),
+        SimpleNamespace(nodeid="e2e/test_b.py::t[x]", when="setup", user_properties=aud),
+        SimpleNamespace(nodeid="e2e/test_c.py::t[x]", when="call", user_properties=[]),
     ]
     assert failure_lines(reports) == [  # type: ignore[arg-type]
-        "e2e/test_a.py::t[x]: ID token contract: aud: expected 'a', got 'b'",
-        "e2e/test_b.py::t[x] (in setup): other",
+        "ID token contract    e2e/test_a.py::t[x]",
+        "ID token contract    e2e/test_b.py::t[x] (in setup)",
+        "other                e2e/test_c.py::t[x]",
+        "2 x ID token contract: aud: expected 'a', got 'b'",
+        "1 x other",
     ]
