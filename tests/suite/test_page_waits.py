@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import Page
 
 from fixtures import causes
-from fixtures.causes import JourneyFailure
+from fixtures.causes import JourneyFailure, classify_text
+from fixtures.reporting import locate_bare_timeout
 from pages import B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage
 
 pytestmark = pytest.mark.browser
@@ -71,3 +72,12 @@ def test_no_redirect_names_the_redirect_uri_and_the_page_instead(page: Page) -> 
         JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=300)
     assert failure.value.cause.name == causes.PAGE_CHANGED
     assert str(failure.value).startswith("expected a redirect to https://jwt.ms within 0.3 s; the browser shows B2C's sign-in page")
+
+
+def test_a_bare_playwright_timeout_is_told_where_the_browser_is(page: Page) -> None:
+    page.set_content(MAINTENANCE)
+    bare = classify_text("playwright._impl._errors.TimeoutError: Locator.click: Timeout 15000ms exceeded.")
+    located = locate_bare_timeout(bare, page)
+    assert located == causes.Cause(causes.PAGE_CHANGED, "Locator.click timed out (15000 ms); the browser shows about:blank (title 'Down for maintenance')")
+    page.set_content(ERROR_PAGE)
+    assert locate_bare_timeout(bare, page).name == causes.TENANT_CONFIGURATION
