@@ -22,7 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
+def test_a_failing_run_names_each_cause_keeps_evidence_and_no_raw_token(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # One test, so xdist (make test) runs the journeys once, not once per worker that picks up a check.
+    run = failing_run(tmp_path_factory)
+    check_terminal(run)
+    check_causes_and_evidence(run)
+    check_environment(run)
+    check_no_raw_token(run)
+
+
 def failing_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     results = tmp_path_factory.mktemp("allure-results")
     env = {**os.environ, "E2E_STACK_FAULTS": "wrong-audience", "B2C_POLICIES": "B2C_1_signupsignin", "E2E_TARGET": "local"}
@@ -37,7 +45,7 @@ def results_of(directory: Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in directory.glob("*-result.json")]
 
 
-def test_the_run_fails_and_the_terminal_names_the_cause_of_each_failure(failing_run) -> None:
+def check_terminal(failing_run) -> None:
     run, _ = failing_run
     assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-2000:]
     summary = run.stdout.split("= causes =", 1)[1].split("short test summary", 1)[0]
@@ -47,7 +55,7 @@ def test_the_run_fails_and_the_terminal_names_the_cause_of_each_failure(failing_
     assert "eyJ" not in run.stdout  # pytest prints argument values in tracebacks; the raw token is redacted
 
 
-def test_every_failure_has_its_cause_label_and_evidence_of_every_browser(failing_run) -> None:
+def check_causes_and_evidence(failing_run) -> None:
     _, directory = failing_run
     results = results_of(directory)
     assert sorted(r["status"] for r in results) == ["failed", "failed"]
@@ -62,14 +70,14 @@ def test_every_failure_has_its_cause_label_and_evidence_of_every_browser(failing
         assert "#" not in (directory / url["source"]).read_text()
 
 
-def test_environment_is_written(failing_run) -> None:
+def check_environment(failing_run) -> None:
     _, directory = failing_run
     properties = dict(line.split("=", 1) for line in (directory / "environment.properties").read_text().splitlines())
     assert properties["stack_faults"] == "wrong-audience" and properties["browser"].startswith("chromium ")
     assert {"target", "tenant", "policies", "playwright", "commit"} <= properties.keys()
 
 
-def test_no_file_of_the_results_holds_a_raw_token(failing_run) -> None:
+def check_no_raw_token(failing_run) -> None:
     _, directory = failing_run
     found = []
     for path in directory.iterdir():
