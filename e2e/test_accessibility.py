@@ -30,7 +30,7 @@ def test_every_page_of_a_sign_up_is_accessible(journey: Journey, mobile_id: Mobi
     journey.mobile.transaction_number()
     scan("Mobile ID waiting page")
     mobile_id.approve(number)
-    journey.mobile.wait_for_approval(mobile_id.approval_timeout)
+    journey.mobile.wait_for_approval(mobile_id.approval_timeout * 1000)
     if journey.mobile.consent_requested():
         scan("Mobile ID consent page")
         journey.mobile.accept_consent()

@@ -76,7 +76,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     if not texts.phone_message_pattern(language, shown_number).fullmatch(message):
         seen.found.append(f"phone: the message reads {message!r}, expected Mobile ID's default "
                           f"{texts.PHONE_MESSAGE[language]!r} with the waiting page's transaction number {shown_number!r}")
-    journey.mobile.wait_for_approval(mobile_id.approval_timeout)
+    journey.mobile.wait_for_approval(mobile_id.approval_timeout * 1000)
 
     # And B2C's profile page says what it asks for
     profile = journey.reach_profile_page()

@@ -5,5 +5,6 @@ from pages.b2c_self_asserted import B2CSelfAssertedPage
 from pages.b2c_unified import B2CSignUpOrSignInPage
 from pages.jwtms import JwtMsPage, RedirectResult
 from pages.mobileid_login import MobileIDLoginPage
+from pages import waiting
 
-__all__ = ["B2CErrorPage", "B2CSelfAssertedPage", "B2CSignUpOrSignInPage", "JwtMsPage", "MobileIDLoginPage", "RedirectResult"]
+__all__ = ["B2CErrorPage", "B2CSelfAssertedPage", "B2CSignUpOrSignInPage", "JwtMsPage", "MobileIDLoginPage", "RedirectResult", "waiting"]

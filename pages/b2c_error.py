@@ -7,7 +7,7 @@ import re
 import allure
 from playwright.sync_api import Page
 
-DEFAULT_TIMEOUT = 15_000
+from pages import waiting
 _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _CODE = re.compile(r"(AADB2C\d{5})\s*:?\s*(.*)", re.S)
 
@@ -18,17 +18,22 @@ class B2CErrorPage:
     The heading is h2 on older layouts and h1 from globalexception 1.2.2, so both are accepted.
     """
 
+    NAME = "B2C's error page"
+    SHOWN = ".error-page-detail"
+
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.root = page.locator('#api[data-name="GlobalException"], #api.error-page-content').first
+        self.root = waiting.b2c_error_page(page).first
         self.heading = self.root.locator("h1, h2").first
         self.correlation = self.root.locator(".error-page-correlationid")
         self.timestamp_line = self.root.locator(".error-page-messagedetails div").filter(has_text=re.compile(r"^\s*Timestamp", re.I)).first
         self.detail = self.root.locator(".error-page-detail")
+        self.shown = self.detail
+        self.dead_end = None  # the error page is where other pages' waits stop
 
     @allure.step("Wait for the B2C error page")
-    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "B2CErrorPage":
-        self.detail.wait_for(state="attached", timeout=timeout)
+    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> "B2CErrorPage":
+        waiting.wait_until_shown(self, timeout, state="attached")
         return self
 
     def is_shown(self) -> bool:

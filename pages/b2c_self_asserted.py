@@ -5,11 +5,14 @@ from __future__ import annotations
 import allure
 from playwright.sync_api import Page
 
-DEFAULT_TIMEOUT = 15_000
+from pages import waiting
 
 
 class B2CSelfAssertedPage:
     """``#api[data-name="SelfAsserted"]`` with the SelfAsserted-Social fields."""
+
+    NAME = "B2C's profile page"
+    SHOWN = '#api[data-name="SelfAsserted"] button#continue'
 
     def __init__(self, page: Page) -> None:
         self.page = page
@@ -22,10 +25,12 @@ class B2CSelfAssertedPage:
         self.item_errors = self.root.locator(".error.itemLevel")
         self.page_errors = self.root.locator(".error.pageLevel")
         self.html = page.locator("html")
+        self.shown = self.continue_button
+        self.dead_end = waiting.b2c_error_page(page)
 
     @allure.step("Wait for the B2C profile page")
-    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "B2CSelfAssertedPage":
-        self.continue_button.wait_for(state="visible", timeout=timeout)
+    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> "B2CSelfAssertedPage":
+        waiting.wait_until_shown(self, timeout)
         return self
 
     def is_shown(self) -> bool:

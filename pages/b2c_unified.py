@@ -7,11 +7,14 @@ import re
 import allure
 from playwright.sync_api import Page
 
-DEFAULT_TIMEOUT = 15_000
+from pages import waiting
 
 
 class B2CSignUpOrSignInPage:
     """``#api[data-name="Unified"]``; the fragment is rendered by B2C's script after load."""
+
+    NAME = "B2C's sign-in page"
+    SHOWN = '#api[data-name="Unified"] .claims-provider-list-buttons button.accountButton'
 
     def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange") -> None:
         self.page = page
@@ -25,10 +28,12 @@ class B2CSignUpOrSignInPage:
         self.social_intro = self.root.locator(".claims-provider-list-buttons .intro h2").first
         self.heading = self.root.locator(".heading h1, h1").first
         self.html = page.locator("html")
+        self.shown = self.provider_buttons.first
+        self.dead_end = waiting.b2c_error_page(page)
 
     @allure.step("Wait for the B2C sign-in page")
-    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "B2CSignUpOrSignInPage":
-        self.provider_buttons.first.wait_for(state="visible", timeout=timeout)
+    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> "B2CSignUpOrSignInPage":
+        waiting.wait_until_shown(self, timeout)
         return self
 
     def is_shown(self) -> bool:

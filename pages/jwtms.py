@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import allure
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-DEFAULT_TIMEOUT = 15_000
+from pages import waiting
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,15 @@ class RedirectResult:
 
 
 class JwtMsPage:
+    NAME = "the app (redirect URI)"
+    SHOWN = "#decodedToken"
+
     def __init__(self, page: Page, redirect_uri: str) -> None:
         self.page = page
         self.redirect_uri = redirect_uri
         self.decoded_token = page.locator("#decodedToken")
+        self.shown = self.decoded_token
+        self.dead_end = waiting.b2c_error_page(page)
 
     @property
     def host(self) -> str:
@@ -50,8 +56,12 @@ class JwtMsPage:
         return self.page.url.startswith(self.redirect_uri)
 
     @allure.step("Wait for B2C to redirect to the app")
-    def wait_for_redirect(self, timeout: float = DEFAULT_TIMEOUT) -> "JwtMsPage":
-        self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)
+    def wait_for_redirect(self, timeout: float = waiting.TIMEOUT_MS) -> "JwtMsPage":
+        """Wait on the navigation itself (no script in the page): B2C's redirect to the app commits here."""
+        try:
+            self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)
+        except PlaywrightError:
+            raise waiting.not_shown(self, timeout, f"a redirect to {self.redirect_uri}") from None
         return self
 
     def result(self) -> RedirectResult:
@@ -60,6 +70,6 @@ class JwtMsPage:
         raw = parts.fragment or parts.query
         return RedirectResult({k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()})
 
-    def decoded_token_text(self, timeout: float = DEFAULT_TIMEOUT) -> str:
-        self.decoded_token.wait_for(state="visible", timeout=timeout)
+    def decoded_token_text(self, timeout: float = waiting.TIMEOUT_MS) -> str:
+        waiting.wait_until_shown(self, timeout)
         return self.decoded_token.inner_text()

@@ -9,12 +9,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import allure
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request
 
-DEFAULT_TIMEOUT = 15_000
+from fixtures.causes import MOBILE_ID_OUTCOME, Cause, JourneyFailure
+from pages import waiting
 
 
 class MobileIDLoginPage:
+    NAME = "Mobile ID's number page"
+    SHOWN = "form#mid-login input[type=tel]"
+
     def __init__(self, page: Page, host: str | None = None) -> None:
         self.page = page
         # Where the login pages live: m.mobileid.ch, a customer CNAME or a deployed emulator;
@@ -30,6 +35,8 @@ class MobileIDLoginPage:
         self.consent_decline = page.locator("button#consent-decline")
         self.heading = page.locator("h1").first
         self.html = page.locator("html")
+        self.shown = self.number_input
+        self.dead_end = waiting.b2c_error_page(page)  # e.g. B2C refusing the request before it reaches Mobile ID
         self._departure: Request | None = None
         # The navigation that leaves Mobile ID marks the phone's answer, before B2C's back channel
         # (token, userinfo) runs; its start time comes from the browser, not from when we look.
@@ -51,8 +58,8 @@ class MobileIDLoginPage:
         return self.host is not None and urlsplit(self.page.url).hostname == self.host
 
     @allure.step("Wait for the Mobile ID login page")
-    def wait_until_shown(self, timeout: float = DEFAULT_TIMEOUT) -> "MobileIDLoginPage":
-        self.number_input.wait_for(state="visible", timeout=timeout)
+    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> "MobileIDLoginPage":
+        waiting.wait_until_shown(self, timeout)
         self.host = urlsplit(self.page.url).hostname or self.host
         return self
 
@@ -61,17 +68,33 @@ class MobileIDLoginPage:
         self.number_input.fill(number)
         self.number_input.press("Enter")  # submits the form as a person would; no wait for the button to settle
 
-    def transaction_number(self, timeout: float = DEFAULT_TIMEOUT) -> str:
-        self.transaction.wait_for(state="visible", timeout=timeout)
+    def transaction_number(self, timeout: float = waiting.TIMEOUT_MS) -> str:
+        try:
+            self.transaction.wait_for(state="visible", timeout=timeout)
+        except PlaywrightError:
+            raise waiting.not_shown(self, timeout, "Mobile ID's waiting page (#transaction-number)") from None
         return self.transaction.inner_text().strip()
 
     @allure.step("Wait for the phone to answer")
     def wait_for_approval(self, timeout: float) -> None:
-        """Wait until the browser leaves the waiting page: to the app's IdP (B2C) or to Mobile ID's consent page."""
-        self.page.wait_for_function(
-            "([host]) => location.hostname !== host || !!document.querySelector('form#mid-consent')",
-            arg=[self.host], timeout=timeout * 1000, polling=20,  # a timer: the next page paints late
-        )
+        """Wait (``timeout`` ms) until the browser leaves the waiting page: to the app's IdP (B2C) or to the consent page.
+
+        A timer rather than a navigation wait: the consent page is on Mobile ID's host too, and only its
+        content tells it from the waiting page.
+        """
+        try:
+            self.page.wait_for_function(
+                "([host]) => location.hostname !== host || !!document.querySelector('form#mid-consent')",
+                arg=[self.host], timeout=timeout, polling=20,  # a timer: the next page paints late
+            )
+        except PlaywrightError:
+            shows, dead_end = waiting.what_the_browser_shows(self.page)
+            transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"
+            cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
+            raise JourneyFailure(
+                f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",
+                cause=cause.name, detail=cause.detail,
+            ) from None
 
     def consent_requested(self) -> bool:
         return self.on_mobile_id() and self.consent_form.count() > 0

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fixtures.browser import system_chromium  # noqa: E402  (the suite picks its browser the same way)
+from fixtures.video import ensure_ffmpeg  # noqa: E402  (and finds ffmpeg for --video the same way)
 
 
 def bundled_chromium() -> str | None:
@@ -36,7 +37,24 @@ def run(command: list[str], timeout: int) -> bool:
         return False
 
 
+def video_support() -> None:
+    """ffmpeg for --video: Playwright's build, else the system's (Debian's package, installed as root) linked in its place."""
+    if not ensure_ffmpeg() and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "ffmpeg"], timeout=900)
+    path = ensure_ffmpeg()
+    print(f"video: ffmpeg at {path}" if path else "video: no ffmpeg, so --video is refused (apt-get install ffmpeg to record videos)")
+
+
 def main() -> int:
+    status = find_browser()
+    if status == 0:
+        video_support()
+    return status
+
+
+def find_browser() -> int:
     if path := bundled_chromium():
         print(f"browser: Playwright's Chromium at {path}")
         return 0

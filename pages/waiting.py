@@ -1,0 +1,102 @@
+"""One wait policy for every page object: one timeout unit, and no wait that ends in a bare timeout.
+
+A page object publishes what "shown" means for its screen (``shown``, a locator, and ``SHOWN``,
+those words for messages) and what a dead end is (``dead_end``: a page that will not move on by
+itself, e.g. B2C's error page). ``wait_until_shown`` stops at whichever comes first; when the page
+is not shown it raises a ``JourneyFailure`` naming the page that was expected, the element, and what
+the browser shows instead, with its cause: the dead end's (B2C's error code) or "page changed".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+
+from fixtures.causes import PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code
+
+# Every wait of the page objects and journeys, in Playwright's unit (milliseconds). Waits for a person
+# (MOBILEID_APPROVAL_TIMEOUT) are settings in seconds and converted once, where they are read.
+TIMEOUT_MS = 15_000
+
+B2C_ERROR_PAGE_ROOT = '#api[data-name="GlobalException"], #api.error-page-content'
+_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+class PageObject(Protocol):
+    NAME: str  # the screen in words: "B2C's sign-in page"
+    SHOWN: str  # the element that means shown, for messages
+    page: Page
+    shown: Locator
+    dead_end: Locator | None
+
+
+def url_without_fragment(url: str) -> str:
+    """The URL as a report may show it: the fragment carries tokens, the query stays."""
+    return url.split("#", 1)[0]
+
+
+def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
+    """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect)."""
+    url = page.url
+    try:
+        error_root = page.locator(B2C_ERROR_PAGE_ROOT).first
+        if error_root.count():
+            detail = " ".join(error_root.locator(".error-page-detail").inner_text().split())
+            match = re.search(r"AADB2C\d{5}", detail)
+            correlation = _GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
+            words = f"B2C's error page ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
+            return words, b2c_error_code(match.group(0) if match else None, detail, redirected=False)
+        params = {k: v[0] for k, v in parse_qs(urlsplit(url).fragment or urlsplit(url).query).items()}
+        if "error" in params:
+            description = params.get("error_description", "")
+            code = re.search(r"AADB2C\d{5}", description)
+            words = f"{url_without_fragment(url)}, which B2C sent {params['error']}: {description.splitlines()[0] if description else ''!r}"
+            return words, b2c_error_code(code.group(0) if code else None, f"{params['error']}: {description}", redirected=True)
+        if page.locator('#api[data-name="SelfAsserted"]').count():
+            return "B2C's profile page", None
+        if page.locator('#api[data-name="Unified"]').count():
+            return "B2C's sign-in page", None
+        if page.locator("form#mid-consent").count():
+            return "Mobile ID's consent page", None
+        if page.locator("#mid-waiting").count():
+            return "Mobile ID's page waiting for the phone", None
+        if page.locator("form#mid-login").count():
+            alert = page.locator("#msisdn-error[role=alert]")
+            return "Mobile ID's number page" + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None
+        title = page.title()
+    except PlaywrightError:
+        title = ""
+    return f"{url_without_fragment(url)}" + (f" (title {title!r})" if title else ""), None
+
+
+def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None) -> JourneyFailure:
+    """The failure for a page that did not come: expected page and element, and where the browser is."""
+    shows, cause = what_the_browser_shows(page_object.page)
+    expected = what or f"{page_object.NAME} ({page_object.SHOWN})"
+    message = f"expected {expected} within {waited_ms / 1000:g} s; the browser shows {shows}"
+    if cause is None:
+        cause = Cause(PAGE_CHANGED, f"{type(page_object).__name__} expected {page_object.SHOWN}; the browser shows {shows}")
+    return JourneyFailure(message, cause=cause.name, detail=cause.detail)
+
+
+def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state: str = "visible") -> None:
+    """Wait until ``page_object.shown`` is in ``state``, stopping early at the page's dead end."""
+    target = page_object.shown
+    if page_object.dead_end is not None:
+        target = target.or_(page_object.dead_end)
+    try:
+        target.first.wait_for(state="attached", timeout=timeout)
+        if page_object.dead_end is not None and page_object.dead_end.count() and not page_object.shown.count():
+            raise not_shown(page_object, timeout)
+        page_object.shown.wait_for(state=state, timeout=timeout)  # type: ignore[arg-type]
+    except PlaywrightError:
+        raise not_shown(page_object, timeout) from None
+
+
+def b2c_error_page(page: Page) -> Locator:
+    """B2C's error page: the dead end of every B2C and Mobile ID screen (it never moves on by itself)."""
+    return page.locator(B2C_ERROR_PAGE_ROOT)

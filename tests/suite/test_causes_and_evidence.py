@@ -1,0 +1,121 @@
+"""The failure classifier, the report's categories, and what may leave a run (no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from fixtures import causes
+from fixtures.causes import JourneyFailure, classify, classify_text
+from fixtures.redaction import contains_secret
+from fixtures.reporting import Cleaner, failure_lines, mask_phone_numbers, quiet_fixtures, sweep
+from fixtures.settings import build_settings
+from tests.suite.test_tokens import CLIENT, check, token
+
+ROOT = Path(__file__).resolve().parents[2]
+JWT = token()
+LOCAL = build_settings({})
+TENANT = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin",
+                         "B2C_CLIENT_ID": "app", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234"})
+
+
+def test_a_token_check_failure_carries_its_claim_with_expected_and_got() -> None:
+    with pytest.raises(JourneyFailure) as failure:
+        check(token(aud="someone-else"))
+    assert classify(failure.value) == causes.Cause(causes.TOKEN_CONTRACT, f"aud: expected {CLIENT!r}, got 'someone-else'")
+
+
+def test_a_typed_failure_is_found_behind_another_exception() -> None:
+    try:
+        try:
+            raise JourneyFailure("B2C showed AADB2C90006", cause=causes.TENANT_CONFIGURATION, detail="AADB2C90006 (x)")
+        except JourneyFailure:
+            raise RuntimeError("while collecting evidence")  # noqa: B904 - the context is what is tested
+    except RuntimeError as error:
+        assert classify(error).name == causes.TENANT_CONFIGURATION
+
+
+@pytest.mark.parametrize(("text", "cause", "detail"), [
+    ("AssertionError: ID token idp is 'google.com', expected 'mobileid.ch'", causes.TOKEN_CONTRACT, "idp: expected 'mobileid.ch', got 'google.com'"),
+    ("AssertionError: ID token has no name claim (claims: ['aud'])", causes.TOKEN_CONTRACT, "name: missing"),
+    ("B2C redirected with server_error instead of an ID token: AADB2C90273: An invalid response was received : "
+     "'Error: access_denied,Error Description: mid_auth_401_AB12 - user cancelled'", causes.MOBILE_ID_OUTCOME, "mid_auth_401_AB12"),
+    ("expected B2C's sign-in page; the browser shows B2C's error page ('AADB2C90006: The redirect URI ...')",
+     causes.TENANT_CONFIGURATION, "AADB2C90006 (redirect URI not registered for the app)"),
+    ("the browser shows B2C's error page ('AADB2C90018: The client ID 'x' ...')", causes.TENANT_CONFIGURATION, "AADB2C90018 (client id"),
+    ("AssertionError: the discovery document of B2C_1A_gone at https://x/.well-known answered HTTP 404", causes.TENANT_CONFIGURATION, "policy B2C_1A_gone"),
+    ("B2C redirected with access_denied instead of an ID token: AADB2C90091: The user has cancelled", causes.B2C_ERROR_REDIRECT, "AADB2C90091"),
+    ("B2C did not redirect; the browser shows B2C's error page ('AADB2C90075: The claims exchange ...')", causes.B2C_ERROR_PAGE, "AADB2C90075"),
+    ("playwright._impl._errors.TimeoutError: Locator.wait_for: Timeout 15000ms exceeded.", causes.PAGE_CHANGED, "Locator.wait_for timed out"),
+    ("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED"),
+    ("Failed: Timeout >180.0s", causes.INFRASTRUCTURE, "Timeout >180.0s"),
+    ("KeyError: 'sub'", causes.OTHER, "KeyError: 'sub'"),
+])
+def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:
+    found = classify_text(text)
+    assert (found.name, found.detail[:len(detail)]) == (cause, detail)
+
+
+def test_every_cause_is_a_category_of_the_report_in_the_same_order() -> None:
+    config = (ROOT / "allurerc.mjs").read_text()
+    listed = re.findall(r'^\s+"([^"]+)",$', config.split("const causes = [", 1)[1].split("];", 1)[0], re.M)
+    assert tuple(listed) == causes.CAUSES
+    assert "labels: { cause:" in config and '{ label: "cause_detail" }' in config
+
+
+def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() -> None:
+    text = f"https://jwt.ms/#id_token={JWT} control=control-token-value-1234 msisdn=%2B41791234567 shown +41 79 123 45 67"
+    tenant = Cleaner(TENANT, environ={"B2C_WEBAPP1_CLIENT_SECRET": "client-secret-value"}).text(text + " client-secret-value")
+    assert contains_secret(tenant, ["control-token-value-1234", "client-secret-value"]) == []
+    assert "%2B4179*****67" in tenant and "+4179*****67" in tenant and "1234567" not in tenant
+    local = Cleaner(LOCAL, environ={}).text(text)
+    assert "JWT" not in contains_secret(local) and "%2B41791234567" in local  # the emulator's numbers are nobody's
+    assert mask_phone_numbers("+41700092501") == "+4170*****01"
+
+
+def test_a_whole_results_directory_is_swept_of_tokens_secrets_and_numbers(tmp_path: Path) -> None:
+    (tmp_path / "a-result.json").write_text(json.dumps({"statusDetails": {"trace": f"raw = '{JWT}'"}, "name": "+41791234567"}))
+    (tmp_path / "b-attachment.txt").write_text("token control-token-value-1234")
+    with zipfile.ZipFile(tmp_path / "c-attachment.zip", "w") as trace:
+        trace.writestr("trace.network", f'{{"location": "https://jwt.ms/#id_token={JWT}"}}')
+        trace.writestr("resources/shot.jpeg", b"\xff\xd8\xff\xe0binary")
+    sweep(tmp_path, Cleaner(TENANT, environ={}))
+    texts = [p.read_text() for p in tmp_path.glob("*.json")] + [p.read_text() for p in tmp_path.glob("*.txt")]
+    with zipfile.ZipFile(tmp_path / "c-attachment.zip") as trace:
+        texts.append(trace.read("trace.network").decode())
+        assert trace.read("resources/shot.jpeg") == b"\xff\xd8\xff\xe0binary"
+    assert all(contains_secret(t, ["control-token-value-1234"]) == [] for t in texts)
+    assert "+41791234567" not in texts[0]
+
+
+def test_set_up_noise_is_dropped_and_what_did_work_or_failed_is_kept(tmp_path: Path) -> None:
+    container = {"befores": [
+        {"name": "settings", "status": "passed"},
+        {"name": "returning_user", "status": "passed", "steps": [{"name": "Sign up"}]},
+        {"name": "stack", "status": "broken"},
+    ], "afters": [{"name": "page::<lambda>"}]}
+    (tmp_path / "x-container.json").write_text(json.dumps(container))
+    quiet_fixtures(tmp_path)
+    kept = json.loads((tmp_path / "x-container.json").read_text())
+    assert [f["name"] for f in kept["befores"]] == ["returning_user", "stack"] and kept["afters"] == []
+
+
+def test_the_terminal_names_each_failure_with_its_cause_then_counts_each_cause() -> None:
+    aud = [("cause", "ID token contract"), ("cause_detail", "aud: expected 'a', got 'b'")]
+    reports = [
+        SimpleNamespace(nodeid="e2e/test_a.py::t[x]", when="call", user_properties=aud),
+        SimpleNamespace(nodeid="e2e/test_b.py::t[x]", when="setup", user_properties=aud),
+        SimpleNamespace(nodeid="e2e/test_c.py::t[x]", when="call", user_properties=[]),
+    ]
+    assert failure_lines(reports) == [  # type: ignore[arg-type]
+        "ID token contract    e2e/test_a.py::t[x]",
+        "ID token contract    e2e/test_b.py::t[x] (in setup)",
+        "other                e2e/test_c.py::t[x]",
+        "2 x ID token contract: aud: expected 'a', got 'b'",
+        "1 x other",
+    ]

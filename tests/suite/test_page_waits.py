@@ -1,0 +1,83 @@
+"""The page objects' wait policy: a wait that fails names the page expected and what the browser shows, with a cause.
+
+Pages are set from markup of the real services' ids (reference b2c.md, docs/contracts.md) in
+pytest-playwright's ``page`` (tests/conftest.py gives it no host map, so no stack starts).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Page
+
+from fixtures import causes
+from fixtures.causes import JourneyFailure, classify_text
+from fixtures.reporting import locate_bare_timeout
+from pages import B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage
+
+pytestmark = pytest.mark.browser
+
+UNIFIED = """<html><body><div id="api" data-name="Unified"><div class="claims-provider-list-buttons">
+<button class="accountButton" id="MobileIDExchange">Mobile ID</button></div></div></body></html>"""
+ERROR_PAGE = """<html><body><div id="api" data-name="GlobalException"><h1>Sorry, but we're having trouble signing you in.</h1>
+<div class="error-page-messagedetails"><div class="error-page-correlationid">Correlation ID: 0f8fad5b-d9cb-469f-a165-70867728950e</div>
+<div>Timestamp: 2026-11-28 10:00:00Z</div>
+<div class="error-page-detail">AADB2C90006: The redirect URI 'https://evil.example' provided in the request is not registered for the client ID 'x'.</div>
+</div></div></body></html>"""
+MAINTENANCE = "<html><head><title>Down for maintenance</title></head><body><h1>Back soon</h1></body></html>"
+WAITING = """<html><body><div id="mid-waiting"><p>Transaction: <strong id="transaction-number">K7Q2</strong></p></div></body></html>"""
+
+
+def test_a_shown_page_is_waited_for(page: Page) -> None:
+    page.set_content(UNIFIED)
+    B2CSignUpOrSignInPage(page).wait_until_shown(timeout=2_000)
+
+
+def test_b2c_error_page_stops_the_wait_at_once_with_its_code_as_the_cause(page: Page) -> None:
+    page.set_content(ERROR_PAGE)
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
+    assert time.monotonic() - started < 5, "a dead end must end the wait, not the timeout"
+    assert failure.value.cause.name == causes.TENANT_CONFIGURATION
+    assert failure.value.cause.detail.startswith("AADB2C90006 (redirect URI not registered for the app)")
+    message = str(failure.value)
+    assert message.startswith("expected B2C's sign-in page") and "0f8fad5b-d9cb-469f-a165-70867728950e" in message
+
+
+def test_an_unknown_page_is_page_changed_naming_the_page_object_the_element_and_where_the_browser_is(page: Page) -> None:
+    page.set_content(MAINTENANCE)
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=500)
+    assert failure.value.cause.name == causes.PAGE_CHANGED
+    detail = failure.value.cause.detail
+    assert detail.startswith(f"B2CSignUpOrSignInPage expected {B2CSignUpOrSignInPage.SHOWN}") and "Down for maintenance" in detail
+    assert "Timeout" not in str(failure.value) and "within 0.5 s" in str(failure.value)
+
+
+def test_a_phone_that_never_answers_is_a_mobile_id_outcome_with_the_transaction(page: Page) -> None:
+    page.route("https://m.mobileid.ch/**", lambda route: route.fulfill(body=WAITING, content_type="text/html"))
+    page.goto("https://m.mobileid.ch/oidc/wait")
+    mobile = MobileIDLoginPage(page, host="m.mobileid.ch")
+    with pytest.raises(JourneyFailure) as failure:
+        mobile.wait_for_approval(300)
+    assert failure.value.cause == causes.Cause(causes.MOBILE_ID_OUTCOME, "no answer from the phone within 0.3 s")
+    assert "transaction K7Q2" in str(failure.value) and "Mobile ID's page waiting for the phone" in str(failure.value)
+
+
+def test_no_redirect_names_the_redirect_uri_and_the_page_instead(page: Page) -> None:
+    page.set_content(UNIFIED)
+    with pytest.raises(JourneyFailure) as failure:
+        JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=300)
+    assert failure.value.cause.name == causes.PAGE_CHANGED
+    assert str(failure.value).startswith("expected a redirect to https://jwt.ms within 0.3 s; the browser shows B2C's sign-in page")
+
+
+def test_a_bare_playwright_timeout_is_told_where_the_browser_is(page: Page) -> None:
+    page.set_content(MAINTENANCE)
+    bare = classify_text("playwright._impl._errors.TimeoutError: Locator.click: Timeout 15000ms exceeded.")
+    located = locate_bare_timeout(bare, page)
+    assert located == causes.Cause(causes.PAGE_CHANGED, "Locator.click timed out (15000 ms); the browser shows about:blank (title 'Down for maintenance')")
+    page.set_content(ERROR_PAGE)
+    assert locate_bare_timeout(bare, page).name == causes.TENANT_CONFIGURATION
