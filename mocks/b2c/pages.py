@@ -90,21 +90,19 @@ def unified(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
                  correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
-def self_asserted(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
+def self_asserted(settings: B2CSettings, transaction: Transaction,
+                  fields: tuple[tuple[str, str, bool, str], ...] | None = None) -> HTMLResponse:
+    """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile; else the built-in page."""
     t = strings(transaction.locale)
     claims = transaction.idp_claims or {}
+    if fields is None:
+        fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)
     page = _settings(settings, transaction, "SelfAsserted")
     page["SA_FIELDS"] = {
         "AttributeFields": [
-            {
-                "ID": claim,
-                "DN": t.get(claim, claim),
-                "HELP": CLAIM_HELP.get(claim, ""),
-                "IS_REQ": claim in REQUIRED_SELF_ASSERTED,
-                "PRE": _text(claims.get(claim)),
-                "UX_INPUT_TYPE": "TextBox",
-            }
-            for claim in transaction.policy.self_asserted_claims
+            {"ID": claim, "DN": t.get(claim, label), "HELP": CLAIM_HELP.get(claim, ""), "IS_REQ": required, "PRE": prefill,
+             "UX_INPUT_TYPE": "TextBox"}
+            for claim, label, required, prefill in fields
         ]
     }
     return _page("layout.html", lang=transaction.locale, title=t["title_selfasserted"], container_class="self_asserted_container",
