@@ -74,6 +74,9 @@ def parser() -> argparse.ArgumentParser:
                               help="a policy key the policies reference (e.g. B2C_1A_FacebookSecret=env:FACEBOOK_SECRET); the value "
                                    "comes from the variable or file, never the command line; repeatable. Generated: "
                                    "B2C_1A_TokenSigningKeyContainer, B2C_1A_TokenEncryptionKeyContainer, B2C_1A_MobileIdSecret")
+    serve_parser.add_argument("--language-customization", choices=("on", "off"), default="on",
+                              help="the tenant's language customization: on (default here) lets ui_locales pick the page "
+                                   "language and <html lang>; off is B2C's own default (English pages without lang)")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
                               help="TOML file with more user flows (see policies/user-flows.example.toml)")
     serve_parser.add_argument("--proxy-port", type=_port, metavar="P",
@@ -86,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
-                             proxy_port=args.proxy_port, policy_keys=tuple(args.policy_key))
+                             proxy_port=args.proxy_port, policy_keys=tuple(args.policy_key),
+                             language_customization=args.language_customization == "on")
         serve(config)
 
 

@@ -72,6 +72,8 @@ class StackConfig:
     proxy_port: int | None = None
     # Policy keys from --policy-key NAME=env:VAR / NAME=file:PATH (mocks/b2c/policy_keys.py).
     policy_keys: tuple[Any, ...] = ()
+    # The tenant's language customization (B2C's default is off; the local stack turns it on).
+    language_customization: bool = True
 
 
 @dataclass
@@ -212,6 +214,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
             host_map=host_map,
             ca=tls.ca_cert,
             faults=config.faults - MOBILEID_FAULTS,
+            language_customization=config.language_customization,
         )
     except ValidationError as error:
         raise SystemExit(f"B2C emulator: invalid settings: {error}") from None

@@ -94,7 +94,7 @@ class Journey(PolicyJourney, TenantHandlers):
             if failure.delivery is None:
                 return self._error_page(failure.error)
             return self._deliver_error(failure.delivery, failure.error)
-        lang = pick_locale(rp.ui_locales, self.settings.default_locale)
+        lang = pick_locale(rp.ui_locales if self.settings.language_customization else None, self.settings.default_locale)
 
         session = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
         user = self.tenant.directory.get(session.object_id) if session else None

@@ -35,6 +35,7 @@ class PolicyJourney:
 
     tenant: Any
     settings: Any
+    _error_page: Any
 
     @property
     def orchestrator(self) -> Orchestrator:
@@ -57,10 +58,10 @@ class PolicyJourney:
             outcome = self.orchestrator.advance(policy, run, domain_hint=domain_hint)
         except NotExecuted as refusal:
             self.tenant.transactions.drop(transaction.id)
-            return pages.error(B2CError("AADB2C90046"), lang=lang, detail=NOT_EXECUTED + str(refusal))
+            return self._error_page(B2CError("AADB2C90046"), lang, detail=NOT_EXECUTED + str(refusal))
         except B2CError as error:
             self.tenant.transactions.drop(transaction.id)
-            return pages.error(error, lang=lang)
+            return self._error_page(error, lang)
         if isinstance(outcome, ShowUnified):
             return pages.unified(self.settings, transaction)
         if isinstance(outcome, Federate):
@@ -99,7 +100,7 @@ class PolicyJourney:
     async def _run_choose(self, transaction: Transaction, exchange_id: str) -> Response:
         policy: Policy = transaction.policy
         if policy.provider(exchange_id) is None or transaction.run.chosen is not None:
-            return pages.error(B2CError("AADB2C90046"), lang=transaction.locale)
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
         transaction.run.chosen = exchange_id
         return await self._run(transaction)
 
@@ -110,7 +111,7 @@ class PolicyJourney:
         local = dict(step.exchanges).get(step.local_account_exchange or "")
         target = journey.profiles[local].metadata.get("SignUpTarget") if local else None
         if not target:
-            return pages.error(B2CError("AADB2C90046"), lang=transaction.locale)
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
         transaction.run.chosen = target
         return await self._run(transaction)
 
@@ -121,7 +122,7 @@ class PolicyJourney:
         try:
             self.orchestrator.federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
-            return pages.error(B2CError("AADB2C90046"), lang=transaction.locale, detail=NOT_EXECUTED + str(refusal))
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale, detail=NOT_EXECUTED + str(refusal))
         return await self._run(transaction)
 
     def _run_self_asserted(self, transaction: Transaction, form: FormData) -> Response:
@@ -153,6 +154,6 @@ class PolicyJourney:
 
     async def _run_confirmed(self, transaction: Transaction) -> Response:
         if not getattr(transaction.run, "confirmable", False):
-            return pages.error(B2CError("AADB2C90046"), lang=transaction.locale)
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
         transaction.run.confirmable = False
         return await self._run(transaction)

@@ -45,8 +45,9 @@ def _script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _page(template: str, *, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = _env.get_template(template).render(lang=lang, t=strings(lang), **context)
+def _page(template: str, *, lang: str, status: int = 200, html_lang: bool = True, **context: Any) -> HTMLResponse:
+    """``html_lang`` False: no ``<html lang>``, as B2C's Ocean Blue pages without language customization."""
+    html = _env.get_template(template).render(lang=lang, html_lang=lang if html_lang else None, t=strings(lang), **context)
     return HTMLResponse(html, status_code=status, headers=NO_STORE)
 
 
@@ -86,7 +87,7 @@ def unified(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
             "loginHint": transaction.request.login_hint,
         }
     t = strings(transaction.locale)
-    return _page("layout.html", lang=transaction.locale, title=t["title_unified"], container_class="unified_container",
+    return _page("layout.html", lang=transaction.locale, html_lang=settings.language_customization, title=t["title_unified"], container_class="unified_container",
                  correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
@@ -105,13 +106,13 @@ def self_asserted(settings: B2CSettings, transaction: Transaction,
             for claim, label, required, prefill in fields
         ]
     }
-    return _page("layout.html", lang=transaction.locale, title=t["title_selfasserted"], container_class="self_asserted_container",
+    return _page("layout.html", lang=transaction.locale, html_lang=settings.language_customization, title=t["title_selfasserted"], container_class="self_asserted_container",
                  correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
-def error(err: B2CError, *, lang: str = "en", detail: str | None = None) -> HTMLResponse:
+def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True) -> HTMLResponse:
     t = strings(lang)
-    return _page("error.html", lang=lang, title=t["title_error"], container_class="self_asserted_container",
+    return _page("error.html", lang=lang, html_lang=html_lang, title=t["title_error"], container_class="self_asserted_container",
                  correlation_id=err.correlation_id, when=err.when, detail=detail or err.detail, settings_json=None)
 
 

@@ -75,6 +75,9 @@ class B2CSettings(BaseModel):
     ca: Path | None = None
     faults: frozenset[Fault] = frozenset()
     default_locale: str = "en"
+    # Company branding > Languages > "Enable language customization": off by default in B2C. Only when on
+    # does ui_locales pick the page language and <html lang> (the Ocean Blue template has none otherwise).
+    language_customization: bool = False
 
     @field_validator("tenant_id")
     @classmethod
