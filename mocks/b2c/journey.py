@@ -1,6 +1,7 @@
 """The user journey: authorize, the hosted pages and their API, the IdP's answer, tokens to the app.
 
-Starter pack SignUpOrSignIn (and the user flow equivalent): authorize -> unified
+Built-in journey (user flows and code-built policies; custom policies from XML run in journey_run.py):
+authorize -> unified
 page (or SSO, or domain_hint straight to the IdP) -> claims exchange at the IdP
 -> authresp -> known user: tokens to the app; new user: SelfAsserted-Social page
 -> SelfAsserted XHR -> confirmed -> user written, tokens to the app (newUser).
