@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
+from fixtures.settings import Settings
 
 LANGUAGES = ("en", "de", "fr", "it")
 SOCIAL_INTRO_EN = "Sign in with your social account"  # B2C's default social_intro string
+
+
+@pytest.fixture(autouse=True)
+def _language_customization(settings: Settings) -> None:
+    if not settings.language_customization:
+        pytest.skip("needs the tenant's language customization: without it B2C ignores ui_locales for its pages "
+                    "(B2C_LANGUAGE_CUSTOMIZATION=off)")
 
 
 def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy: str) -> None:

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_key
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, serve
 
@@ -39,6 +40,13 @@ def _file(text: str) -> Path:
     return path
 
 
+def _policy_key(text: str) -> PolicyKeySource:
+    try:
+        return parse_policy_key(text)
+    except PolicyKeyError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     faults = "\n".join(f"  {fault.value:<22} {text}" for fault, text in DESCRIPTIONS.items())
     root = argparse.ArgumentParser(prog="python -m mocks", description="Offline emulators of Azure AD B2C, Mobile ID and jwt.ms.")
@@ -67,6 +75,13 @@ def parser() -> argparse.ArgumentParser:
                                    "(default: a temporary directory removed at exit)")
     serve_parser.add_argument("--policies", type=_directory, default=DEFAULT_POLICIES, metavar="DIR",
                               help="custom policy XML files (default: policies/)")
+    serve_parser.add_argument("--policy-key", action="append", default=[], type=_policy_key, metavar="NAME=env:VAR|NAME=file:PATH",
+                              help="a policy key the policies reference (e.g. B2C_1A_FacebookSecret=env:FACEBOOK_SECRET); the value "
+                                   "comes from the variable or file, never the command line; repeatable. Generated: "
+                                   "B2C_1A_TokenSigningKeyContainer, B2C_1A_TokenEncryptionKeyContainer, B2C_1A_MobileIdSecret")
+    serve_parser.add_argument("--language-customization", choices=("on", "off"), default="on",
+                              help="the tenant's language customization: on (default here) lets ui_locales pick the page "
+                                   "language and <html lang>; off is B2C's own default (English pages without lang)")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
                               help="TOML file with more user flows (see policies/user-flows.example.toml)")
     serve_parser.add_argument("--ca-file", type=_file, action="append", default=[], metavar="PEM",
@@ -92,7 +107,8 @@ def main(argv: list[str] | None = None) -> None:
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
                              proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ),
-                             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None)
+                             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None, policy_keys=tuple(args.policy_key),
+                             language_customization=args.language_customization == "on")
         serve(config)
 
 

@@ -50,6 +50,7 @@ from mocks.stack_proxy import ConnectProxy
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICIES = ROOT / "policies"
 MOBILEID_SECRET_KEY = "B2C_1A_MobileIdSecret"
+FACEBOOK_SECRET_KEY = "B2C_1A_FacebookSecret"
 WEBAPP_SECRET_ENV = "B2C_WEBAPP1_CLIENT_SECRET"
 WEBAPP_SECRET_FILE = "webapp1-client-secret"
 CONTROL_TOKEN_ENV = "MOBILEID_CONTROL_TOKEN"
@@ -73,6 +74,10 @@ class StackConfig:
     ca_files: tuple[Path, ...] = ()  # CAs B2C's back channel trusts besides the public ones (--ca-file)
     # Bearer token of Mobile ID's control API; required to have it at all when ``host`` is not loopback.
     control_token: str | None = field(default=None, repr=False)
+    # Policy keys from --policy-key NAME=env:VAR / NAME=file:PATH (mocks/b2c/policy_keys.py).
+    policy_keys: tuple[Any, ...] = ()
+    # The tenant's language customization (B2C's default is off; the local stack turns it on).
+    language_customization: bool = True
 
 
 @dataclass
@@ -175,15 +180,32 @@ def write_private(path: Path, data: bytes) -> None:
     path.chmod(0o600)  # an existing file keeps its old mode through O_CREAT
 
 
-def _policies(config: StackConfig, mobileid_client_id: str, mobileid_secret: str) -> list[Policy]:
+def _policy_keys(config: StackConfig) -> dict[str, SecretStr]:
+    """The tenant's policy keys: generated ones, the stack's defaults, then --policy-key (which wins)."""
+    from mocks.b2c.policy_keys import PolicyKeyError, generated_keys, read_policy_keys
+
+    keys = generated_keys()
+    # The default folder is the starter pack, which names Facebook's key; Facebook is unreachable offline.
+    if config.policies_dir is not None and config.policies_dir.resolve() == DEFAULT_POLICIES.resolve():
+        keys[FACEBOOK_SECRET_KEY] = SecretStr(secrets.token_urlsafe(32))
+    # Per start: B2C's policy key and Mobile ID's client agree on it (unless --policy-key gives it).
+    keys[MOBILEID_SECRET_KEY] = SecretStr(secrets.token_urlsafe(32))
+    try:
+        keys.update(read_policy_keys(list(config.policy_keys)))
+    except PolicyKeyError as error:
+        raise PolicyError(str(error)) from None
+    return keys
+
+
+def _policies(config: StackConfig, mobileid_client_id: str, keys: dict[str, SecretStr]) -> list[Policy]:
     from mocks.b2c.custom_policy import load_custom_policies
     from mocks.b2c.user_flow import load_user_flows, local_stack_user_flow
 
-    policies = [local_stack_user_flow(mobileid_client_id, mobileid_secret)]
+    policies = [local_stack_user_flow(mobileid_client_id, keys[MOBILEID_SECRET_KEY].get_secret_value())]
     if config.user_flows is not None:
         policies += load_user_flows(config.user_flows)
     if config.policies_dir is not None:
-        policies += load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys={MOBILEID_SECRET_KEY: mobileid_secret})
+        policies += load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys=keys)
     return policies
 
 
@@ -201,7 +223,8 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     tls = local_tls(state_dir, hosts)
     host_map = {host: (address, port) for host in hosts}
 
-    mobileid_secret = secrets.token_urlsafe(32)  # per start: B2C's policy key and Mobile ID's client agree on it
+    policy_keys = _policy_keys(config)
+    mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
     mobileid_key = state_dir / "mobileid-signing-key.pem"
     if not mobileid_key.is_file():
         from joserfc.jwk import RSAKey
@@ -218,12 +241,13 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
         b2c_settings = B2CSettings(
             tenant=config.tenant,
             apps=default_apps(webapp_secret),
-            policies=_policies(config, mobileid_client_id, mobileid_secret),
-            policy_keys={MOBILEID_SECRET_KEY: SecretStr(mobileid_secret)},
+            policies=_policies(config, mobileid_client_id, policy_keys),
+            policy_keys=policy_keys,
             host_map=host_map,
             ca=tls.ca_cert,
             extra_cas=config.ca_files,
             faults=config.faults - MOBILEID_FAULTS,
+            language_customization=config.language_customization,
         )
     except ValidationError as error:
         raise SystemExit(f"B2C emulator: invalid settings: {error}") from None

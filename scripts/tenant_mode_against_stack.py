@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.settings import LOCAL_CLIENT_ID, LOCAL_CONTROL_URL, LOCAL_POLICIES, LOCAL_TENANT  # noqa: E402
-from fixtures.stack import Stack  # noqa: E402
+from fixtures.stack import Stack, serve_command  # noqa: E402
 from mocks.common.net import format_host_map  # noqa: E402
 
 
@@ -36,12 +36,15 @@ def tenant_settings(stack: Stack) -> dict[str, str]:
         "MOBILEID_CLIENT_ID": "b2c-contoso-0001",  # what the stack's Mobile ID registered for B2C (docs/contracts.md)
         "E2E_HOST_MAP": format_host_map(stack.info.host_map),
         "E2E_CA_FILE": stack.info.ca_file,
+        "B2C_LANGUAGE_CUSTOMIZATION": "on",  # the stack's tenant has it on
     }
 
 
 def main(pytest_args: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="tenant-stack-") as state_dir:
-        stack = Stack(Path(state_dir))
+        # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
+        keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
+        stack = Stack(Path(state_dir), command=serve_command(Path(state_dir), (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys))
         try:
             settings = tenant_settings(stack)
             print(f"tenant mode: B2C tenant {LOCAL_TENANT} at {stack.info.ready_url} (separate process)", flush=True)

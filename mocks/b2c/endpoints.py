@@ -41,7 +41,7 @@ class Endpoints(TenantHandlers):
             endpoint = lambda path: f"{base}/{path}"  # noqa: E731
         else:
             endpoint = lambda path: f"{s.base_url}/{s.domain}/{path}?p={name}"  # noqa: E731
-        claims = [c.token_claim for c in policy.output_claims] + ["oid", "name", "idp", "newUser", "sub"]
+        claims = [c.token_claim for c in policy.output_claims] + ["sub"]  # exactly what its tokens can carry
         claims += ["acr" if policy.kind is PolicyKind.CUSTOM_POLICY else "tfp", "iss", "iat", "exp", "aud", "nonce", "auth_time"]
         doc = {
             "issuer": s.issuer,

@@ -1,6 +1,7 @@
 """The user journey: authorize, the hosted pages and their API, the IdP's answer, tokens to the app.
 
-Starter pack SignUpOrSignIn (and the user flow equivalent): authorize -> unified
+Built-in journey (user flows and code-built policies; custom policies from XML run in journey_run.py):
+authorize -> unified
 page (or SSO, or domain_hint straight to the IdP) -> claims exchange at the IdP
 -> authresp -> known user: tokens to the app; new user: SelfAsserted-Social page
 -> SelfAsserted XHR -> confirmed -> user written, tokens to the app (newUser).
@@ -17,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from mocks.b2c import pages
 from mocks.b2c.authorize import AuthorizeError, delivery_for, error_fields, validate
 from mocks.b2c.errors import B2CError, idp_error_text, new_correlation_id
+from mocks.b2c.journey_run import PolicyJourney
 from mocks.b2c.policy import IdentityProvider, Policy
 from mocks.b2c.sessions import (
     CSRF_COOKIE,
@@ -37,7 +39,7 @@ from mocks.common.params import ParameterError, single
 from mocks.faults import Fault
 
 
-class Journey(TenantHandlers):
+class Journey(PolicyJourney, TenantHandlers):
     def _respond(self, policy: Policy, rp: AuthorizationRequest, auth: Authentication, lang: str) -> Response:
         """The relying party's answer: code and/or id_token, in its response mode."""
         code = self.tenant.tokens.issue_code(policy, rp, auth) if "code" in rp.response_types else None
@@ -93,10 +95,12 @@ class Journey(TenantHandlers):
             if failure.delivery is None:
                 return self._error_page(failure.error)
             return self._deliver_error(failure.delivery, failure.error)
-        lang = pick_locale(rp.ui_locales, self.settings.default_locale)
+        lang = pick_locale(rp.ui_locales if self.settings.language_customization else None, self.settings.default_locale)
 
         session = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
         user = self.tenant.directory.get(session.object_id) if session else None
+        if policy.journey is not None:
+            return await self._authorize_run(request, policy, rp, lang, session)
         if session is not None and user is not None and rp.prompt != "login":
             return self._respond(policy, rp, Authentication(user, session.auth_time), lang)  # SSO: no page at all
         if rp.prompt == "none":
@@ -114,6 +118,18 @@ class Journey(TenantHandlers):
         self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
         return response
 
+    async def _authorize_run(self, request: Request, policy: Policy, rp: AuthorizationRequest, lang: str, session) -> Response:
+        """A custom policy run from its XML: SSO and domain_hint are decided by its journey."""
+        if rp.prompt == "none" and self._sso_run(session) is None:
+            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("none",), error="interaction_required"), lang=lang)
+        csrf = csrf_from_cookie(request) or new_csrf()
+        transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
+                                                     correlation_id=new_correlation_id())
+        response = await self._run_authorize(transaction, session, rp.prompt)
+        self.tenant.cookies.set(response, CSRF_COOKIE, csrf)
+        self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
+        return response
+
     # --- the hosted pages' API -------------------------------------------------------------------
 
     async def journey_api(self, request: Request) -> Response:
@@ -127,6 +143,17 @@ class Journey(TenantHandlers):
             return self._error_page(B2CError("AADB2C90046"), transaction.locale)
         api, action = request.path_params["api"].lower(), request.path_params["action"].lower()
         lang = transaction.locale
+        if transaction.run is not None:
+            if api == "combinedsigninandsignup" and action == "unified" and params.get("claimsexchange"):
+                return await self._run_choose(transaction, params["claimsexchange"])
+            if api == "combinedsigninandsignup" and action == "unified" and params.get("local") == "signup":
+                return await self._run_local_sign_up(transaction)
+            if api == "selfasserted" and action == "confirmed":
+                return await self._run_confirmed(transaction)
+            if api == "selfasserted" and action == "cancelled" and transaction.run.page is not None:
+                self.tenant.transactions.drop(transaction.id)
+                cancel = B2CError("AADB2C90091", error="access_denied")
+                return self._deliver(delivery_for(transaction.request), error_fields(_localized(cancel, lang), transaction.request.state), lang=lang)
         if api == "combinedsigninandsignup":
             if action == "unified":
                 exchange = params.get("claimsexchange")
@@ -166,6 +193,13 @@ class Journey(TenantHandlers):
         if transaction.policy.key != policy.key:
             return xhr("400", "AADB2C90046", B2CError("AADB2C90046").message, http_status=400)
         form = await self._form(request)
+        if transaction.run is not None:
+            try:
+                if single(form, "request_type") != "RESPONSE":
+                    return xhr("400", "AADB2C90046", t["unknown_error"])
+            except ParameterError:
+                return xhr("400", None, t["field_incorrect"])
+            return self._run_self_asserted(transaction, form)
         try:
             if single(form, "request_type") != "RESPONSE":
                 return xhr("400", "AADB2C90046", t["unknown_error"])
@@ -236,6 +270,8 @@ class Journey(TenantHandlers):
         except B2CError as error:
             self.tenant.transactions.drop(transaction.id)
             return self._error_page(error, lang)
+        if transaction.run is not None:
+            return await self._run_federated(transaction, claims)
 
         user = self.tenant.directory.find_social(str(claims["identityProvider"]), str(claims["issuerUserId"]))
         if user is not None:

@@ -45,8 +45,9 @@ def _script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _page(template: str, *, lang: str, status: int = 200, **context: Any) -> HTMLResponse:
-    html = _env.get_template(template).render(lang=lang, t=strings(lang), **context)
+def _page(template: str, *, lang: str, status: int = 200, html_lang: bool = True, **context: Any) -> HTMLResponse:
+    """``html_lang`` False: no ``<html lang>``, as B2C's Ocean Blue pages without language customization."""
+    html = _env.get_template(template).render(lang=lang, html_lang=lang if html_lang else None, t=strings(lang), **context)
     return HTMLResponse(html, status_code=status, headers=NO_STORE)
 
 
@@ -86,34 +87,32 @@ def unified(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
             "loginHint": transaction.request.login_hint,
         }
     t = strings(transaction.locale)
-    return _page("layout.html", lang=transaction.locale, title=t["title_unified"], container_class="unified_container",
+    return _page("layout.html", lang=transaction.locale, html_lang=settings.language_customization, title=t["title_unified"], container_class="unified_container",
                  correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
-def self_asserted(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
+def self_asserted(settings: B2CSettings, transaction: Transaction,
+                  fields: tuple[tuple[str, str, bool, str], ...] | None = None) -> HTMLResponse:
+    """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile; else the built-in page."""
     t = strings(transaction.locale)
     claims = transaction.idp_claims or {}
+    if fields is None:
+        fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)
     page = _settings(settings, transaction, "SelfAsserted")
     page["SA_FIELDS"] = {
         "AttributeFields": [
-            {
-                "ID": claim,
-                "DN": t.get(claim, claim),
-                "HELP": CLAIM_HELP.get(claim, ""),
-                "IS_REQ": claim in REQUIRED_SELF_ASSERTED,
-                "PRE": _text(claims.get(claim)),
-                "UX_INPUT_TYPE": "TextBox",
-            }
-            for claim in transaction.policy.self_asserted_claims
+            {"ID": claim, "DN": t.get(claim, label), "HELP": CLAIM_HELP.get(claim, ""), "IS_REQ": required, "PRE": prefill,
+             "UX_INPUT_TYPE": "TextBox"}
+            for claim, label, required, prefill in fields
         ]
     }
-    return _page("layout.html", lang=transaction.locale, title=t["title_selfasserted"], container_class="self_asserted_container",
+    return _page("layout.html", lang=transaction.locale, html_lang=settings.language_customization, title=t["title_selfasserted"], container_class="self_asserted_container",
                  correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
-def error(err: B2CError, *, lang: str = "en", detail: str | None = None) -> HTMLResponse:
+def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True) -> HTMLResponse:
     t = strings(lang)
-    return _page("error.html", lang=lang, title=t["title_error"], container_class="self_asserted_container",
+    return _page("error.html", lang=lang, html_lang=html_lang, title=t["title_error"], container_class="self_asserted_container",
                  correlation_id=err.correlation_id, when=err.when, detail=detail or err.detail, settings_json=None)
 
 

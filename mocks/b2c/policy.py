@@ -10,6 +10,7 @@ only this model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -67,6 +68,87 @@ class RelyingPartyClaim:
     claim_type: str
     token_claim: str
     default: str | None = None
+    always_default: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """One InputClaim, OutputClaim or PersistedClaim of a technical profile."""
+
+    claim_type: str
+    partner: str | None = None
+    default: str | None = None
+    always_default: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimsTransformation:
+    id: str
+    method: str
+    where: str  # "<file>: ClaimsTransformation[@Id='...']", for messages
+    inputs: tuple[tuple[str, str], ...] = ()      # (claim type, TransformationClaimType)
+    parameters: tuple[tuple[str, str], ...] = ()  # (InputParameter Id, Value)
+    outputs: tuple[tuple[str, str], ...] = ()
+
+
+class ProfileKind(str, Enum):
+    IDENTITY_PROVIDER = "identity_provider"      # OAuth2 / OpenIdConnect claims exchange
+    DIRECTORY = "directory"                      # AzureActiveDirectoryProvider: Read / Write
+    SELF_ASSERTED = "self_asserted"              # SelfAssertedAttributeProvider: a page
+    CLAIMS_TRANSFORMATION = "claims_transformation"
+    NOT_EXECUTED = "not_executed"                # anything else: refused when a journey reaches it
+
+
+@dataclass(frozen=True)
+class TechnicalProfile:
+    id: str
+    kind: ProfileKind
+    where: str  # "<file>: TechnicalProfile[@Id='...']"
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    input_claims: tuple[ClaimRef, ...] = ()
+    output_claims: tuple[ClaimRef, ...] = ()
+    persisted_claims: tuple[ClaimRef, ...] = ()
+    input_transformations: tuple[str, ...] = ()
+    output_transformations: tuple[str, ...] = ()
+    validation_profiles: tuple[str, ...] = ()
+    session_manager: str | None = None
+    # Why the emulator does not execute it, and what to change (NOT_EXECUTED, or a page it can't show).
+    not_executed: str | None = None
+
+
+@dataclass(frozen=True)
+class Precondition:
+    type: str                  # ClaimsExist | ClaimEquals
+    execute_actions_if: bool
+    values: tuple[str, ...]
+    action: str                # SkipThisOrchestrationStep
+
+
+@dataclass(frozen=True)
+class OrchestrationStep:
+    order: int
+    type: str
+    where: str  # "<file>: UserJourney[@Id='...']/OrchestrationStep[@Order='n']"
+    preconditions: tuple[Precondition, ...] = ()
+    exchanges: tuple[tuple[str, str], ...] = ()   # (ClaimsExchange Id, TechnicalProfileReferenceId)
+    selections: tuple[str, ...] = ()              # TargetClaimsExchangeIds, button order
+    local_account_exchange: str | None = None     # ValidationClaimsExchangeId (the local-account form)
+    issuer: str | None = None                     # SendClaims: CpimIssuerTechnicalProfileReferenceId
+
+
+@dataclass(frozen=True)
+class UserJourney:
+    """A custom policy's journey as written: the runtime executes it step by step (mocks/b2c/orchestration.py)."""
+
+    id: str
+    steps: tuple[OrchestrationStep, ...]
+    profiles: Mapping[str, TechnicalProfile]
+    transformations: Mapping[str, ClaimsTransformation]
+    session_managers: Mapping[str, tuple[str, ...]]  # SM profile id -> persisted claim types
+    claim_labels: Mapping[str, str] = field(default_factory=dict)  # claim type -> ClaimsSchema DisplayName
+    input_types: Mapping[str, str] = field(default_factory=dict)   # claim type -> UserInputType
+    relying_party: str = ""  # "<file>: RelyingParty/TechnicalProfile[@Id='PolicyProfile']"
 
 
 @dataclass(frozen=True)
@@ -78,6 +160,9 @@ class Policy:
     # Claims the first-time social sign-up page asks for, prefilled from the IdP (SelfAsserted-Social).
     self_asserted_claims: tuple[str, ...] = ("displayName", "givenName", "surname")
     show_local_account_form: bool = True
+    # Custom policies: the journey the runtime executes. None: the built-in social sign-up or
+    # sign-in journey (user flows, and models built in code).
+    journey: UserJourney | None = None
 
     @property
     def key(self) -> str:

@@ -76,6 +76,8 @@ class Transaction:
     idp_claims: dict[str, Any] | None = None
     # Values the user submitted on the self-asserted page (POST SelfAsserted), applied on confirmed.
     self_asserted: dict[str, str] | None = None
+    # Custom policies executed from their XML: where the journey is (mocks/b2c/orchestration.JourneyRun).
+    run: Any = None
 
     @property
     def state_properties(self) -> str:
@@ -104,6 +106,8 @@ class SsoSession:
     identity_provider: str
     auth_time: int
     expires_at: float
+    # Custom policies: the claims their session managers persist, the profiles that ran, the exchange picked.
+    journey: dict[str, Any] | None = None
 
 
 class _Expiring:

@@ -76,6 +76,9 @@ class B2CSettings(BaseModel):
     extra_cas: tuple[Path, ...] = ()  # more CAs to trust on the back channel, besides the public ones
     faults: frozenset[Fault] = frozenset()
     default_locale: str = "en"
+    # Company branding > Languages > "Enable language customization": off by default in B2C. Only when on
+    # does ui_locales pick the page language and <html lang> (the Ocean Blue template has none otherwise).
+    language_customization: bool = False
 
     @field_validator("tenant_id")
     @classmethod

@@ -51,6 +51,8 @@ class Authentication:
     user: User
     auth_time: int
     new_user: bool = False
+    # The journey's claims at SendClaims (custom policies run from XML); None: built from the user.
+    claims: dict[str, Any] | None = None
 
 
 @dataclass
@@ -95,7 +97,7 @@ class TokenService:
             "nbf": now,
             "ver": "1.0",
             "iss": self.settings.issuer,
-            "sub": auth.user.object_id,
+            "sub": auth.user.object_id or None,
             "aud": WRONG_AUDIENCE if Fault.WRONG_AUDIENCE in faults else request.client.client_id,
         }
         if request.nonce is not None and Fault.NONCE_NOT_ECHOED not in faults:
@@ -109,8 +111,10 @@ class TokenService:
         claims.update(self._user_claims(policy, auth))
         if Fault.NAME_CLAIM_MISSING in faults:
             claims.pop("name", None)
-        if Fault.WRONG_IDP in faults:
+        if Fault.WRONG_IDP in faults and "idp" in claims:
             claims["idp"] = WRONG_IDP
+        if claims["sub"] is None:
+            del claims["sub"]
         if policy.kind is PolicyKind.CUSTOM_POLICY:
             claims["acr"] = policy.policy_id.lower()
         else:
@@ -118,25 +122,22 @@ class TokenService:
         return claims
 
     def _user_claims(self, policy: Policy, auth: Authentication) -> dict[str, Any]:
+        """Exactly the relying party's OutputClaims (user flow: the "Application claims" blade), nothing else."""
         user = auth.user
-        bag: dict[str, Any] = {
-            **user.claims,
-            "objectId": user.object_id,
-            "identityProvider": user.claims.get("identityProvider", user.identity_provider),
-            "issuerUserId": user.issuer_user_id,
-            "tenantId": self.settings.tenant_id,
-        }
-        if auth.new_user:
-            bag["newUser"] = True
-        out: dict[str, Any] = {"oid": user.object_id}
-        if bag.get("displayName"):
-            out["name"] = bag["displayName"]
-        out["idp"] = bag["identityProvider"]
-        if auth.new_user:
-            out["newUser"] = True
-        # The relying party's OutputClaims (user flow: the "Application claims" blade).
+        if auth.claims is not None:
+            bag = dict(auth.claims)
+        else:  # the built-in journey: what the directory holds for the user
+            bag = {
+                **user.claims,
+                "objectId": user.object_id,
+                "identityProvider": user.claims.get("identityProvider", user.identity_provider),
+                "issuerUserId": user.issuer_user_id,
+            }
+            if auth.new_user:
+                bag["newUser"] = True
+        out: dict[str, Any] = {}
         for claim in policy.output_claims:
-            value = bag.get(claim.claim_type)
+            value = None if claim.always_default else bag.get(claim.claim_type)
             if value is None or value == "":
                 value = self._resolve(claim.default, policy)
             if value is None or value == "":

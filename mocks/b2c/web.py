@@ -63,7 +63,7 @@ class TenantHandlers:
         return self._deliver(delivery, error_fields(error, delivery.state), lang=lang)
 
     def _error_page(self, error: B2CError, lang: str = "en", *, detail: str | None = None) -> Response:
-        return pages.error(error, lang=lang, detail=detail)
+        return pages.error(error, lang=lang, detail=detail, html_lang=self.settings.language_customization)
 
 
 def xhr(status: str, code: str | None, message: str | None, *, http_status: int = 200) -> JSONResponse:

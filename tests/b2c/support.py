@@ -282,7 +282,7 @@ def harness(directory: Path, *, policies: list[Policy] | None = None, faults: fr
     host_map = {host: ("127.0.0.1", port) for host in hosts}
     idp = idp or FakeIdP()
     values: dict[str, Any] = dict(apps=APPS, policies=policies or [user_flow(), custom_policy()], host_map=host_map, ca=tls.ca_cert,
-                                  faults=faults, back_channel_timeout=2.0)
+                                  faults=faults, back_channel_timeout=2.0, language_customization=True)
     values.update(overrides)
     settings = B2CSettings(**values)
     app = create_app(settings, keys=tenant_keys(Fault.FOREIGN_SIGNING_KEY in faults))

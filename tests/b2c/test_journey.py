@@ -44,7 +44,7 @@ def test_sign_up_then_sign_in_with_the_user_flow(start) -> None:
     claims = verified_claims(shared, landing.params["id_token"])
     assert claims["iss"] == f"https://contoso.b2clogin.com/{TENANT_ID}/v2.0/"
     assert claims["aud"] == SPA and claims["nonce"] == "defaultNonce" and claims["ver"] == "1.0"
-    assert claims["sub"] == claims["oid"] and claims["name"] == "Hans Muster" and claims["idp"] == "idp.example"
+    assert "oid" not in claims and claims["name"] == "Hans Muster" and claims["idp"] == "idp.example"
     assert claims["tfp"] == USER_FLOW and "acr" not in claims
     assert claims["newUser"] is True and claims["tid"] == TENANT_ID
     assert claims["nbf"] == claims["iat"] <= claims["auth_time"] + 1 and claims["exp"] == claims["iat"] + 3600

@@ -54,11 +54,116 @@ def test_user_flow_with_oidc_provider_mock(start, provider_url: str) -> None:
     assert user.issuer_user_id == "alice@example.com" and user.identity_provider == "oidc-mock.example"
 
 
-def _location(browser, page: Page) -> str:
+def _location(browser, page: Page, exchange: str = "OidcMock") -> str:
     s = page.settings
     url = f"https://contoso.b2clogin.com{s['hosts']['tenant']}/api/{s['api']}/unified"
-    response = browser.request("GET", url, params={"claimsexchange": "OidcMock", "csrf_token": s["csrf"], "tx": s["transId"], "p": s["hosts"]["policy"]})
+    response = browser.request("GET", url, params={"claimsexchange": exchange, "csrf_token": s["csrf"], "tx": s["transId"], "p": s["hosts"]["policy"]})
     assert response.status_code == 302, response.text[:500]
     location = response.headers["location"]
     assert urlsplit(location).path == "/oauth2/authorize"
     return location
+
+
+# --- a custom policy federating with the same provider, with its own policy key ---------------------
+
+OIDC_PROVIDER = """
+    <ClaimsProvider>
+      <Domain>oidc-mock.example</Domain>
+      <DisplayName>OIDC mock</DisplayName>
+      <TechnicalProfiles>
+        <TechnicalProfile Id="OidcMock-OpenIdConnect">
+          <DisplayName>OIDC mock</DisplayName>
+          <Protocol Name="OpenIdConnect" />
+          <Metadata>
+            <Item Key="METADATA">{metadata}</Item>
+            <Item Key="client_id">{client_id}</Item>
+            <Item Key="response_types">code</Item>
+            <Item Key="response_mode">query</Item>
+            <Item Key="scope">openid profile email</Item>
+            <Item Key="UsePolicyInRedirectUri">0</Item>
+          </Metadata>
+          <CryptographicKeys>
+            <Key Id="client_secret" StorageReferenceId="B2C_1A_OidcMockSecret" />
+          </CryptographicKeys>
+          <OutputClaims>
+            <OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub" />
+            <OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="email" />
+            <OutputClaim ClaimTypeReferenceId="identityProvider" PartnerClaimType="iss" />
+            <OutputClaim ClaimTypeReferenceId="authenticationSource" DefaultValue="socialIdpAuthentication" AlwaysUseDefaultValue="true" />
+          </OutputClaims>
+          <OutputClaimsTransformations>
+            <OutputClaimsTransformation ReferenceId="CreateRandomUPNUserName" />
+            <OutputClaimsTransformation ReferenceId="CreateUserPrincipalName" />
+            <OutputClaimsTransformation ReferenceId="CreateAlternativeSecurityId" />
+          </OutputClaimsTransformations>
+          <UseTechnicalProfileForSessionManagement ReferenceId="SM-SocialLogin" />
+        </TechnicalProfile>
+      </TechnicalProfiles>
+    </ClaimsProvider>
+"""
+
+
+def _policy_folder(tmp_path, metadata: str, client_id: str):
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / "policies"
+    shutil.copytree(Path(__file__).resolve().parent / "starterpack" / "SocialAndLocalAccounts", folder)
+    path = folder / "TrustFrameworkExtensions.xml"
+    text = path.read_bytes().decode("utf-8-sig")
+    i = text.rindex("</ClaimsProviders>")
+    text = text[:i] + OIDC_PROVIDER.format(metadata=metadata, client_id=client_id) + text[i:]
+    text = text.replace('<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+                        '<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />\n'
+                        '            <ClaimsProviderSelection TargetClaimsExchangeId="OidcMockExchange" />', 1)
+    text = text.replace('<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />',
+                        '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />\n'
+                        '            <ClaimsExchange Id="OidcMockExchange" TechnicalProfileReferenceId="OidcMock-OpenIdConnect" />', 1)
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def registered_provider() -> Iterator[tuple[str, str, str]]:
+    """The mock with client registration required: only B2C's registered client id and secret work."""
+    import httpx
+
+    with oidc_provider_mock.run_server_in_thread(port=0, require_client_registration=True) as server:
+        url = f"http://localhost:{server.server_port}"
+        client = httpx.post(f"{url}/oauth2/clients", json={
+            "redirect_uris": ["https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"],
+            "token_endpoint_auth_method": "client_secret_post"}).json()
+        yield url, client["client_id"], client["client_secret"]
+
+
+@pytest.mark.parametrize("right_secret", [True, False])
+def test_custom_policy_with_oidc_provider_mock_and_its_policy_key(start, registered_provider, tmp_path, right_secret: bool) -> None:
+    from mocks.b2c.custom_policy import load_custom_policies
+    from mocks.b2c.policy_keys import generated_keys, parse_policy_key, read_policy_keys
+
+    url, client_id, secret = registered_provider
+    folder = _policy_folder(tmp_path, f"{url}/.well-known/openid-configuration", client_id)
+    environ = {"OIDC_MOCK_SECRET": secret if right_secret else "not-the-secret", "FB": "unused"}
+    keys = generated_keys() | {"B2C_1A_MobileIdSecret": "unused"} | read_policy_keys(
+        [parse_policy_key("B2C_1A_OidcMockSecret=env:OIDC_MOCK_SECRET"), parse_policy_key("FacebookSecret=env:FB")], environ)
+    policies = load_custom_policies(folder, tenant="contoso", policy_keys=keys)
+    h = start(policies=[p for p in policies if p.policy_id == "B2C_1A_signup_signin"])
+    browser = h.browser()
+    page = browser.go(authorize_url("B2C_1A_signup_signin"))
+    assert [p["id"] for p in page.settings["claimsProviders"]] == ["FacebookExchange", "MobileIDExchange", "OidcMockExchange"]
+    location = _location(browser, page, "OidcMockExchange")
+    response = browser.request("GET", location)
+    login = browser.request("POST", str(response.request.url), data={"sub": "carol@example.com", "email": "carol@example.com"})
+    assert login.status_code == 302
+    result = browser.go(login.headers["location"])
+    if not right_secret:  # the token call fails as B2C words it
+        assert isinstance(result, Page) and result.error_detail().startswith("AADB2C90289: We encountered an 'invalid_client' error")
+        return
+    assert isinstance(result, Page) and result.api == "SelfAsserted", getattr(result, "html", result)
+    fields = {f["ID"]: f["PRE"] for f in result.settings["SA_FIELDS"]["AttributeFields"]}
+    assert list(fields) == ["displayName", "givenName", "surname"] and fields["displayName"] == "carol@example.com"
+    assert browser.self_asserted(result, fields).json() == {"status": "200"}
+    landing = browser.confirmed(result)
+    assert isinstance(landing, Landing) and landing.params["id_token"]
+    [user] = h.tenant.directory.users()
+    assert user.issuer_user_id == "carol@example.com" and user.identity_provider == url

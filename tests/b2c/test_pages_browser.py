@@ -125,3 +125,15 @@ def test_jwt_ms_renders_a_form_post_and_a_code(page, shared: Harness) -> None:
 def test_jwt_ms_shows_a_token_that_is_not_a_jwt(page) -> None:
     page.goto("https://jwt.ms/#id_token=not-a-token")
     assert "not a valid JWT" in page.locator("#tokenError").inner_text()
+
+
+def test_without_language_customization_ui_locales_changes_nothing(start) -> None:
+    """B2C's default: pages in the default language, and no <html lang> (the Ocean Blue template)."""
+    from .support import authorize_url
+
+    h = start(language_customization=False)
+    page = h.browser().go(authorize_url(ui_locales="fr"))
+    assert page.settings["locale"]["lang"] == "en"
+    assert "<html>" in page.html and "lang=" not in page.html.split("<head>")[0]
+    on = start().browser().go(authorize_url(ui_locales="fr"))
+    assert '<html lang="fr">' in on.html and on.settings["locale"]["lang"] == "fr"

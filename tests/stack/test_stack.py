@@ -32,14 +32,15 @@ def test_stack_index_lists_the_run_urls(local_stack: StackInfo) -> None:
     context = ssl.create_default_context(cafile=str(local_stack.ca_path))
     with httpx.Client(verify=context) as client:
         index = client.get(local_stack.ready_url + "/").json()
-    assert set(index["run_user_flow"]) == {"B2C_1_signupsignin", "B2C_1A_signup_signin"}
+    assert set(index["run_user_flow"]) == {"B2C_1_signupsignin", "B2C_1A_signup_signin", "B2C_1A_signup_signin_newuser"}
 
 
 def test_mobile_id_is_the_identity_provider_of_both_policies(local_stack: StackInfo) -> None:
     policies = {p.policy_id: p for p in local_stack.b2c_settings.policies}
     flow, custom = policies["B2C_1_signupsignin"], policies["B2C_1A_signup_signin"]
     assert [p.exchange_id for p in flow.identity_providers] == ["MobileID"]
-    assert [p.exchange_id for p in custom.identity_providers] == ["MobileIDExchange"]
+    # The starter pack's Facebook button, then the seed's Mobile ID.
+    assert [p.exchange_id for p in custom.identity_providers] == ["FacebookExchange", "MobileIDExchange"]
     with http(local_stack) as client:
         response = client.get(local_stack.run_urls["B2C_1A_signup_signin"] + "&domain_hint=mobileid.ch")
     assert response.status_code == 302
@@ -103,7 +104,7 @@ def mobile_id_sign_in(page, info: StackInfo, msisdn: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("policy", "button", "msisdn"), [("B2C_1_signupsignin", "MobileID", "+41791110001"),
-                                                          ("B2C_1A_signup_signin", "MobileIDExchange", "+41791110002")])
+                                                          ("B2C_1A_signup_signin_newuser", "MobileIDExchange", "+41791110002")])
 def test_sign_up_then_sign_in_with_mobile_id(page, local_stack: StackInfo, policy: str, button: str, msisdn: str) -> None:
     page.goto(local_stack.run_urls[policy])
     page.locator(f'#api[data-name="Unified"] button#{button}').click()

@@ -1,0 +1,270 @@
+"""One relying-party file and its base chain as a ``Policy`` with the journey the runtime executes.
+
+Checked at load, as B2C's upload checks them: policy keys, references between journeys, steps,
+claims exchanges and technical profiles, claim types of identity-provider and relying-party
+claims, identity-provider metadata. What the emulator does not execute (local accounts, MFA,
+REST calls, ...) loads, and is refused when a journey reaches it (mocks/b2c/orchestration.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mocks.b2c.policy import (
+    ClaimRef,
+    ClaimsTransformation,
+    IdentityProvider,
+    OrchestrationStep,
+    Policy,
+    PolicyError,
+    PolicyKind,
+    Precondition,
+    ProfileKind,
+    RelyingPartyClaim,
+    TechnicalProfile,
+    UserJourney,
+)
+
+from .files import PolicyFile, b2c_validation, boolean, q, text
+from .merge import JourneyDef, Merged, Profile, Value, effective, merge
+from .providers import identity_provider, is_identity_provider
+
+SELECTION_STEP_TYPES = ("CombinedSignInAndSignUp", "ClaimsProviderSelection")
+PASSWORD_CLAIMS = ("password", "newPassword", "reenterPassword", "oldPassword")
+
+
+def _claim_exists(m: Merged, claim: str, v: Value) -> None:
+    if claim not in m.claim_types:
+        raise PolicyError(f"{v.file}: {v.path}: claim type {claim!r} is not declared in BuildingBlocks/ClaimsSchema; "
+                          "declare it (e.g. in TrustFrameworkExtensions.xml) or fix the ClaimTypeReferenceId")
+
+
+def check_policy_keys(chain: list[PolicyFile], m: Merged, policy_keys: Mapping[str, Any]) -> None:
+    """B2C refuses an upload that references a policy key the tenant doesn't hold."""
+    files = {f.name: f for f in chain}
+    for tp in m.profiles.values():
+        for key in tp.keys.values():
+            if key.value and key.value not in policy_keys:
+                known = ", ".join(sorted(policy_keys)) or "none"
+                words = f"Tenant \"{files[key.file].tenant_domain}\" does not have CryptographicKey referenced by storageReferenceId \"{key.value}\"."
+                raise PolicyError(f"{key.file}: {key.path}: {b2c_validation(files[key.file], words)}; add the policy key "
+                                  f"(python -m mocks serve --policy-key {key.value}=env:VAR or =file:PATH; configured: {known}) "
+                                  "or reference an existing one")
+
+
+def _refs(items: dict[str, tuple[dict[str, str], Value]]) -> tuple[ClaimRef, ...]:
+    return tuple(
+        ClaimRef(c, a.get("PartnerClaimType"), a.get("DefaultValue"), bool(boolean(a.get("AlwaysUseDefaultValue"))),
+                 bool(boolean(a.get("Required"))))
+        for c, (a, _) in items.items()
+    )
+
+
+def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
+    proto = (tp.protocol.value if tp.protocol else "").lower()
+    handler = (tp.handler or "").split(",")[0].strip()
+    short = handler.rsplit(".", 1)[-1] or (tp.protocol.value if tp.protocol else "no protocol")
+    fix = "remove that step or exchange from the journey the relying party uses, or offer a claims exchange the emulator runs"
+    if is_identity_provider(tp):
+        rt = tp.metadata.get("response_types")
+        if proto == "openidconnect" and (rt is None or rt.value.strip() != "code"):
+            return ProfileKind.NOT_EXECUTED, (f"an OpenIdConnect exchange with response_types "
+                                              f"{rt.value if rt else 'id_token'!r} (e.g. local-account sign-in with "
+                                              f"login-NonInteractive) is not executed by the emulator; {fix}")
+        return ProfileKind.IDENTITY_PROVIDER, None
+    if proto == "proprietary" and short == "AzureActiveDirectoryProvider":
+        op = tp.metadata.get("Operation")
+        if op is None or op.value not in ("Read", "Write"):
+            return ProfileKind.NOT_EXECUTED, f"directory operation {op.value if op else None!r} is not executed (only Read and Write); {fix}"
+        return ProfileKind.DIRECTORY, None
+    if proto == "proprietary" and short == "SelfAssertedAttributeProvider":
+        secret = [c for c in tp.output_claims if c in PASSWORD_CLAIMS]
+        verified = [c for c, (a, _) in tp.output_claims.items() if (a.get("PartnerClaimType") or "").startswith("Verified.")]
+        if secret or verified:
+            what = "passwords" if secret else "verified email addresses"
+            return ProfileKind.NOT_EXECUTED, f"a local-account page (it collects {what}) is not executed by the emulator; {fix}"
+        return ProfileKind.SELF_ASSERTED, None
+    if proto == "proprietary" and short == "ClaimsTransformationProtocolProvider":
+        return ProfileKind.CLAIMS_TRANSFORMATION, None
+    return ProfileKind.NOT_EXECUTED, f"{short} technical profiles are not executed by the emulator; {fix}"
+
+
+def _profile(m: Merged, tp: Profile) -> TechnicalProfile:
+    kind, reason = _kind(tp)
+    return TechnicalProfile(
+        id=tp.id, kind=kind, where=f"{tp.file}: {tp.where()}",
+        metadata={k: v.value for k, v in tp.metadata.items()},
+        input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
+        input_transformations=tuple(v.value for v in tp.input_transformations),
+        output_transformations=tuple(v.value for v in tp.output_transformations),
+        validation_profiles=tuple(v.value for v in tp.validation_profiles),
+        session_manager=tp.session_manager.value if tp.session_manager else None,
+        not_executed=f"{tp.file}: {tp.where()}: {reason}" if reason else None,
+    )
+
+
+def _profiles(m: Merged, roots: list[str]) -> tuple[dict[str, TechnicalProfile], dict[str, tuple[str, ...]]]:
+    """Every technical profile the journey can reach, and the session managers they name."""
+    out: dict[str, TechnicalProfile] = {}
+    managers: dict[str, tuple[str, ...]] = {}
+    todo = list(roots)
+    while todo:
+        pid = todo.pop()
+        if pid in out or pid not in m.profiles:
+            continue
+        eff = effective(m, m.profiles[pid])
+        out[pid] = _profile(m, eff)
+        todo += [v.value for v in eff.validation_profiles]
+        for v in eff.validation_profiles:
+            if v.value not in m.profiles:
+                raise PolicyError(f"{v.file}: {v.path}: no TechnicalProfile with that Id; define it or fix the ReferenceId")
+        sm = eff.session_manager
+        if sm is not None and sm.value not in managers:
+            if sm.value not in m.profiles:
+                raise PolicyError(f"{sm.file}: {sm.path}[@ReferenceId='{sm.value}']: no TechnicalProfile with that Id; "
+                                  "use SM-AAD, SM-SocialLogin or SM-Noop")
+            sm_eff = effective(m, m.profiles[sm.value])
+            if "NoopSSOSessionProvider" not in (sm_eff.handler or ""):  # SM-Noop: nothing to remember
+                managers[sm.value] = tuple(sm_eff.persisted_claims)
+    return out, managers
+
+
+def _steps(journey: JourneyDef) -> tuple[OrchestrationStep, ...]:
+    steps = []
+    for order in sorted(journey.steps):
+        st = journey.steps[order]
+        el = st.el
+        where = f"{st.file}: UserJourney[@Id='{journey.id}']/OrchestrationStep[@Order='{order}']{st.line}"
+        pres = tuple(
+            Precondition((p.get("Type") or "").strip(), boolean(p.get("ExecuteActionsIf")) is not False,
+                         tuple((v.text or "").strip() for v in p.findall(q("Value"))), text(p.find(q("Action"))) or "")
+            for p in el.findall(f"{q('Preconditions')}/{q('Precondition')}")
+        )
+        exchanges = tuple((ce.get("Id", ""), ce.get("TechnicalProfileReferenceId", ""))
+                          for ce in el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"))
+        sels = el.findall(f"{q('ClaimsProviderSelections')}/{q('ClaimsProviderSelection')}")
+        local = next((s.get("ValidationClaimsExchangeId") for s in sels if s.get("ValidationClaimsExchangeId")), None)
+        targets = tuple(s.get("TargetClaimsExchangeId", "") for s in sels if s.get("TargetClaimsExchangeId"))
+        steps.append(OrchestrationStep(order, st.type, where, pres, exchanges, targets, local,
+                                       el.get("CpimIssuerTechnicalProfileReferenceId")))
+    return tuple(steps)
+
+
+def _check_references(m: Merged, journey: JourneyDef) -> None:
+    for order in sorted(journey.steps):
+        step = journey.steps[order]
+        base = f"UserJourney[@Id='{journey.id}']/OrchestrationStep[@Order='{order}']"
+        for ce in step.el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"):
+            ref = ce.get("TechnicalProfileReferenceId", "")
+            if ref not in m.profiles:
+                raise PolicyError(
+                    f"{step.file}: {base}/ClaimsExchanges/ClaimsExchange[@Id='{ce.get('Id', '')}']{step.line}: "
+                    f"TechnicalProfileReferenceId {ref!r} is not defined in any ClaimsProvider; "
+                    "define that TechnicalProfile or reference an existing one")
+        if step.type == "SendClaims":
+            ref = step.el.get("CpimIssuerTechnicalProfileReferenceId", "")
+            if ref not in m.profiles:
+                raise PolicyError(f"{step.file}: {base}/@CpimIssuerTechnicalProfileReferenceId{step.line}: {ref!r} is not defined; "
+                                  "use the JwtIssuer technical profile")
+
+
+def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], policy_id: str,
+             tenant: str) -> tuple[list[IdentityProvider], bool]:
+    sel_order = next((o for o in sorted(journey.steps) if journey.steps[o].type in SELECTION_STEP_TYPES), None)
+    if sel_order is None:
+        return [], False
+    sel_step = journey.steps[sel_order]
+    later = {ce.get("Id", ""): ce for o in sorted(journey.steps) if o > sel_order
+             for ce in journey.steps[o].el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}")}
+    step_path = f"UserJourney[@Id='{journey.id}']/OrchestrationStep[@Order='{sel_order}']"
+    providers: list[IdentityProvider] = []
+    show_local = False
+    for sel in sel_step.el.findall(f"{q('ClaimsProviderSelections')}/{q('ClaimsProviderSelection')}"):
+        if sel.get("ValidationClaimsExchangeId"):
+            show_local = sel_step.type == "CombinedSignInAndSignUp"
+            continue
+        target = sel.get("TargetClaimsExchangeId", "")
+        ce = later.get(target)
+        if ce is None:
+            raise PolicyError(
+                f"{sel_step.file}: {step_path}/ClaimsProviderSelections/ClaimsProviderSelection[@TargetClaimsExchangeId='{target}']: "
+                f"no ClaimsExchange with Id {target!r} in a later step; add <ClaimsExchange Id=\"{target}\" "
+                f"TechnicalProfileReferenceId=\"...\" /> to step {sel_order + 1}")
+        tp = effective(m, m.profiles[ce.get("TechnicalProfileReferenceId", "")])
+        if not is_identity_provider(tp) and tp.protocol is not None and tp.protocol.value.lower() == "proprietary":
+            continue  # a local-account button (ProfileEdit's selection page): refused when the journey runs
+        for claim_type, (_, v) in tp.output_claims.items():
+            _claim_exists(m, claim_type, v)
+        providers.append(identity_provider(m, target, tp, policy_keys, policy_id=policy_id, tenant=tenant))
+    return providers, show_local
+
+
+def _self_asserted_claims(m: Merged, journey: JourneyDef) -> tuple[str, ...]:
+    """The first social self-asserted page's typed-in claims (for the built-in page model)."""
+    for order in sorted(journey.steps):
+        for ce in journey.steps[order].el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"):
+            tp = effective(m, m.profiles[ce.get("TechnicalProfileReferenceId", "")])
+            if _kind(tp)[0] is ProfileKind.SELF_ASSERTED:
+                return tuple(c for c, (a, _) in tp.output_claims.items()
+                             if "DefaultValue" not in a and c in m.claim_types and m.claim_types[c].user_input_type)
+    return ()
+
+
+def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapping[str, Any]) -> Policy:
+    m = merge(chain)
+    check_policy_keys(chain, m, policy_keys)
+    name = rp_file.name
+    rp = rp_file.root.find(q("RelyingParty"))
+    assert rp is not None
+    duj = rp.find(q("DefaultUserJourney"))
+    jid = (duj.get("ReferenceId") or "").strip() if duj is not None else ""
+    if not jid:
+        raise PolicyError(f"{name}: RelyingParty/DefaultUserJourney/@ReferenceId: missing; name the user journey to run")
+    journey = m.journeys.get(jid)
+    if journey is None:
+        known = ", ".join(sorted(m.journeys)) or "none"
+        raise PolicyError(f"{name}: RelyingParty/DefaultUserJourney[@ReferenceId='{jid}']: no UserJourney with that Id "
+                          f"in this policy or its base policies (defined: {known})")
+    _check_references(m, journey)
+    providers, show_local = _buttons(m, journey, policy_keys, rp_file.policy_id, rp_file.tenant_domain)
+
+    rp_tp = rp.find(q("TechnicalProfile"))
+    if rp_tp is None:
+        raise PolicyError(f"{name}: RelyingParty/TechnicalProfile: missing; add <TechnicalProfile Id=\"PolicyProfile\">")
+    rp_where = f"RelyingParty/TechnicalProfile[@Id='{rp_tp.get('Id', '')}']"
+    rp_proto = rp_tp.find(q("Protocol"))
+    rp_proto_name = (rp_proto.get("Name") or "").strip() if rp_proto is not None else ""
+    if rp_proto_name.lower() != "openidconnect":
+        raise PolicyError(f"{name}: {rp_where}/Protocol/@Name: {rp_proto_name!r} is not supported; the emulator issues "
+                          "OpenID Connect tokens, use OpenIdConnect")
+    output: list[RelyingPartyClaim] = []
+    for oc in rp_tp.findall(f"{q('OutputClaims')}/{q('OutputClaim')}"):
+        ctr = oc.get("ClaimTypeReferenceId", "")
+        _claim_exists(m, ctr, Value(ctr, name, f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"))
+        token_claim = oc.get("PartnerClaimType") or m.claim_types[ctr].partner.get("OpenIdConnect") or ctr
+        output.append(RelyingPartyClaim(ctr, token_claim, oc.get("DefaultValue"), bool(boolean(oc.get("AlwaysUseDefaultValue")))))
+
+    steps = _steps(journey)
+    roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
+    profiles, managers = _profiles(m, roots)
+    used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}
+    for pid in profiles:
+        tp = effective(m, m.profiles[pid])
+        for v in tp.input_transformations + tp.output_transformations:
+            if v.value not in m.transformations:
+                raise PolicyError(f"{v.file}: {v.path}: no ClaimsTransformation with that Id in BuildingBlocks/ClaimsTransformations; "
+                                  "define it or fix the ReferenceId")
+    transformations = {
+        t.id: ClaimsTransformation(t.id, t.method, f"{t.file}: ClaimsTransformation[@Id='{t.id}']",
+                                   tuple(t.inputs), tuple(t.parameters), tuple(t.outputs))
+        for tid, t in m.transformations.items() if tid in used
+    }
+    labels = {c: ct.display_name for c, ct in m.claim_types.items() if ct.display_name}
+    input_types = {c: ct.user_input_type for c, ct in m.claim_types.items() if ct.user_input_type}
+    program = UserJourney(jid, steps, profiles, transformations, managers, labels, input_types, f"{name}: {rp_where}")
+    return Policy(
+        policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),
+        output_claims=tuple(output), self_asserted_claims=_self_asserted_claims(m, journey),
+        show_local_account_form=show_local, journey=program,
+    )

@@ -1,0 +1,120 @@
+"""Reading one policy file as B2C's upload does: XML without DTDs, the root, ids, tenant.
+
+Messages follow one shape, ``<file>: <element path>: <problem>; <what to change>``; where B2C's own
+upload error is known, ``<problem>`` is in its words (quoted from public reports, see
+policies/README.md).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+
+from mocks.b2c.policy import PolicyError
+
+NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06"
+
+# B2C reads boolean metadata and attributes case-insensitively, and 0/1 as false/true
+# (the starter pack writes UsePolicyInRedirectUri as 0).
+TRUE_VALUES = ("true", "1")
+FALSE_VALUES = ("false", "0")
+
+
+def q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def text(el: ET.Element | None) -> str | None:
+    if el is None or el.text is None:
+        return None
+    return el.text.strip()
+
+
+def boolean(value: str | None) -> bool | None:
+    """B2C's reading of a boolean; None when the value is not one."""
+    if value is None:
+        return None
+    low = value.strip().lower()
+    if low in TRUE_VALUES:
+        return True
+    if low in FALSE_VALUES:
+        return False
+    return None
+
+
+@dataclass
+class PolicyFile:
+    name: str
+    root: ET.Element
+    lines: dict[ET.Element, int]
+    policy_id: str
+    base_id: str | None
+    base_el: ET.Element | None
+    tenant_domain: str
+
+    def line(self, el: ET.Element) -> str:
+        n = self.lines.get(el)
+        return f" (line {n})" if n else ""
+
+
+def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
+    lines: dict[ET.Element, int] = {}
+
+    class _Builder(ET.TreeBuilder):
+        def start(self, tag, attrs):  # type: ignore[override]
+            el = super().start(tag, attrs)
+            lines[el] = parser.parser.CurrentLineNumber
+            return el
+
+    parser = DefusedXMLParser(target=_Builder(), forbid_dtd=True)
+    try:
+        parser.feed(path.read_bytes())  # expat honours the UTF-8 BOM and the encoding declaration
+        root = parser.close()
+    except ET.ParseError as exc:
+        line, col = getattr(exc, "position", (0, 0))
+        reason = str(exc).split(":")[0]
+        raise PolicyError(f"{path.name}: line {line}, column {col}: malformed XML ({reason}); fix the markup") from None
+    except DefusedXmlException as exc:
+        raise PolicyError(f"{path.name}: {exc}; policy files may not use DTDs or entities") from None
+    return root, lines
+
+
+def read_file(path: Path, tenant_domain: str) -> PolicyFile:
+    root, lines = _parse(path)
+    name = path.name
+    if root.tag != q("TrustFrameworkPolicy"):
+        raise PolicyError(f'{name}: root element is <{root.tag}>; a policy file is <TrustFrameworkPolicy xmlns="{NS}" ...>')
+    policy_id = (root.get("PolicyId") or "").strip()
+    if not policy_id:
+        raise PolicyError(f"{name}: TrustFrameworkPolicy/@PolicyId is missing; add PolicyId=\"B2C_1A_...\"")
+    if not policy_id.upper().startswith("B2C_1A_"):
+        raise PolicyError(f"{name}: TrustFrameworkPolicy/@PolicyId: {policy_id!r} must start with B2C_1A_ (the prefix of every custom policy)")
+    tenant_id = (root.get("TenantId") or "").strip()
+    if tenant_id.lower() != tenant_domain.lower():
+        raise PolicyError(
+            f"{name}: TrustFrameworkPolicy/@TenantId: TenantId in the policy xml '{tenant_id}' is not same as the one in "
+            f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
+        )
+    base_el = root.find(q("BasePolicy"))
+    base_id = None
+    if base_el is not None:
+        base_id = text(base_el.find(q("PolicyId")))
+        if not base_id:
+            raise PolicyError(f"{name}: BasePolicy/PolicyId is missing; name the base policy's PolicyId")
+        base_tenant = text(base_el.find(q("TenantId"))) or ""
+        if base_tenant.lower() != tenant_domain.lower():
+            raise PolicyError(
+                f"{name}: BasePolicy/TenantId: TenantId in the policy xml '{base_tenant}' is not same as the one in "
+                f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
+            )
+    return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain)
+
+
+def b2c_validation(f: PolicyFile, message: str) -> str:
+    """B2C's upload error wording around one message."""
+    return (f"Validation failed: 1 validation error(s) found in policy \"{f.policy_id.upper()}\" of tenant "
+            f"\"{f.tenant_domain}\".{message}")

@@ -1,0 +1,242 @@
+"""Merging a BasePolicy chain, base first, the way the Identity Experience Framework layers files.
+
+Claim types, claims transformations and technical profiles merge by ``Id`` (a later file adds
+metadata items by ``Key``, keys by ``Id``, claims by ``ClaimTypeReferenceId``); user journeys merge
+by ``Id`` and their orchestration steps by ``Order`` (a later step with the same ``Order``
+replaces the earlier one whole).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from mocks.b2c.policy import PolicyError
+
+from .files import PolicyFile, q, text
+
+
+@dataclass
+class Value:
+    value: str
+    file: str
+    path: str  # element path for messages
+
+
+@dataclass
+class Profile:
+    id: str
+    file: str  # last file that defined or extended it
+    line: str = ""
+    display_name: str | None = None
+    protocol: Value | None = None
+    handler: str | None = None
+    metadata: dict[str, Value] = field(default_factory=dict)
+    keys: dict[str, Value] = field(default_factory=dict)
+    input_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
+    output_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
+    persisted_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
+    input_transformations: list[Value] = field(default_factory=list)
+    output_transformations: list[Value] = field(default_factory=list)
+    validation_profiles: list[Value] = field(default_factory=list)
+    session_manager: Value | None = None
+    includes: list[Value] = field(default_factory=list)
+    provider_domain: str | None = None
+    provider_display_name: str | None = None
+
+    def where(self) -> str:
+        return f"TechnicalProfile[@Id='{self.id}']"
+
+
+@dataclass
+class ClaimTypeDef:
+    id: str
+    partner: dict[str, str]  # protocol -> partner claim type
+    user_input_type: str | None
+    data_type: str | None
+    display_name: str | None
+
+
+@dataclass
+class TransformationDef:
+    id: str
+    method: str
+    file: str
+    inputs: list[tuple[str, str]] = field(default_factory=list)
+    parameters: list[tuple[str, str]] = field(default_factory=list)
+    outputs: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class StepDef:
+    order: int
+    type: str
+    file: str
+    line: str
+    el: ET.Element
+
+
+@dataclass
+class JourneyDef:
+    id: str
+    steps: dict[int, StepDef] = field(default_factory=dict)
+
+
+@dataclass
+class Merged:
+    claim_types: dict[str, ClaimTypeDef] = field(default_factory=dict)
+    transformations: dict[str, TransformationDef] = field(default_factory=dict)
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    journeys: dict[str, JourneyDef] = field(default_factory=dict)
+
+
+def merge(chain: list[PolicyFile]) -> Merged:
+    m = Merged()
+    for f in chain:  # base first
+        blocks = f.root.find(q("BuildingBlocks"))
+        if blocks is not None:
+            _claim_types(m, blocks)
+            _transformations(m, f, blocks)
+        for cp in f.root.findall(f"{q('ClaimsProviders')}/{q('ClaimsProvider')}"):
+            domain = text(cp.find(q("Domain")))
+            cp_name = text(cp.find(q("DisplayName")))
+            for tp_el in cp.findall(f"{q('TechnicalProfiles')}/{q('TechnicalProfile')}"):
+                _merge_profile(m, f, tp_el, domain, cp_name)
+        for uj in f.root.findall(f"{q('UserJourneys')}/{q('UserJourney')}"):
+            jid = uj.get("Id")
+            if not jid:
+                raise PolicyError(f"{f.name}: UserJourney{f.line(uj)}: @Id is missing")
+            journey = m.journeys.setdefault(jid, JourneyDef(jid))
+            for st in uj.findall(f"{q('OrchestrationSteps')}/{q('OrchestrationStep')}"):
+                order_s = (st.get("Order") or "").strip()
+                if not order_s.isdigit():
+                    raise PolicyError(
+                        f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep{f.line(st)}: "
+                        f"@Order {order_s!r} is not a number; number the steps 1, 2, 3, ..."
+                    )
+                journey.steps[int(order_s)] = StepDef(int(order_s), (st.get("Type") or "").strip(), f.name, f.line(st), st)
+    return m
+
+
+def _claim_types(m: Merged, blocks: ET.Element) -> None:
+    schema = blocks.find(q("ClaimsSchema"))
+    if schema is None:
+        return
+    for ct in schema.findall(q("ClaimType")):
+        cid = ct.get("Id")
+        if not cid:
+            continue
+        prev = m.claim_types.get(cid)
+        partner = dict(prev.partner) if prev else {}
+        dpct = ct.find(q("DefaultPartnerClaimTypes"))
+        if dpct is not None:
+            partner = {p.get("Name", ""): p.get("PartnerClaimType", "") for p in dpct.findall(q("Protocol"))}
+        uit = text(ct.find(q("UserInputType")))
+        data_type = text(ct.find(q("DataType")))
+        display = text(ct.find(q("DisplayName")))
+        m.claim_types[cid] = ClaimTypeDef(
+            cid, partner,
+            uit if uit is not None else (prev.user_input_type if prev else None),
+            data_type if data_type is not None else (prev.data_type if prev else None),
+            display if display is not None else (prev.display_name if prev else None),
+        )
+
+
+def _transformations(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
+    for ct in blocks.findall(f"{q('ClaimsTransformations')}/{q('ClaimsTransformation')}"):
+        tid = ct.get("Id")
+        if not tid:
+            continue
+        t = TransformationDef(tid, (ct.get("TransformationMethod") or "").strip(), f.name)
+        t.inputs = [(c.get("ClaimTypeReferenceId", ""), c.get("TransformationClaimType", ""))
+                    for c in ct.findall(f"{q('InputClaims')}/{q('InputClaim')}")]
+        t.parameters = [(p.get("Id", ""), p.get("Value", "")) for p in ct.findall(f"{q('InputParameters')}/{q('InputParameter')}")]
+        t.outputs = [(c.get("ClaimTypeReferenceId", ""), c.get("TransformationClaimType", ""))
+                     for c in ct.findall(f"{q('OutputClaims')}/{q('OutputClaim')}")]
+        m.transformations[tid] = t
+
+
+def _claims(f: PolicyFile, where: str, el: ET.Element, group: str, item: str, into: dict) -> None:
+    for c in el.findall(f"{q(group)}/{q(item)}"):
+        ctr = c.get("ClaimTypeReferenceId", "")
+        into[ctr] = (dict(c.attrib), Value(ctr, f.name, f"{where}/{group}/{item}[@ClaimTypeReferenceId='{ctr}']{f.line(c)}"))
+
+
+def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None, cp_name: str | None) -> None:
+    tid = el.get("Id")
+    if not tid:
+        raise PolicyError(f"{f.name}: TechnicalProfile{f.line(el)}: @Id is missing")
+    tp = m.profiles.get(tid)
+    if tp is None:
+        tp = m.profiles[tid] = Profile(tid, f.name)
+    tp.file = f.name
+    tp.line = f.line(el)
+    where = tp.where()
+    if domain:
+        tp.provider_domain = domain
+    if cp_name:
+        tp.provider_display_name = cp_name
+    dn = text(el.find(q("DisplayName")))
+    if dn is not None:
+        tp.display_name = dn
+    proto = el.find(q("Protocol"))
+    if proto is not None:
+        tp.protocol = Value((proto.get("Name") or "").strip(), f.name, f"{where}/Protocol/@Name")
+        tp.handler = proto.get("Handler")
+    for item in el.findall(f"{q('Metadata')}/{q('Item')}"):
+        key = item.get("Key", "")
+        tp.metadata[key] = Value(text(item) or "", f.name, f"{where}/Metadata/Item[@Key='{key}']")
+    for key in el.findall(f"{q('CryptographicKeys')}/{q('Key')}"):
+        kid = key.get("Id", "")
+        tp.keys[kid] = Value((key.get("StorageReferenceId") or "").strip(), f.name,
+                             f"{where}/CryptographicKeys/Key[@Id='{kid}']/@StorageReferenceId")
+    _claims(f, where, el, "InputClaims", "InputClaim", tp.input_claims)
+    _claims(f, where, el, "OutputClaims", "OutputClaim", tp.output_claims)
+    _claims(f, where, el, "PersistedClaims", "PersistedClaim", tp.persisted_claims)
+    for group, item, into in (("InputClaimsTransformations", "InputClaimsTransformation", tp.input_transformations),
+                              ("OutputClaimsTransformations", "OutputClaimsTransformation", tp.output_transformations),
+                              ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
+        for ref in el.findall(f"{q(group)}/{q(item)}"):
+            rid = ref.get("ReferenceId", "")
+            if all(v.value != rid for v in into):
+                into.append(Value(rid, f.name, f"{where}/{group}/{item}[@ReferenceId='{rid}']"))
+    sm = el.find(q("UseTechnicalProfileForSessionManagement"))
+    if sm is not None:
+        tp.session_manager = Value(sm.get("ReferenceId", ""), f.name, f"{where}/UseTechnicalProfileForSessionManagement")
+    for inc in el.findall(q("IncludeTechnicalProfile")):
+        tp.includes.append(Value(inc.get("ReferenceId", ""), f.name, f"{where}/IncludeTechnicalProfile"))
+
+
+def effective(m: Merged, tp: Profile, seen: tuple[str, ...] = ()) -> Profile:
+    """The profile with its IncludeTechnicalProfile chain applied (included first, own items win)."""
+    if not tp.includes:
+        return tp
+    if tp.id in seen:
+        raise PolicyError(f"{tp.file}: {tp.where()}/IncludeTechnicalProfile: includes itself via {' -> '.join(seen)}")
+    out = Profile(tp.id, tp.file, tp.line)
+    for inc in tp.includes:
+        target = m.profiles.get(inc.value)
+        if target is None:
+            raise PolicyError(f"{inc.file}: {inc.path}[@ReferenceId='{inc.value}']: no TechnicalProfile with that Id; "
+                              "define it or fix the ReferenceId")
+        _overlay(out, effective(m, target, seen + (tp.id,)))
+    _overlay(out, tp)
+    return out
+
+
+def _overlay(out: Profile, src: Profile) -> None:
+    out.display_name = src.display_name or out.display_name
+    if src.protocol is not None:
+        out.protocol, out.handler = src.protocol, src.handler
+    out.metadata.update(src.metadata)
+    out.keys.update(src.keys)
+    out.input_claims.update(src.input_claims)
+    out.output_claims.update(src.output_claims)
+    out.persisted_claims.update(src.persisted_claims)
+    for mine, theirs in ((out.input_transformations, src.input_transformations),
+                         (out.output_transformations, src.output_transformations),
+                         (out.validation_profiles, src.validation_profiles)):
+        mine.extend(v for v in theirs if all(x.value != v.value for x in mine))
+    out.session_manager = src.session_manager or out.session_manager
+    out.provider_domain = src.provider_domain or out.provider_domain
+    out.provider_display_name = src.provider_display_name or out.provider_display_name

@@ -1,0 +1,129 @@
+"""An OAuth2 / OpenIdConnect technical profile as the ``IdentityProvider`` the federation code uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mocks.b2c.policy import ClaimMapping, IdentityProvider, PolicyError, ProviderProtocol
+
+from .files import boolean
+from .merge import Merged, Profile, Value
+
+SUPPORTED_PROTOCOLS = {"oauth2": ProviderProtocol.OAUTH2, "openidconnect": ProviderProtocol.OPENID_CONNECT}
+HTTP_BINDINGS = {"POST": "form_post", "GET": "query"}
+RESPONSE_MODES = ("form_post", "query")
+TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
+BEARER_TOKEN_METHODS = ("AuthorizationHeader", "QueryString")
+
+
+def invalid_metadata(tp: Profile, v: Value, policy_id: str, tenant: str) -> PolicyError:
+    """B2C's upload error for a metadata value it can't read."""
+    return PolicyError(
+        f"{v.file}: {v.path}: TechnicalProfile \"{tp.id}\" in policy \"{policy_id}\" of tenant \"{tenant}\" defines an "
+        f"invalid value \"{v.value}\" for the metadata item \"{v.path.split(chr(39))[-2]}.\""
+    )
+
+
+def metadata_bool(tp: Profile, key: str, default: bool, policy_id: str, tenant: str) -> bool:
+    v = tp.metadata.get(key)
+    if v is None:
+        return default
+    parsed = boolean(v.value)
+    if parsed is None:
+        raise invalid_metadata(tp, v, policy_id, tenant)
+    return parsed
+
+
+def _one_of(v: Value, allowed: tuple[str, ...] | Mapping[str, str], what: str = "") -> str:
+    for option in allowed:
+        if v.value.lower() == option.lower():
+            return option
+    raise PolicyError(f"{v.file}: {v.path}: {v.value!r} is not supported; use {' or '.join(allowed)}{what}")
+
+
+def is_identity_provider(tp: Profile) -> bool:
+    return tp.protocol is not None and tp.protocol.value.lower() in SUPPORTED_PROTOCOLS
+
+
+def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Mapping[str, Any],
+                      *, policy_id: str, tenant: str) -> IdentityProvider:
+    where = tp.where()
+    if tp.protocol is None:
+        raise PolicyError(f"{tp.file}: {where}/Protocol{tp.line}: missing; add <Protocol Name=\"OAuth2\" /> or OpenIdConnect")
+    proto_name = tp.protocol.value
+    if proto_name.lower() not in SUPPORTED_PROTOCOLS:
+        raise PolicyError(
+            f"{tp.protocol.file}: {tp.protocol.path}: {proto_name!r} is not supported for a social identity provider "
+            f"(ClaimsExchange {exchange_id!r}); use OAuth2 or OpenIdConnect"
+        )
+    protocol = SUPPORTED_PROTOCOLS[proto_name.lower()]
+    md = tp.metadata
+
+    def required(key: str) -> str:
+        v = md.get(key)
+        if v is None or not v.value:
+            raise PolicyError(f"{tp.file}: {where}/Metadata/Item[@Key='{key}']: missing; "
+                              f"a {protocol.value} technical profile needs <Item Key=\"{key}\">...</Item>")
+        return v.value
+
+    client_id = required("client_id")
+    if protocol is ProviderProtocol.OAUTH2:
+        authorization_endpoint = required("authorization_endpoint")
+        token_endpoint = required("AccessTokenEndpoint")
+        claims_endpoint = required("ClaimsEndpoint")
+        metadata_url = None
+        response_type = "code"
+    else:
+        metadata_url = required("METADATA")
+        authorization_endpoint = md["authorization_endpoint"].value if "authorization_endpoint" in md else None
+        token_endpoint = None
+        claims_endpoint = None
+        rt = md.get("response_types")
+        if rt is None:
+            raise PolicyError(f"{tp.file}: {where}/Metadata/Item[@Key='response_types']: missing; B2C then uses id_token, "
+                              "which the emulator doesn't federate; add <Item Key=\"response_types\">code</Item>")
+        response_type = _one_of(rt, ("code",), " (the emulator federates with the authorization code flow only)")
+
+    binding_mode = HTTP_BINDINGS[_one_of(md["HttpBinding"], tuple(HTTP_BINDINGS))] if "HttpBinding" in md else None
+    if "response_mode" in md:
+        response_mode = _one_of(md["response_mode"], RESPONSE_MODES)
+    elif protocol is ProviderProtocol.OAUTH2 and binding_mode:
+        response_mode = binding_mode
+    else:
+        response_mode = "form_post"
+    auth_method = _one_of(md["token_endpoint_auth_method"], TOKEN_ENDPOINT_AUTH_METHODS) if "token_endpoint_auth_method" in md \
+        else "client_secret_post"
+    bearer = "QueryString" if protocol is ProviderProtocol.OAUTH2 else "AuthorizationHeader"
+    if "BearerTokenTransmissionMethod" in md:
+        bearer = _one_of(md["BearerTokenTransmissionMethod"], BEARER_TOKEN_METHODS)
+    use_policy = metadata_bool(tp, "UsePolicyInRedirectUri", False, policy_id, tenant)
+    scope = md["scope"].value if "scope" in md else ("openid" if protocol is ProviderProtocol.OPENID_CONNECT else "")
+
+    key = tp.keys.get("client_secret")
+    if key is None or not key.value:
+        raise PolicyError(f"{tp.file}: {where}/CryptographicKeys/Key[@Id='client_secret']: missing; the code flow needs "
+                          "<Key Id=\"client_secret\" StorageReferenceId=\"B2C_1A_...\" />")
+    secret = policy_keys[key.value]  # every StorageReferenceId was checked against the keys at load
+    if hasattr(secret, "get_secret_value"):  # pydantic SecretStr, as in B2CSettings.policy_keys
+        secret = secret.get_secret_value()
+
+    claims: list[ClaimMapping] = []
+    for claim_type, (attrs, v) in tp.output_claims.items():
+        default = attrs.get("DefaultValue")
+        partner = attrs.get("PartnerClaimType")
+        if boolean(attrs.get("AlwaysUseDefaultValue")) and default is not None:
+            partner = None
+        elif partner is None and default is None:
+            ct = m.claim_types[claim_type]
+            partner = ct.partner.get(protocol.value) or claim_type
+        claims.append(ClaimMapping(claim_type, partner, default))
+
+    display = tp.display_name or tp.provider_display_name or (md["ProviderName"].value if "ProviderName" in md else exchange_id)
+    return IdentityProvider(
+        exchange_id=exchange_id, display_name=display, domain=tp.provider_domain or "", protocol=protocol,
+        client_id=client_id, client_secret=secret, scope=scope, authorization_endpoint=authorization_endpoint,
+        token_endpoint=token_endpoint, claims_endpoint=claims_endpoint, metadata_url=metadata_url,
+        response_type=response_type, response_mode=response_mode, token_endpoint_auth_method=auth_method,
+        bearer_token_transmission=bearer, use_policy_in_redirect_uri=use_policy, claims=tuple(claims),
+    )

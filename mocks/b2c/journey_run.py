@@ -1,0 +1,159 @@
+"""The hosted pages and answers of a custom policy whose journey is executed from its XML.
+
+``Journey`` (mocks/b2c/journey.py) hands a transaction here when its policy carries a
+``UserJourney``; ``Orchestrator`` (mocks/b2c/orchestration.py) decides what comes next and this
+module turns it into the page, the redirect to the identity provider, or the answer to the app.
+A step the emulator does not execute shows B2C's error page with the reason and what to change.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mocks.b2c import pages
+from mocks.b2c.claims_transformations import NotExecuted
+from mocks.b2c.directory import User
+from mocks.b2c.errors import B2CError
+from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted, ShowUnified, session_claims
+from mocks.b2c.policy import Policy
+from mocks.b2c.sessions import Transaction
+from mocks.b2c.strings import strings
+from mocks.b2c.tokens import Authentication
+from mocks.b2c.web import xhr
+from mocks.common.params import ParameterError, single
+
+NOT_EXECUTED = "Not executed by the B2C emulator (policies/README.md): "
+
+
+class PolicyJourney:
+    """Mixin of ``Journey``: the custom-policy side. Needs ``tenant``, ``settings``, ``_respond``, ``_start_exchange``."""
+
+    tenant: Any
+    settings: Any
+    _error_page: Any
+
+    @property
+    def orchestrator(self) -> Orchestrator:
+        s = self.settings
+        return Orchestrator(self.tenant.directory, {
+            "{Policy:TenantObjectId}": s.tenant_id, "{RelyingPartyTenantId}": s.domain, "{TrustFrameworkTenantId}": s.domain,
+            "{Policy:RelyingPartyTenantId}": s.domain, "{Policy:TrustFrameworkTenantId}": s.domain,
+        })
+
+    def _sso_run(self, session: Any) -> JourneyRun | None:
+        saved = getattr(session, "journey", None) if session is not None else None
+        if not saved:
+            return None
+        return JourneyRun(bag=dict(saved["claims"]), chosen=saved["chosen"], sso_executed=frozenset(saved["executed"]))
+
+    async def _run(self, transaction: Transaction, *, domain_hint: str | None = None, auth_time: int | None = None) -> Response:
+        """Advance the transaction's journey to its next page, redirect or answer."""
+        policy, run, lang = transaction.policy, transaction.run, transaction.locale
+        try:
+            outcome = self.orchestrator.advance(policy, run, domain_hint=domain_hint)
+        except NotExecuted as refusal:
+            self.tenant.transactions.drop(transaction.id)
+            return self._error_page(B2CError("AADB2C90046"), lang, detail=NOT_EXECUTED + str(refusal))
+        except B2CError as error:
+            self.tenant.transactions.drop(transaction.id)
+            return self._error_page(error, lang)
+        if isinstance(outcome, ShowUnified):
+            return pages.unified(self.settings, transaction)
+        if isinstance(outcome, Federate):
+            run.federating = outcome.profile.id
+            return await self._start_exchange(transaction, outcome.provider)  # type: ignore[attr-defined]
+        if isinstance(outcome, ShowSelfAsserted):
+            run.fields = outcome.fields
+            return pages.self_asserted(self.settings, transaction, fields=outcome.fields)
+        assert isinstance(outcome, SendClaims)
+        return self._send_claims(transaction, outcome.bag, auth_time or getattr(run, "auth_time", None))
+
+    def _send_claims(self, transaction: Transaction, bag: dict[str, Any], auth_time: int | None) -> Response:
+        run: JourneyRun = transaction.run
+        object_id = str(bag.get("objectId") or "")
+        user = self.tenant.directory.get(object_id) if object_id else None
+        if user is None:  # a journey that never read or wrote the directory: the token says what the bag says
+            user = User(object_id, str(bag.get("identityProvider") or ""), "")
+        auth = Authentication(user, auth_time or int(time.time()), new_user=bag.get("newUser") is True, claims=dict(bag))
+        self.tenant.transactions.drop(transaction.id)
+        response = self._respond(transaction.policy, transaction.request, auth, transaction.locale)  # type: ignore[attr-defined]
+        session = self.tenant.sessions.start(object_id=user.object_id, identity_provider=user.identity_provider, auth_time=auth.auth_time)
+        session.journey = {"claims": session_claims(transaction.policy, run), "executed": list(run.executed), "chosen": run.chosen}
+        self.tenant.cookies.set(response, self.tenant.cookies.sso_cookie, session.id)
+        return response
+
+    # --- entry points from Journey ---------------------------------------------------------------
+
+    async def _run_authorize(self, transaction: Transaction, session: Any, prompt: str | None) -> Response:
+        sso = self._sso_run(session) if prompt != "login" else None
+        transaction.run = sso or JourneyRun()
+        auth_time = session.auth_time if sso is not None else None
+        if sso is not None:
+            transaction.run.auth_time = auth_time
+        return await self._run(transaction, domain_hint=transaction.request.domain_hint, auth_time=auth_time)
+
+    async def _run_choose(self, transaction: Transaction, exchange_id: str) -> Response:
+        policy: Policy = transaction.policy
+        if policy.provider(exchange_id) is None or transaction.run.chosen is not None:
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
+        transaction.run.chosen = exchange_id
+        return await self._run(transaction)
+
+    async def _run_local_sign_up(self, transaction: Transaction) -> Response:
+        """"Sign up now": the local sign-in profile's SignUpTarget exchange."""
+        journey = transaction.policy.journey
+        step = journey.steps[transaction.run.index]
+        local = dict(step.exchanges).get(step.local_account_exchange or "")
+        target = journey.profiles[local].metadata.get("SignUpTarget") if local else None
+        if not target:
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
+        transaction.run.chosen = target
+        return await self._run(transaction)
+
+    async def _run_federated(self, transaction: Transaction, claims: dict[str, Any]) -> Response:
+        run: JourneyRun = transaction.run
+        profile = transaction.policy.journey.profiles[run.federating]
+        run.federating = None
+        try:
+            self.orchestrator.federated(transaction.policy, run, profile, claims)
+        except NotExecuted as refusal:
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale, detail=NOT_EXECUTED + str(refusal))
+        return await self._run(transaction)
+
+    def _run_self_asserted(self, transaction: Transaction, form: FormData) -> Response:
+        run: JourneyRun = transaction.run
+        t = strings(transaction.locale)
+        if run.page is None:  # the unified page's local-account form
+            step = transaction.policy.journey.steps[run.index]
+            local = dict(step.exchanges).get(step.local_account_exchange or "")
+            profile = transaction.policy.journey.profiles.get(local or "")
+            reason = profile.not_executed if profile is not None else None
+            return xhr("400", "AADB2C90053", NOT_EXECUTED + reason if reason else t["UserMessageIfClaimsPrincipalDoesNotExist"])
+        values = {}
+        try:
+            for claim, _label, required, _ in run.fields:
+                value = (single(form, claim, max_length=256) or "").strip()
+                if required and not value:
+                    return xhr("400", None, t["required_field_missing"])
+                values[claim] = value
+        except ParameterError:
+            return xhr("400", None, t["field_incorrect"])
+        try:
+            self.orchestrator.submitted(transaction.policy, run, values)
+        except NotExecuted as refusal:
+            return xhr("400", None, NOT_EXECUTED + str(refusal))
+        except B2CError as error:
+            return xhr("400", error.code, error.message)
+        run.confirmable = True
+        return xhr("200", None, None)
+
+    async def _run_confirmed(self, transaction: Transaction) -> Response:
+        if not getattr(transaction.run, "confirmable", False):
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
+        transaction.run.confirmable = False
+        return await self._run(transaction)

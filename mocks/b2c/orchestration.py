@@ -1,0 +1,306 @@
+"""A custom policy's user journey, executed step by step from its XML (``Policy.journey``).
+
+Orchestration steps run in ``Order``. Each evaluates its preconditions (``ClaimsExist``,
+``ClaimEquals``) on the journey's claims bag, then: ``CombinedSignInAndSignUp`` shows the unified
+page (or takes ``domain_hint``); ``ClaimsExchange`` runs the exchange the user picked or the step's
+only one: an identity provider (OAuth2 / OpenIdConnect), the directory (``Operation`` Read or Write
+with the profile's input, persisted and output claims), a self-asserted page (its claims from the
+XML, validation profiles on submit) or claims transformations; ``SendClaims`` ends the journey, and
+the relying party's output claims go through the JWT issuer. Technical profiles' input and output
+claims transformations run before and after them, output claims apply their ``DefaultValue``.
+
+Single sign-on: a technical profile with a session manager (``UseTechnicalProfileForSessionManagement``
+other than SM-Noop) that ran in the session is skipped on the next sign-in, and its manager's
+persisted claims come back from the session, as B2C's session providers do.
+
+Anything else is refused when a journey reaches it (``NotExecuted``): what it is, where, what to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mocks.b2c import claims_transformations as ct
+from mocks.b2c.claims_transformations import AssertionFailed, NotExecuted, parse_alternative_security_id
+from mocks.b2c.directory import Directory, User
+from mocks.b2c.errors import B2CError
+from mocks.b2c.policy import ClaimRef, IdentityProvider, OrchestrationStep, Policy, ProfileKind, TechnicalProfile
+
+SELECTION = "CombinedSignInAndSignUp"
+
+
+@dataclass
+class JourneyRun:
+    """Where one transaction is in its journey, and the claims it has gathered."""
+
+    bag: dict[str, Any] = field(default_factory=dict)
+    index: int = 0
+    chosen: str | None = None                    # the ClaimsExchange Id the user picked
+    executed: list[str] = field(default_factory=list)  # session-managed profiles that ran
+    sso_executed: frozenset[str] = frozenset()   # ... in the SSO session this run started from
+    page: str | None = None                      # the self-asserted profile shown, waiting for the user
+    fields: tuple[tuple[str, str, bool, str], ...] = ()  # ... and its fields
+    federating: str | None = None                # the identity-provider profile waiting for authresp
+    confirmable: bool = False                    # the page's values were accepted: "confirmed" may continue
+    auth_time: int | None = None                 # SSO: when the session's user last authenticated
+
+
+@dataclass(frozen=True)
+class ShowUnified:
+    pass
+
+
+@dataclass(frozen=True)
+class Federate:
+    provider: IdentityProvider
+    profile: TechnicalProfile
+
+
+@dataclass(frozen=True)
+class ShowSelfAsserted:
+    profile: TechnicalProfile
+    fields: tuple[tuple[str, str, bool, str], ...]  # (claim type, label, required, prefill)
+
+
+@dataclass(frozen=True)
+class SendClaims:
+    bag: dict[str, Any]
+
+
+Outcome = ShowUnified | Federate | ShowSelfAsserted | SendClaims
+
+
+class Orchestrator:
+    def __init__(self, directory: Directory, resolvers: dict[str, str]) -> None:
+        self.directory = directory
+        self.resolvers = resolvers  # claim resolvers: {Policy:TenantObjectId}, {RelyingPartyTenantId}, ...
+
+    # --- stepping --------------------------------------------------------------------------------
+
+    def advance(self, policy: Policy, run: JourneyRun, *, domain_hint: str | None = None) -> Outcome:
+        journey = policy.journey
+        assert journey is not None
+        while run.index < len(journey.steps):
+            step = journey.steps[run.index]
+            if self._skipped(step, run.bag):
+                run.index += 1
+                continue
+            if step.type == SELECTION:
+                if run.chosen is None:
+                    provider = policy.provider_for_domain(domain_hint) if domain_hint else None
+                    if provider is None:
+                        return ShowUnified()
+                    run.chosen = provider.exchange_id
+                run.index += 1
+                continue
+            if step.type == "ClaimsExchange":
+                exchange_id, profile = self._exchange(policy, step, run)
+                if profile.session_manager in journey.session_managers and profile.id in run.sso_executed:
+                    self._remember(policy, run, profile)  # SSO: skipped, its claims came from the session
+                    run.index += 1
+                    continue
+                outcome = self._execute(policy, run, exchange_id, profile)
+                if outcome is not None:
+                    return outcome
+                run.index += 1
+                continue
+            if step.type == "SendClaims":
+                return SendClaims(run.bag)
+            raise NotExecuted(f"{step.where}: Type {step.type!r} is not executed by the emulator (it runs "
+                              f"{SELECTION}, ClaimsExchange and SendClaims steps); change the journey the relying party uses")
+        raise NotExecuted(f"{journey.relying_party}: journey {journey.id!r} ended without a SendClaims step; add "
+                          "<OrchestrationStep Type=\"SendClaims\" CpimIssuerTechnicalProfileReferenceId=\"JwtIssuer\" />")
+
+    @staticmethod
+    def _skipped(step: OrchestrationStep, bag: dict[str, Any]) -> bool:
+        for pre in step.preconditions:
+            if pre.type == "ClaimsExist":
+                holds = bool(pre.values) and _present(bag.get(pre.values[0]))
+            elif pre.type == "ClaimEquals":
+                holds = len(pre.values) >= 2 and _present(bag.get(pre.values[0])) and _text(bag[pre.values[0]]) == pre.values[1]
+            else:
+                raise NotExecuted(f"{step.where}/Preconditions/Precondition[@Type='{pre.type}']: not executed by the emulator; "
+                                  "use ClaimsExist or ClaimEquals")
+            if holds == pre.execute_actions_if and pre.action == "SkipThisOrchestrationStep":
+                return True
+        return False
+
+    def _exchange(self, policy: Policy, step: OrchestrationStep, run: JourneyRun) -> tuple[str, TechnicalProfile]:
+        journey = policy.journey
+        assert journey is not None
+        if len(step.exchanges) == 1:
+            exchange_id, pid = step.exchanges[0]
+        else:
+            found = next(((e, p) for e, p in step.exchanges if e == run.chosen), None)
+            if found is None:
+                raise B2CError("AADB2C90046")  # nothing picked that this step offers: B2C loses the state
+            exchange_id, pid = found
+        return exchange_id, journey.profiles[pid]
+
+    def _execute(self, policy: Policy, run: JourneyRun, exchange_id: str, profile: TechnicalProfile) -> Outcome | None:
+        if profile.not_executed:
+            raise NotExecuted(profile.not_executed)
+        if profile.kind is ProfileKind.IDENTITY_PROVIDER:
+            provider = policy.provider(exchange_id)
+            if provider is None:
+                raise NotExecuted(f"{profile.where}: ClaimsExchange {exchange_id!r} is an identity provider that no "
+                                  f"{SELECTION} step offers; add a ClaimsProviderSelection for it")
+            return Federate(provider, profile)
+        self._transform(policy, run, profile.input_transformations)
+        if profile.kind is ProfileKind.SELF_ASSERTED:
+            for vid in profile.validation_profiles:
+                validation = policy.journey.profiles[vid]  # type: ignore[union-attr]
+                if validation.not_executed or validation.kind not in (ProfileKind.DIRECTORY, ProfileKind.CLAIMS_TRANSFORMATION):
+                    raise NotExecuted(validation.not_executed or f"{validation.where}: not executed as a validation profile")
+            run.page = profile.id
+            return ShowSelfAsserted(profile, self._fields(policy, run, profile))
+        self._run_profile(policy, run, profile)
+        return None
+
+    def _run_profile(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
+        if profile.kind is ProfileKind.DIRECTORY:
+            self._directory(run, profile)
+        self._finish(policy, run, profile)
+
+    def _finish(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
+        for claim in profile.output_claims:
+            if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
+                run.bag[claim.claim_type] = self._resolve(claim.default)
+        self._transform(policy, run, profile.output_transformations)
+        if profile.session_manager in policy.journey.session_managers and profile.id not in run.executed:  # type: ignore[union-attr]
+            run.executed.append(profile.id)
+
+    def _remember(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
+        if profile.id not in run.executed:
+            run.executed.append(profile.id)
+
+    def _transform(self, policy: Policy, run: JourneyRun, ids: tuple[str, ...]) -> None:
+        for tid in ids:
+            try:
+                ct.run(policy.journey.transformations[tid], run.bag, self.resolvers)  # type: ignore[union-attr]
+            except AssertionFailed:
+                raise B2CError("AADB2C90085") from None
+
+    def _resolve(self, value: str) -> Any:
+        for name, resolved in self.resolvers.items():
+            value = value.replace(name, resolved)
+        return {"true": True, "false": False}.get(value, value)
+
+    # --- the identity provider's answer, the self-asserted page -------------------------------------
+
+    def federated(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile, claims: dict[str, Any]) -> None:
+        """The IdP's claims, already mapped by its OutputClaims (``federation.map_claims``)."""
+        run.bag.update(claims)
+        self._finish(policy, run, profile)
+        run.index += 1
+
+    def _fields(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> tuple[tuple[str, str, bool, str], ...]:
+        journey = policy.journey
+        assert journey is not None
+        for claim in profile.input_claims:  # InputClaims prefill the page
+            if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
+                run.bag[claim.claim_type] = self._resolve(claim.default)
+        return tuple(
+            (c.claim_type, journey.claim_labels.get(c.claim_type, c.claim_type), c.required, _text(run.bag.get(c.claim_type)))
+            for c in profile.output_claims
+            if c.default is None and c.claim_type in journey.input_types
+        )
+
+    def submitted(self, policy: Policy, run: JourneyRun, values: dict[str, str]) -> None:
+        """The page's values (validated by the caller); validation profiles and output claims run now."""
+        journey = policy.journey
+        assert journey is not None and run.page is not None
+        profile = journey.profiles[run.page]
+        run.bag.update({k: v for k, v in values.items() if v})
+        for vid in profile.validation_profiles:
+            validation = journey.profiles[vid]
+            self._transform(policy, run, validation.input_transformations)
+            self._run_profile(policy, run, validation)
+        self._finish(policy, run, profile)
+        run.page = None
+        run.index += 1
+
+    # --- the directory ---------------------------------------------------------------------------
+
+    def _directory(self, run: JourneyRun, profile: TechnicalProfile) -> None:
+        md = profile.metadata
+        for claim in profile.input_claims:
+            if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
+                run.bag[claim.claim_type] = self._resolve(claim.default)
+            if claim.required and not _present(run.bag.get(claim.claim_type)):
+                raise NotExecuted(f"{profile.where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{claim.claim_type}']: required, "
+                                  "but no earlier step of the journey produced it; output it from an earlier step")
+        user = self._find(run.bag, profile.input_claims)
+        created = False
+        if md.get("Operation") == "Write":
+            if user is not None and _flag(md, "RaiseErrorIfClaimsPrincipalAlreadyExists"):
+                raise B2CError("AADB2C90085")
+            if user is None and _flag(md, "RaiseErrorIfClaimsPrincipalDoesNotExist"):
+                raise B2CError("AADB2C90085")
+            persisted = {c.claim_type: run.bag.get(c.claim_type) if _present(run.bag.get(c.claim_type)) else
+                         (self._resolve(c.default) if c.default is not None else None) for c in profile.persisted_claims}
+            persisted = {k: v for k, v in persisted.items() if v is not None and k not in ("objectId", "alternativeSecurityId")}
+            if user is None:
+                key = parse_alternative_security_id(run.bag.get("alternativeSecurityId"))
+                if key is None:
+                    raise NotExecuted(f"{profile.where}: the emulator writes new users by alternativeSecurityId only "
+                                      "(social accounts); local accounts are not emulated")
+                user = self.directory.create_social(key[0], key[1], persisted)
+                created = True
+            else:
+                user.claims.update(persisted)
+        elif user is None:
+            if _flag(md, "RaiseErrorIfClaimsPrincipalDoesNotExist"):
+                raise B2CError("AADB2C90085")
+            return
+        for claim in profile.output_claims:
+            if claim.partner == "newClaimsPrincipalCreated" or (claim.claim_type == "newUser" and md.get("Operation") == "Write"):
+                run.bag[claim.claim_type] = created
+            else:
+                value = _user_value(user, claim.claim_type)
+                if value is not None:
+                    run.bag[claim.claim_type] = value
+
+    def _find(self, bag: dict[str, Any], inputs: tuple[ClaimRef, ...]) -> User | None:
+        for claim in inputs:
+            if claim.claim_type == "objectId" and _present(bag.get("objectId")):
+                return self.directory.get(str(bag["objectId"]))
+            if claim.claim_type == "alternativeSecurityId":
+                key = parse_alternative_security_id(bag.get("alternativeSecurityId"))
+                return self.directory.find_social(*key) if key else None
+        return None  # sign-in names and emails: the emulator has no local accounts
+
+
+def session_claims(policy: Policy, run: JourneyRun) -> dict[str, Any]:
+    """What the session managers of the profiles that ran persist, for the SSO session."""
+    journey = policy.journey
+    assert journey is not None
+    keep: set[str] = set()
+    for pid in run.executed:
+        keep.update(journey.session_managers.get(journey.profiles[pid].session_manager or "", ()))
+    return {k: v for k, v in run.bag.items() if k in keep}
+
+
+def _user_value(user: User, claim_type: str) -> Any:
+    if claim_type == "objectId":
+        return user.object_id
+    if claim_type == "alternativeSecurityId":
+        return ct.alternative_security_id(user.identity_provider, user.issuer_user_id)
+    return user.claims.get(claim_type)
+
+
+def _flag(md: Any, key: str) -> bool:
+    return str(md.get(key, "")).strip().lower() in ("true", "1")
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != "" and value != []
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,91 @@
+"""Policy keys as a tenant holds them (Identity Experience Framework > Policy keys).
+
+A key is a name (``B2C_1A_...``; the portal adds the prefix to what you type) and a secret value.
+Manual keys (an identity provider's client secret: ``B2C_1A_FacebookSecret``, ``B2C_1A_MobileIdSecret``)
+come from an environment variable or a file, so a value never appears on a command line or in a
+log: ``NAME=env:VAR`` or ``NAME=file:PATH``. The keys B2C generates for the starter packs
+(``B2C_1A_TokenSigningKeyContainer``, ``B2C_1A_TokenEncryptionKeyContainer``) are generated.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+PREFIX = "B2C_1A_"
+SIGNING_KEY = "B2C_1A_TokenSigningKeyContainer"
+ENCRYPTION_KEY = "B2C_1A_TokenEncryptionKeyContainer"
+GENERATED = (SIGNING_KEY, ENCRYPTION_KEY)
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+class PolicyKeyError(ValueError):
+    """A ``--policy-key`` that can't be read; the message never contains a secret."""
+
+
+@dataclass(frozen=True)
+class PolicyKeySource:
+    """Where one key's value comes from: ``env`` (a variable's name) or ``file`` (a path)."""
+
+    name: str
+    kind: str
+    where: str
+
+    def __str__(self) -> str:  # what may be printed: never the value
+        return f"{self.name}={self.kind}:{self.where}"
+
+    def read(self, environ: Mapping[str, str] | None = None) -> SecretStr:
+        environ = os.environ if environ is None else environ
+        if self.kind == "env":
+            value = environ.get(self.where)
+            if not value:
+                raise PolicyKeyError(f"policy key {self.name}: environment variable {self.where} is not set or empty; "
+                                     f"export it before starting the stack")
+        else:
+            path = Path(self.where)
+            try:
+                value = path.read_text(encoding="utf-8").strip()
+            except OSError as error:
+                raise PolicyKeyError(f"policy key {self.name}: cannot read {self.where} ({error.strerror}); "
+                                     "give a readable file holding the secret") from None
+            if not value:
+                raise PolicyKeyError(f"policy key {self.name}: {self.where} is empty; put the secret in the file")
+        return SecretStr(value)
+
+
+def parse_policy_key(spec: str) -> PolicyKeySource:
+    """``NAME=env:VAR`` or ``NAME=file:PATH``; NAME gets the ``B2C_1A_`` prefix as in the portal."""
+    name, sep, source = spec.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise PolicyKeyError(f"policy key {name or spec[:40]!r}: write NAME=env:VARIABLE or NAME=file:PATH")
+    if not _NAME.match(name):
+        raise PolicyKeyError(f"policy key {name[:40]!r}: use letters, digits, '_' or '-' in the name")
+    if not name.upper().startswith(PREFIX):
+        name = PREFIX + name
+    kind, colon, where = source.partition(":")
+    if not colon or kind not in ("env", "file") or not where:
+        # Never echo the value: someone may have typed the secret itself.
+        raise PolicyKeyError(f"policy key {name}: the value must be env:VARIABLE or file:PATH, never the secret itself")
+    return PolicyKeySource(name, kind, where)
+
+
+def generated_keys() -> dict[str, SecretStr]:
+    """The keys B2C generates when you choose "Generate" in the portal (signing RSA, encryption RSA)."""
+    return {name: SecretStr(base64.b64encode(secrets.token_bytes(32)).decode()) for name in GENERATED}
+
+
+def read_policy_keys(sources: list[PolicyKeySource], environ: Mapping[str, str] | None = None) -> dict[str, SecretStr]:
+    keys: dict[str, SecretStr] = {}
+    for source in sources:
+        if source.name in keys:
+            raise PolicyKeyError(f"policy key {source.name} is given twice; keep one --policy-key for it")
+        keys[source.name] = source.read(environ)
+    return keys

@@ -1,0 +1,106 @@
+"""A team's edit to its policy changes what the emulator does: the starter pack run by the stack, in Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from fixtures.tokens import require_contract
+from mocks.b2c.policy_keys import parse_policy_key
+from mocks.common.net import HostMapTransport
+from mocks.stack import StackConfig, running_stack
+
+PACK = Path(__file__).resolve().parent / "starterpack" / "SocialAndLocalAccounts"
+POLICY = "B2C_1A_signup_signin"
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "policies"
+    shutil.copytree(PACK, folder)
+    return folder
+
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    raw = (folder / name).read_bytes()
+    text = raw.decode("utf-8-sig")
+    assert old in text
+    (folder / name).write_bytes(b"\xef\xbb\xbf" + text.replace(old, new, 1).encode())
+
+
+def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeypatch) -> tuple[dict, list[str]]:
+    """Sign up with Mobile ID against a stack serving ``folder``; the token's claims and the B2C pages shown."""
+    import ssl
+
+    import httpx
+
+    monkeypatch.setenv("TEST_FACEBOOK_SECRET", "not-used-offline")
+    config = StackConfig(port=0, state_dir=tmp_path / "state", policies_dir=folder,
+                         policy_keys=(parse_policy_key("B2C_1A_FacebookSecret=env:TEST_FACEBOOK_SECRET"),))
+    with running_stack(config) as info:
+        browser = launch_chromium(info.host_map)
+        page = browser.new_context(ignore_https_errors=True).new_page()
+        page.set_default_timeout(15000)
+        shown: list[str] = []
+        page.goto(info.run_urls[POLICY])
+        page.locator('#api[data-name="Unified"] button#MobileIDExchange').click()
+        page.wait_for_url("https://m.mobileid.ch/**")
+        page.fill("#msisdn", msisdn)
+        page.click("#mid-continue")
+        page.locator("#mid-waiting").wait_for()
+        client = httpx.Client(transport=HostMapTransport(info.host_map, verify=ssl.create_default_context(cafile=str(info.ca_path))))
+        assert client.post(f"https://openid.mobileid.ch/control/phones/{quote(msisdn, safe='')}/approve", params={"wait": "5"}).status_code == 200
+        page.wait_for_url(lambda url: url.startswith("https://jwt.ms") or "b2clogin.com" in url)
+        profile = page.locator('#api[data-name="SelfAsserted"] #continue')
+        jwt_ms = page.locator("#claimsTable tbody tr").first
+        profile.or_(jwt_ms).wait_for()
+        if profile.is_visible():
+            shown.append("SelfAsserted")
+            profile.click()
+        page.wait_for_url("https://jwt.ms/#id_token=*")
+        token = parse_qs(urlsplit(page.url).fragment)["id_token"][0]
+        payload = token.split(".")[1]
+        claims = json.loads(__import__("base64").urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        browser.close()
+    return claims, shown
+
+
+@pytest.mark.browser
+def test_starter_pack_signs_up_with_exactly_its_relying_partys_claims(launch_chromium, tmp_path, monkeypatch) -> None:
+    claims, shown = _sign_up(launch_chromium, _copy(tmp_path), tmp_path, "+41791120001", monkeypatch)
+    assert shown == ["SelfAsserted"]
+    assert claims["name"] == "+41791120001" and claims["idp"] == "mobileid.ch"
+    assert "newUser" not in claims and "oid" not in claims  # the starter's relying party emits neither
+    assert set(claims) <= {"name", "given_name", "family_name", "email", "sub", "idp", "tid",
+                           "exp", "nbf", "ver", "iss", "aud", "nonce", "iat", "auth_time", "acr"}
+
+
+@pytest.mark.browser
+def test_removing_identity_provider_from_the_relying_party_loses_idp(launch_chromium, tmp_path, monkeypatch) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder, "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="identityProvider" />', "")
+    claims, _ = _sign_up(launch_chromium, folder, tmp_path, "+41791120002", monkeypatch)
+    assert "idp" not in claims
+    with pytest.raises(AssertionError, match=r"ID token has no idp claim.*relying party of B2C_1A_signup_signin.*identityProvider"):
+        require_contract(claims, POLICY, environ={})
+
+
+@pytest.mark.browser
+def test_a_precondition_that_skips_the_profile_page_skips_it(launch_chromium, tmp_path, monkeypatch) -> None:
+    folder = _copy(tmp_path)
+    # Step 4 (SelfAsserted-Social) now also skips when identityProvider exists; step 6 writes the user instead.
+    _edit(folder, "TrustFrameworkExtensions.xml", """<ClaimsExchange Id="SelfAsserted-Social" """,
+          """<ClaimsExchange Id="SelfAsserted-Social" """)
+    text = (folder / "TrustFrameworkExtensions.xml").read_bytes().decode("utf-8-sig")
+    step4 = text.index('<OrchestrationStep Order="4"')
+    text = text[:step4] + text[step4:].replace("<Preconditions>", """<Preconditions>
+            <Precondition Type="ClaimsExist" ExecuteActionsIf="true">
+              <Value>identityProvider</Value>
+              <Action>SkipThisOrchestrationStep</Action>
+            </Precondition>""", 1)
+    (folder / "TrustFrameworkExtensions.xml").write_bytes(text.encode())
+    claims, shown = _sign_up(launch_chromium, folder, tmp_path, "+41791120003", monkeypatch)
+    assert shown == [] and claims["name"] == "+41791120003" and claims["sub"]

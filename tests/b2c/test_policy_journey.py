@@ -1,0 +1,118 @@
+"""The starter pack's journey executed from its XML, over B2C's wire protocol (the seed's Mobile ID profile
+pointed at the fake IdP): each kind of edit a team makes changes what the emulator does, and what the
+emulator does not execute is refused when the journey reaches it, naming the file and element."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from mocks.b2c.custom_policy import load_custom_policies
+from mocks.b2c.policy_keys import generated_keys
+
+from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
+from .support import Landing, Page, authorize_url
+
+PACKS = Path(__file__).resolve().parent / "starterpack"
+POLICY = "B2C_1A_signup_signin"
+KEYS = generated_keys() | {"B2C_1A_FacebookSecret": "unused", "B2C_1A_MobileIdSecret": "b2c-secret"}
+
+
+def pack(tmp_path: Path, name: str = "SocialAndLocalAccounts", edits: list[tuple[str, str, str]] = ()):
+    """A copy of the pack with Mobile ID at the fake IdP, plus ``edits`` (file, old, new); its sign-up policy."""
+    folder = tmp_path / name
+    shutil.copytree(PACKS / name, folder)
+    edits = [("TrustFrameworkExtensions.xml", "https://m.mobileid.ch/oidc/authorize", f"{ISSUER}/authorize"),
+             ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/token", f"{ISSUER}/token"),
+             ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/userinfo", f"{ISSUER}/userinfo"),
+             ("TrustFrameworkExtensions.xml", "b2c-contoso-0001", "b2c-client"), *edits]
+    for file, old, new in edits:
+        text = (folder / file).read_bytes().decode("utf-8-sig")
+        assert old in text, old
+        (folder / file).write_bytes(b"\xef\xbb\xbf" + text.replace(old, new, 1).encode())
+    return [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=KEYS) if p.policy_id == POLICY]
+
+
+def sign_up(h, **fields: str):
+    browser = h.browser()
+    page = browser.go(authorize_url(POLICY, prompt="login"))
+    assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup", getattr(page, "html", page)
+    return browser, browser.choose(page, "MobileIDExchange")
+
+
+def test_sign_up_then_sign_in_then_sso(start, tmp_path) -> None:
+    h = start(policies=pack(tmp_path), idp=FakeIdP(IdPBehaviour(sub="returning")))
+    browser, sa = sign_up(h)
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted"
+    fields = {f["ID"]: (f["PRE"], f["IS_REQ"]) for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
+    assert fields == {"displayName": ("+41791234567", False), "givenName": ("", False), "surname": ("", False)}
+    assert browser.self_asserted(sa, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing)
+    [user] = h.tenant.directory.users()  # AAD-UserWriteUsingAlternativeSecurityId's PersistedClaims
+    assert user.claims["displayName"] == "Hans" and user.claims["mailNickName"] == "unknown"
+    assert user.claims["userPrincipalName"].startswith("cpim_") and user.claims["userPrincipalName"].endswith("@contoso.onmicrosoft.com")
+    # A returning user: AAD-UserReadUsingAlternativeSecurityId-NoError finds them, no page.
+    again = h.browser().go(authorize_url(POLICY, domain_hint="mobileid.ch", prompt="login"))
+    assert isinstance(again, Landing) and again.params["id_token"]
+    # SSO in the first browser: no IdP, no page.
+    sso = browser.go(authorize_url(POLICY))
+    assert isinstance(sso, Landing) and sso.params["id_token"]
+
+
+def test_an_edited_claims_transformation_builds_the_display_name(start, tmp_path) -> None:
+    transformation = """<ClaimsTransformation Id="CreateDisplayNameFromNames" TransformationMethod="FormatStringMultipleClaims">
+        <InputClaims>
+          <InputClaim ClaimTypeReferenceId="givenName" TransformationClaimType="inputClaim1" />
+          <InputClaim ClaimTypeReferenceId="surname" TransformationClaimType="inputClaim2" />
+        </InputClaims>
+        <InputParameters><InputParameter Id="stringFormat" DataType="string" Value="{0} {1}" /></InputParameters>
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="displayName" TransformationClaimType="outputClaim" /></OutputClaims>
+      </ClaimsTransformation>"""
+    policies = pack(tmp_path, edits=[
+        ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", f"<BuildingBlocks><ClaimsTransformations>{transformation}</ClaimsTransformations>"),
+        ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
+         '<OutputClaim ClaimTypeReferenceId="givenName" PartnerClaimType="given_name"/>'
+         '<OutputClaim ClaimTypeReferenceId="surname" PartnerClaimType="family_name"/>'),
+        ("TrustFrameworkExtensions.xml", '<OutputClaimsTransformation ReferenceId="CreateRandomUPNUserName" />',
+         '<OutputClaimsTransformation ReferenceId="CreateDisplayNameFromNames" /><OutputClaimsTransformation ReferenceId="CreateRandomUPNUserName" />'),
+    ])
+    _, sa = sign_up(start(policies=policies))
+    prefilled = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
+    assert prefilled == {"displayName": "Hans Muster", "givenName": "Hans", "surname": "Muster"}
+
+
+def test_a_removed_step_is_not_run(start, tmp_path) -> None:
+    # The team drops the SelfAsserted-Social step: step 6 writes the user without asking.
+    policies = pack(tmp_path, edits=[("TrustFrameworkExtensions.xml",
+                                      '<ClaimsExchange Id="SelfAsserted-Social" TechnicalProfileReferenceId="SelfAsserted-Social" />',
+                                      '<ClaimsExchange Id="ReadAgain" TechnicalProfileReferenceId="AAD-UserReadUsingAlternativeSecurityId-NoError" />')])
+    h = start(policies=policies)
+    _, result = sign_up(h)
+    assert isinstance(result, Landing) and result.params["id_token"]
+    [user] = h.tenant.directory.users()
+    assert user.claims["displayName"] == "+41791234567"
+
+
+def test_mfa_is_refused_when_the_journey_reaches_it(start, tmp_path) -> None:
+    h = start(policies=pack(tmp_path, "SocialAndLocalAccountsWithMfa"))
+    browser, sa = sign_up(h)
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted"  # steps 1-4 run
+    assert browser.self_asserted(sa, {"displayName": "Hans", "givenName": "", "surname": ""}).json() == {"status": "200"}
+    refused = browser.confirmed(sa)
+    assert isinstance(refused, Page) and "GlobalException" in refused.html
+    assert "Not executed by the B2C emulator" in refused.html
+    assert "TrustFrameworkBase.xml: TechnicalProfile[@Id=&#39;PhoneFactor-InputOrVerify&#39;]: PhoneFactorProtocolProvider" in refused.html
+
+
+def test_local_sign_up_and_sign_in_are_refused_only_when_picked(start, tmp_path) -> None:
+    h = start(policies=pack(tmp_path))
+    browser = h.browser()
+    page = browser.go(authorize_url(POLICY))
+    assert "localAccount" in page.settings  # the form is there, as the policy says
+    s = page.settings
+    answer = browser.self_asserted(page, {"signInName": "a@example.com", "password": "x"})
+    assert answer.json()["status"] == "400" and "SelfAsserted-LocalAccountSignin-Email" in answer.json()["message"]
+    signup = browser.go(f"https://contoso.b2clogin.com{s['hosts']['tenant']}/api/{s['api']}/unified?local=signup"
+                        f"&csrf_token={s['csrf']}&tx={s['transId']}&p={s['hosts']['policy']}")
+    assert isinstance(signup, Page) and "LocalAccountSignUpWithLogonEmail" in signup.html and "local-account page" in signup.html

@@ -1,0 +1,48 @@
+"""The token contract and the tenant settings a team's policies bring: language customization, a policy folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures.settings import SettingsError, build_settings
+from fixtures.stack import serve_command
+from fixtures.tokens import contract_claims, require_contract
+
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "x"}
+
+
+def test_default_contract_is_what_the_seeds_set_up_issues() -> None:
+    assert contract_claims("B2C_1_signupsignin") == ("name", "idp", "newUser", "oid")
+    assert contract_claims("B2C_1A_signup_signin") == ("name", "idp", "tid")
+    configured = build_settings({"E2E_TOKEN_CONTRACT": "name, newUser"}).token_contract
+    assert contract_claims("B2C_1A_signup_signin", configured) == ("name", "newUser")
+
+
+def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
+    with pytest.raises(AssertionError) as info:
+        require_contract({"name": "n", "tid": "t"}, "B2C_1A_signup_signin")
+    assert str(info.value) == ("ID token has no idp claim, which the app's token contract needs; it is emitted by the relying party "
+                               "of B2C_1A_signup_signin (its RelyingParty/TechnicalProfile/OutputClaims: "
+                               '<OutputClaim ClaimTypeReferenceId="identityProvider" />)')
+    with pytest.raises(AssertionError, match=r"no newUser claim.*Application claims: User is new"):
+        require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin", sign_up=True)
+    require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin")  # returning users carry no newUser
+
+
+def test_language_customization_is_on_locally_and_off_against_a_tenant() -> None:
+    assert build_settings({}).language_customization is True
+    assert build_settings(TENANT).language_customization is False
+    assert build_settings({**TENANT, "B2C_LANGUAGE_CUSTOMIZATION": "on"}).language_customization is True
+    assert "--language-customization" not in serve_command(__import__("pathlib").Path("/tmp"), ())
+    assert serve_command(__import__("pathlib").Path("/tmp"), (), False)[-2:] == ["--language-customization", "off"]
+
+
+def test_a_policy_folder_for_the_local_stack(tmp_path) -> None:
+    settings = build_settings({"E2E_STACK_POLICIES": str(tmp_path), "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FB"})
+    command = serve_command(tmp_path, (), True, settings.stack_policies, settings.stack_policy_keys)
+    assert command[-4:] == ["--policies", str(tmp_path.resolve()), "--policy-key", "B2C_1A_FacebookSecret=env:FB"]
+    with pytest.raises(SettingsError) as info:
+        build_settings({"E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=hunter2"})
+    assert "hunter2" not in str(info.value) and "never the secret" in str(info.value)
+    with pytest.raises(SettingsError, match="only apply to E2E_TARGET=local"):
+        build_settings({**TENANT, "E2E_STACK_POLICIES": str(tmp_path)})
