@@ -25,7 +25,9 @@ MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))
 ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
 # Mobile ID's waiting page shows the transaction's trace id (docs/contracts.md: #transaction-number).
 TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<')
-SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"")  # B2C's profile page: only a new user sees it
+# B2C's profile page (only a new user sees it): the server sends SETTINGS with api "SelfAsserted";
+# data-name="SelfAsserted" is set by B2C's script after load, so it is in the HTML only of a saved page.
+SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsserted\"")
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "scope")
 
 

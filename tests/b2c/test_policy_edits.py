@@ -85,7 +85,7 @@ def test_removing_identity_provider_from_the_relying_party_loses_idp(launch_chro
     claims, _ = _sign_up(launch_chromium, folder, tmp_path, "+41791120002", monkeypatch)
     assert "idp" not in claims
     with pytest.raises(AssertionError, match=r"ID token has no idp claim.*relying party of B2C_1A_signup_signin.*identityProvider"):
-        require_contract(claims, POLICY, environ={})
+        require_contract(claims, POLICY)
 
 
 @pytest.mark.browser

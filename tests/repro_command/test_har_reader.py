@@ -23,7 +23,7 @@ def test_a_successful_sign_up(recorded_hars: dict[str, Path]) -> None:
     assert (found.tenant, found.host, found.policy.upper()) == ("contoso", "contoso.b2clogin.com", POLICY.upper())
     assert found.params["client_id"] == LOCAL_CLIENT_ID and found.params["redirect_uri"] == "https://jwt.ms"
     assert found.aadb2c_codes == [] and found.mid_code is None and found.error is None
-    assert found.id_token_claims and found.id_token_claims["newUser"] is True
+    assert found.id_token_claims and found.id_token_claims["idp"] == "mobileid.ch" and found.profile_page
     assert (found.journey, found.outcome, found.browser_locale) == ("sign-up", "approve", "en-US")
     assert len(found.transactions) == 1 and re.fullmatch(r"[A-Z0-9]{8}", found.transactions[0])
 

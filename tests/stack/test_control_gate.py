@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -28,7 +29,8 @@ def control_status(app, client: tuple[str, int], token: str | None = None) -> in
         async with httpx.AsyncClient(transport=transport, base_url="https://openid.mobileid.ch") as http:
             return (await http.get("/control/transactions", headers=headers)).status_code
 
-    return asyncio.run(call())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own, whatever runs in this thread
+        return pool.submit(asyncio.run, call()).result()
 
 
 @pytest.fixture

@@ -95,6 +95,13 @@ def narrow_scope_policies(directory: Path) -> Path:
     return directory
 
 
+def serve_policies(state: Path, policies: Path) -> list[str]:
+    """The stack's command for a copy of the starter pack: it names Facebook's policy key, which a copy must be given."""
+    secret = state.parent / "facebook-secret"
+    secret.write_text("not-a-real-facebook-secret")
+    return serve_command(state, (), True, str(policies), (f"B2C_1A_FacebookSecret=file:{secret}",))
+
+
 def tenant_env(stack: Stack) -> dict[str, str]:
     """Tenant mode against a stack started apart, as scripts/tenant_mode_against_stack.py does."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
@@ -109,7 +116,7 @@ def test_a_journey_through_a_policy_asking_openid_profile_only_fails_naming_scop
     (tmp_path / "policies").mkdir()
     (tmp_path / "state").mkdir()
     policies, state = narrow_scope_policies(tmp_path / "policies"), tmp_path / "state"
-    stack = Stack(state, command=[*serve_command(state, ()), "--policies", str(policies)])
+    stack = Stack(state, command=serve_policies(state, policies))
     try:
         result = subprocess.run([sys.executable, "-m", "pytest", "e2e/test_sign_up.py", "-n", "0", "-q", "-p", "no:cacheprovider"],
                                 cwd=ROOT, env=tenant_env(stack), capture_output=True, text=True, timeout=170)

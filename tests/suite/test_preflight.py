@@ -14,11 +14,11 @@ import pytest
 
 from fixtures.preflight import Row, preflight, table
 from fixtures.settings import LOCAL_CLIENT_ID, build_settings
-from fixtures.stack import Stack, serve_command
+from fixtures.stack import Stack
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common.net import format_host_map
 
-from .test_federation import SCOPE_ELEMENT, narrow_scope_policies
+from .test_federation import SCOPE_ELEMENT, narrow_scope_policies, serve_policies
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def misconfigured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     (root / "flows.toml").write_text(NO_BUTTON_FLOW)
     os.environ["PREFLIGHT_TEST_SECRET"] = "not-a-real-secret"  # inherited by the stack only; the flow needs one
     try:
-        command = [*serve_command(root, ()), "--policies", str(narrow_scope_policies(root / "policies")), "--user-flows", str(root / "flows.toml")]
+        command = [*serve_policies(root, narrow_scope_policies(root / "policies")), "--user-flows", str(root / "flows.toml")]
         running = Stack(root, command=command)
     finally:
         del os.environ["PREFLIGHT_TEST_SECRET"]
