@@ -13,7 +13,7 @@ RESULTS_DIR ?= allure-results
 help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode), fault self-check"
-	@echo "make bench    measure stack start, journey medians/p95 and suite wall time"
+	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 
 setup: $(VENV)/.deps $(VENV)/.browser
@@ -55,7 +55,8 @@ report:
 	fi
 
 bench: setup
-	$(BIN)/python bench/run.py
+	@test -d node_modules/oidc-provider || npm ci --silent --no-audit --no-fund
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 serve: setup
 	$(BIN)/python -m mocks serve --port 8443
