@@ -161,6 +161,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     """Everything but the server: certificates, keys, settings and the host-routed app."""
     from mocks.b2c.app import create_app as create_b2c
     from mocks.b2c.keys import TenantKeys
+    from mocks.common.keys import SigningKey, own_key
     from mocks.jwtms import create_app as create_jwtms
     from mocks.mobileid import MobileIDSettings, create_app as create_mobileid
 
@@ -173,11 +174,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
 
     mobileid_secret = secrets.token_urlsafe(32)  # per start: B2C's policy key and Mobile ID's client agree on it
     mobileid_key = state_dir / "mobileid-signing-key.pem"
-    if not mobileid_key.is_file():
-        from joserfc.jwk import RSAKey
-
-        mobileid_key.write_bytes(RSAKey.generate_key(2048, private=True).as_pem(private=True))
-        mobileid_key.chmod(0o600)
+    signing_key = own_key(mobileid_key)  # loaded here, unchecked: the stack wrote it (mocks/common/keys.py)
     mobileid_settings = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
                                                      faults=config.faults & MOBILEID_FAULTS, signing_key_pem=mobileid_key)
     mobileid_client_id = mobileid_settings.clients[0].client_id
@@ -196,7 +193,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
         raise SystemExit(f"B2C emulator: invalid settings: {error}") from None
     keys = TenantKeys.create(state_dir, foreign=Fault.FOREIGN_SIGNING_KEY in config.faults)
     b2c = create_b2c(b2c_settings, keys=keys)
-    mobileid = create_mobileid(mobileid_settings)
+    mobileid = create_mobileid(mobileid_settings, signing_key=SigningKey(signing_key, mobileid_settings.signing_key_id))
     jwtms = create_jwtms()
     sites = {hosts[0]: b2c, "m.mobileid.ch": mobileid, "openid.mobileid.ch": mobileid, "jwt.ms": jwtms}
     run_urls = {p.policy_id: run_user_flow_url(b2c_settings, p) for p in b2c_settings.policies}
