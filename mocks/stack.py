@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import uvicorn
@@ -45,7 +45,9 @@ from mocks.common import serve as common_serve
 from mocks.common.net import chromium_host_resolver_rules, format_host_map
 from mocks.common.tls import TLSFiles, issue_local_certificates
 from mocks.faults import Fault
-from mocks.stack_proxy import ConnectProxy
+
+if TYPE_CHECKING:
+    from mocks.stack_proxy import ConnectProxy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICIES = ROOT / "policies"
@@ -279,6 +281,8 @@ def _start_proxy(config: StackConfig, info: StackInfo) -> ConnectProxy | None:
     """The CONNECT proxy for browsers without host-resolver rules, when asked for (--proxy-port)."""
     if config.proxy_port is None:
         return None
+    from mocks.stack_proxy import ConnectProxy  # only with --proxy-port: off the start path otherwise
+
     proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
     proxy.start()
     info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
