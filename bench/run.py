@@ -1,7 +1,8 @@
 """``make bench``: our journeys and stack side by side with panva/oidc-provider, in one run.
 
-1. Start times, interleaved: ``python -m mocks serve`` (spawn to ``stack-ready``, fresh state
-   directory as the suite's) and oidc-provider (bench/anchor.mjs, spawn to listening).
+1. Start times, interleaved: ``python -m mocks serve`` (spawn to ``stack-ready``, started as the
+   suite starts it: a fresh state directory with the kept signing keys) and oidc-provider
+   (bench/anchor.mjs, spawn to listening).
 2. Journeys, interleaved in ONE headless Chromium with the suite's launch flags (bench/journeys.py):
    the anchor's login + consent journey, a returning user's sign-in and a sign-up per policy, each
    from the first navigation to a verified ID token, with the browser's CPU time for each.
