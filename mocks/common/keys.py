@@ -58,7 +58,11 @@ def own_key(path: Path) -> RSAKey:
     if path.is_file():
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-        return RSAKey.import_key(load_pem_private_key(path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True))
+        try:
+            return RSAKey.import_key(load_pem_private_key(path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True))
+        except (ValueError, TypeError):
+            raise SystemExit(f"{path} is not an RSA private key in PEM; delete it to have a new one generated "
+                             "(the suite keeps keys in .stack/keys/: make clean)") from None
     key = RSAKey.generate_key(2048, private=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
