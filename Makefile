@@ -20,7 +20,7 @@ help:
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey (allurerc.mjs qualityGate)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check"
-	@echo "make bench    measure stack start, journey medians/p95 and suite wall time"
+	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
 	@echo "make repro ARGS=\"...\"  rerun one reported sign-in and write a bundle for the bug (python -m repro --help)"
@@ -75,7 +75,8 @@ quality-gate:  # the helper gives Node.js 20 the Iterator.toArray Allure's quali
 	@ALLURE_HISTORY_PATH=off NODE_OPTIONS="--import=./scripts/node20-iterator-helpers.mjs" $(ALLURE) quality-gate $(RESULTS_DIR)
 
 bench: setup
-	$(BIN)/python bench/run.py
+	@test -d node_modules/oidc-provider || npm ci --silent --no-audit --no-fund
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # CI: the pre-release smoke, the nightly's shards, merge and report, the CI checks (README "CI").
 .PHONY: smoke shard durations merge-results nightly-report lint-ci shard-check

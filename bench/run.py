@@ -1,118 +1,139 @@
-"""``make bench``: how fast the local stack and the journeys are.
+"""``make bench``: our journeys and stack side by side with panva/oidc-provider, in one run.
 
-Reports the stack's start time (spawn to ready line), each journey's median and
-95th percentile over repeated runs (call phase only, one worker so runs don't
-disturb each other), and the whole suite's wall time with 1 and 2 workers.
-Targets on a 2-core machine: a sign-in journey under 1 s median; the whole
-local suite under 60 s with ``-n 2``. Results: ``bench-results/bench.json``.
+1. Start times, interleaved: ``python -m mocks serve`` (spawn to ``stack-ready``, started as the
+   suite starts it: a fresh state directory with the kept signing keys) and oidc-provider
+   (bench/anchor.mjs, spawn to listening).
+2. Journeys, interleaved in ONE headless Chromium with the suite's launch flags (bench/journeys.py):
+   the anchor's login + consent journey, a returning user's sign-in and a sign-up per policy, each
+   from the first navigation to a verified ID token, with the browser's CPU time for each.
+3. Suite wall times: ``pytest e2e -n 1``, ``pytest e2e -n 2``, ``pytest e2e -m smoke``.
+4. ``make test``: not run here (it takes minutes); read from bench-results/make-test-seconds when
+   present (one number, seconds), or given with --make-test-seconds.
 
-    python bench/run.py [--repeat N] [--stack-starts N]
+Prints the table of the issue's targets (ours, anchor, ratio, target, verdict) and writes
+bench-results/bench.json.
+
+    python bench/run.py [--quick] [--rounds N] [--starts N] [--no-suite] [--chromium-flag FLAG ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ElementTree
-from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.anchor import Anchor  # noqa: E402
+from bench.report import document, rows, table  # noqa: E402
 from fixtures.stack import Stack  # noqa: E402
 
-SIGN_IN_TARGET_S = 1.0
-SUITE_TARGET_S = 60.0
+OUT = ROOT / "bench-results"
+PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+def machine() -> dict[str, Any]:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown")
+    return {"cores": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg()}
 
 
-def stack_start_times(count: int) -> list[float]:
-    times = []
-    for _ in range(count):
-        with tempfile.TemporaryDirectory(prefix="bench-stack-") as state_dir:
-            stack = Stack(Path(state_dir))
-            times.append(stack.info.started_in)
+def start_times(count: int) -> dict[str, list[float]]:
+    """Spawn-to-ready of our stack and of oidc-provider, alternating so both see the same machine."""
+    times: dict[str, list[float]] = {"stack": [], "anchor": []}
+    with tempfile.TemporaryDirectory(prefix="bench-start-") as directory:
+        tls = Path(directory) / "anchor-tls"
+        tls.mkdir()
+        for number in range(count + 1):  # the first pair warms the page cache and is not counted
+            state = Path(directory) / f"stack-{number}"
+            state.mkdir()
+            stack = Stack(state)
             stack.stop()
+            anchor = Anchor.start(tls)
+            anchor.stop()
+            if number:
+                times["stack"].append(stack.info.started_in)
+                times["anchor"].append(anchor.started_in)
     return times
 
 
-def run_suite(workers: int, junit: Path) -> float:
-    command = [
-        sys.executable, "-m", "pytest", "e2e", "-q", "-p", "no:cacheprovider", "-n", str(workers),
-        f"--junitxml={junit}", "-o", "junit_duration_report=call",
-    ]
+def journeys(rounds: int, flags: list[str]) -> dict[str, Any]:
+    out = OUT / "journeys.json"
+    out.unlink(missing_ok=True)
+    env = {**os.environ, "BENCH_ROUNDS": str(rounds), "BENCH_OUT": str(out), "BENCH_CHROMIUM_FLAGS": " ".join(flags)}
+    command = [*PYTEST, "bench/journeys.py", "-n", "0", "--timeout", "0", "--tb=short"]
+    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if result.returncode != 0 or not out.is_file():
+        tail = "\n".join(result.stdout.splitlines()[-25:])
+        raise SystemExit(f"bench: the side-by-side journeys failed; fix them first:\n{tail}")
+    return json.loads(out.read_text())
+
+
+def suite_wall(args: list[str]) -> tuple[float, bool]:
+    """Wall time of ``pytest e2e ARGS`` and whether it passed."""
     started = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    result = subprocess.run([*PYTEST, "e2e", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.monotonic() - started
     if result.returncode != 0:
-        tail = "\n".join(result.stdout.splitlines()[-15:])
-        raise SystemExit(f"the suite failed during the benchmark (workers={workers}); fix it first:\n{tail}")
-    return elapsed
+        print("  failed: " + (result.stdout.strip().splitlines() or ["(no output)"])[-1], flush=True)
+    return elapsed, result.returncode == 0
 
 
-def journey_times(junit: Path) -> dict[str, float]:
-    return {
-        f"{case.get('classname')}::{case.get('name')}": float(case.get("time") or 0)
-        for case in ElementTree.parse(junit).iter("testcase")
-        if case.find("skipped") is None
-    }
+def make_test_seconds(given: float | None) -> tuple[float | None, str]:
+    if given is not None:
+        return given, "given with --make-test-seconds"
+    path = OUT / "make-test-seconds"
+    if path.is_file():
+        try:
+            return float(path.read_text().strip()), f"from {path.relative_to(ROOT)}"
+        except ValueError:
+            return None, f"{path.relative_to(ROOT)} does not hold a number of seconds"
+    return None, "not run by bench: write the seconds of a warm `make test` to bench-results/make-test-seconds"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=5, help="suite runs with 1 worker for journey statistics")
-    parser.add_argument("--stack-starts", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of every journey (default 5)")
+    parser.add_argument("--starts", type=int, default=5, help="start-time pairs (default 5)")
+    parser.add_argument("--quick", action="store_true", help="2 rounds and 3 start pairs instead of 5 and 5")
+    parser.add_argument("--no-suite", action="store_true", help="skip the suite wall times (their targets show 'not measured')")
+    parser.add_argument("--chromium-flag", action="append", default=[], metavar="FLAG", help="a trial flag for both journeys' browser")
+    parser.add_argument("--make-test-seconds", type=float, help="the wall time of a warm `make test`, measured elsewhere")
     args = parser.parse_args()
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
+    if args.quick:
+        args.rounds, args.starts = min(args.rounds, 2), min(args.starts, 3)
+    if args.rounds < 1 or args.starts < 1:
+        parser.error("--rounds and --starts must be at least 1")
+    OUT.mkdir(exist_ok=True)
 
-    print(f"stack start: {args.stack_starts} starts ...", flush=True)
-    starts = stack_start_times(args.stack_starts)
+    m: dict[str, Any] = {"machine": machine(), "options": {"rounds": args.rounds, "starts": args.starts, "chromium_flags": args.chromium_flag}}
+    print(f"bench on {m['machine']['cores']} cores ({m['machine']['cpu_model']}), load {m['machine']['load_average_at_start'][0]:.1f}", flush=True)
+    print(f"start times: {args.starts} pairs (stack, oidc-provider) ...", flush=True)
+    m["start"] = start_times(args.starts)
+    print(f"journeys: {args.rounds} interleaved rounds in one Chromium ...", flush=True)
+    m.update(journeys(args.rounds, args.chromium_flag))
+    m["suite"] = {}
+    if not args.no_suite:
+        for key, label, pytest_args in (("n1", "pytest e2e -n 1", ["-n", "1"]), ("n2", "pytest e2e -n 2", ["-n", "2"]),
+                                        ("smoke", "pytest e2e -m smoke", ["-m", "smoke"])):
+            print(f"{label} ...", flush=True)
+            m["suite"][key], m["suite"][f"{key}_passed"] = suite_wall(pytest_args)
+    m["make_test_s"], m["make_test_note"] = make_test_seconds(args.make_test_seconds)
 
-    per_journey: dict[str, list[float]] = defaultdict(list)
-    walls: dict[int, list[float]] = {1: [], 2: []}
-    for run in range(1, args.repeat + 1):
-        print(f"suite run {run}/{args.repeat} with 1 worker ...", flush=True)
-        junit = out / f"run-{run}.xml"
-        walls[1].append(run_suite(1, junit))
-        for name, seconds in journey_times(junit).items():
-            per_journey[name].append(seconds)
-    for run in range(1, 3):
-        print(f"suite run {run}/2 with 2 workers ...", flush=True)
-        walls[2].append(run_suite(2, out / f"run-n2-{run}.xml"))
-
-    print(f"\nstack start (spawn to ready): median {statistics.median(starts):.2f} s, max {max(starts):.2f} s")
-    print(f"\n{'journey':<100} {'median':>8} {'p95':>8}")
-    for name in sorted(per_journey):
-        values = per_journey[name]
-        print(f"{name[:100]:<100} {statistics.median(values):>7.2f}s {percentile(values, 0.95):>7.2f}s")
-    sign_in = [statistics.median(v) for k, v in per_journey.items() if k.startswith("e2e.test_sign_in::")]
-    suite_n2 = statistics.median(walls[2])
-    print(f"\nsuite wall time: 1 worker {statistics.median(walls[1]):.1f} s, 2 workers {suite_n2:.1f} s")
-    verdicts = {
-        f"sign-in journey median < {SIGN_IN_TARGET_S:g} s": bool(sign_in) and max(sign_in) < SIGN_IN_TARGET_S,
-        f"suite with -n 2 < {SUITE_TARGET_S:g} s": suite_n2 < SUITE_TARGET_S,
-    }
-    for target, met in verdicts.items():
-        print(f"target {target}: {'met' if met else 'MISSED'}")
-    (out / "bench.json").write_text(json.dumps({
-        "stack_start_s": starts,
-        "journeys": {k: {"median": statistics.median(v), "p95": percentile(v, 0.95), "runs": v} for k, v in per_journey.items()},
-        "suite_wall_s": {str(k): v for k, v in walls.items()},
-        "targets": verdicts,
-    }, indent=2))
-    print(f"results: {out / 'bench.json'}")
+    print()
+    print(table(rows(m)))
+    path = OUT / "bench.json"
+    path.write_text(json.dumps(document(m), indent=2))
+    print(f"\nresults: {path.relative_to(ROOT)} (medians, p95 and every sample)")
     return 0
 
 

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 import uvicorn
@@ -45,7 +45,9 @@ from mocks.common import serve as common_serve
 from mocks.common.net import chromium_host_resolver_rules, format_host_map, is_loopback
 from mocks.common.tls import TLSFiles, issue_local_certificates
 from mocks.faults import Fault
-from mocks.stack_proxy import ConnectProxy
+
+if TYPE_CHECKING:
+    from mocks.stack_proxy import ConnectProxy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POLICIES = ROOT / "policies"
@@ -213,6 +215,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     """Everything but the server: certificates, keys, settings and the host-routed app."""
     from mocks.b2c.app import create_app as create_b2c
     from mocks.b2c.keys import TenantKeys
+    from mocks.common.keys import SigningKey, own_key
     from mocks.jwtms import create_app as create_jwtms
     from mocks.mobileid import MobileIDSettings, create_app as create_mobileid
 
@@ -226,10 +229,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     policy_keys = _policy_keys(config)
     mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
     mobileid_key = state_dir / "mobileid-signing-key.pem"
-    if not mobileid_key.is_file():
-        from joserfc.jwk import RSAKey
-
-        write_private(mobileid_key, RSAKey.generate_key(2048, private=True).as_pem(private=True))
+    signing_key = own_key(mobileid_key)  # loaded here, unchecked: the stack wrote it (mocks/common/keys.py)
     control_on, control = mobileid_control(config.host, config.control_token)
     mobileid_settings = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
                                                      faults=config.faults & MOBILEID_FAULTS, signing_key_pem=mobileid_key,
@@ -253,7 +253,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
         raise SystemExit(f"B2C emulator: invalid settings: {error}") from None
     keys = TenantKeys.create(state_dir, foreign=Fault.FOREIGN_SIGNING_KEY in config.faults)
     b2c = create_b2c(b2c_settings, keys=keys)
-    mobileid = create_mobileid(mobileid_settings)
+    mobileid = create_mobileid(mobileid_settings, signing_key=SigningKey(signing_key, mobileid_settings.signing_key_id))
     jwtms = create_jwtms()
     sites = {hosts[0]: b2c, "m.mobileid.ch": mobileid, "openid.mobileid.ch": mobileid, "jwt.ms": jwtms}
     run_urls = {p.policy_id: run_user_flow_url(b2c_settings, p) for p in b2c_settings.policies}
@@ -340,6 +340,8 @@ def _start_proxy(config: StackConfig, info: StackInfo) -> ConnectProxy | None:
     """The CONNECT proxy for browsers without host-resolver rules, when asked for (--proxy-port)."""
     if config.proxy_port is None:
         return None
+    from mocks.stack_proxy import ConnectProxy  # only with --proxy-port: off the start path otherwise
+
     proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
     proxy.start()
     info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"

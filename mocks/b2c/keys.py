@@ -14,7 +14,7 @@ from pathlib import Path
 from joserfc.jwk import RSAKey
 
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.common.keys import SigningKey
+from mocks.common.keys import SigningKey, own_key
 
 
 def _kid(key: RSAKey) -> str:
@@ -29,13 +29,7 @@ def _generate() -> SigningKey:
 def _load_or_generate(path: Path | None) -> SigningKey:
     if path is None:
         return _generate()
-    if path.is_file():
-        key = RSAKey.import_key(path.read_bytes())
-        return SigningKey(key, _kid(key))
-    key = RSAKey.generate_key(2048, private=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(key.as_pem(private=True))
-    path.chmod(0o600)
+    key = own_key(path)
     return SigningKey(key, _kid(key))
 
 
@@ -51,7 +45,7 @@ class TenantKeys:
         return cls(
             user_flow=_load_or_generate(directory / "b2c-user-flow-key.pem" if directory else None),
             custom_policy=_load_or_generate(directory / "b2c-token-signing-key.pem" if directory else None),
-            foreign=_generate() if foreign else None,
+            foreign=_load_or_generate(directory / "b2c-foreign-signing-key.pem" if directory else None) if foreign else None,
         )
 
     def for_policy(self, policy: Policy) -> SigningKey:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,30 @@ class SigningKey:
         """A compact JWS. ``kid`` can be overridden to imitate a misbehaving issuer."""
         header = {"typ": "JWT", "alg": self.algorithm, "kid": kid or self.kid}
         return jwt.encode(header, claims, self._key)
+
+
+def own_key(path: Path) -> RSAKey:
+    """The RSA key kept at ``path`` (a state directory), generated and written there on first use.
+
+    Loaded without OpenSSL's RSA consistency check (0.1-0.2 s per 2048-bit key on a stack's start
+    path): only this function writes these files, owner-only. Keys given by an operator
+    (``SigningKey.from_pem_file``) are still checked.
+    """
+    if path.is_file():
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        try:
+            return RSAKey.import_key(load_pem_private_key(path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True))
+        except (ValueError, TypeError):
+            raise SystemExit(f"{path} is not an RSA private key in PEM; delete it to have a new one generated "
+                             "(the suite keeps keys in .stack/keys/: make clean)") from None
+    key = RSAKey.generate_key(2048, private=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_bytes(key.as_pem(private=True))
+    partial.chmod(0o600)
+    partial.replace(path)  # whole or not at all, for a stack starting on the same directory
+    return key
 
 
 def jwks(*keys: SigningKey) -> dict[str, list[dict[str, Any]]]:

@@ -83,3 +83,39 @@ def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(stack_module, "START_TIMEOUT", 0.5)
     with pytest.raises(StackStartError, match="no stack-ready line within 0.5 s"):
         Stack(tmp_path, command=_fake(tmp_path, "import time\ntime.sleep(60)\n"))
+
+
+def test_workers_read_the_controllers_stack(tmp_path: Path) -> None:
+    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
+    shared = stack_module.SharedStack([], command=_fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+    try:
+        info = stack_module.read_shared_stack(shared.directory)  # waits on the lock until the stack is ready
+        assert (info.port, info.ca_file, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
+        assert info.host_map["jwt.ms"] == ("127.0.0.1", 8443)
+        assert shared.running is not None and shared.running.process.poll() is None
+    finally:
+        shared.stop()
+    assert shared.running.process.poll() is not None and not shared.directory.exists()
+
+
+def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> None:
+    command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
+    shared = stack_module.SharedStack([], command=command)
+    try:
+        with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen"):
+            stack_module.read_shared_stack(shared.directory)
+    finally:
+        shared.stop()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["e2e"], True), (["e2e/test_sign_in.py::test_x"], True), ([], True), (["."], True),
+    (["tests"], False), (["tests/suite/test_stack.py"], False),
+])
+def test_the_controller_starts_a_stack_only_for_journeys(args: list[str], expected: bool) -> None:
+    class Config:
+        rootpath = stack_module.ROOT
+
+    config = Config()
+    config.args = args  # type: ignore[attr-defined]
+    assert stack_module.runs_journeys(config) is expected  # type: ignore[arg-type]

@@ -1,0 +1,38 @@
+"""Fixtures for bench/journeys.py: the anchor, and the suite's browser with the anchor's hosts mapped too."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bench.anchor import Anchor
+from mocks.common.net import chromium_host_resolver_rules
+
+RULES = "--host-resolver-rules="
+
+
+@pytest.fixture(scope="session")
+def anchor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Anchor]:
+    running = Anchor.start(tmp_path_factory.mktemp("anchor-tls"))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any], anchor: Anchor) -> dict[str, Any]:
+    """The suite's launch options (one browser for both journeys), its host map extended by the anchor's hosts.
+
+    BENCH_CHROMIUM_FLAGS (space-separated) adds flags for a trial; both journeys get them.
+    """
+    args = dict(browser_type_launch_args)
+    extra = chromium_host_resolver_rules(anchor.host_map)
+    flags = [f"{flag}, {extra}" if flag.startswith(RULES) else flag for flag in args.get("args", [])]
+    if not any(flag.startswith(RULES) for flag in flags):
+        flags.append(RULES + extra)
+    args["args"] = flags + os.environ.get("BENCH_CHROMIUM_FLAGS", "").split()
+    return args

@@ -1,0 +1,55 @@
+"""B2C's back channel keeps one connection pool: claims exchanges reuse the connection to the IdP."""
+
+from __future__ import annotations
+
+import asyncio
+
+from mocks.b2c.federation import Federation
+from mocks.b2c.settings import B2CSettings
+
+BODY = b'{"issuer": "http://idp.example"}'
+
+
+async def _serve_counting() -> tuple[asyncio.AbstractServer, list[int]]:
+    """A keep-alive HTTP/1.1 server that answers every request with BODY and counts connections."""
+    connections: list[int] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        while await _read_head(reader):
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (len(BODY), BODY))
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return server, connections
+
+
+async def _read_head(reader: asyncio.StreamReader) -> bytes:
+    try:
+        return await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return b""
+
+
+def test_calls_in_one_loop_share_one_connection() -> None:
+    async def scenario() -> list[int]:
+        server, connections = await _serve_counting()
+        port = server.sockets[0].getsockname()[1]
+        federation = Federation(B2CSettings(host_map={"idp.example": ("127.0.0.1", port)}))
+        for _ in range(3):
+            assert await federation._get_json(f"http://idp.example:{port}/jwks") == {"issuer": "http://idp.example"}
+        server.close()
+        return connections
+
+    assert asyncio.run(scenario()) == [1]
+
+
+def test_a_new_event_loop_gets_its_own_pool() -> None:
+    federation = Federation(B2CSettings())
+
+    async def pool() -> object:
+        return federation._transport()
+
+    first, second = asyncio.run(pool()), asyncio.run(pool())
+    assert first is not second

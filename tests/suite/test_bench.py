@@ -1,0 +1,101 @@
+"""bench/report.py: the targets, ratios, verdicts, table and bench.json, on made-up numbers (no timing)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.report import Row, document, percentile, rows, table
+
+POLICIES = ["B2C_1_signupsignin", "B2C_1A_signup_signin"]
+
+
+def measurements(**overrides):
+    m = {
+        "policies": POLICIES,
+        "journeys": {
+            "anchor": [0.50, 0.60, 0.55, 0.52, 0.58],
+            "sign_in:B2C_1_signupsignin": [0.58, 0.60, 0.61, 0.59, 0.90],  # median 0.60 -> 1.09x of 0.55
+            "sign_in:B2C_1A_signup_signin": [0.70, 0.71, 0.72, 0.69, 0.70],  # median 0.70 -> 1.27x
+            "sign_up:B2C_1_signupsignin": [0.80] * 5,
+            "sign_up:B2C_1A_signup_signin": [0.90] * 5,
+        },
+        "cpu": {"anchor": [1.0, 1.0, 1.0], "sign_in:B2C_1_signupsignin": [1.1, 1.1, 1.1], "sign_in:B2C_1A_signup_signin": [1.3, 1.3, 1.3]},
+        "suite": {"n1": 50.0, "n1_passed": True, "n2": 29.0, "n2_passed": True, "smoke": 12.0, "smoke_passed": True},
+        "start": {"stack": [0.40, 0.45, 0.50], "anchor": [0.50, 0.50, 0.60]},
+        "make_test_s": None,
+        "make_test_note": "not run by bench",
+    }
+    m.update(overrides)
+    return m
+
+
+def by_target(m) -> dict[str, Row]:
+    return {row.target: row for row in rows(m)}
+
+
+def test_every_target_of_the_issue_has_a_row():
+    names = list(by_target(measurements()))
+    assert names == [
+        "returning-user sign-in, B2C_1_signupsignin", "returning-user sign-in, B2C_1A_signup_signin",
+        "sign-up, B2C_1_signupsignin", "sign-up, B2C_1A_signup_signin",
+        "Chromium CPU per sign-in, both policies", "pytest e2e: -n 2 wall vs -n 1", "journey suite with -n 2",
+        "smoke journeys (pytest e2e -m smoke)", "stack spawn to stack-ready", "make test",
+    ]
+
+
+def test_ratios_are_medians_over_the_anchors_median():
+    got = by_target(measurements())
+    assert got["returning-user sign-in, B2C_1_signupsignin"].ratio == pytest.approx(0.60 / 0.55)
+    assert got["returning-user sign-in, B2C_1_signupsignin"].met is True  # 1.09 <= 1.1, the 0.90 outlier is only the p95
+    assert got["returning-user sign-in, B2C_1_signupsignin"].ours_p95 == 0.90
+    assert got["returning-user sign-in, B2C_1A_signup_signin"].met is False  # 1.27 > 1.1
+    assert got["sign-up, B2C_1A_signup_signin"].ratio == pytest.approx(0.90 / 0.55)
+    assert got["sign-up, B2C_1A_signup_signin"].met is False
+    assert got["sign-up, B2C_1_signupsignin"].met is True
+
+
+def test_cpu_pools_both_policies_sign_ins():
+    row = by_target(measurements())["Chromium CPU per sign-in, both policies"]
+    assert row.ours == pytest.approx(1.2) and row.anchor == 1.0
+    assert row.met is True  # 1.2000000000000002 is printed, and judged, as 1.20x
+
+
+def test_suite_and_start_targets():
+    got = by_target(measurements())
+    assert got["pytest e2e: -n 2 wall vs -n 1"].ratio == pytest.approx(0.58) and got["pytest e2e: -n 2 wall vs -n 1"].met
+    assert got["journey suite with -n 2"].met is True and got["journey suite with -n 2"].ratio is None
+    assert got["smoke journeys (pytest e2e -m smoke)"].met is False
+    assert got["stack spawn to stack-ready"].ratio == pytest.approx(0.45 / 0.50)
+
+
+def test_missing_measurements_are_not_measured_not_met():
+    got = by_target(measurements(suite={}, make_test_s=None))
+    assert got["journey suite with -n 2"].met is None
+    assert got["make test"].met is None
+    assert by_target(measurements(make_test_s=170.0))["make test"].met is True
+    text = table(rows(measurements(suite={})))
+    assert "not measured" in text and "NOT MET" in text
+
+
+def test_a_failing_suite_run_is_noted():
+    row = by_target(measurements(suite={"n1": 50.0, "n1_passed": True, "n2": 20.0, "n2_passed": False}))["journey suite with -n 2"]
+    assert "failing" in row.note
+
+
+def test_bench_json_has_samples_summaries_and_verdicts():
+    doc = json.loads(json.dumps(document(measurements(machine={"cores": 2, "cpu_model": "AMD EPYC"}))))
+    assert doc["machine"]["cores"] == 2
+    assert doc["journeys_s"]["anchor"]["median"] == 0.55 and doc["journeys_s"]["anchor"]["n"] == 5
+    assert doc["journeys_s"]["anchor"]["p95"] == 0.60
+    verdicts = {t["target"]: t["met"] for t in doc["targets"]}
+    assert verdicts["smoke journeys (pytest e2e -m smoke)"] is False and verdicts["make test"] is None
+
+
+def test_percentile_nearest_rank():
+    assert percentile([3.0], 0.95) == 3.0
+    assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95) == 10
+    assert percentile([5, 1, 3], 0.5) == 3
+    with pytest.raises(ValueError):
+        percentile([], 0.5)

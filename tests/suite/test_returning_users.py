@@ -1,0 +1,48 @@
+"""fixtures/journey.py ReturningUsers: a run's users shared by its workers, one journey at a time per user."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fixtures.journey import ReturningUsers
+
+POLICY = "B2C_1_signupsignin"
+
+
+def test_a_busy_user_is_not_handed_out_and_a_free_one_is_reused(tmp_path: Path) -> None:
+    first = ReturningUsers(tmp_path, POLICY, one_phone=False).claim()
+    assert first.user is None  # nobody signed up yet: the journey signs one up
+    first.save("+41791000001", {"sub": "a"})
+    second = ReturningUsers(tmp_path, POLICY, one_phone=False).claim()
+    assert second.user is None  # the first user is in use: a second one is signed up
+    second.save("+41791000002", {"sub": "b"})
+    first.release()
+    third = ReturningUsers(tmp_path, POLICY, one_phone=False).claim()
+    assert third.user == ("+41791000001", {"sub": "a"})
+    other_policy = ReturningUsers(tmp_path, "B2C_1A_signup_signin", one_phone=False).claim()
+    assert other_policy.user is None
+    for users in (second, third, other_policy):
+        users.release()
+
+
+def test_a_failed_sign_up_leaves_a_slot_the_next_journey_fills(tmp_path: Path) -> None:
+    failed = ReturningUsers(tmp_path, POLICY, one_phone=False).claim()
+    failed.release()  # no save: the sign-up failed
+    retry = ReturningUsers(tmp_path, POLICY, one_phone=False).claim()
+    assert retry.user is None
+    assert len(list(tmp_path.glob(f"{POLICY}.*.json"))) == 1
+    retry.release()
+
+
+def test_one_phone_waits_for_the_journey_that_holds_it(tmp_path: Path) -> None:
+    holder = ReturningUsers(tmp_path, POLICY, one_phone=True).claim()
+    got: list[tuple[str, dict] | None] = []
+    waiter = threading.Thread(target=lambda: got.append(ReturningUsers(tmp_path, POLICY, one_phone=True).claim().user))
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive() and not got  # blocked on the lock while the phone is in use
+    holder.save("+41791234567", {"sub": "real"})
+    holder.release()
+    waiter.join(10)
+    assert got == [("+41791234567", {"sub": "real"})]
