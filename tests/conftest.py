@@ -13,6 +13,12 @@ from mocks.common.net import HostMap, chromium_host_resolver_rules
 
 
 @pytest.fixture(scope="session")
+def stack() -> None:
+    """No suite stack: each test starts the servers it needs (without this, browser_proxy would start one)."""
+    return None
+
+
+@pytest.fixture(scope="session")
 def host_map() -> dict[str, tuple[str, int]]:
     return {}
 

@@ -106,16 +106,3 @@ def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> 
             stack_module.read_shared_stack(shared.directory)
     finally:
         shared.stop()
-
-
-@pytest.mark.parametrize(("args", "expected"), [
-    (["e2e"], True), (["e2e/test_sign_in.py::test_x"], True), ([], True), (["."], True),
-    (["tests"], False), (["tests/suite/test_stack.py"], False),
-])
-def test_the_controller_starts_a_stack_only_for_journeys(args: list[str], expected: bool) -> None:
-    class Config:
-        rootpath = stack_module.ROOT
-
-    config = Config()
-    config.args = args  # type: ignore[attr-defined]
-    assert stack_module.runs_journeys(config) is expected  # type: ignore[arg-type]

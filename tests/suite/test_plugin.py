@@ -1,0 +1,63 @@
+"""The journey suite is a plugin of its own: its settings are read and checked only when a run collects journeys.
+
+A bad journey setting stops ``pytest e2e`` before any test or worker, naming the setting; ``pytest tests`` runs
+the emulators' tests whatever the journey settings say, and the suite's options still parse there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from fixtures.settings import runs_journeys
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
+    return subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=170)
+
+
+@pytest.mark.parametrize(("here", "args", "expected"), [
+    (ROOT, ["e2e"], True), (ROOT, ["e2e/test_sign_in.py::test_x"], True), (ROOT, [], True), (ROOT, ["."], True),
+    (ROOT, [str(ROOT / "e2e")], True), (ROOT / "e2e", ["test_sign_in.py"], True), (ROOT, ["tests", "e2e"], True),
+    (ROOT, ["tests"], False), (ROOT, ["tests/suite/test_stack.py"], False), (ROOT / "tests", ["."], False),
+])
+def test_a_run_has_journeys_when_its_paths_reach_e2e(here: Path, args: list[str], expected: bool) -> None:
+    config = SimpleNamespace(args=args, invocation_params=SimpleNamespace(dir=here))
+    assert runs_journeys(config) is expected  # type: ignore[arg-type]
+
+
+def test_a_bad_journey_setting_does_not_stop_the_emulator_tests() -> None:
+    result = pytest_run({"E2E_TARGET": "bogus"}, "tests/test_common_net.py", "-q", "-n", "2", "--infra-reruns", "1",
+                        "--repro-dir", "unused")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert re.search(r"\d+ passed", output) and "E2E_TARGET" not in output, output[-3000:]
+
+
+def test_a_bad_journey_setting_stops_the_journeys_before_any_test_naming_it() -> None:
+    result = pytest_run({"E2E_TARGET": "bogus"}, "e2e", "-m", "smoke", "-n", "2")
+    output = result.stdout + result.stderr
+    assert result.returncode == 4, output[-3000:]  # usage error
+    assert "E2E_TARGET='bogus' is not valid; use one of: local, tenant" in result.stderr
+    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]  # no test, no worker
+
+
+def test_a_broken_env_file_stops_a_journey_run_naming_file_and_line(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text('E2E_TARGET="tenant\n')
+    script = (f"import sys, pytest, fixtures.settings as s; s.ENV_FILE = s.Path({str(env_file)!r}); "
+              f"sys.exit(pytest.main(['-p', 'no:cacheprovider', '-p', 'no:xdist', 'e2e/test_sign_in.py']))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert f"{env_file}, line 1 (E2E_TARGET)" in result.stderr and "passed" not in result.stdout
