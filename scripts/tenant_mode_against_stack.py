@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.settings import LOCAL_CLIENT_ID, LOCAL_CONTROL_URL, LOCAL_POLICIES, LOCAL_TENANT  # noqa: E402
+from fixtures.settings import LOCAL_CLIENT_ID, LOCAL_CONTROL_URL, LOCAL_MOBILEID_CLIENT_ID, LOCAL_POLICIES, LOCAL_TENANT  # noqa: E402
 from fixtures.stack import Stack, serve_command  # noqa: E402
 from mocks.common.net import format_host_map  # noqa: E402
 
@@ -33,7 +33,7 @@ def tenant_settings(stack: Stack) -> dict[str, str]:
         "B2C_REDIRECT_URI": "https://jwt.ms",
         "MOBILEID_MODE": "emulator",
         "MOBILEID_CONTROL_URL": LOCAL_CONTROL_URL,
-        "MOBILEID_CLIENT_ID": "b2c-contoso-0001",  # what the stack's Mobile ID registered for B2C (docs/contracts.md)
+        "MOBILEID_CLIENT_ID": LOCAL_MOBILEID_CLIENT_ID,  # what the stack's Mobile ID registered for B2C (docs/contracts.md)
         "E2E_HOST_MAP": format_host_map(stack.info.host_map),
         "E2E_CA_FILE": stack.info.ca_file,
         "B2C_LANGUAGE_CUSTOMIZATION": "on",  # the stack's tenant has it on

@@ -35,6 +35,7 @@ from .policy import (
 )
 
 MOBILE_ID_METADATA_URL = "https://openid.mobileid.ch/.well-known/openid-configuration"
+LOCAL_STACK_USER_FLOW = "B2C_1_signupsignin"  # the seed's user flow, as the local stack serves it
 MOBILE_ID_SCOPE = "openid, profile, phone, mid_profile"
 
 # "Application claims" check boxes of a user flow: option -> (B2C claim type, token claim).
@@ -159,7 +160,7 @@ class UserFlow(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = "B2C_1_signupsignin"
+    name: str = LOCAL_STACK_USER_FLOW
     identity_providers: tuple[OpenIdConnectProvider, ...] = ()
     local_accounts: bool = True  # "Email signup" under Local accounts
     user_attributes: tuple[UserAttribute, ...] = ("display_name", "given_name", "surname")
@@ -221,7 +222,7 @@ def local_stack_user_flow(
 ) -> Policy:
     """The seed's ``B2C_1_signupsignin`` with Mobile ID as its only social identity provider."""
     flow = UserFlow(
-        name="B2C_1_signupsignin",
+        name=LOCAL_STACK_USER_FLOW,
         identity_providers=(mobile_id_provider(mobileid_client_id, mobileid_client_secret, metadata_url),),
     )
     return flow.to_policy()

@@ -26,6 +26,7 @@ from mocks.mobileid.transactions import Status, Transaction
 
 log = logging.getLogger("mocks.mobileid")
 MAX_WAIT = 120.0
+CONTROL_PATH = "/control"  # on Mobile ID's back-channel host (docs/contracts.md)
 SECONDS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3})?", re.ASCII)
 
 
@@ -112,11 +113,11 @@ def routes(emulator: Emulator) -> list[Route]:
         return _json({"reset": True})
 
     return [
-        Route("/control/transactions", list_transactions, methods=["GET"]),
-        Route("/control/transactions/{transaction_id}/approve", decide_transaction(Status.APPROVED), methods=["POST"]),
-        Route("/control/transactions/{transaction_id}/decline", decide_transaction(Status.DECLINED), methods=["POST"]),
-        Route("/control/phones/{msisdn}/approve", decide_phone(Status.APPROVED), methods=["POST"]),
-        Route("/control/phones/{msisdn}/decline", decide_phone(Status.DECLINED), methods=["POST"]),
-        Route("/control/reset", reset, methods=["POST"]),
+        Route(f"{CONTROL_PATH}/transactions", list_transactions, methods=["GET"]),
+        Route(f"{CONTROL_PATH}/transactions/{{transaction_id}}/approve", decide_transaction(Status.APPROVED), methods=["POST"]),
+        Route(f"{CONTROL_PATH}/transactions/{{transaction_id}}/decline", decide_transaction(Status.DECLINED), methods=["POST"]),
+        Route(f"{CONTROL_PATH}/phones/{{msisdn}}/approve", decide_phone(Status.APPROVED), methods=["POST"]),
+        Route(f"{CONTROL_PATH}/phones/{{msisdn}}/decline", decide_phone(Status.DECLINED), methods=["POST"]),
+        Route(f"{CONTROL_PATH}/reset", reset, methods=["POST"]),
     ]
 

@@ -55,6 +55,11 @@ class PhoneBehaviour:
     mss_fault: int | None  # the fault the phone answers with; None when it approves or waits
 
 
+def robot_number(outcome: Outcome) -> str:
+    """The test number whose phone answers with this outcome's MSS fault: +41000092401 cancels (the suite's robots)."""
+    return f"{FAULT_PREFIX}{OUTCOME_FAULTS[outcome]}"
+
+
 def fault_error(fault: int) -> MidError:
     if fault in MSS_FAULTS:
         return MSS_FAULTS[fault][1]
