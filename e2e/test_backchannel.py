@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings
 
 
 def test_token_lands_soon_after_the_phone_answers(
-    returning_user: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], settings: Settings, policy: str
+    returning_user: SignedUpUser, another_browser: Callable[..., Journey], settings: Settings, policy: str
 ) -> None:
     # Given a returning user (no profile page between Mobile ID and the app)
-    number, _ = returning_user
+    number = returning_user.number
     journey = another_browser()
 
     # When the user signs in and the phone answers
-    request = journey.open(policy)
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.approve_at_mobile_id(number)
+    request = journey.start_at_mobile_id(policy, number)
     journey.token(request)
     arrived = time.time()
 

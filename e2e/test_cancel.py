@@ -12,10 +12,7 @@ from fixtures.mobile_id import MobileID
 def test_cancel_on_the_profile_page_tells_the_app(journey: Journey, mobile_id: MobileID, policy: str) -> None:
     # Given a new user on B2C's profile page after approving Mobile ID
     number = mobile_id.new_number()
-    request = journey.open(policy)
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.approve_at_mobile_id(number)
+    request = journey.start_at_mobile_id(policy, number)
     journey.reach_profile_page()
 
     # When the user cancels

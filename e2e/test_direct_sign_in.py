@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 
 
 def test_domain_hint_goes_straight_to_mobile_id(
-    returning_user: tuple[str, dict[str, Any]], another_browser, policy: str
+    returning_user: SignedUpUser, another_browser, policy: str
 ) -> None:
     # Given a returning Mobile ID user in a browser without a B2C session
     number, first = returning_user

@@ -46,10 +46,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
 def test_profile_page_follows_the_language(journey: Journey, mobile_id: MobileID, policy: str) -> None:
     # Given a new user who signs in in French
     number = mobile_id.new_number()
-    journey.open(policy, ui_locales="fr")
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.approve_at_mobile_id(number)
+    journey.start_at_mobile_id(policy, number, ui_locales="fr")
 
     # Then B2C's profile page is in French too
     journey.reach_profile_page()

@@ -33,10 +33,7 @@ def test_profile_changes_reach_the_token_and_the_next_sign_in(
 ) -> None:
     # Given a new user on B2C's profile page, prefilled from Mobile ID
     number = mobile_id.new_number()
-    request = journey.open(policy)
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.approve_at_mobile_id(number)
+    request = journey.start_at_mobile_id(policy, number)
     profile = journey.reach_profile_page()
 
     # When the user changes the display name, given name and surname and continues
@@ -59,10 +56,7 @@ def test_profile_changes_reach_the_token_and_the_next_sign_in(
 def test_an_emptied_required_field_is_refused_on_the_page(journey: Journey, mobile_id: MobileID, policy: str) -> None:
     # Given a new user on B2C's profile page (in English)
     number = mobile_id.new_number()
-    request = journey.open(policy, ui_locales="en")
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.approve_at_mobile_id(number)
+    request = journey.start_at_mobile_id(policy, number, ui_locales="en")
     profile = journey.reach_profile_page()
 
     # When the user empties the display name (required) and continues

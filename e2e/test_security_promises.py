@@ -15,7 +15,6 @@ import secrets
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -25,7 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import B2CTenant
 from fixtures.browser import HostMap
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings
 from mocks.common import net
@@ -85,7 +84,7 @@ def redirect_uri_variants(registered: str) -> dict[str, str]:
 
 
 def test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri(
-    signed_in: tuple[str, dict[str, Any]], journey: Journey, b2c: B2CTenant, b2c_http: httpx.Client, policy: str,
+    signed_in: SignedUpUser, journey: Journey, b2c: B2CTenant, b2c_http: httpx.Client, policy: str,
 ) -> None:
     # Given a signed-in browser: B2C would answer an authorize request at once, with a token
     cookie = b2c_cookie_header(journey)
@@ -114,7 +113,7 @@ def test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri(
 # --- single-use authorization codes (RFC 6749 4.1.2, RFC 9700 4.5) -------------------------------
 
 def test_an_authorization_code_is_redeemed_only_once(
-    signed_in: tuple[str, dict[str, Any]], journey: Journey, b2c: B2CTenant, b2c_http: httpx.Client, policy: str,
+    signed_in: SignedUpUser, journey: Journey, b2c: B2CTenant, b2c_http: httpx.Client, policy: str,
 ) -> None:
     # Given a signed-in user whose app asks for a code (with PKCE, as a public client must)
     verifier = secrets.token_urlsafe(48)
@@ -145,7 +144,7 @@ def test_an_authorization_code_is_redeemed_only_once(
 
 # --- state and nonce come back unchanged (RFC 6749 4.1.2, OIDC Core 3.1.3.7) -----------------------
 
-def test_state_and_nonce_come_back_exactly_as_sent(signed_in: tuple[str, dict[str, Any]], journey: Journey, b2c: B2CTenant, policy: str) -> None:
+def test_state_and_nonce_come_back_exactly_as_sent(signed_in: SignedUpUser, journey: Journey, b2c: B2CTenant, policy: str) -> None:
     # Given an app whose state and nonce hold characters that URL and form encoding must keep
     request = b2c.authorize(policy)
     state, nonce = "a b&c=d/é+%20?#end", "n+/= ü&x"
@@ -177,7 +176,7 @@ def test_an_error_redirect_echoes_the_state(b2c: B2CTenant, b2c_http: httpx.Clie
 # --- sign-out ends the session at B2C, not only in the browser ----------------------------------
 
 def test_a_session_cookie_saved_before_sign_out_signs_no_one_in(
-    signed_in: tuple[str, dict[str, Any]], journey: Journey, new_context: Callable[..., BrowserContext],
+    signed_in: SignedUpUser, journey: Journey, new_context: Callable[..., BrowserContext],
     b2c: B2CTenant, mobile_id: MobileID, settings: Settings, policy: str,
 ) -> None:
     # Given a signed-in browser whose cookies someone copied
@@ -199,7 +198,7 @@ def test_a_session_cookie_saved_before_sign_out_signs_no_one_in(
 
 # --- prompt=login makes the user authenticate again ------------------------------------------------
 
-def test_prompt_login_sends_the_user_back_to_mobile_id(signed_in: tuple[str, dict[str, Any]], journey: Journey, policy: str) -> None:
+def test_prompt_login_sends_the_user_back_to_mobile_id(signed_in: SignedUpUser, journey: Journey, policy: str) -> None:
     # Given a user with a B2C session in this browser
     number, first = signed_in
 
@@ -225,7 +224,7 @@ def test_prompt_login_sends_the_user_back_to_mobile_id(signed_in: tuple[str, dic
 
 # --- the session cookies' attributes (B2C's cookie definitions) ----------------------------------
 
-def test_b2c_session_cookies_end_with_the_browser_session(signed_in: tuple[str, dict[str, Any]], journey: Journey) -> None:
+def test_b2c_session_cookies_end_with_the_browser_session(signed_in: SignedUpUser, journey: Journey) -> None:
     # Given a signed-in browser (no "Keep me signed in": Mobile ID is a social account)
     cookies = [c for c in journey.page.context.cookies() if c["name"].startswith(SESSION_ONLY_COOKIES)]
     assert any(c["name"].startswith(SSO_COOKIE_PREFIX) for c in cookies), \

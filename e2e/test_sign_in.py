@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 
 
 @pytest.mark.smoke
 def test_returning_user_signs_in_without_the_profile_page(
-    returning_user: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str
+    returning_user: SignedUpUser, another_browser: Callable[..., Journey], policy: str
 ) -> None:
     # Given a user who signed up with Mobile ID (in another browser, so no B2C session helps)
     number, first = returning_user
     journey = another_browser()
 
     # When the user signs in again with the same phone
-    request = journey.open(policy)
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.approve_at_mobile_id(number)
+    request = journey.start_at_mobile_id(policy, number)
 
     # Then B2C goes straight back to the app (a profile page would stop the redirect) with the same user
     claims = journey.token(request)

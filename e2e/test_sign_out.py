@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 
 
 def test_after_sign_out_the_sign_in_page_is_shown_again(
-    signed_in: tuple[str, dict[str, Any]], journey: Journey, policy: str
+    signed_in: SignedUpUser, journey: Journey, policy: str
 ) -> None:
     # Given a user signed in in this browser (B2C would answer the next request from its session)
-    number, _ = signed_in
 
     # When the app signs the user out (B2C returns to the app's post-logout address)
     journey.sign_out(policy)

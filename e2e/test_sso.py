@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 
 
 def test_second_sign_in_in_the_same_browser_skips_mobile_id(
-    signed_in: tuple[str, dict[str, Any]], journey: Journey, policy: str
+    signed_in: SignedUpUser, journey: Journey, policy: str
 ) -> None:
     # Given a user who just signed in in this browser (B2C has a session)
-    _, first = signed_in
+    first = signed_in.claims
     mark = len(journey.visited)
 
     # When the app asks for a token again
@@ -26,7 +24,7 @@ def test_second_sign_in_in_the_same_browser_skips_mobile_id(
 
 
 def test_prompt_login_asks_for_mobile_id_despite_the_session(
-    signed_in: tuple[str, dict[str, Any]], journey: Journey, policy: str
+    signed_in: SignedUpUser, journey: Journey, policy: str
 ) -> None:
     # Given a user with a B2C session in this browser
     number, first = signed_in

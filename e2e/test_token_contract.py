@@ -8,17 +8,17 @@ from typing import Any
 
 import pytest
 
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings
 from fixtures.tokens import LEEWAY, contract_claims, require_contract
 
 
 @pytest.mark.smoke
 def test_id_token_carries_every_claim_of_the_contract(
-    returning_user: tuple[str, dict[str, Any]], another_browser: Callable[..., Journey], policy: str, settings: Settings,
+    returning_user: SignedUpUser, another_browser: Callable[..., Journey], policy: str, settings: Settings,
 ) -> None:
     # Given a returning Mobile ID user
-    number, _ = returning_user
+    number = returning_user.number
     journey = another_browser()
 
     # When the user signs in
