@@ -19,7 +19,7 @@ help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey (allurerc.mjs qualityGate)"
-	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check"
+	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, CI checks (lint-ci, shard-check)"
 	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
