@@ -10,7 +10,8 @@ RESULTS_DIR ?= allure-results
 # Kept between runs for the report's trend and "new failure / fixed" (CI: restore and save it as a cache or artifact).
 export ALLURE_HISTORY_PATH ?= .allure/history.jsonl
 # Failed journeys keep a trace and a screenshot; add e.g. `--video retain-on-failure` with E2E_ARGS=...
-E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure
+# No tracebacks in the terminal: one line per failure with its cause, then the report (which has them all).
+E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure --tb=no
 ALLURE := npx --no-install allure
 
 .PHONY: help setup test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
