@@ -11,7 +11,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 
-from mocks.faults import Fault
+from mocks.faults import Fault, Side, acting_on
 
 from .support import B2C, DOMAIN, SPA, USER_FLOW, Harness, Page, authorize_url
 
@@ -77,6 +77,6 @@ def test_idp_error_swallowed_shows_the_unified_page_again(start) -> None:
 
 
 def test_mobile_id_faults_are_not_b2c_faults(start) -> None:
-    h = start(faults=frozenset({Fault.USERINFO_FAILING, Fault.SLOW_IDP}))
+    h = start(faults=acting_on(Side.MOBILE_ID))
     _, claims, _ = sign_up_claims(h)
     assert claims["aud"] == SPA
