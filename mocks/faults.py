@@ -137,6 +137,10 @@ class Fault(str, Enum):
         "wrong-idp", Side.B2C, "B2C ID tokens name an identity provider other than mobileid.ch in idp",
         symptom=r"\bidp\b", journeys=TOKEN_JOURNEYS, token=replacing("idp", OTHER_IDP),
         example=f"ID token idp is '{OTHER_IDP}', expected 'mobileid.ch'")
+    MISSING_AUTH_TIME = Declaration(
+        "missing-auth-time", Side.B2C, "B2C ID tokens leave out auth_time, the time the user last entered credentials",
+        symptom=r"\bauth_time\b", journeys=("e2e/test_token_contract.py",), token=without("auth_time"),
+        example="ID token has no auth_time claim (claims: [...])")
     LAX_SESSION_COOKIE = Declaration(
         "lax-session-cookie", Side.B2C, "B2C sets its x-ms-cpim-* cookies SameSite=Lax, so cross-site form posts lose them",
         symptom=r"SameSite", journeys=("e2e/test_cookies.py",),

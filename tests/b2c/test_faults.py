@@ -52,6 +52,7 @@ def test_foreign_signing_key(start) -> None:
     (Fault.NONCE_NOT_ECHOED, lambda c: "nonce" not in c),
     (Fault.NAME_CLAIM_MISSING, lambda c: "name" not in c and c["given_name"] == "Hans"),
     (Fault.WRONG_IDP, lambda c: c["idp"] not in ("idp.example", "mobileid.ch")),
+    (Fault.MISSING_AUTH_TIME, lambda c: "auth_time" not in c and c["iat"] and c["nonce"] == "fault-nonce"),
 ])
 def test_token_faults(start, fault: Fault, check) -> None:
     h = start(faults=frozenset({fault}))
