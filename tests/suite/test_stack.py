@@ -87,7 +87,8 @@ def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_workers_read_the_controllers_stack(tmp_path: Path) -> None:
     lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
-    shared = stack_module.SharedStack([], command=_fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+    command = _fake(tmp_path, lines + "import time\ntime.sleep(60)\n")
+    shared = stack_module.SharedStack(lambda state: command)
     try:
         info = stack_module.read_shared_stack(shared.directory)  # waits on the lock until the stack is ready
         assert (info.port, info.ca_file, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
@@ -100,7 +101,7 @@ def test_workers_read_the_controllers_stack(tmp_path: Path) -> None:
 
 def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> None:
     command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
-    shared = stack_module.SharedStack([], command=command)
+    shared = stack_module.SharedStack(lambda state: command)
     try:
         with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen"):
             stack_module.read_shared_stack(shared.directory)
