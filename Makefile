@@ -10,7 +10,8 @@ RESULTS_DIR ?= allure-results
 # Kept between runs for the report's trend and "new failure / fixed" (CI: restore and save it as a cache or artifact).
 export ALLURE_HISTORY_PATH ?= .allure/history.jsonl
 # Failed journeys keep a trace and a screenshot; add e.g. `--video retain-on-failure` with E2E_ARGS=...
-E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure
+# No tracebacks in the terminal: one line per failure with its cause, then the report (which has them all).
+E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure --tb=no
 ALLURE := npx --no-install allure
 
 .PHONY: help setup lint test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
@@ -19,7 +20,7 @@ help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey (allurerc.mjs qualityGate)"
-	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check"
+	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, CI checks (lint-ci, shard-check)"
 	@echo "make lint     ruff over the tree and mypy (strict) over pages/, fixtures/, mocks/ (pyproject.toml)"
 	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"

@@ -1,43 +1,196 @@
 """Faults the local stack can switch on by name (``python -m mocks serve --fault NAME``).
 
 Each one imitates a way the real services can misbehave that the journey suite
-must catch; ``make selfcheck`` proves that it does.
+must catch; ``make selfcheck`` proves that it does. This is the one place a fault
+is declared: its side, description, the symptom the suite's failure must name,
+the journeys that can see it and, for a fault that changes an ID token, what it
+changes (a ``TokenCallback``, applied by B2C's token service just before it signs,
+the way navikt/mock-oauth2-server applies its token callbacks). Faults that act
+elsewhere are honoured by one check where they act (``Fault.X in settings.faults``).
+The stack, ``scripts/selfcheck.py`` and the fault tables of README.md and
+docs/suite.md (``python -m mocks.faults --write-docs``) read them from here.
 """
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
+from typing import Any, Self
+
+Claims = dict[str, Any]
+
+# What the token faults put in place of the right value.
+OTHER_AUDIENCE = "00000000-0000-0000-0000-0000000bad01"
+OTHER_IDP = "google.com"
+
+
+class Side(str, Enum):
+    """The emulator a fault acts on (the stack hands each emulator its own)."""
+
+    B2C = "b2c"
+    MOBILE_ID = "mobileid"
+
+    @property
+    def label(self) -> str:
+        return "B2C" if self is Side.B2C else "Mobile ID"
+
+
+@dataclass(frozen=True)
+class TokenCallback:
+    """What a fault does to an ID token's claims just before B2C signs them; touches only ``claims``."""
+
+    claims: tuple[str, ...]
+    change: Callable[[Claims], None]
+
+    def __call__(self, claims: Mapping[str, Any]) -> Claims:
+        changed = dict(claims)
+        self.change(changed)
+        return changed
+
+
+def without(claim: str) -> TokenCallback:
+    """The token leaves ``claim`` out."""
+
+    def change(claims: Claims) -> None:
+        claims.pop(claim, None)
+
+    return TokenCallback((claim,), change)
+
+
+def replacing(claim: str, value: Any) -> TokenCallback:
+    """The token carries ``value`` in ``claim`` (when it carries that claim at all)."""
+
+    def change(claims: Claims) -> None:
+        if claim in claims:
+            claims[claim] = value
+
+    return TokenCallback((claim,), change)
+
+
+def _expire(claims: Claims) -> None:
+    # Issued one lifetime and five minutes ago: exp is 300 s in the past, the lifetime unchanged.
+    shift = claims["exp"] - claims["iat"] + 300
+    for name in ("exp", "nbf", "iat"):
+        claims[name] -= shift
+
+
+@dataclass(frozen=True)
+class Declaration:
+    name: str  # what --fault takes
+    side: Side
+    description: str  # one line: what goes wrong (CLI help, self-check output, README)
+    symptom: str  # regex a journey's failure message must match for the self-check to count the fault caught
+    journeys: tuple[str, ...]  # pytest arguments selecting the journeys that can see it (the self-check's fast path)
+    example: str  # what such a failure says (docs/suite.md)
+    token: TokenCallback | None = None  # for faults that change B2C's ID tokens
+
+
+TOKEN_JOURNEYS = ("e2e/test_sign_up.py", "e2e/test_token_contract.py")
 
 
 class Fault(str, Enum):
-    FOREIGN_SIGNING_KEY = "foreign-signing-key"
-    WRONG_AUDIENCE = "wrong-audience"
-    EXPIRED_TOKEN = "expired-token"
-    NONCE_NOT_ECHOED = "nonce-not-echoed"
-    NAME_CLAIM_MISSING = "name-claim-missing"
-    WRONG_IDP = "wrong-idp"
-    LAX_SESSION_COOKIE = "lax-session-cookie"
-    IDP_ERROR_SWALLOWED = "idp-error-swallowed"
-    USERINFO_FAILING = "userinfo-failing"
-    SLOW_IDP = "slow-idp"
+    _value_: str
+    declaration: Declaration
+
+    def __new__(cls, declaration: Declaration) -> Self:
+        member = str.__new__(cls, declaration.name)
+        member._value_ = declaration.name
+        member.declaration = declaration
+        return member
+
+    @classmethod
+    def named(cls, name: str) -> Fault:
+        """The fault ``--fault name`` switches on; ValueError if none is called that.
+
+        (``Fault(name)`` finds it too, but type checkers read that call as a declaration.)"""
+        for fault in cls:
+            if fault.value == name:
+                return fault
+        raise ValueError(f"{name!r} is not a fault")
+
+    FOREIGN_SIGNING_KEY = Declaration(
+        "foreign-signing-key", Side.B2C, "B2C signs ID tokens with a key that is not in its JWKS (same kid)",
+        symptom=r"signature does not verify", journeys=TOKEN_JOURNEYS,
+        example="ID token signature does not verify against the tenant's JWKS (kid ...)")
+    WRONG_AUDIENCE = Declaration(
+        "wrong-audience", Side.B2C, "B2C ID tokens carry an aud other than the application's client id",
+        symptom=r"\baud\b", journeys=TOKEN_JOURNEYS, token=replacing("aud", OTHER_AUDIENCE),
+        example="ID token aud is '...', expected client id '...'")
+    EXPIRED_TOKEN = Declaration(
+        "expired-token", Side.B2C, "B2C ID tokens are already expired when issued",
+        symptom=r"expired", journeys=TOKEN_JOURNEYS, token=TokenCallback(("exp", "nbf", "iat"), _expire),
+        example="ID token is expired: exp ... is 300 s in the past")
+    NONCE_NOT_ECHOED = Declaration(
+        "nonce-not-echoed", Side.B2C, "B2C ID tokens leave out the nonce the application sent",
+        symptom=r"nonce", journeys=TOKEN_JOURNEYS, token=without("nonce"),
+        example="ID token has no nonce; B2C must echo the nonce the app sent")
+    NAME_CLAIM_MISSING = Declaration(
+        "name-claim-missing", Side.B2C, "B2C ID tokens leave out the name claim",
+        symptom=r"\bname\b", journeys=TOKEN_JOURNEYS, token=without("name"),
+        example="ID token has no name claim, which the app's token contract needs; it is emitted by ...")
+    WRONG_IDP = Declaration(
+        "wrong-idp", Side.B2C, "B2C ID tokens name an identity provider other than mobileid.ch in idp",
+        symptom=r"\bidp\b", journeys=TOKEN_JOURNEYS, token=replacing("idp", OTHER_IDP),
+        example=f"ID token idp is '{OTHER_IDP}', expected 'mobileid.ch'")
+    MISSING_AUTH_TIME = Declaration(
+        "missing-auth-time", Side.B2C, "B2C ID tokens leave out auth_time, the time the user last entered credentials",
+        symptom=r"\bauth_time\b", journeys=("e2e/test_token_contract.py",), token=without("auth_time"),
+        example="ID token has no auth_time claim (claims: [...])")
+    LAX_SESSION_COOKIE = Declaration(
+        "lax-session-cookie", Side.B2C, "B2C sets its x-ms-cpim-* cookies SameSite=Lax, so cross-site form posts lose them",
+        symptom=r"SameSite", journeys=("e2e/test_cookies.py",),
+        example="B2C cookies must be SameSite=None; Secure ...: ['x-ms-cpim-csrf (SameSite=Lax, ...)']")
+    IDP_ERROR_SWALLOWED = Declaration(
+        "idp-error-swallowed", Side.B2C, "B2C drops a Mobile ID error and shows the sign-in page again instead of telling the app",
+        symptom=r"AADB2C90273|Mobile ID error", journeys=("e2e/test_mobileid_outcomes.py",),
+        example="B2C did not redirect to https://jwt.ms with Mobile ID's error as AADB2C90273; the browser shows B2C's sign-in page again")
+    USERINFO_FAILING = Declaration(
+        "userinfo-failing", Side.MOBILE_ID, "Mobile ID's userinfo endpoint answers 500 server_error",
+        symptom=r"userinfo|AADB2C90273|server_error",
+        journeys=("e2e/test_sign_up.py", "-k", "b2c_1a"),  # only the custom policy calls userinfo
+        example="... B2C's error page (\"AADB2C90075: ...\"); the identity provider's token or userinfo endpoint answered ...")
+    SLOW_IDP = Declaration(
+        "slow-idp", Side.MOBILE_ID, "Mobile ID's token and userinfo endpoints take 5 seconds to answer",
+        symptom=r"slow|budget", journeys=("e2e/test_backchannel.py",),
+        example="the identity provider Mobile ID (mobileid.ch) is slow: 5.4 s from the phone's answer to the token ...")
+
+    @property
+    def side(self) -> Side:
+        return self.declaration.side
 
     @property
     def description(self) -> str:
-        return DESCRIPTIONS[self]
+        return self.declaration.description
+
+    @property
+    def symptom(self) -> str:
+        return self.declaration.symptom
+
+    @property
+    def journeys(self) -> list[str]:
+        return list(self.declaration.journeys)
+
+    @property
+    def token(self) -> TokenCallback | None:
+        return self.declaration.token
 
 
-DESCRIPTIONS: dict[Fault, str] = {
-    Fault.FOREIGN_SIGNING_KEY: "B2C signs ID tokens with a key that is not in its JWKS (same kid)",
-    Fault.WRONG_AUDIENCE: "B2C ID tokens carry an aud other than the application's client id",
-    Fault.EXPIRED_TOKEN: "B2C ID tokens are already expired when issued",
-    Fault.NONCE_NOT_ECHOED: "B2C ID tokens leave out the nonce the application sent",
-    Fault.NAME_CLAIM_MISSING: "B2C ID tokens leave out the name claim",
-    Fault.WRONG_IDP: "B2C ID tokens name an identity provider other than mobileid.ch in idp",
-    Fault.LAX_SESSION_COOKIE: "B2C sets its x-ms-cpim-* cookies SameSite=Lax, so cross-site form posts lose them",
-    Fault.IDP_ERROR_SWALLOWED: "B2C drops a Mobile ID error and shows the sign-in page again instead of telling the app",
-    Fault.USERINFO_FAILING: "Mobile ID's userinfo endpoint answers 500 server_error",
-    Fault.SLOW_IDP: "Mobile ID's token and userinfo endpoints take 5 seconds to answer",
-}
+DESCRIPTIONS: dict[Fault, str] = {fault: fault.description for fault in Fault}
+
+
+def acting_on(side: Side) -> frozenset[Fault]:
+    return frozenset(fault for fault in Fault if fault.side is side)
+
+
+def token_callbacks(faults: Iterable[Fault]) -> list[TokenCallback]:
+    """The active faults' token callbacks, in the registry's order."""
+    active = set(faults)
+    return [fault.token for fault in Fault if fault in active and fault.token is not None]
 
 
 def parse_faults(names: list[str]) -> frozenset[Fault]:
@@ -46,8 +199,64 @@ def parse_faults(names: list[str]) -> frozenset[Fault]:
     for name in names:
         for part in filter(None, (p.strip() for p in name.split(","))):
             try:
-                faults.add(Fault(part))
+                faults.add(Fault.named(part))
             except ValueError:
                 known = ", ".join(f.value for f in Fault)
                 raise SystemExit(f"unknown fault {part!r}; known faults: {known}") from None
     return frozenset(faults)
+
+
+# --- the fault tables of the docs ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+REGENERATE = "python -m mocks.faults --write-docs"
+BEGIN = f"<!-- fault table: generated from mocks/faults.py by `{REGENERATE}` -->"
+END = "<!-- end of fault table -->"
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("|", r"\|") + "`"
+
+
+def markdown(table: str) -> str:
+    """``readme``: what each fault does; ``suite``: which journeys see it and what their failure says."""
+    if table == "readme":
+        rows = ["| Fault | Acts on | What goes wrong |", "|---|---|---|"]
+        rows += [f"| {_code(f.value)} | {f.side.label} | {f.description} |" for f in Fault]
+    elif table == "suite":
+        rows = ["| Fault | Journeys run first | Failure must match | Message |", "|---|---|---|---|"]
+        rows += [f"| {_code(f.value)} | {_code(' '.join(f.journeys))} | {_code(f.symptom)} | {_code(f.declaration.example)} |" for f in Fault]
+    else:
+        raise ValueError(f"unknown table {table!r}; known: readme, suite")
+    return "\n".join(rows) + "\n"
+
+
+DOCS = {"README.md": "readme", "docs/suite.md": "suite"}
+
+
+def with_table(text: str, table: str, *, where: str) -> str:
+    """``text`` with the generated table between its BEGIN and END lines."""
+    pattern = re.compile(re.escape(BEGIN) + r"\n.*?" + re.escape(END), re.DOTALL)
+    if len(pattern.findall(text)) != 1:
+        raise ValueError(f"{where} needs exactly one fault table between the lines\n  {BEGIN}\n  {END}")
+    return pattern.sub(lambda _: f"{BEGIN}\n{markdown(table)}{END}", text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mocks.faults", description="The fault registry's tables for the docs.")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--markdown", choices=["readme", "suite"], help="print one table")
+    what.add_argument("--write-docs", action="store_true", help="rewrite the tables in " + " and ".join(DOCS))
+    args = parser.parse_args(argv)
+    if args.markdown:
+        sys.stdout.write(markdown(args.markdown))
+        return 0
+    for name, table in DOCS.items():
+        path = ROOT / name
+        path.write_text(with_table(path.read_text(encoding="utf-8"), table, where=name), encoding="utf-8")
+        print(f"wrote the fault table of {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -44,7 +44,7 @@ from mocks.b2c.settings import JWT_MS, TESTAPP1_CLIENT_ID, B2CSettings, default_
 from mocks.common import serve as common_serve
 from mocks.common.net import chromium_host_resolver_rules, format_host_map, is_loopback
 from mocks.common.tls import TLSFiles, issue_local_certificates
-from mocks.faults import Fault
+from mocks.faults import Fault, Side, acting_on
 
 if TYPE_CHECKING:
     from mocks.stack_proxy import ConnectProxy
@@ -56,7 +56,7 @@ FACEBOOK_SECRET_KEY = "B2C_1A_FacebookSecret"
 WEBAPP_SECRET_ENV = "B2C_WEBAPP1_CLIENT_SECRET"
 WEBAPP_SECRET_FILE = "webapp1-client-secret"
 CONTROL_TOKEN_ENV = "MOBILEID_CONTROL_TOKEN"
-MOBILEID_FAULTS = frozenset({Fault.USERINFO_FAILING, Fault.SLOW_IDP})
+MOBILEID_FAULTS = acting_on(Side.MOBILE_ID)
 
 
 def site_hosts(tenant: str) -> list[str]:

@@ -1,10 +1,10 @@
 """The suite checks itself: every fault the stack can switch on must be caught.
 
 For each fault in ``mocks.faults.Fault`` this runs the journeys that can see it
-(``JOURNEYS``) against a stack started with that fault and requires at least one
-journey to fail with a message that names what was wrong (the ``SYMPTOMS``
-pattern). That run stops at the first failure; when it catches nothing, or its
-failure names something else, every journey runs. A fault that passes every
+(the fault's ``journeys``) against a stack started with that fault and requires
+at least one journey to fail with a message that names what was wrong (its
+``symptom`` pattern). That run stops at the first failure; when it catches
+nothing, or its failure names something else, every journey runs. A fault that passes every
 journey, or only breaks them for an unrelated reason, fails the self-check.
 Faults are checked ``--workers`` at a time, each with its own stack and browser.
 
@@ -30,36 +30,6 @@ sys.path.insert(0, str(ROOT))
 
 from mocks.faults import Fault  # noqa: E402
 
-# What a failure message must mention for the fault to count as caught, i.e. diagnosed.
-SYMPTOMS: dict[Fault, str] = {
-    Fault.FOREIGN_SIGNING_KEY: r"signature does not verify",
-    Fault.WRONG_AUDIENCE: r"\baud\b",
-    Fault.EXPIRED_TOKEN: r"expired",
-    Fault.NONCE_NOT_ECHOED: r"nonce",
-    Fault.NAME_CLAIM_MISSING: r"\bname\b",
-    Fault.WRONG_IDP: r"\bidp\b",
-    Fault.LAX_SESSION_COOKIE: r"SameSite",
-    Fault.IDP_ERROR_SWALLOWED: r"AADB2C90273|Mobile ID error",
-    Fault.USERINFO_FAILING: r"userinfo|AADB2C90273|server_error",
-    Fault.SLOW_IDP: r"slow|budget",
-}
-
-
-# The journeys that can see each fault (docs/suite.md, "What each fault of the stack trips"): pytest arguments.
-TOKEN_JOURNEYS = ["e2e/test_sign_up.py", "e2e/test_token_contract.py"]
-JOURNEYS: dict[Fault, list[str]] = {
-    Fault.FOREIGN_SIGNING_KEY: TOKEN_JOURNEYS,
-    Fault.WRONG_AUDIENCE: TOKEN_JOURNEYS,
-    Fault.EXPIRED_TOKEN: TOKEN_JOURNEYS,
-    Fault.NONCE_NOT_ECHOED: TOKEN_JOURNEYS,
-    Fault.NAME_CLAIM_MISSING: TOKEN_JOURNEYS,
-    Fault.WRONG_IDP: TOKEN_JOURNEYS,
-    Fault.LAX_SESSION_COOKIE: ["e2e/test_cookies.py"],
-    Fault.IDP_ERROR_SWALLOWED: ["e2e/test_mobileid_outcomes.py"],
-    Fault.USERINFO_FAILING: ["e2e/test_sign_up.py", "-k", "b2c_1a"],  # only the custom policy calls userinfo
-    Fault.SLOW_IDP: ["e2e/test_backchannel.py"],
-}
-
 
 @dataclass
 class Verdict:
@@ -69,7 +39,7 @@ class Verdict:
 
     @property
     def diagnosed(self) -> list[tuple[str, str]]:
-        return [(test, message) for test, message in self.failed if re.search(SYMPTOMS[self.fault], message)]
+        return [(test, message) for test, message in self.failed if re.search(self.fault.symptom, message)]
 
     @property
     def caught(self) -> bool:
@@ -90,7 +60,7 @@ def failures(junit_xml: Path) -> list[tuple[str, str]]:
 def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
     """The fault's own journeys, stopping at the first failure; every journey only if they don't name the fault."""
     started = time.monotonic()
-    verdict = run_journeys(fault, 0, directory / f"{fault.value}-first.xml", [*JOURNEYS[fault], "--maxfail=1"])
+    verdict = run_journeys(fault, 0, directory / f"{fault.value}-first.xml", [*fault.journeys, "--maxfail=1"])
     if not verdict.caught:
         verdict = run_journeys(fault, workers, directory / f"{fault.value}-all.xml", ["e2e"])
     verdict.seconds = time.monotonic() - started
@@ -114,7 +84,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="faults checked at the same time (default 2)")
     parser.add_argument("--fault", action="append", choices=[f.value for f in Fault], help="check only these faults")
     args = parser.parse_args()
-    faults = [Fault(name) for name in args.fault] if args.fault else list(Fault)
+    faults = [Fault.named(name) for name in args.fault] if args.fault else list(Fault)
 
     if args.workers < 1:
         parser.error("--workers must be at least 1")
@@ -132,7 +102,7 @@ def main() -> int:
                 print(f"    caught in {verdict.seconds:.0f} s by {test}:\n      {message[:300]}", flush=True)
             elif verdict.failed:
                 test, message = verdict.failed[0]
-                print(f"    NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{SYMPTOMS[fault]}/; e.g. {test}:\n      {message[:300]}", flush=True)
+                print(f"    NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{fault.symptom}/; e.g. {test}:\n      {message[:300]}", flush=True)
             else:
                 print("    NOT CAUGHT: every journey passed", flush=True)
 

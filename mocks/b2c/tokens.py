@@ -27,10 +27,8 @@ from mocks.b2c.sessions import AuthorizationRequest
 from mocks.b2c.settings import B2CSettings
 from mocks.common.params import MultiValued, ParameterError, single
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
-from mocks.faults import Fault
+from mocks.faults import Fault, token_callbacks
 
-WRONG_AUDIENCE = "00000000-0000-0000-0000-0000000bad01"
-WRONG_IDP = "google.com"
 MAX_GRANTS = DEFAULT_MAX_ENTRIES
 _VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
 
@@ -81,26 +79,26 @@ class TokenService:
 
     def id_token(self, policy: Policy, request: AuthorizationRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> str:
         claims = self.id_token_claims(policy, request, auth, c_hash=c_hash, at_hash=at_hash)
+        # The one seam where faults change an ID token: the active faults' token callbacks, then signing.
+        for callback in token_callbacks(self.settings.faults):
+            claims = callback(claims)
         key = self.keys.for_policy(policy)
         if Fault.FOREIGN_SIGNING_KEY in self.settings.faults and self.keys.foreign is not None:
             return self.keys.foreign.sign(claims, kid=key.kid)
         return key.sign(claims)
 
     def id_token_claims(self, policy: Policy, request: AuthorizationRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> dict[str, Any]:
-        faults = self.settings.faults
         now = int(time.time())
         lifetime = self.settings.token_lifetime
-        if Fault.EXPIRED_TOKEN in faults:
-            now -= lifetime + 300
         claims: dict[str, Any] = {
             "exp": now + lifetime,
             "nbf": now,
             "ver": "1.0",
             "iss": self.settings.issuer,
             "sub": auth.user.object_id or None,
-            "aud": WRONG_AUDIENCE if Fault.WRONG_AUDIENCE in faults else request.client.client_id,
+            "aud": request.client.client_id,
         }
-        if request.nonce is not None and Fault.NONCE_NOT_ECHOED not in faults:
+        if request.nonce is not None:
             claims["nonce"] = request.nonce
         claims["iat"] = now
         claims["auth_time"] = auth.auth_time
@@ -109,10 +107,6 @@ class TokenService:
         if at_hash:
             claims["at_hash"] = at_hash
         claims.update(self._user_claims(policy, auth))
-        if Fault.NAME_CLAIM_MISSING in faults:
-            claims.pop("name", None)
-        if Fault.WRONG_IDP in faults and "idp" in claims:
-            claims["idp"] = WRONG_IDP
         if claims["sub"] is None:
             del claims["sub"]
         if policy.kind is PolicyKind.CUSTOM_POLICY:

@@ -11,7 +11,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 
-from mocks.faults import Fault
+from mocks.faults import Fault, Side, acting_on
 
 from .support import B2C, DOMAIN, SPA, USER_FLOW, Harness, Page, authorize_url
 
@@ -52,6 +52,7 @@ def test_foreign_signing_key(start) -> None:
     (Fault.NONCE_NOT_ECHOED, lambda c: "nonce" not in c),
     (Fault.NAME_CLAIM_MISSING, lambda c: "name" not in c and c["given_name"] == "Hans"),
     (Fault.WRONG_IDP, lambda c: c["idp"] not in ("idp.example", "mobileid.ch")),
+    (Fault.MISSING_AUTH_TIME, lambda c: "auth_time" not in c and c["iat"] and c["nonce"] == "fault-nonce"),
 ])
 def test_token_faults(start, fault: Fault, check) -> None:
     h = start(faults=frozenset({fault}))
@@ -77,6 +78,6 @@ def test_idp_error_swallowed_shows_the_unified_page_again(start) -> None:
 
 
 def test_mobile_id_faults_are_not_b2c_faults(start) -> None:
-    h = start(faults=frozenset({Fault.USERINFO_FAILING, Fault.SLOW_IDP}))
+    h = start(faults=acting_on(Side.MOBILE_ID))
     _, claims, _ = sign_up_claims(h)
     assert claims["aud"] == SPA

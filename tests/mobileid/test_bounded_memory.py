@@ -15,21 +15,9 @@ from mocks.mobileid.authorize import AuthorizationRequest
 from mocks.mobileid.outcomes import behaviour_for
 from mocks.mobileid.state import CODE_REPLAY_WINDOW, CONSENT_LIFETIME, SESSION_LIFETIME, Memory
 from mocks.mobileid.transactions import TransactionStore
+from tests.fake_clock import WEEK, FakeClock
 
 from .support import RP_POST, default_clients
-
-WEEK = 7 * 24 * 3600
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def settings(**overrides) -> MobileIDSettings:

@@ -10,16 +10,7 @@ from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import AuthorizationRequest, Sessions, Transactions
 from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.b2c.tokens import Authentication, TokenService
-
-WEEK = 7 * 24 * 3600
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fake_clock import WEEK, FakeClock
 
 
 def rp_request() -> AuthorizationRequest:

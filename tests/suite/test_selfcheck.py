@@ -1,22 +1,19 @@
-"""scripts/selfcheck.py: every fault has the journeys that can see it, and they exist."""
+"""scripts/selfcheck.py: a fault counts as caught only by a failure naming its registry symptom."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
 from mocks.faults import Fault
-from scripts.selfcheck import JOURNEYS, SYMPTOMS
-
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.selfcheck import Verdict
 
 
-def test_every_fault_has_journeys_and_a_symptom():
-    assert set(JOURNEYS) == set(Fault) == set(SYMPTOMS)
+@pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
+def test_a_failure_with_the_faults_example_message_catches_it(fault: Fault) -> None:
+    verdict = Verdict(fault, [("e2e/test_x.py::test_y", fault.declaration.example)], 1.0)
+    assert verdict.caught and verdict.diagnosed == verdict.failed
 
 
-def test_each_faults_journeys_exist():
-    for fault, selection in JOURNEYS.items():
-        paths = [arg for arg in selection if arg.startswith("e2e/")]
-        assert paths, f"{fault.value} selects no journey file"
-        for path in paths:
-            assert (ROOT / path).is_file(), f"{fault.value}: {path} does not exist"
+def test_a_failure_naming_something_else_is_not_a_diagnosis() -> None:
+    verdict = Verdict(Fault.WRONG_AUDIENCE, [("e2e/test_x.py::test_y", "TimeoutError: page.click: Timeout 15000ms exceeded")], 1.0)
+    assert verdict.failed and not verdict.caught

@@ -1,0 +1,112 @@
+"""mocks/faults.py: every fault declared once, whole; token callbacks touch only their claims; docs follow."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from mocks.faults import (
+    BEGIN,
+    DOCS,
+    END,
+    REGENERATE,
+    ROOT,
+    Fault,
+    Side,
+    TokenCallback,
+    acting_on,
+    markdown,
+    parse_faults,
+    token_callbacks,
+    with_table,
+)
+
+# An ID token as B2C's token service builds it before the faults' callbacks run.
+TOKEN: dict[str, Any] = {
+    "exp": 1_700_003_600, "nbf": 1_700_000_000, "ver": "1.0", "iss": "https://contoso.b2clogin.com/tid/v2.0/",
+    "sub": "oid-1", "aud": "client-1", "nonce": "n-1", "iat": 1_700_000_000, "auth_time": 1_699_999_990,
+    "name": "Hans Muster", "idp": "mobileid.ch", "newUser": True, "tfp": "B2C_1_signupsignin",
+}
+TOKEN_FAULTS = [fault for fault in Fault if fault.token is not None]
+
+
+@pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
+def test_every_fault_is_declared_whole(fault: Fault) -> None:
+    assert isinstance(fault.side, Side)
+    assert fault.description.strip() and "\n" not in fault.description
+    re.compile(fault.symptom)
+    assert re.search(fault.symptom, fault.declaration.example), \
+        f"{fault.value}: the docs' example message does not match the symptom /{fault.symptom}/"
+    assert fault.journeys and all((ROOT / arg).is_file() for arg in fault.journeys if arg.startswith("e2e/"))
+    assert Fault.named(fault.value) is fault
+
+
+def test_sides_split_the_faults() -> None:
+    b2c, mobile_id = acting_on(Side.B2C), acting_on(Side.MOBILE_ID)
+    assert b2c | mobile_id == set(Fault) and not b2c & mobile_id
+    assert mobile_id == {Fault.USERINFO_FAILING, Fault.SLOW_IDP}
+    assert all(fault.side is Side.B2C for fault in TOKEN_FAULTS), "only B2C's token service applies token callbacks"
+
+
+@pytest.mark.parametrize("fault", TOKEN_FAULTS, ids=lambda f: f.value)
+def test_token_callbacks_change_only_what_they_say(fault: Fault) -> None:
+    callback = fault.token
+    assert isinstance(callback, TokenCallback)
+    before = dict(TOKEN)
+    after = callback(before)
+    assert before == TOKEN, "the callback changed the claims it was given instead of a copy"
+    changed = {name for name in TOKEN.keys() | after.keys() if TOKEN.get(name, ...) != after.get(name, ...)}
+    assert changed, f"{fault.value} changed nothing"
+    assert changed <= set(callback.claims), f"{fault.value} changed {sorted(changed - set(callback.claims))} besides {callback.claims}"
+
+
+def test_token_callbacks_say_what_they_do() -> None:
+    assert Fault.NONCE_NOT_ECHOED.token and "nonce" not in Fault.NONCE_NOT_ECHOED.token(TOKEN)
+    assert Fault.WRONG_AUDIENCE.token and Fault.WRONG_AUDIENCE.token(TOKEN)["aud"] != TOKEN["aud"]
+    expired = Fault.EXPIRED_TOKEN.token and Fault.EXPIRED_TOKEN.token(TOKEN)
+    assert expired and expired["exp"] == TOKEN["iat"] - 300 and expired["exp"] - expired["iat"] == TOKEN["exp"] - TOKEN["iat"]
+    # A token without the claim stays without it (the user flow may not emit idp at all).
+    assert Fault.WRONG_IDP.token and "idp" not in Fault.WRONG_IDP.token({"aud": "client-1"})
+
+
+def test_only_active_faults_apply_in_registry_order() -> None:
+    assert token_callbacks([]) == []
+    assert token_callbacks([Fault.WRONG_IDP, Fault.SLOW_IDP, Fault.WRONG_AUDIENCE]) == [Fault.WRONG_AUDIENCE.token, Fault.WRONG_IDP.token]
+
+
+def test_fault_names_parse_as_before() -> None:
+    assert parse_faults(["wrong-idp, slow-idp", "wrong-idp"]) == {Fault.WRONG_IDP, Fault.SLOW_IDP}
+    with pytest.raises(SystemExit, match=r"unknown fault 'nope'; known faults: foreign-signing-key, wrong-audience"):
+        parse_faults(["nope"])
+
+
+@pytest.mark.parametrize(("path", "table"), DOCS.items())
+def test_committed_fault_tables_match_the_registry(path: str, table: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    assert with_table(text, table, where=path) == text, f"{path}'s fault table differs from mocks/faults.py; run: {REGENERATE}"
+
+
+def test_tables_name_every_fault_once() -> None:
+    for table in ("readme", "suite"):
+        rows = markdown(table).splitlines()[2:]
+        assert [row.split("|")[1].strip(" `") for row in rows] == [fault.value for fault in Fault]
+    assert r"`userinfo\|AADB2C90273\|server_error`" in markdown("suite"), "pipes in a cell are escaped"
+
+
+def test_a_document_without_its_markers_is_an_error() -> None:
+    with pytest.raises(ValueError, match="README.md needs exactly one fault table"):
+        with_table("# no table here\n", "readme", where="README.md")
+    twice = f"{BEGIN}\n{END}\n{BEGIN}\n{END}\n"
+    with pytest.raises(ValueError, match="exactly one"):
+        with_table(twice, "readme", where="README.md")
+
+
+def test_markdown_command_prints_a_table() -> None:
+    result = subprocess.run([sys.executable, "-m", "mocks.faults", "--markdown", "readme"], check=False, cwd=ROOT,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == markdown("readme")
