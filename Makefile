@@ -14,13 +14,14 @@ export ALLURE_HISTORY_PATH ?= .allure/history.jsonl
 E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure --tb=no
 ALLURE := npx --no-install allure
 
-.PHONY: help setup test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
+.PHONY: help setup lint test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
 
 help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey (allurerc.mjs qualityGate)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, CI checks (lint-ci, shard-check)"
+	@echo "make lint     ruff over the tree and mypy (strict) over pages/, fixtures/, mocks/ (pyproject.toml)"
 	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
@@ -51,6 +52,11 @@ test-tenant-mode: setup
 # The smoke journeys with browsers from a Playwright browser server started here (as from a remote one).
 test-remote-browser: setup
 	$(BIN)/python scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS)
+
+# ruff over the tree, mypy (strict) over pages/, fixtures/, mocks/: settings in pyproject.toml.
+lint: $(VENV)/.deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 preflight: setup
 	$(BIN)/python -m fixtures.preflight

@@ -58,7 +58,7 @@ class Anchor:
     _jwks: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
-    def start(cls, tls_dir: Path) -> "Anchor":
+    def start(cls, tls_dir: Path) -> Anchor:
         command = node_command(anchor_tls(tls_dir))
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -63,7 +63,7 @@ def test_side_by_side(browser: Browser, browser_context_args: dict[str, Any], an
 
     returning = {policy: mobile_id.new_number() for policy in settings.policies}
     for policy, number in returning.items():  # the returning users sign up once, untimed
-        run(lambda page: journey(page).sign_up(policy, number))
+        run(lambda page, p=policy, n=number: journey(page).sign_up(p, n))
     kinds: dict[str, Callable[[Page], Any]] = {"anchor": lambda page: anchor_journey(page, anchor)}
     for policy in settings.policies:
         kinds[f"sign_in:{policy}"] = lambda page, p=policy: journey(page).sign_in(p, returning[p])

@@ -110,7 +110,7 @@ def table(rows_: list[Row]) -> str:
                       _number(row.anchor, row.unit, row.anchor_p95) if row.relative else "-",
                       f"{row.ratio:.2f}x" if row.ratio is not None else "-", limit, verdict))
     widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
-    render = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    render = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()  # noqa: E731
     notes = [f"  {row.target}: {row.note}" for row in rows_ if row.note]
     return "\n".join([render(header), render(["-" * w for w in widths]), *map(render, lines), *(["notes:", *notes] if notes else [])])
 

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
-from fixtures.journey import Journey, REDIRECT_TIMEOUT
+from fixtures.journey import REDIRECT_TIMEOUT, Journey
 from fixtures.mobile_id import MobileID
 from fixtures.repro import Evidence, ReproRequest, versions
 from fixtures.settings import Settings

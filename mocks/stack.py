@@ -217,7 +217,8 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     from mocks.b2c.keys import TenantKeys
     from mocks.common.keys import SigningKey, own_key
     from mocks.jwtms import create_app as create_jwtms
-    from mocks.mobileid import MobileIDSettings, create_app as create_mobileid
+    from mocks.mobileid import MobileIDSettings
+    from mocks.mobileid import create_app as create_mobileid
 
     address, port = sock.getsockname()[:2]
     if address in ("0.0.0.0", "::"):  # listening everywhere: this machine reaches it on loopback

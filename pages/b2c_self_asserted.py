@@ -29,7 +29,7 @@ class B2CSelfAssertedPage:
         self.dead_end = waiting.b2c_error_page(page)
 
     @allure.step("Wait for the B2C profile page")
-    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> "B2CSelfAssertedPage":
+    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> B2CSelfAssertedPage:
         waiting.wait_until_shown(self, timeout)
         return self
 

@@ -32,7 +32,7 @@ class B2CSignUpOrSignInPage:
         self.dead_end = waiting.b2c_error_page(page)
 
     @allure.step("Wait for the B2C sign-in page")
-    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> "B2CSignUpOrSignInPage":
+    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> B2CSignUpOrSignInPage:
         waiting.wait_until_shown(self, timeout)
         return self
 

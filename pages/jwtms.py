@@ -56,7 +56,7 @@ class JwtMsPage:
         return self.page.url.startswith(self.redirect_uri)
 
     @allure.step("Wait for B2C to redirect to the app")
-    def wait_for_redirect(self, timeout: float = waiting.TIMEOUT_MS) -> "JwtMsPage":
+    def wait_for_redirect(self, timeout: float = waiting.TIMEOUT_MS) -> JwtMsPage:
         """Wait on the navigation itself (no script in the page): B2C's redirect to the app commits here."""
         try:
             self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)

@@ -58,7 +58,7 @@ class MobileIDLoginPage:
         return self.host is not None and urlsplit(self.page.url).hostname == self.host
 
     @allure.step("Wait for the Mobile ID login page")
-    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> "MobileIDLoginPage":
+    def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> MobileIDLoginPage:
         waiting.wait_until_shown(self, timeout)
         self.host = urlsplit(self.page.url).hostname or self.host
         return self

@@ -10,7 +10,7 @@ the browser shows instead, with its cause: the dead end's (B2C's error code) or 
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
@@ -27,11 +27,19 @@ _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 class PageObject(Protocol):
+    """What the waits read of a page object (read-only, so a page whose dead end is always a Locator fits)."""
+
     NAME: str  # the screen in words: "B2C's sign-in page"
     SHOWN: str  # the element that means shown, for messages
-    page: Page
-    shown: Locator
-    dead_end: Locator | None
+
+    @property
+    def page(self) -> Page: ...
+
+    @property
+    def shown(self) -> Locator: ...
+
+    @property
+    def dead_end(self) -> Locator | None: ...  # the page the browser goes to instead, ending the wait early
 
 
 def url_without_fragment(url: str) -> str:
@@ -83,7 +91,7 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
     return JourneyFailure(message, cause=cause.name, detail=cause.detail)
 
 
-def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state: str = "visible") -> None:
+def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state: Literal["attached", "visible"] = "visible") -> None:
     """Wait until ``page_object.shown`` is in ``state``, stopping early at the page's dead end."""
     target = page_object.shown
     if page_object.dead_end is not None:
@@ -92,7 +100,7 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
         target.first.wait_for(state="attached", timeout=timeout)
         if page_object.dead_end is not None and page_object.dead_end.count() and not page_object.shown.count():
             raise not_shown(page_object, timeout)
-        page_object.shown.wait_for(state=state, timeout=timeout)  # type: ignore[arg-type]
+        page_object.shown.wait_for(state=state, timeout=timeout)
     except PlaywrightError:
         raise not_shown(page_object, timeout) from None
 

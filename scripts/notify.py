@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from fixtures.redaction import redact_text  # noqa: E402
 from merge_results import Journey, journeys  # noqa: E402
+
+from fixtures.redaction import redact_text  # noqa: E402
 
 UNCLASSIFIED = "unclassified"
 FAILING = ("failed", "broken")

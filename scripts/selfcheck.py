@@ -93,7 +93,7 @@ def main() -> int:
             concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
         print(f"checking {len(faults)} faults, {args.workers} at a time ...", flush=True)
         runs = [pool.submit(run_with_fault, fault, args.workers, Path(directory)) for fault in faults]
-        for number, (fault, run) in enumerate(zip(faults, runs), 1):  # reported in order, each as soon as it and those before are done
+        for number, (fault, run) in enumerate(zip(faults, runs, strict=True), 1):  # reported in order, each as soon as it and those before are done
             verdict = run.result()
             verdicts.append(verdict)
             print(f"[{number}/{len(faults)}] {fault.value}: {fault.description}", flush=True)

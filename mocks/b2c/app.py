@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mocks.b2c.directory import Directory
 from mocks.b2c.endpoints import Endpoints
@@ -64,10 +65,10 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
 class _TfpPrefix:
     """MSAL authorities look like ``/tfp/{tenant}.onmicrosoft.com/{policy}/``: same endpoints."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].lower().startswith("/tfp/"):
             scope = dict(scope, path=scope["path"][4:], raw_path=scope.get("raw_path", b"")[4:] or None)
         await self.app(scope, receive, send)

@@ -62,11 +62,11 @@ def _outputs(t: ClaimsTransformation, **values: Any) -> dict[str, Any]:
 
 def _format(fmt: str, *args: Any) -> str:
     for i, a in enumerate(args):
-        fmt = fmt.replace("{%d}" % i, "" if a is None else str(a))
+        fmt = fmt.replace(f"{{{i}}}", "" if a is None else str(a))
     return fmt
 
 
-def _create_random_string(t, bag, p):
+def _create_random_string(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     kind = p.get("randomGeneratorType", "GUID")
     if kind.upper() == "GUID":
         value = str(uuid.uuid4())
@@ -75,31 +75,31 @@ def _create_random_string(t, bag, p):
     return _outputs(t, outputClaim=value)
 
 
-def _format_string_claim(t, bag, p):
+def _format_string_claim(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     return _outputs(t, outputClaim=_format(p.get("stringFormat", "{0}"), _inputs(t, bag).get("inputClaim")))
 
 
-def _format_string_multiple_claims(t, bag, p):
+def _format_string_multiple_claims(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     i = _inputs(t, bag)
     return _outputs(t, outputClaim=_format(p.get("stringFormat", "{0} {1}"), i.get("inputClaim1"), i.get("inputClaim2")))
 
 
-def _create_alternative_security_id(t, bag, p):
+def _create_alternative_security_id(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     i = _inputs(t, bag)
     if i.get("key") is None or i.get("identityProvider") is None:
         return {}
     return _outputs(t, alternativeSecurityId=alternative_security_id(str(i["identityProvider"]), str(i["key"])))
 
 
-def _create_string_claim(t, bag, p):
+def _create_string_claim(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     return _outputs(t, createdClaim=p.get("value", ""))
 
 
-def _copy_claim(t, bag, p):
+def _copy_claim(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     return _outputs(t, outputClaim=_inputs(t, bag).get("inputClaim"))
 
 
-def _add_item_to_string_collection(t, bag, p):
+def _add_item_to_string_collection(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     i = _inputs(t, bag)
     collection = list(i.get("collection") or [])
     if i.get("item") not in (None, "") and i["item"] not in collection:
@@ -107,7 +107,7 @@ def _add_item_to_string_collection(t, bag, p):
     return _outputs(t, collection=collection)
 
 
-def _change_case(t, bag, p):
+def _change_case(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     value = _inputs(t, bag).get("inputClaim1")
     if value is None:
         return {}
@@ -115,14 +115,14 @@ def _change_case(t, bag, p):
     return _outputs(t, outputClaim1=value)
 
 
-def _compare_claim_to_value(t, bag, p):
+def _compare_claim_to_value(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     value = _inputs(t, bag).get("inputClaim1")
     equal = str(value).lower() == p.get("compareTo", "").lower() if p.get("ignoreCase", "true").lower() == "true" \
         else str(value) == p.get("compareTo", "")
     return _outputs(t, outputClaim=equal if p.get("operator", "EQUAL").upper() == "EQUAL" else not equal)
 
 
-def _assert_boolean(t, bag, p):
+def _assert_boolean(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     value = _inputs(t, bag).get("inputClaim")
     if str(value).lower() != p.get("valueToCompareTo", "true").lower():
         raise AssertionFailed(f"{t.where}: {value!r} is not {p.get('valueToCompareTo')}")

@@ -38,9 +38,12 @@ class Endpoints(TenantHandlers):
         name = policy.policy_id.lower()
         if "policy" in request.path_params:
             base = f"{s.base_url}/{s.domain}/{name}"
-            endpoint = lambda path: f"{base}/{path}"  # noqa: E731
+
+            def endpoint(path: str) -> str:
+                return f"{base}/{path}"
         else:
-            endpoint = lambda path: f"{s.base_url}/{s.domain}/{path}?p={name}"  # noqa: E731
+            def endpoint(path: str) -> str:
+                return f"{s.base_url}/{s.domain}/{path}?p={name}"
         claims = [c.token_claim for c in policy.output_claims] + ["sub"]  # exactly what its tokens can carry
         claims += ["acr" if policy.kind is PolicyKind.CUSTOM_POLICY else "tfp", "iss", "iat", "exp", "aud", "nonce", "auth_time"]
         doc = {

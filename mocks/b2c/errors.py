@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 MESSAGES: dict[str, str] = {
     "AADB2C90006": "The redirect URI '{0}' provided in the request is not registered for the client ID '{1}'.",
@@ -74,7 +74,7 @@ def new_correlation_id() -> str:
 
 def timestamp(moment: datetime | None = None) -> str:
     """B2C's timestamp, e.g. ``2023-08-08 02:22:53Z``."""
-    return (moment or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M:%SZ")
+    return (moment or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 @dataclass

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import authlib.deprecate  # noqa: E402,F401  (it installs an "always" filter; ours must come after it)
 import httpx
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -29,8 +30,6 @@ from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
 from mocks.b2c.settings import B2CSettings
 from mocks.common.net import AsyncHostMapTransport, tls_verification
-
-import authlib.deprecate  # noqa: E402,F401  (it installs an "always" filter; ours must come after it)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Authlib prefers httpx2 and warns when it falls back to httpx
@@ -160,7 +159,7 @@ class Federation:
         except OAuthError as error:
             # A refused token request (e.g. a wrong client secret: invalid_client), worded as B2C words it.
             raise B2CError("AADB2C90289", (f"'{_short(error.error)}' ",), error="server_error") from None
-        except (httpx.TimeoutException, asyncio.TimeoutError, httpx.TransportError):
+        except (TimeoutError, httpx.TimeoutException, httpx.TransportError):
             raise B2CError("AADB2C90289", error="server_error") from None
         except httpx.HTTPStatusError as error:
             raise _http_error(provider, error.response) from None
@@ -173,12 +172,16 @@ class Federation:
         if not isinstance(id_token, str):
             raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: no id_token in the token response",), error="server_error")
         jwks = await self._get_json(endpoints.jwks_uri or "")
+        # Without an issuer in the provider's metadata, any iss is taken (joserfc skips a value check).
+        iss: jwt.ClaimsOption = {"essential": True}
+        if endpoints.issuer is not None:
+            iss["value"] = endpoints.issuer
         try:
-            keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+            keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]  # the provider's JSON; joserfc checks it, errors below
             decoded = jwt.decode(id_token, keys, algorithms=["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"])
             jwt.JWTClaimsRegistry(
                 leeway=300,
-                iss={"essential": True, "value": endpoints.issuer},
+                iss=iss,
                 aud={"essential": True, "value": provider.client_id},
                 exp={"essential": True},
                 nonce={"essential": True, "value": nonce},

@@ -25,6 +25,7 @@ from mocks.b2c.sessions import (
     TRANS_COOKIE,
     AuthorizationRequest,
     PendingExchange,
+    SsoSession,
     Transaction,
     csrf_from_cookie,
     new_csrf,
@@ -118,7 +119,7 @@ class Journey(PolicyJourney, TenantHandlers):
         self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
         return response
 
-    async def _authorize_run(self, request: Request, policy: Policy, rp: AuthorizationRequest, lang: str, session) -> Response:
+    async def _authorize_run(self, request: Request, policy: Policy, rp: AuthorizationRequest, lang: str, session: SsoSession | None) -> Response:
         """A custom policy run from its XML: SSO and domain_hint are decided by its journey."""
         if rp.prompt == "none" and self._sso_run(session) is None:
             return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("none",), error="interaction_required"), lang=lang)

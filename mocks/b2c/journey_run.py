@@ -9,10 +9,9 @@ A step the emulator does not execute shows B2C's error page with the reason and 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData
-from starlette.requests import Request
 from starlette.responses import Response
 
 from mocks.b2c import pages
@@ -20,22 +19,38 @@ from mocks.b2c.claims_transformations import NotExecuted
 from mocks.b2c.directory import User
 from mocks.b2c.errors import B2CError
 from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted, ShowUnified, session_claims
-from mocks.b2c.policy import Policy
-from mocks.b2c.sessions import Transaction
+from mocks.b2c.policy import IdentityProvider, Policy, UserJourney
+from mocks.b2c.sessions import AuthorizationRequest, Transaction
 from mocks.b2c.strings import strings
 from mocks.b2c.tokens import Authentication
 from mocks.b2c.web import xhr
 from mocks.common.params import ParameterError, single
 
+if TYPE_CHECKING:
+    from mocks.b2c.settings import B2CSettings
+    from mocks.b2c.tenant import Tenant
+
 NOT_EXECUTED = "Not executed by the B2C emulator (policies/README.md): "
+
+
+def journey_of(transaction: Transaction) -> UserJourney:
+    """The transaction's policy journey; only custom policies run from their XML come here."""
+    journey = transaction.policy.journey
+    if journey is None:
+        raise B2CError("AADB2C90046")
+    return journey
 
 
 class PolicyJourney:
     """Mixin of ``Journey``: the custom-policy side. Needs ``tenant``, ``settings``, ``_respond``, ``_start_exchange``."""
 
-    tenant: Any
-    settings: Any
-    _error_page: Any
+    tenant: Tenant
+    settings: B2CSettings
+
+    if TYPE_CHECKING:  # provided by TenantHandlers and Journey, the classes this one is mixed into
+        def _error_page(self, error: B2CError, lang: str = "en", *, detail: str | None = None) -> Response: ...
+        def _respond(self, policy: Policy, rp: AuthorizationRequest, auth: Authentication, lang: str) -> Response: ...
+        async def _start_exchange(self, transaction: Transaction, provider: IdentityProvider) -> Response: ...
 
     @property
     def orchestrator(self) -> Orchestrator:
@@ -66,7 +81,7 @@ class PolicyJourney:
             return pages.unified(self.settings, transaction)
         if isinstance(outcome, Federate):
             run.federating = outcome.profile.id
-            return await self._start_exchange(transaction, outcome.provider)  # type: ignore[attr-defined]
+            return await self._start_exchange(transaction, outcome.provider)
         if isinstance(outcome, ShowSelfAsserted):
             run.fields = outcome.fields
             return pages.self_asserted(self.settings, transaction, fields=outcome.fields)
@@ -81,7 +96,7 @@ class PolicyJourney:
             user = User(object_id, str(bag.get("identityProvider") or ""), "")
         auth = Authentication(user, auth_time or int(time.time()), new_user=bag.get("newUser") is True, claims=dict(bag))
         self.tenant.transactions.drop(transaction.id)
-        response = self._respond(transaction.policy, transaction.request, auth, transaction.locale)  # type: ignore[attr-defined]
+        response = self._respond(transaction.policy, transaction.request, auth, transaction.locale)
         session = self.tenant.sessions.start(object_id=user.object_id, identity_provider=user.identity_provider, auth_time=auth.auth_time)
         session.journey = {"claims": session_claims(transaction.policy, run), "executed": list(run.executed), "chosen": run.chosen}
         self.tenant.cookies.set(response, self.tenant.cookies.sso_cookie, session.id)
@@ -106,7 +121,7 @@ class PolicyJourney:
 
     async def _run_local_sign_up(self, transaction: Transaction) -> Response:
         """"Sign up now": the local sign-in profile's SignUpTarget exchange."""
-        journey = transaction.policy.journey
+        journey = journey_of(transaction)
         step = journey.steps[transaction.run.index]
         local = dict(step.exchanges).get(step.local_account_exchange or "")
         target = journey.profiles[local].metadata.get("SignUpTarget") if local else None
@@ -117,8 +132,10 @@ class PolicyJourney:
 
     async def _run_federated(self, transaction: Transaction, claims: dict[str, Any]) -> Response:
         run: JourneyRun = transaction.run
-        profile = transaction.policy.journey.profiles[run.federating]
-        run.federating = None
+        federating, run.federating = run.federating, None
+        if federating is None:
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale)
+        profile = journey_of(transaction).profiles[federating]
         try:
             self.orchestrator.federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
@@ -129,9 +146,10 @@ class PolicyJourney:
         run: JourneyRun = transaction.run
         t = strings(transaction.locale)
         if run.page is None:  # the unified page's local-account form
-            step = transaction.policy.journey.steps[run.index]
+            journey = journey_of(transaction)
+            step = journey.steps[run.index]
             local = dict(step.exchanges).get(step.local_account_exchange or "")
-            profile = transaction.policy.journey.profiles.get(local or "")
+            profile = journey.profiles.get(local or "")
             reason = profile.not_executed if profile is not None else None
             return xhr("400", "AADB2C90053", NOT_EXECUTED + reason if reason else t["UserMessageIfClaimsPrincipalDoesNotExist"])
         values = {}

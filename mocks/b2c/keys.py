@@ -40,7 +40,7 @@ class TenantKeys:
     foreign: SigningKey | None = None
 
     @classmethod
-    def create(cls, directory: Path | None = None, *, foreign: bool = False) -> "TenantKeys":
+    def create(cls, directory: Path | None = None, *, foreign: bool = False) -> TenantKeys:
         """New keys, or the ones kept in ``directory`` (so tokens stay verifiable across restarts)."""
         return cls(
             user_flow=_load_or_generate(directory / "b2c-user-flow-key.pem" if directory else None),

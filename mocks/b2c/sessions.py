@@ -17,7 +17,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -110,17 +110,20 @@ class SsoSession:
     journey: dict[str, Any] | None = None
 
 
-class _Expiring:
+_Item = TypeVar("_Item")
+
+
+class _Expiring(Generic[_Item]):
     """A store of one kind with one lifetime; bounded in time and size (``mocks.common.store``)."""
 
     def __init__(self, lifetime: float, *, max_entries: int = MAX_ENTRIES, clock: Callable[[], float] = time.time) -> None:
         self._lifetime = lifetime
-        self._items: ExpiringStore[str, Any] = ExpiringStore(max_entries=max_entries, clock=clock)
+        self._items: ExpiringStore[str, _Item] = ExpiringStore(max_entries=max_entries, clock=clock)
 
-    def _put(self, key: str, item: Any) -> None:
+    def _put(self, key: str, item: _Item) -> None:
         self._items.put(key, item, self._lifetime)
 
-    def _get(self, key: str | None) -> Any:
+    def _get(self, key: str | None) -> _Item | None:
         return self._items.get(key) if key else None
 
     def drop(self, key: str) -> None:
@@ -133,7 +136,7 @@ class _Expiring:
         return len(self._items)
 
 
-class Transactions(_Expiring):
+class Transactions(_Expiring[Transaction]):
     def start(self, *, csrf: str, policy: Policy, request: AuthorizationRequest, locale: str, correlation_id: str) -> Transaction:
         transaction = Transaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id, created_at=self._items.clock())
         self._put(transaction.id, transaction)
@@ -143,7 +146,7 @@ class Transactions(_Expiring):
         return self._get(tid)
 
 
-class Sessions(_Expiring):
+class Sessions(_Expiring[SsoSession]):
     def start(self, *, object_id: str, identity_provider: str, auth_time: int) -> SsoSession:
         session = SsoSession(secrets.token_urlsafe(32), object_id, identity_provider, auth_time, self._items.clock() + self._lifetime)
         self._put(session.id, session)
@@ -192,7 +195,7 @@ class CookieWriter:
         self.same_site = same_site
 
     def set(self, response: Response, name: str, value: str) -> None:
-        response.set_cookie(name, value, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]
+        response.set_cookie(name, value, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]  # "None" as B2C spells it; Starlette lower-cases it
 
     def clear(self, response: Response, name: str) -> None:
-        response.delete_cookie(name, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]
+        response.delete_cookie(name, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]  # "None" as B2C spells it; Starlette lower-cases it

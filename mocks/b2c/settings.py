@@ -86,7 +86,7 @@ class B2CSettings(BaseModel):
         return str(UUID(value))
 
     @model_validator(mode="after")
-    def _unique(self) -> "B2CSettings":
+    def _unique(self) -> B2CSettings:
         ids = [app.client_id for app in self.apps]
         if len(ids) != len(set(ids)):
             raise ValueError("application client ids must be unique")

@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from mocks.b2c.directory import Directory, User
@@ -293,4 +293,4 @@ class TokenService:
 
 
 def _dt(epoch: float) -> datetime:
-    return datetime.fromtimestamp(epoch, timezone.utc)
+    return datetime.fromtimestamp(epoch, UTC)

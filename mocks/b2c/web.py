@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from starlette.datastructures import FormData, ImmutableMultiDict
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -14,7 +12,7 @@ from mocks.b2c.authorize import Delivery, error_fields, redirect_location
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy
 from mocks.b2c.tenant import Tenant
-from mocks.common.params import ParameterError, single
+from mocks.common.params import MultiValued, ParameterError, single
 
 JSON_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache", "Access-Control-Allow-Origin": "*"}
 MAX_FORM_FIELDS = 50
@@ -32,7 +30,7 @@ class TenantHandlers:
         if segment not in (self.settings.domain, self.settings.tenant_id, f"{self.settings.tenant}.b2clogin.com"):
             raise HTTPException(404, "Not Found")
 
-    def _policy(self, request: Request, params: Any = None) -> Policy:
+    def _policy(self, request: Request, params: MultiValued | None = None) -> Policy:
         self._tenant_ok(request)
         name = request.path_params.get("policy")
         if name is None:
@@ -51,7 +49,7 @@ class TenantHandlers:
         except Exception:  # malformed multipart/urlencoded bodies: treat as an empty, invalid request
             return FormData()
 
-    def _params(self, request: Request, form: FormData | None) -> ImmutableMultiDict:
+    def _params(self, request: Request, form: FormData | None) -> MultiValued:
         return form if form is not None else request.query_params
 
     def _deliver(self, delivery: Delivery, fields: list[tuple[str, str]], *, lang: str = "en") -> Response:

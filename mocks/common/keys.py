@@ -22,11 +22,11 @@ class SigningKey:
         self.not_before = not_before if not_before is not None else int(time.time())
 
     @classmethod
-    def generate(cls, kid: str) -> "SigningKey":
+    def generate(cls, kid: str) -> SigningKey:
         return cls(RSAKey.generate_key(2048, private=True), kid)
 
     @classmethod
-    def from_pem_file(cls, path: Path, kid: str) -> "SigningKey":
+    def from_pem_file(cls, path: Path, kid: str) -> SigningKey:
         return cls(RSAKey.import_key(path.read_bytes()), kid)
 
     def public_jwk(self) -> dict[str, Any]:
@@ -63,10 +63,14 @@ def own_key(path: Path) -> RSAKey:
     (``SigningKey.from_pem_file``) are still checked.
     """
     if path.is_file():
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
         try:
-            return RSAKey.import_key(load_pem_private_key(path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True))
+            loaded = load_pem_private_key(path.read_bytes(), password=None, unsafe_skip_rsa_key_validation=True)
+            if not isinstance(loaded, RSAPrivateKey):
+                raise TypeError(f"{type(loaded).__name__} is not an RSA key")
+            return RSAKey.import_key(loaded)
         except (ValueError, TypeError):
             raise SystemExit(f"{path} is not an RSA private key in PEM; delete it to have a new one generated "
                              "(the suite keeps keys in .stack/keys/: make clean)") from None

@@ -15,6 +15,7 @@ import ipaddress
 import ssl
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import certifi
 import httpx
@@ -68,7 +69,7 @@ def _mapped(request: httpx.Request, mapping: HostMap) -> httpx.URL | None:
 
 
 class HostMapTransport(httpx.HTTPTransport):
-    def __init__(self, mapping: HostMap, **kwargs) -> None:
+    def __init__(self, mapping: HostMap, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._mapping = dict(mapping)
 
@@ -84,7 +85,7 @@ class HostMapTransport(httpx.HTTPTransport):
 
 
 class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, mapping: HostMap, **kwargs) -> None:
+    def __init__(self, mapping: HostMap, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._mapping = dict(mapping)
 
@@ -110,9 +111,9 @@ def tls_verification(verify: str | Path | Sequence[str | Path] | bool | ssl.SSLC
     """CA file paths become an SSL context that also trusts the public CAs (httpx no longer takes paths)."""
     if isinstance(verify, (str, Path)):
         return trust(verify)
-    if isinstance(verify, (list, tuple)):
-        return trust(*verify)
-    return verify  # type: ignore[return-value]
+    if isinstance(verify, bool | ssl.SSLContext):
+        return verify
+    return trust(*verify)
 
 
 def client(mapping: HostMap | None = None, *, verify: str | bool | ssl.SSLContext = True, timeout: float = 10.0) -> httpx.Client:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Protocol
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_PARAMETER_LENGTH = 4096
 MAX_BODY_BYTES = 64 * 1024
@@ -19,7 +21,13 @@ BODY_READ_TIMEOUT = 5.0  # seconds for the whole body once the headers are in
 
 
 class MultiValued(Protocol):
-    def getlist(self, key: str) -> list[str]: ...
+    """Query parameters or a form: every value of a name.
+
+    ``object``, not ``str``: a form's value may be an uploaded file, which
+    ``single`` refuses (Starlette's ``FormData.getlist`` returns ``list[UploadFile | str]``).
+    """
+
+    def getlist(self, key: str) -> Sequence[object]: ...
 
 
 class ParameterError(ValueError):
@@ -80,12 +88,12 @@ class BodySizeLimit:
     ``receive`` calls (disconnect) go to the server.
     """
 
-    def __init__(self, app, limit: int = MAX_BODY_BYTES, timeout: float | None = None) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES, timeout: float | None = None) -> None:
         self.app = app
         self.limit = limit
         self.timeout = timeout
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -106,7 +114,7 @@ class BodySizeLimit:
             return  # the client went away
         replayed = False
 
-        async def replay():
+        async def replay() -> Message:
             nonlocal replayed
             if replayed:
                 return await receive()
@@ -115,7 +123,7 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _read(self, receive) -> bytes | None:
+    async def _read(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -135,7 +143,7 @@ class _BodyTooLarge(Exception):
     pass
 
 
-async def _refuse(send, status: int, description: str) -> None:
+async def _refuse(send: Send, status: int, description: str) -> None:
     body = json.dumps({"error": "invalid_request", "error_description": description}).encode()
     await send(
         {

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 # A client gets this long for a request's line and headers (from connecting, or from its first byte after the
@@ -22,7 +24,7 @@ class TimedH11Protocol(H11Protocol):
     header_timeout = HEADER_TIMEOUT
     _header_timer: asyncio.TimerHandle | None = None
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as in uvicorn's H11Protocol: a stream server gives a Transport
         super().connection_made(transport)
         self._arm()
 
@@ -55,7 +57,7 @@ class TimedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def uvicorn_config(app, **options) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
     """uvicorn's settings for every emulator server: the timed protocol, a 5 s keep-alive."""
     options.setdefault("timeout_keep_alive", 5)
     return uvicorn.Config(app, http=TimedH11Protocol, **options)
@@ -72,14 +74,14 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise SystemExit(f"cannot listen on {host}:{port}: {error.strerror}. Choose another --port (0 picks a free one).")
+        raise SystemExit(f"cannot listen on {host}:{port}: {error.strerror}. Choose another --port (0 picks a free one).") from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
 
 
 def run(
-    app,
+    app: ASGIApp,
     sock: socket.socket,
     *,
     on_ready: Callable[[], None],

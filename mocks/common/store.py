@@ -70,7 +70,7 @@ class ExpiringStore(Generic[K, V]):
             return default if entry is None or entry[0] <= self.clock() else entry[1]
 
     def __contains__(self, key: object) -> bool:
-        return self.get(key) is not None  # type: ignore[arg-type]
+        return self.get(key) is not None  # type: ignore[arg-type]  # `in` takes any object; one of another type is absent
 
     def values(self) -> list[V]:
         """The live values (a copy, for listing: O(n), so not for the request path)."""

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     overrides: dict[str, object] = {"issuer": args.issuer, "authorization_base_url": args.authorization_base_url}
     if args.fault:
         overrides["faults"] = parse_faults(args.fault)
-    settings = load_settings(args.config, **overrides)
+    settings = load_settings(args.config, environ=None, **overrides)
     if settings.control_enabled is None and is_loopback(args.host):
         settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only
     if settings.control_on and settings.control_token is None and not is_loopback(args.host):

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mocks.common.keys import jwks
-from mocks.common.params import ParameterError, single
+from mocks.common.params import MultiValued, ParameterError, single
 from mocks.faults import Fault
 from mocks.mobileid import errors, oidc
 from mocks.mobileid.errors import new_trace
@@ -68,7 +68,7 @@ def routes(emulator: Emulator) -> list[Route]:
             return oauth_error(problem.status, problem.error, problem.description)
         return JSONResponse(oidc.issue_tokens(settings, emulator.key, emulator.memory, client, code), headers=NO_STORE)
 
-    def authenticate_client(authorization: str | None, form) -> ClientSettings:
+    def authenticate_client(authorization: str | None, form: MultiValued) -> ClientSettings:
         """client_secret_basic or client_secret_post, whichever the client was registered with."""
         body_id = single(form, "client_id", max_length=200)
         body_secret = single(form, "client_secret", max_length=1000)

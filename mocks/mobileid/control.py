@@ -13,6 +13,7 @@ import hmac
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -71,7 +72,7 @@ def routes(emulator: Emulator) -> list[Route]:
                 return _json({"error": "invalid_msisdn"}, 400)
         return _json({"transactions": [t.as_json() for t in emulator.transactions.list(msisdn)]})
 
-    def decide_transaction(status: Status):
+    def decide_transaction(status: Status) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             if (refusal := refused(request)) is not None:
                 return refusal
@@ -82,7 +83,7 @@ def routes(emulator: Emulator) -> list[Route]:
 
         return endpoint
 
-    def decide_phone(status: Status):
+    def decide_phone(status: Status) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             return await phone_answers(request, status)
 

@@ -23,7 +23,7 @@ class MidError:
     def description(self, trace: str) -> str:
         return f"{self.code}_{trace} - {self.message}"
 
-    def but(self, message: str) -> "MidError":
+    def but(self, message: str) -> MidError:
         """The same code with a more precise message."""
         return MidError(self.error, self.code, message)
 

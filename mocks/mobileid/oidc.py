@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mocks.common.keys import SigningKey
-from mocks.mobileid.outcomes import PhoneBehaviour
 from mocks.mobileid.locales import LANGUAGES
+from mocks.mobileid.outcomes import PhoneBehaviour
 from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, ClientSettings, MobileIDSettings
 from mocks.mobileid.state import AccessToken, AuthorizationCode, Memory
 

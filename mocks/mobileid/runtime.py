@@ -19,7 +19,7 @@ class Emulator:
     transactions: TransactionStore
 
     @classmethod
-    def create(cls, settings: MobileIDSettings, key: SigningKey | None = None) -> "Emulator":
+    def create(cls, settings: MobileIDSettings, key: SigningKey | None = None) -> Emulator:
         if key is None:
             if settings.signing_key_pem is not None:
                 key = SigningKey.from_pem_file(settings.signing_key_pem, settings.signing_key_id)

@@ -94,7 +94,7 @@ class ClientSettings(_Strict):
         return acrs
 
     @model_validator(mode="after")
-    def _default_acr_allowed(self) -> "ClientSettings":
+    def _default_acr_allowed(self) -> ClientSettings:
         if self.default_acr not in self.allowed_acrs:
             raise ValueError(f"default_acr {self.default_acr!r} is not in allowed_acrs {self.allowed_acrs}")
         return self
@@ -170,7 +170,7 @@ class MobileIDSettings(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _unique(self) -> "MobileIDSettings":
+    def _unique(self) -> MobileIDSettings:
         ids = [client.client_id for client in self.clients]
         if len(ids) != len(set(ids)):
             raise ValueError("client ids must be unique")
@@ -203,7 +203,7 @@ class MobileIDSettings(_Strict):
         client_secret: str,
         faults: frozenset[Fault] | set[Fault] = frozenset(),
         **overrides: Any,
-    ) -> "MobileIDSettings":
+    ) -> MobileIDSettings:
         """Mobile ID as the local stack serves it: the B2C tenant's client from docs/contracts.md, control API on."""
         b2c_client = ClientSettings(
             client_id=LOCAL_STACK_CLIENT_ID if tenant == "contoso" else f"b2c-{tenant}-0001",
@@ -273,7 +273,7 @@ def load_settings(
             values[field] = environ[variable]
     if "faults" in values and isinstance(values["faults"], str):
         values["faults"] = [part.strip() for part in values["faults"].split(",") if part.strip()]
-    env_client = {field: environ[v] for v, field in CLIENT_ENVIRONMENT.items() if environ.get(v)}
+    env_client: dict[str, Any] = {field: environ[v] for v, field in CLIENT_ENVIRONMENT.items() if environ.get(v)}
     if env_client:
         missing = [v for v, field in list(CLIENT_ENVIRONMENT.items())[:3] if field not in env_client]
         if missing:

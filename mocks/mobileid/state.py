@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
 from mocks.mobileid.authorize import AuthorizationRequest
@@ -81,7 +82,7 @@ class Memory:
             return None
         return session
 
-    def new_code(self, **values) -> AuthorizationCode:
+    def new_code(self, **values: Any) -> AuthorizationCode:
         code = AuthorizationCode(code=secrets.token_urlsafe(32), **values)
         self.codes.put(code.code, code, max(0.0, code.expires_at - self.clock()) + CODE_REPLAY_WINDOW)
         return code

@@ -23,10 +23,10 @@ import httpx
 from pydantic import SecretStr
 
 from mocks.b2c.app import create_app
-from mocks.b2c.tenant import Tenant
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import ClaimMapping, IdentityProvider, Policy, PolicyKind, ProviderProtocol, RelyingPartyClaim
 from mocks.b2c.settings import AppRegistration, B2CSettings
+from mocks.b2c.tenant import Tenant
 from mocks.common import serve
 from mocks.common.net import HostMapTransport
 from mocks.faults import Fault

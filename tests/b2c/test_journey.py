@@ -11,10 +11,24 @@ from joserfc.jwk import KeySet
 
 from mocks.b2c.policy import ClaimMapping
 
-from .fake_idp import IdPBehaviour, FakeIdP
+from .fake_idp import FakeIdP, IdPBehaviour
 from .support import (
-    B2C, CUSTOM, DOMAIN, JWT_MS, SPA, TENANT_ID, USER_FLOW, Browser, Harness, Landing, Page, authorize_url, custom_policy,
-    oauth2_provider, oidc_provider, user_flow,
+    B2C,
+    CUSTOM,
+    DOMAIN,
+    JWT_MS,
+    SPA,
+    TENANT_ID,
+    USER_FLOW,
+    Browser,
+    Harness,
+    Landing,
+    Page,
+    authorize_url,
+    custom_policy,
+    oauth2_provider,
+    oidc_provider,
+    user_flow,
 )
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 
 from .support import CUSTOM, Harness, authorize_url
 

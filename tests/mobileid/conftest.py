@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .support import User, LiveServer
+from .support import LiveServer, User
 
 
 @pytest.fixture

@@ -115,7 +115,8 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
         assert values["stack-ready"] == f"https://127.0.0.1:{port}"
         assert ready_after < 10, "ready far too slowly (the budget is about a second on a quiet machine)"
         rest = "\n".join(serving.until("Python clients"))
-        assert "p=B2C_1_signupsignin&client_id=5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f&nonce=defaultNonce&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login" in rest
+        assert ("p=B2C_1_signupsignin&client_id=5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f&nonce=defaultNonce"
+                "&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login") in rest
         assert "/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?client_id=" in rest
         assert "--host-resolver-rules=\"MAP contoso.b2clogin.com 127.0.0.1:" in rest and "--ignore-certificate-errors-spki-list=" in rest
         secret = (tmp_path / "webapp1-client-secret").read_text()

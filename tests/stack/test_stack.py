@@ -14,7 +14,6 @@ from mocks.faults import Fault
 from mocks.stack import StackConfig, StackInfo, running_stack
 
 
-
 def http(info: StackInfo) -> httpx.Client:
     return httpx.Client(transport=HostMapTransport(info.host_map, verify=ssl.create_default_context(cafile=str(info.ca_path))), timeout=10)
 

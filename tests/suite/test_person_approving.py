@@ -75,7 +75,7 @@ def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) ->
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def lines_of(process: subprocess.Popen[str]) -> "queue.Queue[str | None]":
+def lines_of(process: subprocess.Popen[str]) -> queue.Queue[str | None]:
     lines: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:

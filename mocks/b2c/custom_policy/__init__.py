@@ -49,16 +49,16 @@ def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[s
     policies = []
     for rp in rps:
         chain = [rp]
-        while chain[-1].base_id:
+        while base_id := chain[-1].base_id:
             child = chain[-1]
-            base = files.get(child.base_id.lower())
+            base = files.get(base_id.lower())
             if base is None:
                 known = ", ".join(f.policy_id for f in files.values())
                 raise PolicyError(
                     f"{child.name}: BasePolicy/PolicyId{child.line(child.base_el)}: Policy with 'policyId': "
-                    f"{child.base_id.upper()} cannot be found in the directory.; add that file (found: {known}) or fix the PolicyId")
+                    f"{base_id.upper()} cannot be found in the directory.; add that file (found: {known}) or fix the PolicyId")
             if base in chain:
-                raise PolicyError(f"{child.name}: BasePolicy/PolicyId: {child.base_id!r} makes the inheritance a cycle")
+                raise PolicyError(f"{child.name}: BasePolicy/PolicyId: {base_id!r} makes the inheritance a cycle")
             chain.append(base)
         policies.append(build_policy(rp, list(reversed(chain)), policy_keys))
     return policies

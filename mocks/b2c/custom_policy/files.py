@@ -56,8 +56,9 @@ class PolicyFile:
     base_el: ET.Element | None
     tenant_domain: str
 
-    def line(self, el: ET.Element) -> str:
-        n = self.lines.get(el)
+    def line(self, el: ET.Element | None) -> str:
+        """`` (line n)`` for a message; nothing for an element that is absent."""
+        n = self.lines.get(el) if el is not None else None
         return f" (line {n})" if n else ""
 
 
@@ -65,7 +66,7 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
     lines: dict[ET.Element, int] = {}
 
     class _Builder(ET.TreeBuilder):
-        def start(self, tag, attrs):  # type: ignore[override]
+        def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
             el = super().start(tag, attrs)
             lines[el] = parser.parser.CurrentLineNumber
             return el

@@ -156,7 +156,7 @@ def _transformations(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
         m.transformations[tid] = t
 
 
-def _claims(f: PolicyFile, where: str, el: ET.Element, group: str, item: str, into: dict) -> None:
+def _claims(f: PolicyFile, where: str, el: ET.Element, group: str, item: str, into: dict[str, tuple[dict[str, str], Value]]) -> None:
     for c in el.findall(f"{q(group)}/{q(item)}"):
         ctr = c.get("ClaimTypeReferenceId", "")
         into[ctr] = (dict(c.attrib), Value(ctr, f.name, f"{where}/{group}/{item}[@ClaimTypeReferenceId='{ctr}']{f.line(c)}"))
@@ -183,12 +183,12 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
     if proto is not None:
         tp.protocol = Value((proto.get("Name") or "").strip(), f.name, f"{where}/Protocol/@Name")
         tp.handler = proto.get("Handler")
-    for item in el.findall(f"{q('Metadata')}/{q('Item')}"):
-        key = item.get("Key", "")
-        tp.metadata[key] = Value(text(item) or "", f.name, f"{where}/Metadata/Item[@Key='{key}']")
-    for key in el.findall(f"{q('CryptographicKeys')}/{q('Key')}"):
-        kid = key.get("Id", "")
-        tp.keys[kid] = Value((key.get("StorageReferenceId") or "").strip(), f.name,
+    for metadata_item in el.findall(f"{q('Metadata')}/{q('Item')}"):
+        key = metadata_item.get("Key", "")
+        tp.metadata[key] = Value(text(metadata_item) or "", f.name, f"{where}/Metadata/Item[@Key='{key}']")
+    for crypto_key in el.findall(f"{q('CryptographicKeys')}/{q('Key')}"):
+        kid = crypto_key.get("Id", "")
+        tp.keys[kid] = Value((crypto_key.get("StorageReferenceId") or "").strip(), f.name,
                              f"{where}/CryptographicKeys/Key[@Id='{kid}']/@StorageReferenceId")
     _claims(f, where, el, "InputClaims", "InputClaim", tp.input_claims)
     _claims(f, where, el, "OutputClaims", "OutputClaim", tp.output_claims)

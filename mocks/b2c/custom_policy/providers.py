@@ -68,6 +68,7 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         return v.value
 
     client_id = required("client_id")
+    authorization_endpoint: str | None
     if protocol is ProviderProtocol.OAUTH2:
         authorization_endpoint = required("authorization_endpoint")
         token_endpoint = required("AccessTokenEndpoint")
@@ -109,7 +110,7 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         secret = secret.get_secret_value()
 
     claims: list[ClaimMapping] = []
-    for claim_type, (attrs, v) in tp.output_claims.items():
+    for claim_type, (attrs, _where) in tp.output_claims.items():
         default = attrs.get("DefaultValue")
         partner = attrs.get("PartnerClaimType")
         if boolean(attrs.get("AlwaysUseDefaultValue")) and default is not None:
