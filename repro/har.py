@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from fixtures.settings import LOCAL_TENANT
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
 AUTHORIZE = re.compile(r"^/(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
@@ -160,7 +161,7 @@ def har_has_sign_in(har: dict[str, Any]) -> bool:
     return any(AUTHORIZE.match(urlsplit(e.get("request", {}).get("url", "")).path) for e in har.get("log", {}).get("entries", []))
 
 
-def repro_args(found: Finding, local_client_id: str, local_tenant: str = "contoso", default_redirect: str = "https://jwt.ms") -> list[str]:
+def repro_args(found: Finding, local_client_id: str, local_tenant: str = LOCAL_TENANT, default_redirect: str = "https://jwt.ms") -> list[str]:
     """``python -m repro`` arguments that rerun the sign-in in ``found``."""
     local = found.tenant == local_tenant and found.host == f"{local_tenant}.b2clogin.com"
     args = ["--journey", found.journey, "--policy", found.policy, "--target", "local" if local else "tenant"]
