@@ -20,7 +20,7 @@ help:
 	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey (allurerc.mjs qualityGate)"
-	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, CI checks (lint-ci, shard-check)"
+	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, types and lint, CI checks (lint-ci, shard-check)"
 	@echo "make lint     ruff over the tree and mypy (strict) over pages/, fixtures/, mocks/ (pyproject.toml)"
 	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
@@ -38,7 +38,7 @@ $(VENV)/.browser: $(VENV)/.deps scripts/install_browser.py
 	$(BIN)/python scripts/install_browser.py
 	@touch $@
 
-test: test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck lint-ci shard-check
+test: lint test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck lint-ci shard-check
 
 test-emulators: setup
 	$(PYTEST) tests -n $(WORKERS)

@@ -150,7 +150,7 @@ class Orchestrator:
         self._transform(policy, run, profile.input_transformations)
         if profile.kind is ProfileKind.SELF_ASSERTED:
             for vid in profile.validation_profiles:
-                validation = policy.journey.profiles[vid]  # type: ignore[union-attr]
+                validation = policy.journey.profiles[vid]  # type: ignore[union-attr]  # only policies with a journey are orchestrated
                 if validation.not_executed or validation.kind not in (ProfileKind.DIRECTORY, ProfileKind.CLAIMS_TRANSFORMATION):
                     raise NotExecuted(validation.not_executed or f"{validation.where}: not executed as a validation profile")
             run.page = profile.id
@@ -168,7 +168,7 @@ class Orchestrator:
             if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
                 run.bag[claim.claim_type] = self._resolve(claim.default)
         self._transform(policy, run, profile.output_transformations)
-        if profile.session_manager in policy.journey.session_managers and profile.id not in run.executed:  # type: ignore[union-attr]
+        if profile.session_manager in policy.journey.session_managers and profile.id not in run.executed:  # type: ignore[union-attr]  # only policies with a journey are orchestrated
             run.executed.append(profile.id)
 
     def _remember(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
@@ -178,7 +178,7 @@ class Orchestrator:
     def _transform(self, policy: Policy, run: JourneyRun, ids: tuple[str, ...]) -> None:
         for tid in ids:
             try:
-                ct.run(policy.journey.transformations[tid], run.bag, self.resolvers)  # type: ignore[union-attr]
+                ct.run(policy.journey.transformations[tid], run.bag, self.resolvers)  # type: ignore[union-attr]  # only policies with a journey are orchestrated
             except AssertionFailed:
                 raise B2CError("AADB2C90085") from None
 
