@@ -23,7 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
-from fixtures.mobile_id import MobileID
+from fixtures.mobile_id import MobileID, masked
 from fixtures.repro import Evidence, ReproRequest, versions
 from fixtures.settings import Settings
 from fixtures.tokens import unverified_claims
@@ -82,7 +82,8 @@ def test_repro(
     blank_app_page(context, redirect_uri)
     page.on("load", lambda: evidence.screenshot(page))  # every document the browser shows, once it has loaded
     evidence.facts.update({
-        "journey": repro.journey, "policy": policy, "outcome": outcome.name, "outcome_words": outcome.words, "number": number,
+        "journey": repro.journey, "policy": policy, "outcome": outcome.name, "outcome_words": outcome.words,
+        "number": number if settings.is_local else masked(number),  # a real person's phone leaves the run masked
         "authorize_params": repro.authorize_params(), "versions": versions(context.browser.version if context.browser else ""),
     })
     try:

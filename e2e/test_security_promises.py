@@ -20,7 +20,6 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 import pytest
 from playwright.sync_api import BrowserContext
-from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import B2CTenant
 from fixtures.browser import HostMap
@@ -215,7 +214,7 @@ def test_prompt_login_sends_the_user_back_to_mobile_id(signed_in: SignedUpUser, 
     journey.unified.choose_mobile_id()
     try:
         journey.mobile.wait_until_shown()
-    except PlaywrightError:
+    except AssertionError:  # the page objects' waits fail as JourneyFailure, saying where the browser is
         raise AssertionError(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number; "
                              f"the browser shows {journey.where_am_i()}") from None
     journey.approve_at_mobile_id(number)

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -206,6 +207,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
         print(f"repro: no bundle: {error} (what there is: {work})", file=sys.stderr)
         return EXIT_USAGE
+    shutil.rmtree(work, ignore_errors=True)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
     print(summary)
     print(f"bundle: {bundle}")
     return 0 if result == "passed" else EXIT_REPRODUCED

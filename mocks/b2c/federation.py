@@ -172,10 +172,10 @@ class Federation:
         if not isinstance(id_token, str):
             raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: no id_token in the token response",), error="server_error")
         jwks = await self._get_json(endpoints.jwks_uri or "")
-        # Without an issuer in the provider's metadata, any iss is taken (joserfc skips a value check).
-        iss: jwt.ClaimsOption = {"essential": True}
-        if endpoints.issuer is not None:
-            iss["value"] = endpoints.issuer
+        if endpoints.issuer is None:  # OpenID discovery requires it, and B2C validates iss against it
+            raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: the identity provider's metadata has no issuer",),
+                           error="server_error")
+        iss: jwt.ClaimsOption = {"essential": True, "value": endpoints.issuer}
         try:
             keys = KeySet.import_key_set(jwks)  # type: ignore[arg-type]  # the provider's JSON; joserfc checks it, errors below
             decoded = jwt.decode(id_token, keys, algorithms=["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"])

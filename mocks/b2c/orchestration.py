@@ -255,7 +255,7 @@ class Orchestrator:
                 raise B2CError("AADB2C90085")
             return
         for claim in profile.output_claims:
-            if claim.partner == "newClaimsPrincipalCreated" or (claim.claim_type == "newUser" and md.get("Operation") == "Write"):
+            if claim.partner == "newClaimsPrincipalCreated":  # B2C's only source of newUser (the reference, tokens section)
                 run.bag[claim.claim_type] = created
             else:
                 value = _user_value(user, claim.claim_type)

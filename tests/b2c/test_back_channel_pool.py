@@ -6,6 +6,7 @@ import asyncio
 
 from mocks.b2c.federation import Federation
 from mocks.b2c.settings import B2CSettings
+from tests.event_loop import run
 
 BODY = b'{"issuer": "http://idp.example"}'
 
@@ -42,7 +43,7 @@ def test_calls_in_one_loop_share_one_connection() -> None:
         server.close()
         return connections
 
-    assert asyncio.run(scenario()) == [1]
+    assert run(scenario()) == [1]
 
 
 def test_a_new_event_loop_gets_its_own_pool() -> None:
@@ -51,5 +52,5 @@ def test_a_new_event_loop_gets_its_own_pool() -> None:
     async def pool() -> object:
         return federation._transport()
 
-    first, second = asyncio.run(pool()), asyncio.run(pool())
+    first, second = run(pool()), run(pool())
     assert first is not second

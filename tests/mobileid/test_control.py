@@ -81,19 +81,17 @@ def test_control_token_is_required_when_configured(start_emulator) -> None:
 
 
 def test_without_a_token_only_loopback_clients_are_answered(emulator) -> None:
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
     import httpx
+
+    from tests.event_loop import run
 
     async def status(client: tuple[str, int]) -> int:
         transport = httpx.ASGITransport(app=emulator.app, client=client)
         async with httpx.AsyncClient(transport=transport, base_url=emulator.url) as http:
             return (await http.get("/control/transactions")).status_code
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own, whatever runs in this thread
-        assert pool.submit(asyncio.run, status(("127.0.0.1", 5000))).result() == 200
-        assert pool.submit(asyncio.run, status(("192.0.2.44", 5000))).result() == 403
+    assert run(status(("127.0.0.1", 5000))) == 200
+    assert run(status(("192.0.2.44", 5000))) == 403
 
 
 def test_the_command_line_refuses_an_open_control_api_on_a_non_loopback_host() -> None:

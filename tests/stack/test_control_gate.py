@@ -7,15 +7,14 @@ address we choose, so nothing here listens beyond loopback.
 
 from __future__ import annotations
 
-import asyncio
 import socket
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
 from mocks.stack import StackConfig, build_stack, mobileid_control, ready_lines
+from tests.event_loop import run
 
 REMOTE = ("203.0.113.7", 40000)
 LOCAL = ("127.0.0.1", 40000)
@@ -29,8 +28,7 @@ def control_status(app, client: tuple[str, int], token: str | None = None) -> in
         async with httpx.AsyncClient(transport=transport, base_url="https://openid.mobileid.ch") as http:
             return (await http.get("/control/transactions", headers=headers)).status_code
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # a loop of its own, whatever runs in this thread
-        return pool.submit(asyncio.run, call()).result()
+    return run(call())
 
 
 @pytest.fixture

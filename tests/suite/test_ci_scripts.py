@@ -84,10 +84,16 @@ def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.Capture
     assert "4 failed or broken journeys (at most 0 allowed)" in capsys.readouterr().out
     assert quality_gate.main([str(merged), "--max-failures", "4"]) == 0
     assert quality_gate.main([str(merged), "--max-failures", "4", "--min-journeys", "7"]) == 1
-    assert "6 journeys ran (at least 7 required)" in capsys.readouterr().out
+    assert "6 journeys ran, 0 skipped (at least 7 must run)" in capsys.readouterr().out
     green = tmp_path / "green"
     write_result(green, "test_sign_up", "passed")
     assert quality_gate.main([str(green)]) == 0
+    skipped = tmp_path / "skipped"  # a run that skipped everything proved nothing
+    write_result(skipped, "test_sign_up", "skipped")
+    write_result(skipped, "test_sign_in", "skipped")
+    capsys.readouterr()
+    assert quality_gate.main([str(skipped)]) == 1
+    assert "0 journeys ran, 2 skipped (at least 1 must run)" in capsys.readouterr().out
     assert quality_gate.main([str(tmp_path / "nothing")]) == 1
 
 

@@ -92,29 +92,37 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
     number = fresh_number()
     url, received = webhook
     process = real_mode(stack, number, 60, url)
-    lines, output, approved = lines_of(process), [], []
-    deadline = time.monotonic() + 170
-    with net.client(stack.info.host_map, verify=stack.info.ca_file) as control:
-        while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
-            output.append(line)
-            if match := PROMPT.search(line):
-                # The person acts on what the run printed: that number's pending transaction, nothing else.
-                answer = control.post(f"https://openid.mobileid.ch/control/phones/{number}/approve", params={"wait": "5"})
-                assert answer.status_code == 200, answer.text
-                assert match.group(1) == masked(number) and match.group(3) == answer.json()["trace"]
-                assert answer.json()["message"].endswith(f"Transaction number {match.group(3)}")  # what the phone showed
-                approved.append(match.group(3))
-    text = "".join(output)
-    assert process.wait(timeout=30) == 0, text[-3000:]
-    assert len(approved) == 2, text[-3000:]  # the returning user's sign-up, then the journey's sign-in
-    assert number not in text  # only the masked number is ever printed
-    assert [m["transaction"] for m in received] == approved and all(m["number"] == masked(number) for m in received)
-    assert all(f"Transaction number {m['transaction']}" in m["phone_text"] for m in received)
+    try:
+        lines, output, approved = lines_of(process), [], []
+        deadline = time.monotonic() + 170
+        with net.client(stack.info.host_map, verify=stack.info.ca_file) as control:
+            while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+                output.append(line)
+                if match := PROMPT.search(line):
+                    # The person acts on what the run printed: that number's pending transaction, nothing else.
+                    answer = control.post(f"https://openid.mobileid.ch/control/phones/{number}/approve", params={"wait": "5"})
+                    assert answer.status_code == 200, answer.text
+                    assert match.group(1) == masked(number) and match.group(3) == answer.json()["trace"]
+                    assert answer.json()["message"].endswith(f"Transaction number {match.group(3)}")  # what the phone showed
+                    approved.append(match.group(3))
+        text = "".join(output)
+        assert process.wait(timeout=30) == 0, text[-3000:]
+        assert len(approved) == 2, text[-3000:]  # the returning user's sign-up, then the journey's sign-in
+        assert number not in text  # only the masked number is ever printed
+        assert [m["transaction"] for m in received] == approved and all(m["number"] == masked(number) for m in received)
+        assert all(f"Transaction number {m['transaction']}" in m["phone_text"] for m in received)
+    finally:  # never leave the run (and its browser) behind
+        process.kill()
+        process.wait(timeout=10)
 
 
 def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack) -> None:
     process = real_mode(stack, fresh_number(), 3, None)
-    output, _ = process.communicate(timeout=170)
+    try:
+        output, _ = process.communicate(timeout=170)
+    finally:  # never leave the run (and its browser) behind
+        process.kill()
+        process.wait(timeout=10)
     assert process.returncode == 1, output[-3000:]
     assert re.search(r"nobody approved the sign-in on \+\d{4}\*+\d\d within 3 s \(transaction \w+\)", output), output[-3000:]
     assert re.search(r"\d s left to approve transaction", output), output[-3000:]  # the countdown
