@@ -15,7 +15,7 @@ import pytest
 from fixtures import texts
 from fixtures.journey import Journey
 from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
-from fixtures.settings import Settings
+from fixtures.settings import Settings, is_custom_policy
 
 # B2C answered the profile page's continue: an error shown on it (reference b2c.md 1.4), or the page left.
 PROFILE_ANSWERED_JS = ("() => !!document.querySelector('#api .error.itemLevel.show, #requiredFieldMissing[aria-hidden=false], "
@@ -55,7 +55,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
 
     # Then the Mobile ID button carries the name the policy (or the user flow's identity provider) gives it
     label = texts.mobile_id_button_label(policy, settings.user_flow_idp_name)
-    source = "the policy's Mobile ID technical profile DisplayName" if texts.is_custom_policy(policy) \
+    source = "the policy's Mobile ID technical profile DisplayName" if is_custom_policy(policy) \
         else "the user flow's identity provider name, B2C_USER_FLOW_IDP_NAME"
     buttons = unified.provider_names()
     if label not in buttons:
@@ -86,7 +86,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     if seen.language == "en":  # claim labels are translated only by the policy's own LocalizedResources
         for claim in ("displayName", "givenName", "surname"):
             expected = texts.field_label(policy, claim)
-            where = "the policy's ClaimType DisplayName" if texts.is_custom_policy(policy) else "the portal's user attribute name"
+            where = "the policy's ClaimType DisplayName" if is_custom_policy(policy) else "the portal's user attribute name"
             seen.expect_equal("profile page", f"the {claim} label", profile.field_label(claim), expected, where)
 
     # When the user empties the required display name and continues
