@@ -13,11 +13,6 @@ from fixtures.mobile_id import MobileID
 TOKEN_CLAIMS = {"display_name": "name", "given_name": "given_name", "surname": "family_name"}
 
 
-# B2C answered the profile page's continue: an error shown on it (reference b2c.md 1.4), or the page left.
-PROFILE_ANSWERED_JS = ("() => !!document.querySelector('#api .error.itemLevel.show, #requiredFieldMissing[aria-hidden=false], "
-                       "#claimVerificationServerError[aria-hidden=false]') || !document.querySelector('#api[data-name=SelfAsserted]')")
-
-
 def changed_profile(number: str) -> dict[str, str]:
     # Unlike the prefill (Mobile ID's name claim is the phone number); non-ASCII as Swiss names are.
     return {"display_name": f"Zoë Müller-Brunner {number[-4:]}", "given_name": "Zoë", "surname": "Müller-Brunner"}
@@ -64,7 +59,7 @@ def test_an_emptied_required_field_is_refused_on_the_page(journey: Journey, mobi
     profile.continue_()
 
     # Then B2C stays on the page and says the field is required, next to it and above the form
-    journey._settle(PROFILE_ANSWERED_JS, 5_000)  # then the checks below say what the page shows
+    journey.wait_for_profile_answer()  # then the checks below say what the page shows
     assert profile.is_shown(), f"B2C accepted an empty display name (required); the browser shows {journey.where_am_i()}"
     expected = texts.ux("required_field", "en")
     shown = profile.field_error("displayName")

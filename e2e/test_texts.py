@@ -17,10 +17,6 @@ from fixtures.journey import Journey
 from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
 from fixtures.settings import Settings, is_custom_policy
 
-# B2C answered the profile page's continue: an error shown on it (reference b2c.md 1.4), or the page left.
-PROFILE_ANSWERED_JS = ("() => !!document.querySelector('#api .error.itemLevel.show, #requiredFieldMissing[aria-hidden=false], "
-                       "#claimVerificationServerError[aria-hidden=false]') || !document.querySelector('#api[data-name=SelfAsserted]')")
-
 
 class Differences:
     """Every text that differs on a screen, so one run names them all."""
@@ -94,7 +90,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     profile.continue_()
 
     # Then B2C says so next to the field and above the form, in the user's language
-    journey._settle(PROFILE_ANSWERED_JS, 5_000)  # then the checks below say what the page shows
+    journey.wait_for_profile_answer()  # then the checks below say what the page shows
     seen.expect("profile page", "the display name's error", profile.field_error("displayName"), "required_field")
     seen.expect("profile page", "the page-level error", profile.required_field_missing_text(), "error_requiredFieldMissing")
     if not profile.is_shown():

@@ -7,6 +7,10 @@ channel reaches Mobile ID on the same port through the host map.
 
 ``serve`` is the command line's entry (prints the lines of docs/contracts.md);
 ``running_stack`` runs the same stack in a thread for tests.
+
+Over 400 lines because the stack is where the three emulators meet: their shared CA and
+keys, policy keys, the control API's gating and the ready lines the suite reads, kept
+together so that what the stack promises in docs/contracts.md is in one file.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import zipfile
 from collections.abc import Iterable
@@ -23,15 +22,10 @@ from fixtures.redaction import contains_secret, redact_file, redact_text, redact
 MIN_SECRET = 8  # shorter values (cookie flags, counters) would blank unrelated text
 # Credentials that travel in URLs and forms: Mobile ID's authorization code, B2C's tokens if a mode puts them there.
 CREDENTIAL_PARAMS = {"code", "id_token", "access_token", "refresh_token", "client_secret", "client_assertion"}
-SECRET_ENV = ("MOBILEID_CONTROL_TOKEN", "MOBILEID_CLIENT_SECRET", "B2C_WEBAPP1_CLIENT_SECRET", "B2C_CLIENT_SECRET")
 
 
 class LeakError(RuntimeError):
     """The bundle would carry a secret or raw token; it is not written."""
-
-
-def env_secrets(env: dict[str, str] | os._Environ[str] = os.environ) -> list[str]:
-    return [env[name] for name in SECRET_ENV if env.get(name)]
 
 
 def har_credentials(har: dict[str, Any]) -> set[str]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
 
-from fixtures.redaction import redact_text
-from repro.bundle import clean_copy, env_secrets, har_credentials, load_har, write_text, zip_folder
+from fixtures.redaction import redact_text, secret_values
+from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
@@ -41,7 +40,7 @@ def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bo
     folder = work / "bundle"
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "screenshots").mkdir(parents=True)
-    secrets = [*env_secrets(os.environ), settings.control_token]
+    secrets = [*secret_values(), settings.control_token, settings.approval_webhook]
     har_path = evidence / "journey.har"
     if har_path.is_file():
         secrets += sorted(har_credentials(load_har(har_path)))

@@ -28,13 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from merge_results import Journey, journeys  # noqa: E402
 
-from fixtures.redaction import redact_text  # noqa: E402
+from fixtures.redaction import redact_text, secret_values  # noqa: E402
 
 UNCLASSIFIED = "unclassified"
 FAILING = ("failed", "broken")
 WEBHOOKS = {"SLACK_WEBHOOK_URL": "slack", "TEAMS_WEBHOOK_URL": "teams"}
-# Settings that are secrets; their values are blanked out of anything posted.
-SECRET_SETTINGS = ("MOBILEID_CONTROL_TOKEN", "B2C_CLIENT_SECRET", *WEBHOOKS)
 MAX_DETAILS = 3  # per cause: a chat message, not a report
 MAX_DETAIL_LENGTH = 140
 
@@ -71,7 +69,7 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines.append(f"{flaky} journey{'s' if flaky != 1 else ''} passed after an infrastructure retry (flaky)")
     if link:
         lines.append(f"Report: {link}")
-    secrets = [os.environ.get(name) for name in SECRET_SETTINGS]
+    secrets = secret_values()  # blanked out of anything posted (the webhooks' URLs included)
     return redact_text("\n".join(lines), secrets)
 
 

@@ -17,7 +17,7 @@ from repro.har import read_har
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 # The local stack holds the web app's client secret; a control token exists only in tenant mode (a local run refuses
-# MOBILEID_CONTROL_TOKEN), where bundle.env_secrets adds it to the same scan.
+# MOBILEID_CONTROL_TOKEN), where fixtures.redaction.secret_values adds it to the same scan.
 SECRETS = {"B2C_WEBAPP1_CLIENT_SECRET": "webapp-secret-for-the-leak-check"}
 
 

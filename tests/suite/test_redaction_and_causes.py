@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.causes import is_infrastructure
-from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, redact_text, redact_zip
+from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, redact_text, redact_zip, secret_values
 
 TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXBhcnQ"
 
@@ -42,3 +42,9 @@ def test_every_text_member_of_a_zip_is_redacted(tmp_path: Path) -> None:
 ])
 def test_only_machine_and_network_failures_count_as_infrastructure(text: str, infrastructure: bool) -> None:
     assert is_infrastructure(text) is infrastructure
+
+
+def test_secret_values_are_found_by_the_settings_name_webhooks_included() -> None:
+    env = {"MOBILEID_CONTROL_TOKEN": "control-token-1", "TEAMS_WEBHOOK_URL": "https://chat.example/hook/abc",
+           "B2C_WEBAPP1_CLIENT_SECRET": "webapp-secret", "B2C_TENANT": "contoso-tenant", "SHORT_TOKEN": "abc"}
+    assert sorted(secret_values(env)) == ["control-token-1", "https://chat.example/hook/abc", "webapp-secret"]
