@@ -27,6 +27,7 @@ Claims = dict[str, Any]
 # What the token faults put in place of the right value.
 OTHER_AUDIENCE = "00000000-0000-0000-0000-0000000bad01"
 OTHER_IDP = "google.com"
+OTHER_ISSUER = "https://login.microsoftonline.com/00000000-0000-0000-0000-0000000bad02/v2.0/"
 
 
 class Side(str, Enum):
@@ -133,6 +134,10 @@ class Fault(str, Enum):
         "name-claim-missing", Side.B2C, "B2C ID tokens leave out the name claim",
         symptom=r"\bname\b", journeys=TOKEN_JOURNEYS, token=without("name"),
         example="ID token has no name claim, which the app's token contract needs; it is emitted by ...")
+    WRONG_ISSUER = Declaration(
+        "wrong-issuer", Side.B2C, "B2C ID tokens name an issuer other than the one its discovery document publishes",
+        symptom=r"\biss\b", journeys=TOKEN_JOURNEYS, token=replacing("iss", OTHER_ISSUER),
+        example="ID token iss is '...', expected the discovery issuer '...'")
     WRONG_IDP = Declaration(
         "wrong-idp", Side.B2C, "B2C ID tokens name an identity provider other than mobileid.ch in idp",
         symptom=r"\bidp\b", journeys=TOKEN_JOURNEYS, token=replacing("idp", OTHER_IDP),
