@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
-from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -15,6 +12,7 @@ from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.web import JSON_HEADERS, TenantHandlers, preflight
 from mocks.common.keys import jwks
+from mocks.common.oauth import MalformedCredentials, basic_credentials
 from mocks.common.params import ParameterError, single
 
 
@@ -133,15 +131,7 @@ class Endpoints(TenantHandlers):
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
-    header = request.headers.get("authorization", "")
-    if not header.lower().startswith("basic "):
-        return None
     try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+        return basic_credentials(request.headers.get("authorization"))
+    except MalformedCredentials:
         raise B2CError("AADB2C90081", error="invalid_client", status=401) from None
-    client_id, sep, secret = decoded.partition(":")
-    if not sep:
-        raise B2CError("AADB2C90081", error="invalid_client", status=401)
-    # RFC 6749 2.3.1: both parts are form-urlencoded inside the header.
-    return unquote(client_id.replace("+", " ")), unquote(secret.replace("+", " "))

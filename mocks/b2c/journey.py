@@ -34,8 +34,9 @@ from mocks.b2c.sessions import (
     transaction_id_from_state,
 )
 from mocks.b2c.strings import IDP_UI_LOCALES, pick_locale, strings
-from mocks.b2c.tokens import Authentication, half_hash
+from mocks.b2c.tokens import Authentication
 from mocks.b2c.web import TenantHandlers, xhr
+from mocks.common.oauth import half_hash
 from mocks.common.params import ParameterError, single
 from mocks.faults import Fault
 

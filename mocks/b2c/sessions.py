@@ -10,7 +10,6 @@ identity provider's form post back to B2C is cross-site.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 import secrets
@@ -24,6 +23,7 @@ from starlette.responses import Response
 
 from mocks.b2c.policy import Policy
 from mocks.b2c.settings import AppRegistration
+from mocks.common.oauth import b64url_decode, b64url_encode
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
 
 TRANS_COOKIE = "x-ms-cpim-trans"
@@ -83,7 +83,7 @@ class Transaction:
     def state_properties(self) -> str:
         """The ``tx`` / IdP ``state`` value: ``StateProperties=<base64 {"TID": ...}>``."""
         blob = json.dumps({"TID": self.id}, separators=(",", ":")).encode()
-        return "StateProperties=" + base64.urlsafe_b64encode(blob).decode().rstrip("=")
+        return "StateProperties=" + b64url_encode(blob)
 
 
 def transaction_id_from_state(value: str | None) -> str | None:
@@ -92,7 +92,7 @@ def transaction_id_from_state(value: str | None) -> str | None:
         return None
     blob = value.removeprefix("StateProperties=")
     try:
-        data = json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))
+        data = json.loads(b64url_decode(blob))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
     tid = data.get("TID") if isinstance(data, dict) else None
@@ -165,7 +165,7 @@ def trans_cookie_ids(request: Request) -> list[str]:
     if not raw:
         return []
     try:
-        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        data = json.loads(b64url_decode(raw))
         return [str(entry["I"]) for entry in data.get("T_DIC", []) if isinstance(entry, dict) and "I" in entry]
     except (binascii.Error, ValueError, UnicodeDecodeError, AttributeError, TypeError, KeyError):
         return []
@@ -175,7 +175,7 @@ def trans_cookie_value(existing: list[str], transaction: Transaction) -> str:
     ids = [tid for tid in existing if tid != transaction.id][-(MAX_TRANSACTIONS_PER_BROWSER - 1):] + [transaction.id]
     body = {"T_DIC": [{"I": tid, "T": transaction.policy.policy_id.lower(), "S": 1} for tid in ids], "C_ID": transaction.id}
     # URL-safe and unpadded so the value needs no cookie quoting.
-    return base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).decode().rstrip("=")
+    return b64url_encode(json.dumps(body, separators=(",", ":")).encode())
 
 
 def csrf_from_cookie(request: Request) -> str | None:

@@ -7,11 +7,8 @@ form fields and Basic credentials and returns the JSON body, or raises a
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import json
-import re
 import secrets
 import threading
 import time
@@ -25,21 +22,12 @@ from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import AuthorizationRequest
 from mocks.b2c.settings import B2CSettings
+from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
 from mocks.common.params import MultiValued, ParameterError, single
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
 from mocks.faults import Fault, token_callbacks
 
 MAX_GRANTS = DEFAULT_MAX_ENTRIES
-_VERIFIER = re.compile(r"^[A-Za-z0-9\-._~]{43,128}$")
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def half_hash(value: str) -> str:
-    """``c_hash`` / ``at_hash``: left half of SHA-256, base64url (OIDC Core 3.3.2.11)."""
-    return _b64(hashlib.sha256(value.encode()).digest()[:16])
 
 
 @dataclass(frozen=True)
@@ -162,13 +150,13 @@ class TokenService:
 
     def issue_code(self, policy: Policy, request: AuthorizationRequest, auth: Authentication) -> str:
         # Real codes are JWEs; keep the five-segment shape so clients that sniff it are not surprised.
-        code = ".".join([_b64(json.dumps({"alg": "dir", "enc": "A256GCM"}).encode()), ""] + [_b64(secrets.token_bytes(n)) for n in (12, 48, 16)])
+        code = ".".join([b64url_encode(json.dumps({"alg": "dir", "enc": "A256GCM"}).encode()), ""] + [b64url_encode(secrets.token_bytes(n)) for n in (12, 48, 16)])
         now = time.time()
         self._grants.put(code, Grant(policy, request, auth, now, now + self.settings.code_lifetime), self.settings.code_lifetime + 3600)
         return code
 
     def _issue_refresh_token(self, grant: Grant) -> str:
-        token = _b64(secrets.token_bytes(48))
+        token = b64url_encode(secrets.token_bytes(48))
         now = time.time()
         lifetime = self.settings.refresh_token_lifetime
         self._grants.put(token, replace(grant, issued_at=now, expires_at=now + lifetime, used=False, refresh=True), lifetime + 3600)
@@ -245,13 +233,13 @@ class TokenService:
             return
         if verifier is None:
             raise B2CError("AADB2C90083", ("code_verifier",))
-        if not _VERIFIER.match(verifier):
+        if not valid_code_verifier(verifier):
             raise B2CError("AADB2C90183", error="invalid_grant")
         if request.code_challenge_method == "S256":
-            expected = _b64(hashlib.sha256(verifier.encode()).digest())
-        else:
-            expected = verifier
-        if not hmac.compare_digest(expected, request.code_challenge):
+            matches = pkce_s256_matches(request.code_challenge, verifier)
+        else:  # plain
+            matches = hmac.compare_digest(verifier.encode(), request.code_challenge.encode())
+        if not matches:
             raise B2CError("AADB2C90182", error="invalid_grant")
 
     def _token_response(self, grant: Grant) -> dict[str, Any]:
@@ -289,7 +277,7 @@ class TokenService:
         user = grant.authentication.user
         info = {"ver": "1.0", "tid": self.settings.tenant_id, "sub": None, "name": user.claims.get("displayName"),
                 "preferred_username": None, "idp": user.claims.get("identityProvider", user.identity_provider)}
-        return _b64(json.dumps(info, separators=(",", ":")).encode())
+        return b64url_encode(json.dumps(info, separators=(",", ":")).encode())
 
 
 def _dt(epoch: float) -> datetime:

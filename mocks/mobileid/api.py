@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import hmac
 import logging
-from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mocks.common.keys import jwks
+from mocks.common.oauth import MalformedCredentials, basic_credentials
 from mocks.common.params import MultiValued, ParameterError, single
 from mocks.faults import Fault
 from mocks.mobileid import errors, oidc
@@ -24,6 +22,7 @@ from mocks.mobileid.settings import ClientSettings
 
 log = logging.getLogger("mocks.mobileid")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+TWO_METHODS = "Use one client authentication method, not two"
 
 
 def oauth_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -72,10 +71,16 @@ def routes(emulator: Emulator) -> list[Route]:
         """client_secret_basic or client_secret_post, whichever the client was registered with."""
         body_id = single(form, "client_id", max_length=200)
         body_secret = single(form, "client_secret", max_length=1000)
-        if authorization is not None and authorization[:6].lower() == "basic ":
+        try:
+            basic = basic_credentials(authorization)
+        except MalformedCredentials as problem:
             if body_secret is not None:
-                raise TokenError(400, "invalid_request", "Use one client authentication method, not two")
-            client_id, secret = _basic_credentials(authorization[6:])
+                raise TokenError(400, "invalid_request", TWO_METHODS) from None
+            raise TokenError(401, "invalid_client", str(problem)) from None
+        if basic is not None:
+            if body_secret is not None:
+                raise TokenError(400, "invalid_request", TWO_METHODS)
+            client_id, secret = basic
             if body_id is not None and body_id != client_id:
                 raise TokenError(400, "invalid_request", "client_id differs from the Authorization header")
             method = "client_secret_basic"
@@ -120,14 +125,3 @@ def routes(emulator: Emulator) -> list[Route]:
         Route("/userinfo", userinfo, methods=["GET", "POST"]),
     ]
 
-
-def _basic_credentials(encoded: str) -> tuple[str, str]:
-    """RFC 6749 §2.3.1: id and secret are form-urlencoded before base64."""
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        raise TokenError(401, "invalid_client", "Malformed Basic credentials") from None
-    client_id, colon, secret = decoded.partition(":")
-    if not colon:
-        raise TokenError(401, "invalid_client", "Malformed Basic credentials")
-    return unquote(client_id.replace("+", " ")), unquote(secret.replace("+", " "))

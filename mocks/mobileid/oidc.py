@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from mocks.common.keys import SigningKey
+from mocks.common.oauth import half_hash, pkce_s256_matches, valid_code_verifier
 from mocks.mobileid.locales import LANGUAGES
 from mocks.mobileid.outcomes import PhoneBehaviour
 from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, ClientSettings, MobileIDSettings
 from mocks.mobileid.state import AccessToken, AuthorizationCode, Memory
 
-_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")  # RFC 7636 §4.1
 SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
     "openid": ("sub",),
     "profile": ("name",),
@@ -120,19 +118,9 @@ def id_token(
         nonce=code.nonce,
         acr=code.acr,
         amr=amr_for(code.behaviour, code.acr),
-        at_hash=_half_hash(access_token),
+        at_hash=half_hash(access_token),
     )
     return key.sign(claims)
-
-
-def _half_hash(value: str) -> str:
-    digest = hashlib.sha256(value.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
-
-
-def pkce_matches(challenge: str, verifier: str) -> bool:
-    computed = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
-    return hmac.compare_digest(computed, challenge)
 
 
 @dataclass(frozen=True)
@@ -165,7 +153,7 @@ def redeem_code(
     if code.code_challenge is not None:
         if verifier is None:
             raise TokenError(400, "invalid_grant", "code_verifier is required")
-        if not _VERIFIER.fullmatch(verifier) or not pkce_matches(code.code_challenge, verifier):
+        if not valid_code_verifier(verifier) or not pkce_s256_matches(code.code_challenge, verifier):
             raise TokenError(400, "invalid_grant", "code_verifier does not match the code_challenge")
     elif verifier is not None:
         raise TokenError(400, "invalid_grant", "code_verifier sent but the authorization request had no code_challenge")

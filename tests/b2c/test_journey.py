@@ -290,7 +290,7 @@ def test_code_flow_response_modes(shared: Harness, mode: str) -> None:
 def test_hybrid_code_id_token_carries_c_hash(shared: Harness) -> None:
     landing = shared.sign_up(shared.browser(), authorize_url(response_type="code id_token"))
     claims = verified_claims(shared, landing.params["id_token"])
-    from mocks.b2c.tokens import half_hash
+    from mocks.common.oauth import half_hash
 
     assert claims["c_hash"] == half_hash(landing.params["code"])
     assert landing.url.startswith(JWT_MS + "#id_token=")
