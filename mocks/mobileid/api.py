@@ -17,7 +17,7 @@ from mocks.faults import Fault
 from mocks.mobileid import errors, oidc
 from mocks.mobileid.errors import new_trace
 from mocks.mobileid.oidc import TokenError
-from mocks.mobileid.runtime import Emulator
+from mocks.mobileid.runtime import Handlers
 from mocks.mobileid.settings import ClientSettings
 
 log = logging.getLogger("mocks.mobileid")
@@ -29,31 +29,35 @@ def oauth_error(status: int, error: str, description: str, headers: dict[str, st
     return JSONResponse({"error": error, "error_description": description}, status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
-def routes(emulator: Emulator) -> list[Route]:
-    settings = emulator.settings
+class BackChannelEndpoints(Handlers):
+    """What clients call server to server, one method per endpoint; ``routes()`` lists them."""
 
-    async def slow_down() -> None:
-        if emulator.has(Fault.SLOW_IDP):
-            await asyncio.sleep(settings.slow_idp_delay)
+    def routes(self) -> list[Route]:
+        return [
+            Route("/.well-known/openid-configuration", self.discovery, methods=["GET"]),
+            Route("/jwks.json", self.keys, methods=["GET"]),
+            Route("/token", self.token, methods=["POST"]),
+            Route("/userinfo", self.userinfo, methods=["GET", "POST"]),
+        ]
 
-    async def discovery(request: Request) -> Response:
-        return JSONResponse(oidc.discovery(settings), headers={"Cache-Control": "public, max-age=3600"})
+    async def discovery(self, request: Request) -> Response:
+        return JSONResponse(oidc.discovery(self.settings), headers={"Cache-Control": "public, max-age=3600"})
 
-    async def jwks_endpoint(request: Request) -> Response:
-        return JSONResponse(jwks(emulator.key), headers={"Cache-Control": "public, max-age=3600"})
+    async def keys(self, request: Request) -> Response:
+        return JSONResponse(jwks(self.emulator.key), headers={"Cache-Control": "public, max-age=3600"})
 
-    async def token(request: Request) -> Response:
-        await slow_down()
+    async def token(self, request: Request) -> Response:
+        await self._slow_down()
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             return oauth_error(400, "invalid_request", "The token request must be application/x-www-form-urlencoded")
         form = await request.form(max_files=0, max_fields=50, max_part_size=16 * 1024)
         try:
-            client = authenticate_client(request.headers.get("authorization"), form)
+            client = self._authenticate_client(request.headers.get("authorization"), form)
             if single(form, "grant_type", required=True) != "authorization_code":
                 raise TokenError(400, "unsupported_grant_type", "Only the authorization_code grant is supported")
             code = oidc.redeem_code(
-                emulator.memory,
+                self.emulator.memory,
                 client,
                 single(form, "code", required=True) or "",
                 single(form, "redirect_uri", required=True, max_length=2000),
@@ -65,9 +69,34 @@ def routes(emulator: Emulator) -> list[Route]:
             if problem.status == 401:
                 return oauth_error(401, problem.error, problem.description, {"WWW-Authenticate": 'Basic realm="mobileid", charset="UTF-8"'})
             return oauth_error(problem.status, problem.error, problem.description)
-        return JSONResponse(oidc.issue_tokens(settings, emulator.key, emulator.memory, client, code), headers=NO_STORE)
+        return JSONResponse(oidc.issue_tokens(self.settings, self.emulator.key, self.emulator.memory, client, code), headers=NO_STORE)
 
-    def authenticate_client(authorization: str | None, form: MultiValued) -> ClientSettings:
+    async def userinfo(self, request: Request) -> Response:
+        await self._slow_down()
+        if self.emulator.has(Fault.USERINFO_FAILING):
+            return oauth_error(500, "server_error", errors.SYSTEM_ERROR.description(new_trace()))
+        scheme, _, value = (request.headers.get("authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return JSONResponse(
+                {"error": "invalid_request", "error_description": "A Bearer access token in the Authorization header is required"},
+                status_code=401,
+                headers={**NO_STORE, "WWW-Authenticate": 'Bearer realm="mobileid"'},
+            )
+        access = self.emulator.memory.access_token(value.strip())
+        if access is None:
+            return JSONResponse(
+                {"error": "invalid_token", "error_description": "The access token is invalid or expired"},
+                status_code=401,
+                headers={**NO_STORE, "WWW-Authenticate": 'Bearer realm="mobileid", error="invalid_token"'},
+            )
+        claims = oidc.scope_claims(self.settings, access.client_id, access.scopes, access.behaviour)
+        return JSONResponse(claims, headers=NO_STORE)
+
+    async def _slow_down(self) -> None:
+        if self.emulator.has(Fault.SLOW_IDP):
+            await asyncio.sleep(self.settings.slow_idp_delay)
+
+    def _authenticate_client(self, authorization: str | None, form: MultiValued) -> ClientSettings:
         """client_secret_basic or client_secret_post, whichever the client was registered with."""
         body_id = single(form, "client_id", max_length=200)
         body_secret = single(form, "client_secret", max_length=1000)
@@ -88,7 +117,7 @@ def routes(emulator: Emulator) -> list[Route]:
             client_id, secret, method = body_id, body_secret, "client_secret_post"
         else:
             raise TokenError(401, "invalid_client", "Client authentication is required")
-        client = settings.client(client_id)
+        client = self.settings.client(client_id)
         # Same answer for unknown clients and wrong secrets; compare in constant time.
         expected = client.client_secret.get_secret_value() if client else ""
         if client is None or not hmac.compare_digest(secret.encode(), expected.encode()):
@@ -96,32 +125,3 @@ def routes(emulator: Emulator) -> list[Route]:
         if client.token_endpoint_auth_method != method:
             raise TokenError(401, "invalid_client", f"This client must authenticate with {client.token_endpoint_auth_method}")
         return client
-
-    async def userinfo(request: Request) -> Response:
-        await slow_down()
-        if emulator.has(Fault.USERINFO_FAILING):
-            return oauth_error(500, "server_error", errors.SYSTEM_ERROR.description(new_trace()))
-        scheme, _, value = (request.headers.get("authorization") or "").partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            return JSONResponse(
-                {"error": "invalid_request", "error_description": "A Bearer access token in the Authorization header is required"},
-                status_code=401,
-                headers={**NO_STORE, "WWW-Authenticate": 'Bearer realm="mobileid"'},
-            )
-        access = emulator.memory.access_token(value.strip())
-        if access is None:
-            return JSONResponse(
-                {"error": "invalid_token", "error_description": "The access token is invalid or expired"},
-                status_code=401,
-                headers={**NO_STORE, "WWW-Authenticate": 'Bearer realm="mobileid", error="invalid_token"'},
-            )
-        claims = oidc.scope_claims(settings, access.client_id, access.scopes, access.behaviour)
-        return JSONResponse(claims, headers=NO_STORE)
-
-    return [
-        Route("/.well-known/openid-configuration", discovery, methods=["GET"]),
-        Route("/jwks.json", jwks_endpoint, methods=["GET"]),
-        Route("/token", token, methods=["POST"]),
-        Route("/userinfo", userinfo, methods=["GET", "POST"]),
-    ]
-

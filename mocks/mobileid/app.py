@@ -19,10 +19,13 @@ from starlette.staticfiles import StaticFiles
 
 from mocks.common.keys import SigningKey
 from mocks.common.params import BodySizeLimit
-from mocks.mobileid import api, control, errors, web
+from mocks.mobileid import errors
+from mocks.mobileid.api import BackChannelEndpoints
+from mocks.mobileid.control import ControlApi
 from mocks.mobileid.pages import ASSETS_DIR
 from mocks.mobileid.runtime import Emulator
 from mocks.mobileid.settings import MobileIDSettings
+from mocks.mobileid.web import LoginPages
 
 log = logging.getLogger("mocks.mobileid")
 
@@ -45,10 +48,10 @@ def create_app(settings: MobileIDSettings | None = None, *, signing_key: Signing
     emulator = Emulator.create(settings or MobileIDSettings(), signing_key)
     app = Starlette(
         routes=[
-            *api.routes(emulator),
-            *web.routes(emulator),
+            *BackChannelEndpoints(emulator).routes(),
+            *LoginPages(emulator).routes(),
             Mount("/oidc/assets", StaticFiles(directory=ASSETS_DIR), name="assets"),
-            *control.routes(emulator),
+            *ControlApi(emulator).routes(),
         ],
         middleware=[Middleware(BodySizeLimit)],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},

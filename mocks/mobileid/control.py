@@ -13,7 +13,6 @@ import hmac
 import logging
 import math
 import re
-from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,7 +21,7 @@ from starlette.routing import Route
 from mocks.common.net import is_loopback
 from mocks.mobileid import errors
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
-from mocks.mobileid.runtime import Emulator
+from mocks.mobileid.runtime import Emulator, Handlers
 from mocks.mobileid.transactions import Status, Transaction
 
 log = logging.getLogger("mocks.mobileid")
@@ -39,30 +38,25 @@ NOT_FOUND = {"error": "not_found"}
 NO_TOKEN_REMOTE = "without a control token the control API answers loopback clients only; set MOBILEID_CONTROL_TOKEN"
 
 
-def routes(emulator: Emulator) -> list[Route]:
-    settings = emulator.settings
-    token = settings.control_token.get_secret_value().encode() if settings.control_token else None
+class ControlApi(Handlers):
+    """Tests play the phone here, one method per endpoint; ``routes()`` lists them."""
 
-    def refused(request: Request) -> Response | None:
-        if not settings.control_on:
-            return _json(NOT_FOUND, 404)
-        if token is not None:
-            scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
-                return _json({"error": "unauthorized"}, 401, {"WWW-Authenticate": 'Bearer realm="mobileid-control"'})
-        elif not is_loopback(request.client.host if request.client else None):
-            return _json({"error": "forbidden", "error_description": NO_TOKEN_REMOTE}, 403)
-        return None
+    def __init__(self, emulator: Emulator) -> None:
+        super().__init__(emulator)
+        self._token = self.settings.control_token.get_secret_value().encode() if self.settings.control_token else None
 
-    def answer(transaction: Transaction, status: Status) -> Response:
-        error = errors.REJECTED if status is Status.DECLINED else None
-        if not transaction.settle(status, error):
-            return _json({"error": "not_pending", "transaction": transaction.as_json()}, 409)
-        log.info("control: transaction %s %s", transaction.trace, status.value)
-        return _json(transaction.as_json())
+    def routes(self) -> list[Route]:
+        return [
+            Route(f"{CONTROL_PATH}/transactions", self.list_transactions, methods=["GET"]),
+            Route(f"{CONTROL_PATH}/transactions/{{transaction_id}}/approve", self.approve_transaction, methods=["POST"]),
+            Route(f"{CONTROL_PATH}/transactions/{{transaction_id}}/decline", self.decline_transaction, methods=["POST"]),
+            Route(f"{CONTROL_PATH}/phones/{{msisdn}}/approve", self.approve_on_phone, methods=["POST"]),
+            Route(f"{CONTROL_PATH}/phones/{{msisdn}}/decline", self.decline_on_phone, methods=["POST"]),
+            Route(f"{CONTROL_PATH}/reset", self.reset, methods=["POST"]),
+        ]
 
-    async def list_transactions(request: Request) -> Response:
-        if (refusal := refused(request)) is not None:
+    async def list_transactions(self, request: Request) -> Response:
+        if (refusal := self._refused(request)) is not None:
             return refusal
         msisdn = request.query_params.get("msisdn")
         if msisdn is not None:
@@ -70,27 +64,48 @@ def routes(emulator: Emulator) -> list[Route]:
                 msisdn = normalize_msisdn(msisdn)
             except InvalidMSISDN:
                 return _json({"error": "invalid_msisdn"}, 400)
-        return _json({"transactions": [t.as_json() for t in emulator.transactions.list(msisdn)]})
+        return _json({"transactions": [t.as_json() for t in self.emulator.transactions.list(msisdn)]})
 
-    def decide_transaction(status: Status) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            if (refusal := refused(request)) is not None:
-                return refusal
-            transaction = emulator.transactions.get(request.path_params["transaction_id"])
-            if transaction is None:
-                return _json(NOT_FOUND, 404)
-            return answer(transaction, status)
+    async def approve_transaction(self, request: Request) -> Response:
+        return self._decide_transaction(request, Status.APPROVED)
 
-        return endpoint
+    async def decline_transaction(self, request: Request) -> Response:
+        return self._decide_transaction(request, Status.DECLINED)
 
-    def decide_phone(status: Status) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            return await phone_answers(request, status)
+    async def approve_on_phone(self, request: Request) -> Response:
+        return await self._phone_answers(request, Status.APPROVED)
 
-        return endpoint
+    async def decline_on_phone(self, request: Request) -> Response:
+        return await self._phone_answers(request, Status.DECLINED)
 
-    async def phone_answers(request: Request, status: Status) -> Response:
-        if (refusal := refused(request)) is not None:
+    async def reset(self, request: Request) -> Response:
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        self.emulator.reset()
+        log.info("control: reset")
+        return _json({"reset": True})
+
+    def _refused(self, request: Request) -> Response | None:
+        if not self.settings.control_on:
+            return _json(NOT_FOUND, 404)
+        if self._token is not None:
+            scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self._token):
+                return _json({"error": "unauthorized"}, 401, {"WWW-Authenticate": 'Bearer realm="mobileid-control"'})
+        elif not is_loopback(request.client.host if request.client else None):
+            return _json({"error": "forbidden", "error_description": NO_TOKEN_REMOTE}, 403)
+        return None
+
+    def _decide_transaction(self, request: Request, status: Status) -> Response:
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        transaction = self.emulator.transactions.get(request.path_params["transaction_id"])
+        if transaction is None:
+            return _json(NOT_FOUND, 404)
+        return self._answer(transaction, status)
+
+    async def _phone_answers(self, request: Request, status: Status) -> Response:
+        if (refusal := self._refused(request)) is not None:
             return refusal
         try:
             msisdn = normalize_msisdn(request.path_params["msisdn"])
@@ -101,24 +116,14 @@ def routes(emulator: Emulator) -> list[Route]:
         wait = float(raw) if SECONDS.fullmatch(raw) else -1.0
         if not (math.isfinite(wait) and 0 <= wait <= MAX_WAIT):
             return _json({"error": "invalid_wait", "error_description": f"wait must be 0 to {MAX_WAIT:g} seconds"}, 400)
-        transaction = await emulator.transactions.wait_for_pending(msisdn, wait)
+        transaction = await self.emulator.transactions.wait_for_pending(msisdn, wait)
         if transaction is None:
             return _json(NOT_FOUND, 404)
-        return answer(transaction, status)
+        return self._answer(transaction, status)
 
-    async def reset(request: Request) -> Response:
-        if (refusal := refused(request)) is not None:
-            return refusal
-        emulator.reset()
-        log.info("control: reset")
-        return _json({"reset": True})
-
-    return [
-        Route(f"{CONTROL_PATH}/transactions", list_transactions, methods=["GET"]),
-        Route(f"{CONTROL_PATH}/transactions/{{transaction_id}}/approve", decide_transaction(Status.APPROVED), methods=["POST"]),
-        Route(f"{CONTROL_PATH}/transactions/{{transaction_id}}/decline", decide_transaction(Status.DECLINED), methods=["POST"]),
-        Route(f"{CONTROL_PATH}/phones/{{msisdn}}/approve", decide_phone(Status.APPROVED), methods=["POST"]),
-        Route(f"{CONTROL_PATH}/phones/{{msisdn}}/decline", decide_phone(Status.DECLINED), methods=["POST"]),
-        Route(f"{CONTROL_PATH}/reset", reset, methods=["POST"]),
-    ]
-
+    def _answer(self, transaction: Transaction, status: Status) -> Response:
+        error = errors.REJECTED if status is Status.DECLINED else None
+        if not transaction.settle(status, error):
+            return _json({"error": "not_pending", "transaction": transaction.as_json()}, 409)
+        log.info("control: transaction %s %s", transaction.trace, status.value)
+        return _json(transaction.as_json())

@@ -33,3 +33,11 @@ class Emulator:
     def reset(self) -> None:
         self.transactions.reset()
         self.memory.reset()
+
+
+class Handlers:
+    """A class of endpoint handlers (one per area: login pages, back channel, control API), one method per endpoint."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.settings = emulator.settings

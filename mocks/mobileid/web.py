@@ -22,8 +22,7 @@ from mocks.mobileid import authorize, errors, pages
 from mocks.mobileid.errors import MidError, new_trace
 from mocks.mobileid.locales import TEXTS, language_from_accept
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
-from mocks.mobileid.runtime import Emulator
-from mocks.mobileid.settings import ClientSettings
+from mocks.mobileid.runtime import Handlers
 from mocks.mobileid.state import LoginSession
 from mocks.mobileid.transactions import Status, Transaction
 
@@ -41,57 +40,140 @@ async def read_params(request: Request) -> QueryParams | FormData:
     return await request.form(max_files=0, max_fields=100, max_part_size=16 * 1024)
 
 
-def routes(emulator: Emulator) -> list[Route]:
-    settings = emulator.settings
-    memory = emulator.memory
-    base = settings.authorization_base
+class LoginPages(Handlers):
+    """The login pages, one method per endpoint; ``routes()`` lists them."""
 
-    def url(path: str, session: LoginSession) -> str:
-        return f"{base}{path}?{urlencode({'session': session.id})}"
+    def routes(self) -> list[Route]:
+        return [
+            Route("/oidc/authorize", self.authorize, methods=["GET", "POST"]),
+            Route("/oidc/login", self.login, methods=["GET", "POST"]),
+            Route("/oidc/wait", self.wait, methods=["GET"]),
+            Route("/oidc/wait/status", self.wait_status, methods=["GET"]),
+            Route("/oidc/continue", self.continue_, methods=["GET"]),
+            Route("/oidc/consent", self.consent, methods=["GET", "POST"]),
+        ]
 
-    def error_page(error: MidError, trace: str, language: str) -> Response:
-        return pages.render("error.html", language, base, status=400, error=error.error, description=error.description(trace))
+    # --- endpoints -------------------------------------------------------------------------------
 
-    def lost_session(request: Request) -> Response:
-        return error_page(errors.SESSION_UNKNOWN, new_trace(), language_from_accept(request.headers.get("accept-language")))
+    async def authorize(self, request: Request) -> Response:
+        trace = new_trace()
+        language = language_from_accept(request.headers.get("accept-language"))
+        try:
+            auth = authorize.parse(await read_params(request), self.settings)
+        except authorize.UntrustedRequest as problem:
+            log.info("authorization request %s refused on the error page: %s", trace, problem.mid_error.code)
+            return self._error_page(problem.mid_error, trace, language)
+        except authorize.RejectedRequest as problem:
+            log.info("authorization request %s refused: %s", trace, problem.mid_error.code)
+            fields = {"error": problem.mid_error.error, "error_description": problem.mid_error.description(trace)}
+            if problem.state is not None:
+                fields["state"] = problem.state
+            return self._answer_client(problem.redirect_uri, problem.response_mode, fields, language)
+        session = self.emulator.memory.new_session(auth, trace, auth.language or language)
+        if auth.login_hint is not None and auth.login_hint.starts_at_once:
+            self._start_transaction(session, auth.login_hint.msisdns[0])
+            return self._redirect("/oidc/wait", session)
+        return self._redirect("/oidc/login", session)
 
-    def answer_client(client: ClientSettings, redirect_uri: str, mode: str, fields: dict[str, str], language: str) -> Response:
-        fields = {**fields, "iss": settings.issuer}
-        if mode == "form_post":
-            return pages.render("form_post.html", language, base, redirect_uri=redirect_uri, fields=list(fields.items()))
-        separator = "&" if "?" in redirect_uri else "?"
-        return RedirectResponse(f"{redirect_uri}{separator}{urlencode(fields)}", status_code=303, headers=pages.page_headers())
+    async def login(self, request: Request) -> Response:
+        params = await read_params(request)
+        session = self._session_of(params)
+        if session is None:
+            return self._lost_session(request)
+        if session.transaction_id is not None:
+            return self._redirect("/oidc/wait", session)
+        if request.method != "POST":
+            return self._login_page(session)
+        try:
+            typed = single(params, "msisdn", max_length=64) or ""
+            msisdn = normalize_msisdn(typed)
+        except (ParameterError, InvalidMSISDN):
+            return self._login_page(session, str(params.get("msisdn", ""))[:64], TEXTS[session.language]["msisdn_error"])
+        hint = session.request.login_hint
+        if hint is not None and not hint.manual_input and msisdn not in hint.msisdns:
+            return self._login_page(session, typed, TEXTS[session.language]["msisdn_not_offered"])
+        self._start_transaction(session, msisdn)
+        return self._redirect("/oidc/wait", session)
 
-    def answer_error(session: LoginSession, error: MidError) -> Response:
-        request_ = session.request
-        session.finished = True
-        log.info("login %s for client %s ends with %s", session.trace, request_.client.client_id, error.code)
-        fields = {"error": error.error, "error_description": error.description(session.trace), "state": request_.state}
-        return answer_client(request_.client, request_.redirect_uri, request_.response_mode, fields, session.language)
-
-    def answer_code(session: LoginSession, transaction: Transaction) -> Response:
-        request_ = session.request
-        session.finished = True
-        code = memory.new_code(
-            client_id=request_.client.client_id,
-            redirect_uri=request_.redirect_uri,
-            code_challenge=request_.code_challenge,
-            scopes=request_.scopes,
-            nonce=request_.nonce,
-            acr=request_.acr,
-            behaviour=transaction.behaviour,
-            auth_time=int(transaction.settled_at or 0),
-            expires_at=time.time() + settings.code_lifetime,
+    async def wait(self, request: Request) -> Response:
+        session = self._session_of(request.query_params)
+        if session is None:
+            return self._lost_session(request)
+        transaction = self._transaction_of(session)
+        if transaction is None:
+            return self._redirect("/oidc/login", session)
+        return pages.render(
+            "wait.html",
+            session.language,
+            self.settings.authorization_base,
+            trace=transaction.trace,
+            msisdn=transaction.msisdn,
+            status_url=self._url("/oidc/wait/status", session),
+            continue_url=self._url("/oidc/continue", session),
         )
-        log.info("login %s for client %s succeeded", session.trace, request_.client.client_id)
-        fields = {"code": code.code, "state": request_.state}
-        return answer_client(request_.client, request_.redirect_uri, request_.response_mode, fields, session.language)
 
-    def start_transaction(session: LoginSession, msisdn: str) -> Transaction:
+    async def wait_status(self, request: Request) -> Response:
+        """Long-poll: answers as soon as the transaction settles, or after long_poll_seconds."""
+        session = self._session_of(request.query_params)
+        transaction = self._transaction_of(session) if session else None
+        if session is None or transaction is None:
+            return JSONResponse({"status": "unknown"}, status_code=404, headers={"Cache-Control": "no-store"})
+        settled = await transaction.wait(self.settings.long_poll_seconds)
+        body = {"status": "done", "next": self._url("/oidc/continue", session)} if settled else {"status": "pending"}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def continue_(self, request: Request) -> Response:
+        session = self._session_of(request.query_params)
+        if session is None:
+            return self._lost_session(request)
+        transaction = self._transaction_of(session)
+        if transaction is None:
+            return self._redirect("/oidc/login", session)
+        if transaction.pending:
+            return self._redirect("/oidc/wait", session)
+        if transaction.status is not Status.APPROVED:
+            return self._answer_error(session, transaction.error or errors.OTHER)
+        if self._needs_consent(session, transaction):
+            return self._redirect("/oidc/consent", session)
+        return self._answer_code(session, transaction)
+
+    async def consent(self, request: Request) -> Response:
+        params = await read_params(request)
+        session = self._session_of(params)
+        if session is None:
+            return self._lost_session(request)
+        transaction = self._transaction_of(session)
+        if transaction is None or transaction.status is not Status.APPROVED or not self._needs_consent(session, transaction):
+            return self._redirect("/oidc/continue", session)
+        if request.method != "POST":
+            return self._consent_page(session)
+        try:
+            decision = single(params, "decision")
+        except ParameterError:
+            decision = None
+        if decision == "accept":
+            self.emulator.memory.remember_consent(session.request.client.client_id, transaction.msisdn)
+            return self._answer_code(session, transaction)
+        if decision == "decline":
+            return self._answer_error(session, errors.CONSENT_REFUSED)
+        return self._redirect("/oidc/consent", session)
+
+    # --- the login session -----------------------------------------------------------------------
+
+    def _session_of(self, params: QueryParams | FormData) -> LoginSession | None:
+        try:
+            return self.emulator.memory.session(single(params, "session", max_length=100))
+        except ParameterError:
+            return None
+
+    def _transaction_of(self, session: LoginSession) -> Transaction | None:
+        return self.emulator.transactions.get(session.transaction_id) if session.transaction_id else None
+
+    def _start_transaction(self, session: LoginSession, msisdn: str) -> Transaction:
         request_ = session.request
         message = request_.dtbd or TEXTS[session.language]["phone_message"]
         message = message.replace("#CLIENT#", request_.client.display_name).replace("#SESSION#", session.trace)
-        transaction = emulator.transactions.start(
+        transaction = self.emulator.transactions.start(
             msisdn=msisdn,
             client_id=request_.client.client_id,
             trace=session.trace,
@@ -103,7 +185,28 @@ def routes(emulator: Emulator) -> list[Route]:
         log.info("transaction %s (%s) started for client %s: %s", transaction.trace, transaction.id, transaction.client_id, transaction.status.value)
         return transaction
 
-    def login_page(session: LoginSession, msisdn: str = "", error: str | None = None) -> Response:
+    def _needs_consent(self, session: LoginSession, transaction: Transaction) -> bool:
+        client = session.request.client
+        if client.consent == "always":
+            return True
+        return client.consent == "once" and not self.emulator.memory.has_consent(client.client_id, transaction.msisdn)
+
+    # --- answers ---------------------------------------------------------------------------------
+
+    def _url(self, path: str, session: LoginSession) -> str:
+        return f"{self.settings.authorization_base}{path}?{urlencode({'session': session.id})}"
+
+    def _redirect(self, path: str, session: LoginSession) -> Response:
+        return RedirectResponse(self._url(path, session), status_code=303)
+
+    def _error_page(self, error: MidError, trace: str, language: str) -> Response:
+        return pages.render("error.html", language, self.settings.authorization_base, status=400, error=error.error, description=error.description(trace))
+
+    def _lost_session(self, request: Request) -> Response:
+        return self._error_page(errors.SESSION_UNKNOWN, new_trace(), language_from_accept(request.headers.get("accept-language")))
+
+    def _login_page(self, session: LoginSession, msisdn: str = "", error: str | None = None) -> Response:
+        base = self.settings.authorization_base
         hint = session.request.login_hint
         return pages.render(
             "login.html",
@@ -117,141 +220,50 @@ def routes(emulator: Emulator) -> list[Route]:
             error=error,
         )
 
-    async def authorize_endpoint(request: Request) -> Response:
-        trace = new_trace()
-        language = language_from_accept(request.headers.get("accept-language"))
-        try:
-            auth = authorize.parse(await read_params(request), settings)
-        except authorize.UntrustedRequest as problem:
-            log.info("authorization request %s refused on the error page: %s", trace, problem.mid_error.code)
-            return error_page(problem.mid_error, trace, language)
-        except authorize.RejectedRequest as problem:
-            log.info("authorization request %s refused: %s", trace, problem.mid_error.code)
-            fields = {"error": problem.mid_error.error, "error_description": problem.mid_error.description(trace)}
-            if problem.state is not None:
-                fields["state"] = problem.state
-            return answer_client(problem.client, problem.redirect_uri, problem.response_mode, fields, language)
-        session = memory.new_session(auth, trace, auth.language or language)
-        if auth.login_hint is not None and auth.login_hint.starts_at_once:
-            start_transaction(session, auth.login_hint.msisdns[0])
-            return RedirectResponse(url("/oidc/wait", session), status_code=303)
-        return RedirectResponse(url("/oidc/login", session), status_code=303)
-
-    def session_of(params: QueryParams | FormData) -> LoginSession | None:
-        try:
-            return memory.session(single(params, "session", max_length=100))
-        except ParameterError:
-            return None
-
-    async def login(request: Request) -> Response:
-        params = await read_params(request)
-        session = session_of(params)
-        if session is None:
-            return lost_session(request)
-        if session.transaction_id is not None:
-            return RedirectResponse(url("/oidc/wait", session), status_code=303)
-        if request.method != "POST":
-            return login_page(session)
-        try:
-            typed = single(params, "msisdn", max_length=64) or ""
-            msisdn = normalize_msisdn(typed)
-        except (ParameterError, InvalidMSISDN):
-            return login_page(session, str(params.get("msisdn", ""))[:64], TEXTS[session.language]["msisdn_error"])
-        hint = session.request.login_hint
-        if hint is not None and not hint.manual_input and msisdn not in hint.msisdns:
-            return login_page(session, typed, TEXTS[session.language]["msisdn_not_offered"])
-        start_transaction(session, msisdn)
-        return RedirectResponse(url("/oidc/wait", session), status_code=303)
-
-    def transaction_of(session: LoginSession) -> Transaction | None:
-        return emulator.transactions.get(session.transaction_id) if session.transaction_id else None
-
-    async def wait(request: Request) -> Response:
-        session = session_of(request.query_params)
-        if session is None:
-            return lost_session(request)
-        transaction = transaction_of(session)
-        if transaction is None:
-            return RedirectResponse(url("/oidc/login", session), status_code=303)
+    def _consent_page(self, session: LoginSession) -> Response:
+        base = self.settings.authorization_base
+        text = TEXTS[session.language]
+        items = [text["claim_phone"]] if {"phone", "profile"} & set(session.request.scopes) else []
+        if "mid_profile" in session.request.scopes:
+            items.append(text["claim_profile"])
         return pages.render(
-            "wait.html",
+            "consent.html",
             session.language,
             base,
-            trace=transaction.trace,
-            msisdn=transaction.msisdn,
-            status_url=url("/oidc/wait/status", session),
-            continue_url=url("/oidc/continue", session),
+            action=f"{base}/oidc/consent",
+            session_id=session.id,
+            client_name=session.request.client.display_name,
+            items=items,
         )
 
-    async def wait_status(request: Request) -> Response:
-        """Long-poll: answers as soon as the transaction settles, or after long_poll_seconds."""
-        session = session_of(request.query_params)
-        transaction = transaction_of(session) if session else None
-        if session is None or transaction is None:
-            return JSONResponse({"status": "unknown"}, status_code=404, headers={"Cache-Control": "no-store"})
-        settled = await transaction.wait(settings.long_poll_seconds)
-        body = {"status": "done", "next": url("/oidc/continue", session)} if settled else {"status": "pending"}
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+    def _answer_client(self, redirect_uri: str, mode: str, fields: dict[str, str], language: str) -> Response:
+        fields = {**fields, "iss": self.settings.issuer}
+        if mode == "form_post":
+            return pages.render("form_post.html", language, self.settings.authorization_base, redirect_uri=redirect_uri, fields=list(fields.items()))
+        separator = "&" if "?" in redirect_uri else "?"
+        return RedirectResponse(f"{redirect_uri}{separator}{urlencode(fields)}", status_code=303, headers=pages.page_headers())
 
-    async def continue_(request: Request) -> Response:
-        session = session_of(request.query_params)
-        if session is None:
-            return lost_session(request)
-        transaction = transaction_of(session)
-        if transaction is None:
-            return RedirectResponse(url("/oidc/login", session), status_code=303)
-        if transaction.pending:
-            return RedirectResponse(url("/oidc/wait", session), status_code=303)
-        if transaction.status is not Status.APPROVED:
-            return answer_error(session, transaction.error or errors.OTHER)
-        if needs_consent(session, transaction):
-            return RedirectResponse(url("/oidc/consent", session), status_code=303)
-        return answer_code(session, transaction)
+    def _answer_error(self, session: LoginSession, error: MidError) -> Response:
+        request_ = session.request
+        session.finished = True
+        log.info("login %s for client %s ends with %s", session.trace, request_.client.client_id, error.code)
+        fields = {"error": error.error, "error_description": error.description(session.trace), "state": request_.state}
+        return self._answer_client(request_.redirect_uri, request_.response_mode, fields, session.language)
 
-    def needs_consent(session: LoginSession, transaction: Transaction) -> bool:
-        client = session.request.client
-        if client.consent == "always":
-            return True
-        return client.consent == "once" and not memory.has_consent(client.client_id, transaction.msisdn)
-
-    async def consent(request: Request) -> Response:
-        params = await read_params(request)
-        session = session_of(params)
-        if session is None:
-            return lost_session(request)
-        transaction = transaction_of(session)
-        if transaction is None or transaction.status is not Status.APPROVED or not needs_consent(session, transaction):
-            return RedirectResponse(url("/oidc/continue", session), status_code=303)
-        if request.method != "POST":
-            text = TEXTS[session.language]
-            items = [text["claim_phone"]] if {"phone", "profile"} & set(session.request.scopes) else []
-            if "mid_profile" in session.request.scopes:
-                items.append(text["claim_profile"])
-            return pages.render(
-                "consent.html",
-                session.language,
-                base,
-                action=f"{base}/oidc/consent",
-                session_id=session.id,
-                client_name=session.request.client.display_name,
-                items=items,
-            )
-        try:
-            decision = single(params, "decision")
-        except ParameterError:
-            decision = None
-        if decision == "accept":
-            memory.remember_consent(session.request.client.client_id, transaction.msisdn)
-            return answer_code(session, transaction)
-        if decision == "decline":
-            return answer_error(session, errors.CONSENT_REFUSED)
-        return RedirectResponse(url("/oidc/consent", session), status_code=303)
-
-    return [
-        Route("/oidc/authorize", authorize_endpoint, methods=["GET", "POST"]),
-        Route("/oidc/login", login, methods=["GET", "POST"]),
-        Route("/oidc/wait", wait, methods=["GET"]),
-        Route("/oidc/wait/status", wait_status, methods=["GET"]),
-        Route("/oidc/continue", continue_, methods=["GET"]),
-        Route("/oidc/consent", consent, methods=["GET", "POST"]),
-    ]
+    def _answer_code(self, session: LoginSession, transaction: Transaction) -> Response:
+        request_ = session.request
+        session.finished = True
+        code = self.emulator.memory.new_code(
+            client_id=request_.client.client_id,
+            redirect_uri=request_.redirect_uri,
+            code_challenge=request_.code_challenge,
+            scopes=request_.scopes,
+            nonce=request_.nonce,
+            acr=request_.acr,
+            behaviour=transaction.behaviour,
+            auth_time=int(transaction.settled_at or 0),
+            expires_at=time.time() + self.settings.code_lifetime,
+        )
+        log.info("login %s for client %s succeeded", session.trace, request_.client.client_id)
+        fields = {"code": code.code, "state": request_.state}
+        return self._answer_client(request_.redirect_uri, request_.response_mode, fields, session.language)
