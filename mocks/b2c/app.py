@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mocks.b2c.directory import Directory
 from mocks.b2c.endpoints import Endpoints
-from mocks.b2c.journey import Journey
+from mocks.b2c.journey import UserJourneyHandlers
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.settings import B2CSettings
 from mocks.b2c.tenant import Tenant
@@ -26,7 +26,7 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(settings: B2CSettings, *, keys: TenantKeys | None = None, directory: Directory | None = None) -> Starlette:
     tenant = Tenant(settings, keys or TenantKeys.create(foreign=Fault.FOREIGN_SIGNING_KEY in settings.faults), directory or Directory())
-    endpoints, journey = Endpoints(tenant), Journey(tenant)
+    endpoints, journey = Endpoints(tenant), UserJourneyHandlers(tenant)
     t = "/{tenant_segment}"
     routes = [
         Route(t + "/{policy}/v2.0/.well-known/openid-configuration", endpoints.discovery, methods=["GET", "OPTIONS"]),

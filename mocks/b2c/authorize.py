@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote_plus
 
 from mocks.b2c.errors import B2CError
-from mocks.b2c.sessions import AuthorizationRequest
+from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings
 from mocks.common.params import MultiValued, ParameterError, single, split_scope
 
@@ -42,14 +42,14 @@ class AuthorizeError(Exception):
         self.delivery = delivery
 
 
-def validate(params: MultiValued, settings: B2CSettings) -> AuthorizationRequest:
+def validate(params: MultiValued, settings: B2CSettings) -> RelyingPartyRequest:
     try:
         return _validate(params, settings)
     except ParameterError as error:
         raise AuthorizeError(B2CError("AADB2C90122", (error.name,)), None) from None
 
 
-def _validate(params: MultiValued, settings: B2CSettings) -> AuthorizationRequest:
+def _validate(params: MultiValued, settings: B2CSettings) -> RelyingPartyRequest:
     client_id = single(params, "client_id", max_length=200)
     if client_id is None:
         raise AuthorizeError(B2CError("AADB2C90008"), None)
@@ -109,7 +109,7 @@ def _validate(params: MultiValued, settings: B2CSettings) -> AuthorizationReques
     else:
         method = None
 
-    return AuthorizationRequest(
+    return RelyingPartyRequest(
         client=client,
         redirect_uri=redirect_uri,
         response_types=types,
@@ -126,7 +126,7 @@ def _validate(params: MultiValued, settings: B2CSettings) -> AuthorizationReques
     )
 
 
-def delivery_for(request: AuthorizationRequest) -> Delivery:
+def delivery_for(request: RelyingPartyRequest) -> Delivery:
     return Delivery(request.redirect_uri, request.response_mode, request.state)
 
 

@@ -43,7 +43,7 @@ DEFAULT_MAPPINGS = {"issuerUserId": "sub", "displayName": "name", "givenName": "
 
 
 @dataclass(frozen=True)
-class Endpoints:
+class ProviderEndpoints:
     authorization_endpoint: str
     token_endpoint: str
     claims_endpoint: str | None = None
@@ -81,14 +81,14 @@ class Federation:
 
     # --- metadata --------------------------------------------------------------------------------
 
-    async def endpoints(self, provider: IdentityProvider) -> Endpoints:
+    async def endpoints(self, provider: IdentityProvider) -> ProviderEndpoints:
         if provider.protocol is ProviderProtocol.OAUTH2 or not provider.metadata_url:
             if not provider.authorization_endpoint or not provider.token_endpoint:
                 raise B2CError("AADB2C90289", error="server_error")
-            return Endpoints(provider.authorization_endpoint, provider.token_endpoint, provider.claims_endpoint)
+            return ProviderEndpoints(provider.authorization_endpoint, provider.token_endpoint, provider.claims_endpoint)
         doc = await self._discovery(provider.metadata_url)
         try:
-            return Endpoints(
+            return ProviderEndpoints(
                 authorization_endpoint=provider.authorization_endpoint or str(doc["authorization_endpoint"]),
                 token_endpoint=provider.token_endpoint or str(doc["token_endpoint"]),
                 claims_endpoint=provider.claims_endpoint or doc.get("userinfo_endpoint"),
@@ -144,7 +144,7 @@ class Federation:
             partner = await self._claims_endpoint(provider, endpoints, token)
         return map_claims(provider, partner)
 
-    async def _redeem(self, policy: Policy, provider: IdentityProvider, endpoints: Endpoints, code: str) -> dict[str, Any]:
+    async def _redeem(self, policy: Policy, provider: IdentityProvider, endpoints: ProviderEndpoints, code: str) -> dict[str, Any]:
         client = AsyncOAuth2Client(
             client_id=provider.client_id,
             client_secret=provider.client_secret,
@@ -167,7 +167,7 @@ class Federation:
             raise B2CError("AADB2C90273", ("the token endpoint's answer is not JSON",), error="server_error") from None
         return dict(token)
 
-    async def _id_token_claims(self, provider: IdentityProvider, endpoints: Endpoints, token: dict[str, Any], nonce: str) -> dict[str, Any]:
+    async def _id_token_claims(self, provider: IdentityProvider, endpoints: ProviderEndpoints, token: dict[str, Any], nonce: str) -> dict[str, Any]:
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
             raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: no id_token in the token response",), error="server_error")
@@ -192,7 +192,7 @@ class Federation:
             raise B2CError("AADB2C90273", (detail,), error="server_error") from None
         return dict(decoded.claims)
 
-    async def _claims_endpoint(self, provider: IdentityProvider, endpoints: Endpoints, token: dict[str, Any]) -> dict[str, Any]:
+    async def _claims_endpoint(self, provider: IdentityProvider, endpoints: ProviderEndpoints, token: dict[str, Any]) -> dict[str, Any]:
         access_token = token.get("access_token")
         if not isinstance(access_token, str) or not endpoints.claims_endpoint:
             raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: no access_token in the token response",), error="server_error")

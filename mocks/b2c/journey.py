@@ -23,10 +23,10 @@ from mocks.b2c.policy import IdentityProvider, Policy
 from mocks.b2c.sessions import (
     CSRF_COOKIE,
     TRANS_COOKIE,
-    AuthorizationRequest,
+    JourneyTransaction,
     PendingExchange,
+    RelyingPartyRequest,
     SsoSession,
-    Transaction,
     csrf_from_cookie,
     new_csrf,
     trans_cookie_ids,
@@ -41,8 +41,10 @@ from mocks.common.params import ParameterError, single
 from mocks.faults import Fault
 
 
-class Journey(PolicyJourney, TenantHandlers):
-    def _respond(self, policy: Policy, rp: AuthorizationRequest, auth: Authentication, lang: str) -> Response:
+class UserJourneyHandlers(PolicyJourney, TenantHandlers):
+    """The user journey's endpoints: authorize, the hosted pages and their API, the identity provider's answer."""
+
+    def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response:
         """The relying party's answer: code and/or id_token, in its response mode."""
         code = self.tenant.tokens.issue_code(policy, rp, auth) if "code" in rp.response_types else None
         fields: list[tuple[str, str]] = []
@@ -60,7 +62,7 @@ class Journey(PolicyJourney, TenantHandlers):
         self.tenant.cookies.set(response, self.tenant.cookies.sso_cookie, session.id)
         return response
 
-    def _transaction(self, request: Request, tx: str | None, csrf: str | None) -> Transaction:
+    def _transaction(self, request: Request, tx: str | None, csrf: str | None) -> JourneyTransaction:
         """The transaction named by ``tx``, owned by this browser, with the matching CSRF token."""
         tid = transaction_id_from_state(tx)
         transaction = self.tenant.transactions.get(tid)
@@ -71,7 +73,7 @@ class Journey(PolicyJourney, TenantHandlers):
             raise B2CError("AADB2C90046")
         return transaction
 
-    async def _start_exchange(self, transaction: Transaction, provider: IdentityProvider) -> Response:
+    async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider) -> Response:
         nonce = secrets.token_urlsafe(24)
         try:
             url = await self.tenant.federation.authorization_url(
@@ -120,7 +122,7 @@ class Journey(PolicyJourney, TenantHandlers):
         self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
         return response
 
-    async def _authorize_run(self, request: Request, policy: Policy, rp: AuthorizationRequest, lang: str, session: SsoSession | None) -> Response:
+    async def _authorize_run(self, request: Request, policy: Policy, rp: RelyingPartyRequest, lang: str, session: SsoSession | None) -> Response:
         """A custom policy run from its XML: SSO and domain_hint are decided by its journey."""
         if rp.prompt == "none" and self._sso_run(session) is None:
             return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("none",), error="interaction_required"), lang=lang)
@@ -219,7 +221,7 @@ class Journey(PolicyJourney, TenantHandlers):
         transaction.self_asserted = values
         return xhr("200", None, None)
 
-    def _complete_sign_up(self, transaction: Transaction) -> Response:
+    def _complete_sign_up(self, transaction: JourneyTransaction) -> Response:
         claims = dict(transaction.idp_claims or {})
         claims.update({k: v for k, v in (transaction.self_asserted or {}).items() if v})
         directory = self.tenant.directory

@@ -1,6 +1,6 @@
 """The hosted pages and answers of a custom policy whose journey is executed from its XML.
 
-``Journey`` (mocks/b2c/journey.py) hands a transaction here when its policy carries a
+``UserJourneyHandlers`` (mocks/b2c/journey.py) hands a transaction here when its policy carries a
 ``UserJourney``; ``Orchestrator`` (mocks/b2c/orchestration.py) decides what comes next and this
 module turns it into the page, the redirect to the identity provider, or the answer to the app.
 A step the emulator does not execute shows B2C's error page with the reason and what to change.
@@ -20,7 +20,7 @@ from mocks.b2c.directory import User
 from mocks.b2c.errors import B2CError
 from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted, ShowUnified, session_claims
 from mocks.b2c.policy import IdentityProvider, Policy, UserJourney
-from mocks.b2c.sessions import AuthorizationRequest, Transaction
+from mocks.b2c.sessions import JourneyTransaction, RelyingPartyRequest
 from mocks.b2c.strings import strings
 from mocks.b2c.tokens import Authentication
 from mocks.b2c.web import xhr
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 NOT_EXECUTED = "Not executed by the B2C emulator (policies/README.md): "
 
 
-def journey_of(transaction: Transaction) -> UserJourney:
+def journey_of(transaction: JourneyTransaction) -> UserJourney:
     """The transaction's policy journey; only custom policies run from their XML come here."""
     journey = transaction.policy.journey
     if journey is None:
@@ -42,15 +42,15 @@ def journey_of(transaction: Transaction) -> UserJourney:
 
 
 class PolicyJourney:
-    """Mixin of ``Journey``: the custom-policy side. Needs ``tenant``, ``settings``, ``_respond``, ``_start_exchange``."""
+    """Mixin of ``UserJourneyHandlers``: the custom-policy side. Needs ``tenant``, ``settings``, ``_respond``, ``_start_exchange``."""
 
     tenant: Tenant
     settings: B2CSettings
 
-    if TYPE_CHECKING:  # provided by TenantHandlers and Journey, the classes this one is mixed into
+    if TYPE_CHECKING:  # provided by TenantHandlers and UserJourneyHandlers, the classes this one is mixed into
         def _error_page(self, error: B2CError, lang: str = "en", *, detail: str | None = None) -> Response: ...
-        def _respond(self, policy: Policy, rp: AuthorizationRequest, auth: Authentication, lang: str) -> Response: ...
-        async def _start_exchange(self, transaction: Transaction, provider: IdentityProvider) -> Response: ...
+        def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response: ...
+        async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider) -> Response: ...
 
     @property
     def orchestrator(self) -> Orchestrator:
@@ -66,7 +66,7 @@ class PolicyJourney:
             return None
         return JourneyRun(bag=dict(saved["claims"]), chosen=saved["chosen"], sso_executed=frozenset(saved["executed"]))
 
-    async def _run(self, transaction: Transaction, *, domain_hint: str | None = None, auth_time: int | None = None) -> Response:
+    async def _run(self, transaction: JourneyTransaction, *, domain_hint: str | None = None, auth_time: int | None = None) -> Response:
         """Advance the transaction's journey to its next page, redirect or answer."""
         policy, run, lang = transaction.policy, transaction.run, transaction.locale
         try:
@@ -88,7 +88,7 @@ class PolicyJourney:
         assert isinstance(outcome, SendClaims)
         return self._send_claims(transaction, outcome.bag, auth_time or getattr(run, "auth_time", None))
 
-    def _send_claims(self, transaction: Transaction, bag: dict[str, Any], auth_time: int | None) -> Response:
+    def _send_claims(self, transaction: JourneyTransaction, bag: dict[str, Any], auth_time: int | None) -> Response:
         run: JourneyRun = transaction.run
         object_id = str(bag.get("objectId") or "")
         user = self.tenant.directory.get(object_id) if object_id else None
@@ -102,9 +102,9 @@ class PolicyJourney:
         self.tenant.cookies.set(response, self.tenant.cookies.sso_cookie, session.id)
         return response
 
-    # --- entry points from Journey ---------------------------------------------------------------
+    # --- entry points from UserJourneyHandlers ----------------------------------------------------
 
-    async def _run_authorize(self, transaction: Transaction, session: Any, prompt: str | None) -> Response:
+    async def _run_authorize(self, transaction: JourneyTransaction, session: Any, prompt: str | None) -> Response:
         sso = self._sso_run(session) if prompt != "login" else None
         transaction.run = sso or JourneyRun()
         auth_time = session.auth_time if sso is not None else None
@@ -112,14 +112,14 @@ class PolicyJourney:
             transaction.run.auth_time = auth_time
         return await self._run(transaction, domain_hint=transaction.request.domain_hint, auth_time=auth_time)
 
-    async def _run_choose(self, transaction: Transaction, exchange_id: str) -> Response:
+    async def _run_choose(self, transaction: JourneyTransaction, exchange_id: str) -> Response:
         policy: Policy = transaction.policy
         if policy.provider(exchange_id) is None or transaction.run.chosen is not None:
             return self._error_page(B2CError("AADB2C90046"), transaction.locale)
         transaction.run.chosen = exchange_id
         return await self._run(transaction)
 
-    async def _run_local_sign_up(self, transaction: Transaction) -> Response:
+    async def _run_local_sign_up(self, transaction: JourneyTransaction) -> Response:
         """"Sign up now": the local sign-in profile's SignUpTarget exchange."""
         journey = journey_of(transaction)
         step = journey.steps[transaction.run.index]
@@ -130,7 +130,7 @@ class PolicyJourney:
         transaction.run.chosen = target
         return await self._run(transaction)
 
-    async def _run_federated(self, transaction: Transaction, claims: dict[str, Any]) -> Response:
+    async def _run_federated(self, transaction: JourneyTransaction, claims: dict[str, Any]) -> Response:
         run: JourneyRun = transaction.run
         federating, run.federating = run.federating, None
         if federating is None:
@@ -142,7 +142,7 @@ class PolicyJourney:
             return self._error_page(B2CError("AADB2C90046"), transaction.locale, detail=NOT_EXECUTED + str(refusal))
         return await self._run(transaction)
 
-    def _run_self_asserted(self, transaction: Transaction, form: FormData) -> Response:
+    def _run_self_asserted(self, transaction: JourneyTransaction, form: FormData) -> Response:
         run: JourneyRun = transaction.run
         t = strings(transaction.locale)
         if run.page is None:  # the unified page's local-account form
@@ -170,7 +170,7 @@ class PolicyJourney:
         run.confirmable = True
         return xhr("200", None, None)
 
-    async def _run_confirmed(self, transaction: Transaction) -> Response:
+    async def _run_confirmed(self, transaction: JourneyTransaction) -> Response:
         if not getattr(transaction.run, "confirmable", False):
             return self._error_page(B2CError("AADB2C90046"), transaction.locale)
         transaction.run.confirmable = False

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse
 
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.b2c.sessions import Transaction
+from mocks.b2c.sessions import JourneyTransaction
 from mocks.b2c.settings import B2CSettings
 from mocks.b2c.strings import strings
 
@@ -51,7 +51,7 @@ def _page(template: str, *, lang: str, status: int = 200, html_lang: bool = True
     return HTMLResponse(html, status_code=status, headers=NO_STORE)
 
 
-def _settings(settings: B2CSettings, transaction: Transaction, api: str) -> dict[str, Any]:
+def _settings(settings: B2CSettings, transaction: JourneyTransaction, api: str) -> dict[str, Any]:
     policy = transaction.policy
     return {
         "remoteResource": f"{settings.base_url}/static/{'unified' if api != 'SelfAsserted' else 'selfAsserted'}.html",
@@ -76,7 +76,7 @@ def _settings(settings: B2CSettings, transaction: Transaction, api: str) -> dict
     }
 
 
-def unified(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
+def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLResponse:
     policy: Policy = transaction.policy
     page = _settings(settings, transaction, "CombinedSigninAndSignup")
     page["claimsProviders"] = [{"id": p.exchange_id, "name": p.display_name} for p in policy.identity_providers]
@@ -91,7 +91,7 @@ def unified(settings: B2CSettings, transaction: Transaction) -> HTMLResponse:
                  correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
-def self_asserted(settings: B2CSettings, transaction: Transaction,
+def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
                   fields: tuple[tuple[str, str, bool, str], ...] | None = None) -> HTMLResponse:
     """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile; else the built-in page."""
     t = strings(transaction.locale)

@@ -35,8 +35,8 @@ MAX_ENTRIES = DEFAULT_MAX_ENTRIES
 
 
 @dataclass(frozen=True)
-class AuthorizationRequest:
-    """A relying party's authorize request after validation."""
+class RelyingPartyRequest:
+    """The relying party's authorize request to the tenant, after validation."""
 
     client: AppRegistration
     redirect_uri: str
@@ -63,11 +63,13 @@ class PendingExchange:
 
 
 @dataclass
-class Transaction:
+class JourneyTransaction:
+    """One user journey in progress (sign-up or sign-in): what ``x-ms-cpim-trans`` and ``StateProperties`` name."""
+
     id: str
     csrf: str
     policy: Policy
-    request: AuthorizationRequest
+    request: RelyingPartyRequest
     locale: str
     correlation_id: str
     created_at: float = field(default_factory=time.time)
@@ -136,13 +138,13 @@ class _Expiring(Generic[_Item]):
         return len(self._items)
 
 
-class Transactions(_Expiring[Transaction]):
-    def start(self, *, csrf: str, policy: Policy, request: AuthorizationRequest, locale: str, correlation_id: str) -> Transaction:
-        transaction = Transaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id, created_at=self._items.clock())
+class JourneyTransactions(_Expiring[JourneyTransaction]):
+    def start(self, *, csrf: str, policy: Policy, request: RelyingPartyRequest, locale: str, correlation_id: str) -> JourneyTransaction:
+        transaction = JourneyTransaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id, created_at=self._items.clock())
         self._put(transaction.id, transaction)
         return transaction
 
-    def get(self, tid: str | None) -> Transaction | None:
+    def get(self, tid: str | None) -> JourneyTransaction | None:
         return self._get(tid)
 
 
@@ -171,7 +173,7 @@ def trans_cookie_ids(request: Request) -> list[str]:
         return []
 
 
-def trans_cookie_value(existing: list[str], transaction: Transaction) -> str:
+def trans_cookie_value(existing: list[str], transaction: JourneyTransaction) -> str:
     ids = [tid for tid in existing if tid != transaction.id][-(MAX_TRANSACTIONS_PER_BROWSER - 1):] + [transaction.id]
     body = {"T_DIC": [{"I": tid, "T": transaction.policy.policy_id.lower(), "S": 1} for tid in ids], "C_ID": transaction.id}
     # URL-safe and unpadded so the value needs no cookie quoting.

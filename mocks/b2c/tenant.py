@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from mocks.b2c.directory import Directory
 from mocks.b2c.federation import Federation
 from mocks.b2c.keys import TenantKeys
-from mocks.b2c.sessions import CookieWriter, Sessions, Transactions
+from mocks.b2c.sessions import CookieWriter, JourneyTransactions, Sessions
 from mocks.b2c.settings import B2CSettings
 from mocks.b2c.tokens import TokenService
 from mocks.faults import Fault
@@ -22,7 +22,7 @@ class Tenant:
     directory: Directory = field(default_factory=Directory)
 
     def __post_init__(self) -> None:
-        self.transactions = Transactions(self.settings.transaction_lifetime)
+        self.transactions = JourneyTransactions(self.settings.transaction_lifetime)
         self.sessions = Sessions(self.settings.session_lifetime)
         self.tokens = TokenService(self.settings, self.keys, self.directory)
         self.federation = Federation(self.settings)

@@ -20,7 +20,7 @@ from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.b2c.sessions import AuthorizationRequest
+from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings
 from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
 from mocks.common.params import MultiValued, ParameterError, single
@@ -46,7 +46,7 @@ class Grant:
     """An authorization code or refresh token, redeemable at the token endpoint."""
 
     policy: Policy
-    request: AuthorizationRequest
+    request: RelyingPartyRequest
     authentication: Authentication
     issued_at: float
     expires_at: float
@@ -65,7 +65,7 @@ class TokenService:
 
     # --- ID tokens -------------------------------------------------------------------------------
 
-    def id_token(self, policy: Policy, request: AuthorizationRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> str:
+    def id_token(self, policy: Policy, request: RelyingPartyRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> str:
         claims = self.id_token_claims(policy, request, auth, c_hash=c_hash, at_hash=at_hash)
         # The one seam where faults change an ID token: the active faults' token callbacks, then signing.
         for callback in token_callbacks(self.settings.faults):
@@ -75,7 +75,7 @@ class TokenService:
             return self.keys.foreign.sign(claims, kid=key.kid)
         return key.sign(claims)
 
-    def id_token_claims(self, policy: Policy, request: AuthorizationRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> dict[str, Any]:
+    def id_token_claims(self, policy: Policy, request: RelyingPartyRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> dict[str, Any]:
         now = int(time.time())
         lifetime = self.settings.token_lifetime
         claims: dict[str, Any] = {
@@ -148,7 +148,7 @@ class TokenService:
 
     # --- grants ----------------------------------------------------------------------------------
 
-    def issue_code(self, policy: Policy, request: AuthorizationRequest, auth: Authentication) -> str:
+    def issue_code(self, policy: Policy, request: RelyingPartyRequest, auth: Authentication) -> str:
         # Real codes are JWEs; keep the five-segment shape so clients that sniff it are not surprised.
         code = ".".join([b64url_encode(json.dumps({"alg": "dir", "enc": "A256GCM"}).encode()), ""] + [b64url_encode(secrets.token_bytes(n)) for n in (12, 48, 16)])
         now = time.time()
@@ -228,7 +228,7 @@ class TokenService:
         return grant
 
     @staticmethod
-    def _check_pkce(request: AuthorizationRequest, verifier: str | None) -> None:
+    def _check_pkce(request: RelyingPartyRequest, verifier: str | None) -> None:
         if request.code_challenge is None:
             return
         if verifier is None:

@@ -38,7 +38,9 @@ class LoginHint:
 
 
 @dataclass(frozen=True)
-class AuthorizationRequest:
+class LoginRequest:
+    """A client's (B2C's, for the suite) authorization request to Mobile ID, validated: what a login session serves."""
+
     client: ClientSettings
     redirect_uri: str
     response_mode: str
@@ -72,7 +74,7 @@ class RejectedRequest(Exception):
         self.state = state
 
 
-def parse(params: MultiValued, settings: MobileIDSettings) -> AuthorizationRequest:
+def parse(params: MultiValued, settings: MobileIDSettings) -> LoginRequest:
     if not any(params.getlist(name) for name in ("client_id", "redirect_uri", "response_type", "scope")):
         raise UntrustedRequest(errors.MISSING_QUERY)
     try:
@@ -115,7 +117,7 @@ class _Reject(Exception):
         self.error = error
 
 
-def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: str, response_mode: str, state: str | None) -> AuthorizationRequest:
+def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: str, response_mode: str, state: str | None) -> LoginRequest:
     if state is None:
         raise _Reject(errors.REQUEST_INVALID.but("Invalid request: state is required"))
     response_type = single(params, "response_type", required=True)
@@ -153,7 +155,7 @@ def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: st
     dtbd = single(params, "dtbd", max_length=1000)
     if dtbd is not None and (len(dtbd) > MAX_DTBD or not dtbd.startswith(client.dtbd_prefix)):
         raise _Reject(errors.DTBD_INVALID)
-    return AuthorizationRequest(
+    return LoginRequest(
         client=client,
         redirect_uri=redirect_uri,
         response_mode=response_mode,

@@ -22,7 +22,7 @@ from mocks.common.net import is_loopback
 from mocks.mobileid import errors
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.runtime import Emulator, Handlers
-from mocks.mobileid.transactions import Status, Transaction
+from mocks.mobileid.transactions import SignatureTransaction, Status
 
 log = logging.getLogger("mocks.mobileid")
 MAX_WAIT = 120.0
@@ -121,7 +121,7 @@ class ControlApi(Handlers):
             return _json(NOT_FOUND, 404)
         return self._answer(transaction, status)
 
-    def _answer(self, transaction: Transaction, status: Status) -> Response:
+    def _answer(self, transaction: SignatureTransaction, status: Status) -> Response:
         error = errors.REJECTED if status is Status.DECLINED else None
         if not transaction.settle(status, error):
             return _json({"error": "not_pending", "transaction": transaction.as_json()}, 409)

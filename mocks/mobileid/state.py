@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
-from mocks.mobileid.authorize import AuthorizationRequest
+from mocks.mobileid.authorize import LoginRequest
 from mocks.mobileid.outcomes import PhoneBehaviour
 
 SESSION_LIFETIME = 30 * 60  # a browser may sit on the login page for a while
@@ -28,7 +28,7 @@ class LoginSession:
 
     id: str
     trace: str
-    request: AuthorizationRequest
+    request: LoginRequest
     language: str
     created_at: float = field(default_factory=time.time)
     transaction_id: str | None = None
@@ -71,7 +71,7 @@ class Memory:
         self.access_tokens: ExpiringStore[str, AccessToken] = ExpiringStore(max_entries=max_entries, clock=clock)
         self.consents: ExpiringStore[tuple[str, str], bool] = ExpiringStore(max_entries=max_entries, clock=clock)  # (client_id, msisdn)
 
-    def new_session(self, request: AuthorizationRequest, trace: str, language: str) -> LoginSession:
+    def new_session(self, request: LoginRequest, trace: str, language: str) -> LoginSession:
         session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language, created_at=self.clock())
         self.sessions.put(session.id, session, SESSION_LIFETIME)
         return session

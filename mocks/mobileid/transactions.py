@@ -33,7 +33,9 @@ class Status(str, Enum):
 
 
 @dataclass(eq=False)
-class Transaction:
+class SignatureTransaction:
+    """The signature request on the user's phone: pending until the phone answers, times out or is superseded."""
+
     id: str
     trace: str
     msisdn: str
@@ -120,19 +122,19 @@ class TransactionStore:
         self._settings = settings
         self._clock = clock
         self._lifetime = settings.transaction_timeout + max(600.0, 2 * settings.transaction_timeout)
-        self._transactions: ExpiringStore[str, Transaction] = ExpiringStore(max_entries=settings.store_limit, clock=clock)
+        self._transactions: ExpiringStore[str, SignatureTransaction] = ExpiringStore(max_entries=settings.store_limit, clock=clock)
         # msisdn -> its newest transaction that was pending when it started (a number has at most one pending).
-        self._pending: ExpiringStore[str, Transaction] = ExpiringStore(max_entries=settings.store_limit, clock=clock)
+        self._pending: ExpiringStore[str, SignatureTransaction] = ExpiringStore(max_entries=settings.store_limit, clock=clock)
         self._created: asyncio.Event | None = None
 
     def __len__(self) -> int:
         return len(self._transactions)
 
-    def start(self, *, msisdn: str, client_id: str, trace: str, message: str, acr: str, serial_hint: str | None = None) -> Transaction:
+    def start(self, *, msisdn: str, client_id: str, trace: str, message: str, acr: str, serial_hint: str | None = None) -> SignatureTransaction:
         behaviour = behaviour_for(msisdn, self._settings)
         now = self._clock()
         scripted, delay = self._script(behaviour, acr, serial_hint)
-        transaction = Transaction(
+        transaction = SignatureTransaction(
             id=secrets.token_urlsafe(12),
             trace=trace,
             msisdn=msisdn,
@@ -174,27 +176,27 @@ class TransactionStore:
             return (Status.APPROVED, None), behaviour.delay
         return None, 0.0  # waits for the control API or the timeout
 
-    def get(self, transaction_id: str) -> Transaction | None:
+    def get(self, transaction_id: str) -> SignatureTransaction | None:
         transaction = self._transactions.get(transaction_id)
         if transaction is not None:
             transaction.refresh()
         return transaction
 
-    def list(self, msisdn: str | None = None) -> list[Transaction]:
+    def list(self, msisdn: str | None = None) -> list[SignatureTransaction]:
         """For the control API: every stored transaction (of one number), oldest first."""
         found = [t for t in self._transactions.values() if msisdn is None or t.msisdn == msisdn]
         for transaction in found:
             transaction.refresh()
         return sorted(found, key=lambda t: t.created_at)
 
-    def pending_for(self, msisdn: str) -> Transaction | None:
+    def pending_for(self, msisdn: str) -> SignatureTransaction | None:
         transaction = self._pending.get(msisdn)
         if transaction is None:
             return None
         transaction.refresh()
         return transaction if transaction.pending else None
 
-    async def wait_for_pending(self, msisdn: str, timeout: float) -> Transaction | None:
+    async def wait_for_pending(self, msisdn: str, timeout: float) -> SignatureTransaction | None:
         """The number's pending transaction, waiting up to ``timeout`` seconds for one to start."""
         end = time.monotonic() + timeout
         while True:

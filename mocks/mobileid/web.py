@@ -24,7 +24,7 @@ from mocks.mobileid.locales import TEXTS, language_from_accept
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.runtime import Handlers
 from mocks.mobileid.state import LoginSession
-from mocks.mobileid.transactions import Status, Transaction
+from mocks.mobileid.transactions import SignatureTransaction, Status
 
 log = logging.getLogger("mocks.mobileid")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -166,10 +166,10 @@ class LoginPages(Handlers):
         except ParameterError:
             return None
 
-    def _transaction_of(self, session: LoginSession) -> Transaction | None:
+    def _transaction_of(self, session: LoginSession) -> SignatureTransaction | None:
         return self.emulator.transactions.get(session.transaction_id) if session.transaction_id else None
 
-    def _start_transaction(self, session: LoginSession, msisdn: str) -> Transaction:
+    def _start_transaction(self, session: LoginSession, msisdn: str) -> SignatureTransaction:
         request_ = session.request
         message = request_.dtbd or TEXTS[session.language]["phone_message"]
         message = message.replace("#CLIENT#", request_.client.display_name).replace("#SESSION#", session.trace)
@@ -185,7 +185,7 @@ class LoginPages(Handlers):
         log.info("transaction %s (%s) started for client %s: %s", transaction.trace, transaction.id, transaction.client_id, transaction.status.value)
         return transaction
 
-    def _needs_consent(self, session: LoginSession, transaction: Transaction) -> bool:
+    def _needs_consent(self, session: LoginSession, transaction: SignatureTransaction) -> bool:
         client = session.request.client
         if client.consent == "always":
             return True
@@ -250,7 +250,7 @@ class LoginPages(Handlers):
         fields = {"error": error.error, "error_description": error.description(session.trace), "state": request_.state}
         return self._answer_client(request_.redirect_uri, request_.response_mode, fields, session.language)
 
-    def _answer_code(self, session: LoginSession, transaction: Transaction) -> Response:
+    def _answer_code(self, session: LoginSession, transaction: SignatureTransaction) -> Response:
         request_ = session.request
         session.finished = True
         code = self.emulator.memory.new_code(

@@ -11,7 +11,7 @@ import time
 
 from mocks.common.store import ExpiringStore
 from mocks.mobileid import MobileIDSettings
-from mocks.mobileid.authorize import AuthorizationRequest
+from mocks.mobileid.authorize import LoginRequest
 from mocks.mobileid.outcomes import behaviour_for
 from mocks.mobileid.state import CODE_REPLAY_WINDOW, CONSENT_LIFETIME, SESSION_LIFETIME, Memory
 from mocks.mobileid.transactions import TransactionStore
@@ -24,8 +24,8 @@ def settings(**overrides) -> MobileIDSettings:
     return MobileIDSettings(issuer="https://mid.example", clients=default_clients(), **overrides)
 
 
-def request(s: MobileIDSettings) -> AuthorizationRequest:
-    return AuthorizationRequest(client=s.client(RP_POST), redirect_uri="https://rp.example/cb", response_mode="query", state="s",
+def request(s: MobileIDSettings) -> LoginRequest:
+    return LoginRequest(client=s.client(RP_POST), redirect_uri="https://rp.example/cb", response_mode="query", state="s",
                                 nonce="n", scopes=("openid",), acr="mid_al3_any", language="en", login_hint=None,
                                 code_challenge=None, dtbd=None)
 

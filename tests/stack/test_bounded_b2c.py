@@ -7,15 +7,15 @@ import time
 from mocks.b2c.directory import Directory
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.b2c.sessions import AuthorizationRequest, Sessions, Transactions
+from mocks.b2c.sessions import JourneyTransactions, RelyingPartyRequest, Sessions
 from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.b2c.tokens import Authentication, TokenService
 from tests.fake_clock import WEEK, FakeClock
 
 
-def rp_request() -> AuthorizationRequest:
+def rp_request() -> RelyingPartyRequest:
     app = default_apps("s3cret")[1]
-    return AuthorizationRequest(client=app, redirect_uri=app.redirect_uris[0], response_types=frozenset({"code"}), response_mode="query",
+    return RelyingPartyRequest(client=app, redirect_uri=app.redirect_uris[0], response_types=frozenset({"code"}), response_mode="query",
                                 scopes=("openid", "offline_access"))
 
 
@@ -25,7 +25,7 @@ def policy() -> Policy:
 
 def test_a_week_of_abandoned_sign_ins_leaves_transactions_sessions_and_grants_bounded() -> None:
     clock = FakeClock()
-    transactions, sessions = Transactions(3600, clock=clock), Sessions(86400, clock=clock)
+    transactions, sessions = JourneyTransactions(3600, clock=clock), Sessions(86400, clock=clock)
     tokens = TokenService(B2CSettings(apps=default_apps("s3cret")), TenantKeys.create(), Directory())
     tokens._grants.clock = clock
     user = tokens.directory.create_social("mobileid.ch", "u-1", {})
@@ -45,7 +45,7 @@ def test_a_week_of_abandoned_sign_ins_leaves_transactions_sessions_and_grants_bo
 
 def test_stores_have_a_size_limit() -> None:
     clock = FakeClock()
-    transactions = Transactions(3600, max_entries=20, clock=clock)
+    transactions = JourneyTransactions(3600, max_entries=20, clock=clock)
     started = [transactions.start(csrf="c", policy=policy(), request=rp_request(), locale="en", correlation_id="x") for _ in range(100)]
     assert len(transactions) == 20 and transactions.get(started[-1].id) is started[-1] and transactions.get(started[0].id) is None
 

@@ -10,7 +10,7 @@ import ssl
 
 import httpx
 
-from mocks.b2c.sessions import AuthorizationRequest
+from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID, WEBAPP1_REDIRECT_URI
 from mocks.b2c.tokens import Authentication
 from mocks.common.net import HostMapTransport
@@ -22,7 +22,7 @@ TOKEN = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin
 def issue_code(stack: StackInfo) -> str:
     tenant = stack.apps["b2c"].state.tenant
     app = stack.b2c_settings.app(WEBAPP1_CLIENT_ID)
-    request = AuthorizationRequest(client=app, redirect_uri=WEBAPP1_REDIRECT_URI, response_types=frozenset({"code"}),
+    request = RelyingPartyRequest(client=app, redirect_uri=WEBAPP1_REDIRECT_URI, response_types=frozenset({"code"}),
                                    response_mode="query", scopes=("openid", "offline_access"), nonce="n-1")
     user = tenant.directory.create_social("mobileid.ch", "refresh-test-user", {"displayName": "Refresh Test"})
     return tenant.tokens.issue_code(stack.b2c_settings.policy("B2C_1_signupsignin"), request, Authentication(user, 1_700_000_000))
