@@ -14,7 +14,6 @@ import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -32,6 +31,7 @@ from mocks.common.net import HostMapTransport
 from mocks.faults import Fault
 from mocks.jwtms import create_app as create_jwtms
 from mocks.stack import ServerThread, host_router, local_tls
+from tests.html_page import read_page
 
 from .fake_idp import ISSUER, FakeIdP
 
@@ -98,27 +98,12 @@ def custom_policy(*providers: IdentityProvider, name: str = CUSTOM) -> Policy:
 # --- a browser made of httpx ----------------------------------------------------------------------
 
 
-class _Forms(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict[str, Any]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": a.get("action"), "method": (a.get("method") or "get").upper(), "fields": []})
-        elif tag == "input" and self.forms and a.get("type") == "hidden":
-            self.forms[-1]["fields"].append((a.get("name") or "", a.get("value") or ""))
-
-
 def auto_post_form(html: str) -> tuple[str, list[tuple[str, str]]] | None:
     """An auto-submitting form_post page -> (action, fields); None for any other page."""
     if "document.forms[0].submit()" not in html:
         return None
-    parser = _Forms()
-    parser.feed(html)
-    form = parser.forms[0]
-    return form["action"], form["fields"]
+    form = read_page(html).forms[0]
+    return form.action or "", form.fields
 
 
 def page_settings(html: str) -> dict[str, Any]:

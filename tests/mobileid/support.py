@@ -11,7 +11,6 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,6 +20,7 @@ import uvicorn
 from mocks.common import serve
 from mocks.common.keys import SigningKey
 from mocks.mobileid import ClientSettings, MobileIDSettings, create_app
+from tests.html_page import read_page
 
 RP_POST = "rp-post"
 RP_BASIC = "rp-basic"
@@ -108,36 +108,6 @@ def authorize_params(rp: str = RP_POST, **extra: str | None) -> dict[str, str]:
     }
     params.update(extra)  # type: ignore[arg-type]
     return {k: v for k, v in params.items() if v is not None}
-
-
-class _FormReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.action: str | None = None
-        self.fields: dict[str, str] = {}
-        self.ids: dict[str, dict[str, str | None]] = {}
-        self._text_of: str | None = None
-        self.texts: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if values.get("id"):
-            self.ids[values["id"] or ""] = {"tag": tag, **values}
-            self._text_of = values["id"]
-        if tag == "form" and self.action is None:
-            self.action = values.get("action")
-        if tag == "input" and values.get("type") == "hidden" and values.get("name"):
-            self.fields[values["name"] or ""] = values.get("value") or ""
-
-    def handle_data(self, data: str) -> None:
-        if self._text_of is not None and data.strip():
-            self.texts.setdefault(self._text_of, data.strip())
-
-
-def read_page(html: str) -> _FormReader:
-    reader = _FormReader()
-    reader.feed(html)
-    return reader
 
 
 @dataclass
