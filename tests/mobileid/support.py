@@ -173,10 +173,14 @@ class User:
         assert status["status"] == "done", status
         return self.go(self.http.get(status["next"]))
 
-    def login(self, params: dict[str, str], msisdn: str = APPROVE) -> Answer:
-        session = self.session_id(self.authorize(params))
+    def start_transaction(self, msisdn: str = WAITING_NUMBER, params: dict[str, str] | None = None) -> str:
+        """Authorize and enter the number, so the phone is asked: the login session's id."""
+        session = self.session_id(self.authorize(params or authorize_params()))
         assert self.enter_number(session, msisdn).status_code == 303
-        return answer_of(self.finish(session))
+        return session
+
+    def login(self, params: dict[str, str], msisdn: str = APPROVE) -> Answer:
+        return answer_of(self.finish(self.start_transaction(msisdn, params)))
 
 
 def redeem(http: httpx.Client, code: str, client_id: str = RP_POST, *, redirect_uri: str | None = None, **extra: str) -> httpx.Response:

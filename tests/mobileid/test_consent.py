@@ -6,8 +6,7 @@ from .support import RP_CONSENT, User, answer_of, authorize_params, read_page
 
 
 def reach_consent(user: User, msisdn: str = "+41700092502") -> tuple[str, str]:
-    session = user.session_id(user.authorize(authorize_params(RP_CONSENT)))
-    user.enter_number(session, msisdn)
+    session = user.start_transaction(msisdn, authorize_params(RP_CONSENT))
     status = user.wait_status(session)
     consent = user.http.get(status["next"])
     assert consent.status_code == 303 and "/oidc/consent?" in consent.headers["location"]

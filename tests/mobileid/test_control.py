@@ -6,13 +6,12 @@ import threading
 
 import pytest
 
-from .support import WAITING_NUMBER, User, answer_of, authorize_params
+from .support import WAITING_NUMBER, User, answer_of
 
 
 def start_waiting(http, msisdn: str = WAITING_NUMBER) -> str:
     user = User(http)
-    session = user.session_id(user.authorize(authorize_params()))
-    user.enter_number(session, msisdn)
+    session = user.start_transaction(msisdn)
     return session
 
 

@@ -60,8 +60,7 @@ def test_failure_descriptions_are_distinct_per_number(user: User) -> None:
 
 
 def test_other_numbers_wait_for_the_control_api(http, user: User) -> None:
-    session = user.session_id(user.authorize(authorize_params()))
-    user.enter_number(session, "079 123 45 67")
+    session = user.start_transaction("079 123 45 67")
     listed = http.get("/control/transactions", params={"msisdn": WAITING_NUMBER}).json()["transactions"]
     assert [(t["status"], t["client_id"]) for t in listed] == [("pending", "rp-post")]
     approved = http.post(f"/control/transactions/{listed[0]['id']}/approve")
@@ -70,8 +69,7 @@ def test_other_numbers_wait_for_the_control_api(http, user: User) -> None:
 
 
 def test_decline_through_the_control_api_is_user_cancel(http, user: User) -> None:
-    session = user.session_id(user.authorize(authorize_params()))
-    user.enter_number(session, WAITING_NUMBER)
+    session = user.start_transaction()
     declined = http.post(f"/control/phones/{WAITING_NUMBER}/decline")
     assert declined.json()["status"] == "declined"
     answer = answer_of(user.finish(session))
@@ -82,8 +80,7 @@ def test_unanswered_transaction_times_out_as_mid_auth_3300(start_emulator) -> No
     emulator = start_emulator(transaction_timeout=0.3)
     with emulator.client() as http:
         user = User(http)
-        session = user.session_id(user.authorize(authorize_params()))
-        user.enter_number(session, WAITING_NUMBER)
+        session = user.start_transaction()
         started = time.monotonic()
         answer = answer_of(user.finish(session))  # the long-poll returns when the timeout hits
         assert 0.25 <= time.monotonic() - started < 2.0
@@ -93,10 +90,8 @@ def test_unanswered_transaction_times_out_as_mid_auth_3300(start_emulator) -> No
 
 def test_second_transaction_for_a_busy_sim_is_refused_with_mid_auth_3310(http) -> None:
     first, second = User(http), User(http)
-    first_session = first.session_id(first.authorize(authorize_params()))
-    first.enter_number(first_session, WAITING_NUMBER)
-    second_session = second.session_id(second.authorize(authorize_params()))
-    second.enter_number(second_session, WAITING_NUMBER)
+    first_session = first.start_transaction()
+    second_session = second.start_transaction()
     busy = answer_of(second.finish(second_session))
     assert description_parts(busy.params["error_description"])[0] == "mid_auth_3310"
     # The first one is still waiting for the phone.
@@ -108,10 +103,8 @@ def test_a_new_app_request_cancels_the_older_one(start_emulator) -> None:
     emulator = start_emulator(users=[TestUser(msisdn="+41795550001", outcome="wait", method="app")])
     with emulator.client() as http:
         first, second = User(http), User(http)
-        first_session = first.session_id(first.authorize(authorize_params()))
-        first.enter_number(first_session, "+41795550001")
-        second_session = second.session_id(second.authorize(authorize_params()))
-        second.enter_number(second_session, "+41795550001")
+        first_session = first.start_transaction("+41795550001")
+        second_session = second.start_transaction("+41795550001")
         cancelled = answer_of(first.finish(first_session))
         assert description_parts(cancelled.params["error_description"])[0] == "mid_auth_3010"
         http.post("/control/phones/+41795550001/approve")
@@ -122,8 +115,7 @@ def test_configured_user_answers_after_its_delay(start_emulator) -> None:
     emulator = start_emulator(users=[TestUser(msisdn="+41795550002", outcome="pin_blocked", delay=0.3)])
     with emulator.client() as http:
         user = User(http)
-        session = user.session_id(user.authorize(authorize_params()))
-        user.enter_number(session, "+41795550002")
+        session = user.start_transaction("+41795550002")
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == "pending"
         started = time.monotonic()
         answer = answer_of(user.finish(session))
@@ -146,8 +138,7 @@ def test_sim_only_acr_with_an_app_user_has_no_method(start_emulator) -> None:
 
 def test_waiting_page_learns_the_answer_promptly(http, user: User) -> None:
     """The long-poll returns within milliseconds of the phone's answer, not at the next poll tick."""
-    session = user.session_id(user.authorize(authorize_params()))
-    user.enter_number(session, WAITING_NUMBER)
+    session = user.start_transaction()
     result: dict[str, float | dict] = {}
 
     def long_poll() -> None:
@@ -168,8 +159,7 @@ def test_long_poll_answers_pending_when_its_hold_time_passes(start_emulator) -> 
     emulator = start_emulator(long_poll_seconds=0.2)
     with emulator.client() as http:
         user = User(http)
-        session = user.session_id(user.authorize(authorize_params()))
-        user.enter_number(session, WAITING_NUMBER)
+        session = user.start_transaction()
         started = time.monotonic()
         assert user.wait_status(session) == {"status": "pending"}
         assert 0.15 <= time.monotonic() - started < 2.0
