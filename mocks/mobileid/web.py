@@ -96,12 +96,10 @@ class LoginPages(Handlers):
         return self._redirect("/oidc/wait", session)
 
     async def wait(self, request: Request) -> Response:
-        session = self._session_of(request.query_params)
-        if session is None:
-            return self._lost_session(request)
-        transaction = self._transaction_of(session)
-        if transaction is None:
-            return self._redirect("/oidc/login", session)
+        found = self._with_transaction(request)
+        if isinstance(found, Response):
+            return found
+        session, transaction = found
         return pages.render(
             "wait.html",
             session.language,
@@ -123,12 +121,10 @@ class LoginPages(Handlers):
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     async def continue_(self, request: Request) -> Response:
-        session = self._session_of(request.query_params)
-        if session is None:
-            return self._lost_session(request)
-        transaction = self._transaction_of(session)
-        if transaction is None:
-            return self._redirect("/oidc/login", session)
+        found = self._with_transaction(request)
+        if isinstance(found, Response):
+            return found
+        session, transaction = found
         if transaction.pending:
             return self._redirect("/oidc/wait", session)
         if transaction.status is not Status.APPROVED:
@@ -168,6 +164,16 @@ class LoginPages(Handlers):
 
     def _transaction_of(self, session: LoginSession) -> SignatureTransaction | None:
         return self.emulator.transactions.get(session.transaction_id) if session.transaction_id else None
+
+    def _with_transaction(self, request: Request) -> tuple[LoginSession, SignatureTransaction] | Response:
+        """The query's login session and its transaction; else the answer: the error page, or back to the number."""
+        session = self._session_of(request.query_params)
+        if session is None:
+            return self._lost_session(request)
+        transaction = self._transaction_of(session)
+        if transaction is None:
+            return self._redirect("/oidc/login", session)
+        return session, transaction
 
     def _start_transaction(self, session: LoginSession, msisdn: str) -> SignatureTransaction:
         request_ = session.request

@@ -76,18 +76,6 @@ def test_decline_through_the_control_api_is_user_cancel(http, user: User) -> Non
     assert (answer.error, description_parts(answer.params["error_description"])[0]) == ("access_denied", "mid_auth_3010")
 
 
-def test_unanswered_transaction_times_out_as_mid_auth_3300(start_emulator) -> None:
-    emulator = start_emulator(transaction_timeout=0.3)
-    with emulator.client() as http:
-        user = User(http)
-        session = user.start_transaction()
-        started = time.monotonic()
-        answer = answer_of(user.finish(session))  # the long-poll returns when the timeout hits
-        assert 0.25 <= time.monotonic() - started < 2.0
-        assert description_parts(answer.params["error_description"])[0] == "mid_auth_3300"
-        assert http.get("/control/transactions").json()["transactions"][0]["status"] == "expired"
-
-
 def test_second_transaction_for_a_busy_sim_is_refused_with_mid_auth_3310(http) -> None:
     first, second = User(http), User(http)
     first_session = first.start_transaction()
@@ -111,16 +99,24 @@ def test_a_new_app_request_cancels_the_older_one(start_emulator) -> None:
         assert answer_of(second.finish(second_session)).code
 
 
-def test_configured_user_answers_after_its_delay(start_emulator) -> None:
-    emulator = start_emulator(users=[TestUser(msisdn="+41795550002", outcome="pin_blocked", delay=0.3)])
-    with emulator.client() as http:
+@pytest.mark.parametrize(
+    ("settings", "msisdn", "code", "settled_as"),
+    [
+        ({"transaction_timeout": 0.3}, WAITING_NUMBER, "mid_auth_3300", "expired"),
+        ({"users": [TestUser(msisdn="+41795550002", outcome="pin_blocked", delay=0.3)]}, "+41795550002", "mid_auth_3080", "failed"),
+    ],
+    ids=["unanswered: the transaction times out", "configured user: answers after its delay"],
+)
+def test_an_answer_due_later_comes_when_it_is_due(start_emulator, settings: dict, msisdn: str, code: str, settled_as: str) -> None:
+    with start_emulator(**settings).client() as http:
         user = User(http)
-        session = user.start_transaction("+41795550002")
+        session = user.start_transaction(msisdn)
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == "pending"
         started = time.monotonic()
-        answer = answer_of(user.finish(session))
+        answer = answer_of(user.finish(session))  # the long-poll returns when the time is up
         assert 0.25 <= time.monotonic() - started < 2.0
-        assert description_parts(answer.params["error_description"])[0] == "mid_auth_3080"
+        assert description_parts(answer.params["error_description"])[0] == code
+        assert http.get("/control/transactions").json()["transactions"][0]["status"] == settled_as
 
 
 def test_sim_only_acr_with_an_app_user_has_no_method(start_emulator) -> None:
