@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData, QueryParams
@@ -212,35 +213,28 @@ class LoginPages(Handlers):
         return self._error_page(errors.SESSION_UNKNOWN, new_trace(), language_from_accept(request.headers.get("accept-language")))
 
     def _login_page(self, session: LoginSession, msisdn: str = "", error: str | None = None) -> Response:
-        base = self.settings.authorization_base
         hint = session.request.login_hint
-        return pages.render(
+        return self._form_page(
             "login.html",
-            session.language,
-            base,
-            action=f"{base}/oidc/login",
-            session_id=session.id,
-            client_name=session.request.client.display_name,
+            session,
+            "/oidc/login",
             msisdn=msisdn or (hint.msisdns[0] if hint and hint.msisdns else ""),
             hints=hint.msisdns if hint else (),
             error=error,
         )
 
     def _consent_page(self, session: LoginSession) -> Response:
-        base = self.settings.authorization_base
         text = TEXTS[session.language]
         items = [text["claim_phone"]] if {"phone", "profile"} & set(session.request.scopes) else []
         if "mid_profile" in session.request.scopes:
             items.append(text["claim_profile"])
-        return pages.render(
-            "consent.html",
-            session.language,
-            base,
-            action=f"{base}/oidc/consent",
-            session_id=session.id,
-            client_name=session.request.client.display_name,
-            items=items,
-        )
+        return self._form_page("consent.html", session, "/oidc/consent", items=items)
+
+    def _form_page(self, template: str, session: LoginSession, path: str, **values: Any) -> Response:
+        """A page whose form posts the login session back to ``path``."""
+        base = self.settings.authorization_base
+        client_name = session.request.client.display_name
+        return pages.render(template, session.language, base, action=f"{base}{path}", session_id=session.id, client_name=client_name, **values)
 
     def _answer_client(self, redirect_uri: str, mode: str, fields: dict[str, str], language: str) -> Response:
         fields = {**fields, "iss": self.settings.issuer}
