@@ -85,6 +85,7 @@ def test_public_client_redeems_with_pkce_only(shared: Harness) -> None:
     ({"redirect_uri": "https://elsewhere.example/cb"}, 400, "invalid_grant", "AADB2C90006"),
     ({"code_verifier": None}, 400, "invalid_request", "AADB2C90083"),
     ({"code_verifier": "short"}, 400, "invalid_grant", "AADB2C90183"),
+    ({"code_verifier": "x" * 64 + "\n"}, 400, "invalid_grant", "AADB2C90183"),  # the whole value is checked, trailing newline included
     ({"code_verifier": "x" * 64}, 400, "invalid_grant", "AADB2C90182"),
 ])
 def test_refusals(shared: Harness, form: dict, status: int, error: str, code: str) -> None:
@@ -93,6 +94,13 @@ def test_refusals(shared: Harness, form: dict, status: int, error: str, code: st
               "code": get_code(shared, code_challenge=challenge, code_challenge_method="S256"), "code_verifier": verifier}
     values.update(form)
     assert_error(redeem(shared, **{k: v for k, v in values.items() if v is not None}), status, error, code)
+
+
+@pytest.mark.parametrize("method", ["S256", "plain"])
+def test_a_challenge_outside_ascii_is_a_mismatch_not_a_crash(shared: Harness, method: str) -> None:
+    code = get_code(shared, code_challenge="é" * 43, code_challenge_method=method)
+    response = redeem(shared, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=code, code_verifier="x" * 43)
+    assert_error(response, 400, "invalid_grant", "AADB2C90182")
 
 
 def test_public_client_must_not_send_a_secret(shared: Harness) -> None:
