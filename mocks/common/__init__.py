@@ -1,1 +1,1 @@
-"""Pieces every emulator shares: TLS, signing keys, strict parameter parsing, host mapping."""
+"""Pieces every emulator shares: TLS, signing keys, strict parameter parsing, host mapping, OAuth primitives."""
