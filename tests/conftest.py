@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fixtures.browser import CHROMIUM_FLAGS, system_chromium
+from fixtures.settings import run_reaches, runs_journeys
 from mocks.common.net import HostMap, chromium_host_resolver_rules
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop a run that mixes these tests with the journeys, rather than let the journeys fail.
+
+    The overrides below (no stack, no host map) are session fixtures: pytest-playwright's session
+    browser and context arguments made for one side would be reused by the other, and the
+    journeys' browser would not resolve the production host names (net::ERR_NAME_NOT_RESOLVED).
+    """
+    if not hasattr(config, "workerinput") and runs_journeys(config) and run_reaches(config, Path(__file__).parent):
+        raise pytest.UsageError(
+            "tests/ and the journeys in e2e/ run in separate pytest runs (their browsers are set up "
+            "differently): `pytest tests` and `pytest e2e`, or `make test` for both")
 
 
 @pytest.fixture(scope="session")

@@ -61,3 +61,19 @@ def test_a_broken_env_file_stops_a_journey_run_naming_file_and_line(tmp_path: Pa
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 4, result.stdout + result.stderr
     assert f"{env_file}, line 1 (E2E_TARGET)" in result.stderr and "passed" not in result.stdout
+
+
+@pytest.mark.parametrize("paths", [["tests/test_common_net.py", "e2e/test_cookies.py"], ["."]])
+def test_a_run_mixing_tests_and_journeys_stops_before_any_test_saying_how_to_run_them(paths: list[str]) -> None:
+    result = pytest_run({}, *paths, "-n", "2")
+    output = result.stdout + result.stderr
+    assert result.returncode == 4, output[-3000:]  # usage error
+    assert "`pytest tests` and `pytest e2e`" in result.stderr
+    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]
+
+
+def test_plain_pytest_collects_the_fast_tests_only() -> None:
+    result = pytest_run({}, "--collect-only", "-q")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    collected = [line for line in result.stdout.splitlines() if "::" in line]
+    assert collected and all(line.startswith("tests/") for line in collected), collected[:5]
