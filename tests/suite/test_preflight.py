@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from fixtures.preflight import Row, preflight, table
-from fixtures.settings import LOCAL_CLIENT_ID, build_settings
+from fixtures.settings import build_settings
 from fixtures.stack import Stack
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common.net import format_host_map
+from tests.local_stack import LOCAL_STACK
 
 from .test_federation import SCOPE_ELEMENT, narrow_scope_policies, serve_policies
 
@@ -37,9 +38,9 @@ identity_providers = ["Contoso OIDC"]
 
 def tenant_env(stack: Stack, **overrides: str) -> dict[str, str]:
     """Tenant-mode settings for a stack started apart (the host map and CA stand in for DNS and a public CA)."""
-    env = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_CLIENT_ID,
+    env = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_STACK.client_id,
            "B2C_POLICIES": "B2C_1_signupsignin,B2C_1A_signup_signin", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control",
-           "MOBILEID_CLIENT_ID": "b2c-contoso-0001", "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_file}
+           "MOBILEID_CLIENT_ID": LOCAL_STACK.mobileid_client_id, "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_path}
     return {**env, **overrides}
 
 
@@ -115,7 +116,7 @@ def test_an_unreachable_tenant(stack: Stack) -> None:
 
 def test_another_mobile_id_client(stack: Stack) -> None:
     bad = failed(run(stack, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555", B2C_POLICIES="B2C_1A_signup_signin"))
-    assert "client_id: is 'b2c-contoso-0001'" in bad["B2C_1A_signup_signin: request to Mobile ID"].detail
+    assert f"client_id: is '{LOCAL_STACK.mobileid_client_id}'" in bad["B2C_1A_signup_signin: request to Mobile ID"].detail
     assert "Item[@Key='client_id'] = 11111111-2222-3333-4444-555555555555" in bad["B2C_1A_signup_signin: request to Mobile ID"].fix
 
 
