@@ -21,29 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.stack import Stack  # noqa: E402
+from fixtures.stack import Stack, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
-from mocks.common.net import format_host_map  # noqa: E402
-
-
-def tenant_settings(stack: Stack) -> dict[str, str]:
-    """The tenant settings of the stack, from what it printed: its description, host map and CA."""
-    described = stack.info.description
-    return {
-        "E2E_TARGET": "tenant",
-        "B2C_TENANT": described.tenant,
-        "B2C_DOMAIN": described.domain,
-        "B2C_POLICIES": ",".join(described.journey_policies),
-        "B2C_CLIENT_ID": described.client_id,
-        "B2C_REDIRECT_URI": described.redirect_uri,
-        "MOBILEID_MODE": "emulator",
-        "MOBILEID_CONTROL_URL": described.control_url,
-        "MOBILEID_CLIENT_ID": described.mobileid_client_id,  # what the stack's Mobile ID registered for B2C
-        "MOBILEID_ROBOTS": ",".join(f"{outcome}={number}" for outcome, number in described.robots.items()),
-        "E2E_HOST_MAP": format_host_map(stack.info.host_map),
-        "E2E_CA_FILE": stack.info.ca_path,
-        "B2C_LANGUAGE_CUSTOMIZATION": "on",  # the stack's tenant has it on
-    }
 
 
 def main(pytest_args: list[str]) -> int:
@@ -52,7 +31,7 @@ def main(pytest_args: list[str]) -> int:
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         stack = Stack(Path(state_dir), command=serve_command(Path(state_dir), (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys))
         try:
-            settings = tenant_settings(stack)
+            settings = tenant_settings(stack.info)
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
             # Settings of the caller's environment that would point elsewhere are replaced, not merged.
             env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}

@@ -47,11 +47,7 @@ def recorded_hars(tmp_path_factory: pytest.TempPathFactory, launch_chromium) -> 
             journey.sign_up(POLICY, fresh_number())
 
         def user_cancel(journey: Journey) -> None:
-            request = journey.open(POLICY, ui_locales="de")
-            journey.unified.wait_until_shown()
-            journey.unified.choose_mobile_id()
-            journey.mobile.wait_until_shown()
-            journey.mobile.sign_in_with(settings.robots["user_cancel"])
+            request = journey.send_to_phone(POLICY, settings.robots["user_cancel"], ui_locales="de")
             assert journey.redirect(request).error
 
         def unregistered(journey: Journey) -> None:

@@ -13,8 +13,8 @@ import pytest
 
 from fixtures.federation import check_request, policy_of
 from fixtures.settings import build_settings
-from fixtures.stack import Stack, serve_command
-from mocks.common.net import format_host_map
+from fixtures.stack import Stack, tenant_settings
+from fixtures.stack_description import serve_command
 from tests.local_stack import LOCAL_STACK
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,10 +106,7 @@ def serve_policies(state: Path, policies: Path) -> list[str]:
 def tenant_env(stack: Stack) -> dict[str, str]:
     """Tenant mode against a stack started apart, as scripts/tenant_mode_against_stack.py does."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    return {**env, "E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_STACK.client_id,
-            "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control",
-            "MOBILEID_CLIENT_ID": LOCAL_STACK.mobileid_client_id, "E2E_PREFLIGHT": "off",
-            "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_path}
+    return {**env, **tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "E2E_PREFLIGHT": "off"}
 
 
 @pytest.mark.browser

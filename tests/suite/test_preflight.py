@@ -14,7 +14,7 @@ import pytest
 
 from fixtures.preflight import Row, preflight, table
 from fixtures.settings import build_settings
-from fixtures.stack import Stack
+from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common.net import format_host_map
 from tests.local_stack import LOCAL_STACK
@@ -38,10 +38,7 @@ identity_providers = ["Contoso OIDC"]
 
 def tenant_env(stack: Stack, **overrides: str) -> dict[str, str]:
     """Tenant-mode settings for a stack started apart (the host map and CA stand in for DNS and a public CA)."""
-    env = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_STACK.client_id,
-           "B2C_POLICIES": "B2C_1_signupsignin,B2C_1A_signup_signin", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control",
-           "MOBILEID_CLIENT_ID": LOCAL_STACK.mobileid_client_id, "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_path}
-    return {**env, **overrides}
+    return {**tenant_settings(stack.info), **overrides}
 
 
 def run(stack: Stack, **overrides: str) -> dict[str, Row]:
