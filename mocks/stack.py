@@ -5,10 +5,8 @@ browser mapped to the port every site keeps its production name and URLs,
 cross-site form posts and SameSite cookies behave as in production. B2C's back
 channel reaches Mobile ID on the same port through the host map.
 
-``serve`` is the command line's entry (prints the lines of docs/contracts.md, written by
-mocks/stack_description.py with the description of the stack's identities; ``describe``
-gives that description without serving); ``running_stack`` runs the same stack in a thread
-for tests.
+``serve`` is the command line's entry (prints the lines of docs/contracts.md, mocks/stack_description.py);
+``describe`` gives the stack's description without serving; ``running_stack`` runs the stack in a thread for tests.
 """
 
 from __future__ import annotations
