@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
+from fixtures import settings_plugin
 from fixtures.settings import SettingsError, build_settings
 from fixtures.settings_plugin import settings_with_stack
 from fixtures.stack import Stack, StackStartError, described_as_configured
@@ -85,3 +88,20 @@ def test_an_unusable_description_is_named(tmp_path: Path, printed: str, says: st
     script.write_text(f"import sys\nassert sys.argv[-1] == '--describe'\n{printed}\n")
     with pytest.raises(StackDescriptionError, match=says):
         describe_stack([sys.executable, str(script)])
+
+
+def test_xdist_workers_take_the_controllers_description_instead_of_asking_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = types.SimpleNamespace(stash=pytest.Stash())
+    config.stash[settings_plugin.SETTINGS_KEY] = build_settings({}, LOCAL_STACK)
+    node = types.SimpleNamespace(config=config, workerinput={})
+    settings_plugin.pytest_configure_node(node)  # the controller, as xdist starts a worker
+
+    def ask_the_stack(command: object) -> StackDescription:
+        raise AssertionError("a worker asked the stack again")
+
+    monkeypatch.setattr(settings_plugin, "describe_stack", ask_the_stack)
+    monkeypatch.setattr(settings_plugin, "ENV_FILE", Path("/nonexistent/.env"))
+    for name in [n for n in os.environ if n.startswith(("E2E_", "B2C_", "MOBILEID_"))]:
+        monkeypatch.delenv(name)
+    worker = settings_plugin.load_settings(described=node.workerinput[settings_plugin.DESCRIPTION_INPUT_KEY])
+    assert worker.stack == LOCAL_STACK and worker.policies == build_settings({}, LOCAL_STACK).policies
