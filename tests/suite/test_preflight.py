@@ -82,23 +82,22 @@ def test_the_stack_passes_every_row(stack: Stack) -> None:
     assert rows["app: implicit ID token"].status == "ok" and rows["clock skew"].status == "ok"
 
 
-def test_an_unregistered_redirect_uri(stack: Stack) -> None:
-    bad = failed(run(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"))
-    assert list(bad) == ["app: redirect URI registered"]
-    assert "AADB2C90006" in bad["app: redirect URI registered"].detail
-    assert "Authentication: add the redirect URI https://app.contoso.test/not-registered" in bad["app: redirect URI registered"].fix
-
-
-def test_an_unknown_client_and_implicit_flow_off(stack: Stack) -> None:
-    assert "AADB2C90018" in failed(run(stack, B2C_CLIENT_ID="00000000-0000-0000-0000-000000000000"))["app: client known"].detail
-    implicit = failed(run(stack, B2C_CLIENT_ID=WEBAPP1_CLIENT_ID, B2C_REDIRECT_URI="https://app.contoso.test/signin-oidc"))
-    assert list(implicit) == ["app: implicit ID token"] and "ID tokens (used for implicit" in implicit["app: implicit ID token"].fix
-
-
-def test_a_policy_the_tenant_lacks(stack: Stack) -> None:
-    bad = failed(run(stack, B2C_POLICIES="B2C_1_doesnotexist,B2C_1A_signup_signin"))
-    assert list(bad) == ["B2C_1_doesnotexist: discovery"]
-    assert "remove it from B2C_POLICIES" in bad["B2C_1_doesnotexist: discovery"].fix
+@pytest.mark.parametrize(
+    ("setting", "row", "detail", "fix"),
+    [
+        ({"B2C_REDIRECT_URI": "https://app.contoso.test/not-registered"}, "app: redirect URI registered",
+         "AADB2C90006", "Authentication: add the redirect URI https://app.contoso.test/not-registered"),
+        ({"B2C_CLIENT_ID": "00000000-0000-0000-0000-000000000000"}, "app: client known", "AADB2C90018", ""),
+        ({"B2C_CLIENT_ID": WEBAPP1_CLIENT_ID, "B2C_REDIRECT_URI": "https://app.contoso.test/signin-oidc"}, "app: implicit ID token",
+         "", "ID tokens (used for implicit"),
+        ({"B2C_POLICIES": "B2C_1_doesnotexist,B2C_1A_signup_signin"}, "B2C_1_doesnotexist: discovery", "", "remove it from B2C_POLICIES"),
+    ],
+    ids=["unregistered redirect URI", "unknown client", "implicit flow off", "a policy the tenant lacks"],
+)
+def test_a_tenant_set_up_wrong_fails_that_row_alone_with_the_fix(stack: Stack, setting: dict[str, str], row: str, detail: str, fix: str) -> None:
+    bad = failed(run(stack, **setting))
+    assert list(bad) == [row], {name: r.detail for name, r in bad.items()}
+    assert detail in bad[row].detail and fix in bad[row].fix
 
 
 def test_an_unreachable_tenant(stack: Stack) -> None:
