@@ -68,7 +68,7 @@ def test_a_started_stack_prints_the_description_its_command_describes(tmp_path: 
         settings = build_settings({}, running.info.description)
         assert (settings.tenant, settings.idp_client_id) == ("fabrikam", "b2c-fabrikam-0001")
         assert described_as_configured(running.info, settings) is running.info
-        with pytest.raises(StackStartError, match="describes itself as"):
+        with pytest.raises(StackStartError, match="describes itself otherwise .*tenant: .fabrikam., settings built with .contoso."):
             described_as_configured(running.info, build_settings({}, LOCAL_STACK))
     finally:
         running.stop()
