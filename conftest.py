@@ -1,7 +1,7 @@
 """The journey suite's fixtures live in fixtures/; this file only loads them."""
 
 pytest_plugins = [
-    "fixtures.settings",
+    "fixtures.settings_plugin",
     "fixtures.stack",
     "fixtures.browser",
     "fixtures.b2c",

@@ -46,11 +46,7 @@ def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
     number = mobile_id.robot(outcome)
 
     # When the user signs in with it
-    request = journey.open(policy)
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.mobile.wait_until_shown()
-    journey.mobile.sign_in_with(number)
+    request = journey.send_to_phone(policy, number)
 
     # Then B2C sends the app an error that carries Mobile ID's reason, with the app's state
     result = journey.redirect(request, expecting="Mobile ID's error as AADB2C90273")
@@ -64,11 +60,7 @@ def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
 def test_declining_on_the_phone_reaches_the_app_as_an_error(journey: Journey, mobile_id: MobileID, policy: str) -> None:
     # Given a user signing in with a phone of their own
     number = mobile_id.new_number()
-    request = journey.open(policy)
-    journey.unified.wait_until_shown()
-    journey.unified.choose_mobile_id()
-    journey.mobile.wait_until_shown()
-    journey.mobile.sign_in_with(number)
+    request = journey.send_to_phone(policy, number)
 
     # When the user declines on the phone
     transaction = journey.mobile.transaction_number()

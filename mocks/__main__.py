@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 from pathlib import Path
 
+from mocks.b2c.policy import PolicyError
 from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_key
 from mocks.faults import DESCRIPTIONS, parse_faults
-from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, serve
+from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
 
 CA_FILES_ENV = "MOCKS_CA_FILES"  # for a deployed stack: CA files, separated by os.pathsep
 
@@ -58,8 +60,9 @@ def parser() -> argparse.ArgumentParser:
         description=(
             "Serve {tenant}.b2clogin.com, m.mobileid.ch, openid.mobileid.ch and jwt.ms on one HTTPS port,\n"
             "telling them apart by host name, with a certificate from a throw-away local CA.\n"
-            "When ready, prints stack-port, stack-ca, stack-host-map (and stack-proxy) and, last, stack-ready,\n"
-            "then each policy's Run user flow URL and how to point a browser at the stack.\n"
+            "When ready, prints stack-port, stack-ca, stack-host-map, stack-description (the identities as JSON,\n"
+            "as --describe prints them), stack-proxy if asked for and, last, stack-ready; then each policy's\n"
+            "Run user flow URL and how to point a browser at the stack.\n"
             f"Mobile ID's control API is on for loopback clients; with {CONTROL_TOKEN_ENV} set it needs that bearer\n"
             "token, and on a --host other than loopback it is off unless the token is set.\n"
             "Stops cleanly on Ctrl-C or SIGTERM."
@@ -87,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--ca-file", type=_file, action="append", default=[], metavar="PEM",
                               help="a CA that B2C's back channel trusts besides the public CAs, e.g. of an identity provider on a "
                                    f"private certificate (repeatable; also ${CA_FILES_ENV}, separated by '{os.pathsep}')")
+    serve_parser.add_argument("--describe", action="store_true",
+                              help="print the stack's description (tenant, test app, policies, Mobile ID's control URL and client, "
+                                   "numbers per outcome) as JSON and exit without serving")
     serve_parser.add_argument("--proxy-port", type=_port, metavar="P",
                               help="also run an HTTP CONNECT proxy on P that tunnels only the stack's host names (for Firefox/WebKit)")
     return root
@@ -109,6 +115,12 @@ def main(argv: list[str] | None = None) -> None:
                              proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ),
                              control_token=os.environ.get(CONTROL_TOKEN_ENV) or None, policy_keys=tuple(args.policy_key),
                              language_customization=args.language_customization == "on")
+        if args.describe:
+            try:
+                print(json.dumps(describe(config), indent=2))
+            except PolicyError as error:
+                raise SystemExit(f"policy refused: {error}") from None
+            return
         serve(config)
 
 

@@ -5,12 +5,8 @@ browser mapped to the port every site keeps its production name and URLs,
 cross-site form posts and SameSite cookies behave as in production. B2C's back
 channel reaches Mobile ID on the same port through the host map.
 
-``serve`` is the command line's entry (prints the lines of docs/contracts.md);
-``running_stack`` runs the same stack in a thread for tests.
-
-Over 400 lines because the stack is where the three emulators meet: their shared CA and
-keys, policy keys, the control API's gating and the ready lines the suite reads, kept
-together so that what the stack promises in docs/contracts.md is in one file.
+``serve`` is the command line's entry (prints the lines of docs/contracts.md, mocks/stack_description.py);
+``describe`` gives the stack's description without serving; ``running_stack`` runs the stack in a thread for tests.
 """
 
 from __future__ import annotations
@@ -32,7 +28,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
 
 import uvicorn
 from cryptography import x509
@@ -43,12 +38,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Host, Route
 
-from mocks.b2c.policy import Policy, PolicyError, PolicyKind
-from mocks.b2c.settings import JWT_MS, TESTAPP1_CLIENT_ID, B2CSettings, default_apps
+from mocks.b2c.policy import Policy, PolicyError
+from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.common import serve as common_serve
-from mocks.common.net import chromium_host_resolver_rules, format_host_map, is_loopback
+from mocks.common.net import chromium_host_resolver_rules, is_loopback
 from mocks.common.tls import TLSFiles, issue_local_certificates
 from mocks.faults import Fault, Side, acting_on
+from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
 
 if TYPE_CHECKING:
     from mocks.stack_proxy import ConnectProxy
@@ -101,6 +97,7 @@ class StackInfo:
     proxy_url: str | None = None
     apps: dict[str, Any] = field(default_factory=dict, repr=False)
     control: str = "on"  # Mobile ID's control API: on, on (token required), or off and why
+    description: dict[str, Any] = field(default_factory=dict)  # the identities the suite learns (mocks/stack_description.py)
 
     def chromium_args(self) -> list[str]:
         return [f"--host-resolver-rules={chromium_host_resolver_rules(self.host_map)}",
@@ -128,15 +125,6 @@ def spki_hash(cert_chain: Path) -> str:
     leaf = x509.load_pem_x509_certificate(cert_chain.read_bytes())
     spki = leaf.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(hashlib.sha256(spki).digest()).decode()
-
-
-def run_user_flow_url(settings: B2CSettings, policy: Policy, client_id: str = TESTAPP1_CLIENT_ID) -> str:
-    """The portal's "Run user flow" / "Run now" URL: testapp1, reply URL https://jwt.ms, id_token."""
-    query = urlencode({"client_id": client_id, "nonce": "defaultNonce", "redirect_uri": JWT_MS, "scope": "openid",
-                       "response_type": "id_token", "prompt": "login"}, quote_via=quote)
-    if policy.kind is PolicyKind.CUSTOM_POLICY:  # Run now links of custom policies use the path form
-        return f"{settings.base_url}/{settings.domain}/{policy.policy_id}/oauth2/v2.0/authorize?{query}"
-    return f"{settings.base_url}/{settings.domain}/oauth2/v2.0/authorize?p={policy.policy_id}&{query}"
 
 
 def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:
@@ -215,6 +203,15 @@ def _policies(config: StackConfig, mobileid_client_id: str, keys: dict[str, Secr
     return policies
 
 
+def describe(config: StackConfig) -> dict[str, Any]:
+    """The description a stack started with ``config`` prints (``python -m mocks serve --describe``), without serving."""
+    from mocks.mobileid import MobileIDSettings
+
+    keys = _policy_keys(config)
+    mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=keys[MOBILEID_SECRET_KEY].get_secret_value())
+    return description(config.tenant, run_app(default_apps()), _policies(config, mobileid.clients[0].client_id, keys), mobileid)
+
+
 def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tuple[Starlette, StackInfo, TLSFiles]:
     """Everything but the server: certificates, keys, settings and the host-routed app."""
     from mocks.b2c.app import create_app as create_b2c
@@ -265,41 +262,14 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     ready_url = f"https://{_url_host(address)}:{port}"
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
                      state_dir=state_dir, spki=spki_hash(tls.server_cert_chain), run_urls=run_urls, b2c_settings=b2c_settings,
-                     webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control)
+                     webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control,
+                     description=description(config.tenant, run_app(b2c_settings.apps), b2c_settings.policies, mobileid_settings))
     index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}
     return host_router(sites, index), info, tls
 
 
 def _url_host(address: str) -> str:
     return f"[{address}]" if ":" in address else address
-
-
-def ready_lines(info: StackInfo) -> list[str]:
-    """What ``python -m mocks serve`` prints once it accepts connections (docs/contracts.md)."""
-    lines = [
-        f"stack-port: {info.port}",
-        f"stack-ca: {info.ca_path}",
-        f"stack-host-map: {format_host_map(info.host_map)}",
-    ]
-    if info.proxy_url:
-        lines.append(f"stack-proxy: {info.proxy_url}")
-    lines.append(f"stack-ready: {info.ready_url}")
-    lines.append("")
-    lines.append(f"Mobile ID control API: {info.control}")
-    lines.append("Run user flow (testapp1, reply URL https://jwt.ms):")
-    lines += [f"  {policy}: {url}" for policy, url in info.run_urls.items()]
-    lines.append("")
-    lines.append("Open them in Chromium mapped to the stack:")
-    lines.append(f'  chromium --user-data-dir="$(mktemp -d)" --host-resolver-rules="{chromium_host_resolver_rules(info.host_map)}" '
-                 f"--ignore-certificate-errors-spki-list={info.spki} '<a Run user flow URL>'")
-    if info.proxy_url:
-        lines.append(f"Firefox, WebKit or any browser: use the HTTP proxy {info.proxy_url} (only the stack's host names pass) and trust "
-                     f"the CA {info.ca_path} (or ignore certificate errors; Playwright: proxy={{'server': '{info.proxy_url}'}}, "
-                     "ignore_https_errors=True).")
-    else:
-        lines.append("Firefox and WebKit: start with --proxy-port P and point the browser's HTTP proxy at it.")
-    lines.append(f"Python clients: mocks.common.net.client(host_map, verify='{info.ca_path}').")
-    return lines
 
 
 # --- running -----------------------------------------------------------------------------------

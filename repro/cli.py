@@ -105,26 +105,29 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]):
     """(environment for the pytest run, its validated Settings); UsageError for a bad setting."""
     from dotenv import dotenv_values
 
-    from fixtures.settings import ENV_FILE, LOCAL_POLICIES, SettingsError, build_settings
+    from fixtures.settings import SettingsError
+    from fixtures.settings_plugin import ENV_FILE, settings_with_stack
 
     merged = {**({k: v for k, v in dotenv_values(ENV_FILE).items() if v is not None} if ENV_FILE.is_file() else {}), **env}
     overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,
                  "E2E_UI_LOCALES": args.ui_locales or args.language, "E2E_BROWSER_LOCALE": args.browser_locale or args.language}
     merged.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        settings = build_settings(merged)
+        settings = settings_with_stack(merged)
     except SettingsError as error:
         raise UsageError(f"settings: {error}") from None
     policy = args.policy or settings.policies[0]
     # B2C's policy names are case-insensitive (discovery and HARs often show them lower-case).
-    policy = next((p for p in (*settings.policies, *LOCAL_POLICIES) if p.lower() == policy.lower()), policy)
-    if settings.is_local and policy not in LOCAL_POLICIES:
-        raise UsageError(f"--policy {policy!r} does not exist on the local stack; use one of: {', '.join(LOCAL_POLICIES)}")
+    policy = next((p for p in settings.policies if p.lower() == policy.lower()), policy)
+    if settings.stack is not None:
+        if settings.stack.served(policy) is None:
+            raise UsageError(f"--policy {policy!r} does not exist on the local stack; use one of: {', '.join(settings.stack.policies)}")
+        policy = settings.stack.served(policy) or policy
     if not settings.has_control_api and args.outcome != "approve":
         raise UsageError(f"--outcome {args.outcome} needs the Mobile ID emulator's control API; with MOBILEID_MODE="
                          f"{settings.mobileid_mode} a person answers on the phone, so only --outcome approve can be rerun")
     merged["B2C_POLICIES"] = policy
-    return merged, build_settings(merged)
+    return merged, settings_with_stack(merged, settings.stack.to_json() if settings.stack else None)
 
 
 def video_available() -> bool:
@@ -214,13 +217,14 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from fixtures.settings import LOCAL_CLIENT_ID
+    from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import load_har
     from repro.har import describe, read_har, repro_args
 
-    found = read_har(load_har(Path(args.from_har)))
+    local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
+    found = read_har(load_har(Path(args.from_har)), local.robots)
     print("\n".join(describe(found)))
-    command_args = repro_args(found, LOCAL_CLIENT_ID)
+    command_args = repro_args(found, local)
     print("\nrepro command:\n  python -m repro " + shlex.join(command_args))
     if not args.run:
         return 0

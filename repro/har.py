@@ -12,11 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from fixtures.settings import LOCAL_TENANT
+from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
 AUTHORIZE = re.compile(r"^/(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
@@ -53,10 +54,11 @@ class Finding:
     msisdn: str | None = None
     profile_page: bool = False
     id_token_claims: dict[str, Any] | None = None
+    robots: dict[str, str] = field(default_factory=dict, repr=False)  # the numbers with a fixed outcome, to name one
 
     @property
     def outcome(self) -> str:
-        if self.msisdn and (by_number := outcome_for_number(self.msisdn)):
+        if self.msisdn and (by_number := outcome_for_number(self.msisdn, self.robots)):
             return by_number
         if self.mid_code:
             if self.mid_code == "mid_auth_3010" and self.msisdn:
@@ -116,10 +118,13 @@ def _note_answer(found: Finding, params: dict[str, str]) -> None:
         found.id_token_claims = _claims(params["id_token"])
 
 
-def read_har(har: dict[str, Any]) -> Finding:
-    """The facts of the first B2C sign-in in ``har``; ValueError if there is none."""
+def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None) -> Finding:
+    """The facts of the first B2C sign-in in ``har``; ValueError if there is none.
+
+    ``robots``: outcome -> number of the phones with a fixed outcome (the stack's description), to name a number's outcome.
+    """
     entries = sorted(har.get("log", {}).get("entries", []), key=lambda e: e.get("startedDateTime", ""))
-    found = Finding()
+    found = Finding(robots=dict(robots or {}))
     for entry in entries:
         request, response = entry.get("request", {}), entry.get("response", {})
         url = urlsplit(request.get("url", ""))
@@ -161,11 +166,11 @@ def har_has_sign_in(har: dict[str, Any]) -> bool:
     return any(AUTHORIZE.match(urlsplit(e.get("request", {}).get("url", "")).path) for e in har.get("log", {}).get("entries", []))
 
 
-def repro_args(found: Finding, local_client_id: str, local_tenant: str = LOCAL_TENANT, default_redirect: str = "https://jwt.ms") -> list[str]:
-    """``python -m repro`` arguments that rerun the sign-in in ``found``."""
-    local = found.tenant == local_tenant and found.host == f"{local_tenant}.b2clogin.com"
-    args = ["--journey", found.journey, "--policy", found.policy, "--target", "local" if local else "tenant"]
-    if not local:
+def repro_args(found: Finding, local: StackDescription) -> list[str]:
+    """``python -m repro`` arguments that rerun the sign-in in ``found``: on the local stack (described by ``local``) when it is its tenant."""
+    on_stack = found.tenant == local.tenant and found.host == local.domain
+    args = ["--journey", found.journey, "--policy", found.policy, "--target", "local" if on_stack else "tenant"]
+    if not on_stack:
         args += ["--tenant", found.tenant]
         if found.host != f"{found.tenant}.b2clogin.com":
             args += ["--domain", found.host]
@@ -178,9 +183,9 @@ def repro_args(found: Finding, local_client_id: str, local_tenant: str = LOCAL_T
     for name in ("prompt", "domain_hint", "login_hint"):
         if params.get(name):
             args += [f"--{name.replace('_', '-')}", params[name]]
-    if params.get("redirect_uri") and params["redirect_uri"] != default_redirect:
+    if params.get("redirect_uri") and params["redirect_uri"] != local.redirect_uri:
         args += ["--redirect-uri", params["redirect_uri"]]
-    if params.get("client_id") and not (local and params["client_id"] == local_client_id):
+    if params.get("client_id") and not (on_stack and params["client_id"] == local.client_id):
         args += ["--client-id", params["client_id"]]
     return args
 

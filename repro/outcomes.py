@@ -1,6 +1,7 @@
 """Mobile ID outcomes by the names a bug report uses, and how the emulator's phone produces each.
 
-Robot numbers are Swisscom's test numbers (``fixtures.mobile_id.ROBOTS``: +41000092<MSS fault>);
+Robot numbers are Swisscom's test numbers (+41000092<MSS fault>), as the stack describes them
+(``Settings.robots``, fixtures/stack_description.py);
 ``approve`` and ``decline`` are a fresh number answered through the control API; ``timeout`` is a
 fresh number nobody answers, so Mobile ID ends the transaction itself (``transaction_timeout``,
 80 s on the emulator as on Swisscom's SIM method). The ``mid_*`` codes are the emulator's mapping
@@ -10,10 +11,9 @@ gives which, so reading a real HAR back to a name is a best guess for the blocke
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
-
-from fixtures.mobile_id import ROBOTS
 
 Phone = Literal["approve", "decline", "robot", "silent"]
 
@@ -22,7 +22,7 @@ Phone = Literal["approve", "decline", "robot", "silent"]
 class Outcome:
     name: str  # as typed on the command line: user-cancel
     phone: Phone  # what the phone does
-    robot: str | None  # fixtures.mobile_id.ROBOTS key for robot outcomes
+    robot: str | None  # the outcome's key in Settings.robots, for robot outcomes
     codes: tuple[str, ...]  # Mobile ID's mid_* codes B2C must pass on (empty: a token)
     words: str
 
@@ -50,7 +50,7 @@ def outcome_for_mid_code(code: str, message: str = "") -> str | None:
     return next((o.name for o in OUTCOMES.values() if o.phone == "robot" and code in o.codes), None)
 
 
-def outcome_for_number(msisdn: str) -> str | None:
-    """The outcome name of a Swisscom test number (the robot numbers), or None for any other number."""
-    robot = next((key for key, number in ROBOTS.items() if number == msisdn), None)
+def outcome_for_number(msisdn: str, robots: Mapping[str, str]) -> str | None:
+    """The outcome name of a Swisscom test number (``robots``: outcome -> number), or None for any other number."""
+    robot = next((key for key, number in robots.items() if number == msisdn), None)
     return next((o.name for o in OUTCOMES.values() if o.robot == robot), None) if robot else None

@@ -3,7 +3,9 @@
 This is how CI exercises tenant mode without a real tenant: the stack is started
 with ``python -m mocks serve`` and the suite reaches it only through the
 settings a real tenant would be configured with (plus the host map and CA that
-stand in for public DNS and a public certificate).
+stand in for public DNS and a public certificate). Their values are the ones the
+stack prints in its description (``stack-description``), as a team would copy
+them from a tenant's portal.
 
     python scripts/tenant_mode_against_stack.py [pytest arguments...]
 """
@@ -19,25 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.settings import LOCAL_CLIENT_ID, LOCAL_CONTROL_URL, LOCAL_MOBILEID_CLIENT_ID, LOCAL_POLICIES, LOCAL_TENANT  # noqa: E402
-from fixtures.stack import Stack, serve_command  # noqa: E402
-from mocks.common.net import format_host_map  # noqa: E402
-
-
-def tenant_settings(stack: Stack) -> dict[str, str]:
-    return {
-        "E2E_TARGET": "tenant",
-        "B2C_TENANT": LOCAL_TENANT,
-        "B2C_POLICIES": ",".join(LOCAL_POLICIES),
-        "B2C_CLIENT_ID": LOCAL_CLIENT_ID,
-        "B2C_REDIRECT_URI": "https://jwt.ms",
-        "MOBILEID_MODE": "emulator",
-        "MOBILEID_CONTROL_URL": LOCAL_CONTROL_URL,
-        "MOBILEID_CLIENT_ID": LOCAL_MOBILEID_CLIENT_ID,  # what the stack's Mobile ID registered for B2C (docs/contracts.md)
-        "E2E_HOST_MAP": format_host_map(stack.info.host_map),
-        "E2E_CA_FILE": stack.info.ca_file,
-        "B2C_LANGUAGE_CUSTOMIZATION": "on",  # the stack's tenant has it on
-    }
+from fixtures.stack import Stack, tenant_settings  # noqa: E402
+from fixtures.stack_description import serve_command  # noqa: E402
 
 
 def main(pytest_args: list[str]) -> int:
@@ -46,8 +31,8 @@ def main(pytest_args: list[str]) -> int:
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         stack = Stack(Path(state_dir), command=serve_command(Path(state_dir), (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys))
         try:
-            settings = tenant_settings(stack)
-            print(f"tenant mode: B2C tenant {LOCAL_TENANT} at {stack.info.ready_url} (separate process)", flush=True)
+            settings = tenant_settings(stack.info)
+            print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
             # Settings of the caller's environment that would point elsewhere are replaced, not merged.
             env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
             command = [sys.executable, "-m", "pytest", "e2e", *pytest_args]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fixtures.browser import CHROMIUM_FLAGS, system_chromium
-from fixtures.settings import run_reaches, runs_journeys
+from fixtures.settings_plugin import run_reaches, runs_journeys
 from mocks.common.net import HostMap, chromium_host_resolver_rules
 
 

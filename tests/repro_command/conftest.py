@@ -15,8 +15,9 @@ import pytest
 
 from fixtures.b2c import B2CTenant
 from fixtures.journey import Journey
-from fixtures.mobile_id import ROBOTS, ControlAPI, MobileID, fresh_number
+from fixtures.mobile_id import ControlAPI, MobileID, fresh_number
 from fixtures.settings import build_settings
+from fixtures.stack_description import StackDescription
 from mocks.common import net
 from mocks.stack import StackConfig, running_stack
 
@@ -29,7 +30,7 @@ def recorded_hars(tmp_path_factory: pytest.TempPathFactory, launch_chromium) -> 
     folder = tmp_path_factory.mktemp("hars")
     with running_stack(StackConfig(port=0, state_dir=folder / "stack")) as stack, \
             net.client(stack.host_map, verify=str(stack.ca_path)) as http:
-        settings = build_settings({})
+        settings = build_settings({}, StackDescription.from_document(stack.description))  # as the stack describes itself
         mobile_id = MobileID(settings, ControlAPI(http, settings.control_url, None), logging.getLogger("har").warning)
         b2c = B2CTenant(settings, http)
         browser = launch_chromium(stack.host_map)
@@ -46,11 +47,7 @@ def recorded_hars(tmp_path_factory: pytest.TempPathFactory, launch_chromium) -> 
             journey.sign_up(POLICY, fresh_number())
 
         def user_cancel(journey: Journey) -> None:
-            request = journey.open(POLICY, ui_locales="de")
-            journey.unified.wait_until_shown()
-            journey.unified.choose_mobile_id()
-            journey.mobile.wait_until_shown()
-            journey.mobile.sign_in_with(ROBOTS["user_cancel"])
+            request = journey.send_to_phone(POLICY, settings.robots["user_cancel"], ui_locales="de")
             assert journey.redirect(request).error
 
         def unregistered(journey: Journey) -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.mobile_id import ROBOTS
 from fixtures.settings import SettingsError, build_settings
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
 from repro.cli import check, main, parser, pytest_command, replay_command, suite_env
 from repro.outcomes import OUTCOMES, outcome_for_mid_code, outcome_for_number
+from tests.local_stack import LOCAL_STACK
 
 NO_DOTENV = {"E2E_TARGET": "local"}
 
@@ -72,7 +72,7 @@ def test_language_reaches_ui_locales_and_the_browser_and_policy_case_is_forgiven
 
 
 def test_new_settings_default_and_validate() -> None:
-    s = build_settings({})
+    s = build_settings({}, LOCAL_STACK)
     assert (s.ui_locales, s.browser_locale) == (None, "en-US")
     assert build_settings({"E2E_UI_LOCALES": " fr  en "}).ui_locales == "fr en"
     with pytest.raises(SettingsError, match="E2E_BROWSER_LOCALE"):
@@ -109,14 +109,14 @@ def test_robot_outcomes_are_the_emulators_numbers_and_codes() -> None:
     for outcome in OUTCOMES.values():
         if outcome.robot is None:
             continue
-        number = ROBOTS[outcome.robot]  # type: ignore[index]
+        number = LOCAL_STACK.robots[outcome.robot]
         error: MidError = fault_error(OUTCOME_FAULTS[outcome.robot])  # type: ignore[index]
         assert number.endswith(str(OUTCOME_FAULTS[outcome.robot])), outcome  # type: ignore[index]
         assert error.code in outcome.codes, f"{outcome.name}: the emulator answers {error.code}, the repro expects {outcome.codes}"
-        assert outcome_for_number(number) == outcome.name
+        assert outcome_for_number(number, LOCAL_STACK.robots) == outcome.name
         assert outcome_for_mid_code(error.code, error.message) == outcome.name
     assert outcome_for_mid_code("mid_auth_3300", "The user did not respond in time") == "timeout"
-    assert outcome_for_number("+41791234567") is None and outcome_for_mid_code("mid_auth_9999") is None
+    assert outcome_for_number("+41791234567", LOCAL_STACK.robots) is None and outcome_for_mid_code("mid_auth_9999") is None
 
 
 def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_picks_one() -> None:
@@ -130,6 +130,6 @@ def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_pic
     discovery = {"authorization_endpoint": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"}
     http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, text=_json.dumps(discovery))))
     query = lambda b2c, **kw: parse_qs(urlsplit(b2c.authorize("B2C_1_signupsignin", **kw).url).query)  # noqa: E731
-    assert "ui_locales" not in query(B2CTenant(build_settings({}), http))
-    with_setting = B2CTenant(build_settings({"E2E_UI_LOCALES": "it"}), http)
+    assert "ui_locales" not in query(B2CTenant(build_settings({}, LOCAL_STACK), http))
+    with_setting = B2CTenant(build_settings({"E2E_UI_LOCALES": "it"}, LOCAL_STACK), http)
     assert query(with_setting)["ui_locales"] == ["it"] and query(with_setting, ui_locales="fr")["ui_locales"] == ["fr"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from repro.har import read_har, repro_args
+from tests.local_stack import LOCAL_STACK
 
 
 def test_a_tenant_har_from_devtools_gives_a_tenant_command() -> None:
@@ -21,7 +22,7 @@ def test_a_tenant_har_from_devtools_gives_a_tenant_command() -> None:
     }]}}
     found = read_har(har)
     assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90018"], "0a1b2c3d-1111-2222-3333-444455556666")
-    assert repro_args(found, "local-client") == [
+    assert repro_args(found, LOCAL_STACK) == [
         "--journey", "sign-up", "--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam", "--domain", "login.fabrikam.com",
         "--ui-locales", "fr", "--browser-locale", "fr-CH", "--outcome", "approve", "--prompt", "login",
         "--redirect-uri", "https://app.fabrikam.com/cb", "--client-id", "0000-app"]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.settings import LOCAL_CLIENT_ID
 from repro.bundle import load_har
 from repro.cli import main
 from repro.har import read_har, repro_args
+from tests.local_stack import LOCAL_STACK
 from tests.repro_command.conftest import POLICY, UNREGISTERED
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ GUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 def test_a_successful_sign_up(recorded_hars: dict[str, Path]) -> None:
     found = read_har(load_har(recorded_hars["sign-up"]))
     assert (found.tenant, found.host, found.policy.upper()) == ("contoso", "contoso.b2clogin.com", POLICY.upper())
-    assert found.params["client_id"] == LOCAL_CLIENT_ID and found.params["redirect_uri"] == "https://jwt.ms"
+    assert found.params["client_id"] == LOCAL_STACK.client_id and found.params["redirect_uri"] == "https://jwt.ms"
     assert found.aadb2c_codes == [] and found.mid_code is None and found.error is None
     assert found.id_token_claims and found.id_token_claims["idp"] == "mobileid.ch" and found.profile_page
     assert (found.journey, found.outcome, found.browser_locale) == ("sign-up", "approve", "en-US")
@@ -30,14 +30,14 @@ def test_a_successful_sign_up(recorded_hars: dict[str, Path]) -> None:
 
 
 def test_a_user_cancel_in_german(recorded_hars: dict[str, Path]) -> None:
-    found = read_har(load_har(recorded_hars["user-cancel"]))
+    found = read_har(load_har(recorded_hars["user-cancel"]), LOCAL_STACK.robots)
     assert found.params["ui_locales"] == "de" and found.browser_locale == "de-CH"
     assert found.aadb2c_codes == ["AADB2C90273"] and found.error in ("access_denied", "server_error")
     assert found.mid_code == "mid_auth_3010" and re.fullmatch(r"[A-Z0-9]{8}", found.mid_trace or "")
     assert found.correlation_id and GUID.fullmatch(found.correlation_id)
     assert found.msisdn == "+41000092401" and found.outcome == "user-cancel"
     assert found.transactions in ([], [found.mid_trace])  # the waiting page, if shown, names the same transaction
-    args = repro_args(found, LOCAL_CLIENT_ID)
+    args = repro_args(found, LOCAL_STACK)
     assert args == ["--journey", "sign-in", "--policy", found.policy, "--target", "local", "--ui-locales", "de",
                     "--browser-locale", "de-CH", "--outcome", "user-cancel"]
 
@@ -47,7 +47,7 @@ def test_an_unregistered_redirect_uri(recorded_hars: dict[str, Path]) -> None:
     assert found.aadb2c_codes == ["AADB2C90006"] and found.correlation_id and GUID.fullmatch(found.correlation_id)
     assert found.aadb2c_message and found.aadb2c_message.startswith("AADB2C90006:")
     assert found.mid_code is None and found.outcome == "approve"
-    assert repro_args(found, LOCAL_CLIENT_ID)[-2:] == ["--redirect-uri", UNREGISTERED]
+    assert repro_args(found, LOCAL_STACK)[-2:] == ["--redirect-uri", UNREGISTERED]
 
 
 def test_the_reader_prints_facts_and_the_command_but_no_token(recorded_hars: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from repro.bundle import load_har, scan
 from repro.har import read_har
+from tests.local_stack import LOCAL_STACK
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +37,7 @@ def repro(tmp_path: Path, *argv: str) -> tuple[int, str, zipfile.ZipFile]:
 
 
 def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[str, Path], tmp_path: Path) -> None:
-    reported = read_har(load_har(recorded_hars["user-cancel"]))
+    reported = read_har(load_har(recorded_hars["user-cancel"]), LOCAL_STACK.robots)
     status, out, bundle = repro(tmp_path, "--from-har", str(recorded_hars["user-cancel"]), "--run")
     assert status == 0, f"the rerun did not end as the suite expects for a cancel:\n{out}"
     facts = json.loads(bundle.read("repro.json"))
@@ -45,7 +46,7 @@ def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[s
     assert facts["correlation_ids"] and facts["outcome"] == "user-cancel"
     assert (facts["b2c_page_language"], facts["mobile_id_page_language"]) == ("de", "de")
     assert json.loads(bundle.read("settings.json"))["browser_locale"] == "de-CH"
-    rerun = read_har(json.loads(bundle.read("journey.har")))  # the bundle's own HAR reads back to the same failure
+    rerun = read_har(json.loads(bundle.read("journey.har")), LOCAL_STACK.robots)  # the bundle's own HAR reads back to the same failure
     assert (rerun.browser_locale, rerun.params["ui_locales"], rerun.mid_code, rerun.outcome) == ("de-CH", "de", "mid_auth_3010", "user-cancel")
     names = bundle.namelist()
     assert {"README.txt", "journey.har", "trace.zip", "timings.json", "versions.json"} <= set(names)

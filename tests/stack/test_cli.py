@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -106,7 +107,7 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
         lines = serving.until("stack-ready:")
         ready_after = time.monotonic() - started
         keys = [line.split(":", 1)[0] for line in lines if line.startswith("stack-")]
-        assert keys == ["stack-port", "stack-ca", "stack-host-map", "stack-proxy", "stack-ready"]
+        assert keys == ["stack-port", "stack-ca", "stack-host-map", "stack-description", "stack-proxy", "stack-ready"]
         values = dict(line.split(": ", 1) for line in lines if line.startswith("stack-"))
         port = int(values["stack-port"])
         assert Path(values["stack-ca"]).is_file()
@@ -115,7 +116,8 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
         assert values["stack-ready"] == f"https://127.0.0.1:{port}"
         assert ready_after < 10, "ready far too slowly (the budget is about a second on a quiet machine)"
         rest = "\n".join(serving.until("Python clients"))
-        assert ("p=B2C_1_signupsignin&client_id=5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f&nonce=defaultNonce"
+        described = json.loads(values["stack-description"])  # the Run user flow links use the app it names
+        assert (f"p=B2C_1_signupsignin&client_id={described['client_id']}&nonce=defaultNonce"
                 "&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login") in rest
         assert "/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?client_id=" in rest
         assert "--host-resolver-rules=\"MAP contoso.b2clogin.com 127.0.0.1:" in rest and "--ignore-certificate-errors-spki-list=" in rest

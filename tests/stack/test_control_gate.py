@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mocks.stack import StackConfig, build_stack, mobileid_control, ready_lines
+from mocks.stack import StackConfig, build_stack, mobileid_control
+from mocks.stack_description import ready_lines
 from tests.event_loop import run
 
 REMOTE = ("203.0.113.7", 40000)
@@ -42,28 +43,28 @@ def stack_for(tmp_path: Path):
     return build
 
 
-def test_a_non_loopback_host_without_a_token_has_no_control_api(stack_for) -> None:
-    app, info = stack_for("0.0.0.0")
-    assert control_status(app, REMOTE) == 404
-    assert control_status(app, LOCAL) == 404
-    assert info.control.startswith("off: --host 0.0.0.0 is not loopback") and "MOBILEID_CONTROL_TOKEN" in info.control
-    assert f"Mobile ID control API: {info.control}" in ready_lines(info)
+@pytest.mark.parametrize(
+    ("host", "token", "answers"),
+    [
+        ("0.0.0.0", None, {(REMOTE, None): 404, (LOCAL, None): 404}),
+        ("0.0.0.0", TOKEN, {(REMOTE, None): 401, (REMOTE, "wrong"): 401, (REMOTE, TOKEN): 200}),
+        ("127.0.0.1", None, {(LOCAL, None): 200, (("::ffff:127.0.0.1", 40000), None): 200,
+                             (REMOTE, None): 403, (("::ffff:203.0.113.7", 40000), None): 403}),
+    ],
+    ids=["non-loopback host without a token: no control API", "non-loopback host with a token: the token is required",
+         "loopback host without a token: loopback clients only"],
+)
+def test_who_the_control_api_answers(stack_for, host: str, token: str | None, answers: dict[tuple[tuple[str, int], str | None], int]) -> None:
+    app, _ = stack_for(host, token)
+    assert {(client, sent): control_status(app, client, sent) for client, sent in answers} == answers
 
 
-def test_a_non_loopback_host_with_a_token_requires_it(stack_for) -> None:
-    app, info = stack_for("0.0.0.0", TOKEN)
-    assert control_status(app, REMOTE) == 401
-    assert control_status(app, REMOTE, "wrong") == 401
-    assert control_status(app, REMOTE, TOKEN) == 200
-    assert info.control == "on (token required)" and TOKEN not in "\n".join(ready_lines(info))
-
-
-def test_on_loopback_without_a_token_a_non_loopback_request_is_refused(stack_for) -> None:
-    app, info = stack_for("127.0.0.1")
-    assert control_status(app, LOCAL) == 200
-    assert control_status(app, ("::ffff:127.0.0.1", 40000)) == 200
-    assert control_status(app, REMOTE) == 403
-    assert control_status(app, ("::ffff:203.0.113.7", 40000)) == 403
+def test_the_ready_lines_say_whether_the_control_api_is_on_never_with_the_token(stack_for) -> None:
+    _, off = stack_for("0.0.0.0")
+    assert off.control.startswith("off: --host 0.0.0.0 is not loopback") and "MOBILEID_CONTROL_TOKEN" in off.control
+    assert f"Mobile ID control API: {off.control}" in ready_lines(off)
+    _, with_token = stack_for("0.0.0.0", TOKEN)
+    assert with_token.control == "on (token required)" and TOKEN not in "\n".join(ready_lines(with_token))
 
 
 @pytest.mark.parametrize(("host", "token", "on"), [

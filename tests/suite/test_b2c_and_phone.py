@@ -11,6 +11,7 @@ import pytest
 from fixtures import mobile_id
 from fixtures.b2c import B2CTenant
 from fixtures.settings import build_settings
+from tests.local_stack import LOCAL_STACK
 
 DISCOVERY = {
     "issuer": "https://contoso.b2clogin.com/7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/v2.0/",
@@ -28,7 +29,7 @@ def tenant(status: int = 200) -> tuple[B2CTenant, list[str]]:
         seen.append(str(request.url))
         return httpx.Response(status, text=json.dumps(DISCOVERY))
 
-    return B2CTenant(build_settings({}), httpx.Client(transport=httpx.MockTransport(answer))), seen
+    return B2CTenant(build_settings({}, LOCAL_STACK), httpx.Client(transport=httpx.MockTransport(answer))), seen
 
 
 def test_authorize_url_keeps_the_discovery_query_and_adds_the_request() -> None:
@@ -37,7 +38,7 @@ def test_authorize_url_keeps_the_discovery_query_and_adds_the_request() -> None:
     url = urlsplit(request.url)
     params = {k: v[0] for k, v in parse_qs(url.query).items()}
     assert url.path == "/contoso.onmicrosoft.com/oauth2/v2.0/authorize" and params["p"] == "b2c_1a_signup_signin"
-    assert params["client_id"] == "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f" and params["redirect_uri"] == "https://jwt.ms"
+    assert params["client_id"] == LOCAL_STACK.client_id and params["redirect_uri"] == "https://jwt.ms"
     assert (params["nonce"], params["state"]) == (request.nonce, request.state)
     assert (params["response_type"], params["response_mode"], params["scope"]) == ("id_token", "fragment", "openid")
     assert (params["ui_locales"], params["domain_hint"]) == ("de", "mobileid.ch")

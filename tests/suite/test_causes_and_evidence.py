@@ -15,11 +15,12 @@ from fixtures.causes import JourneyFailure, classify, classify_text
 from fixtures.redaction import contains_secret
 from fixtures.reporting import Cleaner, failure_lines, mask_phone_numbers, quiet_fixtures, sweep
 from fixtures.settings import build_settings
+from tests.local_stack import LOCAL_STACK
 from tests.suite.test_tokens import CLIENT, check, token
 
 ROOT = Path(__file__).resolve().parents[2]
 JWT = token()
-LOCAL = build_settings({})
+LOCAL = build_settings({}, LOCAL_STACK)
 TENANT = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin",
                          "B2C_CLIENT_ID": "app", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234"})
 

@@ -12,13 +12,14 @@ from urllib.parse import urlencode
 import pytest
 
 from fixtures.federation import check_request, policy_of
-from fixtures.settings import LOCAL_CLIENT_ID, build_settings
-from fixtures.stack import Stack, serve_command
-from mocks.common.net import format_host_map
+from fixtures.settings import build_settings
+from fixtures.stack import Stack, tenant_settings
+from fixtures.stack_description import serve_command
+from tests.local_stack import LOCAL_STACK
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"
-SEED = {"client_id": "b2c-contoso-0001", "redirect_uri": AUTHRESP, "response_type": "code", "scope": "openid, profile, phone, mid_profile",
+SEED = {"client_id": LOCAL_STACK.mobileid_client_id, "redirect_uri": AUTHRESP, "response_type": "code", "scope": "openid, profile, phone, mid_profile",
         "response_mode": "form_post", "nonce": "n0", "ui_locales": "de-DE", "state": "StateProperties=eyJ"}
 SCOPE_ELEMENT = "TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='scope']"
 
@@ -29,7 +30,7 @@ def request(**changes: str | None) -> str:
 
 
 def problems(url: str, policy: str = "B2C_1A_signup_signin", ui_locales: str | None = None, **env: str) -> dict[str, str]:
-    return {m.parameter: str(m) for m in check_request(url, build_settings(env), policy, ui_locales)}
+    return {m.parameter: str(m) for m in check_request(url, build_settings(env, LOCAL_STACK), policy, ui_locales)}
 
 
 def test_the_seeds_request_passes_in_comma_and_space_form() -> None:
@@ -49,7 +50,7 @@ def test_a_scope_without_phone_and_mid_profile_names_the_policy_element() -> Non
 @pytest.mark.parametrize(
     ("changes", "parameter", "says"),
     [
-        ({"client_id": "someone-else"}, "client_id", "Item[@Key='client_id'] = b2c-contoso-0001"),
+        ({"client_id": "someone-else"}, "client_id", f"Item[@Key='client_id'] = {LOCAL_STACK.mobileid_client_id}"),
         ({"response_type": "id_token"}, "response_type", "Item[@Key='response_types'] = code"),
         ({"redirect_uri": AUTHRESP.replace("contoso.onmicrosoft", "Contoso.onmicrosoft")}, "redirect_uri", "in case only"),
         ({"redirect_uri": AUTHRESP.replace("/oauth2", "/b2c_1a_signup_signin/oauth2")}, "redirect_uri", "UsePolicyInRedirectUri'] = false"),
@@ -68,7 +69,7 @@ def test_each_mismatch_names_the_parameter_and_the_fix(changes: dict, parameter:
 def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
     custom = request(redirect_uri="https://login.contoso.com/contoso.onmicrosoft.com/oauth2/authresp")
     tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin",
-              "B2C_CLIENT_ID": "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f", "MOBILEID_CLIENT_ID": "b2c-contoso-0001"}
+              "B2C_CLIENT_ID": LOCAL_STACK.client_id, "MOBILEID_CLIENT_ID": LOCAL_STACK.mobileid_client_id}
     assert problems(custom, **tenant, B2C_DOMAIN="Login.Contoso.com") == {}
     assert "redirect_uri" in problems(request(), **tenant, B2C_DOMAIN="login.contoso.com")
 
@@ -105,10 +106,7 @@ def serve_policies(state: Path, policies: Path) -> list[str]:
 def tenant_env(stack: Stack) -> dict[str, str]:
     """Tenant mode against a stack started apart, as scripts/tenant_mode_against_stack.py does."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    return {**env, "E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_CLIENT_ID,
-            "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control",
-            "MOBILEID_CLIENT_ID": "b2c-contoso-0001", "E2E_PREFLIGHT": "off",
-            "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_file}
+    return {**env, **tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "E2E_PREFLIGHT": "off"}
 
 
 @pytest.mark.browser

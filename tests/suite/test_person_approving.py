@@ -23,10 +23,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.mobile_id import fresh_number, masked, phone_text
-from fixtures.settings import LOCAL_CLIENT_ID
-from fixtures.stack import Stack
+from fixtures.stack import Stack, tenant_settings
 from mocks.common import net
-from mocks.common.net import format_host_map
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +65,8 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
 
 def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    env.update({"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_CLIENT_ID, "B2C_POLICIES": "B2C_1A_signup_signin",
-                "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": number, "MOBILEID_APPROVAL_TIMEOUT": f"{timeout:g}",
-                "E2E_PREFLIGHT": "off", "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_file,
+    env.update({**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": number,
+                "MOBILEID_APPROVAL_TIMEOUT": f"{timeout:g}", "E2E_PREFLIGHT": "off",
                 "PYTHONUNBUFFERED": "1", **({"MOBILEID_APPROVAL_WEBHOOK": webhook} if webhook else {})})
     command = [sys.executable, "-m", "pytest", "e2e/test_sign_in.py", "-n", "0", "-q", "-p", "no:cacheprovider"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -95,7 +92,7 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
     try:
         lines, output, approved = lines_of(process), [], []
         deadline = time.monotonic() + 170
-        with net.client(stack.info.host_map, verify=stack.info.ca_file) as control:
+        with net.client(stack.info.host_map, verify=stack.info.ca_path) as control:
             while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
                 output.append(line)
                 if match := PROMPT.search(line):

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from fixtures.settings import runs_journeys
+from fixtures.settings_plugin import runs_journeys
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +55,7 @@ def test_a_bad_journey_setting_stops_the_journeys_before_any_test_naming_it() ->
 def test_a_broken_env_file_stops_a_journey_run_naming_file_and_line(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text('E2E_TARGET="tenant\n')
-    script = (f"import sys, pytest, fixtures.settings as s; s.ENV_FILE = s.Path({str(env_file)!r}); "
+    script = (f"import sys, pytest, fixtures.settings_plugin as s; s.ENV_FILE = s.Path({str(env_file)!r}); "
               f"sys.exit(pytest.main(['-p', 'no:cacheprovider', '-p', 'no:xdist', 'e2e/test_sign_in.py']))")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)

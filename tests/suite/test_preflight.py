@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from fixtures.preflight import Row, preflight, table
-from fixtures.settings import LOCAL_CLIENT_ID, build_settings
-from fixtures.stack import Stack
+from fixtures.settings import build_settings
+from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common.net import format_host_map
+from tests.local_stack import LOCAL_STACK
 
 from .test_federation import SCOPE_ELEMENT, narrow_scope_policies, serve_policies
 
@@ -37,10 +38,7 @@ identity_providers = ["Contoso OIDC"]
 
 def tenant_env(stack: Stack, **overrides: str) -> dict[str, str]:
     """Tenant-mode settings for a stack started apart (the host map and CA stand in for DNS and a public CA)."""
-    env = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_CLIENT_ID": LOCAL_CLIENT_ID,
-           "B2C_POLICIES": "B2C_1_signupsignin,B2C_1A_signup_signin", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control",
-           "MOBILEID_CLIENT_ID": "b2c-contoso-0001", "E2E_HOST_MAP": format_host_map(stack.info.host_map), "E2E_CA_FILE": stack.info.ca_file}
-    return {**env, **overrides}
+    return {**tenant_settings(stack.info), **overrides}
 
 
 def run(stack: Stack, **overrides: str) -> dict[str, Row]:
@@ -84,23 +82,22 @@ def test_the_stack_passes_every_row(stack: Stack) -> None:
     assert rows["app: implicit ID token"].status == "ok" and rows["clock skew"].status == "ok"
 
 
-def test_an_unregistered_redirect_uri(stack: Stack) -> None:
-    bad = failed(run(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"))
-    assert list(bad) == ["app: redirect URI registered"]
-    assert "AADB2C90006" in bad["app: redirect URI registered"].detail
-    assert "Authentication: add the redirect URI https://app.contoso.test/not-registered" in bad["app: redirect URI registered"].fix
-
-
-def test_an_unknown_client_and_implicit_flow_off(stack: Stack) -> None:
-    assert "AADB2C90018" in failed(run(stack, B2C_CLIENT_ID="00000000-0000-0000-0000-000000000000"))["app: client known"].detail
-    implicit = failed(run(stack, B2C_CLIENT_ID=WEBAPP1_CLIENT_ID, B2C_REDIRECT_URI="https://app.contoso.test/signin-oidc"))
-    assert list(implicit) == ["app: implicit ID token"] and "ID tokens (used for implicit" in implicit["app: implicit ID token"].fix
-
-
-def test_a_policy_the_tenant_lacks(stack: Stack) -> None:
-    bad = failed(run(stack, B2C_POLICIES="B2C_1_doesnotexist,B2C_1A_signup_signin"))
-    assert list(bad) == ["B2C_1_doesnotexist: discovery"]
-    assert "remove it from B2C_POLICIES" in bad["B2C_1_doesnotexist: discovery"].fix
+@pytest.mark.parametrize(
+    ("setting", "row", "detail", "fix"),
+    [
+        ({"B2C_REDIRECT_URI": "https://app.contoso.test/not-registered"}, "app: redirect URI registered",
+         "AADB2C90006", "Authentication: add the redirect URI https://app.contoso.test/not-registered"),
+        ({"B2C_CLIENT_ID": "00000000-0000-0000-0000-000000000000"}, "app: client known", "AADB2C90018", ""),
+        ({"B2C_CLIENT_ID": WEBAPP1_CLIENT_ID, "B2C_REDIRECT_URI": "https://app.contoso.test/signin-oidc"}, "app: implicit ID token",
+         "", "ID tokens (used for implicit"),
+        ({"B2C_POLICIES": "B2C_1_doesnotexist,B2C_1A_signup_signin"}, "B2C_1_doesnotexist: discovery", "", "remove it from B2C_POLICIES"),
+    ],
+    ids=["unregistered redirect URI", "unknown client", "implicit flow off", "a policy the tenant lacks"],
+)
+def test_a_tenant_set_up_wrong_fails_that_row_alone_with_the_fix(stack: Stack, setting: dict[str, str], row: str, detail: str, fix: str) -> None:
+    bad = failed(run(stack, **setting))
+    assert list(bad) == [row], {name: r.detail for name, r in bad.items()}
+    assert detail in bad[row].detail and fix in bad[row].fix
 
 
 def test_an_unreachable_tenant(stack: Stack) -> None:
@@ -115,7 +112,7 @@ def test_an_unreachable_tenant(stack: Stack) -> None:
 
 def test_another_mobile_id_client(stack: Stack) -> None:
     bad = failed(run(stack, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555", B2C_POLICIES="B2C_1A_signup_signin"))
-    assert "client_id: is 'b2c-contoso-0001'" in bad["B2C_1A_signup_signin: request to Mobile ID"].detail
+    assert f"client_id: is '{LOCAL_STACK.mobileid_client_id}'" in bad["B2C_1A_signup_signin: request to Mobile ID"].detail
     assert "Item[@Key='client_id'] = 11111111-2222-3333-4444-555555555555" in bad["B2C_1A_signup_signin: request to Mobile ID"].fix
 
 

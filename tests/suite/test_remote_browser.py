@@ -68,10 +68,12 @@ def test_the_server_finds_the_system_chromium_under_its_pinned_revision(tmp_path
 
 
 def test_the_suites_stack_names_its_proxy() -> None:
-    from fixtures.stack import parse_ready_lines, serve_command
+    from fixtures.stack import parse_ready_lines
+    from fixtures.stack_description import serve_command
+    from tests.local_stack import LOCAL_STACK
 
     lines = ["stack-port: 8443", "stack-ca: /tmp/ca.pem", "stack-host-map: jwt.ms=127.0.0.1:8443",
-             "stack-proxy: http://127.0.0.1:8888", "stack-ready: https://127.0.0.1:8443"]
+             f"stack-description: {LOCAL_STACK.to_json()}", "stack-proxy: http://127.0.0.1:8888", "stack-ready: https://127.0.0.1:8443"]
     assert parse_ready_lines(lines).proxy_url == "http://127.0.0.1:8888"
     assert parse_ready_lines([line for line in lines if "proxy" not in line]).proxy_url is None
     assert serve_command(ROOT, ())[-4:-2] == ["--proxy-port", "0"]

@@ -6,18 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.settings import LOCAL_CLIENT_ID, SettingsError, build_settings, load_settings
+from fixtures.settings import SettingsError, build_settings
+from fixtures.settings_plugin import load_settings
+from tests.local_stack import LOCAL_STACK
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1_susi"}
 
 
-def test_local_defaults_match_the_stack_contract() -> None:
-    s = build_settings({})
-    assert (s.target, s.tenant, s.domain, s.client_id) == ("local", "contoso", "contoso.b2clogin.com", LOCAL_CLIENT_ID)
-    assert s.policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
-    assert (s.mobileid_mode, s.control_url, s.approval_timeout) == ("emulator", "https://openid.mobileid.ch/control", 30.0)
-    assert s.redirect_uri == "https://jwt.ms" and s.backchannel_budget == 3.0 and s.has_control_api
+def test_local_settings_are_what_the_stack_describes() -> None:
+    s = build_settings({}, LOCAL_STACK)
+    assert (s.target, s.tenant, s.domain, s.client_id) == ("local", LOCAL_STACK.tenant, LOCAL_STACK.domain, LOCAL_STACK.client_id)
+    # One sign-up-or-sign-in policy of each kind (B2C_1A_signup_signin_newuser is served too, for its own journeys).
+    assert s.policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin") and "B2C_1A_signup_signin_newuser" in LOCAL_STACK.policies
+    assert (s.mobileid_mode, s.control_url, s.approval_timeout) == ("emulator", LOCAL_STACK.control_url, 30.0)
+    assert s.redirect_uri == LOCAL_STACK.redirect_uri and s.backchannel_budget == 3.0 and s.has_control_api
+    assert s.robots == LOCAL_STACK.robots and s.idp_client_id == LOCAL_STACK.mobileid_client_id and s.stack == LOCAL_STACK
 
 
 def test_local_accepts_the_emulator_mode_it_uses() -> None:
@@ -33,6 +37,7 @@ def test_local_accepts_the_emulator_mode_it_uses() -> None:
         ({"MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}, "MOBILEID_CONTROL_URL"),
         ({"MOBILEID_CONTROL_TOKEN": "t0ken"}, "MOBILEID_CONTROL_TOKEN"),
         ({"E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443"}, "E2E_HOST_MAP"),
+        ({"MOBILEID_ROBOTS": "busy=+41000092406"}, "MOBILEID_ROBOTS"),
     ],
 )
 def test_a_tenant_setting_in_local_mode_stops_the_run(env: dict[str, str], named: str) -> None:
@@ -76,6 +81,8 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({"E2E_STACK_FAULTS": "wrong-audience,typo"}, "E2E_STACK_FAULTS"),
         ({**TENANT, "E2E_STACK_FAULTS": "wrong-audience"}, "E2E_STACK_FAULTS"),
         ({"B2C_REDIRECT_URI": "http://jwt.ms"}, "B2C_REDIRECT_URI"),
+        ({**TENANT, "MOBILEID_ROBOTS": "busy:+41000092406"}, "MOBILEID_ROBOTS"),
+        ({**TENANT, "MOBILEID_ROBOTS": "busy=0041000092406"}, "MOBILEID_ROBOTS"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
@@ -103,14 +110,14 @@ def test_every_bad_setting_is_named_at_once() -> None:
     with pytest.raises(SettingsError) as raised:
         build_settings({"E2E_TARGET": "tenant", "MOBILEID_MODE": "real", "E2E_IDP_BACKCHANNEL_BUDGET": "soon", "B2C_DOMAIN": "https://x"})
     message = str(raised.value)
-    assert message.startswith("5 settings to fix:")
-    for name in ("B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_TEST_NUMBER", "E2E_IDP_BACKCHANNEL_BUDGET", "B2C_DOMAIN"):
+    assert message.startswith("6 settings to fix:")
+    for name in ("B2C_TENANT", "B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_TEST_NUMBER", "E2E_IDP_BACKCHANNEL_BUDGET", "B2C_DOMAIN"):
         assert name in message
 
 
 def test_the_mobile_id_setup_defaults_to_the_seed() -> None:
-    local, tenant = build_settings({}), build_settings(TENANT)
-    assert local.idp_client_id == "b2c-contoso-0001" and tenant.idp_client_id is None
+    local, tenant = build_settings({}, LOCAL_STACK), build_settings(TENANT)
+    assert local.idp_client_id == LOCAL_STACK.mobileid_client_id and tenant.idp_client_id is None
     assert tenant.idp_scopes == ("openid", "profile", "phone", "mid_profile") and tenant.idp_response_mode == "form_post"
     assert tenant.idp_metadata_url == "https://openid.mobileid.ch/.well-known/openid-configuration"
     assert build_settings({"MOBILEID_SCOPE": "openid, profile"}).idp_scopes == ("openid", "profile")

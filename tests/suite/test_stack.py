@@ -10,23 +10,27 @@ from pathlib import Path
 import pytest
 
 from fixtures import stack as stack_module
-from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready, serve_command
+from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready
+from fixtures.stack_description import serve_command
+from tests.local_stack import LOCAL_STACK
 
 READY = [
     "stack-port: 8443",
     "stack-ca: /tmp/ca.pem",
     "stack-host-map: contoso.b2clogin.com=127.0.0.1:8443,jwt.ms=127.0.0.1:8443",
+    f"stack-description: {LOCAL_STACK.to_json()}",
     "stack-ready: https://127.0.0.1:8443",
 ]
 
 
-def test_ready_lines_give_port_ca_and_host_map() -> None:
+def test_ready_lines_give_port_ca_host_map_and_description() -> None:
     info = parse_ready_lines(["uvicorn noise", *READY])
-    assert (info.port, info.ca_file, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
+    assert (info.port, info.ca_path, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
     assert info.host_map == {"contoso.b2clogin.com": ("127.0.0.1", 8443), "jwt.ms": ("127.0.0.1", 8443)}
+    assert info.description == LOCAL_STACK
 
 
-@pytest.mark.parametrize("drop", ["stack-port", "stack-ca", "stack-host-map"])
+@pytest.mark.parametrize("drop", ["stack-port", "stack-ca", "stack-host-map", "stack-description"])
 def test_a_missing_ready_line_is_named(drop: str) -> None:
     with pytest.raises(StackStartError, match=drop):
         parse_ready_lines([line for line in READY if not line.startswith(drop)])
@@ -91,8 +95,8 @@ def test_workers_read_the_controllers_stack(tmp_path: Path) -> None:
     shared = stack_module.SharedStack(lambda state: command)
     try:
         info = stack_module.read_shared_stack(shared.directory)  # waits on the lock until the stack is ready
-        assert (info.port, info.ca_file, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
-        assert info.host_map["jwt.ms"] == ("127.0.0.1", 8443)
+        assert (info.port, info.ca_path, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
+        assert info.host_map["jwt.ms"] == ("127.0.0.1", 8443) and info.description == LOCAL_STACK
         assert shared.running is not None and shared.running.process.poll() is None
     finally:
         shared.stop()

@@ -11,9 +11,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from fixtures.tokens import validate_id_token
+from tests.local_stack import LOCAL_STACK
 
 ISSUER = "https://contoso.b2clogin.com/7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/v2.0/"
-CLIENT = "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f"
+CLIENT = LOCAL_STACK.client_id
 NONCE = "n-0S6_WzA2Mj"
 KID = "X5eXk4xyojNFum1kl2Ytv8dlNP4-c57dO6QGTVBwaNk"
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)

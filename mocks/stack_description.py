@@ -1,0 +1,88 @@
+"""What the stack tells its clients: the description of its identities, and the ready lines.
+
+The description is the one place the journey suite learns the local stack's identities from (the
+test app, its redirect URI, the policies, the tenant, Mobile ID's control URL, B2C's client there
+and the phone numbers with a fixed outcome): ``python -m mocks serve --describe`` prints it without
+serving, and a serving stack prints it on its ``stack-description`` ready line (docs/contracts.md).
+Nothing of it is a secret.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+from mocks.b2c.policy import Policy, PolicyKind
+from mocks.common.net import chromium_host_resolver_rules, format_host_map
+
+if TYPE_CHECKING:
+    from mocks.b2c.settings import AppRegistration, B2CSettings
+    from mocks.mobileid.settings import MobileIDSettings
+    from mocks.stack import StackInfo
+
+# B2C's "Sign up and sign in" user flows run this journey; custom policies name theirs (the starter pack's id).
+SIGN_UP_OR_SIGN_IN = "SignUpOrSignIn"
+
+
+def run_app(apps: Sequence[AppRegistration]) -> AppRegistration:
+    """The app the portal's "Run user flow" button signs in to: the public one with implicit ID tokens (testapp1)."""
+    return next(app for app in apps if app.implicit_id_token and app.client_secret is None)
+
+
+def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], mobileid: MobileIDSettings) -> dict[str, Any]:
+    """The stack's identities as a JSON-ready dict (docs/contracts.md, "The stack's description")."""
+    from mocks.mobileid.control import CONTROL_PATH
+    from mocks.mobileid.outcomes import OUTCOME_FAULTS, robot_number
+
+    return {
+        "tenant": tenant,
+        "domain": f"{tenant}.b2clogin.com",
+        "client_id": app.client_id,
+        "redirect_uri": app.redirect_uris[0],
+        "policies": [{"id": p.policy_id, "kind": p.kind.value, "journey": p.journey.id if p.journey else SIGN_UP_OR_SIGN_IN}
+                     for p in policies],
+        "mobileid_client_id": mobileid.clients[0].client_id,
+        "control_url": mobileid.issuer.rstrip("/") + CONTROL_PATH,
+        "robots": {outcome: robot_number(outcome) for outcome in OUTCOME_FAULTS},
+    }
+
+
+def run_user_flow_url(settings: B2CSettings, policy: Policy) -> str:
+    """The portal's "Run user flow" / "Run now" URL: testapp1, reply URL https://jwt.ms, id_token."""
+    app = run_app(settings.apps)
+    query = urlencode({"client_id": app.client_id, "nonce": "defaultNonce", "redirect_uri": app.redirect_uris[0], "scope": "openid",
+                       "response_type": "id_token", "prompt": "login"}, quote_via=quote)
+    if policy.kind is PolicyKind.CUSTOM_POLICY:  # Run now links of custom policies use the path form
+        return f"{settings.base_url}/{settings.domain}/{policy.policy_id}/oauth2/v2.0/authorize?{query}"
+    return f"{settings.base_url}/{settings.domain}/oauth2/v2.0/authorize?p={policy.policy_id}&{query}"
+
+
+def ready_lines(info: StackInfo) -> list[str]:
+    """What ``python -m mocks serve`` prints once it accepts connections (docs/contracts.md)."""
+    lines = [
+        f"stack-port: {info.port}",
+        f"stack-ca: {info.ca_path}",
+        f"stack-host-map: {format_host_map(info.host_map)}",
+        f"stack-description: {json.dumps(info.description, separators=(',', ':'))}",
+    ]
+    if info.proxy_url:
+        lines.append(f"stack-proxy: {info.proxy_url}")
+    lines.append(f"stack-ready: {info.ready_url}")
+    lines.append("")
+    lines.append(f"Mobile ID control API: {info.control}")
+    lines.append("Run user flow (testapp1, reply URL https://jwt.ms):")
+    lines += [f"  {policy}: {url}" for policy, url in info.run_urls.items()]
+    lines.append("")
+    lines.append("Open them in Chromium mapped to the stack:")
+    lines.append(f'  chromium --user-data-dir="$(mktemp -d)" --host-resolver-rules="{chromium_host_resolver_rules(info.host_map)}" '
+                 f"--ignore-certificate-errors-spki-list={info.spki} '<a Run user flow URL>'")
+    if info.proxy_url:
+        lines.append(f"Firefox, WebKit or any browser: use the HTTP proxy {info.proxy_url} (only the stack's host names pass) and trust "
+                     f"the CA {info.ca_path} (or ignore certificate errors; Playwright: proxy={{'server': '{info.proxy_url}'}}, "
+                     "ignore_https_errors=True).")
+    else:
+        lines.append("Firefox and WebKit: start with --proxy-port P and point the browser's HTTP proxy at it.")
+    lines.append(f"Python clients: mocks.common.net.client(host_map, verify='{info.ca_path}').")
+    return lines

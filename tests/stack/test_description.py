@@ -1,0 +1,36 @@
+"""The stack's description tells the truth: the suite takes its identities from it (fixtures/stack_description.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mocks.common import net
+from mocks.mobileid.outcomes import behaviour_for
+from mocks.stack import StackConfig, StackInfo, describe
+
+
+def test_the_app_policies_and_mobile_id_client_it_names_are_the_ones_served(local_stack: StackInfo) -> None:
+    described = local_stack.description
+    apps = {app.client_id: app for app in local_stack.b2c_settings.apps}
+    assert described["client_id"] in apps and described["redirect_uri"] in apps[described["client_id"]].redirect_uris
+    assert apps[described["client_id"]].implicit_id_token
+    assert [p["id"] for p in described["policies"]] == [p.policy_id for p in local_stack.b2c_settings.policies]
+    mobileid = local_stack.apps["mobileid"].state.mobileid.settings
+    assert described["mobileid_client_id"] == mobileid.clients[0].client_id
+    assert (described["tenant"], f"https://{described['domain']}") == (local_stack.tenant, local_stack.b2c_settings.base_url)
+
+
+def test_describing_without_serving_gives_the_serving_stacks_description(local_stack: StackInfo) -> None:
+    assert describe(StackConfig()) == local_stack.description
+
+
+def test_the_control_url_it_names_reaches_the_control_api(local_stack: StackInfo) -> None:
+    with net.client(local_stack.host_map, verify=net.trust(local_stack.ca_path)) as http:
+        answer = http.post(f"{local_stack.description['control_url']}/reset")
+    assert answer.status_code == 200 and answer.json() == {"reset": True}
+
+
+@pytest.mark.parametrize("outcome", ["user_cancel", "pin_blocked", "card_blocked", "no_key", "busy", "expired"])
+def test_each_robot_number_it_names_gives_its_outcome(local_stack: StackInfo, outcome: str) -> None:
+    mobileid = local_stack.apps["mobileid"].state.mobileid.settings
+    assert behaviour_for(local_stack.description["robots"][outcome], mobileid).outcome == outcome

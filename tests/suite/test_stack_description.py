@@ -1,0 +1,107 @@
+"""The suite takes the local stack's identities from what the stack prints, and follows a stack that prints others."""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from fixtures import settings_plugin
+from fixtures.settings import SettingsError, build_settings
+from fixtures.settings_plugin import settings_with_stack
+from fixtures.stack import Stack, StackStartError, described_as_configured
+from fixtures.stack_description import StackDescription, StackDescriptionError, describe_stack, serve_command
+from tests.local_stack import LOCAL_STACK
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTER_PACK = ROOT / "tests/b2c/starterpack/SocialAndLocalAccounts"
+
+
+def test_a_stack_with_other_identities_is_followed() -> None:
+    other = StackDescription.from_document({
+        **LOCAL_STACK.document, "tenant": "fabrikam", "domain": "fabrikam.b2clogin.com", "client_id": "other-app",
+        "redirect_uri": "https://app.fabrikam.test/cb", "mobileid_client_id": "b2c-fabrikam-0001",
+        "control_url": "https://mid.fabrikam.test/control", "robots": {"busy": "+41000092406"},
+        "policies": [{"id": "B2C_1A_susi", "kind": "custom_policy", "journey": "SignUpOrSignIn"},
+                     {"id": "B2C_1A_edit", "kind": "custom_policy", "journey": "ProfileEdit"}],
+    })
+    s = build_settings({}, other)
+    assert (s.tenant, s.domain, s.client_id, s.redirect_uri) == ("fabrikam", "fabrikam.b2clogin.com", "other-app", "https://app.fabrikam.test/cb")
+    assert (s.policies, s.idp_client_id, s.control_url, s.robots) == (("B2C_1A_susi",), "b2c-fabrikam-0001", "https://mid.fabrikam.test/control",
+                                                                      {"busy": "+41000092406"})
+    assert build_settings({"B2C_POLICIES": "b2c_1a_EDIT"}, other).policies == ("B2C_1A_edit",)  # B2C's names are case-insensitive
+    with pytest.raises(SettingsError, match="B2C_POLICIES has B2C_1A_signup_signin, which the local stack does not serve; it serves B2C_1A_susi, B2C_1A_edit"):
+        build_settings({"B2C_POLICIES": "B2C_1A_signup_signin"}, other)
+
+
+def test_a_stack_with_another_policy_folder_is_asked_for_its_policies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FB_SECRET", "not-a-real-secret")
+    env = {"E2E_STACK_POLICIES": str(STARTER_PACK), "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FB_SECRET"}
+    s = settings_with_stack(env)  # asks `python -m mocks serve --policies ... --describe`
+    assert s.stack is not None and {"B2C_1A_ProfileEdit", "B2C_1A_PasswordReset"} <= set(s.stack.policies)
+    assert s.policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")  # the sign-up-or-sign-in journeys only
+    assert settings_with_stack({**env, "B2C_POLICIES": "B2C_1A_ProfileEdit"}).policies == ("B2C_1A_ProfileEdit",)
+
+
+def test_a_stack_that_refuses_its_settings_stops_the_run_with_its_reason(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="the local stack does not start with these settings: policy refused: .*B2C_1A_FacebookSecret"):
+        settings_with_stack({"E2E_STACK_POLICIES": str(STARTER_PACK)})  # the starter pack needs Facebook's key
+
+
+def test_a_started_stack_prints_the_description_its_command_describes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fabrikams = tmp_path / "policies"  # the starter policies, uploaded to another tenant
+    fabrikams.mkdir()
+    for policy in (ROOT / "policies").glob("*.xml"):
+        (fabrikams / policy.name).write_text(policy.read_text().replace("contoso", "fabrikam"))
+    monkeypatch.setenv("FB_SECRET", "not-a-real-secret")
+    keys, tenant = ["B2C_1A_FacebookSecret=env:FB_SECRET"], ["--tenant", "fabrikam"]  # a stack a team started by hand
+    described = describe_stack(serve_command(None, (), policies=str(fabrikams), policy_keys=keys) + tenant)
+    state = tmp_path / "state"
+    state.mkdir()
+    running = Stack(state, command=serve_command(state, (), policies=str(fabrikams), policy_keys=keys) + tenant, key_cache=None)
+    try:
+        assert running.info.description == described
+        assert (described.tenant, described.domain, described.mobileid_client_id) == ("fabrikam", "fabrikam.b2clogin.com", "b2c-fabrikam-0001")
+        settings = build_settings({}, running.info.description)
+        assert (settings.tenant, settings.idp_client_id) == ("fabrikam", "b2c-fabrikam-0001")
+        assert described_as_configured(running.info, settings) is running.info
+        with pytest.raises(StackStartError, match="describes itself otherwise .*tenant: .fabrikam., settings built with .contoso."):
+            described_as_configured(running.info, build_settings({}, LOCAL_STACK))
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize(
+    ("printed", "says"),
+    [
+        ("print('not json')", "not JSON"),
+        ("print('[1]')", "not a JSON object"),
+        ("import json; print(json.dumps({'tenant': 'x'}))", "lacks domain, client_id"),
+        ("import sys; print('no such policy folder', file=sys.stderr); sys.exit(2)", "does not start with these settings: no such policy folder"),
+    ],
+)
+def test_an_unusable_description_is_named(tmp_path: Path, printed: str, says: str) -> None:
+    script = tmp_path / "fake_stack.py"
+    script.write_text(f"import sys\nassert sys.argv[-1] == '--describe'\n{printed}\n")
+    with pytest.raises(StackDescriptionError, match=says):
+        describe_stack([sys.executable, str(script)])
+
+
+def test_xdist_workers_take_the_controllers_description_instead_of_asking_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = types.SimpleNamespace(stash=pytest.Stash())
+    config.stash[settings_plugin.SETTINGS_KEY] = build_settings({}, LOCAL_STACK)
+    node = types.SimpleNamespace(config=config, workerinput={})
+    settings_plugin.pytest_configure_node(node)  # the controller, as xdist starts a worker
+
+    def ask_the_stack(command: object) -> StackDescription:
+        raise AssertionError("a worker asked the stack again")
+
+    monkeypatch.setattr(settings_plugin, "describe_stack", ask_the_stack)
+    monkeypatch.setattr(settings_plugin, "ENV_FILE", Path("/nonexistent/.env"))
+    for name in [n for n in os.environ if n.startswith(("E2E_", "B2C_", "MOBILEID_"))]:
+        monkeypatch.delenv(name)
+    worker = settings_plugin.load_settings(described=node.workerinput[settings_plugin.DESCRIPTION_INPUT_KEY])
+    assert worker.stack == LOCAL_STACK and worker.policies == build_settings({}, LOCAL_STACK).policies
