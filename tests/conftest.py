@@ -63,3 +63,20 @@ def launch_chromium(playwright) -> Iterator[Callable[..., Any]]:
     yield launch
     for browser in launched:
         browser.close()
+
+
+@pytest.fixture
+def english_page() -> Iterator[Callable[..., Any]]:
+    """``english_page(browser, timeout_ms)``: a page in a new en-US context that trusts the test CA; closed at the end."""
+    contexts = []
+
+    def open_page(browser: Any, timeout_ms: float) -> Any:
+        context = browser.new_context(ignore_https_errors=True, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -13,12 +13,8 @@ def chromium(launch_chromium, shared: Harness):
 
 
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(ignore_https_errors=True, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(10000)
-    yield page
-    context.close()
+def page(chromium, english_page):
+    return english_page(chromium, 10000)
 
 
 def test_unified_page_is_rendered_by_script_with_the_real_ids(page, shared: Harness) -> None:

@@ -83,12 +83,8 @@ def chromium(launch_chromium, local_stack: StackInfo):
 
 
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context(ignore_https_errors=True, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+def page(chromium, english_page):
+    return english_page(chromium, 15000)
 
 
 def mobile_id_sign_in(page, info: StackInfo, msisdn: str) -> None:
