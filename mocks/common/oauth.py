@@ -3,7 +3,8 @@
 - ``half_hash``: ``at_hash`` / ``c_hash`` (OIDC Core 3.1.3.6, 3.3.2.11), Authlib's ``create_half_hash``.
 - ``pkce_s256_matches`` and ``valid_code_verifier``: RFC 7636, Authlib's S256 challenge and verifier
   pattern; compared in constant time (Authlib's own ``compare_s256_code_challenge`` uses ``==``).
-- ``b64url_encode`` / ``b64url_decode``: unpadded base64url, padding restored on the way in (Authlib).
+- ``b64url_encode`` / ``b64url_decode``: unpadded base64url (Authlib's encoder), padding restored on the way in,
+  characters outside the alphabet refused.
 - ``basic_credentials``: the ``Authorization: Basic`` client credentials. Not Authlib's
   ``extract_basic_authorization``, which (Authlib 1.9) keeps a ``+`` where RFC 6749 2.3.1's
   form-urlencoding means a space, skips characters outside the base64 alphabet instead of refusing
@@ -17,12 +18,16 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 from urllib.parse import unquote_plus
 
-from authlib.common.encoding import to_unicode, urlsafe_b64decode, urlsafe_b64encode
+from authlib.common.encoding import to_unicode, urlsafe_b64encode
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oauth2.rfc7636.challenge import CODE_VERIFIER_PATTERN
 from authlib.oidc.core.util import create_half_hash
+
+
+_B64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 
 
 class MalformedCredentials(ValueError):
@@ -53,8 +58,14 @@ def b64url_encode(data: bytes) -> str:
 
 
 def b64url_decode(value: str) -> bytes:
-    """base64url with or without padding; ``ValueError`` (``binascii.Error`` included) for anything else."""
-    return urlsafe_b64decode(value.encode("ascii"))
+    """base64url with or without padding; ``ValueError`` (``binascii.Error`` included) for anything else.
+
+    Strict, unlike Authlib's ``urlsafe_b64decode``, which skips characters outside the alphabet:
+    a state value with other characters in it was not written by us.
+    """
+    if not _B64URL.fullmatch(value):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
 
 
 def basic_credentials(authorization: str | None) -> tuple[str, str] | None:

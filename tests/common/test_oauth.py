@@ -54,7 +54,7 @@ def test_b64url_decodes_with_or_without_padding(value: str) -> None:
     assert b64url_encode(b'{"TID":"abc"}') == "eyJUSUQiOiJhYmMifQ"
 
 
-@pytest.mark.parametrize("value", ["é", "a"])
+@pytest.mark.parametrize("value", ["é", "a", "eyJUSUQ!!!!iOiJhYmMifQ", "!!!!", "eyJUSUQiOiJhYmMifQ+/", "eyJ USUQiOiJhYmMifQ"])
 def test_b64url_refuses_what_is_not_base64url(value: str) -> None:
     with pytest.raises((binascii.Error, ValueError)):
         b64url_decode(value)
