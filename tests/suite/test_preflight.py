@@ -87,17 +87,19 @@ def test_the_stack_passes_every_row(stack: Stack) -> None:
     [
         ({"B2C_REDIRECT_URI": "https://app.contoso.test/not-registered"}, "app: redirect URI registered",
          "AADB2C90006", "Authentication: add the redirect URI https://app.contoso.test/not-registered"),
-        ({"B2C_CLIENT_ID": "00000000-0000-0000-0000-000000000000"}, "app: client known", "AADB2C90018", ""),
+        ({"B2C_CLIENT_ID": "00000000-0000-0000-0000-000000000000"}, "app: client known", "AADB2C90018",
+         "B2C_CLIENT_ID must be the Application (client) ID"),
         ({"B2C_CLIENT_ID": WEBAPP1_CLIENT_ID, "B2C_REDIRECT_URI": "https://app.contoso.test/signin-oidc"}, "app: implicit ID token",
-         "", "ID tokens (used for implicit"),
-        ({"B2C_POLICIES": "B2C_1_doesnotexist,B2C_1A_signup_signin"}, "B2C_1_doesnotexist: discovery", "", "remove it from B2C_POLICIES"),
+         "AADB2C90057", "ID tokens (used for implicit"),
+        ({"B2C_POLICIES": "B2C_1_doesnotexist,B2C_1A_signup_signin"}, "B2C_1_doesnotexist: discovery",
+         "no such policy", "remove it from B2C_POLICIES"),
     ],
     ids=["unregistered redirect URI", "unknown client", "implicit flow off", "a policy the tenant lacks"],
 )
 def test_a_tenant_set_up_wrong_fails_that_row_alone_with_the_fix(stack: Stack, setting: dict[str, str], row: str, detail: str, fix: str) -> None:
     bad = failed(run(stack, **setting))
     assert list(bad) == [row], {name: r.detail for name, r in bad.items()}
-    assert detail in bad[row].detail and fix in bad[row].fix
+    assert detail and detail in bad[row].detail and fix and fix in bad[row].fix
 
 
 def test_an_unreachable_tenant(stack: Stack) -> None:
