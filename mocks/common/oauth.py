@@ -26,7 +26,6 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oauth2.rfc7636.challenge import CODE_VERIFIER_PATTERN
 from authlib.oidc.core.util import create_half_hash
 
-
 _B64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import get_args
 
-
 from mocks.common import net
 from mocks.mobileid.outcomes import Outcome, behaviour_for
 from mocks.stack import StackConfig, StackInfo, describe
