@@ -41,12 +41,17 @@ def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], m
         "domain": f"{tenant}.b2clogin.com",
         "client_id": app.client_id,
         "redirect_uri": app.redirect_uris[0],
-        "policies": [{"id": p.policy_id, "kind": p.kind.value, "journey": p.journey.id if p.journey else SIGN_UP_OR_SIGN_IN}
-                     for p in policies],
+        "policies": [_policy(p) for p in policies],
         "mobileid_client_id": mobileid.clients[0].client_id,
         "control_url": mobileid.issuer.rstrip("/") + CONTROL_PATH,
         "robots": {outcome: robot_number(outcome) for outcome in OUTCOME_FAULTS},
     }
+
+
+def _policy(policy: Policy) -> dict[str, Any]:
+    journey = policy.journey.id if policy.journey else SIGN_UP_OR_SIGN_IN
+    # The journeys sign people up and in: the suite runs, by default, the first such policy of each kind.
+    return {"id": policy.policy_id, "kind": policy.kind.value, "journey": journey, "sign_up_or_sign_in": journey == SIGN_UP_OR_SIGN_IN}
 
 
 def run_user_flow_url(settings: B2CSettings, policy: Policy) -> str:

@@ -25,8 +25,8 @@ def test_a_stack_with_other_identities_is_followed() -> None:
         **LOCAL_STACK.document, "tenant": "fabrikam", "domain": "fabrikam.b2clogin.com", "client_id": "other-app",
         "redirect_uri": "https://app.fabrikam.test/cb", "mobileid_client_id": "b2c-fabrikam-0001",
         "control_url": "https://mid.fabrikam.test/control", "robots": {"busy": "+41000092406"},
-        "policies": [{"id": "B2C_1A_susi", "kind": "custom_policy", "journey": "SignUpOrSignIn"},
-                     {"id": "B2C_1A_edit", "kind": "custom_policy", "journey": "ProfileEdit"}],
+        "policies": [{"id": "B2C_1A_susi", "kind": "custom_policy", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True},
+                     {"id": "B2C_1A_edit", "kind": "custom_policy", "journey": "ProfileEdit", "sign_up_or_sign_in": False}],
     })
     s = build_settings({}, other)
     assert (s.tenant, s.domain, s.client_id, s.redirect_uri) == ("fabrikam", "fabrikam.b2clogin.com", "other-app", "https://app.fabrikam.test/cb")
@@ -35,6 +35,17 @@ def test_a_stack_with_other_identities_is_followed() -> None:
     assert build_settings({"B2C_POLICIES": "b2c_1a_EDIT"}, other).policies == ("B2C_1A_edit",)  # B2C's names are case-insensitive
     with pytest.raises(SettingsError, match="B2C_POLICIES has B2C_1A_signup_signin, which the local stack does not serve; it serves B2C_1A_susi, B2C_1A_edit"):
         build_settings({"B2C_POLICIES": "B2C_1A_signup_signin"}, other)
+
+
+def test_a_stack_whose_custom_policies_all_run_other_journeys_needs_b2c_policies() -> None:
+    renamed = StackDescription.from_document({
+        **LOCAL_STACK.document,
+        "policies": [{"id": "B2C_1_signupsignin", "kind": "user_flow", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True},
+                     {"id": "B2C_1A_mid", "kind": "custom_policy", "journey": "SignInWithMobileID", "sign_up_or_sign_in": False}],
+    })
+    with pytest.raises(SettingsError, match="no custom policy among them runs the SignUpOrSignIn user journey .* in B2C_POLICIES"):
+        build_settings({}, renamed)
+    assert build_settings({"B2C_POLICIES": "B2C_1_signupsignin,B2C_1A_mid"}, renamed).policies == ("B2C_1_signupsignin", "B2C_1A_mid")
 
 
 def test_a_stack_with_another_policy_folder_is_asked_for_its_policies(monkeypatch: pytest.MonkeyPatch) -> None:
