@@ -34,7 +34,7 @@ def run_app(apps: Sequence[AppRegistration]) -> AppRegistration:
 def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], mobileid: MobileIDSettings) -> dict[str, Any]:
     """The stack's identities as a JSON-ready dict (docs/contracts.md, "The stack's description")."""
     from mocks.mobileid.control import CONTROL_PATH
-    from mocks.mobileid.outcomes import OUTCOME_FAULTS, robot_number
+    from mocks.mobileid.outcomes import robot_numbers
 
     return {
         "tenant": tenant,
@@ -44,7 +44,7 @@ def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], m
         "policies": [_policy(p) for p in policies],
         "mobileid_client_id": mobileid.clients[0].client_id,
         "control_url": mobileid.issuer.rstrip("/") + CONTROL_PATH,
-        "robots": {outcome: robot_number(outcome) for outcome in OUTCOME_FAULTS},
+        "robots": robot_numbers(),
     }
 
 

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from mocks.common.net import is_loopback
 from mocks.mobileid import errors
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
+from mocks.mobileid.outcomes import robot_numbers
 from mocks.mobileid.runtime import Emulator, Handlers
 from mocks.mobileid.transactions import SignatureTransaction, Status
 
@@ -53,6 +54,7 @@ class ControlApi(Handlers):
             Route(f"{CONTROL_PATH}/phones/{{msisdn}}/approve", self.approve_on_phone, methods=["POST"]),
             Route(f"{CONTROL_PATH}/phones/{{msisdn}}/decline", self.decline_on_phone, methods=["POST"]),
             Route(f"{CONTROL_PATH}/reset", self.reset, methods=["POST"]),
+            Route(f"{CONTROL_PATH}/robots", self.robots, methods=["GET"]),
         ]
 
     async def list_transactions(self, request: Request) -> Response:
@@ -84,6 +86,12 @@ class ControlApi(Handlers):
         self.emulator.reset()
         log.info("control: reset")
         return _json({"reset": True})
+
+    async def robots(self, request: Request) -> Response:
+        """The numbers whose phone always ends one way (a deployed emulator's, for a suite run against a tenant)."""
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        return _json({"robots": robot_numbers()})
 
     def _refused(self, request: Request) -> Response | None:
         if not self.settings.control_on:

@@ -60,6 +60,11 @@ def robot_number(outcome: Outcome) -> str:
     return f"{FAULT_PREFIX}{OUTCOME_FAULTS[outcome]}"
 
 
+def robot_numbers() -> dict[str, str]:
+    """Outcome -> the number whose phone always ends that way (the stack's description, the control API)."""
+    return {outcome: robot_number(outcome) for outcome in OUTCOME_FAULTS}
+
+
 def fault_error(fault: int) -> MidError:
     if fault in MSS_FAULTS:
         return MSS_FAULTS[fault][1]

@@ -65,6 +65,15 @@ def test_reset_forgets_transactions_and_sessions(http) -> None:
     assert http.get("/oidc/wait/status", params={"session": session}).status_code == 404
 
 
+def test_robots_names_the_number_of_each_outcome_and_each_ends_that_way(http) -> None:
+    robots = http.get("/control/robots").json()["robots"]
+    assert {"user_cancel", "busy", "expired", "no_cert", "system_error"} <= set(robots)
+    user = User(http)
+    session = user.start_transaction(robots["user_cancel"])
+    answer = answer_of(user.finish(session))
+    assert answer.error == "access_denied", answer
+
+
 def test_control_api_is_off_unless_enabled(start_emulator) -> None:
     with start_emulator(control_enabled=None).client() as http:
         assert http.get("/control/transactions").status_code == 404
@@ -74,6 +83,7 @@ def test_control_api_is_off_unless_enabled(start_emulator) -> None:
 def test_control_token_is_required_when_configured(start_emulator) -> None:
     with start_emulator(control_enabled=None, control_token="s3cret-token").client() as http:
         assert http.get("/control/transactions").status_code == 401
+        assert http.get("/control/robots").status_code == 401
         assert http.get("/control/transactions", headers={"Authorization": "Bearer wrong"}).status_code == 401
         listed = http.get("/control/transactions", headers={"Authorization": "Bearer s3cret-token"})
         assert listed.status_code == 200 and listed.json() == {"transactions": []}

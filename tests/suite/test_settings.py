@@ -83,6 +83,7 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({"B2C_REDIRECT_URI": "http://jwt.ms"}, "B2C_REDIRECT_URI"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy:+41000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy=0041000092406"}, "MOBILEID_ROBOTS"),
+        ({**TENANT, "MOBILEID_ROBOTS": "user_cancle=+41000092401"}, "the outcomes being user_cancel, "),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
