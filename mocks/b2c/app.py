@@ -1,4 +1,4 @@
-"""The B2C tenant as a Starlette app: the route table (see README.md for the mapping to the real service)."""
+"""The B2C tenant as a Starlette app: its handler classes' routes, static files and middleware (README.md maps them to the real service)."""
 
 from __future__ import annotations
 
@@ -26,23 +26,9 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(settings: B2CSettings, *, keys: TenantKeys | None = None, directory: Directory | None = None) -> Starlette:
     tenant = Tenant(settings, keys or TenantKeys.create(foreign=Fault.FOREIGN_SIGNING_KEY in settings.faults), directory or Directory())
-    endpoints, journey = Endpoints(tenant), UserJourneyHandlers(tenant)
-    t = "/{tenant_segment}"
     routes = [
-        Route(t + "/{policy}/v2.0/.well-known/openid-configuration", endpoints.discovery, methods=["GET", "OPTIONS"]),
-        Route(t + "/v2.0/.well-known/openid-configuration", endpoints.discovery, methods=["GET", "OPTIONS"]),
-        Route(t + "/{policy}/discovery/v2.0/keys", endpoints.keys, methods=["GET", "OPTIONS"]),
-        Route(t + "/discovery/v2.0/keys", endpoints.keys, methods=["GET", "OPTIONS"]),
-        Route(t + "/{policy}/oauth2/v2.0/authorize", journey.authorize, methods=["GET", "POST"]),
-        Route(t + "/oauth2/v2.0/authorize", journey.authorize, methods=["GET", "POST"]),
-        Route(t + "/{policy}/oauth2/v2.0/token", endpoints.token, methods=["POST", "OPTIONS"]),
-        Route(t + "/oauth2/v2.0/token", endpoints.token, methods=["POST", "OPTIONS"]),
-        Route(t + "/{policy}/oauth2/v2.0/logout", endpoints.logout, methods=["GET", "POST"]),
-        Route(t + "/oauth2/v2.0/logout", endpoints.logout, methods=["GET", "POST"]),
-        Route(t + "/oauth2/authresp", journey.authresp, methods=["GET", "POST"]),
-        Route(t + "/{policy}/oauth2/authresp", journey.authresp, methods=["GET", "POST"]),
-        Route(t + "/{policy}/SelfAsserted", journey.self_asserted, methods=["POST"]),
-        Route(t + "/{policy}/api/{api}/{action}", journey.journey_api, methods=["GET"]),
+        *Endpoints(tenant).routes(),
+        *UserJourneyHandlers(tenant).routes(),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/favicon.ico", _no_icon),
     ]

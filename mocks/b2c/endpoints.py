@@ -6,17 +6,28 @@ import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from mocks.b2c.authorize import Delivery, redirect_location
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.b2c.web import JSON_HEADERS, TenantHandlers, preflight
+from mocks.b2c.web import JSON_HEADERS, TenantHandlers, preflight, with_and_without_policy
 from mocks.common.keys import jwks
 from mocks.common.oauth import MalformedCredentials, basic_credentials
 from mocks.common.params import ParameterError, single
 
 
 class Endpoints(TenantHandlers):
+    """The tenant's OpenID Connect endpoints: discovery, keys, token, logout."""
+
+    def routes(self) -> list[Route]:
+        return [
+            *with_and_without_policy("/v2.0/.well-known/openid-configuration", self.discovery, ["GET", "OPTIONS"]),
+            *with_and_without_policy("/discovery/v2.0/keys", self.keys, ["GET", "OPTIONS"]),
+            *with_and_without_policy("/oauth2/v2.0/token", self.token, ["POST", "OPTIONS"]),
+            *with_and_without_policy("/oauth2/v2.0/logout", self.logout, ["GET", "POST"]),
+        ]
+
     # --- metadata --------------------------------------------------------------------------------
 
     def _metadata_policy(self, request: Request) -> Policy | Response:

@@ -14,6 +14,7 @@ import time
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from mocks.b2c import pages
 from mocks.b2c.authorize import AuthorizeError, delivery_for, error_fields, validate
@@ -35,7 +36,7 @@ from mocks.b2c.sessions import (
 )
 from mocks.b2c.strings import IDP_UI_LOCALES, pick_locale, strings
 from mocks.b2c.tokens import Authentication
-from mocks.b2c.web import TenantHandlers, xhr
+from mocks.b2c.web import TENANT, TenantHandlers, with_and_without_policy, xhr
 from mocks.common.oauth import half_hash
 from mocks.common.params import ParameterError, single
 from mocks.faults import Fault
@@ -43,6 +44,14 @@ from mocks.faults import Fault
 
 class UserJourneyHandlers(PolicyJourney, TenantHandlers):
     """The user journey's endpoints: authorize, the hosted pages and their API, the identity provider's answer."""
+
+    def routes(self) -> list[Route]:
+        return [
+            *with_and_without_policy("/oauth2/v2.0/authorize", self.authorize, ["GET", "POST"]),
+            *with_and_without_policy("/oauth2/authresp", self.authresp, ["GET", "POST"]),
+            Route(f"{TENANT}/{{policy}}/SelfAsserted", self.self_asserted, methods=["POST"]),
+            Route(f"{TENANT}/{{policy}}/api/{{api}}/{{action}}", self.journey_api, methods=["GET"]),
+        ]
 
     def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response:
         """The relying party's answer: code and/or id_token, in its response mode."""

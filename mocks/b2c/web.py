@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
 
 from mocks.b2c import pages
 from mocks.b2c.authorize import Delivery, error_fields, redirect_location
@@ -18,10 +21,25 @@ JSON_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache", "Access-Contr
 MAX_FORM_FIELDS = 50
 
 
+# Every endpoint is served under the tenant (name, id or domain), most of them both with the policy in the
+# path and, the older form, in ``?p=``.
+TENANT = "/{tenant_segment}"
+
+
+def with_and_without_policy(path: str, handler: Any, methods: list[str]) -> list[Route]:
+    """``{tenant}/{policy}/path`` and ``{tenant}/path`` (policy from ``?p=``), both to ``handler``."""
+    return [Route(f"{TENANT}/{{policy}}{path}", handler, methods=methods), Route(f"{TENANT}{path}", handler, methods=methods)]
+
+
 class TenantHandlers:
+    """A class of endpoint handlers of one tenant, one method per endpoint; ``routes()`` lists them (as Mobile ID's)."""
+
     def __init__(self, tenant: Tenant) -> None:
         self.tenant = tenant
         self.settings = tenant.settings
+
+    def routes(self) -> list[Route]:
+        raise NotImplementedError
 
     # --- helpers ---------------------------------------------------------------------------------
 
