@@ -209,7 +209,8 @@ def describe(config: StackConfig) -> dict[str, Any]:
 
     keys = _policy_keys(config)
     mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=keys[MOBILEID_SECRET_KEY].get_secret_value())
-    return description(config.tenant, run_app(default_apps()), _policies(config, mobileid.clients[0].client_id, keys), mobileid)
+    return description(config.tenant, run_app(default_apps()), _policies(config, mobileid.clients[0].client_id, keys), mobileid,
+                       config.language_customization)
 
 
 def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tuple[Starlette, StackInfo, TLSFiles]:
@@ -263,7 +264,8 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
                      state_dir=state_dir, spki=spki_hash(tls.server_cert_chain), run_urls=run_urls, b2c_settings=b2c_settings,
                      webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control,
-                     description=description(config.tenant, run_app(b2c_settings.apps), b2c_settings.policies, mobileid_settings))
+                     description=description(config.tenant, run_app(b2c_settings.apps), b2c_settings.policies, mobileid_settings,
+                                             b2c_settings.language_customization))
     index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}
     return host_router(sites, index), info, tls
 

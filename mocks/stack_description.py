@@ -31,7 +31,8 @@ def run_app(apps: Sequence[AppRegistration]) -> AppRegistration:
     return next(app for app in apps if app.implicit_id_token and app.client_secret is None)
 
 
-def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], mobileid: MobileIDSettings) -> dict[str, Any]:
+def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], mobileid: MobileIDSettings,
+                language_customization: bool) -> dict[str, Any]:
     """The stack's identities as a JSON-ready dict (docs/contracts.md, "The stack's description")."""
     from mocks.mobileid.control import CONTROL_PATH
     from mocks.mobileid.outcomes import robot_numbers
@@ -45,6 +46,7 @@ def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], m
         "mobileid_client_id": mobileid.clients[0].client_id,
         "control_url": mobileid.issuer.rstrip("/") + CONTROL_PATH,
         "robots": robot_numbers(),
+        "language_customization": language_customization,
     }
 
 
