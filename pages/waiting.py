@@ -137,9 +137,13 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], shows_arri
             except PlaywrightError:  # the document went while being looked at: look at the next one
                 pass
             # The next document (an auto-posted form, a script's redirect); at once if one came meanwhile.
-            page.wait_for_url(lambda next_url, left=url: next_url != left, wait_until="commit", timeout=left_ms())
+            page.wait_for_url(_other_than(url), wait_until="commit", timeout=left_ms())
     except (PlaywrightError, TimeoutError):
         return False
+
+
+def _other_than(url: str) -> Callable[[str], bool]:
+    return lambda next_url: next_url != url
 
 
 def has_element(page: Page, selector: str) -> bool:
