@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pydantic import SecretStr, ValidationError
@@ -357,24 +356,13 @@ def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-class _ClosingServer(uvicorn.Server):
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # Close open connections at once: an idle keep-alive TLS connection otherwise closes only when its
-        # client answers close_notify, which a client in a thread blocked on stop() never does, so every
-        # stop waited out the graceful timeout (1 s each; about 50 s of `pytest tests/b2c`'s time).
-        for connection in list(self.server_state.connections):
-            if connection.transport is not None:
-                connection.transport.abort()
-        await super().shutdown(sockets)
-
-
 class ServerThread:
     """uvicorn in a background thread (no signal handlers there); ``stop()`` shuts it down."""
 
     def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
         config = common_serve.uvicorn_config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning",
                                              lifespan="off", timeout_graceful_shutdown=1)
-        self.server = _ClosingServer(config)
+        self.server = common_serve.Server(config)  # stops at once on idle keep-alives (1 s per stop before)
         self._sock = sock
         self._thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True)
 
