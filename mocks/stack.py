@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pydantic import SecretStr, ValidationError
@@ -335,7 +334,7 @@ class ServerThread:
     def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
         config = common_serve.uvicorn_config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning",
                                              lifespan="off", timeout_graceful_shutdown=1)
-        self.server = uvicorn.Server(config)
+        self.server = common_serve.Server(config)  # stops at once on idle keep-alives (1 s per stop before)
         self._sock = sock
         self._thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True)
 

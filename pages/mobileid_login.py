@@ -19,6 +19,7 @@ from pages import waiting
 class MobileIDLoginPage:
     NAME = "Mobile ID's number page"
     SHOWN = "form#mid-login input[type=tel]"
+    CONSENT_FORM = "form#mid-consent"
 
     def __init__(self, page: Page, host: str | None = None) -> None:
         self.page = page
@@ -30,7 +31,7 @@ class MobileIDLoginPage:
         self.number_error = page.locator("#msisdn-error[role=alert]")
         self.waiting = page.locator("#mid-waiting")
         self.transaction = page.locator("#transaction-number")
-        self.consent_form = page.locator("form#mid-consent")
+        self.consent_form = page.locator(self.CONSENT_FORM)
         self.consent_accept = page.locator("button#consent-accept")
         self.consent_decline = page.locator("button#consent-decline")
         self.heading = page.locator("h1").first
@@ -79,22 +80,19 @@ class MobileIDLoginPage:
     def wait_for_approval(self, timeout: float) -> None:
         """Wait (``timeout`` ms) until the browser leaves the waiting page: to the app's IdP (B2C) or to the consent page.
 
-        A timer rather than a navigation wait: the consent page is on Mobile ID's host too, and only its
-        content tells it from the waiting page.
+        Leaving Mobile ID's host shows in the URL as the next document commits; the consent page is on
+        that host too, so Mobile ID's documents are looked at once each, for its form.
         """
-        try:
-            self.page.wait_for_function(
-                "([host]) => location.hostname !== host || !!document.querySelector('form#mid-consent')",
-                arg=[self.host], timeout=timeout, polling=20,  # a timer: the next page paints late
-            )
-        except PlaywrightError:
-            shows, dead_end = waiting.what_the_browser_shows(self.page)
-            transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"
-            cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
-            raise JourneyFailure(
-                f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",
-                cause=cause.name, detail=cause.detail,
-            ) from None
+        if waiting.follow_navigations(self.page, lambda url: urlsplit(url).hostname != self.host,
+                                      lambda: waiting.has_element(self.page, self.CONSENT_FORM), timeout):
+            return
+        shows, dead_end = waiting.what_the_browser_shows(self.page)
+        transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"
+        cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
+        raise JourneyFailure(
+            f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",
+            cause=cause.name, detail=cause.detail,
+        )
 
     def consent_requested(self) -> bool:
         return self.on_mobile_id() and self.consent_form.count() > 0

@@ -10,6 +10,8 @@ the browser shows instead, with its cause: the dead end's (B2C's error code) or 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
@@ -103,6 +105,52 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
         page_object.shown.wait_for(state=state, timeout=timeout)
     except PlaywrightError:
         raise not_shown(page_object, timeout) from None
+
+
+def follow_navigations(page: Page, arrived_at: Callable[[str], bool], shows_arrival: Callable[[], bool], timeout: float) -> bool:
+    """Follow the browser document by document until it arrives; False when ``timeout`` ms pass first.
+
+    Arrived: at a URL ``arrived_at`` accepts (judged as the document commits, unloaded), or at a
+    document whose content ``shows_arrival`` accepts (looked at once, after the document's load
+    event: B2C's pages render then). Why not ``wait_for_function`` with a timer: it evaluates in every
+    document the browser passes through (auto-posted forms, redirects), and Playwright injects its
+    script again in each; here only the destination is looked at. The caller says where the browser
+    is when it did not arrive (``not_shown``, ``what_the_browser_shows``).
+    """
+    deadline = time.monotonic() + timeout / 1000
+
+    def left_ms() -> float:
+        left = (deadline - time.monotonic()) * 1000
+        if left < 1:  # Playwright reads 0 as "no timeout"
+            raise TimeoutError
+        return left
+
+    try:
+        while True:
+            url = page.url
+            if arrived_at(url):
+                return True
+            page.wait_for_load_state("load", timeout=left_ms())
+            try:
+                if shows_arrival():
+                    return True
+            except PlaywrightError:  # the document went while being looked at: look at the next one
+                pass
+            # The next document (an auto-posted form, a script's redirect); at once if one came meanwhile.
+            page.wait_for_url(_other_than(url), wait_until="commit", timeout=left_ms())
+    except (PlaywrightError, TimeoutError):
+        return False
+
+
+def _other_than(url: str) -> Callable[[str], bool]:
+    return lambda next_url: next_url != url
+
+
+def has_element(page: Page, selector: str) -> bool:
+    """Whether the document has an element matching the CSS ``selector``, looked at once in the page's
+    own JavaScript world: a locator would inject Playwright's selector engine into a document the
+    browser only passes through (tens of ms each in a fresh renderer)."""
+    return bool(page.evaluate("(selector) => !!document.querySelector(selector)", selector))
 
 
 def b2c_error_page(page: Page) -> Locator:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -32,7 +34,12 @@ def create_app(settings: B2CSettings, *, keys: TenantKeys | None = None, directo
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         Route("/favicon.ico", _no_icon),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await tenant.federation.aclose()  # the back channel's pooled connections to identity providers
+
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception}, lifespan=lifespan)
     app.state.tenant = tenant
     app.add_middleware(_TfpPrefix)
     app.add_middleware(BodySizeLimit)

@@ -55,24 +55,35 @@ class Federation:
     def __init__(self, settings: B2CSettings) -> None:
         self.settings = settings
         self._metadata: dict[str, tuple[float, dict[str, Any]]] = {}
-        self._pool: tuple[asyncio.AbstractEventLoop, AsyncHostMapTransport] | None = None
+        self._pool: tuple[asyncio.AbstractEventLoop, AsyncHostMapTransport, httpx.AsyncClient] | None = None
 
     @functools.cached_property
     def _verify(self) -> ssl.SSLContext | bool:
         # The public CAs, plus the stack's own CA and any the deployment adds (--ca-file, MOCKS_CA_FILES).
         return tls_verification([p for p in (self.settings.ca, *self.settings.extra_cas) if p is not None])
 
-    def _transport(self) -> AsyncHostMapTransport:
-        """One connection pool per event loop for every back-channel call: a new client and TLS
-        handshake per call cost 30-40 ms per sign-in. Clients built on it are not closed (that would
-        close the pool); a pool belongs to the loop it was made in, so a new loop gets a new one."""
+    def _loop_pool(self) -> tuple[asyncio.AbstractEventLoop, AsyncHostMapTransport, httpx.AsyncClient]:
+        """One client, on one connection pool, per event loop for every back-channel call: a new client and
+        TLS handshake per call cost 30-40 ms per sign-in. A pool belongs to the loop it was made in, so a
+        new loop gets a new one; ``aclose`` closes it when the app shuts down."""
         loop = asyncio.get_running_loop()
         if self._pool is None or self._pool[0] is not loop:
-            self._pool = (loop, AsyncHostMapTransport(self.settings.host_map, verify=self._verify))
-        return self._pool[1]
+            transport = AsyncHostMapTransport(self.settings.host_map, verify=self._verify)
+            self._pool = (loop, transport, httpx.AsyncClient(transport=transport, timeout=self.settings.back_channel_timeout))
+        return self._pool
+
+    def _transport(self) -> AsyncHostMapTransport:
+        return self._loop_pool()[1]
 
     def http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=self._transport(), timeout=self.settings.back_channel_timeout)
+        return self._loop_pool()[2]
+
+    async def aclose(self) -> None:
+        """Close the back channel's connections: the app's shutdown (lifespan). The stack runs its apps
+        without lifespan events; its server's event loop, and the pool's connections with it, end at its stop."""
+        pool, self._pool = self._pool, None
+        if pool is not None and pool[0] is asyncio.get_running_loop():
+            await pool[2].aclose()
 
     def redirect_uri(self, policy: Policy, provider: IdentityProvider) -> str:
         if provider.use_policy_in_redirect_uri:
@@ -150,7 +161,7 @@ class Federation:
             client_secret=provider.client_secret,
             token_endpoint_auth_method=provider.token_endpoint_auth_method,
             redirect_uri=self.redirect_uri(policy, provider),
-            transport=self._transport(),
+            transport=self._transport(),  # the shared pool; this client is not closed, which would close it
             timeout=self.settings.back_channel_timeout,
         )
         try:

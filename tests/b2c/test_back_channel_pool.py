@@ -54,3 +54,17 @@ def test_a_new_event_loop_gets_its_own_pool() -> None:
 
     first, second = run(pool()), run(pool())
     assert first is not second
+
+
+def test_the_app_shutdown_closes_the_back_channel() -> None:
+    from starlette.testclient import TestClient
+
+    from mocks.b2c.app import create_app
+
+    app = create_app(B2CSettings())
+    federation = app.state.tenant.federation
+    with TestClient(app) as client:
+        client.portal.call(federation.http)  # the back channel's client, made in the app's event loop
+        http = federation._pool[2]
+        assert not http.is_closed
+    assert http.is_closed and federation._pool is None
