@@ -7,6 +7,10 @@ channel reaches Mobile ID on the same port through the host map.
 
 ``serve`` is the command line's entry (prints the lines of docs/contracts.md, mocks/stack_description.py);
 ``describe`` gives the stack's description without serving; ``running_stack`` runs the stack in a thread for tests.
+
+About 400 lines because the stack is where the three emulators meet (their shared CA and keys, policy
+keys, the control API's gating): kept together so that what the stack promises in docs/contracts.md
+is in one file; what it prints is in mocks/stack_description.py.
 """
 
 from __future__ import annotations
