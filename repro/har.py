@@ -183,7 +183,7 @@ def repro_args(found: Finding, local: StackDescription) -> list[str]:
     for name in ("prompt", "domain_hint", "login_hint"):
         if params.get(name):
             args += [f"--{name.replace('_', '-')}", params[name]]
-    if params.get("redirect_uri") and params["redirect_uri"] != local.redirect_uri:
+    if params.get("redirect_uri") and not (on_stack and params["redirect_uri"] == local.redirect_uri):
         args += ["--redirect-uri", params["redirect_uri"]]
     if params.get("client_id") and not (on_stack and params["client_id"] == local.client_id):
         args += ["--client-id", params["client_id"]]

@@ -26,3 +26,16 @@ def test_a_tenant_har_from_devtools_gives_a_tenant_command() -> None:
         "--journey", "sign-up", "--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam", "--domain", "login.fabrikam.com",
         "--ui-locales", "fr", "--browser-locale", "fr-CH", "--outcome", "approve", "--prompt", "login",
         "--redirect-uri", "https://app.fabrikam.com/cb", "--client-id", "0000-app"]
+
+
+def test_a_tenant_har_keeps_its_redirect_uri_even_when_it_is_the_stacks() -> None:
+    """The reporter's tenant app redirects to https://jwt.ms too: the command still names it (the tenant's .env may not)."""
+    har = {"log": {"entries": [{
+        "startedDateTime": "2026-11-28T10:00:00.000Z",
+        "request": {"method": "GET", "url": "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/authorize"
+                    "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms", "headers": []},
+        "response": {"status": 200, "headers": [], "content": {"mimeType": "text/html", "text": "<html></html>"}},
+    }]}}
+    args = repro_args(read_har(har), LOCAL_STACK)
+    assert LOCAL_STACK.redirect_uri == "https://jwt.ms"
+    assert args[args.index("--redirect-uri") + 1] == "https://jwt.ms" and "--target" in args and args[args.index("--target") + 1] == "tenant"
