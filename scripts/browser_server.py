@@ -18,13 +18,11 @@ from __future__ import annotations
 import json
 import os
 import platform
-import queue
 import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.browser import system_chromium  # noqa: E402
+from fixtures.stack import output_lines, read_until  # noqa: E402
 
 START_TIMEOUT = 30.0
 # Where a revision's executables sit inside PLAYWRIGHT_BROWSERS_PATH (the driver's registry, Linux only).
@@ -63,32 +62,20 @@ def linked_browsers(directory: Path, executable: str) -> Path:
     return directory
 
 
+LISTENING = re.compile(r"Listening on (ws://\S+)")
+
+
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     """``playwright run-server`` on a free loopback port; returns the process and its ws:// endpoint."""
     server = subprocess.Popen([sys.executable, "-m", "playwright", "run-server", "--port", "0", "--host", "127.0.0.1"],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
                               start_new_session=True)  # its own process group: the Node driver and its browsers end with it
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert server.stdout is not None
-        for line in server.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    deadline = time.monotonic() + START_TIMEOUT
     seen: list[str] = []
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        if line is None:
-            break
-        seen.append(line.rstrip())
-        if match := re.search(r"Listening on (ws://\S+)", line):
-            return server, match.group(1)
+    try:
+        line = read_until(output_lines(server), time.monotonic() + START_TIMEOUT, lambda text: LISTENING.search(text) is not None, seen)
+        return server, LISTENING.findall(line)[0]
+    except (TimeoutError, EOFError):
+        pass
     stop_server(server)
     raise SystemExit(f"playwright run-server did not say where it listens within {START_TIMEOUT:g} s: {seen[-5:]}")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.mobile_id import fresh_number, masked, phone_text
-from fixtures.stack import Stack, tenant_settings
+from fixtures.stack import Stack, output_lines, tenant_settings
 from mocks.common import net
 
 pytestmark = pytest.mark.browser
@@ -72,25 +71,12 @@ def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) ->
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def lines_of(process: subprocess.Popen[str]) -> queue.Queue[str | None]:
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return lines
-
-
 def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
     number = fresh_number()
     url, received = webhook
     process = real_mode(stack, number, 60, url)
     try:
-        lines, output, approved = lines_of(process), [], []
+        lines, output, approved = output_lines(process), [], []
         deadline = time.monotonic() + 170
         with net.client(stack.info.host_map, verify=stack.info.ca_path) as control:
             while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
@@ -102,7 +88,7 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
                     assert match.group(1) == masked(number) and match.group(3) == answer.json()["trace"]
                     assert answer.json()["message"].endswith(f"Transaction number {match.group(3)}")  # what the phone showed
                     approved.append(match.group(3))
-        text = "".join(output)
+        text = "\n".join(output)
         assert process.wait(timeout=30) == 0, text[-3000:]
         assert len(approved) == 2, text[-3000:]  # the returning user's sign-up, then the journey's sign-in
         assert number not in text  # only the masked number is ever printed
