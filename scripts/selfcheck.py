@@ -36,6 +36,7 @@ class Verdict:
     fault: Fault
     failed: list[tuple[str, str]]  # (test id, first line of the failure message)
     seconds: float
+    not_run: str | None = None  # why pytest ran no journey (its exit status and last lines), else None
 
     @property
     def diagnosed(self) -> list[tuple[str, str]]:
@@ -61,7 +62,7 @@ def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
     """The fault's own journeys, stopping at the first failure; every journey only if they don't name the fault."""
     started = time.monotonic()
     verdict = run_journeys(fault, 0, directory / f"{fault.value}-first.xml", [*fault.journeys, "--maxfail=1"])
-    if not verdict.caught:
+    if not verdict.caught and verdict.not_run is None:
         verdict = run_journeys(fault, workers, directory / f"{fault.value}-all.xml", ["e2e"])
     verdict.seconds = time.monotonic() - started
     return verdict
@@ -75,8 +76,12 @@ def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) 
         "-n", str(workers), f"--junitxml={junit}", "--tb=line",
     ]
     started = time.monotonic()
-    subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return Verdict(fault, failures(junit), time.monotonic() - started)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if done.returncode not in (0, 1) or not junit.exists():  # 2-5: interrupted, internal or usage error, nothing collected
+        said = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()][-3:]
+        return Verdict(fault, [], seconds, not_run=f"pytest ran no journey (exit {done.returncode}): {' | '.join(said)}")
+    return Verdict(fault, failures(junit), seconds)
 
 
 def main() -> int:
@@ -103,12 +108,13 @@ def main() -> int:
             elif verdict.failed:
                 test, message = verdict.failed[0]
                 print(f"    NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{fault.symptom}/; e.g. {test}:\n      {message[:300]}", flush=True)
+            elif verdict.not_run:
+                print(f"    NOT CHECKED: {verdict.not_run[:500]}", flush=True)
             else:
                 print("    NOT CAUGHT: every journey passed", flush=True)
 
     caught = sum(v.caught for v in verdicts)
     print(f"\nselfcheck: {caught} of {len(verdicts)} faults caught")
-    print(f"{caught} passed, {len(verdicts) - caught} failed")
     return 0 if caught == len(verdicts) else 1
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mocks.faults import Fault
+from scripts import selfcheck
 from scripts.selfcheck import Verdict
 
 
@@ -17,3 +20,10 @@ def test_a_failure_with_the_faults_example_message_catches_it(fault: Fault) -> N
 def test_a_failure_naming_something_else_is_not_a_diagnosis() -> None:
     verdict = Verdict(Fault.WRONG_AUDIENCE, [("e2e/test_x.py::test_y", "TimeoutError: page.click: Timeout 15000ms exceeded")], 1.0)
     assert verdict.failed and not verdict.caught
+
+
+def test_a_run_that_stops_before_any_journey_is_not_called_passing(tmp_path: Path) -> None:
+    """A journey setting the run refuses (here: an unknown browser) must not read as "every journey passed"."""
+    verdict = selfcheck.run_journeys(Fault.WRONG_AUDIENCE, 0, tmp_path / "junit.xml", ["e2e/test_sign_in.py", "--browser", "netscape"])
+    assert not verdict.caught and verdict.failed == []
+    assert verdict.not_run is not None and "exit 4" in verdict.not_run and "netscape" in verdict.not_run, verdict.not_run
