@@ -38,10 +38,6 @@ with warnings.catch_warnings():
 METADATA_TTL = 300.0
 MAX_IDP_RESPONSE_BYTES = 256 * 1024
 
-# OpenID Connect user flows map these unless the configuration says otherwise.
-DEFAULT_MAPPINGS = {"issuerUserId": "sub", "displayName": "name", "givenName": "given_name", "surname": "family_name", "email": "email"}
-
-
 @dataclass(frozen=True)
 class ProviderEndpoints:
     authorization_endpoint: str
@@ -242,25 +238,15 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 
 
 def map_claims(provider: IdentityProvider, partner: dict[str, Any]) -> dict[str, Any]:
-    """Partner claims -> B2C claim types, per the technical profile's OutputClaims."""
+    """Partner claims -> B2C claim types, per the technical profile's OutputClaims (a user flow's claims mapping
+    compiles to them): nothing the configuration does not map, as in B2C."""
     mapped: dict[str, Any] = {}
-    mappings = list(provider.claims)
-    configured = {m.claim_type for m in mappings}
-    if provider.protocol is ProviderProtocol.OPENID_CONNECT:
-        # User-flow IdPs: unmapped standard claims still come through, as in the portal's defaults.
-        for claim_type, partner_claim in DEFAULT_MAPPINGS.items():
-            if claim_type not in configured and partner_claim in partner:
-                mapped[claim_type] = partner[partner_claim]
-    elif "issuerUserId" not in configured and "sub" in partner:
-        mapped["issuerUserId"] = partner["sub"]
-    for mapping in mappings:
+    for mapping in provider.claims:
         value = partner.get(mapping.partner_claim) if mapping.partner_claim else None
         if value is None:
             value = mapping.default
         if value is not None:
             mapped[mapping.claim_type] = value
-    if not mapped.get("identityProvider"):
-        mapped["identityProvider"] = provider.domain or partner.get("iss") or provider.exchange_id
     for key, value in list(mapped.items()):
         if not isinstance(value, (str, bool, int, float, list)):
             mapped[key] = str(value)

@@ -63,11 +63,16 @@ RP_CLAIMS = (
 
 
 def oidc_provider(**overrides: Any) -> IdentityProvider:
-    """A user-flow "OpenID Connect provider" pointing at the fake IdP's metadata."""
+    """A user-flow "OpenID Connect provider" pointing at the fake IdP's metadata, its claims as a user flow's
+    mapping compiles them (``user_flow.OpenIdConnectProvider.to_identity_provider``): User ID, Display name, and
+    Given name and Surname (the seed maps only the first two; these tests also fill the page from the IdP)."""
     values: dict[str, Any] = dict(
         exchange_id="FakeIdP", display_name="Fake IdP", domain="idp.example", protocol=ProviderProtocol.OPENID_CONNECT,
         client_id="b2c-client", client_secret="b2c-secret", scope="openid, profile", metadata_url=f"{ISSUER}/.well-known/openid-configuration",
-        response_mode="form_post", claims=(ClaimMapping("issuerUserId", "sub"), ClaimMapping("displayName", "name")),
+        response_mode="form_post", claims=(ClaimMapping("issuerUserId", "sub"), ClaimMapping("displayName", "name"),
+                                           ClaimMapping("givenName", "given_name"), ClaimMapping("surname", "family_name"),
+                                           ClaimMapping("identityProvider", None, "idp.example"),
+                                           ClaimMapping("authenticationSource", None, "socialIdpAuthentication")),
     )
     values.update(overrides)
     return IdentityProvider(**values)

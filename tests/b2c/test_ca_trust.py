@@ -59,7 +59,7 @@ def provider(url: str):
         exchange_id="OtherCA", display_name="Other CA", domain="other-ca.example",
         metadata_url=f"{url}/.well-known/openid-configuration", client_id="b2c-at-the-mock", client_secret="anything",
         scope="openid profile email", response_mode="query",
-        claims=(ClaimMapping("issuerUserId", "sub"), ClaimMapping("displayName", "email")),
+        claims=(ClaimMapping("issuerUserId", "sub"), ClaimMapping("displayName", "email"), ClaimMapping("identityProvider", None, "other-ca.example")),
     )
 
 

@@ -33,7 +33,7 @@ def test_user_flow_with_oidc_provider_mock(start, provider_url: str) -> None:
         exchange_id="OidcMock", display_name="OIDC mock", domain="oidc-mock.example",
         metadata_url=f"{provider_url}/.well-known/openid-configuration", client_id="b2c-at-the-mock", client_secret="anything",
         scope="openid profile email", response_mode="query",
-        claims=(ClaimMapping("issuerUserId", "sub"), ClaimMapping("displayName", "email")),
+        claims=(ClaimMapping("issuerUserId", "sub"), ClaimMapping("displayName", "email"), ClaimMapping("identityProvider", None, "oidc-mock.example")),
     )
     h = start(policies=[user_flow(provider)])
     browser = h.browser()

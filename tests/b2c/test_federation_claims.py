@@ -1,0 +1,17 @@
+"""B2C takes from an identity provider only the claims its configuration maps (a user flow's claims mapping, a
+technical profile's OutputClaims), as the real service does: nothing is filled in besides."""
+
+from __future__ import annotations
+
+from mocks.b2c.federation import map_claims
+from mocks.b2c.user_flow import mobile_id_provider
+
+PARTNER = {"sub": "pairwise-1", "name": "Hans Muster", "given_name": "Hans", "family_name": "Muster", "email": "hans@example.com",
+           "phone_number": "+41791234567", "iss": "https://openid.mobileid.ch"}
+
+
+def test_the_seeds_user_flow_mapping_brings_user_id_and_display_name_only() -> None:
+    mapped = map_claims(mobile_id_provider("b2c-client", "secret").to_identity_provider(), PARTNER)
+    assert mapped == {"issuerUserId": "pairwise-1", "displayName": "Hans Muster", "identityProvider": mapped["identityProvider"],
+                      "authenticationSource": "socialIdpAuthentication"}
+    assert mapped["identityProvider"] in ("mobileid.ch", "https://openid.mobileid.ch")
