@@ -81,10 +81,9 @@ class MobileIDLoginPage:
         """Wait (``timeout`` ms) until the browser leaves the waiting page: to the app's IdP (B2C) or to the consent page.
 
         Leaving Mobile ID's host shows in the URL as the next document commits; the consent page is on
-        that host too, so Mobile ID's documents are looked at once each, for its form.
+        that host too, so each of Mobile ID's documents is watched for its form until it goes.
         """
-        if waiting.follow_navigations(self.page, lambda url: urlsplit(url).hostname != self.host,
-                                      lambda: waiting.has_element(self.page, self.CONSENT_FORM), timeout):
+        if waiting.follow_navigations(self.page, lambda url: urlsplit(url).hostname != self.host, self.CONSENT_FORM, timeout):
             return
         shows, dead_end = waiting.what_the_browser_shows(self.page)
         transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"

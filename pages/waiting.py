@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures.causes import PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code
 
@@ -107,15 +108,20 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
         raise not_shown(page_object, timeout) from None
 
 
-def follow_navigations(page: Page, arrived_at: Callable[[str], bool], shows_arrival: Callable[[], bool], timeout: float) -> bool:
+LOOK_AGAIN_MS = 200  # how often a document that has loaded is looked at again while the browser stays on it
+
+
+def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: str, timeout: float) -> bool:
     """Follow the browser document by document until it arrives; False when ``timeout`` ms pass first.
 
     Arrived: at a URL ``arrived_at`` accepts (judged as the document commits, unloaded), or at a
-    document whose content ``shows_arrival`` accepts (looked at once, after the document's load
-    event: B2C's pages render then). Why not ``wait_for_function`` with a timer: it evaluates in every
-    document the browser passes through (auto-posted forms, redirects), and Playwright injects its
-    script again in each; here only the destination is looked at. The caller says where the browser
-    is when it did not arrive (``not_shown``, ``what_the_browser_shows``).
+    document that has an element matching the CSS ``selector``. A document is looked at after its
+    load event and again every ``LOOK_AGAIN_MS`` while the browser stays on it: real B2C builds its
+    pages by script up to seconds after load, the error page included (reference b2c.md 1.7). Why
+    not ``wait_for_function`` or a locator: they inject Playwright's script into every document the
+    browser passes through (auto-posted forms, redirects), tens of ms each in a fresh renderer;
+    ``has_element`` is a plain ``evaluate`` in the page's own world. The caller says where the
+    browser is when it did not arrive (``not_shown``, ``what_the_browser_shows``).
     """
     deadline = time.monotonic() + timeout / 1000
 
@@ -131,13 +137,17 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], shows_arri
             if arrived_at(url):
                 return True
             page.wait_for_load_state("load", timeout=left_ms())
-            try:
-                if shows_arrival():
-                    return True
-            except PlaywrightError:  # the document went while being looked at: look at the next one
-                pass
-            # The next document (an auto-posted form, a script's redirect); at once if one came meanwhile.
-            page.wait_for_url(_other_than(url), wait_until="commit", timeout=left_ms())
+            while True:
+                try:
+                    if has_element(page, selector):
+                        return True
+                except PlaywrightError:  # the document went while being looked at
+                    pass
+                try:  # the next document (an auto-posted form, a script's redirect); at once if one came meanwhile
+                    page.wait_for_url(_other_than(url), wait_until="commit", timeout=min(LOOK_AGAIN_MS, left_ms()))
+                    break
+                except PlaywrightTimeoutError:
+                    continue  # still this document: look at it again
     except (PlaywrightError, TimeoutError):
         return False
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from fixtures import causes
 from fixtures.causes import JourneyFailure, classify_text
 from fixtures.reporting import locate_bare_timeout
-from pages import B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage
+from pages import B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
 
 pytestmark = pytest.mark.browser
 
@@ -81,3 +81,28 @@ def test_a_bare_playwright_timeout_is_told_where_the_browser_is(page: Page) -> N
     assert located == causes.Cause(causes.PAGE_CHANGED, "Locator.click timed out (15000 ms); the browser shows about:blank (title 'Down for maintenance')")
     page.set_content(ERROR_PAGE)
     assert locate_bare_timeout(bare, page).name == causes.TENANT_CONFIGURATION
+
+
+LATE_PAGE = """<html><body><div id="api"></div><script>
+window.addEventListener("load", () => setTimeout(() => {
+  const api = document.getElementById("api");
+  api.dataset.name = "Unified";
+  api.innerHTML = '<div class="claims-provider-list-buttons"><button class="accountButton" id="MobileIDExchange">Mobile ID</button></div>';
+}, 700));
+</script></body></html>"""
+HOP = """<html><body><script>setTimeout(() => location.assign("https://contoso.b2clogin.com/late"), 200)</script></body></html>"""
+
+
+def test_a_page_built_after_its_load_event_is_arrived_at_when_it_is_built(page: Page) -> None:
+    """Real B2C builds its pages by script up to seconds after load: the wait must not judge a document at load alone."""
+    page.route("https://contoso.b2clogin.com/hop", lambda route: route.fulfill(body=HOP, content_type="text/html"))
+    page.route("https://contoso.b2clogin.com/late", lambda route: route.fulfill(body=LATE_PAGE, content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/hop")
+    started = time.monotonic()
+    assert waiting.follow_navigations(page, lambda url: url.startswith("https://jwt.ms"), B2CSignUpOrSignInPage.SHOWN, 8_000)
+    assert page.url == "https://contoso.b2clogin.com/late" and time.monotonic() - started < 6
+
+
+def test_a_page_never_built_is_not_arrived_at(page: Page) -> None:
+    page.set_content(MAINTENANCE)
+    assert not waiting.follow_navigations(page, lambda url: False, B2CSignUpOrSignInPage.SHOWN, 1_000)

@@ -223,6 +223,9 @@
     if (first && first.focus) first.focus();
   }
 
-  if (document.readyState === "complete") render();
-  else window.addEventListener("load", render);
+  // After the load event, in a task of its own: B2C builds its pages later still (0.25-2.2 s after
+  // navigation, reference b2c.md 1.7), so nothing may read the page at load and expect it built.
+  function renderSoon() { setTimeout(render, 0); }
+  if (document.readyState === "complete") renderSoon();
+  else window.addEventListener("load", renderSoon);
 })();
