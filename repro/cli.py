@@ -103,12 +103,13 @@ def check_device(device: str) -> None:
 
 def suite_env(args: argparse.Namespace, env: Mapping[str, str]):
     """(environment for the pytest run, its validated Settings); UsageError for a bad setting."""
-    from dotenv import dotenv_values
-
     from fixtures.settings import SettingsError
-    from fixtures.settings_plugin import ENV_FILE, settings_with_stack
+    from fixtures.settings_plugin import ENV_FILE, read_env_file, settings_with_stack
 
-    merged = {**({k: v for k, v in dotenv_values(ENV_FILE).items() if v is not None} if ENV_FILE.is_file() else {}), **env}
+    try:  # as the suite reads it: a line python-dotenv cannot parse stops the run instead of being skipped
+        merged = {**(read_env_file(ENV_FILE) if ENV_FILE.is_file() else {}), **env}
+    except SettingsError as error:
+        raise UsageError(f"settings: {error}") from None
     overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,
                  "E2E_UI_LOCALES": args.ui_locales or args.language, "E2E_BROWSER_LOCALE": args.browser_locale or args.language}
     merged.update({k: v for k, v in overrides.items() if v is not None})

@@ -54,6 +54,14 @@ def test_a_bad_setting_is_named(overrides: list[str], says: str) -> None:
     assert says in str(error.value)
 
 
+def test_an_env_file_line_dotenv_cannot_parse_stops_the_repro_naming_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text('E2E_TARGET="tenant\n')  # unclosed quote: python-dotenv alone would skip it and run locally
+    monkeypatch.setattr("fixtures.settings_plugin.ENV_FILE", env_file)
+    with pytest.raises(ValueError, match=rf"{env_file}, line 1 \(E2E_TARGET\)"):
+        suite_env(args(), {})
+
+
 def test_a_real_phone_can_only_approve() -> None:
     tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1A_susi",
               "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}

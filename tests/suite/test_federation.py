@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from fixtures.federation import check_request, policy_of
+from fixtures.causes import TENANT_CONFIGURATION, classify
+from fixtures.federation import FederationRequestError, check_request, policy_of
 from fixtures.settings import build_settings
 from fixtures.stack import Stack, tenant_settings
 from fixtures.stack_description import serve_command
@@ -124,3 +125,10 @@ def test_a_journey_through_a_policy_asking_openid_profile_only_fails_naming_scop
     assert result.returncode == 1, output[-3000:]
     assert "FederationRequestError" in output and "scope: is 'openid profile'; it lacks phone, mid_profile" in output, output[-3000:]
     assert SCOPE_ELEMENT in output
+
+
+def test_a_mismatch_is_reported_as_tenant_configuration_naming_the_parameter() -> None:
+    url = request(scope="openid profile")
+    mismatches = check_request(url, build_settings({}, LOCAL_STACK), "B2C_1A_signup_signin", None)
+    cause = classify(FederationRequestError("B2C_1A_signup_signin", url, mismatches))
+    assert cause.name == TENANT_CONFIGURATION and cause.detail.startswith("request to Mobile ID: scope: "), cause
