@@ -111,9 +111,12 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
 
 
 def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True) -> HTMLResponse:
+    """B2C's error page; ``detail`` (what the emulator does not do) goes after the code and its text, as every real
+    error page leads with its code (the suite's dead-end detection reads it)."""
     t = strings(lang)
     return _page("error.html", lang=lang, html_lang=html_lang, title=t["title_error"], container_class="self_asserted_container",
-                 correlation_id=err.correlation_id, when=err.when, detail=detail or err.detail, settings_json=None)
+                 correlation_id=err.correlation_id, when=err.when, detail=f"{err.detail} {detail}" if detail else err.detail,
+                 settings_json=None)
 
 
 def form_post(action: str, fields: list[tuple[str, str]], *, lang: str = "en") -> HTMLResponse:

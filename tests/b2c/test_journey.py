@@ -176,7 +176,7 @@ def test_local_sign_up_link_says_it_is_not_emulated(shared: Harness) -> None:
     page = browser.go(authorize_url())
     s = page.settings
     result = browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?local=signup&csrf_token={s['csrf']}&tx={s['transId']}&p={s['hosts']['policy']}")
-    assert "not part of this emulator" in result.error_detail()
+    assert result.error_detail().startswith("AADB2C90046") and "not part of this emulator" in result.error_detail()
 
 
 def test_page_api_refuses_a_wrong_csrf_token_or_foreign_transaction(shared: Harness) -> None:
