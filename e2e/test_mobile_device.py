@@ -31,7 +31,8 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
 
     # And the number field brings up the phone keypad
     journey.mobile.wait_until_shown()
-    expect(journey.mobile.number_input).to_have_attribute("type", "tel")
+    # (the form's field found whatever its type: the page object's own locator already asks for type=tel)
+    expect(journey.page.locator("form#mid-login input:not([type=hidden])").first).to_have_attribute("type", "tel")
     journey.approve_at_mobile_id(number)
     journey.reach_profile_page()
     journey.profile.continue_()

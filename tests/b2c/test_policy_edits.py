@@ -92,10 +92,9 @@ def test_removing_identity_provider_from_the_relying_party_loses_idp(launch_chro
 def test_a_precondition_that_skips_the_profile_page_skips_it(launch_chromium, tmp_path, monkeypatch) -> None:
     folder = _copy(tmp_path)
     # Step 4 (SelfAsserted-Social) now also skips when identityProvider exists; step 6 writes the user instead.
-    _edit(folder, "TrustFrameworkExtensions.xml", """<ClaimsExchange Id="SelfAsserted-Social" """,
-          """<ClaimsExchange Id="SelfAsserted-Social" """)
     text = (folder / "TrustFrameworkExtensions.xml").read_bytes().decode("utf-8-sig")
     step4 = text.index('<OrchestrationStep Order="4"')
+    assert "<Preconditions>" in text[step4:text.index("</OrchestrationStep>", step4)], "step 4 has no Preconditions to add to"
     text = text[:step4] + text[step4:].replace("<Preconditions>", """<Preconditions>
             <Precondition Type="ClaimsExist" ExecuteActionsIf="true">
               <Value>identityProvider</Value>
