@@ -4,8 +4,8 @@
 
 Counts each journey once, by its final attempt (a journey rerun into green after an
 infrastructure failure counts as passed, and is flaky in the report). The rules are
-Allure 3's ``maxFailures`` and ``minTestsCount``; Allure 3.18's own ``allure
-quality-gate`` needs Node.js 22 (Iterator helpers), which Debian's Node 20 lacks.
+Allure 3's ``maxFailures`` and ``minTestsCount``; Allure's own ``allure quality-gate``
+counts every attempt, so a journey retried into green would fail it.
 """
 
 from __future__ import annotations

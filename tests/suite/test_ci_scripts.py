@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -95,6 +96,17 @@ def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.Capture
     assert quality_gate.main([str(skipped)]) == 1
     assert "0 journeys ran, 2 skipped (at least 1 must run)" in capsys.readouterr().out
     assert quality_gate.main([str(tmp_path / "nothing")]) == 1
+
+
+def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Path) -> None:
+    merged = tmp_path / "merged"
+    merge_results.merge(shards, merged)
+    venv = Path(sys.executable).parent.parent
+    gate = ["make", "--no-print-directory", "quality-gate", f"VENV={venv}", f"RESULTS_DIR={merged}"]
+    failed = subprocess.run(gate, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert failed.returncode != 0 and "4 failed or broken journeys (at most 0 allowed)" in failed.stdout, failed.stdout + failed.stderr
+    passed = subprocess.run([*gate, "MAX_FAILURES=4"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert passed.returncode == 0 and "quality gate: met (6 journeys ran" in passed.stdout, passed.stdout + passed.stderr
 
 
 class Webhook:
