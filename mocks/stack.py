@@ -44,6 +44,7 @@ from starlette.routing import Host, Route
 from mocks.b2c.policy import Policy, PolicyError
 from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.common import serve as common_serve
+from mocks.common.files import write_private
 from mocks.common.net import chromium_host_resolver_rules, is_loopback
 from mocks.common.tls import TLSFiles, issue_local_certificates
 from mocks.faults import Fault, Side, acting_on
@@ -118,7 +119,6 @@ def local_tls(directory: Path, hosts: list[str]) -> TLSFiles:
     if all(p.is_file() for p in (files.ca_cert, files.server_cert_chain, files.server_key, marker)) and marker.read_text() == wanted:
         return files
     files = issue_local_certificates(directory, hosts)
-    files.server_key.chmod(0o600)
     marker.write_text(wanted)
     return files
 
@@ -167,14 +167,6 @@ def _webapp_secret(state_dir: Path) -> str:
     secret = secrets.token_urlsafe(32)
     write_private(path, secret.encode())
     return secret
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write a secret readable by its owner only, from the first byte (no chmod after the fact)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    path.chmod(0o600)  # an existing file keeps its old mode through O_CREAT
 
 
 def _policy_keys(config: StackConfig) -> dict[str, SecretStr]:

@@ -30,3 +30,10 @@ def test_a_broken_key_file_says_how_to_recover(tmp_path: Path) -> None:
     path.write_text("not a key")
     with pytest.raises(SystemExit, match="not an RSA private key in PEM; delete it"):
         own_key(path)
+
+
+def test_the_tls_server_key_is_its_owners_only(tmp_path: Path) -> None:
+    from mocks.common.tls import issue_local_certificates
+
+    files = issue_local_certificates(tmp_path, ["contoso.b2clogin.com"])
+    assert files.server_key.stat().st_mode & 0o777 == 0o600

@@ -10,6 +10,8 @@ from typing import Any
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from mocks.common.files import write_private
+
 
 class SigningKey:
     """One RSA key pair that signs JWTs and shows its public half in a JWKS."""
@@ -77,8 +79,7 @@ def own_key(path: Path) -> RSAKey:
     key = RSAKey.generate_key(2048, private=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_bytes(key.as_pem(private=True))
-    partial.chmod(0o600)
+    write_private(partial, key.as_pem(private=True))
     partial.replace(path)  # whole or not at all, for a stack starting on the same directory
     return key
 

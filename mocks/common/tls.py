@@ -13,6 +13,8 @@ from pathlib import Path
 
 import trustme
 
+from mocks.common.files import write_private
+
 
 @dataclass(frozen=True)
 class TLSFiles:
@@ -32,7 +34,7 @@ def issue_local_certificates(directory: Path, host_names: list[str]) -> TLSFiles
         server_key=directory / "server-key.pem",
     )
     ca.cert_pem.write_to_path(str(files.ca_cert))
-    leaf.private_key_pem.write_to_path(str(files.server_key))
+    write_private(files.server_key, leaf.private_key_pem.bytes())
     with files.server_cert_chain.open("wb") as chain:
         for blob in leaf.cert_chain_pems:
             chain.write(blob.bytes())
