@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import subprocess
 import sys
@@ -71,6 +72,14 @@ def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) ->
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def next_line(lines: queue.Queue[str | None], deadline: float, output: list[str]) -> str | None:
+    """The run's next line; a failure naming what it printed last when it stays silent until ``deadline``."""
+    try:
+        return lines.get(timeout=max(0.1, deadline - time.monotonic()))
+    except queue.Empty:
+        pytest.fail("the real-mode run printed nothing more before the deadline; its last lines:\n" + "\n".join(output[-20:]))
+
+
 def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
     number = fresh_number()
     url, received = webhook
@@ -79,7 +88,7 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
         lines, output, approved = output_lines(process), [], []
         deadline = time.monotonic() + 170
         with net.client(stack.info.host_map, verify=stack.info.ca_path) as control:
-            while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+            while (line := next_line(lines, deadline, output)) is not None:
                 output.append(line)
                 if match := PROMPT.search(line):
                     # The person acts on what the run printed: that number's pending transaction, nothing else.
