@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from fixtures.causes import AADB2C_CODE
 from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
 AUTHORIZE = re.compile(r"^/(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
-AADB2C = re.compile(r"AADB2C\d{5}")
 CORRELATION = re.compile(r"Correlation ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))?")
 ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
@@ -98,7 +98,7 @@ def _header(part: dict[str, Any], name: str) -> str | None:
 
 
 def _note_words(found: Finding, text: str) -> None:
-    for code in AADB2C.findall(text):
+    for code in AADB2C_CODE.findall(text):
         if code not in found.aadb2c_codes:
             found.aadb2c_codes.append(code)
     if found.correlation_id is None and (match := CORRELATION.search(text)):
