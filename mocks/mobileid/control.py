@@ -1,6 +1,6 @@
 """The control API (tests only): play the phone, list transactions, reset.
 
-Off (404) unless enabled; with a token configured every call needs
+Off (404 `control_off`, saying how to turn it on) unless enabled; with a token configured every call needs
 ``Authorization: Bearer <token>``; without one, only loopback clients are
 answered (403 otherwise), so a control API without a token never reaches the
 network even if the server listens on every interface. Routes and answers:
@@ -36,6 +36,8 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 
 
 NOT_FOUND = {"error": "not_found"}
+CONTROL_OFF = {"error": "control_off", "error_description": "this emulator's control API is off: set MOBILEID_CONTROL_TOKEN "
+               "where it runs (or MOBILEID_CONTROL_ENABLED=true on loopback)"}
 NO_TOKEN_REMOTE = "without a control token the control API answers loopback clients only; set MOBILEID_CONTROL_TOKEN"
 
 
@@ -94,8 +96,8 @@ class ControlApi(Handlers):
         return _json({"robots": robot_numbers()})
 
     def _refused(self, request: Request) -> Response | None:
-        if not self.settings.control_on:
-            return _json(NOT_FOUND, 404)
+        if not self.settings.control_on:  # still a 404 (nothing is here), but saying why, unlike "no such transaction"
+            return _json(CONTROL_OFF, 404)
         if self._token is not None:
             scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self._token):

@@ -77,7 +77,8 @@ def test_robots_names_the_number_of_each_outcome_and_each_ends_that_way(http) ->
 def test_control_api_is_off_unless_enabled(start_emulator) -> None:
     with start_emulator(control_enabled=None).client() as http:
         assert http.get("/control/transactions").status_code == 404
-        assert http.post("/control/reset").json() == {"error": "not_found"}
+        off = http.post("/control/reset").json()
+        assert off["error"] == "control_off" and "MOBILEID_CONTROL_TOKEN" in off["error_description"]
 
 
 def test_control_token_is_required_when_configured(start_emulator) -> None:

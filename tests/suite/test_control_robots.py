@@ -25,3 +25,11 @@ def test_an_emulator_without_the_call_names_none() -> None:
 def test_a_broken_answer_fails_naming_the_call_and_what_came(status: int, body: str) -> None:
     with pytest.raises(AssertionError, match=rf"GET https://mid.example/control/robots with HTTP {status}, not the robot numbers"):
         control(status, body).robots()
+
+
+def test_a_control_api_that_is_off_fails_saying_so() -> None:
+    off = '{"error": "control_off", "error_description": "this emulator\'s control API is off: set MOBILEID_CONTROL_TOKEN"}'
+    with pytest.raises(AssertionError, match="control API at https://mid.example/control is off: .*MOBILEID_CONTROL_TOKEN"):
+        control(404, off).robots()
+    with pytest.raises(AssertionError, match="is off"):
+        control(404, off).answer("+41791234567", "approve", wait=1)
