@@ -31,7 +31,7 @@ import playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.browser import system_chromium  # noqa: E402
+from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402
 from fixtures.stack import output_lines, read_until  # noqa: E402
 
 START_TIMEOUT = 30.0
@@ -49,8 +49,12 @@ def bundled_chromium_installed() -> bool:
         return os.path.exists(p.chromium.executable_path)
 
 
-def linked_browsers(directory: Path, executable: str) -> Path:
-    """A PLAYWRIGHT_BROWSERS_PATH whose Chromium revisions are links to ``executable``."""
+def linked_browsers(directory: Path, executable: str, headless_shell: str | None = None) -> Path:
+    """A PLAYWRIGHT_BROWSERS_PATH whose Chromium revisions are links to ``executable``.
+
+    The headless-shell revision (what the server launches for a headless client) links to
+    ``headless_shell`` when the system has one, as the suite's own launches prefer it.
+    """
     browsers = json.loads((Path(playwright.__file__).parent / "driver" / "package" / "browsers.json").read_text())["browsers"]
     arch = "linux64" if platform.machine() in ("x86_64", "AMD64") else "linux-arm64"
     for browser in browsers:
@@ -58,7 +62,7 @@ def linked_browsers(directory: Path, executable: str) -> Path:
             parts = [p.format(revision=browser["revision"], platform=arch) for p in LAYOUT[browser["name"]]]
             link = directory.joinpath(*parts)
             link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(executable)
+            link.symlink_to(headless_shell if headless_shell and browser["name"] == "chromium-headless-shell" else executable)
     return directory
 
 
@@ -103,7 +107,7 @@ def main(argv: list[str]) -> int:
             executable = system_chromium()
             if executable is None:
                 raise SystemExit("no Chromium for the browser server: neither Playwright's build nor a system chromium (make setup)")
-            env["PLAYWRIGHT_BROWSERS_PATH"] = str(linked_browsers(Path(directory), executable))
+            env["PLAYWRIGHT_BROWSERS_PATH"] = str(linked_browsers(Path(directory), executable, system_headless_shell()))
         server, endpoint = start_server(env)
         print(f"browser server: {endpoint} (playwright run-server, pid {server.pid})", flush=True)
         try:

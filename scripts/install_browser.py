@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fixtures.browser import system_chromium  # noqa: E402  (the suite picks its browser the same way)
+from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402  (the suite picks its browser the same way)
 from fixtures.video import ensure_ffmpeg  # noqa: E402  (and finds ffmpeg for --video the same way)
 
 
@@ -37,12 +37,28 @@ def run(command: list[str], timeout: int) -> bool:
         return False
 
 
-def video_support() -> None:
-    """ffmpeg for --video: Playwright's build, else the system's (Debian's package, installed as root) linked in its place."""
-    if not ensure_ffmpeg() and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+def apt_install(*packages: str, recommends: bool = True) -> None:
+    """Debian's packages, installed when we are root (quietly a no-op elsewhere)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "ffmpeg"], timeout=900)
+        options = [] if recommends else ["--no-install-recommends"]
+        run(["apt-get", "install", "-y", "-qq", *options, *packages], timeout=900)
+
+
+def headless_shell_support() -> None:
+    """The system's headless shell for headless runs (fixtures/browser.py says why), installed where we can."""
+    if not system_headless_shell():
+        apt_install("chromium-headless-shell")
+    path = system_headless_shell()
+    print(f"headless: Chromium's headless shell at {path}" if path else
+          "headless: no chromium-headless-shell, so headless runs use the full browser (slower; apt-get install chromium-headless-shell)")
+
+
+def video_support() -> None:
+    """ffmpeg for --video: Playwright's build, else the system's (Debian's package, installed as root) linked in its place."""
+    if not ensure_ffmpeg():
+        apt_install("ffmpeg", recommends=False)
     path = ensure_ffmpeg()
     print(f"video: ffmpeg at {path}" if path else "video: no ffmpeg, so --video is refused (apt-get install ffmpeg to record videos)")
 
@@ -60,6 +76,7 @@ def find_browser() -> int:
         return 0
     if path := system_chromium():
         print(f"browser: system Chromium at {path} (Playwright's own build is not installed)")
+        headless_shell_support()
         return 0
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     install = [sys.executable, "-m", "playwright", "install", "chromium"]
@@ -70,11 +87,10 @@ def find_browser() -> int:
         return 0
     print("Playwright's Chromium download failed; trying the system package instead.", flush=True)
     if is_root and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, check=False)
+        apt_install("chromium", "chromium-headless-shell")
         if path := system_chromium():
             print(f"browser: system Chromium at {path}")
+            headless_shell_support()
             return 0
     print(
         "No Chromium found. Install one and run make again:\n"

@@ -47,8 +47,7 @@ def ca_file() -> None:
 def launch_chromium(playwright) -> Iterator[Callable[..., Any]]:
     """``launch_chromium(host_map=None, **launch_options)``: Playwright's Chromium, else the system's; closed at the end."""
     bundled = os.path.exists(playwright.chromium.executable_path)
-    executable = None if bundled else system_chromium()
-    if not bundled and executable is None:
+    if not bundled and system_chromium() is None:
         pytest.skip("no Chromium: neither Playwright's build nor a system chromium is installed (make setup)")
     launched = []
 
@@ -56,6 +55,7 @@ def launch_chromium(playwright) -> Iterator[Callable[..., Any]]:
         args = list(CHROMIUM_FLAGS)
         if host_map:
             args.append(f"--host-resolver-rules={chromium_host_resolver_rules(host_map)}")
+        executable = None if bundled else system_chromium(headless=options.get("headless", True))
         browser = playwright.chromium.launch(executable_path=executable, args=args, **options)
         launched.append(browser)
         return browser

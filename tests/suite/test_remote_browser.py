@@ -67,6 +67,28 @@ def test_the_server_finds_the_system_chromium_under_its_pinned_revision(tmp_path
     assert os.readlink(shells[0]) == "/usr/bin/chromium" and os.readlink(fulls[0]) == "/usr/bin/chromium"
 
 
+def test_headless_launches_prefer_the_system_headless_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fixtures.browser as browser
+
+    full, shell = tmp_path / "chromium", tmp_path / "chromium-headless-shell"
+    full.write_text("")
+    full.chmod(0o755)
+    monkeypatch.setattr(browser, "SYSTEM_CHROMIUM", (str(full),))
+    monkeypatch.setattr(browser, "SYSTEM_HEADLESS_SHELL", (str(shell),))
+    assert browser.system_chromium(headless=True) == str(full)  # no shell installed: the full browser runs headless
+    shell.write_text("")
+    shell.chmod(0o755)
+    assert browser.system_chromium(headless=True) == str(shell)
+    assert browser.system_chromium(headless=False) == str(full)  # --headed needs the full browser
+
+
+def test_the_servers_headless_chromium_is_the_system_headless_shell(tmp_path: Path) -> None:
+    browsers = browser_server_script().linked_browsers(tmp_path, "/usr/bin/chromium", "/usr/bin/chromium-headless-shell")
+    [shell] = browsers.glob("chromium_headless_shell-*/chrome-headless-shell-*/chrome-headless-shell")
+    [full] = browsers.glob("chromium-*/chrome-*/chrome")
+    assert os.readlink(shell) == "/usr/bin/chromium-headless-shell" and os.readlink(full) == "/usr/bin/chromium"
+
+
 def test_the_suites_stack_names_its_proxy() -> None:
     from fixtures.stack import parse_ready_lines
     from fixtures.stack_description import serve_command
