@@ -5,6 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest
 WORKERS ?= 2
+# The emulator tests wait on timers, servers and child processes more than on the CPU (2 workers kept
+# 1.2 of 2 cores busy here), so they get twice the workers: `pytest tests` 77 s -> 57 s on 2 cores.
+TEST_WORKERS ?= $(shell echo $$(( 2 * $(WORKERS) )))
 REPORT_DIR ?= allure-report
 RESULTS_DIR ?= allure-results
 # Kept between runs for the report's trend and "new failure / fixed" (CI: restore and save it as a cache or artifact).
@@ -45,7 +48,7 @@ $(VENV)/.browser: $(VENV)/.deps scripts/install_browser.py
 test: lint test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck lint-ci shard-check
 
 test-emulators: setup
-	$(PYTEST) tests -n $(WORKERS)
+	$(PYTEST) tests -n $(TEST_WORKERS)
 
 test-journeys: setup
 	$(PYTEST) e2e -n $(WORKERS) --alluredir=$(RESULTS_DIR) --clean-alluredir

@@ -73,10 +73,21 @@ def counting_problems(expected: list[str], shard_cases: list[list[tuple[str, str
     return problems
 
 
-def make(target: str, **variables: str) -> int:
+def make_command(target: str, **variables: str) -> list[str]:
     command = ["make", "--no-print-directory", target, *(f"{key}={value}" for key, value in variables.items())]
     print(f"shard check: {shlex.join(command)}", flush=True)
-    return subprocess.run(command, cwd=ROOT).returncode
+    return command
+
+
+def make(target: str, **variables: str) -> int:
+    return subprocess.run(make_command(target, **variables), cwd=ROOT).returncode
+
+
+def start_make(log: Path, target: str, **variables: str) -> subprocess.Popen[bytes]:
+    """``make TARGET`` started in the background, its output to ``log``."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        return subprocess.Popen(make_command(target, **variables), cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
 
 
 def main(argv: list[str]) -> int:
@@ -96,12 +107,18 @@ def main(argv: list[str]) -> int:
     problems: list[str] = []
     shard_journeys: list[set[str]] = []
     shard_cases: list[list[tuple[str, str]]] = []
-    for group in range(1, SHARDS + 1):
-        shard = out / f"shard-{group}"
-        status = make("shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS), SELECT=f"{args.select} -q",
-                      WORKERS=args.workers, RESULTS_DIR=str(shard / "allure-results"), JUNIT=str(shard / "junit.xml"))
+    # The shards run at the same time, as on the nightly's separate machines; each one's output goes to its log.
+    shards = {group: out / f"shard-{group}" for group in range(1, SHARDS + 1)}
+    running = {group: start_make(shard / "make.log", "shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS),
+                                 SELECT=f"{args.select} -q", WORKERS=args.workers, RESULTS_DIR=str(shard / "allure-results"),
+                                 JUNIT=str(shard / "junit.xml"))
+               for group, shard in shards.items()}
+    for group, shard in shards.items():
+        status = running[group].wait()
+        said = [line for line in (shard / "make.log").read_text(errors="replace").splitlines() if line.strip()]
+        print(f"shard check: shard {group}: {said[-1] if said else '(no output)'} (log: {shard / 'make.log'})", flush=True)
         if not (shard / "junit.xml").is_file():  # make says 2 for any failure: the JUnit XML tells whether pytest ran
-            raise SystemExit(f"shard check: shard {group} did not run (make exit {status}, no JUnit XML)")
+            raise SystemExit(f"shard check: shard {group} did not run (make exit {status}, no JUnit XML):\n" + "\n".join(said[-15:]))
         if status != 0:
             problems.append(f"shard {group}: journeys failed (see the report)")
         shard_cases.append(junit_cases(shard / "junit.xml"))
