@@ -89,6 +89,7 @@ class Declaration:
     journeys: tuple[str, ...]  # pytest arguments selecting the journeys that can see it (the self-check's fast path)
     example: str  # what such a failure says (docs/suite.md)
     token: TokenCallback | None = None  # for faults that change B2C's ID tokens
+    slow: bool = False  # its journeys wait out a delay: the self-check starts it first, so it does not finish last
 
 
 TOKEN_JOURNEYS = ("e2e/test_sign_up.py", "e2e/test_token_contract.py")
@@ -161,7 +162,7 @@ class Fault(str, Enum):
         example="... B2C's error page (\"AADB2C90075: ...\"); the identity provider's token or userinfo endpoint answered ...")
     SLOW_IDP = Declaration(
         "slow-idp", Side.MOBILE_ID, "Mobile ID's token and userinfo endpoints take 5 seconds to answer",
-        symptom=r"slow|budget", journeys=("e2e/test_backchannel.py",),
+        symptom=r"slow|budget", journeys=("e2e/test_backchannel.py",), slow=True,
         example="the identity provider Mobile ID (mobileid.ch) is slow: 5.4 s from the phone's answer to the token ...")
 
     @property

@@ -97,7 +97,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
             concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
         print(f"checking {len(faults)} faults, {args.workers} at a time ...", flush=True)
-        runs = [pool.submit(run_with_fault, fault, args.workers, Path(directory)) for fault in faults]
+        started = {fault: pool.submit(run_with_fault, fault, args.workers, Path(directory))
+                   for fault in sorted(faults, key=lambda fault: not fault.declaration.slow)}  # slow ones first
+        runs = [started[fault] for fault in faults]
         for number, (fault, run) in enumerate(zip(faults, runs, strict=True), 1):  # reported in order, each as soon as it and those before are done
             verdict = run.result()
             verdicts.append(verdict)

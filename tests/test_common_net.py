@@ -89,3 +89,27 @@ def test_listening_socket_disables_nagle_for_accepted_connections():
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         sock.close()
+
+
+def test_trust_is_built_once_per_ca_file_and_again_when_the_file_changes(tmp_path: Path) -> None:
+    import os
+    import ssl
+
+    import trustme
+
+    first, second = trustme.CA(), trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    first.cert_pem.write_to_path(str(ca_file))
+    context = net.trust(ca_file)
+    assert net.trust(str(ca_file)) is context  # the same file as a path or a string: loaded once
+
+    second.cert_pem.write_to_path(str(ca_file))  # a new CA in the same place (a stack's state directory reused)
+    stat = ca_file.stat()
+    os.utime(ca_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    renewed = net.trust(ca_file)
+
+    def der(ca: trustme.CA) -> bytes:
+        return ssl.PEM_cert_to_DER_cert(ca.cert_pem.bytes().decode())
+
+    assert der(first) in context.get_ca_certs(binary_form=True)
+    assert der(second) in renewed.get_ca_certs(binary_form=True) and der(second) not in context.get_ca_certs(binary_form=True)

@@ -11,6 +11,7 @@ work exactly as in production.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import ssl
 from collections.abc import Mapping, Sequence
@@ -99,11 +100,29 @@ class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
 
 
 def trust(*ca_files: str | Path) -> ssl.SSLContext:
-    """Public CAs (the system's store and certifi's) plus ``ca_files``: a private CA adds to them, never replaces them."""
+    """Public CAs (the system's store and certifi's) plus ``ca_files``: a private CA adds to them, never replaces them.
+
+    One context per set of CA files as they are now (path, size, modification time): loading the public
+    stores costs ~80 ms, once per client before (a test's or the suite's). Callers only read it.
+    """
+    files = tuple(Path(ca_file) for ca_file in ca_files)
+    return _trust(tuple((str(path), *_version(path)) for path in files))
+
+
+def _version(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:
+        return (-1, -1)  # loading it fails below, as before, naming the file
+    return (found.st_size, found.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _trust(ca_files: tuple[tuple[str, int, int], ...]) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=certifi.where())
     context.load_default_certs()
-    for ca_file in ca_files:
-        context.load_verify_locations(cafile=str(ca_file))
+    for path, _size, _modified in ca_files:
+        context.load_verify_locations(cafile=path)
     return context
 
 
