@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bench.anchor import Anchor
-from mocks.common.net import chromium_host_resolver_rules
+from mocks.common.hosts import chromium_host_resolver_rules
 
 RULES = "--host-resolver-rules="
 

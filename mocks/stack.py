@@ -45,7 +45,7 @@ from mocks.b2c.policy import Policy, PolicyError
 from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.common import serve as common_serve
 from mocks.common.files import write_private
-from mocks.common.net import chromium_host_resolver_rules, is_loopback
+from mocks.common.hosts import chromium_host_resolver_rules, is_loopback
 from mocks.common.tls import TLSFiles, issue_local_certificates
 from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.common.net import chromium_host_resolver_rules, format_host_map
+from mocks.common.hosts import chromium_host_resolver_rules, format_host_map
 
 if TYPE_CHECKING:
     from mocks.b2c.settings import AppRegistration, B2CSettings

@@ -11,7 +11,7 @@ import pytest
 
 from fixtures.browser import CHROMIUM_FLAGS, system_chromium
 from fixtures.settings_plugin import run_reaches, runs_journeys
-from mocks.common.net import HostMap, chromium_host_resolver_rules
+from mocks.common.hosts import HostMap, chromium_host_resolver_rules
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Host, Route, Router
 
-from mocks.common import net, serve, tls
+from mocks.common import hosts, net, serve, tls
 
 HOSTS = ["contoso.b2clogin.com", "openid.mobileid.ch"]
 
@@ -40,15 +40,15 @@ def server(tmp_path_factory):
 
 def test_parse_and_format_host_map_round_trip():
     text = "contoso.b2clogin.com=127.0.0.1:8443,jwt.ms=[::1]:9443"
-    mapping = net.parse_host_map(text)
+    mapping = hosts.parse_host_map(text)
     assert mapping == {"contoso.b2clogin.com": ("127.0.0.1", 8443), "jwt.ms": ("::1", 9443)}
-    assert net.chromium_host_resolver_rules(mapping) == "MAP contoso.b2clogin.com 127.0.0.1:8443, MAP jwt.ms ::1:9443"
+    assert hosts.chromium_host_resolver_rules(mapping) == "MAP contoso.b2clogin.com 127.0.0.1:8443, MAP jwt.ms ::1:9443"
 
 
 @pytest.mark.parametrize("bad", ["contoso.b2clogin.com", "a=127.0.0.1", "a=127.0.0.1:x", "=127.0.0.1:1"])
 def test_malformed_host_map_names_the_entry(bad):
     with pytest.raises(ValueError, match="host=address:port"):
-        net.parse_host_map(bad)
+        hosts.parse_host_map(bad)
 
 
 def test_each_name_reaches_its_virtual_host_with_a_verified_certificate(server):

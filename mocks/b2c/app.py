@@ -37,7 +37,8 @@ def create_app(settings: B2CSettings, *, keys: TenantKeys | None = None, directo
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await tenant.federation.aclose()  # the back channel's pooled connections to identity providers
+        if (federation := tenant.made_federation()) is not None:
+            await federation.aclose()  # the back channel's pooled connections to identity providers
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception}, lifespan=lifespan)
     app.state.tenant = tenant

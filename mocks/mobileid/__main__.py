@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from mocks.common import serve
-from mocks.common.net import is_loopback
+from mocks.common.hosts import is_loopback
 from mocks.faults import parse_faults
 from mocks.mobileid.app import create_app
 from mocks.mobileid.settings import load_settings

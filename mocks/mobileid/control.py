@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from mocks.common.net import is_loopback
+from mocks.common.hosts import is_loopback
 from mocks.mobileid import errors
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.outcomes import robot_numbers

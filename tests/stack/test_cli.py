@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.stack import output_lines, read_until
-from mocks.common.net import parse_host_map
+from mocks.common.hosts import parse_host_map
 from mocks.faults import Fault
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from fixtures.preflight import Row, preflight, table
 from fixtures.settings import build_settings
 from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
-from mocks.common.net import format_host_map
+from mocks.common.hosts import format_host_map
 from tests.local_stack import LOCAL_STACK
 
 from .test_federation import SCOPE_ELEMENT, narrow_scope_policies, serve_policies

@@ -1,0 +1,44 @@
+"""Host names mapped to loopback addresses, as text and as Chromium's resolver rules (no HTTP client here).
+
+Apart from ``mocks.common.net`` (the httpx clients) so the stack's start path does not import httpx.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+
+HostMap = Mapping[str, tuple[str, int]]
+
+
+def is_loopback(host: str | None) -> bool:
+    """``localhost``, 127.0.0.0/8, ``::1`` (also IPv4-mapped); False for names, wildcards and None."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address((host or "").strip("[]"))
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
+def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
+    """``"a.example=127.0.0.1:8443,b.example=127.0.0.1:8443"`` -> ``{"a.example": ("127.0.0.1", 8443), ...}``."""
+    mapping: dict[str, tuple[str, int]] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        host, sep, target = entry.partition("=")
+        address, colon, port = target.rpartition(":")
+        if not sep or not colon or not host or not address or not port.isdigit():
+            raise ValueError(f"host map entry {entry!r} is not of the form host=address:port")
+        mapping[host.strip().lower()] = (address.strip("[]"), int(port))
+    return mapping
+
+
+def format_host_map(mapping: HostMap) -> str:
+    return ",".join(f"{host}={address}:{port}" for host, (address, port) in mapping.items())
+
+
+def chromium_host_resolver_rules(mapping: HostMap) -> str:
+    """The value of Chromium's ``--host-resolver-rules`` for ``mapping``."""
+    return ", ".join(f"MAP {host} {address}:{port}" for host, (address, port) in mapping.items())

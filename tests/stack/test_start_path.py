@@ -1,0 +1,32 @@
+"""What the stack's start leaves for later: libraries only a request needs are imported at the first one.
+
+Python's imports are most of the stack's spawn-to-ready time (``make bench``), so these stay off it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIRST_USE = ("httpx", "jinja2", "authlib.integrations.httpx_client", "authlib.oidc.core", "mocks.b2c.federation")
+
+
+def test_building_the_apps_imports_no_library_that_only_requests_need() -> None:
+    script = ("import json, sys, mocks.stack, mocks.b2c.app, mocks.mobileid.app, mocks.jwtms.app\n"
+              f"print(json.dumps([name for name in {list(FIRST_USE)!r} if name in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == []
+
+
+def test_the_federation_is_made_at_first_use_and_then_kept() -> None:
+    from mocks.b2c.keys import TenantKeys
+    from mocks.b2c.settings import B2CSettings
+    from mocks.b2c.tenant import Tenant
+
+    tenant = Tenant(B2CSettings(), TenantKeys.create())
+    assert tenant.made_federation() is None
+    federation = tenant.federation
+    assert tenant.made_federation() is federation and tenant.federation is federation
