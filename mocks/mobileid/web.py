@@ -2,14 +2,17 @@
 
 Flow: ``/oidc/authorize`` validates the request and opens a login session, then
 ``/oidc/login`` (phone number) -> ``/oidc/wait`` (transaction number; the page
-long-polls ``/oidc/wait/status``) -> ``/oidc/continue`` -> optional
-``/oidc/consent`` -> the client's redirect URI with a code or an error.
+long-polls ``/oidc/wait/status``) -> the client's redirect URI with a code or an
+error. Once the phone answered, a form_post answer goes from the waiting page
+itself (the long-poll hands it the form); anything else, and a browser without
+JavaScript, goes through ``/oidc/continue`` (-> optional ``/oidc/consent``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,6 +44,24 @@ async def read_params(request: Request) -> QueryParams | FormData:
     return await request.form(max_files=0, max_fields=100, max_part_size=16 * 1024)
 
 
+@dataclass(frozen=True)
+class ClientAnswer:
+    """The authorization response for the client: its redirect URI, response mode and fields."""
+
+    redirect_uri: str
+    mode: str  # response_mode: query or form_post
+    fields: dict[str, str]
+    language: str
+
+    @property
+    def is_form_post(self) -> bool:
+        return self.mode == "form_post"
+
+    def form(self) -> dict[str, Any]:
+        """The form_post answer as the waiting page's script builds it: action and fields, in order."""
+        return {"action": self.redirect_uri, "fields": [[name, value] for name, value in self.fields.items()]}
+
+
 class LoginPages(Handlers):
     """The login pages, one method per endpoint; ``routes()`` lists them."""
 
@@ -69,7 +90,7 @@ class LoginPages(Handlers):
             fields = {"error": problem.mid_error.error, "error_description": problem.mid_error.description(trace)}
             if problem.state is not None:
                 fields["state"] = problem.state
-            return self._answer_client(problem.redirect_uri, problem.response_mode, fields, language)
+            return self._respond(ClientAnswer(problem.redirect_uri, problem.response_mode, {**fields, "iss": self.settings.issuer}, language))
         session = self.emulator.memory.new_session(auth, trace, auth.language or language)
         if auth.login_hint is not None and auth.login_hint.starts_at_once:
             self._start_transaction(session, auth.login_hint.msisdns[0])
@@ -117,9 +138,14 @@ class LoginPages(Handlers):
         transaction = self._transaction_of(session) if session else None
         if session is None or transaction is None:
             return JSONResponse({"status": "unknown"}, status_code=404, headers={"Cache-Control": "no-store"})
-        settled = await transaction.wait(self.settings.long_poll_seconds)
-        body = {"status": "done", "next": self._url("/oidc/continue", session)} if settled else {"status": "pending"}
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+        if not await transaction.wait(self.settings.long_poll_seconds):
+            return JSONResponse({"status": "pending"}, headers={"Cache-Control": "no-store"})
+        # A form_post answer goes from the waiting page itself: one page less between the phone and the client.
+        if session.request.response_mode == "form_post":
+            answer = self._settled_answer(session, transaction)
+            if answer is not None:
+                return JSONResponse({"status": "done", "post": answer.form()}, headers={"Cache-Control": "no-store"})
+        return JSONResponse({"status": "done", "next": self._url("/oidc/continue", session)}, headers={"Cache-Control": "no-store"})
 
     async def continue_(self, request: Request) -> Response:
         found = self._with_transaction(request)
@@ -128,11 +154,8 @@ class LoginPages(Handlers):
         session, transaction = found
         if transaction.pending:
             return self._redirect("/oidc/wait", session)
-        if transaction.status is not Status.APPROVED:
-            return self._answer_error(session, transaction.error or errors.OTHER)
-        if self._needs_consent(session, transaction):
-            return self._redirect("/oidc/consent", session)
-        return self._answer_code(session, transaction)
+        answer = self._settled_answer(session, transaction)
+        return self._redirect("/oidc/consent", session) if answer is None else self._respond(answer)
 
     async def consent(self, request: Request) -> Response:
         params = await read_params(request)
@@ -150,9 +173,9 @@ class LoginPages(Handlers):
             decision = None
         if decision == "accept":
             self.emulator.memory.remember_consent(session.request.client.client_id, transaction.msisdn)
-            return self._answer_code(session, transaction)
+            return self._respond(self._code_answer(session, transaction))
         if decision == "decline":
-            return self._answer_error(session, errors.CONSENT_REFUSED)
+            return self._respond(self._error_answer(session, errors.CONSENT_REFUSED))
         return self._redirect("/oidc/consent", session)
 
     # --- the login session -----------------------------------------------------------------------
@@ -236,21 +259,33 @@ class LoginPages(Handlers):
         client_name = session.request.client.display_name
         return pages.render(template, session.language, base, action=f"{base}{path}", session_id=session.id, client_name=client_name, **values)
 
-    def _answer_client(self, redirect_uri: str, mode: str, fields: dict[str, str], language: str) -> Response:
-        fields = {**fields, "iss": self.settings.issuer}
-        if mode == "form_post":
-            return pages.render("form_post.html", language, self.settings.authorization_base, redirect_uri=redirect_uri, fields=list(fields.items()))
-        separator = "&" if "?" in redirect_uri else "?"
-        return RedirectResponse(f"{redirect_uri}{separator}{urlencode(fields)}", status_code=303, headers=pages.page_headers())
+    def _respond(self, answer: ClientAnswer) -> Response:
+        """The answer sent to the client: an auto-posted form (form_post) or a redirect with a query."""
+        if answer.is_form_post:
+            return pages.render("form_post.html", answer.language, self.settings.authorization_base, redirect_uri=answer.redirect_uri,
+                                fields=list(answer.fields.items()))
+        separator = "&" if "?" in answer.redirect_uri else "?"
+        return RedirectResponse(f"{answer.redirect_uri}{separator}{urlencode(answer.fields)}", status_code=303, headers=pages.page_headers())
 
-    def _answer_error(self, session: LoginSession, error: MidError) -> Response:
+    def _settled_answer(self, session: LoginSession, transaction: SignatureTransaction) -> ClientAnswer | None:
+        """The answer once the phone answered: the phone's error, a code, or None while consent is still to be asked."""
+        if transaction.status is not Status.APPROVED:
+            return self._error_answer(session, transaction.error or errors.OTHER)
+        if self._needs_consent(session, transaction):
+            return None
+        return self._code_answer(session, transaction)
+
+    def _client_answer(self, session: LoginSession, fields: dict[str, str]) -> ClientAnswer:
+        request_ = session.request
+        return ClientAnswer(request_.redirect_uri, request_.response_mode, {**fields, "iss": self.settings.issuer}, session.language)
+
+    def _error_answer(self, session: LoginSession, error: MidError) -> ClientAnswer:
         request_ = session.request
         session.finished = True
         log.info("login %s for client %s ends with %s", session.trace, request_.client.client_id, error.code)
-        fields = {"error": error.error, "error_description": error.description(session.trace), "state": request_.state}
-        return self._answer_client(request_.redirect_uri, request_.response_mode, fields, session.language)
+        return self._client_answer(session, {"error": error.error, "error_description": error.description(session.trace), "state": request_.state})
 
-    def _answer_code(self, session: LoginSession, transaction: SignatureTransaction) -> Response:
+    def _code_answer(self, session: LoginSession, transaction: SignatureTransaction) -> ClientAnswer:
         request_ = session.request
         session.finished = True
         code = self.emulator.memory.new_code(
@@ -265,5 +300,4 @@ class LoginPages(Handlers):
             expires_at=time.time() + self.settings.code_lifetime,
         )
         log.info("login %s for client %s succeeded", session.trace, request_.client.client_id)
-        fields = {"code": code.code, "state": request_.state}
-        return self._answer_client(request_.redirect_uri, request_.response_mode, fields, session.language)
+        return self._client_answer(session, {"code": code.code, "state": request_.state})

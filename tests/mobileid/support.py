@@ -168,10 +168,15 @@ class User:
         assert response.status_code == 200, response.text
         return json.loads(response.text)
 
-    def finish(self, session: str) -> httpx.Response:
+    def finish(self, session: str) -> Answer:
+        """What the client receives once the phone answered: the form the waiting page posts itself
+        (form_post without a consent page), else the answer ``/oidc/continue`` leads to."""
         status = self.wait_status(session)
         assert status["status"] == "done", status
-        return self.go(self.http.get(status["next"]))
+        if "post" in status:
+            self.trail.append(status["post"]["action"])
+            return Answer(status["post"]["action"], dict(status["post"]["fields"]), "form_post")
+        return answer_of(self.go(self.http.get(status["next"])))
 
     def start_transaction(self, msisdn: str = WAITING_NUMBER, params: dict[str, str] | None = None) -> str:
         """Authorize and enter the number, so the phone is asked: the login session's id."""
@@ -180,7 +185,7 @@ class User:
         return session
 
     def login(self, params: dict[str, str], msisdn: str = APPROVE) -> Answer:
-        return answer_of(self.finish(self.start_transaction(msisdn, params)))
+        return self.finish(self.start_transaction(msisdn, params))
 
 
 def redeem(http: httpx.Client, code: str, client_id: str = RP_POST, *, redirect_uri: str | None = None, **extra: str) -> httpx.Response:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .support import APPROVE, REDIRECTS, RP_POST, User, answer_of, authorize_params, read_page
+from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, User, answer_of, authorize_params, read_page
 
 DESCRIPTION = re.compile(r"^(mid_[a-z]+_\d{4})_([A-Z0-9]{8}) - (.+)$")
 
@@ -141,8 +141,39 @@ def test_post_to_authorize_with_form_post_as_b2c_does(user: User) -> None:
     response = user.authorize(authorize_params(response_mode="form_post"), method="POST")
     session = user.session_id(response)
     user.enter_number(session, APPROVE)
-    answer = answer_of(user.finish(session))
+    answer = user.finish(session)
     assert answer.mode == "form_post" and answer.code
+
+
+def form_post_session(user: User, rp: str = RP_POST) -> tuple[str, dict[str, str]]:
+    """A login session of a client asking for form_post (as B2C does), its phone answered: (session, request)."""
+    params = authorize_params(rp, response_mode="form_post")
+    session = user.session_id(user.authorize(params, method="POST"))
+    assert user.enter_number(session, APPROVE).status_code == 303
+    return session, params
+
+
+def test_the_waiting_page_is_handed_the_form_post_answer_once(user: User) -> None:
+    session, params = form_post_session(user)
+    status = user.wait_status(session)
+    assert status["status"] == "done" and status["post"]["action"] == REDIRECTS[RP_POST]
+    fields = dict(status["post"]["fields"])
+    assert set(fields) == {"code", "state", "iss"} and fields["state"] == params["state"]
+    again = user.http.get("/oidc/wait/status", params={"session": session})  # a second poll (a reload): the session is over
+    assert again.status_code == 404 and again.json() == {"status": "unknown"}
+
+
+def test_a_browser_without_javascript_gets_the_answer_page_from_continue(http, user: User) -> None:
+    session, _ = form_post_session(user)
+    answer = answer_of(http.get("/oidc/continue", params={"session": session}))  # the waiting page's <noscript> link
+    assert answer.mode == "form_post" and answer.code and answer.redirect_uri == REDIRECTS[RP_POST]
+
+
+def test_a_consent_page_still_comes_before_a_form_post_answer(user: User) -> None:
+    session, _ = form_post_session(user, RP_CONSENT)
+    status = user.wait_status(session)
+    assert "post" not in status and "/oidc/continue?" in status["next"]
+    assert "/oidc/consent?" in user.http.get(status["next"]).headers["location"]
 
 
 @pytest.mark.parametrize(("ui_locales", "lang", "heading"), [("en-US", "en", "Log in"), ("de", "de", "Mit Mobile ID"), ("fr-CH", "fr", "Se connecter"), ("it", "it", "Accedi")])
@@ -218,5 +249,5 @@ def test_unknown_or_reused_login_session_shows_the_error_page(http, user: User) 
     params = authorize_params()
     session = user.session_id(user.authorize(params))
     user.enter_number(session, APPROVE)
-    assert answer_of(user.finish(session)).code
+    assert user.finish(session).code
     error_page(http.get("/oidc/continue", params={"session": session}))

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from .support import WAITING_NUMBER, User, answer_of
+from .support import WAITING_NUMBER, User
 
 
 def start_waiting(http, msisdn: str = WAITING_NUMBER) -> str:
@@ -31,7 +31,7 @@ def test_approve_by_number_waits_for_the_transaction_to_appear(http) -> None:
     session = start_waiting(http)
     approver.join(15)
     assert answers["r"].status_code == 200 and answers["r"].json()["status"] == "approved"
-    assert answer_of(User(http).finish(session)).code
+    assert User(http).finish(session).code
 
 
 def test_nothing_to_approve_is_404(http) -> None:
@@ -70,7 +70,7 @@ def test_robots_names_the_number_of_each_outcome_and_each_ends_that_way(http) ->
     assert {"user_cancel", "busy", "expired", "no_cert", "system_error"} <= set(robots)
     user = User(http)
     session = user.start_transaction(robots["user_cancel"])
-    answer = answer_of(user.finish(session))
+    answer = user.finish(session)
     assert answer.error == "access_denied", answer
 
 

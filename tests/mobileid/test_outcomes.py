@@ -10,7 +10,7 @@ import pytest
 
 from mocks.mobileid import TestUser
 
-from .support import WAITING_NUMBER, User, answer_of, authorize_params
+from .support import WAITING_NUMBER, User, authorize_params
 
 FAILING = {
     "+41000092401": ("access_denied", "mid_auth_3010", "rejected by the user"),
@@ -65,14 +65,14 @@ def test_other_numbers_wait_for_the_control_api(http, user: User) -> None:
     assert [(t["status"], t["client_id"]) for t in listed] == [("pending", "rp-post")]
     approved = http.post(f"/control/transactions/{listed[0]['id']}/approve")
     assert approved.json()["status"] == "approved"
-    assert answer_of(user.finish(session)).code
+    assert user.finish(session).code
 
 
 def test_decline_through_the_control_api_is_user_cancel(http, user: User) -> None:
     session = user.start_transaction()
     declined = http.post(f"/control/phones/{WAITING_NUMBER}/decline")
     assert declined.json()["status"] == "declined"
-    answer = answer_of(user.finish(session))
+    answer = user.finish(session)
     assert (answer.error, description_parts(answer.params["error_description"])[0]) == ("access_denied", "mid_auth_3010")
 
 
@@ -80,11 +80,11 @@ def test_second_transaction_for_a_busy_sim_is_refused_with_mid_auth_3310(http) -
     first, second = User(http), User(http)
     first_session = first.start_transaction()
     second_session = second.start_transaction()
-    busy = answer_of(second.finish(second_session))
+    busy = second.finish(second_session)
     assert description_parts(busy.params["error_description"])[0] == "mid_auth_3310"
     # The first one is still waiting for the phone.
     http.post(f"/control/phones/{WAITING_NUMBER}/approve")
-    assert answer_of(first.finish(first_session)).code
+    assert first.finish(first_session).code
 
 
 def test_a_new_app_request_cancels_the_older_one(start_emulator) -> None:
@@ -93,10 +93,10 @@ def test_a_new_app_request_cancels_the_older_one(start_emulator) -> None:
         first, second = User(http), User(http)
         first_session = first.start_transaction("+41795550001")
         second_session = second.start_transaction("+41795550001")
-        cancelled = answer_of(first.finish(first_session))
+        cancelled = first.finish(first_session)
         assert description_parts(cancelled.params["error_description"])[0] == "mid_auth_3010"
         http.post("/control/phones/+41795550001/approve")
-        assert answer_of(second.finish(second_session)).code
+        assert second.finish(second_session).code
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_an_answer_due_later_comes_when_it_is_due(start_emulator, settings: dict
         session = user.start_transaction(msisdn)
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == "pending"
         started = time.monotonic()
-        answer = answer_of(user.finish(session))  # the long-poll returns when the time is up
+        answer = user.finish(session)  # the long-poll returns when the time is up
         assert 0.25 <= time.monotonic() - started < 2.0
         assert description_parts(answer.params["error_description"])[0] == code
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == settled_as

@@ -6,6 +6,24 @@
   var statusUrl = root.getAttribute("data-status-url");
   var continueUrl = root.getAttribute("data-continue-url");
 
+  // The phone answered and the client takes the answer as a form post (OAuth 2.0 Form Post Response Mode):
+  // post it from here, as the answer page would.
+  function post(answer) {
+    var form = document.createElement("form");
+    form.id = "mid-response";
+    form.method = "post";
+    form.action = answer.action;
+    answer.fields.forEach(function (field) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = field[0];
+      input.value = field[1];
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    form.submit();
+  }
+
   function pause(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
   async function watch() {
@@ -19,6 +37,7 @@
         await pause(1000); // only after a failed request: do not hammer a server that is restarting
         continue;
       }
+      if (answer.status === "done" && answer.post) { post(answer.post); return; }
       if (answer.status === "done") { window.location.replace(answer.next); return; }
     }
   }
