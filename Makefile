@@ -7,7 +7,8 @@ PYTEST := $(BIN)/python -m pytest
 WORKERS ?= 2
 # The emulator tests wait on timers, servers and child processes more than on the CPU (2 workers kept
 # 1.2 of 2 cores busy here), so they get twice the workers: `pytest tests` 77 s -> 57 s on 2 cores.
-TEST_WORKERS ?= $(shell echo $$(( 2 * $(WORKERS) )))
+# (WORKERS=auto or logical: the same for them.)
+TEST_WORKERS ?= $(shell n=$$(expr 2 \* '$(WORKERS)' 2>/dev/null) && [ "$$n" -gt 0 ] && echo "$$n" || echo '$(WORKERS)')
 REPORT_DIR ?= allure-report
 RESULTS_DIR ?= allure-results
 # Kept between runs for the report's trend and "new failure / fixed" (CI: restore and save it as a cache or artifact).

@@ -63,3 +63,10 @@ def test_the_azure_schema_is_checked_offline_and_catches_a_misspelt_key(tmp_path
     broken = tmp_path / "azure-pipelines.yml"
     broken.write_text(AZURE.read_text().replace("dependsOn: journeys", "dependOn: journeys"))
     assert lint(*check, str(broken)).returncode == 1
+
+
+@pytest.mark.parametrize(("workers", "test_workers"), [("2", "4"), ("1", "2"), ("auto", "auto"), ("0", "0")])
+def test_the_emulator_tests_get_twice_the_journeys_workers(workers: str, test_workers: str) -> None:
+    planned = subprocess.run(["make", "-s", "-n", "test-emulators", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+    assert re.search(rf"pytest tests -n {test_workers}$", planned, re.M), planned
