@@ -33,6 +33,25 @@ class LoginSession:
     created_at: float = field(default_factory=time.time)
     transaction_id: str | None = None
     finished: bool = False  # the answer went back to the client; the session cannot be replayed
+    answer: ClientAnswer | None = None  # that answer, handed again to the waiting page that asks again (a reload, a retry)
+
+
+@dataclass(frozen=True)
+class ClientAnswer:
+    """The authorization response for the client: its redirect URI, response mode and fields."""
+
+    redirect_uri: str
+    mode: str  # response_mode: query or form_post
+    fields: dict[str, str]
+    language: str
+
+    @property
+    def is_form_post(self) -> bool:
+        return self.mode == "form_post"
+
+    def form(self) -> dict[str, Any]:
+        """The form_post answer as the waiting page's script builds it: action and fields, in order."""
+        return {"action": self.redirect_uri, "fields": [[name, value] for name, value in self.fields.items()]}
 
 
 @dataclass(eq=False)
@@ -79,6 +98,13 @@ class Memory:
     def session(self, session_id: str | None) -> LoginSession | None:
         session = self.sessions.get(session_id or "")
         if session is None or session.finished:
+            return None
+        return session
+
+    def answered_session(self, session_id: str | None) -> LoginSession | None:
+        """A session whose form_post answer went from the waiting page: that page may ask for it again."""
+        session = self.sessions.get(session_id or "")
+        if session is None or session.answer is None or not session.answer.is_form_post:
             return None
         return session
 

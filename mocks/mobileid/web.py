@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +26,7 @@ from mocks.mobileid.errors import MidError, new_trace
 from mocks.mobileid.locales import TEXTS, language_from_accept
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.runtime import Handlers
-from mocks.mobileid.state import LoginSession
+from mocks.mobileid.state import ClientAnswer, LoginSession
 from mocks.mobileid.transactions import SignatureTransaction, Status
 
 log = logging.getLogger("mocks.mobileid")
@@ -42,24 +41,6 @@ async def read_params(request: Request) -> QueryParams | FormData:
     if content_type not in FORM_TYPES:
         return FormData()
     return await request.form(max_files=0, max_fields=100, max_part_size=16 * 1024)
-
-
-@dataclass(frozen=True)
-class ClientAnswer:
-    """The authorization response for the client: its redirect URI, response mode and fields."""
-
-    redirect_uri: str
-    mode: str  # response_mode: query or form_post
-    fields: dict[str, str]
-    language: str
-
-    @property
-    def is_form_post(self) -> bool:
-        return self.mode == "form_post"
-
-    def form(self) -> dict[str, Any]:
-        """The form_post answer as the waiting page's script builds it: action and fields, in order."""
-        return {"action": self.redirect_uri, "fields": [[name, value] for name, value in self.fields.items()]}
 
 
 class LoginPages(Handlers):
@@ -118,7 +99,7 @@ class LoginPages(Handlers):
         return self._redirect("/oidc/wait", session)
 
     async def wait(self, request: Request) -> Response:
-        found = self._with_transaction(request)
+        found = self._with_transaction(request, answered=True)  # a reload after the answer went: the page posts it again
         if isinstance(found, Response):
             return found
         session, transaction = found
@@ -134,7 +115,7 @@ class LoginPages(Handlers):
 
     async def wait_status(self, request: Request) -> Response:
         """Long-poll: answers as soon as the transaction settles, or after long_poll_seconds."""
-        session = self._session_of(request.query_params)
+        session = self._session_of(request.query_params, answered=True)  # a retry after the answer went gets it again
         transaction = self._transaction_of(session) if session else None
         if session is None or transaction is None:
             return JSONResponse({"status": "unknown"}, status_code=404, headers={"Cache-Control": "no-store"})
@@ -180,18 +161,21 @@ class LoginPages(Handlers):
 
     # --- the login session -----------------------------------------------------------------------
 
-    def _session_of(self, params: QueryParams | FormData) -> LoginSession | None:
+    def _session_of(self, params: QueryParams | FormData, *, answered: bool = False) -> LoginSession | None:
+        """The login session the parameters name; ``answered``: also one whose form_post answer the waiting page took."""
         try:
-            return self.emulator.memory.session(single(params, "session", max_length=100))
+            session_id = single(params, "session", max_length=100)
         except ParameterError:
             return None
+        session = self.emulator.memory.session(session_id)
+        return session if session is not None or not answered else self.emulator.memory.answered_session(session_id)
 
     def _transaction_of(self, session: LoginSession) -> SignatureTransaction | None:
         return self.emulator.transactions.get(session.transaction_id) if session.transaction_id else None
 
-    def _with_transaction(self, request: Request) -> tuple[LoginSession, SignatureTransaction] | Response:
+    def _with_transaction(self, request: Request, *, answered: bool = False) -> tuple[LoginSession, SignatureTransaction] | Response:
         """The query's login session and its transaction; else the answer: the error page, or back to the number."""
-        session = self._session_of(request.query_params)
+        session = self._session_of(request.query_params, answered=answered)
         if session is None:
             return self._lost_session(request)
         transaction = self._transaction_of(session)
@@ -268,7 +252,11 @@ class LoginPages(Handlers):
         return RedirectResponse(f"{answer.redirect_uri}{separator}{urlencode(answer.fields)}", status_code=303, headers=pages.page_headers())
 
     def _settled_answer(self, session: LoginSession, transaction: SignatureTransaction) -> ClientAnswer | None:
-        """The answer once the phone answered: the phone's error, a code, or None while consent is still to be asked."""
+        """The answer once the phone answered: the phone's error, a code, or None while consent is still to be asked.
+
+        Given once: a second request for it (two polls of one page, a retry) gets the same answer, not a second code."""
+        if session.answer is not None:
+            return session.answer
         if transaction.status is not Status.APPROVED:
             return self._error_answer(session, transaction.error or errors.OTHER)
         if self._needs_consent(session, transaction):
@@ -276,18 +264,19 @@ class LoginPages(Handlers):
         return self._code_answer(session, transaction)
 
     def _client_answer(self, session: LoginSession, fields: dict[str, str]) -> ClientAnswer:
+        """The session's answer, kept on it (``_settled_answer`` hands it again); the session is finished."""
         request_ = session.request
-        return ClientAnswer(request_.redirect_uri, request_.response_mode, {**fields, "iss": self.settings.issuer}, session.language)
+        session.finished = True
+        session.answer = ClientAnswer(request_.redirect_uri, request_.response_mode, {**fields, "iss": self.settings.issuer}, session.language)
+        return session.answer
 
     def _error_answer(self, session: LoginSession, error: MidError) -> ClientAnswer:
         request_ = session.request
-        session.finished = True
         log.info("login %s for client %s ends with %s", session.trace, request_.client.client_id, error.code)
         return self._client_answer(session, {"error": error.error, "error_description": error.description(session.trace), "state": request_.state})
 
     def _code_answer(self, session: LoginSession, transaction: SignatureTransaction) -> ClientAnswer:
         request_ = session.request
-        session.finished = True
         code = self.emulator.memory.new_code(
             client_id=request_.client.client_id,
             redirect_uri=request_.redirect_uri,

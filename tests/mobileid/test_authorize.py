@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, User, answer_of, authorize_params, read_page
+from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, WAITING_NUMBER, User, answer_of, authorize_params, read_page
 
 DESCRIPTION = re.compile(r"^(mid_[a-z]+_\d{4})_([A-Z0-9]{8}) - (.+)$")
 
@@ -153,14 +154,29 @@ def form_post_session(user: User, rp: str = RP_POST) -> tuple[str, dict[str, str
     return session, params
 
 
-def test_the_waiting_page_is_handed_the_form_post_answer_once(user: User) -> None:
+def test_the_waiting_page_is_handed_the_form_post_answer_and_the_same_one_again(http, user: User) -> None:
     session, params = form_post_session(user)
     status = user.wait_status(session)
     assert status["status"] == "done" and status["post"]["action"] == REDIRECTS[RP_POST]
     fields = dict(status["post"]["fields"])
     assert set(fields) == {"code", "state", "iss"} and fields["state"] == params["state"]
-    again = user.http.get("/oidc/wait/status", params={"session": session})  # a second poll (a reload): the session is over
-    assert again.status_code == 404 and again.json() == {"status": "unknown"}
+    # The page asks again (its retry after a lost answer, a reload): the same answer, not a second code.
+    assert user.wait_status(session) == status
+    reloaded = http.get("/oidc/wait", params={"session": session})
+    assert reloaded.status_code == 200 and "mid-waiting" in read_page(reloaded.text).ids
+    assert http.get("/oidc/continue", params={"session": session}).status_code == 400  # the answer page is not served twice
+
+
+def test_two_polls_waiting_at_once_get_one_code(http, user: User) -> None:
+    """Two tabs of one waiting page (or a reload while the old page's poll still waits): one answer for both."""
+    session = user.start_transaction(WAITING_NUMBER, authorize_params(response_mode="form_post"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        polls = [pool.submit(user.wait_status, session) for _ in range(2)]
+        approved = http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "5"})
+        assert approved.status_code == 200, approved.text
+        answers = [poll.result(timeout=10) for poll in polls]
+    assert answers[0]["status"] == "done" and answers[0] == answers[1]
+    assert dict(answers[0]["post"]["fields"])["code"]
 
 
 def test_a_browser_without_javascript_gets_the_answer_page_from_continue(http, user: User) -> None:
