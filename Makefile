@@ -106,6 +106,8 @@ MAX_FAILURES ?= 0
 MIN_JOURNEYS ?= 1
 REPORT_LINK ?=
 CI_EVIDENCE ?= --tracing retain-on-failure --screenshot only-on-failure
+# Where a shard's failure evidence goes (pytest-playwright's --output; it empties the folder as a run starts).
+EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
@@ -116,7 +118,7 @@ smoke: setup
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
 shard: setup
 	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path $(DURATIONS) \
-		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
+		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) --output $(EVIDENCE_DIR) \
 		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT)
 
 # Refresh the journeys' durations that balance the shards (commit the file).

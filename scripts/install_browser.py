@@ -87,7 +87,7 @@ def find_browser() -> int:
         return 0
     print("Playwright's Chromium download failed; trying the system package instead.", flush=True)
     if is_root and shutil.which("apt-get"):
-        apt_install("chromium", "chromium-headless-shell")
+        apt_install("chromium")  # the headless shell separately (below): a system without it still gets Chromium
         if path := system_chromium():
             print(f"browser: system Chromium at {path}")
             headless_shell_support()

@@ -107,18 +107,26 @@ def main(argv: list[str]) -> int:
     problems: list[str] = []
     shard_journeys: list[set[str]] = []
     shard_cases: list[list[tuple[str, str]]] = []
-    # The shards run at the same time, as on the nightly's separate machines; each one's output goes to its log.
+    # The shards run at the same time, as on the nightly's separate machines: each with its own log and its own
+    # folder for failure evidence (pytest-playwright empties its output folder when a run starts).
     shards = {group: out / f"shard-{group}" for group in range(1, SHARDS + 1)}
     running = {group: start_make(shard / "make.log", "shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS),
                                  SELECT=f"{args.select} -q", WORKERS=args.workers, RESULTS_DIR=str(shard / "allure-results"),
-                                 JUNIT=str(shard / "junit.xml"))
+                                 JUNIT=str(shard / "junit.xml"), EVIDENCE_DIR=str(shard / "test-results"))
                for group, shard in shards.items()}
+    try:
+        statuses = {group: process.wait() for group, process in running.items()}
+    finally:  # interrupted: no shard (its stack, its browser) outlives the check
+        for process in running.values():
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
     for group, shard in shards.items():
-        status = running[group].wait()
         said = [line for line in (shard / "make.log").read_text(errors="replace").splitlines() if line.strip()]
         print(f"shard check: shard {group}: {said[-1] if said else '(no output)'} (log: {shard / 'make.log'})", flush=True)
         if not (shard / "junit.xml").is_file():  # make says 2 for any failure: the JUnit XML tells whether pytest ran
-            raise SystemExit(f"shard check: shard {group} did not run (make exit {status}, no JUnit XML):\n" + "\n".join(said[-15:]))
+            raise SystemExit(f"shard check: shard {group} did not run (make exit {statuses[group]}, no JUnit XML):\n" + "\n".join(said[-15:]))
+        status = statuses[group]
         if status != 0:
             problems.append(f"shard {group}: journeys failed (see the report)")
         shard_cases.append(junit_cases(shard / "junit.xml"))

@@ -16,6 +16,8 @@ FIRST_USE = ("httpx", "jinja2", "authlib.integrations.httpx_client", "authlib.oi
 
 def test_building_the_apps_imports_no_library_that_only_requests_need() -> None:
     script = ("import json, sys, mocks.stack, mocks.b2c.app, mocks.mobileid.app, mocks.jwtms.app\n"
+              "from mocks.b2c.settings import B2CSettings\n"
+              "mocks.b2c.app.create_app(B2CSettings()); mocks.mobileid.app.create_app(); mocks.jwtms.app.create_app()\n"
               f"print(json.dumps([name for name in {list(FIRST_USE)!r} if name in sys.modules]))")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(done.stdout) == []
