@@ -124,6 +124,7 @@ def document(m: dict[str, Any]) -> dict[str, Any]:
         "chromium_cpu_s": {k: summary(v) for k, v in m.get("cpu", {}).items() if v},
         "start_s": {k: summary(v) for k, v in m.get("start", {}).items() if v},
         "suite_wall_s": m.get("suite", {}),
+        "suite_wall_samples_s": m.get("suite_samples", {}),  # (seconds, passed) per run, in the order they ran
         "make_test_s": m.get("make_test_s"),
         "targets": [row.as_json() for row in rows(m)],
     }

@@ -6,14 +6,15 @@
 2. Journeys, interleaved in ONE headless Chromium with the suite's launch flags (bench/journeys.py):
    the anchor's login + consent journey, a returning user's sign-in and a sign-up per policy, each
    from the first navigation to a verified ID token, with the browser's CPU time for each.
-3. Suite wall times: ``pytest e2e -n 1``, ``pytest e2e -n 2``, ``pytest e2e -m smoke``.
+3. Suite wall times, start to exit: ``pytest e2e -n 1``, ``pytest e2e -n 2``, ``pytest e2e -m smoke``,
+   ``--suite-rounds`` times (default 2), each round in the other order than the one before; medians.
 4. ``make test``: not run here (it takes minutes); read from bench-results/make-test-seconds when
    present (one number, seconds), or given with --make-test-seconds.
 
 Prints the table of the issue's targets (ours, anchor, ratio, target, verdict) and writes
 bench-results/bench.json.
 
-    python bench/run.py [--quick] [--rounds N] [--starts N] [--no-suite] [--chromium-flag FLAG ...]
+    python bench/run.py [--quick] [--rounds N] [--starts N] [--suite-rounds N] [--no-suite] [--chromium-flag FLAG ...]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,6 +90,19 @@ def suite_wall(args: list[str]) -> tuple[float, bool]:
     return elapsed, result.returncode == 0
 
 
+SUITE_RUNS = (("n1", "pytest e2e -n 1", ["-n", "1"]), ("n2", "pytest e2e -n 2", ["-n", "2"]), ("smoke", "pytest e2e -m smoke", ["-m", "smoke"]))
+
+
+def suite_walls(rounds: int) -> dict[str, list[tuple[float, bool]]]:
+    """Each suite timing ``rounds`` times, every other round in reverse order, so neither -n 1 nor -n 2 always goes first."""
+    samples: dict[str, list[tuple[float, bool]]] = {key: [] for key, _, _ in SUITE_RUNS}
+    for number in range(rounds):
+        for key, label, pytest_args in (SUITE_RUNS if number % 2 == 0 else SUITE_RUNS[::-1]):
+            print(f"{label} ({number + 1}/{rounds}) ...", flush=True)
+            samples[key].append(suite_wall(pytest_args))
+    return samples
+
+
 def make_test_seconds(given: float | None) -> tuple[float | None, str]:
     if given is not None:
         return given, "given with --make-test-seconds"
@@ -104,18 +119,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of every journey (default 5)")
     parser.add_argument("--starts", type=int, default=5, help="start-time pairs (default 5)")
-    parser.add_argument("--quick", action="store_true", help="2 rounds and 3 start pairs instead of 5 and 5")
+    parser.add_argument("--suite-rounds", type=int, default=2, help="runs of each suite timing, in alternating order (default 2)")
+    parser.add_argument("--quick", action="store_true", help="2 rounds, 3 start pairs and 1 suite round instead of 5, 5 and 2")
     parser.add_argument("--no-suite", action="store_true", help="skip the suite wall times (their targets show 'not measured')")
     parser.add_argument("--chromium-flag", action="append", default=[], metavar="FLAG", help="a trial flag for both journeys' browser")
     parser.add_argument("--make-test-seconds", type=float, help="the wall time of a warm `make test`, measured elsewhere")
     args = parser.parse_args()
     if args.quick:
-        args.rounds, args.starts = min(args.rounds, 2), min(args.starts, 3)
-    if args.rounds < 1 or args.starts < 1:
-        parser.error("--rounds and --starts must be at least 1")
+        args.rounds, args.starts, args.suite_rounds = min(args.rounds, 2), min(args.starts, 3), 1
+    if args.rounds < 1 or args.starts < 1 or args.suite_rounds < 1:
+        parser.error("--rounds, --starts and --suite-rounds must be at least 1")
     OUT.mkdir(exist_ok=True)
 
-    m: dict[str, Any] = {"machine": machine(), "options": {"rounds": args.rounds, "starts": args.starts, "chromium_flags": args.chromium_flag}}
+    m: dict[str, Any] = {"machine": machine(), "options": {"rounds": args.rounds, "starts": args.starts, "suite_rounds": args.suite_rounds,
+                                                           "chromium_flags": args.chromium_flag}}
     print(f"bench on {m['machine']['cores']} cores ({m['machine']['cpu_model']}), load {m['machine']['load_average_at_start'][0]:.1f}", flush=True)
     print(f"start times: {args.starts} pairs (stack, oidc-provider) ...", flush=True)
     m["start"] = start_times(args.starts)
@@ -123,10 +140,10 @@ def main() -> int:
     m.update(journeys(args.rounds, args.chromium_flag))
     m["suite"] = {}
     if not args.no_suite:
-        for key, label, pytest_args in (("n1", "pytest e2e -n 1", ["-n", "1"]), ("n2", "pytest e2e -n 2", ["-n", "2"]),
-                                        ("smoke", "pytest e2e -m smoke", ["-m", "smoke"])):
-            print(f"{label} ...", flush=True)
-            m["suite"][key], m["suite"][f"{key}_passed"] = suite_wall(pytest_args)
+        m["suite_samples"] = suite_walls(args.suite_rounds)
+        for key, samples in m["suite_samples"].items():
+            m["suite"][key] = statistics.median(seconds for seconds, _ in samples)
+            m["suite"][f"{key}_passed"] = all(passed for _, passed in samples)
     m["make_test_s"], m["make_test_note"] = make_test_seconds(args.make_test_seconds)
 
     print()

@@ -1,4 +1,4 @@
-"""bench/report.py: the targets, ratios, verdicts, table and bench.json, on made-up numbers (no timing)."""
+"""bench/report.py: the targets, ratios, verdicts, table and bench.json, on made-up numbers (no timing); bench/run.py's order of suite runs."""
 
 from __future__ import annotations
 
@@ -99,3 +99,14 @@ def test_percentile_nearest_rank():
     assert percentile([5, 1, 3], 0.5) == 3
     with pytest.raises(ValueError):
         percentile([], 0.5)
+
+
+def test_suite_timings_alternate_their_order_and_keep_every_run(monkeypatch) -> None:
+    import bench.run as run
+
+    ran: list[str] = []
+    seconds = iter(range(1, 7))
+    monkeypatch.setattr(run, "suite_wall", lambda args: (ran.append(" ".join(args)) or float(next(seconds)), True))
+    samples = run.suite_walls(2)
+    assert ran == ["-n 1", "-n 2", "-m smoke", "-m smoke", "-n 2", "-n 1"]
+    assert samples == {"n1": [(1.0, True), (6.0, True)], "n2": [(2.0, True), (5.0, True)], "smoke": [(3.0, True), (4.0, True)]}
