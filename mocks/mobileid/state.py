@@ -32,8 +32,13 @@ class LoginSession:
     language: str
     created_at: float = field(default_factory=time.time)
     transaction_id: str | None = None
-    finished: bool = False  # the answer went back to the client; the session cannot be replayed
-    answer: ClientAnswer | None = None  # that answer, handed again to the waiting page that asks again (a reload, a retry)
+    answer: ClientAnswer | None = None  # the answer to the client, once given
+    answer_on_waiting_page: bool = False  # the waiting page took it (form_post): that page may ask again (a reload, a retry)
+
+    @property
+    def finished(self) -> bool:
+        """The answer went back to the client: the login pages cannot be replayed."""
+        return self.answer is not None
 
 
 @dataclass(frozen=True)
@@ -95,16 +100,10 @@ class Memory:
         self.sessions.put(session.id, session, SESSION_LIFETIME)
         return session
 
-    def session(self, session_id: str | None) -> LoginSession | None:
+    def session(self, session_id: str | None, *, answered_on_waiting_page: bool = False) -> LoginSession | None:
+        """A login session still on its way; ``answered_on_waiting_page``: also one whose waiting page took its answer."""
         session = self.sessions.get(session_id or "")
-        if session is None or session.finished:
-            return None
-        return session
-
-    def answered_session(self, session_id: str | None) -> LoginSession | None:
-        """A session whose form_post answer went from the waiting page: that page may ask for it again."""
-        session = self.sessions.get(session_id or "")
-        if session is None or session.answer is None or not session.answer.is_form_post:
+        if session is None or (session.finished and not (answered_on_waiting_page and session.answer_on_waiting_page)):
             return None
         return session
 

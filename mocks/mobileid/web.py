@@ -125,6 +125,7 @@ class LoginPages(Handlers):
         if session.request.response_mode == "form_post":
             answer = self._settled_answer(session, transaction)
             if answer is not None:
+                session.answer_on_waiting_page = True
                 return JSONResponse({"status": "done", "post": answer.form()}, headers={"Cache-Control": "no-store"})
         return JSONResponse({"status": "done", "next": self._url("/oidc/continue", session)}, headers={"Cache-Control": "no-store"})
 
@@ -162,13 +163,11 @@ class LoginPages(Handlers):
     # --- the login session -----------------------------------------------------------------------
 
     def _session_of(self, params: QueryParams | FormData, *, answered: bool = False) -> LoginSession | None:
-        """The login session the parameters name; ``answered``: also one whose form_post answer the waiting page took."""
+        """The login session the parameters name; ``answered``: also one whose answer the waiting page took."""
         try:
-            session_id = single(params, "session", max_length=100)
+            return self.emulator.memory.session(single(params, "session", max_length=100), answered_on_waiting_page=answered)
         except ParameterError:
             return None
-        session = self.emulator.memory.session(session_id)
-        return session if session is not None or not answered else self.emulator.memory.answered_session(session_id)
 
     def _transaction_of(self, session: LoginSession) -> SignatureTransaction | None:
         return self.emulator.transactions.get(session.transaction_id) if session.transaction_id else None
@@ -266,7 +265,6 @@ class LoginPages(Handlers):
     def _client_answer(self, session: LoginSession, fields: dict[str, str]) -> ClientAnswer:
         """The session's answer, kept on it (``_settled_answer`` hands it again); the session is finished."""
         request_ = session.request
-        session.finished = True
         session.answer = ClientAnswer(request_.redirect_uri, request_.response_mode, {**fields, "iss": self.settings.issuer}, session.language)
         return session.answer
 

@@ -178,9 +178,9 @@ class User:
             return Answer(status["post"]["action"], dict(status["post"]["fields"]), "form_post")
         return answer_of(self.go(self.http.get(status["next"])))
 
-    def start_transaction(self, msisdn: str = WAITING_NUMBER, params: dict[str, str] | None = None) -> str:
-        """Authorize and enter the number, so the phone is asked: the login session's id."""
-        session = self.session_id(self.authorize(params or authorize_params()))
+    def start_transaction(self, msisdn: str = WAITING_NUMBER, params: dict[str, str] | None = None, method: str = "GET") -> str:
+        """Authorize (GET, or POST as B2C does) and enter the number, so the phone is asked: the login session's id."""
+        session = self.session_id(self.authorize(params or authorize_params(), method))
         assert self.enter_number(session, msisdn).status_code == 303
         return session
 

@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, WAITING_NUMBER, User, answer_of, authorize_params, read_page
+from mocks.mobileid import TestUser
+
+from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, User, answer_of, authorize_params, read_page
 
 DESCRIPTION = re.compile(r"^(mid_[a-z]+_\d{4})_([A-Z0-9]{8}) - (.+)$")
 
@@ -149,9 +151,7 @@ def test_post_to_authorize_with_form_post_as_b2c_does(user: User) -> None:
 def form_post_session(user: User, rp: str = RP_POST) -> tuple[str, dict[str, str]]:
     """A login session of a client asking for form_post (as B2C does), its phone answered: (session, request)."""
     params = authorize_params(rp, response_mode="form_post")
-    session = user.session_id(user.authorize(params, method="POST"))
-    assert user.enter_number(session, APPROVE).status_code == 303
-    return session, params
+    return user.start_transaction(APPROVE, params, method="POST"), params
 
 
 def test_the_waiting_page_is_handed_the_form_post_answer_and_the_same_one_again(http, user: User) -> None:
@@ -167,14 +167,15 @@ def test_the_waiting_page_is_handed_the_form_post_answer_and_the_same_one_again(
     assert http.get("/oidc/continue", params={"session": session}).status_code == 400  # the answer page is not served twice
 
 
-def test_two_polls_waiting_at_once_get_one_code(http, user: User) -> None:
+def test_two_polls_waiting_at_once_get_one_code(start_emulator) -> None:
     """Two tabs of one waiting page (or a reload while the old page's poll still waits): one answer for both."""
-    session = user.start_transaction(WAITING_NUMBER, authorize_params(response_mode="form_post"))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        polls = [pool.submit(user.wait_status, session) for _ in range(2)]
-        approved = http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "5"})
-        assert approved.status_code == 200, approved.text
-        answers = [poll.result(timeout=10) for poll in polls]
+    with start_emulator(users=[TestUser(msisdn="+41795550009", outcome="approve", delay=1.0)]).client() as http:
+        user = User(http)
+        session = user.start_transaction("+41795550009", authorize_params(response_mode="form_post"))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            polls = [pool.submit(user.wait_status, session) for _ in range(2)]
+            answers = [poll.result(timeout=10) for poll in polls]
+        assert http.get("/control/transactions").json()["transactions"][0]["status"] == "approved"
     assert answers[0]["status"] == "done" and answers[0] == answers[1]
     assert dict(answers[0]["post"]["fields"])["code"]
 
@@ -190,6 +191,11 @@ def test_a_consent_page_still_comes_before_a_form_post_answer(user: User) -> Non
     status = user.wait_status(session)
     assert "post" not in status and "/oidc/continue?" in status["next"]
     assert "/oidc/consent?" in user.http.get(status["next"]).headers["location"]
+    answer = answer_of(user.http.post("/oidc/consent", data={"session": session, "decision": "accept"}))
+    assert answer.code
+    # Back to the waiting page after the consent page answered: the session is over, no second post of the code.
+    assert user.http.get("/oidc/wait", params={"session": session}).status_code == 400
+    assert user.http.get("/oidc/wait/status", params={"session": session}).status_code == 404
 
 
 @pytest.mark.parametrize(("ui_locales", "lang", "heading"), [("en-US", "en", "Log in"), ("de", "de", "Mit Mobile ID"), ("fr-CH", "fr", "Se connecter"), ("it", "it", "Accedi")])
