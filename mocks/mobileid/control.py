@@ -36,8 +36,6 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 
 
 NOT_FOUND = {"error": "not_found"}
-CONTROL_OFF = {"error": "control_off", "error_description": "this emulator's control API is off: set MOBILEID_CONTROL_TOKEN "
-               "where it runs (or MOBILEID_CONTROL_ENABLED=true on loopback)"}
 NO_TOKEN_REMOTE = "without a control token the control API answers loopback clients only; set MOBILEID_CONTROL_TOKEN"
 
 
@@ -95,9 +93,14 @@ class ControlApi(Handlers):
             return refusal
         return _json({"robots": robot_numbers()})
 
+    def _why_off(self) -> str:
+        if self.settings.control_enabled is False:
+            return "this emulator's control API is off: MOBILEID_CONTROL_ENABLED is false where it runs"
+        return "this emulator's control API is off: set MOBILEID_CONTROL_TOKEN where it runs (required off loopback)"
+
     def _refused(self, request: Request) -> Response | None:
         if not self.settings.control_on:  # still a 404 (nothing is here), but saying why, unlike "no such transaction"
-            return _json(CONTROL_OFF, 404)
+            return _json({"error": "control_off", "error_description": self._why_off()}, 404)
         if self._token is not None:
             scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
             if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self._token):

@@ -81,6 +81,12 @@ def test_control_api_is_off_unless_enabled(start_emulator) -> None:
         assert off["error"] == "control_off" and "MOBILEID_CONTROL_TOKEN" in off["error_description"]
 
 
+def test_a_control_api_switched_off_says_so_even_with_a_token(start_emulator) -> None:
+    with start_emulator(control_enabled=False, control_token="s3cret-token").client() as http:
+        off = http.post("/control/reset", headers={"Authorization": "Bearer s3cret-token"}).json()
+        assert off["error"] == "control_off" and "MOBILEID_CONTROL_ENABLED is false" in off["error_description"]
+
+
 def test_control_token_is_required_when_configured(start_emulator) -> None:
     with start_emulator(control_enabled=None, control_token="s3cret-token").client() as http:
         assert http.get("/control/transactions").status_code == 401
