@@ -68,8 +68,9 @@ class Server(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for connection in list(self.server_state.connections):
             connection.shutdown()  # uvicorn's own step (again below): closes an idle connection's transport
-            if connection.transport is not None and connection.transport.is_closing():
-                connection.transport.abort()
+            transport = connection.transport
+            if transport is not None and transport.is_closing() and not transport.get_write_buffer_size():
+                transport.abort()  # nothing left to send: do not wait for the client's close_notify
         await super().shutdown(sockets)
 
 
