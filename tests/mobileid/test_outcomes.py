@@ -114,7 +114,7 @@ def test_an_answer_due_later_comes_when_it_is_due(start_emulator, settings: dict
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == "pending"
         started = time.monotonic()
         answer = user.finish(session)  # the long-poll returns when the time is up
-        assert 0.25 <= time.monotonic() - started < 2.0
+        assert time.monotonic() - started >= 0.25  # not before it is due
         assert description_parts(answer.params["error_description"])[0] == code
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == settled_as
 

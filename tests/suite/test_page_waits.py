@@ -98,9 +98,8 @@ def test_a_page_built_after_its_load_event_is_arrived_at_when_it_is_built(page: 
     page.route("https://contoso.b2clogin.com/hop", lambda route: route.fulfill(body=HOP, content_type="text/html"))
     page.route("https://contoso.b2clogin.com/late", lambda route: route.fulfill(body=LATE_PAGE, content_type="text/html"))
     page.goto("https://contoso.b2clogin.com/hop")
-    started = time.monotonic()
     assert waiting.follow_navigations(page, lambda url: url.startswith("https://jwt.ms"), B2CSignUpOrSignInPage.SHOWN, 8_000)
-    assert page.url == "https://contoso.b2clogin.com/late" and time.monotonic() - started < 6
+    assert page.url == "https://contoso.b2clogin.com/late"
 
 
 def test_a_page_never_built_is_not_arrived_at(page: Page) -> None:
