@@ -29,10 +29,10 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"Mobile ID button {box} overflows the {width}px screen"
     journey.unified.mobile_id_button.tap()
 
-    # And the number field brings up the phone keypad
+    # And the number field brings up the phone keypad (checked before the page wait, which needs type=tel)
+    expect(journey.mobile.number_field, "Mobile ID's number field is not type=tel: a phone shows letters, not the keypad"
+           ).to_have_attribute("type", "tel")
     journey.mobile.wait_until_shown()
-    # (the form's field found whatever its type: the page object's own locator already asks for type=tel)
-    expect(journey.page.locator("form#mid-login input:not([type=hidden])").first).to_have_attribute("type", "tel")
     journey.approve_at_mobile_id(number)
     journey.reach_profile_page()
     journey.profile.continue_()

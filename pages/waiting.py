@@ -19,7 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures.causes import PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code
+from fixtures.causes import AADB2C_CODE, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code
 
 # Every wait of the page objects and journeys, in Playwright's unit (milliseconds). Waits for a person
 # (MOBILEID_APPROVAL_TIMEOUT) are settings in seconds and converted once, where they are read.
@@ -57,14 +57,14 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
         error_root = page.locator(B2C_ERROR_PAGE_ROOT).first
         if error_root.count():
             detail = " ".join(error_root.locator(".error-page-detail").inner_text().split())
-            match = re.search(r"AADB2C\d{5}", detail)
+            match = AADB2C_CODE.search(detail)
             correlation = _GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
             words = f"B2C's error page ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
             return words, b2c_error_code(match.group(0) if match else None, detail, redirected=False)
         params = {k: v[0] for k, v in parse_qs(urlsplit(url).fragment or urlsplit(url).query).items()}
         if "error" in params:
             description = params.get("error_description", "")
-            code = re.search(r"AADB2C\d{5}", description)
+            code = AADB2C_CODE.search(description)
             words = f"{url_without_fragment(url)}, which B2C sent {params['error']}: {description.splitlines()[0] if description else ''!r}"
             return words, b2c_error_code(code.group(0) if code else None, f"{params['error']}: {description}", redirected=True)
         if page.locator('#api[data-name="SelfAsserted"]').count():

@@ -251,5 +251,8 @@ def map_claims(provider: IdentityProvider, partner: dict[str, Any]) -> dict[str,
         if not isinstance(value, (str, bool, int, float, list)):
             mapped[key] = str(value)
     if not isinstance(mapped.get("issuerUserId"), str) or not mapped["issuerUserId"]:
-        raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: the identity provider returned no user id (sub)",), error="server_error")
+        source = next((m.partner_claim for m in provider.claims if m.claim_type == "issuerUserId"), None)
+        why = (f"the identity provider's answer has no {source!r}, which {provider.exchange_id} maps to issuerUserId" if source
+               else f"{provider.exchange_id} maps no claim to issuerUserId")
+        raise B2CError("AADB2C90273", (f"Error: invalid_response,Error Description: no user id: {why}",), error="server_error")
     return mapped
