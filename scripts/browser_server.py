@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402
 from fixtures.stack import output_lines, read_until  # noqa: E402
+from scripts.process_group import stop_group  # noqa: E402
 
 START_TIMEOUT = 30.0
 # Where a revision's executables sit inside PLAYWRIGHT_BROWSERS_PATH (the driver's registry, Linux only).
@@ -78,23 +78,17 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     try:
         line = read_until(output_lines(server), time.monotonic() + START_TIMEOUT, lambda text: LISTENING.search(text) is not None, seen)
         return server, LISTENING.findall(line)[0]
-    except (TimeoutError, EOFError):
-        pass
+    except TimeoutError:
+        said = f"did not say where it listens within {START_TIMEOUT:g} s"
+    except EOFError:
+        said = f"ended (exit {server.wait()}) before saying where it listens"
     stop_server(server)
-    raise SystemExit(f"playwright run-server did not say where it listens within {START_TIMEOUT:g} s: {seen[-5:]}")
+    raise SystemExit(f"playwright run-server {said}: {seen[-5:]}")
 
 
 def stop_server(server: subprocess.Popen[str]) -> None:
     """End the server's whole process group: ``python -m playwright`` runs the server in a Node child of its own."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(server.pid, sig)
-            server.wait(timeout=10)
-            return
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    stop_group(server)
 
 
 def main(argv: list[str]) -> int:

@@ -15,6 +15,7 @@ import argparse
 import json
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from merge_results import journeys  # noqa: E402
+from process_group import stop_group  # noqa: E402
 
 SHARDS = 2
 
@@ -86,8 +88,9 @@ def make(target: str, **variables: str) -> int:
 def start_make(log: Path, target: str, **variables: str) -> subprocess.Popen[bytes]:
     """``make TARGET`` started in the background, its output to ``log``."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as output:
-        return subprocess.Popen(make_command(target, **variables), cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    with log.open("wb") as output:  # a process group of its own: make, pytest, its workers, stack and browsers
+        return subprocess.Popen(make_command(target, **variables), cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
 def main(argv: list[str]) -> int:
@@ -107,6 +110,8 @@ def main(argv: list[str]) -> int:
     problems: list[str] = []
     shard_journeys: list[set[str]] = []
     shard_cases: list[list[tuple[str, str]]] = []
+    if make("setup", VENV=args.venv) != 0:  # once, before two shards would each bring the same environment up to date
+        raise SystemExit("shard check: make setup failed")
     # The shards run at the same time, as on the nightly's separate machines: each with its own log and its own
     # folder for failure evidence (pytest-playwright empties its output folder when a run starts).
     shards = {group: out / f"shard-{group}" for group in range(1, SHARDS + 1)}
@@ -116,11 +121,10 @@ def main(argv: list[str]) -> int:
                for group, shard in shards.items()}
     try:
         statuses = {group: process.wait() for group, process in running.items()}
-    finally:  # interrupted: no shard (its stack, its browser) outlives the check
+    finally:  # interrupted: no shard (its stack, its browser) outlives the check; SIGINT first, so pytest stops its stack
         for process in running.values():
             if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=30)
+                stop_group(process, (signal.SIGINT, signal.SIGKILL), wait=30)
     for group, shard in shards.items():
         said = [line for line in (shard / "make.log").read_text(errors="replace").splitlines() if line.strip()]
         print(f"shard check: shard {group}: {said[-1] if said else '(no output)'} (log: {shard / 'make.log'})", flush=True)
