@@ -49,7 +49,8 @@ class Row:
         if self.ours is None or (self.relative and not self.anchor):
             return None
         value = self.ratio if self.relative else self.ours
-        return round(value, 2) <= self.limit  # type: ignore[arg-type]  # as printed: 1.2000001x meets <= 1.2x
+        # Floating-point noise only (1.2000000000000002x meets <= 1.2x); 1.105x does not meet <= 1.1x.
+        return value <= self.limit + 1e-9  # type: ignore[operator]
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "ratio": self.ratio, "met": self.met}
@@ -108,7 +109,7 @@ def table(rows_: list[Row]) -> str:
         verdict = {True: "met", False: "NOT MET", None: "not measured"}[row.met]
         lines.append((row.target, _number(row.ours, row.unit, row.ours_p95),
                       _number(row.anchor, row.unit, row.anchor_p95) if row.relative else "-",
-                      f"{row.ratio:.2f}x" if row.ratio is not None else "-", limit, verdict))
+                      f"{row.ratio:.3f}x" if row.ratio is not None else "-", limit, verdict))
     widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
     render = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()  # noqa: E731
     notes = [f"  {row.target}: {row.note}" for row in rows_ if row.note]

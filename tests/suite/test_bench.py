@@ -59,7 +59,12 @@ def test_ratios_are_medians_over_the_anchors_median():
 def test_cpu_pools_both_policies_sign_ins():
     row = by_target(measurements())["Chromium CPU per sign-in, both policies"]
     assert row.ours == pytest.approx(1.2) and row.anchor == 1.0
-    assert row.met is True  # 1.2000000000000002 is printed, and judged, as 1.20x
+    assert row.met is True  # 1.2000000000000002: floating-point noise, judged as 1.2x
+
+
+def test_a_ratio_over_its_target_by_less_than_rounding_does_not_meet_it():
+    row = Row("t", "s", 1.105, 1.0, 1.1, True)
+    assert row.met is False and "1.105x" in table([row])
 
 
 def test_suite_and_start_targets():
