@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def install_browser_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("install_browser", ROOT / "scripts" / "install_browser.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from scripts import install_browser as script
 
 
 def test_a_missing_headless_shell_is_installed_when_it_can_be(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    script = install_browser_script()
     installed: list[tuple[str, ...]] = []
     monkeypatch.setattr(script, "system_headless_shell", lambda: "/usr/bin/chromium-headless-shell" if installed else None)
     monkeypatch.setattr(script, "apt_install", lambda *packages, recommends=True: installed.append(packages))
@@ -31,7 +18,6 @@ def test_a_missing_headless_shell_is_installed_when_it_can_be(monkeypatch: pytes
 
 def test_without_a_headless_shell_the_full_browser_runs_headless_and_set_up_says_so(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    script = install_browser_script()
     monkeypatch.setattr(script, "system_headless_shell", lambda: None)
     monkeypatch.setattr(script, "apt_install", lambda *packages, recommends=True: None)  # not root: nothing installed
     script.headless_shell_support()
