@@ -69,9 +69,16 @@ class Server(uvicorn.Server):
         for connection in list(self.server_state.connections):
             connection.shutdown()  # uvicorn's own step (again below): closes an idle connection's transport
             transport = connection.transport
-            if transport is not None and transport.is_closing() and not transport.get_write_buffer_size():
+            if transport is not None and transport.is_closing() and _nothing_left_to_send(transport):
                 transport.abort()  # nothing left to send: do not wait for the client's close_notify
         await super().shutdown(sockets)
+
+
+def _nothing_left_to_send(transport: asyncio.BaseTransport) -> bool:
+    try:
+        return not transport.get_write_buffer_size()  # type: ignore[attr-defined]  # a WriteTransport's
+    except AttributeError:  # an SSL transport whose protocol is already gone: nothing can be sent any more
+        return True
 
 
 def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
