@@ -105,3 +105,20 @@ def test_a_page_built_after_its_load_event_is_arrived_at_when_it_is_built(page: 
 def test_a_page_never_built_is_not_arrived_at(page: Page) -> None:
     page.set_content(MAINTENANCE)
     assert not waiting.follow_navigations(page, lambda url: False, B2CSignUpOrSignInPage.SHOWN, 1_000)
+
+
+HUNG_SCRIPT_PAGE = """<html><body><div id="api" data-name="Unified"><div class="claims-provider-list-buttons">
+<button class="accountButton" id="MobileIDExchange">Mobile ID</button></div></div>
+<script src="https://contoso.b2clogin.com/hangs.js"></script></body></html>"""
+
+
+def test_a_page_whose_load_never_ends_is_looked_at_once_the_load_wait_gives_up(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wait lets the document load first, but a hung script (never answered here) must not hold it to the timeout."""
+    monkeypatch.setattr(waiting, "LOAD_FIRST_MS", 300)
+    page.route("https://contoso.b2clogin.com/hangs.js", lambda route: None)  # never answered: load never fires
+    page.route("https://contoso.b2clogin.com/page", lambda route: route.fulfill(body=HUNG_SCRIPT_PAGE, content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/page", wait_until="commit")
+    started = time.monotonic()
+    B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
+    assert time.monotonic() - started < 5, "the load wait must give up after LOAD_FIRST_MS, not at the page's timeout"
+    assert page.evaluate("document.readyState") != "complete"
