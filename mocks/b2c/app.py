@@ -11,7 +11,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mocks.b2c.directory import Directory
@@ -21,6 +20,7 @@ from mocks.b2c.keys import TenantKeys
 from mocks.b2c.settings import B2CSettings
 from mocks.b2c.tenant import Tenant
 from mocks.common.params import BodySizeLimit
+from mocks.common.static import StaticFilesInMemory
 from mocks.faults import Fault
 
 STATIC = Path(__file__).parent / "static"
@@ -31,7 +31,7 @@ def create_app(settings: B2CSettings, *, keys: TenantKeys | None = None, directo
     routes = [
         *Endpoints(tenant).routes(),
         *UserJourneyHandlers(tenant).routes(),
-        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", StaticFilesInMemory(directory=STATIC), name="static"),
         Route("/favicon.ico", _no_icon),
     ]
     @asynccontextmanager

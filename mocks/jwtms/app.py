@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from mocks.common.params import BodySizeLimit
+from mocks.common.static import StaticFilesInMemory
 
 HERE = Path(__file__).parent
 FIELDS = ("id_token", "access_token", "code", "state", "error", "error_description", "session_state")
@@ -46,7 +46,7 @@ def create_app() -> Starlette:
     app = Starlette(
         routes=[
             Route("/", index, methods=["GET", "POST"]),
-            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            Mount("/static", StaticFilesInMemory(directory=HERE / "static"), name="static"),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]
     )

@@ -15,10 +15,10 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from mocks.common.keys import SigningKey
 from mocks.common.params import BodySizeLimit
+from mocks.common.static import StaticFilesInMemory
 from mocks.mobileid import errors
 from mocks.mobileid.api import BackChannelEndpoints
 from mocks.mobileid.control import ControlApi
@@ -50,7 +50,7 @@ def create_app(settings: MobileIDSettings | None = None, *, signing_key: Signing
         routes=[
             *BackChannelEndpoints(emulator).routes(),
             *LoginPages(emulator).routes(),
-            Mount("/oidc/assets", StaticFiles(directory=ASSETS_DIR), name="assets"),
+            Mount("/oidc/assets", StaticFilesInMemory(directory=ASSETS_DIR), name="assets"),
             *ControlApi(emulator).routes(),
         ],
         middleware=[Middleware(BodySizeLimit)],

@@ -1,0 +1,61 @@
+"""Static files from memory: what Starlette's StaticFiles answers, without reading the disk for every request."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.testclient import TestClient
+
+from mocks.common.static import StaticFilesInMemory
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "page.js").write_text("console.log(1);")
+    (tmp_path / "secret.txt").write_text("outside")
+    return tmp_path / "static"
+
+
+@pytest.fixture
+def client(folder: Path) -> TestClient:
+    return TestClient(Starlette(routes=[Mount("/static", StaticFilesInMemory(directory=folder))]))
+
+
+def test_a_file_is_served_with_starlettes_headers(client: TestClient) -> None:
+    response = client.get("/static/page.js")
+    assert response.status_code == 200 and response.text == "console.log(1);"
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["content-length"] == "15" and response.headers["etag"] and response.headers["last-modified"]
+
+
+def test_a_browser_with_the_file_gets_304(client: TestClient) -> None:
+    etag = client.get("/static/page.js").headers["etag"]
+    response = client.get("/static/page.js", headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.content == b""
+
+
+def test_a_changed_file_is_read_again(client: TestClient, folder: Path) -> None:
+    assert client.get("/static/page.js").text == "console.log(1);"
+    (folder / "page.js").write_text("console.log(22);")
+    os.utime(folder / "page.js", ns=(1, 1))  # another modification time even within the file system's time resolution
+    assert client.get("/static/page.js").text == "console.log(22);"
+
+
+def test_the_disk_is_read_once_for_an_unchanged_file(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    client.get("/static/page.js")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read again"))
+    assert client.get("/static/page.js").text == "console.log(1);"
+
+
+def test_missing_files_paths_outside_and_other_methods_answer_as_starlette_does(client: TestClient) -> None:
+    assert client.get("/static/none.js").status_code == 404
+    assert client.get("/static/../secret.txt").status_code == 404
+    assert client.get("/static/%2e%2e/secret.txt").status_code == 404
+    assert client.post("/static/page.js").status_code == 405
+    head = client.head("/static/page.js")
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == "15"
