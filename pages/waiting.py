@@ -115,10 +115,11 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
         pass
     left = max(1.0, (deadline - time.monotonic()) * 1000)  # Playwright reads 0 as "no timeout"
     try:
-        target.first.wait_for(state="attached", timeout=left)
-        if page_object.dead_end is not None and page_object.dead_end.count() and not page_object.shown.count():
-            raise not_shown(page_object, timeout)
-        page_object.shown.wait_for(state=state, timeout=left)
+        target.first.wait_for(state=state, timeout=left)  # the page's element or its dead end
+        if page_object.dead_end is not None and page_object.dead_end.count():
+            shown = page_object.shown.is_visible() if state == "visible" else page_object.shown.count() > 0
+            if not shown:
+                raise not_shown(page_object, timeout)
     except PlaywrightError:
         raise not_shown(page_object, timeout) from None
 

@@ -122,3 +122,12 @@ def test_a_page_whose_load_never_ends_is_looked_at_once_the_load_wait_gives_up(p
     B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
     assert time.monotonic() - started < 5, "the load wait must give up after LOAD_FIRST_MS, not at the page's timeout"
     assert page.evaluate("document.readyState") != "complete"
+
+
+def test_a_hidden_element_next_to_the_dead_end_is_not_shown(page: Page) -> None:
+    """The dead end on the page and the page's element hidden: B2C's error page, not the page the wait expected."""
+    hidden = UNIFIED.replace('<button class="accountButton"', '<button hidden class="accountButton"')
+    page.set_content(ERROR_PAGE.replace("</body>", hidden[hidden.index("<div"):hidden.index("</body>")] + "</body>"))
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
+    assert failure.value.cause.name == causes.TENANT_CONFIGURATION
