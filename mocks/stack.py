@@ -51,6 +51,7 @@ from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
 
 if TYPE_CHECKING:
+    from mocks.mobileid import MobileIDSettings
     from mocks.stack_proxy import ConnectProxy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,7 @@ MOBILEID_SECRET_KEY = "B2C_1A_MobileIdSecret"
 FACEBOOK_SECRET_KEY = "B2C_1A_FacebookSecret"
 WEBAPP_SECRET_ENV = "B2C_WEBAPP1_CLIENT_SECRET"
 WEBAPP_SECRET_FILE = "webapp1-client-secret"
+MOBILEID_KEY_FILE = "mobileid-signing-key.pem"
 CONTROL_TOKEN_ENV = "MOBILEID_CONTROL_TOKEN"
 MOBILEID_FAULTS = acting_on(Side.MOBILE_ID)
 
@@ -198,14 +200,47 @@ def _policies(config: StackConfig, mobileid_client_id: str, keys: dict[str, Secr
     return policies
 
 
-def describe(config: StackConfig) -> dict[str, Any]:
-    """The description a stack started with ``config`` prints (``python -m mocks serve --describe``), without serving."""
+def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map: dict[str, tuple[str, int]] | None = None,
+                   ca: Path | None = None) -> tuple[MobileIDSettings, B2CSettings, str | None]:
+    """Mobile ID's and B2C's settings for ``config``, validated as a serving stack's are (``SystemExit`` saying
+    what is wrong), and webapp1's secret. Serving gives ``state_dir`` (keys and secrets kept there), the host map
+    and the CA; ``--describe`` gives none of them, so it refuses exactly what ``serve`` refuses."""
     from mocks.mobileid import MobileIDSettings
 
-    keys = _policy_keys(config)
-    mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=keys[MOBILEID_SECRET_KEY].get_secret_value())
-    return description(config.tenant, run_app(default_apps()), _policies(config, mobileid.clients[0].client_id, keys), mobileid,
-                       config.language_customization)
+    policy_keys = _policy_keys(config)
+    mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
+    control_on, _ = mobileid_control(config.host, config.control_token)
+    key_file = {"signing_key_pem": state_dir / MOBILEID_KEY_FILE} if state_dir is not None else {}
+    mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
+                                            faults=config.faults & MOBILEID_FAULTS, control_enabled=control_on,
+                                            control_token=SecretStr(config.control_token) if config.control_token else None,
+                                            **key_file)
+    webapp_secret = _webapp_secret(state_dir) if state_dir is not None else None
+    try:
+        b2c = B2CSettings(
+            tenant=config.tenant,
+            apps=default_apps(webapp_secret),
+            policies=_policies(config, mobileid.clients[0].client_id, policy_keys),
+            policy_keys=policy_keys,
+            host_map=host_map or {},
+            ca=ca,
+            extra_cas=config.ca_files,
+            faults=config.faults - MOBILEID_FAULTS,
+            language_customization=config.language_customization,
+        )
+    except ValidationError as error:
+        raise SystemExit(f"B2C emulator: invalid settings: {error}") from None
+    return mobileid, b2c, webapp_secret
+
+
+def _description(config: StackConfig, mobileid: MobileIDSettings, b2c: B2CSettings) -> dict[str, Any]:
+    return description(config.tenant, run_app(b2c.apps), b2c.policies, mobileid, b2c.language_customization)
+
+
+def describe(config: StackConfig) -> dict[str, Any]:
+    """The description a stack started with ``config`` prints (``python -m mocks serve --describe``), without serving."""
+    mobileid, b2c, _ = stack_settings(config)
+    return _description(config, mobileid, b2c)
 
 
 def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tuple[Starlette, StackInfo, TLSFiles]:
@@ -214,7 +249,6 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     from mocks.b2c.keys import TenantKeys
     from mocks.common.keys import SigningKey, own_key
     from mocks.jwtms import create_app as create_jwtms
-    from mocks.mobileid import MobileIDSettings
     from mocks.mobileid import create_app as create_mobileid
 
     address, port = sock.getsockname()[:2]
@@ -224,31 +258,10 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     tls = local_tls(state_dir, hosts)
     host_map = {host: (address, port) for host in hosts}
 
-    policy_keys = _policy_keys(config)
-    mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
-    mobileid_key = state_dir / "mobileid-signing-key.pem"
-    signing_key = own_key(mobileid_key)  # loaded here, unchecked: the stack wrote it (mocks/common/keys.py)
-    control_on, control = mobileid_control(config.host, config.control_token)
-    mobileid_settings = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
-                                                     faults=config.faults & MOBILEID_FAULTS, signing_key_pem=mobileid_key,
-                                                     control_enabled=control_on,
-                                                     control_token=SecretStr(config.control_token) if config.control_token else None)
-    mobileid_client_id = mobileid_settings.clients[0].client_id
-    webapp_secret = _webapp_secret(state_dir)
-    try:
-        b2c_settings = B2CSettings(
-            tenant=config.tenant,
-            apps=default_apps(webapp_secret),
-            policies=_policies(config, mobileid_client_id, policy_keys),
-            policy_keys=policy_keys,
-            host_map=host_map,
-            ca=tls.ca_cert,
-            extra_cas=config.ca_files,
-            faults=config.faults - MOBILEID_FAULTS,
-            language_customization=config.language_customization,
-        )
-    except ValidationError as error:
-        raise SystemExit(f"B2C emulator: invalid settings: {error}") from None
+    signing_key = own_key(state_dir / MOBILEID_KEY_FILE)  # loaded here, unchecked: the stack wrote it (mocks/common/keys.py)
+    mobileid_settings, b2c_settings, webapp_secret = stack_settings(config, state_dir, host_map, tls.ca_cert)
+    assert webapp_secret is not None  # a serving stack keeps one in its state directory
+    _, control = mobileid_control(config.host, config.control_token)
     keys = TenantKeys.create(state_dir, foreign=Fault.FOREIGN_SIGNING_KEY in config.faults)
     b2c = create_b2c(b2c_settings, keys=keys)
     mobileid = create_mobileid(mobileid_settings, signing_key=SigningKey(signing_key, mobileid_settings.signing_key_id))
@@ -259,8 +272,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
                      state_dir=state_dir, spki=spki_hash(tls.server_cert_chain), run_urls=run_urls, b2c_settings=b2c_settings,
                      webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control,
-                     description=description(config.tenant, run_app(b2c_settings.apps), b2c_settings.policies, mobileid_settings,
-                                             b2c_settings.language_customization))
+                     description=_description(config, mobileid_settings, b2c_settings))
     index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}
     return host_router(sites, index), info, tls
 

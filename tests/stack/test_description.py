@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import socket
+from pathlib import Path
 from typing import get_args
+
+import pytest
 
 from mocks.common import net
 from mocks.mobileid.outcomes import Outcome, behaviour_for
-from mocks.stack import StackConfig, StackInfo, describe
+from mocks.stack import StackConfig, StackInfo, build_stack, describe
 
 
 def test_the_app_policies_and_mobile_id_client_it_names_are_the_ones_served(local_stack: StackInfo) -> None:
@@ -47,3 +51,34 @@ def test_it_names_no_secret(local_stack: StackInfo) -> None:
     secrets += [local_stack.webapp_secret]
     assert len(secrets) >= 3 and all(len(secret) >= 8 for secret in secrets)
     assert [secret for secret in secrets if secret in text] == []
+
+
+DUPLICATE_FLOW = """
+[[identity_provider]]
+name = "Mobile ID"
+metadata_url = "https://openid.mobileid.ch/.well-known/openid-configuration"
+client_id = "b2c-contoso-0001"
+client_secret = "a-secret-for-this-test"
+scope = "openid"
+
+[identity_provider.claims_mapping]
+user_id = "sub"
+
+[[user_flow]]
+name = "b2c_1_SignUpSignIn"
+identity_providers = ["Mobile ID"]
+"""
+
+
+def test_describing_refuses_what_serving_refuses(tmp_path: Path) -> None:
+    """A user-flows file naming the local stack's own user flow again: serve refuses it, so --describe must too."""
+    (tmp_path / "flows.toml").write_text(DUPLICATE_FLOW)
+    config = StackConfig(user_flows=tmp_path / "flows.toml")
+    with pytest.raises(SystemExit) as described:
+        describe(config)
+    (tmp_path / "state").mkdir()
+    with socket.socket() as sock, pytest.raises(SystemExit) as served:
+        sock.bind(("127.0.0.1", 0))
+        build_stack(config, sock, tmp_path / "state")
+    assert str(described.value) == str(served.value)
+    assert "policy names must be unique" in str(described.value)
