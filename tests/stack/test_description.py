@@ -9,6 +9,7 @@ from typing import get_args
 
 import pytest
 
+from fixtures.settings import PHONE_OUTCOMES
 from mocks.common import net
 from mocks.mobileid.outcomes import Outcome, behaviour_for
 from mocks.stack import StackConfig, StackInfo, build_stack, describe
@@ -39,6 +40,7 @@ def test_each_robot_number_it_names_gives_its_outcome(local_stack: StackInfo) ->
     mobileid = local_stack.apps["mobileid"].state.mobileid.settings
     robots = local_stack.description["robots"]
     assert set(robots) == set(get_args(Outcome)) - {"approve", "wait"}  # every outcome a fault gives
+    assert set(robots) == set(PHONE_OUTCOMES)  # the suite's names for them (MOBILEID_ROBOTS, the journeys)
     assert {outcome: behaviour_for(number, mobileid).outcome for outcome, number in robots.items()} == {o: o for o in robots}
 
 
