@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402
-from fixtures.stack import output_lines, read_until  # noqa: E402
+from fixtures.process_output import output_lines, read_until  # noqa: E402
 from scripts.process_group import stop_group  # noqa: E402
 
 START_TIMEOUT = 30.0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.stack import output_lines, read_until
+from fixtures.process_output import output_lines, read_until
 from mocks.common.hosts import parse_host_map
 from mocks.faults import Fault
 

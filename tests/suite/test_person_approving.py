@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import subprocess
 import sys
@@ -23,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.mobile_id import fresh_number, masked, phone_text
-from fixtures.stack import Stack, output_lines, tenant_settings
+from fixtures.process_output import output_lines, read_until
+from fixtures.stack import Stack, tenant_settings
 from mocks.common import net
 
 pytestmark = pytest.mark.browser
@@ -72,14 +72,6 @@ def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) ->
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def next_line(lines: queue.Queue[str | None], deadline: float, output: list[str]) -> str | None:
-    """The run's next line; a failure naming what it printed last when it stays silent until ``deadline``."""
-    try:
-        return lines.get(timeout=max(0.1, deadline - time.monotonic()))
-    except queue.Empty:
-        pytest.fail("the real-mode run printed nothing more before the deadline; its last lines:\n" + "\n".join(output[-20:]))
-
-
 def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
     number = fresh_number()
     url, received = webhook
@@ -88,8 +80,13 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
         lines, output, approved = output_lines(process), [], []
         deadline = time.monotonic() + 170
         with net.client(stack.info.host_map, verify=stack.info.ca_path) as control:
-            while (line := next_line(lines, deadline, output)) is not None:
-                output.append(line)
+            while True:
+                try:
+                    line = read_until(lines, deadline, lambda _: True, output)
+                except EOFError:
+                    break  # the run ended
+                except TimeoutError:
+                    pytest.fail("the real-mode run printed nothing more before the deadline; its last lines:\n" + "\n".join(output[-20:]))
                 if match := PROMPT.search(line):
                     # The person acts on what the run printed: that number's pending transaction, nothing else.
                     answer = control.post(f"https://openid.mobileid.ch/control/phones/{number}/approve", params={"wait": "5"})
