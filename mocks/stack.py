@@ -16,9 +16,7 @@ is in one file; what it prints is in mocks/stack_description.py.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
 import os
 import secrets
 import shutil
@@ -33,8 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from pydantic import SecretStr, ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -116,20 +112,13 @@ class StackInfo:
 def local_tls(directory: Path, hosts: list[str]) -> TLSFiles:
     """The stack's CA and certificate; kept in ``directory`` and reused while the host names match."""
     marker = directory / "tls-hosts.txt"
-    files = TLSFiles(directory / "ca.pem", directory / "server-chain.pem", directory / "server-key.pem")
+    files = TLSFiles.in_directory(directory)
     wanted = "\n".join(hosts)
-    if all(p.is_file() for p in (files.ca_cert, files.server_cert_chain, files.server_key, marker)) and marker.read_text() == wanted:
+    if all(p.is_file() for p in (*files.all(), marker)) and marker.read_text() == wanted:
         return files
     files = issue_local_certificates(directory, hosts)
     marker.write_text(wanted)
     return files
-
-
-def spki_hash(cert_chain: Path) -> str:
-    """base64(SHA-256(SubjectPublicKeyInfo)) of the leaf: Chromium's ``--ignore-certificate-errors-spki-list``."""
-    leaf = x509.load_pem_x509_certificate(cert_chain.read_bytes())
-    spki = leaf.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
 def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:
@@ -270,7 +259,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     run_urls = {p.policy_id: run_user_flow_url(b2c_settings, p) for p in b2c_settings.policies}
     ready_url = f"https://{_url_host(address)}:{port}"
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
-                     state_dir=state_dir, spki=spki_hash(tls.server_cert_chain), run_urls=run_urls, b2c_settings=b2c_settings,
+                     state_dir=state_dir, spki=tls.spki(), run_urls=run_urls, b2c_settings=b2c_settings,
                      webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control,
                      description=_description(config, mobileid_settings, b2c_settings))
     index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}

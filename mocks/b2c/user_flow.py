@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -296,6 +295,8 @@ def _policy_error(source: str, where: str, exc: ValidationError) -> PolicyError:
 
 def load_user_flows(path: Path, *, environ: Mapping[str, str] | None = None) -> list[Policy]:
     """The user flows of a TOML file as ``Policy`` objects; ``PolicyError`` names the key at fault."""
+    import tomllib  # only when a file is given: off the stack's start path
+
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -8,7 +8,6 @@ message that names the setting and says how to fix it.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -262,6 +261,8 @@ def load_settings(
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     if config_file is not None:
+        import tomllib  # only when a file is given: off the stack's start path
+
         try:
             values = tomllib.loads(config_file.read_text(encoding="utf-8"))
         except OSError as error:

@@ -6,12 +6,16 @@ Python's imports are most of the stack's spawn-to-ready time (``make bench``), s
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from mocks.common.tls import spki_hash
+from mocks.stack import StackInfo
+
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_USE = ("httpx", "jinja2", "authlib.integrations.httpx_client", "authlib.oidc.core", "mocks.b2c.federation")
+FIRST_USE = ("httpx", "jinja2", "authlib.integrations.httpx_client", "authlib.oidc.core", "mocks.b2c.federation", "tomllib")
 
 
 def test_building_the_apps_imports_no_library_that_only_requests_need() -> None:
@@ -32,3 +36,17 @@ def test_the_federation_is_made_at_first_use_and_then_kept() -> None:
     assert tenant.made_federation() is None
     federation = tenant.federation
     assert tenant.made_federation() is federation and tenant.federation is federation
+
+
+def test_a_state_directory_with_its_tls_set_kept_starts_without_issuing(local_stack: StackInfo, tmp_path: Path) -> None:
+    """As the suite starts the stack (fixtures/stack.py keeps the TLS set): the kept certificate is served and pinned,
+    and neither trustme (issuing) nor tomllib (user-flows and config files) is imported."""
+    state = tmp_path / "state"
+    shutil.copytree(local_stack.state_dir, state, ignore=shutil.ignore_patterns("*.stderr"))
+    script = ("import json, sys\nfrom pathlib import Path\nfrom mocks import stack\nfrom mocks.common import serve\n"
+              "sock = serve.bind('127.0.0.1', 0)\n"
+              f"_, info, _ = stack.build_stack(stack.StackConfig(port=0), sock, Path({str(state)!r}))\n"
+              "print(json.dumps({'spki': info.spki, 'imported': [n for n in ('trustme', 'tomllib') if n in sys.modules]}))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == {"spki": local_stack.spki, "imported": []}
+    assert local_stack.spki == spki_hash(local_stack.state_dir / "server-chain.pem")  # the kept pin is the certificate's

@@ -111,3 +111,36 @@ def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> 
             stack_module.read_shared_stack(shared.directory)
     finally:
         shared.stop()
+
+
+def _tls_set(directory: Path, tag: str) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in stack_module.TLS_FILES:
+        (directory / name).write_text(f"{tag} {name}")
+
+
+def test_a_run_keeps_its_tls_set_and_the_next_run_starts_with_it(tmp_path: Path) -> None:
+    cache, first, second = tmp_path / "cache", tmp_path / "first", tmp_path / "second"
+    _tls_set(first, "first")
+    stack_module.keep_tls(first, cache)
+    second.mkdir()
+    stack_module.reuse_tls(cache, second)
+    assert {name: (second / name).read_text() for name in stack_module.TLS_FILES} == {n: f"first {n}" for n in stack_module.TLS_FILES}
+    _tls_set(tmp_path / "third", "third")
+    stack_module.keep_tls(tmp_path / "third", cache)  # a set is kept once: the cache's stays the first run's
+    assert (cache / stack_module.KEPT_TLS / "server-key.pem").read_text() == "first server-key.pem"
+
+
+def test_tls_sets_are_never_mixed(tmp_path: Path) -> None:
+    """An incomplete set is neither kept nor reused, and a state directory with any TLS file of its own gets none."""
+    cache, partial, own = tmp_path / "cache", tmp_path / "partial", tmp_path / "own"
+    _tls_set(partial, "partial")
+    (partial / "server-key.pem").unlink()
+    stack_module.keep_tls(partial, cache)
+    assert not (cache / stack_module.KEPT_TLS).exists()
+    _tls_set(tmp_path / "whole", "whole")
+    stack_module.keep_tls(tmp_path / "whole", cache)
+    own.mkdir()
+    (own / "server-chain.pem").write_text("own chain")
+    stack_module.reuse_tls(cache, own)
+    assert sorted(p.name for p in own.iterdir()) == ["server-chain.pem"]
