@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
-from fixtures.preflight import Row, preflight, table
+from fixtures.causes import INFRASTRUCTURE
+from fixtures.preflight import Row, exit_message, fail, preflight, table
 from fixtures.settings import build_settings
 from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
@@ -148,3 +150,31 @@ def test_the_command_reports_every_missing_setting_at_once() -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     for setting in ("B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_TEST_NUMBER"):
         assert setting in result.stdout
+
+
+def test_a_failed_row_is_reported_as_its_own_cause() -> None:
+    """This machine's clock is not the tenant's set-up: a run stopped by both names each cause with its rows."""
+    rows = [fail("clock skew", "this machine's clock is 900 s ahead of B2C's", "synchronise the clock", INFRASTRUCTURE),
+            Row("tenant contoso answers", "ok"),
+            fail("app: redirect URI registered", "AADB2C90006", "register it")]
+    assert exit_message(rows).startswith("cause: tenant configuration: the preflight failed (app: redirect URI registered); "
+                                         "cause: infrastructure: the preflight failed (clock skew); no journey ran.")
+    assert exit_message(rows[:2]).startswith("cause: infrastructure: the preflight failed (clock skew);")
+
+
+def test_the_preflights_browser_gets_the_journeys_context_options(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locale and proxy as the journeys' contexts have them (fixtures.browser.context_options): a proxy set for a tenant
+    reached without a host map is used by the preflight's browser too, so it is checked through the same way."""
+    opened: list[dict[str, object]] = []
+    real_new_context = Browser.new_context
+
+    def recording(self: Browser, **options: object) -> object:
+        opened.append(options)
+        return real_new_context(self, **options)
+
+    monkeypatch.setattr(Browser, "new_context", recording)
+    settings = build_settings(tenant_env(stack, E2E_BROWSER_LOCALE="de-CH"))
+    rows = {row.check: row for row in preflight(settings, settings.host_map, settings.ca_file, "http://127.0.0.1:9")}
+    assert opened and opened[0]["locale"] == "de-CH" and opened[0]["ignore_https_errors"] is True
+    assert "proxy" not in opened[0]  # a local Chromium follows the host map: no proxy, as for the journeys
+    assert not failed(rows), table(list(rows.values()))

@@ -14,7 +14,7 @@ from pathlib import Path
 import playwright
 import pytest
 
-from fixtures.browser import remote_connect_options, uses_proxy
+from fixtures.browser import context_options, remote_connect_options, uses_proxy
 from fixtures.settings import SettingsError, build_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,17 @@ def test_only_a_local_chromium_follows_the_host_map() -> None:
     assert uses_proxy("chromium", remote=True, host_map=MAPPED)
     assert uses_proxy("firefox", remote=False, host_map=MAPPED) and uses_proxy("webkit", remote=False, host_map=MAPPED)
     assert not uses_proxy("firefox", remote=True, host_map={})  # a real tenant: public DNS, no proxy needed
+
+
+def test_every_context_gets_the_runs_locale_and_the_proxy_where_the_browser_needs_one() -> None:
+    """The journeys' contexts and the preflight's (fixtures.browser.context_options)."""
+    settings = build_settings({"E2E_BROWSER_LOCALE": "fr-CH"})
+    proxy = "http://proxy.example:3128"
+    assert context_options(settings, {}, None, "chromium", False, None) == {"locale": "fr-CH", "service_workers": "block"}
+    assert context_options(settings, {}, None, "chromium", False, proxy)["proxy"] == {"server": proxy}  # a tenant behind a proxy
+    assert "proxy" not in context_options(settings, MAPPED, "ca.pem", "chromium", False, proxy)  # follows the host map itself
+    mapped_remote = context_options(settings, MAPPED, "ca.pem", "chromium", True, proxy)
+    assert mapped_remote["proxy"] == {"server": proxy} and mapped_remote["ignore_https_errors"] is True
 
 
 def test_the_server_finds_the_system_chromium_under_its_pinned_revision(tmp_path: Path) -> None:
