@@ -52,13 +52,8 @@ class PolicyJourney:
         def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response: ...
         async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider) -> Response: ...
 
-    @property
-    def orchestrator(self) -> Orchestrator:
-        s = self.settings
-        return Orchestrator(self.tenant.directory, {
-            "{Policy:TenantObjectId}": s.tenant_id, "{RelyingPartyTenantId}": s.domain, "{TrustFrameworkTenantId}": s.domain,
-            "{Policy:RelyingPartyTenantId}": s.domain, "{Policy:TrustFrameworkTenantId}": s.domain,
-        })
+    def orchestrator(self, policy: Policy) -> Orchestrator:
+        return Orchestrator(self.tenant.directory, self.settings.claim_resolvers(policy))
 
     def _sso_run(self, session: Any) -> JourneyRun | None:
         saved = getattr(session, "journey", None) if session is not None else None
@@ -70,7 +65,7 @@ class PolicyJourney:
         """Advance the transaction's journey to its next page, redirect or answer."""
         policy, run, lang = transaction.policy, transaction.run, transaction.locale
         try:
-            outcome = self.orchestrator.advance(policy, run, domain_hint=domain_hint)
+            outcome = self.orchestrator(policy).advance(policy, run, domain_hint=domain_hint)
         except NotExecuted as refusal:
             self.tenant.transactions.drop(transaction.id)
             return self._error_page(B2CError("AADB2C90046"), lang, detail=NOT_EXECUTED + str(refusal))
@@ -137,7 +132,7 @@ class PolicyJourney:
             return self._error_page(B2CError("AADB2C90046"), transaction.locale)
         profile = journey_of(transaction).profiles[federating]
         try:
-            self.orchestrator.federated(transaction.policy, run, profile, claims)
+            self.orchestrator(transaction.policy).federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
             return self._error_page(B2CError("AADB2C90046"), transaction.locale, detail=NOT_EXECUTED + str(refusal))
         return await self._run(transaction)
@@ -162,7 +157,7 @@ class PolicyJourney:
         except ParameterError:
             return xhr("400", None, t["field_incorrect"])
         try:
-            self.orchestrator.submitted(transaction.policy, run, values)
+            self.orchestrator(transaction.policy).submitted(transaction.policy, run, values)
         except NotExecuted as refusal:
             return xhr("400", None, NOT_EXECUTED + str(refusal))
         except B2CError as error:

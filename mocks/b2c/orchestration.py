@@ -74,7 +74,7 @@ Outcome = ShowUnified | Federate | ShowSelfAsserted | SendClaims
 class Orchestrator:
     def __init__(self, directory: Directory, resolvers: dict[str, str]) -> None:
         self.directory = directory
-        self.resolvers = resolvers  # claim resolvers: {Policy:TenantObjectId}, {RelyingPartyTenantId}, ...
+        self.resolvers = resolvers  # the claim resolvers of the policy it runs (B2CSettings.claim_resolvers)
 
     # --- stepping --------------------------------------------------------------------------------
 

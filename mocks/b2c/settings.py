@@ -112,6 +112,18 @@ class B2CSettings(BaseModel):
         """What identity providers register as B2C's redirect URI (the authresp endpoint)."""
         return f"{self.base_url}/{self.domain}/oauth2/authresp"
 
+    def claim_resolvers(self, policy: Policy) -> dict[str, str]:
+        """The claim resolvers B2C fills in for ``policy`` (DefaultValue, InputParameter values): the Policy ones
+        and the bare tenant names the starter pack's string formats use (``cpim_{0}@{RelyingPartyTenantId}``)."""
+        return {
+            "{Policy:PolicyId}": policy.policy_id,
+            "{Policy:TenantObjectId}": self.tenant_id,
+            "{Policy:RelyingPartyTenantId}": self.domain,
+            "{Policy:TrustFrameworkTenantId}": self.domain,
+            "{RelyingPartyTenantId}": self.domain,
+            "{TrustFrameworkTenantId}": self.domain,
+        }
+
     def app(self, client_id: str) -> AppRegistration | None:
         return next((a for a in self.apps if a.client_id == client_id), None)
 

@@ -136,13 +136,7 @@ class TokenService:
         """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends)."""
         if value is None or "{" not in value:
             return value
-        resolvers = {
-            "{Policy:TenantObjectId}": self.settings.tenant_id,
-            "{Policy:PolicyId}": policy.policy_id,
-            "{Policy:RelyingPartyTenantId}": self.settings.domain,
-            "{Policy:TrustFrameworkTenantId}": self.settings.domain,
-        }
-        for name, resolved in resolvers.items():
+        for name, resolved in self.settings.claim_resolvers(policy).items():
             value = value.replace(name, resolved)
         return value
 

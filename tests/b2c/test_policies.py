@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from mocks.b2c.custom_policy import load_custom_policies
+from mocks.b2c.directory import Directory
+from mocks.b2c.orchestration import Orchestrator
 from mocks.b2c.policy import PolicyError, PolicyKind, ProfileKind, RelyingPartyClaim
 from mocks.b2c.policy_keys import PolicyKeyError, generated_keys, parse_policy_key, read_policy_keys
+from mocks.b2c.settings import B2CSettings
 
 HERE = Path(__file__).resolve().parent
 PACKS = HERE / "starterpack"
@@ -150,3 +153,14 @@ def test_policy_keys_come_from_env_or_file_never_the_command_line(tmp_path: Path
     assert "hunter2" not in str(info.value) and "never the secret itself" in str(info.value)
     with pytest.raises(PolicyKeyError, match="environment variable FB is not set"):
         read_policy_keys([sources[0]], environ={})
+
+
+def test_the_journey_and_the_token_resolve_one_set_of_claim_resolvers(pack: Path) -> None:
+    """B2CSettings.claim_resolvers: what the orchestrator (DefaultValue, InputParameter) and the token issuer fill in."""
+    settings = B2CSettings()
+    policy = load(pack)["B2C_1A_signup_signin"]
+    resolvers = settings.claim_resolvers(policy)
+    assert resolvers["{Policy:PolicyId}"] == "B2C_1A_signup_signin" and resolvers["{Policy:TenantObjectId}"] == settings.tenant_id
+    assert resolvers["{RelyingPartyTenantId}"] == resolvers["{Policy:RelyingPartyTenantId}"] == settings.domain
+    orchestrator = Orchestrator(Directory(), resolvers)
+    assert orchestrator._resolve("cpim_{0}@{RelyingPartyTenantId} in {Policy:PolicyId}") == f"cpim_{{0}}@{settings.domain} in B2C_1A_signup_signin"
