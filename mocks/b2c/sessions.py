@@ -15,7 +15,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from starlette.requests import Request
@@ -59,7 +59,6 @@ class PendingExchange:
 
     exchange_id: str
     nonce: str
-    started_at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -72,7 +71,6 @@ class JourneyTransaction:
     request: RelyingPartyRequest
     locale: str
     correlation_id: str
-    created_at: float = field(default_factory=time.time)
     exchange: PendingExchange | None = None
     # B2C claim types gathered from the identity provider, waiting for the self-asserted page.
     idp_claims: dict[str, Any] | None = None
@@ -107,7 +105,6 @@ class SsoSession:
     object_id: str
     identity_provider: str
     auth_time: int
-    expires_at: float
     # Custom policies: the claims their session managers persist, the profiles that ran, the exchange picked.
     journey: dict[str, Any] | None = None
 
@@ -140,7 +137,7 @@ class _Expiring(Generic[_Item]):
 
 class JourneyTransactions(_Expiring[JourneyTransaction]):
     def start(self, *, csrf: str, policy: Policy, request: RelyingPartyRequest, locale: str, correlation_id: str) -> JourneyTransaction:
-        transaction = JourneyTransaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id, created_at=self._items.clock())
+        transaction = JourneyTransaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id)
         self._put(transaction.id, transaction)
         return transaction
 
@@ -150,7 +147,7 @@ class JourneyTransactions(_Expiring[JourneyTransaction]):
 
 class Sessions(_Expiring[SsoSession]):
     def start(self, *, object_id: str, identity_provider: str, auth_time: int) -> SsoSession:
-        session = SsoSession(secrets.token_urlsafe(32), object_id, identity_provider, auth_time, self._items.clock() + self._lifetime)
+        session = SsoSession(secrets.token_urlsafe(32), object_id, identity_provider, auth_time)
         self._put(session.id, session)
         return session
 

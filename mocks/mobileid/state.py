@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
@@ -30,7 +30,6 @@ class LoginSession:
     trace: str
     request: LoginRequest
     language: str
-    created_at: float = field(default_factory=time.time)
     transaction_id: str | None = None
     answer: ClientAnswer | None = None  # the answer to the client, once given
     answer_on_waiting_page: bool = False  # the waiting page took it (form_post): that page may ask again (a reload, a retry)
@@ -81,7 +80,6 @@ class AccessToken:
     client_id: str
     scopes: tuple[str, ...]
     behaviour: PhoneBehaviour
-    expires_at: float
 
 
 class Memory:
@@ -96,7 +94,7 @@ class Memory:
         self.consents: ExpiringStore[tuple[str, str], bool] = ExpiringStore(max_entries=max_entries, clock=clock)  # (client_id, msisdn)
 
     def new_session(self, request: LoginRequest, trace: str, language: str) -> LoginSession:
-        session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language, created_at=self.clock())
+        session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language)
         self.sessions.put(session.id, session, SESSION_LIFETIME)
         return session
 
@@ -113,7 +111,7 @@ class Memory:
         return code
 
     def new_access_token(self, *, client_id: str, scopes: tuple[str, ...], behaviour: PhoneBehaviour, lifetime: int) -> AccessToken:
-        token = AccessToken(secrets.token_urlsafe(32), client_id, scopes, behaviour, self.clock() + lifetime)
+        token = AccessToken(secrets.token_urlsafe(32), client_id, scopes, behaviour)
         self.access_tokens.put(token.token, token, lifetime)
         return token
 
