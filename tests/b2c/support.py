@@ -26,8 +26,7 @@ from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import ClaimMapping, IdentityProvider, Policy, PolicyKind, ProviderProtocol, RelyingPartyClaim
 from mocks.b2c.settings import AppRegistration, B2CSettings
 from mocks.b2c.tenant import Tenant
-from mocks.common import serve
-from mocks.common.net import HostMapTransport
+from mocks.common import net, serve
 from mocks.faults import Fault
 from mocks.jwtms import create_app as create_jwtms
 from mocks.stack import ServerThread, host_router, local_tls
@@ -173,8 +172,7 @@ class Browser:
     """A cookie-keeping client that follows redirects and form_post pages until the RP or a B2C page."""
 
     def __init__(self, host_map: dict[str, tuple[str, int]], ca: str) -> None:
-        transport = HostMapTransport(host_map, verify=trust(ca))
-        self.http = httpx.Client(transport=transport, timeout=10.0)
+        self.http = net.client(host_map, verify=ca)
 
     def close(self) -> None:
         self.http.close()

@@ -11,7 +11,7 @@ import pytest
 
 from fixtures.tokens import require_contract
 from mocks.b2c.policy_keys import parse_policy_key
-from mocks.common.net import HostMapTransport
+from mocks.common import net
 from mocks.stack import StackConfig, running_stack
 
 PACK = Path(__file__).resolve().parent / "starterpack" / "SocialAndLocalAccounts"
@@ -33,9 +33,7 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
 
 def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeypatch) -> tuple[dict, list[str]]:
     """Sign up with Mobile ID against a stack serving ``folder``; the token's claims and the B2C pages shown."""
-    import ssl
 
-    import httpx
 
     monkeypatch.setenv("TEST_FACEBOOK_SECRET", "not-used-offline")
     config = StackConfig(port=0, state_dir=tmp_path / "state", policies_dir=folder,
@@ -51,7 +49,7 @@ def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeyp
         page.fill("#msisdn", msisdn)
         page.click("#mid-continue")
         page.locator("#mid-waiting").wait_for()
-        client = httpx.Client(transport=HostMapTransport(info.host_map, verify=ssl.create_default_context(cafile=str(info.ca_path))))
+        client = net.client(info.host_map, verify=str(info.ca_path))
         assert client.post(f"https://openid.mobileid.ch/control/phones/{quote(msisdn, safe='')}/approve", params={"wait": "5"}).status_code == 200
         page.wait_for_url(lambda url: url.startswith("https://jwt.ms") or "b2clogin.com" in url)
         profile = page.locator('#api[data-name="SelfAsserted"] #continue')

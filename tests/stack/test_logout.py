@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 import time
 from urllib.parse import urlencode
 
@@ -10,8 +9,8 @@ import httpx
 import pytest
 
 from mocks.b2c.settings import TESTAPP1_CLIENT_ID, WEBAPP1_CLIENT_ID
+from mocks.common import net
 from mocks.common.keys import SigningKey
-from mocks.common.net import HostMapTransport
 from mocks.stack import StackInfo
 
 USER_FLOW = "B2C_1_signupsignin"
@@ -28,8 +27,7 @@ def hint(stack: StackInfo, policy: str = USER_FLOW, *, key: SigningKey | None = 
 
 def logout(stack: StackInfo, policy: str = USER_FLOW, **params: str) -> httpx.Response:
     query = urlencode({"post_logout_redirect_uri": "https://jwt.ms", **params})
-    transport = HostMapTransport(stack.host_map, verify=ssl.create_default_context(cafile=str(stack.ca_path)))
-    with httpx.Client(transport=transport, timeout=10) as client:
+    with net.client(stack.host_map, verify=str(stack.ca_path)) as client:
         return client.get(f"{LOGOUT.format(policy=policy)}?{query}")
 
 

@@ -6,14 +6,12 @@ service (no sign-in needed) and redeemed over HTTPS at the token endpoint.
 
 from __future__ import annotations
 
-import ssl
-
 import httpx
 
 from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID, WEBAPP1_REDIRECT_URI
 from mocks.b2c.tokens import Authentication
-from mocks.common.net import HostMapTransport
+from mocks.common import net
 from mocks.stack import StackInfo
 
 TOKEN = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/oauth2/v2.0/token"
@@ -29,8 +27,7 @@ def issue_code(stack: StackInfo) -> str:
 
 
 def redeem(stack: StackInfo, **form: str) -> httpx.Response:
-    transport = HostMapTransport(stack.host_map, verify=ssl.create_default_context(cafile=str(stack.ca_path)))
-    with httpx.Client(transport=transport, timeout=10) as client:
+    with net.client(stack.host_map, verify=str(stack.ca_path)) as client:
         return client.post(TOKEN, data={"client_id": WEBAPP1_CLIENT_ID, "client_secret": stack.webapp_secret, **form})
 
 

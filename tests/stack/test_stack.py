@@ -9,13 +9,13 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from mocks.common.net import HostMapTransport
+from mocks.common import net
 from mocks.faults import Fault
 from mocks.stack import StackConfig, StackInfo, running_stack
 
 
 def http(info: StackInfo) -> httpx.Client:
-    return httpx.Client(transport=HostMapTransport(info.host_map, verify=ssl.create_default_context(cafile=str(info.ca_path))), timeout=10)
+    return net.client(info.host_map, verify=str(info.ca_path))
 
 
 def test_every_site_answers_under_its_production_name(local_stack: StackInfo) -> None:
