@@ -10,6 +10,7 @@ import contextlib
 import functools
 import json
 import re
+import shutil
 import socket
 import ssl
 from collections.abc import Iterator
@@ -100,6 +101,25 @@ def custom_policy(*providers: IdentityProvider, name: str = CUSTOM) -> Policy:
 
 
 # --- a browser made of httpx ----------------------------------------------------------------------
+
+
+
+STARTER_PACKS = Path(__file__).resolve().parent / "starterpack"
+
+
+def copy_pack(target: Path, name: str = "SocialAndLocalAccounts") -> Path:
+    """A copy of one of Microsoft's starter packs (with the seed's Mobile ID provider), to edit."""
+    shutil.copytree(STARTER_PACKS / name, target)
+    return target
+
+
+def edit_policy(folder: Path, file: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``file``, which must have it; the byte-order mark stays as B2C's files have it."""
+    path = folder / file
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_bytes(raw[:3] * raw.startswith(b"\xef\xbb\xbf") + text.replace(old, new, 1).encode())
 
 
 def auto_post_form(html: str) -> tuple[str, list[tuple[str, str]]] | None:

@@ -15,7 +15,7 @@ import pytest
 
 from mocks.b2c.policy import ClaimMapping
 
-from .support import Landing, Page, authorize_url, oidc_provider, user_flow
+from .support import Landing, Page, authorize_url, copy_pack, edit_policy, oidc_provider, user_flow
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -104,22 +104,15 @@ OIDC_PROVIDER = """
 
 
 def _policy_folder(tmp_path, metadata: str, client_id: str):
-    import shutil
-    from pathlib import Path
-
-    folder = tmp_path / "policies"
-    shutil.copytree(Path(__file__).resolve().parent / "starterpack" / "SocialAndLocalAccounts", folder)
-    path = folder / "TrustFrameworkExtensions.xml"
-    text = path.read_bytes().decode("utf-8-sig")
-    i = text.rindex("</ClaimsProviders>")
-    text = text[:i] + OIDC_PROVIDER.format(metadata=metadata, client_id=client_id) + text[i:]
-    text = text.replace('<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
-                        '<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />\n'
-                        '            <ClaimsProviderSelection TargetClaimsExchangeId="OidcMockExchange" />', 1)
-    text = text.replace('<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />',
-                        '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />\n'
-                        '            <ClaimsExchange Id="OidcMockExchange" TechnicalProfileReferenceId="OidcMock-OpenIdConnect" />', 1)
-    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    folder = copy_pack(tmp_path / "policies")
+    ext = "TrustFrameworkExtensions.xml"
+    edit_policy(folder, ext, "</ClaimsProviders>", OIDC_PROVIDER.format(metadata=metadata, client_id=client_id) + "</ClaimsProviders>")
+    edit_policy(folder, ext, '<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+                '<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />\n'
+                '            <ClaimsProviderSelection TargetClaimsExchangeId="OidcMockExchange" />')
+    edit_policy(folder, ext, '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />',
+                '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />\n'
+                '            <ClaimsExchange Id="OidcMockExchange" TechnicalProfileReferenceId="OidcMock-OpenIdConnect" />')
     return folder
 
 

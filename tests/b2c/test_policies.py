@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,9 @@ from mocks.b2c.policy import PolicyError, PolicyKind, ProfileKind, RelyingPartyC
 from mocks.b2c.policy_keys import PolicyKeyError, generated_keys, parse_policy_key, read_policy_keys
 from mocks.b2c.settings import B2CSettings
 
+from .support import STARTER_PACKS, copy_pack, edit_policy
+
 HERE = Path(__file__).resolve().parent
-PACKS = HERE / "starterpack"
 SHIPPED = HERE.parents[1] / "policies"
 KEYS = generated_keys() | {"B2C_1A_FacebookSecret": "facebook-secret", "B2C_1A_MobileIdSecret": "mobileid-secret"}
 EXT = "TrustFrameworkExtensions.xml"
@@ -29,22 +29,13 @@ def load(directory: Path, keys=KEYS):
 
 @pytest.fixture
 def pack(tmp_path: Path) -> Path:
-    for p in (PACKS / "SocialAndLocalAccounts").glob("*.xml"):
-        shutil.copy(p, tmp_path / p.name)
-    return tmp_path
+    return copy_pack(tmp_path / "pack")
 
-
-def edit(directory: Path, name: str, old: str, new: str) -> None:
-    path = directory / name
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig")
-    assert old in text, f"{old!r} not in {name}"
-    path.write_bytes(raw[:3] * raw.startswith(b"\xef\xbb\xbf") + text.replace(old, new, 1).encode())
 
 
 @pytest.mark.parametrize("name", ["SocialAndLocalAccounts", "SocialAccounts", "SocialAndLocalAccountsWithMfa", "LocalAccounts"])
 def test_starter_packs_load_unchanged(name: str) -> None:
-    policies = load(PACKS / name)
+    policies = load(STARTER_PACKS / name)
     assert "B2C_1A_signup_signin" in policies
     sign_in = policies["B2C_1A_signup_signin"]
     assert sign_in.kind is PolicyKind.CUSTOM_POLICY and sign_in.journey is not None
@@ -53,7 +44,7 @@ def test_starter_packs_load_unchanged(name: str) -> None:
 
 
 def test_the_seeds_provider_and_the_starters_relying_party() -> None:
-    policy = load(PACKS / "SocialAndLocalAccounts")["B2C_1A_signup_signin"]
+    policy = load(STARTER_PACKS / "SocialAndLocalAccounts")["B2C_1A_signup_signin"]
     mobile = policy.provider("MobileIDExchange")
     assert mobile.domain == "mobileid.ch" and mobile.client_id == "b2c-contoso-0001" and mobile.client_secret == "mobileid-secret"
     assert mobile.response_mode == "form_post" and mobile.use_policy_in_redirect_uri is False
@@ -64,7 +55,7 @@ def test_the_seeds_provider_and_the_starters_relying_party() -> None:
 
 
 def test_local_account_and_mfa_profiles_load_and_are_marked_not_executed() -> None:
-    journey = load(PACKS / "SocialAndLocalAccountsWithMfa")["B2C_1A_signup_signin"].journey
+    journey = load(STARTER_PACKS / "SocialAndLocalAccountsWithMfa")["B2C_1A_signup_signin"].journey
     mfa = journey.profiles["PhoneFactor-InputOrVerify"]
     assert mfa.kind is ProfileKind.NOT_EXECUTED
     assert mfa.not_executed.startswith("TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: PhoneFactorProtocolProvider")
@@ -74,13 +65,13 @@ def test_local_account_and_mfa_profiles_load_and_are_marked_not_executed() -> No
 
 @pytest.mark.parametrize("value", ["0", "1", "true", "False", " TRUE "])
 def test_booleans_as_b2c_reads_them(pack: Path, value: str) -> None:
-    edit(pack, EXT, '<Item Key="UsePolicyInRedirectUri">false</Item>', f'<Item Key="UsePolicyInRedirectUri">{value}</Item>')
+    edit_policy(pack, EXT, '<Item Key="UsePolicyInRedirectUri">false</Item>', f'<Item Key="UsePolicyInRedirectUri">{value}</Item>')
     provider = load(pack)["B2C_1A_signup_signin"].provider("MobileIDExchange")
     assert provider.use_policy_in_redirect_uri is (value.strip().lower() in ("1", "true"))
 
 
 def test_refuses_a_non_boolean_in_b2cs_words(pack: Path) -> None:
-    edit(pack, EXT, '<Item Key="UsePolicyInRedirectUri">false</Item>', '<Item Key="UsePolicyInRedirectUri">maybe</Item>')
+    edit_policy(pack, EXT, '<Item Key="UsePolicyInRedirectUri">false</Item>', '<Item Key="UsePolicyInRedirectUri">maybe</Item>')
     with pytest.raises(PolicyError) as info:
         load(pack)
     assert str(info.value) == (
@@ -92,7 +83,7 @@ def test_refuses_a_non_boolean_in_b2cs_words(pack: Path) -> None:
 def test_comments_whitespace_and_bom_are_read(pack: Path) -> None:
     raw = (pack / EXT).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the starter's files carry a BOM
-    edit(pack, EXT, '<Item Key="client_id">b2c-contoso-0001</Item>', '<!-- id --><Item Key="client_id">\n   b2c-contoso-0001  </Item>')
+    edit_policy(pack, EXT, '<Item Key="client_id">b2c-contoso-0001</Item>', '<!-- id --><Item Key="client_id">\n   b2c-contoso-0001  </Item>')
     assert load(pack)["B2C_1A_signup_signin"].provider("MobileIDExchange").client_id == "b2c-contoso-0001"
 
 
@@ -109,7 +100,7 @@ def test_refuses_a_missing_policy_key_in_b2cs_words(pack: Path) -> None:
 
 def test_refuses_another_tenants_files_in_b2cs_words() -> None:
     with pytest.raises(PolicyError, match="TenantId in the policy xml 'contoso.onmicrosoft.com' is not same as the one in login tenant 'fabrikam.onmicrosoft.com'"):
-        load_custom_policies(PACKS / "SocialAccounts", tenant="fabrikam", policy_keys=KEYS)
+        load_custom_policies(STARTER_PACKS / "SocialAccounts", tenant="fabrikam", policy_keys=KEYS)
 
 
 def test_refuses_a_missing_base_policy(pack: Path) -> None:
@@ -119,7 +110,7 @@ def test_refuses_a_missing_base_policy(pack: Path) -> None:
 
 
 def test_refuses_an_unknown_claims_transformation(pack: Path) -> None:
-    edit(pack, EXT, '<OutputClaimsTransformation ReferenceId="CreateUserPrincipalName" />',
+    edit_policy(pack, EXT, '<OutputClaimsTransformation ReferenceId="CreateUserPrincipalName" />',
          '<OutputClaimsTransformation ReferenceId="MakeDisplayName" />')
     with pytest.raises(PolicyError, match=r"OutputClaimsTransformation\[@ReferenceId='MakeDisplayName'\]: no ClaimsTransformation"):
         load(pack)
@@ -132,7 +123,7 @@ def test_shipped_folder_is_the_starter_pack_with_a_second_relying_party() -> Non
     # The shipped Extensions file is the starter pack's plus two edits a team makes, each marked "Team edit".
     for name in ("TrustFrameworkBase.xml", "TrustFrameworkLocalization.xml", "TrustFrameworkExtensions.xml", "SignUpOrSignin.xml"):
         shipped = TEAM_EDIT.sub(b"", (SHIPPED / name).read_bytes())
-        assert re.sub(rb"\s+", b"", shipped) == re.sub(rb"\s+", b"", (PACKS / "SocialAndLocalAccounts" / name).read_bytes()), name
+        assert re.sub(rb"\s+", b"", shipped) == re.sub(rb"\s+", b"", (STARTER_PACKS / "SocialAndLocalAccounts" / name).read_bytes()), name
     assert len(TEAM_EDIT.findall((SHIPPED / "TrustFrameworkExtensions.xml").read_bytes())) == 2
     policies = load(SHIPPED)
     assert set(policies) == {"B2C_1A_signup_signin", "B2C_1A_signup_signin_newuser"}

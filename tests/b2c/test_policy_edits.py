@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -14,21 +13,9 @@ from mocks.b2c.policy_keys import parse_policy_key
 from mocks.common import net
 from mocks.stack import StackConfig, running_stack
 
-PACK = Path(__file__).resolve().parent / "starterpack" / "SocialAndLocalAccounts"
+from .support import copy_pack, edit_policy
+
 POLICY = "B2C_1A_signup_signin"
-
-
-def _copy(tmp_path: Path) -> Path:
-    folder = tmp_path / "policies"
-    shutil.copytree(PACK, folder)
-    return folder
-
-
-def _edit(folder: Path, name: str, old: str, new: str) -> None:
-    raw = (folder / name).read_bytes()
-    text = raw.decode("utf-8-sig")
-    assert old in text
-    (folder / name).write_bytes(b"\xef\xbb\xbf" + text.replace(old, new, 1).encode())
 
 
 def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeypatch) -> tuple[dict, list[str]]:
@@ -68,7 +55,7 @@ def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeyp
 
 @pytest.mark.browser
 def test_starter_pack_signs_up_with_exactly_its_relying_partys_claims(launch_chromium, tmp_path, monkeypatch) -> None:
-    claims, shown = _sign_up(launch_chromium, _copy(tmp_path), tmp_path, "+41791120001", monkeypatch)
+    claims, shown = _sign_up(launch_chromium, copy_pack(tmp_path / "policies"), tmp_path, "+41791120001", monkeypatch)
     assert shown == ["SelfAsserted"]
     assert claims["name"] == "+41791120001" and claims["idp"] == "mobileid.ch"
     assert "newUser" not in claims and "oid" not in claims  # the starter's relying party emits neither
@@ -78,8 +65,8 @@ def test_starter_pack_signs_up_with_exactly_its_relying_partys_claims(launch_chr
 
 @pytest.mark.browser
 def test_removing_identity_provider_from_the_relying_party_loses_idp(launch_chromium, tmp_path, monkeypatch) -> None:
-    folder = _copy(tmp_path)
-    _edit(folder, "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="identityProvider" />', "")
+    folder = copy_pack(tmp_path / "policies")
+    edit_policy(folder, "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="identityProvider" />', "")
     claims, _ = _sign_up(launch_chromium, folder, tmp_path, "+41791120002", monkeypatch)
     assert "idp" not in claims
     with pytest.raises(AssertionError, match=r"ID token has no idp claim.*relying party of B2C_1A_signup_signin.*identityProvider"):
@@ -88,7 +75,7 @@ def test_removing_identity_provider_from_the_relying_party_loses_idp(launch_chro
 
 @pytest.mark.browser
 def test_a_precondition_that_skips_the_profile_page_skips_it(launch_chromium, tmp_path, monkeypatch) -> None:
-    folder = _copy(tmp_path)
+    folder = copy_pack(tmp_path / "policies")
     # Step 4 (SelfAsserted-Social) now also skips when identityProvider exists; step 6 writes the user instead.
     text = (folder / "TrustFrameworkExtensions.xml").read_bytes().decode("utf-8-sig")
     step4 = text.index('<OrchestrationStep Order="4"')

@@ -4,32 +4,27 @@ emulator does not execute is refused when the journey reaches it, naming the fil
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from mocks.b2c.custom_policy import load_custom_policies
 from mocks.b2c.policy_keys import generated_keys
 
 from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
-from .support import Landing, Page, authorize_url
+from .support import Landing, Page, authorize_url, copy_pack, edit_policy
 
-PACKS = Path(__file__).resolve().parent / "starterpack"
 POLICY = "B2C_1A_signup_signin"
 KEYS = generated_keys() | {"B2C_1A_FacebookSecret": "unused", "B2C_1A_MobileIdSecret": "b2c-secret"}
 
 
 def pack(tmp_path: Path, name: str = "SocialAndLocalAccounts", edits: list[tuple[str, str, str]] = ()):
     """A copy of the pack with Mobile ID at the fake IdP, plus ``edits`` (file, old, new); its sign-up policy."""
-    folder = tmp_path / name
-    shutil.copytree(PACKS / name, folder)
+    folder = copy_pack(tmp_path / name, name)
     edits = [("TrustFrameworkExtensions.xml", "https://m.mobileid.ch/oidc/authorize", f"{ISSUER}/authorize"),
              ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/token", f"{ISSUER}/token"),
              ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/userinfo", f"{ISSUER}/userinfo"),
              ("TrustFrameworkExtensions.xml", "b2c-contoso-0001", "b2c-client"), *edits]
     for file, old, new in edits:
-        text = (folder / file).read_bytes().decode("utf-8-sig")
-        assert old in text, old
-        (folder / file).write_bytes(b"\xef\xbb\xbf" + text.replace(old, new, 1).encode())
+        edit_policy(folder, file, old, new)
     return [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=KEYS) if p.policy_id == POLICY]
 
 
