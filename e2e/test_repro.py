@@ -145,7 +145,12 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
     evidence.step("Mobile ID number page", journey.page.url)
     facts["mobile_id_page_language"] = journey.mobile.language()
     if outcome.phone == "approve":
-        journey.approve_at_mobile_id(number)
+        journey.enter_number(number)
+        # As the person does: the waiting page's transaction number first, then the phone. The page is then in the
+        # HAR with its number (approved at once, it can go before the browser has saved it).
+        facts["mobile_id_transaction"] = journey.mobile.transaction_number()
+        evidence.step("Mobile ID waiting for the phone", journey.page.url)
+        journey.phone_approves(number)
         evidence.step("phone approved", journey.page.url)
         if repro.journey == "sign-up":
             journey.reach_profile_page()
