@@ -28,7 +28,7 @@ class B2CSignUpOrSignInPage:
         self.social_intro = self.root.locator(".claims-provider-list-buttons .intro h2").first
         self.heading = self.root.locator(".heading h1, h1").first
         self.html = page.locator("html")
-        self.shown = self.provider_buttons.first
+        self.shown = self.provider_buttons  # any of them: the wait takes the first one shown
         self.dead_end = waiting.b2c_error_page(page)
 
     @allure.step("Wait for the B2C sign-in page")

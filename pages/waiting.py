@@ -25,7 +25,7 @@ from fixtures.causes import AADB2C_CODE, PAGE_CHANGED, Cause, JourneyFailure, b2
 # (MOBILEID_APPROVAL_TIMEOUT) are settings in seconds and converted once, where they are read.
 TIMEOUT_MS = 15_000
 
-# How long a page wait lets the document finish loading before it looks for the page's element anyway.
+# At most how long a page wait lets the document finish loading before it looks for the page's element anyway.
 LOAD_FIRST_MS = 5_000
 
 B2C_ERROR_PAGE_ROOT = '#api[data-name="GlobalException"], #api.error-page-content'
@@ -98,28 +98,27 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
 
 
 def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state: Literal["attached", "visible"] = "visible") -> None:
-    """Wait until ``page_object.shown`` is in ``state``, stopping early at the page's dead end.
+    """Wait until ``page_object.shown`` is in ``state``, stopping early at the page's dead end (once it is in the page).
 
-    The document's load event comes first (for up to ``LOAD_FIRST_MS``): a locator's wait that starts
-    before the page is there looks again only 20, 50, then 100 ms later (Playwright's back-off), so it
-    sees the page up to that late; the first look after load sees it at once (B2C renders its pages at
-    load). A page still loading then (a hung third-party script) is looked at without waiting further.
+    The document's load event comes first, for at most half the wait and ``LOAD_FIRST_MS``: a locator's
+    wait that starts before the page is there looks again only 20, 50, then 100 ms later (Playwright's
+    back-off), so it sees the page up to that late; the first look after load sees it at once (B2C renders
+    its pages at load). A page still loading then (a hung third-party script) is looked at without waiting
+    further. One wait covers both ends: an element of the page in ``state`` (a hidden one ahead of it in the
+    page does not hold the wait) or the dead end.
     """
-    target = page_object.shown
-    if page_object.dead_end is not None:
-        target = target.or_(page_object.dead_end)
+    shown = page_object.shown.filter(visible=True) if state == "visible" else page_object.shown
+    target = shown if page_object.dead_end is None else shown.or_(page_object.dead_end)
     deadline = time.monotonic() + timeout / 1000
     try:
-        page_object.page.wait_for_load_state("load", timeout=min(timeout, LOAD_FIRST_MS))
+        page_object.page.wait_for_load_state("load", timeout=max(1.0, min(timeout / 2, LOAD_FIRST_MS)))
     except PlaywrightError:
         pass
     left = max(1.0, (deadline - time.monotonic()) * 1000)  # Playwright reads 0 as "no timeout"
     try:
-        target.first.wait_for(state=state, timeout=left)  # the page's element or its dead end
-        if page_object.dead_end is not None and page_object.dead_end.count():
-            shown = page_object.shown.is_visible() if state == "visible" else page_object.shown.count() > 0
-            if not shown:
-                raise not_shown(page_object, timeout)
+        target.first.wait_for(state="attached", timeout=left)
+        if page_object.dead_end is not None and page_object.dead_end.count() and not shown.count():
+            raise not_shown(page_object, timeout)
     except PlaywrightError:
         raise not_shown(page_object, timeout) from None
 

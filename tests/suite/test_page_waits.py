@@ -128,6 +128,17 @@ def test_a_hidden_element_next_to_the_dead_end_is_not_shown(page: Page) -> None:
     """The dead end on the page and the page's element hidden: B2C's error page, not the page the wait expected."""
     hidden = UNIFIED.replace('<button class="accountButton"', '<button hidden class="accountButton"')
     page.set_content(ERROR_PAGE.replace("</body>", hidden[hidden.index("<div"):hidden.index("</body>")] + "</body>"))
+    started = time.monotonic()
     with pytest.raises(JourneyFailure) as failure:
         B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
+    assert time.monotonic() - started < 5, "the dead end must end the wait, not the timeout"
     assert failure.value.cause.name == causes.TENANT_CONFIGURATION
+
+
+def test_a_hidden_element_ahead_of_the_shown_one_does_not_hold_the_wait(page: Page) -> None:
+    page.set_content(UNIFIED.replace('<button class="accountButton" id="MobileIDExchange">Mobile ID</button>',
+                                     '<button hidden class="accountButton" id="FacebookExchange">Facebook</button>'
+                                     '<button class="accountButton" id="MobileIDExchange">Mobile ID</button>'))
+    started = time.monotonic()
+    B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
+    assert time.monotonic() - started < 5, "a hidden match first in the page must not hold the wait to its timeout"
