@@ -3,7 +3,7 @@
 Starlette looks a file up and reads it in worker threads, a thread hop per step: 8-10 ms to the
 first byte of B2C's script and style when a page asks for three at once on a busy 2-core machine.
 The files are a few KB, so they are kept in memory, read again when their size or modification
-time changes; lookup (path checks included), headers, 304s and HEAD stay Starlette's.
+time changes; lookup (path checks included), headers, 304s, HEAD and byte ranges stay Starlette's.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ class StaticFilesInMemory(StaticFiles):
         self._kept: dict[str, tuple[tuple[int, int], bytes]] = {}
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        if scope["method"] != "GET":
-            return await super().get_response(path, scope)
+        request_headers = Headers(scope=scope)
+        if scope["method"] != "GET" or "range" in request_headers:
+            return await super().get_response(path, scope)  # HEAD and byte ranges as Starlette answers them
         try:
             full_path, found = self.lookup_path(path)  # a few system calls on a local directory: no thread needed
         except (OSError, ValueError):
@@ -33,10 +34,17 @@ class StaticFilesInMemory(StaticFiles):
         if found is None or not stat.S_ISREG(found.st_mode):
             return await super().get_response(path, scope)  # 404s, errors and directories as Starlette answers them
         headers = FileResponse(full_path, stat_result=found).headers  # type, length, ETag, Last-Modified
-        if self.is_not_modified(headers, Headers(scope=scope)):
+        if self.is_not_modified(headers, request_headers):
             return NotModifiedResponse(headers)
-        version = (found.st_mtime_ns, found.st_size)
+        version = _version(found)
         kept = self._kept.get(full_path)
         if kept is None or kept[0] != version:
-            kept = self._kept[full_path] = (version, Path(full_path).read_bytes())
+            data = Path(full_path).read_bytes()
+            if _version(os.stat(full_path)) != version or len(data) != found.st_size:
+                return await super().get_response(path, scope)  # changed while read: its headers would not match
+            kept = self._kept[full_path] = (version, data)
         return Response(kept[1], headers=headers)
+
+
+def _version(found: os.stat_result) -> tuple[int, int]:
+    return found.st_mtime_ns, found.st_size

@@ -52,10 +52,26 @@ def test_the_disk_is_read_once_for_an_unchanged_file(client: TestClient, monkeyp
     assert client.get("/static/page.js").text == "console.log(1);"
 
 
-def test_missing_files_paths_outside_and_other_methods_answer_as_starlette_does(client: TestClient) -> None:
+def test_missing_files_paths_outside_ranges_and_other_methods_answer_as_starlette_does(client: TestClient) -> None:
     assert client.get("/static/none.js").status_code == 404
-    assert client.get("/static/../secret.txt").status_code == 404
-    assert client.get("/static/%2e%2e/secret.txt").status_code == 404
+    assert client.get("/static/%2e%2e/secret.txt").status_code == 404  # encoded, so the client sends it as it is
     assert client.post("/static/page.js").status_code == 405
     head = client.head("/static/page.js")
     assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == "15"
+    ranged = client.get("/static/page.js", headers={"Range": "bytes=0-6"})
+    assert ranged.status_code == 206 and ranged.text == "console"
+
+
+def test_a_file_changing_while_read_is_answered_from_the_file_as_it_is_then(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headers and body from one version of the file: never an old Content-Length over a new body."""
+    real_read = Path.read_bytes
+
+    def read_then_change(self: Path) -> bytes:
+        data = real_read(self)
+        self.write_text("console.log('changed meanwhile');")
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_change)
+    response = client.get("/static/page.js")
+    assert response.text == "console.log('changed meanwhile');"
+    assert response.headers["content-length"] == str(len(response.content))
