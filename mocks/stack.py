@@ -42,7 +42,7 @@ from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.common import serve as common_serve
 from mocks.common.files import write_private
 from mocks.common.hosts import chromium_host_resolver_rules, is_loopback
-from mocks.common.tls import TLSFiles, issue_local_certificates
+from mocks.common.tls import TLSFiles, issue_local_certificates, spki_hash
 from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
 
@@ -114,7 +114,10 @@ def local_tls(directory: Path, hosts: list[str]) -> TLSFiles:
     marker = directory / "tls-hosts.txt"
     files = TLSFiles.in_directory(directory)
     wanted = "\n".join(hosts)
-    if all(p.is_file() for p in (*files.all(), marker)) and marker.read_text() == wanted:
+    kept = (files.ca_cert, files.server_cert_chain, files.server_key, marker)
+    if all(p.is_file() for p in kept) and marker.read_text() == wanted:
+        if not files.server_spki.is_file():  # kept by a stack from before the pin was written beside the certificate
+            files.server_spki.write_text(spki_hash(files.server_cert_chain) + "\n")
         return files
     files = issue_local_certificates(directory, hosts)
     marker.write_text(wanted)

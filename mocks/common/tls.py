@@ -30,9 +30,6 @@ class TLSFiles:
     def in_directory(cls, directory: Path) -> TLSFiles:
         return cls(directory / "ca.pem", directory / "server-chain.pem", directory / "server-key.pem", directory / "server-spki.txt")
 
-    def all(self) -> tuple[Path, ...]:
-        return (self.ca_cert, self.server_cert_chain, self.server_key, self.server_spki)
-
     def spki(self) -> str:
         return self.server_spki.read_text().strip()
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from mocks.common.tls import spki_hash
-from mocks.stack import StackInfo
+from mocks.stack import StackInfo, local_tls, site_hosts
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_USE = ("httpx", "jinja2", "authlib.integrations.httpx_client", "authlib.oidc.core", "mocks.b2c.federation", "tomllib")
@@ -50,3 +50,12 @@ def test_a_state_directory_with_its_tls_set_kept_starts_without_issuing(local_st
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
     assert json.loads(done.stdout) == {"spki": local_stack.spki, "imported": []}
     assert local_stack.spki == spki_hash(local_stack.state_dir / "server-chain.pem")  # the kept pin is the certificate's
+
+
+def test_a_state_directory_kept_from_before_the_pin_file_keeps_its_ca(local_stack: StackInfo, tmp_path: Path) -> None:
+    """A --state-dir from an older stack has the CA and certificate but no pin file: the pin is added, the CA kept."""
+    state = tmp_path / "state"
+    shutil.copytree(local_stack.state_dir, state, ignore=shutil.ignore_patterns("*.stderr", "server-spki.txt"))
+    ca = (state / "ca.pem").read_bytes()
+    files = local_tls(state, site_hosts(local_stack.tenant))
+    assert (state / "ca.pem").read_bytes() == ca and files.spki() == local_stack.spki

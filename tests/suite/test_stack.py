@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import stat
 import sys
 import time
 from pathlib import Path
@@ -113,22 +114,36 @@ def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> 
         shared.stop()
 
 
-def _tls_set(directory: Path, tag: str) -> None:
+def _tls_set(directory: Path, tag: str, hosts: str = "contoso.b2clogin.com") -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for name in stack_module.TLS_FILES:
-        (directory / name).write_text(f"{tag} {name}")
+        (directory / name).write_text(hosts if name == "tls-hosts.txt" else f"{tag} {name}")
 
 
 def test_a_run_keeps_its_tls_set_and_the_next_run_starts_with_it(tmp_path: Path) -> None:
     cache, first, second = tmp_path / "cache", tmp_path / "first", tmp_path / "second"
     _tls_set(first, "first")
     stack_module.keep_tls(first, cache)
+    kept = cache / stack_module.KEPT_TLS
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o700 and {stat.S_IMODE((kept / n).stat().st_mode) for n in stack_module.TLS_FILES} == {0o600}
     second.mkdir()
     stack_module.reuse_tls(cache, second)
-    assert {name: (second / name).read_text() for name in stack_module.TLS_FILES} == {n: f"first {n}" for n in stack_module.TLS_FILES}
+    assert {name: (second / name).read_text() for name in stack_module.TLS_FILES} == {n: (first / n).read_text() for n in stack_module.TLS_FILES}
+    assert stat.S_IMODE((second / "server-key.pem").stat().st_mode) == 0o600
     _tls_set(tmp_path / "third", "third")
-    stack_module.keep_tls(tmp_path / "third", cache)  # a set is kept once: the cache's stays the first run's
-    assert (cache / stack_module.KEPT_TLS / "server-key.pem").read_text() == "first server-key.pem"
+    stack_module.keep_tls(tmp_path / "third", cache)  # the same host names: the cache keeps the first run's set
+    assert (kept / "server-key.pem").read_text() == "first server-key.pem"
+
+
+def test_a_set_for_other_host_names_replaces_the_kept_one(tmp_path: Path) -> None:
+    """Another tenant's run: its set is kept instead, so its next runs start with it rather than issue again each time."""
+    cache = tmp_path / "cache"
+    _tls_set(tmp_path / "contoso", "contoso")
+    stack_module.keep_tls(tmp_path / "contoso", cache)
+    _tls_set(tmp_path / "fabrikam", "fabrikam", hosts="fabrikam.b2clogin.com")
+    stack_module.keep_tls(tmp_path / "fabrikam", cache)
+    assert (cache / stack_module.KEPT_TLS / "server-key.pem").read_text() == "fabrikam server-key.pem"
+    assert sorted(p.name for p in cache.iterdir()) == [stack_module.KEPT_TLS]  # nothing left aside
 
 
 def test_tls_sets_are_never_mixed(tmp_path: Path) -> None:
