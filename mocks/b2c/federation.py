@@ -16,6 +16,7 @@ import functools
 import ssl
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -28,7 +29,7 @@ from joserfc.jwk import KeySet
 
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
-from mocks.b2c.settings import B2CSettings
+from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.net import AsyncHostMapTransport, tls_verification
 
 with warnings.catch_warnings():
@@ -149,7 +150,7 @@ class Federation:
             partner = await self._id_token_claims(provider, endpoints, token, nonce)
         else:
             partner = await self._claims_endpoint(provider, endpoints, token)
-        return map_claims(provider, partner)
+        return map_claims(provider, partner, self.settings.claim_resolvers(policy))
 
     async def _redeem(self, policy: Policy, provider: IdentityProvider, endpoints: ProviderEndpoints, code: str) -> dict[str, Any]:
         client = AsyncOAuth2Client(
@@ -237,14 +238,15 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     return data
 
 
-def map_claims(provider: IdentityProvider, partner: dict[str, Any]) -> dict[str, Any]:
+def map_claims(provider: IdentityProvider, partner: dict[str, Any], resolvers: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Partner claims -> B2C claim types, per the technical profile's OutputClaims (a user flow's claims mapping
-    compiles to them): nothing the configuration does not map, as in B2C."""
+    compiles to them): nothing the configuration does not map, as in B2C. A DefaultValue's claim resolvers
+    (``{Policy:PolicyId}``, B2CSettings.claim_resolvers) are filled in; the partner's own values are taken as sent."""
     mapped: dict[str, Any] = {}
     for mapping in provider.claims:
         value = partner.get(mapping.partner_claim) if mapping.partner_claim else None
         if value is None:
-            value = mapping.default
+            value = fill_in(mapping.default, resolvers or {}) if isinstance(mapping.default, str) else mapping.default
         if value is not None:
             mapped[mapping.claim_type] = value
     for key, value in list(mapped.items()):

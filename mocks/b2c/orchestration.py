@@ -26,6 +26,7 @@ from mocks.b2c.claims_transformations import AssertionFailed, NotExecuted, parse
 from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import ClaimRef, IdentityProvider, OrchestrationStep, Policy, ProfileKind, TechnicalProfile
+from mocks.b2c.settings import fill_in
 
 SELECTION = "CombinedSignInAndSignUp"
 
@@ -183,8 +184,7 @@ class Orchestrator:
                 raise B2CError("AADB2C90085") from None
 
     def _resolve(self, value: str) -> Any:
-        for name, resolved in self.resolvers.items():
-            value = value.replace(name, resolved)
+        value = fill_in(value, self.resolvers)
         return {"true": True, "false": False}.get(value, value)
 
     # --- the identity provider's answer, the self-asserted page -------------------------------------

@@ -8,6 +8,7 @@ docs/contracts.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -129,6 +130,13 @@ class B2CSettings(BaseModel):
 
     def policy(self, name: str) -> Policy | None:
         return next((p for p in self.policies if p.key == name.lower()), None)
+
+
+def fill_in(text: str, resolvers: Mapping[str, str]) -> str:
+    """``text`` with each claim resolver it names replaced by its value (B2CSettings.claim_resolvers)."""
+    for name, resolved in resolvers.items():
+        text = text.replace(name, resolved)
+    return text
 
 
 def default_apps(webapp_secret: str | None = None) -> list[AppRegistration]:

@@ -21,7 +21,7 @@ from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import RelyingPartyRequest
-from mocks.b2c.settings import B2CSettings
+from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
 from mocks.common.params import MultiValued, ParameterError, single
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
@@ -136,9 +136,7 @@ class TokenService:
         """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends)."""
         if value is None or "{" not in value:
             return value
-        for name, resolved in self.settings.claim_resolvers(policy).items():
-            value = value.replace(name, resolved)
-        return value
+        return fill_in(value, self.settings.claim_resolvers(policy))
 
     # --- grants ----------------------------------------------------------------------------------
 

@@ -7,12 +7,10 @@ hosted pages' script does, so protocol tests need no real browser.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import re
 import shutil
 import socket
-import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,9 +98,7 @@ def custom_policy(*providers: IdentityProvider, name: str = CUSTOM) -> Policy:
     return Policy(name, PolicyKind.CUSTOM_POLICY, providers or (oauth2_provider(),), RP_CLAIMS)
 
 
-# --- a browser made of httpx ----------------------------------------------------------------------
-
-
+# --- the starter packs, copied to edit ------------------------------------------------------------
 
 STARTER_PACKS = Path(__file__).resolve().parent / "starterpack"
 
@@ -120,6 +116,9 @@ def edit_policy(folder: Path, file: str, old: str, new: str) -> None:
     text = raw.decode("utf-8-sig")
     assert old in text, f"{old!r} not in {file}"
     path.write_bytes(raw[:3] * raw.startswith(b"\xef\xbb\xbf") + text.replace(old, new, 1).encode())
+
+
+# --- a browser made of httpx ----------------------------------------------------------------------
 
 
 def auto_post_form(html: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -180,12 +179,6 @@ def landing(url: str, method: str = "GET", fields: list[tuple[str, str]] | None 
     if parts.fragment:
         return Landing(url, "fragment", dict(parse_qsl(parts.fragment, keep_blank_values=True)))
     return Landing(url, "query", dict(parse_qsl(parts.query, keep_blank_values=True)))
-
-
-@functools.cache
-def trust(ca: str) -> ssl.SSLContext:
-    """One TLS context per CA file for every test's client: loading the CA again for each cost ~20 ms a test."""
-    return ssl.create_default_context(cafile=ca)
 
 
 class Browser:

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 
 from mocks.b2c.custom_policy import load_custom_policies
-from mocks.b2c.directory import Directory
-from mocks.b2c.orchestration import Orchestrator
 from mocks.b2c.policy import PolicyError, PolicyKind, ProfileKind, RelyingPartyClaim
 from mocks.b2c.policy_keys import PolicyKeyError, generated_keys, parse_policy_key, read_policy_keys
-from mocks.b2c.settings import B2CSettings
+from mocks.b2c.settings import B2CSettings, fill_in
 
 from .support import STARTER_PACKS, copy_pack, edit_policy
 
@@ -146,12 +144,11 @@ def test_policy_keys_come_from_env_or_file_never_the_command_line(tmp_path: Path
         read_policy_keys([sources[0]], environ={})
 
 
-def test_the_journey_and_the_token_resolve_one_set_of_claim_resolvers(pack: Path) -> None:
-    """B2CSettings.claim_resolvers: what the orchestrator (DefaultValue, InputParameter) and the token issuer fill in."""
+def test_the_claim_resolvers_a_policy_gets(pack: Path) -> None:
+    """B2CSettings.claim_resolvers: the Policy ones and the bare tenant names of the starter pack's string formats
+    (that the journey and the token fill them in: tests/b2c/test_policy_journey.py)."""
     settings = B2CSettings()
-    policy = load(pack)["B2C_1A_signup_signin"]
-    resolvers = settings.claim_resolvers(policy)
+    resolvers = settings.claim_resolvers(load(pack)["B2C_1A_signup_signin"])
     assert resolvers["{Policy:PolicyId}"] == "B2C_1A_signup_signin" and resolvers["{Policy:TenantObjectId}"] == settings.tenant_id
     assert resolvers["{RelyingPartyTenantId}"] == resolvers["{Policy:RelyingPartyTenantId}"] == settings.domain
-    orchestrator = Orchestrator(Directory(), resolvers)
-    assert orchestrator._resolve("cpim_{0}@{RelyingPartyTenantId} in {Policy:PolicyId}") == f"cpim_{{0}}@{settings.domain} in B2C_1A_signup_signin"
+    assert fill_in("cpim_{0}@{RelyingPartyTenantId}", resolvers) == f"cpim_{{0}}@{settings.domain}"

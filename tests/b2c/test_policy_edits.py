@@ -20,8 +20,6 @@ POLICY = "B2C_1A_signup_signin"
 
 def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeypatch) -> tuple[dict, list[str]]:
     """Sign up with Mobile ID against a stack serving ``folder``; the token's claims and the B2C pages shown."""
-
-
     monkeypatch.setenv("TEST_FACEBOOK_SECRET", "not-used-offline")
     config = StackConfig(port=0, state_dir=tmp_path / "state", policies_dir=folder,
                          policy_keys=(parse_policy_key("B2C_1A_FacebookSecret=env:TEST_FACEBOOK_SECRET"),))

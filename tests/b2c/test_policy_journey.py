@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixtures.tokens import unverified_claims
 from mocks.b2c.custom_policy import load_custom_policies
 from mocks.b2c.policy_keys import generated_keys
 
@@ -75,6 +76,22 @@ def test_an_edited_claims_transformation_builds_the_display_name(start, tmp_path
     _, sa = sign_up(start(policies=policies))
     prefilled = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
     assert prefilled == {"displayName": "Hans Muster", "givenName": "Hans", "surname": "Muster"}
+
+
+def test_claim_resolvers_are_filled_in_by_the_journey_and_in_the_token(start, tmp_path) -> None:
+    """One set of resolvers (B2CSettings.claim_resolvers): a technical profile's DefaultValue, resolved by the journey,
+    and a relying party claim's, resolved as the token is issued."""
+    policies = pack(tmp_path, edits=[
+        ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="mobileid.ch" />',
+         '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="{Policy:PolicyId}" />'),
+        ("SignUpOrSignin.xml", 'DefaultValue="{Policy:TenantObjectId}"', 'DefaultValue="{RelyingPartyTenantId}"'),
+    ])
+    browser, sa = sign_up(start(policies=policies))
+    assert browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing), getattr(landing, "html", landing)
+    claims = unverified_claims(landing.params["id_token"])
+    assert (claims["idp"], claims["tid"]) == (POLICY, "contoso.onmicrosoft.com")
 
 
 def test_a_removed_step_is_not_run(start, tmp_path) -> None:
