@@ -30,10 +30,10 @@ ANCHOR_USER = ("alice", "any password")  # devInteractions accept any login
 def anchor_journey(page: Page, anchor: Anchor) -> dict[str, Any]:
     """oidc-provider's two pages: login (any user), consent (Continue), then the token at the relying party.
 
-    Driven as the suite's page objects drive the same kind of control, so neither journey gets a cheaper
-    way through: a form with fields is submitted with Enter in its last one (Mobile ID's number form,
-    pages/mobileid_login.py), a lone button is clicked (B2C's Mobile ID button; a click also waits for
-    the button to hold still for two animation frames, ~30 ms here, which Enter does not).
+    Driven as the suite's page objects drive the same kind of screen, so neither journey gets a cheaper
+    way through: a login form is submitted with Enter in its last field (Mobile ID's number form,
+    pages/mobileid_login.py), buttons are clicked (B2C's Mobile ID button and profile page Continue; a
+    click also waits for the button to hold still for two animation frames, ~30 ms here, Enter does not).
     """
     url, state, nonce = anchor.authorize_url()
     page.goto(url, wait_until="commit")

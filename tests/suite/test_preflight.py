@@ -160,11 +160,13 @@ def test_a_failed_row_is_reported_as_its_own_cause() -> None:
     assert exit_message(rows).startswith("cause: tenant configuration: the preflight failed (app: redirect URI registered); "
                                          "cause: infrastructure: the preflight failed (clock skew); no journey ran.")
     assert exit_message(rows[:2]).startswith("cause: infrastructure: the preflight failed (clock skew);")
+    printed = table(rows)  # make preflight's table names them too, one per failed row
+    assert re.findall(r"cause: (.+)", printed) == ["infrastructure", "tenant configuration"]
 
 
 def test_the_preflights_browser_gets_the_journeys_context_options(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Locale and proxy as the journeys' contexts have them (fixtures.browser.context_options): a proxy set for a tenant
-    reached without a host map is used by the preflight's browser too, so it is checked through the same way."""
+    """Locale, CA exception and proxy as the journeys' contexts have them (fixtures.browser.context_options; when a
+    proxy applies: tests/suite/test_remote_browser.py)."""
     opened: list[dict[str, object]] = []
     real_new_context = Browser.new_context
 
