@@ -112,6 +112,7 @@ def test_an_unreachable_tenant(stack: Stack) -> None:
     rows = run(stack, E2E_HOST_MAP=format_host_map(host_map))
     assert list(failed(rows)) == ["tenant contoso answers"]
     assert "does not answer" in rows["tenant contoso answers"].detail and "B2C_DOMAIN" in rows["tenant contoso answers"].fix
+    assert rows["tenant contoso answers"].cause == INFRASTRUCTURE  # the way to B2C, not its set-up
 
 
 def test_another_mobile_id_client(stack: Stack) -> None:
