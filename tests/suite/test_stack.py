@@ -159,3 +159,24 @@ def test_tls_sets_are_never_mixed(tmp_path: Path) -> None:
     (own / "server-chain.pem").write_text("own chain")
     stack_module.reuse_tls(cache, own)
     assert sorted(p.name for p in own.iterdir()) == ["server-chain.pem"]
+
+
+def test_a_set_replaced_while_it_is_read_is_not_mixed_with_the_new_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another run keeps its set (other host names) while this one reads the kept set: this state directory gets the
+    old set whole or none of it (the old set is removed as it is replaced, so here: none), never a mix."""
+    cache, state = tmp_path / "cache", tmp_path / "state"
+    _tls_set(tmp_path / "contoso", "contoso")
+    stack_module.keep_tls(tmp_path / "contoso", cache)
+    _tls_set(tmp_path / "fabrikam", "fabrikam", hosts="fabrikam.b2clogin.com")
+    real_fdopen, replaced = stack_module.os.fdopen, []
+
+    def replacing_after_the_first_file(*args, **kwargs):
+        if not replaced:
+            replaced.append(True)
+            stack_module.keep_tls(tmp_path / "fabrikam", cache)
+        return real_fdopen(*args, **kwargs)
+
+    monkeypatch.setattr(stack_module.os, "fdopen", replacing_after_the_first_file)
+    stack_module.reuse_tls(cache, state)
+    assert replaced and (cache / stack_module.KEPT_TLS / "server-key.pem").read_text() == "fabrikam server-key.pem"
+    assert not any((state / name).exists() for name in stack_module.TLS_FILES)
