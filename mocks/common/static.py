@@ -39,9 +39,13 @@ class StaticFilesInMemory(StaticFiles):
         version = _version(found)
         kept = self._kept.get(full_path)
         if kept is None or kept[0] != version:
-            data = Path(full_path).read_bytes()
-            if _version(os.stat(full_path)) != version or len(data) != found.st_size:
-                return await super().get_response(path, scope)  # changed while read: its headers would not match
+            try:
+                data = Path(full_path).read_bytes()
+                unchanged = _version(os.stat(full_path)) == version and len(data) == found.st_size
+            except OSError:
+                unchanged = False
+            if not unchanged:  # changed or removed while read: Starlette answers from the file as it is now
+                return await super().get_response(path, scope)
             kept = self._kept[full_path] = (version, data)
         return Response(kept[1], headers=headers)
 

@@ -75,3 +75,13 @@ def test_a_file_changing_while_read_is_answered_from_the_file_as_it_is_then(clie
     response = client.get("/static/page.js")
     assert response.text == "console.log('changed meanwhile');"
     assert response.headers["content-length"] == str(len(response.content))
+
+
+def test_a_file_removed_while_read_is_a_404_as_starlette_answers_it(client: TestClient, folder: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def removed(self: Path) -> bytes:
+        self.unlink()
+        raise FileNotFoundError(self)
+
+    monkeypatch.setattr(Path, "read_bytes", removed)
+    assert client.get("/static/page.js").status_code == 404 and not (folder / "page.js").exists()

@@ -8,13 +8,16 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from fixtures.causes import INFRASTRUCTURE
-from fixtures.preflight import Row, exit_message, fail, preflight, table
+from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
+from fixtures.preflight import Preflight, Row, exit_message, fail, no_answer_cause, preflight, table
 from fixtures.settings import build_settings
 from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
@@ -112,7 +115,7 @@ def test_an_unreachable_tenant(stack: Stack) -> None:
     rows = run(stack, E2E_HOST_MAP=format_host_map(host_map))
     assert list(failed(rows)) == ["tenant contoso answers"]
     assert "does not answer" in rows["tenant contoso answers"].detail and "B2C_DOMAIN" in rows["tenant contoso answers"].fix
-    assert rows["tenant contoso answers"].cause == INFRASTRUCTURE  # the way to B2C, not its set-up
+    assert rows["tenant contoso answers"].cause == TENANT_CONFIGURATION  # reached through E2E_HOST_MAP: maybe that setting
 
 
 def test_another_mobile_id_client(stack: Stack) -> None:
@@ -181,3 +184,27 @@ def test_the_preflights_browser_gets_the_journeys_context_options(stack: Stack, 
     assert opened and opened[0]["locale"] == "de-CH" and opened[0]["ignore_https_errors"] is True
     assert "proxy" not in opened[0]  # a local Chromium follows the host map: no proxy, as for the journeys
     assert not failed(rows), table(list(rows.values()))
+
+
+def test_no_answer_is_the_way_to_b2c_unless_the_runs_settings_say_where_the_tenant_is() -> None:
+    assert no_answer_cause("contoso.b2clogin.com", {}) == INFRASTRUCTURE  # B2C answers for any tenant name there
+    assert no_answer_cause("login.contoso.com", {}) == TENANT_CONFIGURATION  # a custom domain: maybe mistyped
+    assert no_answer_cause("contoso.b2clogin.com", {"contoso.b2clogin.com": ("127.0.0.1", 9)}) == TENANT_CONFIGURATION
+
+
+def test_discovery_failing_after_the_tenant_answered_is_infrastructure(stack: Stack) -> None:
+    settings = build_settings(tenant_env(stack))
+    answers = iter([httpx.Response(200, headers={"Date": format_datetime(datetime.now(UTC), usegmt=True)}, json={})])
+
+    def tenant_then_nothing(request: httpx.Request) -> httpx.Response:
+        answer = next(answers, None)
+        if answer is None:
+            raise httpx.ConnectError("the network went", request=request)
+        return answer
+
+    with httpx.Client(transport=httpx.MockTransport(tenant_then_nothing)) as http:
+        checks = Preflight(settings, http, browser=lambda: None)
+        assert checks.tenant_answers()
+        checks.policy_metadata(settings.policies[0])
+    discovery = checks.rows[-1]
+    assert discovery.failed and discovery.check.endswith(": discovery") and discovery.cause == INFRASTRUCTURE

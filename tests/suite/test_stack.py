@@ -180,3 +180,15 @@ def test_a_set_replaced_while_it_is_read_is_not_mixed_with_the_new_one(tmp_path:
     stack_module.reuse_tls(cache, state)
     assert replaced and (cache / stack_module.KEPT_TLS / "server-key.pem").read_text() == "fabrikam server-key.pem"
     assert not any((state / name).exists() for name in stack_module.TLS_FILES)
+
+
+def test_keeping_survives_a_kept_set_gone_half_and_a_killed_runs_leftovers(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    (cache / stack_module.KEPT_TLS).mkdir(parents=True)  # a kept set without its host names (another run replacing it)
+    leftover = cache / f".{stack_module.KEPT_TLS}.{stack_module.os.getpid()}.{stack_module.threading.get_ident()}"
+    leftover.mkdir()
+    (leftover / "ca.pem").write_text("a killed run's")
+    _tls_set(tmp_path / "state", "state")
+    stack_module.keep_tls(tmp_path / "state", cache)
+    assert (cache / stack_module.KEPT_TLS / "ca.pem").read_text() == "state ca.pem"
+    assert sorted(p.name for p in cache.iterdir()) == [stack_module.KEPT_TLS]
