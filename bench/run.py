@@ -115,7 +115,7 @@ def make_test_seconds(given: float | None) -> tuple[float | None, str]:
     return None, "not run by bench: write the seconds of a warm `make test` to bench-results/make-test-seconds"
 
 
-def main() -> int:
+def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of every journey (default 5)")
     parser.add_argument("--starts", type=int, default=5, help="start-time pairs (default 5)")
@@ -124,11 +124,16 @@ def main() -> int:
     parser.add_argument("--no-suite", action="store_true", help="skip the suite wall times (their targets show 'not measured')")
     parser.add_argument("--chromium-flag", action="append", default=[], metavar="FLAG", help="a trial flag for both journeys' browser")
     parser.add_argument("--make-test-seconds", type=float, help="the wall time of a warm `make test`, measured elsewhere")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.starts, args.suite_rounds = min(args.rounds, 2), min(args.starts, 3), 1
     if args.rounds < 1 or args.starts < 1 or args.suite_rounds < 1:
         parser.error("--rounds, --starts and --suite-rounds must be at least 1")
+    return args
+
+
+def main() -> int:
+    args = options()
     OUT.mkdir(exist_ok=True)
 
     m: dict[str, Any] = {"machine": machine(), "options": {"rounds": args.rounds, "starts": args.starts, "suite_rounds": args.suite_rounds,

@@ -84,6 +84,19 @@ def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) 
     return Verdict(fault, failures(junit), seconds)
 
 
+def said(verdict: Verdict) -> str:
+    """What the self-check prints under a fault: the journey that caught it and its message, or why it did not."""
+    if verdict.caught:
+        test, message = verdict.diagnosed[0]
+        return f"caught in {verdict.seconds:.0f} s by {test}:\n      {message[:300]}"
+    if verdict.failed:
+        test, message = verdict.failed[0]
+        return f"NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{verdict.fault.symptom}/; e.g. {test}:\n      {message[:300]}"
+    if verdict.not_run:
+        return f"NOT CHECKED: {verdict.not_run[:500]}"
+    return "NOT CAUGHT: every journey passed"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=2, help="faults checked at the same time (default 2)")
@@ -103,17 +116,7 @@ def main() -> int:
         for number, (fault, run) in enumerate(zip(faults, runs, strict=True), 1):  # reported in order, each as soon as it and those before are done
             verdict = run.result()
             verdicts.append(verdict)
-            print(f"[{number}/{len(faults)}] {fault.value}: {fault.description}", flush=True)
-            if verdict.caught:
-                test, message = verdict.diagnosed[0]
-                print(f"    caught in {verdict.seconds:.0f} s by {test}:\n      {message[:300]}", flush=True)
-            elif verdict.failed:
-                test, message = verdict.failed[0]
-                print(f"    NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{fault.symptom}/; e.g. {test}:\n      {message[:300]}", flush=True)
-            elif verdict.not_run:
-                print(f"    NOT CHECKED: {verdict.not_run[:500]}", flush=True)
-            else:
-                print("    NOT CAUGHT: every journey passed", flush=True)
+            print(f"[{number}/{len(faults)}] {fault.value}: {fault.description}\n    {said(verdict)}", flush=True)
 
     caught = sum(v.caught for v in verdicts)
     print(f"\nselfcheck: {caught} of {len(verdicts)} faults caught")

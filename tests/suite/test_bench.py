@@ -115,3 +115,14 @@ def test_suite_timings_alternate_their_order_and_keep_every_run(monkeypatch) -> 
     samples = run.suite_walls(2)
     assert ran == ["-n 1", "-n 2", "-m smoke", "-m smoke", "-n 2", "-n 1"]
     assert samples == {"n1": [(1.0, True), (6.0, True)], "n2": [(2.0, True), (5.0, True)], "smoke": [(3.0, True), (4.0, True)]}
+
+
+def test_quick_means_2_rounds_3_start_pairs_and_1_suite_round():
+    from bench.run import options
+
+    quick = options(["--quick"])
+    assert (quick.rounds, quick.starts, quick.suite_rounds) == (2, 3, 1)
+    full = options([])
+    assert (full.rounds, full.starts, full.suite_rounds) == (5, 5, 2)
+    with pytest.raises(SystemExit):
+        options(["--suite-rounds", "0"])

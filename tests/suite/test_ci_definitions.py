@@ -65,8 +65,15 @@ def test_the_azure_schema_is_checked_offline_and_catches_a_misspelt_key(tmp_path
     assert lint(*check, str(broken)).returncode == 1
 
 
-@pytest.mark.parametrize(("workers", "test_workers"), [("2", "4"), ("1", "2"), ("auto", "auto"), ("0", "0")])
+@pytest.mark.parametrize(("workers", "test_workers"), [("2", "4"), ("1", "2"), ("auto", "auto"), ("logical", "logical"), ("0", "0")])
 def test_the_emulator_tests_get_twice_the_journeys_workers(workers: str, test_workers: str) -> None:
     planned = subprocess.run(["make", "-s", "-n", "test-emulators", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60, check=True).stdout
     assert re.search(rf"pytest tests -n {test_workers}$", planned, re.M), planned
+
+
+def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:
+    """pytest-playwright empties its output folder as a run starts: two shards on one machine must not share it."""
+    planned = subprocess.run(["make", "-s", "-n", "shard", "SHARD=1", "SHARDS=2", "EVIDENCE_DIR=/tmp/shard-1/test-results", f"VENV={BIN.parent}"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "--output /tmp/shard-1/test-results" in planned, planned

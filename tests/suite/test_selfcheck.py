@@ -27,3 +27,13 @@ def test_a_run_that_stops_before_any_journey_is_not_called_passing(tmp_path: Pat
     verdict = selfcheck.run_journeys(Fault.WRONG_AUDIENCE, 0, tmp_path / "junit.xml", ["e2e/test_sign_in.py", "--browser", "netscape"])
     assert not verdict.caught and verdict.failed == []
     assert verdict.not_run is not None and "exit 4" in verdict.not_run and "netscape" in verdict.not_run, verdict.not_run
+
+
+def test_each_verdict_says_what_the_self_check_prints_under_its_fault() -> None:
+    fault = Fault.WRONG_AUDIENCE
+    caught = Verdict(fault, [("e2e/test_a.py::test_b", fault.declaration.example)], 12.4)
+    assert selfcheck.said(caught) == f"caught in 12 s by e2e/test_a.py::test_b:\n      {fault.declaration.example[:300]}"
+    other = Verdict(fault, [("e2e/test_a.py::test_b", "TimeoutError: page.click")], 3.0)
+    assert selfcheck.said(other).startswith(f"NOT DIAGNOSED: 1 journey(s) failed, none naming /{fault.symptom}/; e.g. e2e/test_a.py::test_b")
+    assert selfcheck.said(Verdict(fault, [], 1.0, not_run="exit 4: no journey collected")) == "NOT CHECKED: exit 4: no journey collected"
+    assert selfcheck.said(Verdict(fault, [], 1.0)) == "NOT CAUGHT: every journey passed"
