@@ -8,6 +8,7 @@ browser at run time (``fixtures/browser.py``), so nothing is written here.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -28,22 +29,35 @@ def bundled_chromium() -> str | None:
     return path if os.path.exists(path) else None
 
 
-def run(command: list[str], timeout: int) -> bool:
+def run(command: list[str], timeout: int, env: dict[str, str] | None = None) -> bool:
     print("+", " ".join(command), flush=True)
     try:
-        return subprocess.run(command, timeout=timeout).returncode == 0
+        return subprocess.run(command, timeout=timeout, env=env).returncode == 0
     except (subprocess.TimeoutExpired, OSError) as error:
         print(f"  {error}", flush=True)
         return False
 
 
+APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}  # no question may wait for an answer (CI has no terminal)
+
+
+def can_apt() -> bool:
+    """Root on a system with apt-get: set-up may install Debian's packages."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+@functools.cache
+def apt_update() -> None:
+    """The package lists, fetched once per set-up (a fresh machine has none)."""
+    run(["apt-get", "update", "-qq"], timeout=600, env=APT_ENV)
+
+
 def apt_install(*packages: str, recommends: bool = True) -> None:
     """Debian's packages, installed when we are root (quietly a no-op elsewhere)."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
+    if can_apt():
+        apt_update()
         options = [] if recommends else ["--no-install-recommends"]
-        run(["apt-get", "install", "-y", "-qq", *options, *packages], timeout=900)
+        run(["apt-get", "install", "-y", "-qq", *options, *packages], timeout=900, env=APT_ENV)
 
 
 def headless_shell_support() -> None:
@@ -78,15 +92,14 @@ def find_browser() -> int:
         print(f"browser: system Chromium at {path} (Playwright's own build is not installed)")
         headless_shell_support()
         return 0
-    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     install = [sys.executable, "-m", "playwright", "install", "chromium"]
-    if is_root and shutil.which("apt-get"):
+    if can_apt():
         install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too
     if run(install, timeout=900) and (path := bundled_chromium()):
         print(f"browser: Playwright's Chromium at {path}")
         return 0
     print("Playwright's Chromium download failed; trying the system package instead.", flush=True)
-    if is_root and shutil.which("apt-get"):
+    if can_apt():
         apt_install("chromium")  # the headless shell separately (below): a system without it still gets Chromium
         if path := system_chromium():
             print(f"browser: system Chromium at {path}")
