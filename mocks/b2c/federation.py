@@ -241,7 +241,9 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
 def map_claims(provider: IdentityProvider, partner: dict[str, Any], resolvers: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Partner claims -> B2C claim types, per the technical profile's OutputClaims (a user flow's claims mapping
     compiles to them): nothing the configuration does not map, as in B2C. A DefaultValue's claim resolvers
-    (``{Policy:PolicyId}``, B2CSettings.claim_resolvers) are filled in; the partner's own values are taken as sent."""
+    (``{Policy:PolicyId}``, B2CSettings.claim_resolvers) are filled in only for a technical profile with
+    IncludeClaimResolvingInClaimsHandling (as in B2C); the partner's own values are taken as sent."""
+    resolvers = resolvers if provider.resolves_claims else None
     mapped: dict[str, Any] = {}
     for mapping in provider.claims:
         value = partner.get(mapping.partner_claim) if mapping.partner_claim else None

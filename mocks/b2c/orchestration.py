@@ -23,6 +23,7 @@ from typing import Any
 
 from mocks.b2c import claims_transformations as ct
 from mocks.b2c.claims_transformations import AssertionFailed, NotExecuted, parse_alternative_security_id
+from mocks.b2c.custom_policy.files import boolean
 from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import ClaimRef, IdentityProvider, OrchestrationStep, Policy, ProfileKind, TechnicalProfile
@@ -167,7 +168,7 @@ class Orchestrator:
     def _finish(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
         for claim in profile.output_claims:
             if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
-                run.bag[claim.claim_type] = self._resolve(claim.default)
+                run.bag[claim.claim_type] = self._default(profile, claim.default)
         self._transform(policy, run, profile.output_transformations)
         if profile.session_manager in policy.journey.session_managers and profile.id not in run.executed:  # type: ignore[union-attr]  # only policies with a journey are orchestrated
             run.executed.append(profile.id)
@@ -183,8 +184,11 @@ class Orchestrator:
             except AssertionFailed:
                 raise B2CError("AADB2C90085") from None
 
-    def _resolve(self, value: str) -> Any:
-        value = fill_in(value, self.resolvers)
+    def _default(self, profile: TechnicalProfile, value: str) -> Any:
+        """A claim's DefaultValue in ``profile``: its claim resolvers filled in only where the profile says
+        IncludeClaimResolvingInClaimsHandling (B2C leaves them as written otherwise)."""
+        if boolean(profile.metadata.get("IncludeClaimResolvingInClaimsHandling")):
+            value = fill_in(value, self.resolvers)
         return {"true": True, "false": False}.get(value, value)
 
     # --- the identity provider's answer, the self-asserted page -------------------------------------
@@ -200,7 +204,7 @@ class Orchestrator:
         assert journey is not None
         for claim in profile.input_claims:  # InputClaims prefill the page
             if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
-                run.bag[claim.claim_type] = self._resolve(claim.default)
+                run.bag[claim.claim_type] = self._default(profile, claim.default)
         return tuple(
             (c.claim_type, journey.claim_labels.get(c.claim_type, c.claim_type), c.required, _text(run.bag.get(c.claim_type)))
             for c in profile.output_claims
@@ -227,7 +231,7 @@ class Orchestrator:
         md = profile.metadata
         for claim in profile.input_claims:
             if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
-                run.bag[claim.claim_type] = self._resolve(claim.default)
+                run.bag[claim.claim_type] = self._default(profile, claim.default)
             if claim.required and not _present(run.bag.get(claim.claim_type)):
                 raise NotExecuted(f"{profile.where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{claim.claim_type}']: required, "
                                   "but no earlier step of the journey produced it; output it from an earlier step")
@@ -239,7 +243,7 @@ class Orchestrator:
             if user is None and _flag(md, "RaiseErrorIfClaimsPrincipalDoesNotExist"):
                 raise B2CError("AADB2C90085")
             persisted = {c.claim_type: run.bag.get(c.claim_type) if _present(run.bag.get(c.claim_type)) else
-                         (self._resolve(c.default) if c.default is not None else None) for c in profile.persisted_claims}
+                         (self._default(profile, c.default) if c.default is not None else None) for c in profile.persisted_claims}
             persisted = {k: v for k, v in persisted.items() if v is not None and k not in ("objectId", "alternativeSecurityId")}
             if user is None:
                 key = parse_alternative_security_id(run.bag.get("alternativeSecurityId"))

@@ -59,6 +59,8 @@ class IdentityProvider:
     bearer_token_transmission: str = "AuthorizationHeader"  # or "QueryString"
     use_policy_in_redirect_uri: bool = False
     claims: tuple[ClaimMapping, ...] = ()
+    # Metadata IncludeClaimResolvingInClaimsHandling: only then are claim resolvers in its claims' DefaultValue filled in.
+    resolves_claims: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from fixtures.tokens import unverified_claims
 from mocks.b2c.custom_policy import load_custom_policies
 from mocks.b2c.policy_keys import generated_keys
+from mocks.b2c.settings import DEFAULT_TENANT_ID
 
 from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
 from .support import Landing, Page, authorize_url, copy_pack, edit_policy
@@ -78,20 +81,24 @@ def test_an_edited_claims_transformation_builds_the_display_name(start, tmp_path
     assert prefilled == {"displayName": "Hans Muster", "givenName": "Hans", "surname": "Muster"}
 
 
-def test_claim_resolvers_are_filled_in_by_the_journey_and_in_the_token(start, tmp_path) -> None:
-    """One set of resolvers (B2CSettings.claim_resolvers): a technical profile's DefaultValue, resolved by the journey,
-    and a relying party claim's, resolved as the token is issued."""
+@pytest.mark.parametrize("resolving", [True, False], ids=["IncludeClaimResolvingInClaimsHandling", "without it"])
+def test_claim_resolvers_are_filled_in_where_b2c_fills_them_in(start, tmp_path, resolving) -> None:
+    """A technical profile's DefaultValue gets its claim resolver filled in only with IncludeClaimResolvingInClaimsHandling
+    (Microsoft's technical-profile metadata; the starter pack sets it where it uses {OIDC:LoginHint}); a relying party
+    claim's is filled in as the token is issued (the starter pack's tid)."""
+    switch = '<Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>' if resolving else ""
     policies = pack(tmp_path, edits=[
         ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="mobileid.ch" />',
          '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="{Policy:PolicyId}" />'),
-        ("SignUpOrSignin.xml", 'DefaultValue="{Policy:TenantObjectId}"', 'DefaultValue="{RelyingPartyTenantId}"'),
+        ("TrustFrameworkExtensions.xml", '<Item Key="ProviderName">Mobile-ID</Item>', f'<Item Key="ProviderName">Mobile-ID</Item>{switch}'),
     ])
     browser, sa = sign_up(start(policies=policies))
     assert browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
     landing = browser.confirmed(sa)
     assert isinstance(landing, Landing), getattr(landing, "html", landing)
     claims = unverified_claims(landing.params["id_token"])
-    assert (claims["idp"], claims["tid"]) == (POLICY, "contoso.onmicrosoft.com")
+    assert claims["idp"] == (POLICY if resolving else "{Policy:PolicyId}")
+    assert claims["tid"] == DEFAULT_TENANT_ID  # the relying party's {Policy:TenantObjectId}
 
 
 def test_a_removed_step_is_not_run(start, tmp_path) -> None:

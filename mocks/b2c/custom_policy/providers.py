@@ -99,6 +99,7 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
     if "BearerTokenTransmissionMethod" in md:
         bearer = _one_of(md["BearerTokenTransmissionMethod"], BEARER_TOKEN_METHODS)
     use_policy = metadata_bool(tp, "UsePolicyInRedirectUri", False, policy_id, tenant)
+    resolves_claims = metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, policy_id, tenant)
     scope = md["scope"].value if "scope" in md else ("openid" if protocol is ProviderProtocol.OPENID_CONNECT else "")
 
     key = tp.keys.get("client_secret")
@@ -127,4 +128,5 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         token_endpoint=token_endpoint, claims_endpoint=claims_endpoint, metadata_url=metadata_url,
         response_type=response_type, response_mode=response_mode, token_endpoint_auth_method=auth_method,
         bearer_token_transmission=bearer, use_policy_in_redirect_uri=use_policy, claims=tuple(claims),
+        resolves_claims=resolves_claims,
     )
