@@ -102,8 +102,9 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
 
     The document's load event comes first, for at most half the wait and ``LOAD_FIRST_MS``: a locator's
     wait that starts before the page is there looks again only 20, 50, then 100 ms later (Playwright's
-    back-off), so it sees the page up to that late; the first look after load sees it at once (B2C renders
-    its pages at load). A page still loading then (a hung third-party script) is looked at without waiting
+    back-off), so it sees the page up to that late; the first look after load is at once (B2C builds its
+    pages by script after load: the emulator in the next task, the real service up to seconds later, which
+    the locator's wait then covers). A page still loading then (a hung third-party script) is looked at without waiting
     further. One wait covers both ends: an element of the page in ``state`` (a hidden one ahead of it in the
     page does not hold the wait) or the dead end.
     """
@@ -131,8 +132,8 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
 
     Arrived: at a URL ``arrived_at`` accepts (judged as the document commits, unloaded), or at a
     document that has an element matching the CSS ``selector``. A document is looked at after its
-    load event and again every ``LOOK_AGAIN_MS`` while the browser stays on it: real B2C builds its
-    pages by script up to seconds after load, the error page included (reference b2c.md 1.7). Why
+    load event (or ``LOAD_FIRST_MS`` without one) and again every ``LOOK_AGAIN_MS`` while the browser stays on it: real B2C builds its
+    pages by script up to seconds after navigation, the error page included (reference b2c.md, Addendum). Why
     not ``wait_for_function`` or a locator: they inject Playwright's script into every document the
     browser passes through (auto-posted forms, redirects), tens of ms each in a fresh renderer;
     ``has_element`` is a plain ``evaluate`` in the page's own world. The caller says where the
@@ -151,7 +152,10 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
             url = page.url
             if arrived_at(url):
                 return True
-            page.wait_for_load_state("load", timeout=left_ms())
+            try:
+                page.wait_for_load_state("load", timeout=min(LOAD_FIRST_MS, left_ms()))
+            except PlaywrightTimeoutError:
+                pass  # still loading (a hung script): looked at anyway, as long as the wait lasts
             while True:
                 try:
                     if has_element(page, selector):

@@ -142,3 +142,13 @@ def test_a_hidden_element_ahead_of_the_shown_one_does_not_hold_the_wait(page: Pa
     started = time.monotonic()
     B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
     assert time.monotonic() - started < 5, "a hidden match first in the page must not hold the wait to its timeout"
+
+
+def test_following_navigations_looks_at_a_page_whose_load_never_ends(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(waiting, "LOAD_FIRST_MS", 300)
+    page.route("https://contoso.b2clogin.com/hangs.js", lambda route: None)  # never answered: load never fires
+    page.route("https://contoso.b2clogin.com/page", lambda route: route.fulfill(body=HUNG_SCRIPT_PAGE, content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/page", wait_until="commit")
+    started = time.monotonic()
+    assert waiting.follow_navigations(page, lambda url: False, B2CSignUpOrSignInPage.SHOWN, 10_000)
+    assert time.monotonic() - started < 5, "the look must not wait for a load event that never comes"

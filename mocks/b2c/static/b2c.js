@@ -224,7 +224,7 @@
   }
 
   // After the load event, in a task of its own: B2C builds its pages later still (0.25-2.2 s after
-  // navigation, reference b2c.md 1.7), so nothing may read the page at load and expect it built.
+  // navigation, reference b2c.md Addendum), so nothing may read the page at load and expect it built.
   function renderSoon() { setTimeout(render, 0); }
   if (document.readyState === "complete") renderSoon();
   else window.addEventListener("load", renderSoon);
