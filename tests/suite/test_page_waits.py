@@ -152,3 +152,26 @@ def test_following_navigations_looks_at_a_page_whose_load_never_ends(page: Page,
     started = time.monotonic()
     assert waiting.follow_navigations(page, lambda url: False, B2CSignUpOrSignInPage.SHOWN, 10_000)
     assert time.monotonic() - started < 5, "the look must not wait for a load event that never comes"
+
+
+WAITING_THEN_CONSENT = """<html><body><div id="mid-waiting"><p>Transaction: <strong id="transaction-number">K7Q2</strong></p></div>
+<script>setTimeout(() => location.assign("https://m.mobileid.ch/oidc/consent"), 300)</script></body></html>"""
+CONSENT = """<html><body><form id="mid-consent" method="post" action="https://contoso.b2clogin.com/authresp">
+<button type="submit" id="consent-accept" name="decision" value="accept">Accept</button>
+<button type="submit" id="consent-decline" name="decision" value="decline">Decline</button></form></body></html>"""
+
+
+def test_a_consent_page_after_the_phone_is_arrived_at_and_accepted(page: Page) -> None:
+    """The local stack asks no consent (mocks/mobileid/README.md, decision 7): the page object's consent path, shown here."""
+    page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.fulfill(body=WAITING_THEN_CONSENT, content_type="text/html"))
+    page.route("https://m.mobileid.ch/oidc/consent", lambda route: route.fulfill(body=CONSENT, content_type="text/html"))
+    posted: list[str] = []
+    page.route("https://contoso.b2clogin.com/authresp", lambda route: (posted.append(route.request.post_data or ""),
+                                                                        route.fulfill(body="<p>B2C</p>", content_type="text/html")))
+    page.goto("https://m.mobileid.ch/oidc/wait")
+    mobile = MobileIDLoginPage(page, host="m.mobileid.ch")
+    mobile.wait_for_approval(5_000)
+    assert mobile.consent_requested()
+    mobile.accept_consent()
+    page.wait_for_url("https://contoso.b2clogin.com/authresp")
+    assert posted == ["decision=accept"] and not mobile.consent_requested()
