@@ -7,7 +7,8 @@ import re
 import pytest
 
 from fixtures.journey import Journey
-from fixtures.mobile_id import MobileID, Outcome
+from fixtures.mobile_id import MobileID
+from fixtures.settings import PhoneOutcome
 
 GUID = r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"
 # B2C's outer error for an IdP's access_denied is not documented: server_error was seen for an
@@ -15,7 +16,7 @@ GUID = r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"
 OUTER_ERRORS = ("access_denied", "server_error")
 # Mobile ID's OIDC code per phone outcome. Swisscom documents the codes, not the MSS mapping
 # (mobileid.md section 4): 401, 208 and 406 have one obvious code, the blocked states several.
-EXPECTED_CODES: dict[Outcome, tuple[str, ...]] = {
+EXPECTED_CODES: dict[PhoneOutcome, tuple[str, ...]] = {
     "user_cancel": ("mid_auth_3010",),
     "expired": ("mid_auth_3300",),
     "busy": ("mid_auth_3310",),
@@ -40,7 +41,7 @@ def assert_b2c_reports_mobile_id_error(description: str, codes: tuple[str, ...])
 @pytest.mark.local_only
 @pytest.mark.parametrize("outcome", list(EXPECTED_CODES))
 def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
-    journey: Journey, mobile_id: MobileID, policy: str, outcome: Outcome
+    journey: Journey, mobile_id: MobileID, policy: str, outcome: PhoneOutcome
 ) -> None:
     # Given a phone that always ends in this outcome (Swisscom's test numbers)
     number = mobile_id.robot(outcome)

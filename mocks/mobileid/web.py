@@ -71,7 +71,7 @@ class LoginPages(Handlers):
             fields = {"error": problem.mid_error.error, "error_description": problem.mid_error.description(trace)}
             if problem.state is not None:
                 fields["state"] = problem.state
-            return self._respond(ClientAnswer(problem.redirect_uri, problem.response_mode, {**fields, "iss": self.settings.issuer}, language))
+            return self._respond(self._answer(problem.redirect_uri, problem.response_mode, fields, language))
         session = self.emulator.memory.new_session(auth, trace, auth.language or language)
         if auth.login_hint is not None and auth.login_hint.starts_at_once:
             self._start_transaction(session, auth.login_hint.msisdns[0])
@@ -242,6 +242,10 @@ class LoginPages(Handlers):
         client_name = session.request.client.display_name
         return pages.render(template, session.language, base, action=f"{base}{path}", session_id=session.id, client_name=client_name, **values)
 
+    def _answer(self, redirect_uri: str, mode: str, fields: dict[str, str], language: str) -> ClientAnswer:
+        """An authorization response, with the issuer (RFC 9207) as every answer of ours carries it."""
+        return ClientAnswer(redirect_uri, mode, {**fields, "iss": self.settings.issuer}, language)
+
     def _respond(self, answer: ClientAnswer) -> Response:
         """The answer sent to the client: an auto-posted form (form_post) or a redirect with a query."""
         if answer.is_form_post:
@@ -265,7 +269,7 @@ class LoginPages(Handlers):
     def _client_answer(self, session: LoginSession, fields: dict[str, str]) -> ClientAnswer:
         """The session's answer, kept on it (``_settled_answer`` hands it again); the session is finished."""
         request_ = session.request
-        session.answer = ClientAnswer(request_.redirect_uri, request_.response_mode, {**fields, "iss": self.settings.issuer}, session.language)
+        session.answer = self._answer(request_.redirect_uri, request_.response_mode, fields, session.language)
         return session.answer
 
     def _error_answer(self, session: LoginSession, error: MidError) -> ClientAnswer:
