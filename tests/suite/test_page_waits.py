@@ -112,12 +112,17 @@ HUNG_SCRIPT_PAGE = """<html><body><div id="api" data-name="Unified"><div class="
 <script src="https://contoso.b2clogin.com/hangs.js"></script></body></html>"""
 
 
-def test_a_page_whose_load_never_ends_is_looked_at_once_the_load_wait_gives_up(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The wait lets the document load first, but a hung script (never answered here) must not hold it to the timeout."""
+def open_a_page_whose_load_never_ends(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """B2C's sign-in page with a script that is never answered, and page waits that wait 0.3 s for load."""
     monkeypatch.setattr(waiting, "LOAD_FIRST_MS", 300)
     page.route("https://contoso.b2clogin.com/hangs.js", lambda route: None)  # never answered: load never fires
     page.route("https://contoso.b2clogin.com/page", lambda route: route.fulfill(body=HUNG_SCRIPT_PAGE, content_type="text/html"))
     page.goto("https://contoso.b2clogin.com/page", wait_until="commit")
+
+
+def test_a_page_whose_load_never_ends_is_looked_at_once_the_load_wait_gives_up(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wait lets the document load first, but a hung script (never answered here) must not hold it to the timeout."""
+    open_a_page_whose_load_never_ends(page, monkeypatch)
     started = time.monotonic()
     B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
     assert time.monotonic() - started < 5, "the load wait must give up after LOAD_FIRST_MS, not at the page's timeout"
@@ -145,10 +150,7 @@ def test_a_hidden_element_ahead_of_the_shown_one_does_not_hold_the_wait(page: Pa
 
 
 def test_following_navigations_looks_at_a_page_whose_load_never_ends(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(waiting, "LOAD_FIRST_MS", 300)
-    page.route("https://contoso.b2clogin.com/hangs.js", lambda route: None)  # never answered: load never fires
-    page.route("https://contoso.b2clogin.com/page", lambda route: route.fulfill(body=HUNG_SCRIPT_PAGE, content_type="text/html"))
-    page.goto("https://contoso.b2clogin.com/page", wait_until="commit")
+    open_a_page_whose_load_never_ends(page, monkeypatch)
     started = time.monotonic()
     assert waiting.follow_navigations(page, lambda url: False, B2CSignUpOrSignInPage.SHOWN, 10_000)
     assert time.monotonic() - started < 5, "the look must not wait for a load event that never comes"
