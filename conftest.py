@@ -12,4 +12,5 @@ pytest_plugins = [
     "fixtures.repro",
     "fixtures.retries",
     "fixtures.preflight",
+    "fixtures.run_outcome",
 ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-import allure
 from playwright.sync_api import Page
 
 from pages import waiting
+from pages.steps import step
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _CODE = re.compile(r"(AADB2C\d{5})\s*:?\s*(.*)", re.S)
@@ -32,7 +32,7 @@ class B2CErrorPage:
         self.shown = self.detail
         self.dead_end = None  # the error page is where other pages' waits stop
 
-    @allure.step("Wait for the B2C error page")
+    @step("Wait for the B2C error page")
     def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> B2CErrorPage:
         waiting.wait_until_shown(self, timeout, state="attached")
         return self

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import allure
 from playwright.sync_api import Page
 
 from pages import waiting
+from pages.steps import step
 
 
 class B2CSelfAssertedPage:
@@ -28,7 +28,7 @@ class B2CSelfAssertedPage:
         self.shown = self.continue_button
         self.dead_end = waiting.b2c_error_page(page)
 
-    @allure.step("Wait for the B2C profile page")
+    @step("Wait for the B2C profile page")
     def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> B2CSelfAssertedPage:
         waiting.wait_until_shown(self, timeout)
         return self
@@ -45,17 +45,17 @@ class B2CSelfAssertedPage:
     def surname(self) -> str:
         return self.surname_input.input_value()
 
-    @allure.step("Fill the profile")
+    @step("Fill the profile")
     def fill(self, *, display_name: str | None = None, given_name: str | None = None, surname: str | None = None) -> None:
         for field, value in ((self.display_name_input, display_name), (self.given_name_input, given_name), (self.surname_input, surname)):
             if value is not None:
                 field.fill(value)
 
-    @allure.step("Continue on the profile page")
+    @step("Continue on the profile page")
     def continue_(self) -> None:
         self.continue_button.click()
 
-    @allure.step("Cancel on the profile page")
+    @step("Cancel on the profile page")
     def cancel(self) -> None:
         self.cancel_button.click()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-import allure
 from playwright.sync_api import Page
 
 from pages import waiting
+from pages.steps import step
 
 
 class B2CSignUpOrSignInPage:
@@ -31,7 +31,7 @@ class B2CSignUpOrSignInPage:
         self.shown = self.provider_buttons  # any of them: the wait takes the first one shown
         self.dead_end = waiting.b2c_error_page(page)
 
-    @allure.step("Wait for the B2C sign-in page")
+    @step("Wait for the B2C sign-in page")
     def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> B2CSignUpOrSignInPage:
         waiting.wait_until_shown(self, timeout)
         return self
@@ -39,7 +39,7 @@ class B2CSignUpOrSignInPage:
     def is_shown(self) -> bool:
         return self.root.count() > 0
 
-    @allure.step("Choose Mobile ID on the B2C sign-in page")
+    @step("Choose Mobile ID on the B2C sign-in page")
     def choose_mobile_id(self) -> None:
         self.mobile_id_button.click()
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-import allure
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from pages import waiting
+from pages.steps import step
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class JwtMsPage:
     def is_current(self) -> bool:
         return self.page.url.startswith(self.redirect_uri)
 
-    @allure.step("Wait for B2C to redirect to the app")
+    @step("Wait for B2C to redirect to the app")
     def wait_for_redirect(self, timeout: float = waiting.TIMEOUT_MS) -> JwtMsPage:
         """Wait on the navigation itself (no script in the page): B2C's redirect to the app commits here."""
         try:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import allure
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request
 
 from fixtures.causes import MOBILE_ID_OUTCOME, Cause, JourneyFailure
 from pages import waiting
+from pages.steps import step
 
 
 class MobileIDLoginPage:
@@ -59,13 +59,13 @@ class MobileIDLoginPage:
     def on_mobile_id(self) -> bool:
         return self.host is not None and urlsplit(self.page.url).hostname == self.host
 
-    @allure.step("Wait for the Mobile ID login page")
+    @step("Wait for the Mobile ID login page")
     def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> MobileIDLoginPage:
         waiting.wait_until_shown(self, timeout)
         self.host = urlsplit(self.page.url).hostname or self.host
         return self
 
-    @allure.step("Sign in to Mobile ID with {number}")
+    @step("Sign in to Mobile ID with {number}")
     def sign_in_with(self, number: str) -> None:
         self.number_input.fill(number)
         self.number_input.press("Enter")  # submits the form as a person would; no wait for the button to settle
@@ -77,7 +77,7 @@ class MobileIDLoginPage:
             raise waiting.not_shown(self, timeout, "Mobile ID's waiting page (#transaction-number)") from None
         return self.transaction.inner_text().strip()
 
-    @allure.step("Wait for the phone to answer")
+    @step("Wait for the phone to answer")
     def wait_for_approval(self, timeout: float) -> None:
         """Wait (``timeout`` ms) until the browser leaves the waiting page: to the app's IdP (B2C) or to the consent page.
 
@@ -97,11 +97,11 @@ class MobileIDLoginPage:
     def consent_requested(self) -> bool:
         return self.on_mobile_id() and self.consent_form.count() > 0
 
-    @allure.step("Accept sharing the data with the app")
+    @step("Accept sharing the data with the app")
     def accept_consent(self) -> None:
         self.consent_accept.click()
 
-    @allure.step("Refuse sharing the data with the app")
+    @step("Refuse sharing the data with the app")
     def decline_consent(self) -> None:
         self.consent_decline.click()
 

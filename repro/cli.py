@@ -62,10 +62,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
-    return not platform.startswith("linux") or bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
-
-
 def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.platform) -> None:
     """UsageError naming the argument and what is allowed; settings are checked by ``suite_env``."""
     if args.outcome not in OUTCOMES:
@@ -82,6 +78,8 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError(f"--redirect-uri {args.redirect_uri!r} must be an https URL (B2C refuses others)")
     if args.slowmo < 0:
         raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")
+    from fixtures.browser import has_display  # the suite's rule; imported here to keep `--help` light
+
     if args.headed and not has_display(env, platform):
         raise UsageError("--headed needs a display, and $DISPLAY is not set (no X server on this machine). "
                          "Run without --headed (the bundle's trace and screenshots show every page), "

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 JWT = token()
 LOCAL = build_settings({}, LOCAL_STACK)
 TENANT = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin",
-                         "B2C_CLIENT_ID": "app", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234"})
+                         "B2C_CLIENT_ID": "app", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234",
+                         "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"})
 
 
 def test_a_token_check_failure_carries_its_claim_with_expected_and_got() -> None:

@@ -208,3 +208,23 @@ def test_discovery_failing_after_the_tenant_answered_is_infrastructure(stack: St
         checks.policy_metadata(settings.policies[0])
     discovery = checks.rows[-1]
     assert discovery.failed and discovery.check.endswith(": discovery") and discovery.cause == INFRASTRUCTURE
+
+
+def test_a_browser_server_that_does_not_answer_is_a_failed_row(stack: Stack) -> None:
+    rows = run(stack, E2E_BROWSER_WS_ENDPOINT="ws://127.0.0.1:9/")
+    assert list(failed(rows)) == ["browser"], table(list(rows.values()))
+    assert rows["browser"].cause == INFRASTRUCTURE and "ECONNREFUSED" in rows["browser"].detail
+    assert "E2E_BROWSER_WS_ENDPOINT" in rows["browser"].fix
+    assert all(row.status == "skip" for check, row in rows.items() if check.endswith("Mobile ID button"))
+
+
+def test_a_tenant_mode_run_with_a_report_gets_past_the_preflight(stack: Stack, tmp_path: Path) -> None:
+    """The preflight drives the sign-in page before any test: the page objects' report steps must not need one
+    (make smoke and make shard always write Allure results)."""
+    results = tmp_path / "allure-results"
+    result = pytest_run(tenant_env(stack), "e2e", "-k", "test_returning_user_signs_in_without_the_profile_page and b2c_1_signupsignin",
+                        "-n", "0", f"--alluredir={results}")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "1 passed" in output, output[-3000:]
+    assert "preflight of tenant" in output and "INTERNALERROR" not in output
+    assert list(results.glob("*-result.json")), "no Allure result written"

@@ -11,7 +11,8 @@ from fixtures.settings_plugin import load_settings
 from tests.local_stack import LOCAL_STACK
 
 ROOT = Path(__file__).resolve().parents[2]
-TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1_susi"}
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1_susi",
+          "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
 
 
 def test_local_settings_are_what_the_stack_describes() -> None:
@@ -76,6 +77,12 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({**TENANT, "MOBILEID_MODE": "phone"}, "MOBILEID_MODE"),
         ({"MOBILEID_APPROVAL_TIMEOUT": "soon"}, "MOBILEID_APPROVAL_TIMEOUT"),
         ({"E2E_IDP_BACKCHANNEL_BUDGET": "0"}, "E2E_IDP_BACKCHANNEL_BUDGET"),
+        ({"MOBILEID_APPROVAL_TIMEOUT": "nan"}, "MOBILEID_APPROVAL_TIMEOUT"),
+        ({"E2E_IDP_BACKCHANNEL_BUDGET": "inf"}, "E2E_IDP_BACKCHANNEL_BUDGET"),
+        ({**TENANT, "MOBILEID_CONTROL_URL": ""}, "MOBILEID_CONTROL_URL is not set; with MOBILEID_MODE=emulator"),
+        ({**TENANT, "B2C_POLICIES": "B2C_1_"}, "B2C_POLICIES has 'B2C_1_'"),
+        ({**TENANT, "B2C_POLICIES": "B2C_1A_sign in"}, "B2C_POLICIES has 'B2C_1A_sign in'"),
+        ({**TENANT, "B2C_POLICIES": "B2C_1_x/../../contoso.onmicrosoft.com/B2C_1_susi"}, "B2C_POLICIES has"),
         ({**TENANT, "E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP"),
         ({**TENANT, "E2E_CA_FILE": "/nonexistent/ca.pem"}, "E2E_CA_FILE"),
         ({"E2E_STACK_FAULTS": "wrong-audience,typo"}, "E2E_STACK_FAULTS"),
@@ -91,6 +98,12 @@ def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
         build_settings(env)
 
 
+def test_a_target_that_is_neither_is_reported_alone() -> None:
+    with pytest.raises(SettingsError) as refused:
+        build_settings({"E2E_TARGET": "prod", "B2C_TENANT": "fabrikam"})
+    assert "E2E_TARGET='prod' is not valid" in str(refused.value) and "the target is local" not in str(refused.value)
+
+
 def test_host_map_and_faults_are_parsed() -> None:
     s = build_settings({**TENANT, "E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443, M.MobileID.ch=127.0.0.1:8443"})
     assert s.host_map == {"jwt.ms": ("127.0.0.1", 8443), "m.mobileid.ch": ("127.0.0.1", 8443)}
@@ -99,7 +112,8 @@ def test_host_map_and_faults_are_parsed() -> None:
 
 def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("E2E_TARGET=tenant\nB2C_POLICIES=B2C_1_susi\nB2C_TENANT=fromfile\nB2C_CLIENT_ID=file-client\n")
+    env_file.write_text("E2E_TARGET=tenant\nB2C_POLICIES=B2C_1_susi\nB2C_TENANT=fromfile\nB2C_CLIENT_ID=file-client\n"
+                        "MOBILEID_CONTROL_URL=https://mid.fromfile.test/control\n")
     monkeypatch.setenv("B2C_TENANT", "fromenv")
     for name in ("B2C_CLIENT_ID", "E2E_TARGET", "B2C_POLICIES"):
         monkeypatch.delenv(name, raising=False)

@@ -8,7 +8,8 @@ from fixtures.settings import SettingsError, build_settings
 from fixtures.stack import serve_command
 from fixtures.tokens import contract_claims, require_contract
 
-TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "x"}
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "x",
+          "MOBILEID_CONTROL_URL": "https://mid.contoso.test/control"}
 
 
 def test_default_contract_is_what_the_seeds_set_up_issues() -> None:
