@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -11,6 +12,7 @@ from starlette.routing import Route
 from mocks.b2c.authorize import Delivery, redirect_location
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy, PolicyKind
+from mocks.b2c.settings import AppRegistration
 from mocks.b2c.web import JSON_HEADERS, TenantHandlers, preflight, with_and_without_policy
 from mocks.common.keys import jwks
 from mocks.common.oauth import MalformedCredentials, basic_credentials
@@ -54,9 +56,11 @@ class Endpoints(TenantHandlers):
             def endpoint(path: str) -> str:
                 return f"{s.base_url}/{s.domain}/{path}?p={name}"
         claims = [c.token_claim for c in policy.output_claims] + ["sub"]  # exactly what its tokens can carry
-        claims += ["acr" if policy.kind is PolicyKind.CUSTOM_POLICY else "tfp", "iss", "iat", "exp", "aud", "nonce", "auth_time"]
+        if policy.kind is PolicyKind.USER_FLOW or policy.issuance.acr:
+            claims.append("acr" if policy.kind is PolicyKind.CUSTOM_POLICY else "tfp")
+        claims += ["iss", "iat", "exp", "aud", "nonce", "auth_time"]
         doc = {
-            "issuer": s.issuer,
+            "issuer": s.issuer_of(policy),
             "authorization_endpoint": endpoint("oauth2/v2.0/authorize"),
             "token_endpoint": endpoint("oauth2/v2.0/token"),
             "end_session_endpoint": endpoint("oauth2/v2.0/logout"),
@@ -99,7 +103,7 @@ class Endpoints(TenantHandlers):
             target = single(params, "post_logout_redirect_uri", max_length=2048)
             state = single(params, "state")
             client_id = single(params, "client_id", max_length=200)
-            self._check_id_token_hint(policy, single(params, "id_token_hint", max_length=16384), client_id)
+            hint_app = self._check_id_token_hint(policy, single(params, "id_token_hint", max_length=16384), client_id)
         except B2CError as error:
             return self._error_page(error)
         except ParameterError as error:
@@ -107,38 +111,47 @@ class Endpoints(TenantHandlers):
         session_id = request.cookies.get(self.tenant.cookies.sso_cookie)
         if session_id:
             self.tenant.sessions.drop(session_id)
+        # B2C redirects to post_logout_redirect_uri whatever the apps registered; only a policy that requires the
+        # ID token on logout checks it against the redirect URIs of the hint's app (session-behavior article).
         if target is None:
             response = self._error_page(B2CError("AADB2C90036"))
+        elif not _absolute_uri(target) or (policy.enforce_id_token_hint_on_logout and hint_app is not None
+                                           and target not in hint_app.redirect_uris):
+            response = self._error_page(B2CError("AADB2C90287", (target,)))
         else:
-            apps = [self.settings.app(client_id)] if client_id else self.settings.apps
-            if any(app is not None and target in app.redirect_uris for app in apps):
-                location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])
-                response = RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})
-            else:
-                response = self._error_page(B2CError("AADB2C90287", (target,)))
+            location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])
+            response = RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})
         self.tenant.cookies.clear(response, self.tenant.cookies.sso_cookie)
         return response
 
-
-    def _check_id_token_hint(self, policy: Policy, hint: str | None, client_id: str | None) -> None:
-        """An ``id_token_hint`` must be an unexpired ID token this tenant issued with the policy's key
-        to one of its apps (and to ``client_id`` when given); otherwise the logout is refused as a whole.
+    def _check_id_token_hint(self, policy: Policy, hint: str | None, client_id: str | None) -> AppRegistration | None:
+        """The app of an ``id_token_hint``, which must be an unexpired ID token this tenant issued with the policy's
+        key to one of its apps (and to ``client_id`` when given); otherwise the logout is refused as a whole.
 
         AADB2C90208 for an expired one, AADB2C90210 for everything else (README, Decisions).
         """
         if hint is None:
-            return
+            return None
         claims = self.tenant.keys.for_policy(policy).verify(hint)
-        if claims is None or claims.get("iss") != self.settings.issuer:
+        if claims is None or claims.get("iss") != self.settings.issuer_of(policy):
             raise B2CError("AADB2C90210")
         audience = claims.get("aud")
-        if not isinstance(audience, str) or self.settings.app(audience) is None or (client_id and client_id != audience):
+        app = self.settings.app(audience) if isinstance(audience, str) else None
+        if app is None or (client_id and client_id != audience):
             raise B2CError("AADB2C90210")
         expires = claims.get("exp")
         if not isinstance(expires, int | float) or isinstance(expires, bool):
             raise B2CError("AADB2C90210")
         if expires <= time.time():
             raise B2CError("AADB2C90208")
+        return app
+
+
+def _absolute_uri(uri: str) -> bool:
+    """A URI with a scheme and a host (https://app/..., or an app's own scheme: msauth.x://auth); never javascript: or
+    data:, which no browser should be sent to (Unconfirmed how B2C words it: README, Decisions)."""
+    parts = urlsplit(uri)
+    return bool(parts.scheme and parts.netloc) and not any(c.isspace() or ord(c) < 32 for c in uri)
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:

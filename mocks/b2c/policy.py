@@ -154,6 +154,19 @@ class UserJourney:
 
 
 @dataclass(frozen=True)
+class Issuance:
+    """What a custom policy's JwtIssuer metadata sets (jwt-issuer-technical-profile); the defaults are B2C's, and
+    user flows keep them. A lifetime of None: the tenant's (mocks/b2c/settings.py, B2C's defaults too)."""
+
+    acr: bool = True                          # AuthenticationContextReferenceClaimPattern: PolicyId, or None (no acr)
+    policy_in_issuer: bool = False            # IssuanceClaimPattern: AuthorityAndTenantGuid, or AuthorityWithTfp
+    json_numbers: bool = True                 # SendTokenResponseBodyWithJsonNumbers: false sends them as strings
+    access_token_lifetime: int | None = None  # token_lifetime_secs
+    id_token_lifetime: int | None = None      # id_token_lifetime_secs
+    refresh_token_lifetime: int | None = None  # refresh_token_lifetime_secs
+
+
+@dataclass(frozen=True)
 class Policy:
     policy_id: str                          # as written, e.g. B2C_1_signupsignin / B2C_1A_signup_signin
     kind: PolicyKind
@@ -165,6 +178,10 @@ class Policy:
     # Custom policies: the journey the runtime executes. None: the built-in social sign-up or
     # sign-in journey (user flows, and models built in code).
     journey: UserJourney | None = None
+    issuance: Issuance = Issuance()
+    # "Require ID Token in logout requests" (user flow) / SingleSignOn EnforceIdTokenHintOnLogout (custom policy):
+    # only then does a logout with a valid id_token_hint check post_logout_redirect_uri against the hint's app.
+    enforce_id_token_hint_on_logout: bool = False
 
     @property
     def key(self) -> str:

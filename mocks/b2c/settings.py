@@ -108,6 +108,13 @@ class B2CSettings(BaseModel):
     def issuer(self) -> str:
         return f"{self.base_url}/{self.tenant_id}/v2.0/"
 
+    def issuer_of(self, policy: Policy) -> str:
+        """``iss`` of ``policy``'s tokens: the tenant's, or with IssuanceClaimPattern AuthorityWithTfp its own (the
+        article's example has the policy name lower-cased, as discovery shows it)."""
+        if policy.issuance.policy_in_issuer:
+            return f"{self.base_url}/tfp/{self.tenant_id}/{policy.key}/v2.0/"
+        return self.issuer
+
     @property
     def idp_redirect_uri(self) -> str:
         """What identity providers register as B2C's redirect URI (the authresp endpoint)."""
@@ -117,6 +124,7 @@ class B2CSettings(BaseModel):
         """The claim resolvers B2C fills in for ``policy`` (DefaultValue, InputParameter values): the Policy ones
         and the bare tenant names the starter pack's string formats use (``cpim_{0}@{RelyingPartyTenantId}``)."""
         return {
+            "{policy}": policy.policy_id,  # the jwt-issuer article's tfp claim: DefaultValue="{policy}"
             "{Policy:PolicyId}": policy.policy_id,
             "{Policy:TenantObjectId}": self.tenant_id,
             "{Policy:RelyingPartyTenantId}": self.domain,

@@ -75,14 +75,16 @@ class TokenService:
             return self.keys.foreign.sign(claims, kid=key.kid)
         return key.sign(claims)
 
-    def id_token_claims(self, policy: Policy, request: RelyingPartyRequest, auth: Authentication, *, c_hash: str | None = None, at_hash: str | None = None) -> dict[str, Any]:
+    def id_token_claims(self, policy: Policy, request: RelyingPartyRequest, auth: Authentication, *, c_hash: str | None = None,
+                        at_hash: str | None = None, lifetime: int | None = None) -> dict[str, Any]:
+        """An ID token's claims (an access token's too, with its ``lifetime``)."""
         now = int(time.time())
-        lifetime = self.settings.token_lifetime
+        lifetime = lifetime or self.id_token_lifetime(policy)
         claims: dict[str, Any] = {
             "exp": now + lifetime,
             "nbf": now,
             "ver": "1.0",
-            "iss": self.settings.issuer,
+            "iss": self.settings.issuer_of(policy),
             "sub": auth.user.object_id or None,
             "aud": request.client.client_id,
         }
@@ -97,11 +99,20 @@ class TokenService:
         claims.update(self._user_claims(policy, auth))
         if claims["sub"] is None:
             del claims["sub"]
-        if policy.kind is PolicyKind.CUSTOM_POLICY:
-            claims["acr"] = policy.policy_id.lower()
-        else:
+        if policy.kind is PolicyKind.USER_FLOW:
             claims["tfp"] = policy.policy_id
+        elif policy.issuance.acr:
+            claims["acr"] = policy.policy_id.lower()
         return claims
+
+    def id_token_lifetime(self, policy: Policy) -> int:
+        return policy.issuance.id_token_lifetime or self.settings.token_lifetime
+
+    def access_token_lifetime(self, policy: Policy) -> int:
+        return policy.issuance.access_token_lifetime or self.settings.token_lifetime
+
+    def refresh_token_lifetime(self, policy: Policy) -> int:
+        return policy.issuance.refresh_token_lifetime or self.settings.refresh_token_lifetime
 
     def _user_claims(self, policy: Policy, auth: Authentication) -> dict[str, Any]:
         """Exactly the relying party's OutputClaims (user flow: the "Application claims" blade), nothing else."""
@@ -126,11 +137,8 @@ class TokenService:
                 continue
             if claim.token_claim == "emails" and isinstance(value, str):
                 value = [value]  # user flows send email addresses as an array
-            if claim.token_claim == "sub" and claim.claim_type != "objectId":
-                continue  # sub stays the objectId: apps key users on it
             out[claim.token_claim] = value
-        out.pop("sub", None)
-        return out
+        return out  # its sub (the claim the relying party outputs as sub) replaces the object id
 
     def _resolve(self, value: str | None, policy: Policy) -> str | None:
         """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends)."""
@@ -150,7 +158,7 @@ class TokenService:
     def _issue_refresh_token(self, grant: Grant) -> str:
         token = b64url_encode(secrets.token_bytes(48))
         now = time.time()
-        lifetime = self.settings.refresh_token_lifetime
+        lifetime = self.refresh_token_lifetime(grant.policy)
         self._grants.put(token, replace(grant, issued_at=now, expires_at=now + lifetime, used=False, refresh=True), lifetime + 3600)
         return token
 
@@ -243,23 +251,27 @@ class TokenService:
         if client_id in scopes:
             # Scope = the app's own client id: an access token for the app itself.
             access_token = self.access_token(grant)
-            body.update(access_token=access_token, token_type="Bearer", expires_in=self.settings.token_lifetime,
-                        expires_on=now + self.settings.token_lifetime, resource=client_id)
+            lifetime = self.access_token_lifetime(grant.policy)
+            body.update(access_token=access_token, token_type="Bearer", expires_in=lifetime, expires_on=now + lifetime,
+                        resource=client_id)
         if "openid" in scopes:
             body["id_token"] = self.id_token(grant.policy, grant.request, grant.authentication,
                                              at_hash=half_hash(access_token) if access_token else None)
             body.setdefault("token_type", "Bearer")
             body["not_before"] = now
-            body["id_token_expires_in"] = self.settings.token_lifetime
+            body["id_token_expires_in"] = self.id_token_lifetime(grant.policy)
             body["profile_info"] = self._profile_info(grant)
         body["scope"] = " ".join(s for s in grant.request.scopes)
         if "offline_access" in scopes:
             body["refresh_token"] = self._issue_refresh_token(grant)
-            body["refresh_token_expires_in"] = self.settings.refresh_token_lifetime
+            body["refresh_token_expires_in"] = self.refresh_token_lifetime(grant.policy)
+        if not grant.policy.issuance.json_numbers:  # SendTokenResponseBodyWithJsonNumbers=false: the legacy strings
+            body = {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in body.items()}
         return body
 
     def access_token(self, grant: Grant) -> str:
-        claims = self.id_token_claims(grant.policy, grant.request, grant.authentication)
+        claims = self.id_token_claims(grant.policy, grant.request, grant.authentication,
+                                      lifetime=self.access_token_lifetime(grant.policy))
         claims.pop("nonce", None)
         claims["scp"] = "user_impersonation"
         claims["azp"] = grant.request.client.client_id

@@ -166,6 +166,7 @@ class UserFlow(BaseModel):
     application_claims: tuple[ApplicationClaim, ...] = (
         "display_name", "given_name", "surname", "identity_provider", "user_is_new", "user_object_id",
     )
+    require_id_token_in_logout: bool = False  # Properties blade, Session behavior: "Require ID Token in logout requests"
 
     @field_validator("name")
     @classmethod
@@ -196,6 +197,7 @@ class UserFlow(BaseModel):
             output_claims=tuple(output),
             self_asserted_claims=tuple(USER_ATTRIBUTES[a] for a in USER_ATTRIBUTES if a in self.user_attributes),
             show_local_account_form=self.local_accounts,
+            enforce_id_token_hint_on_logout=self.require_id_token_in_logout,
         )
 
 

@@ -1,0 +1,95 @@
+"""What a custom policy's token issuer and relying party change in its tokens and sessions.
+
+The JwtIssuer's metadata (Microsoft's jwt-issuer-technical-profile article: lifetimes, ``iss`` and
+``acr`` patterns, JSON numbers) and the relying party's ``UserJourneyBehaviors`` (relyingparty and
+session-behavior articles). What would make a token or a journey differ from the tenant's and is not
+modelled is refused, so a run never passes locally on a policy the tenant treats otherwise.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from mocks.b2c.policy import Issuance, PolicyError
+
+from .files import PolicyFile, boolean, q
+from .merge import Merged, Value, effective
+
+# Metadata key -> (lowest, highest) seconds, as the article gives them.
+LIFETIMES = {
+    "token_lifetime_secs": (300, 86400),
+    "id_token_lifetime_secs": (300, 86400),
+    "refresh_token_lifetime_secs": (86400, 7776000),
+    # The refresh tokens' sliding window forces a new sign-in after at least a day: nothing a run can see.
+    "rolling_refresh_token_lifetime_secs": (86400, 31536000),
+}
+CHOICES = {
+    "IssuanceClaimPattern": ("AuthorityAndTenantGuid", "AuthorityWithTfp"),
+    "AuthenticationContextReferenceClaimPattern": ("PolicyId", "None"),
+}
+BOOLEANS = ("SendTokenResponseBodyWithJsonNumbers", "allow_infinite_rolling_refresh_token")
+# The single-sign-on scope the emulator keeps: one session per tenant (B2C's default).
+SSO_SCOPE = "Tenant"
+SSO_SCOPES = ("Tenant", "Application", "Policy", "Suppressed")
+
+
+def issuance(m: Merged, issuer_profile: str | None) -> Issuance:
+    """The JwtIssuer's settings; B2C's defaults for what it does not set."""
+    if issuer_profile is None or issuer_profile not in m.profiles:
+        return Issuance()
+    metadata = effective(m, m.profiles[issuer_profile]).metadata
+    for key, (low, high) in LIFETIMES.items():
+        if key in metadata:
+            _seconds(metadata[key], low, high)
+    for key, allowed in CHOICES.items():
+        if key in metadata and metadata[key].value.strip() not in allowed:
+            item = metadata[key]
+            raise PolicyError(f"{item.file}: {item.path}: {item.value!r} is not one of {', '.join(allowed)}")
+    for key in BOOLEANS:
+        if key in metadata and boolean(metadata[key].value) is None:
+            item = metadata[key]
+            raise PolicyError(f"{item.file}: {item.path}: {item.value!r} is not true or false")
+
+    def seconds(key: str) -> int | None:
+        return int(metadata[key].value) if key in metadata else None
+
+    def setting(key: str) -> str | None:
+        return metadata[key].value.strip() if key in metadata else None
+
+    return Issuance(
+        acr=setting("AuthenticationContextReferenceClaimPattern") != "None",
+        policy_in_issuer=setting("IssuanceClaimPattern") == "AuthorityWithTfp",
+        json_numbers=boolean(setting("SendTokenResponseBodyWithJsonNumbers")) is not False,
+        access_token_lifetime=seconds("token_lifetime_secs"),
+        id_token_lifetime=seconds("id_token_lifetime_secs"),
+        refresh_token_lifetime=seconds("refresh_token_lifetime_secs"),
+    )
+
+
+def _seconds(item: Value, low: int, high: int) -> None:
+    value = item.value.strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise PolicyError(f"{item.file}: {item.path}: {item.value!r} is not a number of seconds from {low} to {high}")
+
+
+def enforces_id_token_hint_on_logout(rp_file: PolicyFile, rp: ET.Element) -> bool:
+    """The relying party's UserJourneyBehaviors: EnforceIdTokenHintOnLogout; a single-sign-on scope other than
+    the tenant's is refused (the emulator keeps one SSO session per tenant, so a journey would see SSO where the
+    tenant gives none, or the reverse). The session's expiry, KMSI, Application Insights, script execution and
+    content-definition parameters change nothing a run of the suite can see and are left as written."""
+    behaviors = rp.find(q("UserJourneyBehaviors"))
+    sso = behaviors.find(q("SingleSignOn")) if behaviors is not None else None
+    if sso is None:
+        return False
+    where = f"{rp_file.name}: RelyingParty/UserJourneyBehaviors/SingleSignOn{rp_file.line(sso)}"
+    scope = (sso.get("Scope") or "").strip()
+    if scope not in SSO_SCOPES:
+        raise PolicyError(f"{where}/@Scope: {scope!r} is not one of {', '.join(SSO_SCOPES)}")
+    if scope != SSO_SCOPE:
+        raise PolicyError(f"{where}/@Scope: {scope!r} is not modelled: the emulator keeps one single-sign-on session per "
+                          f"tenant (Scope=\"{SSO_SCOPE}\", B2C's default); use {SSO_SCOPE} to run this policy locally")
+    enforce = sso.get("EnforceIdTokenHintOnLogout")
+    if enforce is not None and boolean(enforce) is None:
+        raise PolicyError(f"{where}/@EnforceIdTokenHintOnLogout: {enforce!r} is not true or false")
+    return bool(boolean(enforce))
+

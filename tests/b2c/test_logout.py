@@ -1,0 +1,71 @@
+"""Where B2C's logout sends the browser (session-behavior article, "Secure your logout redirect"): to
+post_logout_redirect_uri whatever the apps registered, unless the policy requires the ID token on logout and a
+valid id_token_hint names an app that did not register it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import pytest
+
+from mocks.b2c.user_flow import UserFlow
+
+from .support import B2C, DOMAIN, JWT_MS, SPA, Harness, Page, user_flow
+
+STRICT = "B2C_1_strict_logout"
+
+
+def logout(h: Harness, policy: str, **params: str) -> str | Page:
+    """Where the logout redirects to, or the page it shows instead."""
+    response = h.browser().request("GET", f"{B2C}/{DOMAIN}/{policy}/oauth2/v2.0/logout?{urlencode(params)}")
+    return response.headers["location"] if response.status_code == 302 else Page(response)
+
+
+def hint(h: Harness, policy: str) -> str:
+    now = int(time.time())
+    claims = {"iss": h.settings.issuer, "aud": SPA, "sub": "a-user", "iat": now, "exp": now + 600}
+    found = h.settings.policy(policy)
+    assert found is not None
+    return h.tenant.keys.for_policy(found).sign(claims)
+
+
+@pytest.fixture
+def tenant(start: Callable[..., Harness]) -> Harness:
+    """The default user flow, and one with "Require ID Token in logout requests" on."""
+    return start(policies=[user_flow(), replace(user_flow(name=STRICT), enforce_id_token_hint_on_logout=True)])
+
+
+def test_without_a_target_the_error_page_says_so(tenant: Harness) -> None:
+    page = logout(tenant, STRICT)
+    assert isinstance(page, Page) and page.error_detail().startswith("AADB2C90036")
+
+
+@pytest.mark.parametrize("policy", ["B2C_1_signupsignin", STRICT])
+def test_an_unregistered_target_is_followed_without_a_hint(tenant: Harness, policy: str) -> None:
+    assert logout(tenant, policy, post_logout_redirect_uri="https://elsewhere.example/bye", state="s1") == "https://elsewhere.example/bye?state=s1"
+
+
+def test_an_unregistered_target_is_followed_with_a_hint_when_the_policy_does_not_require_it(tenant: Harness) -> None:
+    target = logout(tenant, "B2C_1_signupsignin", post_logout_redirect_uri="https://elsewhere.example/bye",
+                    id_token_hint=hint(tenant, "B2C_1_signupsignin"))
+    assert target == "https://elsewhere.example/bye"
+
+
+def test_a_policy_that_requires_the_hint_sends_only_to_the_hint_apps_redirect_uris(tenant: Harness) -> None:
+    refused = logout(tenant, STRICT, post_logout_redirect_uri="https://elsewhere.example/bye", id_token_hint=hint(tenant, STRICT))
+    assert isinstance(refused, Page) and refused.error_detail().startswith("AADB2C90287")
+    assert logout(tenant, STRICT, post_logout_redirect_uri=JWT_MS, id_token_hint=hint(tenant, STRICT)) == JWT_MS
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "/relative", "data:text/html,hi"])
+def test_a_target_that_is_not_an_absolute_uri_is_refused(tenant: Harness, target: str) -> None:
+    page = logout(tenant, "B2C_1_signupsignin", post_logout_redirect_uri=target)
+    assert isinstance(page, Page) and page.error_detail().startswith("AADB2C90287")
+
+
+def test_a_user_flow_requires_the_hint_only_when_its_property_says_so() -> None:
+    assert UserFlow(require_id_token_in_logout=True).to_policy().enforce_id_token_hint_on_logout
+    assert not UserFlow().to_policy().enforce_id_token_hint_on_logout

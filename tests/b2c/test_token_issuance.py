@@ -1,0 +1,90 @@
+"""What a custom policy's JwtIssuer and relying party set reaches its tokens (jwt-issuer-technical-profile and
+session-behavior articles); what the emulator does not model is refused at load, naming the element."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fixtures.tokens import unverified_claims
+from mocks.b2c.policy import PolicyError
+from mocks.b2c.settings import DEFAULT_TENANT_ID
+
+from .support import B2C, DOMAIN, WEB, WEB_REDIRECT, WEB_SECRET, Landing, Page, authorize_url
+from .test_policy_journey import POLICY, pack
+
+ISSUER_METADATA = '<Item Key="SendTokenResponseBodyWithJsonNumbers">true</Item>'
+RP_SUB = '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>'
+TFP_CLAIM_TYPE = '<ClaimType Id="trustFrameworkPolicy"><DisplayName>trustFrameworkPolicy</DisplayName><DataType>string</DataType></ClaimType>'
+
+
+def issuer(*items: str) -> tuple[str, str, str]:
+    """An edit of the starter's JwtIssuer: its metadata plus ``items`` (Key, value pairs as XML)."""
+    return ("TrustFrameworkBase.xml", ISSUER_METADATA, "".join(items) or ISSUER_METADATA)
+
+
+def code_flow_tokens(h) -> dict:
+    """A sign-up through the Mobile ID button by the confidential app; the token endpoint's answer."""
+    browser = h.browser()
+    page = browser.go(authorize_url(POLICY, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope="openid offline_access"))
+    assert isinstance(page, Page), page
+    sa = browser.choose(page, "MobileIDExchange")
+    assert isinstance(sa, Page) and browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing) and "code" in landing.params, landing
+    response = browser.request("POST", f"{B2C}/{DOMAIN}/{POLICY}/oauth2/v2.0/token",
+                               data={"grant_type": "authorization_code", "client_id": WEB, "client_secret": WEB_SECRET,
+                                     "code": landing.params["code"], "redirect_uri": WEB_REDIRECT})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_starter_packs_issuer_gives_b2cs_defaults(start, tmp_path) -> None:
+    h = start(policies=pack(tmp_path))
+    body = code_flow_tokens(h)
+    claims = unverified_claims(body["id_token"])
+    assert claims["acr"] == POLICY.lower() and claims["iss"] == f"{B2C}/{DEFAULT_TENANT_ID}/v2.0/"
+    assert claims["exp"] - claims["iat"] == 3600 and body["id_token_expires_in"] == 3600
+    assert body["refresh_token_expires_in"] == 1209600 and isinstance(body["not_before"], int)
+
+
+def test_the_articles_tfp_recipe_policy_issuer_and_lifetimes_reach_the_token(start, tmp_path) -> None:
+    edits = [
+        issuer('<Item Key="SendTokenResponseBodyWithJsonNumbers">false</Item>',
+               '<Item Key="AuthenticationContextReferenceClaimPattern">None</Item>',
+               '<Item Key="IssuanceClaimPattern">AuthorityWithTfp</Item>',
+               '<Item Key="id_token_lifetime_secs">600</Item>', '<Item Key="refresh_token_lifetime_secs">86400</Item>'),
+        ("TrustFrameworkBase.xml", '<ClaimType Id="tenantId">', TFP_CLAIM_TYPE + '<ClaimType Id="tenantId">'),
+        ("SignUpOrSignin.xml", RP_SUB, RP_SUB + '<OutputClaim ClaimTypeReferenceId="trustFrameworkPolicy" PartnerClaimType="tfp" Required="true" DefaultValue="{policy}" />'),
+    ]
+    h = start(policies=pack(tmp_path, edits=edits))
+    body = code_flow_tokens(h)
+    claims = unverified_claims(body["id_token"])
+    assert "acr" not in claims and claims["tfp"] == POLICY
+    assert claims["iss"] == f"{B2C}/tfp/{DEFAULT_TENANT_ID}/{POLICY.lower()}/v2.0/"
+    discovery = h.browser().request("GET", f"{B2C}/{DOMAIN}/{POLICY}/v2.0/.well-known/openid-configuration").json()
+    assert discovery["issuer"] == claims["iss"] and "acr" not in discovery["claims_supported"]
+    assert claims["exp"] - claims["iat"] == 600
+    assert body["id_token_expires_in"] == "600" and body["refresh_token_expires_in"] == "86400"  # the legacy strings
+
+
+@pytest.mark.parametrize(("edit", "named"), [
+    (issuer('<Item Key="id_token_lifetime_secs">60</Item>'), "id_token_lifetime_secs']: '60' is not a number of seconds from 300 to 86400"),
+    (issuer('<Item Key="IssuanceClaimPattern">Tfp</Item>'), "'Tfp' is not one of AuthorityAndTenantGuid, AuthorityWithTfp"),
+    (("SignUpOrSignin.xml", "<DefaultUserJourney ReferenceId=\"SignUpOrSignIn\" />",
+      '<DefaultUserJourney ReferenceId="SignUpOrSignIn" /><UserJourneyBehaviors><SingleSignOn Scope="Suppressed" /></UserJourneyBehaviors>'),
+     "SignUpOrSignin.xml: RelyingParty/UserJourneyBehaviors/SingleSignOn (line 17)/@Scope: 'Suppressed' is not modelled"),
+])
+def test_what_the_emulator_does_not_model_is_refused(tmp_path, edit: tuple[str, str, str], named: str) -> None:
+    with pytest.raises(PolicyError, match=re.escape(named)):
+        pack(tmp_path, edits=[edit])
+
+
+def test_a_policy_that_requires_the_hint_on_logout_says_so(tmp_path) -> None:
+    edit = ("SignUpOrSignin.xml", "<DefaultUserJourney ReferenceId=\"SignUpOrSignIn\" />",
+            '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />'
+            '<UserJourneyBehaviors><SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" /></UserJourneyBehaviors>')
+    [policy] = pack(tmp_path, edits=[edit])
+    [plain] = pack(tmp_path / "plain")
+    assert policy.enforce_id_token_hint_on_logout and not plain.enforce_id_token_hint_on_logout
