@@ -11,6 +11,8 @@ from pages.steps import step
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _CODE = re.compile(r"(AADB2C\d{5})\s*:?\s*(.*)", re.S)
+# The timestamp's label is in the page's language (Timestamp, Zeitstempel, Horodatage): found by its value.
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}Z?")
 
 
 class B2CErrorPage:
@@ -27,7 +29,7 @@ class B2CErrorPage:
         self.root = waiting.b2c_error_page(page).first
         self.heading = self.root.locator("h1, h2").first
         self.correlation = self.root.locator(".error-page-correlationid")
-        self.timestamp_line = self.root.locator(".error-page-messagedetails div").filter(has_text=re.compile(r"^\s*Timestamp", re.I)).first
+        self.timestamp_line = self.root.locator(".error-page-messagedetails div:not([class])").filter(has_text=_TIMESTAMP).first
         self.detail = self.root.locator(".error-page-detail")
         self.shown = self.detail
         self.dead_end = None  # the error page is where other pages' waits stop
@@ -47,8 +49,12 @@ class B2CErrorPage:
         match = _GUID.search(self.correlation.inner_text())
         return match.group(0) if match else None
 
-    def timestamp(self) -> str:
-        return self.timestamp_line.inner_text().split(":", 1)[-1].strip()
+    def timestamp(self) -> str | None:
+        """The UTC time B2C shows (as written, e.g. 2015-09-14 23:22:35Z); None when the page has none."""
+        if self.timestamp_line.count() == 0:
+            return None
+        match = _TIMESTAMP.search(self.timestamp_line.inner_text())
+        return match.group(0) if match else None
 
     def detail_text(self) -> str:
         return self.detail.inner_text().strip()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 
 from fixtures import causes
 from fixtures.causes import JourneyFailure, classify_text
-from fixtures.reporting import locate_bare_timeout
+from fixtures.reporting import locate_bare_timeout, page_facts
 from pages import B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
 
 pytestmark = pytest.mark.browser
@@ -41,9 +41,17 @@ def test_b2c_error_page_stops_the_wait_at_once_with_its_code_as_the_cause(page: 
         B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
     assert time.monotonic() - started < 5, "a dead end must end the wait, not the timeout"
     assert failure.value.cause.name == causes.TENANT_CONFIGURATION
-    assert failure.value.cause.detail.startswith("AADB2C90006 (redirect URI not registered for the app)")
+    assert failure.value.cause.detail.startswith("AADB2C90006 (redirect URI not registered for the app): The redirect URI")
+    assert failure.value.cause.detail.count("AADB2C90006") == 1
     message = str(failure.value)
     assert message.startswith("expected B2C's sign-in page") and "0f8fad5b-d9cb-469f-a165-70867728950e" in message
+
+
+def test_an_error_page_cause_names_its_code_once(page: Page) -> None:
+    page.set_content(ERROR_PAGE.replace("AADB2C90006: The redirect URI", "AADB2C90075: The claims exchange"))
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
+    assert failure.value.cause.detail.startswith("AADB2C90075: The claims exchange")
 
 
 def test_an_unknown_page_is_page_changed_naming_the_page_object_the_element_and_where_the_browser_is(page: Page) -> None:
@@ -177,3 +185,15 @@ def test_a_consent_page_after_the_phone_is_arrived_at_and_accepted(page: Page) -
     mobile.accept_consent()
     page.wait_for_url("https://contoso.b2clogin.com/authresp")
     assert posted == ["decision=accept"] and not mobile.consent_requested()
+
+
+@pytest.mark.parametrize("label", ["Timestamp: ", "Zeitstempel:", "Horodatage :"])
+def test_the_error_pages_facts_are_read_in_every_language_at_once(page: Page, label: str) -> None:
+    """The timestamp's label follows the page's language; a missing one is no fact, not a 15 s wait."""
+    page.set_content(ERROR_PAGE.replace("Timestamp: ", label))
+    started = time.monotonic()
+    facts = page_facts(page, "https://jwt.ms")
+    assert facts["B2C timestamp"] == "2026-11-28 10:00:00Z" and facts["B2C error"].startswith("AADB2C90006")
+    page.set_content(ERROR_PAGE.replace("<div>Timestamp: 2026-11-28 10:00:00Z</div>", ""))
+    assert page_facts(page, "https://jwt.ms")["B2C timestamp"] == ""
+    assert time.monotonic() - started < 5  # nothing waited out the 15 s action timeout
