@@ -15,13 +15,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from fixtures.redaction import contains_secret, redact_file, redact_text, redact_zip
-
-MIN_SECRET = 8  # shorter values (cookie flags, counters) would blank unrelated text
-# Credentials that travel in URLs and forms: Mobile ID's authorization code, B2C's tokens if a mode puts them there.
-CREDENTIAL_PARAMS = {"code", "id_token", "access_token", "refresh_token", "client_secret", "client_assertion"}
+from fixtures.redaction import contains_secret, credentials_in, redact_file, redact_text, redact_zip
 
 
 class LeakError(RuntimeError):
@@ -30,19 +25,7 @@ class LeakError(RuntimeError):
 
 def har_credentials(har: dict[str, Any]) -> set[str]:
     """Cookie values and credential parameters (URLs, form bodies, Location headers) found in a HAR."""
-    found: set[str] = set()
-    for entry in har.get("log", {}).get("entries", []):
-        request, response = entry.get("request", {}), entry.get("response", {})
-        for cookie in [*request.get("cookies", []), *response.get("cookies", [])]:
-            found.add(str(cookie.get("value", "")))
-        urls = [request.get("url", "")] + [h.get("value", "") for h in response.get("headers", []) if h.get("name", "").lower() == "location"]
-        for url in urls:
-            parts = urlsplit(url)
-            for query in (parts.query, parts.fragment):
-                found.update(v for k, v in parse_qsl(query) if k in CREDENTIAL_PARAMS)
-        body = (request.get("postData") or {}).get("text") or ""
-        found.update(v for k, v in parse_qsl(body) if k in CREDENTIAL_PARAMS)
-    return {value for value in found if len(value) >= MIN_SECRET}
+    return credentials_in(har.get("log", {}).get("entries", []))
 
 
 def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "") -> list[str]:

@@ -95,6 +95,25 @@ def test_a_whole_results_directory_is_swept_of_tokens_secrets_and_numbers(tmp_pa
     assert "+41791234567" not in texts[0]
 
 
+def test_a_traces_session_cookies_and_authorization_codes_are_redacted_in_every_member(tmp_path: Path) -> None:
+    """Cookies and codes are credentials (a live B2C session against a tenant): gone from the trace, wherever they are."""
+    sso, csrf, code = "2FgzpFo-8SwbGBtdb3Bd-sso", "csrf-cookie-value-77", "uO3qDzccI7I_1-DB7leIFgSo4F8q"
+    snapshot = {"request": {"url": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp", "method": "POST",
+                            "headers": [{"name": "Cookie", "value": f"x-ms-cpim-sso:guid={sso}; x-ms-cpim-csrf={csrf}"}],
+                            "cookies": [], "postData": {"params": [{"name": "code", "value": code}, {"name": "state", "value": "s"}]}},
+                "response": {"headers": [{"name": "set-cookie", "value": f"x-ms-cpim-csrf={csrf}; path=/; secure"}], "cookies": []}}
+    trace_path = tmp_path / "trace.zip"
+    with zipfile.ZipFile(trace_path, "w") as trace:
+        trace.writestr("trace.network", json.dumps({"type": "resource-snapshot", "snapshot": snapshot}) + "\n")
+        trace.writestr("resources/page.html", f'<form><input name="code" value="{code}"></form><script>document.cookie</script>')
+        trace.writestr("trace.trace", json.dumps({"type": "action", "cookies": [{"name": "x-ms-cpim-sso:guid", "value": sso}]}))
+    Cleaner(LOCAL, environ={}).zip(trace_path)
+    with zipfile.ZipFile(trace_path) as trace:
+        texts = [trace.read(name).decode() for name in trace.namelist()]
+    assert all(contains_secret(t, [sso, csrf, code]) == [] for t in texts), texts
+    assert "x-ms-cpim-sso:guid" in texts[0] and '"state"' in texts[0]  # names and harmless values stay readable
+
+
 def test_set_up_noise_is_dropped_and_what_did_work_or_failed_is_kept(tmp_path: Path) -> None:
     container = {"befores": [
         {"name": "settings", "status": "passed"},
