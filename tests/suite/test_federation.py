@@ -70,7 +70,8 @@ def test_each_mismatch_names_the_parameter_and_the_fix(changes: dict, parameter:
 def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
     custom = request(redirect_uri="https://login.contoso.com/contoso.onmicrosoft.com/oauth2/authresp")
     tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin",
-              "B2C_CLIENT_ID": LOCAL_STACK.client_id, "MOBILEID_CLIENT_ID": LOCAL_STACK.mobileid_client_id}
+              "B2C_CLIENT_ID": LOCAL_STACK.client_id, "MOBILEID_CLIENT_ID": LOCAL_STACK.mobileid_client_id,
+              "MOBILEID_CONTROL_URL": "https://mid.contoso.test/control"}
     assert problems(custom, **tenant, B2C_DOMAIN="Login.Contoso.com") == {}
     assert "redirect_uri" in problems(request(), **tenant, B2C_DOMAIN="login.contoso.com")
 
