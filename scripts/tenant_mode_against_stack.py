@@ -21,8 +21,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fixtures.settings import SettingsError  # noqa: E402
+from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
+
+SUITE_SETTINGS = ("E2E_", "B2C_", "MOBILEID_")
+
+
+def suite_env(settings: dict[str, str], environ: dict[str, str], env_file: Path = ENV_FILE) -> dict[str, str]:
+    """The journeys' environment: the stack's tenant settings and nothing of the caller's (environment or ``.env``)
+    that would point elsewhere. The suite reads ``.env`` under the environment, so its names are set blank (unset)."""
+    env = {k: v for k, v in environ.items() if not k.startswith(SUITE_SETTINGS)}
+    try:
+        from_file = read_env_file(env_file) if env_file.is_file() else {}
+    except SettingsError:
+        from_file = {}  # the run itself names the broken line
+    env.update({name: "" for name in from_file if name.startswith(SUITE_SETTINGS)})
+    return {**env, **settings}
 
 
 def main(pytest_args: list[str]) -> int:
@@ -33,10 +49,8 @@ def main(pytest_args: list[str]) -> int:
         try:
             settings = tenant_settings(stack.info)
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
-            # Settings of the caller's environment that would point elsewhere are replaced, not merged.
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
             command = [sys.executable, "-m", "pytest", "e2e", *pytest_args]
-            return subprocess.run(command, cwd=ROOT, env={**env, **settings}).returncode
+            return subprocess.run(command, cwd=ROOT, env=suite_env(settings, dict(os.environ))).returncode
         finally:
             stack.stop()
 

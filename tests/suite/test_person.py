@@ -1,0 +1,29 @@
+"""A person approving on a real phone is told what to do, and the chat webhook gets no full phone number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from fixtures.mobile_id import Person
+from pages import MobileIDLoginPage
+
+pytestmark = pytest.mark.browser
+
+WAITING = """<html lang="en"><body><div id="mid-waiting"><p>We sent a request to +41791234567. Confirm it on your phone.</p>
+<p>Transaction: <strong id="transaction-number">K7Q2XW8P</strong></p></div></body></html>"""
+
+
+def test_nobody_approving_is_announced_and_posted_with_the_number_masked(page: Page) -> None:
+    page.set_content(WAITING)
+    said: list[str] = []
+    posted: list[dict[str, Any]] = []
+    person = Person(announce=said.append, post=posted.append, timeout=1.0)
+    with pytest.raises(pytest.fail.Exception, match=r"nobody approved the sign-in on \+4179\*\*\*\*\*67 within 1 s \(transaction K7Q2XW8P\)"):
+        person.approve("+41791234567", MobileIDLoginPage(page))
+    assert [p.get("outcome") for p in posted] == [None, "timeout"]
+    assert posted[0]["waiting_page"].startswith("We sent a request to +4179*****67.") and posted[0]["transaction"] == "K7Q2XW8P"
+    assert not any("+41791234567" in str(value) for p in posted for value in p.values())
+    assert not any("+41791234567" in line for line in said) and "moved on" not in " ".join(said)
