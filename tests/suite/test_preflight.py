@@ -154,6 +154,7 @@ def test_the_command_reports_every_missing_setting_at_once() -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     for setting in ("B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_TEST_NUMBER"):
         assert setting in result.stdout
+    assert "nothing checked, the suite's settings are wrong" in result.stdout and "tenant configuration" not in result.stdout
 
 
 def test_a_failed_row_is_reported_as_its_own_cause() -> None:
@@ -228,3 +229,16 @@ def test_a_tenant_mode_run_with_a_report_gets_past_the_preflight(stack: Stack, t
     assert result.returncode == 0 and "1 passed" in output, output[-3000:]
     assert "preflight of tenant" in output and "INTERNALERROR" not in output
     assert list(results.glob("*-result.json")), "no Allure result written"
+
+
+def test_the_emulators_control_api_is_checked_before_any_journey(stack: Stack) -> None:
+    assert run(stack)["Mobile ID control API"].status == "ok"
+    unreachable = run(stack, MOBILEID_CONTROL_URL="https://127.0.0.1:9/control")["Mobile ID control API"]
+    assert unreachable.failed and unreachable.cause == INFRASTRUCTURE and "unreachable" in unreachable.detail
+    settings = build_settings(tenant_env(stack, MOBILEID_CONTROL_TOKEN="a-wrong-control-token"))
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(401))) as refusing:
+        checks = Preflight(settings, refusing, lambda: None, settings.host_map)
+        checks.control_api()
+    [refused] = checks.rows
+    assert refused.failed and refused.cause == TENANT_CONFIGURATION and "MOBILEID_CONTROL_TOKEN" in refused.fix
+    assert "a-wrong-control-token" not in table(checks.rows)

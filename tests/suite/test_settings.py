@@ -156,3 +156,12 @@ def test_an_env_line_dotenv_cannot_parse_stops_the_run(tmp_path, content: str, l
     with pytest.raises(SettingsError, match=f"line {line}") as refused:
         load_settings(env_file)
     assert str(env_file) in str(refused.value) and "s3cr3t" not in str(refused.value)
+
+
+def test_a_local_run_refuses_an_app_the_local_stack_does_not_have() -> None:
+    with pytest.raises(SettingsError, match=r"B2C_CLIENT_ID='00000000-0000-0000-0000-000000000000' is not the local stack's test app"):
+        build_settings({"B2C_CLIENT_ID": "00000000-0000-0000-0000-000000000000"}, LOCAL_STACK)
+    with pytest.raises(SettingsError, match=r"B2C_REDIRECT_URI='https://app.example/cb' is not the local stack's test app"):
+        build_settings({"B2C_REDIRECT_URI": "https://app.example/cb"}, LOCAL_STACK)
+    same = build_settings({"B2C_CLIENT_ID": LOCAL_STACK.client_id}, LOCAL_STACK)
+    assert same.client_id == LOCAL_STACK.client_id
