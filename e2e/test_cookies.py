@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fixtures.causes import B2C_PROMISE, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
@@ -14,6 +15,12 @@ def cpim_cookie_problems(journey: Journey) -> tuple[list[str], list[str]]:
     return [c["name"] for c in cookies], wrong
 
 
+def no_wrong_cookies(wrong: list[str]) -> None:
+    if wrong:
+        raise JourneyFailure(f"B2C cookies must be SameSite=None; Secure to survive Mobile ID's cross-site form post: {wrong}",
+                             cause=B2C_PROMISE, detail="x-ms-cpim-* cookies are not SameSite=None; Secure")
+
+
 def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: MobileID, policy: str) -> None:
     # Given the user on B2C's sign-in page
     number = mobile_id.new_number()
@@ -23,9 +30,9 @@ def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: M
     # Then the cookies B2C set so far are SameSite=None and Secure (Mobile ID will post back cross-site)
     names, wrong = cpim_cookie_problems(journey)
     assert names, "B2C set no x-ms-cpim-* cookies on its sign-in page"
-    assert not wrong, f"B2C cookies must be SameSite=None; Secure to survive Mobile ID's cross-site form post: {wrong}"
+    no_wrong_cookies(wrong)
 
     # And so are all it set by the end of a sign-up
     journey.sign_up(policy, number)
     names, wrong = cpim_cookie_problems(journey)
-    assert not wrong, f"B2C cookies must be SameSite=None; Secure to survive Mobile ID's cross-site form post: {wrong}"
+    no_wrong_cookies(wrong)

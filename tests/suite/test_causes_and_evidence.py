@@ -126,7 +126,7 @@ def test_set_up_noise_is_dropped_and_what_did_work_or_failed_is_kept(tmp_path: P
     assert [f["name"] for f in kept["befores"]] == ["returning_user", "stack"] and kept["afters"] == []
 
 
-def test_the_terminal_names_each_failure_with_its_cause_then_counts_each_cause() -> None:
+def test_the_terminal_counts_each_cause_with_its_detail_and_names_its_failures_under_it() -> None:
     aud = [("cause", "ID token contract"), ("cause_detail", "aud: expected 'a', got 'b'")]
     reports = [
         SimpleNamespace(nodeid="e2e/test_a.py::t[x]", when="call", user_properties=aud),
@@ -134,9 +134,9 @@ def test_the_terminal_names_each_failure_with_its_cause_then_counts_each_cause()
         SimpleNamespace(nodeid="e2e/test_c.py::t[x]", when="call", user_properties=[]),
     ]
     assert failure_lines(reports) == [  # type: ignore[arg-type]
-        "ID token contract    e2e/test_a.py::t[x]",
-        "ID token contract    e2e/test_b.py::t[x] (in setup)",
-        "other                e2e/test_c.py::t[x]",
         "2 x ID token contract: aud: expected 'a', got 'b'",
+        "    e2e/test_a.py::t[x]",
+        "    e2e/test_b.py::t[x] (in setup)",
         "1 x other",
+        "    e2e/test_c.py::t[x]",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 
@@ -14,11 +15,11 @@ def test_the_whole_group_ends_even_when_its_leader_ignores_the_first_signal() ->
     leader = subprocess.Popen(["sh", "-c", "trap '' INT; sleep 120 & echo $!; wait"], stdout=subprocess.PIPE, text=True,
                               start_new_session=True)
     grandchild = int(leader.stdout.readline())  # type: ignore[union-attr]
-    stop_group(leader, (signal.SIGINT, signal.SIGKILL), wait=1)
-    assert leader.poll() is not None
+    watch = os.pidfd_open(grandchild)  # readable once it has ended: a SIGKILL takes effect a moment after it is sent
     try:
-        os.kill(grandchild, 0)
-        alive = not open(f"/proc/{grandchild}/stat").read().split(")")[1].split()[0] == "Z"
-    except ProcessLookupError:
-        alive = False
-    assert not alive, "the grandchild outlived its group"
+        stop_group(leader, (signal.SIGINT, signal.SIGKILL), wait=1)
+        assert leader.poll() is not None
+        ended, _, _ = select.select([watch], [], [], 10)
+        assert ended, "the grandchild outlived its group"
+    finally:
+        os.close(watch)
