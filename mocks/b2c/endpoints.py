@@ -80,7 +80,7 @@ class Endpoints(TenantHandlers):
         policy = self._metadata_policy(request)
         if isinstance(policy, Response):
             return policy
-        return JSONResponse(jwks(self.tenant.keys.for_policy(policy)), headers=JSON_HEADERS)
+        return JSONResponse(jwks(self.tenant.keys.for_policy(policy), alg=False), headers=JSON_HEADERS)
 
     # --- token and logout ------------------------------------------------------------------------
 

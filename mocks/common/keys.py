@@ -31,18 +31,15 @@ class SigningKey:
     def from_pem_file(cls, path: Path, kid: str) -> SigningKey:
         return cls(RSAKey.import_key(path.read_bytes()), kid)
 
-    def public_jwk(self) -> dict[str, Any]:
-        """The JWKS entry, shaped like B2C's and Mobile ID's (``kid``, ``use``, ``nbf``)."""
+    def public_jwk(self, *, alg: bool = True) -> dict[str, Any]:
+        """The JWKS entry (``kid``, ``use``, ``nbf``); B2C's has no ``alg`` (reference b2c.md section 3), so a client
+        that picks keys by ``alg`` meets the same set as on a tenant."""
         public = self._key.as_dict(private=False)
-        return {
-            "kid": self.kid,
-            "use": "sig",
-            "kty": "RSA",
-            "alg": self.algorithm,
-            "e": public["e"],
-            "n": public["n"],
-            "nbf": self.not_before,
-        }
+        entry = {"kid": self.kid, "use": "sig", "kty": "RSA", "alg": self.algorithm, "e": public["e"], "n": public["n"],
+                 "nbf": self.not_before}
+        if not alg:
+            del entry["alg"]
+        return entry
 
     def verify(self, token: str) -> dict[str, Any] | None:
         """The claims of a compact JWS this key signed (RS256 only); None for anything else."""
@@ -84,5 +81,5 @@ def own_key(path: Path) -> RSAKey:
     return key
 
 
-def jwks(*keys: SigningKey) -> dict[str, list[dict[str, Any]]]:
-    return {"keys": [key.public_jwk() for key in keys]}
+def jwks(*keys: SigningKey, alg: bool = True) -> dict[str, list[dict[str, Any]]]:
+    return {"keys": [key.public_jwk(alg=alg) for key in keys]}
