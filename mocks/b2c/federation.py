@@ -210,7 +210,7 @@ class Federation:
         else:
             headers["Authorization"] = f"Bearer {access_token}"
         try:
-            response = await self.http().get(endpoints.claims_endpoint, headers=headers, params=params)
+            response = await self.http().request(provider.claims_endpoint_method, endpoints.claims_endpoint, headers=headers, params=params)
         except httpx.HTTPError:
             raise B2CError("AADB2C90289", error="server_error") from None
         if response.status_code != 200:

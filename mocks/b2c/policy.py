@@ -52,9 +52,10 @@ class IdentityProvider:
     authorization_endpoint: str | None = None   # OAuth2: from metadata; OIDC: from discovery when None
     token_endpoint: str | None = None
     claims_endpoint: str | None = None          # userinfo; used by OAuth2 profiles
+    claims_endpoint_method: str = "GET"         # OAuth2 HttpBinding: GET or POST (the seed's), with the bearer token
     metadata_url: str | None = None             # OIDC discovery document
     response_type: str = "code"
-    response_mode: str = "form_post"            # HttpBinding POST == form_post
+    response_mode: str = "form_post"            # how the IdP answers B2C (metadata response_mode)
     token_endpoint_auth_method: str = "client_secret_post"
     bearer_token_transmission: str = "AuthorizationHeader"  # or "QueryString"
     use_policy_in_redirect_uri: bool = False

@@ -122,7 +122,8 @@ class FakeIdP:
         return JSONResponse({"access_token": f"at-{sub}", "token_type": "Bearer", "expires_in": 600, "id_token": key.sign(claims)})
 
     async def userinfo(self, request: Request) -> Response:
-        self.userinfo_requests.append({"authorization": request.headers.get("authorization"), "query": dict(request.query_params)})
+        self.userinfo_requests.append({"method": request.method, "authorization": request.headers.get("authorization"),
+                                       "query": dict(request.query_params)})
         b = self.behaviour
         if b.userinfo_status != 200:
             return JSONResponse({"error": "server_error"}, status_code=b.userinfo_status)

@@ -11,7 +11,7 @@ from .files import boolean
 from .merge import Merged, Profile, Value
 
 SUPPORTED_PROTOCOLS = {"oauth2": ProviderProtocol.OAUTH2, "openidconnect": ProviderProtocol.OPENID_CONNECT}
-HTTP_BINDINGS = {"POST": "form_post", "GET": "query"}
+HTTP_BINDINGS = ("POST", "GET")  # how B2C calls the IdP's token and claims endpoints (oauth2-technical-profile)
 RESPONSE_MODES = ("form_post", "query")
 TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 BEARER_TOKEN_METHODS = ("AuthorizationHeader", "QueryString")
@@ -86,13 +86,9 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
                               "which the emulator doesn't federate; add <Item Key=\"response_types\">code</Item>")
         response_type = _one_of(rt, ("code",), " (the emulator federates with the authorization code flow only)")
 
-    binding_mode = HTTP_BINDINGS[_one_of(md["HttpBinding"], tuple(HTTP_BINDINGS))] if "HttpBinding" in md else None
-    if "response_mode" in md:
-        response_mode = _one_of(md["response_mode"], RESPONSE_MODES)
-    elif protocol is ProviderProtocol.OAUTH2 and binding_mode:
-        response_mode = binding_mode
-    else:
-        response_mode = "form_post"
+    # HttpBinding is how B2C calls the IdP's endpoints; how the IdP answers is response_mode alone (default form_post).
+    claims_endpoint_method = _one_of(md["HttpBinding"], HTTP_BINDINGS) if "HttpBinding" in md else "GET"
+    response_mode = _one_of(md["response_mode"], RESPONSE_MODES) if "response_mode" in md else "form_post"
     auth_method = _one_of(md["token_endpoint_auth_method"], TOKEN_ENDPOINT_AUTH_METHODS) if "token_endpoint_auth_method" in md \
         else "client_secret_post"
     bearer = "QueryString" if protocol is ProviderProtocol.OAUTH2 else "AuthorizationHeader"
@@ -128,5 +124,5 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         token_endpoint=token_endpoint, claims_endpoint=claims_endpoint, metadata_url=metadata_url,
         response_type=response_type, response_mode=response_mode, token_endpoint_auth_method=auth_method,
         bearer_token_transmission=bearer, use_policy_in_redirect_uri=use_policy, claims=tuple(claims),
-        resolves_claims=resolves_claims,
+        resolves_claims=resolves_claims, claims_endpoint_method=claims_endpoint_method,
     )
