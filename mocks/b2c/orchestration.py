@@ -205,10 +205,15 @@ class Orchestrator:
         for claim in profile.input_claims:  # InputClaims prefill the page
             if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
                 run.bag[claim.claim_type] = self._default(profile, claim.default)
+        # The starter pack's own rules (SelfAsserted-Social's comments): only an InputClaim is prefilled, and a claim
+        # a validation profile outputs is not asked for ("only shown if its value cannot be obtained otherwise").
+        prefilled = {c.claim_type for c in profile.input_claims}
+        validated = {c.claim_type for vid in profile.validation_profiles for c in journey.profiles[vid].output_claims}
         return tuple(
-            (c.claim_type, journey.claim_labels.get(c.claim_type, c.claim_type), c.required, _text(run.bag.get(c.claim_type)))
+            (c.claim_type, journey.claim_labels.get(c.claim_type, c.claim_type), c.required,
+             _text(run.bag.get(c.claim_type)) if c.claim_type in prefilled else "")
             for c in profile.output_claims
-            if c.default is None and c.claim_type in journey.input_types
+            if c.default is None and c.claim_type in journey.input_types and c.claim_type not in validated
         )
 
     def submitted(self, policy: Policy, run: JourneyRun, values: dict[str, str]) -> None:

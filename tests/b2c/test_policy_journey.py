@@ -148,3 +148,13 @@ def test_http_binding_is_how_b2c_calls_the_claims_endpoint_not_how_the_idp_answe
     assert isinstance(sa, Page) and sa.api == "SelfAsserted"
     assert idp.authorize_requests[-1]["response_mode"] == "form_post"
     assert idp.userinfo_requests[-1]["method"] == binding and idp.userinfo_requests[-1]["authorization"].startswith("Bearer ")
+
+
+def test_only_input_claims_prefill_the_profile_page(start, tmp_path) -> None:
+    """The starter pack's rule: a claim in OutputClaims but not InputClaims is asked for with an empty value."""
+    edit = ("TrustFrameworkBase.xml", '<InputClaim ClaimTypeReferenceId="displayName" />', "")
+    h = start(policies=pack(tmp_path, edits=[edit]), idp=FakeIdP(IdPBehaviour(sub="unprefilled")))
+    _, sa = sign_up(h)
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted"
+    fields = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
+    assert fields == {"displayName": "", "givenName": "", "surname": ""}
