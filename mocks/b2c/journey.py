@@ -34,7 +34,7 @@ from mocks.b2c.sessions import (
     trans_cookie_value,
     transaction_id_from_state,
 )
-from mocks.b2c.strings import IDP_UI_LOCALES, pick_locale, strings
+from mocks.b2c.strings import IDP_UI_LOCALES, strings
 from mocks.b2c.tokens import Authentication
 from mocks.b2c.web import TENANT, TenantHandlers, with_and_without_policy, xhr
 from mocks.common.oauth import half_hash
@@ -108,7 +108,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             if failure.delivery is None:
                 return self._error_page(failure.error)
             return self._deliver_error(failure.delivery, failure.error)
-        lang = pick_locale(rp.ui_locales if self.settings.language_customization else None, self.settings.default_locale)
+        lang = self.settings.page_language(policy, rp.ui_locales)
 
         session = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
         user = self.tenant.directory.get(session.object_id) if session else None

@@ -98,7 +98,7 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
             "loginHint": transaction.request.login_hint,
         }
     t = strings(transaction.locale)
-    return _page("layout.html", lang=transaction.locale, html_lang=settings.language_customization, title=t["title_unified"], container_class="unified_container",
+    return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"], container_class="unified_container",
                  correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
@@ -117,8 +117,9 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
             for claim, label, required, prefill in fields
         ]
     }
-    return _page("layout.html", lang=transaction.locale, html_lang=settings.language_customization, title=t["title_selfasserted"], container_class="self_asserted_container",
-                 correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
+    return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy),
+                 title=t["title_selfasserted"], container_class="self_asserted_container", correlation_id=transaction.correlation_id,
+                 settings_json=_script_json(page), content_json=_script_json(t))
 
 
 def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True) -> HTMLResponse:

@@ -168,6 +168,16 @@ class Issuance:
 
 
 @dataclass(frozen=True)
+class Languages:
+    """A custom policy's ``<Localization>`` (language-customization article): on or off, its default language and
+    the languages it offers (lower-case codes, e.g. ``de``)."""
+
+    enabled: bool = False
+    default: str = "en"
+    supported: tuple[str, ...] = ("en",)
+
+
+@dataclass(frozen=True)
 class Policy:
     policy_id: str                          # as written, e.g. B2C_1_signupsignin / B2C_1A_signup_signin
     kind: PolicyKind
@@ -183,6 +193,8 @@ class Policy:
     # "Require ID Token in logout requests" (user flow) / SingleSignOn EnforceIdTokenHintOnLogout (custom policy):
     # only then does a logout with a valid id_token_hint check post_logout_redirect_uri against the hint's app.
     enforce_id_token_hint_on_logout: bool = False
+    # Custom policies: their own languages. None: the tenant's language customization (user flows' Languages blade).
+    languages: Languages | None = None
 
     @property
     def key(self) -> str:

@@ -16,6 +16,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from mocks.b2c.policy import Policy
+from mocks.b2c.strings import pick_locale
 from mocks.faults import Fault
 
 DEFAULT_TENANT = "contoso"
@@ -119,6 +120,18 @@ class B2CSettings(BaseModel):
     def idp_redirect_uri(self) -> str:
         """What identity providers register as B2C's redirect URI (the authresp endpoint)."""
         return f"{self.base_url}/{self.domain}/oauth2/authresp"
+
+    def customizes_language(self, policy: Policy) -> bool:
+        """Whether ``policy``'s pages follow ``ui_locales`` and carry ``<html lang>``: a custom policy's Localization,
+        else the tenant's language customization (user flows)."""
+        return policy.languages.enabled if policy.languages is not None else self.language_customization
+
+    def page_language(self, policy: Policy, ui_locales: str | None) -> str:
+        """The language of ``policy``'s pages for a request's ``ui_locales``."""
+        if policy.languages is None:
+            return pick_locale(ui_locales if self.language_customization else None, self.default_locale)
+        offered = policy.languages
+        return pick_locale(ui_locales if offered.enabled else None, offered.default, offered.supported)
 
     def claim_resolvers(self, policy: Policy) -> dict[str, str]:
         """The claim resolvers B2C fills in for ``policy`` (DefaultValue, InputParameter values): the Policy ones

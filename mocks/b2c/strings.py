@@ -187,11 +187,12 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def pick_locale(ui_locales: str | None, default: str = "en") -> str:
-    """The first supported language of ``ui_locales`` (``de-CH fr`` -> ``de``); else the default."""
+def pick_locale(ui_locales: str | None, default: str = "en", offered: tuple[str, ...] | None = None) -> str:
+    """The first language of ``ui_locales`` (``de-CH fr`` -> ``de``) that the emulator has texts for and, given
+    ``offered`` (a custom policy's SupportedLanguages), the policy offers; else the default."""
     for tag in (ui_locales or "").replace(",", " ").split():
         language = tag.split("-")[0].split("_")[0].lower()
-        if language in SUPPORTED:
+        if language in SUPPORTED and (offered is None or language in offered):
             return language
     return default if default in SUPPORTED else "en"
 

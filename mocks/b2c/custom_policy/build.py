@@ -28,6 +28,7 @@ from mocks.b2c.policy import (
 
 from .files import PolicyFile, b2c_validation, boolean, q, text
 from .issuance import enforces_id_token_hint_on_logout, issuance
+from .localization import languages
 from .merge import JourneyDef, Merged, Profile, Value, effective, merge
 from .providers import identity_provider, is_identity_provider
 
@@ -269,5 +270,5 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),
         output_claims=tuple(output), self_asserted_claims=_self_asserted_claims(m, journey),
         show_local_account_form=show_local, journey=program, issuance=issuance(m, issuer),
-        enforce_id_token_hint_on_logout=enforces_id_token_hint_on_logout(rp_file, rp),
+        enforce_id_token_hint_on_logout=enforces_id_token_hint_on_logout(rp_file, rp), languages=languages(chain),
     )
