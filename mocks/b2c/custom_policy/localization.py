@@ -14,7 +14,8 @@ MERGE_BEHAVIORS = ("Append", "Prepend", "ReplaceAll")
 
 
 def languages(chain: list[PolicyFile]) -> Languages:
-    enabled, default, supported = False, "en", []
+    enabled, default = False, "en"
+    supported: list[str] = []
     for f in chain:  # base first
         localization = f.root.find(f"{q('BuildingBlocks')}/{q('Localization')}")
         if localization is None:
