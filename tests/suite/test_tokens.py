@@ -67,3 +67,11 @@ def test_a_good_token_gives_its_claims() -> None:
 def test_each_defect_is_named(raw, message: str) -> None:
     with pytest.raises(AssertionError, match=message):
         check(raw())
+
+
+def test_a_user_flows_idp_may_be_the_issuer_a_custom_policys_is_the_seeds() -> None:
+    from fixtures.tokens import mobile_id_idp
+
+    metadata = "https://openid.mobileid.ch/.well-known/openid-configuration"
+    assert mobile_id_idp("B2C_1A_signup_signin", metadata) == ("mobileid.ch",)
+    assert mobile_id_idp("B2C_1_signupsignin", metadata) == ("mobileid.ch", "https://openid.mobileid.ch")
