@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fixtures.causes import AADB2C_CODE
+from fixtures.redaction import JWT_PLACEHOLDER
 from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
@@ -54,6 +55,7 @@ class Finding:
     msisdn: str | None = None
     profile_page: bool = False
     id_token_claims: dict[str, Any] | None = None
+    id_token_redacted: bool = False  # B2C sent an ID token, but the HAR has it redacted (a repro bundle's HAR)
     robots: dict[str, str] = field(default_factory=dict, repr=False)  # the numbers with a fixed outcome, to name one
 
     @property
@@ -67,9 +69,13 @@ class Finding:
         return "approve"  # the phone was not the problem (or was never reached)
 
     @property
+    def sent_id_token(self) -> bool:
+        return self.id_token_claims is not None or self.id_token_redacted
+
+    @property
     def journey(self) -> str:
         new_user = (self.id_token_claims or {}).get("newUser")
-        reached_mobile_id = bool(self.msisdn or self.mid_code or self.id_token_claims)
+        reached_mobile_id = bool(self.msisdn or self.mid_code or self.sent_id_token)
         # B2C stopped before Mobile ID: who the user is does not matter, and a sign-up needs no user made first.
         return "sign-up" if self.profile_page or new_user or not reached_mobile_id else "sign-in"
 
@@ -116,6 +122,8 @@ def _note_answer(found: Finding, params: dict[str, str]) -> None:
         found.aadb2c_message = found.aadb2c_message or description.split("\n", 1)[0].strip() or None
     if "id_token" in params:
         found.id_token_claims = _claims(params["id_token"])
+        # Redacted (a repro bundle's own HAR, or a user who cleaned theirs): still B2C's answer, only its claims are gone.
+        found.id_token_redacted = found.id_token_claims is None and JWT_PLACEHOLDER in params["id_token"]
 
 
 def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None) -> Finding:
@@ -202,11 +210,21 @@ def describe(found: Finding) -> list[str]:
         ("correlation ID", found.correlation_id or "none"),
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
         ("Mobile ID number", found.msisdn or "-"), ("Mobile ID trace", ", ".join(found.transactions) or "-"),
-        ("result", "ID token" + (" for a new user" if found.journey == "sign-up" else "") if found.id_token_claims else
-         (f"error {found.error}" if found.error else ("B2C error page" if found.aadb2c_codes else "no answer to the app in the HAR"))),
+        ("result", answer(found)),
         ("journey, outcome", f"{found.journey}, {found.outcome}"),
     ]
     return [f"{name:<17} {value}" for name, value in rows]
+
+
+def answer(found: Finding) -> str:
+    """What B2C sent the app, as the HAR shows it."""
+    if found.id_token_claims is not None:
+        return "ID token" + (" for a new user" if found.journey == "sign-up" else "")
+    if found.id_token_redacted:
+        return "an ID token (redacted)"
+    if found.error:
+        return f"error {found.error}"
+    return "B2C error page" if found.aadb2c_codes else "no answer to the app in the HAR"
 
 
 def hops(har: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from repro.har import read_har, repro_args
+from repro.har import describe, read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 
 
@@ -39,3 +39,26 @@ def test_a_tenant_har_keeps_its_redirect_uri_even_when_it_is_the_stacks() -> Non
     args = repro_args(read_har(har), LOCAL_STACK)
     assert LOCAL_STACK.redirect_uri == "https://jwt.ms"
     assert args[args.index("--redirect-uri") + 1] == "https://jwt.ms" and "--target" in args and args[args.index("--target") + 1] == "tenant"
+
+
+def test_a_redacted_id_token_is_still_b2cs_answer() -> None:
+    """The repro's own bundle HAR: B2C's redirect carries the ID token as <redacted JWT>; that is an answer, not none."""
+    har = {"log": {"entries": [{
+        "startedDateTime": "2026-11-28T10:00:00.000Z",
+        "request": {"method": "GET", "url": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"
+                    "?client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms", "headers": []},
+        "response": {"status": 200, "headers": [], "content": {"mimeType": "text/html", "text": "<html></html>"}},
+    }, {
+        "startedDateTime": "2026-11-28T10:00:09.000Z",
+        "request": {"method": "POST", "url": "https://m.mobileid.ch/oidc/login", "postData": {"text": "msisdn=%2B41790000001"}},
+        "response": {"status": 302, "headers": []},
+    }, {
+        "startedDateTime": "2026-11-28T10:00:10.000Z",
+        "request": {"method": "GET", "url": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp?state=s"},
+        "response": {"status": 302, "headers": [{"name": "Location", "value": "https://jwt.ms#id_token=<redacted JWT>&state=StateProperties%3Dx"}]},
+    }]}}
+    found = read_har(har)
+    assert found.sent_id_token and found.id_token_claims is None and found.error is None
+    result = next(line for line in describe(found) if line.startswith("result"))
+    assert result.split(None, 1)[1] == "an ID token (redacted)"
+    assert (found.journey, found.outcome) == ("sign-in", "approve")
