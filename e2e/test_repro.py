@@ -1,9 +1,10 @@
 """The repro journey: one sign-up or sign-in with a reporter's parameters (python -m repro).
 
 Deselected unless pytest runs with ``--repro sign-up|sign-in`` (fixtures/repro.py). It drives the
-same page objects and Journey helpers as the other journeys, records a HAR, a screenshot of every
-page and what happened, and then judges the end as the suite does: ``approve`` must give a valid
-ID token; every other outcome must reach the app as B2C's error carrying Mobile ID's code.
+same page objects and Journey helpers as the other journeys, records a HAR, a trace, a screenshot
+at each step (named after the step) and what happened, and then judges the end as the suite does:
+``approve`` must give a valid ID token; every other outcome must reach the app as B2C's error
+carrying Mobile ID's code.
 
 The app's page (the redirect URI) is blanked in this browser: jwt.ms would show the raw ID token,
 and screenshots, video and trace frames are pictures no redaction can clean.
@@ -24,10 +25,11 @@ from playwright.sync_api import Error as PlaywrightError
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
 from fixtures.mobile_id import MobileID, masked
-from fixtures.repro import Evidence, ReproRequest, versions
+from fixtures.redaction import PHONE
+from fixtures.repro import Evidence, ReproRequest, trace_frames, versions, without_fragment
 from fixtures.settings import Settings
 from fixtures.tokens import unverified_claims
-from repro.outcomes import SILENT_PHONE_WAIT
+from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
 
 CORRELATION_ID = re.compile(r"Correlation ID:?\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 AADB2C = re.compile(r"AADB2C\d{5}")
@@ -68,34 +70,40 @@ def test_repro(
     mobile_id: MobileID, settings: Settings, policy: str, browser: Browser, browser_context_args: dict[str, Any],
 ) -> None:
     outcome = repro.outcome
+    # What was asked for is known before anything runs: a set-up that fails still leaves a report that names it.
+    evidence.facts.update({
+        "journey": repro.journey, "policy": policy, "outcome": outcome.name, "outcome_words": outcome.words,
+        "authorize_params": repro.authorize_params(), "versions": versions(browser.version),
+    })
     # Given the phone the reporter had: a robot number, a user who signed up before, or a new one
     if outcome.robot:
         number = mobile_id.robot(outcome.robot)  # type: ignore[arg-type]
     elif repro.journey == "sign-in":
-        number = a_returning_user(browser, browser_context_args, b2c, mobile_id, settings, policy)
+        number = a_returning_user(browser, browser_context_args, b2c, mobile_id, settings, policy, evidence)
     else:
         number = mobile_id.new_number()  # skips, saying why, with a real phone (it cannot be new every time)
+    evidence.facts["number"] = number if settings.is_local else masked(number)  # a real person's phone leaves the run masked
     context = new_context(record_har_path=str(evidence.har_path), record_har_content="embed")
+    evidence.start_trace(context, frames=trace_frames(outcome))
     page = context.new_page()
     journey = Journey(page, b2c, mobile_id, settings)
     redirect_uri = repro.redirect_uri or settings.redirect_uri
     blank_app_page(context, redirect_uri)
-    page.on("load", lambda: evidence.screenshot(page))  # every document the browser shows, once it has loaded
-    evidence.facts.update({
-        "journey": repro.journey, "policy": policy, "outcome": outcome.name, "outcome_words": outcome.words,
-        "number": number if settings.is_local else masked(number),  # a real person's phone leaves the run masked
-        "authorize_params": repro.authorize_params(), "versions": versions(context.browser.version if context.browser else ""),
-    })
     try:
         run_journey(journey, evidence, repro, policy, number)
     finally:
-        evidence.screenshot(page, "last-page")
-        evidence.facts["pages"] = [url.split("#", 1)[0] for url in journey.visited]
+        evidence.screenshot(page, "last page")
+        evidence.stop_trace(context)
+        evidence.facts["pages"] = [without_fragment(url) for url in journey.visited]
 
 
 def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c: B2CTenant, mobile_id: MobileID,
-                     settings: Settings, policy: str) -> str:
-    """A number with a B2C user: signed up in a browser of its own, outside the trace, video and HAR of the journey."""
+                     settings: Settings, policy: str, evidence: Evidence) -> str:
+    """A number with a B2C user: signed up in a browser of its own, outside the trace, video and HAR of the journey.
+
+    When that sign-up fails, the reported sign-in never runs: the report says so (with a screenshot of where the
+    sign-up stopped) rather than judging a journey that did not happen.
+    """
     if not mobile_id.has_fresh_numbers:
         return mobile_id.known_number()  # the real phone: its user exists (the reporter signs in with it)
     number = mobile_id.new_number()
@@ -103,13 +111,41 @@ def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c
     context = browser.new_context(**options)
     try:
         blank_app_page(context, settings.redirect_uri)
-        Journey(context.new_page(), b2c, mobile_id, settings).sign_up(policy, number)
+        page = context.new_page()
+        try:
+            Journey(page, b2c, mobile_id, settings).sign_up(policy, number)
+        except Exception as error:  # pytest's skip is no Exception: a skipped set-up stays a skip
+            evidence.screenshot(page, "set-up sign-up stopped here")
+            evidence.set_up_failed(f"the returning user could not be signed up first: {str(error).strip() or type(error).__name__}")
+            raise
     finally:
         context.close()
     return number
 
 
+def note_b2c_error_page(journey: Journey, evidence: Evidence) -> None:
+    """B2C's error page, if the browser shows it: its words, codes and correlation ID are what a bug report needs."""
+    facts = evidence.facts
+    try:
+        if "b2c_error_page" in facts or not journey.error_page.is_shown():
+            return
+        facts["b2c_error_page"] = {"detail": journey.error_page.detail_text(), "correlation_id": journey.error_page.correlation_id(),
+                                   "timestamp": journey.error_page.timestamp()}
+        note_b2c_and_mobile_id_words(evidence, journey.error_page.root.inner_text())
+    except PlaywrightError:  # the page is gone (browser closed): nothing more to read
+        return
+    evidence.step("B2C error page", page=journey.page)
+
+
 def run_journey(journey: Journey, evidence: Evidence, repro: ReproRequest, policy: str, number: str) -> None:
+    try:
+        run_journey_steps(journey, evidence, repro, policy, number)
+    except Exception:  # wherever the journey stopped (after Mobile ID too), B2C's error page is recorded
+        note_b2c_error_page(journey, evidence)
+        raise
+
+
+def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest, policy: str, number: str) -> None:
     facts = evidence.facts
     # When the user starts signing in with the reporter's parameters
     request = journey.open(policy, **repro.authorize_params())
@@ -123,14 +159,11 @@ def run_journey(journey: Journey, evidence: Evidence, repro: ReproRequest, polic
         raise AssertionError("after the authorize request the browser shows neither B2C's sign-in or error page, nor Mobile ID, "
                              f"nor the app, but {journey.where_am_i()}") from None
     if journey.error_page.is_shown():
-        evidence.step("B2C error page", journey.page.url)
-        facts["b2c_error_page"] = {"detail": journey.error_page.detail_text(), "correlation_id": journey.error_page.correlation_id(),
-                                   "timestamp": journey.error_page.timestamp()}
-        note_b2c_and_mobile_id_words(evidence, journey.error_page.root.inner_text())
+        note_b2c_error_page(journey, evidence)
         raise AssertionError(f"B2C showed its error page instead of signing in: {journey.error_page.detail_text()!r} "
                              f"(correlation ID {journey.error_page.correlation_id()})")
     if journey.unified.is_shown():
-        evidence.step("B2C sign-in page", journey.page.url)
+        evidence.step("B2C sign-in page", page=journey.page)
         facts["b2c_page_language"] = journey.unified.language()
         journey.unified.choose_mobile_id()
     if not journey.app.is_current():  # e.g. prompt=none answers the app at once
@@ -142,36 +175,45 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
     """Mobile ID's pages, answered the way the reporter's phone did."""
     outcome, facts = repro.outcome, evidence.facts
     journey.mobile.wait_until_shown()
-    evidence.step("Mobile ID number page", journey.page.url)
+    evidence.step("Mobile ID number page", page=journey.page)
     facts["mobile_id_page_language"] = journey.mobile.language()
     if outcome.phone == "approve":
         journey.enter_number(number)
         # As the person does: the waiting page's transaction number first, then the phone. The page is then in the
         # HAR with its number (approved at once, it can go before the browser has saved it).
         facts["mobile_id_transaction"] = journey.mobile.transaction_number()
-        evidence.step("Mobile ID waiting for the phone", journey.page.url)
+        at_the_waiting_page(journey, evidence)
         journey.phone_approves(number)
-        evidence.step("phone approved", journey.page.url)
+        evidence.step("phone approved", journey.page.url)  # the browser is on its way back to B2C: no picture
         if repro.journey == "sign-up":
             journey.reach_profile_page()
-            evidence.step("B2C profile page", journey.page.url)
+            evidence.step("B2C profile page", page=journey.page)
             journey.profile.continue_()
     else:
         journey.mobile.sign_in_with(number)
         if outcome.phone != "robot":
             facts["mobile_id_transaction"] = journey.mobile.transaction_number()
-            evidence.step("Mobile ID waiting for the phone", journey.page.url)
+            at_the_waiting_page(journey, evidence)
         if outcome.phone == "decline":
             journey.mobile_id.decline(number)
             evidence.step("phone declined", journey.page.url)
 
 
+def at_the_waiting_page(journey: Journey, evidence: Evidence) -> None:
+    """The waiting page's step; whether it shows the phone number as text (then pictures of it show the number too)."""
+    evidence.facts["waiting_page_shows_number"] = bool(PHONE.search(journey.page.locator("body").inner_text()))
+    evidence.step("Mobile ID waiting for the phone", page=journey.page)
+
+
 def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, request: AuthRequest) -> None:
     """What B2C sent the app: a valid token for an approval, Mobile ID's error for any other outcome."""
     outcome, facts = repro.outcome, evidence.facts
-    wait_ms = SILENT_PHONE_WAIT * 1000 if outcome.phone == "silent" else REDIRECT_TIMEOUT
+    wait_ms: float = REDIRECT_TIMEOUT
+    if outcome.phone == "silent":
+        wait_ms = SILENT_PHONE_WAIT * 1000
+        journey.mobile_id.announce(silent_phone_wait_line())  # a minute and more with nothing on the screen otherwise
     result = journey.redirect(request, timeout=wait_ms, expecting="an ID token" if not outcome.codes else "Mobile ID's error")
-    evidence.step("B2C redirected to the app", journey.page.url)
+    evidence.step("B2C redirected to the app", page=journey.page)
     facts["redirect"] = {"error": result.error, "error_description": result.error_description or None}
     note_b2c_and_mobile_id_words(evidence, result.error_description)
     if result.id_token:

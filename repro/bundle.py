@@ -1,26 +1,48 @@
 """The bundle to attach to a bug: one zip of what the repro journey saw, with no secret or raw token.
 
 Every text member passes through ``fixtures.redaction`` (JWTs and the given secrets); the HAR and
-the trace also lose the values of cookies and authorization codes, which are credentials too.
-``scan`` then opens every member, nested zips (the trace) included, and the bundle is refused if
-anything is left.
+the trace also lose the values of cookies and authorization codes, which are credentials too. In
+tenant mode phone numbers are people's, so every text member has them masked as well
+(``fixtures.redaction.mask_phone_numbers``, as the report does). ``scan`` then opens every member, nested zips (the
+trace) included, and the bundle is refused if anything is left.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import shutil
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fixtures.redaction import contains_secret, credentials_in, redact_file, redact_text, redact_zip
+from fixtures.redaction import PHONE, contains_secret, credentials_in, mask_phone_numbers, redact_text
 
 
 class LeakError(RuntimeError):
     """The bundle would carry a secret or raw token; it is not written."""
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What every text member of the bundle loses: raw tokens, ``secrets`` and, with ``mask_phones``, phone numbers."""
+
+    secrets: tuple[str, ...] = ()
+    mask_phones: bool = False  # tenant mode: the numbers are people's (local ones are the emulator's)
+
+    def text(self, text: str) -> str:
+        text = redact_text(text, self.secrets)
+        return mask_phone_numbers(text) if self.mask_phones else text
+
+    def data(self, data: bytes) -> bytes:
+        """Like ``text`` for bytes that may or may not be text (binary parts stay as they are)."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data
+        cleaned = self.text(text)
+        return data if cleaned == text else cleaned.encode("utf-8")
 
 
 def har_credentials(har: dict[str, Any]) -> set[str]:
@@ -28,8 +50,9 @@ def har_credentials(har: dict[str, Any]) -> set[str]:
     return credentials_in(har.get("log", {}).get("entries", []))
 
 
-def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "") -> list[str]:
-    """``member: what`` for every JWT or secret in the zip at ``path`` (or bytes of a nested zip)."""
+def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "", *, phones: bool = False) -> list[str]:
+    """``member: what`` for every JWT or secret (and with ``phones``, every unmasked phone number) in the zip at ``path``
+    (or bytes of a nested zip)."""
     secrets = [s for s in secrets if s]
     findings: list[str] = []
     with zipfile.ZipFile(path) as bundle:
@@ -37,36 +60,38 @@ def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "") -> lis
             data = bundle.read(info)
             name = f"{_name}{info.filename}"
             if data[:4] == b"PK\x03\x04":
-                findings += scan(io.BytesIO(data), secrets, f"{name}!/")  # type: ignore[arg-type]
+                findings += scan(io.BytesIO(data), secrets, f"{name}!/", phones=phones)  # type: ignore[arg-type]
                 continue
             text = data.decode("utf-8", errors="ignore")
-            findings += [f"{name}: {what}" for what in sorted(set(contains_secret(text, secrets)))]
+            found = contains_secret(text, secrets) + (["phone number"] if phones and PHONE.search(text) else [])
+            findings += [f"{name}: {what}" for what in sorted(set(found))]
     return findings
 
 
-def clean_copy(source: Path, target: Path, secrets: list[str]) -> None:
+def clean_copy(source: Path, target: Path, redaction: Redaction) -> None:
     """Copy a file into the bundle folder, redacted (zip members one by one)."""
-    shutil.copyfile(source, target)
-    if zipfile.is_zipfile(target):
-        redact_zip(target, secrets)
+    if zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                dst.writestr(info, redaction.data(src.read(info)))
     else:
-        redact_file(target, secrets)
+        target.write_bytes(redaction.data(source.read_bytes()))
 
 
-def write_text(target: Path, text: str, secrets: list[str]) -> None:
-    target.write_text(redact_text(text, secrets))
+def write_text(target: Path, text: str, redaction: Redaction) -> None:
+    target.write_text(redaction.text(text))
 
 
-def zip_folder(folder: Path, target: Path, secrets: list[str]) -> Path:
-    """Zip ``folder`` to ``target``; LeakError (and no file) if a secret or raw token is left in it."""
+def zip_folder(folder: Path, target: Path, redaction: Redaction) -> Path:
+    """Zip ``folder`` to ``target``; LeakError (and no file) if a secret, raw token or (tenant mode) phone number is left in it."""
     tmp = target.with_name(target.name + ".partial")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as bundle:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             bundle.write(path, path.relative_to(folder).as_posix())
-    findings = scan(tmp, secrets)
+    findings = scan(tmp, redaction.secrets, phones=redaction.mask_phones)
     if findings:
         tmp.unlink()
-        raise LeakError("the bundle would carry secrets or raw tokens, so it was not written: " + "; ".join(findings[:5]))
+        raise LeakError("the bundle would carry secrets, raw tokens or phone numbers, so it was not written: " + "; ".join(findings[:5]))
     tmp.replace(target)
     return target
 

@@ -9,22 +9,32 @@ B2C_POLICIES) for that one run, everything else comes from the environment and `
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from repro.outcomes import JOURNEYS, OUTCOMES
+from repro.outcomes import JOURNEYS, OUTCOMES, SET_UP_FAILED
+
+if TYPE_CHECKING:
+    from fixtures.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSERS = ("chromium", "firefox", "webkit")
 PROMPTS = ("login", "none", "consent", "select_account")  # AADB2C90043's list; B2C documents only login
-EXIT_REPRODUCED, EXIT_USAGE = 1, 2
+EXIT_REPRODUCED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (not installed, or its set-up failed): nothing reproduced
+STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 
 
 class UsageError(ValueError):
@@ -36,7 +46,9 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m repro", description="Rerun one reported B2C + Mobile ID sign-in and write a bundle to attach to the bug.",
         epilog="Examples:\n  python -m repro --journey sign-in --policy B2C_1A_signup_signin --outcome user-cancel --language de\n"
                "  python -m repro --from-har user.har          # what the HAR shows and the command that replays it\n"
-               "  python -m repro --from-har user.har --run    # ... and run that command",
+               "  python -m repro --from-har user.har --run    # ... and run that command\n\n"
+               "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
+               "reported journey did not run (e.g. its returning user could not be signed up first); 130 stopped with Ctrl-C.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
@@ -56,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
     p.add_argument("--slowmo", type=int, default=0, metavar="MS", help="slow every browser action down by MS milliseconds")
-    p.add_argument("--out", default="repro-results", help="folder for the bundle (default repro-results/)")
+    p.add_argument("--out", default="repro-results", help="folder for the bundle, made if missing (default repro-results/)")
     p.add_argument("--from-har", metavar="FILE", help="read a HAR of a failed sign-in and print what it shows and the repro command")
     p.add_argument("--run", action="store_true", help="with --from-har: also run the printed command")
     return p
@@ -99,7 +111,7 @@ def check_device(device: str) -> None:
         raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
 
 
-def suite_env(args: argparse.Namespace, env: Mapping[str, str]):
+def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[str, str], Settings]:
     """(environment for the pytest run, its validated Settings); UsageError for a bad setting."""
     from fixtures.settings import SettingsError
     from fixtures.settings_plugin import ENV_FILE, read_env_file, settings_with_stack
@@ -139,7 +151,7 @@ def video_available() -> bool:
     return revision is not None and (root / f"ffmpeg-{revision}" / "ffmpeg-linux").exists() if sys.platform.startswith("linux") else True
 
 
-def replay_command(args: argparse.Namespace, settings) -> list[str]:
+def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     """The command with every choice spelled out, so it replays the same run whatever .env says."""
     command = ["python", "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0], "--target", settings.target]
     if settings.target == "tenant":
@@ -157,7 +169,9 @@ def replay_command(args: argparse.Namespace, settings) -> list[str]:
 def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[str]:
     command = [sys.executable, "-m", "pytest", "e2e/test_repro.py", "-n", "0", "-q", "-p", "no:cacheprovider", "--timeout", "300",
                "--repro", args.journey, "--repro-outcome", args.outcome, "--repro-dir", str(work / "evidence"),
-               "--output", str(work / "playwright"), "--tracing", "on", "--screenshot", "on", "--browser", args.browser]
+               "--output", str(work / "playwright"), "--browser", args.browser,
+               # The journey keeps its own trace (without frames for a silent phone) and screenshots (masked in tenant mode).
+               "--tracing", "off", "--screenshot", "off"]
     for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
         if getattr(args, name) is not None:
             command += [f"--repro-{name.replace('_', '-')}", getattr(args, name)]
@@ -173,46 +187,130 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Run the journey; 0 when it ends as the suite expects, 1 when it reproduces a failure, 2 when it could not run."""
-    from repro.bundle import LeakError
-    from repro.report import assemble
-
+    """Run the journey; 0 when it ends as the suite expects, 1 when it reproduces a failure, 2 when it could not run
+    (bad arguments, or the reported journey did not run), 130 when stopped by Ctrl-C."""
     check(args, env)
     if args.device:
         check_device(args.device)
     run_env, settings = suite_env(args, env)
+    out, out_is_new = bundle_folder(args.out)
+    made_out = out if out_is_new else None
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    out = Path(args.out).resolve()
-    work = out / f"repro-{stamp}"
+    work, target = out / f"repro-{stamp}", out / f"repro-{stamp}.zip"
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        return reproduce(args, settings, run_env, work, target, made_out)
+    except KeyboardInterrupt:
+        with ctrl_c_ignored():
+            target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
+            remove_work(work, made_out)
+        print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def bundle_folder(out: str) -> tuple[Path, bool]:
+    """(``--out`` as a folder the bundle can be written to, whether it was made now); UsageError if it cannot be one."""
+    path = Path(out).resolve()
+    made = not path.exists()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError:
+        raise UsageError(f"--out {out}: not a writable folder") from None
+    return path, made
+
+
+def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None) -> int:
+    """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the --out folder this run made, removed if left empty."""
+    from repro.bundle import LeakError
+    from repro.report import assemble
+
     video = video_available()
     command = pytest_command(args, work, video)
     print(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}", flush=True)
-    output: list[str] = []
-    with (work / "pytest-output.txt").open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=run_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        assert process.stdout is not None
-        for line in process.stdout:
-            sys.stdout.write(line)
-            log.write(line)
-            output.append(line)
-        status = process.wait()
+    status, output = run_pytest(command, run_env, work / "pytest-output.txt")
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
-    if result not in ("passed", "failed"):
+    if result not in ("passed", "failed", SET_UP_FAILED):
         why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E "))][:3] or [f"pytest exit status {status}"]
+        remove_work(work, made_out)  # nothing to show: its output is the line below
         print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_NOT_RUN
     try:
-        bundle, summary = assemble(work, out / f"repro-{stamp}.zip", settings=settings, replay=replay_command(args, settings),
-                                   video=video, args=vars(args))
+        bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args))
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
         print(f"repro: no bundle: {error} (what there is: {work})", file=sys.stderr)
         return EXIT_USAGE
-    shutil.rmtree(work, ignore_errors=True)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
+    remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
     print(summary)
     print(f"bundle: {bundle}")
-    return 0 if result == "passed" else EXIT_REPRODUCED
+    return EXIT_NOT_RUN if result == SET_UP_FAILED else 0 if result == "passed" else EXIT_REPRODUCED
+
+
+def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tuple[int, list[str]]:
+    """Run the journey's pytest with its output shown and kept; (exit status, output lines).
+
+    pytest runs in a process group of its own, so Ctrl-C reaches this command only, which then ends pytest, its
+    Playwright driver and browsers together (none of their tracebacks reach the terminal) before anything is removed.
+    """
+    output: list[str] = []
+    process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               process_group=0)
+    try:
+        assert process.stdout is not None
+        with log_path.open("w") as log:
+            for line in process.stdout:
+                sys.stdout.write(line)
+                log.write(line)
+                output.append(line)
+        return process.wait(), output
+    except BaseException:
+        with ctrl_c_ignored():
+            end_process_group(process)
+        raise
+
+
+def end_process_group(process: subprocess.Popen[str]) -> None:
+    """End ``process`` and what it started (its process group): politely, then for good after STOP_WAIT seconds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=STOP_WAIT)
+        except subprocess.TimeoutExpired:
+            continue
+        break
+    deadline = time.monotonic() + STOP_WAIT  # the driver and browsers go a moment after pytest; they may still write files
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def ctrl_c_ignored() -> Iterator[None]:
+    """A second Ctrl-C while the run is being cleaned up would leave half of it behind: hold it until done."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def remove_work(work: Path, made_out: Path | None = None) -> None:
+    """Remove the run's work folder (it can hold the unredacted trace and HAR), and ``made_out`` if that is now empty."""
+    shutil.rmtree(work, ignore_errors=True)
+    if made_out is not None:
+        with contextlib.suppress(OSError):
+            made_out.rmdir()  # only if empty: the bundles of earlier runs stay
 
 
 def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -239,3 +337,6 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     except (UsageError, ValueError) as error:
         print(f"python -m repro: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
+        print("repro: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -39,8 +39,14 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("decline", "decline", None, ("mid_auth_3010",), "the user declines the request shown on the phone"),
 )}
 JOURNEYS = ("sign-up", "sign-in")
+SET_UP_FAILED = "set-up failed"  # repro.json's result when the set-up before the reported journey failed
 # Longest a silent phone keeps the browser waiting: Mobile ID's transaction timeout (80 s) plus B2C's hop back.
 SILENT_PHONE_WAIT = 100.0
+
+
+def silent_phone_wait_line() -> str:
+    """What the repro prints before a silent phone's long wait, so nobody takes the quiet for a hang."""
+    return f"repro: waiting up to {SILENT_PHONE_WAIT:g} s for Mobile ID to give up, as the reporter's phone did"
 
 
 def outcome_for_mid_code(code: str, message: str = "") -> str | None:

@@ -7,36 +7,117 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from fixtures.redaction import redact_text, secret_values
-from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
+from fixtures.redaction import secret_values
+from repro.bundle import Redaction, clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
+from repro.outcomes import OUTCOMES
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
+# The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
+FILES = (
+    ("trace*.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)"),
+    ("journey.har", "journey.har", "the browser's HTTP traffic (cookies, codes and tokens redacted)"),
+    ("*.webm", "video.webm", "the browser's video"),
+    ("screenshots/*.png", "screenshots/", "a screenshot at each step of the journey, named after the step, in order"),
+    ("claims.json", "claims.json", "the ID token's decoded claims (B2C sent one)"),
+    ("repro.json", "repro.json", "what the journey saw: pages, B2C's answer, codes, correlation IDs, Mobile ID trace ids"),
+    ("timings.json", "timings.json", "time of each step and each HTTP hop"),
+    ("settings.json", "settings.json", "the settings used (no secrets)"),
+    ("versions.json", "versions.json", "Python, Playwright, browser"),
+    ("pytest-output.txt", "pytest-output.txt", "the run's terminal output"),
+)
 
 
 def what_happened(facts: dict[str, Any]) -> str:
+    """What the run did and how it ended, from the facts there are (a fact the run never reached is left out)."""
+    if facts.get("set_up_failure"):
+        cause = str(facts["set_up_failure"])
+        return f"{the_run(facts)}\n{cause[:1].upper()}{cause[1:]}\n" \
+               "So the reported journey did not run and nothing of it was reproduced. The sign-up may have met the " \
+               "reported bug itself: --journey sign-up records a sign-up step by step."
     redirect = facts.get("redirect") or {}
     error_page = facts.get("b2c_error_page")
     if error_page:
-        end = f"B2C showed its error page: {error_page.get('detail')} (correlation ID {error_page.get('correlation_id')})."
+        correlation = f" (correlation ID {error_page['correlation_id']})" if error_page.get("correlation_id") else ""
+        end = f"B2C showed its error page{correlation}: {error_page.get('detail') or '(no detail shown)'}"
     elif redirect.get("error"):
         end = f"B2C sent the app {redirect['error']}: {(redirect.get('error_description') or '').strip()}"
     elif facts.get("claims"):
         end = "B2C sent the app an ID token" + (" that passed every check." if facts.get("claims_verified") else ".")
+    elif "redirect" in facts:
+        end = "B2C sent the app neither a token nor an error."
     else:
-        end = "B2C sent the app nothing."
-    verdict = "as the suite expects" if facts.get("result") == "passed" else f"NOT as the suite expects: {facts.get('failure')}"
-    return f"{facts.get('journey')} through {facts.get('policy')}, phone outcome {facts.get('outcome')} ({facts.get('outcome_words')}).\n" \
-           f"{end}\nThis is {verdict}"
+        end = "B2C did not send the app an answer."
+    reason = f": {facts['failure']}" if facts.get("failure") else ""
+    verdict = "as the suite expects" if facts.get("result") == "passed" else f"NOT as the suite expects{reason}"
+    return f"{the_run(facts)}\n{end}\nThis is {verdict}"
 
 
-def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bool,
-             args: dict[str, Any]) -> tuple[Path, str]:
-    """Write the zip ``target`` from ``work``; (its path, a summary for the terminal)."""
+def the_run(facts: dict[str, Any]) -> str:
+    """``sign-in through B2C_1A_x, phone outcome approve (the phone approves).``"""
+    words = str(facts.get("journey") or "the reported journey")
+    if facts.get("policy"):
+        words += f" through {facts['policy']}"
+    if facts.get("outcome"):
+        words += f", phone outcome {facts['outcome']}" + (f" ({facts['outcome_words']})" if facts.get("outcome_words") else "")
+    return words + "."
+
+
+def identifiers(facts: dict[str, Any]) -> list[str]:
+    """The reported journey's AADB2C codes, correlation IDs and Mobile ID codes (none when it did not run)."""
+    if facts.get("set_up_failure"):
+        return []
+    mobile_id = ", ".join(f"{e['code']} (trace {e.get('trace') or 'unknown'})" for e in facts.get("mobile_id_errors", [])) or "no error"
+    if facts.get("mobile_id_transactions"):
+        mobile_id += f"; transactions (trace ids) {', '.join(facts['mobile_id_transactions'])}"
+    return [f"AADB2C codes: {', '.join(facts.get('aadb2c_codes', [])) or 'none'}",
+            f"B2C correlation IDs: {', '.join(facts.get('correlation_ids', [])) or 'none'}",
+            f"Mobile ID: {mobile_id}"]
+
+
+def asked_for(facts: dict[str, Any], settings: Any, args: dict[str, Any]) -> None:
+    """The journey, policy and outcome asked for, where the run ended before it noted them itself."""
+    outcome = OUTCOMES.get(str(args.get("outcome")))
+    facts.setdefault("journey", args.get("journey"))
+    facts.setdefault("policy", settings.policies[0])
+    facts.setdefault("outcome", args.get("outcome"))
+    facts.setdefault("outcome_words", outcome.words if outcome else None)
+
+
+def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: list[str]) -> str:
     import shlex
 
+    files = [f"  {shown:<17} {what}" for pattern, shown, what in FILES if any(folder.glob(pattern))]
+    lines = [
+        "Reproduction of a reported B2C + Mobile ID sign-in", "",
+        "What happened:", *(f"  {line}" for line in story.splitlines()), "", *([*ids, ""] if ids else []),
+        "Replay (from a clone of the suite, with the same .env for a tenant):", f"  {shlex.join(replay)}", "",
+        "Files:", *files, "  README.txt        this file",
+        *(["", *notes] if notes else []),
+        "", "The app's page (redirect URI) was left blank in this browser so no picture shows a raw token;",
+        "raw tokens, cookies, authorization codes and secrets are redacted in every file.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def phone_notes(facts: dict[str, Any], settings: Any) -> list[str]:
+    """Tenant mode: where the phone number is masked, and where a picture may still show it."""
+    if settings.is_local:
+        return []
+    notes = ["Phone numbers are masked in every text file (+4179*****67); screenshots mask the number field and any "
+             "number shown as text."]
+    if facts.get("waiting_page_shows_number"):
+        notes.append("Mobile ID's waiting page shows the phone number in full: screenshots, the video and the trace's "
+                     "frames may show it. Look before attaching the bundle where others can see it.")
+    return notes
+
+
+def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], video: bool,
+             args: dict[str, Any]) -> tuple[Path, str]:
+    """Write the zip ``target`` from ``work``; (its path, a summary for the terminal)."""
     evidence, playwright_out = work / "evidence", work / "playwright"
     facts = json.loads((evidence / "repro.json").read_text())
+    asked_for(facts, settings, args)
     folder = work / "bundle"
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "screenshots").mkdir(parents=True)
@@ -44,58 +125,45 @@ def assemble(work: Path, target: Path, *, settings, replay: list[str], video: bo
     har_path = evidence / "journey.har"
     if har_path.is_file():
         secrets += sorted(har_credentials(load_har(har_path)))
-        clean_copy(har_path, folder / "journey.har", secrets)
+    redaction = Redaction(tuple(s for s in secrets if s), mask_phones=not settings.is_local)
+    if har_path.is_file():
+        clean_copy(har_path, folder / "journey.har", redaction)
         bundled_har = load_har(folder / "journey.har")
         facts["hops"] = hops(bundled_har)
         facts["mobile_id_transactions"] = read_har(bundled_har).transactions if har_has_sign_in(bundled_har) else []
+    if (evidence / "trace.zip").is_file():
+        clean_copy(evidence / "trace.zip", folder / "trace.zip", redaction)
     for shot in sorted((evidence / "screenshots").glob("*.png")):
         shutil.copyfile(shot, folder / "screenshots" / shot.name)
-    notes = []
     for artifact in sorted(playwright_out.rglob("*")) if playwright_out.is_dir() else []:
         if artifact.suffix == ".zip":
-            clean_copy(artifact, folder / artifact.name, secrets)
+            clean_copy(artifact, folder / artifact.name, redaction)
         elif artifact.suffix == ".webm":
             shutil.copyfile(artifact, folder / artifact.name)
         elif artifact.suffix == ".png":
             shutil.copyfile(artifact, folder / "screenshots" / artifact.name)
+    notes = []
     if not video:
         notes.append("No video: Playwright's ffmpeg is not installed with the system Chromium (python -m playwright install ffmpeg "
                      "where downloads work); the trace and screenshots show every page.")
+    if facts.get("trace_frames") is False:
+        notes.append("The trace has no screencast frames: a silent phone keeps Mobile ID's spinner turning for 80 s, tens of MB "
+                     "of frames. Its DOM snapshots still show every page; the screenshots (and the video, if any) show them as pictures.")
+    notes += phone_notes(facts, settings)
     story = what_happened(facts)
     claims = facts.pop("claims", None)
     if claims is not None:
-        write_text(folder / "claims.json", json.dumps(claims, indent=2), secrets)
+        write_text(folder / "claims.json", json.dumps(claims, indent=2), redaction)
     used = {**settings.describe(), "ui_locales": settings.ui_locales or "", "browser_locale": settings.browser_locale,
             **{f"repro.{k}": v for k, v in args.items() if k not in SKIPPED_ARGS and v not in (None, False)}}
-    write_text(folder / "settings.json", json.dumps(used, indent=2), secrets)
-    write_text(folder / "versions.json", json.dumps(facts.pop("versions", {}), indent=2), secrets)
-    write_text(folder / "timings.json", json.dumps({"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}, indent=2), secrets)
-    write_text(folder / "repro.json", json.dumps(facts, indent=2), secrets)
+    write_text(folder / "settings.json", json.dumps(used, indent=2), redaction)
+    write_text(folder / "versions.json", json.dumps(facts.pop("versions", {}), indent=2), redaction)
+    write_text(folder / "timings.json", json.dumps({"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}, indent=2), redaction)
+    write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)
     if (work / "pytest-output.txt").is_file():
-        write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), secrets)
-    ids = [f"AADB2C codes: {', '.join(facts.get('aadb2c_codes', [])) or 'none'}",
-           f"B2C correlation IDs: {', '.join(facts.get('correlation_ids', [])) or 'none'}",
-           "Mobile ID: " + (", ".join(f"{e['code']} (trace {e['trace']})" for e in facts.get("mobile_id_errors", []))
-                            or "no error") + (f"; transactions (trace ids) {', '.join(facts['mobile_id_transactions'])}"
-                                              if facts.get("mobile_id_transactions") else "")]
-    readme = [
-        "Reproduction of a reported B2C + Mobile ID sign-in", "",
-        "What happened:", *(f"  {line}" for line in story.splitlines()), "", *ids, "",
-        "Replay (from a clone of the suite, with the same .env for a tenant):", f"  {shlex.join(replay)}", "",
-        "Files:",
-        "  trace*.zip        Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)",
-        "  journey.har       the browser's HTTP traffic (cookies, codes and tokens redacted)",
-        "  screenshots/      every page the browser showed, in order",
-        "  claims.json       the ID token's decoded claims (only when B2C sent one)",
-        "  repro.json        what the journey saw: pages, B2C's answer, codes, correlation IDs, Mobile ID trace ids",
-        "  timings.json      time of each step and each HTTP hop",
-        "  settings.json     the settings used (no secrets); versions.json: Python, Playwright, browser",
-        "  pytest-output.txt the run's terminal output",
-        *(["", *notes] if notes else []),
-        "", "The app's page (redirect URI) was left blank in this browser so no picture shows a raw token;",
-        "raw tokens, cookies, authorization codes and secrets are redacted in every file.",
-    ]
-    write_text(folder / "README.txt", "\n".join(readme) + "\n", secrets)
-    bundle = zip_folder(folder, target, secrets)
+        write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)
+    ids = identifiers(facts)
+    write_text(folder / "README.txt", readme(folder, story, ids, replay, notes), redaction)
+    bundle = zip_folder(folder, target, redaction)
     summary = "\n".join([story, *ids, *notes])
-    return bundle, redact_text(summary, secrets)
+    return bundle, redaction.text(summary)

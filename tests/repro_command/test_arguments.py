@@ -95,7 +95,7 @@ def test_the_pytest_run_gets_every_parameter(tmp_path: Path) -> None:
     joined = " ".join(command)
     for part in ("e2e/test_repro.py", "--repro sign-up", "--repro-outcome decline", "--repro-prompt login", "--repro-domain-hint mobileid.ch",
                  "--repro-login-hint +41791234567", "--repro-redirect-uri https://app.example/cb", "--repro-client-id c1",
-                 "--device Pixel 7", "--headed", "--slowmo 250", "--browser firefox", "--tracing on", "--screenshot on", "-n 0"):
+                 "--device Pixel 7", "--headed", "--slowmo 250", "--browser firefox", "-n 0"):
         assert part in joined
     assert "--video" not in command and "--video" in pytest_command(a, tmp_path, video=True)
 
@@ -106,6 +106,14 @@ def test_the_replay_command_spells_out_every_choice() -> None:
     assert replay_command(a, settings) == ["python", "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
                                            "--browser", "chromium", "--ui-locales", "it", "--browser-locale", "it", "--outcome", "busy",
                                            "--domain-hint", "mobileid.ch"]
+
+
+@pytest.mark.parametrize("out", ["/proc/nope", "{tmp}/a-file", "{tmp}/a-file/below"])
+def test_an_out_that_cannot_be_a_folder_is_a_usage_error(out: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("a bundle cannot go in here")
+    out = out.format(tmp=tmp_path)
+    assert main(["--out", out], env=NO_DOTENV) == 2
+    assert capsys.readouterr().err == f"python -m repro: error: --out {out}: not a writable folder\n"
 
 
 def test_main_prints_the_error_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from repro.bundle import LeakError, har_credentials, scan, zip_folder
+from repro.bundle import LeakError, Redaction, har_credentials, scan, zip_folder
 
 JWT = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLWJ5dGVz"
 
@@ -33,10 +33,10 @@ def test_a_leaking_folder_is_not_zipped(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "repro.json").write_text(f'{{"raw": "{JWT}"}}')
     with pytest.raises(LeakError, match="repro.json: JWT"):
-        zip_folder(tmp_path / "in", tmp_path / "out.zip", [])
+        zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction())
     assert not (tmp_path / "out.zip").exists() and not (tmp_path / "out.zip.partial").exists()
     (tmp_path / "in" / "repro.json").write_text('{"raw": "<redacted JWT>"}')
-    assert zip_folder(tmp_path / "in", tmp_path / "out.zip", []).is_file()
+    assert zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction()).is_file()
 
 
 def test_cookie_values_and_codes_count_as_credentials() -> None:

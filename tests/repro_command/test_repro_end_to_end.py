@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -21,20 +25,39 @@ ROOT = Path(__file__).resolve().parents[2]
 # The local stack holds the web app's client secret; a control token exists only in tenant mode (a local run refuses
 # MOBILEID_CONTROL_TOKEN), where fixtures.redaction.secret_values adds it to the same scan.
 SECRETS = {"B2C_WEBAPP1_CLIENT_SECRET": "webapp-secret-for-the-leak-check"}
+GUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 
 
-def repro(tmp_path: Path, *argv: str) -> tuple[int, str, zipfile.ZipFile]:
-    # The command as a person runs it: not inside this pytest (or its xdist worker), local stack, known secrets to look for.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "B2C_POLICIES"}
-    env.update({**SECRETS, "E2E_TARGET": "local"})
-    done = subprocess.run([sys.executable, "-m", "repro", *argv, "--out", str(tmp_path)], cwd=ROOT, env=env,
+def command_env(**extra: str) -> dict[str, str]:
+    """The environment of the command as a person runs it: not inside this pytest (or its xdist worker), local stack,
+    known secrets to look for."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k not in ("B2C_POLICIES", "E2E_STACK_FAULTS")}
+    return {**env, **SECRETS, "E2E_TARGET": "local", **extra}
+
+
+def run_repro(out: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "repro", *argv, "--out", str(out)], cwd=ROOT, env=command_env(**env),
                           capture_output=True, text=True, timeout=240)
+
+
+def repro(tmp_path: Path, *argv: str, **env: str) -> tuple[int, str, zipfile.ZipFile]:
+    done = run_repro(tmp_path, *argv, **env)
     lines = done.stdout.strip().splitlines()
     assert lines and lines[-1].startswith("bundle: "), f"no bundle line (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
     bundle = Path(lines[-1].removeprefix("bundle: "))
     assert bundle.parent == tmp_path and bundle.suffix == ".zip"
     assert scan(bundle, SECRETS.values()) == [], "the bundle carries a secret or raw token"
+    assert [p.name for p in tmp_path.iterdir()] == [bundle.name], "the run's work folder (unredacted trace and HAR) was left behind"
     return done.returncode, done.stdout, zipfile.ZipFile(bundle)
+
+
+def readme_files(bundle: zipfile.ZipFile) -> list[str]:
+    """The files README.txt lists, each one checked to be in the bundle."""
+    files = bundle.read("README.txt").decode().split("Files:\n", 1)[1].split("\n\n", 1)[0]
+    listed = [line.split()[0] for line in files.splitlines()]
+    missing = [name for name in listed if not any(member == name or member.startswith(name) for member in bundle.namelist())]
+    assert missing == [], f"README.txt lists files the bundle does not have: {missing}"
+    return listed
 
 
 def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[str, Path], tmp_path: Path) -> None:
@@ -51,8 +74,9 @@ def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[s
     assert (rerun.browser_locale, rerun.params["ui_locales"], rerun.mid_code, rerun.outcome) == ("de-CH", "de", "mid_auth_3010", "user-cancel")
     names = bundle.namelist()
     assert {"README.txt", "journey.har", "trace.zip", "timings.json", "versions.json"} <= set(names)
-    # Mobile ID's number page at least (its waiting page only when the robot number answers after it painted).
-    assert sum(n.startswith("screenshots/m.mobileid.ch") or "mobileid.ch" in n for n in names) >= 1, names
+    assert {"trace.zip", "journey.har", "screenshots/"} <= set(readme_files(bundle))
+    # A screenshot at each step the journey reached, named after it: B2C's page in German, Mobile ID's number page.
+    assert [n for n in names if n.startswith("screenshots/")][:2] == ["screenshots/01-b2c-sign-in-page.png", "screenshots/02-mobile-id-number-page.png"]
     readme = bundle.read("README.txt").decode()
     assert "python -m repro --journey sign-in --policy B2C_1A_signup_signin --target local" in readme and "--outcome user-cancel" in readme
     hops = json.loads(bundle.read("timings.json"))["hops"]
@@ -80,3 +104,111 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
     versions = json.loads(bundle.read("versions.json"))
     assert versions["playwright"] and versions["browser"] and versions["python"]
     assert "B2C sent the app an ID token that passed every check" in out
+    # Each page pictured at its step, under the step's name, while the browser still showed it (no load-event shots).
+    shots = {shot["file"]: shot["url"] for shot in facts["screenshots"]}
+    assert list(shots) == ["01-b2c-sign-in-page.png", "02-mobile-id-number-page.png", "03-mobile-id-waiting-for-the-phone.png",
+                           "04-b2c-profile-page.png", "05-b2c-redirected-to-the-app.png", "06-last-page.png"], shots
+    assert shots["03-mobile-id-waiting-for-the-phone.png"].startswith("https://m.mobileid.ch/oidc/wait")
+    assert "/SelfAsserted" in shots["04-b2c-profile-page.png"] or "b2clogin.com" in shots["04-b2c-profile-page.png"]
+    assert shots["05-b2c-redirected-to-the-app.png"].startswith("https://jwt.ms") and "screenshots_missed" not in facts
+    assert {f"screenshots/{name}" for name in shots} <= set(bundle.namelist())
+    # The bundle's own HAR reads back: B2C answered the app with an ID token, redacted in the bundle.
+    har_file = tmp_path / "journey.har"
+    har_file.write_bytes(bundle.read("journey.har"))
+    done = subprocess.run([sys.executable, "-m", "repro", "--from-har", str(har_file)], cwd=ROOT, env=command_env(),
+                          capture_output=True, text=True, timeout=60)
+    assert re.search(r"^result\s+an ID token \(redacted\)$", done.stdout, re.M), done.stdout
+    assert "--journey sign-up" in done.stdout
+
+
+def test_a_returning_user_that_cannot_be_signed_up_is_said_plainly(tmp_path: Path) -> None:
+    """The sign-in's hidden set-up (a sign-up) meets the bug: the reported journey never ran, and the report says so."""
+    status, out, bundle = repro(tmp_path, "--journey", "sign-in", E2E_STACK_FAULTS="wrong-audience")
+    assert status == 2, f"a journey that did not run reproduces nothing:\n{out}"
+    summary = out[out.rindex("\nsign-in through "):]  # after the journey's pytest output
+    assert "The returning user could not be signed up first: ID token aud is" in summary and "did not run" in summary
+    assert "None" not in summary and "sent the app" not in summary, summary
+    facts = json.loads(bundle.read("repro.json"))
+    assert facts["result"] == "set-up failed" and (facts["journey"], facts["outcome"]) == ("sign-in", "approve")
+    assert set(readme_files(bundle)) >= {"repro.json", "screenshots/"} and "trace.zip" not in readme_files(bundle)
+    assert "screenshots/01-set-up-sign-up-stopped-here.png" in bundle.namelist()
+
+
+def test_b2c_error_page_after_mobile_id_is_recorded(tmp_path: Path) -> None:
+    """B2C's error page after the phone approved (its back channel to Mobile ID failed): its code and correlation ID are kept."""
+    status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--policy", "B2C_1A_signup_signin", E2E_STACK_FAULTS="userinfo-failing")
+    assert status == 1, out
+    facts = json.loads(bundle.read("repro.json"))
+    assert facts["aadb2c_codes"] == ["AADB2C90075"] and GUID.fullmatch(facts["b2c_error_page"]["correlation_id"])
+    assert facts["correlation_ids"] == [facts["b2c_error_page"]["correlation_id"]]
+    assert "AADB2C codes: AADB2C90075" in out and f"B2C correlation IDs: {facts['correlation_ids'][0]}" in out
+    assert any(name.endswith("-b2c-error-page.png") for name in bundle.namelist())
+
+
+def test_a_run_that_does_not_happen_leaves_no_folder_behind(tmp_path: Path) -> None:
+    out = tmp_path / "bundles"
+    nowhere = tmp_path / "no-browsers"  # Playwright finds no browser here: firefox is certainly not installed
+    nowhere.mkdir()
+    done = run_repro(out, "--browser", "firefox", PLAYWRIGHT_BROWSERS_PATH=str(nowhere))
+    assert done.returncode == 2 and "no bundle was written" in done.stderr and "firefox is not installed" in done.stderr, done
+    assert not out.exists(), f"left behind: {sorted(p.name for p in out.iterdir())}"
+
+
+def start_silent_phone_run(out: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    """``--outcome timeout``, started; its output read until it says it waits for Mobile ID (which then takes 80 s)."""
+    process = subprocess.Popen([sys.executable, "-m", "repro", "--journey", "sign-up", "--outcome", "timeout", "--out", str(out)],
+                               cwd=ROOT, env=command_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:  # in a thread, so the test waits on the queue with a deadline
+        for line in process.stdout or []:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + 120
+    while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+        seen.append(line)
+        if line.startswith("repro: waiting up to"):
+            return process, seen
+    process.wait()
+    raise AssertionError(f"the run ended without saying it waits for Mobile ID:\n{''.join(seen)}\n{process.stderr.read() if process.stderr else ''}")
+
+
+def journeys_running(out: Path) -> list[str]:
+    """Command lines of processes still working in ``out`` (the journey's pytest names its work folder)."""
+    running = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(str(out).encode() in word for word in words):
+            running.append(b" ".join(words).decode(errors="replace"))
+    return running
+
+
+def test_a_silent_phone_says_before_the_long_wait_that_it_waits(tmp_path: Path) -> None:
+    process, seen = start_silent_phone_run(tmp_path)
+    try:
+        assert seen[-1].strip() == "repro: waiting up to 100 s for Mobile ID to give up, as the reporter's phone did"
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+
+
+def test_ctrl_c_stops_the_journey_and_removes_its_work_folder(tmp_path: Path) -> None:
+    """Ctrl-C during the journey (its trace and HAR, unredacted, being written): one line, exit 130, nothing left behind."""
+    process, _ = start_silent_phone_run(tmp_path)
+    assert any(tmp_path.glob("repro-*/evidence")), "the run should be writing its work folder"
+    process.send_signal(signal.SIGINT)  # as a terminal's Ctrl-C reaches the command
+    try:
+        assert process.wait(timeout=60) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+    err = process.stderr.read() if process.stderr else ""
+    assert err.strip().splitlines() == ["repro: interrupted: the run was stopped and its work folder removed; no bundle was written"], err
+    assert list(tmp_path.iterdir()) == []
+    assert journeys_running(tmp_path) == [], "the journey's pytest outlived the command"

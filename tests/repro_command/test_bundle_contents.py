@@ -1,0 +1,129 @@
+"""The bundle assembled from what a repro run left (no browser): its summary, its README's file list, tenant-mode masking."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.redaction import PHONE
+from fixtures.settings import Settings, build_settings
+from repro.bundle import LeakError, Redaction, scan, zip_folder
+from repro.report import FILES, assemble, identifiers, what_happened
+from tests.local_stack import LOCAL_STACK
+
+NUMBER = "+41791234567"
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "app",
+          "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+ARGS = {"journey": "sign-in", "outcome": "approve", "policy": None, "out": "repro-results"}
+
+
+def work_folder(tmp_path: Path, facts: dict[str, Any], *, har: dict[str, Any] | None = None, trace: dict[str, str] | None = None) -> Path:
+    """What a repro run leaves: evidence/repro.json, the output, and the HAR and trace if the journey got that far."""
+    work = tmp_path / "work"
+    (work / "evidence" / "screenshots").mkdir(parents=True)
+    (work / "evidence" / "repro.json").write_text(json.dumps(facts))
+    (work / "pytest-output.txt").write_text("1 failed in 2.00s\n")
+    if har is not None:
+        (work / "evidence" / "journey.har").write_text(json.dumps(har))
+    if trace is not None:
+        with zipfile.ZipFile(work / "evidence" / "trace.zip", "w") as members:
+            for name, text in trace.items():
+                members.writestr(name, text)
+    return work
+
+
+def bundle_of(work: Path, settings: Settings) -> tuple[zipfile.ZipFile, str]:
+    bundle, summary = assemble(work, work.parent / "bundle.zip", settings=settings, replay=["python", "-m", "repro"], video=True, args=ARGS)
+    return zipfile.ZipFile(bundle), summary
+
+
+def listed_files(readme: str) -> list[str]:
+    files = readme.split("Files:\n", 1)[1].split("\n\n", 1)[0]
+    return [line.split()[0] for line in files.splitlines()]
+
+
+def test_a_set_up_that_failed_is_said_plainly_and_the_readme_lists_only_what_is_there(tmp_path: Path) -> None:
+    facts = {"journey": "sign-in", "policy": "B2C_1_signupsignin", "outcome": "approve", "outcome_words": "the phone approves",
+             "set_up_failure": "the returning user could not be signed up first: ID token aud is 'x', expected client id 'y'",
+             "result": "set-up failed", "failure": "JourneyFailure: ID token aud is 'x'", "steps": [], "screenshots": []}
+    bundle, summary = bundle_of(work_folder(tmp_path, facts), build_settings({}, LOCAL_STACK))
+    assert "The returning user could not be signed up first: ID token aud is 'x'" in summary
+    assert "did not run" in summary and "sent the app" not in summary and "None" not in summary, summary
+    listed = listed_files(bundle.read("README.txt").decode())
+    assert listed == ["repro.json", "timings.json", "settings.json", "versions.json", "pytest-output.txt", "README.txt"]
+    assert all(name.rstrip("/") in "\n".join(bundle.namelist()) for name in listed)
+
+
+def test_the_readme_names_each_file_the_bundle_has(tmp_path: Path) -> None:
+    work = work_folder(tmp_path, {"result": "passed"}, har={"log": {"entries": []}}, trace={"trace.trace": "{}"})
+    (work / "evidence" / "screenshots" / "01-b2c-sign-in-page.png").write_bytes(b"\x89PNG")
+    listed = listed_files(bundle_of(work, build_settings({}, LOCAL_STACK))[0].read("README.txt").decode())
+    assert {"trace.zip", "journey.har", "screenshots/"} <= set(listed) and "claims.json" not in listed and "video.webm" not in listed
+    assert {shown for _, shown, _ in FILES} >= set(listed) - {"README.txt"}
+
+
+@pytest.mark.parametrize("facts", [{}, {"result": "failed", "failure": "AssertionError"}, {"mobile_id_errors": [{"code": "mid_auth_3010", "trace": None}]}])
+def test_the_summary_never_says_none(facts: dict[str, Any]) -> None:
+    assert "None" not in "\n".join([what_happened(facts), *identifiers(facts)])
+
+
+def test_a_journey_that_ran_says_what_was_asked_for_even_if_it_noted_nothing(tmp_path: Path) -> None:
+    _, summary = bundle_of(work_folder(tmp_path, {"result": "failed", "failure": "AssertionError: stuck"}), build_settings({}, LOCAL_STACK))
+    assert summary.startswith("sign-in through B2C_1_signupsignin, phone outcome approve (the phone approves).\n"), summary
+    assert "None" not in summary
+
+
+def tenant_run(tmp_path: Path, settings: Settings) -> tuple[zipfile.ZipFile, str]:
+    har = {"log": {"entries": [{
+        "startedDateTime": "2026-11-28T10:00:00.000Z",
+        "request": {"method": "POST", "url": "https://m.mobileid.ch/oidc/login", "headers": [],
+                    "postData": {"text": f"msisdn=%2B{NUMBER[1:]}", "params": [{"name": "msisdn", "value": NUMBER}]}},
+        "response": {"status": 200, "headers": [], "content": {"mimeType": "text/html", "text": f"<p>We sent a request to {NUMBER}.</p>"}},
+    }]}}
+    facts = {"journey": "sign-up", "policy": "B2C_1A_signup_signin", "outcome": "approve", "result": "passed", "failure": None,
+             "claims": {"idp": "mobileid.ch", "phone": "+41 79 123 45 67"}, "waiting_page_shows_number": True,
+             "authorize_params": {"login_hint": NUMBER}, "steps": [{"step": "Mobile ID number page", "url": f"https://m.mobileid.ch/?n={NUMBER}"}]}
+    work = work_folder(tmp_path, facts, har=har, trace={"trace.network": f'{{"msisdn": "{NUMBER}"}}', "resources/page.html": f"<b>{NUMBER}</b>"})
+    (work / "pytest-output.txt").write_text(f"Sign in to Mobile ID with {NUMBER}\n")
+    return bundle_of(work, settings)
+
+
+def text_members(bundle: zipfile.ZipFile) -> dict[str, str]:
+    texts = {}
+    for name in bundle.namelist():
+        data = bundle.read(name)
+        if data[:4] == b"PK\x03\x04":
+            texts.update({f"{name}!/{k}": v for k, v in text_members(zipfile.ZipFile(io.BytesIO(data))).items()})
+        elif not name.endswith((".png", ".webm")):
+            texts[name] = data.decode()
+    return texts
+
+
+def test_tenant_mode_masks_the_phone_number_in_every_text_member(tmp_path: Path) -> None:
+    bundle, summary = tenant_run(tmp_path, build_settings(TENANT))
+    texts = text_members(bundle)
+    assert {"journey.har", "claims.json", "repro.json", "timings.json", "pytest-output.txt", "trace.zip!/trace.network"} <= set(texts)
+    assert {name: PHONE.findall(text) for name, text in texts.items() if PHONE.search(text)} == {}
+    assert "+4179*****67" in texts["journey.har"] and "+4179*****67" in texts["claims.json"]
+    readme = texts["README.txt"]
+    assert "Mobile ID's waiting page shows the phone number in full: screenshots, the video and the trace's frames may show it" in readme
+    assert NUMBER not in summary
+
+
+def test_a_local_bundle_keeps_the_emulators_numbers(tmp_path: Path) -> None:
+    texts = text_members(tenant_run(tmp_path, build_settings({}, LOCAL_STACK))[0])
+    assert NUMBER in texts["journey.har"] and "masked" not in texts["README.txt"]
+
+
+def test_a_tenant_bundle_with_a_number_left_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text(f"called {NUMBER}")
+    with pytest.raises(LeakError, match="notes.txt: phone number"):
+        zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction(mask_phones=True))
+    assert zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction()).is_file()  # locally the numbers are the emulator's
+    assert scan(tmp_path / "out.zip", phones=True) == ["notes.txt: phone number"]

@@ -1,0 +1,91 @@
+"""The repro journey's evidence (fixtures/repro.py) in a real browser: a screenshot per step, masked numbers, a trace's frames."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fixtures.repro import Evidence, trace_frames
+from repro.outcomes import OUTCOMES
+
+pytestmark = pytest.mark.browser
+NUMBER = "+41791234567"
+NUMBER_FIELD = f'<form id="mid-login"><input type="tel" id="msisdn" value="{NUMBER}"></form>'
+NUMBER_TEXT = f"<p>We sent a request to {NUMBER}. Confirm it on your phone.</p>"
+# A spinner as Mobile ID's waiting page has one; the page counts its painted frames.
+SPINNER = """<style>@keyframes turn { to { transform: rotate(360deg) } }
+div { width: 40px; height: 40px; border: 4px solid #c00; border-top-color: #eee; border-radius: 50%; animation: turn 0.5s linear infinite }</style>
+<div></div><script>window.painted = 0; (function count() { window.painted++; requestAnimationFrame(count); })();</script>"""
+
+
+@pytest.fixture(scope="module")
+def browser(launch_chromium: Any) -> Any:
+    return launch_chromium()
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+class PageThatMovesOn:
+    """A page whose navigation lands while it is being pictured (a redirect, a form post answered)."""
+
+    url = "https://m.mobileid.ch/oidc/wait?session=s"
+
+    def screenshot(self, path: Path, **_: Any) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)  # as Playwright does
+        Path(path).write_bytes(b"\x89PNG of the app page")
+        self.url = "https://jwt.ms/#state=x"
+
+
+def test_a_step_on_a_page_is_pictured_under_the_steps_name(tmp_path: Path, page: Any) -> None:
+    evidence = Evidence(tmp_path)
+    page.set_content("<h1>Sign in</h1>")
+    evidence.step("authorize request sent", "https://contoso.b2clogin.com/authorize")  # no page: nothing to picture
+    evidence.step("B2C sign-in page", page=page)
+    assert evidence.screenshots == [{"file": "01-b2c-sign-in-page.png", "url": "about:blank"}]
+    assert (tmp_path / "screenshots" / "01-b2c-sign-in-page.png").read_bytes()[:4] == b"\x89PNG"
+    assert [s["step"] for s in evidence.steps] == ["authorize request sent", "B2C sign-in page"]
+
+
+def test_a_page_that_moves_on_while_pictured_is_not_kept_under_the_wrong_name(tmp_path: Path) -> None:
+    evidence = Evidence(tmp_path)
+    evidence.step("Mobile ID waiting for the phone", page=PageThatMovesOn())  # type: ignore[arg-type]
+    assert evidence.screenshots == [] and not list((tmp_path / "screenshots").glob("*.png"))
+    assert evidence.facts["screenshots_missed"] == [
+        "01-mobile-id-waiting-for-the-phone.png: the page moved on from https://m.mobileid.ch/oidc/wait?session=s to https://jwt.ms/"]
+
+
+@pytest.mark.parametrize("html", [NUMBER_FIELD, NUMBER_TEXT], ids=["number field", "number as text"])
+def test_tenant_mode_screenshots_mask_the_phone_number(tmp_path: Path, page: Any, html: str) -> None:
+    page.set_content(f"<body style='font: 20px sans-serif'>{html}</body>")
+    unmasked = page.screenshot(full_page=True)
+    Evidence(tmp_path / "local").screenshot(page, "number page")
+    Evidence(tmp_path / "tenant", mask_phone=True).screenshot(page, "number page")
+    assert (tmp_path / "local/screenshots/01-number-page.png").read_bytes() == unmasked  # the same page, pictured twice alike
+    assert (tmp_path / "tenant/screenshots/01-number-page.png").read_bytes() != unmasked
+
+
+def frames_in_trace(page: Any, tmp_path: Path, frames: bool) -> int:
+    evidence = Evidence(tmp_path)
+    evidence.start_trace(page.context, frames=frames)
+    page.set_content(SPINNER)
+    page.wait_for_function("window.painted >= 60")  # a second of the spinner turning
+    evidence.stop_trace(page.context)
+    with zipfile.ZipFile(evidence.trace_path) as trace:
+        events = "\n".join(trace.read(name).decode(errors="ignore") for name in trace.namelist() if name.endswith(".trace"))
+        assert "frame-snapshot" in events, "the trace should keep the page as a DOM snapshot"
+    return events.count('"screencast-frame"')
+
+
+def test_a_silent_phones_trace_keeps_no_screencast_frames(tmp_path: Path, page: Any) -> None:
+    """80 s of Mobile ID's spinner as screencast frames made a 57 MB trace; a silent phone's trace has none (its DOM snapshots stay)."""
+    assert not trace_frames(OUTCOMES["timeout"]) and trace_frames(OUTCOMES["approve"]) and trace_frames(OUTCOMES["user-cancel"])
+    assert frames_in_trace(page, tmp_path / "silent", frames=trace_frames(OUTCOMES["timeout"])) == 0
+    assert frames_in_trace(page, tmp_path / "approve", frames=trace_frames(OUTCOMES["approve"])) > 0
