@@ -273,16 +273,9 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
 
 def end_process_group(process: subprocess.Popen[str]) -> None:
     """End ``process`` and what it started (its process group): politely, then for good after STOP_WAIT seconds."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=STOP_WAIT)
-        except subprocess.TimeoutExpired:
-            continue
-        break
+    from scripts.process_group import stop_group
+
+    stop_group(process, (signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
     deadline = time.monotonic() + STOP_WAIT  # the driver and browsers go a moment after pytest; they may still write files
     while time.monotonic() < deadline:
         try:
