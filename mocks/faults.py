@@ -159,7 +159,8 @@ class Fault(str, Enum):
         "userinfo-failing", Side.MOBILE_ID, "Mobile ID's userinfo endpoint answers 500 server_error",
         symptom=r"userinfo|AADB2C90273|server_error",
         journeys=("e2e/test_sign_up.py", "-k", "b2c_1a"),  # only the custom policy calls userinfo
-        example="... B2C's error page (\"AADB2C90075: ...\"); the identity provider's token or userinfo endpoint answered ...")
+        example="B2C did not show its profile page to the new user; the browser shows the app, which B2C sent server_error: "
+                "\"AADB2C90075: ...\"")
     SLOW_IDP = Declaration(
         "slow-idp", Side.MOBILE_ID, "Mobile ID's token and userinfo endpoints take 5 seconds to answer",
         symptom=r"slow|budget", journeys=("e2e/test_backchannel.py",), slow=True,

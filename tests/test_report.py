@@ -49,9 +49,10 @@ def check_terminal(failing_run) -> None:
     run, _ = failing_run
     assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-2000:]
     summary = run.stdout.split("= causes =", 1)[1].split("short test summary", 1)[0]
-    lines = [line for line in summary.splitlines() if " e2e/" in line]
-    assert len(lines) == 2 and all(line.startswith("ID token contract ") for line in lines), summary
-    assert "\n2 x ID token contract: aud: expected '" in summary
+    lines = [line for line in summary.splitlines() if " x " in line or " e2e/" in line]
+    assert lines[0].startswith("2 x ID token contract: aud: expected '"), summary  # the cause, then its journeys
+    assert len(lines) == 3 and all(line.startswith("    e2e/") for line in lines[1:]), summary
+    assert "FAILED e2e/" not in run.stdout  # listed once, under its cause
     assert "eyJ" not in run.stdout  # pytest prints argument values in tracebacks; the raw token is redacted
 
 

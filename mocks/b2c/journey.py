@@ -281,8 +281,10 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         try:
             claims = await self.tenant.federation.complete(transaction.policy, provider, code=code, nonce=exchange.nonce)
         except B2CError as error:
+            # The back channel failed (unreachable, refused, a bad token): B2C tells the app, as error=server_error with
+            # the AADB2C code (public traces of AADB2C90289 at apps' redirect URIs; README, Decisions).
             self.tenant.transactions.drop(transaction.id)
-            return self._error_page(error, lang)
+            return self._deliver_error(delivery_for(rp), error, lang=lang)
         if transaction.run is not None:
             return await self._run_federated(transaction, claims)
 

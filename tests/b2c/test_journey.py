@@ -200,18 +200,22 @@ def test_identity_provider_error_reaches_the_app_as_aadb2c90273(start, idp_error
     (IdPBehaviour(id_token_overrides={"exp": 1000}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
     (IdPBehaviour(foreign_key=True), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
 ])
-def test_back_channel_failures_show_the_error_page_promptly(start, behaviour: IdPBehaviour, expected: str) -> None:
+def test_back_channel_failures_reach_the_app_promptly_as_server_error(start, behaviour: IdPBehaviour, expected: str) -> None:
     h = start(idp=FakeIdP(behaviour), back_channel_timeout=0.5)
     started = time.monotonic()
-    page = h.browser().go(authorize_url(domain_hint="idp.example"))
+    landing = h.browser().go(authorize_url(domain_hint="idp.example", state="s7"))
     assert time.monotonic() - started < 3
-    assert isinstance(page, Page) and page.error_detail().startswith(expected), page.html[-600:]
+    assert isinstance(landing, Landing), landing.html[-600:]
+    assert landing.params["error"] == "server_error" and landing.params["state"] == "s7"
+    assert landing.params["error_description"].startswith(expected)
 
 
-def test_failing_claims_endpoint_shows_the_error_page(start) -> None:
+def test_a_failing_claims_endpoint_reaches_the_app_as_server_error(start) -> None:
     h = start(policies=[custom_policy()], idp=FakeIdP(IdPBehaviour(userinfo_status=500)))
-    page = h.browser().go(authorize_url(CUSTOM, domain_hint="idp.example"))
-    assert page.error_detail().startswith("AADB2C90075: The claims exchange 'FakeExchange' specified in step '2' returned HTTP error response with Code '500'")
+    landing = h.browser().go(authorize_url(CUSTOM, domain_hint="idp.example"))
+    assert isinstance(landing, Landing) and landing.params["error"] == "server_error"
+    assert landing.params["error_description"].startswith(
+        "AADB2C90075: The claims exchange 'FakeExchange' specified in step '2' returned HTTP error response with Code '500'")
 
 
 def test_unreachable_identity_provider_shows_the_error_page(start) -> None:

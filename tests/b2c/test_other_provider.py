@@ -150,7 +150,7 @@ def test_custom_policy_with_oidc_provider_mock_and_its_policy_key(start, registe
     assert login.status_code == 302
     result = browser.go(login.headers["location"])
     if not right_secret:  # the token call fails as B2C words it
-        assert isinstance(result, Page) and result.error_detail().startswith("AADB2C90289: We encountered an 'invalid_client' error")
+        assert isinstance(result, Landing) and result.params["error_description"].startswith("AADB2C90289: We encountered an 'invalid_client' error")
         return
     assert isinstance(result, Page) and result.api == "SelfAsserted", getattr(result, "html", result)
     fields = {f["ID"]: f["PRE"] for f in result.settings["SA_FIELDS"]["AttributeFields"]}

@@ -135,13 +135,14 @@ def test_a_returning_user_that_cannot_be_signed_up_is_said_plainly(tmp_path: Pat
 
 
 def test_b2c_error_page_after_mobile_id_is_recorded(tmp_path: Path) -> None:
-    """B2C's error page after the phone approved (its back channel to Mobile ID failed): its code and correlation ID are kept."""
-    status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--policy", "B2C_1A_signup_signin", E2E_STACK_FAULTS="userinfo-failing")
+    """B2C's error page after the phone approved (its transaction cookie did not survive Mobile ID's cross-site post):
+    its code and correlation ID are kept."""
+    status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--policy", "B2C_1A_signup_signin", E2E_STACK_FAULTS="lax-session-cookie")
     assert status == 1, out
     facts = json.loads(bundle.read("repro.json"))
-    assert facts["aadb2c_codes"] == ["AADB2C90075"] and GUID.fullmatch(facts["b2c_error_page"]["correlation_id"])
+    assert facts["aadb2c_codes"] == ["AADB2C90255"] and GUID.fullmatch(facts["b2c_error_page"]["correlation_id"])
     assert facts["correlation_ids"] == [facts["b2c_error_page"]["correlation_id"]]
-    assert "AADB2C codes: AADB2C90075" in out and f"B2C correlation IDs: {facts['correlation_ids'][0]}" in out
+    assert "AADB2C codes: AADB2C90255" in out and f"B2C correlation IDs: {facts['correlation_ids'][0]}" in out
     assert any(name.endswith("-b2c-error-page.png") for name in bundle.namelist())
 
 

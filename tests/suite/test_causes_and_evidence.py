@@ -140,3 +140,9 @@ def test_the_terminal_counts_each_cause_with_its_detail_and_names_its_failures_u
         "1 x other",
         "    e2e/test_c.py::t[x]",
     ]
+
+
+def test_an_error_redirects_cause_names_its_code_once() -> None:
+    cause = causes.b2c_error_code("AADB2C90075", "server_error: AADB2C90075: The claims exchange 'MobileIDExchange' ...",
+                                  redirected=True)
+    assert cause == causes.Cause(causes.B2C_ERROR_REDIRECT, "AADB2C90075: server_error: The claims exchange 'MobileIDExchange' ...")
