@@ -111,6 +111,19 @@ def check_device(device: str) -> None:
         raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
 
 
+def check_browser(name: str, settings: Settings) -> None:
+    """A browser this machine does not have (and no browser server to lend it) is said at once, before a stack starts."""
+    if name == "chromium" or settings.browser_ws_endpoint:  # Chromium: Playwright's or the system's (fixtures/browser.py)
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        installed = Path(getattr(playwright, name).executable_path).exists()
+    if not installed:
+        raise UsageError(f"--browser {name}: {name} is not installed (python -m playwright install {name}), so the journey did not run "
+                         "and no bundle was written")
+
+
 def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[str, str], Settings]:
     """(environment for the pytest run, its validated Settings); UsageError for a bad setting."""
     from fixtures.settings import SettingsError
@@ -193,6 +206,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.device:
         check_device(args.device)
     run_env, settings = suite_env(args, env)
+    check_browser(args.browser, settings)
     out, out_is_new = bundle_folder(args.out)
     made_out = out if out_is_new else None
     stamp = time.strftime("%Y%m%d-%H%M%S")
