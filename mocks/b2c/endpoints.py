@@ -111,12 +111,13 @@ class Endpoints(TenantHandlers):
         session_id = request.cookies.get(self.tenant.cookies.sso_cookie)
         if session_id:
             self.tenant.sessions.drop(session_id)
-        # B2C redirects to post_logout_redirect_uri whatever the apps registered; only a policy that requires the
-        # ID token on logout checks it against the redirect URIs of the hint's app (session-behavior article).
+        # B2C redirects to post_logout_redirect_uri whatever the apps registered; a policy that requires the ID token
+        # on logout wants a valid hint and checks the URI against the redirect URIs of the hint's app (session-behavior
+        # article; B2C's 2018 announcement: the flag "enforces the presence" of the hint).
+        enforced = policy.enforce_id_token_hint_on_logout
         if target is None:
             response = self._error_page(B2CError("AADB2C90036"))
-        elif not _absolute_uri(target) or (policy.enforce_id_token_hint_on_logout and hint_app is not None
-                                           and target not in hint_app.redirect_uris):
+        elif not _absolute_uri(target) or (enforced and (hint_app is None or target not in hint_app.redirect_uris)):
             response = self._error_page(B2CError("AADB2C90287", (target,)))
         else:
             location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])
@@ -147,11 +148,16 @@ class Endpoints(TenantHandlers):
         return app
 
 
+# Schemes that run or read something in the browser instead of going somewhere: never a place to send it after logout.
+UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "filesystem", "about")
+
+
 def _absolute_uri(uri: str) -> bool:
-    """A URI with a scheme and a host (https://app/..., or an app's own scheme: msauth.x://auth); never javascript: or
-    data:, which no browser should be sent to (Unconfirmed how B2C words it: README, Decisions)."""
+    """A URI with a scheme and a host (https://app/..., or an app's own scheme: msauth.x://auth), never an unsafe
+    scheme (``javascript://x/%0A...`` included). How B2C words its refusal is unconfirmed (README, Decisions)."""
     parts = urlsplit(uri)
-    return bool(parts.scheme and parts.netloc) and not any(c.isspace() or ord(c) < 32 for c in uri)
+    return (bool(parts.scheme and parts.netloc) and parts.scheme.lower() not in UNSAFE_SCHEMES
+            and not any(c.isspace() or ord(c) < 32 for c in uri))
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:

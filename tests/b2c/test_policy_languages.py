@@ -40,13 +40,17 @@ def test_a_language_the_policy_appends_is_spoken(start, tmp_path) -> None:
     assert sign_in_page(start, [policy], "fr")[0] == "en"  # not offered: the policy's default
 
 
-def test_merge_behavior_and_a_localization_turned_off(tmp_path) -> None:
-    replace_all = (OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="ReplaceAll"))
-    [replaced] = pack(tmp_path / "replace", edits=[replace_all])
-    assert replaced.languages is not None and replaced.languages.supported == ("en", "de")  # the default stays offered
-    prepend = (OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="Prepend"))
-    [prepended] = pack(tmp_path / "prepend", edits=[prepend])
-    assert prepended.languages is not None and prepended.languages.supported == ("en", "de")
+@pytest.mark.parametrize(("merge", "offered"), [("Append", ("de", "en", "fr")), ("Prepend", ("de", "fr", "en")), ("ReplaceAll", ("de", "fr"))])
+def test_merge_behavior_adds_to_or_replaces_the_bases_languages(tmp_path, merge: str, offered: tuple[str, ...]) -> None:
+    """The starter's Localization offers en; an extension offering fr, with German as its default, merges as it says."""
+    edit = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
+            f'<BuildingBlocks><Localization Enabled="true"><SupportedLanguages DefaultLanguage="de" MergeBehavior="{merge}">'
+            "<SupportedLanguage>fr</SupportedLanguage></SupportedLanguages></Localization>")
+    [policy] = pack(tmp_path, edits=[edit])
+    assert policy.languages is not None and policy.languages.supported == offered and policy.languages.default == "de"
+
+
+def test_a_localization_turned_off_and_a_bad_merge_behavior(tmp_path) -> None:
     off = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", '<BuildingBlocks><Localization Enabled="false" />')
     [quiet] = pack(tmp_path / "off", edits=[off])
     assert quiet.languages is not None and not quiet.languages.enabled
@@ -58,3 +62,14 @@ def test_a_policy_with_localization_off_has_no_lang_and_ignores_ui_locales(start
     off = ("TrustFrameworkLocalization.xml", '<Localization Enabled="true">', '<Localization Enabled="false">')
     lang, html = sign_in_page(start, pack(tmp_path, edits=[off]), "de")
     assert lang is None and "Anmelden" not in html
+
+
+def test_the_error_page_of_a_policy_has_its_pages_lang(start, tmp_path) -> None:
+    """With the tenant's switch off, a policy that offers German still gets <html lang="de"> on its error page too."""
+    edit = (OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="Append"))
+    h = start(policies=pack(tmp_path, edits=[edit]), language_customization=False)
+    browser = h.browser()
+    page = browser.go(authorize_url(POLICY, ui_locales="de"))
+    assert isinstance(page, Page) and '<html lang="de"' in page.html
+    error = browser.choose(page, "NoSuchExchange")
+    assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046") and '<html lang="de"' in error.html
