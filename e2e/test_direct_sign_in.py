@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fixtures.journey import Journey, SignedUpUser
+from fixtures.settings import Settings
+from fixtures.tokens import contract_claims, mobile_id_idp
 
 
 def test_domain_hint_goes_straight_to_mobile_id(
-    returning_user: SignedUpUser, another_browser, policy: str
+    returning_user: SignedUpUser, another_browser, policy: str, settings: Settings
 ) -> None:
     # Given a returning Mobile ID user in a browser without a B2C session
     number, first = returning_user
@@ -24,4 +26,8 @@ def test_domain_hint_goes_straight_to_mobile_id(
     # And approving on the phone signs the user in
     journey.approve_at_mobile_id(number)
     claims = journey.token(request)
-    assert claims["sub"] == first["sub"] and claims.get("idp") == first.get("idp")  # the same user, through the same IdP
+    assert claims["sub"] == first["sub"], f"ID token sub is {claims['sub']!r}, expected the user's {first['sub']!r}"
+    if "idp" in contract_claims(policy, settings.token_contract):  # the same user, through Mobile ID
+        idp = mobile_id_idp(policy, settings.idp_metadata_url)
+        assert claims.get("idp") in idp and claims.get("idp") == first.get("idp"), \
+            f"ID token idp is {claims.get('idp')!r}, expected the sign-up's {first.get('idp')!r}, one of {idp}"

@@ -146,3 +146,16 @@ def test_an_error_redirects_cause_names_its_code_once() -> None:
     cause = causes.b2c_error_code("AADB2C90075", "server_error: AADB2C90075: The claims exchange 'MobileIDExchange' ...",
                                   redirected=True)
     assert cause == causes.Cause(causes.B2C_ERROR_REDIRECT, "AADB2C90075: server_error: The claims exchange 'MobileIDExchange' ...")
+
+
+def test_a_collection_error_is_named_in_the_causes_section() -> None:
+    """pytest's short summary lists no errors in a journey run, so the causes section names collection errors."""
+    from fixtures.reporting import pytest_terminal_summary
+
+    written: list[str] = []
+    broken = pytest.CollectReport("e2e/test_broken.py", "failed", "E   ModuleNotFoundError: No module named 'xyz'", [])
+    reporter = SimpleNamespace(stats={"error": [broken]}, section=lambda title: written.append(f"== {title} =="),
+                               write_line=written.append)
+    config = SimpleNamespace(getoption=lambda name, default=None: None)
+    pytest_terminal_summary(reporter, 1, config)  # type: ignore[arg-type]
+    assert written == ["== causes ==", "collection error: e2e/test_broken.py: E   ModuleNotFoundError: No module named 'xyz'"]
