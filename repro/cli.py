@@ -213,7 +213,8 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     work, target = out / f"repro-{stamp}", out / f"repro-{stamp}.zip"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        return reproduce(args, settings, run_env, work, target, made_out)
+        with stop_signals_interrupt():
+            return reproduce(args, settings, run_env, work, target, made_out)
     except KeyboardInterrupt:
         with ctrl_c_ignored():
             target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
@@ -296,20 +297,42 @@ def end_process_group(process: subprocess.Popen[str]) -> None:
             os.killpg(process.pid, 0)
         except ProcessLookupError:
             return
-        time.sleep(0.05)
+        time.sleep(0.05)  # other members of the group are no children of ours: nothing to wait on but their absence
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # one that ignored SIGTERM must not outlive the work folder it writes to
+
+
+@contextlib.contextmanager
+def stop_signals_interrupt() -> Iterator[None]:
+    """SIGTERM (a job runner, ``timeout``) and SIGHUP (a closed terminal) stop the run as Ctrl-C does: pytest runs in a
+    process group of its own, so only this command hears them, and it must end that group and remove the work folder."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
 def ctrl_c_ignored() -> Iterator[None]:
-    """A second Ctrl-C while the run is being cleaned up would leave half of it behind: hold it until done."""
+    """A second Ctrl-C (or SIGTERM, SIGHUP) while the run is being cleaned up would leave half of it behind: hold it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def remove_work(work: Path, made_out: Path | None = None) -> None:

@@ -105,10 +105,10 @@ def phone_notes(facts: dict[str, Any], settings: Any) -> list[str]:
     if settings.is_local:
         return []
     notes = ["Phone numbers are masked in every text file (+4179*****67); screenshots mask the number field and any "
-             "number shown as text."]
-    if facts.get("waiting_page_shows_number"):
-        notes.append("Mobile ID's waiting page shows the phone number in full: screenshots, the video and the trace's "
-                     "frames may show it. Look before attaching the bundle where others can see it.")
+             "number shown as text.",
+             "The video and the trace's frames are pictures of the pages as they were: they show the number typed into "
+             "Mobile ID's page" + (" and its waiting page's text" if facts.get("waiting_page_shows_number") else "") +
+             ". Look before attaching the bundle where others can see it."]
     return notes
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,14 @@ def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_pic
     assert "ui_locales" not in query(B2CTenant(build_settings({}, LOCAL_STACK), http))
     with_setting = B2CTenant(build_settings({"E2E_UI_LOCALES": "it"}, LOCAL_STACK), http)
     assert query(with_setting)["ui_locales"] == ["it"] and query(with_setting, ui_locales="fr")["ui_locales"] == ["fr"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_job_runners_stop_signal_stops_the_run_as_ctrl_c_does(sig: int) -> None:
+    """pytest runs in its own process group, so SIGTERM and SIGHUP reach only the command: it ends the run as on Ctrl-C."""
+    from repro.cli import stop_signals_interrupt
+
+    before = signal.getsignal(sig)
+    with pytest.raises(KeyboardInterrupt), stop_signals_interrupt():
+        os.kill(os.getpid(), sig)
+    assert signal.getsignal(sig) == before  # put back as it was

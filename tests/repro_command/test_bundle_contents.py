@@ -111,7 +111,8 @@ def test_tenant_mode_masks_the_phone_number_in_every_text_member(tmp_path: Path)
     assert {name: PHONE.findall(text) for name, text in texts.items() if PHONE.search(text)} == {}
     assert "+4179*****67" in texts["journey.har"] and "+4179*****67" in texts["claims.json"]
     readme = texts["README.txt"]
-    assert "Mobile ID's waiting page shows the phone number in full: screenshots, the video and the trace's frames may show it" in readme
+    assert "The video and the trace's frames are pictures of the pages as they were: they show the number typed into " \
+           "Mobile ID's page and its waiting page's text." in readme
     assert NUMBER not in summary
 
 
