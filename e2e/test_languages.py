@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import pytest
 
+from fixtures import texts
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
-from fixtures.settings import Settings
+from fixtures.settings import Settings, is_custom_policy
 
 LANGUAGES = ("en", "de", "fr", "it")
 SOCIAL_INTRO_EN = "Sign in with your social account"  # B2C's default social_intro string
 
 
 @pytest.fixture(autouse=True)
-def _language_customization(settings: Settings) -> None:
-    if not settings.language_customization:
-        pytest.skip("needs the tenant's language customization: without it B2C ignores ui_locales for its pages "
+def _pages_follow_ui_locales(settings: Settings, policy: str) -> None:
+    if is_custom_policy(policy):
+        offered = texts.custom_policy_languages(policy)
+        if not offered.enabled or not set(LANGUAGES) <= set(offered.supported):
+            pytest.skip(f"{policy}'s <Localization> offers {', '.join(offered.supported) if offered.enabled else 'no language choice'}, "
+                        f"not all of {', '.join(LANGUAGES)}: B2C keeps its pages in {offered.default}")
+    elif not settings.language_customization:
+        pytest.skip("needs the tenant's language customization: without it B2C ignores ui_locales for a user flow's pages "
                     "(B2C_LANGUAGE_CUSTOMIZATION=off)")
 
 
 def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy: str) -> None:
-    texts: dict[str, tuple[str, str]] = {}
+    seen: dict[str, tuple[str, str]] = {}
     for language in LANGUAGES:
         # Given an app that asks for this language
         # When the user opens the sign-in and picks Mobile ID
@@ -35,11 +41,11 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
         # And so is Mobile ID's (B2C passes the language on)
         journey.mobile.wait_until_shown()
         assert journey.mobile.language() == language, f"Mobile ID page html lang is {journey.mobile.language()!r} for ui_locales={language}"
-        texts[language] = (b2c_text, journey.mobile.heading_text())
+        seen[language] = (b2c_text, journey.mobile.heading_text())
 
-    assert texts["en"][0] == SOCIAL_INTRO_EN, f"English B2C page says {texts['en'][0]!r}, expected {SOCIAL_INTRO_EN!r}"
+    assert seen["en"][0] == SOCIAL_INTRO_EN, f"English B2C page says {seen['en'][0]!r}, expected {SOCIAL_INTRO_EN!r}"
     for index, site in enumerate(("B2C", "Mobile ID")):
-        shown = {language: pair[index] for language, pair in texts.items()}
+        shown = {language: pair[index] for language, pair in seen.items()}
         assert len(set(shown.values())) == len(LANGUAGES), f"{site} pages are not translated: {shown}"
 
 

@@ -83,8 +83,9 @@ def parser() -> argparse.ArgumentParser:
                                    "comes from the variable or file, never the command line; repeatable. Generated: "
                                    "B2C_1A_TokenSigningKeyContainer, B2C_1A_TokenEncryptionKeyContainer, B2C_1A_MobileIdSecret")
     serve_parser.add_argument("--language-customization", choices=("on", "off"), default="on",
-                              help="the tenant's language customization: on (default here) lets ui_locales pick the page "
-                                   "language and <html lang>; off is B2C's own default (English pages without lang)")
+                              help="the tenant's language customization, for user flows: on (default here) lets ui_locales "
+                                   "pick the page language and <html lang>; off is B2C's own default (English pages without "
+                                   "lang). A custom policy follows its own <Localization>")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
                               help="TOML file with more user flows (see policies/user-flows.example.toml)")
     serve_parser.add_argument("--ca-file", type=_file, action="append", default=[], metavar="PEM",

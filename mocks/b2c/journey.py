@@ -106,7 +106,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             rp = validate(params, self.settings)
         except AuthorizeError as failure:
             if failure.delivery is None:
-                return self._error_page(failure.error)
+                return self._error_page(failure.error, policy=policy)
             return self._deliver_error(failure.delivery, failure.error)
         lang = self.settings.page_language(policy, rp.ui_locales)
 

@@ -61,8 +61,9 @@ def test_a_custom_policy_without_localization_stays_in_its_default_language(poli
     text = path.read_text()
     path.write_text(text[: text.index("<Localization")] + text[text.index("</Localization>") + len("</Localization>"):])
     reread()
-    assert texts.page_language("B2C_1A_signup_signin", "de") == "en"
+    assert texts.page_language("B2C_1A_signup_signin", "de") == "en"  # the starter's Localization file offers en only
     assert texts.page_language("B2C_1_signupsignin", "de") == "de"
+    assert texts.localizes("B2C_1A_signup_signin", False) and not texts.localizes("B2C_1_signupsignin", False)
 
 
 def test_the_phone_message_must_carry_the_pages_transaction_number_in_the_language() -> None:

@@ -18,7 +18,7 @@ from mocks.b2c.policy import Policy, PolicyError
 from .build import build_policy
 from .files import PolicyFile, q, read_file
 
-__all__ = ["load_custom_policies", "PolicyError"]
+__all__ = ["load_custom_policies", "policy_chains", "PolicyError"]
 
 
 def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[str, Any]) -> list[Policy]:
@@ -28,6 +28,12 @@ def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[s
     ``policy_keys`` maps policy key names (``B2C_1A_MobileIdSecret``) to their values
     (``str``, ``bytes`` or pydantic ``SecretStr``).
     """
+    return [build_policy(chain[-1], chain, policy_keys) for chain in policy_chains(directory, tenant=tenant).values()]
+
+
+def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]]:
+    """Each relying-party policy of ``directory`` (its id, lower-cased) with its inheritance chain, base first, the
+    relying party last: the files B2C reads for it. ``PolicyError`` as B2C's upload refuses them."""
     directory = Path(directory)
     tenant_domain = tenant if "." in tenant else f"{tenant}.onmicrosoft.com"
     paths = sorted(p for p in directory.glob("*.xml") if p.is_file())
@@ -46,7 +52,7 @@ def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[s
     if not rps:
         raise PolicyError(f"{directory}: no relying party policy; add a file with <RelyingParty> (e.g. SignUpOrSignin.xml, "
                           "PolicyId B2C_1A_signup_signin)")
-    policies = []
+    chains: dict[str, list[PolicyFile]] = {}
     for rp in rps:
         chain = [rp]
         while base_id := chain[-1].base_id:
@@ -60,5 +66,5 @@ def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[s
             if base in chain:
                 raise PolicyError(f"{child.name}: BasePolicy/PolicyId: {base_id!r} makes the inheritance a cycle")
             chain.append(base)
-        policies.append(build_policy(rp, list(reversed(chain)), policy_keys))
-    return policies
+        chains[rp.policy_id.lower()] = list(reversed(chain))
+    return chains
