@@ -12,7 +12,7 @@ const causes = [
   "Mobile ID outcome",
   "B2C error redirect",
   "B2C error page",
-  "B2C promise",
+  "broken promise",
   "page changed",
   "infrastructure",
   "other",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixtures.causes import B2C_PROMISE, JourneyFailure
+from fixtures.causes import BROKEN_PROMISE, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
@@ -18,7 +18,7 @@ def cpim_cookie_problems(journey: Journey) -> tuple[list[str], list[str]]:
 def no_wrong_cookies(wrong: list[str]) -> None:
     if wrong:
         raise JourneyFailure(f"B2C cookies must be SameSite=None; Secure to survive Mobile ID's cross-site form post: {wrong}",
-                             cause=B2C_PROMISE, detail="x-ms-cpim-* cookies are not SameSite=None; Secure")
+                             cause=BROKEN_PROMISE, detail="x-ms-cpim-* cookies are not SameSite=None; Secure")
 
 
 def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: MobileID, policy: str) -> None:

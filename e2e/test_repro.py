@@ -26,9 +26,10 @@ from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
 from fixtures.mobile_id import MobileID, masked
 from fixtures.redaction import PHONE
-from fixtures.repro import Evidence, ReproRequest, trace_frames, versions, without_fragment
+from fixtures.repro import Evidence, ReproRequest, trace_frames, versions
 from fixtures.settings import Settings
 from fixtures.tokens import unverified_claims
+from pages.waiting import url_without_fragment
 from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
 
 CORRELATION_ID = re.compile(r"Correlation ID:?\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
@@ -94,7 +95,7 @@ def test_repro(
     finally:
         evidence.screenshot(page, "last page")
         evidence.stop_trace(context)
-        evidence.facts["pages"] = [without_fragment(url) for url in journey.visited]
+        evidence.facts["pages"] = [url_without_fragment(url) for url in journey.visited]
 
 
 def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c: B2CTenant, mobile_id: MobileID,

@@ -13,36 +13,14 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fixtures.redaction import PHONE, contains_secret, credentials_in, mask_phone_numbers, redact_text
+from fixtures.redaction import PHONE, Redaction, contains_secret, credentials_in
 
 
 class LeakError(RuntimeError):
     """The bundle would carry a secret or raw token; it is not written."""
-
-
-@dataclass(frozen=True)
-class Redaction:
-    """What every text member of the bundle loses: raw tokens, ``secrets`` and, with ``mask_phones``, phone numbers."""
-
-    secrets: tuple[str, ...] = ()
-    mask_phones: bool = False  # tenant mode: the numbers are people's (local ones are the emulator's)
-
-    def text(self, text: str) -> str:
-        text = redact_text(text, self.secrets)
-        return mask_phone_numbers(text) if self.mask_phones else text
-
-    def data(self, data: bytes) -> bytes:
-        """Like ``text`` for bytes that may or may not be text (binary parts stay as they are)."""
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return data
-        cleaned = self.text(text)
-        return data if cleaned == text else cleaned.encode("utf-8")
 
 
 def har_credentials(har: dict[str, Any]) -> set[str]:

@@ -29,7 +29,7 @@ from fixtures.stack_description import serve_command  # noqa: E402
 SUITE_SETTINGS = ("E2E_", "B2C_", "MOBILEID_")
 
 
-def suite_env(settings: dict[str, str], environ: dict[str, str], env_file: Path = ENV_FILE) -> dict[str, str]:
+def tenant_mode_env(settings: dict[str, str], environ: dict[str, str], env_file: Path = ENV_FILE) -> dict[str, str]:
     """The journeys' environment: the stack's tenant settings and nothing of the caller's (environment or ``.env``)
     that would point elsewhere. The suite reads ``.env`` under the environment, so its names are set blank (unset)."""
     env = {k: v for k, v in environ.items() if not k.startswith(SUITE_SETTINGS)}
@@ -50,7 +50,7 @@ def main(pytest_args: list[str]) -> int:
             settings = tenant_settings(stack.info)
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
             command = [sys.executable, "-m", "pytest", "e2e", *pytest_args]
-            return subprocess.run(command, cwd=ROOT, env=suite_env(settings, dict(os.environ))).returncode
+            return subprocess.run(command, cwd=ROOT, env=tenant_mode_env(settings, dict(os.environ))).returncode
         finally:
             stack.stop()
 

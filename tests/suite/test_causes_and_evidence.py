@@ -12,8 +12,8 @@ import pytest
 
 from fixtures import causes
 from fixtures.causes import JourneyFailure, classify, classify_text
-from fixtures.redaction import contains_secret
-from fixtures.reporting import Cleaner, failure_lines, mask_phone_numbers, quiet_fixtures, sweep
+from fixtures.redaction import contains_secret, mask_phone_numbers
+from fixtures.reporting import Cleaner, failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
 from tests.local_stack import LOCAL_STACK
 from tests.suite.test_tokens import CLIENT, check, token
@@ -78,6 +78,7 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     local = Cleaner(LOCAL, environ={}).text(text)
     assert "JWT" not in contains_secret(local) and "%2B41791234567" in local  # the emulator's numbers are nobody's
     assert mask_phone_numbers("+41700092501") == "+4170*****01"
+    assert mask_phone_numbers("call 0041791234567 or 41791234567") == "call 004179*****67 or 41791234567"
 
 
 def test_a_whole_results_directory_is_swept_of_tokens_secrets_and_numbers(tmp_path: Path) -> None:

@@ -245,9 +245,9 @@ def test_shard_check_names_a_journey_run_twice_or_never_and_a_miscounting_report
 def test_tenant_mode_against_the_stack_takes_nothing_from_the_callers_env_file(tmp_path: Path) -> None:
     """A developer's .env describing their real tenant must not leak into CI's tenant-mode run (it is read under the
     environment, so its names are passed blank)."""
-    from scripts.tenant_mode_against_stack import suite_env
+    from scripts.tenant_mode_against_stack import tenant_mode_env
 
     env_file = tmp_path / ".env"
     env_file.write_text("B2C_TENANT=fabrikam\nE2E_BROWSER_WS_ENDPOINT=ws://127.0.0.1:9/\nHTTPS_PROXY=http://proxy:3128\n")
-    env = suite_env({"E2E_TARGET": "tenant", "B2C_TENANT": "contoso"}, {"PATH": "/usr/bin", "MOBILEID_MODE": "real"}, env_file)
+    env = tenant_mode_env({"E2E_TARGET": "tenant", "B2C_TENANT": "contoso"}, {"PATH": "/usr/bin", "MOBILEID_MODE": "real"}, env_file)
     assert env == {"PATH": "/usr/bin", "E2E_BROWSER_WS_ENDPOINT": "", "E2E_TARGET": "tenant", "B2C_TENANT": "contoso"}

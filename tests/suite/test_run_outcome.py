@@ -9,14 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.tenant_mode_against_stack import suite_env
+from scripts.tenant_mode_against_stack import tenant_mode_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def pytest_e2e(*args: str) -> subprocess.CompletedProcess[str]:
     """``pytest e2e ARGS`` with the local defaults (nothing of the environment's or .env's suite settings) and no display."""
-    env = {k: v for k, v in suite_env({}, dict(os.environ)).items()
+    env = {k: v for k, v in tenant_mode_env({}, dict(os.environ)).items()
            if not k.startswith("PYTEST_XDIST") and k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["PLAYWRIGHT_BROWSERS_PATH"] = str(ROOT / "nonexistent-browsers")  # so WebKit is surely not installed
     return subprocess.run([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", *args], cwd=ROOT, env=env,
