@@ -160,3 +160,13 @@ def test_a_collection_error_is_named_in_the_causes_section() -> None:
     config = SimpleNamespace(getoption=lambda name, default=None: None)
     pytest_terminal_summary(reporter, 1, config)  # type: ignore[arg-type]
     assert written == ["== causes ==", "collection error: e2e/test_broken.py: E   ModuleNotFoundError: No module named 'xyz'"]
+
+
+def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
+    from fixtures.redaction import page_credentials
+
+    html = ('<form method="post" action="https://contoso.b2clogin.com/oauth2/authresp"><input type="hidden" name="code" '
+            'value="mobile-id-code-123456"/><input type="hidden" name="state" value="StateProperties=abc"/></form>')
+    found = page_credentials("https://contoso.b2clogin.com/authresp?code=query-code-654321&state=s", html)
+    assert found == {"mobile-id-code-123456", "query-code-654321"}
+    assert "mobile-id-code-123456" not in Cleaner(LOCAL, environ={}).text(html, found)
