@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BROWSERS = ("chromium", "firefox", "webkit")
 PROMPTS = ("login", "none", "consent", "select_account")  # AADB2C90043's list; B2C documents only login
 EXIT_REPRODUCED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (not installed, or its set-up failed): nothing reproduced
+EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser not installed): nothing reproduced, no bundle
+EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 
 
@@ -48,7 +49,8 @@ def parser() -> argparse.ArgumentParser:
                "  python -m repro --from-har user.har          # what the HAR shows and the command that replays it\n"
                "  python -m repro --from-har user.har --run    # ... and run that command\n\n"
                "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
-               "reported journey did not run (e.g. its returning user could not be signed up first); 130 stopped with Ctrl-C.",
+               "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
+               "could not be signed up first; the bundle shows where); 130 stopped (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
@@ -201,7 +203,8 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run the journey; 0 when it ends as the suite expects, 1 when it reproduces a failure, 2 when it could not run
-    (bad arguments, or the reported journey did not run), 130 when stopped by Ctrl-C."""
+    (bad arguments, or the reported journey did not run), 3 when its set-up failed (a bundle shows where), 130 when
+    stopped (Ctrl-C, SIGTERM, SIGHUP)."""
     check(args, env)
     if args.device:
         check_device(args.device)
@@ -260,7 +263,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
     print(summary)
     print(f"bundle: {bundle}")
-    return EXIT_NOT_RUN if result == SET_UP_FAILED else 0 if result == "passed" else EXIT_REPRODUCED
+    return EXIT_SET_UP_FAILED if result == SET_UP_FAILED else 0 if result == "passed" else EXIT_REPRODUCED
 
 
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tuple[int, list[str]]:

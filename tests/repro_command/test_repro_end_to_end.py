@@ -124,7 +124,7 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
 def test_a_returning_user_that_cannot_be_signed_up_is_said_plainly(tmp_path: Path) -> None:
     """The sign-in's hidden set-up (a sign-up) meets the bug: the reported journey never ran, and the report says so."""
     status, out, bundle = repro(tmp_path, "--journey", "sign-in", E2E_STACK_FAULTS="wrong-audience")
-    assert status == 2, f"a journey that did not run reproduces nothing:\n{out}"
+    assert status == 3, f"a journey whose set-up failed reproduces nothing, and its bundle says where:\n{out}"
     summary = out[out.rindex("\nsign-in through "):]  # after the journey's pytest output
     assert "The returning user could not be signed up first: ID token aud is" in summary and "did not run" in summary
     assert "None" not in summary and "sent the app" not in summary, summary
