@@ -31,5 +31,6 @@ def test_token_lands_soon_after_the_phone_answers(
             f"the identity provider Mobile ID (mobileid.ch) is slow: {took:.1f} s from the phone's answer to the token at the app, "
             f"over the {settings.backchannel_budget:g} s budget (E2E_IDP_BACKCHANNEL_BUDGET); B2C waits on its token and userinfo endpoints",
             cause=BROKEN_PROMISE,  # one detail for every slow journey, so the report counts them on one line
-            detail=f"the identity provider's back channel is over the {settings.backchannel_budget:g} s budget (E2E_IDP_BACKCHANNEL_BUDGET)",
+            detail=f"the phone's answer to the token at the app is over the {settings.backchannel_budget:g} s budget "
+                   "(E2E_IDP_BACKCHANNEL_BUDGET; B2C's back channel to Mobile ID)",
         )

@@ -50,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
                "  python -m repro --from-har user.har --run    # ... and run that command\n\n"
                "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
-               "could not be signed up first; the bundle shows where); 130 stopped (Ctrl-C, SIGTERM, SIGHUP).",
+               "could not be signed up first; the bundle shows where); 130 stopped while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")

@@ -100,14 +100,17 @@ class Endpoints(TenantHandlers):
         params = self._params(request, form)
         try:
             policy = self._policy(request, params)
+        except B2CError as error:
+            return self._error_page(error)
+        try:
             target = single(params, "post_logout_redirect_uri", max_length=2048)
             state = single(params, "state")
             client_id = single(params, "client_id", max_length=200)
             hint_app = self._check_id_token_hint(policy, single(params, "id_token_hint", max_length=16384), client_id)
         except B2CError as error:
-            return self._error_page(error)
+            return self._error_page(error, policy=policy)
         except ParameterError as error:
-            return self._error_page(B2CError("AADB2C90122", (error.name,)))
+            return self._error_page(B2CError("AADB2C90122", (error.name,)), policy=policy)
         session_id = request.cookies.get(self.tenant.cookies.sso_cookie)
         if session_id:
             self.tenant.sessions.drop(session_id)
@@ -116,9 +119,9 @@ class Endpoints(TenantHandlers):
         # article; B2C's 2018 announcement: the flag "enforces the presence" of the hint).
         enforced = policy.enforce_id_token_hint_on_logout
         if target is None:
-            response = self._error_page(B2CError("AADB2C90036"))
+            response = self._error_page(B2CError("AADB2C90036"), policy=policy)
         elif not _absolute_uri(target) or (enforced and (hint_app is None or target not in hint_app.redirect_uris)):
-            response = self._error_page(B2CError("AADB2C90287", (target,)))
+            response = self._error_page(B2CError("AADB2C90287", (target,)), policy=policy)
         else:
             location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])
             response = RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})

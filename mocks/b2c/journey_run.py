@@ -135,7 +135,8 @@ class PolicyJourney:
         try:
             self.orchestrator(transaction.policy).federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
-            return self._error_page(B2CError("AADB2C90046"), transaction.locale, detail=NOT_EXECUTED + str(refusal))
+            return self._error_page(B2CError("AADB2C90046"), transaction.locale, policy=transaction.policy,
+                                    detail=NOT_EXECUTED + str(refusal))
         return await self._run(transaction)
 
     def _run_self_asserted(self, transaction: JourneyTransaction, form: FormData) -> Response:

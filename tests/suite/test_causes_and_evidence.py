@@ -79,6 +79,7 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     assert "JWT" not in contains_secret(local) and "%2B41791234567" in local  # the emulator's numbers are nobody's
     assert mask_phone_numbers("+41700092501") == "+4170*****01"
     assert mask_phone_numbers("call 0041791234567 or 41791234567") == "call 004179*****67 or 41791234567"
+    assert mask_phone_numbers("1234.0041791234567 0.00416666666666667") == "1234.0041791234567 0.00416666666666667"
 
 
 def test_a_whole_results_directory_is_swept_of_tokens_secrets_and_numbers(tmp_path: Path) -> None:
@@ -150,14 +151,16 @@ def test_an_error_redirects_cause_names_its_code_once() -> None:
 
 
 def test_a_collection_error_is_named_in_the_causes_section() -> None:
-    """pytest's short summary lists no errors in a journey run, so the causes section names collection errors."""
+    """pytest's short summary lists no errors in a journey run, so its causes section names collection errors."""
     from fixtures.reporting import pytest_terminal_summary
 
     written: list[str] = []
     broken = pytest.CollectReport("e2e/test_broken.py", "failed", "E   ModuleNotFoundError: No module named 'xyz'", [])
     reporter = SimpleNamespace(stats={"error": [broken]}, section=lambda title: written.append(f"== {title} =="),
                                write_line=written.append)
-    config = SimpleNamespace(getoption=lambda name, default=None: None)
+    from fixtures.settings_plugin import SETTINGS_KEY
+
+    config = SimpleNamespace(getoption=lambda name, default=None: None, stash={SETTINGS_KEY: LOCAL})  # a journey run
     pytest_terminal_summary(reporter, 1, config)  # type: ignore[arg-type]
     assert written == ["== causes ==", "collection error: e2e/test_broken.py: E   ModuleNotFoundError: No module named 'xyz'"]
 
@@ -168,5 +171,7 @@ def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
     html = ('<form method="post" action="https://contoso.b2clogin.com/oauth2/authresp"><input type="hidden" name="code" '
             'value="mobile-id-code-123456"/><input type="hidden" name="state" value="StateProperties=abc"/></form>')
     found = page_credentials("https://contoso.b2clogin.com/authresp?code=query-code-654321&state=s", html)
-    assert found == {"mobile-id-code-123456", "query-code-654321"}
+    assert {"mobile-id-code-123456", "query-code-654321"} <= found
+    encoded = page_credentials("https://contoso.b2clogin.com/authresp?code=a%2Fb%2Bc%3Dd1234", "")
+    assert "a%2Fb%2Bc%3Dd1234" in found | encoded  # as the attached URL writes it
     assert "mobile-id-code-123456" not in Cleaner(LOCAL, environ={}).text(html, found)

@@ -66,6 +66,11 @@ def test_a_custom_policy_without_localization_stays_in_its_default_language(poli
     assert texts.localizes("B2C_1A_signup_signin", False) and not texts.localizes("B2C_1_signupsignin", False)
 
 
+def test_a_tenants_custom_policy_of_another_name_speaks_as_the_seeds() -> None:
+    assert texts.custom_policy_languages("B2C_1A_contoso_susi") == texts.custom_policy_languages("B2C_1A_signup_signin")
+    assert texts.page_language("B2C_1A_contoso_susi", "fr") == "fr"
+
+
 def test_the_phone_message_must_carry_the_pages_transaction_number_in_the_language() -> None:
     pattern = texts.phone_message_pattern("de", "A9W1GLUM")
     assert pattern.fullmatch("Möchten Sie sich bei Contoso anmelden? Transaktion Nummer A9W1GLUM")
