@@ -49,9 +49,7 @@ def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "", *, pho
 def clean_copy(source: Path, target: Path, redaction: Redaction) -> None:
     """Copy a file into the bundle folder, redacted (zip members one by one)."""
     if zipfile.is_zipfile(source):
-        with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                dst.writestr(info, redaction.data(src.read(info)))
+        redaction.zip(source, target)
     else:
         target.write_bytes(redaction.data(source.read_bytes()))
 

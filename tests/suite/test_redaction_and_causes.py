@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.causes import is_infrastructure
-from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, redact_text, redact_zip, secret_values
+from fixtures.redaction import JWT_PLACEHOLDER, Redaction, contains_secret, redact_text, secret_values
 
 TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXBhcnQ"
 
@@ -27,7 +27,7 @@ def test_every_text_member_of_a_zip_is_redacted(tmp_path: Path) -> None:
     with zipfile.ZipFile(trace, "w") as archive:
         archive.writestr("trace.trace", f'{{"location":"https://jwt.ms/#id_token={TOKEN}"}}\n')
         archive.writestr("resources/image.png", b"\x89PNG\r\n\x1a\n\xff\xfe")
-    redact_zip(trace)
+    Redaction().zip(trace)
     with zipfile.ZipFile(trace) as archive:
         assert TOKEN not in archive.read("trace.trace").decode()
         assert archive.read("resources/image.png") == b"\x89PNG\r\n\x1a\n\xff\xfe"
