@@ -88,3 +88,10 @@ def test_a_policy_that_requires_the_hint_on_logout_says_so(tmp_path) -> None:
     [policy] = pack(tmp_path, edits=[edit])
     [plain] = pack(tmp_path / "plain")
     assert policy.enforce_id_token_hint_on_logout and not plain.enforce_id_token_hint_on_logout
+
+
+def test_the_claim_the_relying_party_outputs_as_sub_is_the_tokens_sub(start, tmp_path) -> None:
+    edit = ("SignUpOrSignin.xml", RP_SUB, '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="sub"/>')
+    h = start(policies=pack(tmp_path, edits=[edit]))
+    claims = unverified_claims(code_flow_tokens(h)["id_token"])
+    assert claims["sub"] == "Hans"  # the display name typed on the profile page, not the object id
