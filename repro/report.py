@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from fixtures.redaction import secret_values
-from repro.bundle import Redaction, clean_copy, har_credentials, load_har, write_text, zip_folder
+from fixtures.redaction import Redaction, secret_values
+from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
 from repro.outcomes import OUTCOMES
 
@@ -123,10 +123,10 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     (folder / "screenshots").mkdir(parents=True)
     secrets = [*secret_values(), settings.control_token, settings.approval_webhook]
     har_path = evidence / "journey.har"
-    if har_path.is_file():
-        secrets += sorted(har_credentials(load_har(har_path)))
-    redaction = Redaction(tuple(s for s in secrets if s), mask_phones=not settings.is_local)
-    if har_path.is_file():
+    har = load_har(har_path) if har_path.is_file() else None
+    secrets += sorted(har_credentials(har)) if har is not None else []
+    redaction = Redaction(secrets, mask_phones=not settings.is_local)
+    if har is not None:
         clean_copy(har_path, folder / "journey.har", redaction)
         bundled_har = load_har(folder / "journey.har")
         facts["hops"] = hops(bundled_har)

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from fixtures.redaction import PHONE
+from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
-from repro.bundle import LeakError, Redaction, scan, zip_folder
+from repro.bundle import LeakError, scan, zip_folder
 from repro.report import FILES, assemble, identifiers, what_happened
 from tests.local_stack import LOCAL_STACK
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from repro.bundle import LeakError, Redaction, har_credentials, scan, zip_folder
+from fixtures.redaction import Redaction
+from repro.bundle import LeakError, har_credentials, scan, zip_folder
 
 JWT = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLWJ5dGVz"
 
