@@ -87,11 +87,13 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     return f"{url_without_fragment(url)}" + (f" (title {title!r})" if title else ""), None
 
 
-def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None) -> JourneyFailure:
-    """The failure for a page that did not come: expected page and element, and where the browser is."""
+def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None, *, dead_end: bool = False) -> JourneyFailure:
+    """The failure for a page that did not come: expected page and element, and where the browser is; ``dead_end``:
+    the page's dead end stopped the wait after ``waited_ms``, not its timeout."""
     shows, cause = what_the_browser_shows(page_object.page)
     expected = what or f"{page_object.NAME} ({page_object.SHOWN})"
-    message = f"expected {expected} within {waited_ms / 1000:g} s; the browser shows {shows}"
+    waited = f"; after {waited_ms / 1000:.1f} s the wait stopped at a dead end" if dead_end else f" within {waited_ms / 1000:g} s"
+    message = f"expected {expected}{waited}; the browser shows {shows}"
     if cause is None:
         cause = Cause(PAGE_CHANGED, f"{type(page_object).__name__} expected {page_object.SHOWN}; the browser shows {shows}")
     return JourneyFailure(message, cause=cause.name, detail=cause.detail)
@@ -110,7 +112,8 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
     """
     shown = page_object.shown.filter(visible=True) if state == "visible" else page_object.shown
     target = shown if page_object.dead_end is None else shown.or_(page_object.dead_end)
-    deadline = time.monotonic() + timeout / 1000
+    started = time.monotonic()
+    deadline = started + timeout / 1000
     try:
         page_object.page.wait_for_load_state("load", timeout=max(1.0, min(timeout / 2, LOAD_FIRST_MS)))
     except PlaywrightError:
@@ -119,7 +122,7 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
     try:
         target.first.wait_for(state="attached", timeout=left)
         if page_object.dead_end is not None and page_object.dead_end.count() and not shown.count():
-            raise not_shown(page_object, timeout)
+            raise not_shown(page_object, (time.monotonic() - started) * 1000, dead_end=True)
     except PlaywrightError:
         raise not_shown(page_object, timeout) from None
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mocks.b2c.policy import ClaimsTransformation
+from mocks.b2c.settings import fill_in
 
 
 class NotExecuted(Exception):
@@ -48,12 +49,7 @@ def _inputs(t: ClaimsTransformation, bag: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _params(t: ClaimsTransformation, settings: Mapping[str, str]) -> dict[str, str]:
-    out = {}
-    for pid, value in t.parameters:
-        for name, resolved in settings.items():
-            value = value.replace(name, resolved)
-        out[pid] = value
-    return out
+    return {pid: fill_in(value, settings) for pid, value in t.parameters}
 
 
 def _outputs(t: ClaimsTransformation, **values: Any) -> dict[str, Any]:

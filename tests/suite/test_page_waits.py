@@ -45,6 +45,7 @@ def test_b2c_error_page_stops_the_wait_at_once_with_its_code_as_the_cause(page: 
     assert failure.value.cause.detail.count("AADB2C90006") == 1
     message = str(failure.value)
     assert message.startswith("expected B2C's sign-in page") and "0f8fad5b-d9cb-469f-a165-70867728950e" in message
+    assert "the wait stopped at a dead end" in message and "within 10 s" not in message  # it did not wait 10 s
 
 
 def test_an_error_page_cause_names_its_code_once(page: Page) -> None:
