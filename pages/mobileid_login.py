@@ -27,7 +27,6 @@ class MobileIDLoginPage:
         # learnt from the page once it is shown.
         self.host = host
         self.number_input = page.locator("form#mid-login input[type=tel]")
-        self.number_field = page.locator("form#mid-login input#msisdn")  # whatever its type, for the keypad check
         self.continue_button = page.locator("form#mid-login button[type=submit]")
         self.number_error = page.locator("#msisdn-error[role=alert]")
         self.waiting = page.locator("#mid-waiting")
