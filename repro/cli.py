@@ -290,19 +290,11 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
 
 
 def end_process_group(process: subprocess.Popen[str]) -> None:
-    """End ``process`` and what it started (its process group): politely, then for good after STOP_WAIT seconds."""
+    """End ``process`` and what it started (its process group: the driver and browsers, which may still write into the
+    work folder): politely, then for good after STOP_WAIT seconds."""
     from scripts.process_group import stop_group
 
     stop_group(process, (signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
-    deadline = time.monotonic() + STOP_WAIT  # the driver and browsers go a moment after pytest; they may still write files
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)  # other members of the group are no children of ours: nothing to wait on but their absence
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # one that ignored SIGTERM must not outlive the work folder it writes to
 
 
 @contextlib.contextmanager

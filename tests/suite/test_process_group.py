@@ -23,3 +23,17 @@ def test_the_whole_group_ends_even_when_its_leader_ignores_the_first_signal() ->
         assert ended, "the grandchild outlived its group"
     finally:
         os.close(watch)
+
+
+def test_a_member_that_ignores_the_signal_does_not_outlive_its_ended_leader() -> None:
+    # The leader ends on SIGTERM; its child traps it, as a browser busy writing might.
+    leader = subprocess.Popen(["sh", "-c", "sh -c 'trap \"\" TERM; sleep 120' & echo $!; wait"], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    member = int(leader.stdout.readline())  # type: ignore[union-attr]
+    watch = os.pidfd_open(member)
+    try:
+        stop_group(leader, (signal.SIGTERM,), wait=1)
+        ended, _, _ = select.select([watch], [], [], 10)
+        assert ended, "a member that ignored SIGTERM outlived its group"
+    finally:
+        os.close(watch)

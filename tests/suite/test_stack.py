@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import stat
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -185,10 +187,14 @@ def test_a_set_replaced_while_it_is_read_is_not_mixed_with_the_new_one(tmp_path:
 def test_keeping_survives_a_kept_set_gone_half_and_a_killed_runs_leftovers(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     (cache / stack_module.KEPT_TLS).mkdir(parents=True)  # a kept set without its host names (another run replacing it)
-    leftover = cache / f".{stack_module.KEPT_TLS}.{stack_module.os.getpid()}.{stack_module.threading.get_ident()}"
-    leftover.mkdir()
-    (leftover / "ca.pem").write_text("a killed run's")
+    killed = subprocess.Popen(["true"])  # a process that has ended: its pid stands for a killed run's
+    killed.wait()
+    for name in (f".{stack_module.KEPT_TLS}.{killed.pid}.1", f".{stack_module.KEPT_TLS}.old.{killed.pid}.1"):
+        (cache / name).mkdir()
+        (cache / name / "server-key.pem").write_text("a killed run's key")
+    live = cache / f".{stack_module.KEPT_TLS}.{os.getppid()}.1"  # a run still keeping its set: left to it
+    live.mkdir()
     _tls_set(tmp_path / "state", "state")
     stack_module.keep_tls(tmp_path / "state", cache)
     assert (cache / stack_module.KEPT_TLS / "ca.pem").read_text() == "state ca.pem"
-    assert sorted(p.name for p in cache.iterdir()) == [stack_module.KEPT_TLS]
+    assert sorted(p.name for p in cache.iterdir()) == sorted([stack_module.KEPT_TLS, live.name])
