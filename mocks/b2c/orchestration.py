@@ -23,7 +23,6 @@ from typing import Any
 
 from mocks.b2c import claims_transformations as ct
 from mocks.b2c.claims_transformations import AssertionFailed, NotExecuted, parse_alternative_security_id
-from mocks.b2c.custom_policy.files import boolean
 from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import ClaimRef, IdentityProvider, OrchestrationStep, Policy, ProfileKind, TechnicalProfile
@@ -187,7 +186,7 @@ class Orchestrator:
     def _default(self, profile: TechnicalProfile, value: str) -> Any:
         """A claim's DefaultValue in ``profile``: its claim resolvers filled in only where the profile says
         IncludeClaimResolvingInClaimsHandling (B2C leaves them as written otherwise)."""
-        if boolean(profile.metadata.get("IncludeClaimResolvingInClaimsHandling")):
+        if profile.resolves_claims:
             value = fill_in(value, self.resolvers)
         return {"true": True, "false": False}.get(value, value)
 

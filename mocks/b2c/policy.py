@@ -109,6 +109,8 @@ class TechnicalProfile:
     kind: ProfileKind
     where: str  # "<file>: TechnicalProfile[@Id='...']"
     metadata: Mapping[str, str] = field(default_factory=dict)
+    # Metadata IncludeClaimResolvingInClaimsHandling (read at load, as B2C's upload refuses a value that is not a boolean).
+    resolves_claims: bool = False
     input_claims: tuple[ClaimRef, ...] = ()
     output_claims: tuple[ClaimRef, ...] = ()
     persisted_claims: tuple[ClaimRef, ...] = ()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.tokens import unverified_claims
-from mocks.b2c.custom_policy import load_custom_policies
+from mocks.b2c.custom_policy import PolicyError, load_custom_policies
 from mocks.b2c.policy_keys import generated_keys
 from mocks.b2c.settings import DEFAULT_TENANT_ID
 
@@ -158,3 +158,12 @@ def test_only_input_claims_prefill_the_profile_page(start, tmp_path) -> None:
     assert isinstance(sa, Page) and sa.api == "SelfAsserted"
     fields = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
     assert fields == {"displayName": "", "givenName": "", "surname": ""}
+
+
+def test_a_claim_resolving_switch_that_is_not_a_boolean_is_refused_on_any_profile(tmp_path) -> None:
+    """B2C's upload refuses it whatever kind of technical profile carries it (not only identity providers)."""
+    edit = ("TrustFrameworkBase.xml", '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item>',
+            '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item>'
+            '<Item Key="IncludeClaimResolvingInClaimsHandling">maybe</Item>')
+    with pytest.raises(PolicyError, match=r'TechnicalProfile "SelfAsserted-Social" .* invalid value "maybe"'):
+        pack(tmp_path, edits=[edit])

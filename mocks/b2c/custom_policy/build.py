@@ -30,7 +30,7 @@ from .files import PolicyFile, b2c_validation, boolean, q, text
 from .issuance import enforces_id_token_hint_on_logout, issuance
 from .localization import languages
 from .merge import JourneyDef, Merged, Profile, Value, effective, merge
-from .providers import identity_provider, is_identity_provider
+from .providers import identity_provider, is_identity_provider, metadata_bool
 
 SELECTION_STEP_TYPES = ("CombinedSignInAndSignUp", "ClaimsProviderSelection")
 PASSWORD_CLAIMS = ("password", "newPassword", "reenterPassword", "oldPassword")
@@ -92,11 +92,12 @@ def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
     return ProfileKind.NOT_EXECUTED, f"{short} technical profiles are not executed by the emulator; {fix}"
 
 
-def _profile(m: Merged, tp: Profile) -> TechnicalProfile:
+def _profile(m: Merged, tp: Profile, policy_id: str, tenant: str) -> TechnicalProfile:
     kind, reason = _kind(tp)
     return TechnicalProfile(
         id=tp.id, kind=kind, where=f"{tp.file}: {tp.where()}",
         metadata={k: v.value for k, v in tp.metadata.items()},
+        resolves_claims=metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, policy_id, tenant),
         input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
         input_transformations=tuple(v.value for v in tp.input_transformations),
         output_transformations=tuple(v.value for v in tp.output_transformations),
@@ -106,7 +107,7 @@ def _profile(m: Merged, tp: Profile) -> TechnicalProfile:
     )
 
 
-def _profiles(m: Merged, roots: list[str]) -> tuple[dict[str, TechnicalProfile], dict[str, tuple[str, ...]]]:
+def _profiles(m: Merged, roots: list[str], policy_id: str, tenant: str) -> tuple[dict[str, TechnicalProfile], dict[str, tuple[str, ...]]]:
     """Every technical profile the journey can reach, and the session managers they name."""
     out: dict[str, TechnicalProfile] = {}
     managers: dict[str, tuple[str, ...]] = {}
@@ -116,7 +117,7 @@ def _profiles(m: Merged, roots: list[str]) -> tuple[dict[str, TechnicalProfile],
         if pid in out or pid not in m.profiles:
             continue
         eff = effective(m, m.profiles[pid])
-        out[pid] = _profile(m, eff)
+        out[pid] = _profile(m, eff, policy_id, tenant)
         todo += [v.value for v in eff.validation_profiles]
         for v in eff.validation_profiles:
             if v.value not in m.profiles:
@@ -249,7 +250,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
 
     steps = _steps(journey)
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
-    profiles, managers = _profiles(m, roots)
+    profiles, managers = _profiles(m, roots, rp_file.policy_id, rp_file.tenant_domain)
     used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}
     for pid in profiles:
         tp = effective(m, m.profiles[pid])
