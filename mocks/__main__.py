@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from mocks.common import startup
+
+startup.begin()  # before the imports below (mocks/common/startup.py)
+
 import argparse
 import json
 import os

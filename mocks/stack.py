@@ -25,7 +25,6 @@ import socket
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,16 +333,21 @@ class ServerThread:
     def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
         config = common_serve.uvicorn_config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning",
                                              lifespan="off", timeout_graceful_shutdown=1)
-        self.server = common_serve.Server(config)  # stops at once on idle keep-alives (1 s per stop before)
+        self._settled = threading.Event()  # serving, or ended without
+        # common_serve.Server stops at once on idle keep-alives (1 s per stop before) and says when it serves.
+        self.server = common_serve.Server(config, on_ready=self._settled.set)
         self._sock = sock
-        self._thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self.server.serve(sockets=[self._sock]))
+        finally:
+            self._settled.set()
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started and self._thread.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.01)  # uvicorn exposes no started event, only a flag that flips once
-        if not self.server.started:
+        if not self._settled.wait(timeout) or not self.server.started:
             raise RuntimeError("the stack's server did not start")
 
     def stop(self) -> None:

@@ -12,6 +12,8 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from mocks.common import startup
+
 # A client gets this long for a request's line and headers (from connecting, or from its first byte after the
 # previous response); the body has as long again (mocks.common.params.BodySizeLimit). uvicorn has no such limit:
 # a client that sends half a request would hold its connection, and a slot, for ever.
@@ -58,12 +60,24 @@ class TimedH11Protocol(H11Protocol):
 
 
 class Server(uvicorn.Server):
-    """uvicorn's server, but a connection it closes at shutdown (an idle keep-alive) is dropped at once.
+    """uvicorn's server that says when it accepts connections, and drops a connection it closes at shutdown
+    (an idle keep-alive) at once.
 
+    uvicorn has no event for "started", only a flag: ``on_ready`` runs right where it sets it.
     Closing a TLS connection waits for the client's close_notify, which an idle client (a browser,
     an HTTP client in a thread blocked on the stop) may never send: every stop then waited out the
     graceful timeout, 1-2 s. Connections still answering a request finish as before.
     """
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None] = lambda: None) -> None:
+        super().__init__(config)
+        self.on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            startup.serving()
+            self.on_ready()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for connection in list(self.server_state.connections):
@@ -125,16 +139,4 @@ def run(
         timeout_graceful_shutdown=2,
         lifespan="on",
     )
-    server = Server(config)
-
-    async def serve() -> None:
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started:
-            if task.done():
-                break
-            await asyncio.sleep(0.005)  # uvicorn has no started event; poll its flag briefly
-        if server.started:
-            on_ready()
-        await task
-
-    asyncio.run(serve())
+    asyncio.run(Server(config, on_ready).serve(sockets=[sock]))

@@ -5,11 +5,15 @@ Python's imports are most of the stack's spawn-to-ready time (``make bench``), s
 
 from __future__ import annotations
 
+import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from mocks.common.tls import spki_hash
 from mocks.stack import StackInfo, local_tls, site_hosts
@@ -59,3 +63,26 @@ def test_a_state_directory_kept_from_before_the_pin_file_keeps_its_ca(local_stac
     ca = (state / "ca.pem").read_bytes()
     files = local_tls(state, site_hosts(local_stack.tenant))
     assert (state / "ca.pem").read_bytes() == ca and files.spki() == local_stack.spki
+
+
+def test_a_server_takes_the_collector_up_again_when_it_serves_with_what_the_start_made_frozen() -> None:
+    """mocks.common.startup: held off from begin() (pydantic's plugin search skipped too), frozen and on at ready."""
+    script = ("import gc, json, os\nfrom mocks.common import serve, startup\n"
+              "startup.begin()\nheld = not gc.isenabled()\n"
+              "from starlette.applications import Starlette\n"
+              "def ready():\n"
+              "    print(json.dumps({'held': held, 'on': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0,\n"
+              "                      'plugins': os.environ['PYDANTIC_DISABLE_PLUGINS']}), flush=True)\n"
+              "    os._exit(0)\n"
+              "serve.run(Starlette(), serve.bind('127.0.0.1', 0), on_ready=ready)\n")
+    env = {name: value for name, value in os.environ.items() if name != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env, check=True)
+    assert json.loads(done.stdout) == {"held": True, "on": True, "frozen": True, "plugins": "__all__"}
+
+
+@pytest.mark.parametrize("entry_point", ["mocks/__main__.py", "mocks/mobileid/__main__.py"])
+def test_the_entry_points_begin_before_their_other_imports(entry_point: str) -> None:
+    body = ast.parse((ROOT / entry_point).read_text()).body
+    begins = next(number for number, node in enumerate(body) if ast.unparse(node) == "startup.begin()")
+    before = [ast.unparse(node) for node in body[:begins] if isinstance(node, ast.Import | ast.ImportFrom)]
+    assert before == ["from __future__ import annotations", "from mocks.common import startup"]
