@@ -15,7 +15,6 @@ is in one file; what it prints is in mocks/stack_description.py.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
@@ -24,7 +23,6 @@ import signal
 import socket
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -327,34 +325,6 @@ def _exit_cleanly(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-class ServerThread:
-    """uvicorn in a background thread (no signal handlers there); ``stop()`` shuts it down."""
-
-    def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
-        config = common_serve.uvicorn_config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning",
-                                             lifespan="off", timeout_graceful_shutdown=1)
-        self._settled = threading.Event()  # serving, or ended without
-        # common_serve.Server stops at once on idle keep-alives (1 s per stop before) and says when it serves.
-        self.server = common_serve.Server(config, on_ready=self._settled.set)
-        self._sock = sock
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self.server.serve(sockets=[self._sock]))
-        finally:
-            self._settled.set()
-
-    def start(self, timeout: float = 10.0) -> None:
-        self._thread.start()
-        if not self._settled.wait(timeout) or not self.server.started:
-            raise RuntimeError("the stack's server did not start")
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self._thread.join(timeout=5)
-
-
 @contextlib.contextmanager
 def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterator[StackInfo]:
     """The stack in this process, on a free port unless told otherwise: ``with running_stack() as stack: ...``."""
@@ -368,7 +338,7 @@ def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterat
     try:
         app, info, tls = build_stack(config, sock, state_dir)
         proxy = _start_proxy(config, info)
-        server = ServerThread(app, sock, certfile=str(tls.server_cert_chain), keyfile=str(tls.server_key))
+        server = common_serve.ServerThread(app, sock, certfile=str(tls.server_cert_chain), keyfile=str(tls.server_key))
         server.start()
         yield info
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -140,3 +141,38 @@ def run(
         lifespan="on",
     )
     asyncio.run(Server(config, on_ready).serve(sockets=[sock]))
+
+
+class ServerThread:
+    """uvicorn in a background thread (no signal handlers there), for an in-process stack and tests; ``stop()`` shuts it down."""
+
+    def __init__(self, app: Any, sock: socket.socket, *, certfile: str | None = None, keyfile: str | None = None) -> None:
+        config = uvicorn_config(app, ssl_certfile=certfile, ssl_keyfile=keyfile, log_level="warning",
+                                lifespan="off", timeout_graceful_shutdown=1)
+        self._settled = threading.Event()  # serving, or ended without
+        self._failure: BaseException | None = None  # why it ended without serving
+        # Server stops at once on idle keep-alives (1 s per stop before) and says when it serves.
+        self.server = Server(config, on_ready=self._settled.set)
+        self._sock = sock
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self.server.serve(sockets=[self._sock]))
+        except BaseException as error:
+            if self.server.started:
+                raise  # while serving: the thread's exception fails the test that saw it (pytest.ini)
+            self._failure = error  # start() reports it
+        finally:
+            self._settled.set()
+
+    def start(self, timeout: float = 10.0) -> None:
+        self._thread.start()
+        if not self._settled.wait(timeout):
+            raise RuntimeError(f"the server did not start within {timeout:g} s")
+        if not self.server.started:
+            raise RuntimeError(f"the server did not start: {self._failure!r}") from self._failure
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=5)

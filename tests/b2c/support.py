@@ -26,9 +26,10 @@ from mocks.b2c.policy import ClaimMapping, IdentityProvider, Policy, PolicyKind,
 from mocks.b2c.settings import AppRegistration, B2CSettings
 from mocks.b2c.tenant import Tenant
 from mocks.common import net, serve
+from mocks.common.serve import ServerThread
 from mocks.faults import Fault
 from mocks.jwtms import create_app as create_jwtms
-from mocks.stack import ServerThread, host_router, local_tls
+from mocks.stack import host_router, local_tls
 from tests.html_page import read_page
 
 from .fake_idp import ISSUER, FakeIdP

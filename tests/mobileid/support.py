@@ -8,17 +8,15 @@ import hashlib
 import json
 import secrets
 import ssl
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import uvicorn
 
 from mocks.common import serve
 from mocks.common.keys import SigningKey
+from mocks.common.serve import ServerThread
 from mocks.mobileid import ClientSettings, MobileIDSettings, create_app
 from tests.html_page import read_page
 
@@ -67,23 +65,15 @@ class LiveServer:
         values.update(overrides)
         self.settings = MobileIDSettings(**values)
         self.app = create_app(self.settings, signing_key=_shared_key() if shared_key else None)
-        config = serve.uvicorn_config(self.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._server = ServerThread(self.app, sock)
         self._sock = sock
 
     def __enter__(self) -> LiveServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:  # uvicorn offers a flag, not an event
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the emulator did not start")
-            time.sleep(0.005)
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
+        self._server.stop()
         self._sock.close()
 
     def client(self, **kwargs: Any) -> httpx.Client:
