@@ -27,30 +27,6 @@ def pytest_configure(config: pytest.Config) -> None:
             "differently): `pytest tests` and `pytest e2e`, or `make test` for both")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist, the tests marked ``slow`` first, spread over the workers, so none is left with them at the end.
-
-    xdist's load scheduling hands each worker a first block of consecutive tests (a quarter of its share),
-    then more as it goes. Collected in path order, the slow ones (whole repro runs, server timeouts: about 30,
-    of 2-9 s each, most of them in tests/suite and tests/repro_command) came last, and one worker ran the
-    last of them while the other cores idled: `pytest tests -n 4` ended with 15-20 s at under half the CPU.
-    Every worker computes the same order, as xdist requires.
-    """
-    workers = getattr(config, "workerinput", {}).get("workercount")
-    slow = [item for item in items if item.get_closest_marker("slow")]
-    if not workers or not slow:
-        return
-    rest = [item for item in items if not item.get_closest_marker("slow")]
-    block = max(len(items) // workers // 4, 2)  # xdist's first block per worker (xdist/scheduler/load.py)
-    ordered: list[pytest.Item] = []
-    for worker in range(workers):
-        theirs = slow[worker::workers]
-        take = max(block - len(theirs), 0) if worker < workers - 1 else len(rest)
-        ordered += theirs + rest[:take]
-        rest = rest[take:]
-    items[:] = ordered + rest
-
-
 @pytest.fixture(scope="session")
 def stack() -> None:
     """No suite stack: each test starts the servers it needs (without this, browser_proxy would start one)."""

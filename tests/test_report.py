@@ -19,7 +19,7 @@ import pytest
 from fixtures.redaction import contains_secret
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 
 def test_a_failing_run_names_each_cause_keeps_evidence_and_no_raw_token(tmp_path_factory: pytest.TempPathFactory) -> None:

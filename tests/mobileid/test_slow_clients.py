@@ -6,12 +6,8 @@ import socket
 import time
 from urllib.parse import urlsplit
 
-import pytest
-
 from mocks.common.params import BODY_READ_TIMEOUT
 from mocks.common.serve import HEADER_TIMEOUT
-
-pytestmark = pytest.mark.slow
 
 GRACE = 3.0  # scheduling on a loaded 2-core machine
 

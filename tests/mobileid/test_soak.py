@@ -25,7 +25,7 @@ WARM_UP = 200  # sign-ins before the first measurement (twice the store limit)
 MEASURED = 400  # sign-ins between the two measurements
 ALLOWED_GROWTH_KB = 1024  # kept: ~20 KB; the old unbounded stores: ~6.5 KB per sign-in, 2.6 MB here
 
-pytestmark = [pytest.mark.soak, pytest.mark.slow]
+pytestmark = pytest.mark.soak
 
 
 def rss_kb(pid: int) -> int:

@@ -14,7 +14,7 @@ from repro.har import read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.conftest import POLICY, UNREGISTERED
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 GUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 
 

@@ -20,7 +20,7 @@ from repro.bundle import load_har, scan
 from repro.har import read_har
 from tests.local_stack import LOCAL_STACK
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 # The local stack holds the web app's client secret; a control token exists only in tenant mode (a local run refuses
 # MOBILEID_CONTROL_TOKEN), where fixtures.redaction.secret_values adds it to the same scan.

@@ -18,8 +18,6 @@ from fixtures.stack import Stack, tenant_settings
 from fixtures.stack_description import serve_command
 from tests.local_stack import LOCAL_STACK
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parents[2]
 AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"
 SEED = {"client_id": LOCAL_STACK.mobileid_client_id, "redirect_uri": AUTHRESP, "response_type": "code", "scope": "openid, profile, phone, mid_profile",

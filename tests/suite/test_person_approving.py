@@ -26,7 +26,7 @@ from fixtures.process_output import output_lines, read_until
 from fixtures.stack import Stack, tenant_settings
 from mocks.common import net
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT = re.compile(r"approve the sign-in on the phone (\S+) within (\d+) s\. Transaction number (\w+)")
 

@@ -17,8 +17,6 @@ import pytest
 
 from fixtures.settings_plugin import runs_journeys
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -26,7 +26,7 @@ from tests.local_stack import LOCAL_STACK
 
 from .test_federation import SCOPE_ELEMENT, narrow_scope_policies, serve_policies
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 NO_BUTTON_FLOW = """
 [[identity_provider]]

@@ -7,11 +7,7 @@ import select
 import signal
 import subprocess
 
-import pytest
-
 from scripts.process_group import stop_group
-
-pytestmark = pytest.mark.slow
 
 
 def test_the_whole_group_ends_even_when_its_leader_ignores_the_first_signal() -> None:

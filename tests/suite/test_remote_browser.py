@@ -17,8 +17,6 @@ import pytest
 from fixtures.browser import context_options, remote_connect_options, uses_proxy
 from fixtures.settings import SettingsError, build_settings
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parents[2]
 MAPPED = {"contoso.b2clogin.com": ("127.0.0.1", 8443)}
 
