@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,16 +47,20 @@ def test_a_changed_file_is_read_again(client: TestClient, folder: Path) -> None:
     assert client.get("/static/page.js").text == "console.log(22);"
 
 
+def on_reading(monkeypatch: pytest.MonkeyPatch, served: Path, read: Callable[[Path, Callable[[Path], bytes]], bytes]) -> None:
+    """``Path.read_bytes`` of ``served`` answered by ``read(path, real_read_bytes)``; every other path read as usual.
+
+    pytest reads the modules it rewrites (anyio's among them: anyio is a pytest plugin) through ``Path.read_bytes`` when
+    no rewritten pyc is cached, and Starlette's first file response imports anyio's file I/O: a patch of every path
+    once rewrote a file of the installed anyio.
+    """
+    real, target = Path.read_bytes, served.resolve()
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read(self, real) if self.resolve() == target else real(self))
+
+
 def test_the_disk_is_read_once_for_an_unchanged_file(client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     client.get("/static/page.js")
-    real_read, served = Path.read_bytes, (folder / "page.js").resolve()
-
-    def read_once(self: Path) -> bytes:  # a module Python imports meanwhile is read through here too
-        if self.resolve() == served:
-            pytest.fail(f"{self} read again")
-        return real_read(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_once)
+    on_reading(monkeypatch, folder / "page.js", lambda path, read: pytest.fail(f"{path} read again"))
     assert client.get("/static/page.js").text == "console.log(1);"
 
 
@@ -72,16 +77,13 @@ def test_missing_files_paths_outside_ranges_and_other_methods_answer_as_starlett
 def test_a_file_changing_while_read_is_answered_from_the_file_as_it_is_then(client: TestClient, folder: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Headers and body from one version of the file: never an old Content-Length over a new body."""
-    real_read = Path.read_bytes
-    served = folder / "page.js"
 
-    def read_then_change(self: Path) -> bytes:
-        data = real_read(self)
-        if self.resolve() == served.resolve():  # only the served file: every module Python imports meanwhile is read through here too
-            self.write_text("console.log('changed meanwhile');")
+    def read_then_change(path: Path, read: Callable[[Path], bytes]) -> bytes:
+        data = read(path)
+        path.write_text("console.log('changed meanwhile');")
         return data
 
-    monkeypatch.setattr(Path, "read_bytes", read_then_change)
+    on_reading(monkeypatch, folder / "page.js", read_then_change)
     response = client.get("/static/page.js")
     assert response.text == "console.log('changed meanwhile');"
     assert response.headers["content-length"] == str(len(response.content))
@@ -89,9 +91,9 @@ def test_a_file_changing_while_read_is_answered_from_the_file_as_it_is_then(clie
 
 def test_a_file_removed_while_read_is_a_404_as_starlette_answers_it(client: TestClient, folder: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def removed(self: Path) -> bytes:
-        self.unlink()
-        raise FileNotFoundError(self)
+    def removed(path: Path, read: Callable[[Path], bytes]) -> bytes:
+        path.unlink()
+        raise FileNotFoundError(path)
 
-    monkeypatch.setattr(Path, "read_bytes", removed)
+    on_reading(monkeypatch, folder / "page.js", removed)
     assert client.get("/static/page.js").status_code == 404 and not (folder / "page.js").exists()
