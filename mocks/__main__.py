@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from mocks.common import startup
+from mocks.common import process_start
 
-startup.begin()  # before the imports below (mocks/common/startup.py)
+if __name__ == "__main__":  # the command, not an import of this module (tests read its parser)
+    process_start.begin()  # before the imports below (mocks/common/process_start.py)
 
 import argparse
 import json

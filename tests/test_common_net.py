@@ -114,14 +114,3 @@ def test_trust_is_built_once_per_ca_file_and_again_when_the_file_changes(tmp_pat
     assert der(first) in context.get_ca_certs(binary_form=True)
     assert der(second) in renewed.get_ca_certs(binary_form=True) and der(second) not in context.get_ca_certs(binary_form=True)
 
-
-@pytest.mark.timeout(30)
-def test_a_server_thread_that_cannot_start_says_why_at_once() -> None:
-    """Not after its start timeout: the thread's end wakes start(), which names the cause."""
-    sock = serve.bind("127.0.0.1", 0)
-    server = serve.ServerThread(Starlette(), sock, certfile="/nonexistent/chain.pem", keyfile="/nonexistent/key.pem")
-    try:
-        with pytest.raises(RuntimeError, match=r"the server did not start: .*No such file"):
-            server.start(timeout=120)
-    finally:
-        sock.close()

@@ -1,12 +1,14 @@
-"""Stopping a server does not wait for idle keep-alive connections (mocks.common.serve.Server)."""
+"""mocks.common.serve: stopping a server does not wait for idle keep-alive connections; a server thread that cannot start says why."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
+from starlette.applications import Starlette
 
 from mocks.common import net
+from mocks.common.serve import ServerThread, bind
 from mocks.stack import running_stack
 
 
@@ -23,3 +25,15 @@ def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful
         uvicorn_log.removeHandler(caplog.handler)
     # What uvicorn says when it gave up waiting for open connections (its graceful timeout, 1 s here)
     assert not [r.getMessage() for r in caplog.records if "timeout graceful shutdown exceeded" in r.getMessage()]
+
+
+@pytest.mark.timeout(30)
+def test_a_server_thread_that_cannot_start_says_why_at_once() -> None:
+    """Not after its start timeout: the thread's end wakes start(), which names the cause."""
+    sock = bind("127.0.0.1", 0)
+    server = ServerThread(Starlette(), sock, certfile="/nonexistent/chain.pem", keyfile="/nonexistent/key.pem")
+    try:
+        with pytest.raises(RuntimeError, match=r"the server on 127\.0\.0\.1:\d+ did not start: .*No such file"):
+            server.start(timeout=120)
+    finally:
+        sock.close()

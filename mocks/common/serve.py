@@ -13,7 +13,7 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from mocks.common import startup
+from mocks.common import process_start
 
 # A client gets this long for a request's line and headers (from connecting, or from its first byte after the
 # previous response); the body has as long again (mocks.common.params.BodySizeLimit). uvicorn has no such limit:
@@ -75,10 +75,9 @@ class Server(uvicorn.Server):
         self.on_ready = on_ready
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        if self.started:
-            startup.serving()
-            self.on_ready()
+        await super().startup(sockets)  # sets `started` last; a start that fails raises or exits instead
+        process_start.serving()
+        self.on_ready()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for connection in list(self.server_state.connections):
@@ -168,10 +167,12 @@ class ServerThread:
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread.start()
+        host, port = self._sock.getsockname()[:2]
+        address = f"{host}:{port}"
         if not self._settled.wait(timeout):
-            raise RuntimeError(f"the server did not start within {timeout:g} s")
+            raise RuntimeError(f"the server on {address} did not start within {timeout:g} s")
         if not self.server.started:
-            raise RuntimeError(f"the server did not start: {self._failure!r}") from self._failure
+            raise RuntimeError(f"the server on {address} did not start: {self._failure!r}") from self._failure
 
     def stop(self) -> None:
         self.server.should_exit = True

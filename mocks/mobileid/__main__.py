@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from mocks.common import startup
-
-startup.begin()  # before the imports below (mocks/common/startup.py)
-
 import argparse
 import logging
 import os

@@ -5,7 +5,7 @@ Python's imports are most of the stack's spawn-to-ready time (``make bench``), s
 
 from __future__ import annotations
 
-import ast
+import gc
 import json
 import os
 import shutil
@@ -66,9 +66,9 @@ def test_a_state_directory_kept_from_before_the_pin_file_keeps_its_ca(local_stac
 
 
 def test_a_server_takes_the_collector_up_again_when_it_serves_with_what_the_start_made_frozen() -> None:
-    """mocks.common.startup: held off from begin() (pydantic's plugin search skipped too), frozen and on at ready."""
-    script = ("import gc, json, os\nfrom mocks.common import serve, startup\n"
-              "startup.begin()\nheld = not gc.isenabled()\n"
+    """mocks.common.process_start: held off from begin() (pydantic's plugin search skipped too), frozen and on at ready."""
+    script = ("import gc, json, os\nfrom mocks.common import process_start, serve\n"
+              "process_start.begin()\nheld = not gc.isenabled()\n"
               "from starlette.applications import Starlette\n"
               "def ready():\n"
               "    print(json.dumps({'held': held, 'on': gc.isenabled(), 'frozen': gc.get_freeze_count() > 0,\n"
@@ -80,9 +80,34 @@ def test_a_server_takes_the_collector_up_again_when_it_serves_with_what_the_star
     assert json.loads(done.stdout) == {"held": True, "on": True, "frozen": True, "plugins": "__all__"}
 
 
-@pytest.mark.parametrize("entry_point", ["mocks/__main__.py", "mocks/mobileid/__main__.py"])
-def test_the_entry_points_begin_before_their_other_imports(entry_point: str) -> None:
-    body = ast.parse((ROOT / entry_point).read_text()).body
-    begins = next(number for number, node in enumerate(body) if ast.unparse(node) == "startup.begin()")
-    before = [ast.unparse(node) for node in body[:begins] if isinstance(node, ast.Import | ast.ImportFrom)]
-    assert before == ["from __future__ import annotations", "from mocks.common import startup"]
+def test_a_collector_someone_else_turned_off_stays_off_when_a_server_serves() -> None:
+    """In-process servers (tests, ServerThread) start in processes whose collector is not ours to turn on."""
+    from mocks.common import process_start
+
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        process_start.serving()
+        assert not gc.isenabled()
+    finally:
+        if was_on:
+            gc.enable()
+
+
+@pytest.mark.parametrize(("how", "expected"), [
+    ("runpy.run_module('mocks', run_name='__main__')", {"begun": True, "loaded_before": []}),  # python -m mocks
+    ("import mocks.__main__", {"begun": False, "on": True}),  # e.g. a test reading its parser
+])
+def test_the_stack_command_begins_before_it_imports_the_stack_and_an_import_of_it_does_not(how: str, expected: dict[str, object]) -> None:
+    """``python -m mocks``: begin() runs before pydantic, Starlette, uvicorn or the stack are imported."""
+    script = ("import gc, json, runpy, sys\nfrom mocks.common import process_start\n"
+              "seen = {'begun': False}\nreal_begin = process_start.begin\n"
+              "def begin():\n"
+              "    seen.update(begun=True, loaded_before=[n for n in ('pydantic', 'starlette', 'uvicorn', 'mocks.stack') if n in sys.modules])\n"
+              "    real_begin()\n"
+              "process_start.begin = begin\nsys.argv = ['mocks', '--help']\n"
+              f"try:\n    {how}\nexcept SystemExit:\n    pass\n"
+              "if not seen['begun']:\n    seen['on'] = gc.isenabled()\n"
+              "print(json.dumps(seen))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == expected

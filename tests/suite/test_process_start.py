@@ -1,4 +1,4 @@
-"""fixtures/startup.py: every pytest process of the suite collects garbage again, with its start frozen, once collection is done."""
+"""fixtures/process_start.py: every pytest process of the suite collects garbage again, with its start frozen, once collection is done."""
 
 from __future__ import annotations
 
@@ -37,3 +37,15 @@ def test_the_collector_is_on_with_the_start_frozen_in_the_controller_and_every_w
     expected = {"controller"} | ({"gw0", "gw1"} if workers == "2" else set())
     assert {path.name: json.loads(path.read_text()) for path in states.iterdir()} == {
         name: {"on": True, "frozen": True} for name in expected}
+
+
+@pytest.mark.parametrize("args", [["--collect-only", "-q", "tests/suite/test_process_start.py"], ["--fixtures", "tests/suite/test_process_start.py"]])
+def test_a_collector_the_caller_turned_off_stays_off(args: list[str]) -> None:
+    """pytest.main in a process whose collector is off: process_start turns on only what it turned off.
+    (One that was on is on again after collection: the test above.)"""
+    script = ("import gc, sys, pytest\ngc.disable()\n"
+              f"pytest.main({args!r} + ['-p', 'no:cacheprovider'])\n"
+              "print('collector on' if gc.isenabled() else 'collector off')\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "collector off", done.stdout[-2000:] + done.stderr[-2000:]
