@@ -32,7 +32,7 @@ def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     (ROOT, ["tests"], False), (ROOT, ["tests/suite/test_stack.py"], False), (ROOT / "tests", ["."], False),
 ])
 def test_a_run_has_journeys_when_its_paths_reach_e2e(here: Path, args: list[str], expected: bool) -> None:
-    config = SimpleNamespace(args=args, invocation_params=SimpleNamespace(dir=here))
+    config = SimpleNamespace(args=args, invocation_params=SimpleNamespace(dir=here), getoption=lambda name, default=None: default)
     assert runs_journeys(config) is expected  # type: ignore[arg-type]
 
 
@@ -77,3 +77,9 @@ def test_plain_pytest_collects_the_fast_tests_only() -> None:
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     collected = [line for line in result.stdout.splitlines() if "::" in line]
     assert collected and all(line.startswith("tests/") for line in collected), collected[:5]
+
+
+@pytest.mark.parametrize("args", [[], ["e2e"], ["tests", "e2e"]])
+def test_help_is_shown_whatever_the_paths_and_settings(args: list[str]) -> None:
+    result = pytest_run({"E2E_TARGET": "bogus"}, *args, "--help")
+    assert result.returncode == 0 and "usage:" in result.stdout and "--infra-reruns" in result.stdout, result.stdout[-1500:] + result.stderr[-1500:]
