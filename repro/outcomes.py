@@ -60,3 +60,6 @@ def outcome_for_number(msisdn: str, robots: Mapping[str, str]) -> str | None:
     """The outcome name of a Swisscom test number (``robots``: outcome -> number), or None for any other number."""
     robot = next((key for key, number in robots.items() if number == msisdn), None)
     return next((o.name for o in OUTCOMES.values() if o.robot == robot), None) if robot else None
+
+# In a tenant-mode bundle's replay command, in place of a phone number given as --login-hint (the bundle masks numbers).
+NUMBER_LEFT_OUT = "<phone number>"

@@ -10,7 +10,7 @@ from typing import Any
 from fixtures.redaction import Redaction, secret_values
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
-from repro.outcomes import OUTCOMES
+from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
@@ -150,6 +150,8 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         notes.append("The trace has no screencast frames: a silent phone keeps Mobile ID's spinner turning for 80 s, tens of MB "
                      "of frames. Its DOM snapshots still show every page; the screenshots (and the video, if any) show them as pictures.")
     notes += phone_notes(facts, settings)
+    if NUMBER_LEFT_OUT in replay:
+        notes.append(f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying.")
     story = what_happened(facts)
     claims = facts.pop("claims", None)
     if claims is not None:

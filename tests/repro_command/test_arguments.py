@@ -12,7 +12,7 @@ from fixtures.settings import SettingsError, build_settings
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
 from repro.cli import check, main, parser, pytest_command, replay_command, suite_env
-from repro.outcomes import OUTCOMES, outcome_for_mid_code, outcome_for_number
+from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, outcome_for_mid_code, outcome_for_number
 from tests.local_stack import LOCAL_STACK
 
 NO_DOTENV = {"E2E_TARGET": "local"}
@@ -108,6 +108,20 @@ def test_the_replay_command_spells_out_every_choice() -> None:
     assert replay_command(a, settings) == ["python", "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
                                            "--browser", "chromium", "--ui-locales", "it", "--browser-locale", "it", "--outcome", "busy",
                                            "--domain-hint", "mobileid.ch"]
+
+
+@pytest.mark.parametrize(("target", "hint", "replayed"), [
+    ("local", "+41791234567", "+41791234567"),  # the stack's numbers are not people's: kept as given
+    ("tenant", "+41791234567", NUMBER_LEFT_OUT),  # the bundle masks people's numbers: a masked hint would replay another one
+    ("tenant", "alice@fabrikam.com", "alice@fabrikam.com"),
+])
+def test_a_tenant_replay_leaves_out_a_phone_number_given_as_login_hint(target: str, hint: str, replayed: str) -> None:
+    env = NO_DOTENV if target == "local" else {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1",
+                                               "B2C_POLICIES": "B2C_1A_susi", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
+    a = args("--login-hint", hint)
+    _, settings = suite_env(a, env)
+    command = replay_command(a, settings)
+    assert command[command.index("--login-hint") + 1] == replayed
 
 
 @pytest.mark.parametrize("out", ["/proc/nope", "{tmp}/a-file", "{tmp}/a-file/below"])

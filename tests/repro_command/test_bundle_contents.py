@@ -13,6 +13,7 @@ import pytest
 from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
 from repro.bundle import LeakError, scan, zip_folder
+from repro.outcomes import NUMBER_LEFT_OUT
 from repro.report import FILES, assemble, identifiers, what_happened
 from tests.local_stack import LOCAL_STACK
 
@@ -37,8 +38,8 @@ def work_folder(tmp_path: Path, facts: dict[str, Any], *, har: dict[str, Any] | 
     return work
 
 
-def bundle_of(work: Path, settings: Settings) -> tuple[zipfile.ZipFile, str]:
-    bundle, summary = assemble(work, work.parent / "bundle.zip", settings=settings, replay=["python", "-m", "repro"], video=True, args=ARGS)
+def bundle_of(work: Path, settings: Settings, replay: tuple[str, ...] = ("python", "-m", "repro")) -> tuple[zipfile.ZipFile, str]:
+    bundle, summary = assemble(work, work.parent / "bundle.zip", settings=settings, replay=list(replay), video=True, args=ARGS)
     return zipfile.ZipFile(bundle), summary
 
 
@@ -78,7 +79,7 @@ def test_a_journey_that_ran_says_what_was_asked_for_even_if_it_noted_nothing(tmp
     assert "None" not in summary
 
 
-def tenant_run(tmp_path: Path, settings: Settings) -> tuple[zipfile.ZipFile, str]:
+def tenant_run(tmp_path: Path, settings: Settings, replay: tuple[str, ...] = ("python", "-m", "repro")) -> tuple[zipfile.ZipFile, str]:
     har = {"log": {"entries": [{
         "startedDateTime": "2026-11-28T10:00:00.000Z",
         "request": {"method": "POST", "url": "https://m.mobileid.ch/oidc/login", "headers": [],
@@ -90,7 +91,7 @@ def tenant_run(tmp_path: Path, settings: Settings) -> tuple[zipfile.ZipFile, str
              "authorize_params": {"login_hint": NUMBER}, "steps": [{"step": "Mobile ID number page", "url": f"https://m.mobileid.ch/?n={NUMBER}"}]}
     work = work_folder(tmp_path, facts, har=har, trace={"trace.network": f'{{"msisdn": "{NUMBER}"}}', "resources/page.html": f"<b>{NUMBER}</b>"})
     (work / "pytest-output.txt").write_text(f"Sign in to Mobile ID with {NUMBER}\n")
-    return bundle_of(work, settings)
+    return bundle_of(work, settings, replay)
 
 
 def text_members(bundle: zipfile.ZipFile) -> dict[str, str]:
@@ -114,6 +115,14 @@ def test_tenant_mode_masks_the_phone_number_in_every_text_member(tmp_path: Path)
     assert "The video and the trace's frames are pictures of the pages as they were: they show the number typed into " \
            "Mobile ID's page and its waiting page's text." in readme
     assert NUMBER not in summary
+
+
+def test_a_replay_without_its_login_hint_number_says_to_put_it_back(tmp_path: Path) -> None:
+    """repro.cli.replay_command leaves a tenant's number out of --login-hint; the README says so next to the command."""
+    replay = ("python", "-m", "repro", "--login-hint", NUMBER_LEFT_OUT)
+    readme = text_members(tenant_run(tmp_path, build_settings(TENANT), replay)[0])["README.txt"]
+    assert f"--login-hint '{NUMBER_LEFT_OUT}'" in readme
+    assert f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying." in readme
 
 
 def test_a_local_bundle_keeps_the_emulators_numbers(tmp_path: Path) -> None:
