@@ -29,5 +29,7 @@ def test_configuration_error_is_shown_on_b2c_error_page(journey: Journey, policy
     page = journey.error_page.wait_until_shown()
     assert page.error_code() == code, f"B2C's error page shows {page.detail_text()!r}, expected {code}"
     assert page.correlation_id(), f"B2C's error page shows no correlation ID: {page.correlation.inner_text()!r}"
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z", page.timestamp() or ""), f"timestamp {page.timestamp()!r}"
+    timestamp = page.timestamp()
+    assert timestamp and re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z", timestamp), \
+        f"B2C's error page shows no UTC timestamp (YYYY-MM-DD hh:mm:ssZ in a plain div of .error-page-messagedetails); got {timestamp!r}"
     expect(page.heading).to_be_visible()

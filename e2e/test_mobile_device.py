@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from fixtures.causes import JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
@@ -28,9 +29,14 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"Mobile ID button {box} overflows the {width}px screen"
     journey.unified.mobile_id_button.tap()
 
-    # And Mobile ID's number field brings up the phone keypad: the number page is shown by its type=tel field
-    # (pages/mobileid_login.py), so a field of another type fails this wait, which also names any other page instead
-    journey.mobile.wait_until_shown()
+    # And Mobile ID's number field brings up the phone keypad (type=tel: the number page is shown by that field)
+    try:
+        journey.mobile.wait_until_shown()
+    except JourneyFailure as failure:
+        if journey.mobile.on_mobile_id():
+            raise JourneyFailure(f"Mobile ID's page has no type=tel number field: a phone shows letters, not the keypad ({failure})",
+                                 cause=failure.cause.name, detail=failure.cause.detail) from None
+        raise
     journey.approve_at_mobile_id(number)
     journey.reach_profile_page()
     journey.profile.continue_()

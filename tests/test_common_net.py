@@ -113,4 +113,3 @@ def test_trust_is_built_once_per_ca_file_and_again_when_the_file_changes(tmp_pat
 
     assert der(first) in context.get_ca_certs(binary_form=True)
     assert der(second) in renewed.get_ca_certs(binary_form=True) and der(second) not in context.get_ca_certs(binary_form=True)
-

@@ -27,7 +27,8 @@ def test_building_the_apps_imports_no_library_that_only_requests_need() -> None:
               "from mocks.b2c.settings import B2CSettings\n"
               "mocks.b2c.app.create_app(B2CSettings()); mocks.mobileid.app.create_app(); mocks.jwtms.app.create_app()\n"
               f"print(json.dumps([name for name in {list(FIRST_USE)!r} if name in sys.modules]))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == []
 
 
@@ -51,7 +52,8 @@ def test_a_state_directory_with_its_tls_set_kept_starts_without_issuing(local_st
               "sock = serve.bind('127.0.0.1', 0)\n"
               f"_, info, _ = stack.build_stack(stack.StackConfig(port=0), sock, Path({str(state)!r}))\n"
               "print(json.dumps({'spki': info.spki, 'imported': [n for n in ('trustme', 'tomllib') if n in sys.modules]}))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == {"spki": local_stack.spki, "imported": []}
     assert local_stack.spki == spki_hash(local_stack.state_dir / "server-chain.pem")  # the kept pin is the certificate's
 
@@ -76,7 +78,8 @@ def test_a_server_takes_the_collector_up_again_when_it_serves_with_what_the_star
               "    os._exit(0)\n"
               "serve.run(Starlette(), serve.bind('127.0.0.1', 0), on_ready=ready)\n")
     env = {name: value for name, value in os.environ.items() if name != "PYDANTIC_DISABLE_PLUGINS"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == {"held": True, "on": True, "frozen": True, "plugins": "__all__"}
 
 
@@ -109,5 +112,6 @@ def test_the_stack_command_begins_before_it_imports_the_stack_and_an_import_of_i
               f"try:\n    {how}\nexcept SystemExit:\n    pass\n"
               "if not seen['begun']:\n    seen['on'] = gc.isenabled()\n"
               "print(json.dumps(seen))\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == expected

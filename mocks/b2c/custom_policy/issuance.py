@@ -92,4 +92,3 @@ def enforces_id_token_hint_on_logout(rp_file: PolicyFile, rp: ET.Element) -> boo
     if enforce is not None and boolean(enforce) is None:
         raise PolicyError(f"{where}/@EnforceIdTokenHintOnLogout: {enforce!r} is not true or false")
     return bool(boolean(enforce))
-
