@@ -84,3 +84,26 @@ def test_documented_variants_are_accepted_and_nothing_else() -> None:
     assert not texts.matches("AADB2C90091", "en", "The user cancelled.")
     assert texts.matches("button_continue", "fr", "Créer") and not texts.matches("button_continue", "fr", "Create")
     assert all(set(by_language) == set(texts.LANGUAGES) for by_language in texts.UX.values())
+
+
+def test_the_suites_localization_reader_merges_the_chain_as_the_policy_says(policies: Path) -> None:
+    """Its own reader (not the emulator's): base first, Append by default, ReplaceAll and Enabled from a later file."""
+    assert texts.custom_policy_languages("B2C_1A_signup_signin") == texts.PolicyLanguages(True, "en", ("en", "de", "fr", "it"))
+    edit(policies / "TrustFrameworkExtensions.xml", 'DefaultLanguage="en" MergeBehavior="Append"', 'DefaultLanguage="de" MergeBehavior="ReplaceAll"')
+    edit(policies / "TrustFrameworkExtensions.xml", "<SupportedLanguage>it</SupportedLanguage>", "")
+    reread()
+    assert texts.custom_policy_languages("B2C_1A_signup_signin") == texts.PolicyLanguages(True, "de", ("de", "fr"))
+    assert texts.page_language("B2C_1A_signup_signin", "it") == "de" and texts.page_language("B2C_1A_signup_signin", "fr") == "fr"
+    edit(policies / "TrustFrameworkExtensions.xml", '<Localization Enabled="true">', '<Localization Enabled="false">')
+    reread()
+    assert texts.page_language("B2C_1A_signup_signin", "fr") == "de" and not texts.localizes("B2C_1A_signup_signin", True)
+
+
+def test_the_suite_and_the_emulator_read_the_projects_policies_alike() -> None:
+    """A cross-check, not a source: two readers written apart agree on policies/ (tests may import the emulator)."""
+    from mocks.b2c.custom_policy import policy_chains
+    from mocks.b2c.custom_policy.localization import languages
+
+    for key, chain in policy_chains(texts.POLICIES_DIR, tenant="contoso").items():
+        theirs, ours = languages(chain), texts.custom_policy_languages(key)
+        assert (ours.enabled, ours.default, ours.supported) == (theirs.enabled, theirs.default, theirs.supported), key
