@@ -35,6 +35,7 @@ PROMPTS = ("login", "none", "consent", "select_account")  # AADB2C90043's list; 
 EXIT_REPRODUCED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser not installed): nothing reproduced, no bundle
 EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where
+EXIT_NO_BUNDLE = 4  # it ran, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 
 
@@ -50,7 +51,8 @@ def parser() -> argparse.ArgumentParser:
                "  python -m repro --from-har user.har --run    # ... and run that command\n\n"
                "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
-               "could not be signed up first; the bundle shows where); 130 stopped while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
+               "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written (its\n"
+               "unredacted files are kept, the message says where); 130 stopped while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
@@ -209,8 +211,8 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     """Run the journey; 0 when it ends as the suite expects, 1 when it reproduces a failure, 2 when it could not run
-    (bad arguments, or the reported journey did not run), 3 when its set-up failed (a bundle shows where), 130 when
-    stopped (Ctrl-C, SIGTERM, SIGHUP)."""
+    (bad arguments, or the reported journey did not run), 3 when its set-up failed (a bundle shows where), 4 when it
+    ran but no bundle could be written, 130 when stopped (Ctrl-C, SIGTERM, SIGHUP)."""
     check(args, env)
     if args.device:
         check_device(args.device)
@@ -264,8 +266,10 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     try:
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args))
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
-        print(f"repro: no bundle: {error} (what there is: {work})", file=sys.stderr)
-        return EXIT_USAGE
+        print(f"repro: the journey ran ({result}) but no bundle was written: {error}. Its unredacted files (trace, HAR, "
+              f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
+              "do not attach them, and delete the folder when done.", file=sys.stderr)
+        return EXIT_NO_BUNDLE
     remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
     print(summary)
     print(f"bundle: {bundle}")

@@ -176,3 +176,29 @@ def test_a_job_runners_stop_signal_stops_the_run_as_ctrl_c_does(sig: int) -> Non
     with pytest.raises(KeyboardInterrupt), stop_signals_interrupt():
         os.kill(os.getpid(), sig)
     assert signal.getsignal(sig) == before  # put back as it was
+
+
+def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The journey ran (faked: its pytest wrote repro.json) and the bundle's scan refused it: not a usage error."""
+    from repro import cli, report
+    from repro.bundle import LeakError
+
+    a = args()
+    _, settings = suite_env(a, NO_DOTENV)
+    work = tmp_path / "repro-x"
+
+    def ran(command: list[str], env: object, log: Path) -> tuple[int, list[str]]:
+        (work / "evidence").mkdir(parents=True)
+        (work / "evidence" / "repro.json").write_text('{"result": "failed"}')
+        return 1, []
+
+    def refused(*_: object, **__: object) -> None:
+        raise LeakError("journey.har: a JWT")
+
+    monkeypatch.setattr(cli, "run_pytest", ran)
+    monkeypatch.setattr(report, "assemble", refused)
+    assert cli.reproduce(a, settings, {}, work, tmp_path / "repro-x.zip", None) == cli.EXIT_NO_BUNDLE == 4
+    err = capsys.readouterr().err
+    assert "the journey ran (failed) but no bundle was written: journey.har: a JWT" in err and f"kept in {work}" in err
+    assert "do not attach them" in err and (work / "evidence" / "repro.json").is_file()
