@@ -89,7 +89,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 transaction.policy, provider, state=transaction.state_properties, nonce=nonce,
                 ui_locales=IDP_UI_LOCALES[transaction.locale])
         except B2CError as error:
-            return self._error_page(error, transaction.locale, policy=transaction.policy)
+            return self._error_page(error, policy=transaction.policy)
         transaction.exchange = PendingExchange(provider.exchange_id, nonce)
         return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
@@ -146,14 +146,15 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
     # --- the hosted pages' API -------------------------------------------------------------------
 
     async def journey_api(self, request: Request) -> Response:
+        policy = None
         try:
             policy = self._policy(request)
             params = request.query_params
             transaction = self._transaction(request, single(params, "tx"), single(params, "csrf_token"))
         except (B2CError, ParameterError) as error:
-            return self._error_page(error if isinstance(error, B2CError) else B2CError("AADB2C90046"))
+            return self._error_page(error if isinstance(error, B2CError) else B2CError("AADB2C90046"), policy=policy)
         if transaction.policy.key != policy.key:
-            return self._error_page(B2CError("AADB2C90046"), transaction.locale, policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
         api, action = request.path_params["api"].lower(), request.path_params["action"].lower()
         lang = transaction.locale
         if transaction.run is not None:
@@ -173,10 +174,10 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 if exchange:
                     provider = policy.provider(exchange)
                     if provider is None:
-                        return self._error_page(B2CError("AADB2C90046"), lang, policy=transaction.policy)
+                        return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
                     return await self._start_exchange(transaction, provider)
                 if params.get("local") == "signup":
-                    return self._error_page(B2CError("AADB2C90046"), lang, policy=transaction.policy, detail=(
+                    return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy, detail=(
                         "Local account sign-up is not part of this emulator (see mocks/b2c/README.md); "
                         "sign up with an identity provider instead."))
                 return pages.unified(self.settings, transaction)
@@ -185,7 +186,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 self.tenant.transactions.drop(transaction.id)
                 return self._deliver_error(delivery_for(transaction.request), B2CError("AADB2C90118", error="access_denied"), lang=lang)
             if action == "confirmed":
-                return self._error_page(B2CError("AADB2C90046"), lang, policy=transaction.policy)  # no local sign-in can have succeeded
+                return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)  # no local sign-in can have succeeded
         if api == "selfasserted" and transaction.idp_claims is not None:
             if action == "confirmed" and transaction.self_asserted is not None:
                 return self._complete_sign_up(transaction)
@@ -193,7 +194,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 self.tenant.transactions.drop(transaction.id)
                 cancel = B2CError("AADB2C90091", error="access_denied")
                 return self._deliver(delivery_for(transaction.request), error_fields(_localized(cancel, lang), transaction.request.state), lang=lang)
-        return self._error_page(B2CError("AADB2C90046"), lang, policy=transaction.policy)
+        return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
 
     async def self_asserted(self, request: Request) -> Response:
         """The pages' XHR: ``POST SelfAsserted?tx=...&p=...`` with ``X-CSRF-TOKEN``."""
@@ -264,7 +265,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         provider = transaction.policy.provider(exchange.exchange_id)
         if transaction.id not in trans_cookie_ids(request) or provider is None:
             # Typically a SameSite=Lax cookie that the IdP's cross-site form post did not carry.
-            return self._error_page(B2CError("AADB2C90255", (exchange.exchange_id,)), lang, policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90255", (exchange.exchange_id,)), policy=transaction.policy)
         transaction.exchange = None
         rp = transaction.request
 

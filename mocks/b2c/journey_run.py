@@ -48,8 +48,7 @@ class PolicyJourney:
     settings: B2CSettings
 
     if TYPE_CHECKING:  # provided by TenantHandlers and UserJourneyHandlers, the classes this one is mixed into
-        def _error_page(self, error: B2CError, lang: str = "en", *, policy: Policy | None = None,
-                        detail: str | None = None) -> Response: ...
+        def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None) -> Response: ...
         def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response: ...
         async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider) -> Response: ...
 
@@ -64,15 +63,15 @@ class PolicyJourney:
 
     async def _run(self, transaction: JourneyTransaction, *, domain_hint: str | None = None, auth_time: int | None = None) -> Response:
         """Advance the transaction's journey to its next page, redirect or answer."""
-        policy, run, lang = transaction.policy, transaction.run, transaction.locale
+        policy, run = transaction.policy, transaction.run
         try:
             outcome = self.orchestrator(policy).advance(policy, run, domain_hint=domain_hint)
         except NotExecuted as refusal:
             self.tenant.transactions.drop(transaction.id)
-            return self._error_page(B2CError("AADB2C90046"), lang, policy=transaction.policy, detail=NOT_EXECUTED + str(refusal))
+            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy, detail=NOT_EXECUTED + str(refusal))
         except B2CError as error:
             self.tenant.transactions.drop(transaction.id)
-            return self._error_page(error, lang, policy=transaction.policy)
+            return self._error_page(error, policy=transaction.policy)
         if isinstance(outcome, ShowUnified):
             return pages.unified(self.settings, transaction)
         if isinstance(outcome, Federate):
@@ -111,7 +110,7 @@ class PolicyJourney:
     async def _run_choose(self, transaction: JourneyTransaction, exchange_id: str) -> Response:
         policy: Policy = transaction.policy
         if policy.provider(exchange_id) is None or transaction.run.chosen is not None:
-            return self._error_page(B2CError("AADB2C90046"), transaction.locale, policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
         transaction.run.chosen = exchange_id
         return await self._run(transaction)
 
@@ -122,7 +121,7 @@ class PolicyJourney:
         local = dict(step.exchanges).get(step.local_account_exchange or "")
         target = journey.profiles[local].metadata.get("SignUpTarget") if local else None
         if not target:
-            return self._error_page(B2CError("AADB2C90046"), transaction.locale, policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
         transaction.run.chosen = target
         return await self._run(transaction)
 
@@ -130,12 +129,12 @@ class PolicyJourney:
         run: JourneyRun = transaction.run
         federating, run.federating = run.federating, None
         if federating is None:
-            return self._error_page(B2CError("AADB2C90046"), transaction.locale, policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
         profile = journey_of(transaction).profiles[federating]
         try:
             self.orchestrator(transaction.policy).federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
-            return self._error_page(B2CError("AADB2C90046"), transaction.locale, policy=transaction.policy,
+            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy,
                                     detail=NOT_EXECUTED + str(refusal))
         return await self._run(transaction)
 
@@ -169,6 +168,6 @@ class PolicyJourney:
 
     async def _run_confirmed(self, transaction: JourneyTransaction) -> Response:
         if not getattr(transaction.run, "confirmable", False):
-            return self._error_page(B2CError("AADB2C90046"), transaction.locale, policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
         transaction.run.confirmable = False
         return await self._run(transaction)

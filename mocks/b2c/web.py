@@ -78,10 +78,14 @@ class TenantHandlers:
     def _deliver_error(self, delivery: Delivery, error: B2CError, *, lang: str = "en") -> Response:
         return self._deliver(delivery, error_fields(error, delivery.state), lang=lang)
 
-    def _error_page(self, error: B2CError, lang: str = "en", *, policy: Policy | None = None, detail: str | None = None) -> Response:
-        """B2C's error page in ``lang``; with ``<html lang>`` as ``policy``'s pages have it (none known: the tenant's setting)."""
-        html_lang = self.settings.customizes_language(policy) if policy is not None else self.settings.language_customization
-        return pages.error(error, lang=lang, detail=detail, html_lang=html_lang)
+    def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None) -> Response:
+        """B2C's error page in ``policy``'s default language, whatever the request's ``ui_locales`` (B2C does not pass
+        ``ui_locales`` to the exception page: b2c.md section 1.5), with ``<html lang>`` as ``policy``'s pages have it
+        (no policy known: the tenant's default and setting)."""
+        if policy is None:
+            return pages.error(error, lang=self.settings.default_locale, detail=detail, html_lang=self.settings.language_customization)
+        return pages.error(error, lang=self.settings.page_language(policy, None), detail=detail,
+                           html_lang=self.settings.customizes_language(policy))
 
 
 def xhr(status: str, code: str | None, message: str | None, *, http_status: int = 200) -> JSONResponse:

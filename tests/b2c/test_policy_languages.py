@@ -64,12 +64,13 @@ def test_a_policy_with_localization_off_has_no_lang_and_ignores_ui_locales(start
     assert lang is None and "Anmelden" not in html
 
 
-def test_the_error_page_of_a_policy_has_its_pages_lang(start, tmp_path) -> None:
-    """With the tenant's switch off, a policy that offers German still gets <html lang="de"> on its error page too."""
+def test_the_error_page_of_a_policy_is_in_its_default_language_whatever_ui_locales_asked(start, tmp_path) -> None:
+    """B2C does not pass ui_locales to the exception page (b2c.md 1.5): a policy that offers German and shows its sign-in
+    page in German for ui_locales=de shows its error page in its default, English, with the policy's <html lang>."""
     edit = (OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="Append"))
     h = start(policies=pack(tmp_path, edits=[edit]), language_customization=False)
     browser = h.browser()
     page = browser.go(authorize_url(POLICY, ui_locales="de"))
     assert isinstance(page, Page) and '<html lang="de"' in page.html
     error = browser.choose(page, "NoSuchExchange")
-    assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046") and '<html lang="de"' in error.html
+    assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046") and '<html lang="en"' in error.html
