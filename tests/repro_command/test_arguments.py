@@ -202,3 +202,19 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     err = capsys.readouterr().err
     assert "the journey ran (failed) but no bundle was written: journey.har: a JWT" in err and f"kept in {work}" in err
     assert "do not attach them" in err and (work / "evidence" / "repro.json").is_file()
+
+
+def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_folder_it_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """pytest skipped the journey (faked: no repro.json): status 2 with pytest's reason, and nothing left behind."""
+    from repro import cli
+
+    a = args()
+    _, settings = suite_env(a, NO_DOTENV)
+    out = tmp_path / "made-now"
+    work = out / "repro-x"
+    (work / "evidence").mkdir(parents=True)
+    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log: (0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]))
+    assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", out) == cli.EXIT_NOT_RUN == 2
+    assert not out.exists()
+    assert "the journey did not run, so nothing was reproduced and no bundle was written: SKIPPED [1]" in capsys.readouterr().err
