@@ -264,7 +264,8 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
         return EXIT_NOT_RUN
     try:
-        bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args))
+        bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args),
+                                   environ=run_env)
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
         print(f"repro: the journey ran ({result}) but no bundle was written: {error}. Its unredacted files (trace, HAR, "
               f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from fixtures.redaction import Redaction, secret_values
+from fixtures.redaction import Redaction
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
 from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES
@@ -113,19 +114,18 @@ def phone_notes(facts: dict[str, Any], settings: Any) -> list[str]:
 
 
 def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], video: bool,
-             args: dict[str, Any]) -> tuple[Path, str]:
-    """Write the zip ``target`` from ``work``; (its path, a summary for the terminal)."""
+             args: dict[str, Any], environ: Mapping[str, str] | None = None) -> tuple[Path, str]:
+    """Write the zip ``target`` from ``work``; (its path, a summary for the terminal). ``environ``: the run's environment
+    (.env included), whose secret-named settings are redacted."""
     evidence, playwright_out = work / "evidence", work / "playwright"
     facts = json.loads((evidence / "repro.json").read_text())
     asked_for(facts, settings, args)
     folder = work / "bundle"
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "screenshots").mkdir(parents=True)
-    secrets = [*secret_values(), settings.control_token, settings.approval_webhook]
     har_path = evidence / "journey.har"
     har = load_har(har_path) if har_path.is_file() else None
-    secrets += sorted(har_credentials(har)) if har is not None else []
-    redaction = Redaction(secrets, mask_phones=not settings.is_local)
+    redaction = Redaction.for_run(settings, environ, extra=sorted(har_credentials(har)) if har is not None else ())
     if har is not None:
         clean_copy(har_path, folder / "journey.har", redaction)
         bundled_har = load_har(folder / "journey.har")

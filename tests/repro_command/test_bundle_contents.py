@@ -137,3 +137,14 @@ def test_a_tenant_bundle_with_a_number_left_is_refused(tmp_path: Path) -> None:
         zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction(mask_phones=True))
     assert zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction()).is_file()  # locally the numbers are the emulator's
     assert scan(tmp_path / "out.zip", phones=True) == ["notes.txt: phone number"]
+
+
+def test_a_secret_set_only_in_the_runs_environment_is_redacted_from_the_bundle(tmp_path: Path) -> None:
+    """The run's environment includes .env, which this process's os.environ does not: the bundle redacts from the former."""
+    secret = "only-in-dot-env-0123456789"
+    work = work_folder(tmp_path, {"journey": "sign-in", "policy": "B2C_1_signupsignin", "outcome": "approve", "result": "passed"})
+    (work / "pytest-output.txt").write_text(f"a client secret leaked into the output: {secret}\n")
+    bundle, _ = assemble(work, tmp_path / "bundle.zip", settings=build_settings({}, LOCAL_STACK), replay=["python", "-m", "repro"],
+                         video=False, args=ARGS, environ={"B2C_WEBAPP1_CLIENT_SECRET": secret})
+    output = zipfile.ZipFile(bundle).read("pytest-output.txt").decode()
+    assert secret not in output and "a client secret leaked into the output" in output

@@ -12,8 +12,8 @@ import pytest
 
 from fixtures import causes
 from fixtures.causes import JourneyFailure, classify, classify_text
-from fixtures.redaction import contains_secret, mask_phone_numbers
-from fixtures.reporting import Cleaner, failure_lines, quiet_fixtures, sweep
+from fixtures.redaction import Redaction, contains_secret, mask_phone_numbers
+from fixtures.reporting import failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
 from tests.local_stack import LOCAL_STACK
 from tests.suite.test_tokens import CLIENT, check, token
@@ -72,10 +72,10 @@ def test_every_cause_is_a_category_of_the_report_in_the_same_order() -> None:
 
 def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() -> None:
     text = f"https://jwt.ms/#id_token={JWT} control=control-token-value-1234 msisdn=%2B41791234567 shown +41 79 123 45 67"
-    tenant = Cleaner(TENANT, environ={"B2C_WEBAPP1_CLIENT_SECRET": "client-secret-value"}).text(text + " client-secret-value")
+    tenant = Redaction.for_run(TENANT, environ={"B2C_WEBAPP1_CLIENT_SECRET": "client-secret-value"}).text(text + " client-secret-value")
     assert contains_secret(tenant, ["control-token-value-1234", "client-secret-value"]) == []
     assert "%2B4179*****67" in tenant and "+4179*****67" in tenant and "1234567" not in tenant
-    local = Cleaner(LOCAL, environ={}).text(text)
+    local = Redaction.for_run(LOCAL, environ={}).text(text)
     assert "JWT" not in contains_secret(local) and "%2B41791234567" in local  # the emulator's numbers are nobody's
     assert mask_phone_numbers("+41700092501") == "+4170*****01"
     assert mask_phone_numbers("call 0041791234567 or 41791234567") == "call 004179*****67 or 41791234567"
@@ -88,7 +88,7 @@ def test_a_whole_results_directory_is_swept_of_tokens_secrets_and_numbers(tmp_pa
     with zipfile.ZipFile(tmp_path / "c-attachment.zip", "w") as trace:
         trace.writestr("trace.network", f'{{"location": "https://jwt.ms/#id_token={JWT}"}}')
         trace.writestr("resources/shot.jpeg", b"\xff\xd8\xff\xe0binary")
-    sweep(tmp_path, Cleaner(TENANT, environ={}))
+    sweep(tmp_path, Redaction.for_run(TENANT, environ={}))
     texts = [p.read_text() for p in tmp_path.glob("*.json")] + [p.read_text() for p in tmp_path.glob("*.txt")]
     with zipfile.ZipFile(tmp_path / "c-attachment.zip") as trace:
         texts.append(trace.read("trace.network").decode())
@@ -109,7 +109,7 @@ def test_a_traces_session_cookies_and_authorization_codes_are_redacted_in_every_
         trace.writestr("trace.network", json.dumps({"type": "resource-snapshot", "snapshot": snapshot}) + "\n")
         trace.writestr("resources/page.html", f'<form><input name="code" value="{code}"></form><script>document.cookie</script>')
         trace.writestr("trace.trace", json.dumps({"type": "action", "cookies": [{"name": "x-ms-cpim-sso:guid", "value": sso}]}))
-    Cleaner(LOCAL, environ={}).zip(trace_path)
+    Redaction.for_run(LOCAL, environ={}).zip(trace_path)
     with zipfile.ZipFile(trace_path) as trace:
         texts = [trace.read(name).decode() for name in trace.namelist()]
     assert all(contains_secret(t, [sso, csrf, code]) == [] for t in texts), texts
@@ -174,4 +174,4 @@ def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
     assert {"mobile-id-code-123456", "query-code-654321"} <= found
     encoded = page_credentials("https://contoso.b2clogin.com/authresp?code=a%2Fb%2Bc%3Dd1234", "")
     assert "a%2Fb%2Bc%3Dd1234" in found | encoded  # as the attached URL writes it
-    assert "mobile-id-code-123456" not in Cleaner(LOCAL, environ={}).text(html, found)
+    assert "mobile-id-code-123456" not in Redaction.for_run(LOCAL, environ={}).text(html, found)
