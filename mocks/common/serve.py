@@ -151,7 +151,8 @@ class ServerThread:
         self._settled = threading.Event()  # serving, or ended without
         self._failure: BaseException | None = None  # why it ended without serving
         # Server stops at once on idle keep-alives (1 s per stop before) and says when it serves.
-        self.server = Server(config, on_ready=self._settled.set)
+        self.server = Server(config, on_ready=self._ready)
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, once it serves
         self._sock = sock
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -164,6 +165,10 @@ class ServerThread:
             self._failure = error  # start() reports it
         finally:
             self._settled.set()
+
+    def _ready(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self._settled.set()
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread.start()

@@ -10,8 +10,10 @@ JavaScript, goes through ``/oidc/continue`` (-> optional ``/oidc/consent``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +33,27 @@ from mocks.mobileid.transactions import SignatureTransaction, Status
 
 log = logging.getLogger("mocks.mobileid")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _unless_gone(request: Request, waiting: Awaitable[bool]) -> bool | None:
+    """``waiting``'s answer, or None as soon as the client has gone (a closed or left waiting page).
+
+    A long-poll outlives its page otherwise: for up to long_poll_seconds it holds a task, and a server
+    stopping meanwhile waits out its graceful timeout and logs the poll's cancellation.
+    """
+    answer, gone = asyncio.ensure_future(waiting), asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait((answer, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        answer.cancel()
+        gone.cancel()
+    return answer.result() if answer.done() and not answer.cancelled() else None
+
+
+async def _disconnected(request: Request) -> None:
+    """Returns when the server sees the client close the connection (a GET's only body message comes first)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 async def read_params(request: Request) -> QueryParams | FormData:
@@ -119,7 +142,10 @@ class LoginPages(Handlers):
         transaction = self._transaction_of(session) if session else None
         if session is None or transaction is None:
             return JSONResponse({"status": "unknown"}, status_code=404, headers={"Cache-Control": "no-store"})
-        if not await transaction.wait(self.settings.long_poll_seconds):
+        settled = await _unless_gone(request, transaction.wait(self.settings.long_poll_seconds))
+        if settled is None:
+            return Response(status_code=204)  # nobody reads it: the page was closed or left
+        if not settled:
             return JSONResponse({"status": "pending"}, headers={"Cache-Control": "no-store"})
         # A form_post answer goes from the waiting page itself: one page less between the phone and the client.
         if session.request.response_mode == "form_post":

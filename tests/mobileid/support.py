@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import functools
 import hashlib
@@ -75,6 +76,17 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self._server.stop()
         self._sock.close()
+
+    def requests_end(self, timeout: float) -> tuple[int, bool]:
+        """How many requests the server is answering now, and whether all of them end within ``timeout``
+        seconds (waited on in the server's own loop)."""
+        async def ends() -> tuple[int, bool]:
+            tasks = set(self._server.server.server_state.tasks)
+            _, pending = await asyncio.wait(tasks, timeout=timeout) if tasks else (set(), set())
+            return len(tasks), not pending
+
+        assert self._server.loop is not None, "the server is not serving"
+        return asyncio.run_coroutine_threadsafe(ends(), self._server.loop).result(timeout + 5)
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """A new client (own cookies) per test; the emulator speaks plain HTTP, so no CA bundle is loaded for it."""

@@ -10,6 +10,7 @@ import socket
 import time
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from mocks.common import params
@@ -82,3 +83,12 @@ def test_a_prompt_request_on_a_kept_connection_is_not_cut(emulator) -> None:
     with emulator.client() as http:
         for _ in range(3):
             assert http.get("/.well-known/openid-configuration").status_code == 200
+
+
+def test_a_long_poll_whose_page_went_away_ends_at_once(emulator, user) -> None:
+    """The waiting page's poll holds a request for up to 25 s; once its page is gone nobody reads the answer,
+    and a server stopping meanwhile would wait for it."""
+    session = user.start_transaction()  # a phone that never answers
+    with pytest.raises(httpx.ReadTimeout):  # httpx closes the connection: a closed page
+        user.http.get("/oidc/wait/status", params={"session": session}, timeout=1.0)
+    assert emulator.requests_end(timeout=5) == (1, True)
