@@ -24,10 +24,10 @@ def issuer(*items: str) -> tuple[str, str, str]:
     return ("TrustFrameworkBase.xml", ISSUER_METADATA, "".join(items) or ISSUER_METADATA)
 
 
-def code_flow_tokens(h) -> dict:
+def code_flow_tokens(h, scope: str = "openid offline_access") -> dict:
     """A sign-up through the Mobile ID button by the confidential app; the token endpoint's answer."""
     browser = h.browser()
-    page = browser.go(authorize_url(POLICY, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope="openid offline_access"))
+    page = browser.go(authorize_url(POLICY, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope=scope))
     assert isinstance(page, Page), page
     sa = browser.choose(page, "MobileIDExchange")
     assert isinstance(sa, Page) and browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
@@ -69,9 +69,22 @@ def test_the_articles_tfp_recipe_policy_issuer_and_lifetimes_reach_the_token(sta
     assert body["id_token_expires_in"] == "600" and body["refresh_token_expires_in"] == "86400"  # the legacy strings
 
 
+def test_the_issuers_token_lifetime_is_the_access_tokens(start, tmp_path) -> None:
+    h = start(policies=pack(tmp_path, edits=[issuer('<Item Key="token_lifetime_secs">900</Item>')]))
+    body = code_flow_tokens(h, scope=f"openid {WEB}")  # the app's own client id: an access token for it
+    claims = unverified_claims(body["access_token"])
+    assert claims["exp"] - claims["iat"] == 900 and body["expires_in"] == 900
+    assert body["id_token_expires_in"] == 3600  # the ID token keeps its own lifetime
+
+
 @pytest.mark.parametrize(("edit", "named"), [
     (issuer('<Item Key="id_token_lifetime_secs">60</Item>'), "id_token_lifetime_secs']: '60' is not a number of seconds from 300 to 86400"),
-    (issuer('<Item Key="IssuanceClaimPattern">Tfp</Item>'), "'Tfp' is not one of AuthorityAndTenantGuid, AuthorityWithTfp"),
+    (issuer('<Item Key="IssuanceClaimPattern">Tfp</Item>'),
+     "TrustFrameworkBase.xml: TechnicalProfile[@Id='JwtIssuer']/Metadata/Item[@Key='IssuanceClaimPattern']: "
+     "'Tfp' is not supported; use AuthorityAndTenantGuid or AuthorityWithTfp"),
+    (issuer('<Item Key="SendTokenResponseBodyWithJsonNumbers">yes</Item>'),
+     "TrustFrameworkBase.xml: TechnicalProfile[@Id='JwtIssuer']/Metadata/Item[@Key='SendTokenResponseBodyWithJsonNumbers']: "
+     "TechnicalProfile \"JwtIssuer\" in policy"),
     (("SignUpOrSignin.xml", "<DefaultUserJourney ReferenceId=\"SignUpOrSignIn\" />",
       '<DefaultUserJourney ReferenceId="SignUpOrSignIn" /><UserJourneyBehaviors><SingleSignOn Scope="Suppressed" /></UserJourneyBehaviors>'),
      "SignUpOrSignin.xml: RelyingParty/UserJourneyBehaviors/SingleSignOn (line 17)/@Scope: 'Suppressed' is not modelled"),
@@ -79,6 +92,15 @@ def test_the_articles_tfp_recipe_policy_issuer_and_lifetimes_reach_the_token(sta
 def test_what_the_emulator_does_not_model_is_refused(tmp_path, edit: tuple[str, str, str], named: str) -> None:
     with pytest.raises(PolicyError, match=re.escape(named)):
         pack(tmp_path, edits=[edit])
+
+
+def test_the_issuers_metadata_is_read_as_an_identity_providers_whatever_its_case(tmp_path) -> None:
+    """One reading of a metadata value for every technical profile (providers.py one_of, metadata_bool): case-insensitive,
+    as the identity providers' has always been (the reference says nothing of case; B2C reads booleans so)."""
+    [policy] = pack(tmp_path, edits=[issuer('<Item Key="IssuanceClaimPattern">authoritywithtfp</Item>',
+                                            '<Item Key="AuthenticationContextReferenceClaimPattern">NONE</Item>',
+                                            '<Item Key="SendTokenResponseBodyWithJsonNumbers">False</Item>')])
+    assert policy.issuance.policy_in_issuer and not policy.issuance.acr and not policy.issuance.json_numbers
 
 
 def test_a_policy_that_requires_the_hint_on_logout_says_so(tmp_path) -> None:
@@ -95,3 +117,10 @@ def test_the_claim_the_relying_party_outputs_as_sub_is_the_tokens_sub(start, tmp
     h = start(policies=pack(tmp_path, edits=[edit]))
     claims = unverified_claims(code_flow_tokens(h)["id_token"])
     assert claims["sub"] == "Hans"  # the display name typed on the profile page, not the object id
+
+
+def test_without_an_output_claim_as_sub_the_tokens_sub_is_the_object_id(start, tmp_path) -> None:
+    """Unconfirmed (README, Decisions): the relying party's SubjectNamingInfo names sub, but no claim maps to it."""
+    h = start(policies=pack(tmp_path, edits=[("SignUpOrSignin.xml", RP_SUB, "")]))
+    claims = unverified_claims(code_flow_tokens(h)["id_token"])
+    assert [u.object_id for u in h.tenant.directory.users() if u.claims.get("displayName") == "Hans"] == [claims["sub"]]

@@ -270,6 +270,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     return Policy(
         policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),
         output_claims=tuple(output), self_asserted_claims=_self_asserted_claims(m, journey),
-        show_local_account_form=show_local, journey=program, issuance=issuance(m, issuer),
+        show_local_account_form=show_local, journey=program,
+        issuance=issuance(m, issuer, policy_id=rp_file.policy_id, tenant=rp_file.tenant_domain),
         enforce_id_token_hint_on_logout=enforces_id_token_hint_on_logout(rp_file, rp), languages=languages(chain),
     )

@@ -14,6 +14,7 @@ from mocks.b2c.policy import Issuance, PolicyError
 
 from .files import PolicyFile, boolean, q
 from .merge import Merged, Value, effective
+from .providers import metadata_bool, one_of
 
 # Metadata key -> (lowest, highest) seconds, as the article gives them.
 LIFETIMES = {
@@ -27,39 +28,33 @@ CHOICES = {
     "IssuanceClaimPattern": ("AuthorityAndTenantGuid", "AuthorityWithTfp"),
     "AuthenticationContextReferenceClaimPattern": ("PolicyId", "None"),
 }
-BOOLEANS = ("SendTokenResponseBodyWithJsonNumbers", "allow_infinite_rolling_refresh_token")
+# Metadata key -> B2C's default (allow_infinite_rolling_refresh_token is only checked: nothing a run can see).
+BOOLEANS = {"SendTokenResponseBodyWithJsonNumbers": True, "allow_infinite_rolling_refresh_token": False}
 # The single-sign-on scope the emulator keeps: one session per tenant (B2C's default).
 SSO_SCOPE = "Tenant"
 SSO_SCOPES = ("Tenant", "Application", "Policy", "Suppressed")
 
 
-def issuance(m: Merged, issuer_profile: str | None) -> Issuance:
-    """The JwtIssuer's settings; B2C's defaults for what it does not set."""
+def issuance(m: Merged, issuer_profile: str | None, *, policy_id: str, tenant: str) -> Issuance:
+    """The JwtIssuer's settings; B2C's defaults for what it does not set. Its choices and booleans are read as every
+    technical profile's metadata is (providers.py: ``one_of``, ``metadata_bool``): case-insensitively."""
     if issuer_profile is None or issuer_profile not in m.profiles:
         return Issuance()
-    metadata = effective(m, m.profiles[issuer_profile]).metadata
+    tp = effective(m, m.profiles[issuer_profile])
+    metadata = tp.metadata
     for key, (low, high) in LIFETIMES.items():
         if key in metadata:
             _seconds(metadata[key], low, high)
-    for key, allowed in CHOICES.items():
-        if key in metadata and metadata[key].value.strip() not in allowed:
-            item = metadata[key]
-            raise PolicyError(f"{item.file}: {item.path}: {item.value!r} is not one of {', '.join(allowed)}")
-    for key in BOOLEANS:
-        if key in metadata and boolean(metadata[key].value) is None:
-            item = metadata[key]
-            raise PolicyError(f"{item.file}: {item.path}: {item.value!r} is not true or false")
+    choices = {key: one_of(metadata[key], allowed) for key, allowed in CHOICES.items() if key in metadata}
+    booleans = {key: metadata_bool(tp, key, default, policy_id, tenant) for key, default in BOOLEANS.items()}
 
     def seconds(key: str) -> int | None:
         return int(metadata[key].value) if key in metadata else None
 
-    def setting(key: str) -> str | None:
-        return metadata[key].value.strip() if key in metadata else None
-
     return Issuance(
-        acr=setting("AuthenticationContextReferenceClaimPattern") != "None",
-        policy_in_issuer=setting("IssuanceClaimPattern") == "AuthorityWithTfp",
-        json_numbers=boolean(setting("SendTokenResponseBodyWithJsonNumbers")) is not False,
+        acr=choices.get("AuthenticationContextReferenceClaimPattern") != "None",
+        policy_in_issuer=choices.get("IssuanceClaimPattern") == "AuthorityWithTfp",
+        json_numbers=booleans["SendTokenResponseBodyWithJsonNumbers"],
         access_token_lifetime=seconds("token_lifetime_secs"),
         id_token_lifetime=seconds("id_token_lifetime_secs"),
         refresh_token_lifetime=seconds("refresh_token_lifetime_secs"),

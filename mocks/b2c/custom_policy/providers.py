@@ -35,7 +35,9 @@ def metadata_bool(tp: Profile, key: str, default: bool, policy_id: str, tenant: 
     return parsed
 
 
-def _one_of(v: Value, allowed: tuple[str, ...] | Mapping[str, str], what: str = "") -> str:
+def one_of(v: Value, allowed: tuple[str, ...] | Mapping[str, str], what: str = "") -> str:
+    """A metadata value that must be one of ``allowed``, read case-insensitively as B2C reads its booleans (files.py):
+    the option as ``allowed`` spells it; the same reading for every technical profile (identity providers, the JwtIssuer)."""
     for option in allowed:
         if v.value.lower() == option.lower():
             return option
@@ -84,16 +86,16 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         if rt is None:
             raise PolicyError(f"{tp.file}: {where}/Metadata/Item[@Key='response_types']: missing; B2C then uses id_token, "
                               "which the emulator doesn't federate; add <Item Key=\"response_types\">code</Item>")
-        response_type = _one_of(rt, ("code",), " (the emulator federates with the authorization code flow only)")
+        response_type = one_of(rt, ("code",), " (the emulator federates with the authorization code flow only)")
 
     # HttpBinding is how B2C calls the IdP's endpoints; how the IdP answers is response_mode alone (default form_post).
-    claims_endpoint_method = _one_of(md["HttpBinding"], HTTP_BINDINGS) if "HttpBinding" in md else "GET"
-    response_mode = _one_of(md["response_mode"], RESPONSE_MODES) if "response_mode" in md else "form_post"
-    auth_method = _one_of(md["token_endpoint_auth_method"], TOKEN_ENDPOINT_AUTH_METHODS) if "token_endpoint_auth_method" in md \
+    claims_endpoint_method = one_of(md["HttpBinding"], HTTP_BINDINGS) if "HttpBinding" in md else "GET"
+    response_mode = one_of(md["response_mode"], RESPONSE_MODES) if "response_mode" in md else "form_post"
+    auth_method = one_of(md["token_endpoint_auth_method"], TOKEN_ENDPOINT_AUTH_METHODS) if "token_endpoint_auth_method" in md \
         else "client_secret_post"
     bearer = "QueryString" if protocol is ProviderProtocol.OAUTH2 else "AuthorizationHeader"
     if "BearerTokenTransmissionMethod" in md:
-        bearer = _one_of(md["BearerTokenTransmissionMethod"], BEARER_TOKEN_METHODS)
+        bearer = one_of(md["BearerTokenTransmissionMethod"], BEARER_TOKEN_METHODS)
     use_policy = metadata_bool(tp, "UsePolicyInRedirectUri", False, policy_id, tenant)
     resolves_claims = metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, policy_id, tenant)
     scope = md["scope"].value if "scope" in md else ("openid" if protocol is ProviderProtocol.OPENID_CONNECT else "")
