@@ -1,16 +1,33 @@
-"""The suite asks a deployed Mobile ID emulator for its robot numbers: none named is a skip, a broken answer a failure."""
+"""The suite asks a deployed Mobile ID emulator for its robot numbers: none named is a skip, a broken answer a failure.
+
+The journeys (ControlAPI.robots) and the preflight's row judge the same answer one way (ControlAPI.list_robots)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import httpx
 import pytest
 
-from fixtures.mobile_id import ControlAPI
+from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
+from fixtures.mobile_id import ControlAPI, ControlAPIError, MobileID
+from fixtures.preflight import Preflight, Row
+from fixtures.settings import Settings, build_settings
+
+BASE = "https://mid.example/control"
+SECRET = "s3cr3t-control-token"
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1_susi",
+          "MOBILEID_CONTROL_URL": BASE, "MOBILEID_CONTROL_TOKEN": SECRET}
+OFF = '{"error": "control_off", "error_description": "this emulator\'s control API is off: set MOBILEID_CONTROL_TOKEN"}'
+
+
+def client(status: int, body: str) -> httpx.Client:
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, text=body, headers={"Content-Type": "application/json"}))
+    return httpx.Client(transport=transport)
 
 
 def control(status: int, body: str) -> ControlAPI:
-    transport = httpx.MockTransport(lambda request: httpx.Response(status, text=body, headers={"Content-Type": "application/json"}))
-    return ControlAPI(httpx.Client(transport=transport), "https://mid.example/control", "token")
+    return ControlAPI(client(status, body), BASE, SECRET)
 
 
 def test_the_numbers_it_names_are_taken() -> None:
@@ -19,17 +36,97 @@ def test_the_numbers_it_names_are_taken() -> None:
 
 def test_an_emulator_without_the_call_names_none() -> None:
     assert control(404, '{"error": "not_found"}').robots() == {}
+    assert control(404, '{"error": "not_found"}').list_robots() is None
 
 
-@pytest.mark.parametrize(("status", "body"), [(500, "boom"), (200, "not json"), (200, '{"numbers": {}}')])
+@pytest.mark.parametrize(("status", "body"), [(500, "boom"), (200, "not json"), (200, '{"numbers": {}}'), (200, '{"robots": [["busy", "+41000092406"]]}')])
 def test_a_broken_answer_fails_naming_the_call_and_what_came(status: int, body: str) -> None:
-    with pytest.raises(AssertionError, match=rf"GET https://mid.example/control/robots with HTTP {status}, not the robot numbers"):
+    with pytest.raises(AssertionError, match=rf"{BASE}/robots answered HTTP {status}, not the robot numbers: .*Fix: "):
         control(status, body).robots()
 
 
 def test_a_control_api_that_is_off_fails_saying_so() -> None:
-    off = '{"error": "control_off", "error_description": "this emulator\'s control API is off: set MOBILEID_CONTROL_TOKEN"}'
-    with pytest.raises(AssertionError, match="control API at https://mid.example/control is off: .*MOBILEID_CONTROL_TOKEN"):
-        control(404, off).robots()
+    with pytest.raises(AssertionError, match=f"control API: {BASE} is off: .*MOBILEID_CONTROL_TOKEN.*Fix: turn the"):
+        control(404, OFF).robots()
     with pytest.raises(AssertionError, match="is off"):
-        control(404, off).answer("+41791234567", "approve", wait=1)
+        control(404, OFF).answer("+41791234567", "approve", wait=1)
+
+
+def test_a_failure_names_its_cause_for_the_report() -> None:
+    with pytest.raises(ControlAPIError) as refused:
+        control(401, "").robots()
+    assert refused.value.cause.name == TENANT_CONFIGURATION and "MOBILEID_CONTROL_TOKEN" in refused.value.fix
+    with pytest.raises(ControlAPIError) as failing:
+        control(502, "bad gateway").robots()
+    assert failing.value.cause.name == INFRASTRUCTURE and failing.value.infrastructure
+
+
+def unreachable(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("Connection refused", request=request)
+
+
+def answering(status: int, body: str = "", content_type: str = "application/json") -> Callable[[httpx.Request], httpx.Response]:
+    return lambda request: httpx.Response(status, text=body, headers={"Content-Type": content_type})
+
+
+ANSWERS = {
+    "robots": answering(200, '{"robots": {"busy": "+41000092406"}}'),
+    "no robots": answering(200, '{"robots": {}}'),
+    "older emulator": answering(404, '{"error": "not_found"}'),
+    "plain 404": answering(404, "Not Found", "text/plain"),
+    "control off": answering(404, OFF),
+    "refused": answering(401),
+    "forbidden": answering(403),
+    "failing": answering(502, "bad gateway"),
+    "a website": answering(200, "<html>a website</html>", "text/html"),
+    "other shape": answering(200, '{"numbers": {}}'),
+    "redirect": answering(302),
+    "unreachable": unreachable,
+}
+
+
+def preflight_row(settings: Settings, answer: Callable[[httpx.Request], httpx.Response]) -> Row:
+    with httpx.Client(transport=httpx.MockTransport(answer)) as http:
+        checks = Preflight(settings, http, lambda: None, settings.host_map)
+        checks.control_api()
+    [row] = checks.rows
+    return row
+
+
+def journeys_outcome(settings: Settings, answer: Callable[[httpx.Request], httpx.Response]) -> dict[str, str] | ControlAPIError:
+    with httpx.Client(transport=httpx.MockTransport(answer)) as http:
+        try:
+            return ControlAPI(http, BASE, settings.control_token).robots()
+        except ControlAPIError as error:
+            return error
+
+
+@pytest.mark.parametrize("answer", ANSWERS.values(), ids=ANSWERS.keys())
+def test_the_preflight_and_the_journeys_judge_each_answer_alike(answer: Callable[[httpx.Request], httpx.Response]) -> None:
+    """A row that passes where the journeys fail (or fails where they run) is the drift this guards against."""
+    settings = build_settings(TENANT)
+    row, outcome = preflight_row(settings, answer), journeys_outcome(settings, answer)
+    if isinstance(outcome, ControlAPIError):
+        assert row.failed, (row, outcome)
+        assert (row.detail, row.fix, row.cause) == (outcome.problem, outcome.fix, outcome.cause.name)
+        assert (row.cause == INFRASTRUCTURE) == outcome.infrastructure
+        assert SECRET not in f"{row.detail} {row.fix} {outcome}"
+    else:
+        assert row.status == "ok", (row, outcome)
+        assert (f"({len(outcome)} robot numbers)" in row.detail) if outcome else ("lists no robot numbers" in row.detail), row
+
+
+@pytest.mark.parametrize(("env", "says"), [
+    ({}, "skip, MOBILEID_ROBOTS being unset"),
+    ({"MOBILEID_ROBOTS": "busy=+41000092406"}, "journeys take MOBILEID_ROBOTS (busy) and skip the journeys of any other outcome"),
+])
+def test_an_emulator_that_lists_no_numbers_passes_saying_what_the_journeys_then_do(env: dict[str, str], says: str) -> None:
+    settings = build_settings({**TENANT, **env})
+    row = preflight_row(settings, ANSWERS["older emulator"])
+    assert row.status == "ok" and "HTTP 404" in row.detail and says in row.detail, row
+    # ... and the journeys do just that: MOBILEID_ROBOTS's numbers, a skip for the rest.
+    phone = MobileID(settings, control(404, '{"error": "not_found"}'), lambda message: None)
+    if settings.robots:
+        assert phone.robot("busy") == "+41000092406"
+    with pytest.raises(pytest.skip.Exception, match="set MOBILEID_ROBOTS"):
+        phone.robot("user_cancel")

@@ -249,7 +249,8 @@ def test_the_emulators_control_api_is_checked_before_any_journey(stack: Stack) -
 
 @pytest.mark.parametrize(("answer", "cause", "fix"), [
     (httpx.Response(401), TENANT_CONFIGURATION, "MOBILEID_CONTROL_TOKEN"),
-    (httpx.Response(404, text="Not Found"), TENANT_CONFIGURATION, "MOBILEID_CONTROL_URL must be the deployed emulator's control API"),
+    (httpx.Response(302, headers={"Location": "https://login.example/"}), TENANT_CONFIGURATION,
+     "MOBILEID_CONTROL_URL must be the deployed emulator's control API"),
     (httpx.Response(200, html="<html>a website</html>"), TENANT_CONFIGURATION, "MOBILEID_CONTROL_URL must be"),
     (httpx.Response(502), INFRASTRUCTURE, "the deployed emulator is failing"),
     (httpx.Response(404, json={"error": "control_off", "error_description": "off: not loopback"}), TENANT_CONFIGURATION, "turn the"),
@@ -257,3 +258,11 @@ def test_the_emulators_control_api_is_checked_before_any_journey(stack: Stack) -
 def test_each_wrong_control_api_answer_gets_its_own_fix(stack: Stack, answer: httpx.Response, cause: str, fix: str) -> None:
     row = control_row(stack, answer)
     assert row.failed and row.cause == cause and fix in row.fix, row
+
+
+def test_an_emulator_older_than_the_robots_call_passes_as_the_journeys_take_it(stack: Stack) -> None:
+    """A 404 that is not "control API off": the journeys take it as an emulator that lists no robot numbers (ControlAPI.robots
+    is empty), so the row passes, saying what the journeys then do (tests/suite/test_control_robots.py checks they agree)."""
+    row = control_row(stack, httpx.Response(404, text="Not Found"))
+    assert row.status == "ok" and "lists no robot numbers" in row.detail, row
+    assert "skip, MOBILEID_ROBOTS being unset" in row.detail and "MOBILEID_CONTROL_URL must be its control API" in row.detail, row
