@@ -14,8 +14,12 @@ import pytest
 from mocks.b2c.user_flow import UserFlow
 
 from .support import B2C, DOMAIN, JWT_MS, SPA, Harness, Page, user_flow
+from .test_policy_journey import POLICY, pack
 
 STRICT = "B2C_1_strict_logout"
+ENFORCE_HINT = ("SignUpOrSignin.xml", '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
+                '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />'
+                '<UserJourneyBehaviors><SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" /></UserJourneyBehaviors>')
 
 
 def logout(h: Harness, policy: str, **params: str) -> str | Page:
@@ -64,6 +68,13 @@ def test_a_policy_that_requires_the_hint_sends_only_to_the_hint_apps_redirect_ur
     refused = logout(tenant, STRICT, post_logout_redirect_uri="https://elsewhere.example/bye", id_token_hint=hint(tenant, STRICT))
     assert isinstance(refused, Page) and refused.error_detail().startswith("AADB2C90287")
     assert logout(tenant, STRICT, post_logout_redirect_uri=JWT_MS, id_token_hint=hint(tenant, STRICT)) == JWT_MS
+
+
+def test_a_custom_policy_that_enforces_the_hint_on_logout_wants_one(start: Callable[..., Harness], tmp_path) -> None:
+    h = start(policies=pack(tmp_path, edits=[ENFORCE_HINT]))
+    refused = logout(h, POLICY, post_logout_redirect_uri=JWT_MS)
+    assert isinstance(refused, Page) and refused.error_detail().startswith("AADB2C90287")
+    assert logout(h, POLICY, post_logout_redirect_uri=JWT_MS, id_token_hint=hint(h, POLICY)) == JWT_MS
 
 
 @pytest.mark.parametrize("target", ["javascript:alert(1)", "javascript://x/%0Aalert(1)", "/relative", "data:text/html,hi",

@@ -50,6 +50,15 @@ def test_merge_behavior_adds_to_or_replaces_the_bases_languages(tmp_path, merge:
     assert policy.languages is not None and policy.languages.supported == offered and policy.languages.default == "de"
 
 
+def test_a_merge_behavior_left_unset_appends_to_the_bases_languages(tmp_path) -> None:
+    """Append when unset (README, unconfirmed): the base's en stays, after it the extension's fr."""
+    edit = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
+            '<BuildingBlocks><Localization Enabled="true"><SupportedLanguages DefaultLanguage="de">'
+            "<SupportedLanguage>fr</SupportedLanguage></SupportedLanguages></Localization>")
+    [policy] = pack(tmp_path, edits=[edit])
+    assert policy.languages is not None and policy.languages.supported == ("de", "en", "fr")
+
+
 def test_a_localization_turned_off_and_a_bad_merge_behavior(tmp_path) -> None:
     off = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", '<BuildingBlocks><Localization Enabled="false" />')
     [quiet] = pack(tmp_path / "off", edits=[off])

@@ -99,6 +99,13 @@ def test_the_suites_localization_reader_merges_the_chain_as_the_policy_says(poli
     assert texts.page_language("B2C_1A_signup_signin", "fr") == "de" and not texts.localizes("B2C_1A_signup_signin", True)
 
 
+def test_the_suites_localization_reader_appends_when_merge_behavior_is_unset(policies: Path) -> None:
+    """As the emulator (README, unconfirmed): the base's en stays, after it the extension's languages."""
+    edit(policies / "TrustFrameworkExtensions.xml", 'DefaultLanguage="en" MergeBehavior="Append"', 'DefaultLanguage="de"')
+    reread()
+    assert texts.custom_policy_languages("B2C_1A_signup_signin").supported == ("de", "en", "fr", "it")
+
+
 def test_the_suite_and_the_emulator_read_the_projects_policies_alike() -> None:
     """A cross-check, not a source: two readers written apart agree on policies/ (tests may import the emulator)."""
     from mocks.b2c.custom_policy import policy_chains
