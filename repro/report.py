@@ -16,7 +16,7 @@ from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES
 SKIPPED_ARGS = {"out", "from_har", "run"}
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
 FILES = (
-    ("trace*.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)"),
+    ("trace.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)"),
     ("journey.har", "journey.har", "the browser's HTTP traffic (cookies, codes and tokens redacted)"),
     ("*.webm", "video.webm", "the browser's video"),
     ("screenshots/*.png", "screenshots/", "a screenshot at each step of the journey, named after the step, in order"),
@@ -135,13 +135,9 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         clean_copy(evidence / "trace.zip", folder / "trace.zip", redaction)
     for shot in sorted((evidence / "screenshots").glob("*.png")):
         shutil.copyfile(shot, folder / "screenshots" / shot.name)
-    for artifact in sorted(playwright_out.rglob("*")) if playwright_out.is_dir() else []:
-        if artifact.suffix == ".zip":
-            clean_copy(artifact, folder / artifact.name, redaction)
-        elif artifact.suffix == ".webm":
-            shutil.copyfile(artifact, folder / artifact.name)
-        elif artifact.suffix == ".png":
-            shutil.copyfile(artifact, folder / "screenshots" / artifact.name)
+    # pytest-playwright's --output holds only the video: the journey keeps its own trace and screenshots (repro.cli.pytest_command).
+    for video_file in sorted(playwright_out.rglob("*.webm")) if playwright_out.is_dir() else []:
+        shutil.copyfile(video_file, folder / video_file.name)
     notes = []
     if not video:
         notes.append("No video: Playwright's ffmpeg is not installed with the system Chromium (python -m playwright install ffmpeg "
