@@ -20,9 +20,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED
 
@@ -37,6 +38,7 @@ EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser no
 EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where
 EXIT_NO_BUNDLE = 4  # it ran, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
 
 
 class UsageError(ValueError):
@@ -115,17 +117,19 @@ def check_device(device: str) -> None:
         raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
 
 
-def check_browser(name: str, settings: Settings) -> None:
-    """A browser this machine does not have (and no browser server to lend it) is said at once, before a stack starts."""
-    if name == "chromium" or settings.browser_ws_endpoint:  # Chromium: Playwright's or the system's (fixtures/browser.py)
+def check_browser(name: str, settings: Settings, headless: bool) -> None:
+    """A browser this machine cannot launch is said at once, before a stack starts, as the suite would skip its journeys
+    (fixtures.browser.missing_browser); a browser server (E2E_BROWSER_WS_ENDPOINT) brings its own."""
+    if settings.browser_ws_endpoint:
         return
     from playwright.sync_api import sync_playwright
 
+    from fixtures.browser import missing_browser
+
     with sync_playwright() as playwright:
-        installed = Path(getattr(playwright, name).executable_path).exists()
-    if not installed:
-        raise UsageError(f"--browser {name}: {name} is not installed (python -m playwright install {name}), so the journey did not run "
-                         "and no bundle was written")
+        missing = missing_browser(name, playwright, headless)
+    if missing:
+        raise UsageError(f"--browser {name}: {missing}, so the journey did not run and no bundle was written")
 
 
 def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[str, str], Settings]:
@@ -217,7 +221,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.device:
         check_device(args.device)
     run_env, settings = suite_env(args, env)
-    check_browser(args.browser, settings)
+    check_browser(args.browser, settings, headless=not args.headed)
     out, out_is_new = bundle_folder(args.out)
     made_out = out if out_is_new else None
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -280,8 +284,9 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tuple[int, list[str]]:
     """Run the journey's pytest with its output shown and kept; (exit status, output lines).
 
-    pytest runs in a process group of its own, so Ctrl-C reaches this command only, which then ends pytest, its
-    Playwright driver and browsers together (none of their tracebacks reach the terminal) before anything is removed.
+    pytest runs in a process group of its own, so Ctrl-C reaches this command only, which then ends that group (pytest,
+    the local stack, Playwright's driver; none of their tracebacks reach the terminal) before anything is removed. The
+    browsers run in process groups of their own, which the driver ends as it goes.
     """
     output: list[str] = []
     process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -309,36 +314,33 @@ def end_process_group(process: subprocess.Popen[str]) -> None:
 
 
 @contextlib.contextmanager
-def stop_signals_interrupt() -> Iterator[None]:
+def signals_handled(signals: Sequence[int], handler: Callable[[int, FrameType | None], Any] | int) -> Iterator[None]:
+    """``handler`` for ``signals`` inside the block, and their own handlers again after it. Only the main thread may set
+    handlers: in any other (a test's) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+
+
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_signals_interrupt() -> contextlib.AbstractContextManager[None]:
     """SIGTERM (a job runner, ``timeout``) and SIGHUP (a closed terminal) stop the run as Ctrl-C does: pytest runs in a
     process group of its own, so only this command hears them, and it must end that group and remove the work folder."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    return signals_handled(STOP_SIGNALS, interrupt)
 
 
-@contextlib.contextmanager
-def ctrl_c_ignored() -> Iterator[None]:
+def ctrl_c_ignored() -> contextlib.AbstractContextManager[None]:
     """A second Ctrl-C (or SIGTERM, SIGHUP) while the run is being cleaned up would leave half of it behind: hold it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    return signals_handled((signal.SIGINT, *STOP_SIGNALS), signal.SIG_IGN)
 
 
 def remove_work(work: Path, made_out: Path | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,30 @@ def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_pic
     assert query(with_setting)["ui_locales"] == ["it"] and query(with_setting, ui_locales="fr")["ui_locales"] == ["fr"]
 
 
+@pytest.mark.parametrize(("name", "headless", "says"), [
+    ("firefox", True, "--browser firefox: firefox is not installed (python -m playwright install firefox), so the journey did not run "
+                      "and no bundle was written"),
+    ("chromium", False, "--browser chromium: no Chromium: neither Playwright's build nor a system chromium is installed (make setup), "
+                        "so the journey did not run"),
+])
+def test_a_browser_this_machine_cannot_launch_is_said_before_anything_starts(
+        name: str, headless: bool, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite's rule (fixtures.browser.missing_browser): no Playwright build (an empty PLAYWRIGHT_BROWSERS_PATH), and for
+    Chromium no system one either; only its headless shell here, which a headless run may use but a headed one cannot."""
+    import fixtures.browser
+    from repro.cli import check_browser
+
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    monkeypatch.setattr(fixtures.browser, "SYSTEM_CHROMIUM", ())
+    monkeypatch.setattr(fixtures.browser, "SYSTEM_HEADLESS_SHELL", (sys.executable,))  # an executable standing in for the shell
+    _, settings = suite_env(args("--browser", name), NO_DOTENV)
+    with pytest.raises(ValueError) as error:
+        check_browser(name, settings, headless=headless)
+    assert str(error.value).startswith(says), error.value
+    if name == "chromium":
+        check_browser(name, settings, headless=True)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_a_job_runners_stop_signal_stops_the_run_as_ctrl_c_does(sig: int) -> None:
     """pytest runs in its own process group, so SIGTERM and SIGHUP reach only the command: it ends the run as on Ctrl-C."""
@@ -177,6 +202,16 @@ def test_a_job_runners_stop_signal_stops_the_run_as_ctrl_c_does(sig: int) -> Non
         os.kill(os.getpid(), sig)
     assert signal.getsignal(sig) == before  # put back as it was
 
+
+
+def test_the_clean_up_holds_ctrl_c_and_the_stop_signals_and_puts_their_handlers_back() -> None:
+    from repro.cli import ctrl_c_ignored
+
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = [signal.getsignal(sig) for sig in signals]
+    with ctrl_c_ignored():
+        assert [signal.getsignal(sig) for sig in signals] == [signal.SIG_IGN] * 3
+    assert [signal.getsignal(sig) for sig in signals] == before
 
 def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                                capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
 import re
+import select
 import signal
 import subprocess
 import sys
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -190,6 +193,54 @@ def journeys_running(out: Path) -> list[str]:
     return running
 
 
+def started_by(pid: int) -> dict[int, str]:
+    """What process ``pid`` started, and what those started, down the tree: pid -> command line. The browsers are in it:
+    Playwright starts each in a process group (and session) of its own, but as a child of its driver."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        children.setdefault(int(text[text.rindex(")") + 2:].split()[1]), []).append(int(stat.parent.name))
+    found: dict[int, str] = {}
+    todo = list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        with contextlib.suppress(OSError):
+            found[child] = (Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            todo += children.get(child, [])
+    return found
+
+
+@contextlib.contextmanager
+def watched(processes: dict[int, str]) -> Iterator[dict[int, str]]:
+    """Pidfds of ``processes`` (those not ended already) -> command line. A pidfd stays that process's even when its pid
+    is reused, and is readable once it has ended, reaped or not (a zombie under an init that does not reap ends too)."""
+    fds: dict[int, str] = {}
+    try:
+        for pid, command in processes.items():
+            with contextlib.suppress(ProcessLookupError):
+                fds[os.pidfd_open(pid)] = command
+        yield fds
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def not_ended_by(deadline: float, pidfds: dict[int, str]) -> list[str]:
+    """Command lines of the processes (``watched``) that have not ended by ``deadline`` (time.monotonic)."""
+    poll = select.poll()
+    for fd in pidfds:
+        poll.register(fd, select.POLLIN)
+    waiting = dict(pidfds)
+    while waiting and (left := deadline - time.monotonic()) > 0:
+        for fd, _ in poll.poll(left * 1000):
+            poll.unregister(fd)
+            waiting.pop(fd)
+    return list(waiting.values())
+
+
 def test_a_silent_phone_says_before_the_long_wait_that_it_waits(tmp_path: Path) -> None:
     process, seen = start_silent_phone_run(tmp_path)
     try:
@@ -203,13 +254,18 @@ def test_ctrl_c_stops_the_journey_and_removes_its_work_folder(tmp_path: Path) ->
     """Ctrl-C during the journey (its trace and HAR, unredacted, being written): one line, exit 130, nothing left behind."""
     process, _ = start_silent_phone_run(tmp_path)
     assert any(tmp_path.glob("repro-*/evidence")), "the run should be writing its work folder"
-    process.send_signal(signal.SIGINT)  # as a terminal's Ctrl-C reaches the command
-    try:
-        assert process.wait(timeout=60) == 130
-    finally:
-        if process.poll() is None:
-            process.kill()
-    err = process.stderr.read() if process.stderr else ""
-    assert err.strip().splitlines() == ["repro: interrupted: the run was stopped and its work folder removed; no bundle was written"], err
-    assert list(tmp_path.iterdir()) == []
-    assert journeys_running(tmp_path) == [], "the journey's pytest outlived the command"
+    started = started_by(process.pid)  # its pytest, the local stack, Playwright's driver, the browser and its helpers
+    assert any("chrom" in command for command in started.values()), f"no browser among what the run started: {started}"
+    with watched(started) as pidfds:
+        process.send_signal(signal.SIGINT)  # as a terminal's Ctrl-C reaches the command
+        try:
+            assert process.wait(timeout=60) == 130
+        finally:
+            if process.poll() is None:
+                process.kill()
+        err = process.stderr.read() if process.stderr else ""
+        assert err.strip().splitlines() == ["repro: interrupted: the run was stopped and its work folder removed; no bundle was written"], err
+        assert list(tmp_path.iterdir()) == []
+        assert journeys_running(tmp_path) == [], "the journey's pytest outlived the command"
+        # Browsers are not in pytest's process group (Playwright's driver ends them): a few seconds' grace after the command.
+        assert not_ended_by(time.monotonic() + 10, pidfds) == [], "what the journey started outlived the command"
