@@ -9,8 +9,10 @@ import hashlib
 import json
 import secrets
 import ssl
+import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -28,6 +30,8 @@ SECRETS = {RP_POST: "post-secret-1", RP_BASIC: "basic:secret/2", RP_CONSENT: "co
 REDIRECTS = {RP_POST: "https://rp.example/cb", RP_BASIC: "https://rp.example/basic-cb?tenant=a", RP_CONSENT: "https://rp.example/consent-cb"}
 APPROVE = "+41700092501"
 WAITING_NUMBER = "+41791234567"
+
+T = TypeVar("T")
 
 
 def default_clients() -> list[ClientSettings]:
@@ -77,16 +81,26 @@ class LiveServer:
         self._server.stop()
         self._sock.close()
 
-    def requests_end(self, timeout: float) -> tuple[int, bool]:
-        """How many requests the server is answering now, and whether all of them end within ``timeout``
-        seconds (waited on in the server's own loop)."""
-        async def ends() -> tuple[int, bool]:
-            tasks = set(self._server.server.server_state.tasks)
-            _, pending = await asyncio.wait(tasks, timeout=timeout) if tasks else (set(), set())
-            return len(tasks), not pending
+    def requests_in_flight(self, timeout: float) -> set[asyncio.Task[None]]:
+        """The requests the server is answering, once it answers one (looked at in its own loop for up to ``timeout`` s)."""
+        async def some() -> set[asyncio.Task[None]]:
+            tasks, deadline = self._server.server.server_state.tasks, time.monotonic() + timeout
+            while not tasks and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)  # uvicorn says nothing when a request starts: looked at again
+            return set(tasks)
 
+        return self._in_loop(some(), timeout)
+
+    def requests_end(self, requests: set[asyncio.Task[None]], timeout: float) -> bool:
+        """Whether ``requests`` (requests_in_flight) all end within ``timeout`` seconds, waited on in the server's loop."""
+        async def end() -> bool:
+            return not (await asyncio.wait(requests, timeout=timeout))[1] if requests else True
+
+        return self._in_loop(end(), timeout)
+
+    def _in_loop(self, coroutine: Coroutine[Any, Any, T], timeout: float) -> T:
         assert self._server.loop is not None, "the server is not serving"
-        return asyncio.run_coroutine_threadsafe(ends(), self._server.loop).result(timeout + 5)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._server.loop).result(timeout + 5)
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """A new client (own cookies) per test; the emulator speaks plain HTTP, so no CA bundle is loaded for it."""
