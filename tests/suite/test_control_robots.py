@@ -4,6 +4,7 @@ The journeys (ControlAPI.robots) and the preflight's row judge the same answer o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import httpx
@@ -43,6 +44,25 @@ def test_an_emulator_without_the_call_names_none() -> None:
 def test_a_broken_answer_fails_naming_the_call_and_what_came(status: int, body: str) -> None:
     with pytest.raises(AssertionError, match=rf"{BASE}/robots answered HTTP {status}, not the robot numbers: .*Fix: "):
         control(status, body).robots()
+
+
+@pytest.mark.parametrize(("status", "body"), [(404, "Not Found"), (404, "<html>no such page</html>"), (404, '{"detail": "Not Found"}')])
+def test_a_404_that_is_not_the_emulators_is_a_wrong_control_url(status: int, body: str) -> None:
+    """Every version of the emulator answers a route it lacks with {"error": "not_found"}: another 404 is another server."""
+    with pytest.raises(ControlAPIError, match="MOBILEID_CONTROL_URL must be the deployed emulator's control API"):
+        control(status, body).robots()
+
+
+@pytest.mark.parametrize(("status", "body", "says", "cause"), [
+    (404, '{"error": "not_found"}', "Mobile ID started no transaction for +41791234567 within 1 s", None),
+    (404, "Not Found", "MOBILEID_CONTROL_URL must be the deployed emulator's control API", TENANT_CONFIGURATION),
+    (502, "bad gateway", "answered HTTP 502 to approve: bad gateway. Fix: the deployed emulator is failing", INFRASTRUCTURE),
+    (401, "", "refused the call (HTTP 401). Fix: set MOBILEID_CONTROL_TOKEN", TENANT_CONFIGURATION),
+])
+def test_approving_judges_the_answer_as_the_robots_call_does(status: int, body: str, says: str, cause: str | None) -> None:
+    with pytest.raises(AssertionError, match=re.escape(says)) as failed:
+        control(status, body).answer("+41791234567", "approve", wait=1)
+    assert (failed.value.cause.name if isinstance(failed.value, ControlAPIError) else None) == cause
 
 
 def test_a_control_api_that_is_off_fails_saying_so() -> None:
@@ -101,11 +121,16 @@ def journeys_outcome(settings: Settings, answer: Callable[[httpx.Request], httpx
             return error
 
 
-@pytest.mark.parametrize("answer", ANSWERS.values(), ids=ANSWERS.keys())
-def test_the_preflight_and_the_journeys_judge_each_answer_alike(answer: Callable[[httpx.Request], httpx.Response]) -> None:
+# The answers a run goes on with; every other one stops the preflight and fails the journeys that ask.
+GOOD_ANSWERS = ("robots", "no robots", "older emulator")
+
+
+@pytest.mark.parametrize("name", ANSWERS)
+def test_the_preflight_and_the_journeys_judge_each_answer_alike(name: str) -> None:
     """A row that passes where the journeys fail (or fails where they run) is the drift this guards against."""
-    settings = build_settings(TENANT)
+    settings, answer = build_settings(TENANT), ANSWERS[name]
     row, outcome = preflight_row(settings, answer), journeys_outcome(settings, answer)
+    assert isinstance(outcome, dict) == (name in GOOD_ANSWERS), outcome
     if isinstance(outcome, ControlAPIError):
         assert row.failed, (row, outcome)
         assert (row.detail, row.fix, row.cause) == (outcome.problem, outcome.fix, outcome.cause.name)
@@ -123,7 +148,7 @@ def test_the_preflight_and_the_journeys_judge_each_answer_alike(answer: Callable
 def test_an_emulator_that_lists_no_numbers_passes_saying_what_the_journeys_then_do(env: dict[str, str], says: str) -> None:
     settings = build_settings({**TENANT, **env})
     row = preflight_row(settings, ANSWERS["older emulator"])
-    assert row.status == "ok" and "HTTP 404" in row.detail and says in row.detail, row
+    assert row.status == "ok" and "/robots is not there" in row.detail and says in row.detail, row
     # ... and the journeys do just that: MOBILEID_ROBOTS's numbers, a skip for the rest.
     phone = MobileID(settings, control(404, '{"error": "not_found"}'), lambda message: None)
     if settings.robots:
