@@ -172,10 +172,14 @@ def start_silent_phone_run(out: Path) -> tuple[subprocess.Popen[str], list[str]]
     threading.Thread(target=read, daemon=True).start()
     seen: list[str] = []
     deadline = time.monotonic() + 120
-    while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
-        seen.append(line)
-        if line.startswith("repro: waiting up to"):
-            return process, seen
+    try:
+        while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+            seen.append(line)
+            if line.startswith("repro: waiting up to"):
+                return process, seen
+    except queue.Empty:
+        stop_run(process)
+        raise AssertionError(f"the run did not say it waits for Mobile ID within 120 s:\n{''.join(seen)}") from None
     process.wait()
     raise AssertionError(f"the run ended without saying it waits for Mobile ID:\n{''.join(seen)}\n{process.stderr.read() if process.stderr else ''}")
 
@@ -248,22 +252,31 @@ def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_remo
     try:
         assert seen[-1].strip() == "repro: waiting up to 100 s for Mobile ID to give up, as the reporter's phone did"
         assert any(tmp_path.glob("repro-*/evidence")), "the run should be writing its work folder"
-    except AssertionError:
-        process.send_signal(signal.SIGINT)  # the command ends what it started
-        process.wait(timeout=60)
-        raise
-    started = started_by(process.pid)  # its pytest, the local stack, Playwright's driver, the browser and its helpers
-    assert any("chrom" in command for command in started.values()), f"no browser among what the run started: {started}"
-    with watched(started) as pidfds:
-        process.send_signal(signal.SIGINT)  # as a terminal's Ctrl-C reaches the command
-        try:
+        started = started_by(process.pid)  # its pytest, the local stack, Playwright's driver, the browser and its helpers
+        assert any("chrom" in command for command in started.values()), f"no browser among what the run started: {started}"
+        with watched(started) as pidfds:
+            process.send_signal(signal.SIGINT)  # as a terminal's Ctrl-C reaches the command
             assert process.wait(timeout=60) == 130
-        finally:
-            if process.poll() is None:
-                process.kill()
-        err = process.stderr.read() if process.stderr else ""
-        assert err.strip().splitlines() == ["repro: interrupted: the run was stopped and its work folder removed; no bundle was written"], err
-        assert list(tmp_path.iterdir()) == []
-        assert journeys_running(tmp_path) == [], "the journey's pytest outlived the command"
-        # Browsers are not in pytest's process group (Playwright's driver ends them): a few seconds' grace after the command.
-        assert not_ended_by(time.monotonic() + 10, pidfds) == [], "what the journey started outlived the command"
+            err = process.stderr.read() if process.stderr else ""
+            assert err.strip().splitlines() == ["repro: interrupted: the run was stopped and its work folder removed; no bundle was written"], err
+            assert list(tmp_path.iterdir()) == []
+            assert journeys_running(tmp_path) == [], "the journey's pytest outlived the command"
+            # Browsers are not in pytest's process group (Playwright's driver ends them): a few seconds' grace after the command.
+            assert not_ended_by(time.monotonic() + 10, pidfds) == [], "what the journey started outlived the command"
+    finally:
+        stop_run(process)
+
+
+def stop_run(process: subprocess.Popen[str]) -> None:
+    """A test that failed half-way ends the run as a person would (Ctrl-C: the command ends what it started), else for good."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        for pid in started_by(process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.wait(timeout=10)
