@@ -16,6 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
+import fixtures.browser as browser_fixtures
 from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
 from fixtures.preflight import Preflight, Row, exit_message, fail, no_answer_cause, preflight, table
 from fixtures.settings import build_settings
@@ -217,6 +218,17 @@ def test_a_browser_server_that_does_not_answer_is_a_failed_row(stack: Stack) -> 
     assert rows["browser"].cause == INFRASTRUCTURE and "ECONNREFUSED" in rows["browser"].detail
     assert "E2E_BROWSER_WS_ENDPOINT" in rows["browser"].fix
     assert all(row.status == "skip" for check, row in rows.items() if check.endswith("Mobile ID button"))
+
+
+def test_a_machine_without_chromium_is_a_failed_row_saying_how_to_install_one(stack: Stack, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the journeys would skip (fixtures.browser.missing_browser), not Playwright's "Executable doesn't exist"."""
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))  # no Playwright build here...
+    monkeypatch.setattr(browser_fixtures, "SYSTEM_CHROMIUM", ())  # ...and no system Chromium
+    monkeypatch.setattr(browser_fixtures, "SYSTEM_HEADLESS_SHELL", ())
+    rows = run(stack)
+    assert list(failed(rows)) == ["browser"], table(list(rows.values()))
+    assert "neither Playwright's build nor a system chromium is installed (make setup)" in rows["browser"].detail
 
 
 def test_a_tenant_mode_run_with_a_report_gets_past_the_preflight(stack: Stack, tmp_path: Path) -> None:
