@@ -122,12 +122,22 @@ def check_browser(name: str, settings: Settings, headless: bool) -> None:
     (fixtures.browser.missing_browser); a browser server (E2E_BROWSER_WS_ENDPOINT) brings its own."""
     if settings.browser_ws_endpoint:
         return
+    from concurrent.futures import ThreadPoolExecutor
+
     from playwright.sync_api import sync_playwright
 
-    from fixtures.browser import missing_browser
+    from fixtures.browser import missing_browser, system_chromium
 
-    with sync_playwright() as playwright:
-        missing = missing_browser(name, playwright, headless)
+    if name == "chromium" and system_chromium(headless):
+        return  # launchable whatever Playwright has installed: no driver to start (~0.5 s) to find out
+
+    def ask_playwright() -> str | None:
+        with sync_playwright() as playwright:
+            return missing_browser(name, playwright, headless)
+
+    # In a thread of its own: Playwright's sync API refuses to start where another is running (a test's, in-process).
+    with ThreadPoolExecutor(1) as pool:
+        missing = pool.submit(ask_playwright).result()
     if missing:
         raise UsageError(f"--browser {name}: {missing}, so the journey did not run and no bundle was written")
 
