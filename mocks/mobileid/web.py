@@ -47,11 +47,13 @@ async def _unless_gone(request: Request, waiting: Awaitable[bool]) -> bool | Non
     finally:
         answer.cancel()
         gone.cancel()
-    return answer.result() if answer.done() and not answer.cancelled() else None
+        await asyncio.gather(answer, gone, return_exceptions=True)  # both ended here, their errors read
+    return answer.result() if not answer.cancelled() else None
 
 
 async def _disconnected(request: Request) -> None:
-    """Returns when the server sees the client close the connection (a GET's only body message comes first)."""
+    """Returns when the server sees the client close the connection. For a GET only: it reads the request's messages,
+    the body's included (a GET's is empty), so a handler that reads its body must not use it."""
     while (await request.receive())["type"] != "http.disconnect":
         pass
 
