@@ -203,7 +203,6 @@ def test_a_job_runners_stop_signal_stops_the_run_as_ctrl_c_does(sig: int) -> Non
     assert signal.getsignal(sig) == before  # put back as it was
 
 
-
 def test_the_clean_up_holds_ctrl_c_and_the_stop_signals_and_puts_their_handlers_back() -> None:
     from repro.cli import ctrl_c_ignored
 
@@ -212,6 +211,7 @@ def test_the_clean_up_holds_ctrl_c_and_the_stop_signals_and_puts_their_handlers_
     with ctrl_c_ignored():
         assert [signal.getsignal(sig) for sig in signals] == [signal.SIG_IGN] * 3
     assert [signal.getsignal(sig) for sig in signals] == before
+
 
 def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                                capsys: pytest.CaptureFixture[str]) -> None:
