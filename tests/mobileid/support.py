@@ -81,11 +81,11 @@ class LiveServer:
         self._server.stop()
         self._sock.close()
 
-    def requests_in_flight(self, timeout: float) -> set[asyncio.Task[None]]:
-        """The requests the server is answering, once it answers one (looked at in its own loop for up to ``timeout`` s)."""
+    def requests_in_flight(self, timeout: float, at_least: int = 1) -> set[asyncio.Task[None]]:
+        """The requests the server is answering, once it answers ``at_least`` (looked at in its own loop for up to ``timeout`` s)."""
         async def some() -> set[asyncio.Task[None]]:
             tasks, deadline = self._server.server.server_state.tasks, time.monotonic() + timeout
-            while not tasks and time.monotonic() < deadline:
+            while len(tasks) < at_least and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)  # uvicorn says nothing when a request starts: looked at again
             return set(tasks)
 

@@ -8,9 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from mocks.mobileid import TestUser
-
-from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, User, answer_of, authorize_params, read_page
+from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, WAITING_NUMBER, User, answer_of, authorize_params, read_page
 
 DESCRIPTION = re.compile(r"^(mid_[a-z]+_\d{4})_([A-Z0-9]{8}) - (.+)$")
 
@@ -167,15 +165,15 @@ def test_the_waiting_page_is_handed_the_form_post_answer_and_the_same_one_again(
     assert http.get("/oidc/continue", params={"session": session}).status_code == 400  # the answer page is not served twice
 
 
-def test_two_polls_waiting_at_once_get_one_code(start_emulator) -> None:
+def test_two_polls_waiting_at_once_get_one_code(emulator, http, user: User) -> None:
     """Two tabs of one waiting page (or a reload while the old page's poll still waits): one answer for both."""
-    with start_emulator(users=[TestUser(msisdn="+41795550009", outcome="approve", delay=1.0)]).client() as http:
-        user = User(http)
-        session = user.start_transaction("+41795550009", authorize_params(response_mode="form_post"))
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            polls = [pool.submit(user.wait_status, session) for _ in range(2)]
-            answers = [poll.result(timeout=10) for poll in polls]
-        assert http.get("/control/transactions").json()["transactions"][0]["status"] == "approved"
+    session = user.start_transaction(WAITING_NUMBER, authorize_params(response_mode="form_post"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        polls = [pool.submit(user.wait_status, session) for _ in range(2)]
+        assert len(emulator.requests_in_flight(timeout=10, at_least=2)) == 2  # both wait for the phone
+        assert http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "5"}).status_code == 200
+        answers = [poll.result(timeout=10) for poll in polls]
+    assert http.get("/control/transactions").json()["transactions"][0]["status"] == "approved"
     assert answers[0]["status"] == "done" and answers[0] == answers[1]
     assert dict(answers[0]["post"]["fields"])["code"]
 
