@@ -74,6 +74,9 @@ def zip_folder(folder: Path, target: Path, redaction: Redaction) -> Path:
 
 def load_har(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        har = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries): {error}") from None
+    if not (isinstance(har, dict) and isinstance(har.get("log"), dict) and isinstance(har["log"].get("entries"), list)):
+        raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is JSON of another shape")
+    return har

@@ -83,9 +83,10 @@ class Finding:
 def _claims(raw: str) -> dict[str, Any] | None:
     try:
         payload = raw.split(".")[1]
-        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (IndexError, ValueError):
         return None
+    return claims if isinstance(claims, dict) else None  # a JWT's payload is an object; anything else is not one
 
 
 def _body(part: dict[str, Any]) -> str:
