@@ -51,7 +51,7 @@ def anchor_tls(directory: Path) -> Path:
 class Anchor:
     """A running oidc-provider; ``started_in`` is spawn to its listening line, in seconds."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen[str]
     port: int
     started_in: float
     ca_file: Path

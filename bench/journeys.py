@@ -68,18 +68,24 @@ def test_side_by_side(browser: Browser, browser_context_args: dict[str, Any], an
         assert claims.get("sub"), "the journey ended without a verified token"
         return elapsed, cpu_after - cpu_before
 
+    def signing_up(policy: str, number: str | None = None) -> Callable[[Page], Any]:
+        return lambda page: journey(page).sign_up(policy, number or mobile_id.new_number())  # a new user unless named
+
+    def signing_in(policy: str) -> Callable[[Page], Any]:
+        return lambda page: journey(page).sign_in(policy, returning[policy])
+
     returning = {policy: mobile_id.new_number() for policy in settings.policies}
     for policy, number in returning.items():  # the returning users sign up once, untimed
-        run(lambda page, p=policy, n=number: journey(page).sign_up(p, n))
+        run(signing_up(policy, number))
     kinds: dict[str, Callable[[Page], Any]] = {"anchor": lambda page: anchor_journey(page, anchor)}
     for policy in settings.policies:
-        kinds[f"sign_in:{policy}"] = lambda page, p=policy: journey(page).sign_in(p, returning[p])
-        kinds[f"sign_up:{policy}"] = lambda page, p=policy: journey(page).sign_up(p, mobile_id.new_number())
+        kinds[f"sign_in:{policy}"] = signing_in(policy)
+        kinds[f"sign_up:{policy}"] = signing_up(policy)
     names = list(kinds)
     for name in names:  # warm-up: first documents, connection set-up, code caches
         run(kinds[name])
-    for number in range(rounds):
-        order = names[number % len(names):] + names[:number % len(names)]  # interleaved, rotated so no kind always goes first
+    for round_ in range(rounds):
+        order = names[round_ % len(names):] + names[:round_ % len(names)]  # interleaved, rotated so no kind always goes first
         for name in order:
             elapsed, spent = run(kinds[name])
             times[name].append(elapsed)

@@ -6,6 +6,7 @@ Pure functions over numbers, so tests/suite/test_bench.py checks them on made-up
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -83,7 +84,10 @@ def rows(m: dict[str, Any]) -> list[Row]:
         out.append(_sampled(f"sign-up, {policy}", j, f"sign_up:{policy}", "anchor", 1.5))
     out.append(_sampled("Chromium CPU per sign-in, both policies", cpu, "sign_in", "anchor", 1.2))
     suite = m.get("suite", {})
-    failed = lambda key: "that run had failing journeys" if suite.get(f"{key}_passed") is False else ""  # noqa: E731
+
+    def failed(key: str) -> str:
+        return "that run had failing journeys" if suite.get(f"{key}_passed") is False else ""
+
     out.append(Row("pytest e2e: -n 2 wall vs -n 1", "s", suite.get("n2"), suite.get("n1"), 0.6, True,
                    " ".join(filter(None, ["anchor column: -n 1;", failed("n1"), failed("n2")])).rstrip(";")))
     out.append(Row("journey suite with -n 2", "s", suite.get("n2"), None, 30.0, False, failed("n2")))
@@ -111,7 +115,10 @@ def table(rows_: list[Row]) -> str:
                       _number(row.anchor, row.unit, row.anchor_p95) if row.relative else "-",
                       f"{row.ratio:.3f}x" if row.ratio is not None else "-", limit, verdict))
     widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
-    render = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()  # noqa: E731
+
+    def render(cells: Sequence[object]) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
+
     notes = [f"  {row.target}: {row.note}" for row in rows_ if row.note]
     return "\n".join([render(header), render(["-" * w for w in widths]), *map(render, lines), *(["notes:", *notes] if notes else [])])
 

@@ -77,7 +77,8 @@ def journeys(rounds: int, flags: list[str]) -> dict[str, Any]:
     if result.returncode != 0 or not out.is_file():
         tail = "\n".join(result.stdout.splitlines()[-25:])
         raise SystemExit(f"bench: the side-by-side journeys failed; fix them first:\n{tail}")
-    return json.loads(out.read_text())
+    results: dict[str, Any] = json.loads(out.read_text())
+    return results
 
 
 def suite_wall(args: list[str]) -> tuple[float, bool]:
