@@ -18,6 +18,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SHARED_FILES = ("environment.properties", "categories.json")
 
@@ -27,13 +28,13 @@ class Journey:
     """One test (Allure's historyId: test and parameters) with its final attempt."""
 
     history_id: str
-    final: dict
+    final: dict[str, Any]
     final_path: Path
     attempts: int
 
     @property
     def status(self) -> str:
-        return self.final.get("status", "unknown")
+        return str(self.final.get("status", "unknown"))
 
     def label(self, name: str) -> str | None:
         return next((label["value"] for label in self.final.get("labels", []) if label.get("name") == name), None)
@@ -41,7 +42,7 @@ class Journey:
 
 def journeys(results_dir: Path) -> dict[str, Journey]:
     """The journeys in an Allure results folder, each with its last attempt (latest ``stop``)."""
-    attempts: dict[str, list[tuple[dict, Path]]] = {}
+    attempts: dict[str, list[tuple[dict[str, Any], Path]]] = {}
     for path in sorted(results_dir.glob("*-result.json")):
         result = json.loads(path.read_text(encoding="utf-8"))
         key = result.get("historyId") or result.get("uuid") or path.stem

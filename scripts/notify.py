@@ -19,16 +19,15 @@ import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
-from merge_results import Journey, journeys  # noqa: E402
-
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
+from scripts.merge_results import Journey, journeys  # noqa: E402
 
 UNCLASSIFIED = "unclassified"
 FAILING = ("failed", "broken")
@@ -73,7 +72,7 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     return redact_text("\n".join(lines), secrets)
 
 
-def payload(kind: str, text: str) -> dict:
+def payload(kind: str, text: str) -> dict[str, Any]:
     if kind == "slack":
         return {"text": text}
     # Teams "Post to a channel when a webhook request is received" (Workflows) takes an Adaptive Card.

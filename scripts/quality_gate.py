@@ -14,9 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
-from merge_results import journeys  # noqa: E402
+from scripts.merge_results import journeys  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
 

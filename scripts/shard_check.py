@@ -23,10 +23,10 @@ from pathlib import Path
 from defusedxml import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))  # scripts.* as the tests import them: one module, not a second copy
 
-from merge_results import journeys  # noqa: E402
-from process_group import stop_group  # noqa: E402
+from scripts.merge_results import journeys  # noqa: E402
+from scripts.process_group import stop_group  # noqa: E402
 
 SHARDS = 2
 
