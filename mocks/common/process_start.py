@@ -1,6 +1,6 @@
 """The stack's process start (``python -m mocks serve``): what it skips while it loads, and takes up again once it serves.
 
-``begin()`` runs first in mocks/__main__.py, before its other imports; ``serving()`` when the server accepts
+``begin()`` runs first in mocks/__main__.py, before its other imports; ``release_collector()`` when the server accepts
 connections (``mocks.common.serve.Server.startup``, in-process servers included, where it does nothing).
 
 - Python's cyclic garbage collector is held off. Loading the stack makes some 600 modules, pydantic's
@@ -11,6 +11,7 @@ connections (``mocks.common.serve.Server.startup``, in-process servers included,
 - pydantic does not look for plugins: it would read the entry points of every package installed beside
   it (~10 ms) for plugins no emulator uses. ``PYDANTIC_DISABLE_PLUGINS`` set by whoever starts us wins.
 
+A pytest process holds the collector the same way until its tests are collected (fixtures/process_start.py).
 ``python -m mocks.mobileid`` does not begin here: ``mocks/mobileid/__init__.py`` imports the app before its
 ``__main__`` runs.
 """
@@ -20,21 +21,27 @@ from __future__ import annotations
 import gc
 import os
 
-_held = False  # the collector is off because begin() turned it off
+_held = False  # the collector is off because hold_collector() turned it off
 
 
-def begin() -> None:
+def hold_collector() -> None:
+    """Hold Python's cyclic collector off while the process loads what lives until it exits (nothing if it is off already)."""
     global _held
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if gc.isenabled():
         gc.disable()
         _held = True
 
 
-def serving() -> None:
-    """Take the collector up again, with what the start made kept out of its way; nothing unless begin() held it."""
+def release_collector() -> None:
+    """Take the collector up again, with what the start made kept out of its way; nothing unless hold_collector() held it."""
     global _held
     if _held:
         _held = False
         gc.freeze()
         gc.enable()
+
+
+def begin() -> None:
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    hold_collector()
+

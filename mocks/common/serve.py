@@ -76,7 +76,7 @@ class Server(uvicorn.Server):
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)  # sets `started` last; a start that fails raises or exits instead
-        process_start.serving()
+        process_start.release_collector()  # serving: what the start made is kept out of the collector's way
         self.on_ready()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:

@@ -90,7 +90,7 @@ def test_a_collector_someone_else_turned_off_stays_off_when_a_server_serves() ->
     was_on = gc.isenabled()
     gc.disable()
     try:
-        process_start.serving()
+        process_start.release_collector()
         assert not gc.isenabled()
     finally:
         if was_on:
