@@ -33,7 +33,7 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
     try:
         journey.mobile.wait_until_shown()
     except JourneyFailure as failure:
-        if journey.mobile.on_mobile_id():
+        if journey.mobile.has_number_form():  # its page, but a field a phone types letters into
             raise JourneyFailure(f"Mobile ID's page has no type=tel number field: a phone shows letters, not the keypad ({failure})",
                                  cause=failure.cause.name, detail=failure.cause.detail) from None
         raise

@@ -26,7 +26,8 @@ class MobileIDLoginPage:
         # Where the login pages live: m.mobileid.ch, a customer CNAME or a deployed emulator;
         # learnt from the page once it is shown.
         self.host = host
-        self.number_input = page.locator("form#mid-login input[type=tel]")
+        self.number_form = page.locator("form#mid-login")
+        self.number_input = self.number_form.locator("input[type=tel]")
         self.continue_button = page.locator("form#mid-login button[type=submit]")
         self.number_error = page.locator("#msisdn-error[role=alert]")
         self.waiting = page.locator("#mid-waiting")
@@ -54,6 +55,10 @@ class MobileIDLoginPage:
             return None
         start = self._departure.timing.get("startTime", -1)
         return start / 1000 if start and start > 0 else None
+
+    def has_number_form(self) -> bool:
+        """Mobile ID's number form is on the page, whatever its field (a wait for ``shown`` also wants it type=tel)."""
+        return self.number_form.count() > 0
 
     def on_mobile_id(self) -> bool:
         return self.host is not None and urlsplit(self.page.url).hostname == self.host

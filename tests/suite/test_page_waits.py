@@ -198,3 +198,14 @@ def test_the_error_pages_facts_are_read_in_every_language_at_once(page: Page, la
     page.set_content(ERROR_PAGE.replace("<div>Timestamp: 2026-11-28 10:00:00Z</div>", ""))
     assert page_facts(page, "https://jwt.ms")["B2C timestamp"] == ""
     assert time.monotonic() - started < 5  # nothing waited out the 15 s action timeout
+
+
+def test_a_number_field_that_is_not_type_tel_is_mobile_ids_form_but_not_shown(page: Page) -> None:
+    """What e2e/test_mobile_device.py tells apart: Mobile ID's number page without the phone keypad, not another page."""
+    page.set_content('<form id="mid-login"><input id="msisdn" name="msisdn" type="text"></form>')
+    mobile = MobileIDLoginPage(page)
+    with pytest.raises(JourneyFailure, match=r"expected Mobile ID's number page \(form#mid-login input\[type=tel\]\)"):
+        mobile.wait_until_shown(timeout=1_000)
+    assert mobile.has_number_form()
+    page.set_content(MAINTENANCE)
+    assert not mobile.has_number_form()
