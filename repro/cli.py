@@ -23,11 +23,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Playwright
+
     from fixtures.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +38,8 @@ PROMPTS = ("login", "none", "consent", "select_account")  # AADB2C90043's list; 
 EXIT_REPRODUCED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser not installed): nothing reproduced, no bundle
 EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where
-EXIT_NO_BUNDLE = 4  # it ran, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
+EXIT_NO_BUNDLE = 4  # the run ended, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
+T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
 
@@ -106,11 +109,23 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError("--run only goes with --from-har FILE")
 
 
-def check_device(device: str) -> None:
+def ask_playwright(question: Callable[[Playwright], T]) -> T:
+    """``question`` answered by a Playwright started for it, in a thread of its own: Playwright's sync API refuses to start
+    where another is running (a test's, in-process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        names = list(playwright.devices)
+    def ask() -> T:
+        with sync_playwright() as playwright:
+            return question(playwright)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(ask).result()
+
+
+def check_device(device: str) -> None:
+    names = ask_playwright(lambda playwright: list(playwright.devices))
     if device not in names:
         close = [n for n in names if device.lower() in n.lower()][:8]
         hint = f"; did you mean: {', '.join(close)}" if close else "; e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"
@@ -122,23 +137,11 @@ def check_browser(name: str, settings: Settings, headless: bool) -> None:
     (fixtures.browser.missing_browser); a browser server (E2E_BROWSER_WS_ENDPOINT) brings its own."""
     if settings.browser_ws_endpoint:
         return
-    from concurrent.futures import ThreadPoolExecutor
-
-    from playwright.sync_api import sync_playwright
-
     from fixtures.browser import missing_browser, system_chromium
 
     if name == "chromium" and system_chromium(headless):
         return  # launchable whatever Playwright has installed: no driver to start (~0.5 s) to find out
-
-    def ask_playwright() -> str | None:
-        with sync_playwright() as playwright:
-            return missing_browser(name, playwright, headless)
-
-    # In a thread of its own: Playwright's sync API refuses to start where another is running (a test's, in-process).
-    with ThreadPoolExecutor(1) as pool:
-        missing = pool.submit(ask_playwright).result()
-    if missing:
+    if missing := ask_playwright(lambda playwright: missing_browser(name, playwright, headless)):
         raise UsageError(f"--browser {name}: {missing}, so the journey did not run and no bundle was written")
 
 
@@ -281,7 +284,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args),
                                    environ=run_env)
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
-        print(f"repro: the journey ran ({result}) but no bundle was written: {error}. Its unredacted files (trace, HAR, "
+        print(f"repro: the run ended ({result}) but no bundle was written: {error}. Its unredacted files (trace, HAR, "
               f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
               "do not attach them, and delete the folder when done.", file=sys.stderr)
         return EXIT_NO_BUNDLE
@@ -310,17 +313,11 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
                 output.append(line)
         return process.wait(), output
     except BaseException:
-        with ctrl_c_ignored():
-            end_process_group(process)
+        from scripts.process_group import stop_group
+
+        with ctrl_c_ignored():  # pytest's group, which may still write into the work folder: politely, then for good
+            stop_group(process, (signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
         raise
-
-
-def end_process_group(process: subprocess.Popen[str]) -> None:
-    """End ``process`` and what it started (its process group: the driver and browsers, which may still write into the
-    work folder): politely, then for good after STOP_WAIT seconds."""
-    from scripts.process_group import stop_group
-
-    stop_group(process, (signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
 
 
 @contextlib.contextmanager
@@ -367,7 +364,11 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from repro.har import describe, read_har, repro_args
 
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
-    found = read_har(load_har(Path(args.from_har)), local.robots)
+    har = load_har(Path(args.from_har))
+    try:
+        found = read_har(har, local.robots)
+    except (AttributeError, TypeError) as error:  # a user's file: entries of another shape than a HAR's, said as such
+        raise ValueError(f"{args.from_har} is not a HAR file (JSON with log.entries): an entry is not a HAR entry ({error})") from None
     print("\n".join(describe(found)))
     command_args = repro_args(found, local)
     print("\nrepro command:\n  python -m repro " + shlex.join(command_args))

@@ -69,3 +69,7 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
         (tmp_path / "shape.har").write_text(json.dumps(shape))
         assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
         assert "is not a HAR file (JSON with log.entries): it is JSON of another shape" in capsys.readouterr().err
+    for entries in ([1], [{"request": "x"}], [{"request": {"url": 5}}]):
+        (tmp_path / "shape.har").write_text(json.dumps({"log": {"entries": entries}}))
+        assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
+        assert "is not a HAR file (JSON with log.entries): an entry is not a HAR entry" in capsys.readouterr().err
