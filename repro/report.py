@@ -136,8 +136,9 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     for shot in sorted((evidence / "screenshots").glob("*.png")):
         shutil.copyfile(shot, folder / "screenshots" / shot.name)
     # pytest-playwright's --output holds only the video: the journey keeps its own trace and screenshots (repro.cli.pytest_command).
-    for video_file in sorted(playwright_out.rglob("*.webm")) if playwright_out.is_dir() else []:
-        shutil.copyfile(video_file, folder / video_file.name)
+    videos = sorted(playwright_out.rglob("*.webm")) if playwright_out.is_dir() else []
+    for number, video_file in enumerate(videos, start=1):  # as README.txt names it (Playwright's own names are hashes)
+        shutil.copyfile(video_file, folder / ("video.webm" if number == 1 else f"video-{number}.webm"))
     notes = []
     if not video:
         notes.append("No video: Playwright's ffmpeg is not installed with the system Chromium (python -m playwright install ffmpeg "

@@ -72,6 +72,14 @@ def test_the_readme_names_each_file_the_bundle_has(tmp_path: Path) -> None:
     assert {member for member, shown in shown_as.items() if shown not in listed} == set(), listed
 
 
+def test_the_video_is_bundled_under_the_name_the_readme_gives_it(tmp_path: Path) -> None:
+    work = work_folder(tmp_path, {"result": "passed"})
+    (work / "playwright" / "test-repro").mkdir(parents=True)
+    (work / "playwright" / "test-repro" / "0f3c9a1e2b.webm").write_bytes(b"\x1aE\xdf\xa3")  # Playwright names it by a hash
+    bundle = bundle_of(work, build_settings({}, LOCAL_STACK))[0]
+    assert "video.webm" in bundle.namelist() and "video.webm" in listed_files(bundle.read("README.txt").decode())
+
+
 @pytest.mark.parametrize("facts", [{}, {"result": "failed", "failure": "AssertionError"}, {"mobile_id_errors": [{"code": "mid_auth_3010", "trace": None}]}])
 def test_the_summary_never_says_none(facts: dict[str, Any]) -> None:
     assert "None" not in "\n".join([what_happened(facts), *identifiers(facts)])
