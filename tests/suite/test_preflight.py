@@ -243,40 +243,7 @@ def test_a_tenant_mode_run_with_a_report_gets_past_the_preflight(stack: Stack, t
     assert list(results.glob("*-result.json")), "no Allure result written"
 
 
-def control_row(stack: Stack, answer: httpx.Response) -> Row:
-    settings = build_settings(tenant_env(stack, MOBILEID_CONTROL_TOKEN="a-wrong-control-token"))
-    with httpx.Client(transport=httpx.MockTransport(lambda request: answer)) as http:
-        checks = Preflight(settings, http, lambda: None, settings.host_map)
-        checks.control_api()
-    [row] = checks.rows
-    assert "a-wrong-control-token" not in table(checks.rows)
-    return row
-
-
 def test_the_emulators_control_api_is_checked_before_any_journey(stack: Stack) -> None:
     assert run(stack)["Mobile ID control API"].status == "ok"
     unreachable = run(stack, MOBILEID_CONTROL_URL="https://127.0.0.1:9/control")["Mobile ID control API"]
     assert unreachable.failed and unreachable.cause == INFRASTRUCTURE and "no answer" in unreachable.detail
-
-
-@pytest.mark.parametrize(("answer", "cause", "fix"), [
-    (httpx.Response(401), TENANT_CONFIGURATION, "MOBILEID_CONTROL_TOKEN"),
-    (httpx.Response(302, headers={"Location": "https://login.example/"}), TENANT_CONFIGURATION,
-     "MOBILEID_CONTROL_URL must be the deployed emulator's control API"),
-    (httpx.Response(200, html="<html>a website</html>"), TENANT_CONFIGURATION, "MOBILEID_CONTROL_URL must be"),
-    (httpx.Response(404, text="Not Found"), TENANT_CONFIGURATION, "MOBILEID_CONTROL_URL must be the deployed emulator's control API"),
-    (httpx.Response(502), INFRASTRUCTURE, "the deployed emulator is failing"),
-    (httpx.Response(404, json={"error": "control_off", "error_description": "off: not loopback"}), TENANT_CONFIGURATION, "turn the"),
-])
-def test_each_wrong_control_api_answer_gets_its_own_fix(stack: Stack, answer: httpx.Response, cause: str, fix: str) -> None:
-    row = control_row(stack, answer)
-    assert row.failed and row.cause == cause and fix in row.fix, row
-
-
-def test_an_emulator_older_than_the_robots_call_passes_as_the_journeys_take_it(stack: Stack) -> None:
-    """The emulator's own 404 for a route it lacks: the journeys take it as an emulator that lists no robot numbers
-    (ControlAPI.robots is empty), so the row passes, saying what the journeys then do (tests/suite/test_control_robots.py
-    checks they agree)."""
-    row = control_row(stack, httpx.Response(404, json={"error": "not_found"}))
-    assert row.status == "ok" and "lists no robot numbers" in row.detail, row
-    assert "skip, MOBILEID_ROBOTS being unset" in row.detail, row
