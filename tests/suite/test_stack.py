@@ -198,3 +198,18 @@ def test_keeping_survives_a_kept_set_gone_half_and_a_killed_runs_leftovers(tmp_p
     stack_module.keep_tls(tmp_path / "state", cache)
     assert (cache / stack_module.KEPT_TLS / "ca.pem").read_text() == "state ca.pem"
     assert sorted(p.name for p in cache.iterdir()) == sorted([stack_module.KEPT_TLS, live.name])
+
+
+def test_a_killed_runs_leftovers_go_also_when_the_kept_set_is_this_runs(tmp_path: Path) -> None:
+    """The usual run keeps nothing new (same host names); what a killed run left aside, a copy of the key, goes all the same."""
+    cache = tmp_path / "cache"
+    _tls_set(tmp_path / "first", "first")
+    stack_module.keep_tls(tmp_path / "first", cache)
+    killed = subprocess.Popen(["true"])
+    killed.wait()
+    leftover = cache / f".{stack_module.KEPT_TLS}.{killed.pid}.1"
+    leftover.mkdir()
+    (leftover / "server-key.pem").write_text("a killed run's key")
+    _tls_set(tmp_path / "second", "second")
+    stack_module.keep_tls(tmp_path / "second", cache)
+    assert sorted(p.name for p in cache.iterdir()) == [stack_module.KEPT_TLS]
