@@ -119,8 +119,8 @@ def test_the_claim_the_relying_party_outputs_as_sub_is_the_tokens_sub(start, tmp
     assert claims["sub"] == "Hans"  # the display name typed on the profile page, not the object id
 
 
-def test_without_an_output_claim_as_sub_the_tokens_sub_is_the_object_id(start, tmp_path) -> None:
-    """Unconfirmed (README, Decisions): the relying party's SubjectNamingInfo names sub, but no claim maps to it."""
-    h = start(policies=pack(tmp_path, edits=[("SignUpOrSignin.xml", RP_SUB, "")]))
-    claims = unverified_claims(code_flow_tokens(h)["id_token"])
-    assert [u.object_id for u in h.tenant.directory.users() if u.claims.get("displayName") == "Hans"] == [claims["sub"]]
+def test_a_relying_party_without_an_output_claim_as_sub_is_refused(tmp_path) -> None:
+    """What B2C's token then carries is not documented (README, Decisions): the emulator refuses rather than guess."""
+    with pytest.raises(PolicyError, match=r"SignUpOrSignin.xml: RelyingParty/TechnicalProfile\[@Id='PolicyProfile'\]/OutputClaims: "
+                                          r"no output claim is the token's sub.*PartnerClaimType=\"sub\""):
+        pack(tmp_path, edits=[("SignUpOrSignin.xml", RP_SUB, "")])

@@ -247,6 +247,12 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         _claim_exists(m, ctr, Value(ctr, name, f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"))
         token_claim = oc.get("PartnerClaimType") or m.claim_types[ctr].partner.get("OpenIdConnect") or ctr
         output.append(RelyingPartyClaim(ctr, token_claim, oc.get("DefaultValue"), bool(boolean(oc.get("AlwaysUseDefaultValue")))))
+    if not any(claim.token_claim == "sub" for claim in output):
+        # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not
+        # documented, so a token here could differ from the tenant's (README, Decisions).
+        raise PolicyError(f"{name}: {rp_where}/OutputClaims: no output claim is the token's sub; what B2C then puts in sub is not "
+                          "documented, so the emulator does not guess: add <OutputClaim ClaimTypeReferenceId=\"objectId\" "
+                          "PartnerClaimType=\"sub\"/> as the starter pack does")
 
     steps = _steps(journey)
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
