@@ -1,7 +1,8 @@
 """The stack's process start (``python -m mocks serve``): what it skips while it loads, and takes up again once it serves.
 
 ``begin()`` runs first in mocks/__main__.py, before its other imports; ``release_collector()`` when the server accepts
-connections (``mocks.common.serve.Server.startup``, in-process servers included, where it does nothing).
+connections (``mocks.common.serve.Server.startup``; in-process servers too, where it does nothing unless this
+process held the collector: a pytest process holds it only until its tests are collected).
 
 - Python's cyclic garbage collector is held off. Loading the stack makes some 600 modules, pydantic's
   validators and the policies, all of which live until exit, and the collector walked them again and again
@@ -42,6 +43,6 @@ def release_collector() -> None:
 
 
 def begin() -> None:
+    """The stack's start: no plugin search by pydantic, the collector held until it serves."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     hold_collector()
-
