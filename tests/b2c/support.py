@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,10 @@ import httpx
 from pydantic import SecretStr
 
 from mocks.b2c.app import create_app
+from mocks.b2c.custom_policy import load_custom_policies
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import ClaimMapping, IdentityProvider, Policy, PolicyKind, ProviderProtocol, RelyingPartyClaim
+from mocks.b2c.policy_keys import generated_keys
 from mocks.b2c.settings import AppRegistration, B2CSettings
 from mocks.b2c.tenant import Tenant
 from mocks.common import net, serve
@@ -108,6 +110,26 @@ def copy_pack(target: Path, name: str = "SocialAndLocalAccounts") -> Path:
     """A copy of one of Microsoft's starter packs (with the seed's Mobile ID provider), to edit."""
     shutil.copytree(STARTER_PACKS / name, target)
     return target
+
+
+POLICY = "B2C_1A_signup_signin"  # the starter pack's sign-up-or-sign-in policy
+PACK_KEYS = generated_keys() | {"B2C_1A_FacebookSecret": "unused", "B2C_1A_MobileIdSecret": "b2c-secret"}
+# The relying party's single sign-on that wants the ID token on logout (an edit for pack()).
+ENFORCE_HINT = ("SignUpOrSignin.xml", '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
+                '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />'
+                '<UserJourneyBehaviors><SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" /></UserJourneyBehaviors>')
+
+
+def pack(tmp_path: Path, name: str = "SocialAndLocalAccounts", edits: Sequence[tuple[str, str, str]] = ()) -> list[Policy]:
+    """A copy of the pack with Mobile ID at the fake IdP, plus ``edits`` (file, old, new); its sign-up policy."""
+    folder = copy_pack(tmp_path / name, name)
+    edits = [("TrustFrameworkExtensions.xml", "https://m.mobileid.ch/oidc/authorize", f"{ISSUER}/authorize"),
+             ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/token", f"{ISSUER}/token"),
+             ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/userinfo", f"{ISSUER}/userinfo"),
+             ("TrustFrameworkExtensions.xml", "b2c-contoso-0001", "b2c-client"), *edits]
+    for file, old, new in edits:
+        edit_policy(folder, file, old, new)
+    return [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id == POLICY]
 
 
 def edit_policy(folder: Path, file: str, old: str, new: str) -> None:

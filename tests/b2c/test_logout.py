@@ -13,13 +13,9 @@ import pytest
 
 from mocks.b2c.user_flow import UserFlow
 
-from .support import B2C, DOMAIN, JWT_MS, SPA, Harness, Page, user_flow
-from .test_policy_journey import POLICY, pack
+from .support import B2C, DOMAIN, ENFORCE_HINT, JWT_MS, POLICY, SPA, Harness, Page, pack, user_flow
 
 STRICT = "B2C_1_strict_logout"
-ENFORCE_HINT = ("SignUpOrSignin.xml", '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
-                '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />'
-                '<UserJourneyBehaviors><SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" /></UserJourneyBehaviors>')
 
 
 def logout(h: Harness, policy: str, **params: str) -> str | Page:

@@ -13,9 +13,7 @@ from mocks.b2c.policy_keys import parse_policy_key
 from mocks.common import net
 from mocks.stack import StackConfig, running_stack
 
-from .support import copy_pack, edit_policy
-
-POLICY = "B2C_1A_signup_signin"
+from .support import POLICY, copy_pack, edit_policy
 
 
 def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeypatch) -> tuple[dict, list[str]]:

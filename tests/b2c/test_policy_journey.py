@@ -4,32 +4,14 @@ emulator does not execute is refused when the journey reaches it, naming the fil
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from fixtures.tokens import unverified_claims
-from mocks.b2c.custom_policy import PolicyError, load_custom_policies
-from mocks.b2c.policy_keys import generated_keys
+from mocks.b2c.custom_policy import PolicyError
 from mocks.b2c.settings import DEFAULT_TENANT_ID
 
-from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
-from .support import Landing, Page, authorize_url, copy_pack, edit_policy
-
-POLICY = "B2C_1A_signup_signin"
-KEYS = generated_keys() | {"B2C_1A_FacebookSecret": "unused", "B2C_1A_MobileIdSecret": "b2c-secret"}
-
-
-def pack(tmp_path: Path, name: str = "SocialAndLocalAccounts", edits: list[tuple[str, str, str]] = ()):
-    """A copy of the pack with Mobile ID at the fake IdP, plus ``edits`` (file, old, new); its sign-up policy."""
-    folder = copy_pack(tmp_path / name, name)
-    edits = [("TrustFrameworkExtensions.xml", "https://m.mobileid.ch/oidc/authorize", f"{ISSUER}/authorize"),
-             ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/token", f"{ISSUER}/token"),
-             ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/userinfo", f"{ISSUER}/userinfo"),
-             ("TrustFrameworkExtensions.xml", "b2c-contoso-0001", "b2c-client"), *edits]
-    for file, old, new in edits:
-        edit_policy(folder, file, old, new)
-    return [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=KEYS) if p.policy_id == POLICY]
+from .fake_idp import FakeIdP, IdPBehaviour
+from .support import POLICY, Landing, Page, authorize_url, pack
 
 
 def sign_up(h, **fields: str):

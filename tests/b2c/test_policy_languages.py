@@ -9,8 +9,7 @@ import pytest
 
 from mocks.b2c.policy import PolicyError
 
-from .support import Page, authorize_url
-from .test_policy_journey import POLICY, pack
+from .support import POLICY, Page, authorize_url, pack
 
 OFFER_GERMAN = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
                 '<BuildingBlocks><Localization Enabled="true"><SupportedLanguages DefaultLanguage="en" MergeBehavior="{merge}">'

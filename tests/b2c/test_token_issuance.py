@@ -11,8 +11,7 @@ from fixtures.tokens import unverified_claims
 from mocks.b2c.policy import PolicyError
 from mocks.b2c.settings import DEFAULT_TENANT_ID
 
-from .support import B2C, DOMAIN, WEB, WEB_REDIRECT, WEB_SECRET, Landing, Page, authorize_url
-from .test_policy_journey import POLICY, pack
+from .support import B2C, DOMAIN, ENFORCE_HINT, POLICY, WEB, WEB_REDIRECT, WEB_SECRET, Landing, Page, authorize_url, pack
 
 ISSUER_METADATA = '<Item Key="SendTokenResponseBodyWithJsonNumbers">true</Item>'
 RP_SUB = '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>'
@@ -104,10 +103,7 @@ def test_the_issuers_metadata_is_read_as_an_identity_providers_whatever_its_case
 
 
 def test_a_policy_that_requires_the_hint_on_logout_says_so(tmp_path) -> None:
-    edit = ("SignUpOrSignin.xml", "<DefaultUserJourney ReferenceId=\"SignUpOrSignIn\" />",
-            '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />'
-            '<UserJourneyBehaviors><SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" /></UserJourneyBehaviors>')
-    [policy] = pack(tmp_path, edits=[edit])
+    [policy] = pack(tmp_path, edits=[ENFORCE_HINT])
     [plain] = pack(tmp_path / "plain")
     assert policy.enforce_id_token_hint_on_logout and not plain.enforce_id_token_hint_on_logout
 
