@@ -170,7 +170,8 @@ def test_two_polls_waiting_at_once_get_one_code(emulator, http, user: User) -> N
     session = user.start_transaction(WAITING_NUMBER, authorize_params(response_mode="form_post"))
     with ThreadPoolExecutor(max_workers=2) as pool:
         polls = [pool.submit(user.wait_status, session) for _ in range(2)]
-        assert len(emulator.requests_in_flight(timeout=10, at_least=2)) == 2  # both wait for the phone
+        waiting = emulator.requests_in_flight(timeout=10, at_least=2)
+        assert len(waiting) == 2, f"the server saw {len(waiting)} polls waiting for the phone within 10 s, not 2"
         assert http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "5"}).status_code == 200
         answers = [poll.result(timeout=10) for poll in polls]
     assert http.get("/control/transactions").json()["transactions"][0]["status"] == "approved"
