@@ -17,11 +17,11 @@ TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 BEARER_TOKEN_METHODS = ("AuthorizationHeader", "QueryString")
 
 
-def invalid_metadata(tp: Profile, v: Value, policy_id: str, tenant: str) -> PolicyError:
-    """B2C's upload error for a metadata value it can't read."""
+def invalid_metadata(tp: Profile, v: Value, policy_id: str, tenant: str, expected: str) -> PolicyError:
+    """B2C's upload error for a metadata value it can't read, and what it reads there."""
     return PolicyError(
         f"{v.file}: {v.path}: TechnicalProfile \"{tp.id}\" in policy \"{policy_id}\" of tenant \"{tenant}\" defines an "
-        f"invalid value \"{v.value}\" for the metadata item \"{v.path.split(chr(39))[-2]}.\""
+        f"invalid value \"{v.value}\" for the metadata item \"{v.path.split(chr(39))[-2]}.\" Use {expected}."
     )
 
 
@@ -31,7 +31,7 @@ def metadata_bool(tp: Profile, key: str, default: bool, policy_id: str, tenant: 
         return default
     parsed = boolean(v.value)
     if parsed is None:
-        raise invalid_metadata(tp, v, policy_id, tenant)
+        raise invalid_metadata(tp, v, policy_id, tenant, "true or false (1 or 0)")
     return parsed
 
 
