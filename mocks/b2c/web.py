@@ -83,9 +83,10 @@ class TenantHandlers:
         ``ui_locales`` to the exception page: b2c.md section 1.5), with ``<html lang>`` as ``policy``'s pages have it
         (no policy known: the tenant's default and setting)."""
         if policy is None:
-            return pages.error(error, lang=self.settings.default_locale, detail=detail, html_lang=self.settings.language_customization)
-        return pages.error(error, lang=self.settings.page_language(policy, None), detail=detail,
-                           html_lang=self.settings.customizes_language(policy))
+            lang, html_lang = self.settings.default_locale, self.settings.language_customization
+        else:
+            lang, html_lang = self.settings.page_language(policy, None), self.settings.customizes_language(policy)
+        return pages.error(error, lang=lang, detail=detail, html_lang=html_lang)
 
 
 def xhr(status: str, code: str | None, message: str | None, *, http_status: int = 200) -> JSONResponse:
