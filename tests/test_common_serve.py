@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 
 import pytest
 from starlette.applications import Starlette
@@ -35,4 +37,25 @@ def test_a_server_thread_that_cannot_start_says_why_at_once() -> None:
         with pytest.raises(RuntimeError, match=r"the server on 127\.0\.0\.1:\d+ did not start: .*No such file"):
             server.start(timeout=5)
     finally:
+        sock.close()
+
+
+def test_a_server_thread_that_does_not_end_when_told_says_so() -> None:
+    """A stop that leaves the thread serving would leave its port taken for the rest of the run: said, not passed over."""
+    sock = bind("127.0.0.1", 0)
+    server = ServerThread(Starlette(), sock)
+    release = threading.Event()
+
+    async def serve_and_ignore_the_stop(sockets: object = None) -> None:
+        server.server.started = True  # as uvicorn marks itself, then says so
+        server.server.on_ready()
+        await asyncio.to_thread(release.wait)  # a server that does not look at should_exit
+
+    server.server.serve = serve_and_ignore_the_stop  # type: ignore[method-assign]
+    try:
+        server.start(timeout=5)
+        with pytest.raises(RuntimeError, match=r"the server on 127\.0\.0\.1:\d+ did not stop within 0\.2 s"):
+            server.stop(timeout=0.2)
+    finally:
+        release.set()
         sock.close()

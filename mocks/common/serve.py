@@ -175,10 +175,14 @@ class ServerThread:
         host, port = self._sock.getsockname()[:2]
         address = f"{host}:{port}"
         if not self._settled.wait(timeout):
+            self.server.should_exit = True  # should it start after all: no server left behind on the socket
+            self._thread.join(1)
             raise RuntimeError(f"the server on {address} did not start within {timeout:g} s")
         if not self.server.started:
             raise RuntimeError(f"the server on {address} did not start: {self._failure!r}") from self._failure
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
         self.server.should_exit = True
-        self._thread.join(timeout=5)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise RuntimeError(f"the server on {':'.join(map(str, self._sock.getsockname()[:2]))} did not stop within {timeout:g} s")
