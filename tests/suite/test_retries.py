@@ -53,6 +53,22 @@ class PageChanged(AssertionError):
 def test_page_changed_on_a_network_error_page():
     if first_attempt("page_changed"):
         raise PageChanged("expected the Mobile ID login page, the browser shows net::ERR_CONNECTION_REFUSED")
+
+
+def test_control_api_failing():
+    # Typed as infrastructure by the suite (the deployed emulator answered 502): retried, though no pattern names it.
+    from fixtures.mobile_id import ControlAPIError
+    if first_attempt("control_api_failing"):
+        raise ControlAPIError("https://mobileid-emulator.example.com/control/transactions answered HTTP 502",
+                              "the deployed emulator is failing: see its log", infrastructure=True)
+
+
+def test_control_api_token_refused():
+    # Typed as tenant configuration: another attempt cannot mend a wrong token.
+    from fixtures.mobile_id import ControlAPIError
+    if first_attempt("control_api_refused"):
+        raise ControlAPIError("https://mobileid-emulator.example.com/control refused the call (HTTP 401)",
+                              "set MOBILEID_CONTROL_TOKEN")
 '''
 
 
@@ -78,20 +94,22 @@ def run_pytest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[
 def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
     done, attempts = run_pytest(tmp_path, "--infra-reruns", "2")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "3 failed, 2 passed, 2 rerun" in done.stdout, done.stdout
+    assert "4 failed, 3 passed, 3 rerun" in done.stdout, done.stdout
     # Reruns: the earlier attempt stays in the results next to the final one.
     assert sorted(attempts["test_connection_refused"]) == ["broken", "passed"]
     assert sorted(attempts["test_back_channel_unreachable"]) == ["broken", "passed"]
+    assert sorted(attempts["test_control_api_failing"]) == ["failed", "passed"]
     # Verdicts: one attempt, red, though a second attempt would have passed.
     assert attempts["test_wrong_audience"] == ["failed"]
     assert attempts["test_b2c_error_page_quoting_the_network"] == ["failed"]
     assert attempts["test_page_changed_on_a_network_error_page"] == ["failed"]
+    assert attempts["test_control_api_token_refused"] == ["failed"]
 
 
 def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:
     done, attempts = run_pytest(tmp_path)
     assert done.returncode == 1
-    assert "5 failed" in done.stdout and "rerun" not in done.stdout, done.stdout
+    assert "7 failed" in done.stdout and "rerun" not in done.stdout, done.stdout
     assert all(len(statuses) == 1 for statuses in attempts.values())
 
 
