@@ -176,13 +176,11 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
 
 
 def video_available() -> bool:
-    """Playwright records video with its own ffmpeg build; the system Chromium set-up often lacks it."""
-    import playwright  # its driver's browsers.json names the ffmpeg revision it looks for
+    """Whether Playwright can record video: its own ffmpeg, or the system's linked in its place as the suite's runs do
+    (fixtures/video.py, the same rule for where Playwright looks)."""
+    from fixtures.video import ensure_ffmpeg
 
-    browsers = json.loads((Path(playwright.__file__).parent / "driver/package/browsers.json").read_text())
-    revision = next((b["revision"] for b in browsers["browsers"] if b["name"] == "ffmpeg"), None)
-    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache/ms-playwright")
-    return revision is not None and (root / f"ffmpeg-{revision}" / "ffmpeg-linux").exists() if sys.platform.startswith("linux") else True
+    return ensure_ffmpeg() is not None
 
 
 def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:

@@ -253,3 +253,22 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", out) == cli.EXIT_NOT_RUN == 2
     assert not out.exists()
     assert "the journey did not run, so nothing was reproduced and no bundle was written: SKIPPED [1]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["PLAYWRIGHT_BROWSERS_PATH", "XDG_CACHE_HOME"])
+def test_video_is_recorded_with_the_systems_ffmpeg_where_playwright_looks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """As the suite's --video (fixtures/video.py): the system's ffmpeg linked where Playwright looks, by Playwright's rule."""
+    from fixtures.video import ffmpeg_path
+    from repro.cli import video_available
+
+    bin_dir, home = tmp_path / "bin", tmp_path / "cache"
+    bin_dir.mkdir()
+    monkeypatch.delenv("PLAYWRIGHT_BROWSERS_PATH", raising=False)
+    monkeypatch.setenv(where, str(home / "ms-playwright" if where == "PLAYWRIGHT_BROWSERS_PATH" else home))
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert not video_available()  # neither Playwright's build nor a system ffmpeg
+    assert not ffmpeg_path().exists()
+    (bin_dir / "ffmpeg").write_text("#!/bin/sh\n")
+    (bin_dir / "ffmpeg").chmod(0o755)
+    assert video_available()
+    assert ffmpeg_path().is_relative_to(home / "ms-playwright") and ffmpeg_path().resolve() == bin_dir / "ffmpeg"
