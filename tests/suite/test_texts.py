@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,3 +115,21 @@ def test_the_suite_and_the_emulator_read_the_projects_policies_alike() -> None:
     for key, chain in policy_chains(texts.POLICIES_DIR, tenant="contoso").items():
         theirs, ours = languages(chain), texts.custom_policy_languages(key)
         assert (ours.enabled, ours.default, ours.supported) == (theirs.enabled, theirs.default, theirs.supported), key
+
+
+@pytest.mark.parametrize(("old", "new", "says"), [
+    ('<Localization Enabled="true">', '<Localization Enabled="yes">', "Enabled='yes' is not true or false (1 or 0)"),
+    ('MergeBehavior="Append"', 'MergeBehavior="Merge"', "MergeBehavior='Merge' is not Append, Prepend or ReplaceAll"),
+])
+def test_a_localization_value_b2c_would_refuse_is_said_not_guessed(policies: Path, old: str, new: str, says: str) -> None:
+    """As the emulator refuses the policy at load: a journey must not expect a language from a value it read as a guess."""
+    edit(policies / "TrustFrameworkExtensions.xml", old, new)
+    reread()
+    with pytest.raises(AssertionError, match="B2C_1A_TrustFrameworkExtensions's Localization: " + re.escape(says)):
+        texts.custom_policy_languages("B2C_1A_signup_signin")
+
+
+def test_a_localization_switched_on_with_1_is_on(policies: Path) -> None:
+    edit(policies / "TrustFrameworkExtensions.xml", '<Localization Enabled="true">', '<Localization Enabled=" 1 ">')
+    reread()
+    assert texts.custom_policy_languages("B2C_1A_signup_signin").enabled
