@@ -8,6 +8,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -25,10 +26,27 @@ def stop_group(process: subprocess.Popen[Any], signals: Sequence[int] = (signal.
             continue
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        try:
-            os.killpg(process.pid, 0)
-        except ProcessLookupError:
+        if not group_alive(process.pid):
             return
         time.sleep(0.05)  # the other members are no children of ours: nothing to wait on but their absence
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)  # one that ignored the signal must not outlive the run
+
+
+def group_alive(group: int) -> bool:
+    """Whether a member of process group ``group`` still runs. A member that has ended but was not reaped (a zombie: its
+    parent gone, and a container's init that reaps nothing) still answers ``killpg(group, 0)``, so Linux's /proc is read
+    for the members' states; elsewhere the signal's answer is all there is."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").is_file():
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]  # after "pid (command)", which may hold spaces
+            if int(pgrp) == group and state not in ("Z", "X"):
+                return True
+    return False

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import select
 import signal
 import subprocess
+import threading
 
-from scripts.process_group import stop_group
+from scripts.process_group import group_alive, stop_group
 
 
 def test_the_whole_group_ends_even_when_its_leader_ignores_the_first_signal() -> None:
@@ -37,3 +40,31 @@ def test_a_member_that_ignores_the_signal_does_not_outlive_its_ended_leader() ->
         assert ended, "a member that ignored SIGTERM outlived its group"
     finally:
         os.close(watch)
+
+
+def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
+    """A container's init may reap nothing: a member whose parent is gone stays a zombie, and ``killpg(group, 0)`` still
+    finds it. This process stands in for such an init: it takes the orphans (a subreaper) and reaps only after the checks."""
+    subreaper = 36  # PR_SET_CHILD_SUBREAPER
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.prctl(subreaper, 1, 0, 0, 0) == 0
+    try:
+        # The leader starts a member and ends; the member (now this process's child) ends at once, unreaped.
+        leader = subprocess.Popen(["sh", "-c", "sh -c 'read line' & echo $!"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, start_new_session=True)
+        member = int(leader.stdout.readline())  # type: ignore[union-attr]
+        leader.wait(timeout=10)
+        leader.stdin.close()  # type: ignore[union-attr]  # the member reads end of input and ends
+        watch = os.pidfd_open(member)
+        select.select([watch], [], [], 10)
+        os.close(watch)
+        os.killpg(leader.pid, 0)  # the zombie still answers for its group...
+        assert not group_alive(leader.pid)  # ...but nothing in it runs
+        stopping = threading.Thread(target=stop_group, args=(leader,), kwargs={"wait": 60}, daemon=True)
+        stopping.start()
+        stopping.join(10)
+        assert not stopping.is_alive(), "stop_group waited on a group of zombies"
+    finally:
+        libc.prctl(subreaper, 0, 0, 0, 0)
+        with contextlib.suppress(ChildProcessError, NameError):
+            os.waitpid(member, 0)
