@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings
 from fixtures.tokens import contract_claims, mobile_id_idp
 
 
 def test_domain_hint_goes_straight_to_mobile_id(
-    returning_user: SignedUpUser, another_browser, policy: str, settings: Settings
+    returning_user: SignedUpUser, another_browser: Callable[..., Journey], policy: str, settings: Settings
 ) -> None:
     # Given a returning Mobile ID user in a browser without a B2C session
     number, first = returning_user

@@ -25,7 +25,9 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
 
     # Then the Mobile ID button fits the screen and can be tapped
     box = journey.unified.mobile_id_button.bounding_box()
-    width = journey.page.viewport_size["width"]
+    viewport = journey.page.viewport_size
+    assert viewport, f"the {DEVICE} context has no viewport"
+    width = viewport["width"]
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"Mobile ID button {box} overflows the {width}px screen"
     journey.unified.mobile_id_button.tap()
 

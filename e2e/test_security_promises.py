@@ -37,7 +37,7 @@ SESSION_ONLY_COOKIES = ("x-ms-cpim-sso:", "x-ms-cpim-csrf", "x-ms-cpim-trans")
 def b2c_http(host_map: HostMap, ca_file: str | None) -> Iterator[httpx.Client]:
     """A back-channel client of its own: B2C's cookies it is given never leak into other tests."""
     verify = ssl.create_default_context(cafile=ca_file) if ca_file else True
-    with net.client(host_map, verify=verify) as client:  # type: ignore[arg-type]
+    with net.client(host_map, verify=verify) as client:
         yield client
 
 
