@@ -3,7 +3,7 @@
     python scripts/notify.py RESULTS_DIR [--title T] [--link URL]
 
 Reads ``RESULTS_DIR/*-result.json`` (each journey once, by its final attempt), groups
-failed and broken journeys by their Allure label ``cause`` and, within a cause, by
+failed, broken and unknown journeys (as the quality gate counts them) by their Allure label ``cause`` and, within a cause, by
 ``cause_detail`` (journeys without the labels: cause "unclassified", detail the first
 line of the failure message). Prints the message, then posts it to every webhook set:
 ``SLACK_WEBHOOK_URL`` (Slack incoming webhook, ``{"text": ...}``) and
@@ -30,7 +30,7 @@ from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from scripts.merge_results import Journey, journeys  # noqa: E402
 
 UNCLASSIFIED = "unclassified"
-FAILING = ("failed", "broken")
+FAILING = ("failed", "broken", "unknown")  # as the quality gate counts them (scripts/quality_gate.py)
 WEBHOOKS = {"SLACK_WEBHOOK_URL": "slack", "TEAMS_WEBHOOK_URL": "teams"}
 MAX_DETAILS = 3  # per cause: a chat message, not a report
 MAX_DETAIL_LENGTH = 140
@@ -51,10 +51,14 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     by_cause: dict[str, Counter[str]] = defaultdict(Counter)
     for journey in failing:
         by_cause[journey.label("cause") or UNCLASSIFIED][_detail(journey)] += 1
+    passed = sum(1 for journey in found.values() if journey.status == "passed")
+    skipped = len(found) - passed - len(failing)  # a skipped journey proved nothing: never counted as passed
     if not found:
         lines = [f"{title}: no journey results in {results.name}/ (the run broke before the journeys)"]
+    elif not failing and not passed:
+        lines = [f"{title}: no journey ran: all {len(found)} skipped (see the report for why)"]
     elif not failing:
-        lines = [f"{title}: all {len(found)} journeys passed"]
+        lines = [f"{title}: all {len(found)} journeys passed" if not skipped else f"{title}: {passed} journeys passed, {skipped} skipped"]
     else:
         lines = [f"{title}: {len(failing)} of {len(found)} journeys failed, {len(by_cause)} cause(s)"]
     for cause, details in sorted(by_cause.items(), key=lambda item: -sum(item[1].values())):

@@ -78,6 +78,19 @@ def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path]
         merge_results.merge([shards[0], tmp_path / "shard-3"], tmp_path / "merged")
 
 
+def test_merge_refuses_one_file_name_with_two_contents(shards: list[Path], tmp_path: Path) -> None:
+    """Results and attachments are named by UUID: the same name with other content is two runs mixed, not one nightly."""
+    (shards[0] / "attachment-1.png").write_bytes(b"\x89PNG one")
+    (shards[1] / "attachment-1.png").write_bytes(b"\x89PNG two")
+    with pytest.raises(SystemExit, match="attachment-1.png exists in two shards with different content"):
+        merge_results.merge(shards, tmp_path / "merged")
+    (shards[1] / "attachment-1.png").write_bytes(b"\x89PNG one")  # the same file twice (a shard's upload repeated): kept once
+    (shards[1] / "environment.properties").write_text("target=tenant\n")  # shared files: the first shard's kept, and said
+    notes = merge_results.merge(shards, tmp_path / "merged-again")
+    assert notes == [f"environment.properties differs in {shards[1]}; kept the first shard's"]
+    assert (tmp_path / "merged-again" / "environment.properties").read_text() == "target=local\n"
+
+
 def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     merged = tmp_path / "merged"
     merge_results.merge(shards, merged)
@@ -205,6 +218,19 @@ def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.Monk
 def test_a_green_run_says_so(tmp_path: Path) -> None:
     write_result(tmp_path / "green", "test_sign_up", "passed")
     assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journeys passed"
+
+
+def test_a_run_that_skipped_is_never_said_to_have_passed(tmp_path: Path) -> None:
+    """As the quality gate counts them: a skipped journey proved nothing, an unknown one failed."""
+    write_result(tmp_path / "skipped", "test_sign_up", "skipped")
+    write_result(tmp_path / "skipped", "test_sign_in", "skipped")
+    assert notify.summarize(tmp_path / "skipped", "Nightly") == "Nightly: no journey ran: all 2 skipped (see the report for why)"
+    write_result(tmp_path / "some", "test_sign_up", "passed")
+    write_result(tmp_path / "some", "test_sign_in", "skipped")
+    assert notify.summarize(tmp_path / "some", "Nightly") == "Nightly: 1 journeys passed, 1 skipped"
+    write_result(tmp_path / "some", "test_sso", "unknown", message="the worker crashed")
+    assert notify.summarize(tmp_path / "some", "Nightly").splitlines()[:3] == [
+        "Nightly: 1 of 3 journeys failed, 1 cause(s)", "- unclassified: 1 journey", "    the worker crashed (1)"]
 
 
 def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(shards: list[Path], tmp_path: Path) -> None:
