@@ -77,3 +77,31 @@ def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:
     planned = subprocess.run(["make", "-s", "-n", "shard", "SHARD=1", "SHARDS=2", "EVIDENCE_DIR=/tmp/shard-1/test-results", f"VENV={BIN.parent}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     assert "--output /tmp/shard-1/test-results" in planned, planned
+
+
+# A pipeline set up for tenant mode as the README says (pipeline variables), and the rest of the settings that describe a tenant.
+TENANT_PIPELINE = {
+    "E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_DOMAIN": "login.fabrikam.com", "B2C_POLICIES": "B2C_1A_fabrikam_susi",
+    "B2C_CLIENT_ID": "0f1e2d3c-aaaa-bbbb-cccc-000000000001", "B2C_REDIRECT_URI": "https://app.fabrikam.com/signed-in",
+    "B2C_USER_FLOW_IDP_NAME": "Swiss Mobile ID", "B2C_LANGUAGE_CUSTOMIZATION": "off", "E2E_TOKEN_CONTRACT": "name,idp,tid,extension_tier",
+    "E2E_HOST_MAP": "openid.mobileid.ch=10.0.0.5:443", "E2E_CA_FILE": "/etc/fabrikam-ca.pem", "MOBILEID_MODE": "real",
+    "MOBILEID_CONTROL_URL": "https://mobileid-emulator.fabrikam.com/control", "MOBILEID_ROBOTS": "busy=+41000092406",
+    "MOBILEID_TEST_NUMBER": "+41791234567", "MOBILEID_CLIENT_ID": "fabrikam-b2c", "MOBILEID_METADATA_URL": "https://idp.fabrikam.com/.well-known/openid-configuration",
+    "MOBILEID_SCOPE": "openid mid_profile", "MOBILEID_RESPONSE_MODE": "query", "MOBILEID_TECHNICAL_PROFILE": "Fabrikam-MobileID",
+}
+
+
+def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_describes() -> None:
+    """Azure hands every pipeline variable to every job as an environment variable: the pull-request stage's own
+    variables (which win over the pipeline's) must make the run a clean local run."""
+    from fixtures.settings import TENANT_ONLY, build_settings
+    from tests.local_stack import LOCAL_STACK
+
+    stages = YAML(typ="safe").load(AZURE.read_text())["stages"]
+    [pull_request] = [stage for stage in stages if stage["stage"] == "pull_request"]
+    stage_variables = {name: str(value) for name, value in pull_request["variables"].items()}
+    assert set(TENANT_ONLY) <= set(stage_variables), "a setting only a tenant run takes is not blanked for the pull request"
+    assert set(TENANT_PIPELINE) <= set(stage_variables), "a setting that describes the tenant is not blanked for the pull request"
+    for job in pull_request["jobs"]:
+        assert "variables" not in job, f"{job['job']}: its own variables would need the same blanks"
+    assert build_settings({**TENANT_PIPELINE, **stage_variables}, LOCAL_STACK) == build_settings({"E2E_TARGET": "local"}, LOCAL_STACK)
