@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
-from mocks.faults import Fault
+from mocks.faults import Fault, Side, acting_on
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 
 DEFAULT_ISSUER = "https://openid.mobileid.ch"
@@ -160,6 +160,15 @@ class MobileIDSettings(_Strict):
         if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
             raise ValueError(f"{value!r} must be an absolute http(s) URL without query or fragment")
         return value.rstrip("/")
+
+    @field_validator("faults")
+    @classmethod
+    def _mobile_id_faults(cls, value: frozenset[Fault]) -> frozenset[Fault]:
+        """A B2C fault here would start an emulator that quietly does nothing of what was asked."""
+        if others := sorted(fault.value for fault in value - acting_on(Side.MOBILE_ID)):
+            raise ValueError(f"{', '.join(others)} act(s) on B2C, not on Mobile ID; this emulator's faults: "
+                             + ", ".join(sorted(fault.value for fault in acting_on(Side.MOBILE_ID))))
+        return value
 
     @field_validator("signing_key_pem")
     @classmethod

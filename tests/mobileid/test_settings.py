@@ -111,3 +111,13 @@ def test_command_line_refuses_to_start_without_a_client() -> None:
     result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0"], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert "MOBILEID_CLIENT_ID" in result.stderr
+
+
+def test_a_fault_that_acts_on_b2c_is_refused_naming_this_emulators_faults() -> None:
+    with pytest.raises(ConfigurationError, match=r"faults \(environment MOBILEID_FAULTS\): .*wrong-audience act\(s\) on B2C, not on Mobile ID; "
+                                                 r"this emulator's faults: slow-idp, userinfo-failing"):
+        load_settings(environ={**ENV, "MOBILEID_FAULTS": "slow-idp, wrong-audience"})
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--fault", "wrong-audience"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "wrong-audience act(s) on B2C, not on Mobile ID" in result.stderr, result.stderr

@@ -39,6 +39,8 @@ def test_local_accepts_the_emulator_mode_it_uses() -> None:
         ({"MOBILEID_CONTROL_TOKEN": "t0ken"}, "MOBILEID_CONTROL_TOKEN"),
         ({"E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443"}, "E2E_HOST_MAP"),
         ({"MOBILEID_ROBOTS": "busy=+41000092406"}, "MOBILEID_ROBOTS"),
+        ({"MOBILEID_TEST_NUMBER": "+41791234567"}, "MOBILEID_TEST_NUMBER"),
+        ({"E2E_CA_FILE": "/etc/fabrikam-ca.pem"}, "E2E_CA_FILE"),
     ],
 )
 def test_a_tenant_setting_in_local_mode_stops_the_run(env: dict[str, str], named: str) -> None:
