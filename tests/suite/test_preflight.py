@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -210,6 +211,26 @@ def test_discovery_failing_after_the_tenant_answered_is_infrastructure(stack: St
         checks.policy_metadata(settings.policies[0])
     discovery = checks.rows[-1]
     assert discovery.failed and discovery.check.endswith(": discovery") and discovery.cause == INFRASTRUCTURE
+
+
+@pytest.mark.parametrize(("off_by", "status", "says"), [
+    (-300, "FAIL", r"this machine's clock is 30\d s ahead of B2C's"),  # the header has whole seconds
+    (+300, "FAIL", r"this machine's clock is (299|30\d) s behind B2C's"),
+    (-30, "ok", r"\+(29|3\d) s against B2C's Date header \(leeway 120 s\)"),
+    (None, "skip", r"B2C sent no Date header"),
+])
+def test_a_clock_off_by_more_than_the_token_checks_leeway_fails_its_row_as_infrastructure(
+        stack: Stack, off_by: int | None, status: str, says: str) -> None:
+    """B2C's Date header against this machine's clock: tokens' iat, nbf and exp are checked with the same leeway."""
+    settings = build_settings(tenant_env(stack))
+    headers = {} if off_by is None else {"Date": format_datetime(datetime.fromtimestamp(time.time() + off_by, UTC), usegmt=True)}
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, headers=headers, json={}))) as http:
+        checks = Preflight(settings, http, browser=lambda: None)
+        assert checks.tenant_answers()
+    [row] = [row for row in checks.rows if row.check == "clock skew"]
+    assert row.status == status and re.fullmatch(says, row.detail), row
+    if row.failed:
+        assert row.cause == INFRASTRUCTURE and "synchronise the clock (NTP)" in row.fix
 
 
 def test_a_browser_server_that_does_not_answer_is_a_failed_row(stack: Stack) -> None:
