@@ -7,10 +7,11 @@ import re
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
-from fixtures import causes
+from fixtures import causes, reporting
 from fixtures.causes import JourneyFailure, classify, classify_text
 from fixtures.redaction import Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
@@ -175,3 +176,21 @@ def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
     encoded = page_credentials("https://contoso.b2clogin.com/authresp?code=a%2Fb%2Bc%3Dd1234", "")
     assert "a%2Fb%2Bc%3Dd1234" in found | encoded  # as the attached URL writes it
     assert "mobile-id-code-123456" not in Redaction.for_run(LOCAL, environ={}).text(html, found)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("tenant_mode", [False, True], ids=["local", "tenant mode"])
+def test_the_reports_evidence_masks_the_number_field_and_text_in_tenant_mode(browser: Any, page: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                              tenant_mode: bool) -> None:
+    """A failed journey's evidence (fixtures/reporting.py): in tenant mode a person's number is masked in the screenshot's
+    number field and in the attached text; a local run's made-up numbers stay as they are."""
+    number = "+41791234567"
+    page.set_content(f'<body style="font: 20px sans-serif"><form id="mid-login"><input type="tel" value="{number}"></form></body>')
+    unmasked = page.screenshot()
+    attached: dict[str, Any] = {}
+    monkeypatch.setattr(reporting.allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+    assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=tenant_mode)) >= 1
+    [screenshot] = [body for name, body in attached.items() if name.endswith(": screenshot")]
+    [html] = [body for name, body in attached.items() if name.endswith(": page HTML")]
+    assert (screenshot != unmasked) is tenant_mode
+    assert (number in html) is not tenant_mode and ("+4179*****67" in html) is tenant_mode
