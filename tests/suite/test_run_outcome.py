@@ -14,11 +14,12 @@ from scripts.tenant_mode_against_stack import tenant_mode_env
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def pytest_e2e(*args: str) -> subprocess.CompletedProcess[str]:
+def pytest_e2e(*args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:
     """``pytest e2e ARGS`` with the local defaults (nothing of the environment's or .env's suite settings) and no display."""
     env = {k: v for k, v in tenant_mode_env({}, dict(os.environ)).items()
            if not k.startswith("PYTEST_XDIST") and k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["PLAYWRIGHT_BROWSERS_PATH"] = str(ROOT / "nonexistent-browsers")  # so WebKit is surely not installed
+    env.update(env_overrides)
     return subprocess.run([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -46,3 +47,13 @@ def test_headed_without_a_display_stops_at_once_with_the_way_out() -> None:
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
     assert "--headed needs a display" in result.stderr and "xvfb-run" in result.stderr
     assert "passed" not in result.stdout and "error" not in result.stdout
+
+
+def test_video_without_any_ffmpeg_stops_at_once_saying_how_to_get_one(tmp_path: Path) -> None:
+    """Neither Playwright's ffmpeg (where it looks) nor a system one on PATH: refused before any journey, not failed in each."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    result = pytest_e2e("-m", "smoke", "-n", "0", "--video", "on", PATH=str(empty), PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "browsers"))
+    assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
+    assert "--video needs ffmpeg" in result.stderr and "apt-get install ffmpeg" in result.stderr, result.stderr[-2000:]
+    assert "passed" not in result.stdout and not (tmp_path / "browsers").exists()
