@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import ssl
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import trustme
 
 from mocks.faults import Fault
 from mocks.mobileid import MobileIDSettings, load_settings
@@ -121,3 +125,43 @@ def test_a_fault_that_acts_on_b2c_is_refused_naming_this_emulators_faults() -> N
     result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--fault", "wrong-audience"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0 and "wrong-audience act(s) on B2C, not on Mobile ID" in result.stderr, result.stderr
+
+
+@contextlib.contextmanager
+def command_line(*args: str) -> Iterator[str]:
+    """``python -m mocks.mobileid ARGS`` on a free loopback port; yields the URL its ready line gives."""
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning", *args], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ready = next((line.split(": ", 1)[1].strip() for line in process.stdout if line.startswith("mobileid-ready:")), None)  # type: ignore[union-attr]
+        assert ready, process.communicate(timeout=10)[1][-2000:]
+        yield ready
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("proxy_headers", [False, True], ids=["direct", "behind a proxy"])
+def test_behind_a_proxy_the_client_is_the_forwarded_address(proxy_headers: bool) -> None:
+    """The control API answers loopback clients only (no token): with --proxy-headers a trusted proxy's X-Forwarded-For
+    names the client; without, the header is anybody's and ignored."""
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    with command_line(*(["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"] if proxy_headers else [])) as url:
+        assert httpx.get(f"{url}/control/robots").status_code == 200
+        answer = httpx.get(f"{url}/control/robots", headers=forwarded)
+        assert answer.status_code == (403 if proxy_headers else 200), answer.text
+        if proxy_headers:
+            assert answer.json()["error"] == "forbidden"
+
+
+def test_it_serves_https_itself_with_certfile_and_keyfile(tmp_path: Path) -> None:
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    cert.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(tmp_path / "chain.pem"))
+    with command_line("--certfile", str(tmp_path / "chain.pem"), "--keyfile", str(tmp_path / "key.pem")) as url:
+        assert url.startswith("https://127.0.0.1:")
+        trust = ssl.create_default_context()
+        ca.configure_trust(trust)
+        assert httpx.get(f"{url}/.well-known/openid-configuration", verify=trust).json()["issuer"] == "https://idp.example.com"
