@@ -46,7 +46,18 @@ def group_alive(group: int) -> bool:
         return True
     for stat in proc.glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError, ValueError):
-            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]  # after "pid (command)", which may hold spaces
-            if int(pgrp) == group and state not in ("Z", "X"):
+            state, pgrp = _state_and_group(stat)
+            # A process whose first thread has ended shows "Z" while its other threads may still run.
+            if pgrp == group and (state not in ENDED or any(_state_and_group(task)[0] not in ENDED
+                                                              for task in stat.parent.glob("task/[0-9]*/stat"))):
                 return True
     return False
+
+
+ENDED = ("Z", "X")  # zombie (ended, not reaped), dead
+
+
+def _state_and_group(stat: Path) -> tuple[str, int]:
+    """A /proc stat file's state and process group: the fields after "pid (command)", whose command may hold spaces."""
+    state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+    return state, int(pgrp)

@@ -272,3 +272,18 @@ def test_video_is_recorded_with_the_systems_ffmpeg_where_playwright_looks(tmp_pa
     (bin_dir / "ffmpeg").chmod(0o755)
     assert video_available()
     assert ffmpeg_path().is_relative_to(home / "ms-playwright") and ffmpeg_path().resolve() == bin_dir / "ffmpeg"
+
+
+def test_a_playwright_folder_that_cannot_be_written_means_no_video_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from repro.cli import video_available
+
+    if os.geteuid() == 0:  # root writes to read-only folders: stand in a path under a file, which nobody can create
+        (tmp_path / "browsers").write_text("a file, not a folder")
+    else:
+        (tmp_path / "browsers").mkdir(mode=0o555)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "ffmpeg").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "ffmpeg").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "browsers"))
+    assert not video_available()

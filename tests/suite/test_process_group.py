@@ -47,17 +47,21 @@ def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
     finds it. This process stands in for such an init: it takes the orphans (a subreaper) and reaps only after the checks."""
     subreaper = 36  # PR_SET_CHILD_SUBREAPER
     libc = ctypes.CDLL(None, use_errno=True)
+    hold, release = os.pipe()  # the member waits for the end of this pipe's input, so it outlives its leader
     assert libc.prctl(subreaper, 1, 0, 0, 0) == 0
+    member = None
     try:
-        # The leader starts a member and ends; the member (now this process's child) ends at once, unreaped.
-        leader = subprocess.Popen(["sh", "-c", "sh -c 'read line' & echo $!"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  text=True, start_new_session=True)
+        leader = subprocess.Popen(["sh", "-c", f"sh -c 'read line <&{hold}' & echo $!"], stdout=subprocess.PIPE, text=True,
+                                  pass_fds=(hold,), start_new_session=True)
         member = int(leader.stdout.readline())  # type: ignore[union-attr]
-        leader.wait(timeout=10)
-        leader.stdin.close()  # type: ignore[union-attr]  # the member reads end of input and ends
+        leader.wait(timeout=10)  # the leader is gone: the member is this process's child now, still reading
+        os.kill(member, 0)
         watch = os.pidfd_open(member)
-        select.select([watch], [], [], 10)
+        os.close(release)  # end of input: the member ends, and nobody reaps it
+        release = -1
+        ended, _, _ = select.select([watch], [], [], 10)
         os.close(watch)
+        assert ended, "the member did not end at the end of its input"
         os.killpg(leader.pid, 0)  # the zombie still answers for its group...
         assert not group_alive(leader.pid)  # ...but nothing in it runs
         stopping = threading.Thread(target=stop_group, args=(leader,), kwargs={"wait": 60}, daemon=True)
@@ -66,5 +70,9 @@ def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
         assert not stopping.is_alive(), "stop_group waited on a group of zombies"
     finally:
         libc.prctl(subreaper, 0, 0, 0, 0)
-        with contextlib.suppress(ChildProcessError, NameError):
-            os.waitpid(member, 0)
+        for fd in (hold, release):
+            if fd >= 0:
+                os.close(fd)
+        if member is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(member, 0)
