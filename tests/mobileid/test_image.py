@@ -1,14 +1,15 @@
 """The emulator's container image (mocks/mobileid/Dockerfile) has what the emulator needs to serve a sign-in.
 
-Docker is not on every machine that runs these tests, so the image is not built: the emulator runs here with
-exactly what the Dockerfile puts in the image importable, the packages it installs (with their own
-dependencies) and the folders it copies, and any other import fails as it would in the container.
+Docker is not on every machine that runs these tests, so the image is not built: the emulator runs here from a
+folder holding only the files the Dockerfile copies, with only the packages it installs (and their own
+dependencies) importable; any other import fails as it would in the container.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -24,25 +25,23 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "mocks" / "mobileid" / "Dockerfile"
 CLIENT = {"MOBILEID_CLIENT_ID": "rp-post", "MOBILEID_CLIENT_SECRET": "post-secret-1", "MOBILEID_REDIRECT_URIS": "https://rp.example/cb"}
 
-# Run in the emulator's process before anything else: imports outside the image fail there as in the container.
+# Run in the emulator's process before anything else: a package the image does not install fails to import, as there.
 IMAGE_ONLY = '''
 import importlib.abc, runpy, sys
-OUTSIDE, COPIED = set(sys.argv[1].split(",")), tuple(sys.argv[2].split(","))
+OUTSIDE = set(sys.argv[1].split(","))
 class ImageOnly(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        top = name.split(".")[0]
-        ours_not_copied = top == "mocks" and not any(name == c or name.startswith(c + ".") for c in COPIED)
-        if top in OUTSIDE or ours_not_copied:
+        if name.split(".")[0] in OUTSIDE:
             raise ModuleNotFoundError(f"No module named {name!r} (not in the image)", name=name)
         return None
 sys.meta_path.insert(0, ImageOnly())
-sys.argv = ["mocks.mobileid", *sys.argv[3:]]
+sys.argv = ["mocks.mobileid", *sys.argv[2:]]
 runpy.run_module("mocks.mobileid", run_name="__main__", alter_sys=True)
 '''
 
 
-def installed_by_the_image() -> tuple[set[str], list[str]]:
-    """(the distributions pip installs in the image: the Dockerfile's list and their dependencies, what it copies)."""
+def installed_by_the_image() -> tuple[set[str], list[list[str]]]:
+    """(the distributions pip installs in the image: the Dockerfile's list and their dependencies; its COPY lines)."""
     text = DOCKERFILE.read_text()
     listed = re.search(r"pip install -c \S+ ([^\\\n&]+)", text)
     assert listed, "the Dockerfile's pip install line changed shape: update this test"
@@ -57,19 +56,32 @@ def installed_by_the_image() -> tuple[set[str], list[str]]:
             requirement = Requirement(line)
             if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
                 wanted.append(canonicalize_name(requirement.name))
-    copied = [line.split()[1:-1] for line in text.splitlines() if line.startswith("COPY mocks/")]
-    modules = [path.removesuffix("/").removesuffix(".py").removesuffix("/__init__").replace("/", ".") for paths in copied for path in paths]
-    return closure, modules
+    copies = [line.split()[1:] for line in text.splitlines() if line.startswith("COPY ") and "/tmp/" not in line]
+    return closure, copies
 
 
-def test_the_image_serves_a_whole_sign_in() -> None:
-    in_image, copied = installed_by_the_image()
+def image_files(copies: list[list[str]], app: Path) -> None:
+    """The Dockerfile's ``COPY source... destination`` lines (WORKDIR /app), into ``app``."""
+    for *sources, destination in copies:
+        for source in sources:
+            target = app / destination / Path(source).name if destination.endswith("/") and not source.endswith("/") else app / destination
+            if source.endswith("/"):
+                shutil.copytree(ROOT / source, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(ROOT / source, target)
+
+
+def test_the_image_serves_a_whole_sign_in(tmp_path: Path) -> None:
+    in_image, copies = installed_by_the_image()
+    image_files(copies, tmp_path)
+    assert (tmp_path / "mocks" / "mobileid" / "__main__.py").is_file() and not (tmp_path / "fixtures").exists()
     outside = {top for top, dists in metadata.packages_distributions().items()
                if not {canonicalize_name(d) for d in dists} & in_image and top.isidentifier()}
     assert outside, "every installed package is in the image: the check would keep nothing out"
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **CLIENT, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", IMAGE_ONLY, ",".join(sorted(outside)), ",".join(copied), "--port", "0", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_") and k != "PYTHONPATH"}, **CLIENT}
+    command = [sys.executable, "-c", IMAGE_ONLY, ",".join(sorted(outside)), "--port", "0", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         ready = next((line.split(": ", 1)[1].strip() for line in process.stdout if line.startswith("mobileid-ready:")), None)  # type: ignore[union-attr]
         assert ready, f"the emulator did not start with the image's packages only:\n{process.communicate(timeout=10)[1][-3000:]}"
