@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.process_group import stop_group
 from scripts.tenant_mode_against_stack import tenant_mode_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,13 +28,18 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path
     options = ["-k", JOURNEYS, "-n", "0", "-q", "-p", "no:cacheprovider", f"--alluredir={tmp_path}"]
     command = [sys.executable, "-m", "pytest", "e2e", *options] if mode == "local" else \
         [sys.executable, "scripts/tenant_mode_against_stack.py", *options]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    passed = re.search(r"(\d+) passed", result.stdout)
+    # Its own process group, ended whole if the run overstays (under pytest-timeout's 180 s): no stack or browser left behind.
+    run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output, _ = run.communicate(timeout=150)
+    finally:
+        if run.poll() is None:
+            stop_group(run)
+    assert run.returncode == 0, output[-3000:]
+    passed = re.search(r"(\d+) passed", output)
     # Both policies (user flow and the pack's B2C_1A_signup_signin), each journey of the four files, none skipped.
-    assert passed and int(passed.group(1)) >= 8 and not re.search(r"\d+ skipped", result.stdout), output[-3000:]
+    assert passed and int(passed.group(1)) >= 8 and not re.search(r"\d+ skipped", output), output[-3000:]
     if mode == "tenant":
-        assert "tenant mode: B2C tenant contoso" in result.stdout and "preflight: all" in output, output[-3000:]
+        assert "tenant mode: B2C tenant contoso" in output and "preflight: all" in output, output[-3000:]
     else:  # the report says which folder the stack served
         assert f"stack_policies={STARTER_PACK}\n" in (tmp_path / "environment.properties").read_text()
