@@ -200,16 +200,21 @@ def token_callbacks(faults: Iterable[Fault]) -> list[TokenCallback]:
     return [fault.token for fault in Fault if fault in active and fault.token is not None]
 
 
-def parse_faults(names: list[str]) -> frozenset[Fault]:
-    """Fault names from the command line; unknown names stop the start with the list of known ones."""
+def parse_faults(names: list[str], side: Side | None = None) -> frozenset[Fault]:
+    """Fault names from the command line; unknown names, or with ``side`` (one emulator on its own) a fault acting on the
+    other, stop the start with the list of the faults it takes."""
+    offered = [f for f in Fault if side is None or f.side is side]
+    known = ", ".join(f.value for f in offered)
     faults = set()
     for name in names:
         for part in filter(None, (p.strip() for p in name.split(","))):
             try:
-                faults.add(Fault.named(part))
+                fault = Fault.named(part)
             except ValueError:
-                known = ", ".join(f.value for f in Fault)
                 raise SystemExit(f"unknown fault {part!r}; known faults: {known}") from None
+            if fault not in offered:
+                raise SystemExit(f"--fault {part}: it acts on {fault.side.label}, not on this emulator; its faults: {known}")
+            faults.add(fault)
     return frozenset(faults)
 
 

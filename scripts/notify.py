@@ -44,6 +44,10 @@ def _detail(journey: Journey) -> str:
     return detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
 
 
+def _journeys(count: int) -> str:
+    return f"{count} journey{'s' if count != 1 else ''}"
+
+
 def summarize(results: Path, title: str, link: str | None = None) -> str:
     found = journeys(results)
     failing = [journey for journey in found.values() if journey.status in FAILING]
@@ -58,18 +62,18 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     elif not failing and not passed:
         lines = [f"{title}: no journey ran: all {len(found)} skipped (see the report for why)"]
     elif not failing:
-        lines = [f"{title}: all {len(found)} journeys passed" if not skipped else f"{title}: {passed} journeys passed, {skipped} skipped"]
+        lines = [f"{title}: all {_journeys(len(found))} passed" if not skipped else f"{title}: {_journeys(passed)} passed, {skipped} skipped"]
     else:
-        lines = [f"{title}: {len(failing)} of {len(found)} journeys failed, {len(by_cause)} cause(s)"]
+        lines = [f"{title}: {len(failing)} of {_journeys(len(found))} failed, {len(by_cause)} cause(s)"]
     for cause, details in sorted(by_cause.items(), key=lambda item: -sum(item[1].values())):
         count = sum(details.values())
-        lines.append(f"- {cause}: {count} journey{'s' if count != 1 else ''}")
+        lines.append(f"- {cause}: {_journeys(count)}")
         for detail, times in details.most_common(MAX_DETAILS):
             lines.append(f"    {detail} ({times})")
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
     if flaky:
-        lines.append(f"{flaky} journey{'s' if flaky != 1 else ''} passed after an infrastructure retry (flaky)")
+        lines.append(f"{_journeys(flaky)} passed after an infrastructure retry (flaky)")
     if link:
         lines.append(f"Report: {link}")
     secrets = secret_values()  # blanked out of anything posted (the webhooks' URLs included)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mocks.common import serve
 from mocks.common.hosts import is_loopback
-from mocks.faults import parse_faults
+from mocks.faults import Side, parse_faults
 from mocks.mobileid.app import create_app
 from mocks.mobileid.settings import load_settings
 
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides: dict[str, object] = {"issuer": args.issuer, "authorization_base_url": args.authorization_base_url}
     if args.fault:
-        overrides["faults"] = parse_faults(args.fault)
+        overrides["faults"] = parse_faults(args.fault, Side.MOBILE_ID)
     settings = load_settings(args.config, environ=None, **overrides)
     if settings.control_enabled is None and is_loopback(args.host):
         settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only

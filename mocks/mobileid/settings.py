@@ -166,8 +166,8 @@ class MobileIDSettings(_Strict):
     def _mobile_id_faults(cls, value: frozenset[Fault]) -> frozenset[Fault]:
         """A B2C fault here would start an emulator that quietly does nothing of what was asked."""
         if others := sorted(fault.value for fault in value - acting_on(Side.MOBILE_ID)):
-            raise ValueError(f"{', '.join(others)} act(s) on B2C, not on Mobile ID; this emulator's faults: "
-                             + ", ".join(sorted(fault.value for fault in acting_on(Side.MOBILE_ID))))
+            raise ValueError(f"{', '.join(others)} {'acts' if len(others) == 1 else 'act'} on B2C, not on Mobile ID; this emulator's "
+                             "faults: " + ", ".join(sorted(fault.value for fault in acting_on(Side.MOBILE_ID))))
         return value
 
     @field_validator("signing_key_pem")

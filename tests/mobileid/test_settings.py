@@ -118,13 +118,15 @@ def test_command_line_refuses_to_start_without_a_client() -> None:
 
 
 def test_a_fault_that_acts_on_b2c_is_refused_naming_this_emulators_faults() -> None:
-    with pytest.raises(ConfigurationError, match=r"faults \(environment MOBILEID_FAULTS\): .*wrong-audience act\(s\) on B2C, not on Mobile ID; "
+    with pytest.raises(ConfigurationError, match=r"faults \(environment MOBILEID_FAULTS\): .*wrong-audience acts on B2C, not on Mobile ID; "
                                                  r"this emulator's faults: slow-idp, userinfo-failing"):
         load_settings(environ={**ENV, "MOBILEID_FAULTS": "slow-idp, wrong-audience"})
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--fault", "wrong-audience"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=30)
-    assert result.returncode != 0 and "wrong-audience act(s) on B2C, not on Mobile ID" in result.stderr, result.stderr
+    for fault, says in (("wrong-audience", "--fault wrong-audience: it acts on B2C, not on this emulator; its faults: userinfo-failing, slow-idp"),
+                        ("no-such-fault", "unknown fault 'no-such-fault'; known faults: userinfo-failing, slow-idp")):
+        result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--fault", fault], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode != 0 and says in result.stderr, result.stderr
 
 
 @contextlib.contextmanager

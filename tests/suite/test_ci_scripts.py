@@ -217,7 +217,7 @@ def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.Monk
 
 def test_a_green_run_says_so(tmp_path: Path) -> None:
     write_result(tmp_path / "green", "test_sign_up", "passed")
-    assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journeys passed"
+    assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journey passed"
 
 
 def test_a_run_that_skipped_is_never_said_to_have_passed(tmp_path: Path) -> None:
@@ -227,7 +227,7 @@ def test_a_run_that_skipped_is_never_said_to_have_passed(tmp_path: Path) -> None
     assert notify.summarize(tmp_path / "skipped", "Nightly") == "Nightly: no journey ran: all 2 skipped (see the report for why)"
     write_result(tmp_path / "some", "test_sign_up", "passed")
     write_result(tmp_path / "some", "test_sign_in", "skipped")
-    assert notify.summarize(tmp_path / "some", "Nightly") == "Nightly: 1 journeys passed, 1 skipped"
+    assert notify.summarize(tmp_path / "some", "Nightly") == "Nightly: 1 journey passed, 1 skipped"
     write_result(tmp_path / "some", "test_sso", "unknown", message="the worker crashed")
     assert notify.summarize(tmp_path / "some", "Nightly").splitlines()[:3] == [
         "Nightly: 1 of 3 journeys failed, 1 cause(s)", "- unclassified: 1 journey", "    the worker crashed (1)"]
