@@ -51,8 +51,9 @@ def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
     assert libc.prctl(subreaper, 1, 0, 0, 0) == 0
     member = None
     try:
-        leader = subprocess.Popen(["sh", "-c", f"sh -c 'read line <&{hold}' & echo $!"], stdout=subprocess.PIPE, text=True,
-                                  pass_fds=(hold,), start_new_session=True)
+        # The pipe as fd 3 (a background command's own stdin is /dev/null; dash takes one-digit fds only).
+        leader = subprocess.Popen(["sh", "-c", "exec 3<&0; sh -c 'read line <&3' & echo $!"], stdin=hold, stdout=subprocess.PIPE,
+                                  text=True, start_new_session=True)
         member = int(leader.stdout.readline())  # type: ignore[union-attr]
         leader.wait(timeout=10)  # the leader is gone: the member is this process's child now, still reading
         os.kill(member, 0)
