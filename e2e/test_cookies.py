@@ -6,10 +6,15 @@ from fixtures.causes import BROKEN_PROMISE, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
+# The cookies a journey needs back after Mobile ID's cross-site post: the session, the CSRF token and the transaction.
+# B2C sets more x-ms-cpim-* cookies (geo, dc, slice, rp, rc, cache; reference b2c.md section 7) whose attributes no
+# source gives, so they are not held to this.
+JOURNEY_COOKIES = ("x-ms-cpim-sso", "x-ms-cpim-csrf", "x-ms-cpim-trans")
+
 
 def cpim_cookie_problems(journey: Journey) -> tuple[list[str], list[str]]:
-    """(names of B2C's x-ms-cpim-* cookies, those that are not SameSite=None; Secure)."""
-    cookies = [c for c in journey.page.context.cookies() if c["name"].startswith("x-ms-cpim-")]
+    """(names of B2C's session, CSRF and transaction cookies, those that are not SameSite=None; Secure)."""
+    cookies = [c for c in journey.page.context.cookies() if c["name"].startswith(JOURNEY_COOKIES)]
     wrong = [f"{c['name']} (SameSite={c.get('sameSite')}, Secure={c.get('secure')})" for c in cookies
              if c.get("sameSite") != "None" or not c.get("secure")]
     return [c["name"] for c in cookies], wrong
@@ -29,7 +34,7 @@ def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: M
 
     # Then the cookies B2C set so far are SameSite=None and Secure (Mobile ID will post back cross-site)
     names, wrong = cpim_cookie_problems(journey)
-    assert names, "B2C set no x-ms-cpim-* cookies on its sign-in page"
+    assert names, f"B2C set none of {', '.join(JOURNEY_COOKIES)} on its sign-in page"
     no_wrong_cookies(wrong)
 
     # And so are all it set by the end of a sign-up

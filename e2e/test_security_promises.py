@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
+import allure
 import httpx
 import pytest
 from playwright.sync_api import BrowserContext
@@ -62,6 +64,12 @@ def answer_params(location: str) -> dict[str, str]:
 
 # --- exact redirect URI matching (RFC 9700 2.1, 4.1.3: exact string comparison) ------------------
 
+# Variants that name the registered endpoint itself (a host's case does not matter, RFC 3986 6.2.2.1; a path-less URI's
+# "/"): B2C answering them is loose matching, not a token sent elsewhere. Unconfirmed which B2C accepts.
+SAME_ENDPOINT = ("case (upper-case host)", "trailing slash")
+JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+")  # a token itself, not the words "id_token" a page may hold
+
+
 def redirect_uri_variants(registered: str) -> dict[str, str]:
     """URIs that match ``registered`` only under some loose rule, by the rule they would slip through.
 
@@ -95,16 +103,20 @@ def test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri(
         "without a live session the checks below would prove nothing"
 
     # When an app asks for a redirect URI that matches the registered one only loosely
-    leaks = []
+    leaks: list[str] = []
+    same_endpoint: list[str] = []
     for rule, variant in redirect_uri_variants(registered).items():
         response = b2c_http.get(b2c.authorize(policy, redirect_uri=variant).url, headers={"Cookie": cookie})
         location = response.headers.get("location", "")
         sent = sorted(answer_params(location)) if response.is_redirect else []
         # Then B2C sends nothing there: no redirect off B2C, no token or code in any answer
         if response.is_redirect and urlsplit(location).hostname != journey.settings.domain:
-            leaks.append(f"{rule}: redirect_uri {variant!r} -> B2C redirected to {location.split('#')[0].split('?')[0]!r} with {sent}")
-        elif "id_token" in response.text or "code=" in location:
+            where = f"{rule}: redirect_uri {variant!r} -> B2C redirected to {location.split('#')[0].split('?')[0]!r} with {sent}"
+            (same_endpoint if rule in SAME_ENDPOINT else leaks).append(where)
+        elif JWT.search(response.text) or "code=" in location:
             leaks.append(f"{rule}: redirect_uri {variant!r} -> B2C's answer (HTTP {response.status_code}) carries a token or code")
+    if same_endpoint:  # not exact matching, but the registered app's own endpoint: said in the report, not a leak
+        allure.attach("\n".join(same_endpoint), "redirect URIs B2C matched loosely (the same endpoint)", allure.attachment_type.TEXT)
     assert not leaks, (f"B2C must match redirect URIs exactly (RFC 9700 2.1) and show AADB2C90006 for look-alikes of {registered!r}; "
                        "it sent the session's token elsewhere: " + "; ".join(leaks))
 

@@ -209,3 +209,12 @@ def test_a_number_field_that_is_not_type_tel_is_mobile_ids_form_but_not_shown(pa
     assert mobile.has_number_form()
     page.set_content(MAINTENANCE)
     assert not mobile.has_number_form()
+
+
+def test_a_user_flows_mobile_id_button_is_the_one_named_after_its_idp_whole(page: Page) -> None:
+    """User flows give the button no id of ours (reference b2c.md 1.3): its text is the IdP's Name in the portal."""
+    page.set_content("""<html><body><div id="api" data-name="Unified"><div class="claims-provider-list-buttons">
+<button class="accountButton" id="FacebookExchange">Sign in with Mobile ID soon</button>
+<button class="accountButton" id="OIDC-1">Swiss Mobile-ID</button></div></div></body></html>""")
+    assert B2CSignUpOrSignInPage(page, "Swiss Mobile ID").mobile_id_button.get_attribute("id") == "OIDC-1"
+    assert B2CSignUpOrSignInPage(page).mobile_id_button.count() == 0  # "Mobile ID" is not the name of either button
