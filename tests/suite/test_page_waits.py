@@ -204,7 +204,7 @@ def test_a_number_field_that_is_not_type_tel_is_mobile_ids_form_but_not_shown(pa
     """What e2e/test_mobile_device.py tells apart: Mobile ID's number page without the phone keypad, not another page."""
     page.set_content('<form id="mid-login"><input id="msisdn" name="msisdn" type="text"></form>')
     mobile = MobileIDLoginPage(page)
-    with pytest.raises(JourneyFailure, match=r"expected Mobile ID's number page \(form#mid-login input\[type=tel\]\)"):
+    with pytest.raises(JourneyFailure, match=r"expected Mobile ID's number page \(input\[type=tel\]:not\(#api \*\)\)"):
         mobile.wait_until_shown(timeout=1_000)
     assert mobile.has_number_form()
     page.set_content(MAINTENANCE)
@@ -218,3 +218,13 @@ def test_a_user_flows_mobile_id_button_is_the_one_named_after_its_idp_whole(page
 <button class="accountButton" id="OIDC-1">Swiss Mobile-ID</button></div></div></body></html>""")
     assert B2CSignUpOrSignInPage(page, "Swiss Mobile ID").mobile_id_button.get_attribute("id") == "OIDC-1"
     assert B2CSignUpOrSignInPage(page).mobile_id_button.count() == 0  # "Mobile ID" is not the name of either button
+
+
+def test_mobile_ids_number_page_is_its_phone_field_whatever_its_form_but_not_b2cs_own(page: Page) -> None:
+    """The real page's ids are not public (docs/contracts.md): a phone-number field outside B2C's #api is the number page;
+    a phone field on B2C's own page (a phone sign-up) is not."""
+    page.set_content('<html><body><main><input type="tel" autocomplete="tel"></main></body></html>')
+    MobileIDLoginPage(page).wait_until_shown(timeout=2_000)
+    page.set_content('<html><body><div id="api" data-name="Unified"><input type="tel" id="phoneNumber"></div></body></html>')
+    with pytest.raises(JourneyFailure, match="the browser shows B2C's sign-in page"):
+        MobileIDLoginPage(page).wait_until_shown(timeout=500)
