@@ -190,6 +190,9 @@ def test_a_session_cookie_saved_before_sign_out_signs_no_one_in(
     signed_in: SignedUpUser, journey: Journey, new_context: Callable[..., BrowserContext],
     b2c: B2CTenant, mobile_id: MobileID, settings: Settings, policy: str,
 ) -> None:
+    """Sign-out ends the session on B2C's side, not only in the browser (RFC 9700 / OWASP session management). No B2C
+    document says it does: Unconfirmed, so a tenant that fails here keeps sessions alive after sign-out, which is what
+    this journey is for (mocks/b2c/README.md, Decisions)."""
     # Given a signed-in browser whose cookies someone copied
     saved = journey.page.context.storage_state()
     assert any(c["name"].startswith(SSO_COOKIE_PREFIX) for c in saved["cookies"]), \
