@@ -6,14 +6,14 @@ from fixtures.causes import BROKEN_PROMISE, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
-# The cookies a journey needs back after Mobile ID's cross-site post: the session, the CSRF token and the transaction.
-# B2C sets more x-ms-cpim-* cookies (geo, dc, slice, rp, rc, cache; reference b2c.md section 7) whose attributes no
-# source gives, so they are not held to this.
-JOURNEY_COOKIES = ("x-ms-cpim-sso", "x-ms-cpim-csrf", "x-ms-cpim-trans")
+# The cookies a journey needs back after Mobile ID's cross-site post: the session, the CSRF token, the transaction and
+# the request state (cache; the emulator keeps that in trans and sets no cache cookie). B2C's others (geo, dc, slice, rp,
+# rc; reference b2c.md section 7) route or remember, and nothing says a journey needs them back: not held to this.
+JOURNEY_COOKIES = ("x-ms-cpim-sso", "x-ms-cpim-csrf", "x-ms-cpim-trans", "x-ms-cpim-cache")
 
 
 def cpim_cookie_problems(journey: Journey) -> tuple[list[str], list[str]]:
-    """(names of B2C's session, CSRF and transaction cookies, those that are not SameSite=None; Secure)."""
+    """(names of B2C's session, CSRF, transaction and request-state cookies, those that are not SameSite=None; Secure)."""
     cookies = [c for c in journey.page.context.cookies() if c["name"].startswith(JOURNEY_COOKIES)]
     wrong = [f"{c['name']} (SameSite={c.get('sameSite')}, Secure={c.get('secure')})" for c in cookies
              if c.get("sameSite") != "None" or not c.get("secure")]

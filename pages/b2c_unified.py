@@ -23,7 +23,7 @@ class B2CSignUpOrSignInPage:
         # Custom policies name the button after the ClaimsExchange Id; user flows after the IdP, so fall back to its
         # whole name as the portal has it, spelt with or without a space or hyphen ("Mobile ID", "Mobile-ID", "MobileID").
         by_id = self.provider_buttons.and_(page.locator(f"#{exchange_id}"))
-        name = re.compile(r"^\s*" + r"[\s-]?".join(map(re.escape, provider_name.split())) + r"\s*$", re.I)
+        name = re.compile(r"^\s*" + r"[\s-]?".join(map(re.escape, re.split(r"[\s-]+", provider_name.strip()))) + r"\s*$", re.I)
         self.mobile_id_button = by_id.or_(self.provider_buttons.filter(has_text=name)).first
         self.social_intro = self.root.locator(".claims-provider-list-buttons .intro h2").first
         self.heading = self.root.locator(".heading h1, h1").first

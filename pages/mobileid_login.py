@@ -31,7 +31,7 @@ class MobileIDLoginPage:
         # learnt from the page once it is shown.
         self.host = host
         self.number_form = page.locator("form#mid-login")  # our emulator's (docs/contracts.md): for saying what is wrong
-        self.number_input = page.locator(self.SHOWN)
+        self.number_input = page.locator(self.SHOWN).filter(visible=True).first  # a hidden template field is not the one
         self.continue_button = page.locator("form#mid-login button[type=submit]")
         self.number_error = page.locator("#msisdn-error[role=alert]")
         self.waiting = page.locator("#mid-waiting")
@@ -41,7 +41,7 @@ class MobileIDLoginPage:
         self.consent_decline = page.locator("button#consent-decline")
         self.heading = page.locator("h1").first
         self.html = page.locator("html")
-        self.shown = self.number_input
+        self.shown = page.locator(self.SHOWN)
         self.dead_end = waiting.b2c_error_page(page)  # e.g. B2C refusing the request before it reaches Mobile ID
         self._departure: Request | None = None
         # The navigation that leaves Mobile ID marks the phone's answer, before B2C's back channel

@@ -218,6 +218,8 @@ def test_a_user_flows_mobile_id_button_is_the_one_named_after_its_idp_whole(page
 <button class="accountButton" id="OIDC-1">Swiss Mobile-ID</button></div></div></body></html>""")
     assert B2CSignUpOrSignInPage(page, "Swiss Mobile ID").mobile_id_button.get_attribute("id") == "OIDC-1"
     assert B2CSignUpOrSignInPage(page).mobile_id_button.count() == 0  # "Mobile ID" is not the name of either button
+    page.set_content(UNIFIED.replace('id="MobileIDExchange">Mobile ID', 'id="OIDC-2">Mobile ID'))  # a user flow's, no id of ours
+    assert B2CSignUpOrSignInPage(page, "Mobile-ID").mobile_id_button.get_attribute("id") == "OIDC-2"  # hyphen or space alike
 
 
 def test_mobile_ids_number_page_is_its_phone_field_whatever_its_form_but_not_b2cs_own(page: Page) -> None:

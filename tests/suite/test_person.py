@@ -27,3 +27,17 @@ def test_nobody_approving_is_announced_and_posted_with_the_number_masked(page: P
     assert posted[0]["waiting_page"].startswith("We sent a request to +4179*****67.") and posted[0]["transaction"] == "K7Q2XW8P"
     assert not any("+41791234567" in str(value) for p in posted for value in p.values())
     assert not any("+41791234567" in line for line in said) and "moved on" not in " ".join(said)
+
+
+def test_a_real_page_that_is_not_the_waiting_page_when_time_runs_out_may_be_consent_and_is_said(page: Page) -> None:
+    """The real service's consent page is not recognised (its DOM is not public): the timeout says where the browser is,
+    without the URL's query, which may hold the number."""
+    page.route("https://m.mobileid.ch/**", lambda route: route.fulfill(
+        content_type="text/html", body='<html><body><h1>Share your data?</h1><span id="transaction-number">K7Q2XW8P</span></body></html>'))
+    page.goto("https://m.mobileid.ch/oidc/consent?msisdn=%2B41791234567")
+    person = Person(announce=lambda line: None, post=lambda prompt: None, timeout=1.0)
+    with pytest.raises(pytest.fail.Exception) as failed:
+        person.approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch"))
+    said = str(failed.value)
+    assert "the browser still shows Mobile ID (https://m.mobileid.ch/oidc/consent): if that is its consent page" in said, said
+    assert "41791234567" not in said

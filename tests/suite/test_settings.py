@@ -41,6 +41,7 @@ def test_local_accepts_the_emulator_mode_it_uses() -> None:
         ({"MOBILEID_ROBOTS": "busy=+41000092406"}, "MOBILEID_ROBOTS"),
         ({"MOBILEID_TEST_NUMBER": "+41791234567"}, "MOBILEID_TEST_NUMBER"),
         ({"E2E_CA_FILE": "/etc/fabrikam-ca.pem"}, "E2E_CA_FILE"),
+        ({"B2C_USER_FLOW_IDP_NAME": "Swiss Mobile ID"}, "B2C_USER_FLOW_IDP_NAME"),  # the stack's user flow says "Mobile ID"
     ],
 )
 def test_a_tenant_setting_in_local_mode_stops_the_run(env: dict[str, str], named: str) -> None:

@@ -44,7 +44,9 @@ def test_the_custom_policy_button_is_named_by_the_mobile_id_technical_profile(po
 
 def test_the_user_flow_button_is_named_by_the_setting() -> None:
     assert build_settings({}).user_flow_idp_name == "Mobile ID"
-    name = build_settings({"B2C_USER_FLOW_IDP_NAME": "Mobile-ID (Swisscom)"}).user_flow_idp_name
+    from tests.suite.test_settings import TENANT  # a tenant's portal name (the local stack's is "Mobile ID")
+
+    name = build_settings({**TENANT, "B2C_USER_FLOW_IDP_NAME": "Mobile-ID (Swisscom)"}).user_flow_idp_name
     assert texts.mobile_id_button_label("B2C_1_signupsignin", name) == "Mobile-ID (Swisscom)"
 
 

@@ -1,0 +1,12 @@
+"""The redirect-URI look-alikes of e2e/test_security_promises.py: which count as the registered endpoint itself."""
+
+from __future__ import annotations
+
+from e2e.test_security_promises import CASE, SLASH, redirect_uri_variants, same_endpoint
+
+
+def test_only_the_hosts_case_and_a_slash_after_no_path_are_the_same_endpoint() -> None:
+    assert same_endpoint(CASE, "https://jwt.ms") and same_endpoint(SLASH, "https://jwt.ms")
+    assert not same_endpoint(SLASH, "https://app.fabrikam.com/signed-in")  # /signed-in/ is another resource
+    assert redirect_uri_variants("https://app.fabrikam.com/signed-in")[SLASH] == "https://app.fabrikam.com/signed-in/"
+    assert not any(same_endpoint(rule, "https://jwt.ms") for rule in redirect_uri_variants("https://jwt.ms") if rule not in (CASE, SLASH))
