@@ -23,7 +23,9 @@ from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
 AUTHORIZE = re.compile(r"^/(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
-CORRELATION = re.compile(r"Correlation ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
+# "Correlation ID: <guid>" in the built error fragment, or "CorrelationId: <guid>" in the comment every B2C page starts with (its
+# source; reference b2c.md section 7): a saved page has the first, a HAR of a page B2C builds by script only the second.
+CORRELATION = re.compile(r"Correlation\s?ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))?")
 ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
 # Mobile ID's waiting page shows the transaction's trace id (docs/contracts.md: #transaction-number).

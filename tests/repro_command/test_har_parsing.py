@@ -66,3 +66,15 @@ def test_a_redacted_id_token_is_still_b2cs_answer() -> None:
     result = next(line for line in describe(found) if line.startswith("result"))
     assert result.split(None, 1)[1] == "an ID token (redacted)"
     assert (found.journey, found.outcome) == ("sign-in", "approve")
+
+
+def test_an_error_page_b2c_builds_by_script_gives_its_correlation_id_from_the_page_comment() -> None:
+    """A HAR holds the page as served: where B2C builds the error fragment by script (reference b2c.md Addendum), the
+    correlation ID is in the comment B2C's pages start with, the code in the page's data."""
+    page = ('<!-- CorrelationId: 0a1b2c3d-1111-2222-3333-444455556666 -->\n<!DOCTYPE html><html><head><script>var SETTINGS = '
+            '{"api":"GlobalException","detail":"AADB2C90018: The client id ... is not registered"};</script></head>'
+            '<body><div id="api" role="main"></div></body></html>')
+    found = read_har(har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/authorize"
+                               "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms", status=400,
+                               content={"mimeType": "text/html", "text": page})))
+    assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90018"], "0a1b2c3d-1111-2222-3333-444455556666")
