@@ -1,9 +1,9 @@
 """HTML of the hosted pages: the template with ``<div id="api">``, SETTINGS and CONTENT.
 
-The unified and self-asserted pages are rendered by static/b2c.js from
+The unified, self-asserted and error pages are rendered by static/b2c.js from
 SETTINGS (B2C's keys: api, csrf, transId, hosts, locale, SA_FIELDS, ...) and
-CONTENT (the page strings). The error page and the form_post page need no
-script to show their content.
+CONTENT (the page strings), after load, as B2C builds them (reference b2c.md,
+Addendum: the error page too). The form_post page needs no script to show its content.
 """
 
 from __future__ import annotations
@@ -122,13 +122,18 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
                  settings_json=_script_json(page), content_json=_script_json(t))
 
 
+ERROR_PAGE_STRINGS = ("error_heading", "error_help", "correlation_id", "timestamp")
+
+
 def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True) -> HTMLResponse:
     """B2C's error page; ``detail`` (what the emulator does not do) goes after the code and its text, as every real
     error page leads with its code (the suite's dead-end detection reads it)."""
     t = strings(lang)
-    return _page("error.html", lang=lang, html_lang=html_lang, title=t["title_error"], container_class="self_asserted_container",
-                 correlation_id=err.correlation_id, when=err.when, detail=f"{err.detail} {detail}" if detail else err.detail,
-                 settings_json=None)
+    page = {"api": "GlobalException", "correlationId": err.correlation_id, "timestamp": err.when,
+            "errorDetail": f"{err.detail} {detail}" if detail else err.detail, "locale": {"lang": lang}}
+    content = {key: t[key] for key in ERROR_PAGE_STRINGS}  # its own words only: no other page's message (a code) in its source
+    return _page("layout.html", lang=lang, html_lang=html_lang, title=t["title_error"], container_class="self_asserted_container",
+                 correlation_id=err.correlation_id, settings_json=_script_json(page), content_json=_script_json(content))
 
 
 def form_post(action: str, fields: list[tuple[str, str]], *, lang: str = "en") -> HTMLResponse:

@@ -183,16 +183,12 @@ class Page:
 
     @property
     def api(self) -> str | None:
-        if 'data-name="GlobalException"' in self.html:
-            return "GlobalException"
         return page_settings(self.html)["api"] if "var SETTINGS" in self.html else None
 
     def error_detail(self) -> str:
-        match = re.search(r'<div class="error-page-detail">(.*?)</div>', self.html, re.S)
-        assert match, f"not an error page: {self.html[:300]}"
-        import html as html_module
-
-        return html_module.unescape(match.group(1))
+        """The ``AADB2Cnnnnn: message`` the error page's script shows (b2c.js builds the fragment from SETTINGS)."""
+        assert self.api == "GlobalException", f"not an error page: {self.html[:300]}"
+        return str(page_settings(self.html)["errorDetail"])
 
 
 def landing(url: str, method: str = "GET", fields: list[tuple[str, str]] | None = None) -> Landing:

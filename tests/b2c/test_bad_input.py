@@ -55,7 +55,7 @@ def test_bad_input_never_breaks_the_tenant(shared: Harness, method: str, url: st
 
 def test_error_page_escapes_what_it_echoes(shared: Harness) -> None:
     response = shared.browser().request("GET", authorize_url(client_id="<script>alert(1)</script>"))
-    assert "<script>alert(1)</script>" not in response.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+    assert "<script>alert(1)</script>" not in response.text and "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in response.text
 
 
 def test_unified_page_settings_cannot_break_out_of_the_script(shared: Harness) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .support import CUSTOM, Harness, authorize_url
@@ -95,13 +97,23 @@ def test_cancel_reaches_jwt_ms_as_an_error(page) -> None:
     assert page.locator("#errorDescription").inner_text().startswith("AADB2C90091: The user has cancelled entering self-asserted information.")
 
 
-def test_error_page_fields(page) -> None:
-    page.goto(authorize_url(client_id="unknown-client"))
+def test_error_page_is_rendered_by_script_with_the_real_fields(page, shared: Harness) -> None:
+    """Served with an empty #api, as B2C serves every page (reference b2c.md, Addendum); the 2017 fragment after load."""
+    raw = shared.browser().request("GET", authorize_url(client_id="<b>unknown-client</b>")).text
+    assert '<div id="api" role="main"></div>' in raw and "error-page-detail" not in raw
+    response = page.goto(authorize_url(client_id="<b>unknown-client</b>"))
     api = page.locator('#api.error-page-content[data-name="GlobalException"]')
+    api.locator(".error-page-detail").wait_for(state="attached")
+    source = response.text() if response else ""
+    correlation = re.match(r"<!-- CorrelationId: ([0-9a-f-]{36}) -->", source)  # this page's own, in its source
+    assert correlation, source[:200]
     assert api.locator("h2").inner_text() == "Sorry, but we're having trouble signing you in."
-    assert api.locator(".error-page-correlationid").inner_text().startswith("Correlation ID:")
-    assert api.locator(".error-page-detail").inner_text().startswith("AADB2C90018: The client ID 'unknown-client'")
-    assert "Timestamp:" in api.inner_text()
+    assert api.locator(".error-page-correlationid").inner_text() == f"Correlation ID:{correlation.group(1)}"
+    assert re.fullmatch(r"Timestamp:\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ", api.locator(".error-page-messagedetails div:not([class])").inner_text())
+    # What the request said is shown as text, never as markup
+    assert api.locator(".error-page-detail").inner_text().startswith("AADB2C90018: The client ID '<b>unknown-client</b>'")
+    assert api.locator("b").count() == 0
+    assert "contact details" not in api.inner_text()  # the line globalexception 1.1.0 removed
 
 
 def test_jwt_ms_renders_a_form_post_and_a_code(page, shared: Harness) -> None:

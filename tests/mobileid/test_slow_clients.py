@@ -75,6 +75,9 @@ def test_a_head_sent_a_byte_at_a_time_does_not_extend_the_deadline(emulator) -> 
                     break
             except TimeoutError:
                 pass  # still open: the next byte, a tenth of a second later
+            except ConnectionResetError:  # closed with a reset (a byte sent after the server closed): closed all the same
+                closed_after = time.monotonic() - started
+                break
     assert closed_after is not None and closed_after < DEADLINE + GRACE
 
 

@@ -209,6 +209,17 @@
     });
   }
 
+  // The 2017 documented fragment (reference b2c.md section 1.5), without the "no contact details" line 1.1.0 removed.
+  function renderError(api) {
+    api.appendChild(el("h2", {}, [CONTENT.error_heading]));
+    api.appendChild(el("div", { "class": "error-page-help" }, [CONTENT.error_help]));
+    api.appendChild(el("div", { "class": "error-page-messagedetails" }, [
+      el("div", { "class": "error-page-correlationid" }, [CONTENT.correlation_id + SETTINGS.correlationId]),
+      el("div", {}, [CONTENT.timestamp + SETTINGS.timestamp]),
+      el("div", { "class": "error-page-detail" }, [SETTINGS.errorDetail])
+    ]));
+  }
+
   function render() {
     var api = document.getElementById("api");
     if (!api || !window.SETTINGS || api.getAttribute("data-name")) return;
@@ -218,6 +229,10 @@
     } else if (SETTINGS.api === "SelfAsserted") {
       api.setAttribute("data-name", "SelfAsserted");
       renderSelfAsserted(api);
+    } else if (SETTINGS.api === "GlobalException") {
+      api.className = "error-page-content";
+      api.setAttribute("data-name", "GlobalException");
+      renderError(api);
     }
     var first = api.querySelector("[autofocus]");
     if (first && first.focus) first.focus();
