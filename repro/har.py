@@ -162,8 +162,9 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None) -> Fi
         body = _body(response)
         if ERROR_PAGE.search(body):
             _note_words(found, body)
-            if found.aadb2c_message is None and (match := re.search(r"(AADB2C\d{5}:[^<\r\n]*)", body)):
-                found.aadb2c_message = match.group(1).strip()
+            # up to the end of the fragment's text, or of its string in the page data a script builds it from
+            if found.aadb2c_message is None and (match := re.search(r'(AADB2C\d{5}:[^<\r\n"]*)', body)):
+                found.aadb2c_message = match.group(1).strip().rstrip("\\")
         found.transactions += [t for t in TRANSACTION.findall(body) if t not in found.transactions]
         if SELF_ASSERTED.search(body):
             found.profile_page = True

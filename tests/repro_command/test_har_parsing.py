@@ -78,3 +78,4 @@ def test_an_error_page_b2c_builds_by_script_gives_its_correlation_id_from_the_pa
                                "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms", status=400,
                                content={"mimeType": "text/html", "text": page})))
     assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90018"], "0a1b2c3d-1111-2222-3333-444455556666")
+    assert found.aadb2c_message == "AADB2C90018: The client id ... is not registered"  # the string, not the data around it

@@ -45,7 +45,7 @@ def test_a_user_cancel_in_german(recorded_hars: dict[str, Path]) -> None:
 def test_an_unregistered_redirect_uri(recorded_hars: dict[str, Path]) -> None:
     found = read_har(load_har(recorded_hars["unregistered-redirect-uri"]))
     assert found.aadb2c_codes == ["AADB2C90006"] and found.correlation_id and GUID.fullmatch(found.correlation_id)
-    assert found.aadb2c_message and found.aadb2c_message.startswith("AADB2C90006:")
+    assert found.aadb2c_message and found.aadb2c_message.startswith("AADB2C90006:") and not set('"{}') & set(found.aadb2c_message)
     assert found.mid_code is None and found.outcome == "approve"
     assert repro_args(found, LOCAL_STACK)[-2:] == ["--redirect-uri", UNREGISTERED]
 
