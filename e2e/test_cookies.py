@@ -8,7 +8,7 @@ from fixtures.mobile_id import MobileID
 
 # The cookies a journey needs back after Mobile ID's cross-site post: the session, the CSRF token, the transaction and
 # the request state (cache; the emulator keeps that in trans and sets no cache cookie). B2C's others (geo, dc, slice, rp,
-# rc; reference b2c.md section 7) route or remember, and nothing says a journey needs them back: not held to this.
+# rc, ctx; reference b2c.md section 7) route or remember, and nothing says a journey needs them back: not held to this.
 JOURNEY_COOKIES = ("x-ms-cpim-sso", "x-ms-cpim-csrf", "x-ms-cpim-trans", "x-ms-cpim-cache")
 
 
@@ -22,8 +22,9 @@ def cpim_cookie_problems(journey: Journey) -> tuple[list[str], list[str]]:
 
 def no_wrong_cookies(wrong: list[str]) -> None:
     if wrong:
-        raise JourneyFailure(f"B2C cookies must be SameSite=None; Secure to survive Mobile ID's cross-site form post: {wrong}",
-                             cause=BROKEN_PROMISE, detail="x-ms-cpim-* cookies are not SameSite=None; Secure")
+        raise JourneyFailure(f"B2C's journey cookies ({', '.join(JOURNEY_COOKIES)}) must be SameSite=None; Secure to survive "
+                             f"Mobile ID's cross-site form post: {wrong}",
+                             cause=BROKEN_PROMISE, detail=f"not SameSite=None; Secure: {', '.join(w.split(' ')[0] for w in wrong)}")
 
 
 def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: MobileID, policy: str) -> None:
@@ -37,7 +38,7 @@ def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: M
     assert names, f"B2C set none of {', '.join(JOURNEY_COOKIES)} on its sign-in page"
     no_wrong_cookies(wrong)
 
-    # And so are all it set by the end of a sign-up
+    # And so are the journey cookies it set by the end of a sign-up
     journey.sign_up(policy, number)
     names, wrong = cpim_cookie_problems(journey)
     no_wrong_cookies(wrong)

@@ -21,8 +21,7 @@ def _pages_follow_ui_locales(settings: Settings, policy: str) -> None:
             pytest.skip(f"{policy}'s <Localization> offers {', '.join(offered.supported) if offered.enabled else 'no language choice'}, "
                         f"not all of {', '.join(LANGUAGES)}: B2C keeps its pages in {offered.default}")
     elif not settings.language_customization:
-        pytest.skip("needs the tenant's language customization: without it B2C ignores ui_locales for a user flow's pages "
-                    "(B2C_LANGUAGE_CUSTOMIZATION=off)")
+        pytest.skip(texts.NO_LANGUAGE_CUSTOMIZATION)
 
 
 def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy: str) -> None:

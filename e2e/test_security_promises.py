@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import secrets
 import ssl
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from fixtures.b2c import B2CTenant
 from fixtures.browser import HostMap
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.mobile_id import MobileID
+from fixtures.redaction import JWT  # a token itself, not the words "id_token" a page may hold
 from fixtures.settings import Settings
 from mocks.common import net
 
@@ -68,7 +68,6 @@ def answer_params(location: str) -> dict[str, str]:
 # URI without a path (`https://jwt.ms/`; RFC 3986 6.2.3). B2C answering them is loose matching, not a token sent
 # elsewhere; a "/" after a path (`/signed-in/`) is another resource, held to exact matching. Unconfirmed which B2C accepts.
 CASE, SLASH = "case (upper-case host)", "trailing slash"
-JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+")  # a token itself, not the words "id_token" a page may hold
 
 
 def redirect_uri_variants(registered: str) -> dict[str, str]:
@@ -83,8 +82,8 @@ def redirect_uri_variants(registered: str) -> dict[str, str]:
     return {
         "prefix (more host after the registered one)": f"{parts.scheme}://{host}.evil.example{path}",
         "suffix (another host ending in the registered one)": f"{parts.scheme}://evil-{host}{path}",
-        "case (upper-case host)": f"{parts.scheme}://{host.upper()}{path}",
-        "trailing slash": registered + "/" if not registered.endswith("/") else registered.rstrip("/"),
+        CASE: f"{parts.scheme}://{host.upper()}{path}",
+        SLASH: registered + "/" if not registered.endswith("/") else registered.rstrip("/"),
         "extra path": registered.rstrip("/") + "/callback",
         "userinfo (the registered host as user name of another host)": f"{parts.scheme}://{host}@evil.example{path}",
         "other port": f"{parts.scheme}://{host}:8443{path}",

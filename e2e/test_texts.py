@@ -43,8 +43,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     journey: Journey, mobile_id: MobileID, settings: Settings, policy: str, language: str,
 ) -> None:
     if language != "en" and not is_custom_policy(policy) and not settings.language_customization:
-        pytest.skip(f"{language}: needs the tenant's language customization: without it B2C ignores ui_locales for a user flow's "
-                    "pages (B2C_LANGUAGE_CUSTOMIZATION=off); English is checked")
+        pytest.skip(f"{language}: {texts.NO_LANGUAGE_CUSTOMIZATION}; English is checked")
     seen = Differences(texts.page_language(policy, language))
     number = mobile_id.new_number()
 

@@ -150,7 +150,7 @@ class Fault(str, Enum):
     LAX_SESSION_COOKIE = Declaration(
         "lax-session-cookie", Side.B2C, "B2C sets its x-ms-cpim-* cookies SameSite=Lax, so cross-site form posts lose them",
         symptom=r"SameSite", journeys=("e2e/test_cookies.py",),
-        example="B2C cookies must be SameSite=None; Secure ...: ['x-ms-cpim-csrf (SameSite=Lax, ...)']")
+        example="B2C's journey cookies (...) must be SameSite=None; Secure ...: ['x-ms-cpim-csrf (SameSite=Lax, ...)']")
     IDP_ERROR_SWALLOWED = Declaration(
         "idp-error-swallowed", Side.B2C, "B2C drops a Mobile ID error and shows the sign-in page again instead of telling the app",
         symptom=r"AADB2C90273|Mobile ID error", journeys=("e2e/test_mobileid_outcomes.py",),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from fixtures.browser import CHROMIUM_FLAGS, system_chromium
+from fixtures.browser import CHROMIUM_FLAGS, chromium_executable, missing_browser
 from fixtures.settings_plugin import run_reaches, runs_journeys
 from mocks.common.hosts import HostMap, chromium_host_resolver_rules
 
@@ -46,16 +45,15 @@ def ca_file() -> None:
 @pytest.fixture(scope="session")
 def launch_chromium(playwright) -> Iterator[Callable[..., Any]]:
     """``launch_chromium(host_map=None, **launch_options)``: Playwright's Chromium, else the system's; closed at the end."""
-    bundled = os.path.exists(playwright.chromium.executable_path)
-    if not bundled and system_chromium() is None:
-        pytest.skip("no Chromium: neither Playwright's build nor a system chromium is installed (make setup)")
+    if missing := missing_browser("chromium", playwright):
+        pytest.skip(missing)
     launched = []
 
     def launch(host_map: HostMap | None = None, **options: Any):
         args = list(CHROMIUM_FLAGS)
         if host_map:
             args.append(f"--host-resolver-rules={chromium_host_resolver_rules(host_map)}")
-        executable = None if bundled else system_chromium(headless=options.get("headless", True))
+        executable = chromium_executable(playwright, options.get("headless", True))
         browser = playwright.chromium.launch(executable_path=executable, args=args, **options)
         launched.append(browser)
         return browser

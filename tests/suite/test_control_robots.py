@@ -58,6 +58,11 @@ def test_a_404_that_is_not_the_emulators_is_a_wrong_control_url(status: int, bod
     (404, "Not Found", "MOBILEID_CONTROL_URL must be the deployed emulator's control API", TENANT_CONFIGURATION),
     (502, "bad gateway", "answered HTTP 502 to approve: bad gateway. Fix: the deployed emulator is failing", INFRASTRUCTURE),
     (401, "", "refused the call (HTTP 401). Fix: set MOBILEID_CONTROL_TOKEN", TENANT_CONFIGURATION),
+    # The emulator's own refusals: the journey's state (the phone answered already), not the run's settings.
+    (409, '{"error": "not_pending", "transaction": {}}',
+     "Mobile ID's emulator refused to approve on +41791234567: not_pending (the transaction was answered or ended already)", None),
+    (400, '{"error": "invalid_wait", "error_description": "wait must be 0 to 60 seconds"}',
+     "refused to approve on +41791234567: invalid_wait wait must be 0 to 60 seconds", None),
 ])
 def test_approving_judges_the_answer_as_the_robots_call_does(status: int, body: str, says: str, cause: str | None) -> None:
     with pytest.raises(AssertionError, match=re.escape(says)) as failed:
