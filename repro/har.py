@@ -10,6 +10,7 @@ Location, or its error page), the correlation ID, and Mobile ID's error as B2C r
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 from collections.abc import Mapping
@@ -116,6 +117,19 @@ def _note_words(found: Finding, text: str) -> None:
         found.mid_code, found.mid_trace, found.mid_message = match.group(1), match.group(2), (match.group(3) or "").strip() or None
 
 
+def _aadb2c_message(body: str) -> str | None:
+    """B2C's ``AADBnnnnn: message`` on an error page: a JSON string of the page's data, where a script builds the
+    fragment from it (decoded whole: its escapes and quotes), else the fragment's text as served."""
+    for quoted in re.finditer(r'"(?:[^"\\]|\\.)*"', body):
+        if quoted.group(0).startswith('"AADB2C'):
+            with contextlib.suppress(ValueError):
+                text = json.loads(quoted.group(0))
+                if isinstance(text, str) and AADB2C_CODE.match(text):
+                    return text.strip()
+    match = re.search(r"(AADB2C\d{5}:[^<\r\n]*)", body)
+    return match.group(1).strip() if match else None
+
+
 def _note_answer(found: Finding, params: dict[str, str]) -> None:
     """The parameters B2C sent the app (query or fragment of the redirect)."""
     if "error" in params:
@@ -162,9 +176,8 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None) -> Fi
         body = _body(response)
         if ERROR_PAGE.search(body):
             _note_words(found, body)
-            # up to the end of the fragment's text, or of its string in the page data a script builds it from
-            if found.aadb2c_message is None and (match := re.search(r'(AADB2C\d{5}:[^<\r\n"]*)', body)):
-                found.aadb2c_message = match.group(1).strip().rstrip("\\")
+            if found.aadb2c_message is None:
+                found.aadb2c_message = _aadb2c_message(body)
         found.transactions += [t for t in TRANSACTION.findall(body) if t not in found.transactions]
         if SELF_ASSERTED.search(body):
             found.profile_page = True

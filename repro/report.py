@@ -141,8 +141,9 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         shutil.copyfile(video_file, folder / ("video.webm" if number == 1 else f"video-{number}.webm"))
     notes = []
     if not video:
-        notes.append("No video: this machine has no ffmpeg, neither Playwright's build nor a system one (`sudo apt-get install ffmpeg`, "
-                     "or `python -m playwright install ffmpeg` where downloads work); the trace and screenshots show every page.")
+        notes.append("No video: Playwright has no ffmpeg to record with (neither its own build nor a system one it can link in "
+                     "its folder; `sudo apt-get install ffmpeg`, or `python -m playwright install ffmpeg` where downloads work); "
+                     "the trace and screenshots show every page.")
     if facts.get("trace_frames") is False:
         notes.append("The trace has no screencast frames: a silent phone keeps Mobile ID's spinner turning for 80 s, tens of MB "
                      "of frames. Its DOM snapshots still show every page; the screenshots (and the video, if any) show them as pictures.")

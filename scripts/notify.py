@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from scripts.merge_results import Journey, journeys  # noqa: E402
+from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
 UNCLASSIFIED = "unclassified"
-FAILING = ("failed", "broken", "unknown")  # as the quality gate counts them (scripts/quality_gate.py)
 WEBHOOKS = {"SLACK_WEBHOOK_URL": "slack", "TEAMS_WEBHOOK_URL": "teams"}
 MAX_DETAILS = 3  # per cause: a chat message, not a report
 MAX_DETAIL_LENGTH = 140

@@ -165,9 +165,10 @@ class MobileIDSettings(_Strict):
     @classmethod
     def _mobile_id_faults(cls, value: frozenset[Fault]) -> frozenset[Fault]:
         """A B2C fault here would start an emulator that quietly does nothing of what was asked."""
-        if others := sorted(fault.value for fault in value - acting_on(Side.MOBILE_ID)):
-            raise ValueError(f"{', '.join(others)} {'acts' if len(others) == 1 else 'act'} on B2C, not on Mobile ID; this emulator's "
-                             "faults: " + ", ".join(sorted(fault.value for fault in acting_on(Side.MOBILE_ID))))
+        if others := sorted(value - acting_on(Side.MOBILE_ID)):
+            sides = " and ".join(sorted({fault.side.label for fault in others}))
+            raise ValueError(f"{', '.join(f.value for f in others)} {'acts' if len(others) == 1 else 'act'} on {sides}, not on "
+                             "Mobile ID; this emulator's faults: " + ", ".join(sorted(fault.value for fault in acting_on(Side.MOBILE_ID))))
         return value
 
     @field_validator("signing_key_pem")

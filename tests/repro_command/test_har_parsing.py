@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 from repro.har import describe, read_har, repro_args
@@ -70,12 +71,14 @@ def test_a_redacted_id_token_is_still_b2cs_answer() -> None:
 
 def test_an_error_page_b2c_builds_by_script_gives_its_correlation_id_from_the_page_comment() -> None:
     """A HAR holds the page as served: where B2C builds the error fragment by script (reference b2c.md Addendum), the
-    correlation ID is in the comment B2C's pages start with, the code in the page's data."""
+    correlation ID is in the comment B2C's pages start with, the code and message in the page's data, escaped as JSON
+    (mocks/b2c/pages.py: the emulator's keys; the reader looks for the message, not for a key)."""
+    detail = 'AADB2C90006: The redirect URI \'https://app.example/cb?a=1&b="2"\' provided in the request is not registered'
+    data = json.dumps({"api": "GlobalException", "errorDetail": detail}).replace("&", "\\u0026").replace("<", "\\u003c")
     page = ('<!-- CorrelationId: 0a1b2c3d-1111-2222-3333-444455556666 -->\n<!DOCTYPE html><html><head><script>var SETTINGS = '
-            '{"api":"GlobalException","detail":"AADB2C90018: The client id ... is not registered"};</script></head>'
-            '<body><div id="api" role="main"></div></body></html>')
+            f'{data};</script></head><body><div id="api" role="main"></div></body></html>')
     found = read_har(har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/authorize"
                                "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms", status=400,
                                content={"mimeType": "text/html", "text": page})))
-    assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90018"], "0a1b2c3d-1111-2222-3333-444455556666")
-    assert found.aadb2c_message == "AADB2C90018: The client id ... is not registered"  # the string, not the data around it
+    assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90006"], "0a1b2c3d-1111-2222-3333-444455556666")
+    assert found.aadb2c_message == detail  # decoded whole: the & and the quotes as the page shows them
