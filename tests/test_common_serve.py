@@ -58,4 +58,5 @@ def test_a_server_thread_that_does_not_end_when_told_says_so() -> None:
             server.stop(timeout=0.2)
     finally:
         release.set()
+        server.stop(timeout=5)  # now it ends: no thread left serving into the next test
         sock.close()

@@ -95,6 +95,7 @@ def test_a_long_poll_whose_page_went_away_ends_at_once(emulator, user) -> None:
         sock.sendall(f"GET /oidc/wait/status?session={session} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         polls = emulator.requests_in_flight(timeout=5)
         assert len(polls) == 1, f"the server answered {len(polls)} requests, not the one poll, 5 s after it was sent"
+        assert not emulator.requests_end(polls, timeout=0.3), "the poll was answered at once: it is not held, so nothing is shown"
     # the connection is closed: the page went away
     assert emulator.requests_end(polls, timeout=5), \
         "the long-poll still waited 5 s after its client closed the connection (mocks/mobileid/web.py _unless_gone)"

@@ -45,23 +45,26 @@ def test_a_member_that_ignores_the_signal_does_not_outlive_its_ended_leader() ->
 def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
     """A container's init may reap nothing: a member whose parent is gone stays a zombie, and ``killpg(group, 0)`` still
     finds it. This process stands in for such an init: it takes the orphans (a subreaper) and reaps only after the checks."""
-    subreaper = 36  # PR_SET_CHILD_SUBREAPER
+    set_subreaper, get_subreaper = 36, 37  # PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER
     libc = ctypes.CDLL(None, use_errno=True)
+    before = ctypes.c_int()
+    assert libc.prctl(get_subreaper, ctypes.byref(before), 0, 0, 0) == 0
     hold, release = os.pipe()  # the member waits for the end of this pipe's input, so it outlives its leader
-    assert libc.prctl(subreaper, 1, 0, 0, 0) == 0
-    member = None
+    assert libc.prctl(set_subreaper, 1, 0, 0, 0) == 0
+    member, leader = None, None
     try:
         # The pipe as fd 3 (a background command's own stdin is /dev/null; dash takes one-digit fds only).
         leader = subprocess.Popen(["sh", "-c", "exec 3<&0; sh -c 'read line <&3' & echo $!"], stdin=hold, stdout=subprocess.PIPE,
                                   text=True, start_new_session=True)
         member = int(leader.stdout.readline())  # type: ignore[union-attr]
         leader.wait(timeout=10)  # the leader is gone: the member is this process's child now, still reading
-        os.kill(member, 0)
-        watch = os.pidfd_open(member)
-        os.close(release)  # end of input: the member ends, and nobody reaps it
-        release = -1
-        ended, _, _ = select.select([watch], [], [], 10)
-        os.close(watch)
+        watch = os.pidfd_open(member)  # fails if the member is gone already
+        try:
+            os.close(release)  # end of input: the member ends, and nobody reaps it
+            release = -1
+            ended, _, _ = select.select([watch], [], [], 10)
+        finally:
+            os.close(watch)
         assert ended, "the member did not end at the end of its input"
         os.killpg(leader.pid, 0)  # the zombie still answers for its group...
         assert not group_alive(leader.pid)  # ...but nothing in it runs
@@ -70,10 +73,12 @@ def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
         stopping.join(10)
         assert not stopping.is_alive(), "stop_group waited on a group of zombies"
     finally:
-        libc.prctl(subreaper, 0, 0, 0, 0)
+        libc.prctl(set_subreaper, before.value, 0, 0, 0)  # as this worker had it
         for fd in (hold, release):
             if fd >= 0:
                 os.close(fd)
+        if leader is not None and leader.stdout is not None:
+            leader.stdout.close()
         if member is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(member, 0)
