@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import functools
 import hashlib
 import json
 import secrets
 import ssl
+import subprocess
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from fixtures.process_output import output_lines, read_until
 from mocks.common import serve
 from mocks.common.keys import SigningKey
 from mocks.common.serve import ServerThread
@@ -211,3 +215,28 @@ def redeem(http: httpx.Client, code: str, client_id: str = RP_POST, *, redirect_
     return http.post("/token", data={**data, "client_id": client_id, "client_secret": SECRETS[client_id]})
 
 
+
+
+@dataclass
+class Started:
+    process: subprocess.Popen[str]
+    url: str  # what its ready line gives
+    lines: list[str]  # what it printed up to there (stderr too)
+
+
+@contextlib.contextmanager
+def started(command: list[str], *, cwd: Path, env: Mapping[str, str], within: float = 30) -> Iterator[Started]:
+    """The Mobile ID emulator's command run until its ``mobileid-ready:`` line, at most ``within`` seconds (its output
+    and errors in the failure otherwise), and ended after the block."""
+    process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen: list[str] = []
+    try:
+        try:
+            ready = read_until(output_lines(process), time.monotonic() + within, lambda line: line.startswith("mobileid-ready:"), seen)
+        except (TimeoutError, EOFError) as error:
+            how = "ended before it said it was ready" if isinstance(error, EOFError) else f"did not say it was ready within {within:g} s"
+            raise AssertionError(f"the emulator {how}:\n" + "\n".join(seen[-40:])) from None
+        yield Started(process, ready.split(": ", 1)[1].strip(), seen)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -19,7 +18,7 @@ import httpx
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.mobileid.support import User, authorize_params, pkce_pair
+from tests.mobileid.support import User, authorize_params, pkce_pair, started
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "mocks" / "mobileid" / "Dockerfile"
@@ -81,12 +80,9 @@ def test_the_image_serves_a_whole_sign_in(tmp_path: Path) -> None:
     assert outside, "every installed package is in the image: the check would keep nothing out"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_") and k != "PYTHONPATH"}, **CLIENT}
     command = [sys.executable, "-c", IMAGE_ONLY, ",".join(sorted(outside)), "--port", "0", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        ready = next((line.split(": ", 1)[1].strip() for line in process.stdout if line.startswith("mobileid-ready:")), None)  # type: ignore[union-attr]
-        assert ready, f"the emulator did not start with the image's packages only:\n{process.communicate(timeout=10)[1][-3000:]}"
+    with started(command, cwd=tmp_path, env=env) as emulator:
         verifier, challenge = pkce_pair()  # PKCE too: its check imports what the rest does not
-        with httpx.Client(base_url=ready, timeout=30) as http:
+        with httpx.Client(base_url=emulator.url, timeout=30) as http:
             answer = User(http).login(authorize_params(code_challenge=challenge, code_challenge_method="S256", response_mode="form_post"))
             assert answer.code, answer
             tokens = http.post("/token", data={"grant_type": "authorization_code", "code": answer.code, "redirect_uri": CLIENT["MOBILEID_REDIRECT_URIS"],
@@ -95,6 +91,3 @@ def test_the_image_serves_a_whole_sign_in(tmp_path: Path) -> None:
             assert tokens.status_code == 200, tokens.text
             userinfo = http.get("/userinfo", headers={"Authorization": f"Bearer {tokens.json()['access_token']}"})
             assert userinfo.status_code == 200 and userinfo.json()["sub"], userinfo.text
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)

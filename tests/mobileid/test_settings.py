@@ -17,6 +17,7 @@ import trustme
 from mocks.faults import Fault
 from mocks.mobileid import MobileIDSettings, load_settings
 from mocks.mobileid.settings import ConfigurationError
+from tests.mobileid.support import started
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "mocks" / "mobileid" / "example-config.toml"
@@ -92,22 +93,12 @@ def test_local_stack_registers_the_b2c_client_of_the_contract() -> None:
 def test_command_line_prints_a_ready_line_and_serves() -> None:
     env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--issuer", "https://idp.example.com", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        lines = []
-        for line in process.stdout:  # type: ignore[union-attr]
-            lines.append(line.strip())
-            if line.startswith("mobileid-ready:"):
-                break
-        ready = lines[-1].split(": ", 1)[1]
-        assert "mobileid-control: on" in lines  # loopback host: the control API is on
-        discovery = httpx.get(f"{ready}/.well-known/openid-configuration").json()
+    with started(command, cwd=ROOT, env=env) as emulator:
+        assert "mobileid-control: on" in emulator.lines  # loopback host: the control API is on
+        discovery = httpx.get(f"{emulator.url}/.well-known/openid-configuration").json()
         # URLs come from the configured issuer, not from the address the request reached.
         assert discovery["token_endpoint"] == "https://idp.example.com/token"
         assert discovery["authorization_endpoint"] == "https://idp.example.com/oidc/authorize"
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
 
 
 def test_command_line_refuses_to_start_without_a_client() -> None:
@@ -133,15 +124,8 @@ def test_a_fault_that_acts_on_b2c_is_refused_naming_this_emulators_faults() -> N
 def command_line(*args: str) -> Iterator[str]:
     """``python -m mocks.mobileid ARGS`` on a free loopback port; yields the URL its ready line gives."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning", *args], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        ready = next((line.split(": ", 1)[1].strip() for line in process.stdout if line.startswith("mobileid-ready:")), None)  # type: ignore[union-attr]
-        assert ready, process.communicate(timeout=10)[1][-2000:]
-        yield ready
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
+    with started([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning", *args], cwd=ROOT, env=env) as emulator:
+        yield emulator.url
 
 
 @pytest.mark.parametrize("proxy_headers", [False, True], ids=["direct", "behind a proxy"])

@@ -11,13 +11,14 @@ counted number of requests; deselect with ``-m "not soak"``.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+
+from tests.mobileid.support import started
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 100
@@ -40,18 +41,8 @@ def emulator_process():
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}
     env.update(MOBILEID_CLIENT_ID="soak-rp", MOBILEID_CLIENT_SECRET="soak-secret", MOBILEID_REDIRECT_URIS="https://rp.example/cb",
                MOBILEID_STORE_LIMIT=str(LIMIT), PYTHONPATH=str(ROOT))
-    process = subprocess.Popen([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in process.stdout:  # type: ignore[union-attr]
-            if line.startswith("mobileid-ready:"):
-                yield process, line.split(": ", 1)[1].strip()
-                break
-        else:
-            raise AssertionError(f"the emulator did not start: {process.stderr.read()}")  # type: ignore[union-attr]
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
+    with started([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning"], cwd=ROOT, env=env) as emulator:
+        yield emulator.process, emulator.url
 
 
 def abandoned_sign_in(http: httpx.Client, i: int) -> None:
