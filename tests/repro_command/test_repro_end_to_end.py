@@ -5,13 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
 import re
 import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.process_output import output_lines, read_until
 from repro.bundle import load_har, scan
 from repro.har import read_har
 from tests.local_stack import LOCAL_STACK
@@ -162,26 +161,15 @@ def start_silent_phone_run(out: Path) -> tuple[subprocess.Popen[str], list[str]]
     """``--outcome timeout``, started; its output read until it says it waits for Mobile ID (which then takes 80 s)."""
     process = subprocess.Popen([sys.executable, "-m", "repro", "--journey", "sign-up", "--outcome", "timeout", "--out", str(out)],
                                cwd=ROOT, env=command_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def read() -> None:  # in a thread, so the test waits on the queue with a deadline
-        for line in process.stdout or []:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=read, daemon=True).start()
-    seen: list[str] = []
-    deadline = time.monotonic() + 120
+    seen: list[str] = []  # stdout; stderr stays apart: the test reads the interrupted run's one line there
     try:
-        while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
-            seen.append(line)
-            if line.startswith("repro: waiting up to"):
-                return process, seen
-    except queue.Empty:
+        read_until(output_lines(process), time.monotonic() + 90, lambda line: line.startswith("repro: waiting up to"), seen)
+    except (TimeoutError, EOFError) as error:
         stop_run(process)
-        raise AssertionError(f"the run did not say it waits for Mobile ID within 120 s:\n{''.join(seen)}") from None
-    process.wait()
-    raise AssertionError(f"the run ended without saying it waits for Mobile ID:\n{''.join(seen)}\n{process.stderr.read() if process.stderr else ''}")
+        how = "ended without saying" if isinstance(error, EOFError) else "did not say within 90 s"
+        errors = process.stderr.read() if process.stderr else ""
+        raise AssertionError(f"the run {how} it waits for Mobile ID:\n" + "\n".join(seen) + f"\n{errors}") from None
+    return process, seen
 
 
 def journeys_running(out: Path) -> list[str]:
