@@ -282,7 +282,8 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args),
                                    environ=run_env)
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
-        print(f"repro: the run ended ({result}) but no bundle was written: {error}. Its unredacted files (trace, HAR, "
+        ended = {"passed": "as the suite expects", "failed": "reproducing a failure"}.get(str(result), "with its set-up failed")
+        print(f"repro: the run ended {ended} but no bundle was written: {error}. Its unredacted files (trace, HAR, "
               f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
               "do not attach them, and delete the folder when done.", file=sys.stderr)
         return EXIT_NO_BUNDLE

@@ -235,7 +235,7 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     monkeypatch.setattr(report, "assemble", refused)
     assert cli.reproduce(a, settings, {}, work, tmp_path / "repro-x.zip", None) == cli.EXIT_NO_BUNDLE == 4
     err = capsys.readouterr().err
-    assert "the run ended (failed) but no bundle was written: journey.har: a JWT" in err and f"kept in {work}" in err
+    assert "the run ended reproducing a failure but no bundle was written: journey.har: a JWT" in err and f"kept in {work}" in err
     assert "do not attach them" in err and (work / "evidence" / "repro.json").is_file()
 
 
