@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from mocks.b2c.keys import TenantKeys
-from mocks.common.keys import own_key
+from mocks.common.keys import SigningKey, own_key
 
 
 def test_a_key_is_generated_once_and_reloaded(tmp_path: Path) -> None:
     path = tmp_path / "state" / "signing-key.pem"
     first = own_key(path)
     assert path.stat().st_mode & 0o777 == 0o600
-    assert own_key(path).thumbprint() == first.thumbprint()
+    assert own_key(path).private_numbers() == first.private_numbers()
     assert list(path.parent.iterdir()) == [path]  # no partial file left behind
 
 
@@ -37,3 +37,31 @@ def test_the_tls_server_key_is_its_owners_only(tmp_path: Path) -> None:
 
     files = issue_local_certificates(tmp_path, ["contoso.b2clogin.com"])
     assert files.server_key.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_keys_kid_is_its_thumbprint_unless_given(tmp_path: Path) -> None:
+    from joserfc.jwk import RSAKey
+
+    path = tmp_path / "signing-key.pem"
+    key = SigningKey(own_key(path))
+    assert key.kid == RSAKey.import_key(path.read_bytes()).thumbprint()
+    assert SigningKey(own_key(path), "mobileid-1").kid == "mobileid-1"
+    assert key.verify(key.sign({"sub": "x"})) == {"sub": "x"}
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ("not a key", "is not an unencrypted private key in PEM"),
+    ("ec", r"holds a key of another kind \(ECPrivateKey\); RS256 needs an RSA private key"),
+])
+def test_an_operators_key_that_cannot_sign_rs256_is_named(tmp_path: Path, content: str, says: str) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    path = tmp_path / "operator.pem"
+    if content == "ec":
+        path.write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    else:
+        path.write_text(content)
+    with pytest.raises(ValueError, match=says):
+        SigningKey.from_pem_file(path, "deployed-1")

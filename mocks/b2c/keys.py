@@ -11,26 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from joserfc.jwk import RSAKey
-
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.common.keys import SigningKey, own_key
 
 
-def _kid(key: RSAKey) -> str:
-    return key.thumbprint()  # RFC 7638, base64url like B2C's kids
-
-
-def _generate() -> SigningKey:
-    key = RSAKey.generate_key(2048, private=True)
-    return SigningKey(key, _kid(key))
-
-
 def _load_or_generate(path: Path | None) -> SigningKey:
-    if path is None:
-        return _generate()
-    key = own_key(path)
-    return SigningKey(key, _kid(key))
+    """Kids are the keys' RFC 7638 thumbprints (SigningKey's default), base64url like B2C's."""
+    return SigningKey.generate() if path is None else SigningKey(own_key(path))
 
 
 @dataclass(frozen=True)

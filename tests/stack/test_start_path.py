@@ -19,7 +19,7 @@ from mocks.common.tls import spki_hash
 from mocks.stack import StackInfo, local_tls, site_hosts
 
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_USE = ("httpx", "jinja2", "authlib.integrations.httpx_client", "authlib.oidc.core", "mocks.b2c.federation", "tomllib")
+FIRST_USE = ("httpx", "jinja2", "joserfc", "authlib.integrations.httpx_client", "authlib.oidc.core", "mocks.b2c.federation", "tomllib")
 
 
 def test_building_the_apps_imports_no_library_that_only_requests_need() -> None:
