@@ -29,7 +29,7 @@ help:
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey or none ran (scripts/quality_gate.py, as the nightly)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, types and lint, CI checks (lint-ci, shard-check)"
-	@echo "make lint     ruff over the tree and mypy (strict) over e2e/, conftest.py, pages/, fixtures/, mocks/, repro/, bench/, scripts/ (pyproject.toml)"
+	@echo "make lint     ruff over the tree and mypy: strict over e2e/, conftest.py, pages/, fixtures/, mocks/, repro/, bench/, scripts/, and over tests/ without requiring their annotations (pyproject.toml)"
 	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
@@ -61,7 +61,8 @@ test-tenant-mode: setup
 test-remote-browser: setup
 	$(BIN)/python scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS)
 
-# ruff over the tree, mypy (strict) over e2e/, conftest.py, pages/, fixtures/, mocks/, repro/, bench/, scripts/: settings in pyproject.toml.
+# ruff over the tree, mypy strict over e2e/, conftest.py, pages/, fixtures/, mocks/, repro/, bench/, scripts/, and over tests/
+# without requiring their own annotations: settings in pyproject.toml.
 lint: $(VENV)/.deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,12 @@ class Page:
         return str(page_settings(self.html)["errorDetail"])
 
 
+def as_page(result: Landing | Page) -> Page:
+    """``result`` where the test expects a B2C page: a landing at the relying party fails the test, naming it."""
+    assert isinstance(result, Page), f"expected a B2C page; the browser landed at the relying party: {result}"
+    return result
+
+
 def landing(url: str, method: str = "GET", fields: list[tuple[str, str]] | None = None) -> Landing:
     parts = urlsplit(url)
     if method == "POST":
@@ -246,9 +252,12 @@ class Browser:
         return self.go(f"{B2C}{s['hosts']['tenant']}/api/{api}/{action}?{query}")
 
 
-def authorize_url(policy: str = USER_FLOW, *, path_form: bool = False, **params: str) -> str:
-    query = {"client_id": SPA, "redirect_uri": JWT_MS, "scope": "openid", "response_type": "id_token", "nonce": "defaultNonce"}
+def authorize_url(policy: str = USER_FLOW, *, path_form: bool = False, more: Mapping[str, str] | None = None,
+                  **params: str | None) -> str:
+    """B2C's authorize URL for ``policy`` with ``params`` and ``more`` over the defaults; a parameter given as None is left out."""
+    query: dict[str, str | None] = {"client_id": SPA, "redirect_uri": JWT_MS, "scope": "openid", "response_type": "id_token", "nonce": "defaultNonce"}
     query.update(params)
+    query.update(more or {})
     query = {k: v for k, v in query.items() if v is not None}
     if path_form:
         return f"{B2C}/{DOMAIN}/{policy}/oauth2/v2.0/authorize?{urlencode(query)}"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .support import B2C, CUSTOM, DOMAIN, JWT_MS, SPA, USER_FLOW, WEB, WEB_REDIRECT, Harness, Landing, Page, authorize_url
+from .support import B2C, CUSTOM, DOMAIN, JWT_MS, SPA, USER_FLOW, WEB, WEB_REDIRECT, Harness, Landing, Page, as_page, authorize_url
 
 DESCRIPTION = re.compile(r"^(AADB2C\d{5}): (.+)\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\r\n$", re.S)
 
@@ -38,7 +38,7 @@ def test_repeated_parameter_is_refused_on_the_error_page(shared: Harness) -> Non
 
 def test_the_error_page_carries_what_its_script_shows(shared: Harness) -> None:
     """The fields themselves, rendered after load: tests/b2c/test_pages_browser.py."""
-    page = shared.browser().go(authorize_url(client_id="nope"))
+    page = as_page(shared.browser().go(authorize_url(client_id="nope")))
     correlation = re.match(r"<!-- CorrelationId: ([0-9a-f-]{36}) -->", page.html)
     assert correlation, page.html[:200]
     settings = page.settings
@@ -131,7 +131,7 @@ def test_cookies_are_samesite_none_secure_httponly(shared: Harness) -> None:
     ("de", "de", "Anmelden"), ("fr-CH", "fr", "Se connecter"), ("it-IT en", "it", "Accedi"), ("es", "en", "Sign in"), (None, "en", "Sign in"),
 ])
 def test_ui_locales_picks_the_page_language(shared: Harness, ui_locales: str | None, lang: str, heading: str) -> None:
-    page = shared.browser().go(authorize_url(ui_locales=ui_locales))
+    page = as_page(shared.browser().go(authorize_url(ui_locales=ui_locales)))
     assert f'<html lang="{lang}">' in page.html
     assert page.settings["locale"] == {"lang": lang}
     assert page.settings["_content"]["heading"] == heading

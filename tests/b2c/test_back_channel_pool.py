@@ -11,7 +11,7 @@ from tests.event_loop import run
 BODY = b'{"issuer": "http://idp.example"}'
 
 
-async def _serve_counting() -> tuple[asyncio.AbstractServer, list[int]]:
+async def _serve_counting() -> tuple[asyncio.Server, list[int]]:
     """A keep-alive HTTP/1.1 server that answers every request with BODY and counts connections."""
     connections: list[int] = []
 
@@ -64,6 +64,7 @@ def test_the_app_shutdown_closes_the_back_channel() -> None:
     app = create_app(B2CSettings())
     federation = app.state.tenant.federation
     with TestClient(app) as client:
+        assert client.portal is not None  # TestClient's portal exists while the with block runs
         client.portal.call(federation.http)  # the back channel's client, made in the app's event loop
         http = federation._pool[2]
         assert not http.is_closed

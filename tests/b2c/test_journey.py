@@ -23,6 +23,7 @@ from .support import (
     Harness,
     Landing,
     Page,
+    as_page,
     authorize_url,
     custom_policy,
     oauth2_provider,
@@ -126,8 +127,8 @@ def test_sso_session_ends_with_logout(shared: Harness) -> None:
 
 def test_cancel_on_the_self_asserted_page_is_aadb2c90091(shared: Harness) -> None:
     browser = shared.browser()
-    page = browser.go(authorize_url(state="st", ui_locales="de"))
-    sa = browser.choose(page, "FakeIdP")
+    page = as_page(browser.go(authorize_url(state="st", ui_locales="de")))
+    sa = as_page(browser.choose(page, "FakeIdP"))
     result = browser.confirmed(sa, action="cancelled")
     assert isinstance(result, Landing) and result.params["error"] == "access_denied" and result.params["state"] == "st"
     assert result.params["error_description"].startswith("AADB2C90091: Der Benutzer hat die Eingabe")
@@ -135,7 +136,7 @@ def test_cancel_on_the_self_asserted_page_is_aadb2c90091(shared: Harness) -> Non
 
 def test_self_asserted_checks_csrf_and_required_fields(shared: Harness) -> None:
     browser = shared.browser()
-    sa = browser.choose(browser.go(authorize_url()), "FakeIdP")
+    sa = as_page(browser.choose(as_page(browser.go(authorize_url())), "FakeIdP"))
     forged = browser.self_asserted(sa, {"displayName": "x"}, csrf="forged-token-forged-token")
     assert forged.status_code == 400 and forged.json()["status"] == "400"
     missing = browser.self_asserted(sa, {"displayName": "  ", "givenName": "a"})
@@ -144,19 +145,19 @@ def test_self_asserted_checks_csrf_and_required_fields(shared: Harness) -> None:
     too_long = browser.self_asserted(sa, {"displayName": "x" * 300})
     assert too_long.json()["status"] == "400"
     # confirmed before a successful POST: nothing to confirm
-    assert browser.confirmed(sa).api == "GlobalException"
+    assert as_page(browser.confirmed(sa)).api == "GlobalException"
 
 
 def test_local_account_sign_in_finds_no_account(shared: Harness) -> None:
     browser = shared.browser()
-    page = browser.go(authorize_url())
+    page = as_page(browser.go(authorize_url()))
     answer = browser.self_asserted(page, {"email": "someone@example.com", "password": "secret"})
     assert answer.json() == {"status": "400", "errorCode": "AADB2C90053", "message": "We can't seem to find your account."}
 
 
 def test_forgot_password_goes_back_to_the_app_as_aadb2c90118(shared: Harness) -> None:
     browser = shared.browser()
-    page = browser.go(authorize_url(state="fp"))
+    page = as_page(browser.go(authorize_url(state="fp")))
     result = browser.confirmed(page, api="CombinedSigninAndSignup", action="forgotPassword")
     assert isinstance(result, Landing) and result.params["error"] == "access_denied"
     assert result.params["error_description"].startswith("AADB2C90118: The user has forgotten their password.")
@@ -164,20 +165,21 @@ def test_forgot_password_goes_back_to_the_app_as_aadb2c90118(shared: Harness) ->
 
 def test_local_sign_up_link_says_it_is_not_emulated(shared: Harness) -> None:
     browser = shared.browser()
-    page = browser.go(authorize_url())
+    page = as_page(browser.go(authorize_url()))
     s = page.settings
-    result = browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?local=signup&csrf_token={s['csrf']}&tx={s['transId']}&p={s['hosts']['policy']}")
+    result = as_page(browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?local=signup&csrf_token={s['csrf']}&tx={s['transId']}&p={s['hosts']['policy']}"))
     assert result.error_detail().startswith("AADB2C90046") and "not part of this emulator" in result.error_detail()
 
 
 def test_page_api_refuses_a_wrong_csrf_token_or_foreign_transaction(shared: Harness) -> None:
     browser = shared.browser()
-    page = browser.go(authorize_url())
+    page = as_page(browser.go(authorize_url()))
     s = page.settings
-    wrong = browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?claimsexchange=FakeIdP&csrf_token=nope&tx={s['transId']}&p={s['hosts']['policy']}")
+    query = f"claimsexchange=FakeIdP&csrf_token=nope&tx={s['transId']}&p={s['hosts']['policy']}"
+    wrong = as_page(browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?{query}"))
     assert wrong.error_detail().startswith("AADB2C90046")
     other = shared.browser()  # another browser: no x-ms-cpim-trans for this transaction
-    stolen = other.choose(page, "FakeIdP")
+    stolen = as_page(other.choose(page, "FakeIdP"))
     assert stolen.error_detail().startswith("AADB2C90046")
 
 
@@ -234,10 +236,12 @@ def test_identity_provider_answer_without_the_transaction_cookie_is_refused(shar
     idp_page = browser.request("GET", response.headers["location"])
     from .support import auto_post_form
 
-    action, fields = auto_post_form(idp_page.text)
+    form = auto_post_form(idp_page.text)
+    assert form is not None, idp_page.text[:300]
+    action, fields = form
     cookieless = Browser(shared.host_map, shared.ca)
     try:
-        page = cookieless.go(action, method="POST", data=fields)
+        page = as_page(cookieless.go(action, method="POST", data=fields))
     finally:
         cookieless.close()
     assert page.error_detail().startswith("AADB2C90255: The claims exchange specified in technical profile 'FakeIdP' did not complete as expected.")
@@ -246,7 +250,7 @@ def test_identity_provider_answer_without_the_transaction_cookie_is_refused(shar
 @pytest.mark.parametrize("state", [None, "garbage", "StateProperties=bm90LWpzb24", "StateProperties=eyJUSUQiOiJ1bmtub3duIn0"])
 def test_authresp_with_an_unknown_state_shows_the_error_page(shared: Harness, state: str | None) -> None:
     data = {"code": "abc"} if state is None else {"code": "abc", "state": state}
-    page = shared.browser().go(f"{B2C}/{DOMAIN}/oauth2/authresp", method="POST", data=data)
+    page = as_page(shared.browser().go(f"{B2C}/{DOMAIN}/oauth2/authresp", method="POST", data=data))
     assert page.error_detail().startswith("AADB2C90046")
 
 

@@ -21,7 +21,7 @@ def pkce() -> tuple[str, str]:
 
 
 def get_code(h: Harness, *, client_id: str = WEB, redirect_uri: str = WEB_REDIRECT, scope: str = "openid offline_access", **extra: str) -> str:
-    landing = h.sign_up(h.browser(), authorize_url(client_id=client_id, redirect_uri=redirect_uri, response_type="code", scope=scope, **extra))
+    landing = h.sign_up(h.browser(), authorize_url(client_id=client_id, redirect_uri=redirect_uri, response_type="code", scope=scope, more=extra))
     return landing.params["code"]
 
 

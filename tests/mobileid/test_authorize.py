@@ -8,7 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, WAITING_NUMBER, User, answer_of, authorize_params, read_page
+from tests.html_page import read_page
+
+from .support import APPROVE, REDIRECTS, RP_CONSENT, RP_POST, WAITING_NUMBER, User, answer_of, authorize_params
 
 DESCRIPTION = re.compile(r"^(mid_[a-z]+_\d{4})_([A-Z0-9]{8}) - (.+)$")
 

@@ -25,7 +25,9 @@ def settings(**overrides) -> MobileIDSettings:
 
 
 def request(s: MobileIDSettings) -> LoginRequest:
-    return LoginRequest(client=s.client(RP_POST), redirect_uri="https://rp.example/cb", response_mode="query", state="s",
+    client = s.client(RP_POST)
+    assert client is not None
+    return LoginRequest(client=client, redirect_uri="https://rp.example/cb", response_mode="query", state="s",
                                 nonce="n", scopes=("openid",), acr="mid_al3_any", language="en", login_hint=None,
                                 code_challenge=None, dtbd=None)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .support import RP_CONSENT, User, answer_of, authorize_params, read_page
+from tests.html_page import read_page
+
+from .support import RP_CONSENT, User, answer_of, authorize_params
 
 
 def reach_consent(user: User, msisdn: str = "+41700092502") -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import httpx
 import pytest
 
 from .support import WAITING_NUMBER, User
@@ -25,7 +26,7 @@ def test_list_shows_the_contract_fields(http) -> None:
 
 
 def test_approve_by_number_waits_for_the_transaction_to_appear(http) -> None:
-    answers = {}
+    answers: dict[str, httpx.Response] = {}
     approver = threading.Thread(target=lambda: answers.setdefault("r", http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "10"})))
     approver.start()
     session = start_waiting(http)

@@ -31,7 +31,7 @@ def page(chromium, emulator: LiveServer, http: httpx.Client):
 
     context.route("https://rp.example/**", relying_party)
     page = context.new_page()
-    page.received = received  # type: ignore[attr-defined]
+    page.received = received
     yield page
     context.close()
 
@@ -86,7 +86,7 @@ def test_german_page_and_form_post_answer_with_an_error(page, emulator: LiveServ
     page.fill("#msisdn", "+41 00 009 24 01")  # user cancel
     page.click("#mid-continue")
     page.wait_for_url("https://rp.example/**", timeout=5000)
-    [posted] = page.received  # type: ignore[attr-defined]
+    [posted] = page.received
     assert posted["method"] == "POST" and posted["url"] == REDIRECTS[RP_POST]
     fields = parse_qs(posted["body"])
     assert fields["error"] == ["access_denied"] and fields["state"] == [query["state"]]

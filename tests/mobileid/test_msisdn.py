@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
+from tests.html_page import read_page
 
-from .support import User, authorize_params, read_page
+from .support import User, authorize_params
 
 # The same Swiss number, +41 79 111 22 33, in digits Python's \d (and str.isdigit) also accepts.
 REFUSED_SPELLINGS = {

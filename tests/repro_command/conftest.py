@@ -31,6 +31,7 @@ def recorded_hars(tmp_path_factory: pytest.TempPathFactory, launch_chromium) -> 
     with running_stack(StackConfig(port=0, state_dir=folder / "stack")) as stack, \
             net.client(stack.host_map, verify=str(stack.ca_path)) as http:
         settings = build_settings({}, StackDescription.from_document(stack.description))  # as the stack describes itself
+        assert settings.control_url is not None, "the local stack describes its control API"
         mobile_id = MobileID(settings, ControlAPI(http, settings.control_url, None), logging.getLogger("har").warning)
         b2c = B2CTenant(settings, http)
         browser = launch_chromium(stack.host_map)

@@ -65,7 +65,8 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
     assert "no B2C authorize request" in capsys.readouterr().err
     assert main(["--from-har", str(tmp_path / "broken.har")]) == 2
     assert "is not a HAR file" in capsys.readouterr().err
-    for shape in ([], {"log": []}, {"log": {"entries": {}}}):  # JSON, but not a HAR: said, not a traceback
+    shapes: list[object] = [[], {"log": []}, {"log": {"entries": {}}}]
+    for shape in shapes:  # JSON, but not a HAR: said, not a traceback
         (tmp_path / "shape.har").write_text(json.dumps(shape))
         assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
         assert "is not a HAR file (JSON with log.entries): it is JSON of another shape" in capsys.readouterr().err

@@ -11,7 +11,8 @@ import pytest
 
 from fixtures.settings import PHONE_OUTCOMES
 from mocks.common import net
-from mocks.mobileid.outcomes import Outcome, behaviour_for
+from mocks.mobileid.outcomes import behaviour_for
+from mocks.mobileid.settings import Outcome
 from mocks.stack import StackConfig, StackInfo, build_stack, describe
 
 

@@ -20,6 +20,7 @@ TOKEN = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin
 def issue_code(stack: StackInfo) -> str:
     tenant = stack.apps["b2c"].state.tenant
     app = stack.b2c_settings.app(WEBAPP1_CLIENT_ID)
+    assert app is not None, "the stack registers webapp1"
     request = RelyingPartyRequest(client=app, redirect_uri=WEBAPP1_REDIRECT_URI, response_types=frozenset({"code"}),
                                    response_mode="query", scopes=("openid", "offline_access"), nonce="n-1")
     user = tenant.directory.create_social("mobileid.ch", "refresh-test-user", {"displayName": "Refresh Test"})

@@ -111,7 +111,12 @@ def test_suite_timings_alternate_their_order_and_keep_every_run(monkeypatch) -> 
 
     ran: list[str] = []
     seconds = iter(range(1, 7))
-    monkeypatch.setattr(run, "suite_wall", lambda args: (ran.append(" ".join(args)) or float(next(seconds)), True))
+
+    def suite_wall(args: list[str]) -> tuple[float, bool]:
+        ran.append(" ".join(args))
+        return float(next(seconds)), True
+
+    monkeypatch.setattr(run, "suite_wall", suite_wall)
     samples = run.suite_walls(2)
     assert ran == ["-n 1", "-n 2", "-m smoke", "-m smoke", "-n 2", "-n 1"]
     assert samples == {"n1": [(1.0, True), (6.0, True)], "n2": [(2.0, True), (5.0, True)], "smoke": [(3.0, True), (4.0, True)]}

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import allure
 import pytest
 
 from fixtures import causes, reporting
@@ -188,7 +189,7 @@ def test_the_reports_evidence_masks_the_number_field_and_text_in_tenant_mode(bro
     page.set_content(f'<body style="font: 20px sans-serif"><form id="mid-login"><input type="tel" value="{number}"></form></body>')
     unmasked = page.screenshot()
     attached: dict[str, Any] = {}
-    monkeypatch.setattr(reporting.allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+    monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
     assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=tenant_mode)) >= 1
     [screenshot] = [body for name, body in attached.items() if name.endswith(": screenshot")]
     [html] = [body for name, body in attached.items() if name.endswith(": page HTML")]

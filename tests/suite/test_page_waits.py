@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from fixtures import causes
 from fixtures.causes import JourneyFailure, classify_text
@@ -177,8 +177,12 @@ def test_a_consent_page_after_the_phone_is_arrived_at_and_accepted(page: Page) -
     page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.fulfill(body=WAITING_THEN_CONSENT, content_type="text/html"))
     page.route("https://m.mobileid.ch/oidc/consent", lambda route: route.fulfill(body=CONSENT, content_type="text/html"))
     posted: list[str] = []
-    page.route("https://contoso.b2clogin.com/authresp", lambda route: (posted.append(route.request.post_data or ""),
-                                                                        route.fulfill(body="<p>B2C</p>", content_type="text/html")))
+
+    def b2c(route: Route) -> None:
+        posted.append(route.request.post_data or "")
+        route.fulfill(body="<p>B2C</p>", content_type="text/html")
+
+    page.route("https://contoso.b2clogin.com/authresp", b2c)
     page.goto("https://m.mobileid.ch/oidc/wait")
     mobile = MobileIDLoginPage(page, host="m.mobileid.ch")
     mobile.wait_for_approval(5_000)

@@ -77,7 +77,7 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
     url, received = webhook
     process = real_mode(stack, number, 60, url)
     try:
-        lines, output, approved = output_lines(process), [], []
+        lines, output, approved = output_lines(process), list[str](), list[str]()
         deadline = time.monotonic() + 170
         with net.client(stack.info.host_map, verify=stack.info.ca_path) as control:
             while True:

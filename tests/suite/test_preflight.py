@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, BrowserContext
 
 import fixtures.browser as browser_fixtures
 from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
@@ -174,10 +175,10 @@ def test_a_failed_row_is_reported_as_its_own_cause() -> None:
 def test_the_preflights_browser_gets_the_journeys_context_options(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     """Locale, CA exception and proxy as the journeys' contexts have them (fixtures.browser.context_options; when a
     proxy applies: tests/suite/test_remote_browser.py)."""
-    opened: list[dict[str, object]] = []
+    opened: list[dict[str, Any]] = []
     real_new_context = Browser.new_context
 
-    def recording(self: Browser, **options: object) -> object:
+    def recording(self: Browser, **options: Any) -> BrowserContext:
         opened.append(options)
         return real_new_context(self, **options)
 

@@ -170,7 +170,7 @@ def test_a_set_replaced_while_it_is_read_is_not_mixed_with_the_new_one(tmp_path:
     _tls_set(tmp_path / "contoso", "contoso")
     stack_module.keep_tls(tmp_path / "contoso", cache)
     _tls_set(tmp_path / "fabrikam", "fabrikam", hosts="fabrikam.b2clogin.com")
-    real_fdopen, replaced = stack_module.os.fdopen, []
+    real_fdopen, replaced = os.fdopen, list[bool]()
 
     def replacing_after_the_first_file(*args, **kwargs):
         if not replaced:
@@ -178,7 +178,7 @@ def test_a_set_replaced_while_it_is_read_is_not_mixed_with_the_new_one(tmp_path:
             stack_module.keep_tls(tmp_path / "fabrikam", cache)
         return real_fdopen(*args, **kwargs)
 
-    monkeypatch.setattr(stack_module.os, "fdopen", replacing_after_the_first_file)
+    monkeypatch.setattr(os, "fdopen", replacing_after_the_first_file)
     stack_module.reuse_tls(cache, state)
     assert replaced and (cache / stack_module.KEPT_TLS / "server-key.pem").read_text() == "fabrikam server-key.pem"
     assert not any((state / name).exists() for name in stack_module.TLS_FILES)

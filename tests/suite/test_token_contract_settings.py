@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures.settings import SettingsError, build_settings
-from fixtures.stack import serve_command
+from fixtures.stack_description import serve_command
 from fixtures.tokens import contract_claims, require_contract
 
 TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "x",
