@@ -79,4 +79,39 @@ def load_har(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries): {error}") from None
     if not (isinstance(har, dict) and isinstance(har.get("log"), dict) and isinstance(har["log"].get("entries"), list)):
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is JSON of another shape")
+    for number, entry in enumerate(har["log"]["entries"], 1):
+        if (problem := _not_an_entry(entry)) is not None:
+            raise ValueError(f"{path} is not a HAR file (JSON with log.entries): entry {number} is not a HAR entry: {problem}")
     return har
+
+
+def _not_an_entry(entry: object) -> str | None:
+    """What keeps ``entry`` from being a HAR 1.2 entry as repro/har.py reads one (the parts it reads may be absent)."""
+    if not isinstance(entry, dict):
+        return f"a {_json_type(entry)}, not an object"
+    if not isinstance(entry.get("startedDateTime", ""), str):
+        return "startedDateTime is not a string"
+    for name in ("request", "response"):
+        part = entry.get(name, {})
+        if not isinstance(part, dict):
+            return f"its {name} is a {_json_type(part)}, not an object"
+        headers = part.get("headers", [])
+        if not (isinstance(headers, list) and all(isinstance(h, dict) and isinstance(h.get("name", ""), str)
+                                                  and isinstance(h.get("value", ""), str) for h in headers)):
+            return f"its {name}'s headers are not a list of name and value strings"
+    request, response = entry.get("request", {}), entry.get("response", {})
+    if not isinstance(request.get("url", ""), str) or not isinstance(request.get("method", ""), str):
+        return "its request's url or method is not a string"
+    post = request.get("postData") or {}
+    if not (isinstance(post, dict) and isinstance(post.get("text") or "", str)):
+        return "its request's postData is not an object with a text string"
+    content = response.get("content") or {}
+    if not (isinstance(content, dict) and all(isinstance(content.get(key) or "", str) for key in ("text", "encoding", "mimeType"))):
+        return "its response's content is not an object with text, encoding and mimeType strings"
+    if type(response.get("status", 0)) is not int:
+        return "its response's status is not a whole number"
+    return None
+
+
+def _json_type(value: object) -> str:
+    return {list: "list", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(value), "null" if value is None else "value")
