@@ -85,13 +85,17 @@ class LiveServer:
         self._server.stop()
         self._sock.close()
 
-    def requests_in_flight(self, timeout: float, at_least: int = 1) -> set[asyncio.Task[None]]:
-        """The requests the server is answering, once it answers ``at_least`` (looked at in its own loop for up to ``timeout`` s)."""
+    def requests_in_flight(self, timeout: float, at_least: int = 1,
+                           besides: set[asyncio.Task[None]] | None = None) -> set[asyncio.Task[None]]:
+        """The requests the server is answering (but ``besides``, e.g. those of an earlier test still running), once it
+        answers ``at_least`` of them (looked at in its own loop for up to ``timeout`` s)."""
+        others = besides or set()
+
         async def some() -> set[asyncio.Task[None]]:
             tasks, deadline = self._server.server.server_state.tasks, time.monotonic() + timeout
-            while len(tasks) < at_least and time.monotonic() < deadline:
+            while len(tasks - others) < at_least and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)  # uvicorn says nothing when a request starts: looked at again
-            return set(tasks)
+            return set(tasks) - others
 
         return self._in_loop(some(), timeout)
 
