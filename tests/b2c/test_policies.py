@@ -84,7 +84,7 @@ def test_refuses_a_non_boolean_in_b2cs_words(pack: Path) -> None:
         load(pack)
     assert str(info.value) == (
         "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='UsePolicyInRedirectUri']: "
-        'TechnicalProfile "MobileID-OAuth2" in policy "B2C_1A_signup_signin" of tenant "contoso.onmicrosoft.com" defines an '
+        'TechnicalProfile "MobileID-OAuth2" in policy "B2C_1A_TrustFrameworkExtensions" of tenant "contoso.onmicrosoft.com" defines an '
         'invalid value "maybe" for the metadata item "UsePolicyInRedirectUri." Use true or false (1 or 0).')
 
 

@@ -147,5 +147,6 @@ def test_a_claim_resolving_switch_that_is_not_a_boolean_is_refused_on_any_profil
     edit = ("TrustFrameworkBase.xml", '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item>',
             '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item>'
             '<Item Key="IncludeClaimResolvingInClaimsHandling">maybe</Item>')
-    with pytest.raises(PolicyError, match=r'TechnicalProfile "SelfAsserted-Social" .* invalid value "maybe"'):
+    # Named as the upload of the file that holds it fails: the base policy's, not the relying party's.
+    with pytest.raises(PolicyError, match=r'TechnicalProfile "SelfAsserted-Social" in policy "B2C_1A_TrustFrameworkBase" .* invalid value "maybe"'):
         pack(tmp_path, edits=[edit])

@@ -92,12 +92,12 @@ def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
     return ProfileKind.NOT_EXECUTED, f"{short} technical profiles are not executed by the emulator; {fix}"
 
 
-def _profile(m: Merged, tp: Profile, policy_id: str, tenant: str) -> TechnicalProfile:
+def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
     kind, reason = _kind(tp)
     return TechnicalProfile(
         id=tp.id, kind=kind, where=f"{tp.file}: {tp.where()}",
         metadata={k: v.value for k, v in tp.metadata.items()},
-        resolves_claims=metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, policy_id, tenant),
+        resolves_claims=metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, tenant),
         input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
         input_transformations=tuple(v.value for v in tp.input_transformations),
         output_transformations=tuple(v.value for v in tp.output_transformations),
@@ -107,7 +107,7 @@ def _profile(m: Merged, tp: Profile, policy_id: str, tenant: str) -> TechnicalPr
     )
 
 
-def _profiles(m: Merged, roots: list[str], policy_id: str, tenant: str) -> tuple[dict[str, TechnicalProfile], dict[str, tuple[str, ...]]]:
+def _profiles(m: Merged, roots: list[str], tenant: str) -> tuple[dict[str, TechnicalProfile], dict[str, tuple[str, ...]]]:
     """Every technical profile the journey can reach, and the session managers they name."""
     out: dict[str, TechnicalProfile] = {}
     managers: dict[str, tuple[str, ...]] = {}
@@ -117,7 +117,7 @@ def _profiles(m: Merged, roots: list[str], policy_id: str, tenant: str) -> tuple
         if pid in out or pid not in m.profiles:
             continue
         eff = effective(m, m.profiles[pid])
-        out[pid] = _profile(m, eff, policy_id, tenant)
+        out[pid] = _profile(m, eff, tenant)
         todo += [v.value for v in eff.validation_profiles]
         for v in eff.validation_profiles:
             if v.value not in m.profiles:
@@ -172,8 +172,7 @@ def _check_references(m: Merged, journey: JourneyDef) -> None:
                                   "use the JwtIssuer technical profile")
 
 
-def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], policy_id: str,
-             tenant: str) -> tuple[list[IdentityProvider], bool]:
+def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], tenant: str) -> tuple[list[IdentityProvider], bool]:
     sel_order = next((o for o in sorted(journey.steps) if journey.steps[o].type in SELECTION_STEP_TYPES), None)
     if sel_order is None:
         return [], False
@@ -199,7 +198,7 @@ def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], pol
             continue  # a local-account button (ProfileEdit's selection page): refused when the journey runs
         for claim_type, (_, v) in tp.output_claims.items():
             _claim_exists(m, claim_type, v)
-        providers.append(identity_provider(m, target, tp, policy_keys, policy_id=policy_id, tenant=tenant))
+        providers.append(identity_provider(m, target, tp, policy_keys, tenant=tenant))
     return providers, show_local
 
 
@@ -230,7 +229,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         raise PolicyError(f"{name}: RelyingParty/DefaultUserJourney[@ReferenceId='{jid}']: no UserJourney with that Id "
                           f"in this policy or its base policies (defined: {known})")
     _check_references(m, journey)
-    providers, show_local = _buttons(m, journey, policy_keys, rp_file.policy_id, rp_file.tenant_domain)
+    providers, show_local = _buttons(m, journey, policy_keys, rp_file.tenant_domain)
 
     rp_tp = rp.find(q("TechnicalProfile"))
     if rp_tp is None:
@@ -256,7 +255,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
 
     steps = _steps(journey)
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
-    profiles, managers = _profiles(m, roots, rp_file.policy_id, rp_file.tenant_domain)
+    profiles, managers = _profiles(m, roots, rp_file.tenant_domain)
     used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}
     for pid in profiles:
         tp = effective(m, m.profiles[pid])
@@ -277,6 +276,6 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),
         output_claims=tuple(output), self_asserted_claims=_self_asserted_claims(m, journey),
         show_local_account_form=show_local, journey=program,
-        issuance=issuance(m, issuer, policy_id=rp_file.policy_id, tenant=rp_file.tenant_domain),
+        issuance=issuance(m, issuer, tenant=rp_file.tenant_domain),
         enforce_id_token_hint_on_logout=enforces_id_token_hint_on_logout(rp_file, rp), languages=languages(chain),
     )

@@ -35,7 +35,7 @@ SSO_SCOPE = "Tenant"
 SSO_SCOPES = ("Tenant", "Application", "Policy", "Suppressed")
 
 
-def issuance(m: Merged, issuer_profile: str | None, *, policy_id: str, tenant: str) -> Issuance:
+def issuance(m: Merged, issuer_profile: str | None, *, tenant: str) -> Issuance:
     """The JwtIssuer's settings; B2C's defaults for what it does not set. Its choices and booleans are read as every
     technical profile's metadata is (providers.py: ``one_of``, ``metadata_bool``): case-insensitively."""
     if issuer_profile is None or issuer_profile not in m.profiles:
@@ -46,7 +46,7 @@ def issuance(m: Merged, issuer_profile: str | None, *, policy_id: str, tenant: s
         if key in metadata:
             _seconds(metadata[key], low, high)
     choices = {key: one_of(metadata[key], allowed) for key, allowed in CHOICES.items() if key in metadata}
-    booleans = {key: metadata_bool(tp, key, default, policy_id, tenant) for key, default in BOOLEANS.items()}
+    booleans = {key: metadata_bool(tp, key, default, tenant) for key, default in BOOLEANS.items()}
 
     def seconds(key: str) -> int | None:
         return int(metadata[key].value) if key in metadata else None

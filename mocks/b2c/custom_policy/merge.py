@@ -21,6 +21,7 @@ class Value:
     value: str
     file: str
     path: str  # element path for messages
+    policy: str = ""  # the PolicyId of the file it is written in: B2C names that policy when it refuses the value
 
 
 @dataclass
@@ -185,7 +186,7 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
         tp.handler = proto.get("Handler")
     for metadata_item in el.findall(f"{q('Metadata')}/{q('Item')}"):
         key = metadata_item.get("Key", "")
-        tp.metadata[key] = Value(text(metadata_item) or "", f.name, f"{where}/Metadata/Item[@Key='{key}']")
+        tp.metadata[key] = Value(text(metadata_item) or "", f.name, f"{where}/Metadata/Item[@Key='{key}']", f.policy_id)
     for crypto_key in el.findall(f"{q('CryptographicKeys')}/{q('Key')}"):
         kid = crypto_key.get("Id", "")
         tp.keys[kid] = Value((crypto_key.get("StorageReferenceId") or "").strip(), f.name,

@@ -17,21 +17,22 @@ TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 BEARER_TOKEN_METHODS = ("AuthorizationHeader", "QueryString")
 
 
-def invalid_metadata(tp: Profile, v: Value, policy_id: str, tenant: str, expected: str) -> PolicyError:
-    """B2C's upload error for a metadata value it can't read, and what it reads there."""
+def invalid_metadata(tp: Profile, v: Value, tenant: str, expected: str) -> PolicyError:
+    """B2C's upload error for a metadata value it can't read, and what it reads there: the upload of the policy file
+    the value is written in fails, so that policy is named (not the relying party that includes it)."""
     return PolicyError(
-        f"{v.file}: {v.path}: TechnicalProfile \"{tp.id}\" in policy \"{policy_id}\" of tenant \"{tenant}\" defines an "
+        f"{v.file}: {v.path}: TechnicalProfile \"{tp.id}\" in policy \"{v.policy}\" of tenant \"{tenant}\" defines an "
         f"invalid value \"{v.value}\" for the metadata item \"{v.path.split(chr(39))[-2]}.\" Use {expected}."
     )
 
 
-def metadata_bool(tp: Profile, key: str, default: bool, policy_id: str, tenant: str) -> bool:
+def metadata_bool(tp: Profile, key: str, default: bool, tenant: str) -> bool:
     v = tp.metadata.get(key)
     if v is None:
         return default
     parsed = boolean(v.value)
     if parsed is None:
-        raise invalid_metadata(tp, v, policy_id, tenant, "true or false (1 or 0)")
+        raise invalid_metadata(tp, v, tenant, "true or false (1 or 0)")
     return parsed
 
 
@@ -49,7 +50,7 @@ def is_identity_provider(tp: Profile) -> bool:
 
 
 def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Mapping[str, Any],
-                      *, policy_id: str, tenant: str) -> IdentityProvider:
+                      *, tenant: str) -> IdentityProvider:
     where = tp.where()
     if tp.protocol is None:
         raise PolicyError(f"{tp.file}: {where}/Protocol{tp.line}: missing; add <Protocol Name=\"OAuth2\" /> or OpenIdConnect")
@@ -96,8 +97,8 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
     bearer = "QueryString" if protocol is ProviderProtocol.OAUTH2 else "AuthorizationHeader"
     if "BearerTokenTransmissionMethod" in md:
         bearer = one_of(md["BearerTokenTransmissionMethod"], BEARER_TOKEN_METHODS)
-    use_policy = metadata_bool(tp, "UsePolicyInRedirectUri", False, policy_id, tenant)
-    resolves_claims = metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, policy_id, tenant)
+    use_policy = metadata_bool(tp, "UsePolicyInRedirectUri", False, tenant)
+    resolves_claims = metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, tenant)
     scope = md["scope"].value if "scope" in md else ("openid" if protocol is ProviderProtocol.OPENID_CONNECT else "")
 
     key = tp.keys.get("client_secret")
