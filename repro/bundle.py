@@ -110,6 +110,8 @@ def _not_an_entry(entry: object) -> str | None:
         return "its response's content is not an object with text, encoding and mimeType strings"
     if type(response.get("status", 0)) is not int:
         return "its response's status is not a whole number"
+    if type(entry.get("time") or 0) not in (int, float):
+        return "its time is not a number"
     return None
 
 

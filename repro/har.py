@@ -251,11 +251,11 @@ def hops(har: dict[str, Any]) -> list[dict[str, Any]]:
     for entry in entries:
         request, response = entry.get("request", {}), entry.get("response", {})
         status = response.get("status", 0)
-        mime = (response.get("content") or {}).get("mimeType", "")
+        mime = (response.get("content") or {}).get("mimeType") or ""  # null where a recorder knows none
         if not (300 <= status < 400 or mime.startswith("text/html") or request.get("method") == "POST"):
             continue
         url = urlsplit(request.get("url", ""))
         rows.append({"started": entry.get("startedDateTime"), "method": request.get("method"), "host": url.hostname,
                      "path": url.path, "params": sorted(k for k, _ in parse_qsl(url.query)), "status": status,
-                     "time_ms": round(entry.get("time", 0), 1), "timings_ms": entry.get("timings", {})})
+                     "time_ms": round(entry.get("time") or 0, 1), "timings_ms": entry.get("timings", {})})
     return rows

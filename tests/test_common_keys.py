@@ -1,4 +1,5 @@
-"""mocks.common.keys.own_key: a state directory's key is generated once, kept owner-only, and reloaded as is."""
+"""mocks.common.keys: a state directory's key (own_key) is generated once, kept owner-only and reloaded as is; a signing
+key's kid is its thumbprint unless given; an operator's key file that cannot sign RS256 is named."""
 
 from __future__ import annotations
 

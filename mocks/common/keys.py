@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -33,7 +34,7 @@ class SigningKey:
         self.not_before = not_before if not_before is not None else int(time.time())
 
     @functools.cached_property
-    def jwk(self) -> RSAKey:
+    def _jwk(self) -> RSAKey:
         from joserfc.jwk import RSAKey
 
         return RSAKey.import_key(self._given) if isinstance(self._given, rsa.RSAPrivateKey) else self._given
@@ -41,7 +42,7 @@ class SigningKey:
     @property
     def kid(self) -> str:
         if self._kid is None:
-            self._kid = self.jwk.thumbprint()  # RFC 7638, base64url like B2C's kids
+            self._kid = self._jwk.thumbprint()  # RFC 7638, base64url like B2C's kids
         return self._kid
 
     @classmethod
@@ -53,7 +54,7 @@ class SigningKey:
         """An operator's key, checked in full (OpenSSL's RSA consistency check), unlike ``own_key``'s."""
         try:
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        except (ValueError, TypeError) as error:  # not PEM, not a key, or encrypted
+        except (ValueError, TypeError, UnsupportedAlgorithm) as error:  # not PEM, not a key, encrypted, or of a kind OpenSSL lacks
             raise ValueError(f"{path} is not an unencrypted private key in PEM ({error})") from None
         if not isinstance(key, rsa.RSAPrivateKey):
             raise ValueError(f"{path} holds a key of another kind ({type(key).__name__}); RS256 needs an RSA private key")
@@ -62,7 +63,7 @@ class SigningKey:
     def public_jwk(self, *, alg: bool = True) -> dict[str, Any]:
         """The JWKS entry (``kid``, ``use``, ``nbf``); B2C's has no ``alg`` (reference b2c.md section 3), so a client
         that picks keys by ``alg`` meets the same set as on a tenant."""
-        public = self.jwk.as_dict(private=False)
+        public = self._jwk.as_dict(private=False)
         entry = {"kid": self.kid, "use": "sig", "kty": "RSA", "alg": self.algorithm, "e": public["e"], "n": public["n"],
                  "nbf": self.not_before}
         if not alg:
@@ -74,7 +75,7 @@ class SigningKey:
         from joserfc import jwt
 
         try:
-            return dict(jwt.decode(token, self.jwk, algorithms=[self.algorithm]).claims)
+            return dict(jwt.decode(token, self._jwk, algorithms=[self.algorithm]).claims)
         except Exception:  # joserfc raises several types for malformed input and bad signatures alike
             return None
 
@@ -83,7 +84,7 @@ class SigningKey:
         from joserfc import jwt
 
         header = {"typ": "JWT", "alg": self.algorithm, "kid": kid or self.kid}
-        return jwt.encode(header, claims, self.jwk)
+        return jwt.encode(header, claims, self._jwk)
 
 
 def own_key(path: Path) -> rsa.RSAPrivateKey:

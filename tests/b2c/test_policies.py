@@ -59,7 +59,7 @@ def test_the_tenant_holds_built_policies_as_they_are_and_nothing_else() -> None:
     settings = B2CSettings(policies=policies)
     assert all(held is built for held, built in zip(settings.policies, policies, strict=True))  # not copied or rebuilt
     with pytest.raises(ValidationError, match="policies.0\n  Input should be an instance of Policy"):
-        B2CSettings(policies=[{"policy_id": "B2C_1A_x"}])
+        B2CSettings.model_validate({"policies": [{"policy_id": "B2C_1A_x"}]})
 
 
 def test_local_account_and_mfa_profiles_load_and_are_marked_not_executed() -> None:

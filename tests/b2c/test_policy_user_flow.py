@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from mocks.b2c.policy import ClaimMapping, PolicyError, PolicyKind, ProviderProtocol, RelyingPartyClaim
 from mocks.b2c.user_flow import (
@@ -74,7 +74,7 @@ def test_button_id_rule(name, expected):
 
 def test_idp_claim_falls_back_to_the_issuer_without_domain_hint():
     p = OpenIdConnectProvider(
-        name="Other", metadata_url="https://idp.example/.well-known/openid-configuration", client_id="c", client_secret="s"
+        name="Other", metadata_url="https://idp.example/.well-known/openid-configuration", client_id="c", client_secret=SecretStr("s")
     ).to_identity_provider()
     assert ClaimMapping("identityProvider", "iss", None) in p.claims
     assert p.domain == ""
@@ -83,7 +83,7 @@ def test_idp_claim_falls_back_to_the_issuer_without_domain_hint():
 def test_explicit_idp_value_wins_over_domain_hint():
     p = OpenIdConnectProvider(
         name="Other", metadata_url="https://idp.example/.well-known/openid-configuration", client_id="c",
-        client_secret="s", domain_hint="example", idp="idp.example",
+        client_secret=SecretStr("s"), domain_hint="example", idp="idp.example",
     ).to_identity_provider()
     assert ClaimMapping("identityProvider", None, "idp.example") in p.claims
     assert p.domain == "example"
@@ -126,7 +126,7 @@ def test_rejects_provider_settings_the_emulator_cannot_honour(field, value):
               client_id="c", client_secret="s")
     kw[field] = value
     with pytest.raises(ValidationError):
-        OpenIdConnectProvider(**kw)
+        OpenIdConnectProvider.model_validate(kw)
 
 
 def test_rejects_two_providers_with_the_same_button_id():

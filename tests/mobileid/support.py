@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from pydantic import SecretStr
 
 from fixtures.process_output import output_lines, read_until
 from mocks.common import serve
@@ -40,15 +41,15 @@ T = TypeVar("T")
 
 def default_clients() -> list[ClientSettings]:
     return [
-        ClientSettings(client_id=RP_POST, client_secret=SECRETS[RP_POST], redirect_uris=[REDIRECTS[RP_POST]]),
+        ClientSettings(client_id=RP_POST, client_secret=SecretStr(SECRETS[RP_POST]), redirect_uris=[REDIRECTS[RP_POST]]),
         ClientSettings(
             client_id=RP_BASIC,
-            client_secret=SECRETS[RP_BASIC],
+            client_secret=SecretStr(SECRETS[RP_BASIC]),
             redirect_uris=[REDIRECTS[RP_BASIC]],
             token_endpoint_auth_method="client_secret_basic",
             claims_in_id_token=False,
         ),
-        ClientSettings(client_id=RP_CONSENT, client_secret=SECRETS[RP_CONSENT], redirect_uris=[REDIRECTS[RP_CONSENT]], consent="once"),
+        ClientSettings(client_id=RP_CONSENT, client_secret=SecretStr(SECRETS[RP_CONSENT]), redirect_uris=[REDIRECTS[RP_CONSENT]], consent="once"),
     ]
 
 

@@ -7,6 +7,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from pydantic import SecretStr
 
 from tests.html_page import read_page
 
@@ -106,7 +107,7 @@ def test_invalid_requests_go_back_to_the_client_with_state_and_iss(emulator, use
 def test_scope_the_client_may_not_use_is_unauthorized_client(start_emulator) -> None:
     from mocks.mobileid import ClientSettings
 
-    limited = ClientSettings(client_id=RP_POST, client_secret="s", redirect_uris=[REDIRECTS[RP_POST]], allowed_scopes=["openid", "profile"])
+    limited = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]], allowed_scopes=["openid", "profile"])
     with start_emulator(clients=[limited]).client() as http:
         error, code, _ = rejected(User(http).authorize(authorize_params(scope="openid phone")))
     assert (error, code) == ("unauthorized_client", "mid_sec_2010")
@@ -242,7 +243,7 @@ def test_several_hints_without_manual_input_only_accept_an_offered_number(http, 
 def test_al4_needs_a_login_hint_without_manual_input(start_emulator) -> None:
     from mocks.mobileid import ClientSettings
 
-    al4 = ClientSettings(client_id=RP_POST, client_secret="s", redirect_uris=[REDIRECTS[RP_POST]], allowed_acrs=["mid_al3_any", "mid_al4_any"])
+    al4 = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]], allowed_acrs=["mid_al3_any", "mid_al4_any"])
     with start_emulator(clients=[al4]).client() as http:
         user = User(http)
         assert rejected(user.authorize(authorize_params(acr_values="mid_al4_any")))[1] == "mid_req_1120"

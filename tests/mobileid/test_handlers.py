@@ -10,6 +10,7 @@ import base64
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
@@ -24,7 +25,7 @@ from tests.event_loop import run
 
 from .support import WAITING_NUMBER, _shared_key
 
-SPACED = ClientSettings(client_id="rp spaced", client_secret="a b+c", redirect_uris=["https://rp.example/cb"], token_endpoint_auth_method="client_secret_basic")
+SPACED = ClientSettings(client_id="rp spaced", client_secret=SecretStr("a b+c"), redirect_uris=["https://rp.example/cb"], token_endpoint_auth_method="client_secret_basic")
 
 
 def emulator(**overrides: Any) -> Emulator:

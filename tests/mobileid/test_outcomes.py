@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from pydantic import SecretStr
 
 from mocks.mobileid import TestUser
 
@@ -126,7 +127,7 @@ def test_sim_only_acr_with_an_app_user_has_no_method(start_emulator) -> None:
 
     from .support import REDIRECTS, RP_POST
 
-    client = ClientSettings(client_id=RP_POST, client_secret="s", redirect_uris=[REDIRECTS[RP_POST]])
+    client = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]])
     emulator = start_emulator(clients=[client], users=[TestUser(msisdn="+41795550003", method="app")])
     with emulator.client() as http:
         answer = User(http).login(authorize_params(acr_values="mid_al3_simcard"), "+41795550003")

@@ -81,6 +81,7 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
         ([{"response": {"content": {"text": ["x"]}}}], "its response's content is not an object with text, encoding and mimeType"),
         ([{"response": {"status": "302"}}], "its response's status is not a whole number"),
         ([{"startedDateTime": 5}], "startedDateTime is not a string"),
+        ([{"time": "12"}], "its time is not a number"),
     ]:
         (tmp_path / "shape.har").write_text(json.dumps({"log": {"entries": entries}}))
         assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
