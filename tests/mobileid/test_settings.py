@@ -108,6 +108,18 @@ def test_command_line_refuses_to_start_without_a_client() -> None:
     assert "MOBILEID_CLIENT_ID" in result.stderr
 
 
+def test_command_line_refuses_a_signing_key_that_cannot_sign_rs256(tmp_path: Path) -> None:
+    key = tmp_path / "signing.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT),
+           "MOBILEID_SIGNING_KEY_PEM": str(key)}
+    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0, result.stdout
+    assert f"Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM): {key} is not an unencrypted private key in PEM" \
+        in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
 def test_a_fault_that_acts_on_b2c_is_refused_naming_this_emulators_faults() -> None:
     with pytest.raises(ConfigurationError, match=r"faults \(environment MOBILEID_FAULTS\): .*wrong-audience acts on B2C, not on Mobile ID; "
                                                  r"this emulator's faults: slow-idp, userinfo-failing"):
