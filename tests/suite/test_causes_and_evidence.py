@@ -23,9 +23,10 @@ from tests.suite.test_tokens import CLIENT, check, token
 ROOT = Path(__file__).resolve().parents[2]
 JWT = token()
 LOCAL = build_settings({}, LOCAL_STACK)
-TENANT = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin",
-                         "B2C_CLIENT_ID": "app", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234",
-                         "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"})
+TENANT_ENV = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin",
+              "B2C_CLIENT_ID": "app", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234",
+              "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+TENANT = build_settings(TENANT_ENV)
 
 
 def test_a_token_check_failure_carries_its_claim_with_expected_and_got() -> None:
@@ -63,6 +64,18 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
 def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:
     found = classify_text(text)
     assert (found.name, found.detail[:len(detail)]) == (cause, detail)
+
+
+def test_the_browser_servers_headers_and_secrets_from_the_env_file_are_redacted_too() -> None:
+    """Settings built from the environment merged with .env: a secret kept only in .env is not in this process's
+    environment, so the settings carry it (Settings.secrets); header values are secrets whatever their names."""
+    settings = build_settings({**dict(TENANT_ENV), "E2E_BROWSER_WS_ENDPOINT": "wss://browsers.example.test/ws",
+                               "E2E_BROWSER_WS_HEADERS": '{"Authorization": "Bearer ws-access-token-42", "X-Team": "qa"}',
+                               "B2C_WEBAPP1_CLIENT_SECRET": "env-file-secret-value"})
+    text = "connect(headers={'Authorization': 'Bearer ws-access-token-42', 'X-Team': 'qa'}) token ws-access-token-42 secret env-file-secret-value"
+    cleaned = Redaction.for_run(settings, environ={}).text(text)
+    assert contains_secret(cleaned, ["ws-access-token-42", "env-file-secret-value"]) == [], cleaned
+    assert "X-Team" in cleaned and "qa" in cleaned  # a short value is no secret: blanking it would blank ordinary words
 
 
 def test_every_cause_is_a_category_of_the_report_in_the_same_order() -> None:
