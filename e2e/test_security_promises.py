@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -38,8 +37,8 @@ SESSION_ONLY_COOKIES = ("x-ms-cpim-sso:", "x-ms-cpim-csrf", "x-ms-cpim-trans")
 @pytest.fixture
 def b2c_http(host_map: HostMap, ca_file: str | None) -> Iterator[httpx.Client]:
     """A back-channel client of its own: B2C's cookies it is given never leak into other tests."""
-    verify = ssl.create_default_context(cafile=ca_file) if ca_file else True
-    with net.client(host_map, verify=verify) as client:
+    # The public CAs plus E2E_CA_FILE (or the stack's CA), as the suite's own client has them (fixtures/b2c.py).
+    with net.client(host_map, verify=net.trust(*([ca_file] if ca_file else []))) as client:
         yield client
 
 

@@ -8,6 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
@@ -80,6 +81,34 @@ def test_async_client_reaches_the_mapped_host(server):
         response = pool.submit(asyncio.run, fetch()).result(timeout=30)
     assert response.text.startswith("openid.mobileid.ch ")
     assert response.url.host == "openid.mobileid.ch"
+
+
+def test_a_proxy_from_the_environment_is_used_for_unmapped_hosts_only(server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A company proxy between the suite and a tenant (HTTPS_PROXY, NO_PROXY): the suite's clients use it as httpx's
+    own would; mapped hosts (the local stack) never go through it. The stack's CONNECT proxy stands in for it."""
+    from mocks.stack_proxy import ConnectProxy
+
+    mapping, ca = server
+    proxy = ConnectProxy({"contoso.b2clogin.com": mapping["contoso.b2clogin.com"]})  # the proxy knows the name; DNS does not
+    proxy.start()
+    try:
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+        with net.client(verify=ca) as http:  # no host map: a tenant's hosts
+            assert http.get("https://contoso.b2clogin.com/").text.startswith("contoso.b2clogin.com ")
+        with net.client({"openid.mobileid.ch": mapping["openid.mobileid.ch"]}, verify=ca) as http:  # mapped: not proxied
+            assert http.get("https://openid.mobileid.ch/").text.startswith("openid.mobileid.ch ")
+
+        async def through_async() -> str:
+            async with net.async_client(verify=ca) as http:
+                return (await http.get("https://contoso.b2clogin.com/")).text
+        assert asyncio.run(through_async()).startswith("contoso.b2clogin.com ")
+        monkeypatch.setenv("NO_PROXY", "contoso.b2clogin.com")  # excepted: straight to a name this machine cannot resolve
+        with net.client(verify=ca, timeout=5) as http, pytest.raises(httpx.ConnectError):
+            http.get("https://contoso.b2clogin.com/")
+    finally:
+        proxy.stop()
 
 
 def test_listening_socket_disables_nagle_for_accepted_connections():

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import certifi
 import httpx
@@ -102,12 +102,31 @@ def tls_verification(verify: str | Path | Sequence[str | Path] | bool | ssl.SSLC
 
 
 def client(mapping: HostMap | None = None, *, verify: str | bool | ssl.SSLContext = True, timeout: float = 10.0) -> httpx.Client:
-    transport = HostMapTransport(mapping or {}, verify=tls_verification(verify))
-    return httpx.Client(transport=transport, timeout=timeout)
+    mapping, tls = mapping or {}, tls_verification(verify)
+    mounts = _proxy_mounts(mapping, lambda proxy: HostMapTransport(mapping, verify=tls, proxy=proxy))
+    return httpx.Client(transport=HostMapTransport(mapping, verify=tls), mounts=mounts, timeout=timeout)
 
 
 def async_client(
     mapping: HostMap | None = None, *, verify: str | bool | ssl.SSLContext = True, timeout: float = 10.0
 ) -> httpx.AsyncClient:
-    transport = AsyncHostMapTransport(mapping or {}, verify=tls_verification(verify))
-    return httpx.AsyncClient(transport=transport, timeout=timeout)
+    mapping, tls = mapping or {}, tls_verification(verify)
+    mounts = _proxy_mounts(mapping, lambda proxy: AsyncHostMapTransport(mapping, verify=tls, proxy=proxy))
+    return httpx.AsyncClient(transport=AsyncHostMapTransport(mapping, verify=tls), mounts=mounts, timeout=timeout)
+
+
+T = TypeVar("T", httpx.HTTPTransport, httpx.AsyncHTTPTransport)
+
+
+def _proxy_mounts(mapping: HostMap, through: Callable[[str], T]) -> dict[str, T | None]:
+    """The environment's proxies (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY, read as httpx reads them for a
+    client of its own; it ignores them for a client given a transport, as ours are): a company's proxy between the
+    suite and a tenant. Mapped hosts (the local stack, on loopback) never go through one."""
+    from httpx._utils import get_environment_proxies  # httpx's own reading (pinned in requirements.txt)
+
+    proxies = get_environment_proxies()
+    if not proxies:
+        return {}
+    mounts: dict[str, T | None] = {pattern: None if url is None else through(url) for pattern, url in proxies.items()}
+    mounts.update({f"all://{host}": None for host in mapping})  # None: the client's own transport, no proxy
+    return mounts
