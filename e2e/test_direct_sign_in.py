@@ -23,7 +23,8 @@ def test_domain_hint_goes_straight_to_mobile_id(
     journey.mobile.wait_until_shown()
     shown = journey.hosts_visited()
     assert shown and all(host == journey.mobile.host for host in shown), \
-        f"with domain_hint=mobileid.ch the browser showed {shown} before Mobile ID; B2C's sign-in page should be skipped"
+        f"with domain_hint=mobileid.ch the browser showed {shown} before Mobile ID; B2C's sign-in page should be skipped " \
+        "(a user flow's Mobile ID identity provider needs Domain hint mobileid.ch; a custom policy's ClaimsProvider <Domain>mobileid.ch)"
 
     # And approving on the phone signs the user in
     journey.approve_at_mobile_id(number)

@@ -160,6 +160,24 @@ def test_the_command_reports_every_missing_setting_at_once() -> None:
     assert "nothing checked, the suite's settings are wrong" in result.stdout and "tenant configuration" not in result.stdout
 
 
+@pytest.mark.parametrize("policy", ["B2C_1_signupsignin", "B2C_1A_signup_signin"])
+def test_a_tenant_sending_users_to_another_mobile_id_names_both_fixes(policy: str) -> None:
+    """The tenant's Mobile ID endpoint is not the one MOBILEID_METADATA_URL's discovery names: either the tenant is wrong
+    (the real service), or the suite's setting is (a deployed emulator the tenant federates with on purpose)."""
+    settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": policy, "B2C_CLIENT_ID": "app",
+                               "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"})
+    with httpx.Client() as http:
+        check = Preflight(settings, http, browser=lambda: None)
+        check.mobile_id = {"authorization_endpoint": "https://m.mobileid.ch/oidc/authorize"}
+        [problem] = check.endpoint_problems("https://mid-emulator.fabrikam.test/oidc/authorize?client_id=x", policy)
+    assert problem.startswith("authorization endpoint: is https://mid-emulator.fabrikam.test/oidc/authorize, Mobile ID's discovery "
+                              "(MOBILEID_METADATA_URL) says https://m.mobileid.ch/oidc/authorize. Fix: ")
+    assert "set MOBILEID_METADATA_URL to that one's discovery URL (now https://openid.mobileid.ch/.well-known/openid-configuration)" in problem
+    assert ("authorization_endpoint'] = https://m.mobileid.ch/oidc/authorize" if policy.startswith("B2C_1A_")
+            else "\"Metadata url\" = https://openid.mobileid.ch/.well-known/openid-configuration") in problem
+    assert check.endpoint_problems("https://m.mobileid.ch/oidc/authorize?client_id=x", policy) == []
+
+
 def test_a_failed_row_is_reported_as_its_own_cause() -> None:
     """This machine's clock is not the tenant's set-up: a run stopped by both names each cause with its rows."""
     rows = [fail("clock skew", "this machine's clock is 900 s ahead of B2C's", "synchronise the clock", INFRASTRUCTURE),
