@@ -103,6 +103,10 @@ DURATIONS ?= .test_durations
 JUNIT ?= test-results/junit.xml
 INFRA_RERUNS ?= 2
 SHARD_RESULTS ?= $(wildcard shards/allure-results-*)
+EXPECT_SHARDS ?=
+# NIGHTLY_GATE=no: nightly-report renders and notifies without the gate (Azure gates in a job of its own, so that
+# Cache@2, which saves only for a job that succeeded, keeps a red night's history).
+NIGHTLY_GATE ?= yes
 MAX_FAILURES ?= 0
 MIN_JOURNEYS ?= 1
 REPORT_LINK ?=
@@ -127,8 +131,9 @@ durations: setup
 	$(PYTEST) e2e -n 0 -q --store-durations --durations-path $(DURATIONS)
 
 # The shards' allure-results (default: shards/allure-results-*, as CI downloads them) into one folder.
+# EXPECT_SHARDS=N (CI): a shard that uploaded no results is recorded as a broken result, so the nightly is not green without it.
 merge-results: $(VENV)/.deps
-	$(BIN)/python scripts/merge_results.py $(SHARD_RESULTS) --into $(RESULTS_DIR)
+	$(BIN)/python scripts/merge_results.py $(SHARD_RESULTS) --into $(RESULTS_DIR) $(if $(EXPECT_SHARDS),--expect $(EXPECT_SHARDS))
 
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
 nightly-report: $(VENV)/.deps
@@ -137,7 +142,7 @@ nightly-report: $(VENV)/.deps
 	ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) $(ALLURE) generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
 	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: allure generate failed"; status=1; }; \
 	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
-	$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1; \
+	$(if $(filter no,$(NIGHTLY_GATE)),,$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \
 	exit $$status
 
 # The CI definitions: actionlint and the workflow schemas (offline, vendored in check-jsonschema).

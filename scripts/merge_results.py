@@ -1,12 +1,18 @@
 """Merge the Allure results of several shards into one folder, for one report.
 
-    python scripts/merge_results.py SHARD_DIR [SHARD_DIR ...] --into DIR
+    python scripts/merge_results.py SHARD_DIR [SHARD_DIR ...] --into DIR [--expect N]
 
 Every result, container and attachment file of every shard is copied (allure-pytest
 names them by UUID, so they do not collide; a collision with different content is an
 error). ``environment.properties`` and ``categories.json`` come from the first shard
 that has them. A journey with several attempts (``--infra-reruns``) keeps all of them,
 and its final attempt is marked flaky (``statusDetails.flaky``), which Allure shows.
+
+``--expect N`` (CI: the number of shards): a shard that gave no results (it broke before its
+journeys, or was cancelled at its time limit, so it uploaded nothing) becomes a broken result of
+its own, cause infrastructure, so the report, the message and the quality gate all count it; without
+it a nightly that lost a shard would read as green. Shard folders are named ``...-K`` (CI's
+``allure-results-K``); K tells which shard it is.
 """
 
 from __future__ import annotations
@@ -14,12 +20,21 @@ from __future__ import annotations
 import argparse
 import filecmp
 import json
+import re
 import shutil
 import sys
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
+
+SHARD_NUMBER = re.compile(r"-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
 
 
@@ -82,14 +97,45 @@ def merge(shards: list[Path], into: Path) -> list[str]:
     return notes
 
 
+def missing_shards(shards: list[Path], expected: int) -> list[str]:
+    """The shards of ``expected`` that gave no results, in words: by number where the folders are numbered."""
+    with_results = [shard for shard in shards if any(shard.glob("*-result.json"))]
+    numbers = {int(match.group(1)) for shard in with_results if (match := SHARD_NUMBER.search(shard.name))}
+    if len(numbers) == len(with_results):
+        return [f"shard {number} of {expected}" for number in range(1, expected + 1) if number not in numbers]
+    return [f"a shard of {expected} (folders not numbered)"] * max(0, expected - len(with_results))
+
+
+def record_missing(into: Path, missing: list[str]) -> None:
+    """One broken result per missing shard, where the report, the message and the gate see it."""
+    into.mkdir(parents=True, exist_ok=True)
+    now = int(time.time() * 1000)
+    for number, words in enumerate(missing, 1):
+        detail = f"{words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
+        result = {
+            "uuid": str(uuid.uuid4()), "historyId": f"ci-{re.sub(r'[^a-z0-9]+', '-', words)}-{number}", "status": "broken",
+            "name": f"{words}: no journey results", "fullName": f"ci.shards.{re.sub(r'[^a-z0-9]+', '_', words)}",
+            "statusDetails": {"message": detail}, "start": now, "stop": now,
+            "labels": [{"name": "cause", "value": INFRASTRUCTURE}, {"name": "cause_detail", "value": detail},
+                       {"name": "suite", "value": "CI shards"}],
+        }
+        (into / f"{result['uuid']}-result.json").write_text(json.dumps(result), encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("shards", nargs="*", type=Path, help="allure-results folders of the shards")
     parser.add_argument("--into", type=Path, required=True, help="empty or new folder for the merged results")
+    parser.add_argument("--expect", type=int, metavar="N", help="how many shards ran (CI): a shard without results is recorded as broken")
     args = parser.parse_args(argv)
-    if not args.shards:
+    if args.expect is not None and args.expect < 1:
+        raise SystemExit(f"merge: --expect {args.expect}: give the number of shards the run had (1 or more)")
+    if not args.shards and args.expect is None:
         raise SystemExit("merge: no shard results given (make: SHARD_RESULTS is empty; CI: no allure-results-* artifact was downloaded)")
     notes = merge(args.shards, args.into)
+    if args.expect is not None and (missing := missing_shards(args.shards, args.expect)):
+        record_missing(args.into, missing)
+        notes += [f"{words} gave no results: recorded as broken (cause {INFRASTRUCTURE})" for words in missing]
     for note in notes:
         print(f"merge: {note}")
     merged = journeys(args.into)

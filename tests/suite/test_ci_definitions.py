@@ -45,6 +45,23 @@ def test_every_step_is_a_make_target_the_readme_documents(definition: Path) -> N
         assert f"make {target}" in readme, f"{definition.name}: README does not document make {target}"
 
 
+def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
+    """A shard that uploaded nothing must show in the report (scripts/merge_results.py --expect), so the merge's
+    EXPECT_SHARDS is the number of shards the nightly starts, on both platforms; on Azure the gate is a job of its own."""
+    nightly = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())
+    shards = nightly["jobs"]["journeys"]["strategy"]["matrix"]["shard"]
+    [merge] = [step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make merge-results"]
+    assert int(merge["env"]["EXPECT_SHARDS"]) == len(shards) == max(shards)
+    [report] = [step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make nightly-report"]
+    assert report["if"] == "${{ !cancelled() }}"  # also after a failed merge: the message says there are no results
+    azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
+    [merge] = [step for step in azure["report"]["steps"] if step.get("script") == "make merge-results"]
+    assert int(merge["env"]["EXPECT_SHARDS"]) == int(azure["journeys"]["strategy"]["parallel"])
+    [report] = [step for step in azure["report"]["steps"] if str(step.get("script", "")).startswith("make nightly-report")]
+    assert report["script"] == "make nightly-report NIGHTLY_GATE=no" and report["condition"] == "succeededOrFailed()"
+    assert azure["gate"]["dependsOn"] == "report" and "make quality-gate" in commands(azure["gate"])
+
+
 def lint(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
 

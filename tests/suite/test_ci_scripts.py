@@ -78,6 +78,33 @@ def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path]
         merge_results.merge([shards[0], tmp_path / "shard-3"], tmp_path / "merged")
 
 
+def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_message_count(tmp_path: Path) -> None:
+    """A nightly that lost a shard (it broke before pytest, or its job hit its time limit) must not read as green."""
+    shards = [tmp_path / "shards" / f"allure-results-{number}" for number in (1, 3)]
+    write_result(shards[0], "test_sign_up", "passed")
+    write_result(shards[1], "test_sign_in", "passed")
+    (tmp_path / "shards" / "allure-results-4").mkdir()  # downloaded, but empty
+    merged = tmp_path / "merged"
+    assert merge_results.main([*map(str, shards), str(tmp_path / "shards" / "allure-results-4"), "--into", str(merged), "--expect", "4"]) == 0
+    broken = sorted(j.final["name"] for j in merge_results.journeys(merged).values() if j.status == "broken")
+    assert broken == ["shard 2 of 4: no journey results", "shard 4 of 4: no journey results"]
+    assert quality_gate.main([str(merged)]) == 1
+    message = notify.summarize(merged, "Nightly")
+    assert message.startswith("Nightly: 2 of 4 journeys failed, 1 cause(s)") and "- infrastructure: 2 journeys" in message, message
+    assert "shard 2 of 4 gave no journey results" in message
+    # Every shard lost (none uploaded anything): the report, the message and the gate still have something to say.
+    nothing = tmp_path / "nothing"
+    assert merge_results.main(["--into", str(nothing), "--expect", "2"]) == 0
+    assert notify.summarize(nothing, "Nightly").startswith("Nightly: 2 of 2 journeys failed") and quality_gate.main([str(nothing)]) == 1
+    with pytest.raises(SystemExit, match="give the number of shards"):
+        merge_results.main(["--into", str(tmp_path / "zero"), "--expect", "0"])
+    # All there: nothing added.
+    write_result(tmp_path / "shards" / "allure-results-2", "test_cookies", "passed")
+    whole = tmp_path / "whole"
+    assert merge_results.main([str(shards[0]), str(tmp_path / "shards" / "allure-results-2"), "--into", str(whole), "--expect", "2"]) == 0
+    assert len(merge_results.journeys(whole)) == 2 and quality_gate.main([str(whole)]) == 0
+
+
 def test_merge_refuses_one_file_name_with_two_contents(shards: list[Path], tmp_path: Path) -> None:
     """Results and attachments are named by UUID: the same name with other content is two runs mixed, not one nightly."""
     (shards[0] / "attachment-1.png").write_bytes(b"\x89PNG one")
@@ -120,6 +147,10 @@ def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Pa
     assert failed.returncode != 0 and "4 failed or broken journeys (at most 0 allowed)" in failed.stdout, failed.stdout + failed.stderr
     passed = subprocess.run([*gate, "MAX_FAILURES=4"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert passed.returncode == 0 and "quality gate: met (6 journeys ran" in passed.stdout, passed.stdout + passed.stderr
+    # The nightly's report gates too, unless told not to (Azure gates in a job of its own): what make would run.
+    for setting, gated in (([], True), (["NIGHTLY_GATE=no"], False)):
+        planned = subprocess.run(["make", "-n", "nightly-report", f"VENV={venv}", *setting], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert ("scripts/quality_gate.py" in planned.stdout) is gated and "scripts/notify.py" in planned.stdout, planned.stdout
 
 
 class Webhook:
