@@ -1,9 +1,11 @@
 """Make sure a Chromium that Playwright can drive is on this machine.
 
-Order: Playwright's own build (downloaded by ``playwright install`` where the
-network allows it), else a system Chromium, else Debian's ``chromium`` package
-installed with apt-get when we are root. The suite's fixtures pick the same
-browser at run time (``fixtures/browser.py``), so nothing is written here.
+Order: Playwright's own build (installed, or downloaded by ``playwright install``
+where the network allows it: tried first, so a CI runner's Google Chrome does not
+stand in for it), else a system Chromium, else Debian's ``chromium`` package
+installed with apt-get where we may (root, or CI with passwordless sudo). The suite's
+fixtures pick the same browser at run time (``fixtures/browser.py``), so nothing is
+written here.
 """
 
 from __future__ import annotations
@@ -42,14 +44,34 @@ APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}  # no question may
 
 
 def can_apt() -> bool:
-    """Root on a system with apt-get: set-up may install Debian's packages."""
-    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+    """Set-up may install Debian's packages: root, or a CI runner (CI set) whose sudo asks no password. On a person's
+    machine set-up never installs system packages through sudo."""
+    return shutil.which("apt-get") is not None and (is_root() or passwordless_sudo())
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@functools.cache
+def passwordless_sudo() -> bool:
+    """CI only (hosted runners run as a user with passwordless sudo); never a password prompt."""
+    if not os.environ.get("CI") or shutil.which("sudo") is None:
+        return False
+    try:
+        return subprocess.run(["sudo", "-n", "true"], capture_output=True, timeout=10).returncode == 0
+    except (subprocess.TimeoutExpired, OSError):
+        return False
+
+
+def as_root(command: list[str]) -> list[str]:
+    return command if is_root() else ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND", *command]
 
 
 @functools.cache
 def apt_update() -> None:
     """The package lists, fetched once per set-up (a fresh machine has none)."""
-    run(["apt-get", "update", "-qq"], timeout=600, env=APT_ENV)
+    run(as_root(["apt-get", "update", "-qq"]), timeout=600, env=APT_ENV)
 
 
 def apt_install(*packages: str, recommends: bool = True) -> None:
@@ -57,7 +79,7 @@ def apt_install(*packages: str, recommends: bool = True) -> None:
     if can_apt():
         apt_update()
         options = [] if recommends else ["--no-install-recommends"]
-        run(["apt-get", "install", "-y", "-qq", *options, *packages], timeout=900, env=APT_ENV)
+        run(as_root(["apt-get", "install", "-y", "-qq", *options, *packages]), timeout=900, env=APT_ENV)
 
 
 def headless_shell_support() -> None:
@@ -88,17 +110,17 @@ def find_browser() -> int:
     if path := bundled_chromium():
         print(f"browser: Playwright's Chromium at {path}")
         return 0
-    if path := system_chromium():
-        print(f"browser: system Chromium at {path} (Playwright's own build is not installed)")
-        headless_shell_support()
-        return 0
     install = [sys.executable, "-m", "playwright", "install", "chromium"]
     if can_apt():
-        install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too
+        install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too (it uses sudo when not root)
     if run(install, timeout=900) and (path := bundled_chromium()):
         print(f"browser: Playwright's Chromium at {path}")
         return 0
-    print("Playwright's Chromium download failed; trying the system package instead.", flush=True)
+    if path := system_chromium():
+        print(f"browser: system Chromium at {path} (Playwright's own build could not be downloaded)")
+        headless_shell_support()
+        return 0
+    print("Playwright's Chromium download failed and there is no system Chromium; trying the system package.", flush=True)
     if can_apt():
         apt_install("chromium")  # the headless shell separately (below): a system without it still gets Chromium
         if path := system_chromium():

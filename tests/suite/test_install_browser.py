@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,55 @@ def test_without_any_ffmpeg_set_up_says_video_is_refused(tmp_path: Path, monkeyp
     script.video_support()
     assert "video: no ffmpeg, so --video is refused (apt-get install ffmpeg" in capsys.readouterr().out
     assert not (tmp_path / "browsers").exists()
+
+
+@pytest.mark.parametrize("download_works", [True, False])
+def test_playwrights_build_is_tried_before_a_system_chromium(
+        download_works: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CI runner has Google Chrome at /usr/bin: Playwright's own build (and its headless shell) is still downloaded
+    first, and the system's browser is the fallback where the download fails (this machine)."""
+    downloaded: list[str] = []
+    ran: list[list[str]] = []
+
+    def run(command: list[str], timeout: int, env: dict[str, str] | None = None) -> bool:
+        ran.append(command)
+        if download_works and command[-2:] == ["install", "chromium"]:
+            downloaded.append("/ms-playwright/chromium/chrome")
+        return download_works
+
+    monkeypatch.setattr(script, "bundled_chromium", lambda: downloaded[0] if downloaded else None)
+    monkeypatch.setattr(script, "system_chromium", lambda: "/usr/bin/google-chrome")
+    monkeypatch.setattr(script, "headless_shell_support", lambda: None)
+    monkeypatch.setattr(script, "can_apt", lambda: False)
+    monkeypatch.setattr(script, "run", run)
+    assert script.find_browser() == 0
+    assert ran[0][-2:] == ["install", "chromium"]  # the download came first, though a system browser was there
+    said = capsys.readouterr().out
+    if download_works:
+        assert "browser: Playwright's Chromium at /ms-playwright/chromium/chrome" in said and "google-chrome" not in said
+    else:
+        assert "browser: system Chromium at /usr/bin/google-chrome (Playwright's own build could not be downloaded)" in said
+
+
+def test_sudo_is_used_only_on_ci_and_only_without_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a person's machine set-up never installs system packages through sudo (it would ask for a password)."""
+    asked: list[list[str]] = []
+
+    class Done:
+        returncode = 0
+
+    def sudo(command: list[str], **kwargs: object) -> Done:
+        asked.append(command)
+        return Done()
+
+    monkeypatch.setattr(subprocess, "run", sudo)
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(script, "is_root", lambda: False)
+    monkeypatch.delenv("CI", raising=False)
+    script.passwordless_sudo.cache_clear()
+    assert script.can_apt() is False and asked == []
+    monkeypatch.setenv("CI", "true")
+    script.passwordless_sudo.cache_clear()
+    assert script.can_apt() is True and asked == [["sudo", "-n", "true"]]
+    assert script.as_root(["apt-get", "update"]) == ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND", "apt-get", "update"]
+    script.passwordless_sudo.cache_clear()
