@@ -71,6 +71,7 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({"E2E_TARGET": "tenant", "B2C_CLIENT_ID": "c1"}, "B2C_POLICIES"),
         ({"B2C_POLICIES": "signin"}, "B2C_POLICIES"),
         ({**TENANT, "B2C_TENANT": "https://contoso.b2clogin.com"}, "B2C_TENANT"),
+        ({**TENANT, "B2C_TENANT": "contosö"}, "B2C_TENANT='contosö' must be the tenant name only"),
         ({**TENANT, "MOBILEID_MODE": "real"}, "MOBILEID_TEST_NUMBER"),
         ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "079 123 45 67"}, "MOBILEID_TEST_NUMBER"),
         # str.isdigit() accepts these; they would be a second identity for +41791112233.
