@@ -13,9 +13,11 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -106,16 +108,41 @@ def main() -> int:
     return status
 
 
+# Where Playwright downloads its builds (it tries them in turn), unless PLAYWRIGHT_DOWNLOAD_HOST says otherwise.
+DOWNLOAD_HOSTS = ("https://cdn.playwright.dev", "https://playwright.download.prss.microsoft.com")
+PROXY_SETTINGS = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+
+
+def download_possible() -> str | None:
+    """Why Playwright's download is not tried (None: try it). Offline, it would retry for minutes, printing stack traces."""
+    if os.environ.get("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"):
+        return "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set"
+    if any(os.environ.get(name) for name in PROXY_SETTINGS):
+        return None  # through the proxy it may be reachable, which a direct connection cannot tell
+    hosts = [os.environ["PLAYWRIGHT_DOWNLOAD_HOST"]] if os.environ.get("PLAYWRIGHT_DOWNLOAD_HOST") else list(DOWNLOAD_HOSTS)
+    for url in hosts:
+        parts = urlsplit(url)
+        try:
+            with socket.create_connection((parts.hostname or "", parts.port or 443), timeout=3):
+                return None
+        except OSError:
+            continue
+    return f"no connection to {' or '.join(urlsplit(url).hostname or url for url in hosts)} within 3 s"
+
+
 def find_browser() -> int:
     if path := bundled_chromium():
         print(f"browser: Playwright's Chromium at {path}")
         return 0
-    install = [sys.executable, "-m", "playwright", "install", "chromium"]
-    if can_apt():
-        install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too (it uses sudo when not root)
-    if run(install, timeout=900) and (path := bundled_chromium()):
-        print(f"browser: Playwright's Chromium at {path}")
-        return 0
+    if (why_not := download_possible()) is None:
+        install = [sys.executable, "-m", "playwright", "install", "chromium"]
+        if can_apt():
+            install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too (it uses sudo when not root)
+        if run(install, timeout=900) and (path := bundled_chromium()):
+            print(f"browser: Playwright's Chromium at {path}")
+            return 0
+    else:
+        print(f"browser: Playwright's Chromium is not downloaded ({why_not})", flush=True)
     if path := system_chromium():
         print(f"browser: system Chromium at {path} (Playwright's own build could not be downloaded)")
         headless_shell_support()

@@ -70,11 +70,28 @@ def journeys(results_dir: Path) -> dict[str, Journey]:
 
 
 def merge(shards: list[Path], into: Path) -> list[str]:
-    """Copy every shard's files into ``into``; returns notes for the reader (never fails silently)."""
-    notes = []
-    into.mkdir(parents=True, exist_ok=True)
-    if any(into.iterdir()):
+    """Copy every shard's files into ``into``; returns notes for the reader (never fails silently).
+
+    Whole or not at all: the files go to a folder beside ``into`` that takes its name once every shard is in, so a
+    merge that stops half-way leaves no partial results for a report to read as a night with fewer journeys."""
+    if into.exists() and (not into.is_dir() or any(into.iterdir())):
         raise SystemExit(f"merge: {into} is not empty; give an empty or new folder to --into")
+    partial = into.with_name(f".{into.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        notes = _merge(shards, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if into.exists():
+        into.rmdir()  # empty (checked above)
+    partial.rename(into)
+    return notes
+
+
+def _merge(shards: list[Path], into: Path) -> list[str]:
+    notes = []
     for shard in shards:
         if not shard.is_dir():
             raise SystemExit(f"merge: {shard} is not a folder of Allure results (did the shard run and upload them?)")
@@ -98,23 +115,26 @@ def merge(shards: list[Path], into: Path) -> list[str]:
 
 
 def missing_shards(shards: list[Path], expected: int) -> list[str]:
-    """The shards of ``expected`` that gave no results, in words: by number where the folders are numbered."""
+    """The shards of ``expected`` that gave no results, in words: by number where the folders are numbered 1 to
+    ``expected``, one each (CI's artifacts), else by count."""
     with_results = [shard for shard in shards if any(shard.glob("*-result.json"))]
-    numbers = {int(match.group(1)) for shard in with_results if (match := SHARD_NUMBER.search(shard.name))}
-    if len(numbers) == len(with_results):
+    numbers = [int(match.group(1)) for shard in with_results if (match := SHARD_NUMBER.search(shard.name))]
+    if len(numbers) == len(with_results) == len(set(numbers)) and all(1 <= number <= expected for number in numbers):
         return [f"shard {number} of {expected}" for number in range(1, expected + 1) if number not in numbers]
-    return [f"a shard of {expected} (folders not numbered)"] * max(0, expected - len(with_results))
+    return [f"shard {len(with_results) + number} of {expected} (by count: the folders are not numbered 1 to {expected})"
+            for number in range(1, expected - len(with_results) + 1)]
 
 
 def record_missing(into: Path, missing: list[str]) -> None:
     """One broken result per missing shard, where the report, the message and the gate see it."""
     into.mkdir(parents=True, exist_ok=True)
     now = int(time.time() * 1000)
-    for number, words in enumerate(missing, 1):
+    for words in missing:
         detail = f"{words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
+        shard = words.split(" (")[0]  # "shard 2 of 4": the same id every night, for the report's history
         result = {
-            "uuid": str(uuid.uuid4()), "historyId": f"ci-{re.sub(r'[^a-z0-9]+', '-', words)}-{number}", "status": "broken",
-            "name": f"{words}: no journey results", "fullName": f"ci.shards.{re.sub(r'[^a-z0-9]+', '_', words)}",
+            "uuid": str(uuid.uuid4()), "historyId": f"ci-{re.sub(r'[^a-z0-9]+', '-', shard)}", "status": "broken",
+            "name": f"{words}: no journey results", "fullName": f"ci.shards.{re.sub(r'[^a-z0-9]+', '_', shard)}",
             "statusDetails": {"message": detail}, "start": now, "stop": now,
             "labels": [{"name": "cause", "value": INFRASTRUCTURE}, {"name": "cause_detail", "value": detail},
                        {"name": "suite", "value": "CI shards"}],

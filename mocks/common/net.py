@@ -12,6 +12,7 @@ work exactly as in production.
 from __future__ import annotations
 
 import functools
+import logging
 import ssl
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ import certifi
 import httpx
 
 from mocks.common.hosts import HostMap
+
+log = logging.getLogger(__name__)
 
 
 def _mapped(request: httpx.Request, mapping: HostMap) -> httpx.URL | None:
@@ -124,9 +127,20 @@ def _proxy_mounts(mapping: HostMap, through: Callable[[str], T]) -> dict[str, T 
     suite and a tenant. Mapped hosts (the local stack, on loopback) never go through one."""
     from httpx._utils import get_environment_proxies  # httpx's own reading (pinned in requirements.txt)
 
-    proxies = get_environment_proxies()
-    if not proxies:
-        return {}
-    mounts: dict[str, T | None] = {pattern: None if url is None else through(url) for pattern, url in proxies.items()}
-    mounts.update({f"all://{host}": None for host in mapping})  # None: the client's own transport, no proxy
+    mounts: dict[str, T | None] = {}
+    for pattern, url in get_environment_proxies().items():
+        if url is None:
+            mounts[pattern] = None
+            continue
+        try:
+            mounts[pattern] = through(url)
+        except (ImportError, ValueError) as error:  # e.g. ALL_PROXY=socks5://... without socksio: the calls go without it
+            log.warning("the environment's proxy %s for %s is not used: %s", _without_credentials(url), pattern, error)
+    if mounts:
+        mounts.update({f"all://{host}": None for host in mapping})  # None: the client's own transport, no proxy
     return mounts
+
+
+def _without_credentials(url: str) -> str:
+    parsed = httpx.URL(url)
+    return str(parsed.copy_with(username=None, password=None)) if parsed.userinfo else url

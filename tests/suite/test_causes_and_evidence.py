@@ -69,13 +69,17 @@ def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, 
 def test_the_browser_servers_headers_and_secrets_from_the_env_file_are_redacted_too() -> None:
     """Settings built from the environment merged with .env: a secret kept only in .env is not in this process's
     environment, so the settings carry it (Settings.secrets); header values are secrets whatever their names."""
-    settings = build_settings({**dict(TENANT_ENV), "E2E_BROWSER_WS_ENDPOINT": "wss://browsers.example.test/ws",
+    settings = build_settings({**dict(TENANT_ENV), "E2E_BROWSER_WS_ENDPOINT": "wss://browsers.example.test/ws?token=ws-query-token-7",
                                "E2E_BROWSER_WS_HEADERS": '{"Authorization": "Bearer ws-access-token-42", "X-Team": "qa"}',
-                               "B2C_WEBAPP1_CLIENT_SECRET": "env-file-secret-value"})
-    text = "connect(headers={'Authorization': 'Bearer ws-access-token-42', 'X-Team': 'qa'}) token ws-access-token-42 secret env-file-secret-value"
-    cleaned = Redaction.for_run(settings, environ={}).text(text)
-    assert contains_secret(cleaned, ["ws-access-token-42", "env-file-secret-value"]) == [], cleaned
+                               "E2E_BROWSER_PROXY": "http://qa:proxy-password-9@proxy.example.test:3128",
+                               "B2C_WEBAPP1_CLIENT_SECRET": "env-file-secret-value", "E2E_TOKEN_CONTRACT": "name,idp"})
+    text = ("connect(headers={'Authorization': 'Bearer ws-access-token-42', 'X-Team': 'qa'}) token ws-access-token-42 "
+            "secret env-file-secret-value wss://browsers.example.test/ws?token=ws-query-token-7 proxy-password-9 claims name,idp")
+    cleaned = Redaction.for_run(settings, environ={"HTTPS_PROXY": "http://u:env-proxy-password@proxy:3128"}).text(text + " env-proxy-password")
+    secrets = ["ws-access-token-42", "env-file-secret-value", "ws-query-token-7", "proxy-password-9", "env-proxy-password"]
+    assert contains_secret(cleaned, secrets) == [], cleaned
     assert "X-Team" in cleaned and "qa" in cleaned  # a short value is no secret: blanking it would blank ordinary words
+    assert "claims name,idp" in cleaned  # E2E_TOKEN_CONTRACT is named like a secret, but is a list of claim names
 
 
 def test_every_cause_is_a_category_of_the_report_in_the_same_order() -> None:

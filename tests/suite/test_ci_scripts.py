@@ -98,6 +98,18 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
     assert notify.summarize(nothing, "Nightly").startswith("Nightly: 2 of 2 journeys failed") and quality_gate.main([str(nothing)]) == 1
     with pytest.raises(SystemExit, match="give the number of shards"):
         merge_results.main(["--into", str(tmp_path / "zero"), "--expect", "0"])
+    # The same lost shard has the same id every night (the report's history follows it).
+    again = tmp_path / "again"
+    assert merge_results.main([*map(str, shards), "--into", str(again), "--expect", "4"]) == 0
+    ids = {j.history_id for j in merge_results.journeys(again).values() if j.status == "broken"}
+    assert ids == {j.history_id for j in merge_results.journeys(merged).values() if j.status == "broken"} == {"ci-shard-2-of-4", "ci-shard-4-of-4"}
+    # Folders not numbered 1 to N (here from 0): counted instead.
+    zero = tmp_path / "zero-based" / "allure-results-0"
+    write_result(zero, "test_x", "passed")
+    counted = tmp_path / "counted"
+    assert merge_results.main([str(zero), "--into", str(counted), "--expect", "2"]) == 0
+    assert [j.final["name"] for j in merge_results.journeys(counted).values() if j.status == "broken"] == \
+        ["shard 2 of 2 (by count: the folders are not numbered 1 to 2): no journey results"]
     # All there: nothing added.
     write_result(tmp_path / "shards" / "allure-results-2", "test_cookies", "passed")
     whole = tmp_path / "whole"
@@ -111,6 +123,7 @@ def test_merge_refuses_one_file_name_with_two_contents(shards: list[Path], tmp_p
     (shards[1] / "attachment-1.png").write_bytes(b"\x89PNG two")
     with pytest.raises(SystemExit, match="attachment-1.png exists in two shards with different content"):
         merge_results.merge(shards, tmp_path / "merged")
+    assert not (tmp_path / "merged").exists() and not (tmp_path / ".merged.partial").exists()  # no half merge to report on
     (shards[1] / "attachment-1.png").write_bytes(b"\x89PNG one")  # the same file twice (a shard's upload repeated): kept once
     (shards[1] / "environment.properties").write_text("target=tenant\n")  # shared files: the first shard's kept, and said
     notes = merge_results.merge(shards, tmp_path / "merged-again")

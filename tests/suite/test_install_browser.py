@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def test_playwrights_build_is_tried_before_a_system_chromium(
     monkeypatch.setattr(script, "system_chromium", lambda: "/usr/bin/google-chrome")
     monkeypatch.setattr(script, "headless_shell_support", lambda: None)
     monkeypatch.setattr(script, "can_apt", lambda: False)
+    monkeypatch.setattr(script, "download_possible", lambda: None)
     monkeypatch.setattr(script, "run", run)
     assert script.find_browser() == 0
     assert ran[0][-2:] == ["install", "chromium"]  # the download came first, though a system browser was there
@@ -110,3 +112,35 @@ def test_sudo_is_used_only_on_ci_and_only_without_a_password(monkeypatch: pytest
     assert script.can_apt() is True and asked == [["sudo", "-n", "true"]]
     assert script.as_root(["apt-get", "update"]) == ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND", "apt-get", "update"]
     script.passwordless_sudo.cache_clear()
+
+
+def test_the_download_is_not_tried_where_it_cannot_succeed(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Offline, Playwright's download retries for minutes: a 3 s connection check (or PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD) skips it."""
+    for name in (*script.PROXY_SETTINGS, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"):
+        monkeypatch.delenv(name, raising=False)
+    with socket.socket() as closed:  # a port nothing listens on: the connection is refused at once
+        closed.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("PLAYWRIGHT_DOWNLOAD_HOST", f"https://127.0.0.1:{closed.getsockname()[1]}")
+    assert script.download_possible() == "no connection to 127.0.0.1 within 3 s"
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(1)
+        monkeypatch.setenv("PLAYWRIGHT_DOWNLOAD_HOST", f"https://127.0.0.1:{listening.getsockname()[1]}")
+        assert script.download_possible() is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.test:3128")  # through a proxy: tried
+    assert script.download_possible() is None
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    assert script.download_possible() == "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set"
+    ran: list[list[str]] = []
+    monkeypatch.setattr(script, "bundled_chromium", lambda: None)
+    monkeypatch.setattr(script, "system_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(script, "headless_shell_support", lambda: None)
+
+    def run(command: list[str], timeout: int, env: dict[str, str] | None = None) -> bool:
+        ran.append(command)
+        return False
+
+    monkeypatch.setattr(script, "run", run)
+    assert script.find_browser() == 0 and ran == []
+    said = capsys.readouterr().out
+    assert "Playwright's Chromium is not downloaded (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set)" in said and "/usr/bin/chromium" in said

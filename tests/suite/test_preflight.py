@@ -164,12 +164,17 @@ def test_the_command_reports_every_missing_setting_at_once() -> None:
 def test_a_tenant_sending_users_to_another_mobile_id_names_both_fixes(policy: str) -> None:
     """The tenant's Mobile ID endpoint is not the one MOBILEID_METADATA_URL's discovery names: either the tenant is wrong
     (the real service), or the suite's setting is (a deployed emulator the tenant federates with on purpose)."""
-    settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": policy, "B2C_CLIENT_ID": "app",
-                               "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"})
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": policy, "B2C_CLIENT_ID": "app"}
+    settings = build_settings({**tenant, "MOBILEID_MODE": "emulator", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"})
     with httpx.Client() as http:
         check = Preflight(settings, http, browser=lambda: None)
         check.mobile_id = {"authorization_endpoint": "https://m.mobileid.ch/oidc/authorize"}
         [problem] = check.endpoint_problems("https://mid-emulator.fabrikam.test/oidc/authorize?client_id=x", policy)
+        real = Preflight(build_settings({**tenant, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}), http,
+                         browser=lambda: None)
+        real.mobile_id = check.mobile_id
+        [against_the_real_service] = real.endpoint_problems("https://mid-emulator.fabrikam.test/oidc/authorize?client_id=x", policy)
+    assert "MOBILEID_METADATA_URL to" not in against_the_real_service  # with a person's phone the tenant must use the real one
     assert problem.startswith("authorization endpoint: is https://mid-emulator.fabrikam.test/oidc/authorize, Mobile ID's discovery "
                               "(MOBILEID_METADATA_URL) says https://m.mobileid.ch/oidc/authorize. Fix: ")
     assert "set MOBILEID_METADATA_URL to that one's discovery URL (now https://openid.mobileid.ch/.well-known/openid-configuration)" in problem
