@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import shutil
 import signal
@@ -81,8 +82,18 @@ def make_command(target: str, **variables: str) -> list[str]:
     return command
 
 
+def make_env() -> dict[str, str]:
+    """This environment without the calling make's job flags (its variables stay): run by ``make -j2`` (make test), a
+    make started here would find the jobserver's descriptors closed and warn "jobserver unavailable"."""
+    env = dict(os.environ)
+    for name in ("MAKEFLAGS", "MFLAGS"):
+        if name in env:
+            env[name] = " ".join(word for word in env[name].split() if not word.startswith(("-j", "--jobserver")))
+    return env
+
+
 def make(target: str, **variables: str) -> int:
-    return subprocess.run(make_command(target, **variables), cwd=ROOT).returncode
+    return subprocess.run(make_command(target, **variables), cwd=ROOT, env=make_env()).returncode
 
 
 def start_make(log: Path, target: str, **variables: str) -> subprocess.Popen[bytes]:
@@ -90,7 +101,7 @@ def start_make(log: Path, target: str, **variables: str) -> subprocess.Popen[byt
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as output:  # a process group of its own: make, pytest, its workers, stack and browsers
         return subprocess.Popen(make_command(target, **variables), cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, env=make_env())
 
 
 def main(argv: list[str]) -> int:

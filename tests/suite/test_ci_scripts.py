@@ -321,3 +321,12 @@ def test_tenant_mode_against_the_stack_takes_nothing_from_the_callers_env_file(t
     env_file.write_text("B2C_TENANT=fabrikam\nE2E_BROWSER_WS_ENDPOINT=ws://127.0.0.1:9/\nHTTPS_PROXY=http://proxy:3128\n")
     env = tenant_mode_env({"E2E_TARGET": "tenant", "B2C_TENANT": "contoso"}, {"PATH": "/usr/bin", "MOBILEID_MODE": "real"}, env_file)
     assert env == {"PATH": "/usr/bin", "E2E_BROWSER_WS_ENDPOINT": "", "E2E_TARGET": "tenant", "B2C_TENANT": "contoso"}
+
+
+def test_the_shard_checks_makes_leave_the_callers_job_slots_but_keep_its_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under make test's ``make -j2`` the jobserver's descriptors do not reach a make the script starts ("jobserver
+    unavailable" warnings); the caller's variables (VENV=...) still do."""
+    monkeypatch.setenv("MAKEFLAGS", " -j2 --jobserver-auth=fifo:/tmp/GMfifo1 --output-sync=target -- VENV=/opt/venv")
+    monkeypatch.setenv("MFLAGS", "-j2 --jobserver-auth=fifo:/tmp/GMfifo1")
+    env = shard_check.make_env()
+    assert env["MAKEFLAGS"] == "--output-sync=target -- VENV=/opt/venv" and env["MFLAGS"] == ""
