@@ -3,6 +3,9 @@ key's kid is its thumbprint unless given; an operator's key file that cannot sig
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -41,11 +44,17 @@ def test_the_tls_server_key_is_its_owners_only(tmp_path: Path) -> None:
 
 
 def test_a_keys_kid_is_its_thumbprint_unless_given(tmp_path: Path) -> None:
-    from joserfc.jwk import RSAKey
-
+    """RFC 7638 worked out here from the key's numbers (not by the JOSE library the code uses): base64url of the SHA-256
+    of the required members, sorted, without whitespace."""
     path = tmp_path / "signing-key.pem"
     key = SigningKey(own_key(path))
-    assert key.kid == RSAKey.import_key(path.read_bytes()).thumbprint()
+    numbers = own_key(path).public_key().public_numbers()
+
+    def b64(number: int) -> str:
+        return base64.urlsafe_b64encode(number.to_bytes((number.bit_length() + 7) // 8, "big")).decode().rstrip("=")
+
+    members = json.dumps({"e": b64(numbers.e), "kty": "RSA", "n": b64(numbers.n)}, separators=(",", ":"), sort_keys=True)
+    assert key.kid == base64.urlsafe_b64encode(hashlib.sha256(members.encode()).digest()).decode().rstrip("=")
     assert SigningKey(own_key(path), "mobileid-1").kid == "mobileid-1"
     assert key.verify(key.sign({"sub": "x"})) == {"sub": "x"}
 

@@ -90,10 +90,14 @@ def test_local_stack_registers_the_b2c_client_of_the_contract() -> None:
     assert settings.control_on and settings.faults == {Fault.SLOW_IDP}
 
 
+def emulator_env(**settings: str) -> dict[str, str]:
+    """The environment for ``python -m mocks.mobileid``: none of the caller's MOBILEID_* settings, ENV's and ``settings``."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT), **settings}
+
+
 def test_command_line_prints_a_ready_line_and_serves() -> None:
-    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--issuer", "https://idp.example.com", "--log-level", "warning"]
-    with started(command, cwd=ROOT, env=env) as emulator:
+    with started(command, cwd=ROOT, env=emulator_env()) as emulator:
         assert "mobileid-control: on" in emulator.lines  # loopback host: the control API is on
         discovery = httpx.get(f"{emulator.url}/.well-known/openid-configuration").json()
         # URLs come from the configured issuer, not from the address the request reached.
@@ -101,42 +105,39 @@ def test_command_line_prints_a_ready_line_and_serves() -> None:
         assert discovery["authorization_endpoint"] == "https://idp.example.com/oidc/authorize"
 
 
-def test_command_line_refuses_to_start_without_a_client() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}
-    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0"], cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=30)
-    assert result.returncode != 0
-    assert "MOBILEID_CLIENT_ID" in result.stderr
+BAD_KEY = "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n"
 
 
-def test_command_line_refuses_a_signing_key_that_cannot_sign_rs256(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("args", "settings", "says"), [
+    ([], {"MOBILEID_CLIENT_ID": "", "MOBILEID_CLIENT_SECRET": "", "MOBILEID_REDIRECT_URIS": ""},
+     "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID"),
+    ([], {"MOBILEID_CLIENT_ID": ""}, "MOBILEID_CLIENT_ID not set: the environment-configured client needs MOBILEID_CLIENT_ID"),
+    ([], {"MOBILEID_SIGNING_KEY_PEM": "{key}"},
+     "Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM): {key} is not an unencrypted private key in PEM"),
+    (["--fault", "wrong-audience"], {}, "--fault wrong-audience: it acts on B2C, not on this emulator; its faults: userinfo-failing, slow-idp"),
+    (["--fault", "no-such-fault"], {}, "unknown fault 'no-such-fault'; known faults: userinfo-failing, slow-idp"),
+], ids=["no client", "half a client", "a key that cannot sign RS256", "a fault of B2C's", "an unknown fault"])
+def test_the_command_line_refuses_a_start_it_cannot_serve_saying_why(tmp_path: Path, args: list[str], settings: dict[str, str],
+                                                                     says: str) -> None:
     key = tmp_path / "signing.pem"
-    key.write_text("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT),
-           "MOBILEID_SIGNING_KEY_PEM": str(key)}
-    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0"], cwd=ROOT, env=env,
+    key.write_text(BAD_KEY)
+    env = emulator_env(**{name: value.format(key=key) for name, value in settings.items()})
+    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=30)
-    assert result.returncode != 0, result.stdout
-    assert f"Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM): {key} is not an unencrypted private key in PEM" \
-        in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode != 0 and says.format(key=key) in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
-def test_a_fault_that_acts_on_b2c_is_refused_naming_this_emulators_faults() -> None:
+def test_a_fault_that_acts_on_b2c_is_refused_in_the_settings_naming_this_emulators_faults() -> None:
     with pytest.raises(ConfigurationError, match=r"faults \(environment MOBILEID_FAULTS\): .*wrong-audience acts on B2C, not on Mobile ID; "
                                                  r"this emulator's faults: slow-idp, userinfo-failing"):
         load_settings(environ={**ENV, "MOBILEID_FAULTS": "slow-idp, wrong-audience"})
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT)}
-    for fault, says in (("wrong-audience", "--fault wrong-audience: it acts on B2C, not on this emulator; its faults: userinfo-failing, slow-idp"),
-                        ("no-such-fault", "unknown fault 'no-such-fault'; known faults: userinfo-failing, slow-idp")):
-        result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--fault", fault], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=30)
-        assert result.returncode != 0 and says in result.stderr, result.stderr
 
 
 @contextlib.contextmanager
 def command_line(*args: str) -> Iterator[str]:
     """``python -m mocks.mobileid ARGS`` on a free loopback port; yields the URL its ready line gives."""
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT)}
-    with started([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning", *args], cwd=ROOT, env=env) as emulator:
+    with started([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning", *args], cwd=ROOT,
+                 env=emulator_env()) as emulator:
         yield emulator.url
 
 

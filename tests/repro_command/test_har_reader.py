@@ -70,20 +70,26 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
         (tmp_path / "shape.har").write_text(json.dumps(shape))
         assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
         assert "is not a HAR file (JSON with log.entries): it is JSON of another shape" in capsys.readouterr().err
-    good = {"request": {"url": "https://example.com/"}, "response": {}}
-    for entries, says in [
-        ([1], "entry 1 is not a HAR entry: a number, not an object"),
-        ([good, {"request": "x"}], "entry 2 is not a HAR entry: its request is a string, not an object"),
-        ([{"request": {"url": 5}}], "entry 1 is not a HAR entry: its request's url or method is not a string"),
-        ([{"request": {"url": "u", "headers": {"name": "a"}}}], "its request's headers are not a list of name and value strings"),
-        ([{"request": {"url": "u", "headers": [{"name": "a", "value": 1}]}}], "its request's headers are not a list of name"),
-        ([{"request": {"url": "u", "postData": "msisdn=1"}}], "its request's postData is not an object with a text string"),
-        ([{"response": {"content": {"text": ["x"]}}}], "its response's content is not an object with text, encoding and mimeType"),
-        ([{"response": {"status": "302"}}], "its response's status is not a whole number"),
-        ([{"startedDateTime": 5}], "startedDateTime is not a string"),
-        ([{"time": "12"}], "its time is not a number"),
-    ]:
-        (tmp_path / "shape.har").write_text(json.dumps({"log": {"entries": entries}}))
-        assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
-        err = capsys.readouterr().err
-        assert "is not a HAR file (JSON with log.entries): entry " in err and says in err, err
+
+
+GOOD_ENTRY = {"request": {"url": "https://example.com/"}, "response": {}}
+
+
+@pytest.mark.parametrize(("entries", "says"), [
+    ([1], "entry 1 is not a HAR entry: a number, not an object"),
+    ([GOOD_ENTRY, {"request": "x"}], "entry 2 is not a HAR entry: its request is a string, not an object"),
+    ([{"request": {"url": 5}}], "entry 1 is not a HAR entry: its request's url or method is not a string"),
+    ([{"request": {"url": "u", "headers": {"name": "a"}}}], "its request's headers are not a list of name and value strings"),
+    ([{"request": {"url": "u", "headers": [{"name": "a", "value": 1}]}}], "its request's headers are not a list of name"),
+    ([{"request": {"url": "u", "postData": "msisdn=1"}}], "its request's postData is not an object with a text string"),
+    ([{"response": {"content": {"text": ["x"]}}}], "its response's content is not an object with text, encoding and mimeType"),
+    ([{"response": {"status": "302"}}], "its response's status is not a whole number"),
+    ([{"startedDateTime": 5}], "startedDateTime is not a string"),
+    ([{"time": "12"}], "its time is not a number"),
+])
+def test_an_entry_of_another_shape_is_named_with_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               entries: list[object], says: str) -> None:
+    (tmp_path / "shape.har").write_text(json.dumps({"log": {"entries": entries}}))
+    assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
+    err = capsys.readouterr().err
+    assert "is not a HAR file (JSON with log.entries): entry " in err and says in err and "Traceback" not in err, err

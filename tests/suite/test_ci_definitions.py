@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -11,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+
+from tests.suite.test_run_outcome import pytest_e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -73,9 +74,7 @@ def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
 def test_every_journey_has_a_committed_duration_for_the_shards() -> None:
     """pytest-split balances the nightly's shards over .test_durations; a journey missing there gets the average.
     Compared by test function: the parameters (policies) follow the run's settings, which a .env may change."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    collected = subprocess.run([sys.executable, "-m", "pytest", "e2e", "--collect-only", "-q", "-p", "no:cacheprovider", "-n", "0"],
-                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    collected = pytest_e2e("--collect-only", "-n", "0")  # the local defaults, whatever the environment and .env say
     journeys = {line.split("[")[0] for line in collected.stdout.splitlines() if line.startswith("e2e/") and "::" in line}
     assert journeys, collected.stdout[-2000:] + collected.stderr[-2000:]
     listed = {node.split("[")[0] for node in json.loads((ROOT / ".test_durations").read_text())}

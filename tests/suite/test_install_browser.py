@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,15 @@ def test_playwrights_build_is_tried_before_a_system_chromium(
         assert "browser: system Chromium at /usr/bin/google-chrome (Playwright's own build could not be downloaded)" in said
 
 
+@pytest.fixture
+def fresh_sudo_answer() -> Iterator[None]:
+    """``passwordless_sudo`` asks once per process: a test's made-up answer must not stay for the next test."""
+    script.passwordless_sudo.cache_clear()
+    yield
+    script.passwordless_sudo.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_sudo_answer")
 def test_sudo_is_used_only_on_ci_and_only_without_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
     """On a person's machine set-up never installs system packages through sudo (it would ask for a password)."""
     asked: list[list[str]] = []
@@ -105,13 +115,11 @@ def test_sudo_is_used_only_on_ci_and_only_without_a_password(monkeypatch: pytest
     monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(script, "is_root", lambda: False)
     monkeypatch.delenv("CI", raising=False)
-    script.passwordless_sudo.cache_clear()
     assert script.can_apt() is False and asked == []
     monkeypatch.setenv("CI", "true")
     script.passwordless_sudo.cache_clear()
     assert script.can_apt() is True and asked == [["sudo", "-n", "true"]]
     assert script.as_root(["apt-get", "update"]) == ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND", "apt-get", "update"]
-    script.passwordless_sudo.cache_clear()
 
 
 def test_the_download_is_not_tried_where_it_cannot_succeed(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
