@@ -129,7 +129,8 @@ def test_a_localization_value_b2c_would_refuse_is_said_not_guessed(policies: Pat
     """As the emulator refuses the policy at load: a journey must not expect a language from a value it read as a guess."""
     edit(policies / "TrustFrameworkExtensions.xml", old, new)
     reread()
-    with pytest.raises(AssertionError, match="B2C_1A_TrustFrameworkExtensions's Localization: " + re.escape(says)):
+    with pytest.raises(AssertionError, match=r"B2C_1A_TrustFrameworkExtensions's Localization \(in [^)]+/\): B2C would refuse to "
+                                             r"upload it, since " + re.escape(says)):
         texts.custom_policy_languages("B2C_1A_signup_signin")
     # The emulator refuses the same value (two readers written apart, so the suite takes no expectation from mocks/).
     from mocks.b2c.custom_policy import policy_chains
