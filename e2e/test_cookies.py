@@ -12,19 +12,20 @@ from fixtures.mobile_id import MobileID
 JOURNEY_COOKIES = ("x-ms-cpim-sso", "x-ms-cpim-csrf", "x-ms-cpim-trans", "x-ms-cpim-cache")
 
 
-def cpim_cookie_problems(journey: Journey) -> tuple[list[str], list[str]]:
-    """(names of B2C's session, CSRF, transaction and request-state cookies, those that are not SameSite=None; Secure)."""
+def cpim_cookie_problems(journey: Journey) -> tuple[list[str], dict[str, str]]:
+    """(names of B2C's session, CSRF, transaction and request-state cookies; those that are not SameSite=None; Secure, with
+    what they are instead)."""
     cookies = [c for c in journey.page.context.cookies() if c["name"].startswith(JOURNEY_COOKIES)]
-    wrong = [f"{c['name']} (SameSite={c.get('sameSite')}, Secure={c.get('secure')})" for c in cookies
-             if c.get("sameSite") != "None" or not c.get("secure")]
+    wrong = {c["name"]: f"SameSite={c.get('sameSite')}, Secure={c.get('secure')}" for c in cookies
+             if c.get("sameSite") != "None" or not c.get("secure")}
     return [c["name"] for c in cookies], wrong
 
 
-def no_wrong_cookies(wrong: list[str]) -> None:
+def no_wrong_cookies(wrong: dict[str, str]) -> None:
     if wrong:
         raise JourneyFailure(f"B2C's journey cookies ({', '.join(JOURNEY_COOKIES)}) must be SameSite=None; Secure to survive "
-                             f"Mobile ID's cross-site form post: {wrong}",
-                             cause=BROKEN_PROMISE, detail=f"not SameSite=None; Secure: {', '.join(w.split(' ')[0] for w in wrong)}")
+                             f"Mobile ID's cross-site form post: {[f'{name} ({how})' for name, how in wrong.items()]}",
+                             cause=BROKEN_PROMISE, detail=f"not SameSite=None; Secure: {', '.join(wrong)}")
 
 
 def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: MobileID, policy: str) -> None:

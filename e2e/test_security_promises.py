@@ -38,7 +38,7 @@ SESSION_ONLY_COOKIES = ("x-ms-cpim-sso:", "x-ms-cpim-csrf", "x-ms-cpim-trans")
 def b2c_http(host_map: HostMap, ca_file: str | None) -> Iterator[httpx.Client]:
     """A back-channel client of its own: B2C's cookies it is given never leak into other tests."""
     # The public CAs plus E2E_CA_FILE (or the stack's CA), as the suite's own client has them (fixtures/b2c.py).
-    with net.client(host_map, verify=net.trust(*([ca_file] if ca_file else []))) as client:
+    with net.client(host_map, verify=net.trust(ca_file)) as client:
         yield client
 
 

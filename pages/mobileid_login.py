@@ -32,7 +32,6 @@ class MobileIDLoginPage:
         self.host = host
         self.number_form = page.locator("form#mid-login")  # our emulator's (docs/contracts.md): for saying what is wrong
         self.number_input = page.locator(self.SHOWN).filter(visible=True).first  # a hidden template field is not the one
-        self.continue_button = page.locator("form#mid-login button[type=submit]")
         self.number_error = page.locator("#msisdn-error[role=alert]")
         self.waiting = page.locator("#mid-waiting")
         self.transaction = page.locator("#transaction-number")
@@ -121,9 +120,6 @@ class MobileIDLoginPage:
 
     def heading_text(self) -> str:
         return self.heading.inner_text().strip()
-
-    def continue_label(self) -> str:
-        return self.continue_button.inner_text().strip()
 
     def language(self) -> str | None:
         return self.html.get_attribute("lang")

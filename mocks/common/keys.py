@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from joserfc.jwk import RSAKey
 
 
+class SigningKeyError(ValueError):
+    """An operator's key file that cannot sign RS256 (``SigningKey.from_pem_file``), in words."""
+
+
 class SigningKey:
     """One RSA key pair that signs JWTs and shows its public half in a JWKS; ``kid`` defaults to its RFC 7638 thumbprint."""
 
@@ -55,9 +59,9 @@ class SigningKey:
         try:
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         except (ValueError, TypeError, UnsupportedAlgorithm) as error:  # not PEM, not a key, encrypted, or of a kind OpenSSL lacks
-            raise ValueError(f"{path} is not an unencrypted private key in PEM ({error})") from None
+            raise SigningKeyError(f"{path} is not an unencrypted private key in PEM ({error})") from None
         if not isinstance(key, rsa.RSAPrivateKey):
-            raise ValueError(f"{path} holds a key of another kind ({type(key).__name__}); RS256 needs an RSA private key")
+            raise SigningKeyError(f"{path} holds a key of another kind ({type(key).__name__}); RS256 needs an RSA private key")
         return cls(key, kid)
 
     def public_jwk(self, *, alg: bool = True) -> dict[str, Any]:

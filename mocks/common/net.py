@@ -68,13 +68,14 @@ class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
                 request.url = original
 
 
-def trust(*ca_files: str | Path) -> ssl.SSLContext:
-    """Public CAs (the system's store and certifi's) plus ``ca_files``: a private CA adds to them, never replaces them.
+def trust(*ca_files: str | Path | None) -> ssl.SSLContext:
+    """Public CAs (the system's store and certifi's) plus ``ca_files`` (None: none given): a private CA adds to them,
+    never replaces them.
 
     One context per set of CA files as they are now (path, size, modification time): loading the public
     stores costs ~80 ms, once per client before (a test's or the suite's). Callers only read it.
     """
-    files = tuple(Path(ca_file) for ca_file in ca_files)
+    files = tuple(Path(ca_file) for ca_file in ca_files if ca_file is not None)
     return _trust(tuple((str(path), *_version(path)) for path in files))
 
 

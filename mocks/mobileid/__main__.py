@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mocks.common import serve
 from mocks.common.hosts import is_loopback
-from mocks.common.keys import SigningKey
+from mocks.common.keys import SigningKeyError
 from mocks.faults import Side, parse_faults
 from mocks.mobileid.app import create_app
 from mocks.mobileid.settings import load_settings
@@ -57,13 +57,10 @@ def main(argv: list[str] | None = None) -> None:
             "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and "
             "MOBILEID_REDIRECT_URIS, or add [[clients]] to the --config file."
         )
-    signing_key = None
-    if settings.signing_key_pem is not None:  # an operator's key: one that cannot sign RS256 stops the start, said as such
-        try:
-            signing_key = SigningKey.from_pem_file(settings.signing_key_pem, settings.signing_key_id)
-        except ValueError as error:
-            raise SystemExit(f"Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM): {error}") from None
-    app = create_app(settings, signing_key=signing_key)
+    try:
+        app = create_app(settings)
+    except SigningKeyError as error:  # an operator's key that cannot sign RS256 stops the start, said as such
+        raise SystemExit(f"Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM): {error}") from None
     sock = serve.bind(args.host, args.port)
     port = sock.getsockname()[1]
     scheme = "https" if args.certfile else "http"
