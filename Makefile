@@ -50,7 +50,7 @@ $(VENV)/.browser: $(VENV)/.deps scripts/install_browser.py
 
 # After the emulator tests, the rest two targets at a time, each target's output kept together: one run's start and
 # its last journey leave a core idle that the other fills (pairs measured here: the journeys in both modes 66-69 s ->
-# 61-64 s, with half the workers each; self-check, shard check and browser server 39-40 s -> 33-34 s).
+# 61-64 s, with half the workers each; self-check, shard check and browser server (and the CI lint) 39-40 s -> 33-34 s).
 test: lint test-emulators
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-journeys test-tenant-mode WORKERS=$(HALF_WORKERS)
 	$(MAKE) --no-print-directory -j2 --output-sync=target selfcheck shard-check test-remote-browser lint-ci

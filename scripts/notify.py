@@ -58,7 +58,8 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     passed = sum(1 for journey in found.values() if journey.status == "passed")
     skipped = len(found) - passed - len(failing)  # a skipped journey proved nothing: never counted as passed
     if not found:
-        lines = [f"{title}: no journey results in {results.name}/ (the run broke before the journeys)"]
+        lines = [f"{title}: no journey results in {results.name}/ (the run broke before its journeys, or their results "
+                 "were not merged: see the run's log)"]
     elif not failing and not passed:
         lines = [f"{title}: no journey ran: all {len(found)} skipped (see the report for why)"]
     elif not failing:

@@ -78,6 +78,15 @@ def test_booleans_as_b2c_reads_them(pack: Path, value: str) -> None:
     assert provider.use_policy_in_redirect_uri is (value.strip().lower() in ("1", "true"))
 
 
+def test_an_identity_providers_metadata_choices_are_read_whatever_their_case(pack: Path) -> None:
+    """As B2C reads its booleans (mocks/b2c/README.md, Decisions): a value B2C accepts must not stop the policy locally."""
+    edit_policy(pack, EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">post</Item>')
+    edit_policy(pack, EXT, '<Item Key="BearerTokenTransmissionMethod">AuthorizationHeader</Item>',
+                '<Item Key="BearerTokenTransmissionMethod">authorizationheader</Item>')
+    provider = load(pack)["B2C_1A_signup_signin"].provider("MobileIDExchange")
+    assert (provider.claims_endpoint_method, provider.bearer_token_transmission) == ("POST", "AuthorizationHeader")
+
+
 def test_refuses_a_non_boolean_in_b2cs_words(pack: Path) -> None:
     edit_policy(pack, EXT, '<Item Key="UsePolicyInRedirectUri">false</Item>', '<Item Key="UsePolicyInRedirectUri">maybe</Item>')
     with pytest.raises(PolicyError) as info:

@@ -7,6 +7,7 @@ dependencies) importable; any other import fails as it would in the container.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -91,3 +92,12 @@ def test_the_image_serves_a_whole_sign_in(tmp_path: Path) -> None:
             assert tokens.status_code == 200, tokens.text
             userinfo = http.get("/userinfo", headers={"Authorization": f"Bearer {tokens.json()['access_token']}"})
             assert userinfo.status_code == 200 and userinfo.json()["sub"], userinfo.text
+
+
+def test_the_image_trusts_its_proxys_forwarded_address_as_its_readme_says() -> None:
+    """mocks/mobileid/README.md: the image runs with --proxy-headers and trusts any proxy (FORWARDED_ALLOW_IPS="*"), so
+    the control API's loopback-only rule judges the forwarded client (tests/mobileid/test_settings.py shows the rule)."""
+    lines = DOCKERFILE.read_text().splitlines()
+    assert 'ENV FORWARDED_ALLOW_IPS="*"' in lines
+    [command] = [line for line in lines if line.startswith("CMD [")]
+    assert json.loads(command.removeprefix("CMD "))[:3] == ["python", "-m", "mocks.mobileid"] and "--proxy-headers" in command

@@ -57,6 +57,8 @@ def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
     assert int(merge["env"]["EXPECT_SHARDS"]) == len(shards) == max(shards)
     [report] = [step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make nightly-report"]
     assert report["if"] == "${{ !cancelled() }}"  # also after a failed merge: the message says there are no results
+    [history] = [step for step in nightly["jobs"]["report"]["steps"] if str(step.get("uses", "")).startswith("actions/cache/save")]
+    assert history["if"] == "${{ !cancelled() }}"  # a red night's history is kept too
     azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
     [merge] = [step for step in azure["report"]["steps"] if step.get("script") == "make merge-results"]
     assert int(merge["env"]["EXPECT_SHARDS"]) == int(azure["journeys"]["strategy"]["parallel"])
@@ -102,11 +104,18 @@ def test_the_azure_schema_is_checked_offline_and_catches_a_misspelt_key(tmp_path
     assert lint(*check, str(broken)).returncode == 1
 
 
-@pytest.mark.parametrize(("workers", "test_workers"), [("2", "4"), ("1", "2"), ("auto", "auto"), ("logical", "logical"), ("0", "0")])
-def test_the_emulator_tests_get_twice_the_journeys_workers(workers: str, test_workers: str) -> None:
+@pytest.mark.parametrize(("workers", "test_workers", "half"), [("2", "4", "1"), ("4", "8", "2"), ("1", "2", "1"), ("auto", "auto", "auto"),
+                                                              ("logical", "logical", "logical"), ("0", "0", "0")])
+def test_the_emulator_tests_get_twice_the_journeys_workers_and_each_mode_half(workers: str, test_workers: str, half: str) -> None:
+    """make test runs the emulator tests alone with twice the workers, then the journeys of both modes at once, each with
+    half (at least one), then the self-check, shard check, browser-server smoke and CI lint two at a time."""
     planned = subprocess.run(["make", "-s", "-n", "test-emulators", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60, check=True).stdout
     assert re.search(rf"pytest tests -n {test_workers}$", planned, re.M), planned
+    planned = subprocess.run(["make", "-s", "-n", "test", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+    assert f"-j2 --output-sync=target test-journeys test-tenant-mode WORKERS={half}\n" in planned, planned
+    assert "-j2 --output-sync=target selfcheck shard-check test-remote-browser lint-ci\n" in planned, planned
 
 
 def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:

@@ -78,6 +78,14 @@ def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path]
         merge_results.merge([shards[0], tmp_path / "shard-3"], tmp_path / "merged")
 
 
+def test_without_any_results_the_message_and_the_gate_say_so(tmp_path: Path) -> None:
+    """CI reports even after a failed merge (no merged folder at all): a message that says so, and a red gate."""
+    message = notify.summarize(tmp_path / "allure-results", "Nightly", "https://ci.example.test/run/7")
+    assert message.splitlines() == ["Nightly: no journey results in allure-results/ (the run broke before its journeys, or their "
+                                    "results were not merged: see the run's log)", "Report: https://ci.example.test/run/7"]
+    assert quality_gate.main([str(tmp_path / "allure-results")]) == 1
+
+
 def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_message_count(tmp_path: Path) -> None:
     """A nightly that lost a shard (it broke before pytest, or its job hit its time limit) must not read as green."""
     shards = [tmp_path / "shards" / f"allure-results-{number}" for number in (1, 3)]

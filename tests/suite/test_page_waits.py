@@ -224,6 +224,8 @@ def test_a_user_flows_mobile_id_button_is_the_one_named_after_its_idp_whole(page
     assert B2CSignUpOrSignInPage(page).mobile_id_button.count() == 0  # "Mobile ID" is not the name of either button
     page.set_content(UNIFIED.replace('id="MobileIDExchange">Mobile ID', 'id="OIDC-2">Mobile ID'))  # a user flow's, no id of ours
     assert B2CSignUpOrSignInPage(page, "Mobile-ID").mobile_id_button.get_attribute("id") == "OIDC-2"  # hyphen or space alike
+    page.set_content(UNIFIED.replace('id="MobileIDExchange">Mobile ID', 'id="OIDC-3">MobileID'))
+    assert B2CSignUpOrSignInPage(page, "Mobile ID").mobile_id_button.get_attribute("id") == "OIDC-3"  # or nothing between
 
 
 def test_mobile_ids_number_page_is_its_phone_field_whatever_its_form_but_not_b2cs_own(page: Page) -> None:

@@ -134,6 +134,8 @@ def test_a_missing_button_and_a_wrong_federation_request(misconfigured: Stack) -
     assert "scope: is 'openid profile'; it lacks phone, mid_profile" in scope.detail and SCOPE_ELEMENT in scope.fix
     button = bad["B2C_1_nobutton: Mobile ID button"]
     assert "Contoso OIDC" in button.detail and "Identity providers: tick Mobile ID" in button.fix
+    # The page has buttons, none by B2C_USER_FLOW_IDP_NAME: perhaps one of them is Mobile ID under another Name.
+    assert "or, if one of ['Contoso OIDC'] is it, set B2C_USER_FLOW_IDP_NAME to its Name (now 'Mobile ID')" in button.fix
 
 
 def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -145,3 +145,16 @@ def test_a_localization_switched_on_with_1_is_on(policies: Path) -> None:
     edit(policies / "TrustFrameworkExtensions.xml", '<Localization Enabled="true">', '<Localization Enabled=" 1 ">')
     reread()
     assert texts.custom_policy_languages("B2C_1A_signup_signin").enabled
+
+
+def test_a_user_flows_other_languages_skip_without_language_customization_and_english_runs() -> None:
+    """docs/suite.md (test_texts.py): with B2C_LANGUAGE_CUSTOMIZATION=off a user flow's pages ignore ui_locales, so its
+    de/fr/it screens skip, saying why; English is still checked. The local stack starts with the same setting."""
+    from tests.suite.test_run_outcome import pytest_e2e
+
+    done = pytest_e2e("-k", "test_every_screen_of_a_sign_up and b2c_1_signupsignin", "-n", "0", "-rs",
+                      B2C_LANGUAGE_CUSTOMIZATION="off")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0 and re.search(r"\b1 passed, 3 skipped\b", output), output[-3000:]
+    for language in ("de", "fr", "it"):
+        assert f"{language}: {texts.NO_LANGUAGE_CUSTOMIZATION}; English is checked" in output, output[-3000:]
