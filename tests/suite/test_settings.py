@@ -51,10 +51,23 @@ def test_a_tenant_setting_in_local_mode_stops_the_run(env: dict[str, str], named
 
 
 def test_tenant_mode_by_settings_alone() -> None:
-    s = build_settings({**TENANT, "B2C_DOMAIN": "Login.Fabrikam.com", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"})
+    real = {**TENANT, "MOBILEID_CONTROL_URL": "", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
+    s = build_settings({**real, "B2C_DOMAIN": "Login.Fabrikam.com"})
     assert (s.domain, s.policies, s.client_id) == ("login.fabrikam.com", ("B2C_1_susi",), "c1")
     assert s.mobileid_mode == "real" and s.control_url is None and not s.has_control_api
     assert s.approval_timeout == 120.0 and s.host_map == {}
+
+
+@pytest.mark.parametrize(("name", "value"), [("MOBILEID_CONTROL_URL", "https://mid.fabrikam.test/control"),
+                                           ("MOBILEID_CONTROL_TOKEN", "t0ken"), ("MOBILEID_ROBOTS", "busy=+41000092406")])
+def test_an_emulator_setting_with_the_real_service_stops_the_run(name: str, value: str) -> None:
+    # A .env kept for the deployed emulator, and MOBILEID_MODE=real given for a smoke with a person approving.
+    real = {**TENANT, "MOBILEID_CONTROL_URL": "", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
+    assert build_settings(real).mobileid_mode == "real"
+    with pytest.raises(SettingsError) as refused:
+        build_settings({**real, name: value})
+    message = str(refused.value)
+    assert f"{name} only applies to MOBILEID_MODE=emulator" in message and "an empty value" in message and "t0ken" not in message
 
 
 def test_the_control_token_stays_out_of_repr_and_reports() -> None:
