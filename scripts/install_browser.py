@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +42,38 @@ def run(command: list[str], timeout: int, env: dict[str, str] | None = None) -> 
     except (subprocess.TimeoutExpired, OSError) as error:
         print(f"  {error}", flush=True)
         return False
+
+
+NODE_STACK_FRAME = re.compile(r"^\s+at\s")
+
+
+def run_without_stack_traces(command: list[str], timeout: int) -> bool:
+    """``run`` for Playwright's installer, its output streamed without Node's stack frames ("    at ..."): a failed
+    download prints a trace per try and host, burying the lines that say why. Says how many lines it left out."""
+    print("+", " ".join(command), flush=True)
+    left_out = 0
+    try:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+            timer = threading.Timer(timeout, process.kill)  # the output is read line by line, so the timeout is a timer's
+            timer.start()
+            try:
+                assert process.stdout is not None
+                for line in process.stdout:
+                    if NODE_STACK_FRAME.match(line):
+                        left_out += 1
+                    else:
+                        print(line, end="", flush=True)
+            finally:
+                timer.cancel()
+            code = process.wait()
+    except OSError as error:
+        print(f"  {error}", flush=True)
+        return False
+    if left_out:
+        print(f"  ({left_out} lines of stack traces left out)", flush=True)
+    if code < 0:
+        print(f"  stopped after {timeout} s", flush=True)
+    return code == 0
 
 
 APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}  # no question may wait for an answer (CI has no terminal)
@@ -138,7 +172,7 @@ def find_browser() -> int:
         install = [sys.executable, "-m", "playwright", "install", "chromium"]
         if can_apt():
             install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too (it uses sudo when not root)
-        if run(install, timeout=900) and (path := bundled_chromium()):
+        if run_without_stack_traces(install, timeout=900) and (path := bundled_chromium()):
             print(f"browser: Playwright's Chromium at {path}")
             return 0
     else:

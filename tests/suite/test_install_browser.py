@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_playwrights_build_is_tried_before_a_system_chromium(
     monkeypatch.setattr(script, "headless_shell_support", lambda: None)
     monkeypatch.setattr(script, "can_apt", lambda: False)
     monkeypatch.setattr(script, "download_possible", lambda: None)
-    monkeypatch.setattr(script, "run", run)
+    monkeypatch.setattr(script, "run_without_stack_traces", run)
     assert script.find_browser() == 0
     assert ran[0][-2:] == ["install", "chromium"]  # the download came first, though a system browser was there
     said = capsys.readouterr().out
@@ -149,6 +150,35 @@ def test_the_download_is_not_tried_where_it_cannot_succeed(monkeypatch: pytest.M
         return False
 
     monkeypatch.setattr(script, "run", run)
+    monkeypatch.setattr(script, "run_without_stack_traces", run)
     assert script.find_browser() == 0 and ran == []
     said = capsys.readouterr().out
     assert "Playwright's Chromium is not downloaded (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set)" in said and "/usr/bin/chromium" in said
+
+
+FAILED_DOWNLOAD = """\
+Downloading Chromium 140.0.7339.16 (playwright build v1187) from https://cdn.playwright.dev/chromium-linux.zip
+Error: getaddrinfo EAI_AGAIN cdn.playwright.dev
+    at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:120:26)
+    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)
+Failed to install browsers
+Error: Failed to download Chromium 140.0.7339.16 (playwright build v1187), caused by
+Error: Download failure, code=1
+    at ChildProcess.<anonymous> (/venv/playwright/driver/package/lib/server/registry/browserFetcher.js:94:32)
+"""
+
+
+def test_a_failed_download_says_why_without_its_stack_traces(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    installer = tmp_path / "installer.py"
+    installer.write_text(f"import sys\nsys.stderr.write({FAILED_DOWNLOAD!r})\nsys.exit(1)\n")
+    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=60) is False
+    said = capfd.readouterr().out
+    assert "Error: getaddrinfo EAI_AGAIN cdn.playwright.dev" in said and "Error: Download failure, code=1" in said
+    assert " at " not in said.replace("(3 lines of stack traces left out)", "") and "(3 lines of stack traces left out)" in said
+
+
+def test_a_download_that_hangs_is_stopped_at_its_timeout(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    hanging = tmp_path / "installer.py"
+    hanging.write_text("import sys, time\nprint('Downloading Chromium', flush=True)\ntime.sleep(60)\n")
+    assert script.run_without_stack_traces([sys.executable, str(hanging)], timeout=1) is False
+    assert "Downloading Chromium" in (said := capfd.readouterr().out) and "stopped after 1 s" in said
