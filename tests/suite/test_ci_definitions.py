@@ -111,7 +111,7 @@ def test_the_emulator_tests_get_twice_the_journeys_workers_and_each_mode_half(wo
     half (at least one), then the self-check, shard check, browser-server smoke and CI lint two at a time."""
     planned = subprocess.run(["make", "-s", "-n", "test-emulators", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60, check=True).stdout
-    assert re.search(rf"pytest tests -n {test_workers}$", planned, re.M), planned
+    assert re.search(rf"pytest tests -n {test_workers} --dist worksteal$", planned, re.M), planned
     planned = subprocess.run(["make", "-s", "-n", "test", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60, check=True).stdout
     assert f"-j2 --output-sync=target test-journeys test-tenant-mode WORKERS={half}\n" in planned, planned
