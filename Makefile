@@ -8,7 +8,7 @@ WORKERS ?= 2
 # The emulator tests wait on timers, servers and child processes more than on the CPU (2 workers kept
 # 1.2 of 2 cores busy here), so they get twice the workers: `pytest tests` 77 s -> 57 s on 2 cores.
 # (WORKERS=auto or logical: the same for them.) Their lengths differ a hundredfold (a repro end to end against a
-# one-line check), so idle workers take tests queued for busy ones (--dist worksteal): 88-94 s -> 85 s here.
+# one-line check), so idle workers take tests queued for busy ones (--dist worksteal; README, Speed).
 TEST_WORKERS ?= $(shell n=$$(expr 2 \* '$(WORKERS)' 2>/dev/null) && [ "$$n" -gt 0 ] && echo "$$n" || echo '$(WORKERS)')
 # make test runs the journeys of both modes at once, each with half the workers (WORKERS=auto or logical: as given).
 HALF_WORKERS ?= $(shell n=$$(expr '$(WORKERS)' / 2 2>/dev/null) && { [ "$$n" -gt 0 ] && echo "$$n" || echo 1; } || echo '$(WORKERS)')
