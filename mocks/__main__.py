@@ -10,11 +10,11 @@ if __name__ == "__main__":  # the command, not an import of this module (tests r
 import argparse
 import json
 import os
-import re
 from pathlib import Path
 
 from mocks.b2c.policy import PolicyError
 from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_key
+from mocks.common.hosts import TENANT_NAME
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
 
@@ -28,7 +28,7 @@ def _port(text: str) -> int:
 
 
 def _tenant(text: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", text):
+    if not TENANT_NAME.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a tenant name: lower-case letters, digits and '-', e.g. contoso")
     return text
 

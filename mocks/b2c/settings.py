@@ -18,6 +18,7 @@ from pydantic_core import core_schema
 
 from mocks.b2c.policy import Policy
 from mocks.b2c.strings import pick_locale
+from mocks.common.hosts import TENANT_NAME
 from mocks.faults import Fault
 
 DEFAULT_TENANT = "contoso"
@@ -65,7 +66,7 @@ class _BuiltPolicies:
 class B2CSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
-    tenant: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] = DEFAULT_TENANT
+    tenant: Annotated[str, Field(pattern=f"^{TENANT_NAME.pattern}$")] = DEFAULT_TENANT
     tenant_id: str = DEFAULT_TENANT_ID
     apps: list[AppRegistration] = Field(default_factory=list)
     policies: Annotated[list[Policy], _BuiltPolicies()] = Field(default_factory=list)

@@ -6,9 +6,12 @@ Apart from ``mocks.common.net`` (the httpx clients) so the stack's start path do
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 
 HostMap = Mapping[str, tuple[str, int]]
+# A tenant's name, the <name> of <name>.onmicrosoft.com and <name>.b2clogin.com: a DNS label in lower case.
+TENANT_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 def is_loopback(host: str | None) -> bool:

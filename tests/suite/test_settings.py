@@ -85,6 +85,7 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({"B2C_POLICIES": "signin"}, "B2C_POLICIES"),
         ({**TENANT, "B2C_TENANT": "https://contoso.b2clogin.com"}, "B2C_TENANT"),
         ({**TENANT, "B2C_TENANT": "contosö"}, "B2C_TENANT='contosö' must be the tenant name only"),
+        ({**TENANT, "B2C_TENANT": "c" * 64}, "at most 63"),  # a DNS label, as the emulator's --tenant
         ({**TENANT, "MOBILEID_MODE": "real"}, "MOBILEID_TEST_NUMBER"),
         ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "079 123 45 67"}, "MOBILEID_TEST_NUMBER"),
         # str.isdigit() accepts these; they would be a second identity for +41791112233.
