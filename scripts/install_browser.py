@@ -52,9 +52,14 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
     download prints a trace per try and host, burying the lines that say why. Says how many lines it left out."""
     print("+", " ".join(command), flush=True)
     left_out = 0
+    timed_out = threading.Event()
     try:
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace") as process:
-            timer = threading.Timer(timeout, process.kill)  # the output is read line by line, so the timeout is a timer's
+            def stop() -> None:
+                timed_out.set()
+                process.kill()
+
+            timer = threading.Timer(timeout, stop)  # the output is read line by line, so the timeout is a timer's
             timer.start()
             try:
                 assert process.stdout is not None
@@ -71,7 +76,7 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
         return False
     if left_out:
         print(f"  ({left_out} lines of stack traces left out)", flush=True)
-    if code < 0:
+    if timed_out.is_set():
         print(f"  stopped after {timeout} s", flush=True)
     return code == 0
 

@@ -182,3 +182,10 @@ def test_a_download_that_hangs_is_stopped_at_its_timeout(tmp_path: Path, capfd: 
     hanging.write_text("import sys, time\nprint('Downloading Chromium', flush=True)\ntime.sleep(60)\n")
     assert script.run_without_stack_traces([sys.executable, str(hanging)], timeout=1) is False
     assert "Downloading Chromium" in (said := capfd.readouterr().out) and "stopped after 1 s" in said
+
+
+def test_an_installer_killed_otherwise_is_not_said_to_have_timed_out(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    killed = tmp_path / "installer.py"
+    killed.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")  # e.g. the kernel's out-of-memory killer
+    assert script.run_without_stack_traces([sys.executable, str(killed)], timeout=60) is False
+    assert "stopped after" not in capfd.readouterr().out
