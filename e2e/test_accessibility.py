@@ -33,7 +33,7 @@ def test_every_page_of_a_sign_up_is_accessible(journey: Journey, mobile_id: Mobi
     journey.unified.wait_until_shown()
     scan("B2C sign-in page")
     journey.unified.choose_mobile_id()
-    journey.mobile.wait_until_shown()
+    journey.reach_mobile_id()
     scan("Mobile ID number page")
     journey.mobile.sign_in_with(number)
     journey.mobile.transaction_number()

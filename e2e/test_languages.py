@@ -38,7 +38,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
         journey.unified.choose_mobile_id()
 
         # And so is Mobile ID's (B2C passes the language on)
-        journey.mobile.wait_until_shown()
+        journey.reach_mobile_id()
         assert journey.mobile.language() == language, f"Mobile ID page html lang is {journey.mobile.language()!r} for ui_locales={language}"
         seen[language] = (b2c_text, journey.mobile.heading_text())
 

@@ -191,7 +191,7 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
             evidence.step("B2C profile page", page=journey.page)
             journey.profile.continue_()
     else:
-        journey.mobile.sign_in_with(number)
+        journey.enter_number(number)
         if outcome.phone != "robot":
             facts["mobile_id_transaction"] = journey.mobile.transaction_number()
             at_the_waiting_page(journey, evidence)
