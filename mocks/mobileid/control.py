@@ -65,7 +65,9 @@ class ControlApi(Handlers):
             try:
                 msisdn = normalize_msisdn(msisdn)
             except InvalidMSISDN:
-                return _json({"error": "invalid_msisdn"}, 400)
+                # A raw "+" in a query string is a space once decoded (a path keeps it): say so rather than just refuse.
+                hint = {"error_description": "a '+' in a query string reads as a space: send it as %2B"} if msisdn.startswith(" ") else {}
+                return _json({"error": "invalid_msisdn", **hint}, 400)
         return _json({"transactions": [t.as_json() for t in self.emulator.transactions.list(msisdn)]})
 
     async def approve_transaction(self, request: Request) -> Response:

@@ -25,6 +25,16 @@ def test_list_shows_the_contract_fields(http) -> None:
     assert http.get("/control/transactions", params={"msisdn": "+41790000000"}).json() == {"transactions": []}
 
 
+def test_a_number_in_the_query_needs_its_plus_encoded_and_a_raw_one_is_said_to_be_a_space(http) -> None:
+    start_waiting(http)
+    raw = http.get(f"/control/transactions?msisdn={WAITING_NUMBER}")  # "+4179..." as typed after "?msisdn=" in curl
+    assert raw.status_code == 400 and raw.json() == {"error": "invalid_msisdn",
+                                                     "error_description": "a '+' in a query string reads as a space: send it as %2B"}
+    encoded = http.get(f"/control/transactions?msisdn={WAITING_NUMBER.replace('+', '%2B')}").json()["transactions"]
+    assert [t["msisdn"] for t in encoded] == [WAITING_NUMBER]
+    assert http.get("/control/transactions?msisdn=not-a-number").json() == {"error": "invalid_msisdn"}
+
+
 def test_approve_by_number_waits_for_the_transaction_to_appear(http) -> None:
     answers: dict[str, httpx.Response] = {}
     approver = threading.Thread(target=lambda: answers.setdefault("r", http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "10"})))
