@@ -1,7 +1,7 @@
 """The protocol's security promises, each checked where it can break while the happy path still works.
 
 Sources: RFC 9700 (OAuth 2.0 Security Best Current Practice) and RFC 6749 for the
-protocol; ../shared/reference/b2c.md and B2C's cookie definitions for B2C. Back-channel
+protocol; docs/reference/b2c.md and B2C's cookie definitions for B2C. Back-channel
 checks replay the browser's own B2C cookies over HTTPS (no redirects followed), so what
 B2C would send where can be seen before any browser goes there. Nothing here needs the
 emulators' control API beyond what signing in needs: it runs against a tenant too.

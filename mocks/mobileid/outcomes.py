@@ -1,7 +1,7 @@
 """What the phone does for a number, and how an MSS fault surfaces as an OIDC error.
 
 Swisscom publishes no MSS -> OIDC mapping; the table below is this emulator's
-choice (README, "Outcomes"). Each failing number gets its own description so a
+choice (README, "Test numbers and outcomes"). Each failing number gets its own description so a
 test can tell them apart after B2C has wrapped the error.
 """
 

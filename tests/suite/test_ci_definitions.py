@@ -48,6 +48,17 @@ def test_every_step_is_a_make_target_the_readme_documents(definition: Path) -> N
         assert f"make {target}" in readme, f"{definition.name}: README does not document make {target}"
 
 
+def test_githubs_nightly_hands_the_journeys_every_setting_a_tenant_with_a_deployed_emulator_needs() -> None:
+    """The settings check's required ones, and MOBILEID_METADATA_URL, whose default (the real service's discovery)
+    fails the preflight against a deployed emulator; the control token only to the step that runs the shard."""
+    journeys = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())["jobs"]["journeys"]
+    needed = {"B2C_TENANT", "B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_CONTROL_URL", "MOBILEID_METADATA_URL", "B2C_DOMAIN"}
+    assert {name: journeys["env"].get(name) for name in needed} == {name: f"${{{{ secrets.{name} }}}}" for name in needed}
+    [shard] = [step for step in journeys["steps"] if step.get("run") == "make shard"]
+    assert shard["env"] == {"MOBILEID_CONTROL_TOKEN": "${{ secrets.MOBILEID_CONTROL_TOKEN }}"}
+    assert "MOBILEID_CONTROL_TOKEN" not in journeys["env"]
+
+
 def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
     """A shard that uploaded nothing must show in the report (scripts/merge_results.py --expect), so the merge's
     EXPECT_SHARDS is the number of shards the nightly starts, on both platforms; on Azure the gate is a job of its own."""
