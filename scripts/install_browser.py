@@ -10,10 +10,12 @@ written here.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402  (the suite picks its browser the same way)
 from fixtures.video import ensure_ffmpeg  # noqa: E402  (and finds ffmpeg for --video the same way)
+from scripts.process_group import stop_group  # noqa: E402
 
 
 def bundled_chromium() -> str | None:
@@ -49,15 +52,21 @@ NODE_STACK_FRAME = re.compile(r"^\s+at\s")
 
 def run_without_stack_traces(command: list[str], timeout: int) -> bool:
     """``run`` for Playwright's installer, its output streamed without Node's stack frames ("    at ..."): a failed
-    download prints a trace per try and host, burying the lines that say why. Says how many lines it left out."""
+    download prints a trace per try and host, burying the lines that say why. Says how many lines it left out.
+
+    The installer runs in a process group of its own: at the timeout (or Ctrl-C) the whole group ends, Node too,
+    which holds the output pipe open after its Python parent has gone."""
     print("+", " ".join(command), flush=True)
     left_out = 0
     timed_out = threading.Event()
     try:
-        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                              start_new_session=True) as process:
             def stop() -> None:
-                timed_out.set()
-                process.kill()
+                if process.poll() is None:  # not when it ended just as the time ran out
+                    timed_out.set()
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
 
             timer = threading.Timer(timeout, stop)  # the output is read line by line, so the timeout is a timer's
             timer.start()
@@ -68,6 +77,9 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
                         left_out += 1
                     else:
                         print(line, end="", flush=True)
+            except BaseException:  # Ctrl-C reaches only our group: end the installer's before leaving
+                stop_group(process)
+                raise
             finally:
                 timer.cancel()
             code = process.wait()

@@ -177,10 +177,15 @@ def test_a_failed_download_says_why_without_its_stack_traces(tmp_path: Path, cap
     assert " at " not in said.replace("(3 lines of stack traces left out)", "") and "(3 lines of stack traces left out)" in said
 
 
-def test_a_download_that_hangs_is_stopped_at_its_timeout(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    hanging = tmp_path / "installer.py"
-    hanging.write_text("import sys, time\nprint('Downloading Chromium', flush=True)\ntime.sleep(60)\n")
-    assert script.run_without_stack_traces([sys.executable, str(hanging)], timeout=1) is False
+@pytest.mark.timeout(30)  # without the group's end the call would wait out the grandchild's 60 s
+def test_a_download_that_hangs_is_stopped_at_its_timeout_with_the_node_process_it_started(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """Playwright's ``install`` is Python starting Node, which downloads and holds the output pipe: both must end."""
+    node = tmp_path / "node.py"
+    node.write_text("import time\nprint('Downloading Chromium', flush=True)\ntime.sleep(60)\n")
+    installer = tmp_path / "installer.py"
+    installer.write_text(f"import subprocess, sys, time\nsubprocess.Popen([sys.executable, {str(node)!r}])\ntime.sleep(60)\n")
+    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=1) is False
     assert "Downloading Chromium" in (said := capfd.readouterr().out) and "stopped after 1 s" in said
 
 
