@@ -29,7 +29,7 @@ def _port(text: str) -> int:
 
 def _tenant(text: str) -> str:
     if not TENANT_NAME.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a tenant name: lower-case letters, digits and '-', at most 63, e.g. contoso")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a tenant name: lower-case letters, digits and '-' (not at either end), at most 63, e.g. contoso")
     return text
 
 

@@ -10,8 +10,9 @@ import re
 from collections.abc import Mapping
 
 HostMap = Mapping[str, tuple[str, int]]
-# A tenant's name, the <name> of <name>.onmicrosoft.com and <name>.b2clogin.com: a DNS label in lower case.
-TENANT_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+# A tenant's name, the <name> of <name>.onmicrosoft.com and <name>.b2clogin.com: a DNS label in lower case
+# (letters, digits and '-', at most 63, neither starting nor ending with '-').
+TENANT_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def is_loopback(host: str | None) -> bool:

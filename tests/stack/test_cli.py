@@ -36,6 +36,7 @@ def test_help_documents_every_option_and_fault() -> None:
     (["--port", "abc"], "is not a port number"),
     (["--port", "70000"], "is not a port number"),
     (["--tenant", "Contoso!"], "is not a tenant name"),
+    (["--tenant", "contoso-"], "is not a tenant name"),  # a DNS label ends with a letter or digit
     (["--policies", "/nonexistent"], "is not a directory"),
     (["--fault", "no-such-fault"], "unknown fault 'no-such-fault'; known faults: foreign-signing-key"),
 ])

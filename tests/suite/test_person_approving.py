@@ -66,7 +66,7 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
 def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
     env.update({**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": number,
-                "MOBILEID_CONTROL_URL": "", "MOBILEID_CONTROL_TOKEN": "",  # the real service has no control API
+                "MOBILEID_CONTROL_URL": "", "MOBILEID_CONTROL_TOKEN": "", "MOBILEID_ROBOTS": "",  # over a .env kept for the emulator
                 "MOBILEID_APPROVAL_TIMEOUT": f"{timeout:g}", "E2E_PREFLIGHT": "off",
                 "PYTHONUNBUFFERED": "1", **({"MOBILEID_APPROVAL_WEBHOOK": webhook} if webhook else {})})
     command = [sys.executable, "-m", "pytest", "e2e/test_sign_in.py", "-n", "0", "-q", "-p", "no:cacheprovider"]

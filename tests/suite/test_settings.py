@@ -68,6 +68,17 @@ def test_an_emulator_setting_with_the_real_service_stops_the_run(name: str, valu
         build_settings({**real, name: value})
     message = str(refused.value)
     assert f"{name} only applies to MOBILEID_MODE=emulator" in message and "an empty value" in message and "t0ken" not in message
+    assert message.count("\n") == 0 and "MOBILEID_METADATA_URL" not in message  # one error; the metadata is the real one
+
+
+def test_an_emulators_settings_kept_with_the_real_service_are_named_once_with_its_discovery() -> None:
+    real = {**TENANT, "MOBILEID_CONTROL_URL": "mid.fabrikam.test/control", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567",
+            "MOBILEID_METADATA_URL": "https://mid.fabrikam.test/.well-known/openid-configuration"}
+    with pytest.raises(SettingsError) as refused:
+        build_settings(real)
+    message = str(refused.value)
+    assert "must be an absolute URL" not in message and message.count("MOBILEID_CONTROL_URL") == 1  # refused once, for being there
+    assert "MOBILEID_METADATA_URL='https://mid.fabrikam.test/.well-known/openid-configuration' is not the real service's" in message
 
 
 def test_the_control_token_stays_out_of_repr_and_reports() -> None:
@@ -86,6 +97,7 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({**TENANT, "B2C_TENANT": "https://contoso.b2clogin.com"}, "B2C_TENANT"),
         ({**TENANT, "B2C_TENANT": "contosö"}, "B2C_TENANT='contosö' must be the tenant name only"),
         ({**TENANT, "B2C_TENANT": "c" * 64}, "at most 63"),  # a DNS label, as the emulator's --tenant
+        ({**TENANT, "B2C_TENANT": "contoso-"}, "not at either end"),
         ({**TENANT, "MOBILEID_MODE": "real"}, "MOBILEID_TEST_NUMBER"),
         ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "079 123 45 67"}, "MOBILEID_TEST_NUMBER"),
         # str.isdigit() accepts these; they would be a second identity for +41791112233.
