@@ -1,54 +1,80 @@
-"""Every link between the repository's documents leads somewhere: the file exists, and so does the section it names."""
+"""Every link between the repository's documents leads somewhere: a file of the repository, and the section it names.
+
+Section anchors are worked out as GitHub does for headings of plain words and code (lower case, punctuation but
+'-' and '_' dropped, spaces to '-', a repeated heading numbered ``-1``, ``-2``), which is what these documents use.
+"""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+LINK = re.compile(r"\[[^\]]*\]\(<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\)")  # [text](target) and [text](target "title")
+REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+<?(\S+?)>?(?:\s|$)", re.M)  # [label]: target
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.M)
 FENCE = re.compile(r"^```.*?^```", re.M | re.S)
+NOT_IN_REPOSITORY = {".venv", "node_modules", ".git"}
 
 
 def documents() -> list[Path]:
-    listed = subprocess.run(["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    return [ROOT / name for name in listed]
+    """The repository's Markdown files: git's list, or (a source archive without .git) the tree's."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "*.md"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+        return [ROOT / name for name in listed]
+    except (OSError, subprocess.CalledProcessError):
+        return sorted(p for p in ROOT.rglob("*.md") if not NOT_IN_REPOSITORY & set(p.relative_to(ROOT).parts))
 
 
-def anchors(document: Path) -> set[str]:
-    """GitHub's heading anchors: lower case, punctuation dropped (but '-' and '_'), spaces to '-'."""
-    text = FENCE.sub("", document.read_text())
-    return {re.sub(r"[^\w\- ]", "", heading.replace("`", "")).lower().replace(" ", "-") for heading in HEADING.findall(text)}
+def anchors(text: str) -> set[str]:
+    slugs: Counter[str] = Counter()
+    found = set()
+    for heading in HEADING.findall(FENCE.sub("", text)):
+        words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).replace("`", "")  # a link in a heading: its text
+        slug = re.sub(r"[^\w\- ]", "", words).lower().replace(" ", "-")
+        found.add(f"{slug}-{slugs[slug]}" if slugs[slug] else slug)
+        slugs[slug] += 1
+    return found
 
 
-def links(document: Path) -> list[str]:
-    return links_of(FENCE.sub("", document.read_text()))
+def links_of(text: str) -> list[str]:
+    text = FENCE.sub("", text)
+    return [target for target in LINK.findall(text) + REFERENCE.findall(text) if not target.startswith(("http://", "https://", "mailto:"))]
+
+
+def broken_links(document: Path, root: Path = ROOT) -> list[str]:
+    broken = []
+    for target in links_of(document.read_text()):
+        path, _, anchor = target.partition("#")
+        linked = (document.parent / path).resolve() if path else document
+        if not linked.is_relative_to(root):  # beside the checkout on one machine, missing from every clone
+            broken.append(f"{target}: outside the repository")
+        elif not linked.exists():
+            broken.append(f"{target}: no file {linked.relative_to(root)}")
+        elif anchor and linked.suffix == ".md" and anchor not in anchors(linked.read_text()):
+            broken.append(f"{target}: {linked.name} has no section #{anchor}")
+    return broken
 
 
 @pytest.mark.parametrize("document", documents(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_every_link_of_a_document_leads_to_a_file_and_section_that_exist(document: Path) -> None:
-    broken = []
-    for target in links(document):
-        path, _, anchor = target.partition("#")
-        linked = (document.parent / path).resolve() if path else document
-        if not linked.is_relative_to(ROOT):  # beside the checkout on one machine, missing from every clone
-            broken.append(f"{target}: outside the repository")
-        elif not linked.exists():
-            broken.append(f"{target}: no file {linked.relative_to(ROOT)}")
-        elif anchor and linked.suffix == ".md" and anchor.lower() not in anchors(linked):
-            broken.append(f"{target}: {linked.name} has no section #{anchor}")
-    assert not broken, f"{document.relative_to(ROOT)}: " + "; ".join(broken)
+    assert not (broken := broken_links(document)), f"{document.relative_to(ROOT)}: " + "; ".join(broken)
 
 
-def test_a_link_to_a_missing_section_is_caught(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("# Title\n\n## Test numbers and outcomes\n\n```\n## not a heading\n```\n")
-    assert anchors(tmp_path / "a.md") == {"title", "test-numbers-and-outcomes"}
-    assert links_of("[x](a.md#outcomes) [y](https://example.com) [z](#title)") == ["a.md#outcomes", "#title"]
-
-
-def links_of(text: str) -> list[str]:
-    return [target for target in LINK.findall(text) if not target.startswith(("http://", "https://", "mailto:"))]
+def test_links_outside_the_repository_to_missing_files_or_sections_are_each_caught(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "docs").mkdir(parents=True)
+    (tmp_path / "seed.md").write_text("# Seed\n")  # exists, but beside the repository
+    (root / "docs" / "other.md").write_text("# Other\n\n## Test numbers and outcomes\n\n## Notes\n\n## Notes\n\n```\n## not a heading\n```\n")
+    readme = root / "README.md"
+    readme.write_text("[a](../seed.md) [b](docs/missing.md) [c](docs/other.md#outcomes) [d](docs/other.md#Notes)\n"
+                      "[e](docs/other.md#test-numbers-and-outcomes) [f](docs/other.md#notes-1) [g](https://example.com) [h](#title)\n"
+                      "[i]: docs/other.md#not-a-heading\n\n# Title\n")
+    assert broken_links(readme, root) == ["../seed.md: outside the repository", "docs/missing.md: no file docs/missing.md",
+                                          "docs/other.md#outcomes: other.md has no section #outcomes",
+                                          "docs/other.md#Notes: other.md has no section #Notes",
+                                          "docs/other.md#not-a-heading: other.md has no section #not-a-heading"]
