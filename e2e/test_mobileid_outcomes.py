@@ -38,7 +38,7 @@ def assert_b2c_reports_mobile_id_error(description: str, codes: tuple[str, ...])
 
 
 @pytest.mark.negative
-@pytest.mark.local_only
+@pytest.mark.control_api
 @pytest.mark.parametrize("outcome", list(EXPECTED_CODES))
 def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
     journey: Journey, mobile_id: MobileID, policy: str, outcome: PhoneOutcome
@@ -57,7 +57,7 @@ def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
 
 
 @pytest.mark.negative
-@pytest.mark.local_only
+@pytest.mark.control_api
 def test_declining_on_the_phone_reaches_the_app_as_an_error(journey: Journey, mobile_id: MobileID, policy: str) -> None:
     # Given a user signing in with a phone of their own
     number = mobile_id.new_number()
