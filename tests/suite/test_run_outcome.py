@@ -28,8 +28,18 @@ def test_every_journey_skipped_is_not_a_pass() -> None:
     result = pytest_e2e("-m", "smoke", "-n", "0", "--browser", "webkit")
     output = result.stdout + result.stderr
     assert result.returncode == 5, output[-2000:]
-    skipped = re.search(r"no journey ran: all (\d+) were skipped \(e\.g\. webkit is not installed", output)
+    skipped = re.search(r"^no journey ran: all (\d+) were skipped \(e\.g\. webkit is not installed", output, re.M)  # a line of its own
     assert skipped and f"{skipped.group(1)} skipped" in output, output[-2000:]
+
+
+def test_journeys_that_need_the_control_api_are_skipped_with_the_reason_when_a_person_approves() -> None:
+    """MOBILEID_MODE=real has no control API: the control_api journeys (Mobile ID's phone outcomes) skip, saying why."""
+    real = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "c1",
+            "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567", "E2E_PREFLIGHT": "off"}
+    result = pytest_e2e("-m", "control_api", "-n", "0", "-rs", **real)
+    output = result.stdout + result.stderr
+    assert result.returncode == 5 and re.search(r"^7 skipped", output, re.M), output[-2000:]
+    assert output.count("needs the Mobile ID emulator's control API; this run uses MOBILEID_MODE=real") >= 2, output[-2000:]
 
 
 def test_a_shard_that_only_skips_is_left_to_the_quality_gate() -> None:
