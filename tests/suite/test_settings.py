@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,16 @@ def test_a_local_run_refuses_an_app_the_local_stack_does_not_have() -> None:
         build_settings({"B2C_REDIRECT_URI": "https://app.example/cb"}, LOCAL_STACK)
     same = build_settings({"B2C_CLIENT_ID": LOCAL_STACK.client_id}, LOCAL_STACK)
     assert same.client_id == LOCAL_STACK.client_id
+
+
+def test_the_env_example_copied_as_it_is_runs_locally_and_names_only_documented_settings() -> None:
+    """.env.example is the README's start for tenant mode: as copied it must be a valid local run, and each setting
+    it offers (commented out or not) must be one docs/suite.md's settings table explains."""
+    from fixtures.settings_plugin import read_env_file
+
+    example = ROOT / ".env.example"
+    assert build_settings(read_env_file(example), LOCAL_STACK).target == "local"
+    offered = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", example.read_text(), re.M))
+    first_cells = [line.split("|")[1] for line in (ROOT / "docs" / "suite.md").read_text().splitlines() if line.startswith("| `")]
+    documented = {name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
+    assert offered and offered <= documented, f"in .env.example, not in docs/suite.md's settings: {sorted(offered - documented)}"
