@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tests.suite.test_run_outcome import pytest_e2e
+from tests.suite_run import pytest_e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from fixtures.settings import build_settings
 from fixtures.stack import Stack, tenant_settings
 from fixtures.stack_description import serve_command
 from tests.local_stack import LOCAL_STACK
+from tests.suite_run import suite_env
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"
@@ -107,8 +107,7 @@ def serve_policies(state: Path, policies: Path) -> list[str]:
 
 def tenant_env(stack: Stack) -> dict[str, str]:
     """Tenant mode against a stack started apart, as scripts/tenant_mode_against_stack.py does."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    return {**env, **tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "E2E_PREFLIGHT": "off"}
+    return suite_env({**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "E2E_PREFLIGHT": "off"})
 
 
 @pytest.mark.browser

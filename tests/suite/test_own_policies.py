@@ -4,7 +4,6 @@ tenant mode against a stack serving it (the README's two commands)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scripts.process_group import stop_group
-from scripts.tenant_mode_against_stack import tenant_mode_env
+from tests.suite_run import suite_env
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER_PACK = "tests/b2c/starterpack/SocialAndLocalAccounts"
@@ -23,9 +22,8 @@ FILES = ("test_sign_up.py", "test_sign_in.py", "test_sso.py", "test_token_contra
 @pytest.mark.timeout(300)  # two stacks and a dozen journeys on a busy machine; the run itself is ended at 270 s
 @pytest.mark.parametrize("mode", ["local", "tenant"])
 def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path: Path) -> None:
-    env = {k: v for k, v in tenant_mode_env({}, dict(os.environ)).items() if not k.startswith("PYTEST_XDIST")}
-    env.update({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": STARTER_PACK,
-                "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"})
+    env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": STARTER_PACK,
+                     "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"})
     options = ["-k", " or ".join(FILES), "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path}"]
     command = [sys.executable, "-m", "pytest", "e2e", *options] if mode == "local" else \
         [sys.executable, "scripts/tenant_mode_against_stack.py", *options]

@@ -9,7 +9,6 @@ nobody approving, the run ends with "nobody approved ... within N s".
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from fixtures.mobile_id import fresh_number, masked, phone_text
 from fixtures.process_output import output_lines, read_until
 from fixtures.stack import Stack, tenant_settings
 from mocks.common import net
+from tests.suite_run import suite_env
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,11 +64,12 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
 
 
 def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    env.update({**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": number,
-                "MOBILEID_CONTROL_URL": "", "MOBILEID_CONTROL_TOKEN": "", "MOBILEID_ROBOTS": "",  # over a .env kept for the emulator
-                "MOBILEID_APPROVAL_TIMEOUT": f"{timeout:g}", "E2E_PREFLIGHT": "off",
-                "PYTHONUNBUFFERED": "1", **({"MOBILEID_APPROVAL_WEBHOOK": webhook} if webhook else {})})
+    # The stack's tenant settings and nothing of the environment's or .env's (tenant_mode_env), then real mode.
+    settings = {**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": number,
+                "MOBILEID_CONTROL_URL": "", "MOBILEID_CONTROL_TOKEN": "",  # the real service has no control API
+                "MOBILEID_APPROVAL_TIMEOUT": f"{timeout:g}", "E2E_PREFLIGHT": "off", "PYTHONUNBUFFERED": "1",
+                **({"MOBILEID_APPROVAL_WEBHOOK": webhook} if webhook else {})}
+    env = suite_env(settings)
     command = [sys.executable, "-m", "pytest", "e2e/test_sign_in.py", "-n", "0", "-q", "-p", "no:cacheprovider"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

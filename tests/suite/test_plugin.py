@@ -16,13 +16,13 @@ from types import SimpleNamespace
 import pytest
 
 from fixtures.settings_plugin import runs_journeys
+from tests.suite_run import suite_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    return subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=ROOT, env={**base, **env},
+    return subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=ROOT, env=suite_env(env),
                           capture_output=True, text=True, timeout=170)
 
 

@@ -26,6 +26,7 @@ from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common.hosts import format_host_map
 from tests.local_stack import LOCAL_STACK
+from tests.suite_run import suite_env
 
 from .test_federation import SCOPE_ELEMENT, narrow_scope_policies, serve_policies
 
@@ -139,8 +140,7 @@ def test_a_missing_button_and_a_wrong_federation_request(misconfigured: Stack) -
 
 
 def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_", "PYTEST_XDIST"))}
-    return subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=ROOT, env={**base, **env},
+    return subprocess.run([sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider"], cwd=ROOT, env=suite_env(env),
                           capture_output=True, text=True, timeout=170)
 
 

@@ -7,6 +7,7 @@ from e2e.test_security_promises import CASE, SLASH, redirect_uri_variants, same_
 
 def test_only_the_hosts_case_and_a_slash_after_no_path_are_the_same_endpoint() -> None:
     assert same_endpoint(CASE, "https://jwt.ms") and same_endpoint(SLASH, "https://jwt.ms")
-    assert same_endpoint(CASE, "https://app.fabrikam.com/signed-in")  # a host name's case never matters
+    assert redirect_uri_variants("https://app.fabrikam.com/signed-in")[CASE] == "https://APP.FABRIKAM.COM/signed-in"  # the path kept
+    assert same_endpoint(CASE, "https://app.fabrikam.com/signed-in")  # a host name's case never matters, with a path too
     assert not same_endpoint(SLASH, "https://app.fabrikam.com/signed-in")  # /signed-in/ is another resource
     assert redirect_uri_variants("https://app.fabrikam.com/signed-in")[SLASH] == "https://app.fabrikam.com/signed-in/"

@@ -150,7 +150,7 @@ def test_a_localization_switched_on_with_1_is_on(policies: Path) -> None:
 def test_a_user_flows_other_languages_skip_without_language_customization_and_english_runs() -> None:
     """docs/suite.md (test_texts.py): with B2C_LANGUAGE_CUSTOMIZATION=off a user flow's pages ignore ui_locales, so its
     de/fr/it screens skip, saying why; English is still checked. The local stack starts with the same setting."""
-    from tests.suite.test_run_outcome import pytest_e2e
+    from tests.suite_run import pytest_e2e
 
     done = pytest_e2e("-k", "test_every_screen_of_a_sign_up and b2c_1_signupsignin", "-n", "0", "-rs",
                       B2C_LANGUAGE_CUSTOMIZATION="off")

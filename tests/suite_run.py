@@ -1,0 +1,31 @@
+"""Child runs of the suite for tests: the settings a test gives, and none of the caller's (environment or .env).
+
+The suite reads .env under the environment, so ``tenant_mode_env`` sets .env's names blank; xdist's variables
+would make a child pytest think it is a worker.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from scripts.tenant_mode_against_stack import tenant_mode_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def suite_env(settings: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without its suite settings (nor .env's), with ``settings`` instead."""
+    return {k: v for k, v in tenant_mode_env(dict(settings or {}), dict(os.environ)).items() if not k.startswith("PYTEST_XDIST")}
+
+
+def pytest_e2e(*args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:
+    """``pytest e2e ARGS`` with the local defaults (nothing of the environment's or .env's suite settings) and no display."""
+    env = {k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["PLAYWRIGHT_BROWSERS_PATH"] = str(ROOT / "nonexistent-browsers")  # so WebKit is surely not installed
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
