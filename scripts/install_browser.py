@@ -10,7 +10,6 @@ written here.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
@@ -27,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402  (the suite picks its browser the same way)
 from fixtures.video import ensure_ffmpeg  # noqa: E402  (and finds ffmpeg for --video the same way)
-from scripts.process_group import stop_group  # noqa: E402
+from scripts.process_group import group_alive, stop_group  # noqa: E402
 
 
 def bundled_chromium() -> str | None:
@@ -63,10 +62,9 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
                               start_new_session=True) as process:
             def stop() -> None:
-                if process.poll() is None:  # not when it ended just as the time ran out
+                if group_alive(process.pid):  # Python or the Node it started; not when all ended just as the time ran out
                     timed_out.set()
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(process.pid, signal.SIGKILL)
+                    stop_group(process, signals=(signal.SIGKILL,))
 
             timer = threading.Timer(timeout, stop)  # the output is read line by line, so the timeout is a timer's
             timer.start()
@@ -90,7 +88,7 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
         print(f"  ({left_out} lines of stack traces left out)", flush=True)
     if timed_out.is_set():
         print(f"  stopped after {timeout} s", flush=True)
-    return code == 0
+    return code == 0 and not timed_out.is_set()  # a Node left hanging after its Python ended: not installed
 
 
 APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}  # no question may wait for an answer (CI has no terminal)
@@ -192,14 +190,15 @@ def find_browser() -> int:
         if run_without_stack_traces(install, timeout=900) and (path := bundled_chromium()):
             print(f"browser: Playwright's Chromium at {path}")
             return 0
+        why_not = "its download failed"
     else:
         print(f"browser: Playwright's Chromium is not downloaded ({why_not})", flush=True)
     if path := system_chromium():
-        print(f"browser: system Chromium at {path} (Playwright's own build could not be downloaded)")
+        print(f"browser: system Chromium at {path} (Playwright's own build: {why_not})")
         headless_shell_support()
         return 0
-    print("Playwright's Chromium download failed and there is no system Chromium; trying the system package.", flush=True)
     if can_apt():
+        print(f"No Playwright Chromium ({why_not}) and no system Chromium: installing the system package.", flush=True)
         apt_install("chromium")  # the headless shell separately (below): a system without it still gets Chromium
         if path := system_chromium():
             print(f"browser: system Chromium at {path}")

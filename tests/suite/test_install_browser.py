@@ -89,7 +89,7 @@ def test_playwrights_build_is_tried_before_a_system_chromium(
     if download_works:
         assert "browser: Playwright's Chromium at /ms-playwright/chromium/chrome" in said and "google-chrome" not in said
     else:
-        assert "browser: system Chromium at /usr/bin/google-chrome (Playwright's own build could not be downloaded)" in said
+        assert "browser: system Chromium at /usr/bin/google-chrome (Playwright's own build: its download failed)" in said
 
 
 @pytest.fixture
@@ -185,8 +185,18 @@ def test_a_download_that_hangs_is_stopped_at_its_timeout_with_the_node_process_i
     node.write_text("import time\nprint('Downloading Chromium', flush=True)\ntime.sleep(60)\n")
     installer = tmp_path / "installer.py"
     installer.write_text(f"import subprocess, sys, time\nsubprocess.Popen([sys.executable, {str(node)!r}])\ntime.sleep(60)\n")
-    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=1) is False
-    assert "Downloading Chromium" in (said := capfd.readouterr().out) and "stopped after 1 s" in said
+    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=3) is False
+    assert "Downloading Chromium" in (said := capfd.readouterr().out) and "stopped after 3 s" in said
+
+
+@pytest.mark.timeout(30)
+def test_a_download_whose_python_ended_but_whose_node_hangs_is_stopped_too(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    node = tmp_path / "node.py"
+    node.write_text("import time\ntime.sleep(60)\n")
+    installer = tmp_path / "installer.py"  # starts Node and ends; Node keeps the output pipe open
+    installer.write_text(f"import subprocess, sys\nsubprocess.Popen([sys.executable, {str(node)!r}])\n")
+    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=3) is False
+    assert "stopped after 3 s" in capfd.readouterr().out
 
 
 def test_an_installer_killed_otherwise_is_not_said_to_have_timed_out(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
