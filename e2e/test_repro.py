@@ -175,11 +175,11 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
 def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproRequest, number: str) -> None:
     """Mobile ID's pages, answered the way the reporter's phone did."""
     outcome, facts = repro.outcome, evidence.facts
-    journey.mobile.wait_until_shown()
+    journey.reach_mobile_id()  # B2C's request to Mobile ID checked against the set-up, as in every journey
     evidence.step("Mobile ID number page", page=journey.page)
     facts["mobile_id_page_language"] = journey.mobile.language()
+    journey.mobile.sign_in_with(number)
     if outcome.phone == "approve":
-        journey.enter_number(number)
         # As the person does: the waiting page's transaction number first, then the phone. The page is then in the
         # HAR with its number (approved at once, it can go before the browser has saved it).
         facts["mobile_id_transaction"] = journey.mobile.transaction_number()
@@ -191,7 +191,6 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
             evidence.step("B2C profile page", page=journey.page)
             journey.profile.continue_()
     else:
-        journey.enter_number(number)
         if outcome.phone != "robot":
             facts["mobile_id_transaction"] = journey.mobile.transaction_number()
             at_the_waiting_page(journey, evidence)

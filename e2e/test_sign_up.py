@@ -42,7 +42,7 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
         assert claims["name"] == number, f"ID token name is {claims['name']!r}, expected the display name {number!r}"
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
-        assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected one of {idp}"
+        assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"
 
     # And jwt.ms shows the same token decoded (an app of the tenant's own, as B2C_REDIRECT_URI, has no such page: said in the report)
     if journey.app.host == "jwt.ms":

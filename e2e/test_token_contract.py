@@ -46,7 +46,7 @@ def test_id_token_carries_every_claim_of_the_contract(
         assert claim("name", str) == number, f"ID token name is {claims['name']!r}, expected the Mobile ID display name {number!r}"
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
-        assert claim("idp", str) in idp, f"ID token idp is {claims['idp']!r}, expected one of {idp}"
+        assert claim("idp", str) in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"
     policy_claim = claims.get("tfp", claims.get("acr"))
     assert isinstance(policy_claim, str) and policy_claim.lower() == policy.lower(), \
         f"ID token tfp/acr is {policy_claim!r}, expected the policy {policy!r}"

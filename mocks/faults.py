@@ -142,7 +142,7 @@ class Fault(str, Enum):
     WRONG_IDP = Declaration(
         "wrong-idp", Side.B2C, "B2C ID tokens name an identity provider other than mobileid.ch in idp",
         symptom=r"\bidp\b", journeys=TOKEN_JOURNEYS, token=replacing("idp", OTHER_IDP),
-        example=f"ID token idp is '{OTHER_IDP}', expected one of ('mobileid.ch',)")
+        example=f"ID token idp is '{OTHER_IDP}', expected 'mobileid.ch'")
     MISSING_AUTH_TIME = Declaration(
         "missing-auth-time", Side.B2C, "B2C ID tokens leave out auth_time, the time the user last entered credentials",
         symptom=r"\bauth_time\b", journeys=("e2e/test_token_contract.py",), token=without("auth_time"),

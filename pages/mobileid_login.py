@@ -115,9 +115,6 @@ class MobileIDLoginPage:
     def inline_error(self) -> str | None:
         return self.number_error.inner_text().strip() if self.number_error.count() else None
 
-    def is_waiting(self) -> bool:
-        return self.waiting.count() > 0
-
     def heading_text(self) -> str:
         return self.heading.inner_text().strip()
 
