@@ -25,6 +25,7 @@ import shutil
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
+from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL, INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
 
 SHARD_NUMBER = re.compile(r"-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
@@ -69,8 +70,9 @@ def journeys(results_dir: Path) -> dict[str, Journey]:
     return found
 
 
-def merge(shards: list[Path], into: Path) -> list[str]:
-    """Copy every shard's files into ``into``; returns notes for the reader (never fails silently).
+def merge(shards: list[Path], into: Path, missing: Sequence[Missing] = ()) -> list[str]:
+    """Copy every shard's files into ``into``, with a broken result for each ``missing`` shard; returns notes for the
+    reader (never fails silently).
 
     Whole or not at all: the files go to a folder beside ``into`` that takes its name once every shard is in, so a
     merge that stops half-way leaves no partial results for a report to read as a night with fewer journeys."""
@@ -81,6 +83,7 @@ def merge(shards: list[Path], into: Path) -> list[str]:
     partial.mkdir(parents=True)
     try:
         notes = _merge(shards, partial)
+        record_missing(partial, missing)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -114,29 +117,37 @@ def _merge(shards: list[Path], into: Path) -> list[str]:
     return notes
 
 
-def missing_shards(shards: list[Path], expected: int) -> list[str]:
-    """The shards of ``expected`` that gave no results, in words: by number where the folders are numbered 1 to
-    ``expected``, one each (CI's artifacts), else by count."""
+@dataclass(frozen=True)
+class Missing:
+    """A shard that gave no results: ``key`` names it the same way every night (the report's history), ``words`` for people."""
+
+    key: str
+    words: str
+
+
+def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
+    """The shards of ``expected`` that gave no results: by number where the folders are numbered 1 to ``expected``,
+    one each (CI's artifacts), else by count."""
     with_results = [shard for shard in shards if any(shard.glob("*-result.json"))]
     numbers = [int(match.group(1)) for shard in with_results if (match := SHARD_NUMBER.search(shard.name))]
     if len(numbers) == len(with_results) == len(set(numbers)) and all(1 <= number <= expected for number in numbers):
-        return [f"shard {number} of {expected}" for number in range(1, expected + 1) if number not in numbers]
-    return [f"shard {len(with_results) + number} of {expected} (by count: the folders are not numbered 1 to {expected})"
+        return [Missing(f"shard-{number}-of-{expected}", f"shard {number} of {expected}")
+                for number in range(1, expected + 1) if number not in numbers]
+    return [Missing(f"unnumbered-shard-{number}-of-{expected}",
+                    f"shard {len(with_results) + number} of {expected} (by count: the folders are not numbered 1 to {expected})")
             for number in range(1, expected - len(with_results) + 1)]
 
 
-def record_missing(into: Path, missing: list[str]) -> None:
+def record_missing(into: Path, missing: Sequence[Missing]) -> None:
     """One broken result per missing shard, where the report, the message and the gate see it."""
-    into.mkdir(parents=True, exist_ok=True)
     now = int(time.time() * 1000)
-    for words in missing:
-        detail = f"{words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
-        shard = words.split(" (")[0]  # "shard 2 of 4": the same id every night, for the report's history
+    for shard in missing:
+        detail = f"{shard.words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
         result = {
-            "uuid": str(uuid.uuid4()), "historyId": f"ci-{re.sub(r'[^a-z0-9]+', '-', shard)}", "status": "broken",
-            "name": f"{words}: no journey results", "fullName": f"ci.shards.{re.sub(r'[^a-z0-9]+', '_', shard)}",
+            "uuid": str(uuid.uuid4()), "historyId": f"ci-{shard.key}", "status": "broken",
+            "name": f"{shard.words}: no journey results", "fullName": f"ci.shards.{shard.key.replace('-', '_')}",
             "statusDetails": {"message": detail}, "start": now, "stop": now,
-            "labels": [{"name": "cause", "value": INFRASTRUCTURE}, {"name": "cause_detail", "value": detail},
+            "labels": [{"name": CAUSE_LABEL, "value": INFRASTRUCTURE}, {"name": CAUSE_DETAIL_LABEL, "value": detail},
                        {"name": "suite", "value": "CI shards"}],
         }
         (into / f"{result['uuid']}-result.json").write_text(json.dumps(result), encoding="utf-8")
@@ -152,10 +163,9 @@ def main(argv: list[str]) -> int:
         raise SystemExit(f"merge: --expect {args.expect}: give the number of shards the run had (1 or more)")
     if not args.shards and args.expect is None:
         raise SystemExit("merge: no shard results given (make: SHARD_RESULTS is empty; CI: no allure-results-* artifact was downloaded)")
-    notes = merge(args.shards, args.into)
-    if args.expect is not None and (missing := missing_shards(args.shards, args.expect)):
-        record_missing(args.into, missing)
-        notes += [f"{words} gave no results: recorded as broken (cause {INFRASTRUCTURE})" for words in missing]
+    missing = missing_shards(args.shards, args.expect) if args.expect is not None else []
+    notes = merge(args.shards, args.into, missing)
+    notes += [f"{shard.words} gave no results: recorded as broken (cause {INFRASTRUCTURE})" for shard in missing]
     for note in notes:
         print(f"merge: {note}")
     merged = journeys(args.into)

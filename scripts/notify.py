@@ -26,6 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from scripts.merge_results import Journey, journeys  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
@@ -37,7 +38,7 @@ MAX_DETAIL_LENGTH = 140
 
 
 def _detail(journey: Journey) -> str:
-    detail = journey.label("cause_detail")
+    detail = journey.label(CAUSE_DETAIL_LABEL)
     if not detail:
         message = (journey.final.get("statusDetails") or {}).get("message") or "no message"
         detail = message.strip().splitlines()[0] if message.strip() else "no message"
@@ -54,7 +55,7 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     flaky = sum(1 for journey in found.values() if journey.attempts > 1 and journey.status not in FAILING)
     by_cause: dict[str, Counter[str]] = defaultdict(Counter)
     for journey in failing:
-        by_cause[journey.label("cause") or UNCLASSIFIED][_detail(journey)] += 1
+        by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED][_detail(journey)] += 1
     passed = sum(1 for journey in found.values() if journey.status == "passed")
     skipped = len(found) - passed - len(failing)  # a skipped journey proved nothing: never counted as passed
     if not found:
