@@ -110,7 +110,10 @@ SELECT ?=
 DURATIONS ?= .test_durations
 JUNIT ?= test-results/junit.xml
 INFRA_RERUNS ?= 2
-SHARD_RESULTS ?= $(wildcard shards/allure-results-*)
+# Where CI downloads the shards' results. GitHub's download-artifact extracts a pattern that matched one artifact flat
+# into it (no allure-results-K folder): then the folder itself is that shard, counted, not numbered.
+SHARDS_DIR ?= shards
+SHARD_RESULTS ?= $(wildcard $(SHARDS_DIR)/allure-results-*) $(if $(wildcard $(SHARDS_DIR)/*-result.json),$(SHARDS_DIR))
 EXPECT_SHARDS ?=
 # NIGHTLY_GATE=no: nightly-report renders and notifies without the gate (Azure gates in a job of its own, so that
 # Cache@2, which saves only for a job that succeeded, keeps a red night's history).

@@ -178,3 +178,18 @@ def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_de
     for job in pull_request["jobs"]:
         assert "variables" not in job, f"{job['job']}: its own variables would need the same blanks"
     assert build_settings({**TENANT_PIPELINE, **stage_variables}, LOCAL_STACK) == build_settings({"E2E_TARGET": "local"}, LOCAL_STACK)
+
+
+@pytest.mark.parametrize(("layout", "expected"), [
+    (["allure-results-1", "allure-results-3"], "{shards}/allure-results-1 {shards}/allure-results-3 --into"),
+    ([""], "merge_results.py {shards} --into"),  # one artifact matched: GitHub extracts it flat into shards/
+])
+def test_make_merge_results_finds_the_shards_as_ci_downloads_them_and_expects_their_number(
+        tmp_path: Path, layout: list[str], expected: str) -> None:
+    for folder in layout:
+        (tmp_path / "shards" / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / "shards" / folder / "0-result.json").write_text("{}")
+    shards = tmp_path / "shards"
+    planned = subprocess.run(["make", "-s", "-n", "merge-results", "EXPECT_SHARDS=4", f"SHARDS_DIR={shards}", f"VENV={BIN.parent}"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert expected.format(shards=shards) in " ".join(planned.split()) and planned.strip().endswith("--expect 4"), planned
