@@ -107,7 +107,15 @@ def test_a_proxy_from_the_environment_is_used_for_unmapped_hosts_only(server, mo
             async with net.async_client(verify=ca) as http:
                 return (await http.get("https://contoso.b2clogin.com/")).text
         assert run_in_own_loop(through_async()).startswith("contoso.b2clogin.com ")
-        # A name nobody resolves (RFC 6761): through the proxy it is the proxy that fails; excepted by NO_PROXY, the lookup.
+        # A name nobody resolves (RFC 6761; answered here, not by this machine's resolver): through the proxy it is the proxy
+        # that fails; excepted by NO_PROXY, the lookup.
+        real_lookup = socket.getaddrinfo
+
+        def lookup(host: object, *args: object, **kwargs: object) -> object:
+            if host == "nowhere.invalid":
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            return real_lookup(host, *args, **kwargs)  # type: ignore[arg-type]
+        monkeypatch.setattr(socket, "getaddrinfo", lookup)
         with net.client(verify=ca, timeout=5) as http, pytest.raises(httpx.ProxyError):
             http.get("https://nowhere.invalid/")
         monkeypatch.setenv("NO_PROXY", "nowhere.invalid")

@@ -8,6 +8,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import secrets
 import ssl
 import subprocess
@@ -227,6 +228,11 @@ class Started:
     process: subprocess.Popen[str]
     url: str  # what its ready line gives
     lines: list[str]  # what it printed up to there (stderr too)
+
+
+def emulator_env(**settings: str) -> dict[str, str]:
+    """The environment for a ``python -m mocks.mobileid`` of a test: none of the caller's MOBILEID_* settings, ``settings`` instead."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **settings}
 
 
 @contextlib.contextmanager

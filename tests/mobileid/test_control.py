@@ -7,7 +7,7 @@ import threading
 import httpx
 import pytest
 
-from .support import WAITING_NUMBER, User
+from .support import WAITING_NUMBER, User, emulator_env
 
 
 def start_waiting(http, msisdn: str = WAITING_NUMBER) -> str:
@@ -122,14 +122,12 @@ def test_without_a_token_only_loopback_clients_are_answered(emulator) -> None:
 
 
 def test_the_command_line_refuses_an_open_control_api_on_a_non_loopback_host() -> None:
-    import os
     import subprocess
     import sys
     from pathlib import Path
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}
-    env.update(MOBILEID_CLIENT_ID="c", MOBILEID_CLIENT_SECRET="s", MOBILEID_REDIRECT_URIS="https://rp.example/cb",
-               MOBILEID_CONTROL_ENABLED="true")
+    env = emulator_env(MOBILEID_CLIENT_ID="c", MOBILEID_CLIENT_SECRET="s", MOBILEID_REDIRECT_URIS="https://rp.example/cb",
+                       MOBILEID_CONTROL_ENABLED="true")
     # 192.0.2.1 (TEST-NET-1) is no address of this machine: even a regression cannot listen beyond loopback.
     result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--host", "192.0.2.1", "--port", "0"], env=env,
                             cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)

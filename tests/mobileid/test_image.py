@@ -8,7 +8,6 @@ dependencies) importable; any other import fails as it would in the container.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -19,7 +18,7 @@ import httpx
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.mobileid.support import User, authorize_params, pkce_pair, started
+from tests.mobileid.support import User, authorize_params, emulator_env, pkce_pair, started
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "mocks" / "mobileid" / "Dockerfile"
@@ -79,7 +78,7 @@ def test_the_image_serves_a_whole_sign_in(tmp_path: Path) -> None:
     outside = {top for top, dists in metadata.packages_distributions().items()
                if not {canonicalize_name(d) for d in dists} & in_image and top.isidentifier()}
     assert outside, "every installed package is in the image: the check would keep nothing out"
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_") and k != "PYTHONPATH"}, **CLIENT}
+    env = {k: v for k, v in emulator_env(**CLIENT).items() if k != "PYTHONPATH"}  # the image's packages only
     command = [sys.executable, "-c", IMAGE_ONLY, ",".join(sorted(outside)), "--port", "0", "--log-level", "warning"]
     with started(command, cwd=tmp_path, env=env) as emulator:
         verifier, challenge = pkce_pair()  # PKCE too: its check imports what the rest does not

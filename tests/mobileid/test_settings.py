@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import ssl
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import trustme
 from mocks.faults import Fault
 from mocks.mobileid import MobileIDSettings, load_settings
 from mocks.mobileid.settings import ConfigurationError
+from tests.mobileid import support
 from tests.mobileid.support import started
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,8 +91,8 @@ def test_local_stack_registers_the_b2c_client_of_the_contract() -> None:
 
 
 def emulator_env(**settings: str) -> dict[str, str]:
-    """The environment for ``python -m mocks.mobileid``: none of the caller's MOBILEID_* settings, ENV's and ``settings``."""
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}, **ENV, "PYTHONPATH": str(ROOT), **settings}
+    """``support.emulator_env`` with ENV's settings, this repository importable, and ``settings``."""
+    return support.emulator_env(**{**ENV, "PYTHONPATH": str(ROOT), **settings})
 
 
 def test_command_line_prints_a_ready_line_and_serves() -> None:

@@ -10,7 +10,6 @@ counted number of requests; deselect with ``-m "not soak"``.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.mobileid.support import started
+from tests.mobileid.support import emulator_env, started
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 100
@@ -38,9 +37,8 @@ def rss_kb(pid: int) -> int:
 
 @pytest.fixture
 def emulator_process():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOBILEID_")}
-    env.update(MOBILEID_CLIENT_ID="soak-rp", MOBILEID_CLIENT_SECRET="soak-secret", MOBILEID_REDIRECT_URIS="https://rp.example/cb",
-               MOBILEID_STORE_LIMIT=str(LIMIT), PYTHONPATH=str(ROOT))
+    env = emulator_env(MOBILEID_CLIENT_ID="soak-rp", MOBILEID_CLIENT_SECRET="soak-secret", MOBILEID_REDIRECT_URIS="https://rp.example/cb",
+                       MOBILEID_STORE_LIMIT=str(LIMIT), PYTHONPATH=str(ROOT))
     with started([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning"], cwd=ROOT, env=env) as emulator:
         yield emulator.process, emulator.url
 

@@ -132,7 +132,12 @@ WRONG_URL = "MOBILEID_CONTROL_URL must be the deployed emulator's control API"
 FIXES = {"plain 404": WRONG_URL, "control off": "turn the deployed emulator's control API on", "refused": "set MOBILEID_CONTROL_TOKEN",
          "forbidden": "set MOBILEID_CONTROL_TOKEN", "failing": "the deployed emulator is failing: see its log", "a website": WRONG_URL,
          "other shape": WRONG_URL, "redirect": WRONG_URL, "unreachable": WRONG_URL + ", reachable from here"}
-assert set(GOOD_ANSWERS).isdisjoint(FIXES) and set(GOOD_ANSWERS) | set(FIXES) == set(ANSWERS)  # each answer, once, in one table
+
+
+def test_each_answer_is_in_one_table_once() -> None:
+    assert set(GOOD_ANSWERS).isdisjoint(FIXES) and set(GOOD_ANSWERS) | set(FIXES) == set(ANSWERS), \
+        f"in both tables: {set(GOOD_ANSWERS) & set(FIXES)}; in neither: {set(ANSWERS) - set(GOOD_ANSWERS) - set(FIXES)}; " \
+        f"not an answer: {(set(GOOD_ANSWERS) | set(FIXES)) - set(ANSWERS)}"
 
 
 @pytest.mark.parametrize("name", ANSWERS)

@@ -73,8 +73,9 @@ def test_links_outside_the_repository_to_missing_files_or_sections_are_each_caug
     readme = root / "README.md"
     readme.write_text("[a](../seed.md) [b](docs/missing.md) [c](docs/other.md#outcomes) [d](docs/other.md#Notes)\n"
                       "[e](docs/other.md#test-numbers-and-outcomes) [f](docs/other.md#notes-1) [g](https://example.com) [h](#title)\n"
+                      '[j](docs/gone.md "a title")\n'
                       "[i]: docs/other.md#not-a-heading\n\n# Title\n")
     assert broken_links(readme, root) == ["../seed.md: outside the repository", "docs/missing.md: no file docs/missing.md",
                                           "docs/other.md#outcomes: other.md has no section #outcomes",
-                                          "docs/other.md#Notes: other.md has no section #Notes",
+                                          "docs/other.md#Notes: other.md has no section #Notes", "docs/gone.md: no file docs/gone.md",
                                           "docs/other.md#not-a-heading: other.md has no section #not-a-heading"]
