@@ -203,7 +203,7 @@ def token_callbacks(faults: Iterable[Fault]) -> list[TokenCallback]:
 def parse_faults(names: list[str], side: Side | None = None) -> frozenset[Fault]:
     """Fault names from the command line; unknown names, or with ``side`` (one emulator on its own) a fault acting on the
     other, stop the start with the list of the faults it takes."""
-    offered = [f for f in Fault if side is None or f in acting_on(side)]
+    offered = [f for f in Fault if side is None or f.side is side]
     known = ", ".join(f.value for f in offered)
     faults = set()
     for name in names:

@@ -32,8 +32,8 @@ class SigningKey:
 
     algorithm = "RS256"
 
-    def __init__(self, key: rsa.RSAPrivateKey | RSAKey, kid: str | None = None, not_before: int | None = None) -> None:
-        self._given = key
+    def __init__(self, key: rsa.RSAPrivateKey, kid: str | None = None, not_before: int | None = None) -> None:
+        self._key = key
         self._kid = kid
         self.not_before = not_before if not_before is not None else int(time.time())
 
@@ -41,7 +41,7 @@ class SigningKey:
     def _jwk(self) -> RSAKey:
         from joserfc.jwk import RSAKey
 
-        return RSAKey.import_key(self._given) if isinstance(self._given, rsa.RSAPrivateKey) else self._given
+        return RSAKey.import_key(self._key)
 
     @property
     def kid(self) -> str:

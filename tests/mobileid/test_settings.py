@@ -113,7 +113,8 @@ BAD_KEY = "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n"
      "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID"),
     ([], {"MOBILEID_CLIENT_ID": ""}, "MOBILEID_CLIENT_ID not set: the environment-configured client needs MOBILEID_CLIENT_ID"),
     ([], {"MOBILEID_SIGNING_KEY_PEM": "{key}"},
-     "Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM): {key} is not an unencrypted private key in PEM"),
+     "Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM, or the config file): {key} is not an unencrypted "
+     "private key in PEM"),
     (["--fault", "wrong-audience"], {}, "--fault wrong-audience: it acts on B2C, not on this emulator; its faults: userinfo-failing, slow-idp"),
     (["--fault", "no-such-fault"], {}, "unknown fault 'no-such-fault'; known faults: userinfo-failing, slow-idp"),
 ], ids=["no client", "half a client", "a key that cannot sign RS256", "a fault of B2C's", "an unknown fault"])
@@ -125,6 +126,8 @@ def test_the_command_line_refuses_a_start_it_cannot_serve_saying_why(tmp_path: P
     result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0 and says.format(key=key) in result.stderr and "Traceback" not in result.stderr, result.stderr
+    if "signing_key_pem" in says:  # and how to get one that works
+        assert "openssl genpkey -algorithm RSA" in result.stderr and "unset it to have one generated" in result.stderr, result.stderr
 
 
 def test_a_fault_that_acts_on_b2c_is_refused_in_the_settings_naming_this_emulators_faults() -> None:
