@@ -82,6 +82,14 @@ def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
     [download] = [step for step in azure["report"]["steps"] if step.get("task") == "DownloadPipelineArtifact@2"]
     published = [step["inputs"]["artifact"] for step in azure["report"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
     assert download["inputs"]["itemPattern"] == "allure-results-*/**" and not any(name.startswith("allure-results-") for name in published)
+    # The gate judges the merged results the report job published, downloaded where make quality-gate reads them.
+    [gate_download] = [step for step in azure["gate"]["steps"] if step.get("task") == "DownloadPipelineArtifact@2"]
+    assert gate_download["inputs"]["artifactName"] in published, (gate_download["inputs"], published)
+    assert gate_download["inputs"]["targetPath"].endswith("/allure-results")
+    # The pull request's smoke keeps its evidence (traces, screenshots, JUnit XML) whatever the outcome.
+    evidence = [step for step in azure["smoke"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"
+                and step["inputs"]["targetPath"].endswith("/test-results")]
+    assert evidence and evidence[0]["condition"] == "succeededOrFailed()", azure["smoke"]["steps"]
 
 
 def test_every_journey_has_a_committed_duration_for_the_shards() -> None:

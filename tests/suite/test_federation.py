@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -117,13 +118,19 @@ def test_a_journey_through_a_policy_asking_openid_profile_only_fails_naming_scop
     policies, state = narrow_scope_policies(tmp_path / "policies"), tmp_path / "state"
     stack = Stack(state, command=serve_policies(state, policies))
     try:
-        result = subprocess.run([sys.executable, "-m", "pytest", "e2e/test_sign_up.py", "-n", "0", "-q", "-p", "no:cacheprovider"],
+        # A sign-up, and a journey that reaches Mobile ID without signing in (each arrival there is checked).
+        result = subprocess.run([sys.executable, "-m", "pytest", "e2e/test_sign_up.py", "e2e/test_languages.py", "-k",
+                                 "first_sign_in or reaches", "-n", "0", "-q", "-p", "no:cacheprovider"],
                                 cwd=ROOT, env=tenant_env(stack), capture_output=True, text=True, timeout=170)
     finally:
         stack.stop()
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-3000:]
     assert "FederationRequestError" in output and "scope: is 'openid profile'; it lacks phone, mid_profile" in output, output[-3000:]
+    # Both journeys, under the one cause the run's summary names (the sign-up's and the languages' arrival at Mobile ID).
+    cause = re.search(r"^2 x tenant configuration: request to Mobile ID: scope: .*\n((?:\s+e2e/.*\n)+)", output, re.M)
+    assert cause and "test_sign_up.py::test_first_sign_in" in cause.group(1) and "test_languages.py::test_each_language_reaches" \
+        in cause.group(1), output[-3000:]
     assert SCOPE_ELEMENT in output
 
 

@@ -150,6 +150,14 @@ def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.Mo
         monkeypatch.delenv(name, raising=False)
     s = load_settings(env_file)
     assert (s.tenant, s.client_id) == ("fromenv", "file-client")
+    # An empty value in the environment overrides the file's: a .env kept for the emulator, a smoke with a person approving.
+    monkeypatch.setenv("MOBILEID_MODE", "real")
+    monkeypatch.setenv("MOBILEID_TEST_NUMBER", "+41791234567")
+    monkeypatch.delenv("MOBILEID_CONTROL_URL", raising=False)
+    with pytest.raises(SettingsError, match="MOBILEID_CONTROL_URL only applies"):  # the file's control URL is read
+        load_settings(env_file)
+    monkeypatch.setenv("MOBILEID_CONTROL_URL", "")
+    assert load_settings(env_file).mobileid_mode == "real"
 
 
 def test_every_bad_setting_is_named_at_once() -> None:
