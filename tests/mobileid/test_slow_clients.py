@@ -91,9 +91,10 @@ def test_a_long_poll_whose_page_went_away_ends_at_once(emulator, user) -> None:
     """The waiting page's poll holds a request for up to 25 s; once its page is gone nobody reads the answer,
     and a server stopping meanwhile would wait for it."""
     session = user.start_transaction()  # a phone that never answers
+    earlier = emulator.requests_in_flight(timeout=1, at_least=0)  # an earlier test's, on this module's emulator
     with connect(emulator) as sock:
         sock.sendall(f"GET /oidc/wait/status?session={session} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-        polls = emulator.requests_in_flight(timeout=5)
+        polls = emulator.requests_in_flight(timeout=5, besides=earlier)
         assert len(polls) == 1, f"the server answered {len(polls)} requests, not the one poll, 5 s after it was sent"
         assert not emulator.requests_end(polls, timeout=0.3), "the poll was answered at once: it is not held, so nothing is shown"
     # the connection is closed: the page went away
