@@ -34,6 +34,12 @@ def commands(node: object) -> list[str]:
     return found
 
 
+def only(items: list[dict], what: str, where: str) -> dict:
+    """The one item of a definition's list that ``what`` describes; a missing or doubled one named in the failure."""
+    assert len(items) == 1, f"{where}: expected one {what}, found {len(items)}"
+    return items[0]
+
+
 @pytest.mark.parametrize("definition", [*WORKFLOWS, AZURE], ids=lambda path: path.name)
 def test_every_step_is_a_make_target_the_readme_documents(definition: Path) -> None:
     readme = (ROOT / "README.md").read_text()
@@ -54,7 +60,7 @@ def test_githubs_nightly_hands_the_journeys_every_setting_a_tenant_with_a_deploy
     journeys = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())["jobs"]["journeys"]
     needed = {"B2C_TENANT", "B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_CONTROL_URL", "MOBILEID_METADATA_URL", "B2C_DOMAIN"}
     assert {name: journeys["env"].get(name) for name in needed} == {name: f"${{{{ secrets.{name} }}}}" for name in needed}
-    [shard] = [step for step in journeys["steps"] if step.get("run") == "make shard"]
+    shard = only([step for step in journeys["steps"] if step.get("run") == "make shard"], "`make shard` step", "nightly.yml journeys")
     assert shard["env"] == {"MOBILEID_CONTROL_TOKEN": "${{ secrets.MOBILEID_CONTROL_TOKEN }}"}
     assert "MOBILEID_CONTROL_TOKEN" not in journeys["env"]
 
@@ -64,26 +70,30 @@ def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
     EXPECT_SHARDS is the number of shards the nightly starts, on both platforms; on Azure the gate is a job of its own."""
     nightly = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())
     shards = nightly["jobs"]["journeys"]["strategy"]["matrix"]["shard"]
-    [merge] = [step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make merge-results"]
+    merge = only([step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make merge-results"], "`make merge-results` step", "nightly.yml report")
     assert int(merge["env"]["EXPECT_SHARDS"]) == len(shards) == max(shards)
-    [report] = [step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make nightly-report"]
+    report = only([step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make nightly-report"], "`make nightly-report` step", "nightly.yml report")
     assert report["if"] == "${{ !cancelled() }}"  # also after a failed merge: the message says there are no results
-    [history] = [step for step in nightly["jobs"]["report"]["steps"] if str(step.get("uses", "")).startswith("actions/cache/save")]
+    history = only([step for step in nightly["jobs"]["report"]["steps"] if str(step.get("uses", "")).startswith("actions/cache/save")],
+                   "actions/cache/save step", "nightly.yml report")
     assert history["if"] == "${{ !cancelled() }}"  # a red night's history is kept too
     azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
-    [merge] = [step for step in azure["report"]["steps"] if step.get("script") == "make merge-results"]
+    merge = only([step for step in azure["report"]["steps"] if step.get("script") == "make merge-results"], "`make merge-results` step", "azure-pipelines.yml report")
     assert int(merge["env"]["EXPECT_SHARDS"]) == int(azure["journeys"]["strategy"]["parallel"])
-    [report] = [step for step in azure["report"]["steps"] if str(step.get("script", "")).startswith("make nightly-report")]
+    report = only([step for step in azure["report"]["steps"] if str(step.get("script", "")).startswith("make nightly-report")],
+                  "`make nightly-report` step", "azure-pipelines.yml report")
     assert report["script"] == "make nightly-report NIGHTLY_GATE=no" and report["condition"] == "succeededOrFailed()"
     assert azure["gate"]["dependsOn"] == "report" and "make quality-gate" in commands(azure["gate"])
     # A shard job cancelled at its time limit is Canceled, not Failed: the report and the gate still run.
     assert azure["report"]["condition"] == azure["gate"]["condition"] == "not(canceled())"
     # The merged results' artifact is not one of the shards' (allure-results-*), which a re-run would download as a shard.
-    [download] = [step for step in azure["report"]["steps"] if step.get("task") == "DownloadPipelineArtifact@2"]
+    download = only([step for step in azure["report"]["steps"] if step.get("task") == "DownloadPipelineArtifact@2"],
+                    "DownloadPipelineArtifact@2 step", "azure-pipelines.yml report")
     published = [step["inputs"]["artifact"] for step in azure["report"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
     assert download["inputs"]["itemPattern"] == "allure-results-*/**" and not any(name.startswith("allure-results-") for name in published)
     # The gate judges the merged results the report job published, downloaded where make quality-gate reads them.
-    [gate_download] = [step for step in azure["gate"]["steps"] if step.get("task") == "DownloadPipelineArtifact@2"]
+    gate_download = only([step for step in azure["gate"]["steps"] if step.get("task") == "DownloadPipelineArtifact@2"],
+                         "DownloadPipelineArtifact@2 step", "azure-pipelines.yml gate")
     assert gate_download["inputs"]["artifactName"] in published, (gate_download["inputs"], published)
     assert gate_download["inputs"]["targetPath"].endswith("/allure-results")
     # The pull request's smoke keeps its evidence (traces, screenshots, JUnit XML) whatever the outcome.
@@ -176,7 +186,7 @@ def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_de
     from tests.local_stack import LOCAL_STACK
 
     stages = YAML(typ="safe").load(AZURE.read_text())["stages"]
-    [pull_request] = [stage for stage in stages if stage["stage"] == "pull_request"]
+    pull_request = only([stage for stage in stages if stage["stage"] == "pull_request"], "pull_request stage", "azure-pipelines.yml")
     stage_variables = {name: str(value) for name, value in pull_request["variables"].items()}
     assert set(TENANT_ONLY) <= set(stage_variables), "a setting only a tenant run takes is not blanked for the pull request"
     assert set(TENANT_PIPELINE) <= set(stage_variables), "a setting that describes the tenant is not blanked for the pull request"
