@@ -14,7 +14,7 @@ import pytest
 
 from fixtures import causes, reporting
 from fixtures.causes import JourneyFailure, classify, classify_text
-from fixtures.redaction import Redaction, contains_secret, mask_phone_numbers
+from fixtures.redaction import PHONE, Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
 from tests.local_stack import LOCAL_STACK
@@ -99,6 +99,23 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     assert mask_phone_numbers("+41700092501") == "+4170*****01"
     assert mask_phone_numbers("call 0041791234567 or 41791234567") == "call 004179*****67 or 41791234567"
     assert mask_phone_numbers("1234.0041791234567 0.00416666666666667") == "1234.0041791234567 0.00416666666666667"
+
+
+@pytest.mark.parametrize(("written", "masked"), [
+    ("msisdn=%2B41+79+123+45+67&next", "msisdn=%2B4179*****67&next"),  # a form's spaces
+    ("%2B41%2079%20123%2045%2067", "%2B4179*****67"),
+    ("+41-79-123-45-67", "+4179*****67"),
+    ("+41 (0)79 123 45 67", "+4179*****67"),
+    ("login_hint=0791234567&x", "login_hint=079*****67&x"),  # the national form, as people type it
+    ("call 079 123 45 67.", "call 079*****67."),
+    ("msisdn=075+123+45+67", "msisdn=075*****67"),
+    # Not numbers of a phone: inside a longer number or an identifier, or not a mobile prefix.
+    ("t=17328707912345", "t=17328707912345"), ("id-0791234567", "id-0791234567"), ("abc0791234567", "abc0791234567"),
+    ("x 0441234567", "x 0441234567"),
+])
+def test_phone_numbers_are_masked_however_they_are_written(written: str, masked: str) -> None:
+    assert mask_phone_numbers(written) == masked
+    assert PHONE.search(mask_phone_numbers(written)) is None  # what the bundle's leak scan looks for is gone
 
 
 def test_a_whole_results_directory_is_swept_of_tokens_secrets_and_numbers(tmp_path: Path) -> None:
