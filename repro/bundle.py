@@ -72,11 +72,25 @@ def zip_folder(folder: Path, target: Path, redaction: Redaction) -> Path:
     return target
 
 
+COMPRESSED = {b"\x1f\x8b": "gzip", b"PK": "zip"}
+
+
 def load_har(path: Path) -> dict[str, Any]:
     try:
-        har = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raw = path.read_bytes()
+    except OSError as error:
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries): {error}") from None
+    if kind := next((name for magic, name in COMPRESSED.items() if raw.startswith(magic)), None):
+        raise ValueError(f"{path} is a {kind} archive, not a HAR file: unpack it and pass the .har inside")
+    try:
+        har = json.loads(raw.decode("utf-8-sig"))  # a byte order mark, as Notepad and Fiddler save, is not part of the JSON
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is not UTF-8 text ({error})") from None
+    except json.JSONDecodeError as error:
+        # Input that ends inside a string, or where a value must follow: the file was cut short.
+        cut = error.msg.startswith("Unterminated string") or error.pos >= len(raw.decode("utf-8-sig").rstrip())
+        hint = ": the file ends too soon (cut off while saving or copying?); export the HAR again" if cut else f": {error}"
+        raise ValueError(f"{path} is not a HAR file (JSON with log.entries){hint}") from None
     if not (isinstance(har, dict) and isinstance(har.get("log"), dict) and isinstance(har["log"].get("entries"), list)):
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is JSON of another shape")
     for number, entry in enumerate(har["log"]["entries"], 1):

@@ -80,23 +80,37 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="repro-results", help="folder for the bundle, made if missing (default repro-results/)")
     p.add_argument("--from-har", metavar="FILE", help="read a HAR of a failed sign-in and print what it shows and the repro command")
     p.add_argument("--run", action="store_true", help="with --from-har: also run the printed command")
+    p.add_argument("--attempt", type=int, metavar="N", help="with --from-har: read the HAR's Nth sign-in attempt (default: the last "
+                   "that failed, not counting an app's silent session checks); the HAR's attempts are listed when it holds several")
     return p
 
 
 def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.platform) -> None:
     """UsageError naming the argument and what is allowed; settings are checked by ``suite_env``."""
+    args.outcome = args.outcome.strip().lower().replace("_", "-")  # as a reporter writes it: User_Cancel is user-cancel
     if args.outcome not in OUTCOMES:
         raise UsageError(f"--outcome {args.outcome!r} is not an outcome; use one of: {', '.join(OUTCOMES)}")
     if args.prompt is not None and args.prompt not in PROMPTS:
         raise UsageError(f"--prompt {args.prompt!r} is not a prompt B2C knows; use one of: {', '.join(PROMPTS)}")
     if args.policy is not None and not args.policy.upper().startswith(("B2C_1_", "B2C_1A_")):
         raise UsageError(f"--policy {args.policy!r}: policy names start with B2C_1_ (user flow) or B2C_1A_ (custom policy)")
-    for name in ("domain_hint", "login_hint", "client_id"):
+    for name in ("domain_hint", "client_id"):
         value = getattr(args, name)
         if value is not None and (not value.strip() or any(c.isspace() for c in value)):
             raise UsageError(f"--{name.replace('_', '-')} {value!r} must be one word without spaces")
+    if args.login_hint is not None and not args.login_hint.strip():
+        raise UsageError("--login-hint is empty: leave it out, or give the hint the app sends (e.g. a phone number)")
     if args.redirect_uri is not None and not args.redirect_uri.startswith("https://"):
-        raise UsageError(f"--redirect-uri {args.redirect_uri!r} must be an https URL (B2C refuses others)")
+        raise UsageError(f"--redirect-uri {args.redirect_uri!r}: the repro's browser must land on an https URL to read B2C's "
+                         "answer (B2C also takes http://localhost and an app's own scheme, which it cannot follow); register "
+                         "an https redirect URI such as https://jwt.ms for the test app, or leave --redirect-uri out")
+    from fixtures.settings import LANGUAGE_TAG
+
+    for flag, value, many in (("--language", args.language, False), ("--ui-locales", args.ui_locales, True),
+                              ("--browser-locale", args.browser_locale, False)):
+        if value is not None and not all(LANGUAGE_TAG.fullmatch(tag) for tag in (value.split() if many else [value]) or [""]):
+            example = value.replace("_", "-") if all(LANGUAGE_TAG.fullmatch(t) for t in value.replace("_", "-").split() or [""]) else "de-CH"
+            raise UsageError(f"{flag} {value!r} is not a language tag (a language, then a region after a hyphen); e.g. {flag} {example}")
     if args.slowmo < 0:
         raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")
     from fixtures.browser import has_display  # the suite's rule; imported here to keep `--help` light
@@ -105,8 +119,8 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError("--headed needs a display, and $DISPLAY is not set (no X server on this machine). "
                          "Run without --headed (the bundle's trace and screenshots show every page), "
                          "or under a virtual display: xvfb-run python -m repro --headed ...")
-    if args.run and not args.from_har:
-        raise UsageError("--run only goes with --from-har FILE")
+    if (args.run or args.attempt is not None) and not args.from_har:
+        raise UsageError(f"{'--run' if args.run else '--attempt'} only goes with --from-har FILE")
 
 
 def ask_playwright(question: Callable[[Playwright], T]) -> T:
@@ -235,9 +249,9 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     check_browser(args.browser, settings, headless=not args.headed)
     out, out_is_new = bundle_folder(args.out)
     made_out = out if out_is_new else None
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    work, target = out / f"repro-{stamp}", out / f"repro-{stamp}.zip"
-    work.mkdir(parents=True, exist_ok=True)
+    # A folder of its own even for runs started in the same second (a CI matrix into one --out), and a bundle named after it.
+    work = Path(tempfile.mkdtemp(prefix=f"repro-{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
+    target = work.with_name(work.name + ".zip")
     try:
         with stop_signals_interrupt():
             return reproduce(args, settings, run_env, work, target, made_out)
@@ -364,9 +378,10 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
     har = load_har(Path(args.from_har))
-    found = read_har(har, local.robots)  # load_har refused entries of another shape than a HAR's
-    print("\n".join(describe(found)))
+    found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
+    print("\n".join(describe(found, local)))
     command_args = repro_args(found, local)
+    check(parser().parse_args(command_args), env)  # the command printed is one --run (and a person) can run
     print("\nrepro command:\n  python -m repro " + shlex.join(command_args))
     if not args.run:
         return 0

@@ -19,11 +19,12 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fixtures.causes import AADB2C_CODE
-from fixtures.redaction import JWT_PLACEHOLDER
+from fixtures.redaction import JWT_PLACEHOLDER, PHONE, mask_phone_numbers
 from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
-AUTHORIZE = re.compile(r"^/(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
+# /{tenant}/{policy}/oauth2/v2.0/authorize, ?p={policy} instead of the path's, or the /tfp/ form older MSAL.js libraries send.
+AUTHORIZE = re.compile(r"^/(?:tfp/)?(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
 # "Correlation ID: <guid>" in the built error fragment, or "CorrelationId: <guid>" in the comment every B2C page starts with (its
 # source; reference b2c.md section 7): a saved page has the first, a HAR of a page B2C builds by script only the second.
 CORRELATION = re.compile(r"Correlation\s?ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
@@ -34,7 +35,9 @@ TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<'
 # B2C's profile page (only a new user sees it): the server sends SETTINGS with api "SelfAsserted";
 # data-name="SelfAsserted" is set by B2C's script after load, so it is in the HTML only of a saved page.
 SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsserted\"")
-AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "scope")
+AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "response_mode", "scope")
+# The repro asks B2C for what jwt.ms takes (fixtures/b2c.py): another app's answer comes in another form, through the same pages.
+REPRO_ASKS = {"response_type": "id_token", "response_mode": "fragment"}
 
 
 @dataclass
@@ -59,6 +62,9 @@ class Finding:
     profile_page: bool = False
     id_token_claims: dict[str, Any] | None = None
     id_token_redacted: bool = False  # B2C sent an ID token, but the HAR has it redacted (a repro bundle's HAR)
+    code_sent: bool = False  # B2C answered with an authorization code (response_type=code)
+    attempt: int = 1  # which of the HAR's sign-in attempts this is (each starts at B2C's authorize request)
+    attempts: list[str] = field(default_factory=list)  # every attempt in a line, when the HAR holds more than one
     robots: dict[str, str] = field(default_factory=dict, repr=False)  # the numbers with a fixed outcome, to name one
 
     @property
@@ -74,6 +80,15 @@ class Finding:
     @property
     def sent_id_token(self) -> bool:
         return self.id_token_claims is not None or self.id_token_redacted
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error or self.aadb2c_codes or self.mid_code)
+
+    @property
+    def silent(self) -> bool:
+        """A check for a session without showing a page (MSAL's ssoSilent, prompt=none): not what a user reports."""
+        return self.params.get("prompt") == "none"
 
     @property
     def journey(self) -> str:
@@ -137,23 +152,52 @@ def _note_answer(found: Finding, params: dict[str, str]) -> None:
         description = params.get("error_description", "")
         _note_words(found, description)
         found.aadb2c_message = found.aadb2c_message or description.split("\n", 1)[0].strip() or None
+    found.code_sent = found.code_sent or "code" in params
     if "id_token" in params:
         found.id_token_claims = _claims(params["id_token"])
         # Redacted (a repro bundle's own HAR, or a user who cleaned theirs): still B2C's answer, only its claims are gone.
         found.id_token_redacted = found.id_token_claims is None and JWT_PLACEHOLDER in params["id_token"]
 
 
-def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None) -> Finding:
-    """The facts of the first B2C sign-in in ``har``; ValueError if there is none.
+def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None, attempt: int | None = None) -> Finding:
+    """The facts of one B2C sign-in in ``har``; ValueError if there is none.
 
+    A HAR recorded with 'Preserve log' may hold several attempts (an app's silent session check first, a retry):
+    each starts at B2C's authorize request and is read apart, so no fact of one is mixed into another's. Read is
+    ``attempt`` (1 = the first), else the last that failed among those a user saw (not prompt=none), else the last.
     ``robots``: outcome -> number of the phones with a fixed outcome (the stack's description), to name a number's outcome.
     """
     entries = sorted(har.get("log", {}).get("entries", []), key=lambda e: e.get("startedDateTime", ""))
+    groups: list[list[dict[str, Any]]] = []
+    for entry in entries:
+        if AUTHORIZE.match(urlsplit(entry.get("request", {}).get("url", "")).path):
+            groups.append([])
+        if groups:
+            groups[-1].append(entry)
+    if not groups:
+        raise ValueError("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
+                         "record it from the first page of the sign-in, with 'Preserve log' on")
+    found = [_read_attempt(group, robots) for group in groups]
+    if attempt is not None and not 1 <= attempt <= len(found):
+        raise ValueError(f"--attempt {attempt}: this HAR holds {len(found)} sign-in attempt{'s' * (len(found) > 1)} (1 to {len(found)})")
+    if attempt is None:
+        seen = [f for f in found if not f.silent] or found
+        attempt = found.index(([f for f in seen if f.failed] or seen)[-1]) + 1
+    chosen = found[attempt - 1]
+    chosen.attempt = attempt
+    if len(found) > 1:
+        chosen.attempts = [f"{number}: {_in_a_line(f)}" for number, f in enumerate(found, 1)]
+    return chosen
+
+
+def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | None) -> Finding:
+    """One attempt: from its authorize request (the first entry) to the next attempt's."""
     found = Finding(robots=dict(robots or {}))
     for entry in entries:
         request, response = entry.get("request", {}), entry.get("response", {})
         url = urlsplit(request.get("url", ""))
         query = dict(parse_qsl(url.query))
+        form = dict(parse_qsl((request.get("postData") or {}).get("text") or ""))
         if not found.policy and (match := AUTHORIZE.match(url.path)):
             found.host, found.tenant = url.hostname or "", match.group("tenant").lower().removesuffix(".onmicrosoft.com")
             found.policy = match.group("policy") or query.get("p", "")
@@ -161,16 +205,15 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None) -> Fi
             language = _header(request, "accept-language")
             found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
             found.user_agent = _header(request, "user-agent")
-        if not found.policy:
-            continue
-        if url.path.lower().endswith("/oauth2/authresp") and "error" in query:
-            _note_words(found, query.get("error_description", ""))  # Mobile ID's own words, before B2C wraps them
-        form = dict(parse_qsl((request.get("postData") or {}).get("text") or ""))
+        if url.path.lower().endswith("/oauth2/authresp") and "error" in (sent := {**query, **form}):
+            _note_words(found, sent.get("error_description", ""))  # Mobile ID's own words (form_post or query), before B2C wraps them
         if "msisdn" in form:
             found.msisdn = form["msisdn"].replace(" ", "")
+        redirect = found.params.get("redirect_uri")
+        if redirect and request.get("method") == "POST" and request.get("url", "").startswith(redirect):
+            _note_answer(found, form)  # response_mode=form_post: B2C's page posts the answer to the app
         if location := _header(response, "location"):
             target = urlsplit(location)
-            redirect = found.params.get("redirect_uri")
             if redirect and location.startswith(redirect):
                 _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
         body = _body(response)
@@ -181,19 +224,41 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None) -> Fi
         found.transactions += [t for t in TRANSACTION.findall(body) if t not in found.transactions]
         if SELF_ASSERTED.search(body):
             found.profile_page = True
-    if not found.policy:
-        raise ValueError("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
-                         "record it from the first page of the sign-in, with 'Preserve log' on")
     return found
+
+
+def _in_a_line(found: Finding) -> str:
+    what = [f"prompt={found.params['prompt']}"] if found.params.get("prompt") else []
+    what += [f"Mobile ID {found.mid_code}"] if found.mid_code else []
+    what += [", ".join(found.aadb2c_codes)] if found.aadb2c_codes else []
+    return f"{found.policy}: " + ", ".join([*what, answer(found)])
 
 
 def har_has_sign_in(har: dict[str, Any]) -> bool:
     return any(AUTHORIZE.match(urlsplit(e.get("request", {}).get("url", "")).path) for e in har.get("log", {}).get("entries", []))
 
 
+def on_local_stack(found: Finding, local: StackDescription) -> bool:
+    """Recorded against the local stack (its tenant and host): its phone numbers are the emulator's, nobody's."""
+    return found.tenant == local.tenant and found.host == local.domain
+
+
+def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
+    """Parameters of the HAR the repro command leaves out, each with why."""
+    params, why = found.params, {}
+    redirect = params.get("redirect_uri")
+    if redirect and not redirect.startswith("https://"):
+        why["redirect_uri"] = (f"{redirect} is not an https URL the repro's browser can land on (B2C also takes http://localhost "
+                               "and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
+    if params.get("login_hint") and PHONE.search(params["login_hint"]) and not on_local_stack(found, local):
+        why["login_hint"] = "a person's phone number: put it back (--login-hint) only to send that phone the request"
+    return why
+
+
 def repro_args(found: Finding, local: StackDescription) -> list[str]:
     """``python -m repro`` arguments that rerun the sign-in in ``found``: on the local stack (described by ``local``) when it is its tenant."""
-    on_stack = found.tenant == local.tenant and found.host == local.domain
+    on_stack = on_local_stack(found, local)
+    skipped = left_out(found, local)
     args = ["--journey", found.journey, "--policy", found.policy, "--target", "local" if on_stack else "tenant"]
     if not on_stack:
         args += ["--tenant", found.tenant]
@@ -206,19 +271,24 @@ def repro_args(found: Finding, local: StackDescription) -> list[str]:
         args += ["--browser-locale", found.browser_locale]
     args += ["--outcome", found.outcome]
     for name in ("prompt", "domain_hint", "login_hint"):
-        if params.get(name):
+        if params.get(name) and name not in skipped:
             args += [f"--{name.replace('_', '-')}", params[name]]
-    if params.get("redirect_uri") and not (on_stack and params["redirect_uri"] == local.redirect_uri):
+    if params.get("redirect_uri") and "redirect_uri" not in skipped and not (on_stack and params["redirect_uri"] == local.redirect_uri):
         args += ["--redirect-uri", params["redirect_uri"]]
     if params.get("client_id") and not (on_stack and params["client_id"] == local.client_id):
         args += ["--client-id", params["client_id"]]
     return args
 
 
-def describe(found: Finding) -> list[str]:
-    """Lines for the terminal: what the HAR shows, facts only."""
-    p = found.params
-    rows = [
+def describe(found: Finding, local: StackDescription) -> list[str]:
+    """Lines for the terminal: what the HAR shows, facts only (a person's phone number masked, as in a bundle)."""
+    p = {name: mask_phone_numbers(value) for name, value in found.params.items()} if not on_local_stack(found, local) else found.params
+    number = found.msisdn and (found.msisdn if on_local_stack(found, local) else mask_phone_numbers(found.msisdn))
+    rows = []
+    if found.attempts:
+        rows += [("attempt", f"{found.attempt} of {len(found.attempts)} (--attempt N reads another)")]
+        rows += [("", line) for line in found.attempts]
+    rows += [
         ("B2C", f"{found.host} (tenant {found.tenant})"), ("policy", found.policy), ("client id", p.get("client_id", "-")),
         ("redirect URI", p.get("redirect_uri", "-")), ("ui_locales", p.get("ui_locales", "-")),
         ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-")),
@@ -226,10 +296,16 @@ def describe(found: Finding) -> list[str]:
         ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
         ("correlation ID", found.correlation_id or "none"),
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
-        ("Mobile ID number", found.msisdn or "-"), ("Mobile ID trace", ", ".join(found.transactions) or "-"),
+        ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or "-"),
         ("result", answer(found)),
         ("journey, outcome", f"{found.journey}, {found.outcome}"),
     ]
+    asked = {name: found.params[name] for name in REPRO_ASKS if found.params.get(name, REPRO_ASKS[name]) != REPRO_ASKS[name]}
+    if asked:
+        rows.append(("note", f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
+                              f"{', '.join(f'{k}={v}' for k, v in REPRO_ASKS.items())}, as jwt.ms takes it: B2C's and Mobile ID's "
+                              "pages are the same, B2C's answer comes in that other form"))
+    rows += [("left out", f"{name}: {why}") for name, why in left_out(found, local).items()]
     return [f"{name:<17} {value}" for name, value in rows]
 
 
@@ -241,6 +317,8 @@ def answer(found: Finding) -> str:
         return "an ID token (redacted)"
     if found.error:
         return f"error {found.error}"
+    if found.code_sent:
+        return "an authorization code"
     return "B2C error page" if found.aadb2c_codes else "no answer to the app in the HAR"
 
 

@@ -28,7 +28,12 @@ def args(*argv: str):
     (["--prompt", "always"], "use one of: login, none, consent, select_account"),
     (["--policy", "signin"], "start with B2C_1_ (user flow) or B2C_1A_"),
     (["--domain-hint", "mobile id"], "--domain-hint 'mobile id' must be one word"),
-    (["--redirect-uri", "http://jwt.ms"], "must be an https URL"),
+    (["--redirect-uri", "http://localhost:3000"], "must land on an https URL to read B2C's answer (B2C also takes http://localhost"),
+    (["--language", "de_CH"], "--language 'de_CH' is not a language tag (a language, then a region after a hyphen); e.g. --language de-CH"),
+    (["--ui-locales", "fr en_GB"], "e.g. --ui-locales fr en-GB"),
+    (["--browser-locale", "deutsch schweiz"], "e.g. --browser-locale de-CH"),
+    (["--login-hint", " "], "--login-hint is empty"),
+    (["--attempt", "2"], "--attempt only goes with --from-har"),
     (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
     (["--run"], "--run only goes with --from-har"),
 ])
@@ -36,6 +41,15 @@ def test_a_bad_argument_says_what_is_allowed(argv: list[str], says: str) -> None
     with pytest.raises(ValueError, match=None) as error:
         check(args(*argv), {"DISPLAY": ":0"})
     assert says in str(error.value)
+
+
+def test_arguments_as_a_reporter_writes_them_are_taken() -> None:
+    """An outcome in another case or with an underscore, and a login hint with spaces (B2C takes it URL-encoded)."""
+    given = args("--outcome", "User_Cancel", "--login-hint", "+41 79 123 45 67")
+    check(given, {})
+    assert given.outcome == "user-cancel"
+    command = pytest_command(given, Path("/tmp/work"), video=False)
+    assert command[command.index("--repro-login-hint") + 1] == "+41 79 123 45 67"
 
 
 def test_headed_without_a_display_says_how_to_run_instead() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any
+from urllib.parse import urlencode
 
-from repro.har import describe, read_har, repro_args
+from repro.cli import check, parser
+from repro.har import answer, describe, read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 
 PAGE = {"mimeType": "text/html", "text": "<html></html>"}
@@ -64,7 +66,7 @@ def test_a_redacted_id_token_is_still_b2cs_answer() -> None:
     )
     found = read_har(recorded)
     assert found.sent_id_token and found.id_token_claims is None and found.error is None
-    result = next(line for line in describe(found) if line.startswith("result"))
+    result = next(line for line in describe(found, LOCAL_STACK) if line.startswith("result"))
     assert result.split(None, 1)[1] == "an ID token (redacted)"
     assert (found.journey, found.outcome) == ("sign-in", "approve")
 
@@ -82,3 +84,75 @@ def test_an_error_page_b2c_builds_by_script_gives_its_correlation_id_from_the_pa
                                content={"mimeType": "text/html", "text": page})))
     assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90006"], "0a1b2c3d-1111-2222-3333-444455556666")
     assert found.aadb2c_message == detail  # decoded whole: the & and the quotes as the page shows them
+
+
+MOBILE_ID_CANCEL = "mid_auth_3010_9YBML7FA - The user cancelled the authentication"
+
+
+def tenant_attempt(second: int, *, prompt: str = "", answer: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """An attempt at a real tenant: the authorize request, then (``answer``) what B2C sent the app."""
+    query = "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc&ui_locales=de" + (f"&prompt={prompt}" if prompt else "")
+    entries = [entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize" + query,
+                     second=second, content=PAGE)]
+    if answer is not None:
+        entries.append(entry("https://app.fabrikam.com/signin-oidc", method="POST", second=second + 5, form=urlencode(answer)))
+    return entries
+
+
+def test_a_silent_session_check_ahead_of_the_sign_in_is_not_what_is_read() -> None:
+    """MSAL's ssoSilent (prompt=none, AADB2C90077) before the user's own sign-in: the facts are the sign-in's, and the
+    HAR's attempts are listed so another can be read (--attempt)."""
+    silent = tenant_attempt(0, prompt="none", answer={"error": "login_required", "error_description": "AADB2C90077: User does not have an existing session"})
+    cancelled = [*tenant_attempt(10), entry("https://m.mobileid.ch/oidc/login", method="POST", second=12, form="msisdn=%2B41791234567"),
+                 # Mobile ID answers B2C with a form post (B2C's idp_response_mode form_post), the app likewise (ASP.NET's default)
+                 entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/oauth2/authresp", method="POST", second=20,
+                       form=urlencode({"error": "access_denied", "error_description": MOBILE_ID_CANCEL, "state": "s"})),
+                 entry("https://app.fabrikam.com/signin-oidc", method="POST", second=21,
+                       form=urlencode({"error": "access_denied", "error_description": "AADB2C90273: An invalid response was received", "state": "s"}))]
+    found = read_har(har(*silent, *cancelled))
+    assert (found.attempt, found.mid_code, found.aadb2c_codes, found.error) == (2, "mid_auth_3010", ["AADB2C90273"], "access_denied")
+    assert found.params.get("prompt") is None and (found.journey, found.outcome) == ("sign-in", "decline")
+    lines = describe(found, LOCAL_STACK)
+    assert lines[0].split(None, 1)[1] == "2 of 2 (--attempt N reads another)"
+    assert "1: B2C_1A_signup_signin: prompt=none, AADB2C90077, error login_required" in lines[1]
+    assert next(line for line in lines if line.startswith("Mobile ID number")).endswith("+4179*****67")  # a person's number
+    args = repro_args(found, LOCAL_STACK)
+    assert args[args.index("--outcome") + 1] == "decline" and "--prompt" not in args
+    assert read_har(har(*silent, *cancelled), attempt=1).aadb2c_codes == ["AADB2C90077"]
+
+
+def test_a_retry_after_a_failure_does_not_hide_the_failure() -> None:
+    """'Preserve log' over a failed attempt and a later one that worked: the failed one is read, with its own facts."""
+    failed = [*tenant_attempt(0), entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/oauth2/authresp", method="POST",
+                                        second=3, form=urlencode({"error": "access_denied", "error_description": MOBILE_ID_CANCEL}))]
+    worked = [*tenant_attempt(30, answer={"code": "a-code", "state": "s"}),
+              entry("https://m.mobileid.ch/oidc/login", method="POST", second=31, form="msisdn=%2B41799999999")]
+    found = read_har(har(*failed, *worked))
+    assert (found.attempt, found.mid_code, found.msisdn, found.code_sent) == (1, "mid_auth_3010", None, False)
+    second = read_har(har(*failed, *worked), attempt=2)
+    assert (second.mid_code, second.msisdn, second.code_sent, answer(second)) == (None, "+41799999999", True, "an authorization code")
+    try:
+        read_har(har(*failed, *worked), attempt=3)
+    except ValueError as error:
+        assert "holds 2 sign-in attempts (1 to 2)" in str(error)
+    else:
+        raise AssertionError("an attempt the HAR does not hold was read")
+
+
+def test_what_the_repro_cannot_follow_is_left_out_and_said() -> None:
+    """A localhost redirect URI, a person's number as the login hint, a code flow: the command runs as printed, and says
+    what it left out and what it asks for instead."""
+    recorded = har(entry("https://fabrikam.b2clogin.com/tfp/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                         "?client_id=app&redirect_uri=http%3A%2F%2Flocalhost%3A3000&login_hint=079+123+45+67"
+                         "&response_type=code&response_mode=form_post", content=PAGE))
+    found = read_har(recorded)
+    assert found.policy == "B2C_1A_signup_signin"  # the /tfp/ form of the authorize URL
+    args = repro_args(found, LOCAL_STACK)
+    assert "--redirect-uri" not in args and "--login-hint" not in args
+    check(parser().parse_args(args), {})  # the printed command is one the repro accepts
+    lines = describe(found, LOCAL_STACK)
+    assert next(line for line in lines if line.startswith("login_hint")).endswith("079*****67")
+    left = [line for line in lines if line.startswith("left out")]
+    assert len(left) == 2 and "http://localhost:3000 is not an https URL" in left[0] and "phone number" in left[1]
+    assert any("the app asked response_type=code, response_mode=form_post; the repro asks for response_type=id_token" in line
+               for line in lines)

@@ -72,6 +72,26 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
         assert "is not a HAR file (JSON with log.entries): it is JSON of another shape" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("content", "says"), [
+    (b"\x1f\x8b\x08\x00", "is a gzip archive, not a HAR file: unpack it and pass the .har inside"),
+    (b"PK\x03\x04", "is a zip archive, not a HAR file: unpack it"),
+    (b'{"log": {"entries": [{"request": {"url": "https://con', "the file ends too soon (cut off while saving or copying?); export the HAR again"),
+    (b'{"log": {"entries": [', "the file ends too soon"),
+    ("{}".encode("utf-16"), "it is not UTF-8 text"),
+])
+def test_a_file_that_is_not_a_har_as_saved_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, says: str) -> None:
+    (tmp_path / "report.har").write_bytes(content)
+    assert main(["--from-har", str(tmp_path / "report.har")]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err, err
+
+
+def test_a_har_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Notepad and Fiddler save UTF-8 with a byte order mark; it is not part of the JSON."""
+    (tmp_path / "bom.har").write_bytes(b"\xef\xbb\xbf" + json.dumps({"log": {"entries": []}}).encode())
+    assert load_har(tmp_path / "bom.har") == {"log": {"entries": []}}
+
+
 GOOD_ENTRY = {"request": {"url": "https://example.com/"}, "response": {}}
 
 
