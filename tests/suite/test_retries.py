@@ -117,3 +117,26 @@ def test_mixing_it_with_hand_written_rerun_options_is_refused(tmp_path: Path) ->
     done, _ = run_pytest(tmp_path, "--infra-reruns", "1", "--only-rerun", "AssertionError")
     assert done.returncode == 4  # usage error
     assert "either --infra-reruns or --reruns/--only-rerun/--rerun-except" in done.stderr
+
+
+ALWAYS_FAILING = """
+def test_the_stack_is_gone():
+    raise RuntimeError("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/")
+"""
+
+
+def test_an_attempt_that_stays_red_after_its_reruns_keeps_its_cause(tmp_path: Path) -> None:
+    """Every attempt is a result of the report: the last one, which decides the night, is labelled with its cause
+    as the first was (fixtures/reporting.py), not left for Allure's catch-all category."""
+    (tmp_path / "test_always.py").write_text(ALWAYS_FAILING)
+    results = tmp_path / "allure-results"
+    command = [sys.executable, "-m", "pytest", "-p", "pytest_rerunfailures", "-p", "allure_pytest.plugin", "-p", "fixtures.retries",
+               "-p", "fixtures.reporting", "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--rootdir", str(tmp_path),
+               f"--alluredir={results}", str(tmp_path / "test_always.py"), "--infra-reruns", "2"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert "1 failed" in done.stdout and "2 rerun" in done.stdout, done.stdout + done.stderr
+    labels = [{label["name"]: label["value"] for label in json.loads(path.read_text())["labels"]}
+              for path in results.glob("*-result.json")]
+    assert len(labels) == 3 and all(attempt.get("cause") == "infrastructure" for attempt in labels), labels
+
