@@ -23,8 +23,6 @@ import json
 import re
 import shutil
 import sys
-import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL, INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
+from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
+from fixtures.run_results import write_broken  # noqa: E402
 
 SHARD_NUMBER = re.compile(r"-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
@@ -140,17 +139,10 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
 
 def record_missing(into: Path, missing: Sequence[Missing]) -> None:
     """One broken result per missing shard, where the report, the message and the gate see it."""
-    now = int(time.time() * 1000)
     for shard in missing:
         detail = f"{shard.words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
-        result = {
-            "uuid": str(uuid.uuid4()), "historyId": f"ci-{shard.key}", "status": "broken",
-            "name": f"{shard.words}: no journey results", "fullName": f"ci.shards.{shard.key.replace('-', '_')}",
-            "statusDetails": {"message": detail}, "start": now, "stop": now,
-            "labels": [{"name": CAUSE_LABEL, "value": INFRASTRUCTURE}, {"name": CAUSE_DETAIL_LABEL, "value": detail},
-                       {"name": "suite", "value": "CI shards"}],
-        }
-        (into / f"{result['uuid']}-result.json").write_text(json.dumps(result), encoding="utf-8")
+        write_broken(into, key=f"ci-{shard.key}", full_name=f"ci.shards.{shard.key.replace('-', '_')}", name=f"{shard.words}: no journey results",
+                     cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
 def main(argv: list[str]) -> int:

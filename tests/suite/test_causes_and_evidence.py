@@ -198,7 +198,7 @@ def test_a_collection_error_is_named_in_the_causes_section() -> None:
 
     config = SimpleNamespace(getoption=lambda name, default=None: None, stash={SETTINGS_KEY: LOCAL})  # a journey run
     pytest_terminal_summary(reporter, 1, config)  # type: ignore[arg-type]
-    assert written == ["== causes ==", "collection error: e2e/test_broken.py: E   ModuleNotFoundError: No module named 'xyz'"]
+    assert written == ["== causes ==", "collection error: e2e/test_broken.py: ModuleNotFoundError: No module named 'xyz'"]
 
 
 def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
