@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -144,12 +145,18 @@ def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
                           capture_output=True, text=True, timeout=170)
 
 
-def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack) -> None:
-    result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "-n", "2")
+def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path) -> None:
+    result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "-n", "2",
+                        f"--alluredir={tmp_path}", "--clean-alluredir")
     output = result.stdout + result.stderr
     assert result.returncode == 4, output[-3000:]
     assert "cause: tenant configuration" in output and "FAIL  app: redirect URI registered" in output, output[-3000:]
     assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]  # no journey, no worker
+    # The report (and the nightly's message and gate) says why: the failed row, its cause and fix, not a shard without results.
+    [row] = [json.loads(path.read_text()) for path in tmp_path.glob("*-result.json")]
+    labels = {label["name"]: label["value"] for label in row["labels"]}
+    assert (row["status"], row["name"], labels["cause"]) == ("broken", "preflight: app: redirect URI registered", "tenant configuration")
+    assert "fix: " in row["statusDetails"]["message"] and "No journey ran." in row["statusDetails"]["message"]
 
 
 def test_the_command_reports_every_missing_setting_at_once() -> None:
