@@ -11,9 +11,10 @@ from typing import Any
 
 import allure
 import pytest
+import pytest_timeout
 
 from fixtures import causes, reporting
-from fixtures.causes import JourneyFailure, classify, classify_text
+from fixtures.causes import Cause, JourneyFailure, classify, classify_text
 from fixtures.redaction import PHONE, Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
@@ -49,7 +50,7 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
     ("AssertionError: ID token idp is 'google.com', expected 'mobileid.ch'", causes.TOKEN_CONTRACT, "idp: expected 'mobileid.ch', got 'google.com'"),
     ("AssertionError: ID token has no name claim (claims: ['aud'])", causes.TOKEN_CONTRACT, "name: missing"),
     ("B2C redirected with server_error instead of an ID token: AADB2C90273: An invalid response was received : "
-     "'Error: access_denied,Error Description: mid_auth_401_AB12 - user cancelled'", causes.MOBILE_ID_OUTCOME, "mid_auth_401_AB12"),
+     "'Error: access_denied,Error Description: mid_auth_3010_AB12 - user cancelled'", causes.MOBILE_ID_OUTCOME, "mid_auth_3010 (AADB2C90273)"),
     ("expected B2C's sign-in page; the browser shows B2C's error page ('AADB2C90006: The redirect URI ...')",
      causes.TENANT_CONFIGURATION, "AADB2C90006 (redirect URI not registered for the app)"),
     ("the browser shows B2C's error page ('AADB2C90018: The client ID 'x' ...')", causes.TENANT_CONFIGURATION, "AADB2C90018 (client id"),
@@ -58,12 +59,25 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
     ("B2C did not redirect; the browser shows B2C's error page ('AADB2C90075: The claims exchange ...')", causes.B2C_ERROR_PAGE, "AADB2C90075"),
     ("playwright._impl._errors.TimeoutError: Locator.wait_for: Timeout 15000ms exceeded.", causes.PAGE_CHANGED, "Locator.wait_for timed out"),
     ("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED"),
-    ("Failed: Timeout >180.0s", causes.INFRASTRUCTURE, "Timeout >180.0s"),
+    ("Failed: " + pytest_timeout.PYTEST_FAILURE_MESSAGE % 180.0, causes.INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"),
+    # Each journey's own trace id, correlation ID and timestamp left out: one cause for all that met the same error.
+    ("B2C redirected with server_error instead of an ID token: AADB2C90273: An invalid response was received: mid_auth_3320_MRBB37FA - busy",
+     causes.MOBILE_ID_OUTCOME, "mid_auth_3320 (AADB2C90273)"),
     ("KeyError: 'sub'", causes.OTHER, "KeyError: 'sub'"),
 ])
 def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:
     found = classify_text(text)
     assert (found.name, found.detail[:len(detail)]) == (cause, detail)
+
+
+def test_journeys_that_met_the_same_b2c_error_share_one_cause() -> None:
+    """B2C's error description ends in a correlation ID and a timestamp of its own for every journey: left out of the
+    cause, or the report would show one group per journey."""
+    def redirect(correlation: str) -> Cause:
+        return classify_text("B2C redirected with access_denied instead of an ID token: AADB2C90091: The user has cancelled "
+                             f"entering self-asserted information.\r\nCorrelation ID: {correlation}\r\nTimestamp: 2026-11-29 07:00:0{correlation[0]}Z")
+    first, second = redirect("0a1b2c3d-1111-2222-3333-444455556666"), redirect("1b2c3d4e-1111-2222-3333-444455556666")
+    assert first == second and first.detail.endswith("The user has cancelled entering self-asserted information."), first
 
 
 def test_the_browser_servers_headers_and_secrets_from_the_env_file_are_redacted_too() -> None:
