@@ -11,7 +11,7 @@ from typing import Any
 
 import allure
 import pytest
-import pytest_timeout
+import pytest_timeout  # type: ignore[import-untyped]  # no type information shipped
 
 from fixtures import causes, reporting
 from fixtures.causes import Cause, JourneyFailure, classify, classify_text
