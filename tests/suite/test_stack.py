@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import stack as stack_module
+from fixtures.causes import INFRASTRUCTURE, Cause, classify
 from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready
 from fixtures.stack_description import serve_command
 from tests.local_stack import LOCAL_STACK
@@ -82,8 +83,11 @@ def test_a_fake_stack_is_started_and_stopped(tmp_path: Path) -> None:
 
 def test_a_crashing_stack_shows_its_stderr(tmp_path: Path) -> None:
     command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
-    with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen"):
+    with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
         Stack(tmp_path, command=command)
+    # What the report and the terminal's causes show: the machine's failure, in the stack's own words, in its first line.
+    assert str(error.value).splitlines()[0].startswith("the stack exited before it was ready: cannot listen on 127.0.0.1:0; command:")
+    assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack did not start: cannot listen on 127.0.0.1:0")
 
 
 def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,8 +114,9 @@ def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> 
     command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
     shared = stack_module.SharedStack(lambda state: command)
     try:
-        with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen"):
+        with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
             stack_module.read_shared_stack(shared.directory)
+        assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack did not start: cannot listen on 127.0.0.1:0")
     finally:
         shared.stop()
 
