@@ -129,6 +129,25 @@ def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
         build_settings(env)
 
 
+@pytest.mark.parametrize(("env", "secret", "says"), [
+    ({"E2E_BROWSER_WS_ENDPOINT": "https://browsers.example.com/ws?access_token=sk-live-abcdef123456"}, "sk-live-abcdef123456",
+     "E2E_BROWSER_WS_ENDPOINT must be a ws:// or wss:// URL of a Playwright browser server; it starts with https://"),
+    ({"E2E_BROWSER_PROXY": "alice:Sup3rS3cretPw@proxy.corp:3128"}, "Sup3rS3cretPw", "E2E_BROWSER_PROXY must be a proxy URL"),
+    ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41 79 123 45 67"}, "123 45", "MOBILEID_TEST_NUMBER='+4179*****67' must be"),
+])
+def test_a_bad_setting_is_named_without_its_secret(env: dict[str, str], secret: str, says: str) -> None:
+    """Settings errors go to CI logs: a browser service's token, a proxy's password, a person's number stay out."""
+    with pytest.raises(SettingsError) as refused:
+        build_settings(env)
+    assert says in str(refused.value) and secret not in str(refused.value), str(refused.value)
+
+
+def test_a_control_url_with_credentials_counts_them_as_secrets() -> None:
+    """The preflight prints the control URL in its rows; its password is among what the run never shows."""
+    settings = build_settings({**TENANT, "MOBILEID_CONTROL_URL": "https://admin:hunter2secret@mid.fabrikam.test/control"})
+    assert "hunter2secret" in settings.secrets
+
+
 def test_a_target_that_is_neither_is_reported_alone() -> None:
     with pytest.raises(SettingsError) as refused:
         build_settings({"E2E_TARGET": "prod", "B2C_TENANT": "fabrikam"})
