@@ -216,6 +216,29 @@ def test_an_env_line_dotenv_cannot_parse_stops_the_run(tmp_path, content: str, l
     assert str(env_file) in str(refused.value) and "s3cr3t" not in str(refused.value)
 
 
+@pytest.mark.parametrize(("content", "line"), [
+    ("B2C_TENANT=fabrikam\nB2C_USER_FLOW_IDP_NAME=Mobile ID Zürich\n".encode("latin-1"), 2),
+    ("E2E_TARGET=tenant\n".encode("utf-16"), 1),  # as Windows PowerShell 5 writes it
+])
+def test_an_env_file_that_is_not_utf8_says_so(tmp_path, content: bytes, line: int) -> None:
+    (tmp_path / ".env").write_bytes(content)
+    with pytest.raises(SettingsError, match=f"line {line}: not UTF-8 text .*Save the file as UTF-8"):
+        load_settings(tmp_path / ".env")
+
+
+def test_an_env_file_with_a_byte_order_mark_keeps_its_first_setting(tmp_path) -> None:
+    from fixtures.settings_plugin import read_env_file
+
+    (tmp_path / ".env").write_bytes("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n".encode("utf-8-sig"))
+    assert read_env_file(tmp_path / ".env") == {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam"}
+
+
+def test_a_ca_file_that_is_no_certificate_is_named(tmp_path) -> None:
+    (tmp_path / "ca.pem").write_text("not a certificate\n")
+    with pytest.raises(SettingsError, match="E2E_CA_FILE=.*ca.pem' holds no CA certificate in PEM form"):
+        build_settings({**TENANT, "E2E_CA_FILE": str(tmp_path / "ca.pem")})
+
+
 def test_a_local_run_refuses_an_app_the_local_stack_does_not_have() -> None:
     with pytest.raises(SettingsError, match=r"B2C_CLIENT_ID='00000000-0000-0000-0000-000000000000' is not the local stack's test app"):
         build_settings({"B2C_CLIENT_ID": "00000000-0000-0000-0000-000000000000"}, LOCAL_STACK)
