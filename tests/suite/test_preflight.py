@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -301,3 +301,36 @@ def test_the_emulators_control_api_is_checked_before_any_journey(stack: Stack) -
     assert run(stack)["Mobile ID control API"].status == "ok"
     unreachable = run(stack, MOBILEID_CONTROL_URL="https://127.0.0.1:9/control")["Mobile ID control API"]
     assert unreachable.failed and unreachable.cause == INFRASTRUCTURE and "no answer" in unreachable.detail
+
+
+FABRIKAM = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_susi", "B2C_CLIENT_ID": "app",
+            "MOBILEID_MODE": "emulator", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+
+
+def preflight_answered_by(answer: Callable[[httpx.Request], httpx.Response]) -> Preflight:
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    return Preflight(build_settings(FABRIKAM), http, browser=lambda: None)
+
+
+def test_a_failing_discovery_is_infrastructure_not_a_missing_policy() -> None:
+    """B2C (or a proxy) answering 503 is not a tenant without the policy: no 'create the policy' for a policy that exists."""
+    check = preflight_answered_by(lambda request: httpx.Response(503, text="Service Unavailable"))
+    check.policy_metadata("B2C_1_susi")
+    [row] = check.rows
+    assert (row.failed, row.cause) == (True, INFRASTRUCTURE) and "answered HTTP 503" in row.detail and "create" not in row.fix, row
+    missing = preflight_answered_by(lambda request: httpx.Response(404, json={"error": "AADB2C90022"}))
+    missing.policy_metadata("B2C_1_susi")
+    assert "the tenant has no such policy" in missing.rows[0].detail and missing.rows[0].cause == TENANT_CONFIGURATION
+
+
+def test_a_certificate_nobody_here_trusts_points_at_the_ca_setting() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate")
+    check = preflight_answered_by(refuse)
+    assert not check.tenant_answers()
+    assert "set E2E_CA_FILE to the PEM of the CA" in check.rows[0].fix, check.rows[0]
+
+
+def test_a_browser_whose_proxy_fails_is_not_told_to_install_chromium() -> None:
+    fix = preflight_answered_by(lambda request: httpx.Response(200)).browser_fix("Page.goto: net::ERR_PROXY_CONNECTION_FAILED at https://x/")
+    assert "the browser's proxy failed" in fix and "make setup" not in fix
