@@ -79,7 +79,9 @@ def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
 
 def test_settings_change_what_is_expected() -> None:
     assert problems(request(scope="openid profile"), MOBILEID_SCOPE="openid,profile") == {}
-    assert "client_id" in problems(request(), MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555")
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "app",
+              "MOBILEID_CONTROL_URL": "https://mid.contoso.test/control"}
+    assert "client_id" in problems(request(), **tenant, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555")
 
 
 def test_the_policy_comes_from_the_apps_authorize_url_only() -> None:

@@ -246,6 +246,12 @@ def test_a_local_run_refuses_an_app_the_local_stack_does_not_have() -> None:
         build_settings({"B2C_REDIRECT_URI": "https://app.example/cb"}, LOCAL_STACK)
     same = build_settings({"B2C_CLIENT_ID": LOCAL_STACK.client_id}, LOCAL_STACK)
     assert same.client_id == LOCAL_STACK.client_id
+    # Nor federation settings of a tenant's: every journey would fail, blaming a tenant that is not in play.
+    with pytest.raises(SettingsError, match=r"MOBILEID_CLIENT_ID='my-real-client' is not the local stack's Mobile ID client"):
+        build_settings({"MOBILEID_CLIENT_ID": "my-real-client"}, LOCAL_STACK)
+    with pytest.raises(SettingsError, match=r"MOBILEID_METADATA_URL='https://mid.fabrikam.test/x' is not the local stack's Mobile ID"):
+        build_settings({"MOBILEID_METADATA_URL": "https://mid.fabrikam.test/x"}, LOCAL_STACK)
+    assert build_settings({"MOBILEID_CLIENT_ID": LOCAL_STACK.mobileid_client_id}, LOCAL_STACK).idp_client_id == LOCAL_STACK.mobileid_client_id
 
 
 def test_the_env_example_copied_as_it_is_runs_locally_and_names_only_documented_settings() -> None:
