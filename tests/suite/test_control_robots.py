@@ -35,9 +35,24 @@ def test_the_numbers_it_names_are_taken() -> None:
     assert control(200, '{"robots": {"busy": "+41000092406"}}').robots() == {"busy": "+41000092406"}
 
 
+def older_emulator(request: httpx.Request) -> httpx.Response:
+    """An emulator from before GET /robots: the emulator's own 404 there, its transactions listed."""
+    if request.url.path.endswith("/transactions"):
+        return httpx.Response(200, json={"transactions": []})
+    return httpx.Response(404, json={"error": "not_found"})
+
+
 def test_an_emulator_without_the_call_names_none() -> None:
-    assert control(404, '{"error": "not_found"}').robots() == {}
-    assert control(404, '{"error": "not_found"}').list_robots() is None
+    older = ControlAPI(httpx.Client(transport=httpx.MockTransport(older_emulator)), BASE, SECRET)
+    assert older.robots() == {}
+    assert older.list_robots() is None
+
+
+def test_the_emulators_url_without_the_control_path_is_named() -> None:
+    """Its issuer URL (no /control): the emulator answers every route there with its own 404, so it is not an older one."""
+    with pytest.raises(ControlAPIError, match=rf"{BASE} is not the emulator's control API: neither {BASE}/robots nor .*Fix: "
+                                              "MOBILEID_CONTROL_URL must end in the control API's path"):
+        control(404, '{"error": "not_found"}').list_robots()
 
 
 @pytest.mark.parametrize(("status", "body"), [(500, "boom"), (200, "not json"), (200, '{"numbers": {}}'), (200, '{"robots": [["busy", "+41000092406"]]}')])
@@ -97,7 +112,8 @@ def answering(status: int, body: str = "", content_type: str = "application/json
 ANSWERS = {
     "robots": answering(200, '{"robots": {"busy": "+41000092406"}}'),
     "no robots": answering(200, '{"robots": {}}'),
-    "older emulator": answering(404, '{"error": "not_found"}'),
+    "older emulator": older_emulator,
+    "the emulator, not its control API": answering(404, '{"error": "not_found"}'),
     "plain 404": answering(404, "Not Found", "text/plain"),
     "control off": answering(404, OFF),
     "refused": answering(401),
@@ -131,7 +147,8 @@ GOOD_ANSWERS = ("robots", "no robots", "older emulator")
 WRONG_URL = "MOBILEID_CONTROL_URL must be the deployed emulator's control API"
 FIXES = {"plain 404": WRONG_URL, "control off": "turn the deployed emulator's control API on", "refused": "set MOBILEID_CONTROL_TOKEN",
          "forbidden": "set MOBILEID_CONTROL_TOKEN", "failing": "the deployed emulator is failing: see its log", "a website": WRONG_URL,
-         "other shape": WRONG_URL, "redirect": WRONG_URL, "unreachable": WRONG_URL + ", reachable from here"}
+         "other shape": WRONG_URL, "redirect": WRONG_URL, "unreachable": WRONG_URL + ", reachable from here",
+         "the emulator, not its control API": "MOBILEID_CONTROL_URL must end in the control API's path"}
 
 
 def test_each_answer_is_in_one_table_once() -> None:
@@ -167,7 +184,7 @@ def test_an_emulator_that_lists_no_numbers_passes_saying_what_the_journeys_then_
     row = preflight_row(settings, ANSWERS["older emulator"])
     assert row.status == "ok" and "/robots is not there" in row.detail and says in row.detail, row
     # ... and the journeys do just that: MOBILEID_ROBOTS's numbers, a skip for the rest.
-    phone = MobileID(settings, control(404, '{"error": "not_found"}'), lambda message: None)
+    phone = MobileID(settings, ControlAPI(httpx.Client(transport=httpx.MockTransport(older_emulator)), BASE, SECRET), lambda message: None)
     if settings.robots:
         assert phone.robot("busy") == "+41000092406"
     with pytest.raises(pytest.skip.Exception, match="set MOBILEID_ROBOTS"):
