@@ -124,3 +124,38 @@ def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack) -> No
     assert re.search(r"nobody approved the sign-in on \+\d{4}\*+\d\d within 3 s \(transaction \w+\)", output), output[-3000:]
     assert re.search(r"\d s left to approve transaction", output), output[-3000:]  # the countdown
     assert "TimeoutError" not in output and "Traceback" not in output
+
+
+def test_a_slow_person_is_waited_for_before_pytests_own_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each sign-in may wait MOBILEID_APPROVAL_TIMEOUT for the person: a journey's timeout covers its sign-ins, so a slow
+    person ends in "nobody approved ... within N s", not pytest-timeout's thread dump (pytest.ini: 180 s)."""
+    from fixtures.journey import APPROVALS_PER_JOURNEY, pytest_collection_modifyitems
+    from fixtures.settings import build_settings
+    from fixtures.settings_plugin import SETTINGS_KEY
+
+    settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "c1",
+                               "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567", "MOBILEID_APPROVAL_TIMEOUT": "100"})
+
+    class Config:
+        stash = {SETTINGS_KEY: settings}
+
+        def getoption(self, name: str, default: object = None) -> object:
+            return None
+
+        def getini(self, name: str) -> str:
+            return "180"
+
+    class Item:
+        def __init__(self, timeout: float | None = None) -> None:
+            self.markers = [pytest.mark.timeout(timeout).mark] if timeout else []
+
+        def get_closest_marker(self, name: str) -> object:
+            return next((m for m in self.markers if m.name == name), None)
+
+        def add_marker(self, marker: pytest.MarkDecorator) -> None:
+            self.markers.append(marker.mark)
+
+    plain, own = Item(), Item(timeout=30)
+    pytest_collection_modifyitems(Config(), [plain, own])  # type: ignore[arg-type,list-item]  # the parts the hook reads
+    assert plain.get_closest_marker("timeout").args == (APPROVALS_PER_JOURNEY * 100 + 60,)  # type: ignore[attr-defined]
+    assert own.get_closest_marker("timeout").args == (30,)  # type: ignore[attr-defined]  # a journey's own is kept
