@@ -177,6 +177,10 @@ def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.Mo
         load_settings(env_file)
     monkeypatch.setenv("MOBILEID_CONTROL_URL", "")
     assert load_settings(env_file).mobileid_mode == "real"
+    # ... and where that empty value is why the settings are wrong, the message says so (a CI variable left blank).
+    monkeypatch.setenv("B2C_TENANT", "")
+    with pytest.raises(SettingsError, match=r"(?s)B2C_TENANT is not set.*the environment sets B2C_TENANT empty, which overrides \.env's value: unset it"):
+        load_settings(env_file)
 
 
 def test_every_bad_setting_is_named_at_once() -> None:
