@@ -63,6 +63,7 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
     # Each journey's own trace id, correlation ID and timestamp left out: one cause for all that met the same error.
     ("B2C redirected with server_error instead of an ID token: AADB2C90273: An invalid response was received: mid_auth_3320_MRBB37FA - busy",
      causes.MOBILE_ID_OUTCOME, "mid_auth_3320 (AADB2C90273)"),
+    ("Page.goto: Target page, context or browser has been closed", causes.INFRASTRUCTURE, "Target page, context or browser has been closed"),
     ("KeyError: 'sub'", causes.OTHER, "KeyError: 'sub'"),
 ])
 def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:

@@ -112,6 +112,7 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({"E2E_IDP_BACKCHANNEL_BUDGET": "inf"}, "E2E_IDP_BACKCHANNEL_BUDGET"),
         ({**TENANT, "MOBILEID_CONTROL_URL": ""}, "MOBILEID_CONTROL_URL is not set; with MOBILEID_MODE=emulator"),
         ({**TENANT, "B2C_POLICIES": "B2C_1_"}, "B2C_POLICIES has 'B2C_1_'"),
+        ({**TENANT, "B2C_POLICIES": "B2C_1_susi,b2c_1_SUSI"}, "B2C_POLICIES names B2C_1_susi, b2c_1_SUSI more than once"),
         ({**TENANT, "B2C_POLICIES": "B2C_1A_sign in"}, "B2C_POLICIES has 'B2C_1A_sign in'"),
         ({**TENANT, "B2C_POLICIES": "B2C_1_x/../../contoso.onmicrosoft.com/B2C_1_susi"}, "B2C_POLICIES has"),
         ({**TENANT, "E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP"),
