@@ -62,7 +62,11 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines = [f"{title}: no journey results in {results.name}/ (the run broke before its journeys, or their results "
                  "were not merged: see the run's log)"]
     elif not failing and not passed:
-        lines = [f"{title}: no journey ran: all {len(found)} skipped (see the report for why)"]
+        lines = [f"{title}: no journey ran: all {len(found)} skipped"]
+        reasons = Counter(_detail(journey).removeprefix("Skipped: ") for journey in found.values())
+        lines += [f"- skipped: {reason} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
+        if len(reasons) > MAX_DETAILS:
+            lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")
     elif not failing:
         lines = [f"{title}: all {_journeys(len(found))} passed" if not skipped else f"{title}: {_journeys(passed)} passed, {skipped} skipped"]
     else:

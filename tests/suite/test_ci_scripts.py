@@ -275,9 +275,12 @@ def test_a_green_run_says_so(tmp_path: Path) -> None:
 
 def test_a_run_that_skipped_is_never_said_to_have_passed(tmp_path: Path) -> None:
     """As the quality gate counts them: a skipped journey proved nothing, an unknown one failed."""
-    write_result(tmp_path / "skipped", "test_sign_up", "skipped")
-    write_result(tmp_path / "skipped", "test_sign_in", "skipped")
-    assert notify.summarize(tmp_path / "skipped", "Nightly") == "Nightly: no journey ran: all 2 skipped (see the report for why)"
+    # Said with why (allure-pytest's "Skipped: <reason>"), so a night that tested nothing says what to fix.
+    webkit = "Skipped: webkit is not installed here: run with a browser server (E2E_BROWSER_WS_ENDPOINT)"
+    write_result(tmp_path / "skipped", "test_sign_up", "skipped", message=webkit)
+    write_result(tmp_path / "skipped", "test_sign_in", "skipped", message=webkit)
+    assert notify.summarize(tmp_path / "skipped", "Nightly") == (
+        "Nightly: no journey ran: all 2 skipped\n- skipped: webkit is not installed here: run with a browser server (E2E_BROWSER_WS_ENDPOINT) (2)")
     write_result(tmp_path / "some", "test_sign_up", "passed")
     write_result(tmp_path / "some", "test_sign_in", "skipped")
     assert notify.summarize(tmp_path / "some", "Nightly") == "Nightly: 1 journey passed, 1 skipped"
