@@ -270,3 +270,24 @@ def test_the_env_example_copied_as_it_is_runs_locally_and_names_only_documented_
     first_cells = [line.split("|")[1] for line in (ROOT / "docs" / "suite.md").read_text().splitlines() if line.startswith("| `")]
     documented = {name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
     assert offered and offered <= documented, f"in .env.example, not in docs/suite.md's settings: {sorted(offered - documented)}"
+
+
+def test_the_list_of_settings_is_what_the_code_reads_and_the_docs_explain() -> None:
+    """fixtures.settings.SETTINGS (against which .env's names are checked for typos) is every name the settings code
+    reads, no more, and docs/suite.md's settings table explains each."""
+    from fixtures.settings import SETTINGS
+
+    source = "".join((ROOT / "fixtures" / name).read_text() for name in ("settings.py", "settings_plugin.py"))
+    source = re.sub(r"(?s)\nSETTINGS = \(.*?\n\)\n", "\n", source)  # the list itself does not count as reading
+    read = set(re.findall(r'"((?:B2C|E2E|MOBILEID)_[A-Z0-9_]*[A-Z0-9])"', source)) - {"B2C_1A"}
+    assert set(SETTINGS) == read, f"read but not listed: {sorted(read - set(SETTINGS))}; listed but not read: {sorted(set(SETTINGS) - read)}"
+    table = (ROOT / "docs" / "suite.md").read_text()
+    assert [name for name in SETTINGS if f"`{name}`" not in table] == []
+
+
+def test_a_misspelt_setting_in_env_is_named_with_the_likely_one(tmp_path: Path) -> None:
+    from fixtures.settings import unknown_settings
+
+    names = ["E2E_UI_LOCALE", "B2C_LANGUAGE_CUSTOMISATION", "B2C_WEBAPP1_CLIENT_SECRET", "E2E_TARGET", "HTTPS_PROXY", "MOBILEID_FOO"]
+    assert unknown_settings(names) == ["E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)",
+                                       "B2C_LANGUAGE_CUSTOMISATION (did you mean B2C_LANGUAGE_CUSTOMIZATION?)", "MOBILEID_FOO"]
