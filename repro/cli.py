@@ -138,12 +138,16 @@ def ask_playwright(question: Callable[[Playwright], T]) -> T:
         return pool.submit(ask).result()
 
 
-def check_device(device: str) -> None:
+def check_device(device: str) -> str:
+    """Playwright's name of ``device``, found in any case ('pixel 7' is 'Pixel 7'); UsageError with the close ones if none."""
     names = ask_playwright(lambda playwright: list(playwright.devices))
+    if device not in names and (same := [n for n in names if n.lower() == " ".join(device.split()).lower()]):
+        return same[0]
     if device not in names:
         close = [n for n in names if device.lower() in n.lower()][:8]
         hint = f"; did you mean: {', '.join(close)}" if close else "; e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"
         raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
+    return device
 
 
 def check_browser(name: str, settings: Settings, headless: bool) -> None:
@@ -244,7 +248,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     ran but no bundle could be written, 130 when stopped (Ctrl-C, SIGTERM, SIGHUP)."""
     check(args, env)
     if args.device:
-        check_device(args.device)
+        args.device = check_device(args.device)
     run_env, settings = suite_env(args, env)
     check_browser(args.browser, settings, headless=not args.headed)
     out, out_is_new = bundle_folder(args.out)

@@ -301,3 +301,12 @@ def test_a_playwright_folder_that_cannot_be_written_means_no_video_not_a_traceba
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "browsers"))
     assert not video_available()
+
+
+def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones() -> None:
+    from repro.cli import UsageError, check_device
+
+    assert check_device("pixel  7") == "Pixel 7"
+    assert check_device("iPhone 15") == "iPhone 15"
+    with pytest.raises(UsageError, match="'Pixel' is not a Playwright device; did you mean: Pixel 2, "):
+        check_device("Pixel")
