@@ -140,7 +140,7 @@ def ask_playwright(question: Callable[[Playwright], T]) -> T:
 
 def check_device(device: str) -> str:
     """Playwright's name of ``device``, found in any case ('pixel 7' is 'Pixel 7'); UsageError with the close ones if none."""
-    names = ask_playwright(lambda playwright: list(playwright.devices))
+    names: list[str] = ask_playwright(lambda playwright: list(playwright.devices))
     if device not in names and (same := [n for n in names if n.lower() == " ".join(device.split()).lower()]):
         return same[0]
     if device not in names:
