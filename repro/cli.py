@@ -378,10 +378,12 @@ def remove_work(work: Path, made_out: Path | None = None) -> None:
 def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import load_har
-    from repro.har import describe, read_har, repro_args
+    from repro.har import NO_SIGN_IN, describe, har_has_sign_in, read_har, repro_args
 
+    har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
+    if not har_has_sign_in(har):
+        raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
-    har = load_har(Path(args.from_har))
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     print("\n".join(describe(found, local)))
     command_args = repro_args(found, local)

@@ -35,6 +35,8 @@ TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<'
 # B2C's profile page (only a new user sees it): the server sends SETTINGS with api "SelfAsserted";
 # data-name="SelfAsserted" is set by B2C's script after load, so it is in the HTML only of a saved page.
 SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsserted\"")
+NO_SIGN_IN = ("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
+              "record it from the first page of the sign-in, with 'Preserve log' on")
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "response_mode", "scope")
 # The repro asks B2C for what jwt.ms takes (fixtures/b2c.py): another app's answer comes in another form, through the same pages.
 REPRO_ASKS = {"response_type": "id_token", "response_mode": "fragment"}
@@ -175,8 +177,7 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None, attem
         if groups:
             groups[-1].append(entry)
     if not groups:
-        raise ValueError("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
-                         "record it from the first page of the sign-in, with 'Preserve log' on")
+        raise ValueError(NO_SIGN_IN)
     found = [_read_attempt(group, robots) for group in groups]
     if attempt is not None and not 1 <= attempt <= len(found):
         raise ValueError(f"--attempt {attempt}: this HAR holds {len(found)} sign-in attempt{'s' * (len(found) > 1)} (1 to {len(found)})")
