@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from fixtures.causes import TENANT_CONFIGURATION, JourneyFailure
 from pages import waiting
 from pages.steps import step
 
@@ -18,6 +21,7 @@ class B2CSignUpOrSignInPage:
 
     def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange") -> None:
         self.page = page
+        self.provider_name, self.exchange_id = provider_name, exchange_id
         self.root = page.locator('#api[data-name="Unified"]')
         self.provider_buttons = self.root.locator(".claims-provider-list-buttons button.accountButton")
         # Custom policies name the button after the ClaimsExchange Id; user flows after the IdP, so fall back to its
@@ -40,8 +44,25 @@ class B2CSignUpOrSignInPage:
         return self.root.count() > 0
 
     @step("Choose Mobile ID on the B2C sign-in page")
-    def choose_mobile_id(self) -> None:
-        self.mobile_id_button.click()
+    def choose_mobile_id(self, timeout: float = waiting.TIMEOUT_MS) -> None:
+        try:
+            self.mobile_id_button.click(timeout=timeout)
+        except PlaywrightTimeoutError:
+            raise self._no_mobile_id_button(timeout) from None
+
+    def _no_mobile_id_button(self, timeout: float) -> JourneyFailure:
+        """Where the browser is when the Mobile ID button did not come: B2C's sign-in page without it (the buttons it
+        has, and what names the button), else the page the browser shows instead."""
+        try:
+            buttons = self.provider_names() if self.is_shown() else None
+        except PlaywrightError:
+            buttons = None
+        if not buttons:
+            return waiting.not_shown(self, timeout, f"B2C's sign-in page with the Mobile ID button ({self.exchange_id} or {self.provider_name!r})")
+        detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons}"
+        return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). A user flow names the button after the identity provider's "
+                              f"Name (B2C_USER_FLOW_IDP_NAME, now {self.provider_name!r}); a custom policy gives it the id of its "
+                              f"ClaimsExchange ({self.exchange_id})", cause=TENANT_CONFIGURATION, detail=detail)
 
     def provider_names(self) -> list[str]:
         return [text.strip() for text in self.provider_buttons.all_inner_texts()]

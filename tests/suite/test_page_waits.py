@@ -29,6 +29,21 @@ MAINTENANCE = "<html><head><title>Down for maintenance</title></head><body><h1>B
 WAITING = """<html><body><div id="mid-waiting"><p>Transaction: <strong id="transaction-number">K7Q2</strong></p></div></body></html>"""
 
 
+def test_a_sign_in_page_without_the_mobile_id_button_names_the_buttons_it_has(page: Page) -> None:
+    """The page is shown (a provider's button is there) but none is Mobile ID's: the click does not end in a bare
+    timeout, it says which buttons B2C shows and what names the Mobile ID one."""
+    page.set_content(UNIFIED.replace('id="MobileIDExchange">Mobile ID', 'id="SwisscomExchange">Swisscom Login'))
+    unified = B2CSignUpOrSignInPage(page, "Mobile ID").wait_until_shown(timeout=2_000)
+    with pytest.raises(JourneyFailure) as failure:
+        unified.choose_mobile_id(timeout=500)
+    assert failure.value.cause.name == causes.TENANT_CONFIGURATION
+    assert failure.value.cause.detail == "B2C's sign-in page has no Mobile ID button; its buttons: ['Swisscom Login']"
+    assert "B2C_USER_FLOW_IDP_NAME, now 'Mobile ID'" in str(failure.value) and "ClaimsExchange (MobileIDExchange)" in str(failure.value)
+    page.set_content(MAINTENANCE)  # not even B2C's page: said as every wait says it
+    with pytest.raises(JourneyFailure, match="the browser shows .*Down for maintenance"):
+        unified.choose_mobile_id(timeout=500)
+
+
 def test_a_shown_page_is_waited_for(page: Page) -> None:
     page.set_content(UNIFIED)
     B2CSignUpOrSignInPage(page).wait_until_shown(timeout=2_000)
