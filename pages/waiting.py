@@ -78,6 +78,8 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
             return "Mobile ID's consent page", None
         if page.locator("#mid-waiting").count():
             return "Mobile ID's page waiting for the phone", None
+        if page.locator("#mid-error").count():  # Mobile ID refused B2C's request before any page of its sign-in
+            return f"Mobile ID's error page ({' '.join(page.locator('#mid-error').inner_text().split())!r})", None
         if page.locator("form#mid-login").count():
             alert = page.locator("#msisdn-error[role=alert]")
             return "Mobile ID's number page" + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 from playwright.sync_api import Page, Route
 
@@ -251,3 +252,27 @@ def test_mobile_ids_number_page_is_its_phone_field_whatever_its_form_but_not_b2c
     page.set_content('<html><body><div id="api" data-name="Unified"><input type="tel" id="phoneNumber"></div></body></html>')
     with pytest.raises(JourneyFailure, match="the browser shows B2C's sign-in page"):
         MobileIDLoginPage(page).wait_until_shown(timeout=500)
+
+
+NUMBER_PAGE_REFUSING = """<html><body><form id="mid-login"><input type="tel" name="msisdn" value="+41791234567">
+<p id="msisdn-error" role="alert">Enter the number without +</p></form></body></html>"""
+
+
+def test_a_phone_with_nothing_to_approve_says_where_the_browser_is(page: Page) -> None:
+    """No transaction started for the number: the failure names the page and its alert (here Mobile ID refusing the
+    number's form), not only "no transaction", which says nothing of why."""
+    from fixtures.mobile_id import ControlAPI, MobileID
+    from fixtures.settings import build_settings
+
+    page.set_content(NUMBER_PAGE_REFUSING)
+    nothing = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(404, json={"error": "not_found"})))
+    phone = MobileID(build_settings({}), ControlAPI(nothing, "https://mid.example/control", None), lambda message: None)
+    with pytest.raises(JourneyFailure) as failure:
+        phone.approve("+41791234567", MobileIDLoginPage(page))
+    assert failure.value.cause.name == causes.PAGE_CHANGED
+    assert "started no transaction for +41791234567" in str(failure.value)
+    assert "the browser shows Mobile ID's number page saying 'Enter the number without +'" in str(failure.value)
+    page.set_content('<html><body><p id="mid-error" role="alert"><code>mid_req_1010 - unknown client</code></p></body></html>')
+    with pytest.raises(JourneyFailure, match="the browser shows Mobile ID's error page \\('mid_req_1010 - unknown client'\\)"):
+        phone.approve("+41791234567", MobileIDLoginPage(page))
+
