@@ -135,8 +135,8 @@ class TokenService:
                 value = self._resolve(claim.default, policy)
             if value is None or value == "":
                 continue
-            if claim.token_claim == "emails" and isinstance(value, str):
-                value = [value]  # user flows send email addresses as an array
+            if claim.token_claim == "emails" and isinstance(value, str) and policy.kind is PolicyKind.USER_FLOW:
+                value = [value]  # a user flow's "Email Addresses" application claim is an array; a custom policy's claim as its type
             out[claim.token_claim] = value
         return out  # its sub (the claim the relying party outputs as sub) replaces the object id
 

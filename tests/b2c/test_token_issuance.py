@@ -120,3 +120,12 @@ def test_a_relying_party_without_an_output_claim_as_sub_is_refused(tmp_path) -> 
     with pytest.raises(PolicyError, match=r"SignUpOrSignin.xml: RelyingParty/TechnicalProfile\[@Id='PolicyProfile'\]/OutputClaims: "
                                           r"no output claim is the token's sub.*PartnerClaimType=\"sub\""):
         pack(tmp_path, edits=[("SignUpOrSignin.xml", RP_SUB, "")])
+
+
+def test_a_custom_policys_email_claim_named_emails_stays_a_string(start, tmp_path) -> None:
+    """Only a user flow's "Email Addresses" application claim is an array (reference b2c.md section 3): a custom policy's
+    claim goes out as its ClaimType says, a string here, whatever its name in the token."""
+    edits = [("SignUpOrSignin.xml", RP_SUB, RP_SUB + '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="emails" />')]
+    h = start(policies=pack(tmp_path, edits=edits))
+    claims = unverified_claims(code_flow_tokens(h)["id_token"])
+    assert claims["emails"] == "Hans", claims
