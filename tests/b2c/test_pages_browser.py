@@ -73,7 +73,7 @@ def test_sign_up_through_the_self_asserted_page_to_jwt_ms(page) -> None:
     assert api.locator("button#cancel").inner_text() == "Cancel"
     page.fill("#displayName", "")
     page.locator("#continue").click()
-    missing = page.locator('#requiredFieldMissing[aria-hidden="false"]')
+    missing = page.locator('#requiredFieldMissing[aria-hidden="false"][role=alert]')  # as B2C shows it (reference b2c.md 1.4)
     missing.wait_for()
     assert "A required field is missing" in missing.inner_text()
     assert page.locator(".displayName_li .error.itemLevel.show").inner_text() == "This information is required."
