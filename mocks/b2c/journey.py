@@ -108,7 +108,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             if failure.delivery is None:
                 return self._error_page(failure.error, policy=policy)
             return self._deliver_error(failure.delivery, failure.error)
-        lang = self.settings.page_language(policy, rp.ui_locales)
+        lang = self.settings.page_language(policy, rp.ui_locales, request.headers.get("accept-language"))
 
         session = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
         user = self.tenant.directory.get(session.object_id) if session else None

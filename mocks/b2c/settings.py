@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, SecretS
 from pydantic_core import core_schema
 
 from mocks.b2c.policy import Policy
-from mocks.b2c.strings import pick_locale
+from mocks.b2c.strings import browser_languages, pick_locale
 from mocks.common.hosts import TENANT_NAME
 from mocks.faults import Fault
 
@@ -136,12 +136,14 @@ class B2CSettings(BaseModel):
         else the tenant's language customization (user flows)."""
         return policy.languages.enabled if policy.languages is not None else self.language_customization
 
-    def page_language(self, policy: Policy, ui_locales: str | None) -> str:
-        """The language of ``policy``'s pages for a request's ``ui_locales``."""
+    def page_language(self, policy: Policy, ui_locales: str | None, accept_language: str | None = None) -> str:
+        """The language of ``policy``'s pages: with language customization, the request's ``ui_locales``, else the
+        browser's (``Accept-Language``), else the policy's default (reference b2c.md section 5)."""
+        wanted = " ".join(filter(None, (ui_locales, browser_languages(accept_language))))
         if policy.languages is None:
-            return pick_locale(ui_locales if self.language_customization else None, self.default_locale)
+            return pick_locale(wanted if self.language_customization else None, self.default_locale)
         offered = policy.languages
-        return pick_locale(ui_locales if offered.enabled else None, offered.default, offered.supported)
+        return pick_locale(wanted if offered.enabled else None, offered.default, offered.supported)
 
     def claim_resolvers(self, policy: Policy) -> dict[str, str]:
         """The claim resolvers B2C fills in for ``policy`` (DefaultValue, InputParameter values): the Policy ones

@@ -16,10 +16,11 @@ OFFER_GERMAN = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
                 "<SupportedLanguage>de</SupportedLanguage></SupportedLanguages></Localization>")
 
 
-def sign_in_page(start, policies, ui_locales: str) -> tuple[str | None, str]:
-    """The sign-in page's <html lang> (None: none) and its button text for ``ui_locales``."""
+def sign_in_page(start, policies, ui_locales: str | None, accept_language: str | None = None) -> tuple[str | None, str]:
+    """The sign-in page's <html lang> (None: none) and its button text for ``ui_locales`` and the browser's languages."""
     h = start(policies=policies)
-    page = h.browser().go(authorize_url(POLICY, ui_locales=ui_locales))
+    url = authorize_url(POLICY, ui_locales=ui_locales) if ui_locales else authorize_url(POLICY)
+    page = h.browser().go(url, headers={"Accept-Language": accept_language} if accept_language else None)
     assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup", page
     lang = re.search(r'<html lang="([^"]+)"', page.html)
     return (lang.group(1) if lang else None), page.html
@@ -37,6 +38,15 @@ def test_a_language_the_policy_appends_is_spoken(start, tmp_path) -> None:
     lang, _ = sign_in_page(start, [policy], "de-CH")
     assert lang == "de"
     assert sign_in_page(start, [policy], "fr")[0] == "en"  # not offered: the policy's default
+
+
+def test_without_ui_locales_the_browsers_language_is_spoken(start, tmp_path) -> None:
+    """ui_locales first, else the browser's languages in their order, else the policy's default (reference b2c.md 5)."""
+    [policy] = pack(tmp_path, edits=[(OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="Append"))])
+    assert sign_in_page(start, [policy], None, "de-CH,de;q=0.9,en;q=0.8")[0] == "de"
+    assert sign_in_page(start, [policy], None, "fr-CH, en;q=0.5, de;q=0.7")[0] == "de"  # fr not offered; de wanted before en
+    assert sign_in_page(start, [policy], "en", "de-CH")[0] == "en"  # the app's ui_locales wins
+    assert sign_in_page(start, pack(tmp_path / "starter"), None, "de-CH")[0] == "en"  # the starter pack offers English only
 
 
 @pytest.mark.parametrize(("merge", "offered"), [("Append", ("de", "en", "fr")), ("Prepend", ("de", "fr", "en")), ("ReplaceAll", ("de", "fr"))])
