@@ -10,6 +10,7 @@ and where they are missing the journey still gets through (fixtures/mobile_id.py
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
@@ -25,11 +26,15 @@ class MobileIDLoginPage:
     SHOWN = "input[type=tel]:not(#api *)"  # not a phone field of B2C's own pages (phone sign-up), which live in #api
     CONSENT_FORM = "form#mid-consent"
 
-    def __init__(self, page: Page, host: str | None = None) -> None:
+    def __init__(self, page: Page, host: str | None = None, returns_to: Sequence[str] = ()) -> None:
         self.page = page
         # Where the login pages live: m.mobileid.ch, a customer CNAME or a deployed emulator;
         # learnt from the page once it is shown.
         self.host = host
+        # Where the browser goes once the phone answered (B2C's host, the app's): the real service's other pages may live
+        # on hosts of their own (not public), so leaving the number page's host alone is not an answer. None given:
+        # any host but the number page's.
+        self.returns_to = {h.lower() for h in returns_to if h}
         self.number_form = page.locator("form#mid-login")  # our emulator's (docs/contracts.md): for saying what is wrong
         self.number_input = page.locator(self.SHOWN).filter(visible=True).first  # a hidden template field is not the one
         self.number_error = page.locator("#msisdn-error[role=alert]")
@@ -49,8 +54,12 @@ class MobileIDLoginPage:
 
     def _note_departure(self, request: Request) -> None:
         if self._departure is None and request.is_navigation_request() and request.frame == self.page.main_frame \
-                and urlsplit(request.url).hostname != self.host and self.on_mobile_id():
+                and self._answered_at(request.url) and self.on_mobile_id():
             self._departure = request
+
+    def _answered_at(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return host in self.returns_to if self.returns_to else host != self.host
 
     def left_at(self) -> float | None:
         """Epoch seconds when the browser started leaving Mobile ID (None while it has not)."""
@@ -86,12 +95,13 @@ class MobileIDLoginPage:
 
     @step("Wait for the phone to answer")
     def wait_for_approval(self, timeout: float) -> None:
-        """Wait (``timeout`` ms) until the browser leaves the waiting page: to the app's IdP (B2C) or to the consent page.
+        """Wait (``timeout`` ms) until the browser leaves the waiting page: to the app's IdP (B2C, ``returns_to``) or to
+        the consent page.
 
-        Leaving Mobile ID's host shows in the URL as the next document commits; the consent page is on
-        that host too, so each of Mobile ID's documents is watched for its form until it goes.
+        Arriving at B2C shows in the URL as the next document commits; the consent page is on Mobile ID's
+        side, so each of Mobile ID's documents is watched for its form until it goes.
         """
-        if waiting.follow_navigations(self.page, lambda url: urlsplit(url).hostname != self.host, self.CONSENT_FORM, timeout):
+        if waiting.follow_navigations(self.page, self._answered_at, self.CONSENT_FORM, timeout):
             return
         shows, dead_end = waiting.what_the_browser_shows(self.page)
         transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"

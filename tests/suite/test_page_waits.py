@@ -276,3 +276,19 @@ def test_a_phone_with_nothing_to_approve_says_where_the_browser_is(page: Page) -
     with pytest.raises(JourneyFailure, match="the browser shows Mobile ID's error page \\('mid_req_1010 - unknown client'\\)"):
         phone.approve("+41791234567", MobileIDLoginPage(page))
 
+
+
+def test_a_waiting_page_on_another_mobile_id_host_is_not_the_phones_answer(page: Page) -> None:
+    """The real service's hosts are not public: its waiting page may live on another host than the number page. Only
+    arriving where the browser goes after Mobile ID (B2C, the app) is the answer; before, leaving the number page's
+    host was, and a person approving was told the page "moved on" at once."""
+    pages = {"https://m.mobileid.ch/login": "<html><body><form id='mid-login'><input type='tel'></form></body></html>",
+             "https://login.mobileid.ch/wait": "<html><body><p>Waiting for your phone</p></body></html>"}
+    page.route("**/*", lambda route: route.fulfill(status=200, content_type="text/html", body=pages.get(route.request.url.split("?")[0], "")))
+    page.goto("https://m.mobileid.ch/login")
+    mobile = MobileIDLoginPage(page, returns_to=("contoso.b2clogin.com", "jwt.ms")).wait_until_shown(timeout=2_000)
+    page.goto("https://login.mobileid.ch/wait")
+    with pytest.raises(JourneyFailure, match="the phone's answer did not reach the browser within 0.5 s"):
+        mobile.wait_for_approval(500)
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
+    mobile.wait_for_approval(500)  # at B2C: answered
