@@ -43,3 +43,5 @@ def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: M
     journey.sign_up(policy, number)
     names, wrong = cpim_cookie_problems(journey)
     no_wrong_cookies(wrong)
+    # Among them the session, which the next sign-in's SSO reads (reference b2c.md section 7: x-ms-cpim-sso:{id})
+    assert any(name.startswith("x-ms-cpim-sso") for name in names), f"B2C set no session cookie (x-ms-cpim-sso) by the end of a sign-up; it set {names}"
