@@ -1,15 +1,64 @@
-"""The suite never depends on markup only our jwt.ms emulator has: the real site is known only by ``#decodedToken``
-(docs/reference/b2c.md section 6; mocks/jwtms/README.md, Decisions), so its other ids stay out of the page objects,
-fixtures and journeys, which read the token or error from the URL instead."""
+"""The suite never depends on markup only our emulators have: every id, class and ``data-name`` the page objects,
+fixtures, journeys and repro read is one the real services are documented to have (docs/reference/b2c.md for B2C and
+jwt.ms, whose real page guarantees only ``#decodedToken``; docs/contracts.md for Mobile ID, where its own ids are the
+emulator's contract and the journeys that need them run against it)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+READERS = ("pages", "fixtures", "e2e", "repro")
 # Ids the jwt.ms emulator's page has beyond #decodedToken (mocks/jwtms/static/jwtms.js and its template).
 JWTMS_OWN = ("encodedToken", "tokenType", "claimsTable", "errorDescription", "authorizationCode", "tokenError", "data-claim")
+# The repro's own page: it blanks the app's page (which would show the raw token) and marks it for its screenshots.
+OWN_MARKUP = {"#redirect-uri-reached"}
+LOCATING = ("locator", "has_element", "query_selector", "wait_for_selector", "and_", "filter")
+TOKEN = re.compile(r"#[A-Za-z][\w-]*|\.[A-Za-z][\w-]*|data-name=\"?[\w-]+\"?")
+
+
+def selectors() -> dict[str, set[str]]:
+    """Selector strings the code reads pages with (locators' first argument, upper-case constants) -> their files."""
+    found: dict[str, set[str]] = {}
+    for path in (p for folder in READERS for p in (ROOT / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            texts: list[str] = []
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOCATING \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                texts.append(node.args[0].value)  # a locator's argument is a selector, whatever it looks like
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) \
+                    and any(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets) \
+                    and re.search(r"[#\[]|^\.|[\s,]\.", node.value.value) and not re.search(r"\(\?|\{|\\", node.value.value):
+                texts.append(node.value.value)  # a constant that reads as CSS, not as a regex
+            # A script's selectors (document.querySelector('...')): the quoted arguments, not the script.
+            for selector in (arg for text in texts for arg in (re.findall(r"querySelector\('([^']+)'\)", text) or [text])):
+                found.setdefault(selector, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def documented(token: str, docs: str) -> bool:
+    name = token.lstrip("#.")
+    if token.startswith("#"):
+        return token in docs or f'id="{name}"' in docs or f"id={name}" in docs
+    if token.startswith("."):
+        return token in docs or re.search(rf'class="[^"]*\b{re.escape(name)}\b|class `{re.escape(name)}`', docs) is not None
+    value = token.split("=", 1)[1].strip('"')
+    return f'data-name="{value}"' in docs or f"data-name={value}" in docs
+
+
+def test_every_id_class_and_page_name_read_is_documented_for_the_real_services() -> None:
+    contracts = (ROOT / "docs" / "contracts.md").read_text()
+    # Without its jwt.ms part, which describes our emulator's page: the real site guarantees only #decodedToken (b2c.md 6).
+    ours = re.search(r"(?s)\njwt\.ms \(`mocks/jwtms/README\.md`\).*?(?=\n## |\Z)", contracts)
+    assert ours and "#errorSection" in ours.group(0), "contracts.md's jwt.ms part moved: the scan would count our page's ids as the real site's"
+    docs = contracts.replace(ours.group(0), "") + (ROOT / "docs" / "reference" / "b2c.md").read_text()
+    read = selectors()
+    assert "#decodedToken" in read and "form#mid-login" in read, "the selector scan no longer finds the page objects' selectors"
+    undocumented = {token: sorted(files) for text, files in read.items() for token in TOKEN.findall(text)
+                    if token not in OWN_MARKUP and not documented(token, docs)}
+    assert not undocumented, f"read, but documented for neither real service (only our emulators have them?): {undocumented}"
 
 
 def test_the_emulators_own_jwt_ms_ids_are_its_own() -> None:
@@ -19,5 +68,5 @@ def test_the_emulators_own_jwt_ms_ids_are_its_own() -> None:
 
 def test_no_page_object_fixture_or_journey_reads_them() -> None:
     pattern = re.compile("|".join(re.escape(name) for name in JWTMS_OWN))
-    readers = [p for folder in ("pages", "fixtures", "e2e", "repro") for p in (ROOT / folder).rglob("*.py") if pattern.search(p.read_text())]
+    readers = [p for folder in READERS for p in (ROOT / folder).rglob("*.py") if pattern.search(p.read_text())]
     assert not readers, f"these read ids only our jwt.ms emulator has (the real site guarantees only #decodedToken): {readers}"
