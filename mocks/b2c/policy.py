@@ -10,9 +10,16 @@ only this model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+
+# The {OIDC:...} claim resolvers the emulator fills in from the app's request (a relying party's output claims): each
+# the parameter of the same name, empty when the request has none. Other resolvers ({Context:...}, {Culture:...}, the
+# rest of {OIDC:...}) are refused there: a token would carry them as written where B2C puts a value.
+OIDC_RESOLVERS = ("ClientId", "DomainHint", "LoginHint", "Nonce", "Prompt", "RedirectUri", "Scope")
+RESOLVER = re.compile(r"\{(\w+):(\w+)\}")
 
 
 class PolicyKind(str, Enum):

@@ -19,7 +19,7 @@ from typing import Any
 from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
-from mocks.b2c.policy import Policy, PolicyKind
+from mocks.b2c.policy import OIDC_RESOLVERS, Policy, PolicyKind
 from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
@@ -96,7 +96,7 @@ class TokenService:
             claims["c_hash"] = c_hash
         if at_hash:
             claims["at_hash"] = at_hash
-        claims.update(self._user_claims(policy, auth))
+        claims.update(self._user_claims(policy, auth, request))
         if claims["sub"] is None:
             del claims["sub"]
         if policy.kind is PolicyKind.USER_FLOW:
@@ -114,7 +114,7 @@ class TokenService:
     def refresh_token_lifetime(self, policy: Policy) -> int:
         return policy.issuance.refresh_token_lifetime or self.settings.refresh_token_lifetime
 
-    def _user_claims(self, policy: Policy, auth: Authentication) -> dict[str, Any]:
+    def _user_claims(self, policy: Policy, auth: Authentication, request: RelyingPartyRequest) -> dict[str, Any]:
         """Exactly the relying party's OutputClaims (user flow: the "Application claims" blade), nothing else."""
         user = auth.user
         if auth.claims is not None:
@@ -132,7 +132,7 @@ class TokenService:
         for claim in policy.output_claims:
             value = None if claim.always_default else bag.get(claim.claim_type)
             if value is None or value == "":
-                value = self._resolve(claim.default, policy)
+                value = self._resolve(claim.default, policy, request)
             if value is None or value == "":
                 continue
             if claim.token_claim == "emails" and isinstance(value, str) and policy.kind is PolicyKind.USER_FLOW:
@@ -140,11 +140,14 @@ class TokenService:
             out[claim.token_claim] = value
         return out  # its sub (the claim the relying party outputs as sub) replaces the object id
 
-    def _resolve(self, value: str | None, policy: Policy) -> str | None:
-        """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends)."""
+    def _resolve(self, value: str | None, policy: Policy, request: RelyingPartyRequest) -> str | None:
+        """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends, the app's ``{OIDC:Nonce}``...)."""
         if value is None or "{" not in value:
             return value
-        return fill_in(value, self.settings.claim_resolvers(policy))
+        asked = {"ClientId": request.client.client_id, "DomainHint": request.domain_hint, "LoginHint": request.login_hint,
+                 "Nonce": request.nonce, "Prompt": request.prompt, "RedirectUri": request.redirect_uri, "Scope": " ".join(request.scopes)}
+        oidc = {f"{{OIDC:{name}}}": asked[name] or "" for name in OIDC_RESOLVERS}
+        return fill_in(value, {**self.settings.claim_resolvers(policy), **oidc})
 
     # --- grants ----------------------------------------------------------------------------------
 

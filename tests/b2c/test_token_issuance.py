@@ -129,3 +129,24 @@ def test_a_custom_policys_email_claim_named_emails_stays_a_string(start, tmp_pat
     h = start(policies=pack(tmp_path, edits=edits))
     claims = unverified_claims(code_flow_tokens(h)["id_token"])
     assert claims["emails"] == "Hans", claims
+
+
+CLIENT_CLAIM_TYPE = '<ClaimType Id="appAsked"><DisplayName>appAsked</DisplayName><DataType>string</DataType></ClaimType>'
+
+
+def resolving(default: str) -> list[tuple[str, str, str]]:
+    """A relying party output claim ``appAsked`` whose DefaultValue is ``default``."""
+    return [("TrustFrameworkBase.xml", '<ClaimType Id="tenantId">', CLIENT_CLAIM_TYPE + '<ClaimType Id="tenantId">'),
+            ("SignUpOrSignin.xml", RP_SUB, RP_SUB + f'<OutputClaim ClaimTypeReferenceId="appAsked" DefaultValue="{default}" AlwaysUseDefaultValue="true" />')]
+
+
+def test_an_oidc_claim_resolver_in_a_relying_party_claim_is_the_apps_request(start, tmp_path) -> None:
+    h = start(policies=pack(tmp_path, edits=resolving("{OIDC:ClientId} asked {OIDC:Scope}")))
+    claims = unverified_claims(code_flow_tokens(h)["id_token"])
+    assert claims["appAsked"] == f"{WEB} asked openid offline_access", claims
+
+
+def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_naming_it(tmp_path) -> None:
+    """{Context:CorrelationId} would reach the token as written, where B2C puts the transaction's id."""
+    with pytest.raises(PolicyError, match=r"OutputClaim\[@ClaimTypeReferenceId='appAsked'\].*\{Context:CorrelationId\} is not one the emulator fills in"):
+        pack(tmp_path, edits=resolving("{Context:CorrelationId}"))

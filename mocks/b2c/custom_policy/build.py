@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from mocks.b2c.policy import (
+    OIDC_RESOLVERS,
+    RESOLVER,
     ClaimRef,
     ClaimsTransformation,
     IdentityProvider,
@@ -245,7 +247,14 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         ctr = oc.get("ClaimTypeReferenceId", "")
         _claim_exists(m, ctr, Value(ctr, name, f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"))
         token_claim = oc.get("PartnerClaimType") or m.claim_types[ctr].partner.get("OpenIdConnect") or ctr
-        output.append(RelyingPartyClaim(ctr, token_claim, oc.get("DefaultValue"), bool(boolean(oc.get("AlwaysUseDefaultValue")))))
+        default = oc.get("DefaultValue")
+        for kind, resolver in RESOLVER.findall(default or ""):
+            if not (kind == "Policy" or (kind == "OIDC" and resolver in OIDC_RESOLVERS)):
+                raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
+                                  f"DefaultValue's claim resolver {{{kind}:{resolver}}} is not one the emulator fills in ({{Policy:...}}, "
+                                  f"{{OIDC:{'}, {OIDC:'.join(OIDC_RESOLVERS)}}}): its token would carry the text as written where "
+                                  "B2C puts a value (mocks/b2c/README.md, claim resolvers)")
+        output.append(RelyingPartyClaim(ctr, token_claim, default, bool(boolean(oc.get("AlwaysUseDefaultValue")))))
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not
         # documented, so a token here could differ from the tenant's (README, Decisions).
