@@ -58,8 +58,8 @@ class MobileIDLoginPage:
             self._departure = request
 
     def _answered_at(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host in self.returns_to if self.returns_to else host != self.host
+        host = urlsplit(url).hostname  # lower-case, None without one (about:blank)
+        return (host or "") in self.returns_to if self.returns_to else host != self.host
 
     def left_at(self) -> float | None:
         """Epoch seconds when the browser started leaving Mobile ID (None while it has not)."""
