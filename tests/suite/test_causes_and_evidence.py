@@ -124,6 +124,8 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     ("login_hint=0791234567&x", "login_hint=079*****67&x"),  # the national form, as people type it
     ("call 079 123 45 67.", "call 079*****67."),
     ("msisdn=075+123+45+67", "msisdn=075*****67"),
+    ("login_hint=%2b41791234567", "login_hint=%2b4179*****67"),  # .NET's lower-case encoding
+    ("correlation 07912345-67ab-4cde-8f00-112233445566", "correlation 07912345-67ab-4cde-8f00-112233445566"),
     # Not numbers of a phone: inside a longer number or an identifier, or not a mobile prefix.
     ("t=17328707912345", "t=17328707912345"), ("id-0791234567", "id-0791234567"), ("abc0791234567", "abc0791234567"),
     ("x 0441234567", "x 0441234567"),

@@ -134,7 +134,11 @@ def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
     ({"E2E_BROWSER_WS_ENDPOINT": "https://browsers.example.com/ws?access_token=sk-live-abcdef123456"}, "sk-live-abcdef123456",
      "E2E_BROWSER_WS_ENDPOINT must be a ws:// or wss:// URL of a Playwright browser server; it starts with https://"),
     ({"E2E_BROWSER_PROXY": "alice:Sup3rS3cretPw@proxy.corp:3128"}, "Sup3rS3cretPw", "E2E_BROWSER_PROXY must be a proxy URL"),
-    ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41 79 123 45 67"}, "123 45", "MOBILEID_TEST_NUMBER='+4179*****67' must be"),
+    ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41 79 123 45 67"}, "123 45", "MOBILEID_TEST_NUMBER ('+4179*****67') must be"),
+    ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "41791112233"}, "41791112233", "MOBILEID_TEST_NUMBER must be in E.164 form"),
+    ({**TENANT, "MOBILEID_CONTROL_URL": "admin:hunter2secret@mid.fabrikam.test/control"}, "hunter2secret",
+     "MOBILEID_CONTROL_URL must be an absolute URL"),
+    ({"E2E_BROWSER_PROXY": "proxy.corp:3128/?u=https://x"}, "proxy.corp", "it starts without a scheme"),
 ])
 def test_a_bad_setting_is_named_without_its_secret(env: dict[str, str], secret: str, says: str) -> None:
     """Settings errors go to CI logs: a browser service's token, a proxy's password, a person's number stay out."""
