@@ -292,6 +292,19 @@ def test_the_list_of_settings_is_what_the_code_reads_and_the_docs_explain() -> N
 def test_a_misspelt_setting_in_env_is_named_with_the_likely_one(tmp_path: Path) -> None:
     from fixtures.settings import unknown_settings
 
-    names = ["E2E_UI_LOCALE", "B2C_LANGUAGE_CUSTOMISATION", "B2C_WEBAPP1_CLIENT_SECRET", "E2E_TARGET", "HTTPS_PROXY", "MOBILEID_FOO"]
+    names = ["E2E_UI_LOCALE", "B2C_LANGUAGE_CUSTOMISATION", "B2C_WEBAPP1_CLIENT_SECRET", "E2E_TARGET", "HTTPS_PROXY", "MOBILEID_FOO",
+             "MOBILEID_CONTROL_TOKN"]
     assert unknown_settings(names) == ["E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)",
-                                       "B2C_LANGUAGE_CUSTOMISATION (did you mean B2C_LANGUAGE_CUSTOMIZATION?)", "MOBILEID_FOO"]
+                                       "B2C_LANGUAGE_CUSTOMISATION (did you mean B2C_LANGUAGE_CUSTOMIZATION?)", "MOBILEID_FOO",
+                                       "MOBILEID_CONTROL_TOKN (did you mean MOBILEID_CONTROL_TOKEN?)"]
+
+
+def test_a_misspelt_required_setting_is_named_in_the_error_it_causes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """B2C_TENNANT in .env: "B2C_TENANT is not set" alone would send the user looking elsewhere."""
+    for name in ("E2E_TARGET", "B2C_TENANT", "B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_CONTROL_URL"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("E2E_TARGET=tenant\nB2C_TENNANT=fabrikam\nB2C_POLICIES=B2C_1_susi\nB2C_CLIENT_ID=c1\n"
+                                   "MOBILEID_CONTROL_URL=https://mid.fabrikam.test/control\n")
+    with pytest.raises(SettingsError, match=r"(?s)B2C_TENANT is not set.*\(\.env has settings the suite does not read .*"
+                                            r"B2C_TENNANT \(did you mean B2C_TENANT\?\)"):
+        load_settings(tmp_path / ".env")
