@@ -55,11 +55,15 @@ class B2CSignUpOrSignInPage:
         has, and what names the button), else the page the browser shows instead."""
         try:
             buttons = self.provider_names() if self.is_shown() else None
+            there = self.mobile_id_button.count() > 0
         except PlaywrightError:
-            buttons = None
-        if not buttons:
+            buttons, there = None, False
+        if buttons is None:
             return waiting.not_shown(self, timeout, f"B2C's sign-in page with the Mobile ID button ({self.exchange_id} or {self.provider_name!r})")
-        detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons}"
+        if there:  # hidden, covered or disabled: the page, not the tenant's set-up
+            return waiting.not_shown(self, timeout, f"the Mobile ID button clickable (it is there, among {buttons}, but hidden, "
+                                                    "covered or disabled)")
+        detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons or 'none'}"
         return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). A user flow names the button after the identity provider's "
                               f"Name (B2C_USER_FLOW_IDP_NAME, now {self.provider_name!r}); a custom policy gives it the id of its "
                               f"ClaimsExchange ({self.exchange_id})", cause=TENANT_CONFIGURATION, detail=detail)

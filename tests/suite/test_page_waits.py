@@ -43,6 +43,13 @@ def test_a_sign_in_page_without_the_mobile_id_button_names_the_buttons_it_has(pa
     page.set_content(MAINTENANCE)  # not even B2C's page: said as every wait says it
     with pytest.raises(JourneyFailure, match="the browser shows .*Down for maintenance"):
         unified.choose_mobile_id(timeout=500)
+    page.set_content(UNIFIED.replace('<div class="claims-provider-list-buttons">', '<div class="claims-provider-list-buttons" hidden>'))
+    with pytest.raises(JourneyFailure, match=r"expected the Mobile ID button clickable \(it is there, among \['Mobile ID'\], but hidden"):
+        unified.choose_mobile_id(timeout=500)
+    page.set_content('<html><body><div id="api" data-name="Unified"><div class="claims-provider-list-buttons"></div></div></body></html>')
+    with pytest.raises(JourneyFailure, match="B2C's sign-in page has no Mobile ID button; its buttons: none") as none:
+        unified.choose_mobile_id(timeout=500)
+    assert none.value.cause.name == causes.TENANT_CONFIGURATION
 
 
 def test_a_shown_page_is_waited_for(page: Page) -> None:
