@@ -387,7 +387,10 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     print("\n".join(describe(found, local)))
     command_args = repro_args(found, local)
-    check(parser().parse_args(command_args), env)  # the command printed is one --run (and a person) can run
+    try:  # the command printed is one --run (and a person) can run
+        check(parser().parse_args(command_args), env)
+    except UsageError as error:
+        raise UsageError(f"{args.from_har}: a value of the HAR's sign-in cannot be rerun as it is: {error}") from None
     print("\nrepro command:\n  python -m repro " + shlex.join(command_args))
     if not args.run:
         return 0

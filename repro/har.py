@@ -172,7 +172,7 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None, attem
     entries = sorted(har.get("log", {}).get("entries", []), key=lambda e: e.get("startedDateTime", ""))
     groups: list[list[dict[str, Any]]] = []
     for entry in entries:
-        if AUTHORIZE.match(urlsplit(entry.get("request", {}).get("url", "")).path):
+        if b2c_authorize(entry.get("request", {}).get("url", "")):
             groups.append([])
         if groups:
             groups[-1].append(entry)
@@ -199,7 +199,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         url = urlsplit(request.get("url", ""))
         query = dict(parse_qsl(url.query))
         form = dict(parse_qsl((request.get("postData") or {}).get("text") or ""))
-        if not found.policy and (match := AUTHORIZE.match(url.path)):
+        if not found.policy and (match := b2c_authorize(request.get("url", ""))):
             found.host, found.tenant = url.hostname or "", match.group("tenant").lower().removesuffix(".onmicrosoft.com")
             found.policy = match.group("policy") or query.get("p", "")
             found.params = {k: query[k] for k in AUTHORIZE_PARAMS if k in query}
@@ -235,8 +235,15 @@ def _in_a_line(found: Finding) -> str:
     return f"{found.policy}: " + ", ".join([*what, answer(found)])
 
 
+def b2c_authorize(url: str) -> re.Match[str] | None:
+    """B2C's authorize request: a policy in its path or its ``p`` (Entra ID's own /{tenant}/oauth2/v2.0/authorize has neither)."""
+    parts = urlsplit(url)
+    match = AUTHORIZE.match(parts.path)
+    return match if match and (match.group("policy") or "p" in dict(parse_qsl(parts.query))) else None
+
+
 def har_has_sign_in(har: dict[str, Any]) -> bool:
-    return any(AUTHORIZE.match(urlsplit(e.get("request", {}).get("url", "")).path) for e in har.get("log", {}).get("entries", []))
+    return any(b2c_authorize(e.get("request", {}).get("url", "")) for e in har.get("log", {}).get("entries", []))
 
 
 def on_local_stack(found: Finding, local: StackDescription) -> bool:

@@ -109,7 +109,9 @@ def test_a_silent_session_check_ahead_of_the_sign_in_is_not_what_is_read() -> No
                        form=urlencode({"error": "access_denied", "error_description": MOBILE_ID_CANCEL, "state": "s"})),
                  entry("https://app.fabrikam.com/signin-oidc", method="POST", second=21,
                        form=urlencode({"error": "access_denied", "error_description": "AADB2C90273: An invalid response was received", "state": "s"}))]
-    found = read_har(har(*silent, *cancelled))
+    # An Entra ID sign-in of the app's own in the middle (no policy): not an attempt of B2C's
+    entra = entry("https://login.microsoftonline.com/fabrikam.onmicrosoft.com/oauth2/v2.0/authorize?client_id=x", second=11)
+    found = read_har(har(*silent, *cancelled, entra))
     assert (found.attempt, found.mid_code, found.aadb2c_codes, found.error) == (2, "mid_auth_3010", ["AADB2C90273"], "access_denied")
     assert found.params.get("prompt") is None and (found.journey, found.outcome) == ("sign-in", "decline")
     lines = describe(found, LOCAL_STACK)
