@@ -19,7 +19,8 @@ from enum import Enum
 # the parameter of the same name, empty when the request has none. Other resolvers ({Context:...}, {Culture:...}, the
 # rest of {OIDC:...}) are refused there: a token would carry them as written where B2C puts a value.
 OIDC_RESOLVERS = ("ClientId", "DomainHint", "LoginHint", "Nonce", "Prompt", "RedirectUri", "Scope")
-RESOLVER = re.compile(r"\{(\w+):(\w+)\}")
+POLICY_RESOLVERS = ("PolicyId", "TenantObjectId", "RelyingPartyTenantId", "TrustFrameworkTenantId")  # B2CSettings.claim_resolvers
+RESOLVER = re.compile(r"\{([\w-]+):([\w-]+)\}")  # {OAUTH-KV:campaignId} too
 
 
 class PolicyKind(str, Enum):

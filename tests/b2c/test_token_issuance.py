@@ -146,7 +146,19 @@ def test_an_oidc_claim_resolver_in_a_relying_party_claim_is_the_apps_request(sta
     assert claims["appAsked"] == f"{WEB} asked openid offline_access", claims
 
 
-def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_naming_it(tmp_path) -> None:
-    """{Context:CorrelationId} would reach the token as written, where B2C puts the transaction's id."""
-    with pytest.raises(PolicyError, match=r"OutputClaim\[@ClaimTypeReferenceId='appAsked'\].*\{Context:CorrelationId\} is not one the emulator fills in"):
-        pack(tmp_path, edits=resolving("{Context:CorrelationId}"))
+@pytest.mark.parametrize("resolver", ["{Context:CorrelationId}", "{OAUTH-KV:campaignId}", "{Policy:PolicyID}"])
+def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_naming_it(tmp_path, resolver: str) -> None:
+    """{Context:CorrelationId} would reach the token as written, where B2C puts the transaction's id (and a misspelt
+    {Policy:...} as written where B2C fails the policy)."""
+    with pytest.raises(PolicyError, match=rf"OutputClaim\[@ClaimTypeReferenceId='appAsked'\].*{re.escape(resolver)} is not one the emulator fills in"):
+        pack(tmp_path, edits=resolving(resolver))
+
+
+def test_the_policy_resolvers_checked_at_load_are_those_filled_in(tmp_path) -> None:
+    from mocks.b2c.policy import POLICY_RESOLVERS
+    from mocks.b2c.settings import B2CSettings
+
+    settings = B2CSettings()
+    [policy] = pack(tmp_path)
+    filled = {key[len("{Policy:"):-1] for key in settings.claim_resolvers(policy) if key.startswith("{Policy:")}
+    assert filled == set(POLICY_RESOLVERS)

@@ -13,6 +13,7 @@ from typing import Any
 
 from mocks.b2c.policy import (
     OIDC_RESOLVERS,
+    POLICY_RESOLVERS,
     RESOLVER,
     ClaimRef,
     ClaimsTransformation,
@@ -249,9 +250,9 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         token_claim = oc.get("PartnerClaimType") or m.claim_types[ctr].partner.get("OpenIdConnect") or ctr
         default = oc.get("DefaultValue")
         for kind, resolver in RESOLVER.findall(default or ""):
-            if not (kind == "Policy" or (kind == "OIDC" and resolver in OIDC_RESOLVERS)):
+            if not ((kind == "Policy" and resolver in POLICY_RESOLVERS) or (kind == "OIDC" and resolver in OIDC_RESOLVERS)):
                 raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
-                                  f"DefaultValue's claim resolver {{{kind}:{resolver}}} is not one the emulator fills in ({{Policy:...}}, "
+                                  f"DefaultValue's claim resolver {{{kind}:{resolver}}} is not one the emulator fills in ({{Policy:{'}, {Policy:'.join(POLICY_RESOLVERS)}}}, "
                                   f"{{OIDC:{'}, {OIDC:'.join(OIDC_RESOLVERS)}}}): its token would carry the text as written where "
                                   "B2C puts a value (mocks/b2c/README.md, claim resolvers)")
         output.append(RelyingPartyClaim(ctr, token_claim, default, bool(boolean(oc.get("AlwaysUseDefaultValue")))))
