@@ -3,7 +3,7 @@
 The real DOM is not public. What a journey needs to get through is the least it can be: the number
 page is the page with a phone-number field (``input[type=tel]``, outside B2C's own ``#api``; Unconfirmed
 for the real service, docs/contracts.md), submitted with Enter; the waiting page is left when the browser
-leaves Mobile ID. The other ids (the waiting page's transaction number, the consent form, the inline error)
+arrives where Mobile ID sends it back (B2C, the app). The other ids (the waiting page's transaction number, the consent form, the inline error)
 are docs/contracts.md's, which our emulator guarantees: journeys that need them run against the emulator,
 and where they are missing the journey still gets through (fixtures/mobile_id.py Person).
 """
@@ -48,7 +48,7 @@ class MobileIDLoginPage:
         self.shown = page.locator(self.SHOWN)
         self.dead_end = waiting.b2c_error_page(page)  # e.g. B2C refusing the request before it reaches Mobile ID
         self._departure: Request | None = None
-        # The navigation that leaves Mobile ID marks the phone's answer, before B2C's back channel
+        # The navigation back to B2C (or the app) marks the phone's answer, before B2C's back channel
         # (token, userinfo) runs; its start time comes from the browser, not from when we look.
         page.on("request", self._note_departure)
 
@@ -62,7 +62,7 @@ class MobileIDLoginPage:
         return (host or "") in self.returns_to if self.returns_to else host != self.host
 
     def left_at(self) -> float | None:
-        """Epoch seconds when the browser started leaving Mobile ID (None while it has not)."""
+        """Epoch seconds when the browser started back from Mobile ID to B2C or the app (None while it has not)."""
         if self._departure is None:
             return None
         start = self._departure.timing.get("startTime", -1)
@@ -95,7 +95,7 @@ class MobileIDLoginPage:
 
     @step("Wait for the phone to answer")
     def wait_for_approval(self, timeout: float) -> None:
-        """Wait (``timeout`` ms) until the browser leaves the waiting page: to the app's IdP (B2C, ``returns_to``) or to
+        """Wait (``timeout`` ms) until the browser leaves the waiting page: back to the app's IdP (B2C, ``returns_to``) or to
         the consent page.
 
         Arriving at B2C shows in the URL as the next document commits; the consent page is on Mobile ID's
