@@ -87,7 +87,7 @@ def test_a_crashing_stack_shows_its_stderr(tmp_path: Path) -> None:
         Stack(tmp_path, command=command)
     # What the report and the terminal's causes show: the machine's failure, in the stack's own words, in its first line.
     assert str(error.value).splitlines()[0].startswith("the stack exited before it was ready: cannot listen on 127.0.0.1:0; command:")
-    assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack did not start: cannot listen on 127.0.0.1:0")
+    assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack failed: cannot listen on 127.0.0.1:0")
 
 
 def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,7 +116,7 @@ def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> 
     try:
         with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
             stack_module.read_shared_stack(shared.directory)
-        assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack did not start: cannot listen on 127.0.0.1:0")
+        assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack failed: cannot listen on 127.0.0.1:0")
     finally:
         shared.stop()
 
