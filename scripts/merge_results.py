@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
-from fixtures.run_results import write_broken  # noqa: E402
+from fixtures.run_results import OUTSIDE_LABEL, write_broken  # noqa: E402
 
 SHARD_NUMBER = re.compile(r"-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
@@ -53,6 +53,11 @@ class Journey:
 
     def label(self, name: str) -> str | None:
         return next((label["value"] for label in self.final.get("labels", []) if label.get("name") == name), None)
+
+    @property
+    def outside(self) -> bool:
+        """A result the run wrote for what broke outside any journey (fixtures/run_results.py): a failure, not a journey run."""
+        return self.label(OUTSIDE_LABEL) is not None
 
 
 def journeys(results_dir: Path) -> dict[str, Journey]:

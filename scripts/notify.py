@@ -45,6 +45,10 @@ def _detail(journey: Journey) -> str:
     return detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
 
 
+def _outside(count: int) -> str:
+    return f"{count} failure{'s' if count != 1 else ''} outside any journey"
+
+
 def _journeys(count: int) -> str:
     return f"{count} journey{'s' if count != 1 else ''}"
 
@@ -54,13 +58,19 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     failing = [journey for journey in found.values() if journey.status in FAILING]
     flaky = sum(1 for journey in found.values() if journey.attempts > 1 and journey.status not in FAILING)
     by_cause: dict[str, Counter[str]] = defaultdict(Counter)
+    outside_by_cause: Counter[str] = Counter()
     for journey in failing:
         by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED][_detail(journey)] += 1
+        outside_by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED] += journey.outside
     passed = sum(1 for journey in found.values() if journey.status == "passed")
-    skipped = len(found) - passed - len(failing)  # a skipped journey proved nothing: never counted as passed
+    outside = sum(1 for journey in failing if journey.outside)  # a preflight row, a lost shard, a crash: not journeys run
+    total = len(found) - outside
+    skipped = total - passed - (len(failing) - outside)  # a skipped journey proved nothing: never counted as passed
     if not found:
         lines = [f"{title}: no journey results in {results.name}/ (the run broke before its journeys, or their results "
                  "were not merged: see the run's log)"]
+    elif outside and not passed and len(failing) == outside:  # none ran: a failed preflight, every shard lost
+        lines = [f"{title}: no journey ran; {_outside(outside)}, {len(by_cause)} cause(s)"]
     elif not failing and not passed:
         lines = [f"{title}: no journey ran: all {len(found)} skipped"]
         reasons = Counter(_detail(journey).removeprefix("Skipped: ") for journey in found.values())
@@ -69,11 +79,16 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
             lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")
     elif not failing:
         lines = [f"{title}: all {_journeys(len(found))} passed" if not skipped else f"{title}: {_journeys(passed)} passed, {skipped} skipped"]
+    elif len(failing) == outside:  # the journeys that ran passed; something around them broke
+        ran = f"{_journeys(passed)} passed" + (f", {skipped} skipped" if skipped else "")
+        lines = [f"{title}: {ran}; {_outside(outside)}, {len(by_cause)} cause(s)"]
     else:
-        lines = [f"{title}: {len(failing)} of {_journeys(len(found))} failed, {len(by_cause)} cause(s)"]
+        also = f" and {_outside(outside)}" if outside else ""
+        lines = [f"{title}: {len(failing) - outside} of {_journeys(total)} failed{also}, {len(by_cause)} cause(s)"]
     for cause, details in sorted(by_cause.items(), key=lambda item: -sum(item[1].values())):
-        count = sum(details.values())
-        lines.append(f"- {cause}: {_journeys(count)}")
+        count, around = sum(details.values()), outside_by_cause[cause]
+        lines.append(f"- {cause}: " + ", ".join(part for part in (_journeys(count - around) if count > around else "",
+                                                                     _outside(around) if around else "") if part))
         for detail, times in details.most_common(MAX_DETAILS):
             lines.append(f"    {detail} ({times})")
         if len(details) > MAX_DETAILS:

@@ -98,12 +98,15 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
     assert broken == ["shard 2 of 4: no journey results", "shard 4 of 4: no journey results"]
     assert quality_gate.main([str(merged)]) == 1
     message = notify.summarize(merged, "Nightly")
-    assert message.startswith("Nightly: 2 of 4 journeys failed, 1 cause(s)") and "- infrastructure: 2 journeys" in message, message
+    # The lost shards are failures, not journeys run: the message counts them apart, and the gate fails on them.
+    assert message.startswith("Nightly: 2 journeys passed; 2 failures outside any journey, 1 cause(s)"), message
+    assert "- infrastructure: 2 failures outside any journey" in message, message
     assert "shard 2 of 4 gave no journey results" in message
     # Every shard lost (none uploaded anything): the report, the message and the gate still have something to say.
     nothing = tmp_path / "nothing"
     assert merge_results.main(["--into", str(nothing), "--expect", "2"]) == 0
-    assert notify.summarize(nothing, "Nightly").startswith("Nightly: 2 of 2 journeys failed") and quality_gate.main([str(nothing)]) == 1
+    assert notify.summarize(nothing, "Nightly").startswith("Nightly: no journey ran; 2 failures outside any journey")
+    assert quality_gate.main([str(nothing)]) == 1
     with pytest.raises(SystemExit, match="give the number of shards"):
         merge_results.main(["--into", str(tmp_path / "zero"), "--expect", "0"])
     # The same lost shard has the same id every night (the report's history follows it).
