@@ -55,6 +55,7 @@ def test_a_crashed_worker_is_a_broken_result_and_the_results_before_it_stay(tmp_
         "test_a_before": "passed", "test_b_crashes_its_worker": "broken", "test_c_after": "passed"}, done.stdout
     crash = labels(by_name["test_b_crashes_its_worker"])
     assert crash["cause"] == "infrastructure" and crash["cause_detail"].startswith("worker 'gw0' crashed"), crash
+    assert "outside_journeys" not in crash  # a journey that ran (and crashed): counted as a journey
     assert "1 x infrastructure: worker 'gw0' crashed" in done.stdout, done.stdout  # the terminal's causes, as the report's
     assert not (tmp_path / "allure-results" / "old-result.json").exists()
 
@@ -65,6 +66,6 @@ def test_a_file_that_does_not_import_is_a_broken_result(tmp_path: Path) -> None:
     done, results = run(tmp_path, "--continue-on-collection-errors", str(tmp_path))
     assert done.returncode == 1, done.stdout + done.stderr
     [broken] = [result for result in results if result["status"] == "broken"]
-    assert broken["name"] == "test_broken.py: not collected"
+    assert broken["name"] == "test_broken.py: not collected" and labels(broken)["outside_journeys"] == "true"
     assert labels(broken)["cause_detail"].startswith("test_broken.py could not be collected: SyntaxError"), labels(broken)
     assert [result["name"] for result in results if result["status"] == "passed"] == ["test_fine"]
