@@ -16,7 +16,7 @@ from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.locales import language_from_ui_locales
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
-from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, ClientSettings, MobileIDSettings
+from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, NOT_SERVED_SCOPES, ClientSettings, MobileIDSettings
 
 # Parameters Mobile ID tells clients not to send ([GS]); PAR/JAR are not emulated.
 FORBIDDEN = ("display", "max_age", "id_token_hint", "claims", "request", "request_uri", "registration")
@@ -127,9 +127,9 @@ def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: st
     if sent_forbidden:
         raise _Reject(errors.PARAMETER_NOT_ALLOWED.but(f"Unauthorized parameters used in request: {', '.join(sent_forbidden)}"))
     scopes = tuple(dict.fromkeys(split_scope(single(params, "scope", required=True) or "")))
-    if "openid" not in scopes or any(scope not in KNOWN_SCOPES for scope in scopes):
+    if "openid" not in scopes or any(scope not in (*KNOWN_SCOPES, *NOT_SERVED_SCOPES) for scope in scopes):
         raise _Reject(errors.SCOPE_INVALID)
-    if any(scope not in client.allowed_scopes for scope in scopes):
+    if any(scope not in client.allowed_scopes for scope in scopes):  # a documented scope we do not serve too
         raise _Reject(errors.SCOPE_NOT_ALLOWED)
     nonce = single(params, "nonce", max_length=2000)
     if nonce is None:
@@ -173,7 +173,7 @@ def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: st
 def _acr(value: str | None, client: ClientSettings) -> str:
     if value is None:
         return client.default_acr
-    if len(value.split()) != 1:
+    if len(value.replace(",", " ").split()) != 1:  # "a,b" is two values as "a b" is
         raise _Reject(errors.ACR_NOT_SINGLE)
     if value not in KNOWN_ACRS:
         raise _Reject(errors.ACR_INVALID)

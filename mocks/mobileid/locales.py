@@ -10,7 +10,7 @@ LANGUAGES = ("en", "de", "fr", "it")
 
 def language_from_ui_locales(value: str) -> str | MidError:
     """One tag whose primary language we speak (``en-US`` -> ``en``); several -> 1030; others -> 1040."""
-    tags = value.split()
+    tags = value.replace(",", " ").split()  # "en,de" is two values as "en de" is
     if len(tags) != 1:
         return errors.UI_LOCALES_NOT_SINGLE
     primary = tags[0].replace("_", "-").split("-")[0].lower()

@@ -19,6 +19,9 @@ from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 
 DEFAULT_ISSUER = "https://openid.mobileid.ch"
 KNOWN_SCOPES = ("openid", "profile", "phone", "mid_profile")
+# Scopes the real service documents but the emulator does not serve (reference mobileid.md section 2): no client here may
+# use them, so a request for one is refused as the real service refuses a scope the client is not allowed, mid_sec_2010.
+NOT_SERVED_SCOPES = ("offline_access", "mid_location", "mid_cms", "mid_esign_basic", "mid_passkey")
 KNOWN_ACRS = (
     "mid_al2_any",
     "mid_al3_any",

@@ -68,11 +68,15 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"response_type": None}, "invalid_request", "mid_req_1900"),
         ({"scope": "openid email"}, "invalid_scope", "mid_req_1110"),
         ({"scope": "profile phone"}, "invalid_scope", "mid_req_1110"),
+        ({"scope": "openid offline_access"}, "unauthorized_client", "mid_sec_2010"),  # documented, not ours to serve
+        ({"scope": "openid mid_location"}, "unauthorized_client", "mid_sec_2010"),
         ({"nonce": None}, "invalid_request", "mid_req_1900"),
         ({"acr_values": "mid_al3_any mid_al2_any"}, "invalid_request", "mid_req_1010"),
+        ({"acr_values": "mid_al3_any,mid_al2_any"}, "invalid_request", "mid_req_1010"),  # several, written with a comma
         ({"acr_values": "mid_al9"}, "invalid_request", "mid_req_1020"),
         ({"acr_values": "mid_al4_any"}, "unauthorized_client", "mid_sec_2020"),
         ({"ui_locales": "de fr"}, "invalid_request", "mid_req_1030"),
+        ({"ui_locales": "en,de"}, "invalid_request", "mid_req_1030"),
         ({"ui_locales": "es"}, "invalid_request", "mid_req_1040"),
         ({"prompt": "consent"}, "invalid_request", "mid_req_1900"),
         ({"max_age": "0"}, "unauthorized_client", "mid_sec_2030"),
