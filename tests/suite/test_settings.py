@@ -308,3 +308,14 @@ def test_a_misspelt_required_setting_is_named_in_the_error_it_causes(tmp_path: P
     with pytest.raises(SettingsError, match=r"(?s)B2C_TENANT is not set.*\(\.env has settings the suite does not read .*"
                                             r"B2C_TENNANT \(did you mean B2C_TENANT\?\)"):
         load_settings(tmp_path / ".env")
+
+
+def test_a_relative_ca_file_in_env_is_found_next_to_it_wherever_pytest_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mocks.common.tls import issue_local_certificates
+
+    issue_local_certificates(tmp_path / "certs", ["contoso.b2clogin.com"])
+    for name in (*TENANT, "E2E_CA_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("".join(f"{k}={v}\n" for k, v in TENANT.items()) + "E2E_CA_FILE=certs/ca.pem\n")
+    monkeypatch.chdir(tmp_path / "certs")  # started elsewhere: certs/certs/ca.pem does not exist
+    assert load_settings(tmp_path / ".env").ca_file == str(tmp_path / "certs" / "ca.pem")
