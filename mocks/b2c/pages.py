@@ -103,13 +103,15 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
 
 
 def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
-                  fields: tuple[tuple[str, str, bool, str], ...] | None = None) -> HTMLResponse:
-    """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile; else the built-in page."""
+                  fields: tuple[tuple[str, str, bool, str], ...] | None = None, shows_cancel: bool = True) -> HTMLResponse:
+    """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile; else the built-in page.
+    ``shows_cancel``: the profile's ``setting.showCancelButton`` (B2C shows Cancel unless it is false)."""
     t = strings(transaction.locale)
     claims = transaction.idp_claims or {}
     if fields is None:
         fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)
     page = _settings(settings, transaction, "SelfAsserted")
+    page["config"] = {**page["config"], "showCancelButton": "True" if shows_cancel else "False"}
     page["SA_FIELDS"] = {
         "AttributeFields": [
             {"ID": claim, "DN": t.get(claim, label), "HELP": CLAIM_HELP.get(claim, ""), "IS_REQ": required, "PRE": prefill,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .support import CUSTOM, Harness, authorize_url
+from .support import CUSTOM, POLICY, Harness, authorize_url, pack
 
 pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
@@ -143,3 +143,17 @@ def test_without_language_customization_ui_locales_changes_nothing(start) -> Non
     assert "<html>" in page.html and "lang=" not in page.html.split("<head>")[0]
     on = start().browser().go(authorize_url(ui_locales="fr"))
     assert '<html lang="fr">' in on.html and on.settings["locale"]["lang"] == "fr"
+
+
+def test_a_profile_that_hides_cancel_has_no_cancel_button(start, tmp_path, launch_chromium, english_page) -> None:
+    """setting.showCancelButton=false (a self-asserted technical profile's metadata): B2C shows no Cancel, so neither
+    does the emulator, and a journey that cancels fails locally as on the tenant."""
+    edit = ("TrustFrameworkBase.xml", "<Item Key=\"ContentDefinitionReferenceId\">api.socialccountsignup</Item>",
+            "<Item Key=\"ContentDefinitionReferenceId\">api.socialccountsignup</Item><Item Key=\"setting.showCancelButton\">false</Item>")
+    for policies, cancel in ((pack(tmp_path / "hidden", edits=[edit]), 0), (pack(tmp_path / "default"), 1)):
+        h = start(policies=policies)
+        page = english_page(launch_chromium(h.host_map), 10000)
+        page.goto(authorize_url(POLICY, prompt="login"))
+        page.locator("button#MobileIDExchange").click()
+        page.locator('#api[data-name="SelfAsserted"] #continue').wait_for()
+        assert page.locator("#api button#cancel").count() == cancel

@@ -167,7 +167,7 @@
       el("div", { id: "fieldIncorrect", "class": "error pageLevel", "aria-hidden": "true", style: "display: none;" }, [CONTENT.field_incorrect]),
       serverError,
       el("div", { id: "attributeList", "class": "attr" }, [el("ul", {}, items)]),
-      el("div", { "class": "buttons" }, [cont, cancel])
+      el("div", { "class": "buttons" }, SETTINGS.config && SETTINGS.config.showCancelButton === "False" ? [cont] : [cont, cancel])
     ]);
     api.appendChild(el("div", { "class": "buttons" }, []));
     api.appendChild(el("div", { "class": "intro", "aria-hidden": "false" }, [el("p", {}, [CONTENT.initial_intro])]));
