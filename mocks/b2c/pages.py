@@ -112,10 +112,11 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
         fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)
     page = _settings(settings, transaction, "SelfAsserted")
     page["config"] = {**page["config"], "showCancelButton": "True" if shows_cancel else "False"}
+    drawn_as = transaction.policy.journey.input_types if transaction.policy.journey is not None else {}  # user flows: text boxes
     page["SA_FIELDS"] = {
         "AttributeFields": [
             {"ID": claim, "DN": t.get(claim, label), "HELP": CLAIM_HELP.get(claim, ""), "IS_REQ": required, "PRE": prefill,
-             "UX_INPUT_TYPE": "TextBox"}
+             "UX_INPUT_TYPE": drawn_as.get(claim, "TextBox")}
             for claim, label, required, prefill in fields
         ]
     }

@@ -150,3 +150,26 @@ def test_a_claim_resolving_switch_that_is_not_a_boolean_is_refused_on_any_profil
     # Named as the upload of the file that holds it fails: the base policy's, not the relying party's.
     with pytest.raises(PolicyError, match=r'TechnicalProfile "SelfAsserted-Social" in policy "B2C_1A_TrustFrameworkBase" .* invalid value "maybe"'):
         pack(tmp_path, edits=[edit])
+
+
+def input_type_edit(to: str) -> tuple[str, str, str]:
+    """The base's givenName drawn as ``to`` (a plain text replacement of its first TextBox after the ClaimType)."""
+    return ("TrustFrameworkBase.xml", '<DisplayName>Given Name</DisplayName>', f'<DisplayName>Given Name</DisplayName><UserInputType>{to}</UserInputType>')
+
+
+def test_a_field_drawn_otherwise_than_a_text_box_is_refused_when_the_page_would_ask_for_it(start, tmp_path) -> None:
+    """B2C draws each self-asserted field by its UserInputType; the emulator draws text and email boxes only, so a
+    dropdown is refused naming the claim, not drawn as a text box a journey could fill where a person cannot."""
+    h = start(policies=pack(tmp_path, edits=[input_type_edit("DropdownSingleSelect")]))
+    _, refused = sign_up(h)
+    assert isinstance(refused, Page) and refused.api == "GlobalException", refused
+    assert "Not executed by the B2C emulator" in refused.error_detail()
+    assert "givenName (DropdownSingleSelect)" in refused.error_detail() and "TextBox and EmailBox fields only" in refused.error_detail()
+
+
+def test_an_email_box_is_drawn_as_one(start, tmp_path) -> None:
+    h = start(policies=pack(tmp_path, edits=[input_type_edit("EmailBox")]))
+    _, page = sign_up(h)
+    assert isinstance(page, Page) and page.api == "SelfAsserted", page
+    fields = {f["ID"]: f["UX_INPUT_TYPE"] for f in page.settings["SA_FIELDS"]["AttributeFields"]}
+    assert fields["givenName"] == "EmailBox" and fields["displayName"] == "TextBox", fields

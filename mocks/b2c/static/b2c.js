@@ -151,7 +151,7 @@
     var inputs = [];
     var items = fields.map(function (f) {
       var error = el("div", { "class": "error itemLevel", role: "alert", "aria-hidden": "true" }, []);
-      var input = el("input", { id: f.ID, "class": "textInput", type: "text", placeholder: f.DN, title: f.HELP, value: f.PRE || null,
+      var input = el("input", { id: f.ID, "class": "textInput", type: f.UX_INPUT_TYPE === "EmailBox" ? "email" : "text", placeholder: f.DN, title: f.HELP, value: f.PRE || null,
         "aria-required": f.IS_REQ ? "true" : null, required: !!f.IS_REQ, autofocus: inputs.length === 0 });
       inputs.push({ field: f, input: input, error: error });
       return el("li", { "class": f.UX_INPUT_TYPE + " " + f.ID + "_li" }, [el("div", { "class": "attrEntry" }, [
