@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from fixtures.journey import Journey
+from fixtures.journey import OUTER_ERRORS, Journey, assert_b2c_reports_mobile_id_error
 from fixtures.mobile_id import MobileID
 from fixtures.settings import PhoneOutcome
 
-GUID = r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"
-# B2C's outer error for an IdP's access_denied is not documented: server_error was seen for an
-# IdP's invalid_request, and B2C may mirror access_denied (b2c.md section 4, Unconfirmed).
-OUTER_ERRORS = ("access_denied", "server_error")
 # Mobile ID's OIDC code per phone outcome. Swisscom documents the codes, not the MSS mapping
 # (mobileid.md section 4): 401, 208 and 406 have one obvious code, the blocked states several.
 EXPECTED_CODES: dict[PhoneOutcome, tuple[str, ...]] = {
@@ -24,17 +18,6 @@ EXPECTED_CODES: dict[PhoneOutcome, tuple[str, ...]] = {
     "card_blocked": ("mid_auth_3060", "mid_auth_3080", "mid_auth_3900"),
     "no_key": ("mid_auth_3060", "mid_auth_3080", "mid_auth_3900"),
 }
-
-
-def assert_b2c_reports_mobile_id_error(description: str, codes: tuple[str, ...]) -> None:
-    assert description.startswith("AADB2C90273"), \
-        f"B2C's error_description {description!r} should start with AADB2C90273 (invalid response from the IdP)"
-    assert "access_denied" in description, f"B2C's error_description {description!r} lacks Mobile ID's error access_denied"
-    found = re.search(r"mid_auth_\d{4}", description)
-    assert found and found.group(0) in codes, \
-        f"B2C's error_description {description!r} should carry Mobile ID's {' or '.join(codes)}"
-    assert re.search(rf"Correlation ID: {GUID}", description, re.I), f"no correlation ID in {description!r}"
-    assert re.search(r"Timestamp: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z", description), f"no timestamp in {description!r}"
 
 
 @pytest.mark.negative

@@ -53,6 +53,7 @@ class ControlApi(Handlers):
             Route(f"{CONTROL_PATH}/transactions/{{transaction_id}}/decline", self.decline_transaction, methods=["POST"]),
             Route(f"{CONTROL_PATH}/phones/{{msisdn}}/approve", self.approve_on_phone, methods=["POST"]),
             Route(f"{CONTROL_PATH}/phones/{{msisdn}}/decline", self.decline_on_phone, methods=["POST"]),
+            Route(f"{CONTROL_PATH}/phones/{{msisdn}}/consent", self.ask_consent, methods=["POST"]),
             Route(f"{CONTROL_PATH}/reset", self.reset, methods=["POST"]),
             Route(f"{CONTROL_PATH}/robots", self.robots, methods=["GET"]),
         ]
@@ -81,6 +82,18 @@ class ControlApi(Handlers):
 
     async def decline_on_phone(self, request: Request) -> Response:
         return await self._phone_answers(request, Status.DECLINED)
+
+    async def ask_consent(self, request: Request) -> Response:
+        """The number's user has consented to no client yet: its next sign-in asks on the consent page, once."""
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        try:
+            msisdn = normalize_msisdn(request.path_params["msisdn"])
+        except InvalidMSISDN:
+            return _json({"error": "invalid_msisdn"}, 400)
+        self.emulator.memory.ask_consent(msisdn)
+        log.info("control: %s asks consent at its next sign-in", msisdn)
+        return _json({"msisdn": msisdn, "asks_consent": True})
 
     async def reset(self, request: Request) -> Response:
         if (refusal := self._refused(request)) is not None:

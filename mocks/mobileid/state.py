@@ -92,6 +92,9 @@ class Memory:
         self.codes: ExpiringStore[str, AuthorizationCode] = ExpiringStore(max_entries=max_entries, clock=clock)
         self.access_tokens: ExpiringStore[str, AccessToken] = ExpiringStore(max_entries=max_entries, clock=clock)
         self.consents: ExpiringStore[tuple[str, str], bool] = ExpiringStore(max_entries=max_entries, clock=clock)  # (client_id, msisdn)
+        # Numbers whose user has recorded no consent yet, set through the control API: their next sign-in asks, whatever
+        # the client's consent setting, as the real service does on a user's first sign-in with a client.
+        self.consent_asked: ExpiringStore[str, bool] = ExpiringStore(max_entries=max_entries, clock=clock)
 
     def new_session(self, request: LoginRequest, trace: str, language: str) -> LoginSession:
         session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language)
@@ -124,8 +127,15 @@ class Memory:
     def remember_consent(self, client_id: str, msisdn: str) -> None:
         self.consents.put((client_id, msisdn), True, CONSENT_LIFETIME)
 
+    def ask_consent(self, msisdn: str) -> None:
+        self.consent_asked.put(msisdn, True, CONSENT_LIFETIME)
+
+    def asks_consent(self, msisdn: str) -> bool:
+        return msisdn in self.consent_asked
+
     def reset(self) -> None:
         self.sessions.clear()
         self.codes.clear()
         self.access_tokens.clear()
         self.consents.clear()
+        self.consent_asked.clear()

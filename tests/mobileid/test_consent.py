@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from tests.html_page import read_page
 
 from .support import RP_CONSENT, User, answer_of, authorize_params
@@ -38,3 +40,20 @@ def test_refusing_consent_is_mid_auth_3020(http, user: User) -> None:
     answer = answer_of(http.post("/oidc/consent", data={"session": session, "decision": "decline"}))
     assert answer.error == "access_denied"
     assert answer.params["error_description"].startswith("mid_auth_3020_")
+
+
+def test_the_control_api_makes_a_numbers_next_sign_in_ask_consent_once(http, user: User) -> None:
+    """POST /control/phones/{msisdn}/consent: a user who has consented to nothing yet, whatever the client's setting
+    (the journeys' client asks none): the next sign-in shows the consent page, and once given it is not asked again."""
+    number = "+41700092501"
+    assert User(http).login(authorize_params(), number).code  # RP_POST asks no consent
+    answered = http.post(f"/control/phones/{quote(number, safe='')}/consent")
+    assert answered.status_code == 200 and answered.json() == {"msisdn": number, "asks_consent": True}
+    session = user.start_transaction(number, authorize_params())
+    status = user.wait_status(session)
+    assert status["status"] == "done" and "post" not in status, status  # not the waiting page's own post: a page to show
+    consent = user.http.get(status["next"])
+    assert consent.status_code == 303 and "/oidc/consent?" in consent.headers["location"]
+    assert answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"})).code
+    assert User(http).login(authorize_params(), number).code  # asked once: the next sign-in goes straight on
+    assert http.post("/control/phones/not-a-number/consent").status_code == 400
