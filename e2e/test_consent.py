@@ -5,24 +5,32 @@ from __future__ import annotations
 
 import pytest
 
+from fixtures.b2c import AuthRequest
 from fixtures.journey import OUTER_ERRORS, Journey, assert_b2c_reports_mobile_id_error
 from fixtures.mobile_id import MobileID
 
 
-@pytest.mark.control_api
-def test_a_first_sign_in_that_asks_consent_goes_on_once_it_is_given(journey: Journey, mobile_id: MobileID, policy: str) -> None:
-    # Given a user who has not consented to share their data with the tenant's Mobile ID client yet
+def reach_consent(journey: Journey, mobile_id: MobileID, policy: str) -> AuthRequest:
+    """A user who has not consented to share their data with the tenant's Mobile ID client yet signs up and approves
+    on the phone: Mobile ID's consent page, asserted."""
     number = mobile_id.new_number()
     mobile_id.asks_consent(number)
-
-    # When they sign up and approve on the phone
     request = journey.send_to_phone(policy, number)
     mobile_id.approve(number)
     journey.mobile.wait_for_approval(mobile_id.approval_timeout * 1000)
-
-    # Then Mobile ID asks for consent, and once given the sign-up goes on to a token
     assert journey.mobile.consent_requested(), f"Mobile ID did not ask for consent; the browser shows {journey.where_am_i()}"
+    return request
+
+
+@pytest.mark.control_api
+def test_a_first_sign_in_that_asks_consent_goes_on_once_it_is_given(journey: Journey, mobile_id: MobileID, policy: str) -> None:
+    # Given a first sign-in that Mobile ID asks consent for
+    request = reach_consent(journey, mobile_id, policy)
+
+    # When the user gives it
     journey.mobile.accept_consent()
+
+    # Then the sign-up goes on to a token
     journey.reach_profile_page().continue_()
     assert journey.token(request)["sub"]
 
@@ -30,15 +38,10 @@ def test_a_first_sign_in_that_asks_consent_goes_on_once_it_is_given(journey: Jou
 @pytest.mark.negative
 @pytest.mark.control_api
 def test_consent_refused_reaches_the_app_as_mobile_ids_error(journey: Journey, mobile_id: MobileID, policy: str) -> None:
-    # Given a user asked for consent at their first sign-in
-    number = mobile_id.new_number()
-    mobile_id.asks_consent(number)
-    request = journey.send_to_phone(policy, number)
-    mobile_id.approve(number)
-    journey.mobile.wait_for_approval(mobile_id.approval_timeout * 1000)
-    assert journey.mobile.consent_requested(), f"Mobile ID did not ask for consent; the browser shows {journey.where_am_i()}"
+    # Given a first sign-in that Mobile ID asks consent for
+    request = reach_consent(journey, mobile_id, policy)
 
-    # When they refuse to share the data
+    # When the user refuses to share the data
     journey.mobile.decline_consent()
 
     # Then B2C sends the app Mobile ID's reason, with the app's state

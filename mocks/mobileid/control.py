@@ -85,12 +85,9 @@ class ControlApi(Handlers):
 
     async def ask_consent(self, request: Request) -> Response:
         """The number's user has consented to no client yet: its next sign-in asks on the consent page, once."""
-        if (refusal := self._refused(request)) is not None:
-            return refusal
-        try:
-            msisdn = normalize_msisdn(request.path_params["msisdn"])
-        except InvalidMSISDN:
-            return _json({"error": "invalid_msisdn"}, 400)
+        msisdn = self._phone(request)
+        if isinstance(msisdn, Response):
+            return msisdn
         self.emulator.memory.ask_consent(msisdn)
         log.info("control: %s asks consent at its next sign-in", msisdn)
         return _json({"msisdn": msisdn, "asks_consent": True})
@@ -132,13 +129,19 @@ class ControlApi(Handlers):
             return _json(NOT_FOUND, 404)
         return self._answer(transaction, status)
 
-    async def _phone_answers(self, request: Request, status: Status) -> Response:
+    def _phone(self, request: Request) -> str | Response:
+        """The path's number, normalized; else the answer (the control API off or refused, or no number)."""
         if (refusal := self._refused(request)) is not None:
             return refusal
         try:
-            msisdn = normalize_msisdn(request.path_params["msisdn"])
+            return normalize_msisdn(request.path_params["msisdn"])
         except InvalidMSISDN:
             return _json({"error": "invalid_msisdn"}, 400)
+
+    async def _phone_answers(self, request: Request, status: Status) -> Response:
+        msisdn = self._phone(request)
+        if isinstance(msisdn, Response):
+            return msisdn
         # float() also takes "1_0", " 5", "1e1", "inf" and non-ASCII digits: seconds are plain decimals only.
         raw = request.query_params.get("wait", "0")
         wait = float(raw) if SECONDS.fullmatch(raw) else -1.0
