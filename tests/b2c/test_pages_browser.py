@@ -157,3 +157,16 @@ def test_a_profile_that_hides_cancel_has_no_cancel_button(start, tmp_path, launc
         page.locator("button#MobileIDExchange").click()
         page.locator('#api[data-name="SelfAsserted"] #continue').wait_for()
         assert page.locator("#api button#cancel").count() == cancel
+
+
+def test_an_email_box_field_is_an_email_input(start, tmp_path, launch_chromium, english_page) -> None:
+    """A claim whose UserInputType is EmailBox is drawn as B2C draws it: li.EmailBox with an input of type email."""
+    edit = ("TrustFrameworkBase.xml", "<DisplayName>Given Name</DisplayName>",
+            "<DisplayName>Given Name</DisplayName><UserInputType>EmailBox</UserInputType>")
+    h = start(policies=pack(tmp_path, edits=[edit]))
+    page = english_page(launch_chromium(h.host_map), 10000)
+    page.goto(authorize_url(POLICY, prompt="login"))
+    page.locator("button#MobileIDExchange").click()
+    page.locator('#api[data-name="SelfAsserted"] #continue').wait_for()
+    assert page.locator("#attributeList li.EmailBox.givenName_li input#givenName[type=email]").count() == 1
+    assert page.locator("#attributeList li.TextBox.displayName_li input#displayName[type=text]").count() == 1
