@@ -84,7 +84,7 @@ class ControlApi(Handlers):
         return await self._phone_answers(request, Status.DECLINED)
 
     async def ask_consent(self, request: Request) -> Response:
-        """The number's user has consented to no client yet: its next sign-in asks on the consent page, once."""
+        """The number's user has consented to no client yet: its sign-ins ask on the consent page until it is given."""
         msisdn = self._phone(request)
         if isinstance(msisdn, Response):
             return msisdn

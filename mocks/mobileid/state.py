@@ -92,8 +92,8 @@ class Memory:
         self.codes: ExpiringStore[str, AuthorizationCode] = ExpiringStore(max_entries=max_entries, clock=clock)
         self.access_tokens: ExpiringStore[str, AccessToken] = ExpiringStore(max_entries=max_entries, clock=clock)
         self.consents: ExpiringStore[tuple[str, str], bool] = ExpiringStore(max_entries=max_entries, clock=clock)  # (client_id, msisdn)
-        # Numbers whose user has recorded no consent yet, set through the control API: their next sign-in asks, whatever
-        # the client's consent setting, as the real service does on a user's first sign-in with a client.
+        # Numbers whose user has recorded no consent yet, set through the control API: their sign-ins ask until it is
+        # given, whatever the client's setting and earlier consents, as the real service does on a first sign-in.
         self.consent_asked: ExpiringStore[str, bool] = ExpiringStore(max_entries=max_entries, clock=clock)
 
     def new_session(self, request: LoginRequest, trace: str, language: str) -> LoginSession:
@@ -126,6 +126,7 @@ class Memory:
 
     def remember_consent(self, client_id: str, msisdn: str) -> None:
         self.consents.put((client_id, msisdn), True, CONSENT_LIFETIME)
+        self.consent_asked.pop(msisdn)  # given now: a first sign-in's question is answered
 
     def ask_consent(self, msisdn: str) -> None:
         self.consent_asked.put(msisdn, True, CONSENT_LIFETIME)

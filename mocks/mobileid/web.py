@@ -230,8 +230,9 @@ class LoginPages(Handlers):
         client = session.request.client
         if client.consent == "always":
             return True
-        asks_once = client.consent == "once" or self.emulator.memory.asks_consent(transaction.msisdn)  # a first sign-in's
-        return asks_once and not self.emulator.memory.has_consent(client.client_id, transaction.msisdn)
+        if self.emulator.memory.asks_consent(transaction.msisdn):  # consented to nothing yet (control API): asked until given
+            return True
+        return client.consent == "once" and not self.emulator.memory.has_consent(client.client_id, transaction.msisdn)
 
     # --- answers ---------------------------------------------------------------------------------
 

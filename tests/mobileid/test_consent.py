@@ -56,4 +56,9 @@ def test_the_control_api_makes_a_numbers_next_sign_in_ask_consent_once(http, use
     assert consent.status_code == 303 and "/oidc/consent?" in consent.headers["location"]
     assert answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"})).code
     assert User(http).login(authorize_params(), number).code  # asked once: the next sign-in goes straight on
+    # A number that had consented before is asked again once told it has not (a returning user made a first-timer).
+    assert http.post(f"/control/phones/{quote(number, safe='')}/consent").status_code == 200
+    again = User(http)
+    status = again.wait_status(again.start_transaction(number, authorize_params()))
+    assert "/oidc/continue" in status.get("next", ""), status
     assert http.post("/control/phones/not-a-number/consent").status_code == 400
