@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fixtures.causes import AADB2C_CODE
-from fixtures.redaction import JWT_PLACEHOLDER, PHONE, mask_phone_numbers
+from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers
 from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
@@ -35,6 +35,8 @@ TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<'
 # B2C's profile page (only a new user sees it): the server sends SETTINGS with api "SelfAsserted";
 # data-name="SelfAsserted" is set by B2C's script after load, so it is in the HTML only of a saved page.
 SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsserted\"")
+# A phone number of any country as a login hint may hold it: a run of 8 or more digits, spaces or dashes between them.
+NUMBER = re.compile(r"(?<![\w*])\+?\d(?:[\s-]?\d){7,}")
 NO_SIGN_IN = ("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
               "record it from the first page of the sign-in, with 'Preserve log' on")
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "response_mode", "scope")
@@ -258,7 +260,7 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     if redirect and not redirect.startswith("https://"):
         why["redirect_uri"] = (f"{redirect} is not an https URL the repro's browser can land on (B2C also takes http://localhost "
                                "and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
-    if params.get("login_hint") and PHONE.search(params["login_hint"]) and not on_local_stack(found, local):
+    if params.get("login_hint") and NUMBER.search(params["login_hint"]) and not on_local_stack(found, local):
         why["login_hint"] = "a person's phone number: put it back (--login-hint) only to send that phone the request"
     return why
 
@@ -290,8 +292,14 @@ def repro_args(found: Finding, local: StackDescription) -> list[str]:
 
 def describe(found: Finding, local: StackDescription) -> list[str]:
     """Lines for the terminal: what the HAR shows, facts only (a person's phone number masked, as in a bundle)."""
-    p = {name: mask_phone_numbers(value) for name, value in found.params.items()} if not on_local_stack(found, local) else found.params
-    number = found.msisdn and (found.msisdn if on_local_stack(found, local) else mask_phone_numbers(found.msisdn))
+    from fixtures.mobile_id import masked  # here: the reader itself needs no pytest or Playwright
+
+    # Off the local stack every number is a person's, Swiss or not: the number typed in, and any long run of digits in a
+    # parameter (a login hint), masked as the bundle masks Swiss ones.
+    local_numbers = on_local_stack(found, local)
+    p = found.params if local_numbers else {name: NUMBER.sub(lambda m: masked(m.group(0)), mask_phone_numbers(value))
+                                             for name, value in found.params.items()}
+    number = found.msisdn and (found.msisdn if local_numbers else masked(found.msisdn))
     rows = []
     if found.attempts:
         rows += [("attempt", f"{found.attempt} of {len(found.attempts)} (--attempt N reads another)")]
