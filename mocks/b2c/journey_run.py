@@ -16,7 +16,6 @@ from starlette.responses import Response
 
 from mocks.b2c import pages
 from mocks.b2c.claims_transformations import NotExecuted
-from mocks.b2c.custom_policy.files import boolean
 from mocks.b2c.directory import User
 from mocks.b2c.errors import B2CError
 from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted, ShowUnified, session_claims
@@ -80,9 +79,7 @@ class PolicyJourney:
             return await self._start_exchange(transaction, outcome.provider)
         if isinstance(outcome, ShowSelfAsserted):
             run.fields = outcome.fields
-            # The profile's setting.showCancelButton (self-asserted technical profile metadata): false hides Cancel.
-            shows_cancel = boolean(outcome.profile.metadata.get("setting.showCancelButton")) is not False
-            return pages.self_asserted(self.settings, transaction, fields=outcome.fields, shows_cancel=shows_cancel)
+            return pages.self_asserted(self.settings, transaction, fields=outcome.fields, shows_cancel=outcome.profile.shows_cancel)
         assert isinstance(outcome, SendClaims)
         return self._send_claims(transaction, outcome.bag, auth_time or getattr(run, "auth_time", None))
 

@@ -119,6 +119,8 @@ class TechnicalProfile:
     metadata: Mapping[str, str] = field(default_factory=dict)
     # Metadata IncludeClaimResolvingInClaimsHandling (read at load, as B2C's upload refuses a value that is not a boolean).
     resolves_claims: bool = False
+    # Metadata setting.showCancelButton of a self-asserted profile (read at load, likewise): false hides its page's Cancel.
+    shows_cancel: bool = True
     input_claims: tuple[ClaimRef, ...] = ()
     output_claims: tuple[ClaimRef, ...] = ()
     persisted_claims: tuple[ClaimRef, ...] = ()

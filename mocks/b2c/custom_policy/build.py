@@ -101,6 +101,7 @@ def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
         id=tp.id, kind=kind, where=f"{tp.file}: {tp.where()}",
         metadata={k: v.value for k, v in tp.metadata.items()},
         resolves_claims=metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, tenant),
+        shows_cancel=metadata_bool(tp, "setting.showCancelButton", True, tenant),
         input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
         input_transformations=tuple(v.value for v in tp.input_transformations),
         output_transformations=tuple(v.value for v in tp.output_transformations),

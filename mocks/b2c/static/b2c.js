@@ -147,7 +147,7 @@
   function renderSelfAsserted(api) {
     var fields = (SETTINGS.SA_FIELDS && SETTINGS.SA_FIELDS.AttributeFields) || [];
     var required = el("div", { id: "requiredFieldMissing", "class": "error pageLevel", role: "alert", "aria-hidden": "true", style: "display: none;" }, [CONTENT.required_field_missing]);
-    var serverError = el("div", { id: "claimVerificationServerError", "class": "error pageLevel", role: "alert", "aria-hidden": "true", style: "display: none;" }, []);
+    var serverError = el("div", { id: "claimVerificationServerError", "class": "error pageLevel", "aria-hidden": "true", style: "display: none;" }, []);
     var inputs = [];
     var items = fields.map(function (f) {
       var error = el("div", { "class": "error itemLevel", role: "alert", "aria-hidden": "true" }, []);
