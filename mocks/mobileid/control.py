@@ -88,7 +88,7 @@ class ControlApi(Handlers):
         msisdn = self._phone(request)
         if isinstance(msisdn, Response):
             return msisdn
-        self.emulator.memory.ask_consent(msisdn)
+        self.emulator.memory.forget_consents(msisdn)
         log.info("control: %s asks consent at its next sign-in", msisdn)
         return _json({"msisdn": msisdn, "asks_consent": True})
 

@@ -91,10 +91,11 @@ class Memory:
         # Used codes stay an hour past their expiry so a replay is recognised (and its token revoked).
         self.codes: ExpiringStore[str, AuthorizationCode] = ExpiringStore(max_entries=max_entries, clock=clock)
         self.access_tokens: ExpiringStore[str, AccessToken] = ExpiringStore(max_entries=max_entries, clock=clock)
-        self.consents: ExpiringStore[tuple[str, str], bool] = ExpiringStore(max_entries=max_entries, clock=clock)  # (client_id, msisdn)
-        # Numbers whose user has recorded no consent yet, set through the control API: their sign-ins ask until it is
-        # given, whatever the client's setting and earlier consents, as the real service does on a first sign-in.
-        self.consent_asked: ExpiringStore[str, bool] = ExpiringStore(max_entries=max_entries, clock=clock)
+        # (client_id, msisdn) -> when the user gave it
+        self.consents: ExpiringStore[tuple[str, str], float] = ExpiringStore(max_entries=max_entries, clock=clock)
+        # msisdn -> since when its user counts as having consented to no client (the control API): a consent given
+        # before that is set aside, one given after it counts, per client as ever.
+        self.consent_reset: ExpiringStore[str, float] = ExpiringStore(max_entries=max_entries, clock=clock)
 
     def new_session(self, request: LoginRequest, trace: str, language: str) -> LoginSession:
         session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language)
@@ -122,21 +123,22 @@ class Memory:
         return self.access_tokens.get(token)
 
     def has_consent(self, client_id: str, msisdn: str) -> bool:
-        return (client_id, msisdn) in self.consents
+        given = self.consents.get((client_id, msisdn))
+        return given is not None and given >= (self.consent_reset.get(msisdn) or 0.0)
 
     def remember_consent(self, client_id: str, msisdn: str) -> None:
-        self.consents.put((client_id, msisdn), True, CONSENT_LIFETIME)
-        self.consent_asked.pop(msisdn)  # given now: a first sign-in's question is answered
+        self.consents.put((client_id, msisdn), self.clock(), CONSENT_LIFETIME)
 
-    def ask_consent(self, msisdn: str) -> None:
-        self.consent_asked.put(msisdn, True, CONSENT_LIFETIME)
+    def forget_consents(self, msisdn: str) -> None:
+        """The number's user has consented to no client yet (its earlier consents set aside)."""
+        self.consent_reset.put(msisdn, self.clock(), CONSENT_LIFETIME)
 
     def asks_consent(self, msisdn: str) -> bool:
-        return msisdn in self.consent_asked
+        return msisdn in self.consent_reset
 
     def reset(self) -> None:
         self.sessions.clear()
         self.codes.clear()
         self.access_tokens.clear()
         self.consents.clear()
-        self.consent_asked.clear()
+        self.consent_reset.clear()

@@ -230,9 +230,9 @@ class LoginPages(Handlers):
         client = session.request.client
         if client.consent == "always":
             return True
-        if self.emulator.memory.asks_consent(transaction.msisdn):  # consented to nothing yet (control API): asked until given
-            return True
-        return client.consent == "once" and not self.emulator.memory.has_consent(client.client_id, transaction.msisdn)
+        # "once", or a user the control API made one who has consented to nothing yet: asked until this client has it.
+        asks = client.consent == "once" or self.emulator.memory.asks_consent(transaction.msisdn)
+        return asks and not self.emulator.memory.has_consent(client.client_id, transaction.msisdn)
 
     # --- answers ---------------------------------------------------------------------------------
 
