@@ -48,7 +48,7 @@ def test_declining_on_the_phone_reaches_the_app_as_an_error(journey: Journey, mo
 
     # When the user declines on the phone
     transaction = journey.mobile.transaction_number()
-    mobile_id.decline(number)
+    mobile_id.decline(number, journey.mobile)
 
     # Then the app learns that the user cancelled at Mobile ID
     result = journey.redirect(request, expecting="Mobile ID's error as AADB2C90273")

@@ -195,7 +195,7 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
             facts["mobile_id_transaction"] = journey.mobile.transaction_number()
             at_the_waiting_page(journey, evidence)
         if outcome.phone == "decline":
-            journey.mobile_id.decline(number)
+            journey.mobile_id.decline(number, journey.mobile)
             evidence.step("phone declined", journey.page.url)
 
 
