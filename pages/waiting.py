@@ -97,7 +97,7 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
     waited = f"; after {waited_ms / 1000:.1f} s the wait stopped at a dead end" if dead_end else f" within {waited_ms / 1000:g} s"
     message = f"expected {expected}{waited}; the browser shows {shows}"
     if cause is None:
-        cause = Cause(PAGE_CHANGED, f"{type(page_object).__name__} expected {page_object.SHOWN}; the browser shows {shows}")
+        cause = Cause(PAGE_CHANGED, f"{type(page_object).__name__} expected {what or page_object.SHOWN}; the browser shows {shows}")
     return JourneyFailure(message, cause=cause.name, detail=cause.detail)
 
 
