@@ -14,6 +14,7 @@ import pytest
 
 from fixtures import stack as stack_module
 from fixtures.causes import INFRASTRUCTURE, Cause, classify
+from fixtures.retries import Verdict
 from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready
 from fixtures.stack_description import serve_command
 from tests.local_stack import LOCAL_STACK
@@ -87,7 +88,8 @@ def test_a_crashing_stack_shows_its_stderr(tmp_path: Path) -> None:
         Stack(tmp_path, command=command)
     # What the report and the terminal's causes show: the machine's failure, in the stack's own words, in its first line.
     assert str(error.value).splitlines()[0].startswith("the stack exited before it was ready: cannot listen on 127.0.0.1:0; command:")
-    assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack failed: cannot listen on 127.0.0.1:0")
+    assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack failed: the stack exited before it was ready: cannot listen on 127.0.0.1:0")
+    assert isinstance(error.value, Verdict)  # --infra-reruns does not start it again: it fails the same way
 
 
 def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,7 +118,7 @@ def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> 
     try:
         with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
             stack_module.read_shared_stack(shared.directory)
-        assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack failed: cannot listen on 127.0.0.1:0")
+        assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack failed: the stack exited before it was ready: cannot listen on 127.0.0.1:0")
     finally:
         shared.stop()
 
