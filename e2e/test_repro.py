@@ -175,9 +175,12 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
 def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproRequest, number: str) -> None:
     """Mobile ID's pages, answered the way the reporter's phone did."""
     outcome, facts = repro.outcome, evidence.facts
-    journey.reach_mobile_id()  # B2C's request to Mobile ID checked against the set-up, as in every journey
+    # Mobile ID's page pictured and its language noted first: a repro of a request B2C sends wrong (a language, a scope)
+    # keeps them, then fails on that request, checked against the set-up as in every journey.
+    journey.mobile.wait_until_shown()
     evidence.step("Mobile ID number page", page=journey.page)
     facts["mobile_id_page_language"] = journey.mobile.language()
+    journey.federation.check()
     journey.mobile.sign_in_with(number)
     if outcome.phone == "approve":
         # As the person does: the waiting page's transaction number first, then the phone. The page is then in the
