@@ -63,7 +63,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
 
     # When the user picks Mobile ID, and the phone is asked to approve
     unified.choose_mobile_id()
-    journey.reach_mobile_id().sign_in_with(number)
+    journey.enter_number(number)
     shown_number = journey.mobile.transaction_number()
     assert mobile_id.control is not None  # new_number() skipped the test otherwise
     transaction = mobile_id.control.answer(number, "approve", wait=min(mobile_id.approval_timeout, MAX_CONTROL_WAIT))

@@ -136,14 +136,14 @@ def test_a_slow_person_is_waited_for_before_pytests_own_timeout(monkeypatch: pyt
     settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "c1",
                                "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567", "MOBILEID_APPROVAL_TIMEOUT": "100"})
 
-    class Config:
+    class Config:  # what pytest-timeout reads of a config: nothing on the command line, pytest.ini's 180 s
         stash = {SETTINGS_KEY: settings}
 
-        def getoption(self, name: str, default: object = None) -> object:
+        def getvalue(self, name: str) -> object:
             return None
 
-        def getini(self, name: str) -> str:
-            return "180"
+        def getini(self, name: str) -> object:
+            return {"timeout": "180", "timeout_func_only": False}.get(name)
 
     class Item:
         def __init__(self, timeout: float | None = None) -> None:
