@@ -61,11 +61,11 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     outside_by_cause: Counter[str] = Counter()
     for journey in failing:
         by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED][_detail(journey)] += 1
-        outside_by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED] += journey.outside
+        outside_by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED] += 1 if journey.outside else 0
     passed = sum(1 for journey in found.values() if journey.status == "passed")
-    outside = sum(1 for journey in failing if journey.outside)  # a preflight row, a lost shard, a crash: not journeys run
+    outside = sum(outside_by_cause.values())  # a preflight row, a lost shard, a collection error: not journeys run
     total = len(found) - outside
-    skipped = total - passed - (len(failing) - outside)  # a skipped journey proved nothing: never counted as passed
+    skipped = len(found) - passed - len(failing)  # a skipped journey proved nothing: never counted as passed
     if not found:
         lines = [f"{title}: no journey results in {results.name}/ (the run broke before its journeys, or their results "
                  "were not merged: see the run's log)"]

@@ -86,7 +86,7 @@ def test_without_any_results_the_message_and_the_gate_say_so(tmp_path: Path) -> 
     assert quality_gate.main([str(tmp_path / "allure-results")]) == 1
 
 
-def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_message_count(tmp_path: Path) -> None:
+def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_message_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A nightly that lost a shard (it broke before pytest, or its job hit its time limit) must not read as green."""
     shards = [tmp_path / "shards" / f"allure-results-{number}" for number in (1, 3)]
     write_result(shards[0], "test_sign_up", "passed")
@@ -107,6 +107,12 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
     assert merge_results.main(["--into", str(nothing), "--expect", "2"]) == 0
     assert notify.summarize(nothing, "Nightly").startswith("Nightly: no journey ran; 2 failures outside any journey")
     assert quality_gate.main([str(nothing)]) == 1
+    # Even were failures allowed, no journey ran: the lost shards' results are not journeys (MIN_JOURNEYS).
+    capsys.readouterr()
+    assert quality_gate.main([str(nothing), "--max-failures", "9"]) == 1
+    assert capsys.readouterr().out.strip() == "quality gate: not met: 0 journeys ran, 0 skipped (at least 1 must run)"
+    quality_gate.main([str(merged)])
+    assert "0 failed or broken journeys and 2 failures outside any journey (at most 0 allowed)" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="give the number of shards"):
         merge_results.main(["--into", str(tmp_path / "zero"), "--expect", "0"])
     # The same lost shard has the same id every night (the report's history follows it).
