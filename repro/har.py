@@ -184,8 +184,8 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None, attem
     if attempt is not None and not 1 <= attempt <= len(found):
         raise ValueError(f"--attempt {attempt}: this HAR holds {len(found)} sign-in attempt{'s' * (len(found) > 1)} (1 to {len(found)})")
     if attempt is None:
-        seen = [f for f in found if not f.silent] or found
-        attempt = found.index(([f for f in seen if f.failed] or seen)[-1]) + 1
+        seen = [number for number, f in enumerate(found, 1) if not f.silent] or list(range(1, len(found) + 1))
+        attempt = ([number for number in seen if found[number - 1].failed] or seen)[-1]
     chosen = found[attempt - 1]
     chosen.attempt = attempt
     if len(found) > 1:
@@ -213,7 +213,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         if "msisdn" in form:
             found.msisdn = form["msisdn"].replace(" ", "")
         redirect = found.params.get("redirect_uri")
-        if redirect and request.get("method") == "POST" and request.get("url", "").startswith(redirect):
+        if redirect and request.get("method") == "POST" and request.get("url", "").split("?")[0] == redirect.split("?")[0] \
+                and "state" in form:
             _note_answer(found, form)  # response_mode=form_post: B2C's page posts the answer to the app
         if location := _header(response, "location"):
             target = urlsplit(location)

@@ -102,7 +102,8 @@ def tenant_attempt(second: int, *, prompt: str = "", answer: dict[str, Any] | No
 def test_a_silent_session_check_ahead_of_the_sign_in_is_not_what_is_read() -> None:
     """MSAL's ssoSilent (prompt=none, AADB2C90077) before the user's own sign-in: the facts are the sign-in's, and the
     HAR's attempts are listed so another can be read (--attempt)."""
-    silent = tenant_attempt(0, prompt="none", answer={"error": "login_required", "error_description": "AADB2C90077: User does not have an existing session"})
+    silent = tenant_attempt(0, prompt="none", answer={"error": "login_required", "error_description": "AADB2C90077: User does not have an existing session",
+                                                    "state": "s0"})
     cancelled = [*tenant_attempt(10), entry("https://m.mobileid.ch/oidc/login", method="POST", second=12, form="msisdn=%2B41791234567"),
                  # Mobile ID answers B2C with a form post (B2C's idp_response_mode form_post), the app likewise (ASP.NET's default)
                  entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/oauth2/authresp", method="POST", second=20,
