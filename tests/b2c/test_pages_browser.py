@@ -143,6 +143,16 @@ def test_without_language_customization_ui_locales_changes_nothing(start) -> Non
     assert "<html>" in page.html and "lang=" not in page.html.split("<head>")[0]
     on = start().browser().go(authorize_url(ui_locales="fr"))
     assert '<html lang="fr">' in on.html and on.settings["locale"]["lang"] == "fr"
+    # A user flow without ui_locales speaks the browser's language where customization is on, not where it is off.
+    german = {"Accept-Language": "de-CH,de;q=0.9"}
+    assert on_page(start(), german).settings["locale"]["lang"] == "de"
+    assert on_page(h, german).settings["locale"]["lang"] == "en"
+
+
+def on_page(h, headers: dict[str, str]):
+    from .support import authorize_url
+
+    return h.browser().go(authorize_url(), headers=headers)
 
 
 def test_a_profile_that_hides_cancel_has_no_cancel_button(start, tmp_path, launch_chromium, english_page) -> None:

@@ -186,3 +186,16 @@ def test_toml_provider_other_than_mobile_id_by_configuration_alone(tmp_path):
     (p,) = policy.identity_providers
     assert (p.exchange_id, p.client_id, p.client_secret, p.scope) == ("Other", "c", "s", "openid")
     assert policy.provider_for_domain("idp.example") is p
+
+
+def test_a_user_flows_email_addresses_claim_is_an_array():
+    """The "Email Addresses" application claim goes out as `emails`, a list (reference b2c.md section 3); a custom
+    policy's claim keeps its type (test_token_issuance.py)."""
+    from mocks.b2c.directory import User
+    from mocks.b2c.tokens import Authentication, TokenService
+
+    flow = UserFlow(name="B2C_1_emails", identity_providers=(mobile_id_provider("c", "s"),), local_accounts=False,
+                    application_claims=("email_addresses",))
+    auth = Authentication(User("oid-1", "mobileid.ch", "sub-1"), 0, claims={"objectId": "oid-1", "email": "hans@example.ch"})
+    claims = TokenService._user_claims(object.__new__(TokenService), flow.to_policy(), auth, None)  # type: ignore[arg-type]
+    assert claims["emails"] == ["hans@example.ch"], claims

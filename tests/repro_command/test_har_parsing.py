@@ -161,6 +161,18 @@ def test_what_the_repro_cannot_follow_is_left_out_and_said() -> None:
                for line in lines)
 
 
+def test_a_har_of_the_local_stack_shows_its_numbers_whole() -> None:
+    """The emulator's numbers are nobody's: the reader shows them as they are, and the command keeps the hint."""
+    recorded = har(entry(f"https://{LOCAL_STACK.domain}/{LOCAL_STACK.tenant}.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                         "?client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms&login_hint=%2B41791234567", content=PAGE),
+                   entry("https://m.mobileid.ch/oidc/login", method="POST", second=2, form="msisdn=%2B41791234567"))
+    found = read_har(recorded)
+    lines = "\n".join(describe(found, LOCAL_STACK))
+    assert "Mobile ID number  +41791234567" in lines and "login_hint        +41791234567" in lines, lines
+    args = repro_args(found, LOCAL_STACK)
+    assert args[args.index("--login-hint") + 1] == "+41791234567"
+
+
 def test_a_persons_number_of_any_country_is_masked_and_left_out_of_the_command() -> None:
     """Off the local stack every number is a person's, Swiss or not (the emulator takes any country's)."""
     recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
