@@ -211,18 +211,16 @@ class Orchestrator:
         # a validation profile outputs is not asked for ("only shown if its value cannot be obtained otherwise").
         prefilled = {c.claim_type for c in profile.input_claims}
         validated = {c.claim_type for vid in profile.validation_profiles for c in journey.profiles[vid].output_claims}
-        asked = [c.claim_type for c in profile.output_claims
+        asked = [c for c in profile.output_claims
                  if c.default is None and c.claim_type in journey.input_types and c.claim_type not in validated]
         # B2C draws each field by its UserInputType; a type the page does not draw would be a text box here only.
-        if drawn_otherwise := {c: journey.input_types[c] for c in asked if journey.input_types[c] not in RENDERED_INPUT_TYPES}:
+        drawn_otherwise = {c.claim_type: journey.input_types[c.claim_type] for c in asked
+                           if journey.input_types[c.claim_type] not in RENDERED_INPUT_TYPES}
+        if drawn_otherwise:
             raise NotExecuted(f"{profile.where}: the page would ask for {', '.join(f'{c} ({t})' for c, t in drawn_otherwise.items())}; "
                               f"the emulator draws {' and '.join(RENDERED_INPUT_TYPES)} fields only, where B2C draws each by its UserInputType")
-        return tuple(
-            (c.claim_type, journey.claim_labels.get(c.claim_type, c.claim_type), c.required,
-             _text(run.bag.get(c.claim_type)) if c.claim_type in prefilled else "")
-            for c in profile.output_claims
-            if c.default is None and c.claim_type in journey.input_types and c.claim_type not in validated
-        )
+        return tuple((c.claim_type, journey.claim_labels.get(c.claim_type, c.claim_type), c.required,
+                      _text(run.bag.get(c.claim_type)) if c.claim_type in prefilled else "") for c in asked)
 
     def submitted(self, policy: Policy, run: JourneyRun, values: dict[str, str]) -> None:
         """The page's values (validated by the caller); validation profiles and output claims run now."""

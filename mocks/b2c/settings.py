@@ -17,8 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, SecretS
 from pydantic_core import core_schema
 
 from mocks.b2c.policy import Policy
-from mocks.b2c.strings import browser_languages, pick_locale
+from mocks.b2c.strings import pick_locale
 from mocks.common.hosts import TENANT_NAME
+from mocks.common.languages import accepted_languages
 from mocks.faults import Fault
 
 DEFAULT_TENANT = "contoso"
@@ -139,7 +140,7 @@ class B2CSettings(BaseModel):
     def page_language(self, policy: Policy, ui_locales: str | None, accept_language: str | None = None) -> str:
         """The language of ``policy``'s pages: with language customization, the request's ``ui_locales``, else the
         browser's (``Accept-Language``), else the policy's default (reference b2c.md section 5)."""
-        wanted = " ".join(filter(None, (ui_locales, browser_languages(accept_language))))
+        wanted = " ".join(filter(None, (ui_locales, *accepted_languages(accept_language))))
         if policy.languages is None:
             return pick_locale(wanted if self.language_customization else None, self.default_locale)
         offered = policy.languages

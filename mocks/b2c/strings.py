@@ -193,19 +193,5 @@ def pick_locale(ui_locales: str | None, default: str = "en", offered: tuple[str,
     return default if default in SUPPORTED else "en"
 
 
-def browser_languages(accept_language: str | None) -> str:
-    """An ``Accept-Language`` header's tags, most wanted first (``fr;q=0.5, de-CH`` -> ``de-CH fr``), as ``ui_locales`` lists them."""
-    weighted = []
-    for index, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        try:
-            q = float(params.strip().removeprefix("q=")) if params.strip().startswith("q=") else 1.0
-        except ValueError:
-            q = 0.0
-        if tag and tag != "*" and q > 0:
-            weighted.append((-q, index, tag))
-    return " ".join(tag for _, _, tag in sorted(weighted))
-
-
 def strings(locale: str) -> dict[str, str]:
     return STRINGS.get(locale, STRINGS["en"])

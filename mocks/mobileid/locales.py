@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mocks.common.languages import accepted_languages
 from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
 
@@ -18,20 +19,8 @@ def language_from_ui_locales(value: str) -> str | MidError:
 
 
 def language_from_accept(header: str | None) -> str:
-    """The best of our languages by the browser's Accept-Language, else English."""
-    best, best_q = "en", 0.0
-    for part in (header or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().split("-")[0].lower()
-        q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                continue
-        if primary in LANGUAGES and q > best_q:
-            best, best_q = primary, q
-    return best
+    """The browser's most wanted language of ours (Accept-Language), else English."""
+    return next((tag.split("-")[0].lower() for tag in accepted_languages(header) if tag.split("-")[0].lower() in LANGUAGES), "en")
 
 
 TEXTS: dict[str, dict[str, str]] = {
