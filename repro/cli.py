@@ -104,12 +104,13 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError(f"--redirect-uri {args.redirect_uri!r}: the repro's browser must land on an https URL to read B2C's "
                          "answer (B2C also takes http://localhost and an app's own scheme, which it cannot follow); register "
                          "an https redirect URI such as https://jwt.ms for the test app, or leave --redirect-uri out")
-    from fixtures.settings import LANGUAGE_TAG
+    from fixtures.settings import bad_language_tags  # the settings' rule, under the flags' names
 
     for flag, value, many in (("--language", args.language, False), ("--ui-locales", args.ui_locales, True),
                               ("--browser-locale", args.browser_locale, False)):
-        if value is not None and not all(LANGUAGE_TAG.fullmatch(tag) for tag in (value.split() if many else [value]) or [""]):
-            example = value.replace("_", "-") if all(LANGUAGE_TAG.fullmatch(t) for t in value.replace("_", "-").split() or [""]) else "de-CH"
+        if value is not None and (not value.strip() or bad_language_tags(value, many)):
+            hyphened = value.replace("_", "-")  # de_CH, as a locale is often written: the tag is de-CH
+            example = shlex.quote(hyphened) if hyphened.strip() and not bad_language_tags(hyphened, many) else "de-CH"
             raise UsageError(f"{flag} {value!r} is not a language tag (a language, then a region after a hyphen); e.g. {flag} {example}")
     if args.slowmo < 0:
         raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")

@@ -30,7 +30,8 @@ def args(*argv: str):
     (["--domain-hint", "mobile id"], "--domain-hint 'mobile id' must be one word"),
     (["--redirect-uri", "http://localhost:3000"], "must land on an https URL to read B2C's answer (B2C also takes http://localhost"),
     (["--language", "de_CH"], "--language 'de_CH' is not a language tag (a language, then a region after a hyphen); e.g. --language de-CH"),
-    (["--ui-locales", "fr en_GB"], "e.g. --ui-locales fr en-GB"),
+    (["--ui-locales", "fr en_GB"], "e.g. --ui-locales 'fr en-GB'"),  # quoted, as a shell needs it
+    (["--language", "de CH"], "e.g. --language de-CH"),  # one tag: not the two words it was given
     (["--browser-locale", "deutsch schweiz"], "e.g. --browser-locale de-CH"),
     (["--login-hint", " "], "--login-hint is empty"),
     (["--attempt", "2"], "--attempt only goes with --from-har"),
