@@ -83,12 +83,16 @@ def load_har(path: Path) -> dict[str, Any]:
     if kind := next((name for magic, name in COMPRESSED.items() if raw.startswith(magic)), None):
         raise ValueError(f"{path} is a {kind} archive, not a HAR file: unpack it and pass the .har inside")
     try:
-        har = json.loads(raw.decode("utf-8-sig"))  # a byte order mark, as Notepad and Fiddler save, is not part of the JSON
+        text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad and Fiddler save, is not part of the JSON
     except UnicodeDecodeError as error:
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is not UTF-8 text ({error})") from None
+    if not text.strip():
+        raise ValueError(f"{path} is empty, not a HAR file: export the HAR again (DevTools, Network: Save all as HAR with content)")
+    try:
+        har = json.loads(text)
     except json.JSONDecodeError as error:
         # Input that ends inside a string, or where a value must follow: the file was cut short.
-        cut = error.msg.startswith("Unterminated string") or error.pos >= len(raw.decode("utf-8-sig").rstrip())
+        cut = error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip())
         hint = ": the file ends too soon (cut off while saving or copying?); export the HAR again" if cut else f": {error}"
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries){hint}") from None
     if not (isinstance(har, dict) and isinstance(har.get("log"), dict) and isinstance(har["log"].get("entries"), list)):

@@ -187,10 +187,11 @@ def find_browser() -> int:
         install = [sys.executable, "-m", "playwright", "install", "chromium"]
         if can_apt():
             install.insert(-1, "--with-deps")  # Playwright's build needs system libraries too (it uses sudo when not root)
-        if run_without_stack_traces(install, timeout=900) and (path := bundled_chromium()):
+        installed = run_without_stack_traces(install, timeout=900)
+        if installed and (path := bundled_chromium()):
             print(f"browser: Playwright's Chromium at {path}")
             return 0
-        why_not = "its download failed"
+        why_not = "installed, but Playwright finds no browser it can start" if installed else "its download failed"
     else:
         print(f"browser: Playwright's Chromium is not downloaded ({why_not})", flush=True)
     if path := system_chromium():

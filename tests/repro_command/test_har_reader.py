@@ -78,6 +78,7 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
     (b'{"log": {"entries": [{"request": {"url": "https://con', "the file ends too soon (cut off while saving or copying?); export the HAR again"),
     (b'{"log": {"entries": [', "the file ends too soon"),
     ("{}".encode("utf-16"), "it is not UTF-8 text"),
+    (b" \n", "is empty, not a HAR file: export the HAR again"),
 ])
 def test_a_file_that_is_not_a_har_as_saved_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, says: str) -> None:
     (tmp_path / "report.har").write_bytes(content)

@@ -63,9 +63,9 @@ def test_without_any_ffmpeg_set_up_says_video_is_refused(tmp_path: Path, monkeyp
     assert not (tmp_path / "browsers").exists()
 
 
-@pytest.mark.parametrize("download_works", [True, False])
+@pytest.mark.parametrize(("download_works", "leaves_a_browser"), [(True, True), (False, False), (True, False)])
 def test_playwrights_build_is_tried_before_a_system_chromium(
-        download_works: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        download_works: bool, leaves_a_browser: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A CI runner has Google Chrome at /usr/bin: Playwright's own build (and its headless shell) is still downloaded
     first, and the system's browser is the fallback where the download fails (this machine)."""
     downloaded: list[str] = []
@@ -73,7 +73,7 @@ def test_playwrights_build_is_tried_before_a_system_chromium(
 
     def run(command: list[str], timeout: int, env: dict[str, str] | None = None) -> bool:
         ran.append(command)
-        if download_works and command[-2:] == ["install", "chromium"]:
+        if leaves_a_browser and command[-2:] == ["install", "chromium"]:
             downloaded.append("/ms-playwright/chromium/chrome")
         return download_works
 
@@ -86,8 +86,10 @@ def test_playwrights_build_is_tried_before_a_system_chromium(
     assert script.find_browser() == 0
     assert ran[0][-2:] == ["install", "chromium"]  # the download came first, though a system browser was there
     said = capsys.readouterr().out
-    if download_works:
+    if leaves_a_browser:
         assert "browser: Playwright's Chromium at /ms-playwright/chromium/chrome" in said and "google-chrome" not in said
+    elif download_works:  # the installer said it installed, yet no browser of Playwright's is there: said as such
+        assert "(Playwright's own build: installed, but Playwright finds no browser it can start)" in said
     else:
         assert "browser: system Chromium at /usr/bin/google-chrome (Playwright's own build: its download failed)" in said
 
