@@ -42,6 +42,9 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
 
         # And B2C passes the language on to Mobile ID (reach_mobile_id checks its request's ui_locales), whose page is in it
         journey.reach_mobile_id()
+        # ... the request that check read: against the real service it is all this journey sees of Mobile ID
+        assert journey.federation.federation is not None, \
+            f"the browser reached Mobile ID's page without the request B2C sends it there being seen ({journey.page.url.split('?')[0]})"
         if mobile_id_pages:
             assert journey.mobile.language() == language, \
                 f"Mobile ID page html lang is {journey.mobile.language()!r} for ui_locales={language}"

@@ -82,7 +82,7 @@ class ClientSettings(_Strict):
     def _known_scopes(cls, scopes: list[str]) -> list[str]:
         unknown = sorted(set(scopes) - set(KNOWN_SCOPES))
         if unknown:
-            raise ValueError(f"unknown scopes {unknown}; Mobile ID knows {list(KNOWN_SCOPES)}")
+            raise ValueError(f"unknown scopes {unknown}; the emulator serves {list(KNOWN_SCOPES)}")
         if "openid" not in scopes:
             raise ValueError("allowed_scopes must include openid")
         return scopes

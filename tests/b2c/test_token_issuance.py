@@ -149,7 +149,7 @@ def test_an_oidc_claim_resolver_in_a_relying_party_claim_is_the_apps_request(sta
 @pytest.mark.parametrize("resolver", ["{Context:CorrelationId}", "{OAUTH-KV:campaignId}", "{Policy:PolicyID}"])
 def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_naming_it(tmp_path, resolver: str) -> None:
     """{Context:CorrelationId} would reach the token as written, where B2C puts the transaction's id (and a misspelt
-    {Policy:...} as written where B2C fails the policy)."""
+    {Policy:...} as written)."""
     with pytest.raises(PolicyError, match=rf"OutputClaim\[@ClaimTypeReferenceId='appAsked'\].*{re.escape(resolver)} is not one the emulator fills in"):
         pack(tmp_path, edits=resolving(resolver))
 
