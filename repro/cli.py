@@ -69,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--language", help="sets both --ui-locales and --browser-locale, e.g. de")
     p.add_argument("--ui-locales", help="ui_locales sent to B2C (sets E2E_UI_LOCALES), e.g. fr")
     p.add_argument("--browser-locale", help="the browser's language (sets E2E_BROWSER_LOCALE), e.g. de-CH")
-    p.add_argument("--outcome", default="approve", help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
+    p.add_argument("--outcome", default="approve", type=outcome_name, help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
     p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)}")
     p.add_argument("--domain-hint", help="domain_hint sent to B2C, e.g. mobileid.ch")
     p.add_argument("--login-hint", help="login_hint sent to B2C")
@@ -85,9 +85,13 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def outcome_name(value: str) -> str:
+    """An outcome as a reporter may write it: User_Cancel is user-cancel (check() then says whether it is one)."""
+    return value.strip().lower().replace("_", "-")
+
+
 def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.platform) -> None:
     """UsageError naming the argument and what is allowed; settings are checked by ``suite_env``."""
-    args.outcome = args.outcome.strip().lower().replace("_", "-")  # as a reporter writes it: User_Cancel is user-cancel
     if args.outcome not in OUTCOMES:
         raise UsageError(f"--outcome {args.outcome!r} is not an outcome; use one of: {', '.join(OUTCOMES)}")
     if args.prompt is not None and args.prompt not in PROMPTS:
