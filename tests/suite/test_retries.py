@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.suite_run import pytest_with_plugins
+
 ROOT = Path(__file__).resolve().parents[2]
+RERUNS = ("pytest_rerunfailures", "allure_pytest.plugin", "fixtures.retries")  # only the plugins this needs: rerunfailures, Allure, ours
 
 # Each test fails on its first attempt only (a marker file per test), so a rerun turns it green.
 FAILING_ONCE = '''
@@ -74,18 +75,9 @@ def test_control_api_token_refused():
 
 def run_pytest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, list[str]]]:
     (tmp_path / "test_failing_once.py").write_text(FAILING_ONCE)
-    results = tmp_path / "allure-results"
-    command = [
-        # Only the plugins this needs (autoload off): rerunfailures, Allure, and ours.
-        sys.executable, "-m", "pytest", "-p", "pytest_rerunfailures", "-p", "allure_pytest.plugin",
-        "-p", "fixtures.retries", "-p", "no:cacheprovider",
-        "-o", "addopts=", "-q", "--rootdir", str(tmp_path), f"--alluredir={results}",
-        str(tmp_path / "test_failing_once.py"), *args,
-    ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_once.py"), *args)
     attempts: dict[str, list[str]] = {}
-    for path in sorted(results.glob("*-result.json")):
+    for path in sorted((tmp_path / "allure-results").glob("*-result.json")):
         result = json.loads(path.read_text())
         attempts.setdefault(result["name"], []).append(result["status"])
     return done, attempts
@@ -129,12 +121,8 @@ def test_an_attempt_that_stays_red_after_its_reruns_keeps_its_cause(tmp_path: Pa
     """Every attempt is a result of the report: the last one, which decides the night, is labelled with its cause
     as the first was (fixtures/reporting.py), not left for Allure's catch-all category."""
     (tmp_path / "test_always.py").write_text(ALWAYS_FAILING)
+    done = pytest_with_plugins(tmp_path, (*RERUNS, "fixtures.reporting"), str(tmp_path / "test_always.py"), "--infra-reruns", "2")
     results = tmp_path / "allure-results"
-    command = [sys.executable, "-m", "pytest", "-p", "pytest_rerunfailures", "-p", "allure_pytest.plugin", "-p", "fixtures.retries",
-               "-p", "fixtures.reporting", "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--rootdir", str(tmp_path),
-               f"--alluredir={results}", str(tmp_path / "test_always.py"), "--infra-reruns", "2"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert "1 failed" in done.stdout and "2 rerun" in done.stdout, done.stdout + done.stderr
     labels = [{label["name"]: label["value"] for label in json.loads(path.read_text())["labels"]}
               for path in results.glob("*-result.json")]

@@ -4,10 +4,10 @@ file that does not import; and a results folder is emptied once per run, not aga
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.suite_run import pytest_with_plugins
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,13 +30,8 @@ def test_c_after():
 
 
 def run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
-    results = tmp_path / "allure-results"
-    command = [sys.executable, "-m", "pytest", "-p", "xdist.plugin", "-p", "allure_pytest.plugin", "-p", "fixtures.reporting",
-               "-p", "no:cacheprovider", "-o", "addopts=", "-q", "--rootdir", str(tmp_path), f"--alluredir={results}",
-               "--clean-alluredir", *args]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    return done, [json.loads(path.read_text()) for path in results.glob("*-result.json")]
+    done = pytest_with_plugins(tmp_path, ("xdist.plugin", "allure_pytest.plugin", "fixtures.reporting"), "--clean-alluredir", *args)
+    return done, [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
 
 
 def labels(result: dict) -> dict[str, str]:
