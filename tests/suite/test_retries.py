@@ -8,7 +8,6 @@ from pathlib import Path
 
 from tests.suite_run import pytest_with_plugins
 
-ROOT = Path(__file__).resolve().parents[2]
 RERUNS = ("pytest_rerunfailures", "allure_pytest.plugin", "fixtures.retries")  # only the plugins this needs: rerunfailures, Allure, ours
 
 # Each test fails on its first attempt only (a marker file per test), so a rerun turns it green.

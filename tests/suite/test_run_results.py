@@ -9,8 +9,6 @@ from pathlib import Path
 
 from tests.suite_run import pytest_with_plugins
 
-ROOT = Path(__file__).resolve().parents[2]
-
 CRASHING = '''
 import os
 import signal
