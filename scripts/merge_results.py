@@ -138,7 +138,8 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
         return [Missing(f"shard-{number}-of-{expected}", f"shard {number} of {expected}")
                 for number in range(1, expected + 1) if number not in numbers]
     return [Missing(f"unnumbered-shard-{number}-of-{expected}",
-                    f"shard {len(with_results) + number} of {expected} (by count: the folders are not numbered 1 to {expected})")
+                    f"{number} of the {expected - len(with_results)} missing shards of {expected} (counted: the folders are not "
+                    f"numbered 1 to {expected}, so which ones the jobs' logs say)")
             for number in range(1, expected - len(with_results) + 1)]
 
 
