@@ -7,6 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from scripts.merge_results import journeys
 from tests.suite_run import pytest_with_plugins
 
 CRASHING = '''
@@ -51,6 +52,42 @@ def test_a_crashed_worker_is_a_broken_result_and_the_results_before_it_stay(tmp_
     assert "outside_journeys" not in crash  # a journey that ran (and crashed): counted as a journey
     assert "1 x infrastructure: worker 'gw0' crashed" in done.stdout, done.stdout  # the terminal's causes, as the report's
     assert not (tmp_path / "allure-results" / "old-result.json").exists()
+
+
+# Its first attempt meets an infrastructure failure (rerun under --infra-reruns); the second ends its worker.
+FAILING_THEN_CRASHING = '''
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.parametrize("policy", ["B2C_1_signupsignin"], ids=["b2c_1_signupsignin"])
+def test_crashes_on_its_rerun(policy):
+    marker = Path(__file__).with_name("attempted")
+    if not marker.exists():
+        marker.write_text("1")
+        raise RuntimeError("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/")
+    os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
+def test_a_journey_that_crashes_on_its_rerun_is_one_journey_with_its_attempts(tmp_path: Path) -> None:
+    """The crash's result takes the journey's own Allure history id: the report shows it as the journey's last attempt
+    (and its history goes on), and the quality gate counts the journey once, not once per attempt."""
+    (tmp_path / "test_rerun_crash.py").write_text(FAILING_THEN_CRASHING)
+    done = pytest_with_plugins(tmp_path, ("xdist.plugin", "pytest_rerunfailures", "allure_pytest.plugin", "fixtures.reporting",
+                                          "fixtures.retries"), "-n", "1", "--infra-reruns", "1", str(tmp_path / "test_rerun_crash.py"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    results = [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
+    assert sorted(result["status"] for result in results) == ["broken", "broken"], done.stdout  # the attempt, the crash
+    [attempt] = [result for result in results if "crashed" not in result["statusDetails"]["message"]]
+    [crash] = [result for result in results if result is not attempt]
+    assert labels(crash)["cause_detail"].startswith("worker 'gw0' crashed"), crash
+    assert (crash["historyId"], crash["fullName"]) == (attempt["historyId"], attempt["fullName"]), (crash, attempt)
+    [journey] = journeys(tmp_path / "allure-results").values()
+    assert (journey.attempts, journey.status, journey.final["uuid"]) == (2, "broken", crash["uuid"])
 
 
 def test_a_file_that_does_not_import_is_a_broken_result(tmp_path: Path) -> None:
