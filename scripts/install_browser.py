@@ -75,12 +75,12 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
                         left_out += 1
                     else:
                         print(line, end="", flush=True)
+                code = process.wait()  # under the same timer: an installer may close its output and still hang
             except BaseException:  # Ctrl-C reaches only our group: end the installer's before leaving
                 stop_group(process)
                 raise
             finally:
                 timer.cancel()
-            code = process.wait()
     except OSError as error:
         print(f"  {error}", flush=True)
         return False

@@ -201,6 +201,14 @@ def test_a_download_whose_python_ended_but_whose_node_hangs_is_stopped_too(tmp_p
     assert "stopped after 3 s" in capfd.readouterr().out
 
 
+@pytest.mark.timeout(30)
+def test_an_installer_that_closes_its_output_and_hangs_is_stopped_at_its_timeout(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    installer = tmp_path / "installer.py"  # the output ends, the process does not: the wait for it has the same timeout
+    installer.write_text("import os, time\nos.close(1)\nos.close(2)\ntime.sleep(60)\n")
+    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=1) is False
+    assert "stopped after 1 s" in capfd.readouterr().out
+
+
 def test_an_installer_killed_otherwise_is_not_said_to_have_timed_out(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     killed = tmp_path / "installer.py"
     killed.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")  # e.g. the kernel's out-of-memory killer
