@@ -15,10 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-# The {OIDC:...} claim resolvers the emulator fills in from the app's request (a relying party's output claims): each
-# the parameter of the same name, empty when the request has none. Other resolvers ({Context:...}, {Culture:...}, the
-# rest of {OIDC:...}) are refused there: a token would carry them as written where B2C puts a value.
-OIDC_RESOLVERS = ("ClientId", "DomainHint", "LoginHint", "Nonce", "Prompt", "RedirectUri", "Scope")
 POLICY_RESOLVERS = ("PolicyId", "TenantObjectId", "RelyingPartyTenantId", "TrustFrameworkTenantId")  # B2CSettings.claim_resolvers
 RESOLVER = re.compile(r"\{([\w-]+):([\w-]+)\}")  # {OAUTH-KV:campaignId} too
 

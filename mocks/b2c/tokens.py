@@ -19,8 +19,8 @@ from typing import Any
 from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
-from mocks.b2c.policy import OIDC_RESOLVERS, Policy, PolicyKind
-from mocks.b2c.sessions import RelyingPartyRequest
+from mocks.b2c.policy import Policy, PolicyKind
+from mocks.b2c.sessions import OIDC_RESOLVERS, RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
 from mocks.common.params import MultiValued, ParameterError, single
@@ -144,9 +144,7 @@ class TokenService:
         """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends, the app's ``{OIDC:Nonce}``...)."""
         if value is None or "{" not in value:
             return value
-        asked = {"ClientId": request.client.client_id, "DomainHint": request.domain_hint, "LoginHint": request.login_hint,
-                 "Nonce": request.nonce, "Prompt": request.prompt, "RedirectUri": request.redirect_uri, "Scope": " ".join(request.scopes)}
-        oidc = {f"{{OIDC:{name}}}": asked[name] or "" for name in OIDC_RESOLVERS}
+        oidc = {f"{{OIDC:{name}}}": value_of(request) or "" for name, value_of in OIDC_RESOLVERS.items()}
         return fill_in(value, {**self.settings.claim_resolvers(policy), **oidc})
 
     # --- grants ----------------------------------------------------------------------------------

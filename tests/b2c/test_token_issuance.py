@@ -23,10 +23,10 @@ def issuer(*items: str) -> tuple[str, str, str]:
     return ("TrustFrameworkBase.xml", ISSUER_METADATA, "".join(items) or ISSUER_METADATA)
 
 
-def code_flow_tokens(h, scope: str = "openid offline_access") -> dict:
-    """A sign-up through the Mobile ID button by the confidential app; the token endpoint's answer."""
+def code_flow_tokens(h, scope: str = "openid offline_access", more: dict[str, str] | None = None) -> dict:
+    """A sign-up through the Mobile ID button by the confidential app (with ``more`` in its request); the token endpoint's answer."""
     browser = h.browser()
-    page = browser.go(authorize_url(POLICY, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope=scope))
+    page = browser.go(authorize_url(POLICY, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope=scope, more=more))
     assert isinstance(page, Page), page
     sa = browser.choose(page, "MobileIDExchange")
     assert isinstance(sa, Page) and browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
@@ -144,6 +144,17 @@ def test_an_oidc_claim_resolver_in_a_relying_party_claim_is_the_apps_request(sta
     h = start(policies=pack(tmp_path, edits=resolving("{OIDC:ClientId} asked {OIDC:Scope}")))
     claims = unverified_claims(code_flow_tokens(h)["id_token"])
     assert claims["appAsked"] == f"{WEB} asked openid offline_access", claims
+
+
+def test_every_oidc_claim_resolver_checked_at_load_is_filled_in_from_the_apps_request(start, tmp_path) -> None:
+    from mocks.b2c.sessions import OIDC_RESOLVERS
+
+    asked = {"DomainHint": "example.org", "LoginHint": "hans@example.org", "Nonce": "n-0451", "Prompt": "login"}
+    h = start(policies=pack(tmp_path, edits=resolving("|".join(f"{{OIDC:{name}}}" for name in OIDC_RESOLVERS))))
+    more = {"domain_hint": asked["DomainHint"], "login_hint": asked["LoginHint"], "nonce": asked["Nonce"], "prompt": asked["Prompt"]}
+    claims = unverified_claims(code_flow_tokens(h, more=more)["id_token"])
+    expected = {**asked, "ClientId": WEB, "RedirectUri": WEB_REDIRECT, "Scope": "openid offline_access"}
+    assert dict(zip(OIDC_RESOLVERS, claims["appAsked"].split("|"), strict=True)) == expected, claims
 
 
 @pytest.mark.parametrize("resolver", ["{Context:CorrelationId}", "{OAUTH-KV:campaignId}", "{Policy:PolicyID}"])
