@@ -12,11 +12,12 @@ class B2CSelfAssertedPage:
     """``#api[data-name="SelfAsserted"]`` with the SelfAsserted-Social fields."""
 
     NAME = "B2C's profile page"
-    SHOWN = '#api[data-name="SelfAsserted"] button#continue'
+    ROOT = '#api[data-name="SelfAsserted"]'
+    SHOWN = f"{ROOT} button#continue"
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.root = page.locator('#api[data-name="SelfAsserted"]')
+        self.root = page.locator(self.ROOT)
         self.display_name_input = self.root.locator("#displayName")
         self.given_name_input = self.root.locator("#givenName")
         self.surname_input = self.root.locator("#surname")

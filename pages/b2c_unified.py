@@ -17,12 +17,13 @@ class B2CSignUpOrSignInPage:
     """``#api[data-name="Unified"]``; the fragment is rendered by B2C's script after load."""
 
     NAME = "B2C's sign-in page"
-    SHOWN = '#api[data-name="Unified"] .claims-provider-list-buttons button.accountButton'
+    ROOT = '#api[data-name="Unified"]'
+    SHOWN = f"{ROOT} .claims-provider-list-buttons button.accountButton"
 
     def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange") -> None:
         self.page = page
         self.provider_name, self.exchange_id = provider_name, exchange_id
-        self.root = page.locator('#api[data-name="Unified"]')
+        self.root = page.locator(self.ROOT)
         self.provider_buttons = self.root.locator(".claims-provider-list-buttons button.accountButton")
         # Custom policies name the button after the ClaimsExchange Id; user flows after the IdP, so fall back to its
         # whole name as the portal has it, spelt with or without a space or hyphen ("Mobile ID", "Mobile-ID", "MobileID").

@@ -24,7 +24,12 @@ from pages.steps import step
 class MobileIDLoginPage:
     NAME = "Mobile ID's number page"
     SHOWN = "input[type=tel]:not(#api *)"  # not a phone field of B2C's own pages (phone sign-up), which live in #api
+    # Our emulator's (docs/contracts.md): for saying which of Mobile ID's screens the browser is on.
+    NUMBER_FORM = "form#mid-login"
+    NUMBER_ERROR = "#msisdn-error[role=alert]"
+    WAITING = "#mid-waiting"
     CONSENT_FORM = "form#mid-consent"
+    ERROR = "#mid-error"  # Mobile ID refused the request before any page of its sign-in
 
     def __init__(self, page: Page, host: str | None = None, returns_to: Sequence[str] = ()) -> None:
         self.page = page
@@ -35,10 +40,10 @@ class MobileIDLoginPage:
         # on hosts of their own (not public), so leaving the number page's host alone is not an answer. None given:
         # any host but the number page's.
         self.returns_to = {h.lower() for h in returns_to if h}
-        self.number_form = page.locator("form#mid-login")  # our emulator's (docs/contracts.md): for saying what is wrong
+        self.number_form = page.locator(self.NUMBER_FORM)
         self.number_input = page.locator(self.SHOWN).filter(visible=True).first  # a hidden template field is not the one
-        self.number_error = page.locator("#msisdn-error[role=alert]")
-        self.waiting = page.locator("#mid-waiting")
+        self.number_error = page.locator(self.NUMBER_ERROR)
+        self.waiting = page.locator(self.WAITING)
         self.transaction = page.locator("#transaction-number")
         self.consent_form = page.locator(self.CONSENT_FORM)
         self.consent_accept = page.locator("button#consent-accept")

@@ -55,6 +55,11 @@ def url_without_fragment(url: str) -> str:
 
 def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect)."""
+    # Each screen by its page object's own selectors; imported here, as the page objects import this module.
+    from pages.b2c_self_asserted import B2CSelfAssertedPage
+    from pages.b2c_unified import B2CSignUpOrSignInPage
+    from pages.mobileid_login import MobileIDLoginPage as MobileID
+
     url = page.url
     try:
         error_root = page.locator(B2C_ERROR_PAGE_ROOT).first
@@ -70,19 +75,19 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
             code = AADB2C_CODE.search(description)
             words = f"{url_without_fragment(url)}, which B2C sent {params['error']}: {description.splitlines()[0] if description else ''!r}"
             return words, b2c_error_code(code.group(0) if code else None, f"{params['error']}: {description}", redirected=True)
-        if page.locator('#api[data-name="SelfAsserted"]').count():
-            return "B2C's profile page", None
-        if page.locator('#api[data-name="Unified"]').count():
-            return "B2C's sign-in page", None
-        if page.locator("form#mid-consent").count():
+        if page.locator(B2CSelfAssertedPage.ROOT).count():
+            return B2CSelfAssertedPage.NAME, None
+        if page.locator(B2CSignUpOrSignInPage.ROOT).count():
+            return B2CSignUpOrSignInPage.NAME, None
+        if page.locator(MobileID.CONSENT_FORM).count():
             return "Mobile ID's consent page", None
-        if page.locator("#mid-waiting").count():
+        if page.locator(MobileID.WAITING).count():
             return "Mobile ID's page waiting for the phone", None
-        if page.locator("#mid-error").count():  # Mobile ID refused B2C's request before any page of its sign-in
-            return f"Mobile ID's error page ({' '.join(page.locator('#mid-error').inner_text().split())!r})", None
-        if page.locator("form#mid-login").count():
-            alert = page.locator("#msisdn-error[role=alert]")
-            return "Mobile ID's number page" + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None
+        if page.locator(MobileID.ERROR).count():
+            return f"Mobile ID's error page ({' '.join(page.locator(MobileID.ERROR).inner_text().split())!r})", None
+        if page.locator(MobileID.NUMBER_FORM).count():
+            alert = page.locator(MobileID.NUMBER_ERROR)
+            return MobileID.NAME + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None
         title = page.title()
     except PlaywrightError:
         title = ""

@@ -19,6 +19,16 @@ LOCATING = ("locator", "has_element", "query_selector", "wait_for_selector", "an
 TOKEN = re.compile(r"#[A-Za-z][\w-]*|\.[A-Za-z][\w-]*|data-name=\"?[\w-]+\"?")
 
 
+def constant_text(value: ast.expr) -> str | None:
+    """A string constant's text; an f-string's own text around what it puts in (SHOWN = f"{ROOT} button#continue": the
+    names it puts in are constants scanned themselves)."""
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, ast.JoinedStr):
+        return " ".join(part.value for part in value.values if isinstance(part, ast.Constant) and isinstance(part.value, str))
+    return None
+
+
 def selectors() -> dict[str, set[str]]:
     """Selector strings the code reads pages with (locators' first argument, upper-case constants) -> their files."""
     found: dict[str, set[str]] = {}
@@ -28,10 +38,10 @@ def selectors() -> dict[str, set[str]]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LOCATING \
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 texts.append(node.args[0].value)  # a locator's argument is a selector, whatever it looks like
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) \
-                    and any(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets) \
-                    and re.search(r"[#\[]|^\.|[\s,]\.", node.value.value) and not re.search(r"\(\?|\{|\\", node.value.value):
-                texts.append(node.value.value)  # a constant that reads as CSS, not as a regex
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets) \
+                    and (text := constant_text(node.value)) is not None \
+                    and re.search(r"[#\[]|^\.|[\s,]\.", text) and not re.search(r"\(\?|\{|\\", text):
+                texts.append(text)  # a constant that reads as CSS, not as a regex
             # A script's selectors (document.querySelector('...')): the quoted arguments, not the script.
             for selector in (arg for text in texts for arg in (re.findall(r"querySelector\('([^']+)'\)", text) or [text])):
                 found.setdefault(selector, set()).add(str(path.relative_to(ROOT)))
