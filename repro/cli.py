@@ -25,7 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED
+from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
@@ -39,6 +39,7 @@ EXIT_REPRODUCED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser not installed): nothing reproduced, no bundle
 EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where
 EXIT_NO_BUNDLE = 4  # the run ended, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
+EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, connection, TLS, browser): nothing reproduced; a bundle shows where
 T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
@@ -56,8 +57,10 @@ def parser() -> argparse.ArgumentParser:
                "  python -m repro --from-har user.har --run    # ... and run that command\n\n"
                "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
-               "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written (its\n"
-               "unredacted files are kept, the message says where); 130 stopped while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
+               "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written or it was\n"
+               "refused for a leak (its unredacted files are kept, the message says where); 5 the machine or the network\n"
+               "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where); 130 stopped while\n"
+               "the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
@@ -296,7 +299,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     status, output = run_pytest(command, run_env, work / "pytest-output.txt")
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
-    if result not in ("passed", "failed", SET_UP_FAILED):
+    if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
         why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E "))][:3] or [f"pytest exit status {status}"]
         remove_work(work, made_out)  # nothing to show: its output is the line below
         print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
@@ -305,7 +308,8 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args),
                                    environ=run_env)
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
-        ended = {"passed": "as the suite expects", "failed": "reproducing a failure"}.get(str(result), "with its set-up failed")
+        ended = {"passed": "as the suite expects", "failed": "reproducing a failure", SET_UP_FAILED: "with its set-up failed"}.get(
+            str(result), "stopped by the machine or the network")
         print(f"repro: the run ended {ended} but no bundle was written: {error}. Its unredacted files (trace, HAR, "
               f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
               "do not attach them, and delete the folder when done.", file=sys.stderr)
@@ -313,7 +317,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
     print(summary)
     print(f"bundle: {bundle}")
-    return EXIT_SET_UP_FAILED if result == SET_UP_FAILED else 0 if result == "passed" else EXIT_REPRODUCED
+    return {"passed": 0, SET_UP_FAILED: EXIT_SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE: EXIT_INFRASTRUCTURE}.get(str(result), EXIT_REPRODUCED)
 
 
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tuple[int, list[str]]:

@@ -40,6 +40,9 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
 )}
 JOURNEYS = ("sign-up", "sign-in")
 SET_UP_FAILED = "set-up failed"  # repro.json's result when the set-up before the reported journey failed
+# ... when the machine or the network stopped it (cause infrastructure: DNS, a refused connection, TLS, the browser):
+# the journey never met B2C's or Mobile ID's answer, so it reproduces nothing.
+STOPPED_BY_INFRASTRUCTURE = "stopped by infrastructure"
 # Longest a silent phone keeps the browser waiting: Mobile ID's transaction timeout (80 s) plus B2C's hop back.
 SILENT_PHONE_WAIT = 100.0
 

@@ -11,7 +11,7 @@ from typing import Any
 from fixtures.redaction import Redaction
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
-from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES
+from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
@@ -50,7 +50,10 @@ def what_happened(facts: dict[str, Any]) -> str:
     else:
         end = "B2C did not send the app an answer."
     reason = f": {facts['failure']}" if facts.get("failure") else ""
-    verdict = "as the suite expects" if facts.get("result") == "passed" else f"NOT as the suite expects{reason}"
+    if facts.get("result") == STOPPED_BY_INFRASTRUCTURE:
+        return (f"{the_run(facts)}\n{end}\nThe machine or the network stopped the journey{reason}\n"
+                "So nothing was reproduced: check the connection to B2C and Mobile ID (DNS, proxy, E2E_CA_FILE) and run it again.")
+    verdict = "as the suite expects." if facts.get("result") == "passed" else f"NOT as the suite expects{reason}"
     return f"{the_run(facts)}\n{end}\nThis is {verdict}"
 
 

@@ -148,6 +148,20 @@ def test_b2c_error_page_after_mobile_id_is_recorded(tmp_path: Path) -> None:
     assert any(name.endswith("-b2c-error-page.png") for name in bundle.namelist())
 
 
+def test_a_tenant_that_cannot_be_reached_is_not_a_reproduced_failure(tmp_path: Path) -> None:
+    """The machine or the network stopping the journey (here a host name that never resolves, RFC 2606) reproduces
+    nothing: exit 5 and words that say so, not exit 1's "NOT as the suite expects"; the bundle shows where it stopped."""
+    unreachable = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_DOMAIN": "b2c.example.invalid", "E2E_PREFLIGHT": "off",
+                   "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "11111111-2222-3333-4444-555555555555",
+                   "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
+    status, out, bundle = repro(tmp_path, "--journey", "sign-in", **unreachable)
+    assert status == 5, out
+    assert "The machine or the network stopped the journey: " in out and "So nothing was reproduced" in out, out
+    assert "NOT as the suite expects" not in out and "b2c.example.invalid" in out, out
+    facts = json.loads(bundle.read("repro.json"))
+    assert (facts["result"], facts["cause"]) == ("stopped by infrastructure", "infrastructure"), facts
+
+
 def test_a_run_that_does_not_happen_leaves_no_folder_behind(tmp_path: Path) -> None:
     out = tmp_path / "bundles"
     nowhere = tmp_path / "no-browsers"  # Playwright finds no browser here: firefox is certainly not installed
