@@ -38,7 +38,8 @@ MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
 # Runs before any script of every document. At the redirect URI it hides the page from its first
 # paint and swaps in a blank one before the app's own scripts react to DOMContentLoaded. (A route
 # cannot do this: B2C reaches the app by a 302, and redirected requests are not routed.) The URL,
-# with what B2C put in its fragment, stays as it is.
+# with what B2C put in its fragment, stays as it is. An error B2C sent is written on the page, as text,
+# so the screenshots show it; a token or code never is.
 BLANK_APP_PAGE_JS = """(redirect => {
   if (!location.href.startsWith(redirect)) return;
   const hide = () => { if (!document.documentElement) return false; document.documentElement.style.visibility = 'hidden'; return true; };
@@ -47,6 +48,13 @@ BLANK_APP_PAGE_JS = """(redirect => {
     document.documentElement.innerHTML = '<head><title>Redirect URI reached</title></head><body><main id="redirect-uri-reached">'
       + '<h1>B2C sent its answer to the app</h1><p>The repro keeps the app page blank so no raw token is shown; '
       + 'what B2C sent is in the bundle.</p></main></body>';
+    const answer = new URLSearchParams(location.hash.slice(1) || location.search.slice(1));
+    for (const name of ['error', 'error_description']) {
+      if (!answer.has(name)) continue;
+      const line = document.createElement('p');
+      line.textContent = `${name}: ${answer.get(name)}`;
+      document.querySelector('main').append(line);
+    }
     document.documentElement.style.visibility = 'visible';
   }, {capture: true});
 })(%s)"""
@@ -92,8 +100,13 @@ def test_repro(
     blank_app_page(context, redirect_uri)
     try:
         run_journey(journey, evidence, repro, policy, number)
+    except BaseException:
+        evidence.screenshot(page, "last page")  # where the journey stopped
+        raise
+    else:  # ended at the app, pictured by its last step: again only if the page moved on since
+        if not evidence.screenshots or evidence.screenshots[-1]["url"] != url_without_fragment(page.url):
+            evidence.screenshot(page, "last page")
     finally:
-        evidence.screenshot(page, "last page")
         evidence.stop_trace(context)
         evidence.facts["pages"] = [url_without_fragment(url) for url in journey.visited]
 
@@ -197,6 +210,8 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
         if outcome.phone != "robot":
             facts["mobile_id_transaction"] = journey.mobile.transaction_number()
             at_the_waiting_page(journey, evidence)
+        else:  # said in the steps, where a reader of the bundle looks for the waiting page's picture
+            evidence.step("Mobile ID's test number answers at once: no waiting page to picture", journey.page.url)
         if outcome.phone == "decline":
             journey.mobile_id.decline(number, journey.mobile)
             evidence.step("phone declined", journey.page.url)

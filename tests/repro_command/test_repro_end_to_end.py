@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -70,6 +71,8 @@ def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[s
     assert facts["aadb2c_codes"] == reported.aadb2c_codes == ["AADB2C90273"]
     assert facts["mobile_id_errors"][0]["code"] == reported.mid_code == "mid_auth_3010"
     assert facts["correlation_ids"] and facts["outcome"] == "user-cancel"
+    steps = [step["step"] for step in json.loads(bundle.read("timings.json"))["steps"]]
+    assert "Mobile ID's test number answers at once: no waiting page to picture" in steps, steps
     assert (facts["b2c_page_language"], facts["mobile_id_page_language"]) == ("de", "de")
     assert json.loads(bundle.read("settings.json"))["browser_locale"] == "de-CH"
     rerun = read_har(json.loads(bundle.read("journey.har")), LOCAL_STACK.robots)  # the bundle's own HAR reads back to the same failure
@@ -78,7 +81,12 @@ def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[s
     assert {"README.txt", "journey.har", "trace.zip", "timings.json", "versions.json"} <= set(names)
     assert {"trace.zip", "journey.har", "screenshots/"} <= set(readme_files(bundle))
     # A screenshot at each step the journey reached, named after it: B2C's page in German, Mobile ID's number page.
-    assert [n for n in names if n.startswith("screenshots/")][:2] == ["screenshots/01-b2c-sign-in-page.png", "screenshots/02-mobile-id-number-page.png"]
+    assert [n for n in names if n.startswith("screenshots/")] == ["screenshots/01-b2c-sign-in-page.png", "screenshots/02-mobile-id-number-page.png",
+                                                                 "screenshots/03-b2c-redirected-to-the-app.png"], names
+    # The app's page, kept blank of tokens, says the error B2C sent, as its screenshot was taken (the trace's snapshot of it).
+    with zipfile.ZipFile(io.BytesIO(bundle.read("trace.zip"))) as trace:
+        snapshots = "".join(trace.read(name).decode(errors="replace") for name in trace.namelist() if name.endswith(".trace"))
+    assert re.search(r"error_description: AADB2C90273: [^\"]*mid_auth_3010", snapshots), "the app page's picture does not show B2C's error"
     readme = bundle.read("README.txt").decode()
     assert "python -m repro --journey sign-in --policy B2C_1A_signup_signin --target local" in readme and "--outcome user-cancel" in readme
     hops = json.loads(bundle.read("timings.json"))["hops"]
@@ -109,7 +117,7 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
     # Each page pictured at its step, under the step's name, while the browser still showed it (no load-event shots).
     shots = {shot["file"]: shot["url"] for shot in facts["screenshots"]}
     assert list(shots) == ["01-b2c-sign-in-page.png", "02-mobile-id-number-page.png", "03-mobile-id-waiting-for-the-phone.png",
-                           "04-b2c-profile-page.png", "05-b2c-redirected-to-the-app.png", "06-last-page.png"], shots
+                           "04-b2c-profile-page.png", "05-b2c-redirected-to-the-app.png"], shots
     assert shots["03-mobile-id-waiting-for-the-phone.png"].startswith("https://m.mobileid.ch/oidc/wait")
     assert "/SelfAsserted" in shots["04-b2c-profile-page.png"] or "b2clogin.com" in shots["04-b2c-profile-page.png"]
     assert shots["05-b2c-redirected-to-the-app.png"].startswith("https://jwt.ms") and "screenshots_missed" not in facts
