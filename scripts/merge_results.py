@@ -55,6 +55,12 @@ class Journey:
         return next((label["value"] for label in self.final.get("labels", []) if label.get("name") == name), None)
 
     @property
+    def said(self) -> str:
+        """The first line of the final attempt's message (a failure's, or a skip's reason without "Skipped: ")."""
+        message = str((self.final.get("statusDetails") or {}).get("message") or "").strip()
+        return (message.splitlines()[0] if message else "no message").removeprefix("Skipped: ")
+
+    @property
     def outside(self) -> bool:
         """A result the run wrote for what broke outside any journey (fixtures/run_results.py): a failure, not a journey run."""
         return self.label(OUTSIDE_LABEL) is not None

@@ -38,10 +38,7 @@ MAX_DETAIL_LENGTH = 140
 
 
 def _detail(journey: Journey) -> str:
-    detail = journey.label(CAUSE_DETAIL_LABEL)
-    if not detail:
-        message = (journey.final.get("statusDetails") or {}).get("message") or "no message"
-        detail = message.strip().splitlines()[0] if message.strip() else "no message"
+    detail = journey.label(CAUSE_DETAIL_LABEL) or journey.said
     return detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
 
 
@@ -73,7 +70,7 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines = [f"{title}: no journey ran; {_outside(outside)}, {len(by_cause)} cause(s)"]
     elif not failing and not passed:
         lines = [f"{title}: no journey ran: all {len(found)} skipped"]
-        reasons = Counter(_detail(journey).removeprefix("Skipped: ") for journey in found.values())
+        reasons = Counter(_detail(journey) for journey in found.values())
         lines += [f"- skipped: {reason} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
         if len(reasons) > MAX_DETAILS:
             lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 from scripts.merge_results import journeys  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
+MAX_REASONS = 2  # a line for a pipeline's summary, not a report
 
 
 def main(argv: list[str]) -> int:
@@ -41,7 +43,13 @@ def main(argv: list[str]) -> int:
     if unsuccessful > args.max_failures:
         problems.append(f"{counted} (at most {args.max_failures} allowed)")
     if ran < args.min_journeys:
-        problems.append(f"{ran} journeys ran, {skipped} skipped (at least {args.min_journeys} must run)")
+        # Why they skipped, as pytest said it (a browser not installed, a control API missing): the gate's line is
+        # often all a pipeline's summary shows.
+        reasons = Counter(journey.said for journey in found.values() if journey.status == "skipped" and not journey.outside)
+        why = "; ".join(f"{reason} ({times})" for reason, times in reasons.most_common(MAX_REASONS))
+        more = f"; and {len(reasons) - MAX_REASONS} more reasons" if len(reasons) > MAX_REASONS else ""
+        problems.append(f"{ran} journeys ran, {skipped} skipped (at least {args.min_journeys} must run)"
+                        + (f"; skipped: {why}{more}" if why else ""))
     if problems:
         print("quality gate: not met: " + "; ".join(problems))
         return 1

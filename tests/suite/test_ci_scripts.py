@@ -160,12 +160,18 @@ def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.Capture
     green = tmp_path / "green"
     write_result(green, "test_sign_up", "passed")
     assert quality_gate.main([str(green)]) == 0
-    skipped = tmp_path / "skipped"  # a run that skipped everything proved nothing
-    write_result(skipped, "test_sign_up", "skipped")
-    write_result(skipped, "test_sign_in", "skipped")
+    skipped = tmp_path / "skipped"  # a run that skipped everything proved nothing; the gate's line says why they skipped
+    firefox = "Skipped: firefox is not installed (python -m playwright install firefox)\nmore lines"
+    for name in ("test_sign_up", "test_sign_in", "test_sso"):
+        write_result(skipped, name, "skipped", message=firefox)
+    for name in ("test_outcomes", "test_decline"):
+        write_result(skipped, name, "skipped", message="Skipped: needs the Mobile ID emulator's control API")
+    write_result(skipped, "test_consent", "skipped", message="Skipped: a first sign-in's consent page needs the control API")
     capsys.readouterr()
     assert quality_gate.main([str(skipped)]) == 1
-    assert "0 journeys ran, 2 skipped (at least 1 must run)" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip() == (
+        "quality gate: not met: 0 journeys ran, 6 skipped (at least 1 must run); skipped: firefox is not installed "
+        "(python -m playwright install firefox) (3); needs the Mobile ID emulator's control API (2); and 1 more reasons")
     assert quality_gate.main([str(tmp_path / "nothing")]) == 1
 
 
