@@ -81,7 +81,7 @@ def test_an_env_file_line_dotenv_cannot_parse_stops_the_repro_naming_file_and_li
 
 
 def test_a_real_phone_can_only_approve() -> None:
-    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1A_susi",
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "B2C_POLICIES": "B2C_1A_susi",
               "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
     with pytest.raises(ValueError, match="only --outcome approve can be rerun"):
         suite_env(args("--outcome", "busy"), tenant)
@@ -132,7 +132,7 @@ def test_the_replay_command_spells_out_every_choice() -> None:
     ("tenant", "alice@fabrikam.com", "alice@fabrikam.com"),
 ])
 def test_a_tenant_replay_leaves_out_a_phone_number_given_as_login_hint(target: str, hint: str, replayed: str) -> None:
-    env = NO_DOTENV if target == "local" else {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1",
+    env = NO_DOTENV if target == "local" else {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
                                                "B2C_POLICIES": "B2C_1A_susi", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
     a = args("--login-hint", hint)
     _, settings = suite_env(a, env)

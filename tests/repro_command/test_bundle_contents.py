@@ -19,7 +19,7 @@ from repro.report import FILES, assemble, identifiers, what_happened
 from tests.local_stack import LOCAL_STACK
 
 NUMBER = "+41791234567"
-TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "app",
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
           "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
 ARGS = {"journey": "sign-in", "outcome": "approve", "policy": None, "out": "repro-results"}
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 JWT = token()
 LOCAL = build_settings({}, LOCAL_STACK)
 TENANT_ENV = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin",
-              "B2C_CLIENT_ID": "app", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234",
+              "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "MOBILEID_CONTROL_TOKEN": "control-token-value-1234",
               "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
 TENANT = build_settings(TENANT_ENV)
 

@@ -17,7 +17,7 @@ from fixtures.settings import Settings, build_settings
 
 BASE = "https://mid.example/control"
 SECRET = "s3cr3t-control-token"
-TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1_susi",
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "B2C_POLICIES": "B2C_1_susi",
           "MOBILEID_CONTROL_URL": BASE, "MOBILEID_CONTROL_TOKEN": SECRET}
 OFF = '{"error": "control_off", "error_description": "this emulator\'s control API is off: set MOBILEID_CONTROL_TOKEN"}'
 

@@ -79,7 +79,7 @@ def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
 
 def test_settings_change_what_is_expected() -> None:
     assert problems(request(scope="openid profile"), MOBILEID_SCOPE="openid,profile") == {}
-    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "app",
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
               "MOBILEID_CONTROL_URL": "https://mid.contoso.test/control"}
     assert "client_id" in problems(request(), **tenant, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555")
 

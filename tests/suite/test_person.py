@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page
 
-from fixtures.mobile_id import Person
+from fixtures.causes import MOBILE_ID_OUTCOME, JourneyFailure
+from fixtures.mobile_id import TRANSACTION_LIFETIME, Person, Unanswered
 from pages import MobileIDLoginPage
 
 pytestmark = pytest.mark.browser
@@ -20,9 +22,14 @@ def test_nobody_approving_is_announced_and_posted_with_the_number_masked(page: P
     page.set_content(WAITING)
     said: list[str] = []
     posted: list[dict[str, Any]] = []
-    person = Person(announce=said.append, post=posted.append, timeout=1.0)
-    with pytest.raises(pytest.fail.Exception, match=r"nobody approved the sign-in on \+4179\*\*\*\*\*67 within 1 s \(transaction K7Q2XW8P\)"):
+    left_open: list[Unanswered] = []
+    person = Person(announce=said.append, post=posted.append, timeout=1.0, unanswered=left_open.append)
+    with pytest.raises(JourneyFailure, match=r"nobody approved the sign-in on \+4179\*\*\*\*\*67 within 1 s \(transaction K7Q2XW8P\)$") as failed:
         person.approve("+41791234567", MobileIDLoginPage(page))
+    assert (failed.value.cause.name, failed.value.cause.detail) == (MOBILE_ID_OUTCOME, "nobody approved on the phone within 1 s")
+    # Given up before Mobile ID ends the transaction: the phone stays busy with it, and the run is told until when.
+    [left] = left_open
+    assert left.transaction == "K7Q2XW8P" and left.still_open() and left.open_until - time.time() > TRANSACTION_LIFETIME - 10
     assert [p.get("outcome") for p in posted] == [None, "timeout"]
     assert posted[0]["waiting_page"].startswith("We sent a request to +4179*****67.") and posted[0]["transaction"] == "K7Q2XW8P"
     assert not any("+41791234567" in str(value) for p in posted for value in p.values())
@@ -36,7 +43,7 @@ def test_a_real_page_that_is_not_the_waiting_page_when_time_runs_out_may_be_cons
         content_type="text/html", body='<html><body><h1>Share your data?</h1><span id="transaction-number">K7Q2XW8P</span></body></html>'))
     page.goto("https://m.mobileid.ch/oidc/consent?msisdn=%2B41791234567")
     person = Person(announce=lambda line: None, post=lambda prompt: None, timeout=1.0)
-    with pytest.raises(pytest.fail.Exception) as failed:
+    with pytest.raises(JourneyFailure) as failed:
         person.approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch"))
     said = str(failed.value)
     assert "the browser still shows Mobile ID (https://m.mobileid.ch/oidc/consent): if that is its consent page" in said, said

@@ -144,7 +144,7 @@ def test_a_slow_person_is_waited_for_before_pytests_own_timeout(monkeypatch: pyt
     from fixtures.settings import build_settings
     from fixtures.settings_plugin import SETTINGS_KEY
 
-    settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "c1",
+    settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
                                "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567", "MOBILEID_APPROVAL_TIMEOUT": "100"})
 
     class Config:  # what pytest-timeout reads of a config: nothing on the command line, pytest.ini's 180 s

@@ -173,7 +173,7 @@ def test_the_command_reports_every_missing_setting_at_once() -> None:
 def test_a_tenant_sending_users_to_another_mobile_id_names_both_fixes(policy: str) -> None:
     """The tenant's Mobile ID endpoint is not the one MOBILEID_METADATA_URL's discovery names: either the tenant is wrong
     (the real service), or the suite's setting is (a deployed emulator the tenant federates with on purpose)."""
-    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": policy, "B2C_CLIENT_ID": "app"}
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": policy, "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de"}
     settings = build_settings({**tenant, "MOBILEID_MODE": "emulator", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"})
     with httpx.Client() as http:
         check = Preflight(settings, http, browser=lambda: None)
@@ -303,7 +303,7 @@ def test_the_emulators_control_api_is_checked_before_any_journey(stack: Stack) -
     assert unreachable.failed and unreachable.cause == INFRASTRUCTURE and "no answer" in unreachable.detail
 
 
-FABRIKAM = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_susi", "B2C_CLIENT_ID": "app",
+FABRIKAM = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
             "MOBILEID_MODE": "emulator", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
 
 

@@ -19,7 +19,7 @@ def test_every_journey_skipped_is_not_a_pass() -> None:
 
 def test_journeys_that_need_the_control_api_are_skipped_with_the_reason_when_a_person_approves() -> None:
     """MOBILEID_MODE=real has no control API: the control_api journeys (Mobile ID's phone outcomes) skip, saying why."""
-    real = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "c1",
+    real = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
             "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567", "E2E_PREFLIGHT": "off"}
     collected = re.search(r"^(\d+)/\d+ tests collected", pytest_e2e("-m", "control_api", "--collect-only", **real).stdout, re.M)
     assert collected and int(collected.group(1)) > 0, "no control_api journey collected"

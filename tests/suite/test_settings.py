@@ -12,7 +12,7 @@ from fixtures.settings_plugin import load_settings
 from tests.local_stack import LOCAL_STACK
 
 ROOT = Path(__file__).resolve().parents[2]
-TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "c1", "B2C_POLICIES": "B2C_1_susi",
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "B2C_POLICIES": "B2C_1_susi",
           "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
 
 
@@ -54,7 +54,7 @@ def test_a_tenant_setting_in_local_mode_stops_the_run(env: dict[str, str], named
 def test_tenant_mode_by_settings_alone() -> None:
     real = {**TENANT, "MOBILEID_CONTROL_URL": "", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
     s = build_settings({**real, "B2C_DOMAIN": "Login.Fabrikam.com"})
-    assert (s.domain, s.policies, s.client_id) == ("login.fabrikam.com", ("B2C_1_susi",), "c1")
+    assert (s.domain, s.policies, s.client_id) == ("login.fabrikam.com", ("B2C_1_susi",), "5ca1ab1e-0000-4000-8000-00000000c0de")
     assert s.mobileid_mode == "real" and s.control_url is None and not s.has_control_api
     assert s.approval_timeout == 120.0 and s.host_map == {}
 
@@ -93,7 +93,8 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
     [
         ({"E2E_TARGET": "staging"}, "E2E_TARGET"),
         ({**TENANT, "B2C_CLIENT_ID": ""}, "B2C_CLIENT_ID"),
-        ({"E2E_TARGET": "tenant", "B2C_CLIENT_ID": "c1"}, "B2C_POLICIES"),
+        ({**TENANT, "B2C_CLIENT_ID": "my-test-app"}, "B2C_CLIENT_ID='my-test-app' is not an application .client. id, which is a GUID"),
+        ({"E2E_TARGET": "tenant", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de"}, "B2C_POLICIES"),
         ({"B2C_POLICIES": "signin"}, "B2C_POLICIES"),
         ({**TENANT, "B2C_TENANT": "https://contoso.b2clogin.com"}, "B2C_TENANT"),
         ({**TENANT, "B2C_TENANT": "contosö"}, "B2C_TENANT='contosö' must be the tenant name only"),
@@ -167,13 +168,13 @@ def test_host_map_and_faults_are_parsed() -> None:
 
 def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("E2E_TARGET=tenant\nB2C_POLICIES=B2C_1_susi\nB2C_TENANT=fromfile\nB2C_CLIENT_ID=file-client\n"
+    env_file.write_text("E2E_TARGET=tenant\nB2C_POLICIES=B2C_1_susi\nB2C_TENANT=fromfile\nB2C_CLIENT_ID=5ca1ab1e-0000-4000-8000-00000000f11e\n"
                         "MOBILEID_CONTROL_URL=https://mid.fromfile.test/control\n")
     monkeypatch.setenv("B2C_TENANT", "fromenv")
     for name in ("B2C_CLIENT_ID", "E2E_TARGET", "B2C_POLICIES"):
         monkeypatch.delenv(name, raising=False)
     s = load_settings(env_file)
-    assert (s.tenant, s.client_id) == ("fromenv", "file-client")
+    assert (s.tenant, s.client_id) == ("fromenv", "5ca1ab1e-0000-4000-8000-00000000f11e")
     # An empty value in the environment overrides the file's: a .env kept for the emulator, a smoke with a person approving.
     monkeypatch.setenv("MOBILEID_MODE", "real")
     monkeypatch.setenv("MOBILEID_TEST_NUMBER", "+41791234567")
@@ -303,7 +304,7 @@ def test_a_misspelt_required_setting_is_named_in_the_error_it_causes(tmp_path: P
     """B2C_TENNANT in .env: "B2C_TENANT is not set" alone would send the user looking elsewhere."""
     for name in ("E2E_TARGET", "B2C_TENANT", "B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_CONTROL_URL"):
         monkeypatch.delenv(name, raising=False)
-    (tmp_path / ".env").write_text("E2E_TARGET=tenant\nB2C_TENNANT=fabrikam\nB2C_POLICIES=B2C_1_susi\nB2C_CLIENT_ID=c1\n"
+    (tmp_path / ".env").write_text("E2E_TARGET=tenant\nB2C_TENNANT=fabrikam\nB2C_POLICIES=B2C_1_susi\nB2C_CLIENT_ID=5ca1ab1e-0000-4000-8000-00000000f11e\n"
                                    "MOBILEID_CONTROL_URL=https://mid.fabrikam.test/control\n")
     with pytest.raises(SettingsError, match=r"(?s)B2C_TENANT is not set.*\(\.env has settings the suite does not read .*"
                                             r"B2C_TENNANT \(did you mean B2C_TENANT\?\)"):

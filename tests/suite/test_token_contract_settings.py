@@ -8,7 +8,7 @@ from fixtures.settings import SettingsError, build_settings
 from fixtures.stack_description import serve_command
 from fixtures.tokens import contract_claims, require_contract
 
-TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "x",
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
           "MOBILEID_CONTROL_URL": "https://mid.contoso.test/control"}
 
 
