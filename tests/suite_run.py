@@ -22,13 +22,16 @@ def suite_env(settings: Mapping[str, str] | None = None) -> dict[str, str]:
     return {k: v for k, v in tenant_mode_env(dict(settings or {}), dict(os.environ)).items() if not k.startswith("PYTEST_XDIST")}
 
 
-def pytest_with_plugins(folder: Path, plugins: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:
+def pytest_with_plugins(folder: Path, plugins: tuple[str, ...], *args: str, env: Mapping[str, str | None] | None = None
+                        ) -> subprocess.CompletedProcess[str]:
     """pytest on test files in ``folder`` with only ``plugins`` (autoload off) and this repository importable: how a
-    plugin of the suite is shown on made-up tests. Its Allure results go to ``folder/allure-results``."""
+    plugin of the suite is shown on made-up tests. Its Allure results go to ``folder/allure-results``; ``env`` changes
+    its environment (None: a name left out)."""
     command = [sys.executable, "-m", "pytest", *(arg for plugin in plugins for arg in ("-p", plugin)), "-p", "no:cacheprovider",
                "-o", "addopts=", "-q", "--rootdir", str(folder), f"--alluredir={folder / 'allure-results'}", *args]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+    changed = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
+    environment = {name: value for name, value in changed.items() if value is not None}
+    return subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=120)
 
 
 def pytest_e2e(*args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:

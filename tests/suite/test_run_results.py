@@ -100,3 +100,14 @@ def test_a_file_that_does_not_import_is_a_broken_result(tmp_path: Path) -> None:
     assert labels(broken)["cause"] == "other"  # the suite's own file, not the product or the machine
     assert labels(broken)["cause_detail"].startswith("test_broken.py could not be collected: SyntaxError"), labels(broken)
     assert [result["name"] for result in results if result["status"] == "passed"] == ["test_fine"]
+
+
+def test_the_results_line_names_make_report_only_outside_make(tmp_path: Path) -> None:
+    """After a failure the causes end with where the results are; under make (MAKELEVEL), whose e2e and smoke render the
+    report right after, without a command to run."""
+    (tmp_path / "test_red.py").write_text("def test_red():\n    assert False, 'ID token aud is wrong'\n")
+    plain = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), env={"MAKELEVEL": None})
+    made = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), env={"MAKELEVEL": "1"})
+    results = tmp_path / "allure-results"
+    assert f"report: results in {results}/ (`make report RESULTS_DIR={results}` renders the HTML report)" in plain.stdout, plain.stdout
+    assert f"report: results in {results}/\n" in made.stdout and "make report" not in made.stdout, made.stdout
