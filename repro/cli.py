@@ -25,6 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
     if args.headed and not has_display(env, platform):
         raise UsageError("--headed needs a display, and $DISPLAY is not set (no X server on this machine). "
                          "Run without --headed (the bundle's trace and screenshots show every page), "
-                         "or under a virtual display: xvfb-run python -m repro --headed ...")
+                         f"or under a virtual display: xvfb-run {python()} -m repro --headed ...")
     if (args.run or args.attempt is not None) and not args.from_har:
         raise UsageError(f"{'--run' if args.run else '--attempt'} only goes with --from-har FILE")
 
@@ -214,7 +215,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     without a phone number given as the login hint: the README says so)."""
     from fixtures.redaction import PHONE  # here: keeps `--help` light
 
-    command = ["python", "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0], "--target", settings.target]
+    command = [python(), "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0], "--target", settings.target]
     if settings.target == "tenant":
         command += ["--tenant", settings.tenant, "--domain", settings.domain]
     command += ["--browser", args.browser] + (["--device", args.device] if args.device else [])

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from fixtures.commands import python
 from fixtures.redaction import Redaction
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
@@ -145,7 +146,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     notes = []
     if not video:
         notes.append("No video: Playwright has no ffmpeg to record with (neither its own build nor a system one it can link in "
-                     "its folder; `sudo apt-get install ffmpeg`, or `python -m playwright install ffmpeg` where downloads work); "
+                     f"its folder; `sudo apt-get install ffmpeg`, or `{python()} -m playwright install ffmpeg` where downloads work); "
                      "the trace and screenshots show every page.")
     if facts.get("trace_frames") is False:
         notes.append("The trace has no screencast frames: a silent phone keeps Mobile ID's spinner turning for 80 s, tens of MB "

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import python
 from fixtures.settings import SettingsError, build_settings
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
@@ -121,7 +122,8 @@ def test_the_pytest_run_gets_every_parameter(tmp_path: Path) -> None:
 def test_the_replay_command_spells_out_every_choice() -> None:
     a = args("--outcome", "busy", "--language", "it", "--domain-hint", "mobileid.ch")
     _, settings = suite_env(a, NO_DOTENV)
-    assert replay_command(a, settings) == ["python", "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
+    # The interpreter as typed from here (.venv/bin/python from the repository): a bare python may lack the packages.
+    assert replay_command(a, settings) == [python(), "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
                                            "--browser", "chromium", "--ui-locales", "it", "--browser-locale", "it", "--outcome", "busy",
                                            "--domain-hint", "mobileid.ch"]
 
@@ -184,7 +186,7 @@ def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_pic
 
 
 @pytest.mark.parametrize(("name", "headless", "says"), [
-    ("firefox", True, "--browser firefox: firefox is not installed (python -m playwright install firefox), so the journey did not run "
+    ("firefox", True, f"--browser firefox: firefox is not installed ({python()} -m playwright install firefox), so the journey did not run "
                       "and no bundle was written"),
     ("chromium", False, "--browser chromium: no Chromium: neither Playwright's build nor a system chromium is installed (make setup), "
                         "so the journey did not run"),
