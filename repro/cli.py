@@ -401,7 +401,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         check(parser().parse_args(command_args), env)
     except UsageError as error:
         raise UsageError(f"{args.from_har}: a value of the HAR's sign-in cannot be rerun as it is: {error}") from None
-    print("\nrepro command:\n  python -m repro " + shlex.join(command_args))
+    print(f"\nrepro command:\n  {python()} -m repro " + shlex.join(command_args))
     if not args.run:
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
