@@ -54,7 +54,8 @@ def what_happened(facts: dict[str, Any]) -> str:
     if facts.get("result") == STOPPED_BY_INFRASTRUCTURE:
         return (f"{the_run(facts)}\n{end}\nThe machine or the network stopped the journey{reason}\n"
                 "So nothing was reproduced: check the connection to B2C and Mobile ID (DNS, proxy, E2E_CA_FILE) and run it again.")
-    verdict = "as the suite expects." if facts.get("result") == "passed" else f"NOT as the suite expects{reason}"
+    verdict = "as the suite expects, so no failure of B2C or Mobile ID was reproduced." if facts.get("result") == "passed" \
+        else f"NOT as the suite expects{reason}"
     return f"{the_run(facts)}\n{end}\nThis is {verdict}"
 
 

@@ -67,6 +67,7 @@ def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[s
     reported = read_har(load_har(recorded_hars["user-cancel"]), LOCAL_STACK.robots)
     status, out, bundle = repro(tmp_path, "--from-har", str(recorded_hars["user-cancel"]), "--run")
     assert status == 0, f"the rerun did not end as the suite expects for a cancel:\n{out}"
+    assert "\nThis is as the suite expects, so no failure of B2C or Mobile ID was reproduced.\n" in out, out
     facts = json.loads(bundle.read("repro.json"))
     assert facts["aadb2c_codes"] == reported.aadb2c_codes == ["AADB2C90273"]
     assert facts["mobile_id_errors"][0]["code"] == reported.mid_code == "mid_auth_3010"
