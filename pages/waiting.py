@@ -58,7 +58,7 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     # Each screen by its page object's own selectors; imported here, as the page objects import this module.
     from pages.b2c_self_asserted import B2CSelfAssertedPage
     from pages.b2c_unified import B2CSignUpOrSignInPage
-    from pages.mobileid_login import MobileIDLoginPage as MobileID
+    from pages.mobileid_login import MobileIDLoginPage
 
     url = page.url
     try:
@@ -79,15 +79,15 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
             return B2CSelfAssertedPage.NAME, None
         if page.locator(B2CSignUpOrSignInPage.ROOT).count():
             return B2CSignUpOrSignInPage.NAME, None
-        if page.locator(MobileID.CONSENT_FORM).count():
+        if page.locator(MobileIDLoginPage.CONSENT_FORM).count():
             return "Mobile ID's consent page", None
-        if page.locator(MobileID.WAITING).count():
+        if page.locator(MobileIDLoginPage.WAITING).count():
             return "Mobile ID's page waiting for the phone", None
-        if page.locator(MobileID.ERROR).count():
-            return f"Mobile ID's error page ({' '.join(page.locator(MobileID.ERROR).inner_text().split())!r})", None
-        if page.locator(MobileID.NUMBER_FORM).count():
-            alert = page.locator(MobileID.NUMBER_ERROR)
-            return MobileID.NAME + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None
+        if page.locator(MobileIDLoginPage.ERROR).count():
+            return f"Mobile ID's error page ({' '.join(page.locator(MobileIDLoginPage.ERROR).inner_text().split())!r})", None
+        if page.locator(MobileIDLoginPage.NUMBER_FORM).count():
+            alert = page.locator(MobileIDLoginPage.NUMBER_ERROR)
+            return MobileIDLoginPage.NAME + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None
         title = page.title()
     except PlaywrightError:
         title = ""

@@ -53,21 +53,6 @@ class RelyingPartyRequest:
     code_challenge_method: str | None = None
 
 
-# The {OIDC:...} claim resolvers the emulator fills in from the app's request (a relying party's output claims): each
-# the parameter of the same name, empty when the request has none. Other resolvers ({Context:...}, {Culture:...}, the
-# rest of {OIDC:...}) are refused when the policy loads (custom_policy/build.py): a token would carry them as written
-# where B2C puts a value.
-OIDC_RESOLVERS: dict[str, Callable[[RelyingPartyRequest], str | None]] = {
-    "ClientId": lambda request: request.client.client_id,
-    "DomainHint": lambda request: request.domain_hint,
-    "LoginHint": lambda request: request.login_hint,
-    "Nonce": lambda request: request.nonce,
-    "Prompt": lambda request: request.prompt,
-    "RedirectUri": lambda request: request.redirect_uri,
-    "Scope": lambda request: " ".join(request.scopes),
-}
-
-
 @dataclass
 class PendingExchange:
     """A claims exchange with an identity provider, waiting for its answer at authresp."""

@@ -20,7 +20,8 @@ from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.b2c.sessions import OIDC_RESOLVERS, RelyingPartyRequest
+from mocks.b2c.resolvers import OIDC_RESOLVERS
+from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
 from mocks.common.params import MultiValued, ParameterError, single

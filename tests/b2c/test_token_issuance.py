@@ -147,7 +147,7 @@ def test_an_oidc_claim_resolver_in_a_relying_party_claim_is_the_apps_request(sta
 
 
 def test_every_oidc_claim_resolver_checked_at_load_is_filled_in_from_the_apps_request(start, tmp_path) -> None:
-    from mocks.b2c.sessions import OIDC_RESOLVERS
+    from mocks.b2c.resolvers import OIDC_RESOLVERS
 
     asked = {"DomainHint": "example.org", "LoginHint": "hans@example.org", "Nonce": "n-0451", "Prompt": "login"}
     h = start(policies=pack(tmp_path, edits=resolving("|".join(f"{{OIDC:{name}}}" for name in OIDC_RESOLVERS))))

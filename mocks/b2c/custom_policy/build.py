@@ -27,7 +27,7 @@ from mocks.b2c.policy import (
     TechnicalProfile,
     UserJourney,
 )
-from mocks.b2c.sessions import OIDC_RESOLVERS
+from mocks.b2c.resolvers import OIDC_RESOLVERS
 
 from .files import PolicyFile, b2c_validation, boolean, q, text
 from .issuance import enforces_id_token_hint_on_logout, issuance

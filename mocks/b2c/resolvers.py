@@ -1,0 +1,27 @@
+"""The ``{OIDC:...}`` claim resolvers a relying party's output claims may hold, and what fills each in.
+
+Its own module: the policy check at load (custom_policy/build.py) reads the names, the token (tokens.py) the values,
+and neither needs the sessions' web types for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mocks.b2c.sessions import RelyingPartyRequest
+
+# The {OIDC:...} claim resolvers the emulator fills in from the app's request (a relying party's output claims): each
+# the parameter of the same name, empty when the request has none. Other resolvers ({Context:...}, {Culture:...}, the
+# rest of {OIDC:...}) are refused when the policy loads (custom_policy/build.py): a token would carry them as written
+# where B2C puts a value.
+OIDC_RESOLVERS: dict[str, Callable[[RelyingPartyRequest], str | None]] = {
+    "ClientId": lambda request: request.client.client_id,
+    "DomainHint": lambda request: request.domain_hint,
+    "LoginHint": lambda request: request.login_hint,
+    "Nonce": lambda request: request.nonce,
+    "Prompt": lambda request: request.prompt,
+    "RedirectUri": lambda request: request.redirect_uri,
+    "Scope": lambda request: " ".join(request.scopes),
+}
