@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
+
 Phone = Literal["approve", "decline", "robot", "silent"]
 
 
@@ -44,7 +46,7 @@ SET_UP_FAILED = "set-up failed"  # repro.json's result when the set-up before th
 # the journey never met B2C's or Mobile ID's answer, so it reproduces nothing.
 STOPPED_BY_INFRASTRUCTURE = "stopped by infrastructure"
 # Longest a silent phone keeps the browser waiting: Mobile ID's transaction timeout (80 s) plus B2C's hop back.
-SILENT_PHONE_WAIT = 100.0
+SILENT_PHONE_WAIT = MOBILE_ID_TRANSACTION_LIFETIME + 20
 
 
 def silent_phone_wait_line() -> str:

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Page
 
 from fixtures.causes import MOBILE_ID_OUTCOME, JourneyFailure
-from fixtures.mobile_id import TRANSACTION_LIFETIME, Person
+from fixtures.mobile_id import Person, Unanswered, wait_until_ended
+from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
 from pages import MobileIDLoginPage
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def test_nobody_approving_is_announced_and_posted_with_the_number_masked(page: P
     assert (failed.value.cause.name, failed.value.cause.detail) == (MOBILE_ID_OUTCOME, "nobody approved on the phone within 1 s")
     # Given up before Mobile ID ends the transaction: the phone stays busy with it, and the run is told until when.
     [(transaction, open_until)] = left_open
-    assert transaction == "K7Q2XW8P" and open_until - time.time() > TRANSACTION_LIFETIME - 10
+    assert transaction == "K7Q2XW8P" and open_until - time.time() > MOBILE_ID_TRANSACTION_LIFETIME - 10
     assert [p.get("outcome") for p in posted] == [None, "timeout"]
     assert posted[0]["waiting_page"].startswith("We sent a request to +4179*****67.") and posted[0]["transaction"] == "K7Q2XW8P"
     assert not any("+41791234567" in str(value) for p in posted for value in p.values())
@@ -48,3 +49,25 @@ def test_a_real_page_that_is_not_the_waiting_page_when_time_runs_out_may_be_cons
     said = str(failed.value)
     assert "the browser still shows Mobile ID (https://m.mobileid.ch/oidc/consent): if that is its consent page" in said, said
     assert "41791234567" not in said
+
+
+def test_the_next_sign_in_waits_until_mobile_id_ended_the_one_nobody_approved() -> None:
+    """Before it, the phone answers "busy": the next journey waits for the transaction's end, counting down, and no longer."""
+    now = [1000.0]
+    slept: list[float] = []
+    said: list[str] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    left = Unanswered("K7Q2XW8P", "e2e/test_sign_in.py::test_x", open_until=1025.0)
+    wait_until_ended(left, said.append, clock=lambda: now[0], sleep=sleep)
+    assert now[0] == 1025.0 and slept == [10.0, 10.0, 5.0]
+    assert said[0] == ("Mobile ID: waiting 25 s until Mobile ID ends transaction K7Q2XW8P, which nobody approved in "
+                       "e2e/test_sign_in.py::test_x: the phone answers 'busy' to another sign-in until then")
+    assert said[1:] == ["Mobile ID: 15 s until transaction K7Q2XW8P ends", "Mobile ID: 5 s until transaction K7Q2XW8P ends"]
+    slept.clear()
+    said.clear()
+    wait_until_ended(left, said.append, clock=lambda: now[0], sleep=sleep)  # ended: nothing to wait for
+    assert slept == [] and said == []
