@@ -100,13 +100,11 @@ def test_repro(
     blank_app_page(context, redirect_uri)
     try:
         run_journey(journey, evidence, repro, policy, number)
-    except BaseException:
-        evidence.screenshot(page, "last page")  # where the journey stopped
-        raise
-    else:  # ended at the app, pictured by its last step: again only if the page moved on since
-        if not evidence.screenshots or evidence.screenshots[-1]["url"] != url_without_fragment(page.url):
-            evidence.screenshot(page, "last page")
     finally:
+        # Where the journey stopped; not the app's page a second time, which its last step pictured already.
+        pictured = bool(evidence.screenshots) and evidence.screenshots[-1]["url"] == url_without_fragment(page.url)
+        if not (pictured and journey.app.is_current()):
+            evidence.screenshot(page, "last page")
         evidence.stop_trace(context)
         evidence.facts["pages"] = [url_without_fragment(url) for url in journey.visited]
 

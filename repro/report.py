@@ -32,7 +32,7 @@ FILES = (
 
 def what_happened(facts: dict[str, Any]) -> str:
     """What the run did and how it ended, from the facts there are (a fact the run never reached is left out)."""
-    if facts.get("set_up_failure"):
+    if facts.get("set_up_failure") and facts.get("result") != STOPPED_BY_INFRASTRUCTURE:
         cause = str(facts["set_up_failure"])
         return f"{the_run(facts)}\n{cause[:1].upper()}{cause[1:]}\n" \
                "So the reported journey did not run and nothing of it was reproduced. The sign-up may have met the " \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -89,3 +90,20 @@ def test_a_silent_phones_trace_keeps_no_screencast_frames(tmp_path: Path, page: 
     assert not trace_frames(OUTCOMES["timeout"]) and trace_frames(OUTCOMES["approve"]) and trace_frames(OUTCOMES["user-cancel"])
     assert frames_in_trace(page, tmp_path / "silent", frames=trace_frames(OUTCOMES["timeout"])) == 0
     assert frames_in_trace(page, tmp_path / "approve", frames=trace_frames(OUTCOMES["approve"])) > 0
+
+
+@pytest.mark.parametrize(("cause", "result", "says"), [
+    ("infrastructure", "stopped by infrastructure", "The machine or the network stopped the journey: Error: net::ERR_NAME_NOT_RESOLVED"),
+    ("token contract", "set-up failed", "The returning user could not be signed up first: "),
+])
+def test_a_set_up_the_network_stopped_is_not_a_set_up_that_met_the_bug(tmp_path: Path, cause: str, result: str, says: str) -> None:
+    """The sign-in's returning user is signed up first: the machine or the network stopping that reproduces nothing
+    either (exit 5), where a sign-up that failed on B2C may have met the reported bug (exit 3)."""
+    from repro.report import what_happened
+
+    evidence = Evidence(tmp_path)
+    evidence.set_up_failed("the returning user could not be signed up first: Error: net::ERR_NAME_NOT_RESOLVED")
+    evidence.write("Error: net::ERR_NAME_NOT_RESOLVED", cause=cause)
+    facts = json.loads((tmp_path / "repro.json").read_text())
+    assert facts["result"] == result
+    assert says in what_happened(facts), what_happened(facts)

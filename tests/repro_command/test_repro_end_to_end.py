@@ -132,6 +132,13 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
     assert "--journey sign-up" in done.stdout
 
 
+def test_a_token_that_fails_its_checks_is_reproduced_with_the_app_page_pictured_once(tmp_path: Path) -> None:
+    status, out, bundle = repro(tmp_path, "--journey", "sign-up", E2E_STACK_FAULTS="wrong-audience")
+    assert status == 1 and "NOT as the suite expects: " in out and "aud" in out, out
+    shots = [name for name in bundle.namelist() if name.startswith("screenshots/")]
+    assert shots[-1].endswith("-b2c-redirected-to-the-app.png") and not any("last-page" in name for name in shots), shots
+
+
 def test_a_returning_user_that_cannot_be_signed_up_is_said_plainly(tmp_path: Path) -> None:
     """The sign-in's hidden set-up (a sign-up) meets the bug: the reported journey never ran, and the report says so."""
     status, out, bundle = repro(tmp_path, "--journey", "sign-in", E2E_STACK_FAULTS="wrong-audience")
