@@ -81,8 +81,9 @@ preflight: setup
 selfcheck: setup
 	$(BIN)/python scripts/selfcheck.py --workers $(WORKERS)
 
+# REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
 e2e: setup
-	$(PYTEST) e2e -n $(WORKERS) --alluredir=$(RESULTS_DIR) --clean-alluredir $(E2E_ARGS); status=$$?; \
+	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --alluredir=$(RESULTS_DIR) --clean-alluredir $(E2E_ARGS); status=$$?; \
 	$(MAKE) --no-print-directory report; exit $$status
 
 report:
@@ -127,7 +128,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	$(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
+	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
 		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT); status=$$?; \
 	$(MAKE) --no-print-directory report; exit $$status
 

@@ -10,11 +10,13 @@ import pytest
 from fixtures.commands import python
 
 
-def test_the_interpreter_under_the_working_folder_is_its_relative_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(Path(sys.executable).parents[2])  # the folder holding e.g. .venv/
-    assert python() == str(Path(sys.executable).relative_to(Path(sys.executable).parents[2]))
+def test_the_interpreter_under_the_working_folder_is_its_relative_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / ".venv" / "bin" / "python"))  # make's: the repository's environment
+    monkeypatch.chdir(tmp_path)
+    assert python() == ".venv/bin/python"
 
 
 def test_an_interpreter_elsewhere_is_found_by_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "executable", "/opt/venvs/b2c/bin/python")  # an activated environment elsewhere
     monkeypatch.chdir(tmp_path)
     assert python() == "python"

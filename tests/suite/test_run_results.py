@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from scripts.merge_results import journeys
 from tests.suite_run import pytest_with_plugins
 
+ROOT = Path(__file__).resolve().parents[2]
 CRASHING = '''
 import os
 import signal
@@ -62,6 +66,8 @@ from pathlib import Path
 
 import pytest
 
+import pytest
+
 
 @pytest.mark.parametrize("policy", ["B2C_1_signupsignin"], ids=["b2c_1_signupsignin"])
 def test_crashes_on_its_rerun(policy):
@@ -103,11 +109,21 @@ def test_a_file_that_does_not_import_is_a_broken_result(tmp_path: Path) -> None:
 
 
 def test_the_results_line_names_make_report_only_outside_make(tmp_path: Path) -> None:
-    """After a failure the causes end with where the results are; under make (MAKELEVEL), whose e2e and smoke render the
-    report right after, without a command to run."""
+    """After a failure the causes end with where the results are; from make e2e or make smoke, which render the report
+    right after (REPORT_RENDERED_NEXT), without a command to run."""
     (tmp_path / "test_red.py").write_text("def test_red():\n    assert False, 'ID token aud is wrong'\n")
-    plain = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), env={"MAKELEVEL": None})
-    made = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), env={"MAKELEVEL": "1"})
+    plain = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), env={"REPORT_RENDERED_NEXT": None})
+    made = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), env={"REPORT_RENDERED_NEXT": "1"})
     results = tmp_path / "allure-results"
     assert f"report: results in {results}/ (`make report RESULTS_DIR={results}` renders the HTML report)" in plain.stdout, plain.stdout
     assert f"report: results in {results}/\n" in made.stdout and "make report" not in made.stdout, made.stdout
+
+
+@pytest.mark.parametrize(("target", "tells"), [("e2e", True), ("smoke", True), ("test-journeys", False), ("shard", False)])
+def test_only_the_targets_that_render_the_report_next_say_so(target: str, tells: bool) -> None:
+    """make e2e and make smoke render the report after their run; the others (make test's, a CI shard's) do not."""
+    venv = Path(sys.executable).parent.parent
+    # make -n still runs a line that calls $(MAKE) (e2e's and smoke's do): its shell here is /bin/true, so nothing runs.
+    planned = subprocess.run(["make", "-n", target, f"VENV={venv}", "SHELL=/bin/true"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    runs = [line for line in planned.stdout.splitlines() if " -m pytest e2e" in line]
+    assert runs and all(("REPORT_RENDERED_NEXT=1" in line) is tells for line in runs), planned.stdout
