@@ -106,8 +106,9 @@ def is_root() -> bool:
 
 @functools.cache
 def passwordless_sudo() -> bool:
-    """CI only (hosted runners run as a user with passwordless sudo); never a password prompt."""
-    if not os.environ.get("CI") or shutil.which("sudo") is None:
+    """CI only (hosted runners run as a user with passwordless sudo); never a password prompt. GitHub Actions sets CI,
+    Azure Pipelines TF_BUILD."""
+    if not (os.environ.get("CI") or os.environ.get("TF_BUILD")) or shutil.which("sudo") is None:
         return False
     try:
         return subprocess.run(["sudo", "-n", "true"], capture_output=True, timeout=10).returncode == 0

@@ -118,10 +118,15 @@ def test_sudo_is_used_only_on_ci_and_only_without_a_password(monkeypatch: pytest
     monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(script, "is_root", lambda: False)
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TF_BUILD", raising=False)
     assert script.can_apt() is False and asked == []
     monkeypatch.setenv("CI", "true")
     script.passwordless_sudo.cache_clear()
     assert script.can_apt() is True and asked == [["sudo", "-n", "true"]]
+    monkeypatch.delenv("CI")
+    monkeypatch.setenv("TF_BUILD", "True")  # Azure Pipelines' agents set this, not CI
+    script.passwordless_sudo.cache_clear()
+    assert script.can_apt() is True and asked == [["sudo", "-n", "true"]] * 2
     assert script.as_root(["apt-get", "update"]) == ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND", "apt-get", "update"]
 
 
