@@ -65,6 +65,27 @@ def test_githubs_nightly_hands_the_journeys_every_setting_a_tenant_with_a_deploy
     assert "MOBILEID_CONTROL_TOKEN" not in journeys["env"]
 
 
+
+def test_the_tenant_smoke_has_the_nightlys_tenant_settings_and_never_runs_the_local_stack() -> None:
+    """smoke.yml, the pre-release check: the nightly's tenant settings by the same secrets, E2E_TARGET fixed to tenant (a
+    missing secret stops it, named, instead of a green smoke of the emulators), the control token only where make smoke
+    runs, the evidence kept whatever the outcome. The nightly may be told to require the tenant (vars.E2E_TARGET)."""
+    workflows = {path.name: YAML(typ="safe").load(path.read_text()) for path in WORKFLOWS}
+    smoke, nightly = workflows["smoke.yml"]["jobs"]["smoke"], workflows["nightly.yml"]["jobs"]["journeys"]
+    assert smoke["env"]["E2E_TARGET"] == "tenant"
+    assert {k: v for k, v in smoke["env"].items() if k != "E2E_TARGET"} == {k: v for k, v in nightly["env"].items() if str(v).startswith("${{ secrets.")}
+    run = only([step for step in smoke["steps"] if step.get("run") == "make smoke"], "`make smoke` step", "smoke.yml")
+    assert run["env"] == {"MOBILEID_CONTROL_TOKEN": "${{ secrets.MOBILEID_CONTROL_TOKEN }}"}
+    kept = only([step for step in smoke["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")], "upload", "smoke.yml")
+    assert kept["if"] == "${{ !cancelled() }}" and "test-results/" in kept["with"]["path"] and "allure-results/" in kept["with"]["path"]
+    assert nightly["env"]["E2E_TARGET"].startswith("${{ vars.E2E_TARGET || ")
+
+
+def test_every_pull_request_is_linted_and_type_checked_on_both_platforms() -> None:
+    pull_request = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
+    azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
+    assert "make lint" in commands(pull_request) and "make lint" in commands(azure["fast_tests"])
+
 def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
     """A shard that uploaded nothing must show in the report (scripts/merge_results.py --expect), so the merge's
     EXPECT_SHARDS is the number of shards the nightly starts, on both platforms; on Azure the gate is a job of its own."""
