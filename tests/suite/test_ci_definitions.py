@@ -232,3 +232,14 @@ def test_make_merge_results_finds_the_shards_as_ci_downloads_them_and_expects_th
     planned = subprocess.run(["make", "-s", "-n", "merge-results", "EXPECT_SHARDS=4", f"SHARDS_DIR={shards}", f"VENV={BIN.parent}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     assert expected.format(shards=shards) in " ".join(planned.split()) and planned.strip().endswith("--expect 4"), planned
+
+
+def test_a_hung_shard_fails_its_step_before_the_job_times_out_so_its_evidence_is_uploaded() -> None:
+    """A job's own time limit cancels it, and the uploads that keep a failed shard's results and traces run only after a
+    failure, not a cancellation: the shard's step has a shorter limit of its own, on both platforms."""
+    journeys = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())["jobs"]["journeys"]
+    shard = only([step for step in journeys["steps"] if step.get("run") == "make shard"], "`make shard` step", "nightly.yml journeys")
+    assert 0 < int(shard["timeout-minutes"]) < int(journeys["timeout-minutes"])
+    azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
+    steps = [step for step in azure["journeys"]["steps"] if str(step.get("script", "")).startswith("make shard")]
+    assert steps and all(0 < int(step["timeoutInMinutes"]) < int(azure["journeys"]["timeoutInMinutes"]) for step in steps), steps
