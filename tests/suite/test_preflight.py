@@ -151,6 +151,7 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     output = result.stdout + result.stderr
     assert result.returncode == 4, output[-3000:]
     assert "cause: tenant configuration" in output and "FAIL  app: redirect URI registered" in output, output[-3000:]
+    assert output.count("cause: tenant configuration: the preflight failed") == 1, output[-3000:]  # said once
     assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]  # no journey, no worker
     # The report (and the nightly's message and gate) says why: the failed row, its cause and fix, not a shard without results.
     [row] = [json.loads(path.read_text()) for path in tmp_path.glob("*-result.json")]
