@@ -244,3 +244,11 @@ def test_a_hung_shard_fails_its_step_before_the_job_times_out_so_its_evidence_is
     azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
     steps = [step for step in azure["journeys"]["steps"] if str(step.get("script", "")).startswith("make shard")]
     assert steps and all(0 < int(step["timeoutInMinutes"]) < int(azure["journeys"]["timeoutInMinutes"]) for step in steps), steps
+
+
+def test_every_github_upload_can_be_made_again_by_a_job_re_run() -> None:
+    """upload-artifact v4 and later refuse a name a run already has, and a re-run job is the same run: without
+    overwrite, "Re-run failed jobs" on a red shard fails at its upload and the report keeps the first attempt's results."""
+    uploads = [(path.name, step) for path in WORKFLOWS for job in YAML(typ="safe").load(path.read_text())["jobs"].values()
+               for step in job["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")]
+    assert uploads and all(step["with"].get("overwrite") is True for _, step in uploads), uploads
