@@ -78,7 +78,12 @@ class MobileIDLoginPage:
         return self.number_form.count() > 0
 
     def on_mobile_id(self) -> bool:
-        return self.host is not None and urlsplit(self.page.url).hostname == self.host
+        """The browser is on Mobile ID's side: once its number page was seen, any host but those it sends the browser back
+        to (``returns_to``: its other pages may live on hosts of their own), else the number page's host."""
+        current = urlsplit(self.page.url).hostname or ""  # none: about:blank
+        if self.host is None or not current:
+            return False
+        return current not in self.returns_to if self.returns_to else current == self.host
 
     @step("Wait for the Mobile ID login page")
     def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> MobileIDLoginPage:

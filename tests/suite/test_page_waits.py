@@ -284,7 +284,6 @@ def test_a_phone_with_nothing_to_approve_says_where_the_browser_is(page: Page) -
         phone.approve("+41791234567", MobileIDLoginPage(page))
 
 
-
 def test_a_waiting_page_on_another_mobile_id_host_is_not_the_phones_answer(page: Page) -> None:
     """The real service's hosts are not public: its waiting page may live on another host than the number page. Only
     arriving where the browser goes after Mobile ID (B2C, the app) is the answer; before, leaving the number page's
@@ -295,7 +294,10 @@ def test_a_waiting_page_on_another_mobile_id_host_is_not_the_phones_answer(page:
     page.goto("https://m.mobileid.ch/login")
     mobile = MobileIDLoginPage(page, returns_to=("contoso.b2clogin.com", "jwt.ms")).wait_until_shown(timeout=2_000)
     page.goto("https://login.mobileid.ch/wait")
+    assert mobile.on_mobile_id() and mobile.left_at() is None  # still Mobile ID's, on its other host
     with pytest.raises(JourneyFailure, match="the phone's answer did not reach the browser within 0.5 s"):
         mobile.wait_for_approval(500)
     page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
     mobile.wait_for_approval(500)  # at B2C: answered
+    # The way back from that other host is the phone's answer too: its time is kept (the back-channel budget's start).
+    assert not mobile.on_mobile_id() and mobile.left_at() is not None
