@@ -295,11 +295,13 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
     """Lines for the terminal: what the HAR shows, facts only (a person's phone number masked, as in a bundle)."""
     from fixtures.mobile_id import masked  # here: the reader itself needs no pytest or Playwright
 
-    # Off the local stack every number is a person's, Swiss or not: the number typed in, and any long run of digits in a
-    # parameter (a login hint), masked as the bundle masks Swiss ones.
+    # Off the local stack every number is a person's, Swiss or not: the number typed in, and any long run of digits in the
+    # login hint (masked as the bundle masks Swiss ones); elsewhere only what reads as a Swiss number (a client id's
+    # digits are no phone's).
     local_numbers = on_local_stack(found, local)
-    p = found.params if local_numbers else {name: NUMBER.sub(lambda m: masked(m.group(0)), mask_phone_numbers(value))
-                                             for name, value in found.params.items()}
+    p = found.params if local_numbers else {
+        name: NUMBER.sub(lambda m: masked(m.group(0)), mask_phone_numbers(value)) if name == "login_hint" else mask_phone_numbers(value)
+        for name, value in found.params.items()}
     number = found.msisdn and (found.msisdn if local_numbers else masked(found.msisdn))
     rows = []
     if found.attempts:

@@ -176,10 +176,13 @@ def test_a_har_of_the_local_stack_shows_its_numbers_whole() -> None:
 def test_a_persons_number_of_any_country_is_masked_and_left_out_of_the_command() -> None:
     """Off the local stack every number is a person's, Swiss or not (the emulator takes any country's)."""
     recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
-                         "?client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms&login_hint=%2B4915112345678", content=PAGE),
+                         "?client_id=3f1c2a4e-0000-4000-8000-0123456789ab&redirect_uri=https%3A%2F%2Fjwt.ms"
+                         "&login_hint=%2B4915112345678", content=PAGE),
                    entry("https://m.mobileid.ch/oidc/login", method="POST", second=2, form="msisdn=%2B4237912345"))
     found = read_har(recorded)
     lines = "\n".join(describe(found, LOCAL_STACK))
     assert "+4915112345678" not in lines and "+4237912345" not in lines and "15112345678" not in lines, lines
     assert "Mobile ID number  +4237****45" in lines and "+4915*******78" in lines, lines
     assert "--login-hint" not in repro_args(found, LOCAL_STACK)
+    # A client id is no number: whole, as the app registration shows it, for the person to compare.
+    assert "client id         3f1c2a4e-0000-4000-8000-0123456789ab" in lines, lines
