@@ -23,6 +23,7 @@ import json
 import re
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +65,17 @@ class Journey:
     def outside(self) -> bool:
         """A result the run wrote for what broke outside any journey (fixtures/run_results.py): a failure, not a journey run."""
         return self.label(OUTSIDE_LABEL) is not None
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 journey``, ``2 journeys``: the words the message and the gate count in."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def skip_reasons(found: dict[str, Journey]) -> Counter[str]:
+    """Why the journeys skipped, as pytest said it, each with how many (the results written for what broke outside any
+    journey are not journeys)."""
+    return Counter(journey.said for journey in found.values() if journey.status == "skipped" and not journey.outside)
 
 
 def journeys(results_dir: Path) -> dict[str, Journey]:

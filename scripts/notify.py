@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
-from scripts.merge_results import Journey, journeys  # noqa: E402
+from scripts.merge_results import Journey, counted, journeys  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
 UNCLASSIFIED = "unclassified"
@@ -43,11 +43,11 @@ def _detail(journey: Journey) -> str:
 
 
 def _outside(count: int) -> str:
-    return f"{count} failure{'s' if count != 1 else ''} outside any journey"
+    return f"{counted(count, 'failure')} outside any journey"
 
 
 def _journeys(count: int) -> str:
-    return f"{count} journey{'s' if count != 1 else ''}"
+    return counted(count, "journey")
 
 
 def summarize(results: Path, title: str, link: str | None = None) -> str:

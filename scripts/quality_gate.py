@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
-from scripts.merge_results import journeys  # noqa: E402
+from scripts.merge_results import counted, journeys, skip_reasons  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
 MAX_REASONS = 2  # a line for a pipeline's summary, not a report
@@ -38,22 +37,22 @@ def main(argv: list[str]) -> int:
     ran = sum(1 for journey in found.values() if journey.status in ("passed", *UNSUCCESSFUL) and not journey.outside)
     skipped = sum(1 for journey in found.values() if not journey.outside) - ran
     outside = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL and journey.outside)
-    counted = f"{unsuccessful - outside} failed or broken journeys" + (f" and {outside} failures outside any journey" if outside else "")
+    around = f" and {counted(outside, 'failure')} outside any journey" if outside else ""
     problems = []
     if unsuccessful > args.max_failures:
-        problems.append(f"{counted} (at most {args.max_failures} allowed)")
+        problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed)")
     if ran < args.min_journeys:
         # Why they skipped, as pytest said it (a browser not installed, a control API missing): the gate's line is
         # often all a pipeline's summary shows.
-        reasons = Counter(journey.said for journey in found.values() if journey.status == "skipped" and not journey.outside)
+        reasons = skip_reasons(found)
         why = "; ".join(f"{reason} ({times})" for reason, times in reasons.most_common(MAX_REASONS))
-        more = f"; and {len(reasons) - MAX_REASONS} more reasons" if len(reasons) > MAX_REASONS else ""
-        problems.append(f"{ran} journeys ran, {skipped} skipped (at least {args.min_journeys} must run)"
+        more = f"; and {counted(len(reasons) - MAX_REASONS, 'more reason')}" if len(reasons) > MAX_REASONS else ""
+        problems.append(f"{counted(ran, 'journey')} ran, {skipped} skipped (at least {args.min_journeys} must run)"
                         + (f"; skipped: {why}{more}" if why else ""))
     if problems:
         print("quality gate: not met: " + "; ".join(problems))
         return 1
-    print(f"quality gate: met ({ran} journeys ran, {counted.replace(' journeys', '')}, {skipped} skipped)")
+    print(f"quality gate: met ({counted(ran, 'journey')} ran, {unsuccessful - outside} failed or broken{around}, {skipped} skipped)")
     return 0
 
 

@@ -171,7 +171,7 @@ def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.Capture
     assert quality_gate.main([str(skipped)]) == 1
     assert capsys.readouterr().out.strip() == (
         "quality gate: not met: 0 journeys ran, 6 skipped (at least 1 must run); skipped: firefox is not installed "
-        "(python -m playwright install firefox) (3); needs the Mobile ID emulator's control API (2); and 1 more reasons")
+        "(python -m playwright install firefox) (3); needs the Mobile ID emulator's control API (2); and 1 more reason")
     assert quality_gate.main([str(tmp_path / "nothing")]) == 1
 
 
@@ -357,3 +357,13 @@ def test_the_shard_checks_makes_leave_the_callers_job_slots_but_keep_its_variabl
     monkeypatch.setenv("MFLAGS", "-j2 --jobserver-auth=fifo:/tmp/GMfifo1")
     env = shard_check.make_env()
     assert env["MAKEFLAGS"] == "--output-sync=target -- VENV=/opt/venv" and env["MFLAGS"] == ""
+
+
+def test_the_gate_counts_one_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_result(tmp_path, "test_sign_in", "failed", labels=AUD)
+    write_result(tmp_path, "test_sign_up", "passed")
+    capsys.readouterr()
+    assert quality_gate.main([str(tmp_path)]) == 1
+    assert capsys.readouterr().out.strip() == "quality gate: not met: 1 failed or broken journey (at most 0 allowed)"
+    assert quality_gate.main([str(tmp_path), "--max-failures", "1"]) == 0
+    assert capsys.readouterr().out.strip() == "quality gate: met (2 journeys ran, 1 failed or broken, 0 skipped)"
