@@ -6,10 +6,10 @@ import re
 
 from playwright.sync_api import Page
 
+from fixtures.causes import GUID
 from pages import waiting
 from pages.steps import step
 
-_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _CODE = re.compile(r"(AADB2C\d{5})\s*:?\s*(.*)", re.S)
 # The timestamp's label is in the page's language (Timestamp, Zeitstempel, Horodatage): found by its value.
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}Z?")
@@ -46,7 +46,7 @@ class B2CErrorPage:
         return self.heading.inner_text().strip()
 
     def correlation_id(self) -> str | None:
-        match = _GUID.search(self.correlation.inner_text())
+        match = GUID.search(self.correlation.inner_text())
         return match.group(0) if match else None
 
     def timestamp(self) -> str | None:

@@ -9,7 +9,6 @@ the browser shows instead, with its cause: the dead end's (B2C's error code) or 
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from typing import Literal, Protocol
@@ -19,7 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures.causes import AADB2C_CODE, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code
+from fixtures.causes import AADB2C_CODE, GUID, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code
 
 # Every wait of the page objects and journeys, in Playwright's unit (milliseconds). Waits for a person
 # (MOBILEID_APPROVAL_TIMEOUT) are settings in seconds and converted once, where they are read.
@@ -29,7 +28,6 @@ TIMEOUT_MS = 15_000
 LOAD_FIRST_MS = 5_000
 
 B2C_ERROR_PAGE_ROOT = '#api[data-name="GlobalException"], #api.error-page-content'
-_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 class PageObject(Protocol):
@@ -66,7 +64,7 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
         if error_root.count():
             detail = " ".join(error_root.locator(".error-page-detail").inner_text().split())
             match = AADB2C_CODE.search(detail)
-            correlation = _GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
+            correlation = GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
             words = f"B2C's error page ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
             return words, b2c_error_code(match.group(0) if match else None, detail, redirected=False)
         params = {k: v[0] for k, v in parse_qs(urlsplit(url).fragment or urlsplit(url).query).items()}

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mocks.faults import Fault  # noqa: E402
+from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
 
 
 @dataclass
@@ -69,8 +70,9 @@ def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
 
 
 def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) -> Verdict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
-    env["E2E_STACK_FAULTS"] = fault.value
+    # The local stack with the fault, whatever the environment or .env name (a .env kept for a tenant would send the
+    # self-check there, where no fault is switched on).
+    env = tenant_mode_env({"E2E_STACK_FAULTS": fault.value}, dict(os.environ))
     command = [
         sys.executable, "-m", "pytest", *selection, "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
         "-n", str(workers), f"--junitxml={junit}", "--tb=line",

@@ -21,23 +21,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.settings import SettingsError  # noqa: E402
+from fixtures.settings import SUITE_PREFIXES, SettingsError  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
-
-SUITE_SETTINGS = ("E2E_", "B2C_", "MOBILEID_")
 
 
 def tenant_mode_env(settings: dict[str, str], environ: dict[str, str], env_file: Path = ENV_FILE) -> dict[str, str]:
     """The journeys' environment: the stack's tenant settings and nothing of the caller's (environment or ``.env``)
     that would point elsewhere. The suite reads ``.env`` under the environment, so its names are set blank (unset)."""
-    env = {k: v for k, v in environ.items() if not k.startswith(SUITE_SETTINGS)}
+    env = {k: v for k, v in environ.items() if not k.startswith(SUITE_PREFIXES)}
     try:
         from_file = read_env_file(env_file) if env_file.is_file() else {}
     except SettingsError:
         from_file = {}  # the run itself names the broken line
-    env.update({name: "" for name in from_file if name.startswith(SUITE_SETTINGS)})
+    env.update({name: "" for name in from_file if name.startswith(SUITE_PREFIXES)})
     return {**env, **settings}
 
 
