@@ -8,7 +8,6 @@ import pytest
 from fixtures.b2c import AuthRequest
 from fixtures.journey import OUTER_ERRORS, Journey, assert_b2c_reports_mobile_id_error
 from fixtures.mobile_id import MobileID
-from pages import waiting
 
 
 def reach_consent(journey: Journey, mobile_id: MobileID, policy: str) -> AuthRequest:
@@ -18,9 +17,7 @@ def reach_consent(journey: Journey, mobile_id: MobileID, policy: str) -> AuthReq
     mobile_id.asks_consent(number)
     request = journey.send_to_phone(policy, number)
     mobile_id.approve(number, journey.mobile)
-    journey.mobile.wait_for_approval(mobile_id.approval_timeout * 1000)
-    if not journey.mobile.consent_requested():  # said as every page wait says it: where the browser is, with its cause
-        raise waiting.not_shown(journey.mobile, mobile_id.approval_timeout * 1000, f"Mobile ID's consent page ({journey.mobile.CONSENT_FORM})")
+    journey.mobile.wait_for_consent(mobile_id.approval_timeout * 1000)
     return request
 
 

@@ -121,6 +121,15 @@ class MobileIDLoginPage:
             cause=cause.name, detail=cause.detail,
         )
 
+    @step("Wait for Mobile ID's consent page")
+    def wait_for_consent(self, timeout: float) -> MobileIDLoginPage:
+        """After the phone approved a first sign-in: the waiting page left for Mobile ID's consent page (``timeout`` ms);
+        a failure saying where the browser is otherwise, as every page wait says it."""
+        self.wait_for_approval(timeout)
+        if not self.consent_requested():
+            raise waiting.not_shown(self, timeout, f"Mobile ID's consent page ({self.CONSENT_FORM})")
+        return self
+
     def consent_requested(self) -> bool:
         return self.on_mobile_id() and self.consent_form.count() > 0
 
