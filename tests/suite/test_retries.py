@@ -63,6 +63,13 @@ def test_control_api_failing():
                               "the deployed emulator is failing: see its log", infrastructure=True)
 
 
+def test_local_stack_that_did_not_start():
+    # Infrastructure, but a second start fails the same way (a busy port, a broken policy folder): one attempt only.
+    from fixtures.stack import StackStartError
+    if first_attempt("stack_start"):
+        raise StackStartError("the local stack exited before it was ready: Address already in use; command: python -m mocks serve")
+
+
 def test_control_api_token_refused():
     # Typed as tenant configuration: another attempt cannot mend a wrong token.
     from fixtures.mobile_id import ControlAPIError
@@ -85,7 +92,7 @@ def run_pytest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[
 def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
     done, attempts = run_pytest(tmp_path, "--infra-reruns", "2")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "4 failed, 3 passed, 3 rerun" in done.stdout, done.stdout
+    assert "5 failed, 3 passed, 3 rerun" in done.stdout, done.stdout
     # Reruns: the earlier attempt stays in the results next to the final one.
     assert sorted(attempts["test_connection_refused"]) == ["broken", "passed"]
     assert sorted(attempts["test_back_channel_unreachable"]) == ["broken", "passed"]
@@ -95,12 +102,13 @@ def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
     assert attempts["test_b2c_error_page_quoting_the_network"] == ["failed"]
     assert attempts["test_page_changed_on_a_network_error_page"] == ["failed"]
     assert attempts["test_control_api_token_refused"] == ["failed"]
+    assert attempts["test_local_stack_that_did_not_start"] == ["failed"]
 
 
 def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:
     done, attempts = run_pytest(tmp_path)
     assert done.returncode == 1
-    assert "7 failed" in done.stdout and "rerun" not in done.stdout, done.stdout
+    assert "8 failed" in done.stdout and "rerun" not in done.stdout, done.stdout
     assert all(len(statuses) == 1 for statuses in attempts.values())
 
 
