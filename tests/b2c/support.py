@@ -132,6 +132,15 @@ def pack(tmp_path: Path, name: str = "SocialAndLocalAccounts", edits: Sequence[t
     return [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id == POLICY]
 
 
+GIVEN_NAME_INPUT = "<UserHelpText>Your given name (also known as first name).</UserHelpText>\n        <UserInputType>TextBox</UserInputType>"
+
+
+def input_type_edit(to: str) -> tuple[str, str, str]:
+    """The base's givenName drawn as ``to``: its one UserInputType replaced, as a team would (a second one, out of the
+    schema's order, would not pass B2C's upload)."""
+    return ("TrustFrameworkBase.xml", GIVEN_NAME_INPUT, GIVEN_NAME_INPUT.replace(">TextBox<", f">{to}<"))
+
+
 def edit_policy(folder: Path, file: str, old: str, new: str) -> None:
     """Replace the first ``old`` in ``file``, which must have it; the byte-order mark stays as B2C's files have it."""
     path = folder / file

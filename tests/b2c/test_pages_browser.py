@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .support import CUSTOM, POLICY, Harness, authorize_url, pack
+from .support import CUSTOM, POLICY, Harness, authorize_url, input_type_edit, pack
 
 pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
@@ -135,8 +135,6 @@ def test_jwt_ms_shows_a_token_that_is_not_a_jwt(page) -> None:
 
 def test_without_language_customization_ui_locales_changes_nothing(start) -> None:
     """B2C's default: pages in the default language, and no <html lang> (the Ocean Blue template)."""
-    from .support import authorize_url
-
     h = start(language_customization=False)
     page = h.browser().go(authorize_url(ui_locales="fr"))
     assert page.settings["locale"]["lang"] == "en"
@@ -150,8 +148,6 @@ def test_without_language_customization_ui_locales_changes_nothing(start) -> Non
 
 
 def on_page(h, headers: dict[str, str]):
-    from .support import authorize_url
-
     return h.browser().go(authorize_url(), headers=headers)
 
 
@@ -171,9 +167,7 @@ def test_a_profile_that_hides_cancel_has_no_cancel_button(start, tmp_path, launc
 
 def test_an_email_box_field_is_an_email_input(start, tmp_path, launch_chromium, english_page) -> None:
     """A claim whose UserInputType is EmailBox is drawn as B2C draws it: li.EmailBox with an input of type email."""
-    edit = ("TrustFrameworkBase.xml", "<DisplayName>Given Name</DisplayName>",
-            "<DisplayName>Given Name</DisplayName><UserInputType>EmailBox</UserInputType>")
-    h = start(policies=pack(tmp_path, edits=[edit]))
+    h = start(policies=pack(tmp_path, edits=[input_type_edit("EmailBox")]))
     page = english_page(launch_chromium(h.host_map), 10000)
     page.goto(authorize_url(POLICY, prompt="login"))
     page.locator("button#MobileIDExchange").click()

@@ -11,7 +11,7 @@ from mocks.b2c.custom_policy import PolicyError
 from mocks.b2c.settings import DEFAULT_TENANT_ID
 
 from .fake_idp import FakeIdP, IdPBehaviour
-from .support import POLICY, Landing, Page, authorize_url, pack
+from .support import POLICY, Landing, Page, authorize_url, input_type_edit, pack
 
 
 def sign_up(h, **fields: str):
@@ -150,11 +150,6 @@ def test_a_claim_resolving_switch_that_is_not_a_boolean_is_refused_on_any_profil
     # Named as the upload of the file that holds it fails: the base policy's, not the relying party's.
     with pytest.raises(PolicyError, match=r'TechnicalProfile "SelfAsserted-Social" in policy "B2C_1A_TrustFrameworkBase" .* invalid value "maybe"'):
         pack(tmp_path, edits=[edit])
-
-
-def input_type_edit(to: str) -> tuple[str, str, str]:
-    """The base's givenName drawn as ``to`` (a plain text replacement of its first TextBox after the ClaimType)."""
-    return ("TrustFrameworkBase.xml", '<DisplayName>Given Name</DisplayName>', f'<DisplayName>Given Name</DisplayName><UserInputType>{to}</UserInputType>')
 
 
 def test_a_field_drawn_otherwise_than_a_text_box_is_refused_when_the_page_would_ask_for_it(start, tmp_path) -> None:
