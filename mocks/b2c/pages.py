@@ -111,7 +111,8 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
     if fields is None:
         fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)
     page = _settings(settings, transaction, "SelfAsserted")
-    page["config"] = {**page["config"], "showCancelButton": "True" if shows_cancel else "False"}
+    if not shows_cancel:  # only when the profile says so: b2c.md lists no such key in a default page's config
+        page["config"] = {**page["config"], "showCancelButton": "False"}
     drawn_as = transaction.policy.journey.input_types if transaction.policy.journey is not None else {}  # user flows: text boxes
     page["SA_FIELDS"] = {
         "AttributeFields": [
