@@ -80,6 +80,10 @@ class ClientSettings(_Strict):
     @field_validator("allowed_scopes")
     @classmethod
     def _known_scopes(cls, scopes: list[str]) -> list[str]:
+        documented = sorted(set(scopes) & set(NOT_SERVED_SCOPES))
+        if documented:  # Mobile ID's own, but not emulated: say so rather than call them unknown
+            raise ValueError(f"scopes {documented} are Mobile ID's but not emulated (README, Not emulated); the emulator serves "
+                             f"{list(KNOWN_SCOPES)}")
         unknown = sorted(set(scopes) - set(KNOWN_SCOPES))
         if unknown:
             raise ValueError(f"unknown scopes {unknown}; the emulator serves {list(KNOWN_SCOPES)}")

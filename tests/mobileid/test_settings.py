@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import ssl
 import subprocess
 import sys
@@ -167,3 +168,16 @@ def test_it_serves_https_itself_with_certfile_and_keyfile(tmp_path: Path) -> Non
         trust = ssl.create_default_context()
         ca.configure_trust(trust)
         assert httpx.get(f"{url}/.well-known/openid-configuration", verify=trust).json()["issuer"] == "https://idp.example.com"
+
+
+@pytest.mark.parametrize(("scopes", "says"), [
+    (["openid", "offline_access"], "scopes ['offline_access'] are Mobile ID's but not emulated (README, Not emulated)"),
+    (["openid", "email"], "unknown scopes ['email']"),
+])
+def test_a_clients_scopes_say_whether_mobile_id_has_them(scopes: list[str], says: str) -> None:
+    from pydantic import SecretStr, ValidationError
+
+    from mocks.mobileid.settings import ClientSettings
+
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        ClientSettings(client_id="rp", client_secret=SecretStr("s"), redirect_uris=["https://rp.example/cb"], allowed_scopes=scopes)
