@@ -66,8 +66,6 @@ from pathlib import Path
 
 import pytest
 
-import pytest
-
 
 @pytest.mark.parametrize("policy", ["B2C_1_signupsignin"], ids=["b2c_1_signupsignin"])
 def test_crashes_on_its_rerun(policy):
