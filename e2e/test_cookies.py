@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixtures.causes import BROKEN_PROMISE, JourneyFailure
+from fixtures.causes import BROKEN_PROMISE, TENANT_CONFIGURATION, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
@@ -44,4 +44,8 @@ def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: M
     names, wrong = cpim_cookie_problems(journey)
     no_wrong_cookies(wrong)
     # Among them the session, which the next sign-in's SSO reads (reference b2c.md section 7: x-ms-cpim-sso:{id})
-    assert any(name.startswith("x-ms-cpim-sso") for name in names), f"B2C set no session cookie (x-ms-cpim-sso) by the end of a sign-up; it set {names}"
+    if not any(name.startswith("x-ms-cpim-sso") for name in names):
+        raise JourneyFailure(f"B2C set no session cookie (x-ms-cpim-sso) by the end of a sign-up; it set {names}. A session "
+                             "scope of Suppressed sets none (user flow: Properties > Session behavior; custom policy: the "
+                             "technical profiles' session management, b2c.md section 7), and SSO journeys then fail too",
+                             cause=TENANT_CONFIGURATION, detail="no x-ms-cpim-sso session cookie after a sign-up (session scope Suppressed?)")
