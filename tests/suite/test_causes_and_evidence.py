@@ -71,6 +71,14 @@ def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, 
     assert (found.name, found.detail[:len(detail)]) == (cause, detail)
 
 
+def test_an_untyped_assertion_quoting_a_network_error_is_a_verdict_not_infrastructure() -> None:
+    """As fixtures/retries.py never reruns one: B2C's error page quoting the identity provider's refused connection is
+    B2C's answer, not the runner's network; another exception with those words is the runner's."""
+    verdict = AssertionError("B2C showed its error page: AADB2C90075: the IdP's token endpoint: Connection refused")
+    assert classify(verdict).name == causes.B2C_ERROR_PAGE
+    assert classify(RuntimeError("Page.goto: net::ERR_CONNECTION_REFUSED at https://x/")).name == causes.INFRASTRUCTURE
+
+
 def test_journeys_that_met_the_same_b2c_error_share_one_cause() -> None:
     """B2C's error description ends in a correlation ID and a timestamp of its own for every journey: left out of the
     cause, or the report would show one group per journey."""

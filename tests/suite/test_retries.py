@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tests.suite_run import pytest_with_plugins
 
-RERUNS = ("pytest_rerunfailures", "allure_pytest.plugin", "fixtures.retries")  # only the plugins this needs: rerunfailures, Allure, ours
+# Only the plugins this needs: rerunfailures, Allure, ours (reporting: the cause labels, infrastructure as "broken").
+RERUNS = ("pytest_rerunfailures", "allure_pytest.plugin", "fixtures.retries", "fixtures.reporting")
 
 # Each test fails on its first attempt only (a marker file per test), so a rerun turns it green.
 FAILING_ONCE = '''
@@ -80,12 +81,14 @@ def test_control_api_token_refused():
 
 
 def run_pytest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, list[str]]]:
+    """The run, and each test's attempts in the Allure results as "status" or, for a red one, "status: cause"."""
     (tmp_path / "test_failing_once.py").write_text(FAILING_ONCE)
     done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_once.py"), *args)
     attempts: dict[str, list[str]] = {}
     for path in sorted((tmp_path / "allure-results").glob("*-result.json")):
         result = json.loads(path.read_text())
-        attempts.setdefault(result["name"], []).append(result["status"])
+        cause = next((label["value"] for label in result["labels"] if label["name"] == "cause"), None)
+        attempts.setdefault(result["name"], []).append(f"{result['status']}: {cause}" if cause else result["status"])
     return done, attempts
 
 
@@ -93,16 +96,17 @@ def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
     done, attempts = run_pytest(tmp_path, "--infra-reruns", "2")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "5 failed, 3 passed, 3 rerun" in done.stdout, done.stdout
-    # Reruns: the earlier attempt stays in the results next to the final one.
-    assert sorted(attempts["test_connection_refused"]) == ["broken", "passed"]
-    assert sorted(attempts["test_back_channel_unreachable"]) == ["broken", "passed"]
-    assert sorted(attempts["test_control_api_failing"]) == ["failed", "passed"]
+    # Reruns: the earlier attempt stays in the results next to the final one. Infrastructure is "broken" in the report
+    # (the run could not judge the product), typed or not; every verdict is "failed".
+    assert sorted(attempts["test_connection_refused"]) == ["broken: infrastructure", "passed"]
+    assert sorted(attempts["test_back_channel_unreachable"]) == ["broken: infrastructure", "passed"]
+    assert sorted(attempts["test_control_api_failing"]) == ["broken: infrastructure", "passed"]
     # Verdicts: one attempt, red, though a second attempt would have passed.
-    assert attempts["test_wrong_audience"] == ["failed"]
-    assert attempts["test_b2c_error_page_quoting_the_network"] == ["failed"]
-    assert attempts["test_page_changed_on_a_network_error_page"] == ["failed"]
-    assert attempts["test_control_api_token_refused"] == ["failed"]
-    assert attempts["test_local_stack_that_did_not_start"] == ["failed"]
+    assert attempts["test_wrong_audience"] == ["failed: ID token contract"]
+    assert attempts["test_b2c_error_page_quoting_the_network"] == ["failed: B2C error page"]  # B2C's answer, not the runner's
+    assert attempts["test_page_changed_on_a_network_error_page"] == ["failed: other"]
+    assert attempts["test_control_api_token_refused"] == ["failed: tenant configuration"]
+    assert attempts["test_local_stack_that_did_not_start"] == ["broken: infrastructure"]
 
 
 def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:
