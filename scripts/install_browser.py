@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,20 +38,11 @@ def bundled_chromium() -> str | None:
     return path if os.path.exists(path) else None
 
 
-def run(command: list[str], timeout: int, env: dict[str, str] | None = None) -> bool:
-    print("+", " ".join(command), flush=True)
-    try:
-        return subprocess.run(command, timeout=timeout, env=env).returncode == 0
-    except (subprocess.TimeoutExpired, OSError) as error:
-        print(f"  {error}", flush=True)
-        return False
-
-
 NODE_STACK_FRAME = re.compile(r"^\s+at\s")
 
 
 def run_without_stack_traces(command: list[str], timeout: int) -> bool:
-    """``run`` for Playwright's installer, its output streamed without Node's stack frames ("    at ..."): a failed
+    """Playwright's installer, its output streamed without Node's stack frames ("    at ..."): a failed
     download prints a trace per try and host, burying the lines that say why. Says how many lines it left out.
 
     The installer runs in a process group of its own: at the timeout (or Ctrl-C) the whole group ends, Node too,
@@ -92,6 +84,40 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
 
 
 APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}  # no question may wait for an answer (CI has no terminal)
+LOG_DIR = Path(sys.prefix) / "setup-logs"  # the virtual environment's: set-up runs this script with its Python
+STILL_WORKING_EVERY = 20  # seconds between "still installing" lines
+LOG_TAIL = 25  # lines of a failed command's log shown in the terminal
+
+
+def run_logged(command: list[str], timeout: int, log: Path, env: dict[str, str] | None = None) -> bool:
+    """apt-get, whose dpkg prints some 600 lines for Chromium: they go to ``log``, the terminal gets a
+    line every ``STILL_WORKING_EVERY`` s while it works, the seconds it took, and a failure's last lines with the log's path."""
+    print("+", " ".join(command), f"(output: {log})", flush=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    try:
+        with log.open("w") as output, subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env) as process:
+            while True:
+                try:
+                    code = process.wait(timeout=min(STILL_WORKING_EVERY, max(0.1, started + timeout - time.monotonic())))
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() - started >= timeout:
+                        process.kill()
+                        process.wait()
+                        print(f"  stopped after {timeout} s", flush=True)
+                        code = None
+                        break
+                    print(f"  still working ({time.monotonic() - started:.0f} s)", flush=True)
+    except OSError as error:
+        print(f"  {error}", flush=True)
+        return False
+    if code == 0:
+        print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
+        return True
+    lines = log.read_text(errors="replace").splitlines()
+    print(f"  failed (exit {code}); its last lines, all in {log}:", *(f"  | {line}" for line in lines[-LOG_TAIL:]), sep="\n", flush=True)
+    return False
 
 
 def can_apt() -> bool:
@@ -123,7 +149,7 @@ def as_root(command: list[str]) -> list[str]:
 @functools.cache
 def apt_update() -> None:
     """The package lists, fetched once per set-up (a fresh machine has none)."""
-    run(as_root(["apt-get", "update", "-qq"]), timeout=600, env=APT_ENV)
+    run_logged(as_root(["apt-get", "update", "-qq"]), timeout=600, log=LOG_DIR / "apt-get-update.log", env=APT_ENV)
 
 
 def apt_install(*packages: str, recommends: bool = True) -> None:
@@ -131,7 +157,8 @@ def apt_install(*packages: str, recommends: bool = True) -> None:
     if can_apt():
         apt_update()
         options = [] if recommends else ["--no-install-recommends"]
-        run(as_root(["apt-get", "install", "-y", "-qq", *options, *packages]), timeout=900, env=APT_ENV)
+        run_logged(as_root(["apt-get", "install", "-y", "-qq", *options, *packages]), timeout=900,
+                   log=LOG_DIR / f"apt-get-install-{'-'.join(packages)}.log", env=APT_ENV)
 
 
 def headless_shell_support() -> None:

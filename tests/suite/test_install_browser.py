@@ -156,7 +156,6 @@ def test_the_download_is_not_tried_where_it_cannot_succeed(monkeypatch: pytest.M
         ran.append(command)
         return False
 
-    monkeypatch.setattr(script, "run", run)
     monkeypatch.setattr(script, "run_without_stack_traces", run)
     assert script.find_browser() == 0 and ran == []
     said = capsys.readouterr().out
@@ -219,3 +218,44 @@ def test_an_installer_killed_otherwise_is_not_said_to_have_timed_out(tmp_path: P
     killed.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")  # e.g. the kernel's out-of-memory killer
     assert script.run_without_stack_traces([sys.executable, str(killed)], timeout=60) is False
     assert "stopped after" not in capfd.readouterr().out
+
+
+DPKG = "import sys\nfor n in range(600):\n    print(f'Unpacking libthing{n} (1.0-1) ...')\n"  # apt-get's output for Chromium, roughly
+
+
+def test_apt_gets_output_goes_to_its_log_and_the_terminal_gets_progress_and_the_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh machine's set-up installs Chromium with apt-get: some 600 lines of dpkg, kept in a log, not the terminal."""
+    flag, said = tmp_path / "may-finish", []
+
+    def terminal(*parts: object, sep: str = " ", **_: object) -> None:
+        said.append(sep.join(map(str, parts)))
+        if "still working" in said[-1]:
+            flag.touch()  # the fake apt-get finishes once progress was said
+
+    monkeypatch.setattr(script, "print", terminal, raising=False)
+    monkeypatch.setattr(script, "STILL_WORKING_EVERY", 0.05)
+    apt = [sys.executable, "-c", DPKG + f"import os, time\nwhile not os.path.exists({str(flag)!r}):\n    time.sleep(0.01)\n"]
+    log = tmp_path / "logs" / "apt.log"
+    assert script.run_logged(apt, timeout=60, log=log) is True
+    assert said[0].startswith("+ ") and said[0].endswith(f"(output: {log})")
+    assert any(line.startswith("  still working (") for line in said) and said[-1].startswith("  done in ")
+    assert not any("Unpacking" in line for line in said[1:]) and len(log.read_text().splitlines()) == 600
+
+
+def test_a_failed_apt_get_shows_its_last_lines_and_where_the_rest_is(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "apt.log"
+    apt = [sys.executable, "-c", DPKG + "print('E: Unable to locate package chromium-headless-shell')\nsys.exit(100)\n"]
+    assert script.run_logged(apt, timeout=60, log=log) is False
+    said = capfd.readouterr().out
+    assert f"failed (exit 100); its last lines, all in {log}:" in said
+    assert "  | E: Unable to locate package chromium-headless-shell" in said
+    assert "libthing599" in said and "libthing575 " not in said  # the last 25 lines only
+    assert "libthing0 " in log.read_text()
+
+
+@pytest.mark.timeout(30)
+def test_an_apt_get_that_hangs_is_stopped_at_its_timeout(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    hangs = [sys.executable, "-c", "import time\nwhile True:\n    time.sleep(1)\n"]  # a lock another apt-get holds, say
+    assert script.run_logged(hangs, timeout=1, log=tmp_path / "apt.log") is False
+    assert "stopped after 1 s" in capfd.readouterr().out
