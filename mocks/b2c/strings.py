@@ -6,6 +6,8 @@ Data only; the pages pick the language from ``ui_locales``.
 
 from __future__ import annotations
 
+from mocks.common.languages import primary_language
+
 SUPPORTED = ("en", "de", "fr", "it")
 
 # What B2C sends upstream as ui_locales for each page language (it sends culture names, e.g. en-US).
@@ -187,7 +189,7 @@ def pick_locale(ui_locales: str | None, default: str = "en", offered: tuple[str,
     """The first language of ``ui_locales`` (``de-CH fr`` -> ``de``) that the emulator has texts for and, given
     ``offered`` (a custom policy's SupportedLanguages), the policy offers; else the default."""
     for tag in (ui_locales or "").replace(",", " ").split():
-        language = tag.split("-")[0].split("_")[0].lower()
+        language = primary_language(tag)
         if language in SUPPORTED and (offered is None or language in offered):
             return language
     return default if default in SUPPORTED else "en"

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def primary_language(tag: str) -> str:
+    """A language tag's primary subtag, lower-case: ``de-CH`` and ``de_CH`` -> ``de``."""
+    return tag.strip().replace("_", "-").split("-")[0].lower()
+
+
 def accepted_languages(header: str | None) -> list[str]:
     """The header's tags, most wanted first (``fr;q=0.5, de-CH`` -> ``["de-CH", "fr"]``); ``*`` and q=0 left out, and a
     weight that is not a number counts as not wanted."""

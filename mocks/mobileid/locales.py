@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mocks.common.languages import accepted_languages
+from mocks.common.languages import accepted_languages, primary_language
 from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
 
@@ -14,13 +14,13 @@ def language_from_ui_locales(value: str) -> str | MidError:
     tags = value.replace(",", " ").split()  # "en,de" is two values as "en de" is
     if len(tags) != 1:
         return errors.UI_LOCALES_NOT_SINGLE
-    primary = tags[0].replace("_", "-").split("-")[0].lower()
+    primary = primary_language(tags[0])
     return primary if primary in LANGUAGES else errors.UI_LOCALES_INVALID
 
 
 def language_from_accept(header: str | None) -> str:
     """The browser's most wanted language of ours (Accept-Language), else English."""
-    return next((tag.split("-")[0].lower() for tag in accepted_languages(header) if tag.split("-")[0].lower() in LANGUAGES), "en")
+    return next((primary for primary in map(primary_language, accepted_languages(header)) if primary in LANGUAGES), "en")
 
 
 TEXTS: dict[str, dict[str, str]] = {
