@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-POLICY_RESOLVERS = ("PolicyId", "TenantObjectId", "RelyingPartyTenantId", "TrustFrameworkTenantId")  # B2CSettings.claim_resolvers
 RESOLVER = re.compile(r"\{([\w-]+):([\w-]+)\}")  # {OAUTH-KV:campaignId} too
 
 

@@ -1,7 +1,8 @@
-"""The ``{OIDC:...}`` claim resolvers a relying party's output claims may hold, and what fills each in.
+"""The claim resolvers the emulator fills in (``{Policy:...}``, and the ``{OIDC:...}`` a relying party's output claims may
+hold), and what fills each in.
 
-Its own module: the policy check at load (custom_policy/build.py) reads the names, the token (tokens.py) the values,
-and neither needs the sessions' web types for that.
+Its own module: the policy check at load (custom_policy/build.py) reads the names, the token (tokens.py) and
+B2CSettings.claim_resolvers the values, and neither needs the sessions' web types for that.
 """
 
 from __future__ import annotations
@@ -10,7 +11,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mocks.b2c.policy import Policy
     from mocks.b2c.sessions import RelyingPartyRequest
+    from mocks.b2c.settings import B2CSettings
+
+# The {Policy:...} claim resolvers (a DefaultValue, an InputParameter's value), from the policy and its tenant.
+POLICY_RESOLVERS: dict[str, Callable[[Policy, B2CSettings], str]] = {
+    "PolicyId": lambda policy, tenant: policy.policy_id,
+    "TenantObjectId": lambda policy, tenant: tenant.tenant_id,
+    "RelyingPartyTenantId": lambda policy, tenant: tenant.domain,
+    "TrustFrameworkTenantId": lambda policy, tenant: tenant.domain,
+}
 
 # The {OIDC:...} claim resolvers the emulator fills in from the app's request (a relying party's output claims): each
 # the parameter of the same name, empty when the request has none. Other resolvers ({Context:...}, {Culture:...}, the

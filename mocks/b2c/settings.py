@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, SecretS
 from pydantic_core import core_schema
 
 from mocks.b2c.policy import Policy
+from mocks.b2c.resolvers import POLICY_RESOLVERS
 from mocks.b2c.strings import pick_locale
 from mocks.common.hosts import TENANT_NAME
 from mocks.common.languages import accepted_languages
@@ -151,10 +152,7 @@ class B2CSettings(BaseModel):
         and the bare tenant names the starter pack's string formats use (``cpim_{0}@{RelyingPartyTenantId}``)."""
         return {
             "{policy}": policy.policy_id,  # the jwt-issuer article's tfp claim: DefaultValue="{policy}"
-            "{Policy:PolicyId}": policy.policy_id,
-            "{Policy:TenantObjectId}": self.tenant_id,
-            "{Policy:RelyingPartyTenantId}": self.domain,
-            "{Policy:TrustFrameworkTenantId}": self.domain,
+            **{f"{{Policy:{name}}}": value(policy, self) for name, value in POLICY_RESOLVERS.items()},
             "{RelyingPartyTenantId}": self.domain,
             "{TrustFrameworkTenantId}": self.domain,
         }

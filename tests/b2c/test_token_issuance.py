@@ -165,11 +165,10 @@ def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_naming_it(tmp
         pack(tmp_path, edits=resolving(resolver))
 
 
-def test_the_policy_resolvers_checked_at_load_are_those_filled_in(tmp_path) -> None:
-    from mocks.b2c.policy import POLICY_RESOLVERS
-    from mocks.b2c.settings import B2CSettings
+def test_each_policy_resolver_is_filled_in_from_the_policy_or_its_tenant(tmp_path) -> None:
+    from mocks.b2c.settings import B2CSettings, fill_in
 
     settings = B2CSettings()
     [policy] = pack(tmp_path)
-    filled = {key[len("{Policy:"):-1] for key in settings.claim_resolvers(policy) if key.startswith("{Policy:")}
-    assert filled == set(POLICY_RESOLVERS)
+    text = "{Policy:PolicyId} {Policy:TenantObjectId} {Policy:RelyingPartyTenantId} {Policy:TrustFrameworkTenantId}"
+    assert fill_in(text, settings.claim_resolvers(policy)) == f"{policy.policy_id} {settings.tenant_id} {settings.domain} {settings.domain}"

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from mocks.b2c.policy import (
-    POLICY_RESOLVERS,
     RESOLVER,
     ClaimRef,
     ClaimsTransformation,
@@ -27,7 +26,7 @@ from mocks.b2c.policy import (
     TechnicalProfile,
     UserJourney,
 )
-from mocks.b2c.resolvers import OIDC_RESOLVERS
+from mocks.b2c.resolvers import OIDC_RESOLVERS, POLICY_RESOLVERS
 
 from .files import PolicyFile, b2c_validation, boolean, q, text
 from .issuance import enforces_id_token_hint_on_logout, issuance
