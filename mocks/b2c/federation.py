@@ -125,7 +125,10 @@ class Federation:
 
     # --- front channel ---------------------------------------------------------------------------
 
-    async def authorization_url(self, policy: Policy, provider: IdentityProvider, *, state: str, nonce: str, ui_locales: str) -> str:
+    async def authorization_url(self, policy: Policy, provider: IdentityProvider, *, state: str, nonce: str, ui_locales: str,
+                                parameters: tuple[tuple[str, str], ...] = ()) -> str:
+        """``parameters``: the technical profile's InputClaims, after B2C's own (PROTOCOL_PARAMETERS; a policy naming one
+        of those is refused at load)."""
         endpoints = await self.endpoints(provider)
         params = {
             "client_id": provider.client_id,
@@ -138,7 +141,7 @@ class Federation:
             "state": state,
         }
         separator = "&" if "?" in endpoints.authorization_endpoint else "?"
-        return endpoints.authorization_endpoint + separator + urlencode(params)
+        return endpoints.authorization_endpoint + separator + urlencode([*params.items(), *parameters])
 
     # --- back channel ----------------------------------------------------------------------------
 

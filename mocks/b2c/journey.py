@@ -82,12 +82,14 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             raise B2CError("AADB2C90046")
         return transaction
 
-    async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider) -> Response:
+    async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider,
+                              parameters: tuple[tuple[str, str], ...] = ()) -> Response:
+        """To the identity provider; ``parameters``: its technical profile's InputClaims (custom policies)."""
         nonce = secrets.token_urlsafe(24)
         try:
             url = await self.tenant.federation.authorization_url(
                 transaction.policy, provider, state=transaction.state_properties, nonce=nonce,
-                ui_locales=IDP_UI_LOCALES[transaction.locale])
+                ui_locales=IDP_UI_LOCALES[transaction.locale], parameters=parameters)
         except B2CError as error:
             return self._error_page(error, policy=transaction.policy)
         transaction.exchange = PendingExchange(provider.exchange_id, nonce)

@@ -50,10 +50,12 @@ class PolicyJourney:
     if TYPE_CHECKING:  # provided by TenantHandlers and UserJourneyHandlers, the classes this one is mixed into
         def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None) -> Response: ...
         def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response: ...
-        async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider) -> Response: ...
+        async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider,
+                                  parameters: tuple[tuple[str, str], ...] = ()) -> Response: ...
 
-    def orchestrator(self, policy: Policy) -> Orchestrator:
-        return Orchestrator(self.tenant.directory, self.settings.claim_resolvers(policy))
+    def orchestrator(self, transaction: JourneyTransaction) -> Orchestrator:
+        """The journey's steps for ``transaction``: claim resolvers of its policy and of the app's request."""
+        return Orchestrator(self.tenant.directory, self.settings.claim_resolvers(transaction.policy, transaction.request))
 
     def _sso_run(self, session: Any) -> JourneyRun | None:
         saved = getattr(session, "journey", None) if session is not None else None
@@ -65,7 +67,7 @@ class PolicyJourney:
         """Advance the transaction's journey to its next page, redirect or answer."""
         policy, run = transaction.policy, transaction.run
         try:
-            outcome = self.orchestrator(policy).advance(policy, run, domain_hint=domain_hint)
+            outcome = self.orchestrator(transaction).advance(policy, run, domain_hint=domain_hint)
         except NotExecuted as refusal:
             self.tenant.transactions.drop(transaction.id)
             return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy, detail=NOT_EXECUTED + str(refusal))
@@ -76,7 +78,7 @@ class PolicyJourney:
             return pages.unified(self.settings, transaction)
         if isinstance(outcome, Federate):
             run.federating = outcome.profile.id
-            return await self._start_exchange(transaction, outcome.provider)
+            return await self._start_exchange(transaction, outcome.provider, outcome.parameters)
         if isinstance(outcome, ShowSelfAsserted):
             run.fields = outcome.fields
             return pages.self_asserted(self.settings, transaction, fields=outcome.fields, shows_cancel=outcome.profile.shows_cancel)
@@ -132,7 +134,7 @@ class PolicyJourney:
             return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
         profile = journey_of(transaction).profiles[federating]
         try:
-            self.orchestrator(transaction.policy).federated(transaction.policy, run, profile, claims)
+            self.orchestrator(transaction).federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
             return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy,
                                     detail=NOT_EXECUTED + str(refusal))
@@ -158,7 +160,7 @@ class PolicyJourney:
         except ParameterError:
             return xhr("400", None, t["field_incorrect"])
         try:
-            self.orchestrator(transaction.policy).submitted(transaction.policy, run, values)
+            self.orchestrator(transaction).submitted(transaction.policy, run, values)
         except NotExecuted as refusal:
             return xhr("400", None, NOT_EXECUTED + str(refusal))
         except B2CError as error:

@@ -59,6 +59,7 @@ RENDERED_INPUT_TYPES = ("TextBox", "EmailBox")  # the self-asserted page's field
 class Federate:
     provider: IdentityProvider
     profile: TechnicalProfile
+    parameters: tuple[tuple[str, str], ...] = ()  # its InputClaims, added to the authorization request
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ Outcome = ShowUnified | Federate | ShowSelfAsserted | SendClaims
 class Orchestrator:
     def __init__(self, directory: Directory, resolvers: dict[str, str]) -> None:
         self.directory = directory
-        self.resolvers = resolvers  # the claim resolvers of the policy it runs (B2CSettings.claim_resolvers)
+        self.resolvers = resolvers  # the claim resolvers of the policy and request it runs (B2CSettings.claim_resolvers)
 
     # --- stepping --------------------------------------------------------------------------------
 
@@ -150,7 +151,8 @@ class Orchestrator:
             if provider is None:
                 raise NotExecuted(f"{profile.where}: ClaimsExchange {exchange_id!r} is an identity provider that no "
                                   f"{SELECTION} step offers; add a ClaimsProviderSelection for it")
-            return Federate(provider, profile)
+            self._transform(policy, run, profile.input_transformations)
+            return Federate(provider, profile, self._partner_parameters(profile, run))
         self._transform(policy, run, profile.input_transformations)
         if profile.kind is ProfileKind.SELF_ASSERTED:
             for vid in profile.validation_profiles:
@@ -161,6 +163,19 @@ class Orchestrator:
             return ShowSelfAsserted(profile, self._fields(policy, run, profile))
         self._run_profile(policy, run, profile)
         return None
+
+    def _partner_parameters(self, profile: TechnicalProfile, run: JourneyRun) -> tuple[tuple[str, str], ...]:
+        """An identity provider's InputClaims: B2C adds each to its authorization request, named by its PartnerClaimType
+        (else its claim type), with the claim's value or its DefaultValue (oauth2-technical-profile and
+        openid-connect-technical-profile, "Input claims"); one without a value is left out."""
+        parameters = []
+        for claim in profile.input_claims:
+            value = run.bag.get(claim.claim_type)
+            if claim.default is not None and (claim.always_default or not _present(value)):
+                value = self._default(profile, claim.default)
+            if _present(value):
+                parameters.append((claim.partner or claim.claim_type, _text(value)))
+        return tuple(parameters)
 
     def _run_profile(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
         if profile.kind is ProfileKind.DIRECTORY:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from mocks.b2c.policy import RESOLVER
+
 if TYPE_CHECKING:
     from mocks.b2c.policy import Policy
     from mocks.b2c.sessions import RelyingPartyRequest
@@ -36,3 +38,13 @@ OIDC_RESOLVERS: dict[str, Callable[[RelyingPartyRequest], str | None]] = {
     "RedirectUri": lambda request: request.redirect_uri,
     "Scope": lambda request: " ".join(request.scopes),
 }
+
+
+def unfilled(text: str | None) -> list[str]:
+    """The claim resolvers ``text`` names that the emulator does not fill in (``{Context:CorrelationId}``, a misspelt
+    ``{Policy:PolicyID}``): refused when a policy loads, where B2C would put a value and the emulator the text as written."""
+    return [f"{{{kind}:{name}}}" for kind, name in RESOLVER.findall(text or "")
+            if not ((kind == "Policy" and name in POLICY_RESOLVERS) or (kind == "OIDC" and name in OIDC_RESOLVERS))]
+
+
+FILLED_IN = ", ".join([*(f"{{Policy:{name}}}" for name in POLICY_RESOLVERS), *(f"{{OIDC:{name}}}" for name in OIDC_RESOLVERS)])

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, SecretStr, field_validator, model_validator
 from pydantic_core import core_schema
 
 from mocks.b2c.policy import Policy
-from mocks.b2c.resolvers import POLICY_RESOLVERS
+from mocks.b2c.resolvers import OIDC_RESOLVERS, POLICY_RESOLVERS
 from mocks.b2c.strings import pick_locale
 from mocks.common.hosts import TENANT_NAME
 from mocks.common.languages import accepted_languages
 from mocks.faults import Fault
+
+if TYPE_CHECKING:
+    from mocks.b2c.sessions import RelyingPartyRequest
 
 DEFAULT_TENANT = "contoso"
 DEFAULT_TENANT_ID = "7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
@@ -147,14 +150,16 @@ class B2CSettings(BaseModel):
         offered = policy.languages
         return pick_locale(wanted if offered.enabled else None, offered.default, offered.supported)
 
-    def claim_resolvers(self, policy: Policy) -> dict[str, str]:
-        """The claim resolvers B2C fills in for ``policy`` (DefaultValue, InputParameter values): the Policy ones
-        and the bare tenant names the starter pack's string formats use (``cpim_{0}@{RelyingPartyTenantId}``)."""
+    def claim_resolvers(self, policy: Policy, request: RelyingPartyRequest | None = None) -> dict[str, str]:
+        """The claim resolvers B2C fills in for ``policy`` (DefaultValue, InputParameter values): the Policy ones,
+        the bare tenant names the starter pack's string formats use (``cpim_{0}@{RelyingPartyTenantId}``) and, given
+        the app's ``request``, the {OIDC:...} ones (each empty where the request has no such parameter)."""
         return {
             "{policy}": policy.policy_id,  # the jwt-issuer article's tfp claim: DefaultValue="{policy}"
             **{f"{{Policy:{name}}}": value(policy, self) for name, value in POLICY_RESOLVERS.items()},
             "{RelyingPartyTenantId}": self.domain,
             "{TrustFrameworkTenantId}": self.domain,
+            **({f"{{OIDC:{name}}}": value(request) or "" for name, value in OIDC_RESOLVERS.items()} if request else {}),
         }
 
     def app(self, client_id: str) -> AppRegistration | None:

@@ -20,7 +20,6 @@ from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
-from mocks.b2c.resolvers import OIDC_RESOLVERS
 from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
@@ -145,8 +144,7 @@ class TokenService:
         """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends, the app's ``{OIDC:Nonce}``...)."""
         if value is None or "{" not in value:
             return value
-        oidc = {f"{{OIDC:{name}}}": value_of(request) or "" for name, value_of in OIDC_RESOLVERS.items()}
-        return fill_in(value, {**self.settings.claim_resolvers(policy), **oidc})
+        return fill_in(value, self.settings.claim_resolvers(policy, request))
 
     # --- grants ----------------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from mocks.b2c.custom_policy.providers import PROTOCOL_PARAMETERS
+
 from .support import B2C, CUSTOM, DOMAIN, JWT_MS, SPA, USER_FLOW, WEB, WEB_REDIRECT, Harness, Landing, Page, as_page, authorize_url
 
 DESCRIPTION = re.compile(r"^(AADB2C\d{5}): (.+)\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\r\n$", re.S)
@@ -150,6 +152,7 @@ def test_domain_hint_goes_straight_to_the_identity_provider(shared: Harness) -> 
     assert params["response_mode"] == ["form_post"]
     assert params["ui_locales"] == ["de-DE"]
     assert params["state"][0].startswith("StateProperties=") and params["nonce"][0]
+    assert set(params) == set(PROTOCOL_PARAMETERS)  # what a policy's InputClaims may not send again (custom_policy/providers.py)
     assert {c.split("=", 1)[0] for c in response.headers.get_list("set-cookie")} >= {"x-ms-cpim-csrf", "x-ms-cpim-trans"}
 
 

@@ -83,6 +83,67 @@ def test_claim_resolvers_are_filled_in_where_b2c_fills_them_in(start, tmp_path, 
     assert claims["tid"] == DEFAULT_TENANT_ID  # the relying party's {Policy:TenantObjectId}
 
 
+MOBILE_ID_METADATA = '<Item Key="ProviderName">Mobile-ID</Item>'
+ACR_CLAIM_TYPE = '<ClaimType Id="midAcr"><DisplayName>midAcr</DisplayName><DataType>string</DataType></ClaimType>'
+
+
+def idp_input_claims(*claims: str, resolving: bool = True) -> list[tuple[str, str, str]]:
+    """Edits: the Mobile ID technical profile sends ``claims`` (InputClaim elements) with its authorization request."""
+    switch = '<Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>' if resolving else ""
+    return [("TrustFrameworkBase.xml", '<ClaimType Id="tenantId">', ACR_CLAIM_TYPE + '<ClaimType Id="tenantId">'),
+            ("TrustFrameworkExtensions.xml", MOBILE_ID_METADATA, MOBILE_ID_METADATA + switch),
+            ("TrustFrameworkExtensions.xml", "</CryptographicKeys>", f"</CryptographicKeys><InputClaims>{''.join(claims)}</InputClaims>")]
+
+
+@pytest.mark.parametrize("resolving", [True, False], ids=["IncludeClaimResolvingInClaimsHandling", "without it"])
+def test_an_identity_providers_input_claims_are_parameters_of_its_authorization_request(start, tmp_path, resolving) -> None:
+    """oauth2-technical-profile and openid-connect-technical-profile, "Input claims": each is added to the request, named
+    by its PartnerClaimType; a claim resolver is filled in only with IncludeClaimResolvingInClaimsHandling."""
+    idp = FakeIdP()
+    policies = pack(tmp_path, edits=idp_input_claims(
+        '<InputClaim ClaimTypeReferenceId="midAcr" PartnerClaimType="acr_values" DefaultValue="mid_al3_any" />',
+        '<InputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="prompt" DefaultValue="{OIDC:Prompt}" />',
+        '<InputClaim ClaimTypeReferenceId="surname" PartnerClaimType="login_hint" />',  # no value yet: left out
+        resolving=resolving))
+    _, sa = sign_up(start(policies=policies, idp=idp))  # the app asks prompt=login
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
+    sent = idp.authorize_requests[-1]
+    assert (sent["acr_values"], sent["prompt"]) == ("mid_al3_any", "login" if resolving else "{OIDC:Prompt}")
+    assert "login_hint" not in sent and sent["client_id"] == "b2c-client"  # B2C's own parameters stay
+
+
+def test_an_identity_provider_input_claim_named_as_b2cs_own_parameter_is_refused(tmp_path) -> None:
+    """What B2C sends when a policy names client_id (or another parameter it sets itself) twice is not documented."""
+    edits = idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" PartnerClaimType="client_id" DefaultValue="x" />')
+    with pytest.raises(PolicyError, match=r"InputClaim\[@ClaimTypeReferenceId='midAcr'\].*sends 'client_id' to the identity provider, "
+                                          r"which B2C's request already carries"):
+        pack(tmp_path, edits=edits)
+
+
+def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_in_a_claim_resolving_profile(tmp_path) -> None:
+    edits = idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" DefaultValue="{Context:CorrelationId}" />')
+    with pytest.raises(PolicyError, match=r"MobileID-OAuth2.*InputClaim\[@ClaimTypeReferenceId='midAcr'\].*"
+                                          r"\{Context:CorrelationId\} is not one the emulator fills in"):
+        pack(tmp_path, edits=edits)
+    pack(tmp_path / "quiet", edits=idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" DefaultValue="{Context:CorrelationId}" />',
+                                                    resolving=False))  # B2C sends the text as written: so does the emulator
+
+
+def test_a_login_hint_resolver_prefills_the_profile_page_from_the_apps_request(start, tmp_path) -> None:
+    """{OIDC:LoginHint} in a self-asserted profile that resolves claims (the starter pack's local sign-in page does it)."""
+    policies = pack(tmp_path, edits=[
+        ("TrustFrameworkBase.xml", '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item>',
+         '<Item Key="ContentDefinitionReferenceId">api.socialccountsignup</Item><Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>'),
+        ("TrustFrameworkBase.xml", '<InputClaim ClaimTypeReferenceId="surname" />',
+         '<InputClaim ClaimTypeReferenceId="surname" DefaultValue="{OIDC:LoginHint}" AlwaysUseDefaultValue="true" />'),
+    ])
+    browser = start(policies=policies).browser()
+    page = browser.go(authorize_url(POLICY, prompt="login", login_hint="Muster"))
+    sa = browser.choose(page, "MobileIDExchange")
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
+    assert {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}["surname"] == "Muster"
+
+
 def test_a_removed_step_is_not_run(start, tmp_path) -> None:
     # The team drops the SelfAsserted-Social step: step 6 writes the user without asking.
     policies = pack(tmp_path, edits=[("TrustFrameworkExtensions.xml",

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from mocks.b2c.policy import (
-    RESOLVER,
     ClaimRef,
     ClaimsTransformation,
     IdentityProvider,
@@ -26,7 +25,7 @@ from mocks.b2c.policy import (
     TechnicalProfile,
     UserJourney,
 )
-from mocks.b2c.resolvers import OIDC_RESOLVERS, POLICY_RESOLVERS
+from mocks.b2c.resolvers import FILLED_IN, unfilled
 
 from .files import PolicyFile, b2c_validation, boolean, q, text
 from .issuance import enforces_id_token_hint_on_logout, issuance
@@ -96,10 +95,17 @@ def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
 
 def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
     kind, reason = _kind(tp)
+    resolves_claims = metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, tenant)
+    if resolves_claims and kind is not ProfileKind.NOT_EXECUTED:  # one the emulator runs: its resolvers must be filled in
+        for attrs, where in (*tp.input_claims.values(), *tp.output_claims.values()):
+            if unknown := unfilled(attrs.get("DefaultValue")):
+                raise PolicyError(f"{where.file}: {where.path}: DefaultValue's claim resolver {unknown[0]} is not one the emulator "
+                                  f"fills in ({FILLED_IN}): with IncludeClaimResolvingInClaimsHandling B2C puts a value there, "
+                                  "the emulator would use the text as written (mocks/b2c/README.md, claim resolvers)")
     return TechnicalProfile(
         id=tp.id, kind=kind, where=f"{tp.file}: {tp.where()}",
         metadata={k: v.value for k, v in tp.metadata.items()},
-        resolves_claims=metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, tenant),
+        resolves_claims=resolves_claims,
         shows_cancel=metadata_bool(tp, "setting.showCancelButton", True, tenant),
         input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
         input_transformations=tuple(v.value for v in tp.input_transformations),
@@ -249,12 +255,10 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         _claim_exists(m, ctr, Value(ctr, name, f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"))
         token_claim = oc.get("PartnerClaimType") or m.claim_types[ctr].partner.get("OpenIdConnect") or ctr
         default = oc.get("DefaultValue")
-        for kind, resolver in RESOLVER.findall(default or ""):
-            if not ((kind == "Policy" and resolver in POLICY_RESOLVERS) or (kind == "OIDC" and resolver in OIDC_RESOLVERS)):
-                raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
-                                  f"DefaultValue's claim resolver {{{kind}:{resolver}}} is not one the emulator fills in ({{Policy:{'}, {Policy:'.join(POLICY_RESOLVERS)}}}, "
-                                  f"{{OIDC:{'}, {OIDC:'.join(OIDC_RESOLVERS)}}}): its token would carry the text as written where "
-                                  "B2C puts a value (mocks/b2c/README.md, claim resolvers)")
+        if unknown := unfilled(default):
+            raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
+                              f"DefaultValue's claim resolver {unknown[0]} is not one the emulator fills in ({FILLED_IN}): its token "
+                              "would carry the text as written where B2C puts a value (mocks/b2c/README.md, claim resolvers)")
         output.append(RelyingPartyClaim(ctr, token_claim, default, bool(boolean(oc.get("AlwaysUseDefaultValue")))))
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not

@@ -15,6 +15,9 @@ HTTP_BINDINGS = ("POST", "GET")  # how B2C calls the IdP's token and claims endp
 RESPONSE_MODES = ("form_post", "query")
 TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 BEARER_TOKEN_METHODS = ("AuthorizationHeader", "QueryString")
+# What B2C itself puts in its authorization request to an identity provider (mocks/b2c/federation.py authorization_url);
+# the technical profile's InputClaims come after them.
+PROTOCOL_PARAMETERS = ("client_id", "redirect_uri", "response_type", "scope", "response_mode", "nonce", "ui_locales", "state")
 
 
 def invalid_metadata(tp: Profile, v: Value, tenant: str, expected: str) -> PolicyError:
@@ -108,6 +111,12 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
     secret = policy_keys[key.value]  # every StorageReferenceId was checked against the keys at load
     if hasattr(secret, "get_secret_value"):  # pydantic SecretStr, as in B2CSettings.policy_keys
         secret = secret.get_secret_value()
+
+    for claim_type, (attrs, claim) in tp.input_claims.items():  # each one a parameter of the authorization request
+        if (parameter := attrs.get("PartnerClaimType") or claim_type) in PROTOCOL_PARAMETERS:
+            raise PolicyError(f"{claim.file}: {claim.path}: sends {parameter!r} to the identity provider, which B2C's request "
+                              "already carries; what B2C then sends is not documented, so the emulator does not guess: remove it "
+                              "or name another PartnerClaimType (mocks/b2c/README.md, Decisions)")
 
     claims: list[ClaimMapping] = []
     for claim_type, (attrs, _where) in tp.output_claims.items():
