@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from bench.anchor import Anchor
+from fixtures.browser import PIN_FLAG
 from mocks.common.hosts import chromium_host_resolver_rules
+from mocks.common.tls import TLSFiles
 
 RULES = "--host-resolver-rules="
 
@@ -25,13 +27,16 @@ def anchor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Anchor]:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any], anchor: Anchor) -> dict[str, Any]:
-    """The suite's launch options (one browser for both journeys), its host map extended by the anchor's hosts.
+    """The suite's launch options (one browser for both journeys), its host map extended by the anchor's hosts and, where
+    the suite trusts the stack's certificate by its pin, its pin list by the anchor's: neither journey meets a certificate error.
 
     BENCH_CHROMIUM_FLAGS (space-separated) adds flags for a trial; both journeys get them.
     """
     args = dict(browser_type_launch_args)
     extra = chromium_host_resolver_rules(anchor.host_map)
-    flags = [f"{flag}, {extra}" if flag.startswith(RULES) else flag for flag in args.get("args", [])]
+    anchor_pin = TLSFiles.in_directory(anchor.ca_file.parent).spki()
+    flags = [f"{flag}, {extra}" if flag.startswith(RULES) else f"{flag},{anchor_pin}" if flag.startswith(PIN_FLAG) else flag
+             for flag in args.get("args", [])]
     if not any(flag.startswith(RULES) for flag in flags):
         flags.append(RULES + extra)
     args["args"] = flags + os.environ.get("BENCH_CHROMIUM_FLAGS", "").split()

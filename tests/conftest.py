@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.browser import CHROMIUM_FLAGS, chromium_executable, missing_browser
+from fixtures.browser import CHROMIUM_FLAGS, PIN_FLAG, chromium_executable, missing_browser
 from fixtures.settings_plugin import run_reaches, runs_journeys
 from mocks.common.hosts import HostMap, chromium_host_resolver_rules
 
@@ -44,15 +44,18 @@ def ca_file() -> None:
 
 @pytest.fixture(scope="session")
 def launch_chromium(playwright) -> Iterator[Callable[..., Any]]:
-    """``launch_chromium(host_map=None, **launch_options)``: Playwright's Chromium, else the system's; closed at the end."""
+    """``launch_chromium(host_map=None, pin=None, **launch_options)``: Playwright's Chromium, else the system's (trusting the
+    certificate pinned by ``pin``, as the suite's browser trusts the local stack); closed at the end."""
     if missing := missing_browser("chromium", playwright):
         pytest.skip(missing)
     launched = []
 
-    def launch(host_map: HostMap | None = None, **options: Any):
+    def launch(host_map: HostMap | None = None, pin: str | None = None, **options: Any):
         args = list(CHROMIUM_FLAGS)
         if host_map:
             args.append(f"--host-resolver-rules={chromium_host_resolver_rules(host_map)}")
+        if pin:
+            args.append(PIN_FLAG + pin)
         executable = chromium_executable(playwright, options.get("headless", True))
         browser = playwright.chromium.launch(executable_path=executable, args=args, **options)
         launched.append(browser)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from mocks.common import net
 from mocks.faults import Fault
@@ -95,6 +96,22 @@ def mobile_id_sign_in(page, info: StackInfo, msisdn: str) -> None:
     with http(info) as client:
         answer = client.post(f"https://openid.mobileid.ch/control/phones/{quote(msisdn, safe='')}/approve", params={"wait": "5"})
     assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.browser
+def test_a_local_chromium_trusts_the_stack_by_its_pin_with_no_certificate_error(launch_chromium, local_stack: StackInfo) -> None:
+    """The suite's local Chromium (fixtures/browser.py PIN_FLAG): B2C's page is a secure context, as on a tenant; without
+    the pin and without an exception the browser refuses the stack's certificate."""
+    for pin, reached in ((local_stack.spki, True), (None, False)):
+        context = launch_chromium(local_stack.host_map, pin=pin).new_context()  # no ignore_https_errors
+        page = context.new_page()
+        try:
+            page.goto(local_stack.run_urls["B2C_1_signupsignin"])
+            assert reached and page.evaluate("window.isSecureContext") is True
+        except PlaywrightError as error:
+            assert not reached and "ERR_CERT_AUTHORITY_INVALID" in str(error), error
+        finally:
+            context.close()
 
 
 @pytest.mark.browser

@@ -14,7 +14,7 @@ from pathlib import Path
 import playwright
 import pytest
 
-from fixtures.browser import context_options, remote_connect_options, uses_proxy
+from fixtures.browser import context_options, pins_certificate, remote_connect_options, uses_proxy
 from fixtures.settings import SettingsError, build_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +66,14 @@ def test_every_context_gets_the_runs_locale_and_the_proxy_where_the_browser_need
     assert "proxy" not in context_options(settings, MAPPED, "ca.pem", "chromium", False, proxy)  # follows the host map itself
     mapped_remote = context_options(settings, MAPPED, "ca.pem", "chromium", True, proxy)
     assert mapped_remote["proxy"] == {"server": proxy} and mapped_remote["ignore_https_errors"] is True
+
+
+def test_a_local_chromium_trusts_the_stack_by_its_pin_and_every_other_browser_by_an_exception() -> None:
+    settings = build_settings({})
+    assert pins_certificate("chromium", False, "pin=") and not pins_certificate("chromium", True, "pin=")  # launch flags stay here
+    assert not pins_certificate("firefox", False, "pin=") and not pins_certificate("chromium", False, None)  # a tenant: no stack
+    assert "ignore_https_errors" not in context_options(settings, MAPPED, "ca.pem", "chromium", False, None, pinned=True)
+    assert context_options(settings, MAPPED, "ca.pem", "chromium", False, None)["ignore_https_errors"] is True
 
 
 def test_the_server_finds_the_system_chromium_under_its_pinned_revision(tmp_path: Path) -> None:
