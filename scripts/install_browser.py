@@ -103,9 +103,7 @@ def run_logged(command: list[str], timeout: int, log: Path, env: dict[str, str] 
                     break
                 except subprocess.TimeoutExpired:
                     if time.monotonic() - started >= timeout:
-                        process.kill()
-                        process.wait()
-                        print(f"  stopped after {timeout} s", flush=True)
+                        stop(process)
                         code = None
                         break
                     print(f"  still working ({time.monotonic() - started:.0f} s)", flush=True)
@@ -116,8 +114,19 @@ def run_logged(command: list[str], timeout: int, log: Path, env: dict[str, str] 
         print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
         return True
     lines = log.read_text(errors="replace").splitlines()
-    print(f"  failed (exit {code}); its last lines, all in {log}:", *(f"  | {line}" for line in lines[-LOG_TAIL:]), sep="\n", flush=True)
+    said = f"stopped after {timeout} s" if code is None else f"failed (exit {code})"
+    print(f"  {said}; its last lines, all in {log}:", *(f"  | {line}" for line in lines[-LOG_TAIL:]), sep="\n", flush=True)
     return False
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM first: sudo passes it on to apt-get, which then lets go of dpkg's lock (a SIGKILL would end sudo alone)."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def can_apt() -> bool:

@@ -18,7 +18,7 @@ import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import authlib.deprecate  # noqa: E402,F401  (it installs an "always" filter; ours must come after it)
@@ -31,6 +31,9 @@ from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.net import AsyncHostMapTransport, tls_verification
+
+if TYPE_CHECKING:
+    from mocks.b2c.sessions import RelyingPartyRequest
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Authlib prefers httpx2 and warns when it falls back to httpx
@@ -145,15 +148,17 @@ class Federation:
 
     # --- back channel ----------------------------------------------------------------------------
 
-    async def complete(self, policy: Policy, provider: IdentityProvider, *, code: str, nonce: str) -> dict[str, Any]:
-        """Redeem ``code`` and return B2C claim types (issuerUserId, displayName, identityProvider, ...)."""
+    async def complete(self, policy: Policy, provider: IdentityProvider, *, code: str, nonce: str,
+                       request: RelyingPartyRequest | None = None) -> dict[str, Any]:
+        """Redeem ``code`` and return B2C claim types (issuerUserId, displayName, identityProvider, ...); ``request``:
+        the app's, whose {OIDC:...} values a claim-resolving profile's DefaultValues take."""
         endpoints = await self.endpoints(provider)
         token = await self._redeem(policy, provider, endpoints, code)
         if provider.protocol is ProviderProtocol.OPENID_CONNECT:
             partner = await self._id_token_claims(provider, endpoints, token, nonce)
         else:
             partner = await self._claims_endpoint(provider, endpoints, token)
-        return map_claims(provider, partner, self.settings.claim_resolvers(policy))
+        return map_claims(provider, partner, self.settings.claim_resolvers(policy, request))
 
     async def _redeem(self, policy: Policy, provider: IdentityProvider, endpoints: ProviderEndpoints, code: str) -> dict[str, Any]:
         client = AsyncOAuth2Client(

@@ -129,6 +129,19 @@ def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_in_a_claim_re
                                                     resolving=False))  # B2C sends the text as written: so does the emulator
 
 
+def test_an_identity_providers_output_claim_takes_the_apps_request_where_it_resolves_claims(start, tmp_path) -> None:
+    """A DefaultValue of the identity provider's own OutputClaims, filled in as its answer is mapped."""
+    policies = pack(tmp_path, edits=[
+        ("TrustFrameworkExtensions.xml", MOBILE_ID_METADATA, MOBILE_ID_METADATA + '<Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>'),
+        ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
+         '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/><OutputClaim ClaimTypeReferenceId="surname" DefaultValue="{OIDC:LoginHint}" />'),
+    ])
+    browser = start(policies=policies).browser()
+    sa = browser.choose(browser.go(authorize_url(POLICY, prompt="login", login_hint="Muster")), "MobileIDExchange")
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
+    assert {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}["surname"] == "Muster"
+
+
 def test_a_login_hint_resolver_prefills_the_profile_page_from_the_apps_request(start, tmp_path) -> None:
     """{OIDC:LoginHint} in a self-asserted profile that resolves claims (the starter pack's local sign-in page does it)."""
     policies = pack(tmp_path, edits=[
