@@ -149,16 +149,17 @@ class Federation:
     # --- back channel ----------------------------------------------------------------------------
 
     async def complete(self, policy: Policy, provider: IdentityProvider, *, code: str, nonce: str,
-                       request: RelyingPartyRequest | None = None) -> dict[str, Any]:
-        """Redeem ``code`` and return B2C claim types (issuerUserId, displayName, identityProvider, ...); ``request``:
-        the app's, whose {OIDC:...} values a claim-resolving profile's DefaultValues take."""
+                       request: RelyingPartyRequest | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+        """Redeem ``code`` and return B2C claim types (issuerUserId, displayName, identityProvider, ...); ``request``
+        and ``correlation_id``: the app's request and the transaction's, whose claim resolvers a claim-resolving
+        profile's DefaultValues take."""
         endpoints = await self.endpoints(provider)
         token = await self._redeem(policy, provider, endpoints, code)
         if provider.protocol is ProviderProtocol.OPENID_CONNECT:
             partner = await self._id_token_claims(provider, endpoints, token, nonce)
         else:
             partner = await self._claims_endpoint(provider, endpoints, token)
-        return map_claims(provider, partner, self.settings.claim_resolvers(policy, request))
+        return map_claims(provider, partner, self.settings.claim_resolvers(policy, request, correlation_id))
 
     async def _redeem(self, policy: Policy, provider: IdentityProvider, endpoints: ProviderEndpoints, code: str) -> dict[str, Any]:
         client = AsyncOAuth2Client(

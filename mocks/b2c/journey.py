@@ -283,7 +283,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             return self._deliver_error(delivery_for(rp), error, lang=lang)
         try:
             claims = await self.tenant.federation.complete(transaction.policy, provider, code=code, nonce=exchange.nonce,
-                                                           request=transaction.request)
+                                                           request=transaction.request, correlation_id=transaction.correlation_id)
         except B2CError as error:
             # The back channel failed (unreachable, refused, a bad token): B2C tells the app, as error=server_error with
             # the AADB2C code (public traces of AADB2C90289 at apps' redirect URIs; README, Decisions).

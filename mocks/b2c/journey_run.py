@@ -55,7 +55,8 @@ class PolicyJourney:
 
     def orchestrator(self, transaction: JourneyTransaction) -> Orchestrator:
         """The journey's steps for ``transaction``: claim resolvers of its policy and of the app's request."""
-        return Orchestrator(self.tenant.directory, self.settings.claim_resolvers(transaction.policy, transaction.request))
+        return Orchestrator(self.tenant.directory,
+                            self.settings.claim_resolvers(transaction.policy, transaction.request, transaction.correlation_id))
 
     def _sso_run(self, session: Any) -> JourneyRun | None:
         saved = getattr(session, "journey", None) if session is not None else None
@@ -91,7 +92,8 @@ class PolicyJourney:
         user = self.tenant.directory.get(object_id) if object_id else None
         if user is None:  # a journey that never read or wrote the directory: the token says what the bag says
             user = User(object_id, str(bag.get("identityProvider") or ""), "")
-        auth = Authentication(user, auth_time or int(time.time()), new_user=bag.get("newUser") is True, claims=dict(bag))
+        auth = Authentication(user, auth_time or int(time.time()), new_user=bag.get("newUser") is True, claims=dict(bag),
+                              correlation_id=transaction.correlation_id)
         self.tenant.transactions.drop(transaction.id)
         response = self._respond(transaction.policy, transaction.request, auth, transaction.locale)
         session = self.tenant.sessions.start(object_id=user.object_id, identity_provider=user.identity_provider, auth_time=auth.auth_time)

@@ -25,10 +25,10 @@ POLICY_RESOLVERS: dict[str, Callable[[Policy, B2CSettings], str]] = {
     "TrustFrameworkTenantId": lambda policy, tenant: tenant.domain,
 }
 
-# The {OIDC:...} claim resolvers the emulator fills in from the app's request (a relying party's output claims): each
-# the parameter of the same name, empty when the request has none. Other resolvers ({Context:...}, {Culture:...}, the
-# rest of {OIDC:...}) are refused when the policy loads (custom_policy/build.py): a token would carry them as written
-# where B2C puts a value.
+# The {OIDC:...} claim resolvers the emulator fills in from the app's request: each the parameter of the same name,
+# empty when the request has none. Resolvers not in FILLED (the rest of {Context:...} and {OIDC:...}, {Culture:...})
+# are refused when the policy loads (custom_policy/build.py) where B2C fills them in: a token or a request would carry
+# them as written where B2C puts a value.
 OIDC_RESOLVERS: dict[str, Callable[[RelyingPartyRequest], str | None]] = {
     "ClientId": lambda request: request.client.client_id,
     "DomainHint": lambda request: request.domain_hint,
@@ -40,11 +40,14 @@ OIDC_RESOLVERS: dict[str, Callable[[RelyingPartyRequest], str | None]] = {
 }
 
 
+# The {Context:...} claim resolvers the emulator fills in: the transaction's correlation ID, the one its pages show.
+CONTEXT_RESOLVERS = ("CorrelationId",)
+# Every claim resolver the emulator fills in, by kind: what a policy may name where B2C fills them in.
+FILLED: dict[str, tuple[str, ...]] = {"Policy": tuple(POLICY_RESOLVERS), "OIDC": tuple(OIDC_RESOLVERS), "Context": CONTEXT_RESOLVERS}
+FILLED_IN = ", ".join(f"{{{kind}:{name}}}" for kind, names in FILLED.items() for name in names)
+
+
 def unfilled(text: str | None) -> list[str]:
-    """The claim resolvers ``text`` names that the emulator does not fill in (``{Context:CorrelationId}``, a misspelt
+    """The claim resolvers ``text`` names that the emulator does not fill in (``{Culture:LCID}``, a misspelt
     ``{Policy:PolicyID}``): refused when a policy loads, where B2C would put a value and the emulator the text as written."""
-    return [f"{{{kind}:{name}}}" for kind, name in RESOLVER.findall(text or "")
-            if not ((kind == "Policy" and name in POLICY_RESOLVERS) or (kind == "OIDC" and name in OIDC_RESOLVERS))]
-
-
-FILLED_IN = ", ".join([*(f"{{Policy:{name}}}" for name in POLICY_RESOLVERS), *(f"{{OIDC:{name}}}" for name in OIDC_RESOLVERS)])
+    return [f"{{{kind}:{name}}}" for kind, name in RESOLVER.findall(text or "") if name not in FILLED.get(kind, ())]

@@ -150,16 +150,19 @@ class B2CSettings(BaseModel):
         offered = policy.languages
         return pick_locale(wanted if offered.enabled else None, offered.default, offered.supported)
 
-    def claim_resolvers(self, policy: Policy, request: RelyingPartyRequest | None = None) -> dict[str, str]:
+    def claim_resolvers(self, policy: Policy, request: RelyingPartyRequest | None = None,
+                        correlation_id: str | None = None) -> dict[str, str]:
         """The claim resolvers B2C fills in for ``policy`` (DefaultValue, InputParameter values): the Policy ones,
-        the bare tenant names the starter pack's string formats use (``cpim_{0}@{RelyingPartyTenantId}``) and, given
-        the app's ``request``, the {OIDC:...} ones (each empty where the request has no such parameter)."""
+        the bare tenant names the starter pack's string formats use (``cpim_{0}@{RelyingPartyTenantId}``), given
+        the app's ``request`` the {OIDC:...} ones (each empty where the request has no such parameter) and, given the
+        transaction's ``correlation_id``, {Context:CorrelationId}."""
         return {
             "{policy}": policy.policy_id,  # the jwt-issuer article's tfp claim: DefaultValue="{policy}"
             **{f"{{Policy:{name}}}": value(policy, self) for name, value in POLICY_RESOLVERS.items()},
             "{RelyingPartyTenantId}": self.domain,
             "{TrustFrameworkTenantId}": self.domain,
             **({f"{{OIDC:{name}}}": value(request) or "" for name, value in OIDC_RESOLVERS.items()} if request else {}),
+            **({"{Context:CorrelationId}": correlation_id} if correlation_id else {}),
         }
 
     def app(self, client_id: str) -> AppRegistration | None:

@@ -39,6 +39,8 @@ class Authentication:
     new_user: bool = False
     # The journey's claims at SendClaims (custom policies run from XML); None: built from the user.
     claims: dict[str, Any] | None = None
+    # The sign-in's transaction (custom policies): its tokens' {Context:CorrelationId}, from the token endpoint too.
+    correlation_id: str | None = None
 
 
 @dataclass
@@ -132,7 +134,7 @@ class TokenService:
         for claim in policy.output_claims:
             value = None if claim.always_default else bag.get(claim.claim_type)
             if value is None or value == "":
-                value = self._resolve(claim.default, policy, request)
+                value = self._resolve(claim.default, policy, request, auth.correlation_id)
             if value is None or value == "":
                 continue
             if claim.token_claim == "emails" and isinstance(value, str) and policy.kind is PolicyKind.USER_FLOW:
@@ -140,11 +142,11 @@ class TokenService:
             out[claim.token_claim] = value
         return out  # its sub (the claim the relying party outputs as sub) replaces the object id
 
-    def _resolve(self, value: str | None, policy: Policy, request: RelyingPartyRequest) -> str | None:
+    def _resolve(self, value: str | None, policy: Policy, request: RelyingPartyRequest, correlation_id: str | None) -> str | None:
         """Claim resolvers in DefaultValues (``{Policy:TenantObjectId}`` and friends, the app's ``{OIDC:Nonce}``...)."""
         if value is None or "{" not in value:
             return value
-        return fill_in(value, self.settings.claim_resolvers(policy, request))
+        return fill_in(value, self.settings.claim_resolvers(policy, request, correlation_id))
 
     # --- grants ----------------------------------------------------------------------------------
 

@@ -121,11 +121,11 @@ def test_an_identity_provider_input_claim_named_as_b2cs_own_parameter_is_refused
 
 
 def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_in_a_claim_resolving_profile(tmp_path) -> None:
-    edits = idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" DefaultValue="{Context:CorrelationId}" />')
+    edits = idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" DefaultValue="{Context:IPAddress}" />')
     with pytest.raises(PolicyError, match=r"MobileID-OAuth2.*InputClaim\[@ClaimTypeReferenceId='midAcr'\].*"
-                                          r"\{Context:CorrelationId\} is not one the emulator fills in"):
+                                          r"\{Context:IPAddress\} is not one the emulator fills in"):
         pack(tmp_path, edits=edits)
-    pack(tmp_path / "quiet", edits=idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" DefaultValue="{Context:CorrelationId}" />',
+    pack(tmp_path / "quiet", edits=idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" DefaultValue="{Context:IPAddress}" />',
                                                     resolving=False))  # B2C sends the text as written: so does the emulator
 
 

@@ -157,9 +157,35 @@ def test_every_oidc_claim_resolver_checked_at_load_is_filled_in_from_the_apps_re
     assert dict(zip(OIDC_RESOLVERS, claims["appAsked"].split("|"), strict=True)) == expected, claims
 
 
-@pytest.mark.parametrize("resolver", ["{Context:CorrelationId}", "{OAUTH-KV:campaignId}", "{Policy:PolicyID}"])
+def test_the_correlation_id_resolver_is_the_sign_ins_transactions_in_tokens_from_either_endpoint(start, tmp_path) -> None:
+    """{Context:CorrelationId}, which Microsoft's troubleshooting article echoes into tokens: the id B2C's pages show for
+    the sign-in (its page source comment, its error page), in an ID token at the redirect and from the token endpoint."""
+    h = start(policies=pack(tmp_path, edits=resolving("{Context:CorrelationId}")))
+
+    def sign_up(params: dict[str, str]) -> tuple[str, Landing]:
+        browser = h.browser()
+        page = browser.go(authorize_url(POLICY, more=params))
+        assert isinstance(page, Page), page
+        shown = page.settings["correlationId"]
+        assert re.fullmatch(r"[0-9a-f-]{36}", shown) and f"<!-- CorrelationId: {shown} -->" in page.html
+        sa = browser.choose(page, "MobileIDExchange")
+        assert isinstance(sa, Page) and browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
+        landing = browser.confirmed(sa)
+        assert isinstance(landing, Landing), landing
+        return shown, landing
+
+    shown, implicit = sign_up({})  # the SPA's id_token in the fragment
+    assert unverified_claims(implicit.params["id_token"])["appAsked"] == shown
+    shown, coded = sign_up({"client_id": WEB, "redirect_uri": WEB_REDIRECT, "response_type": "code", "scope": "openid offline_access"})
+    redeemed = h.browser().request("POST", f"{B2C}/{DOMAIN}/{POLICY}/oauth2/v2.0/token",
+                                   data={"grant_type": "authorization_code", "client_id": WEB, "client_secret": WEB_SECRET,
+                                         "code": coded.params["code"], "redirect_uri": WEB_REDIRECT})
+    assert unverified_claims(redeemed.json()["id_token"])["appAsked"] == shown, redeemed.text
+
+
+@pytest.mark.parametrize("resolver", ["{Context:IPAddress}", "{Culture:LCID}", "{OAUTH-KV:campaignId}", "{Policy:PolicyID}"])
 def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_naming_it(tmp_path, resolver: str) -> None:
-    """{Context:CorrelationId} would reach the token as written, where B2C puts the transaction's id (and a misspelt
+    """{Context:IPAddress} would reach the token as written, where B2C puts the browser's address (and a misspelt
     {Policy:...} as written)."""
     with pytest.raises(PolicyError, match=rf"OutputClaim\[@ClaimTypeReferenceId='appAsked'\].*{re.escape(resolver)} is not one the emulator fills in"):
         pack(tmp_path, edits=resolving(resolver))
