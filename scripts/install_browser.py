@@ -39,16 +39,20 @@ def bundled_chromium() -> str | None:
 
 
 NODE_STACK_FRAME = re.compile(r"^\s+at\s")
+# apt-get's routine steps, which `install --with-deps` prints by the hundred (its errors, "E: ..." and "dpkg: error ...", stay).
+APT_STEP = re.compile(r"^(Selecting previously unselected package |Preparing to unpack |Unpacking |Setting up |Processing triggers for "
+                      r"|\(Reading database |(Get|Hit|Ign):\d+ |Fetched |update-alternatives: |debconf: delaying )")
 
 
 def run_without_stack_traces(command: list[str], timeout: int) -> bool:
-    """Playwright's installer, its output streamed without Node's stack frames ("    at ..."): a failed
-    download prints a trace per try and host, burying the lines that say why. Says how many lines it left out.
+    """Playwright's installer, its output streamed without Node's stack frames ("    at ...") and apt-get's routine steps
+    (``--with-deps``): a failed download prints a trace per try and host, burying the lines that say why, and apt-get
+    some 600 lines for Chromium's libraries. Says how many lines it left out.
 
     The installer runs in a process group of its own: at the timeout (or Ctrl-C) the whole group ends, Node too,
     which holds the output pipe open after its Python parent has gone."""
     print("+", " ".join(command), flush=True)
-    left_out = 0
+    frames = steps = 0
     timed_out = threading.Event()
     try:
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
@@ -64,7 +68,9 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
                 assert process.stdout is not None
                 for line in process.stdout:
                     if NODE_STACK_FRAME.match(line):
-                        left_out += 1
+                        frames += 1
+                    elif APT_STEP.match(line):
+                        steps += 1
                     else:
                         print(line, end="", flush=True)
                 code = process.wait()  # under the same timer: an installer may close its output and still hang
@@ -76,8 +82,9 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
     except OSError as error:
         print(f"  {error}", flush=True)
         return False
-    if left_out:
-        print(f"  ({left_out} lines of stack traces left out)", flush=True)
+    if frames or steps:
+        what = [f"{frames} lines of stack traces"] * bool(frames) + [f"{steps} lines of apt-get's package steps"] * bool(steps)
+        print(f"  ({' and '.join(what)} left out)", flush=True)
     if timed_out.is_set():
         print(f"  stopped after {timeout} s", flush=True)
     return code == 0 and not timed_out.is_set()  # a Node left hanging after its Python ended: not installed

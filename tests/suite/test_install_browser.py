@@ -183,6 +183,16 @@ def test_a_failed_download_says_why_without_its_stack_traces(tmp_path: Path, cap
     assert " at " not in said.replace("(3 lines of stack traces left out)", "") and "(3 lines of stack traces left out)" in said
 
 
+def test_playwrights_install_with_deps_leaves_out_apt_gets_routine_steps_but_not_its_errors(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    installer = tmp_path / "installer.py"
+    installer.write_text("import sys\nfor n in range(300):\n    print(f'Unpacking libthing{n} (1.0-1) ...')\n    print(f'Setting up libthing{n} (1.0-1) ...')\n"
+                         "print('E: Unable to fetch some archives')\nprint('Failed to install browsers')\nsys.exit(1)\n")
+    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=60) is False
+    said = capfd.readouterr().out
+    assert "E: Unable to fetch some archives" in said and "Failed to install browsers" in said and "libthing" not in said
+    assert "(600 lines of apt-get's package steps left out)" in said
+
+
 @pytest.mark.timeout(30)  # without the group's end the call would wait out the grandchild's 60 s
 def test_a_download_that_hangs_is_stopped_at_its_timeout_with_the_node_process_it_started(
         tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
