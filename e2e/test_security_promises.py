@@ -23,7 +23,7 @@ from playwright.sync_api import BrowserContext
 
 from fixtures.b2c import B2CTenant
 from fixtures.browser import HostMap
-from fixtures.journey import Journey, SignedUpUser, new_sign_in_recorded
+from fixtures.journey import Journey, SignedUpUser
 from fixtures.mobile_id import MobileID
 from fixtures.redaction import JWT  # a token itself, not the words "id_token" a page may hold
 from fixtures.settings import Settings
@@ -212,34 +212,6 @@ def test_a_session_cookie_saved_before_sign_out_signs_no_one_in(
         thief.reach_sign_in_page()
     except AssertionError as error:
         raise AssertionError(f"sign-out did not end B2C's session: its session cookie, saved before sign-out, still signs the user in ({error})") from None
-
-
-# --- prompt=login makes the user authenticate again ------------------------------------------------
-
-def test_prompt_login_sends_the_user_back_to_mobile_id(signed_in: SignedUpUser, journey: Journey, policy: str) -> None:
-    # Given a user with a B2C session in this browser
-    number, first = signed_in
-
-    # When the app demands a fresh sign-in
-    request = journey.open(policy, prompt="login")
-
-    # Then B2C asks again (its sign-in page, not a token from the session)
-    try:
-        journey.reach_sign_in_page()
-    except AssertionError as error:
-        raise AssertionError(f"prompt=login must force a new sign-in, but B2C answered from its session ({error})") from None
-
-    # And choosing Mobile ID leads to Mobile ID's number entry, not around it
-    journey.unified.choose_mobile_id()
-    try:
-        journey.mobile.wait_until_shown()
-    except AssertionError:  # the page objects' waits fail as JourneyFailure, saying where the browser is
-        raise AssertionError(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number; "
-                             f"the browser shows {journey.where_am_i()}") from None
-    journey.approve_at_mobile_id(number)
-    claims = journey.token(request)
-    assert claims["sub"] == first["sub"]
-    new_sign_in_recorded(first, claims)
 
 
 # --- the session cookies' attributes (B2C's cookie definitions) ----------------------------------
