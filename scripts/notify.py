@@ -7,7 +7,8 @@ failed, broken and unknown journeys (as the quality gate counts them) by their A
 ``cause_detail`` (journeys without the labels: cause "unclassified", detail the first
 line of the failure message). Prints the message, then posts it to every webhook set:
 ``SLACK_WEBHOOK_URL`` (Slack incoming webhook, ``{"text": ...}``) and
-``TEAMS_WEBHOOK_URL`` (Teams Workflows webhook, an Adaptive Card). Without either it
+``TEAMS_WEBHOOK_URL`` (Teams Workflows webhook, an Adaptive Card). The title says where the journeys ran (tenant or
+local stack), as the results' ``environment.properties`` says. Without either it
 only prints (Azure Pipelines passes an undefined variable as the text ``$(NAME)``: unset). Webhook URLs are secrets: never printed. Exit 0 even when journeys
 failed (the quality gate decides the run); 1 when a post fails.
 """
@@ -50,7 +51,20 @@ def _journeys(count: int) -> str:
     return counted(count, "journey")
 
 
+def target_of(results: Path) -> str | None:
+    """Where the journeys ran, in words, as the run wrote it in the results' ``environment.properties`` (``target``);
+    None without one. The title says it on every CI, from the run itself rather than from the pipeline's settings."""
+    try:
+        lines = (results / "environment.properties").read_text().splitlines()
+    except OSError:
+        return None
+    target = next((line.split("=", 1)[1].strip() for line in lines if line.startswith("target=")), None)
+    return {"tenant": "tenant", "local": "local stack"}.get(target or "")
+
+
 def summarize(results: Path, title: str, link: str | None = None) -> str:
+    if words := target_of(results):
+        title = f"{title} ({words})"
     found = journeys(results)
     failing = [journey for journey in found.values() if journey.status in FAILING]
     flaky = sum(1 for journey in found.values() if journey.attempts > 1 and journey.status not in FAILING)

@@ -240,7 +240,7 @@ def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: We
     [post] = webhook.received
     assert post["path"] == "/services/T000/B000/secret-path"
     assert post["body"]["text"].splitlines() == [
-        "Nightly: 4 of 6 journeys failed, 2 cause(s)",
+        "Nightly (local stack): 4 of 6 journeys failed, 2 cause(s)",  # where they ran: from the results
         "- ID token contract: 3 journeys",
         "    aud: expected testapp1, got other-app (3)",
         "- unclassified: 1 journey",
@@ -252,6 +252,14 @@ def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: We
     assert "posted to the slack webhook" in out and "secret-path" not in out and CONTROL_TOKEN not in out
 
 
+def test_the_title_says_where_the_journeys_ran_as_their_results_say(tmp_path: Path) -> None:
+    write_result(tmp_path / "tenant", "test_sign_in[B2C_1A_signup_signin]", "passed")
+    (tmp_path / "tenant" / "environment.properties").write_text("target=tenant\ntenant=fabrikam\n")
+    assert notify.summarize(tmp_path / "tenant", "Nightly").splitlines()[0] == "Nightly (tenant): all 1 journey passed"
+    write_result(tmp_path / "unsaid", "test_sign_in[B2C_1A_signup_signin]", "passed")  # no environment.properties: nothing added
+    assert notify.summarize(tmp_path / "unsaid", "Nightly").splitlines()[0] == "Nightly: all 1 journey passed"
+
+
 def test_teams_gets_an_adaptive_card(merged: Path, webhook: Webhook, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEAMS_WEBHOOK_URL", webhook.url)
     assert notify.main([str(merged)]) == 0
@@ -259,7 +267,7 @@ def test_teams_gets_an_adaptive_card(merged: Path, webhook: Webhook, monkeypatch
     [attachment] = post["body"]["attachments"]
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     texts = [block["text"] for block in attachment["content"]["body"]]
-    assert texts[0] == "B2C + Mobile ID journeys: 4 of 6 journeys failed, 2 cause(s)"
+    assert texts[0] == "B2C + Mobile ID journeys (local stack): 4 of 6 journeys failed, 2 cause(s)"
     assert "- ID token contract: 3 journeys" in texts
 
 
@@ -280,7 +288,7 @@ def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.Monk
                                          capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("TEAMS_WEBHOOK_URL", "$(TEAMS_WEBHOOK_URL)")  # Azure Pipelines: variable not defined
     assert notify.main([str(merged)]) == 0
-    assert capsys.readouterr().out.startswith("B2C + Mobile ID journeys: 4 of 6 journeys failed")
+    assert capsys.readouterr().out.startswith("B2C + Mobile ID journeys (local stack): 4 of 6 journeys failed")
 
 
 def test_a_green_run_says_so(tmp_path: Path) -> None:
