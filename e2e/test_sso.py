@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fixtures.causes import JourneyFailure
 from fixtures.journey import Journey, SignedUpUser, new_sign_in_recorded
 
 
@@ -35,16 +36,17 @@ def test_prompt_login_asks_for_mobile_id_despite_the_session(
     # Then B2C asks again (its sign-in page, not a token from the session)
     try:
         journey.reach_sign_in_page()
-    except AssertionError as error:
-        raise AssertionError(f"prompt=login must force a new sign-in, but B2C answered from its session ({error})") from None
+    except JourneyFailure as failure:  # said again with what it means here, its cause kept (an infrastructure one is retried)
+        raise JourneyFailure(f"prompt=login must force a new sign-in, but B2C answered from its session ({failure})",
+                             cause=failure.cause.name, detail=failure.cause.detail) from None
 
     # And choosing Mobile ID leads to Mobile ID's number entry, not around it: the phone approves again
     journey.unified.choose_mobile_id()
     try:
         journey.mobile.wait_until_shown()
-    except AssertionError:  # the page objects' waits fail as JourneyFailure, saying where the browser is
-        raise AssertionError(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number; "
-                             f"the browser shows {journey.where_am_i()}") from None
+    except JourneyFailure as failure:
+        raise JourneyFailure(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number; "
+                             f"the browser shows {journey.where_am_i()}", cause=failure.cause.name, detail=failure.cause.detail) from None
     journey.approve_at_mobile_id(number)
     claims = journey.token(request)
     assert claims["sub"] == first["sub"]

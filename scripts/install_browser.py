@@ -41,7 +41,7 @@ def bundled_chromium() -> str | None:
 NODE_STACK_FRAME = re.compile(r"^\s+at\s")
 # apt-get's routine steps, which `install --with-deps` prints by the hundred (its errors, "E: ..." and "dpkg: error ...", stay).
 APT_STEP = re.compile(r"^(Selecting previously unselected package |Preparing to unpack |Unpacking |Setting up |Processing triggers for "
-                      r"|\(Reading database |(Get|Hit|Ign):\d+ |Fetched |update-alternatives: |debconf: delaying )")
+                      r"|\(Reading database |(Get|Hit|Ign):\d+ |Fetched |update-alternatives: using |debconf: delaying )")
 
 
 def run_without_stack_traces(command: list[str], timeout: int) -> bool:

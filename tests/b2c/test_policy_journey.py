@@ -112,6 +112,17 @@ def test_an_identity_providers_input_claims_are_parameters_of_its_authorization_
     assert "login_hint" not in sent and sent["client_id"] == "b2c-client"  # B2C's own parameters stay
 
 
+def test_the_transactions_correlation_id_reaches_the_identity_provider_from_a_claim_resolving_profile(start, tmp_path) -> None:
+    idp = FakeIdP()
+    policies = pack(tmp_path, edits=idp_input_claims(
+        '<InputClaim ClaimTypeReferenceId="midAcr" PartnerClaimType="correlation_id" DefaultValue="{Context:CorrelationId}" />'))
+    browser = start(policies=policies, idp=idp).browser()
+    page = browser.go(authorize_url(POLICY, prompt="login"))
+    assert isinstance(page, Page), page
+    assert isinstance(browser.choose(page, "MobileIDExchange"), Page)
+    assert idp.authorize_requests[-1]["correlation_id"] == page.settings["correlationId"]  # the one B2C's pages show
+
+
 def test_an_identity_provider_input_claim_named_as_b2cs_own_parameter_is_refused(tmp_path) -> None:
     """What B2C sends when a policy names client_id (or another parameter it sets itself) twice is not documented."""
     edits = idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" PartnerClaimType="client_id" DefaultValue="x" />')

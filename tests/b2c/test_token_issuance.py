@@ -159,7 +159,7 @@ def test_every_oidc_claim_resolver_checked_at_load_is_filled_in_from_the_apps_re
 
 def test_the_correlation_id_resolver_is_the_sign_ins_transactions_in_tokens_from_either_endpoint(start, tmp_path) -> None:
     """{Context:CorrelationId}, which Microsoft's troubleshooting article echoes into tokens: the id B2C's pages show for
-    the sign-in (its page source comment, its error page), in an ID token at the redirect and from the token endpoint."""
+    the sign-in (its page source comment), in an ID token at the redirect, from a redeemed code and from a refresh."""
     h = start(policies=pack(tmp_path, edits=resolving("{Context:CorrelationId}")))
 
     def sign_up(params: dict[str, str]) -> tuple[str, Landing]:
@@ -181,6 +181,10 @@ def test_the_correlation_id_resolver_is_the_sign_ins_transactions_in_tokens_from
                                    data={"grant_type": "authorization_code", "client_id": WEB, "client_secret": WEB_SECRET,
                                          "code": coded.params["code"], "redirect_uri": WEB_REDIRECT})
     assert unverified_claims(redeemed.json()["id_token"])["appAsked"] == shown, redeemed.text
+    refreshed = h.browser().request("POST", f"{B2C}/{DOMAIN}/{POLICY}/oauth2/v2.0/token",
+                                    data={"grant_type": "refresh_token", "client_id": WEB, "client_secret": WEB_SECRET,
+                                          "refresh_token": redeemed.json()["refresh_token"]})
+    assert unverified_claims(refreshed.json()["id_token"])["appAsked"] == shown, refreshed.text
 
 
 @pytest.mark.parametrize("resolver", ["{Context:IPAddress}", "{Culture:LCID}", "{OAUTH-KV:campaignId}", "{Policy:PolicyID}"])

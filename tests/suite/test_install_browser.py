@@ -186,10 +186,12 @@ def test_a_failed_download_says_why_without_its_stack_traces(tmp_path: Path, cap
 def test_playwrights_install_with_deps_leaves_out_apt_gets_routine_steps_but_not_its_errors(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     installer = tmp_path / "installer.py"
     installer.write_text("import sys\nfor n in range(300):\n    print(f'Unpacking libthing{n} (1.0-1) ...')\n    print(f'Setting up libthing{n} (1.0-1) ...')\n"
+                         "print('update-alternatives: error: alternative path /usr/bin/x does not exist')\n"
                          "print('E: Unable to fetch some archives')\nprint('Failed to install browsers')\nsys.exit(1)\n")
     assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=60) is False
     said = capfd.readouterr().out
     assert "E: Unable to fetch some archives" in said and "Failed to install browsers" in said and "libthing" not in said
+    assert "update-alternatives: error: alternative path /usr/bin/x does not exist" in said
     assert "(600 lines of apt-get's package steps left out)" in said
 
 
