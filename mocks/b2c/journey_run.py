@@ -54,7 +54,7 @@ class PolicyJourney:
                                   parameters: tuple[tuple[str, str], ...] = ()) -> Response: ...
 
     def orchestrator(self, transaction: JourneyTransaction) -> Orchestrator:
-        """The journey's steps for ``transaction``: claim resolvers of its policy and of the app's request."""
+        """The journey's steps for ``transaction``: claim resolvers of its policy, the app's request and the transaction."""
         return Orchestrator(self.tenant.directory,
                             self.settings.claim_resolvers(transaction.policy, transaction.request, transaction.correlation_id))
 

@@ -79,7 +79,7 @@ Outcome = ShowUnified | Federate | ShowSelfAsserted | SendClaims
 class Orchestrator:
     def __init__(self, directory: Directory, resolvers: dict[str, str]) -> None:
         self.directory = directory
-        self.resolvers = resolvers  # the claim resolvers of the policy and request it runs (B2CSettings.claim_resolvers)
+        self.resolvers = resolvers  # the claim resolvers of the policy, request and transaction it runs (B2CSettings.claim_resolvers)
 
     # --- stepping --------------------------------------------------------------------------------
 
