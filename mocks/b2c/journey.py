@@ -36,7 +36,7 @@ from mocks.b2c.sessions import (
 )
 from mocks.b2c.strings import IDP_UI_LOCALES, strings
 from mocks.b2c.tokens import Authentication
-from mocks.b2c.web import TENANT, TenantHandlers, with_and_without_policy, xhr
+from mocks.b2c.web import TENANT, TenantHandlers, in_journey, with_and_without_policy, xhr
 from mocks.common.oauth import half_hash
 from mocks.common.params import ParameterError, single
 from mocks.faults import Fault
@@ -91,7 +91,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 transaction.policy, provider, state=transaction.state_properties, nonce=nonce,
                 ui_locales=IDP_UI_LOCALES[transaction.locale], parameters=parameters)
         except B2CError as error:
-            return self._error_page(error, policy=transaction.policy)
+            return self._error_page(error, transaction=transaction)
         transaction.exchange = PendingExchange(provider.exchange_id, nonce)
         return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
@@ -156,7 +156,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         except (B2CError, ParameterError) as error:
             return self._error_page(error if isinstance(error, B2CError) else B2CError("AADB2C90046"), policy=policy)
         if transaction.policy.key != policy.key:
-            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         api, action = request.path_params["api"].lower(), request.path_params["action"].lower()
         lang = transaction.locale
         if transaction.run is not None:
@@ -169,34 +169,35 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             if api == "selfasserted" and action == "cancelled" and transaction.run.page is not None:
                 self.tenant.transactions.drop(transaction.id)
                 cancel = B2CError("AADB2C90091", error="access_denied")
-                return self._deliver(delivery_for(transaction.request), error_fields(_localized(cancel, lang), transaction.request.state), lang=lang)
+                return self._deliver(delivery_for(transaction.request), error_fields(in_journey(_localized(cancel, lang), transaction), transaction.request.state), lang=lang)
         if api == "combinedsigninandsignup":
             if action == "unified":
                 exchange = params.get("claimsexchange")
                 if exchange:
                     provider = policy.provider(exchange)
                     if provider is None:
-                        return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
+                        return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
                     return await self._start_exchange(transaction, provider)
                 if params.get("local") == "signup":
-                    return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy, detail=(
+                    return self._error_page(B2CError("AADB2C90046"), transaction=transaction, detail=(
                         "Local account sign-up is not part of this emulator (see mocks/b2c/README.md); "
                         "sign up with an identity provider instead."))
                 return pages.unified(self.settings, transaction)
             if action == "forgotpassword":
                 # Neither policy has self-service password reset, so B2C hands the click to the app.
                 self.tenant.transactions.drop(transaction.id)
-                return self._deliver_error(delivery_for(transaction.request), B2CError("AADB2C90118", error="access_denied"), lang=lang)
+                return self._deliver_error(delivery_for(transaction.request), B2CError("AADB2C90118", error="access_denied"), lang=lang,
+                                           transaction=transaction)
             if action == "confirmed":
-                return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)  # no local sign-in can have succeeded
+                return self._error_page(B2CError("AADB2C90046"), transaction=transaction)  # no local sign-in can have succeeded
         if api == "selfasserted" and transaction.idp_claims is not None:
             if action == "confirmed" and transaction.self_asserted is not None:
                 return self._complete_sign_up(transaction)
             if action == "cancelled":
                 self.tenant.transactions.drop(transaction.id)
                 cancel = B2CError("AADB2C90091", error="access_denied")
-                return self._deliver(delivery_for(transaction.request), error_fields(_localized(cancel, lang), transaction.request.state), lang=lang)
-        return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
+                return self._deliver(delivery_for(transaction.request), error_fields(in_journey(_localized(cancel, lang), transaction), transaction.request.state), lang=lang)
+        return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
 
     async def self_asserted(self, request: Request) -> Response:
         """The pages' XHR: ``POST SelfAsserted?tx=...&p=...`` with ``X-CSRF-TOKEN``."""
@@ -267,7 +268,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         provider = transaction.policy.provider(exchange.exchange_id)
         if transaction.id not in trans_cookie_ids(request) or provider is None:
             # Typically a SameSite=Lax cookie that the IdP's cross-site form post did not carry.
-            return self._error_page(B2CError("AADB2C90255", (exchange.exchange_id,)), policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90255", (exchange.exchange_id,)), transaction=transaction)
         transaction.exchange = None
         rp = transaction.request
 
@@ -276,11 +277,12 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 return pages.unified(self.settings, transaction)
             self.tenant.transactions.drop(transaction.id)
             outer = "access_denied" if idp_error == "access_denied" else "server_error"
-            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90273", (idp_error_text(idp_error, idp_description),), error=outer), lang=lang)
+            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90273", (idp_error_text(idp_error, idp_description),), error=outer),
+                                       lang=lang, transaction=transaction)
         if code is None:
             self.tenant.transactions.drop(transaction.id)
             error = B2CError("AADB2C90273", ("Error: invalid_response,Error Description: the response contains no code",), error="server_error")
-            return self._deliver_error(delivery_for(rp), error, lang=lang)
+            return self._deliver_error(delivery_for(rp), error, lang=lang, transaction=transaction)
         try:
             claims = await self.tenant.federation.complete(transaction.policy, provider, code=code, nonce=exchange.nonce,
                                                            request=transaction.request, correlation_id=transaction.correlation_id)
@@ -288,7 +290,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             # The back channel failed (unreachable, refused, a bad token): B2C tells the app, as error=server_error with
             # the AADB2C code (public traces of AADB2C90289 at apps' redirect URIs; README, Decisions).
             self.tenant.transactions.drop(transaction.id)
-            return self._deliver_error(delivery_for(rp), error, lang=lang)
+            return self._deliver_error(delivery_for(rp), error, lang=lang, transaction=transaction)
         if transaction.run is not None:
             return await self._run_federated(transaction, claims)
 

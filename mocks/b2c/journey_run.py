@@ -48,7 +48,8 @@ class PolicyJourney:
     settings: B2CSettings
 
     if TYPE_CHECKING:  # provided by TenantHandlers and UserJourneyHandlers, the classes this one is mixed into
-        def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None) -> Response: ...
+        def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None,
+                        transaction: JourneyTransaction | None = None) -> Response: ...
         def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response: ...
         async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider,
                                   parameters: tuple[tuple[str, str], ...] = ()) -> Response: ...
@@ -71,10 +72,10 @@ class PolicyJourney:
             outcome = self.orchestrator(transaction).advance(policy, run, domain_hint=domain_hint)
         except NotExecuted as refusal:
             self.tenant.transactions.drop(transaction.id)
-            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy, detail=NOT_EXECUTED + str(refusal))
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction, detail=NOT_EXECUTED + str(refusal))
         except B2CError as error:
             self.tenant.transactions.drop(transaction.id)
-            return self._error_page(error, policy=transaction.policy)
+            return self._error_page(error, transaction=transaction)
         if isinstance(outcome, ShowUnified):
             return pages.unified(self.settings, transaction)
         if isinstance(outcome, Federate):
@@ -114,7 +115,7 @@ class PolicyJourney:
     async def _run_choose(self, transaction: JourneyTransaction, exchange_id: str) -> Response:
         policy: Policy = transaction.policy
         if policy.provider(exchange_id) is None or transaction.run.chosen is not None:
-            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         transaction.run.chosen = exchange_id
         return await self._run(transaction)
 
@@ -125,7 +126,7 @@ class PolicyJourney:
         local = dict(step.exchanges).get(step.local_account_exchange or "")
         target = journey.profiles[local].metadata.get("SignUpTarget") if local else None
         if not target:
-            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         transaction.run.chosen = target
         return await self._run(transaction)
 
@@ -133,12 +134,12 @@ class PolicyJourney:
         run: JourneyRun = transaction.run
         federating, run.federating = run.federating, None
         if federating is None:
-            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         profile = journey_of(transaction).profiles[federating]
         try:
             self.orchestrator(transaction).federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
-            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy,
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction,
                                     detail=NOT_EXECUTED + str(refusal))
         return await self._run(transaction)
 
@@ -172,6 +173,6 @@ class PolicyJourney:
 
     async def _run_confirmed(self, transaction: JourneyTransaction) -> Response:
         if not getattr(transaction.run, "confirmable", False):
-            return self._error_page(B2CError("AADB2C90046"), policy=transaction.policy)
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         transaction.run.confirmable = False
         return await self._run(transaction)

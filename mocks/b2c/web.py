@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -16,6 +17,9 @@ from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy
 from mocks.b2c.tenant import Tenant
 from mocks.common.params import MultiValued, ParameterError, single
+
+if TYPE_CHECKING:
+    from mocks.b2c.sessions import JourneyTransaction
 
 JSON_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache", "Access-Control-Allow-Origin": "*"}
 MAX_FORM_FIELDS = 50
@@ -75,18 +79,31 @@ class TenantHandlers:
             return pages.form_post(delivery.redirect_uri, fields, lang=lang)
         return RedirectResponse(redirect_location(delivery, fields), status_code=302, headers={"Cache-Control": "no-store"})
 
-    def _deliver_error(self, delivery: Delivery, error: B2CError, *, lang: str = "en") -> Response:
-        return self._deliver(delivery, error_fields(error, delivery.state), lang=lang)
+    def _deliver_error(self, delivery: Delivery, error: B2CError, *, lang: str = "en",
+                       transaction: JourneyTransaction | None = None) -> Response:
+        """``error`` to the app; ``transaction``: the journey it ends (``in_journey``)."""
+        return self._deliver(delivery, error_fields(in_journey(error, transaction), delivery.state), lang=lang)
 
-    def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None) -> Response:
+    def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None,
+                    transaction: JourneyTransaction | None = None) -> Response:
         """B2C's error page in ``policy``'s default language, whatever the request's ``ui_locales`` (B2C does not pass
         ``ui_locales`` to the exception page: b2c.md section 1.5), with ``<html lang>`` as ``policy``'s pages have it
-        (no policy known: the tenant's default and setting)."""
+        (no policy known: the tenant's default and setting). ``transaction``: the journey it ends, whose policy it is
+        and whose correlation ID it shows (``in_journey``)."""
+        if policy is None and transaction is not None:
+            policy = transaction.policy
+        error = in_journey(error, transaction)
         if policy is None:
             lang, html_lang = self.settings.default_locale, self.settings.language_customization
         else:
             lang, html_lang = self.settings.page_language(policy, None), self.settings.customizes_language(policy)
         return pages.error(error, lang=lang, detail=detail, html_lang=html_lang)
+
+
+def in_journey(error: B2CError, transaction: JourneyTransaction | None) -> B2CError:
+    """``error`` with the correlation ID of the journey it ends, the one that journey's pages showed (an error outside any
+    keeps its own): one ID per journey, as B2C's logs and its troubleshooting advice treat it (README, Decisions)."""
+    return replace(error, correlation_id=transaction.correlation_id) if transaction is not None else error
 
 
 def xhr(status: str, code: str | None, message: str | None, *, http_status: int = 200) -> JSONResponse:

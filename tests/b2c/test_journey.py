@@ -134,6 +134,30 @@ def test_cancel_on_the_self_asserted_page_is_aadb2c90091(shared: Harness) -> Non
     assert result.params["error_description"].startswith("AADB2C90091: Der Benutzer hat die Eingabe")
 
 
+def test_an_error_that_ends_a_journey_carries_the_correlation_id_its_pages_showed(start, shared: Harness) -> None:
+    """One correlation ID per journey, as in B2C's logs (README, Decisions): a cancel, a forgotten password, the identity
+    provider's refusal and a lost transaction say the ID of the journey they end; an error outside any gets its own."""
+    def correlation(description: str) -> str:
+        return description.split("Correlation ID: ", 1)[1].split("\r\n", 1)[0]
+
+    browser = shared.browser()
+    page = as_page(browser.go(authorize_url()))
+    cancelled = browser.confirmed(as_page(browser.choose(page, "FakeIdP")), action="cancelled")
+    assert isinstance(cancelled, Landing) and correlation(cancelled.params["error_description"]) == page.settings["correlationId"]
+    page = as_page(browser.go(authorize_url()))
+    forgot = browser.confirmed(page, api="CombinedSigninAndSignup", action="forgotPassword")
+    assert isinstance(forgot, Landing) and correlation(forgot.params["error_description"]) == page.settings["correlationId"]
+    page = as_page(browser.go(authorize_url()))
+    lost = as_page(browser.confirmed(page, api="CombinedSigninAndSignup", action="confirmed"))  # no local sign-in succeeded
+    assert lost.error_detail().startswith("AADB2C90046") and lost.settings["correlationId"] == page.settings["correlationId"]
+    refusing = start(idp=FakeIdP(IdPBehaviour(error="access_denied", error_description="mid_auth_3010_ABCD1234 - rejected"))).browser()
+    page = as_page(refusing.go(authorize_url()))
+    refused = refusing.choose(page, "FakeIdP")
+    assert isinstance(refused, Landing) and correlation(refused.params["error_description"]) == page.settings["correlationId"]
+    outside = as_page(shared.browser().go(authorize_url(client_id="00000000-0000-0000-0000-000000000000")))  # no journey began
+    assert outside.settings["correlationId"] != page.settings["correlationId"]
+
+
 def test_self_asserted_checks_csrf_and_required_fields(shared: Harness) -> None:
     browser = shared.browser()
     sa = as_page(browser.choose(as_page(browser.go(authorize_url())), "FakeIdP"))
