@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mocks.b2c import pages
-from mocks.b2c.authorize import AuthorizeError, delivery_for, error_fields, validate
+from mocks.b2c.authorize import AuthorizeError, delivery_for, validate
 from mocks.b2c.errors import B2CError, idp_error_text, new_correlation_id
 from mocks.b2c.journey_run import PolicyJourney
 from mocks.b2c.policy import IdentityProvider, Policy
@@ -36,7 +36,7 @@ from mocks.b2c.sessions import (
 )
 from mocks.b2c.strings import IDP_UI_LOCALES, strings
 from mocks.b2c.tokens import Authentication
-from mocks.b2c.web import TENANT, TenantHandlers, in_journey, with_and_without_policy, xhr
+from mocks.b2c.web import TENANT, TenantHandlers, with_and_without_policy, xhr
 from mocks.common.oauth import half_hash
 from mocks.common.params import ParameterError, single
 from mocks.faults import Fault
@@ -169,7 +169,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             if api == "selfasserted" and action == "cancelled" and transaction.run.page is not None:
                 self.tenant.transactions.drop(transaction.id)
                 cancel = B2CError("AADB2C90091", error="access_denied")
-                return self._deliver(delivery_for(transaction.request), error_fields(in_journey(_localized(cancel, lang), transaction), transaction.request.state), lang=lang)
+                return self._deliver_error(delivery_for(transaction.request), _localized(cancel, lang), lang=lang, transaction=transaction)
         if api == "combinedsigninandsignup":
             if action == "unified":
                 exchange = params.get("claimsexchange")
@@ -196,7 +196,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             if action == "cancelled":
                 self.tenant.transactions.drop(transaction.id)
                 cancel = B2CError("AADB2C90091", error="access_denied")
-                return self._deliver(delivery_for(transaction.request), error_fields(in_journey(_localized(cancel, lang), transaction), transaction.request.state), lang=lang)
+                return self._deliver_error(delivery_for(transaction.request), _localized(cancel, lang), lang=lang, transaction=transaction)
         return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
 
     async def self_asserted(self, request: Request) -> Response:
