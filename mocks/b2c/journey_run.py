@@ -56,8 +56,9 @@ class PolicyJourney:
 
     def orchestrator(self, transaction: JourneyTransaction) -> Orchestrator:
         """The journey's steps for ``transaction``: claim resolvers of its policy, the app's request and the transaction."""
-        return Orchestrator(self.tenant.directory,
-                            self.settings.claim_resolvers(transaction.policy, transaction.request, transaction.correlation_id))
+        policy = transaction.policy
+        return Orchestrator(self.tenant.directory, self.settings.claim_resolvers(policy, transaction.request, transaction.correlation_id),
+                            transformation_resolvers=self.settings.claim_resolvers(policy))
 
     def _sso_run(self, session: Any) -> JourneyRun | None:
         saved = getattr(session, "journey", None) if session is not None else None

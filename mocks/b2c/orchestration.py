@@ -77,9 +77,12 @@ Outcome = ShowUnified | Federate | ShowSelfAsserted | SendClaims
 
 
 class Orchestrator:
-    def __init__(self, directory: Directory, resolvers: dict[str, str]) -> None:
+    def __init__(self, directory: Directory, resolvers: dict[str, str], transformation_resolvers: dict[str, str]) -> None:
         self.directory = directory
-        self.resolvers = resolvers  # the claim resolvers of the policy, request and transaction it runs (B2CSettings.claim_resolvers)
+        # The claim resolvers of the policy, request and transaction it runs, for claim-resolving technical profiles; and
+        # those of the policy alone, for claims transformations' InputParameters (B2CSettings.claim_resolvers, README).
+        self.resolvers = resolvers
+        self.transformation_resolvers = transformation_resolvers
 
     # --- stepping --------------------------------------------------------------------------------
 
@@ -146,14 +149,13 @@ class Orchestrator:
     def _execute(self, policy: Policy, run: JourneyRun, exchange_id: str, profile: TechnicalProfile) -> Outcome | None:
         if profile.not_executed:
             raise NotExecuted(profile.not_executed)
-        if profile.kind is ProfileKind.IDENTITY_PROVIDER:
-            provider = policy.provider(exchange_id)
-            if provider is None:
-                raise NotExecuted(f"{profile.where}: ClaimsExchange {exchange_id!r} is an identity provider that no "
-                                  f"{SELECTION} step offers; add a ClaimsProviderSelection for it")
-            self._transform(policy, run, profile.input_transformations)
+        provider = policy.provider(exchange_id) if profile.kind is ProfileKind.IDENTITY_PROVIDER else None
+        if profile.kind is ProfileKind.IDENTITY_PROVIDER and provider is None:
+            raise NotExecuted(f"{profile.where}: ClaimsExchange {exchange_id!r} is an identity provider that no "
+                              f"{SELECTION} step offers; add a ClaimsProviderSelection for it")
+        self._transform(policy, run, profile.input_transformations)  # first: the profile's InputClaims may read their outputs
+        if provider is not None:
             return Federate(provider, profile, self._partner_parameters(profile, run))
-        self._transform(policy, run, profile.input_transformations)
         if profile.kind is ProfileKind.SELF_ASSERTED:
             for vid in profile.validation_profiles:
                 validation = policy.journey.profiles[vid]  # type: ignore[union-attr]  # only policies with a journey are orchestrated
@@ -197,7 +199,7 @@ class Orchestrator:
     def _transform(self, policy: Policy, run: JourneyRun, ids: tuple[str, ...]) -> None:
         for tid in ids:
             try:
-                ct.run(policy.journey.transformations[tid], run.bag, self.resolvers)  # type: ignore[union-attr]  # only policies with a journey are orchestrated
+                ct.run(policy.journey.transformations[tid], run.bag, self.transformation_resolvers)  # type: ignore[union-attr]  # only policies with a journey are orchestrated
             except AssertionFailed:
                 raise B2CError("AADB2C90085") from None
 
@@ -233,7 +235,9 @@ class Orchestrator:
                            if journey.input_types[c.claim_type] not in RENDERED_INPUT_TYPES}
         if drawn_otherwise:
             raise NotExecuted(f"{profile.where}: the page would ask for {', '.join(f'{c} ({t})' for c, t in drawn_otherwise.items())}; "
-                              f"the emulator draws {' and '.join(RENDERED_INPUT_TYPES)} fields only, where B2C draws each by its UserInputType")
+                              f"the emulator draws {' and '.join(RENDERED_INPUT_TYPES)} fields only, where B2C draws each by its UserInputType: "
+                              "to run this journey locally, give the claim one of those UserInputTypes or a DefaultValue, or take "
+                              "it out of this profile's OutputClaims")
         return tuple((c.claim_type, journey.claim_labels.get(c.claim_type, c.claim_type), c.required,
                       _text(run.bag.get(c.claim_type)) if c.claim_type in prefilled else "") for c in asked)
 

@@ -2,8 +2,8 @@
 ``{Context:CorrelationId}``), where B2C fills them in (a relying party's output claims, a claim-resolving technical
 profile's claims), and what fills each in.
 
-Its own module: the policy check at load (custom_policy/build.py) reads the names, the token (tokens.py) and
-B2CSettings.claim_resolvers the values, and neither needs the sessions' web types for that.
+Its own module: the policy check at load (custom_policy/build.py) reads the names, B2CSettings.claim_resolvers the
+values, and neither needs the sessions' web types for that.
 """
 
 from __future__ import annotations
@@ -41,14 +41,12 @@ OIDC_RESOLVERS: dict[str, Callable[[RelyingPartyRequest], str | None]] = {
 }
 
 
-def context_values(correlation_id: str) -> dict[str, str]:
-    """The {Context:...} claim resolvers the emulator fills in, for a transaction: its correlation ID, the one its pages show."""
-    return {"{Context:CorrelationId}": correlation_id}
-
-
-CONTEXT_RESOLVERS = tuple(name.removeprefix("{Context:").removesuffix("}") for name in context_values(""))
+# The {Context:...} claim resolvers the emulator fills in from the transaction's correlation ID, the one its pages show.
+CONTEXT_RESOLVERS: dict[str, Callable[[str], str]] = {
+    "CorrelationId": lambda correlation_id: correlation_id,
+}
 # Every claim resolver the emulator fills in, by kind: what a policy may name where B2C fills them in.
-FILLED: dict[str, tuple[str, ...]] = {"Policy": tuple(POLICY_RESOLVERS), "OIDC": tuple(OIDC_RESOLVERS), "Context": CONTEXT_RESOLVERS}
+FILLED: dict[str, tuple[str, ...]] = {"Policy": tuple(POLICY_RESOLVERS), "OIDC": tuple(OIDC_RESOLVERS), "Context": tuple(CONTEXT_RESOLVERS)}
 FILLED_IN = ", ".join(f"{{{kind}:{name}}}" for kind, names in FILLED.items() for name in names)
 
 

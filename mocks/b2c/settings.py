@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, SecretS
 from pydantic_core import core_schema
 
 from mocks.b2c.policy import Policy
-from mocks.b2c.resolvers import OIDC_RESOLVERS, POLICY_RESOLVERS, context_values
+from mocks.b2c.resolvers import CONTEXT_RESOLVERS, OIDC_RESOLVERS, POLICY_RESOLVERS
 from mocks.b2c.strings import pick_locale
 from mocks.common.hosts import TENANT_NAME
 from mocks.common.languages import accepted_languages
@@ -162,7 +162,7 @@ class B2CSettings(BaseModel):
             "{RelyingPartyTenantId}": self.domain,
             "{TrustFrameworkTenantId}": self.domain,
             **({f"{{OIDC:{name}}}": value(request) or "" for name, value in OIDC_RESOLVERS.items()} if request else {}),
-            **(context_values(correlation_id) if correlation_id else {}),
+            **({f"{{Context:{name}}}": value(correlation_id) for name, value in CONTEXT_RESOLVERS.items()} if correlation_id else {}),
         }
 
     def app(self, client_id: str) -> AppRegistration | None:

@@ -140,22 +140,26 @@ def test_an_error_that_ends_a_journey_carries_the_correlation_id_its_pages_showe
     def correlation(description: str) -> str:
         return description.split("Correlation ID: ", 1)[1].split("\r\n", 1)[0]
 
-    browser = shared.browser()
-    page = as_page(browser.go(authorize_url()))
-    cancelled = browser.confirmed(as_page(browser.choose(page, "FakeIdP")), action="cancelled")
-    assert isinstance(cancelled, Landing) and correlation(cancelled.params["error_description"]) == page.settings["correlationId"]
-    page = as_page(browser.go(authorize_url()))
-    forgot = browser.confirmed(page, api="CombinedSigninAndSignup", action="forgotPassword")
-    assert isinstance(forgot, Landing) and correlation(forgot.params["error_description"]) == page.settings["correlationId"]
-    page = as_page(browser.go(authorize_url()))
-    lost = as_page(browser.confirmed(page, api="CombinedSigninAndSignup", action="confirmed"))  # no local sign-in succeeded
-    assert lost.error_detail().startswith("AADB2C90046") and lost.settings["correlationId"] == page.settings["correlationId"]
+    browser, shown = shared.browser(), []
+
+    def journey() -> Page:
+        page = as_page(browser.go(authorize_url()))
+        shown.append(page.settings["correlationId"])
+        return page
+
+    cancelled = browser.confirmed(as_page(browser.choose(journey(), "FakeIdP")), action="cancelled")
+    assert isinstance(cancelled, Landing) and correlation(cancelled.params["error_description"]) == shown[-1]
+    forgot = browser.confirmed(journey(), api="CombinedSigninAndSignup", action="forgotPassword")
+    assert isinstance(forgot, Landing) and correlation(forgot.params["error_description"]) == shown[-1]
+    lost = as_page(browser.confirmed(journey(), api="CombinedSigninAndSignup", action="confirmed"))  # no local sign-in succeeded
+    assert lost.error_detail().startswith("AADB2C90046") and lost.settings["correlationId"] == shown[-1]
+    # The same browser, its journeys' cookies still set: an error before any journey began is not one of theirs.
+    outside = as_page(browser.go(authorize_url(client_id="00000000-0000-0000-0000-000000000000")))
+    assert outside.api == "GlobalException" and outside.settings["correlationId"] not in shown
     refusing = start(idp=FakeIdP(IdPBehaviour(error="access_denied", error_description="mid_auth_3010_ABCD1234 - rejected"))).browser()
     page = as_page(refusing.go(authorize_url()))
     refused = refusing.choose(page, "FakeIdP")
     assert isinstance(refused, Landing) and correlation(refused.params["error_description"]) == page.settings["correlationId"]
-    outside = as_page(shared.browser().go(authorize_url(client_id="00000000-0000-0000-0000-000000000000")))  # no journey began
-    assert outside.settings["correlationId"] != page.settings["correlationId"]
 
 
 def test_self_asserted_checks_csrf_and_required_fields(shared: Harness) -> None:

@@ -151,26 +151,28 @@ def on_page(h, headers: dict[str, str]):
     return h.browser().go(authorize_url(), headers=headers)
 
 
+def profile_page(start, policies, launch_chromium, english_page):
+    """The profile page of a sign-up through the Mobile ID button of ``policies``, in Chromium."""
+    h = start(policies=policies)
+    page = english_page(launch_chromium(h.host_map), 10000)
+    page.goto(authorize_url(POLICY, prompt="login"))
+    page.locator("button#MobileIDExchange").click()
+    page.locator('#api[data-name="SelfAsserted"] #continue').wait_for()
+    return page
+
+
 def test_a_profile_that_hides_cancel_has_no_cancel_button(start, tmp_path, launch_chromium, english_page) -> None:
     """setting.showCancelButton=false (a self-asserted technical profile's metadata): B2C shows no Cancel, so neither
     does the emulator, and a journey that cancels fails locally as on the tenant."""
     edit = ("TrustFrameworkBase.xml", "<Item Key=\"ContentDefinitionReferenceId\">api.socialccountsignup</Item>",
             "<Item Key=\"ContentDefinitionReferenceId\">api.socialccountsignup</Item><Item Key=\"setting.showCancelButton\">false</Item>")
     for policies, cancel in ((pack(tmp_path / "hidden", edits=[edit]), 0), (pack(tmp_path / "default"), 1)):
-        h = start(policies=policies)
-        page = english_page(launch_chromium(h.host_map), 10000)
-        page.goto(authorize_url(POLICY, prompt="login"))
-        page.locator("button#MobileIDExchange").click()
-        page.locator('#api[data-name="SelfAsserted"] #continue').wait_for()
+        page = profile_page(start, policies, launch_chromium, english_page)
         assert page.locator("#api button#cancel").count() == cancel
 
 
 def test_an_email_box_field_is_an_email_input(start, tmp_path, launch_chromium, english_page) -> None:
     """A claim whose UserInputType is EmailBox is drawn as B2C draws it: li.EmailBox with an input of type email."""
-    h = start(policies=pack(tmp_path, edits=[input_type_edit("EmailBox")]))
-    page = english_page(launch_chromium(h.host_map), 10000)
-    page.goto(authorize_url(POLICY, prompt="login"))
-    page.locator("button#MobileIDExchange").click()
-    page.locator('#api[data-name="SelfAsserted"] #continue').wait_for()
+    page = profile_page(start, pack(tmp_path, edits=[input_type_edit("EmailBox")]), launch_chromium, english_page)
     assert page.locator("#attributeList li.EmailBox.givenName_li input#givenName[type=email]").count() == 1
     assert page.locator("#attributeList li.TextBox.displayName_li input#displayName[type=text]").count() == 1

@@ -14,11 +14,18 @@ from .fake_idp import FakeIdP, IdPBehaviour
 from .support import POLICY, Landing, Page, authorize_url, input_type_edit, pack
 
 
-def sign_up(h, **fields: str):
+def sign_up(h, **params: str):
+    """A fresh sign-in (prompt=login, and ``params``) through the Mobile ID button: the browser and what it lands on."""
     browser = h.browser()
-    page = browser.go(authorize_url(POLICY, prompt="login"))
+    page = browser.go(authorize_url(POLICY, prompt="login", more=params))
     assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup", getattr(page, "html", page)
     return browser, browser.choose(page, "MobileIDExchange")
+
+
+def prefilled(sa) -> dict[str, str]:
+    """The profile page's fields and the values they are prefilled with."""
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
+    return {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
 
 
 def test_sign_up_then_sign_in_then_sso(start, tmp_path) -> None:
@@ -59,8 +66,7 @@ def test_an_edited_claims_transformation_builds_the_display_name(start, tmp_path
          '<OutputClaimsTransformation ReferenceId="CreateDisplayNameFromNames" /><OutputClaimsTransformation ReferenceId="CreateRandomUPNUserName" />'),
     ])
     _, sa = sign_up(start(policies=policies))
-    prefilled = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
-    assert prefilled == {"displayName": "Hans Muster", "givenName": "Hans", "surname": "Muster"}
+    assert prefilled(sa) == {"displayName": "Hans Muster", "givenName": "Hans", "surname": "Muster"}
 
 
 @pytest.mark.parametrize("resolving", [True, False], ids=["IncludeClaimResolvingInClaimsHandling", "without it"])
@@ -123,6 +129,43 @@ def test_the_transactions_correlation_id_reaches_the_identity_provider_from_a_cl
     assert idp.authorize_requests[-1]["correlation_id"] == page.settings["correlationId"]  # the one B2C's pages show
 
 
+@pytest.mark.parametrize(("value", "sent"), [("mid_al4_any", "mid_al4_any"), ("{OIDC:LoginHint}", "{OIDC:LoginHint}")],
+                         ids=["a value", "an OIDC resolver, which a transformation's InputParameter keeps as written"])
+def test_an_identity_providers_input_claims_transformations_run_before_its_input_claims_are_read(start, tmp_path, value, sent) -> None:
+    """Its InputClaimsTransformations first; their InputParameters get the policy's claim resolvers only (README)."""
+    idp = FakeIdP()
+    transformation = f"""<ClaimsTransformation Id="MidAcrValue" TransformationMethod="CreateStringClaim">
+        <InputParameters><InputParameter Id="value" DataType="string" Value="{value}" /></InputParameters>
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="midAcr" TransformationClaimType="createdClaim" /></OutputClaims>
+      </ClaimsTransformation>"""
+    policies = pack(tmp_path, edits=[
+        *idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" PartnerClaimType="acr_values" />'),
+        ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", f"<BuildingBlocks><ClaimsTransformations>{transformation}</ClaimsTransformations>"),
+        ("TrustFrameworkExtensions.xml", "</CryptographicKeys><InputClaims>",
+         '</CryptographicKeys><InputClaimsTransformations><InputClaimsTransformation ReferenceId="MidAcrValue" />'
+         "</InputClaimsTransformations><InputClaims>"),
+    ])
+    sign_up(start(policies=policies, idp=idp), login_hint="hint-4711")
+    assert idp.authorize_requests[-1]["acr_values"] == sent
+
+
+def test_a_profile_the_emulator_does_not_execute_is_not_checked_for_its_claim_resolvers(tmp_path) -> None:
+    """A REST API call with {Context:IPAddress} loads: a journey that reaches it is refused then, naming it."""
+    rest = """<TechnicalProfile Id="REST-Audit"><DisplayName>Audit</DisplayName>
+        <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.RestfulProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />
+        <Metadata><Item Key="ServiceUrl">https://audit.example/log</Item><Item Key="AuthenticationType">None</Item>
+          <Item Key="SendClaimsIn">Body</Item><Item Key="IncludeClaimResolvingInClaimsHandling">true</Item></Metadata>
+        <InputClaims><InputClaim ClaimTypeReferenceId="midAcr" DefaultValue="{Context:IPAddress}" /></InputClaims>
+      </TechnicalProfile>"""
+    [policy] = pack(tmp_path, edits=[
+        *idp_input_claims(resolving=False),
+        ("TrustFrameworkExtensions.xml", '<TechnicalProfile Id="MobileID-OAuth2">', rest + '<TechnicalProfile Id="MobileID-OAuth2">'),
+        ("TrustFrameworkBase.xml", '<ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlternativeSecurityId" />',
+         '<ValidationTechnicalProfile ReferenceId="REST-Audit" /><ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlternativeSecurityId" />'),
+    ])
+    assert policy.journey is not None and policy.journey.profiles["REST-Audit"].not_executed
+
+
 def test_an_identity_provider_input_claim_named_as_b2cs_own_parameter_is_refused(tmp_path) -> None:
     """What B2C sends when a policy names client_id (or another parameter it sets itself) twice is not documented."""
     edits = idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" PartnerClaimType="client_id" DefaultValue="x" />')
@@ -147,10 +190,8 @@ def test_an_identity_providers_output_claim_takes_the_apps_request_where_it_reso
         ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
          '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/><OutputClaim ClaimTypeReferenceId="surname" DefaultValue="{OIDC:LoginHint}" />'),
     ])
-    browser = start(policies=policies).browser()
-    sa = browser.choose(browser.go(authorize_url(POLICY, prompt="login", login_hint="Muster")), "MobileIDExchange")
-    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
-    assert {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}["surname"] == "Muster"
+    _, sa = sign_up(start(policies=policies), login_hint="hint-4711")
+    assert prefilled(sa)["surname"] == "hint-4711"
 
 
 def test_a_login_hint_resolver_prefills_the_profile_page_from_the_apps_request(start, tmp_path) -> None:
@@ -161,11 +202,8 @@ def test_a_login_hint_resolver_prefills_the_profile_page_from_the_apps_request(s
         ("TrustFrameworkBase.xml", '<InputClaim ClaimTypeReferenceId="surname" />',
          '<InputClaim ClaimTypeReferenceId="surname" DefaultValue="{OIDC:LoginHint}" AlwaysUseDefaultValue="true" />'),
     ])
-    browser = start(policies=policies).browser()
-    page = browser.go(authorize_url(POLICY, prompt="login", login_hint="Muster"))
-    sa = browser.choose(page, "MobileIDExchange")
-    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
-    assert {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}["surname"] == "Muster"
+    _, sa = sign_up(start(policies=policies), login_hint="hint-4711")
+    assert prefilled(sa)["surname"] == "hint-4711"
 
 
 def test_a_removed_step_is_not_run(start, tmp_path) -> None:
@@ -222,9 +260,7 @@ def test_only_input_claims_prefill_the_profile_page(start, tmp_path) -> None:
     edit = ("TrustFrameworkBase.xml", '<InputClaim ClaimTypeReferenceId="displayName" />', "")
     h = start(policies=pack(tmp_path, edits=[edit]), idp=FakeIdP(IdPBehaviour(sub="unprefilled")))
     _, sa = sign_up(h)
-    assert isinstance(sa, Page) and sa.api == "SelfAsserted"
-    fields = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
-    assert fields == {"displayName": "", "givenName": "", "surname": ""}
+    assert prefilled(sa) == {"displayName": "", "givenName": "", "surname": ""}
 
 
 def test_a_claim_resolving_switch_that_is_not_a_boolean_is_refused_on_any_profile(tmp_path) -> None:

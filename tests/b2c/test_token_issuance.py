@@ -23,20 +23,32 @@ def issuer(*items: str) -> tuple[str, str, str]:
     return ("TrustFrameworkBase.xml", ISSUER_METADATA, "".join(items) or ISSUER_METADATA)
 
 
-def code_flow_tokens(h, scope: str = "openid offline_access", more: dict[str, str] | None = None) -> dict:
-    """A sign-up through the Mobile ID button by the confidential app (with ``more`` in its request); the token endpoint's answer."""
+def signed_up(h, **params: str) -> tuple[Page, Landing]:
+    """A sign-up through the Mobile ID button (authorize ``params`` over the defaults): B2C's sign-in page, and what the
+    app received."""
     browser = h.browser()
-    page = browser.go(authorize_url(POLICY, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope=scope, more=more))
+    page = browser.go(authorize_url(POLICY, more=params))
     assert isinstance(page, Page), page
     sa = browser.choose(page, "MobileIDExchange")
     assert isinstance(sa, Page) and browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
     landing = browser.confirmed(sa)
-    assert isinstance(landing, Landing) and "code" in landing.params, landing
-    response = browser.request("POST", f"{B2C}/{DOMAIN}/{POLICY}/oauth2/v2.0/token",
-                               data={"grant_type": "authorization_code", "client_id": WEB, "client_secret": WEB_SECRET,
-                                     "code": landing.params["code"], "redirect_uri": WEB_REDIRECT})
+    assert isinstance(landing, Landing), landing
+    return page, landing
+
+
+def token_endpoint(h, **form: str) -> dict:
+    """The confidential app at the token endpoint (``form``: the grant): its answer."""
+    response = h.browser().request("POST", f"{B2C}/{DOMAIN}/{POLICY}/oauth2/v2.0/token",
+                                   data={"client_id": WEB, "client_secret": WEB_SECRET, **form})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def code_flow_tokens(h, scope: str = "openid offline_access", more: dict[str, str] | None = None) -> dict:
+    """A sign-up through the Mobile ID button by the confidential app (with ``more`` in its request); the token endpoint's answer."""
+    _, landing = signed_up(h, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope=scope, **(more or {}))
+    assert "code" in landing.params, landing
+    return token_endpoint(h, grant_type="authorization_code", code=landing.params["code"], redirect_uri=WEB_REDIRECT)
 
 
 def test_the_starter_packs_issuer_gives_b2cs_defaults(start, tmp_path) -> None:
@@ -161,30 +173,15 @@ def test_the_correlation_id_resolver_is_the_sign_ins_transactions_in_tokens_from
     """{Context:CorrelationId}, which Microsoft's troubleshooting article echoes into tokens: the id B2C's pages show for
     the sign-in (its page source comment), in an ID token at the redirect, from a redeemed code and from a refresh."""
     h = start(policies=pack(tmp_path, edits=resolving("{Context:CorrelationId}")))
-
-    def sign_up(params: dict[str, str]) -> tuple[str, Landing]:
-        browser = h.browser()
-        page = browser.go(authorize_url(POLICY, more=params))
-        assert isinstance(page, Page), page
-        shown = page.settings["correlationId"]
-        assert re.fullmatch(r"[0-9a-f-]{36}", shown) and f"<!-- CorrelationId: {shown} -->" in page.html
-        sa = browser.choose(page, "MobileIDExchange")
-        assert isinstance(sa, Page) and browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
-        landing = browser.confirmed(sa)
-        assert isinstance(landing, Landing), landing
-        return shown, landing
-
-    shown, implicit = sign_up({})  # the SPA's id_token in the fragment
+    page, implicit = signed_up(h)  # the SPA's id_token in the fragment
+    shown = page.settings["correlationId"]
+    assert re.fullmatch(r"[0-9a-f-]{36}", shown) and f"<!-- CorrelationId: {shown} -->" in page.html
     assert unverified_claims(implicit.params["id_token"])["appAsked"] == shown
-    shown, coded = sign_up({"client_id": WEB, "redirect_uri": WEB_REDIRECT, "response_type": "code", "scope": "openid offline_access"})
-    redeemed = h.browser().request("POST", f"{B2C}/{DOMAIN}/{POLICY}/oauth2/v2.0/token",
-                                   data={"grant_type": "authorization_code", "client_id": WEB, "client_secret": WEB_SECRET,
-                                         "code": coded.params["code"], "redirect_uri": WEB_REDIRECT})
-    assert unverified_claims(redeemed.json()["id_token"])["appAsked"] == shown, redeemed.text
-    refreshed = h.browser().request("POST", f"{B2C}/{DOMAIN}/{POLICY}/oauth2/v2.0/token",
-                                    data={"grant_type": "refresh_token", "client_id": WEB, "client_secret": WEB_SECRET,
-                                          "refresh_token": redeemed.json()["refresh_token"]})
-    assert unverified_claims(refreshed.json()["id_token"])["appAsked"] == shown, refreshed.text
+    page, coded = signed_up(h, client_id=WEB, redirect_uri=WEB_REDIRECT, response_type="code", scope="openid offline_access")
+    redeemed = token_endpoint(h, grant_type="authorization_code", code=coded.params["code"], redirect_uri=WEB_REDIRECT)
+    assert unverified_claims(redeemed["id_token"])["appAsked"] == page.settings["correlationId"]
+    refreshed = token_endpoint(h, grant_type="refresh_token", refresh_token=redeemed["refresh_token"])
+    assert unverified_claims(refreshed["id_token"])["appAsked"] == page.settings["correlationId"]
 
 
 @pytest.mark.parametrize("resolver", ["{Context:IPAddress}", "{Culture:LCID}", "{OAUTH-KV:campaignId}", "{Policy:PolicyID}"])
@@ -196,9 +193,11 @@ def test_a_claim_resolver_the_emulator_does_not_fill_in_is_refused_naming_it(tmp
 
 
 def test_each_policy_resolver_is_filled_in_from_the_policy_or_its_tenant(tmp_path) -> None:
+    from mocks.b2c.resolvers import POLICY_RESOLVERS
     from mocks.b2c.settings import B2CSettings, fill_in
 
-    settings = B2CSettings()
     [policy] = pack(tmp_path)
-    text = "{Policy:PolicyId} {Policy:TenantObjectId} {Policy:RelyingPartyTenantId} {Policy:TrustFrameworkTenantId}"
-    assert fill_in(text, settings.claim_resolvers(policy)) == f"{policy.policy_id} {settings.tenant_id} {settings.domain} {settings.domain}"
+    text = "|".join(f"{{Policy:{name}}}" for name in POLICY_RESOLVERS)
+    filled = dict(zip(POLICY_RESOLVERS, fill_in(text, B2CSettings().claim_resolvers(policy)).split("|"), strict=True))
+    assert filled == {"PolicyId": POLICY, "TenantObjectId": DEFAULT_TENANT_ID, "RelyingPartyTenantId": "contoso.onmicrosoft.com",
+                      "TrustFrameworkTenantId": "contoso.onmicrosoft.com"}

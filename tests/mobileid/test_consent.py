@@ -9,8 +9,9 @@ from tests.html_page import read_page
 from .support import RP_CONSENT, User, answer_of, authorize_params
 
 
-def reach_consent(user: User, msisdn: str = "+41700092502") -> tuple[str, str]:
-    session = user.start_transaction(msisdn, authorize_params(RP_CONSENT))
+def reach_consent(user: User, msisdn: str = "+41700092502", params: dict[str, str] | None = None) -> tuple[str, str]:
+    """A sign-in the phone approved, sent to Mobile ID's consent page: its session and the consent page's URL."""
+    session = user.start_transaction(msisdn, params or authorize_params(RP_CONSENT))
     status = user.wait_status(session)
     consent = user.http.get(status["next"])
     assert consent.status_code == 303 and "/oidc/consent?" in consent.headers["location"]
@@ -49,16 +50,10 @@ def test_the_control_api_makes_a_numbers_next_sign_in_ask_consent_once(http, use
     assert User(http).login(authorize_params(), number).code  # RP_POST asks no consent
     answered = http.post(f"/control/phones/{quote(number, safe='')}/consent")
     assert answered.status_code == 200 and answered.json() == {"msisdn": number, "asks_consent": True}
-    session = user.start_transaction(number, authorize_params())
-    status = user.wait_status(session)
-    consent = user.http.get(status["next"])
-    assert consent.status_code == 303 and "/oidc/consent?" in consent.headers["location"], consent.headers
+    session, _ = reach_consent(user, number, authorize_params())
     assert answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"})).code
     assert User(http).login(authorize_params(), number).code  # asked once: the next sign-in goes straight on
     # A number that had consented before is asked again once told it has not (a returning user made a first-timer).
     assert http.post(f"/control/phones/{quote(number, safe='')}/consent").status_code == 200
-    again = User(http)
-    status = again.wait_status(again.start_transaction(number, authorize_params()))
-    asked = again.http.get(status["next"])
-    assert asked.status_code == 303 and "/oidc/consent?" in asked.headers["location"], asked.headers
+    reach_consent(User(http), number, authorize_params())
     assert http.post("/control/phones/not-a-number/consent").status_code == 400

@@ -132,7 +132,7 @@ def test_an_attempt_that_stays_red_after_its_reruns_keeps_its_cause(tmp_path: Pa
     """Every attempt is a result of the report: the last one, which decides the night, is labelled with its cause
     as the first was (fixtures/reporting.py), not left for Allure's catch-all category."""
     (tmp_path / "test_always.py").write_text(ALWAYS_FAILING)
-    done = pytest_with_plugins(tmp_path, (*RERUNS, "fixtures.reporting"), str(tmp_path / "test_always.py"), "--infra-reruns", "2")
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_always.py"), "--infra-reruns", "2")
     results = tmp_path / "allure-results"
     assert "1 failed" in done.stdout and "2 rerun" in done.stdout, done.stdout + done.stderr
     labels = [{label["name"]: label["value"] for label in json.loads(path.read_text())["labels"]}

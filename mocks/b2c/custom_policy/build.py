@@ -101,7 +101,7 @@ def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
             if unknown := unfilled(attrs.get("DefaultValue")):
                 raise PolicyError(f"{where.file}: {where.path}: DefaultValue's claim resolver {unknown[0]} is not one the emulator "
                                   f"fills in ({FILLED_IN}): with IncludeClaimResolvingInClaimsHandling B2C puts a value there, "
-                                  "the emulator would use the text as written (mocks/b2c/README.md, claim resolvers)")
+                                  "the emulator would use the text as written; use one of those, or take it out (mocks/b2c/README.md, claim resolvers)")
     return TechnicalProfile(
         id=tp.id, kind=kind, where=f"{tp.file}: {tp.where()}",
         metadata={k: v.value for k, v in tp.metadata.items()},
@@ -258,7 +258,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         if unknown := unfilled(default):
             raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
                               f"DefaultValue's claim resolver {unknown[0]} is not one the emulator fills in ({FILLED_IN}): its token "
-                              "would carry the text as written where B2C puts a value (mocks/b2c/README.md, claim resolvers)")
+                              "would carry the text as written where B2C puts a value; use one of those, or take it out (mocks/b2c/README.md, claim resolvers)")
         output.append(RelyingPartyClaim(ctr, token_claim, default, bool(boolean(oc.get("AlwaysUseDefaultValue")))))
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not
