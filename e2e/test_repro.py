@@ -24,8 +24,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
-from fixtures.mobile_id import MobileID, masked
-from fixtures.redaction import PHONE
+from fixtures.mobile_id import MobileID
+from fixtures.redaction import PHONE, masked
 from fixtures.repro import Evidence, ReproRequest, trace_frames, versions
 from fixtures.settings import Settings
 from fixtures.tokens import unverified_claims

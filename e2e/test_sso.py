@@ -37,7 +37,8 @@ def test_prompt_login_asks_for_mobile_id_despite_the_session(
     try:
         journey.reach_sign_in_page()
     except JourneyFailure as failure:  # said again with what it means here, its cause kept (an infrastructure one is retried)
-        raise JourneyFailure(f"prompt=login must force a new sign-in, but B2C answered from its session ({failure})",
+        why = "B2C answered from its session" if journey.app.is_current() else "B2C did not show its sign-in page"
+        raise JourneyFailure(f"prompt=login must force a new sign-in, but {why} ({failure})",
                              cause=failure.cause.name, detail=failure.cause.detail) from None
 
     # And choosing Mobile ID leads to Mobile ID's number entry, not around it: the phone approves again

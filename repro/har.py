@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fixtures.causes import AADB2C_CODE
-from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers
+from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked
 from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
@@ -293,7 +293,6 @@ def repro_args(found: Finding, local: StackDescription) -> list[str]:
 
 def describe(found: Finding, local: StackDescription) -> list[str]:
     """Lines for the terminal: what the HAR shows, facts only (a person's phone number masked, as in a bundle)."""
-    from fixtures.mobile_id import masked  # here: the reader itself needs no pytest or Playwright
 
     # Off the local stack every number is a person's, Swiss or not: the number typed in, and any long run of digits in the
     # login hint (masked as the bundle masks Swiss ones); elsewhere only what reads as a Swiss number (a client id's

@@ -53,7 +53,8 @@ def what_happened(facts: dict[str, Any]) -> str:
     reason = f": {facts['failure']}" if facts.get("failure") else ""
     if facts.get("result") == STOPPED_BY_INFRASTRUCTURE:
         return (f"{the_run(facts)}\n{end}\nThe machine or the network stopped the journey{reason}\n"
-                "So nothing was reproduced: check the connection to B2C and Mobile ID (DNS, proxy, E2E_CA_FILE) and run it again.")
+                "So nothing was reproduced: mend what the line above names (the way to B2C or Mobile ID, this machine's "
+                "browser, the emulator's control API) and run it again.")
     verdict = "as the suite expects, so no failure of B2C or Mobile ID was reproduced." if facts.get("result") == "passed" \
         else f"NOT as the suite expects{reason}"
     return f"{the_run(facts)}\n{end}\nThis is {verdict}"

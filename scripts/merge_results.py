@@ -157,7 +157,7 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
                 for number in range(1, expected + 1) if number not in numbers]
     return [Missing(f"unnumbered-shard-{number}-of-{expected}",
                     f"{number} of the {expected - len(with_results)} missing shards of {expected} (counted: the folders are not "
-                    f"numbered 1 to {expected}, so which ones the jobs' logs say)")
+                    f"numbered 1 to {expected}: the CI jobs' logs tell which)")
             for number in range(1, expected - len(with_results) + 1)]
 
 

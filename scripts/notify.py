@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
-from scripts.merge_results import Journey, counted, journeys  # noqa: E402
+from scripts.merge_results import Journey, counted, journeys, skip_reasons  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
 UNCLASSIFIED = "unclassified"
@@ -39,7 +39,10 @@ MAX_DETAIL_LENGTH = 140
 
 
 def _detail(journey: Journey) -> str:
-    detail = journey.label(CAUSE_DETAIL_LABEL) or journey.said
+    return _short(journey.label(CAUSE_DETAIL_LABEL) or journey.said)
+
+
+def _short(detail: str) -> str:
     return detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
 
 
@@ -84,8 +87,8 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines = [f"{title}: no journey ran; {_outside(outside)}, {len(by_cause)} cause(s)"]
     elif not failing and not passed:
         lines = [f"{title}: no journey ran: all {len(found)} skipped"]
-        reasons = Counter(_detail(journey) for journey in found.values())
-        lines += [f"- skipped: {reason} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
+        reasons = skip_reasons(found)
+        lines += [f"- skipped: {_short(reason)} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
         if len(reasons) > MAX_DETAILS:
             lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")
     elif not failing:

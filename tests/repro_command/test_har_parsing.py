@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -186,3 +189,15 @@ def test_a_persons_number_of_any_country_is_masked_and_left_out_of_the_command()
     assert "--login-hint" not in repro_args(found, LOCAL_STACK)
     # A client id is no number: whole, as the app registration shows it, for the person to compare.
     assert "client id         3f1c2a4e-0000-4000-8000-0123456789ab" in lines, lines
+
+
+def test_the_har_reader_needs_neither_pytest_nor_a_browser() -> None:
+    """`python -m repro --from-har` reads and describes a user's HAR before any journey: a quick answer, no browser."""
+    recorded = har(entry("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"
+                         "?client_id=x&redirect_uri=https%3A%2F%2Fjwt.ms&login_hint=%2B41791234567"))
+    probe = ("import json, sys\nfrom repro.har import describe, read_har\nfrom tests.local_stack import LOCAL_STACK\n"
+             f"describe(read_har(json.loads({json.dumps(json.dumps(recorded))})), LOCAL_STACK)\n"
+             "print(sorted(m for m in ('pytest', 'playwright', 'allure') if m in sys.modules))")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

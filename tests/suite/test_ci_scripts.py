@@ -126,7 +126,7 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
     counted = tmp_path / "counted"
     assert merge_results.main([str(zero), "--into", str(counted), "--expect", "2"]) == 0
     assert [j.final["name"] for j in merge_results.journeys(counted).values() if j.status == "broken"] == \
-        ["1 of the 1 missing shards of 2 (counted: the folders are not numbered 1 to 2, so which ones the jobs' logs say): no journey results"]
+        ["1 of the 1 missing shards of 2 (counted: the folders are not numbered 1 to 2: the CI jobs' logs tell which): no journey results"]
     assert {j.history_id for j in merge_results.journeys(counted).values() if j.status == "broken"} == {"ci-unnumbered-shard-1-of-2"}
     # All there: nothing added.
     write_result(tmp_path / "shards" / "allure-results-2", "test_cookies", "passed")

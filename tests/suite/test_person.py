@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 from fixtures.causes import MOBILE_ID_OUTCOME, JourneyFailure
-from fixtures.mobile_id import Person, Unanswered, wait_until_ended
+from fixtures.mobile_id import Person, Unanswered, UnansweredSignIns, wait_until_ended
 from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
 from pages import MobileIDLoginPage
 
@@ -23,14 +23,15 @@ def test_nobody_approving_is_announced_and_posted_with_the_number_masked(page: P
     page.set_content(WAITING)
     said: list[str] = []
     posted: list[dict[str, Any]] = []
-    left_open: list[tuple[str, float]] = []
-    person = Person(announce=said.append, post=posted.append, timeout=1.0, unanswered=lambda *left: left_open.append(left))
+    unanswered = UnansweredSignIns()
+    person = Person(announce=said.append, post=posted.append, timeout=1.0, unanswered=unanswered, journey="e2e/test_x.py::test_y")
     with pytest.raises(JourneyFailure, match=r"nobody approved the sign-in on \+4179\*\*\*\*\*67 within 1 s \(transaction K7Q2XW8P\)$") as failed:
         person.approve("+41791234567", MobileIDLoginPage(page))
     assert (failed.value.cause.name, failed.value.cause.detail) == (MOBILE_ID_OUTCOME, "nobody approved on the phone within 1 s")
     # Given up before Mobile ID ends the transaction: the phone stays busy with it, and the run is told until when.
-    [(transaction, open_until)] = left_open
-    assert transaction == "K7Q2XW8P" and open_until - time.time() > MOBILE_ID_TRANSACTION_LIFETIME - 10
+    left = unanswered.latest
+    assert left is not None and (left.transaction, left.journey) == ("K7Q2XW8P", "e2e/test_x.py::test_y")
+    assert left.open_until - time.time() > MOBILE_ID_TRANSACTION_LIFETIME - 10
     assert [p.get("outcome") for p in posted] == [None, "timeout"]
     assert posted[0]["waiting_page"].startswith("We sent a request to +4179*****67.") and posted[0]["transaction"] == "K7Q2XW8P"
     assert not any("+41791234567" in str(value) for p in posted for value in p.values())

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.mobile_id import fresh_number, masked, phone_text
+from fixtures.mobile_id import fresh_number, phone_text
 from fixtures.process_output import output_lines, read_until
+from fixtures.redaction import masked
 from fixtures.stack import Stack, tenant_settings
 from mocks.common import net
 from tests.suite_run import suite_env
