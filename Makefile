@@ -151,6 +151,7 @@ merge-results: $(VENV)/.deps
 nightly-report: $(VENV)/.deps
 	@status=0; \
 	{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
+	$(BIN)/python scripts/report_history.py $(ALLURE_HISTORY_PATH) "$(NIGHTLY_RUN_ID)" && \
 	ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) $(ALLURE) generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
 	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: allure generate failed"; status=1; }; \
 	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \

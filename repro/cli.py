@@ -252,9 +252,7 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
 
 
 def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Run the journey; 0 when it ends as the suite expects, 1 when it reproduces a failure, 2 when it could not run
-    (bad arguments, or the reported journey did not run), 3 when its set-up failed (a bundle shows where), 4 when it
-    ran but no bundle could be written, 130 when stopped (Ctrl-C, SIGTERM, SIGHUP)."""
+    """Run the journey; its exit status, as ``--help`` lists them (the parser's epilog)."""
     check(args, env)
     if args.device:
         args.device = check_device(args.device)

@@ -145,6 +145,8 @@ def test_without_language_customization_ui_locales_changes_nothing(start) -> Non
     german = {"Accept-Language": "de-CH,de;q=0.9"}
     assert on_page(start(), german).settings["locale"]["lang"] == "de"
     assert on_page(h, german).settings["locale"]["lang"] == "en"
+    # A language the emulator has no texts for is passed over for the next (README, Decisions: B2C may show its own).
+    assert on_page(start(), {"Accept-Language": "es-ES,es;q=0.9,de;q=0.8"}).settings["locale"]["lang"] == "de"
 
 
 def on_page(h, headers: dict[str, str]):

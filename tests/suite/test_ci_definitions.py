@@ -86,6 +86,26 @@ def test_the_tenant_smoke_has_the_nightlys_tenant_settings_and_never_runs_the_lo
     assert report["env"]["NOTIFY_TITLE"] == "Nightly B2C + Mobile ID journeys"
 
 
+def test_a_report_job_run_again_renders_the_history_its_run_found_and_saves_its_own() -> None:
+    """Each platform hands the report its run's id (scripts/report_history.py: the night once in the trend, however often
+    its report is rendered); GitHub's history cache is saved per attempt, restored from the latest earlier one; smoke.yml
+    is run by hand or called by a release workflow."""
+    workflows = {path.name: YAML(typ="safe").load(path.read_text()) for path in WORKFLOWS}
+    steps = workflows["nightly.yml"]["jobs"]["report"]["steps"]
+    report = only([step for step in steps if step.get("run") == "make nightly-report"], "report step", "nightly.yml")
+    assert report["env"]["NIGHTLY_RUN_ID"] == "${{ github.run_id }}"
+    restore = only([step for step in steps if str(step.get("uses", "")).startswith("actions/cache/restore")], "restore", "nightly.yml")
+    save = only([step for step in steps if str(step.get("uses", "")).startswith("actions/cache/save")], "save", "nightly.yml")
+    assert restore["with"]["key"] == save["with"]["key"] == "allure-history-${{ github.run_id }}-${{ github.run_attempt }}"
+    assert restore["with"]["restore-keys"] == "allure-history-"
+    azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
+    azure_report = only([step for step in azure["report"]["steps"] if str(step.get("script", "")).startswith("make nightly-report")],
+                        "`make nightly-report` step", "azure-pipelines.yml report")
+    assert azure_report["env"]["NIGHTLY_RUN_ID"] == "$(Build.BuildId)"
+    triggers = workflows["smoke.yml"].get("on") or workflows["smoke.yml"][True]  # YAML 1.1 reads a bare `on` as true
+    assert {"workflow_dispatch", "workflow_call"} <= set(triggers)
+
+
 def test_every_pull_request_is_linted_and_type_checked_on_both_platforms() -> None:
     pull_request = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
     azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}

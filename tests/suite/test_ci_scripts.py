@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import merge_results, notify, quality_gate, shard_check
+from scripts import merge_results, notify, quality_gate, report_history, shard_check
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
@@ -375,3 +375,31 @@ def test_the_gate_counts_one_in_the_singular(tmp_path: Path, capsys: pytest.Capt
     assert capsys.readouterr().out.strip() == "quality gate: not met: 1 failed or broken journey (at most 0 allowed)"
     assert quality_gate.main([str(tmp_path), "--max-failures", "1"]) == 0
     assert capsys.readouterr().out.strip() == "quality gate: met (2 journeys ran, 1 failed or broken, 0 skipped)"
+
+
+def test_a_report_rendered_again_for_the_same_run_counts_that_run_once_in_the_history(tmp_path: Path) -> None:
+    """Allure 3 adds a line to the history at every render (seen with `make report` twice on one results folder)."""
+    history = tmp_path / ".allure" / "history.jsonl"
+
+    def render(run_id: str) -> None:  # what `make nightly-report` does: the history put right, then Allure's render
+        report_history.before_this_run(history, run_id)
+        with history.open("a") as lines:
+            lines.write(f'{{"run": "{run_id}"}}\n')
+
+    render("101")
+    render("102")  # the next night
+    render("102")  # its report job run again: restores the history the first attempt saved
+    render("102")
+    assert history.read_text().splitlines() == ['{"run": "101"}', '{"run": "102"}']
+    render("103")
+    assert len(history.read_text().splitlines()) == 3
+    before = history.read_text()
+    assert report_history.before_this_run(history, "") == "history: as it is (no CI run id)" and history.read_text() == before
+
+
+def test_a_run_whose_first_report_had_no_history_renders_again_without_one(tmp_path: Path) -> None:
+    history = tmp_path / "history.jsonl"
+    report_history.before_this_run(history, "7")
+    history.write_text('{"run": "7"}\n')
+    assert report_history.before_this_run(history, "7").endswith("(this report is rendered again)") and not history.exists()
+
