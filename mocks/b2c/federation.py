@@ -149,7 +149,7 @@ class Federation:
     # --- back channel ----------------------------------------------------------------------------
 
     async def complete(self, policy: Policy, provider: IdentityProvider, *, code: str, nonce: str,
-                       request: RelyingPartyRequest | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+                       request: RelyingPartyRequest, correlation_id: str) -> dict[str, Any]:
         """Redeem ``code`` and return B2C claim types (issuerUserId, displayName, identityProvider, ...); ``request``
         and ``correlation_id``: the app's request and the transaction's, whose claim resolvers a claim-resolving
         profile's DefaultValues take."""

@@ -170,14 +170,16 @@ class Orchestrator:
         """An identity provider's InputClaims: B2C adds each to its authorization request, named by its PartnerClaimType
         (else its claim type), with the claim's value or its DefaultValue (oauth2-technical-profile and
         openid-connect-technical-profile, "Input claims"); one without a value is left out."""
-        parameters = []
-        for claim in profile.input_claims:
-            value = run.bag.get(claim.claim_type)
-            if claim.default is not None and (claim.always_default or not _present(value)):
-                value = self._default(profile, claim.default)
-            if _present(value):
-                parameters.append((claim.partner or claim.claim_type, _text(value)))
-        return tuple(parameters)
+        sent = dict(run.bag)  # what it sends; the journey's claims stay as they are
+        self._apply_defaults(profile, profile.input_claims, sent)
+        return tuple((claim.partner or claim.claim_type, _text(sent[claim.claim_type])) for claim in profile.input_claims
+                     if _present(sent.get(claim.claim_type)))
+
+    def _apply_defaults(self, profile: TechnicalProfile, claims: tuple[ClaimRef, ...], bag: dict[str, Any]) -> None:
+        """B2C's rule for a claim's DefaultValue: it applies when AlwaysUseDefaultValue says so or the claim has no value."""
+        for claim in claims:
+            if claim.default is not None and (claim.always_default or not _present(bag.get(claim.claim_type))):
+                bag[claim.claim_type] = self._default(profile, claim.default)
 
     def _run_profile(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
         if profile.kind is ProfileKind.DIRECTORY:
@@ -185,9 +187,7 @@ class Orchestrator:
         self._finish(policy, run, profile)
 
     def _finish(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
-        for claim in profile.output_claims:
-            if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
-                run.bag[claim.claim_type] = self._default(profile, claim.default)
+        self._apply_defaults(profile, profile.output_claims, run.bag)
         self._transform(policy, run, profile.output_transformations)
         if profile.session_manager in policy.journey.session_managers and profile.id not in run.executed:  # type: ignore[union-attr]  # only policies with a journey are orchestrated
             run.executed.append(profile.id)
@@ -221,9 +221,7 @@ class Orchestrator:
     def _fields(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> tuple[tuple[str, str, bool, str], ...]:
         journey = policy.journey
         assert journey is not None
-        for claim in profile.input_claims:  # InputClaims prefill the page
-            if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
-                run.bag[claim.claim_type] = self._default(profile, claim.default)
+        self._apply_defaults(profile, profile.input_claims, run.bag)  # InputClaims prefill the page
         # The starter pack's own rules (SelfAsserted-Social's comments): only an InputClaim is prefilled, and a claim
         # a validation profile outputs is not asked for ("only shown if its value cannot be obtained otherwise").
         prefilled = {c.claim_type for c in profile.input_claims}
@@ -259,9 +257,8 @@ class Orchestrator:
 
     def _directory(self, run: JourneyRun, profile: TechnicalProfile) -> None:
         md = profile.metadata
+        self._apply_defaults(profile, profile.input_claims, run.bag)
         for claim in profile.input_claims:
-            if claim.default is not None and (claim.always_default or not _present(run.bag.get(claim.claim_type))):
-                run.bag[claim.claim_type] = self._default(profile, claim.default)
             if claim.required and not _present(run.bag.get(claim.claim_type)):
                 raise NotExecuted(f"{profile.where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{claim.claim_type}']: required, "
                                   "but no earlier step of the journey produced it; output it from an earlier step")
