@@ -48,6 +48,11 @@ def test_sign_up_then_sign_in_then_sso(start, tmp_path) -> None:
     assert isinstance(sso, Landing) and sso.params["id_token"]
 
 
+def added_transformation(xml: str) -> tuple[str, str, str]:
+    """An edit: ``xml``, a ClaimsTransformation, added to the extension policy's building blocks."""
+    return ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", f"<BuildingBlocks><ClaimsTransformations>{xml}</ClaimsTransformations>")
+
+
 def test_an_edited_claims_transformation_builds_the_display_name(start, tmp_path) -> None:
     transformation = """<ClaimsTransformation Id="CreateDisplayNameFromNames" TransformationMethod="FormatStringMultipleClaims">
         <InputClaims>
@@ -58,7 +63,7 @@ def test_an_edited_claims_transformation_builds_the_display_name(start, tmp_path
         <OutputClaims><OutputClaim ClaimTypeReferenceId="displayName" TransformationClaimType="outputClaim" /></OutputClaims>
       </ClaimsTransformation>"""
     policies = pack(tmp_path, edits=[
-        ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", f"<BuildingBlocks><ClaimsTransformations>{transformation}</ClaimsTransformations>"),
+        added_transformation(transformation),
         ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
          '<OutputClaim ClaimTypeReferenceId="givenName" PartnerClaimType="given_name"/>'
          '<OutputClaim ClaimTypeReferenceId="surname" PartnerClaimType="family_name"/>'),
@@ -140,7 +145,7 @@ def test_an_identity_providers_input_claims_transformations_run_before_its_input
       </ClaimsTransformation>"""
     policies = pack(tmp_path, edits=[
         *idp_input_claims('<InputClaim ClaimTypeReferenceId="midAcr" PartnerClaimType="acr_values" />'),
-        ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", f"<BuildingBlocks><ClaimsTransformations>{transformation}</ClaimsTransformations>"),
+        added_transformation(transformation),
         ("TrustFrameworkExtensions.xml", "</CryptographicKeys><InputClaims>",
          '</CryptographicKeys><InputClaimsTransformations><InputClaimsTransformation ReferenceId="MidAcrValue" />'
          "</InputClaimsTransformations><InputClaims>"),
