@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from fixtures.settings import build_settings
 from tests.suite_run import pytest_e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,16 +67,51 @@ def test_githubs_nightly_hands_the_journeys_every_setting_a_tenant_with_a_deploy
 
 
 
-def test_the_tenant_smoke_has_the_nightlys_tenant_settings_and_never_runs_the_local_stack() -> None:
+def github_value(value: object, inputs: dict[str, str], secrets: dict[str, str], variables: dict[str, str]) -> str:
+    """A workflow's env value as GitHub would give it, for the few expression shapes the workflows use: ``inputs.X``,
+    ``secrets.X``, ``vars.X`` and ``inputs.X == 'V' && secrets.Y || ''`` (another shape fails, named)."""
+    text = str(value)
+    if not (expression := re.fullmatch(r"\$\{\{ (.+) \}\}", text)):
+        return text
+    contexts = {"inputs": inputs, "secrets": secrets, "vars": variables}
+    if plain := re.fullmatch(r"(inputs|secrets|vars)\.(\w+)", expression.group(1)):
+        return contexts[plain.group(1)].get(plain.group(2), "")
+    if gated := re.fullmatch(r"inputs\.(\w+) == '(\w+)' && (secrets|vars)\.(\w+) \|\| ''", expression.group(1)):
+        name, wanted, context, key = gated.groups()
+        return (contexts[context].get(key, "") or "") if inputs.get(name) == wanted else ""
+    raise AssertionError(f"an expression this test cannot read: {text}")
+
+
+def test_the_tenant_smoke_runs_with_the_nightlys_deployed_emulator_or_the_real_service_and_never_the_local_stack() -> None:
     """smoke.yml, the pre-release check: the nightly's tenant settings by the same secrets, E2E_TARGET fixed to tenant (a
-    missing secret stops it, named, instead of a green smoke of the emulators), the control token only where make smoke
-    runs, the evidence kept whatever the outcome. The nightly may be told to require the tenant (vars.E2E_TARGET)."""
+    missing secret stops it, named, instead of a green smoke of the emulators), secrets only where make smoke runs, the
+    evidence kept whatever the outcome. Its input picks Mobile ID: a repository whose nightly uses the deployed emulator
+    can run it with the real service (the emulator's settings then left out, as the settings require), and the other way
+    round. The nightly may be told to require the tenant (vars.E2E_TARGET)."""
     workflows = {path.name: YAML(typ="safe").load(path.read_text()) for path in WORKFLOWS}
     smoke, nightly = workflows["smoke.yml"]["jobs"]["smoke"], workflows["nightly.yml"]["jobs"]["journeys"]
-    assert smoke["env"]["E2E_TARGET"] == "tenant"
-    assert {k: v for k, v in smoke["env"].items() if k != "E2E_TARGET"} == {k: v for k, v in nightly["env"].items() if str(v).startswith("${{ secrets.")}
+    triggers = workflows["smoke.yml"].get("on") or workflows["smoke.yml"][True]  # YAML 1.1 reads a bare `on` as true
+    choice = triggers["workflow_dispatch"]["inputs"]["mobile_id"]
+    assert (choice["options"], choice["default"], triggers["workflow_call"]["inputs"]["mobile_id"]["default"]) == (
+        ["emulator", "real"], "emulator", "emulator")
     run = only([step for step in smoke["steps"] if step.get("run") == "make smoke"], "`make smoke` step", "smoke.yml")
-    assert run["env"] == {"MOBILEID_CONTROL_TOKEN": "${{ secrets.MOBILEID_CONTROL_TOKEN }}"}
+    secrets = {name: f"https://{name.lower()}.example" for name in ("MOBILEID_CONTROL_URL", "MOBILEID_METADATA_URL",
+                                                                     "MOBILEID_APPROVAL_WEBHOOK")}
+    secrets.update(B2C_TENANT="fabrikam", B2C_POLICIES="B2C_1_susi", B2C_CLIENT_ID="5ca1ab1e-0000-4000-8000-00000000c0de",
+                   MOBILEID_CONTROL_TOKEN="s3cr3t", MOBILEID_TEST_NUMBER="+41791234567")
+    nightly_env = {k: github_value(v, {}, secrets, {}) for k, v in nightly["env"].items() if str(v).startswith("${{ secrets.")}
+    for mode in ("emulator", "real"):
+        env = {k: github_value(v, {"mobile_id": mode}, secrets, {}) for k, v in {**smoke["env"], **run["env"]}.items()}
+        settings = build_settings(env)
+        assert (settings.target, settings.mobileid_mode) == ("tenant", mode)
+        assert {k: env[k] for k in nightly_env if k.startswith("B2C_")} == {k: v for k, v in nightly_env.items() if k.startswith("B2C_")}
+        if mode == "emulator":  # the nightly's deployed emulator, its control token
+            assert (settings.control_url, settings.control_token, settings.idp_metadata_url) == (
+                secrets["MOBILEID_CONTROL_URL"], "s3cr3t", secrets["MOBILEID_METADATA_URL"])
+        else:  # the real service's discovery, the person's phone and webhook
+            assert (settings.control_url, settings.control_token, settings.test_number, settings.approval_webhook) == (
+                None, None, "+41791234567", secrets["MOBILEID_APPROVAL_WEBHOOK"])
+    assert not [k for k, v in smoke["env"].items() if "CONTROL_TOKEN" in k or "WEBHOOK" in k], "a secret in the job's env"
     kept = only([step for step in smoke["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")], "upload", "smoke.yml")
     assert kept["if"] == "${{ !cancelled() }}" and "test-results/" in kept["with"]["path"] and "allure-results/" in kept["with"]["path"]
     # The target once for the whole workflow: its shards run it; the message's title takes it from their results
@@ -277,3 +313,56 @@ def test_every_github_upload_can_be_made_again_by_a_job_re_run() -> None:
     uploads = [(path.name, step) for path in WORKFLOWS for job in YAML(typ="safe").load(path.read_text())["jobs"].values()
                for step in job["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")]
     assert uploads and all(step["with"].get("overwrite") is True for _, step in uploads), uploads
+
+
+def azure_template(mapping: dict, parameters: dict[str, str]) -> dict[str, str]:
+    """A mapping after Azure's template expressions, for the shapes the pipeline uses: ``${{ parameters.X }}`` values,
+    ``${{ if eq(parameters.X, 'V') }}`` and ``${{ else }}`` keys (another shape fails, named)."""
+    out: dict[str, str] = {}
+    taken = False
+    for key, value in mapping.items():
+        if condition := re.fullmatch(r"\$\{\{ if eq\(parameters\.(\w+), '(\w+)'\) \}\}", key):
+            taken = parameters[condition.group(1)] == condition.group(2)
+            out.update(azure_template(value, parameters) if taken else {})
+        elif key == "${{ else }}":
+            out.update({} if taken else azure_template(value, parameters))
+        elif parameter := re.fullmatch(r"\$\{\{ parameters\.(\w+) \}\}", str(value)):
+            out[key] = parameters[parameter.group(1)]
+        else:
+            assert "${{" not in f"{key}{value}", f"an expression this test cannot read: {key}: {value}"
+            out[key] = str(value)
+    return out
+
+
+def azure_macros(value: str, variables: dict[str, str]) -> str:
+    """``$(NAME)`` replaced by the variable's value; one nobody defined stays the text ``$(NAME)``, as Azure leaves it."""
+    return re.sub(r"\$\((\w+)\)", lambda macro: variables.get(macro.group(1), macro.group(0)), value)
+
+
+def test_azures_manual_smoke_runs_against_the_tenant_with_the_deployed_emulator_or_the_real_service() -> None:
+    """Azure's pre-release smoke: a manual run with run=smoke, never on the schedule (whose run takes the defaults: the
+    nightly). A pipeline set up for the nightly's deployed emulator (its variables reach every job; secret variables
+    only through a step's env, and one nobody defined arrives as the text "$(NAME)") runs it with either Mobile ID."""
+    pipeline = YAML(typ="safe").load(AZURE.read_text())
+    parameters = {p["name"]: p for p in pipeline["parameters"]}
+    assert (parameters["run"]["default"], parameters["run"]["values"], parameters["mobileId"]["values"]) == (
+        "nightly", ["nightly", "smoke"], ["emulator", "real"])
+    stages = {stage["stage"]: stage for stage in pipeline["stages"]}
+    assert "eq('${{ parameters.run }}', 'nightly')" in stages["nightly"]["condition"]
+    assert "eq('${{ parameters.run }}', 'smoke')" in stages["smoke"]["condition"]
+    job = only(stages["smoke"]["jobs"], "job", "azure-pipelines.yml smoke stage")
+    run = only([step for step in job["steps"] if step.get("script") == "make smoke"], "`make smoke` step", "azure-pipelines.yml smoke")
+    plain = {"E2E_TARGET": "local", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
+             "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control", "MOBILEID_METADATA_URL": "https://mid.fabrikam.test/.well-known/openid-configuration"}
+    secret = {"MOBILEID_CONTROL_TOKEN": "s3cr3t", "MOBILEID_TEST_NUMBER": "+41791234567", "MOBILEID_APPROVAL_WEBHOOK": "https://chat.fabrikam.test/hook"}
+    for mode, defined in (("emulator", secret), ("real", secret), ("real", {"MOBILEID_TEST_NUMBER": "+41791234567"})):
+        chosen = {"run": "smoke", "mobileId": mode}
+        step_env = {name: azure_macros(value, {**plain, **defined}) for name, value in azure_template(run["env"], chosen).items()}
+        settings = build_settings({**plain, **azure_template(stages["smoke"]["variables"], chosen), **step_env})
+        assert (settings.target, settings.mobileid_mode) == ("tenant", mode)
+        if mode == "emulator":
+            assert (settings.control_url, settings.control_token) == (plain["MOBILEID_CONTROL_URL"], "s3cr3t")
+        else:  # the real service's discovery, the person's phone, the webhook if one is defined
+            assert (settings.control_url, settings.test_number, settings.idp_metadata_url) == (
+                None, "+41791234567", "https://openid.mobileid.ch/.well-known/openid-configuration")
+            assert settings.approval_webhook == defined.get("MOBILEID_APPROVAL_WEBHOOK")

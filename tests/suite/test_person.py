@@ -49,6 +49,7 @@ def test_a_real_page_that_is_not_the_waiting_page_when_time_runs_out_may_be_cons
         person.approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch"))
     said = str(failed.value)
     assert "the browser still shows Mobile ID (https://m.mobileid.ch/oidc/consent): if that is its consent page" in said, said
+    assert "always prompts for consent" in said and "number matching" in said  # the client's options that stop a run too
     assert "41791234567" not in said
 
 

@@ -335,3 +335,30 @@ def test_a_certificate_nobody_here_trusts_points_at_the_ca_setting() -> None:
 def test_a_browser_whose_proxy_fails_is_not_told_to_install_chromium() -> None:
     fix = preflight_answered_by(lambda request: httpx.Response(200)).browser_fix("Page.goto: net::ERR_PROXY_CONNECTION_FAILED at https://x/")
     assert "the browser's proxy failed" in fix and "make setup" not in fix
+
+
+@pytest.mark.parametrize(("answer", "detail", "cause"), [
+    (httpx.Response(404, text="Not Found"), "answered HTTP 404", TENANT_CONFIGURATION),
+    (httpx.Response(200, text="<html>sign in to the proxy</html>", headers={"content-type": "text/html"}),
+     "answered HTTP 200 with no JSON (text/html)", TENANT_CONFIGURATION),
+    (httpx.Response(503, text="Service Unavailable"), "answered HTTP 503", INFRASTRUCTURE),
+], ids=["not found", "not JSON", "failing"])
+def test_mobile_ids_discovery_row_says_what_answered(answer: httpx.Response, detail: str, cause: str) -> None:
+    """Not "JSONDecodeError": the status a person can act on, and the service failing told from a wrong URL."""
+    check = preflight_answered_by(lambda request: answer)
+    check.mobile_id_discovery()
+    [row] = check.rows
+    assert (row.failed, row.cause) == (True, cause) and detail in row.detail, row
+    assert row.detail.startswith("https://openid.mobileid.ch/.well-known/openid-configuration ")
+
+
+def test_the_real_mobile_ids_discovery_not_answering_is_the_way_there_and_another_url_is_the_setting() -> None:
+    def nothing(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution")
+    check = preflight_answered_by(nothing)
+    check.mobile_id_discovery()
+    assert check.rows[0].cause == INFRASTRUCTURE and "Temporary failure in name resolution" in check.rows[0].detail
+    emulator = Preflight(build_settings({**FABRIKAM, "MOBILEID_METADATA_URL": "https://mid.fabrikam.test/.well-known/openid-configuration"}),
+                         httpx.Client(transport=httpx.MockTransport(nothing)), browser=lambda: None)
+    emulator.mobile_id_discovery()
+    assert emulator.rows[0].cause == TENANT_CONFIGURATION and "MOBILEID_METADATA_URL must be" in emulator.rows[0].fix

@@ -82,6 +82,19 @@ def test_an_emulators_settings_kept_with_the_real_service_are_named_once_with_it
     assert "MOBILEID_METADATA_URL='https://mid.fabrikam.test/.well-known/openid-configuration' is not the real service's" in message
 
 
+def test_an_emulators_discovery_alone_with_the_real_service_stops_the_run() -> None:
+    # The emulator's control settings blanked for a smoke with a person approving, its discovery URL forgotten: the
+    # preflight would ask the tenant to federate with the emulator, and the token check expect the emulator's issuer.
+    real = {**TENANT, "MOBILEID_CONTROL_URL": "", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
+    real_discovery = "https://openid.mobileid.ch/.well-known/openid-configuration"
+    assert build_settings({**real, "MOBILEID_METADATA_URL": real_discovery}).idp_metadata_url == real_discovery
+    with pytest.raises(SettingsError) as refused:
+        build_settings({**real, "MOBILEID_METADATA_URL": "https://mid.fabrikam.test/.well-known/openid-configuration"})
+    message = str(refused.value)
+    assert message.startswith("MOBILEID_METADATA_URL='https://mid.fabrikam.test/.well-known/openid-configuration' is not the real service's")
+    assert "Unset it for MOBILEID_MODE=real" in message and message.count("\n") == 0
+
+
 def test_the_control_token_stays_out_of_repr_and_reports() -> None:
     s = build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": "s3cr3t-token"})
     assert s.control_token == "s3cr3t-token"
