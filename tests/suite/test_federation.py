@@ -68,6 +68,17 @@ def test_each_mismatch_names_the_parameter_and_the_fix(changes: dict, parameter:
     assert list(found) == [parameter] and says in found[parameter], found
 
 
+def test_mobile_id_gets_the_language_b2cs_pages_show_not_one_b2c_does_not_offer() -> None:
+    """B2C passes its page's language on: for a language it does not offer (Romansh), or a user flow on a tenant without
+    language customization, that is its default, not a misconfigured tenant (a repro in the reporter's language runs)."""
+    for policy in ("B2C_1A_signup_signin", "B2C_1_signupsignin"):
+        assert problems(request(ui_locales="en-US"), policy=policy, ui_locales="rm") == {}, policy
+    assert problems(request(ui_locales="en-US"), policy="B2C_1_signupsignin", ui_locales="de", B2C_LANGUAGE_CUSTOMIZATION="off") == {}
+    # The custom policy's default for a language it does not offer is English (policies/): German there is wrong.
+    assert "which B2C's pages show as 'en'" in problems(request(ui_locales="de-DE"), ui_locales="rm")["ui_locales"]
+    assert "ui_locales" in problems(request(ui_locales="en-US"), policy="B2C_1_signupsignin", ui_locales="de")
+
+
 def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
     custom = request(redirect_uri="https://login.contoso.com/contoso.onmicrosoft.com/oauth2/authresp")
     tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin",
