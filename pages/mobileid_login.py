@@ -115,9 +115,11 @@ class MobileIDLoginPage:
             return
         shows, dead_end = waiting.what_the_browser_shows(self.page)
         transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"
-        cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
+        network = None if dead_end else waiting.network_failure(self.page)  # the answer could not reach the browser
+        cause = dead_end or network or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
         raise JourneyFailure(
-            f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",
+            f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}"
+            + (f"; meanwhile its requests failed: {network.detail}" if network else ""),
             cause=cause.name, detail=cause.detail,
         )
 

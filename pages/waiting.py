@@ -4,21 +4,24 @@ A page object publishes what "shown" means for its screen (``shown``, a locator,
 those words for messages) and what a dead end is (``dead_end``: a page that will not move on by
 itself, e.g. B2C's error page). ``wait_until_shown`` stops at whichever comes first; when the page
 is not shown it raises a ``JourneyFailure`` naming the page that was expected, the element, and what
-the browser shows instead, with its cause: the dead end's (B2C's error code) or "page changed".
+the browser shows instead, with its cause: the dead end's (B2C's error code), the network's when the
+browser's requests failed for want of it meanwhile (``watch_network``), or "page changed".
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures.causes import AADB2C_CODE, GUID, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code
+from fixtures.causes import AADB2C_CODE, GUID, INFRASTRUCTURE, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code, is_infrastructure
 
 # Every wait of the page objects and journeys, in Playwright's unit (milliseconds). Waits for a person
 # (MOBILEID_APPROVAL_TIMEOUT) are settings in seconds and converted once, where they are read.
@@ -59,6 +62,10 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     from pages.mobileid_login import MobileIDLoginPage
 
     url = page.url
+    if url.startswith("chrome-error:"):  # the next document never came: Chromium shows its own page for that
+        failed = network_failure(page)
+        return (f"Chromium's page for a navigation that failed ({url})",
+                failed or Cause(INFRASTRUCTURE, "a navigation failed: the browser shows its own error page"))
     try:
         error_root = page.locator(B2C_ERROR_PAGE_ROOT).first
         if error_root.count():
@@ -92,6 +99,64 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     return f"{url_without_fragment(url)}" + (f" (title {title!r})" if title else ""), None
 
 
+@dataclass(frozen=True)
+class NetworkFailure:
+    at: float  # time.monotonic()
+    url: str
+    error: str  # Chromium's words: net::ERR_CONNECTION_REFUSED
+
+
+class NetworkWatch:
+    """The requests a page could not make for want of the machine or the network (fixtures.causes.is_infrastructure:
+    a refused connection, a name that does not resolve, a certificate) since the document it shows came, of the
+    journey's own: a document, or any request to a host whose document the page showed. A stack or service that went
+    away mid-journey leaves the browser on its last page (the waiting page's long-poll failing, a form post refused),
+    and a wait that then runs out is the network's failure, not a changed page. A host the page never showed (a blocked
+    analytics beacon) is not the journey's."""
+
+    def __init__(self, page: Page) -> None:
+        self.failures: list[NetworkFailure] = []
+        self.shown_hosts: set[str] = set()
+        self.document_since = time.monotonic()
+        page.on("framenavigated", lambda frame: self._committed(frame.url) if frame == page.main_frame else None)
+        page.on("requestfailed", self._failed)
+
+    def _committed(self, url: str) -> None:
+        if url.startswith("chrome-error:"):  # Chromium's page for a navigation that failed: still the failure's document
+            return
+        self.shown_hosts.add(urlsplit(url).hostname or "")
+        self.document_since = time.monotonic()
+
+    def _failed(self, request: Request) -> None:
+        error = request.failure or ""
+        if is_infrastructure(error) and (request.resource_type == "document" or urlsplit(request.url).hostname in self.shown_hosts):
+            self.failures.append(NetworkFailure(time.monotonic(), request.url.split("?", 1)[0], error))  # no query: it may hold a code
+
+    def on_this_document(self) -> list[NetworkFailure]:
+        """The failures since the document the page shows came (a failed navigation's included: it left the page there)."""
+        return [failure for failure in self.failures if failure.at >= self.document_since]
+
+
+_WATCHES: weakref.WeakKeyDictionary[Page, NetworkWatch] = weakref.WeakKeyDictionary()
+
+
+def watch_network(page: Page) -> NetworkWatch:
+    """Start noting ``page``'s failed requests (``NetworkWatch``) for its waits' failures; once per page."""
+    if page not in _WATCHES:
+        _WATCHES[page] = NetworkWatch(page)
+    return _WATCHES[page]
+
+
+def network_failure(page: Page) -> Cause | None:
+    """The network's failure, if the journey's requests failed for want of it while the browser showed this document."""
+    watch = _WATCHES.get(page)
+    failures = watch.on_this_document() if watch else []
+    if not failures:
+        return None
+    last = failures[-1]
+    return Cause(INFRASTRUCTURE, f"{last.error} at {last.url}" + (f" ({len(failures)} failed requests)" if len(failures) > 1 else ""))
+
+
 def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None, *, dead_end: bool = False) -> JourneyFailure:
     """The failure for a page that did not come: expected page and element, and where the browser is; ``dead_end``:
     the page's dead end stopped the wait after ``waited_ms``, not its timeout."""
@@ -99,6 +164,10 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
     expected = what or f"{page_object.NAME} ({page_object.SHOWN})"
     waited = f"; after {waited_ms / 1000:.1f} s the wait stopped at a dead end" if dead_end else f" within {waited_ms / 1000:g} s"
     message = f"expected {expected}{waited}; the browser shows {shows}"
+    if cause is None and (cause := network_failure(page_object.page)) is not None:
+        message += f"; meanwhile its requests failed: {cause.detail}"
+    elif cause is not None and cause.name == INFRASTRUCTURE:  # Chromium's error page: say which request failed
+        message += f" ({cause.detail})"
     if cause is None:
         cause = Cause(PAGE_CHANGED, f"{type(page_object).__name__} expected {what or page_object.SHOWN}; the browser shows {shows}")
     return JourneyFailure(message, cause=cause.name, detail=cause.detail)

@@ -301,3 +301,53 @@ def test_a_waiting_page_on_another_mobile_id_host_is_not_the_phones_answer(page:
     mobile.wait_for_approval(500)  # at B2C: answered
     # The way back from that other host is the phone's answer too: its time is kept (the back-channel budget's start).
     assert not mobile.on_mobile_id() and mobile.left_at() is not None
+
+
+WAITING_POLLS = WAITING.replace("</body>", "<script>fetch('/oidc/wait/status').catch(() => {});"
+                                           "fetch('https://beacon.example/collect').catch(() => {});</script></body>")
+
+
+@pytest.mark.parametrize("failing", ["https://m.mobileid.ch/oidc/wait/status", None])
+def test_a_wait_that_runs_out_while_the_journeys_requests_fail_is_the_networks_failure(page: Page, failing: str | None) -> None:
+    """A stack or service gone mid-journey leaves the browser on its last page: the waiting page's long-poll refused. That
+    is infrastructure (retried, "broken" in the report, exit 5 in a repro), not a changed page or a silent phone; a
+    failed request to a host the page never showed (an analytics beacon) is not the journey's."""
+    def answer(route: Route) -> None:
+        if route.request.url == failing:
+            route.abort("connectionrefused")
+        elif route.request.url.startswith("https://beacon.example/"):
+            route.abort("namenotresolved")
+        else:
+            route.fulfill(body=WAITING_POLLS, content_type="text/html")
+    page.route("**/*", answer)
+    watch = waiting.watch_network(page)
+    with page.expect_event("requestfailed", lambda request: request.url == (failing or "https://beacon.example/collect")):
+        page.goto("https://m.mobileid.ch/oidc/wait")
+    mobile = MobileIDLoginPage(page, host="m.mobileid.ch")
+    with pytest.raises(JourneyFailure) as approval:
+        mobile.wait_for_approval(300)
+    with pytest.raises(JourneyFailure) as redirect:
+        JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=300)
+    if failing:
+        assert [f.error for f in watch.failures] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
+        for failure in (approval.value, redirect.value):
+            assert failure.cause == causes.Cause(causes.INFRASTRUCTURE, f"net::ERR_CONNECTION_REFUSED at {failing}"), failure.cause
+            assert "meanwhile its requests failed: net::ERR_CONNECTION_REFUSED" in str(failure)
+    else:
+        assert watch.failures == []  # the beacon's host was never shown
+        assert (approval.value.cause.name, redirect.value.cause.name) == (causes.MOBILE_ID_OUTCOME, causes.PAGE_CHANGED)
+
+
+def test_a_navigation_refused_on_the_way_is_the_networks_failure_not_a_changed_page(page: Page) -> None:
+    """A form post or link to a host that went away: Chromium shows its own error page (chrome-error://), the journey's
+    next wait runs out there, and the report says the network failed, naming the request."""
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
+        body='<html><body><a id="go" href="https://jwt.ms/">go</a></body></html>', content_type="text/html"))
+    page.route("https://jwt.ms/**", lambda route: route.abort("connectionrefused"))
+    waiting.watch_network(page)
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
+    with page.expect_event("requestfailed"):
+        page.click("#go")
+    with pytest.raises(JourneyFailure) as failure:
+        JwtMsPage(page, "https://jwt.ms/callback").wait_for_redirect(timeout=500)
+    assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://jwt.ms/"), str(failure.value)
