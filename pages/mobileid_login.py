@@ -80,8 +80,9 @@ class MobileIDLoginPage:
     def on_mobile_id(self) -> bool:
         """The browser is on Mobile ID's side: once its number page was seen, any host but those it sends the browser back
         to (``returns_to``: its other pages may live on hosts of their own), else the number page's host."""
-        current = urlsplit(self.page.url).hostname or ""  # none: about:blank
-        if self.host is None or not current:
+        url = urlsplit(self.page.url)
+        current = url.hostname or ""  # none: about:blank
+        if self.host is None or not current or url.scheme not in ("https", "http"):  # not chrome-error://chromewebdata/
             return False
         return current not in self.returns_to if self.returns_to else current == self.host
 
@@ -115,11 +116,9 @@ class MobileIDLoginPage:
             return
         shows, dead_end = waiting.what_the_browser_shows(self.page)
         transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"
-        network = None if dead_end else waiting.network_failure(self.page)  # the answer could not reach the browser
-        cause = dead_end or network or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
+        cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
         raise JourneyFailure(
-            f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}"
-            + (f"; meanwhile its requests failed: {network.detail}" if network else ""),
+            f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",
             cause=cause.name, detail=cause.detail,
         )
 
@@ -147,7 +146,7 @@ class MobileIDLoginPage:
         return self.number_error.inner_text().strip() if self.number_error.count() else None
 
     def heading_text(self) -> str:
-        return self.heading.inner_text().strip()
+        return self.heading.inner_text().strip() if self.heading.count() else ""  # none: no wait for one
 
     def language(self) -> str | None:
         return self.html.get_attribute("lang")

@@ -31,6 +31,7 @@ TIMEOUT_MS = 15_000
 LOAD_FIRST_MS = 5_000
 
 B2C_ERROR_PAGE_ROOT = '#api[data-name="GlobalException"], #api.error-page-content'
+CHROME_ERROR = "chrome-error:"  # Chromium's page for a navigation that failed (a refused connection, a name not resolved)
 
 
 class PageObject(Protocol):
@@ -55,17 +56,24 @@ def url_without_fragment(url: str) -> str:
 
 
 def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
-    """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect)."""
+    """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect) or the network
+    failed the journey's requests while the browser showed it (``NetworkWatch``)."""
+    words, cause = _screen(page)
+    if cause is None and (failed := network_failure(page)) is not None:
+        return f"{words}; meanwhile its requests failed: {failed.detail}", failed
+    return words, cause
+
+
+def _screen(page: Page) -> tuple[str, Cause | None]:
     # Each screen by its page object's own selectors; imported here, as the page objects import this module.
     from pages.b2c_self_asserted import B2CSelfAssertedPage
     from pages.b2c_unified import B2CSignUpOrSignInPage
     from pages.mobileid_login import MobileIDLoginPage
 
     url = page.url
-    if url.startswith("chrome-error:"):  # the next document never came: Chromium shows its own page for that
-        failed = network_failure(page)
-        return (f"Chromium's page for a navigation that failed ({url})",
-                failed or Cause(INFRASTRUCTURE, "a navigation failed: the browser shows its own error page"))
+    if url.startswith(CHROME_ERROR):  # the next document never came: Chromium shows its own page for that
+        failed = network_failure(page) or Cause(INFRASTRUCTURE, "a navigation failed: the browser shows its own error page")
+        return f"Chromium's page for a navigation that failed ({url}: {failed.detail})", failed
     try:
         error_root = page.locator(B2C_ERROR_PAGE_ROOT).first
         if error_root.count():
@@ -122,7 +130,7 @@ class NetworkWatch:
         page.on("requestfailed", self._failed)
 
     def _committed(self, url: str) -> None:
-        if url.startswith("chrome-error:"):  # Chromium's page for a navigation that failed: still the failure's document
+        if url.startswith(CHROME_ERROR):  # Chromium's page for a navigation that failed: still the failure's document
             return
         self.shown_hosts.add(urlsplit(url).hostname or "")
         self.document_since = time.monotonic()
@@ -164,10 +172,6 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
     expected = what or f"{page_object.NAME} ({page_object.SHOWN})"
     waited = f"; after {waited_ms / 1000:.1f} s the wait stopped at a dead end" if dead_end else f" within {waited_ms / 1000:g} s"
     message = f"expected {expected}{waited}; the browser shows {shows}"
-    if cause is None and (cause := network_failure(page_object.page)) is not None:
-        message += f"; meanwhile its requests failed: {cause.detail}"
-    elif cause is not None and cause.name == INFRASTRUCTURE:  # Chromium's error page: say which request failed
-        message += f" ({cause.detail})"
     if cause is None:
         cause = Cause(PAGE_CHANGED, f"{type(page_object).__name__} expected {what or page_object.SHOWN}; the browser shows {shows}")
     return JourneyFailure(message, cause=cause.name, detail=cause.detail)
@@ -229,6 +233,8 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
             url = page.url
             if arrived_at(url):
                 return True
+            if url.startswith(CHROME_ERROR):  # a navigation failed: Chromium's own page never moves on
+                return False
             try:
                 page.wait_for_load_state("load", timeout=min(LOAD_FIRST_MS, left_ms()))
             except PlaywrightTimeoutError:
