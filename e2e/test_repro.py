@@ -13,7 +13,6 @@ The token is read from the URL, as every journey does, and only its decoded clai
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -29,39 +28,14 @@ from fixtures.redaction import PHONE, masked
 from fixtures.repro import Evidence, ReproRequest, trace_frames, versions
 from fixtures.settings import Settings
 from fixtures.tokens import unverified_claims
+from pages import keep_answer_off_screen
 from pages.waiting import url_without_fragment
 from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
 
 CORRELATION_ID = re.compile(r"Correlation ID:?\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 AADB2C = re.compile(r"AADB2C\d{5}")
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
-# Runs before any script of every document. At the redirect URI it hides the page from its first
-# paint and swaps in a blank one before the app's own scripts react to DOMContentLoaded. (A route
-# cannot do this: B2C reaches the app by a 302, and redirected requests are not routed.) The URL,
-# with what B2C put in its fragment, stays as it is. An error B2C sent is written on the page, as text,
-# so the screenshots show it; a token or code never is.
-BLANK_APP_PAGE_JS = """(redirect => {
-  if (!location.href.startsWith(redirect)) return;
-  const hide = () => { if (!document.documentElement) return false; document.documentElement.style.visibility = 'hidden'; return true; };
-  if (!hide()) new MutationObserver((_, watching) => hide() && watching.disconnect()).observe(document, {childList: true});
-  document.addEventListener('DOMContentLoaded', () => {
-    document.documentElement.innerHTML = '<head><title>Redirect URI reached</title></head><body><main id="redirect-uri-reached">'
-      + '<h1>B2C sent its answer to the app</h1><p>The repro keeps the app page blank so no raw token is shown; '
-      + 'what B2C sent is in the bundle.</p></main></body>';
-    const answer = new URLSearchParams(location.hash.slice(1) || location.search.slice(1));
-    for (const name of ['error', 'error_description']) {
-      if (!answer.has(name)) continue;
-      const line = document.createElement('p');
-      line.textContent = `${name}: ${answer.get(name)}`;
-      document.querySelector('main').append(line);
-    }
-    document.documentElement.style.visibility = 'visible';
-  }, {capture: true});
-})(%s)"""
 
-
-def blank_app_page(context: BrowserContext, redirect_uri: str) -> None:
-    context.add_init_script(script=BLANK_APP_PAGE_JS % json.dumps(redirect_uri))
 
 
 def note_b2c_and_mobile_id_words(evidence: Evidence, text: str) -> None:
@@ -96,8 +70,8 @@ def test_repro(
     evidence.start_trace(context, frames=trace_frames(outcome))
     page = context.new_page()
     journey = Journey(page, b2c, mobile_id, settings)
-    redirect_uri = repro.redirect_uri or settings.redirect_uri
-    blank_app_page(context, redirect_uri)
+    if repro.redirect_uri and repro.redirect_uri != settings.redirect_uri:  # the journey keeps its own off screen
+        keep_answer_off_screen(context, repro.redirect_uri)
     try:
         run_journey(journey, evidence, repro, policy, number)
     finally:
@@ -122,7 +96,6 @@ def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c
     options = {k: v for k, v in browser_context_args.items() if not k.startswith("record_")}
     context = browser.new_context(**options)
     try:
-        blank_app_page(context, settings.redirect_uri)
         page = context.new_page()
         try:
             Journey(page, b2c, mobile_id, settings).sign_up(policy, number)

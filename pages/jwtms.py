@@ -6,14 +6,52 @@ the URL fragment (or the query with response_mode=query), where B2C put it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
 
 from pages import waiting
 from pages.steps import step
+
+# Runs before any script of every document. At the redirect URI it hides the page from its first paint
+# (an inline style on <html>, set as soon as there is one) and, once the document is parsed, lets only
+# jwt.ms's decoded token (#decodedToken: header and claims, "[Signature]" for the signature) and a note of
+# its own show: the raw token's box (and a code's) stays hidden. (A route cannot do this: B2C reaches the
+# app by a 302, and redirected requests are not routed.) The URL, with what B2C put in its fragment, stays
+# as it is. An error B2C sent is written in the note, as text, so the screenshots show it.
+ANSWER_OFF_SCREEN_JS = """(redirect => {
+  if (!location.href.startsWith(redirect)) return;
+  const hide = () => { if (!document.documentElement) return false; document.documentElement.style.visibility = 'hidden'; return true; };
+  if (!hide()) new MutationObserver((_, watching) => hide() && watching.disconnect()).observe(document, {childList: true});
+  document.addEventListener('DOMContentLoaded', () => {
+    const shown = document.createElement('style');
+    shown.textContent = '#decodedToken, #decodedToken *, #redirect-uri-reached, #redirect-uri-reached * { visibility: visible !important; }';
+    document.head.append(shown);
+    const note = document.createElement('section');
+    note.id = 'redirect-uri-reached';
+    note.innerHTML = '<h1>B2C sent its answer to the app</h1><p>The journeys show only the decoded token here, so that no '
+      + 'screenshot, video or trace shows the raw one.</p>';
+    const answer = new URLSearchParams(location.hash.slice(1) || location.search.slice(1));
+    for (const name of ['error', 'error_description']) {
+      if (!answer.has(name)) continue;
+      const line = document.createElement('p');
+      line.textContent = `${name}: ${answer.get(name)}`;
+      note.append(line);
+    }
+    document.body.prepend(note);
+  }, {capture: true});
+})(%s)"""
+
+
+def keep_answer_off_screen(target: Page | BrowserContext, redirect_uri: str) -> None:
+    """Keep the raw token off the app's page (``redirect_uri``) in ``target``'s documents from their first paint: jwt.ms
+    shows it in a box, and a failure's screenshot, a video or a trace's screencast would then carry it. Only the decoded
+    token shows (what a journey may check on jwt.ms); the journeys read what B2C sent from the URL
+    (``JwtMsPage.result``), which stays as it came; an error B2C sent is written on the page."""
+    target.add_init_script(script=ANSWER_OFF_SCREEN_JS % json.dumps(redirect_uri))
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: l
         "Replay (from a clone of the suite, with the same .env for a tenant):", f"  {shlex.join(replay)}", "",
         "Files:", *files, "  README.txt        this file",
         *(["", *notes] if notes else []),
-        "", "The app's page (redirect URI) was left blank in this browser so no picture shows a raw token;",
+        "", "The app's page (redirect URI) showed only the decoded token in this browser, so no picture shows a raw token;",
         "raw tokens, cookies, authorization codes and secrets are redacted in every file.",
     ]
     return "\n".join(lines) + "\n"
