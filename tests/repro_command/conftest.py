@@ -7,19 +7,14 @@ user cancels (in German), and an app with an unregistered redirect URI.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from fixtures.b2c import B2CTenant
 from fixtures.journey import Journey
-from fixtures.mobile_id import ControlAPI, MobileID, fresh_number
-from fixtures.settings import build_settings
-from fixtures.stack_description import StackDescription
-from mocks.common import net
-from mocks.stack import StackConfig, running_stack
+from fixtures.mobile_id import fresh_number
+from tests.journeys_in_process import journey_parts
 
 POLICY = "B2C_1A_signup_signin"
 UNREGISTERED = "https://app.example.invalid/not-registered"
@@ -28,21 +23,15 @@ UNREGISTERED = "https://app.example.invalid/not-registered"
 @pytest.fixture(scope="package")
 def recorded_hars(tmp_path_factory: pytest.TempPathFactory, launch_chromium) -> Iterator[dict[str, Path]]:
     folder = tmp_path_factory.mktemp("hars")
-    with running_stack(StackConfig(port=0, state_dir=folder / "stack")) as stack, \
-            net.client(stack.host_map, verify=str(stack.ca_path)) as http:
-        settings = build_settings({}, StackDescription.from_document(stack.description))  # as the stack describes itself
-        assert settings.control_url is not None, "the local stack describes its control API"
-        mobile_id = MobileID(settings, ControlAPI(http, settings.control_url, None), logging.getLogger("har").warning)
-        b2c = B2CTenant(settings, http)
-        browser = launch_chromium(stack.host_map)
+    with journey_parts(folder / "stack", launch_chromium) as parts:
+        settings = parts.settings
 
         def record(name: str, locale: str, journey_steps) -> None:
-            context = browser.new_context(ignore_https_errors=True, locale=locale, record_har_path=str(folder / f"{name}.har"),
-                                          record_har_content="embed")
+            journey = parts.journey(locale=locale, record_har_path=str(folder / f"{name}.har"), record_har_content="embed")
             try:
-                journey_steps(Journey(context.new_page(), b2c, mobile_id, settings))
+                journey_steps(journey)
             finally:
-                context.close()  # writes the HAR
+                journey.page.context.close()  # writes the HAR
 
         def sign_up(journey: Journey) -> None:
             number = fresh_number()
