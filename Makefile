@@ -91,6 +91,7 @@ report:
 		{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
 		mkdir -p $(dir $(ALLURE_HISTORY_PATH)) && \
 		$(ALLURE) generate $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
+		$(PYTHON) scripts/offline_report.py $(REPORT_DIR)/index.html && \
 		echo "report: $(REPORT_DIR)/index.html (results: $(RESULTS_DIR)/, history: $(ALLURE_HISTORY_PATH))"; \
 	else \
 		echo "report: results in $(RESULTS_DIR)/; install Node.js and npm to render the HTML report"; \
@@ -153,6 +154,7 @@ nightly-report: $(VENV)/.deps
 	{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
 	$(BIN)/python scripts/report_history.py $(ALLURE_HISTORY_PATH) "$(NIGHTLY_RUN_ID)" && \
 	ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) $(ALLURE) generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
+	$(BIN)/python scripts/offline_report.py $(REPORT_DIR)/index.html && \
 	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: allure generate failed"; status=1; }; \
 	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
 	$(if $(filter no,$(NIGHTLY_GATE)),,$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \

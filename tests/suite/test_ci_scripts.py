@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import merge_results, notify, quality_gate, report_history, shard_check
+from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
@@ -322,6 +322,34 @@ def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(
     summary = json.loads((report / "summary.json").read_text())
     assert summary["stats"]["total"] == 6
     assert summary["stats"]["flaky"] == 1 and len(summary["flakyTests"]) == 1
+    # As make report renders it: the installed Allure's analytics taken out.
+    assert offline_report.TRACKER in (report / "index.html").read_text()
+    assert offline_report.main([str(report / "index.html")]) == 0 and offline_report.TRACKER not in (report / "index.html").read_text()
+
+
+# Allure 3.18's awesome template, its analytics as it writes them, between two scripts of the report's own.
+RENDERED = """<head><script src="data:text/javascript;base64,AAA="></script>
+    <script async src="https://www.googletagmanager.com/gtag/js?id=G-LNDJ3J7WT0"></script>
+    <script>
+        window.dataLayer = window.dataLayer || [];
+        function gtag(){dataLayer.push(arguments);}
+        gtag('js', new Date());
+        gtag('config', 'G-LNDJ3J7WT0', {"report": "awesome", "allureVersion": "3.18.0", "reportUuid": "b2d3", "single_file": "true"});
+    </script>
+    <script async>window.allureReportDataReady = false;</script></head>"""
+
+
+def test_a_rendered_report_calls_no_third_party_when_opened(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Allure 3 always writes Google's tag manager into the report; make report takes it out, and refuses a report whose
+    analytics it no longer recognises rather than ship it."""
+    index = tmp_path / "index.html"
+    index.write_text(RENDERED)
+    assert offline_report.main([str(index)]) == 0
+    assert index.read_text() == ('<head><script src="data:text/javascript;base64,AAA="></script>\n'
+                                 "    <script async>window.allureReportDataReady = false;</script></head>")
+    index.write_text(RENDERED.replace('<script async src="https://www.googletagmanager.com', '<script defer src="https://www.googletagmanager.com'))
+    assert offline_report.main([str(index)]) == 1
+    assert f"{index} still loads googletagmanager.com" in capsys.readouterr().err
 
 
 COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]
