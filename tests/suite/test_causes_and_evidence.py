@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import allure
+import httpx
 import pytest
 import pytest_timeout  # type: ignore[import-untyped]  # no type information shipped
 
@@ -64,11 +65,27 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
     ("B2C redirected with server_error instead of an ID token: AADB2C90273: An invalid response was received: mid_auth_3320_MRBB37FA - busy",
      causes.MOBILE_ID_OUTCOME, "mid_auth_3320 (AADB2C90273)"),
     ("Page.goto: Target page, context or browser has been closed", causes.INFRASTRUCTURE, "Target page, context or browser has been closed"),
+    ("E   httpx.ConnectError: [Errno 111] Connection refused\n", causes.INFRASTRUCTURE, "ConnectError: [Errno 111] Connection refused"),
     ("KeyError: 'sub'", causes.OTHER, "KeyError: 'sub'"),
 ])
 def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:
     found = classify_text(text)
     assert (found.name, found.detail[:len(detail)]) == (cause, detail)
+
+
+def test_a_failed_http_request_names_the_request_it_was_about() -> None:
+    """httpx's words name no host ("[Errno 111] Connection refused"): the cause says which request, without its query."""
+    request = httpx.Request("GET", "https://openid.mobileid.ch/control/robots?token=x")
+    refused = httpx.ConnectError("[Errno 111] Connection refused", request=request)
+    assert classify(refused) == Cause(causes.INFRASTRUCTURE, "ConnectError: [Errno 111] Connection refused "
+                                                             "(GET https://openid.mobileid.ch/control/robots)")
+    try:
+        try:
+            raise refused
+        except httpx.ConnectError as error:
+            raise RuntimeError("the returning user could not be signed up") from error
+    except RuntimeError as wrapped:
+        assert classify(wrapped, "E   httpx.ConnectError: [Errno 111] Connection refused").detail.endswith("(GET https://openid.mobileid.ch/control/robots)")
 
 
 def test_an_untyped_assertion_quoting_a_network_error_is_a_verdict_not_infrastructure() -> None:
