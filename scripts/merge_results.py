@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
-from fixtures.run_results import OUTSIDE_LABEL, write_broken  # noqa: E402
+from fixtures.run_results import OUTSIDE_LABEL, write_run_result  # noqa: E402
 
 SHARD_NUMBER = re.compile(r"-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
@@ -165,7 +165,7 @@ def record_missing(into: Path, missing: Sequence[Missing]) -> None:
     """One broken result per missing shard, where the report, the message and the gate see it."""
     for shard in missing:
         detail = f"{shard.words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
-        write_broken(into, key=f"ci-{shard.key}", full_name=f"ci.shards.{shard.key.replace('-', '_')}", name=f"{shard.words}: no journey results",
+        write_run_result(into, key=f"ci-{shard.key}", full_name=f"ci.shards.{shard.key.replace('-', '_')}", name=f"{shard.words}: no journey results",
                      cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
@@ -186,7 +186,9 @@ def main(argv: list[str]) -> int:
         print(f"merge: {note}")
     merged = journeys(args.into)
     retried = sum(1 for journey in merged.values() if journey.attempts > 1)
-    print(f"merge: {len(args.shards)} shards, {len(merged)} journeys ({retried} retried) into {args.into}")
+    outside = sum(1 for journey in merged.values() if journey.outside)
+    besides = f", {counted(outside, 'failure')} outside any journey" if outside else ""
+    print(f"merge: {len(args.shards)} shards, {counted(len(merged) - outside, 'journey')} ({retried} retried){besides} into {args.into}")
     return 0
 
 

@@ -94,6 +94,7 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
     (tmp_path / "shards" / "allure-results-4").mkdir()  # downloaded, but empty
     merged = tmp_path / "merged"
     assert merge_results.main([*map(str, shards), str(tmp_path / "shards" / "allure-results-4"), "--into", str(merged), "--expect", "4"]) == 0
+    assert f"merge: 3 shards, 2 journeys (0 retried), 2 failures outside any journey into {merged}" in capsys.readouterr().out
     broken = sorted(j.final["name"] for j in merge_results.journeys(merged).values() if j.status == "broken")
     assert broken == ["shard 2 of 4: no journey results", "shard 4 of 4: no journey results"]
     assert quality_gate.main([str(merged)]) == 1

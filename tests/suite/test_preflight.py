@@ -156,8 +156,12 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     # The report (and the nightly's message and gate) says why: the failed row, its cause and fix, not a shard without results.
     [row] = [json.loads(path.read_text()) for path in tmp_path.glob("*-result.json")]
     labels = {label["name"]: label["value"] for label in row["labels"]}
-    assert (row["status"], row["name"], labels["cause"]) == ("broken", "preflight: app: redirect URI registered", "tenant configuration")
+    # A finding about the tenant, "failed" as a journey's would be; "broken" is for what could not be judged.
+    assert (row["status"], row["name"], labels["cause"]) == ("failed", "preflight: app: redirect URI registered", "tenant configuration")
     assert "fix: " in row["statusDetails"]["message"] and "No journey ran." in row["statusDetails"]["message"]
+    # What was to be tested, so the nightly's message names the target ("tenant contoso"), as after a run that ran.
+    environment = dict(line.split("=", 1) for line in (tmp_path / "environment.properties").read_text().splitlines())
+    assert (environment["target"], environment["tenant"]) == ("tenant", "contoso"), environment
 
 
 def test_the_command_reports_every_missing_setting_at_once() -> None:
