@@ -56,6 +56,12 @@ class Journey:
         return next((label["value"] for label in self.final.get("labels", []) if label.get("name") == name), None)
 
     @property
+    def policy(self) -> str | None:
+        """The policy the journey ran through (its pytest parameter, which allure-pytest writes as a repr), else None."""
+        value = next((p.get("value") for p in self.final.get("parameters", []) if p.get("name") == "policy"), None)
+        return str(value).strip("'\"") if value else None
+
+    @property
     def said(self) -> str:
         """The first line of the final attempt's message (a failure's, or a skip's reason without "Skipped: ")."""
         message = str((self.final.get("statusDetails") or {}).get("message") or "").strip()

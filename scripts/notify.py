@@ -46,6 +46,14 @@ def _short(detail: str) -> str:
     return detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
 
 
+def _only_policy(policies: set[str | None], run_policies: set[str], times: int) -> str:
+    """", all on B2C_1A_x" when every journey a detail broke ran through one policy of several the run had: the reader
+    sees at once that the others did not break."""
+    if len(run_policies) > 1 and len(policies) == 1 and (policy := next(iter(policies))):
+        return f", all on {policy}" if times > 1 else f", on {policy}"
+    return ""
+
+
 def _outside(count: int) -> str:
     return f"{counted(count, 'failure')} outside any journey"
 
@@ -73,10 +81,13 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     flaky = sum(1 for journey in found.values() if journey.attempts > 1 and journey.status not in FAILING)
     by_cause: dict[str, Counter[str]] = defaultdict(Counter)
     outside_by_cause: Counter[str] = Counter()
+    policies_of: dict[str, set[str | None]] = defaultdict(set)  # detail -> the policies its journeys ran through
     for journey in failing:
         by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED][_detail(journey)] += 1
+        policies_of[_detail(journey)].add(journey.policy)
         outside_by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED] += 1 if journey.outside else 0
     passed = sum(1 for journey in found.values() if journey.status == "passed")
+    run_policies = {journey.policy for journey in found.values() if journey.policy}
     outside = sum(outside_by_cause.values())  # a preflight row, a lost shard, a collection error: not journeys run
     total = len(found) - outside
     skipped = len(found) - passed - len(failing)  # a skipped journey proved nothing: never counted as passed
@@ -104,7 +115,7 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines.append(f"- {cause}: " + ", ".join(part for part in (_journeys(count - around) if count > around else "",
                                                                      _outside(around) if around else "") if part))
         for detail, times in details.most_common(MAX_DETAILS):
-            lines.append(f"    {detail} ({times})")
+            lines.append(f"    {detail} ({times}{_only_policy(policies_of[detail], run_policies, times)})")
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
     if flaky:

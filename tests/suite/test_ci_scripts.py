@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -29,6 +30,8 @@ def write_result(folder: Path, name: str, status: str, *, stop: int = 1, labels:
     }
     if message:
         result["statusDetails"] = {"message": message}
+    if policy := re.search(r"\[(B2C_\w+)\]", name):  # as allure-pytest writes a journey's parameter: its repr
+        result["parameters"] = [{"name": "policy", "value": repr(policy.group(1))}]
     (folder / f"{result['uuid']}-result.json").write_text(json.dumps(result))
 
 
@@ -245,7 +248,7 @@ def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: We
         "- ID token contract: 3 journeys",
         "    aud: expected testapp1, got other-app (3)",
         "- unclassified: 1 journey",
-        "    RuntimeError: control API refused token <redacted> (1)",
+        "    RuntimeError: control API refused token <redacted> (1, on B2C_1A_signup_signin)",  # the run had two policies
         "1 journey passed after an infrastructure retry (flaky)",
         "Report: https://ci.example/run/7",
     ]
@@ -295,6 +298,21 @@ def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.Monk
 def test_a_green_run_says_so(tmp_path: Path) -> None:
     write_result(tmp_path / "green", "test_sign_up", "passed")
     assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journey passed"
+
+
+def test_a_cause_that_broke_one_policy_of_several_says_so(tmp_path: Path) -> None:
+    """A custom policy's claims exchange failing while the user flow passes: the message says all its journeys ran
+    through that policy, so the reader knows where to look without reading test names."""
+    exchange = {"cause": "B2C error redirect", "cause_detail": "AADB2C90075: The claims exchange 'MobileID-OAuth2' failed"}
+    write_result(tmp_path, "test_sign_up[B2C_1A_signup_signin]", "failed", labels=exchange)
+    write_result(tmp_path, "test_sign_in[B2C_1A_signup_signin]", "failed", labels=exchange)
+    write_result(tmp_path, "test_sign_in[B2C_1_signupsignin]", "failed", labels=AUD)
+    write_result(tmp_path, "test_sign_up[B2C_1_signupsignin]", "passed")
+    lines = notify.summarize(tmp_path, "Nightly").splitlines()
+    assert "    AADB2C90075: The claims exchange 'MobileID-OAuth2' failed (2, all on B2C_1A_signup_signin)" in lines, lines
+    assert "    aud: expected testapp1, got other-app (1, on B2C_1_signupsignin)" in lines, lines
+    write_result(tmp_path, "test_token_contract[B2C_1A_signup_signin]", "failed", labels=AUD)  # now on both: no policy named
+    assert "    aud: expected testapp1, got other-app (2)" in notify.summarize(tmp_path, "Nightly").splitlines()
 
 
 def test_a_run_that_skipped_is_never_said_to_have_passed(tmp_path: Path) -> None:
