@@ -37,6 +37,8 @@ export default defineConfig({
       options: {
         singleFile: true,
         reportLanguage: "en",
+        // Failed and broken first: the passed journeys' group would otherwise head the tree (its order is the run's).
+        defaultSortBy: "status,asc",
         // The first screen: the results tree grouped by cause, then by its detail, then by file.
         groupBy: ["cause", "cause_detail", "parentSuite", "suite"],
       },
