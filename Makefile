@@ -124,19 +124,22 @@ MAX_FAILURES ?= 0
 MIN_JOURNEYS ?= 1
 REPORT_LINK ?=
 CI_EVIDENCE ?= --tracing retain-on-failure --screenshot only-on-failure
+# A CI log with dozens of failures stays readable down to its causes section: short tracebacks (the report and the
+# JUnit XML keep what they say; make e2e prints none).
+CI_TRACEBACKS ?= --tb=short
 # Where a shard's failure evidence goes (pytest-playwright's --output; it empties the folder as a run starts).
 EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) \
+	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
 		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT); status=$$?; \
 	$(MAKE) --no-print-directory report; exit $$status
 
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
 shard: setup
 	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path $(DURATIONS) \
-		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) --output $(EVIDENCE_DIR) \
+		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output $(EVIDENCE_DIR) \
 		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT)
 
 # Refresh the journeys' durations that balance the shards (commit the file).

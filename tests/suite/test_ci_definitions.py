@@ -235,6 +235,7 @@ def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:
     planned = subprocess.run(["make", "-s", "-n", "shard", "SHARD=1", "SHARDS=2", "EVIDENCE_DIR=/tmp/shard-1/test-results", f"VENV={BIN.parent}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     assert "--output /tmp/shard-1/test-results" in planned, planned
+    assert "--tb=short" in planned, planned  # a CI log of many failures stays readable down to its causes section
 
 
 # A pipeline set up for tenant mode as the README says (pipeline variables), and the rest of the settings that describe a tenant.
