@@ -182,5 +182,7 @@ clean:  # keeps the report history ($(ALLURE_HISTORY_PATH))
 
 # Rerun one reported sign-in and write a bundle: make repro ARGS="--journey sign-in --outcome user-cancel --language de"
 # From a user's HAR: make repro ARGS="--from-har user.har [--run]"
+# make exits 2 whatever the repro's status was: say the status, which `.venv/bin/python -m repro` returns as its own.
 repro: setup
-	$(BIN)/python -m repro $(ARGS)
+	@$(BIN)/python -m repro $(ARGS) || { status=$$?; echo "repro: exit status $$status (python -m repro --help says what it means;" \
+		"make turns it into 2)" >&2; exit $$status; }

@@ -212,10 +212,17 @@ def video_available() -> bool:
 
 def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     """The command with every choice spelled out, so it replays the same run whatever .env says (in tenant mode
-    without a phone number given as the login hint: the README says so)."""
+    without a phone number given as the login hint: the README says so). A local stack shaped by settings (its faults,
+    its custom policy folder and keys' names, language customization off) is started the same way again: those settings
+    go first, as ``env NAME=value``."""
     from fixtures.redaction import PHONE  # here: keeps `--help` light
 
-    command = [python(), "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0], "--target", settings.target]
+    shaping = {"E2E_STACK_FAULTS": ",".join(settings.stack_faults), "E2E_STACK_POLICIES": settings.stack_policies or "",
+               "E2E_STACK_POLICY_KEYS": ",".join(settings.stack_policy_keys),
+               "B2C_LANGUAGE_CUSTOMIZATION": "" if settings.language_customization else "off"} if settings.is_local else {}
+    stack = [f"{name}={value}" for name, value in shaping.items() if value]
+    command = [*(["env", *stack] if stack else []), python(), "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0],
+               "--target", settings.target]
     if settings.target == "tenant":
         command += ["--tenant", settings.tenant, "--domain", settings.domain]
     command += ["--browser", args.browser] + (["--device", args.device] if args.device else [])

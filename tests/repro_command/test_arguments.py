@@ -128,6 +128,17 @@ def test_the_replay_command_spells_out_every_choice() -> None:
                                            "--domain-hint", "mobileid.ch"]
 
 
+def test_the_replay_command_starts_the_local_stack_as_the_run_did() -> None:
+    """A repro of an injected fault (or of a policy folder, or without language customization) replays it: a replay
+    against a healthy stack would report nothing reproduced."""
+    a = args()
+    _, settings = suite_env(a, {**NO_DOTENV, "E2E_STACK_FAULTS": "wrong-audience", "B2C_LANGUAGE_CUSTOMIZATION": "off"})
+    command = replay_command(a, settings)
+    assert command[:4] == ["env", "E2E_STACK_FAULTS=wrong-audience", "B2C_LANGUAGE_CUSTOMIZATION=off", python()], command
+    _, plain = suite_env(a, NO_DOTENV)
+    assert replay_command(a, plain)[0] == python()  # nothing to shape: no env prefix
+
+
 @pytest.mark.parametrize(("target", "hint", "replayed"), [
     ("local", "+41791234567", "+41791234567"),  # the stack's numbers are not people's: kept as given
     ("tenant", "+41791234567", NUMBER_LEFT_OUT),  # the bundle masks people's numbers: a masked hint would replay another one

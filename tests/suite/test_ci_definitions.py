@@ -367,3 +367,13 @@ def test_azures_manual_smoke_runs_against_the_tenant_with_the_deployed_emulator_
             assert (settings.control_url, settings.test_number, settings.idp_metadata_url) == (
                 None, "+41791234567", "https://openid.mobileid.ch/.well-known/openid-configuration")
             assert settings.approval_webhook == defined.get("MOBILEID_APPROVAL_WEBHOOK")
+
+
+def test_make_repro_says_the_repros_own_exit_status(tmp_path: Path) -> None:
+    """make exits 2 whenever a recipe fails: the recipe prints the repro's own status (5: the network stopped it)."""
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\nexit 5\n")
+    fake.chmod(0o755)
+    ran = subprocess.run(["make", "-s", "repro", f"BIN={tmp_path}", f"VENV={BIN.parent}"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert ran.returncode == 2 and "repro: exit status 5 (python -m repro --help says what it means" in ran.stderr, ran.stderr
