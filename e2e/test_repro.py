@@ -132,6 +132,11 @@ def run_journey(journey: Journey, evidence: Evidence, repro: ReproRequest, polic
 
 def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest, policy: str, number: str) -> None:
     facts = evidence.facts
+    if repro.prompt == "none" and repro.journey == "sign-in" and repro.outcome.phone == "approve":
+        # A silent sign-in asks B2C for the session this browser has: the reporter's had one, so this one signs in first
+        # (its pages come first in the trace and HAR). Without it B2C can only answer AADB2C90077, whatever the bug.
+        journey.sign_in(policy, number)
+        evidence.step("set-up: signed in once in this browser, so B2C has a session for prompt=none", journey.page.url)
     # When the user starts signing in with the reporter's parameters
     request = journey.open(policy, **repro.authorize_params())
     facts["authorize_url"] = request.url

@@ -68,15 +68,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--target", choices=("local", "tenant"), help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
     p.add_argument("--tenant", help="tenant name (sets B2C_TENANT)")
     p.add_argument("--domain", help="B2C host name if not {tenant}.b2clogin.com (sets B2C_DOMAIN)")
-    p.add_argument("--browser", choices=BROWSERS, default="chromium")
-    p.add_argument("--device", help="a Playwright device name, e.g. 'Pixel 7' or 'iPhone 15'")
+    p.add_argument("--browser", choices=BROWSERS, default="chromium",
+                   help="the browser engine (default chromium); firefox and webkit where installed or from a browser server")
+    p.add_argument("--device", help="a Playwright device name, e.g. 'Pixel 7' or 'iPhone 15': its screen, user agent and touch, "
+                                    "emulated in --browser's engine (not the device's own browser)")
     p.add_argument("--language", help="sets both --ui-locales and --browser-locale, e.g. de")
     p.add_argument("--ui-locales", help="ui_locales sent to B2C (sets E2E_UI_LOCALES), e.g. fr")
     p.add_argument("--browser-locale", help="the browser's language (sets E2E_BROWSER_LOCALE), e.g. de-CH")
     p.add_argument("--outcome", default="approve", type=outcome_name, help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
-    p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)}")
+    p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)} (none: the browser signs in once first, so B2C has "
+                                    "a session to answer from)")
     p.add_argument("--domain-hint", help="domain_hint sent to B2C, e.g. mobileid.ch")
-    p.add_argument("--login-hint", help="login_hint sent to B2C")
+    p.add_argument("--login-hint", help="login_hint sent to B2C (the number typed at Mobile ID stays the run's own: a new emulator "
+                                        "number locally, MOBILEID_TEST_NUMBER with the real service)")
     p.add_argument("--redirect-uri", help="redirect_uri sent to B2C (default B2C_REDIRECT_URI), e.g. an unregistered one")
     p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")

@@ -139,6 +139,16 @@ def test_a_token_that_fails_its_checks_is_reproduced_with_the_app_page_pictured_
     assert shots[-1].endswith("-b2c-redirected-to-the-app.png") and not any("last-page" in name for name in shots), shots
 
 
+def test_a_silent_sign_in_is_reproduced_with_the_session_the_reporter_had(tmp_path: Path) -> None:
+    """prompt=none asks B2C for the browser's session: the repro's browser signs in once first (a step of its own), or
+    B2C could only answer AADB2C90077 and every silent sign-in would read as a reproduced bug."""
+    status, out, bundle = repro(tmp_path, "--prompt", "none")
+    assert status == 0 and "passed every check" in out, out
+    steps = [step["step"] for step in json.loads(bundle.read("timings.json"))["steps"]]
+    assert steps[0].startswith("set-up: signed in once in this browser"), steps
+    assert "prompt=none" in json.loads(bundle.read("repro.json"))["authorize_url"]
+
+
 def test_a_returning_user_that_cannot_be_signed_up_is_said_plainly(tmp_path: Path) -> None:
     """The sign-in's hidden set-up (a sign-up) meets the bug: the reported journey never ran, and the report says so."""
     status, out, bundle = repro(tmp_path, "--journey", "sign-in", E2E_STACK_FAULTS="wrong-audience")
