@@ -50,13 +50,14 @@ def note_b2c_and_mobile_id_words(evidence: Evidence, text: str) -> None:
 @pytest.mark.repro
 def test_repro(
     repro: ReproRequest, evidence: Evidence, new_context: Callable[..., BrowserContext], b2c: B2CTenant,
-    mobile_id: MobileID, settings: Settings, policy: str, browser: Browser, browser_context_args: dict[str, Any],
+    mobile_id: MobileID, settings: Settings, policy: str, browser: Browser, browser_context_args: dict[str, Any], device: str | None,
 ) -> None:
     outcome = repro.outcome
     # What was asked for is known before anything runs: a set-up that fails still leaves a report that names it.
     evidence.facts.update({
         "journey": repro.journey, "policy": policy, "outcome": outcome.name, "outcome_words": outcome.words,
-        "authorize_params": repro.authorize_params(), "versions": versions(browser.version),
+        "authorize_params": repro.authorize_params(), "versions": versions(browser.browser_type.name, browser.version),
+        "device": device,
     })
     # Given the phone the reporter had: a robot number, a user who signed up before, or a new one
     if outcome.robot:

@@ -25,7 +25,7 @@ FILES = (
     ("repro.json", "repro.json", "what the journey saw: pages, B2C's answer, codes, correlation IDs, Mobile ID trace ids"),
     ("timings.json", "timings.json", "time of each step and each HTTP hop"),
     ("settings.json", "settings.json", "the settings used (no secrets)"),
-    ("versions.json", "versions.json", "Python, Playwright, browser"),
+    ("versions.json", "versions.json", "Python, Playwright, the browser engine, the suite's commit"),
     ("pytest-output.txt", "pytest-output.txt", "the run's terminal output"),
 )
 
@@ -61,12 +61,16 @@ def what_happened(facts: dict[str, Any]) -> str:
 
 
 def the_run(facts: dict[str, Any]) -> str:
-    """``sign-in through B2C_1A_x, phone outcome approve (the phone approves).``"""
+    """``sign-in through B2C_1A_x, phone outcome approve (the phone approves), in chromium 156 emulating iPhone 15.``"""
     words = str(facts.get("journey") or "the reported journey")
     if facts.get("policy"):
         words += f" through {facts['policy']}"
     if facts.get("outcome"):
         words += f", phone outcome {facts['outcome']}" + (f" ({facts['outcome_words']})" if facts.get("outcome_words") else "")
+    browser = facts.get("versions", {}).get("browser_engine")
+    if browser:  # a device is emulated in this engine: an iPhone's user agent in Chromium is not Safari
+        words += f", in {browser} {facts['versions'].get('browser', '')}".rstrip()
+        words += f" emulating {facts['device']}" if facts.get("device") else ""
     return words + "."
 
 

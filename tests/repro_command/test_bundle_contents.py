@@ -15,7 +15,7 @@ from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
 from repro.bundle import LeakError, scan, zip_folder
 from repro.outcomes import NUMBER_LEFT_OUT
-from repro.report import FILES, assemble, identifiers, what_happened
+from repro.report import FILES, assemble, identifiers, the_run, what_happened
 from tests.local_stack import LOCAL_STACK
 
 NUMBER = "+41791234567"
@@ -89,6 +89,14 @@ def test_a_journey_that_ran_says_what_was_asked_for_even_if_it_noted_nothing(tmp
     _, summary = bundle_of(work_folder(tmp_path, {"result": "failed", "failure": "AssertionError: stuck"}), build_settings({}, LOCAL_STACK))
     assert summary.startswith("sign-in through B2C_1_signupsignin, phone outcome approve (the phone approves).\n"), summary
     assert "None" not in summary
+
+
+def test_the_summary_says_which_engine_ran_an_emulated_device() -> None:
+    """An iPhone emulated in Chromium has Safari's user agent but Chromium's engine: the summary says both."""
+    facts = {"journey": "sign-in", "policy": "B2C_1_signupsignin", "versions": {"browser_engine": "chromium", "browser": "156.0"},
+             "device": "iPhone 15"}
+    assert the_run(facts) == "sign-in through B2C_1_signupsignin, in chromium 156.0 emulating iPhone 15."
+    assert the_run({**facts, "device": None}) == "sign-in through B2C_1_signupsignin, in chromium 156.0."
 
 
 def tenant_run(tmp_path: Path, settings: Settings, replay: tuple[str, ...] = ("python", "-m", "repro")) -> tuple[zipfile.ZipFile, str]:
