@@ -78,8 +78,10 @@ COMPRESSED = {b"\x1f\x8b": "gzip", b"PK": "zip"}
 def load_har(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file (give the path of the HAR the reporter sent)") from None
     except OSError as error:
-        raise ValueError(f"{path} is not a HAR file (JSON with log.entries): {error}") from None
+        raise ValueError(f"{path} cannot be read: {error.strerror or error}") from None
     if kind := next((name for magic, name in COMPRESSED.items() if raw.startswith(magic)), None):
         raise ValueError(f"{path} is a {kind} archive, not a HAR file: unpack it and pass the .har inside")
     try:

@@ -168,7 +168,9 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
             **{f"repro.{k}": v for k, v in args.items() if k not in SKIPPED_ARGS and v not in (None, False)}}
     write_text(folder / "settings.json", json.dumps(used, indent=2), redaction)
     write_text(folder / "versions.json", json.dumps(facts.pop("versions", {}), indent=2), redaction)
-    write_text(folder / "timings.json", json.dumps({"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}, indent=2), redaction)
+    timings = {"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}
+    if timings["steps"] or timings["hops"]:  # none when the journey never ran (its set-up failed): no empty file listed
+        write_text(folder / "timings.json", json.dumps(timings, indent=2), redaction)
     write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)
     if (work / "pytest-output.txt").is_file():
         write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)

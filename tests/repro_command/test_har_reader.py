@@ -87,6 +87,11 @@ def test_a_file_that_is_not_a_har_as_saved_says_what_to_do(tmp_path: Path, capsy
     assert says in err and "Traceback" not in err, err
 
 
+def test_a_har_path_that_is_not_there_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--from-har", str(tmp_path / "user.har")]) == 2
+    assert capsys.readouterr().err == f"python -m repro: error: {tmp_path / 'user.har'}: no such file (give the path of the HAR the reporter sent)\n"
+
+
 def test_a_har_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     """Notepad and Fiddler save UTF-8 with a byte order mark; it is not part of the JSON."""
     (tmp_path / "bom.har").write_bytes(b"\xef\xbb\xbf" + json.dumps({"log": {"entries": []}}).encode())
