@@ -243,7 +243,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
 
 
 def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[str]:
-    command = [sys.executable, "-m", "pytest", "e2e/test_repro.py", "-n", "0", "-q", "-p", "no:cacheprovider", "--timeout", "300",
+    command = [sys.executable, "-m", "pytest", "e2e/test_repro.py", "-n", "0", "-q", "--tb=short", "-p", "no:cacheprovider", "--timeout", "300",
                "--repro", args.journey, "--repro-outcome", args.outcome, "--repro-dir", str(work / "evidence"),
                "--output", str(work / "playwright"), "--browser", args.browser,
                # The journey keeps its own trace (without frames for a silent phone) and screenshots (masked in tenant mode).
