@@ -158,7 +158,7 @@ nightly-report: $(VENV)/.deps
 	$(BIN)/python scripts/report_history.py $(ALLURE_HISTORY_PATH) "$(NIGHTLY_RUN_ID)" && \
 	ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) $(ALLURE) generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
 	$(BIN)/python scripts/offline_report.py $(REPORT_DIR)/index.html && \
-	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: allure generate failed"; status=1; }; \
+	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: not written (see the line above)"; status=1; }; \
 	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
 	$(if $(filter no,$(NIGHTLY_GATE)),,$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \
 	exit $$status

@@ -136,7 +136,14 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
     if repro.prompt == "none" and repro.journey == "sign-in" and repro.outcome.phone == "approve":
         # A silent sign-in asks B2C for the session this browser has: the reporter's had one, so this one signs in first
         # (its pages come first in the trace and HAR). Without it B2C can only answer AADB2C90077, whatever the bug.
-        journey.sign_in(policy, number)
+        try:
+            journey.sign_in(policy, number)
+        except Exception as error:  # the reported silent sign-in never ran: said as every set-up that failed is
+            evidence.screenshot(journey.page, "set-up sign-in stopped here")
+            evidence.set_up_failed(f"the session for prompt=none could not be made first (a sign-in in this browser): "
+                                   f"{str(error).strip() or type(error).__name__}",
+                                   retry="the sign-in may have met the reported bug itself: without --prompt none it is recorded step by step")
+            raise
         evidence.step("set-up: signed in once in this browser, so B2C has a session for prompt=none", journey.page.url)
     # When the user starts signing in with the reporter's parameters
     request = journey.open(policy, **repro.authorize_params())

@@ -21,7 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures.causes import AADB2C_CODE, GUID, INFRASTRUCTURE, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code, is_infrastructure
+from fixtures.causes import AADB2C_CODE, GUID, INFRASTRUCTURE, OTHER, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code, is_infrastructure
 
 # Every wait of the page objects and journeys, in Playwright's unit (milliseconds). Waits for a person
 # (MOBILEID_APPROVAL_TIMEOUT) are settings in seconds and converted once, where they are read.
@@ -60,7 +60,7 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     failed the journey's requests while the browser showed it (``NetworkWatch``)."""
     words, cause = _screen(page)
     if cause is None and (failed := network_failure(page)) is not None:
-        return f"{words}; meanwhile its requests failed: {failed.detail}", failed
+        return words + meanwhile(failed), failed
     return words, cause
 
 
@@ -72,7 +72,11 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
 
     url = page.url
     if url.startswith(CHROME_ERROR):  # the next document never came: Chromium shows its own page for that
-        failed = network_failure(page) or Cause(INFRASTRUCTURE, "a navigation failed: the browser shows its own error page")
+        # The network's failure is infrastructure; another (a redirect loop, a response Chromium refuses) is a finding.
+        watch = _WATCHES.get(page)
+        navigation = watch.failed_navigation if watch else None
+        failed = network_failure(page) or Cause(OTHER, f"a navigation failed: {navigation.error} at {navigation.url}" if navigation
+                                                else "a navigation failed: the browser shows its own error page")
         return f"Chromium's page for a navigation that failed ({url}: {failed.detail})", failed
     try:
         error_root = page.locator(B2C_ERROR_PAGE_ROOT).first
@@ -109,40 +113,50 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
 
 @dataclass(frozen=True)
 class NetworkFailure:
-    at: float  # time.monotonic()
-    url: str
+    url: str  # without its query: it may hold a code
     error: str  # Chromium's words: net::ERR_CONNECTION_REFUSED
 
 
 class NetworkWatch:
     """The requests a page could not make for want of the machine or the network (fixtures.causes.is_infrastructure:
     a refused connection, a name that does not resolve, a certificate) since the document it shows came, of the
-    journey's own: a document, or any request to a host whose document the page showed. A stack or service that went
-    away mid-journey leaves the browser on its last page (the waiting page's long-poll failing, a form post refused),
-    and a wait that then runs out is the network's failure, not a changed page. A host the page never showed (a blocked
-    analytics beacon) is not the journey's."""
+    journey's own: a navigation of the page, or any request to a host whose document the page showed. A stack or service
+    that went away mid-journey leaves the browser on its last page (the waiting page's long-poll failing, a form post
+    refused), and a wait that then runs out is the network's failure, not a changed page. A later request to the same
+    URL that gets its answer takes the failure back (the waiting page retries its long-poll: one refused poll among
+    answered ones is not the network gone). A host the page never showed (a blocked analytics beacon, a third-party
+    frame) is not the journey's."""
 
     def __init__(self, page: Page) -> None:
-        self.failures: list[NetworkFailure] = []
+        self.page = page
+        self.failures: dict[str, NetworkFailure] = {}  # by URL, in the order they failed; since the page's document came
+        self.failed_navigation: NetworkFailure | None = None  # the page's last navigation that failed, for whatever reason
         self.shown_hosts: set[str] = set()
-        self.document_since = time.monotonic()
         page.on("framenavigated", lambda frame: self._committed(frame.url) if frame == page.main_frame else None)
+        page.on("requestfinished", self._answered)
         page.on("requestfailed", self._failed)
 
     def _committed(self, url: str) -> None:
         if url.startswith(CHROME_ERROR):  # Chromium's page for a navigation that failed: still the failure's document
             return
         self.shown_hosts.add(urlsplit(url).hostname or "")
-        self.document_since = time.monotonic()
+        self.failures.clear()
+        self.failed_navigation = None
+
+    def _answered(self, request: Request) -> None:
+        self.failures.pop(_without_query(request.url), None)
 
     def _failed(self, request: Request) -> None:
-        error = request.failure or ""
-        if is_infrastructure(error) and (request.resource_type == "document" or urlsplit(request.url).hostname in self.shown_hosts):
-            self.failures.append(NetworkFailure(time.monotonic(), request.url.split("?", 1)[0], error))  # no query: it may hold a code
+        error, url = request.failure or "", _without_query(request.url)
+        navigation = request.is_navigation_request() and request.frame == self.page.main_frame
+        if navigation:
+            self.failed_navigation = NetworkFailure(url, error)
+        if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
+            self.failures[url] = NetworkFailure(url, error)
 
-    def on_this_document(self) -> list[NetworkFailure]:
-        """The failures since the document the page shows came (a failed navigation's included: it left the page there)."""
-        return [failure for failure in self.failures if failure.at >= self.document_since]
+
+def _without_query(url: str) -> str:
+    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 _WATCHES: weakref.WeakKeyDictionary[Page, NetworkWatch] = weakref.WeakKeyDictionary()
@@ -156,13 +170,18 @@ def watch_network(page: Page) -> NetworkWatch:
 
 
 def network_failure(page: Page) -> Cause | None:
-    """The network's failure, if the journey's requests failed for want of it while the browser showed this document."""
+    """The network's failure, if the journey's requests failed for want of it while the browser showed this document
+    (the latest; the same words for every journey that met it, so the report groups them)."""
     watch = _WATCHES.get(page)
-    failures = watch.on_this_document() if watch else []
-    if not failures:
+    if watch is None or not watch.failures:
         return None
-    last = failures[-1]
-    return Cause(INFRASTRUCTURE, f"{last.error} at {last.url}" + (f" ({len(failures)} failed requests)" if len(failures) > 1 else ""))
+    last = list(watch.failures.values())[-1]
+    return Cause(INFRASTRUCTURE, f"{last.error} at {last.url}")
+
+
+def meanwhile(cause: Cause) -> str:
+    """What a stuck journey's message adds when the network failed its requests."""
+    return f"; meanwhile its requests failed: {cause.detail}"
 
 
 def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None, *, dead_end: bool = False) -> JourneyFailure:

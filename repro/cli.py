@@ -221,10 +221,10 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     go first, as ``env NAME=value``."""
     from fixtures.redaction import PHONE  # here: keeps `--help` light
 
-    shaping = {"E2E_STACK_FAULTS": ",".join(settings.stack_faults), "E2E_STACK_POLICIES": settings.stack_policies or "",
-               "E2E_STACK_POLICY_KEYS": ",".join(settings.stack_policy_keys),
-               "B2C_LANGUAGE_CUSTOMIZATION": "" if settings.language_customization else "off"} if settings.is_local else {}
-    stack = [f"{name}={value}" for name, value in shaping.items() if value]
+    # Every one, empty ones too: an empty value in the environment is what overrides the replayer's .env.
+    stack = [f"E2E_STACK_FAULTS={','.join(settings.stack_faults)}", f"E2E_STACK_POLICIES={shown_path(settings.stack_policies)}",
+             f"E2E_STACK_POLICY_KEYS={','.join(settings.stack_policy_keys)}",
+             f"B2C_LANGUAGE_CUSTOMIZATION={'on' if settings.language_customization else 'off'}"] if settings.is_local else []
     command = [*(["env", *stack] if stack else []), python(), "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0],
                "--target", settings.target]
     if settings.target == "tenant":
@@ -240,6 +240,17 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
                 value = NUMBER_LEFT_OUT  # the bundle masks phone numbers: a masked one would replay another hint
             command += [f"--{name.replace('_', '-')}", value]
     return command
+
+
+def shown_path(path: str | None) -> str:
+    """A policy folder as the replay command gives it: relative to the suite when inside it (no home folder, no user name
+    in a bundle), else as it was."""
+    if not path:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(Path(__file__).resolve().parent.parent))
+    except ValueError:
+        return path
 
 
 def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[str]:

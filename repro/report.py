@@ -34,9 +34,9 @@ def what_happened(facts: dict[str, Any]) -> str:
     """What the run did and how it ended, from the facts there are (a fact the run never reached is left out)."""
     if facts.get("set_up_failure") and facts.get("result") != STOPPED_BY_INFRASTRUCTURE:
         cause = str(facts["set_up_failure"])
+        retry = str(facts.get("set_up_retry") or "")
         return f"{the_run(facts)}\n{cause[:1].upper()}{cause[1:]}\n" \
-               "So the reported journey did not run and nothing of it was reproduced. The sign-up may have met the " \
-               "reported bug itself: --journey sign-up records a sign-up step by step."
+               "So the reported journey did not run and nothing of it was reproduced." + (f" {retry[:1].upper()}{retry[1:]}." if retry else "")
     redirect = facts.get("redirect") or {}
     error_page = facts.get("b2c_error_page")
     if error_page:

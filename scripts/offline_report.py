@@ -3,9 +3,10 @@
 Allure 3's "awesome" report always loads Google's tag manager and reports the Allure version and the report's id to it
 (its template sets ``analyticsEnable`` to true; the CLI's ALLURE_NO_ANALYTICS reaches only the Allure 2 style plugin).
 A report of a tenant's journeys then calls a third party each time someone opens it. This removes the loader and the
-inline script that configures it, and refuses (exit 1, naming the file) a report that still names the tag manager, so a
-new Allure version that writes it differently is noticed rather than shipped. Standard library only: ``make report``
-may run before the virtual environment exists.
+inline script that configures it. A report that still names the tag manager (a new Allure version that writes it
+differently) is refused, not shipped: its index.html is renamed index-with-analytics.html, so no CI upload publishes it
+as the report, and the exit status is 1 with the file named. Standard library only: ``make report`` may run before the
+virtual environment exists.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ def main(argv: list[str]) -> int:
     html = path.read_text(encoding="utf-8")
     cleaned = strip_analytics(html)
     if TRACKER in cleaned:
-        print(f"report: {path} still loads {TRACKER} (Allure's analytics, written in a way scripts/offline_report.py does not "
-              "know): update its pattern", file=sys.stderr)
+        kept = path.with_name(f"{path.stem}-with-analytics{path.suffix}")
+        path.replace(kept)
+        print(f"report: not published: {path} loads {TRACKER} (Allure's analytics, written in a way scripts/offline_report.py "
+              f"does not know); moved to {kept}: update the script's pattern, then render the report again", file=sys.stderr)
         return 1
     if cleaned != html:
         path.write_text(cleaned, encoding="utf-8")

@@ -18,6 +18,7 @@ from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, outcome_for_mid_code, outc
 from tests.local_stack import LOCAL_STACK
 
 NO_DOTENV = {"E2E_TARGET": "local"}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def args(*argv: str):
@@ -124,20 +125,27 @@ def test_the_replay_command_spells_out_every_choice() -> None:
     a = args("--outcome", "busy", "--language", "it", "--domain-hint", "mobileid.ch")
     _, settings = suite_env(a, NO_DOTENV)
     # The interpreter as typed from here (.venv/bin/python from the repository): a bare python may lack the packages.
-    assert replay_command(a, settings) == [python(), "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
+    assert replay_command(a, settings)[5:] == [python(), "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
                                            "--browser", "chromium", "--ui-locales", "it", "--browser-locale", "it", "--outcome", "busy",
                                            "--domain-hint", "mobileid.ch"]
 
 
-def test_the_replay_command_starts_the_local_stack_as_the_run_did() -> None:
+def test_the_replay_command_starts_the_local_stack_as_the_run_did(monkeypatch: pytest.MonkeyPatch) -> None:
     """A repro of an injected fault (or of a policy folder, or without language customization) replays it: a replay
     against a healthy stack would report nothing reproduced."""
     a = args()
-    _, settings = suite_env(a, {**NO_DOTENV, "E2E_STACK_FAULTS": "wrong-audience", "B2C_LANGUAGE_CUSTOMIZATION": "off"})
+    monkeypatch.setenv("FACEBOOK_SECRET", "not-a-real-one")  # the starter pack's key, read by the stack from the environment
+    _, settings = suite_env(a, {**NO_DOTENV, "E2E_STACK_FAULTS": "wrong-audience", "B2C_LANGUAGE_CUSTOMIZATION": "off",
+                                "E2E_STACK_POLICIES": str(ROOT / "tests/b2c/starterpack/SocialAndLocalAccounts"),
+                                "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"})
     command = replay_command(a, settings)
-    assert command[:4] == ["env", "E2E_STACK_FAULTS=wrong-audience", "B2C_LANGUAGE_CUSTOMIZATION=off", python()], command
+    assert command[:6] == ["env", "E2E_STACK_FAULTS=wrong-audience", "E2E_STACK_POLICIES=tests/b2c/starterpack/SocialAndLocalAccounts",
+                           "E2E_STACK_POLICY_KEYS=B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", "B2C_LANGUAGE_CUSTOMIZATION=off", python()], command
+    assert "not-a-real-one" not in " ".join(command)  # a key's name and place, never its value
+    # A healthy stack is said too: empty values, which win over the replayer's .env (its faults would replay otherwise).
     _, plain = suite_env(a, NO_DOTENV)
-    assert replay_command(a, plain)[0] == python()  # nothing to shape: no env prefix
+    assert replay_command(a, plain)[:5] == ["env", "E2E_STACK_FAULTS=", "E2E_STACK_POLICIES=", "E2E_STACK_POLICY_KEYS=",
+                                            "B2C_LANGUAGE_CUSTOMIZATION=on"]
 
 
 @pytest.mark.parametrize(("target", "hint", "replayed"), [

@@ -74,18 +74,19 @@ def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, 
 
 
 def test_a_failed_http_request_names_the_request_it_was_about() -> None:
-    """httpx's words name no host ("[Errno 111] Connection refused"): the cause says which request, without its query."""
-    request = httpx.Request("GET", "https://openid.mobileid.ch/control/robots?token=x")
+    """httpx's words name no host ("[Errno 111] Connection refused"): the cause says which, and the same words for every
+    journey that met it (no path: it may hold a fresh number)."""
+    request = httpx.Request("GET", "https://openid.mobileid.ch/control/phones/%2B41780000001/consent?token=x")
     refused = httpx.ConnectError("[Errno 111] Connection refused", request=request)
     assert classify(refused) == Cause(causes.INFRASTRUCTURE, "ConnectError: [Errno 111] Connection refused "
-                                                             "(GET https://openid.mobileid.ch/control/robots)")
+                                                             "(GET https://openid.mobileid.ch)")
     try:
         try:
             raise refused
         except httpx.ConnectError as error:
             raise RuntimeError("the returning user could not be signed up") from error
     except RuntimeError as wrapped:
-        assert classify(wrapped, "E   httpx.ConnectError: [Errno 111] Connection refused").detail.endswith("(GET https://openid.mobileid.ch/control/robots)")
+        assert classify(wrapped, "E   httpx.ConnectError: [Errno 111] Connection refused").detail.endswith("(GET https://openid.mobileid.ch)")
 
 
 def test_an_untyped_assertion_quoting_a_network_error_is_a_verdict_not_infrastructure() -> None:

@@ -370,7 +370,8 @@ def test_a_rendered_report_calls_no_third_party_when_opened(tmp_path: Path, caps
                                  "    <script async>window.allureReportDataReady = false;</script></head>")
     index.write_text(RENDERED.replace('<script async src="https://www.googletagmanager.com', '<script defer src="https://www.googletagmanager.com'))
     assert offline_report.main([str(index)]) == 1
-    assert f"{index} still loads googletagmanager.com" in capsys.readouterr().err
+    assert f"report: not published: {index} loads googletagmanager.com" in capsys.readouterr().err
+    assert not index.exists() and (tmp_path / "index-with-analytics.html").is_file()  # no upload publishes it as the report
 
 
 COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]

@@ -329,12 +329,12 @@ def test_a_wait_that_runs_out_while_the_journeys_requests_fail_is_the_networks_f
     with pytest.raises(JourneyFailure) as redirect:
         JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=300)
     if failing:
-        assert [f.error for f in watch.failures] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
+        assert [f.error for f in watch.failures.values()] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
         for failure in (approval.value, redirect.value):
             assert failure.cause == causes.Cause(causes.INFRASTRUCTURE, f"net::ERR_CONNECTION_REFUSED at {failing}"), failure.cause
             assert "meanwhile its requests failed: net::ERR_CONNECTION_REFUSED" in str(failure)
     else:
-        assert watch.failures == []  # the beacon's host was never shown
+        assert watch.failures == {}  # the beacon's host was never shown
         assert (approval.value.cause.name, redirect.value.cause.name) == (causes.MOBILE_ID_OUTCOME, causes.PAGE_CHANGED)
 
 
@@ -351,3 +351,42 @@ def test_a_navigation_refused_on_the_way_is_the_networks_failure_not_a_changed_p
     with pytest.raises(JourneyFailure) as failure:
         JwtMsPage(page, "https://jwt.ms/callback").wait_for_redirect(timeout=500)
     assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://jwt.ms/"), str(failure.value)
+
+
+def test_a_wait_across_pages_stops_at_chromiums_error_page(page: Page) -> None:
+    """Chromium's page for a failed navigation never moves on: a wait across pages stops there rather than hanging until
+    its timeout (a minute here), and the page is said in words with the navigation's own error."""
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
+        body='<html><body><a id="go" href="https://jwt.ms/">go</a></body></html>', content_type="text/html"))
+    page.route("https://jwt.ms/**", lambda route: route.abort("failed"))
+    waiting.watch_network(page)
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
+    with page.expect_event("requestfailed"):
+        page.click("#go")
+    page.wait_for_url("chrome-error://**", wait_until="commit")
+    started = time.monotonic()
+    assert not waiting.follow_navigations(page, lambda url: url.startswith("https://jwt.ms/#"), "#decodedToken", timeout=60_000)
+    assert time.monotonic() - started < 30  # stopped at the error page, not at the wait's end
+    # net::ERR_FAILED is no network failure the suite knows: the navigation's error, said as it is, not blamed on the network.
+    words, cause = waiting.what_the_browser_shows(page)
+    assert cause == causes.Cause(causes.OTHER, "a navigation failed: net::ERR_FAILED at https://jwt.ms/"), (words, cause)
+
+
+def test_a_refused_poll_that_a_later_poll_answers_is_not_the_network_gone(page: Page) -> None:
+    """The waiting page retries its long-poll: one refused among answered ones is a blip, and a phone that then stays
+    silent is still Mobile ID's outcome, not infrastructure (which would be retried and reported "broken")."""
+    polls: list[str] = []
+
+    def status(route: Route) -> None:
+        polls.append(route.request.url)
+        route.abort("connectionrefused") if len(polls) == 1 else route.fulfill(json={"status": "pending"})
+    page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.fulfill(body=WAITING.replace(
+        "</body>", "<script>fetch('/oidc/wait/status').catch(() => fetch('/oidc/wait/status'))</script></body>"), content_type="text/html"))
+    page.route("https://m.mobileid.ch/oidc/wait/status", status)
+    watch = waiting.watch_network(page)
+    with page.expect_event("requestfinished", lambda request: request.url.endswith("/oidc/wait/status")):
+        page.goto("https://m.mobileid.ch/oidc/wait")
+    assert len(polls) == 2 and watch.failures == {}
+    with pytest.raises(JourneyFailure) as silent:
+        MobileIDLoginPage(page, host="m.mobileid.ch").wait_for_approval(300)
+    assert silent.value.cause.name == causes.MOBILE_ID_OUTCOME, str(silent.value)

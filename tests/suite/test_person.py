@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from fixtures.causes import MOBILE_ID_OUTCOME, JourneyFailure
+from fixtures.causes import INFRASTRUCTURE, MOBILE_ID_OUTCOME, JourneyFailure
 from fixtures.mobile_id import Person, Unanswered, UnansweredSignIns, wait_until_ended
 from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
-from pages import MobileIDLoginPage
+from pages import MobileIDLoginPage, waiting
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +73,28 @@ def test_the_next_sign_in_waits_until_mobile_id_ended_the_one_nobody_approved() 
     said.clear()
     wait_until_ended(left, said.append, clock=lambda: now[0], sleep=sleep)  # ended: nothing to wait for
     assert slept == [] and said == []
+
+
+@pytest.mark.parametrize("refused", ["the waiting page's long-poll", "Mobile ID's answer posted to B2C"])
+def test_a_person_is_not_waited_for_once_the_network_failed_the_page(page: Page, refused: str) -> None:
+    """The waiting page could not hear the phone's answer (its long-poll refused), or its answer could not reach B2C
+    (Chromium's error page): the way there failed, not the person. The wait ends at the next count-down step, saying so,
+    and no sign-in is recorded as left open on the phone."""
+    post = refused != "the waiting page's long-poll"
+    script = ("<script>document.forms[0].submit()</script>" if post else "<script>fetch('/oidc/wait/status').catch(() => {})</script>")
+    form = '<form method="post" action="https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"></form>' if post else ""
+    page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.fulfill(
+        body=WAITING.replace("</body>", form + script + "</body>"), content_type="text/html"))
+    page.route("https://m.mobileid.ch/oidc/wait/status", lambda route: route.abort("connectionrefused"))
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.abort("connectionrefused"))
+    waiting.watch_network(page)
+    with page.expect_event("requestfailed"):
+        page.goto("https://m.mobileid.ch/oidc/wait")
+    said: list[str] = []
+    unanswered = UnansweredSignIns()
+    person = Person(announce=said.append, post=lambda prompt: None, timeout=8.0, unanswered=unanswered)  # count-down steps of 2 s
+    with pytest.raises(JourneyFailure) as failed:
+        person.approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch", returns_to=("contoso.b2clogin.com", "jwt.ms")))
+    assert failed.value.cause.name == INFRASTRUCTURE and "net::ERR_CONNECTION_REFUSED" in failed.value.cause.detail, str(failed.value)
+    assert "nobody approved" not in str(failed.value) and unanswered.latest is None
+    assert len(said) <= 2, said  # the prompt and at most one count-down line: not the whole count-down, nor a loop of it
