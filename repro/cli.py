@@ -76,11 +76,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--ui-locales", help="ui_locales sent to B2C (sets E2E_UI_LOCALES), e.g. fr")
     p.add_argument("--browser-locale", help="the browser's language (sets E2E_BROWSER_LOCALE), e.g. de-CH")
     p.add_argument("--outcome", default="approve", type=outcome_name, help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
-    p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)} (none: the browser signs in once first, so B2C has "
-                                    "a session to answer from)")
+    p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)} (none, on a sign-in the phone approves: the browser "
+                                    "signs in once first, so B2C has a session to answer from)")
     p.add_argument("--domain-hint", help="domain_hint sent to B2C, e.g. mobileid.ch")
-    p.add_argument("--login-hint", help="login_hint sent to B2C (the number typed at Mobile ID stays the run's own: a new emulator "
-                                        "number locally, MOBILEID_TEST_NUMBER with the real service)")
+    p.add_argument("--login-hint", help="login_hint sent to B2C (the number typed at Mobile ID stays the run's own: the "
+                                        "emulator's for its user, MOBILEID_TEST_NUMBER with the real service)")
     p.add_argument("--redirect-uri", help="redirect_uri sent to B2C (default B2C_REDIRECT_URI), e.g. an unregistered one")
     p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")

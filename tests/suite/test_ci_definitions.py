@@ -55,30 +55,60 @@ def test_every_step_is_a_make_target_the_readme_documents(definition: Path) -> N
         assert f"make {target}" in readme, f"{definition.name}: README does not document make {target}"
 
 
+NIGHTLY_SECRETS = {"B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
+                   "B2C_DOMAIN": "login.fabrikam.com", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control",
+                   "MOBILEID_METADATA_URL": "https://mid.fabrikam.test/.well-known/openid-configuration", "MOBILEID_CONTROL_TOKEN": "s3cr3t"}
+
+
+def nightly_shard_env(variables: dict[str, str]) -> dict[str, str]:
+    """What nightly.yml's shard step gets, with NIGHTLY_SECRETS and the repository ``variables``, as GitHub gives it."""
+    workflow = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())
+    journeys = workflow["jobs"]["journeys"]
+    shard = only([step for step in journeys["steps"] if step.get("run") == "make shard"], "`make shard` step", "nightly.yml journeys")
+    given = {**workflow["env"], **{k: v for k, v in journeys["env"].items() if not str(v).startswith("${{ matrix.") and "strategy." not in str(v)},
+             **shard["env"]}
+    return {name: github_value(value, {}, NIGHTLY_SECRETS, variables) for name, value in given.items()}
+
+
 def test_githubs_nightly_hands_the_journeys_every_setting_a_tenant_with_a_deployed_emulator_needs() -> None:
     """The settings check's required ones, and MOBILEID_METADATA_URL, whose default (the real service's discovery)
     fails the preflight against a deployed emulator; the control token only to the step that runs the shard."""
+    env = nightly_shard_env({})
+    assert {name: env.get(name) for name in NIGHTLY_SECRETS} == NIGHTLY_SECRETS and env["E2E_TARGET"] == "tenant"
+    settings = build_settings(env)
+    assert (settings.tenant, settings.control_token, settings.idp_metadata_url) == ("fabrikam", "s3cr3t", NIGHTLY_SECRETS["MOBILEID_METADATA_URL"])
     journeys = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())["jobs"]["journeys"]
-    needed = {"B2C_TENANT", "B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_CONTROL_URL", "MOBILEID_METADATA_URL", "B2C_DOMAIN"}
-    assert {name: journeys["env"].get(name) for name in needed} == {name: f"${{{{ secrets.{name} }}}}" for name in needed}
-    shard = only([step for step in journeys["steps"] if step.get("run") == "make shard"], "`make shard` step", "nightly.yml journeys")
-    assert shard["env"] == {"MOBILEID_CONTROL_TOKEN": "${{ secrets.MOBILEID_CONTROL_TOKEN }}"}
-    assert "MOBILEID_CONTROL_TOKEN" not in journeys["env"]
+    assert "MOBILEID_CONTROL_TOKEN" not in journeys["env"]  # a secret: only the step that runs the shard
+
+
+def test_a_repository_variable_keeps_the_nightly_on_the_local_stack_whatever_secrets_it_has() -> None:
+    """A tenant federated with the real Mobile ID (its smoke has a person approving) keeps its nightly local: the
+    journeys get none of the tenant's secrets, so the local run's settings check does not refuse them."""
+    from tests.local_stack import LOCAL_STACK
+
+    env = nightly_shard_env({"E2E_TARGET": "local"})
+    assert env["E2E_TARGET"] == "local" and not any(env.get(name) for name in NIGHTLY_SECRETS)
+    assert build_settings(env, LOCAL_STACK).target == "local"
 
 
 
 def github_value(value: object, inputs: dict[str, str], secrets: dict[str, str], variables: dict[str, str]) -> str:
     """A workflow's env value as GitHub would give it, for the few expression shapes the workflows use: ``inputs.X``,
-    ``secrets.X``, ``vars.X`` and ``inputs.X == 'V' && secrets.Y || ''`` (another shape fails, named)."""
+    ``secrets.X``, ``vars.X``, ``inputs.X == 'V' && secrets.Y || ''`` (``vars``, ``!=`` too) and the nightly's target
+    (another shape fails, named)."""
     text = str(value)
     if not (expression := re.fullmatch(r"\$\{\{ (.+) \}\}", text)):
         return text
     contexts = {"inputs": inputs, "secrets": secrets, "vars": variables}
     if plain := re.fullmatch(r"(inputs|secrets|vars)\.(\w+)", expression.group(1)):
         return contexts[plain.group(1)].get(plain.group(2), "")
-    if gated := re.fullmatch(r"inputs\.(\w+) == '(\w+)' && (secrets|vars)\.(\w+) \|\| ''", expression.group(1)):
-        name, wanted, context, key = gated.groups()
-        return (contexts[context].get(key, "") or "") if inputs.get(name) == wanted else ""
+    if gated := re.fullmatch(r"(inputs|vars)\.(\w+) (==|!=) '(\w+)' && (secrets|vars)\.(\w+) \|\| ''", expression.group(1)):
+        on, name, compare, wanted, context, key = gated.groups()
+        holds = (contexts[on].get(name, "") == wanted) == (compare == "==")
+        return (contexts[context].get(key, "") or "") if holds else ""
+    if chosen := re.fullmatch(r"vars\.(\w+) \|\| \(secrets\.(\w+) != '' && '(\w+)' \|\| '(\w+)'\)", expression.group(1)):
+        variable, secret, present, absent = chosen.groups()  # the nightly's target
+        return variables.get(variable) or (present if secrets.get(secret) else absent)
     raise AssertionError(f"an expression this test cannot read: {text}")
 
 
@@ -99,7 +129,7 @@ def test_the_tenant_smoke_runs_with_the_nightlys_deployed_emulator_or_the_real_s
                                                                      "MOBILEID_APPROVAL_WEBHOOK")}
     secrets.update(B2C_TENANT="fabrikam", B2C_POLICIES="B2C_1_susi", B2C_CLIENT_ID="5ca1ab1e-0000-4000-8000-00000000c0de",
                    MOBILEID_CONTROL_TOKEN="s3cr3t", MOBILEID_TEST_NUMBER="+41791234567")
-    nightly_env = {k: github_value(v, {}, secrets, {}) for k, v in nightly["env"].items() if str(v).startswith("${{ secrets.")}
+    nightly_env = {k: github_value(v, {}, secrets, {}) for k, v in nightly["env"].items() if "secrets." in str(v)}
     for mode in ("emulator", "real"):
         env = {k: github_value(v, {"mobile_id": mode}, secrets, {}) for k, v in {**smoke["env"], **run["env"]}.items()}
         settings = build_settings(env)
@@ -111,7 +141,7 @@ def test_the_tenant_smoke_runs_with_the_nightlys_deployed_emulator_or_the_real_s
         else:  # the real service's discovery, the person's phone and webhook
             assert (settings.control_url, settings.control_token, settings.test_number, settings.approval_webhook) == (
                 None, None, "+41791234567", secrets["MOBILEID_APPROVAL_WEBHOOK"])
-    assert not [k for k, v in smoke["env"].items() if "CONTROL_TOKEN" in k or "WEBHOOK" in k], "a secret in the job's env"
+    assert not [k for k in smoke["env"] if any(word in k for word in ("CONTROL_TOKEN", "WEBHOOK", "TEST_NUMBER"))], "a secret in the job's env"
     kept = only([step for step in smoke["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")], "upload", "smoke.yml")
     assert kept["if"] == "${{ !cancelled() }}" and "test-results/" in kept["with"]["path"] and "allure-results/" in kept["with"]["path"]
     # The target once for the whole workflow: its shards run it; the message's title takes it from their results
