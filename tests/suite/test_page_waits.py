@@ -338,16 +338,22 @@ def test_a_wait_that_runs_out_while_the_journeys_requests_fail_is_the_networks_f
         assert (approval.value.cause.name, redirect.value.cause.name) == (causes.MOBILE_ID_OUTCOME, causes.PAGE_CHANGED)
 
 
-def test_a_navigation_refused_on_the_way_is_the_networks_failure_not_a_changed_page(page: Page) -> None:
-    """A form post or link to a host that went away: Chromium shows its own error page (chrome-error://), the journey's
-    next wait runs out there, and the report says the network failed, naming the request."""
+def follow_a_link_to_jwt_ms_that_fails(page: Page, error: str) -> None:
+    """A page on B2C's host (watched, as every journey's page is) follows a link to jwt.ms, whose navigation fails with
+    ``error`` (Playwright's abort code)."""
     page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
         body='<html><body><a id="go" href="https://jwt.ms/">go</a></body></html>', content_type="text/html"))
-    page.route("https://jwt.ms/**", lambda route: route.abort("connectionrefused"))
+    page.route("https://jwt.ms/**", lambda route: route.abort(error))
     waiting.watch_network(page)
     page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
     with page.expect_event("requestfailed"):
         page.click("#go")
+
+
+def test_a_navigation_refused_on_the_way_is_the_networks_failure_not_a_changed_page(page: Page) -> None:
+    """A form post or link to a host that went away: Chromium shows its own error page (chrome-error://), the journey's
+    next wait runs out there, and the report says the network failed, naming the request."""
+    follow_a_link_to_jwt_ms_that_fails(page, "connectionrefused")
     with pytest.raises(JourneyFailure) as failure:
         JwtMsPage(page, "https://jwt.ms/callback").wait_for_redirect(timeout=500)
     assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://jwt.ms/"), str(failure.value)
@@ -356,13 +362,7 @@ def test_a_navigation_refused_on_the_way_is_the_networks_failure_not_a_changed_p
 def test_a_wait_across_pages_stops_at_chromiums_error_page(page: Page) -> None:
     """Chromium's page for a failed navigation never moves on: a wait across pages stops there rather than hanging until
     its timeout (a minute here), and the page is said in words with the navigation's own error."""
-    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
-        body='<html><body><a id="go" href="https://jwt.ms/">go</a></body></html>', content_type="text/html"))
-    page.route("https://jwt.ms/**", lambda route: route.abort("failed"))
-    waiting.watch_network(page)
-    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
-    with page.expect_event("requestfailed"):
-        page.click("#go")
+    follow_a_link_to_jwt_ms_that_fails(page, "failed")
     page.wait_for_url("chrome-error://**", wait_until="commit")
     started = time.monotonic()
     assert not waiting.follow_navigations(page, lambda url: url.startswith("https://jwt.ms/#"), "#decodedToken", timeout=60_000)
