@@ -172,7 +172,7 @@ def record_missing(into: Path, missing: Sequence[Missing]) -> None:
     for shard in missing:
         detail = f"{shard.words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
         write_run_result(into, key=f"ci-{shard.key}", full_name=f"ci.shards.{shard.key.replace('-', '_')}", name=f"{shard.words}: no journey results",
-                     cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
+                         cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
 def main(argv: list[str]) -> int:
