@@ -115,7 +115,7 @@ class MobileIDLoginPage:
         if waiting.follow_navigations(self.page, self._answered_at, self.CONSENT_FORM, timeout):
             return
         shows, dead_end = waiting.what_the_browser_shows(self.page)
-        transaction = self.transaction.inner_text().strip() if self.transaction.count() else "none shown"
+        transaction = " ".join(self.transaction.all_inner_texts()).strip() or "none shown"  # no wait: the page may be going
         cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
         raise JourneyFailure(
             f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",

@@ -55,6 +55,13 @@ def url_without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+def at_dead_end(page: Page) -> Cause | None:
+    """The cause when the browser is at a page that never moves on by itself (B2C's error page, an error sent to the app,
+    Chromium's page for a failed navigation), else None; unlike ``what_the_browser_shows``, failed requests of a page
+    still open (a long-poll that may be retried) are no dead end."""
+    return _screen(page)[1]
+
+
 def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect) or the network
     failed the journey's requests while the browser showed it (``NetworkWatch``)."""
@@ -75,8 +82,11 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
         # The network's failure is infrastructure; another (a redirect loop, a response Chromium refuses) is a finding.
         watch = _WATCHES.get(page)
         navigation = watch.failed_navigation if watch else None
-        failed = network_failure(page) or Cause(OTHER, f"a navigation failed: {navigation.error} at {navigation.url}" if navigation
-                                                else "a navigation failed: the browser shows its own error page")
+        if navigation is not None and not is_infrastructure(navigation.error):  # not an earlier refused poll's fault
+            failed = Cause(OTHER, f"a navigation failed: {navigation.error} at {navigation.url}")
+        else:
+            failed = network_failure(page) or Cause(INFRASTRUCTURE if navigation else OTHER,
+                                                    "a navigation failed: the browser shows its own error page")
         return f"Chromium's page for a navigation that failed ({url}: {failed.detail})", failed
     try:
         error_root = page.locator(B2C_ERROR_PAGE_ROOT).first
@@ -122,36 +132,44 @@ class NetworkWatch:
     a refused connection, a name that does not resolve, a certificate) since the document it shows came, of the
     journey's own: a navigation of the page, or any request to a host whose document the page showed. A stack or service
     that went away mid-journey leaves the browser on its last page (the waiting page's long-poll failing, a form post
-    refused), and a wait that then runs out is the network's failure, not a changed page. A later request to the same
-    URL that gets its answer takes the failure back (the waiting page retries its long-poll: one refused poll among
-    answered ones is not the network gone). A host the page never showed (a blocked analytics beacon, a third-party
-    frame) is not the journey's."""
+    refused), and a wait that then runs out is the network's failure, not a changed page. Only a URL's latest attempt
+    counts: a new request to it takes its earlier failure back (the waiting page retries its long-poll, which a healthy
+    service holds open until the phone answers: one refused poll is not the network gone). A host the page never showed
+    (a blocked analytics beacon, a third-party frame) is not the journey's."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.failures: dict[str, NetworkFailure] = {}  # by URL, in the order they failed; since the page's document came
+        self.failures: dict[str, NetworkFailure] = {}  # by URL, the latest last; since the page's document came
         self.failed_navigation: NetworkFailure | None = None  # the page's last navigation that failed, for whatever reason
         self.shown_hosts: set[str] = set()
+        self._document = ""
         page.on("framenavigated", lambda frame: self._committed(frame.url) if frame == page.main_frame else None)
-        page.on("requestfinished", self._answered)
+        page.on("request", self._attempt)  # already sent to the suite (the federation check listens to it too)
         page.on("requestfailed", self._failed)
 
     def _committed(self, url: str) -> None:
         if url.startswith(CHROME_ERROR):  # Chromium's page for a navigation that failed: still the failure's document
             return
+        if _without_query(url) == self._document and "#" in url:  # a fragment change: the same document
+            return
+        self._document = _without_query(url)
         self.shown_hosts.add(urlsplit(url).hostname or "")
         self.failures.clear()
         self.failed_navigation = None
 
-    def _answered(self, request: Request) -> None:
+    def _attempt(self, request: Request) -> None:
         self.failures.pop(_without_query(request.url), None)
 
     def _failed(self, request: Request) -> None:
-        error, url = request.failure or "", _without_query(request.url)
-        navigation = request.is_navigation_request() and request.frame == self.page.main_frame
+        try:  # an event handler that raises would surface at the journey's next call, far from here
+            error, url = request.failure or "", _without_query(request.url)
+            navigation = request.is_navigation_request() and request.frame == self.page.main_frame
+        except PlaywrightError:
+            return
         if navigation:
             self.failed_navigation = NetworkFailure(url, error)
         if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
+            self.failures.pop(url, None)  # the latest last
             self.failures[url] = NetworkFailure(url, error)
 
 

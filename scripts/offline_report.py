@@ -4,8 +4,8 @@ Allure 3's "awesome" report always loads Google's tag manager and reports the Al
 (its template sets ``analyticsEnable`` to true; the CLI's ALLURE_NO_ANALYTICS reaches only the Allure 2 style plugin).
 A report of a tenant's journeys then calls a third party each time someone opens it. This removes the loader and the
 inline script that configures it. A report that still names the tag manager (a new Allure version that writes it
-differently) is refused, not shipped: its index.html is renamed index-with-analytics.html, so no CI upload publishes it
-as the report, and the exit status is 1 with the file named. Standard library only: ``make report`` may run before the
+differently) is refused, not shipped: its index.html is moved out of the report's folder (allure-report/index.html to
+allure-report-with-analytics.html), so no CI upload carries it, and the exit status is 1 with the file named. Standard library only: ``make report`` may run before the
 virtual environment exists.
 """
 
@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
     html = path.read_text(encoding="utf-8")
     cleaned = strip_analytics(html)
     if TRACKER in cleaned:
-        kept = path.with_name(f"{path.stem}-with-analytics{path.suffix}")
+        kept = path.parent.with_name(f"{path.parent.name}-with-analytics{path.suffix}")  # beside the report's folder: no upload of it
         path.replace(kept)
         print(f"report: not published: {path} loads {TRACKER} (Allure's analytics, written in a way scripts/offline_report.py "
               f"does not know); moved to {kept}: update the script's pattern, then render the report again", file=sys.stderr)

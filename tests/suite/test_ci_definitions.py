@@ -104,7 +104,7 @@ def github_value(value: object, inputs: dict[str, str], secrets: dict[str, str],
         return contexts[plain.group(1)].get(plain.group(2), "")
     if gated := re.fullmatch(r"(inputs|vars)\.(\w+) (==|!=) '(\w+)' && (secrets|vars)\.(\w+) \|\| ''", expression.group(1)):
         on, name, compare, wanted, context, key = gated.groups()
-        holds = (contexts[on].get(name, "") == wanted) == (compare == "==")
+        holds = (contexts[on].get(name, "").lower() == wanted.lower()) == (compare == "==")  # GitHub compares strings ignoring case
         return (contexts[context].get(key, "") or "") if holds else ""
     if chosen := re.fullmatch(r"vars\.(\w+) \|\| \(secrets\.(\w+) != '' && '(\w+)' \|\| '(\w+)'\)", expression.group(1)):
         variable, secret, present, absent = chosen.groups()  # the nightly's target

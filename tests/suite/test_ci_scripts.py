@@ -363,7 +363,8 @@ RENDERED = """<head><script src="data:text/javascript;base64,AAA="></script>
 def test_a_rendered_report_calls_no_third_party_when_opened(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Allure 3 always writes Google's tag manager into the report; make report takes it out, and refuses a report whose
     analytics it no longer recognises rather than ship it."""
-    index = tmp_path / "index.html"
+    (tmp_path / "allure-report").mkdir()
+    index = tmp_path / "allure-report" / "index.html"
     index.write_text(RENDERED)
     assert offline_report.main([str(index)]) == 0
     assert index.read_text() == ('<head><script src="data:text/javascript;base64,AAA="></script>\n'
@@ -371,7 +372,7 @@ def test_a_rendered_report_calls_no_third_party_when_opened(tmp_path: Path, caps
     index.write_text(RENDERED.replace('<script async src="https://www.googletagmanager.com', '<script defer src="https://www.googletagmanager.com'))
     assert offline_report.main([str(index)]) == 1
     assert f"report: not published: {index} loads googletagmanager.com" in capsys.readouterr().err
-    assert not index.exists() and (tmp_path / "index-with-analytics.html").is_file()  # no upload publishes it as the report
+    assert not index.exists() and (tmp_path / "allure-report-with-analytics.html").is_file()  # out of the uploaded folder
 
 
 COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]

@@ -75,13 +75,11 @@ def test_the_next_sign_in_waits_until_mobile_id_ended_the_one_nobody_approved() 
     assert slept == [] and said == []
 
 
-@pytest.mark.parametrize("refused", ["the waiting page's long-poll", "Mobile ID's answer posted to B2C"])
-def test_a_person_is_not_waited_for_once_the_network_failed_the_page(page: Page, refused: str) -> None:
-    """The waiting page could not hear the phone's answer (its long-poll refused), or its answer could not reach B2C
-    (Chromium's error page): the way there failed, not the person. The wait ends at the next count-down step, saying so,
-    and no sign-in is recorded as left open on the phone."""
-    post = refused != "the waiting page's long-poll"
-    script = ("<script>document.forms[0].submit()</script>" if post else "<script>fetch('/oidc/wait/status').catch(() => {})</script>")
+def waiting_page_whose_way_back_fails(page: Page, refused: str) -> MobileIDLoginPage:
+    """Mobile ID's waiting page (watched, as a journey's page is) whose long-poll is refused, or whose answer posted to
+    B2C is refused (Chromium then shows its own error page)."""
+    post = refused == "answer post"
+    script = "<script>document.forms[0].submit()</script>" if post else "<script>fetch('/oidc/wait/status').catch(() => {})</script>"
     form = '<form method="post" action="https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"></form>' if post else ""
     page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.fulfill(
         body=WAITING.replace("</body>", form + script + "</body>"), content_type="text/html"))
@@ -90,11 +88,34 @@ def test_a_person_is_not_waited_for_once_the_network_failed_the_page(page: Page,
     waiting.watch_network(page)
     with page.expect_event("requestfailed"):
         page.goto("https://m.mobileid.ch/oidc/wait")
+    return MobileIDLoginPage(page, host="m.mobileid.ch", returns_to=("contoso.b2clogin.com", "jwt.ms"))
+
+
+def test_a_waiting_page_that_cannot_hear_the_phone_is_the_networks_failure_at_the_deadline(page: Page) -> None:
+    """Its long-poll refused, the waiting page cannot hear the phone's answer: the way to Mobile ID failed, not the
+    person. The person is still given the whole time (a poll may be retried and answered, so no early stop), the
+    sign-in is recorded as open on the phone, and the failure says the network."""
+    login_page = waiting_page_whose_way_back_fails(page, "long-poll")
     said: list[str] = []
     unanswered = UnansweredSignIns()
-    person = Person(announce=said.append, post=lambda prompt: None, timeout=8.0, unanswered=unanswered)  # count-down steps of 2 s
+    person = Person(announce=said.append, post=lambda prompt: None, timeout=4.0, unanswered=unanswered)  # count-down steps of 1 s
     with pytest.raises(JourneyFailure) as failed:
-        person.approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch", returns_to=("contoso.b2clogin.com", "jwt.ms")))
+        person.approve("+41791234567", login_page)
     assert failed.value.cause.name == INFRASTRUCTURE and "net::ERR_CONNECTION_REFUSED" in failed.value.cause.detail, str(failed.value)
-    assert "nobody approved" not in str(failed.value) and unanswered.latest is None
-    assert len(said) <= 2, said  # the prompt and at most one count-down line: not the whole count-down, nor a loop of it
+    assert str(failed.value).startswith("nobody approved") and "meanwhile its requests failed" in str(failed.value)
+    assert unanswered.latest is not None and len(said) <= 6, said  # the prompt and a count-down line a step: no loop
+
+
+def test_a_person_is_not_waited_for_once_the_page_is_at_a_dead_end(page: Page) -> None:
+    """The phone's answer was posted to B2C, which refused it: Chromium's error page never moves on, so the wait ends
+    at the next count-down step, the webhook is told, and no sign-in is left open on the phone (Mobile ID answered)."""
+    login_page = waiting_page_whose_way_back_fails(page, "answer post")
+    said: list[str] = []
+    posted: list[dict[str, Any]] = []
+    unanswered = UnansweredSignIns()
+    person = Person(announce=said.append, post=posted.append, timeout=8.0, unanswered=unanswered)  # count-down steps of 2 s
+    with pytest.raises(JourneyFailure) as failed:
+        person.approve("+41791234567", login_page)
+    assert failed.value.cause.name == INFRASTRUCTURE and "nobody approved" not in str(failed.value), str(failed.value)
+    assert unanswered.latest is None and len(said) <= 2, said  # the prompt and at most one count-down line: not a loop of them
+    assert posted[-1]["outcome"] == "stopped" and "41791234567" not in posted[-1]["text"]
