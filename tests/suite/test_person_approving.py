@@ -65,15 +65,38 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
     server.shutdown()
 
 
-def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None, *journeys: str, workers: str = "0") -> subprocess.Popen[str]:
+def real_mode(stack: Stack, number: str, timeout: float, webhook: str | None, *journeys: str, workers: str = "0",
+              report: str = "p") -> subprocess.Popen[str]:
     # The stack's tenant settings and nothing of the environment's or .env's (tenant_mode_env), then real mode.
     settings = {**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": number,
                 "MOBILEID_CONTROL_URL": "", "MOBILEID_CONTROL_TOKEN": "",  # the real service has no control API
                 "MOBILEID_APPROVAL_TIMEOUT": f"{timeout:g}", "E2E_PREFLIGHT": "off", "PYTHONUNBUFFERED": "1",
                 **({"MOBILEID_APPROVAL_WEBHOOK": webhook} if webhook else {})}
     env = suite_env(settings)
-    command = [sys.executable, "-m", "pytest", *(journeys or ["e2e/test_sign_in.py"]), "-n", workers, "-q", "-rp", "-p", "no:cacheprovider"]
+    command = [sys.executable, "-m", "pytest", *(journeys or ["e2e/test_sign_in.py"]), "-n", workers, "-q", f"-r{report}", "-p", "no:cacheprovider"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def approve_every_prompt(process: subprocess.Popen[str], stack: Stack, number: str) -> tuple[str, list[str]]:
+    """Play the person: approve each sign-in the run prompts for, acting on what it printed (that number's pending
+    transaction, nothing else); the run's output and the transaction numbers approved."""
+    lines, output, approved = output_lines(process), list[str](), list[str]()
+    deadline = time.monotonic() + 170
+    with net.client(stack.info.host_map, verify=stack.info.ca_path) as control:
+        while True:
+            try:
+                line = read_until(lines, deadline, lambda _: True, output)
+            except EOFError:
+                break  # the run ended
+            except TimeoutError:
+                pytest.fail("the real-mode run printed nothing more before the deadline; its last lines:\n" + "\n".join(output[-20:]))
+            if match := PROMPT.search(line):
+                answer = control.post(f"https://openid.mobileid.ch/control/phones/{number}/approve", params={"wait": "5"})
+                assert answer.status_code == 200, answer.text
+                assert match.group(1) == masked(number) and match.group(3) == answer.json()["trace"]
+                assert answer.json()["message"].endswith(f"Transaction number {match.group(3)}")  # what the phone showed
+                approved.append(match.group(3))
+    return "\n".join(output), approved
 
 
 def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
@@ -84,24 +107,7 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
     # Asked for two workers, as `make smoke` does: real mode runs one journey at a time, in the process that prompts.
     process = real_mode(stack, number, 60, url, "e2e/test_sign_in.py", LANGUAGES_JOURNEY, workers="2")
     try:
-        lines, output, approved = output_lines(process), list[str](), list[str]()
-        deadline = time.monotonic() + 170
-        with net.client(stack.info.host_map, verify=stack.info.ca_path) as control:
-            while True:
-                try:
-                    line = read_until(lines, deadline, lambda _: True, output)
-                except EOFError:
-                    break  # the run ended
-                except TimeoutError:
-                    pytest.fail("the real-mode run printed nothing more before the deadline; its last lines:\n" + "\n".join(output[-20:]))
-                if match := PROMPT.search(line):
-                    # The person acts on what the run printed: that number's pending transaction, nothing else.
-                    answer = control.post(f"https://openid.mobileid.ch/control/phones/{number}/approve", params={"wait": "5"})
-                    assert answer.status_code == 200, answer.text
-                    assert match.group(1) == masked(number) and match.group(3) == answer.json()["trace"]
-                    assert answer.json()["message"].endswith(f"Transaction number {match.group(3)}")  # what the phone showed
-                    approved.append(match.group(3))
-        text = "\n".join(output)
+        text, approved = approve_every_prompt(process, stack, number)
         assert process.wait(timeout=30) == 0, text[-3000:]
         assert len(approved) == 2, text[-3000:]  # the returning user's sign-up, then the journey's sign-in
         assert "MOBILEID_MODE=real: the journeys run one at a time, in this process (-n ignored)" in text and "gw0" not in text
@@ -112,6 +118,24 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
     finally:  # never leave the run (and its browser) behind
         process.kill()
         process.wait(timeout=10)
+
+
+def test_the_smoke_with_the_real_service_proves_sign_in_and_the_contract_with_three_approvals(stack: Stack) -> None:
+    """What the README promises of `make smoke` with a person approving: the first sign-up skips, saying why (one real
+    phone cannot be new every time); the sign-in and the token's contract run, with three approvals for the policy (the
+    run's returning user, then those two journeys)."""
+    number = fresh_number()
+    process = real_mode(stack, number, 60, None, "e2e", "-m", "smoke", report="ps")
+    try:
+        text, approved = approve_every_prompt(process, stack, number)
+        assert process.wait(timeout=30) == 0, text[-3000:]
+    finally:  # never leave the run (and its browser) behind
+        process.kill()
+        process.wait(timeout=10)
+    passed = re.findall(r"^PASSED (e2e/\w+\.py)::", text, re.M)
+    assert sorted(passed) == ["e2e/test_sign_in.py", "e2e/test_token_contract.py"], text[-3000:]  # the sign-up: skipped, why
+    assert re.search(r"^SKIPPED \[1\] .*needs fresh Mobile ID numbers, which only the emulator has", text, re.M), text[-3000:]
+    assert re.search(r"\b2 passed, 1 skipped\b", text) and len(approved) == 3, (approved, text[-3000:])
 
 
 def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack) -> None:
