@@ -114,6 +114,8 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
     assert re.fullmatch(r"[A-Z0-9]{8}", facts["mobile_id_transaction"]) and facts["mobile_id_transactions"] == [facts["mobile_id_transaction"]]
     versions = json.loads(bundle.read("versions.json"))
     assert versions["playwright"] and versions["browser"] and versions["python"]
+    # Which engine ran it, and the suite's commit the replay line's "clone of the suite" means.
+    assert versions["browser_engine"] == "chromium" and re.fullmatch(r"[0-9a-f]{7,}", versions["suite_commit"]), versions
     assert "B2C sent the app an ID token that passed every check" in out
     # Each page pictured at its step, under the step's name, while the browser still showed it (no load-event shots).
     shots = {shot["file"]: shot["url"] for shot in facts["screenshots"]}
