@@ -266,6 +266,21 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     return why
 
 
+# The Playwright device closest to the reporter's browser, by its kind (the model and version differ: emulated in
+# Chromium, a device gives the screen, user agent and touch of its kind, which B2C's and Mobile ID's pages lay out for).
+PHONE_KINDS = (("iPad", "iPad Pro 11"), ("iPhone", "iPhone 15"), ("Android", "Pixel 7"))
+
+
+def device_of(user_agent: str | None) -> str | None:
+    """The Playwright device for a phone or tablet's ``user_agent`` (``--device``), None for a desktop browser."""
+    if not user_agent:
+        return None
+    for word, device in PHONE_KINDS:
+        if word in user_agent and (word != "Android" or "Mobile" in user_agent):  # an Android tablet has no "Mobile"
+            return device
+    return None
+
+
 def repro_args(found: Finding, local: StackDescription) -> list[str]:
     """``python -m repro`` arguments that rerun the sign-in in ``found``: on the local stack (described by ``local``) when it is its tenant."""
     on_stack = on_local_stack(found, local)
@@ -280,6 +295,8 @@ def repro_args(found: Finding, local: StackDescription) -> list[str]:
         args += ["--ui-locales", params["ui_locales"]]
     if found.browser_locale:
         args += ["--browser-locale", found.browser_locale]
+    if device := device_of(found.user_agent):
+        args += ["--device", device]
     args += ["--outcome", found.outcome]
     for name in ("prompt", "domain_hint", "login_hint"):
         if params.get(name) and name not in skipped:
@@ -311,6 +328,7 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
         ("redirect URI", p.get("redirect_uri", "-")), ("ui_locales", p.get("ui_locales", "-")),
         ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-")),
         ("browser locale", found.browser_locale or "-"),
+        ("browser", (found.user_agent or "-")[:120] + (f" (replayed as Playwright's {device})" if (device := device_of(found.user_agent)) else "")),
         ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
         ("correlation ID", found.correlation_id or "none"),
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from repro.cli import check, parser
-from repro.har import answer, describe, read_har, repro_args
+import pytest
+
+from repro.cli import check, check_device, parser
+from repro.har import PHONE_KINDS, answer, describe, read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 
 PAGE = {"mimeType": "text/html", "text": "<html></html>"}
@@ -201,3 +203,29 @@ def test_the_har_reader_needs_neither_pytest_nor_a_browser() -> None:
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+ANDROID_PHONE = "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36"
+ANDROID_TABLET = "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+IPAD = "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+
+
+@pytest.mark.parametrize(("user_agent", "device"), [
+    (IPHONE, "iPhone 15"), (ANDROID_PHONE, "Pixel 7"), (IPAD, "iPad Pro 11"), (ANDROID_TABLET, None), (DESKTOP, None), (None, None)])
+def test_a_reporters_phone_is_replayed_as_a_playwright_device_of_its_kind(user_agent: str | None, device: str | None) -> None:
+    """The reporter's browser is part of their parameters: a phone's HAR gives --device of its kind (its screen, user
+    agent and touch), and the HAR's lines say which browser it was and how it is replayed."""
+    headers = {"User-Agent": user_agent} if user_agent else {}
+    found = read_har(har(entry("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"
+                               "?client_id=c&redirect_uri=https%3A%2F%2Fjwt.ms", headers=headers)))
+    args = repro_args(found, LOCAL_STACK)
+    assert (args[args.index("--device") + 1] if "--device" in args else None) == device
+    browser = next(line for line in describe(found, LOCAL_STACK) if line.startswith("browser    "))  # not "browser locale"
+    assert (f"(replayed as Playwright's {device})" in browser) if device else "replayed" not in browser
+
+
+def test_every_device_a_har_can_name_is_one_playwright_has() -> None:
+    for _, device in PHONE_KINDS:
+        assert check_device(device) == device  # asks the installed Playwright, as --device does
