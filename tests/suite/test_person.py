@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from fixtures.causes import INFRASTRUCTURE, MOBILE_ID_OUTCOME, JourneyFailure
+from fixtures.causes import INFRASTRUCTURE, MOBILE_ID_OUTCOME, Cause, JourneyFailure
 from fixtures.mobile_id import Person, Unanswered, UnansweredSignIns, wait_until_ended
 from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
 from pages import MobileIDLoginPage, waiting
@@ -106,16 +106,46 @@ def test_a_waiting_page_that_cannot_hear_the_phone_is_the_networks_failure_at_th
     assert unanswered.latest is not None and len(said) <= 6, said  # the prompt and a count-down line a step: no loop
 
 
-def test_a_person_is_not_waited_for_once_the_page_is_at_a_dead_end(page: Page) -> None:
-    """The phone's answer was posted to B2C, which refused it: Chromium's error page never moves on, so the wait ends
-    at the next count-down step, the webhook is told, and no sign-in is left open on the phone (Mobile ID answered)."""
+def test_a_person_is_not_asked_when_the_browser_never_reached_the_waiting_page(page: Page) -> None:
+    """The answer posted to B2C was refused before anyone was asked (Chromium's error page never moves on): no prompt,
+    no webhook message, no sign-in left open on the phone; the failure says where the browser is."""
     login_page = waiting_page_whose_way_back_fails(page, "answer post")
     said: list[str] = []
     posted: list[dict[str, Any]] = []
     unanswered = UnansweredSignIns()
-    person = Person(announce=said.append, post=posted.append, timeout=8.0, unanswered=unanswered)  # count-down steps of 2 s
     with pytest.raises(JourneyFailure) as failed:
-        person.approve("+41791234567", login_page)
-    assert failed.value.cause.name == INFRASTRUCTURE and "nobody approved" not in str(failed.value), str(failed.value)
-    assert unanswered.latest is None and len(said) <= 2, said  # the prompt and at most one count-down line: not a loop of them
-    assert posted[-1]["outcome"] == "stopped" and "41791234567" not in posted[-1]["text"]
+        Person(announce=said.append, post=posted.append, timeout=8.0, unanswered=unanswered).approve("+41791234567", login_page)
+    assert failed.value.cause.name == INFRASTRUCTURE and "Chromium's page for a navigation that failed" in str(failed.value), str(failed.value)
+    assert (said, posted, unanswered.latest) == ([], [], None)
+
+
+def test_a_dead_end_during_the_count_down_ends_the_wait_and_tells_the_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The waiting page went to a page that never moves on while the person was being waited for: the wait stops at that
+    step (no count-down loop), the webhook is told, and no sign-in is recorded as left open."""
+    class Page:  # where the page object says the browser is
+        url = "chrome-error://chromewebdata/"
+
+    class WaitingPage:  # a waiting page object whose way back fails at the first step
+        page = Page()
+        waiting = type("Nothing", (), {"count": lambda self: 0})()
+
+        def transaction_number(self, timeout: float) -> str:
+            return "K7Q2XW8P"
+
+        def language(self) -> str:
+            return "en"
+
+        def wait_for_approval(self, timeout: float) -> None:
+            dead_ends.append(Cause(INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/authresp"))
+            raise JourneyFailure("the phone's answer did not reach the browser", cause=INFRASTRUCTURE, detail="refused")
+
+    dead_ends: list[Cause] = []
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: dead_ends[-1] if dead_ends else None)
+    said: list[str] = []
+    posted: list[dict[str, Any]] = []
+    unanswered = UnansweredSignIns()
+    with pytest.raises(JourneyFailure):
+        Person(announce=said.append, post=posted.append, timeout=8.0, unanswered=unanswered).approve("+41791234567", WaitingPage())  # type: ignore[arg-type]
+    assert len(dead_ends) == 1 and len(said) == 1, said  # one step, the prompt only
+    assert [p.get("outcome") for p in posted] == [None, "stopped"] and "41791234567" not in posted[-1]["text"]
+    assert unanswered.latest is None
