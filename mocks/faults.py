@@ -147,6 +147,10 @@ class Fault(str, Enum):
         "missing-auth-time", Side.B2C, "B2C ID tokens leave out auth_time, the time the user last entered credentials",
         symptom=r"\bauth_time\b", journeys=("e2e/test_token_contract.py",), token=without("auth_time"),
         example="ID token has no auth_time claim (claims: [...])")
+    ANSWER_IN_QUERY = Declaration(
+        "answer-in-query", Side.B2C, "B2C sends the app its answer in the URL's query although the app asked for the fragment",
+        symptom=r"response_mode=fragment", journeys=TOKEN_JOURNEYS,
+        example="B2C sent the app its answer in the URL's query, not the fragment the app asked for (response_mode=fragment)")
     LAX_SESSION_COOKIE = Declaration(
         "lax-session-cookie", Side.B2C, "B2C sets its x-ms-cpim-* cookies SameSite=Lax, so cross-site form posts lose them",
         symptom=r"SameSite", journeys=("e2e/test_cookies.py",),

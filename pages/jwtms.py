@@ -57,6 +57,7 @@ def keep_answer_off_screen(target: Page | BrowserContext, redirect_uri: str) -> 
 @dataclass(frozen=True)
 class RedirectResult:
     params: dict[str, str]
+    carried_in: str = "fragment"  # the part of the URL the answer came in: "fragment" or "query"
 
     @property
     def id_token(self) -> str | None:
@@ -106,7 +107,7 @@ class JwtMsPage:
         """The parameters B2C sent: fragment first (id_token flow), else the query."""
         parts = urlsplit(self.page.url)
         raw = parts.fragment or parts.query
-        return RedirectResult({k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()})
+        return RedirectResult({k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}, "fragment" if parts.fragment else "query")
 
     def decoded_token_text(self, timeout: float = waiting.TIMEOUT_MS) -> str:
         waiting.wait_until_shown(self, timeout)

@@ -17,6 +17,7 @@ from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy
 from mocks.b2c.tenant import Tenant
 from mocks.common.params import MultiValued, ParameterError, single
+from mocks.faults import Fault
 
 if TYPE_CHECKING:
     from mocks.b2c.sessions import JourneyTransaction
@@ -77,6 +78,8 @@ class TenantHandlers:
     def _deliver(self, delivery: Delivery, fields: list[tuple[str, str]], *, lang: str = "en") -> Response:
         if delivery.response_mode == "form_post":
             return pages.form_post(delivery.redirect_uri, fields, lang=lang)
+        if Fault.ANSWER_IN_QUERY in self.settings.faults:  # the self-check's B2C that ignores response_mode=fragment
+            delivery = replace(delivery, response_mode="query")
         return RedirectResponse(redirect_location(delivery, fields), status_code=302, headers={"Cache-Control": "no-store"})
 
     def _deliver_error(self, delivery: Delivery, error: B2CError, *, lang: str = "en",

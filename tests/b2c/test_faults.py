@@ -60,6 +60,13 @@ def test_token_faults(start, fault: Fault, check) -> None:
     assert check(claims), claims
 
 
+def test_answer_in_query_ignores_the_fragment_the_app_asked_for(start, shared: Harness) -> None:
+    h = start(faults=frozenset({Fault.ANSWER_IN_QUERY}))
+    landing = h.sign_up(h.browser(), authorize_url(response_mode="fragment"))
+    assert landing.mode == "query" and "id_token" in landing.params, landing
+    assert shared.sign_up(shared.browser(), authorize_url(response_mode="fragment")).mode == "fragment"  # without it: the fragment
+
+
 def test_lax_session_cookie(start) -> None:
     h = start(faults=frozenset({Fault.LAX_SESSION_COOKIE}))
     response = h.browser().request("GET", authorize_url())

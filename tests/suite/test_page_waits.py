@@ -397,3 +397,13 @@ def test_a_refused_poll_that_is_tried_again_is_not_the_network_gone(page: Page, 
     with pytest.raises(JourneyFailure) as silent:
         MobileIDLoginPage(page, host="m.mobileid.ch").wait_for_approval(300)
     assert silent.value.cause.name == causes.MOBILE_ID_OUTCOME, str(silent.value)
+
+
+def test_the_apps_page_says_which_part_of_the_url_brought_the_answer(page: Page) -> None:
+    """The journeys hold B2C to the response_mode the app asked for (a token in a query reaches server logs)."""
+    page.route("https://jwt.ms/**", lambda route: route.fulfill(body="<html><body>app</body></html>", content_type="text/html"))
+    app = JwtMsPage(page, "https://jwt.ms")
+    page.goto("https://jwt.ms/?id_token=x.y.z&state=s1")
+    assert (app.result().carried_in, app.result().state) == ("query", "s1")
+    page.goto("https://jwt.ms/#id_token=x.y.z&state=s2")
+    assert (app.result().carried_in, app.result().state) == ("fragment", "s2")
