@@ -347,3 +347,9 @@ def test_a_relative_ca_file_in_env_is_found_next_to_it_wherever_pytest_starts(tm
     (tmp_path / ".env").write_text("".join(f"{k}={v}\n" for k, v in TENANT.items()) + "E2E_CA_FILE=certs/ca.pem\n")
     monkeypatch.chdir(tmp_path / "certs")  # started elsewhere: certs/certs/ca.pem does not exist
     assert load_settings(tmp_path / ".env").ca_file == str(tmp_path / "certs" / "ca.pem")
+
+
+def test_token_contract_claims_may_be_separated_by_spaces_or_commas() -> None:
+    """Claim names hold no space: "name idp" is two claims, not one called "name idp" that every token would lack."""
+    assert build_settings({"E2E_TOKEN_CONTRACT": "name idp"}, LOCAL_STACK).token_contract == ("name", "idp")
+    assert build_settings({"E2E_TOKEN_CONTRACT": "name, idp,tid"}, LOCAL_STACK).token_contract == ("name", "idp", "tid")

@@ -28,6 +28,11 @@ def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
     with pytest.raises(AssertionError, match=r"no newUser claim.*Application claims: User is new"):
         require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin", sign_up=True)
     require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin")  # returning users carry no newUser
+    # A claim the user types on the profile page may be missing because it was left empty: said, with both fixes.
+    with pytest.raises(AssertionError) as typed:
+        require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin", ("name", "given_name"))
+    assert "Application claims: Given Name" in str(typed.value) and "the user left Given Name empty on the profile page" in str(typed.value)
+    assert "leave the claim out of E2E_TOKEN_CONTRACT" in str(typed.value)
 
 
 def test_language_customization_is_on_locally_and_off_against_a_tenant() -> None:
