@@ -268,7 +268,9 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
 
 # The Playwright device closest to the reporter's browser, by its kind (the model and version differ: emulated in
 # Chromium, a device gives the screen, user agent and touch of its kind, which B2C's and Mobile ID's pages lay out for).
+# iPadOS's Safari sends a desktop (Macintosh) user agent by default: such an iPad reads, and is replayed, as a desktop.
 PHONE_KINDS = (("iPad", "iPad Pro 11"), ("iPhone", "iPhone 15"), ("Android", "Pixel 7"))
+ANDROID_TABLET = "Galaxy Tab S4"
 
 
 def device_of(user_agent: str | None) -> str | None:
@@ -276,8 +278,8 @@ def device_of(user_agent: str | None) -> str | None:
     if not user_agent:
         return None
     for word, device in PHONE_KINDS:
-        if word in user_agent and (word != "Android" or "Mobile" in user_agent):  # an Android tablet has no "Mobile"
-            return device
+        if word in user_agent:
+            return ANDROID_TABLET if word == "Android" and "Mobile" not in user_agent else device  # a tablet's has no "Mobile"
     return None
 
 

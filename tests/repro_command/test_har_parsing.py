@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from repro.cli import check, check_device, parser
+from repro.har import ANDROID_TABLET as ANDROID_TABLET_DEVICE
 from repro.har import PHONE_KINDS, answer, describe, read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 
@@ -213,7 +214,8 @@ DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, 
 
 
 @pytest.mark.parametrize(("user_agent", "device"), [
-    (IPHONE, "iPhone 15"), (ANDROID_PHONE, "Pixel 7"), (IPAD, "iPad Pro 11"), (ANDROID_TABLET, None), (DESKTOP, None), (None, None)])
+    (IPHONE, "iPhone 15"), (ANDROID_PHONE, "Pixel 7"), (IPAD, "iPad Pro 11"), (ANDROID_TABLET, "Galaxy Tab S4"), (DESKTOP, None),
+    (None, None)])
 def test_a_reporters_phone_is_replayed_as_a_playwright_device_of_its_kind(user_agent: str | None, device: str | None) -> None:
     """The reporter's browser is part of their parameters: a phone's HAR gives --device of its kind (its screen, user
     agent and touch), and the HAR's lines say which browser it was and how it is replayed."""
@@ -227,5 +229,5 @@ def test_a_reporters_phone_is_replayed_as_a_playwright_device_of_its_kind(user_a
 
 
 def test_every_device_a_har_can_name_is_one_playwright_has() -> None:
-    for _, device in PHONE_KINDS:
+    for device in [*(device for _, device in PHONE_KINDS), ANDROID_TABLET_DEVICE]:
         assert check_device(device) == device  # asks the installed Playwright, as --device does

@@ -106,7 +106,7 @@ def test_a_waiting_page_that_cannot_hear_the_phone_is_the_networks_failure_at_th
     assert unanswered.latest is not None and len(said) <= 6, said  # the prompt and a count-down line a step: no loop
 
 
-def test_a_person_is_not_asked_when_the_browser_never_reached_the_waiting_page(page: Page) -> None:
+def test_a_person_is_not_asked_when_the_browser_is_at_a_dead_end_already(page: Page) -> None:
     """The answer posted to B2C was refused before anyone was asked (Chromium's error page never moves on): no prompt,
     no webhook message, no sign-in left open on the phone; the failure says where the browser is."""
     login_page = waiting_page_whose_way_back_fails(page, "answer post")
@@ -149,3 +149,20 @@ def test_a_dead_end_during_the_count_down_ends_the_wait_and_tells_the_webhook(mo
     assert len(dead_ends) == 1 and len(said) == 1, said  # one step, the prompt only
     assert [p.get("outcome") for p in posted] == [None, "stopped"] and "41791234567" not in posted[-1]["text"]
     assert unanswered.latest is None
+
+
+def test_a_dead_end_reached_while_the_waiting_page_is_awaited_asks_no_one(page: Page) -> None:
+    """The number page's post goes to a host that refuses it while the run waits for the waiting page's transaction
+    number: Chromium's error page comes instead, and no one is asked to approve."""
+    page.route("https://m.mobileid.ch/oidc/login", lambda route: route.fulfill(content_type="text/html", body=(
+        '<html><body><form id="mid-login" method="post" action="https://m.mobileid.ch/oidc/wait"><input type="tel"></form>'
+        "<script>setTimeout(() => document.forms[0].submit(), 1000)</script></body></html>")))
+    page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.abort("connectionrefused"))
+    waiting.watch_network(page)
+    page.goto("https://m.mobileid.ch/oidc/login")
+    said: list[str] = []
+    posted: list[dict[str, Any]] = []
+    with pytest.raises(JourneyFailure) as failed:
+        Person(announce=said.append, post=posted.append, timeout=8.0).approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch"))
+    assert failed.value.cause.name == INFRASTRUCTURE and "before anyone was asked" in str(failed.value), str(failed.value)
+    assert (said, posted) == ([], [])
