@@ -36,8 +36,7 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
         journey.mobile.wait_until_shown()
     except JourneyFailure as failure:
         if journey.mobile.has_number_form():  # its page, but a field a phone types letters into
-            raise JourneyFailure(f"Mobile ID's page has no type=tel number field: a phone shows letters, not the keypad ({failure})",
-                                 cause=failure.cause.name, detail=failure.cause.detail) from None
+            raise failure.reworded(f"Mobile ID's page has no type=tel number field: a phone shows letters, not the keypad ({failure})") from None
         raise
     journey.approve_at_mobile_id(number)
     journey.reach_profile_page()

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
+from fixtures.causes import GUID
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
 from fixtures.mobile_id import MobileID
 from fixtures.redaction import PHONE, masked
@@ -32,7 +33,7 @@ from pages import keep_answer_off_screen
 from pages.waiting import url_without_fragment
 from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
 
-CORRELATION_ID = re.compile(r"Correlation ID:?\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
+CORRELATION_ID = re.compile(rf"Correlation ID:?\s*({GUID.pattern})", re.I)
 AADB2C = re.compile(r"AADB2C\d{5}")
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
 

@@ -38,16 +38,14 @@ def test_prompt_login_asks_for_mobile_id_despite_the_session(
         journey.reach_sign_in_page()
     except JourneyFailure as failure:  # said again with what it means here, its cause kept (an infrastructure one is retried)
         why = "B2C answered from its session" if journey.app.is_current() else "B2C did not show its sign-in page"
-        raise JourneyFailure(f"prompt=login must force a new sign-in, but {why} ({failure})",
-                             cause=failure.cause.name, detail=failure.cause.detail) from None
+        raise failure.reworded(f"prompt=login must force a new sign-in, but {why} ({failure})") from None
 
     # And choosing Mobile ID leads to Mobile ID's number entry, not around it: the phone approves again
     journey.unified.choose_mobile_id()
     try:
         journey.mobile.wait_until_shown()
     except JourneyFailure as failure:
-        raise JourneyFailure(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number; "
-                             f"the browser shows {journey.where_am_i()}", cause=failure.cause.name, detail=failure.cause.detail) from None
+        raise failure.reworded(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number ({failure})") from None
     journey.approve_at_mobile_id(number)
     claims = journey.token(request)
     assert claims["sub"] == first["sub"]

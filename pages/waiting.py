@@ -55,11 +55,12 @@ def url_without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-def at_dead_end(page: Page) -> Cause | None:
-    """The cause when the browser is at a page that never moves on by itself (B2C's error page, an error sent to the app,
-    Chromium's page for a failed navigation), else None; unlike ``what_the_browser_shows``, failed requests of a page
-    still open (a long-poll that may be retried) are no dead end."""
-    return _screen(page)[1]
+def at_dead_end(page: Page) -> tuple[str, Cause] | None:
+    """The screen in words and its cause when the browser is at a page that never moves on by itself (B2C's error page, an
+    error sent to the app, Chromium's page for a failed navigation), else None; unlike ``what_the_browser_shows``, failed
+    requests of a page still open (a long-poll that may be retried) are no dead end."""
+    words, cause = _screen(page)
+    return (words, cause) if cause is not None else None
 
 
 def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
@@ -82,11 +83,12 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
         # The network's failure is infrastructure; another (a redirect loop, a response Chromium refuses) is a finding.
         watch = _WATCHES.get(page)
         navigation = watch.failed_navigation if watch else None
-        if navigation is not None and not is_infrastructure(navigation.error):  # not an earlier refused poll's fault
+        if navigation is None:  # a page no one watched: no request to name
+            failed = Cause(OTHER, "a navigation failed: the browser shows its own error page")
+        elif is_infrastructure(navigation.error):
+            failed = Cause(INFRASTRUCTURE, f"{navigation.error} at {navigation.url}")  # as network_failure says it
+        else:  # the navigation's own error, not an earlier refused poll's
             failed = Cause(OTHER, f"a navigation failed: {navigation.error} at {navigation.url}")
-        else:
-            failed = network_failure(page) or Cause(INFRASTRUCTURE if navigation else OTHER,
-                                                    "a navigation failed: the browser shows its own error page")
         return f"Chromium's page for a navigation that failed ({url}: {failed.detail})", failed
     try:
         error_root = page.locator(B2C_ERROR_PAGE_ROOT).first

@@ -104,6 +104,7 @@ def test_a_waiting_page_that_cannot_hear_the_phone_is_the_networks_failure_at_th
     assert failed.value.cause.name == INFRASTRUCTURE and "net::ERR_CONNECTION_REFUSED" in failed.value.cause.detail, str(failed.value)
     assert str(failed.value).startswith("nobody approved") and "meanwhile its requests failed" in str(failed.value)
     assert unanswered.latest is not None and len(said) <= 6, said  # the prompt and a count-down line a step: no loop
+    assert sum("s left to approve" in line for line in said) >= 2, said  # the whole time given: not stopped after a step
 
 
 def test_a_person_is_not_asked_when_the_browser_is_at_a_dead_end_already(page: Page) -> None:
@@ -140,7 +141,7 @@ def test_a_dead_end_during_the_count_down_ends_the_wait_and_tells_the_webhook(mo
             raise JourneyFailure("the phone's answer did not reach the browser", cause=INFRASTRUCTURE, detail="refused")
 
     dead_ends: list[Cause] = []
-    monkeypatch.setattr(waiting, "at_dead_end", lambda page: dead_ends[-1] if dead_ends else None)
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: ("Chromium's error page", dead_ends[-1]) if dead_ends else None)
     said: list[str] = []
     posted: list[dict[str, Any]] = []
     unanswered = UnansweredSignIns()

@@ -159,7 +159,7 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     # A finding about the tenant, "failed" as a journey's would be; "broken" is for what could not be judged.
     assert (row["status"], row["name"], labels["cause"]) == ("failed", "preflight: app: redirect URI registered", "tenant configuration")
     assert "fix: " in row["statusDetails"]["message"] and "No journey ran." in row["statusDetails"]["message"]
-    # What was to be tested, so the nightly's message names the target ("tenant contoso"), as after a run that ran.
+    # What was to be tested, so the nightly's message names the target ("(tenant)"), as after a run that ran.
     environment = dict(line.split("=", 1) for line in (tmp_path / "environment.properties").read_text().splitlines())
     assert (environment["target"], environment["tenant"]) == ("tenant", "contoso"), environment
 
