@@ -154,11 +154,12 @@ merge-results: $(VENV)/.deps
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
 nightly-report: $(VENV)/.deps
 	@status=0; \
-	{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
-	$(BIN)/python scripts/report_history.py $(ALLURE_HISTORY_PATH) "$(NIGHTLY_RUN_ID)" && \
-	ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) $(ALLURE) generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
+	{ { test -d node_modules/allure || npm ci --silent --no-audit --no-fund || { echo "report: not written: npm ci failed"; false; }; } && \
+	{ $(BIN)/python scripts/report_history.py $(ALLURE_HISTORY_PATH) "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
+	{ ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) $(ALLURE) generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null \
+		|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/"; false; }; } && \
 	$(BIN)/python scripts/offline_report.py $(REPORT_DIR)/index.html && \
-	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))" || { echo "report: not written (see the line above)"; status=1; }; \
+	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"; } || status=1; \
 	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
 	$(if $(filter no,$(NIGHTLY_GATE)),,$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \
 	exit $$status

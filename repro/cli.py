@@ -223,7 +223,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
 
     # Every one, empty ones too: an empty value in the environment is what overrides the replayer's .env.
     stack = [f"E2E_STACK_FAULTS={','.join(settings.stack_faults)}", f"E2E_STACK_POLICIES={shown_path(settings.stack_policies)}",
-             f"E2E_STACK_POLICY_KEYS={','.join(settings.stack_policy_keys)}",
+             f"E2E_STACK_POLICY_KEYS={','.join(map(shown_key, settings.stack_policy_keys))}",
              f"B2C_LANGUAGE_CUSTOMIZATION={'on' if settings.language_customization else 'off'}"] if settings.is_local else []
     command = [*(["env", *stack] if stack else []), python(), "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0],
                "--target", settings.target]
@@ -243,14 +243,20 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
 
 
 def shown_path(path: str | None) -> str:
-    """A policy folder as the replay command gives it: relative to the suite when inside it (no home folder, no user name
-    in a bundle), else as it was."""
+    """A path (a policy folder, a policy key's file) as the bundle's replay command gives it: relative to the suite when
+    inside it, else a placeholder naming the file (no home folder, no user name in a bundle); the replayer puts theirs."""
     if not path:
         return ""
     try:
         return str(Path(path).resolve().relative_to(Path(__file__).resolve().parent.parent))
     except ValueError:
-        return path
+        return f"<path to {Path(path).name}>"
+
+
+def shown_key(key: str) -> str:
+    """``NAME=file:PATH`` with its path shown as ``shown_path`` shows it; ``NAME=env:VAR`` as it is (names, never values)."""
+    name, sep, place = key.partition("=file:")
+    return f"{name}{sep}{shown_path(place)}" if sep else key
 
 
 def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[str]:

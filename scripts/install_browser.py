@@ -110,7 +110,7 @@ def run_logged(command: list[str], timeout: int, log: Path, env: dict[str, str] 
                     break
                 except subprocess.TimeoutExpired:
                     if time.monotonic() - started >= timeout:
-                        stop(process)
+                        stop_sudo(process)
                         code = None
                         break
                     print(f"  still working ({time.monotonic() - started:.0f} s)", flush=True)
@@ -126,8 +126,9 @@ def run_logged(command: list[str], timeout: int, log: Path, env: dict[str, str] 
     return False
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM first: sudo passes it on to apt-get, which then lets go of dpkg's lock (a SIGKILL would end sudo alone)."""
+def stop_sudo(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM first: sudo passes it on to apt-get, which then lets go of dpkg's lock (a SIGKILL would end sudo alone).
+    To sudo alone, not its group as process_group.stop_group signals: apt-get runs as root, out of this user's reach."""
     process.terminate()
     try:
         process.wait(timeout=10)

@@ -58,10 +58,6 @@ def _outside(count: int) -> str:
     return f"{counted(count, 'failure')} outside any journey"
 
 
-def _journeys(count: int) -> str:
-    return counted(count, "journey")
-
-
 def target_of(results: Path) -> str | None:
     """Where the journeys ran, in words, as the run wrote it in the results' ``environment.properties`` (``target``);
     None without one. The title says it on every CI, from the run itself rather than from the pipeline's settings."""
@@ -103,23 +99,23 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         if len(reasons) > MAX_DETAILS:
             lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")
     elif not failing:
-        lines = [f"{title}: all {_journeys(len(found))} passed" if not skipped else f"{title}: {_journeys(passed)} passed, {skipped} skipped"]
+        lines = [f"{title}: all {counted(len(found), 'journey')} passed" if not skipped else f"{title}: {counted(passed, 'journey')} passed, {skipped} skipped"]
     elif len(failing) == outside:  # the journeys that ran passed; something around them broke
-        ran = f"{_journeys(passed)} passed" + (f", {skipped} skipped" if skipped else "")
+        ran = f"{counted(passed, 'journey')} passed" + (f", {skipped} skipped" if skipped else "")
         lines = [f"{title}: {ran}; {_outside(outside)}, {len(by_cause)} cause(s)"]
     else:
         also = f" and {_outside(outside)}" if outside else ""
-        lines = [f"{title}: {len(failing) - outside} of {_journeys(total)} failed{also}, {len(by_cause)} cause(s)"]
+        lines = [f"{title}: {len(failing) - outside} of {counted(total, 'journey')} failed{also}, {len(by_cause)} cause(s)"]
     for cause, details in sorted(by_cause.items(), key=lambda item: -sum(item[1].values())):
         count, around = sum(details.values()), outside_by_cause[cause]
-        lines.append(f"- {cause}: " + ", ".join(part for part in (_journeys(count - around) if count > around else "",
+        lines.append(f"- {cause}: " + ", ".join(part for part in (counted(count - around, 'journey') if count > around else "",
                                                                      _outside(around) if around else "") if part))
         for detail, times in details.most_common(MAX_DETAILS):
             lines.append(f"    {detail} ({times}{_only_policy(policies_of[detail], run_policies, times)})")
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
     if flaky:
-        lines.append(f"{_journeys(flaky)} passed after an infrastructure retry (flaky)")
+        lines.append(f"{counted(flaky, 'journey')} passed after an infrastructure retry (flaky)")
     if link:
         lines.append(f"Report: {link}")
     secrets = secret_values()  # blanked out of anything posted (the webhooks' URLs included)

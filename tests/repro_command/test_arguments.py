@@ -13,7 +13,7 @@ from fixtures.commands import python
 from fixtures.settings import SettingsError, build_settings
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
-from repro.cli import check, main, parser, pytest_command, replay_command, suite_env
+from repro.cli import check, main, parser, pytest_command, replay_command, shown_key, shown_path, suite_env
 from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, outcome_for_mid_code, outcome_for_number
 from tests.local_stack import LOCAL_STACK
 
@@ -146,6 +146,15 @@ def test_the_replay_command_starts_the_local_stack_as_the_run_did(monkeypatch: p
     _, plain = suite_env(a, NO_DOTENV)
     assert replay_command(a, plain)[:5] == ["env", "E2E_STACK_FAULTS=", "E2E_STACK_POLICIES=", "E2E_STACK_POLICY_KEYS=",
                                             "B2C_LANGUAGE_CUSTOMIZATION=on"]
+
+
+def test_the_replay_command_names_no_folder_outside_the_suite() -> None:
+    """The bundle goes to a bug tracker: a policy folder or key file outside the suite is a placeholder naming the file
+    (no home folder, no user name), one inside it is relative to the suite; a key read from the environment stays a name."""
+    assert shown_path("/home/alice/work/fabrikam-policies") == "<path to fabrikam-policies>"
+    assert shown_path(str(ROOT / "policies")) == "policies"
+    assert shown_key("B2C_1A_FacebookSecret=file:/home/alice/secrets/fb.txt") == "B2C_1A_FacebookSecret=file:<path to fb.txt>"
+    assert shown_key("B2C_1A_FacebookSecret=env:FACEBOOK_SECRET") == "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"
 
 
 @pytest.mark.parametrize(("target", "hint", "replayed"), [

@@ -211,10 +211,12 @@ ANDROID_PHONE = "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (K
 ANDROID_TABLET = "Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 IPAD = "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
 DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+# iPadOS's Safari by default: a Mac's user agent, so the iPad replays as a desktop (README).
+IPAD_AS_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
 
 
 @pytest.mark.parametrize(("user_agent", "device"), [
-    (IPHONE, "iPhone 15"), (ANDROID_PHONE, "Pixel 7"), (IPAD, "iPad Pro 11"), (ANDROID_TABLET, "Galaxy Tab S4"), (DESKTOP, None),
+    (IPHONE, "iPhone 15"), (ANDROID_PHONE, "Pixel 7"), (IPAD, "iPad Pro 11"), (ANDROID_TABLET, "Galaxy Tab S4"), (DESKTOP, None), (IPAD_AS_MAC, None),
     (None, None)])
 def test_a_reporters_phone_is_replayed_as_a_playwright_device_of_its_kind(user_agent: str | None, device: str | None) -> None:
     """The reporter's browser is part of their parameters: a phone's HAR gives --device of its kind (its screen, user

@@ -404,6 +404,20 @@ def test_make_repro_says_the_repros_own_exit_status(tmp_path: Path) -> None:
     fake = tmp_path / "python"
     fake.write_text("#!/bin/sh\nexit 5\n")
     fake.chmod(0o755)
-    ran = subprocess.run(["make", "-s", "repro", f"BIN={tmp_path}", f"VENV={BIN.parent}"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60)
+    # -o setup: the recipe alone, with the stand-in (set-up would run it too, were a marker out of date)
+    ran = subprocess.run(["make", "-s", "-o", "setup", "repro", f"BIN={tmp_path}", f"VENV={BIN.parent}"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
     assert ran.returncode == 2 and "repro: exit status 5 (python -m repro --help says what it means" in ran.stderr, ran.stderr
+
+
+@pytest.mark.parametrize(("target", "steps"), [
+    ("report", ["generate", "scripts/offline_report.py"]),
+    ("nightly-report", ["scripts/report_history.py", "generate", "scripts/offline_report.py", "scripts/notify.py"]),
+])
+def test_the_report_targets_take_allures_analytics_out_after_rendering(target: str, steps: list[str]) -> None:
+    """What the README promises of both targets, in order: the night's history put back before the render (a rerun counts
+    its night once), then Allure's tag manager taken out of the page it rendered, then the message."""
+    planned = subprocess.run(["make", "-s", "-n", target, f"VENV={BIN.parent}"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    places = [planned.find(step) for step in steps]
+    assert -1 not in places and places == sorted(places), (steps, places, planned)
