@@ -39,6 +39,7 @@ def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
     assert result.id_token is None
 
 
+@pytest.mark.smoke  # a release that strands a user who says no on the phone must not pass the pre-release check
 @pytest.mark.negative
 @pytest.mark.control_api
 def test_declining_on_the_phone_reaches_the_app_as_an_error(journey: Journey, mobile_id: MobileID, policy: str) -> None:
