@@ -24,6 +24,7 @@ AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp
 SEED = {"client_id": LOCAL_STACK.mobileid_client_id, "redirect_uri": AUTHRESP, "response_type": "code", "scope": "openid, profile, phone, mid_profile",
         "response_mode": "form_post", "nonce": "n0", "ui_locales": "de-DE", "state": "StateProperties=eyJ"}
 SCOPE_ELEMENT = "TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='scope']"
+SCOPE_ITEM = '<Item Key="scope">openid, profile, phone, mid_profile</Item>'  # the seed's, as policies/ writes it
 
 
 def request(**changes: str | None) -> str:
@@ -101,14 +102,14 @@ def test_the_policy_comes_from_the_apps_authorize_url_only() -> None:
     assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_x/api/CombinedSigninAndSignup/unified?p=B2C_1A_x") is None
 
 
-def narrow_scope_policies(directory: Path) -> Path:
-    """The repository's custom policy with the Mobile ID profile asking for ``openid profile`` only."""
+def edited_policies(directory: Path, written: str, instead: str) -> Path:
+    """The repository's custom policy with one line of its Mobile ID profile, ``written``, replaced by ``instead``."""
     for xml in (ROOT / "policies").glob("*.xml"):
         shutil.copy(xml, directory / xml.name)
     extensions = directory / "TrustFrameworkExtensions.xml"
     text = extensions.read_text()
-    assert '<Item Key="scope">openid, profile, phone, mid_profile</Item>' in text
-    extensions.write_text(text.replace('<Item Key="scope">openid, profile, phone, mid_profile</Item>', '<Item Key="scope">openid profile</Item>'))
+    assert written in text
+    extensions.write_text(text.replace(written, instead))
     return directory
 
 
@@ -124,27 +125,44 @@ def tenant_env(stack: Stack) -> dict[str, str]:
     return suite_env({**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1A_signup_signin", "E2E_PREFLIGHT": "off"})
 
 
-@pytest.mark.browser
-def test_a_journey_through_a_policy_asking_openid_profile_only_fails_naming_scope(tmp_path: Path) -> None:
+def run_journeys_against(tmp_path: Path, written: str, instead: str, *journeys: str) -> str:
+    """Tenant-mode journeys against a stack serving the repository's policies edited so; their output (they failed)."""
     (tmp_path / "policies").mkdir()
     (tmp_path / "state").mkdir()
-    policies, state = narrow_scope_policies(tmp_path / "policies"), tmp_path / "state"
+    policies, state = edited_policies(tmp_path / "policies", written, instead), tmp_path / "state"
     stack = Stack(state, command=serve_policies(state, policies))
     try:
-        # A sign-up, and a journey that reaches Mobile ID without signing in (each arrival there is checked).
-        result = subprocess.run([sys.executable, "-m", "pytest", "e2e/test_sign_up.py", "e2e/test_languages.py", "-k",
-                                 "first_sign_in or reaches", "-n", "0", "-q", "-p", "no:cacheprovider"],
+        result = subprocess.run([sys.executable, "-m", "pytest", *journeys, "-n", "0", "-q", "-p", "no:cacheprovider"],
                                 cwd=ROOT, env=tenant_env(stack), capture_output=True, text=True, timeout=170)
     finally:
         stack.stop()
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-3000:]
+    return output
+
+
+@pytest.mark.browser
+def test_a_journey_through_a_policy_asking_openid_profile_only_fails_naming_scope(tmp_path: Path) -> None:
+    # A sign-up, and a journey that reaches Mobile ID without signing in (each arrival there is checked).
+    output = run_journeys_against(tmp_path, SCOPE_ITEM, '<Item Key="scope">openid profile</Item>',
+                                  "e2e/test_sign_up.py", "e2e/test_languages.py", "-k", "first_sign_in or reaches")
     assert "FederationRequestError" in output and "scope: is 'openid profile'; it lacks phone, mid_profile" in output, output[-3000:]
     # Both journeys, under the one cause the run's summary names (the sign-up's and the languages' arrival at Mobile ID).
     cause = re.search(r"^2 x tenant configuration: request to Mobile ID: scope: .*\n((?:\s+e2e/.*\n)+)", output, re.M)
     assert cause and "test_sign_up.py::test_first_sign_in" in cause.group(1) and "test_languages.py::test_each_language_reaches" \
         in cause.group(1), output[-3000:]
     assert SCOPE_ELEMENT in output
+
+
+@pytest.mark.browser
+def test_a_policy_that_leaves_out_use_policy_in_redirect_uri_is_told_to_set_it_to_false(tmp_path: Path) -> None:
+    """Left out, B2C's one observed default puts the policy in the redirect URI (policies/README.md), which Mobile ID,
+    registered with the seed's URI, refuses: the journey says which item to set, before Mobile ID's own error."""
+    output = run_journeys_against(tmp_path, '<Item Key="UsePolicyInRedirectUri">false</Item>', "", "e2e/test_sign_up.py", "-k", "first_sign_in")
+    assert re.search(r"redirect_uri: is 'https://contoso\.b2clogin\.com/contoso\.onmicrosoft\.com/b2c_1a_signup_signin/oauth2/authresp', "
+                     r"not the redirect URI registered at Mobile ID", output), output[-3000:]
+    assert "TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='UsePolicyInRedirectUri'] = false" in output, output[-3000:]
+    assert "1 x tenant configuration: request to Mobile ID: redirect_uri:" in output, output[-3000:]
 
 
 def test_a_mismatch_is_reported_as_tenant_configuration_naming_the_parameter() -> None:

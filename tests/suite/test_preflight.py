@@ -29,7 +29,7 @@ from mocks.common.hosts import format_host_map
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import suite_env
 
-from .test_federation import SCOPE_ELEMENT, narrow_scope_policies, serve_policies
+from .test_federation import SCOPE_ELEMENT, SCOPE_ITEM, edited_policies, serve_policies
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +77,7 @@ def misconfigured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     (root / "flows.toml").write_text(NO_BUTTON_FLOW)
     os.environ["PREFLIGHT_TEST_SECRET"] = "not-a-real-secret"  # inherited by the stack only; the flow needs one
     try:
-        command = [*serve_policies(root, narrow_scope_policies(root / "policies")), "--user-flows", str(root / "flows.toml")]
+        command = [*serve_policies(root, edited_policies(root / "policies", SCOPE_ITEM, '<Item Key="scope">openid profile</Item>')), "--user-flows", str(root / "flows.toml")]
         running = Stack(root, command=command)
     finally:
         del os.environ["PREFLIGHT_TEST_SECRET"]

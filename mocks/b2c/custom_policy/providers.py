@@ -100,7 +100,10 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
     bearer = "QueryString" if protocol is ProviderProtocol.OAUTH2 else "AuthorizationHeader"
     if "BearerTokenTransmissionMethod" in md:
         bearer = one_of(md["BearerTokenTransmissionMethod"], BEARER_TOKEN_METHODS)
-    use_policy = metadata_bool(tp, "UsePolicyInRedirectUri", False, tenant)
+    # Omitted: true, the one observation (reference b2c.md section 2; Unconfirmed). A policy that leaves it out then sends
+    # the policy form, which an IdP registered with the plain authresp URI refuses, as it would on a tenant where true
+    # is the default; the seed writes false.
+    use_policy = metadata_bool(tp, "UsePolicyInRedirectUri", True, tenant)
     resolves_claims = metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, tenant)
     scope = md["scope"].value if "scope" in md else ("openid" if protocol is ProviderProtocol.OPENID_CONNECT else "")
 
