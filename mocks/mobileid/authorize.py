@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from mocks.common.params import MultiValued, ParameterError, single, split_scope
 from mocks.mobileid import errors
@@ -29,7 +30,11 @@ MAX_DTBD = 239
 class LoginHint:
     msisdns: tuple[str, ...]  # in order, the default first
     manual_input: bool
-    serial: str | None
+    serials: Mapping[str, str] = field(default_factory=dict)  # number -> its hint's `sn` (else the document's), where given
+
+    def serial_for(self, msisdn: str) -> str | None:
+        """The serial the client expects of ``msisdn``'s Mobile ID, checked at AL4 only (reference mobileid.md, ACR)."""
+        return self.serials.get(msisdn)
 
     @property
     def starts_at_once(self) -> bool:
@@ -211,8 +216,9 @@ def parse_login_hint(text: str) -> LoginHint:
     hints = document.get("hints", [])
     if not isinstance(manual, bool) or not isinstance(hints, list) or not all(isinstance(h, dict) for h in hints):
         raise _Reject(errors.HINT_BAD_JSON)
-    serial = document.get("sn")
+    document_serial = document.get("sn")
     msisdns: list[str] = []
+    serials: dict[str, str] = {}
     default: str | None = None
     for hint in hints:
         raw = hint.get("msisdn")
@@ -229,12 +235,20 @@ def parse_login_hint(text: str) -> LoginHint:
         msisdns.append(msisdn)
         if hint.get("default") is True and default is None:
             default = msisdn
-        serial = hint.get("sn", serial)
+        serial = hint.get("sn", document_serial)  # each number its own serial
+        if serial is not None:
+            serials[msisdn] = _serial(serial)
     if not msisdns and not manual:
         raise _Reject(errors.HINT_EMPTY)
-    if serial is not None and (not isinstance(serial, str) or not _SERIAL.fullmatch(serial)):
-        raise _Reject(errors.HINT_BAD_SERIAL)
+    if document_serial is not None:
+        _serial(document_serial)
     if default is not None:
         msisdns.remove(default)
         msisdns.insert(0, default)
-    return LoginHint(msisdns=tuple(msisdns), manual_input=manual, serial=serial)
+    return LoginHint(msisdns=tuple(msisdns), manual_input=manual, serials=serials)
+
+
+def _serial(value: object) -> str:
+    if not isinstance(value, str) or not _SERIAL.fullmatch(value):
+        raise _Reject(errors.HINT_BAD_SERIAL)
+    return value

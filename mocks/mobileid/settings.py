@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
@@ -72,9 +73,14 @@ class ClientSettings(_Strict):
     @field_validator("redirect_uris")
     @classmethod
     def _absolute_uris(cls, uris: list[str]) -> list[str]:
+        # Swisscom's onboarding takes https redirect URIs, none on localhost (reference mobileid.md section 5): a client
+        # the real service would refuse is refused here too.
         for uri in uris:
-            if not uri.startswith(("https://", "http://")) or "#" in uri:
-                raise ValueError(f"redirect URI {uri!r} must be an absolute http(s) URL without a fragment")
+            parts = urlsplit(uri)
+            if parts.scheme != "https" or not parts.hostname or "#" in uri:
+                raise ValueError(f"redirect URI {uri!r} must be an absolute https URL without a fragment (Mobile ID registers no other)")
+            if parts.hostname == "localhost" or parts.hostname.endswith(".localhost"):
+                raise ValueError(f"redirect URI {uri!r} is on localhost, which Mobile ID does not register")
         return uris
 
     @field_validator("allowed_scopes")

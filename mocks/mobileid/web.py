@@ -220,7 +220,8 @@ class LoginPages(Handlers):
             trace=session.trace,
             message=message,
             acr=request_.acr,
-            serial_hint=request_.login_hint.serial if request_.login_hint else None,
+            # AL4 adds the serial check to AL3's (reference mobileid.md, ACR table); below it a hint's sn is not checked.
+            serial_hint=request_.login_hint.serial_for(msisdn) if request_.login_hint and request_.acr.startswith("mid_al4") else None,
         )
         session.transaction_id = transaction.id
         log.info("transaction %s (%s) started for client %s: %s", transaction.trace, transaction.id, transaction.client_id, transaction.status.value)

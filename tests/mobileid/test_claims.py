@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
+from pydantic import SecretStr
 
-from mocks.mobileid import TestUser
+from mocks.mobileid import ClientSettings, TestUser
+from mocks.mobileid.outcomes import default_serial
 
-from .support import APPROVE, RP_BASIC, RP_POST, User, authorize_params, redeem
+from .support import APPROVE, REDIRECTS, RP_BASIC, RP_POST, SECRETS, User, authorize_params, redeem
 
 
 def id_token_claims(http, rp: str = RP_POST, msisdn: str = APPROVE, **params: str) -> dict:
@@ -74,13 +78,44 @@ def test_acr_values_is_reflected(http) -> None:
     assert id_token_claims(http, acr_values="mid_al2_any")["acr"] == "mid_al2_any"
 
 
-def test_login_hint_serial_mismatch_is_mid_auth_3030(http) -> None:
-    hint = '{"sn": "MIDCHE0000000000", "hints": [{"msisdn": "+41700092501"}]}'
-    response = http.get("/oidc/authorize", params=authorize_params(login_hint=hint))
-    session = User(http).session_id(response)
-    status = User(http).wait_status(session)
-    answer = http.get(status["next"]).headers["location"]
-    assert "mid_auth_3030" in answer
+@pytest.fixture
+def al4_http(start_emulator):
+    """An emulator whose client may ask for AL4 (the serial check)."""
+    client = ClientSettings(client_id=RP_POST, client_secret=SecretStr(SECRETS[RP_POST]), redirect_uris=[REDIRECTS[RP_POST]],
+                            allowed_acrs=["mid_al3_any", "mid_al4_any"])
+    with start_emulator(clients=[client]).client() as http:
+        yield http
+
+
+def answer_to(http, hint: dict, acr: str, msisdn: str = APPROVE) -> str:
+    """Where Mobile ID sends the browser once the phone asked for ``msisdn`` (the hint's only number, or one of its
+    numbers, picked on the number page) answered, at ``acr``."""
+    user = User(http)
+    response = user.authorize(authorize_params(login_hint=json.dumps(hint), acr_values=acr))
+    session = user.session_id(response)
+    if len(hint["hints"]) > 1:  # the user picks one on the number page
+        assert user.enter_number(session, msisdn).status_code == 303
+    status = user.wait_status(session)
+    return status["post"]["action"] + "?" + urlencode(status["post"]["fields"]) if "post" in status else \
+        http.get(status["next"]).headers["location"]
+
+
+def test_login_hint_serial_mismatch_at_al4_is_mid_auth_3030(al4_http) -> None:
+    assert "mid_auth_3030" in answer_to(al4_http, {"sn": "MIDCHE0000000000", "hints": [{"msisdn": APPROVE}]}, "mid_al4_any")
+    assert "code=" in answer_to(al4_http, {"hints": [{"msisdn": APPROVE, "sn": default_serial(APPROVE)}]}, "mid_al4_any")
+
+
+def test_below_al4_a_hints_serial_is_not_checked(al4_http) -> None:
+    """The ACR table: AL4 adds the serial check to AL3's; an AL3 sign-in with a stale serial is not refused."""
+    answer = answer_to(al4_http, {"sn": "MIDCHE0000000000", "hints": [{"msisdn": APPROVE}]}, "mid_al3_any")
+    assert "code=" in answer and "mid_auth_3030" not in answer
+
+
+def test_each_hinted_number_is_checked_against_its_own_serial(al4_http) -> None:
+    other = "+41700092502"  # approves too (reference mobileid.md section 5)
+    hint = {"hints": [{"msisdn": APPROVE, "sn": default_serial(APPROVE)}, {"msisdn": other, "sn": "MIDCHE0000000000"}]}
+    assert "code=" in answer_to(al4_http, hint, "mid_al4_any", APPROVE)
+    assert "mid_auth_3030" in answer_to(al4_http, hint, "mid_al4_any", other)
 
 
 def test_signing_key_from_a_pem_file_is_kept_across_restarts(tmp_path: Path, start_emulator) -> None:

@@ -60,6 +60,10 @@ def test_the_example_file_loads() -> None:
         ({"MOBILEID_CLIENT_ID": "x"}, ["MOBILEID_CLIENT_SECRET", "MOBILEID_REDIRECT_URIS"]),
         ({**ENV, "MOBILEID_ISSUER": "idp.example.com"}, ["issuer", "MOBILEID_ISSUER"]),
         ({**ENV, "MOBILEID_REDIRECT_URIS": "ftp://x"}, ["redirect_uris", "MOBILEID_REDIRECT_URIS"]),
+        # Swisscom registers https redirect URIs, none on localhost (reference mobileid.md section 5)
+        ({**ENV, "MOBILEID_REDIRECT_URIS": "http://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"},
+         ["redirect_uris", "must be an absolute https URL"]),
+        ({**ENV, "MOBILEID_REDIRECT_URIS": "https://localhost:8443/cb"}, ["redirect_uris", "is on localhost"]),
         ({**ENV, "MOBILEID_TRANSACTION_TIMEOUT": "soon"}, ["transaction_timeout", "MOBILEID_TRANSACTION_TIMEOUT"]),
         ({**ENV, "MOBILEID_FAULTS": "no-such-fault"}, ["faults", "MOBILEID_FAULTS"]),
     ],
