@@ -84,7 +84,9 @@ class PolicyJourney:
             return await self._start_exchange(transaction, outcome.provider, outcome.parameters)
         if isinstance(outcome, ShowSelfAsserted):
             run.fields = outcome.fields
-            return pages.self_asserted(self.settings, transaction, fields=outcome.fields, shows_cancel=outcome.profile.shows_cancel)
+            labels = journey_of(transaction).page_labels(outcome.profile, transaction.locale)
+            fields = tuple((claim, labels.get(claim, label), required, prefill) for claim, label, required, prefill in outcome.fields)
+            return pages.self_asserted(self.settings, transaction, fields=fields, shows_cancel=outcome.profile.shows_cancel)
         assert isinstance(outcome, SendClaims)
         return self._send_claims(transaction, outcome.bag, auth_time or getattr(run, "auth_time", None))
 

@@ -104,7 +104,8 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
 
 def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
                   fields: tuple[tuple[str, str, bool, str], ...] | None = None, shows_cancel: bool = True) -> HTMLResponse:
-    """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile; else the built-in page.
+    """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile, labelled as the policy
+    says (B2C translates no claim type of a custom policy); else the built-in page, labelled in its language.
     ``shows_cancel``: the profile's ``setting.showCancelButton`` (B2C shows Cancel unless it is false)."""
     t = strings(transaction.locale)
     claims = transaction.idp_claims or {}
@@ -116,7 +117,7 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
     drawn_as = transaction.policy.journey.input_types if transaction.policy.journey is not None else {}  # user flows: text boxes
     page["SA_FIELDS"] = {
         "AttributeFields": [
-            {"ID": claim, "DN": t.get(claim, label), "HELP": CLAIM_HELP.get(claim, ""), "IS_REQ": required, "PRE": prefill,
+            {"ID": claim, "DN": label, "HELP": CLAIM_HELP.get(claim, ""), "IS_REQ": required, "PRE": prefill,
              "UX_INPUT_TYPE": drawn_as.get(claim, "TextBox")}
             for claim, label, required, prefill in fields
         ]

@@ -159,6 +159,12 @@ class UserJourney:
     claim_labels: Mapping[str, str] = field(default_factory=dict)  # claim type -> ClaimsSchema DisplayName
     input_types: Mapping[str, str] = field(default_factory=dict)   # claim type -> UserInputType
     relying_party: str = ""  # "<file>: RelyingParty/TechnicalProfile[@Id='PolicyProfile']"
+    # ContentDefinition id -> language -> claim type -> localized DisplayName (custom_policy/localization.py claim_labels)
+    localized_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+
+    def page_labels(self, profile: TechnicalProfile, language: str) -> Mapping[str, str]:
+        """The labels ``profile``'s page shows in ``language`` where the policy localizes them (its content definition's)."""
+        return self.localized_labels.get(profile.metadata.get("ContentDefinitionReferenceId", ""), {}).get(language, {})
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from mocks.b2c.policy import PolicyError
 
-from .support import POLICY, Page, authorize_url, pack
+from .support import POLICY, STARTER_PACKS, Page, authorize_url, pack
 
 OFFER_GERMAN = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
                 '<BuildingBlocks><Localization Enabled="true"><SupportedLanguages DefaultLanguage="en" MergeBehavior="{merge}">'
@@ -92,3 +92,60 @@ def test_the_error_page_of_a_policy_is_in_its_default_language_whatever_ui_local
     assert isinstance(page, Page) and '<html lang="de"' in page.html
     error = browser.choose(page, "NoSuchExchange")
     assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046") and '<html lang="en"' in error.html
+
+
+def profile_labels(start, policies, ui_locales: str) -> dict[str, str]:
+    """The labels of the first-time user's profile page (the starter's SelfAsserted-Social) in ``ui_locales``."""
+    from .test_policy_journey import sign_up
+
+    _, page = sign_up(start(policies=policies), ui_locales=ui_locales)
+    assert isinstance(page, Page) and page.api == "SelfAsserted", getattr(page, "html", page)
+    return {f["ID"]: f["DN"] for f in page.settings["SA_FIELDS"]["AttributeFields"]}
+
+
+def renamed_in_english(label: str) -> tuple[str, str, str]:
+    """An edit: the social sign-up page's English LocalizedResources (api.socialccountsignup.en) label displayName ``label``."""
+    text = (STARTER_PACKS / "SocialAndLocalAccounts" / "TrustFrameworkLocalization.xml").read_text(encoding="utf-8-sig")
+    start = text.index('<LocalizedResources Id="api.socialccountsignup.en">')
+    line = '<LocalizedString ElementType="ClaimType" ElementId="displayName" StringId="DisplayName">Display Name</LocalizedString>'
+    block = text[start:text.index(line, start) + len(line)]  # unique: the first such line is the local-account page's
+    return "TrustFrameworkLocalization.xml", block, block.replace(">Display Name<", f">{label}<")
+
+
+def test_the_profile_page_labels_fields_as_the_policy_localizes_them(start, tmp_path) -> None:
+    """The page's content definition (api.socialccountsignup) names the LocalizedResources of each language: their
+    ClaimType DisplayName labels the field; without one, the ClaimsSchema's DisplayName, in every language."""
+    [renamed] = pack(tmp_path / "renamed", edits=[renamed_in_english("Your name")])
+    assert profile_labels(start, [renamed], "en") == {"displayName": "Your name", "givenName": "Given Name", "surname": "Surname"}
+    german = (OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="Append"))
+    [offers_german] = pack(tmp_path / "german", edits=[german])
+    # B2C translates its own strings, not a policy's claim types: no German LocalizedResources, the schema's names.
+    assert profile_labels(start, [offers_german], "de") == {"displayName": "Display Name", "givenName": "Given Name", "surname": "Surname"}
+
+
+def test_a_language_s_own_localized_resources_label_its_page(tmp_path) -> None:
+    """References merge as MergeBehavior says (Prepend: the extension's first), and the first that has a label wins."""
+    from mocks.b2c.custom_policy.files import PolicyFile, read_file
+    from mocks.b2c.custom_policy.localization import claim_labels
+
+    def file(name: str, blocks: str) -> PolicyFile:
+        path = tmp_path / f"{name}.xml"
+        path.write_text(f'<TrustFrameworkPolicy xmlns="http://schemas.microsoft.com/online/cpim/schemas/2013/06" PolicyId="B2C_1A_{name}" '
+                        f'TenantId="contoso.onmicrosoft.com"><BuildingBlocks>{blocks}</BuildingBlocks></TrustFrameworkPolicy>')
+        return read_file(path, "contoso.onmicrosoft.com")
+
+    def resources(rid: str, label: str) -> str:
+        return (f'<LocalizedResources Id="{rid}"><LocalizedStrings><LocalizedString ElementType="ClaimType" ElementId="displayName" '
+                f'StringId="DisplayName">{label}</LocalizedString></LocalizedStrings></LocalizedResources>')
+
+    def references(merge: str, *refs: tuple[str, str]) -> str:
+        listed = "".join(f'<LocalizedResourcesReference Language="{lang}" LocalizedResourcesReferenceId="{rid}" />' for lang, rid in refs)
+        return (f'<ContentDefinitions><ContentDefinition Id="api.socialccountsignup"><LocalizedResourcesReferences MergeBehavior="{merge}">'
+                f'{listed}</LocalizedResourcesReferences></ContentDefinition></ContentDefinitions>')
+
+    base = file("Base", references("Append", ("en", "base.en")) + f'<Localization Enabled="true">{resources("base.en", "Name")}</Localization>')
+    german = file("Ext", references("Prepend", ("de", "ext.de"), ("en", "ext.en"))
+                  + f'<Localization Enabled="true">{resources("ext.de", "Anzeigename")}{resources("ext.en", "Your name")}</Localization>')
+    assert claim_labels([base, german])["api.socialccountsignup"] == {"en": {"displayName": "Your name"}, "de": {"displayName": "Anzeigename"}}
+    appended = file("Ext", references("Append", ("en", "ext.en")) + f'<Localization Enabled="true">{resources("ext.en", "Your name")}</Localization>')
+    assert claim_labels([base, appended])["api.socialccountsignup"]["en"] == {"displayName": "Name"}

@@ -50,9 +50,27 @@ def test_the_user_flow_button_is_named_by_the_setting() -> None:
     assert texts.mobile_id_button_label("B2C_1_signupsignin", name) == "Mobile-ID (Swisscom)"
 
 
-def test_field_labels_come_from_the_claims_schema(policies: Path) -> None:
+SOCIAL_GIVEN_NAME = ('<LocalizedResources Id="api.socialccountsignup.en">', '<LocalizedString ElementType="ClaimType" '
+                     'ElementId="givenName" StringId="DisplayName">Given Name</LocalizedString>')
+
+
+def test_field_labels_come_from_the_pages_english_resources_else_the_claims_schema(policies: Path) -> None:
     assert texts.field_label("B2C_1A_signup_signin", "givenName") == "Given Name"
+    # The profile page's content definition (api.socialccountsignup) names English LocalizedResources that label givenName:
+    # a new name in the ClaimsSchema alone changes nothing B2C shows ...
     edit(policies / "TrustFrameworkBase.xml", "<DisplayName>Given Name</DisplayName>", "<DisplayName>First name</DisplayName>")
+    reread()
+    assert texts.field_label("B2C_1A_signup_signin", "givenName") == "Given Name"
+    # ... a new name in those resources does (the local-account page's resources label givenName too, unchanged) ...
+    localization = policies / "TrustFrameworkLocalization.xml"
+    text = localization.read_text(encoding="utf-8-sig")
+    start = text.index(SOCIAL_GIVEN_NAME[0])
+    at = text.index(SOCIAL_GIVEN_NAME[1], start)
+    localization.write_text(text[:at] + SOCIAL_GIVEN_NAME[1].replace(">Given Name<", ">Vorname (en)<") + text[at + len(SOCIAL_GIVEN_NAME[1]):])
+    reread()
+    assert texts.field_label("B2C_1A_signup_signin", "givenName") == "Vorname (en)"
+    # ... and without them, the ClaimsSchema's name is the label.
+    localization.write_text(text.replace('<LocalizedResourcesReference Language="en" LocalizedResourcesReferenceId="api.socialccountsignup.en" />', ""))
     reread()
     assert texts.field_label("B2C_1A_signup_signin", "givenName") == "First name"
     assert texts.field_label("B2C_1_signupsignin", "givenName") == "Given Name"

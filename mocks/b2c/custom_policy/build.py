@@ -29,7 +29,7 @@ from mocks.b2c.resolvers import FILLED_IN, unfilled
 
 from .files import PolicyFile, b2c_validation, boolean, q, text
 from .issuance import enforces_id_token_hint_on_logout, issuance
-from .localization import languages
+from .localization import claim_labels, languages
 from .merge import JourneyDef, Merged, Profile, Value, effective, merge
 from .providers import identity_provider, is_identity_provider, metadata_bool
 
@@ -284,7 +284,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     }
     labels = {c: ct.display_name for c, ct in m.claim_types.items() if ct.display_name}
     input_types = {c: ct.user_input_type for c, ct in m.claim_types.items() if ct.user_input_type}
-    program = UserJourney(jid, steps, profiles, transformations, managers, labels, input_types, f"{name}: {rp_where}")
+    program = UserJourney(jid, steps, profiles, transformations, managers, labels, input_types, f"{name}: {rp_where}", claim_labels(chain))
     issuer = next((s.issuer for s in steps if s.issuer), None)
     return Policy(
         policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),

@@ -36,3 +36,50 @@ def languages(chain: list[PolicyFile]) -> Languages:
         listed = [(text(e) or "").lower() for e in listed_in.findall(q("SupportedLanguage")) if text(e)]
         supported = listed if behavior == "ReplaceAll" else listed + supported if behavior == "Prepend" else supported + listed
     return Languages(enabled, default, tuple(dict.fromkeys([default, *supported])))
+
+
+def claim_labels(chain: list[PolicyFile]) -> dict[str, dict[str, dict[str, str]]]:
+    """ContentDefinition id -> language -> claim type -> the label its page shows, from the ``LocalizedResources`` the
+    content definition's ``LocalizedResourcesReferences`` name for that language (``LocalizedString`` of ElementType
+    ClaimType, StringId DisplayName; the first reference that has one wins). A claim without one keeps its ClaimsSchema
+    DisplayName in every language: B2C translates its own page strings, not a policy's claim types.
+
+    References merge across the chain as the file's MergeBehavior says (Append when unset, as for SupportedLanguages).
+    """
+    references: dict[str, dict[str, list[str]]] = {}
+    strings: dict[str, dict[str, str]] = {}
+    for f in chain:  # base first
+        blocks = f.root.find(q("BuildingBlocks"))
+        if blocks is None:
+            continue
+        for definition in blocks.findall(f"{q('ContentDefinitions')}/{q('ContentDefinition')}"):
+            listed = definition.find(q("LocalizedResourcesReferences"))
+            if listed is None or not definition.get("Id"):
+                continue
+            named: dict[str, list[str]] = {}
+            for reference in listed.findall(q("LocalizedResourcesReference")):
+                language, named_id = (reference.get("Language") or "").strip().lower(), reference.get("LocalizedResourcesReferenceId")
+                if language and named_id:
+                    named.setdefault(language, []).append(named_id.strip())
+            behavior = (listed.get("MergeBehavior") or "Append").strip()
+            by_language = references.setdefault(definition.get("Id", ""), {})
+            if behavior == "ReplaceAll":
+                by_language.clear()
+            for language, ids in named.items():
+                before = by_language.get(language, [])
+                by_language[language] = ids + before if behavior == "Prepend" else before + ids
+        for resource in blocks.findall(f"{q('Localization')}/{q('LocalizedResources')}"):
+            into = strings.setdefault(resource.get("Id", ""), {})
+            for string in resource.findall(f"{q('LocalizedStrings')}/{q('LocalizedString')}"):
+                claim, label = string.get("ElementId"), text(string)
+                if string.get("ElementType") == "ClaimType" and string.get("StringId") == "DisplayName" and claim and label:
+                    into[claim] = label
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    for definition_id, by_language in references.items():
+        for language, ids in by_language.items():
+            merged: dict[str, str] = {}
+            for resources_id in reversed(ids):  # the first reference wins
+                merged.update(strings.get(resources_id, {}))
+            if merged:
+                labels.setdefault(definition_id, {})[language] = merged
+    return labels
