@@ -10,7 +10,8 @@ Which Chromium the server launches: ``run-server`` drops a client's
 ``executablePath`` (and ``args``) unless started ``--unsafe``, and has no option of
 its own; it always looks in ``PLAYWRIGHT_BROWSERS_PATH`` under the revision its
 driver pins. Where Playwright's build is not installed (Debian here), a private
-``PLAYWRIGHT_BROWSERS_PATH`` links that revision's paths to the system Chromium.
+``PLAYWRIGHT_BROWSERS_PATH`` links that revision's paths to the system Chromium, and
+its ffmpeg's path to the ffmpeg the suite records with (``--video``: the server records).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402
 from fixtures.process_output import output_lines, read_until  # noqa: E402
+from fixtures.video import link_ffmpeg_into  # noqa: E402
 from scripts.process_group import stop_group  # noqa: E402
 
 START_TIMEOUT = 30.0
@@ -102,6 +104,7 @@ def main(argv: list[str]) -> int:
             if executable is None:
                 raise SystemExit("no Chromium for the browser server: neither Playwright's build nor a system chromium (make setup)")
             env["PLAYWRIGHT_BROWSERS_PATH"] = str(linked_browsers(Path(directory), executable, system_headless_shell()))
+            link_ffmpeg_into(Path(directory))  # the server records --video there; none: the suite's own check says so
         server, endpoint = start_server(env)
         print(f"browser server: {endpoint} (playwright run-server, pid {server.pid})", flush=True)
         try:

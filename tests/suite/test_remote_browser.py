@@ -40,6 +40,38 @@ def test_endpoint_headers_and_exposed_network_become_connect_options() -> None:
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.describe())
 
 
+def test_slowmo_goes_to_connect_itself() -> None:
+    """pytest-playwright sends --slowmo to a browser server among the launch options, which the server does not apply."""
+    settings = build_settings({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:3000/"})
+    assert remote_connect_options(settings, 250)["slow_mo"] == 250  # type: ignore[index]
+    assert "slow_mo" not in remote_connect_options(settings, None)  # type: ignore[operator]
+
+
+@pytest.mark.browser
+def test_videos_are_recorded_through_the_browser_server(tmp_path: Path) -> None:
+    """The server records --video with the ffmpeg the suite would use (linked into its private browser folder)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-m", "pytest",
+                             "e2e/test_sign_in.py", "-k", "b2c_1_signupsignin", "-n", "0", "-q", "-p", "no:cacheprovider",
+                             "--video", "on", "--output", str(tmp_path)], capture_output=True, text=True, timeout=170)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert len(list(tmp_path.rglob("*.webm"))) == 2, sorted(tmp_path.rglob("*"))  # the sign-up's browser and the sign-in's
+
+
+def test_the_servers_ffmpeg_is_the_one_the_suite_records_with(tmp_path: Path) -> None:
+    import shutil
+
+    from fixtures import video
+
+    if video.ensure_ffmpeg() is None and shutil.which("ffmpeg") is None:
+        pytest.skip("no ffmpeg on this machine")
+    assert video.link_ffmpeg_into(tmp_path)
+    [linked] = tmp_path.glob("ffmpeg-*/ffmpeg-linux")
+    assert linked.parent.name == video.ffmpeg_path().parent.name and os.access(linked, os.X_OK)
+
+
 @pytest.mark.parametrize(("env", "named"), [
     ({"E2E_BROWSER_WS_ENDPOINT": "http://browsers.example"}, "E2E_BROWSER_WS_ENDPOINT"),
     ({"E2E_BROWSER_WS_HEADERS": "Authorization: Bearer x"}, "E2E_BROWSER_WS_HEADERS"),

@@ -1,5 +1,6 @@
 """A journey run that cannot test anything says so and fails: every journey skipped (fixtures/run_outcome.py), or
---headed with no display (fixtures/browser.py)."""
+--headed with no display (fixtures/browser.py); and pytest-playwright's browser options work where Playwright's own
+browsers are not installed (as here)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,11 @@ def test_video_without_any_ffmpeg_stops_at_once_saying_how_to_get_one(tmp_path: 
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
     assert "--video needs ffmpeg" in result.stderr and "apt-get install ffmpeg" in result.stderr, result.stderr[-2000:]
     assert "passed" not in result.stdout and not (tmp_path / "browsers").exists()
+
+
+def test_the_chromium_channel_runs_the_system_chromium_where_playwrights_is_not_installed() -> None:
+    """--browser-channel chromium (Chromium's new headless mode) needs Playwright's full Chromium; without it the system's
+    runs (Playwright's builds are not installed here: pytest_e2e points PLAYWRIGHT_BROWSERS_PATH at an empty place)."""
+    result = pytest_e2e("-k", "test_returning_user_signs_in_without_the_profile_page and b2c_1_signupsignin", "-n", "0",
+                        "--browser-channel", "chromium")
+    assert result.returncode == 0 and "1 passed" in result.stdout, (result.stdout + result.stderr)[-2000:]

@@ -68,6 +68,40 @@ def test_a_crashed_worker_is_a_broken_result_and_the_results_before_it_stay(tmp_
     assert not (tmp_path / "allure-results" / "old-result.json").exists()
 
 
+EVIDENCE_THEN_CRASH = '''
+import os
+import signal
+from pathlib import Path
+
+
+def test_a_fails_with_evidence(pytestconfig):
+    folder = Path(pytestconfig.getoption("--output")) / "a"
+    folder.mkdir(parents=True)
+    (folder / "test-failed-1.png").write_bytes(b"png")  # as pytest-playwright writes a failed test's screenshot
+    assert False
+
+
+def test_b_crashes_its_worker():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_c_after():
+    pass
+'''
+
+
+def test_a_crashed_worker_leaves_the_evidence_of_the_journeys_before_it(tmp_path: Path) -> None:
+    """pytest-playwright empties --output at each session start, a worker started anew after a crash too: the run's
+    own process empties it once instead (fixtures/reporting.py), so the failed journey's screenshot stays."""
+    (tmp_path / "test_evidence.py").write_text(EVIDENCE_THEN_CRASH)
+    output = tmp_path / "evidence"
+    (output / "from-an-earlier-run").mkdir(parents=True)
+    done = pytest_with_plugins(tmp_path, ("xdist.plugin", "pytest_playwright.pytest_playwright", "allure_pytest.plugin", "fixtures.reporting"),
+                               "-n", "1", "-p", "no:randomly", "--output", str(output), str(tmp_path / "test_evidence.py"))
+    assert "worker 'gw0' crashed" in done.stdout and "2 failed, 1 passed" in done.stdout, done.stdout + done.stderr
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["a", "a/test-failed-1.png"], done.stdout
+
+
 # Its first attempt meets an infrastructure failure (rerun under --infra-reruns); the second ends its worker.
 FAILING_THEN_CRASHING = '''
 import os
