@@ -4,8 +4,9 @@
 
 Counts each journey once, by its final attempt (a journey rerun into green after an
 infrastructure failure counts as passed, and is flaky in the report). The rules are
-Allure 3's ``maxFailures`` and ``minTestsCount``; Allure's own ``allure quality-gate``
-counts every attempt, so a journey retried into green would fail it.
+Allure 3's ``maxFailures`` and ``minTestsCount``, over the same counts as the nightly's message
+(scripts/merge_results.py): a shard that uploaded nothing and a failure outside any journey count as
+failures, never as journeys run, which Allure's own ``allure quality-gate`` cannot tell apart.
 """
 
 from __future__ import annotations
