@@ -227,7 +227,9 @@ def test_every_journey_has_a_committed_duration_for_the_shards() -> None:
     assert journeys, collected.stdout[-2000:] + collected.stderr[-2000:]
     listed = {node.split("[")[0] for node in json.loads((ROOT / ".test_durations").read_text())}
     missing = sorted(journeys - listed)
-    assert not missing, f"{len(missing)} journeys have no duration in .test_durations (run make durations and commit it): {missing[:5]}"
+    assert not missing, (f"{len(missing)} journey(s) without a duration in .test_durations, which balances the nightly's shards: "
+                         f"{', '.join(missing[:5])}; add them with .venv/bin/pytest e2e -k NAME -n 0 --store-durations "
+                         "--durations-path .test_durations (make durations times every journey anew) and commit the file")
 
 
 def lint(*command: str) -> subprocess.CompletedProcess[str]:
