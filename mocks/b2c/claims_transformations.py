@@ -40,7 +40,7 @@ def parse_alternative_security_id(value: Any) -> tuple[str, str] | None:
         if isinstance(data, list):
             data = data[0]
         return str(data["identityProvider"]), base64.b64decode(data["key"]).decode()
-    except (ValueError, TypeError, KeyError, IndexError):
+    except (ValueError, RecursionError, TypeError, KeyError, IndexError):
         return None
 
 

@@ -158,7 +158,10 @@ UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "filesystem"
 def _absolute_uri(uri: str) -> bool:
     """A URI with a scheme and a host (https://app/..., or an app's own scheme: msauth.x://auth), never an unsafe
     scheme (``javascript://x/%0A...`` included). Which code B2C gives for it is unconfirmed (README, its error table)."""
-    parts = urlsplit(uri)
+    try:
+        parts = urlsplit(uri)
+    except ValueError:  # an unclosed IPv6 bracket, a netloc that changes under NFKC: not a URI anything can go to
+        return False
     return (bool(parts.scheme and parts.netloc) and parts.scheme.lower() not in UNSAFE_SCHEMES
             and not any(c.isspace() or ord(c) < 32 for c in uri))
 

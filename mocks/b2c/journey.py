@@ -37,7 +37,7 @@ from mocks.b2c.sessions import (
 from mocks.b2c.strings import IDP_UI_LOCALES, strings
 from mocks.b2c.tokens import Authentication
 from mocks.b2c.web import TENANT, TenantHandlers, with_and_without_policy, xhr
-from mocks.common.oauth import half_hash
+from mocks.common.oauth import half_hash, same_token
 from mocks.common.params import ParameterError, single
 from mocks.faults import Fault
 
@@ -78,7 +78,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         if transaction is None or tid not in trans_cookie_ids(request):
             raise B2CError("AADB2C90046")
         cookie = csrf_from_cookie(request)
-        if not csrf or not cookie or not secrets.compare_digest(csrf, cookie) or not secrets.compare_digest(csrf, transaction.csrf):
+        if not csrf or not cookie or not same_token(csrf, cookie) or not same_token(csrf, transaction.csrf):
             raise B2CError("AADB2C90046")
         return transaction
 

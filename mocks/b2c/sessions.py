@@ -10,7 +10,6 @@ identity provider's form post back to B2C is cross-site.
 
 from __future__ import annotations
 
-import binascii
 import json
 import secrets
 import time
@@ -93,7 +92,7 @@ def transaction_id_from_state(value: str | None) -> str | None:
     blob = value.removeprefix("StateProperties=")
     try:
         data = json.loads(b64url_decode(blob))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not base64, not JSON, or nested past the parser's depth: not one of ours
         return None
     tid = data.get("TID") if isinstance(data, dict) else None
     return tid if isinstance(tid, str) and 0 < len(tid) <= 64 else None
@@ -166,7 +165,7 @@ def trans_cookie_ids(request: Request) -> list[str]:
     try:
         data = json.loads(b64url_decode(raw))
         return [str(entry["I"]) for entry in data.get("T_DIC", []) if isinstance(entry, dict) and "I" in entry]
-    except (binascii.Error, ValueError, UnicodeDecodeError, AttributeError, TypeError, KeyError):
+    except (ValueError, RecursionError, AttributeError, TypeError, KeyError):
         return []
 
 

@@ -7,7 +7,6 @@ form fields and Basic credentials and returns the JSON body, or raises a
 
 from __future__ import annotations
 
-import hmac
 import json
 import secrets
 import threading
@@ -22,7 +21,7 @@ from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings, fill_in
-from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, valid_code_verifier
+from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, same_token, valid_code_verifier
 from mocks.common.params import MultiValued, ParameterError, single
 from mocks.common.store import DEFAULT_MAX_ENTRIES, ExpiringStore
 from mocks.faults import Fault, token_callbacks
@@ -190,7 +189,7 @@ class TokenService:
         if client.client_secret is not None:
             if not secret:
                 raise B2CError("AADB2C90079")
-            if not hmac.compare_digest(secret.encode(), client.client_secret.get_secret_value().encode()):
+            if not same_token(secret, client.client_secret.get_secret_value()):
                 raise B2CError("AADB2C90081", error="invalid_client", status=401)
         elif secret:
             raise B2CError("AADB2C90084")
@@ -240,7 +239,7 @@ class TokenService:
         if request.code_challenge_method == "S256":
             matches = pkce_s256_matches(request.code_challenge, verifier)
         else:  # plain
-            matches = hmac.compare_digest(verifier.encode(), request.code_challenge.encode())
+            matches = same_token(verifier, request.code_challenge)
         if not matches:
             raise B2CError("AADB2C90182", error="invalid_grant")
 

@@ -3,6 +3,7 @@
 - ``half_hash``: ``at_hash`` / ``c_hash`` (OIDC Core 3.1.3.6, 3.3.2.11), Authlib's ``create_half_hash``.
 - ``pkce_s256_matches`` and ``valid_code_verifier``: RFC 7636, Authlib's S256 challenge and verifier
   pattern; compared in constant time (Authlib's own ``compare_s256_code_challenge`` uses ``==``).
+- ``same_token``: a secret or token compared in constant time, as bytes (a request's text need not be ASCII).
 - ``b64url_encode`` / ``b64url_decode``: unpadded base64url (Authlib's encoder), padding restored on the way in,
   characters outside the alphabet refused.
 - ``basic_credentials``: the ``Authorization: Basic`` client credentials. Not Authlib's
@@ -16,7 +17,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import re
 from urllib.parse import unquote_plus
@@ -49,7 +49,7 @@ def valid_code_verifier(verifier: str) -> bool:
 def pkce_s256_matches(challenge: str, verifier: str) -> bool:
     """``BASE64URL(SHA256(verifier)) == challenge`` (RFC 7636 4.6), in constant time."""
     computed: str = create_s256_code_challenge(verifier)  # type: ignore[no-untyped-call]  # types-authlib leaves it unannotated
-    return hmac.compare_digest(computed.encode(), challenge.encode())
+    return same_token(computed, challenge)
 
 
 def b64url_encode(data: bytes) -> str:
@@ -68,6 +68,12 @@ def b64url_decode(value: str) -> bytes:
     return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
 
 
+def same_token(given: str, expected: str) -> bool:
+    """A secret or token compared in constant time, as bytes: ``hmac.compare_digest`` refuses str with characters
+    outside ASCII, which a request may carry."""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
 def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     """``(client_id, client_secret)`` from an ``Authorization: Basic`` header; None for no header or another scheme.
 
@@ -78,7 +84,7 @@ def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors; so is text that is not ASCII
         raise MalformedCredentials("Malformed Basic credentials") from None
     client_id, colon, secret = decoded.partition(":")
     if not colon:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 
 from starlette.requests import Request
@@ -11,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mocks.common.keys import jwks
-from mocks.common.oauth import MalformedCredentials, basic_credentials
+from mocks.common.oauth import MalformedCredentials, basic_credentials, same_token
 from mocks.common.params import MultiValued, ParameterError, single
 from mocks.faults import Fault
 from mocks.mobileid import errors, oidc
@@ -120,7 +119,7 @@ class BackChannelEndpoints(Handlers):
         client = self.settings.client(client_id)
         # Same answer for unknown clients and wrong secrets; compare in constant time.
         expected = client.client_secret.get_secret_value() if client else ""
-        if client is None or not hmac.compare_digest(secret.encode(), expected.encode()):
+        if client is None or not same_token(secret, expected):
             raise TokenError(401, "invalid_client", "Client authentication failed")
         if client.token_endpoint_auth_method != method:
             raise TokenError(401, "invalid_client", f"This client must authenticate with {client.token_endpoint_auth_method}")

@@ -206,7 +206,7 @@ def parse_login_hint(text: str) -> LoginHint:
     """Mobile ID's JSON login_hint: ``{"enableManualInput":true,"hints":[{"msisdn":"+41...","default":true}]}``."""
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
         raise _Reject(errors.HINT_BAD_JSON) from None
     if not isinstance(document, dict):
         raise _Reject(errors.HINT_BAD_JSON)

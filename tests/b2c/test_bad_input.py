@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 import pytest
 from starlette.testclient import TestClient
 
+from mocks.common.oauth import b64url_encode
 from mocks.jwtms import create_app as create_jwtms
 
-from .support import B2C, DOMAIN, USER_FLOW, Harness, authorize_url
+from .support import B2C, DOMAIN, USER_FLOW, Harness, Page, authorize_url
 
 P = f"{B2C}/{DOMAIN}/{USER_FLOW}"
-TX_GARBAGE = ["StateProperties=%%%", "StateProperties=W10", "StateProperties=eyJUSUQiOjV9", "x" * 5000, "StateProperties=" + "A" * 3000]
+DEEP = b64url_encode(b"[" * 3000)  # JSON nested past the parser's depth (RecursionError, not ValueError)
+TX_GARBAGE = ["StateProperties=%%%", "StateProperties=W10", "StateProperties=eyJUSUQiOjV9", "x" * 5000, "StateProperties=" + "A" * 3000,
+              "StateProperties=" + DEEP]
 
 CASES = [
     ("GET", authorize_url(client_id="\x00\ud7ff\u2028"), {}),
@@ -22,6 +27,7 @@ CASES = [
     ("POST", f"{P}/oauth2/v2.0/authorize", {"files": {"client_id": ("a.txt", b"file")}}),
     ("POST", f"{P}/oauth2/v2.0/authorize", {"content": b"--x\r\nbroken", "headers": {"content-type": "multipart/form-data; boundary=x"}}),
     ("POST", f"{P}/oauth2/v2.0/token", {"json": {"grant_type": "authorization_code"}}),
+    ("POST", f"{P}/oauth2/v2.0/token", {"data": {"grant_type": "authorization_code"}, "headers": {"Authorization": b"Basic \xe9\xe9"}}),
     ("POST", f"{P}/oauth2/v2.0/token", {"content": b"a=" + b"b" * 70000, "headers": {"content-type": "application/x-www-form-urlencoded"}}),
     ("POST", f"{P}/oauth2/v2.0/token", {"content": "&".join(f"f{i}=1" for i in range(500)).encode(), "headers": {"content-type": "application/x-www-form-urlencoded"}}),
     ("POST", f"{P}/oauth2/v2.0/token", {"data": {"grant_type": "authorization_code", "code": "é" * 10000}}),
@@ -36,6 +42,9 @@ CASES = [
     ("POST", f"{B2C}/{DOMAIN}/oauth2/authresp", {"data": {"error": "x" * 300, "state": "StateProperties=eyJUSUQiOiJ4In0"}}),
     ("GET", f"{P}/oauth2/v2.0/logout?post_logout_redirect_uri=a&post_logout_redirect_uri=b", {}),
     ("GET", f"{P}/oauth2/v2.0/logout?post_logout_redirect_uri=javascript:alert(1)", {}),
+    *[("GET", f"{P}/oauth2/v2.0/logout?post_logout_redirect_uri={quote(uri)}", {})  # URIs urlsplit refuses
+      for uri in ("https://[::1/", "https://a]b/", "https://jwt.ms\u2100evil", "https://evil\uff03@jwt.ms")],
+    ("GET", f"{B2C}/{DOMAIN}/oauth2/authresp?state=StateProperties={DEEP}&code=x", {}),
     ("GET", f"{B2C}/static/../../../../etc/passwd", {}),
     ("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/nothing/here", {}),
     ("DELETE", f"{P}/oauth2/v2.0/authorize", {}),
@@ -51,6 +60,33 @@ def test_bad_input_never_breaks_the_tenant(shared: Harness, method: str, url: st
     assert response.status_code < 500, (response.status_code, response.text[:500])
     if response.status_code == 200 and response.headers.get("content-type", "").startswith("text/html"):
         assert "<script>alert" not in response.text
+
+
+def test_a_transaction_cookie_nested_past_the_parsers_depth_is_no_transaction(shared: Harness) -> None:
+    browser = shared.browser()
+    browser.http.cookies.set("x-ms-cpim-trans", DEEP, domain="contoso.b2clogin.com")
+    response = browser.request("GET", authorize_url())
+    assert response.status_code == 200 and "CombinedSigninAndSignup" in response.text, response.text[:300]  # the sign-in page
+
+
+@pytest.mark.parametrize("step", ["unified", "SelfAsserted", "cancelled"])
+def test_a_csrf_token_outside_ascii_is_refused_like_any_wrong_one(shared: Harness, step: str) -> None:
+    """A live transaction, its CSRF token replaced by one with characters outside ASCII: AADB2C90046, not a 500."""
+    browser = shared.browser()
+    page = browser.go(authorize_url(prompt="login"))
+    assert isinstance(page, Page), page
+    s, wrong = page.settings, "\u00e9" * len(page.settings["csrf"])
+    tenant = f"{B2C}{s['hosts']['tenant']}"
+    if step == "SelfAsserted":
+        response = browser.http.post(f"{tenant}/SelfAsserted?{urlencode({'tx': s['transId'], 'p': s['hosts']['policy']})}",
+                                     data={"request_type": "RESPONSE"}, headers={"X-CSRF-TOKEN": wrong.encode()})
+        assert response.status_code < 500 and "AADB2C90046" in response.text, (response.status_code, response.text[:300])
+        return
+    path = "unified" if step == "unified" else "SelfAsserted/cancelled"
+    api = f"{s['api']}/unified" if step == "unified" else path
+    query = urlencode({"claimsexchange": "FakeIdP", "csrf_token": wrong, "tx": s["transId"], "p": s["hosts"]["policy"]})
+    response = browser.request("GET", f"{tenant}/api/{api}?{query}")
+    assert response.status_code < 500 and "AADB2C90046" in response.text, (response.status_code, response.text[:300])
 
 
 def test_error_page_escapes_what_it_echoes(shared: Harness) -> None:

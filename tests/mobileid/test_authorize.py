@@ -90,6 +90,7 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"nonce": "n" * 5000}, "invalid_request", "mid_req_1900"),
         ({"login_hint": "not json"}, "invalid_request", "mid_req_1100"),
         ({"login_hint": "[1]"}, "invalid_request", "mid_req_1100"),
+        ({"login_hint": "[" * 2000}, "invalid_request", "mid_req_1100"),  # nested past the JSON parser's depth
         ({"login_hint": '{"hints": []}'}, "invalid_request", "mid_req_1050"),
         ({"login_hint": '{"hints": [{"msisdn": "12ab"}]}'}, "invalid_request", "mid_req_1070"),
         ({"login_hint": '{"hints": [{"msisdn": "+41791234567"}, {"msisdn": "079 123 45 67"}]}'}, "invalid_request", "mid_req_1080"),

@@ -50,6 +50,7 @@ def test_client_secret_basic_redeems_a_code(http, user: User) -> None:
         {"auth": (RP_POST, SECRETS[RP_POST])},  # registered for client_secret_post, not basic
         {"headers": {"Authorization": "Basic !!!notbase64"}},
         {"headers": {"Authorization": "Basic Zm9v"}},  # "foo": no colon
+        {"headers": {"Authorization": b"Basic \xe9\xe9"}},  # not ASCII: not base64 either
     ],
 )
 def test_bad_client_authentication_is_401_invalid_client(http, code: str, auth: dict) -> None:
