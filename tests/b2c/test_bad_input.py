@@ -79,7 +79,7 @@ def test_a_csrf_token_outside_ascii_is_refused_like_any_wrong_one(shared: Harnes
     tenant = f"{B2C}{s['hosts']['tenant']}"
     if step == "SelfAsserted":
         response = browser.http.post(f"{tenant}/SelfAsserted?{urlencode({'tx': s['transId'], 'p': s['hosts']['policy']})}",
-                                     data={"request_type": "RESPONSE"}, headers={"X-CSRF-TOKEN": wrong.encode()})
+                                     data={"request_type": "RESPONSE"}, headers={b"X-CSRF-TOKEN": wrong.encode()})
         assert response.status_code < 500 and "AADB2C90046" in response.text, (response.status_code, response.text[:300])
         return
     path = "unified" if step == "unified" else "SelfAsserted/cancelled"
