@@ -41,11 +41,19 @@ def test_sign_up_then_sign_in_then_sso(start, tmp_path) -> None:
     assert user.claims["displayName"] == "Hans" and user.claims["mailNickName"] == "unknown"
     assert user.claims["userPrincipalName"].startswith("cpim_") and user.claims["userPrincipalName"].endswith("@contoso.onmicrosoft.com")
     # A returning user: AAD-UserReadUsingAlternativeSecurityId-NoError finds them, no page.
-    again = h.browser().go(authorize_url(POLICY, domain_hint="mobileid.ch", prompt="login"))
+    returning = h.browser()
+    again = returning.go(authorize_url(POLICY, domain_hint="mobileid.ch", prompt="login"))
     assert isinstance(again, Landing) and again.params["id_token"]
     # SSO in the first browser: no IdP, no page.
     sso = browser.go(authorize_url(POLICY))
     assert isinstance(sso, Landing) and sso.params["id_token"]
+    # SSO again and again, and silently, in each browser: the session an SSO run makes keeps the profiles of the one it
+    # started from (the starter's preconditions skip them whole in an SSO run).
+    for each in (browser, returning):
+        for prompt in (None, None, "none"):
+            signed_in = each.go(authorize_url(POLICY, prompt=prompt))
+            assert isinstance(signed_in, Landing) and signed_in.params.get("id_token"), getattr(signed_in, "html", signed_in)
+            assert unverified_claims(signed_in.params["id_token"])["sub"] == unverified_claims(sso.params["id_token"])["sub"]
 
 
 def added_transformation(xml: str) -> tuple[str, str, str]:
