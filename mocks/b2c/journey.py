@@ -166,7 +166,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 return await self._run_local_sign_up(transaction)
             if api == "selfasserted" and action == "confirmed":
                 return await self._run_confirmed(transaction)
-            if api == "selfasserted" and action == "cancelled" and transaction.run.page is not None:
+            if api == "selfasserted" and action == "cancelled" and (transaction.run.page is not None or transaction.run.confirmable):
                 self.tenant.transactions.drop(transaction.id)
                 cancel = B2CError("AADB2C90091", error="access_denied")
                 return self._deliver_error(delivery_for(transaction.request), _localized(cancel, lang), lang=lang, transaction=transaction)

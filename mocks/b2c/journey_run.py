@@ -117,7 +117,10 @@ class PolicyJourney:
 
     async def _run_choose(self, transaction: JourneyTransaction, exchange_id: str) -> Response:
         policy: Policy = transaction.policy
-        if policy.provider(exchange_id) is None or transaction.run.chosen is not None:
+        run: JourneyRun = transaction.run
+        # A second click (or Back, then a click) while the first provider's answer is awaited starts that exchange again,
+        # as a user flow's does; past the provider's answer the choice is made.
+        if policy.provider(exchange_id) is None or (run.chosen is not None and run.federating is None):
             return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         transaction.run.chosen = exchange_id
         return await self._run(transaction)
@@ -149,6 +152,8 @@ class PolicyJourney:
     def _run_self_asserted(self, transaction: JourneyTransaction, form: FormData) -> Response:
         run: JourneyRun = transaction.run
         t = strings(transaction.locale)
+        if run.confirmable:  # posted again (a double click) before the browser moved on: the page's answer stands
+            return xhr("200", None, None)
         if run.page is None:  # the unified page's local-account form
             journey = journey_of(transaction)
             step = journey.steps[run.index]

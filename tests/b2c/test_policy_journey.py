@@ -4,14 +4,16 @@ emulator does not execute is refused when the journey reaches it, naming the fil
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from fixtures.tokens import unverified_claims
 from mocks.b2c.custom_policy import PolicyError
 from mocks.b2c.settings import DEFAULT_TENANT_ID
 
-from .fake_idp import FakeIdP, IdPBehaviour
-from .support import POLICY, Landing, Page, authorize_url, input_type_edit, pack
+from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
+from .support import B2C, POLICY, Landing, Page, authorize_url, input_type_edit, pack
 
 
 def sign_up(h, **params: str):
@@ -302,3 +304,30 @@ def test_an_email_box_is_drawn_as_one(start, tmp_path) -> None:
     assert isinstance(page, Page) and page.api == "SelfAsserted", page
     fields = {f["ID"]: f["UX_INPUT_TYPE"] for f in page.settings["SA_FIELDS"]["AttributeFields"]}
     assert fields["givenName"] == "EmailBox" and fields["displayName"] == "TextBox", fields
+
+
+def test_a_second_click_on_the_provider_starts_its_exchange_again(start, tmp_path) -> None:
+    """Clicked twice (or Back, then clicked) while Mobile ID's answer is awaited: the exchange starts again, as a user
+    flow's does, and the journey goes on from the answer that comes."""
+    h = start(policies=pack(tmp_path), idp=FakeIdP(IdPBehaviour(sub="twice")))
+    browser = h.browser()
+    page = browser.go(authorize_url(POLICY, prompt="login"))
+    assert isinstance(page, Page), page
+    s = page.settings
+    query = urlencode({"claimsexchange": "MobileIDExchange", "csrf_token": s["csrf"], "tx": s["transId"], "p": s["hosts"]["policy"]})
+    first = browser.request("GET", f"{B2C}{s['hosts']['tenant']}/api/{s['api']}/unified?{query}")
+    assert first.status_code == 302 and first.headers["location"].startswith(ISSUER), first.text[:300]  # to Mobile ID
+    again = browser.choose(page, "MobileIDExchange")
+    assert isinstance(again, Page) and again.api == "SelfAsserted", getattr(again, "html", again)
+
+
+def test_the_profile_page_posted_twice_keeps_its_answer_and_may_still_be_cancelled(start, tmp_path) -> None:
+    """A double click on Continue: the second post gets the first's answer (not the local sign-in's "can't find your
+    account"); Cancel on the page after its answer still sends the app AADB2C90091, as a user flow's does."""
+    h = start(policies=pack(tmp_path), idp=FakeIdP(IdPBehaviour(sub="double")))
+    browser, sa = sign_up(h)
+    values = prefilled(sa)
+    assert browser.self_asserted(sa, values).json() == {"status": "200"}
+    assert browser.self_asserted(sa, values).json() == {"status": "200"}
+    cancelled = browser.confirmed(sa, action="cancelled")
+    assert isinstance(cancelled, Landing) and cancelled.params["error_description"].startswith("AADB2C90091"), cancelled
