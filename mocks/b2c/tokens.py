@@ -168,8 +168,8 @@ class TokenService:
     def redeem(self, policy: Policy, form: MultiValued, basic: tuple[str, str] | None) -> dict[str, Any]:
         try:
             return self._redeem(policy, form, basic)
-        except ParameterError as error:
-            raise B2CError("AADB2C90083", (error.name,)) from None
+        except ParameterError as error:  # missing: AADB2C90083; repeated or oversized: failed request validation
+            raise B2CError("AADB2C90083" if error.missing else "AADB2C90122", (error.name,)) from None
 
     def _redeem(self, policy: Policy, form: MultiValued, basic: tuple[str, str] | None) -> dict[str, Any]:
         grant_type = single(form, "grant_type", required=True)

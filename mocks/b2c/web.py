@@ -59,8 +59,8 @@ class TenantHandlers:
         if name is None:
             try:
                 name = single(params if params is not None else request.query_params, "p", max_length=200)
-            except ParameterError:
-                name = None
+            except ParameterError as error:  # repeated or oversized: not "policy ''"
+                raise B2CError("AADB2C90122", (error.name,)) from None
         policy = self.settings.policy(name or "")
         if policy is None:
             raise B2CError("AADB2C90022", (name or "", self.settings.domain), status=404)

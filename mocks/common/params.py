@@ -30,6 +30,9 @@ class MultiValued(Protocol):
     def getlist(self, key: str) -> Sequence[object]: ...
 
 
+MISSING = "parameter is missing"
+
+
 class ParameterError(ValueError):
     """A request parameter is missing, repeated, oversized or malformed."""
 
@@ -37,6 +40,7 @@ class ParameterError(ValueError):
         super().__init__(f"{name}: {problem}")
         self.name = name
         self.problem = problem
+        self.missing = problem == MISSING  # absent, as opposed to there but unusable (repeated, oversized, a file)
 
 
 def single(
@@ -53,7 +57,7 @@ def single(
     value = values[0] if values else None
     if value is None or value == "":
         if required:
-            raise ParameterError(name, "parameter is missing")
+            raise ParameterError(name, MISSING)
         return None
     if not isinstance(value, str):
         raise ParameterError(name, "parameter must be text, not a file")

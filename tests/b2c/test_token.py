@@ -80,6 +80,7 @@ def test_public_client_redeems_with_pkce_only(shared: Harness) -> None:
     ({"grant_type": "password"}, 400, "unsupported_grant_type", "AADB2C90086"),
     ({"grant_type": None}, 400, "invalid_request", "AADB2C90083"),
     ({"code": None}, 400, "invalid_request", "AADB2C90083"),
+    ({"code": "x" * 9000}, 400, "invalid_request", "AADB2C90122"),  # there but oversized: not "missing"
     ({"code": "not-a-jwe"}, 400, "invalid_grant", "AADB2C90090"),
     ({"code": "a.b.c.d.e"}, 400, "invalid_grant", "AADB2C90129"),
     ({"redirect_uri": "https://elsewhere.example/cb"}, 400, "invalid_grant", "AADB2C90006"),
@@ -94,6 +95,13 @@ def test_refusals(shared: Harness, form: dict, status: int, error: str, code: st
               "code": get_code(shared, code_challenge=challenge, code_challenge_method="S256"), "code_verifier": verifier}
     values.update(form)
     assert_error(redeem(shared, **{k: v for k, v in values.items() if v is not None}), status, error, code)
+
+
+def test_a_repeated_grant_type_fails_request_validation(shared: Harness) -> None:
+    response = shared.browser().request("POST", TOKEN,
+                                         content=b"grant_type=authorization_code&grant_type=authorization_code&code=x",
+                                         headers={"content-type": "application/x-www-form-urlencoded"})
+    assert_error(response, 400, "invalid_request", "AADB2C90122")
 
 
 @pytest.mark.parametrize("method", ["S256", "plain"])
