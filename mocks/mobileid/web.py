@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData, QueryParams
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -59,13 +61,18 @@ async def _disconnected(request: Request) -> None:
 
 
 async def read_params(request: Request) -> QueryParams | FormData:
-    """GET: the query; POST: the form body (a body of another type counts as no parameters)."""
+    """GET: the query; POST: the form body (a body of another type, or a form Starlette refuses: a file, too many
+    fields, a multipart body without its boundary, counts as no parameters: the page then says what is missing, in
+    HTML, rather than the JSON error of the back channel)."""
     if request.method in ("GET", "HEAD"):
         return request.query_params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in FORM_TYPES:
         return FormData()
-    return await request.form(max_files=0, max_fields=100, max_part_size=16 * 1024)
+    try:
+        return await request.form(max_files=0, max_fields=100, max_part_size=16 * 1024)
+    except (HTTPException, MultiPartException):
+        return FormData()
 
 
 class LoginPages(Handlers):

@@ -34,6 +34,24 @@ def test_hostile_input_is_a_client_error(http, method: str, path: str, body: byt
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
 
 
+MANY_FIELDS = "&".join(f"f{i}=1" for i in range(150)).encode()
+
+
+@pytest.mark.parametrize(("path", "body", "headers"), [
+    ("/oidc/authorize", b"--x\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nfile\r\n--x--\r\n",
+     {"content-type": "multipart/form-data; boundary=x"}),
+    ("/oidc/authorize", MANY_FIELDS, FORM),
+    ("/oidc/login", b"--x\r\nbroken", {"content-type": "multipart/form-data"}),  # no boundary
+    ("/oidc/consent", MANY_FIELDS, FORM),
+], ids=["a file", "too many fields", "no boundary", "consent: too many fields"])
+def test_a_form_the_pages_cannot_read_gets_a_page_not_json(http, path: str, body: bytes, headers: dict) -> None:
+    """A person's browser posted it: Mobile ID's HTML error page, as for any other unusable request to its pages."""
+    response = http.post(path, content=body, headers=headers)
+    assert 400 <= response.status_code < 500 and response.headers["content-type"].startswith("text/html"), \
+        (response.status_code, response.headers.get("content-type"), response.text[:300])
+    assert "mid_" in response.text, response.text[:500]
+
+
 def test_basic_credentials_with_odd_bytes(http) -> None:
     for header in ["Basic", "Basic =", "Basic //79", "Basic " + "A" * 3000, "Bearer x"]:
         response = http.post("/token", data={"grant_type": "authorization_code", "code": "c", "redirect_uri": "https://rp.example/cb"}, headers={"Authorization": header})
