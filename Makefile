@@ -78,8 +78,9 @@ lint: $(VENV)/.deps
 preflight: setup
 	$(BIN)/python -m fixtures.preflight
 
+# FAULTS="a b": check only those faults of mocks/faults.py (default: every one).
 selfcheck: setup
-	$(BIN)/python scripts/selfcheck.py --workers $(WORKERS)
+	$(BIN)/python scripts/selfcheck.py --workers $(WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
 
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
 e2e: setup

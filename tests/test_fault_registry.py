@@ -48,7 +48,7 @@ def test_every_fault_is_declared_whole(fault: Fault) -> None:
 def test_sides_split_the_faults() -> None:
     b2c, mobile_id = acting_on(Side.B2C), acting_on(Side.MOBILE_ID)
     assert b2c | mobile_id == set(Fault) and not b2c & mobile_id
-    assert mobile_id == {Fault.USERINFO_FAILING, Fault.SLOW_IDP}
+    assert mobile_id, "no fault acts on Mobile ID: the emulator's fault seam (mocks/mobileid/api.py) would go untested"
     assert all(fault.side is Side.B2C for fault in TOKEN_FAULTS), "only B2C's token service applies token callbacks"
 
 

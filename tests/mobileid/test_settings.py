@@ -14,7 +14,7 @@ import httpx
 import pytest
 import trustme
 
-from mocks.faults import Fault
+from mocks.faults import Fault, Side, acting_on
 from mocks.mobileid import MobileIDSettings, load_settings
 from mocks.mobileid.settings import ConfigurationError
 from tests.mobileid import support
@@ -113,6 +113,9 @@ def test_command_line_prints_a_ready_line_and_serves() -> None:
 BAD_KEY = "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n"
 
 
+MOBILE_ID_FAULTS = ", ".join(f.value for f in Fault if f.side is Side.MOBILE_ID)  # the registry's order, as the command says them
+
+
 @pytest.mark.parametrize(("args", "settings", "says"), [
     ([], {"MOBILEID_CLIENT_ID": "", "MOBILEID_CLIENT_SECRET": "", "MOBILEID_REDIRECT_URIS": ""},
      "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID"),
@@ -120,8 +123,8 @@ BAD_KEY = "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n"
     ([], {"MOBILEID_SIGNING_KEY_PEM": "{key}"},
      "Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM, or the config file): {key} is not an unencrypted "
      "private key in PEM"),
-    (["--fault", "wrong-audience"], {}, "--fault wrong-audience: it acts on B2C, not on this emulator; its faults: userinfo-failing, slow-idp"),
-    (["--fault", "no-such-fault"], {}, "unknown fault 'no-such-fault'; known faults: userinfo-failing, slow-idp"),
+    (["--fault", "wrong-audience"], {}, f"--fault wrong-audience: it acts on B2C, not on this emulator; its faults: {MOBILE_ID_FAULTS}"),
+    (["--fault", "no-such-fault"], {}, f"unknown fault 'no-such-fault'; known faults: {MOBILE_ID_FAULTS}"),
 ], ids=["no client", "half a client", "a key that cannot sign RS256", "a fault of B2C's", "an unknown fault"])
 def test_the_command_line_refuses_a_start_it_cannot_serve_saying_why(tmp_path: Path, args: list[str], settings: dict[str, str],
                                                                      says: str) -> None:
@@ -137,7 +140,7 @@ def test_the_command_line_refuses_a_start_it_cannot_serve_saying_why(tmp_path: P
 
 def test_a_fault_that_acts_on_b2c_is_refused_in_the_settings_naming_this_emulators_faults() -> None:
     with pytest.raises(ConfigurationError, match=r"faults \(environment MOBILEID_FAULTS\): .*wrong-audience acts on B2C, not on Mobile ID; "
-                                                 r"this emulator's faults: slow-idp, userinfo-failing"):
+                                                 r"this emulator's faults: " + re.escape(", ".join(sorted(f.value for f in acting_on(Side.MOBILE_ID))))):
         load_settings(environ={**ENV, "MOBILEID_FAULTS": "slow-idp, wrong-audience"})
 
 

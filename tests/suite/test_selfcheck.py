@@ -37,3 +37,15 @@ def test_each_verdict_says_what_the_self_check_prints_under_its_fault() -> None:
     assert selfcheck.said(other).startswith(f"NOT DIAGNOSED: 1 journey(s) failed, none naming /{fault.symptom}/; e.g. e2e/test_a.py::test_b")
     assert selfcheck.said(Verdict(fault, [], 1.0, not_run="exit 4: no journey collected")) == "NOT CHECKED: exit 4: no journey collected"
     assert selfcheck.said(Verdict(fault, [], 1.0)) == "NOT CAUGHT: every journey passed"
+
+
+def test_make_selfcheck_checks_only_the_faults_named() -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    venv = f"VENV={root / '.venv'}"
+    named = subprocess.run(["make", "-s", "-n", "selfcheck", "FAULTS=slow-idp wrong-audience", "WORKERS=2", venv], cwd=root, capture_output=True,
+                           text=True, timeout=60).stdout.splitlines()[-1]
+    assert named.endswith("scripts/selfcheck.py --workers 2 --fault slow-idp --fault wrong-audience"), named
+    every = subprocess.run(["make", "-s", "-n", "selfcheck", venv], cwd=root, capture_output=True, text=True, timeout=60).stdout
+    assert "--fault" not in every, every
