@@ -272,3 +272,25 @@ def test_the_reports_evidence_masks_the_number_field_and_text_in_tenant_mode(bro
     [html] = [body for name, body in attached.items() if name.endswith(": page HTML")]
     assert (screenshot != unmasked) is tenant_mode
     assert (number in html) is not tenant_mode and ("+4179*****67" in html) is tenant_mode
+
+
+def test_a_long_detail_is_cut_at_a_word_and_says_so() -> None:
+    from fixtures.causes import DETAIL_LENGTH, clip
+
+    words = "tests/suite/test_ci_definitions.py::test_every_journey_has_a_committed_duration " * 4
+    cut = clip(words)
+    assert len(cut) <= DETAIL_LENGTH and cut.endswith("…") and words.startswith(cut[:-1]) and words[len(cut) - 1] == " ", cut
+    assert clip("short") == "short"
+
+
+def test_the_suites_own_tests_are_not_read_for_a_journeys_cause() -> None:
+    """A fast test's failure quoting an AADB2C code (a docs table's diff) is not a B2C error: its first line, cause other."""
+    import types
+
+    from fixtures.reporting import SUITE_TESTS, failure_cause
+
+    said = "AssertionError: the table differs:\n| AADB2C90273 | B2C error redirect |"
+    call = types.SimpleNamespace(excinfo=types.SimpleNamespace(exconly=lambda: said))
+    item = types.SimpleNamespace(path=SUITE_TESTS / "test_fault_registry.py", stash=pytest.Stash())
+    cause = failure_cause(item, types.SimpleNamespace(longreprtext=said), call)  # type: ignore[arg-type]
+    assert (cause.name, cause.detail) == ("other", "AssertionError: the table differs:")
