@@ -35,7 +35,7 @@ from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
 @dataclass
 class Verdict:
     fault: Fault
-    failed: list[tuple[str, str]]  # (test id, first line of the failure message)
+    failed: list[tuple[str, str]]  # (test id, the failure's message on one line)
     seconds: float
     not_run: str | None = None  # why pytest ran no journey (its exit status and last lines), else None
 
@@ -54,7 +54,9 @@ def failures(junit_xml: Path) -> list[tuple[str, str]]:
     found = []
     for case in ElementTree.parse(junit_xml).iter("testcase"):
         for problem in list(case.iter("failure")) + list(case.iter("error")):
-            text = (problem.get("message") or "") + "\n" + (problem.text or "")
+            # The failure's message as pytest's JUnit XML gives it (the exception's words); its traceback only without one
+            # (it repeats the message after "E", which the self-check's line printed twice).
+            text = problem.get("message") or problem.text or ""
             found.append((f"{case.get('classname')}::{case.get('name')}", " ".join(text.split())[:2000]))
     return found
 

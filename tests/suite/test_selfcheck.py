@@ -49,3 +49,14 @@ def test_make_selfcheck_checks_only_the_faults_named() -> None:
     assert named.endswith("scripts/selfcheck.py --workers 2 --fault slow-idp --fault wrong-audience"), named
     every = subprocess.run(["make", "-s", "-n", "selfcheck", venv], cwd=root, capture_output=True, text=True, timeout=60).stdout
     assert "--fault" not in every, every
+
+
+def test_a_failure_is_said_once_by_its_message(tmp_path: Path) -> None:
+    """pytest's JUnit XML repeats the message in the traceback after "E": the self-check's line gives it once."""
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite><testcase classname="e2e.test_a" name="test_b">'
+                     '<failure message="JourneyFailure: ID token has no nonce">def test_b():\nE   JourneyFailure: ID token has no nonce'
+                     '</failure></testcase><testcase classname="e2e.test_a" name="test_c"><error>Traceback: boom</error></testcase>'
+                     '</testsuite></testsuites>')
+    assert selfcheck.failures(junit) == [("e2e.test_a::test_b", "JourneyFailure: ID token has no nonce"),
+                                         ("e2e.test_a::test_c", "Traceback: boom")]
