@@ -137,6 +137,46 @@ def test_the_suite_and_the_emulator_read_the_projects_policies_alike() -> None:
         assert (ours.enabled, ours.default, ours.supported) == (theirs.enabled, theirs.default, theirs.supported), key
 
 
+def emulator_labels(folder: Path) -> dict[str, dict[str, str]]:
+    """Each relying party's profile page labels in English as the emulator shows them (a cross-check, not a source)."""
+    from mocks.b2c.custom_policy import load_custom_policies
+    from tests.b2c.support import PACK_KEYS
+
+    shown = {}
+    for policy in load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS):
+        journey = policy.journey
+        assert journey is not None
+        localized = journey.page_labels(journey.profiles[texts.PROFILE_PAGE_PROFILE], "en")
+        shown[policy.policy_id] = {c: localized.get(c, journey.claim_labels.get(c, c)) for c in ("displayName", "givenName", "surname")}
+    return shown
+
+
+EXTENSION_LABEL = ("<BuildingBlocks>", '<BuildingBlocks><ContentDefinitions><ContentDefinition Id="api.socialccountsignup">'
+                   '<LocalizedResourcesReferences{merge}><LocalizedResourcesReference Language="en" LocalizedResourcesReferenceId="ext.en" />'
+                   '</LocalizedResourcesReferences></ContentDefinition></ContentDefinitions>'
+                   '<Localization Enabled="true"><LocalizedResources Id="ext.en"><LocalizedStrings><LocalizedString ElementType="ClaimType" '
+                   'ElementId="displayName" StringId="DisplayName">Your name</LocalizedString></LocalizedStrings></LocalizedResources>'
+                   '</Localization>')
+
+
+@pytest.mark.parametrize("merge", [None, "Append", "Prepend", "ReplaceAll"])
+def test_the_suite_and_the_emulator_label_the_profile_page_alike(policies: Path, merge: str | None) -> None:
+    """policies/ as it is, and with an extension naming English resources of its own for the profile page: the first
+    reference with a label wins (Append: the base's "Display Name"; Prepend or ReplaceAll: "Your name")."""
+    def both() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+        reread()
+        shown = emulator_labels(policies)
+        return shown, {key: {c: texts.field_label(key, c) for c in ("displayName", "givenName", "surname")} for key in shown}
+
+    shown, expected = both()
+    assert shown == expected and shown["B2C_1A_signup_signin"]["displayName"] == "Display Name", (shown, expected)
+    old, new = EXTENSION_LABEL
+    edit(policies / "TrustFrameworkExtensions.xml", old, new.format(merge=f' MergeBehavior="{merge}"' if merge else ""))
+    shown, expected = both()
+    assert shown == expected, (shown, expected)
+    assert shown["B2C_1A_signup_signin"]["displayName"] == ("Your name" if merge in ("Prepend", "ReplaceAll") else "Display Name")
+
+
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
     ('<Localization Enabled="true">', '<Localization Enabled="yes">', "Enabled='yes' is not true or false (1 or 0)",
      "/@Enabled: 'yes' is not true or false"),
