@@ -52,6 +52,18 @@ def test_sides_split_the_faults() -> None:
     assert all(fault.side is Side.B2C for fault in TOKEN_FAULTS), "only B2C's token service applies token callbacks"
 
 
+@pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
+def test_each_fault_is_acted_on_by_the_emulator_of_its_side(fault: Fault) -> None:
+    """A fault on the wrong side, or never read, would start a stack that quietly does nothing of what was asked: its
+    side's emulator reads it (``Fault.NAME``), or, for an ID-token defect, B2C's token service applies its callback."""
+    if fault.token is not None:
+        assert fault.side is Side.B2C
+        return
+    folder = ROOT / "mocks" / ("b2c" if fault.side is Side.B2C else "mobileid")
+    readers = [path.relative_to(ROOT).as_posix() for path in sorted(folder.rglob("*.py")) if f"Fault.{fault.name}" in path.read_text()]
+    assert readers, f"{fault.value} acts on {fault.side.label}, but nothing in {folder.relative_to(ROOT)}/ reads Fault.{fault.name}"
+
+
 @pytest.mark.parametrize("fault", TOKEN_FAULTS, ids=lambda f: f.value)
 def test_token_callbacks_change_only_what_they_say(fault: Fault) -> None:
     callback = fault.token

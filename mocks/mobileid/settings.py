@@ -7,6 +7,7 @@ message that names the setting and says how to fix it.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -46,6 +47,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _loopback(host: str) -> bool:
+    """127.0.0.1, ::1 and the rest of their ranges: this machine, as localhost is."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name
+        return False
+
+
 class ClientSettings(_Strict):
     """One relying party as Swisscom onboards it."""
 
@@ -79,7 +88,7 @@ class ClientSettings(_Strict):
             parts = urlsplit(uri)
             if parts.scheme != "https" or not parts.hostname or "#" in uri:
                 raise ValueError(f"redirect URI {uri!r} must be an absolute https URL without a fragment (Mobile ID registers no other)")
-            if parts.hostname == "localhost" or parts.hostname.endswith(".localhost"):
+            if parts.hostname == "localhost" or parts.hostname.endswith(".localhost") or _loopback(parts.hostname):
                 raise ValueError(f"redirect URI {uri!r} is on localhost, which Mobile ID does not register")
         return uris
 

@@ -287,10 +287,10 @@ def test_the_suites_own_tests_are_not_read_for_a_journeys_cause() -> None:
     """A fast test's failure quoting an AADB2C code (a docs table's diff) is not a B2C error: its first line, cause other."""
     import types
 
-    from fixtures.reporting import SUITE_TESTS, failure_cause
+    from fixtures.reporting import FAST_TESTS, failure_cause
 
     said = "AssertionError: the table differs:\n| AADB2C90273 | B2C error redirect |"
     call = types.SimpleNamespace(excinfo=types.SimpleNamespace(exconly=lambda: said))
-    item = types.SimpleNamespace(path=SUITE_TESTS / "test_fault_registry.py", stash=pytest.Stash())
+    item = types.SimpleNamespace(path=FAST_TESTS / "test_fault_registry.py", stash=pytest.Stash())
     cause = failure_cause(item, types.SimpleNamespace(longreprtext=said), call)  # type: ignore[arg-type]
     assert (cause.name, cause.detail) == ("other", "AssertionError: the table differs:")
