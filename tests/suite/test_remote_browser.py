@@ -14,7 +14,14 @@ from pathlib import Path
 import playwright
 import pytest
 
-from fixtures.browser import context_options, pins_certificate, remote_connect_options, uses_proxy
+from fixtures.browser import (
+    CONNECT_TIMEOUT_MS,
+    browser_server_unreachable,
+    context_options,
+    pins_certificate,
+    remote_connect_options,
+    uses_proxy,
+)
 from fixtures.settings import SettingsError, build_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,8 +43,32 @@ def test_endpoint_headers_and_exposed_network_become_connect_options() -> None:
     settings = build_settings({"E2E_BROWSER_WS_ENDPOINT": "wss://browsers.example/ws", "E2E_BROWSER_EXPOSE_NETWORK": "<loopback>",
                                "E2E_BROWSER_WS_HEADERS": '{"Authorization": "Bearer s3cret"}'})
     assert remote_connect_options(settings) == {"endpoint": "wss://browsers.example/ws", "expose_network": "<loopback>",
-                                                "headers": {"Authorization": "Bearer s3cret"}}
+                                                "headers": {"Authorization": "Bearer s3cret"}, "timeout": CONNECT_TIMEOUT_MS}
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.describe())
+
+
+def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting() -> None:
+    """Refused (or no such host): said before any journey, as a setting to fix, not a traceback per journey."""
+    from tests.suite_run import pytest_e2e
+
+    result = pytest_e2e("-m", "smoke", "-n", "2", E2E_BROWSER_WS_ENDPOINT="ws://127.0.0.1:9/")
+    assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
+    assert "E2E_BROWSER_WS_ENDPOINT=ws://127.0.0.1:9/: nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
+    assert "Traceback" not in result.stdout + result.stderr and "passed" not in result.stdout
+
+
+def test_a_browser_server_that_takes_the_connection_is_left_to_connect_which_has_a_time_limit() -> None:
+    """A server that takes the connection and never answers (a firewall's, a wrong service): connect gives up after
+    CONNECT_TIMEOUT_MS, an infrastructure failure, instead of holding every journey until pytest-timeout."""
+    import socket
+
+    from fixtures.causes import INFRASTRUCTURE, classify_text
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        assert browser_server_unreachable(f"ws://127.0.0.1:{silent.getsockname()[1]}/") is None
+    assert remote_connect_options(build_settings({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:3000/"}))["timeout"] == 30_000  # type: ignore[index]
+    assert classify_text(f"playwright._impl._errors.TimeoutError: BrowserType.connect: Timeout {CONNECT_TIMEOUT_MS}ms exceeded.").name == INFRASTRUCTURE
+    assert classify_text("Error: BrowserType.connect: WebSocket error: connect ECONNREFUSED 127.0.0.1:9").name == INFRASTRUCTURE
 
 
 def test_slowmo_goes_to_connect_itself() -> None:
