@@ -353,3 +353,45 @@ def test_token_contract_claims_may_be_separated_by_spaces_or_commas() -> None:
     """Claim names hold no space: "name idp" is two claims, not one called "name idp" that every token would lack."""
     assert build_settings({"E2E_TOKEN_CONTRACT": "name idp"}, LOCAL_STACK).token_contract == ("name", "idp")
     assert build_settings({"E2E_TOKEN_CONTRACT": "name, idp,tid"}, LOCAL_STACK).token_contract == ("name", "idp", "tid")
+
+
+@pytest.mark.parametrize("domain", ["login..contoso.com", "login.contoso.com\u200b", "a" * 64 + ".contoso.com"])
+def test_a_domain_no_resolver_can_look_up_is_a_setting_to_fix_not_a_traceback(domain: str) -> None:
+    with pytest.raises(SettingsError, match=r"B2C_DOMAIN=.* is not a host name \(an empty label between dots"):
+        build_settings({**TENANT, "B2C_DOMAIN": domain})
+    assert build_settings({**TENANT, "B2C_DOMAIN": "Bücher.ch"}).domain == "bücher.ch"  # internationalized: fine
+
+
+def test_a_control_token_with_a_pasted_dash_is_named_never_shown() -> None:
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": "ctl-SECRET-1234\u2013x"})
+    assert "MOBILEID_CONTROL_TOKEN has a character outside ASCII" in str(raised.value) and "SECRET" not in str(raised.value)
+
+
+def test_a_url_given_as_the_tenant_is_one_mistake_said_once() -> None:
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "B2C_TENANT": "https://fabrikam.b2clogin.com"})
+    assert "B2C_TENANT='https://fabrikam.b2clogin.com' must be the tenant name only" in str(raised.value)
+    assert "B2C_DOMAIN" not in str(raised.value), str(raised.value)  # not the domain made of it, which nobody set
+
+
+def test_a_policy_folder_named_in_the_env_file_is_found_from_anywhere(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As E2E_CA_FILE: a relative E2E_STACK_POLICIES in .env is where .env is, not where pytest was started (from e2e/, a
+    CI step's other folder)."""
+    import shutil
+    from pathlib import Path
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "policies", tmp_path / "team-policies")
+    env_file = tmp_path / ".env"
+    env_file.write_text("E2E_STACK_POLICIES=team-policies\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for name in ("E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS"):
+        monkeypatch.delenv(name, raising=False)
+    # A folder of its own needs its policy keys, and the message says which setting gives them.
+    with pytest.raises(SettingsError, match=r"add the policy key \(E2E_STACK_POLICY_KEYS=B2C_1A_FacebookSecret=env:VAR or =file:PATH"):
+        load_settings(env_file)
+    monkeypatch.setenv("FACEBOOK_SECRET", "not-a-real-secret")
+    monkeypatch.setenv("E2E_STACK_POLICY_KEYS", "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET")
+    assert load_settings(env_file).stack_policies == str(tmp_path / "team-policies")
