@@ -275,7 +275,11 @@ def _url_host(address: str) -> str:
 
 def _state_dir(config: StackConfig) -> tuple[Path, bool]:
     if config.state_dir is not None:
-        config.state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            config.state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SystemExit(f"--state-dir {config.state_dir}: the stack's state folder cannot be made there ({error.strerror}); "
+                             "give a folder that can be, or leave it out for a temporary one") from None
         return config.state_dir.resolve(), False
     return Path(tempfile.mkdtemp(prefix="b2c-stack-")), True
 

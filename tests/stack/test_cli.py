@@ -54,6 +54,13 @@ def test_a_policy_the_emulator_cannot_honour_stops_the_start(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
+def test_a_state_folder_that_cannot_be_made_stops_the_start_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    result = run("serve", "--port", "0", "--state-dir", str(tmp_path / "a-file" / "state"))
+    assert result.returncode != 0 and "the stack's state folder cannot be made there (Not a directory)" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_busy_port_is_reported() -> None:
     import socket
 

@@ -63,3 +63,10 @@ def test_the_chromium_channel_runs_the_system_chromium_where_playwrights_is_not_
     result = pytest_e2e("-k", "test_returning_user_signs_in_without_the_profile_page and b2c_1_signupsignin", "-n", "0",
                         "--browser-channel", "chromium")
     assert result.returncode == 0 and "1 passed" in result.stdout, (result.stdout + result.stderr)[-2000:]
+
+
+def test_a_results_folder_that_cannot_be_made_stops_the_run_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    result = pytest_e2e("-m", "smoke", "-n", "0", "--alluredir", str(tmp_path / "a-file" / "results"))
+    assert result.returncode == 4 and "INTERNALERROR" not in result.stdout + result.stderr, (result.stdout + result.stderr)[-2000:]
+    assert "(make's RESULTS_DIR): the results folder cannot be made there (Not a directory)" in result.stderr, result.stderr[-2000:]

@@ -395,3 +395,14 @@ def test_a_policy_folder_named_in_the_env_file_is_found_from_anywhere(tmp_path, 
     monkeypatch.setenv("FACEBOOK_SECRET", "not-a-real-secret")
     monkeypatch.setenv("E2E_STACK_POLICY_KEYS", "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET")
     assert load_settings(env_file).stack_policies == str(tmp_path / "team-policies")
+
+
+def test_a_secret_pasted_into_the_wrong_setting_is_not_shown_whole() -> None:
+    """A client secret as B2C_CLIENT_ID, credentials in a URL: the message names the setting and shows no secret."""
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "B2C_CLIENT_ID": "Xy48Q~pasted-client-secret-0123456789",
+                        "B2C_REDIRECT_URI": "http://u:ctl-SECRET-1234@app.fabrikam.test/cb"})
+    said = str(raised.value)
+    assert "B2C_CLIENT_ID='Xy48'…, 37 characters is not an application (client) id" in said, said
+    assert "B2C_REDIRECT_URI='http://***@app.fabrikam.test/cb' must be an https URL" in said, said
+    assert "pasted-client-secret" not in said and "ctl-SECRET-1234" not in said
