@@ -406,3 +406,14 @@ def test_a_secret_pasted_into_the_wrong_setting_is_not_shown_whole() -> None:
     assert "B2C_CLIENT_ID='Xy48'…, 37 characters is not an application (client) id" in said, said
     assert "B2C_REDIRECT_URI='http://***@app.fabrikam.test/cb' must be an https URL" in said, said
     assert "pasted-client-secret" not in said and "ctl-SECRET-1234" not in said
+
+
+@pytest.mark.parametrize(("changes", "says"), [
+    ({"B2C_POLICIES": "B2C_1_susi B2C_1A_signup_signin"}, "(several policies are separated by commas: B2C_1_a,B2C_1A_b)"),
+    ({"B2C_POLICIES": "B2C_1_susi;B2C_1A_signup_signin"}, "(several policies are separated by commas"),
+    ({"E2E_CA_FILE": "/tmp"}, "E2E_CA_FILE='/tmp' is a folder; give the PEM file"),
+])
+def test_a_near_miss_is_said_with_what_was_meant(changes: dict, says: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, **changes})
+    assert says in str(raised.value), str(raised.value)
