@@ -179,10 +179,10 @@ def check_browser(name: str, settings: Settings, headless: bool) -> None:
 def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[str, str], Settings]:
     """(environment for the pytest run, its validated Settings); UsageError for a bad setting."""
     from fixtures.settings import SettingsError
-    from fixtures.settings_plugin import ENV_FILE, read_env_file, settings_with_stack
+    from fixtures.settings_plugin import ENV_FILE, env_file_settings, settings_with_stack
 
     try:  # as the suite reads it: a line python-dotenv cannot parse stops the run instead of being skipped
-        merged = {**(read_env_file(ENV_FILE) if ENV_FILE.is_file() else {}), **env}
+        merged = {**env_file_settings(ENV_FILE), **env}
     except SettingsError as error:
         raise UsageError(f"settings: {error}") from None
     overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,

@@ -51,10 +51,14 @@ def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting() 
     """Refused (or no such host): said before any journey, as a setting to fix, not a traceback per journey."""
     from tests.suite_run import pytest_e2e
 
-    result = pytest_e2e("-m", "smoke", "-n", "2", E2E_BROWSER_WS_ENDPOINT="ws://127.0.0.1:9/")
+    endpoint = "ws://127.0.0.1:9/ws?token=sk-live-abcdef123456"  # a hosted service's key rides in the query
+    result = pytest_e2e("-m", "smoke", "-n", "2", E2E_BROWSER_WS_ENDPOINT=endpoint)
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
-    assert "E2E_BROWSER_WS_ENDPOINT=ws://127.0.0.1:9/: nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
+    assert "E2E_BROWSER_WS_ENDPOINT (ws://127.0.0.1:9/…): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
     assert "Traceback" not in result.stdout + result.stderr and "passed" not in result.stdout
+    assert "sk-live" not in result.stdout + result.stderr
+    # Collecting runs nothing: never refused for a server that is not up (CI collects before it starts one).
+    assert pytest_e2e("-m", "smoke", "--collect-only", E2E_BROWSER_WS_ENDPOINT=endpoint).returncode == 0
 
 
 def test_a_browser_server_that_takes_the_connection_is_left_to_connect_which_has_a_time_limit() -> None:
@@ -66,9 +70,12 @@ def test_a_browser_server_that_takes_the_connection_is_left_to_connect_which_has
 
     with socket.create_server(("127.0.0.1", 0)) as silent:
         assert browser_server_unreachable(f"ws://127.0.0.1:{silent.getsockname()[1]}/") is None
-    assert remote_connect_options(build_settings({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:3000/"}))["timeout"] == 30_000  # type: ignore[index]
+    assert remote_connect_options(build_settings({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:3000/"}))["timeout"] == CONNECT_TIMEOUT_MS  # type: ignore[index]
+    assert 60_000 <= CONNECT_TIMEOUT_MS < 180_000  # a hosted service's minutes, within pytest-timeout's 180 s
     assert classify_text(f"playwright._impl._errors.TimeoutError: BrowserType.connect: Timeout {CONNECT_TIMEOUT_MS}ms exceeded.").name == INFRASTRUCTURE
     assert classify_text("Error: BrowserType.connect: WebSocket error: connect ECONNREFUSED 127.0.0.1:9").name == INFRASTRUCTURE
+    # A refused upgrade is the setting's (an expired key, a wrong path), not the network's: never retried as infrastructure.
+    assert classify_text("Error: BrowserType.connect: WebSocket error: wss://browsers.example/ws 401 Unauthorized").name != INFRASTRUCTURE
 
 
 def test_slowmo_goes_to_connect_itself() -> None:

@@ -403,9 +403,13 @@ def test_a_secret_pasted_into_the_wrong_setting_is_not_shown_whole() -> None:
         build_settings({**TENANT, "B2C_CLIENT_ID": "Xy48Q~pasted-client-secret-0123456789",
                         "B2C_REDIRECT_URI": "http://u:ctl-SECRET-1234@app.fabrikam.test/cb"})
     said = str(raised.value)
-    assert "B2C_CLIENT_ID='Xy48'…, 37 characters is not an application (client) id" in said, said
+    assert "B2C_CLIENT_ID='Xy4'…, 37 characters is not an application (client) id" in said, said
     assert "B2C_REDIRECT_URI='http://***@app.fabrikam.test/cb' must be an https URL" in said, said
     assert "pasted-client-secret" not in said and "ctl-SECRET-1234" not in said
+    # Locally too, where the setting is checked against the stack's test app.
+    with pytest.raises(SettingsError) as local:
+        build_settings({"B2C_CLIENT_ID": "Xy48Q~pasted-client-secret-0123456789"}, LOCAL_STACK)
+    assert "B2C_CLIENT_ID='Xy4'…, 37 characters is not the local stack's test app" in str(local.value) and "pasted" not in str(local.value)
 
 
 @pytest.mark.parametrize(("changes", "says"), [
