@@ -54,7 +54,7 @@ def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting() 
     endpoint = "ws://127.0.0.1:9/ws?token=sk-live-abcdef123456"  # a hosted service's key rides in the query
     result = pytest_e2e("-m", "smoke", "-n", "2", E2E_BROWSER_WS_ENDPOINT=endpoint)
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
-    assert "E2E_BROWSER_WS_ENDPOINT (ws://127.0.0.1:9/…): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
+    assert "E2E_BROWSER_WS_ENDPOINT (ws://127.0.0.1:9/ws?token=<redacted>): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
     assert "Traceback" not in result.stdout + result.stderr and "passed" not in result.stdout
     assert "sk-live" not in result.stdout + result.stderr
     # Collecting runs nothing: never refused for a server that is not up (CI collects before it starts one).

@@ -404,7 +404,7 @@ def test_a_secret_pasted_into_the_wrong_setting_is_not_shown_whole() -> None:
                         "B2C_REDIRECT_URI": "http://u:ctl-SECRET-1234@app.fabrikam.test/cb"})
     said = str(raised.value)
     assert "B2C_CLIENT_ID='Xy4'…, 37 characters is not an application (client) id" in said, said
-    assert "B2C_REDIRECT_URI='http://***@app.fabrikam.test/cb' must be an https URL" in said, said
+    assert "B2C_REDIRECT_URI='http://u:<redacted>@app.fabrikam.test/cb' must be an https URL" in said, said
     assert "pasted-client-secret" not in said and "ctl-SECRET-1234" not in said
     # Locally too, where the setting is checked against the stack's test app.
     with pytest.raises(SettingsError) as local:
