@@ -245,12 +245,11 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
 def shown_path(path: str | None) -> str:
     """A path (a policy folder, a policy key's file) as the bundle's replay command gives it: relative to the suite when
     inside it, else a placeholder naming the file (no home folder, no user name in a bundle); the replayer puts theirs."""
+    from fixtures.settings import relative_to_suite
+
     if not path:
         return ""
-    try:
-        return str(Path(path).resolve().relative_to(Path(__file__).resolve().parent.parent))
-    except ValueError:
-        return f"<path to {Path(path).name}>"
+    return relative_to_suite(path) or f"<path to {Path(path).name}>"
 
 
 def shown_key(key: str) -> str:
