@@ -10,7 +10,7 @@ from pathlib import Path
 from mocks.common import serve
 from mocks.common.hosts import is_loopback
 from mocks.common.keys import SigningKeyError
-from mocks.faults import Side, parse_faults
+from mocks.faults import Fault, Side, parse_faults
 from mocks.mobileid.app import create_app
 from mocks.mobileid.settings import load_settings
 
@@ -27,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
         default=Path(os.environ["MOBILEID_CONFIG"]) if os.environ.get("MOBILEID_CONFIG") else None,
         help="TOML settings file (env MOBILEID_CONFIG; see mocks/mobileid/example-config.toml)",
     )
-    parser.add_argument("--fault", action="append", default=[], help="switch on a fault: userinfo-failing, slow-idp")
+    parser.add_argument("--fault", action="append", default=[],
+                        help="switch on a fault: " + ", ".join(fault.value for fault in Fault if fault.side is Side.MOBILE_ID))
     parser.add_argument("--certfile", help="serve HTTPS with this certificate chain (PEM)")
     parser.add_argument("--keyfile", help="private key for --certfile")
     parser.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* from --forwarded-allow-ips (behind a proxy)")

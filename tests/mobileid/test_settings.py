@@ -102,6 +102,12 @@ def emulator_env(**settings: str) -> dict[str, str]:
     return support.emulator_env(**{**ENV, "PYTHONPATH": str(ROOT), **settings})
 
 
+def test_the_help_lists_the_registrys_faults_that_act_on_mobile_id() -> None:
+    said = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--help"], cwd=ROOT, env=emulator_env(), capture_output=True,
+                          text=True, timeout=30).stdout
+    assert f"switch on a fault: {MOBILE_ID_FAULTS}" in " ".join(said.split()), said
+
+
 def test_command_line_prints_a_ready_line_and_serves() -> None:
     command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--issuer", "https://idp.example.com", "--log-level", "warning"]
     with started(command, cwd=ROOT, env=emulator_env()) as emulator:

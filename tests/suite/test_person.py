@@ -97,12 +97,16 @@ def test_a_waiting_page_that_cannot_hear_the_phone_is_the_networks_failure_at_th
     sign-in is recorded as open on the phone, and the failure says the network."""
     login_page = waiting_page_whose_way_back_fails(page, "long-poll")
     said: list[str] = []
+    posted: list[dict] = []
     unanswered = UnansweredSignIns()
-    person = Person(announce=said.append, post=lambda prompt: None, timeout=4.0, unanswered=unanswered)  # count-down steps of 1 s
+    person = Person(announce=said.append, post=posted.append, timeout=4.0, unanswered=unanswered)  # count-down steps of 1 s
     with pytest.raises(JourneyFailure) as failed:
         person.approve("+41791234567", login_page)
     assert failed.value.cause.name == INFRASTRUCTURE and "net::ERR_CONNECTION_REFUSED" in failed.value.cause.detail, str(failed.value)
-    assert str(failed.value).startswith("nobody approved") and "meanwhile its requests failed" in str(failed.value)
+    # Said first as what it is, to the reader and to the person: not "nobody approved".
+    assert str(failed.value).startswith("the waiting page for +4179*****67 could not reach Mobile ID within 4 s"), str(failed.value)
+    assert "meanwhile its requests failed" in str(failed.value) and "nobody approved" not in str(failed.value)
+    assert posted[-1]["outcome"] == "stopped" and "could not reach Mobile ID" in posted[-1]["text"], posted
     assert unanswered.latest is not None and len(said) <= 6, said  # the prompt and a count-down line a step: no loop
     assert sum("s left to approve" in line for line in said) >= 2, said  # the whole time given: not stopped after a step
 
