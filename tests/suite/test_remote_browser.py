@@ -54,7 +54,7 @@ def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting() 
     endpoint = "ws://127.0.0.1:9/ws?token=sk-live-abcdef123456"  # a hosted service's key rides in the query
     result = pytest_e2e("-m", "smoke", "-n", "2", E2E_BROWSER_WS_ENDPOINT=endpoint)
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
-    assert "E2E_BROWSER_WS_ENDPOINT (ws://127.0.0.1:9/ws?token=<redacted>): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
+    assert "E2E_BROWSER_WS_ENDPOINT (host 127.0.0.1, port 9): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
     assert "Traceback" not in result.stdout + result.stderr and "passed" not in result.stdout
     assert "sk-live" not in result.stdout + result.stderr
     # Collecting runs nothing: never refused for a server that is not up (CI collects before it starts one).
@@ -75,7 +75,8 @@ def test_a_browser_server_that_takes_the_connection_is_left_to_connect_which_has
     assert classify_text(f"playwright._impl._errors.TimeoutError: BrowserType.connect: Timeout {CONNECT_TIMEOUT_MS}ms exceeded.").name == INFRASTRUCTURE
     assert classify_text("Error: BrowserType.connect: WebSocket error: connect ECONNREFUSED 127.0.0.1:9").name == INFRASTRUCTURE
     # A refused upgrade is the setting's (an expired key, a wrong path), not the network's: never retried as infrastructure.
-    assert classify_text("Error: BrowserType.connect: WebSocket error: wss://browsers.example/ws 401 Unauthorized").name != INFRASTRUCTURE
+    for refused in ("401 Unauthorized", "404 Not Found"):
+        assert classify_text(f"Error: BrowserType.connect: WebSocket error: wss://browsers.example/ws {refused}").name != INFRASTRUCTURE
 
 
 def test_slowmo_goes_to_connect_itself() -> None:
@@ -112,6 +113,7 @@ def test_the_servers_ffmpeg_is_the_one_the_suite_records_with(tmp_path: Path) ->
 
 @pytest.mark.parametrize(("env", "named"), [
     ({"E2E_BROWSER_WS_ENDPOINT": "http://browsers.example"}, "E2E_BROWSER_WS_ENDPOINT"),
+    ({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:30x0/"}, "a port that is not a number"),
     ({"E2E_BROWSER_WS_HEADERS": "Authorization: Bearer x"}, "E2E_BROWSER_WS_HEADERS"),
     ({"E2E_BROWSER_PROXY": "127.0.0.1:8888"}, "E2E_BROWSER_PROXY"),
 ])
