@@ -216,3 +216,16 @@ def test_a_user_flows_other_languages_skip_without_language_customization_and_en
     assert done.returncode == 0 and re.search(r"\b1 passed, 3 skipped\b", output), output[-3000:]
     for language in ("de", "fr", "it"):
         assert f"{language}: {texts.NO_LANGUAGE_CUSTOMIZATION}; English is checked" in output, output[-3000:]
+
+
+def test_a_reference_list_b2c_would_refuse_or_a_label_nowhere_is_said_not_guessed(policies: Path) -> None:
+    old, new = EXTENSION_LABEL
+    edit(policies / "TrustFrameworkExtensions.xml", old, new.format(merge=' MergeBehavior="Prepand"'))
+    reread()
+    with pytest.raises(AssertionError, match=r"ContentDefinition api\.socialccountsignup \(in [^)]+/\): B2C would refuse to upload it, "
+                                             r"since MergeBehavior='Prepand' is not Append, Prepend or ReplaceAll"):
+        texts.field_label("B2C_1A_signup_signin", "displayName")
+    with pytest.raises(AssertionError, match=r"no label for nickname in B2C_1A_signup_signin's files"):
+        edit(policies / "TrustFrameworkExtensions.xml", ' MergeBehavior="Prepand"', "")
+        reread()
+        texts.field_label("B2C_1A_signup_signin", "nickname")
