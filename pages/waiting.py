@@ -152,19 +152,19 @@ class NetworkWatch:
     def _committed(self, url: str) -> None:
         if url.startswith(CHROME_ERROR):  # Chromium's page for a navigation that failed: still the failure's document
             return
-        if _without_query(url) == self._document and "#" in url:  # a fragment change: the same document
+        if url_without_query(url) == self._document and "#" in url:  # a fragment change: the same document
             return
-        self._document = _without_query(url)
+        self._document = url_without_query(url)
         self.shown_hosts.add(urlsplit(url).hostname or "")
         self.failures.clear()
         self.failed_navigation = None
 
     def _attempt(self, request: Request) -> None:
-        self.failures.pop(_without_query(request.url), None)
+        self.failures.pop(url_without_query(request.url), None)
 
     def _failed(self, request: Request) -> None:
         try:  # an event handler that raises would surface at the journey's next call, far from here
-            error, url = request.failure or "", _without_query(request.url)
+            error, url = request.failure or "", url_without_query(request.url)
             navigation = request.is_navigation_request() and request.frame == self.page.main_frame
         except PlaywrightError:
             return
@@ -175,7 +175,8 @@ class NetworkWatch:
             self.failures[url] = NetworkFailure(url, error)
 
 
-def _without_query(url: str) -> str:
+def url_without_query(url: str) -> str:
+    """``url`` without its query and fragment: a page's address as a message may show it (a query may hold a number)."""
     return url.split("?", 1)[0].split("#", 1)[0]
 
 
