@@ -65,8 +65,15 @@ def test_unknown_policy_is_a_404_naming_the_policy(shared: Harness, url: str) ->
 @pytest.mark.parametrize("query", ["p=a&p=b", "p=" + "B" * 201])
 def test_a_repeated_or_oversized_policy_parameter_fails_request_validation(shared: Harness, query: str) -> None:
     """As any repeated or oversized parameter (README, errors): AADB2C90122 naming p, not "policy ''"."""
-    response = shared.browser().request("GET", f"{B2C}/{DOMAIN}/v2.0/.well-known/openid-configuration?{query}")
+    browser = shared.browser()
+    response = browser.request("GET", f"{B2C}/{DOMAIN}/v2.0/.well-known/openid-configuration?{query}")
     assert response.status_code == 404 and response.json()["error_description"].startswith("AADB2C90122: Input for 'p'"), response.text  # 404: as every metadata error
+    # The same on every endpoint that takes p: the error page (authorize, logout), 400 JSON (token).
+    for path in ("oauth2/v2.0/authorize", "oauth2/v2.0/logout"):
+        page = browser.request("GET", f"{B2C}/{DOMAIN}/{path}?{query}")
+        assert page.status_code < 500 and "AADB2C90122: Input for 'p'" in page.text, (path, page.text[:300])
+    token = browser.request("POST", f"{B2C}/{DOMAIN}/oauth2/v2.0/token?{query}", data={"grant_type": "authorization_code"})
+    assert token.status_code == 400 and token.json()["error_description"].startswith("AADB2C90122: Input for 'p'"), token.text
 
 
 def test_unknown_tenant_is_not_found(shared: Harness) -> None:

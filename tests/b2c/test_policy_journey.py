@@ -319,6 +319,9 @@ def test_a_second_click_on_the_provider_starts_its_exchange_again(start, tmp_pat
     assert first.status_code == 302 and first.headers["location"].startswith(ISSUER), first.text[:300]  # to Mobile ID
     again = browser.choose(page, "MobileIDExchange")
     assert isinstance(again, Page) and again.api == "SelfAsserted", getattr(again, "html", again)
+    # Once the provider's answer came, the choice is made: a further click is B2C's AADB2C90046.
+    late = browser.choose(page, "MobileIDExchange")
+    assert isinstance(late, Page) and "AADB2C90046" in late.html, getattr(late, "html", late)
 
 
 def test_the_profile_page_posted_twice_keeps_its_answer_and_may_still_be_cancelled(start, tmp_path) -> None:

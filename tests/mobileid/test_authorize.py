@@ -67,6 +67,7 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"response_type": "token"}, "unsupported_response_type", "mid_req_1900"),
         ({"response_type": None}, "invalid_request", "mid_req_1900"),
         ({"scope": "openid email"}, "invalid_scope", "mid_req_1110"),
+        ({"scope": "openid auth_basic"}, "invalid_scope", "mid_req_1110"),  # an old example's (README, decision 14)
         ({"scope": "profile phone"}, "invalid_scope", "mid_req_1110"),
         ({"scope": "openid offline_access"}, "unauthorized_client", "mid_sec_2010"),  # documented, not ours to serve
         ({"scope": "openid mid_location"}, "unauthorized_client", "mid_sec_2010"),

@@ -78,6 +78,14 @@ def test_acr_values_is_reflected(http) -> None:
     assert id_token_claims(http, acr_values="mid_al2_any")["acr"] == "mid_al2_any"
 
 
+def test_a_swiss_only_acr_adds_mid_geo_to_amr(start_emulator) -> None:
+    """The amr table (README, decision 16): the method used, and mid_geo with a _ch ACR, which checks the location."""
+    client = ClientSettings(client_id=RP_POST, client_secret=SecretStr(SECRETS[RP_POST]), redirect_uris=[REDIRECTS[RP_POST]],
+                            allowed_acrs=["mid_al3_any", "mid_al3_any_ch"])
+    with start_emulator(clients=[client]).client() as http:
+        assert id_token_claims(http, acr_values="mid_al3_any_ch")["amr"] == ["mid_sim", "mid_geo"]
+
+
 @pytest.fixture
 def al4_http(start_emulator):
     """An emulator whose client may ask for AL4 (the serial check)."""

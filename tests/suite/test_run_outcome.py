@@ -70,3 +70,16 @@ def test_a_results_folder_that_cannot_be_made_stops_the_run_naming_it(tmp_path: 
     result = pytest_e2e("-m", "smoke", "-n", "0", "--alluredir", str(tmp_path / "a-file" / "results"))
     assert result.returncode == 4 and "INTERNALERROR" not in result.stdout + result.stderr, (result.stdout + result.stderr)[-2000:]
     assert "(make's RESULTS_DIR): the results folder cannot be made there (Not a directory)" in result.stderr, result.stderr[-2000:]
+
+
+def test_full_page_screenshots_are_the_whole_page(tmp_path: Path) -> None:
+    """pytest-playwright's --full-page-screenshot: the screenshot taken at the end is the page's whole height, taller than
+    the 1280x720 window (the app's page with the decoded token)."""
+    import struct
+
+    result = pytest_e2e("-k", "test_first_sign_in_creates_the_user_from_mobile_id and b2c_1_signupsignin", "-n", "0",
+                        "--screenshot", "on", "--full-page-screenshot", "--output", str(tmp_path))
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+    [shot] = tmp_path.rglob("test-finished-1.png")
+    width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
+    assert width == 1280 and height > 720, (width, height)

@@ -52,3 +52,16 @@ def test_a_policy_folder_for_the_local_stack(tmp_path) -> None:
     assert "hunter2" not in str(info.value) and "never the secret" in str(info.value)
     with pytest.raises(SettingsError, match="only apply to E2E_TARGET=local"):
         build_settings({**TENANT, "E2E_STACK_POLICIES": str(tmp_path)})
+
+
+def test_a_contract_without_name_and_idp_leaves_their_checks_out() -> None:
+    """docs/suite.md, E2E_TOKEN_CONTRACT: the sign-up and contract journeys check name and idp only when the list has
+    them. A B2C that emits another idp fails the default contract's journeys and passes one that does not rely on idp."""
+    from tests.suite_run import pytest_e2e
+
+    select = ("-k", "(test_first_sign_in_creates_the_user_from_mobile_id or test_id_token_carries_every_claim_of_the_contract) "
+                    "and b2c_1_signupsignin", "-n", "0")
+    default = pytest_e2e(*select, E2E_STACK_FAULTS="wrong-idp")
+    assert default.returncode == 1 and "2 failed" in default.stdout and "ID token idp is 'google.com'" in default.stdout, default.stdout[-2000:]
+    without = pytest_e2e(*select, E2E_STACK_FAULTS="wrong-idp", E2E_TOKEN_CONTRACT="name oid newUser")
+    assert without.returncode == 0 and "2 passed" in without.stdout, without.stdout[-2000:]
