@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
-from fixtures.causes import GUID
+from fixtures.causes import AADB2C_CODE, GUID
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
 from fixtures.mobile_id import MobileID
 from fixtures.redaction import PHONE, masked
@@ -34,15 +34,13 @@ from pages.waiting import url_without_fragment
 from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
 
 CORRELATION_ID = re.compile(rf"Correlation ID:?\s*({GUID.pattern})", re.I)
-AADB2C = re.compile(r"AADB2C\d{5}")
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
-
 
 
 def note_b2c_and_mobile_id_words(evidence: Evidence, text: str) -> None:
     """AADB2C codes, correlation IDs and Mobile ID codes with their trace ids, from B2C's words."""
     facts = evidence.facts
-    facts.setdefault("aadb2c_codes", []).extend(c for c in AADB2C.findall(text) if c not in facts["aadb2c_codes"])
+    facts.setdefault("aadb2c_codes", []).extend(c for c in AADB2C_CODE.findall(text) if c not in facts["aadb2c_codes"])
     facts.setdefault("correlation_ids", []).extend(c for c in CORRELATION_ID.findall(text) if c not in facts["correlation_ids"])
     for code, trace in MID.findall(text):
         facts.setdefault("mobile_id_errors", []).append({"code": code, "trace": trace or None})
