@@ -31,7 +31,9 @@ TIMEOUT_MS = 15_000
 LOAD_FIRST_MS = 5_000
 
 B2C_ERROR_PAGE_ROOT = '#api[data-name="GlobalException"], #api.error-page-content'
-CHROME_ERROR = "chrome-error:"  # Chromium's page for a navigation that failed (a refused connection, a name not resolved)
+# Chromium's page for a navigation that failed (a refused connection, a name not resolved). Firefox and WebKit show
+# theirs under other addresses: there only NetworkWatch (the failed requests) tells the network's failure.
+CHROME_ERROR = "chrome-error:"
 
 
 class PageObject(Protocol):
