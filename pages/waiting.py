@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, Request
+from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures.causes import AADB2C_CODE, GUID, INFRASTRUCTURE, OTHER, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code, is_infrastructure
@@ -125,6 +125,12 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
     return f"{url_without_fragment(url)}" + (f" (title {title!r})" if title else ""), None
 
 
+# How long a retried request must stand without failing to take its URL's failure back: a refused retry's failure
+# reaches the suite a moment after its request (through the suite's own route handlers, on a busy machine), and a healthy
+# long-poll stands for many seconds.
+RETRY_STANDS_S = 1.0
+
+
 @dataclass(frozen=True)
 class NetworkFailure:
     url: str  # without its query: it may hold a code
@@ -137,19 +143,22 @@ class NetworkWatch:
     journey's own: a navigation of the page, or any request to a host whose document the page showed. A stack or service
     that went away mid-journey leaves the browser on its last page (the waiting page's long-poll failing, a form post
     refused), and a wait that then runs out is the network's failure, not a changed page. Only a URL's latest attempt
-    counts: a new request to it takes its earlier failure back (the waiting page retries its long-poll, which a healthy
-    service holds open until the phone answers: one refused poll is not the network gone). A host the page never showed
-    (a blocked analytics beacon, a third-party frame) is not the journey's."""
+    counts: a new request to it takes its earlier failure back once it is answered or has stood ``RETRY_STANDS_S`` (the
+    waiting page retries its long-poll, which a healthy service holds open until the phone answers: one refused poll is
+    not the network gone; a retry refused in turn fails within that time, and one just sent proves nothing yet). A host
+    the page never showed (a blocked analytics beacon, a third-party frame) is not the journey's."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
         self.failures: dict[str, NetworkFailure] = {}  # by URL, the latest last; since the page's document came
+        self.retried: dict[str, float] = {}  # by URL: when a request to it was last sent (monotonic), since it last failed
         self.failed_navigation: NetworkFailure | None = None  # the page's last navigation that failed, for whatever reason
         self.shown_hosts: set[str] = set()
         self._document = ""
         page.on("framenavigated", lambda frame: self._committed(frame.url) if frame == page.main_frame else None)
         page.on("request", self._attempt)  # already sent to the suite (the federation check listens to it too)
         page.on("requestfailed", self._failed)
+        page.on("response", self._answered)
 
     def _committed(self, url: str) -> None:
         if url.startswith(CHROME_ERROR):  # Chromium's page for a navigation that failed: still the failure's document
@@ -159,10 +168,21 @@ class NetworkWatch:
         self._document = url_without_query(url)
         self.shown_hosts.add(urlsplit(url).hostname or "")
         self.failures.clear()
+        self.retried.clear()
         self.failed_navigation = None
 
     def _attempt(self, request: Request) -> None:
-        self.failures.pop(url_without_query(request.url), None)
+        self.retried[url_without_query(request.url)] = time.monotonic()
+
+    def _answered(self, response: Response) -> None:  # the URL was reached: its failure is taken back
+        url = url_without_query(response.url)
+        self.failures.pop(url, None)
+        self.retried.pop(url, None)
+
+    def current_failures(self) -> list[NetworkFailure]:
+        """The failures no later request to the same URL has taken back (``RETRY_STANDS_S``), the latest last."""
+        now = time.monotonic()
+        return [failure for url, failure in self.failures.items() if now - self.retried.get(url, now) < RETRY_STANDS_S]
 
     def _failed(self, request: Request) -> None:
         try:  # an event handler that raises would surface at the journey's next call, far from here
@@ -172,6 +192,7 @@ class NetworkWatch:
             return
         if navigation:
             self.failed_navigation = NetworkFailure(url, error)
+        self.retried.pop(url, None)  # this attempt failed: none stands
         if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
             self.failures.pop(url, None)  # the latest last
             self.failures[url] = NetworkFailure(url, error)
@@ -195,10 +216,10 @@ def watch_network(page: Page) -> NetworkWatch:
 def network_failure(page: Page) -> Cause | None:
     """The network's failure, if the journey's requests failed for want of it while the browser showed this document
     (the latest; the same words for every journey that met it, so the report groups them)."""
-    watch = _WATCHES.get(page)
-    if watch is None or not watch.failures:
+    failures = _WATCHES[page].current_failures() if page in _WATCHES else []
+    if not failures:
         return None
-    last = list(watch.failures.values())[-1]
+    last = failures[-1]
     return Cause(INFRASTRUCTURE, f"{last.error} at {last.url}")
 
 
