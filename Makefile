@@ -87,10 +87,20 @@ e2e: setup
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --alluredir=$(RESULTS_DIR) --clean-alluredir $(E2E_ARGS); status=$$?; \
 	$(MAKE) --no-print-directory report; exit $$status
 
+# Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
+# with a Node stack trace.
 report:
-	@if command -v npm >/dev/null 2>&1; then \
+	@if ! test -d "$(RESULTS_DIR)"; then \
+		echo "report: no results folder $(RESULTS_DIR)/ (\`make e2e\` writes it; RESULTS_DIR=... names another)" >&2; exit 2; \
+	fi; \
+	if ! mkdir -p "$(REPORT_DIR)" 2>/dev/null || ! test -w "$(REPORT_DIR)"; then \
+		echo "report: REPORT_DIR=$(REPORT_DIR): the report's folder cannot be made or written there; give a folder that can be" >&2; exit 2; \
+	fi; \
+	if ! mkdir -p "$(dir $(ALLURE_HISTORY_PATH))" 2>/dev/null; then \
+		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \
+	fi; \
+	if command -v npm >/dev/null 2>&1; then \
 		{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
-		mkdir -p $(dir $(ALLURE_HISTORY_PATH)) && \
 		$(ALLURE) generate $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
 		$(PYTHON) scripts/offline_report.py $(REPORT_DIR)/index.html && \
 		echo "report: $(REPORT_DIR)/index.html (results: $(RESULTS_DIR)/, history: $(ALLURE_HISTORY_PATH))"; \

@@ -194,6 +194,24 @@ def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Pa
         assert ("scripts/quality_gate.py" in planned.stdout) is gated and "scripts/notify.py" in planned.stdout, planned.stdout
 
 
+def test_make_report_names_a_folder_it_cannot_use_before_allure_runs(tmp_path: Path) -> None:
+    """`make report` with a results folder that is not there, or a report or history folder that cannot be made, says
+    which setting and stops (status 2) before Allure, which answers those with a Node stack trace; none is made."""
+    results = tmp_path / "results"
+    results.mkdir()
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    cases = (
+        ([f"RESULTS_DIR={tmp_path / 'missing'}"], f"no results folder {tmp_path / 'missing'}/"),
+        ([f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}"], f"REPORT_DIR={a_file / 'report'}: the report's folder cannot be made"),
+        ([f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}", f"ALLURE_HISTORY_PATH={a_file / 'history.jsonl'}"],
+         f"ALLURE_HISTORY_PATH={a_file / 'history.jsonl'}: its folder cannot be made"),
+    )
+    for settings, said in cases:
+        ran = subprocess.run(["make", "--no-print-directory", "report", *settings], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 2 and said in ran.stderr and "syscall" not in ran.stderr + ran.stdout, ran.stdout + ran.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "report", "results"]  # the report folder of the last case only
+
 class Webhook:
     """A chat webhook on loopback that keeps what it receives."""
 
