@@ -326,16 +326,20 @@ def test_a_misspelt_required_setting_is_named_in_the_error_it_causes(tmp_path: P
 
 
 def test_a_journey_run_says_at_its_start_which_env_names_it_does_not_read(tmp_path: Path) -> None:
-    """A local run whose .env has a misspelt name: the run goes on (local defaults), and its first lines say so."""
+    """A local run whose .env has a misspelt name, and whose environment has one too (E2E_TARGT=tenant: the run would go
+    on locally and pass): the run goes on (local defaults), and its first line names both. The environment's other names
+    with the suite's prefixes are left alone: they may be another tool's."""
     from tests.suite_run import ROOT, pytest_e2e
 
     (tmp_path / "dot.env").write_text("E2E_UI_LOCALE=de\nMOBILEID_APPROVAL_TIMEOUT=30\n")
     (tmp_path / "env_file_here.py").write_text(  # the suite's .env is the repository's: this run reads the one made up here
         "from pathlib import Path\nimport fixtures.settings_plugin as plugin\nplugin.ENV_FILE = Path(__file__).with_name('dot.env')\n")
-    done = pytest_e2e("-p", "env_file_here", "--collect-only", "e2e/test_sign_in.py", PYTHONPATH=f"{tmp_path}:{ROOT}")
+    done = pytest_e2e("-p", "env_file_here", "--collect-only", "e2e/test_sign_in.py", PYTHONPATH=f"{tmp_path}:{ROOT}",
+                      E2E_TARGT="tenant", E2E_OTHER_TOOLS_SETTING="x")
     assert done.returncode == 0, done.stdout + done.stderr
     said = done.stdout.splitlines()
-    assert said[0] == "dot.env has settings the suite does not read (a typo reads as unset): E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)", said[:3]
+    assert said[0] == ("dot.env has settings the suite does not read (a typo reads as unset): E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?); "
+                       "the environment has settings the suite does not read (a typo reads as unset): E2E_TARGT (did you mean E2E_TARGET?)"), said[:3]
 
 
 def test_a_relative_ca_file_in_env_is_found_next_to_it_wherever_pytest_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
