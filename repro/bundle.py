@@ -59,11 +59,12 @@ def write_text(target: Path, text: str, redaction: Redaction) -> None:
 
 
 def zip_folder(folder: Path, target: Path, redaction: Redaction) -> Path:
-    """Zip ``folder`` to ``target``; LeakError (and no file) if a secret, raw token or (tenant mode) phone number is left in it."""
+    """Zip ``folder`` to ``target``, its files in one folder named as the zip (unzipped beside other bundles or files, they
+    stay apart); LeakError (and no file) if a secret, raw token or (tenant mode) phone number is left in it."""
     tmp = target.with_name(target.name + ".partial")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as bundle:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            bundle.write(path, path.relative_to(folder).as_posix())
+            bundle.write(path, f"{target.stem}/{path.relative_to(folder).as_posix()}")
     findings = scan(tmp, redaction.secrets, phones=redaction.mask_phones)
     if findings:
         tmp.unlink()

@@ -17,6 +17,7 @@ from repro.bundle import LeakError, scan, zip_folder
 from repro.outcomes import NUMBER_LEFT_OUT
 from repro.report import FILES, assemble, identifiers, the_run, what_happened
 from tests.local_stack import LOCAL_STACK
+from tests.repro_command.bundles import Bundle
 
 NUMBER = "+41791234567"
 TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
@@ -41,7 +42,7 @@ def work_folder(tmp_path: Path, facts: dict[str, Any], *, har: dict[str, Any] | 
 
 def bundle_of(work: Path, settings: Settings, replay: tuple[str, ...] = ("python", "-m", "repro")) -> tuple[zipfile.ZipFile, str]:
     bundle, summary = assemble(work, work.parent / "bundle.zip", settings=settings, replay=list(replay), video=True, args=ARGS)
-    return zipfile.ZipFile(bundle), summary
+    return Bundle(bundle), summary
 
 
 def listed_files(readme: str) -> list[str]:
@@ -156,7 +157,7 @@ def test_a_tenant_bundle_with_a_number_left_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LeakError, match="notes.txt: phone number"):
         zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction(mask_phones=True))
     assert zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction()).is_file()  # locally the numbers are the emulator's
-    assert scan(tmp_path / "out.zip", phones=True) == ["notes.txt: phone number"]
+    assert scan(tmp_path / "out.zip", phones=True) == ["out/notes.txt: phone number"]  # in the folder named as the zip
 
 
 def test_a_secret_set_only_in_the_runs_environment_is_redacted_from_the_bundle(tmp_path: Path) -> None:
@@ -166,5 +167,5 @@ def test_a_secret_set_only_in_the_runs_environment_is_redacted_from_the_bundle(t
     (work / "pytest-output.txt").write_text(f"a client secret leaked into the output: {secret}\n")
     bundle, _ = assemble(work, tmp_path / "bundle.zip", settings=build_settings({}, LOCAL_STACK), replay=["python", "-m", "repro"],
                          video=False, args=ARGS, environ={"B2C_WEBAPP1_CLIENT_SECRET": secret})
-    output = zipfile.ZipFile(bundle).read("pytest-output.txt").decode()
+    output = Bundle(bundle).read("pytest-output.txt").decode()
     assert secret not in output and "a client secret leaked into the output" in output

@@ -22,6 +22,7 @@ from fixtures.process_output import output_lines, read_until
 from repro.bundle import load_har, scan
 from repro.har import read_har
 from tests.local_stack import LOCAL_STACK
+from tests.repro_command.bundles import Bundle
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ def repro(tmp_path: Path, *argv: str, **env: str) -> tuple[int, str, zipfile.Zip
     assert bundle.parent == tmp_path and bundle.suffix == ".zip"
     assert scan(bundle, SECRETS.values()) == [], "the bundle carries a secret or raw token"
     assert [p.name for p in tmp_path.iterdir()] == [bundle.name], "the run's work folder (unredacted trace and HAR) was left behind"
-    return done.returncode, done.stdout, zipfile.ZipFile(bundle)
+    return done.returncode, done.stdout, Bundle(bundle)
 
 
 def readme_files(bundle: zipfile.ZipFile) -> list[str]:
