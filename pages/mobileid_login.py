@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request
 
 from fixtures.causes import MOBILE_ID_OUTCOME, Cause, JourneyFailure
@@ -98,10 +97,8 @@ class MobileIDLoginPage:
         self.number_input.press("Enter")  # submits the form as a person would; no wait for the button to settle
 
     def transaction_number(self, timeout: float = waiting.TIMEOUT_MS) -> str:
-        try:
-            self.transaction.wait_for(state="visible", timeout=timeout)
-        except PlaywrightError:
-            raise waiting.not_shown(self, timeout, "Mobile ID's waiting page (#transaction-number)") from None
+        """The waiting page's transaction number; a JourneyFailure when it does not come, at once at a dead end."""
+        waiting.wait_until_visible(self, self.transaction, timeout, "Mobile ID's waiting page (#transaction-number)")
         return self.transaction.inner_text().strip()
 
     @step("Wait for the phone to answer")

@@ -271,6 +271,26 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
 LOOK_AGAIN_MS = 200  # how often a document that has loaded is looked at again while the browser stays on it
 
 
+def wait_until_visible(page_object: PageObject, element: Locator, timeout: float, what: str) -> None:
+    """Wait until ``element`` (of ``page_object``'s page) is visible. Stops early, looking every ``LOOK_AGAIN_MS``, once the
+    browser is at a page that never moves on (``at_dead_end``: Chromium's page for a failed navigation, which no locator
+    can wait for, B2C's error page, an error sent to the app); a JourneyFailure (``not_shown``) saying where it is."""
+    started = time.monotonic()
+    deadline = started + timeout / 1000
+    while True:
+        left = (deadline - time.monotonic()) * 1000
+        try:
+            element.wait_for(state="visible", timeout=max(1.0, min(LOOK_AGAIN_MS, left)))  # Playwright reads 0 as "no timeout"
+            return
+        except PlaywrightTimeoutError:
+            if left <= LOOK_AGAIN_MS:
+                raise not_shown(page_object, timeout, what) from None
+            if at_dead_end(page_object.page) is not None:
+                raise not_shown(page_object, (time.monotonic() - started) * 1000, what, dead_end=True) from None
+        except PlaywrightError:
+            raise not_shown(page_object, timeout, what) from None
+
+
 def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: str, timeout: float) -> bool:
     """Follow the browser document by document until it arrives; False when ``timeout`` ms pass first.
 

@@ -372,6 +372,29 @@ def test_a_wait_across_pages_stops_at_chromiums_error_page(page: Page) -> None:
     assert cause == causes.Cause(causes.OTHER, "a navigation failed: net::ERR_FAILED at https://jwt.ms/"), (words, cause)
 
 
+def test_the_waiting_pages_number_is_not_waited_for_at_a_dead_end(page: Page) -> None:
+    """The number page's post refused (Chromium's own error page, which no locator waits for) or answered with B2C's error
+    page: the wait for the transaction number stops there, said as a dead end, rather than at its timeout (a minute here)."""
+    page.route("https://m.mobileid.ch/oidc/login", lambda route: route.fulfill(content_type="text/html", body=(
+        '<html><body><form method="post" action="https://m.mobileid.ch/oidc/wait"><input type="tel" id="msisdn"></form></body></html>')))
+    page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.abort("connectionrefused"))
+    waiting.watch_network(page)
+    page.goto("https://m.mobileid.ch/oidc/login")
+    with page.expect_event("requestfailed"):
+        page.locator("form").evaluate("form => form.submit()")
+    mobile = MobileIDLoginPage(page, host="m.mobileid.ch")
+    with pytest.raises(JourneyFailure, match=r"the wait stopped at a dead end; the browser shows Chromium's page") as refused:
+        mobile.transaction_number(timeout=60_000)
+    assert refused.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://m.mobileid.ch/oidc/wait")
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(content_type="text/html", body=ERROR_PAGE))
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
+    with pytest.raises(JourneyFailure, match=r"the wait stopped at a dead end; the browser shows B2C's error page") as b2c_error:
+        mobile.transaction_number(timeout=60_000)
+    assert b2c_error.value.cause.name == causes.TENANT_CONFIGURATION, b2c_error.value.cause
+    page.set_content(WAITING)  # and the number, once the waiting page is there
+    assert mobile.transaction_number(timeout=60_000) == "K7Q2"
+
+
 @pytest.mark.parametrize("retry", ["answered", "held open"])
 def test_a_refused_poll_that_is_tried_again_is_not_the_network_gone(page: Page, retry: str) -> None:
     """The waiting page retries its long-poll: one refused poll is a blip once another is answered or, as a healthy
