@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PYTEST := $(BIN)/python -m pytest
+PYTEST := "$(BIN)/python" -m pytest
 WORKERS ?= 2
 # The emulator tests wait on timers, servers and child processes more than on the CPU (2 workers kept
 # 1.2 of 2 cores busy here), so they get twice the workers: `pytest tests` 77 s -> 57 s on 2 cores.
@@ -41,12 +41,12 @@ help:
 setup: $(VENV)/.deps $(VENV)/.browser
 
 $(VENV)/.deps: requirements.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@test -x "$(BIN)/python" || $(PYTHON) -m venv $(VENV)
+	"$(BIN)/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
 $(VENV)/.browser: $(VENV)/.deps scripts/install_browser.py
-	$(BIN)/python scripts/install_browser.py
+	"$(BIN)/python" scripts/install_browser.py
 	@touch $@
 
 # After the emulator tests, the rest two targets at a time, each target's output kept together: one run's start and
@@ -60,32 +60,33 @@ test-emulators: setup
 	$(PYTEST) tests -n $(TEST_WORKERS) --dist worksteal
 
 test-journeys: setup
-	$(PYTEST) e2e -n $(WORKERS) --alluredir=$(RESULTS_DIR) --clean-alluredir
+	$(PYTEST) e2e -n $(WORKERS) --alluredir="$(RESULTS_DIR)" --clean-alluredir
 
 test-tenant-mode: setup
-	$(BIN)/python scripts/tenant_mode_against_stack.py -n $(WORKERS)
+	"$(BIN)/python" scripts/tenant_mode_against_stack.py -n $(WORKERS)
 
 # The smoke journeys with browsers from a Playwright browser server started here (as from a remote one).
 test-remote-browser: setup
-	$(BIN)/python scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS)
+	"$(BIN)/python" scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS)
 
 # ruff over the tree, mypy strict over e2e/, conftest.py, pages/, fixtures/, mocks/, repro/, bench/, scripts/, and over tests/
 # without requiring their own annotations: settings in pyproject.toml.
 lint: $(VENV)/.deps
-	$(BIN)/ruff check .
-	$(BIN)/mypy
+	"$(BIN)/ruff" check .
+	"$(BIN)/mypy"
 
 preflight: setup
-	$(BIN)/python -m fixtures.preflight
+	"$(BIN)/python" -m fixtures.preflight
 
 # FAULTS="a b": check only those faults of mocks/faults.py (default: every one).
 selfcheck: setup
-	$(BIN)/python scripts/selfcheck.py --workers $(WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
+	"$(BIN)/python" scripts/selfcheck.py --workers $(WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
 
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
+# A report that cannot be written fails the target (status 2) even when every journey passed.
 e2e: setup
-	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --alluredir=$(RESULTS_DIR) --clean-alluredir $(E2E_ARGS); status=$$?; \
-	$(MAKE) --no-print-directory report; exit $$status
+	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --alluredir="$(RESULTS_DIR)" --clean-alluredir $(E2E_ARGS); status=$$?; \
+	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
 # with a Node stack trace.
@@ -96,24 +97,25 @@ report:
 	if ! mkdir -p "$(REPORT_DIR)" 2>/dev/null || ! test -w "$(REPORT_DIR)"; then \
 		echo "report: REPORT_DIR=$(REPORT_DIR): the report's folder cannot be made or written there; give a folder that can be" >&2; exit 2; \
 	fi; \
-	if ! mkdir -p "$(dir $(ALLURE_HISTORY_PATH))" 2>/dev/null; then \
+	if ! mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")" 2>/dev/null; then \
 		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \
 	fi; \
 	if command -v npm >/dev/null 2>&1; then \
-		{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund; } && \
-		$(ALLURE) generate $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null && \
-		$(PYTHON) scripts/offline_report.py $(REPORT_DIR)/index.html && \
+		{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund \
+			|| { echo "report: not written: npm ci failed (run it to see why; npm needs a writable HOME for its cache)" >&2; false; }; } && \
+		$(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null && \
+		$(PYTHON) scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
 		echo "report: $(REPORT_DIR)/index.html (results: $(RESULTS_DIR)/, history: $(ALLURE_HISTORY_PATH))"; \
 	else \
 		echo "report: results in $(RESULTS_DIR)/; install Node.js and npm to render the HTML report"; \
 	fi
 
 quality-gate: $(VENV)/.deps  # each journey counted once, by its final attempt (scripts/quality_gate.py says why)
-	@$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS)
+	@"$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS)
 
 bench: setup
 	@test -d node_modules/oidc-provider || npm ci --silent --no-audit --no-fund
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	"$(BIN)/python" bench/run.py $(BENCH_ARGS)
 
 # CI: the pre-release smoke, the nightly's shards, merge and report, the CI checks (README "CI").
 .PHONY: smoke shard durations merge-results nightly-report lint-ci shard-check
@@ -126,7 +128,8 @@ INFRA_RERUNS ?= 2
 # Where CI downloads the shards' results. GitHub's download-artifact extracts a pattern that matched one artifact flat
 # into it (no allure-results-K folder): then the folder itself is that shard, counted, not numbered.
 SHARDS_DIR ?= shards
-SHARD_RESULTS ?= $(wildcard $(SHARDS_DIR)/allure-results-*) $(if $(wildcard $(SHARDS_DIR)/*-result.json),$(SHARDS_DIR))
+# SHARD_RESULTS="dir1 dir2" names the shards' folders instead (paths without spaces).
+SHARD_RESULTS ?=
 EXPECT_SHARDS ?=
 # NIGHTLY_GATE=no: nightly-report renders and notifies without the gate (Azure gates in a job of its own, so that
 # Cache@2, which saves only for a job that succeeded, keeps a red night's history).
@@ -144,57 +147,57 @@ EVIDENCE_DIR ?= test-results
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
-		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT); status=$$?; \
-	$(MAKE) --no-print-directory report; exit $$status
+		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
+	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
 shard: setup
-	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path $(DURATIONS) \
-		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output $(EVIDENCE_DIR) \
-		--alluredir=$(RESULTS_DIR) --clean-alluredir --junitxml=$(JUNIT)
+	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path "$(DURATIONS)" \
+		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
+		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"
 
 # Refresh the journeys' durations that balance the shards (commit the file).
 durations: setup
-	$(PYTEST) e2e -n 0 -q --store-durations --durations-path $(DURATIONS)
+	$(PYTEST) e2e -n 0 -q --store-durations --durations-path "$(DURATIONS)"
 
 # The shards' allure-results (default: shards/allure-results-*, as CI downloads them) into one folder.
 # EXPECT_SHARDS=N (CI): a shard that uploaded no results is recorded as a broken result, so the nightly is not green without it.
 merge-results: $(VENV)/.deps
-	$(BIN)/python scripts/merge_results.py $(SHARD_RESULTS) --into $(RESULTS_DIR) $(if $(EXPECT_SHARDS),--expect $(EXPECT_SHARDS))
+	"$(BIN)/python" scripts/merge_results.py $(or $(SHARD_RESULTS),--shards-in "$(SHARDS_DIR)") --into "$(RESULTS_DIR)" $(if $(EXPECT_SHARDS),--expect $(EXPECT_SHARDS))
 
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
 nightly-report: $(VENV)/.deps
 	@status=0; \
 	{ { test -d node_modules/allure || npm ci --silent --no-audit --no-fund || { echo "report: not written: npm ci failed"; false; }; } && \
-	{ $(BIN)/python scripts/report_history.py $(ALLURE_HISTORY_PATH) "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
-	{ ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH) $(ALLURE) generate --config .ci/allurerc.mjs $(RESULTS_DIR) --output $(REPORT_DIR) >/dev/null \
+	{ "$(BIN)/python" scripts/report_history.py "$(ALLURE_HISTORY_PATH)" "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
+	{ ALLURE_HISTORY_PATH="$(ALLURE_HISTORY_PATH)" $(ALLURE) generate --config .ci/allurerc.mjs "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
 		|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/"; false; }; } && \
-	$(BIN)/python scripts/offline_report.py $(REPORT_DIR)/index.html && \
+	"$(BIN)/python" scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
 	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"; } || status=1; \
-	$(BIN)/python scripts/notify.py $(RESULTS_DIR) --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
-	$(if $(filter no,$(NIGHTLY_GATE)),,$(BIN)/python scripts/quality_gate.py $(RESULTS_DIR) --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \
+	"$(BIN)/python" scripts/notify.py "$(RESULTS_DIR)" --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
+	$(if $(filter no,$(NIGHTLY_GATE)),,"$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \
 	exit $$status
 
 # The CI definitions: actionlint and the workflow schemas (offline, vendored in check-jsonschema).
 # The Azure schema's patterns are not valid in unicode-mode ECMA regex, hence nonunicode.
 lint-ci: $(VENV)/.deps
-	$(BIN)/actionlint -no-color .github/workflows/*.yml
-	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	$(BIN)/check-jsonschema --regex-variant nonunicode --builtin-schema vendor.azure-pipelines azure-pipelines.yml
+	"$(BIN)/actionlint" -no-color .github/workflows/*.yml
+	"$(BIN)/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	"$(BIN)/check-jsonschema" --regex-variant nonunicode --builtin-schema vendor.azure-pipelines azure-pipelines.yml
 
 # Two shards of the smoke journeys, merged, one report: every collected journey exactly once.
 shard-check: setup
-	$(BIN)/python scripts/shard_check.py --select="-m smoke"
+	"$(BIN)/python" scripts/shard_check.py --select="-m smoke"
 
 serve: setup
-	$(BIN)/python -m mocks serve --port 8443
+	"$(BIN)/python" -m mocks serve --port 8443
 
 clean:  # keeps the report history ($(ALLURE_HISTORY_PATH))
-	rm -rf $(RESULTS_DIR) $(REPORT_DIR) test-results bench-results .stack
+	rm -rf "$(RESULTS_DIR)" "$(REPORT_DIR)" test-results bench-results .stack
 
 # Rerun one reported sign-in and write a bundle: make repro ARGS="--journey sign-in --outcome user-cancel --language de"
 # From a user's HAR: make repro ARGS="--from-har user.har [--run]"
 # make exits 2 whatever the repro's status was: say the status, which `.venv/bin/python -m repro` returns as its own.
 repro: setup
-	@$(BIN)/python -m repro $(ARGS) || { status=$$?; echo "repro: exit status $$status (python -m repro --help says what it means;" \
+	@"$(BIN)/python" -m repro $(ARGS) || { status=$$?; echo "repro: exit status $$status (python -m repro --help says what it means;" \
 		"make turns it into 2)" >&2; exit $$status; }

@@ -1,6 +1,11 @@
 """Merge the Allure results of several shards into one folder, for one report.
 
     python scripts/merge_results.py SHARD_DIR [SHARD_DIR ...] --into DIR [--expect N]
+    python scripts/merge_results.py --shards-in DIR --into DIR [--expect N]
+
+``--shards-in``: the folder CI downloaded the shards' artifacts into, whose ``allure-results-*`` folders are the
+shards; GitHub's download-artifact extracts a pattern that matched one artifact flat into it, and then the folder
+itself is that shard. (Found here, not by make's wildcard, which splits a path with a space.)
 
 Every result, container and attachment file of every shard is copied (allure-pytest
 names them by UUID, so they do not collide; a collision with different content is an
@@ -175,16 +180,29 @@ def record_missing(into: Path, missing: Sequence[Missing]) -> None:
                          cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
+def downloaded_shards(folder: Path) -> list[Path]:
+    """The shards in the folder CI downloaded them into (``--shards-in``): its ``allure-results-*`` folders, else the folder
+    itself when it holds results; none otherwise."""
+    numbered = sorted(path for path in folder.glob("allure-results-*") if path.is_dir())
+    return numbered or ([folder] if any(folder.glob("*-result.json")) else [])
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("shards", nargs="*", type=Path, help="allure-results folders of the shards")
+    parser.add_argument("--shards-in", type=Path, metavar="DIR", help="instead of SHARD_DIRs: the folder CI downloaded the shards into")
     parser.add_argument("--into", type=Path, required=True, help="empty or new folder for the merged results")
     parser.add_argument("--expect", type=int, metavar="N", help="how many shards ran (CI): a shard without results is recorded as broken")
     args = parser.parse_args(argv)
     if args.expect is not None and args.expect < 1:
         raise SystemExit(f"merge: --expect {args.expect}: give the number of shards the run had (1 or more)")
+    if args.shards_in is not None:
+        if args.shards:
+            raise SystemExit("merge: give shard folders or --shards-in, not both")
+        args.shards = downloaded_shards(args.shards_in)
     if not args.shards and args.expect is None:
-        raise SystemExit("merge: no shard results given (make: SHARD_RESULTS is empty; CI: no allure-results-* artifact was downloaded)")
+        where = f"{args.shards_in} has no allure-results-* folder and no results" if args.shards_in else "no shard folder given"
+        raise SystemExit(f"merge: no shard results: {where} (CI: no allure-results-* artifact was downloaded)")
     missing = missing_shards(args.shards, args.expect) if args.expect is not None else []
     notes = merge(args.shards, args.into, missing)
     notes += [f"{shard.words} gave no results: recorded as broken (cause {INFRASTRUCTURE})" for shard in missing]

@@ -26,6 +26,7 @@ from defusedxml import ElementTree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # scripts.* as the tests import them: one module, not a second copy
 
+from fixtures.commands import venv_for_make  # noqa: E402
 from scripts.merge_results import journeys  # noqa: E402
 from scripts.process_group import stop_group  # noqa: E402
 
@@ -109,7 +110,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--select", default="", help='pytest selection of the journeys, e.g. "-m smoke" (default: all)')
     parser.add_argument("--workers", default="1", help="xdist workers per shard (default 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "shard-check", help="where shards, merged results and report go")
-    parser.add_argument("--venv", default=str(Path(sys.executable).parent.parent), help="virtual environment make uses")
+    parser.add_argument("--venv", default=venv_for_make(), help="virtual environment make uses")
     args = parser.parse_args(argv)
     select = shlex.split(args.select)
     out = args.out.resolve()
@@ -126,8 +127,9 @@ def main(argv: list[str]) -> int:
     # The shards run at the same time, as on the nightly's separate machines: each with its own log and its own
     # folder for failure evidence (pytest-playwright empties its output folder when a run starts).
     shards = {group: out / f"shard-{group}" for group in range(1, SHARDS + 1)}
+    results = {group: out / "shards" / f"allure-results-{group}" for group in shards}  # as CI downloads them (merge-results)
     running = {group: start_make(shard / "make.log", "shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS),
-                                 SELECT=f"{args.select} -q", WORKERS=args.workers, RESULTS_DIR=str(shard / "allure-results"),
+                                 SELECT=f"{args.select} -q", WORKERS=args.workers, RESULTS_DIR=str(results[group]),
                                  JUNIT=str(shard / "junit.xml"), EVIDENCE_DIR=str(shard / "test-results"))
                for group, shard in shards.items()}
     try:
@@ -145,10 +147,9 @@ def main(argv: list[str]) -> int:
         if status != 0:
             problems.append(f"shard {group}: journeys failed (see the report)")
         shard_cases.append(junit_cases(shard / "junit.xml"))
-        shard_journeys.append(set(journeys(shard / "allure-results")))
+        shard_journeys.append(set(journeys(results[group])))
     merged = out / "merged"
-    if make("merge-results", VENV=args.venv, SHARD_RESULTS=" ".join(str(out / f"shard-{g}" / "allure-results") for g in range(1, SHARDS + 1)),
-            RESULTS_DIR=str(merged)) != 0:
+    if make("merge-results", VENV=args.venv, SHARDS_DIR=str(out / "shards"), RESULTS_DIR=str(merged)) != 0:
         raise SystemExit("shard check: merge failed")
     report = out / "report"
     if make("nightly-report", VENV=args.venv, RESULTS_DIR=str(merged), REPORT_DIR=str(report), ALLURE_HISTORY_PATH=str(out / "history.jsonl")) != 0:

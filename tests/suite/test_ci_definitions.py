@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from fixtures.commands import venv_for_make
 from fixtures.settings import build_settings
 from tests.suite_run import pytest_e2e
 
@@ -268,10 +269,10 @@ def test_the_azure_schema_is_checked_offline_and_catches_a_misspelt_key(tmp_path
 def test_the_emulator_tests_get_twice_the_journeys_workers_and_each_mode_half(workers: str, test_workers: str, half: str) -> None:
     """make test runs the emulator tests alone with twice the workers, then the journeys of both modes at once, each with
     half (at least one), then the self-check, shard check, browser-server smoke and CI lint two at a time."""
-    planned = subprocess.run(["make", "-s", "-n", "test-emulators", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
+    planned = subprocess.run(["make", "-s", "-n", "test-emulators", f"WORKERS={workers}", f"VENV={venv_for_make()}"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60, check=True).stdout
     assert re.search(rf"pytest tests -n {test_workers} --dist worksteal$", planned, re.M), planned
-    planned = subprocess.run(["make", "-s", "-n", "test", f"WORKERS={workers}", f"VENV={BIN.parent}"], cwd=ROOT,
+    planned = subprocess.run(["make", "-s", "-n", "test", f"WORKERS={workers}", f"VENV={venv_for_make()}"], cwd=ROOT,
                              capture_output=True, text=True, timeout=60, check=True).stdout
     assert f"-j2 --output-sync=target test-journeys test-tenant-mode WORKERS={half}\n" in planned, planned
     assert "-j2 --output-sync=target selfcheck shard-check test-remote-browser lint-ci\n" in planned, planned
@@ -279,9 +280,9 @@ def test_the_emulator_tests_get_twice_the_journeys_workers_and_each_mode_half(wo
 
 def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:
     """pytest-playwright empties its output folder as a run starts: two shards on one machine must not share it."""
-    planned = subprocess.run(["make", "-s", "-n", "shard", "SHARD=1", "SHARDS=2", "EVIDENCE_DIR=/tmp/shard-1/test-results", f"VENV={BIN.parent}"],
+    planned = subprocess.run(["make", "-s", "-n", "shard", "SHARD=1", "SHARDS=2", "EVIDENCE_DIR=/tmp/shard-1/test-results", f"VENV={venv_for_make()}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
-    assert "--output /tmp/shard-1/test-results" in planned, planned
+    assert '--output "/tmp/shard-1/test-results"' in planned, planned
     assert "--tb=short" in planned, planned  # a CI log of many failures stays readable down to its causes section
 
 
@@ -330,18 +331,23 @@ def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_de
 
 
 @pytest.mark.parametrize(("layout", "expected"), [
-    (["allure-results-1", "allure-results-3"], "{shards}/allure-results-1 {shards}/allure-results-3 --into"),
-    ([""], "merge_results.py {shards} --into"),  # one artifact matched: GitHub extracts it flat into shards/
+    (["allure-results-1", "allure-results-3"], ["allure-results-1", "allure-results-3"]),
+    ([""], [""]),  # one artifact matched: GitHub extracts it flat into shards/
+    (["logs"], []),  # nothing downloaded that has results
 ])
 def test_make_merge_results_finds_the_shards_as_ci_downloads_them_and_expects_their_number(
-        tmp_path: Path, layout: list[str], expected: str) -> None:
+        tmp_path: Path, layout: list[str], expected: list[str]) -> None:
+    from scripts.merge_results import downloaded_shards
+
+    shards = tmp_path / "the shards"  # a space in a path (make's wildcard would split it)
     for folder in layout:
-        (tmp_path / "shards" / folder).mkdir(parents=True, exist_ok=True)
-        (tmp_path / "shards" / folder / "0-result.json").write_text("{}")
-    shards = tmp_path / "shards"
-    planned = subprocess.run(["make", "-s", "-n", "merge-results", "EXPECT_SHARDS=4", f"SHARDS_DIR={shards}", f"VENV={BIN.parent}"],
+        (shards / folder).mkdir(parents=True, exist_ok=True)
+        if folder != "logs":
+            (shards / folder / "0-result.json").write_text("{}")
+    assert downloaded_shards(shards) == [shards / folder for folder in expected]
+    planned = subprocess.run(["make", "-s", "-n", "merge-results", "EXPECT_SHARDS=4", f"SHARDS_DIR={shards}", f"VENV={venv_for_make()}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
-    assert expected.format(shards=shards) in " ".join(planned.split()) and planned.strip().endswith("--expect 4"), planned
+    assert f'merge_results.py --shards-in "{shards}" --into' in planned and planned.strip().endswith("--expect 4"), planned
 
 
 def test_a_hung_shard_fails_its_step_before_the_job_times_out_so_its_evidence_is_uploaded() -> None:
@@ -422,7 +428,7 @@ def test_make_repro_says_the_repros_own_exit_status(tmp_path: Path) -> None:
     fake.write_text("#!/bin/sh\nexit 5\n")
     fake.chmod(0o755)
     # -o setup: the recipe alone, with the stand-in (set-up would run it too, were a marker out of date)
-    ran = subprocess.run(["make", "-s", "-o", "setup", "repro", f"BIN={tmp_path}", f"VENV={BIN.parent}"], cwd=ROOT, capture_output=True,
+    ran = subprocess.run(["make", "-s", "-o", "setup", "repro", f"BIN={tmp_path}", f"VENV={venv_for_make()}"], cwd=ROOT, capture_output=True,
                          text=True, timeout=60)
     assert ran.returncode == 2 and "repro: exit status 5 (python -m repro --help says what it means" in ran.stderr, ran.stderr
 
@@ -434,7 +440,7 @@ def test_make_repro_says_the_repros_own_exit_status(tmp_path: Path) -> None:
 def test_the_report_targets_take_allures_analytics_out_after_rendering(target: str, steps: list[str]) -> None:
     """What the README promises of both targets, in order: the night's history put back before the render (a rerun counts
     its night once), then Allure's tag manager taken out of the page it rendered, then the message."""
-    planned = subprocess.run(["make", "-s", "-n", target, f"VENV={BIN.parent}"], cwd=ROOT, capture_output=True, text=True,
+    planned = subprocess.run(["make", "-s", "-n", target, f"VENV={venv_for_make()}"], cwd=ROOT, capture_output=True, text=True,
                              timeout=60, check=True).stdout
     places = [planned.find(step) for step in steps]
     assert -1 not in places and places == sorted(places), (steps, places, planned)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.commands import venv_for_make
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,8 +75,10 @@ def test_merge_keeps_every_file_once_and_marks_the_retried_journey_flaky(shards:
 def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path], tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="is not empty"):
         merge_results.merge(shards, shards[0])
-    with pytest.raises(SystemExit, match="no shard results given"):
+    with pytest.raises(SystemExit, match="no shard results: no shard folder given"):
         merge_results.main(["--into", str(tmp_path / "merged")])
+    with pytest.raises(SystemExit, match=f"no shard results: {tmp_path} has no allure-results-\\* folder and no results"):
+        merge_results.main(["--shards-in", str(tmp_path), "--into", str(tmp_path / "merged")])
     with pytest.raises(SystemExit, match="not a folder of Allure results"):
         merge_results.merge([shards[0], tmp_path / "shard-3"], tmp_path / "merged")
 
@@ -182,7 +184,7 @@ def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.Capture
 def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Path) -> None:
     merged = tmp_path / "merged"
     merge_results.merge(shards, merged)
-    venv = Path(sys.executable).parent.parent
+    venv = venv_for_make()
     gate = ["make", "--no-print-directory", "quality-gate", f"VENV={venv}", f"RESULTS_DIR={merged}"]
     failed = subprocess.run(gate, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert failed.returncode != 0 and "4 failed or broken journeys (at most 0 allowed)" in failed.stdout, failed.stdout + failed.stderr
