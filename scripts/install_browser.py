@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402  (the suite picks its browser the same way)
-from fixtures.video import ensure_ffmpeg  # noqa: E402  (and finds ffmpeg for --video the same way)
+from fixtures.video import ensure_ffmpeg, ffmpeg_path  # noqa: E402  (and finds ffmpeg for --video the same way)
 from scripts.process_group import group_alive, stop_group  # noqa: E402
 
 
@@ -189,10 +189,16 @@ def headless_shell_support() -> None:
 
 def video_support() -> None:
     """ffmpeg for --video: Playwright's build, else the system's (Debian's package, installed as root) linked in its place."""
-    if not ensure_ffmpeg():
+    if not ensure_ffmpeg() and not shutil.which("ffmpeg"):
         apt_install("ffmpeg", recommends=False)
     path = ensure_ffmpeg()
-    print(f"video: ffmpeg at {path}" if path else "video: no ffmpeg, so --video is refused (apt-get install ffmpeg to record videos)")
+    if path:
+        print(f"video: ffmpeg at {path}")
+    elif system := shutil.which("ffmpeg"):  # there, but Playwright's folder, where it is linked, cannot be written
+        print(f"video: {system} cannot be linked into Playwright's folder ({ffmpeg_path().parent}), so --video is refused; "
+              "make that folder writable (PLAYWRIGHT_BROWSERS_PATH names another) to record videos")
+    else:
+        print("video: no ffmpeg, so --video is refused (apt-get install ffmpeg to record videos)")
 
 
 def main() -> int:

@@ -63,6 +63,23 @@ def test_without_any_ffmpeg_set_up_says_video_is_refused(tmp_path: Path, monkeyp
     assert not (tmp_path / "browsers").exists()
 
 
+def test_a_system_ffmpeg_that_cannot_be_linked_says_so_and_installs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A read-only home (a container's user): ffmpeg is there, Playwright's folder is not writable. Set-up says that,
+    not "no ffmpeg", and does not install an ffmpeg that is already there."""
+    (tmp_path / "ffmpeg").write_text("#!/bin/sh\n")
+    (tmp_path / "ffmpeg").chmod(0o755)
+    (tmp_path / "browsers").write_text("")  # a file where Playwright's folder should be: nothing can be made in it
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "browsers"))
+    installed: list[tuple[str, ...]] = []
+    monkeypatch.setattr(script, "apt_install", lambda *packages, recommends=True: installed.append(packages))
+    script.video_support()
+    said = capsys.readouterr().out
+    assert installed == [] and f"video: {tmp_path / 'ffmpeg'} cannot be linked into Playwright's folder" in said, said
+    assert "no ffmpeg" not in said
+
+
 @pytest.mark.parametrize(("download_works", "leaves_a_browser"), [(True, True), (False, False), (True, False)])
 def test_playwrights_build_is_tried_before_a_system_chromium(
         download_works: bool, leaves_a_browser: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
