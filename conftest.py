@@ -13,4 +13,5 @@ pytest_plugins = [
     "fixtures.retries",
     "fixtures.preflight",
     "fixtures.run_outcome",
+    "fixtures.stop_signal",
 ]

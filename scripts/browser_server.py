@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402
 from fixtures.process_output import output_lines, read_until  # noqa: E402
 from fixtures.video import link_ffmpeg_into  # noqa: E402
-from scripts.process_group import stop_group  # noqa: E402
+from scripts.process_group import run_to_its_end, stop_group  # noqa: E402
 
 START_TIMEOUT = 30.0
 # Where a revision's executables sit inside PLAYWRIGHT_BROWSERS_PATH (the driver's registry, Linux only).
@@ -89,8 +89,9 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
 
 
 def stop_server(server: subprocess.Popen[str]) -> None:
-    """End the server's whole process group: ``python -m playwright`` runs the server in a Node child of its own."""
-    stop_group(server)
+    """End the server's whole process group: ``python -m playwright`` runs the server in a Node child of its own, which
+    outlives SIGTERM; its clients are gone by now, so it gets two seconds, not ten."""
+    stop_group(server, wait=2.0)
 
 
 def main(argv: list[str]) -> int:
@@ -108,7 +109,7 @@ def main(argv: list[str]) -> int:
         server, endpoint = start_server(env)
         print(f"browser server: {endpoint} (playwright run-server, pid {server.pid})", flush=True)
         try:
-            return subprocess.run(command, cwd=ROOT, env={**os.environ, "E2E_BROWSER_WS_ENDPOINT": endpoint}).returncode
+            return run_to_its_end(command, cwd=ROOT, env={**os.environ, "E2E_BROWSER_WS_ENDPOINT": endpoint})
         finally:
             stop_server(server)
 

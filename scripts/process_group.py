@@ -61,3 +61,26 @@ def _state_and_group(stat: Path) -> tuple[str, int]:
     """A /proc stat file's state and process group: the fields after "pid (command)", whose command may hold spaces."""
     state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
     return state, int(pgrp)
+
+
+STOPS_WITHIN = 10.0  # seconds a child that had Ctrl-C gets to stop by itself (a pytest stopping its stack and browsers)
+
+
+def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
+    """Run ``command`` and return its status, letting it stop as it would on its own when the run is stopped: SIGTERM to
+    this process (CI cancelling, ``kill``) is passed on to it, and after Ctrl-C (which the terminal sent it too) it is
+    waited for. ``subprocess.run`` would kill it 0.25 s after Ctrl-C, before a pytest had stopped its stack or said
+    what ran."""
+    child = subprocess.Popen(command, **popen)
+    passed_on = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+    try:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            try:  # Ctrl-C at the terminal reached the child too: it is stopping
+                return child.wait(timeout=STOPS_WITHIN)
+            except subprocess.TimeoutExpired:  # only this process was told (kill -INT): tell the child
+                child.send_signal(signal.SIGTERM)
+                return child.wait()
+    finally:
+        signal.signal(signal.SIGTERM, passed_on)

@@ -13,7 +13,6 @@ them from a tenant's portal.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +24,7 @@ from fixtures.settings import SUITE_PREFIXES, SettingsError  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
+from scripts.process_group import run_to_its_end  # noqa: E402
 
 
 def tenant_mode_env(settings: dict[str, str], environ: dict[str, str], env_file: Path = ENV_FILE) -> dict[str, str]:
@@ -48,7 +48,7 @@ def main(pytest_args: list[str]) -> int:
             settings = tenant_settings(stack.info)
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
             command = [sys.executable, "-m", "pytest", "e2e", *pytest_args]
-            return subprocess.run(command, cwd=ROOT, env=tenant_mode_env(settings, dict(os.environ))).returncode
+            return run_to_its_end(command, cwd=ROOT, env=tenant_mode_env(settings, dict(os.environ)))
         finally:
             stack.stop()
 

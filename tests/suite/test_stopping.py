@@ -1,0 +1,91 @@
+"""A run told to stop ends with everything it started: SIGTERM to pytest alone (fixtures/stop_signal.py), and to the
+scripts that run pytest for make (scripts/process_group.py ``run_to_its_end``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from scripts import quality_gate
+from scripts.process_group import run_to_its_end
+from tests.suite_run import ROOT, suite_env
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of this machine's processes that contain ``text``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # ended meanwhile
+            continue
+        if text in line:
+            found.append(line)
+    return found
+
+
+def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path) -> None:
+    """A CI job cancelled or a `kill`, here while the stack starts: the journey running ends, pytest says the run was
+    interrupted (status 2, as on Ctrl-C) and its stack does not outlive it."""
+    basetemp, results = tmp_path / "run", tmp_path / "allure-results"
+    env = {k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", "-n", "0", "-k", "sign_in",
+                            f"--basetemp={basetemp}", f"--alluredir={results}"],
+                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not [line for line in processes_mentioning(str(basetemp)) if "mocks serve" in line]:  # the stack is up
+            assert run.poll() is None and time.monotonic() < deadline, "the run ended before its stack was seen"
+            time.sleep(0.05)
+        run.send_signal(signal.SIGTERM)
+        output, _ = run.communicate(timeout=60)
+    finally:
+        run.kill()
+    assert run.returncode == 2 and "Interrupted: stopped by SIGTERM" in output, output[-2000:]
+    assert [line for line in processes_mentioning(str(basetemp)) if "mocks serve" in line] == []
+    # The results say the run was stopped, so the report and the quality gate do not read its journeys as the whole run.
+    stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
+    assert len(stopped) == 1 and stopped[0]["status"] == "broken", sorted(p.name for p in results.iterdir())
+    assert quality_gate.main([str(results)]) == 1
+
+
+def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
+    """SIGTERM to the script (a browser-server or tenant-mode run) is passed on; after Ctrl-C, which the child had too,
+    the child is waited for rather than killed a quarter of a second later, before it could stop its stack."""
+    child = tmp_path / "child.py"
+    child.write_text(
+        "import pathlib, signal, sys, time\n"
+        "def stop(signum, frame):\n"
+        "    time.sleep(0.5)  # a teardown that takes a while\n"
+        f"    pathlib.Path({str(tmp_path / 'stopped')!r}).write_text(signal.Signals(signum).name)\n"
+        "    sys.exit(2)\n"
+        "signal.signal(signal.SIGTERM, stop)\n"
+        "signal.signal(signal.SIGINT, stop)\n"
+        f"pathlib.Path({str(tmp_path / 'started')!r}).touch()\n"
+        "time.sleep(60)\n")
+    script = tmp_path / "script.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom scripts.process_group import run_to_its_end\n"
+                      f"sys.exit(run_to_its_end([sys.executable, {str(child)!r}]))\n")
+    for sent, to_group in ((signal.SIGTERM, False), (signal.SIGINT, True)):
+        (tmp_path / "stopped").unlink(missing_ok=True)
+        (tmp_path / "started").unlink(missing_ok=True)
+        running = subprocess.Popen([sys.executable, str(script)], start_new_session=True)
+        try:
+            deadline = time.monotonic() + 30
+            while not (tmp_path / "started").exists():
+                assert time.monotonic() < deadline, "the child did not start"
+                time.sleep(0.02)
+            if to_group:
+                os.killpg(running.pid, sent)  # as the terminal sends Ctrl-C
+            else:
+                running.send_signal(sent)  # to the script alone
+            assert running.wait(timeout=30) == 2
+        finally:
+            running.kill()
+        assert (tmp_path / "stopped").read_text() == sent.name  # the child's own stop ran to its end
+    assert run_to_its_end([sys.executable, "-c", "raise SystemExit(3)"]) == 3
