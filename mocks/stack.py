@@ -287,9 +287,9 @@ def _state_dir(config: StackConfig) -> tuple[Path, bool]:
 def serve(config: StackConfig) -> None:
     """Run until SIGINT/SIGTERM; print the ready lines (flushed) once connections are accepted."""
     state_dir, temporary = _state_dir(config)
-    sock = common_serve.bind(config.host, config.port)
-    proxy = None
+    sock = proxy = None
     try:
+        sock = common_serve.bind(config.host, config.port)  # a port in use ends the start here: the temporary folder goes too
         try:
             app, info, tls = build_stack(config, sock, state_dir)
         except PolicyError as error:
@@ -308,7 +308,8 @@ def serve(config: StackConfig) -> None:
     finally:
         if proxy is not None:
             proxy.stop()
-        sock.close()
+        if sock is not None:
+            sock.close()
         if temporary:
             shutil.rmtree(state_dir, ignore_errors=True)
 
@@ -350,7 +351,8 @@ def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterat
             server.stop()
         if proxy is not None:
             proxy.stop()
-        sock.close()
+        if sock is not None:
+            sock.close()
         if temporary:
             shutil.rmtree(state_dir, ignore_errors=True)
 

@@ -61,14 +61,16 @@ def test_a_state_folder_that_cannot_be_made_stops_the_start_naming_it(tmp_path: 
     assert "Traceback" not in result.stderr
 
 
-def test_a_busy_port_is_reported() -> None:
+def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
     import socket
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        result = run("serve", "--port", str(busy.getsockname()[1]))
+        result = subprocess.run([sys.executable, "-m", "mocks", "serve", "--port", str(busy.getsockname()[1])], cwd=ROOT,
+                                capture_output=True, text=True, timeout=30, env={**os.environ, "TMPDIR": str(tmp_path)})
     assert result.returncode != 0 and "cannot listen on" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # the state folder it made for itself (keys, a client secret) went with it
 
 
 class Serving:
