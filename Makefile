@@ -89,7 +89,8 @@ e2e: setup
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
-# with a Node stack trace.
+# with a Node stack trace. Allure rewrites the history in place: it renders into a copy, which replaces the history once
+# the report is written (a render stopped half-way left runs twice in the trend).
 report:
 	@if ! test -d "$(RESULTS_DIR)"; then \
 		echo "report: no results folder $(RESULTS_DIR)/ (\`make e2e\` writes it; RESULTS_DIR=... names another)" >&2; exit 2; \
@@ -103,7 +104,10 @@ report:
 	if command -v npm >/dev/null 2>&1; then \
 		{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund \
 			|| { echo "report: not written: npm ci failed (run it to see why; npm needs a writable HOME for its cache)" >&2; false; }; } && \
-		$(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null && \
+		kept="$(ALLURE_HISTORY_PATH).rendering"; rm -f "$$kept"; \
+		{ test ! -f "$(ALLURE_HISTORY_PATH)" || cp "$(ALLURE_HISTORY_PATH)" "$$kept"; } && \
+		ALLURE_HISTORY_PATH="$$kept" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null && \
+		{ test ! -f "$$kept" || mv "$$kept" "$(ALLURE_HISTORY_PATH)"; } && \
 		$(PYTHON) scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
 		echo "report: $(REPORT_DIR)/index.html (results: $(RESULTS_DIR)/, history: $(ALLURE_HISTORY_PATH))"; \
 	else \

@@ -368,6 +368,23 @@ def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(
     assert offline_report.main([str(report / "index.html")]) == 0 and offline_report.TRACKER not in (report / "index.html").read_text()
 
 
+def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(shards: list[Path], tmp_path: Path) -> None:
+    """Allure rewrites the history in place; make report renders into a copy that replaces it once the report is written,
+    so a render stopped half-way (its copy left behind) costs the history nothing, and each render adds one run."""
+    if not (ROOT / "node_modules" / "allure").is_dir():
+        pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
+    merged, history = tmp_path / "merged", tmp_path / "history" / "history.jsonl"
+    merge_results.merge(shards, merged)
+    report = ["make", "--no-print-directory", "report", f"RESULTS_DIR={merged}", f"REPORT_DIR={tmp_path / 'report'}",
+              f"ALLURE_HISTORY_PATH={history}"]
+    subprocess.run(report, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    history.with_name("history.jsonl.rendering").write_text('{"half": ')  # a render stopped while Allure wrote its copy
+    subprocess.run(report, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    runs = [json.loads(line) for line in history.read_text().splitlines()]
+    assert len(runs) == 2 and len({json.dumps(run, sort_keys=True) for run in runs}) == 2
+    assert sorted(path.name for path in history.parent.iterdir()) == ["history.jsonl"]
+
+
 # Allure 3.18's awesome template, its analytics as it writes them, between two scripts of the report's own.
 RENDERED = """<head><script src="data:text/javascript;base64,AAA="></script>
     <script async src="https://www.googletagmanager.com/gtag/js?id=G-LNDJ3J7WT0"></script>
