@@ -51,6 +51,7 @@ def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_
     # The results say the run was stopped, so the report and the quality gate do not read its journeys as the whole run.
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert len(stopped) == 1 and stopped[0]["status"] == "broken", sorted(p.name for p in results.iterdir())
+    assert stopped[0]["statusDetails"]["message"] == "the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial"
     assert quality_gate.main([str(results)]) == 1
 
 
