@@ -104,10 +104,10 @@ report:
 	if command -v npm >/dev/null 2>&1; then \
 		{ test -d node_modules/allure || npm ci --silent --no-audit --no-fund \
 			|| { echo "report: not written: npm ci failed (run it to see why; npm needs a writable HOME for its cache)" >&2; false; }; } && \
-		kept="$(ALLURE_HISTORY_PATH).rendering"; rm -f "$$kept"; \
-		{ test ! -f "$(ALLURE_HISTORY_PATH)" || cp "$(ALLURE_HISTORY_PATH)" "$$kept"; } && \
-		ALLURE_HISTORY_PATH="$$kept" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null && \
-		{ test ! -f "$$kept" || mv "$$kept" "$(ALLURE_HISTORY_PATH)"; } && \
+		{ rendering="$(ALLURE_HISTORY_PATH).rendering"; rm -f "$$rendering"; } && \
+		{ test ! -f "$(ALLURE_HISTORY_PATH)" || cp "$(ALLURE_HISTORY_PATH)" "$$rendering"; } && \
+		ALLURE_HISTORY_PATH="$$rendering" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null && \
+		{ test ! -f "$$rendering" || mv "$$rendering" "$(ALLURE_HISTORY_PATH)"; } && \
 		$(PYTHON) scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
 		echo "report: $(REPORT_DIR)/index.html (results: $(RESULTS_DIR)/, history: $(ALLURE_HISTORY_PATH))"; \
 	else \

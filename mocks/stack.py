@@ -337,10 +337,9 @@ def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterat
     if overrides:
         config = StackConfig(**{**config.__dict__, **overrides})
     state_dir, temporary = _state_dir(config)
-    sock = common_serve.bind(config.host, config.port)
-    server = None
-    proxy = None
+    sock = server = proxy = None
     try:
+        sock = common_serve.bind(config.host, config.port)  # as in serve: a port in use takes the temporary folder with it
         app, info, tls = build_stack(config, sock, state_dir)
         proxy = _start_proxy(config, info)
         server = common_serve.ServerThread(app, sock, certfile=str(tls.server_cert_chain), keyfile=str(tls.server_key))

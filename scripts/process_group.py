@@ -63,6 +63,15 @@ def _state_and_group(stat: Path) -> tuple[str, int]:
     return state, int(pgrp)
 
 
+def sigterm_as_ctrl_c() -> None:
+    """For a script that starts processes (a stack, a browser server): SIGTERM raises KeyboardInterrupt, so its ``finally``
+    stops them, where Python's default would end the script at once and leave them running."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 STOPS_WITHIN = 10.0  # seconds a child that had Ctrl-C gets to stop by itself (a pytest stopping its stack and browsers)
 
 
@@ -79,8 +88,12 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
         except KeyboardInterrupt:
             try:  # Ctrl-C at the terminal reached the child too: it is stopping
                 return child.wait(timeout=STOPS_WITHIN)
-            except subprocess.TimeoutExpired:  # only this process was told (kill -INT): tell the child
+            except subprocess.TimeoutExpired:  # only this process was told (kill -INT): tell the child, then end it
                 child.send_signal(signal.SIGTERM)
-                return child.wait()
+                try:
+                    return child.wait(timeout=STOPS_WITHIN)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    return child.wait()
     finally:
         signal.signal(signal.SIGTERM, passed_on)

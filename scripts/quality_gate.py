@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
+from fixtures.run_results import STOPPED_KEY  # noqa: E402
 from scripts.merge_results import counted, journeys, skip_reasons  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
@@ -40,6 +41,8 @@ def main(argv: list[str]) -> int:
     outside = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL and journey.outside)
     around = f" and {counted(outside, 'failure')} outside any journey" if outside else ""
     problems = []
+    if (stopped := found.get(STOPPED_KEY)) is not None:  # a partial run is no run to judge, whatever failures are allowed
+        problems.append(str(stopped.final.get("statusDetails", {}).get("message", "the run was stopped")))
     if unsuccessful > args.max_failures:
         problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed)")
     if ran < args.min_journeys:

@@ -11,43 +11,47 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from scripts import quality_gate
 from scripts.process_group import run_to_its_end
 from tests.suite_run import ROOT, suite_env
 
 
-def processes_mentioning(text: str) -> list[str]:
-    """Command lines of this machine's processes that contain ``text``."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+def stack_of(pid: int) -> int | None:
+    """The ``python -m mocks serve`` the pytest process ``pid`` started, if it has."""
+    for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # ended meanwhile
+            parent = next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            command = (status.parent / "cmdline").read_bytes()
+            if int(parent) == pid and b"mocks\0serve" in command and b"--state-dir" in command:  # not its --describe
+                return int(status.parent.name)
+        except (OSError, StopIteration, ValueError):  # ended meanwhile
             continue
-        if text in line:
-            found.append(line)
-    return found
+    return None
 
 
-def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path) -> None:
-    """A CI job cancelled or a `kill`, here while the stack starts: the journey running ends, pytest says the run was
-    interrupted (status 2, as on Ctrl-C) and its stack does not outlive it."""
-    basetemp, results = tmp_path / "run", tmp_path / "allure-results"
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path, workers: str) -> None:
+    """A CI job cancelled or a `kill`, here while the stack starts (with xdist: while its workers start, before any journey
+    runs): the journey running ends, pytest says the run was interrupted (status 2, as on Ctrl-C), its stack does not
+    outlive it, and its results say it was stopped."""
+    results = tmp_path / "allure-results"
     env = {k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", "-n", "0", "-k", "sign_in",
-                            f"--basetemp={basetemp}", f"--alluredir={results}"],
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", "-n", workers, "-k", "sign_in",
+                            f"--basetemp={tmp_path / 'run'}", f"--alluredir={results}"],
                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
-        while not [line for line in processes_mentioning(str(basetemp)) if "mocks serve" in line]:  # the stack is up
+        while (stack := stack_of(run.pid)) is None:
             assert run.poll() is None and time.monotonic() < deadline, "the run ended before its stack was seen"
             time.sleep(0.05)
         run.send_signal(signal.SIGTERM)
         output, _ = run.communicate(timeout=60)
     finally:
         run.kill()
-    assert run.returncode == 2 and "Interrupted: stopped by SIGTERM" in output, output[-2000:]
-    assert [line for line in processes_mentioning(str(basetemp)) if "mocks serve" in line] == []
+    assert run.returncode == 2 and "stopped by SIGTERM" in output, output[-2000:]
+    assert not Path(f"/proc/{stack}").exists(), "the stack outlived the run"
     # The results say the run was stopped, so the report and the quality gate do not read its journeys as the whole run.
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert len(stopped) == 1 and stopped[0]["status"] == "broken", sorted(p.name for p in results.iterdir())
