@@ -181,6 +181,19 @@ def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.Capture
     assert quality_gate.main([str(tmp_path / "nothing")]) == 1
 
 
+def test_a_stopped_run_never_meets_the_gate_whatever_failures_it_allows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fixtures.causes import OTHER
+    from fixtures.run_results import STOPPED_KEY, write_run_result
+
+    write_result(tmp_path, "test_sign_in[B2C_1_susi]", "passed")
+    assert quality_gate.main([str(tmp_path), "--max-failures", "5"]) == 0
+    write_run_result(tmp_path, key=STOPPED_KEY, name="the run was stopped", cause=OTHER, suite="runs stopped",
+                     detail="the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial")
+    capsys.readouterr()
+    assert quality_gate.main([str(tmp_path), "--max-failures", "5"]) == 1
+    assert "not met: the run was stopped before its journeys ended (stopped by SIGTERM)" in capsys.readouterr().out
+
+
 def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Path) -> None:
     merged = tmp_path / "merged"
     merge_results.merge(shards, merged)
