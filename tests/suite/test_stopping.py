@@ -94,3 +94,16 @@ def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: 
             running.kill()
         assert (tmp_path / "stopped").read_text() == sent.name  # the child's own stop ran to its end
     assert run_to_its_end([sys.executable, "-c", "raise SystemExit(3)"]) == 3
+
+
+def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Path) -> None:
+    """--maxfail (here -x) ends a run early too: its results say why, as a stopped run's do, and pytest's status stays 1."""
+    from tests.suite_run import pytest_e2e
+
+    results = tmp_path / "allure-results"
+    done = pytest_e2e("-x", "-n", "0", "-k", "test_id_token_carries_every_claim_of_the_contract", f"--alluredir={results}",
+                      E2E_STACK_FAULTS="wrong-idp")
+    assert done.returncode == 1 and "1 failed" in done.stdout, done.stdout[-2000:]
+    stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
+    assert [result["statusDetails"]["message"] for result in stopped] == [
+        "the run was stopped before its journeys ended (stopping after 1 failures): its results are partial"]
