@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402
 from fixtures.process_output import output_lines, read_until  # noqa: E402
 from fixtures.video import link_ffmpeg_into  # noqa: E402
-from scripts.process_group import run_to_its_end, sigterm_as_ctrl_c, stop_group  # noqa: E402
+from scripts.process_group import main_stopped_cleanly, run_to_its_end, stop_group  # noqa: E402
 
 START_TIMEOUT = 30.0
 # Where a revision's executables sit inside PLAYWRIGHT_BROWSERS_PATH (the driver's registry, Linux only).
@@ -115,5 +115,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sigterm_as_ctrl_c()
-    sys.exit(main(sys.argv[1:]))
+    main_stopped_cleanly(main)

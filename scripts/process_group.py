@@ -6,8 +6,9 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,18 @@ def _state_and_group(stat: Path) -> tuple[str, int]:
     return state, int(pgrp)
 
 
+def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
+    """Run a script's ``main`` with SIGTERM read as Ctrl-C (``sigterm_as_ctrl_c``), and exit with its status; stopped
+    before its child ran, with one line and the shell's status for the signal, not a traceback."""
+    sigterm_as_ctrl_c()
+    try:
+        status = main(sys.argv[1:])
+    except KeyboardInterrupt as stopped:
+        print(f"{Path(sys.argv[0]).name}: {stopped or 'stopped by Ctrl-C'}; what it had started was stopped", file=sys.stderr)
+        status = 128 + (signal.SIGTERM if "SIGTERM" in str(stopped) else signal.SIGINT)
+    sys.exit(status)
+
+
 def sigterm_as_ctrl_c() -> None:
     """For a script that starts processes (a stack, a browser server): SIGTERM raises KeyboardInterrupt, so its ``finally``
     stops them, where Python's default would end the script at once and leave them running."""
@@ -84,16 +97,17 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
     passed_on = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
     try:
         try:
-            return child.wait()
+            status = child.wait()
         except KeyboardInterrupt:
             try:  # Ctrl-C at the terminal reached the child too: it is stopping
-                return child.wait(timeout=STOPS_WITHIN)
+                status = child.wait(timeout=STOPS_WITHIN)
             except subprocess.TimeoutExpired:  # only this process was told (kill -INT): tell the child, then end it
                 child.send_signal(signal.SIGTERM)
                 try:
-                    return child.wait(timeout=STOPS_WITHIN)
+                    status = child.wait(timeout=STOPS_WITHIN)
                 except subprocess.TimeoutExpired:
                     child.kill()
-                    return child.wait()
+                    status = child.wait()
     finally:
         signal.signal(signal.SIGTERM, passed_on)
+    return 128 - status if status < 0 else status  # ended by signal N: the shell's 128+N, not sys.exit(-N)'s 256-N

@@ -24,7 +24,7 @@ from fixtures.settings import SUITE_PREFIXES, SettingsError  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
-from scripts.process_group import run_to_its_end, sigterm_as_ctrl_c  # noqa: E402
+from scripts.process_group import main_stopped_cleanly, run_to_its_end  # noqa: E402
 
 
 def tenant_mode_env(settings: dict[str, str], environ: dict[str, str], env_file: Path = ENV_FILE) -> dict[str, str]:
@@ -54,5 +54,4 @@ def main(pytest_args: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sigterm_as_ctrl_c()
-    sys.exit(main(sys.argv[1:]))
+    main_stopped_cleanly(main)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,11 +32,12 @@ def stack_of(pid: int) -> int | None:
     return None
 
 
-@pytest.mark.parametrize("workers", ["0", "2"])
-def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path, workers: str) -> None:
+@pytest.mark.parametrize(("workers", "told"), [("0", 1), ("2", 1), ("0", 2)])
+def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path, workers: str, told: int) -> None:
     """A CI job cancelled or a `kill`, here while the stack starts (with xdist: while its workers start, before any journey
     runs): the journey running ends, pytest says the run was interrupted (status 2, as on Ctrl-C), its stack does not
-    outlive it, and its results say it was stopped."""
+    outlive it, and its results say it was stopped. Told twice at once (a script passing on what its group had too), the
+    same."""
     results = tmp_path / "allure-results"
     env = {k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", "-n", workers, "-k", "sign_in",
@@ -47,6 +49,9 @@ def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_
             assert run.poll() is None and time.monotonic() < deadline, "the run ended before its stack was seen"
             time.sleep(0.05)
         run.send_signal(signal.SIGTERM)
+        if told == 2:  # the second apart from the first (Python runs a handler once for signals that come together)
+            time.sleep(0.3)
+            run.send_signal(signal.SIGTERM)
         output, _ = run.communicate(timeout=60)
     finally:
         run.kill()
@@ -107,3 +112,9 @@ def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Pat
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert [result["statusDetails"]["message"] for result in stopped] == [
         "the run was stopped before its journeys ended (stopping after 1 failures): its results are partial"]
+    # Its limit reached at its last journey, a run has ended on its own: no such result.
+    shutil.rmtree(results)
+    done = pytest_e2e("--maxfail=2", "-n", "0", "-k", "test_id_token_carries_every_claim_of_the_contract", f"--alluredir={results}",
+                      E2E_STACK_FAULTS="wrong-idp")
+    assert "2 failed" in done.stdout and results.is_dir(), done.stdout[-2000:]
+    assert [path for path in results.glob("*-result.json") if "the run was stopped" in path.read_text()] == []
