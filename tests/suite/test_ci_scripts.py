@@ -15,6 +15,7 @@ import pytest
 
 from fixtures.commands import venv_for_make
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
+from tests.suite_run import suite_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
@@ -379,6 +380,17 @@ def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(
     # As make report renders it: the installed Allure's analytics taken out.
     assert offline_report.TRACKER in (report / "index.html").read_text()
     assert offline_report.main([str(report / "index.html")]) == 0 and offline_report.TRACKER not in (report / "index.html").read_text()
+
+
+def test_make_e2e_fails_when_its_report_cannot_be_written_though_its_journeys_passed(tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", "e2e", "WORKERS=0", f"VENV={venv_for_make()}",
+                          "E2E_ARGS=-k test_returning_user_signs_in_without_the_profile_page", f"RESULTS_DIR={tmp_path / 'results'}",
+                          f"REPORT_DIR={a_file / 'report'}"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env=suite_env())
+    assert "2 passed" in ran.stdout and ran.returncode == 2, ran.stdout[-2000:] + ran.stderr[-2000:]
+    assert f"REPORT_DIR={a_file / 'report'}: the report's folder cannot be made" in ran.stderr
 
 
 def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(shards: list[Path], tmp_path: Path) -> None:
