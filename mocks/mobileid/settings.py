@@ -7,7 +7,6 @@ message that names the setting and says how to fix it.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from mocks.common.hosts import is_loopback
 from mocks.faults import Fault, Side, acting_on
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 
@@ -45,14 +45,6 @@ Outcome = Literal["approve", "wait", "user_cancel", "pin_blocked", "card_blocked
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _loopback(host: str) -> bool:
-    """127.0.0.1, ::1 and the rest of their ranges: this machine, as localhost is."""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:  # a name
-        return False
 
 
 class ClientSettings(_Strict):
@@ -88,7 +80,8 @@ class ClientSettings(_Strict):
             parts = urlsplit(uri)
             if parts.scheme != "https" or not parts.hostname or "#" in uri:
                 raise ValueError(f"redirect URI {uri!r} must be an absolute https URL without a fragment (Mobile ID registers no other)")
-            if parts.hostname == "localhost" or parts.hostname.endswith(".localhost") or _loopback(parts.hostname):
+            host = parts.hostname.rstrip(".")  # localhost. is localhost
+            if is_loopback(host) or host.endswith(".localhost"):
                 raise ValueError(f"redirect URI {uri!r} is on localhost, which Mobile ID does not register")
         return uris
 

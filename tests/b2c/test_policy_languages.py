@@ -149,3 +149,6 @@ def test_a_language_s_own_localized_resources_label_its_page(tmp_path) -> None:
     assert claim_labels([base, german])["api.socialccountsignup"] == {"en": {"displayName": "Your name"}, "de": {"displayName": "Anzeigename"}}
     appended = file("Ext", references("Append", ("en", "ext.en")) + f'<Localization Enabled="true">{resources("ext.en", "Your name")}</Localization>')
     assert claim_labels([base, appended])["api.socialccountsignup"]["en"] == {"displayName": "Name"}
+    misspelt = file("Ext", references("Apend", ("en", "ext.en")) + f'<Localization Enabled="true">{resources("ext.en", "Your name")}</Localization>')
+    with pytest.raises(PolicyError, match=r"ContentDefinition api\.socialccountsignup.*LocalizedResourcesReferences/@MergeBehavior: 'Apend' is not one of"):
+        claim_labels([base, misspelt])  # B2C refuses to upload it, as the suite's reader says (fixtures/texts.py)

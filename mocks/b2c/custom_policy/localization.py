@@ -6,11 +6,27 @@ is appended to its base's, put before it (Prepend) or replaces it (ReplaceAll), 
 
 from __future__ import annotations
 
+from xml.etree.ElementTree import Element
+
 from mocks.b2c.policy import Languages, PolicyError
 
 from .files import PolicyFile, boolean, q, text
 
 MERGE_BEHAVIORS = ("Append", "Prepend", "ReplaceAll")
+
+
+def merge_behavior(element: Element, where: str) -> str:
+    """The element's MergeBehavior: Append when unset (unconfirmed), else Prepend or ReplaceAll; another value is refused,
+    as B2C's upload refuses it."""
+    behavior = (element.get("MergeBehavior") or "Append").strip()
+    if behavior not in MERGE_BEHAVIORS:
+        raise PolicyError(f"{where}/@MergeBehavior: {behavior!r} is not one of {', '.join(MERGE_BEHAVIORS)}")
+    return behavior
+
+
+def merge(before: list[str], listed: list[str], behavior: str) -> list[str]:
+    """A later file's ``listed`` merged into its base's ``before``: appended, put before (Prepend) or replacing it."""
+    return listed if behavior == "ReplaceAll" else listed + before if behavior == "Prepend" else before + listed
 
 
 def languages(chain: list[PolicyFile]) -> Languages:
@@ -30,11 +46,8 @@ def languages(chain: list[PolicyFile]) -> Languages:
         if listed_in is None:
             continue
         default = (listed_in.get("DefaultLanguage") or default).strip().lower()
-        behavior = (listed_in.get("MergeBehavior") or "Append").strip()  # Append when unset: unconfirmed
-        if behavior not in MERGE_BEHAVIORS:
-            raise PolicyError(f"{where}/SupportedLanguages/@MergeBehavior: {behavior!r} is not one of {', '.join(MERGE_BEHAVIORS)}")
         listed = [(text(e) or "").lower() for e in listed_in.findall(q("SupportedLanguage")) if text(e)]
-        supported = listed if behavior == "ReplaceAll" else listed + supported if behavior == "Prepend" else supported + listed
+        supported = merge(supported, listed, merge_behavior(listed_in, f"{where}/SupportedLanguages"))
     return Languages(enabled, default, tuple(dict.fromkeys([default, *supported])))
 
 
@@ -61,13 +74,12 @@ def claim_labels(chain: list[PolicyFile]) -> dict[str, dict[str, dict[str, str]]
                 language, named_id = (reference.get("Language") or "").strip().lower(), reference.get("LocalizedResourcesReferenceId")
                 if language and named_id:
                     named.setdefault(language, []).append(named_id.strip())
-            behavior = (listed.get("MergeBehavior") or "Append").strip()
+            behavior = merge_behavior(listed, f"{f.name}: ContentDefinition {definition.get('Id')}{f.line(listed)}/LocalizedResourcesReferences")
             by_language = references.setdefault(definition.get("Id", ""), {})
             if behavior == "ReplaceAll":
                 by_language.clear()
             for language, ids in named.items():
-                before = by_language.get(language, [])
-                by_language[language] = ids + before if behavior == "Prepend" else before + ids
+                by_language[language] = merge(by_language.get(language, []), ids, behavior)
         for resource in blocks.findall(f"{q('Localization')}/{q('LocalizedResources')}"):
             into = strings.setdefault(resource.get("Id", ""), {})
             for string in resource.findall(f"{q('LocalizedStrings')}/{q('LocalizedString')}"):
