@@ -95,10 +95,10 @@ report:
 	@if ! test -d "$(RESULTS_DIR)"; then \
 		echo "report: no results folder $(RESULTS_DIR)/ (\`make e2e\` writes it; RESULTS_DIR=... names another)" >&2; exit 2; \
 	fi; \
-	if ! mkdir -p "$(REPORT_DIR)" 2>/dev/null || ! test -w "$(REPORT_DIR)"; then \
+	if ! mkdir -p "$(REPORT_DIR)" || ! test -w "$(REPORT_DIR)"; then \
 		echo "report: REPORT_DIR=$(REPORT_DIR): the report's folder cannot be made or written there; give a folder that can be" >&2; exit 2; \
 	fi; \
-	if ! mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")" 2>/dev/null; then \
+	if ! mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")"; then \
 		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \
 	fi; \
 	if command -v npm >/dev/null 2>&1; then \
@@ -106,7 +106,8 @@ report:
 			|| { echo "report: not written: npm ci failed (run it to see why; npm needs a writable HOME for its cache)" >&2; false; }; } && \
 		{ rendering="$(ALLURE_HISTORY_PATH).rendering"; rm -f "$$rendering"; } && \
 		{ test ! -f "$(ALLURE_HISTORY_PATH)" || cp "$(ALLURE_HISTORY_PATH)" "$$rendering"; } && \
-		ALLURE_HISTORY_PATH="$$rendering" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null && \
+		{ ALLURE_HISTORY_PATH="$$rendering" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
+			|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/ (the history is as it was)" >&2; false; }; } && \
 		{ test ! -f "$$rendering" || mv "$$rendering" "$(ALLURE_HISTORY_PATH)"; } && \
 		$(PYTHON) scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
 		echo "report: $(REPORT_DIR)/index.html (results: $(RESULTS_DIR)/, history: $(ALLURE_HISTORY_PATH))"; \

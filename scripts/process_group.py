@@ -71,7 +71,7 @@ def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
     try:
         status = main(sys.argv[1:])
     except KeyboardInterrupt as stopped:
-        print(f"{Path(sys.argv[0]).name}: {stopped or 'stopped by Ctrl-C'}; what it had started was stopped", file=sys.stderr)
+        print(f"{Path(sys.argv[0]).name}: {str(stopped) or 'stopped by Ctrl-C'}; what it had started was stopped", file=sys.stderr)
         status = 128 + (signal.SIGTERM if "SIGTERM" in str(stopped) else signal.SIGINT)
     sys.exit(status)
 

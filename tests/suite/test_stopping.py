@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import quality_gate
 from scripts.process_group import run_to_its_end
-from tests.suite_run import ROOT, suite_env
+from tests.suite_run import ROOT, pytest_with_plugins, suite_env
 
 
 def stack_of(pid: int) -> int | None:
@@ -32,12 +32,11 @@ def stack_of(pid: int) -> int | None:
     return None
 
 
-@pytest.mark.parametrize(("workers", "told"), [("0", 1), ("2", 1), ("0", 2)])
-def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path, workers: str, told: int) -> None:
-    """A CI job cancelled or a `kill`, here while the stack starts (with xdist: while its workers start, before any journey
-    runs): the journey running ends, pytest says the run was interrupted (status 2, as on Ctrl-C), its stack does not
-    outlive it, and its results say it was stopped. Told twice at once (a script passing on what its group had too), the
-    same."""
+@pytest.mark.parametrize(("workers", "when"), [("0", "while its stack starts"), ("0", "after a journey"), ("2", "while its stack starts")])
+def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path, workers: str, when: str) -> None:
+    """A CI job cancelled or a `kill`, while the stack starts (with xdist: while its workers start, before any journey) or
+    once a journey has ended: the journey running ends, pytest says the run was interrupted (status 2, as on Ctrl-C), the
+    journeys not begun do not run, its stack does not outlive it, and its results say it was stopped."""
     results = tmp_path / "allure-results"
     env = {k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", "-n", workers, "-k", "sign_in",
@@ -45,23 +44,47 @@ def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_
                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
-        while (stack := stack_of(run.pid)) is None:
-            assert run.poll() is None and time.monotonic() < deadline, "the run ended before its stack was seen"
+        while (stack := stack_of(run.pid)) is None or (when == "after a journey" and not any(results.glob("*-result.json"))):
+            assert run.poll() is None and time.monotonic() < deadline, f"the run ended before the moment {when}"
             time.sleep(0.05)
         run.send_signal(signal.SIGTERM)
-        if told == 2:  # the second apart from the first (Python runs a handler once for signals that come together)
-            time.sleep(0.3)
-            run.send_signal(signal.SIGTERM)
         output, _ = run.communicate(timeout=60)
     finally:
         run.kill()
-    assert run.returncode == 2 and "stopped by SIGTERM" in output, output[-2000:]
+    assert run.returncode == 2 and "Interrupted: stopped by SIGTERM" in output, output[-2000:]
+    assert "stopped by SIGTERM: stopping once the journeys running have ended" in output or "no tests ran" in output, output[-2000:]
+    ran = re.search(r"(\d+) passed", output)
+    assert ran is None or 0 < int(ran.group(1)) < 20, output[-2000:]  # -k sign_in selects over 20: the rest never began
     assert not Path(f"/proc/{stack}").exists(), "the stack outlived the run"
     # The results say the run was stopped, so the report and the quality gate do not read its journeys as the whole run.
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert len(stopped) == 1 and stopped[0]["status"] == "broken", sorted(p.name for p in results.iterdir())
     assert stopped[0]["statusDetails"]["message"] == "the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial"
-    assert quality_gate.main([str(results)]) == 1
+
+
+def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(tmp_path: Path) -> None:
+    """A script passes on to pytest the SIGTERM its process group had too: both are one stop, and the run ends after the
+    journey running. Told again later (SAME_STOP_S, made 0 here), the run ends at once, as Python's default would."""
+    (tmp_path / "test_told.py").write_text(
+        "import os, signal\n"
+        "import fixtures.stop_signal as stopping\n"
+        "def test_told_twice_at_once():\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)  # a handler runs after each: the same stop, the journey goes on\n"
+        "def test_never_begun():\n"
+        "    pass\n")
+    once = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal"), "test_told.py")
+    assert once.returncode == 2 and "1 passed" in once.stdout and "Interrupted: stopped by SIGTERM" in once.stdout, once.stdout
+    (tmp_path / "test_told.py").write_text(
+        "import os, signal\n"
+        "import fixtures.stop_signal as stopping\n"
+        "def test_told_again_later():\n"
+        "    stopping.SAME_STOP_S = 0\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    raise AssertionError('still running after the second SIGTERM')\n")
+    again = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal"), "test_told.py")
+    assert again.returncode == -signal.SIGTERM, again.stdout
 
 
 def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
