@@ -18,15 +18,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
+from scripts.process_group import interrupt, signals_handled
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
@@ -370,25 +369,6 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
         with ctrl_c_ignored():  # pytest's group, which may still write into the work folder: politely, then for good
             stop_group(process, (signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
         raise
-
-
-@contextlib.contextmanager
-def signals_handled(signals: Sequence[int], handler: Callable[[int, FrameType | None], Any] | int) -> Iterator[None]:
-    """``handler`` for ``signals`` inside the block, and their own handlers again after it. Only the main thread may set
-    handlers: in any other (a test's) nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, handler) for sig in signals}
-    try:
-        yield
-    finally:
-        for sig, before in previous.items():
-            signal.signal(sig, before)
-
-
-def interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 def stop_signals_interrupt() -> contextlib.AbstractContextManager[None]:

@@ -7,9 +7,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 
@@ -64,25 +66,51 @@ def _state_and_group(stat: Path) -> tuple[str, int]:
     return state, int(pgrp)
 
 
-def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
-    """Run a script's ``main`` with SIGTERM read as Ctrl-C (``sigterm_as_ctrl_c``), and exit with its status; stopped
-    before its child ran, with one line and the shell's status for the signal, not a traceback."""
-    sigterm_as_ctrl_c()
+@contextlib.contextmanager
+def signals_handled(signals: Sequence[int], handler: Callable[[int, FrameType | None], Any] | int) -> Iterator[None]:
+    """``handler`` for ``signals`` inside the block, and their own handlers again after it. Only the main thread may set
+    handlers: in any other (a test's) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
     try:
-        status = main(sys.argv[1:])
-    except KeyboardInterrupt as stopped:
-        print(f"{Path(sys.argv[0]).name}: {str(stopped) or 'stopped by Ctrl-C'}; what it had started was stopped", file=sys.stderr)
-        status = 128 + (signal.SIGTERM if "SIGTERM" in str(stopped) else signal.SIGINT)
+        yield
+    finally:
+        for sig, before in previous.items():
+            signal.signal(sig, before)
+
+
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    """A stop signal read as Ctrl-C, naming the signal: a script's ``finally`` then stops what it started, where Python's
+    default for SIGTERM would end it at once and leave them running."""
+    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+
+def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
+    """Run a script's ``main`` with SIGTERM read as Ctrl-C, and exit with its status; stopped before its child ran, with
+    one line and the shell's status for the signal, not a traceback."""
+    with signals_handled((signal.SIGTERM,), interrupt):
+        try:
+            status = main(sys.argv[1:])
+        except KeyboardInterrupt as stopped:
+            said = str(stopped) or "stopped by SIGINT"
+            print(f"{Path(sys.argv[0]).name}: {said}; what it had started was stopped", file=sys.stderr)
+            status = 128 + signal.Signals.__members__.get(said.rsplit(" ", 1)[-1], signal.SIGINT)
     sys.exit(status)
 
 
-def sigterm_as_ctrl_c() -> None:
-    """For a script that starts processes (a stack, a browser server): SIGTERM raises KeyboardInterrupt, so its ``finally``
-    stops them, where Python's default would end the script at once and leave them running."""
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
-
-    signal.signal(signal.SIGTERM, interrupt)
+def _told_to_end(child: subprocess.Popen[Any]) -> int:
+    """SIGTERM (a pytest stops after its journey), SIGTERM again once that has taken too long (a pytest then ends at once,
+    its stacks first: fixtures/stop_signal.py), and only then SIGKILL, which would leave a pytest's stack running."""
+    for sig in (signal.SIGTERM, signal.SIGTERM):
+        child.send_signal(sig)
+        try:
+            return child.wait(timeout=STOPS_WITHIN)
+        except subprocess.TimeoutExpired:
+            continue
+    child.kill()
+    return child.wait()
 
 
 STOPS_WITHIN = 10.0  # seconds a child that had Ctrl-C gets to stop by itself (a pytest stopping its stack and browsers)
@@ -102,12 +130,7 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
             try:  # Ctrl-C at the terminal reached the child too: it is stopping
                 status = child.wait(timeout=STOPS_WITHIN)
             except subprocess.TimeoutExpired:  # only this process was told (kill -INT): tell the child, then end it
-                child.send_signal(signal.SIGTERM)
-                try:
-                    status = child.wait(timeout=STOPS_WITHIN)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-                    status = child.wait()
+                status = _told_to_end(child)
     finally:
         signal.signal(signal.SIGTERM, passed_on)
     return 128 - status if status < 0 else status  # ended by signal N: the shell's 128+N, not sys.exit(-N)'s 256-N

@@ -141,3 +141,30 @@ def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Pat
                       E2E_STACK_FAULTS="wrong-idp")
     assert "2 failed" in done.stdout and results.is_dir(), done.stdout[-2000:]
     assert [path for path in results.glob("*-result.json") if "the run was stopped" in path.read_text()] == []
+
+
+def test_a_script_stopped_before_its_child_runs_says_so_in_a_line(tmp_path: Path) -> None:
+    """SIGTERM while a script starts what its child needs (the tenant-mode script's stack): its ``finally`` runs, and it
+    ends with one line and the shell's status for the signal, not a traceback."""
+    script = tmp_path / "script.py"
+    script.write_text(f"import pathlib, sys, time\nsys.path.insert(0, {str(ROOT)!r})\nfrom scripts.process_group import main_stopped_cleanly\n"
+                      "def main(argv):\n"
+                      f"    pathlib.Path({str(tmp_path / 'started')!r}).touch()\n"
+                      "    try:\n"
+                      "        time.sleep(60)  # a stack starting\n"
+                      "    finally:\n"
+                      f"        pathlib.Path({str(tmp_path / 'stopped')!r}).touch()\n"
+                      "    return 0\n"
+                      "main_stopped_cleanly(main)\n")
+    running = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "started").exists():
+            assert time.monotonic() < deadline, "the script did not start"
+            time.sleep(0.02)
+        running.send_signal(signal.SIGTERM)
+        _, said = running.communicate(timeout=30)
+    finally:
+        running.kill()
+    assert running.returncode == 128 + signal.SIGTERM and (tmp_path / "stopped").exists()
+    assert said.strip() == "script.py: stopped by SIGTERM; what it had started was stopped", said
