@@ -66,13 +66,29 @@ def test_each_fault_is_acted_on_by_the_emulator_of_its_side(fault: Fault) -> Non
 
 
 def reads_fault(path, fault: Fault) -> bool:
-    """Whether ``path``'s code (not a comment or a string) names ``Fault.NAME`` in a condition (an if or a test)."""
+    """Whether ``path``'s code (not a comment, a string or a log line) tests ``Fault.NAME``: in the condition of an if,
+    a conditional expression, a while or an assert (``if emulator.has(Fault.NAME)``), or as the left of ``in``
+    (``lax = Fault.NAME in settings.faults``)."""
+    def names_it(expression: ast.AST) -> bool:
+        return any(isinstance(n, ast.Attribute) and n.attr == fault.name and isinstance(n.value, ast.Name) and n.value.id == "Fault"
+                   for n in ast.walk(expression))
+
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, (ast.If, ast.IfExp, ast.Assert, ast.BoolOp, ast.Compare, ast.Call)):
-            if any(isinstance(n, ast.Attribute) and n.attr == fault.name and isinstance(n.value, ast.Name) and n.value.id == "Fault"
-                   for n in ast.walk(node)):
-                return True
+        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)) and names_it(node.test):
+            return True
+        if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)) and names_it(node.left):
+            return True
     return False
+
+
+def test_a_fault_only_named_is_not_read(tmp_path) -> None:
+    """What the check above counts as reading a fault, and what not (a line that logs it, a fault in a branch's body)."""
+    code = tmp_path / "code.py"
+    for source, reads in [("if emulator.has(Fault.SLOW_IDP):\n    pass", True), ("lax = Fault.SLOW_IDP in settings.faults", True),
+                          ("log.info('%s', Fault.SLOW_IDP)", False), ("if ready:\n    answer(Fault.SLOW_IDP)", False),
+                          ("# if Fault.SLOW_IDP in settings.faults", False), ("if Fault.WRONG_IDP in faults:\n    pass", False)]:
+        code.write_text(source)
+        assert reads_fault(code, Fault.SLOW_IDP) is reads, source
 
 
 @pytest.mark.parametrize("fault", TOKEN_FAULTS, ids=lambda f: f.value)
