@@ -57,6 +57,11 @@ def url_without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+def answer_params(url: str) -> dict[str, str]:
+    """The parameters of ``url``'s fragment, else of its query: where B2C puts its answer (or error) for the app."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).fragment or urlsplit(url).query).items()}
+
+
 def at_dead_end(page: Page) -> tuple[str, Cause] | None:
     """The screen in words and its cause when the browser is at a page that never moves on by itself (B2C's error page, an
     error sent to the app, Chromium's page for a failed navigation), else None; unlike ``what_the_browser_shows``, failed
@@ -100,7 +105,7 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
             correlation = GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
             words = f"B2C's error page ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
             return words, b2c_error_code(match.group(0) if match else None, detail, redirected=False)
-        params = {k: v[0] for k, v in parse_qs(urlsplit(url).fragment or urlsplit(url).query).items()}
+        params = answer_params(url)
         if "error" in params:
             description = params.get("error_description", "")
             code = AADB2C_CODE.search(description)
@@ -241,7 +246,8 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
 
 
 def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state: Literal["attached", "visible"] = "visible") -> None:
-    """Wait until ``page_object.shown`` is in ``state``, stopping early at the page's dead end (once it is in the page).
+    """Wait until ``page_object.shown`` is in ``state``, stopping early at the page's dead end (once it is in the page)
+    or any page that never moves on (``wait_until``).
 
     The document's load event comes first, for at most half the wait and ``LOAD_FIRST_MS``: a locator's
     wait that starts before the page is there looks again only 20, 50, then 100 ms later (Playwright's
@@ -254,41 +260,57 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
     shown = page_object.shown.filter(visible=True) if state == "visible" else page_object.shown
     target = shown if page_object.dead_end is None else shown.or_(page_object.dead_end)
     started = time.monotonic()
-    deadline = started + timeout / 1000
     try:
         page_object.page.wait_for_load_state("load", timeout=max(1.0, min(timeout / 2, LOAD_FIRST_MS)))
     except PlaywrightError:
         pass
-    left = max(1.0, (deadline - time.monotonic()) * 1000)  # Playwright reads 0 as "no timeout"
-    try:
-        target.first.wait_for(state="attached", timeout=left)
-        if page_object.dead_end is not None and page_object.dead_end.count() and not shown.count():
-            raise not_shown(page_object, (time.monotonic() - started) * 1000, dead_end=True)
-    except PlaywrightError:
-        raise not_shown(page_object, timeout) from None
+    wait_until(page_object, target.first, "attached", timeout, started=started)
+    if page_object.dead_end is not None and page_object.dead_end.count() and not shown.count():
+        raise not_shown(page_object, (time.monotonic() - started) * 1000, dead_end=True)
+
+
+def wait_until_visible(page_object: PageObject, element: Locator, timeout: float, what: str) -> None:
+    """Wait until ``element`` (of ``page_object``'s page, ``what`` in words) is visible; as ``wait_until``."""
+    wait_until(page_object, element, "visible", timeout, what)
 
 
 LOOK_AGAIN_MS = 200  # how often a document that has loaded is looked at again while the browser stays on it
 
 
-def wait_until_visible(page_object: PageObject, element: Locator, timeout: float, what: str) -> None:
-    """Wait until ``element`` (of ``page_object``'s page) is visible. Stops early, looking every ``LOOK_AGAIN_MS``, once the
-    browser is at a page that never moves on (``at_dead_end``: Chromium's page for a failed navigation, which no locator
-    can wait for, B2C's error page, an error sent to the app); a JourneyFailure (``not_shown``) saying where it is."""
-    started = time.monotonic()
+def wait_until(page_object: PageObject, element: Locator, state: Literal["attached", "visible"], timeout: float,
+               what: str | None = None, *, started: float | None = None) -> None:
+    """The page waits' one policy: wait until ``element`` is in ``state``, within ``timeout`` ms of ``started`` (now
+    by default). Stops early, looking every ``LOOK_AGAIN_MS``, once the browser is at a page that never moves on
+    (``_never_moves_on``: Chromium's page for a failed navigation, which no locator can wait for, an error sent to the
+    app, the page object's dead end); a JourneyFailure (``not_shown``) saying where it is."""
+    started = time.monotonic() if started is None else started
     deadline = started + timeout / 1000
     while True:
         left = (deadline - time.monotonic()) * 1000
         try:
-            element.wait_for(state="visible", timeout=max(1.0, min(LOOK_AGAIN_MS, left)))  # Playwright reads 0 as "no timeout"
+            element.wait_for(state=state, timeout=max(1.0, min(LOOK_AGAIN_MS, left)))  # Playwright reads 0 as "no timeout"
             return
         except PlaywrightTimeoutError:
             if left <= LOOK_AGAIN_MS:
                 raise not_shown(page_object, timeout, what) from None
-            if at_dead_end(page_object.page) is not None:
+            if _never_moves_on(page_object) and not _is_in(element, state):  # the element may have come since the look above
                 raise not_shown(page_object, (time.monotonic() - started) * 1000, what, dead_end=True) from None
         except PlaywrightError:
             raise not_shown(page_object, timeout, what) from None
+
+
+def _never_moves_on(page_object: PageObject) -> bool:
+    """Whether the browser is at a page that never moves on by itself, for ``page_object``: Chromium's page for a failed
+    navigation, an error sent to the app (both by the URL alone), or the page object's own dead end. Not B2C's error page
+    as such: it is the page ``B2CErrorPage`` waits for, which B2C may still be building."""
+    url = page_object.page.url
+    if url.startswith(CHROME_ERROR) or "error" in answer_params(url):
+        return True
+    return page_object.dead_end is not None and page_object.dead_end.count() > 0
+
+
+def _is_in(element: Locator, state: Literal["attached", "visible"]) -> bool:
+    return element.is_visible() if state == "visible" else element.count() > 0
 
 
 def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: str, timeout: float) -> bool:

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, Route
 from fixtures import causes
 from fixtures.causes import JourneyFailure, classify_text
 from fixtures.reporting import locate_bare_timeout, page_facts
-from pages import B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
+from pages import B2CErrorPage, B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
 
 pytestmark = pytest.mark.browser
 
@@ -370,6 +370,29 @@ def test_a_wait_across_pages_stops_at_chromiums_error_page(page: Page) -> None:
     # net::ERR_FAILED is no network failure the suite knows: the navigation's error, said as it is, not blamed on the network.
     words, cause = waiting.what_the_browser_shows(page)
     assert cause == causes.Cause(causes.OTHER, "a navigation failed: net::ERR_FAILED at https://jwt.ms/"), (words, cause)
+
+
+def test_a_page_wait_stops_at_chromiums_error_page(page: Page) -> None:
+    """B2C sends the browser to a Mobile ID that went away: the wait for Mobile ID's number page stops at Chromium's own
+    error page (which no locator can wait for), blaming the network, rather than at its timeout (a minute here)."""
+    follow_a_link_to_jwt_ms_that_fails(page, "connectionrefused")
+    page.wait_for_url("chrome-error://**", wait_until="commit")
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure, match=r"the wait stopped at a dead end; the browser shows Chromium's page") as failure:
+        MobileIDLoginPage(page, host="m.mobileid.ch").wait_until_shown(timeout=60_000)
+    assert time.monotonic() - started < 30
+    assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://jwt.ms/"), str(failure.value)
+
+
+def test_b2cs_error_page_built_bit_by_bit_is_no_dead_end_to_its_own_wait(page: Page) -> None:
+    """B2C builds its error page by script: its frame first, the message later. The wait for the error page waits for the
+    message; the frame alone, the other pages' dead end, does not stop it."""
+    frame, message = ERROR_PAGE.split('<div class="error-page-detail">', 1)
+    page.set_content(frame + "</div></div></body></html>" + "<script>setTimeout(() => { const detail = document.createElement('div');"
+                     " detail.className = 'error-page-detail'; detail.textContent = "
+                     f"{message.split('</div>', 1)[0]!r}; document.querySelector('.error-page-messagedetails').append(detail); }}, 600)</script>")
+    error_page = B2CErrorPage(page).wait_until_shown(timeout=60_000)
+    assert error_page.error_code() == "AADB2C90006"
 
 
 def test_the_waiting_pages_number_is_not_waited_for_at_a_dead_end(page: Page) -> None:
