@@ -16,7 +16,7 @@ from mocks.b2c.authorize import Delivery, error_fields, redirect_location
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy
 from mocks.b2c.tenant import Tenant
-from mocks.common.params import MultiValued, ParameterError, single
+from mocks.common.params import MultiValued, ParameterError, read_form, single
 from mocks.faults import Fault
 
 if TYPE_CHECKING:
@@ -67,10 +67,8 @@ class TenantHandlers:
         return policy
 
     async def _form(self, request: Request) -> FormData:
-        try:
-            return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
-        except Exception:  # malformed multipart/urlencoded bodies: treat as an empty, invalid request
-            return FormData()
+        # A body that is no readable form, or over the limits, is an empty request: B2C then says what is missing.
+        return await read_form(request, max_fields=MAX_FORM_FIELDS) or FormData()
 
     def _params(self, request: Request, form: FormData | None) -> MultiValued:
         return form if form is not None else request.query_params

@@ -13,6 +13,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_PARAMETER_LENGTH = 4096
@@ -30,17 +34,15 @@ class MultiValued(Protocol):
     def getlist(self, key: str) -> Sequence[object]: ...
 
 
-MISSING = "parameter is missing"
-
-
 class ParameterError(ValueError):
-    """A request parameter is missing, repeated, oversized or malformed."""
+    """A request parameter is missing, repeated, oversized or malformed; ``missing``: absent, as opposed to there but
+    unusable (repeated, oversized, a file), which some services answer with another error."""
 
-    def __init__(self, name: str, problem: str) -> None:
+    def __init__(self, name: str, problem: str, *, missing: bool = False) -> None:
         super().__init__(f"{name}: {problem}")
         self.name = name
         self.problem = problem
-        self.missing = problem == MISSING  # absent, as opposed to there but unusable (repeated, oversized, a file)
+        self.missing = missing
 
 
 def single(
@@ -57,7 +59,7 @@ def single(
     value = values[0] if values else None
     if value is None or value == "":
         if required:
-            raise ParameterError(name, MISSING)
+            raise ParameterError(name, "parameter is missing", missing=True)
         return None
     if not isinstance(value, str):
         raise ParameterError(name, "parameter must be text, not a file")
@@ -74,6 +76,15 @@ def one_of(params: MultiValued, name: str, allowed: Iterable[str], *, default: s
     if value not in allowed:
         raise ParameterError(name, f"unsupported value {value!r} (expected one of {', '.join(allowed)})")
     return value
+
+
+async def read_form(request: Request, *, max_fields: int, max_part_size: int = 16 * 1024) -> FormData | None:
+    """The request's form, no files, at most ``max_fields`` fields; None for a body Starlette cannot read as a form or one
+    over a limit: each endpoint answers that in its own service's way (a page saying what is missing, an OAuth error)."""
+    try:
+        return await request.form(max_files=0, max_fields=max_fields, max_part_size=max_part_size)
+    except (HTTPException, MultiPartException):  # Starlette's 400 for a form it cannot read inside an app, its own error outside
+        return None
 
 
 def split_scope(scope: str) -> list[str]:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 
-from mocks.common.params import BodySizeLimit
+from mocks.common.params import BodySizeLimit, read_form
 from mocks.common.static import StaticFilesInMemory
 
 HERE = Path(__file__).parent
@@ -30,9 +30,8 @@ def _page(posted: dict[str, str] | None) -> HTMLResponse:
 async def index(request: Request) -> Response:
     if request.method == "GET":
         return _page(None)
-    try:
-        form = await request.form(max_files=0, max_fields=20)
-    except Exception:  # a body that is not a form: show the page with nothing to decode
+    form = await read_form(request, max_fields=20)
+    if form is None:  # a body that is not a form: show the page with nothing to decode
         return _page({"error": "invalid_request", "error_description": "The POST body is not a form."})
     posted = {}
     for name in FIELDS:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from mocks.common.keys import jwks
 from mocks.common.oauth import MalformedCredentials, basic_credentials, same_token
-from mocks.common.params import MultiValued, ParameterError, single
+from mocks.common.params import MultiValued, ParameterError, read_form, single
 from mocks.faults import Fault
 from mocks.mobileid import errors, oidc
 from mocks.mobileid.errors import new_trace
@@ -50,7 +50,9 @@ class BackChannelEndpoints(Handlers):
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             return oauth_error(400, "invalid_request", "The token request must be application/x-www-form-urlencoded")
-        form = await request.form(max_files=0, max_fields=50, max_part_size=16 * 1024)
+        form = await read_form(request, max_fields=50)
+        if form is None:
+            return oauth_error(400, "invalid_request", "The token request's body is not a form of at most 50 parameters")
         try:
             client = self._authenticate_client(request.headers.get("authorization"), form)
             if single(form, "grant_type", required=True) != "authorization_code":

@@ -17,7 +17,7 @@ from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.locales import language_from_ui_locales
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
-from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, NOT_SERVED_SCOPES, ClientSettings, MobileIDSettings
+from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, NOT_SERVED_SCOPES, ClientSettings, MobileIDSettings, is_al4
 
 # Parameters Mobile ID tells clients not to send ([GS]); PAR/JAR are not emulated.
 FORBIDDEN = ("display", "max_age", "id_token_hint", "claims", "request", "request_uri", "registration")
@@ -152,7 +152,7 @@ def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: st
         raise _Reject(errors.REQUEST_INVALID.but("Invalid request: the only prompt value allowed is login"))
     hint_text = single(params, "login_hint")
     login_hint = parse_login_hint(hint_text) if hint_text is not None else None
-    if acr.startswith("mid_al4"):
+    if is_al4(acr):
         if login_hint is None:
             raise _Reject(errors.AL4_WITHOUT_HINT)
         if login_hint.manual_input:

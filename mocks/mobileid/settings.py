@@ -36,6 +36,13 @@ KNOWN_ACRS = (
     "mid_al4_mobileapp",
     "mid_al4_passkey",
 )
+
+
+def is_al4(acr: str) -> bool:
+    """AL4 adds the serial check to AL3's and needs a login hint (reference mobileid.md, ACR table)."""
+    return acr.startswith("mid_al4")
+
+
 # What a client may ask for unless its onboarding says otherwise: the SIM/App levels without extra checks.
 DEFAULT_ALLOWED_ACRS = ("mid_al2_any", "mid_al3_any", "mid_al3_simcard", "mid_al3_mobileapp")
 LOCAL_STACK_CLIENT_ID = "b2c-contoso-0001"

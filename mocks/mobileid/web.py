@@ -18,18 +18,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData, QueryParams
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from mocks.common.params import ParameterError, single
+from mocks.common.params import ParameterError, read_form, single
 from mocks.mobileid import authorize, errors, pages
 from mocks.mobileid.errors import MidError, new_trace
 from mocks.mobileid.locales import TEXTS, language_from_accept
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.runtime import Handlers
+from mocks.mobileid.settings import is_al4
 from mocks.mobileid.state import ClientAnswer, LoginSession
 from mocks.mobileid.transactions import SignatureTransaction, Status
 
@@ -69,10 +68,7 @@ async def read_params(request: Request) -> QueryParams | FormData:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in FORM_TYPES:
         return FormData()
-    try:
-        return await request.form(max_files=0, max_fields=100, max_part_size=16 * 1024)
-    except (HTTPException, MultiPartException):
-        return FormData()
+    return await read_form(request, max_fields=100) or FormData()
 
 
 class LoginPages(Handlers):
@@ -227,8 +223,7 @@ class LoginPages(Handlers):
             trace=session.trace,
             message=message,
             acr=request_.acr,
-            # AL4 adds the serial check to AL3's (reference mobileid.md, ACR table); below it a hint's sn is not checked.
-            serial_hint=request_.login_hint.serial_for(msisdn) if request_.login_hint and request_.acr.startswith("mid_al4") else None,
+            serial_hint=request_.login_hint.serial_for(msisdn) if request_.login_hint and is_al4(request_.acr) else None,  # else sn unchecked
         )
         session.transaction_id = transaction.id
         log.info("transaction %s (%s) started for client %s: %s", transaction.trace, transaction.id, transaction.client_id, transaction.status.value)
