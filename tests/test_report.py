@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -53,6 +54,8 @@ def check_terminal(failing_run) -> None:
     assert lines[0].startswith("2 x ID token contract: aud: expected '"), summary  # the cause, then its journeys
     assert len(lines) == 3 and all(line.startswith("    e2e/") for line in lines[1:]), summary
     assert "FAILED e2e/" not in run.stdout  # listed once, under its cause
+    # Where the failed journeys' traces and screenshots are (--output, a folder outside the working one: said whole).
+    assert re.search(r"^evidence: /\S+/test-results\d*/ \(traces, screenshots", run.stdout, re.M), run.stdout[-2000:]
     assert "eyJ" not in run.stdout  # pytest prints argument values in tracebacks; the raw token is redacted
 
 

@@ -161,6 +161,16 @@ def test_the_results_line_names_make_report_only_outside_make(tmp_path: Path) ->
     assert f"report: results in {results}/\n" in made.stdout and "make report" not in made.stdout, made.stdout
 
 
+def test_the_evidence_folder_is_said_as_it_is_reached_from_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-playwright's --output is relative to where the run started, not to the suite: said from there, or whole."""
+    from fixtures.reporting import from_here
+
+    (tmp_path / "checkout").mkdir()
+    monkeypatch.chdir(tmp_path / "checkout")
+    assert from_here(Path("test-results")) == "test-results"
+    assert from_here(tmp_path / "elsewhere" / "test-results") == str(tmp_path / "elsewhere" / "test-results")
+
+
 @pytest.mark.parametrize(("target", "tells"), [("e2e", True), ("smoke", True), ("test-journeys", False), ("shard", False)])
 def test_only_the_targets_that_render_the_report_next_say_so(target: str, tells: bool) -> None:
     """make e2e and make smoke render the report after their run; the others (make test's, a CI shard's) do not."""
