@@ -383,17 +383,20 @@ def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(
     assert offline_report.main([str(report / "index.html")]) == 0 and offline_report.TRACKER not in (report / "index.html").read_text()
 
 
-@pytest.mark.parametrize(("target", "settings", "passed"), [
-    ("e2e", ["E2E_ARGS=-k test_returning_user_signs_in_without_the_profile_page"], "2 passed"),
-    ("smoke", ["CI_EVIDENCE=", "INFRA_RERUNS=0"], "8 passed"),
+@pytest.mark.parametrize(("target", "settings"), [
+    ("e2e", []),
+    ("smoke", ["CI_EVIDENCE=", "INFRA_RERUNS=0"]),
 ])
 def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_journeys_passed(
-        tmp_path: Path, target: str, settings: list[str], passed: str) -> None:
+        tmp_path: Path, target: str, settings: list[str]) -> None:
     a_file = tmp_path / "a-file"
     a_file.write_text("")
+    # One smoke journey of each policy is enough to pass (PYTEST_ADDOPTS: the recipes' own options stay as they are).
+    env = {**suite_env(), "PYTEST_ADDOPTS": "-k test_returning_user_signs_in_without_the_profile_page"}
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"VENV={venv_for_make()}", *settings,
                           f"RESULTS_DIR={tmp_path / 'results'}", f"JUNIT={tmp_path / 'junit.xml'}", f"REPORT_DIR={a_file / 'report'}"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300, env=suite_env())
+                         cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    passed = "2 passed"
     assert passed in ran.stdout and ran.returncode == 2, ran.stdout[-2000:] + ran.stderr[-2000:]
     assert f"REPORT_DIR={a_file / 'report'}: the report's folder cannot be made" in ran.stderr
 
