@@ -286,6 +286,10 @@ def _state_dir(config: StackConfig) -> tuple[Path, bool]:
 
 def serve(config: StackConfig) -> None:
     """Run until SIGINT/SIGTERM; print the ready lines (flushed) once connections are accepted."""
+    # uvicorn shuts down gracefully, then re-raises the signal it caught; end with status 0 instead. Set before the
+    # state folder is made: a stop while the stack is built runs the finally below, which removes a temporary one.
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, _exit_cleanly)
     state_dir, temporary = _state_dir(config)
     sock = proxy = None
     try:
@@ -299,10 +303,6 @@ def serve(config: StackConfig) -> None:
         def ready() -> None:
             sys.stdout.write("\n".join(ready_lines(info)) + "\n")
             sys.stdout.flush()
-
-        # uvicorn shuts down gracefully, then re-raises the signal it caught; end with status 0 instead.
-        for stop in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(stop, _exit_cleanly)
 
         common_serve.run(app, sock, on_ready=ready, ssl_certfile=str(tls.server_cert_chain), ssl_keyfile=str(tls.server_key))
     finally:

@@ -11,6 +11,9 @@ process held the collector: a pytest process holds it only until its tests are c
   journey walks only what requests made) and the collector runs as usual.
 - pydantic does not look for plugins: it would read the entry points of every package installed beside
   it (~10 ms) for plugins no emulator uses. ``PYDANTIC_DISABLE_PLUGINS`` set by whoever starts us wins.
+- SIGINT and SIGTERM end the start as ``SystemExit`` (status 128 + the signal's number): Ctrl-C while the modules load
+  printed a traceback from whichever import it hit, and SIGTERM's default ended the process without its ``finally``
+  blocks (``mocks.stack.serve`` then installs its own for the rest of the process's life).
 
 A pytest process holds the collector the same way until its tests are collected (fixtures/process_start.py).
 ``python -m mocks.mobileid`` does not begin here: ``mocks/mobileid/__init__.py`` imports the app before its
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 
 _held = False  # the collector is off because hold_collector() turned it off
 
@@ -43,6 +47,12 @@ def release_collector() -> None:
 
 
 def begin() -> None:
-    """The stack's start: no plugin search by pydantic, the collector held until it serves."""
+    """The stack's start: no plugin search by pydantic, the collector held until it serves, a stop a quiet exit."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     hold_collector()
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, stopped_while_starting)
+
+
+def stopped_while_starting(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -73,6 +73,28 @@ def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) 
     assert list(tmp_path.iterdir()) == []  # the state folder it made for itself (keys, a client secret) went with it
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=lambda stop: stop.name)
+def test_a_stop_while_the_modules_load_ends_the_start_quietly(stop: signal.Signals) -> None:
+    """Ctrl-C (or SIGTERM) right after ``python -m mocks serve`` starts, as its modules load: a line-free exit with the
+    shell's status for the signal, not a traceback from whichever import it hit."""
+    script = ("from mocks.common import process_start\nprocess_start.begin()\nimport os\n"
+              f"os.kill(os.getpid(), {int(stop)})\nimport mocks.stack\nprint('went on')\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert (result.returncode, result.stdout, result.stderr) == (128 + stop, "", "")
+
+
+def test_a_stop_while_the_stack_is_built_removes_its_temporary_folder(tmp_path: Path) -> None:
+    """SIGTERM while the stack builds (keys made, policies read): its temporary state folder (keys, a client secret)
+    goes with it, as at any other stop."""
+    script = ("import os, signal\nfrom mocks import stack\nbuild = stack.build_stack\n"
+              "def build_then_stopped(*args):\n    built = build(*args)\n    os.kill(os.getpid(), signal.SIGTERM)\n    return built\n"
+              "stack.build_stack = build_then_stopped\nstack.serve(stack.StackConfig(port=0))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert list(tmp_path.iterdir()) == []
+
+
 class Serving:
     def __init__(self, *args: str) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", *args], cwd=ROOT, stdout=subprocess.PIPE,
