@@ -22,18 +22,17 @@ from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
-from fixtures.causes import AADB2C_CODE, GUID
+from fixtures.causes import AADB2C_CODE, CORRELATION_ID
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
 from fixtures.mobile_id import MobileID
 from fixtures.redaction import PHONE, masked
 from fixtures.repro import Evidence, ReproRequest, trace_frames, versions
 from fixtures.settings import Settings
 from fixtures.tokens import unverified_claims
-from pages import keep_answer_off_screen
+from pages import RedirectResult, keep_answer_off_screen
 from pages.waiting import url_without_fragment
 from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
 
-CORRELATION_ID = re.compile(rf"Correlation ID:?\s*({GUID.pattern})", re.I)
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
 
 
@@ -78,7 +77,7 @@ def test_repro(
         # Where the journey stopped; not the app's page a second time, which its last step pictured already.
         pictured = bool(evidence.screenshots) and evidence.screenshots[-1]["url"] == url_without_fragment(page.url)
         if not (pictured and journey.app.is_current()):
-            evidence.screenshot(page, "last page")
+            evidence.screenshot(page, "last page", unless_unchanged=True)
         evidence.stop_trace(context)
         evidence.facts["pages"] = [url_without_fragment(url) for url in journey.visited]
 
@@ -122,11 +121,25 @@ def note_b2c_error_page(journey: Journey, evidence: Evidence) -> None:
     evidence.step("B2C error page", page=journey.page)
 
 
+def note_the_answer(evidence: Evidence, result: RedirectResult) -> None:
+    """What B2C sent the app: its error with the codes and correlation ID in its words, or the token's claims."""
+    facts = evidence.facts
+    facts["redirect"] = {"error": result.error, "error_description": result.error_description or None}
+    note_b2c_and_mobile_id_words(evidence, result.error_description)
+    if result.id_token:
+        facts["claims"] = unverified_claims(result.id_token)
+
+
 def run_journey(journey: Journey, evidence: Evidence, repro: ReproRequest, policy: str, number: str) -> None:
     try:
         run_journey_steps(journey, evidence, repro, policy, number)
-    except Exception:  # wherever the journey stopped (after Mobile ID too), B2C's error page is recorded
+    except Exception:  # wherever the journey stopped, B2C's error page or its answer to the app (before Mobile ID too) is recorded
         note_b2c_error_page(journey, evidence)
+        try:
+            if "redirect" not in evidence.facts and journey.app.is_current():
+                note_the_answer(evidence, journey.app.result())
+        except PlaywrightError:  # the page is gone (browser closed): nothing more to read
+            pass
         raise
 
 
@@ -162,6 +175,9 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
     if journey.unified.is_shown():
         evidence.step("B2C sign-in page", page=journey.page)
         facts["b2c_page_language"] = journey.unified.language()
+        # B2C's logs find the sign-in by it, whatever the journey's end (a token that fails its checks included).
+        if (correlation := journey.unified.correlation_id()) and correlation not in facts.setdefault("correlation_ids", []):
+            facts["correlation_ids"].append(correlation)
         journey.unified.choose_mobile_id()
     if not journey.app.is_current():  # e.g. prompt=none answers the app at once
         answer_at_mobile_id(journey, evidence, repro, number)
@@ -215,23 +231,22 @@ def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, 
         journey.mobile_id.announce(silent_phone_wait_line())  # a minute and more with nothing on the screen otherwise
     result = journey.redirect(request, timeout=wait_ms, expecting="an ID token" if not outcome.codes else "Mobile ID's error")
     evidence.step("B2C redirected to the app", page=journey.page)
-    facts["redirect"] = {"error": result.error, "error_description": result.error_description or None}
-    note_b2c_and_mobile_id_words(evidence, result.error_description)
-    if result.id_token:
-        facts["claims"] = unverified_claims(result.id_token)
+    note_the_answer(evidence, result)
     if not outcome.codes:
         if result.error:
             raise AssertionError(f"B2C redirected with {result.error} instead of an ID token: {result.error_description}")
-        assert result.id_token, f"B2C redirected without an id_token (got {sorted(result.params)})"
+        if not result.id_token:
+            raise AssertionError(f"B2C redirected without an id_token (got {sorted(result.params)})")
         facts["claims_verified"] = False
         journey.b2c.validate(result.id_token, request)  # AssertionError naming the claim when the token is wrong
         facts["claims_verified"] = True
         return
-    assert result.error, f"B2C sent an ID token although the phone's outcome was {outcome.name}"
-    assert result.error_description.startswith("AADB2C90273"), \
-        f"B2C's error_description {result.error_description!r} should start with AADB2C90273 (invalid response from the IdP)"
-    codes = [code for code, _ in MID.findall(result.error_description)]
-    assert any(code in outcome.codes for code in codes), \
-        f"B2C's error_description {result.error_description!r} should carry Mobile ID's {' or '.join(outcome.codes)}"
+    # Raised, not asserted: the bundle's summary quotes the message, without pytest's introspection of the expression.
+    if not result.error:
+        raise AssertionError(f"B2C sent an ID token although the phone's outcome was {outcome.name}")
+    if not result.error_description.startswith("AADB2C90273"):
+        raise AssertionError(f"B2C's error_description {result.error_description!r} should start with AADB2C90273 (invalid response from the IdP)")
+    if not any(code in outcome.codes for code, _ in MID.findall(result.error_description)):
+        raise AssertionError(f"B2C's error_description {result.error_description!r} should carry Mobile ID's {' or '.join(outcome.codes)}")
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures.causes import TENANT_CONFIGURATION, JourneyFailure
+from fixtures.causes import CORRELATION_ID, TENANT_CONFIGURATION, JourneyFailure
 from pages import waiting
 from pages.steps import step
 
@@ -80,3 +80,17 @@ class B2CSignUpOrSignInPage:
 
     def language(self) -> str | None:
         return self.html.get_attribute("lang")
+
+    def correlation_id(self) -> str | None:
+        """The correlation ID in the comment B2C's page source starts with (B2C's logs find the sign-in by it)."""
+        comments = self.page.evaluate(SOURCE_COMMENTS_JS)
+        match = CORRELATION_ID.search(comments)
+        return match.group(1) if match else None
+
+
+# The page's comments, in order: B2C writes its correlation ID in one at the top of the source.
+SOURCE_COMMENTS_JS = """() => {
+  const comments = document.createNodeIterator(document, NodeFilter.SHOW_COMMENT), found = [];
+  for (let node = comments.nextNode(); node; node = comments.nextNode()) found.push(node.data);
+  return found.join("\\n");
+}"""

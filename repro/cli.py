@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -39,7 +40,9 @@ EXIT_REPRODUCED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser not installed): nothing reproduced, no bundle
 EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where
 EXIT_NO_BUNDLE = 4  # the run ended, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
-EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, connection, TLS, browser): nothing reproduced; a bundle shows where
+EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, connection, TLS, browser): nothing reproduced; a bundle
+# shows where, or the tenant's preflight said it before the journey
+PREFLIGHT_CAUSE = re.compile(r"cause: ([a-z ]+): the preflight failed")
 T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
@@ -59,7 +62,8 @@ def parser() -> argparse.ArgumentParser:
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
                "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written or it was\n"
                "refused for a leak (its unredacted files are kept, the message says where); 5 the machine or the network\n"
-               "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where); 130 stopped while\n"
+               "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where, or the tenant's\n"
+               "preflight, without one); 130 stopped while\n"
                "the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
@@ -84,12 +88,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
     p.add_argument("--slowmo", type=int, default=0, metavar="MS", help="slow every browser action down by MS milliseconds")
-    p.add_argument("--out", default="repro-results", help="folder for the bundle, made if missing (default repro-results/)")
+    p.add_argument("--out", default="repro-results", type=non_empty("--out"), help="folder for the bundle, made if missing (default repro-results/)")
     p.add_argument("--from-har", metavar="FILE", help="read a HAR of a failed sign-in and print what it shows and the repro command")
     p.add_argument("--run", action="store_true", help="with --from-har: also run the printed command")
     p.add_argument("--attempt", type=int, metavar="N", help="with --from-har: read the HAR's Nth sign-in attempt (default: the last "
                    "that failed, not counting an app's silent session checks); the HAR's attempts are listed when it holds several")
     return p
+
+
+def non_empty(flag: str) -> Callable[[str], str]:
+    def value(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{flag} is empty: give a folder, or leave {flag} out")
+        return text
+    return value
 
 
 def outcome_name(value: str) -> str:
@@ -131,6 +143,11 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError("--headed needs a display, and $DISPLAY is not set (no X server on this machine). "
                          "Run without --headed (the bundle's trace and screenshots show every page), "
                          f"or under a virtual display: xvfb-run {python()} -m repro --headed ...")
+    if args.prompt == "none" and (args.journey == "sign-up" or args.outcome != "approve"):
+        what = "--journey sign-up" if args.journey == "sign-up" else f"--outcome {args.outcome}"
+        raise UsageError(f"--prompt none with {what}: prompt=none asks B2C to answer from the browser's session, with no page, "
+                         "so no one signs up and no phone is asked; leave --prompt none out, or rerun a returning user's silent "
+                         "sign-in (--journey sign-in --outcome approve, the defaults)")
     if (args.run or args.attempt is not None) and not args.from_har:
         raise UsageError(f"{'--run' if args.run else '--attempt'} only goes with --from-har FILE")
 
@@ -187,6 +204,10 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
     overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,
                  "E2E_UI_LOCALES": args.ui_locales or args.language, "E2E_BROWSER_LOCALE": args.browser_locale or args.language}
     merged.update({k: v for k, v in overrides.items() if v is not None})
+    flags = [flag for flag, value in (("--tenant", args.tenant), ("--domain", args.domain)) if value is not None]
+    if flags and (merged.get("E2E_TARGET") or "local").strip().lower() != "tenant":  # said as the flags, not as settings
+        raise UsageError(f"{' and '.join(flags)} {'names' if len(flags) == 1 else 'name'} a tenant, but the target is local (the repro starts its own emulators): "
+                         "add --target tenant (or set E2E_TARGET=tenant)")
     try:
         settings = settings_with_stack(merged)
     except SettingsError as error:
@@ -328,7 +349,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E "))][:3] or [f"pytest exit status {status}"]
         remove_work(work, made_out)  # nothing to show: its output is the line below
         print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
-        return EXIT_NOT_RUN
+        return EXIT_INFRASTRUCTURE if only_the_network_failed_the_preflight(output) else EXIT_NOT_RUN
     try:
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args),
                                    environ=run_env)
@@ -343,6 +364,15 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     print(summary)
     print(f"bundle: {bundle}")
     return {"passed": 0, SET_UP_FAILED: EXIT_SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE: EXIT_INFRASTRUCTURE}.get(str(result), EXIT_REPRODUCED)
+
+
+def only_the_network_failed_the_preflight(output: Sequence[str]) -> bool:
+    """Whether the tenant's preflight stopped the run for the network alone (DNS, a refused connection, TLS: try again
+    later), not for a setting (fixtures/preflight.py ``exit_message``: a "cause: NAME: the preflight failed" per cause)."""
+    from fixtures.causes import INFRASTRUCTURE
+
+    causes = {cause for line in output for cause in PREFLIGHT_CAUSE.findall(line)}
+    return causes == {INFRASTRUCTURE}
 
 
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tuple[int, list[str]]:
@@ -400,7 +430,8 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
-    print("\n".join(describe(found, local)))
+    shown = describe(found, local)
+    print("\n".join(shown))
     command_args = repro_args(found, local)
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)
@@ -410,6 +441,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if not args.run:
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
+    rerun.reported = {"har": Path(args.from_har).name, "showed": shown}  # the bundle ties the rerun to the report
     return run(rerun, env)
 
 
@@ -417,10 +449,15 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = dict(os.environ if env is None else env)
     args = parser().parse_args(argv)
     try:
-        return from_har(args, env) if args.from_har else run(args, env)
+        status = from_har(args, env) if args.from_har else run(args, env)
+        sys.stdout.flush()  # a reader that went away is met here (below), not in the interpreter's last flush
+        return status
     except (UsageError, ValueError) as error:
         print(f"python -m repro: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
         print("repro: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the output piped to a reader that stopped (| head): the shell's way, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush of stdout fails otherwise
+        return 128 + signal.SIGPIPE

@@ -18,16 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from fixtures.causes import AADB2C_CODE
+from fixtures.causes import AADB2C_CODE, CORRELATION_ID
 from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked
 from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
 # /{tenant}/{policy}/oauth2/v2.0/authorize, ?p={policy} instead of the path's, or the /tfp/ form older MSAL.js libraries send.
 AUTHORIZE = re.compile(r"^/(?:tfp/)?(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
-# "Correlation ID: <guid>" in the built error fragment, or "CorrelationId: <guid>" in the comment every B2C page starts with (its
-# source; reference b2c.md section 7): a saved page has the first, a HAR of a page B2C builds by script only the second.
-CORRELATION = re.compile(r"Correlation\s?ID:?\s*(?:</?[^>]+>\s*)*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))?")
 ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
 # Mobile ID's waiting page shows the transaction's trace id (docs/contracts.md: #transaction-number).
@@ -130,7 +127,7 @@ def _note_words(found: Finding, text: str) -> None:
     for code in AADB2C_CODE.findall(text):
         if code not in found.aadb2c_codes:
             found.aadb2c_codes.append(code)
-    if found.correlation_id is None and (match := CORRELATION.search(text)):
+    if found.correlation_id is None and (match := CORRELATION_ID.search(text)):
         found.correlation_id = match.group(1)
     if found.mid_code is None and (match := MID.search(text)):
         found.mid_code, found.mid_trace, found.mid_message = match.group(1), match.group(2), (match.group(3) or "").strip() or None
@@ -222,9 +219,13 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
                 _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
         body = _body(response)
         if ERROR_PAGE.search(body):
+            if match := CORRELATION_ID.search(body):  # the error's own, over the first page's
+                found.correlation_id = match.group(1)
             _note_words(found, body)
             if found.aadb2c_message is None:
                 found.aadb2c_message = _aadb2c_message(body)
+        elif found.correlation_id is None and url.hostname == found.host and (match := CORRELATION_ID.search(body)):
+            found.correlation_id = match.group(1)  # the comment every B2C page's source starts with: any sign-in has one
         found.transactions += [t for t in TRANSACTION.findall(body) if t not in found.transactions]
         if SELF_ASSERTED.search(body):
             found.profile_page = True
@@ -334,7 +335,7 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
         ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
         ("correlation ID", found.correlation_id or "none"),
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
-        ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or "-"),
+        ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or found.mid_trace or "-"),
         ("result", answer(found)),
         ("journey, outcome", f"{found.journey}, {found.outcome}"),
     ]

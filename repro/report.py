@@ -14,7 +14,7 @@ from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_
 from repro.har import har_has_sign_in, hops, read_har
 from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE
 
-SKIPPED_ARGS = {"out", "from_har", "run"}
+SKIPPED_ARGS = {"out", "from_har", "run", "reported"}
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
 FILES = (
     ("trace.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)"),
@@ -105,7 +105,7 @@ def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: l
         "Replay (from a clone of the suite, with the same .env for a tenant):", f"  {shlex.join(replay)}", "",
         "Files:", *files, "  README.txt        this file",
         *(["", *notes] if notes else []),
-        "", "The app's page (redirect URI) showed only the decoded token in this browser, so no picture shows a raw token;",
+        "", "In this browser the app's page (redirect URI) shows only the decoded token, so no picture shows a raw token;",
         "raw tokens, cookies, authorization codes and secrets are redacted in every file.",
     ]
     return "\n".join(lines) + "\n"
@@ -171,11 +171,16 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     timings = {"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}
     if timings["steps"] or timings["hops"]:  # none when the journey never ran (its set-up failed): no empty file listed
         write_text(folder / "timings.json", json.dumps(timings, indent=2), redaction)
+    reported = args.get("reported")  # --from-har --run: what the reporter's HAR showed, beside what the rerun did
+    reported_lines = [f"Reported: the HAR {reported['har']} showed (python -m repro --from-har):",
+                      *(f"  {line}" for line in reported["showed"])] if reported else []
+    if reported:
+        facts["reported"] = reported
     write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)
     if (work / "pytest-output.txt").is_file():
         write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)
     ids = identifiers(facts)
-    write_text(folder / "README.txt", readme(folder, story, ids, replay, notes), redaction)
+    write_text(folder / "README.txt", readme(folder, story, ids, replay, [*reported_lines, *notes]), redaction)
     bundle = zip_folder(folder, target, redaction)
     summary = "\n".join([story, *ids, *notes])
     return bundle, redaction.text(summary)

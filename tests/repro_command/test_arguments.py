@@ -39,6 +39,9 @@ def args(*argv: str):
     (["--attempt", "2"], "--attempt only goes with --from-har"),
     (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
     (["--run"], "--run only goes with --from-har"),
+    # Contradictions that would read as a reproduced bug: B2C can only answer prompt=none with AADB2C90077 then.
+    (["--prompt", "none", "--journey", "sign-up"], "--prompt none with --journey sign-up: prompt=none asks B2C to answer from"),
+    (["--prompt", "none", "--outcome", "user-cancel"], "--prompt none with --outcome user-cancel"),
 ])
 def test_a_bad_argument_says_what_is_allowed(argv: list[str], says: str) -> None:
     with pytest.raises(ValueError, match=None) as error:
@@ -67,6 +70,8 @@ def test_headed_without_a_display_says_how_to_run_instead() -> None:
     (["--ui-locales", "de_CH"], "E2E_UI_LOCALES='de_CH' has 'de_CH', which is not a language tag"),
     (["--language", "Deutsch!"], "E2E_UI_LOCALES"),
     (["--browser-locale", "de CH"], "E2E_BROWSER_LOCALE"),
+    (["--tenant", "fabrikam"], "--tenant names a tenant, but the target is local (the repro starts its own emulators): add --target tenant"),
+    (["--tenant", "fabrikam", "--domain", "login.fabrikam.com"], "--tenant and --domain name a tenant"),
 ])
 def test_a_bad_setting_is_named(overrides: list[str], says: str) -> None:
     with pytest.raises(ValueError) as error:
@@ -342,3 +347,19 @@ def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones() -> 
     assert check_device("iPhone 15") == "iPhone 15"
     with pytest.raises(UsageError, match="'Pixel' is not a Playwright device; did you mean: Pixel 2, "):
         check_device("Pixel")
+
+
+def test_a_tenant_the_preflight_cannot_reach_is_the_networks_exit_not_a_usage_error() -> None:
+    """The tenant's preflight stops the run before the journey: for the network alone (DNS, refused, TLS) that is exit 5,
+    try again later; for a setting, with or without the network, exit 2, fix it."""
+    from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
+    from fixtures.preflight import Row, exit_message
+    from repro.cli import only_the_network_failed_the_preflight
+
+    def said(*causes: str) -> list[str]:
+        return ["preflight of tenant fabrikam:", f"ERROR: {exit_message([Row(f'check {n}', 'FAIL', cause=c) for n, c in enumerate(causes)])}"]
+
+    assert only_the_network_failed_the_preflight(said(INFRASTRUCTURE, INFRASTRUCTURE))
+    assert not only_the_network_failed_the_preflight(said(INFRASTRUCTURE, TENANT_CONFIGURATION))
+    assert not only_the_network_failed_the_preflight(said(TENANT_CONFIGURATION))
+    assert not only_the_network_failed_the_preflight(["SKIPPED [1] firefox is not installed"])

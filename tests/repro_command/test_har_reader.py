@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from repro.har import read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.conftest import POLICY, UNREGISTERED
 
+ROOT = Path(__file__).resolve().parents[2]
+
 pytestmark = pytest.mark.browser
 GUID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
 
@@ -23,6 +27,8 @@ def test_a_successful_sign_up(recorded_hars: dict[str, Path]) -> None:
     assert (found.tenant, found.host, found.policy.upper()) == ("contoso", "contoso.b2clogin.com", POLICY.upper())
     assert found.params["client_id"] == LOCAL_STACK.client_id and found.params["redirect_uri"] == "https://jwt.ms"
     assert found.aadb2c_codes == [] and found.mid_code is None and found.error is None
+    # No error, yet B2C's logs find the sign-in: by the correlation ID its pages' source starts with.
+    assert found.correlation_id and GUID.fullmatch(found.correlation_id)
     assert found.id_token_claims and found.id_token_claims["idp"] == "mobileid.ch" and found.profile_page
     assert (found.journey, found.outcome, found.browser_locale) == ("sign-up", "approve", "en-US")
     # The waiting page names its transaction (the recording approves once the page shows it, as a person does).
@@ -119,3 +125,20 @@ def test_an_entry_of_another_shape_is_named_with_what_is_wrong(tmp_path: Path, c
     assert main(["--from-har", str(tmp_path / "shape.har")]) == 2
     err = capsys.readouterr().err
     assert "is not a HAR file (JSON with log.entries): entry " in err and says in err and "Traceback" not in err, err
+
+
+def test_the_reader_piped_to_a_reader_that_stops_ends_without_a_traceback(recorded_hars: dict[str, Path]) -> None:
+    """``python -m repro --from-har user.har | head -3``: the rest of the output has nowhere to go; the shell's status for
+    that (141), not a BrokenPipeError traceback."""
+    reading = subprocess.Popen([sys.executable, "-m", "repro", "--from-har", str(recorded_hars["sign-up"])], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert reading.stdout is not None
+    reading.stdout.close()  # as head does after its lines; here before the first, so every write meets it
+    _, said = reading.communicate(timeout=60)
+    assert reading.returncode == 141 and "Traceback" not in said, said
+
+
+def test_an_empty_out_is_refused_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--out", ""])
+    assert stopped.value.code == 2 and "--out is empty: give a folder, or leave --out out" in capsys.readouterr().err

@@ -100,7 +100,14 @@ def test_an_unregistered_redirect_uri_replays_to_the_same_b2c_error(recorded_har
     assert status == 1, f"the rerun should fail on B2C's error page:\n{out}"
     facts = json.loads(bundle.read("repro.json"))
     assert facts["aadb2c_codes"] == ["AADB2C90006"] and facts["b2c_error_page"]["correlation_id"]
-    assert "B2C showed its error page" in bundle.read("README.txt").decode()
+    readme = bundle.read("README.txt").decode()
+    assert "B2C showed its error page" in readme
+    # The reporter's facts beside the rerun's: the HAR it came from and what that showed, its correlation ID included.
+    reported = read_har(load_har(recorded_hars["unregistered-redirect-uri"]))
+    assert facts["reported"]["har"] == recorded_hars["unregistered-redirect-uri"].name and reported.correlation_id
+    assert f"Reported: the HAR {facts['reported']['har']} showed" in readme and reported.correlation_id in readme
+    # The error page pictured once: the journey's end is that page, not a second, identical picture of it.
+    assert not any("last-page" in name for name in bundle.namelist()), bundle.namelist()
 
 
 def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> None:
@@ -116,7 +123,7 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
     versions = json.loads(bundle.read("versions.json"))
     assert versions["playwright"] and versions["browser"] and versions["python"]
     # Which engine ran it, and the suite's commit the replay line's "clone of the suite" means.
-    assert versions["browser_engine"] == "chromium" and re.fullmatch(r"[0-9a-f]{7,}", versions["suite_commit"]), versions
+    assert versions["browser_engine"] == "chromium" and re.fullmatch(r"[0-9a-f]{7,}(\+changes)?", versions["suite_commit"]), versions
     assert "B2C sent the app an ID token that passed every check" in out
     # Each page pictured at its step, under the step's name, while the browser still showed it (no load-event shots).
     shots = {shot["file"]: shot["url"] for shot in facts["screenshots"]}
@@ -138,8 +145,25 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path) -> No
 def test_a_token_that_fails_its_checks_is_reproduced_with_the_app_page_pictured_once(tmp_path: Path) -> None:
     status, out, bundle = repro(tmp_path, "--journey", "sign-up", E2E_STACK_FAULTS="wrong-audience")
     assert status == 1 and "NOT as the suite expects: " in out and "aud" in out, out
+    # A token that fails its checks carries no error words: B2C's logs find it by its sign-in page's correlation ID.
+    assert re.search(r"B2C correlation IDs: [0-9a-f-]{36}", out), out
+    assert "\nevidence: " not in out  # the run's evidence is in the bundle; its work folder is gone by now
     shots = [name for name in bundle.namelist() if name.startswith("screenshots/")]
     assert shots[-1].endswith("-b2c-redirected-to-the-app.png") and not any("last-page" in name for name in shots), shots
+
+
+def test_an_error_b2c_sends_the_app_before_mobile_ids_page_is_recorded(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Mobile ID refuses B2C's request (a scope it does not serve), so B2C sends the app its error before any Mobile ID page:
+    the bundle keeps that answer, its codes and correlation ID, as for an error that comes after the phone."""
+    from tests.suite.test_federation import SCOPE_ITEM, edited_policies
+
+    policies = edited_policies(tmp_path_factory.mktemp("policies"), SCOPE_ITEM, SCOPE_ITEM.replace("mid_profile", "mid_profile, bogus_scope"))
+    status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--policy", "B2C_1A_signup_signin", FACEBOOK_SECRET="not-a-real-secret",
+                                E2E_STACK_POLICIES=str(policies), E2E_STACK_POLICY_KEYS="B2C_1A_FacebookSecret=env:FACEBOOK_SECRET")
+    facts = json.loads(bundle.read("repro.json"))
+    assert status == 1 and facts["redirect"]["error"] and "B2C did not send the app an answer" not in out, out
+    assert facts["aadb2c_codes"] == ["AADB2C90273"] and facts["mobile_id_errors"][0]["code"].startswith("mid_req_"), facts
+    assert facts["correlation_ids"], facts
 
 
 def test_a_silent_sign_in_is_reproduced_with_the_session_the_reporter_had(tmp_path: Path) -> None:

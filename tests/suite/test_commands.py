@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,4 +33,19 @@ def test_the_report_and_a_bundle_name_the_same_commit(monkeypatch: pytest.Monkey
     monkeypatch.setenv("GITHUB_SHA", "0123456789abcdef0123")
     assert suite_commit() == "0123456789ab" and versions("chromium", "156")["suite_commit"] == "0123456789ab"
     monkeypatch.delenv("GITHUB_SHA")
-    assert re.fullmatch(r"[0-9a-f]{7,}", suite_commit())  # this checkout's
+    assert re.fullmatch(r"[0-9a-f]{7,}(\+changes)?", suite_commit())  # this checkout's
+
+
+def test_a_commit_with_changed_files_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundle or report from a checkout whose tracked files were changed (an edited policy) must not pass for the commit."""
+    from fixtures.commands import suite_commit
+
+    monkeypatch.delenv("GITHUB_SHA", raising=False)
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    (tmp_path / "policy.xml").write_text("<a/>")
+    for command in (["init", "-q"], ["add", "policy.xml"], [*identity, "commit", "-q", "-m", "one"]):
+        subprocess.run(["git", *command], cwd=tmp_path, check=True, capture_output=True)
+    (tmp_path / "untracked.txt").write_text("results of a run")  # what runs leave is no change to the suite
+    assert re.fullmatch(r"[0-9a-f]{7,}", suite_commit(tmp_path))
+    (tmp_path / "policy.xml").write_text("<b/>")
+    assert re.fullmatch(r"[0-9a-f]{7,}\+changes", suite_commit(tmp_path))
