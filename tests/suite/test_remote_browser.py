@@ -49,12 +49,15 @@ def test_endpoint_headers_and_exposed_network_become_connect_options() -> None:
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.describe())
 
 
-def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting() -> None:
-    """Refused (or no such host): said before any journey, as a setting to fix, not a traceback per journey."""
+def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting(tmp_path: Path) -> None:
+    """Refused (or no such host): said before any journey, as a setting to fix, not a traceback per journey; the nightly's
+    report says it too (its one result, the network's)."""
     from tests.suite_run import pytest_e2e
 
     endpoint = "ws://127.0.0.1:9/ws?token=sk-live-abcdef123456"  # a hosted service's key rides in the query
-    result = pytest_e2e("-m", "smoke", "-n", "2", E2E_BROWSER_WS_ENDPOINT=endpoint)
+    result = pytest_e2e("-m", "smoke", "-n", "2", f"--alluredir={tmp_path}", E2E_BROWSER_WS_ENDPOINT=endpoint)
+    [written] = [json.loads(path.read_text()) for path in tmp_path.glob("*-result.json")]
+    assert (written["name"], written["status"]) == ("browser server", "broken") and "sk-live" not in json.dumps(written), written
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
     assert "E2E_BROWSER_WS_ENDPOINT (host 127.0.0.1, port 9): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
     assert "Traceback" not in result.stdout + result.stderr and "passed" not in result.stdout

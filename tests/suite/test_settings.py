@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -425,3 +426,21 @@ def test_a_near_miss_is_said_with_what_was_meant(changes: dict, says: str) -> No
     with pytest.raises(SettingsError) as raised:
         build_settings({**TENANT, **changes})
     assert says in str(raised.value), str(raised.value)
+
+
+def test_a_run_its_settings_stop_leaves_a_result_saying_so_not_the_last_runs(tmp_path: Path) -> None:
+    """make e2e and make smoke render the report whatever pytest said: a run stopped by a bad setting left the last run's
+    results, which rendered and passed the quality gate as its own. Its results folder now has one result: why none ran."""
+    from scripts import quality_gate
+    from tests.suite_run import pytest_e2e
+
+    results = tmp_path / "allure-results"
+    results.mkdir()
+    (results / "0-result.json").write_text(json.dumps({"name": "the last run's journey", "status": "passed", "labels": []}))
+    done = pytest_e2e("-m", "smoke", f"--alluredir={results}", "--clean-alluredir", E2E_STACK_FAULTS="wrong-audiance")
+    assert done.returncode == 4 and "suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance;" in done.stderr, done.stderr
+    [written] = [json.loads(path.read_text()) for path in results.glob("*-result.json")]
+    labels = {label["name"]: label["value"] for label in written["labels"]}
+    assert (written["name"], written["status"], labels["cause"]) == ("suite settings", "failed", "tenant configuration"), written
+    assert written["statusDetails"]["message"].endswith("No journey ran.")
+    assert quality_gate.main([str(results)]) != 0
