@@ -75,3 +75,19 @@ def test_a_user_flows_idp_may_be_the_issuer_a_custom_policys_is_the_seeds() -> N
     metadata = "https://openid.mobileid.ch/.well-known/openid-configuration"
     assert mobile_id_idp("B2C_1A_signup_signin", metadata) == ("mobileid.ch",)
     assert mobile_id_idp("B2C_1_signupsignin", metadata) == ("mobileid.ch", "https://openid.mobileid.ch")
+
+
+def test_a_token_out_of_its_time_is_one_cause_whatever_the_seconds() -> None:
+    """The report groups failures by their cause's detail: tokens expired 300 s and 301 s ago (one fault, journeys a
+    second apart) are one group; the message keeps the seconds."""
+    from fixtures.causes import JourneyFailure
+    from fixtures.tokens import check_times
+
+    failures = []
+    for ago in (300, 301):
+        now = 1_700_000_000
+        with pytest.raises(JourneyFailure) as failure:
+            check_times({"exp": now - ago, "nbf": now - ago - 3600, "iat": now - ago - 3600}, now)
+        failures.append(failure.value)
+    assert {f.cause.detail for f in failures} == {"exp: expected in the future, got in the past"}
+    assert [str(f).rsplit(" is ", 1)[1] for f in failures] == ["300 s in the past", "301 s in the past"]
