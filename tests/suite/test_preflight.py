@@ -337,6 +337,18 @@ def test_a_certificate_nobody_here_trusts_points_at_the_ca_setting() -> None:
     assert "set E2E_CA_FILE to the PEM of the CA" in check.rows[0].fix, check.rows[0]
 
 
+def test_a_certificate_for_another_host_points_at_the_tenants_name_not_the_ca() -> None:
+    """A trusted CA, a certificate of another name: B2C_TENANT or B2C_DOMAIN misspelt (a host mapped to B2C), not the CA."""
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is "
+                                 "not valid for 'fabrikamm.b2clogin.com'. (_ssl.c:1006)")
+    check = preflight_answered_by(refuse)
+    assert not check.tenant_answers()
+    [row] = check.rows
+    assert "is not for fabrikam.b2clogin.com: check B2C_TENANT and B2C_DOMAIN" in row.fix and "E2E_CA_FILE" not in row.fix, row
+    assert row.cause == TENANT_CONFIGURATION, row
+
+
 def test_a_browser_whose_proxy_fails_is_not_told_to_install_chromium() -> None:
     fix = preflight_answered_by(lambda request: httpx.Response(200)).browser_fix("Page.goto: net::ERR_PROXY_CONNECTION_FAILED at https://x/")
     assert "the browser's proxy failed" in fix and "make setup" not in fix
