@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from fixtures.causes import PAGE_CHANGED
 from pages import waiting
 from pages.steps import step
 
@@ -100,7 +101,10 @@ class JwtMsPage:
         try:
             self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)
         except PlaywrightError:
-            raise waiting.not_shown(self, timeout, f"a redirect to {self.redirect_uri}") from None
+            failure = waiting.not_shown(self, timeout, expected := f"a redirect to {self.redirect_uri}")
+            if failure.cause.name == PAGE_CHANGED and (kept := waiting.b2c_kept_it(self.page, expected, waiting.what_the_browser_shows(self.page)[0])):
+                failure.cause = kept
+            raise failure from None
         return self
 
     def result(self) -> RedirectResult:

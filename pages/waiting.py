@@ -21,7 +21,18 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures.causes import AADB2C_CODE, GUID, INFRASTRUCTURE, OTHER, PAGE_CHANGED, Cause, JourneyFailure, b2c_error_code, is_infrastructure
+from fixtures.causes import (
+    AADB2C_CODE,
+    BROKEN_PROMISE,
+    GUID,
+    INFRASTRUCTURE,
+    OTHER,
+    PAGE_CHANGED,
+    Cause,
+    JourneyFailure,
+    b2c_error_code,
+    is_infrastructure,
+)
 
 # Every wait of the page objects and journeys, in Playwright's unit (milliseconds). Waits for a person
 # (MOBILEID_APPROVAL_TIMEOUT) are settings in seconds and converted once, where they are read.
@@ -231,6 +242,20 @@ def network_failure(page: Page) -> Cause | None:
 def meanwhile(cause: Cause) -> str:
     """What a stuck journey's message adds when the network failed its requests."""
     return f"; meanwhile its requests failed: {cause.detail}"
+
+
+def b2c_kept_it(page: Page, expected: str, shows: str) -> Cause | None:
+    """When B2C was to take the browser to ``expected`` (its redirect to the app, its next page) and it shows one of B2C's
+    own pages the page objects know (its sign-in page again, its profile page): a broken promise, B2C's doing (a journey
+    that loses Mobile ID's error and starts over), not a page the suite no longer knows ("page changed"). Else None."""
+    from pages.b2c_self_asserted import B2CSelfAssertedPage
+    from pages.b2c_unified import B2CSignUpOrSignInPage
+
+    try:
+        b2c_page = any(page.locator(root).count() for root in (B2CSignUpOrSignInPage.ROOT, B2CSelfAssertedPage.ROOT))
+    except PlaywrightError:  # the page went meanwhile
+        return None
+    return Cause(BROKEN_PROMISE, f"expected {expected}; the browser shows {shows}") if b2c_page else None
 
 
 def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None, *, dead_end: bool = False) -> JourneyFailure:
