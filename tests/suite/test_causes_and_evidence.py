@@ -73,6 +73,15 @@ def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, 
     assert (found.name, found.detail[:len(detail)]) == (cause, detail)
 
 
+def test_a_browsers_network_error_names_where_it_failed_without_the_journeys_own_query() -> None:
+    """The address says which service went away (the night's first question); the state and nonce in its query would make
+    a group per journey of one outage."""
+    met = [classify_text(f"Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/contoso.onmicrosoft.com/"
+                         f"b2c_1_susi/oauth2/v2.0/authorize?state={state}&nonce={state}\nCall log:") for state in ("a1", "b2")]
+    assert met[0] == met[1] == Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at "
+                                     "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize")
+
+
 def test_a_failed_http_request_names_the_request_it_was_about() -> None:
     """httpx's words name no host ("[Errno 111] Connection refused"): the cause says which, and the same words for every
     journey that met it (no path: it may hold a fresh number)."""
