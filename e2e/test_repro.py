@@ -107,6 +107,16 @@ def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c
     return number
 
 
+def note_correlation_id(journey: Journey, evidence: Evidence) -> None:
+    """The correlation ID in B2C's sign-in page's source, best effort: reading it must not end the reported journey."""
+    try:
+        correlation = journey.unified.correlation_id()
+    except PlaywrightError:
+        return
+    if correlation and correlation not in evidence.facts.setdefault("correlation_ids", []):
+        evidence.facts["correlation_ids"].append(correlation)
+
+
 def note_b2c_error_page(journey: Journey, evidence: Evidence) -> None:
     """B2C's error page, if the browser shows it: its words, codes and correlation ID are what a bug report needs."""
     facts = evidence.facts
@@ -176,8 +186,7 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
         evidence.step("B2C sign-in page", page=journey.page)
         facts["b2c_page_language"] = journey.unified.language()
         # B2C's logs find the sign-in by it, whatever the journey's end (a token that fails its checks included).
-        if (correlation := journey.unified.correlation_id()) and correlation not in facts.setdefault("correlation_ids", []):
-            facts["correlation_ids"].append(correlation)
+        note_correlation_id(journey, evidence)
         journey.unified.choose_mobile_id()
     if not journey.app.is_current():  # e.g. prompt=none answers the app at once
         answer_at_mobile_id(journey, evidence, repro, number)

@@ -290,9 +290,10 @@ def serve(config: StackConfig) -> None:
     # state folder is made: a stop while the stack is built runs the finally below, which removes a temporary one.
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, _exit_cleanly)
-    state_dir, temporary = _state_dir(config)
+    state_dir, temporary = None, False
     sock = proxy = None
     try:
+        state_dir, temporary = _state_dir(config)
         sock = common_serve.bind(config.host, config.port)  # a port in use ends the start here: the temporary folder goes too
         try:
             app, info, tls = build_stack(config, sock, state_dir)
@@ -310,7 +311,7 @@ def serve(config: StackConfig) -> None:
             proxy.stop()
         if sock is not None:
             sock.close()
-        if temporary:
+        if temporary and state_dir is not None:
             shutil.rmtree(state_dir, ignore_errors=True)
 
 

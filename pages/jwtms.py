@@ -102,7 +102,7 @@ class JwtMsPage:
             self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)
         except PlaywrightError:
             failure = waiting.not_shown(self, timeout, expected := f"a redirect to {self.redirect_uri}")
-            if failure.cause.name == PAGE_CHANGED and (kept := waiting.b2c_kept_it(self.page, expected, waiting.what_the_browser_shows(self.page)[0])):
+            if failure.cause.name == PAGE_CHANGED and (kept := waiting.b2c_stayed_on_its_own_page(self.page, expected, waiting.what_the_browser_shows(self.page)[0])):
                 failure.cause = kept
             raise failure from None
         return self

@@ -69,8 +69,13 @@ def url_without_fragment(url: str) -> str:
 
 
 def answer_params(url: str) -> dict[str, str]:
-    """The parameters of ``url``'s fragment, else of its query: where B2C puts its answer (or error) for the app."""
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).fragment or urlsplit(url).query).items()}
+    """The parameters of ``url``'s fragment, else of its query: where B2C puts its answer (or error) for the app. Not at
+    B2C's own ``/oauth2/authresp``, where an identity provider's error arrives (Mobile ID answering in the query) and B2C
+    may then show a page of its own: that is no error sent to the app."""
+    parts = urlsplit(url)
+    if parts.path.lower().endswith("/oauth2/authresp"):
+        return {}
+    return {k: v[0] for k, v in parse_qs(parts.fragment or parts.query).items()}
 
 
 def at_dead_end(page: Page) -> tuple[str, Cause] | None:
@@ -244,15 +249,18 @@ def meanwhile(cause: Cause) -> str:
     return f"; meanwhile its requests failed: {cause.detail}"
 
 
-def b2c_kept_it(page: Page, expected: str, shows: str) -> Cause | None:
+def b2c_stayed_on_its_own_page(page: Page, expected: str, shows: str) -> Cause | None:
     """When B2C was to take the browser to ``expected`` (its redirect to the app, its next page) and it shows one of B2C's
-    own pages the page objects know (its sign-in page again, its profile page): a broken promise, B2C's doing (a journey
-    that loses Mobile ID's error and starts over), not a page the suite no longer knows ("page changed"). Else None."""
+    own pages the page objects know, as B2C means it to be filled in (its sign-in page again, its profile page without an
+    error on it): a broken promise, B2C's doing (a journey that loses Mobile ID's error and starts over), not a page the
+    suite no longer knows ("page changed"). Else None: a profile page with an error may ask for what the page objects do
+    not fill in (a new required attribute)."""
     from pages.b2c_self_asserted import B2CSelfAssertedPage
     from pages.b2c_unified import B2CSignUpOrSignInPage
 
     try:
-        b2c_page = any(page.locator(root).count() for root in (B2CSignUpOrSignInPage.ROOT, B2CSelfAssertedPage.ROOT))
+        profile = B2CSelfAssertedPage(page)
+        b2c_page = page.locator(B2CSignUpOrSignInPage.ROOT).count() > 0 or (profile.is_shown() and not profile.visible_errors())
     except PlaywrightError:  # the page went meanwhile
         return None
     return Cause(BROKEN_PROMISE, f"expected {expected}; the browser shows {shows}") if b2c_page else None
@@ -290,7 +298,11 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
     except PlaywrightError:
         pass
     wait_until(page_object, target.first, "attached", timeout, started=started)
-    if page_object.dead_end is not None and page_object.dead_end.count() and not shown.count():
+    try:
+        at_dead_end = page_object.dead_end is not None and page_object.dead_end.count() > 0 and not shown.count()
+    except PlaywrightError:  # the page closed meanwhile
+        raise not_shown(page_object, timeout) from None
+    if at_dead_end:
         raise not_shown(page_object, (time.monotonic() - started) * 1000, dead_end=True)
 
 
@@ -315,13 +327,15 @@ def wait_until(page_object: PageObject, element: Locator, state: Literal["attach
         try:
             element.wait_for(state=state, timeout=max(1.0, min(LOOK_AGAIN_MS, left)))  # Playwright reads 0 as "no timeout"
             return
-        except PlaywrightTimeoutError:
-            if left <= LOOK_AGAIN_MS:
+        except PlaywrightError as error:
+            if not isinstance(error, PlaywrightTimeoutError) or left <= LOOK_AGAIN_MS:  # the page closed, or the time is up
                 raise not_shown(page_object, timeout, what) from None
-            if _never_moves_on(page_object) and not _is_in(element, state):  # the element may have come since the look above
-                raise not_shown(page_object, (time.monotonic() - started) * 1000, what, dead_end=True) from None
-        except PlaywrightError:
+        try:
+            stopped = _never_moves_on(page_object) and not _is_in_state(element, state)  # the element may have come since the look
+        except PlaywrightError:  # the page closed meanwhile
             raise not_shown(page_object, timeout, what) from None
+        if stopped:
+            raise not_shown(page_object, (time.monotonic() - started) * 1000, what, dead_end=True)
 
 
 def _never_moves_on(page_object: PageObject) -> bool:
@@ -334,7 +348,7 @@ def _never_moves_on(page_object: PageObject) -> bool:
     return page_object.dead_end is not None and page_object.dead_end.count() > 0
 
 
-def _is_in(element: Locator, state: Literal["attached", "visible"]) -> bool:
+def _is_in_state(element: Locator, state: Literal["attached", "visible"]) -> bool:
     return element.is_visible() if state == "visible" else element.count() > 0
 
 

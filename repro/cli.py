@@ -341,7 +341,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
 
     video = video_available()
     command = pytest_command(args, work, video)
-    print(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}", flush=True)
+    say(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}")
     status, output = run_pytest(command, run_env, work / "pytest-output.txt")
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
@@ -361,8 +361,8 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
               "do not attach them, and delete the folder when done.", file=sys.stderr)
         return EXIT_NO_BUNDLE
     remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
-    print(summary)
-    print(f"bundle: {bundle}")
+    say(summary)
+    say(f"bundle: {bundle}")
     return {"passed": 0, SET_UP_FAILED: EXIT_SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE: EXIT_INFRASTRUCTURE}.get(str(result), EXIT_REPRODUCED)
 
 
@@ -389,7 +389,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
         assert process.stdout is not None
         with log_path.open("w") as log:
             for line in process.stdout:
-                sys.stdout.write(line)
+                say(line, end="")
                 log.write(line)
                 output.append(line)
         return process.wait(), output
@@ -431,13 +431,13 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     shown = describe(found, local)
-    print("\n".join(shown))
+    say("\n".join(shown))
     command_args = repro_args(found, local)
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)
     except UsageError as error:
         raise UsageError(f"{args.from_har}: a value of the HAR's sign-in cannot be rerun as it is: {error}") from None
-    print(f"\nrepro command:\n  {python()} -m repro " + shlex.join(command_args))
+    say(f"\nrepro command:\n  {python()} -m repro " + shlex.join(command_args))
     if not args.run:
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
@@ -449,15 +449,25 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = dict(os.environ if env is None else env)
     args = parser().parse_args(argv)
     try:
-        status = from_har(args, env) if args.from_har else run(args, env)
-        sys.stdout.flush()  # a reader that went away is met here (below), not in the interpreter's last flush
-        return status
+        return from_har(args, env) if args.from_har else run(args, env)
     except (UsageError, ValueError) as error:
         print(f"python -m repro: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
         print("repro: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # the output piped to a reader that stopped (| head): the shell's way, no traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's last flush of stdout fails otherwise
-        return 128 + signal.SIGPIPE
+
+
+def say(text: str, end: str = "\n") -> None:
+    """``text`` on standard output, at once; a reader that went away (| head) sends the rest nowhere: the run goes on, and
+    its bundle is written all the same."""
+    try:
+        print(text, end=end, flush=True)
+    except BrokenPipeError:
+        output_nowhere()
+
+
+def output_nowhere() -> None:
+    """Standard output to /dev/null from now on, its reader gone: what is still buffered and every later write would
+    meet the broken pipe again (Python's last flush at exit too)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -78,9 +78,11 @@ def one_of(params: MultiValued, name: str, allowed: Iterable[str], *, default: s
     return value
 
 
-async def read_form(request: Request, *, max_fields: int, max_part_size: int = 16 * 1024) -> FormData | None:
-    """The request's form, no files, at most ``max_fields`` fields; None for a body Starlette cannot read as a form or one
-    over a limit: each endpoint answers that in its own service's way (a page saying what is missing, an OAuth error)."""
+async def read_form(request: Request, *, max_fields: int, max_part_size: int = 1024 * 1024) -> FormData | None:
+    """The request's form, no files, at most ``max_fields`` fields of at most ``max_part_size`` bytes (Starlette's own
+    default: a value over a parameter's length is then refused by ``single``, as there but oversized); None for a body
+    Starlette cannot read as a form or one over a limit: each endpoint answers that in its own service's way (a page
+    saying what is missing, an OAuth error)."""
     try:
         return await request.form(max_files=0, max_fields=max_fields, max_part_size=max_part_size)
     except (HTTPException, MultiPartException):  # Starlette's 400 for a form it cannot read inside an app, its own error outside

@@ -50,7 +50,7 @@ class BackChannelEndpoints(Handlers):
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             return oauth_error(400, "invalid_request", "The token request must be application/x-www-form-urlencoded")
-        form = await read_form(request, max_fields=50)
+        form = await read_form(request, max_fields=50, max_part_size=16 * 1024)
         if form is None:
             return oauth_error(400, "invalid_request", "The token request's body is not a form of at most 50 parameters")
         try:

@@ -68,7 +68,7 @@ async def read_params(request: Request) -> QueryParams | FormData:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in FORM_TYPES:
         return FormData()
-    return await read_form(request, max_fields=100) or FormData()
+    return await read_form(request, max_fields=100, max_part_size=16 * 1024) or FormData()
 
 
 class LoginPages(Handlers):

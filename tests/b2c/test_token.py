@@ -81,6 +81,7 @@ def test_public_client_redeems_with_pkce_only(shared: Harness) -> None:
     ({"grant_type": None}, 400, "invalid_request", "AADB2C90083"),
     ({"code": None}, 400, "invalid_request", "AADB2C90083"),
     ({"code": "x" * 9000}, 400, "invalid_request", "AADB2C90122"),  # there but oversized: not "missing"
+    ({"code": "x" * 20000}, 400, "invalid_request", "AADB2C90122"),  # over the form reader's part size too
     ({"code": "not-a-jwe"}, 400, "invalid_grant", "AADB2C90090"),
     ({"code": "a.b.c.d.e"}, 400, "invalid_grant", "AADB2C90129"),
     ({"redirect_uri": "https://elsewhere.example/cb"}, 400, "invalid_grant", "AADB2C90006"),

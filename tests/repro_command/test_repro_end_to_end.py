@@ -166,6 +166,18 @@ def test_an_error_b2c_sends_the_app_before_mobile_ids_page_is_recorded(tmp_path:
     assert facts["correlation_ids"], facts
 
 
+def test_a_run_whose_reader_goes_away_still_writes_its_bundle(tmp_path: Path) -> None:
+    """``python -m repro ... | head``: the reader stops after its lines (here before the first); the run goes on, writes
+    its bundle, and leaves no work folder (unredacted trace and HAR) behind, nor a traceback."""
+    running = subprocess.Popen([sys.executable, "-m", "repro", "--journey", "sign-up", "--out", str(tmp_path)], cwd=ROOT,
+                               env=command_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert running.stdout is not None
+    running.stdout.close()
+    _, said = running.communicate(timeout=240)
+    assert running.returncode == 0 and "Traceback" not in said, said
+    assert [path.suffix for path in tmp_path.iterdir()] == [".zip"], sorted(tmp_path.iterdir())
+
+
 def test_a_silent_sign_in_is_reproduced_with_the_session_the_reporter_had(tmp_path: Path) -> None:
     """prompt=none asks B2C for the browser's session: the repro's browser signs in once first (a step of its own), or
     B2C could only answer AADB2C90077 and every silent sign-in would read as a reproduced bug."""

@@ -74,7 +74,7 @@ def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=lambda stop: stop.name)
-def test_a_stop_while_the_modules_load_ends_the_start_quietly(stop: signal.Signals) -> None:
+def test_a_stop_as_the_process_starts_ends_it_quietly(stop: signal.Signals) -> None:
     """Ctrl-C (or SIGTERM) right after ``python -m mocks serve`` starts, as its modules load: a line-free exit with the
     shell's status for the signal, not a traceback from whichever import it hit."""
     script = ("from mocks.common import process_start\nprocess_start.begin()\nimport os\n"

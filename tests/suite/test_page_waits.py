@@ -110,6 +110,12 @@ def test_no_redirect_names_the_redirect_uri_and_the_page_instead(page: Page) -> 
     with pytest.raises(JourneyFailure) as failure:
         JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=300)
     assert failure.value.cause.name == causes.PAGE_CHANGED
+    # B2C's profile page with an error on it may ask for what no page object fills in (a new required attribute).
+    for error, cause in (("", causes.BROKEN_PROMISE), ('<div class="error itemLevel">This information is required.</div>', causes.PAGE_CHANGED)):
+        page.set_content(f'<html><body><div id="api" data-name="SelfAsserted">{error}<button id="continue">Continue</button></div></body></html>')
+        with pytest.raises(JourneyFailure) as failure:
+            JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=300)
+        assert failure.value.cause.name == cause, (error, failure.value.cause)
 
 
 def test_a_bare_playwright_timeout_is_told_where_the_browser_is(page: Page) -> None:
@@ -392,13 +398,20 @@ def test_a_page_wait_stops_at_chromiums_error_page(page: Page) -> None:
 
 def test_b2cs_error_page_built_bit_by_bit_is_no_dead_end_to_its_own_wait(page: Page) -> None:
     """B2C builds its error page by script: its frame first, the message later. The wait for the error page waits for the
-    message; the frame alone, the other pages' dead end, does not stop it."""
+    message; the frame alone, the other pages' dead end, does not stop it. Nor does B2C's address for an identity provider's
+    answer, which carries Mobile ID's error when it answers in the query: no error sent to the app."""
     frame, message = ERROR_PAGE.split('<div class="error-page-detail">', 1)
-    page.set_content(frame + "</div></div></body></html>" + "<script>setTimeout(() => { const detail = document.createElement('div');"
-                     " detail.className = 'error-page-detail'; detail.textContent = "
-                     f"{message.split('</div>', 1)[0]!r}; document.querySelector('.error-page-messagedetails').append(detail); }}, 600)</script>")
+    built_late = (frame + "</div></div></body></html>" + "<script>setTimeout(() => { const detail = document.createElement('div');"
+                  " detail.className = 'error-page-detail'; detail.textContent = "
+                  f"{message.split('</div>', 1)[0]!r}; document.querySelector('.error-page-messagedetails').append(detail); }}, 600)</script>")
+    authresp = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp?error=access_denied&state=s1"
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(content_type="text/html", body=built_late))
+    page.goto(authresp)
     error_page = B2CErrorPage(page).wait_until_shown(timeout=60_000)
     assert error_page.error_code() == "AADB2C90006"
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(content_type="text/html", body=UNIFIED))
+    page.goto(authresp)
+    assert waiting.what_the_browser_shows(page) == ("B2C's sign-in page", None)
 
 
 def test_the_waiting_pages_number_is_not_waited_for_at_a_dead_end(page: Page) -> None:
