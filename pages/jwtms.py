@@ -101,9 +101,11 @@ class JwtMsPage:
         try:
             self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)
         except PlaywrightError:
-            failure = waiting.not_shown(self, timeout, expected := f"a redirect to {self.redirect_uri}")
-            if failure.cause.name == PAGE_CHANGED and (kept := waiting.b2c_stayed_on_its_own_page(self.page, expected, waiting.what_the_browser_shows(self.page)[0])):
-                failure.cause = kept
+            expected = f"a redirect to {self.redirect_uri}"
+            failure = waiting.not_shown(self, timeout, expected)
+            if failure.cause.name == PAGE_CHANGED:  # unless B2C kept the browser on a page of its own: its doing
+                shows = waiting.what_the_browser_shows(self.page)[0]
+                failure.cause = waiting.b2c_stayed_on_its_own_page(self.page, expected, shows) or failure.cause
             raise failure from None
         return self
 
