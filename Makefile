@@ -83,8 +83,11 @@ selfcheck: setup
 	"$(BIN)/python" scripts/selfcheck.py --workers $(WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
 
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
-# A report that cannot be written fails the target (status 2) even when every journey passed.
+# A report that cannot be written fails the target (status 2) even when every journey passed. The last run's results go
+# first: pytest refuses a mistyped option (E2E_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
+# and the quality gate would take them for this run's.
 e2e: setup
+	rm -f "$(RESULTS_DIR)"/*-result.json; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --alluredir="$(RESULTS_DIR)" --clean-alluredir $(E2E_ARGS); status=$$?; \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
@@ -151,6 +154,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
+	rm -f "$(RESULTS_DIR)"/*-result.json; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status

@@ -348,6 +348,9 @@ def test_make_merge_results_finds_the_shards_as_ci_downloads_them_and_expects_th
     planned = subprocess.run(["make", "-s", "-n", "merge-results", "EXPECT_SHARDS=4", f"SHARDS_DIR={shards}", f"VENV={venv_for_make()}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     assert f'merge_results.py --shards-in "{shards}" --into' in planned and planned.strip().endswith("--expect 4"), planned
+    named = subprocess.run(["make", "-s", "-n", "merge-results", "SHARD_RESULTS=one two", f"VENV={venv_for_make()}"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "merge_results.py one two --into" in named and "--shards-in" not in named, named  # the README's other way
 
 
 def test_a_hung_shard_fails_its_step_before_the_job_times_out_so_its_evidence_is_uploaded() -> None:

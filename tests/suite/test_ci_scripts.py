@@ -8,6 +8,7 @@ import re
 import subprocess
 import threading
 import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -399,6 +400,40 @@ def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_jo
     passed = "2 passed"
     assert passed in ran.stdout and ran.returncode == 2, ran.stdout[-2000:] + ran.stderr[-2000:]
     assert f"REPORT_DIR={a_file / 'report'}: the report's folder cannot be made" in ran.stderr
+    if target == "smoke":  # the pre-release check's JUnit XML (README, CI), whatever became of the report
+        assert ET.parse(tmp_path / "junit.xml").getroot().find("testsuite").get("tests") == "2"
+
+
+@pytest.mark.parametrize(("target", "mistyped"), [("e2e", "E2E_ARGS=--tracing retain-on-faillure"), ("smoke", "WORKERS=two")])
+def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Path, target: str, mistyped: str) -> None:
+    """pytest refuses a mistyped option before --clean-alluredir acts: make e2e and make smoke remove the last run's results
+    first, or the report rendered next and the quality gate took them for this run's."""
+    from scripts import quality_gate
+
+    results, a_file = tmp_path / "results", tmp_path / "a-file"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    a_file.write_text("")  # a report folder that cannot be made: no Allure (nor npm) needed to show what is left to render
+    ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", mistyped,
+                          f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}", f"JUNIT={tmp_path / 'junit.xml'}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, env=suite_env())
+    assert ran.returncode != 0 and "error:" in ran.stderr, ran.stdout[-2000:] + ran.stderr[-2000:]
+    assert list(results.glob("*-result.json")) == [] and quality_gate.main([str(results)]) != 0
+
+
+def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(tmp_path: Path) -> None:
+    """README, set-up: without Node.js and npm the raw results stay, the line says what to install, and the target does
+    not fail for it (make e2e's status is then its journeys')."""
+    tools = tmp_path / "bin"  # a PATH with what the recipe needs, and no npm
+    tools.mkdir()
+    for tool in ("mkdir", "dirname"):
+        (tools / tool).symlink_to(f"/usr/bin/{tool}")
+    results = tmp_path / "results"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    ran = subprocess.run(["/usr/bin/make", "--no-print-directory", "report", f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}",
+                          f"ALLURE_HISTORY_PATH={tmp_path / 'history.jsonl'}"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PATH": str(tools)})
+    assert ran.returncode == 0 and f"report: results in {results}/; install Node.js and npm to render the HTML report" in ran.stdout, ran
+    assert list(results.glob("*-result.json")) and not (tmp_path / "report" / "index.html").exists()
 
 
 def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(tmp_path: Path) -> None:

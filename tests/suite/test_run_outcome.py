@@ -4,6 +4,7 @@ browsers are not installed (as here)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -40,21 +41,32 @@ def test_a_collect_only_run_is_not_refused() -> None:
     assert result.returncode == 0 and "no journey ran" not in result.stdout, result.stdout[-2000:]
 
 
-def test_headed_without_a_display_stops_at_once_with_the_way_out() -> None:
-    result = pytest_e2e("-m", "smoke", "-n", "0", "--headed")
+def stopped_result(results: Path) -> tuple[str, str, str]:
+    """The one result a run stopped before any journey leaves: (name, status, its message's first line)."""
+    [written] = [json.loads(path.read_text()) for path in results.glob("*-result.json")]
+    return written["name"], written["status"], written["statusDetails"]["message"].splitlines()[0]
+
+
+def test_headed_without_a_display_stops_at_once_with_the_way_out(tmp_path: Path) -> None:
+    result = pytest_e2e("-m", "smoke", "-n", "0", "--headed", f"--alluredir={tmp_path}")
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
     assert "--headed needs a display" in result.stderr and "xvfb-run" in result.stderr
     assert "passed" not in result.stdout and "error" not in result.stdout
+    name, status, said = stopped_result(tmp_path)  # and the report rendered next says so
+    assert (name, status) == ("headed browser", "broken") and said.startswith("--headed needs a display")
 
 
 def test_video_without_any_ffmpeg_stops_at_once_saying_how_to_get_one(tmp_path: Path) -> None:
     """Neither Playwright's ffmpeg (where it looks) nor a system one on PATH: refused before any journey, not failed in each."""
     empty = tmp_path / "bin"
     empty.mkdir()
-    result = pytest_e2e("-m", "smoke", "-n", "0", "--video", "on", PATH=str(empty), PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "browsers"))
+    result = pytest_e2e("-m", "smoke", "-n", "0", "--video", "on", f"--alluredir={tmp_path / 'results'}", PATH=str(empty),
+                        PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "browsers"))
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
     assert "--video needs ffmpeg" in result.stderr and "apt-get install ffmpeg" in result.stderr, result.stderr[-2000:]
     assert "passed" not in result.stdout and not (tmp_path / "browsers").exists()
+    name, status, said = stopped_result(tmp_path / "results")
+    assert (name, status) == ("video", "broken") and said.startswith("--video needs ffmpeg")
 
 
 def test_the_chromium_channel_runs_the_system_chromium_where_playwrights_is_not_installed() -> None:
