@@ -63,8 +63,7 @@ def parser() -> argparse.ArgumentParser:
                "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written or it was\n"
                "refused for a leak (its unredacted files are kept, the message says where); 5 the machine or the network\n"
                "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where, or the tenant's\n"
-               "preflight, without one); 130 stopped while\n"
-               "the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
+               "preflight, without one); 130 stopped while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
