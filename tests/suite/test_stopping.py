@@ -61,6 +61,21 @@ def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_
     assert stopped[0]["statusDetails"]["message"] == "the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial"
 
 
+def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal (SIGINT, pytest's KeyboardInterrupt) stops a run as SIGTERM does: its results say so."""
+    (tmp_path / "test_pressed.py").write_text(
+        "import os, signal\n"
+        "def test_ctrl_c_pressed():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "def test_never_begun():\n"
+        "    pass\n")
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_pressed.py")
+    assert done.returncode == 2 and "KeyboardInterrupt" in done.stdout, done.stdout[-2000:]
+    messages = [result["statusDetails"]["message"] for path in (tmp_path / "allure-results").glob("*-result.json")
+                if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
+    assert messages == ["the run was stopped before its journeys ended (Ctrl-C): its results are partial"], messages
+
+
 def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(tmp_path: Path) -> None:
     """A script passes on to pytest the SIGTERM its process group had too: both are one stop, and the run ends after the
     journey running. Told again later (SAME_STOP_S, made 0 here), the run ends at once, as Python's default would."""
