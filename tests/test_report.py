@@ -94,3 +94,9 @@ def check_no_raw_token(failing_run) -> None:
             found += [f"{path.name}: {kind}" for kind in contains_secret(data.decode("utf-8", "replace"))]
     traces = list(directory.glob("*.zip"))
     assert traces and not found, found
+    # B2C's session cookies and the authorization codes (a live session's credentials) where a real journey's trace has
+    # them: each value redacted, and there are some, so the check is not of an empty trace.
+    network = b"\n".join(zipfile.ZipFile(path).read("trace.network") for path in traces)
+    cookies = set(re.findall(rb'x-ms-cpim-[\w:.-]+=([^;\s"\\]*)', network))
+    codes = set(re.findall(rb'"name":\s*"code",\s*"value":\s*"([^"]*)"', network))
+    assert cookies == {b"<redacted>"} and codes == {b"<redacted>"}, (cookies, codes)
