@@ -60,3 +60,19 @@ def test_a_failure_is_said_once_by_its_message(tmp_path: Path) -> None:
                      '</testsuite></testsuites>')
     assert selfcheck.failures(junit) == [("e2e.test_a::test_b", "JourneyFailure: ID token has no nonce"),
                                          ("e2e.test_a::test_c", "Traceback: boom")]
+
+
+def test_a_fault_not_caught_fails_the_self_check_and_its_last_line_counts_it(monkeypatch: pytest.MonkeyPatch,
+                                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """`make selfcheck` (and so `make test`) fails when any fault goes uncaught, and says how many were: the journeys here
+    stand in for runs where one fault is caught and the other passes every journey."""
+    def journeys_with(fault: Fault, workers: int, directory: Path) -> Verdict:
+        return Verdict(fault, [("e2e/test_a.py::test_b", fault.declaration.example)] if fault is Fault.WRONG_AUDIENCE else [], 1.0)
+
+    monkeypatch.setattr(selfcheck, "run_with_fault", journeys_with)
+    monkeypatch.setattr("sys.argv", ["selfcheck.py", "--fault", "wrong-audience", "--fault", "wrong-idp"])
+    assert selfcheck.main() == 1
+    said = capsys.readouterr().out
+    assert said.rstrip().endswith("selfcheck: 1 of 2 faults caught") and "wrong-idp: " in said and "NOT CAUGHT: every journey passed" in said
+    monkeypatch.setattr("sys.argv", ["selfcheck.py", "--fault", "wrong-audience"])
+    assert selfcheck.main() == 0 and capsys.readouterr().out.rstrip().endswith("selfcheck: 1 of 1 faults caught")
