@@ -131,3 +131,19 @@ def test_quick_means_2_rounds_3_start_pairs_and_1_suite_round():
     assert (full.rounds, full.starts, full.suite_rounds) == (5, 5, 2)
     with pytest.raises(SystemExit):
         options(["--suite-rounds", "0"])
+
+
+def test_the_readmes_speed_table_is_the_run_it_names() -> None:
+    """README, Speed: each ratio and verdict in its table is the kept run's (docs/bench/...json), not copied by hand."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text()
+    [kept] = re.findall(r"\[docs/bench/([\w.-]+\.json)\]", readme)
+    run = json.loads((root / "docs" / "bench" / kept).read_text())
+    table = readme.split("## Speed", 1)[1].split("\n\n| Target |", 1)[1].split("\n\n", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    ratios = [row[3] for row in rows if row[3]]
+    assert ratios == [f"{t['ratio']:.3f} ×" for t in run["targets"] if t["ratio"] is not None and t["relative"]], (ratios, run["targets"])
+    assert [row[5] for row in rows] == ["yes" if t["met"] else "no" for t in run["targets"]], rows
