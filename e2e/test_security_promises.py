@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import allure
 import httpx
@@ -28,6 +28,7 @@ from fixtures.mobile_id import MobileID
 from fixtures.redaction import JWT  # a token itself, not the words "id_token" a page may hold
 from fixtures.settings import Settings
 from mocks.common import net
+from pages.waiting import answer_params
 
 SSO_COOKIE_PREFIX = "x-ms-cpim-sso:"
 # B2C's cookie definitions: these end with the browser session (x-ms-cpim-sso is persistent only with KMSI).
@@ -54,11 +55,6 @@ def with_params(url: str, **params: str) -> str:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
     return urlunsplit(parts._replace(query=urlencode([*query, *params.items()])))
-
-
-def answer_params(location: str) -> dict[str, str]:
-    parts = urlsplit(location)
-    return {k: v[0] for k, v in parse_qs(parts.fragment or parts.query, keep_blank_values=True).items()}
 
 
 # --- exact redirect URI matching (RFC 9700 2.1, 4.1.3: exact string comparison) ------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
@@ -111,9 +111,8 @@ class JwtMsPage:
 
     def result(self) -> RedirectResult:
         """The parameters B2C sent: fragment first (id_token flow), else the query."""
-        parts = urlsplit(self.page.url)
-        raw = parts.fragment or parts.query
-        return RedirectResult({k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}, "fragment" if parts.fragment else "query")
+        return RedirectResult(waiting.answer_params(self.page.url, keep_blank_values=True),
+                              "fragment" if urlsplit(self.page.url).fragment else "query")
 
     def decoded_token_text(self, timeout: float = waiting.TIMEOUT_MS) -> str:
         waiting.wait_until_shown(self, timeout)

@@ -68,14 +68,14 @@ def url_without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-def answer_params(url: str) -> dict[str, str]:
+def answer_params(url: str, keep_blank_values: bool = False) -> dict[str, str]:
     """The parameters of ``url``'s fragment, else of its query: where B2C puts its answer (or error) for the app. Not at
     B2C's own ``/oauth2/authresp``, where an identity provider's error arrives (Mobile ID answering in the query) and B2C
     may then show a page of its own: that is no error sent to the app."""
     parts = urlsplit(url)
     if parts.path.lower().endswith("/oauth2/authresp"):
         return {}
-    return {k: v[0] for k, v in parse_qs(parts.fragment or parts.query).items()}
+    return {k: v[0] for k, v in parse_qs(parts.fragment or parts.query, keep_blank_values=keep_blank_values).items()}
 
 
 def at_dead_end(page: Page) -> tuple[str, Cause] | None:

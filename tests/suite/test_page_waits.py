@@ -7,6 +7,7 @@ pytest-playwright's ``page`` (tests/conftest.py gives it no host map, so no stac
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -225,6 +226,20 @@ def test_a_consent_page_after_the_phone_is_arrived_at_and_accepted(page: Page) -
     mobile.accept_consent()
     page.wait_for_url("https://contoso.b2clogin.com/authresp")
     assert posted == ["decision=accept"] and not mobile.consent_requested()
+
+
+def test_an_error_redirects_facts_come_from_the_app_and_not_from_b2cs_own_authresp(page: Page) -> None:
+    """The evidence's page facts: B2C's error sent to the app names its code, correlation ID and Mobile ID's code; Mobile
+    ID's error arriving at B2C's /oauth2/authresp (its query response mode) is not yet B2C's answer to the app."""
+    description = ("AADB2C90273: An invalid response was received: mid_auth_3010_K7Q2 - user cancel\r\n"
+                   "Correlation ID: 0f8fad5b-d9cb-469f-a165-70867728950e\r\nTimestamp: 2026-11-28 10:00:00Z")
+    page.route(lambda url: True, lambda route: route.fulfill(content_type="text/html", body="<html><body>page</body></html>"))
+    page.goto("https://jwt.ms/#" + urlencode({"error": "server_error", "error_description": description}))
+    facts = page_facts(page, "https://jwt.ms")
+    assert (facts["B2C code"], facts["B2C correlation ID"], facts["Mobile ID code"], facts["B2C timestamp"]) == (
+        "AADB2C90273", "0f8fad5b-d9cb-469f-a165-70867728950e", "mid_auth_3010_K7Q2", "2026-11-28 10:00:00Z"), facts
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp?error=access_denied&state=s")
+    assert "B2C error redirect" not in page_facts(page, "https://jwt.ms")
 
 
 @pytest.mark.parametrize("label", ["Timestamp: ", "Zeitstempel:", "Horodatage :"])
