@@ -104,8 +104,7 @@ class JwtMsPage:
             expected = f"a redirect to {self.redirect_uri}"
             failure = waiting.not_shown(self, timeout, expected)
             if failure.cause.name == PAGE_CHANGED:  # unless B2C kept the browser on a page of its own: its doing
-                shows = waiting.what_the_browser_shows(self.page)[0]
-                failure.cause = waiting.b2c_stayed_on_its_own_page(self.page, expected, shows) or failure.cause
+                failure.cause = waiting.b2c_stayed_on_its_own_page(self.page, expected) or failure.cause
             raise failure from None
         return self
 

@@ -249,7 +249,7 @@ def meanwhile(cause: Cause) -> str:
     return f"; meanwhile its requests failed: {cause.detail}"
 
 
-def b2c_stayed_on_its_own_page(page: Page, expected: str, shows: str) -> Cause | None:
+def b2c_stayed_on_its_own_page(page: Page, expected: str) -> Cause | None:
     """When B2C was to take the browser to ``expected`` (its redirect to the app, its next page) and it shows one of B2C's
     own pages the page objects know, as B2C means it to be filled in (its sign-in page again, its profile page without an
     error on it): a broken promise, B2C's doing (a journey that loses Mobile ID's error and starts over), not a page the
@@ -260,10 +260,15 @@ def b2c_stayed_on_its_own_page(page: Page, expected: str, shows: str) -> Cause |
 
     try:
         profile = B2CSelfAssertedPage(page)
-        b2c_page = page.locator(B2CSignUpOrSignInPage.ROOT).count() > 0 or (profile.is_shown() and not profile.visible_errors())
+        if page.locator(B2CSignUpOrSignInPage.ROOT).count():
+            stayed = B2CSignUpOrSignInPage.NAME
+        elif profile.is_shown() and not profile.visible_errors():
+            stayed = B2CSelfAssertedPage.NAME
+        else:
+            return None
     except PlaywrightError:  # the page went meanwhile
         return None
-    return Cause(BROKEN_PROMISE, f"expected {expected}; the browser shows {shows}") if b2c_page else None
+    return Cause(BROKEN_PROMISE, f"expected {expected}; the browser shows {stayed}")
 
 
 def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None, *, dead_end: bool = False) -> JourneyFailure:

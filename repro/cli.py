@@ -204,7 +204,7 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
                  "E2E_UI_LOCALES": args.ui_locales or args.language, "E2E_BROWSER_LOCALE": args.browser_locale or args.language}
     merged.update({k: v for k, v in overrides.items() if v is not None})
     flags = [flag for flag, value in (("--tenant", args.tenant), ("--domain", args.domain)) if value is not None]
-    if flags and (merged.get("E2E_TARGET") or "local").strip().lower() != "tenant":  # said as the flags, not as settings
+    if flags and (merged.get("E2E_TARGET") or "local").strip().lower() == "local":  # said as the flags, not as settings
         raise UsageError(f"{' and '.join(flags)} {'names' if len(flags) == 1 else 'name'} a tenant, but the target is local (the repro starts its own emulators): "
                          "add --target tenant (or set E2E_TARGET=tenant)")
     try:

@@ -195,6 +195,10 @@ def test_a_stopped_run_never_meets_the_gate_whatever_failures_it_allows(tmp_path
     capsys.readouterr()
     assert quality_gate.main([str(tmp_path), "--max-failures", "5"]) == 1
     assert "not met: the run was stopped before its journeys ended (stopped by SIGTERM)" in capsys.readouterr().out
+    # Said once, as the stop it is: with no failure allowed, not also as "a failure outside any journey".
+    assert quality_gate.main([str(tmp_path)]) == 1
+    said = capsys.readouterr().out
+    assert "the run was stopped" in said and "outside any journey" not in said, said
 
 
 def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Path) -> None:
