@@ -155,6 +155,7 @@ def test_a_token_that_fails_its_checks_is_reproduced_with_the_app_page_pictured_
 def test_an_error_b2c_sends_the_app_before_mobile_ids_page_is_recorded(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Mobile ID refuses B2C's request (a scope it does not serve), so B2C sends the app its error before any Mobile ID page:
     the bundle keeps that answer, its codes and correlation ID, as for an error that comes after the phone."""
+    from mocks.mobileid.errors import SCOPE_INVALID
     from tests.suite.test_federation import SCOPE_ITEM, edited_policies
 
     policies = edited_policies(tmp_path_factory.mktemp("policies"), SCOPE_ITEM, SCOPE_ITEM.replace("mid_profile", "mid_profile, bogus_scope"))
@@ -162,8 +163,9 @@ def test_an_error_b2c_sends_the_app_before_mobile_ids_page_is_recorded(tmp_path:
                                 E2E_STACK_POLICIES=str(policies), E2E_STACK_POLICY_KEYS="B2C_1A_FacebookSecret=env:FACEBOOK_SECRET")
     facts = json.loads(bundle.read("repro.json"))
     assert status == 1 and facts["redirect"]["error"] and "B2C did not send the app an answer" not in out, out
-    assert facts["aadb2c_codes"] == ["AADB2C90273"] and facts["mobile_id_errors"][0]["code"].startswith("mid_req_"), facts
+    assert facts["aadb2c_codes"] == ["AADB2C90273"] and facts["mobile_id_errors"][0]["code"] == SCOPE_INVALID.code, facts
     assert facts["correlation_ids"], facts
+    assert not any("mobile-id" in name for name in bundle.namelist()), bundle.namelist()  # no Mobile ID page was shown
 
 
 def test_a_run_whose_reader_goes_away_still_writes_its_bundle(tmp_path: Path) -> None:

@@ -75,8 +75,8 @@ def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=lambda stop: stop.name)
 def test_a_stop_as_the_process_starts_ends_it_quietly(stop: signal.Signals) -> None:
-    """Ctrl-C (or SIGTERM) right after ``python -m mocks serve`` starts, as its modules load: a line-free exit with the
-    shell's status for the signal, not a traceback from whichever import it hit."""
+    """Ctrl-C (or SIGTERM) once ``python -m mocks serve``'s start has begun (``process_start.begin``, its first line), before
+    its modules are loaded: a line-free exit with the shell's status for the signal, not a traceback from an import."""
     script = ("from mocks.common import process_start\nprocess_start.begin()\nimport os\n"
               f"os.kill(os.getpid(), {int(stop)})\nimport mocks.stack\nprint('went on')\n")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
@@ -84,8 +84,8 @@ def test_a_stop_as_the_process_starts_ends_it_quietly(stop: signal.Signals) -> N
 
 
 def test_a_stop_while_the_stack_is_built_removes_its_temporary_folder(tmp_path: Path) -> None:
-    """SIGTERM while the stack builds (keys made, policies read): its temporary state folder (keys, a client secret)
-    goes with it, as at any other stop."""
+    """SIGTERM once the stack is built (keys made, policies read), before it serves: its temporary state folder (keys, a
+    client secret) goes with it, as at any other stop."""
     script = ("import os, signal\nfrom mocks import stack\nbuild = stack.build_stack\n"
               "def build_then_stopped(*args):\n    built = build(*args)\n    os.kill(os.getpid(), signal.SIGTERM)\n    return built\n"
               "stack.build_stack = build_then_stopped\nstack.serve(stack.StackConfig(port=0))\n")

@@ -230,8 +230,9 @@ def test_a_download_whose_python_ended_but_whose_node_hangs_is_stopped_too(tmp_p
     node.write_text("import time\ntime.sleep(60)\n")
     installer = tmp_path / "installer.py"  # starts Node and ends; Node keeps the output pipe open
     installer.write_text(f"import subprocess, sys\nsubprocess.Popen([sys.executable, {str(node)!r}])\n")
-    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=1) is False
-    assert "stopped after 1 s" in capfd.readouterr().out
+    # 3 s: on a loaded machine the installer's own Python must have ended by then, or this is the plain timeout's case.
+    assert script.run_without_stack_traces([sys.executable, str(installer)], timeout=3) is False
+    assert "stopped after 3 s" in capfd.readouterr().out
 
 
 @pytest.mark.timeout(30)

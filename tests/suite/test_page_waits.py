@@ -473,6 +473,8 @@ def test_a_refused_poll_that_is_tried_again_is_not_the_network_gone(page: Page, 
     watch = waiting.watch_network(page)
     with page.expect_event("request", lambda request: request.url.endswith("?try=2")):
         page.goto("https://m.mobileid.ch/oidc/wait")
+    # The refused poll was noted (the retry follows its failure), so what follows is its being taken back.
+    assert [failure.error for failure in watch.failures.values()] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
     # Answered: taken back at once. Held open: once it has stood a moment (a refused retry would have failed by then).
     if retry == "answered":
         page.wait_for_event("requestfinished", lambda request: request.url.endswith("?try=2"))

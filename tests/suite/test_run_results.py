@@ -168,6 +168,7 @@ def test_the_evidence_folder_is_said_as_it_is_reached_from_the_working_folder(tm
     (tmp_path / "checkout").mkdir()
     monkeypatch.chdir(tmp_path / "checkout")
     assert from_here(Path("test-results")) == "test-results"
+    assert from_here(tmp_path / "checkout" / "test-results") == "test-results"  # a whole path under it, said from it
     assert from_here(tmp_path / "elsewhere" / "test-results") == str(tmp_path / "elsewhere" / "test-results")
 
 
