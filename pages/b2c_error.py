@@ -18,7 +18,8 @@ _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}Z?")
 class B2CErrorPage:
     """Correlation ID, timestamp and ``AADB2Cnnnnn: message`` as B2C lays them out.
 
-    The heading is h2 on older layouts and h1 from globalexception 1.2.2, so both are accepted.
+    The heading is h2 on older layouts and h1 from globalexception 1.2.2, so both are accepted. The classes are the
+    documented markup's; that globalexception 1.2.x keeps them is unconfirmed (mocks/b2c/README.md, Decisions).
     """
 
     NAME = "B2C's error page"

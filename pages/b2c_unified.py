@@ -82,7 +82,8 @@ class B2CSignUpOrSignInPage:
         return self.html.get_attribute("lang")
 
     def correlation_id(self) -> str | None:
-        """The correlation ID in the comment B2C's page source starts with (B2C's logs find the sign-in by it)."""
+        """The correlation ID in the comment B2C's page source starts with (B2C's logs find the sign-in by it); None when
+        no comment has one. The comment is confirmed, its wording is not (mocks/b2c/README.md, Decisions)."""
         comments = self.page.evaluate(SOURCE_COMMENTS_JS)
         match = CORRELATION_ID.search(comments)
         return match.group(1) if match else None

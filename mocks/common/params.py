@@ -80,9 +80,9 @@ def one_of(params: MultiValued, name: str, allowed: Iterable[str], *, default: s
 
 async def read_form(request: Request, *, max_fields: int, max_part_size: int = 1024 * 1024) -> FormData | None:
     """The request's form, no files, at most ``max_fields`` fields of at most ``max_part_size`` bytes (Starlette's own
-    default: a value over a parameter's length is then refused by ``single``, as there but oversized); None for a body
-    Starlette cannot read as a form or one over a limit: each endpoint answers that in its own service's way (a page
-    saying what is missing, an OAuth error)."""
+    default: a value over a parameter's length is then refused by ``single``, as there but oversized); None for a form
+    body Starlette cannot parse or one over a limit (a body of another type reads as an empty form): each endpoint answers
+    that in its own service's way (a page saying what is missing, an OAuth error)."""
     try:
         return await request.form(max_files=0, max_fields=max_fields, max_part_size=max_part_size)
     except (HTTPException, MultiPartException):  # Starlette's 400 for a form it cannot read inside an app, its own error outside

@@ -31,7 +31,7 @@ async def index(request: Request) -> Response:
     if request.method == "GET":
         return _page(None)
     form = await read_form(request, max_fields=20)
-    if form is None:  # a body that is not a form: show the page with nothing to decode
+    if form is None:  # a form body Starlette cannot parse, or over the limits: the page with nothing to decode
         return _page({"error": "invalid_request", "error_description": "The POST body is not a form."})
     posted = {}
     for name in FIELDS:

@@ -52,7 +52,8 @@ class BackChannelEndpoints(Handlers):
             return oauth_error(400, "invalid_request", "The token request must be application/x-www-form-urlencoded")
         form = await read_form(request, max_fields=50, max_part_size=16 * 1024)
         if form is None:
-            return oauth_error(400, "invalid_request", "The token request's body is not a form of at most 50 parameters")
+            return oauth_error(400, "invalid_request", "The token request's body is not a form within the emulator's limits "
+                               "(50 parameters of at most 16 KiB)")
         try:
             client = self._authenticate_client(request.headers.get("authorization"), form)
             if single(form, "grant_type", required=True) != "authorization_code":

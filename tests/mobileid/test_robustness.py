@@ -56,7 +56,7 @@ def test_a_token_request_over_the_field_limit_is_an_oauth_error(http) -> None:
     """The back channel answers in OAuth's JSON, whatever the request's fault: B2C reads the error from it."""
     response = http.post("/token", content=b"grant_type=authorization_code&" + MANY_FIELDS, headers=FORM)
     assert response.status_code == 400 and response.json()["error"] == "invalid_request", (response.status_code, response.text[:300])
-    assert "at most 50 parameters" in response.json()["error_description"]
+    assert "50 parameters of at most 16 KiB" in response.json()["error_description"]
 
 
 def test_basic_credentials_with_odd_bytes(http) -> None:

@@ -368,3 +368,24 @@ def test_a_tenant_the_preflight_cannot_reach_is_the_networks_exit_not_a_usage_er
     work.mkdir()
     assert cli.reproduce(given, settings, run_env, work, tmp_path / "repro-1.zip", None) == status
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_waiting_pages_transaction_is_looked_for_briefly_with_the_real_service() -> None:
+    """``#transaction-number`` is the emulator's: with the real service (no control API) a repro does not fail on its
+    absence after 15 s, as "page changed"; with the emulator its absence is the failure it is."""
+    from types import SimpleNamespace
+
+    from e2e.test_repro import waiting_page_transaction
+    from fixtures.causes import PAGE_CHANGED, JourneyFailure
+
+    waits: list[float] = []
+
+    def transaction_number(timeout: float = 15_000) -> str:
+        waits.append(timeout)
+        raise JourneyFailure("expected Mobile ID's waiting page (#transaction-number)", cause=PAGE_CHANGED, detail="no number")
+
+    real = SimpleNamespace(mobile_id=SimpleNamespace(control=None), mobile=SimpleNamespace(transaction_number=transaction_number))
+    assert waiting_page_transaction(real) is None and waits == [5_000]  # type: ignore[arg-type]
+    emulator = SimpleNamespace(mobile_id=SimpleNamespace(control=object()), mobile=real.mobile)
+    with pytest.raises(JourneyFailure):
+        waiting_page_transaction(emulator)  # type: ignore[arg-type]

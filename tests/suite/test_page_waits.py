@@ -505,3 +505,13 @@ def test_a_retry_just_sent_does_not_yet_take_the_failure_back(page: Page) -> Non
     assert [f.url for f in watch.current_failures()] == [url]
     watch.retried[url] = time.monotonic() - waiting.RETRY_STANDS_S  # it has stood: a healthy long-poll held open
     assert watch.current_failures() == []
+
+
+def test_b2cs_correlation_id_is_read_from_its_page_sources_comment(page: Page) -> None:
+    """A sign-in with no error carries B2C's correlation ID only in the comment atop its page's source (reference b2c.md):
+    read from there, whatever the comment's words around it; no such comment, no ID."""
+    for words in ("CorrelationId: ", "Correlation ID:"):
+        page.set_content(f"<!-- {words}0f8fad5b-d9cb-469f-a165-70867728950e -->{UNIFIED}")
+        assert B2CSignUpOrSignInPage(page).correlation_id() == "0f8fad5b-d9cb-469f-a165-70867728950e", words
+    page.set_content(f"<!-- build 2026.11 -->{UNIFIED}")
+    assert B2CSignUpOrSignInPage(page).correlation_id() is None
