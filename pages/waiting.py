@@ -2,10 +2,13 @@
 
 A page object publishes what "shown" means for its screen (``shown``, a locator, and ``SHOWN``,
 those words for messages) and what a dead end is (``dead_end``: a page that will not move on by
-itself, e.g. B2C's error page). ``wait_until_shown`` stops at whichever comes first; when the page
-is not shown it raises a ``JourneyFailure`` naming the page that was expected, the element, and what
-the browser shows instead, with its cause: the dead end's (B2C's error code), the network's when the
-browser's requests failed for want of it meanwhile (``watch_network``), or "page changed".
+itself, e.g. B2C's error page). ``wait_until_shown`` (and ``wait_until``, which every element wait
+shares) stops at whichever comes first, or at a page that never moves on (Chromium's error page, an
+error sent to the app); when the page is not shown it raises a ``JourneyFailure`` naming the page that
+was expected, the element, and what the browser shows instead, with its cause: the dead end's (B2C's
+error code), the network's when the browser's requests failed for want of it meanwhile
+(``watch_network``), or "page changed" (which a caller that waited for B2C to move on may read as a
+broken promise: ``b2c_stayed_on_its_own_page``). ``follow_navigations`` follows documents instead.
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
 def non_empty(flag: str) -> Callable[[str], str]:
     def value(text: str) -> str:
         if not text.strip():
-            raise argparse.ArgumentTypeError(f"{flag} is empty: give a folder, or leave {flag} out")
+            raise argparse.ArgumentTypeError(f"empty: give a folder, or leave {flag} out")
         return text
     return value
 

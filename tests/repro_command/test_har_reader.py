@@ -141,4 +141,4 @@ def test_the_reader_piped_to_a_reader_that_stops_ends_without_a_traceback(record
 def test_an_empty_out_is_refused_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["--out", ""])
-    assert stopped.value.code == 2 and "--out is empty: give a folder, or leave --out out" in capsys.readouterr().err
+    assert stopped.value.code == 2 and "argument --out: empty: give a folder, or leave --out out" in capsys.readouterr().err
