@@ -19,7 +19,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
 import socket
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from starlette.routing import Host, Route
 
 from mocks.b2c.policy import Policy, PolicyError
 from mocks.b2c.settings import B2CSettings, default_apps
+from mocks.common import process_start
 from mocks.common import serve as common_serve
 from mocks.common.files import write_private
 from mocks.common.hosts import chromium_host_resolver_rules, is_loopback
@@ -288,8 +288,7 @@ def serve(config: StackConfig) -> None:
     """Run until SIGINT/SIGTERM; print the ready lines (flushed) once connections are accepted."""
     # uvicorn shuts down gracefully, then re-raises the signal it caught; end with status 0 instead. Set before the
     # state folder is made: a stop while the stack is built runs the finally below, which removes a temporary one.
-    for stop in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop, _exit_cleanly)
+    process_start.exit_on_stop_signals(0)
     state_dir, temporary = None, False
     sock = proxy = None
     try:
@@ -325,10 +324,6 @@ def _start_proxy(config: StackConfig, info: StackInfo) -> ConnectProxy | None:
     proxy.start()
     info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
     return proxy
-
-
-def _exit_cleanly(signum: int, frame: object) -> None:
-    raise SystemExit(0)
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
@@ -297,8 +297,9 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
     return command
 
 
-def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    """Run the journey; its exit status, as ``--help`` lists them (the parser's epilog)."""
+def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str, Any] | None = None) -> int:
+    """Run the journey; its exit status, as ``--help`` lists them (the parser's epilog). ``reported``: what the reporter's
+    HAR showed (--from-har --run), for the bundle beside what the rerun did."""
     check(args, env)
     if args.device:
         args.device = check_device(args.device)
@@ -311,7 +312,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     target = work.with_name(work.name + ".zip")
     try:
         with stop_signals_interrupt():
-            return reproduce(args, settings, run_env, work, target, made_out)
+            return reproduce(args, settings, run_env, work, target, made_out, reported)
     except KeyboardInterrupt:
         with ctrl_c_ignored():
             target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
@@ -333,7 +334,8 @@ def bundle_folder(out: str) -> tuple[Path, bool]:
     return path, made
 
 
-def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None) -> int:
+def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None,
+              reported: Mapping[str, Any] | None = None) -> int:
     """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the --out folder this run made, removed if left empty."""
     from repro.bundle import LeakError
     from repro.report import assemble
@@ -350,7 +352,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
         return EXIT_INFRASTRUCTURE if only_the_network_failed_the_preflight(output) else EXIT_NOT_RUN
     try:
-        bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args),
+        bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args), reported=reported,
                                    environ=run_env)
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
         ended = {"passed": "as the suite expects", "failed": "reproducing a failure", SET_UP_FAILED: "with its set-up failed"}.get(
@@ -440,8 +442,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if not args.run:
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
-    rerun.reported = {"har": Path(args.from_har).name, "showed": shown}  # the bundle ties the rerun to the report
-    return run(rerun, env)
+    return run(rerun, env, reported={"har": Path(args.from_har).name, "showed": shown})  # the bundle ties the rerun to the report
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:

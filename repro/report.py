@@ -14,7 +14,7 @@ from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_
 from repro.har import har_has_sign_in, hops, read_har
 from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE
 
-SKIPPED_ARGS = {"out", "from_har", "run", "reported"}
+SKIPPED_ARGS = {"out", "from_har", "run"}
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
 FILES = (
     ("trace.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)"),
@@ -124,9 +124,11 @@ def phone_notes(facts: dict[str, Any], settings: Any) -> list[str]:
 
 
 def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], video: bool,
-             args: dict[str, Any], environ: Mapping[str, str] | None = None) -> tuple[Path, str]:
+             args: dict[str, Any], environ: Mapping[str, str] | None = None, reported: Mapping[str, Any] | None = None
+             ) -> tuple[Path, str]:
     """Write the zip ``target`` from ``work``; (its path, a summary for the terminal). ``environ``: the run's environment
-    (.env included), whose secret-named settings are redacted."""
+    (.env included), whose secret-named settings are redacted; ``reported``: what the reporter's HAR showed (--from-har
+    --run), kept in README.txt and repro.json."""
     evidence, playwright_out = work / "evidence", work / "playwright"
     facts = json.loads((evidence / "repro.json").read_text())
     asked_for(facts, settings, args)
@@ -171,11 +173,10 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     timings = {"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}
     if timings["steps"] or timings["hops"]:  # none when the journey never ran (its set-up failed): no empty file listed
         write_text(folder / "timings.json", json.dumps(timings, indent=2), redaction)
-    reported = args.get("reported")  # --from-har --run: what the reporter's HAR showed, beside what the rerun did
     reported_lines = [f"Reported: the HAR {reported['har']} showed (python -m repro --from-har):",
                       *(f"  {line}" for line in reported["showed"])] if reported else []
     if reported:
-        facts["reported"] = reported
+        facts["reported"] = dict(reported)
     write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)
     if (work / "pytest-output.txt").is_file():
         write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)

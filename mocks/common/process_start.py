@@ -50,9 +50,14 @@ def begin() -> None:
     """The stack's start: no plugin search by pydantic, the collector held until it serves, a stop a quiet exit."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     hold_collector()
-    for stop in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop, stopped_while_starting)
+    exit_on_stop_signals(None)
 
 
-def stopped_while_starting(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+def exit_on_stop_signals(status: int | None) -> None:
+    """SIGINT and SIGTERM end the process as ``SystemExit(status)`` (``finally`` blocks run, no traceback); ``None``: the
+    shell's status for the signal, 128 + its number."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum if status is None else status)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)

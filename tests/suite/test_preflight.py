@@ -347,6 +347,9 @@ def test_a_certificate_for_another_host_points_at_the_tenants_name_not_the_ca() 
     [row] = check.rows
     assert "is not for fabrikam.b2clogin.com: check B2C_TENANT and B2C_DOMAIN" in row.fix and "E2E_CA_FILE" not in row.fix, row
     assert row.cause == TENANT_CONFIGURATION, row
+    # The real Mobile ID's own name is no setting of the run: something on the way sends its requests elsewhere.
+    check.mobile_id_discovery()
+    assert "not for its host: something on the way (a proxy, a DNS entry)" in check.rows[-1].fix, check.rows[-1]
 
 
 def test_a_browser_whose_proxy_fails_is_not_told_to_install_chromium() -> None:
