@@ -6,15 +6,22 @@ would make a child pytest think it is a worker.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from scripts.tenant_mode_against_stack import tenant_mode_env
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def allure_results(folder: Path) -> list[dict[str, Any]]:
+    """The results a run wrote in its Allure results ``folder`` (one per journey attempt, and those outside any)."""
+    return [json.loads(path.read_text()) for path in folder.glob("*-result.json")]
 
 
 def suite_env(settings: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import socket
@@ -27,7 +26,7 @@ from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common.hosts import format_host_map
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import suite_env
+from tests.suite_run import allure_results, suite_env
 
 from .test_federation import SCOPE_ELEMENT, SCOPE_ITEM, edited_policies, serve_policies
 
@@ -155,7 +154,7 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     assert output.count("cause: tenant configuration: the preflight failed") == 1, output[-3000:]  # said once
     assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]  # no journey, no worker
     # The report (and the nightly's message and gate) says why: the failed row, its cause and fix, not a shard without results.
-    [row] = [json.loads(path.read_text()) for path in tmp_path.glob("*-result.json")]
+    [row] = allure_results(tmp_path)
     labels = {label["name"]: label["value"] for label in row["labels"]}
     # A finding about the tenant, "failed" as a journey's would be; "broken" is for what could not be judged.
     assert (row["status"], row["name"], labels["cause"]) == ("failed", "preflight: app: redirect URI registered", "tenant configuration")

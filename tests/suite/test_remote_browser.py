@@ -25,6 +25,7 @@ from fixtures.browser import (
     uses_proxy,
 )
 from fixtures.settings import SettingsError, build_settings
+from tests.suite_run import allure_results
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPED = {"contoso.b2clogin.com": ("127.0.0.1", 8443)}
@@ -56,7 +57,7 @@ def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting(tm
 
     endpoint = "ws://127.0.0.1:9/ws?token=sk-live-abcdef123456"  # a hosted service's key rides in the query
     result = pytest_e2e("-m", "smoke", "-n", "2", f"--alluredir={tmp_path}", E2E_BROWSER_WS_ENDPOINT=endpoint)
-    [written] = [json.loads(path.read_text()) for path in tmp_path.glob("*-result.json")]
+    [written] = allure_results(tmp_path)
     assert (written["name"], written["status"]) == ("browser server", "broken") and "sk-live" not in json.dumps(written), written
     assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
     assert "E2E_BROWSER_WS_ENDPOINT (host 127.0.0.1, port 9): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]

@@ -4,11 +4,10 @@ browsers are not installed (as here)."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-from tests.suite_run import pytest_e2e
+from tests.suite_run import allure_results, pytest_e2e
 
 
 def test_every_journey_skipped_is_not_a_pass() -> None:
@@ -43,7 +42,7 @@ def test_a_collect_only_run_is_not_refused() -> None:
 
 def stopped_result(results: Path) -> tuple[str, str, str]:
     """The one result a run stopped before any journey leaves: (name, status, its message's first line)."""
-    [written] = [json.loads(path.read_text()) for path in results.glob("*-result.json")]
+    [written] = allure_results(results)
     return written["name"], written["status"], written["statusDetails"]["message"].splitlines()[0]
 
 

@@ -3,7 +3,6 @@ file that does not import; and a results folder is emptied once per run, not aga
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scripts.merge_results import journeys
-from tests.suite_run import pytest_with_plugins
+from tests.suite_run import allure_results, pytest_with_plugins
 
 ROOT = Path(__file__).resolve().parents[2]
 CRASHING = '''
@@ -34,7 +33,7 @@ def test_c_after():
 
 def run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
     done = pytest_with_plugins(tmp_path, ("xdist.plugin", "allure_pytest.plugin", "fixtures.reporting"), "--clean-alluredir", *args)
-    return done, [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
+    return done, allure_results(tmp_path / "allure-results")
 
 
 def labels(result: dict) -> dict[str, str]:
@@ -128,7 +127,7 @@ def test_a_journey_that_crashes_on_its_rerun_is_one_journey_with_its_attempts(tm
     done = pytest_with_plugins(tmp_path, ("xdist.plugin", "pytest_rerunfailures", "allure_pytest.plugin", "fixtures.reporting",
                                           "fixtures.retries"), "-n", "1", "--infra-reruns", "1", str(tmp_path / "test_rerun_crash.py"))
     assert done.returncode == 1, done.stdout + done.stderr
-    results = [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
+    results = allure_results(tmp_path / "allure-results")
     assert sorted(result["status"] for result in results) == ["broken", "broken"], done.stdout  # the attempt, the crash
     [attempt] = [result for result in results if "crashed" not in result["statusDetails"]["message"]]
     [crash] = [result for result in results if result is not attempt]

@@ -11,6 +11,7 @@ import pytest
 from fixtures.settings import SettingsError, build_settings
 from fixtures.settings_plugin import load_settings
 from tests.local_stack import LOCAL_STACK
+from tests.suite_run import allure_results
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "B2C_POLICIES": "B2C_1_susi",
@@ -439,7 +440,7 @@ def test_a_run_its_settings_stop_leaves_a_result_saying_so_not_the_last_runs(tmp
     (results / "0-result.json").write_text(json.dumps({"name": "the last run's journey", "status": "passed", "labels": []}))
     done = pytest_e2e("-m", "smoke", f"--alluredir={results}", "--clean-alluredir", E2E_STACK_FAULTS="wrong-audiance")
     assert done.returncode == 4 and "suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance;" in done.stderr, done.stderr
-    [written] = [json.loads(path.read_text()) for path in results.glob("*-result.json")]
+    [written] = allure_results(results)
     labels = {label["name"]: label["value"] for label in written["labels"]}
     assert (written["name"], written["status"], labels["cause"]) == ("suite settings", "broken", "other"), written
     assert written["statusDetails"]["message"].endswith("No journey ran.")
