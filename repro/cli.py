@@ -194,7 +194,7 @@ def check_browser(name: str, settings: Settings, headless: bool) -> None:
 def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[str, str], Settings]:
     """(environment for the pytest run, its validated Settings); UsageError for a bad setting."""
     from fixtures.settings import SettingsError
-    from fixtures.settings_plugin import ENV_FILE, env_file_settings, settings_with_stack
+    from fixtures.settings_plugin import ENV_FILE, already, env_file_settings, settings_with_stack
 
     try:  # as the suite reads it: a line python-dotenv cannot parse stops the run instead of being skipped
         merged = {**env_file_settings(ENV_FILE), **env}
@@ -222,7 +222,7 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
         raise UsageError(f"--outcome {args.outcome} needs the Mobile ID emulator's control API; with MOBILEID_MODE="
                          f"{settings.mobileid_mode} a person answers on the phone, so only --outcome approve can be rerun")
     merged["B2C_POLICIES"] = policy
-    return merged, settings_with_stack(merged, settings.stack.to_json() if settings.stack else None)
+    return merged, settings_with_stack(merged, already(settings.stack) if settings.stack else None)
 
 
 def video_available() -> bool:

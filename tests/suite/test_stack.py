@@ -7,7 +7,9 @@ import queue
 import stat
 import subprocess
 import sys
+import tempfile
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,11 @@ import pytest
 from fixtures import stack as stack_module
 from fixtures.causes import INFRASTRUCTURE, Cause, classify
 from fixtures.retries import Verdict
+from fixtures.settings import build_settings
 from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready
-from fixtures.stack_description import serve_command
+from fixtures.stack_description import StackDescriptionError, serve_command
 from tests.local_stack import LOCAL_STACK
+from tests.suite_run import ROOT
 
 READY = [
     "stack-port: 8443",
@@ -98,29 +102,43 @@ def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         Stack(tmp_path, command=_fake(tmp_path, "import time\ntime.sleep(60)\n"))
 
 
-def test_workers_read_the_controllers_stack(tmp_path: Path) -> None:
+def test_workers_read_the_run_stack(tmp_path: Path) -> None:
     lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
     command = _fake(tmp_path, lines + "import time\ntime.sleep(60)\n")
-    shared = stack_module.SharedStack(lambda state: command)
+    run_stack = stack_module.RunStack(lambda state: command)
     try:
-        info = stack_module.read_shared_stack(shared.directory)  # waits on the lock until the stack is ready
+        info = stack_module.read_run_stack(run_stack.directory)
         assert (info.port, info.ca_path, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
         assert info.host_map["jwt.ms"] == ("127.0.0.1", 8443) and info.description == LOCAL_STACK
-        assert shared.running is not None and shared.running.process.poll() is None
+        assert run_stack.running.process.poll() is None
     finally:
-        shared.stop()
-    assert shared.running.process.poll() is not None and not shared.directory.exists()
+        run_stack.stop()
+    assert run_stack.running.process.poll() is not None and not run_stack.directory.exists()
 
 
-def test_workers_see_why_the_controllers_stack_did_not_start(tmp_path: Path) -> None:
+def test_a_run_stack_that_did_not_start_leaves_nothing_and_keeps_its_last_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
-    shared = stack_module.SharedStack(lambda state: command)
-    try:
-        with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
-            stack_module.read_shared_stack(shared.directory)
-        assert classify(error.value) == Cause(INFRASTRUCTURE, "the local stack failed: the stack exited before it was ready: cannot listen on 127.0.0.1:0")
-    finally:
-        shared.stop()
+    with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
+        stack_module.RunStack(lambda state: command)
+    assert error.value.last_words == "cannot listen on 127.0.0.1:0"
+    assert list((tmp_path / "tmp").iterdir()) == []  # its state folder (keys, a client secret) removed
+    monkeypatch.setattr(stack_module, "START_TIMEOUT", 0.5)
+    with pytest.raises(StackStartError, match="no stack-ready line within 0.5 s") as error:
+        stack_module.RunStack(lambda state: _fake(tmp_path, "import time\ntime.sleep(60)\n"))
+    assert error.value.last_words is None  # still running when given up on: no refusal of its settings
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_run_stack_that_refuses_its_settings_says_so_as_its_describe_would() -> None:
+    """The stack a run starts with the settings' command: its refusal is the settings' error, in the suite's words."""
+    config = types.SimpleNamespace(stash=pytest.Stash())
+    settings = build_settings({"E2E_STACK_POLICIES": str(ROOT / "tests/b2c/starterpack/SocialAndLocalAccounts")})  # without Facebook's key
+    with pytest.raises(StackDescriptionError, match=r"^the local stack does not start with these settings: policy refused: .*"
+                                                    r"add the policy key \(E2E_STACK_POLICY_KEYS=B2C_1A_FacebookSecret=env:VAR"):
+        stack_module.start_run_stack(config, settings)  # type: ignore[arg-type]
+    assert stack_module.RUN_STACK_KEY not in config.stash
 
 
 def _tls_set(directory: Path, tag: str, hosts: str = "contoso.b2clogin.com") -> None:
@@ -220,3 +238,23 @@ def test_a_killed_runs_leftovers_go_also_when_the_kept_set_is_this_runs(tmp_path
     _tls_set(tmp_path / "second", "second")
     stack_module.keep_tls(tmp_path / "second", cache)
     assert sorted(p.name for p in cache.iterdir()) == [stack_module.KEPT_TLS]
+
+
+def test_a_run_whose_stack_does_not_start_stops_before_any_journey_saying_why(tmp_path: Path) -> None:
+    """The run's stack starts as the run reads its settings: one that never gets ready stops the run there, once, in its
+    results too (not a failure per journey), and leaves no stack and no state folder behind."""
+    from tests.suite_run import allure_results, pytest_e2e
+
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "stack_never_ready.py").write_text("import fixtures.stack\nfixtures.stack.START_TIMEOUT = 0.01\n")
+    results = tmp_path / "allure-results"
+    done = pytest_e2e("-p", "stack_never_ready", "-m", "smoke", "-n", "2", f"--alluredir={results}",
+                      PYTHONPATH=str(tmp_path), TMPDIR=str(tmp_path / "tmp"))
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert "ERROR: local stack: the stack printed no stack-ready line within 0.01 s; command: " in done.stderr, done.stderr
+    assert "passed" not in done.stdout and "failed" not in done.stdout, done.stdout
+    assert [(result["name"], result["status"]) for result in allure_results(results)] == [("local stack", "broken")]
+    assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
+    left = [status.parent.name for status in Path("/proc").glob("[0-9]*/cmdline")
+            if str(tmp_path).encode() in status.read_bytes() and b"mocks\0serve" in status.read_bytes()]
+    assert left == []

@@ -114,5 +114,6 @@ def test_xdist_workers_take_the_controllers_description_instead_of_asking_the_st
     monkeypatch.setattr(settings_plugin, "ENV_FILE", Path("/nonexistent/.env"))
     for name in [n for n in os.environ if n.startswith(("E2E_", "B2C_", "MOBILEID_"))]:
         monkeypatch.delenv(name)
-    worker = settings_plugin.load_settings(described=node.workerinput[settings_plugin.DESCRIPTION_INPUT_KEY])
+    worker = settings_plugin.load_settings(describe=settings_plugin.already(
+        StackDescription.from_json(node.workerinput[settings_plugin.DESCRIPTION_INPUT_KEY])))
     assert worker.stack == LOCAL_STACK and worker.policies == build_settings({}, LOCAL_STACK).policies
