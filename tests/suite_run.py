@@ -24,6 +24,18 @@ def allure_results(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(path.read_text()) for path in folder.glob("*-result.json")]
 
 
+def processes_naming(text: str) -> list[int]:
+    """The processes whose command line has ``text`` (a test's temporary folder: what a run it started left running)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
 def suite_env(settings: Mapping[str, str] | None = None) -> dict[str, str]:
     """This process's environment without its suite settings (nor .env's), with ``settings`` instead."""
     return {k: v for k, v in tenant_mode_env(dict(settings or {}), dict(os.environ)).items() if not k.startswith("PYTEST_XDIST")}

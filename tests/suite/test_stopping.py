@@ -76,6 +76,32 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
     assert messages == ["the run was stopped before its journeys ended (Ctrl-C): its results are partial"], messages
 
 
+def test_ctrl_c_while_the_run_starts_its_stack_says_so_and_leaves_no_stack(tmp_path: Path) -> None:
+    """The run's stack starts as the run reads its settings, before pytest's session: Ctrl-C then stops it and removes its
+    folder (keys, a client secret), and the run says it was stopped, on the terminal and in its results, where pytest
+    itself would say nothing."""
+    from tests.suite_run import allure_results, processes_naming, pytest_e2e
+
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "ctrl_c_at_stack_start.py").write_text(
+        "import os, signal\n"
+        "import fixtures.stack\n"
+        "started = fixtures.stack.read_until_ready\n"
+        "def pressed(lines, deadline):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return started(lines, deadline)\n"
+        "fixtures.stack.read_until_ready = pressed\n")
+    results = tmp_path / "allure-results"
+    done = pytest_e2e("-p", "ctrl_c_at_stack_start", "-m", "smoke", f"--alluredir={results}", "--clean-alluredir",
+                      PYTHONPATH=str(tmp_path), TMPDIR=str(tmp_path / "tmp"))
+    assert done.returncode == pytest.ExitCode.INTERRUPTED, done.stdout + done.stderr
+    assert "the run was stopped (Ctrl-C) while it started its local stack: no journey ran" in done.stderr, done.stderr
+    assert [(r["name"], r["statusDetails"]["message"]) for r in allure_results(results)] == [
+        ("the run was stopped", "the run was stopped (Ctrl-C) while it started its local stack: no journey ran")]
+    assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
+    assert processes_naming(str(tmp_path)) == []
+
+
 def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(tmp_path: Path) -> None:
     """A script passes on to pytest the SIGTERM its process group had too: both are one stop, and the run ends after the
     journey running. Told again later (SAME_STOP_S, made 0 here), the run ends at once, as Python's default would."""
