@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -146,8 +147,9 @@ def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
 
 
 def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path) -> None:
+    junit = tmp_path / "test-results" / "junit.xml"
     result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "-n", "2",
-                        f"--alluredir={tmp_path}", "--clean-alluredir")
+                        f"--alluredir={tmp_path}", "--clean-alluredir", f"--junitxml={junit}")
     output = result.stdout + result.stderr
     assert result.returncode == 4, output[-3000:]
     assert "cause: tenant configuration" in output and "FAIL  app: redirect URI registered" in output, output[-3000:]
@@ -162,6 +164,13 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     # What was to be tested, so the nightly's message names the target ("(tenant)"), as after a run that ran.
     environment = dict(line.split("=", 1) for line in (tmp_path / "environment.properties").read_text().splitlines())
     assert (environment["target"], environment["tenant"]) == ("tenant", "contoso"), environment
+    # And the pipeline's test tab (JUnit XML, which pytest writes only at a session's end): the row as a failed case.
+    suite = ElementTree.parse(junit).getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("1", "1", "0")
+    [case] = suite.iter("testcase")
+    failure = case.find("failure")
+    assert case.get("name") == "preflight: app: redirect URI registered" and failure is not None
+    assert "fix: " in (failure.text or "") and "No journey ran." in (failure.text or "")
 
 
 def test_the_command_reports_every_missing_setting_at_once() -> None:

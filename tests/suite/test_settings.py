@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -438,10 +439,19 @@ def test_a_run_its_settings_stop_leaves_a_result_saying_so_not_the_last_runs(tmp
     results = tmp_path / "allure-results"
     results.mkdir()
     (results / "0-result.json").write_text(json.dumps({"name": "the last run's journey", "status": "passed", "labels": []}))
-    done = pytest_e2e("-m", "smoke", f"--alluredir={results}", "--clean-alluredir", E2E_STACK_FAULTS="wrong-audiance")
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite tests="8" failures="0" errors="0"/></testsuites>')  # the last run's, all passed
+    done = pytest_e2e("-m", "smoke", f"--alluredir={results}", "--clean-alluredir", f"--junitxml={junit}", E2E_STACK_FAULTS="wrong-audiance")
     assert done.returncode == 4 and "suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance;" in done.stderr, done.stderr
     [written] = allure_results(results)
     labels = {label["name"]: label["value"] for label in written["labels"]}
     assert (written["name"], written["status"], labels["cause"]) == ("suite settings", "broken", "other"), written
     assert written["statusDetails"]["message"].endswith("No journey ran.")
     assert quality_gate.main([str(results)]) != 0
+    # The pipeline's test tab, from the JUnit XML: this run's stop as an error, not the last run's file.
+    suite = ElementTree.parse(junit).getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("errors"), suite.get("failures")) == ("1", "1", "0")
+    [case] = suite.iter("testcase")
+    error = case.find("error")
+    assert case.get("name") == "suite settings" and error is not None
+    assert (error.get("message") or "").startswith("suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance;")
