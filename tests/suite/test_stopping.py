@@ -3,6 +3,7 @@ scripts that run pytest for make (scripts/process_group.py ``run_to_its_end``)."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -100,6 +101,38 @@ def test_ctrl_c_while_the_run_starts_its_stack_says_so_and_leaves_no_stack(tmp_p
         ("the run was stopped", "the run was stopped (Ctrl-C) while it started its local stack: no journey ran")]
     assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
     assert processes_naming(str(tmp_path)) == []
+
+
+def test_make_told_to_stop_stops_its_journey_run_too(tmp_path: Path) -> None:
+    """SIGTERM to make alone (a job runner that signals the step's process): make ends the recipe's shell, never the
+    pytest that shell started. With --stop-with-parent (the recipe's) that pytest stops as if told itself: after its
+    journey, with its stack and browsers, and its results say so; before, it ran every journey on, unseen."""
+    from fixtures.commands import venv_for_make
+    from tests.suite_run import allure_results, processes_naming
+
+    results = tmp_path / "results"
+    (tmp_path / "tmp").mkdir()
+    env = {**{k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}, "TMPDIR": str(tmp_path / "tmp")}
+    make = subprocess.Popen(["make", "--no-print-directory", "-o", "setup", "smoke", "WORKERS=0", f"VENV={venv_for_make()}",
+                             f"RESULTS_DIR={results}", f"JUNIT={tmp_path / 'junit.xml'}", f"REPORT_DIR={tmp_path / 'report'}"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(results.glob("*-result.json")):  # a journey has ended: the run is under way
+            assert make.poll() is None and time.monotonic() < deadline, "make ended before its first journey"
+            time.sleep(0.05)
+        make.send_signal(signal.SIGTERM)
+        make.wait(timeout=10)
+        while processes_naming(str(tmp_path)):  # pytest, its stack and browsers (its basetemp is under TMPDIR)
+            assert time.monotonic() < deadline + 30, f"left running: {processes_naming(str(tmp_path))}"
+            time.sleep(0.05)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(make.pid, signal.SIGKILL)
+    stopped = [r["statusDetails"]["message"] for r in allure_results(results) if r["name"] == "the run was stopped"]
+    assert stopped == ["the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial"], \
+        sorted(r["name"] for r in allure_results(results))
+    assert len(allure_results(results)) < 8  # the smoke has 8 journeys: the rest never began
 
 
 def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(tmp_path: Path) -> None:
