@@ -57,8 +57,15 @@ def failures(junit_xml: Path) -> list[tuple[str, str]]:
             # The failure's message as pytest's JUnit XML gives it (the exception's words); its traceback only without one
             # (it repeats the message after "E", which the self-check's line printed twice).
             text = problem.get("message") or problem.text or ""
-            found.append((f"{case.get('classname')}::{case.get('name')}", " ".join(text.split())[:2000]))
+            found.append((f"{case.get('classname')}::{case.get('name')}", " ".join(without_introspection(text).split())[:2000]))
     return found
+
+
+def without_introspection(message: str) -> str:
+    """A failure's own words, without what pytest's assertion rewriting appends to a bare ``assert``'s message (from its
+    line "assert ...": the values again, which the message already names)."""
+    lines = message.splitlines()
+    return "\n".join(lines[:next((i for i, line in enumerate(lines) if i and line.startswith("assert ")), len(lines))])
 
 
 def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:

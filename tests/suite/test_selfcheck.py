@@ -62,6 +62,18 @@ def test_a_failure_is_said_once_by_its_message(tmp_path: Path) -> None:
                                          ("e2e.test_a::test_c", "Traceback: boom")]
 
 
+def test_a_bare_asserts_failure_is_said_by_its_message_without_pytests_introspection(tmp_path: Path) -> None:
+    """A journey's ``assert claims["idp"] in idp, "..."``: pytest appends "assert 'google.com' in (...)" and the values
+    again; the self-check's line is the message. An assert without a message keeps pytest's words, which are all it has."""
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite><testcase classname="e2e.test_a" name="test_b"><failure message="AssertionError: '
+                     "ID token idp is 'google.com', expected 'mobileid.ch'&#10;assert 'google.com' in ('mobileid.ch',)&#10;"
+                     " +  where 'google.com' = claims['idp']\"/></testcase><testcase classname=\"e2e.test_a\" name=\"test_c\">"
+                     '<failure message="AssertionError: assert 1 == 2"/></testcase></testsuite></testsuites>')
+    assert selfcheck.failures(junit) == [("e2e.test_a::test_b", "AssertionError: ID token idp is 'google.com', expected 'mobileid.ch'"),
+                                         ("e2e.test_a::test_c", "AssertionError: assert 1 == 2")]
+
+
 def test_a_fault_not_caught_fails_the_self_check_and_its_last_line_counts_it(monkeypatch: pytest.MonkeyPatch,
                                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """`make selfcheck` (and so `make test`) fails when any fault goes uncaught, and says how many were: the journeys here
