@@ -179,3 +179,23 @@ def test_only_the_targets_that_render_the_report_next_say_so(target: str, tells:
     planned = subprocess.run(["make", "-n", target, f"VENV={venv}", "SHELL=/bin/true"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     runs = [line for line in planned.stdout.splitlines() if " -m pytest e2e" in line]
     assert runs and all(("REPORT_RENDERED_NEXT=1" in line) is tells for line in runs), planned.stdout
+
+
+def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_write_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stack that did not start says so with its stderr, terminal colours and all: the file must still parse (Azure's
+    PublishTestResults refuses it otherwise), at the path pytest's own writer would use (``~`` and ``$VAR`` expanded)."""
+    import types
+    from xml.etree import ElementTree
+
+    from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
+    from fixtures.run_results import write_junit_stopped
+
+    monkeypatch.setenv("RESULTS_HERE", str(tmp_path))
+    config = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath="$RESULTS_HERE/test-results/junit.xml"), getini=lambda name: "pytest")
+    write_junit_stopped(config, [("local stack", "local stack: \x1b[31mboom\x1b[0m\x00", INFRASTRUCTURE),  # type: ignore[arg-type]
+                                 ("preflight: app", "the app is not registered\nfix: register it", TENANT_CONFIGURATION)])
+    suite = ElementTree.parse(tmp_path / "test-results" / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("errors"), suite.get("failures")) == ("2", "1", "1")
+    stack, preflight = suite.iter("testcase")
+    assert stack.find("error") is not None and stack.find("error").get("message") == "local stack: #x1B[31mboom#x1B[0m#x00"  # type: ignore[union-attr]
+    assert preflight.find("failure") is not None and preflight.find("failure").text == "the app is not registered\nfix: register it"  # type: ignore[union-attr]

@@ -105,29 +105,38 @@ def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_workers_read_the_run_stack(tmp_path: Path) -> None:
     lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
     command = _fake(tmp_path, lines + "import time\ntime.sleep(60)\n")
-    run_stack = stack_module.RunStack(lambda state: command)
+    run_stack = stack_module.RunStack()
     try:
+        started = run_stack.start(lambda state: command)
         info = stack_module.read_run_stack(run_stack.directory)
-        assert (info.port, info.ca_path, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
+        assert info == started and (info.port, info.ca_path, info.ready_url) == (8443, "/tmp/ca.pem", "https://127.0.0.1:8443")
         assert info.host_map["jwt.ms"] == ("127.0.0.1", 8443) and info.description == LOCAL_STACK
-        assert run_stack.running.process.poll() is None
+        assert run_stack.running is not None and run_stack.running.process.poll() is None
     finally:
         run_stack.stop()
     assert run_stack.running.process.poll() is not None and not run_stack.directory.exists()
 
 
-def test_a_run_stack_that_did_not_start_leaves_nothing_and_keeps_its_last_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_stack_that_did_not_start_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
     with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
-        stack_module.RunStack(lambda state: command)
-    assert error.value.last_words == "cannot listen on 127.0.0.1:0"
+        stack_module.RunStack().start(lambda state: command)
+    assert error.value.exited
     assert list((tmp_path / "tmp").iterdir()) == []  # its state folder (keys, a client secret) removed
     monkeypatch.setattr(stack_module, "START_TIMEOUT", 0.5)
     with pytest.raises(StackStartError, match="no stack-ready line within 0.5 s") as error:
-        stack_module.RunStack(lambda state: _fake(tmp_path, "import time\ntime.sleep(60)\n"))
-    assert error.value.last_words is None  # still running when given up on: no refusal of its settings
+        stack_module.RunStack().start(lambda state: _fake(tmp_path, "import time\ntime.sleep(60)\n"))
+    assert not error.value.exited  # still running when given up on
+    assert list((tmp_path / "tmp").iterdir()) == []
+    # Ready, then its address book cannot be written for the workers: stopped, not left running with its keys.
+    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
+    monkeypatch.setattr(stack_module, "INFO_FILE", "no-such-folder/stack.json")
+    run_stack = stack_module.RunStack()
+    with pytest.raises(FileNotFoundError):
+        run_stack.start(lambda state: _fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+    assert run_stack.running is not None and run_stack.running.process.poll() is not None
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
@@ -138,7 +147,18 @@ def test_a_run_stack_that_refuses_its_settings_says_so_as_its_describe_would() -
     with pytest.raises(StackDescriptionError, match=r"^the local stack does not start with these settings: policy refused: .*"
                                                     r"add the policy key \(E2E_STACK_POLICY_KEYS=B2C_1A_FacebookSecret=env:VAR"):
         stack_module.start_run_stack(config, settings)  # type: ignore[arg-type]
-    assert stack_module.RUN_STACK_KEY not in config.stash
+    assert not config.stash[stack_module.RUN_STACK_KEY].directory.exists()
+
+
+def test_a_run_stack_that_ends_for_another_reason_is_this_machines_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stack that exits before it is ready, though its --describe takes the settings (a corrupt kept key, a crash): not
+    the settings' error, which would send the reader to fix a setting that is right."""
+    config = types.SimpleNamespace(stash=pytest.Stash())
+    crash = _fake(tmp_path, "import sys\nprint('ValueError: not an RSA private key', file=sys.stderr)\nsys.exit(1)\n")
+    monkeypatch.setattr(stack_module, "stack_command", lambda state, settings: crash)
+    with pytest.raises(StackStartError, match="exited before it was ready: ValueError: not an RSA private key") as error:
+        stack_module.start_run_stack(config, build_settings({}))  # type: ignore[arg-type]
+    assert classify(error.value).name == INFRASTRUCTURE
 
 
 def _tls_set(directory: Path, tag: str, hosts: str = "contoso.b2clogin.com") -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
-from fixtures import settings_plugin
 from fixtures.settings import SettingsError, build_settings
 from fixtures.settings_plugin import settings_with_stack
 from fixtures.stack import Stack, StackStartError, described_as_configured
@@ -101,19 +98,40 @@ def test_an_unusable_description_is_named(tmp_path: Path, printed: str, says: st
         describe_stack([sys.executable, str(script)])
 
 
-def test_xdist_workers_take_the_controllers_description_instead_of_asking_the_stack(monkeypatch: pytest.MonkeyPatch) -> None:
-    config = types.SimpleNamespace(stash=pytest.Stash())
-    config.stash[settings_plugin.SETTINGS_KEY] = build_settings({}, LOCAL_STACK)
-    node = types.SimpleNamespace(config=config, workerinput={})
-    settings_plugin.pytest_configure_node(node)  # the controller, as xdist starts a worker
+STACKS_COUNTED = """
+import pathlib
+import fixtures.stack
+import fixtures.stack_description
 
-    def ask_the_stack(command: object) -> StackDescription:
-        raise AssertionError("a worker asked the stack again")
+counted = pathlib.Path(__file__).with_name("started.txt")
+serve, describe = fixtures.stack.Stack.__init__, fixtures.stack_description.describe_stack
 
-    monkeypatch.setattr(settings_plugin, "describe_stack", ask_the_stack)
-    monkeypatch.setattr(settings_plugin, "ENV_FILE", Path("/nonexistent/.env"))
-    for name in [n for n in os.environ if n.startswith(("E2E_", "B2C_", "MOBILEID_"))]:
-        monkeypatch.delenv(name)
-    worker = settings_plugin.load_settings(describe=settings_plugin.already(
-        StackDescription.from_json(node.workerinput[settings_plugin.DESCRIPTION_INPUT_KEY])))
-    assert worker.stack == LOCAL_STACK and worker.policies == build_settings({}, LOCAL_STACK).policies
+def counting_serve(self, *args, **kwargs):
+    with counted.open("a") as out:
+        out.write("serve\\n")
+    serve(self, *args, **kwargs)
+
+def counting_describe(command):
+    with counted.open("a") as out:
+        out.write("describe\\n")
+    return describe(command)
+
+fixtures.stack.Stack.__init__ = counting_serve
+fixtures.stack_description.describe_stack = counting_describe
+"""
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("-m", "smoke", "-k", "returning_user", "-n", "2"), ["serve"]),  # the controller's, for both workers: no --describe first
+    (("-m", "smoke", "-k", "returning_user", "-n", "0"), ["serve"]),
+    (("--collect-only", "-n", "2"), ["describe"]),  # a run that starts none asks --describe
+])
+def test_a_run_starts_one_stack_which_describes_itself(tmp_path: Path, args: tuple[str, ...], expected: list[str]) -> None:
+    """Each process of the run that reads settings (pytest, or xdist's controller and its workers) may start or ask a
+    stack: a local run starts one, the controller's, whose ready lines give the settings its description."""
+    from tests.suite_run import pytest_e2e
+
+    (tmp_path / "stacks_counted.py").write_text(STACKS_COUNTED)
+    done = pytest_e2e("-p", "stacks_counted", *args, PYTHONPATH=str(tmp_path))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (tmp_path / "started.txt").read_text().split() == expected

@@ -77,28 +77,33 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
     assert messages == ["the run was stopped before its journeys ended (Ctrl-C): its results are partial"], messages
 
 
-def test_ctrl_c_while_the_run_starts_its_stack_says_so_and_leaves_no_stack(tmp_path: Path) -> None:
-    """The run's stack starts as the run reads its settings, before pytest's session: Ctrl-C then stops it and removes its
-    folder (keys, a client secret), and the run says it was stopped, on the terminal and in its results, where pytest
-    itself would say nothing."""
+@pytest.mark.parametrize(("told", "why"), [
+    ("os.kill(os.getpid(), signal.SIGINT)", "Ctrl-C"),
+    # A cancelled CI job signals the process group: pytest is told, and the stack ends at once.
+    ("os.kill(os.getpid(), signal.SIGTERM); process.terminate()", "stopped by SIGTERM"),
+])
+def test_a_run_told_to_stop_while_it_starts_its_stack_says_so_and_leaves_no_stack(tmp_path: Path, told: str, why: str) -> None:
+    """The run's stack starts as the run reads its settings, before pytest's session: a stop then ends it and removes
+    its folder (keys, a client secret), and the run says it was stopped (status 2), on the terminal, where pytest itself
+    says nothing of a Ctrl-C then, and in its results and JUnit XML: not a stack that failed, nor a setting."""
     from tests.suite_run import allure_results, processes_naming, pytest_e2e
 
     (tmp_path / "tmp").mkdir()
-    (tmp_path / "ctrl_c_at_stack_start.py").write_text(
+    (tmp_path / "told_at_stack_start.py").write_text(
         "import os, signal\n"
         "import fixtures.stack\n"
-        "started = fixtures.stack.read_until_ready\n"
-        "def pressed(lines, deadline):\n"
-        "    os.kill(os.getpid(), signal.SIGINT)\n"
-        "    return started(lines, deadline)\n"
-        "fixtures.stack.read_until_ready = pressed\n")
+        "started = fixtures.stack.output_lines\n"
+        "def told(process):\n"
+        f"    {told}\n"
+        "    return started(process)\n"
+        "fixtures.stack.output_lines = told\n")
     results = tmp_path / "allure-results"
-    done = pytest_e2e("-p", "ctrl_c_at_stack_start", "-m", "smoke", f"--alluredir={results}", "--clean-alluredir",
-                      PYTHONPATH=str(tmp_path), TMPDIR=str(tmp_path / "tmp"))
-    assert done.returncode == pytest.ExitCode.INTERRUPTED, done.stdout + done.stderr
-    assert "the run was stopped (Ctrl-C) while it started its local stack: no journey ran" in done.stderr, done.stderr
-    assert [(r["name"], r["statusDetails"]["message"]) for r in allure_results(results)] == [
-        ("the run was stopped", "the run was stopped (Ctrl-C) while it started its local stack: no journey ran")]
+    done = pytest_e2e("-p", "told_at_stack_start", "-m", "smoke", f"--alluredir={results}", "--clean-alluredir",
+                      f"--junitxml={tmp_path / 'junit.xml'}", PYTHONPATH=str(tmp_path), TMPDIR=str(tmp_path / "tmp"))
+    said = f"the run was stopped ({why}) at its start: no journey ran"
+    assert done.returncode == pytest.ExitCode.INTERRUPTED and said in done.stderr, done.stdout + done.stderr
+    assert [(r["name"], r["statusDetails"]["message"]) for r in allure_results(results)] == [("the run was stopped", said)]
+    assert "the run was stopped" in (tmp_path / "junit.xml").read_text()
     assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
     assert processes_naming(str(tmp_path)) == []
 
