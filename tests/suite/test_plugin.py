@@ -38,7 +38,7 @@ def test_a_run_has_journeys_when_its_paths_reach_e2e(here: Path, args: list[str]
 
 def test_a_bad_journey_setting_does_not_stop_the_emulator_tests() -> None:
     result = pytest_run({"E2E_TARGET": "bogus"}, "tests/test_common_net.py", "-q", "-n", "2", "--infra-reruns", "1",
-                        "--repro-dir", "unused")
+                        "--repro-dir", "unused", "--stop-with-parent")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert re.search(r"\d+ passed", output) and "E2E_TARGET" not in output, output[-3000:]
@@ -83,3 +83,4 @@ def test_plain_pytest_collects_the_fast_tests_only() -> None:
 def test_help_is_shown_whatever_the_paths_and_settings(args: list[str]) -> None:
     result = pytest_run({"E2E_TARGET": "bogus"}, *args, "--help")
     assert result.returncode == 0 and "usage:" in result.stdout and "--infra-reruns" in result.stdout, result.stdout[-1500:] + result.stderr[-1500:]
+    assert "--stop-with-parent" in result.stdout

@@ -179,6 +179,8 @@ def test_only_the_targets_that_render_the_report_next_say_so(target: str, tells:
     planned = subprocess.run(["make", "-n", target, f"VENV={venv}", "SHELL=/bin/true"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     runs = [line for line in planned.stdout.splitlines() if " -m pytest e2e" in line]
     assert runs and all(("REPORT_RENDERED_NEXT=1" in line) is tells for line in runs), planned.stdout
+    # Their pytest runs under the recipe's shell, which make told to stop ends, not it: it stops with its parent.
+    assert all(("--stop-with-parent" in line) is tells for line in runs), planned.stdout
 
 
 def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_write_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ import tempfile
 import time
 import types
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -268,11 +269,13 @@ def test_a_run_whose_stack_does_not_start_stops_before_any_journey_saying_why(tm
     (tmp_path / "tmp").mkdir()
     (tmp_path / "stack_never_ready.py").write_text("import fixtures.stack\nfixtures.stack.START_TIMEOUT = 0.01\n")
     results = tmp_path / "allure-results"
-    done = pytest_e2e("-p", "stack_never_ready", "-m", "smoke", "-n", "2", f"--alluredir={results}",
+    done = pytest_e2e("-p", "stack_never_ready", "-m", "smoke", "-n", "2", f"--alluredir={results}", f"--junitxml={tmp_path / 'junit.xml'}",
                       PYTHONPATH=str(tmp_path), TMPDIR=str(tmp_path / "tmp"))
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
     assert "ERROR: local stack: the stack printed no stack-ready line within 0.01 s; command: " in done.stderr, done.stderr
     assert "passed" not in done.stdout and "failed" not in done.stdout, done.stdout
     assert [(result["name"], result["status"]) for result in allure_results(results)] == [("local stack", "broken")]
+    cases = ElementTree.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    assert [(case.get("name"), case.find("error") is not None) for case in cases] == [("local stack", True)]
     assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
     assert processes_naming(str(tmp_path)) == []

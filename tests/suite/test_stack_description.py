@@ -123,6 +123,7 @@ fixtures.stack_description.describe_stack = counting_describe
 
 @pytest.mark.parametrize(("args", "expected"), [
     (("-m", "smoke", "-k", "returning_user", "-n", "2"), ["serve"]),  # the controller's, for both workers: no --describe first
+    (("-m", "smoke", "-k", "returning_user", "-n", "0"), ["serve"]),  # pytest alone's, which its stack fixture takes
     (("--collect-only", "-n", "2"), ["describe"]),  # a run that starts none asks --describe
 ])
 def test_a_run_starts_one_stack_which_describes_itself(tmp_path: Path, args: tuple[str, ...], expected: list[str]) -> None:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -35,13 +36,13 @@ def stack_of(pid: int) -> int | None:
 
 @pytest.mark.parametrize(("workers", "when"), [("0", "while its stack starts"), ("0", "after a journey"), ("2", "while its stack starts")])
 def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_path: Path, workers: str, when: str) -> None:
-    """A CI job cancelled or a `kill`, while the stack starts (with xdist: while its workers start, before any journey) or
-    once a journey has ended: the journey running ends, pytest says the run was interrupted (status 2, as on Ctrl-C), the
-    journeys not begun do not run, its stack does not outlive it, and its results say it was stopped."""
+    """A CI job cancelled or a `kill`, while the stack starts (before any worker and any journey) or once a journey has
+    ended: the journey running ends, pytest says the run was interrupted (status 2, as on Ctrl-C), the journeys not begun
+    do not run, its stack does not outlive it, and its results and JUnit XML say it was stopped."""
     results = tmp_path / "allure-results"
     env = {k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", "-n", workers, "-k", "sign_in",
-                            f"--basetemp={tmp_path / 'run'}", f"--alluredir={results}"],
+                            f"--basetemp={tmp_path / 'run'}", f"--alluredir={results}", f"--junitxml={tmp_path / 'junit.xml'}"],
                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -60,6 +61,12 @@ def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert len(stopped) == 1 and stopped[0]["status"] == "broken", sorted(p.name for p in results.iterdir())
     assert stopped[0]["statusDetails"]["message"] == "the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial"
+    # The pipeline's test tab too: pytest's JUnit XML lists only the journeys that ended (none, stopped at the start).
+    suite = ElementTree.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    [case] = [case for case in suite.iter("testcase") if case.get("name") == "the run was stopped"]
+    assert case.find("error") is not None and "(stopped by SIGTERM)" in (case.find("error").get("message") or "")  # type: ignore[union-attr]
+    assert int(suite.get("tests", "0")) == len(list(suite.iter("testcase"))) and int(suite.get("errors", "0")) >= 1
 
 
 def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) -> None:
@@ -103,7 +110,10 @@ def test_a_run_told_to_stop_while_it_starts_its_stack_says_so_and_leaves_no_stac
     said = f"the run was stopped ({why}) at its start: no journey ran"
     assert done.returncode == pytest.ExitCode.INTERRUPTED and said in done.stderr, done.stdout + done.stderr
     assert [(r["name"], r["statusDetails"]["message"]) for r in allure_results(results)] == [("the run was stopped", said)]
-    assert "the run was stopped" in (tmp_path / "junit.xml").read_text()
+    suite = ElementTree.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("errors")) == ("1", "1")
+    assert [(case.get("name"), case.find("error").get("message")) for case in suite.iter("testcase")] == [  # type: ignore[union-attr]
+        ("the run was stopped", said)]
     assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
     assert processes_naming(str(tmp_path)) == []
 
