@@ -53,6 +53,8 @@ def failures(junit_xml: Path) -> list[tuple[str, str]]:
         return []
     found = []
     for case in ElementTree.parse(junit_xml).iter("testcase"):
+        if case.get("classname") == "run":  # the run's own word that it stopped (--maxfail=1 below), not a journey
+            continue
         for problem in list(case.iter("failure")) + list(case.iter("error")):
             # The failure's message as pytest's JUnit XML gives it (the exception's words); its traceback only without one
             # (it repeats the message after "E", which the self-check's line printed twice).

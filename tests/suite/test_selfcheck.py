@@ -57,7 +57,8 @@ def test_a_failure_is_said_once_by_its_message(tmp_path: Path) -> None:
     junit.write_text('<testsuites><testsuite><testcase classname="e2e.test_a" name="test_b">'
                      '<failure message="JourneyFailure: ID token has no nonce">def test_b():\nE   JourneyFailure: ID token has no nonce'
                      '</failure></testcase><testcase classname="e2e.test_a" name="test_c"><error>Traceback: boom</error></testcase>'
-                     '</testsuite></testsuites>')
+                     '<testcase classname="run" name="the run was stopped"><error message="the run was stopped before its journeys '
+                     'ended (stopping after 1 failures): its results are partial"/></testcase></testsuite></testsuites>')
     assert selfcheck.failures(junit) == [("e2e.test_a::test_b", "JourneyFailure: ID token has no nonce"),
                                          ("e2e.test_a::test_c", "Traceback: boom")]
 
