@@ -121,10 +121,13 @@ fixtures.stack_description.describe_stack = counting_describe
 """
 
 
+STACK_ONLY = "test_an_error_redirect_echoes_the_state"  # a journey that needs the stack and no browser
+
+
 @pytest.mark.parametrize(("args", "expected"), [
-    (("-m", "smoke", "-k", "returning_user", "-n", "2"), ["serve"]),  # the controller's, for both workers: no --describe first
-    (("-m", "smoke", "-k", "returning_user", "-n", "0"), ["serve"]),  # pytest alone's, which its stack fixture takes
-    (("--collect-only", "-n", "2"), ["describe"]),  # a run that starts none asks --describe
+    (("-k", f"{STACK_ONLY} and b2c_1_signupsignin", "-n", "1"), ["serve"]),  # the controller's, for its worker: no --describe
+    (("-k", f"{STACK_ONLY} and b2c_1_signupsignin", "-n", "0"), ["serve"]),  # pytest alone's, which its stack fixture takes
+    (("--collect-only", "-n", "0"), ["describe"]),  # a run that starts none asks --describe
 ])
 def test_a_run_starts_one_stack_which_describes_itself(tmp_path: Path, args: tuple[str, ...], expected: list[str]) -> None:
     """Each process of the run that reads settings (pytest, or xdist's controller and its workers) may start or ask a
