@@ -219,12 +219,16 @@ def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Pat
     from tests.suite_run import pytest_e2e
 
     results = tmp_path / "allure-results"
+    junit = tmp_path / "junit.xml"
     done = pytest_e2e("-x", "-n", "0", "-k", "test_id_token_carries_every_claim_of_the_contract", f"--alluredir={results}",
-                      E2E_STACK_FAULTS="wrong-idp")
+                      f"--junitxml={junit}", E2E_STACK_FAULTS="wrong-idp")
     assert done.returncode == 1 and "1 failed" in done.stdout, done.stdout[-2000:]
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert [result["statusDetails"]["message"] for result in stopped] == [
         "the run was stopped before its journeys ended (stopping after 1 failures): its results are partial"]
+    # So does its JUnit XML: the failed journey, then the stop.
+    cases = [(case.get("name"), [outcome.tag for outcome in case]) for case in ElementTree.parse(junit).getroot().iter("testcase")]
+    assert [name for name, _ in cases][-1] == "the run was stopped" and cases[-1][1] == ["error"] and len(cases) == 2, cases
     # Its limit reached at its last journey, a run has ended on its own: no such result.
     shutil.rmtree(results)
     done = pytest_e2e("--maxfail=2", "-n", "0", "-k", "test_id_token_carries_every_claim_of_the_contract", f"--alluredir={results}",
