@@ -173,6 +173,21 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     assert "fix: " in (failure.text or "") and "No journey ran." in (failure.text or "")
 
 
+def test_a_failed_preflight_names_no_credential_of_the_control_url_in_terminal_results_or_junit(stack: Stack, tmp_path: Path) -> None:
+    """A control URL given with credentials (https://user:password@host/...) that the control API refuses: the failed row
+    names the URL, and every place the run writes it (terminal, Allure results, JUnit XML) has the password taken out."""
+    password = "pre-fl1ght-Secret"
+    control = tenant_settings(stack.info)["MOBILEID_CONTROL_URL"].replace("https://", f"https://ops:{password}@") + "/nothing-here"
+    junit = tmp_path / "junit.xml"
+    result = pytest_run(tenant_env(stack, MOBILEID_CONTROL_URL=control), "e2e", "-m", "smoke", "-n", "0",
+                        f"--alluredir={tmp_path / 'results'}", f"--junitxml={junit}")
+    output = result.stdout + result.stderr
+    assert result.returncode == 4 and "FAIL  Mobile ID control API" in output, output[-3000:]
+    written = [*(tmp_path / "results").iterdir(), junit]
+    assert any("control" in path.read_text() for path in written)  # the row is there...
+    assert password not in output and not [path.name for path in written if password in path.read_text()]  # ...without it
+
+
 def test_the_command_reports_every_missing_setting_at_once() -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("E2E_", "B2C_", "MOBILEID_"))}
     env = {**base, "E2E_TARGET": "tenant", "MOBILEID_MODE": "real"}
