@@ -151,6 +151,8 @@ def _note_answer(found: Finding, params: dict[str, str]) -> None:
     if "error" in params:
         found.error = params["error"]
         description = params.get("error_description", "")
+        if match := CORRELATION_ID.search(description):  # the error's own, over the sign-in page's
+            found.correlation_id = match.group(1)
         _note_words(found, description)
         found.aadb2c_message = found.aadb2c_message or description.split("\n", 1)[0].strip() or None
     found.code_sent = found.code_sent or "code" in params

@@ -95,6 +95,18 @@ def test_an_error_page_b2c_builds_by_script_gives_its_correlation_id_from_the_pa
 MOBILE_ID_CANCEL = "mid_auth_3010_9YBML7FA - The user cancelled the authentication"
 
 
+def test_the_correlation_id_of_b2cs_error_to_the_app_wins_over_its_sign_in_pages() -> None:
+    """Every B2C page's source starts with a correlation ID, and B2C's error to the app names one too: on a real tenant
+    they may differ (the emulator gives a journey one), and the error's is the one B2C's support asks for."""
+    page = {"mimeType": "text/html", "text": "<!-- CorrelationId: 11111111-1111-1111-1111-111111111111 -->\n<html></html>"}
+    error = {"error": "access_denied", "state": "s",
+             "error_description": "AADB2C90273: An invalid response was received\nCorrelation ID: 22222222-2222-2222-2222-222222222222"}
+    found = read_har(har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                               "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc", content=page),
+                         entry("https://app.fabrikam.com/signin-oidc", method="POST", second=5, form=urlencode(error))))
+    assert (found.aadb2c_codes, found.correlation_id) == (["AADB2C90273"], "22222222-2222-2222-2222-222222222222")
+
+
 def tenant_attempt(second: int, *, prompt: str = "", answer: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """An attempt at a real tenant: the authorize request, then (``answer``) what B2C sent the app."""
     query = "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc&ui_locales=de" + (f"&prompt={prompt}" if prompt else "")
