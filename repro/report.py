@@ -74,6 +74,11 @@ def the_run(facts: dict[str, Any]) -> str:
     return words + "."
 
 
+# Where one would have been: B2C's sign-in page starts its source with one (its wording unconfirmed, mocks/b2c/README.md).
+NO_CORRELATION_ID = ("none (no 'CorrelationId: <guid>' comment at the top of B2C's page source, none in its answer: look in "
+                     "the source of B2C's first page in the bundle's trace)")
+
+
 def identifiers(facts: dict[str, Any]) -> list[str]:
     """The reported journey's AADB2C codes, correlation IDs and Mobile ID codes (none when it did not run)."""
     if facts.get("set_up_failure"):
@@ -82,7 +87,7 @@ def identifiers(facts: dict[str, Any]) -> list[str]:
     if facts.get("mobile_id_transactions"):
         mobile_id += f"; transactions (trace ids) {', '.join(facts['mobile_id_transactions'])}"
     return [f"AADB2C codes: {', '.join(facts.get('aadb2c_codes', [])) or 'none'}",
-            f"B2C correlation IDs: {', '.join(facts.get('correlation_ids', [])) or 'none'}",
+            f"B2C correlation IDs: {', '.join(facts.get('correlation_ids', [])) or NO_CORRELATION_ID}",
             f"Mobile ID: {mobile_id}"]
 
 

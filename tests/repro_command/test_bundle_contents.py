@@ -86,6 +86,11 @@ def test_the_summary_never_says_none(facts: dict[str, Any]) -> None:
     assert "None" not in "\n".join([what_happened(facts), *identifiers(facts)])
 
 
+def test_no_correlation_id_says_where_one_would_have_been() -> None:
+    [line] = [line for line in identifiers({"result": "failed"}) if line.startswith("B2C correlation IDs")]
+    assert "CorrelationId: <guid>' comment at the top of B2C's page source" in line and "trace" in line
+
+
 def test_a_journey_that_ran_says_what_was_asked_for_even_if_it_noted_nothing(tmp_path: Path) -> None:
     _, summary = bundle_of(work_folder(tmp_path, {"result": "failed", "failure": "AssertionError: stuck"}), build_settings({}, LOCAL_STACK))
     assert summary.startswith("sign-in through B2C_1_signupsignin, phone outcome approve (the phone approves).\n"), summary
