@@ -405,3 +405,11 @@ def test_the_real_mobile_ids_discovery_not_answering_is_the_way_there_and_anothe
                          httpx.Client(transport=httpx.MockTransport(nothing)), browser=lambda: None)
     emulator.mobile_id_discovery()
     assert emulator.rows[0].cause == TENANT_CONFIGURATION and "MOBILEID_METADATA_URL must be" in emulator.rows[0].fix
+
+    def another_host(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is "
+                                 "not valid for 'openid.mobileid.ch'. (_ssl.c:1006)")
+    elsewhere = preflight_answered_by(another_host)
+    elsewhere.mobile_id_discovery()
+    [row] = elsewhere.rows  # the real service's certificate is right: something on the way sends the request elsewhere
+    assert row.cause == INFRASTRUCTURE and "something on the way (a proxy, a DNS entry)" in row.fix, row
