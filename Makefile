@@ -154,7 +154,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	rm -f "$(RESULTS_DIR)"/*-result.json; \
+	rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status

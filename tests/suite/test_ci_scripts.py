@@ -421,14 +421,16 @@ def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Pa
     first, or the report rendered next and the quality gate took them for this run's."""
     from scripts import quality_gate
 
-    results, a_file = tmp_path / "results", tmp_path / "a-file"
+    results, a_file, junit = tmp_path / "results", tmp_path / "a-file", tmp_path / "junit.xml"
     write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    junit.write_text('<testsuites><testsuite tests="1" failures="0" errors="0"/></testsuites>')  # the last run's, as green
     a_file.write_text("")  # a report folder that cannot be made: no Allure (nor npm) needed to show what is left to render
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", mistyped,
-                          f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}", f"JUNIT={tmp_path / 'junit.xml'}"],
+                          f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}", f"JUNIT={junit}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=suite_env())
     assert ran.returncode != 0 and re.search(r"error: argument (--tracing|-n/--numprocesses): invalid", ran.stderr), ran.stdout[-2000:] + ran.stderr[-2000:]
     assert list(results.glob("*-result.json")) == [] and quality_gate.main([str(results)]) != 0
+    assert target == "e2e" or not junit.exists()  # make smoke's JUnit XML (a pipeline's test tab) neither
 
 
 def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(tmp_path: Path) -> None:
