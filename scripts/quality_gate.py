@@ -34,7 +34,8 @@ def main(argv: list[str]) -> int:
         print(f"quality gate: no results at {args.results} (did the journeys run?)")
         return 1
     found = journeys(args.results)
-    stopped = found.pop(STOPPED_KEY, None)  # said on its own below: not also "a failure outside any journey"
+    # Said on their own below, not also as failures outside any journey: the run's stop, or each shard's (fixtures/run_results.py run_key).
+    stops = [found.pop(key) for key in [key for key in found if key == STOPPED_KEY or key.startswith(f"{STOPPED_KEY}:")]]
     unsuccessful = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL)  # a broken preflight or shard too
     # Journeys that ran: not those skipped (they proved nothing), nor the results written for what broke outside any journey.
     ran = sum(1 for journey in found.values() if journey.status in ("passed", *UNSUCCESSFUL) and not journey.outside)
@@ -42,8 +43,8 @@ def main(argv: list[str]) -> int:
     outside = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL and journey.outside)
     around = f" and {counted(outside, 'failure')} outside any journey" if outside else ""
     problems = []
-    if stopped is not None:  # a partial run is no run to judge, whatever failures are allowed
-        problems.append(str(stopped.final.get("statusDetails", {}).get("message", "the run was stopped")))
+    for said in dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops):
+        problems.append(said)  # a partial run is no run to judge, whatever failures are allowed
     if unsuccessful > args.max_failures:
         problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed)")
     if ran < args.min_journeys:

@@ -200,6 +200,16 @@ def test_a_stopped_run_never_meets_the_gate_whatever_failures_it_allows(tmp_path
     assert quality_gate.main([str(tmp_path)]) == 1
     said = capsys.readouterr().out
     assert "the run was stopped" in said and "outside any journey" not in said, said
+    # A shard's stop (its key names the shard): the same, said once for all the shards stopped for one reason.
+    for path in tmp_path.glob("*-result.json"):
+        path.unlink()
+    write_result(tmp_path, "test_sign_in[B2C_1_susi]", "passed")
+    for shard in (1, 2):
+        write_run_result(tmp_path, key=f"{STOPPED_KEY}:shard-{shard}", name="the run was stopped", cause=OTHER, suite="runs stopped",
+                         detail="the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial")
+    assert quality_gate.main([str(tmp_path), "--max-failures", "5"]) == 1
+    said = capsys.readouterr().out
+    assert said.count("the run was stopped") == 1 and "outside any journey" not in said, said
 
 
 def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Path) -> None:

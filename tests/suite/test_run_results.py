@@ -183,6 +183,23 @@ def test_only_the_targets_that_render_the_report_next_say_so(target: str, tells:
     assert all(("--stop-with-parent" in line) is tells for line in runs), planned.stdout
 
 
+def test_a_shards_results_of_its_own_are_its_own_in_the_merged_results(tmp_path: Path) -> None:
+    """Shards stopped for one reason (a setting every runner has): one result each, not one result tried four times."""
+    import types
+
+    from fixtures.causes import OTHER
+    from fixtures.run_results import stopped_before_any_journey, write_stopped_result
+
+    for group in (1, 2):
+        options = {"group": group, "allure_report_dir": str(tmp_path), "xmlpath": None}
+        config = types.SimpleNamespace(getoption=lambda name, default=None, options=options: options.get(name, default),
+                                       option=types.SimpleNamespace(xmlpath=None))
+        stopped_before_any_journey(config, "suite settings", "suite settings: E2E_TARGET='bogus' is not valid", OTHER)  # type: ignore[arg-type]
+        write_stopped_result(config, tmp_path, "the run was stopped before its journeys ended (stopped by SIGTERM)")  # type: ignore[arg-type]
+    keys = sorted(result["historyId"] for result in allure_results(tmp_path))
+    assert keys == ["run:stopped:shard-1", "run:stopped:shard-2", "suite settings:shard-1", "suite settings:shard-2"]
+
+
 def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_write_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stack that did not start says so with its stderr, terminal colours and all: the file must still parse (Azure's
     PublishTestResults refuses it otherwise), at the path pytest's own writer would use (``~`` and ``$VAR`` expanded)."""

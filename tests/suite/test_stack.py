@@ -274,7 +274,12 @@ def test_a_run_whose_stack_does_not_start_stops_before_any_journey_saying_why(tm
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
     assert "ERROR: local stack: the stack printed no stack-ready line within 0.01 s; command: " in done.stderr, done.stderr
     assert "passed" not in done.stdout and "failed" not in done.stdout, done.stdout
-    assert [(result["name"], result["status"]) for result in allure_results(results)] == [("local stack", "broken")]
+    [result] = allure_results(results)
+    assert (result["name"], result["status"]) == ("local stack", "broken")
+    # The report's group: the same every night (no command, no run's own temporary folder), the command in the message.
+    detail = next(label["value"] for label in result["labels"] if label["name"] == "cause_detail")
+    assert detail == "the local stack failed: the stack printed no stack-ready line within 0.01 s", detail
+    assert "command: " in result["statusDetails"]["message"] and "starts it by hand, to see why" in result["statusDetails"]["message"]
     cases = ElementTree.parse(tmp_path / "junit.xml").getroot().iter("testcase")
     assert [(case.get("name"), case.find("error") is not None) for case in cases] == [("local stack", True)]
     assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
