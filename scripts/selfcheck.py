@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fixtures.run_results import JUNIT_RUN_CLASS  # noqa: E402
 from mocks.faults import Fault  # noqa: E402
 from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
 
@@ -53,7 +54,7 @@ def failures(junit_xml: Path) -> list[tuple[str, str]]:
         return []
     found = []
     for case in ElementTree.parse(junit_xml).iter("testcase"):
-        if case.get("classname") == "run":  # the run's own word that it stopped (--maxfail=1 below), not a journey
+        if case.get("classname") == JUNIT_RUN_CLASS:  # the run's own word that it stopped (--maxfail=1 below), not a journey
             continue
         for problem in list(case.iter("failure")) + list(case.iter("error")):
             # The failure's message as pytest's JUnit XML gives it (the exception's words); its traceback only without one

@@ -524,6 +524,22 @@ def test_shard_check_accepts_each_journey_once() -> None:
     assert shard_check.counting_problems(COLLECTED, [[UP_A, UP_A, IN_A], [UP_B]], [{"1", "3"}, {"2"}], 3, (3, 3)) == []
 
 
+def test_shard_check_counts_journeys_not_the_cases_a_stopped_run_writes_of_itself(tmp_path: Path) -> None:
+    import types
+
+    from fixtures.causes import OTHER
+    from fixtures.run_results import add_junit_stop
+
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite tests="1"><testcase classname="e2e.test_sign_in" name="test_a[p]"/></testsuite></testsuites>')
+    config = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath=str(junit)), getini=lambda name: "pytest")
+    add_junit_stop(config, "the run was stopped", "the run was stopped before its journeys ended (stopped by SIGTERM)", OTHER)  # type: ignore[arg-type]
+    assert shard_check.junit_cases(junit) == [("e2e.test_sign_in", "test_a[p]")]
+    junit.unlink()  # stopped before any journey: its reasons only, read as a shard that ran none
+    add_junit_stop(config, "suite settings", "suite settings: E2E_TARGET='bogus' is not valid", OTHER)  # type: ignore[arg-type]
+    assert junit.is_file() and shard_check.junit_cases(junit) == []
+
+
 def test_shard_check_names_a_journey_run_twice_or_never_and_a_miscounting_report() -> None:
     problems = shard_check.counting_problems(COLLECTED, [[UP_A, IN_A], [UP_A]], [{"1", "3"}, {"1"}], 2, (2, 2))
     assert problems == [
