@@ -124,12 +124,12 @@ def test_a_run_stack_that_did_not_start_leaves_nothing(tmp_path: Path, monkeypat
     command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
     with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
         stack_module.RunStack().start(lambda state: command)
-    assert error.value.exited
+    assert isinstance(error.value, stack_module.StackExited)
     assert list((tmp_path / "tmp").iterdir()) == []  # its state folder (keys, a client secret) removed
     monkeypatch.setattr(stack_module, "START_TIMEOUT", 0.5)
     with pytest.raises(StackStartError, match="no stack-ready line within 0.5 s") as error:
         stack_module.RunStack().start(lambda state: _fake(tmp_path, "import time\ntime.sleep(60)\n"))
-    assert not error.value.exited  # still running when given up on
+    assert not isinstance(error.value, stack_module.StackExited)  # still running when given up on
     assert list((tmp_path / "tmp").iterdir()) == []
     # Ready, then its address book cannot be written for the workers: stopped, not left running with its keys.
     lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
