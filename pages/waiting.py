@@ -293,7 +293,7 @@ def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state
     The document's load event comes first, for at most half the wait and ``LOAD_FIRST_MS``: a locator's
     wait that starts before the page is there looks again only 20, 50, then 100 ms later (Playwright's
     back-off), so it sees the page up to that late; the first look after load is at once (B2C builds its
-    pages by script after load: the emulator in the next task, the real service up to seconds later, which
+    pages by script after load: the emulator in the next event-loop task, the real service up to seconds later, which
     the locator's wait then covers). A page still loading then (a hung third-party script) is looked at without waiting
     further. One wait covers both ends: an element of the page in ``state`` (a hidden one ahead of it in the
     page does not hold the wait) or the dead end.

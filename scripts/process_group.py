@@ -113,7 +113,7 @@ def _told_to_end(child: subprocess.Popen[Any]) -> int:
     return child.wait()
 
 
-STOPS_WITHIN = 10.0  # seconds a child that had Ctrl-C gets to stop by itself (a pytest stopping its stack and browsers)
+STOPS_WITHIN = 10.0  # seconds a child told to stop (Ctrl-C, SIGTERM) gets to stop by itself (a pytest stopping its stack and browsers)
 
 
 def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
