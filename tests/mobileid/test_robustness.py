@@ -57,6 +57,8 @@ def test_a_token_request_over_the_field_limit_is_an_oauth_error(http) -> None:
     response = http.post("/token", content=b"grant_type=authorization_code&" + MANY_FIELDS, headers=FORM)
     assert response.status_code == 400 and response.json()["error"] == "invalid_request", (response.status_code, response.text[:300])
     assert "50 parameters of at most 16 KiB" in response.json()["error_description"]
+    oversized = http.post("/token", content=b"grant_type=authorization_code&code=" + b"c" * (17 * 1024), headers=FORM)
+    assert oversized.status_code == 400 and oversized.json()["error"] == "invalid_request", (oversized.status_code, oversized.text[:300])
 
 
 def test_basic_credentials_with_odd_bytes(http) -> None:
