@@ -389,3 +389,4 @@ def test_the_waiting_pages_transaction_is_looked_for_briefly_with_the_real_servi
     emulator = SimpleNamespace(mobile_id=SimpleNamespace(control=object()), mobile=real.mobile)
     with pytest.raises(JourneyFailure):
         waiting_page_transaction(emulator)  # type: ignore[arg-type]
+    assert waits == [5_000, 15_000]  # the emulator's page has the number: its own wait, in full

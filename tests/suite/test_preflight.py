@@ -183,9 +183,14 @@ def test_a_failed_preflight_names_no_credential_of_the_control_url_in_terminal_r
                         f"--alluredir={tmp_path / 'results'}", f"--junitxml={junit}")
     output = result.stdout + result.stderr
     assert result.returncode == 4 and "FAIL  Mobile ID control API" in output, output[-3000:]
+    shown = "https://ops:<redacted>@"  # the URL, its password taken out
+    [row] = [r for r in allure_results(tmp_path / "results") if r["name"].startswith("preflight")]
+    assert row["name"] == "preflight: Mobile ID control API" and shown in row["statusDetails"]["message"], row
+    [case] = ElementTree.parse(junit).getroot().iter("testcase")
+    assert case.get("name") == "preflight: Mobile ID control API" and shown in (case.findtext("failure") or case.findtext("error") or "")
+    assert shown in output, output[-3000:]
     written = [*(tmp_path / "results").iterdir(), junit]
-    assert any("control" in path.read_text() for path in written)  # the row is there...
-    assert password not in output and not [path.name for path in written if password in path.read_text()]  # ...without it
+    assert password not in output and not [path.name for path in written if password in path.read_text()]
 
 
 def test_the_command_reports_every_missing_setting_at_once() -> None:
