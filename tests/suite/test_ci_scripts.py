@@ -486,6 +486,12 @@ def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(tmp_pa
                              env={**os.environ, "STOPS": "0", "PATH": path})
     assert written.returncode == 0, written.stdout + written.stderr
     assert history.read_text() == '{"run": 1}\n{"run": 2}\n{"half' and sorted(p.name for p in history.parent.iterdir()) == ["history.jsonl"]
+    # A first render (no history yet) killed before its copy replaced anything leaves that copy: the next starts afresh.
+    history.unlink()
+    history.with_name("history.jsonl.rendering").write_text('{"killed": ')
+    again = subprocess.run([*report, "PYTHON=true"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "STOPS": "0", "PATH": path})
+    assert again.returncode == 0 and history.read_text().startswith('{"run": 2}'), again.stdout + again.stderr + history.read_text()
 
 
 # Allure 3.18's awesome template, its analytics as it writes them, between two scripts of the report's own.
