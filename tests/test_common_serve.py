@@ -1,20 +1,104 @@
-"""mocks.common.serve: stopping a server does not wait for idle keep-alive connections; a server thread that cannot start says why."""
+"""mocks.common.serve: a server stops when told, not at uvicorn's next look at its flag, and does not wait for idle
+keep-alive connections, but lets a request being answered finish; a server thread that cannot start says why."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
 from mocks.common import net
-from mocks.common.serve import ServerThread, bind
+from mocks.common.serve import Server, ServerThread, bind
 from mocks.stack import running_stack
 
+ROOT = Path(__file__).resolve().parent.parent
+LONG_TICK = 60.0  # uvicorn's look at its exit flag every so often, made longer than any test's patience
 
-def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful_timeout(caplog: pytest.LogCaptureFixture) -> None:
+
+def test_a_server_thread_told_to_stop_stops_without_waiting_for_uvicorns_next_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Server, "TICK", LONG_TICK)
+    sock = bind("127.0.0.1", 0)
+    server = ServerThread(Starlette(), sock)
+    try:
+        server.start(timeout=5)
+        server.stop(timeout=5)  # raises "did not stop within 5 s" while the server sleeps out its tick
+    finally:
+        sock.close()
+
+
+def test_a_stop_signal_ends_the_server_process_without_waiting_for_uvicorns_next_tick() -> None:
+    """SIGTERM, as a run's end sends its stack: the signal's handler runs while the loop waits in select()."""
+    program = f"""
+import asyncio, uvicorn
+from starlette.applications import Starlette
+from mocks.common.serve import Server, bind
+Server.TICK = {LONG_TICK}
+sock = bind("127.0.0.1", 0)
+config = uvicorn.Config(Starlette(), log_level="warning", lifespan="off")
+asyncio.run(Server(config, on_ready=lambda: print("ready", flush=True)).serve(sockets=[sock]))
+"""
+    process = subprocess.Popen([sys.executable, "-c", program], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == -signal.SIGTERM  # uvicorn raises the signal it caught again once it has shut down
+
+
+def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends() -> None:
+    """The shutdown skips uvicorn's pause for connections to close only when none is left; a request in flight gets
+    uvicorn's graceful wait."""
+    arrived, release = threading.Event(), threading.Event()
+
+    async def slow(request: Request) -> PlainTextResponse:
+        arrived.set()
+        await asyncio.to_thread(release.wait, 5)
+        return PlainTextResponse("answered")
+
+    sock = bind("127.0.0.1", 0)
+    server = ServerThread(Starlette(routes=[Route("/slow", slow)]), sock)
+    host, port = sock.getsockname()[:2]
+    answers: list[httpx.Response] = []
+    client = threading.Thread(target=lambda: answers.append(httpx.get(f"http://{host}:{port}/slow", timeout=10)))
+    try:
+        server.start(timeout=5)
+        client.start()
+        assert arrived.wait(5)
+        stopping = threading.Thread(target=server.stop)
+        stopping.start()
+        release.set()
+        stopping.join(10)
+        client.join(10)
+    finally:
+        release.set()
+        sock.close()
+    assert [(answer.status_code, answer.text) for answer in answers] == [(200, "answered")]
+
+
+def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful_timeout(
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    graceful: list[int] = []  # uvicorn's own shutdown: its pause, then its wait for open connections
+    original = uvicorn.Server.shutdown
+
+    async def shutdown(self: uvicorn.Server, sockets: object = None) -> None:
+        graceful.append(len(self.server_state.connections))
+        await original(self, sockets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(uvicorn.Server, "shutdown", shutdown)
     stack = running_stack()
     info = stack.__enter__()
     uvicorn_log = logging.getLogger("uvicorn.error")  # uvicorn's own logging does not reach the root logger
@@ -27,6 +111,7 @@ def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful
         uvicorn_log.removeHandler(caplog.handler)
     # What uvicorn says when it gave up waiting for open connections (its graceful timeout, 1 s here)
     assert not [r.getMessage() for r in caplog.records if "timeout graceful shutdown exceeded" in r.getMessage()]
+    assert graceful == []  # nothing left to wait for once the idle connection is dropped
 
 
 def test_a_server_thread_that_cannot_start_says_why_at_once() -> None:
