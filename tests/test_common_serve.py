@@ -4,11 +4,13 @@ keep-alive connections, but lets a request being answered finish; a server threa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -20,7 +22,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from mocks.common import net
-from mocks.common.serve import Server, ServerThread, bind
+from mocks.common.serve import Server, ServerThread, bind, uvicorn_config
 from mocks.stack import running_stack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +61,17 @@ asyncio.run(Server(config, on_ready=lambda: print("ready", flush=True)).serve(so
     assert process.returncode == -signal.SIGTERM  # uvicorn raises the signal it caught again once it has shut down
 
 
-def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends() -> None:
+def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     """The shutdown skips uvicorn's pause for connections to close only when none is left; a request in flight gets
-    uvicorn's graceful wait."""
+    uvicorn's graceful wait. The request is answered only once uvicorn's own shutdown has begun."""
     arrived, release = threading.Event(), threading.Event()
+    original = uvicorn.Server.shutdown
+
+    async def graceful_shutdown(self: uvicorn.Server, sockets: object = None) -> None:
+        release.set()
+        await original(self, sockets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(uvicorn.Server, "shutdown", graceful_shutdown)
 
     async def slow(request: Request) -> PlainTextResponse:
         arrived.set()
@@ -80,7 +89,6 @@ def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends
         assert arrived.wait(5)
         stopping = threading.Thread(target=server.stop)
         stopping.start()
-        release.set()
         stopping.join(10)
         client.join(10)
     finally:
@@ -112,6 +120,56 @@ def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful
     # What uvicorn says when it gave up waiting for open connections (its graceful timeout, 1 s here)
     assert not [r.getMessage() for r in caplog.records if "timeout graceful shutdown exceeded" in r.getMessage()]
     assert graceful == []  # nothing left to wait for once the idle connection is dropped
+
+
+def test_a_stopped_server_thread_told_to_stop_again_has_nothing_to_do() -> None:
+    """Its loop is closed by then: a second stop (a clean-up after a failure) must not raise in place of that failure."""
+    sock = bind("127.0.0.1", 0)
+    server = ServerThread(Starlette(), sock)
+    try:
+        server.start(timeout=5)
+        server.stop(timeout=5)
+        server.stop(timeout=5)
+    finally:
+        sock.close()
+
+
+def test_a_stop_with_nothing_left_open_still_ends_the_apps_lifespan(caplog: pytest.LogCaptureFixture,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack's apps close their back-channel clients at their lifespan's end (mocks/b2c/app.py): the fast shutdown,
+    which leaves out uvicorn's own, must still end it, and say that it shuts down as uvicorn does."""
+    events: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        events.append("startup")
+        yield
+        events.append("shutdown")
+
+    uvicorns_own: list[int] = []
+    original = uvicorn.Server.shutdown
+
+    async def shutdown(self: uvicorn.Server, sockets: object = None) -> None:
+        uvicorns_own.append(1)
+        await original(self, sockets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(uvicorn.Server, "shutdown", shutdown)
+    sock = bind("127.0.0.1", 0)
+    ready = threading.Event()
+    server = Server(uvicorn_config(Starlette(lifespan=lifespan), lifespan="on", log_level="info"), on_ready=ready.set)
+    thread = threading.Thread(target=asyncio.run, args=(server.serve([sock]),))
+    uvicorn_log = logging.getLogger("uvicorn.error")  # uvicorn's own logging does not reach the root logger
+    uvicorn_log.addHandler(caplog.handler)
+    try:
+        thread.start()
+        assert ready.wait(5)
+        server.stop_soon()
+        thread.join(5)
+    finally:
+        uvicorn_log.removeHandler(caplog.handler)
+        sock.close()
+    assert not thread.is_alive() and events == ["startup", "shutdown"] and uvicorns_own == []
+    assert "Shutting down" in [record.getMessage() for record in caplog.records]
 
 
 def test_a_server_thread_that_cannot_start_says_why_at_once() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.server import logger as uvicorn_logger
 
 from mocks.common import process_start
 
@@ -21,7 +22,8 @@ from mocks.common import process_start
 # previous response); the body has as long again (mocks.common.params.BodySizeLimit). uvicorn has no such limit:
 # a client that sends half a request would hold its connection, and a slot, for ever.
 HEADER_TIMEOUT = 5.0
-# Loop turns a shutdown gives the connections it aborted to end (a TLS connection takes two) before it waits for them.
+# Loop turns a shutdown gives the connections it aborted to end (a TLS connection takes two) before it falls back to
+# uvicorn's graceful wait.
 ABORT_TURNS = 5
 
 
@@ -69,9 +71,9 @@ class Server(uvicorn.Server):
     it closes at shutdown (an idle keep-alive) at once.
 
     uvicorn has no event for "started", only a flag: ``on_ready`` runs right where it sets it.
-    uvicorn looks at its exit flag every 0.1 s, then pauses 0.1 s more at shutdown for connections to close: every
-    stack's stop took 0.21 s, at the end of every run and of every test's server. A signal, or ``stop_soon()`` from
-    another thread, now ends the wait at once, and the pause is taken only when a connection is left.
+    uvicorn looks at its exit flag every 0.1 s, then pauses 0.1 s more at shutdown for connections to close, at the end
+    of every run and of every test's server (docs/speed.md). A signal, or ``stop_soon()`` from another thread, ends the
+    wait at once, and the pause (uvicorn's own shutdown) is taken only when a connection or a task is left.
     Closing a TLS connection waits for the client's close_notify, which an idle client (a browser,
     an HTTP client in a thread blocked on the stop) may never send: every stop then waited out the
     graceful timeout, 1-2 s. Connections still answering a request finish as before.
@@ -95,10 +97,11 @@ class Server(uvicorn.Server):
         self._wake()
 
     def _wake(self) -> None:
-        # Thread-safe even in the loop's own thread: a signal handler runs while the loop waits in select(), which only
-        # the loop's wake-up pipe ends early.
+        # call_soon_threadsafe even from the loop's own thread: a signal handler runs while the loop waits in select().
+        # A plain Event.set() there schedules the waiter but does not end select()'s wait; the loop's wake-up pipe does.
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._stop_asked.set)
+            with contextlib.suppress(RuntimeError):  # the loop has closed (a second stop, a server that died): nothing to wake
+                self._loop.call_soon_threadsafe(self._stop_asked.set)
 
     async def main_loop(self) -> None:
         # uvicorn's loop of ticks (its date header is renewed every tenth: once a second), each cut short by a stop.
@@ -129,6 +132,7 @@ class Server(uvicorn.Server):
         if self.server_state.connections or self.server_state.tasks:
             await super().shutdown(sockets)  # a request still being answered: uvicorn's graceful wait
             return
+        uvicorn_logger.info("Shutting down")  # uvicorn's first line of its shutdown, for a log at info level
         for sock in sockets or []:
             sock.close()
         for server in self.servers:

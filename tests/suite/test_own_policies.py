@@ -20,7 +20,7 @@ FILES = ("test_sign_up.py", "test_sign_in.py", "test_sso.py", "test_token_contra
 PACK_POLICY = "b2c_1a_signup_signin"
 
 
-@pytest.mark.timeout(300)  # two stacks and a dozen journeys on a busy machine; the run itself is ended at 270 s
+@pytest.mark.timeout(300)  # a stack and five journeys, tenant mode's preflight too, on a busy machine; the run itself is ended at 270 s
 @pytest.mark.parametrize("mode", ["local", "tenant"])
 def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path: Path) -> None:
     env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": STARTER_PACK,
