@@ -84,6 +84,39 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
     assert messages == ["the run was stopped before its journeys ended (Ctrl-C): its results are partial"], messages
 
 
+def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_path: Path) -> None:
+    """Ctrl-C at a terminal signals its whole process group. Playwright's driver runs in a session of its own
+    (fixtures/browser.py), so pytest alone hears it: the journey's tracing, context and browser stop in order, the
+    interrupted journey keeps its trace, and no page of TargetClosedError follows the interruption. Nothing is left
+    running once pytest has ended."""
+    from tests.suite_run import processes_naming
+
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "ctrl_c_mid_journey.py").write_text(  # pressed as the journey submits its number on Mobile ID's page
+        "import os, signal\n"
+        "from pages.mobileid_login import MobileIDLoginPage\n"
+        "submit = MobileIDLoginPage.sign_in_with\n"
+        "def pressed(self, number):\n"
+        "    os.killpg(os.getpgid(0), signal.SIGINT)\n"
+        "    return submit(self, number)\n"
+        "MobileIDLoginPage.sign_in_with = pressed\n")
+    env = {**{k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
+           "PYTHONPATH": str(tmp_path), "TMPDIR": str(tmp_path / "tmp")}  # the browsers' profiles too: found by name below
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "ctrl_c_mid_journey", "-p", "no:cacheprovider", "-q",
+                            "-n", "0", "-k", "test_returning_user_signs_in and b2c_1_signupsignin", "--tracing", "on",
+                            f"--output={tmp_path / 'output'}"],
+                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output, _ = run.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == pytest.ExitCode.INTERRUPTED and "KeyboardInterrupt" in output, output[-3000:]
+    assert "TargetClosedError" not in output and "Traceback" not in output, output[-3000:]
+    assert list((tmp_path / "output").glob("*/trace*.zip")), sorted(p.name for p in (tmp_path / "output").rglob("*"))
+    assert processes_naming(str(tmp_path)) == []
+
+
 @pytest.mark.parametrize(("told", "why"), [
     ("os.kill(os.getpid(), signal.SIGINT)", "Ctrl-C"),
     # A cancelled CI job signals the process group: pytest is told, and the stack ends at once.
