@@ -7,10 +7,11 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,28 @@ from mocks.stack import running_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG_TICK = 60.0  # uvicorn's look at its exit flag every so often, made longer than any test's patience
+
+
+class UvicornsOwnShutdown:
+    """uvicorn's own shutdown (its pause, then its wait for open connections), which ours leaves out when nothing is
+    left open: how often it ran, and what it does first (``before``)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.before: Callable[[], object] = lambda: None
+
+
+@pytest.fixture
+def uvicorns_own_shutdown(monkeypatch: pytest.MonkeyPatch) -> UvicornsOwnShutdown:
+    seen, original = UvicornsOwnShutdown(), uvicorn.Server.shutdown
+
+    async def shutdown(self: uvicorn.Server, sockets: list[socket.socket] | None = None) -> None:
+        seen.calls += 1
+        seen.before()
+        await original(self, sockets)
+
+    monkeypatch.setattr(uvicorn.Server, "shutdown", shutdown)
+    return seen
 
 
 def test_a_server_thread_told_to_stop_stops_without_waiting_for_uvicorns_next_tick(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,17 +84,11 @@ asyncio.run(Server(config, on_ready=lambda: print("ready", flush=True)).serve(so
     assert process.returncode == -signal.SIGTERM  # uvicorn raises the signal it caught again once it has shut down
 
 
-def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends(uvicorns_own_shutdown: UvicornsOwnShutdown) -> None:
     """The shutdown skips uvicorn's pause for connections to close only when none is left; a request in flight gets
     uvicorn's graceful wait. The request is answered only once uvicorn's own shutdown has begun."""
     arrived, release = threading.Event(), threading.Event()
-    original = uvicorn.Server.shutdown
-
-    async def graceful_shutdown(self: uvicorn.Server, sockets: object = None) -> None:
-        release.set()
-        await original(self, sockets)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(uvicorn.Server, "shutdown", graceful_shutdown)
+    uvicorns_own_shutdown.before = release.set
 
     async def slow(request: Request) -> PlainTextResponse:
         arrived.set()
@@ -98,15 +115,7 @@ def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends
 
 
 def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful_timeout(
-        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
-    graceful: list[int] = []  # uvicorn's own shutdown: its pause, then its wait for open connections
-    original = uvicorn.Server.shutdown
-
-    async def shutdown(self: uvicorn.Server, sockets: object = None) -> None:
-        graceful.append(len(self.server_state.connections))
-        await original(self, sockets)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(uvicorn.Server, "shutdown", shutdown)
+        caplog: pytest.LogCaptureFixture, uvicorns_own_shutdown: UvicornsOwnShutdown) -> None:
     stack = running_stack()
     info = stack.__enter__()
     uvicorn_log = logging.getLogger("uvicorn.error")  # uvicorn's own logging does not reach the root logger
@@ -119,7 +128,7 @@ def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful
         uvicorn_log.removeHandler(caplog.handler)
     # What uvicorn says when it gave up waiting for open connections (its graceful timeout, 1 s here)
     assert not [r.getMessage() for r in caplog.records if "timeout graceful shutdown exceeded" in r.getMessage()]
-    assert graceful == []  # nothing left to wait for once the idle connection is dropped
+    assert uvicorns_own_shutdown.calls == 0  # nothing left to wait for once the idle connection is dropped
 
 
 def test_a_stopped_server_thread_told_to_stop_again_has_nothing_to_do() -> None:
@@ -135,7 +144,7 @@ def test_a_stopped_server_thread_told_to_stop_again_has_nothing_to_do() -> None:
 
 
 def test_a_stop_with_nothing_left_open_still_ends_the_apps_lifespan(caplog: pytest.LogCaptureFixture,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                     uvicorns_own_shutdown: UvicornsOwnShutdown) -> None:
     """The stack's apps close their back-channel clients at their lifespan's end (mocks/b2c/app.py): the fast shutdown,
     which leaves out uvicorn's own, must still end it, and say that it shuts down as uvicorn does."""
     events: list[str] = []
@@ -146,14 +155,6 @@ def test_a_stop_with_nothing_left_open_still_ends_the_apps_lifespan(caplog: pyte
         yield
         events.append("shutdown")
 
-    uvicorns_own: list[int] = []
-    original = uvicorn.Server.shutdown
-
-    async def shutdown(self: uvicorn.Server, sockets: object = None) -> None:
-        uvicorns_own.append(1)
-        await original(self, sockets)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(uvicorn.Server, "shutdown", shutdown)
     sock = bind("127.0.0.1", 0)
     ready = threading.Event()
     server = Server(uvicorn_config(Starlette(lifespan=lifespan), lifespan="on", log_level="info"), on_ready=ready.set)
@@ -168,7 +169,7 @@ def test_a_stop_with_nothing_left_open_still_ends_the_apps_lifespan(caplog: pyte
     finally:
         uvicorn_log.removeHandler(caplog.handler)
         sock.close()
-    assert not thread.is_alive() and events == ["startup", "shutdown"] and uvicorns_own == []
+    assert not thread.is_alive() and events == ["startup", "shutdown"] and uvicorns_own_shutdown.calls == 0
     assert "Shutting down" in [record.getMessage() for record in caplog.records]
 
 
