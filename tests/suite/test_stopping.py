@@ -86,7 +86,7 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
 
 def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_path: Path) -> None:
     """Ctrl-C at a terminal signals its whole process group. Playwright's driver runs in a session of its own
-    (fixtures/browser.py), so pytest alone hears it: the journey's tracing, context and browser stop in order, the
+    (fixtures/browser.py), so pytest hears it and the driver does not: the journey's tracing, context and browser stop in order, the
     interrupted journey keeps its trace, and no page of TargetClosedError follows the interruption. Nothing is left
     running once pytest has ended."""
     from tests.suite_run import processes_naming
