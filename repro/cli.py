@@ -379,9 +379,11 @@ def only_the_network_failed_the_preflight(output: Sequence[str]) -> bool:
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tuple[int, list[str]]:
     """Run the journey's pytest with its output shown and kept; (exit status, output lines).
 
-    pytest runs in a process group of its own, so Ctrl-C reaches this command only, which then ends that group (pytest,
-    the local stack, Playwright's driver; none of their tracebacks reach the terminal) before anything is removed. The
-    browsers run in process groups of their own, which the driver ends as it goes.
+    pytest runs in a process group of its own, so Ctrl-C reaches this command only, which then ends that group (pytest
+    and the local stack; none of their tracebacks reach the terminal) before anything is removed: with Ctrl-C first, so
+    pytest stops the journey at once, as at a terminal, and ends its stack and folder itself. Playwright's driver and the
+    browsers run in a session of their own (fixtures/browser.py), which pytest's teardown ends; SIGTERM alone would let
+    the journey wait on for the phone, until the group was killed, its stack's folder left behind.
     """
     output: list[str] = []
     process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -398,7 +400,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
         from scripts.process_group import stop_group
 
         with ctrl_c_ignored():  # pytest's group, which may still write into the work folder: politely, then for good
-            stop_group(process, (signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
+            stop_group(process, (signal.SIGINT, signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
         raise
 
 

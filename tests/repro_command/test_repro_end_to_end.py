@@ -238,10 +238,10 @@ def test_a_run_that_does_not_happen_leaves_no_folder_behind(tmp_path: Path) -> N
     assert not out.exists(), f"left behind: {sorted(p.name for p in out.iterdir())}"
 
 
-def start_silent_phone_run(out: Path) -> tuple[subprocess.Popen[str], list[str]]:
+def start_silent_phone_run(out: Path, **env: str) -> tuple[subprocess.Popen[str], list[str]]:
     """``--outcome timeout``, started; its output read until it says it waits for Mobile ID (which then takes 80 s)."""
     process = subprocess.Popen([sys.executable, "-m", "repro", "--journey", "sign-up", "--outcome", "timeout", "--out", str(out)],
-                               cwd=ROOT, env=command_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=ROOT, env=command_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: list[str] = []  # stdout; stderr stays apart: the test reads the interrupted run's one line there
     try:
         read_until(output_lines(process), time.monotonic() + 90, lambda line: line.startswith("repro: waiting up to"), seen)
@@ -316,11 +316,17 @@ def not_ended_by(deadline: float, pidfds: dict[int, str]) -> list[str]:
 
 def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_removes_its_work_folder(tmp_path: Path) -> None:
     """Before the long wait the run says it waits; Ctrl-C during it (the trace and HAR, unredacted, being written): one
-    line, exit 130, nothing left behind. One run for both: each would start the same silent phone's journey."""
-    process, seen = start_silent_phone_run(tmp_path)
+    line, exit 130, nothing left behind, the stack's folder (its keys, a client secret) included: the journey's pytest
+    ends it, which it could not if it were killed for waiting on. One run for both: each would start the same silent
+    phone's journey."""
+    out, temporary = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    temporary.mkdir()
+    process, seen = start_silent_phone_run(out, TMPDIR=str(temporary))
     try:
         assert seen[-1].strip() == "repro: waiting up to 100 s for Mobile ID to give up, as the reporter's phone did"
-        assert any(tmp_path.glob("repro-*/evidence")), "the run should be writing its work folder"
+        assert any(out.glob("repro-*/evidence")), "the run should be writing its work folder"
+        assert any(temporary.glob("e2e-stack-*")), "the run's stack should keep its state in TMPDIR"
         started = started_by(process.pid)  # its pytest, the local stack, Playwright's driver, the browser and its helpers
         assert any("chrom" in command for command in started.values()), f"no browser among what the run started: {started}"
         with watched(started) as pidfds:
@@ -328,8 +334,8 @@ def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_remo
             assert process.wait(timeout=60) == 130
             err = process.stderr.read() if process.stderr else ""
             assert err.strip().splitlines() == ["repro: interrupted: the run was stopped and its work folder removed; no bundle was written"], err
-            assert list(tmp_path.iterdir()) == []
-            assert journeys_running(tmp_path) == [], "the journey's pytest outlived the command"
+            assert list(out.iterdir()) == [] and list(temporary.iterdir()) == []
+            assert journeys_running(out) == [], "the journey's pytest outlived the command"
             # Browsers are not in pytest's process group (Playwright's driver ends them): a few seconds' grace after the command.
             assert not_ended_by(time.monotonic() + 10, pidfds) == [], "what the journey started outlived the command"
     finally:

@@ -295,3 +295,24 @@ def test_a_script_stopped_before_its_child_runs_says_so_in_a_line(tmp_path: Path
         running.kill()
     assert running.returncode == 128 + signal.SIGTERM and (tmp_path / "stopped").exists()
     assert said.strip() == "script.py: stopped by SIGTERM; what it had started was stopped", said
+
+
+def test_playwrights_driver_runs_in_a_session_of_its_own(playwright: object) -> None:
+    """What the Ctrl-C test above relies on, seen directly (fixtures/browser.py ``driver_in_its_own_session``): the
+    driver pytest-playwright started for this process leads a session of its own, so a Playwright that started it
+    another way (the patch then doing nothing) fails here by name; and the patch is gone once the driver has started."""
+    import asyncio
+
+    me = os.getpid()
+    drivers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):  # ended meanwhile
+            continue
+        if parent == me and b"run-driver" in command:
+            drivers.append(int(stat.parent.name))
+    assert drivers, "no Playwright driver among this process's children"
+    assert [(os.getsid(pid) == pid, os.getsid(pid) != os.getsid(0)) for pid in drivers] == [(True, True)] * len(drivers)
+    assert asyncio.create_subprocess_exec.__module__ == "asyncio.subprocess"
