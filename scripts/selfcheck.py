@@ -121,16 +121,25 @@ def main() -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     verdicts = []
-    with tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
-            concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
-        print(f"checking {len(faults)} faults, {args.workers} at a time ...", flush=True)
-        started = {fault: pool.submit(run_with_fault, fault, args.workers, Path(directory))
-                   for fault in sorted(faults, key=lambda fault: not fault.declaration.slow)}  # slow ones first
-        runs = [started[fault] for fault in faults]
-        for number, (fault, run) in enumerate(zip(faults, runs, strict=True), 1):  # reported in order, each as soon as it and those before are done
-            verdict = run.result()
-            verdicts.append(verdict)
-            print(f"[{number}/{len(faults)}] {fault.value}: {fault.description}\n    {said(verdict)}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="selfcheck-") as directory:
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.workers)
+        try:
+            print(f"checking {len(faults)} faults, {args.workers} at a time ...", flush=True)
+            started = {fault: pool.submit(run_with_fault, fault, args.workers, Path(directory))
+                       for fault in sorted(faults, key=lambda fault: not fault.declaration.slow)}  # slow ones first
+            runs = [started[fault] for fault in faults]
+            for number, (fault, run) in enumerate(zip(faults, runs, strict=True), 1):  # reported in order, each as soon as it and those before are done
+                verdict = run.result()
+                verdicts.append(verdict)
+                print(f"[{number}/{len(faults)}] {fault.value}: {fault.description}\n    {said(verdict)}", flush=True)
+        except KeyboardInterrupt:
+            # The faults being checked heard Ctrl-C too (the terminal's process group): their pytest stops. Those not
+            # begun are not begun, where the pool would have run every one of them first.
+            pool.shutdown(wait=True, cancel_futures=True)
+            print(f"\nselfcheck: stopped (Ctrl-C) after {len(verdicts)} of {len(faults)} faults were reported; no verdict", file=sys.stderr)
+            return 130
+        finally:
+            pool.shutdown(wait=True)
 
     caught = sum(v.caught for v in verdicts)
     print(f"\nselfcheck: {caught} of {len(verdicts)} faults caught")

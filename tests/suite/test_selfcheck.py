@@ -89,3 +89,39 @@ def test_a_fault_not_caught_fails_the_self_check_and_its_last_line_counts_it(mon
     assert said.rstrip().endswith("selfcheck: 1 of 2 faults caught") and "wrong-idp: " in said and "NOT CAUGHT: every journey passed" in said
     monkeypatch.setattr("sys.argv", ["selfcheck.py", "--fault", "wrong-audience"])
     assert selfcheck.main() == 0 and capsys.readouterr().out.rstrip().endswith("selfcheck: 1 of 1 faults caught")
+
+
+def test_ctrl_c_stops_the_self_check_without_beginning_the_faults_left(monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C while a fault is checked: the faults not begun are not run (the pool would have run each of them first),
+    and the self-check says it stopped, with the shell's status for Ctrl-C."""
+    import concurrent.futures
+    import threading
+
+    begun: list[Fault] = []
+    cancelled = threading.Event()
+
+    def checked(fault: Fault, workers: int, directory: Path) -> Verdict:
+        begun.append(fault)
+        if len(begun) == 1:
+            cancelled.wait(10)  # being checked when Ctrl-C comes; its pytest heard it too and ends once the rest is cancelled
+        return Verdict(fault, [], 1.0, not_run="pytest ran no journey (exit 2): interrupted")
+
+    def pressed(self: concurrent.futures.Future[Verdict], timeout: float | None = None) -> Verdict:
+        raise KeyboardInterrupt  # Ctrl-C while the self-check waits for its first fault's verdict
+
+    cancel = concurrent.futures.Future.cancel
+
+    def cancelling(self: concurrent.futures.Future[Verdict]) -> bool:
+        done = cancel(self)
+        cancelled.set()
+        return done
+
+    monkeypatch.setattr(selfcheck, "run_with_fault", checked)
+    monkeypatch.setattr(concurrent.futures.Future, "result", pressed)
+    monkeypatch.setattr(concurrent.futures.Future, "cancel", cancelling)
+    monkeypatch.setattr("sys.argv", ["selfcheck.py", "--workers", "1", "--fault", "wrong-audience", "--fault", "wrong-idp",
+                                     "--fault", "missing-auth-time"])
+    assert selfcheck.main() == 130
+    assert len(begun) < 3, begun
+    assert "selfcheck: stopped (Ctrl-C) after 0 of 3 faults were reported; no verdict" in capsys.readouterr().err
