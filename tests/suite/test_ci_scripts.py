@@ -536,15 +536,15 @@ def test_shard_check_counts_journeys_not_the_cases_a_stopped_run_writes_of_itsel
     import types
 
     from fixtures.causes import OTHER
-    from fixtures.run_results import add_junit_stop
+    from fixtures.run_results import add_junit_stop, partial_results, write_junit_stopped
 
     junit = tmp_path / "junit.xml"
     junit.write_text('<testsuites><testsuite tests="1"><testcase classname="e2e.test_sign_in" name="test_a[p]"/></testsuite></testsuites>')
     config = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath=str(junit)), getini=lambda name: "pytest")
-    add_junit_stop(config, "the run was stopped", "the run was stopped before its journeys ended (stopped by SIGTERM)", OTHER)  # type: ignore[arg-type]
+    add_junit_stop(config, partial_results("stopped by SIGTERM"))  # type: ignore[arg-type]
     assert shard_check.junit_cases(junit) == [("e2e.test_sign_in", "test_a[p]")]
     junit.unlink()  # stopped before any journey: its reasons only, read as a shard that ran none
-    add_junit_stop(config, "suite settings", "suite settings: E2E_TARGET='bogus' is not valid", OTHER)  # type: ignore[arg-type]
+    write_junit_stopped(config, [("suite settings", "suite settings: E2E_TARGET='bogus' is not valid", OTHER)])  # type: ignore[arg-type]
     assert junit.is_file() and shard_check.junit_cases(junit) == []
 
 
