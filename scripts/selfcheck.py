@@ -121,8 +121,8 @@ def main() -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     verdicts = []
-    with tempfile.TemporaryDirectory(prefix="selfcheck-") as directory:
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.workers)
+    with tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
         try:
             print(f"checking {len(faults)} faults, {args.workers} at a time ...", flush=True)
             started = {fault: pool.submit(run_with_fault, fault, args.workers, Path(directory))
@@ -138,8 +138,6 @@ def main() -> int:
             pool.shutdown(wait=True, cancel_futures=True)
             print(f"\nselfcheck: stopped (Ctrl-C) after {len(verdicts)} of {len(faults)} faults were reported; no verdict", file=sys.stderr)
             return 130
-        finally:
-            pool.shutdown(wait=True)
 
     caught = sum(v.caught for v in verdicts)
     print(f"\nselfcheck: {caught} of {len(verdicts)} faults caught")

@@ -79,6 +79,7 @@ class Server(uvicorn.Server):
     graceful timeout, 1-2 s. Connections still answering a request finish as before.
     """
 
+    # main_loop and shutdown's fast path follow uvicorn 0.54's own (requirements.txt pins it): check them on an upgrade.
     TICK = 0.1  # seconds between uvicorn's looks at its flags
 
     def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None] = lambda: None) -> None:
