@@ -108,6 +108,7 @@ def test_a_request_being_answered_at_the_stop_is_answered_before_the_server_ends
         stopping.start()
         stopping.join(10)
         client.join(10)
+        assert not stopping.is_alive() and not client.is_alive(), "the stop or the request did not end"
     finally:
         release.set()
         sock.close()
