@@ -134,3 +134,47 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
     finally:
         signal.signal(signal.SIGTERM, passed_on)
     return 128 - status if status < 0 else status  # ended by signal N: the shell's 128+N, not sys.exit(-N)'s 256-N
+
+
+class Children:
+    """Children that several threads start (the self-check's faults, each run from a pool's thread), stopped together
+    when the script is: Python's signal handlers run in the main thread only, which holds no handle on them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopping = False
+
+    def run(self, command: Sequence[str], **popen: Any) -> subprocess.CompletedProcess[str]:
+        """``subprocess.run(command, capture_output=True, text=True, **popen)``, the child known here while it runs. Once
+        the script is stopping nothing new starts: status 130 and a line saying so (a thread between two runs of a fault)."""
+        with self._lock:
+            if self._stopping:
+                return subprocess.CompletedProcess(command, 128 + signal.SIGINT, "", "not started: the script was stopping")
+            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+            self._running.add(child)
+        try:
+            out, err = child.communicate()
+        finally:
+            with self._lock:
+                self._running.discard(child)
+        return subprocess.CompletedProcess(command, child.returncode, out, err)
+
+    def stop(self, told: bool) -> None:
+        """Stop every child running, and start none after. ``told``: the signal came to this process alone (SIGTERM: CI
+        cancelling, ``kill``), so it is passed on to them; after Ctrl-C, which the terminal sent them too, they are already
+        stopping. Each then gets STOPS_WITHIN seconds to end by itself (a pytest stops its journey, stack and browsers),
+        and is ended as ``run_to_its_end`` ends one that did not."""
+        with self._lock:
+            self._stopping = True
+            children = list(self._running)
+        for child in children:
+            if told:
+                with contextlib.suppress(ProcessLookupError):
+                    child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + STOPS_WITHIN
+        for child in children:
+            try:
+                child.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _told_to_end(child)

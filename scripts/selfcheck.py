@@ -17,7 +17,7 @@ import argparse
 import concurrent.futures
 import os
 import re
-import subprocess
+import signal
 import sys
 import tempfile
 import time
@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.run_results import JUNIT_RUN_CLASS  # noqa: E402
 from mocks.faults import Fault  # noqa: E402
+from scripts.process_group import Children, interrupt, signals_handled  # noqa: E402
 from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
 
 
@@ -81,6 +82,10 @@ def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
     return verdict
 
 
+# The faults' pytest runs, started from the pool's threads: stopped with the self-check (``main``).
+RUNNING = Children()
+
+
 def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) -> Verdict:
     # The local stack with the fault, whatever the environment or .env name (a .env kept for a tenant would send the
     # self-check there, where no fault is switched on).
@@ -90,7 +95,7 @@ def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) 
         "-n", str(workers), f"--junitxml={junit}", "--tb=line",
     ]
     started = time.monotonic()
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = RUNNING.run(command, cwd=ROOT, env=env)
     seconds = time.monotonic() - started
     if done.returncode not in (0, 1) or not junit.exists():  # 2-5: interrupted, internal or usage error, nothing collected
         said = [line for line in (done.stderr + done.stdout).splitlines() if line.strip()][-3:]
@@ -121,7 +126,7 @@ def main() -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     verdicts = []
-    with tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
+    with signals_handled((signal.SIGTERM,), interrupt), tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
             concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
         try:
             print(f"checking {len(faults)} faults, {args.workers} at a time ...", flush=True)
@@ -132,12 +137,16 @@ def main() -> int:
                 verdict = run.result()
                 verdicts.append(verdict)
                 print(f"[{number}/{len(faults)}] {fault.value}: {fault.description}\n    {said(verdict)}", flush=True)
-        except KeyboardInterrupt:
-            # The faults being checked heard Ctrl-C too (the terminal's process group): their pytest stops. Those not
-            # begun are not begun, where the pool would have run every one of them first.
-            pool.shutdown(wait=True, cancel_futures=True)
-            print(f"\nselfcheck: stopped (Ctrl-C) after {len(verdicts)} of {len(faults)} faults were reported; no verdict", file=sys.stderr)
-            return 130
+        except KeyboardInterrupt as stopped:
+            # Ctrl-C, or SIGTERM (read as it by ``interrupt``, which names it). The faults not begun are not begun, where
+            # the pool would have run every one of them first; the pytest runs of those being checked are stopped: after
+            # Ctrl-C they heard it too (the terminal's process group), SIGTERM came to the self-check alone.
+            by = str(stopped).rsplit(" ", 1)[-1] if str(stopped) else "Ctrl-C"
+            pool.shutdown(wait=False, cancel_futures=True)
+            RUNNING.stop(told=by != "Ctrl-C")
+            pool.shutdown(wait=True)
+            print(f"\nselfcheck: stopped ({by}) after {len(verdicts)} of {len(faults)} faults were reported; no verdict", file=sys.stderr)
+            return 128 + signal.Signals.__members__.get(by, signal.SIGINT)
 
     caught = sum(v.caught for v in verdicts)
     print(f"\nselfcheck: {caught} of {len(verdicts)} faults caught")

@@ -128,3 +128,53 @@ def test_ctrl_c_stops_the_self_check_without_beginning_the_faults_left(monkeypat
     assert selfcheck.main() == 130
     assert len(begun) <= 1, begun  # one worker: at most the fault being checked
     assert "selfcheck: stopped (Ctrl-C) after 0 of 3 faults were reported; no verdict" in capsys.readouterr().err
+
+
+def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begins_no_other(tmp_path: Path) -> None:
+    """SIGTERM to the self-check alone (CI cancelling, ``kill``): its pytest runs, started from the pool's threads, hear
+    nothing of it, so it passes it on to the one running and waits for it to stop, begins no other, and ends with one
+    line and the shell's status for SIGTERM."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    # Each fault's "pytest": says it began, then waits to be told to stop, and says that too.
+    child = ("import pathlib, signal, sys, time\n"
+             f"folder = pathlib.Path({str(tmp_path)!r})\n"
+             "signal.signal(signal.SIGTERM, lambda *_: ((folder / 'told').touch(), sys.exit(2)))\n"
+             "(folder / f'began-{len(list(folder.glob(\"began-*\")))}').touch()\n"
+             "time.sleep(60)\n")
+    script = tmp_path / "selfcheck_stopped.py"
+    # A child not told would be waited for that long: the test's own deadline below fails first.
+    script.write_text(f"import sys\nsys.path.insert(0, {str(root)!r})\nfrom scripts import process_group, selfcheck\n"
+                      "process_group.STOPS_WITHIN = 600\n"
+                      f"selfcheck.RUNNING.run = lambda command, run=selfcheck.RUNNING.run, **popen: run([sys.executable, '-c', {child!r}])\n"
+                      "sys.argv = ['selfcheck.py', '--workers', '1', '--fault', 'wrong-audience', '--fault', 'wrong-idp']\n"
+                      "sys.exit(selfcheck.main())\n")
+    running = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob("began-*")):
+            assert time.monotonic() < deadline and running.poll() is None, running.communicate()
+            time.sleep(0.02)
+        running.send_signal(signal.SIGTERM)
+        _, said = running.communicate(timeout=30)
+    finally:
+        running.kill()
+    assert running.returncode == 128 + signal.SIGTERM, said
+    assert said.strip().splitlines()[-1] == "selfcheck: stopped (SIGTERM) after 0 of 2 faults were reported; no verdict", said
+    assert (tmp_path / "told").exists()  # the fault's pytest was told, not left to run on or killed
+    assert [path.name for path in tmp_path.glob("began-*")] == ["began-0"]  # the other fault was not begun
+
+
+def test_once_the_self_check_is_stopping_no_run_begins() -> None:
+    """A fault's thread between its two pytest runs (the first caught nothing) begins no second one once the self-check
+    is stopping: a status that reads as interrupted (the verdict then says not checked), and nothing started."""
+    from scripts.process_group import Children
+
+    children = Children()
+    children.stop(told=True)
+    done = children.run(["/nonexistent/never-started"])
+    assert (done.returncode, done.stderr) == (130, "not started: the script was stopping")
