@@ -161,15 +161,16 @@ class Children:
         return subprocess.CompletedProcess(command, child.returncode, out, err)
 
     def stop(self, told: bool) -> None:
-        """Stop every child running, and start none after. ``told``: the signal came to this process alone (SIGTERM: CI
-        cancelling, ``kill``), so it is passed on to them; after Ctrl-C, which the terminal sent them too, they are already
+        """Stop every child running, and start none after. ``told``: the signal may have come to this process alone (SIGTERM:
+        CI cancelling, ``kill``), so it is passed on to them (a pytest that had it from its group too takes the second, at
+        once, as the same stop: fixtures/stop_signal.py); after Ctrl-C, which the terminal sent them too, they are already
         stopping. Each then gets STOPS_WITHIN seconds to end by itself (a pytest stops its journey, stack and browsers),
         and is ended as ``run_to_its_end`` ends one that did not."""
         with self._lock:
             self._stopping = True
             children = list(self._running)
-        for child in children:
-            if told:
+        if told:
+            for child in children:
                 with contextlib.suppress(ProcessLookupError):
                     child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + STOPS_WITHIN

@@ -140,7 +140,7 @@ def main() -> int:
         except KeyboardInterrupt as stopped:
             # Ctrl-C, or SIGTERM (read as it by ``interrupt``, which names it). The faults not begun are not begun, where
             # the pool would have run every one of them first; the pytest runs of those being checked are stopped: after
-            # Ctrl-C they heard it too (the terminal's process group), SIGTERM came to the self-check alone.
+            # Ctrl-C they heard it too (the terminal's process group), SIGTERM may have come to the self-check alone.
             by = str(stopped).rsplit(" ", 1)[-1] if str(stopped) else "Ctrl-C"
             pool.shutdown(wait=False, cancel_futures=True)
             RUNNING.stop(told=by != "Ctrl-C")
