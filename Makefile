@@ -78,9 +78,11 @@ lint: $(VENV)/.deps
 preflight: setup
 	"$(BIN)/python" -m fixtures.preflight
 
-# FAULTS="a b": check only those faults of mocks/faults.py (default: every one).
+# FAULTS="a b": check only those faults of mocks/faults.py (default: every one). Faults checked at a time: WORKERS, a
+# count (WORKERS=auto or logical: one per core; WORKERS=0, pytest's "no workers": one).
+SELFCHECK_WORKERS ?= $(shell case '$(WORKERS)' in (auto|logical) getconf _NPROCESSORS_ONLN ;; (0) echo 1 ;; (*) echo '$(WORKERS)' ;; esac)
 selfcheck: setup
-	"$(BIN)/python" scripts/selfcheck.py --workers $(WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
+	"$(BIN)/python" scripts/selfcheck.py --workers $(SELFCHECK_WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
 
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
 # A report that cannot be written fails the target (status 2) even when every journey passed. The last run's results go

@@ -286,6 +286,19 @@ def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:
     assert "--tb=short" in planned, planned  # a CI log of many failures stays readable down to its causes section
 
 
+def test_the_readmes_nightly_on_one_machine_gives_each_shard_folders_of_its_own() -> None:
+    """The README's nightly on one machine, as make would run its shards: neither shard writes where the other does (the
+    second's pytest-playwright would empty the first's failure evidence, its Allure run the first's results)."""
+    readme = (ROOT / "README.md").read_text()
+    lines = [line.split()[1:] for line in re.findall(r"^make shard .*$", readme, re.M)]
+    assert len(lines) == 2, lines
+    planned = [subprocess.run(["make", "-s", "-n", *args, f"VENV={venv_for_make()}"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60, check=True).stdout for args in lines]
+    for option in ("--output", "--alluredir=", "--junitxml="):
+        places = [re.findall(rf'{option}\s?"([^"]+)"', plan) for plan in planned]
+        assert all(len(found) == 1 for found in places) and places[0] != places[1], (option, places)
+
+
 # A pipeline set up for tenant mode as the README says (pipeline variables), and the rest of the settings that describe a tenant.
 TENANT_PIPELINE = {
     "E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_DOMAIN": "login.fabrikam.com", "B2C_POLICIES": "B2C_1A_fabrikam_susi",

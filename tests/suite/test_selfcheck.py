@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,18 @@ def test_make_selfcheck_checks_only_the_faults_named() -> None:
     assert named.endswith("scripts/selfcheck.py --workers 2 --fault slow-idp --fault wrong-audience"), named
     every = subprocess.run(["make", "-s", "-n", "selfcheck", venv], cwd=root, capture_output=True, text=True, timeout=60).stdout
     assert "--fault" not in every, every
+
+
+@pytest.mark.parametrize(("workers", "at_a_time"), [("3", "3"), ("0", "1"), ("auto", str(os.cpu_count())), ("logical", str(os.cpu_count()))])
+def test_make_selfcheck_takes_every_workers_value_make_test_takes(workers: str, at_a_time: str) -> None:
+    """`make test WORKERS=auto` (or logical, or 0, pytest's own values) runs the self-check too: it checks one fault per
+    core (or one), where it was handed `--workers auto` and refused it."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    planned = subprocess.run(["make", "-s", "-n", "selfcheck", f"WORKERS={workers}", f"VENV={root / '.venv'}"], cwd=root,
+                             capture_output=True, text=True, timeout=60, check=True)
+    assert planned.stdout.rstrip().endswith(f"scripts/selfcheck.py --workers {at_a_time}") and not planned.stderr, planned
 
 
 def test_a_failure_is_said_once_by_its_message(tmp_path: Path) -> None:
@@ -141,10 +154,10 @@ def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begin
 
     root = Path(__file__).resolve().parents[2]
     # Each fault's "pytest": says it began, then waits to be told to stop, and says that too.
-    child = ("import pathlib, signal, sys, time\n"
+    child = ("import os, pathlib, signal, sys, time\n"
              f"folder = pathlib.Path({str(tmp_path)!r})\n"
              "signal.signal(signal.SIGTERM, lambda *_: ((folder / 'told').touch(), sys.exit(2)))\n"
-             "(folder / f'began-{len(list(folder.glob(\"began-*\")))}').touch()\n"
+             "(folder / f'began-{len(list(folder.glob(\"began-*\")))}').write_text(str(os.getpgid(0)))\n"
              "time.sleep(60)\n")
     script = tmp_path / "selfcheck_stopped.py"
     # A child not told would be waited for that long: the test's own deadline below fails first.
@@ -167,6 +180,44 @@ def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begin
     assert said.strip().splitlines()[-1] == "selfcheck: stopped (SIGTERM) after 0 of 2 faults were reported; no verdict", said
     assert (tmp_path / "told").exists()  # the fault's pytest was told, not left to run on or killed
     assert [path.name for path in tmp_path.glob("began-*")] == ["began-0"]  # the other fault was not begun
+    # In the self-check's process group (started here in this test's): Ctrl-C at a terminal reaches the faults' pytest runs too (README).
+    assert (tmp_path / "began-0").read_text() == str(os.getpgid(0))
+
+
+def test_a_run_that_goes_on_after_it_was_told_is_told_again_and_ends(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A fault's pytest still running STOPS_WITHIN seconds after the stop (its journey long, or it never heard Ctrl-C) is
+    sent SIGTERM again, which ends a pytest at once, its stack first (fixtures/stop_signal.py); here a child that takes
+    only the second."""
+    import sys
+    import threading
+    import time
+
+    from scripts import process_group
+    from scripts.process_group import Children
+
+    monkeypatch.setattr(process_group, "STOPS_WITHIN", 0.5)
+    child = ("import pathlib, signal, sys, time\n"
+             f"folder = pathlib.Path({str(tmp_path)!r})\n"
+             "heard = []\n"
+             "def told(*_):\n"
+             "    heard.append(1)\n"
+             "    (folder / f'told-{len(heard)}').touch()\n"
+             "    if len(heard) == 2: sys.exit(2)\n"
+             "signal.signal(signal.SIGTERM, told)\n"
+             "(folder / 'began').touch()\n"
+             "while True: time.sleep(0.05)\n")
+    children = Children()
+    done: list[object] = []
+    running = threading.Thread(target=lambda: done.append(children.run([sys.executable, "-c", child])))
+    running.start()
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "began").exists():
+        assert time.monotonic() < deadline, "the child did not start"
+        time.sleep(0.02)
+    children.stop(told=True)
+    running.join(30)
+    assert not running.is_alive() and done[0].returncode == 2, done  # type: ignore[attr-defined]
+    assert sorted(path.name for path in tmp_path.glob("told-*")) == ["told-1", "told-2"]  # ended by the second, not killed
 
 
 def test_once_the_self_check_is_stopping_no_run_begins() -> None:
