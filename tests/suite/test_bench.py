@@ -147,3 +147,10 @@ def test_the_readmes_speed_table_is_the_run_it_names() -> None:
     ratios = [row[3] for row in rows if row[3]]
     assert ratios == [f"{t['ratio']:.3f} ×" for t in run["targets"] if t["ratio"] is not None and t["relative"]], (ratios, run["targets"])
     assert [row[5] for row in rows] == ["yes" if t["met"] else "no" for t in run["targets"]], rows
+    # And each measured figure, as its cell rounds it: the median, then its p95 where the run has one.
+    for row, target in zip(rows, run["targets"], strict=True):
+        for cell, keys in ((row[1], ("ours", "ours_p95")), (row[2], ("anchor", "anchor_p95"))):
+            shown = re.findall(r"(?<![\w.])\d+(?:\.\d+)?", cell)
+            measured = [target[key] for key in keys if target[key] is not None]
+            assert [float(number) for number in shown] == [round(value, len(number.partition(".")[2]))
+                                                            for value, number in zip(measured, shown, strict=True)], (cell, target)
