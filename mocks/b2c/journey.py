@@ -175,7 +175,9 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                 exchange = params.get("claimsexchange")
                 if exchange:
                     provider = policy.provider(exchange)
-                    if provider is None:
+                    # A second click (or Back, then a click) while the provider's answer is awaited starts its exchange
+                    # again; once the answer came (the new user's profile page), the choice is made.
+                    if provider is None or transaction.idp_claims is not None:
                         return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
                     return await self._start_exchange(transaction, provider)
                 if params.get("local") == "signup":

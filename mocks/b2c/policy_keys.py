@@ -57,6 +57,9 @@ class PolicyKeySource:
                                      "give a readable file holding the secret") from None
             if not value:
                 raise PolicyKeyError(f"policy key {self.name}: {self.where} is empty; put the secret in the file")
+            if "\n" in value:  # a note beside the secret would become part of it, and fail only at sign-in (AADB2C90289)
+                raise PolicyKeyError(f"policy key {self.name}: {self.where} holds {len(value.splitlines())} lines; put the "
+                                     "secret alone in the file, on one line")
         return SecretStr(value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 import pytest
 from joserfc import jwt
@@ -67,6 +68,23 @@ def test_sign_up_then_sign_in_with_the_user_flow(start) -> None:
     assert isinstance(again, Landing)
     second = verified_claims(shared, again.params["id_token"])
     assert second["sub"] == claims["sub"] and "newUser" not in second
+
+
+def test_a_second_click_in_a_user_flow_starts_the_exchange_again_until_the_answer_came(start) -> None:
+    """The user flow's repeats, as the custom policy's (tests/b2c/test_policy_journey.py): a click while the provider's
+    answer is awaited starts its exchange again; once the answer came (the new user's profile page), AADB2C90046."""
+    h = start(idp=FakeIdP(IdPBehaviour(sub="twice-in-a-user-flow")))
+    browser = h.browser()
+    page = browser.go(authorize_url(prompt="login"))
+    assert isinstance(page, Page), page
+    s = page.settings
+    query = urlencode({"claimsexchange": "FakeIdP", "csrf_token": s["csrf"], "tx": s["transId"], "p": s["hosts"]["policy"]})
+    first = browser.request("GET", f"{B2C}{s['hosts']['tenant']}/api/{s['api']}/unified?{query}")
+    assert first.status_code == 302 and not first.headers["location"].startswith(B2C), first.text[:300]  # to the provider
+    again = browser.choose(page, "FakeIdP")
+    assert isinstance(again, Page) and again.api == "SelfAsserted", getattr(again, "html", again)
+    late = browser.choose(page, "FakeIdP")
+    assert isinstance(late, Page) and late.error_detail().startswith("AADB2C90046"), getattr(late, "html", late)
 
 
 def test_custom_policy_sign_up_uses_the_claims_endpoint_and_acr(shared: Harness) -> None:

@@ -161,6 +161,11 @@ def test_policy_keys_come_from_env_or_file_never_the_command_line(tmp_path: Path
     assert "hunter2" not in str(info.value) and "never the secret itself" in str(info.value)
     with pytest.raises(PolicyKeyError, match="environment variable FB is not set"):
         read_policy_keys([sources[0]], environ={})
+    # A note kept beside the secret would become part of it, and fail only at a sign-in: refused at the start instead.
+    secret_file.write_text("s3cret\n# rotated 2026-05-01\n")
+    with pytest.raises(PolicyKeyError, match="holds 2 lines; put the secret alone in the file") as info:
+        read_policy_keys([sources[1]], environ={})
+    assert "s3cret" not in str(info.value)
 
 
 def test_the_claim_resolvers_a_policy_gets(pack: Path) -> None:
