@@ -25,6 +25,7 @@ from fixtures.preflight import Preflight, Row, exit_message, fail, no_answer_cau
 from fixtures.settings import build_settings
 from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
+from mocks.common import net
 from mocks.common.hosts import format_host_map
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import allure_results, suite_env
@@ -278,6 +279,26 @@ def test_discovery_failing_after_the_tenant_answered_is_infrastructure(stack: St
         checks.policy_metadata(settings.policies[0])
     discovery = checks.rows[-1]
     assert discovery.failed and discovery.check.endswith(": discovery") and discovery.cause == INFRASTRUCTURE
+
+
+def test_the_app_registrations_request_failing_after_discovery_answered_is_infrastructure(stack: Stack) -> None:
+    """The authorize request with the app's settings fails on the way (the tenant and its discovery answered): the
+    network's row, to run again, not the tenant's setting; a repro stopped by it exits 5, not 2."""
+    settings = build_settings(tenant_env(stack))
+
+    with net.client(stack.info.host_map, verify=stack.info.ca_path) as tenant:
+        def discovery_then_nothing(request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/.well-known/openid-configuration"):
+                answer = tenant.get(str(request.url))
+                return httpx.Response(answer.status_code, content=answer.content, headers={"content-type": "application/json"})
+            raise httpx.ConnectError("the network went", request=request)
+
+        with httpx.Client(transport=httpx.MockTransport(discovery_then_nothing)) as http:
+            checks = Preflight(settings, http, browser=lambda: None)
+            checks.app_registration(settings.policies[0])
+    [row] = checks.rows
+    assert (row.check, row.cause, row.fix) == ("app registration", INFRASTRUCTURE, "run the preflight again; see the network"), row
+    assert "ConnectError: the network went" in row.detail and "client_id" not in row.detail, row  # the URL without its query
 
 
 @pytest.mark.parametrize(("off_by", "status", "says"), [
