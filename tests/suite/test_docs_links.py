@@ -79,3 +79,18 @@ def test_links_outside_the_repository_to_missing_files_or_sections_are_each_caug
                                           "docs/other.md#outcomes: other.md has no section #outcomes",
                                           "docs/other.md#Notes: other.md has no section #Notes", "docs/gone.md: no file docs/gone.md",
                                           "docs/other.md#not-a-heading: other.md has no section #not-a-heading"]
+
+
+def test_the_readmes_watch_one_journey_command_selects_one_journey() -> None:
+    """README's "watch one journey": its selection, collected as pytest would run it (without the window), is one."""
+    import shlex
+    import sys
+
+    from tests.suite_run import suite_env
+
+    readme = (ROOT / "README.md").read_text()
+    [line] = [line for line in readme.splitlines() if line.rstrip().endswith("# watch one journey")]
+    args = [arg for arg in shlex.split(line.split("#", 1)[0])[1:] if arg != "--headed"]
+    collected = subprocess.run([sys.executable, "-m", "pytest", *args, "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                               env=suite_env(), capture_output=True, text=True, timeout=120)
+    assert re.search(r"^1/\d+ tests collected", collected.stdout, re.M), collected.stdout[-1000:]
