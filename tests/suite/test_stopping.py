@@ -188,6 +188,8 @@ def test_make_told_to_stop_stops_its_journey_run_too(tmp_path: Path) -> None:
 def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(tmp_path: Path) -> None:
     """A script passes on to pytest the SIGTERM its process group had too: both are one stop, and the run ends after the
     journey running. Told again later (SAME_STOP_S, made 0 here), the run ends at once, as Python's default would."""
+    from tests.suite_run import processes_naming
+
     (tmp_path / "test_told.py").write_text(
         "import os, signal\n"
         "import fixtures.stop_signal as stopping\n"
@@ -200,16 +202,26 @@ def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(
     assert once.returncode == 2 and "1 passed" in once.stdout and "Interrupted: stopped by SIGTERM" in once.stdout, once.stdout
     # Said once the journey running has ended, on the terminal (during it, pytest captures what is written).
     assert once.stdout.count("stopped by SIGTERM: stopping once the journeys running have ended") == 1, once.stdout
+    # Told again later, with a run's stack running: it is ended first, and its folder (state and stack.json) removed.
+    (tmp_path / "tmp").mkdir()
     (tmp_path / "test_told.py").write_text(
         "import os, signal\n"
         "import fixtures.stop_signal as stopping\n"
+        "from fixtures.stack import RunStack\n"
+        "from fixtures.stack_description import serve_command\n"
         "def test_told_again_later():\n"
         "    stopping.SAME_STOP_S = 0\n"
+        "    RunStack().start(lambda state: serve_command(state, ()))\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    raise AssertionError('still running after the second SIGTERM')\n")
-    again = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal"), "test_told.py")
+    again = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal"), "test_told.py", env={"TMPDIR": str(tmp_path / "tmp")})
     assert again.returncode == -signal.SIGTERM, again.stdout
+    deadline = time.monotonic() + 10
+    while processes_naming(str(tmp_path / "tmp")):  # the stack, killed: gone once the kernel has reaped it
+        assert time.monotonic() < deadline, f"left running: {processes_naming(str(tmp_path / 'tmp'))}"
+        time.sleep(0.05)
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
