@@ -153,6 +153,9 @@ def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
     ({"E2E_BROWSER_PROXY": "alice:Sup3rS3cretPw@proxy.corp:3128"}, "Sup3rS3cretPw", "E2E_BROWSER_PROXY must be a proxy URL"),
     ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41 79 123 45 67"}, "123 45", "MOBILEID_TEST_NUMBER ('+4179*****67') must be"),
     ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "41791112233"}, "41791112233", "MOBILEID_TEST_NUMBER must be in E.164 form"),
+    # Not Swiss: the masking of people's numbers would leave it whole in reports and bundles.
+    ({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+4236601234"}, "6601234",
+     "MOBILEID_TEST_NUMBER (+4236****34) is not a Swiss number (+41 and nine digits)"),
     ({**TENANT, "MOBILEID_CONTROL_URL": "admin:hunter2secret@mid.fabrikam.test/control"}, "hunter2secret",
      "MOBILEID_CONTROL_URL must be an absolute URL"),
     ({"E2E_BROWSER_PROXY": "proxy.corp:3128/?u=https://x"}, "proxy.corp", "it starts without a scheme"),
