@@ -383,7 +383,8 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
     and the local stack; none of their tracebacks reach the terminal) before anything is removed: with Ctrl-C first, so
     pytest stops the journey at once, as at a terminal, and ends its stack and folder itself. Playwright's driver and the
     browsers run in a session of their own (fixtures/browser.py), which pytest's teardown ends; SIGTERM alone would let
-    the journey wait on for the phone, until the group was killed, its stack's folder left behind.
+    the journey wait on for the phone, until the group was killed, its stack's folder left behind. A pytest still there
+    STOP_WAIT later gets SIGTERM twice (the second ends it at once, its stack and folder first), and only then SIGKILL.
     """
     output: list[str] = []
     process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -400,7 +401,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
         from scripts.process_group import stop_group
 
         with ctrl_c_ignored():  # pytest's group, which may still write into the work folder: politely, then for good
-            stop_group(process, (signal.SIGINT, signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
+            stop_group(process, (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
         raise
 
 

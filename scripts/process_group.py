@@ -87,6 +87,11 @@ def interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
 
 
+def stopped_by(stopped: KeyboardInterrupt) -> signal.Signals:
+    """The signal a KeyboardInterrupt stands for: the one ``interrupt`` names, else SIGINT (Ctrl-C)."""
+    return signal.Signals.__members__.get(str(stopped).rsplit(" ", 1)[-1], signal.SIGINT)
+
+
 def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
     """Run a script's ``main`` with SIGTERM read as Ctrl-C, and exit with its status; stopped before its child ran, with
     one line and the shell's status for the signal, not a traceback."""
@@ -94,9 +99,8 @@ def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
         try:
             status = main(sys.argv[1:])
         except KeyboardInterrupt as stopped:
-            said = str(stopped) or "stopped by SIGINT"
-            print(f"{Path(sys.argv[0]).name}: {said}; what it had started was stopped", file=sys.stderr)
-            status = 128 + signal.Signals.__members__.get(said.rsplit(" ", 1)[-1], signal.SIGINT)
+            print(f"{Path(sys.argv[0]).name}: stopped by {stopped_by(stopped).name}; what it had started was stopped", file=sys.stderr)
+            status = 128 + stopped_by(stopped)
     sys.exit(status)
 
 

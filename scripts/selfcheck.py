@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.run_results import JUNIT_RUN_CLASS  # noqa: E402
 from mocks.faults import Fault  # noqa: E402
-from scripts.process_group import Children, interrupt, signals_handled  # noqa: E402
+from scripts.process_group import Children, interrupt, signals_handled, stopped_by  # noqa: E402
 from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
 
 
@@ -77,7 +77,9 @@ def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
     started = time.monotonic()
     verdict = run_journeys(fault, 0, directory / f"{fault.value}-first.xml", [*fault.journeys, "--maxfail=1"])
     if not verdict.caught and verdict.not_run is None:
-        verdict = run_journeys(fault, workers, directory / f"{fault.value}-all.xml", ["e2e"])
+        # The cores shared with the faults checked meanwhile: `workers` faults, each with `workers` pytest workers,
+        # would start workers² browsers (64 on 8 cores with WORKERS=auto).
+        verdict = run_journeys(fault, max(1, (os.cpu_count() or 1) // workers), directory / f"{fault.value}-all.xml", ["e2e"])
     verdict.seconds = time.monotonic() - started
     return verdict
 
@@ -141,12 +143,15 @@ def main() -> int:
             # Ctrl-C, or SIGTERM (read as it by ``interrupt``, which names it). The faults not begun are not begun, where
             # the pool would have run every one of them first; the pytest runs of those being checked are stopped: after
             # Ctrl-C they heard it too (the terminal's process group), SIGTERM may have come to the self-check alone.
-            by = str(stopped).rsplit(" ", 1)[-1] if str(stopped) else "Ctrl-C"
-            pool.shutdown(wait=False, cancel_futures=True)
-            RUNNING.stop(told=by != "Ctrl-C")
-            pool.shutdown(wait=True)
-            print(f"\nselfcheck: stopped ({by}) after {len(verdicts)} of {len(faults)} faults were reported; no verdict", file=sys.stderr)
-            return 128 + signal.Signals.__members__.get(by, signal.SIGINT)
+            # A second signal meanwhile is held: it would cut the stop short and leave the runs to end by themselves.
+            by = stopped_by(stopped)
+            with signals_handled((signal.SIGINT, signal.SIGTERM), signal.SIG_IGN):
+                pool.shutdown(wait=False, cancel_futures=True)
+                RUNNING.stop(told=by != signal.SIGINT)
+                pool.shutdown(wait=True)
+            name = "Ctrl-C" if by == signal.SIGINT else by.name
+            print(f"\nselfcheck: stopped ({name}) after {len(verdicts)} of {len(faults)} faults were reported; no verdict", file=sys.stderr)
+            return 128 + by
 
     caught = sum(v.caught for v in verdicts)
     print(f"\nselfcheck: {caught} of {len(verdicts)} faults caught")

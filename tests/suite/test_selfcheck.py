@@ -146,17 +146,22 @@ def test_ctrl_c_stops_the_self_check_without_beginning_the_faults_left(monkeypat
 def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begins_no_other(tmp_path: Path) -> None:
     """SIGTERM to the self-check alone (CI cancelling, ``kill``): its pytest runs, started from the pool's threads, hear
     nothing of it, so it passes it on to the one running and waits for it to stop, begins no other, and ends with one
-    line and the shell's status for SIGTERM."""
+    line and the shell's status for SIGTERM. SIGTERM again while it waits is held, not a traceback cutting the stop short."""
     import signal
     import subprocess
     import sys
     import time
 
     root = Path(__file__).resolve().parents[2]
-    # Each fault's "pytest": says it began, then waits to be told to stop, and says that too.
+    # Each fault's "pytest": says it began, then waits to be told to stop, says that too, and stops once released (its
+    # journey ending).
     child = ("import os, pathlib, signal, sys, time\n"
              f"folder = pathlib.Path({str(tmp_path)!r})\n"
-             "signal.signal(signal.SIGTERM, lambda *_: ((folder / 'told').touch(), sys.exit(2)))\n"
+             "def told(*_):\n"
+             "    (folder / 'told').touch()\n"
+             "    while not (folder / 'release').exists(): time.sleep(0.02)\n"
+             "    sys.exit(2)\n"
+             "signal.signal(signal.SIGTERM, told)\n"
              "(folder / f'began-{len(list(folder.glob(\"began-*\")))}').write_text(str(os.getpgid(0)))\n"
              "time.sleep(60)\n")
     script = tmp_path / "selfcheck_stopped.py"
@@ -173,11 +178,16 @@ def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begin
             assert time.monotonic() < deadline and running.poll() is None, running.communicate()
             time.sleep(0.02)
         running.send_signal(signal.SIGTERM)
+        while not (tmp_path / "told").exists():
+            assert time.monotonic() < deadline and running.poll() is None, running.communicate()
+            time.sleep(0.02)
+        running.send_signal(signal.SIGTERM)  # again, while the self-check waits for the run it told
+        (tmp_path / "release").touch()
         _, said = running.communicate(timeout=30)
     finally:
         running.kill()
     assert running.returncode == 128 + signal.SIGTERM, said
-    assert said.strip().splitlines()[-1] == "selfcheck: stopped (SIGTERM) after 0 of 2 faults were reported; no verdict", said
+    assert said.strip() == "selfcheck: stopped (SIGTERM) after 0 of 2 faults were reported; no verdict", said
     assert (tmp_path / "told").exists()  # the fault's pytest was told, not left to run on or killed
     assert [path.name for path in tmp_path.glob("began-*")] == ["began-0"]  # the other fault was not begun
     # In the self-check's process group (started here in this test's): Ctrl-C at a terminal reaches the faults' pytest runs too (README).
@@ -229,3 +239,20 @@ def test_once_the_self_check_is_stopping_no_run_begins() -> None:
     children.stop(told=True)
     done = children.run(["/nonexistent/never-started"])
     assert (done.returncode, done.stderr) == (130, "not started: the script was stopping")
+
+
+@pytest.mark.parametrize(("cores", "at_a_time", "workers"), [(8, 8, 1), (8, 2, 4), (2, 2, 1), (1, 2, 1)])
+def test_a_faults_every_journey_run_shares_the_cores_with_the_faults_checked_meanwhile(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cores: int, at_a_time: int, workers: int) -> None:
+    """A fault its own journeys did not name runs every journey, with the cores its share (WORKERS=auto checks one fault
+    per core: each with one pytest worker per core would start cores² browsers)."""
+    runs: list[int] = []
+
+    def journeys(fault: Fault, n: int, junit: Path, selection: list[str]) -> Verdict:
+        runs.append(n)
+        return Verdict(fault, [], 1.0)  # nothing caught: the every-journey run follows
+
+    monkeypatch.setattr(selfcheck, "run_journeys", journeys)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    selfcheck.run_with_fault(Fault.WRONG_IDP, at_a_time, tmp_path)
+    assert runs == [0, workers]
