@@ -247,6 +247,9 @@ def test_identity_provider_error_reaches_the_app_as_aadb2c90273(start, idp_error
     (IdPBehaviour(id_token_overrides={"iss": "https://evil.example"}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
     (IdPBehaviour(id_token_overrides={"exp": 1000}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
     (IdPBehaviour(foreign_key=True), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
+    # An OpenID provider's token without sub: refused as an invalid token, before any claim mapping (README's error table).
+    (IdPBehaviour(id_token_overrides={"sub": None}), "AADB2C90273: An invalid response was received : 'Error: invalid_token,Error "
+                                                     "Description: the ID token is not valid (MissingClaimError: missing_claim: Missing claim: 'sub')"),
 ])
 def test_back_channel_failures_reach_the_app_promptly_as_server_error(start, behaviour: IdPBehaviour, expected: str) -> None:
     h = start(idp=FakeIdP(behaviour), back_channel_timeout=0.5)
@@ -255,7 +258,7 @@ def test_back_channel_failures_reach_the_app_promptly_as_server_error(start, beh
     assert time.monotonic() - started < 3
     assert isinstance(landing, Landing), landing.html[-600:]
     assert landing.params["error"] == "server_error" and landing.params["state"] == "s7"
-    assert landing.params["error_description"].startswith(expected)
+    assert landing.params["error_description"].startswith(expected), landing.params["error_description"]
 
 
 def test_a_failing_claims_endpoint_reaches_the_app_as_server_error(start) -> None:

@@ -88,7 +88,10 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"code_challenge_method": "S256"}, "invalid_request", "mid_req_1900"),
         ({"response_mode": "fragment"}, "invalid_request", "mid_req_1900"),
         ({"dtbd": "x" * 240}, "invalid_request", "mid_auth_4000"),
+        ({"dtbd": "x" * 1001}, "invalid_request", "mid_req_1900"),  # past the parameter's own limit (README)
         ({"nonce": "n" * 5000}, "invalid_request", "mid_req_1900"),
+        ({"nonce": "n" * 2001}, "invalid_request", "mid_req_1900"),
+        ({"ui_locales": "x" * 201}, "invalid_request", "mid_req_1900"),
         ({"login_hint": "not json"}, "invalid_request", "mid_req_1100"),
         ({"login_hint": "[1]"}, "invalid_request", "mid_req_1100"),
         ({"login_hint": "[" * 2000}, "invalid_request", "mid_req_1100"),  # nested past the JSON parser's depth

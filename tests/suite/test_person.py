@@ -171,3 +171,29 @@ def test_a_dead_end_reached_while_the_waiting_page_is_awaited_asks_no_one(page: 
         Person(announce=said.append, post=posted.append, timeout=8.0).approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch"))
     assert failed.value.cause.name == INFRASTRUCTURE and "before anyone was asked" in str(failed.value), str(failed.value)
     assert (said, posted) == ([], [])
+
+
+def test_a_waiting_page_that_moves_on_before_the_timeout_ends_the_wait_for_the_journey_to_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mobile ID ending the sign-in itself (80 s, before the real mode's default 120 s) moves the waiting page on, as an
+    approval does: the person's wait ends there, saying so, and the journey reads B2C's answer (its error carrying
+    mid_auth_3300: e2e/test_mobileid_outcomes.py, "expired"), not "nobody approved"."""
+    class WaitingPage:
+        page = type("Page", (), {"url": "https://m.mobileid.ch/oidc/waiting"})()
+        waiting = type("Shown", (), {"count": lambda self: 1, "inner_text": lambda self: "Confirm it on your phone."})()
+
+        def transaction_number(self, timeout: float) -> str:
+            return "K7Q2XW8P"
+
+        def language(self) -> str:
+            return "en"
+
+        def wait_for_approval(self, timeout: float) -> None:
+            waits.append(timeout)  # moved on at the first look: the page went to B2C
+
+    waits: list[float] = []
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
+    said: list[str] = []
+    unanswered = UnansweredSignIns()
+    Person(announce=said.append, post=lambda prompt: None, timeout=120.0, unanswered=unanswered).approve("+41791234567", WaitingPage())  # type: ignore[arg-type]
+    assert len(waits) == 1 and said[-1] == "Mobile ID: the waiting page for +4179*****67 moved on (transaction K7Q2XW8P)", said
+    assert unanswered.latest is None  # nothing left open on the phone for the next journey to wait for
