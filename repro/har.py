@@ -123,11 +123,13 @@ def _header(part: dict[str, Any], name: str) -> str | None:
     return next((h.get("value") for h in part.get("headers", []) if h.get("name", "").lower() == name), None)
 
 
-def _note_words(found: Finding, text: str) -> None:
+def _note_words(found: Finding, text: str, *, an_error: bool = False) -> None:
+    """B2C's and Mobile ID's codes in ``text``, and its correlation ID: an error's (``an_error``) over the sign-in page's
+    noted before, any other's only where none was."""
     for code in AADB2C_CODE.findall(text):
         if code not in found.aadb2c_codes:
             found.aadb2c_codes.append(code)
-    if found.correlation_id is None and (match := CORRELATION_ID.search(text)):
+    if (an_error or found.correlation_id is None) and (match := CORRELATION_ID.search(text)):
         found.correlation_id = match.group(1)
     if found.mid_code is None and (match := MID.search(text)):
         found.mid_code, found.mid_trace, found.mid_message = match.group(1), match.group(2), (match.group(3) or "").strip() or None
@@ -151,9 +153,7 @@ def _note_answer(found: Finding, params: dict[str, str]) -> None:
     if "error" in params:
         found.error = params["error"]
         description = params.get("error_description", "")
-        if match := CORRELATION_ID.search(description):  # the error's own, over the sign-in page's
-            found.correlation_id = match.group(1)
-        _note_words(found, description)
+        _note_words(found, description, an_error=True)
         found.aadb2c_message = found.aadb2c_message or description.split("\n", 1)[0].strip() or None
     found.code_sent = found.code_sent or "code" in params
     if "id_token" in params:
@@ -221,9 +221,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
                 _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
         body = _body(response)
         if ERROR_PAGE.search(body):
-            if match := CORRELATION_ID.search(body):  # the error's own, over the first page's
-                found.correlation_id = match.group(1)
-            _note_words(found, body)
+            _note_words(found, body, an_error=True)
             if found.aadb2c_message is None:
                 found.aadb2c_message = _aadb2c_message(body)
         elif found.correlation_id is None and url.hostname == found.host and (match := CORRELATION_ID.search(body)):
