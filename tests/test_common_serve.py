@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -52,12 +53,22 @@ def uvicorns_own_shutdown(monkeypatch: pytest.MonkeyPatch) -> UvicornsOwnShutdow
     return seen
 
 
+def parked(server: Server) -> bool:
+    """Whether the server's loop waits out its tick (asyncio.Event's waiters, private to asyncio): a stop asked before
+    that is seen at the tick's start, woken or not, and would show nothing."""
+    return bool(getattr(server._stop_asked, "_waiters", None))
+
+
 def test_a_server_thread_told_to_stop_stops_without_waiting_for_uvicorns_next_tick(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Server, "TICK", LONG_TICK)
     sock = bind("127.0.0.1", 0)
     server = ServerThread(Starlette(), sock)
     try:
         server.start(timeout=5)
+        deadline = time.monotonic() + 5
+        while not parked(server.server):
+            assert time.monotonic() < deadline, "the server's loop never waited out a tick"
+            time.sleep(0.01)
         server.stop(timeout=5)  # raises "did not stop within 5 s" while the server sleeps out its tick
     finally:
         sock.close()
@@ -68,15 +79,23 @@ def test_a_stop_signal_ends_the_server_process_without_waiting_for_uvicorns_next
     program = f"""
 import asyncio, uvicorn
 from starlette.applications import Starlette
+import threading, time
 from mocks.common.serve import Server, bind
+from tests.test_common_serve import parked
 Server.TICK = {LONG_TICK}
 sock = bind("127.0.0.1", 0)
 config = uvicorn.Config(Starlette(), log_level="warning", lifespan="off")
-asyncio.run(Server(config, on_ready=lambda: print("ready", flush=True)).serve(sockets=[sock]))
+server = Server(config)
+def say_when_parked():
+    while not parked(server):
+        time.sleep(0.01)
+    print("parked", flush=True)
+threading.Thread(target=say_when_parked, daemon=True).start()
+asyncio.run(server.serve(sockets=[sock]))
 """
     process = subprocess.Popen([sys.executable, "-c", program], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
-        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+        assert process.stdout is not None and process.stdout.readline() == "parked\n"  # waiting in select(), its tick 60 s
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
     finally:

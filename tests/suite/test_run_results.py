@@ -218,3 +218,23 @@ def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_writ
     stack, preflight = suite.iter("testcase")
     assert stack.find("error") is not None and stack.find("error").get("message") == "local stack: #x1B[31mboom#x1B[0m#x00"  # type: ignore[union-attr]
     assert preflight.find("failure") is not None and preflight.find("failure").text == "the app is not registered\nfix: register it"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("written", [None, "<testsuites><testsuite"], ids=["none written", "cut off"])
+def test_a_stop_with_no_junit_xml_to_add_to_writes_one_of_its_own(tmp_path: Path, written: str | None) -> None:
+    """The stop's case goes into pytest's JUnit XML; where pytest wrote none, or one that cannot be read (a run killed
+    while writing it), the file is the stop's own, with its one case, rather than nothing."""
+    import types
+    from xml.etree import ElementTree
+
+    from fixtures.run_results import STOPPED_NAME, add_junit_stop
+
+    junit = tmp_path / "junit.xml"
+    if written is not None:
+        junit.write_text(written)
+    config = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath=str(junit)), getini=lambda name: "pytest")
+    add_junit_stop(config, "the run was stopped before its journeys ended (Ctrl-C): its results are partial")  # type: ignore[arg-type]
+    suite = ElementTree.parse(junit).getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("errors")) == ("1", "1")
+    [case] = suite.iter("testcase")
+    assert case.get("name") == STOPPED_NAME and case.find("error") is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -133,6 +134,18 @@ def test_ctrl_c_stops_the_self_check_without_beginning_the_faults_left(monkeypat
         cancelled.set()
         return done
 
+    from scripts.process_group import Children
+
+    stops: list[bool] = []
+    running = Children()  # this test's: a stopped one starts nothing more, which would reach the tests after it
+    stop = running.stop
+
+    def stopping(told: bool) -> None:
+        stops.append(told)
+        stop(told)
+
+    monkeypatch.setattr(running, "stop", stopping)
+    monkeypatch.setattr(selfcheck, "RUNNING", running)
     monkeypatch.setattr(selfcheck, "run_with_fault", checked)
     monkeypatch.setattr(concurrent.futures.Future, "result", pressed)
     monkeypatch.setattr(concurrent.futures.Future, "cancel", cancelling)
@@ -140,6 +153,7 @@ def test_ctrl_c_stops_the_self_check_without_beginning_the_faults_left(monkeypat
                                      "--fault", "missing-auth-time"])
     assert selfcheck.main() == 130
     assert len(begun) <= 1, begun  # one worker: at most the fault being checked
+    assert stops == [False]  # its runs heard Ctrl-C from the terminal: not told again
     assert "selfcheck: stopped (Ctrl-C) after 0 of 3 faults were reported; no verdict" in capsys.readouterr().err
 
 
@@ -171,7 +185,9 @@ def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begin
                       f"selfcheck.RUNNING.run = lambda command, run=selfcheck.RUNNING.run, **popen: run([sys.executable, '-c', {child!r}])\n"
                       "sys.argv = ['selfcheck.py', '--workers', '1', '--fault', 'wrong-audience', '--fault', 'wrong-idp']\n"
                       "sys.exit(selfcheck.main())\n")
-    running = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # In a session of its own, so a failure below ends its stand-in runs too; in that group, as in a terminal's.
+    running = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         while not list(tmp_path.glob("began-*")):
@@ -185,13 +201,14 @@ def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begin
         (tmp_path / "release").touch()
         _, said = running.communicate(timeout=30)
     finally:
-        running.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.pid, signal.SIGKILL)
     assert running.returncode == 128 + signal.SIGTERM, said
     assert said.strip() == "selfcheck: stopped (SIGTERM) after 0 of 2 faults were reported; no verdict", said
     assert (tmp_path / "told").exists()  # the fault's pytest was told, not left to run on or killed
     assert [path.name for path in tmp_path.glob("began-*")] == ["began-0"]  # the other fault was not begun
-    # In the self-check's process group (started here in this test's): Ctrl-C at a terminal reaches the faults' pytest runs too (README).
-    assert (tmp_path / "began-0").read_text() == str(os.getpgid(0))
+    # In the self-check's process group: Ctrl-C at a terminal reaches the faults' pytest runs too (README).
+    assert (tmp_path / "began-0").read_text() == str(running.pid)
 
 
 def test_a_run_that_goes_on_after_it_was_told_is_told_again_and_ends(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -216,12 +216,17 @@ def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    raise AssertionError('still running after the second SIGTERM')\n")
     again = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal"), "test_told.py", env={"TMPDIR": str(tmp_path / "tmp")})
-    assert again.returncode == -signal.SIGTERM, again.stdout
-    deadline = time.monotonic() + 10
-    while processes_naming(str(tmp_path / "tmp")):  # the stack, killed: gone once the kernel has reaped it
-        assert time.monotonic() < deadline, f"left running: {processes_naming(str(tmp_path / 'tmp'))}"
-        time.sleep(0.05)
-    assert list((tmp_path / "tmp").iterdir()) == []
+    try:
+        assert again.returncode == -signal.SIGTERM, again.stdout
+        deadline = time.monotonic() + 10
+        while processes_naming(str(tmp_path / "tmp")):  # the stack, killed: gone once the kernel has reaped it
+            assert time.monotonic() < deadline, f"left running: {processes_naming(str(tmp_path / 'tmp'))}"
+            time.sleep(0.05)
+        assert list((tmp_path / "tmp").iterdir()) == []
+    finally:  # a stack the run left behind would outlive the test
+        for pid in processes_naming(str(tmp_path / "tmp")):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
