@@ -55,6 +55,17 @@ def junit_cases(report: Path) -> list[tuple[str, str]]:
     return [(case.get("classname", ""), case.get("name", "")) for case in tree.iter("testcase") if case.get("classname") != JUNIT_RUN_CLASS]
 
 
+def did_not_run(report: Path, said: list[str]) -> str | None:
+    """Why a shard ran no journey (make says 2 for any failure; its JUnit XML tells whether pytest ran): the reasons a
+    run stopped before any journey writes there (fixtures/run_results.py write_junit_stopped), else its log's end; None
+    when it ran journeys."""
+    if report.is_file() and junit_cases(report):
+        return None
+    reasons = [f"{case.get('name')}: {outcome.get('message')}" for case in ElementTree.parse(report).iter("testcase")
+               for outcome in case if case.get("classname") == JUNIT_RUN_CLASS] if report.is_file() else []
+    return "\n".join(reasons or said[-15:])
+
+
 def counting_problems(expected: list[str], shard_cases: list[list[tuple[str, str]]], shard_journeys: list[set[str]],
                       merged_count: int, report_counts: tuple[int, int] | None) -> list[str]:
     """What is wrong with the counts: each collected journey in exactly one shard, once in the results and report."""
@@ -143,11 +154,8 @@ def main(argv: list[str]) -> int:
     for group, shard in shards.items():
         said = [line for line in (shard / "make.log").read_text(errors="replace").splitlines() if line.strip()]
         print(f"shard check: shard {group}: {said[-1] if said else '(no output)'} (log: {shard / 'make.log'})", flush=True)
-        # make says 2 for any failure: the JUnit XML tells whether pytest ran (a run stopped before any journey writes only
-        # its reasons there: fixtures/run_results.py write_junit_stopped)
-        if not (shard / "junit.xml").is_file() or not junit_cases(shard / "junit.xml"):
-            raise SystemExit(f"shard check: shard {group} did not run (make exit {statuses[group]}, no journey in its JUnit XML):\n"
-                             + "\n".join(said[-15:]))
+        if (why := did_not_run(shard / "junit.xml", said)) is not None:
+            raise SystemExit(f"shard check: shard {group} did not run (make exit {statuses[group]}, no journey in its JUnit XML):\n{why}")
         status = statuses[group]
         if status != 0:
             problems.append(f"shard {group}: journeys failed (see the report)")
