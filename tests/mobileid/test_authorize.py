@@ -41,6 +41,8 @@ def rejected(response) -> tuple[str, str, dict[str, str]]:
         ({"redirect_uri": "https://evil.example/cb"}, "redirect_uri is not registered"),
         ({"redirect_uri": REDIRECTS[RP_POST] + "/"}, "redirect_uri is not registered"),
         ({"redirect_uri": None}, "redirect_uri: parameter is missing"),
+        ({"client_id": "c" * 201}, "client_id: parameter is longer than 200 characters"),  # the parameters' own limits (README)
+        ({"redirect_uri": "https://rp.example/" + "r" * 1982}, "redirect_uri: parameter is longer than 2000 characters"),
     ],
 )
 def test_untrusted_client_or_redirect_uri_is_shown_on_the_error_page(user: User, change, expected) -> None:
@@ -122,10 +124,16 @@ def test_scope_the_client_may_not_use_is_unauthorized_client(start_emulator) -> 
     assert (error, code) == ("unauthorized_client", "mid_sec_2010")
 
 
-def test_missing_state_is_reported_without_state(user: User) -> None:
-    error, code, fields = rejected(user.authorize(authorize_params(state=None)))
+@pytest.mark.parametrize("state", [None, "s" * 2001], ids=["missing", "past its 2000 characters"])
+def test_a_missing_or_oversized_state_is_reported_without_state(user: User, state: str | None) -> None:
+    error, code, fields = rejected(user.authorize(authorize_params(state=state)))
     assert (error, code) == ("invalid_request", "mid_req_1900")
     assert "state" not in fields
+
+
+def test_a_state_of_2000_characters_comes_back_whole(user: User) -> None:
+    _, _, fields = rejected(user.authorize(authorize_params(state="s" * 2000, nonce=None)))
+    assert fields["state"] == "s" * 2000
 
 
 def test_repeated_parameter_after_the_client_is_trusted_goes_back_to_it(http) -> None:

@@ -129,6 +129,10 @@ def test_verifier_without_a_challenge_is_invalid_grant(http, code: str) -> None:
         ({"code": None}, 400, "invalid_request"),
         ({"redirect_uri": None}, 400, "invalid_request"),
         ({"code": "x" * 5000}, 400, "invalid_request"),
+        ({"code_verifier": "v" * 201}, 400, "invalid_request"),  # the parameters' own limits (README)
+        ({"redirect_uri": REDIRECTS[RP_POST] + "r" * 2000}, 400, "invalid_request"),
+        ({"client_id": "c" * 201}, 400, "invalid_request"),
+        ({"client_secret": "s" * 1001}, 400, "invalid_request"),
     ],
 )
 def test_malformed_token_requests(http, code: str, data: dict, status: int, error: str) -> None:
