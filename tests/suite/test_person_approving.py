@@ -113,8 +113,11 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
         assert "MOBILEID_MODE=real: the journeys run one at a time, in this process (-n ignored)" in text and "gw0" not in text
         assert re.search(rf"^PASSED {re.escape(LANGUAGES_JOURNEY)}\[", text, re.M), text[-3000:]
         assert number not in text  # only the masked number is ever printed
-        assert [m["transaction"] for m in received] == approved and all(m["number"] == masked(number) for m in received)
+        # Each prompt, then how it ended: the chat is left with no prompt looking open.
+        assert [(m["transaction"], m.get("outcome")) for m in received] == [(t, o) for t in approved for o in (None, "moved_on")]
+        assert all(m["number"] == masked(number) for m in received)
         assert all(f"Transaction number {m['transaction']}" in m["phone_text"] for m in received)
+        assert all(m["text"].endswith(f"moved on (transaction {m['transaction']})") for m in received if m.get("outcome"))
     finally:  # never leave the run (and its browser) behind
         process.kill()
         process.wait(timeout=10)
@@ -140,10 +143,11 @@ def test_the_smoke_with_the_real_service_proves_sign_in_and_the_contract_with_th
     assert re.search(r"\b2 passed, 2 skipped\b", text) and len(approved) == 3, (approved, text[-3000:])
 
 
-def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack) -> None:
+def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
     """The journey ends with "nobody approved", its cause Mobile ID's outcome (the wait a next journey would make for
-    Mobile ID to end that sign-in: tests/suite/test_person.py)."""
-    process = real_mode(stack, fresh_number(), 3, None)
+    Mobile ID to end that sign-in: tests/suite/test_person.py); the webhook hears the prompt, then that nobody did."""
+    url, received = webhook
+    process = real_mode(stack, fresh_number(), 3, url)
     try:
         output, _ = process.communicate(timeout=170)
     finally:  # never leave the run (and its browser) behind
@@ -156,6 +160,8 @@ def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack) -> No
     assert "1 x Mobile ID outcome: nobody approved on the phone within 3 s" in output, output[-3000:]
     # The waiting page is known: no guess that it might be a consent page.
     assert not re.search(r"within 3 s \(transaction \w+\); the browser still shows", output), output[-3000:]
+    assert [m.get("outcome") for m in received] == [None, "timeout"], received
+    assert received[1]["text"].startswith("Mobile ID: nobody approved the sign-in on ") and received[1]["transaction"] == received[0]["transaction"]
 
 
 def test_a_slow_person_is_waited_for_before_pytests_own_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
