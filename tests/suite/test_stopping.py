@@ -77,11 +77,16 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
         "    os.kill(os.getpid(), signal.SIGINT)\n"
         "def test_never_begun():\n"
         "    pass\n")
-    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_pressed.py")
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_pressed.py", f"--junitxml={tmp_path / 'junit.xml'}")
     assert done.returncode == 2 and "KeyboardInterrupt" in done.stdout, done.stdout[-2000:]
     messages = [result["statusDetails"]["message"] for path in (tmp_path / "allure-results").glob("*-result.json")
                 if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert messages == ["the run was stopped before its journeys ended (Ctrl-C): its results are partial"], messages
+    # The JUnit XML: our case, and not pytest's nameless one for the test Ctrl-C stopped (a test tab's nameless pass).
+    suite = ElementTree.parse(tmp_path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    assert [case.get("name") for case in suite.iter("testcase")] == ["the run was stopped"]
+    assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
 
 
 def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_path: Path) -> None:
