@@ -46,6 +46,8 @@ PREFLIGHT_CAUSE = re.compile(r"cause: ([a-z ]+): the preflight failed")
 T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
+# How the journey's pytest is stopped, STOP_WAIT apart while it runs on (run_pytest says why).
+PYTEST_STOP = (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGKILL)
 
 
 class UsageError(ValueError):
@@ -401,7 +403,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
         from scripts.process_group import stop_group
 
         with ctrl_c_ignored():  # pytest's group, which may still write into the work folder: politely, then for good
-            stop_group(process, (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGKILL), wait=STOP_WAIT)
+            stop_group(process, PYTEST_STOP, wait=STOP_WAIT)
         raise
 
 

@@ -391,3 +391,32 @@ def test_the_waiting_pages_transaction_is_left_to_the_persons_prompt_with_the_re
     with pytest.raises(JourneyFailure):
         waiting_page_transaction(emulator)  # type: ignore[arg-type]
     assert waits == [15_000]  # the emulator's page has the number: its own wait, in full
+
+
+def test_a_journeys_pytest_that_runs_on_after_ctrl_c_gets_sigterm_twice_before_it_is_killed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repro stopped while its pytest waits on the phone: Ctrl-C first; a pytest still running gets SIGTERM, and a
+    second SIGTERM (which ends it at once, its stack and folder first) before SIGKILL, which would leave them behind.
+    The stand-in pytest notes each signal and ends at the second SIGTERM."""
+    from repro import cli
+
+    seen = tmp_path / "signals"
+    pytest_stand_in = (
+        "import signal, sys\n"
+        f"seen = open({str(seen)!r}, 'w', buffering=1)\n"
+        "def heard(number, frame):\n"
+        "    seen.write(signal.Signals(number).name + '\\n')\n"
+        "    if number == signal.SIGTERM and open(seen.name).read().count('SIGTERM') == 2:\n"
+        "        seen.write('ended\\n'); sys.exit(2)\n"
+        "signal.signal(signal.SIGINT, heard); signal.signal(signal.SIGTERM, heard)\n"
+        "print('journey running', flush=True)\n"
+        "while True: signal.pause()\n")
+
+    def interrupted(text: str, end: str = "\n") -> None:
+        raise KeyboardInterrupt  # Ctrl-C as the run's first line is shown
+
+    monkeypatch.setattr(cli, "say", interrupted)
+    monkeypatch.setattr(cli, "STOP_WAIT", 0.5)
+    with pytest.raises(KeyboardInterrupt):
+        cli.run_pytest([sys.executable, "-c", pytest_stand_in], dict(os.environ), tmp_path / "pytest.log")
+    assert seen.read_text().split() == ["SIGINT", "SIGTERM", "SIGTERM", "ended"]
