@@ -133,6 +133,17 @@ def test_jwt_ms_shows_a_token_that_is_not_a_jwt(page) -> None:
     assert "not a valid JWT" in page.locator("#tokenError").inner_text()
 
 
+def test_jwt_ms_renders_a_new_fragment_without_a_reload(page) -> None:
+    """The README's hashchange: a second answer in the fragment of the page already open is shown in its place."""
+    page.goto("https://jwt.ms/#id_token=not-a-token")
+    page.locator("#tokenError").wait_for()
+    page.evaluate("window.sameDocument = true; location.hash = 'error=access_denied&error_description=AADB2C90091'")
+    page.locator("#error").filter(has_text="access_denied").wait_for()
+    assert page.locator("#errorDescription").inner_text() == "AADB2C90091"
+    assert not page.locator("#tokenError").is_visible()  # the last answer's rendering is gone
+    assert page.evaluate("window.sameDocument") is True  # no reload
+
+
 def test_without_language_customization_ui_locales_changes_nothing(start) -> None:
     """B2C's default: pages in the default language, and no <html lang> (the Ocean Blue template)."""
     h = start(language_customization=False)
