@@ -13,7 +13,7 @@ import pytest
 
 from mocks.b2c.user_flow import UserFlow
 
-from .support import B2C, DOMAIN, ENFORCE_HINT, JWT_MS, POLICY, SPA, Harness, Page, pack, user_flow
+from .support import B2C, DOMAIN, ENFORCE_HINT, JWT_MS, POLICY, SPA, Harness, Landing, Page, authorize_url, pack, user_flow
 
 STRICT = "B2C_1_strict_logout"
 
@@ -24,9 +24,9 @@ def logout(h: Harness, policy: str, **params: str) -> str | Page:
     return response.headers["location"] if response.status_code == 302 else Page(response)
 
 
-def hint(h: Harness, policy: str) -> str:
+def hint(h: Harness, policy: str, *, lifetime: int = 600) -> str:
     now = int(time.time())
-    claims = {"iss": h.settings.issuer, "aud": SPA, "sub": "a-user", "iat": now, "exp": now + 600}
+    claims = {"iss": h.settings.issuer, "aud": SPA, "sub": "a-user", "iat": now - 1200, "exp": now + lifetime}
     found = h.settings.policy(policy)
     assert found is not None
     return h.tenant.keys.for_policy(found).sign(claims)
@@ -83,3 +83,26 @@ def test_a_target_that_is_not_an_absolute_uri_is_refused(tenant: Harness, target
 def test_a_user_flow_requires_the_hint_only_when_its_property_says_so() -> None:
     assert UserFlow(require_id_token_in_logout=True).to_policy().enforce_id_token_hint_on_logout
     assert not UserFlow().to_policy().enforce_id_token_hint_on_logout
+
+
+@pytest.mark.parametrize(("query", "code", "session_ends"), [
+    ("", "AADB2C90036", True),
+    ("post_logout_redirect_uri=javascript:alert(1)", "AADB2C90287", True),
+    (f"post_logout_redirect_uri={JWT_MS}&id_token_hint=not-a-jwt", "AADB2C90210", False),
+    (f"post_logout_redirect_uri={JWT_MS}&id_token_hint=EXPIRED", "AADB2C90208", False),
+    (f"post_logout_redirect_uri={JWT_MS}&post_logout_redirect_uri={JWT_MS}", "AADB2C90122", False),
+], ids=["no target", "unsafe target", "bad hint", "expired hint", "repeated parameter"])
+def test_a_refused_logout_ends_the_sso_session_only_once_its_hint_and_parameters_are_read(
+        tenant: Harness, query: str, code: str, session_ends: bool) -> None:
+    """The README's error table: a logout refused for its target still ends the session; one refused for its
+    id_token_hint or a malformed request is refused as a whole, the user still signed in."""
+    browser = tenant.browser()
+    tenant.sign_up(browser, authorize_url())
+    query = query.replace("EXPIRED", hint(tenant, "B2C_1_signupsignin", lifetime=-60))
+    response = browser.request("GET", f"{B2C}/{DOMAIN}/B2C_1_signupsignin/oauth2/v2.0/logout?{query}")
+    assert Page(response).error_detail().startswith(code)
+    cleared = [c for c in response.headers.get_list("set-cookie") if c.startswith("x-ms-cpim-sso:") and "max-age=0" in c.lower()]
+    assert bool(cleared) == session_ends, response.headers.get_list("set-cookie")
+    silent = browser.go(authorize_url(prompt="none"))
+    assert isinstance(silent, Landing)
+    assert ("error" in silent.params, "id_token" in silent.params) == (session_ends, not session_ends), silent.params
