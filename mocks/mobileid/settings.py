@@ -8,6 +8,7 @@ message that names the setting and says how to fix it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -44,6 +45,7 @@ def is_al4(acr: str) -> bool:
 
 
 # What a client may ask for unless its onboarding says otherwise: the SIM/App levels without extra checks.
+SERIAL = re.compile(r"MIDCHE[A-Z0-9]{10}", re.IGNORECASE)  # a user's Mobile ID serial, as login_hint's sn gives it
 DEFAULT_ALLOWED_ACRS = ("mid_al2_any", "mid_al3_any", "mid_al3_simcard", "mid_al3_mobileapp")
 LOCAL_STACK_CLIENT_ID = "b2c-contoso-0001"
 
@@ -140,6 +142,13 @@ class TestUser(_Strict):
     app_status: str | None = None
     recovery_code_status: bool = True
 
+    @field_validator("serial")
+    @classmethod
+    def _serial(cls, value: str | None) -> str | None:
+        if value is not None and not SERIAL.fullmatch(value):
+            raise ValueError(f"serial {value!r} is not a Mobile ID serial: MIDCHE and 10 letters or digits")
+        return value
+
     @field_validator("msisdn")
     @classmethod
     def _e164(cls, value: str) -> str:
@@ -179,9 +188,19 @@ class MobileIDSettings(_Strict):
     def _base_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
-            raise ValueError(f"{value!r} must be an absolute http(s) URL without query or fragment")
+        if (not value.startswith(("https://", "http://")) or "?" in value or "#" in value or not urlsplit(value).hostname
+                or any(character.isspace() for character in value)):
+            raise ValueError(f"{value!r} must be an absolute http(s) URL with a host, without query or fragment")
         return value.rstrip("/")
+
+    @field_validator("control_token")
+    @classmethod
+    def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty token would leave the control API on without one (and pass the start's check for a token); one with
+        spaces around it could never be sent, as the Bearer header's value is read without them."""
+        if value is not None and (not value.get_secret_value() or value.get_secret_value() != value.get_secret_value().strip()):
+            raise ValueError("the control token must not be empty or start or end with a space (unset it for no token)")
+        return value
 
     @field_validator("faults")
     @classmethod

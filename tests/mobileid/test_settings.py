@@ -89,6 +89,47 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
         load_settings(config, environ={})
 
 
+CLIENT = '[[clients]]\nclient_id = "a"\nredirect_uris = ["https://rp.example/cb"]\n'
+USER = '[[users]]\nmsisdn = "+41795550001"\n'
+
+
+@pytest.mark.parametrize(("top", "client", "user", "says"), [
+    ('issuer = "https://"', "", "", "issuer (environment MOBILEID_ISSUER): Value error, 'https://' must be an absolute http(s) URL with a host"),
+    ('authorization_base_url = "https://m .example"', "", "", "authorization_base_url (environment MOBILEID_AUTHORIZATION_BASE_URL): Value error, 'https://m .example' must"),
+    ("transaction_timeout = 0", "", "", "transaction_timeout (environment MOBILEID_TRANSACTION_TIMEOUT): Input should be greater than 0"),
+    ("code_lifetime = 3601", "", "", "code_lifetime (environment MOBILEID_CODE_LIFETIME): Input should be less than or equal to 3600"),
+    ("access_token_lifetime = 0", "", "", "access_token_lifetime (environment MOBILEID_ACCESS_TOKEN_LIFETIME): Input should be greater"),
+    ("id_token_lifetime = -5", "", "", "id_token_lifetime (environment MOBILEID_ID_TOKEN_LIFETIME): Input should be greater"),
+    ("long_poll_seconds = 61", "", "", "long_poll_seconds: Input should be less than or equal to 60"),
+    ('signing_key_pem = "/nonexistent/key.pem"', "", "", "signing_key_pem (environment MOBILEID_SIGNING_KEY_PEM): Value error, no PEM file"),
+    ('control_enabled = "perhaps"', "", "", "control_enabled (environment MOBILEID_CONTROL_ENABLED): Input should be a valid boolean"),
+    ('control_token = ""', "", "", "control_token (environment MOBILEID_CONTROL_TOKEN): Value error, the control token must not be empty"),
+    ('control_token = "s3cret "', "", "", "control_token (environment MOBILEID_CONTROL_TOKEN): Value error, the control token must not"),
+    ("store_limit = 9", "", "", "store_limit (environment MOBILEID_STORE_LIMIT): Input should be greater than or equal to 10"),
+    ("slow_idp_delay = 61", "", "", "slow_idp_delay (environment MOBILEID_SLOW_IDP_DELAY): Input should be less than or equal to 60"),
+    ("", 'client_secret = ""', "", "clients.0.client_secret (environment MOBILEID_CLIENT_SECRET): Value error, the client secret must"),
+    ("", 'token_endpoint_auth_method = "private_key_jwt"', "", "clients.0.token_endpoint_auth_method (environment MOBILEID_CLIENT_AUTH"),
+    ("", 'allowed_scopes = ["profile"]', "", "clients.0.allowed_scopes: Value error, allowed_scopes must include openid"),
+    ("", 'allowed_acrs = ["mid_al9"]', "", "clients.0.allowed_acrs: Value error, unknown ACR values ['mid_al9']"),
+    ("", 'default_acr = "mid_al4_any"', "", "clients.0: Value error, default_acr 'mid_al4_any' is not in allowed_acrs"),
+    ("", 'claims_in_id_token = "maybe"', "", "clients.0.claims_in_id_token: Input should be a valid boolean"),
+    ("", "", 'outcome = "maybe"', "users.0.outcome: Input should be 'approve'"),
+    ("", "", "delay = -1", "users.0.delay: Input should be greater than or equal to 0"),
+    ("", "", 'method = "sms"', "users.0.method: Input should be 'sim' or 'app'"),
+    ("", "", 'serial = "ABC123"', "users.0.serial: Value error, serial 'ABC123' is not a Mobile ID serial: MIDCHE and 10 letters or digits"),
+    ("", "", "recovery_code_status = \"perhaps\"", "users.0.recovery_code_status: Input should be a valid boolean"),
+])
+def test_a_bad_value_in_the_settings_file_is_refused_naming_the_setting(tmp_path: Path, top: str, client: str, user: str,
+                                                                       says: str) -> None:
+    """Each setting's bad value stops the start with the setting's name (and its variable) and what is wrong."""
+    config = tmp_path / "config.toml"
+    secret = "" if "client_secret" in client else 'client_secret = "b"\n'
+    config.write_text(f"{top}\n{CLIENT}{secret}{client}\n{USER}{user}\n")
+    with pytest.raises(ConfigurationError) as stopped:
+        load_settings(config, environ={})
+    assert says in str(stopped.value), stopped.value
+
+
 def test_local_stack_registers_the_b2c_client_of_the_contract() -> None:
     settings = MobileIDSettings.local_stack(client_secret="stack-secret", faults={Fault.SLOW_IDP})
     [client] = settings.clients
