@@ -293,3 +293,45 @@ def test_unknown_or_reused_login_session_shows_the_error_page(http, user: User) 
     user.enter_number(session, APPROVE)
     assert user.finish(session).code
     error_page(http.get("/oidc/continue", params={"session": session}))
+
+
+def test_authorization_base_url_hosts_the_authorize_endpoint_and_the_pages(start_emulator) -> None:
+    """m.mobileid.ch serves the pages, openid.mobileid.ch the rest: discovery and every page link say which is which."""
+    pages = "https://m.mobileid.example"
+    emulator = start_emulator(authorization_base_url=pages)
+    with emulator.client() as http:
+        discovery = http.get("/.well-known/openid-configuration").json()
+        assert discovery["authorization_endpoint"] == f"{pages}/oidc/authorize"
+        assert (discovery["issuer"], discovery["token_endpoint"]) == (emulator.url, f"{emulator.url}/token")
+        user = User(http)
+        to_login = user.authorize(authorize_params())
+        assert to_login.headers["location"].startswith(f"{pages}/oidc/login?session=")
+        login_page = http.get("/oidc/login", params={"session": user.session_id(to_login)})
+        assert read_page(login_page.text).action == f"{pages}/oidc/login"
+
+
+def test_client_name_is_shown_on_the_login_page_and_in_the_phone_message(start_emulator) -> None:
+    """The user sees which application asks, on the page and on the phone, by the name Swisscom onboarded, not its id."""
+    from mocks.mobileid import ClientSettings
+
+    named = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]], client_name="Contoso Shop")
+    with start_emulator(clients=[named]).client() as http:
+        user = User(http)
+        session = user.session_id(user.authorize(authorize_params()))
+        assert "Contoso Shop" in http.get("/oidc/login", params={"session": session}).text
+        user.enter_number(session, WAITING_NUMBER)
+        [transaction] = http.get("/control/transactions").json()["transactions"]
+        assert transaction["message"].startswith("Do you want to login to Contoso Shop?"), transaction
+
+
+def test_a_dtbd_must_start_with_the_clients_dtbd_prefix(start_emulator) -> None:
+    """A client onboarded with a prefix may only have texts shown on the phone that start with it (mid_auth_4000)."""
+    from mocks.mobileid import ClientSettings
+
+    prefixed = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]], dtbd_prefix="Contoso: ")
+    with start_emulator(clients=[prefixed]).client() as http:
+        user = User(http)
+        assert rejected(user.authorize(authorize_params(dtbd="Pay 10 CHF?")))[:2] == ("invalid_request", "mid_auth_4000")
+        user.start_transaction(params=authorize_params(dtbd="Contoso: Pay 10 CHF?"))
+        [transaction] = http.get("/control/transactions").json()["transactions"]
+        assert transaction["message"] == "Contoso: Pay 10 CHF?"

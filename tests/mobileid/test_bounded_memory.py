@@ -17,7 +17,7 @@ from mocks.mobileid.state import CODE_REPLAY_WINDOW, CONSENT_LIFETIME, SESSION_L
 from mocks.mobileid.transactions import TransactionStore
 from tests.fake_clock import WEEK, FakeClock
 
-from .support import RP_POST, default_clients
+from .support import RP_POST, User, authorize_params, default_clients, redeem
 
 
 def settings(**overrides) -> MobileIDSettings:
@@ -95,6 +95,14 @@ def test_consents_expire_and_every_store_has_a_size_limit() -> None:
     assert memory.has_consent(RP_POST, number(499))
     clock.advance(CONSENT_LIFETIME + 1)
     assert not memory.has_consent(RP_POST, number(499))
+
+
+def test_the_running_emulator_keeps_at_most_store_limit_codes(start_emulator) -> None:
+    """store_limit = 10: the eleventh code pushes out the one nearest its expiry, the first, which is then unknown."""
+    with start_emulator(store_limit=10).client() as http:
+        codes = [User(http).login(authorize_params()).code or "" for _ in range(11)]
+        assert redeem(http, codes[0]).json()["error_description"] == "The authorization code is invalid"
+        assert redeem(http, codes[-1]).status_code == 200
 
 
 def test_inserting_stays_cheap_however_much_is_stored() -> None:

@@ -64,6 +64,39 @@ def test_sub_survives_a_restart_with_the_same_salt(start_emulator) -> None:
     assert subs[0] == subs[1]
 
 
+def test_another_subject_salt_gives_every_user_another_sub(start_emulator) -> None:
+    """The salt keys the pairwise hash: a deployment with its own salt shares no sub with the built-in one."""
+    subs = []
+    for salt in (None, "deployment-salt"):
+        with start_emulator(**({"subject_salt": salt} if salt else {})).client() as http:
+            subs.append(id_token_claims(http)["sub"])
+    assert subs[0] != subs[1]
+
+
+def test_id_token_lifetime_sets_exp(start_emulator) -> None:
+    with start_emulator(id_token_lifetime=600).client() as http:
+        claims = id_token_claims(http)
+    assert claims["exp"] == claims["iat"] + 600
+
+
+def test_a_clients_default_acr_is_used_when_no_acr_values_is_sent(start_emulator) -> None:
+    client = ClientSettings(client_id=RP_POST, client_secret=SecretStr(SECRETS[RP_POST]), redirect_uris=[REDIRECTS[RP_POST]],
+                            default_acr="mid_al2_any")
+    with start_emulator(clients=[client]).client() as http:
+        assert id_token_claims(http)["acr"] == "mid_al2_any"
+        assert id_token_claims(http, acr_values="mid_al3_any")["acr"] == "mid_al3_any"  # asked for: that one
+
+
+def test_configured_profile_statuses_are_released_as_configured(start_emulator) -> None:
+    """A user's sim_status, app_status and recovery_code_status replace what its method would report."""
+    user = TestUser(msisdn="+41795550008", sim_status="blocked", app_status="active", recovery_code_status=False)
+    with start_emulator(users=[user]).client() as http:
+        claims = id_token_claims(http, msisdn=user.msisdn)
+    assert claims["amr"] == ["mid_sim"]
+    assert (claims["mid_profile_sim_status"], claims["mid_profile_app_status"]) == ("blocked", "active")
+    assert claims["mid_profile_recovery_code_status"] is False
+
+
 def test_configured_app_user_profile_claims(start_emulator) -> None:
     user = TestUser(msisdn="+41795550009", method="app", serial="MIDCHEABCDEFGH12", alias="Anna")
     with start_emulator(users=[user]).client() as http:

@@ -1,4 +1,4 @@
-"""/userinfo: Bearer tokens in the Authorization header, scopes decide the claims, faults."""
+"""/userinfo: Bearer tokens in the Authorization header (alive access_token_lifetime), scopes decide the claims, faults."""
 
 from __future__ import annotations
 
@@ -62,6 +62,24 @@ def test_missing_or_invalid_token_is_401(http, headers: dict, error: str | None)
 def test_token_in_the_query_is_not_accepted(http) -> None:
     token = access_token(http)
     assert http.get("/userinfo", params={"access_token": token}).status_code == 401
+
+
+def test_an_access_token_lives_access_token_lifetime_seconds(start_emulator) -> None:
+    """access_token_lifetime = 600: expires_in says so, and userinfo takes the token 599 s on (the store's clock moved
+    on instead of the test waiting) but not 601 s on."""
+    emulator = start_emulator(access_token_lifetime=600)
+    later = {"by": 0.0}
+    emulator.app.state.mobileid.memory.access_tokens.clock = lambda: time.time() + later["by"]
+    with emulator.client() as http:
+        code = User(http).login(authorize_params()).code or ""
+        answer = redeem(http, code).json()
+        assert answer["expires_in"] == 600
+        bearer = {"Authorization": f"Bearer {answer['access_token']}"}
+        later["by"] = 599
+        assert http.get("/userinfo", headers=bearer).status_code == 200
+        later["by"] = 601
+        expired = http.get("/userinfo", headers=bearer)
+        assert expired.status_code == 401 and 'error="invalid_token"' in expired.headers["www-authenticate"]
 
 
 def test_userinfo_failing_fault_answers_500_server_error(start_emulator) -> None:
