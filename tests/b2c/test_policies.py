@@ -168,6 +168,37 @@ def test_policy_keys_come_from_env_or_file_never_the_command_line(tmp_path: Path
     assert "s3cret" not in str(info.value)
 
 
+@pytest.mark.parametrize(("spec", "says"), [
+    ("B2C_1A_FacebookSecret", "policy key 'B2C_1A_FacebookSecret': write NAME=env:VARIABLE or NAME=file:PATH"),
+    ("=env:FB", "policy key '=env:FB': write NAME=env:VARIABLE or NAME=file:PATH"),
+    ("Facebook Secret=env:FB", "policy key 'Facebook Secret': use letters, digits, '_' or '-' in the name"),
+], ids=["no source", "no name", "name with a space"])
+def test_a_policy_key_not_written_name_equals_source_is_refused(spec: str, says: str) -> None:
+    """--policy-key says how to write it, rather than serve a key the policy would not find."""
+    with pytest.raises(PolicyKeyError, match=re.escape(says)):
+        parse_policy_key(spec)
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    (None, "policy key B2C_1A_MobileIdSecret: cannot read {file} (No such file or directory); give a readable file holding the secret"),
+    ("\n", "policy key B2C_1A_MobileIdSecret: {file} is empty; put the secret in the file"),
+], ids=["missing file", "empty file"])
+def test_a_policy_key_file_without_a_secret_is_refused(tmp_path: Path, content: str | None, says: str) -> None:
+    """An empty secret would be sent to the identity provider and fail only at a sign-in (AADB2C90289)."""
+    secret_file = tmp_path / "mobileid.txt"
+    if content is not None:
+        secret_file.write_text(content)
+    with pytest.raises(PolicyKeyError, match=re.escape(says.format(file=secret_file))):
+        read_policy_keys([parse_policy_key(f"MobileIdSecret=file:{secret_file}")], environ={})
+
+
+def test_a_policy_key_given_twice_is_refused_even_with_and_without_its_prefix() -> None:
+    """Which of two values would win is not something to leave to the order of the command line."""
+    twice = [parse_policy_key("FacebookSecret=env:FB"), parse_policy_key("B2C_1A_FacebookSecret=env:FB2")]
+    with pytest.raises(PolicyKeyError, match=re.escape("policy key B2C_1A_FacebookSecret is given twice; keep one --policy-key for it")):
+        read_policy_keys(twice, environ={"FB": "one", "FB2": "two"})
+
+
 def test_the_claim_resolvers_a_policy_gets(pack: Path) -> None:
     """B2CSettings.claim_resolvers: the Policy ones and the bare tenant names of the starter pack's string formats
     (that the journey and the token fill them in: tests/b2c/test_policy_journey.py)."""

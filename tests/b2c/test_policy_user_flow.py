@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,25 +108,32 @@ def test_application_claims_and_attributes_follow_the_configuration():
     assert policy.show_local_account_form is False
 
 
-@pytest.mark.parametrize("name", ["B2C_1A_signup_signin", "signupsignin", "B2C_1_", "B2C_1_sign up"])
-def test_rejects_bad_user_flow_names(name):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(("name", "says"), [
+    ("B2C_1A_signup_signin", "user flow names start with B2C_1_ (B2C_1A_ is for custom policies)"),
+    ("signupsignin", "user flow names start with B2C_1_"),
+    ("B2C_1_", "user flow names start with B2C_1_"),
+    ("B2C_1_sign up", "'B2C_1_sign up': use letters, digits, '_' or '-'"),
+], ids=["custom policy prefix", "no prefix", "prefix alone", "space"])
+def test_rejects_bad_user_flow_names(name, says):
+    with pytest.raises(ValidationError, match=re.escape(says)):
         UserFlow(name=name)
 
 
 @pytest.mark.parametrize(
-    "field, value",
-    [("metadata_url", "http://openid.mobileid.ch/.well-known/openid-configuration"),
-     ("metadata_url", "openid.mobileid.ch"),
-     ("response_type", "id_token"),
-     ("response_mode", "fragment"),
-     ("name", "!!!")],
+    "field, value, says",
+    [("metadata_url", "http://openid.mobileid.ch/.well-known/openid-configuration",
+      "is not an https URL; use the provider's .well-known/openid-configuration URL"),
+     ("metadata_url", "openid.mobileid.ch", "'openid.mobileid.ch' is not an https URL"),
+     ("response_type", "id_token", "'id_token' is not supported; the emulator federates with the authorization code flow, use 'code'"),
+     ("response_mode", "fragment", "Input should be 'form_post' or 'query'"),
+     ("name", "!!!", "'!!!' gives an empty button id; use letters, digits or '_' in the name")],
+    ids=["http", "no scheme", "implicit", "fragment", "no button id"],
 )
-def test_rejects_provider_settings_the_emulator_cannot_honour(field, value):
+def test_rejects_provider_settings_the_emulator_cannot_honour(field, value, says):
     kw = dict(name="Mobile ID", metadata_url="https://openid.mobileid.ch/.well-known/openid-configuration",
               client_id="c", client_secret="s")
     kw[field] = value
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=re.escape(says)):
         OpenIdConnectProvider.model_validate(kw)
 
 
@@ -178,6 +186,17 @@ def test_toml_refusals_name_the_key(tmp_path):
         load_user_flows(_write(tmp_path, "[[user_flow]\n"))
     with pytest.raises(PolicyError, match="defined twice"):
         load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1_a"\n[[user_flow]]\nname = "b2c_1_A"\n'))
+
+
+@pytest.mark.parametrize(("toml", "says"), [
+    ('[[user_flows]]\nname = "B2C_1_x"\n', "flows.toml: unknown table(s) ['user_flows']; use [[identity_provider]] and [[user_flow]]"),
+    (PROVIDER + 'client_secret_env = "OTHER_SECRET"\n', "flows.toml: identity_provider[0]: set client_secret or client_secret_env, not both"),
+    (PROVIDER + PROVIDER, "flows.toml: identity_provider[1].name: 'Other' is defined twice"),
+], ids=["misspelt table", "two secrets", "provider twice"])
+def test_toml_that_would_be_read_as_a_guess_is_refused(tmp_path, toml, says):
+    """A misspelt table would load no user flow, two secrets or two providers of one name would leave one unused."""
+    with pytest.raises(PolicyError, match="^" + re.escape(says)):
+        load_user_flows(_write(tmp_path, toml), environ={"OTHER_SECRET": "s"})
 
 
 def test_toml_provider_other_than_mobile_id_by_configuration_alone(tmp_path):

@@ -70,7 +70,7 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         v = md.get(key)
         if v is None or not v.value:
             raise PolicyError(f"{tp.file}: {where}/Metadata/Item[@Key='{key}']: missing; "
-                              f"a {protocol.value} technical profile needs <Item Key=\"{key}\">...</Item>")
+                              f"an {protocol.value} technical profile needs <Item Key=\"{key}\">...</Item>")
         return v.value
 
     client_id = required("client_id")

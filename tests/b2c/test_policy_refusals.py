@@ -1,0 +1,207 @@
+"""A policy folder B2C's upload would refuse is refused at load, naming the file, the element and what to change:
+each refusal of the custom-policy loader, from the starter pack with one edit (or a folder with one file)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mocks.b2c.custom_policy import load_custom_policies
+from mocks.b2c.policy import PolicyError
+
+from .fake_idp import ISSUER
+from .support import PACK_KEYS, copy_pack, edit_policy, pack
+
+BASE, EXT, RP = "TrustFrameworkBase.xml", "TrustFrameworkExtensions.xml", "SignUpOrSignin.xml"
+NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06"
+# Anchors in the starter pack's files that an edit puts something before or replaces.
+SESSION = '<UseTechnicalProfileForSessionManagement ReferenceId="SM-SocialLogin" />'
+MOBILE_ID_PROTOCOL = '<Protocol Name="OAuth2" />'
+JOURNEY = '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />'
+
+
+def load(folder: Path) -> None:
+    load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS)
+
+
+def before_session(xml: str) -> tuple[str, str, str]:
+    """An edit of the seed's Mobile ID technical profile: ``xml`` added to it."""
+    return (EXT, SESSION, xml + SESSION)
+
+
+def single_sign_on(attributes: str) -> tuple[str, str, str]:
+    """An edit of the relying party: its UserJourneyBehaviors' SingleSignOn with ``attributes``."""
+    return (RP, JOURNEY, f"{JOURNEY}<UserJourneyBehaviors><SingleSignOn {attributes} /></UserJourneyBehaviors>")
+
+
+# --- the folder and its files ---------------------------------------------------------------------
+
+
+def test_a_folder_without_policy_files_is_refused(tmp_path: Path) -> None:
+    """A wrong --policies path must not start a stack that serves no custom policy."""
+    with pytest.raises(PolicyError, match=r"no policy files \(\*\.xml\); upload TrustFrameworkBase\.xml, extensions and a relying party"):
+        load(tmp_path)
+
+
+def test_a_folder_without_a_relying_party_is_refused(tmp_path: Path) -> None:
+    """Base and extensions alone give no policy an app could name."""
+    folder = copy_pack(tmp_path / "pack")
+    for name in ("SignUpOrSignin.xml", "ProfileEdit.xml", "PasswordReset.xml"):
+        (folder / name).unlink()
+    with pytest.raises(PolicyError, match=r"no relying party policy; add a file with <RelyingParty>"):
+        load(folder)
+
+
+def test_two_files_with_one_policy_id_are_refused_whatever_its_case(tmp_path: Path) -> None:
+    """B2C compares policy ids case-insensitively: a copy of a file kept beside it would replace it."""
+    folder = copy_pack(tmp_path / "pack")
+    (folder / "Copy.xml").write_bytes((folder / RP).read_bytes().replace(b'PolicyId="B2C_1A_signup_signin"', b'PolicyId="B2C_1A_SIGNUP_SIGNIN"'))
+    with pytest.raises(PolicyError, match=re.escape("SignUpOrSignin.xml: TrustFrameworkPolicy/@PolicyId: 'B2C_1A_signup_signin' "
+                                                    "is also used by Copy.xml; policy ids must be unique")):
+        load(folder)
+
+
+@pytest.mark.parametrize(("xml", "says"), [
+    ("<Policy />", f'Stray.xml: root element is <Policy>; a policy file is <TrustFrameworkPolicy xmlns="{NS}" ...>'),
+    # Without B2C's namespace the root is another element: the message shows the one to write.
+    ('<TrustFrameworkPolicy PolicyId="B2C_1A_x" TenantId="contoso.onmicrosoft.com" />',
+     f'Stray.xml: root element is <TrustFrameworkPolicy>; a policy file is <TrustFrameworkPolicy xmlns="{NS}" ...>'),
+], ids=["other element", "no namespace"])
+def test_a_file_that_is_not_a_trust_framework_policy_is_refused(tmp_path: Path, xml: str, says: str) -> None:
+    folder = copy_pack(tmp_path / "pack")
+    (folder / "Stray.xml").write_text(xml)
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        load(folder)
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ((RP, "</RelyingParty>", ""), "SignUpOrSignin.xml: line 37, column 2: malformed XML (mismatched tag); fix the markup"),
+    ((RP, 'standalone="yes"?>', 'standalone="yes"?><!DOCTYPE TrustFrameworkPolicy [<!ENTITY t "contoso.onmicrosoft.com">]>'),
+     "; policy files may not use DTDs or entities"),
+    ((RP, 'PolicyId="B2C_1A_signup_signin"', ""),
+     'SignUpOrSignin.xml: TrustFrameworkPolicy/@PolicyId is missing; add PolicyId="B2C_1A_..."'),
+    ((RP, 'PolicyId="B2C_1A_signup_signin"', 'PolicyId="signup_signin"'),
+     "SignUpOrSignin.xml: TrustFrameworkPolicy/@PolicyId: 'signup_signin' must start with B2C_1A_"),
+    ((RP, "<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId>", ""),
+     "SignUpOrSignin.xml: BasePolicy/PolicyId is missing; name the base policy's PolicyId"),
+    ((RP, "<TenantId>contoso.onmicrosoft.com</TenantId>", "<TenantId>fabrikam.onmicrosoft.com</TenantId>"),
+     "SignUpOrSignin.xml: BasePolicy/TenantId: TenantId in the policy xml 'fabrikam.onmicrosoft.com' is not same as the one in "
+     "login tenant 'contoso.onmicrosoft.com'.; use 'contoso.onmicrosoft.com'"),
+    ((BASE, 'B2C_1A_TrustFrameworkBase">', 'B2C_1A_TrustFrameworkBase"><BasePolicy><TenantId>contoso.onmicrosoft.com</TenantId>'
+                                            "<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId></BasePolicy>"),
+     "TrustFrameworkBase.xml: BasePolicy/PolicyId: 'B2C_1A_TrustFrameworkExtensions' makes the inheritance a cycle"),
+], ids=["malformed", "dtd", "no policy id", "no prefix", "no base policy id", "base in another tenant", "cycle"])
+def test_a_file_b2c_could_not_read_or_place_in_its_chain_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    folder = copy_pack(tmp_path / "pack")
+    edit_policy(folder, *edit)
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        load(folder)
+
+
+# --- journeys, technical profiles and the references between them ---------------------------------
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ((EXT, '<UserJourney Id="SignUpOrSignIn">', "<UserJourney>"), "TrustFrameworkExtensions.xml: UserJourney (line 93): @Id is missing"),
+    ((EXT, 'Order="7"', 'Order="seven"'),
+     "UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep (line 180): @Order 'seven' is not a number; number the steps 1, 2, 3, ..."),
+    ((EXT, '<TechnicalProfile Id="MobileID-OAuth2">', "<TechnicalProfile>"),
+     "TrustFrameworkExtensions.xml: TechnicalProfile (line 55): @Id is missing"),
+    (before_session('<IncludeTechnicalProfile ReferenceId="MobileID-OAuth2" />'),
+     "TechnicalProfile[@Id='MobileID-OAuth2']/IncludeTechnicalProfile: includes itself via MobileID-OAuth2"),
+    (before_session('<IncludeTechnicalProfile ReferenceId="MobileID-Base" />'),
+     "TechnicalProfile[@Id='MobileID-OAuth2']/IncludeTechnicalProfile[@ReferenceId='MobileID-Base']: no TechnicalProfile with that Id; "
+     "define it or fix the ReferenceId"),
+    ((BASE, '<ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlternativeSecurityId" />',
+      '<ValidationTechnicalProfile ReferenceId="AAD-UserWrite" />'),
+     "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/ValidationTechnicalProfiles/"
+     "ValidationTechnicalProfile[@ReferenceId='AAD-UserWrite']: no TechnicalProfile with that Id; define it or fix the ReferenceId"),
+    ((EXT, SESSION, '<UseTechnicalProfileForSessionManagement ReferenceId="SM-Social" />'),
+     "TechnicalProfile[@Id='MobileID-OAuth2']/UseTechnicalProfileForSessionManagement[@ReferenceId='SM-Social']: "
+     "no TechnicalProfile with that Id; use SM-AAD, SM-SocialLogin or SM-Noop"),
+    ((EXT, 'TechnicalProfileReferenceId="MobileID-OAuth2"', 'TechnicalProfileReferenceId="MobileID-OIDC"'),
+     "OrchestrationStep[@Order='2']/ClaimsExchanges/ClaimsExchange[@Id='MobileIDExchange'] (line 108): TechnicalProfileReferenceId "
+     "'MobileID-OIDC' is not defined in any ClaimsProvider; define that TechnicalProfile or reference an existing one"),
+    ((EXT, 'CpimIssuerTechnicalProfileReferenceId="JwtIssuer"', 'CpimIssuerTechnicalProfileReferenceId="JWTIssuer"'),
+     "OrchestrationStep[@Order='7']/@CpimIssuerTechnicalProfileReferenceId (line 180): 'JWTIssuer' is not defined; "
+     "use the JwtIssuer technical profile"),
+    ((EXT, '<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+      '<ClaimsProviderSelection TargetClaimsExchangeId="MobileIdExchange" />'),
+     "ClaimsProviderSelection[@TargetClaimsExchangeId='MobileIdExchange']: no ClaimsExchange with Id 'MobileIdExchange' in a later "
+     'step; add <ClaimsExchange Id="MobileIdExchange" TechnicalProfileReferenceId="..." /> to step 2'),
+], ids=["journey without id", "order not a number", "profile without id", "include cycle", "unknown include", "unknown validation profile",
+        "unknown session manager", "unknown exchange profile", "unknown token issuer", "button without exchange"])
+def test_a_journey_or_profile_b2c_could_not_resolve_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    """Each reference a journey follows must lead somewhere: a typo is named where it is, not met mid sign-in."""
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=[edit])
+
+
+# --- the identity provider behind a button ---------------------------------------------------------
+
+OIDC = '<Protocol Name="OpenIdConnect" />'
+OIDC_METADATA = '<Metadata><Item Key="METADATA">https://openid.mobileid.ch/.well-known/openid-configuration</Item></Metadata>'
+MOBILE_ID = "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='MobileID-OAuth2']"
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    ([(EXT, MOBILE_ID_PROTOCOL, "")], f'{MOBILE_ID}/Protocol (line 55): missing; add <Protocol Name="OAuth2" /> or OpenIdConnect'),
+    ([(EXT, MOBILE_ID_PROTOCOL, '<Protocol Name="SAML2" />')],
+     f"{MOBILE_ID}/Protocol/@Name: 'SAML2' is not supported for a social identity provider (ClaimsExchange 'MobileIDExchange'); "
+     "use OAuth2 or OpenIdConnect"),
+    ([(EXT, '<Item Key="client_id">b2c-client</Item>', "")],
+     f"{MOBILE_ID}/Metadata/Item[@Key='client_id']: missing; an OAuth2 technical profile needs <Item Key=\"client_id\">...</Item>"),
+    ([(EXT, f'<Item Key="AccessTokenEndpoint">{ISSUER}/token</Item>', "")],
+     f"{MOBILE_ID}/Metadata/Item[@Key='AccessTokenEndpoint']: missing; an OAuth2 technical profile needs <Item Key=\"AccessTokenEndpoint\">"),
+    ([(EXT, MOBILE_ID_PROTOCOL, OIDC)],
+     f"{MOBILE_ID}/Metadata/Item[@Key='METADATA']: missing; an OpenIdConnect technical profile needs <Item Key=\"METADATA\">...</Item>"),
+    ([(EXT, MOBILE_ID_PROTOCOL, OIDC + OIDC_METADATA)],
+     f"{MOBILE_ID}/Metadata/Item[@Key='response_types']: missing; B2C then uses id_token, which the emulator doesn't federate; "
+     'add <Item Key="response_types">code</Item>'),
+    ([(EXT, MOBILE_ID_PROTOCOL, OIDC + OIDC_METADATA.replace("</Metadata>", '<Item Key="response_types">id_token</Item></Metadata>'))],
+     f"{MOBILE_ID}/Metadata/Item[@Key='response_types']: 'id_token' is not supported; use code "
+     "(the emulator federates with the authorization code flow only)"),
+    ([(EXT, '<Key Id="client_secret" StorageReferenceId="B2C_1A_MobileIdSecret" />', "")],
+     f'{MOBILE_ID}/CryptographicKeys/Key[@Id=\'client_secret\']: missing; the code flow needs <Key Id="client_secret" '
+     'StorageReferenceId="B2C_1A_..." />'),
+    ([(EXT, '<OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub"/>',
+       '<OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub"/><OutputClaim ClaimTypeReferenceId="mobileNumber" />')],
+     f"{MOBILE_ID}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='mobileNumber'] (line 74): claim type 'mobileNumber' is not declared "
+     "in BuildingBlocks/ClaimsSchema; declare it (e.g. in TrustFrameworkExtensions.xml) or fix the ClaimTypeReferenceId"),
+], ids=["no protocol", "saml", "no client id", "no token endpoint", "oidc without metadata", "oidc without response types",
+        "oidc implicit", "no client secret", "undeclared claim"])
+def test_an_identity_provider_the_emulator_could_not_call_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """What the button's technical profile lacks would otherwise fail only when a user clicks it (pack() points it at the fake IdP)."""
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=edits)
+
+
+# --- the relying party ----------------------------------------------------------------------------
+
+PROFILE = "SignUpOrSignin.xml: RelyingParty/TechnicalProfile[@Id='PolicyProfile']"
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    ([(RP, JOURNEY, "<DefaultUserJourney />")],
+     "SignUpOrSignin.xml: RelyingParty/DefaultUserJourney/@ReferenceId: missing; name the user journey to run"),
+    ([(RP, JOURNEY, '<DefaultUserJourney ReferenceId="SignUpSignIn" />')],
+     "SignUpOrSignin.xml: RelyingParty/DefaultUserJourney[@ReferenceId='SignUpSignIn']: no UserJourney with that Id in this policy or "
+     "its base policies (defined: PasswordReset, ProfileEdit, RedeemRefreshToken, SignUpOrSignIn)"),
+    ([(RP, '<TechnicalProfile Id="PolicyProfile">', '<Profile Id="PolicyProfile">'), (RP, "</TechnicalProfile>", "</Profile>")],
+     'SignUpOrSignin.xml: RelyingParty/TechnicalProfile: missing; add <TechnicalProfile Id="PolicyProfile">'),
+    ([(RP, '<Protocol Name="OpenIdConnect" />', '<Protocol Name="SAML2" />')],
+     f"{PROFILE}/Protocol/@Name: 'SAML2' is not supported; the emulator issues OpenID Connect tokens, use OpenIdConnect"),
+    ([(RP, '<OutputClaim ClaimTypeReferenceId="email" />', '<OutputClaim ClaimTypeReferenceId="emails" />')],
+     f"{PROFILE}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='emails'] (line 29): claim type 'emails' is not declared in "
+     "BuildingBlocks/ClaimsSchema"),
+    ([single_sign_on('Scope="Session"')],
+     "SignUpOrSignin.xml: RelyingParty/UserJourneyBehaviors/SingleSignOn (line 17)/@Scope: 'Session' is not one of "
+     "Tenant, Application, Policy, Suppressed"),
+    ([single_sign_on('Scope="Tenant" EnforceIdTokenHintOnLogout="yes"')],
+     "SignUpOrSignin.xml: RelyingParty/UserJourneyBehaviors/SingleSignOn (line 17)/@EnforceIdTokenHintOnLogout: 'yes' is not true or false"),
+], ids=["no journey named", "unknown journey", "no technical profile", "saml", "undeclared claim", "unknown sso scope", "enforce not boolean"])
+def test_a_relying_party_the_emulator_could_not_serve_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=edits)
