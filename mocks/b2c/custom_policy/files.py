@@ -79,8 +79,10 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
         line, col = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":")[0]
         raise PolicyError(f"{path.name}: line {line}, column {col}: malformed XML ({reason}); fix the markup") from None
-    except DefusedXmlException as exc:
-        raise PolicyError(f"{path.name}: {exc}; policy files may not use DTDs or entities") from None
+    except DefusedXmlException as exc:  # its own text is a repr (DTDForbidden(name=..., system_id=None, ...)): said in words
+        what = {"DTDForbidden": "a <!DOCTYPE> declaration", "EntitiesForbidden": "an <!ENTITY> declaration"}.get(
+            type(exc).__name__, "an external reference")
+        raise PolicyError(f"{path.name}: {what}; policy files may not use DTDs or entities: remove it") from None
     return root, lines
 
 
