@@ -71,7 +71,15 @@ class ClientSettings(_Strict):
     # B2C's user-flow mapping reads the ID token, so the granted claims go there too by default.
     claims_in_id_token: bool = True
     client_name: str = ""
-    dtbd_prefix: str = ""
+    # Every dtbd must start with it, and a dtbd is at most 239 characters (authorize.MAX_DTBD): a longer one refuses them all.
+    dtbd_prefix: Annotated[str, Field(max_length=239)] = ""
+
+    @field_validator("client_id")
+    @classmethod
+    def _client_id_as_sent(cls, value: str) -> str:
+        if not value.strip() or value != value.strip():
+            raise ValueError(f"client_id {value!r} must not be blank or start or end with a space (B2C sends it as written)")
+        return value
 
     @field_validator("client_secret")
     @classmethod
@@ -173,7 +181,7 @@ class MobileIDSettings(_Strict):
     # Keyed hash salt for pairwise subjects; keep it fixed so sub stays stable across restarts.
     subject_salt: SecretStr = SecretStr("mobileid-emulator-pairwise-subject")
     signing_key_pem: Path | None = None
-    signing_key_id: str = "mobileid-emulator-1"
+    signing_key_id: Annotated[str, Field(min_length=1)] = "mobileid-emulator-1"  # the JWKS's kid: B2C picks the key by it
     # None: on when a control token is set (the command line also turns it on for loopback hosts).
     control_enabled: bool | None = None
     control_token: SecretStr | None = None

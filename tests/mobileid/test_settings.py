@@ -105,6 +105,7 @@ USER = '[[users]]\nmsisdn = "+41795550001"\n'
     ('control_enabled = "perhaps"', "", "", "control_enabled (environment MOBILEID_CONTROL_ENABLED): Input should be a valid boolean"),
     ('control_token = ""', "", "", "control_token (environment MOBILEID_CONTROL_TOKEN): Value error, the control token must not be empty"),
     ('control_token = "s3cret "', "", "", "control_token (environment MOBILEID_CONTROL_TOKEN): Value error, the control token must not"),
+    ('signing_key_id = ""', "", "", "signing_key_id (environment MOBILEID_SIGNING_KEY_ID): String should have at least 1 character"),
     ("store_limit = 9", "", "", "store_limit (environment MOBILEID_STORE_LIMIT): Input should be greater than or equal to 10"),
     ("slow_idp_delay = 61", "", "", "slow_idp_delay (environment MOBILEID_SLOW_IDP_DELAY): Input should be less than or equal to 60"),
     ("", 'client_secret = ""', "", "clients.0.client_secret (environment MOBILEID_CLIENT_SECRET): Value error, the client secret must"),
@@ -112,6 +113,8 @@ USER = '[[users]]\nmsisdn = "+41795550001"\n'
     ("", 'allowed_scopes = ["profile"]', "", "clients.0.allowed_scopes: Value error, allowed_scopes must include openid"),
     ("", 'allowed_acrs = ["mid_al9"]', "", "clients.0.allowed_acrs: Value error, unknown ACR values ['mid_al9']"),
     ("", 'default_acr = "mid_al4_any"', "", "clients.0: Value error, default_acr 'mid_al4_any' is not in allowed_acrs"),
+    ("", f'dtbd_prefix = "{"p" * 240}"', "", "clients.0.dtbd_prefix: String should have at most 239 characters"),
+    ("", 'client_id = " a"', "", "clients.0.client_id (environment MOBILEID_CLIENT_ID): Value error, client_id ' a' must not be blank"),
     ("", 'claims_in_id_token = "maybe"', "", "clients.0.claims_in_id_token: Input should be a valid boolean"),
     ("", "", 'outcome = "maybe"', "users.0.outcome: Input should be 'approve'"),
     ("", "", "delay = -1", "users.0.delay: Input should be greater than or equal to 0"),
@@ -124,7 +127,8 @@ def test_a_bad_value_in_the_settings_file_is_refused_naming_the_setting(tmp_path
     """Each setting's bad value stops the start with the setting's name (and its variable) and what is wrong."""
     config = tmp_path / "config.toml"
     secret = "" if "client_secret" in client else 'client_secret = "b"\n'
-    config.write_text(f"{top}\n{CLIENT}{secret}{client}\n{USER}{user}\n")
+    base = CLIENT.replace('client_id = "a"\n', "") if client.startswith("client_id") else CLIENT
+    config.write_text(f"{top}\n{base}{secret}{client}\n{USER}{user}\n")
     with pytest.raises(ConfigurationError) as stopped:
         load_settings(config, environ={})
     assert says in str(stopped.value), stopped.value
