@@ -169,7 +169,8 @@ MOBILE_ID = "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='MobileID-OAuth2
     ([(EXT, '<OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub"/>',
        '<OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub"/><OutputClaim ClaimTypeReferenceId="mobileNumber" />')],
      f"{MOBILE_ID}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='mobileNumber'] (line 74): claim type 'mobileNumber' is not declared "
-     "in BuildingBlocks/ClaimsSchema; declare it (e.g. in TrustFrameworkExtensions.xml) or fix the ClaimTypeReferenceId"),
+     "in BuildingBlocks/ClaimsSchema of TrustFrameworkExtensions.xml or a policy it is based on; declare it there or fix the "
+     "ClaimTypeReferenceId"),
 ], ids=["no protocol", "saml", "no client id", "no token endpoint", "oidc without metadata", "oidc without response types",
         "oidc implicit", "no client secret", "undeclared claim"])
 def test_an_identity_provider_the_emulator_could_not_call_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
@@ -205,3 +206,115 @@ PROFILE = "SignUpOrSignin.xml: RelyingParty/TechnicalProfile[@Id='PolicyProfile'
 def test_a_relying_party_the_emulator_could_not_serve_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     with pytest.raises(PolicyError, match=re.escape(says)):
         pack(tmp_path, edits=edits)
+
+
+# --- what B2C's upload checks in every technical profile and journey of a file, reached or not ------
+
+SELF_ASSERTED_OUTPUT = '<OutputClaim ClaimTypeReferenceId="executed-SelfAsserted-Input" DefaultValue="true" />'  # SelfAsserted-Social's
+MOBILE_ID_PROFILE = '<TechnicalProfile Id="MobileID-OAuth2">'
+NICKNAME = ('<BuildingBlocks><ClaimsSchema><ClaimType Id="nickname"><DisplayName>Nickname</DisplayName><DataType>string</DataType>'
+            "<UserInputType>TextBox</UserInputType></ClaimType></ClaimsSchema></BuildingBlocks>")
+UNDECLARED = "claim type 'nickname' is not declared in BuildingBlocks/ClaimsSchema of {} or a policy it is based on; declare it there"
+
+
+def unreferenced_profile(claims: str) -> tuple[str, str, str]:
+    """A technical profile no journey, exchange or other profile names, with ``claims``, beside the seed's Mobile ID one."""
+    return (EXT, MOBILE_ID_PROFILE, f'<TechnicalProfile Id="Unreferenced">{claims}</TechnicalProfile>{MOBILE_ID_PROFILE}')
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    # The runtime used to leave an undeclared claim off the profile page silently.
+    ([(BASE, SELF_ASSERTED_OUTPUT, SELF_ASSERTED_OUTPUT + '<OutputClaim ClaimTypeReferenceId="nickname" />')],
+     "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/OutputClaims/OutputClaim[@ClaimTypeReferenceId='nickname'] "
+     f"(line 825): {UNDECLARED.format(BASE)}"),
+    ([unreferenced_profile('<InputClaims><InputClaim ClaimTypeReferenceId="nickname" /></InputClaims>')],
+     f"TechnicalProfile[@Id='Unreferenced']/InputClaims/InputClaim[@ClaimTypeReferenceId='nickname'] (line 55): "
+     f"{UNDECLARED.format(EXT)}"),
+    ([unreferenced_profile('<PersistedClaims><PersistedClaim ClaimTypeReferenceId="nickname" /></PersistedClaims>')],
+     f"TechnicalProfile[@Id='Unreferenced']/PersistedClaims/PersistedClaim[@ClaimTypeReferenceId='nickname'] (line 55): "
+     f"{UNDECLARED.format(EXT)}"),
+    ([unreferenced_profile('<DisplayClaims><DisplayClaim DisplayControlReferenceId="emailVerificationControl" />'
+                           '<DisplayClaim ClaimTypeReferenceId="nickname" Required="true" /></DisplayClaims>')],
+     f"TechnicalProfile[@Id='Unreferenced']/DisplayClaims/DisplayClaim[@ClaimTypeReferenceId='nickname'] (line 55): "
+     f"{UNDECLARED.format(EXT)}"),
+    ([(RP, "<OutputClaims>", '<InputClaims><InputClaim ClaimTypeReferenceId="nickname" /></InputClaims><OutputClaims>')],
+     f"{PROFILE}/InputClaims/InputClaim[@ClaimTypeReferenceId='nickname'] (line 25): {UNDECLARED.format(RP)}"),
+    # Declared, but in the extensions, a file based on the base: the base's upload does not see it (every relying party's
+    # chain holds both, so none loads the reference from a chain that lacks the declaration).
+    ([(EXT, "<BuildingBlocks>", NICKNAME.removesuffix("</BuildingBlocks>")),
+      (BASE, SELF_ASSERTED_OUTPUT, SELF_ASSERTED_OUTPUT + '<OutputClaim ClaimTypeReferenceId="nickname" />')],
+     "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/OutputClaims/OutputClaim[@ClaimTypeReferenceId='nickname'] "
+     f"(line 825): {UNDECLARED.format(BASE)} or fix the ClaimTypeReferenceId (each file's upload sees its own and its base "
+     "policies' claim types, not those of files based on it)"),
+], ids=["self-asserted output", "unreferenced input", "unreferenced persisted", "unreferenced display", "relying party input",
+        "declared in a later file"])
+def test_a_claim_reference_to_an_undeclared_claim_type_is_refused_in_any_technical_profile(
+        tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """B2C's upload checks every ClaimTypeReferenceId of a file against its ClaimsSchema and its bases', whether or not a
+    journey reaches the profile; a reference in another case loads (the starter pack's login-NonInteractive outputs surName)."""
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=edits)
+
+
+def test_a_claim_declared_in_the_file_or_a_base_is_the_profile_pages_field(tmp_path: Path) -> None:
+    """The other side of the refusals above: declared in the extensions, the claim the extensions add to the base's
+    profile page is one of its fields."""
+    [policy] = pack(tmp_path, edits=[
+        (EXT, "<BuildingBlocks>", NICKNAME.removesuffix("</BuildingBlocks>")),
+        (EXT, MOBILE_ID_PROFILE, '<TechnicalProfile Id="SelfAsserted-Social"><OutputClaims><OutputClaim ClaimTypeReferenceId="nickname" />'
+                                 f"</OutputClaims></TechnicalProfile>{MOBILE_ID_PROFILE}")])
+    assert "nickname" in policy.self_asserted_claims
+
+
+STEP_7 = '<OrchestrationStep Order="7" Type="SendClaims"'
+PROFILE_EDIT_STEP = '<OrchestrationStep Order="1" Type="ClaimsProviderSelection" ContentDefinitionReferenceId="api.idpselections">'
+PRECONDITION = '<Precondition Type="ClaimsExist" ExecuteActionsIf="true">'
+STEP_TYPES = ("ClaimsProviderSelection, CombinedSignInAndSignUp, ClaimsExchange, GetClaims, InvokeSubJourney, ReviewScreen, SendClaims, "
+              "UserDialog, ConsentScreen, Noop")
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ((EXT, STEP_7, '<OrchestrationStep Order="7"'),
+     "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep[@Order='7'] (line 180): @Type is missing; "
+     f'B2C\'s schema requires it: add Type="ClaimsExchange" (or another of {STEP_TYPES})'),
+    ((EXT, STEP_7, '<OrchestrationStep Order="7" Type="SendClaim"'),
+     "OrchestrationStep[@Order='7'] (line 180)/@Type: 'SendClaim' is not an orchestration step type B2C's schema knows; "
+     f"use one of {STEP_TYPES} (as written, case included)"),
+    # In a journey the sign-up policy does not run: the base's upload refuses it all the same.
+    ((BASE, PROFILE_EDIT_STEP, '<OrchestrationStep Order="1" ContentDefinitionReferenceId="api.idpselections">'),
+     "TrustFrameworkBase.xml: UserJourney[@Id='ProfileEdit']/OrchestrationStep[@Order='1'] (line 1198): @Type is missing"),
+    ((EXT, PRECONDITION, '<Precondition Type="ClaimsExist">'),
+     "OrchestrationStep[@Order='2'] (line 108)/Preconditions/Precondition[@Type='ClaimsExist'] (line 110)/@ExecuteActionsIf: missing; "
+     'B2C\'s schema requires it: add ExecuteActionsIf="true"'),
+], ids=["step without type", "unknown step type", "step without type in another journey", "precondition without executeactionsif"])
+def test_an_orchestration_step_without_the_attributes_b2cs_schema_requires_is_refused(
+        tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    """A step without Type was skipped as 'not executed' only when a journey reached it, and a precondition without
+    ExecuteActionsIf acted as if it said true."""
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=[edit])
+
+
+NOT_BOOLEAN = ("is not true or false; the policy schema types it xs:boolean, so B2C's upload refuses anything but true, false, 1 or 0 "
+               "(lower case): write true or false")
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    (unreferenced_profile('<InputClaims><InputClaim ClaimTypeReferenceId="givenName" AlwaysUseDefaultValue="maybe" /></InputClaims>'),
+     f"TechnicalProfile[@Id='Unreferenced']/InputClaims/InputClaim[@ClaimTypeReferenceId='givenName'] (line 55)/@AlwaysUseDefaultValue: "
+     f"'maybe' {NOT_BOOLEAN}"),
+    ((BASE, SELF_ASSERTED_OUTPUT, SELF_ASSERTED_OUTPUT + '<OutputClaim ClaimTypeReferenceId="givenName" Required="maybe" />'),
+     "TechnicalProfile[@Id='SelfAsserted-Social']/OutputClaims/OutputClaim[@ClaimTypeReferenceId='givenName'] (line 825)/@Required: "
+     f"'maybe' {NOT_BOOLEAN}"),
+    ((RP, 'AlwaysUseDefaultValue="true"', 'AlwaysUseDefaultValue="yes"'),
+     f"{PROFILE}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='tenantId'] (line 32)/@AlwaysUseDefaultValue: 'yes' {NOT_BOOLEAN}"),
+    # xs:boolean is lower case; metadata items, strings to the schema, are read in any case (see the identity provider's).
+    ((RP, 'AlwaysUseDefaultValue="true"', 'AlwaysUseDefaultValue="True"'),
+     f"{PROFILE}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='tenantId'] (line 32)/@AlwaysUseDefaultValue: 'True' {NOT_BOOLEAN}"),
+    ((EXT, PRECONDITION, '<Precondition Type="ClaimsExist" ExecuteActionsIf="maybe">'),
+     f"Precondition[@Type='ClaimsExist'] (line 110)/@ExecuteActionsIf: 'maybe' {NOT_BOOLEAN}"),
+], ids=["input claim", "self-asserted required", "relying party", "capitalised", "precondition"])
+def test_a_boolean_attribute_that_is_not_xs_boolean_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    """Each was read as false (a precondition's as true), where B2C's upload refuses the file."""
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=[edit])

@@ -1,9 +1,10 @@
 """One relying-party file and its base chain as a ``Policy`` with the journey the runtime executes.
 
 Checked at load, as B2C's upload checks them: policy keys, references between journeys, steps,
-claims exchanges and technical profiles, claim types of identity-provider and relying-party
-claims, identity-provider metadata. What the emulator does not execute (local accounts, MFA,
-REST calls, ...) loads, and is refused when a journey reaches it (mocks/b2c/orchestration.py).
+claims exchanges and technical profiles, claim types of the relying party's claims (those of every
+other technical profile, step types and booleans: merge.py), identity-provider metadata. What the
+emulator does not execute (local accounts, MFA, REST calls, ...) loads, and is refused when a
+journey reaches it (mocks/b2c/orchestration.py).
 """
 
 from __future__ import annotations
@@ -27,20 +28,14 @@ from mocks.b2c.policy import (
 )
 from mocks.b2c.resolvers import FILLED_IN, unfilled
 
-from .files import PolicyFile, b2c_validation, boolean, q, text
+from .files import PolicyFile, b2c_validation, boolean, q, text, xs_boolean
 from .issuance import enforces_id_token_hint_on_logout, issuance
 from .localization import claim_labels, languages
-from .merge import JourneyDef, Merged, Profile, Value, effective, merge
+from .merge import JourneyDef, Merged, Profile, Value, claim_declared, effective, merge
 from .providers import identity_provider, is_identity_provider, metadata_bool
 
 SELECTION_STEP_TYPES = ("CombinedSignInAndSignUp", "ClaimsProviderSelection")
 PASSWORD_CLAIMS = ("password", "newPassword", "reenterPassword", "oldPassword")
-
-
-def _claim_exists(m: Merged, claim: str, v: Value) -> None:
-    if claim not in m.claim_types:
-        raise PolicyError(f"{v.file}: {v.path}: claim type {claim!r} is not declared in BuildingBlocks/ClaimsSchema; "
-                          "declare it (e.g. in TrustFrameworkExtensions.xml) or fix the ClaimTypeReferenceId")
 
 
 def check_policy_keys(chain: list[PolicyFile], m: Merged, policy_keys: Mapping[str, Any]) -> None:
@@ -57,6 +52,7 @@ def check_policy_keys(chain: list[PolicyFile], m: Merged, policy_keys: Mapping[s
 
 
 def _refs(items: dict[str, tuple[dict[str, str], Value]]) -> tuple[ClaimRef, ...]:
+    # The booleans passed xs_boolean when the file was merged: boolean() reads them alike.
     return tuple(
         ClaimRef(c, a.get("PartnerClaimType"), a.get("DefaultValue"), bool(boolean(a.get("AlwaysUseDefaultValue"))),
                  bool(boolean(a.get("Required"))))
@@ -149,7 +145,7 @@ def _steps(journey: JourneyDef) -> tuple[OrchestrationStep, ...]:
         el = st.el
         where = f"{st.file}: UserJourney[@Id='{journey.id}']/OrchestrationStep[@Order='{order}']{st.line}"
         pres = tuple(
-            Precondition((p.get("Type") or "").strip(), boolean(p.get("ExecuteActionsIf")) is not False,
+            Precondition((p.get("Type") or "").strip(), boolean(p.get("ExecuteActionsIf")) is True,  # checked in merge.py
                          tuple((v.text or "").strip() for v in p.findall(q("Value"))), text(p.find(q("Action"))) or "")
             for p in el.findall(f"{q('Preconditions')}/{q('Precondition')}")
         )
@@ -205,8 +201,6 @@ def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], ten
         tp = effective(m, m.profiles[ce.get("TechnicalProfileReferenceId", "")])
         if not is_identity_provider(tp) and tp.protocol is not None and tp.protocol.value.lower() == "proprietary":
             continue  # a local-account button (ProfileEdit's selection page): refused when the journey runs
-        for claim_type, (_, v) in tp.output_claims.items():
-            _claim_exists(m, claim_type, v)
         providers.append(identity_provider(m, target, tp, policy_keys, tenant=tenant))
     return providers, show_local
 
@@ -217,8 +211,8 @@ def _self_asserted_claims(m: Merged, journey: JourneyDef) -> tuple[str, ...]:
         for ce in journey.steps[order].el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"):
             tp = effective(m, m.profiles[ce.get("TechnicalProfileReferenceId", "")])
             if _kind(tp)[0] is ProfileKind.SELF_ASSERTED:
-                return tuple(c for c, (a, _) in tp.output_claims.items()
-                             if "DefaultValue" not in a and c in m.claim_types and m.claim_types[c].user_input_type)
+                return tuple(c for c, (a, _) in tp.output_claims.items()  # each one declared (merge.py)
+                             if "DefaultValue" not in a and (ct := m.claim_type(c)) is not None and ct.user_input_type)
     return ()
 
 
@@ -249,17 +243,23 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     if rp_proto_name.lower() != "openidconnect":
         raise PolicyError(f"{name}: {rp_where}/Protocol/@Name: {rp_proto_name!r} is not supported; the emulator issues "
                           "OpenID Connect tokens, use OpenIdConnect")
+    for ic in rp_tp.findall(f"{q('InputClaims')}/{q('InputClaim')}"):  # not read, but the upload checks them too
+        ctr = ic.get("ClaimTypeReferenceId", "")
+        claim_declared(m, ctr, Value(ctr, name, f"{rp_where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(ic)}"))
     output: list[RelyingPartyClaim] = []
     for oc in rp_tp.findall(f"{q('OutputClaims')}/{q('OutputClaim')}"):
         ctr = oc.get("ClaimTypeReferenceId", "")
-        _claim_exists(m, ctr, Value(ctr, name, f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"))
-        token_claim = oc.get("PartnerClaimType") or m.claim_types[ctr].partner.get("OpenIdConnect") or ctr
+        oc_where = f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"
+        claim_declared(m, ctr, Value(ctr, name, oc_where))
+        ct = m.claim_type(ctr)
+        token_claim = oc.get("PartnerClaimType") or (ct.partner.get("OpenIdConnect") if ct else None) or ctr
         default = oc.get("DefaultValue")
         if unknown := unfilled(default):
             raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
                               f"DefaultValue's claim resolver {unknown[0]} is not one the emulator fills in ({FILLED_IN}): its token "
                               "would carry the text as written where B2C puts a value; use one of those, or take it out (mocks/b2c/README.md, claim resolvers)")
-        output.append(RelyingPartyClaim(ctr, token_claim, default, bool(boolean(oc.get("AlwaysUseDefaultValue")))))
+        output.append(RelyingPartyClaim(ctr, token_claim, default,
+                                        bool(xs_boolean(oc.get("AlwaysUseDefaultValue"), f"{name}: {oc_where}/@AlwaysUseDefaultValue"))))
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not
         # documented, so a token here could differ from the tenant's (README, Decisions).

@@ -18,10 +18,12 @@ from mocks.b2c.policy import PolicyError
 
 NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06"
 
-# B2C reads boolean metadata and attributes case-insensitively, and 0/1 as false/true
-# (the starter pack writes UsePolicyInRedirectUri as 0).
+# B2C reads boolean metadata case-insensitively, and 0/1 as false/true (the starter pack writes
+# UsePolicyInRedirectUri as 0): metadata items are strings to the schema, read by each handler.
 TRUE_VALUES = ("true", "1")
 FALSE_VALUES = ("false", "0")
+# An attribute the policy schema (TrustFrameworkPolicy_0.3.0.0.xsd) types xs:boolean is checked by the upload's
+# schema validation instead (xs_boolean): the same four, but in lower case only, as XML Schema defines xs:boolean.
 
 
 def q(tag: str) -> str:
@@ -44,6 +46,21 @@ def boolean(value: str | None) -> bool | None:
     if low in FALSE_VALUES:
         return False
     return None
+
+
+def xs_boolean(value: str | None, where: str) -> bool | None:
+    """An attribute the schema types xs:boolean (AlwaysUseDefaultValue, Required, ExecuteActionsIf, ...), as B2C's
+    upload validates it; None when absent. Anything else (``maybe``, ``yes``, ``True``) fails the upload's schema
+    validation, where the emulator would have read it as false."""
+    if value is None:
+        return None
+    collapsed = value.strip(" \t\r\n")
+    if collapsed in TRUE_VALUES:
+        return True
+    if collapsed in FALSE_VALUES:
+        return False
+    raise PolicyError(f"{where}: {value!r} is not true or false; the policy schema types it xs:boolean, so B2C's upload "
+                      "refuses anything but true, false, 1 or 0 (lower case): write true or false")
 
 
 @dataclass

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from mocks.b2c.policy import Issuance, PolicyError
 
-from .files import PolicyFile, boolean, q
+from .files import PolicyFile, q, xs_boolean
 from .merge import Merged, Value, effective
 from .providers import metadata_bool, one_of
 
@@ -83,7 +83,4 @@ def enforces_id_token_hint_on_logout(rp_file: PolicyFile, rp: ET.Element) -> boo
     if scope != SSO_SCOPE:
         raise PolicyError(f"{where}/@Scope: {scope!r} is not modelled: the emulator keeps one single-sign-on session per "
                           f"tenant (Scope=\"{SSO_SCOPE}\", B2C's default); use {SSO_SCOPE} to run this policy locally")
-    enforce = sso.get("EnforceIdTokenHintOnLogout")
-    if enforce is not None and boolean(enforce) is None:
-        raise PolicyError(f"{where}/@EnforceIdTokenHintOnLogout: {enforce!r} is not true or false")
-    return bool(boolean(enforce))
+    return bool(xs_boolean(sso.get("EnforceIdTokenHintOnLogout"), f"{where}/@EnforceIdTokenHintOnLogout"))

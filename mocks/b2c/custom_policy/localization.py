@@ -10,7 +10,7 @@ from xml.etree.ElementTree import Element
 
 from mocks.b2c.policy import Languages, PolicyError
 
-from .files import PolicyFile, boolean, q, text
+from .files import PolicyFile, q, text, xs_boolean
 
 MERGE_BEHAVIORS = ("Append", "Prepend", "ReplaceAll")
 
@@ -37,10 +37,8 @@ def languages(chain: list[PolicyFile]) -> Languages:
         if localization is None:
             continue
         where = f"{f.name}: BuildingBlocks/Localization{f.line(localization)}"
-        if localization.get("Enabled") is not None:
-            on = boolean(localization.get("Enabled"))
-            if on is None:
-                raise PolicyError(f"{where}/@Enabled: {localization.get('Enabled')!r} is not true or false")
+        on = xs_boolean(localization.get("Enabled"), f"{where}/@Enabled")
+        if on is not None:
             enabled = on
         listed_in = localization.find(q("SupportedLanguages"))
         if listed_in is None:

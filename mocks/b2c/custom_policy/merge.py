@@ -4,6 +4,10 @@ Claim types, claims transformations and technical profiles merge by ``Id`` (a la
 metadata items by ``Key``, keys by ``Id``, claims by ``ClaimTypeReferenceId``); user journeys merge
 by ``Id`` and their orchestration steps by ``Order`` (a later step with the same ``Order``
 replaces the earlier one whole).
+
+Checked here, file by file as B2C's upload checks each file against its base policies: a technical profile's claims
+name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans, and
+every orchestration step has a Type the schema knows.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ from dataclasses import dataclass, field
 
 from mocks.b2c.policy import PolicyError
 
-from .files import PolicyFile, q, text
+from .files import PolicyFile, q, text, xs_boolean
+
+# OrchestrationStep/@Type: the schema's enumeration (TrustFrameworkPolicy_0.3.0.0.xsd, OrchestrationStepType); the
+# runtime executes CombinedSignInAndSignUp, ClaimsExchange and SendClaims and refuses the others when a journey reaches them.
+STEP_TYPES = ("ClaimsProviderSelection", "CombinedSignInAndSignUp", "ClaimsExchange", "GetClaims", "InvokeSubJourney",
+              "ReviewScreen", "SendClaims", "UserDialog", "ConsentScreen", "Noop")
 
 
 @dataclass
@@ -37,6 +46,7 @@ class Profile:
     input_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
     output_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
     persisted_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
+    display_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
     input_transformations: list[Value] = field(default_factory=list)
     output_transformations: list[Value] = field(default_factory=list)
     validation_profiles: list[Value] = field(default_factory=list)
@@ -90,6 +100,14 @@ class Merged:
     profiles: dict[str, Profile] = field(default_factory=dict)
     journeys: dict[str, JourneyDef] = field(default_factory=dict)
 
+    def claim_type(self, claim: str) -> ClaimTypeDef | None:
+        """The declaration a ClaimTypeReferenceId names, matched case-insensitively as B2C's upload matches it: the
+        starter pack's login-NonInteractive outputs surName, declared surname, and the pack uploads."""
+        found = self.claim_types.get(claim)
+        if found is None:
+            found = next((ct for cid, ct in self.claim_types.items() if cid.lower() == claim.lower()), None)
+        return found
+
 
 def merge(chain: list[PolicyFile]) -> Merged:
     m = Merged()
@@ -115,8 +133,37 @@ def merge(chain: list[PolicyFile]) -> Merged:
                         f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep{f.line(st)}: "
                         f"@Order {order_s!r} is not a number; number the steps 1, 2, 3, ..."
                     )
+                _check_step(f, jid, order_s, st)
                 journey.steps[int(order_s)] = StepDef(int(order_s), (st.get("Type") or "").strip(), f.name, f.line(st), st)
     return m
+
+
+def _check_step(f: PolicyFile, jid: str, order: str, st: ET.Element) -> None:
+    """The schema's checks of a step, for every journey of the file (not only the one a relying party names): B2C
+    refuses the upload of a file with a step it can't read, whichever journey holds it."""
+    where = f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep[@Order='{order}']{f.line(st)}"
+    kind = st.get("Type")
+    if kind is None:
+        raise PolicyError(f"{where}: @Type is missing; B2C's schema requires it: add Type=\"ClaimsExchange\" (or another of "
+                          f"{', '.join(STEP_TYPES)})")
+    if kind not in STEP_TYPES:
+        raise PolicyError(f"{where}/@Type: {kind!r} is not an orchestration step type B2C's schema knows; use one of "
+                          f"{', '.join(STEP_TYPES)} (as written, case included)")
+    for pre in st.findall(f"{q('Preconditions')}/{q('Precondition')}"):
+        pre_where = f"{where}/Preconditions/Precondition[@Type='{pre.get('Type', '')}']{f.line(pre)}/@ExecuteActionsIf"
+        if pre.get("ExecuteActionsIf") is None:
+            raise PolicyError(f"{pre_where}: missing; B2C's schema requires it: add ExecuteActionsIf=\"true\" (act when the "
+                              "check holds) or \"false\"")
+        xs_boolean(pre.get("ExecuteActionsIf"), pre_where)
+
+
+def claim_declared(m: Merged, claim: str, v: Value) -> None:
+    """B2C's upload refuses a reference to a claim type that neither the file nor one of its base policies declares
+    (``m`` holds the claim types merged so far: those of the file being merged and its bases)."""
+    if m.claim_type(claim) is None:
+        raise PolicyError(f"{v.file}: {v.path}: claim type {claim!r} is not declared in BuildingBlocks/ClaimsSchema of {v.file} "
+                          "or a policy it is based on; declare it there or fix the ClaimTypeReferenceId (each file's upload sees "
+                          "its own and its base policies' claim types, not those of files based on it)")
 
 
 def _claim_types(m: Merged, blocks: ET.Element) -> None:
@@ -157,10 +204,19 @@ def _transformations(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
         m.transformations[tid] = t
 
 
-def _claims(f: PolicyFile, where: str, el: ET.Element, group: str, item: str, into: dict[str, tuple[dict[str, str], Value]]) -> None:
+def _claims(m: Merged, f: PolicyFile, where: str, el: ET.Element, group: str, item: str,
+            into: dict[str, tuple[dict[str, str], Value]]) -> None:
     for c in el.findall(f"{q(group)}/{q(item)}"):
+        if item == "DisplayClaim" and c.get("ClaimTypeReferenceId") is None:
+            continue  # <DisplayClaim DisplayControlReferenceId="..."/>: a display control, not a claim
         ctr = c.get("ClaimTypeReferenceId", "")
-        into[ctr] = (dict(c.attrib), Value(ctr, f.name, f"{where}/{group}/{item}[@ClaimTypeReferenceId='{ctr}']{f.line(c)}"))
+        v = Value(ctr, f.name, f"{where}/{group}/{item}[@ClaimTypeReferenceId='{ctr}']{f.line(c)}")
+        # Checked for every technical profile of the file, whether or not a journey reaches it, as the upload does;
+        # unchecked, the runtime read an undeclared claim's page field as absent and a bad boolean as false.
+        claim_declared(m, ctr, v)
+        for attr in ("AlwaysUseDefaultValue", "Required"):
+            xs_boolean(c.get(attr), f"{v.file}: {v.path}/@{attr}")
+        into[ctr] = (dict(c.attrib), v)
 
 
 def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None, cp_name: str | None) -> None:
@@ -191,9 +247,10 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
         kid = crypto_key.get("Id", "")
         tp.keys[kid] = Value((crypto_key.get("StorageReferenceId") or "").strip(), f.name,
                              f"{where}/CryptographicKeys/Key[@Id='{kid}']/@StorageReferenceId")
-    _claims(f, where, el, "InputClaims", "InputClaim", tp.input_claims)
-    _claims(f, where, el, "OutputClaims", "OutputClaim", tp.output_claims)
-    _claims(f, where, el, "PersistedClaims", "PersistedClaim", tp.persisted_claims)
+    _claims(m, f, where, el, "InputClaims", "InputClaim", tp.input_claims)
+    _claims(m, f, where, el, "OutputClaims", "OutputClaim", tp.output_claims)
+    _claims(m, f, where, el, "PersistedClaims", "PersistedClaim", tp.persisted_claims)
+    _claims(m, f, where, el, "DisplayClaims", "DisplayClaim", tp.display_claims)
     for group, item, into in (("InputClaimsTransformations", "InputClaimsTransformation", tp.input_transformations),
                               ("OutputClaimsTransformations", "OutputClaimsTransformation", tp.output_transformations),
                               ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
@@ -234,6 +291,7 @@ def _overlay(out: Profile, src: Profile) -> None:
     out.input_claims.update(src.input_claims)
     out.output_claims.update(src.output_claims)
     out.persisted_claims.update(src.persisted_claims)
+    out.display_claims.update(src.display_claims)
     for mine, theirs in ((out.input_transformations, src.input_transformations),
                          (out.output_transformations, src.output_transformations),
                          (out.validation_profiles, src.validation_profiles)):
