@@ -17,12 +17,11 @@ from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.locales import language_from_ui_locales
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
-from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, NOT_SERVED_SCOPES, SERIAL, ClientSettings, MobileIDSettings, is_al4
+from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, MAX_DTBD, NOT_SERVED_SCOPES, SERIAL, ClientSettings, MobileIDSettings, is_al4
 
 # Parameters Mobile ID tells clients not to send ([GS]); PAR/JAR are not emulated.
 FORBIDDEN = ("display", "max_age", "id_token_hint", "claims", "request", "request_uri", "registration")
 _CODE_CHALLENGE = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
-MAX_DTBD = 239
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def is_al4(acr: str) -> bool:
 
 
 # What a client may ask for unless its onboarding says otherwise: the SIM/App levels without extra checks.
+MAX_DTBD = 239  # characters of a dtbd (the text the phone shows), past which authorize answers mid_auth_4000
 SERIAL = re.compile(r"MIDCHE[A-Z0-9]{10}", re.IGNORECASE)  # a user's Mobile ID serial, as login_hint's sn gives it
 DEFAULT_ALLOWED_ACRS = ("mid_al2_any", "mid_al3_any", "mid_al3_simcard", "mid_al3_mobileapp")
 LOCAL_STACK_CLIENT_ID = "b2c-contoso-0001"
@@ -71,8 +72,14 @@ class ClientSettings(_Strict):
     # B2C's user-flow mapping reads the ID token, so the granted claims go there too by default.
     claims_in_id_token: bool = True
     client_name: str = ""
-    # Every dtbd must start with it, and a dtbd is at most 239 characters (authorize.MAX_DTBD): a longer one refuses them all.
-    dtbd_prefix: Annotated[str, Field(max_length=239)] = ""
+    dtbd_prefix: str = ""
+
+    @field_validator("dtbd_prefix")
+    @classmethod
+    def _prefix_fits_a_dtbd(cls, value: str) -> str:
+        if len(value) > MAX_DTBD:  # every dtbd must start with it, and none may be longer than MAX_DTBD: all would be refused
+            raise ValueError(f"dtbd_prefix is {len(value)} characters, longer than a dtbd may be ({MAX_DTBD}): shorten it")
+        return value
 
     @field_validator("client_id")
     @classmethod
@@ -181,7 +188,7 @@ class MobileIDSettings(_Strict):
     # Keyed hash salt for pairwise subjects; keep it fixed so sub stays stable across restarts.
     subject_salt: SecretStr = SecretStr("mobileid-emulator-pairwise-subject")
     signing_key_pem: Path | None = None
-    signing_key_id: Annotated[str, Field(min_length=1)] = "mobileid-emulator-1"  # the JWKS's kid: B2C picks the key by it
+    signing_key_id: str = "mobileid-emulator-1"
     # None: on when a control token is set (the command line also turns it on for loopback hosts).
     control_enabled: bool | None = None
     control_token: SecretStr | None = None
@@ -200,6 +207,13 @@ class MobileIDSettings(_Strict):
                 or any(character.isspace() for character in value)):
             raise ValueError(f"{value!r} must be an absolute http(s) URL with a host, without query or fragment")
         return value.rstrip("/")
+
+    @field_validator("signing_key_id")
+    @classmethod
+    def _kid_named(cls, value: str) -> str:
+        if not value.strip():  # the JWKS's kid, by which B2C picks the key that signed a token
+            raise ValueError("signing_key_id must not be empty: it is the key's kid in the JWKS (unset it for the default)")
+        return value
 
     @field_validator("control_token")
     @classmethod

@@ -79,7 +79,7 @@ def test_a_file_that_is_not_a_trust_framework_policy_is_refused(tmp_path: Path, 
 @pytest.mark.parametrize(("edit", "says"), [
     ((RP, "</RelyingParty>", ""), "SignUpOrSignin.xml: line 37, column 2: malformed XML (mismatched tag); fix the markup"),
     ((RP, 'standalone="yes"?>', 'standalone="yes"?><!DOCTYPE TrustFrameworkPolicy [<!ENTITY t "contoso.onmicrosoft.com">]>'),
-     "SignUpOrSignin.xml: a <!DOCTYPE> declaration; policy files may not use DTDs or entities: remove it"),
+     "SignUpOrSignin.xml has a <!DOCTYPE> declaration; policy files may not use DTDs or entities: remove it"),
     ((RP, 'PolicyId="B2C_1A_signup_signin"', ""),
      'SignUpOrSignin.xml: TrustFrameworkPolicy/@PolicyId is missing; add PolicyId="B2C_1A_..."'),
     ((RP, 'PolicyId="B2C_1A_signup_signin"', 'PolicyId="signup_signin"'),
@@ -256,14 +256,20 @@ def test_a_claim_reference_to_an_undeclared_claim_type_is_refused_in_any_technic
         pack(tmp_path, edits=edits)
 
 
-def test_a_claim_declared_in_the_file_or_a_base_is_the_profile_pages_field(tmp_path: Path) -> None:
+@pytest.mark.parametrize("reference", ["nickname", "NickName"])
+def test_a_claim_declared_in_the_file_or_a_base_is_the_profile_pages_field(tmp_path: Path, reference: str) -> None:
     """The other side of the refusals above: declared in the extensions, the claim the extensions add to the base's
-    profile page is one of its fields."""
+    profile page is one of its fields, under its declared name however the reference spells it (a reference matched
+    in another case once loaded and was then left off the page: the runtime keys claims by the declared name)."""
     [policy] = pack(tmp_path, edits=[
         (EXT, "<BuildingBlocks>", NICKNAME.removesuffix("</BuildingBlocks>")),
-        (EXT, MOBILE_ID_PROFILE, '<TechnicalProfile Id="SelfAsserted-Social"><OutputClaims><OutputClaim ClaimTypeReferenceId="nickname" />'
+        (EXT, MOBILE_ID_PROFILE, f'<TechnicalProfile Id="SelfAsserted-Social"><OutputClaims><OutputClaim ClaimTypeReferenceId="{reference}" />'
                                  f"</OutputClaims></TechnicalProfile>{MOBILE_ID_PROFILE}")])
     assert "nickname" in policy.self_asserted_claims
+    assert policy.journey is not None
+    page = policy.journey.profiles["SelfAsserted-Social"]
+    assert [c.claim_type for c in page.output_claims if c.claim_type.lower() == "nickname"] == ["nickname"]
+    assert "nickname" in policy.journey.input_types
 
 
 STEP_7 = '<OrchestrationStep Order="7" Type="SendClaims"'
@@ -315,6 +321,15 @@ NOT_BOOLEAN = ("is not true or false; the policy schema types it xs:boolean, so 
      f"Precondition[@Type='ClaimsExist'] (line 110)/@ExecuteActionsIf: 'maybe' {NOT_BOOLEAN}"),
 ], ids=["input claim", "self-asserted required", "relying party", "capitalised", "precondition"])
 def test_a_boolean_attribute_that_is_not_xs_boolean_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
-    """Each was read as false (a precondition's as true), where B2C's upload refuses the file."""
+    """Each was read as a boolean where B2C's upload refuses the file (``maybe`` as false, ``True`` as true, a
+    precondition's missing one as true)."""
     with pytest.raises(PolicyError, match=re.escape(says)):
         pack(tmp_path, edits=[edit])
+
+
+def test_a_relying_party_claim_in_another_case_is_the_declared_claim_the_token_takes(tmp_path: Path) -> None:
+    """The relying party's OutputClaim DisplayName is the journey's displayName (declared so), not a claim of its own
+    that nothing fills: the token would have lacked it locally."""
+    [policy] = pack(tmp_path, edits=[(RP, '<OutputClaim ClaimTypeReferenceId="displayName" />', '<OutputClaim ClaimTypeReferenceId="DisplayName" />')])
+    [claim] = [c for c in policy.output_claims if c.claim_type.lower() == "displayname"]
+    assert (claim.claim_type, claim.token_claim) == ("displayName", "name")

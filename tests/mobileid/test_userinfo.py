@@ -68,8 +68,8 @@ def test_an_access_token_lives_access_token_lifetime_seconds(start_emulator) -> 
     """access_token_lifetime = 600: expires_in says so, and userinfo takes the token 599 s on (the store's clock moved
     on instead of the test waiting) but not 601 s on."""
     emulator = start_emulator(access_token_lifetime=600)
-    later = {"by": 0.0}
-    emulator.app.state.mobileid.memory.access_tokens.clock = lambda: time.time() + later["by"]
+    later, now = {"by": 0.0}, time.time()  # the store's clock stands still but for the test's moves
+    emulator.app.state.mobileid.memory.access_tokens.clock = lambda: now + later["by"]
     with emulator.client() as http:
         code = User(http).login(authorize_params()).code or ""
         answer = redeem(http, code).json()

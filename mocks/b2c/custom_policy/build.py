@@ -250,7 +250,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     for oc in rp_tp.findall(f"{q('OutputClaims')}/{q('OutputClaim')}"):
         ctr = oc.get("ClaimTypeReferenceId", "")
         oc_where = f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"
-        claim_declared(m, ctr, Value(ctr, name, oc_where))
+        declared = claim_declared(m, ctr, Value(ctr, name, oc_where))
         ct = m.claim_type(ctr)
         token_claim = oc.get("PartnerClaimType") or (ct.partner.get("OpenIdConnect") if ct else None) or ctr
         default = oc.get("DefaultValue")
@@ -258,7 +258,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
             raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
                               f"DefaultValue's claim resolver {unknown[0]} is not one the emulator fills in ({FILLED_IN}): its token "
                               "would carry the text as written where B2C puts a value; use one of those, or take it out (mocks/b2c/README.md, claim resolvers)")
-        output.append(RelyingPartyClaim(ctr, token_claim, default,
+        output.append(RelyingPartyClaim(declared, token_claim, default,
                                         bool(xs_boolean(oc.get("AlwaysUseDefaultValue"), f"{name}: {oc_where}/@AlwaysUseDefaultValue"))))
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not

@@ -99,7 +99,7 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
     except DefusedXmlException as exc:  # its own text is a repr (DTDForbidden(name=..., system_id=None, ...)): said in words
         what = {"DTDForbidden": "a <!DOCTYPE> declaration", "EntitiesForbidden": "an <!ENTITY> declaration"}.get(
             type(exc).__name__, "an external reference")
-        raise PolicyError(f"{path.name}: {what}; policy files may not use DTDs or entities: remove it") from None
+        raise PolicyError(f"{path.name} has {what}; policy files may not use DTDs or entities: remove it") from None
     return root, lines
 
 

@@ -157,13 +157,15 @@ def _check_step(f: PolicyFile, jid: str, order: str, st: ET.Element) -> None:
         xs_boolean(pre.get("ExecuteActionsIf"), pre_where)
 
 
-def claim_declared(m: Merged, claim: str, v: Value) -> None:
-    """B2C's upload refuses a reference to a claim type that neither the file nor one of its base policies declares
+def claim_declared(m: Merged, claim: str, v: Value) -> str:
+    """The declared Id of the claim type ``claim`` names (in the declaration's case: one claim, one name in the journey's
+    claims). B2C's upload refuses a reference to a claim type that neither the file nor one of its base policies declares
     (``m`` holds the claim types merged so far: those of the file being merged and its bases)."""
-    if m.claim_type(claim) is None:
-        raise PolicyError(f"{v.file}: {v.path}: claim type {claim!r} is not declared in BuildingBlocks/ClaimsSchema of {v.file} "
-                          "or a policy it is based on; declare it there or fix the ClaimTypeReferenceId (each file's upload sees "
-                          "its own and its base policies' claim types, not those of files based on it)")
+    if (declared := m.claim_type(claim)) is not None:
+        return declared.id
+    raise PolicyError(f"{v.file}: {v.path}: claim type {claim!r} is not declared in BuildingBlocks/ClaimsSchema of {v.file} "
+                      "or a policy it is based on; declare it there or fix the ClaimTypeReferenceId (each file's upload sees "
+                      "its own and its base policies' claim types, not those of files based on it)")
 
 
 def _claim_types(m: Merged, blocks: ET.Element) -> None:
@@ -213,10 +215,10 @@ def _claims(m: Merged, f: PolicyFile, where: str, el: ET.Element, group: str, it
         v = Value(ctr, f.name, f"{where}/{group}/{item}[@ClaimTypeReferenceId='{ctr}']{f.line(c)}")
         # Checked for every technical profile of the file, whether or not a journey reaches it, as the upload does;
         # unchecked, the runtime read an undeclared claim's page field as absent and a bad boolean as false.
-        claim_declared(m, ctr, v)
+        declared = claim_declared(m, ctr, v)
         for attr in ("AlwaysUseDefaultValue", "Required"):
             xs_boolean(c.get(attr), f"{v.file}: {v.path}/@{attr}")
-        into[ctr] = (dict(c.attrib), v)
+        into[declared] = (dict(c.attrib), v)
 
 
 def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None, cp_name: str | None) -> None:
