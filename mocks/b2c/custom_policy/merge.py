@@ -46,7 +46,6 @@ class Profile:
     input_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
     output_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
     persisted_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
-    display_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
     input_transformations: list[Value] = field(default_factory=list)
     output_transformations: list[Value] = field(default_factory=list)
     validation_profiles: list[Value] = field(default_factory=list)
@@ -252,7 +251,7 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
     _claims(m, f, where, el, "InputClaims", "InputClaim", tp.input_claims)
     _claims(m, f, where, el, "OutputClaims", "OutputClaim", tp.output_claims)
     _claims(m, f, where, el, "PersistedClaims", "PersistedClaim", tp.persisted_claims)
-    _claims(m, f, where, el, "DisplayClaims", "DisplayClaim", tp.display_claims)
+    _claims(m, f, where, el, "DisplayClaims", "DisplayClaim", {})  # checked only: the emulator draws no display claims
     for group, item, into in (("InputClaimsTransformations", "InputClaimsTransformation", tp.input_transformations),
                               ("OutputClaimsTransformations", "OutputClaimsTransformation", tp.output_transformations),
                               ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
@@ -293,7 +292,6 @@ def _overlay(out: Profile, src: Profile) -> None:
     out.input_claims.update(src.input_claims)
     out.output_claims.update(src.output_claims)
     out.persisted_claims.update(src.persisted_claims)
-    out.display_claims.update(src.display_claims)
     for mine, theirs in ((out.input_transformations, src.input_transformations),
                          (out.output_transformations, src.output_transformations),
                          (out.validation_profiles, src.validation_profiles)):
