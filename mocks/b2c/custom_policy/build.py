@@ -251,8 +251,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         ctr = oc.get("ClaimTypeReferenceId", "")
         oc_where = f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"
         declared = claim_declared(m, ctr, Value(ctr, name, oc_where))
-        ct = m.claim_type(ctr)
-        token_claim = oc.get("PartnerClaimType") or (ct.partner.get("OpenIdConnect") if ct else None) or ctr
+        token_claim = oc.get("PartnerClaimType") or m.claim_types[declared].partner.get("OpenIdConnect") or ctr
         default = oc.get("DefaultValue")
         if unknown := unfilled(default):
             raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
