@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -173,53 +174,49 @@ def test_a_dead_end_reached_while_the_waiting_page_is_awaited_asks_no_one(page: 
     assert (said, posted) == ([], [])
 
 
+class WaitingPage:
+    """Mobile ID's waiting page (transaction K7Q2XW8P) as ``Person`` sees it, whose wait for the phone is ``wait``."""
+
+    page = type("Page", (), {"url": "https://m.mobileid.ch/oidc/waiting"})()
+    waiting = type("Shown", (), {"count": lambda self: 1, "inner_text": lambda self: "Confirm it on your phone."})()
+
+    def __init__(self, wait: Callable[[float], None]) -> None:
+        self.wait_for_approval = wait
+
+    def transaction_number(self, timeout: float) -> str:
+        return "K7Q2XW8P"
+
+    def language(self) -> str:
+        return "en"
+
+
 def test_a_waiting_page_that_moves_on_before_the_timeout_ends_the_wait_for_the_journey_to_read(monkeypatch: pytest.MonkeyPatch) -> None:
     """Mobile ID ending the sign-in itself (80 s, before the real mode's default 120 s) moves the waiting page on, as an
     approval does: the person's wait ends there, saying so, and the journey reads B2C's answer (its error carrying
     mid_auth_3300: e2e/test_mobileid_outcomes.py, "expired"), not "nobody approved"."""
-    class WaitingPage:
-        page = type("Page", (), {"url": "https://m.mobileid.ch/oidc/waiting"})()
-        waiting = type("Shown", (), {"count": lambda self: 1, "inner_text": lambda self: "Confirm it on your phone."})()
-
-        def transaction_number(self, timeout: float) -> str:
-            return "K7Q2XW8P"
-
-        def language(self) -> str:
-            return "en"
-
-        def wait_for_approval(self, timeout: float) -> None:
-            waits.append(timeout)  # moved on at the first look: the page went to B2C
-
     waits: list[float] = []
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
     said: list[str] = []
     unanswered = UnansweredSignIns()
-    Person(announce=said.append, post=lambda prompt: None, timeout=120.0, unanswered=unanswered).approve("+41791234567", WaitingPage())  # type: ignore[arg-type]
+    moved_on = WaitingPage(waits.append)  # moved on at the first look: the page went to B2C
+    Person(announce=said.append, post=lambda prompt: None, timeout=120.0, unanswered=unanswered).approve("+41791234567", moved_on)  # type: ignore[arg-type]
     assert len(waits) == 1 and said[-1] == "Mobile ID: the waiting page for +4179*****67 moved on (transaction K7Q2XW8P)", said
     assert unanswered.latest is None  # nothing left open on the phone for the next journey to wait for
 
 
-@pytest.mark.parametrize("stopped", [KeyboardInterrupt("stopped by SIGTERM"), RuntimeError("the browser has been closed")],
-                         ids=["Ctrl-C or SIGTERM", "another error"])
-def test_a_wait_ended_by_the_run_being_stopped_tells_the_webhook(monkeypatch: pytest.MonkeyPatch, stopped: BaseException) -> None:
-    """A cancelled job (SIGTERM, read as Ctrl-C) or any other end of the wait: the chat hears it stopped, so the prompt
-    there is not left looking open; the stop goes on as it came."""
-    class WaitingPage:
-        page = type("Page", (), {"url": "https://m.mobileid.ch/oidc/waiting"})()
-        waiting = type("Shown", (), {"count": lambda self: 1, "inner_text": lambda self: "Confirm it on your phone."})()
-
-        def transaction_number(self, timeout: float) -> str:
-            return "K7Q2XW8P"
-
-        def language(self) -> str:
-            return "en"
-
-        def wait_for_approval(self, timeout: float) -> None:
-            raise stopped
+@pytest.mark.parametrize(("stopped", "why"), [
+    (KeyboardInterrupt("stopped by SIGTERM"), "the run was stopped"),
+    (RuntimeError("the browser has been closed"), "the run failed meanwhile (RuntimeError)"),
+], ids=["Ctrl-C or SIGTERM", "another error"])
+def test_a_wait_ended_by_the_run_being_stopped_tells_the_webhook(monkeypatch: pytest.MonkeyPatch, stopped: BaseException, why: str) -> None:
+    """A cancelled job (SIGTERM, read as Ctrl-C) or any other end of the wait: the chat hears it stopped and why, so the
+    prompt there is not left looking open; the stop goes on as it came."""
+    def wait(timeout: float) -> None:
+        raise stopped
 
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
     posted: list[dict[str, Any]] = []
     with pytest.raises(type(stopped)):
-        Person(announce=lambda line: None, post=posted.append, timeout=120.0).approve("+41791234567", WaitingPage())  # type: ignore[arg-type]
+        Person(announce=lambda line: None, post=posted.append, timeout=120.0).approve("+41791234567", WaitingPage(wait))  # type: ignore[arg-type]
     assert [(p.get("outcome"), p["transaction"]) for p in posted] == [(None, "K7Q2XW8P"), ("stopped", "K7Q2XW8P")]
-    assert posted[-1]["text"] == f"Mobile ID: stopped waiting for +4179*****67 ({type(stopped).__name__})"
+    assert posted[-1]["text"] == f"Mobile ID: stopped waiting for +4179*****67: {why}; nothing more to approve for transaction K7Q2XW8P"
