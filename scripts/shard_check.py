@@ -59,10 +59,10 @@ def did_not_run(report: Path, said: list[str]) -> str | None:
     """Why a shard ran no journey (make says 2 for any failure; its JUnit XML tells whether pytest ran): the reasons a
     run stopped before any journey writes there (fixtures/run_results.py write_junit_stopped), else its log's end; None
     when it ran journeys."""
-    if report.is_file() and junit_cases(report):
+    cases = list(ElementTree.parse(report).iter("testcase")) if report.is_file() else []
+    if any(case.get("classname") != JUNIT_RUN_CLASS for case in cases):
         return None
-    reasons = [f"{case.get('name')}: {outcome.get('message')}" for case in ElementTree.parse(report).iter("testcase")
-               for outcome in case if case.get("classname") == JUNIT_RUN_CLASS] if report.is_file() else []
+    reasons = [f"{case.get('name')}: {outcome.get('message')}" for case in cases for outcome in case]
     return "\n".join(reasons or said[-15:])
 
 
