@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,12 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             "tests/ and the journeys in e2e/ run in separate pytest runs (their browsers are set up "
             "differently): `pytest tests` and `pytest e2e`, or `make test` for both")
+    # The Ctrl-C tests send their commands SIGINT, as a terminal does. A shell without job control starts a background
+    # command with SIGINT ignored (`make test &` in a script, some CI runners), and every process below it inherits
+    # that: the commands would not hear it and those tests would fail for the shell's sake. Python's own handler again
+    # here (controller and workers) gives the processes the tests start SIGINT as a terminal's shell gives it.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")

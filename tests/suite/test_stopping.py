@@ -89,6 +89,16 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
     assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
 
 
+def test_a_test_run_started_with_ctrl_c_ignored_still_gives_its_commands_ctrl_c() -> None:
+    """tests/conftest.py: `pytest tests` started in the background by a shell without job control (SIGINT ignored, as
+    every process below it inherits) still runs the Ctrl-C test above as a terminal would: its command hears SIGINT."""
+    test = "tests/suite/test_stopping.py::test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped"
+    done = subprocess.run([sys.executable, "-m", "pytest", test, "-p", "no:cacheprovider", "-q", "-n", "0"],
+                          cwd=ROOT, env=suite_env(), capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-2000:]
+
+
 def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_path: Path) -> None:
     """Ctrl-C at a terminal signals its whole process group. Playwright's driver runs in a session of its own
     (fixtures/browser.py), so pytest hears it and the driver does not: the journey's tracing, context and browser stop in order, the
