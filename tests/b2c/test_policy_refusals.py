@@ -217,6 +217,14 @@ NICKNAME = ('<BuildingBlocks><ClaimsSchema><ClaimType Id="nickname"><DisplayName
 UNDECLARED = "claim type 'nickname' is not declared in BuildingBlocks/ClaimsSchema of {} or a policy it is based on; declare it there"
 
 
+def copy_claim(source: str, target: str) -> str:
+    """The extensions' BuildingBlocks opened with a CopyClaim transformation, ``CopyNickname``, from ``source`` to ``target``."""
+    return ('<BuildingBlocks><ClaimsTransformations><ClaimsTransformation Id="CopyNickname" TransformationMethod="CopyClaim">'
+            f'<InputClaims><InputClaim ClaimTypeReferenceId="{source}" TransformationClaimType="inputClaim" /></InputClaims>'
+            f'<OutputClaims><OutputClaim ClaimTypeReferenceId="{target}" TransformationClaimType="outputClaim" /></OutputClaims>'
+            "</ClaimsTransformation></ClaimsTransformations>")
+
+
 def unreferenced_profile(claims: str) -> tuple[str, str, str]:
     """A technical profile no journey, exchange or other profile names, with ``claims``, beside the seed's Mobile ID one."""
     return (EXT, MOBILE_ID_PROFILE, f'<TechnicalProfile Id="Unreferenced">{claims}</TechnicalProfile>{MOBILE_ID_PROFILE}')
@@ -246,8 +254,15 @@ def unreferenced_profile(claims: str) -> tuple[str, str, str]:
      "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/OutputClaims/OutputClaim[@ClaimTypeReferenceId='nickname'] "
      f"(line 825): {UNDECLARED.format(BASE)} or fix the ClaimTypeReferenceId (each file's upload sees its own and its base "
      "policies' claim types, not those of files based on it)"),
+    # In a claims transformation, whether or not a technical profile uses it.
+    ([(EXT, "<BuildingBlocks>", copy_claim("nickname", "displayName"))],
+     "TrustFrameworkExtensions.xml: ClaimsTransformation[@Id='CopyNickname']/InputClaims/InputClaim[@ClaimTypeReferenceId='nickname'] "
+     f"(line 15): {UNDECLARED.format(EXT)}"),
+    ([(EXT, "<BuildingBlocks>", copy_claim("displayName", "nickname"))],
+     "TrustFrameworkExtensions.xml: ClaimsTransformation[@Id='CopyNickname']/OutputClaims/OutputClaim[@ClaimTypeReferenceId='nickname'] "
+     f"(line 15): {UNDECLARED.format(EXT)}"),
 ], ids=["self-asserted output", "unreferenced input", "unreferenced persisted", "unreferenced display", "relying party input",
-        "declared in a later file"])
+        "declared in a later file", "transformation input", "transformation output"])
 def test_a_claim_reference_to_an_undeclared_claim_type_is_refused_in_any_technical_profile(
         tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     """B2C's upload checks every ClaimTypeReferenceId of a file against its ClaimsSchema and its bases', whether or not a
@@ -270,6 +285,18 @@ def test_a_claim_declared_in_the_file_or_a_base_is_the_profile_pages_field(tmp_p
     page = policy.journey.profiles["SelfAsserted-Social"]
     assert [c.claim_type for c in page.output_claims if c.claim_type.lower() == "nickname"] == ["nickname"]
     assert "nickname" in policy.journey.input_types
+
+
+def test_a_transformations_claim_in_another_case_is_kept_under_its_declared_name(tmp_path: Path) -> None:
+    """The runtime reads and writes a transformation's claims by name: a reference in another case than the declaration
+    would read nothing and write a claim no profile or token names."""
+    upn_input = '<InputClaim ClaimTypeReferenceId="upnUserName" TransformationClaimType="inputClaim" />'
+    [policy] = pack(tmp_path, edits=[(BASE, upn_input, upn_input.replace("upnUserName", "UPNUserName")),
+                                     (BASE, '<OutputClaim ClaimTypeReferenceId="userPrincipalName" TransformationClaimType="outputClaim" />',
+                                      '<OutputClaim ClaimTypeReferenceId="UserPrincipalName" TransformationClaimType="outputClaim" />')])
+    assert policy.journey is not None
+    upn = policy.journey.transformations["CreateUserPrincipalName"]
+    assert (upn.inputs, upn.outputs) == ((("upnUserName", "inputClaim"),), (("userPrincipalName", "outputClaim"),))
 
 
 STEP_7 = '<OrchestrationStep Order="7" Type="SendClaims"'

@@ -197,12 +197,19 @@ def _transformations(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
         if not tid:
             continue
         t = TransformationDef(tid, (ct.get("TransformationMethod") or "").strip(), f.name)
-        t.inputs = [(c.get("ClaimTypeReferenceId", ""), c.get("TransformationClaimType", ""))
-                    for c in ct.findall(f"{q('InputClaims')}/{q('InputClaim')}")]
+        where = f"ClaimsTransformation[@Id='{tid}']"
+        t.inputs = [_transformation_claim(m, f, where, c, "InputClaims/InputClaim") for c in ct.findall(f"{q('InputClaims')}/{q('InputClaim')}")]
         t.parameters = [(p.get("Id", ""), p.get("Value", "")) for p in ct.findall(f"{q('InputParameters')}/{q('InputParameter')}")]
-        t.outputs = [(c.get("ClaimTypeReferenceId", ""), c.get("TransformationClaimType", ""))
-                     for c in ct.findall(f"{q('OutputClaims')}/{q('OutputClaim')}")]
+        t.outputs = [_transformation_claim(m, f, where, c, "OutputClaims/OutputClaim") for c in ct.findall(f"{q('OutputClaims')}/{q('OutputClaim')}")]
         m.transformations[tid] = t
+
+
+def _transformation_claim(m: Merged, f: PolicyFile, where: str, c: ET.Element, path: str) -> tuple[str, str]:
+    """A transformation's claim as (declared claim type, TransformationClaimType): checked as a technical profile's, in
+    every transformation of the file, and named as declared, the name the runtime's claims are kept under."""
+    ctr = c.get("ClaimTypeReferenceId", "")
+    v = Value(ctr, f.name, f"{where}/{path}[@ClaimTypeReferenceId='{ctr}']{f.line(c)}")
+    return claim_declared(m, ctr, v), c.get("TransformationClaimType", "")
 
 
 def _claims(m: Merged, f: PolicyFile, where: str, el: ET.Element, group: str, item: str,
