@@ -287,6 +287,28 @@ def test_a_claim_declared_in_the_file_or_a_base_is_the_profile_pages_field(tmp_p
     assert "nickname" in policy.journey.input_types
 
 
+MISSING_TRANSFORMATION = "no ClaimsTransformation with that Id in BuildingBlocks/ClaimsTransformations of {} or a policy it is based on"
+UPN = '<OutputClaimsTransformation ReferenceId="CreateUserPrincipalName" />'
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    ([unreferenced_profile('<OutputClaimsTransformations><OutputClaimsTransformation ReferenceId="MakeNickname" />'
+                           "</OutputClaimsTransformations>")],
+     "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='Unreferenced']/OutputClaimsTransformations/"
+     f"OutputClaimsTransformation[@ReferenceId='MakeNickname']: {MISSING_TRANSFORMATION.format(EXT)}; define it or fix the ReferenceId"),
+    # Defined in the extensions, a file based on the base: the base's upload does not see it.
+    ([(EXT, "<BuildingBlocks>", copy_claim("displayName", "givenName")), (BASE, UPN, UPN + '<OutputClaimsTransformation ReferenceId="CopyNickname" />')],
+     "TrustFrameworkBase.xml: TechnicalProfile[@Id='Facebook-OAUTH']/OutputClaimsTransformations/"
+     f"OutputClaimsTransformation[@ReferenceId='CopyNickname']: {MISSING_TRANSFORMATION.format(BASE)}"),
+], ids=["in a profile no journey reaches", "defined in a later file"])
+def test_a_reference_to_a_claims_transformation_the_file_cannot_see_is_refused(
+        tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """As a claim reference: in every technical profile of the file, against its own and its bases' transformations
+    (an unreached profile's reference used to load, and a base's to one only the extensions define)."""
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=edits)
+
+
 def test_a_transformations_claim_in_another_case_is_kept_under_its_declared_name(tmp_path: Path) -> None:
     """The runtime reads and writes a transformation's claims by name: a reference in another case than the declaration
     would read nothing and write a claim no profile or token names."""

@@ -270,13 +270,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
     profiles, managers = _profiles(m, roots, rp_file.tenant_domain)
     used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}
-    for pid in profiles:
-        tp = effective(m, m.profiles[pid])
-        for v in tp.input_transformations + tp.output_transformations:
-            if v.value not in m.transformations:
-                raise PolicyError(f"{v.file}: {v.path}: no ClaimsTransformation with that Id in BuildingBlocks/ClaimsTransformations; "
-                                  "define it or fix the ReferenceId")
-    transformations = {
+    transformations = {  # each one a profile names is defined: merge() refuses the reference otherwise
         t.id: ClaimsTransformation(t.id, t.method, f"{t.file}: ClaimsTransformation[@Id='{t.id}']",
                                    tuple(t.inputs), tuple(t.parameters), tuple(t.outputs))
         for tid, t in m.transformations.items() if tid in used

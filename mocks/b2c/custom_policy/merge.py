@@ -264,8 +264,14 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
                               ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
         for ref in el.findall(f"{q(group)}/{q(item)}"):
             rid = ref.get("ReferenceId", "")
+            ref_where = f"{where}/{group}/{item}[@ReferenceId='{rid}']"
+            if item != "ValidationTechnicalProfile" and rid not in m.transformations:
+                # As a claim reference: checked in every profile of the file, reached or not, against the file's own
+                # and its bases' transformations (those merged so far), as the file's upload checks it.
+                raise PolicyError(f"{f.name}: {ref_where}: no ClaimsTransformation with that Id in BuildingBlocks/ClaimsTransformations "
+                                  f"of {f.name} or a policy it is based on; define it or fix the ReferenceId")
             if all(v.value != rid for v in into):
-                into.append(Value(rid, f.name, f"{where}/{group}/{item}[@ReferenceId='{rid}']"))
+                into.append(Value(rid, f.name, ref_where))
     sm = el.find(q("UseTechnicalProfileForSessionManagement"))
     if sm is not None:
         tp.session_manager = Value(sm.get("ReferenceId", ""), f.name, f"{where}/UseTechnicalProfileForSessionManagement")
