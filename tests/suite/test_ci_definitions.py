@@ -286,6 +286,16 @@ def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:
     assert "--tb=short" in planned, planned  # a CI log of many failures stays readable down to its causes section
 
 
+def test_the_ci_runs_retry_an_infrastructure_failure_twice() -> None:
+    """README, "Retries only for infrastructure": `--infra-reruns N` (CI: 2), in the nightly's shards and the smoke."""
+    planned = subprocess.run(["make", "-s", "-n", "shard", f"VENV={venv_for_make()}"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    assert re.search(r"pytest e2e .*--infra-reruns 2 ", planned, re.S), planned
+    # The smoke's recipe calls $(MAKE) (its report), so `make -n smoke` would run it: its recipe is read instead.
+    smoke = re.search(r"^smoke:.*?\n\n", (ROOT / "Makefile").read_text(), re.M | re.S)
+    assert smoke is not None and "$(PYTEST) e2e -m smoke" in smoke.group() and "--infra-reruns $(INFRA_RERUNS)" in smoke.group()
+
+
 def test_the_readmes_nightly_on_one_machine_gives_each_shard_folders_of_its_own() -> None:
     """The README's nightly on one machine, as make would run its shards: neither shard writes where the other does (the
     second's pytest-playwright would empty the first's failure evidence, its Allure run the first's results)."""

@@ -46,5 +46,8 @@ def test_only_machine_and_network_failures_count_as_infrastructure(text: str, in
 
 def test_secret_values_are_found_by_the_settings_name_webhooks_included() -> None:
     env = {"MOBILEID_CONTROL_TOKEN": "control-token-1", "TEAMS_WEBHOOK_URL": "https://chat.example/hook/abc",
-           "B2C_WEBAPP1_CLIENT_SECRET": "webapp-secret", "B2C_TENANT": "contoso-tenant", "SHORT_TOKEN": "abc"}
-    assert sorted(secret_values(env)) == ["control-token-1", "https://chat.example/hook/abc", "webapp-secret"]
+           "B2C_WEBAPP1_CLIENT_SECRET": "webapp-secret", "B2C_TENANT": "contoso-tenant", "SHORT_TOKEN": "abc",
+           # docs/suite.md names these two too: a test account's password, a deployed emulator's key in the environment
+           "MOBILEID_TEST_PASSWORD": "test-account-password", "signing_private_key": "-----BEGIN PRIVATE KEY-----x"}
+    assert sorted(secret_values(env)) == ["-----BEGIN PRIVATE KEY-----x", "control-token-1", "https://chat.example/hook/abc",
+                                          "test-account-password", "webapp-secret"]
