@@ -17,6 +17,7 @@ from fixtures import causes
 from fixtures.causes import JourneyFailure, classify_text
 from fixtures.reporting import locate_bare_timeout, page_facts
 from pages import B2CErrorPage, B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
+from tests.suite_run import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -515,3 +516,22 @@ def test_b2cs_correlation_id_is_read_from_its_page_sources_comment(page: Page) -
         assert B2CSignUpOrSignInPage(page).correlation_id() == "0f8fad5b-d9cb-469f-a165-70867728950e", words
     page.set_content(f"<!-- build 2026.11 -->{UNIFIED}")
     assert B2CSignUpOrSignInPage(page).correlation_id() is None
+
+
+def test_the_waits_figures_in_the_docs_are_the_codes() -> None:
+    """docs/suite.md, Waits: one timeout, TIMEOUT_MS = 15 s, which is also a journey page's action timeout and expect()'s;
+    and "connect waits at most 150 s" for a browser server's answer (E2E_BROWSER_WS_ENDPOINT)."""
+    from unittest import mock
+
+    from playwright.sync_api import expect
+
+    from fixtures.browser import CONNECT_TIMEOUT_MS
+    from fixtures.journey import Journey
+    from fixtures.settings import build_settings
+
+    doc = (ROOT / "docs" / "suite.md").read_text()
+    assert f"`TIMEOUT_MS` = {waiting.TIMEOUT_MS / 1000:g} s" in doc and f"`connect` waits at most {CONNECT_TIMEOUT_MS / 1000:g} s" in doc
+    page = mock.MagicMock()
+    Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
+    page.set_default_timeout.assert_called_once_with(waiting.TIMEOUT_MS)
+    assert expect._timeout == waiting.TIMEOUT_MS  # set where the journeys' module is loaded (Playwright keeps it there)
