@@ -122,6 +122,21 @@ def test_suite_timings_alternate_their_order_and_keep_every_run(monkeypatch) -> 
     assert samples == {"n1": [(1.0, True), (6.0, True)], "n2": [(2.0, True), (5.0, True)], "smoke": [(3.0, True), (4.0, True)]}
 
 
+def test_the_make_test_target_is_judged_from_the_seconds_written_for_it(monkeypatch, tmp_path) -> None:
+    """README, Speed: write a warm `make test`'s seconds to bench-results/make-test-seconds to have that target judged."""
+    import bench.run as run
+
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    monkeypatch.setattr(run, "OUT", tmp_path / "bench-results")
+    assert run.make_test_seconds(None) == (None, "not run by bench: write the seconds of a warm `make test` to bench-results/make-test-seconds")
+    (tmp_path / "bench-results").mkdir()
+    (tmp_path / "bench-results" / "make-test-seconds").write_text("205.6\n")
+    assert run.make_test_seconds(None) == (205.6, "from bench-results/make-test-seconds")
+    assert run.make_test_seconds(190.0) == (190.0, "given with --make-test-seconds")
+    (tmp_path / "bench-results" / "make-test-seconds").write_text("about 3 minutes")
+    assert run.make_test_seconds(None) == (None, "bench-results/make-test-seconds does not hold a number of seconds")
+
+
 def test_quick_means_2_rounds_3_start_pairs_and_1_suite_round():
     from bench.run import options
 

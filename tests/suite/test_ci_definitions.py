@@ -296,6 +296,16 @@ def test_the_ci_runs_retry_an_infrastructure_failure_twice() -> None:
     assert smoke is not None and "$(PYTEST) e2e -m smoke" in smoke.group() and "--infra-reruns $(INFRA_RERUNS)" in smoke.group()
 
 
+def test_make_clean_removes_a_runs_output_and_keeps_the_report_history(tmp_path: Path) -> None:
+    """docs/suite.md: ALLURE_HISTORY_PATH is kept by `make clean` (the trend and new/fixed failures need it)."""
+    for folder in ("results", "report", ".allure"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "kept-or-not").write_text("x")
+    subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "clean", "RESULTS_DIR=results", "REPORT_DIR=report",
+                    "ALLURE_HISTORY_PATH=.allure/history.jsonl"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".allure"]
+
+
 def test_the_readmes_nightly_on_one_machine_gives_each_shard_folders_of_its_own() -> None:
     """The README's nightly on one machine, as make would run its shards: neither shard writes where the other does (the
     second's pytest-playwright would empty the first's failure evidence, its Allure run the first's results)."""
