@@ -137,6 +137,8 @@ def test_every_cause_is_a_category_of_the_report_in_the_same_order() -> None:
     listed = re.findall(r'^\s+"([^"]+)",$', config.split("const causes = [", 1)[1].split("];", 1)[0], re.M)
     assert tuple(listed) == causes.CAUSES
     assert "labels: { cause:" in config and '{ label: "cause_detail" }' in config
+    # README, the report's first screen: its results tree grouped by cause, then by the cause's detail.
+    assert 'groupBy: ["cause", "cause_detail", "parentSuite", "suite"]' in config
 
 
 def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() -> None:

@@ -399,6 +399,7 @@ def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(
     assert summary["stats"]["flaky"] == 1 and len(summary["flakyTests"]) == 1
     # The first screen's tree sorted by status, failures first (allurerc.mjs), as the report reads its options.
     assert '"defaultSortBy":"status,asc"' in (report / "index.html").read_text()
+    assert '"groupBy":["cause","cause_detail","parentSuite","suite"]' in (report / "index.html").read_text()  # by cause, then detail
     # As make report renders it: the installed Allure's analytics taken out.
     assert offline_report.TRACKER in (report / "index.html").read_text()
     assert offline_report.main([str(report / "index.html")]) == 0 and offline_report.TRACKER not in (report / "index.html").read_text()
