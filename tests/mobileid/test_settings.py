@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import ssl
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,8 @@ from mocks.faults import Fault, Side, acting_on
 from mocks.mobileid import MobileIDSettings, load_settings
 from mocks.mobileid.settings import ConfigurationError
 from tests.mobileid import support
-from tests.mobileid.support import started
+from tests.mobileid.support import REDIRECTS, RP_POST, SECRETS, User, answer_of, authorize_params, started
+from tests.mobileid.test_claims import id_token_claims
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "mocks" / "mobileid" / "example-config.toml"
@@ -70,6 +72,7 @@ def test_the_example_file_loads() -> None:
         ({**ENV, "MOBILEID_REDIRECT_URIS": "https://localhost./cb"}, ["redirect_uris", "is on localhost"]),
         ({**ENV, "MOBILEID_TRANSACTION_TIMEOUT": "soon"}, ["transaction_timeout", "MOBILEID_TRANSACTION_TIMEOUT"]),
         ({**ENV, "MOBILEID_FAULTS": "no-such-fault"}, ["faults", "MOBILEID_FAULTS"]),
+        ({**ENV, "MOBILEID_CLIENT_CONSENT": "sometimes"}, ["clients.0.consent", "MOBILEID_CLIENT_CONSENT"]),
     ],
 )
 def test_bad_configuration_names_the_setting(environ: dict, names: list[str]) -> None:
@@ -243,3 +246,111 @@ def test_a_clients_scopes_say_whether_mobile_id_has_them(scopes: list[str], says
 
     with pytest.raises(ValidationError, match=re.escape(says)):
         ClientSettings(client_id="rp", client_secret=SecretStr("s"), redirect_uris=["https://rp.example/cb"], allowed_scopes=scopes)
+
+
+def test_mobileid_subject_salt_keys_the_sub_the_emulator_issues(start_emulator) -> None:
+    """MOBILEID_SUBJECT_SALT, read as the command line reads it: another salt gives the same number at the same client
+    another sub, the same salt (another start) the same sub."""
+    def sub_with(environ: dict[str, str]) -> str:
+        with start_emulator(subject_salt=load_settings(environ=environ).subject_salt).client() as http:
+            return str(id_token_claims(http)["sub"])
+
+    deployed = sub_with({"MOBILEID_SUBJECT_SALT": "deployment-salt-1"})
+    assert sub_with({"MOBILEID_SUBJECT_SALT": "deployment-salt-1"}) == deployed
+    other = sub_with({"MOBILEID_SUBJECT_SALT": "deployment-salt-2"})
+    assert len({deployed, other, sub_with({})}) == 3  # the built-in salt's is a third
+
+
+@pytest.mark.parametrize(("consent", "asked"), [
+    (None, [False, False]),  # the default: never
+    ("never", [False, False]),
+    ("once", [True, False]),  # per user: not again once given
+    ("always", [True, True]),
+])
+def test_mobileid_client_consent_says_when_the_environments_client_asks_consent(start_emulator, consent: str | None,
+                                                                                 asked: list[bool]) -> None:
+    environ = {"MOBILEID_CLIENT_ID": RP_POST, "MOBILEID_CLIENT_SECRET": SECRETS[RP_POST], "MOBILEID_REDIRECT_URIS": REDIRECTS[RP_POST]}
+    settings = load_settings(environ={**environ, **({"MOBILEID_CLIENT_CONSENT": consent} if consent else {})})
+    seen = []
+    with start_emulator(clients=settings.clients).client() as http:
+        for _ in asked:  # the same number signs in twice
+            user = User(http)
+            session = user.start_transaction("+41700092501", authorize_params())
+            next_page = http.get(user.wait_status(session)["next"])
+            seen.append("/oidc/consent?" in next_page.headers.get("location", ""))
+            if seen[-1]:
+                next_page = http.post("/oidc/consent", data={"session": session, "decision": "accept"})
+            assert answer_of(next_page).code
+    assert seen == asked
+
+
+@pytest.fixture
+def command_line_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., MobileIDSettings]]:
+    """The settings ``python -m mocks.mobileid ARGS`` starts with, from its own main() in this process (stopped before
+    serving), with only the environment the test sets."""
+    from mocks.mobileid import __main__ as command
+
+    for variable in [name for name in os.environ if name.startswith("MOBILEID_")]:
+        monkeypatch.delenv(variable)
+    monkeypatch.setattr("logging.basicConfig", lambda **_: None)  # the test run keeps its logging
+
+    class Started(Exception):
+        def __init__(self, settings: MobileIDSettings) -> None:
+            self.settings = settings
+
+    def create_app(settings: MobileIDSettings) -> None:
+        raise Started(settings)
+
+    monkeypatch.setattr(command, "create_app", create_app)
+
+    def settings_of(*args: str) -> MobileIDSettings:
+        with pytest.raises(Started) as started_with:
+            command.main(list(args))
+        return started_with.value.settings
+
+    yield settings_of
+
+
+def settings_file(path: Path, issuer: str, client_id: str, **top: str) -> Path:
+    lines = [f'issuer = "{issuer}"', *(f"{key} = {value}" for key, value in top.items()),
+             f'[[clients]]\nclient_id = "{client_id}"\nclient_secret = "s"\nredirect_uris = ["https://rp.example/cb"]']
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_mobileid_config_names_the_settings_file_when_no_config_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                         command_line_settings: Callable[..., MobileIDSettings]) -> None:
+    named = settings_file(tmp_path / "named.toml", "https://named.example", "rp-named", code_lifetime="45")
+    monkeypatch.setenv("MOBILEID_CONFIG", str(named))
+    settings = command_line_settings()
+    assert (settings.issuer, [c.client_id for c in settings.clients], settings.code_lifetime) == ("https://named.example", ["rp-named"], 45)
+    # --config, the command line, wins over it
+    given = settings_file(tmp_path / "given.toml", "https://given.example", "rp-given")
+    assert [c.client_id for c in command_line_settings("--config", str(given)).clients] == ["rp-given"]
+
+
+def test_the_environment_overrides_the_file_and_the_command_line_overrides_both(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command_line_settings: Callable[..., MobileIDSettings]) -> None:
+    config = str(settings_file(tmp_path / "config.toml", "https://file.example", "rp-file", transaction_timeout="10",
+                               faults='["userinfo-failing"]'))
+    from_file = command_line_settings("--config", config)
+    assert (from_file.issuer, from_file.transaction_timeout, from_file.faults) == ("https://file.example", 10, frozenset({Fault.USERINFO_FAILING}))
+    monkeypatch.setenv("MOBILEID_ISSUER", "https://env.example")
+    monkeypatch.setenv("MOBILEID_TRANSACTION_TIMEOUT", "20")
+    monkeypatch.setenv("MOBILEID_FAULTS", "slow-idp")
+    over_file = command_line_settings("--config", config)
+    assert (over_file.issuer, over_file.transaction_timeout, over_file.faults) == ("https://env.example", 20, frozenset({Fault.SLOW_IDP}))
+    over_both = command_line_settings("--config", config, "--issuer", "https://cli.example", "--fault", "userinfo-failing")
+    assert (over_both.issuer, over_both.transaction_timeout, over_both.faults) == ("https://cli.example", 20, frozenset({Fault.USERINFO_FAILING}))
+
+
+def test_the_environments_client_is_added_to_the_files_clients(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               command_line_settings: Callable[..., MobileIDSettings]) -> None:
+    config = settings_file(tmp_path / "config.toml", "https://file.example", "rp-file")
+    for variable, value in ENV.items():
+        monkeypatch.setenv(variable, value)
+    settings = command_line_settings("--config", str(config))
+    assert [client.client_id for client in settings.clients] == ["rp-file", "b2c-tenant"]
+    added = settings.client("b2c-tenant")
+    assert added is not None and added.redirect_uris == ["https://t.b2clogin.com/t.onmicrosoft.com/oauth2/authresp",
+                                                         "https://login.t.example/t.onmicrosoft.com/oauth2/authresp"]
