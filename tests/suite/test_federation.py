@@ -13,7 +13,7 @@ import pytest
 
 from fixtures.causes import TENANT_CONFIGURATION, classify
 from fixtures.federation import FederationRequestError, check_request, policy_of
-from fixtures.settings import build_settings
+from fixtures.settings import SettingsError, build_settings
 from fixtures.stack import Stack, tenant_settings
 from fixtures.stack_description import serve_command
 from tests.local_stack import LOCAL_STACK
@@ -94,6 +94,35 @@ def test_settings_change_what_is_expected() -> None:
     tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
               "MOBILEID_CONTROL_URL": "https://mid.contoso.test/control"}
     assert "client_id" in problems(request(), **tenant, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555")
+
+
+def test_the_response_mode_setting_is_the_one_that_passes() -> None:
+    """MOBILEID_RESPONSE_MODE=query: B2C's form_post is reported, naming the setting and the element to change; query
+    passes, and so does none at all."""
+    found = problems(request(), MOBILEID_RESPONSE_MODE="query")
+    assert list(found) == ["response_mode"], found
+    assert "is 'form_post'; the set-up uses 'query' (MOBILEID_RESPONSE_MODE)" in found["response_mode"]
+    assert "Item[@Key='response_mode'] = query" in found["response_mode"]
+    user_flow = problems(request(), policy="B2C_1_signupsignin", MOBILEID_RESPONSE_MODE="Query")
+    assert 'identity provider\'s "Response mode" field' in user_flow["response_mode"] and user_flow["response_mode"].endswith("= query")
+    assert problems(request(response_mode="query"), MOBILEID_RESPONSE_MODE="query") == {}
+    assert problems(request(response_mode=None), MOBILEID_RESPONSE_MODE="query") == {}
+
+
+def test_the_response_mode_setting_accepts_form_post_and_query_only() -> None:
+    for accepted in ("form_post", "query"):
+        assert build_settings({"MOBILEID_RESPONSE_MODE": accepted}, LOCAL_STACK).idp_response_mode == accepted
+    with pytest.raises(SettingsError, match="MOBILEID_RESPONSE_MODE='fragment' is not valid; use form_post \\(the seed\\) or query"):
+        build_settings({"MOBILEID_RESPONSE_MODE": "fragment"}, LOCAL_STACK)
+
+
+def test_the_fix_names_the_technical_profile_setting() -> None:
+    """A custom policy whose Mobile ID technical profile has another Id (MOBILEID_TECHNICAL_PROFILE): each fix names that one."""
+    found = problems(request(scope="openid profile", client_id="someone-else"), MOBILEID_TECHNICAL_PROFILE="Fabrikam-MobileID")
+    assert list(found) == ["client_id", "scope"], found
+    for parameter, key in (("client_id", "client_id"), ("scope", "scope")):
+        assert f"B2C_1A_signup_signin: TechnicalProfile[@Id='Fabrikam-MobileID']/Metadata/Item[@Key='{key}']" in found[parameter]
+        assert "MobileID-OAuth2" not in found[parameter]
 
 
 def test_the_policy_comes_from_the_apps_authorize_url_only() -> None:

@@ -126,9 +126,12 @@ def test_an_unreachable_tenant(stack: Stack) -> None:
 
 
 def test_another_mobile_id_client(stack: Stack) -> None:
-    bad = failed(run(stack, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555", B2C_POLICIES="B2C_1A_signup_signin"))
+    # A tenant whose policy names its Mobile ID technical profile otherwise (MOBILEID_TECHNICAL_PROFILE): the fix names that one.
+    bad = failed(run(stack, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555", B2C_POLICIES="B2C_1A_signup_signin",
+                     MOBILEID_TECHNICAL_PROFILE="Fabrikam-MobileID"))
     assert f"client_id: is '{LOCAL_STACK.mobileid_client_id}'" in bad["B2C_1A_signup_signin: request to Mobile ID"].detail
-    assert "Item[@Key='client_id'] = 11111111-2222-3333-4444-555555555555" in bad["B2C_1A_signup_signin: request to Mobile ID"].fix
+    assert ("B2C_1A_signup_signin: TechnicalProfile[@Id='Fabrikam-MobileID']/Metadata/Item[@Key='client_id'] = "
+            "11111111-2222-3333-4444-555555555555") in bad["B2C_1A_signup_signin: request to Mobile ID"].fix
 
 
 def test_a_missing_button_and_a_wrong_federation_request(misconfigured: Stack) -> None:
@@ -225,6 +228,18 @@ def test_a_tenant_sending_users_to_another_mobile_id_names_both_fixes(policy: st
     assert ("authorization_endpoint'] = https://m.mobileid.ch/oidc/authorize" if policy.startswith("B2C_1A_")
             else "\"Metadata url\" = https://openid.mobileid.ch/.well-known/openid-configuration") in problem
     assert check.endpoint_problems("https://m.mobileid.ch/oidc/authorize?client_id=x", policy) == []
+
+
+def test_the_endpoint_fix_names_the_technical_profile_setting() -> None:
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin",
+              "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control",
+              "MOBILEID_TECHNICAL_PROFILE": "Fabrikam-MobileID"}
+    with httpx.Client() as http:
+        check = Preflight(build_settings(tenant), http, browser=lambda: None)
+        check.mobile_id = {"authorization_endpoint": "https://m.mobileid.ch/oidc/authorize"}
+        [problem] = check.endpoint_problems("https://mid-emulator.fabrikam.test/oidc/authorize?client_id=x", "B2C_1A_signup_signin")
+    assert ("Fix: B2C_1A_signup_signin: TechnicalProfile[@Id='Fabrikam-MobileID']/Metadata/Item[@Key='authorization_endpoint'] = "
+            "https://m.mobileid.ch/oidc/authorize") in problem, problem
 
 
 def test_a_failed_row_is_reported_as_its_own_cause() -> None:
