@@ -28,7 +28,7 @@ from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common import net
 from mocks.common.hosts import format_host_map
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import allure_results, suite_env
+from tests.suite_run import allure_results, processes_naming, suite_env
 
 from .test_federation import SCOPE_ELEMENT, SCOPE_ITEM, edited_policies, serve_policies
 
@@ -205,6 +205,23 @@ def test_the_command_reports_every_missing_setting_at_once() -> None:
     for setting in ("B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_TEST_NUMBER"):
         assert setting in result.stdout
     assert "nothing checked, the suite's settings are wrong" in result.stdout and "tenant configuration" not in result.stdout
+
+
+def test_the_command_in_local_mode_checks_a_stack_it_starts_and_names_a_misspelt_setting(tmp_path: Path) -> None:
+    """`make preflight` with no tenant settings: every row passes against the stack it starts (and stops), and a
+    setting spelt almost right is named with the one meant (it would read as unset). The .env read is the repository's
+    (fixtures/settings_plugin.py ENV_FILE), whose names suite_env blanks: the misspelt name is the environment's."""
+    result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=ROOT,
+                            env=suite_env({"E2E_UI_LOCALE": "de", "TMPDIR": str(tmp_path)}),  # its stack's state: found by name below
+                            capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "preflight of the local stack at https://" in result.stdout, output[-3000:]
+    assert re.search(r"^preflight: all \d+ checks ok or skipped$", result.stdout, re.M), output[-3000:]
+    assert "FAIL" not in result.stdout and "B2C_1A_signup_signin: request to Mobile ID" in result.stdout, output[-3000:]
+    assert "settings the suite does not read (a typo reads as unset): E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)" in result.stdout, \
+        output[-3000:]
+    assert processes_naming(str(tmp_path)) == [] and list(tmp_path.glob("preflight-stack-*")) == []  # its stack stopped with it
 
 
 @pytest.mark.parametrize("policy", ["B2C_1_signupsignin", "B2C_1A_signup_signin"])
