@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.redaction import contains_secret
+from tests.local_stack import LOCAL_STACK
+from tests.suite_run import pytest_e2e
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -79,6 +81,19 @@ def check_environment(failing_run) -> None:
     properties = dict(line.split("=", 1) for line in (directory / "environment.properties").read_text().splitlines())
     assert properties["stack_faults"] == "wrong-audience" and properties["browser"].startswith("chromium ")
     assert {"target", "tenant", "policies", "playwright", "commit"} <= properties.keys()
+    assert (properties["client_id"], properties["mobileid_mode"], properties["workers"]) == (LOCAL_STACK.client_id, "emulator", "0")
+
+
+def test_a_run_with_workers_writes_what_was_tested_browser_version_included(tmp_path: Path) -> None:
+    """docs/suite.md, Reports: environment.properties is written by xdist's controller, which launches no browser: the
+    browser's version comes from the workers that ran the journeys (two quick ones, one per policy)."""
+    done = pytest_e2e("-k", "test_error_page_says_sign_in_failed", "-n", "2", f"--alluredir={tmp_path}")
+    assert done.returncode == 0 and "2 passed" in done.stdout, (done.stdout + done.stderr)[-3000:]
+    properties = dict(line.split("=", 1) for line in (tmp_path / "environment.properties").read_text().splitlines())
+    assert re.fullmatch(r"chromium \d+(\.\d+)+", properties["browser"]), properties
+    assert (properties["workers"], properties["client_id"], properties["mobileid_mode"]) == ("2", LOCAL_STACK.client_id, "emulator"), properties
+    assert (properties["target"], properties["tenant"]) == ("local", LOCAL_STACK.tenant), properties
+    assert {"policies", "stack_faults", "stack_policies", "playwright", "commit"} <= properties.keys(), properties
 
 
 def check_no_raw_token(failing_run) -> None:
