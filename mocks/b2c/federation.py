@@ -113,7 +113,14 @@ class Federation:
         cached = self._metadata.get(url)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        doc = await self._get_json(url)
+        try:
+            doc = await self._get_json(url)
+        except B2CError as error:
+            if error.code != "AADB2C90273":
+                raise
+            # Metadata B2C cannot read (not a JSON object, too large) is, as metadata without its keys, the provider not
+            # reached: 90289 on the error page (README, error table; unconfirmed), not an invalid answer (90273).
+            raise B2CError("AADB2C90289", error="server_error") from None
         self._metadata[url] = (time.monotonic() + METADATA_TTL, doc)
         return doc
 

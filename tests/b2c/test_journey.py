@@ -11,7 +11,7 @@ from joserfc.jwk import KeySet
 
 from mocks.b2c.policy import ClaimMapping
 
-from .fake_idp import FakeIdP, IdPBehaviour
+from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
 from .support import (
     B2C,
     CUSTOM,
@@ -269,10 +269,14 @@ def test_a_failing_claims_endpoint_reaches_the_app_as_server_error(start) -> Non
         "AADB2C90075: The claims exchange 'FakeExchange' specified in step '2' returned HTTP error response with Code '500'")
 
 
-def test_unreachable_identity_provider_shows_the_error_page(start) -> None:
+@pytest.mark.parametrize("metadata", ["unreachable", "not json"])
+def test_unreachable_identity_provider_shows_the_error_page(start, metadata: str) -> None:
+    """README, error table: the IdP's metadata unreachable or bad when the user picks it (here an HTML page, 200)."""
     from .support import free_port
 
-    provider = oidc_provider(metadata_url=f"https://127.0.0.1:{free_port()}/.well-known/openid-configuration")
+    url = (f"https://127.0.0.1:{free_port()}/.well-known/openid-configuration" if metadata == "unreachable"
+           else f"{ISSUER}/authorize?response_mode=form_post&redirect_uri=https://app.example/")
+    provider = oidc_provider(metadata_url=url)
     h = start(policies=[user_flow(provider)])
     page = h.browser().go(authorize_url(domain_hint="idp.example"))
     assert page.error_detail().startswith("AADB2C90289: We encountered an error connecting to the identity provider.")
