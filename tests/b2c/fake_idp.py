@@ -43,6 +43,7 @@ class IdPBehaviour:
     auth_method: str = "client_secret_post"
     error: str | None = None  # authorize answers with this error instead of a code
     error_description: str = "The user said no"
+    without_code: bool = False  # authorize answers with the state alone: neither code nor error
     token_delay: float = 0.0
     token_status: int = 200
     userinfo_status: int = 200
@@ -81,6 +82,8 @@ class FakeIdP:
         b = self.behaviour
         if b.error:
             answer = {"error": b.error, "error_description": b.error_description, "state": params.get("state", "")}
+        elif b.without_code:
+            answer = {"state": params.get("state", "")}
         else:
             code = secrets.token_urlsafe(16)
             self._codes[code] = {**params, "_sub": b.sub or f"user-{secrets.token_hex(6)}"}

@@ -229,6 +229,75 @@ def test_page_api_refuses_a_wrong_csrf_token_or_foreign_transaction(shared: Harn
     assert stolen.error_detail().startswith("AADB2C90046")
 
 
+CSRF_COOKIE = "x-ms-cpim-csrf"
+
+
+def _with_csrf_cookie(browser: Browser, value: str | None) -> None:
+    """The browser's ``x-ms-cpim-csrf`` replaced by ``value`` (None: removed)."""
+    if value is None:
+        browser.http.cookies.delete(CSRF_COOKIE, domain="contoso.b2clogin.com", path="/")
+    else:  # the same name, domain and path: replaces the one B2C set
+        browser.http.cookies.set(CSRF_COOKIE, value, domain="contoso.b2clogin.com", path="/")
+
+
+def _choose_with(browser: Browser, page: Page, csrf_token: str) -> Landing | Page:
+    """The unified page's social button with ``csrf_token`` in place of the page's."""
+    s = page.settings
+    query = urlencode({"claimsexchange": "FakeIdP", "csrf_token": csrf_token, "tx": s["transId"], "p": s["hosts"]["policy"]})
+    return browser.go(f"{B2C}{s['hosts']['tenant']}/api/CombinedSigninAndSignup/unified?{query}")
+
+
+def _still_usable(browser: Browser, page: Page) -> None:
+    """The refused transaction, with the page's own token and cookie, still goes on (so the refusal came from the one change)."""
+    result = as_page(browser.choose(page, "FakeIdP"))
+    assert result.api == "SelfAsserted", result.html[:300]
+
+
+def test_page_api_refuses_another_transactions_token_even_with_its_cookie(shared: Harness) -> None:
+    """Token and cookie agree, both valid, but belong to another transaction: only the token-vs-transaction check refuses it."""
+    browser, other = shared.browser(), shared.browser()
+    page = as_page(browser.go(authorize_url()))
+    foreign = as_page(other.go(authorize_url())).settings["csrf"]
+    own = page.settings["csrf"]
+    assert foreign != own
+    _with_csrf_cookie(browser, foreign)
+    refused = as_page(_choose_with(browser, page, foreign))
+    assert refused.response.status_code == 200 and refused.error_detail().startswith("AADB2C90046: ")
+    _with_csrf_cookie(browser, own)
+    _still_usable(browser, page)
+
+
+@pytest.mark.parametrize("cookie", ["another", "missing"])
+def test_page_api_refuses_the_pages_token_without_the_matching_cookie(shared: Harness, cookie: str) -> None:
+    """The page's (and transaction's) own token, but the CSRF cookie is another browser's or gone: only the token-vs-cookie check refuses it."""
+    browser = shared.browser()
+    page = as_page(browser.go(authorize_url()))
+    own = page.settings["csrf"]
+    foreign = as_page(shared.browser().go(authorize_url())).settings["csrf"]
+    _with_csrf_cookie(browser, foreign if cookie == "another" else None)
+    refused = as_page(_choose_with(browser, page, own))
+    assert refused.error_detail().startswith("AADB2C90046: ")
+    _with_csrf_cookie(browser, own)
+    _still_usable(browser, page)
+
+
+@pytest.mark.parametrize("case", ["foreign-token-and-cookie", "own-token-foreign-cookie"])
+def test_self_asserted_xhr_needs_token_cookie_and_transaction_to_match(shared: Harness, case: str) -> None:
+    """The XHR's ``X-CSRF-TOKEN`` is held to the same three-way match (HTTP 400 JSON, AADB2C90046)."""
+    browser = shared.browser()
+    page = as_page(browser.go(authorize_url()))
+    sa = as_page(browser.choose(page, "FakeIdP"))
+    assert sa.api == "SelfAsserted"
+    own = sa.settings["csrf"]
+    foreign = as_page(shared.browser().go(authorize_url())).settings["csrf"]
+    values = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}
+    _with_csrf_cookie(browser, foreign)
+    answer = browser.self_asserted(sa, values, csrf=foreign if case == "foreign-token-and-cookie" else own)
+    assert answer.status_code == 400 and answer.json()["errorCode"] == "AADB2C90046", answer.text
+    _with_csrf_cookie(browser, own)
+    assert browser.self_asserted(sa, values).json() == {"status": "200"}
+
+
 @pytest.mark.parametrize(("idp_error", "outer"), [("access_denied", "access_denied"), ("invalid_request", "server_error"), ("temporarily_unavailable", "server_error")])
 def test_identity_provider_error_reaches_the_app_as_aadb2c90273(start, idp_error: str, outer: str) -> None:
     h = start(idp=FakeIdP(IdPBehaviour(error=idp_error, error_description="mid_auth_3010_ABCD1234 - Authentication rejected")))
@@ -236,6 +305,18 @@ def test_identity_provider_error_reaches_the_app_as_aadb2c90273(start, idp_error
     assert isinstance(result, Landing) and result.params["error"] == outer and result.params["state"] == "app-state"
     assert result.params["error_description"].startswith(
         f"AADB2C90273: An invalid response was received : 'Error: {idp_error},Error Description: mid_auth_3010_ABCD1234 - Authentication rejected'\r\nCorrelation ID: ")
+
+
+@pytest.mark.parametrize("response_mode", ["form_post", "query"])
+def test_identity_provider_answer_without_code_reaches_the_app_as_aadb2c90273(start, response_mode: str) -> None:
+    """Neither code nor error in the IdP's answer (README, "Where errors go"): AADB2C90273, server_error, at the app."""
+    h = start(policies=[user_flow(oidc_provider(response_mode=response_mode))], idp=FakeIdP(IdPBehaviour(without_code=True)))
+    result = h.browser().go(authorize_url(domain_hint="idp.example", state="app-state"))
+    assert isinstance(result, Landing), result.html[:300]
+    assert result.url.startswith(JWT_MS) and result.mode == "fragment"
+    assert result.params["error"] == "server_error" and result.params["state"] == "app-state"
+    assert result.params["error_description"].startswith("AADB2C90273: "), result.params["error_description"]
+    assert "id_token" not in result.params
 
 
 @pytest.mark.parametrize(("behaviour", "expected"), [
