@@ -8,8 +8,26 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from mocks.b2c.custom_policy.providers import PROTOCOL_PARAMETERS
+from mocks.b2c.settings import AppRegistration
 
-from .support import B2C, CUSTOM, DOMAIN, JWT_MS, SPA, USER_FLOW, WEB, WEB_REDIRECT, Harness, Landing, Page, as_page, authorize_url
+from .support import (
+    APPS,
+    B2C,
+    CUSTOM,
+    DOMAIN,
+    JWT_MS,
+    SPA,
+    USER_FLOW,
+    WEB,
+    WEB_REDIRECT,
+    Harness,
+    Landing,
+    Page,
+    as_page,
+    authorize_url,
+    oidc_provider,
+    user_flow,
+)
 
 DESCRIPTION = re.compile(r"^(AADB2C\d{5}): (.+)\r\nCorrelation ID: [0-9a-f-]{36}\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\r\n$", re.S)
 
@@ -162,12 +180,30 @@ def test_unknown_domain_hint_shows_the_unified_page(shared: Harness) -> None:
 
 
 def test_policy_in_the_redirect_uri_when_configured(start) -> None:
-    from .support import oidc_provider, user_flow
-
     h = start(policies=[user_flow(oidc_provider(use_policy_in_redirect_uri=True))])
     response = h.browser().request("GET", authorize_url(domain_hint="idp.example"))
     params = parse_qs(urlsplit(response.headers["location"]).query)
     assert params["redirect_uri"] == [f"{B2C}/{DOMAIN}/b2c_1_signupsignin/oauth2/authresp"]
+
+
+@pytest.mark.parametrize("response_mode", ["form_post", "query"])  # the IdP answers by POST, or by GET
+def test_sign_in_completes_through_the_policy_form_of_the_callback(start, response_mode: str) -> None:
+    """With UsePolicyInRedirectUri the IdP answers at ``/{tenant}/{policy}/oauth2/authresp``; that callback finishes the sign-in."""
+    h = start(policies=[user_flow(oidc_provider(use_policy_in_redirect_uri=True, response_mode=response_mode))])
+    landing = h.sign_up(h.browser(), authorize_url(state="via-policy"))
+    assert landing.url.startswith(JWT_MS) and landing.params["state"] == "via-policy" and landing.params["id_token"]
+    callback = f"{B2C}/{DOMAIN}/b2c_1_signupsignin/oauth2/authresp"
+    assert [r["redirect_uri"] for r in h.idp.authorize_requests] == [callback]
+    assert [r["form"]["redirect_uri"] for r in h.idp.token_requests] == [callback]  # the code was redeemed with it too
+
+
+def test_app_without_reply_urls_shows_aadb2c90007(start) -> None:
+    no_reply = AppRegistration(client_id="0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", name="noreply", implicit_id_token=True)
+    h = start(apps=[*APPS, no_reply])
+    result = h.browser().go(authorize_url(client_id=no_reply.client_id))
+    assert isinstance(result, Page) and result.api == "GlobalException", result
+    detail = result.error_detail()
+    assert detail.startswith("AADB2C90007: ") and no_reply.client_id in detail, detail
 
 
 def test_unknown_policy_shows_the_error_page(shared: Harness) -> None:
