@@ -112,6 +112,27 @@ def test_a_challenge_outside_ascii_is_a_mismatch_not_a_crash(shared: Harness, me
     assert_error(response, 400, "invalid_grant", "AADB2C90182")
 
 
+@pytest.mark.parametrize("method", ["plain", None])  # no code_challenge_method: plain, as OAuth (RFC 7636 4.3) says
+def test_plain_pkce_compares_the_verifier_with_the_challenge_as_is(shared: Harness, method: str | None) -> None:
+    verifier, s256_challenge = pkce()
+    extra = {"code_challenge_method": method} if method else {}
+    # The verifier itself as the challenge: accepted.
+    code = get_code(shared, code_challenge=verifier, **extra)
+    response = redeem(shared, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=code,
+                      redirect_uri=WEB_REDIRECT, code_verifier=verifier)
+    assert response.status_code == 200 and response.json()["id_token"], response.text
+    # Another well-formed verifier: refused.
+    code = get_code(shared, code_challenge=verifier, **extra)
+    response = redeem(shared, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=code,
+                      redirect_uri=WEB_REDIRECT, code_verifier=pkce()[0])
+    assert_error(response, 400, "invalid_grant", "AADB2C90182")
+    # An S256 challenge is not hashed when the method is plain: its own verifier does not match it.
+    code = get_code(shared, code_challenge=s256_challenge, **extra)
+    response = redeem(shared, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=code,
+                      redirect_uri=WEB_REDIRECT, code_verifier=verifier)
+    assert_error(response, 400, "invalid_grant", "AADB2C90182")
+
+
 def test_public_client_must_not_send_a_secret(shared: Harness) -> None:
     code = get_code(shared, client_id=SPA, redirect_uri="https://jwt.ms", scope="openid")
     assert_error(redeem(shared, grant_type="authorization_code", client_id=SPA, client_secret="x", code=code), 400, "invalid_request", "AADB2C90084")
