@@ -68,6 +68,9 @@ def _create_random_string(t: ClaimsTransformation, bag: Mapping[str, Any], p: di
         value = str(uuid.uuid4())
     else:
         value = str(secrets.randbelow(int(p.get("maximumNumber", "1000")) + 1))
+    value = _format(p.get("stringFormat", "{0}"), value)  # general-transformations: format first, then base64
+    if p.get("base64", "false").strip().lower() == "true":
+        value = base64.b64encode(value.encode()).decode()
     return _outputs(t, outputClaim=value)
 
 
