@@ -257,17 +257,18 @@ def test_local_sign_up_and_sign_in_are_refused_only_when_picked(start, tmp_path)
     assert isinstance(signup, Page) and "LocalAccountSignUpWithLogonEmail" in signup.html and "local-account page" in signup.html
 
 
-@pytest.mark.parametrize("binding", ["POST", "GET"])
-def test_http_binding_is_how_b2c_calls_the_claims_endpoint_not_how_the_idp_answers(start, tmp_path, binding: str) -> None:
-    """oauth2-technical-profile: HttpBinding binds B2C's calls to the token and claims endpoints; the IdP answers with
-    response_mode, form_post unless the profile says otherwise."""
+@pytest.mark.parametrize(("binding", "method"), [("POST", "POST"), ("GET", "GET"), (None, "GET")], ids=["POST", "GET", "unset"])
+def test_http_binding_is_how_b2c_calls_the_claims_endpoint_not_how_the_idp_answers(start, tmp_path, binding: str | None,
+                                                                                    method: str) -> None:
+    """oauth2-technical-profile: HttpBinding binds B2C's calls to the token and claims endpoints (GET when the profile has
+    none: policies/README.md, Decisions); the IdP answers with response_mode, form_post unless the profile says otherwise."""
     idp = FakeIdP()
-    edit = ("TrustFrameworkExtensions.xml", '<Item Key="HttpBinding">POST</Item>', f'<Item Key="HttpBinding">{binding}</Item>')
+    edit = ("TrustFrameworkExtensions.xml", '<Item Key="HttpBinding">POST</Item>', f'<Item Key="HttpBinding">{binding}</Item>' if binding else "")
     h = start(policies=pack(tmp_path, edits=[edit]), idp=idp)
     browser, sa = sign_up(h)
     assert isinstance(sa, Page) and sa.api == "SelfAsserted"
     assert idp.authorize_requests[-1]["response_mode"] == "form_post"
-    assert idp.userinfo_requests[-1]["method"] == binding and idp.userinfo_requests[-1]["authorization"].startswith("Bearer ")
+    assert idp.userinfo_requests[-1]["method"] == method and idp.userinfo_requests[-1]["authorization"].startswith("Bearer ")
 
 
 def test_only_input_claims_prefill_the_profile_page(start, tmp_path) -> None:

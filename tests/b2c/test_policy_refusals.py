@@ -171,8 +171,14 @@ MOBILE_ID = "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='MobileID-OAuth2
      f"{MOBILE_ID}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='mobileNumber'] (line 74): claim type 'mobileNumber' is not declared "
      "in BuildingBlocks/ClaimsSchema of TrustFrameworkExtensions.xml or a policy it is based on; declare it there or fix the "
      "ClaimTypeReferenceId"),
+    ([(EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">PUT</Item>')],
+     f"{MOBILE_ID}/Metadata/Item[@Key='HttpBinding']: 'PUT' is not supported; use POST or GET"),
+    ([(EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">REDIRECT</Item>')],
+     f"{MOBILE_ID}/Metadata/Item[@Key='HttpBinding']: 'REDIRECT' is not supported; use POST or GET"),
+    ([(EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">POST</Item><Item Key="response_mode">fragment</Item>')],
+     f"{MOBILE_ID}/Metadata/Item[@Key='response_mode']: 'fragment' is not supported; use form_post or query"),
 ], ids=["no protocol", "saml", "no client id", "no token endpoint", "oidc without metadata", "oidc without response types",
-        "oidc implicit", "no client secret", "undeclared claim"])
+        "oidc implicit", "no client secret", "undeclared claim", "http binding put", "http binding redirect", "response mode fragment"])
 def test_an_identity_provider_the_emulator_could_not_call_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     """What the button's technical profile lacks would otherwise fail only when a user clicks it (pack() points it at the fake IdP)."""
     with pytest.raises(PolicyError, match=re.escape(says)):

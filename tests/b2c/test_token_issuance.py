@@ -143,6 +143,17 @@ def test_a_custom_policys_email_claim_named_emails_stays_a_string(start, tmp_pat
     assert claims["emails"] == "Hans", claims
 
 
+@pytest.mark.parametrize(("always", "expected"), [(' AlwaysUseDefaultValue="true"', "Default"), ("", "Hans")])
+def test_a_relying_party_claim_takes_its_default_over_the_journeys_value_only_when_always_use_default_value(
+        start, tmp_path, always: str, expected: str) -> None:
+    """The journey's displayName is the page's "Hans"; the relying party's DefaultValue replaces it only with AlwaysUseDefaultValue."""
+    edits = [("SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="displayName" />',
+              f'<OutputClaim ClaimTypeReferenceId="displayName" DefaultValue="Default"{always} />')]
+    h = start(policies=pack(tmp_path, edits=edits))
+    claims = unverified_claims(code_flow_tokens(h)["id_token"])
+    assert claims["name"] == expected, claims
+
+
 CLIENT_CLAIM_TYPE = '<ClaimType Id="appAsked"><DisplayName>appAsked</DisplayName><DataType>string</DataType></ClaimType>'
 
 

@@ -1,0 +1,156 @@
+"""The journey runtime (mocks/b2c/orchestration.py) on the starter pack, without HTTP: what policies/README.md says it
+executes (AlwaysUseDefaultValue, RaiseErrorIfClaimsPrincipal*) and what it refuses when a journey reaches it (step types,
+preconditions, claims transformation methods it does not execute)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from mocks.b2c.claims_transformations import NotExecuted, alternative_security_id
+from mocks.b2c.directory import Directory
+from mocks.b2c.errors import B2CError
+from mocks.b2c.federation import map_claims
+from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, ShowSelfAsserted
+from mocks.b2c.policy import ClaimRef, Policy, ProfileKind, TechnicalProfile
+
+from .support import pack
+
+EXT = "TrustFrameworkExtensions.xml"
+JOURNEY = "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn']"
+STEP_2 = '<OrchestrationStep Order="2" Type="ClaimsExchange">'
+MOBILE_ID_KEYS = '<Key Id="client_secret" StorageReferenceId="B2C_1A_MobileIdSecret" />\n        </CryptographicKeys>'
+SOCIAL = {"authenticationSource": "socialIdpAuthentication", "identityProvider": "mobileid.ch",
+          "alternativeSecurityId": alternative_security_id("mobileid.ch", "user-1"), "displayName": "Hans"}
+
+
+def journey(tmp_path: Path, edits: Sequence[tuple[str, str, str]] = ()) -> tuple[Policy, Orchestrator, Directory]:
+    [policy] = pack(tmp_path, edits=edits)
+    directory = Directory()
+    return policy, Orchestrator(directory, {}, {}), directory
+
+
+def picked_mobile_id(**bag: object) -> JourneyRun:
+    """A run whose user picked the Mobile ID button on the unified page."""
+    return JourneyRun(bag=dict(bag), chosen="MobileIDExchange")
+
+
+def at_step(order: int, **bag: object) -> JourneyRun:
+    run = picked_mobile_id(**bag)
+    run.index = order - 1
+    return run
+
+
+# --- refused when the journey reaches it -----------------------------------------------------------
+
+
+def test_the_unedited_journey_reaches_the_identity_provider(tmp_path: Path) -> None:
+    """The baseline of the refusals below: the same run, unedited, federates with Mobile ID at step 2."""
+    policy, orchestrator, _ = journey(tmp_path)
+    outcome = orchestrator.advance(policy, picked_mobile_id())
+    assert isinstance(outcome, Federate) and outcome.profile.id == "MobileID-OAuth2"
+
+
+@pytest.mark.parametrize("step_type", ["GetClaims", "ClaimsProviderSelection", "ReviewScreen", "UserDialog", "Noop"])
+def test_a_step_type_the_runtime_does_not_execute_is_refused_when_reached(tmp_path: Path, step_type: str) -> None:
+    policy, orchestrator, _ = journey(tmp_path, [(EXT, STEP_2, STEP_2.replace("ClaimsExchange", step_type))])
+    with pytest.raises(NotExecuted, match=re.escape(
+            f"{JOURNEY}/OrchestrationStep[@Order='2'] (line 108): Type {step_type!r} is not executed by the emulator (it runs "
+            "CombinedSignInAndSignUp, ClaimsExchange and SendClaims steps); change the journey the relying party uses")):
+        orchestrator.advance(policy, picked_mobile_id())
+
+
+@pytest.mark.parametrize("execute_actions_if", ["true", "false"])
+def test_a_precondition_the_runtime_does_not_evaluate_is_refused_when_reached(tmp_path: Path, execute_actions_if: str) -> None:
+    """Neither skipped nor run: an unknown precondition holds neither way."""
+    edit = (EXT, STEP_2 + '\n          <Preconditions>\n            <Precondition Type="ClaimsExist" ExecuteActionsIf="true">',
+            STEP_2 + f'\n          <Preconditions>\n            <Precondition Type="ClaimsNotExist" ExecuteActionsIf="{execute_actions_if}">')
+    policy, orchestrator, _ = journey(tmp_path, [edit])
+    with pytest.raises(NotExecuted, match=re.escape(
+            f"{JOURNEY}/OrchestrationStep[@Order='2'] (line 108)/Preconditions/Precondition[@Type='ClaimsNotExist']: not executed by the "
+            "emulator; use ClaimsExist or ClaimEquals")):
+        orchestrator.advance(policy, picked_mobile_id())
+
+
+def test_a_claims_transformation_method_the_runtime_does_not_execute_is_refused_when_reached(tmp_path: Path) -> None:
+    """Loaded (B2C has the method), refused when the Mobile ID profile's input claims transformations run."""
+    edits = [(EXT, "<BuildingBlocks>", '<BuildingBlocks><ClaimsTransformations><ClaimsTransformation Id="Now" '
+              'TransformationMethod="GetCurrentDateTime"><OutputClaims><OutputClaim ClaimTypeReferenceId="displayName" '
+              'TransformationClaimType="currentDateTime" /></OutputClaims></ClaimsTransformation></ClaimsTransformations>'),
+             (EXT, MOBILE_ID_KEYS, MOBILE_ID_KEYS + '<InputClaimsTransformations><InputClaimsTransformation ReferenceId="Now" />'
+              "</InputClaimsTransformations>")]
+    policy, orchestrator, _ = journey(tmp_path, edits)
+    with pytest.raises(NotExecuted, match=re.escape(
+            f"{EXT}: ClaimsTransformation[@Id='Now']: TransformationMethod 'GetCurrentDateTime' is not executed by the emulator")):
+        orchestrator.advance(policy, picked_mobile_id())
+
+
+# --- the directory's RaiseErrorIfClaimsPrincipal* ---------------------------------------------------
+
+
+def test_a_write_that_raises_if_the_user_exists_refuses_an_existing_user(tmp_path: Path) -> None:
+    """Step 6, AAD-UserWriteUsingAlternativeSecurityId (RaiseErrorIfClaimsPrincipalAlreadyExists true)."""
+    policy, orchestrator, directory = journey(tmp_path)
+    new = at_step(6, **SOCIAL)
+    assert orchestrator.advance(policy, new).__class__.__name__ == "SendClaims"  # no such user yet: written
+    [user] = directory.users()
+    assert user.claims["displayName"] == "Hans" and new.bag["objectId"] == user.object_id
+    with pytest.raises(B2CError) as refused:
+        orchestrator.advance(policy, at_step(6, **SOCIAL))  # the same user again
+    assert refused.value.code == "AADB2C90085"
+    assert len(directory.users()) == 1
+
+
+def test_a_write_without_the_switch_updates_an_existing_user(tmp_path: Path) -> None:
+    edit = ("TrustFrameworkBase.xml", '<Item Key="RaiseErrorIfClaimsPrincipalAlreadyExists">true</Item>',
+            '<Item Key="RaiseErrorIfClaimsPrincipalAlreadyExists">false</Item>')
+    policy, orchestrator, directory = journey(tmp_path, [edit])
+    user = directory.create_social("mobileid.ch", "user-1", {"displayName": "Old"})
+    run = at_step(6, **SOCIAL)
+    orchestrator.advance(policy, run)
+    assert directory.users() == [user] and user.claims["displayName"] == "Hans" and run.bag["objectId"] == user.object_id
+
+
+@pytest.mark.parametrize(("profile", "raises"), [("AAD-UserReadUsingAlternativeSecurityId", True),
+                                                 ("AAD-UserReadUsingAlternativeSecurityId-NoError", False)])
+def test_a_read_that_raises_if_the_user_does_not_exist_refuses_a_missing_user(tmp_path: Path, profile: str, raises: bool) -> None:
+    """Step 3 with the starter's raising read (RaiseErrorIfClaimsPrincipalDoesNotExist true) or its -NoError one (false)."""
+    edit = (EXT, 'TechnicalProfileReferenceId="AAD-UserReadUsingAlternativeSecurityId-NoError"', f'TechnicalProfileReferenceId="{profile}"')
+    policy, orchestrator, directory = journey(tmp_path, [edit])
+    if raises:
+        with pytest.raises(B2CError) as refused:
+            orchestrator.advance(policy, at_step(3, **SOCIAL))
+        assert refused.value.code == "AADB2C90085"
+    else:
+        assert isinstance(orchestrator.advance(policy, at_step(3, **SOCIAL)), ShowSelfAsserted)  # new user: the profile page
+    # An existing user is read either way, and the page is skipped.
+    user = directory.create_social("mobileid.ch", "user-1", {"displayName": "Stored"})
+    run = at_step(3, **SOCIAL)
+    outcome = orchestrator.advance(policy, run)
+    assert outcome.__class__.__name__ == "SendClaims" and run.bag["objectId"] == user.object_id
+
+
+# --- AlwaysUseDefaultValue -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("always", "expected"), [(True, "Default"), (False, "Hans")])
+def test_a_profiles_claim_takes_its_default_value_over_a_value_only_when_always_use_default_value(always: bool, expected: str) -> None:
+    profile = TechnicalProfile("TP", ProfileKind.CLAIMS_TRANSFORMATION, "Test.xml: TechnicalProfile[@Id='TP']",
+                               output_claims=(ClaimRef("displayName", default="Default", always_default=always),
+                                              ClaimRef("surname", default="Unknown", always_default=always)))
+    bag: dict[str, object] = {"displayName": "Hans"}
+    Orchestrator(Directory(), {}, {})._apply_defaults(profile, profile.output_claims, bag)
+    assert bag == {"displayName": expected, "surname": "Unknown"}  # a claim without a value takes its default either way
+
+
+@pytest.mark.parametrize(("always", "expected"), [(' AlwaysUseDefaultValue="true"', "Default"), ("", "Hans")])
+def test_an_identity_providers_output_claim_takes_its_default_over_the_idps_value_only_when_always_use_default_value(
+        tmp_path: Path, always: str, expected: str) -> None:
+    claim = '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>'
+    policy, _, _ = journey(tmp_path, [(EXT, claim, claim.replace("/>", f' DefaultValue="Default"{always}/>'))])
+    provider = policy.provider("MobileIDExchange")
+    assert provider is not None
+    assert map_claims(provider, {"sub": "user-1", "name": "Hans"})["displayName"] == expected
