@@ -105,6 +105,42 @@ def test_what_the_emulator_does_not_model_is_refused(tmp_path, edit: tuple[str, 
         pack(tmp_path, edits=[edit])
 
 
+# The jwt-issuer-technical-profile article's ranges (README, "What the JwtIssuer and the relying party set"): typed out
+# here, not imported, so a range changed in issuance.py fails these tests until the README is checked too.
+ARTICLE_RANGES = {
+    "token_lifetime_secs": (300, 86400),
+    "id_token_lifetime_secs": (300, 86400),
+    "refresh_token_lifetime_secs": (86400, 7776000),
+    "rolling_refresh_token_lifetime_secs": (86400, 31536000),  # "at least a day"
+}
+EDGES = [(key, value, low <= value <= high) for key, (low, high) in ARTICLE_RANGES.items()
+         for value in (low - 1, low, high, high + 1)]
+
+
+@pytest.mark.parametrize(("key", "value", "accepted"), EDGES, ids=[f"{key}={value}" for key, value, _ in EDGES])
+def test_each_issuer_lifetime_is_checked_against_the_articles_range_at_its_edges(tmp_path, key: str, value: int, accepted: bool) -> None:
+    edit = issuer(ISSUER_METADATA, f'<Item Key="{key}">{value}</Item>')
+    if accepted:
+        [policy] = pack(tmp_path, edits=[edit])
+        lifetimes = {"token_lifetime_secs": policy.issuance.access_token_lifetime, "id_token_lifetime_secs": policy.issuance.id_token_lifetime,
+                     "refresh_token_lifetime_secs": policy.issuance.refresh_token_lifetime}
+        assert lifetimes.get(key, value) == value  # the rolling window is checked only: nothing a run can see
+        return
+    low, high = ARTICLE_RANGES[key]
+    with pytest.raises(PolicyError, match=re.escape(f"[@Key='{key}']: '{value}' is not a number of seconds from {low} to {high}")):
+        pack(tmp_path, edits=[edit])
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("true", True), ("false", True), ("yes", False), ("infinite", False)])
+def test_allow_infinite_rolling_refresh_token_is_checked_true_or_false(tmp_path, value: str, accepted: bool) -> None:
+    edit = issuer(ISSUER_METADATA, f'<Item Key="allow_infinite_rolling_refresh_token">{value}</Item>')
+    if accepted:
+        assert len(pack(tmp_path, edits=[edit])) == 1
+        return
+    with pytest.raises(PolicyError, match=re.escape("[@Key='allow_infinite_rolling_refresh_token']: ")):
+        pack(tmp_path, edits=[edit])
+
+
 def test_the_issuers_metadata_is_read_as_an_identity_providers_whatever_its_case(tmp_path) -> None:
     """One reading of a metadata value for every technical profile (providers.py one_of, metadata_bool): case-insensitive,
     as the identity providers' has always been (the reference says nothing of case; B2C reads booleans so)."""
