@@ -19,6 +19,7 @@ def test_discovery_in_the_path_form(shared: Harness) -> None:
     assert doc["end_session_endpoint"] == f"{base}/oauth2/v2.0/logout"
     assert doc["jwks_uri"] == f"{base}/discovery/v2.0/keys"
     assert doc["response_modes_supported"] == ["query", "fragment", "form_post"]
+    assert doc["response_types_supported"] == ["code", "code id_token", "id_token"]  # README Decisions: only what it honours
     assert doc["id_token_signing_alg_values_supported"] == ["RS256"]
     assert doc["token_endpoint_auth_methods_supported"] == ["client_secret_post", "client_secret_basic"]
     assert {"tfp", "nonce", "auth_time", "name", "idp"} <= set(doc["claims_supported"])
