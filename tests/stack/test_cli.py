@@ -14,7 +14,9 @@ import pytest
 
 from fixtures.process_output import output_lines, read_until
 from mocks.common.hosts import parse_host_map
+from mocks import __main__ as cli
 from mocks.faults import Fault
+from mocks.stack import StackConfig, describe, stack_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +33,30 @@ def test_help_documents_every_option_and_fault() -> None:
     for fault in Fault:
         assert fault.value in result.stdout
 
+
+
+@pytest.mark.parametrize(("args", "expected"), [((), True), (("--language-customization", "off"), False),
+                                                 (("--language-customization", "on"), True)])
+def test_language_customization_reaches_the_description_and_b2cs_settings(monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...],
+                                                                          expected: bool) -> None:
+    """docs/contracts.md: ``--language-customization on|off`` (on by default here) is the description's
+    ``language_customization`` and the tenant's setting (B2CSettings.language_customization, which picks a user flow's
+    page language)."""
+    result = run("serve", "--describe", *args)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["language_customization"] is expected
+    served: list[StackConfig] = []
+    monkeypatch.setattr(cli, "serve", served.append)  # what `serve` would start, without serving
+    cli.main(["serve", "--port", "0", *args])
+    [config] = served
+    _, b2c, _ = stack_settings(config)
+    assert b2c.language_customization is expected and describe(config)["language_customization"] is expected
+    assert b2c.customizes_language(b2c.policy("B2C_1_signupsignin")) is expected  # a user flow follows the tenant's setting
+
+
+def test_help_documents_language_customization_on_by_default() -> None:
+    help_text = " ".join(run("serve", "--help").stdout.split())
+    assert "--language-customization {on,off}" in help_text and "on (default here)" in help_text
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--port", "abc"], "is not a port number"),
