@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -173,6 +175,33 @@ def test_domain_hint_goes_straight_to_the_identity_provider(shared: Harness) -> 
     assert set(params) == set(PROTOCOL_PARAMETERS)  # what a policy's InputClaims may not send again (custom_policy/providers.py)
     assert {c.split("=", 1)[0] for c in response.headers.get_list("set-cookie")} >= {"x-ms-cpim-csrf", "x-ms-cpim-trans"}
 
+
+
+@pytest.mark.parametrize(("ui_locales", "culture"), [(None, "en-US"), ("de", "de-DE"), ("fr", "fr-FR"), ("it-CH", "it-IT")])
+def test_the_identity_provider_gets_the_page_language_as_a_culture(shared: Harness, ui_locales: str | None, culture: str) -> None:
+    """README "Languages": B2C sends the IdP the page language as a culture (en-US, de-DE, fr-FR, it-IT)."""
+    response = shared.browser().request("GET", authorize_url(domain_hint="idp.example", ui_locales=ui_locales))
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response.headers["location"]).query)["ui_locales"] == [culture]
+
+
+def test_the_transaction_cookie_is_unpadded_url_safe_base64_json_naming_the_transaction(shared: Harness) -> None:
+    """README Decisions, "Cookie set": x-ms-cpim-trans is URL-safe base64 JSON {"T_DIC":[{"I":tid,...}],"C_ID":tid}, unpadded."""
+    browser = shared.browser()
+    first = as_page(browser.go(authorize_url()))
+    second = as_page(browser.go(authorize_url()))  # a second sign-in in the same browser: both transactions listed
+    raw = browser.http.cookies["x-ms-cpim-trans"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", raw), raw  # URL-safe alphabet, no padding, no quoting
+    body = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    tids = [transaction_id(page) for page in (first, second)]
+    assert list(body) == ["T_DIC", "C_ID"] and body["C_ID"] == tids[1]
+    assert [entry["I"] for entry in body["T_DIC"]] == tids
+
+
+def transaction_id(page: Page) -> str:
+    """The TID inside the page's ``tx`` (``StateProperties=<base64 {"TID": ...}>``)."""
+    blob = page.settings["transId"].removeprefix("StateProperties=")
+    return str(json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))["TID"])
 
 def test_unknown_domain_hint_shows_the_unified_page(shared: Harness) -> None:
     page = shared.browser().go(authorize_url(domain_hint="facebook.com"))
