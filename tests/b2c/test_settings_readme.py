@@ -16,6 +16,7 @@ from mocks.b2c.keys import TenantKeys
 from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.b2c.tenant import Tenant
 from mocks.b2c.tokens import Authentication, TokenService
+from mocks.common.store import ExpiringStore
 from mocks.stack import StackConfig
 from tests.fake_clock import FakeClock
 from tests.stack.test_bounded_b2c import policy, rp_request
@@ -95,7 +96,8 @@ def test_the_lifetimes_reach_the_tenants_stores() -> None:
 def test_each_store_holds_at_most_100000_entries_and_the_directory_100000_users() -> None:
     """README "Memory stays bounded" and "Not emulated": 100,000-entry stores, a 100,000-user directory."""
     tenant = Tenant(B2CSettings(), TenantKeys.create())
-    stores = {"transactions": tenant.transactions._items, "sessions": tenant.sessions._items, "grants": tenant.tokens._grants}
+    stores: dict[str, ExpiringStore[Any, Any]] = {"transactions": tenant.transactions._items, "sessions": tenant.sessions._items,
+                                                  "grants": tenant.tokens._grants}
     assert {name: store.max_entries for name, store in stores.items()} == dict.fromkeys(stores, 100_000)
     assert tenant.directory.max_users == Directory().max_users == 100_000
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.process_output import output_lines, read_until
-from mocks.common.hosts import parse_host_map
 from mocks import __main__ as cli
+from mocks.common.hosts import parse_host_map
 from mocks.faults import Fault
 from mocks.stack import StackConfig, describe, stack_settings
 
@@ -51,7 +51,8 @@ def test_language_customization_reaches_the_description_and_b2cs_settings(monkey
     [config] = served
     _, b2c, _ = stack_settings(config)
     assert b2c.language_customization is expected and describe(config)["language_customization"] is expected
-    assert b2c.customizes_language(b2c.policy("B2C_1_signupsignin")) is expected  # a user flow follows the tenant's setting
+    user_flow = b2c.policy("B2C_1_signupsignin")
+    assert user_flow is not None and b2c.customizes_language(user_flow) is expected  # a user flow follows the tenant's setting
 
 
 def test_help_documents_language_customization_on_by_default() -> None:
