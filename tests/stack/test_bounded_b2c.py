@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import re
 import time
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from mocks.b2c.directory import Directory
+from mocks.b2c.errors import B2CError
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import JourneyTransactions, RelyingPartyRequest, Sessions
 from mocks.b2c.settings import B2CSettings, default_apps
+from mocks.b2c.tenant import Tenant
 from mocks.b2c.tokens import Authentication, TokenService
+from mocks.common.store import ExpiringStore
 from tests.fake_clock import WEEK, FakeClock
+
+# README "Memory stays bounded": the limits and the replay window it gives, read from it so the two cannot drift apart.
+BOUNDED = (Path(__file__).resolve().parents[2] / "mocks" / "b2c" / "README.md").read_text().split("Memory stays bounded", 1)[1].split("\n\n", 1)[0]
+
+
+def said(pattern: str) -> int:
+    found = re.search(pattern, BOUNDED, re.S)
+    assert found is not None, f"mocks/b2c/README.md's 'Memory stays bounded' no longer says {pattern!r}"
+    return int(found.group(1).replace(",", ""))
 
 
 def rp_request() -> RelyingPartyRequest:
@@ -63,3 +81,43 @@ def test_users_are_found_by_index_and_the_directory_is_bounded() -> None:
     newest = directory.create_social("other.example", "sub-new", {})
     assert len(directory) == 50_000 and directory.find_social("mobileid.ch", "sub-0") is None  # the oldest made room
     assert directory.find_social("other.example", "sub-new") is newest
+
+
+def test_each_store_and_the_directory_hold_at_most_what_the_readme_says() -> None:
+    """README: stores "of at most 100,000 entries"; the directory "keeps at most 100,000 users"."""
+    tenant = Tenant(B2CSettings(), TenantKeys.create())
+    stores: dict[str, ExpiringStore[Any, Any]] = {"transactions": tenant.transactions._items, "sessions": tenant.sessions._items,
+                                                  "grants": tenant.tokens._grants}
+    assert {name: store.max_entries for name, store in stores.items()} == dict.fromkeys(stores, said(r"at most ([\d,]+) entries"))
+    assert tenant.directory.max_users == Directory().max_users == said(r"keeps at most ([\d,]+) users")
+
+
+def redeemed(tokens: TokenService, token: str, *, refresh: bool) -> str:
+    """The AADB2C code the token endpoint answers ``token`` with, or "ok"."""
+    try:
+        tokens._take(token, policy(), rp_request().client.client_id, refresh=refresh)
+    except B2CError as error:
+        return error.code
+    return "ok"
+
+
+@pytest.mark.parametrize("refresh", [False, True], ids=["code", "refresh token"])
+def test_codes_and_refresh_tokens_are_kept_past_expiry_as_long_as_the_readme_says(monkeypatch: pytest.MonkeyPatch, refresh: bool) -> None:
+    """README: codes kept ``code_lifetime`` + 1 hour, refresh tokens ``refresh_token_lifetime`` + 1 hour: within that hour
+    a late redemption is told it expired (AADB2C90080); after it, the grant is gone (AADB2C90129, as an unknown one)."""
+    kept = said(r"\(`code_lifetime` \+ (\d+) hour") * 3600
+    assert said(r"\(`refresh_token_lifetime` \+ (\d+) hour") * 3600 == kept
+    clock = FakeClock()
+    monkeypatch.setattr("mocks.b2c.tokens.time", types.SimpleNamespace(time=clock))
+    tokens = TokenService(B2CSettings(apps=default_apps("s3cret")), TenantKeys.create(), Directory())
+    tokens._grants.clock = clock
+    user = tokens.directory.create_social("mobileid.ch", "u-1", {})
+    code = tokens.issue_code(policy(), rp_request(), Authentication(user, 0))
+    if refresh:
+        token, lifetime = tokens._issue_refresh_token(tokens._grants[code]), tokens.settings.refresh_token_lifetime
+    else:
+        token, lifetime = code, tokens.settings.code_lifetime
+    clock.advance(lifetime + kept - 1)
+    assert redeemed(tokens, token, refresh=refresh) == "AADB2C90080"
+    clock.advance(2)
+    assert redeemed(tokens, token, refresh=refresh) == "AADB2C90129"
