@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from pydantic import SecretStr
-
-from mocks.mobileid import ClientSettings
 from tests.html_page import read_page
 
-from .support import REDIRECTS, RP_CONSENT, RP_POST, User, answer_of, authorize_params
+from .support import RP_CONSENT, User, answer_of, authorize_params
 
 
 def reach_consent(user: User, msisdn: str = "+41700092502", params: dict[str, str] | None = None) -> tuple[str, str]:
@@ -60,12 +57,3 @@ def test_the_control_api_makes_a_numbers_next_sign_in_ask_consent_once(http, use
     assert http.post(f"/control/phones/{quote(number, safe='')}/consent").status_code == 200
     reach_consent(User(http), number, authorize_params())
     assert http.post("/control/phones/not-a-number/consent").status_code == 400
-
-
-def test_a_client_with_consent_always_asks_at_every_sign_in(start_emulator) -> None:
-    """consent = "always": a consent given is not remembered, so a returning user sees the page again."""
-    always = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]], consent="always")
-    with start_emulator(clients=[always]).client() as http:
-        for _ in range(2):
-            session, _ = reach_consent(User(http), params=authorize_params())
-            assert answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"})).code

@@ -20,7 +20,6 @@ from mocks.mobileid import MobileIDSettings, load_settings
 from mocks.mobileid.settings import ConfigurationError
 from tests.mobileid import support
 from tests.mobileid.support import REDIRECTS, RP_POST, SECRETS, User, answer_of, authorize_params, started
-from tests.mobileid.test_claims import id_token_claims
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "mocks" / "mobileid" / "example-config.toml"
@@ -246,19 +245,6 @@ def test_a_clients_scopes_say_whether_mobile_id_has_them(scopes: list[str], says
 
     with pytest.raises(ValidationError, match=re.escape(says)):
         ClientSettings(client_id="rp", client_secret=SecretStr("s"), redirect_uris=["https://rp.example/cb"], allowed_scopes=scopes)
-
-
-def test_mobileid_subject_salt_keys_the_sub_the_emulator_issues(start_emulator) -> None:
-    """MOBILEID_SUBJECT_SALT, read as the command line reads it: another salt gives the same number at the same client
-    another sub, the same salt (another start) the same sub."""
-    def sub_with(environ: dict[str, str]) -> str:
-        with start_emulator(subject_salt=load_settings(environ=environ).subject_salt).client() as http:
-            return str(id_token_claims(http)["sub"])
-
-    deployed = sub_with({"MOBILEID_SUBJECT_SALT": "deployment-salt-1"})
-    assert sub_with({"MOBILEID_SUBJECT_SALT": "deployment-salt-1"}) == deployed
-    other = sub_with({"MOBILEID_SUBJECT_SALT": "deployment-salt-2"})
-    assert len({deployed, other, sub_with({})}) == 3  # the built-in salt's is a third
 
 
 @pytest.mark.parametrize(("consent", "asked"), [
