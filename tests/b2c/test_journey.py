@@ -253,31 +253,19 @@ def _still_usable(browser: Browser, page: Page) -> None:
     assert result.api == "SelfAsserted", result.html[:300]
 
 
-def test_page_api_refuses_another_transactions_token_even_with_its_cookie(shared: Harness) -> None:
-    """Token and cookie agree, both valid, but belong to another transaction: only the token-vs-transaction check refuses it."""
-    browser, other = shared.browser(), shared.browser()
-    page = as_page(browser.go(authorize_url()))
-    foreign = as_page(other.go(authorize_url())).settings["csrf"]
-    own = page.settings["csrf"]
-    assert foreign != own
-    _with_csrf_cookie(browser, foreign)
-    refused = as_page(_choose_with(browser, page, foreign))
-    assert refused.response.status_code == 200 and refused.error_detail().startswith("AADB2C90046: ")
-    _with_csrf_cookie(browser, own)
-    _still_usable(browser, page)
-
-
-@pytest.mark.parametrize("cookie", ["another", "missing"])
-def test_page_api_refuses_the_pages_token_without_the_matching_cookie(shared: Harness, cookie: str) -> None:
-    """The page's (and transaction's) own token, but the CSRF cookie is another browser's or gone: only the token-vs-cookie check refuses it."""
+@pytest.mark.parametrize(("cookie", "token"), [("foreign", "foreign"), ("foreign", "own"), (None, "own")],
+                         ids=["another transactions token and cookie", "own token, another cookie", "own token, no cookie"])
+def test_page_api_refuses_a_csrf_token_unless_token_cookie_and_transaction_match(shared: Harness, cookie: str | None, token: str) -> None:
+    """Each case breaks exactly one of the three matches (token-transaction, token-cookie, a cookie at all), both values
+    otherwise valid: each check refuses on its own (AADB2C90046 on the error page), and the transaction still goes on."""
     browser = shared.browser()
     page = as_page(browser.go(authorize_url()))
-    own = page.settings["csrf"]
-    foreign = as_page(shared.browser().go(authorize_url())).settings["csrf"]
-    _with_csrf_cookie(browser, foreign if cookie == "another" else None)
-    refused = as_page(_choose_with(browser, page, own))
-    assert refused.error_detail().startswith("AADB2C90046: ")
-    _with_csrf_cookie(browser, own)
+    tokens = {"own": page.settings["csrf"], "foreign": as_page(shared.browser().go(authorize_url())).settings["csrf"]}
+    assert tokens["own"] != tokens["foreign"]
+    _with_csrf_cookie(browser, tokens[cookie] if cookie else None)
+    refused = as_page(_choose_with(browser, page, tokens[token]))
+    assert refused.response.status_code == 200 and refused.error_detail().startswith("AADB2C90046: ")
+    _with_csrf_cookie(browser, tokens["own"])
     _still_usable(browser, page)
 
 
