@@ -200,10 +200,13 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
     control_on, _ = mobileid_control(config.host, config.control_token)
     key_file = {"signing_key_pem": state_dir / MOBILEID_KEY_FILE} if state_dir is not None else {}
-    mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
-                                            faults=config.faults & MOBILEID_FAULTS, control_enabled=control_on,
-                                            control_token=SecretStr(config.control_token) if config.control_token else None,
-                                            **key_file)
+    try:
+        mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
+                                                faults=config.faults & MOBILEID_FAULTS, control_enabled=control_on,
+                                                control_token=SecretStr(config.control_token) if config.control_token else None,
+                                                **key_file)
+    except ValidationError as error:  # the stack's own values are valid: what a person gave is the control token
+        raise SystemExit(f"Mobile ID emulator: invalid settings (the control token is {CONTROL_TOKEN_ENV}): {error}") from None
     webapp_secret = _webapp_secret(state_dir) if state_dir is not None else None
     try:
         b2c = B2CSettings(

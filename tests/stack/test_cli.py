@@ -55,6 +55,15 @@ def test_language_customization_reaches_the_description_and_b2cs_settings(monkey
     assert user_flow is not None and b2c.customizes_language(user_flow) is expected  # a user flow follows the tenant's setting
 
 
+def test_a_control_token_the_emulator_refuses_stops_the_start_naming_its_variable() -> None:
+    """No traceback: the stack names MOBILEID_CONTROL_TOKEN and what is wrong with it, never its value."""
+    with pytest.raises(SystemExit) as stopped:
+        stack_settings(StackConfig(port=0, control_token=" s3cret-token "))
+    said = str(stopped.value)
+    assert said.startswith("Mobile ID emulator: invalid settings (the control token is MOBILEID_CONTROL_TOKEN)") and "control_token" in said
+    assert "s3cret-token" not in said, said
+
+
 def test_help_documents_language_customization_on_by_default() -> None:
     help_text = " ".join(run("serve", "--help").stdout.split())
     assert "--language-customization {on,off}" in help_text and "on (default here)" in help_text
