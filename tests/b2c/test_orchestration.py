@@ -1,6 +1,6 @@
 """The journey runtime (mocks/b2c/orchestration.py) on the starter pack, without HTTP: what policies/README.md says it
-executes (AlwaysUseDefaultValue, RaiseErrorIfClaimsPrincipal*) and what it refuses when a journey reaches it (step types,
-preconditions, claims transformation methods it does not execute)."""
+executes (AlwaysUseDefaultValue, RaiseErrorIfClaimsPrincipal*) and what it refuses when a journey reaches it (step types
+and claims transformation methods it does not execute; a precondition it would not evaluate is refused at load)."""
 
 from __future__ import annotations
 
@@ -60,18 +60,6 @@ def test_a_step_type_the_runtime_does_not_execute_is_refused_when_reached(tmp_pa
     with pytest.raises(NotExecuted, match=re.escape(
             f"{JOURNEY}/OrchestrationStep[@Order='2'] (line 108): Type {step_type!r} is not executed by the emulator (it runs "
             "CombinedSignInAndSignUp, ClaimsExchange and SendClaims steps); change the journey the relying party uses")):
-        orchestrator.advance(policy, picked_mobile_id())
-
-
-@pytest.mark.parametrize("execute_actions_if", ["true", "false"])
-def test_a_precondition_the_runtime_does_not_evaluate_is_refused_when_reached(tmp_path: Path, execute_actions_if: str) -> None:
-    """Neither skipped nor run: an unknown precondition holds neither way."""
-    edit = (EXT, STEP_2 + '\n          <Preconditions>\n            <Precondition Type="ClaimsExist" ExecuteActionsIf="true">',
-            STEP_2 + f'\n          <Preconditions>\n            <Precondition Type="ClaimsNotExist" ExecuteActionsIf="{execute_actions_if}">')
-    policy, orchestrator, _ = journey(tmp_path, [edit])
-    with pytest.raises(NotExecuted, match=re.escape(
-            f"{JOURNEY}/OrchestrationStep[@Order='2'] (line 108)/Preconditions/Precondition[@Type='ClaimsNotExist']: not executed by the "
-            "emulator; use ClaimsExist or ClaimEquals")):
         orchestrator.advance(policy, picked_mobile_id())
 
 

@@ -315,6 +315,14 @@ def test_a_reference_to_a_claims_transformation_the_file_cannot_see_is_refused(
         pack(tmp_path, edits=edits)
 
 
+def test_a_preconditions_claim_in_another_case_is_tested_under_its_declared_name(tmp_path: Path) -> None:
+    """The journey's claims are kept under their declared Ids: a precondition read as written would never find ObjectId."""
+    [policy] = pack(tmp_path, edits=[(EXT, PRECONDITION + "\n              <Value>objectId</Value>", PRECONDITION + "\n              <Value>ObjectId</Value>")])
+    assert policy.journey is not None
+    [step_2] = [step for step in policy.journey.steps if step.order == 2]
+    assert [pre.values for pre in step_2.preconditions] == [("objectId",)]
+
+
 def test_a_transformations_claim_in_another_case_is_kept_under_its_declared_name(tmp_path: Path) -> None:
     """The runtime reads and writes a transformation's claims by name: a reference in another case than the declaration
     would read nothing and write a claim no profile or token names."""
@@ -347,7 +355,18 @@ STEP_TYPES = ("ClaimsProviderSelection, CombinedSignInAndSignUp, ClaimsExchange,
     ((EXT, PRECONDITION, '<Precondition Type="ClaimsExist">'),
      "OrchestrationStep[@Order='2'] (line 108)/Preconditions/Precondition[@Type='ClaimsExist'] (line 110)/@ExecuteActionsIf: missing; "
      'B2C\'s schema requires it: add ExecuteActionsIf="true"'),
-], ids=["step without type", "unknown step type", "step without type in another journey", "precondition without executeactionsif"])
+    ((EXT, PRECONDITION, '<Precondition Type="ClaimsNotExist" ExecuteActionsIf="true">'),
+     "OrchestrationStep[@Order='2'] (line 108)/Preconditions/Precondition[@Type='ClaimsNotExist'] (line 110)/@Type: 'ClaimsNotExist' "
+     "is not a precondition type B2C's schema knows; use ClaimsExist or ClaimEquals"),
+    ((EXT, "<Action>SkipThisOrchestrationStep</Action>", "<Action>SkipThisOrchestrationStp</Action>"),
+     "Precondition[@Type='ClaimsExist'] (line 110)/Action: 'SkipThisOrchestrationStp' is not a precondition action of an "
+     "orchestration step; use SkipThisOrchestrationStep"),
+    ((EXT, PRECONDITION + "\n              <Value>objectId</Value>", PRECONDITION + "\n              <Value>objectID</Value><Value>x</Value>"),
+     "Precondition[@Type='ClaimsExist'] (line 110): 2 <Value> elements; ClaimsExist takes one: the claim type"),
+    ((EXT, PRECONDITION + "\n              <Value>objectId</Value>", PRECONDITION + "\n              <Value>nickname</Value>"),
+     "Precondition[@Type='ClaimsExist'] (line 110)/Value: claim type 'nickname' is not declared in BuildingBlocks/ClaimsSchema"),
+], ids=["step without type", "unknown step type", "step without type in another journey", "precondition without executeactionsif",
+        "unknown precondition type", "misspelt action", "too many values", "undeclared claim"])
 def test_an_orchestration_step_without_the_attributes_b2cs_schema_requires_is_refused(
         tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
     """A step without Type was skipped as 'not executed' only when a journey reached it, and a precondition without

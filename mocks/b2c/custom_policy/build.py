@@ -9,6 +9,7 @@ journey reaches it (mocks/b2c/orchestration.py).
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
@@ -138,15 +139,23 @@ def _profiles(m: Merged, roots: list[str], tenant: str) -> tuple[dict[str, Techn
     return out, managers
 
 
-def _steps(journey: JourneyDef) -> tuple[OrchestrationStep, ...]:
+def _precondition_values(m: Merged, p: ET.Element) -> tuple[str, ...]:
+    """The claim a precondition tests under its declared Id (as the journey's claims are kept), then its value, if any."""
+    claim, *value = [(v.text or "").strip() for v in p.findall(q("Value"))]
+    declared = m.claim_type(claim)
+    assert declared is not None  # merge.py refuses a precondition on an undeclared claim
+    return (declared.id, *value)
+
+
+def _steps(m: Merged, journey: JourneyDef) -> tuple[OrchestrationStep, ...]:
     steps = []
     for order in sorted(journey.steps):
         st = journey.steps[order]
         el = st.el
         where = f"{st.file}: UserJourney[@Id='{journey.id}']/OrchestrationStep[@Order='{order}']{st.line}"
         pres = tuple(
-            Precondition((p.get("Type") or "").strip(), boolean(p.get("ExecuteActionsIf")) is True,  # checked in merge.py
-                         tuple((v.text or "").strip() for v in p.findall(q("Value"))), text(p.find(q("Action"))) or "")
+            Precondition(p.get("Type", ""), boolean(p.get("ExecuteActionsIf")) is True, _precondition_values(m, p),  # checked in merge.py
+                         text(p.find(q("Action"))) or "")
             for p in el.findall(f"{q('Preconditions')}/{q('Precondition')}")
         )
         exchanges = tuple((ce.get("Id", ""), ce.get("TechnicalProfileReferenceId", ""))
@@ -266,7 +275,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
                           "documented, so the emulator does not guess: add <OutputClaim ClaimTypeReferenceId=\"objectId\" "
                           "PartnerClaimType=\"sub\"/> as the starter pack does")
 
-    steps = _steps(journey)
+    steps = _steps(m, journey)
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
     profiles, managers = _profiles(m, roots, rp_file.tenant_domain)
     used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}

@@ -21,6 +21,7 @@ from .files import PolicyFile, q, text, xs_boolean
 
 # OrchestrationStep/@Type: the schema's enumeration (TrustFrameworkPolicy_0.3.0.0.xsd, OrchestrationStepType); the
 # runtime executes CombinedSignInAndSignUp, ClaimsExchange and SendClaims and refuses the others when a journey reaches them.
+PRECONDITION_TYPES = ("ClaimsExist", "ClaimEquals")
 STEP_TYPES = ("ClaimsProviderSelection", "CombinedSignInAndSignUp", "ClaimsExchange", "GetClaims", "InvokeSubJourney",
               "ReviewScreen", "SendClaims", "UserDialog", "ConsentScreen", "Noop")
 
@@ -132,12 +133,12 @@ def merge(chain: list[PolicyFile]) -> Merged:
                         f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep{f.line(st)}: "
                         f"@Order {order_s!r} is not a number; number the steps 1, 2, 3, ..."
                     )
-                _check_step(f, jid, order_s, st)
+                _check_step(m, f, jid, order_s, st)
                 journey.steps[int(order_s)] = StepDef(int(order_s), (st.get("Type") or "").strip(), f.name, f.line(st), st)
     return m
 
 
-def _check_step(f: PolicyFile, jid: str, order: str, st: ET.Element) -> None:
+def _check_step(m: Merged, f: PolicyFile, jid: str, order: str, st: ET.Element) -> None:
     """The schema's checks of a step, for every journey of the file (not only the one a relying party names): B2C
     refuses the upload of a file with a step it can't read, whichever journey holds it."""
     where = f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep[@Order='{order}']{f.line(st)}"
@@ -149,11 +150,24 @@ def _check_step(f: PolicyFile, jid: str, order: str, st: ET.Element) -> None:
         raise PolicyError(f"{where}/@Type: {kind!r} is not an orchestration step type B2C's schema knows; use one of "
                           f"{', '.join(STEP_TYPES)} (as written, case included)")
     for pre in st.findall(f"{q('Preconditions')}/{q('Precondition')}"):
-        pre_where = f"{where}/Preconditions/Precondition[@Type='{pre.get('Type', '')}']{f.line(pre)}/@ExecuteActionsIf"
+        kind = pre.get("Type", "")
+        pre_where = f"{where}/Preconditions/Precondition[@Type='{kind}']{f.line(pre)}"
+        if kind not in PRECONDITION_TYPES:
+            raise PolicyError(f"{pre_where}/@Type: {kind!r} is not a precondition type B2C's schema knows; use ClaimsExist or "
+                              "ClaimEquals (as written, case included)")
         if pre.get("ExecuteActionsIf") is None:
-            raise PolicyError(f"{pre_where}: missing; B2C's schema requires it: add ExecuteActionsIf=\"true\" (act when the "
-                              "check holds) or \"false\"")
-        xs_boolean(pre.get("ExecuteActionsIf"), pre_where)
+            raise PolicyError(f"{pre_where}/@ExecuteActionsIf: missing; B2C's schema requires it: add ExecuteActionsIf=\"true\" "
+                              "(act when the check holds) or \"false\"")
+        xs_boolean(pre.get("ExecuteActionsIf"), f"{pre_where}/@ExecuteActionsIf")
+        values = [(v.text or "").strip() for v in pre.findall(q("Value"))]
+        if len(values) != (2 if kind == "ClaimEquals" else 1):
+            raise PolicyError(f"{pre_where}: {len(values)} <Value> elements; {kind} takes "
+                              + ("two: the claim type, then the value to compare it with" if kind == "ClaimEquals" else "one: the claim type"))
+        claim_declared(m, values[0], Value(values[0], f.name, f"{pre_where}/Value"))  # a claim the journey can hold
+        action = text(pre.find(q("Action")))
+        if action != "SkipThisOrchestrationStep":  # the only action of a journey's precondition (UserJourneys reference)
+            raise PolicyError(f"{pre_where}/Action: {action!r} is not a precondition action of an orchestration step; "
+                              "use SkipThisOrchestrationStep")
 
 
 def claim_declared(m: Merged, claim: str, v: Value) -> str:
