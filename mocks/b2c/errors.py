@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 MESSAGES: dict[str, str] = {
+    "AADB2C90001": "This user already exists, and profile '{0}' does not allow the same user to be created again.",
+    "AADB2C99002": "User doesn't exist. Please sign up before you can sign in.",
     "AADB2C90006": "The redirect URI '{0}' provided in the request is not registered for the client ID '{1}'.",
     "AADB2C90007": "The application associated with client ID '{0}' has no registered redirect URIs.",
     "AADB2C90008": "The request does not contain a client ID parameter.",

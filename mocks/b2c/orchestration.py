@@ -262,9 +262,9 @@ class Orchestrator:
         created = False
         if md.get("Operation") == "Write":
             if user is not None and _flag(md, "RaiseErrorIfClaimsPrincipalAlreadyExists"):
-                raise B2CError("AADB2C90085")
+                raise _principal_error(profile, exists=True)
             if user is None and _flag(md, "RaiseErrorIfClaimsPrincipalDoesNotExist"):
-                raise B2CError("AADB2C90085")
+                raise _principal_error(profile, exists=False)
             persisted = {c.claim_type: run.bag.get(c.claim_type) if _present(run.bag.get(c.claim_type)) else
                          (self._default(profile, c.default) if c.default is not None else None) for c in profile.persisted_claims}
             persisted = {k: v for k, v in persisted.items() if v is not None and k not in ("objectId", "alternativeSecurityId")}
@@ -279,7 +279,7 @@ class Orchestrator:
                 user.claims.update(persisted)
         elif user is None:
             if _flag(md, "RaiseErrorIfClaimsPrincipalDoesNotExist"):
-                raise B2CError("AADB2C90085")
+                raise _principal_error(profile, exists=False)
             return
         for claim in profile.output_claims:
             if claim.partner == "newClaimsPrincipalCreated":  # B2C's only source of newUser (the reference, tokens section)
@@ -315,6 +315,15 @@ def _user_value(user: User, claim_type: str) -> Any:
     if claim_type == "alternativeSecurityId":
         return ct.alternative_security_id(user.identity_provider, user.issuer_user_id)
     return user.claims.get(claim_type)
+
+
+def _principal_error(profile: TechnicalProfile, *, exists: bool) -> B2CError:
+    """A directory profile's RaiseErrorIfClaimsPrincipal*: B2C's codes for them (its error-codes page: AADB2C90001 for a
+    user created again, AADB2C99002 for one who does not exist), in the profile's UserMessageIfClaimsPrincipal* words
+    where it has them. Where B2C shows it (page or app) is unconfirmed: the emulator's error channel (README, Decisions)."""
+    key = "UserMessageIfClaimsPrincipalAlreadyExists" if exists else "UserMessageIfClaimsPrincipalDoesNotExist"
+    own = profile.metadata.get(key) or None
+    return B2CError("AADB2C90001", (profile.id,), override=own) if exists else B2CError("AADB2C99002", override=own)
 
 
 def _flag(md: Any, key: str) -> bool:

@@ -88,8 +88,21 @@ def test_a_write_that_raises_if_the_user_exists_refuses_an_existing_user(tmp_pat
     assert user.claims["displayName"] == "Hans" and new.bag["objectId"] == user.object_id
     with pytest.raises(B2CError) as refused:
         orchestrator.advance(policy, at_step(6, **SOCIAL))  # the same user again
-    assert refused.value.code == "AADB2C90085"
+    assert refused.value.detail == ("AADB2C90001: This user already exists, and profile 'AAD-UserWriteUsingAlternativeSecurityId' does "
+                                    "not allow the same user to be created again.")  # B2C's error-codes page
     assert len(directory.users()) == 1
+
+
+def test_a_profiles_own_message_for_an_existing_user_is_the_one_shown(tmp_path: Path) -> None:
+    """UserMessageIfClaimsPrincipalAlreadyExists in the profile's metadata: its words under B2C's code."""
+    raise_item = '<Item Key="RaiseErrorIfClaimsPrincipalAlreadyExists">true</Item>'
+    edit = ("TrustFrameworkBase.xml", raise_item,
+            raise_item + '<Item Key="UserMessageIfClaimsPrincipalAlreadyExists">You are already registered.</Item>')
+    policy, orchestrator, _ = journey(tmp_path, [edit])
+    orchestrator.advance(policy, at_step(6, **SOCIAL))
+    with pytest.raises(B2CError) as refused:
+        orchestrator.advance(policy, at_step(6, **SOCIAL))
+    assert refused.value.detail == "AADB2C90001: You are already registered."
 
 
 def test_a_write_without_the_switch_updates_an_existing_user(tmp_path: Path) -> None:
@@ -111,7 +124,7 @@ def test_a_read_that_raises_if_the_user_does_not_exist_refuses_a_missing_user(tm
     if raises:
         with pytest.raises(B2CError) as refused:
             orchestrator.advance(policy, at_step(3, **SOCIAL))
-        assert refused.value.code == "AADB2C90085"
+        assert refused.value.detail == "AADB2C99002: User doesn't exist. Please sign up before you can sign in."
     else:
         assert isinstance(orchestrator.advance(policy, at_step(3, **SOCIAL)), ShowSelfAsserted)  # new user: the profile page
     # An existing user is read either way, and the page is skipped.
