@@ -62,8 +62,13 @@ def did_not_run(report: Path, said: list[str]) -> str | None:
     cases = list(ElementTree.parse(report).iter("testcase")) if report.is_file() else []
     if any(case.get("classname") != JUNIT_RUN_CLASS for case in cases):
         return None
-    reasons = [f"{case.get('name')}: {outcome.get('message')}" for case in cases for outcome in case]
+    reasons = [_named(case.get("name", ""), outcome.get("message", "")) for case in cases for outcome in case]
     return "\n".join(reasons or said[-15:])
+
+
+def _named(name: str, message: str) -> str:
+    """A stop's message, with its case's name in front unless it begins with it already (most do)."""
+    return message if message.startswith(name) else f"{name}: {message}"
 
 
 def counting_problems(expected: list[str], shard_cases: list[list[tuple[str, str]]], shard_journeys: list[set[str]],
