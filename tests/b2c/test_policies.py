@@ -129,7 +129,7 @@ def test_refuses_a_missing_base_policy(pack: Path) -> None:
 def test_refuses_an_unknown_claims_transformation(pack: Path) -> None:
     edit_policy(pack, EXT, '<OutputClaimsTransformation ReferenceId="CreateUserPrincipalName" />',
          '<OutputClaimsTransformation ReferenceId="MakeDisplayName" />')
-    with pytest.raises(PolicyError, match=r"OutputClaimsTransformation\[@ReferenceId='MakeDisplayName'\]: no ClaimsTransformation"):
+    with pytest.raises(PolicyError, match=r"OutputClaimsTransformation\[@ReferenceId='MakeDisplayName'\] \(line 81\): no ClaimsTransformation"):
         load(pack)
 
 

@@ -117,7 +117,7 @@ def test_a_file_b2c_could_not_read_or_place_in_its_chain_is_refused(tmp_path: Pa
     ((BASE, '<ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlternativeSecurityId" />',
       '<ValidationTechnicalProfile ReferenceId="AAD-UserWrite" />'),
      "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/ValidationTechnicalProfiles/"
-     "ValidationTechnicalProfile[@ReferenceId='AAD-UserWrite']: no TechnicalProfile with that Id; define it or fix the ReferenceId"),
+     "ValidationTechnicalProfile[@ReferenceId='AAD-UserWrite'] (line 835): no TechnicalProfile with that Id; define it or fix the ReferenceId"),
     ((EXT, SESSION, '<UseTechnicalProfileForSessionManagement ReferenceId="SM-Social" />'),
      "TechnicalProfile[@Id='MobileID-OAuth2']/UseTechnicalProfileForSessionManagement[@ReferenceId='SM-Social']: "
      "no TechnicalProfile with that Id; use SM-AAD, SM-SocialLogin or SM-Noop"),
@@ -301,11 +301,11 @@ UPN = '<OutputClaimsTransformation ReferenceId="CreateUserPrincipalName" />'
     ([unreferenced_profile('<OutputClaimsTransformations><OutputClaimsTransformation ReferenceId="MakeNickname" />'
                            "</OutputClaimsTransformations>")],
      "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='Unreferenced']/OutputClaimsTransformations/"
-     f"OutputClaimsTransformation[@ReferenceId='MakeNickname']: {MISSING_TRANSFORMATION.format(EXT)}; define it or fix the ReferenceId"),
+     f"OutputClaimsTransformation[@ReferenceId='MakeNickname'] (line 55): {MISSING_TRANSFORMATION.format(EXT)}; define it or fix the ReferenceId"),
     # Defined in the extensions, a file based on the base: the base's upload does not see it.
     ([(EXT, "<BuildingBlocks>", copy_claim("displayName", "givenName")), (BASE, UPN, UPN + '<OutputClaimsTransformation ReferenceId="CopyNickname" />')],
      "TrustFrameworkBase.xml: TechnicalProfile[@Id='Facebook-OAUTH']/OutputClaimsTransformations/"
-     f"OutputClaimsTransformation[@ReferenceId='CopyNickname']: {MISSING_TRANSFORMATION.format(BASE)}"),
+     f"OutputClaimsTransformation[@ReferenceId='CopyNickname'] (line 542): {MISSING_TRANSFORMATION.format(BASE)}"),
 ], ids=["in a profile no journey reaches", "defined in a later file"])
 def test_a_reference_to_a_claims_transformation_the_file_cannot_see_is_refused(
         tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:

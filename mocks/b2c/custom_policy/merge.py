@@ -278,7 +278,7 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
                               ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
         for ref in el.findall(f"{q(group)}/{q(item)}"):
             rid = ref.get("ReferenceId", "")
-            ref_where = f"{where}/{group}/{item}[@ReferenceId='{rid}']"
+            ref_where = f"{where}/{group}/{item}[@ReferenceId='{rid}']{f.line(ref)}"
             if item != "ValidationTechnicalProfile" and rid not in m.transformations:
                 # As a claim reference: checked in every profile of the file, reached or not, against the file's own
                 # and its bases' transformations (those merged so far), as the file's upload checks it.
