@@ -205,7 +205,7 @@ class MobileIDSettings(_Strict):
             return None
         if (not value.startswith(("https://", "http://")) or "?" in value or "#" in value or not urlsplit(value).hostname
                 or any(character.isspace() for character in value)):
-            raise ValueError(f"{value!r} must be an absolute http(s) URL with a host, without query or fragment")
+            raise ValueError(f"{value!r} must be an absolute http(s) URL with a host, without query, fragment or spaces")
         return value.rstrip("/")
 
     @field_validator("signing_key_id")
