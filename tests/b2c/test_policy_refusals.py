@@ -407,3 +407,19 @@ def test_a_relying_party_claim_in_another_case_is_the_declared_claim_the_token_t
     [policy] = pack(tmp_path, edits=[(RP, '<OutputClaim ClaimTypeReferenceId="displayName" />', '<OutputClaim ClaimTypeReferenceId="DisplayName" />')])
     [claim] = [c for c in policy.output_claims if c.claim_type.lower() == "displayname"]
     assert (claim.claim_type, claim.token_claim) == ("displayName", "name")
+
+
+@pytest.mark.parametrize(("written", "read"), [("1", True), ("0", False), (" true ", True), ("\tfalse\n", False), ("true", True)])
+def test_xs_boolean_takes_1_and_0_and_surrounding_whitespace(written: str, read: bool) -> None:
+    """mocks/b2c/README.md, Decisions: xs:boolean is true, false, 1 or 0, surrounding whitespace allowed."""
+    from mocks.b2c.custom_policy.files import xs_boolean
+
+    assert xs_boolean(written, "somewhere") is read
+
+
+def test_a_preconditions_execute_actions_if_of_0_acts_when_the_check_fails(tmp_path: Path) -> None:
+    """The loaded journey reads an xs:boolean written as 0 as false: the step is skipped when objectId is absent."""
+    [policy] = pack(tmp_path, edits=[(EXT, PRECONDITION, '<Precondition Type="ClaimsExist" ExecuteActionsIf="0">')])
+    assert policy.journey is not None
+    [step_2] = [step for step in policy.journey.steps if step.order == 2]
+    assert [pre.execute_actions_if for pre in step_2.preconditions] == [False]

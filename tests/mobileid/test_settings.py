@@ -97,7 +97,8 @@ USER = '[[users]]\nmsisdn = "+41795550001"\n'
 
 @pytest.mark.parametrize(("top", "client", "user", "says"), [
     ('issuer = "https://"', "", "", "issuer (environment MOBILEID_ISSUER): Value error, 'https://' must be an absolute http(s) URL with a host"),
-    ('authorization_base_url = "https://m .example"', "", "", "authorization_base_url (environment MOBILEID_AUTHORIZATION_BASE_URL): Value error, 'https://m .example' must be an absolute http(s) URL with a host, without query, fragment or spaces"),
+    ('authorization_base_url = "https://m .example"', "", "", "authorization_base_url (environment MOBILEID_AUTHORIZATION_BASE_URL): Value error, "
+     "'https://m .example' must be an absolute http(s) URL with a host, without query, fragment or spaces"),
     ("transaction_timeout = 0", "", "", "transaction_timeout (environment MOBILEID_TRANSACTION_TIMEOUT): Input should be greater than 0"),
     ("code_lifetime = 3601", "", "", "code_lifetime (environment MOBILEID_CODE_LIFETIME): Input should be less than or equal to 3600"),
     ("access_token_lifetime = 0", "", "", "access_token_lifetime (environment MOBILEID_ACCESS_TOKEN_LIFETIME): Input should be greater"),
