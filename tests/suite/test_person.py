@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from fixtures.causes import INFRASTRUCTURE, MOBILE_ID_OUTCOME, Cause, JourneyFailure
+from fixtures.causes import INFRASTRUCTURE, MOBILE_ID_OUTCOME, OTHER, PAGE_CHANGED, Cause, JourneyFailure
 from fixtures.mobile_id import Person, Unanswered, UnansweredSignIns, wait_until_ended
 from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
 from pages import MobileIDLoginPage, waiting
@@ -200,16 +200,18 @@ def test_a_waiting_page_that_moves_on_before_the_timeout_ends_the_wait_for_the_j
     unanswered = UnansweredSignIns()
     moved_on = WaitingPage(waits.append)  # moved on at the first look: the page went to B2C
     Person(announce=said.append, post=lambda prompt: None, timeout=120.0, unanswered=unanswered).approve("+41791234567", moved_on)  # type: ignore[arg-type]
-    assert len(waits) == 1 and said[-1] == "Mobile ID: the waiting page for +4179*****67 moved on (transaction K7Q2XW8P)", said
+    assert len(waits) == 1 and said[-1] == ("Mobile ID: the sign-in on +4179*****67 is no longer waiting (transaction K7Q2XW8P): answered "
+                                            "on the phone or ended by Mobile ID, the journey's result says which; nothing more to do "
+                                            "on the phone"), said
     assert unanswered.latest is None  # nothing left open on the phone for the next journey to wait for
 
 
 @pytest.mark.parametrize(("stopped", "why"), [
-    (KeyboardInterrupt("stopped by SIGTERM"), "the run was stopped"),
-    (RuntimeError("the browser has been closed"), "the run failed meanwhile (RuntimeError)"),
-], ids=["Ctrl-C or SIGTERM", "another error"])
+    (KeyboardInterrupt(), "the run was stopped"),
+    (RuntimeError("the browser has been closed\n  at +41791234567"), "the run failed meanwhile (RuntimeError: the browser has been closed)"),
+], ids=["Ctrl-C", "another error"])
 def test_a_wait_ended_by_the_run_being_stopped_tells_the_webhook(monkeypatch: pytest.MonkeyPatch, stopped: BaseException, why: str) -> None:
-    """A cancelled job (SIGTERM, read as Ctrl-C) or any other end of the wait: the chat hears it stopped and why, so the
+    """Ctrl-C (or a script's SIGTERM, read as one) or any other end of the wait: the chat hears it stopped and why, so the
     prompt there is not left looking open; the stop goes on as it came."""
     def wait(timeout: float) -> None:
         raise stopped
@@ -220,3 +222,25 @@ def test_a_wait_ended_by_the_run_being_stopped_tells_the_webhook(monkeypatch: py
         Person(announce=lambda line: None, post=posted.append, timeout=120.0).approve("+41791234567", WaitingPage(wait))  # type: ignore[arg-type]
     assert [(p.get("outcome"), p["transaction"]) for p in posted] == [(None, "K7Q2XW8P"), ("stopped", "K7Q2XW8P")]
     assert posted[-1]["text"] == f"Mobile ID: stopped waiting for +4179*****67: {why}; nothing more to approve for transaction K7Q2XW8P"
+
+
+def test_a_run_told_to_stop_ends_the_persons_wait_at_the_next_look_and_tells_the_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cancelled job's SIGTERM only sets pytest's stop flag (fixtures/stop_signal.py): the person's wait reads it at its
+    next look, not at the end of the timeout, and ends as the run being stopped, not as "nobody approved"."""
+    looks: list[float] = []
+    told: list[str | None] = [None]
+
+    def wait(timeout: float) -> None:
+        looks.append(timeout)
+        told[0] = "stopped by SIGTERM"  # arrives during the first look
+        raise JourneyFailure("still waiting", cause=PAGE_CHANGED, detail="")
+
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
+    posted: list[dict[str, Any]] = []
+    person = Person(announce=lambda line: None, post=posted.append, timeout=120.0, stopping=lambda: told[0])
+    with pytest.raises(JourneyFailure) as failed:
+        person.approve("+41791234567", WaitingPage(wait))  # type: ignore[arg-type]
+    assert len(looks) == 1 and failed.value.cause.name == OTHER, (looks, failed.value.cause)
+    assert str(failed.value) == ("the run was stopped (stopped by SIGTERM) while waiting for the sign-in on +4179*****67 to be approved; "
+                                 "nothing more to approve for transaction K7Q2XW8P")
+    assert [p.get("outcome") for p in posted] == [None, "stopped"] and posted[-1]["text"] == f"Mobile ID: {failed.value}"
