@@ -178,10 +178,10 @@ def test_the_suite_and_the_emulator_label_the_profile_page_alike(policies: Path,
 
 
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
-    ('<Localization Enabled="true">', '<Localization Enabled="yes">', "Enabled='yes' is not true or false (1 or 0)",
+    ('<Localization Enabled="true">', '<Localization Enabled="yes">', "Enabled='yes' is not an xs:boolean",
      "/@Enabled: 'yes' is not true or false"),
     # xs:boolean is lower case: the upload's schema validation refuses True as it refuses yes.
-    ('<Localization Enabled="true">', '<Localization Enabled="True">', "Enabled='True' is not true or false (1 or 0), in lower case",
+    ('<Localization Enabled="true">', '<Localization Enabled="True">', "Enabled='True' is not an xs:boolean, which takes only true, false, 1 or 0 (lower case)",
      "/@Enabled: 'True' is not true or false"),
     ('MergeBehavior="Append"', 'MergeBehavior="Merge"', "MergeBehavior='Merge' is not Append, Prepend or ReplaceAll",
      "/@MergeBehavior: 'Merge' is not one of Append, Prepend, ReplaceAll"),
