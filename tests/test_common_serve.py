@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from fixtures.process_output import output_lines, read_until
 from mocks.common import net
 from mocks.common.serve import Server, ServerThread, bind, uvicorn_config
 from mocks.stack import running_stack
@@ -86,8 +87,12 @@ Server.TICK = {LONG_TICK}
 sock = bind("127.0.0.1", 0)
 config = uvicorn.Config(Starlette(), log_level="warning", lifespan="off")
 server = Server(config)
-def say_when_parked():
+def say_when_parked():  # a poll with a deadline: parked() reads asyncio internals, which may change
+    deadline = time.monotonic() + 10
     while not parked(server):
+        if time.monotonic() > deadline:
+            print("never parked within 10 s", flush=True)
+            return
         time.sleep(0.01)
     print("parked", flush=True)
 threading.Thread(target=say_when_parked, daemon=True).start()
@@ -95,7 +100,8 @@ asyncio.run(server.serve(sockets=[sock]))
 """
     process = subprocess.Popen([sys.executable, "-c", program], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
-        assert process.stdout is not None and process.stdout.readline() == "parked\n"  # waiting in select(), its tick 60 s
+        said = read_until(output_lines(process), time.monotonic() + 30, lambda line: True, [])
+        assert said == "parked", said  # waiting in select(), its tick 60 s
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
     finally:

@@ -14,7 +14,7 @@ from mocks.b2c.claims_transformations import NotExecuted, alternative_security_i
 from mocks.b2c.directory import Directory
 from mocks.b2c.errors import B2CError
 from mocks.b2c.federation import map_claims
-from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, ShowSelfAsserted
+from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted
 from mocks.b2c.policy import ClaimRef, Policy, ProfileKind, TechnicalProfile
 
 from .support import pack
@@ -83,7 +83,7 @@ def test_a_write_that_raises_if_the_user_exists_refuses_an_existing_user(tmp_pat
     """Step 6, AAD-UserWriteUsingAlternativeSecurityId (RaiseErrorIfClaimsPrincipalAlreadyExists true)."""
     policy, orchestrator, directory = journey(tmp_path)
     new = at_step(6, **SOCIAL)
-    assert orchestrator.advance(policy, new).__class__.__name__ == "SendClaims"  # no such user yet: written
+    assert isinstance(orchestrator.advance(policy, new), SendClaims)  # no such user yet: written
     [user] = directory.users()
     assert user.claims["displayName"] == "Hans" and new.bag["objectId"] == user.object_id
     with pytest.raises(B2CError) as refused:
@@ -131,7 +131,7 @@ def test_a_read_that_raises_if_the_user_does_not_exist_refuses_a_missing_user(tm
     user = directory.create_social("mobileid.ch", "user-1", {"displayName": "Stored"})
     run = at_step(3, **SOCIAL)
     outcome = orchestrator.advance(policy, run)
-    assert outcome.__class__.__name__ == "SendClaims" and run.bag["objectId"] == user.object_id
+    assert isinstance(outcome, SendClaims) and run.bag["objectId"] == user.object_id
 
 
 # --- AlwaysUseDefaultValue -------------------------------------------------------------------------
