@@ -79,7 +79,7 @@ def test_a_file_that_is_not_a_trust_framework_policy_is_refused(tmp_path: Path, 
 @pytest.mark.parametrize(("edit", "says"), [
     ((RP, "</RelyingParty>", ""), "SignUpOrSignin.xml: line 37, column 2: malformed XML (mismatched tag); fix the markup"),
     ((RP, 'standalone="yes"?>', 'standalone="yes"?><!DOCTYPE TrustFrameworkPolicy [<!ENTITY t "contoso.onmicrosoft.com">]>'),
-     "SignUpOrSignin.xml has a <!DOCTYPE> declaration; policy files may not use DTDs or entities: remove it"),
+     "SignUpOrSignin.xml: line 1: a <!DOCTYPE> declaration; policy files may not use DTDs or entities: remove it"),
     ((RP, 'PolicyId="B2C_1A_signup_signin"', ""),
      'SignUpOrSignin.xml: TrustFrameworkPolicy/@PolicyId is missing; add PolicyId="B2C_1A_..."'),
     ((RP, 'PolicyId="B2C_1A_signup_signin"', 'PolicyId="signup_signin"'),

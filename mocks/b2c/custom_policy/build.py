@@ -221,7 +221,7 @@ def _self_asserted_claims(m: Merged, journey: JourneyDef) -> tuple[str, ...]:
             tp = effective(m, m.profiles[ce.get("TechnicalProfileReferenceId", "")])
             if _kind(tp)[0] is ProfileKind.SELF_ASSERTED:
                 return tuple(c for c, (a, _) in tp.output_claims.items()  # each one declared (merge.py)
-                             if "DefaultValue" not in a and (ct := m.claim_type(c)) is not None and ct.user_input_type)
+                             if "DefaultValue" not in a and m.claim_types[c].user_input_type)
     return ()
 
 

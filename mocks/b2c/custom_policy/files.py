@@ -96,10 +96,10 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
         line, col = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":")[0]
         raise PolicyError(f"{path.name}: line {line}, column {col}: malformed XML ({reason}); fix the markup") from None
-    except DefusedXmlException as exc:  # its own text is a repr (DTDForbidden(name=..., system_id=None, ...)): said in words
-        what = {"DTDForbidden": "a <!DOCTYPE> declaration", "EntitiesForbidden": "an <!ENTITY> declaration"}.get(
-            type(exc).__name__, "an external reference")
-        raise PolicyError(f"{path.name} has {what}; policy files may not use DTDs or entities: remove it") from None
+    except DefusedXmlException:  # DTDForbidden at the <!DOCTYPE>, before any entity or external reference it could declare
+        line = getattr(getattr(parser, "parser", None), "CurrentLineNumber", 0)  # its own text is a repr: said in words
+        raise PolicyError(f"{path.name}: line {line}: a <!DOCTYPE> declaration; policy files may not use DTDs or entities: "
+                          "remove it") from None
     return root, lines
 
 

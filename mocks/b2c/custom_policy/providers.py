@@ -128,8 +128,7 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         if boolean(attrs.get("AlwaysUseDefaultValue")) and default is not None:
             partner = None
         elif partner is None and default is None:
-            ct = m.claim_type(claim_type)  # declared (merge.py), perhaps in another case
-            partner = (ct.partner.get(protocol.value) if ct else None) or claim_type
+            partner = m.claim_types[claim_type].partner.get(protocol.value) or claim_type  # its declared Id (merge.py)
         claims.append(ClaimMapping(claim_type, partner, default))
 
     display = tp.display_name or tp.provider_display_name or (md["ProviderName"].value if "ProviderName" in md else exchange_id)
