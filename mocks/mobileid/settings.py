@@ -44,13 +44,18 @@ def is_al4(acr: str) -> bool:
     return acr.startswith("mid_al4")
 
 
-# What a client may ask for unless its onboarding says otherwise: the SIM/App levels without extra checks.
 MAX_DTBD = 239  # characters of a dtbd (the text the phone shows), past which authorize answers mid_auth_4000
 SERIAL = re.compile(r"MIDCHE[A-Z0-9]{10}", re.IGNORECASE)  # a user's Mobile ID serial, as login_hint's sn gives it
+# What a client may ask for unless its onboarding says otherwise: the SIM/App levels without extra checks.
 DEFAULT_ALLOWED_ACRS = ("mid_al2_any", "mid_al3_any", "mid_al3_simcard", "mid_al3_mobileapp")
 LOCAL_STACK_CLIENT_ID = "b2c-contoso-0001"
 
 Outcome = Literal["approve", "wait", "user_cancel", "pin_blocked", "card_blocked", "no_key", "busy", "expired", "no_cert", "system_error"]
+
+
+def _as_sent(value: str) -> bool:
+    """Not blank, no space around it: a value a header or a form carries as written, which spaces around would change."""
+    return bool(value.strip()) and value == value.strip()
 
 
 class _Strict(BaseModel):
@@ -84,7 +89,7 @@ class ClientSettings(_Strict):
     @field_validator("client_id")
     @classmethod
     def _client_id_as_sent(cls, value: str) -> str:
-        if not value.strip() or value != value.strip():
+        if not _as_sent(value):
             raise ValueError(f"client_id {value!r} must not be blank or start or end with a space (B2C sends it as written)")
         return value
 
@@ -220,7 +225,7 @@ class MobileIDSettings(_Strict):
     def _usable_token(cls, value: SecretStr | None) -> SecretStr | None:
         """An empty token would leave the control API on without one (and pass the start's check for a token); one with
         spaces around it could never be sent, as the Bearer header's value is read without them."""
-        if value is not None and (not value.get_secret_value() or value.get_secret_value() != value.get_secret_value().strip()):
+        if value is not None and not _as_sent(value.get_secret_value()):
             raise ValueError("the control token must not be empty or start or end with a space (unset it for no token)")
         return value
 
