@@ -6,6 +6,7 @@ hosted pages' script does, so protocol tests need no real browser.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import re
@@ -348,3 +349,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+
+def b64url_json(raw: str) -> Any:
+    """Unpadded base64url JSON (a JWT segment; B2C's transaction cookie and state), its keys in their order."""
+    return json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+
+
+def jwt_segment(token: str, index: int) -> dict[str, Any]:
+    """One segment of a compact JWT (0: header, 1: claims), unverified."""
+    segment: dict[str, Any] = b64url_json(token.split(".")[index])
+    return segment

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,6 +25,7 @@ from .support import (
     Page,
     as_page,
     authorize_url,
+    b64url_json,
     oidc_provider,
     user_flow,
 )
@@ -192,7 +191,7 @@ def test_the_transaction_cookie_is_unpadded_url_safe_base64_json_naming_the_tran
     second = as_page(browser.go(authorize_url()))  # a second sign-in in the same browser: both transactions listed
     raw = browser.http.cookies["x-ms-cpim-trans"]
     assert re.fullmatch(r"[A-Za-z0-9_-]+", raw), raw  # URL-safe alphabet, no padding, no quoting
-    body = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    body = b64url_json(raw)
     tids = [transaction_id(page) for page in (first, second)]
     assert list(body) == ["T_DIC", "C_ID"] and body["C_ID"] == tids[1]
     assert [entry["I"] for entry in body["T_DIC"]] == tids
@@ -201,7 +200,7 @@ def test_the_transaction_cookie_is_unpadded_url_safe_base64_json_naming_the_tran
 def transaction_id(page: Page) -> str:
     """The TID inside the page's ``tx`` (``StateProperties=<base64 {"TID": ...}>``)."""
     blob = page.settings["transId"].removeprefix("StateProperties=")
-    return str(json.loads(base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4)))["TID"])
+    return str(b64url_json(blob)["TID"])
 
 def test_unknown_domain_hint_shows_the_unified_page(shared: Harness) -> None:
     page = shared.browser().go(authorize_url(domain_hint="facebook.com"))

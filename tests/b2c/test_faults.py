@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 
 import pytest
@@ -13,21 +11,16 @@ from joserfc.jwk import KeySet
 
 from mocks.faults import Fault, Side, acting_on
 
-from .support import B2C, DOMAIN, SPA, USER_FLOW, Harness, Page, authorize_url
+from .support import B2C, DOMAIN, SPA, USER_FLOW, Harness, Page, authorize_url, jwt_segment
 
 
 def sign_up_claims(h: Harness, *, verify: bool = True) -> tuple[dict, dict, str]:
     landing = h.sign_up(h.browser(), authorize_url(nonce="fault-nonce"))
     token = landing.params["id_token"]
     jwks = h.browser().request("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/discovery/v2.0/keys").json()
-    header = _segment(token, 0)
-    claims = jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims if verify else _segment(token, 1)
+    header = jwt_segment(token, 0)
+    claims = jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"]).claims if verify else jwt_segment(token, 1)
     return header, claims, token
-
-
-def _segment(token: str, index: int) -> dict:
-    part = token.split(".")[index]
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
 
 
 def test_no_fault_baseline(shared: Harness) -> None:
@@ -42,7 +35,7 @@ def test_foreign_signing_key(start) -> None:
     with pytest.raises(BadSignatureError):
         sign_up_claims(h)
     _, claims, token = sign_up_claims(h, verify=False)
-    kid = _segment(token, 0)["kid"]
+    kid = jwt_segment(token, 0)["kid"]
     assert kid == jwks["keys"][0]["kid"], "the kid still names the published key"
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -13,7 +12,7 @@ from mocks.b2c.policy_keys import parse_policy_key
 from mocks.common import net
 from mocks.stack import StackConfig, running_stack
 
-from .support import POLICY, copy_pack, edit_policy
+from .support import POLICY, copy_pack, edit_policy, jwt_segment
 
 
 def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeypatch) -> tuple[dict, list[str]]:
@@ -43,8 +42,7 @@ def _sign_up(launch_chromium, folder: Path, tmp_path: Path, msisdn: str, monkeyp
             profile.click()
         page.wait_for_url("https://jwt.ms/#id_token=*")
         token = parse_qs(urlsplit(page.url).fragment)["id_token"][0]
-        payload = token.split(".")[1]
-        claims = json.loads(__import__("base64").urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        claims = jwt_segment(token, 1)
         browser.close()
     return claims, shown
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
 import time
 
 import pytest
 
-from .support import B2C, CUSTOM, DOMAIN, RP_CLAIMS, SPA, USER_FLOW, WEB, WEB_REDIRECT, WEB_SECRET, Harness, authorize_url
+from .support import B2C, CUSTOM, DOMAIN, RP_CLAIMS, SPA, USER_FLOW, WEB, WEB_REDIRECT, WEB_SECRET, Harness, authorize_url, jwt_segment
 
 TOKEN = f"{B2C}/{DOMAIN}/{USER_FLOW}/oauth2/v2.0/token"
 
@@ -169,12 +168,6 @@ def test_token_endpoint_needs_post_and_a_known_policy(shared: Harness) -> None:
     assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
 
 
-def segment(token: str, index: int) -> dict:
-    """One JWT segment as JSON, its keys in the order the token has them."""
-    raw = token.split(".")[index]
-    return json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-
-
 TOKEN_CLAIMS_FIRST = ["exp", "nbf", "ver", "iss", "sub", "aud", "nonce", "iat", "auth_time"]
 
 
@@ -183,12 +176,12 @@ def test_the_id_tokens_header_and_claims_come_in_the_documented_order(shared: Ha
     exp nbf ver iss sub aud nonce iat auth_time, (c_hash/at_hash), the relying party's claims, then tfp or acr."""
     landing = shared.sign_up(shared.browser(), authorize_url(nonce="n-order"))
     token = landing.params["id_token"]
-    header = segment(token, 0)
+    header = jwt_segment(token, 0)
     assert list(header) == ["typ", "alg", "kid"] and (header["typ"], header["alg"]) == ("JWT", "RS256")
-    keys = list(segment(token, 1))
+    keys = list(jwt_segment(token, 1))
     assert keys[:9] == TOKEN_CLAIMS_FIRST and keys[-1] == "tfp", keys
     assert set(keys[9:-1]) <= {claim.token_claim for claim in RP_CLAIMS}, keys
     # With a code, c_hash comes right after auth_time; a custom policy ends with acr.
     hybrid = shared.sign_up(shared.browser(), authorize_url(CUSTOM, response_type="code id_token"))
-    keys = list(segment(hybrid.params["id_token"], 1))
+    keys = list(jwt_segment(hybrid.params["id_token"], 1))
     assert keys[:10] == [*TOKEN_CLAIMS_FIRST, "c_hash"] and keys[-1] == "acr", keys
