@@ -125,25 +125,28 @@ def test_a_person_is_not_asked_when_the_browser_is_at_a_dead_end_already(page: P
     assert (said, posted, unanswered.latest) == ([], [], None)
 
 
+class WaitingPage:
+    """Mobile ID's waiting page (transaction K7Q2XW8P) as ``Person`` sees it, whose wait for the phone is ``wait``; at ``url``,
+    the waiting text shown or not."""
+
+    def __init__(self, wait: Callable[[float], None], url: str = "https://m.mobileid.ch/oidc/waiting", shown: bool = True) -> None:
+        self.wait_for_approval = wait
+        self.page = type("Page", (), {"url": url})()
+        self.waiting = type("Shown", (), {"count": lambda self: int(shown), "inner_text": lambda self: "Confirm it on your phone."})()
+
+    def transaction_number(self, timeout: float) -> str:
+        return "K7Q2XW8P"
+
+    def language(self) -> str:
+        return "en"
+
+
 def test_a_dead_end_during_the_count_down_ends_the_wait_and_tells_the_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
     """The waiting page went to a page that never moves on while the person was being waited for: the wait stops at that
     step (no count-down loop), the webhook is told, and no sign-in is recorded as left open."""
-    class Page:  # where the page object says the browser is
-        url = "chrome-error://chromewebdata/"
-
-    class WaitingPage:  # a waiting page object whose way back fails at the first step
-        page = Page()
-        waiting = type("Nothing", (), {"count": lambda self: 0})()
-
-        def transaction_number(self, timeout: float) -> str:
-            return "K7Q2XW8P"
-
-        def language(self) -> str:
-            return "en"
-
-        def wait_for_approval(self, timeout: float) -> None:
-            dead_ends.append(Cause(INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/authresp"))
-            raise JourneyFailure("the phone's answer did not reach the browser", cause=INFRASTRUCTURE, detail="refused")
+    def way_back_fails(timeout: float) -> None:  # at the first step
+        dead_ends.append(Cause(INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/authresp"))
+        raise JourneyFailure("the phone's answer did not reach the browser", cause=INFRASTRUCTURE, detail="refused")
 
     dead_ends: list[Cause] = []
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: ("Chromium's error page", dead_ends[-1]) if dead_ends else None)
@@ -151,7 +154,8 @@ def test_a_dead_end_during_the_count_down_ends_the_wait_and_tells_the_webhook(mo
     posted: list[dict[str, Any]] = []
     unanswered = UnansweredSignIns()
     with pytest.raises(JourneyFailure):
-        Person(announce=said.append, post=posted.append, timeout=8.0, unanswered=unanswered).approve("+41791234567", WaitingPage())  # type: ignore[arg-type]
+        page = WaitingPage(way_back_fails, url="chrome-error://chromewebdata/", shown=False)
+        Person(announce=said.append, post=posted.append, timeout=8.0, unanswered=unanswered).approve("+41791234567", page)  # type: ignore[arg-type]
     assert len(dead_ends) == 1 and len(said) == 1, said  # one step, the prompt only
     assert [p.get("outcome") for p in posted] == [None, "stopped"] and "41791234567" not in posted[-1]["text"]
     assert unanswered.latest is None
@@ -172,22 +176,6 @@ def test_a_dead_end_reached_while_the_waiting_page_is_awaited_asks_no_one(page: 
         Person(announce=said.append, post=posted.append, timeout=8.0).approve("+41791234567", MobileIDLoginPage(page, host="m.mobileid.ch"))
     assert failed.value.cause.name == INFRASTRUCTURE and "before anyone was asked" in str(failed.value), str(failed.value)
     assert (said, posted) == ([], [])
-
-
-class WaitingPage:
-    """Mobile ID's waiting page (transaction K7Q2XW8P) as ``Person`` sees it, whose wait for the phone is ``wait``."""
-
-    page = type("Page", (), {"url": "https://m.mobileid.ch/oidc/waiting"})()
-    waiting = type("Shown", (), {"count": lambda self: 1, "inner_text": lambda self: "Confirm it on your phone."})()
-
-    def __init__(self, wait: Callable[[float], None]) -> None:
-        self.wait_for_approval = wait
-
-    def transaction_number(self, timeout: float) -> str:
-        return "K7Q2XW8P"
-
-    def language(self) -> str:
-        return "en"
 
 
 def test_a_waiting_page_that_moves_on_before_the_timeout_ends_the_wait_for_the_journey_to_read(monkeypatch: pytest.MonkeyPatch) -> None:
