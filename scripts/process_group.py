@@ -81,15 +81,23 @@ def signals_handled(signals: Sequence[int], handler: Callable[[int, FrameType | 
             signal.signal(sig, before)
 
 
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C's exception for another stop signal, which it carries (and its text names)."""
+
+    def __init__(self, signum: int) -> None:
+        self.signal = signal.Signals(signum)
+        super().__init__(f"stopped by {self.signal.name}")
+
+
 def interrupt(signum: int, frame: FrameType | None) -> None:
     """A stop signal read as Ctrl-C, naming the signal: a script's ``finally`` then stops what it started, where Python's
     default for SIGTERM would end it at once and leave them running."""
-    raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+    raise Stopped(signum)
 
 
 def stopped_by(stopped: KeyboardInterrupt) -> signal.Signals:
-    """The signal a KeyboardInterrupt stands for: the one ``interrupt`` names, else SIGINT (Ctrl-C)."""
-    return signal.Signals.__members__.get(str(stopped).rsplit(" ", 1)[-1], signal.SIGINT)
+    """The signal a KeyboardInterrupt stands for: the one ``interrupt`` carries, else SIGINT (Ctrl-C)."""
+    return stopped.signal if isinstance(stopped, Stopped) else signal.SIGINT
 
 
 def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
@@ -99,8 +107,9 @@ def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
         try:
             status = main(sys.argv[1:])
         except KeyboardInterrupt as stopped:
-            print(f"{Path(sys.argv[0]).name}: stopped by {stopped_by(stopped).name}; what it had started was stopped", file=sys.stderr)
-            status = 128 + stopped_by(stopped)
+            by = stopped_by(stopped)
+            print(f"{Path(sys.argv[0]).name}: stopped by {by.name}; what it had started was stopped", file=sys.stderr)
+            status = 128 + by
     sys.exit(status)
 
 
