@@ -157,6 +157,14 @@ def test_the_readmes_speed_table_is_the_run_it_names() -> None:
     readme = (root / "README.md").read_text()
     [kept] = re.findall(r"\[docs/bench/([\w.-]+\.json)\]", readme)
     run = json.loads((root / "docs" / "bench" / kept).read_text())
+    # The prose above the table: the run's load and make test, and the earlier run it compares with, from their files.
+    prose = " ".join(readme.split("## Speed", 1)[1].split("\n\n| Target |", 1)[0].split())
+    assert f"load average {run['machine']['load_average_at_start'][0]:.1f}" in prose and f"({run['make_test_s']:.1f} s on the same code" in prose
+    [earlier_file] = re.findall(r"`docs/bench/([\w.-]+\.json)`: the anchor's", prose)
+    earlier = json.loads((root / "docs" / "bench" / earlier_file).read_text())
+    journeys, ratios = earlier["journeys_s"], [t["ratio"] for t in earlier["targets"][:2]]  # the two sign-ins'
+    assert (f"the anchor's {journeys['anchor']['median']:.2f} s, our sign-in {journeys['sign_in:B2C_1_signupsignin']['median']:.2f} s, "
+            f"ratios {ratios[0]:.3f} × and {ratios[1]:.3f} ×") in prose
     table = readme.split("## Speed", 1)[1].split("\n\n| Target |", 1)[1].split("\n\n", 1)[0]
     rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:]]
     ratios = [row[3] for row in rows if row[3]]
