@@ -315,6 +315,23 @@ def test_a_reference_to_a_claims_transformation_the_file_cannot_see_is_refused(
         pack(tmp_path, edits=edits)
 
 
+@pytest.mark.parametrize(("edit", "says"), [
+    ((RP, '<OutputClaim ClaimTypeReferenceId="identityProvider" />', '<OutputClaim ClaimTypeReferenceId="NewUser" />'),
+     f"{RP}: {PROFILE.removeprefix(RP + ': ')}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='NewUser'] (line 31): names the token's "
+     "claim by the claim type, spelt 'NewUser' here and 'newUser' where it is declared; which one B2C uses is not documented: "
+     "write 'newUser' or add a PartnerClaimType"),
+    ((EXT, '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
+      '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/><OutputClaim ClaimTypeReferenceId="NewUser"/>'),
+     "TechnicalProfile[@Id='MobileID-OAuth2']/OutputClaims/OutputClaim[@ClaimTypeReferenceId='NewUser'] (line 75): names the "
+     "identity provider's claim by the claim type, spelt 'NewUser' here and 'newUser' where it is declared"),
+], ids=["relying party", "identity provider"])
+def test_a_claim_named_by_a_reference_spelt_otherwise_than_declared_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    """Neither a PartnerClaimType nor the schema names the claim: B2C takes the reference's name, and whether as written or as
+    declared is not documented; a token or a mapping built on either guess could pass locally where the tenant differs."""
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path, edits=[edit])
+
+
 def test_a_preconditions_claim_in_another_case_is_tested_under_its_declared_name(tmp_path: Path) -> None:
     """The journey's claims are kept under their declared Ids: a precondition read as written would never find ObjectId."""
     [policy] = pack(tmp_path, edits=[(EXT, PRECONDITION + "\n              <Value>objectId</Value>", PRECONDITION + "\n              <Value>ObjectId</Value>")])

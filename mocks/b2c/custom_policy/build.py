@@ -32,7 +32,7 @@ from mocks.b2c.resolvers import FILLED_IN, unfilled
 from .files import PolicyFile, b2c_validation, boolean, q, text, xs_boolean
 from .issuance import enforces_id_token_hint_on_logout, issuance
 from .localization import claim_labels, languages
-from .merge import JourneyDef, Merged, Profile, Value, claim_declared, effective, merge
+from .merge import JourneyDef, Merged, Profile, Value, claim_declared, effective, merge, name_from_reference
 from .providers import identity_provider, is_identity_provider, metadata_bool
 
 SELECTION_STEP_TYPES = ("CombinedSignInAndSignUp", "ClaimsProviderSelection")
@@ -260,7 +260,8 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         ctr = oc.get("ClaimTypeReferenceId", "")
         oc_where = f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"
         declared = claim_declared(m, ctr, Value(ctr, name, oc_where))
-        token_claim = oc.get("PartnerClaimType") or m.claim_types[declared].partner.get("OpenIdConnect") or ctr
+        token_claim = (oc.get("PartnerClaimType") or m.claim_types[declared].partner.get("OpenIdConnect")
+                       or name_from_reference(ctr, declared, Value(ctr, name, oc_where), "the token's claim"))
         default = oc.get("DefaultValue")
         if unknown := unfilled(default):
             raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "

@@ -181,6 +181,16 @@ def claim_declared(m: Merged, claim: str, v: Value) -> str:
                       "its own and its base policies' claim types, not those of files based on it)")
 
 
+def name_from_reference(written: str, declared: str, v: Value, what: str) -> str:
+    """The name a claim takes where neither a PartnerClaimType nor the schema gives one (``what``: the token's claim,
+    the identity provider's): the reference itself. Spelt otherwise than declared, which of the two B2C uses is not
+    documented, so the emulator refuses rather than guess (mocks/b2c/README.md, Decisions)."""
+    if written != declared:
+        raise PolicyError(f"{v.file}: {v.path}: names {what} by the claim type, spelt {written!r} here and {declared!r} where it is "
+                          f"declared; which one B2C uses is not documented: write {declared!r} or add a PartnerClaimType")
+    return written
+
+
 def _claim_types(m: Merged, blocks: ET.Element) -> None:
     schema = blocks.find(q("ClaimsSchema"))
     if schema is None:

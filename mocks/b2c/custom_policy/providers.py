@@ -8,7 +8,7 @@ from typing import Any
 from mocks.b2c.policy import ClaimMapping, IdentityProvider, PolicyError, ProviderProtocol
 
 from .files import boolean
-from .merge import Merged, Profile, Value
+from .merge import Merged, Profile, Value, name_from_reference
 
 SUPPORTED_PROTOCOLS = {"oauth2": ProviderProtocol.OAUTH2, "openidconnect": ProviderProtocol.OPENID_CONNECT}
 HTTP_BINDINGS = ("POST", "GET")  # how B2C calls the IdP's token and claims endpoints (oauth2-technical-profile)
@@ -122,13 +122,14 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
                               "or name another PartnerClaimType (mocks/b2c/README.md, Decisions)")
 
     claims: list[ClaimMapping] = []
-    for claim_type, (attrs, _where) in tp.output_claims.items():
+    for claim_type, (attrs, ref) in tp.output_claims.items():
         default = attrs.get("DefaultValue")
         partner = attrs.get("PartnerClaimType")
         if boolean(attrs.get("AlwaysUseDefaultValue")) and default is not None:
             partner = None
         elif partner is None and default is None:
-            partner = m.claim_types[claim_type].partner.get(protocol.value) or claim_type  # its declared Id (merge.py)
+            partner = (m.claim_types[claim_type].partner.get(protocol.value)
+                       or name_from_reference(attrs.get("ClaimTypeReferenceId", ""), claim_type, ref, "the identity provider's claim"))
         claims.append(ClaimMapping(claim_type, partner, default))
 
     display = tp.display_name or tp.provider_display_name or (md["ProviderName"].value if "ProviderName" in md else exchange_id)
