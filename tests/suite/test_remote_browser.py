@@ -25,7 +25,7 @@ from fixtures.browser import (
     uses_proxy,
 )
 from fixtures.settings import SettingsError, build_settings
-from tests.suite_run import allure_results
+from tests.suite_run import allure_results, suite_env
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPED = {"contoso.b2clogin.com": ("127.0.0.1", 8443)}
@@ -103,7 +103,8 @@ def test_videos_are_recorded_through_the_browser_server(tmp_path: Path) -> None:
 
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-m", "pytest",
                              "e2e/test_sign_in.py", "-k", "b2c_1_signupsignin", "-n", "0", "-q", "-p", "no:cacheprovider",
-                             "--video", "on", "--output", str(tmp_path)], capture_output=True, text=True, timeout=170)
+                             "--video", "on", "--output", str(tmp_path)], capture_output=True, text=True, timeout=170,
+                            env=suite_env())  # not this worker's PYTEST_XDIST_* (the child would take itself for a worker)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert len(list(tmp_path.rglob("*.webm"))) == 2, sorted(tmp_path.rglob("*"))  # the sign-up's browser and the sign-in's
 

@@ -46,3 +46,20 @@ def test_one_phone_waits_for_the_journey_that_holds_it(tmp_path: Path) -> None:
     holder.release()
     waiter.join(10)
     assert got == [("+41791234567", {"sub": "real"})]
+
+
+def test_a_later_stack_on_the_same_port_does_not_get_the_users_of_an_earlier_one() -> None:
+    """Ports are reused: a run whose users folder was named by the port alone (and shared, as its workers' is) handed a
+    later stack users it never signed up, and their sign-in met the profile page."""
+    from dataclasses import replace
+
+    from fixtures.journey import stack_key
+    from fixtures.stack import parse_ready_lines
+    from tests.local_stack import LOCAL_STACK
+
+    lines = ["stack-port: 8443", "stack-ca: /tmp/run-1/state/ca.pem", "stack-host-map: jwt.ms=127.0.0.1:8443",
+             f"stack-description: {LOCAL_STACK.to_json()}", "stack-ready: https://127.0.0.1:8443"]
+    first = parse_ready_lines(lines)
+    later = replace(first, ca_path="/tmp/run-2/state/ca.pem")
+    assert stack_key(first) != stack_key(later) and stack_key(first) == stack_key(parse_ready_lines(lines))
+    assert stack_key(first).startswith("8443-") and stack_key(None) == "tenant"
