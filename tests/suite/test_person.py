@@ -229,6 +229,6 @@ def test_a_run_told_to_stop_ends_the_persons_wait_at_the_next_look_and_tells_the
     with pytest.raises(JourneyFailure) as failed:
         person.approve("+41791234567", WaitingPage(wait))  # type: ignore[arg-type]
     assert len(looks) == 1 and failed.value.cause.name == OTHER, (looks, failed.value.cause)
-    assert str(failed.value) == ("the run was stopped (stopped by SIGTERM) while waiting for the sign-in on +4179*****67 to be approved; "
+    assert str(failed.value) == ("the run was stopped by SIGTERM while waiting for the sign-in on +4179*****67 to be approved; "
                                  "nothing more to approve for transaction K7Q2XW8P")
     assert [p.get("outcome") for p in posted] == [None, "stopped"] and posted[-1]["text"] == f"Mobile ID: {failed.value}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -163,6 +164,33 @@ def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack, webho
     assert not re.search(r"within 3 s \(transaction \w+\); the browser still shows", output), output[-3000:]
     assert [m.get("outcome") for m in received] == [None, "timeout"], received
     assert received[1]["text"].startswith("Mobile ID: nobody approved the sign-in on ") and received[1]["transaction"] == received[0]["transaction"]
+
+
+def test_a_cancelled_job_ends_the_wait_for_a_person_and_tells_the_webhook(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
+    """docs/suite.md: SIGTERM to pytest (a CI job cancelled) while a person is to approve ends the wait at its next look, not
+    at MOBILEID_APPROVAL_TIMEOUT (here 12 s), and the webhook hears ``stopped``: the prompt in the chat does not stay open.
+    (tests/suite/test_person.py shows the wait itself; this, that a run's SIGTERM reaches it.)"""
+    url, received = webhook
+    process = real_mode(stack, fresh_number(), 12, url)
+    try:
+        lines, output = output_lines(process), list[str]()
+        read_until(lines, time.monotonic() + 60, lambda line: PROMPT.search(line) is not None, output)  # the returning user's sign-up asks the person
+        process.send_signal(signal.SIGTERM)
+        try:  # the wait looks again within its countdown's step (3 s here), then the run ends
+            read_until(lines, time.monotonic() + 40, lambda line: False, output)
+        except EOFError:
+            pass
+        status = process.wait(timeout=10)
+    finally:  # never leave the run (and its browser) behind
+        process.kill()
+        process.wait(timeout=10)
+    text = "\n".join(output)
+    assert status == 2, text[-3000:]  # pytest's "interrupted"
+    assert re.search(r"the run was stopped by SIGTERM while waiting for the sign-in on \+\d{4}\*+\d\d to be approved; "
+                     r"nothing more to approve for transaction \w+", text), text[-3000:]
+    assert "nobody approved" not in text and "Traceback" not in text, text[-3000:]
+    assert [m.get("outcome") for m in received] == [None, "stopped"], received
+    assert received[1]["text"].startswith("Mobile ID: the run was stopped by SIGTERM") and received[1]["transaction"] == received[0]["transaction"]
 
 
 def test_a_slow_person_is_waited_for_before_pytests_own_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
