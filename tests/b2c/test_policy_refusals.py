@@ -440,3 +440,58 @@ def test_a_preconditions_execute_actions_if_of_0_acts_when_the_check_fails(tmp_p
     assert policy.journey is not None
     [step_2] = [step for step in policy.journey.steps if step.order == 2]
     assert [pre.execute_actions_if for pre in step_2.preconditions] == [False]
+
+
+# --- what B2C's upload checks in a journey, merged with the base policies' (each file as it is uploaded) --------------
+
+SEND_CLAIMS_7 = '<OrchestrationStep Order="7" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />'
+SIGN_UP_JOURNEY = '<UserJourney Id="SignUpOrSignIn">'
+
+
+def journey_of_its_own(jid: str, steps: str) -> tuple[str, str, str]:
+    """A journey the extensions add, with ``steps`` (OrchestrationStep elements), before the seed's SignUpOrSignIn."""
+    return (EXT, SIGN_UP_JOURNEY, f'<UserJourney Id="{jid}"><OrchestrationSteps>{steps}</OrchestrationSteps></UserJourney>{SIGN_UP_JOURNEY}')
+
+
+def exchange_step(order: int, exchange: str, profile: str, kind: str = "ClaimsExchange") -> str:
+    return (f'<OrchestrationStep Order="{order}" Type="{kind}"><ClaimsExchanges><ClaimsExchange Id="{exchange}" '
+            f'TechnicalProfileReferenceId="{profile}" /></ClaimsExchanges></OrchestrationStep>')
+
+
+def b2c_says(policy: str) -> str:
+    return f'Validation failed: 1 validation error(s) found in policy "{policy}" of tenant "contoso.onmicrosoft.com".'
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    # The extensions' own journey (azure-ad-b2c/samples#44: a PasswordReset journey without one, refused at the extensions' upload).
+    ([journey_of_its_own("ShowMessage", exchange_step(1, "ShowMessage", "SelfAsserted-Social"))],
+     f"TrustFrameworkExtensions.xml: UserJourney[@Id='ShowMessage'] (line 93): {b2c_says('B2C_1A_TRUSTFRAMEWORKEXTENSIONS')}"
+     "User journey 'ShowMessage' does not contain a send claims step.; a journey ends by issuing the token: add "
+     '<OrchestrationStep Order="2" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" /> after its last step'),
+    # The base's SendClaims step, replaced by the extensions' step 7: the journey as the extensions' upload merges it has none.
+    ([(EXT, SEND_CLAIMS_7, exchange_step(7, "ReadAgain", "AAD-UserReadUsingObjectId"))],
+     f"TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn'] (line 93): {b2c_says('B2C_1A_TRUSTFRAMEWORKEXTENSIONS')}"
+     "User journey 'SignUpOrSignIn' does not contain a send claims step.; a journey ends by issuing the token: add "
+     '<OrchestrationStep Order="8" Type="SendClaims"'),
+    # In the base, in a journey the sign-up policy does not run: the base's upload refuses it.
+    ([(BASE, '<OrchestrationStep Order="3" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />', "")],
+     f"TrustFrameworkBase.xml: UserJourney[@Id='PasswordReset'] (line 1246): {b2c_says('B2C_1A_TRUSTFRAMEWORKBASE')}"
+     "User journey 'PasswordReset' does not contain a send claims step.; a journey ends by issuing the token: add "
+     '<OrchestrationStep Order="3" Type="SendClaims"'),
+], ids=["journey of the extensions", "base's send claims replaced", "journey of the base no policy runs"])
+def test_a_journey_without_a_send_claims_step_is_refused_at_the_file_that_writes_it(
+        tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """B2C refuses the upload of a file whose journey, merged with its base policies', has no SendClaims step; the loader
+    took one and ended it wherever its steps ran out. The starter pack, unedited, loads."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)
+
+
+def test_a_journey_that_overrides_steps_of_a_base_journey_keeps_the_bases_send_claims_step(tmp_path: Path) -> None:
+    """The other side: the extensions' SignUpOrSignIn without its step 7 overrides steps 1 to 6 of the base's, whose step 7
+    is the SendClaims step the merged journey ends with (as the extensions' upload merges it)."""
+    [policy] = pack(tmp_path, edits=[(EXT, SEND_CLAIMS_7, "")])
+    assert policy.journey is not None
+    last = policy.journey.steps[-1]
+    assert (last.order, last.type, last.where.split(":")[0]) == (7, "SendClaims", "TrustFrameworkBase.xml")

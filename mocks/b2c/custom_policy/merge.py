@@ -6,8 +6,9 @@ by ``Id`` and their orchestration steps by ``Order`` (a later step with the same
 replaces the earlier one whole).
 
 Checked here, file by file as B2C's upload checks each file against its base policies: a technical profile's claims
-name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans, and
-every orchestration step has a Type the schema knows.
+name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans,
+every orchestration step has a Type the schema knows, and every user journey a file writes, merged with its base
+policies' journey of that Id, has a SendClaims step (the file named is the one whose upload B2C refuses).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 from mocks.b2c.policy import PolicyError
 
-from .files import PolicyFile, q, text, xs_boolean
+from .files import PolicyFile, b2c_validation, q, text, xs_boolean
 
 # OrchestrationStep/@Type: the schema's enumeration (TrustFrameworkPolicy_0.3.0.0.xsd, OrchestrationStepType); the
 # runtime executes CombinedSignInAndSignUp, ClaimsExchange and SendClaims and refuses the others when a journey reaches them.
@@ -121,11 +122,13 @@ def merge(chain: list[PolicyFile]) -> Merged:
             cp_name = text(cp.find(q("DisplayName")))
             for tp_el in cp.findall(f"{q('TechnicalProfiles')}/{q('TechnicalProfile')}"):
                 _merge_profile(m, f, tp_el, domain, cp_name)
+        written: dict[str, ET.Element] = {}  # the file's journeys: B2C checks each, merged with its bases', at the file's upload
         for uj in f.root.findall(f"{q('UserJourneys')}/{q('UserJourney')}"):
             jid = uj.get("Id")
             if not jid:
                 raise PolicyError(f"{f.name}: UserJourney{f.line(uj)}: @Id is missing")
             journey = m.journeys.setdefault(jid, JourneyDef(jid))
+            written[jid] = uj
             for st in uj.findall(f"{q('OrchestrationSteps')}/{q('OrchestrationStep')}"):
                 order_s = (st.get("Order") or "").strip()
                 if not order_s.isdigit():
@@ -135,7 +138,21 @@ def merge(chain: list[PolicyFile]) -> Merged:
                     )
                 _check_step(m, f, jid, order_s, st)
                 journey.steps[int(order_s)] = StepDef(int(order_s), (st.get("Type") or "").strip(), f.name, f.line(st), st)
+        for jid, uj in written.items():
+            _check_journey(f, m.journeys[jid], uj)
     return m
+
+
+def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
+    """A journey the file writes (whole, or steps of a base policy's), as the file's upload sees it: merged with its base
+    policies' (a journey only a base writes was checked at the base's upload, and no later file changes it)."""
+    where = f"{f.name}: UserJourney[@Id='{journey.id}']{f.line(uj)}"
+    if not any(step.type == "SendClaims" for step in journey.steps.values()):
+        # azure-ad-b2c/samples#44 (the upload of the extensions that wrote PasswordReset without one), #560
+        words = b2c_validation(f, f"User journey '{journey.id}' does not contain a send claims step.")
+        last = max(journey.steps, default=0)
+        raise PolicyError(f"{where}: {words}; a journey ends by issuing the token: add <OrchestrationStep Order=\"{last + 1}\" "
+                          'Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" /> after its last step')
 
 
 def _check_step(m: Merged, f: PolicyFile, jid: str, order: str, st: ET.Element) -> None:
