@@ -382,8 +382,12 @@ STEP_TYPES = ("ClaimsProviderSelection, CombinedSignInAndSignUp, ClaimsExchange,
      "Precondition[@Type='ClaimsExist'] (line 110): 2 <Value> elements; ClaimsExist takes one: the claim type"),
     ((EXT, PRECONDITION + "\n              <Value>objectId</Value>", PRECONDITION + "\n              <Value>nickname</Value>"),
      "Precondition[@Type='ClaimsExist'] (line 110)/Value: claim type 'nickname' is not declared in BuildingBlocks/ClaimsSchema"),
+    # The schema requires a claims exchange's Id (its key in the journey, the TargetClaimsExchangeId a button names).
+    ((EXT, '<ClaimsExchange Id="AADUserReadWithObjectId"', "<ClaimsExchange"),
+     "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep[@Order='5'] (line 153)/ClaimsExchanges/"
+     "ClaimsExchange (line 162): @Id is missing; B2C's schema requires it"),
 ], ids=["step without type", "unknown step type", "step without type in another journey", "precondition without executeactionsif",
-        "unknown precondition type", "misspelt action", "too many values", "undeclared claim"])
+        "unknown precondition type", "misspelt action", "too many values", "undeclared claim", "claims exchange without id"])
 def test_an_orchestration_step_without_the_attributes_b2cs_schema_requires_is_refused(
         tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
     """A step without Type was skipped as 'not executed' only when a journey reached it, and a precondition without
@@ -450,7 +454,7 @@ SIGN_UP_JOURNEY = '<UserJourney Id="SignUpOrSignIn">'
 
 def journey_of_its_own(jid: str, steps: str) -> tuple[str, str, str]:
     """A journey the extensions add, with ``steps`` (OrchestrationStep elements), before the seed's SignUpOrSignIn."""
-    return (EXT, SIGN_UP_JOURNEY, f'<UserJourney Id="{jid}"><OrchestrationSteps>{steps}</OrchestrationSteps></UserJourney>{SIGN_UP_JOURNEY}')
+    return (EXT, SIGN_UP_JOURNEY, f'<UserJourney Id="{jid}"><OrchestrationSteps>{steps}</OrchestrationSteps></UserJourney>\n{SIGN_UP_JOURNEY}')
 
 
 def exchange_step(order: int, exchange: str, profile: str, kind: str = "ClaimsExchange") -> str:
@@ -495,3 +499,32 @@ def test_a_journey_that_overrides_steps_of_a_base_journey_keeps_the_bases_send_c
     assert policy.journey is not None
     last = policy.journey.steps[-1]
     assert (last.order, last.type, last.where.split(":")[0]) == (7, "SendClaims", "TrustFrameworkBase.xml")
+
+
+DUPLICATE = "There is a duplicate key sequence '{}' for the schema's {} key, the other"
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    # Step 3 numbered 4, as after a step was taken out and the others not renumbered.
+    ([(EXT, '<OrchestrationStep Order="3" Type="ClaimsExchange">', '<OrchestrationStep Order="4" Type="ClaimsExchange">')],
+     f"TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep[@Order='4'] (line 139): "
+     f"{DUPLICATE.format(4, 'UniqueOrchestrationStepOrder')} at line 123: give each step of the journey its own Order, 1 to N"),
+    # Step 5's exchange Id copied from step 3's (MicrosoftDocs' example: AADUserWrite in steps 7 and 8).
+    ([(EXT, '<ClaimsExchange Id="AADUserReadWithObjectId"', '<ClaimsExchange Id="AADUserReadUsingAlternativeSecurityId"')],
+     "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep[@Order='5'] (line 153)/ClaimsExchanges/"
+     "ClaimsExchange[@Id='AADUserReadUsingAlternativeSecurityId'] (line 162): "
+     f"{DUPLICATE.format('AADUserReadUsingAlternativeSecurityId', 'UniqueClaimsExchangeId')} in step 3: give each claims exchange "
+     "of the journey its own Id"),
+    # A second SignUpOrSignIn in the extensions, before the seed's.
+    ([journey_of_its_own("SignUpOrSignIn", exchange_step(1, "ShowMessage", "SelfAsserted-Social") + SEND_CLAIMS_7.replace('"7"', '"2"'))],
+     f"TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn'] (line 94): {DUPLICATE.format('SignUpOrSignIn', 'UniqueUserJourneyId')} "
+     "at line 93: one file writes a journey once: merge the two or rename one"),
+], ids=["step order", "claims exchange id", "journey id"])
+def test_a_key_of_the_policy_schema_repeated_in_one_file_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """TrustFrameworkPolicy_0.3.0.0.xsd keys a journey's step Orders and claims exchange Ids, and a file's journey Ids, and B2C's
+    upload reports the schema's "There is a duplicate key sequence" (MicrosoftDocs' troubleshoot article). The loader kept the
+    later step of an Order, or merged the two journeys. In different files they are the same journey's, as the seed's copy of
+    the base's SignUpOrSignIn is (the unedited pack, which loads)."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)

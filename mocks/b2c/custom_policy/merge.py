@@ -7,8 +7,9 @@ replaces the earlier one whole).
 
 Checked here, file by file as B2C's upload checks each file against its base policies: a technical profile's claims
 name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans,
-every orchestration step has a Type the schema knows, and every user journey a file writes, merged with its base
-policies' journey of that Id, has a SendClaims step (the file named is the one whose upload B2C refuses).
+every orchestration step has a Type the schema knows, the schema's keys hold within the file (a journey's step Orders
+and claims exchange Ids, the file's journey Ids), and every user journey a file writes, merged with its base policies'
+journey of that Id, has a SendClaims step (the file named is the one whose upload B2C refuses).
 """
 
 from __future__ import annotations
@@ -127,8 +128,13 @@ def merge(chain: list[PolicyFile]) -> Merged:
             jid = uj.get("Id")
             if not jid:
                 raise PolicyError(f"{f.name}: UserJourney{f.line(uj)}: @Id is missing")
+            if jid in written:
+                raise PolicyError(f"{f.name}: UserJourney[@Id='{jid}']{f.line(uj)}: {duplicate_key(jid, 'UniqueUserJourneyId')}, "
+                                  f"the other{_at(f, written[jid])}: one file writes a journey once: merge the two or rename one")
             journey = m.journeys.setdefault(jid, JourneyDef(jid))
             written[jid] = uj
+            orders: dict[int, ET.Element] = {}
+            exchanges: dict[str, int] = {}  # the schema's keys: within one journey of one file (TrustFrameworkPolicy_0.3.0.0.xsd)
             for st in uj.findall(f"{q('OrchestrationSteps')}/{q('OrchestrationStep')}"):
                 order_s = (st.get("Order") or "").strip()
                 if not order_s.isdigit():
@@ -136,11 +142,37 @@ def merge(chain: list[PolicyFile]) -> Merged:
                         f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep{f.line(st)}: "
                         f"@Order {order_s!r} is not a number; number the steps 1, 2, 3, ..."
                     )
+                order = int(order_s)
+                step_where = f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep[@Order='{order_s}']{f.line(st)}"
+                if order in orders:
+                    raise PolicyError(f"{step_where}: {duplicate_key(str(order), 'UniqueOrchestrationStepOrder')}, the other"
+                                      f"{_at(f, orders[order])}: give each step of the journey its own Order, 1 to N")
+                orders[order] = st
                 _check_step(m, f, jid, order_s, st)
-                journey.steps[int(order_s)] = StepDef(int(order_s), (st.get("Type") or "").strip(), f.name, f.line(st), st)
+                for ce in st.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"):
+                    cid = ce.get("Id")
+                    if not cid:
+                        raise PolicyError(f"{step_where}/ClaimsExchanges/ClaimsExchange{f.line(ce)}: @Id is missing; B2C's schema requires it: "
+                                          "add Id=\"...\" (the TargetClaimsExchangeId a button names)")
+                    if cid in exchanges:
+                        raise PolicyError(f"{step_where}/ClaimsExchanges/ClaimsExchange[@Id='{cid}']{f.line(ce)}: "
+                                          f"{duplicate_key(cid, 'UniqueClaimsExchangeId')}, the other in step {exchanges[cid]}: give each claims "
+                                          "exchange of the journey its own Id (and the ClaimsProviderSelection that targets it the same)")
+                    exchanges[cid] = order
+                journey.steps[order] = StepDef(order, (st.get("Type") or "").strip(), f.name, f.line(st), st)
         for jid, uj in written.items():
             _check_journey(f, m.journeys[jid], uj)
     return m
+
+
+def duplicate_key(value: str, key: str) -> str:
+    """A value the policy schema keys (xs:key) repeated within its scope: B2C's upload reports the schema validator's error
+    (MicrosoftDocs/azure-docs, articles/active-directory-b2c/troubleshoot.md: "There is a duplicate key sequence ...")."""
+    return f"There is a duplicate key sequence '{value}' for the schema's {key} key"
+
+
+def _at(f: PolicyFile, el: ET.Element) -> str:
+    return f" at line {f.lines[el]}" if el in f.lines else ""
 
 
 def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
