@@ -528,3 +528,39 @@ def test_a_key_of_the_policy_schema_repeated_in_one_file_is_refused(tmp_path: Pa
     assert pack(tmp_path / "unedited")
     with pytest.raises(PolicyError, match=re.escape(says)):
         pack(tmp_path / "edited", edits=edits)
+
+
+RP_POLICY = "<RelyingParty>"
+
+
+def relying_party_steps(steps: str) -> tuple[str, str, str]:
+    """The relying party's own steps of the base's SignUpOrSignIn (as Microsoft's Verified ID sample writes its steps 1, 2, 7, 8, 9)."""
+    return (RP, RP_POLICY, f'<UserJourneys><UserJourney Id="SignUpOrSignIn"><OrchestrationSteps>{steps}</OrchestrationSteps></UserJourney>'
+                           f"</UserJourneys>{RP_POLICY}")
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    ([journey_of_its_own("ShowMessage", exchange_step(1, "ShowMessage", "SelfAsserted-Social") + SEND_CLAIMS_7.replace('"7"', '"3"'))],
+     "TrustFrameworkExtensions.xml: UserJourney[@Id='ShowMessage'] (line 93): its steps are 1, 3; B2C's upload refuses it: ...was "
+     'expected to have step with order "2" but it was not found...; number the steps 1 to 2 without skipping any'),
+    # A step the relying party adds after the base's and the extensions' 7, numbered 9: merged, the journey has no step 8.
+    ([relying_party_steps(SEND_CLAIMS_7.replace('"7"', '"9"'))],
+     "SignUpOrSignin.xml: UserJourney[@Id='SignUpOrSignIn'] (line 16): its steps are 1, 2, 3, 4, 5, 6, 7, 9 (this file's merged with "
+     "those of TrustFrameworkExtensions.xml); B2C's upload refuses it: ...was expected to have step with "
+     'order "8" but it was not found...; number the steps 1 to 8 without skipping any'),
+], ids=["a journey of its own", "merged with the base's"])
+def test_a_journey_whose_steps_skip_an_order_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """B2C wants a journey's steps, merged with its base policies', numbered 1 to N (MicrosoftDocs' troubleshoot article, and
+    MicrosoftDocs/azure-docs#117310 asked whether 10, 20, 30 would do); the loader ran them in any increasing order."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)
+
+
+def test_steps_a_later_file_adds_after_the_bases_load_numbered_on(tmp_path: Path) -> None:
+    """The other side: the relying party's steps 7 (in place of the base's SendClaims step) and 8 follow the base's 6."""
+    [policy] = pack(tmp_path, edits=[relying_party_steps(exchange_step(7, "ReadAgain", "AAD-UserReadUsingObjectId")
+                                                         + SEND_CLAIMS_7.replace('"7"', '"8"'))])
+    assert policy.journey is not None
+    assert [(s.order, s.type, s.where.split(":")[0]) for s in policy.journey.steps[-3:]] == [
+        (6, "ClaimsExchange", EXT), (7, "ClaimsExchange", RP), (8, "SendClaims", RP)]

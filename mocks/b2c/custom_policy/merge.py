@@ -9,7 +9,8 @@ Checked here, file by file as B2C's upload checks each file against its base pol
 name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans,
 every orchestration step has a Type the schema knows, the schema's keys hold within the file (a journey's step Orders
 and claims exchange Ids, the file's journey Ids), and every user journey a file writes, merged with its base policies'
-journey of that Id, has a SendClaims step (the file named is the one whose upload B2C refuses).
+journey of that Id, has its steps numbered 1 to N and a SendClaims step (the file named is the one whose upload B2C
+refuses).
 """
 
 from __future__ import annotations
@@ -179,6 +180,16 @@ def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
     """A journey the file writes (whole, or steps of a base policy's), as the file's upload sees it: merged with its base
     policies' (a journey only a base writes was checked at the base's upload, and no later file changes it)."""
     where = f"{f.name}: UserJourney[@Id='{journey.id}']{f.line(uj)}"
+    orders = sorted(journey.steps)
+    missing = next((n for n in range(1, len(orders) + 1) if n not in journey.steps), None)
+    if missing is not None:
+        # MicrosoftDocs/azure-docs, articles/active-directory-b2c/troubleshoot.md: "...was expected to have step with order
+        # "{number}" but it was not found...": renumber the steps "without skipping any integers from 1 to N".
+        others = sorted({step.file for step in journey.steps.values()} - {f.name})
+        merged = f" (this file's merged with those of {', '.join(others)})" if others else ""
+        raise PolicyError(f"{where}: its steps are {', '.join(map(str, orders))}{merged}; B2C's upload refuses it: ...was expected "
+                          f"to have step with order \"{missing}\" but it was not found...; number the steps 1 to {len(orders)} without "
+                          "skipping any")
     if not any(step.type == "SendClaims" for step in journey.steps.values()):
         # azure-ad-b2c/samples#44 (the upload of the extensions that wrote PasswordReset without one), #560
         words = b2c_validation(f, f"User journey '{journey.id}' does not contain a send claims step.")
