@@ -21,7 +21,7 @@ from .support import pack
 
 EXT = "TrustFrameworkExtensions.xml"
 JOURNEY = "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn']"
-STEP_2 = '<OrchestrationStep Order="2" Type="ClaimsExchange">'
+STEP_3 = '<OrchestrationStep Order="3" Type="ClaimsExchange">'
 MOBILE_ID_KEYS = '<Key Id="client_secret" StorageReferenceId="B2C_1A_MobileIdSecret" />\n        </CryptographicKeys>'
 SOCIAL = {"authenticationSource": "socialIdpAuthentication", "identityProvider": "mobileid.ch",
           "alternativeSecurityId": alternative_security_id("mobileid.ch", "user-1"), "displayName": "Hans"}
@@ -56,11 +56,12 @@ def test_the_unedited_journey_reaches_the_identity_provider(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("step_type", ["GetClaims", "ClaimsProviderSelection", "ReviewScreen", "UserDialog", "Noop"])
 def test_a_step_type_the_runtime_does_not_execute_is_refused_when_reached(tmp_path: Path, step_type: str) -> None:
-    policy, orchestrator, _ = journey(tmp_path, [(EXT, STEP_2, STEP_2.replace("ClaimsExchange", step_type))])
+    """Step 3, after the exchange a button picked (the step right after the buttons must be a ClaimsExchange: refused at load)."""
+    policy, orchestrator, _ = journey(tmp_path, [(EXT, STEP_3, STEP_3.replace("ClaimsExchange", step_type))])
     with pytest.raises(NotExecuted, match=re.escape(
-            f"{JOURNEY}/OrchestrationStep[@Order='2'] (line 108): Type {step_type!r} is not executed by the emulator (it runs "
+            f"{JOURNEY}/OrchestrationStep[@Order='3'] (line 123): Type {step_type!r} is not executed by the emulator (it runs "
             "CombinedSignInAndSignUp, ClaimsExchange and SendClaims steps); change the journey the relying party uses")):
-        orchestrator.advance(policy, picked_mobile_id())
+        orchestrator.advance(policy, at_step(3))
 
 
 def test_a_claims_transformation_method_the_runtime_does_not_execute_is_refused_when_reached(tmp_path: Path) -> None:

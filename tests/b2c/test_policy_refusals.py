@@ -564,3 +564,28 @@ def test_steps_a_later_file_adds_after_the_bases_load_numbered_on(tmp_path: Path
     assert policy.journey is not None
     assert [(s.order, s.type, s.where.split(":")[0]) for s in policy.journey.steps[-3:]] == [
         (6, "ClaimsExchange", EXT), (7, "ClaimsExchange", RP), (8, "SendClaims", RP)]
+
+
+PICKER = ('<OrchestrationStep Order="6" Type="ClaimsProviderSelection" ContentDefinitionReferenceId="api.idpselections"><ClaimsProviderSelections>'
+          '<ClaimsProviderSelection TargetClaimsExchangeId="FacebookExchange" /></ClaimsProviderSelections></OrchestrationStep>')
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    # MicrosoftDocs' example: a second selection step right after the unified page.
+    ([(EXT, '<OrchestrationStep Order="2" Type="ClaimsExchange">', '<OrchestrationStep Order="2" Type="ClaimsProviderSelection">')],
+     "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn'] (line 93)/OrchestrationStep[@Order='2'] (line 108): Type "
+     "'ClaimsProviderSelection' right after step 1, a CombinedSignInAndSignUp step; B2C's upload refuses it: Orchestration step order "
+     '"2" in user journey "SignUpOrSignIn" ...is followed by a claims provider selection step and must be a claims exchange, but it '
+     'is of type...; the step after the buttons runs the exchange a button picks: make it Type="ClaimsExchange"'),
+    # The relying party's step 6 a selection: the extensions' step 7 after it is refused at the relying party's upload.
+    ([relying_party_steps(PICKER)],
+     "SignUpOrSignin.xml: UserJourney[@Id='SignUpOrSignIn'] (line 16)/OrchestrationStep[@Order='7'] (TrustFrameworkExtensions.xml, "
+     "line 180): Type 'SendClaims' right after step 6, a ClaimsProviderSelection step; B2C's upload refuses it"),
+], ids=["after the unified page", "after a later file's selection"])
+def test_a_step_after_a_selection_step_that_is_not_a_claims_exchange_is_refused(
+        tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """The buttons of a ClaimsProviderSelection or CombinedSignInAndSignUp step pick an exchange of the next step, which B2C
+    wants of Type ClaimsExchange (MicrosoftDocs' troubleshoot article); the loader took any type there."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)

@@ -32,10 +32,9 @@ from mocks.b2c.resolvers import FILLED_IN, unfilled
 from .files import PolicyFile, b2c_validation, boolean, q, text, xs_boolean
 from .issuance import enforces_id_token_hint_on_logout, issuance
 from .localization import claim_labels, languages
-from .merge import JourneyDef, Merged, Profile, Value, claim_declared, effective, merge, name_from_reference
+from .merge import SELECTION_STEP_TYPES, JourneyDef, Merged, Profile, Value, claim_declared, effective, merge, name_from_reference
 from .providers import identity_provider, is_identity_provider, metadata_bool
 
-SELECTION_STEP_TYPES = ("CombinedSignInAndSignUp", "ClaimsProviderSelection")
 PASSWORD_CLAIMS = ("password", "newPassword", "reenterPassword", "oldPassword")
 
 

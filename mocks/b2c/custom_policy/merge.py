@@ -9,7 +9,8 @@ Checked here, file by file as B2C's upload checks each file against its base pol
 name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans,
 every orchestration step has a Type the schema knows, the schema's keys hold within the file (a journey's step Orders
 and claims exchange Ids, the file's journey Ids), and every user journey a file writes, merged with its base policies'
-journey of that Id, has its steps numbered 1 to N and a SendClaims step (the file named is the one whose upload B2C
+journey of that Id, has its steps numbered 1 to N, a ClaimsExchange step right after each selection step
+(ClaimsProviderSelection, CombinedSignInAndSignUp) and a SendClaims step (the file named is the one whose upload B2C
 refuses).
 """
 
@@ -25,6 +26,7 @@ from .files import PolicyFile, b2c_validation, q, text, xs_boolean
 # OrchestrationStep/@Type: the schema's enumeration (TrustFrameworkPolicy_0.3.0.0.xsd, OrchestrationStepType); the
 # runtime executes CombinedSignInAndSignUp, ClaimsExchange and SendClaims and refuses the others when a journey reaches them.
 PRECONDITION_TYPES = ("ClaimsExist", "ClaimEquals")
+SELECTION_STEP_TYPES = ("CombinedSignInAndSignUp", "ClaimsProviderSelection")  # the steps whose buttons pick the next step's exchange
 STEP_TYPES = ("ClaimsProviderSelection", "CombinedSignInAndSignUp", "ClaimsExchange", "GetClaims", "InvokeSubJourney",
               "ReviewScreen", "SendClaims", "UserDialog", "ConsentScreen", "Noop")
 
@@ -172,6 +174,13 @@ def duplicate_key(value: str, key: str) -> str:
     return f"There is a duplicate key sequence '{value}' for the schema's {key} key"
 
 
+def _written(f: PolicyFile, step: StepDef) -> str:
+    """Where a step of the merged journey is written: its line in the file, or the base policy and line."""
+    if step.file == f.name:
+        return step.line
+    return f" ({step.file}, {step.line.strip()[1:-1]})" if step.line else f" ({step.file})"
+
+
 def _at(f: PolicyFile, el: ET.Element) -> str:
     return f" at line {f.lines[el]}" if el in f.lines else ""
 
@@ -190,6 +199,16 @@ def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
         raise PolicyError(f"{where}: its steps are {', '.join(map(str, orders))}{merged}; B2C's upload refuses it: ...was expected "
                           f"to have step with order \"{missing}\" but it was not found...; number the steps 1 to {len(orders)} without "
                           "skipping any")
+    for order in orders[1:]:
+        step, before = journey.steps[order], journey.steps[order - 1]
+        if before.type in SELECTION_STEP_TYPES and step.type != "ClaimsExchange":
+            # troubleshoot.md: "Orchestration step order "{number}" in user journey "{name}" ...is followed by a claims provider
+            # selection step and must be a claims exchange, but it is of type..."
+            raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{_written(f, step)}: Type {step.type!r} right after step "
+                              f"{order - 1}, a {before.type} step; B2C's upload refuses it: Orchestration step order \"{order}\" in user "
+                              f"journey \"{journey.id}\" ...is followed by a claims provider selection step and must be a claims "
+                              "exchange, but it is of type...; the step after the buttons runs the exchange a button picks: make it "
+                              'Type="ClaimsExchange", and give what it did a step of its own')
     if not any(step.type == "SendClaims" for step in journey.steps.values()):
         # azure-ad-b2c/samples#44 (the upload of the extensions that wrote PasswordReset without one), #560
         words = b2c_validation(f, f"User journey '{journey.id}' does not contain a send claims step.")
