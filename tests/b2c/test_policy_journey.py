@@ -222,8 +222,13 @@ def test_a_login_hint_resolver_prefills_the_profile_page_from_the_apps_request(s
 
 
 def test_a_removed_step_is_not_run(start, tmp_path) -> None:
-    # The team drops the SelfAsserted-Social step: step 6 writes the user without asking.
-    policies = pack(tmp_path, edits=[("TrustFrameworkExtensions.xml",
+    # The team drops the SelfAsserted-Social step: step 6 writes the user without asking. In a journey of an Id of its own, as
+    # Microsoft's "Add a user journey" names the copy: under the base's Id, B2C would add ReadAgain to the base's step 4, which
+    # then has two claims exchanges and no selection before it, and refuse the upload.
+    policies = pack(tmp_path, edits=[("TrustFrameworkExtensions.xml", '<UserJourney Id="SignUpOrSignIn">', '<UserJourney Id="CustomSignUpSignIn">'),
+                                     ("SignUpOrSignin.xml", '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
+                                      '<DefaultUserJourney ReferenceId="CustomSignUpSignIn" />'),
+                                     ("TrustFrameworkExtensions.xml",
                                       '<ClaimsExchange Id="SelfAsserted-Social" TechnicalProfileReferenceId="SelfAsserted-Social" />',
                                       '<ClaimsExchange Id="ReadAgain" TechnicalProfileReferenceId="AAD-UserReadUsingAlternativeSecurityId-NoError" />')])
     h = start(policies=policies)

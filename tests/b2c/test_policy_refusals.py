@@ -589,3 +589,41 @@ def test_a_step_after_a_selection_step_that_is_not_a_claims_exchange_is_refused(
     assert pack(tmp_path / "unedited")
     with pytest.raises(PolicyError, match=re.escape(says)):
         pack(tmp_path / "edited", edits=edits)
+
+
+READ_BY_OBJECT_ID = '<ClaimsExchange Id="AADUserReadWithObjectId" TechnicalProfileReferenceId="AAD-UserReadUsingObjectId" />'
+SELF_ASSERTED_EXCHANGE = '<ClaimsExchange Id="SelfAsserted-Social" TechnicalProfileReferenceId="SelfAsserted-Social" />'
+TWO_EXCHANGES = ('User journey "SignUpOrSignIn" in policy "{}" of tenant "contoso.onmicrosoft.com" has step {} with 2 claims exchanges. '
+                 "It must be preceded by a claims provider selection in order to determine which claims exchange can be used.")
+ADDED = ("a step a later file numbers as its base policy's adds its claims exchanges to the base's, it does not replace them (a "
+         'journey of an Id of its own, as Microsoft\'s "Add a user journey" has it, replaces nothing); give each claims exchange a step '
+         "of its own, or put a ClaimsProviderSelection or CombinedSignInAndSignUp step right before it")
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    # MicrosoftDocs' example: two exchanges in one step, none of them a button's.
+    ([(EXT, READ_BY_OBJECT_ID, READ_BY_OBJECT_ID + '<ClaimsExchange Id="ReadAgain" TechnicalProfileReferenceId="AAD-UserReadUsingObjectId" />')],
+     "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn'] (line 93)/OrchestrationStep[@Order='5'] (line 153): "
+     f"{b2c_says('B2C_1A_TRUSTFRAMEWORKEXTENSIONS')}{TWO_EXCHANGES.format('B2C_1A_TrustFrameworkExtensions', 5)}; its claims exchanges: "
+     "AADUserReadWithObjectId (TrustFrameworkExtensions.xml), ReadAgain (TrustFrameworkExtensions.xml); give each claims exchange a "
+     "step of its own"),
+    # The extensions' step 4 with another exchange than the base's step 4 (the loader ran the extensions' alone).
+    ([(EXT, SELF_ASSERTED_EXCHANGE, '<ClaimsExchange Id="ReadAgain" TechnicalProfileReferenceId="AAD-UserReadUsingAlternativeSecurityId-NoError" />')],
+     "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn'] (line 93)/OrchestrationStep[@Order='4'] (line 139): "
+     f"{b2c_says('B2C_1A_TRUSTFRAMEWORKEXTENSIONS')}{TWO_EXCHANGES.format('B2C_1A_TrustFrameworkExtensions', 4)}; its claims exchanges: "
+     f"SelfAsserted-Social (TrustFrameworkBase.xml), ReadAgain (TrustFrameworkExtensions.xml); {ADDED}"),
+    # A relying party's step 3 (as the Verified ID sample's steps, renumbered: active-directory-verifiable-credentials#52).
+    ([relying_party_steps(exchange_step(3, "ReadAgain", "AAD-UserReadUsingObjectId"))],
+     "SignUpOrSignin.xml: UserJourney[@Id='SignUpOrSignIn'] (line 16)/OrchestrationStep[@Order='3'] (line 16): "
+     f"{b2c_says('B2C_1A_SIGNUP_SIGNIN')}{TWO_EXCHANGES.format('B2C_1A_signup_signin', 3)}; its claims exchanges: "
+     f"AADUserReadUsingAlternativeSecurityId (TrustFrameworkExtensions.xml), ReadAgain (SignUpOrSignin.xml); {ADDED}"),
+], ids=["two in one step", "the extensions' step of the base's order", "the relying party's step"])
+def test_a_claims_exchange_step_with_more_than_one_exchange_and_no_selection_before_it_is_refused(
+        tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """Only a button can pick one of a step's exchanges (MicrosoftDocs' troubleshoot article; azure-ad-b2c/samples#198). B2C
+    counts the exchanges a later file's step of the base's Order adds to the base's (MicrosoftDocs/azure-docs#6866: step 2
+    "with 3 claims exchanges", the base's two and the sample's one): the loader ran the later file's step alone. The unedited
+    pack loads: its extensions' copy of SignUpOrSignIn repeats the base's exchanges under their Ids, one exchange each."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)

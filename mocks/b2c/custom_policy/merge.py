@@ -3,15 +3,16 @@
 Claim types, claims transformations and technical profiles merge by ``Id`` (a later file adds
 metadata items by ``Key``, keys by ``Id``, claims by ``ClaimTypeReferenceId``); user journeys merge
 by ``Id`` and their orchestration steps by ``Order`` (a later step with the same ``Order``
-replaces the earlier one whole).
+replaces the earlier one whole, as the runtime runs it; B2C adds the later step's claims exchanges
+to the earlier's, which the checks below count: mocks/b2c/README.md, Decisions).
 
 Checked here, file by file as B2C's upload checks each file against its base policies: a technical profile's claims
 name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans,
 every orchestration step has a Type the schema knows, the schema's keys hold within the file (a journey's step Orders
 and claims exchange Ids, the file's journey Ids), and every user journey a file writes, merged with its base policies'
 journey of that Id, has its steps numbered 1 to N, a ClaimsExchange step right after each selection step
-(ClaimsProviderSelection, CombinedSignInAndSignUp) and a SendClaims step (the file named is the one whose upload B2C
-refuses).
+(ClaimsProviderSelection, CombinedSignInAndSignUp), a selection step right before each ClaimsExchange step that holds
+more than one claims exchange, and a SendClaims step (the file named is the one whose upload B2C refuses).
 """
 
 from __future__ import annotations
@@ -96,6 +97,10 @@ class StepDef:
 class JourneyDef:
     id: str
     steps: dict[int, StepDef] = field(default_factory=dict)
+    # The claims exchanges B2C's step of each Order holds: a later file's step adds its exchanges to the base's step of that
+    # Order rather than replacing them (README, Decisions); by Id, each with the file that last wrote it. The runtime runs
+    # the later file's step (steps).
+    exchanges: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,6 +167,7 @@ def merge(chain: list[PolicyFile]) -> Merged:
                                           f"{duplicate_key(cid, 'UniqueClaimsExchangeId')}, the other in step {exchanges[cid]}: give each claims "
                                           "exchange of the journey its own Id (and the ClaimsProviderSelection that targets it the same)")
                     exchanges[cid] = order
+                    journey.exchanges.setdefault(order, {})[cid] = f.name
                 journey.steps[order] = StepDef(order, (st.get("Type") or "").strip(), f.name, f.line(st), st)
         for jid, uj in written.items():
             _check_journey(f, m.journeys[jid], uj)
@@ -199,16 +205,30 @@ def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
         raise PolicyError(f"{where}: its steps are {', '.join(map(str, orders))}{merged}; B2C's upload refuses it: ...was expected "
                           f"to have step with order \"{missing}\" but it was not found...; number the steps 1 to {len(orders)} without "
                           "skipping any")
-    for order in orders[1:]:
-        step, before = journey.steps[order], journey.steps[order - 1]
-        if before.type in SELECTION_STEP_TYPES and step.type != "ClaimsExchange":
+    for order in orders:
+        step, before, held = journey.steps[order], journey.steps.get(order - 1), journey.exchanges.get(order, {})
+        after_buttons = before is not None and before.type in SELECTION_STEP_TYPES
+        if after_buttons and step.type != "ClaimsExchange":
             # troubleshoot.md: "Orchestration step order "{number}" in user journey "{name}" ...is followed by a claims provider
             # selection step and must be a claims exchange, but it is of type..."
             raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{_written(f, step)}: Type {step.type!r} right after step "
-                              f"{order - 1}, a {before.type} step; B2C's upload refuses it: Orchestration step order \"{order}\" in user "
+                              f"{order - 1}, a {journey.steps[order - 1].type} step; B2C's upload refuses it: Orchestration step order \"{order}\" in user "
                               f"journey \"{journey.id}\" ...is followed by a claims provider selection step and must be a claims "
                               "exchange, but it is of type...; the step after the buttons runs the exchange a button picks: make it "
                               'Type="ClaimsExchange", and give what it did a step of its own')
+        if step.type == "ClaimsExchange" and len(held) > 1 and not after_buttons:
+            # azure-ad-b2c/samples#198, MicrosoftDocs/azure-docs#6866, Azure-Samples/active-directory-verifiable-credentials#52, #62; the
+            # troubleshoot article: "must have a single ClaimsExchange, unless the previous step is" a selection step.
+            words = b2c_validation(f, f'User journey "{journey.id}" in policy "{f.policy_id}" of tenant "{f.tenant_domain}" has step '
+                                      f"{order} with {len(held)} claims exchanges. It must be preceded by a claims provider selection in "
+                                      "order to determine which claims exchange can be used.")
+            files = set(held.values())
+            added = ("; a step a later file numbers as its base policy's adds its claims exchanges to the base's, it does not "
+                     "replace them (a journey of an Id of its own, as Microsoft's \"Add a user journey\" has it, replaces nothing)"
+                     if len(files) > 1 else "")
+            raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{_written(f, step)}: {words}; its claims exchanges: "
+                              f"{', '.join(f'{cid} ({file})' for cid, file in held.items())}{added}; give each claims exchange a step of "
+                              "its own, or put a ClaimsProviderSelection or CombinedSignInAndSignUp step right before it")
     if not any(step.type == "SendClaims" for step in journey.steps.values()):
         # azure-ad-b2c/samples#44 (the upload of the extensions that wrote PasswordReset without one), #560
         words = b2c_validation(f, f"User journey '{journey.id}' does not contain a send claims step.")
