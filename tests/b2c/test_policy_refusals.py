@@ -502,6 +502,8 @@ def test_a_journey_that_overrides_steps_of_a_base_journey_keeps_the_bases_send_c
 
 
 DUPLICATE = "There is a duplicate key sequence '{}' for the schema's {} key, the other"
+NICKNAME_TYPE = NICKNAME.removeprefix("<BuildingBlocks><ClaimsSchema>").removesuffix("</ClaimsSchema></BuildingBlocks>")
+VALIDATION = '<ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlternativeSecurityId" />'
 
 
 @pytest.mark.parametrize(("edits", "says"), [
@@ -519,12 +521,29 @@ DUPLICATE = "There is a duplicate key sequence '{}' for the schema's {} key, the
     ([journey_of_its_own("SignUpOrSignIn", exchange_step(1, "ShowMessage", "SelfAsserted-Social") + SEND_CLAIMS_7.replace('"7"', '"2"'))],
      f"TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn'] (line 94): {DUPLICATE.format('SignUpOrSignIn', 'UniqueUserJourneyId')} "
      "at line 93: one file writes a journey once: merge the two or rename one"),
-], ids=["step order", "claims exchange id", "journey id"])
+    # A second MobileID-OAuth2 in the extensions (in another ClaimsProvider it would be the same key).
+    ([(EXT, MOBILE_ID_PROFILE, f'<TechnicalProfile Id="MobileID-OAuth2"><DisplayName>Mobile ID</DisplayName></TechnicalProfile>\n{MOBILE_ID_PROFILE}')],
+     f"TrustFrameworkExtensions.xml: TechnicalProfile[@Id='MobileID-OAuth2'] (line 56): {DUPLICATE.format('MobileID-OAuth2', 'UniqueTechnicalProfileId')} "
+     "at line 55: one file defines a technical profile once (whichever ClaimsProvider holds it): merge the two or rename one"),
+    ([(EXT, "<BuildingBlocks>", f"<BuildingBlocks><ClaimsSchema>{NICKNAME_TYPE}\n{NICKNAME_TYPE}</ClaimsSchema>")],
+     f"TrustFrameworkExtensions.xml: BuildingBlocks/ClaimsSchema/ClaimType[@Id='nickname'] (line 16): {DUPLICATE.format('nickname', 'UniqueClaimTypeId')} "
+     "at line 15: one file declares a claim type once: merge the two"),
+    ([(EXT, "<BuildingBlocks>", "<BuildingBlocks><ClaimsSchema>" + NICKNAME_TYPE.replace(' Id="nickname"', "") + "</ClaimsSchema>")],
+     "TrustFrameworkExtensions.xml: BuildingBlocks/ClaimsSchema/ClaimType (line 15): @Id is missing; B2C's schema keys claim types by it"),
+    ([(BASE, VALIDATION, VALIDATION + VALIDATION)],
+     "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/ValidationTechnicalProfiles/ValidationTechnicalProfile"
+     "[@ReferenceId='AAD-UserWriteUsingAlternativeSecurityId'] (line 835): There is a duplicate key sequence "
+     "'AAD-UserWriteUsingAlternativeSecurityId' for the schema's UniqueTechnicalProfileReferenceId key: list each validation technical "
+     "profile once"),
+], ids=["step order", "claims exchange id", "journey id", "technical profile id", "claim type id", "claim type without id",
+        "validation technical profile"])
 def test_a_key_of_the_policy_schema_repeated_in_one_file_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
-    """TrustFrameworkPolicy_0.3.0.0.xsd keys a journey's step Orders and claims exchange Ids, and a file's journey Ids, and B2C's
-    upload reports the schema's "There is a duplicate key sequence" (MicrosoftDocs' troubleshoot article). The loader kept the
-    later step of an Order, or merged the two journeys. In different files they are the same journey's, as the seed's copy of
-    the base's SignUpOrSignIn is (the unedited pack, which loads)."""
+    """TrustFrameworkPolicy_0.3.0.0.xsd keys a journey's step Orders and claims exchange Ids, a file's journey, technical profile
+    and claim type Ids and a profile's validation technical profiles, and B2C's upload reports the schema's "There is a duplicate
+    key sequence" (MicrosoftDocs' troubleshoot article). The loader kept the later step of an Order or claim type, merged the two
+    journeys or profiles, and ran a validation profile once. In different files they are one journey's, profile's or claim
+    type's, as the seed's copy of the base's SignUpOrSignIn and its extensions' login-NonInteractive are (the unedited pack,
+    which loads)."""
     assert pack(tmp_path / "unedited")
     with pytest.raises(PolicyError, match=re.escape(says)):
         pack(tmp_path / "edited", edits=edits)

@@ -7,12 +7,13 @@ replaces the earlier one whole, as the runtime runs it; B2C adds the later step'
 to the earlier's, which the checks below count: mocks/b2c/README.md, Decisions).
 
 Checked here, file by file as B2C's upload checks each file against its base policies: a technical profile's claims
-name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans,
-every orchestration step has a Type the schema knows, the schema's keys hold within the file (a journey's step Orders
-and claims exchange Ids, the file's journey Ids), and every user journey a file writes, merged with its base policies'
-journey of that Id, has its steps numbered 1 to N, a ClaimsExchange step right after each selection step
-(ClaimsProviderSelection, CombinedSignInAndSignUp), a selection step right before each ClaimsExchange step that holds
-more than one claims exchange, and a SendClaims step (the file named is the one whose upload B2C refuses).
+name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans, every
+orchestration step has a Type the schema knows, the schema's keys hold within the file (a journey's step Orders and
+claims exchange Ids, the file's journey, technical profile and claim type Ids, a profile's validation technical
+profiles), and every user journey a file writes, merged with its base policies' journey of that Id, has its steps
+numbered 1 to N, a ClaimsExchange step right after each selection step (ClaimsProviderSelection,
+CombinedSignInAndSignUp), a selection step right before each ClaimsExchange step that holds more than one claims
+exchange, and a SendClaims step (the file named is the one whose upload B2C refuses).
 """
 
 from __future__ import annotations
@@ -124,12 +125,20 @@ def merge(chain: list[PolicyFile]) -> Merged:
     for f in chain:  # base first
         blocks = f.root.find(q("BuildingBlocks"))
         if blocks is not None:
-            _claim_types(m, blocks)
+            _claim_types(m, f, blocks)
             _transformations(m, f, blocks)
+        profiles: dict[str, ET.Element] = {}  # the schema's key: a technical profile Id once across the file's ClaimsProviders
         for cp in f.root.findall(f"{q('ClaimsProviders')}/{q('ClaimsProvider')}"):
             domain = text(cp.find(q("Domain")))
             cp_name = text(cp.find(q("DisplayName")))
             for tp_el in cp.findall(f"{q('TechnicalProfiles')}/{q('TechnicalProfile')}"):
+                tid = tp_el.get("Id")
+                if tid and tid in profiles:
+                    raise PolicyError(f"{f.name}: TechnicalProfile[@Id='{tid}']{f.line(tp_el)}: {duplicate_key(tid, 'UniqueTechnicalProfileId')}, "
+                                      f"the other{_at(f, profiles[tid])}: one file defines a technical profile once (whichever ClaimsProvider "
+                                      "holds it): merge the two or rename one")
+                if tid:
+                    profiles[tid] = tp_el
                 _merge_profile(m, f, tp_el, domain, cp_name)
         written: dict[str, ET.Element] = {}  # the file's journeys: B2C checks each, merged with its bases', at the file's upload
         for uj in f.root.findall(f"{q('UserJourneys')}/{q('UserJourney')}"):
@@ -290,14 +299,20 @@ def name_from_reference(written: str, declared: str, v: Value, what: str) -> str
     return written
 
 
-def _claim_types(m: Merged, blocks: ET.Element) -> None:
+def _claim_types(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
     schema = blocks.find(q("ClaimsSchema"))
     if schema is None:
         return
+    declared: dict[str, ET.Element] = {}  # the schema's key (UniqueClaimTypeId): a claim type Id once in the file's ClaimsSchema
     for ct in schema.findall(q("ClaimType")):
         cid = ct.get("Id")
         if not cid:
-            continue
+            raise PolicyError(f"{f.name}: BuildingBlocks/ClaimsSchema/ClaimType{f.line(ct)}: @Id is missing; B2C's schema keys claim "
+                              'types by it: add Id="..." (the name ClaimTypeReferenceIds use)')
+        if cid in declared:
+            raise PolicyError(f"{f.name}: BuildingBlocks/ClaimsSchema/ClaimType[@Id='{cid}']{f.line(ct)}: {duplicate_key(cid, 'UniqueClaimTypeId')}, "
+                              f"the other{_at(f, declared[cid])}: one file declares a claim type once: merge the two")
+        declared[cid] = ct
         prev = m.claim_types.get(cid)
         partner = dict(prev.partner) if prev else {}
         dpct = ct.find(q("DefaultPartnerClaimTypes"))
@@ -385,9 +400,14 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
     for group, item, into in (("InputClaimsTransformations", "InputClaimsTransformation", tp.input_transformations),
                               ("OutputClaimsTransformations", "OutputClaimsTransformation", tp.output_transformations),
                               ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
+        listed: set[str] = set()
         for ref in el.findall(f"{q(group)}/{q(item)}"):
             rid = ref.get("ReferenceId", "")
             ref_where = f"{where}/{group}/{item}[@ReferenceId='{rid}']{f.line(ref)}"
+            if item == "ValidationTechnicalProfile" and rid in listed:  # the schema's key, within the profile's list
+                raise PolicyError(f"{f.name}: {ref_where}: {duplicate_key(rid, 'UniqueTechnicalProfileReferenceId')}: list each "
+                                  "validation technical profile once")
+            listed.add(rid)
             if item != "ValidationTechnicalProfile" and rid not in m.transformations:
                 # As a claim reference: checked in every profile of the file, reached or not, against the file's own
                 # and its bases' transformations (those merged so far), as the file's upload checks it.
