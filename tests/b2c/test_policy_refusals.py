@@ -409,12 +409,14 @@ NOT_BOOLEAN = ("is not true or false; the policy schema types it xs:boolean, so 
      f"'maybe' {NOT_BOOLEAN}"),
     ((RP, 'AlwaysUseDefaultValue="true"', 'AlwaysUseDefaultValue="yes"'),
      f"{PROFILE}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='tenantId'] (line 32)/@AlwaysUseDefaultValue: 'yes' {NOT_BOOLEAN}"),
+    ((RP, 'AlwaysUseDefaultValue="true"', 'AlwaysUseDefaultValue="true" Required="yes"'),
+     f"{PROFILE}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='tenantId'] (line 32)/@Required: 'yes' {NOT_BOOLEAN}"),
     # xs:boolean is lower case; metadata items, strings to the schema, are read in any case (see the identity provider's).
     ((RP, 'AlwaysUseDefaultValue="true"', 'AlwaysUseDefaultValue="True"'),
      f"{PROFILE}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='tenantId'] (line 32)/@AlwaysUseDefaultValue: 'True' {NOT_BOOLEAN}"),
     ((EXT, PRECONDITION, '<Precondition Type="ClaimsExist" ExecuteActionsIf="maybe">'),
      f"Precondition[@Type='ClaimsExist'] (line 110)/@ExecuteActionsIf: 'maybe' {NOT_BOOLEAN}"),
-], ids=["input claim", "self-asserted required", "relying party", "capitalised", "precondition"])
+], ids=["input claim", "self-asserted required", "relying party", "relying party required", "capitalised", "precondition"])
 def test_a_boolean_attribute_that_is_not_xs_boolean_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
     """Each was read as a boolean where B2C's upload refuses the file (``maybe`` as false, ``True`` as true, a
     precondition's missing one as true)."""

@@ -266,6 +266,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
             raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
                               f"DefaultValue's claim resolver {unknown[0]} is not one the emulator fills in ({FILLED_IN}): its token "
                               "would carry the text as written where B2C puts a value; use one of those, or take it out (mocks/b2c/README.md, claim resolvers)")
+        xs_boolean(oc.get("Required"), f"{name}: {oc_where}/@Required")  # not read here, but typed xs:boolean, as upload checks it
         output.append(RelyingPartyClaim(declared, token_claim, default,
                                         bool(xs_boolean(oc.get("AlwaysUseDefaultValue"), f"{name}: {oc_where}/@AlwaysUseDefaultValue"))))
     if not any(claim.token_claim == "sub" for claim in output):
