@@ -648,3 +648,98 @@ def test_a_claims_exchange_step_with_more_than_one_exchange_and_no_selection_bef
     assert pack(tmp_path / "unedited")
     with pytest.raises(PolicyError, match=re.escape(says)):
         pack(tmp_path / "edited", edits=edits)
+
+
+# --- what B2C's upload of a relying party checks in the journey it runs --------------------------------------------------
+
+PE = "ProfileEdit.xml"
+PE_JOURNEY = '<DefaultUserJourney ReferenceId="ProfileEdit" />'
+FACEBOOK_BUTTON = '<ClaimsProviderSelection TargetClaimsExchangeId="FacebookExchange" />'
+FACEBOOK_EXCHANGE = '<ClaimsExchange Id="FacebookExchange" TechnicalProfileReferenceId="Facebook-OAUTH" />'
+MOBILE_ID_BUTTON = '<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />'
+MOBILE_ID_EXCHANGE = '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />'
+# The base's first InputClaim of it is AAD-UserWriteUsingAlternativeSecurityId's (line 617), its second AAD-UserReadUsingAlternativeSecurityId's.
+SECURITY_ID_INPUT = '<InputClaim ClaimTypeReferenceId="alternativeSecurityId" PartnerClaimType="alternativeSecurityId" Required="true" />'
+OTHER_MAILS = '<InputClaimsTransformation ReferenceId="CreateOtherMailsFromEmail" />'  # AAD-UserWriteUsingAlternativeSecurityId's
+
+
+def run_by_profile_edit(steps: str) -> list[tuple[str, str, str]]:
+    """A journey of the extensions' own, "Mine", with ``steps``, that the ProfileEdit relying party runs."""
+    return [journey_of_its_own("Mine", steps), (PE, PE_JOURNEY, '<DefaultUserJourney ReferenceId="Mine" />')]
+
+
+def send_claims(order: int) -> str:
+    return SEND_CLAIMS_7.replace('"7"', f'"{order}"')
+
+
+def write_step(order: int) -> str:
+    return exchange_step(order, "AADUserWrite", "AAD-UserWriteUsingAlternativeSecurityId")
+
+
+def no_earlier_output(claim: str, profile: str, order: int, journey: str, policy: str) -> str:
+    return (f'{b2c_says(policy)}Claim type "{claim}" is the input claim of technical profile "{profile}" in step "{order}" of user '
+            f'journey "{journey}" but it is not an output claim in any of the previous steps.; ')
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    # The seed's journey without its identity providers, as MicrosoftDocs/azure-docs#12948, #30477 and #46988 "ripped out the
+    # Facebook references" of the starter pack: B2C named steps 3 and 6 of SignUpOrSignIn at the relying party's upload.
+    ([(BASE, FACEBOOK_BUTTON, ""), (BASE, FACEBOOK_EXCHANGE, ""), (EXT, FACEBOOK_BUTTON, ""), (EXT, MOBILE_ID_BUTTON, ""),
+      (EXT, FACEBOOK_EXCHANGE, ""), (EXT, MOBILE_ID_EXCHANGE, "")],
+     "SignUpOrSignin.xml: UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep[@Order='3'] (TrustFrameworkExtensions.xml, line 123)/"
+     "ClaimsExchanges/ClaimsExchange[@Id='AADUserReadUsingAlternativeSecurityId']: "
+     + no_earlier_output("alternativeSecurityId", "AAD-UserReadUsingAlternativeSecurityId-NoError", 3, "SignUpOrSignIn", "B2C_1A_SIGNUP_SIGNIN")
+     + "TrustFrameworkBase.xml: TechnicalProfile[@Id='AAD-UserReadUsingAlternativeSecurityId']/InputClaims/InputClaim"
+     "[@ClaimTypeReferenceId='alternativeSecurityId'] (line 648) is Required and no step before step 3 outputs alternativeSecurityId "
+     "(a precondition that skips the step does not count): add a step before it whose technical profile outputs alternativeSecurityId"),
+    # The base's ProfileEdit without Facebook (azure-ad-b2c/samples#629, 2024: the same step in the sample's DeleteAccount
+    # journey), refused at the relying party that runs it; SignUpOrSignIn keeps the extensions' identity providers.
+    ([(BASE, FACEBOOK_BUTTON, ""), (BASE, FACEBOOK_BUTTON, ""), (BASE, FACEBOOK_EXCHANGE, ""), (BASE, FACEBOOK_EXCHANGE, "")],
+     "ProfileEdit.xml: UserJourney[@Id='ProfileEdit']/OrchestrationStep[@Order='3'] (TrustFrameworkBase.xml, line 1210)/"
+     "ClaimsExchanges/ClaimsExchange[@Id='AADUserRead']: "
+     + no_earlier_output("alternativeSecurityId", "AAD-UserReadUsingAlternativeSecurityId", 3, "ProfileEdit", "B2C_1A_PROFILEEDIT")
+     + "TrustFrameworkBase.xml: TechnicalProfile[@Id='AAD-UserReadUsingAlternativeSecurityId']/InputClaims/InputClaim"
+     "[@ClaimTypeReferenceId='alternativeSecurityId'] (line 648) is Required"),
+    # The identity provider that outputs it comes after the step: not one of "the previous steps".
+    (run_by_profile_edit(write_step(1) + exchange_step(2, "FacebookExchange", "Facebook-OAUTH") + send_claims(3)),
+     "ProfileEdit.xml: UserJourney[@Id='Mine']/OrchestrationStep[@Order='1'] (TrustFrameworkExtensions.xml, line 93)/ClaimsExchanges/"
+     "ClaimsExchange[@Id='AADUserWrite']: "
+     + no_earlier_output("alternativeSecurityId", "AAD-UserWriteUsingAlternativeSecurityId", 1, "Mine", "B2C_1A_PROFILEEDIT")
+     + "TrustFrameworkBase.xml: TechnicalProfile[@Id='AAD-UserWriteUsingAlternativeSecurityId']/InputClaims/InputClaim"
+     "[@ClaimTypeReferenceId='alternativeSecurityId'] (line 617) is Required and no step before step 1 outputs alternativeSecurityId"),
+], ids=["sign-up without identity providers", "profile edit without Facebook", "output by a later step"])
+def test_a_directory_profiles_required_input_claim_no_earlier_step_outputs_is_refused_at_the_relying_party(
+        tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """B2C's upload of a relying party refuses the journey it runs when a step's directory profile needs, Required, a claim no
+    step before it outputs; the loader took the journey, and the step read the directory with no key whenever a journey reached
+    it. The unedited pack loads: its identity providers' CreateAlternativeSecurityId outputs alternativeSecurityId in step 2."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)
+
+
+@pytest.mark.parametrize("edits", [
+    run_by_profile_edit(exchange_step(1, "FacebookExchange", "Facebook-OAUTH") + write_step(2) + send_claims(3)),
+    [*run_by_profile_edit(write_step(1) + send_claims(2)), (BASE, SECURITY_ID_INPUT, SECURITY_ID_INPUT.replace(" />", ' DefaultValue="" />'))],
+    [*run_by_profile_edit(write_step(1) + send_claims(2)),
+     (BASE, OTHER_MAILS, OTHER_MAILS + '<InputClaimsTransformation ReferenceId="CreateAlternativeSecurityId" />')],
+    [*run_by_profile_edit(write_step(1) + send_claims(2)),
+     (PE, '<Protocol Name="OpenIdConnect" />', '<Protocol Name="OpenIdConnect" /><InputClaims><InputClaim ClaimTypeReferenceId="alternativeSecurityId" />'
+                                               "</InputClaims>")],
+    [*run_by_profile_edit(write_step(1) + send_claims(2)), (BASE, SECURITY_ID_INPUT, SECURITY_ID_INPUT.replace(' Required="true"', ""))],
+    run_by_profile_edit(exchange_step(1, "SelfAsserted-Social", "SelfAsserted-Social") + send_claims(2)),
+    run_by_profile_edit(exchange_step(1, "LocalSignIn", "login-NonInteractive") + send_claims(2)),
+    run_by_profile_edit('<OrchestrationStep Order="1" Type="InvokeSubJourney"><JourneyList><Candidate SubJourneyReferenceId="SignIn" />'
+                        "</JourneyList></OrchestrationStep>" + write_step(2) + send_claims(3)),
+    [journey_of_its_own("Mine", write_step(1) + send_claims(2))],
+], ids=["output by an earlier step's transformation", "its DefaultValue", "the profile's own input claims transformation",
+        "the relying party's InputClaims", "not Required", "a validation profile's", "another kind of profile's",
+        "after a sub journey", "a journey no relying party runs"])
+def test_an_input_claim_b2c_finds_before_the_step_or_does_not_check_loads(tmp_path: Path, edits: list[tuple[str, str, str]]) -> None:
+    """The other side, where the reports and the policies that upload leave the claim given or unchecked (mocks/b2c/README.md,
+    Decisions): Facebook's output claims transformation outputs it (the starter pack's step 2), the input claim's DefaultValue
+    or the profile's own input claims transformation gives it, the relying party's InputClaims start the journey with it (the
+    samples' id_token_hint journeys); an input claim not Required (the starter packs' LocalAccountSignUpWithLogonEmail email),
+    a validation profile's (#12948's step 4, not named), another kind of profile's (every report names a directory profile's),
+    one after a sub journey (what it outputs is not read) and a journey no relying party runs (#12948's ProfileEdit) load."""
+    assert pack(tmp_path, edits=edits)

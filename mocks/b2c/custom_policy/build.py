@@ -32,7 +32,18 @@ from mocks.b2c.resolvers import FILLED_IN, unfilled
 from .files import PolicyFile, b2c_validation, boolean, q, text, xs_boolean
 from .issuance import enforces_id_token_hint_on_logout, issuance
 from .localization import claim_labels, languages
-from .merge import SELECTION_STEP_TYPES, JourneyDef, Merged, Profile, Value, claim_declared, effective, merge, name_from_reference
+from .merge import (
+    SELECTION_STEP_TYPES,
+    JourneyDef,
+    Merged,
+    Profile,
+    Value,
+    claim_declared,
+    effective,
+    merge,
+    name_from_reference,
+    step_written_at,
+)
 from .providers import identity_provider, is_identity_provider, metadata_bool
 
 PASSWORD_CLAIMS = ("password", "newPassword", "reenterPassword", "oldPassword")
@@ -60,10 +71,19 @@ def _refs(items: dict[str, tuple[dict[str, str], Value]]) -> tuple[ClaimRef, ...
     )
 
 
+def _handler(tp: Profile) -> str:
+    """The handler's class name (``AzureActiveDirectoryProvider``), else the protocol's name."""
+    handler = (tp.handler or "").split(",")[0].strip()
+    return handler.rsplit(".", 1)[-1] or (tp.protocol.value if tp.protocol else "no protocol")
+
+
+def _is_directory(tp: Profile) -> bool:
+    return (tp.protocol.value if tp.protocol else "").lower() == "proprietary" and _handler(tp) == "AzureActiveDirectoryProvider"
+
+
 def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
     proto = (tp.protocol.value if tp.protocol else "").lower()
-    handler = (tp.handler or "").split(",")[0].strip()
-    short = handler.rsplit(".", 1)[-1] or (tp.protocol.value if tp.protocol else "no protocol")
+    short = _handler(tp)
     fix = "remove that step or exchange from the journey the relying party uses, or offer a claims exchange the emulator runs"
     if is_identity_provider(tp):
         rt = tp.metadata.get("response_types")
@@ -72,7 +92,7 @@ def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
                                               f"{rt.value if rt else 'id_token'!r} (e.g. local-account sign-in with "
                                               f"login-NonInteractive) is not executed by the emulator; {fix}")
         return ProfileKind.IDENTITY_PROVIDER, None
-    if proto == "proprietary" and short == "AzureActiveDirectoryProvider":
+    if _is_directory(tp):
         op = tp.metadata.get("Operation")
         if op is None or op.value not in ("Read", "Write"):
             return ProfileKind.NOT_EXECUTED, f"directory operation {op.value if op else None!r} is not executed (only Read and Write); {fix}"
@@ -185,6 +205,65 @@ def _check_references(m: Merged, journey: JourneyDef) -> None:
                                   "use the JwtIssuer technical profile")
 
 
+def _transformation_outputs(m: Merged, refs: list[Value]) -> set[str]:
+    return {claim for ref in refs if (t := m.transformations.get(ref.value)) for claim, _ in t.outputs}
+
+
+def _step_outputs(m: Merged, tp: Profile, seen: tuple[str, ...] = ()) -> set[str]:
+    """The claims a step's technical profile can leave in the journey: its OutputClaims and what its claims transformations
+    output (B2C counts the starter pack's alternativeSecurityId, which Facebook-OAUTH's CreateAlternativeSecurityId outputs);
+    also, unconfirmed and so counted rather than refused (README, Decisions), its InputClaims with a DefaultValue and what its
+    validation technical profiles output."""
+    out = set(tp.output_claims) | _transformation_outputs(m, tp.output_transformations + tp.input_transformations)
+    out |= {claim for claim, (attrs, _) in tp.input_claims.items() if "DefaultValue" in attrs}
+    for v in tp.validation_profiles:
+        if v.value in m.profiles and v.value not in seen:  # a missing one: refused with the journey's profiles (_profiles)
+            out |= _step_outputs(m, effective(m, m.profiles[v.value]), seen + (tp.id,))
+    return out
+
+
+def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, supplied: set[str]) -> None:
+    """B2C's upload of a relying party refuses its journey when a step's directory profile has a Required input claim that no
+    step before it outputs: 'Claim type "alternativeSecurityId" is the input claim of technical profile
+    "AAD-UserReadUsingAlternativeSecurityId-NoError" in step "3" of user journey "SignUpOrSignIn" but it is not an output
+    claim in any of the previous steps.' (MicrosoftDocs/azure-docs#12948, #30477, #46988: the starter pack's SignUpOrSignIn
+    without its Facebook exchange; azure-ad-b2c/samples#629, 2024: the same step in the sample's DeleteAccount journey; each
+    refused at the relying party's upload, the precondition that skips the step for local accounts notwithstanding). As those
+    reports show it, and no wider (README, Decisions): the relying party's journey only (#12948's ProfileEdit journey, with the
+    same step, was not named), the step's own profile with its included ones (not its validation profiles: #12948's step 4
+    profile validated with AAD-UserWriteUsingAlternativeSecurityId and was not named), its InputClaims marked Required (the
+    starter packs' unproduced LocalAccountSignUpWithLogonEmail email and LocalAccounts ProfileEdit userPrincipalName upload), of
+    directory profiles (every report's); a DefaultValue, the profile's own input claims transformations and the relying party's
+    InputClaims (the samples' id_token_hint journeys) give the claim too. A journey that invokes a sub journey is checked up to
+    that step only: what a sub journey outputs is not read."""
+    produced = set(supplied)
+    for order in sorted(journey.steps):
+        step = journey.steps[order]
+        if step.type == "InvokeSubJourney":
+            return
+        for ce in step.el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"):  # the step the runtime runs
+            tp = effective(m, m.profiles[ce.get("TechnicalProfileReferenceId", "")])  # each one defined: _check_references
+            if _is_directory(tp):
+                own = _transformation_outputs(m, tp.input_transformations)
+                for claim, (attrs, where) in tp.input_claims.items():
+                    if boolean(attrs.get("Required")) and "DefaultValue" not in attrs and claim not in produced | own:
+                        hint = (" (the starter pack's identity providers output it by their CreateAlternativeSecurityId transformation)"
+                                if claim == "alternativeSecurityId" else "")
+                        words = b2c_validation(rp_file, f'Claim type "{claim}" is the input claim of technical profile "{tp.id}" in step '
+                                                        f'"{order}" of user journey "{journey.id}" but it is not an output claim in '
+                                                        "any of the previous steps.")
+                        raise PolicyError(
+                            f"{rp_file.name}: UserJourney[@Id='{journey.id}']/OrchestrationStep[@Order='{order}']{step_written_at(rp_file, step)}"
+                            f"/ClaimsExchanges/ClaimsExchange[@Id='{ce.get('Id', '')}']: {words}; {where.file}: {where.path} is Required and no "
+                            f"step before step {order} outputs {claim} (a precondition that skips the step does not count): add a step before "
+                            f"it whose technical profile outputs {claim}{hint}, or take the exchange out of the journey this relying party runs")
+        for pid in journey.exchange_profiles.get(order, {}).values():  # with the base's exchanges B2C's step keeps (README, Decisions)
+            try:
+                produced |= _step_outputs(m, effective(m, m.profiles[pid]))
+            except (KeyError, PolicyError):  # a base's exchange no step runs, naming what is not defined: not refused here
+                continue
+
+
 def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], tenant: str) -> tuple[list[IdentityProvider], bool]:
     sel_order = next((o for o in sorted(journey.steps) if journey.steps[o].type in SELECTION_STEP_TYPES), None)
     if sel_order is None:
@@ -251,9 +330,11 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     if rp_proto_name.lower() != "openidconnect":
         raise PolicyError(f"{name}: {rp_where}/Protocol/@Name: {rp_proto_name!r} is not supported; the emulator issues "
                           "OpenID Connect tokens, use OpenIdConnect")
-    for ic in rp_tp.findall(f"{q('InputClaims')}/{q('InputClaim')}"):  # not read, but the upload checks them too
+    supplied: set[str] = set()  # the relying party's InputClaims: claims the journey starts with (id_token_hint)
+    for ic in rp_tp.findall(f"{q('InputClaims')}/{q('InputClaim')}"):  # not read at runtime, but the upload checks them too
         ctr = ic.get("ClaimTypeReferenceId", "")
-        claim_declared(m, ctr, Value(ctr, name, f"{rp_where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(ic)}"))
+        supplied.add(claim_declared(m, ctr, Value(ctr, name, f"{rp_where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(ic)}")))
+    _check_input_claims(m, rp_file, journey, supplied)
     output: list[RelyingPartyClaim] = []
     for oc in rp_tp.findall(f"{q('OutputClaims')}/{q('OutputClaim')}"):
         ctr = oc.get("ClaimTypeReferenceId", "")

@@ -102,6 +102,8 @@ class JourneyDef:
     # Order rather than replacing them (README, Decisions); by Id, each with the file that last wrote it. The runtime runs
     # the later file's step (steps).
     exchanges: dict[int, dict[str, str]] = field(default_factory=dict)
+    # The technical profile each of those claims exchanges names, by Id (the later file's where one repeats an Id).
+    exchange_profiles: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -177,6 +179,7 @@ def merge(chain: list[PolicyFile]) -> Merged:
                                           "exchange of the journey its own Id (and the ClaimsProviderSelection that targets it the same)")
                     exchanges[cid] = order
                     journey.exchanges.setdefault(order, {})[cid] = f.name
+                    journey.exchange_profiles.setdefault(order, {})[cid] = ce.get("TechnicalProfileReferenceId", "")
                 journey.steps[order] = StepDef(order, (st.get("Type") or "").strip(), f.name, f.line(st), st)
         for jid, uj in written.items():
             _check_journey(f, m.journeys[jid], uj)
@@ -189,7 +192,7 @@ def duplicate_key(value: str, key: str) -> str:
     return f"There is a duplicate key sequence '{value}' for the schema's {key} key"
 
 
-def _written(f: PolicyFile, step: StepDef) -> str:
+def step_written_at(f: PolicyFile, step: StepDef) -> str:
     """Where a step of the merged journey is written: its line in the file, or the base policy and line."""
     if step.file == f.name:
         return step.line
@@ -220,7 +223,7 @@ def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
         if after_buttons and step.type != "ClaimsExchange":
             # troubleshoot.md: "Orchestration step order "{number}" in user journey "{name}" ...is followed by a claims provider
             # selection step and must be a claims exchange, but it is of type..."
-            raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{_written(f, step)}: Type {step.type!r} right after step "
+            raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{step_written_at(f, step)}: Type {step.type!r} right after step "
                               f"{order - 1}, a {journey.steps[order - 1].type} step; B2C's upload refuses it: Orchestration step order \"{order}\" in user "
                               f"journey \"{journey.id}\" ...is followed by a claims provider selection step and must be a claims "
                               "exchange, but it is of type...; the step after the buttons runs the exchange a button picks: make it "
@@ -235,7 +238,7 @@ def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
             added = ("; a step a later file numbers as its base policy's adds its claims exchanges to the base's, it does not "
                      "replace them (a journey of an Id of its own, as Microsoft's \"Add a user journey\" has it, replaces nothing)"
                      if len(files) > 1 else "")
-            raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{_written(f, step)}: {words}; its claims exchanges: "
+            raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{step_written_at(f, step)}: {words}; its claims exchanges: "
                               f"{', '.join(f'{cid} ({file})' for cid, file in held.items())}{added}; give each claims exchange a step of "
                               "its own, or put a ClaimsProviderSelection or CombinedSignInAndSignUp step right before it")
     if not any(step.type == "SendClaims" for step in journey.steps.values()):
