@@ -2,7 +2,8 @@
 
 Checked at load, as B2C's upload checks them: policy keys, references between journeys, steps,
 claims exchanges and technical profiles, claim types of the relying party's claims (those of every
-other technical profile, step types and booleans: merge.py), identity-provider metadata. What the
+other technical profile, step types and booleans: merge.py), a directory profile's Required input
+claim in the relying party's journey that no earlier step outputs, identity-provider metadata. What the
 emulator does not execute (local accounts, MFA, REST calls, ...) loads, and is refused when a
 journey reaches it (mocks/b2c/orchestration.py).
 """

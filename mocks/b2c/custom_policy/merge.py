@@ -13,7 +13,10 @@ claims exchange Ids, the file's journey, technical profile and claim type Ids, a
 profiles), and every user journey a file writes, merged with its base policies' journey of that Id, has its steps
 numbered 1 to N, a ClaimsExchange step right after each selection step (ClaimsProviderSelection,
 CombinedSignInAndSignUp), a selection step right before each ClaimsExchange step that holds more than one claims
-exchange, and a SendClaims step (the file named is the one whose upload B2C refuses).
+exchange, and a SendClaims step (the file named is the one whose upload B2C refuses). Checked at the relying party
+(build.py), as B2C's upload of a relying party checks the journey it runs: a step's directory profile has each of its
+Required input claims from an earlier step, the relying party's InputClaims, a DefaultValue or its own input claims
+transformations.
 """
 
 from __future__ import annotations
