@@ -663,6 +663,17 @@ SECURITY_ID_INPUT = '<InputClaim ClaimTypeReferenceId="alternativeSecurityId" Pa
 OTHER_MAILS = '<InputClaimsTransformation ReferenceId="CreateOtherMailsFromEmail" />'  # AAD-UserWriteUsingAlternativeSecurityId's
 
 
+def id_token_hint_profile(claim: str) -> tuple[str, str, str]:
+    """A profile of the extensions that outputs ``claim``, as the samples' IdTokenHint_ExtractClaims outputs the hint's claims (a
+    GetClaims step names it; the emulator does not run it)."""
+    return (EXT, "<ClaimsProviders>", '<ClaimsProviders><ClaimsProvider><DisplayName>ID token hint</DisplayName><TechnicalProfiles>'
+            '<TechnicalProfile Id="IdTokenHint_ExtractClaims"><DisplayName>ID token hint</DisplayName><Protocol Name="None" />'
+            f'<OutputClaims><OutputClaim ClaimTypeReferenceId="{claim}" /></OutputClaims></TechnicalProfile></TechnicalProfiles></ClaimsProvider>')
+
+
+GET_CLAIMS_1 = '<OrchestrationStep Order="1" Type="GetClaims" CpimIssuerTechnicalProfileReferenceId="IdTokenHint_ExtractClaims" />'
+
+
 def run_by_profile_edit(steps: str) -> list[tuple[str, str, str]]:
     """A journey of the extensions' own, "Mine", with ``steps``, that the ProfileEdit relying party runs."""
     return [journey_of_its_own("Mine", steps), (PE, PE_JOURNEY, '<DefaultUserJourney ReferenceId="Mine" />')]
@@ -732,14 +743,16 @@ def test_a_directory_profiles_required_input_claim_no_earlier_step_outputs_is_re
     run_by_profile_edit('<OrchestrationStep Order="1" Type="InvokeSubJourney"><JourneyList><Candidate SubJourneyReferenceId="SignIn" />'
                         "</JourneyList></OrchestrationStep>" + write_step(2) + send_claims(3)),
     [journey_of_its_own("Mine", write_step(1) + send_claims(2))],
+    [*run_by_profile_edit(GET_CLAIMS_1 + write_step(2) + send_claims(3)), id_token_hint_profile("alternativeSecurityId")],
 ], ids=["output by an earlier step's transformation", "its DefaultValue", "the profile's own input claims transformation",
         "the relying party's InputClaims", "not Required", "a validation profile's", "another kind of profile's",
-        "after a sub journey", "a journey no relying party runs"])
+        "after a sub journey", "a journey no relying party runs", "output by an earlier GetClaims step's profile"])
 def test_an_input_claim_b2c_finds_before_the_step_or_does_not_check_loads(tmp_path: Path, edits: list[tuple[str, str, str]]) -> None:
     """The other side, where the reports and the policies that upload leave the claim given or unchecked (mocks/b2c/README.md,
     Decisions): Facebook's output claims transformation outputs it (the starter pack's step 2), the input claim's DefaultValue
     or the profile's own input claims transformation gives it, the relying party's InputClaims start the journey with it (the
-    samples' id_token_hint journeys); an input claim not Required (the starter packs' LocalAccountSignUpWithLogonEmail email),
-    a validation profile's (#12948's step 4, not named), another kind of profile's (every report names a directory profile's),
-    one after a sub journey (what it outputs is not read) and a journey no relying party runs (#12948's ProfileEdit) load."""
+    samples' id_token_hint journeys), as does a GetClaims step's id_token_hint profile's OutputClaims; an input claim not
+    Required (the starter packs' LocalAccountSignUpWithLogonEmail email), a validation profile's (#12948's step 4, not named),
+    another kind of profile's (every report names a directory profile's), one after a sub journey (what it outputs is not
+    read) and a journey no relying party runs (#12948's ProfileEdit) load."""
     assert pack(tmp_path, edits=edits)

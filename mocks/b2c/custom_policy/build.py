@@ -223,6 +223,21 @@ def _step_outputs(m: Merged, tp: Profile, seen: tuple[str, ...] = ()) -> set[str
     return out
 
 
+def _outputs_of_step(m: Merged, journey: JourneyDef, order: int) -> set[str]:
+    """What step ``order`` of the journey outputs, as the checks at the relying party count it: ``_step_outputs`` of each
+    technical profile the step names, its claims exchanges' with those of the base's step B2C keeps (README, Decisions) and the
+    one its CpimIssuerTechnicalProfileReferenceId names (a GetClaims step's id_token_hint profile, whose OutputClaims are the
+    claims it reads from the hint; SendClaims' JwtIssuer)."""
+    pids = [*journey.exchange_profiles.get(order, {}).values(), journey.steps[order].el.get("CpimIssuerTechnicalProfileReferenceId", "")]
+    out: set[str] = set()
+    for pid in pids:
+        try:
+            out |= _step_outputs(m, effective(m, m.profiles[pid]))
+        except (KeyError, PolicyError):  # none, or a base's exchange no step runs, naming what is not defined: not refused here
+            continue
+    return out
+
+
 def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, supplied: set[str]) -> None:
     """B2C's upload of a relying party refuses its journey when a step's directory profile has a Required input claim that no
     step before it outputs: 'Claim type "alternativeSecurityId" is the input claim of technical profile
@@ -235,8 +250,9 @@ def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, sup
     profile validated with AAD-UserWriteUsingAlternativeSecurityId and was not named), its InputClaims marked Required (the
     starter packs' unproduced LocalAccountSignUpWithLogonEmail email and LocalAccounts ProfileEdit userPrincipalName upload), of
     directory profiles (every report's); a DefaultValue, the profile's own input claims transformations and the relying party's
-    InputClaims (the samples' id_token_hint journeys) give the claim too. A journey that invokes a sub journey is checked up to
-    that step only: what a sub journey outputs is not read."""
+    InputClaims (the samples' id_token_hint journeys) give the claim too, and what an earlier step outputs is counted by
+    ``_outputs_of_step``. A journey that invokes a sub journey is checked up to that step only: what a sub journey outputs is
+    not read."""
     produced = set(supplied)
     for order in sorted(journey.steps):
         step = journey.steps[order]
@@ -258,11 +274,7 @@ def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, sup
                             f"/ClaimsExchanges/ClaimsExchange[@Id='{ce.get('Id', '')}']: {words}; {where.file}: {where.path} is Required and no "
                             f"step before step {order} outputs {claim} (a precondition that skips the step does not count): add a step before "
                             f"it whose technical profile outputs {claim}{hint}, or take the exchange out of the journey this relying party runs")
-        for pid in journey.exchange_profiles.get(order, {}).values():  # with the base's exchanges B2C's step keeps (README, Decisions)
-            try:
-                produced |= _step_outputs(m, effective(m, m.profiles[pid]))
-            except (KeyError, PolicyError):  # a base's exchange no step runs, naming what is not defined: not refused here
-                continue
+        produced |= _outputs_of_step(m, journey, order)
 
 
 def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], tenant: str) -> tuple[list[IdentityProvider], bool]:
