@@ -756,3 +756,68 @@ def test_an_input_claim_b2c_finds_before_the_step_or_does_not_check_loads(tmp_pa
     another kind of profile's (every report names a directory profile's), one after a sub journey (what it outputs is not
     read) and a journey no relying party runs (#12948's ProfileEdit) load."""
     assert pack(tmp_path, edits=edits)
+
+
+SCHOOL_ID = '<BuildingBlocks><ClaimsSchema><ClaimType Id="schoolId"><DisplayName>School name</DisplayName><DataType>string</DataType></ClaimType></ClaimsSchema>'
+RP_PROVIDER = '<OutputClaim ClaimTypeReferenceId="identityProvider" />'  # the sign-up relying party's output claim, line 31
+PE_SUB = '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>'  # ProfileEdit's first output claim, line 7
+
+
+def output_claim(claim: str, attributes: str = "") -> tuple[str, str, str]:
+    """``claim`` as the sign-up relying party's output claim after its identityProvider."""
+    return (RP, RP_PROVIDER, f'{RP_PROVIDER}<OutputClaim ClaimTypeReferenceId="{claim}"{attributes} />')
+
+
+def profile_edit_outputs(claim: str) -> tuple[str, str, str]:
+    return (PE, PE_SUB, f'{PE_SUB}<OutputClaim ClaimTypeReferenceId="{claim}" />')
+
+
+def no_step_outputs(claim: str, journey: str, policy: str) -> str:
+    return (f"{b2c_says(policy)}Claim type \"{claim}\" is the output claim of the relying party's technical profile, but it is not an "
+            f'output claim in any of the steps of user journey "{journey}".; no step of {journey} outputs {claim}, so its token could not carry '
+            f"it: add {claim} to the OutputClaims of the technical profile of a step that has it, give this OutputClaim a DefaultValue "
+            '(DefaultValue="" for none, as MicrosoftDocs\' troubleshoot article has it), or take it out')
+
+
+@pytest.mark.parametrize(("edits", "says"), [
+    # MicrosoftDocs' troubleshoot article's example: schoolId, which no step's technical profile outputs.
+    ([(EXT, "<BuildingBlocks>", SCHOOL_ID), output_claim("schoolId")],
+     "SignUpOrSignin.xml: RelyingParty/TechnicalProfile[@Id='PolicyProfile']/OutputClaims/OutputClaim[@ClaimTypeReferenceId='schoolId'] "
+     "(line 31): " + no_step_outputs("schoolId", "SignUpOrSignIn", "B2C_1A_SIGNUP_SIGNIN")),
+    # MicrosoftDocs/azure-docs#12948's third error: the identity providers, which alone output identityProvider, without it.
+    ([(BASE, '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="facebook.com" AlwaysUseDefaultValue="true" />', ""),
+      (EXT, '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="mobileid.ch" />', "")],
+     "SignUpOrSignin.xml: RelyingParty/TechnicalProfile[@Id='PolicyProfile']/OutputClaims/OutputClaim[@ClaimTypeReferenceId="
+     "'identityProvider'] (line 31): " + no_step_outputs("identityProvider", "SignUpOrSignIn", "B2C_1A_SIGNUP_SIGNIN")),
+], ids=["a claim no step outputs", "identityProvider without its providers"])
+def test_a_relying_party_output_claim_no_step_of_its_journey_outputs_is_refused(
+        tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """B2C's upload of a relying party refuses an output claim of its technical profile that no step of its journey outputs
+    (MicrosoftDocs' troubleshoot article; MicrosoftDocs/azure-docs#12948, azure-ad-b2c/samples#629); the loader took it, and
+    the token left the claim out."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)
+
+
+@pytest.mark.parametrize("edits", [
+    [(EXT, "<BuildingBlocks>", SCHOOL_ID), output_claim("schoolId", ' DefaultValue=""')],
+    [output_claim("alternativeSecurityId")],
+    [*run_by_profile_edit(exchange_step(1, "SelfAsserted-Social", "SelfAsserted-Social") + send_claims(2)), profile_edit_outputs("otherMails")],
+    [*run_by_profile_edit(exchange_step(1, "LocalSignIn", "login-NonInteractive") + send_claims(2)), profile_edit_outputs("grant_type")],
+    [*run_by_profile_edit(GET_CLAIMS_1 + send_claims(2)), id_token_hint_profile("objectId")],
+    [*run_by_profile_edit(send_claims(1)),
+     (PE, '<Protocol Name="OpenIdConnect" />', '<Protocol Name="OpenIdConnect" /><InputClaims><InputClaim ClaimTypeReferenceId="objectId" /></InputClaims>')],
+    run_by_profile_edit('<OrchestrationStep Order="1" Type="InvokeSubJourney"><JourneyList><Candidate SubJourneyReferenceId="SignIn" />'
+                        "</JourneyList></OrchestrationStep>" + send_claims(2)),
+], ids=["its DefaultValue", "a step's claims transformation's", "a step's validation profile's", "a step's input claim's DefaultValue",
+        "a GetClaims step's profile's", "the relying party's InputClaims", "a journey with a sub journey"])
+def test_a_relying_party_output_claim_b2c_finds_in_a_step_or_does_not_check_loads(tmp_path: Path, edits: list[tuple[str, str, str]]) -> None:
+    """The other side (mocks/b2c/README.md, Decisions): a DefaultValue on the relying party's output claim (the troubleshoot
+    article's fix, DefaultValue=""), a step's profile's output claims transformation (the identity providers'
+    CreateAlternativeSecurityId), and, unconfirmed and so counted rather than refused, what a step's validation profile outputs
+    (SelfAsserted-Social's AAD-UserWriteUsingAlternativeSecurityId, otherMails), a step's profile's input claim with a
+    DefaultValue (login-NonInteractive's grant_type), a GetClaims step's id_token_hint profile's OutputClaims and the relying
+    party's InputClaims (the samples' id_token_hint journeys); a journey with a sub journey is not checked (what it outputs is
+    not read)."""
+    assert pack(tmp_path, edits=edits)

@@ -3,7 +3,8 @@
 Checked at load, as B2C's upload checks them: policy keys, references between journeys, steps,
 claims exchanges and technical profiles, claim types of the relying party's claims (those of every
 other technical profile, step types and booleans: merge.py), a directory profile's Required input
-claim in the relying party's journey that no earlier step outputs, identity-provider metadata. What the
+claim in the relying party's journey that no earlier step outputs, an output claim of the relying party that no step of
+its journey outputs and no DefaultValue gives, identity-provider metadata. What the
 emulator does not execute (local accounts, MFA, REST calls, ...) loads, and is refused when a
 journey reaches it (mocks/b2c/orchestration.py).
 """
@@ -277,6 +278,33 @@ def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, sup
         produced |= _outputs_of_step(m, journey, order)
 
 
+def _check_output_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, supplied: set[str],
+                         claims: list[tuple[str, ET.Element, str]]) -> None:
+    """B2C's upload of a relying party refuses an OutputClaim of its technical profile that no step of its journey outputs:
+    'Claim type "identityProvider" is the output claim of the relying party's technical profile, but it is not an output claim
+    in any of the steps of user journey "SignUpOrSignIn".' (MicrosoftDocs/azure-docs#12948, with the input claim errors above:
+    the starter pack without its Facebook exchange, whose Facebook-OAUTH alone outputs identityProvider; azure-ad-b2c/samples#629,
+    the same in the sample's DeleteAccount journey). MicrosoftDocs' troubleshoot article ("Upload policies and policy
+    validation") gives the fix: a step whose technical profile outputs the claim, or a DefaultValue on the relying party's
+    OutputClaim, "such as empty string" (the starter pack's tenantId, DefaultValue {Policy:TenantObjectId}). A step's output is
+    counted as the input claim check counts it (``_outputs_of_step``, over every step, before or after SendClaims), and the
+    relying party's InputClaims give the claim too (azure-ad-b2c/samples invite_deprecated's email comes from them and a
+    validation profile alone); unconfirmed where more than a profile's OutputClaims and claims transformations, and so counted
+    rather than refused (README, Decisions). A journey that invokes a sub journey is not checked: what a sub journey outputs
+    is not read."""
+    if any(step.type == "InvokeSubJourney" for step in journey.steps.values()):
+        return
+    produced = set(supplied).union(*(_outputs_of_step(m, journey, order) for order in journey.steps))
+    for claim, oc, where in claims:
+        if "DefaultValue" in oc.attrib or claim in produced:
+            continue
+        words = b2c_validation(rp_file, f'Claim type "{claim}" is the output claim of the relying party\'s technical profile, but it is not '
+                                        f'an output claim in any of the steps of user journey "{journey.id}".')
+        raise PolicyError(f"{rp_file.name}: {where}: {words}; no step of {journey.id} outputs {claim}, so its token could not carry it: add "
+                          f"{claim} to the OutputClaims of the technical profile of a step that has it, give this OutputClaim a DefaultValue "
+                          '(DefaultValue="" for none, as MicrosoftDocs\' troubleshoot article has it), or take it out')
+
+
 def _buttons(m: Merged, journey: JourneyDef, policy_keys: Mapping[str, Any], tenant: str) -> tuple[list[IdentityProvider], bool]:
     sel_order = next((o for o in sorted(journey.steps) if journey.steps[o].type in SELECTION_STEP_TYPES), None)
     if sel_order is None:
@@ -349,6 +377,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         supplied.add(claim_declared(m, ctr, Value(ctr, name, f"{rp_where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(ic)}")))
     _check_input_claims(m, rp_file, journey, supplied)
     output: list[RelyingPartyClaim] = []
+    declared_outputs: list[tuple[str, ET.Element, str]] = []
     for oc in rp_tp.findall(f"{q('OutputClaims')}/{q('OutputClaim')}"):
         ctr = oc.get("ClaimTypeReferenceId", "")
         oc_where = f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"
@@ -363,6 +392,8 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         xs_boolean(oc.get("Required"), f"{name}: {oc_where}/@Required")  # not read here, but typed xs:boolean, as upload checks it
         output.append(RelyingPartyClaim(declared, token_claim, default,
                                         bool(xs_boolean(oc.get("AlwaysUseDefaultValue"), f"{name}: {oc_where}/@AlwaysUseDefaultValue"))))
+        declared_outputs.append((declared, oc, oc_where))
+    _check_output_claims(m, rp_file, journey, supplied, declared_outputs)
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not
         # documented, so a token here could differ from the tenant's (README, Decisions).
