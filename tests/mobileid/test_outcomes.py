@@ -111,12 +111,12 @@ def test_a_new_app_request_cancels_the_older_one(start_emulator) -> None:
 def test_an_answer_due_later_comes_when_it_is_due(start_emulator, settings: dict, msisdn: str, code: str, settled_as: str) -> None:
     with start_emulator(**settings).client() as http:
         user = User(http)
+        started = time.monotonic()  # before the transaction: its due time counts from its start, not from this test's look
         session = user.start_transaction(msisdn)
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == "pending"
-        started = time.monotonic()
         answer = user.finish(session)  # the long-poll returns when the time is up
         took = time.monotonic() - started
-        # Not before it is due (0.3 s), and long before a poll that ignored the due time would end (25 s by default).
+        # Not before it is due (0.3 s after the start), and long before a poll that ignored the due time would end (25 s by default).
         assert 0.25 <= took < 10, f"the answer due after 0.3 s came after {took:.1f} s"
         assert description_parts(answer.params["error_description"])[0] == code
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == settled_as
