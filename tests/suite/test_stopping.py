@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -287,7 +286,8 @@ def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Pat
 
     results = tmp_path / "allure-results"
     junit = tmp_path / "junit.xml"
-    done = pytest_e2e("-x", "-n", "0", "-k", "test_id_token_carries_every_claim_of_the_contract", f"--alluredir={results}",
+    # The sign-up of each policy, each failing on B2C's idp: the first stops the run before the second.
+    done = pytest_e2e("-x", "-n", "0", "-k", "test_first_sign_in_creates_the_user_from_mobile_id", f"--alluredir={results}",
                       f"--junitxml={junit}", E2E_STACK_FAULTS="wrong-idp")
     assert done.returncode == 1 and "1 failed" in done.stdout, done.stdout[-2000:]
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
@@ -296,12 +296,20 @@ def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Pat
     # So does its JUnit XML: the failed journey, then the stop.
     cases = [(case.get("name"), [outcome.tag for outcome in case]) for case in ElementTree.parse(junit).getroot().iter("testcase")]
     assert [name for name, _ in cases][-1] == "the run was stopped" and cases[-1][1] == ["error"] and len(cases) == 2, cases
-    # Its limit reached at its last journey, a run has ended on its own: no such result.
-    shutil.rmtree(results)
-    done = pytest_e2e("--maxfail=2", "-n", "0", "-k", "test_id_token_carries_every_claim_of_the_contract", f"--alluredir={results}",
-                      E2E_STACK_FAULTS="wrong-idp")
-    assert "2 failed" in done.stdout and results.is_dir(), done.stdout[-2000:]
-    assert [path for path in results.glob("*-result.json") if "the run was stopped" in path.read_text()] == []
+    # Its limit reached at its last journey, a run has ended on its own: no such result. Told by the results plugin alone
+    # (as above, the run's): made-up tests, one deselected as -k deselects journeys, need no stack or browser.
+    limit = tmp_path / "limit"
+    limit.mkdir()
+    (limit / "test_limit.py").write_text(
+        "def test_fails_first():\n"
+        "    assert False\n"
+        "def test_fails_last():\n"
+        "    assert False\n"
+        "def test_deselected():\n"
+        "    pass\n")
+    done = pytest_with_plugins(limit, ("allure_pytest.plugin", "fixtures.reporting"), "test_limit.py", "--maxfail=2", "-k", "not deselected")
+    assert done.returncode == 1 and "2 failed, 1 deselected" in done.stdout and (limit / "allure-results").is_dir(), done.stdout[-2000:]
+    assert [path for path in (limit / "allure-results").glob("*-result.json") if "the run was stopped" in path.read_text()] == []
 
 
 def test_a_script_stopped_before_its_child_runs_says_so_in_a_line(tmp_path: Path) -> None:
