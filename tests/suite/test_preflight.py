@@ -374,9 +374,9 @@ def test_a_machine_without_chromium_is_a_failed_row_saying_how_to_install_one(st
 
 def test_a_tenant_mode_run_with_a_report_gets_past_the_preflight(stack: Stack, tmp_path: Path) -> None:
     """The preflight drives the sign-in page before any test: the page objects' report steps must not need one
-    (make smoke and make shard always write Allure results)."""
+    (make smoke and make shard always write Allure results). A journey of one page shows the run went on to its journeys."""
     results = tmp_path / "allure-results"
-    result = pytest_run(tenant_env(stack), "e2e", "-k", "test_returning_user_signs_in_without_the_profile_page and b2c_1_signupsignin",
+    result = pytest_run(tenant_env(stack), "e2e", "-k", "test_error_page_says_sign_in_failed and b2c_1_signupsignin",
                         "-n", "0", f"--alluredir={results}")
     output = result.stdout + result.stderr
     assert result.returncode == 0 and "1 passed" in output, output[-3000:]
