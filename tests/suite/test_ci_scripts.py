@@ -414,8 +414,8 @@ def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_jo
     a_file = tmp_path / "a-file"
     a_file.write_text("")
     # One journey of each policy is enough to pass (PYTEST_ADDOPTS: the recipes' own options stay as they are): make e2e's
-    # need no browser; every smoke journey drives one.
-    selected = "test_returning_user_signs_in_without_the_profile_page" if target == "smoke" else "test_an_error_redirect_echoes_the_state"
+    # need no browser; every smoke journey drives one, the decline on the phone the fewest pages (no returning user's sign-up).
+    selected = "test_declining_on_the_phone_reaches_the_app_as_an_error" if target == "smoke" else "test_an_error_redirect_echoes_the_state"
     env = {**suite_env(), "PYTEST_ADDOPTS": f"-k {selected}"}
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"VENV={venv_for_make()}", *settings,
                           f"RESULTS_DIR={tmp_path / 'results'}", f"JUNIT={tmp_path / 'junit.xml'}", f"REPORT_DIR={a_file / 'report'}"],
