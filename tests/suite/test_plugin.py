@@ -37,7 +37,8 @@ def test_a_run_has_journeys_when_its_paths_reach_e2e(here: Path, args: list[str]
 
 
 def test_a_bad_journey_setting_does_not_stop_the_emulator_tests() -> None:
-    result = pytest_run({"E2E_TARGET": "bogus"}, "tests/test_common_net.py", "-q", "-n", "2", "--infra-reruns", "1",
+    # One worker: the options parse in a worker as in the controller, as they would in each of more.
+    result = pytest_run({"E2E_TARGET": "bogus"}, "tests/test_common_net.py", "-q", "-n", "1", "--infra-reruns", "1",
                         "--repro-dir", "unused", "--stop-with-parent")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
