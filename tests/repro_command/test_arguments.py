@@ -241,9 +241,11 @@ def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_pic
                         "so the journey did not run"),
 ])
 def test_a_browser_this_machine_cannot_launch_is_said_before_anything_starts(
-        name: str, headless: bool, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        name: str, headless: bool, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, playwright: Playwright) -> None:
     """The suite's rule (fixtures.browser.missing_browser): no Playwright build (an empty PLAYWRIGHT_BROWSERS_PATH), and for
-    Chromium no system one either; only its headless shell here, which a headless run may use but a headed one cannot."""
+    Chromium no system one either; only its headless shell here, which a headless run may use but a headed one cannot.
+    Asked with this process's Playwright running (``playwright``, as in any worker that ran a browser test first): the
+    command's own driver starts in a thread of its own (ask_playwright), which the sync API requires."""
     import fixtures.browser
     from repro.cli import check_browser
 
