@@ -372,9 +372,11 @@ def test_a_browser_server_that_does_not_answer_is_a_failed_row(stack: Stack, run
     assert all(row.status == "skip" for check, row in rows.items() if check.endswith("Mobile ID button"))
 
 
-def test_a_machine_without_chromium_is_a_failed_row_saying_how_to_install_one(stack: Stack, tmp_path: Path,
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """As the journeys would skip (fixtures.browser.missing_browser), not Playwright's "Executable doesn't exist"."""
+def test_a_machine_without_chromium_is_a_failed_row_saying_how_to_install_one(stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                              playwright: Playwright) -> None:
+    """As the journeys would skip (fixtures.browser.missing_browser), not Playwright's "Executable doesn't exist". With
+    this process's Playwright running (``playwright``, as in a worker that ran the tests above): ``preflight`` starts its
+    own driver in a thread of its own, which the sync API requires."""
     monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))  # no Playwright build here...
     monkeypatch.setattr(browser_fixtures, "SYSTEM_CHROMIUM", ())  # ...and no system Chromium
     monkeypatch.setattr(browser_fixtures, "SYSTEM_HEADLESS_SHELL", ())
