@@ -174,12 +174,18 @@ def test_a_cancelled_job_ends_the_wait_for_a_person_and_tells_the_webhook(stack:
     process = real_mode(stack, fresh_number(), 12, url)
     try:
         lines, output = output_lines(process), list[str]()
-        read_until(lines, time.monotonic() + 60, lambda line: PROMPT.search(line) is not None, output)  # the returning user's sign-up asks the person
+        try:  # the returning user's sign-up asks the person
+            read_until(lines, time.monotonic() + 60, lambda line: PROMPT.search(line) is not None, output)
+        except (EOFError, TimeoutError) as missing:
+            pytest.fail(f"the run {'ended' if isinstance(missing, EOFError) else 'went on for 60 s'} without asking a person to approve, "
+                        "so there was no wait to stop; its last lines:\n" + "\n".join(output[-20:]))
         process.send_signal(signal.SIGTERM)
         try:  # the wait looks again within its countdown's step (3 s here), then the run ends
             read_until(lines, time.monotonic() + 40, lambda line: False, output)
         except EOFError:
             pass
+        except TimeoutError:
+            pytest.fail("the run was still going 40 s after its SIGTERM; its last lines:\n" + "\n".join(output[-20:]))
         status = process.wait(timeout=10)
     finally:  # never leave the run (and its browser) behind
         process.kill()
