@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from fixtures.journey import ReturningUsers
 
 POLICY = "B2C_1_signupsignin"
@@ -63,3 +65,20 @@ def test_a_later_stack_on_the_same_port_does_not_get_the_users_of_an_earlier_one
     later = replace(first, ca_path="/tmp/run-2/state/ca.pem")
     assert stack_key(first) != stack_key(later) and stack_key(first) == stack_key(parse_ready_lines(lines))
     assert stack_key(first).startswith("8443-") and stack_key(None) == "tenant"
+
+
+@pytest.mark.parametrize("worker", [True, False], ids=["an xdist worker", "a pytest started from a worker"])
+def test_the_users_folder_is_shared_by_a_runs_workers_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, worker: bool) -> None:
+    """A worker's folder is its run's, beside its fellow workers' base temps; a pytest of its own started from a worker
+    (a test's child run, which inherits PYTEST_XDIST_WORKER) keeps it in its own base temp: its parent is every run's on
+    the machine (/tmp/pytest-of-USER), where the folder outlived the run and a later stack could take its users."""
+    from types import SimpleNamespace
+
+    from fixtures.journey import _returning_users_dir
+
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    base = tmp_path / "pytest-7" / ("popen-gw1" if worker else "")
+    base.mkdir(parents=True, exist_ok=True)
+    config = SimpleNamespace(workerinput={"workerid": "gw1"}) if worker else SimpleNamespace()
+    directory = _returning_users_dir._get_wrapped_function()(SimpleNamespace(getbasetemp=lambda: base), None, config)
+    assert directory == tmp_path / "pytest-7" / "returning-users-tenant" and directory.is_dir(), f"the users' folder is {directory}, not its run's"
