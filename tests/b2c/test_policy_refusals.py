@@ -517,7 +517,7 @@ VALIDATION = '<ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlterna
     ([(EXT, '<ClaimsExchange Id="AADUserReadWithObjectId"', '<ClaimsExchange Id="AADUserReadUsingAlternativeSecurityId"')],
      "TrustFrameworkExtensions.xml: UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep[@Order='5'] (line 153)/ClaimsExchanges/"
      "ClaimsExchange[@Id='AADUserReadUsingAlternativeSecurityId'] (line 162): "
-     f"{DUPLICATE.format('AADUserReadUsingAlternativeSecurityId', 'UniqueClaimsExchangeId')} in step 3: give each claims exchange "
+     f"{DUPLICATE.format('AADUserReadUsingAlternativeSecurityId', 'UniqueClaimsExchangeId')} at line 132: give each claims exchange "
      "of the journey its own Id"),
     # A second SignUpOrSignIn in the extensions, before the seed's.
     ([journey_of_its_own("SignUpOrSignIn", exchange_step(1, "ShowMessage", "SelfAsserted-Social") + SEND_CLAIMS_7.replace('"7"', '"2"'))],
@@ -532,11 +532,10 @@ VALIDATION = '<ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlterna
      "at line 15: one file declares a claim type once: merge the two"),
     ([(EXT, "<BuildingBlocks>", "<BuildingBlocks><ClaimsSchema>" + NICKNAME_TYPE.replace(' Id="nickname"', "") + "</ClaimsSchema>")],
      "TrustFrameworkExtensions.xml: BuildingBlocks/ClaimsSchema/ClaimType (line 15): @Id is missing; B2C's schema keys claim types by it"),
-    ([(BASE, VALIDATION, VALIDATION + VALIDATION)],
+    ([(BASE, VALIDATION, f"{VALIDATION}\n{VALIDATION}")],
      "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/ValidationTechnicalProfiles/ValidationTechnicalProfile"
-     "[@ReferenceId='AAD-UserWriteUsingAlternativeSecurityId'] (line 835): There is a duplicate key sequence "
-     "'AAD-UserWriteUsingAlternativeSecurityId' for the schema's UniqueTechnicalProfileReferenceId key: list each validation technical "
-     "profile once"),
+     f"[@ReferenceId='AAD-UserWriteUsingAlternativeSecurityId'] (line 836): {DUPLICATE.format('AAD-UserWriteUsingAlternativeSecurityId', 'UniqueTechnicalProfileReferenceId')} "
+     "at line 835: list each validation technical profile once"),
 ], ids=["step order", "claims exchange id", "journey id", "technical profile id", "claim type id", "claim type without id",
         "validation technical profile"])
 def test_a_key_of_the_policy_schema_repeated_in_one_file_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:

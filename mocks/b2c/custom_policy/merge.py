@@ -137,26 +137,20 @@ def merge(chain: list[PolicyFile]) -> Merged:
             domain = text(cp.find(q("Domain")))
             cp_name = text(cp.find(q("DisplayName")))
             for tp_el in cp.findall(f"{q('TechnicalProfiles')}/{q('TechnicalProfile')}"):
-                tid = tp_el.get("Id")
-                if tid and tid in profiles:
-                    raise PolicyError(f"{f.name}: TechnicalProfile[@Id='{tid}']{f.line(tp_el)}: {duplicate_key(tid, 'UniqueTechnicalProfileId')}, "
-                                      f"the other{_at(f, profiles[tid])}: one file defines a technical profile once (whichever ClaimsProvider "
-                                      "holds it): merge the two or rename one")
-                if tid:
-                    profiles[tid] = tp_el
+                if tid := tp_el.get("Id"):
+                    _once(f, profiles, tid, tp_el, f"{f.name}: TechnicalProfile[@Id='{tid}']{f.line(tp_el)}", "UniqueTechnicalProfileId",
+                          "one file defines a technical profile once (whichever ClaimsProvider holds it): merge the two or rename one")
                 _merge_profile(m, f, tp_el, domain, cp_name)
         written: dict[str, ET.Element] = {}  # the file's journeys: B2C checks each, merged with its bases', at the file's upload
         for uj in f.root.findall(f"{q('UserJourneys')}/{q('UserJourney')}"):
             jid = uj.get("Id")
             if not jid:
                 raise PolicyError(f"{f.name}: UserJourney{f.line(uj)}: @Id is missing")
-            if jid in written:
-                raise PolicyError(f"{f.name}: UserJourney[@Id='{jid}']{f.line(uj)}: {duplicate_key(jid, 'UniqueUserJourneyId')}, "
-                                  f"the other{_at(f, written[jid])}: one file writes a journey once: merge the two or rename one")
+            _once(f, written, jid, uj, f"{f.name}: UserJourney[@Id='{jid}']{f.line(uj)}", "UniqueUserJourneyId",
+                  "one file writes a journey once: merge the two or rename one")
             journey = m.journeys.setdefault(jid, JourneyDef(jid))
-            written[jid] = uj
-            orders: dict[int, ET.Element] = {}
-            exchanges: dict[str, int] = {}  # the schema's keys: within one journey of one file (TrustFrameworkPolicy_0.3.0.0.xsd)
+            orders: dict[str, ET.Element] = {}  # the schema's keys: within one journey of one file
+            exchanges: dict[str, ET.Element] = {}
             for st in uj.findall(f"{q('OrchestrationSteps')}/{q('OrchestrationStep')}"):
                 order_s = (st.get("Order") or "").strip()
                 if not order_s.isdigit():
@@ -166,21 +160,15 @@ def merge(chain: list[PolicyFile]) -> Merged:
                     )
                 order = int(order_s)
                 step_where = f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep[@Order='{order_s}']{f.line(st)}"
-                if order in orders:
-                    raise PolicyError(f"{step_where}: {duplicate_key(str(order), 'UniqueOrchestrationStepOrder')}, the other"
-                                      f"{_at(f, orders[order])}: give each step of the journey its own Order, 1 to N")
-                orders[order] = st
-                _check_step(m, f, jid, order_s, st)
+                _once(f, orders, str(order), st, step_where, "UniqueOrchestrationStepOrder", "give each step of the journey its own Order, 1 to N")
+                _check_step(m, f, step_where, st)
                 for ce in st.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"):
                     cid = ce.get("Id")
                     if not cid:
                         raise PolicyError(f"{step_where}/ClaimsExchanges/ClaimsExchange{f.line(ce)}: @Id is missing; B2C's schema requires it: "
                                           "add Id=\"...\" (the TargetClaimsExchangeId a button names)")
-                    if cid in exchanges:
-                        raise PolicyError(f"{step_where}/ClaimsExchanges/ClaimsExchange[@Id='{cid}']{f.line(ce)}: "
-                                          f"{duplicate_key(cid, 'UniqueClaimsExchangeId')}, the other in step {exchanges[cid]}: give each claims "
-                                          "exchange of the journey its own Id (and the ClaimsProviderSelection that targets it the same)")
-                    exchanges[cid] = order
+                    _once(f, exchanges, cid, ce, f"{step_where}/ClaimsExchanges/ClaimsExchange[@Id='{cid}']{f.line(ce)}", "UniqueClaimsExchangeId",
+                          "give each claims exchange of the journey its own Id (and the ClaimsProviderSelection that targets it the same)")
                     journey.exchanges.setdefault(order, {})[cid] = f.name
                     journey.exchange_profiles.setdefault(order, {})[cid] = ce.get("TechnicalProfileReferenceId", "")
                 journey.steps[order] = StepDef(order, (st.get("Type") or "").strip(), f.name, f.line(st), st)
@@ -189,10 +177,14 @@ def merge(chain: list[PolicyFile]) -> Merged:
     return m
 
 
-def duplicate_key(value: str, key: str) -> str:
-    """A value the policy schema keys (xs:key) repeated within its scope: B2C's upload reports the schema validator's error
-    (MicrosoftDocs/azure-docs, articles/active-directory-b2c/troubleshoot.md: "There is a duplicate key sequence ...")."""
-    return f"There is a duplicate key sequence '{value}' for the schema's {key} key"
+def _once(f: PolicyFile, seen: dict[str, ET.Element], value: str, el: ET.Element, where: str, key: str, fix: str) -> None:
+    """``value`` of the policy schema's xs:key ``key`` (TrustFrameworkPolicy_0.3.0.0.xsd) not yet in ``seen``, the values of its
+    scope so far: B2C's upload refuses a repeat with the schema validator's words (MicrosoftDocs/azure-docs,
+    articles/active-directory-b2c/troubleshoot.md: "There is a duplicate key sequence ...")."""
+    if value in seen:
+        other = f" at line {f.lines[seen[value]]}" if seen[value] in f.lines else ""
+        raise PolicyError(f"{where}: There is a duplicate key sequence '{value}' for the schema's {key} key, the other{other}: {fix}")
+    seen[value] = el
 
 
 def step_written_at(f: PolicyFile, step: StepDef) -> str:
@@ -200,10 +192,6 @@ def step_written_at(f: PolicyFile, step: StepDef) -> str:
     if step.file == f.name:
         return step.line
     return f" ({step.file}, {step.line.strip()[1:-1]})" if step.line else f" ({step.file})"
-
-
-def _at(f: PolicyFile, el: ET.Element) -> str:
-    return f" at line {f.lines[el]}" if el in f.lines else ""
 
 
 def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
@@ -252,10 +240,9 @@ def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
                           'Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" /> after its last step')
 
 
-def _check_step(m: Merged, f: PolicyFile, jid: str, order: str, st: ET.Element) -> None:
+def _check_step(m: Merged, f: PolicyFile, where: str, st: ET.Element) -> None:
     """The schema's checks of a step, for every journey of the file (not only the one a relying party names): B2C
     refuses the upload of a file with a step it can't read, whichever journey holds it."""
-    where = f"{f.name}: UserJourney[@Id='{jid}']/OrchestrationStep[@Order='{order}']{f.line(st)}"
     kind = st.get("Type")
     if kind is None:
         raise PolicyError(f"{where}: @Type is missing; B2C's schema requires it: add Type=\"ClaimsExchange\" (or another of "
@@ -315,10 +302,8 @@ def _claim_types(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
         if not cid:
             raise PolicyError(f"{f.name}: BuildingBlocks/ClaimsSchema/ClaimType{f.line(ct)}: @Id is missing; B2C's schema keys claim "
                               'types by it: add Id="..." (the name ClaimTypeReferenceIds use)')
-        if cid in declared:
-            raise PolicyError(f"{f.name}: BuildingBlocks/ClaimsSchema/ClaimType[@Id='{cid}']{f.line(ct)}: {duplicate_key(cid, 'UniqueClaimTypeId')}, "
-                              f"the other{_at(f, declared[cid])}: one file declares a claim type once: merge the two")
-        declared[cid] = ct
+        _once(f, declared, cid, ct, f"{f.name}: BuildingBlocks/ClaimsSchema/ClaimType[@Id='{cid}']{f.line(ct)}", "UniqueClaimTypeId",
+              "one file declares a claim type once: merge the two")
         prev = m.claim_types.get(cid)
         partner = dict(prev.partner) if prev else {}
         dpct = ct.find(q("DefaultPartnerClaimTypes"))
@@ -406,14 +391,12 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
     for group, item, into in (("InputClaimsTransformations", "InputClaimsTransformation", tp.input_transformations),
                               ("OutputClaimsTransformations", "OutputClaimsTransformation", tp.output_transformations),
                               ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
-        listed: set[str] = set()
+        listed: dict[str, ET.Element] = {}  # the schema's key (UniqueTechnicalProfileReferenceId): within the profile's list
         for ref in el.findall(f"{q(group)}/{q(item)}"):
             rid = ref.get("ReferenceId", "")
             ref_where = f"{where}/{group}/{item}[@ReferenceId='{rid}']{f.line(ref)}"
-            if item == "ValidationTechnicalProfile" and rid in listed:  # the schema's key, within the profile's list
-                raise PolicyError(f"{f.name}: {ref_where}: {duplicate_key(rid, 'UniqueTechnicalProfileReferenceId')}: list each "
-                                  "validation technical profile once")
-            listed.add(rid)
+            if item == "ValidationTechnicalProfile":
+                _once(f, listed, rid, ref, f"{f.name}: {ref_where}", "UniqueTechnicalProfileReferenceId", "list each validation technical profile once")
             if item != "ValidationTechnicalProfile" and rid not in m.transformations:
                 # As a claim reference: checked in every profile of the file, reached or not, against the file's own
                 # and its bases' transformations (those merged so far), as the file's upload checks it.
