@@ -229,7 +229,8 @@ def _outputs_of_step(m: Merged, journey: JourneyDef, order: int) -> set[str]:
     technical profile the step names, its claims exchanges' with those of the base's step B2C keeps (README, Decisions) and the
     one its CpimIssuerTechnicalProfileReferenceId names (a GetClaims step's id_token_hint profile, whose OutputClaims are the
     claims it reads from the hint; SendClaims' JwtIssuer)."""
-    pids = [*journey.exchange_profiles.get(order, {}).values(), journey.steps[order].el.get("CpimIssuerTechnicalProfileReferenceId", "")]
+    pids = [*(exchange.profile for exchange in journey.exchanges.get(order, {}).values()),
+            journey.steps[order].el.get("CpimIssuerTechnicalProfileReferenceId", "")]
     out: set[str] = set()
     for pid in pids:
         try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mocks.b2c.policy import PolicyError
 
@@ -97,16 +98,18 @@ class StepDef:
     el: ET.Element
 
 
+class Exchange(NamedTuple):
+    file: str  # the file that last wrote a claims exchange of that Id in the step
+    profile: str  # its TechnicalProfileReferenceId
+
+
 @dataclass
 class JourneyDef:
     id: str
-    steps: dict[int, StepDef] = field(default_factory=dict)
-    # The claims exchanges B2C's step of each Order holds: a later file's step adds its exchanges to the base's step of that
-    # Order rather than replacing them (README, Decisions); by Id, each with the file that last wrote it. The runtime runs
-    # the later file's step (steps).
-    exchanges: dict[int, dict[str, str]] = field(default_factory=dict)
-    # The technical profile each of those claims exchanges names, by Id (the later file's where one repeats an Id).
-    exchange_profiles: dict[int, dict[str, str]] = field(default_factory=dict)
+    steps: dict[int, StepDef] = field(default_factory=dict)  # the step of each Order the runtime runs: the last file's
+    # The claims exchanges B2C's step of each Order holds, by Id: a later file's step adds its exchanges to the base's step of
+    # that Order rather than replacing them (README, Decisions), so they are not all in ``steps``.
+    exchanges: dict[int, dict[str, Exchange]] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,8 +172,7 @@ def merge(chain: list[PolicyFile]) -> Merged:
                                           "add Id=\"...\" (the TargetClaimsExchangeId a button names)")
                     _once(f, exchanges, cid, ce, f"{step_where}/ClaimsExchanges/ClaimsExchange[@Id='{cid}']{f.line(ce)}", "UniqueClaimsExchangeId",
                           "give each claims exchange of the journey its own Id (and the ClaimsProviderSelection that targets it the same)")
-                    journey.exchanges.setdefault(order, {})[cid] = f.name
-                    journey.exchange_profiles.setdefault(order, {})[cid] = ce.get("TechnicalProfileReferenceId", "")
+                    journey.exchanges.setdefault(order, {})[cid] = Exchange(f.name, ce.get("TechnicalProfileReferenceId", ""))
                 journey.steps[order] = StepDef(order, (st.get("Type") or "").strip(), f.name, f.line(st), st)
         for jid, uj in written.items():
             _check_journey(f, m.journeys[jid], uj)
@@ -225,12 +227,12 @@ def _check_journey(f: PolicyFile, journey: JourneyDef, uj: ET.Element) -> None:
             words = b2c_validation(f, f'User journey "{journey.id}" in policy "{f.policy_id}" of tenant "{f.tenant_domain}" has step '
                                       f"{order} with {len(held)} claims exchanges. It must be preceded by a claims provider selection in "
                                       "order to determine which claims exchange can be used.")
-            files = set(held.values())
+            files = {exchange.file for exchange in held.values()}
             added = ("; a step a later file numbers as its base policy's adds its claims exchanges to the base's, it does not "
                      "replace them (a journey of an Id of its own, as Microsoft's \"Add a user journey\" has it, replaces nothing)"
                      if len(files) > 1 else "")
             raise PolicyError(f"{where}/OrchestrationStep[@Order='{order}']{step_written_at(f, step)}: {words}; its claims exchanges: "
-                              f"{', '.join(f'{cid} ({file})' for cid, file in held.items())}{added}; give each claims exchange a step of "
+                              f"{', '.join(f'{cid} ({exchange.file})' for cid, exchange in held.items())}{added}; give each claims exchange a step of "
                               "its own, or put a ClaimsProviderSelection or CombinedSignInAndSignUp step right before it")
     if not any(step.type == "SendClaims" for step in journey.steps.values()):
         # azure-ad-b2c/samples#44 (the upload of the extensions that wrote PasswordReset without one), #560
