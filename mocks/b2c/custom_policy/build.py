@@ -2,11 +2,10 @@
 
 Checked at load, as B2C's upload checks them: policy keys, references between journeys, steps,
 claims exchanges and technical profiles, claim types of the relying party's claims (those of every
-other technical profile, step types and booleans: merge.py), a directory profile's Required input
-claim in the relying party's journey that no earlier step outputs, an output claim of the relying party that no step of
-its journey outputs and no DefaultValue gives, identity-provider metadata. What the
-emulator does not execute (local accounts, MFA, REST calls, ...) loads, and is refused when a
-journey reaches it (mocks/b2c/orchestration.py).
+other technical profile, step types and booleans: merge.py), the claims the relying party's journey
+must output (_check_input_claims, _check_output_claims), identity-provider metadata. What the emulator
+does not execute (local accounts, MFA, REST calls, ...) loads, and is refused when a journey reaches it
+(mocks/b2c/orchestration.py).
 """
 
 from __future__ import annotations
@@ -211,50 +210,42 @@ def _transformation_outputs(m: Merged, refs: list[Value]) -> set[str]:
     return {claim for ref in refs if (t := m.transformations.get(ref.value)) for claim, _ in t.outputs}
 
 
-def _step_outputs(m: Merged, tp: Profile, seen: tuple[str, ...] = ()) -> set[str]:
-    """The claims a step's technical profile can leave in the journey: its OutputClaims and what its claims transformations
-    output (B2C counts the starter pack's alternativeSecurityId, which Facebook-OAUTH's CreateAlternativeSecurityId outputs);
-    also, unconfirmed and so counted rather than refused (README, Decisions), its InputClaims with a DefaultValue and what its
+def _profile_outputs(m: Merged, tp: Profile, seen: tuple[str, ...] = ()) -> set[str]:
+    """The claims a technical profile can leave in the journey: its OutputClaims and what its claims transformations output
+    (B2C counts the starter pack's alternativeSecurityId, which Facebook-OAUTH's CreateAlternativeSecurityId outputs); also,
+    unconfirmed and so counted rather than refused (README, Decisions), its InputClaims with a DefaultValue and what its
     validation technical profiles output."""
     out = set(tp.output_claims) | _transformation_outputs(m, tp.output_transformations + tp.input_transformations)
     out |= {claim for claim, (attrs, _) in tp.input_claims.items() if "DefaultValue" in attrs}
     for v in tp.validation_profiles:
         if v.value in m.profiles and v.value not in seen:  # a missing one: refused with the journey's profiles (_profiles)
-            out |= _step_outputs(m, effective(m, m.profiles[v.value]), seen + (tp.id,))
+            out |= _profile_outputs(m, effective(m, m.profiles[v.value]), seen + (tp.id,))
     return out
 
 
-def _outputs_of_step(m: Merged, journey: JourneyDef, order: int) -> set[str]:
-    """What step ``order`` of the journey outputs, as the checks at the relying party count it: ``_step_outputs`` of each
-    technical profile the step names, its claims exchanges' with those of the base's step B2C keeps (README, Decisions) and the
-    one its CpimIssuerTechnicalProfileReferenceId names (a GetClaims step's id_token_hint profile, whose OutputClaims are the
-    claims it reads from the hint; SendClaims' JwtIssuer)."""
-    pids = [*(exchange.profile for exchange in journey.exchanges.get(order, {}).values()),
-            journey.steps[order].el.get("CpimIssuerTechnicalProfileReferenceId", "")]
-    out: set[str] = set()
-    for pid in pids:
-        try:
-            out |= _step_outputs(m, effective(m, m.profiles[pid]))
-        except (KeyError, PolicyError):  # none, or a base's exchange no step runs, naming what is not defined: not refused here
-            continue
-    return out
+def _step_outputs(m: Merged, journey: JourneyDef) -> dict[int, set[str]]:
+    """What each step of the journey outputs, by Order: ``_profile_outputs`` of each profile the step names, its claims
+    exchanges' with those of the base's step B2C keeps (README, Decisions) and its CpimIssuerTechnicalProfileReferenceId's (a
+    GetClaims step's id_token_hint profile, whose OutputClaims are the hint's claims; SendClaims' JwtIssuer)."""
+    outputs: dict[int, set[str]] = {}
+    for order, step in journey.steps.items():
+        pids = [*(exchange.profile for exchange in journey.exchanges.get(order, {}).values()),
+                step.el.get("CpimIssuerTechnicalProfileReferenceId", "")]
+        outputs[order] = set()
+        for pid in pids:
+            try:
+                outputs[order] |= _profile_outputs(m, effective(m, m.profiles[pid]))
+            except (KeyError, PolicyError):  # none, or a base's exchange no step runs, naming what is not defined: not refused here
+                continue
+    return outputs
 
 
-def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, supplied: set[str]) -> None:
-    """B2C's upload of a relying party refuses its journey when a step's directory profile has a Required input claim that no
-    step before it outputs: 'Claim type "alternativeSecurityId" is the input claim of technical profile
-    "AAD-UserReadUsingAlternativeSecurityId-NoError" in step "3" of user journey "SignUpOrSignIn" but it is not an output
-    claim in any of the previous steps.' (MicrosoftDocs/azure-docs#12948, #30477, #46988: the starter pack's SignUpOrSignIn
-    without its Facebook exchange; azure-ad-b2c/samples#629, 2024: the same step in the sample's DeleteAccount journey; each
-    refused at the relying party's upload, the precondition that skips the step for local accounts notwithstanding). As those
-    reports show it, and no wider (README, Decisions): the relying party's journey only (#12948's ProfileEdit journey, with the
-    same step, was not named), the step's own profile with its included ones (not its validation profiles: #12948's step 4
-    profile validated with AAD-UserWriteUsingAlternativeSecurityId and was not named), its InputClaims marked Required (the
-    starter packs' unproduced LocalAccountSignUpWithLogonEmail email and LocalAccounts ProfileEdit userPrincipalName upload), of
-    directory profiles (every report's); a DefaultValue, the profile's own input claims transformations and the relying party's
-    InputClaims (the samples' id_token_hint journeys) give the claim too, and what an earlier step outputs is counted by
-    ``_outputs_of_step``. A journey that invokes a sub journey is checked up to that step only: what a sub journey outputs is
-    not read."""
+def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, supplied: set[str], outputs: dict[int, set[str]]) -> None:
+    """B2C's upload of a relying party refuses the journey it runs when a step's directory profile has a Required input claim
+    that no earlier step outputs (MicrosoftDocs/azure-docs#12948, azure-ad-b2c/samples#629). Checked no wider than those
+    reports and the policies that upload pin down (README, Decisions): the relying party's own journey, up to a sub journey
+    (what one outputs is not read), the step's own profile with its included ones; the claim's DefaultValue, the profile's own
+    input claims transformations and the relying party's InputClaims (``supplied``) give it too."""
     produced = set(supplied)
     for order in sorted(journey.steps):
         step = journey.steps[order]
@@ -276,28 +267,20 @@ def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, sup
                             f"/ClaimsExchanges/ClaimsExchange[@Id='{ce.get('Id', '')}']: {words}; {where.file}: {where.path} is Required and no "
                             f"step before step {order} outputs {claim} (a precondition that skips the step does not count): add a step before "
                             f"it whose technical profile outputs {claim}{hint}, or take the exchange out of the journey this relying party runs")
-        produced |= _outputs_of_step(m, journey, order)
+        produced |= outputs[order]
 
 
-def _check_output_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, supplied: set[str],
-                         claims: list[tuple[str, ET.Element, str]]) -> None:
-    """B2C's upload of a relying party refuses an OutputClaim of its technical profile that no step of its journey outputs:
-    'Claim type "identityProvider" is the output claim of the relying party's technical profile, but it is not an output claim
-    in any of the steps of user journey "SignUpOrSignIn".' (MicrosoftDocs/azure-docs#12948, with the input claim errors above:
-    the starter pack without its Facebook exchange, whose Facebook-OAUTH alone outputs identityProvider; azure-ad-b2c/samples#629,
-    the same in the sample's DeleteAccount journey). MicrosoftDocs' troubleshoot article ("Upload policies and policy
-    validation") gives the fix: a step whose technical profile outputs the claim, or a DefaultValue on the relying party's
-    OutputClaim, "such as empty string" (the starter pack's tenantId, DefaultValue {Policy:TenantObjectId}). A step's output is
-    counted as the input claim check counts it (``_outputs_of_step``, over every step, before or after SendClaims), and the
-    relying party's InputClaims give the claim too (azure-ad-b2c/samples invite_deprecated's email comes from them and a
-    validation profile alone); unconfirmed where more than a profile's OutputClaims and claims transformations, and so counted
-    rather than refused (README, Decisions). A journey that invokes a sub journey is not checked: what a sub journey outputs
-    is not read."""
+def _check_output_claims(rp_file: PolicyFile, journey: JourneyDef, supplied: set[str], outputs: dict[int, set[str]],
+                         without_default: list[tuple[str, str]]) -> None:
+    """B2C's upload of a relying party refuses an OutputClaim of its technical profile, (claim, where) in ``without_default``,
+    that no step of its journey outputs (MicrosoftDocs' troubleshoot article, MicrosoftDocs/azure-docs#12948): a step's output
+    as the input claim check counts it, over every step, and the relying party's InputClaims (``supplied``). A journey with a
+    sub journey is not checked: what one outputs is not read (README, Decisions)."""
     if any(step.type == "InvokeSubJourney" for step in journey.steps.values()):
         return
-    produced = set(supplied).union(*(_outputs_of_step(m, journey, order) for order in journey.steps))
-    for claim, oc, where in claims:
-        if "DefaultValue" in oc.attrib or claim in produced:
+    produced = set(supplied).union(*outputs.values())
+    for claim, where in without_default:
+        if claim in produced:
             continue
         words = b2c_validation(rp_file, f'Claim type "{claim}" is the output claim of the relying party\'s technical profile, but it is not '
                                         f'an output claim in any of the steps of user journey "{journey.id}".')
@@ -376,9 +359,10 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     for ic in rp_tp.findall(f"{q('InputClaims')}/{q('InputClaim')}"):  # not read at runtime, but the upload checks them too
         ctr = ic.get("ClaimTypeReferenceId", "")
         supplied.add(claim_declared(m, ctr, Value(ctr, name, f"{rp_where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(ic)}")))
-    _check_input_claims(m, rp_file, journey, supplied)
+    outputs = _step_outputs(m, journey)
+    _check_input_claims(m, rp_file, journey, supplied, outputs)
     output: list[RelyingPartyClaim] = []
-    declared_outputs: list[tuple[str, ET.Element, str]] = []
+    without_default: list[tuple[str, str]] = []  # (claim, where): what a step of the journey must output
     for oc in rp_tp.findall(f"{q('OutputClaims')}/{q('OutputClaim')}"):
         ctr = oc.get("ClaimTypeReferenceId", "")
         oc_where = f"{rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}"
@@ -387,14 +371,14 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
                        or name_from_reference(ctr, declared, Value(ctr, name, oc_where), "the token's claim"))
         default = oc.get("DefaultValue")
         if unknown := unfilled(default):
-            raise PolicyError(f"{name}: {rp_where}/OutputClaims/OutputClaim[@ClaimTypeReferenceId='{ctr}']{rp_file.line(oc)}: "
-                              f"DefaultValue's claim resolver {unknown[0]} is not one the emulator fills in ({FILLED_IN}): its token "
+            raise PolicyError(f"{name}: {oc_where}: DefaultValue's claim resolver {unknown[0]} is not one the emulator fills in ({FILLED_IN}): its token "
                               "would carry the text as written where B2C puts a value; use one of those, or take it out (mocks/b2c/README.md, claim resolvers)")
         xs_boolean(oc.get("Required"), f"{name}: {oc_where}/@Required")  # not read here, but typed xs:boolean, as upload checks it
         output.append(RelyingPartyClaim(declared, token_claim, default,
                                         bool(xs_boolean(oc.get("AlwaysUseDefaultValue"), f"{name}: {oc_where}/@AlwaysUseDefaultValue"))))
-        declared_outputs.append((declared, oc, oc_where))
-    _check_output_claims(m, rp_file, journey, supplied, declared_outputs)
+        if default is None:
+            without_default.append((declared, oc_where))
+    _check_output_claims(rp_file, journey, supplied, outputs, without_default)
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not
         # documented, so a token here could differ from the tenant's (README, Decisions).
