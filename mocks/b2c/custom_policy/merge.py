@@ -6,17 +6,10 @@ by ``Id`` and their orchestration steps by ``Order`` (a later step with the same
 replaces the earlier one whole, as the runtime runs it; B2C adds the later step's claims exchanges
 to the earlier's, which the checks below count: mocks/b2c/README.md, Decisions).
 
-Checked here, file by file as B2C's upload checks each file against its base policies: a technical profile's claims
-name a claim type the file or a base declares, the schema's xs:boolean attributes the loader reads are booleans, every
-orchestration step has a Type the schema knows, the schema's keys hold within the file (a journey's step Orders and
-claims exchange Ids, the file's journey, technical profile and claim type Ids, a profile's validation technical
-profiles), and every user journey a file writes, merged with its base policies' journey of that Id, has its steps
-numbered 1 to N, a ClaimsExchange step right after each selection step (ClaimsProviderSelection,
-CombinedSignInAndSignUp), a selection step right before each ClaimsExchange step that holds more than one claims
-exchange, and a SendClaims step (the file named is the one whose upload B2C refuses). Checked at the relying party
-(build.py), as B2C's upload of a relying party checks the journey it runs: a step's directory profile has each of its
-Required input claims from an earlier step, the relying party's InputClaims, a DefaultValue or its own input claims
-transformations.
+Checked here, file by file, as B2C's upload checks each file against its base policies (a refusal names the file whose
+upload B2C refuses): claim references, the schema's xs:boolean attributes, step and precondition types, the schema's keys,
+and each journey a file writes, merged with its bases'. What the relying party's journey settles is checked in build.py;
+the full list is policies/README.md's.
 """
 
 from __future__ import annotations
