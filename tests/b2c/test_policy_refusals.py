@@ -464,6 +464,13 @@ def exchange_step(order: int, exchange: str, profile: str, kind: str = "ClaimsEx
             f'TechnicalProfileReferenceId="{profile}" /></ClaimsExchanges></OrchestrationStep>')
 
 
+def refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
+    """The starter pack loads, and with ``edits`` is refused saying ``says``: the refusal is the edits'."""
+    assert pack(tmp_path / "unedited")
+    with pytest.raises(PolicyError, match=re.escape(says)):
+        pack(tmp_path / "edited", edits=edits)
+
+
 def b2c_says(policy: str) -> str:
     return f'Validation failed: 1 validation error(s) found in policy "{policy}" of tenant "contoso.onmicrosoft.com".'
 
@@ -489,9 +496,7 @@ def test_a_journey_without_a_send_claims_step_is_refused_at_the_file_that_writes
         tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     """B2C refuses the upload of a file whose journey, merged with its base policies', has no SendClaims step; the loader
     took one and ended it wherever its steps ran out. The starter pack, unedited, loads."""
-    assert pack(tmp_path / "unedited")
-    with pytest.raises(PolicyError, match=re.escape(says)):
-        pack(tmp_path / "edited", edits=edits)
+    refused(tmp_path, edits, says)
 
 
 def test_a_journey_that_overrides_steps_of_a_base_journey_keeps_the_bases_send_claims_step(tmp_path: Path) -> None:
@@ -545,9 +550,7 @@ def test_a_key_of_the_policy_schema_repeated_in_one_file_is_refused(tmp_path: Pa
     journeys or profiles, and ran a validation profile once. In different files they are one journey's, profile's or claim
     type's, as the seed's copy of the base's SignUpOrSignIn and its extensions' login-NonInteractive are (the unedited pack,
     which loads)."""
-    assert pack(tmp_path / "unedited")
-    with pytest.raises(PolicyError, match=re.escape(says)):
-        pack(tmp_path / "edited", edits=edits)
+    refused(tmp_path, edits, says)
 
 
 RP_POLICY = "<RelyingParty>"
@@ -572,9 +575,7 @@ def relying_party_steps(steps: str) -> tuple[str, str, str]:
 def test_a_journey_whose_steps_skip_an_order_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     """B2C wants a journey's steps, merged with its base policies', numbered 1 to N (MicrosoftDocs' troubleshoot article, and
     MicrosoftDocs/azure-docs#117310 asked whether 10, 20, 30 would do); the loader ran them in any increasing order."""
-    assert pack(tmp_path / "unedited")
-    with pytest.raises(PolicyError, match=re.escape(says)):
-        pack(tmp_path / "edited", edits=edits)
+    refused(tmp_path, edits, says)
 
 
 def test_steps_a_later_file_adds_after_the_bases_load_numbered_on(tmp_path: Path) -> None:
@@ -606,9 +607,7 @@ def test_a_step_after_a_selection_step_that_is_not_a_claims_exchange_is_refused(
         tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     """The buttons of a ClaimsProviderSelection or CombinedSignInAndSignUp step pick an exchange of the next step, which B2C
     wants of Type ClaimsExchange (MicrosoftDocs' troubleshoot article); the loader took any type there."""
-    assert pack(tmp_path / "unedited")
-    with pytest.raises(PolicyError, match=re.escape(says)):
-        pack(tmp_path / "edited", edits=edits)
+    refused(tmp_path, edits, says)
 
 
 READ_BY_OBJECT_ID = '<ClaimsExchange Id="AADUserReadWithObjectId" TechnicalProfileReferenceId="AAD-UserReadUsingObjectId" />'
@@ -644,9 +643,7 @@ def test_a_claims_exchange_step_with_more_than_one_exchange_and_no_selection_bef
     counts the exchanges a later file's step of the base's Order adds to the base's (MicrosoftDocs/azure-docs#6866: step 2
     "with 3 claims exchanges", the base's two and the sample's one): the loader ran the later file's step alone. The unedited
     pack loads: its extensions' copy of SignUpOrSignIn repeats the base's exchanges under their Ids, one exchange each."""
-    assert pack(tmp_path / "unedited")
-    with pytest.raises(PolicyError, match=re.escape(says)):
-        pack(tmp_path / "edited", edits=edits)
+    refused(tmp_path, edits, says)
 
 
 # --- what B2C's upload of a relying party checks in the journey it runs --------------------------------------------------
@@ -723,9 +720,7 @@ def test_a_directory_profiles_required_input_claim_no_earlier_step_outputs_is_re
     """B2C's upload of a relying party refuses the journey it runs when a step's directory profile needs, Required, a claim no
     step before it outputs; the loader took the journey, and the step read the directory with no key whenever a journey reached
     it. The unedited pack loads: its identity providers' CreateAlternativeSecurityId outputs alternativeSecurityId in step 2."""
-    assert pack(tmp_path / "unedited")
-    with pytest.raises(PolicyError, match=re.escape(says)):
-        pack(tmp_path / "edited", edits=edits)
+    refused(tmp_path, edits, says)
 
 
 @pytest.mark.parametrize("edits", [
@@ -794,9 +789,7 @@ def test_a_relying_party_output_claim_no_step_of_its_journey_outputs_is_refused(
     """B2C's upload of a relying party refuses an output claim of its technical profile that no step of its journey outputs
     (MicrosoftDocs' troubleshoot article; MicrosoftDocs/azure-docs#12948, azure-ad-b2c/samples#629); the loader took it, and
     the token left the claim out."""
-    assert pack(tmp_path / "unedited")
-    with pytest.raises(PolicyError, match=re.escape(says)):
-        pack(tmp_path / "edited", edits=edits)
+    refused(tmp_path, edits, says)
 
 
 @pytest.mark.parametrize("edits", [
