@@ -754,6 +754,7 @@ def test_an_input_claim_b2c_finds_before_the_step_or_does_not_check_loads(tmp_pa
 
 SCHOOL_ID = '<BuildingBlocks><ClaimsSchema><ClaimType Id="schoolId"><DisplayName>School name</DisplayName><DataType>string</DataType></ClaimType></ClaimsSchema>'
 RP_PROVIDER = '<OutputClaim ClaimTypeReferenceId="identityProvider" />'  # the sign-up relying party's output claim, line 31
+SELF_ASSERTED_INPUTS = "<InputClaims>\n            <!-- These claims ensure"  # SelfAsserted-Social's, the first with that comment
 PE_SUB = '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>'  # ProfileEdit's first output claim, line 7
 
 
@@ -797,19 +798,24 @@ def test_a_relying_party_output_claim_no_step_of_its_journey_outputs_is_refused(
     [output_claim("alternativeSecurityId")],
     [*run_by_profile_edit(exchange_step(1, "SelfAsserted-Social", "SelfAsserted-Social") + send_claims(2)), profile_edit_outputs("otherMails")],
     [*run_by_profile_edit(exchange_step(1, "LocalSignIn", "login-NonInteractive") + send_claims(2)), profile_edit_outputs("grant_type")],
+    [*run_by_profile_edit(exchange_step(1, "SelfAsserted-Social", "SelfAsserted-Social") + send_claims(2)), profile_edit_outputs("upnUserName"),
+     (BASE, SELF_ASSERTED_INPUTS, '<InputClaimsTransformations><InputClaimsTransformation ReferenceId="CreateRandomUPNUserName" />'
+                                  f"</InputClaimsTransformations>{SELF_ASSERTED_INPUTS}")],
     [*run_by_profile_edit(GET_CLAIMS_1 + send_claims(2)), id_token_hint_profile("objectId")],
     [*run_by_profile_edit(send_claims(1)),
      (PE, '<Protocol Name="OpenIdConnect" />', '<Protocol Name="OpenIdConnect" /><InputClaims><InputClaim ClaimTypeReferenceId="objectId" /></InputClaims>')],
     run_by_profile_edit('<OrchestrationStep Order="1" Type="InvokeSubJourney"><JourneyList><Candidate SubJourneyReferenceId="SignIn" />'
                         "</JourneyList></OrchestrationStep>" + send_claims(2)),
 ], ids=["its DefaultValue", "a step's claims transformation's", "a step's validation profile's", "a step's input claim's DefaultValue",
+        "a step's input claims transformation's",
         "a GetClaims step's profile's", "the relying party's InputClaims", "a journey with a sub journey"])
 def test_a_relying_party_output_claim_b2c_finds_in_a_step_or_does_not_check_loads(tmp_path: Path, edits: list[tuple[str, str, str]]) -> None:
     """The other side (mocks/b2c/README.md, Decisions): a DefaultValue on the relying party's output claim (the troubleshoot
-    article's fix, DefaultValue=""), a step's profile's output claims transformation (the identity providers'
-    CreateAlternativeSecurityId), and, unconfirmed and so counted rather than refused, what a step's validation profile outputs
-    (SelfAsserted-Social's AAD-UserWriteUsingAlternativeSecurityId, otherMails), a step's profile's input claim with a
-    DefaultValue (login-NonInteractive's grant_type), a GetClaims step's id_token_hint profile's OutputClaims and the relying
-    party's InputClaims (the samples' id_token_hint journeys); a journey with a sub journey is not checked (what it outputs is
-    not read)."""
+    article's fix, DefaultValue=""), a step's profile's claims transformations, output (the identity providers'
+    CreateAlternativeSecurityId) or input (SelfAsserted-Social given CreateRandomUPNUserName), and, unconfirmed and so
+    counted rather than refused, what a step's validation profile outputs (SelfAsserted-Social's
+    AAD-UserWriteUsingAlternativeSecurityId, otherMails), a step's profile's input claim with a DefaultValue
+    (login-NonInteractive's grant_type), a GetClaims step's id_token_hint profile's OutputClaims and the relying party's
+    InputClaims (the samples' id_token_hint journeys); a journey with a sub journey is not checked (what it outputs is not
+    read)."""
     assert pack(tmp_path, edits=edits)
