@@ -537,15 +537,23 @@ VALIDATION = '<ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlterna
      "at line 15: one file declares a claim type once: merge the two"),
     ([(EXT, "<BuildingBlocks>", "<BuildingBlocks><ClaimsSchema>" + NICKNAME_TYPE.replace(' Id="nickname"', "") + "</ClaimsSchema>")],
      "TrustFrameworkExtensions.xml: BuildingBlocks/ClaimsSchema/ClaimType (line 15): @Id is missing; B2C's schema keys claim types by it"),
+    # The second transformation pasted from the first, its Id left as it was.
+    ([(BASE, '<ClaimsTransformation Id="CreateRandomUPNUserName"', '<ClaimsTransformation Id="CreateOtherMailsFromEmail"')],
+     "TrustFrameworkBase.xml: BuildingBlocks/ClaimsTransformations/ClaimsTransformation[@Id='CreateOtherMailsFromEmail'] (line 332): "
+     f"{DUPLICATE.format('CreateOtherMailsFromEmail', 'UniqueClaimsTransformationId')} at line 322: one file defines a claims "
+     "transformation once: remove one or rename it"),
+    ([(BASE, ' Id="CreateOtherMailsFromEmail"', "")],
+     "TrustFrameworkBase.xml: BuildingBlocks/ClaimsTransformations/ClaimsTransformation (line 322): @Id is missing; B2C's schema keys "
+     "claims transformations by it"),
     ([(BASE, VALIDATION, f"{VALIDATION}\n{VALIDATION}")],
      "TrustFrameworkBase.xml: TechnicalProfile[@Id='SelfAsserted-Social']/ValidationTechnicalProfiles/ValidationTechnicalProfile"
      f"[@ReferenceId='AAD-UserWriteUsingAlternativeSecurityId'] (line 836): {DUPLICATE.format('AAD-UserWriteUsingAlternativeSecurityId', 'UniqueTechnicalProfileReferenceId')} "
      "at line 835: list each validation technical profile once"),
 ], ids=["step order", "claims exchange id", "journey id", "technical profile id", "claim type id", "claim type without id",
-        "validation technical profile"])
+        "claims transformation id", "claims transformation without id", "validation technical profile"])
 def test_a_key_of_the_policy_schema_repeated_in_one_file_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
-    """TrustFrameworkPolicy_0.3.0.0.xsd keys a journey's step Orders and claims exchange Ids, a file's journey, technical profile
-    and claim type Ids and a profile's validation technical profiles, and B2C's upload reports the schema's "There is a duplicate
+    """TrustFrameworkPolicy_0.3.0.0.xsd keys a journey's step Orders and claims exchange Ids, a file's journey, technical profile,
+    claim type and claims transformation Ids and a profile's validation technical profiles, and B2C's upload reports the schema's "There is a duplicate
     key sequence" (MicrosoftDocs' troubleshoot article). The loader kept the later step of an Order or claim type, merged the two
     journeys or profiles, and ran a validation profile once. In different files they are one journey's, profile's or claim
     type's, as the seed's copy of the base's SignUpOrSignIn and its extensions' login-NonInteractive are (the unedited pack,

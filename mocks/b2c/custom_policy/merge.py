@@ -316,10 +316,14 @@ def _claim_types(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
 
 
 def _transformations(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
+    defined: dict[str, ET.Element] = {}  # the schema's key (UniqueClaimsTransformationId): an Id once in the file's ClaimsTransformations
     for ct in blocks.findall(f"{q('ClaimsTransformations')}/{q('ClaimsTransformation')}"):
         tid = ct.get("Id")
         if not tid:
-            continue
+            raise PolicyError(f"{f.name}: BuildingBlocks/ClaimsTransformations/ClaimsTransformation{f.line(ct)}: @Id is missing; B2C's schema "
+                              'keys claims transformations by it: add Id="..." (the name technical profiles\' ReferenceIds use)')
+        _once(f, defined, tid, ct, f"{f.name}: BuildingBlocks/ClaimsTransformations/ClaimsTransformation[@Id='{tid}']{f.line(ct)}",
+              "UniqueClaimsTransformationId", "one file defines a claims transformation once: remove one or rename it")
         t = TransformationDef(tid, (ct.get("TransformationMethod") or "").strip(), f.name)
         where = f"ClaimsTransformation[@Id='{tid}']"
         t.inputs = [_transformation_claim(m, f, where, c, "InputClaims/InputClaim") for c in ct.findall(f"{q('InputClaims')}/{q('InputClaim')}")]
