@@ -702,7 +702,7 @@ def no_earlier_output(claim: str, profile: str, order: int, journey: str, policy
     ([(BASE, FACEBOOK_BUTTON, ""), (BASE, FACEBOOK_EXCHANGE, ""), (EXT, FACEBOOK_BUTTON, ""), (EXT, MOBILE_ID_BUTTON, ""),
       (EXT, FACEBOOK_EXCHANGE, ""), (EXT, MOBILE_ID_EXCHANGE, "")],
      "SignUpOrSignin.xml: UserJourney[@Id='SignUpOrSignIn']/OrchestrationStep[@Order='3'] (TrustFrameworkExtensions.xml, line 123)/"
-     "ClaimsExchanges/ClaimsExchange[@Id='AADUserReadUsingAlternativeSecurityId']: "
+     "ClaimsExchanges/ClaimsExchange[@Id='AADUserReadUsingAlternativeSecurityId'] (line 132): "
      + no_earlier_output("alternativeSecurityId", "AAD-UserReadUsingAlternativeSecurityId-NoError", 3, "SignUpOrSignIn", "B2C_1A_SIGNUP_SIGNIN")
      + "TrustFrameworkBase.xml: TechnicalProfile[@Id='AAD-UserReadUsingAlternativeSecurityId']/InputClaims/InputClaim"
      "[@ClaimTypeReferenceId='alternativeSecurityId'] (line 648) is Required and no step before step 3 outputs alternativeSecurityId "
@@ -711,14 +711,14 @@ def no_earlier_output(claim: str, profile: str, order: int, journey: str, policy
     # journey), refused at the relying party that runs it; SignUpOrSignIn keeps the extensions' identity providers.
     ([(BASE, FACEBOOK_BUTTON, ""), (BASE, FACEBOOK_BUTTON, ""), (BASE, FACEBOOK_EXCHANGE, ""), (BASE, FACEBOOK_EXCHANGE, "")],
      "ProfileEdit.xml: UserJourney[@Id='ProfileEdit']/OrchestrationStep[@Order='3'] (TrustFrameworkBase.xml, line 1210)/"
-     "ClaimsExchanges/ClaimsExchange[@Id='AADUserRead']: "
+     "ClaimsExchanges/ClaimsExchange[@Id='AADUserRead'] (line 1219): "
      + no_earlier_output("alternativeSecurityId", "AAD-UserReadUsingAlternativeSecurityId", 3, "ProfileEdit", "B2C_1A_PROFILEEDIT")
      + "TrustFrameworkBase.xml: TechnicalProfile[@Id='AAD-UserReadUsingAlternativeSecurityId']/InputClaims/InputClaim"
      "[@ClaimTypeReferenceId='alternativeSecurityId'] (line 648) is Required"),
     # The identity provider that outputs it comes after the step: not one of "the previous steps".
     (run_by_profile_edit(write_step(1) + exchange_step(2, "FacebookExchange", "Facebook-OAUTH") + send_claims(3)),
      "ProfileEdit.xml: UserJourney[@Id='Mine']/OrchestrationStep[@Order='1'] (TrustFrameworkExtensions.xml, line 93)/ClaimsExchanges/"
-     "ClaimsExchange[@Id='AADUserWrite']: "
+     "ClaimsExchange[@Id='AADUserWrite'] (line 93): "
      + no_earlier_output("alternativeSecurityId", "AAD-UserWriteUsingAlternativeSecurityId", 1, "Mine", "B2C_1A_PROFILEEDIT")
      + "TrustFrameworkBase.xml: TechnicalProfile[@Id='AAD-UserWriteUsingAlternativeSecurityId']/InputClaims/InputClaim"
      "[@ClaimTypeReferenceId='alternativeSecurityId'] (line 617) is Required and no step before step 1 outputs alternativeSecurityId"),

@@ -252,6 +252,7 @@ def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, sup
         if step.type == "InvokeSubJourney":
             return
         for ce in step.el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"):  # the step the runtime runs
+            cid = ce.get("Id", "")
             tp = effective(m, m.profiles[ce.get("TechnicalProfileReferenceId", "")])  # each one defined: _check_references
             if _is_directory(tp):
                 own = _transformation_outputs(m, tp.input_transformations)
@@ -264,7 +265,7 @@ def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, sup
                                                         "any of the previous steps.")
                         raise PolicyError(
                             f"{rp_file.name}: UserJourney[@Id='{journey.id}']/OrchestrationStep[@Order='{order}']{step_written_at(rp_file, step)}"
-                            f"/ClaimsExchanges/ClaimsExchange[@Id='{ce.get('Id', '')}']: {words}; {where.file}: {where.path} is Required and no "
+                            f"/ClaimsExchanges/ClaimsExchange[@Id='{cid}']{journey.exchanges[order][cid].line}: {words}; {where.file}: {where.path} is Required and no "
                             f"step before step {order} outputs {claim} (a precondition that skips the step does not count): add a step before "
                             f"it whose technical profile outputs {claim}{hint}, or take the exchange out of the journey this relying party runs")
         produced |= outputs[order]

@@ -94,6 +94,7 @@ class StepDef:
 class Exchange(NamedTuple):
     file: str  # the file that last wrote a claims exchange of that Id in the step
     profile: str  # its TechnicalProfileReferenceId
+    line: str  # where it is written in that file: " (line N)"
 
 
 @dataclass
@@ -165,7 +166,7 @@ def merge(chain: list[PolicyFile]) -> Merged:
                                           "add Id=\"...\" (the TargetClaimsExchangeId a button names)")
                     _once(f, exchanges, cid, ce, f"{step_where}/ClaimsExchanges/ClaimsExchange[@Id='{cid}']{f.line(ce)}", "UniqueClaimsExchangeId",
                           "give each claims exchange of the journey its own Id (and the ClaimsProviderSelection that targets it the same)")
-                    journey.exchanges.setdefault(order, {})[cid] = Exchange(f.name, ce.get("TechnicalProfileReferenceId", ""))
+                    journey.exchanges.setdefault(order, {})[cid] = Exchange(f.name, ce.get("TechnicalProfileReferenceId", ""), f.line(ce))
                 journey.steps[order] = StepDef(order, (st.get("Type") or "").strip(), f.name, f.line(st), st)
         for jid, uj in written.items():
             _check_journey(f, m.journeys[jid], uj)
