@@ -19,6 +19,13 @@ from scripts.tenant_mode_against_stack import tenant_mode_env
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def tail(text: str, chars: int = 3000) -> str:
+    """The end of a run's ``text`` for a failed assertion's message: at most ``chars`` characters, from the start of a line."""
+    if len(text) <= chars:
+        return text
+    return "[...]\n" + text[-chars:].partition("\n")[2]
+
+
 def allure_results(folder: Path) -> list[dict[str, Any]]:
     """The results a run wrote in its Allure results ``folder`` (one per journey attempt, and those outside any)."""
     return [json.loads(path.read_text()) for path in folder.glob("*-result.json")]

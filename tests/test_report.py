@@ -19,7 +19,7 @@ import pytest
 
 from fixtures.redaction import contains_secret
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import pytest_e2e
+from tests.suite_run import pytest_e2e, tail
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.browser
@@ -50,14 +50,14 @@ def results_of(directory: Path) -> list[dict]:
 
 def check_terminal(failing_run) -> None:
     run, _ = failing_run
-    assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-2000:]
+    assert run.returncode == 1, tail(run.stdout) + tail(run.stderr, 2000)
     summary = run.stdout.split("= causes =", 1)[1].split("short test summary", 1)[0]
     lines = [line for line in summary.splitlines() if " x " in line or " e2e/" in line]
     assert lines[0].startswith("2 x ID token contract: aud: expected '"), summary  # the cause, then its journeys
     assert len(lines) == 3 and all(line.startswith("    e2e/") for line in lines[1:]), summary
     assert "FAILED e2e/" not in run.stdout  # listed once, under its cause
     # Where the failed journeys' traces and screenshots are (--output, a folder outside the working one: said whole).
-    assert re.search(r"^evidence: /\S+/test-results\d*/ \(traces, screenshots", run.stdout, re.M), run.stdout[-2000:]
+    assert re.search(r"^evidence: /\S+/test-results\d*/ \(traces, screenshots", run.stdout, re.M), tail(run.stdout, 2000)
     assert "eyJ" not in run.stdout  # pytest prints argument values in tracebacks; the raw token is redacted
 
 
@@ -88,7 +88,7 @@ def test_a_run_with_workers_writes_what_was_tested_browser_version_included(tmp_
     """docs/suite.md, Reports: environment.properties is written by xdist's controller, which launches no browser: the
     browser's version comes from the worker that ran the journey (a quick one; one worker shows it as well as more)."""
     done = pytest_e2e("-k", "test_error_page_says_sign_in_failed and b2c_1_signupsignin", "-n", "1", f"--alluredir={tmp_path}")
-    assert done.returncode == 0 and "1 passed" in done.stdout, (done.stdout + done.stderr)[-3000:]
+    assert done.returncode == 0 and "1 passed" in done.stdout, tail(done.stdout + done.stderr)
     properties = dict(line.split("=", 1) for line in (tmp_path / "environment.properties").read_text().splitlines())
     assert re.fullmatch(r"chromium \d+(\.\d+)+", properties["browser"]), properties
     assert (properties["workers"], properties["client_id"], properties["mobileid_mode"]) == ("1", LOCAL_STACK.client_id, "emulator"), properties

@@ -17,6 +17,7 @@ from mocks import __main__ as cli
 from mocks.common.hosts import parse_host_map
 from mocks.faults import Fault
 from mocks.stack import StackConfig, describe, stack_settings
+from tests.suite_run import tail
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,7 +143,7 @@ def test_a_stop_while_the_stack_is_built_removes_its_temporary_folder(tmp_path: 
               "stack.build_stack = build_then_stopped\nstack.serve(stack.StackConfig(port=0))\n")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30,
                             env={**os.environ, "TMPDIR": str(tmp_path)})
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 0 and "Traceback" not in result.stderr, tail(result.stderr, 2000)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from mocks.common.tls import spki_hash
 from mocks.stack import StackInfo, local_tls, site_hosts
+from tests.suite_run import tail
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_USE = ("httpx", "jinja2", "joserfc", "authlib.integrations.httpx_client", "authlib.oidc.core", "mocks.b2c.federation", "tomllib")
@@ -28,7 +29,7 @@ def test_building_the_apps_imports_no_library_that_only_requests_need() -> None:
               "mocks.b2c.app.create_app(B2CSettings()); mocks.mobileid.app.create_app(); mocks.jwtms.app.create_app()\n"
               f"print(json.dumps([name for name in {list(FIRST_USE)!r} if name in sys.modules]))")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, tail(done.stderr, 2000)
     assert json.loads(done.stdout) == []
 
 
@@ -53,7 +54,7 @@ def test_a_state_directory_with_its_tls_set_kept_starts_without_issuing(local_st
               f"_, info, _ = stack.build_stack(stack.StackConfig(port=0), sock, Path({str(state)!r}))\n"
               "print(json.dumps({'spki': info.spki, 'imported': [n for n in ('trustme', 'tomllib') if n in sys.modules]}))")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, tail(done.stderr, 2000)
     assert json.loads(done.stdout) == {"spki": local_stack.spki, "imported": []}
     assert local_stack.spki == spki_hash(local_stack.state_dir / "server-chain.pem")  # the kept pin is the certificate's
 
@@ -79,7 +80,7 @@ def test_a_server_takes_the_collector_up_again_when_it_serves_with_what_the_star
               "serve.run(Starlette(), serve.bind('127.0.0.1', 0), on_ready=ready)\n")
     env = {name: value for name, value in os.environ.items() if name != "PYDANTIC_DISABLE_PLUGINS"}
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, tail(done.stderr, 2000)
     assert json.loads(done.stdout) == {"held": True, "on": True, "frozen": True, "plugins": "__all__"}
 
 
@@ -113,5 +114,5 @@ def test_the_stack_command_begins_before_it_imports_the_stack_and_an_import_of_i
               "if not seen['begun']:\n    seen['on'] = gc.isenabled()\n"
               "print(json.dumps(seen))\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, tail(done.stderr, 2000)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == expected

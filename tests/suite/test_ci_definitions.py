@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from fixtures.commands import venv_for_make
 from fixtures.settings import build_settings
-from tests.suite_run import pytest_e2e
+from tests.suite_run import pytest_e2e, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -236,7 +236,7 @@ def test_every_journey_has_a_committed_duration_for_the_shards() -> None:
     Compared by test function: the parameters (policies) follow the run's settings, which a .env may change."""
     collected = pytest_e2e("--collect-only", "-n", "0")  # the local defaults, whatever the environment and .env say
     journeys = {line.split("[")[0] for line in collected.stdout.splitlines() if line.startswith("e2e/") and "::" in line}
-    assert journeys, collected.stdout[-2000:] + collected.stderr[-2000:]
+    assert journeys, tail(collected.stdout, 2000) + tail(collected.stderr, 2000)
     listed = {node.split("[")[0] for node in json.loads((ROOT / ".test_durations").read_text())}
     missing = sorted(journeys - listed)
     assert not missing, (f"{len(missing)} journey(s) without a duration in .test_durations, which balances the nightly's shards: "

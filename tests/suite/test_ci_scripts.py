@@ -18,7 +18,7 @@ import pytest
 
 from fixtures.commands import venv_for_make
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
-from tests.suite_run import suite_env
+from tests.suite_run import suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
@@ -421,7 +421,7 @@ def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_jo
                           f"RESULTS_DIR={tmp_path / 'results'}", f"JUNIT={tmp_path / 'junit.xml'}", f"REPORT_DIR={a_file / 'report'}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     passed = "2 passed"
-    assert passed in ran.stdout and ran.returncode == 2, ran.stdout[-2000:] + ran.stderr[-2000:]
+    assert passed in ran.stdout and ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert f"REPORT_DIR={a_file / 'report'}: the report's folder cannot be made" in ran.stderr
     if target == "smoke":  # the pre-release check's JUnit XML (README, CI), whatever became of the report
         suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
@@ -441,7 +441,7 @@ def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Pa
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", mistyped,
                           f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}", f"JUNIT={junit}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=suite_env())
-    assert ran.returncode != 0 and re.search(r"error: argument (--tracing|-n/--numprocesses): invalid", ran.stderr), ran.stdout[-2000:] + ran.stderr[-2000:]
+    assert ran.returncode != 0 and re.search(r"error: argument (--tracing|-n/--numprocesses): invalid", ran.stderr), tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert list(results.glob("*-result.json")) == [] and quality_gate.main([str(results)]) != 0
     assert target == "e2e" or not junit.exists()  # make smoke's JUnit XML (a pipeline's test tab) neither
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.suite_run import tail
+
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"\[[^\]]*\]\(<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\)")  # [text](target) and [text](target "title")
 REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+<?(\S+?)>?(?:\s|$)", re.M)  # [label]: target
@@ -93,4 +95,4 @@ def test_the_readmes_watch_one_journey_command_selects_one_journey() -> None:
     args = [arg for arg in shlex.split(line.split("#", 1)[0])[1:] if arg != "--headed"]
     collected = subprocess.run([sys.executable, "-m", "pytest", *args, "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
                                env=suite_env(), capture_output=True, text=True, timeout=120)
-    assert re.search(r"^1/\d+ tests collected", collected.stdout, re.M), collected.stdout[-1000:]
+    assert re.search(r"^1/\d+ tests collected", collected.stdout, re.M), tail(collected.stdout, 1000)

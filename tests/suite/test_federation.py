@@ -17,7 +17,7 @@ from fixtures.settings import SettingsError, build_settings
 from fixtures.stack import Stack, tenant_settings
 from fixtures.stack_description import serve_command
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import suite_env
+from tests.suite_run import suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"
@@ -166,7 +166,7 @@ def run_journeys_against(tmp_path: Path, written: str, instead: str, *journeys: 
     finally:
         stack.stop()
     output = result.stdout + result.stderr
-    assert result.returncode == 1, output[-3000:]
+    assert result.returncode == 1, tail(output)
     return output
 
 
@@ -175,11 +175,11 @@ def test_a_journey_through_a_policy_asking_openid_profile_only_fails_naming_scop
     # A sign-up, and a journey that reaches Mobile ID without signing in (each arrival there is checked).
     output = run_journeys_against(tmp_path, SCOPE_ITEM, '<Item Key="scope">openid profile</Item>',
                                   "e2e/test_sign_up.py", "e2e/test_languages.py", "-k", "first_sign_in or reaches")
-    assert "FederationRequestError" in output and "scope: is 'openid profile'; it lacks phone, mid_profile" in output, output[-3000:]
+    assert "FederationRequestError" in output and "scope: is 'openid profile'; it lacks phone, mid_profile" in output, tail(output)
     # Both journeys, under the one cause the run's summary names (the sign-up's and the languages' arrival at Mobile ID).
     cause = re.search(r"^2 x tenant configuration: request to Mobile ID: scope: .*\n((?:\s+e2e/.*\n)+)", output, re.M)
     assert cause and "test_sign_up.py::test_first_sign_in" in cause.group(1) and "test_languages.py::test_each_language_reaches" \
-        in cause.group(1), output[-3000:]
+        in cause.group(1), tail(output)
     assert SCOPE_ELEMENT in output
 
 
@@ -189,9 +189,9 @@ def test_a_policy_that_leaves_out_use_policy_in_redirect_uri_is_told_to_set_it_t
     registered with the seed's URI, refuses: the journey says which item to set, before Mobile ID's own error."""
     output = run_journeys_against(tmp_path, '<Item Key="UsePolicyInRedirectUri">false</Item>', "", "e2e/test_sign_up.py", "-k", "first_sign_in")
     assert re.search(r"redirect_uri: is 'https://contoso\.b2clogin\.com/contoso\.onmicrosoft\.com/b2c_1a_signup_signin/oauth2/authresp', "
-                     r"not the redirect URI registered at Mobile ID", output), output[-3000:]
-    assert "TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='UsePolicyInRedirectUri'] = false" in output, output[-3000:]
-    assert "1 x tenant configuration: request to Mobile ID: redirect_uri:" in output, output[-3000:]
+                     r"not the redirect URI registered at Mobile ID", output), tail(output)
+    assert "TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='UsePolicyInRedirectUri'] = false" in output, tail(output)
+    assert "1 x tenant configuration: request to Mobile ID: redirect_uri:" in output, tail(output)
 
 
 def test_a_mismatch_is_reported_as_tenant_configuration_naming_the_parameter() -> None:

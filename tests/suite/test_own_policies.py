@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scripts.process_group import stop_group
-from tests.suite_run import suite_env
+from tests.suite_run import suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER_PACK = "tests/b2c/starterpack/SocialAndLocalAccounts"
@@ -37,12 +37,12 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path
     finally:
         if run.poll() is None:
             stop_group(run)
-    assert run.returncode == 0, output[-3000:]
+    assert run.returncode == 0, tail(output)
     # Each of the four files' journeys passed through the pack's B2C_1A_signup_signin; none skipped.
     passed = re.findall(r"^PASSED e2e/(test_\w+\.py)::\w+\[(b2c_1a?_\w+)-", output, re.M)
-    assert {(file, PACK_POLICY) for file in FILES} <= set(passed), output[-3000:]
-    assert not re.search(r"\d+ skipped", output), output[-3000:]
+    assert {(file, PACK_POLICY) for file in FILES} <= set(passed), tail(output)
+    assert not re.search(r"\d+ skipped", output), tail(output)
     if mode == "tenant":
-        assert "tenant mode: B2C tenant contoso" in output and "preflight: all" in output, output[-3000:]
+        assert "tenant mode: B2C tenant contoso" in output and "preflight: all" in output, tail(output)
     else:  # the report says which folder the stack served
         assert f"stack_policies={STARTER_PACK}\n" in (tmp_path / "environment.properties").read_text()

@@ -26,7 +26,7 @@ from fixtures.process_output import output_lines, read_until
 from fixtures.redaction import masked
 from fixtures.stack import Stack, tenant_settings
 from mocks.common import net
-from tests.suite_run import suite_env
+from tests.suite_run import suite_env, tail
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,10 +109,10 @@ def test_the_person_approves_after_the_prompt_names_number_and_transaction(stack
     process = real_mode(stack, number, 60, url, "e2e/test_sign_in.py", LANGUAGES_JOURNEY, workers="2")
     try:
         text, approved = approve_every_prompt(process, stack, number)
-        assert process.wait(timeout=30) == 0, text[-3000:]
-        assert len(approved) == 2, text[-3000:]  # the returning user's sign-up, then the journey's sign-in
+        assert process.wait(timeout=30) == 0, tail(text)
+        assert len(approved) == 2, tail(text)  # the returning user's sign-up, then the journey's sign-in
         assert "MOBILEID_MODE=real: the journeys run one at a time, in this process (-n ignored)" in text and "gw0" not in text
-        assert re.search(rf"^PASSED {re.escape(LANGUAGES_JOURNEY)}\[", text, re.M), text[-3000:]
+        assert re.search(rf"^PASSED {re.escape(LANGUAGES_JOURNEY)}\[", text, re.M), tail(text)
         assert number not in text  # only the masked number is ever printed
         # Each prompt, then how it ended: the chat is left with no prompt looking open.
         assert [(m["transaction"], m.get("outcome")) for m in received] == [(t, o) for t in approved for o in (None, "moved_on")]
@@ -134,15 +134,15 @@ def test_the_smoke_with_the_real_service_proves_sign_in_and_the_contract_with_th
     process = real_mode(stack, number, 60, None, "e2e", "-m", "smoke", report="ps")
     try:
         text, approved = approve_every_prompt(process, stack, number)
-        assert process.wait(timeout=30) == 0, text[-3000:]
+        assert process.wait(timeout=30) == 0, tail(text)
     finally:  # never leave the run (and its browser) behind
         process.kill()
         process.wait(timeout=10)
     passed = re.findall(r"^PASSED (e2e/\w+\.py)::", text, re.M)
-    assert sorted(passed) == ["e2e/test_sign_in.py", "e2e/test_token_contract.py"], text[-3000:]  # the sign-up: skipped, why
-    assert re.search(r"^SKIPPED \[1\] .*needs fresh Mobile ID numbers, which only the emulator has", text, re.M), text[-3000:]
-    assert re.search(r"^SKIPPED \[1\] .*needs the Mobile ID emulator's control API; this run uses MOBILEID_MODE=real", text, re.M), text[-3000:]
-    assert re.search(r"\b2 passed, 2 skipped\b", text) and len(approved) == 3, (approved, text[-3000:])
+    assert sorted(passed) == ["e2e/test_sign_in.py", "e2e/test_token_contract.py"], tail(text)  # the sign-up: skipped, why
+    assert re.search(r"^SKIPPED \[1\] .*needs fresh Mobile ID numbers, which only the emulator has", text, re.M), tail(text)
+    assert re.search(r"^SKIPPED \[1\] .*needs the Mobile ID emulator's control API; this run uses MOBILEID_MODE=real", text, re.M), tail(text)
+    assert re.search(r"\b2 passed, 2 skipped\b", text) and len(approved) == 3, (approved, tail(text))
 
 
 def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
@@ -155,13 +155,13 @@ def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack, webho
     finally:  # never leave the run (and its browser) behind
         process.kill()
         process.wait(timeout=10)
-    assert process.returncode == 1, output[-3000:]
-    assert re.search(r"nobody approved the sign-in on \+\d{4}\*+\d\d within 3 s \(transaction \w+\)", output), output[-3000:]
-    assert re.search(r"\d s left to approve transaction", output), output[-3000:]  # the countdown
+    assert process.returncode == 1, tail(output)
+    assert re.search(r"nobody approved the sign-in on \+\d{4}\*+\d\d within 3 s \(transaction \w+\)", output), tail(output)
+    assert re.search(r"\d s left to approve transaction", output), tail(output)  # the countdown
     assert "TimeoutError" not in output and "Traceback" not in output
-    assert "1 x Mobile ID outcome: nobody approved on the phone within 3 s" in output, output[-3000:]
+    assert "1 x Mobile ID outcome: nobody approved on the phone within 3 s" in output, tail(output)
     # The waiting page is known: no guess that it might be a consent page.
-    assert not re.search(r"within 3 s \(transaction \w+\); the browser still shows", output), output[-3000:]
+    assert not re.search(r"within 3 s \(transaction \w+\); the browser still shows", output), tail(output)
     assert [m.get("outcome") for m in received] == [None, "timeout"], received
     assert received[1]["text"].startswith("Mobile ID: nobody approved the sign-in on ") and received[1]["transaction"] == received[0]["transaction"]
 
@@ -191,10 +191,10 @@ def test_a_cancelled_job_ends_the_wait_for_a_person_and_tells_the_webhook(stack:
         process.kill()
         process.wait(timeout=10)
     text = "\n".join(output)
-    assert status == 2, text[-3000:]  # pytest's "interrupted"
+    assert status == 2, tail(text)  # pytest's "interrupted"
     assert re.search(r"the run was stopped by SIGTERM while waiting for the sign-in on \+\d{4}\*+\d\d to be approved; "
-                     r"nothing more to approve for transaction \w+", text), text[-3000:]
-    assert "nobody approved" not in text and "Traceback" not in text, text[-3000:]
+                     r"nothing more to approve for transaction \w+", text), tail(text)
+    assert "nobody approved" not in text and "Traceback" not in text, tail(text)
     assert [m.get("outcome") for m in received] == [None, "stopped"], received
     assert received[1]["text"].startswith("Mobile ID: the run was stopped by SIGTERM") and received[1]["transaction"] == received[0]["transaction"]
 

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from fixtures.settings_plugin import runs_journeys
-from tests.suite_run import suite_env
+from tests.suite_run import suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,16 +41,16 @@ def test_a_bad_journey_setting_does_not_stop_the_emulator_tests() -> None:
     result = pytest_run({"E2E_TARGET": "bogus"}, "tests/test_common_net.py", "-q", "-n", "1", "--infra-reruns", "1",
                         "--repro-dir", "unused", "--stop-with-parent")
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    assert re.search(r"\d+ passed", output) and "E2E_TARGET" not in output, output[-3000:]
+    assert result.returncode == 0, tail(output)
+    assert re.search(r"\d+ passed", output) and "E2E_TARGET" not in output, tail(output)
 
 
 def test_a_bad_journey_setting_stops_the_journeys_before_any_test_naming_it() -> None:
     result = pytest_run({"E2E_TARGET": "bogus"}, "e2e", "-m", "smoke", "-n", "2")
     output = result.stdout + result.stderr
-    assert result.returncode == 4, output[-3000:]  # usage error
+    assert result.returncode == 4, tail(output)  # usage error
     assert "E2E_TARGET='bogus' is not valid; use one of: local, tenant" in result.stderr
-    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]  # no test, no worker
+    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, tail(output)  # no test, no worker
 
 
 def test_a_broken_env_file_stops_a_journey_run_naming_file_and_line(tmp_path: Path) -> None:
@@ -68,14 +68,14 @@ def test_a_broken_env_file_stops_a_journey_run_naming_file_and_line(tmp_path: Pa
 def test_a_run_mixing_tests_and_journeys_stops_before_any_test_saying_how_to_run_them(paths: list[str]) -> None:
     result = pytest_run({}, *paths, "-n", "2")
     output = result.stdout + result.stderr
-    assert result.returncode == 4, output[-3000:]  # usage error
+    assert result.returncode == 4, tail(output)  # usage error
     assert "`pytest tests` and `pytest e2e`" in result.stderr
-    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]
+    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, tail(output)
 
 
 def test_plain_pytest_collects_the_fast_tests_only() -> None:
     result = pytest_run({}, "--collect-only", "-q")
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert result.returncode == 0, tail(result.stdout + result.stderr)
     collected = [line for line in result.stdout.splitlines() if "::" in line]
     assert collected and all(line.startswith("tests/") for line in collected), collected[:5]
 
@@ -83,5 +83,5 @@ def test_plain_pytest_collects_the_fast_tests_only() -> None:
 @pytest.mark.parametrize("args", [[], ["e2e"], ["tests", "e2e"]])
 def test_help_is_shown_whatever_the_paths_and_settings(args: list[str]) -> None:
     result = pytest_run({"E2E_TARGET": "bogus"}, *args, "--help")
-    assert result.returncode == 0 and "usage:" in result.stdout and "--infra-reruns" in result.stdout, result.stdout[-1500:] + result.stderr[-1500:]
+    assert result.returncode == 0 and "usage:" in result.stdout and "--infra-reruns" in result.stdout, tail(result.stdout, 1500) + tail(result.stderr, 1500)
     assert "--stop-with-parent" in result.stdout

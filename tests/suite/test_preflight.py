@@ -28,7 +28,7 @@ from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common import net
 from mocks.common.hosts import format_host_map
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import allure_results, processes_naming, suite_env
+from tests.suite_run import allure_results, processes_naming, suite_env, tail
 
 from .test_federation import SCOPE_ELEMENT, SCOPE_ITEM, edited_policies, serve_policies
 
@@ -166,10 +166,10 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "-n", "2",
                         f"--alluredir={tmp_path}", "--clean-alluredir", f"--junitxml={junit}")
     output = result.stdout + result.stderr
-    assert result.returncode == 4, output[-3000:]
-    assert "cause: tenant configuration" in output and "FAIL  app: redirect URI registered" in output, output[-3000:]
-    assert output.count("cause: tenant configuration: the preflight failed") == 1, output[-3000:]  # said once
-    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, output[-3000:]  # no journey, no worker
+    assert result.returncode == 4, tail(output)
+    assert "cause: tenant configuration" in output and "FAIL  app: redirect URI registered" in output, tail(output)
+    assert output.count("cause: tenant configuration: the preflight failed") == 1, tail(output)  # said once
+    assert not re.search(r"\d+ (passed|failed|error)", output) and "gw0" not in output, tail(output)  # no journey, no worker
     # The report (and the nightly's message and gate) says why: the failed row, its cause and fix, not a shard without results.
     [row] = allure_results(tmp_path)
     labels = {label["name"]: label["value"] for label in row["labels"]}
@@ -197,13 +197,13 @@ def test_a_failed_preflight_names_no_credential_of_the_control_url_in_terminal_r
     result = pytest_run(tenant_env(stack, MOBILEID_CONTROL_URL=control), "e2e", "-m", "smoke", "-n", "0",
                         f"--alluredir={tmp_path / 'results'}", f"--junitxml={junit}")
     output = result.stdout + result.stderr
-    assert result.returncode == 4 and "FAIL  Mobile ID control API" in output, output[-3000:]
+    assert result.returncode == 4 and "FAIL  Mobile ID control API" in output, tail(output)
     shown = "https://ops:<redacted>@"  # the URL, its password taken out
     [row] = [r for r in allure_results(tmp_path / "results") if r["name"].startswith("preflight")]
     assert row["name"] == "preflight: Mobile ID control API" and shown in row["statusDetails"]["message"], row
     [case] = ElementTree.parse(junit).getroot().iter("testcase")
     assert case.get("name") == "preflight: Mobile ID control API" and shown in (case.findtext("failure") or case.findtext("error") or "")
-    assert shown in output, output[-3000:]
+    assert shown in output, tail(output)
     written = [*(tmp_path / "results").iterdir(), junit]
     assert password not in output and not [path.name for path in written if password in path.read_text()]
 
@@ -226,12 +226,12 @@ def test_the_command_in_local_mode_checks_a_stack_it_starts_and_names_a_misspelt
                             env=suite_env({"E2E_UI_LOCALE": "de", "TMPDIR": str(tmp_path)}),  # its stack's state: found by name below
                             capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    assert "preflight of the local stack at https://" in result.stdout, output[-3000:]
-    assert re.search(r"^preflight: all \d+ checks ok or skipped$", result.stdout, re.M), output[-3000:]
-    assert "FAIL" not in result.stdout and "B2C_1A_signup_signin: request to Mobile ID" in result.stdout, output[-3000:]
+    assert result.returncode == 0, tail(output)
+    assert "preflight of the local stack at https://" in result.stdout, tail(output)
+    assert re.search(r"^preflight: all \d+ checks ok or skipped$", result.stdout, re.M), tail(output)
+    assert "FAIL" not in result.stdout and "B2C_1A_signup_signin: request to Mobile ID" in result.stdout, tail(output)
     assert "settings the suite does not read (a typo reads as unset): E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)" in result.stdout, \
-        output[-3000:]
+        tail(output)
     assert processes_naming(str(tmp_path)) == [] and list(tmp_path.glob("preflight-stack-*")) == []  # its stack stopped with it
 
 
@@ -394,7 +394,7 @@ def test_a_tenant_mode_run_with_a_report_gets_past_the_preflight(stack: Stack, t
     result = pytest_run(tenant_env(stack), "e2e", "-k", "test_error_page_says_sign_in_failed and b2c_1_signupsignin",
                         "-n", "0", f"--alluredir={results}")
     output = result.stdout + result.stderr
-    assert result.returncode == 0 and "1 passed" in output, output[-3000:]
+    assert result.returncode == 0 and "1 passed" in output, tail(output)
     assert "preflight of tenant" in output and "INTERNALERROR" not in output
     assert list(results.glob("*-result.json")), "no Allure result written"
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.suite_run import tail
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = '''
@@ -33,7 +35,7 @@ def test_the_collector_is_on_with_the_start_frozen_in_the_controller_and_every_w
     done = subprocess.run([sys.executable, "-m", "pytest", "-p", "gcprobe", "-p", "no:cacheprovider", "-q", "-n", workers,
                            "--rootdir", str(ROOT), "-c", str(ROOT / "pytest.ini"), str(tmp_path / "test_nothing.py")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode == 0, tail(done.stdout, 2000) + tail(done.stderr, 2000)
     expected = {"controller"} | ({"gw0", "gw1"} if workers == "2" else set())
     assert {path.name: json.loads(path.read_text()) for path in states.iterdir()} == {
         name: {"on": True, "frozen": True} for name in expected}
@@ -48,4 +50,4 @@ def test_a_collector_the_caller_turned_off_stays_off(args: list[str]) -> None:
               "print('collector on' if gc.isenabled() else 'collector off')\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert done.stdout.strip().splitlines()[-1] == "collector off", done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "collector off", tail(done.stdout, 2000) + tail(done.stderr, 2000)

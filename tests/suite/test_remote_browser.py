@@ -25,7 +25,7 @@ from fixtures.browser import (
     uses_proxy,
 )
 from fixtures.settings import SettingsError, build_settings
-from tests.suite_run import allure_results, suite_env
+from tests.suite_run import allure_results, suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPED = {"contoso.b2clogin.com": ("127.0.0.1", 8443)}
@@ -57,11 +57,11 @@ def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting(tm
 
     endpoint = "ws://127.0.0.1:9/ws?token=sk-live-abcdef123456"  # a hosted service's key rides in the query
     result = pytest_e2e("-m", "smoke", "-n", "2", f"--alluredir={tmp_path}", E2E_BROWSER_WS_ENDPOINT=endpoint)
-    assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
+    assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
     written = allure_results(tmp_path)
-    assert len(written) == 1, (written, result.stderr[-2000:])
+    assert len(written) == 1, (written, tail(result.stderr, 2000))
     assert (written[0]["name"], written[0]["status"]) == ("browser server", "broken") and "sk-live" not in json.dumps(written), written
-    assert "E2E_BROWSER_WS_ENDPOINT (host 127.0.0.1, port 9): nothing answers there (ConnectionRefusedError" in result.stderr, result.stderr[-2000:]
+    assert "E2E_BROWSER_WS_ENDPOINT (host 127.0.0.1, port 9): nothing answers there (ConnectionRefusedError" in result.stderr, tail(result.stderr, 2000)
     assert "Traceback" not in result.stdout + result.stderr and "passed" not in result.stdout
     assert "sk-live" not in result.stdout + result.stderr
     # Collecting runs nothing: never refused for a server that is not up (CI collects before it starts one).
@@ -105,7 +105,7 @@ def test_videos_are_recorded_through_the_browser_server(tmp_path: Path) -> None:
                              "e2e/test_sign_in.py", "-k", "b2c_1_signupsignin", "-n", "0", "-q", "-p", "no:cacheprovider",
                              "--video", "on", "--output", str(tmp_path)], capture_output=True, text=True, timeout=170,
                             env=suite_env())  # not this worker's PYTEST_XDIST_* (the child would take itself for a worker)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert result.returncode == 0, tail(result.stdout + result.stderr)
     assert len(list(tmp_path.rglob("*.webm"))) == 2, sorted(tmp_path.rglob("*"))  # the sign-up's browser and the sign-in's
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.suite_run import allure_results, pytest_e2e
+from tests.suite_run import allure_results, pytest_e2e, tail
 
 
 def test_every_journey_skipped_is_not_a_pass() -> None:
     result = pytest_e2e("-m", "smoke", "-n", "0", "--browser", "webkit")
     output = result.stdout + result.stderr
-    assert result.returncode == 5, output[-2000:]
+    assert result.returncode == 5, tail(output, 2000)
     skipped = re.search(r"^no journey ran: all (\d+) were skipped \(e\.g\. webkit is not installed", output, re.M)  # a line of its own
-    assert skipped and f"{skipped.group(1)} skipped" in output, output[-2000:]
+    assert skipped and f"{skipped.group(1)} skipped" in output, tail(output, 2000)
 
 
 def test_journeys_that_need_the_control_api_are_skipped_with_the_reason_when_a_person_approves() -> None:
@@ -26,18 +26,18 @@ def test_journeys_that_need_the_control_api_are_skipped_with_the_reason_when_a_p
     assert collected and int(collected.group(1)) > 0, "no control_api journey collected"
     result = pytest_e2e("-m", "control_api", "-n", "0", "-rs", **real)
     output = result.stdout + result.stderr
-    assert result.returncode == 5 and re.search(rf"^{collected.group(1)} skipped", output, re.M), output[-2000:]  # every one
-    assert output.count("needs the Mobile ID emulator's control API; this run uses MOBILEID_MODE=real") >= 2, output[-2000:]
+    assert result.returncode == 5 and re.search(rf"^{collected.group(1)} skipped", output, re.M), tail(output, 2000)  # every one
+    assert output.count("needs the Mobile ID emulator's control API; this run uses MOBILEID_MODE=real") >= 2, tail(output, 2000)
 
 
 def test_a_shard_that_only_skips_is_left_to_the_quality_gate() -> None:
     result = pytest_e2e("-m", "smoke", "-n", "0", "--browser", "webkit", "--splits", "2", "--group", "1")
-    assert result.returncode == 0 and "no journey ran" not in result.stdout, result.stdout[-2000:]
+    assert result.returncode == 0 and "no journey ran" not in result.stdout, tail(result.stdout, 2000)
 
 
 def test_a_collect_only_run_is_not_refused() -> None:
     result = pytest_e2e("-m", "smoke", "--collect-only", "--browser", "webkit")
-    assert result.returncode == 0 and "no journey ran" not in result.stdout, result.stdout[-2000:]
+    assert result.returncode == 0 and "no journey ran" not in result.stdout, tail(result.stdout, 2000)
 
 
 def stopped_result(results: Path) -> tuple[str, str, str]:
@@ -48,7 +48,7 @@ def stopped_result(results: Path) -> tuple[str, str, str]:
 
 def test_headed_without_a_display_stops_at_once_with_the_way_out(tmp_path: Path) -> None:
     result = pytest_e2e("-m", "smoke", "-n", "0", "--headed", f"--alluredir={tmp_path}")
-    assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
+    assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
     assert "--headed needs a display" in result.stderr and "xvfb-run" in result.stderr
     assert "passed" not in result.stdout and "error" not in result.stdout
     name, status, said = stopped_result(tmp_path)  # and the report rendered next says so
@@ -61,8 +61,8 @@ def test_video_without_any_ffmpeg_stops_at_once_saying_how_to_get_one(tmp_path: 
     empty.mkdir()
     result = pytest_e2e("-m", "smoke", "-n", "0", "--video", "on", f"--alluredir={tmp_path / 'results'}", PATH=str(empty),
                         PLAYWRIGHT_BROWSERS_PATH=str(tmp_path / "browsers"))
-    assert result.returncode == 4, (result.stdout + result.stderr)[-2000:]
-    assert "--video needs ffmpeg" in result.stderr and "apt-get install ffmpeg" in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
+    assert "--video needs ffmpeg" in result.stderr and "apt-get install ffmpeg" in result.stderr, tail(result.stderr, 2000)
     assert "passed" not in result.stdout and not (tmp_path / "browsers").exists()
     name, status, said = stopped_result(tmp_path / "results")
     assert (name, status) == ("video", "broken") and said.startswith("--video needs ffmpeg")
@@ -74,14 +74,14 @@ def test_the_chromium_channel_runs_the_system_chromium_where_playwrights_is_not_
     journey of one page is enough to show the browser launched and drove it."""
     result = pytest_e2e("-k", "test_error_page_says_sign_in_failed and b2c_1_signupsignin", "-n", "0",
                         "--browser-channel", "chromium")
-    assert result.returncode == 0 and "1 passed" in result.stdout, (result.stdout + result.stderr)[-2000:]
+    assert result.returncode == 0 and "1 passed" in result.stdout, tail(result.stdout + result.stderr, 2000)
 
 
 def test_a_results_folder_that_cannot_be_made_stops_the_run_naming_it(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
     result = pytest_e2e("-m", "smoke", "-n", "0", "--alluredir", str(tmp_path / "a-file" / "results"))
-    assert result.returncode == 4 and "INTERNALERROR" not in result.stdout + result.stderr, (result.stdout + result.stderr)[-2000:]
-    assert "(make's RESULTS_DIR): the results folder cannot be made there (Not a directory)" in result.stderr, result.stderr[-2000:]
+    assert result.returncode == 4 and "INTERNALERROR" not in result.stdout + result.stderr, tail(result.stdout + result.stderr, 2000)
+    assert "(make's RESULTS_DIR): the results folder cannot be made there (Not a directory)" in result.stderr, tail(result.stderr, 2000)
 
 
 def test_full_page_screenshots_are_the_whole_page(tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_full_page_screenshots_are_the_whole_page(tmp_path: Path) -> None:
 
     result = pytest_e2e("-k", "test_first_sign_in_creates_the_user_from_mobile_id and b2c_1_signupsignin", "-n", "0",
                         "--screenshot", "on", "--full-page-screenshot", "--output", str(tmp_path))
-    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+    assert result.returncode == 0, tail(result.stdout + result.stderr, 2000)
     [shot] = tmp_path.rglob("test-finished-1.png")
     width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
     assert width == 1280 and height > 720, (width, height)

@@ -12,6 +12,7 @@ from fixtures.settings_plugin import settings_with_stack
 from fixtures.stack import Stack, StackStartError, described_as_configured
 from fixtures.stack_description import StackDescription, StackDescriptionError, describe_stack, serve_command
 from tests.local_stack import LOCAL_STACK
+from tests.suite_run import tail
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER_PACK = ROOT / "tests/b2c/starterpack/SocialAndLocalAccounts"
@@ -136,5 +137,5 @@ def test_a_run_starts_one_stack_which_describes_itself(tmp_path: Path, args: tup
 
     (tmp_path / "stacks_counted.py").write_text(STACKS_COUNTED)
     done = pytest_e2e("-p", "stacks_counted", *args, PYTHONPATH=str(tmp_path))
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.returncode == 0, tail(done.stdout, 2000) + tail(done.stderr, 2000)
     assert (tmp_path / "started.txt").read_text().split() == expected

@@ -20,7 +20,7 @@ from e2e.test_mobileid_outcomes import EXPECTED_CODES
 from fixtures.settings import build_settings
 from scripts.process_group import run_to_its_end
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import ROOT, pytest_with_plugins, suite_env
+from tests.suite_run import ROOT, pytest_with_plugins, suite_env, tail
 
 
 def stack_of(pid: int) -> int | None:
@@ -61,9 +61,9 @@ def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_
         output, _ = run.communicate(timeout=60)
     finally:
         run.kill()
-    assert run.returncode == 2 and "Interrupted: stopped by SIGTERM" in output, output[-2000:]
+    assert run.returncode == 2 and "Interrupted: stopped by SIGTERM" in output, tail(output, 2000)
     ran = re.search(r"(\d+) passed", output)
-    assert ran is None or 0 < int(ran.group(1)) < ROBOT_JOURNEYS, output[-2000:]  # the rest never began
+    assert ran is None or 0 < int(ran.group(1)) < ROBOT_JOURNEYS, tail(output, 2000)  # the rest never began
     assert not Path(f"/proc/{stack}").exists(), "the stack outlived the run"
     # The results say the run was stopped, so the report and the quality gate do not read its journeys as the whole run.
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
@@ -86,7 +86,7 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
         "def test_never_begun():\n"
         "    pass\n")
     done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_pressed.py", f"--junitxml={tmp_path / 'junit.xml'}")
-    assert done.returncode == 2 and "KeyboardInterrupt" in done.stdout, done.stdout[-2000:]
+    assert done.returncode == 2 and "KeyboardInterrupt" in done.stdout, tail(done.stdout, 2000)
     messages = [result["statusDetails"]["message"] for path in (tmp_path / "allure-results").glob("*-result.json")
                 if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert messages == ["the run was stopped before its journeys ended (Ctrl-C): its results are partial"], messages
@@ -104,7 +104,7 @@ def test_a_test_run_started_with_ctrl_c_ignored_still_gives_its_commands_ctrl_c(
     done = subprocess.run([sys.executable, "-m", "pytest", test, "-p", "no:cacheprovider", "-q", "-n", "0"],
                           cwd=ROOT, env=suite_env(), capture_output=True, text=True, timeout=120,
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-2000:]
+    assert done.returncode == 0 and "1 passed" in done.stdout, tail(done.stdout, 2000)
 
 
 def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_path: Path) -> None:
@@ -136,8 +136,8 @@ def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_p
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(run.pid, signal.SIGKILL)
-    assert run.returncode == pytest.ExitCode.INTERRUPTED and "KeyboardInterrupt" in output, output[-3000:]
-    assert "TargetClosedError" not in output and "Traceback" not in output, output[-3000:]
+    assert run.returncode == pytest.ExitCode.INTERRUPTED and "KeyboardInterrupt" in output, tail(output)
+    assert "TargetClosedError" not in output and "Traceback" not in output, tail(output)
     assert list((tmp_path / "output").glob("*/trace*.zip")), sorted(p.name for p in (tmp_path / "output").rglob("*"))
     assert left == []
 
@@ -298,7 +298,7 @@ def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Pat
     # The sign-up of each policy, each failing on B2C's idp: the first stops the run before the second.
     done = pytest_e2e("-x", "-n", "0", "-k", "test_first_sign_in_creates_the_user_from_mobile_id", f"--alluredir={results}",
                       f"--junitxml={junit}", E2E_STACK_FAULTS="wrong-idp")
-    assert done.returncode == 1 and "1 failed" in done.stdout, done.stdout[-2000:]
+    assert done.returncode == 1 and "1 failed" in done.stdout, tail(done.stdout, 2000)
     stopped = [result for path in results.glob("*-result.json") if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
     assert [result["statusDetails"]["message"] for result in stopped] == [
         "the run was stopped before its journeys ended (stopping after 1 failures): its results are partial"]
@@ -317,7 +317,7 @@ def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Pat
         "def test_deselected():\n"
         "    pass\n")
     done = pytest_with_plugins(limit, ("allure_pytest.plugin", "fixtures.reporting"), "test_limit.py", "--maxfail=2", "-k", "not deselected")
-    assert done.returncode == 1 and "2 failed, 1 deselected" in done.stdout and (limit / "allure-results").is_dir(), done.stdout[-2000:]
+    assert done.returncode == 1 and "2 failed, 1 deselected" in done.stdout and (limit / "allure-results").is_dir(), tail(done.stdout, 2000)
     assert [path for path in (limit / "allure-results").glob("*-result.json") if "the run was stopped" in path.read_text()] == []
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from fixtures import texts
 from fixtures.settings import build_settings
+from tests.suite_run import tail
 
 
 @pytest.fixture
@@ -216,9 +217,9 @@ def test_a_user_flows_other_languages_skip_without_language_customization_and_en
     done = pytest_e2e("-k", "test_every_screen_of_a_sign_up and b2c_1_signupsignin", "-n", "0", "-rs",
                       B2C_LANGUAGE_CUSTOMIZATION="off")
     output = done.stdout + done.stderr
-    assert done.returncode == 0 and re.search(r"\b1 passed, 3 skipped\b", output), output[-3000:]
+    assert done.returncode == 0 and re.search(r"\b1 passed, 3 skipped\b", output), tail(output)
     for language in ("de", "fr", "it"):
-        assert f"{language}: {texts.NO_LANGUAGE_CUSTOMIZATION}; English is checked" in output, output[-3000:]
+        assert f"{language}: {texts.NO_LANGUAGE_CUSTOMIZATION}; English is checked" in output, tail(output)
 
 
 def test_a_reference_list_b2c_would_refuse_or_a_label_nowhere_is_said_not_guessed(policies: Path) -> None:
