@@ -65,18 +65,37 @@ def test_each_fault_is_acted_on_by_the_emulator_of_its_side(fault: Fault) -> Non
     assert readers, f"{fault.value} acts on {fault.side.label}, but no code in {folder.relative_to(ROOT)}/ reads Fault.{fault.name}"
 
 
+@pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
+def test_each_fault_has_an_emulator_test(fault: Fault) -> None:
+    """README, Faults: a fault comes with an emulator test of it (tests/b2c/test_faults.py for B2C's, tests/mobileid/ for
+    Mobile ID's), so its effect is shown at the emulator and not only by the self-check's journeys."""
+    if fault.side is Side.B2C:
+        where, files = "tests/b2c/test_faults.py", [ROOT / "tests" / "b2c" / "test_faults.py"]
+    else:  # not its settings' tests, which only parse the name
+        where, files = "tests/mobileid/", [p for p in sorted((ROOT / "tests" / "mobileid").glob("test_*.py")) if p.name != "test_settings.py"]
+    assert any(fault_in_a_test(path, fault) for path in files), f"no test in {where} runs its emulator with Fault.{fault.name}"
+
+
+def fault_in_a_test(path, fault: Fault) -> bool:
+    """Whether a test function in ``path`` names ``Fault.NAME``, in its body or its parametrize list."""
+    return any(isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and names_fault(node, fault)
+               for node in ast.parse(path.read_text()).body)
+
+
+def names_fault(tree: ast.AST, fault: Fault) -> bool:
+    """Whether ``Fault.NAME`` is written anywhere in ``tree``."""
+    return any(isinstance(n, ast.Attribute) and n.attr == fault.name and isinstance(n.value, ast.Name) and n.value.id == "Fault"
+               for n in ast.walk(tree))
+
+
 def reads_fault(path, fault: Fault) -> bool:
     """Whether ``path``'s code (not a comment, a string or a log line) tests ``Fault.NAME``: in the condition of an if,
     a conditional expression, a while or an assert (``if emulator.has(Fault.NAME)``), or as the left of ``in``
     (``lax = Fault.NAME in settings.faults``)."""
-    def names_it(expression: ast.AST) -> bool:
-        return any(isinstance(n, ast.Attribute) and n.attr == fault.name and isinstance(n.value, ast.Name) and n.value.id == "Fault"
-                   for n in ast.walk(expression))
-
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)) and names_it(node.test):
+        if isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)) and names_fault(node.test, fault):
             return True
-        if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)) and names_it(node.left):
+        if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn)) and names_fault(node.left, fault):
             return True
     return False
 

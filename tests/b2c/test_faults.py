@@ -9,7 +9,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 
-from mocks.faults import Fault, Side, acting_on
+from mocks.faults import OTHER_ISSUER, Fault, Side, acting_on
 
 from .support import B2C, DOMAIN, SPA, USER_FLOW, Harness, Page, authorize_url, jwt_segment
 
@@ -44,6 +44,7 @@ def test_foreign_signing_key(start) -> None:
     (Fault.EXPIRED_TOKEN, lambda c: c["exp"] < time.time() and c["nbf"] < c["exp"]),
     (Fault.NONCE_NOT_ECHOED, lambda c: "nonce" not in c),
     (Fault.NAME_CLAIM_MISSING, lambda c: "name" not in c and c["given_name"] == "Hans"),
+    (Fault.WRONG_ISSUER, lambda c: c["iss"] == OTHER_ISSUER and c["aud"] == SPA),
     (Fault.WRONG_IDP, lambda c: c["idp"] not in ("idp.example", "mobileid.ch")),
     (Fault.MISSING_AUTH_TIME, lambda c: "auth_time" not in c and c["iat"] and c["nonce"] == "fault-nonce"),
 ])
