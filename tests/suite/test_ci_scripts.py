@@ -296,18 +296,22 @@ def merged(shards: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: Webhook, monkeypatch: pytest.MonkeyPatch,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("SLACK_WEBHOOK_URL", webhook.url)
-    assert notify.main([str(merged), "--title", "Nightly", "--link", "https://ci.example/run/7"]) == 0
+    link = "https://github.com/<owner>/<repo>/actions/runs/<id>"
+    assert notify.main([str(merged), "--title", "Nightly B2C + Mobile ID journeys", "--link", link]) == 0  # the nightly's title
     [post] = webhook.received
     assert post["path"] == "/services/T000/B000/secret-path"
-    assert post["body"]["text"].splitlines() == [
-        "Nightly (local stack): 4 of 6 journeys failed, 2 cause(s)",  # where they ran: from the results
+    lines = post["body"]["text"].splitlines()
+    assert lines == [
+        "Nightly B2C + Mobile ID journeys (local stack): 4 of 6 journeys failed, 2 cause(s)",  # where they ran: from the results
         "- ID token contract: 3 journeys",
         "    aud: expected testapp1, got other-app (3)",
         "- unclassified: 1 journey",
         "    RuntimeError: control API refused token <redacted> (1, on B2C_1A_signup_signin)",  # the run had two policies
         "1 journey passed after an infrastructure retry (flaky)",
-        "Report: https://ci.example/run/7",
+        f"Report: {link}",
     ]
+    documented = (ROOT / "docs" / "suite.md").read_text().split("A message for a nightly where one stack fault broke three journeys")[1]
+    assert documented.split("```\n")[1].splitlines() == lines, "docs/suite.md's example message is not what notify posts"
     out = capsys.readouterr().out
     assert "posted to the slack webhook" in out and "secret-path" not in out and CONTROL_TOKEN not in out
 
