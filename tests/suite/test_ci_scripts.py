@@ -227,6 +227,32 @@ def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Pa
         assert ("scripts/quality_gate.py" in planned.stdout) is gated and "scripts/notify.py" in planned.stdout, planned.stdout
 
 
+@pytest.mark.parametrize("broken", ["nothing", "the render", "the webhook"])
+def test_make_nightly_report_fails_when_its_report_or_message_did_not_go_out_though_the_gate_is_met(
+        merged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
+    """README, CI: `make nightly-report` fails (make's status 2) when the report did not render or a webhook refused the
+    message, so such a night is red on GitHub even with the gate met; each step still runs. Allure is a stand-in that
+    writes a report or fails; the webhook answers 400 when it is the broken one."""
+    allure = tmp_path / "allure"
+    render = 'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done'
+    allure.write_text("#!/bin/sh\n" + ("exit 1\n" if broken == "the render" else render + "\n"))
+    allure.chmod(0o755)
+    hook = Webhook(status=400 if broken == "the webhook" else 200)
+    try:
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", hook.url)
+        ran = subprocess.run(["make", "--no-print-directory", "nightly-report", f"VENV={venv_for_make()}", f"RESULTS_DIR={merged}",
+                              f"REPORT_DIR={tmp_path / 'report'}", f"ALLURE_HISTORY_PATH={tmp_path / 'history.jsonl'}", f"ALLURE={allure}",
+                              "ALLURE_INSTALL=true", "MAX_FAILURES=4"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        hook.close()
+    output = ran.stdout + ran.stderr
+    assert "quality gate: met" in output and len(hook.received) == 1, tail(output)  # every step ran, the gate met
+    assert ran.returncode == (0 if broken == "nothing" else 2), tail(output)
+    said = {"nothing": f"report: {tmp_path / 'report'}/index.html", "the render": "report: not written: allure generate failed",
+            "the webhook": "slack webhook answered 400"}[broken]
+    assert said in output, tail(output)
+
+
 def test_make_report_names_a_folder_it_cannot_use_before_allure_runs(tmp_path: Path) -> None:
     """`make report` with a results folder that is not there, or a report or history folder that cannot be made, says
     which setting and stops (status 2) before Allure, which answers those with a Node stack trace (a stand-in here that
