@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -139,3 +140,24 @@ def test_a_run_starts_one_stack_which_describes_itself(tmp_path: Path, args: tup
     done = pytest_e2e("-p", "stacks_counted", *args, PYTHONPATH=str(tmp_path))
     assert done.returncode == 0, tail(done.stdout, 2000) + tail(done.stderr, 2000)
     assert (tmp_path / "started.txt").read_text().split() == expected
+
+
+# What the suite may import of mocks/ (docs/suite.md, tenant mode): shared utilities, not emulator internals.
+SHARED_UTILITIES = {"mocks", "mocks.common", "mocks.common.files", "mocks.common.hosts", "mocks.common.languages", "mocks.common.net",
+                    "mocks.common.process_start", "mocks.common.tls", "mocks.faults"}
+
+
+def test_the_suite_imports_nothing_of_the_emulators_but_shared_utilities() -> None:
+    """docs/suite.md: against a tenant the suite knows the stack only by what it printed; its modules (conftest, fixtures,
+    pages, journeys, repro) import no emulator code, so nothing of an emulator can stand in for the tenant."""
+    script = ("import importlib, pathlib, sys\n"
+              "for d in ('fixtures', 'pages', 'e2e', 'repro'):\n"
+              "    for p in sorted(pathlib.Path(d).glob('*.py')):\n"
+              "        if p.stem not in ('__init__', '__main__'):\n"
+              "            importlib.import_module(f'{d}.{p.stem}')\n"
+              "importlib.import_module('conftest')\n"
+              "print(' '.join(sorted(m for m in sys.modules if m == 'mocks' or m.startswith('mocks.'))))\n")
+    ran = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, tail(ran.stderr)
+    imported = set(ran.stdout.split())
+    assert "mocks.faults" in imported and not imported - SHARED_UTILITIES, sorted(imported - SHARED_UTILITIES)
