@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse
 from mocks.b2c.errors import B2CError
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import JourneyTransaction
-from mocks.b2c.settings import B2CSettings
+from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.b2c.strings import strings
 
 if TYPE_CHECKING:
@@ -87,6 +87,22 @@ def _settings(settings: B2CSettings, transaction: JourneyTransaction, api: str) 
     }
 
 
+def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str | None:
+    """What the local account form's sign-in name starts with. A user flow: the app's ``login_hint`` (reference b2c.md,
+    direct sign-in). A custom policy: what its local sign-in profile's signInName InputClaim gives (the starter pack's
+    ``DefaultValue="{OIDC:LoginHint}"``), its claim resolvers filled in where the profile resolves claims, as B2C fills
+    them in; nothing when the profile has no such claim, whatever the app sent."""
+    policy = transaction.policy
+    if policy.journey is None:
+        return transaction.request.login_hint
+    step = next((s for s in policy.journey.steps if s.local_account_exchange), None)
+    profile = policy.journey.profiles.get(dict(step.exchanges).get(step.local_account_exchange or "", "")) if step else None
+    claim = next((c for c in profile.input_claims if c.claim_type == "signInName" and c.default), None) if profile else None
+    if profile is None or claim is None or claim.default is None:
+        return None
+    return fill_in(claim.default, settings.claim_resolvers(policy, transaction.request)) if profile.resolves_claims else claim.default
+
+
 def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLResponse:
     policy: Policy = transaction.policy
     page = _settings(settings, transaction, "CombinedSigninAndSignup")
@@ -95,7 +111,7 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
         page["localAccount"] = {
             # Custom policies (starter pack) ask for signInName; user flows with email sign-in for email.
             "field": "signInName" if policy.kind is PolicyKind.CUSTOM_POLICY else "email",
-            "loginHint": transaction.request.login_hint,
+            "loginHint": _sign_in_name(settings, transaction),
         }
     t = strings(transaction.locale)
     return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"], container_class="unified_container",

@@ -249,6 +249,30 @@ def test_mfa_is_refused_when_the_journey_reaches_it(start, tmp_path) -> None:
     assert "TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: PhoneFactorProtocolProvider" in refused.error_detail()
 
 
+SIGN_IN_NAME = '<InputClaim ClaimTypeReferenceId="signInName" DefaultValue="{OIDC:LoginHint}" AlwaysUseDefaultValue="true" />'
+RESOLVING = '<Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>'
+
+
+@pytest.mark.parametrize(("edits", "prefilled"), [
+    ([], "alice@example.com"),
+    ([("TrustFrameworkBase.xml", SIGN_IN_NAME, "")], None),  # a local sign-in page without it: the app's hint goes nowhere
+    ([("TrustFrameworkBase.xml", f"<Item Key=\"ContentDefinitionReferenceId\">api.localaccountsignin</Item>\n            {RESOLVING}",
+       '<Item Key="ContentDefinitionReferenceId">api.localaccountsignin</Item>')], "{OIDC:LoginHint}"),  # left as written
+], ids=["starter pack", "without the input claim", "without claim resolving"])
+def test_the_local_sign_in_name_is_prefilled_as_the_policy_says(start, tmp_path, edits, prefilled) -> None:
+    """Reference b2c.md: login_hint prefills the sign-in name where the custom policy's local sign-in profile has
+    ``<InputClaim ClaimTypeReferenceId="signInName" DefaultValue="{OIDC:LoginHint}"/>`` (the starter pack's); the emulator
+    prefilled it from the app's request whatever the policy said."""
+    h = start(policies=pack(tmp_path, edits=edits))
+    page = h.browser().go(authorize_url(POLICY, login_hint="alice@example.com"))
+    assert page.settings["localAccount"] == {"field": "signInName", "loginHint": prefilled}
+
+
+def test_a_user_flows_local_sign_in_name_is_the_apps_login_hint(shared) -> None:
+    page = shared.browser().go(authorize_url(login_hint="alice@example.com"))
+    assert page.settings["localAccount"] == {"field": "email", "loginHint": "alice@example.com"}
+
+
 def test_local_sign_up_and_sign_in_are_refused_only_when_picked(start, tmp_path) -> None:
     h = start(policies=pack(tmp_path))
     browser = h.browser()
