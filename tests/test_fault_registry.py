@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import mocks.faults as faults_module
 from mocks.faults import (
     BEGIN,
     DOCS,
@@ -146,6 +147,20 @@ def test_fault_names_parse_as_before() -> None:
 def test_committed_fault_tables_match_the_registry(path: str, table: str) -> None:
     text = (ROOT / path).read_text(encoding="utf-8")
     assert with_table(text, table, where=path) == text, f"{path}'s fault table differs from mocks/faults.py; run: {REGENERATE}"
+
+
+def test_write_docs_puts_a_hand_edited_table_right(tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """README, Faults: `python -m mocks.faults --write-docs` rewrites both tables from the registry, the rest untouched."""
+    for name in DOCS:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((ROOT / name).read_text(encoding="utf-8").replace(f"`{Fault.WRONG_IDP.value}`", "`wrong-idp-typo`"),
+                                     encoding="utf-8")
+    assert all("wrong-idp-typo" in (tmp_path / name).read_text() for name in DOCS)
+    monkeypatch.setattr(faults_module, "ROOT", tmp_path)
+    assert faults_module.main(["--write-docs"]) == 0
+    for name in DOCS:
+        assert (tmp_path / name).read_text(encoding="utf-8") == (ROOT / name).read_text(encoding="utf-8"), name
+    assert capsys.readouterr().out.splitlines() == [f"wrote the fault table of {name}" for name in DOCS]
 
 
 def test_tables_name_every_fault_once() -> None:
