@@ -256,6 +256,16 @@ def test_actionlint_passes_the_workflows_and_catches_a_wrong_context(tmp_path: P
     assert done.returncode == 1 and "shardz" in done.stdout
 
 
+def test_the_github_workflow_schema_is_checked_offline_and_catches_a_misspelt_key(tmp_path: Path) -> None:
+    """make lint-ci's second check: the GitHub workflow schema vendored in check-jsonschema."""
+    check = [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows"]
+    assert lint(*check, *map(str, WORKFLOWS)).returncode == 0
+    broken = tmp_path / "nightly.yml"
+    broken.write_text((ROOT / ".github/workflows/nightly.yml").read_text().replace("runs-on:", "run-on:", 1))
+    done = lint(*check, str(broken))
+    assert done.returncode == 1 and "run-on" in done.stdout, done.stdout + done.stderr
+
+
 def test_the_azure_schema_is_checked_offline_and_catches_a_misspelt_key(tmp_path: Path) -> None:
     check = [str(BIN / "check-jsonschema"), "--regex-variant", "nonunicode", "--builtin-schema", "vendor.azure-pipelines"]
     assert lint(*check, str(AZURE)).returncode == 0
