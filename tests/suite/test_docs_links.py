@@ -96,3 +96,18 @@ def test_the_readmes_watch_one_journey_command_selects_one_journey() -> None:
     collected = subprocess.run([sys.executable, "-m", "pytest", *args, "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
                                env=suite_env(), capture_output=True, text=True, timeout=120)
     assert re.search(r"^1/\d+ tests collected", collected.stdout, re.M), tail(collected.stdout, 1000)
+
+
+JOURNEY_MARKERS = ("smoke", "negative", "control_api", "repro")
+
+
+def test_the_journey_table_of_the_suite_docs_lists_every_journey_file_with_its_markers() -> None:
+    """docs/suite.md's table of journeys: one row per e2e/test_*.py, naming each marker the file's journeys carry."""
+    text = (ROOT / "docs" / "suite.md").read_text()
+    table = text.split("| File | Journey | Markers |\n|---|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    rows = {(cells := [c.strip() for c in row.strip("|").split("|")])[0].strip("`"): cells[-1] for row in table.splitlines()}
+    assert sorted(rows) == sorted(p.name for p in (ROOT / "e2e").glob("test_*.py")), "add or remove the file's row"
+    for name, cell in rows.items():
+        used = set(re.findall(rf"\bpytest\.mark\.({'|'.join(JOURNEY_MARKERS)})\b", (ROOT / "e2e" / name).read_text()))
+        named = set(re.findall(rf"\b({'|'.join(JOURNEY_MARKERS)})\b", cell))
+        assert named == used, f"{name}: the table names {sorted(named)}, its journeys carry {sorted(used)}"
