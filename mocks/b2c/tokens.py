@@ -260,6 +260,9 @@ class TokenService:
                                              at_hash=half_hash(access_token) if access_token else None)
             body.setdefault("token_type", "Bearer")
             body["not_before"] = now
+            # As Microsoft's token responses show them (MicrosoftDocs/azure-docs, active-directory-b2c/add-ropc-policy.md's
+            # successful response; the old OIDC reference's too): profile_info decodes to ver, tid, sub, name,
+            # preferred_username and idp, sub and preferred_username null.
             body["id_token_expires_in"] = self.id_token_lifetime(grant.policy)
             body["profile_info"] = self._profile_info(grant)
         body["scope"] = " ".join(s for s in grant.request.scopes)
