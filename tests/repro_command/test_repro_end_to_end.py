@@ -112,12 +112,16 @@ def test_an_unregistered_redirect_uri_replays_to_the_same_b2c_error(recorded_har
 
 
 def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--policy", "B2C_1A_signup_signin", "--language", "fr")
+    status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--policy", "B2C_1A_signup_signin", "--language", "fr", "--device", "Pixel 7")
     assert status == 0, out
     claims = json.loads(bundle.read("claims.json"))
     assert claims["idp"] == "mobileid.ch" and (claims.get("tfp") or claims.get("acr", "")).upper() == "B2C_1A_SIGNUP_SIGNIN"
     har = bundle.read("journey.har").decode()
     assert "<redacted JWT>" in har, "the HAR should have carried the ID token (B2C's redirect), redacted"
+    # The reporter's phone reached the browser (README: --device), not only the command line: its user agent and screen.
+    first = json.loads(har)["log"]["entries"][0]["request"]
+    agent = next(h["value"] for h in first["headers"] if h["name"].lower() == "user-agent")
+    assert "Pixel 7" in agent and "Android" in agent, agent
     # The trace id Mobile ID's waiting page showed, read from the page and from the HAR.
     facts = json.loads(bundle.read("repro.json"))
     assert re.fullmatch(r"[A-Z0-9]{8}", facts["mobile_id_transaction"]) and facts["mobile_id_transactions"] == [facts["mobile_id_transaction"]]
@@ -142,7 +146,7 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path, capsy
     assert main(["--from-har", str(har_file)], env=command_env()) == 0
     read = capsys.readouterr().out
     assert re.search(r"^result\s+an ID token \(redacted\)$", read, re.M), read
-    assert "--journey sign-up" in read
+    assert "--journey sign-up" in read and "--device 'Pixel 7'" in read
 
 
 def test_a_token_that_fails_its_checks_is_reproduced_with_the_app_page_pictured_once(tmp_path: Path) -> None:
