@@ -285,6 +285,27 @@ def test_the_reports_evidence_masks_the_number_field_and_text_in_tenant_mode(bro
     assert (number in html) is not tenant_mode and ("+4179*****67" in html) is tenant_mode
 
 
+@pytest.mark.browser
+def test_the_reports_evidence_covers_each_browser_the_journey_opened(browser: Any, page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: a failed journey's report has the evidence of each browser it opened (``another_browser``'s too, its pages
+    named apart), not only the test's own page."""
+    page.set_content("<p>the test's own browser</p>")
+    other = browser.new_context()
+    try:
+        first, second = other.new_page(), other.new_page()
+        first.set_content("<p>another browser</p>")
+        second.set_content("<p>its second page</p>")
+        attached: dict[str, Any] = {}
+        monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+        assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=False)) == 3
+    finally:
+        other.close()
+    html = {name.removesuffix(": page HTML"): body for name, body in attached.items() if name.endswith(": page HTML")}
+    assert "the test's own browser" in html["browser 1"], sorted(html)
+    assert "another browser" in html["browser 2 page 1"] and "its second page" in html["browser 2 page 2"], sorted(html)
+    assert {name for name in attached if name.endswith(": screenshot")} == {f"{prefix}: screenshot" for prefix in html}
+
+
 def test_a_long_detail_is_cut_at_a_word_and_says_so() -> None:
     from fixtures.causes import DETAIL_LENGTH, clip
 
