@@ -76,7 +76,9 @@ def parser() -> argparse.ArgumentParser:
     )
     serve_parser.add_argument("--port", type=_port, default=8443, help="HTTPS port (default 8443; 0 picks a free one)")
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve_parser.add_argument("--tenant", type=_tenant, default="contoso", help="B2C tenant name (default contoso)")
+    serve_parser.add_argument("--tenant", type=_tenant, default="contoso",
+                              help="B2C tenant name (default contoso); another needs --policies with that tenant's files, as "
+                                   "B2C refuses a policy written for another tenant")
     serve_parser.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch on a fault (see below)")
     serve_parser.add_argument("--state-dir", type=Path, metavar="DIR",
                               help="keep the CA, certificates, signing keys and webapp1's client secret here across restarts "
@@ -92,7 +94,8 @@ def parser() -> argparse.ArgumentParser:
                                    "pick the page language and <html lang>; off is B2C's own default (English pages without "
                                    "lang). A custom policy follows its own <Localization>")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
-                              help="TOML file with more user flows (see policies/user-flows.example.toml)")
+                              help="TOML file with more user flows, each of a name the stack does not serve yet (the format: "
+                                   "policies/user-flows.example.toml, whose first flow is the stack's own B2C_1_signupsignin)")
     serve_parser.add_argument("--ca-file", type=_file, action="append", default=[], metavar="PEM",
                               help="a CA that B2C's back channel trusts besides the public CAs, e.g. of an identity provider on a "
                                    f"private certificate (repeatable; also ${CA_FILES_ENV}, separated by '{os.pathsep}')")

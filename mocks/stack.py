@@ -183,7 +183,11 @@ def _policies(config: StackConfig, mobileid_client_id: str, keys: dict[str, Secr
 
     policies = [local_stack_user_flow(mobileid_client_id, keys[MOBILEID_SECRET_KEY].get_secret_value())]
     if config.user_flows is not None:
-        policies += load_user_flows(config.user_flows)
+        for index, flow in enumerate(load_user_flows(config.user_flows)):
+            if any(flow.key == served.key for served in policies):  # B2C compares policy names case-insensitively
+                raise PolicyError(f"{config.user_flows.name}: user_flow[{index}]: {flow.policy_id!r} is a user flow the stack serves already "
+                                  "(its own B2C_1_signupsignin, or one earlier in the file); give this one another name")
+            policies.append(flow)
     if config.policies_dir is not None:
         policies += load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys=keys)
     return policies

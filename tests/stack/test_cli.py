@@ -189,3 +189,22 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
         code = serving.process.wait(timeout=10)
     assert code == 0
     assert "Traceback" not in (serving.process.stderr.read() if serving.process.stderr else "")
+
+
+EXAMPLE_FLOWS = ROOT / "policies" / "user-flows.example.toml"
+
+
+def test_user_flows_from_a_file_are_served_and_one_of_a_served_name_is_refused_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """--user-flows FILE (docs/contracts.md, the example's format): its flows join the stack's; the example as it is, whose
+    first flow is the stack's own B2C_1_signupsignin, is refused naming the file and the flow, not a settings model's words."""
+    monkeypatch.setenv("MOBILEID_CLIENT_SECRET", "mid-secret")
+    monkeypatch.setenv("CONTOSO_OIDC_CLIENT_SECRET", "contoso-secret")
+    status, _, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
+    assert status == 1 and err.startswith("policy refused: user-flows.example.toml: user_flow[0]: 'B2C_1_signupsignin' is a user "
+                                          "flow the stack serves already"), err
+    own = tmp_path / "flows.toml"
+    own.write_text(EXAMPLE_FLOWS.read_text().replace('name = "B2C_1_signupsignin"', 'name = "B2C_1_mobileid_only"'))
+    status, out, err = run_here(capsys, "serve", "--describe", "--user-flows", str(own))
+    assert status == 0, err
+    assert {"B2C_1_signupsignin", "B2C_1_mobileid_only", "B2C_1_contoso"} <= {p["id"] for p in json.loads(out)["policies"]}
