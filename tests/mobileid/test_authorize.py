@@ -335,3 +335,20 @@ def test_a_dtbd_must_start_with_the_clients_dtbd_prefix(start_emulator) -> None:
         user.start_transaction(params=authorize_params(dtbd="Contoso: Pay 10 CHF?"))
         [transaction] = http.get("/control/transactions").json()["transactions"]
         assert transaction["message"] == "Contoso: Pay 10 CHF?"
+
+
+def test_discovery_lists_exactly_what_is_implemented(http) -> None:
+    """README, Decision 1 (the live document is not known): response modes query and form_post, PKCE S256, both client
+    authentication methods, pairwise subjects, RS256, the iss parameter in answers, the four scopes, every documented ACR
+    (reference mobileid.md's table) and prompt login only: a client built against it asks for nothing the emulator refuses."""
+    discovery = http.get("/.well-known/openid-configuration").json()
+    assert discovery["response_types_supported"] == ["code"] and discovery["response_modes_supported"] == ["query", "form_post"]
+    assert discovery["code_challenge_methods_supported"] == ["S256"]
+    assert sorted(discovery["token_endpoint_auth_methods_supported"]) == ["client_secret_basic", "client_secret_post"]
+    assert discovery["subject_types_supported"] == ["pairwise"] and discovery["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert discovery["authorization_response_iss_parameter_supported"] is True
+    assert discovery["scopes_supported"] == ["openid", "profile", "phone", "mid_profile"]
+    assert sorted(discovery["acr_values_supported"]) == sorted([
+        "mid_al2_any", "mid_al3_any", "mid_al3_any_ch", "mid_al3_simcard", "mid_al3_mobileapp",
+        "mid_al4_any", "mid_al4_any_ch", "mid_al4_simcard", "mid_al4_mobileapp", "mid_al4_passkey"])
+    assert discovery["prompt_values_supported"] == ["login"]
