@@ -133,6 +133,17 @@ def test_jwt_ms_shows_a_token_that_is_not_a_jwt(page) -> None:
     assert "not a valid JWT" in page.locator("#tokenError").inner_text()
 
 
+def test_jwt_ms_reads_the_query_when_there_is_no_fragment_and_the_fragment_first(page) -> None:
+    """mocks/jwtms/README.md: an answer B2C put in the query (the answer-in-query fault) shows as usual; with both, the
+    fragment's, where B2C puts an answer the app asked for in the fragment."""
+    page.goto("https://jwt.ms/?error=access_denied&error_description=from-the-query&state=q")
+    page.locator("#error").filter(has_text="access_denied").wait_for()
+    assert (page.locator("#errorDescription").inner_text(), page.locator("#state").inner_text()) == ("from-the-query", "q")
+    page.goto("https://jwt.ms/?error=server_error&error_description=from-the-query#error=access_denied&error_description=from-the-fragment")
+    page.locator("#error").filter(has_text="access_denied").wait_for()
+    assert page.locator("#errorDescription").inner_text() == "from-the-fragment"
+
+
 def test_jwt_ms_renders_a_new_fragment_without_a_reload(page) -> None:
     """The README's hashchange: a second answer in the fragment of the page already open is shown in its place."""
     page.goto("https://jwt.ms/#id_token=not-a-token")
