@@ -249,6 +249,23 @@ def test_mfa_is_refused_when_the_journey_reaches_it(start, tmp_path) -> None:
     assert "TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: PhoneFactorProtocolProvider" in refused.error_detail()
 
 
+# A relying party's session and telemetry settings, as teams write them (MicrosoftDocs' relyingparty.md), in the schema's order.
+BEHAVIOURS = ('<UserJourneyBehaviors><SingleSignOn Scope="Tenant" KeepAliveInDays="30" /><SessionExpiryType>Absolute</SessionExpiryType>'
+              '<SessionExpiryInSeconds>900</SessionExpiryInSeconds><JourneyInsights TelemetryEngine="ApplicationInsights" '
+              'InstrumentationKey="00000000-0000-0000-0000-000000000000" DeveloperMode="true" ClientEnabled="false" ServerEnabled="true" '
+              'TelemetryVersion="1.0.0" /><ContentDefinitionParameters><Parameter Name="campaignId">{OAUTH-KV:campaignId}</Parameter>'
+              '</ContentDefinitionParameters><ScriptExecution>Allow</ScriptExecution></UserJourneyBehaviors>')
+
+
+def test_a_relying_partys_session_and_telemetry_settings_are_left_alone(start, tmp_path) -> None:
+    """mocks/b2c/README.md: the relying party's SessionExpiryType, SessionExpiryInSeconds, KeepAliveInDays, JourneyInsights,
+    ScriptExecution and ContentDefinitionParameters are not read: the policy loads and its journey runs as without them."""
+    policies = pack(tmp_path, edits=[("SignUpOrSignin.xml", '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
+                                      f'<DefaultUserJourney ReferenceId="SignUpOrSignIn" />{BEHAVIOURS}')])
+    _, sa = sign_up(start(policies=policies))
+    assert "displayName" in prefilled(sa)
+
+
 SIGN_IN_NAME = '<InputClaim ClaimTypeReferenceId="signInName" DefaultValue="{OIDC:LoginHint}" AlwaysUseDefaultValue="true" />'
 RESOLVING = '<Item Key="IncludeClaimResolvingInClaimsHandling">true</Item>'
 
