@@ -134,12 +134,12 @@ def test_the_command_line_refuses_an_open_control_api_on_a_non_loopback_host() -
     assert result.returncode != 0 and "refusing to enable the control API on --host 192.0.2.1 without a token" in result.stderr
 
 
-@pytest.mark.parametrize("wait", ["1_0", " 5", "5 ", "1e1", "inf", "nan", "-1", "+5", "0x5", "\uff15", "5.", ".5", "121", "1000"])
+@pytest.mark.parametrize("wait", ["1_0", " 5", "5 ", "1e1", "inf", "nan", "-1", "+5", "0x5", "\uff15", "5.", ".5", "121", "1000", "1.2345"])
 def test_wait_is_plain_decimal_seconds(http, wait: str) -> None:
     response = http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": wait})
     assert response.status_code == 400 and response.json()["error"] == "invalid_wait", wait
 
 
-@pytest.mark.parametrize("wait", ["0", "0.2", "0.25"])
+@pytest.mark.parametrize("wait", ["0", "0.2", "0.25", "0.125"])
 def test_plain_decimal_waits_are_accepted(http, wait: str) -> None:
     assert http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": wait}).status_code == 404  # nothing pending
