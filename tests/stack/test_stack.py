@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,7 +12,8 @@ import httpx
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from mocks.common import net
+from mocks.common import net, params
+from mocks.common.serve import TimedH11Protocol
 from mocks.faults import Fault
 from mocks.stack import StackConfig, StackInfo, running_stack
 
@@ -205,3 +208,29 @@ def test_a_chunked_body_over_64_kib_is_413_on_every_site(local_stack: StackInfo,
     with http(local_stack) as client:
         response = client.post(url, content=three_megabytes(), headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413, (response.status_code, response.text[:200])
+
+
+@pytest.mark.parametrize("sent", ["a body shorter than declared", "a head that never ends"])
+def test_b2cs_host_on_the_stack_ends_a_slow_request_within_its_deadline(local_stack: StackInfo, monkeypatch: pytest.MonkeyPatch,
+                                                                         sent: str) -> None:
+    """mocks/b2c/README.md: on B2C's host too, a body not all there within the deadline after the headers gets 408 and a
+    request head that does not end is closed (deadlines of 5 s, shortened here as tests/mobileid/test_slow_clients.py does:
+    the stack's server reads both when a connection or a body starts)."""
+    deadline, grace = 0.5, 3.0
+    monkeypatch.setattr(TimedH11Protocol, "header_timeout", deadline)
+    monkeypatch.setattr(params, "BODY_READ_TIMEOUT", deadline)
+    tls = ssl.create_default_context(cafile=str(local_stack.ca_path))
+    b2c = f"{local_stack.tenant}.b2clogin.com"
+    head = (f"POST /{local_stack.tenant}.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/token HTTP/1.1\r\nHost: {b2c}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n")
+    request = (head + "Content-Length: 1000\r\n\r\ngrant_t") if sent == "a body shorter than declared" else head
+    with socket.create_connection(("127.0.0.1", local_stack.port), timeout=deadline + grace) as raw:
+        with tls.wrap_socket(raw, server_hostname=b2c) as sock:
+            started = time.monotonic()
+            sock.sendall(request.encode())
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+            took = time.monotonic() - started
+    assert took < deadline + grace, took
+    assert answer.startswith(b"HTTP/1.1 408 ") if sent == "a body shorter than declared" else answer == b"", answer[:200]
