@@ -339,13 +339,14 @@ def bundle_folder(out: str) -> tuple[Path, bool]:
 def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None,
               reported: Mapping[str, Any] | None = None) -> int:
     """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the --out folder this run made, removed if left empty."""
+    from fixtures.redaction import Redaction
     from repro.bundle import LeakError
     from repro.report import assemble
 
     video = video_available()
     command = pytest_command(args, work, video)
     say(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}")
-    status, output = run_pytest(command, run_env, work / "pytest-output.txt")
+    status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text)
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
     if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
@@ -378,8 +379,9 @@ def only_the_network_failed_the_preflight(output: Sequence[str]) -> bool:
     return causes == {INFRASTRUCTURE}
 
 
-def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tuple[int, list[str]]:
-    """Run the journey's pytest with its output shown and kept; (exit status, output lines).
+def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean: Callable[[str], str]) -> tuple[int, list[str]]:
+    """Run the journey's pytest with its output shown and kept, each line passed through ``clean`` first (the run's
+    redaction: what the journey printed, Playwright's DEBUG=pw:api among it, may hold a raw token); (exit status, lines).
 
     pytest runs in a process group of its own, so Ctrl-C reaches this command only, which then ends that group (pytest
     and the local stack; none of their tracebacks reach the terminal) before anything is removed: with Ctrl-C first, so
@@ -394,7 +396,8 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path) -> tu
     try:
         assert process.stdout is not None
         with log_path.open("w") as log:
-            for line in process.stdout:
+            for raw in process.stdout:
+                line = clean(raw)
                 say(line, end="")
                 log.write(line)
                 output.append(line)

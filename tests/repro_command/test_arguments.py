@@ -291,7 +291,7 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     _, settings = suite_env(a, NO_DOTENV)
     work = tmp_path / "repro-x"
 
-    def ran(command: list[str], env: object, log: Path) -> tuple[int, list[str]]:
+    def ran(command: list[str], env: object, log: Path, clean: object) -> tuple[int, list[str]]:
         (work / "evidence").mkdir(parents=True)
         (work / "evidence" / "repro.json").write_text('{"result": "failed"}')
         return 1, []
@@ -317,7 +317,7 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     out = tmp_path / "made-now"
     work = out / "repro-x"
     (work / "evidence").mkdir(parents=True)
-    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log: (0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]))
+    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean: (0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]))
     assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", out) == cli.EXIT_NOT_RUN == 2
     assert not out.exists()
     assert "the journey did not run, so nothing was reproduced and no bundle was written: SKIPPED [1]" in capsys.readouterr().err
@@ -382,7 +382,7 @@ def test_a_tenant_the_preflight_cannot_reach_is_the_networks_exit_not_a_usage_er
 
     printed = ["preflight of tenant fabrikam:\n", f"ERROR: {exit_message([Row(f'check {n}', 'FAIL', cause=c) for n, c in enumerate(causes)])}\n"] \
         if causes else ["SKIPPED [1] firefox is not installed\n"]
-    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log: (4, printed))
+    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean: (4, printed))
     given = args()
     run_env, settings = suite_env(given, NO_DOTENV)
     work = tmp_path / "repro-1"
@@ -439,5 +439,19 @@ def test_a_journeys_pytest_that_runs_on_after_ctrl_c_gets_sigterm_twice_before_i
     monkeypatch.setattr(cli, "say", interrupted)
     monkeypatch.setattr(cli, "STOP_WAIT", 1.0)  # the two SIGTERMs apart: one each, even on a loaded machine
     with pytest.raises(KeyboardInterrupt):
-        cli.run_pytest([sys.executable, "-c", pytest_stand_in], dict(os.environ), tmp_path / "pytest.log")
+        cli.run_pytest([sys.executable, "-c", pytest_stand_in], dict(os.environ), tmp_path / "pytest.log", str)
     assert seen.read_text().split() == ["SIGINT", "SIGTERM", "SIGTERM", "ended"]
+
+
+def test_the_journeys_output_is_shown_and_kept_redacted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the journey's pytest prints (Playwright's DEBUG=pw:api prints every URL, an ID token's fragment among them)
+    reaches the terminal and pytest-output.txt through the run's redaction."""
+    from fixtures.redaction import Redaction
+    from repro import cli
+
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"
+    printing = f"print('navigated to https://jwt.ms/#id_token={token}')"
+    status, lines = cli.run_pytest([sys.executable, "-c", printing], dict(os.environ), tmp_path / "pytest.log", Redaction().text)
+    shown = capsys.readouterr().out
+    assert status == 0 and lines == ["navigated to https://jwt.ms/#id_token=<redacted JWT>\n"], lines
+    assert token not in shown and token not in (tmp_path / "pytest.log").read_text() and "<redacted JWT>" in shown

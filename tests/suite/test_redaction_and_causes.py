@@ -9,6 +9,7 @@ import pytest
 
 from fixtures.causes import is_infrastructure
 from fixtures.redaction import JWT_PLACEHOLDER, Redaction, contains_secret, redact_text, secret_values
+from tests.suite_run import pytest_with_plugins, tail
 
 TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXBhcnQ"
 
@@ -51,3 +52,45 @@ def test_secret_values_are_found_by_the_settings_name_webhooks_included() -> Non
            "MOBILEID_TEST_PASSWORD": "test-account-password", "signing_private_key": "-----BEGIN PRIVATE KEY-----x"}
     assert sorted(secret_values(env)) == ["-----BEGIN PRIVATE KEY-----x", "control-token-1", "https://chat.example/hook/abc",
                                           "test-account-password", "webapp-secret"]
+
+
+SERVICE_TOKEN = "svc-token-5f4e3d2c1b0a9988"  # a secret by its setting's name (MY_SERVICE_TOKEN), as secret_values reads names
+LEAKY_TESTS = f'''
+import logging, sys
+import pytest
+from fixtures.causes import JourneyFailure
+
+TOKEN = "{TOKEN}"
+
+
+def test_prints_and_logs_what_playwrights_debug_would(record_property):
+    print("navigated to https://jwt.ms/#id_token=" + TOKEN)
+    sys.stderr.write("pw:api token " + TOKEN + " and {SERVICE_TOKEN}\\n")
+    logging.getLogger("journey").warning("logged %s", TOKEN)
+    record_property("landed", "https://jwt.ms/#id_token=" + TOKEN)
+
+
+def test_fails_with_both_in_its_cause():
+    raise JourneyFailure("refused " + TOKEN, cause="tenant configuration", detail="control API {SERVICE_TOKEN} refused " + TOKEN)
+
+
+def test_skips_naming_them():
+    pytest.skip("no phone for " + TOKEN + " {SERVICE_TOKEN}")
+'''
+
+
+def test_what_a_test_printed_logged_recorded_skipped_with_or_failed_with_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
+    """A raw token or a secret a journey printed (Playwright's DEBUG=pw:api prints every URL), logged, recorded, skipped
+    with, or carries in its failure's cause reaches neither the terminal (-rA, the causes section), JUnit XML (with
+    every log kept) nor the Allure results: each is redacted where pytest keeps it with the report."""
+    (tmp_path / "test_leaky.py").write_text(LEAKY_TESTS)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_leaky.py", "-rA",
+                               f"--junitxml={junit}", "-o", "junit_logging=all", env={"MY_SERVICE_TOKEN": SERVICE_TOKEN})
+    assert done.returncode == 1 and "1 passed, 1 skipped" in done.stdout, tail(done.stdout + done.stderr)
+    assert "1 x tenant configuration: control API <redacted> refused <redacted JWT>" in done.stdout, tail(done.stdout)
+    assert done.stdout.count(JWT_PLACEHOLDER) >= 4 and "no phone for <redacted JWT> <redacted>" in done.stdout, tail(done.stdout)
+    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
+               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
+    leaked = {name: kinds for name, text in written.items() if (kinds := contains_secret(text)) or SERVICE_TOKEN in text}
+    assert not leaked, leaked
