@@ -430,8 +430,9 @@ def remove_work(work: Path, made_out: Path | None = None) -> None:
 
 
 def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from fixtures.redaction import Redaction, secret_values
     from fixtures.stack_description import describe_stack, serve_command
-    from repro.bundle import load_har
+    from repro.bundle import har_credentials, load_har
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, read_har, repro_args
 
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
@@ -439,14 +440,16 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
+    # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and cookies.
+    clean = Redaction([*secret_values(env), *sorted(har_credentials(har))]).text
     shown = describe(found, local)
-    say("\n".join(shown))
+    say(clean("\n".join(shown)))
     command_args = repro_args(found, local)
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)
     except UsageError as error:
-        raise UsageError(f"{args.from_har}: a value of the HAR's sign-in cannot be rerun as it is: {error}") from None
-    say(f"\nrepro command:\n  {python()} -m repro " + shlex.join(command_args))
+        raise UsageError(clean(f"{args.from_har}: a value of the HAR's sign-in cannot be rerun as it is: {error}")) from None
+    say(f"\nrepro command:\n  {python()} -m repro " + shlex.join(clean(arg) for arg in command_args))  # quoted as redacted
     if not args.run:
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])

@@ -142,3 +142,18 @@ def test_an_empty_out_is_refused_before_anything_runs(capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit) as stopped:
         main(["--out", ""])
     assert stopped.value.code == 2 and "argument --out: empty: give a folder, or leave --out out" in capsys.readouterr().err
+
+
+def test_a_token_the_hars_sign_in_carries_is_printed_redacted(recorded_hars: dict[str, Path], tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A reporter's HAR whose app sent a token as the login hint (an id_token_hint-style mistake): the facts and the
+    command printed carry it redacted, as a bundle would, never as it was."""
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+    har = json.loads(recorded_hars["sign-up"].read_text())
+    authorize = next(e["request"] for e in har["log"]["entries"] if "/oauth2/v2.0/authorize" in e["request"]["url"])
+    authorize["url"] += f"&login_hint={token}"
+    crafted = tmp_path / "reported.har"
+    crafted.write_text(json.dumps(har))
+    assert main(["--from-har", str(crafted)]) == 0
+    out = capsys.readouterr().out
+    assert token not in out and "--login-hint '<redacted JWT>'" in out, out
