@@ -21,6 +21,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
-from fixtures.redaction import redact_text, secret_values  # noqa: E402
+from fixtures.redaction import MIN_SECRET, redact_text, secret_values, url_secrets  # noqa: E402
 from scripts.merge_results import Journey, counted, journeys, skip_reasons  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
@@ -133,14 +134,21 @@ def payload(kind: str, text: str) -> dict[str, Any]:
     return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
 
 
+def webhook_secrets(url: str) -> list[str]:
+    """What of a webhook's URL lets anyone post to it: the URL, its path and each long segment of it (Slack's
+    /services/T…/B…/SECRET) and its query's values (Teams Workflows' sig=…)."""
+    path = urlsplit(url).path
+    return [url, path, *(segment for segment in path.split("/") if len(segment) >= MIN_SECRET), *url_secrets(url)]
+
+
 def post(url: str, kind: str, text: str) -> str | None:
-    """Posts; returns what went wrong (without the URL, a secret) or None."""
+    """Posts; returns what went wrong (without the URL, a secret, even where the webhook's answer echoes it) or None."""
     try:
         answer = httpx.post(url, json=payload(kind, text), timeout=15)
     except httpx.HTTPError as error:
         return f"{kind} webhook unreachable: {type(error).__name__}"
     if answer.status_code >= 300:
-        return f"{kind} webhook answered {answer.status_code}: {answer.text[:200]}"
+        return f"{kind} webhook answered {answer.status_code}: {redact_text(answer.text, webhook_secrets(url))[:200]}"
     return None
 
 

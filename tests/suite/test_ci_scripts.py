@@ -279,7 +279,8 @@ def test_make_report_names_a_folder_it_cannot_use_before_allure_runs(tmp_path: P
 class Webhook:
     """A chat webhook on loopback that keeps what it receives."""
 
-    def __init__(self, status: int = 200) -> None:
+    def __init__(self, status: int = 200, echo: bool = False) -> None:
+        """``echo``: a refusal names the path it was posted to, as some proxies' and services' error pages do."""
         self.received: list[dict] = []
         webhook = self
 
@@ -289,7 +290,8 @@ class Webhook:
                 webhook.received.append({"path": self.path, "body": json.loads(self.rfile.read(length))})
                 self.send_response(status)
                 self.end_headers()
-                self.wfile.write(b"ok" if status < 300 else b"invalid_payload")
+                refusal = f"no such hook: {self.path}" if echo else "invalid_payload"
+                self.wfile.write(b"ok" if status < 300 else refusal.encode())
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -361,17 +363,18 @@ def test_teams_gets_an_adaptive_card(merged: Path, webhook: Webhook, monkeypatch
     assert "- ID token contract: 3 journeys" in texts
 
 
+@pytest.mark.parametrize("echo", [False, True], ids=["its own words", "echoing the path"])
 def test_a_refused_post_fails_without_printing_the_url(merged: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    hook = Webhook(status=400)
+                                                      capsys: pytest.CaptureFixture[str], echo: bool) -> None:
+    hook = Webhook(status=400, echo=echo)
     try:
-        monkeypatch.setenv("SLACK_WEBHOOK_URL", hook.url)
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", hook.url + "?sig=teams-like-signature-1234")
         assert notify.main([str(merged)]) == 1
     finally:
         hook.close()
     captured = capsys.readouterr()
-    assert "slack webhook answered 400: invalid_payload" in captured.err
-    assert "secret-path" not in captured.out + captured.err
+    assert ("slack webhook answered 400: no such hook: <redacted>" if echo else "slack webhook answered 400: invalid_payload") in captured.err
+    assert "secret-path" not in captured.out + captured.err and "teams-like-signature" not in captured.out + captured.err
 
 
 def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.MonkeyPatch,
