@@ -259,9 +259,10 @@ def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
     from fixtures.redaction import page_credentials
 
     html = ('<form method="post" action="https://contoso.b2clogin.com/oauth2/authresp"><input type="hidden" name="code" '
-            'value="mobile-id-code-123456"/><input type="hidden" name="state" value="StateProperties=abc"/></form>')
+            'value="mobile-id-code-123456"/><input type="hidden" name="state" value="StateProperties=abc"/>'
+            "<input value='value-first-code-7890' type=hidden name=code></form>")  # another page's order and quoting
     found = page_credentials("https://contoso.b2clogin.com/authresp?code=query-code-654321&state=s", html)
-    assert {"mobile-id-code-123456", "query-code-654321"} <= found
+    assert {"mobile-id-code-123456", "value-first-code-7890", "query-code-654321"} <= found
     encoded = page_credentials("https://contoso.b2clogin.com/authresp?code=a%2Fb%2Bc%3Dd1234", "")
     assert "a%2Fb%2Bc%3Dd1234" in found | encoded  # as the attached URL writes it
     assert "mobile-id-code-123456" not in Redaction.for_run(LOCAL, environ={}).text(html, found)
