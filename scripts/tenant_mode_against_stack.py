@@ -13,6 +13,7 @@ them from a tenant's portal.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -40,12 +41,15 @@ def tenant_mode_env(settings: dict[str, str], environ: dict[str, str], env_file:
 
 
 def main(pytest_args: list[str]) -> int:
+    # The stack's control API asks for a bearer token, as a deployed emulator's does (README: MOBILEID_CONTROL_TOKEN):
+    # the caller's, which the stack would read anyway, else one of this run's. The journeys get it as a tenant's run does.
+    token = os.environ.setdefault("MOBILEID_CONTROL_TOKEN", secrets.token_urlsafe(24))
     with tempfile.TemporaryDirectory(prefix="tenant-stack-") as state_dir:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         stack = Stack(Path(state_dir), command=serve_command(Path(state_dir), (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys))
         try:
-            settings = tenant_settings(stack.info)
+            settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
             command = [sys.executable, "-m", "pytest", "e2e", *pytest_args]
             return run_to_its_end(command, cwd=ROOT, env=tenant_mode_env(settings, dict(os.environ)))

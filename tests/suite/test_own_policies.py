@@ -23,8 +23,10 @@ PACK_POLICY = "b2c_1a_signup_signin"
 @pytest.mark.timeout(300)  # a stack and five journeys, tenant mode's preflight too, on a busy machine; the run itself is ended at 270 s
 @pytest.mark.parametrize("mode", ["local", "tenant"])
 def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path: Path) -> None:
+    # In tenant mode, a control token of the caller's, which the stack then asks for (a local run refuses one).
+    token = {"MOBILEID_CONTROL_TOKEN": "callers-own-control-token-4711"} if mode == "tenant" else {}
     env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": STARTER_PACK,
-                     "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"})
+                     "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", **token})
     # The pack's relying party only: the user flow is the stack's own, whatever folder it serves (its journeys are the
     # local and tenant-mode runs' of make test).
     options = ["-k", f"({' or '.join(FILES)}) and {PACK_POLICY}", "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path}"]
@@ -44,5 +46,6 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path
     assert not re.search(r"\d+ skipped", output), tail(output)
     if mode == "tenant":
         assert "tenant mode: B2C tenant contoso" in output and "preflight: all" in output, tail(output)
+        assert token["MOBILEID_CONTROL_TOKEN"] not in output
     else:  # the report says which folder the stack served
         assert f"stack_policies={STARTER_PACK}\n" in (tmp_path / "environment.properties").read_text()
