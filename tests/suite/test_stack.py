@@ -284,3 +284,18 @@ def test_a_run_whose_stack_does_not_start_stops_before_any_journey_saying_why(tm
     assert [(case.get("name"), case.find("error") is not None) for case in cases] == [("local stack", True)]
     assert list((tmp_path / "tmp").glob("e2e-stack-*")) == []
     assert processes_naming(str(tmp_path)) == []
+
+
+def test_a_killed_runs_stack_folder_is_removed_by_the_next_run_and_a_live_ones_kept(tmp_path: Path) -> None:
+    """A run killed outright (SIGKILL: no teardown) leaves its stack's folder, with the stack's keys and a client secret,
+    in the temp folder: the next run's stack removes it. A live run's is its own, and a folder not named by a pid is not ours."""
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()  # its pid, no process's now
+    dead = tmp_path / f"e2e-stack-{ended.pid}-ab12cd"
+    live = tmp_path / f"e2e-stack-{os.getpid()}-ef34gh"
+    other = tmp_path / "e2e-stack-xy_z9876"
+    for folder in (dead, live, other):
+        (folder / "state").mkdir(parents=True)
+        (folder / "state" / "webapp1-client-secret").write_text("secret")
+    stack_module.remove_dead_runs_stacks(tmp_path)
+    assert not dead.exists() and live.exists() and other.exists()
