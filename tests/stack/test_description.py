@@ -10,6 +10,7 @@ from typing import get_args
 import pytest
 
 from fixtures.settings import PHONE_OUTCOMES
+from mocks.b2c.policy import PolicyError
 from mocks.common import net
 from mocks.mobileid.outcomes import behaviour_for
 from mocks.mobileid.settings import Outcome
@@ -74,14 +75,15 @@ identity_providers = ["Mobile ID"]
 
 
 def test_describing_refuses_what_serving_refuses(tmp_path: Path) -> None:
-    """A user-flows file naming the local stack's own user flow again: serve refuses it, so --describe must too."""
+    """A user-flows file naming the local stack's own user flow again (B2C compares names case-insensitively): serve
+    refuses it, naming the file and the flow, so --describe must too (the command prints either as "policy refused")."""
     (tmp_path / "flows.toml").write_text(DUPLICATE_FLOW)
     config = StackConfig(user_flows=tmp_path / "flows.toml")
-    with pytest.raises(SystemExit) as described:
+    with pytest.raises(PolicyError) as described:
         describe(config)
     (tmp_path / "state").mkdir()
-    with socket.socket() as sock, pytest.raises(SystemExit) as served:
+    with socket.socket() as sock, pytest.raises(PolicyError) as served:
         sock.bind(("127.0.0.1", 0))
         build_stack(config, sock, tmp_path / "state")
     assert str(described.value) == str(served.value)
-    assert "policy names must be unique" in str(described.value)
+    assert str(described.value).startswith("flows.toml: user_flow[0]: 'b2c_1_SignUpSignIn' is a user flow the stack serves already")
