@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import select
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -25,6 +27,7 @@ from starlette.routing import Route
 
 from fixtures.process_output import output_lines, read_until
 from mocks.common import net
+from mocks.common import serve as serve_module
 from mocks.common.serve import Server, ServerThread, bind, uvicorn_config
 from mocks.stack import running_stack
 
@@ -155,6 +158,34 @@ def test_a_stop_drops_an_idle_tls_keep_alive_instead_of_waiting_out_the_graceful
     # What uvicorn says when it gave up waiting for open connections (its graceful timeout, 1 s here)
     assert not [r.getMessage() for r in caplog.records if "timeout graceful shutdown exceeded" in r.getMessage()]
     assert uvicorns_own_shutdown.calls == 0  # nothing left to wait for once the idle connection is dropped
+
+
+def test_a_stop_drops_a_tls_connection_its_keep_alive_closed_while_the_client_stayed_silent(
+        monkeypatch: pytest.MonkeyPatch, uvicorns_own_shutdown: UvicornsOwnShutdown) -> None:
+    """A client that keeps a connection in its pool and never reads it (B2C's back channel to Mobile ID, in the stack's
+    own process) does not answer the server's TLS close_notify when the keep-alive runs out: the server's end waits for
+    it. A stop drops that connection too, as an idle one, rather than waiting out uvicorn's graceful timeout (the
+    stack's stop after a run whose last back-channel call was over 5 s before took 2.2 s)."""
+    own = serve_module.uvicorn_config
+    monkeypatch.setattr(serve_module, "uvicorn_config", lambda app, **options: own(app, **{**options, "timeout_keep_alive": 0.2}))
+    with contextlib.ExitStack() as client:  # the client's socket outlives the stack: it is closed only after the stop
+        with running_stack() as info:
+            tls = ssl.create_default_context(cafile=str(info.ca_path))
+            silent = client.enter_context(tls.wrap_socket(socket.create_connection(("127.0.0.1", info.port), timeout=5),
+                                                          server_hostname="jwt.ms"))
+            silent.sendall(b"GET / HTTP/1.1\r\nHost: jwt.ms\r\n\r\n")
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += silent.recv(65536)
+            head, body = answer.split(b"\r\n\r\n", 1)
+            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")))
+            while len(body) < length:
+                body += silent.recv(65536)
+            assert head.startswith(b"HTTP/1.1 200 ")  # answered whole: the connection is idle now, kept alive
+            closing, _, _ = select.select([silent], [], [], 5)  # the server's close_notify, its keep-alive out; left unread
+            assert closing, "the server did not close the idle connection when its keep-alive ran out"
+        # The stack stopped, the silent client still connected: uvicorn's own shutdown, its graceful wait, never ran.
+    assert uvicorns_own_shutdown.calls == 0
 
 
 def test_a_stopped_server_thread_told_to_stop_again_has_nothing_to_do() -> None:

@@ -122,8 +122,12 @@ class Server(uvicorn.Server):
         for server in self.servers:
             server.close()  # uvicorn's own first steps (again in its shutdown): no new connection, idle ones closed
         for connection in list(self.server_state.connections):
-            connection.shutdown()
             transport = connection.transport
+            if transport is None or not transport.is_closing():
+                connection.shutdown()
+            # Else closed already (its keep-alive ran out) and waiting for the client's TLS close_notify, which an idle
+            # pooled client never sends: shutdown() would close it again, and a second close() of an SSL transport drops
+            # its TLS layer, after which abort() does nothing and the server waited out its graceful timeout.
             if transport is not None and transport.is_closing() and _nothing_left_to_send(transport):
                 transport.abort()  # nothing left to send: do not wait for the client's close_notify
         for _ in range(ABORT_TURNS):  # an aborted connection's end is called a turn or two later, not at once
