@@ -288,14 +288,26 @@ def test_a_run_whose_stack_does_not_start_stops_before_any_journey_saying_why(tm
 
 def test_a_killed_runs_stack_folder_is_removed_by_the_next_run_and_a_live_ones_kept(tmp_path: Path) -> None:
     """A run killed outright (SIGKILL: no teardown) leaves its stack's folder, with the stack's keys and a client secret,
-    in the temp folder: the next run's stack removes it. A live run's is its own, and a folder not named by a pid is not ours."""
-    ended = subprocess.Popen([sys.executable, "-c", ""])
-    ended.wait()  # its pid, no process's now
-    dead = tmp_path / f"e2e-stack-{ended.pid}-ab12cd"
-    live = tmp_path / f"e2e-stack-{os.getpid()}-ef34gh"
-    other = tmp_path / "e2e-stack-xy_z9876"
-    for folder in (dead, live, other):
+    in the temp folder: the next run's stack removes it, its lock gone with its process. A live run's folder stays, as
+    does one without the lock file (being made, or not a run's)."""
+    holding = ("import sys, pathlib\nfrom fixtures.stack import hold_alive\nheld = hold_alive(pathlib.Path(sys.argv[1]))\n"
+               "print('held', flush=True)\nsys.stdin.read()\n")
+    live, killed, other = (tmp_path / f"e2e-stack-{name}" for name in ("live", "killed", "other"))
+    for folder in (live, killed, other):
         (folder / "state").mkdir(parents=True)
         (folder / "state" / "webapp1-client-secret").write_text("secret")
-    stack_module.remove_dead_runs_stacks(tmp_path)
-    assert not dead.exists() and live.exists() and other.exists()
+    runs = {folder: subprocess.Popen([sys.executable, "-c", holding, str(folder)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True) for folder in (live, killed)}
+    try:
+        for run in runs.values():
+            assert run.stdout is not None and run.stdout.readline() == "held\n"
+        stack_module.remove_dead_runs_stacks(tmp_path)
+        assert live.exists() and killed.exists() and other.exists()  # both runs live
+        runs[killed].kill()
+        runs[killed].wait()
+        stack_module.remove_dead_runs_stacks(tmp_path)
+        assert live.exists() and not killed.exists() and other.exists()
+    finally:
+        for run in runs.values():
+            run.kill()
+            run.wait()
