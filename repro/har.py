@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID
-from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked
+from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, mask_phone_numbers, masked
 from fixtures.stack_description import StackDescription
 from repro.outcomes import outcome_for_mid_code, outcome_for_number
 
@@ -264,6 +264,9 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
                                "and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
     if params.get("login_hint") and NUMBER.search(params["login_hint"]) and not on_local_stack(found, local):
         why["login_hint"] = "a person's phone number: put it back (--login-hint) only to send that phone the request"
+    for name in ("prompt", "domain_hint", "login_hint"):  # the parameters the command would carry on
+        if contains_secret(params.get(name) or ""):
+            why[name] = "it holds a token (printed redacted above): a command never carries one"
     return why
 
 
