@@ -442,8 +442,8 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and cookies.
     clean = Redaction([*secret_values(env), *sorted(har_credentials(har))]).text
-    shown = describe(found, local)
-    say(clean("\n".join(shown)))
+    shown = [clean(line) for line in describe(found, local)]  # so also in the bundle of a --run
+    say("\n".join(shown))
     command_args = repro_args(found, local)
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)

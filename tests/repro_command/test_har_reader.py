@@ -158,3 +158,19 @@ def test_a_token_the_hars_sign_in_carries_is_printed_redacted(recorded_hars: dic
     out = capsys.readouterr().out
     assert token not in out and "--login-hint" not in out, out
     assert re.search(r"^left out\s+login_hint: it holds a token \(printed redacted above\)", out, re.M), out
+
+
+def test_the_hars_own_credentials_are_redacted_in_what_the_reader_prints(
+        recorded_hars: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The reader prints through the redaction a bundle gets, the HAR's cookies and codes among its secrets: a fact that
+    came to quote one of the session's cookies (made so here) does not reach the terminal."""
+    from repro import har as har_module
+    from repro.bundle import har_credentials
+
+    path = recorded_hars["user-cancel"]
+    cookie = sorted(har_credentials(json.loads(path.read_text())))[0]
+    described = har_module.describe
+    monkeypatch.setattr(har_module, "describe", lambda found, local: [*described(found, local), f"B2C said          quoting {cookie}"])
+    assert main(["--from-har", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "B2C said          quoting <redacted>" in out and cookie not in out, out
