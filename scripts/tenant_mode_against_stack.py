@@ -40,10 +40,15 @@ def tenant_mode_env(settings: dict[str, str], environ: dict[str, str], env_file:
     return {**env, **settings}
 
 
+def control_token(environ: dict[str, str] | os._Environ[str]) -> str:
+    """The control API's bearer token the stack asks for, as a deployed emulator's does (README: MOBILEID_CONTROL_TOKEN):
+    the caller's, else one made for the run (an empty setting is none)."""
+    return environ.get("MOBILEID_CONTROL_TOKEN") or secrets.token_urlsafe(24)
+
+
 def main(pytest_args: list[str]) -> int:
-    # The stack's control API asks for a bearer token, as a deployed emulator's does (README: MOBILEID_CONTROL_TOKEN):
-    # the caller's, which the stack would read anyway, else one of this run's. The journeys get it as a tenant's run does.
-    token = os.environ.setdefault("MOBILEID_CONTROL_TOKEN", secrets.token_urlsafe(24))
+    # The stack reads the token from its environment, this process's; the journeys get it as a tenant's run does.
+    token = os.environ["MOBILEID_CONTROL_TOKEN"] = control_token(os.environ)
     with tempfile.TemporaryDirectory(prefix="tenant-stack-") as state_dir:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]

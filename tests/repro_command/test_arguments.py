@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -317,8 +318,15 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     out = tmp_path / "made-now"
     work = out / "repro-x"
     (work / "evidence").mkdir(parents=True)
-    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean: (0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]))
+    cleaned: list[str] = []
+
+    def skipped(command: list[str], env: object, log: Path, clean: Callable[[str], str]) -> tuple[int, list[str]]:
+        cleaned.append(clean("navigated to https://jwt.ms/#id_token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"))
+        return 0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]
+
+    monkeypatch.setattr(cli, "run_pytest", skipped)
     assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", out) == cli.EXIT_NOT_RUN == 2
+    assert cleaned == ["navigated to https://jwt.ms/#id_token=<redacted JWT>"]  # what its pytest prints, shown through the run's redaction
     assert not out.exists()
     assert "the journey did not run, so nothing was reproduced and no bundle was written: SKIPPED [1]" in capsys.readouterr().err
 

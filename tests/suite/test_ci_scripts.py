@@ -610,6 +610,16 @@ def test_tenant_mode_against_the_stack_takes_nothing_from_the_callers_env_file(t
     assert env == {"PATH": "/usr/bin", "E2E_BROWSER_WS_ENDPOINT": "", "E2E_TARGET": "tenant", "B2C_TENANT": "contoso"}
 
 
+def test_tenant_mode_against_the_stack_takes_the_callers_control_token_or_makes_one() -> None:
+    """README: the stack's control API asks for a bearer token as a deployed emulator's does: the caller's, else one made
+    for the run (an empty setting is none), different each run."""
+    from scripts.tenant_mode_against_stack import control_token
+
+    assert control_token({"MOBILEID_CONTROL_TOKEN": "callers-own-token-4711"}) == "callers-own-token-4711"
+    made = [control_token(environ) for environ in ({}, {"MOBILEID_CONTROL_TOKEN": ""}, {})]
+    assert all(len(token) >= 24 for token in made) and len(set(made)) == 3, made
+
+
 def test_the_shard_checks_makes_leave_the_callers_job_slots_but_keep_its_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under make test's ``make -j2`` the jobserver's descriptors do not reach a make the script starts ("jobserver
     unavailable" warnings); the caller's variables (VENV=...) still do."""
