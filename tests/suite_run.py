@@ -20,10 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def tail(text: str, chars: int = 3000) -> str:
-    """The end of a run's ``text`` for a failed assertion's message: at most ``chars`` characters, from the start of a line."""
+    """The end of a run's ``text`` for a failed assertion's message: at most ``chars`` characters, from the start of a
+    line, unless that would drop much of them (a long last line: then cut within it)."""
     if len(text) <= chars:
         return text
-    return "[...]\n" + text[-chars:].partition("\n")[2]
+    cut = text[-chars:]
+    first, newline, rest = cut.partition("\n")
+    return "[...]\n" + (rest if newline and rest.strip() and len(first) < chars // 4 else cut)
 
 
 def allure_results(folder: Path) -> list[dict[str, Any]]:
