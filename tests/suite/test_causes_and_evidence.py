@@ -260,9 +260,11 @@ def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
 
     html = ('<form method="post" action="https://contoso.b2clogin.com/oauth2/authresp"><input type="hidden" name="code" '
             'value="mobile-id-code-123456"/><input type="hidden" name="state" value="StateProperties=abc"/>'
-            "<input value='value-first-code-7890' type=hidden name=code></form>")  # another page's order and quoting
+            "<input value='value-first-code-7890' type=hidden name=code>"  # another page's order and quoting
+            '<input type="hidden" name="code" value="AbCd&amp;EfGh+123=="></form>')  # an entity, as Chromium serialises "&"
     found = page_credentials("https://contoso.b2clogin.com/authresp?code=query-code-654321&state=s", html)
-    assert {"mobile-id-code-123456", "value-first-code-7890", "query-code-654321"} <= found
+    assert {"mobile-id-code-123456", "value-first-code-7890", "query-code-654321", "AbCd&EfGh+123=="} <= found
+    assert "AbCd&amp;EfGh" not in Redaction.for_run(LOCAL, environ={}).text(html, found)
     encoded = page_credentials("https://contoso.b2clogin.com/authresp?code=a%2Fb%2Bc%3Dd1234", "")
     assert "a%2Fb%2Bc%3Dd1234" in found | encoded  # as the attached URL writes it
     assert "mobile-id-code-123456" not in Redaction.for_run(LOCAL, environ={}).text(html, found)
