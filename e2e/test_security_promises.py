@@ -28,7 +28,7 @@ from fixtures.mobile_id import MobileID
 from fixtures.redaction import JWT  # a token itself, not the words "id_token" a page may hold
 from fixtures.settings import Settings
 from mocks.common import net
-from pages.waiting import answer_params
+from pages.waiting import answer_params, at_address
 
 SSO_COOKIE_PREFIX = "x-ms-cpim-sso:"
 # B2C's cookie definitions: these end with the browser session (x-ms-cpim-sso is persistent only with KMSI).
@@ -97,7 +97,7 @@ def test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri(
     registered = journey.settings.redirect_uri
     control = b2c_http.get(b2c.authorize(policy).url, headers={"Cookie": cookie})
     location = control.headers.get("location", "")
-    assert control.is_redirect and location.startswith(registered) and "id_token" in answer_params(location), \
+    assert control.is_redirect and at_address(location, registered) and "id_token" in answer_params(location), \
         f"with the registered redirect URI B2C did not answer from the session (HTTP {control.status_code}); " \
         "without a live session the checks below would prove nothing"
 
@@ -177,7 +177,7 @@ def test_an_error_redirect_echoes_the_state(b2c: B2CTenant, b2c_http: httpx.Clie
 
     # Then the error goes to the app, with the app's state, so the app can tie it to its request
     location = response.headers.get("location", "")
-    assert response.is_redirect and location.startswith(request.redirect_uri), \
+    assert response.is_redirect and at_address(location, request.redirect_uri), \
         f"B2C did not send its AADB2C90043 error to the app (HTTP {response.status_code}, Location {location.split('#')[0]!r})"
     params = answer_params(location)
     assert params.get("error") and params.get("state") == request.state, \

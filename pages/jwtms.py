@@ -93,13 +93,13 @@ class JwtMsPage:
         return urlsplit(self.redirect_uri).hostname or ""
 
     def is_current(self) -> bool:
-        return self.page.url.startswith(self.redirect_uri)
+        return waiting.at_address(self.page.url, self.redirect_uri)
 
     @step("Wait for B2C to redirect to the app")
     def wait_for_redirect(self, timeout: float = waiting.TIMEOUT_MS) -> JwtMsPage:
         """Wait on the navigation itself (no script in the page): B2C's redirect to the app commits here."""
         try:
-            self.page.wait_for_url(lambda url: url.startswith(self.redirect_uri), wait_until="commit", timeout=timeout)
+            self.page.wait_for_url(lambda url: waiting.at_address(url, self.redirect_uri), wait_until="commit", timeout=timeout)
         except PlaywrightError:
             expected = f"a redirect to {self.redirect_uri}"
             failure = waiting.not_shown(self, timeout, expected)

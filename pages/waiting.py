@@ -66,6 +66,14 @@ class PageObject(Protocol):
     def dead_end(self) -> Locator | None: ...  # the page the browser goes to instead, ending the wait early
 
 
+def at_address(url: str, address: str) -> bool:
+    """Whether ``url`` is at ``address`` (the app's redirect URI), whatever its query and fragment carry: scheme, host,
+    port and path alike, so an answer sent to another path of the app's host is not the app's (the path empty or "/"
+    alike, as a browser writes it)."""
+    got, want = urlsplit(url), urlsplit(address)
+    return (got.scheme, got.hostname, got.port, got.path or "/") == (want.scheme, want.hostname, want.port, want.path or "/")
+
+
 def url_without_fragment(url: str) -> str:
     """The URL as a report may show it: the fragment carries tokens, the query stays."""
     return url.split("#", 1)[0]

@@ -535,3 +535,18 @@ def test_the_waits_figures_in_the_docs_are_the_codes() -> None:
     Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
     page.set_default_timeout.assert_called_once_with(waiting.TIMEOUT_MS)
     assert expect._timeout == waiting.TIMEOUT_MS  # set where the journeys' module is loaded (Playwright keeps it there)
+
+
+@pytest.mark.parametrize(("url", "address", "there"), [
+    ("https://jwt.ms/#id_token=x&state=s", "https://jwt.ms", True),
+    ("https://jwt.ms/?code=x", "https://jwt.ms", True),  # the answer in the query: still the app's address
+    ("https://jwt.ms/callback#id_token=x", "https://jwt.ms", False),  # another path of the app's host
+    ("http://jwt.ms/#id_token=x", "https://jwt.ms", False),
+    ("https://jwt.ms.evil.example/#id_token=x", "https://jwt.ms", False),
+    ("https://app.contoso.test/signin-oidc/#code=x", "https://app.contoso.test/signin-oidc", False),
+    ("https://app.contoso.test:8443/signin-oidc?code=x", "https://app.contoso.test/signin-oidc", False),
+])
+def test_the_apps_page_is_its_redirect_uri_exactly_whatever_the_answer_carries(url: str, address: str, there: bool) -> None:
+    """A journey arrives at the app only at its redirect URI: B2C sending the answer to another path, scheme, port or a
+    look-alike host is not the app's page (the journeys compared prefixes, and passed with the token at .../callback)."""
+    assert waiting.at_address(url, address) is there
