@@ -42,7 +42,7 @@ def check(raw: str) -> dict[str, Any]:
 
 
 def test_a_good_token_gives_its_claims() -> None:
-    claims = check(token(name="+41791234567"))
+    claims = check(token(name="+41791234567", tid="7A1B4F5E-2C3D-4E5F-8A9B-0C1D2E3F4A5B"))  # the issuer's tenant, in any case
     assert claims["name"] == "+41791234567" and claims["aud"] == CLIENT
 
 
@@ -62,6 +62,7 @@ def test_a_good_token_gives_its_claims() -> None:
         (lambda: token(exp=int(time.time()) + 10 * 86400), "lifetime"),
         (lambda: token(drop=("nbf",)), "nbf is None, expected epoch seconds"),
         (lambda: "not.a.jwt", "not a JWT"),
+        (lambda: token(tid="00000000-0000-0000-0000-000000000bad"), "tid is '00000000-0000-0000-0000-000000000bad', expected the tenant id"),
     ],
 )
 def test_each_defect_is_named(raw, message: str) -> None:
