@@ -490,3 +490,52 @@ def test_the_report_targets_take_allures_analytics_out_after_rendering(target: s
                              timeout=60, check=True).stdout
     places = [planned.find(step) for step in steps]
     assert -1 not in places and places == sorted(places), (steps, places, planned)
+
+
+def workflow(name: str) -> dict:
+    return YAML(typ="safe").load((ROOT / ".github" / "workflows" / name).read_text())
+
+
+def test_the_nightly_runs_every_shard_and_keeps_each_shards_results_whatever_another_did() -> None:
+    """README, CI: each shard runs its own part of the journeys (a shard number pinned in the definitions would run one
+    part four times and the merged report, counting the copies as retries, be green), no shard cancels the others, each
+    uploads under its own name even when it failed or hung, and the report and gate run after a red shard; Azure's
+    likewise, its history cache keyed per run so it is saved every night."""
+    nightly = workflow("nightly.yml")
+    journeys, report = nightly["jobs"]["journeys"], nightly["jobs"]["report"]
+    assert (journeys["env"]["SHARD"], journeys["env"]["SHARDS"]) == ("${{ matrix.shard }}", "${{ strategy.job-total }}")
+    assert journeys["strategy"]["fail-fast"] is False and nightly["concurrency"]["cancel-in-progress"] is False
+    assert nightly["on"]["schedule"] and nightly["permissions"] == {"contents": "read"}
+    uploads = [step for step in journeys["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")]
+    assert len(uploads) == 2 and all(step["if"] == "${{ !cancelled() }}" and "${{ matrix.shard }}" in step["with"]["name"] for step in uploads)
+    assert report["if"] == "${{ !cancelled() }}"
+    stage = next(stage for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] if stage["stage"] == "nightly")
+    jobs = {job["job"]: job for job in stage["jobs"]}
+    shards = [step for step in jobs["journeys"]["steps"] if str(step.get("script", "")).startswith("make shard")]
+    assert len(shards) == 2 and all(step["script"] == "make shard SHARD=$(System.JobPositionInPhase) SHARDS=$(System.TotalJobsInPhase)"
+                                    and step["condition"].startswith("and(succeeded(), ") for step in shards)
+    tenant = only([step for step in shards if "eq(variables['E2E_TARGET'], 'tenant')" in step["condition"]], "tenant shard step", "azure")
+    assert tenant["env"] == {"MOBILEID_CONTROL_TOKEN": "$(MOBILEID_CONTROL_TOKEN)"}
+    publishes = [step for step in jobs["journeys"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
+    assert len(publishes) == 2 and all(step["condition"] == "succeededOrFailed()" and "$(System.JobPositionInPhase)" in step["inputs"]["artifact"]
+                                       for step in publishes)
+    cache = only([step for step in jobs["report"]["steps"] if step.get("task") == "Cache@2"], "Cache@2", "azure report")
+    assert '"$(Build.BuildId)"' in cache["inputs"]["key"]
+
+
+def test_the_smoke_and_the_pull_request_run_what_the_readme_says_within_their_limits() -> None:
+    """The pre-release smoke one run at a time (a person's phone), its step's limit under its job's so its evidence is
+    kept; a pull request lints, tests, lints the CI definitions and runs the smoke against the local stack."""
+    smoke = workflow("smoke.yml")
+    assert smoke["concurrency"] == {"group": "pre-release-smoke", "cancel-in-progress": False}
+    for job in smoke["jobs"].values():
+        step = only([step for step in job["steps"] if step.get("run") == "make smoke"], "`make smoke` step", "smoke.yml")
+        assert step["timeout-minutes"] < job["timeout-minutes"]
+    pull_request = workflow("pull-request.yml")
+    runs = {step.get("run") for job in pull_request["jobs"].values() for step in job["steps"]}
+    assert {"make lint", "make test-emulators", "make lint-ci", "make smoke"} <= runs
+    assert pull_request["jobs"]["smoke"]["env"]["E2E_TARGET"] == "local"
+    stage = next(stage for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] if stage["stage"] == "smoke")
+    for job in stage["jobs"]:
+        step = only([step for step in job["steps"] if step.get("script") == "make smoke"], "`make smoke` step", "azure smoke")
+        assert int(step["timeoutInMinutes"]) < int(job["timeoutInMinutes"])
