@@ -115,8 +115,10 @@ def merge(shards: list[Path], into: Path, missing: Sequence[Missing] = ()) -> li
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     try:
+        overlaps = overlapping(shards)  # read before the merge, which counts a journey's results from two shards as retries
         notes = _merge(shards, partial)
         record_missing(partial, missing)
+        record_overlap(partial, overlaps)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -170,6 +172,31 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
                     f"{number} of the {expected - len(with_results)} missing shards of {expected} (counted: the folders are not "
                     f"numbered 1 to {expected}: the CI jobs' logs tell which)")
             for number in range(1, expected - len(with_results) + 1)]
+
+
+def overlapping(shards: list[Path]) -> dict[str, list[str]]:
+    """Journeys with results in more than one shard, and the shards: each shard runs its own part of the journeys, so a
+    journey in two means the shards were not told apart (a SHARD pinned in the CI definitions ran one part each time)."""
+    found: dict[str, list[str]] = {}
+    for shard in shards:
+        if shard.is_dir():
+            for key, journey in journeys(shard).items():
+                if not journey.outside:
+                    found.setdefault(key, []).append(shard.name)
+    return {key: where for key, where in found.items() if len(where) > 1}
+
+
+def record_overlap(into: Path, overlaps: dict[str, list[str]]) -> None:
+    """A broken result where the shards ran the same journeys: the merged results would read the copies as retries and
+    the night as whole, while the other parts never ran."""
+    if not overlaps:
+        return
+    key = min(overlaps)  # the same example every night for the same overlap: one group in the report's history
+    where = overlaps[key]
+    detail = (f"{len(overlaps)} journeys ran in more than one shard (e.g. {key} in {', '.join(where)}): each shard must run its own "
+              "part of them (SHARD from the job's place among the shards, SHARDS their count); the others may never have run")
+    write_run_result(into, key="ci-shards-overlap", full_name="ci.shards.overlap", name="the shards ran the same journeys",
+                     cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
 def record_missing(into: Path, missing: Sequence[Missing]) -> None:

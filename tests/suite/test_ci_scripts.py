@@ -18,7 +18,7 @@ import pytest
 
 from fixtures.commands import venv_for_make
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
-from tests.suite_run import suite_env, tail
+from tests.suite_run import allure_results, suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
@@ -60,6 +60,27 @@ def shards(tmp_path: Path) -> list[Path]:
         (shard / "environment.properties").write_text("target=local\n")
         (shard / f"attachment-of-{shard.name}.png").write_bytes(b"\x89PNG")
     return [one, two]
+
+
+def test_shards_that_ran_the_same_journeys_are_a_broken_result_the_gate_fails(tmp_path: Path) -> None:
+    """Four shards told the same shard number (a SHARD pinned in the CI definitions) each run the same part: the merge
+    would read the copies as retries of journeys that passed, and the night as whole. It says so in a broken result."""
+    shards = [tmp_path / f"allure-results-{number}" for number in range(1, 5)]
+    for shard in shards:
+        write_result(shard, "test_sign_up[B2C_1_signupsignin]", "passed")
+        write_result(shard, "test_sign_in[B2C_1_signupsignin]", "passed")
+    merged = tmp_path / "merged"
+    assert merge_results.main([*map(str, shards), "--into", str(merged)]) == 0
+    [overlap] = [r for r in allure_results(merged) if r["name"] == "the shards ran the same journeys"]
+    said = "2 journeys ran in more than one shard (e.g. h-test_sign_in[B2C_1_signupsignin] in allure-results-1, "
+    assert overlap["status"] == "broken" and said in overlap["statusDetails"]["message"]
+    assert quality_gate.main([str(merged)]) != 0
+    # Shards of their own parts, a journey retried within one of them: no such result.
+    write_result(tmp_path / "own-1", "test_sign_up[B2C_1_signupsignin]", "broken", stop=1)
+    write_result(tmp_path / "own-1", "test_sign_up[B2C_1_signupsignin]", "passed", stop=2)
+    write_result(tmp_path / "own-2", "test_sign_in[B2C_1_signupsignin]", "passed")
+    assert merge_results.main([str(tmp_path / "own-1"), str(tmp_path / "own-2"), "--into", str(tmp_path / "own")]) == 0
+    assert not [r for r in allure_results(tmp_path / "own") if r["name"] == "the shards ran the same journeys"]
 
 
 def test_merge_keeps_every_file_once_and_marks_the_retried_journey_flaky(shards: list[Path], tmp_path: Path) -> None:
