@@ -38,6 +38,8 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
         if journey.mobile.has_number_form():  # its page, but a field a phone types letters into
             raise failure.reworded(f"Mobile ID's page has no type=tel number field: a phone shows letters, not the keypad ({failure})") from None
         raise
+    keypad = journey.mobile.number_keypad()
+    assert keypad in ("tel", "numeric"), f"Mobile ID's number field asks a phone for its {keypad!r} keyboard (inputmode), not the keypad"
     journey.approve_at_mobile_id(number)
     journey.reach_profile_page()
     journey.profile.continue_()

@@ -142,6 +142,10 @@ class MobileIDLoginPage:
     def inline_error(self) -> str | None:
         return self.number_error.inner_text().strip() if self.number_error.count() else None
 
+    def number_keypad(self) -> str:
+        """The keyboard a phone shows for the number field: its ``inputmode``, else what ``type=tel`` gives, the keypad."""
+        return str(self.number_input.evaluate("field => field.inputMode")) or "tel"
+
     def heading_text(self) -> str:
         return self.heading.inner_text().strip() if self.heading.count() else ""  # none: no wait for one
 
