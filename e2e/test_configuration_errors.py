@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
 
 from fixtures.journey import Journey
+from fixtures.tokens import LEEWAY
 
 
 @pytest.mark.negative
@@ -28,9 +30,14 @@ def test_configuration_error_is_shown_on_b2c_error_page(journey: Journey, policy
     # Then B2C shows its error page (it must not send anything to an unverified redirect URI)
     page = journey.error_page.wait_until_shown()
     assert page.error_code() == code, f"B2C's error page shows {page.detail_text()!r}, expected {code}"
-    assert page.correlation_id(), f"B2C's error page shows no correlation ID: {page.correlation.inner_text()!r}"
+    correlation_id = page.correlation_id()
+    assert correlation_id, f"B2C's error page shows no correlation ID: {page.correlation.inner_text()!r}"
+    assert uuid.UUID(correlation_id).int, "B2C's error page shows the nil correlation ID: no support case can find this request"
     timestamp = page.timestamp()
     assert timestamp and re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z", timestamp), \
         ("B2C's error page shows no UTC timestamp in a plain div of .error-page-messagedetails" if not timestamp else
          f"B2C's error page shows a timestamp that is not UTC as B2C writes it (YYYY-MM-DD hh:mm:ssZ): {timestamp!r}")
+    shown = datetime.strptime(timestamp, "%Y-%m-%d %H:%M:%SZ").replace(tzinfo=UTC)
+    off = abs((datetime.now(UTC) - shown).total_seconds())
+    assert off <= LEEWAY, f"B2C's error page shows the time {timestamp}, {off:.0f} s from now: not when this request failed"
     expect(page.heading).to_be_visible()
