@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fixtures.causes import JourneyFailure
-from fixtures.journey import Journey, SignedUpUser, new_sign_in_recorded
+from fixtures.journey import Journey, SignedUpUser, new_sign_in_recorded, past_the_second_of
 
 
 def test_second_sign_in_in_the_same_browser_skips_mobile_id(
@@ -11,6 +11,7 @@ def test_second_sign_in_in_the_same_browser_skips_mobile_id(
 ) -> None:
     # Given a user who just signed in in this browser (B2C has a session)
     first = signed_in.claims
+    past_the_second_of(journey.page, first)  # a new auth_time would now differ from the first's
     mark = len(journey.visited)
 
     # When the app asks for a token again
@@ -20,8 +21,9 @@ def test_second_sign_in_in_the_same_browser_skips_mobile_id(
     claims = journey.token(request)
     shown = journey.hosts_visited(mark)
     assert journey.mobile.host not in shown, f"SSO sign-in went through Mobile ID again (pages: {shown})"
-    assert claims["sub"] == first["sub"]
-    assert claims["auth_time"] == first["auth_time"], "SSO keeps the time of the last credential entry"
+    assert claims["sub"] == first["sub"], f"SSO signed in another user: sub {claims['sub']!r}, the first sign-in's {first['sub']!r}"
+    assert claims["auth_time"] == first["auth_time"], \
+        f"SSO keeps the time of the last credential entry: auth_time {claims['auth_time']}, the sign-in's {first['auth_time']}"
 
 
 def test_prompt_login_asks_for_mobile_id_despite_the_session(
@@ -29,6 +31,7 @@ def test_prompt_login_asks_for_mobile_id_despite_the_session(
 ) -> None:
     # Given a user with a B2C session in this browser
     number, first = signed_in
+    past_the_second_of(journey.page, first)  # a kept auth_time would now differ from the new token's iat
 
     # When the app demands a fresh sign-in
     request = journey.open(policy, prompt="login")
@@ -48,5 +51,5 @@ def test_prompt_login_asks_for_mobile_id_despite_the_session(
         raise failure.reworded(f"prompt=login: after choosing Mobile ID the user was not asked for the phone number ({failure})") from None
     journey.approve_at_mobile_id(number)
     claims = journey.token(request)
-    assert claims["sub"] == first["sub"]
+    assert claims["sub"] == first["sub"], f"prompt=login signed in another user: sub {claims['sub']!r}, the first's {first['sub']!r}"
     new_sign_in_recorded(first, claims)
