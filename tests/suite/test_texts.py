@@ -98,6 +98,7 @@ def test_the_phone_message_must_carry_the_pages_transaction_number_in_the_langua
     assert pattern.fullmatch("Möchten Sie sich bei Contoso anmelden? Transaktion Nummer A9W1GLUM")
     assert not pattern.fullmatch("Möchten Sie sich bei Contoso anmelden? Transaktion Nummer B0000000")
     assert not pattern.fullmatch("Do you want to login to Contoso? Transaction number A9W1GLUM")
+    assert not pattern.fullmatch("Möchten Sie sich bei #CLIENT# anmelden? Transaktion Nummer A9W1GLUM")  # the name never filled in
 
 
 def test_documented_variants_are_accepted_and_nothing_else() -> None:
