@@ -152,6 +152,23 @@ def test_an_authorization_code_is_redeemed_only_once(
     assert second.status_code == 400 and body.get("error") == "invalid_grant", \
         f"B2C redeemed the same authorization code twice (HTTP {second.status_code}, {sorted(body)}); codes are single-use (RFC 6749 4.1.2)"
 
+    # And a code asked for with PKCE is redeemed only with its verifier (RFC 7636 4.6): a fresh code each time (from the
+    # session), wrong verifier or none, refused without a token (how B2C words the refusal is not documented)
+    for sent, verifier_sent in (("a wrong verifier", secrets.token_urlsafe(48)), ("no verifier", None)):
+        again = b2c.authorize(policy, response_type="code", response_mode="query")
+        again = replace(again, url=with_params(again.url, code_challenge=challenge, code_challenge_method="S256"))
+        journey.page.goto(again.url, wait_until="commit")
+        fresh = journey.redirect(again, expecting="an authorization code").params.get("code")
+        assert fresh, "B2C answered the session's authorize request without a code"
+        attempt = {**form, "code": fresh, "redirect_uri": again.redirect_uri}
+        if verifier_sent is None:
+            attempt.pop("code_verifier")
+        else:
+            attempt["code_verifier"] = verifier_sent
+        refused = b2c_http.post(token_endpoint, data=attempt)
+        assert refused.status_code == 400 and "id_token" not in refused.text, \
+            f"B2C redeemed a PKCE code with {sent} (HTTP {refused.status_code}): anyone who intercepts a code could redeem it"
+
 
 # --- state and nonce come back unchanged (RFC 6749 4.1.2, OIDC Core 3.1.3.7) -----------------------
 
