@@ -21,6 +21,11 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 AZURE = ROOT / "azure-pipelines.yml"
 
 
+def workflow(name: str) -> dict:
+    """One of the GitHub workflows, as data."""
+    return YAML(typ="safe").load((ROOT / ".github" / "workflows" / name).read_text())
+
+
 def commands(node: object) -> list[str]:
     """Every shell command of a definition: GitHub's ``run:``, Azure's ``script:``."""
     found = []
@@ -63,10 +68,10 @@ NIGHTLY_SECRETS = {"B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_susi", "B2C_
 
 def nightly_shard_env(variables: dict[str, str]) -> dict[str, str]:
     """What nightly.yml's shard step gets, with NIGHTLY_SECRETS and the repository ``variables``, as GitHub gives it."""
-    workflow = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())
-    journeys = workflow["jobs"]["journeys"]
+    nightly = workflow("nightly.yml")
+    journeys = nightly["jobs"]["journeys"]
     shard = only([step for step in journeys["steps"] if step.get("run") == "make shard"], "`make shard` step", "nightly.yml journeys")
-    given = {**workflow["env"], **{k: v for k, v in journeys["env"].items() if not str(v).startswith("${{ matrix.") and "strategy." not in str(v)},
+    given = {**nightly["env"], **{k: v for k, v in journeys["env"].items() if not str(v).startswith("${{ matrix.") and "strategy." not in str(v)},
              **shard["env"]}
     return {name: github_value(value, {}, NIGHTLY_SECRETS, variables) for name, value in given.items()}
 
@@ -185,14 +190,14 @@ def test_a_report_job_run_again_renders_the_history_its_run_found_and_saves_its_
 
 
 def test_every_pull_request_is_linted_and_type_checked_on_both_platforms() -> None:
-    pull_request = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
+    pull_request = workflow("pull-request.yml")
     azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
     assert "make lint" in commands(pull_request) and "make lint" in commands(azure["fast_tests"])
 
 def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
     """A shard that uploaded nothing must show in the report (scripts/merge_results.py --expect), so the merge's
     EXPECT_SHARDS is the number of shards the nightly starts, on both platforms; on Azure the gate is a job of its own."""
-    nightly = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())
+    nightly = workflow("nightly.yml")
     shards = nightly["jobs"]["journeys"]["strategy"]["matrix"]["shard"]
     merge = only([step for step in nightly["jobs"]["report"]["steps"] if step.get("run") == "make merge-results"], "`make merge-results` step", "nightly.yml report")
     assert int(merge["env"]["EXPECT_SHARDS"]) == len(shards) == max(shards)
@@ -399,7 +404,7 @@ def test_make_merge_results_finds_the_shards_as_ci_downloads_them_and_expects_th
 def test_a_hung_shard_fails_its_step_before_the_job_times_out_so_its_evidence_is_uploaded() -> None:
     """A job's own time limit cancels it, and the uploads that keep a failed shard's results and traces run only after a
     failure, not a cancellation: the shard's step has a shorter limit of its own, on both platforms."""
-    journeys = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "nightly.yml").read_text())["jobs"]["journeys"]
+    journeys = workflow("nightly.yml")["jobs"]["journeys"]
     shard = only([step for step in journeys["steps"] if step.get("run") == "make shard"], "`make shard` step", "nightly.yml journeys")
     assert 0 < int(shard["timeout-minutes"]) < int(journeys["timeout-minutes"])
     azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
@@ -490,10 +495,6 @@ def test_the_report_targets_take_allures_analytics_out_after_rendering(target: s
                              timeout=60, check=True).stdout
     places = [planned.find(step) for step in steps]
     assert -1 not in places and places == sorted(places), (steps, places, planned)
-
-
-def workflow(name: str) -> dict:
-    return YAML(typ="safe").load((ROOT / ".github" / "workflows" / name).read_text())
 
 
 def test_the_nightly_runs_every_shard_and_keeps_each_shards_results_whatever_another_did() -> None:
