@@ -522,6 +522,9 @@ def test_the_nightly_runs_every_shard_and_keeps_each_shards_results_whatever_ano
                                        for step in publishes)
     cache = only([step for step in jobs["report"]["steps"] if step.get("task") == "Cache@2"], "Cache@2", "azure report")
     assert '"$(Build.BuildId)"' in cache["inputs"]["key"]
+    # Its report's publishes: with issues, not failed, when there is nothing to publish (the job's success saves the history).
+    report_publishes = [step for step in jobs["report"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
+    assert len(report_publishes) == 2 and all(step.get("continueOnError") is True for step in report_publishes)
 
 
 def test_the_smoke_and_the_pull_request_run_what_the_readme_says_within_their_limits() -> None:
@@ -531,7 +534,7 @@ def test_the_smoke_and_the_pull_request_run_what_the_readme_says_within_their_li
     assert smoke["concurrency"] == {"group": "pre-release-smoke", "cancel-in-progress": False}
     for job in smoke["jobs"].values():
         step = only([step for step in job["steps"] if step.get("run") == "make smoke"], "`make smoke` step", "smoke.yml")
-        assert step["timeout-minutes"] < job["timeout-minutes"]
+        assert (step["timeout-minutes"], job["timeout-minutes"]) == (25, 30)  # the README quotes them, against MOBILEID_APPROVAL_TIMEOUT
     pull_request = workflow("pull-request.yml")
     runs = {step.get("run") for job in pull_request["jobs"].values() for step in job["steps"]}
     assert {"make lint", "make test-emulators", "make lint-ci", "make smoke"} <= runs
