@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Playwright
 
 from fixtures.journey import Journey
 from fixtures.mobile_id import fresh_number
@@ -18,6 +19,15 @@ from tests.journeys_in_process import journey_parts
 
 POLICY = "B2C_1A_signup_signin"
 UNREGISTERED = "https://app.example.invalid/not-registered"
+
+
+@pytest.fixture
+def devices_asked_here(playwright: Playwright, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The repro command's questions to Playwright (its device list) asked of this process's Playwright, not of a driver
+    started for each question (ask_playwright itself: the browser tests of test_arguments.py)."""
+    from repro import cli
+
+    monkeypatch.setattr(cli, "ask_playwright", lambda question: question(playwright))
 
 
 @pytest.fixture(scope="package")

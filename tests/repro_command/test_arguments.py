@@ -365,13 +365,10 @@ def test_a_playwright_folder_that_cannot_be_written_means_no_video_not_a_traceba
     assert not video_available()
 
 
-def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones(playwright: Playwright, monkeypatch: pytest.MonkeyPatch) -> None:
-    from repro import cli
+@pytest.mark.usefixtures("devices_asked_here")
+def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones() -> None:
     from repro.cli import UsageError, check_device
 
-    # Playwright's device list asked of this process's Playwright, not a driver started for each question (ask_playwright
-    # itself: the browser tests above).
-    monkeypatch.setattr(cli, "ask_playwright", lambda question: question(playwright))
     assert check_device("pixel  7") == "Pixel 7"
     assert check_device("iPhone 15") == "iPhone 15"
     with pytest.raises(UsageError, match="'Pixel' is not a Playwright device; did you mean: Pixel 2, "):

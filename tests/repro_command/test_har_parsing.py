@@ -11,9 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Playwright
 
-import repro.cli
 from repro.cli import check, check_device, parser
 from repro.har import ANDROID_TABLET as ANDROID_TABLET_DEVICE
 from repro.har import PHONE_KINDS, answer, describe, read_har, repro_args
@@ -244,8 +242,8 @@ def test_a_reporters_phone_is_replayed_as_a_playwright_device_of_its_kind(user_a
     assert (f"(replayed as Playwright's {device})" in browser) if device else "replayed" not in browser
 
 
-def test_every_device_a_har_can_name_is_one_playwright_has(playwright: Playwright, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The installed Playwright's devices, as --device asks them, from this process's driver rather than one per device.
-    monkeypatch.setattr(repro.cli, "ask_playwright", lambda question: question(playwright))
+@pytest.mark.usefixtures("devices_asked_here")
+def test_every_device_a_har_can_name_is_one_playwright_has() -> None:
+    # The installed Playwright's devices, as --device asks them.
     for device in [*(device for _, device in PHONE_KINDS), ANDROID_TABLET_DEVICE]:
         assert check_device(device) == device
