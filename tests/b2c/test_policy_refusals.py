@@ -466,7 +466,7 @@ def exchange_step(order: int, exchange: str, profile: str, kind: str = "ClaimsEx
 
 def refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     """The starter pack loads, and with ``edits`` is refused saying ``says``: the refusal is the edits'."""
-    assert pack(tmp_path / "unedited")
+    assert pack(tmp_path / "unedited"), "the unedited starter pack gave no sign-up policy: the refusal below would prove nothing"
     with pytest.raises(PolicyError, match=re.escape(says)):
         pack(tmp_path / "edited", edits=edits)
 

@@ -161,3 +161,9 @@ def test_the_suite_imports_nothing_of_the_emulators_but_shared_utilities() -> No
     assert ran.returncode == 0, tail(ran.stderr)
     imported = set(ran.stdout.split())
     assert "mocks.faults" in imported and not imported - SHARED_UTILITIES, sorted(imported - SHARED_UTILITIES)
+
+
+def test_the_tests_local_stack_is_what_the_stacks_command_describes() -> None:
+    """tests/local_stack.py computes the description in-process, and several tests stand it in for the command's
+    --describe (tests/repro_command/test_arguments.py): the command, asked once, says the same."""
+    assert describe_stack(serve_command(None, ())) == LOCAL_STACK
