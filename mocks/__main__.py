@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mocks.b2c.policy import PolicyError
 from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_key
+from mocks.b2c.settings import MAX_PAGE_BUILD_DELAY
 from mocks.common.hosts import TENANT_NAME
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
@@ -31,6 +32,16 @@ def _tenant(text: str) -> str:
     if not TENANT_NAME.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a tenant name: lower-case letters, digits and '-' (not at either end), at most 63, e.g. contoso")
     return text
+
+
+def _build_delay(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_PAGE_BUILD_DELAY:  # NaN too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to {MAX_PAGE_BUILD_DELAY:g}, e.g. 1")
+    return seconds
 
 
 def _directory(text: str) -> Path:
@@ -93,6 +104,9 @@ def parser() -> argparse.ArgumentParser:
                               help="the tenant's language customization, for user flows: on (default here) lets ui_locales "
                                    "pick the page language and <html lang>; off is B2C's own default (English pages without "
                                    "lang). A custom policy follows its own <Localization>")
+    serve_parser.add_argument("--page-build-delay", type=_build_delay, default=0.0, metavar="SECONDS",
+                              help="build B2C's hosted pages this long after their load event, as the real service builds them "
+                                   "0.25-2.2 s after navigation (default 0: at once after load); proves that page waits wait")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
                               help="TOML file with more user flows, each of a name the stack does not serve yet (the format: "
                                    "policies/user-flows.example.toml, whose first flow is the stack's own B2C_1_signupsignin)")
@@ -123,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
                              proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ),
                              control_token=os.environ.get(CONTROL_TOKEN_ENV) or None, policy_keys=tuple(args.policy_key),
-                             language_customization=args.language_customization == "on")
+                             language_customization=args.language_customization == "on", page_build_delay=args.page_build_delay)
         if args.describe:
             try:
                 print(json.dumps(describe(config), indent=2))

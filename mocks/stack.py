@@ -79,6 +79,7 @@ class StackConfig:
     policy_keys: tuple[Any, ...] = ()
     # The tenant's language customization (B2C's default is off; the local stack turns it on).
     language_customization: bool = True
+    page_build_delay: float = 0.0  # seconds after load that B2C's hosted pages are built (B2CSettings.page_build_delay)
 
 
 @dataclass
@@ -223,6 +224,7 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
             extra_cas=config.ca_files,
             faults=config.faults - MOBILEID_FAULTS,
             language_customization=config.language_customization,
+            page_build_delay=config.page_build_delay,
         )
     except ValidationError as error:
         raise SystemExit(f"B2C emulator: invalid settings: {error}") from None

@@ -245,7 +245,8 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     # Every one, empty ones too: an empty value in the environment is what overrides the replayer's .env.
     stack = [f"E2E_STACK_FAULTS={','.join(settings.stack_faults)}", f"E2E_STACK_POLICIES={shown_path(settings.stack_policies)}",
              f"E2E_STACK_POLICY_KEYS={','.join(map(shown_key, settings.stack_policy_keys))}",
-             f"B2C_LANGUAGE_CUSTOMIZATION={'on' if settings.language_customization else 'off'}"] if settings.is_local else []
+             f"B2C_LANGUAGE_CUSTOMIZATION={'on' if settings.language_customization else 'off'}",
+             f"E2E_STACK_PAGE_BUILD_DELAY={settings.stack_page_build_delay:g}"] if settings.is_local else []
     command = [*(["env", *stack] if stack else []), python(), "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0],
                "--target", settings.target]
     if settings.target == "tenant":

@@ -56,9 +56,11 @@ def _script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _page(template: str, *, lang: str, status: int = 200, html_lang: bool = True, **context: Any) -> HTMLResponse:
-    """``html_lang`` False: no ``<html lang>``, as B2C's Ocean Blue pages without language customization."""
-    html = _env().get_template(template).render(lang=lang, html_lang=lang if html_lang else None, t=strings(lang), **context)
+def _page(template: str, *, lang: str, status: int = 200, html_lang: bool = True, build_delay: float = 0.0, **context: Any) -> HTMLResponse:
+    """``html_lang`` False: no ``<html lang>``, as B2C's Ocean Blue pages without language customization. ``build_delay``:
+    seconds after load that static/b2c.js builds the page (``B2CSettings.page_build_delay``)."""
+    html = _env().get_template(template).render(lang=lang, html_lang=lang if html_lang else None, t=strings(lang),
+                                                build_delay_ms=round(build_delay * 1000), **context)
     return HTMLResponse(html, status_code=status, headers=NO_STORE)
 
 
@@ -114,8 +116,9 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
             "loginHint": _sign_in_name(settings, transaction),
         }
     t = strings(transaction.locale)
-    return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"], container_class="unified_container",
-                 correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
+    return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"],
+                 container_class="unified_container", build_delay=settings.page_build_delay, correlation_id=transaction.correlation_id,
+                 settings_json=_script_json(page), content_json=_script_json(t))
 
 
 def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
@@ -139,14 +142,14 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
         ]
     }
     return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy),
-                 title=t["title_selfasserted"], container_class="self_asserted_container", correlation_id=transaction.correlation_id,
-                 settings_json=_script_json(page), content_json=_script_json(t))
+                 title=t["title_selfasserted"], container_class="self_asserted_container", build_delay=settings.page_build_delay,
+                 correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
 
 
 ERROR_PAGE_STRINGS = ("error_heading", "error_help", "correlation_id", "timestamp")
 
 
-def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True) -> HTMLResponse:
+def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True, build_delay: float = 0.0) -> HTMLResponse:
     """B2C's error page; ``detail`` (what the emulator does not do) goes after the code and its text, as every real
     error page leads with its code (the suite's dead-end detection reads it)."""
     t = strings(lang)
@@ -154,7 +157,7 @@ def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_la
             "errorDetail": f"{err.detail} {detail}" if detail else err.detail, "locale": {"lang": lang}}
     content = {key: t[key] for key in ERROR_PAGE_STRINGS}  # its own words only: no other page's message (a code) in its source
     return _page("layout.html", lang=lang, html_lang=html_lang, title=t["title_error"], container_class="self_asserted_container",
-                 correlation_id=err.correlation_id, settings_json=_script_json(page), content_json=_script_json(content))
+                 build_delay=build_delay, correlation_id=err.correlation_id, settings_json=_script_json(page), content_json=_script_json(content))
 
 
 def form_post(action: str, fields: list[tuple[str, str]], *, lang: str = "en") -> HTMLResponse:

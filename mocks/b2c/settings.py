@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mocks.b2c.sessions import RelyingPartyRequest
 
 DEFAULT_TENANT = "contoso"
+MAX_PAGE_BUILD_DELAY = 10.0  # seconds: beyond the real service's slowest build, and well within the suite's page waits
 DEFAULT_TENANT_ID = "7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
 TESTAPP1_CLIENT_ID = "5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f"
 WEBAPP1_CLIENT_ID = "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"
@@ -96,6 +97,10 @@ class B2CSettings(BaseModel):
     # Company branding > Languages > "Enable language customization": off by default in B2C. Only when on
     # does ui_locales pick the page language and <html lang> (the Ocean Blue template has none otherwise).
     language_customization: bool = False
+    # How long after its load event a hosted page is built (the unified, self-asserted and error pages: static/b2c.js).
+    # 0 builds it in the next task; the real service fills #api 0.25-2.2 s after navigation (reference b2c.md, Addendum),
+    # which a run can ask for to prove its waits (--page-build-delay, E2E_STACK_PAGE_BUILD_DELAY).
+    page_build_delay: Annotated[float, Field(ge=0, le=MAX_PAGE_BUILD_DELAY)] = 0.0
 
     @field_validator("tenant_id")
     @classmethod

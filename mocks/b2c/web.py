@@ -98,7 +98,7 @@ class TenantHandlers:
             lang, html_lang = self.settings.default_locale, self.settings.language_customization
         else:
             lang, html_lang = self.settings.page_language(policy, None), self.settings.customizes_language(policy)
-        return pages.error(error, lang=lang, detail=detail, html_lang=html_lang)
+        return pages.error(error, lang=lang, detail=detail, html_lang=html_lang, build_delay=self.settings.page_build_delay)
 
 
 def in_journey(error: B2CError, transaction: JourneyTransaction | None) -> B2CError:

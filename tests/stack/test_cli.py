@@ -71,6 +71,15 @@ def test_language_customization_reaches_the_description_and_b2cs_settings(monkey
     assert user_flow is not None and b2c.customizes_language(user_flow) is expected  # a user flow follows the tenant's setting
 
 
+@pytest.mark.parametrize(("args", "expected"), [((), 0.0), (("--page-build-delay", "1.5"), 1.5)])
+def test_a_page_build_delay_reaches_b2cs_settings(monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], expected: float) -> None:
+    served: list[StackConfig] = []
+    monkeypatch.setattr(cli, "serve", served.append)  # what `serve` would start, without serving
+    cli.main(["serve", "--port", "0", *args])
+    [config] = served
+    assert stack_settings(config)[1].page_build_delay == expected
+
+
 def test_a_control_token_the_emulator_refuses_stops_the_start_naming_its_variable() -> None:
     """No traceback: the stack names MOBILEID_CONTROL_TOKEN and what is wrong with it, never its value."""
     with pytest.raises(SystemExit) as stopped:
@@ -91,6 +100,9 @@ def test_help_documents_language_customization_on_by_default(capsys: pytest.Capt
     (["--tenant", "contoso-"], "is not a tenant name"),  # a DNS label ends with a letter or digit
     (["--policies", "/nonexistent"], "is not a directory"),
     (["--fault", "no-such-fault"], "unknown fault 'no-such-fault'; known faults: foreign-signing-key"),
+    (["--page-build-delay", "soon"], "'soon' is not a number of seconds from 0 to 10, e.g. 1"),
+    (["--page-build-delay", "10.5"], "'10.5' is not a number of seconds from 0 to 10"),
+    (["--page-build-delay", "nan"], "'nan' is not a number of seconds from 0 to 10"),
 ])
 def test_bad_arguments_give_a_clear_message(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     status, _, err = run_here(capsys, "serve", *args)  # an exception other than SystemExit (a traceback) fails it here

@@ -293,6 +293,14 @@ def test_the_emulator_tests_get_twice_the_journeys_workers_and_each_mode_half(wo
     assert "-j2 --output-sync=target selfcheck shard-check test-remote-browser lint-ci\n" in planned, planned
 
 
+def test_the_browser_server_smoke_runs_against_b2c_pages_built_late() -> None:
+    """make test's smoke through a browser server meets B2C's pages built 1 s after load (README, Remote browsers): the
+    setting is one the run reads (tests/suite/test_settings.py) and the stack then builds them so (tests/b2c)."""
+    planned = subprocess.run(["make", "-s", "-n", "test-remote-browser", f"VENV={venv_for_make()}"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+    assert re.search(r"^E2E_STACK_PAGE_BUILD_DELAY=1 \S+ scripts/browser_server.py -- .* e2e -m smoke", planned, re.M), planned
+
+
 def test_each_shard_keeps_its_failure_evidence_in_its_own_folder() -> None:
     """pytest-playwright empties its output folder as a run starts: two shards on one machine must not share it."""
     planned = subprocess.run(["make", "-s", "-n", "shard", "SHARD=1", "SHARDS=2", "EVIDENCE_DIR=/tmp/shard-1/test-results", f"VENV={venv_for_make()}"],
@@ -349,7 +357,8 @@ TENANT_PIPELINE = {
 
 # Settings that mean the same in a local run and a tenant run (how the browser runs, what the run checks): kept.
 RUN_CHOICES = {"E2E_BROWSER_EXPOSE_NETWORK", "E2E_BROWSER_LOCALE", "E2E_BROWSER_WS_ENDPOINT", "E2E_BROWSER_WS_HEADERS",
-               "E2E_IDP_BACKCHANNEL_BUDGET", "E2E_PREFLIGHT", "E2E_STACK_FAULTS", "E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS",
+               "E2E_IDP_BACKCHANNEL_BUDGET", "E2E_PREFLIGHT", "E2E_STACK_FAULTS", "E2E_STACK_PAGE_BUILD_DELAY", "E2E_STACK_POLICIES",
+               "E2E_STACK_POLICY_KEYS",
                "E2E_UI_LOCALES", "MOBILEID_APPROVAL_TIMEOUT", "MOBILEID_APPROVAL_WEBHOOK"}
 
 

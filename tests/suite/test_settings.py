@@ -9,8 +9,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from fixtures.settings import SettingsError, build_settings
+import mocks.b2c.settings
+from fixtures.settings import MAX_PAGE_BUILD_DELAY, SettingsError, build_settings
 from fixtures.settings_plugin import load_settings
+from fixtures.stack_description import stack_command
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import allure_results
 
@@ -136,6 +138,11 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({**TENANT, "E2E_CA_FILE": "/nonexistent/ca.pem"}, "E2E_CA_FILE"),
         ({"E2E_STACK_FAULTS": "wrong-audience,typo"}, "E2E_STACK_FAULTS"),
         ({**TENANT, "E2E_STACK_FAULTS": "wrong-audience"}, "E2E_STACK_FAULTS"),
+        ({"E2E_STACK_PAGE_BUILD_DELAY": "soon"}, "E2E_STACK_PAGE_BUILD_DELAY='soon' must be a number of seconds from 0 to 10"),
+        ({"E2E_STACK_PAGE_BUILD_DELAY": "-1"}, "E2E_STACK_PAGE_BUILD_DELAY='-1' must be"),
+        ({"E2E_STACK_PAGE_BUILD_DELAY": "nan"}, "E2E_STACK_PAGE_BUILD_DELAY='nan' must be"),
+        ({"E2E_STACK_PAGE_BUILD_DELAY": "10.5"}, "E2E_STACK_PAGE_BUILD_DELAY='10.5' must be"),
+        ({**TENANT, "E2E_STACK_PAGE_BUILD_DELAY": "1"}, "E2E_STACK_PAGE_BUILD_DELAY only applies to E2E_TARGET=local"),
         ({"B2C_REDIRECT_URI": "http://jwt.ms"}, "B2C_REDIRECT_URI"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy:+41000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy=0041000092406"}, "MOBILEID_ROBOTS"),
@@ -183,6 +190,19 @@ def test_host_map_and_faults_are_parsed() -> None:
     s = build_settings({**TENANT, "E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443, M.MobileID.ch=127.0.0.1:8443"})
     assert s.host_map == {"jwt.ms": ("127.0.0.1", 8443), "m.mobileid.ch": ("127.0.0.1", 8443)}
     assert build_settings({"E2E_STACK_FAULTS": "wrong-idp, slow-idp"}).stack_faults == ("wrong-idp", "slow-idp")
+
+
+def test_a_page_build_delay_reaches_the_stacks_command_and_the_report() -> None:
+    late = build_settings({"E2E_STACK_PAGE_BUILD_DELAY": " 1.5 "})
+    assert late.stack_page_build_delay == 1.5 and late.describe()["stack_page_build_delay"] == "1.5 s"
+    command = stack_command(None, late)
+    assert command[command.index("--page-build-delay") + 1] == "1.5", command
+    at_once = build_settings({"E2E_STACK_PAGE_BUILD_DELAY": "0"})
+    assert "--page-build-delay" not in stack_command(None, at_once) and "stack_page_build_delay" not in at_once.describe()
+
+
+def test_the_suites_most_page_build_delay_is_the_stacks() -> None:
+    assert MAX_PAGE_BUILD_DELAY == mocks.b2c.settings.MAX_PAGE_BUILD_DELAY
 
 
 def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -240,7 +240,8 @@
 
   // After the load event, in a task of its own: B2C builds its pages later still (0.25-2.2 s after
   // navigation, reference b2c.md Addendum), so nothing may read the page at load and expect it built.
-  function renderSoon() { setTimeout(render, 0); }
+  // A stack asked for a build delay (--page-build-delay) builds it that much later, as the real service may.
+  function renderSoon() { setTimeout(render, window.PAGE_BUILD_DELAY_MS || 0); }
   if (document.readyState === "complete") renderSoon();
   else window.addEventListener("load", renderSoon);
 })();
