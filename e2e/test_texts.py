@@ -17,22 +17,39 @@ from fixtures.journey import Journey
 from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
 from fixtures.settings import Settings, is_custom_policy
 
+SIGN_IN_FORM_WORDS = {"divider_title": "divider", "button_signin": "sign-in button", "forgotpassword_link": "forgotten-password link",
+                      "createaccount_link": "sign-up link"}
+
 
 class Differences:
     """Every text that differs on a screen, so one run names them all."""
 
-    def __init__(self, language: str) -> None:
-        self.language = language
+    def __init__(self, language: str, policy: str) -> None:
+        self.language, self.policy = language, policy
         self.found: list[str] = []
 
     def expect(self, screen: str, what: str, shown: str | None, string_id: str) -> None:
-        if shown is None or not texts.matches(string_id, self.language, shown):
+        """B2C's string ``string_id`` on ``screen`` (texts.SIGN_IN_SCREEN or PROFILE_SCREEN), or the policy's own text for it."""
+        if (own := texts.own_text(self.policy, screen, string_id, self.language)) is not None:
+            self.expect_equal(screen, what, shown, own, f"B2C string {string_id}: the policy's own English resources")
+        elif shown is None or not texts.matches(string_id, self.language, shown):
             self.found.append(f"{screen}: {what} reads {shown!r}, expected {texts.ux(string_id, self.language)!r} "
                               f"(B2C string {string_id}, {self.language})")
 
     def expect_equal(self, screen: str, what: str, shown: str | None, expected: str, source: str) -> None:
         if shown != expected:
             self.found.append(f"{screen}: {what} reads {shown!r}, expected {expected!r} ({source})")
+
+    def expect_sign_in_form(self, string_id: str, shown: str | None) -> None:
+        """The local account form's ``string_id``: as ``texts.sign_in_form_text`` says, or in another language, translated."""
+        what, english = f"the local account form's {SIGN_IN_FORM_WORDS[string_id]}", texts.SIGN_IN_FORM[string_id]
+        expected = texts.sign_in_form_text(self.policy, string_id, self.language)
+        if expected is not None:
+            where = "the policy's own English resources, else B2C's documented default" if is_custom_policy(self.policy) else "B2C's documented default"
+            self.expect_equal(texts.SIGN_IN_SCREEN, what, shown, expected, f"B2C string {string_id}: {where}")
+        elif shown is None or shown == english:
+            self.found.append(f"{texts.SIGN_IN_SCREEN}: {what} reads {shown!r}, expected B2C's {self.language} translation of {english!r} "
+                              f"(B2C string {string_id})")
 
     def check(self) -> None:
         assert not self.found, f"texts in {self.language} differ from what the user is promised: " + "; ".join(self.found)
@@ -44,7 +61,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
 ) -> None:
     if language != "en" and not is_custom_policy(policy) and not settings.language_customization:
         pytest.skip(f"{language}: {texts.NO_LANGUAGE_CUSTOMIZATION}; English is checked")
-    seen = Differences(texts.page_language(policy, language))
+    seen = Differences(texts.page_language(policy, language), policy)
     number = mobile_id.new_number()
 
     # Given an app that asks for this language, the user on B2C's sign-in page
@@ -58,7 +75,10 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     buttons = unified.provider_names()
     if label not in buttons:
         seen.found.append(f"sign-in page: the identity provider buttons read {buttons}, expected one reading {label!r} ({source})")
-    seen.expect("sign-in page", "the social intro", unified.social_intro_text(), "social_intro")
+    seen.expect(texts.SIGN_IN_SCREEN, "the social intro", unified.social_intro_text(), "social_intro")
+    # And its local account form, where the policy has one, reads B2C's texts (or the policy's own) in the page's language
+    for string_id, shown in unified.local_account_texts().items():
+        seen.expect_sign_in_form(string_id, shown)
     seen.check()  # without the right button there is nothing to click
 
     # When the user picks Mobile ID, and the phone is asked to approve
@@ -77,9 +97,9 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
 
     # And B2C's profile page says what it asks for
     profile = journey.reach_profile_page()
-    seen.expect("profile page", "the intro", profile.intro_text(), "initial_intro")
-    seen.expect("profile page", "the continue button", profile.continue_label(), "button_continue")
-    seen.expect("profile page", "the cancel button", profile.cancel_label(), "button_cancel")
+    seen.expect(texts.PROFILE_SCREEN, "the intro", profile.intro_text(), "initial_intro")
+    seen.expect(texts.PROFILE_SCREEN, "the continue button", profile.continue_label(), "button_continue")
+    seen.expect(texts.PROFILE_SCREEN, "the cancel button", profile.cancel_label(), "button_cancel")
     if seen.language == "en":  # claim labels are translated only by the policy's own LocalizedResources
         for claim in ("displayName", "givenName", "surname"):
             expected = texts.field_label(policy, claim)
@@ -92,8 +112,8 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
 
     # Then B2C says so next to the field and above the form, in the user's language
     journey.wait_for_profile_answer()  # then the checks below say what the page shows
-    seen.expect("profile page", "the display name's error", profile.field_error("displayName"), "required_field")
-    seen.expect("profile page", "the page-level error", profile.required_field_missing_text(), "error_requiredFieldMissing")
+    seen.expect(texts.PROFILE_SCREEN, "the display name's error", profile.field_error("displayName"), "required_field")
+    seen.expect(texts.PROFILE_SCREEN, "the page-level error", profile.required_field_missing_text(), "error_requiredFieldMissing")
     if not profile.is_shown():
         seen.found.append(f"profile page: B2C accepted an empty display name (required); the browser shows {journey.where_am_i()}")
         seen.check()

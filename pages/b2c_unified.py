@@ -33,6 +33,14 @@ class B2CSignUpOrSignInPage:
         self.social_intro = self.root.locator(".claims-provider-list-buttons .intro h2").first
         self.heading = self.root.locator(".heading h1, h1").first
         self.html = page.locator("html")
+        # The local account form, where the policy has one (reference b2c.md 1.2), by B2C's string ids for its texts.
+        self.local_account_form = self.root.locator("form#localAccountForm")
+        self.local_account_texts_by_id = {
+            "divider_title": self.root.locator(".divider h2").first,
+            "button_signin": self.local_account_form.locator("button#next"),
+            "forgotpassword_link": self.local_account_form.locator("a#forgotPassword"),
+            "createaccount_link": self.root.locator("a#createAccount"),
+        }
         self.shown = self.provider_buttons  # any of them: the wait takes the first one shown
         self.dead_end = waiting.b2c_error_page(page)
 
@@ -74,6 +82,14 @@ class B2CSignUpOrSignInPage:
 
     def mobile_id_button_text(self) -> str:
         return self.mobile_id_button.inner_text().strip()
+
+    def local_account_texts(self) -> dict[str, str | None]:
+        """The local account form's texts by B2C's string id (None: not on the page); empty when the page has no such form
+        (a policy with social accounts only)."""
+        if self.local_account_form.count() == 0:
+            return {}
+        return {string_id: (element.inner_text().strip() if element.count() else None)
+                for string_id, element in self.local_account_texts_by_id.items()}
 
     def social_intro_text(self) -> str:
         return (self.social_intro.text_content() or "").strip()

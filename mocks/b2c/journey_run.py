@@ -84,9 +84,11 @@ class PolicyJourney:
             return await self._start_exchange(transaction, outcome.provider, outcome.parameters)
         if isinstance(outcome, ShowSelfAsserted):
             run.fields = outcome.fields
-            labels = journey_of(transaction).page_labels(outcome.profile, transaction.locale)
+            journey = journey_of(transaction)
+            labels = journey.page_labels(outcome.profile, transaction.locale)
             fields = tuple((claim, labels.get(claim, label), required, prefill) for claim, label, required, prefill in outcome.fields)
-            return pages.self_asserted(self.settings, transaction, fields=fields, shows_cancel=outcome.profile.shows_cancel)
+            own = journey.page_strings(outcome.profile.metadata.get("ContentDefinitionReferenceId"), transaction.locale)
+            return pages.self_asserted(self.settings, transaction, fields=fields, shows_cancel=outcome.profile.shows_cancel, own_strings=own)
         assert isinstance(outcome, SendClaims)
         return self._send_claims(transaction, outcome.bag, auth_time or getattr(run, "auth_time", None))
 

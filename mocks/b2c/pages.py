@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +106,17 @@ def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str
     return fill_in(claim.default, settings.claim_resolvers(policy, transaction.request)) if profile.resolves_claims else claim.default
 
 
+# A policy's UxElement string id that names another of the page strings (strings.py): the starter pack's single sign-up link.
+POLICY_STRING_ALIASES = {"createaccount_one_link": "createaccount_link"}
+
+
+def _with_own_strings(t: Mapping[str, str], own: Mapping[str, str]) -> dict[str, str]:
+    """The page's strings ``t`` with the policy's own texts in place of B2C's (a custom policy's UxElement LocalizedStrings);
+    a string id the page does not show (a placeholder text such as ``local_intro_generic``'s ``{0}``) is left out."""
+    renamed = {POLICY_STRING_ALIASES.get(string_id, string_id): text for string_id, text in own.items()}
+    return {**t, **{string_id: text for string_id, text in renamed.items() if string_id in t}}
+
+
 def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLResponse:
     policy: Policy = transaction.policy
     page = _settings(settings, transaction, "CombinedSigninAndSignup")
@@ -116,17 +128,20 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
             "loginHint": _sign_in_name(settings, transaction),
         }
     t = strings(transaction.locale)
+    if policy.journey is not None:
+        t = _with_own_strings(t, policy.journey.page_strings(policy.journey.sign_in_page, transaction.locale))
     return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"],
                  container_class="unified_container", build_delay=settings.page_build_delay, correlation_id=transaction.correlation_id,
                  settings_json=_script_json(page), content_json=_script_json(t))
 
 
-def self_asserted(settings: B2CSettings, transaction: JourneyTransaction,
-                  fields: tuple[tuple[str, str, bool, str], ...] | None = None, shows_cancel: bool = True) -> HTMLResponse:
+def self_asserted(settings: B2CSettings, transaction: JourneyTransaction, fields: tuple[tuple[str, str, bool, str], ...] | None = None,
+                  shows_cancel: bool = True, own_strings: Mapping[str, str] | None = None) -> HTMLResponse:
     """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile, labelled as the policy
     says (B2C translates no claim type of a custom policy); else the built-in page, labelled in its language.
-    ``shows_cancel``: the profile's ``setting.showCancelButton`` (B2C shows Cancel unless it is false)."""
-    t = strings(transaction.locale)
+    ``shows_cancel``: the profile's ``setting.showCancelButton`` (B2C shows Cancel unless it is false). ``own_strings``: the
+    policy's texts for the page's buttons and intro (its content definition's UxElements)."""
+    t = _with_own_strings(strings(transaction.locale), own_strings or {})
     claims = transaction.idp_claims or {}
     if fields is None:
         fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)

@@ -145,6 +145,7 @@ class OrchestrationStep:
     selections: tuple[str, ...] = ()              # TargetClaimsExchangeIds, button order
     local_account_exchange: str | None = None     # ValidationClaimsExchangeId (the local-account form)
     issuer: str | None = None                     # SendClaims: CpimIssuerTechnicalProfileReferenceId
+    content_definition: str | None = None         # ContentDefinitionReferenceId: the page a step shows (api.signuporsignin)
 
 
 @dataclass(frozen=True)
@@ -161,10 +162,21 @@ class UserJourney:
     relying_party: str = ""  # "<file>: RelyingParty/TechnicalProfile[@Id='PolicyProfile']"
     # ContentDefinition id -> language -> claim type -> localized DisplayName (custom_policy/localization.py claim_labels)
     localized_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # ContentDefinition id -> language -> string id -> the policy's text for the page's own element (localization.py ux_strings)
+    localized_ux: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     def page_labels(self, profile: TechnicalProfile, language: str) -> Mapping[str, str]:
         """The labels ``profile``'s page shows in ``language`` where the policy localizes them (its content definition's)."""
         return self.localized_labels.get(profile.metadata.get("ContentDefinitionReferenceId", ""), {}).get(language, {})
+
+    def page_strings(self, content_definition: str | None, language: str) -> Mapping[str, str]:
+        """The texts a page of ``content_definition`` shows in ``language`` where the policy gives its own (its UxElements)."""
+        return self.localized_ux.get(content_definition or "", {}).get(language, {})
+
+    @property
+    def sign_in_page(self) -> str | None:
+        """The content definition of the journey's sign-in page (its CombinedSignInAndSignUp step's)."""
+        return next((s.content_definition for s in self.steps if s.type == "CombinedSignInAndSignUp"), None)
 
 
 @dataclass(frozen=True)

@@ -103,13 +103,18 @@ def profile_labels(start, policies, ui_locales: str) -> dict[str, str]:
     return {f["ID"]: f["DN"] for f in page.settings["SA_FIELDS"]["AttributeFields"]}
 
 
-def renamed_in_english(label: str) -> tuple[str, str, str]:
-    """An edit: the social sign-up page's English LocalizedResources (api.socialccountsignup.en) label displayName ``label``."""
+def in_social_sign_up(line: str, new: str) -> tuple[str, str, str]:
+    """An edit: ``line`` of the social sign-up page's English LocalizedResources (api.socialccountsignup.en) made ``new``."""
     text = (STARTER_PACKS / "SocialAndLocalAccounts" / "TrustFrameworkLocalization.xml").read_text(encoding="utf-8-sig")
     start = text.index('<LocalizedResources Id="api.socialccountsignup.en">')
+    block = text[start:text.index(line, start) + len(line)]  # unique: an earlier such line is another page's
+    return "TrustFrameworkLocalization.xml", block, block.replace(line, new)
+
+
+def renamed_in_english(label: str) -> tuple[str, str, str]:
+    """An edit: the social sign-up page's English LocalizedResources (api.socialccountsignup.en) label displayName ``label``."""
     line = '<LocalizedString ElementType="ClaimType" ElementId="displayName" StringId="DisplayName">Display Name</LocalizedString>'
-    block = text[start:text.index(line, start) + len(line)]  # unique: the first such line is the local-account page's
-    return "TrustFrameworkLocalization.xml", block, block.replace(">Display Name<", f">{label}<")
+    return in_social_sign_up(line, line.replace(">Display Name<", f">{label}<"))
 
 
 def test_the_profile_page_labels_fields_as_the_policy_localizes_them(start, tmp_path) -> None:
@@ -152,3 +157,27 @@ def test_a_language_s_own_localized_resources_label_its_page(tmp_path) -> None:
     misspelt = file("Ext", references("Apend", ("en", "ext.en")) + f'<Localization Enabled="true">{resources("ext.en", "Your name")}</Localization>')
     with pytest.raises(PolicyError, match=r"ContentDefinition api\.socialccountsignup.*LocalizedResourcesReferences/@MergeBehavior: 'Apend' is not one of"):
         claim_labels([base, misspelt])  # B2C refuses to upload it, as the suite's reader says (fixtures/texts.py)
+
+
+def test_a_policys_own_texts_for_its_pages_elements_are_shown_in_place_of_b2cs(start, tmp_path) -> None:
+    """The UxElement LocalizedStrings of the resources a page's content definition names are that page's texts (the sign-in
+    page's by its CombinedSignInAndSignUp step's ContentDefinitionReferenceId, the profile page's by its technical
+    profile's); createaccount_one_link names the single sign-up link. Strings the policy leaves alone stay B2C's, and a
+    text with a placeholder the emulator does not fill in (local_intro_generic's {0}) is not shown."""
+    from .test_policy_journey import sign_up
+
+    ux = '<LocalizedString ElementType="UxElement" StringId="{}">{}</LocalizedString>'
+    edits = [("TrustFrameworkLocalization.xml", ux.format("button_signin", "Sign in"), ux.format("button_signin", "Log in")),
+             ("TrustFrameworkLocalization.xml", ux.format("createaccount_one_link", "Sign up now"), ux.format("createaccount_one_link", "Join")),
+             in_social_sign_up(ux.format("button_continue", "Create"), ux.format("button_continue", "Save and go on"))]
+    policies = pack(tmp_path, edits=edits)
+    h = start(policies=policies)
+    unified = h.browser().go(authorize_url(POLICY))
+    assert isinstance(unified, Page) and unified.api == "CombinedSigninAndSignup", unified
+    content = unified.settings["_content"]
+    assert (content["button_signin"], content["createaccount_link"]) == ("Log in", "Join")
+    assert content["forgotpassword_link"] == "Forgot your password?" and "local_intro_generic" not in content
+    _, page = sign_up(start(policies=policies), ui_locales="en")
+    assert isinstance(page, Page) and page.api == "SelfAsserted", getattr(page, "html", page)
+    content = page.settings["_content"]
+    assert (content["button_continue"], content["button_cancel"]) == ("Save and go on", "Cancel")

@@ -26,7 +26,8 @@ def policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def reread() -> None:
-    for reader in (texts._policy_files, texts.custom_policy_button_label, texts.custom_policy_labels, texts.custom_policy_languages):
+    for reader in (texts._policy_files, texts._policy_strings, texts.custom_policy_button_label, texts.custom_policy_labels,
+                   texts.custom_policy_ux, texts.custom_policy_languages):
         reader.cache_clear()
 
 
@@ -177,6 +178,44 @@ def test_the_suite_and_the_emulator_label_the_profile_page_alike(policies: Path,
     shown, expected = both()
     assert shown == expected, (shown, expected)
     assert shown["B2C_1A_signup_signin"]["displayName"] == ("Your name" if merge in ("Prepend", "ReplaceAll") else "Display Name")
+
+
+SIGN_IN_BUTTON = '<LocalizedString ElementType="UxElement" StringId="button_signin">Sign in</LocalizedString>'
+SOCIAL_CONTINUE = ('<LocalizedResources Id="api.socialccountsignup.en">',
+                   '<LocalizedString ElementType="UxElement" StringId="button_continue">Create</LocalizedString>')
+
+
+def test_the_suite_and_the_emulator_give_the_pages_the_policys_own_texts_alike(policies: Path) -> None:
+    """A custom policy's UxElement strings are its pages' texts (B2C's in place of its own): the suite expects what the
+    emulator shows, on the sign-in page (its form's button, the sign-up link by createaccount_one_link) and the profile
+    page (its continue button), and B2C's own where the policy says nothing (a cross-check, not a source)."""
+    from mocks.b2c.custom_policy import load_custom_policies
+    from tests.b2c.support import PACK_KEYS
+
+    def both() -> tuple[dict[str, str], dict[str, str | None]]:
+        reread()
+        [policy] = [p for p in load_custom_policies(policies, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id == "B2C_1A_signup_signin"]
+        journey = policy.journey
+        assert journey is not None
+        profile = journey.profiles[texts.PROFILE_PAGE_PROFILE].metadata["ContentDefinitionReferenceId"]
+        shown = {**journey.page_strings(journey.sign_in_page, "en"), **journey.page_strings(profile, "en")}
+        ours = {"button_signin": texts.sign_in_form_text(policy.policy_id, "button_signin", "en"),
+                "createaccount_one_link": texts.sign_in_form_text(policy.policy_id, "createaccount_link", "en"),
+                "button_continue": texts.own_text(policy.policy_id, texts.PROFILE_SCREEN, "button_continue", "en")}
+        return {key: shown[key] for key in ours}, ours
+
+    shown, expected = both()
+    assert shown == expected == {"button_signin": "Sign in", "createaccount_one_link": "Sign up now", "button_continue": "Create"}
+    edit(policies / "TrustFrameworkLocalization.xml", SIGN_IN_BUTTON, SIGN_IN_BUTTON.replace(">Sign in<", ">Log in<"))
+    edit(policies / "TrustFrameworkLocalization.xml", ">Sign up now<", ">Join<")
+    localization = policies / "TrustFrameworkLocalization.xml"
+    text = localization.read_text(encoding="utf-8-sig")
+    at = text.index(SOCIAL_CONTINUE[1], text.index(SOCIAL_CONTINUE[0]))
+    localization.write_text(text[:at] + SOCIAL_CONTINUE[1].replace(">Create<", ">Save<") + text[at + len(SOCIAL_CONTINUE[1]):])
+    shown, expected = both()
+    assert shown == expected == {"button_signin": "Log in", "createaccount_one_link": "Join", "button_continue": "Save"}
+    assert texts.own_text("B2C_1A_signup_signin", texts.PROFILE_SCREEN, "button_continue", "de") is None  # B2C's German expected
+    assert texts.own_text("B2C_1_signupsignin", texts.SIGN_IN_SCREEN, "button_signin", "en") is None  # a user flow: B2C's own
 
 
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [

@@ -6,6 +6,7 @@ is appended to its base's, put before it (Prepend) or replaces it (ReplaceAll), 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
 from mocks.b2c.policy import Languages, PolicyError
@@ -50,10 +51,22 @@ def languages(chain: list[PolicyFile]) -> Languages:
 
 
 def claim_labels(chain: list[PolicyFile]) -> dict[str, dict[str, dict[str, str]]]:
-    """ContentDefinition id -> language -> claim type -> the label its page shows, from the ``LocalizedResources`` the
-    content definition's ``LocalizedResourcesReferences`` name for that language (``LocalizedString`` of ElementType
-    ClaimType, StringId DisplayName; the first reference that has one wins). A claim without one keeps its ClaimsSchema
-    DisplayName in every language: B2C translates its own page strings, not a policy's claim types.
+    """ContentDefinition id -> language -> claim type -> the label its page shows (``LocalizedString`` of ElementType
+    ClaimType, StringId DisplayName; ``localized``). A claim without one keeps its ClaimsSchema DisplayName in every
+    language: B2C translates its own page strings, not a policy's claim types."""
+    return localized(chain, lambda kind, element, string: element if kind == "ClaimType" and string == "DisplayName" else None)
+
+
+def ux_strings(chain: list[PolicyFile]) -> dict[str, dict[str, dict[str, str]]]:
+    """ContentDefinition id -> language -> string id -> the text the policy gives its page's own element (``LocalizedString``
+    of ElementType UxElement: a button, a link, an intro; ``localized``), in place of B2C's built-in one."""
+    return localized(chain, lambda kind, element, string: string if kind == "UxElement" else None)
+
+
+def localized(chain: list[PolicyFile], key: Callable[[str, str, str], str | None]) -> dict[str, dict[str, dict[str, str]]]:
+    """ContentDefinition id -> language -> ``key`` -> text, from the ``LocalizedResources`` the content definition's
+    ``LocalizedResourcesReferences`` name for that language (the first reference that has one wins); ``key`` names a
+    ``LocalizedString`` by its ElementType, ElementId and StringId, or leaves it out (None).
 
     References merge across the chain as the file's MergeBehavior says (Append when unset, as for SupportedLanguages).
     """
@@ -81,9 +94,9 @@ def claim_labels(chain: list[PolicyFile]) -> dict[str, dict[str, dict[str, str]]
         for resource in blocks.findall(f"{q('Localization')}/{q('LocalizedResources')}"):
             into = strings.setdefault(resource.get("Id", ""), {})
             for string in resource.findall(f"{q('LocalizedStrings')}/{q('LocalizedString')}"):
-                claim, label = string.get("ElementId"), text(string)
-                if string.get("ElementType") == "ClaimType" and string.get("StringId") == "DisplayName" and claim and label:
-                    into[claim] = label
+                kept_as, value = key(string.get("ElementType") or "", string.get("ElementId") or "", string.get("StringId") or ""), text(string)
+                if kept_as and value:
+                    into[kept_as] = value
     labels: dict[str, dict[str, dict[str, str]]] = {}
     for definition_id, by_language in references.items():
         for language, ids in by_language.items():
