@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from fixtures.alive import hold_alive, remove_dead
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from scripts.process_group import interrupt, signals_handled
@@ -310,8 +311,10 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     check_browser(args.browser, settings, headless=not args.headed)
     out, out_is_new = bundle_folder(args.out)
     made_out = out if out_is_new else None
+    remove_dead_work(out)
     # A folder of its own even for runs started in the same second (a CI matrix into one --out), and a bundle named after it.
-    work = Path(tempfile.mkdtemp(prefix=f"repro-{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
+    alive = hold_alive(work)
     target = work.with_name(work.name + ".zip")
     try:
         with stop_signals_interrupt():
@@ -322,6 +325,21 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
             remove_work(work, made_out)
         print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        alive.close()
+
+
+WORK_PREFIX = "repro-"
+
+
+def remove_dead_work(out: Path) -> None:
+    """Work folders a repro killed outright (SIGKILL: no clean-up) left in ``out``, with its unredacted trace and HAR, and
+    the bundle it was zipping: removed, and said (fixtures/alive.py)."""
+    dead = remove_dead(out, WORK_PREFIX)
+    for folder in dead:
+        folder.with_name(folder.name + ".zip.partial").unlink(missing_ok=True)
+    if dead:
+        say(f"repro: removed what {len(dead)} repro run(s) killed outright left in {out}: {', '.join(folder.name for folder in dead)}")
 
 
 def bundle_folder(out: str) -> tuple[Path, bool]:

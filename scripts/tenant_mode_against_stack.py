@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fixtures.alive import hold_alive, remove_dead  # noqa: E402
 from fixtures.settings import SUITE_PREFIXES, SettingsError  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, tenant_settings  # noqa: E402
@@ -46,13 +48,20 @@ def control_token(environ: dict[str, str] | os._Environ[str]) -> str:
     return environ.get("MOBILEID_CONTROL_TOKEN") or secrets.token_urlsafe(24)
 
 
+STATE_PREFIX = "tenant-stack-"
+
+
 def main(pytest_args: list[str]) -> int:
     # The stack reads the token from its environment, this process's; the journeys get it as a tenant's run does.
     token = os.environ["MOBILEID_CONTROL_TOKEN"] = control_token(os.environ)
-    with tempfile.TemporaryDirectory(prefix="tenant-stack-") as state_dir:
+    temp = Path(tempfile.gettempdir())
+    remove_dead(temp, STATE_PREFIX)  # a run killed outright left its stack's keys and client secret (fixtures/alive.py)
+    state_dir = Path(tempfile.mkdtemp(prefix=STATE_PREFIX))
+    alive = hold_alive(state_dir)
+    try:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
-        stack = Stack(Path(state_dir), command=serve_command(Path(state_dir), (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys))
+        stack = Stack(state_dir, command=serve_command(state_dir, (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys))
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
@@ -60,6 +69,9 @@ def main(pytest_args: list[str]) -> int:
             return run_to_its_end(command, cwd=ROOT, env=tenant_mode_env(settings, dict(os.environ)))
         finally:
             stack.stop()
+    finally:
+        shutil.rmtree(state_dir, ignore_errors=True)
+        alive.close()
 
 
 if __name__ == "__main__":

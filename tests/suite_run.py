@@ -70,3 +70,21 @@ def pytest_e2e(*args: str, **env_overrides: str) -> subprocess.CompletedProcess[
     env.update(env_overrides)
     return subprocess.run([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "-q", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
+
+
+HOLDING = ("import sys, pathlib\nfrom fixtures.alive import hold_alive\nheld = hold_alive(pathlib.Path(sys.argv[1]))\n"
+           "print('held', flush=True)\nsys.stdin.read()\n")
+
+
+def run_holding(folder: Path) -> subprocess.Popen[str]:
+    """A process that holds ``folder`` alive (fixtures/alive.py) until it is killed, as a run that made it does."""
+    folder.mkdir(parents=True, exist_ok=True)
+    run = subprocess.Popen([sys.executable, "-c", HOLDING, str(folder)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None and run.stdout.readline() == "held\n"
+    return run
+
+
+def killed(run: subprocess.Popen[str]) -> None:
+    """``run`` killed outright (SIGKILL: nothing of its own runs), and waited for."""
+    run.kill()
+    run.wait()

@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.alive import ALIVE_FILE, remove_dead
 from fixtures.process_output import output_lines, read_until
 from repro.bundle import load_har, scan
-from repro.cli import main
+from repro.cli import WORK_PREFIX, main
 from repro.har import read_har
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.bundles import Bundle
+from tests.suite_run import killed, run_holding
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -326,14 +328,21 @@ def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_remo
     """Before the long wait the run says it waits; Ctrl-C during it (the trace and HAR, unredacted, being written): one
     line, exit 130, nothing left behind, the stack's folder (its keys, a client secret) included: the journey's pytest
     ends it, which it could not if it were killed for waiting on. One run for both: each would start the same silent
-    phone's journey."""
+    phone's journey. What a repro killed outright left in the folder (its unredacted evidence, a half-zipped bundle) goes
+    as the run starts; the run's own work folder is held alive meanwhile (fixtures/alive.py)."""
     out, temporary = tmp_path / "out", tmp_path / "tmp"
-    out.mkdir()
     temporary.mkdir()
+    dead = out / "repro-20261130-101010-killed00"
+    killed(run_holding(dead))
+    (dead / "evidence").mkdir()
+    (out / f"{dead.name}.zip.partial").write_bytes(b"PK")
     process, seen = start_silent_phone_run(out, TMPDIR=str(temporary))
     try:
         assert seen[-1].strip() == "repro: waiting up to 100 s for Mobile ID to give up, as the reporter's phone did"
+        assert f"repro: removed what 1 repro run(s) killed outright left in {out}: {dead.name}" in seen, seen
         assert any(out.glob("repro-*/evidence")), "the run should be writing its work folder"
+        [work] = [folder for folder in out.iterdir() if folder.is_dir()]
+        assert (work / ALIVE_FILE).is_file() and remove_dead(out, WORK_PREFIX) == [] and work.is_dir()  # held: left alone
         assert any(temporary.glob("e2e-stack-*")), "the run's stack should keep its state in TMPDIR"
         started = started_by(process.pid)  # its pytest, the local stack, Playwright's driver, the browser and its helpers
         assert any("chrom" in command for command in started.values()), f"no browser among what the run started: {started}"

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import uuid
 import xml.etree.ElementTree as ET
@@ -18,7 +19,7 @@ import pytest
 
 from fixtures.commands import venv_for_make
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
-from tests.suite_run import allure_results, suite_env, tail
+from tests.suite_run import allure_results, killed, run_holding, suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
@@ -639,6 +640,20 @@ def test_tenant_mode_against_the_stack_takes_the_callers_control_token_or_makes_
     assert control_token({"MOBILEID_CONTROL_TOKEN": "callers-own-token-4711"}) == "callers-own-token-4711"
     made = [control_token(environ) for environ in ({}, {"MOBILEID_CONTROL_TOKEN": ""}, {})]
     assert all(len(token) >= 24 for token in made) and len(set(made)) == 3, made
+
+
+def test_tenant_mode_against_the_stack_removes_its_state_and_what_a_killed_run_left(tmp_path: Path) -> None:
+    """Its stack's folder (keys, a client secret) goes at its end; one left by a run killed outright goes at the next
+    run's start, a live run's stays (fixtures/alive.py)."""
+    live, dead = run_holding(tmp_path / "tenant-stack-live"), run_holding(tmp_path / "tenant-stack-dead")
+    try:
+        killed(dead)
+        done = subprocess.run([sys.executable, "scripts/tenant_mode_against_stack.py", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                              cwd=ROOT, env={**suite_env(), "TMPDIR": str(tmp_path)}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "tenant mode: B2C tenant contoso" in done.stdout, tail(done.stdout + done.stderr)
+        assert sorted(p.name for p in tmp_path.glob("tenant-stack-*")) == ["tenant-stack-live"]
+    finally:
+        killed(live)
 
 
 def test_the_shard_checks_makes_leave_the_callers_job_slots_but_keep_its_variables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,7 +22,7 @@ from fixtures.settings import build_settings
 from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready
 from fixtures.stack_description import StackDescriptionError, serve_command
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import ROOT
+from tests.suite_run import ROOT, killed, run_holding
 
 READY = [
     "stack-port: 8443",
@@ -290,24 +290,17 @@ def test_a_killed_runs_stack_folder_is_removed_by_the_next_run_and_a_live_ones_k
     """A run killed outright (SIGKILL: no teardown) leaves its stack's folder, with the stack's keys and a client secret,
     in the temp folder: the next run's stack removes it, its lock gone with its process. A live run's folder stays, as
     does one without the lock file (being made, or not a run's)."""
-    holding = ("import sys, pathlib\nfrom fixtures.stack import hold_alive\nheld = hold_alive(pathlib.Path(sys.argv[1]))\n"
-               "print('held', flush=True)\nsys.stdin.read()\n")
-    live, killed, other = (tmp_path / f"e2e-stack-{name}" for name in ("live", "killed", "other"))
-    for folder in (live, killed, other):
+    live, dead, other = (tmp_path / f"e2e-stack-{name}" for name in ("live", "killed", "other"))
+    for folder in (live, dead, other):
         (folder / "state").mkdir(parents=True)
         (folder / "state" / "webapp1-client-secret").write_text("secret")
-    runs = {folder: subprocess.Popen([sys.executable, "-c", holding, str(folder)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True) for folder in (live, killed)}
+    runs = {folder: run_holding(folder) for folder in (live, dead)}
     try:
-        for run in runs.values():
-            assert run.stdout is not None and run.stdout.readline() == "held\n"
         stack_module.remove_dead_runs_stacks(tmp_path)
-        assert live.exists() and killed.exists() and other.exists()  # both runs live
-        runs[killed].kill()
-        runs[killed].wait()
+        assert live.exists() and dead.exists() and other.exists()  # both runs live
+        killed(runs[dead])
         stack_module.remove_dead_runs_stacks(tmp_path)
-        assert live.exists() and not killed.exists() and other.exists()
+        assert live.exists() and not dead.exists() and other.exists()
     finally:
         for run in runs.values():
-            run.kill()
-            run.wait()
+            killed(run)
