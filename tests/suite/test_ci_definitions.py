@@ -552,3 +552,11 @@ def test_the_smoke_and_the_pull_request_run_what_the_readme_says_within_their_li
     for job in stage["jobs"]:
         step = only([step for step in job["steps"] if step.get("script") == "make smoke"], "`make smoke` step", "azure smoke")
         assert int(step["timeoutInMinutes"]) < int(job["timeoutInMinutes"])
+
+
+def test_every_runner_image_is_pinned() -> None:
+    """README, CI: a new runner image comes by a commit, not by a night (``*-latest`` moves under the pipeline)."""
+    images = {f"{path.name}: {name}": job["runs-on"] for path in WORKFLOWS for name, job in workflow(path.name)["jobs"].items() if "runs-on" in job}
+    azure = YAML(typ="safe").load(AZURE.read_text())
+    images["azure-pipelines.yml: pool"] = azure["pool"]["vmImage"]
+    assert len(images) >= 5 and all(re.fullmatch(r"ubuntu-\d\d\.\d\d", image) for image in images.values()), images
