@@ -74,11 +74,11 @@ def test_the_users_folder_is_shared_by_a_runs_workers_only(tmp_path: Path, monke
     the machine (/tmp/pytest-of-USER), where the folder outlived the run and a later stack could take its users."""
     from types import SimpleNamespace
 
-    from fixtures.journey import _returning_users_dir
+    from fixtures.journey import returning_users_dir
 
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
     base = tmp_path / "pytest-7" / ("popen-gw1" if worker else "")
     base.mkdir(parents=True, exist_ok=True)
     config = SimpleNamespace(workerinput={"workerid": "gw1"}) if worker else SimpleNamespace()
-    directory = _returning_users_dir._get_wrapped_function()(SimpleNamespace(getbasetemp=lambda: base), None, config)
+    directory = returning_users_dir(base, None, config)
     assert directory == tmp_path / "pytest-7" / "returning-users-tenant" and directory.is_dir(), f"the users' folder is {directory}, not its run's"
