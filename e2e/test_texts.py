@@ -16,9 +16,7 @@ from fixtures import texts
 from fixtures.journey import Journey
 from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
 from fixtures.settings import Settings, is_custom_policy
-
-SIGN_IN_FORM_WORDS = {"divider_title": "divider", "button_signin": "sign-in button", "forgotpassword_link": "forgotten-password link",
-                      "createaccount_link": "sign-up link"}
+from pages.b2c_unified import B2CSignUpOrSignInPage
 
 
 class Differences:
@@ -42,7 +40,8 @@ class Differences:
 
     def expect_sign_in_form(self, string_id: str, shown: str | None) -> None:
         """The local account form's ``string_id``: as ``texts.sign_in_form_text`` says, or in another language, translated."""
-        what, english = f"the local account form's {SIGN_IN_FORM_WORDS[string_id]}", texts.SIGN_IN_FORM[string_id]
+        what = f"the local account form's {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]}"
+        english = texts.SIGN_IN_FORM[string_id]
         expected = texts.sign_in_form_text(self.policy, string_id, self.language)
         if expected is not None:
             where = "the policy's own English resources, else B2C's documented default" if is_custom_policy(self.policy) else "B2C's documented default"
@@ -77,8 +76,15 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
         seen.found.append(f"sign-in page: the identity provider buttons read {buttons}, expected one reading {label!r} ({source})")
     seen.expect(texts.SIGN_IN_SCREEN, "the social intro", unified.social_intro_text(), "social_intro")
     # And its local account form, where the policy has one, reads B2C's texts (or the policy's own) in the page's language
-    for string_id, shown in unified.local_account_texts().items():
+    expected_form = texts.has_local_account_form(policy)  # a custom policy's says; a user flow's is checked where shown
+    if expected_form is not None and unified.has_local_account_form() != expected_form:
+        seen.found.append(f"sign-in page: the local account form is {'missing' if expected_form else 'shown'}; the policy's sign-in step "
+                          f"{'offers' if expected_form else 'does not offer'} a local account")
+    shown_texts = unified.local_account_texts() if unified.has_local_account_form() else {}
+    for string_id, shown in shown_texts.items():
         seen.expect_sign_in_form(string_id, shown)
+    if unified.has_local_account_form() and "button_signin" not in shown_texts:
+        seen.found.append("sign-in page: the local account form has no sign-in button (#next)")
     seen.check()  # without the right button there is nothing to click
 
     # When the user picks Mobile ID, and the phone is asked to approve

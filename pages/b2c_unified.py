@@ -19,6 +19,13 @@ class B2CSignUpOrSignInPage:
     NAME = "B2C's sign-in page"
     ROOT = '#api[data-name="Unified"]'
     SHOWN = f"{ROOT} .claims-provider-list-buttons button.accountButton"
+    # The local account form's texts: B2C's string id (page layout 2.x) -> (the element in words, its selector in the page).
+    LOCAL_ACCOUNT_TEXTS = {
+        "divider_title": ("divider", ".divider h2"),
+        "button_signin": ("sign-in button", "form#localAccountForm button#next"),
+        "forgotpassword_link": ("forgotten-password link", "form#localAccountForm a#forgotPassword"),
+        "createaccount_one_link": ("sign-up link", "a#createAccount"),  # hidden by a profile's setting.showSignupLink false
+    }
 
     def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange") -> None:
         self.page = page
@@ -33,14 +40,9 @@ class B2CSignUpOrSignInPage:
         self.social_intro = self.root.locator(".claims-provider-list-buttons .intro h2").first
         self.heading = self.root.locator(".heading h1, h1").first
         self.html = page.locator("html")
-        # The local account form, where the policy has one (reference b2c.md 1.2), by B2C's string ids for its texts.
+        # The local account form, where the policy has one (reference b2c.md 1.2), and its texts by B2C's string ids.
         self.local_account_form = self.root.locator("form#localAccountForm")
-        self.local_account_texts_by_id = {
-            "divider_title": self.root.locator(".divider h2").first,
-            "button_signin": self.local_account_form.locator("button#next"),
-            "forgotpassword_link": self.local_account_form.locator("a#forgotPassword"),
-            "createaccount_link": self.root.locator("a#createAccount"),
-        }
+        self.local_account_texts_by_id = {string_id: self.root.locator(selector).first for string_id, (_, selector) in self.LOCAL_ACCOUNT_TEXTS.items()}
         self.shown = self.provider_buttons  # any of them: the wait takes the first one shown
         self.dead_end = waiting.b2c_error_page(page)
 
@@ -83,13 +85,13 @@ class B2CSignUpOrSignInPage:
     def mobile_id_button_text(self) -> str:
         return self.mobile_id_button.inner_text().strip()
 
-    def local_account_texts(self) -> dict[str, str | None]:
-        """The local account form's texts by B2C's string id (None: not on the page); empty when the page has no such form
-        (a policy with social accounts only)."""
-        if self.local_account_form.count() == 0:
-            return {}
-        return {string_id: (element.inner_text().strip() if element.count() else None)
-                for string_id, element in self.local_account_texts_by_id.items()}
+    def has_local_account_form(self) -> bool:
+        return self.local_account_form.count() > 0
+
+    def local_account_texts(self) -> dict[str, str]:
+        """The texts of the local account form's elements the page has (``LOCAL_ACCOUNT_TEXTS``), by B2C's string id; a
+        policy may hide its links."""
+        return {string_id: element.inner_text().strip() for string_id, element in self.local_account_texts_by_id.items() if element.count()}
 
     def social_intro_text(self) -> str:
         return (self.social_intro.text_content() or "").strip()

@@ -106,15 +106,22 @@ def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str
     return fill_in(claim.default, settings.claim_resolvers(policy, transaction.request)) if profile.resolves_claims else claim.default
 
 
-# A policy's UxElement string id that names another of the page strings (strings.py): the starter pack's single sign-up link.
-POLICY_STRING_ALIASES = {"createaccount_one_link": "createaccount_link"}
+# B2C's UxElement string ids (page layout 2.x, learn.microsoft.com localization-string-ids) a custom policy may give each
+# page the emulator draws, and the page string (strings.py) each one replaces. Others are not applied: ids of layouts
+# before 2.0 (createaccount_link, local_intro_email), texts with placeholders the emulator does not fill in
+# (local_intro_generic's {0}, createaccount_two_links), and the emulator's own keys (title_unified, working).
+SIGN_IN_PAGE_STRINGS = {string_id: string_id for string_id in (
+    "heading", "social_intro", "divider_title", "forgotpassword_link", "createaccount_intro", "button_signin", "requiredField_password",
+    "unknown_error")} | {"createaccount_one_link": "createaccount_link"}
+PROFILE_PAGE_STRINGS = {string_id: string_id for string_id in ("initial_intro", "button_continue", "button_cancel", "required_field")} | {
+    "error_requiredFieldMissing": "required_field_missing", "error_fieldIncorrect": "field_incorrect",
+    "error_passwordEntryMismatch": "password_mismatch", "helplink_text": "help_link"}
 
 
-def _with_own_strings(t: Mapping[str, str], own: Mapping[str, str]) -> dict[str, str]:
-    """The page's strings ``t`` with the policy's own texts in place of B2C's (a custom policy's UxElement LocalizedStrings);
-    a string id the page does not show (a placeholder text such as ``local_intro_generic``'s ``{0}``) is left out."""
-    renamed = {POLICY_STRING_ALIASES.get(string_id, string_id): text for string_id, text in own.items()}
-    return {**t, **{string_id: text for string_id, text in renamed.items() if string_id in t}}
+def _with_own_strings(t: Mapping[str, str], own: Mapping[str, str], applied: Mapping[str, str]) -> dict[str, str]:
+    """The page's strings ``t`` with the policy's own texts in place of B2C's (a custom policy's UxElement LocalizedStrings),
+    for the string ids ``applied`` names (``SIGN_IN_PAGE_STRINGS``, ``PROFILE_PAGE_STRINGS``)."""
+    return {**t, **{applied[string_id]: text for string_id, text in own.items() if string_id in applied}}
 
 
 def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLResponse:
@@ -129,7 +136,7 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
         }
     t = strings(transaction.locale)
     if policy.journey is not None:
-        t = _with_own_strings(t, policy.journey.page_strings(policy.journey.sign_in_page, transaction.locale))
+        t = _with_own_strings(t, policy.journey.page_strings(policy.journey.sign_in_page, transaction.locale), SIGN_IN_PAGE_STRINGS)
     return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"],
                  container_class="unified_container", build_delay=settings.page_build_delay, correlation_id=transaction.correlation_id,
                  settings_json=_script_json(page), content_json=_script_json(t))
@@ -141,7 +148,7 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction, fields
     says (B2C translates no claim type of a custom policy); else the built-in page, labelled in its language.
     ``shows_cancel``: the profile's ``setting.showCancelButton`` (B2C shows Cancel unless it is false). ``own_strings``: the
     policy's texts for the page's buttons and intro (its content definition's UxElements)."""
-    t = _with_own_strings(strings(transaction.locale), own_strings or {})
+    t = _with_own_strings(strings(transaction.locale), own_strings or {}, PROFILE_PAGE_STRINGS)
     claims = transaction.idp_claims or {}
     if fields is None:
         fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)

@@ -162,14 +162,18 @@ def test_a_language_s_own_localized_resources_label_its_page(tmp_path) -> None:
 def test_a_policys_own_texts_for_its_pages_elements_are_shown_in_place_of_b2cs(start, tmp_path) -> None:
     """The UxElement LocalizedStrings of the resources a page's content definition names are that page's texts (the sign-in
     page's by its CombinedSignInAndSignUp step's ContentDefinitionReferenceId, the profile page's by its technical
-    profile's); createaccount_one_link names the single sign-up link. Strings the policy leaves alone stay B2C's, and a
-    text with a placeholder the emulator does not fill in (local_intro_generic's {0}) is not shown."""
+    profile's), by B2C's ids of page layout 2.x: createaccount_one_link names the single sign-up link, error_requiredFieldMissing
+    the profile page's page-level error. Strings the policy leaves alone stay B2C's; an id of a layout before 2.0
+    (createaccount_link), a text with a placeholder the emulator does not fill in (local_intro_generic's {0}) and an id
+    that is no page string of B2C's (title_unified, the emulator's own) change nothing."""
     from .test_policy_journey import sign_up
 
     ux = '<LocalizedString ElementType="UxElement" StringId="{}">{}</LocalizedString>'
-    edits = [("TrustFrameworkLocalization.xml", ux.format("button_signin", "Sign in"), ux.format("button_signin", "Log in")),
+    more = ux.format("createaccount_link", "Register (before 2.0)") + ux.format("title_unified", "Policy title")
+    edits = [("TrustFrameworkLocalization.xml", ux.format("button_signin", "Sign in"), ux.format("button_signin", "Log in") + more),
              ("TrustFrameworkLocalization.xml", ux.format("createaccount_one_link", "Sign up now"), ux.format("createaccount_one_link", "Join")),
-             in_social_sign_up(ux.format("button_continue", "Create"), ux.format("button_continue", "Save and go on"))]
+             in_social_sign_up(ux.format("button_continue", "Create"), ux.format("button_continue", "Save and go on")
+                               + ux.format("error_requiredFieldMissing", "Please fill in every field."))]
     policies = pack(tmp_path, edits=edits)
     h = start(policies=policies)
     unified = h.browser().go(authorize_url(POLICY))
@@ -177,7 +181,17 @@ def test_a_policys_own_texts_for_its_pages_elements_are_shown_in_place_of_b2cs(s
     content = unified.settings["_content"]
     assert (content["button_signin"], content["createaccount_link"]) == ("Log in", "Join")
     assert content["forgotpassword_link"] == "Forgot your password?" and "local_intro_generic" not in content
+    assert content["title_unified"] == "Sign up or sign in"
     _, page = sign_up(start(policies=policies), ui_locales="en")
     assert isinstance(page, Page) and page.api == "SelfAsserted", getattr(page, "html", page)
     content = page.settings["_content"]
     assert (content["button_continue"], content["button_cancel"]) == ("Save and go on", "Cancel")
+    assert content["required_field_missing"] == "Please fill in every field."
+
+
+def test_every_policy_string_the_pages_take_is_one_they_show_in_every_language() -> None:
+    from mocks.b2c.pages import PROFILE_PAGE_STRINGS, SIGN_IN_PAGE_STRINGS
+    from mocks.b2c.strings import STRINGS
+
+    shown = {*SIGN_IN_PAGE_STRINGS.values(), *PROFILE_PAGE_STRINGS.values()}
+    assert {language: sorted(shown - set(texts)) for language, texts in STRINGS.items()} == {language: [] for language in STRINGS}

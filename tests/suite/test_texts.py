@@ -26,8 +26,8 @@ def policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def reread() -> None:
-    for reader in (texts._policy_files, texts._policy_strings, texts.custom_policy_button_label, texts.custom_policy_labels,
-                   texts.custom_policy_ux, texts.custom_policy_languages):
+    for reader in (texts._policy_files, texts._policy_pages, texts.custom_policy_button_label, texts.custom_policy_labels,
+                   texts.custom_policy_languages):
         reader.cache_clear()
 
 
@@ -200,7 +200,7 @@ def test_the_suite_and_the_emulator_give_the_pages_the_policys_own_texts_alike(p
         profile = journey.profiles[texts.PROFILE_PAGE_PROFILE].metadata["ContentDefinitionReferenceId"]
         shown = {**journey.page_strings(journey.sign_in_page, "en"), **journey.page_strings(profile, "en")}
         ours = {"button_signin": texts.sign_in_form_text(policy.policy_id, "button_signin", "en"),
-                "createaccount_one_link": texts.sign_in_form_text(policy.policy_id, "createaccount_link", "en"),
+                "createaccount_one_link": texts.sign_in_form_text(policy.policy_id, "createaccount_one_link", "en"),
                 "button_continue": texts.own_text(policy.policy_id, texts.PROFILE_SCREEN, "button_continue", "en")}
         return {key: shown[key] for key in ours}, ours
 
@@ -216,6 +216,42 @@ def test_the_suite_and_the_emulator_give_the_pages_the_policys_own_texts_alike(p
     assert shown == expected == {"button_signin": "Log in", "createaccount_one_link": "Join", "button_continue": "Save"}
     assert texts.own_text("B2C_1A_signup_signin", texts.PROFILE_SCREEN, "button_continue", "de") is None  # B2C's German expected
     assert texts.own_text("B2C_1_signupsignin", texts.SIGN_IN_SCREEN, "button_signin", "en") is None  # a user flow: B2C's own
+
+
+OWN_SIGN_IN_PAGE = (
+    '<ContentDefinitions><ContentDefinition Id="api.signuporsignin.contoso"><LoadUri>~/tenant/templates/AzureBlue/unified.cshtml</LoadUri>'
+    '<DataUri>urn:com:microsoft:aad:b2c:elements:contract:unifiedssp:2.1.5</DataUri><LocalizedResourcesReferences>'
+    '<LocalizedResourcesReference Language="en" LocalizedResourcesReferenceId="contoso.en" />'
+    '<LocalizedResourcesReference Language="de" LocalizedResourcesReferenceId="contoso.de" /></LocalizedResourcesReferences>'
+    '</ContentDefinition></ContentDefinitions>')
+OWN_TEXTS = ('</SupportedLanguages>', '</SupportedLanguages>'
+             '<LocalizedResources Id="contoso.en"><LocalizedStrings><LocalizedString ElementType="UxElement" StringId="button_signin">Log in'
+             '</LocalizedString></LocalizedStrings></LocalizedResources><LocalizedResources Id="contoso.de"><LocalizedStrings>'
+             '<LocalizedString ElementType="UxElement" StringId="button_signin">Einloggen</LocalizedString></LocalizedStrings></LocalizedResources>')
+
+
+def test_the_sign_in_pages_own_texts_are_its_steps_content_definitions_in_each_language(policies: Path) -> None:
+    """The sign-in step names the content definition whose resources give its page's texts, per language: the suite
+    expects what the emulator shows (a cross-check), in English and in German, and the local account form the step offers."""
+    from mocks.b2c.custom_policy import load_custom_policies
+    from tests.b2c.support import PACK_KEYS
+
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    edit(extensions, '<BuildingBlocks>', '<BuildingBlocks>' + OWN_SIGN_IN_PAGE)
+    edit(extensions, *OWN_TEXTS)
+    edit(extensions, 'Type="CombinedSignInAndSignUp" ContentDefinitionReferenceId="api.signuporsignin"',
+         'Type="CombinedSignInAndSignUp" ContentDefinitionReferenceId="api.signuporsignin.contoso"')
+    reread()
+    [policy] = [p for p in load_custom_policies(policies, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id == "B2C_1A_signup_signin"]
+    assert policy.journey is not None and policy.journey.sign_in_page == "api.signuporsignin.contoso"
+    for language, text in (("en", "Log in"), ("de", "Einloggen")):
+        assert policy.journey.page_strings(policy.journey.sign_in_page, language)["button_signin"] == text
+        assert texts.sign_in_form_text("B2C_1A_signup_signin", "button_signin", language) == text
+    assert texts.sign_in_form_text("B2C_1A_signup_signin", "forgotpassword_link", "de") is None  # B2C's German: not published
+    assert texts.has_local_account_form("B2C_1A_signup_signin") is True and texts.has_local_account_form("B2C_1_signupsignin") is None
+    edit(extensions, 'ValidationClaimsExchangeId="LocalAccountSigninEmailExchange"', "")  # the step the journey runs: the extension's
+    reread()
+    assert texts.has_local_account_form("B2C_1A_signup_signin") is False
 
 
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
