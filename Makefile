@@ -68,8 +68,8 @@ test-tenant-mode: setup
 	"$(BIN)/python" scripts/tenant_mode_against_stack.py -n $(WORKERS)
 
 # The smoke journeys with browsers from a Playwright browser server started here (as from a remote one), against a stack
-# whose B2C builds its pages 1 s after load, as a tenant builds them 0.25-2.2 s after navigation: a page object that reads
-# a B2C page before waiting for it fails here (the other runs' stack builds at once: 1 s a page would cost every journey).
+# whose B2C builds its pages 1 s after load, as a tenant builds them 0.25-2.2 s after navigation: a journey that reads
+# a B2C page before waiting for it finds it empty here (the other runs' stack builds at once: 1 s a page would cost every journey).
 PAGE_BUILD_DELAY ?= 1
 test-remote-browser: setup
 	E2E_STACK_PAGE_BUILD_DELAY=$(PAGE_BUILD_DELAY) "$(BIN)/python" scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS)

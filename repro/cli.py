@@ -22,9 +22,9 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from fixtures.alive import hold_alive, remove_dead
+from fixtures.alive import ALIVE_FILE, hold_alive, remove_dead
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from scripts.process_group import interrupt, signals_handled
@@ -43,6 +43,7 @@ EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's retur
 EXIT_NO_BUNDLE = 4  # the run ended, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
 EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, connection, TLS, browser): nothing reproduced; a bundle
 # shows where, or the tenant's preflight said it before the journey
+WORK_PREFIX = "repro-"  # a run's work folder in --out: repro-YYYYmmdd-HHMMSS-<random>/, its bundle the same name .zip
 PREFLIGHT_CAUSE = re.compile(r"cause: ([a-z ]+): the preflight failed")
 T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
@@ -286,7 +287,9 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
                "--repro", args.journey, "--repro-outcome", args.outcome, "--repro-dir", str(work / "evidence"),
                "--output", str(work / "playwright"), "--browser", args.browser,
                # The journey keeps its own trace (without frames for a silent phone) and screenshots (masked in tenant mode).
-               "--tracing", "off", "--screenshot", "off"]
+               "--tracing", "off", "--screenshot", "off",
+               # This command killed outright (SIGKILL: no clean-up of its own): the journey stops too, its stack ended.
+               "--stop-with-parent"]
     for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
         if getattr(args, name) is not None:
             command += [f"--repro-{name.replace('_', '-')}", getattr(args, name)]
@@ -314,11 +317,14 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     remove_dead_work(out)
     # A folder of its own even for runs started in the same second (a CI matrix into one --out), and a bundle named after it.
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
-    alive = hold_alive(work)
+    alive = hold_alive(work)  # the journey's pytest holds it too (run_pytest): a folder it still writes is no killed run's
     target = work.with_name(work.name + ".zip")
     try:
         with stop_signals_interrupt():
-            return reproduce(args, settings, run_env, work, target, made_out, reported)
+            status = reproduce(args, settings, run_env, work, target, made_out, reported, alive)
+        if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
+            (work / ALIVE_FILE).unlink(missing_ok=True)
+        return status
     except KeyboardInterrupt:
         with ctrl_c_ignored():
             target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
@@ -328,8 +334,6 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     finally:
         alive.close()
 
-
-WORK_PREFIX = "repro-"
 
 
 def remove_dead_work(out: Path) -> None:
@@ -356,8 +360,9 @@ def bundle_folder(out: str) -> tuple[Path, bool]:
 
 
 def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None,
-              reported: Mapping[str, Any] | None = None) -> int:
-    """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the --out folder this run made, removed if left empty."""
+              reported: Mapping[str, Any] | None = None, alive: BinaryIO | None = None) -> int:
+    """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the --out folder this run made, removed if left
+    empty; ``alive``: ``work``'s lock (fixtures/alive.py), which the journey's pytest holds too."""
     from fixtures.redaction import Redaction
     from repro.bundle import LeakError
     from repro.report import assemble
@@ -365,7 +370,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     video = video_available()
     command = pytest_command(args, work, video)
     say(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}")
-    status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text)
+    status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text, alive)
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
     if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
@@ -398,7 +403,8 @@ def only_the_network_failed_the_preflight(output: Sequence[str]) -> bool:
     return causes == {INFRASTRUCTURE}
 
 
-def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean: Callable[[str], str]) -> tuple[int, list[str]]:
+def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean: Callable[[str], str],
+               alive: BinaryIO | None = None) -> tuple[int, list[str]]:
     """Run the journey's pytest with its output shown and kept, each line passed through ``clean`` first (the run's
     redaction: what the journey printed, Playwright's DEBUG=pw:api among it, may hold a raw token); (exit status, lines).
 
@@ -408,10 +414,11 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
     browsers run in a session of their own (fixtures/browser.py), which pytest's teardown ends; SIGTERM alone would let
     the journey wait on for the phone, until the group was killed, its stack's folder left behind. A pytest still there
     STOP_WAIT later gets SIGTERM twice (the second ends it at once, its stack and folder first), and only then SIGKILL.
+    ``alive``: the work folder's lock, which pytest inherits, so the folder counts as a live run's for as long as pytest runs.
     """
     output: list[str] = []
     process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               process_group=0)
+                               process_group=0, pass_fds=(alive.fileno(),) if alive is not None else ())
     try:
         assert process.stdout is not None
         with log_path.open("w") as log:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.alive import hold_alive, remove_dead  # noqa: E402
-from fixtures.settings import SUITE_PREFIXES, SettingsError  # noqa: E402
+from fixtures.settings import SUITE_PREFIXES, SettingsError, page_build_delay  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
@@ -54,6 +54,10 @@ STATE_PREFIX = "tenant-stack-"
 def main(pytest_args: list[str]) -> int:
     # The stack reads the token from its environment, this process's; the journeys get it as a tenant's run does.
     token = os.environ["MOBILEID_CONTROL_TOKEN"] = control_token(os.environ)
+    refused: list[str] = []
+    delay = page_build_delay(os.environ, True, refused)  # a tenant's B2C builds its pages late: the stack may too
+    if refused:
+        raise SystemExit(f"tenant mode: {refused[0]}")
     temp = Path(tempfile.gettempdir())
     remove_dead(temp, STATE_PREFIX)  # a run killed outright left its stack's keys and client secret (fixtures/alive.py)
     state_dir = Path(tempfile.mkdtemp(prefix=STATE_PREFIX))
@@ -61,7 +65,7 @@ def main(pytest_args: list[str]) -> int:
     try:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
-        stack = Stack(state_dir, command=serve_command(state_dir, (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys))
+        stack = Stack(state_dir, command=serve_command(state_dir, (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys, delay))
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)

@@ -293,7 +293,7 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     _, settings = suite_env(a, NO_DOTENV)
     work = tmp_path / "repro-x"
 
-    def ran(command: list[str], env: object, log: Path, clean: object) -> tuple[int, list[str]]:
+    def ran(command: list[str], env: object, log: Path, clean: object, alive: object = None) -> tuple[int, list[str]]:
         (work / "evidence").mkdir(parents=True)
         (work / "evidence" / "repro.json").write_text('{"result": "failed"}')
         return 1, []
@@ -321,7 +321,7 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     (work / "evidence").mkdir(parents=True)
     cleaned: list[str] = []
 
-    def skipped(command: list[str], env: object, log: Path, clean: Callable[[str], str]) -> tuple[int, list[str]]:
+    def skipped(command: list[str], env: object, log: Path, clean: Callable[[str], str], alive: object = None) -> tuple[int, list[str]]:
         cleaned.append(clean("navigated to https://jwt.ms/#id_token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"))
         return 0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]
 
@@ -330,6 +330,30 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     assert cleaned == ["navigated to https://jwt.ms/#id_token=<redacted JWT>"]  # what its pytest prints, shown through the run's redaction
     assert not out.exists()
     assert "the journey did not run, so nothing was reproduced and no bundle was written: SKIPPED [1]" in capsys.readouterr().err
+
+
+def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Status 4 keeps the unredacted files for the reader to look at: the next repro into the same --out leaves them (only a
+    run killed outright left its folder to be removed); the journey's pytest holds the folder's lock while it runs."""
+    from fixtures.alive import ALIVE_FILE, remove_dead
+    from repro import cli
+
+    out, held = tmp_path / "bundles", []
+
+    def refused(a, settings, run_env, work: Path, target, made_out, reported, alive) -> int:
+        (work / "evidence").mkdir()
+        held.append(remove_dead(out, cli.WORK_PREFIX) == [] and (work / ALIVE_FILE).is_file())  # its own: left
+        return cli.EXIT_NO_BUNDLE
+
+    monkeypatch.setattr(cli, "reproduce", refused)
+    monkeypatch.setattr(cli, "check_browser", lambda *_, **__: None)
+    assert cli.run(args("--out", str(out)), dict(NO_DOTENV)) == cli.EXIT_NO_BUNDLE and held == [True]
+    [kept] = out.iterdir()
+    monkeypatch.setattr(cli, "reproduce", lambda *_: 0)
+    assert cli.run(args("--out", str(out)), dict(NO_DOTENV)) == 0
+    assert (kept / "evidence").is_dir() and "killed outright" not in capsys.readouterr().out
+    assert "--stop-with-parent" in pytest_command(args(), tmp_path, video=False)  # the journey ends with a repro killed outright
 
 
 @pytest.mark.parametrize("where", ["PLAYWRIGHT_BROWSERS_PATH", "XDG_CACHE_HOME"])
@@ -388,7 +412,7 @@ def test_a_tenant_the_preflight_cannot_reach_is_the_networks_exit_not_a_usage_er
 
     printed = ["preflight of tenant fabrikam:\n", f"ERROR: {exit_message([Row(f'check {n}', 'FAIL', cause=c) for n, c in enumerate(causes)])}\n"] \
         if causes else ["SKIPPED [1] firefox is not installed\n"]
-    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean: (4, printed))
+    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean, alive=None: (4, printed))
     given = args()
     run_env, settings = suite_env(given, NO_DOTENV)
     work = tmp_path / "repro-1"
@@ -461,3 +485,17 @@ def test_the_journeys_output_is_shown_and_kept_redacted(tmp_path: Path, capsys: 
     shown = capsys.readouterr().out
     assert status == 0 and lines == ["navigated to https://jwt.ms/#id_token=<redacted JWT>\n"], lines
     assert token not in shown and token not in (tmp_path / "pytest.log").read_text() and "<redacted JWT>" in shown
+
+
+def test_the_journeys_pytest_holds_the_work_folders_lock_too(tmp_path: Path) -> None:
+    """The repro killed outright, its journey's pytest still writes the work folder: it holds the lock it inherits, so the
+    next repro takes the folder for a live run's (fixtures/alive.py)."""
+    from fixtures.alive import hold_alive
+    from repro import cli
+
+    work = tmp_path / "repro-x"
+    work.mkdir()
+    alive = hold_alive(work)
+    where = f"import os; print(os.readlink('/proc/self/fd/{alive.fileno()}'))"
+    status, lines = cli.run_pytest([sys.executable, "-c", where], dict(os.environ), tmp_path / "pytest.log", str, alive)
+    assert status == 0 and lines == [f"{work / 'alive.lock'}\n"], lines
