@@ -29,7 +29,7 @@ class Differences:
     def expect(self, screen: str, what: str, shown: str | None, string_id: str) -> None:
         """B2C's string ``string_id`` on ``screen`` (texts.SIGN_IN_SCREEN or PROFILE_SCREEN), or the policy's own text for it."""
         if (own := texts.own_text(self.policy, screen, string_id, self.language)) is not None:
-            self.expect_equal(screen, what, shown, own, f"B2C string {string_id}: the policy's own English resources")
+            self.expect_equal(screen, what, shown, own, f"B2C string {string_id}: the policy's own resources")
         elif shown is None or not texts.matches(string_id, self.language, shown):
             self.found.append(f"{screen}: {what} reads {shown!r}, expected {texts.ux(string_id, self.language)!r} "
                               f"(B2C string {string_id}, {self.language})")
@@ -44,7 +44,7 @@ class Differences:
         english = texts.SIGN_IN_FORM[string_id]
         expected = texts.sign_in_form_text(self.policy, string_id, self.language)
         if expected is not None:
-            where = "the policy's own English resources, else B2C's documented default" if is_custom_policy(self.policy) else "B2C's documented default"
+            where = "the policy's own resources, else B2C's documented default" if is_custom_policy(self.policy) else "B2C's documented default"
             self.expect_equal(texts.SIGN_IN_SCREEN, what, shown, expected, f"B2C string {string_id}: {where}")
         elif shown is None or shown == english:
             self.found.append(f"{texts.SIGN_IN_SCREEN}: {what} reads {shown!r}, expected B2C's {self.language} translation of {english!r} "

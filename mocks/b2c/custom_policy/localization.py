@@ -97,12 +97,12 @@ def localized(chain: list[PolicyFile], key: Callable[[str, str, str], str | None
                 kept_as, value = key(string.get("ElementType") or "", string.get("ElementId") or "", string.get("StringId") or ""), text(string)
                 if kept_as and value:
                     into[kept_as] = value
-    labels: dict[str, dict[str, dict[str, str]]] = {}
+    found: dict[str, dict[str, dict[str, str]]] = {}
     for definition_id, by_language in references.items():
         for language, ids in by_language.items():
             merged: dict[str, str] = {}
             for resources_id in reversed(ids):  # the first reference wins
                 merged.update(strings.get(resources_id, {}))
             if merged:
-                labels.setdefault(definition_id, {})[language] = merged
-    return labels
+                found.setdefault(definition_id, {})[language] = merged
+    return found
