@@ -16,6 +16,7 @@ from mocks.b2c.policy import PolicyError
 from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_key
 from mocks.b2c.settings import MAX_PAGE_BUILD_DELAY
 from mocks.common.hosts import TENANT_NAME
+from mocks.common.parent import sigterm_when_parent_ends
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
 
@@ -116,6 +117,9 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--describe", action="store_true",
                               help="print the stack's description (tenant, test app, policies, Mobile ID's control URL and client, "
                                    "numbers per outcome) as JSON and exit without serving")
+    serve_parser.add_argument("--stop-with-parent", action="store_true",
+                              help="stop (as on SIGTERM) when the process that started the stack ends, however it ends: the "
+                                   "suite's runs ask for it, so a run killed outright leaves no stack running (Linux only)")
     serve_parser.add_argument("--proxy-port", type=_port, metavar="P",
                               help="also run an HTTP CONNECT proxy on P that tunnels only the stack's host names (for Firefox/WebKit)")
     return root
@@ -132,6 +136,8 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    if args.command == "serve" and args.stop_with_parent:
+        sigterm_when_parent_ends()
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,

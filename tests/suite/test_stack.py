@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import queue
+import select
+import signal
 import stat
 import subprocess
 import sys
@@ -68,6 +70,31 @@ def test_faults_and_state_dir_reach_the_command(tmp_path: Path) -> None:
     assert command[command.index("--state-dir") + 1] == str(tmp_path)
     assert [command[i + 1] for i, arg in enumerate(command) if arg == "--fault"] == ["wrong-idp", "slow-idp"]
     assert command[command.index("--port") + 1] == "0"
+
+
+STARTING_A_STACK = ("import pathlib, sys\nfrom fixtures.stack import Stack\nfrom fixtures.stack_description import serve_command\n"
+                     "state = pathlib.Path(sys.argv[1])\nstack = Stack(state, command=serve_command(state, ()))\n"
+                     "print(stack.process.pid, flush=True)\nsys.stdin.read()\n")
+
+
+def test_a_stack_ends_with_the_run_that_started_it_killed_outright(tmp_path: Path) -> None:
+    """SIGKILL to the process that started the stack (none of its clean-up runs): the stack, started by the suite's command
+    (--stop-with-parent), gets SIGTERM and stops, holding no port and no state folder for anyone to kill by hand."""
+    parent = subprocess.Popen([sys.executable, "-c", STARTING_A_STACK, str(tmp_path)], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        stack_pid = int(parent.stdout.readline())
+        ended = os.pidfd_open(stack_pid)
+    finally:
+        killed(parent)
+    try:
+        stopped = select.select([ended], [], [], 15)[0] == [ended]
+    finally:
+        os.close(ended)
+    if not stopped:
+        os.kill(stack_pid, signal.SIGKILL)
+    assert stopped, f"the stack {stack_pid} outlived the process that started it"
 
 
 def _fake(tmp_path: Path, body: str) -> list[str]:

@@ -1,0 +1,28 @@
+"""A process that ends with the one that started it (Linux's parent-death signal, ``PR_SET_PDEATHSIG``).
+
+A parent killed outright (SIGKILL: none of its clean-up runs) leaves its children running: a journey run's local stack
+held its port and its state folder, with keys and a client secret, until someone killed it. A child that asks for it
+gets SIGTERM when its parent ends, which the stack and pytest handle as a stop. The signal comes when the *thread* that
+started the child ends: start such children from the main thread. Elsewhere than Linux, nothing happens.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def sigterm_when_parent_ends() -> None:
+    """SIGTERM to this process once its parent ends (Linux's PR_SET_PDEATHSIG; elsewhere nothing)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        return  # refused (a sandbox): the process goes on as without it
+    if os.getppid() != parent:  # it ended before the kernel was asked
+        os.kill(os.getpid(), signal.SIGTERM)
