@@ -144,7 +144,7 @@ def test_a_run_starts_one_stack_which_describes_itself(tmp_path: Path, args: tup
 
 # What the suite may import of mocks/ (docs/suite.md, tenant mode): shared utilities, not emulator internals.
 SHARED_UTILITIES = {"mocks", "mocks.common", "mocks.common.files", "mocks.common.hosts", "mocks.common.languages", "mocks.common.net",
-                    "mocks.common.process_start", "mocks.common.tls", "mocks.faults"}
+                    "mocks.common.parent", "mocks.common.process_start", "mocks.common.tls", "mocks.faults"}
 
 
 def test_the_suite_imports_nothing_of_the_emulators_but_shared_utilities() -> None:
