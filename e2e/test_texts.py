@@ -83,8 +83,11 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     shown_texts = unified.local_account_texts() if unified.has_local_account_form() else {}
     for string_id, shown in shown_texts.items():
         seen.expect_sign_in_form(string_id, shown)
-    if unified.has_local_account_form() and "button_signin" not in shown_texts:
-        seen.found.append("sign-in page: the local account form has no sign-in button (#next)")
+    if unified.has_local_account_form():  # its button always; its links as a custom policy's sign-in profile says
+        expected_there = {"divider_title", "button_signin"} | (texts.sign_in_form_links(policy) or set())
+        for string_id in sorted(expected_there - set(shown_texts)):
+            seen.found.append(f"sign-in page: the local account form has no {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]} "
+                              f"({B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][1]})")
     seen.check()  # without the right button there is nothing to click
 
     # When the user picks Mobile ID, and the phone is asked to approve

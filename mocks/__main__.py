@@ -29,6 +29,12 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _pid(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a process id (the pid of the process that starts the stack)")
+    return int(text)
+
+
 def _tenant(text: str) -> str:
     if not TENANT_NAME.fullmatch(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a tenant name: lower-case letters, digits and '-' (not at either end), at most 63, e.g. contoso")
@@ -117,9 +123,10 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--describe", action="store_true",
                               help="print the stack's description (tenant, test app, policies, Mobile ID's control URL and client, "
                                    "numbers per outcome) as JSON and exit without serving")
-    serve_parser.add_argument("--stop-with-parent", action="store_true",
-                              help="stop (as on SIGTERM) when the process that started the stack ends, however it ends: the "
-                                   "suite's runs ask for it, so a run killed outright leaves no stack running (Linux only)")
+    serve_parser.add_argument("--stop-with-parent", type=_pid, metavar="PID",
+                              help="stop (as on SIGTERM) when the process PID that started the stack ends, however it ends, "
+                                   "also before the stack is up: the suite's runs ask for it with their own pid, so a run "
+                                   "killed outright leaves no stack running (Linux only)")
     serve_parser.add_argument("--proxy-port", type=_port, metavar="P",
                               help="also run an HTTP CONNECT proxy on P that tunnels only the stack's host names (for Firefox/WebKit)")
     return root
@@ -136,8 +143,8 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    if args.command == "serve" and args.stop_with_parent:
-        sigterm_when_parent_ends()
+    if args.command == "serve" and args.stop_with_parent is not None:
+        sigterm_when_parent_ends(args.stop_with_parent)
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,

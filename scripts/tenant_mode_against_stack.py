@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.alive import hold_alive, remove_dead  # noqa: E402
+from fixtures.alive import alive_folder  # noqa: E402
 from fixtures.settings import SUITE_PREFIXES, SettingsError, page_build_delay  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, tenant_settings  # noqa: E402
@@ -58,24 +56,18 @@ def main(pytest_args: list[str]) -> int:
     delay = page_build_delay(os.environ, True, refused)  # a tenant's B2C builds its pages late: the stack may too
     if refused:
         raise SystemExit(f"tenant mode: {refused[0]}")
-    temp = Path(tempfile.gettempdir())
-    remove_dead(temp, STATE_PREFIX)  # a run killed outright left its stack's keys and client secret (fixtures/alive.py)
-    state_dir = Path(tempfile.mkdtemp(prefix=STATE_PREFIX))
-    alive = hold_alive(state_dir)
-    try:
+    # What a run killed outright left (its stack's keys and client secret) goes first (fixtures/alive.py).
+    with alive_folder(STATE_PREFIX) as state_dir:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         stack = Stack(state_dir, command=serve_command(state_dir, (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys, delay))
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
-            command = [sys.executable, "-m", "pytest", "e2e", *pytest_args]
+            command = [sys.executable, "-m", "pytest", "e2e", "--stop-with-parent", *pytest_args]  # killed outright: it stops too
             return run_to_its_end(command, cwd=ROOT, env=tenant_mode_env(settings, dict(os.environ)))
         finally:
             stack.stop()
-    finally:
-        shutil.rmtree(state_dir, ignore_errors=True)
-        alive.close()
 
 
 if __name__ == "__main__":

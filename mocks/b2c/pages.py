@@ -108,11 +108,11 @@ def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str
 
 # B2C's UxElement string ids (page layout 2.x, learn.microsoft.com localization-string-ids) a custom policy may give each
 # page the emulator draws, and the page string (strings.py) each one replaces. Others are not applied: ids of layouts
-# before 2.0 (createaccount_link, local_intro_email), texts with placeholders the emulator does not fill in
+# before 2.0 (createaccount_link, local_intro_email, requiredField_password), texts with placeholders the emulator does not fill in
 # (local_intro_generic's {0}, createaccount_two_links), and the emulator's own keys (title_unified, working).
 SIGN_IN_PAGE_STRINGS = {string_id: string_id for string_id in (
-    "heading", "social_intro", "divider_title", "forgotpassword_link", "createaccount_intro", "button_signin", "requiredField_password",
-    "unknown_error")} | {"createaccount_one_link": "createaccount_link"}
+    "heading", "social_intro", "divider_title", "forgotpassword_link", "createaccount_intro", "button_signin", "unknown_error")} | {
+    "createaccount_one_link": "createaccount_link"}
 PROFILE_PAGE_STRINGS = {string_id: string_id for string_id in ("initial_intro", "button_continue", "button_cancel", "required_field")} | {
     "error_requiredFieldMissing": "required_field_missing", "error_fieldIncorrect": "field_incorrect",
     "error_passwordEntryMismatch": "password_mismatch", "helplink_text": "help_link"}

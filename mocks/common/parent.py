@@ -16,11 +16,14 @@ import sys
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def sigterm_when_parent_ends() -> None:
-    """SIGTERM to this process once its parent ends (Linux's PR_SET_PDEATHSIG; elsewhere nothing)."""
+def sigterm_when_parent_ends(parent: int | None = None) -> None:
+    """SIGTERM to this process once its parent ends (Linux's PR_SET_PDEATHSIG; elsewhere nothing). ``parent``: the pid of
+    the process that started this one, as it said: one that ended before the kernel was asked (while this process
+    imported its modules, say) is told apart from init or a subreaper that took this process over. Without it, the
+    parent at the time of asking."""
     if not sys.platform.startswith("linux"):
         return
-    parent = os.getppid()
+    parent = os.getppid() if parent is None else parent
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
         return  # refused (a sandbox): the process goes on as without it

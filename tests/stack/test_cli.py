@@ -219,3 +219,13 @@ def test_user_flows_from_a_file_are_served_and_one_of_a_served_name_is_refused_n
     status, out, err = run_here(capsys, "serve", "--describe", "--user-flows", str(own))
     assert status == 0, err
     assert {"B2C_1_signupsignin", "B2C_1_mobileid_only", "B2C_1_contoso"} <= {p["id"] for p in json.loads(out)["policies"]}
+
+
+def test_a_stack_whose_starter_ended_before_it_was_up_stops_at_once(tmp_path: Path) -> None:
+    """--stop-with-parent PID: the process that started the stack ended while the stack imported its modules (here: a pid
+    that has ended, the stack's parent being another): the stack stops rather than serve on under init."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    started = subprocess.run([sys.executable, "-m", "mocks", "serve", "--stop-with-parent", str(gone.pid), "--port", "0",
+                              "--state-dir", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert started.returncode != 0 and "stack-ready" not in started.stdout, (started.returncode, started.stdout[-500:])

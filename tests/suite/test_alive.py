@@ -28,3 +28,16 @@ def test_only_folders_of_the_prefix_with_a_lock_file_are_taken(tmp_path: Path) -
     other = tmp_path / "tenant-stack-dead"
     killed(run_holding(other))
     assert alive.remove_dead(tmp_path, "repro-") == [] and other.is_dir() and (tmp_path / "repro-being-made").is_dir()
+
+
+def test_an_alive_folder_is_held_while_its_block_runs_and_gone_after_and_a_dead_ones_first(tmp_path: Path,
+                                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "preflight-stack-dead"
+    killed(run_holding(dead))
+    with alive.alive_folder("preflight-stack-") as folder:
+        assert not dead.exists() and folder.parent == tmp_path and (folder / alive.ALIVE_FILE).is_file()
+        assert alive.remove_dead(tmp_path, "preflight-stack-") == []  # held
+    assert not folder.exists()

@@ -249,6 +249,19 @@ def test_the_sign_in_pages_own_texts_are_its_steps_content_definitions_in_each_l
         assert texts.sign_in_form_text("B2C_1A_signup_signin", "button_signin", language) == text
     assert texts.sign_in_form_text("B2C_1A_signup_signin", "forgotpassword_link", "de") is None  # B2C's German: not published
     assert texts.has_local_account_form("B2C_1A_signup_signin") is True and texts.has_local_account_form("B2C_1_signupsignin") is None
+    # Its links as the local sign-in profile's metadata says (self-asserted technical profile: setting.showSignupLink,
+    # setting.forgotPasswordLinkLocation); a user flow's: not known.
+    assert texts.sign_in_form_links("B2C_1A_signup_signin") == {"forgotpassword_link", "createaccount_one_link"}
+    assert texts.sign_in_form_links("B2C_1_signupsignin") is None
+    edit(policies / "TrustFrameworkBase.xml", '<Item Key="setting.operatingMode">Email</Item>',
+         '<Item Key="setting.operatingMode">Email</Item><Item Key="setting.showSignupLink">false</Item>')
+    reread()
+    assert texts.sign_in_form_links("B2C_1A_signup_signin") == {"forgotpassword_link"}
+    edit(extensions, '<BuildingBlocks>', '<ClaimsProviders><ClaimsProvider><DisplayName>Local Account</DisplayName><TechnicalProfiles>'
+         '<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email"><Metadata><Item Key="setting.forgotPasswordLinkLocation">None</Item>'
+         '</Metadata></TechnicalProfile></TechnicalProfiles></ClaimsProvider></ClaimsProviders><BuildingBlocks>')
+    reread()
+    assert texts.sign_in_form_links("B2C_1A_signup_signin") == set()  # the extension's item, merged
     edit(extensions, 'ValidationClaimsExchangeId="LocalAccountSigninEmailExchange"', "")  # the step the journey runs: the extension's
     reread()
     assert texts.has_local_account_form("B2C_1A_signup_signin") is False
