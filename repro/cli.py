@@ -288,7 +288,8 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
                "--output", str(work / "playwright"), "--browser", args.browser,
                # The journey keeps its own trace (without frames for a silent phone) and screenshots (masked in tenant mode).
                "--tracing", "off", "--screenshot", "off",
-               # This command killed outright (SIGKILL: no clean-up of its own): the journey stops too, its stack ended.
+               # This command killed outright (SIGKILL: no clean-up of its own): the journey's pytest stops after its one
+               # journey, ending its stack and browser.
                "--stop-with-parent"]
     for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
         if getattr(args, name) is not None:
@@ -333,7 +334,6 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
         return EXIT_INTERRUPTED
     finally:
         alive.close()
-
 
 
 def remove_dead_work(out: Path) -> None:
