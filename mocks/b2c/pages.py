@@ -19,7 +19,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from mocks.b2c.errors import B2CError
-from mocks.b2c.policy import Policy, PolicyKind
+from mocks.b2c.policy import Policy, PolicyKind, TechnicalProfile
 from mocks.b2c.sessions import JourneyTransaction
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.b2c.strings import strings
@@ -90,6 +90,14 @@ def _settings(settings: B2CSettings, transaction: JourneyTransaction, api: str) 
     }
 
 
+def _local_sign_in_profile(policy: Policy) -> TechnicalProfile | None:
+    """A custom policy's local sign-in profile: the one its sign-in step's ValidationClaimsExchangeId runs."""
+    if policy.journey is None:
+        return None
+    step = next((s for s in policy.journey.steps if s.local_account_exchange), None)
+    return policy.journey.profiles.get(dict(step.exchanges).get(step.local_account_exchange or "", "")) if step else None
+
+
 def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str | None:
     """What the local account form's sign-in name starts with. A user flow: the app's ``login_hint`` (reference b2c.md,
     direct sign-in). A custom policy: what its local sign-in profile's signInName InputClaim gives (the starter pack's
@@ -98,8 +106,7 @@ def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str
     policy = transaction.policy
     if policy.journey is None:
         return transaction.request.login_hint
-    step = next((s for s in policy.journey.steps if s.local_account_exchange), None)
-    profile = policy.journey.profiles.get(dict(step.exchanges).get(step.local_account_exchange or "", "")) if step else None
+    profile = _local_sign_in_profile(policy)
     claim = next((c for c in profile.input_claims if c.claim_type == "signInName" and c.default), None) if profile else None
     if profile is None or claim is None or claim.default is None:
         return None
@@ -128,6 +135,11 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
     policy: Policy = transaction.policy
     page = _settings(settings, transaction, "CombinedSigninAndSignup")
     page["claimsProviders"] = [{"id": p.exchange_id, "name": p.display_name} for p in policy.identity_providers]
+    local = _local_sign_in_profile(policy)
+    if local is not None and not local.shows_signup_link:  # as SETTINGS.config carries it (reference b2c.md 1.1)
+        page["config"] = {**page["config"], "showSignupLink": "False"}
+    if local is not None and not local.shows_forgot_password:  # how B2C's page carries it is not in the reference: a choice
+        page["config"] = {**page["config"], "forgotPasswordLinkLocation": "None"}
     if policy.show_local_account_form:
         page["localAccount"] = {
             # Custom policies (starter pack) ask for signInName; user flows with email sign-in for email.

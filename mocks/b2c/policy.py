@@ -116,6 +116,10 @@ class TechnicalProfile:
     resolves_claims: bool = False
     # Metadata setting.showCancelButton of a self-asserted profile (read at load, likewise): false hides its page's Cancel.
     shows_cancel: bool = True
+    # A local sign-in profile's links (self-asserted metadata): setting.showSignupLink false hides the sign-up link,
+    # setting.forgotPasswordLinkLocation None the forgotten-password link (its other places are not modelled).
+    shows_signup_link: bool = True
+    shows_forgot_password: bool = True
     input_claims: tuple[ClaimRef, ...] = ()
     output_claims: tuple[ClaimRef, ...] = ()
     persisted_claims: tuple[ClaimRef, ...] = ()

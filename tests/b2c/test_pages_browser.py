@@ -236,3 +236,20 @@ def test_a_page_build_delay_builds_each_hosted_page_that_long_after_its_load(sta
         on_the_way(page)
     page.locator(f'#api[data-name="{page_name}"]').wait_for(state="attached")
     assert page.evaluate("window.emptyAtLoad") is True and page.evaluate("window.builtAt - window.loadedAt") >= 400
+
+
+@pytest.mark.parametrize("metadata, links", [
+    ("", ["forgotPassword", "createAccount"]),
+    ('<Item Key="setting.showSignupLink">false</Item>', ["forgotPassword"]),
+    ('<Item Key="setting.forgotPasswordLinkLocation">None</Item><Item Key="setting.showSignupLink">0</Item>', []),
+])
+def test_a_local_sign_in_profile_hides_the_links_its_metadata_hides(start, launch_chromium, english_page, tmp_path, metadata: str,
+                                                                   links: list[str]) -> None:
+    """Self-asserted technical profile metadata of the sign-in step's local account: setting.showSignupLink false (or 0)
+    hides the sign-up link, setting.forgotPasswordLinkLocation None the forgotten-password link."""
+    at = '<Item Key="setting.operatingMode">Email</Item>\n            <Item Key="ContentDefinitionReferenceId">api.localaccountsignin<'
+    h = start(policies=pack(tmp_path, edits=[("TrustFrameworkBase.xml", at, metadata + at)]))
+    page = english_page(launch_chromium(h.host_map), 10000)
+    page.goto(authorize_url(POLICY))
+    page.locator('#api[data-name="Unified"] #next').wait_for(state="attached")
+    assert [link for link in ("forgotPassword", "createAccount") if page.locator(f"#{link}").count()] == links

@@ -124,6 +124,9 @@ def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
         metadata={k: v.value for k, v in tp.metadata.items()},
         resolves_claims=resolves_claims,
         shows_cancel=metadata_bool(tp, "setting.showCancelButton", True, tenant),
+        shows_signup_link=metadata_bool(tp, "setting.showSignupLink", True, tenant),
+        shows_forgot_password=(tp.metadata["setting.forgotPasswordLinkLocation"].value.strip().lower() != "none"
+                               if "setting.forgotPasswordLinkLocation" in tp.metadata else True),
         input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
         input_transformations=tuple(v.value for v in tp.input_transformations),
         output_transformations=tuple(v.value for v in tp.output_transformations),

@@ -74,6 +74,7 @@
 
   function renderUnified(api) {
     var providers = SETTINGS.claimsProviders || [];
+    var config = SETTINGS.config || {};
     api.appendChild(el("div", { "class": "heading" }, [el("h1", { role: "heading" }, [CONTENT.heading])]));
     if (providers.length) {
       var options = el("div", { "class": "options" }, providers.map(function (provider, index) {
@@ -109,20 +110,20 @@
       el("div", { "class": "entry" }, [
         el("div", { "class": "entry-item" }, [el("label", { "for": field }, [label]), nameError, nameInput]),
         el("div", { "class": "entry-item" }, [
-          el("div", { "class": "password-label" }, [
-            el("label", { "for": "password" }, [CONTENT.password]),
-            el("a", { id: "forgotPassword", href: SETTINGS.hosts.tenant + "/api/" + SETTINGS.api + "/forgotPassword?" +
-              query({ csrf_token: SETTINGS.csrf, tx: SETTINGS.transId, p: SETTINGS.hosts.policy }) }, [CONTENT.forgotpassword_link])
-          ]),
+          el("div", { "class": "password-label" }, [el("label", { "for": "password" }, [CONTENT.password])].concat(
+            config.forgotPasswordLinkLocation === "None" ? [] : [
+              el("a", { id: "forgotPassword", href: SETTINGS.hosts.tenant + "/api/" + SETTINGS.api + "/forgotPassword?" +
+                query({ csrf_token: SETTINGS.csrf, tx: SETTINGS.transId, p: SETTINGS.hosts.policy }) }, [CONTENT.forgotpassword_link])])),
           passwordError, passwordInput
         ]),
         el("div", { "class": "working" }, []),
         el("div", { "class": "buttons" }, [el("button", { id: "next", type: "submit", form: "localAccountForm" }, [CONTENT.button_signin])])
       ]),
-      el("div", { "class": "divider" }, [el("h2", {}, [CONTENT.divider_title])]),
+      el("div", { "class": "divider" }, [el("h2", {}, [CONTENT.divider_title])])
+    ].concat(config.showSignupLink === "False" ? [] : [
       el("div", { "class": "create" }, [el("p", {}, [CONTENT.createaccount_intro + " ",
         el("a", { id: "createAccount", href: apiUrl(SETTINGS.api, "unified", { local: "signup" }) }, [CONTENT.createaccount_link])])])
-    ]);
+    ]));
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       hideError(pageError);
