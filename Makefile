@@ -72,7 +72,7 @@ test-tenant-mode: setup
 # a B2C page before waiting for it finds it empty here (the other runs' stack builds at once: 1 s a page would cost every journey).
 PAGE_BUILD_DELAY ?= 1
 test-remote-browser: setup
-	E2E_STACK_PAGE_BUILD_DELAY=$(PAGE_BUILD_DELAY) "$(BIN)/python" scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS)
+	E2E_STACK_PAGE_BUILD_DELAY=$(PAGE_BUILD_DELAY) "$(BIN)/python" scripts/browser_server.py -- $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent
 
 # ruff over the tree, mypy strict over e2e/, conftest.py, pages/, fixtures/, mocks/, repro/, bench/, scripts/, and over tests/
 # without requiring their own annotations: settings in pyproject.toml.

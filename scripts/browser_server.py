@@ -69,12 +69,21 @@ def linked_browsers(directory: Path, executable: str, headless_shell: str | None
 
 
 LISTENING = re.compile(r"Listening on (ws://\S+)")
+# ``python -m playwright run-server`` as Playwright's own entry point runs it, but as this process's child itself (the
+# Python that asks for the parent-death signal becomes Node, which keeps it): this script killed outright (SIGKILL: no
+# clean-up of its own) ends the server, which ends its browsers; Node would outlive a Python wrapper killed so.
+RUN_SERVER = ("import os, sys\n"
+              "from mocks.common.parent import sigterm_when_parent_ends\n"
+              "sigterm_when_parent_ends(int(sys.argv[1]))\n"
+              "from playwright._impl._driver import compute_driver_executable, get_driver_env\n"
+              "node, cli = compute_driver_executable()\n"
+              "os.execve(node, [node, cli, 'run-server', *sys.argv[2:]], get_driver_env())\n")
 
 
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
     """``playwright run-server`` on a free loopback port; returns the process and its ws:// endpoint."""
-    server = subprocess.Popen([sys.executable, "-m", "playwright", "run-server", "--port", "0", "--host", "127.0.0.1"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    server = subprocess.Popen([sys.executable, "-c", RUN_SERVER, str(os.getpid()), "--port", "0", "--host", "127.0.0.1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT,
                               start_new_session=True)  # its own process group: the Node driver and its browsers end with it
     seen: list[str] = []
     try:
@@ -89,8 +98,8 @@ def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
 
 
 def stop_server(server: subprocess.Popen[str]) -> None:
-    """End the server's whole process group: ``python -m playwright`` runs the server in a Node child of its own, which
-    outlives SIGTERM; its clients are gone by now, so it gets two seconds, not ten."""
+    """End the server's whole process group (Node and the browsers it launched); its clients are gone by now, so it gets
+    two seconds, not ten."""
     stop_group(server, wait=2.0)
 
 

@@ -218,3 +218,35 @@ def test_the_browser_server_ends_with_the_command() -> None:
     port = int(result.stdout.strip().splitlines()[-1])
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0, "the browser server is still listening"
+
+
+def test_the_browser_server_ends_with_the_script_killed_outright() -> None:
+    """SIGKILL to the script (none of its clean-up runs): the server, which asked for the parent-death signal before it
+    became Node, stops too, rather than listen on with its browsers for nobody."""
+    import re
+    import select
+    import signal
+    import sys
+
+    waiting = "import sys; print('command running', flush=True); sys.stdin.read()"
+    script = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-c", waiting],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert script.stdout is not None
+        said = script.stdout.readline()
+        server = int(re.search(r"\(playwright run-server, pid (\d+)\)", said).group(1))  # type: ignore[union-attr]
+        ended = os.pidfd_open(server)
+        assert script.stdout.readline() == "command running\n"
+    finally:
+        script.kill()
+        script.wait()
+        for pipe in (script.stdin, script.stdout):  # the command, whose stdin is the script's, reads its end and ends
+            if pipe is not None:
+                pipe.close()
+    try:
+        stopped = select.select([ended], [], [], 15)[0] == [ended]
+    finally:
+        os.close(ended)
+    if not stopped:
+        os.killpg(server, signal.SIGKILL)
+    assert stopped, f"the browser server {server} outlived the script killed outright"
