@@ -69,9 +69,10 @@ def linked_browsers(directory: Path, executable: str, headless_shell: str | None
 
 
 LISTENING = re.compile(r"Listening on (ws://\S+)")
-# ``python -m playwright run-server`` as Playwright's own entry point runs it, but as this process's child itself (the
-# Python that asks for the parent-death signal becomes Node, which keeps it): this script killed outright (SIGKILL: no
-# clean-up of its own) ends the server, which ends its browsers; Node would outlive a Python wrapper killed so.
+# ``playwright run-server`` started as ``python -m playwright`` starts it (its entry point finds Node and the driver's
+# cli.js), except that this Python child asks for the parent-death signal and then becomes Node (execve keeps the
+# signal): this script killed outright (SIGKILL: no clean-up of its own) ends the server, and the server its browsers.
+# Under ``python -m playwright`` Node is a grandchild, which outlived the script killed so.
 RUN_SERVER = ("import os, sys\n"
               "from mocks.common.parent import sigterm_when_parent_ends\n"
               "sigterm_when_parent_ends(int(sys.argv[1]))\n"
