@@ -6,11 +6,14 @@ would make a child pytest think it is a worker.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import subprocess
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +91,31 @@ def killed(run: subprocess.Popen[str]) -> None:
     """``run`` killed outright (SIGKILL: nothing of its own runs), and waited for."""
     run.kill()
     run.wait()
+
+
+@contextlib.contextmanager
+def watched(processes: dict[int, str]) -> Iterator[dict[int, str]]:
+    """Pidfds of ``processes`` (those not ended already) -> command line. A pidfd stays that process's even when its pid
+    is reused, and is readable once it has ended, reaped or not (a zombie under an init that does not reap ends too)."""
+    fds: dict[int, str] = {}
+    try:
+        for pid, command in processes.items():
+            with contextlib.suppress(ProcessLookupError):
+                fds[os.pidfd_open(pid)] = command
+        yield fds
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def not_ended_by(deadline: float, pidfds: dict[int, str]) -> list[str]:
+    """Command lines of the processes (``watched``) that have not ended by ``deadline`` (time.monotonic)."""
+    poll = select.poll()
+    for fd in pidfds:
+        poll.register(fd, select.POLLIN)
+    waiting = dict(pidfds)
+    while waiting and (left := deadline - time.monotonic()) > 0:
+        for fd, _ in poll.poll(left * 1000):
+            poll.unregister(fd)
+            waiting.pop(fd)
+    return list(waiting.values())

@@ -7,13 +7,11 @@ import io
 import json
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +23,7 @@ from repro.cli import WORK_PREFIX, main
 from repro.har import read_har
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.bundles import Bundle
-from tests.suite_run import killed, run_holding
+from tests.suite_run import killed, not_ended_by, run_holding, watched
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -294,34 +292,6 @@ def started_by(pid: int) -> dict[int, str]:
             found[child] = (Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
             todo += children.get(child, [])
     return found
-
-
-@contextlib.contextmanager
-def watched(processes: dict[int, str]) -> Iterator[dict[int, str]]:
-    """Pidfds of ``processes`` (those not ended already) -> command line. A pidfd stays that process's even when its pid
-    is reused, and is readable once it has ended, reaped or not (a zombie under an init that does not reap ends too)."""
-    fds: dict[int, str] = {}
-    try:
-        for pid, command in processes.items():
-            with contextlib.suppress(ProcessLookupError):
-                fds[os.pidfd_open(pid)] = command
-        yield fds
-    finally:
-        for fd in fds:
-            os.close(fd)
-
-
-def not_ended_by(deadline: float, pidfds: dict[int, str]) -> list[str]:
-    """Command lines of the processes (``watched``) that have not ended by ``deadline`` (time.monotonic)."""
-    poll = select.poll()
-    for fd in pidfds:
-        poll.register(fd, select.POLLIN)
-    waiting = dict(pidfds)
-    while waiting and (left := deadline - time.monotonic()) > 0:
-        for fd, _ in poll.poll(left * 1000):
-            poll.unregister(fd)
-            waiting.pop(fd)
-    return list(waiting.values())
 
 
 def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_removes_its_work_folder(tmp_path: Path) -> None:

@@ -224,9 +224,11 @@ def test_the_browser_server_ends_with_the_script_killed_outright() -> None:
     """SIGKILL to the script (none of its clean-up runs): the server, which asked for the parent-death signal before it
     became Node, stops too, rather than listen on with its browsers for nobody."""
     import re
-    import select
     import signal
     import sys
+    import time
+
+    from tests.suite_run import killed, not_ended_by, watched
 
     waiting = "import sys; print('command running', flush=True); sys.stdin.read()"
     script = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-c", waiting],
@@ -235,18 +237,15 @@ def test_the_browser_server_ends_with_the_script_killed_outright() -> None:
         assert script.stdout is not None
         said = script.stdout.readline()
         server = int(re.search(r"\(playwright run-server, pid (\d+)\)", said).group(1))  # type: ignore[union-attr]
-        ended = os.pidfd_open(server)
         assert script.stdout.readline() == "command running\n"
+        with watched({server: "the browser server"}) as pidfds:
+            killed(script)
+            outlived = not_ended_by(time.monotonic() + 15, pidfds)
     finally:
-        script.kill()
-        script.wait()
+        killed(script)
         for pipe in (script.stdin, script.stdout):  # the command, whose stdin is the script's, reads its end and ends
             if pipe is not None:
                 pipe.close()
-    try:
-        stopped = select.select([ended], [], [], 15)[0] == [ended]
-    finally:
-        os.close(ended)
-    if not stopped:
+    if outlived:
         os.killpg(server, signal.SIGKILL)
-    assert stopped, f"the browser server {server} outlived the script killed outright"
+    assert outlived == [], f"the browser server {server} outlived the script killed outright"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import queue
-import select
 import signal
 import stat
 import subprocess
@@ -24,7 +23,7 @@ from fixtures.settings import build_settings
 from fixtures.stack import Stack, StackStartError, parse_ready_lines, read_until_ready
 from fixtures.stack_description import StackDescriptionError, serve_command
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import ROOT, killed, run_holding
+from tests.suite_run import ROOT, killed, not_ended_by, run_holding, watched
 
 READY = [
     "stack-port: 8443",
@@ -85,16 +84,14 @@ def test_a_stack_ends_with_the_run_that_started_it_killed_outright(tmp_path: Pat
     try:
         assert parent.stdout is not None
         stack_pid = int(parent.stdout.readline())
-        ended = os.pidfd_open(stack_pid)
+        with watched({stack_pid: "the stack"}) as pidfds:
+            killed(parent)
+            outlived = not_ended_by(time.monotonic() + 15, pidfds)
     finally:
         killed(parent)
-    try:
-        stopped = select.select([ended], [], [], 15)[0] == [ended]
-    finally:
-        os.close(ended)
-    if not stopped:
+    if outlived:
         os.kill(stack_pid, signal.SIGKILL)
-    assert stopped, f"the stack {stack_pid} outlived the process that started it"
+    assert outlived == [], f"the stack {stack_pid} outlived the process that started it"
 
 
 def _fake(tmp_path: Path, body: str) -> list[str]:
