@@ -130,9 +130,8 @@ class PolicyJourney:
     async def _run_local_sign_up(self, transaction: JourneyTransaction) -> Response:
         """"Sign up now": the local sign-in profile's SignUpTarget exchange."""
         journey = journey_of(transaction)
-        step = journey.steps[transaction.run.index]
-        local = dict(step.exchanges).get(step.local_account_exchange or "")
-        target = journey.profiles[local].metadata.get("SignUpTarget") if local else None
+        local = journey.local_sign_in_profile(journey.steps[transaction.run.index])
+        target = local.metadata.get("SignUpTarget") if local else None
         if not target:
             return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         transaction.run.chosen = target
@@ -158,9 +157,7 @@ class PolicyJourney:
             return xhr("200", None, None)
         if run.page is None:  # the unified page's local-account form
             journey = journey_of(transaction)
-            step = journey.steps[run.index]
-            local = dict(step.exchanges).get(step.local_account_exchange or "")
-            profile = journey.profiles.get(local or "")
+            profile = journey.local_sign_in_profile(journey.steps[run.index])
             reason = profile.not_executed if profile is not None else None
             return xhr("400", "AADB2C90053", NOT_EXECUTED + reason if reason else t["UserMessageIfClaimsPrincipalDoesNotExist"])
         values = {}

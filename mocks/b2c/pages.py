@@ -95,7 +95,7 @@ def _local_sign_in_profile(policy: Policy) -> TechnicalProfile | None:
     if policy.journey is None:
         return None
     step = next((s for s in policy.journey.steps if s.local_account_exchange), None)
-    return policy.journey.profiles.get(dict(step.exchanges).get(step.local_account_exchange or "", "")) if step else None
+    return policy.journey.local_sign_in_profile(step) if step else None
 
 
 def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str | None:
@@ -107,10 +107,12 @@ def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str
     if policy.journey is None:
         return transaction.request.login_hint
     profile = _local_sign_in_profile(policy)
-    claim = next((c for c in profile.input_claims if c.claim_type == "signInName" and c.default), None) if profile else None
-    if profile is None or claim is None or claim.default is None:
+    default = next((c.default for c in profile.input_claims if c.claim_type == "signInName" and c.default), None) if profile else None
+    if profile is None or default is None:
         return None
-    return fill_in(claim.default, settings.claim_resolvers(policy, transaction.request)) if profile.resolves_claims else claim.default
+    # The resolvers the journey's orchestrator fills in (journey_run.py ``orchestrator``), {Context:CorrelationId} among them.
+    resolvers = settings.claim_resolvers(policy, transaction.request, transaction.correlation_id)
+    return fill_in(default, resolvers) if profile.resolves_claims else default
 
 
 # B2C's UxElement string ids (page layout 2.x, learn.microsoft.com localization-string-ids) a custom policy may give each

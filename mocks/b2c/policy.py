@@ -177,6 +177,11 @@ class UserJourney:
         """The texts a page of ``content_definition`` shows in ``language`` where the policy gives its own (its UxElements)."""
         return self.localized_ux.get(content_definition or "", {}).get(language, {})
 
+    def local_sign_in_profile(self, step: OrchestrationStep) -> TechnicalProfile | None:
+        """The profile ``step``'s local account form runs (its ValidationClaimsExchangeId's exchange), if it has one."""
+        profile_id = dict(step.exchanges).get(step.local_account_exchange or "")
+        return self.profiles.get(profile_id) if profile_id else None
+
     @property
     def sign_in_page(self) -> str | None:
         """The content definition of the journey's sign-in page (its CombinedSignInAndSignUp step's)."""

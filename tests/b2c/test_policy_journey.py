@@ -285,6 +285,14 @@ def test_the_local_sign_in_name_is_prefilled_as_the_policy_says(start, tmp_path,
     assert page.settings["localAccount"] == {"field": "signInName", "loginHint": prefilled}
 
 
+def test_the_local_sign_in_names_claim_resolvers_are_the_journeys(start, tmp_path) -> None:
+    """The sign-in name's DefaultValue is filled in with every resolver the journey's steps get: {Context:CorrelationId}
+    too, the transaction's (the one the page shows)."""
+    h = start(policies=pack(tmp_path, edits=[("TrustFrameworkBase.xml", SIGN_IN_NAME, SIGN_IN_NAME.replace("{OIDC:LoginHint}", "{Context:CorrelationId}"))]))
+    page = h.browser().go(authorize_url(POLICY))
+    assert page.settings["localAccount"]["loginHint"] == page.settings["correlationId"] != ""
+
+
 def test_a_user_flows_local_sign_in_name_is_the_apps_login_hint(shared) -> None:
     page = shared.browser().go(authorize_url(login_hint="alice@example.com"))
     assert page.settings["localAccount"] == {"field": "email", "loginHint": "alice@example.com"}

@@ -827,3 +827,9 @@ def test_a_relying_party_output_claim_b2c_finds_in_a_step_or_does_not_check_load
     InputClaims (the samples' id_token_hint journeys); a journey with a sub journey is not checked (what it outputs is not
     read)."""
     assert pack(tmp_path, edits=edits)
+
+
+def test_a_forgot_password_link_location_b2c_does_not_know_is_refused_naming_the_places(tmp_path: Path) -> None:
+    at = '<Item Key="setting.operatingMode">Email</Item>\n            <Item Key="ContentDefinitionReferenceId">api.localaccountsignin<'
+    with pytest.raises(PolicyError, match=r"'Nonee' is not supported; use AfterLabel or AfterInput or AfterButtons or AfterForm or None"):
+        pack(tmp_path, edits=[("TrustFrameworkBase.xml", at, '<Item Key="setting.forgotPasswordLinkLocation">Nonee</Item>' + at)])

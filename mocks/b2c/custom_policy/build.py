@@ -45,7 +45,7 @@ from .merge import (
     name_from_reference,
     step_written_at,
 )
-from .providers import identity_provider, is_identity_provider, metadata_bool
+from .providers import identity_provider, is_identity_provider, metadata_bool, one_of
 
 PASSWORD_CLAIMS = ("password", "newPassword", "reenterPassword", "oldPassword")
 
@@ -110,6 +110,11 @@ def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
     return ProfileKind.NOT_EXECUTED, f"{short} technical profiles are not executed by the emulator; {fix}"
 
 
+# A self-asserted profile's setting.forgotPasswordLinkLocation (its technical profile's documented values); None hides the
+# link, the others place it (not modelled: the link is drawn where it always is).
+FORGOT_PASSWORD_LINK_LOCATIONS = ("AfterLabel", "AfterInput", "AfterButtons", "AfterForm", "None")
+
+
 def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
     kind, reason = _kind(tp)
     resolves_claims = metadata_bool(tp, "IncludeClaimResolvingInClaimsHandling", False, tenant)
@@ -125,7 +130,7 @@ def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
         resolves_claims=resolves_claims,
         shows_cancel=metadata_bool(tp, "setting.showCancelButton", True, tenant),
         shows_signup_link=metadata_bool(tp, "setting.showSignupLink", True, tenant),
-        shows_forgot_password=(tp.metadata["setting.forgotPasswordLinkLocation"].value.strip().lower() != "none"
+        shows_forgot_password=(one_of(tp.metadata["setting.forgotPasswordLinkLocation"], FORGOT_PASSWORD_LINK_LOCATIONS) != "None"
                                if "setting.forgotPasswordLinkLocation" in tp.metadata else True),
         input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
         input_transformations=tuple(v.value for v in tp.input_transformations),
