@@ -175,15 +175,16 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
 
 
 def overlapping(shards: list[Path]) -> dict[str, list[str]]:
-    """Journeys with results in more than one shard, and the shards: each shard runs its own part of the journeys, so a
-    journey in two means the shards were not told apart (a SHARD pinned in the CI definitions ran one part each time)."""
-    found: dict[str, list[str]] = {}
+    """Journeys with results in more than one shard, by the name a report shows (test and parameters; Allure's historyId,
+    which tells them apart, is a hash), and the shards: each shard runs its own part of the journeys, so a journey in two
+    means the shards were not told apart (a SHARD pinned in the CI definitions ran one part each time)."""
+    found: dict[str, tuple[str, list[str]]] = {}
     for shard in shards:
         if shard.is_dir():
             for key, journey in journeys(shard).items():
                 if not journey.outside:
-                    found.setdefault(key, []).append(shard.name)
-    return {key: where for key, where in found.items() if len(where) > 1}
+                    found.setdefault(key, (str(journey.final.get("name") or key), []))[1].append(shard.name)
+    return {name: where for name, where in found.values() if len(where) > 1}
 
 
 def record_overlap(into: Path, overlaps: dict[str, list[str]]) -> None:
@@ -193,7 +194,7 @@ def record_overlap(into: Path, overlaps: dict[str, list[str]]) -> None:
         return
     key = min(overlaps)  # the same example every night for the same overlap: one group in the report's history
     where = overlaps[key]
-    detail = (f"{len(overlaps)} journeys ran in more than one shard (e.g. {key} in {', '.join(where)}): each shard must run its own "
+    detail = (f"{counted(len(overlaps), 'journey')} ran in more than one shard (e.g. {key} in {', '.join(where)}): each shard must run its own "
               "part of them (SHARD from the job's place among the shards, SHARDS their count); the others may never have run")
     write_run_result(into, key="ci-shards-overlap", full_name="ci.shards.overlap", name="the shards ran the same journeys",
                      cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
