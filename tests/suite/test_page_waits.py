@@ -550,3 +550,15 @@ def test_the_apps_page_is_its_redirect_uri_exactly_whatever_the_answer_carries(u
     """A journey arrives at the app only at its redirect URI: B2C sending the answer to another path, scheme, port or a
     look-alike host is not the app's page (the journeys compared prefixes, and passed with the token at .../callback)."""
     assert waiting.at_address(url, address) is there
+
+
+@pytest.mark.parametrize("skew_s", [0, -10, 10], ids=["same clock", "browser behind", "browser ahead"])
+def test_waiting_past_a_tokens_second_takes_this_machines_time_whatever_the_browsers_clock(page: Page, skew_s: int) -> None:
+    """fixtures/journey.py past_the_second_of: until this machine's clock is past the token's second (one second at most),
+    however far the browser's clock is from this machine's (a remote browser's): neither a timeout nor no wait at all."""
+    from fixtures.journey import past_the_second_of
+
+    page.evaluate("skew => { const now = Date.now.bind(Date); Date.now = () => now() + skew; }", skew_s * 1000)
+    token = {"iat": int(time.time())}
+    past_the_second_of(page, token)
+    assert time.time() >= token["iat"] + 1 - 0.005  # (the browser counts whole milliseconds)
