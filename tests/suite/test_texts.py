@@ -267,6 +267,18 @@ def test_the_sign_in_pages_own_texts_are_its_steps_content_definitions_in_each_l
     assert texts.has_local_account_form("B2C_1A_signup_signin") is False
 
 
+def test_the_local_sign_in_profiles_metadata_is_read_from_every_file_whichever_writes_the_journey(policies: Path) -> None:
+    """A journey written in the extension only (its own Id), its local sign-in profile's metadata in the base: the
+    links that metadata hides are not expected."""
+    edit(policies / "TrustFrameworkExtensions.xml", '<UserJourney Id="SignUpOrSignIn">', '<UserJourney Id="SignUpOrSignInMobileID">')
+    for relying_party in ("SignUpOrSignin.xml", "SignUpOrSigninWithNewUser.xml"):
+        edit(policies / relying_party, '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />', '<DefaultUserJourney ReferenceId="SignUpOrSignInMobileID" />')
+    edit(policies / "TrustFrameworkBase.xml", '<Item Key="setting.operatingMode">Email</Item>',
+         '<Item Key="setting.operatingMode">Email</Item><Item Key="setting.showSignupLink">false</Item>')
+    reread()
+    assert texts.sign_in_form_links("B2C_1A_signup_signin") == {"forgotpassword_link"}
+
+
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
     ('<Localization Enabled="true">', '<Localization Enabled="yes">', "Enabled='yes' is not an xs:boolean",
      "/@Enabled: 'yes' is not true or false"),
