@@ -21,7 +21,7 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
-from fixtures.redaction import MIN_SECRET, redact_text, secret_values, url_secrets  # noqa: E402
+from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from scripts.merge_results import Journey, counted, journeys, skip_reasons  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
@@ -134,11 +134,20 @@ def payload(kind: str, text: str) -> dict[str, Any]:
     return {"type": "message", "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
 
 
+RANDOM_LOOKING = 16  # characters: no word of a webhook's URL is this long (workflows, triggers, api-version's date)
+
 def webhook_secrets(url: str) -> list[str]:
-    """What of a webhook's URL lets anyone post to it: the URL, its path and each long segment of it (Slack's
-    /services/T…/B…/SECRET) and its query's values (Teams Workflows' sig=…)."""
-    path = urlsplit(url).path
-    return [url, path, *(segment for segment in path.split("/") if len(segment) >= MIN_SECRET), *url_secrets(url)]
+    """What of a webhook's URL lets anyone post to it: the URL, its path, and each part of its path or query that looks
+    made at random (Slack's /services/T…/B…/SECRET, Teams Workflows' workflow id and sig=…): the words around them
+    (workflows, triggers, api-version=2016-06-01) stay, so a refusal that quotes them still reads."""
+    parts = urlsplit(url)
+    pieces = [*parts.path.split("/"), *(value for _, value in parse_qsl(parts.query))]
+    return [url, parts.path, *(piece for piece in pieces if looks_random(piece))]
+
+
+def looks_random(piece: str) -> bool:
+    """A key or signature rather than a word: long, with digits or capitals among its letters."""
+    return len(piece) >= RANDOM_LOOKING and any(c.isalpha() for c in piece) and any(c.isdigit() or c.isupper() for c in piece)
 
 
 def post(url: str, kind: str, text: str) -> str | None:

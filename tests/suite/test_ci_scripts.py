@@ -731,3 +731,18 @@ def test_a_run_whose_first_report_had_no_history_renders_again_without_one(tmp_p
     history.write_text('{"run": "7"}\n')
     assert report_history.before_this_run(history, "7").endswith("(this report is rendered again)") and not history.exists()
 
+
+
+def test_a_webhooks_refusal_keeps_its_words_and_loses_its_keys() -> None:
+    """notify.webhook_secrets: a Teams Workflows URL's workflow id and signature are redacted from what its refusal says,
+    the words around them (workflows, triggers, its api-version) are not, so the refusal still reads."""
+    from fixtures.redaction import redact_text
+
+    url = ("https://prod-12.westeurope.logic.azure.com/workflows/3f2b8c1d9e4a4b6c8d7e5f1a2b3c4d5e/triggers/manual/paths/invoke"
+           "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Xy7aB3dE9fGhJ2kLmN4pQrS6tUvW8xYz0AbCdEfGhIj")
+    said = ("The workflow 3f2b8c1d9e4a4b6c8d7e5f1a2b3c4d5e has no enabled triggers; api-version 2016-06-01 is invalid for "
+            "sig Xy7aB3dE9fGhJ2kLmN4pQrS6tUvW8xYz0AbCdEfGhIj")
+    assert redact_text(said, notify.webhook_secrets(url)) == ("The workflow <redacted> has no enabled triggers; api-version "
+                                                             "2016-06-01 is invalid for sig <redacted>")
+    slack = "https://hooks.slack.com/services/T0001/B0001/AbCdEfGhIjKlMnOpQrStUvWx"
+    assert redact_text("no such hook: AbCdEfGhIjKlMnOpQrStUvWx", notify.webhook_secrets(slack)) == "no such hook: <redacted>"
