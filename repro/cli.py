@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from fixtures.alive import ALIVE_FILE, hold_alive, remove_dead
 from fixtures.commands import python
-from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
+from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from scripts.process_group import interrupt, signals_handled
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSERS = ("chromium", "firefox", "webkit")
-PROMPTS = ("login", "none", "consent", "select_account")  # AADB2C90043's list; B2C documents only login
 EXIT_REPRODUCED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser not installed): nothing reproduced, no bundle
 EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where

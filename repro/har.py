@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID
 from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, mask_phone_numbers, masked
 from fixtures.stack_description import StackDescription
-from repro.outcomes import outcome_for_mid_code, outcome_for_number
+from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
 
 # /{tenant}/{policy}/oauth2/v2.0/authorize, ?p={policy} instead of the path's, or the /tfp/ form older MSAL.js libraries send.
 AUTHORIZE = re.compile(r"^/(?:tfp/)?(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
@@ -264,10 +264,16 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
                                "and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
     if params.get("login_hint") and NUMBER.search(params["login_hint"]) and not on_local_stack(found, local):
         why["login_hint"] = "a person's phone number: put it back (--login-hint) only to send that phone the request"
-    for name in ("prompt", "domain_hint", "login_hint"):  # the parameters the command would carry on
+    if params.get("prompt") and params["prompt"] not in PROMPTS:
+        why["prompt"] = (f"{params['prompt']!r} is not a prompt B2C knows ({', '.join(PROMPTS)}; it refuses the request with "
+                         "AADB2C90043): the rerun goes without it")
+    for name in CARRIED_ON:
         if contains_secret(params.get(name) or ""):
             why[name] = "it holds a token (printed redacted above): a command never carries one"
     return why
+
+
+CARRIED_ON = ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id")  # what of the app's request the command carries on
 
 
 # The Playwright device closest to the reporter's browser, by its kind (the model and version differ: emulated in
@@ -304,13 +310,10 @@ def repro_args(found: Finding, local: StackDescription) -> list[str]:
     if device := device_of(found.user_agent):
         args += ["--device", device]
     args += ["--outcome", found.outcome]
-    for name in ("prompt", "domain_hint", "login_hint"):
-        if params.get(name) and name not in skipped:
+    the_stacks = {"redirect_uri": local.redirect_uri, "client_id": local.client_id} if on_stack else {}  # said by default
+    for name in CARRIED_ON:
+        if params.get(name) and name not in skipped and params[name] != the_stacks.get(name):
             args += [f"--{name.replace('_', '-')}", params[name]]
-    if params.get("redirect_uri") and "redirect_uri" not in skipped and not (on_stack and params["redirect_uri"] == local.redirect_uri):
-        args += ["--redirect-uri", params["redirect_uri"]]
-    if params.get("client_id") and not (on_stack and params["client_id"] == local.client_id):
-        args += ["--client-id", params["client_id"]]
     return args
 
 

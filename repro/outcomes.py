@@ -41,6 +41,7 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("decline", "decline", None, ("mid_auth_3010",), "the user declines the request shown on the phone"),
 )}
 JOURNEYS = ("sign-up", "sign-in")
+PROMPTS = ("login", "none", "consent", "select_account")  # AADB2C90043's list; B2C documents only login
 SET_UP_FAILED = "set-up failed"  # repro.json's result when the set-up before the reported journey failed
 # ... when the machine or the network stopped it (cause infrastructure: DNS, a refused connection, TLS, the browser):
 # the journey never met B2C's or Mobile ID's answer, so it reproduces nothing.

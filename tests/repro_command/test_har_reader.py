@@ -144,20 +144,31 @@ def test_an_empty_out_is_refused_before_anything_runs(capsys: pytest.CaptureFixt
     assert stopped.value.code == 2 and "argument --out: empty: give a folder, or leave --out out" in capsys.readouterr().err
 
 
-def test_a_token_the_hars_sign_in_carries_is_printed_redacted(recorded_hars: dict[str, Path], tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    """A reporter's HAR whose app sent a token as the login hint (an id_token_hint-style mistake): the facts carry it
-    redacted, as a bundle would, and the command printed (which --run runs) leaves it out saying why."""
-    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+
+
+@pytest.mark.parametrize(("added", "option", "why"), [
+    (f"&login_hint={TOKEN}", "--login-hint", r"login_hint: it holds a token \(printed redacted above\)"),
+    (f"&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc%3Ft%3D{TOKEN}", "--redirect-uri",
+     r"redirect_uri: it holds a token \(printed redacted above\)"),
+    ("&prompt=always", "--prompt", r"prompt: 'always' is not a prompt B2C knows \(login, none, consent, select_account; it refuses"),
+], ids=["a token as the login hint", "a token in the redirect URI", "a prompt B2C does not know"])
+def test_a_value_of_the_hars_sign_in_that_cannot_be_rerun_is_left_out_saying_why(recorded_hars: dict[str, Path], tmp_path: Path,
+                                                                                  capsys: pytest.CaptureFixture[str], added: str,
+                                                                                  option: str, why: str) -> None:
+    """A reporter's HAR whose app sent a token (an id_token_hint-style mistake) or a prompt B2C does not know: the facts
+    carry a token redacted, as a bundle would, and the command printed (which --run runs as printed) leaves the value out
+    saying why."""
     har = json.loads(recorded_hars["sign-up"].read_text())
     authorize = next(e["request"] for e in har["log"]["entries"] if "/oauth2/v2.0/authorize" in e["request"]["url"])
-    authorize["url"] += f"&login_hint={token}"
+    authorize["url"] = re.sub(r"&(redirect_uri|prompt)=[^&]*", "", authorize["url"]) + added
     crafted = tmp_path / "reported.har"
     crafted.write_text(json.dumps(har))
     assert main(["--from-har", str(crafted)]) == 0
     out = capsys.readouterr().out
-    assert token not in out and "--login-hint" not in out, out
-    assert re.search(r"^left out\s+login_hint: it holds a token \(printed redacted above\)", out, re.M), out
+    command = out.split("repro command:", 1)[1]
+    assert TOKEN not in out and option not in command, out
+    assert re.search(rf"^left out\s+{why}", out, re.M), out
 
 
 def test_the_hars_own_credentials_are_redacted_in_what_the_reader_prints(
