@@ -231,3 +231,18 @@ def test_a_stack_whose_starter_ended_before_it_was_up_stops_at_once(tmp_path: Pa
     # Ended by the SIGTERM it sent itself (not, say, a refused argument): no stack-ready line, nothing said on stderr.
     assert started.returncode in (-signal.SIGTERM, 128 + signal.SIGTERM) and "stack-ready" not in started.stdout and started.stderr == "", \
         (started.returncode, started.stdout[-500:], started.stderr[-500:])
+
+
+def test_a_mobile_id_secret_given_as_a_policy_key_is_b2cs_and_mobile_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: B2C_1A_MobileIdSecret, new at every start, is replaced by one --policy-key gives: B2C's policy key and Mobile
+    ID's client secret are that one (a generated one would not match a deployed emulator's)."""
+    from mocks.b2c.policy_keys import parse_policy_key
+    from mocks.stack import MOBILEID_SECRET_KEY
+
+    monkeypatch.setenv("MOBILEID_SECRET_FOR_TEST", "a-secret-the-team-gave-its-emulator")
+    config = StackConfig(port=0, policy_keys=(parse_policy_key(f"{MOBILEID_SECRET_KEY}=env:MOBILEID_SECRET_FOR_TEST"),))
+    mobileid, b2c, _ = stack_settings(config)
+    assert b2c.policy_keys[MOBILEID_SECRET_KEY].get_secret_value() == "a-secret-the-team-gave-its-emulator"
+    assert [client.client_secret.get_secret_value() for client in mobileid.clients] == ["a-secret-the-team-gave-its-emulator"]
+    generated, _, _ = stack_settings(StackConfig(port=0))
+    assert generated.clients[0].client_secret.get_secret_value() != "a-secret-the-team-gave-its-emulator"
