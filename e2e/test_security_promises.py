@@ -166,8 +166,11 @@ def test_an_authorization_code_is_redeemed_only_once(
         else:
             attempt["code_verifier"] = verifier_sent
         refused = b2c_http.post(token_endpoint, data=attempt)
-        assert refused.status_code == 400 and "id_token" not in refused.text, \
+        assert "id_token" not in refused.text, \
             f"B2C redeemed a PKCE code with {sent} (HTTP {refused.status_code}): anyone who intercepts a code could redeem it"
+        error = refused.json().get("error") if refused.headers.get("content-type", "").startswith("application/json") else None
+        assert refused.status_code == 400, (f"B2C refused a PKCE code with {sent} without a token, but with HTTP {refused.status_code} "
+                                            f"(error {error!r}) where a token endpoint refuses a bad grant with 400 (RFC 6749 5.2)")
 
 
 # --- state and nonce come back unchanged (RFC 6749 4.1.2, OIDC Core 3.1.3.7) -----------------------
