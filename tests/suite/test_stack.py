@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 import pytest
 
 from fixtures import stack as stack_module
+from fixtures.alive import remove_dead
 from fixtures.causes import INFRASTRUCTURE, Cause, classify
 from fixtures.retries import Verdict
 from fixtures.settings import build_settings
@@ -320,10 +321,10 @@ def test_a_killed_runs_stack_folder_is_removed_by_the_next_run_and_a_live_ones_k
         (folder / "state" / "webapp1-client-secret").write_text("secret")
     runs = {folder: run_holding(folder) for folder in (live, dead)}
     try:
-        stack_module.remove_dead_runs_stacks(tmp_path)
+        remove_dead(tmp_path, stack_module.RUN_STACK_PREFIX)
         assert live.exists() and dead.exists() and other.exists()  # both runs live
         killed(runs[dead])
-        stack_module.remove_dead_runs_stacks(tmp_path)
+        remove_dead(tmp_path, stack_module.RUN_STACK_PREFIX)
         assert live.exists() and not dead.exists() and other.exists()
     finally:
         for run in runs.values():
