@@ -26,19 +26,24 @@ def workflow(name: str) -> dict:
     return YAML(typ="safe").load((ROOT / ".github" / "workflows" / name).read_text())
 
 
-def commands(node: object) -> list[str]:
-    """Every shell command of a definition: GitHub's ``run:``, Azure's ``script:``."""
+def values_of(node: object, keys: tuple[str, ...]) -> list[str]:
+    """Every string value of one of ``keys`` anywhere in a definition, as data."""
     found = []
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("run", "script", "bash") and isinstance(value, str):
+            if key in keys and isinstance(value, str):
                 found.append(value.strip())
             else:
-                found += commands(value)
+                found += values_of(value, keys)
     elif isinstance(node, list):
         for item in node:
-            found += commands(item)
+            found += values_of(item, keys)
     return found
+
+
+def commands(node: object) -> list[str]:
+    """Every shell command of a definition: GitHub's ``run:``, Azure's ``script:``."""
+    return values_of(node, ("run", "script", "bash"))
 
 
 def only(items: list[dict], what: str, where: str) -> dict:
@@ -557,16 +562,6 @@ def test_the_smoke_and_the_pull_request_run_what_the_readme_says_within_their_li
 def test_every_runner_image_is_pinned() -> None:
     """README, CI: a new runner image comes by a commit, not by a night (``*-latest`` moves under the pipeline)."""
     images = [f"{path.name}: {name}: {job['runs-on']}" for path in WORKFLOWS for name, job in workflow(path.name)["jobs"].items() if "runs-on" in job]
-    images += [f"azure-pipelines.yml: {image}" for image in vm_images(YAML(typ="safe").load(AZURE.read_text()))]  # its pool, any job's own
+    images += [f"azure-pipelines.yml: {image}" for image in values_of(YAML(typ="safe").load(AZURE.read_text()), ("vmImage",))]  # its pool, any job's own
     assert len(images) >= 5, images
     assert [image for image in images if not re.search(r": ubuntu-\d\d\.\d\d$", image)] == []
-
-
-def vm_images(node: object) -> list[str]:
-    """Every ``vmImage`` anywhere in a pipeline, as data."""
-    if isinstance(node, dict):
-        return [str(value) for key, value in node.items() if key == "vmImage"] + \
-            [image for key, value in node.items() if key != "vmImage" for image in vm_images(value)]
-    if isinstance(node, list):
-        return [image for item in node for image in vm_images(item)]
-    return []
