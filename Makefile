@@ -21,7 +21,8 @@ export ALLURE_HISTORY_PATH ?= .allure/history.jsonl
 E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure --tb=no
 ALLURE := npx --no-install allure
 # Allure 3's npm package (package.json), installed by the report targets the first time they need it.
-ALLURE_INSTALL := test -d node_modules/allure || npm ci --silent --no-audit --no-fund
+ALLURE_INSTALL := test -d node_modules/allure || npm ci --silent --no-audit --no-fund \
+	|| { echo "report: not written: npm ci failed (run it to see why; npm needs a writable HOME for its cache)" >&2; false; }
 # Python may cache compiled modules (__pycache__/, git-ignored) even where the shell says not to: without
 # the cache every pytest process compiles and assertion-rewrites the tree again (collection 2.9 s -> 1.8 s;
 # `make test` starts dozens of them).
@@ -112,8 +113,7 @@ report:
 		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \
 	fi; \
 	if command -v npm >/dev/null 2>&1; then \
-		{ $(ALLURE_INSTALL) \
-			|| { echo "report: not written: npm ci failed (run it to see why; npm needs a writable HOME for its cache)" >&2; false; }; } && \
+		{ $(ALLURE_INSTALL); } && \
 		{ rendering="$(ALLURE_HISTORY_PATH).rendering"; rm -f "$$rendering"; } && \
 		{ test ! -f "$(ALLURE_HISTORY_PATH)" || cp "$(ALLURE_HISTORY_PATH)" "$$rendering"; } && \
 		{ ALLURE_HISTORY_PATH="$$rendering" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
@@ -184,7 +184,7 @@ merge-results: $(VENV)/.deps
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
 nightly-report: $(VENV)/.deps
 	@status=0; \
-	{ { $(ALLURE_INSTALL) || { echo "report: not written: npm ci failed"; false; }; } && \
+	{ { $(ALLURE_INSTALL); } && \
 	{ "$(BIN)/python" scripts/report_history.py "$(ALLURE_HISTORY_PATH)" "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
 	{ ALLURE_HISTORY_PATH="$(ALLURE_HISTORY_PATH)" $(ALLURE) generate --config .ci/allurerc.mjs "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
 		|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/"; false; }; } && \
