@@ -10,6 +10,7 @@ if __name__ == "__main__":  # the command, not an import of this module (tests r
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 from mocks.b2c.policy import PolicyError
@@ -143,8 +144,9 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    if args.command == "serve" and args.stop_with_parent is not None:
-        sigterm_when_parent_ends(args.stop_with_parent)
+    if args.command == "serve" and args.stop_with_parent is not None and not sigterm_when_parent_ends(args.stop_with_parent):
+        print(f"--stop-with-parent: not available here (Linux's parent-death signal; refused or another system): the stack "
+              f"will not stop by itself when process {args.stop_with_parent} ends", file=sys.stderr)
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,

@@ -16,16 +16,18 @@ import sys
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def sigterm_when_parent_ends(parent: int | None = None) -> None:
+def sigterm_when_parent_ends(parent: int | None = None) -> bool:
     """SIGTERM to this process once its parent ends (Linux's PR_SET_PDEATHSIG; elsewhere nothing). ``parent``: the pid of
     the process that started this one, as it said: one that ended before the kernel was asked (while this process
     imported its modules, say) is told apart from init or a subreaper that took this process over. Without it, the
-    parent at the time of asking."""
+    parent at the time of asking. False when it cannot be had (not Linux, or the kernel refused: a sandbox), so the
+    caller can say so."""
     if not sys.platform.startswith("linux"):
-        return
+        return False
     parent = os.getppid() if parent is None else parent
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
-        return  # refused (a sandbox): the process goes on as without it
+        return False
     if os.getppid() != parent:  # it ended before the kernel was asked
         os.kill(os.getpid(), signal.SIGTERM)
+    return True

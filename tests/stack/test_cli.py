@@ -246,3 +246,11 @@ def test_a_mobile_id_secret_given_as_a_policy_key_is_b2cs_and_mobile_ids(monkeyp
     assert [client.client_secret.get_secret_value() for client in mobileid.clients] == ["a-secret-the-team-gave-its-emulator"]
     generated, _, _ = stack_settings(StackConfig(port=0))
     assert generated.clients[0].client_secret.get_secret_value() != "a-secret-the-team-gave-its-emulator"
+
+
+def test_a_stop_with_parent_the_system_refuses_is_said(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(cli, "sigterm_when_parent_ends", lambda parent: False)  # a sandbox that refuses prctl, or not Linux
+    monkeypatch.setattr(cli, "serve", lambda config: None)
+    cli.main(["serve", "--port", "0", "--stop-with-parent", "4711"])
+    err = capsys.readouterr().err
+    assert "--stop-with-parent: not available here" in err and "when process 4711 ends" in err, err
