@@ -68,7 +68,7 @@ class Federation:
         new loop gets a new one; ``aclose`` closes it when the app shuts down."""
         loop = asyncio.get_running_loop()
         if self._pool is None or self._pool[0] is not loop:
-            transport = AsyncHostMapTransport(self.settings.host_map, verify=self._verify)
+            transport = AsyncHostMapTransport(self.settings.host_map, verify=self._verify)  # idle connections let go early (net.LIMITS)
             self._pool = (loop, transport, httpx.AsyncClient(transport=transport, timeout=self.settings.back_channel_timeout))
         return self._pool
 

@@ -38,8 +38,16 @@ def _mapped(request: httpx.Request, mapping: HostMap) -> httpx.URL | None:
     return original
 
 
+# How long a client reuses an idle connection: well under a server's keep-alive (the emulators' 5 s, common elsewhere).
+# At httpx's default, the same 5 s, a request sent on a connection as its server closed it failed (B2C's back channel
+# answered AADB2C90289 once under load). httpx's other limits stay.
+IDLE_CONNECTION_S = 2.0
+LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=IDLE_CONNECTION_S)
+
+
 class HostMapTransport(httpx.HTTPTransport):
     def __init__(self, mapping: HostMap, **kwargs: Any) -> None:
+        kwargs.setdefault("limits", LIMITS)
         super().__init__(**kwargs)
         self._mapping = dict(mapping)
 
@@ -56,6 +64,7 @@ class HostMapTransport(httpx.HTTPTransport):
 
 class AsyncHostMapTransport(httpx.AsyncHTTPTransport):
     def __init__(self, mapping: HostMap, **kwargs: Any) -> None:
+        kwargs.setdefault("limits", LIMITS)
         super().__init__(**kwargs)
         self._mapping = dict(mapping)
 

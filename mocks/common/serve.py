@@ -153,9 +153,12 @@ def _nothing_left_to_send(transport: asyncio.BaseTransport) -> bool:
         return True
 
 
+KEEP_ALIVE_S = 5  # how long an emulator keeps an idle connection open (uvicorn's default, and many servers')
+
+
 def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
-    """uvicorn's settings for every emulator server: the timed protocol, a 5 s keep-alive."""
-    options.setdefault("timeout_keep_alive", 5)
+    """uvicorn's settings for every emulator server: the timed protocol, a ``KEEP_ALIVE_S`` keep-alive."""
+    options.setdefault("timeout_keep_alive", KEEP_ALIVE_S)
     return uvicorn.Config(app, http=TimedH11Protocol, **options)
 
 

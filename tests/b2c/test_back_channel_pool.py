@@ -69,3 +69,20 @@ def test_the_app_shutdown_closes_the_back_channel() -> None:
         http = federation._pool[2]
         assert not http.is_closed
     assert http.is_closed and federation._pool is None
+
+
+def test_an_idle_connection_is_let_go_before_a_server_would_close_it() -> None:
+    """A connection idle as long as the server's keep-alive may be closed by the server as a call goes out on it, which
+    then fails (AADB2C90289, seen once under load): the pool lets go of it well before (httpx's default is the same 5 s)."""
+    from mocks.common.net import IDLE_CONNECTION_S, client
+    from mocks.common.serve import KEEP_ALIVE_S
+
+    federation = Federation(B2CSettings())
+
+    async def pool() -> object:
+        return federation._transport()
+
+    transport = run(pool())
+    assert transport._pool._keepalive_expiry == IDLE_CONNECTION_S <= KEEP_ALIVE_S / 2  # type: ignore[attr-defined]  # httpcore's pool
+    with client() as suites:  # the suite's clients (the control API, B2C's token endpoint) alike
+        assert suites._transport._pool._keepalive_expiry == IDLE_CONNECTION_S  # type: ignore[attr-defined]
