@@ -39,5 +39,6 @@ def test_configuration_error_is_shown_on_b2c_error_page(journey: Journey, policy
          f"B2C's error page shows a timestamp that is not UTC as B2C writes it (YYYY-MM-DD hh:mm:ssZ): {timestamp!r}")
     shown = datetime.strptime(timestamp, "%Y-%m-%d %H:%M:%SZ").replace(tzinfo=UTC)
     off = abs((datetime.now(UTC) - shown).total_seconds())
-    assert off <= LEEWAY, f"B2C's error page shows the time {timestamp}, {off:.0f} s from now: not when this request failed"
+    assert off <= LEEWAY, (f"B2C's error page shows the time {timestamp}, {off:.0f} s from this machine's clock (leeway {LEEWAY} s): "
+                           "not when this request failed, or this machine's clock is off (`make preflight` checks it against B2C's)")
     expect(page.heading).to_be_visible()
