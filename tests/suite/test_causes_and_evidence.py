@@ -58,6 +58,11 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
     ("AssertionError: the discovery document of B2C_1A_gone at https://x/.well-known answered HTTP 404", causes.TENANT_CONFIGURATION, "policy B2C_1A_gone"),
     ("B2C redirected with access_denied instead of an ID token: AADB2C90091: The user has cancelled", causes.B2C_ERROR_REDIRECT, "AADB2C90091"),
     ("B2C did not redirect; the browser shows B2C's error page ('AADB2C90075: The claims exchange ...')", causes.B2C_ERROR_PAGE, "AADB2C90075"),
+    # Neither: B2C's code in a back channel's answer, quoted by a bare assert (no exception name, no escaped line ends).
+    ('AssertionError: B2C refused the first redemption of its code: HTTP 400 {"error":"invalid_grant","error_description":'
+     '"AADB2C90183: The supplied code_verifier is invalid\\r\\nCorrelation ID: 5f0c', causes.OTHER,
+     'AADB2C90183: B2C refused the first redemption of its code: HTTP 400 {"error":"invalid_grant","error_description":"The supplied code_verifier is invalid'),
+    ("at https://jwt.ms/#error=server_error&error_description=AADB2C90075%3a+The+claims", causes.B2C_ERROR_REDIRECT, "AADB2C90075"),
     ("playwright._impl._errors.TimeoutError: Locator.wait_for: Timeout 15000ms exceeded.", causes.PAGE_CHANGED, "Locator.wait_for timed out"),
     ("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED"),
     ("Failed: " + pytest_timeout.PYTEST_FAILURE_MESSAGE % 180.0, causes.INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"),
@@ -327,5 +332,37 @@ def test_the_suites_own_tests_are_not_read_for_a_journeys_cause() -> None:
     said = "AssertionError: the table differs:\n| AADB2C90273 | B2C error redirect |"
     call = types.SimpleNamespace(excinfo=types.SimpleNamespace(exconly=lambda: said))
     item = types.SimpleNamespace(path=FAST_TESTS / "test_fault_registry.py", stash=pytest.Stash())
-    cause = failure_cause(item, types.SimpleNamespace(longreprtext=said), call)  # type: ignore[arg-type]
+    cause = failure_cause(item, types.SimpleNamespace(longreprtext=said, when="call"), call)  # type: ignore[arg-type]
     assert (cause.name, cause.detail) == ("other", "AssertionError: the table differs:")
+
+
+def test_a_journey_failing_in_its_call_and_its_teardown_alike_is_one_journey_under_that_cause() -> None:
+    aud = [("cause", "ID token contract"), ("cause_detail", "aud: expected 'a', got 'b'")]
+    reports = [SimpleNamespace(nodeid="e2e/test_a.py::t[x]", when=when, user_properties=aud) for when in ("call", "teardown")]
+    assert failure_lines(reports) == [  # type: ignore[arg-type]
+        "1 x ID token contract: aud: expected 'a', got 'b'",
+        "    e2e/test_a.py::t[x]",
+        "    e2e/test_a.py::t[x] (in teardown)",
+    ]
+
+
+def _failed(said: str, error: BaseException) -> SimpleNamespace:
+    return SimpleNamespace(excinfo=SimpleNamespace(exconly=lambda: said, value=error, errisinstance=lambda kind: isinstance(error, kind)))
+
+
+def test_a_journeys_cause_is_read_from_its_words_redacted_and_its_teardowns_error_has_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A detail is cut to one line: a secret cut short there is no longer found by the redaction after it, so the words
+    are redacted before they are read. A teardown's error is not filed under the call's cause."""
+    secret = "Sup3rSecretValue_abcdefghijkl"
+    monkeypatch.setattr(reporting, "_cleaner", lambda config: Redaction([secret]))
+    item = SimpleNamespace(path=Path(reporting.__file__).parent.parent / "e2e" / "test_x.py", stash=pytest.Stash(), config=None)
+    said = (f"BrowserType.connect: WebSocket error: https://openid.mobileid.ch/control/phones/{'p' * 62}?access={secret} "
+            "503 Service Unavailable")
+    cause = reporting.failure_cause(item, SimpleNamespace(longreprtext=said, when="call"), _failed(said, RuntimeError(said)))  # type: ignore[arg-type]
+    assert cause.name == causes.INFRASTRUCTURE and secret[:4] not in cause.detail, cause
+    aud = "AssertionError: ID token aud is 'a', expected client id 'b'"
+    item.stash = pytest.Stash()
+    call = reporting.failure_cause(item, SimpleNamespace(longreprtext=aud, when="call"), _failed(aud, AssertionError(aud)))  # type: ignore[arg-type]
+    reset = "Page.close: net::ERR_CONNECTION_RESET at https://jwt.ms/"
+    teardown = reporting.failure_cause(item, SimpleNamespace(longreprtext=reset, when="teardown"), _failed(reset, RuntimeError(reset)))  # type: ignore[arg-type]
+    assert (call.name, teardown.name) == (causes.TOKEN_CONTRACT, causes.INFRASTRUCTURE), (call, teardown)
