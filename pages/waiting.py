@@ -29,6 +29,8 @@ from fixtures.causes import (
     BROKEN_PROMISE,
     GUID,
     INFRASTRUCTURE,
+    MOBILE_ID_ERROR,
+    MOBILE_ID_OUTCOME,
     OTHER,
     PAGE_CHANGED,
     Cause,
@@ -152,6 +154,12 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
             alert = page.locator(MobileIDLoginPage.NUMBER_ERROR)
             return MobileIDLoginPage.NAME + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None
         title = page.title()
+        # No screen of ours, but Mobile ID's error code (an answer to the number form that is only an error, the real
+        # service's own error page): Mobile ID has ended the sign-in there, and nothing moves the browser on.
+        said = " ".join(page.locator("body").inner_text().split()) if page.locator("body").count() else ""
+        if code := MOBILE_ID_ERROR.search(said):
+            where = url_without_fragment(url).split("?")[0]
+            return f"{where}, which shows Mobile ID's {code.group(0)} ({said[:200]!r})", Cause(MOBILE_ID_OUTCOME, f"{code.group(0)} (at {where})")
     except PlaywrightError:
         title = ""
     return f"{url_without_fragment(url)}" + (f" (title {title!r})" if title else ""), None

@@ -562,3 +562,35 @@ def test_waiting_past_a_tokens_second_takes_this_machines_time_whatever_the_brow
     token = {"iat": int(time.time())}
     past_the_second_of(page, token)
     assert time.time() >= token["iat"] + 1 - 0.005  # (the browser counts whole milliseconds)
+
+
+MOBILE_ID_SYSTEM_ERROR = '<html><body><pre>{"error":"server_error","error_description":"mid_sys_9900_1ESJ9RJX - System error"}</pre></body></html>'
+
+
+def test_a_number_form_answered_with_mobile_ids_error_ends_the_phones_wait_there_naming_its_code(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mobile ID answering the number form with its system error starts no sign-in: the phone's wait ends at its first
+    look at the browser (not at the approval timeout, 30 s later), under Mobile ID's code (not "page changed")."""
+    import threading
+
+    from fixtures import mobile_id
+    from fixtures.settings import build_settings
+
+    monkeypatch.setattr(mobile_id, "CONTROL_WAIT_SLICE", 0.2)
+    asked: list[str] = []
+
+    def holds_then_finds_nothing(request: httpx.Request) -> httpx.Response:  # as the emulator holds the call for its wait
+        asked.append(request.url.params["wait"])
+        threading.Event().wait(float(request.url.params["wait"]))
+        return httpx.Response(404, json={"error": "not_found"})
+
+    page.set_content(MOBILE_ID_SYSTEM_ERROR)
+    control = mobile_id.ControlAPI(httpx.Client(transport=httpx.MockTransport(holds_then_finds_nothing)), "https://mid.example/control", None)
+    phone = mobile_id.MobileID(build_settings({}), control, lambda message: None)
+    with pytest.raises(JourneyFailure) as failure:
+        phone.approve("+41791234567", MobileIDLoginPage(page))
+    assert asked == ["0.2"], f"the phone's wait was not cut short at the dead end: waits asked {asked}"
+    assert (failure.value.cause.name, failure.value.cause.detail) == (causes.MOBILE_ID_OUTCOME, "mid_sys_9900 (at about:blank)")
+    assert "which shows Mobile ID's mid_sys_9900" in str(failure.value)
+    from fixtures.reporting import page_facts
+
+    assert page_facts(page, "https://jwt.ms")["Mobile ID code"] == "mid_sys_9900_1ESJ9RJX"  # the report's "where it stopped"
