@@ -77,6 +77,18 @@ def test_an_emulator_setting_with_the_real_service_stops_the_run(name: str, valu
     assert message.count("\n") == 0 and "MOBILEID_METADATA_URL" not in message  # one error; the metadata is the real one
 
 
+@pytest.mark.parametrize(("name", "value"), [("MOBILEID_TEST_NUMBER", "+41791234567"),
+                                           ("MOBILEID_APPROVAL_WEBHOOK", "https://hooks.example.com/x/abcdefgh12345678")])
+def test_a_persons_setting_without_the_real_service_stops_the_run(name: str, value: str) -> None:
+    """The person's number and webhook set, MOBILEID_MODE=real forgotten: the deployed emulator approved, nobody was asked."""
+    assert build_settings(TENANT).mobileid_mode == "emulator"
+    with pytest.raises(SettingsError) as refused:
+        build_settings({**TENANT, name: value})
+    message = str(refused.value)
+    assert f"{name} only applies to MOBILEID_MODE=real" in message and "Set MOBILEID_MODE=real, or unset it" in message
+    assert value not in message and message.count("\n") == 0
+
+
 def test_an_emulators_settings_kept_with_the_real_service_are_named_once_with_its_discovery() -> None:
     real = {**TENANT, "MOBILEID_CONTROL_URL": "mid.fabrikam.test/control", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567",
             "MOBILEID_METADATA_URL": "https://mid.fabrikam.test/.well-known/openid-configuration"}
@@ -478,3 +490,12 @@ def test_a_run_its_settings_stop_leaves_a_result_saying_so_not_the_last_runs(tmp
     error = case.find("error")
     assert case.get("name") == "suite settings" and error is not None
     assert (error.get("message") or "").startswith("suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance;")
+
+
+def test_a_setting_written_in_lower_case_stops_the_run_naming_it_rather_than_reading_as_unset() -> None:
+    """e2e_target=tenant in .env read as unset: the run went local and green while the team meant its tenant."""
+    with pytest.raises(SettingsError) as refused:
+        build_settings({"e2e_target": "tenant", "B2c_Tenant": "fabrikam", "E2E_UI_LOCALES": "de"})
+    assert "B2c_Tenant, e2e_target: setting names are upper case, and as written they read as unset; write B2C_TENANT, E2E_TARGET" \
+        in str(refused.value), refused.value
+    assert build_settings({"e2e_other_tool": "x", "E2E_UI_LOCALES": "de"}).is_local  # a name that is no setting's stays another tool's
