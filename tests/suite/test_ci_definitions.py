@@ -390,6 +390,12 @@ def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_de
     for job in pull_request["jobs"]:
         assert "variables" not in job, f"{job['job']}: its own variables would need the same blanks"
     assert build_settings({**TENANT_PIPELINE, **stage_variables}, LOCAL_STACK) == build_settings({"E2E_TARGET": "local"}, LOCAL_STACK)
+    # The nightly's local shards too: a pipeline that describes its tenant for the smoke still runs them on the local stack.
+    nightly = only([stage for stage in stages if stage["stage"] == "nightly"], "nightly stage", "azure-pipelines.yml")
+    journeys = only([job for job in nightly["jobs"] if job["job"] == "journeys"], "journeys job", "azure-pipelines.yml nightly")
+    local = only([step for step in journeys["steps"] if "local stack" in step.get("displayName", "")], "local shard step", "the nightly's journeys")
+    assert {name: str(value) for name, value in local.get("env", {}).items()} == stage_variables, \
+        "the nightly's local shard step must blank what the pull-request stage blanks"
 
 
 @pytest.mark.parametrize(("layout", "expected"), [
