@@ -389,3 +389,21 @@ def test_the_profile_page_posted_twice_keeps_its_answer_and_may_still_be_cancell
     assert browser.self_asserted(sa, values).json() == {"status": "200"}
     cancelled = browser.confirmed(sa, action="cancelled")
     assert isinstance(cancelled, Landing) and cancelled.params["error_description"].startswith("AADB2C90091"), cancelled
+
+
+def test_a_validation_profile_listed_again_in_the_extensions_runs_again_as_b2c_runs_it(tmp_path, start) -> None:
+    """The extensions list a check before the base's directory write, and the write again to order it: B2C appends the
+    extensions' list to the base's, so the write runs twice and the second finds the user (azure-ad-b2c/samples#452,
+    "You are already registered"). The emulator ran it once: a sign-up passed locally that a tenant refuses."""
+    write = "AAD-UserWriteUsingAlternativeSecurityId"
+    check = "AAD-UserReadUsingAlternativeSecurityId-NoError"
+    override = (f'<ClaimsProvider><DisplayName>Checks</DisplayName><TechnicalProfiles><TechnicalProfile Id="SelfAsserted-Social">'
+                f'<ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="{check}" />'
+                f'<ValidationTechnicalProfile ReferenceId="{write}" /></ValidationTechnicalProfiles>'
+                "</TechnicalProfile></TechnicalProfiles></ClaimsProvider></ClaimsProviders>")
+    policies = pack(tmp_path, edits=[("TrustFrameworkExtensions.xml", "</ClaimsProviders>", override)])
+    [policy] = policies
+    assert policy.journey is not None and policy.journey.profiles["SelfAsserted-Social"].validation_profiles == (write, check, write)
+    browser, page = sign_up(start(policies=policies))
+    answer = browser.self_asserted(page, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json()
+    assert (answer["status"], answer.get("errorCode")) == ("400", "AADB2C90001"), answer  # the second write: the user exists

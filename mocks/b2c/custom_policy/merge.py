@@ -402,7 +402,10 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
                 # and its bases' transformations (those merged so far), as the file's upload checks it.
                 raise PolicyError(f"{f.name}: {ref_where}: no ClaimsTransformation with that Id in BuildingBlocks/ClaimsTransformations "
                                   f"of {f.name} or a policy it is based on; define it or fix the ReferenceId")
-            if all(v.value != rid for v in into):
+            # A later file's validation profiles follow the base's, a repeat included: B2C runs it again (a directory
+            # write listed in the extensions after its own check runs twice, and the second write finds the user there:
+            # azure-ad-b2c/samples#452, confirmed by Microsoft). Transformations: no evidence either way; listed once.
+            if item == "ValidationTechnicalProfile" or all(v.value != rid for v in into):
                 into.append(Value(rid, f.name, ref_where))
     sm = el.find(q("UseTechnicalProfileForSessionManagement"))
     if sm is not None:
