@@ -26,6 +26,10 @@ class NotExecuted(Exception):
 class AssertionFailed(Exception):
     """An Assert* transformation failed (B2C shows the profile's error message)."""
 
+    def __init__(self, message: str, method: str) -> None:
+        super().__init__(message)
+        self.method = method  # the transformation's TransformationMethod
+
 
 def alternative_security_id(identity_provider: str, key: str) -> str:
     """CreateAlternativeSecurityId's value: B2C's JSON with the key base64-encoded."""
@@ -124,7 +128,7 @@ def _compare_claim_to_value(t: ClaimsTransformation, bag: Mapping[str, Any], p: 
 def _assert_boolean(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
     value = _inputs(t, bag).get("inputClaim")
     if str(value).lower() != p.get("valueToCompareTo", "true").lower():
-        raise AssertionFailed(f"{t.where}: {value!r} is not {p.get('valueToCompareTo')}")
+        raise AssertionFailed(f"{t.where}: {value!r} is not {p.get('valueToCompareTo')}", "AssertBooleanClaimIsEqualToValue")
     return {}
 
 

@@ -18,7 +18,16 @@ from mocks.b2c import pages
 from mocks.b2c.claims_transformations import NotExecuted
 from mocks.b2c.directory import User
 from mocks.b2c.errors import B2CError
-from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted, ShowUnified, session_claims
+from mocks.b2c.orchestration import (
+    ClaimVerificationFailed,
+    Federate,
+    JourneyRun,
+    Orchestrator,
+    SendClaims,
+    ShowSelfAsserted,
+    ShowUnified,
+    session_claims,
+)
 from mocks.b2c.policy import IdentityProvider, Policy, UserJourney
 from mocks.b2c.sessions import JourneyTransaction, RelyingPartyRequest
 from mocks.b2c.strings import strings
@@ -173,6 +182,8 @@ class PolicyJourney:
             self.orchestrator(transaction).submitted(transaction.policy, run, values)
         except NotExecuted as refusal:
             return xhr("400", None, NOT_EXECUTED + str(refusal))
+        except ClaimVerificationFailed as failed:
+            return xhr("400", None, str(failed))
         except B2CError as error:
             return xhr("400", error.code, error.message)
         run.confirmable = True

@@ -31,6 +31,16 @@ from mocks.b2c.settings import fill_in
 SELECTION = "CombinedSignInAndSignUp"
 
 
+class ClaimVerificationFailed(Exception):
+    """A validation profile's assertion failed on the profile page: B2C shows the page's own message for it (no AADB2C
+    code), as the self-asserted profile's metadata words it."""
+
+
+# The self-asserted profile's metadata that words a failed assertion of its validation profiles, by transformation
+# method (boolean-transformations: AssertBooleanClaimIsEqualToValue).
+ASSERTION_MESSAGES = {"AssertBooleanClaimIsEqualToValue": "UserMessageIfClaimsTransformationBooleanValueIsNotEqual"}
+
+
 @dataclass
 class JourneyRun:
     """Where one transaction is in its journey, and the claims it has gathered."""
@@ -196,8 +206,8 @@ class Orchestrator:
         for tid in ids:
             try:
                 ct.run(policy.journey.transformations[tid], run.bag, self.transformation_resolvers)  # type: ignore[union-attr]  # only policies with a journey are orchestrated
-            except AssertionFailed:
-                raise B2CError("AADB2C90085") from None
+            except AssertionFailed as failed:  # kept as the cause: the profile page words its own (submitted)
+                raise B2CError("AADB2C90085") from failed
 
     def _default(self, profile: TechnicalProfile, value: str) -> Any:
         """A claim's DefaultValue in ``profile``: its claim resolvers filled in only where the profile says
@@ -243,8 +253,14 @@ class Orchestrator:
         run.bag.update({k: v for k, v in values.items() if v})
         for vid in profile.validation_profiles:
             validation = journey.profiles[vid]
-            self._transform(policy, run, validation.input_transformations)
-            self._run_profile(policy, run, validation)
+            try:
+                self._transform(policy, run, validation.input_transformations)
+                self._run_profile(policy, run, validation)
+            except B2CError as error:
+                failed = error.__cause__
+                if isinstance(failed, AssertionFailed) and (own := profile.metadata.get(ASSERTION_MESSAGES.get(failed.method, ""))):
+                    raise ClaimVerificationFailed(own) from None
+                raise
         self._finish(policy, run, profile)
         run.page = None
         run.index += 1

@@ -407,3 +407,35 @@ def test_a_validation_profile_listed_again_in_the_extensions_runs_again_as_b2c_r
     browser, page = sign_up(start(policies=policies))
     answer = browser.self_asserted(page, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json()
     assert (answer["status"], answer.get("errorCode")) == ("400", "AADB2C90001"), answer  # the second write: the user exists
+
+
+TEAM_CHECK = """<ClaimsProvider><DisplayName>Checks</DisplayName><TechnicalProfiles>
+  <TechnicalProfile Id="Team-Check"><DisplayName>Team check</DisplayName>
+    <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.ClaimsTransformationProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />
+    <OutputClaims><OutputClaim ClaimTypeReferenceId="teamAllows" DefaultValue="false" AlwaysUseDefaultValue="true" /></OutputClaims>
+    <OutputClaimsTransformations><OutputClaimsTransformation ReferenceId="AssertTeamAllows" /></OutputClaimsTransformations>
+  </TechnicalProfile>
+  <TechnicalProfile Id="SelfAsserted-Social">{metadata}
+    <ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="Team-Check" /></ValidationTechnicalProfiles>
+  </TechnicalProfile>
+</TechnicalProfiles></ClaimsProvider></ClaimsProviders>"""
+TEAM_ASSERTION = """<BuildingBlocks><ClaimsSchema><ClaimType Id="teamAllows"><DisplayName>Team allows</DisplayName><DataType>boolean</DataType></ClaimType></ClaimsSchema>
+  <ClaimsTransformations><ClaimsTransformation Id="AssertTeamAllows" TransformationMethod="AssertBooleanClaimIsEqualToValue">
+    <InputClaims><InputClaim ClaimTypeReferenceId="teamAllows" TransformationClaimType="inputClaim" /></InputClaims>
+    <InputParameters><InputParameter Id="valueToCompareTo" DataType="boolean" Value="true" /></InputParameters>
+  </ClaimsTransformation></ClaimsTransformations>"""
+
+
+@pytest.mark.parametrize(("metadata", "expected"), [
+    ('<Metadata><Item Key="UserMessageIfClaimsTransformationBooleanValueIsNotEqual">Team says no.</Item></Metadata>',
+     {"status": "400", "message": "Team says no."}),
+    # Without its words B2C's own are not documented: the emulator's internal error, as before.
+    ("", {"status": "400", "errorCode": "AADB2C90085", "message": "The service has encountered an internal error. Please reauthenticate and try again."}),
+], ids=["the page's words", "none"])
+def test_a_failed_boolean_assertion_of_a_validation_profile_shows_the_profile_pages_own_words(tmp_path, start, metadata, expected) -> None:
+    """AssertBooleanClaimIsEqualToValue failing on the profile page: B2C shows the self-asserted profile's
+    UserMessageIfClaimsTransformationBooleanValueIsNotEqual (boolean-transformations), not an AADB2C error."""
+    policies = pack(tmp_path, edits=[("TrustFrameworkExtensions.xml", "<BuildingBlocks>", TEAM_ASSERTION),
+                                     ("TrustFrameworkExtensions.xml", "</ClaimsProviders>", TEAM_CHECK.format(metadata=metadata))])
+    browser, page = sign_up(start(policies=policies))
+    assert browser.self_asserted(page, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json() == expected
