@@ -23,6 +23,15 @@ def test_a_jwt_and_a_secret_are_replaced_and_the_rest_kept() -> None:
     assert contains_secret(text, ["s3cr3t-value"]) == ["JWT", "secret"]
 
 
+def test_a_token_cut_short_after_its_claims_is_redacted_and_base64_json_without_parts_is_not() -> None:
+    """A failure quoting a response body to 300 characters may cut a token in its claims or its signature."""
+    header, claims, _ = TOKEN.split(".")
+    for cut in (f"{header}.{claims[:9]}", f"{header}.{claims}.c2ln"):
+        assert redact_text(f'body: {{"id_token":"{cut}', []) == f'body: {{"id_token":"{JWT_PLACEHOLDER}'
+    state = "StateProperties=eyJUSUQiOiI5YjQ2In0"  # B2C's state: base64 JSON, one part
+    assert redact_text(state, []) == state
+
+
 def test_every_text_member_of_a_zip_is_redacted(tmp_path: Path) -> None:
     trace = tmp_path / "trace.zip"
     with zipfile.ZipFile(trace, "w") as archive:
