@@ -24,6 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from fixtures.addresses import at_address as at_address  # the page objects say it as waiting.at_address
 from fixtures.causes import (
     AADB2C_CODE,
     BROKEN_PROMISE,
@@ -66,14 +67,6 @@ class PageObject(Protocol):
 
     @property
     def dead_end(self) -> Locator | None: ...  # the page the browser goes to instead, ending the wait early
-
-
-def at_address(url: str, address: str) -> bool:
-    """Whether ``url`` is at ``address`` (the app's redirect URI), whatever its query and fragment carry: scheme, host,
-    port and path alike, so an answer sent to another path of the app's host is not the app's (the path empty or "/"
-    alike, as a browser writes it)."""
-    got, want = urlsplit(url), urlsplit(address)
-    return (got.scheme, got.hostname, got.port, got.path or "/") == (want.scheme, want.hostname, want.port, want.path or "/")
 
 
 def url_without_fragment(url: str) -> str:

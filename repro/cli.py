@@ -90,18 +90,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
     p.add_argument("--slowmo", type=int, default=0, metavar="MS", help="slow every browser action down by MS milliseconds")
-    p.add_argument("--out", default="repro-results", type=non_empty("--out"), help="folder for the bundle, made if missing (default repro-results/)")
-    p.add_argument("--from-har", metavar="FILE", help="read a HAR of a failed sign-in and print what it shows and the repro command")
+    p.add_argument("--out", default="repro-results", type=non_empty("--out", "a folder"), help="folder for the bundle, made if missing (default repro-results/)")
+    p.add_argument("--from-har", metavar="FILE", type=non_empty("--from-har", "the HAR file"),
+                   help="read a HAR of a failed sign-in and print what it shows and the repro command (with --run, "
+                        "--browser, --headed and --slowmo apply to its run; what the HAR's sign-in says is read from it)")
     p.add_argument("--run", action="store_true", help="with --from-har: also run the printed command")
     p.add_argument("--attempt", type=int, metavar="N", help="with --from-har: read the HAR's Nth sign-in attempt (default: the last "
                    "that failed, not counting an app's silent session checks); the HAR's attempts are listed when it holds several")
     return p
 
 
-def non_empty(flag: str) -> Callable[[str], str]:
+def non_empty(flag: str, what: str) -> Callable[[str], str]:
     def value(text: str) -> str:
-        if not text.strip():
-            raise argparse.ArgumentTypeError(f"empty: give a folder, or leave {flag} out")
+        if not text.strip():  # an unset variable in a script ($HAR): not the option left out
+            raise argparse.ArgumentTypeError(f"empty: give {what}, or leave {flag} out")
         return text
     return value
 
@@ -135,8 +137,12 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
                               ("--browser-locale", args.browser_locale, False)):
         if value is not None and (not value.strip() or bad_language_tags(value, many)):
             hyphened = value.replace("_", "-")  # de_CH, as a locale is often written: the tag is de-CH
+            if many:  # de,fr: ui_locales lists its tags with spaces
+                hyphened = " ".join(hyphened.replace(",", " ").split())
             example = shlex.quote(hyphened) if hyphened.strip() and not bad_language_tags(hyphened, many) else "de-CH"
-            raise UsageError(f"{flag} {value!r} is not a language tag (a language, then a region after a hyphen); e.g. {flag} {example}")
+            what = "language tags separated by spaces (each a language, then a region after a hyphen)" if many else \
+                "a language tag (a language, then a region after a hyphen)"
+            raise UsageError(f"{flag} {value!r} is not {what}; e.g. {flag} {example}")
     if args.slowmo < 0:
         raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")
     from fixtures.browser import has_display  # the suite's rule; imported here to keep `--help` light
@@ -206,6 +212,8 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
     overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,
                  "E2E_UI_LOCALES": args.ui_locales or args.language, "E2E_BROWSER_LOCALE": args.browser_locale or args.language}
     merged.update({k: v for k, v in overrides.items() if v is not None})
+    if args.policy and not (merged.get("B2C_POLICIES") or "").strip() and (merged.get("E2E_TARGET") or "").strip().lower() == "tenant":
+        merged["B2C_POLICIES"] = args.policy  # the one policy the repro runs: the tenant's list is not needed for it
     flags = [flag for flag, value in (("--tenant", args.tenant), ("--domain", args.domain)) if value is not None]
     if flags and (merged.get("E2E_TARGET") or "local").strip().lower() == "local":  # said as the flags, not as settings
         raise UsageError(f"{' and '.join(flags)} {'names' if len(flags) == 1 else 'name'} a tenant, but the target is local (the repro starts its own emulators): "
@@ -458,34 +466,63 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from fixtures.redaction import Redaction, secret_values
     from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import har_credentials, load_har
-    from repro.har import NO_SIGN_IN, describe, har_has_sign_in, read_har, repro_args
+    from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har, repro_args
 
+    har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
+    if not har_has_sign_in(har):
+        raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
+    check(args, env)  # the run's own options (--slowmo -5)
+    if read_from_har := [flag for flag in flags_given(args) if flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
+        said = ", ".join(f"--{flag.replace('_', '-')}" for flag in read_from_har)
+        raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(read_from_har) == 1 else 'them'} out, or run the "
+                         "printed repro command with the change")
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
         raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
-    # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and cookies.
-    clean = Redaction([*secret_values(env), *sorted(har_credentials(har))]).text
+    # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and
+    # cookies, and off the local stack a person's number wherever it is quoted (Mobile ID's error text).
+    clean = Redaction([*secret_values(env), *sorted(har_credentials(har))], mask_phones=not on_local_stack(found, local)).text
     shown = [clean(line) for line in describe(found, local)]  # so also in the bundle of a --run
     say("\n".join(shown))
-    command_args = repro_args(found, local)
+    command_args = [*repro_args(found, local), *how_to_run(args)]
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)
     except UsageError as error:
         raise UsageError(clean(f"{args.from_har}: a value of the HAR's sign-in cannot be rerun as it is: {error}")) from None
-    say(f"\nrepro command:\n  {python()} -m repro " + shlex.join(clean(arg) for arg in command_args))  # quoted as redacted
+    # As it runs: a carried value is the sign-in's own parameter (the HAR's credentials are left out of it by repro_args),
+    # and one that happens to equal a cookie's value would not replay redacted. The environment's secrets stay out.
+    say(f"\nrepro command:\n  {python()} -m repro " + shlex.join(Redaction(secret_values(env)).text(arg) for arg in command_args))
     if not args.run:
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
     return run(rerun, env, reported={"har": Path(args.from_har).name, "showed": shown})  # the bundle ties the rerun to the report
 
 
+# With --from-har, how its rerun runs (taken from the command line); the rest is what the HAR's sign-in says.
+HOW_TO_RUN = ("browser", "headed", "slowmo")
+HAR_OPTIONS = ("from_har", "run", "attempt", "out")
+
+
+def flags_given(args: argparse.Namespace) -> list[str]:
+    """The options ``args`` holds other than their defaults, by their names in ``args``."""
+    defaults = vars(parser().parse_args([]))
+    return [name for name, value in vars(args).items() if value != defaults.get(name)]
+
+
+def how_to_run(args: argparse.Namespace) -> list[str]:
+    """``args``' own --browser, --headed and --slowmo, as repro arguments (none where they are the defaults)."""
+    given = flags_given(args)
+    return [*(["--browser", args.browser] if "browser" in given else []), *(["--headed"] if args.headed else []),
+            *(["--slowmo", str(args.slowmo)] if "slowmo" in given else [])]
+
+
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if env is None else env)
     args = parser().parse_args(argv)
     try:
-        return from_har(args, env) if args.from_har else run(args, env)
+        return from_har(args, env) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
         print(f"python -m repro: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from fixtures.causes import AADB2C_CODE, CORRELATION_ID
+from fixtures.addresses import at_address
+from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
 from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, mask_phone_numbers, masked
 from fixtures.stack_description import StackDescription
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
@@ -46,7 +47,8 @@ class Finding:
     """What a HAR says about one sign-in."""
 
     host: str = ""
-    tenant: str = ""
+    tenant: str = ""  # its name; "" where the HAR names it by its ID at a custom domain (tenant_id)
+    tenant_id: str | None = None  # the tenant's ID where the authorize path names it so (/{tenant-id}/{policy}/...)
     policy: str = ""
     params: dict[str, str] = field(default_factory=dict)
     browser_locale: str | None = None
@@ -95,7 +97,10 @@ class Finding:
     def journey(self) -> str:
         new_user = (self.id_token_claims or {}).get("newUser")
         reached_mobile_id = bool(self.msisdn or self.mid_code or self.sent_id_token)
-        # B2C stopped before Mobile ID: who the user is does not matter, and a sign-up needs no user made first.
+        # B2C stopped before Mobile ID: who the user is does not matter, and a sign-up needs no user made first. A silent
+        # check (prompt=none) is a returning user's by its nature: B2C answers it from a session, never with a page.
+        if self.silent:
+            return "sign-in"
         return "sign-up" if self.profile_page or new_user or not reached_mobile_id else "sign-in"
 
 
@@ -202,6 +207,9 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         form = dict(parse_qsl((request.get("postData") or {}).get("text") or ""))
         if not found.policy and (match := b2c_authorize(request.get("url", ""))):
             found.host, found.tenant = url.hostname or "", match.group("tenant").lower().removesuffix(".onmicrosoft.com")
+            if GUID.fullmatch(found.tenant):  # the tenant's ID (Microsoft's advice at a custom domain): its name is the host's
+                found.tenant_id = found.tenant
+                found.tenant = found.host.removesuffix(".b2clogin.com") if found.host.endswith(".b2clogin.com") else ""
             found.policy = match.group("policy") or query.get("p", "")
             found.params = {k: query[k] for k in AUTHORIZE_PARAMS if k in query}
             language = _header(request, "accept-language")
@@ -212,12 +220,12 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         if "msisdn" in form:
             found.msisdn = form["msisdn"].replace(" ", "")
         redirect = found.params.get("redirect_uri")
-        if redirect and request.get("method") == "POST" and request.get("url", "").split("?")[0] == redirect.split("?")[0] \
-                and "state" in form:
+        # At the app's address as a browser writes it (https://app.example is posted to as https://app.example/).
+        if redirect and request.get("method") == "POST" and at_address(request.get("url", ""), redirect) and "state" in form:
             _note_answer(found, form)  # response_mode=form_post: B2C's page posts the answer to the app
         if location := _header(response, "location"):
             target = urlsplit(location)
-            if redirect and location.startswith(redirect):
+            if redirect and at_address(location, redirect):
                 _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
         body = _body(response)
         if ERROR_PAGE.search(body):
@@ -267,6 +275,9 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     if params.get("prompt") and params["prompt"] not in PROMPTS:
         why["prompt"] = (f"{params['prompt']!r} is not a prompt B2C knows ({', '.join(PROMPTS)}; it refuses the request with "
                          "AADB2C90043): the rerun goes without it")
+    if found.tenant_id and not found.tenant:
+        why["tenant"] = (f"the HAR names it by its ID ({found.tenant_id}) at {found.host}: the command takes its name from "
+                         "B2C_TENANT in your settings (the suite asks B2C for {name}.onmicrosoft.com paths)")
     for name in CARRIED_ON:
         if contains_secret(params.get(name) or ""):
             why[name] = "it holds a token (printed redacted above): a command never carries one"
@@ -299,7 +310,7 @@ def repro_args(found: Finding, local: StackDescription) -> list[str]:
     skipped = left_out(found, local)
     args = ["--journey", found.journey, "--policy", found.policy, "--target", "local" if on_stack else "tenant"]
     if not on_stack:
-        args += ["--tenant", found.tenant]
+        args += ["--tenant", found.tenant] if found.tenant else []  # else B2C_TENANT's (left_out says why)
         if found.host != f"{found.tenant}.b2clogin.com":
             args += ["--domain", found.host]
     params = found.params
@@ -333,7 +344,7 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
         rows += [("attempt", f"{found.attempt} of {len(found.attempts)} (--attempt N reads another)")]
         rows += [("", line) for line in found.attempts]
     rows += [
-        ("B2C", f"{found.host} (tenant {found.tenant})"), ("policy", found.policy), ("client id", p.get("client_id", "-")),
+        ("B2C", f"{found.host} (tenant {found.tenant or found.tenant_id})"), ("policy", found.policy), ("client id", p.get("client_id", "-")),
         ("redirect URI", p.get("redirect_uri", "-")), ("ui_locales", p.get("ui_locales", "-")),
         ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-")),
         ("browser locale", found.browser_locale or "-"),

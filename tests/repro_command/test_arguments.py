@@ -49,6 +49,8 @@ def args(*argv: str):
     (["--redirect-uri", "http://localhost:3000"], "must land on an https URL to read B2C's answer (B2C also takes http://localhost"),
     (["--language", "de_CH"], "--language 'de_CH' is not a language tag (a language, then a region after a hyphen); e.g. --language de-CH"),
     (["--ui-locales", "fr en_GB"], "e.g. --ui-locales 'fr en-GB'"),  # quoted, as a shell needs it
+    (["--ui-locales", "de,fr"], "is not language tags separated by spaces (each a language, then a region after a hyphen); "
+                                "e.g. --ui-locales 'de fr'"),
     (["--language", "de CH"], "e.g. --language de-CH"),  # one tag: not the two words it was given
     (["--browser-locale", "deutsch schweiz"], "e.g. --browser-locale de-CH"),
     (["--login-hint", " "], "--login-hint is empty"),
@@ -110,6 +112,16 @@ def test_a_real_phone_can_only_approve() -> None:
         suite_env(args("--outcome", "busy"), tenant)
     env, settings = suite_env(args(), tenant)
     assert (env["B2C_POLICIES"], settings.target, settings.tenant) == ("B2C_1A_susi", "tenant", "fabrikam")
+
+
+def test_the_policy_given_is_the_tenants_policy_list_when_the_settings_have_none() -> None:
+    """--policy names the one policy a tenant repro runs: B2C_POLICIES is not needed for it (it was refused as unset)."""
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
+              "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+    env, settings = suite_env(args("--policy", "B2C_1A_susi"), tenant)
+    assert (env["B2C_POLICIES"], settings.policies) == ("B2C_1A_susi", ("B2C_1A_susi",))
+    with pytest.raises(ValueError, match="B2C_POLICIES is not set"):
+        suite_env(args(), tenant)
 
 
 def test_language_reaches_ui_locales_and_the_browser_and_policy_case_is_forgiven() -> None:

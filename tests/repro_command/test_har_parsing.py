@@ -247,3 +247,41 @@ def test_every_device_a_har_can_name_is_one_playwright_has() -> None:
     # The installed Playwright's devices, as --device asks them.
     for device in [*(device for _, device in PHONE_KINDS), ANDROID_TABLET_DEVICE]:
         assert check_device(device) == device
+
+
+def test_a_tenant_named_by_its_id_is_replayed_by_its_name_where_the_host_says_it() -> None:
+    """Microsoft advises /{tenant-id}/ paths at a custom domain, and b2clogin.com takes them too: the GUID is no tenant
+    name, and a command with it as --tenant asks B2C for {guid}.onmicrosoft.com paths that it does not serve."""
+    tenant_id = "8a1b2c3d-1111-2222-3333-444455556666"
+    at_b2clogin = read_har(har(entry(f"https://fabrikam.b2clogin.com/{tenant_id}/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                                     "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms", content=PAGE)))
+    args = repro_args(at_b2clogin, LOCAL_STACK)
+    assert args[args.index("--tenant") + 1] == "fabrikam" and "--domain" not in args and tenant_id not in args, args
+    custom = read_har(har(entry(f"https://login.fabrikam.com/{tenant_id}/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                                "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms", content=PAGE)))
+    args = repro_args(custom, LOCAL_STACK)
+    assert "--tenant" not in args and args[args.index("--domain") + 1] == "login.fabrikam.com" and tenant_id not in args, args
+    said = "\n".join(describe(custom, LOCAL_STACK))
+    assert f"tenant: the HAR names it by its ID ({tenant_id}) at login.fabrikam.com" in said and f"(tenant {tenant_id})" in said, said
+
+
+def test_an_answer_posted_to_an_origin_only_redirect_uri_is_the_apps() -> None:
+    """redirect_uri=https://app.fabrikam.com: the browser posts B2C's answer to https://app.fabrikam.com/ and the HAR records
+    that; read as no answer, the failure was called a sign-up that approved."""
+    error = urlencode({"error": "access_denied", "error_description": "AADB2C90273: mid_auth_3010_AB12 - user cancelled", "state": "s"})
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+                         "&redirect_uri=https%3A%2F%2Fapp.fabrikam.com&response_mode=form_post&response_type=id_token", content=PAGE),
+                   entry("https://m.mobileid.ch/oidc/login", method="POST", second=2, form="msisdn=%2B41791234567", content=PAGE),
+                   entry("https://app.fabrikam.com/", method="POST", second=5, form=error, content=PAGE))
+    found = read_har(recorded)
+    assert (answer(found), found.journey, found.outcome) == ("error access_denied", "sign-in", "decline"), found
+
+
+def test_a_silent_session_check_is_replayed_as_a_returning_users_sign_in() -> None:
+    """prompt=none never shows a page: read as a sign-up ("did not reach Mobile ID"), its command was refused."""
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+                         "&redirect_uri=https%3A%2F%2Fjwt.ms&prompt=none", status=302,
+                         location="https://jwt.ms/#error=login_required&error_description=AADB2C90077%3a+User+does+not+have+an+existing+session"))
+    args = repro_args(read_har(recorded), LOCAL_STACK)
+    assert args[args.index("--journey") + 1] == "sign-in" and args[args.index("--prompt") + 1] == "none", args
+    check(parser().parse_args(args), {})  # a command that runs

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -185,3 +186,56 @@ def test_the_hars_own_credentials_are_redacted_in_what_the_reader_prints(
     assert main(["--from-har", str(path)]) == 0
     out = capsys.readouterr().out
     assert "B2C said          quoting <redacted>" in out and cookie not in out, out
+
+
+def test_an_empty_har_path_is_refused_rather_than_a_default_journey_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--from-har "$HAR"` with HAR unset ran the default sign-in and wrote a bundle for a bug nobody reported."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["--from-har", ""])
+    assert stopped.value.code == 2 and "argument --from-har: empty: give the HAR file, or leave --from-har out" in capsys.readouterr().err
+
+
+def test_options_the_har_decides_are_refused_and_how_to_run_it_is_carried_onto_its_command(
+        recorded_hars: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """With --from-har the HAR's sign-in decides the journey, the outcome and the rest: one typed beside it was dropped
+    without a word (and --browser firefox ran in Chromium). How to run it (browser, headed, slow motion) is the user's."""
+    path = str(recorded_hars["sign-up"])
+    assert main(["--from-har", path, "--outcome", "busy", "--language", "de"]) == 2
+    assert "--language, --outcome: read from the HAR's sign-in; leave them out, or run the printed repro command with the change" \
+        in capsys.readouterr().err
+    assert main(["--from-har", path, "--browser", "firefox", "--slowmo", "50"]) == 0
+    command = capsys.readouterr().out.split("repro command:", 1)[1]
+    assert command.rstrip().endswith("--browser firefox --slowmo 50"), command
+
+
+def test_a_carried_value_equal_to_a_cookies_value_is_printed_as_it_replays(recorded_hars: dict[str, Path], tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """An app's cookie that holds the same text as a parameter of its request (MSAL's interaction cookie holds the
+    client id): the facts are redacted with the HAR's cookies, and the command printed its parameter as <redacted>."""
+    har = json.loads(recorded_hars["sign-up"].read_text())
+    authorize = next(e["request"] for e in har["log"]["entries"] if "/oauth2/v2.0/authorize" in e["request"]["url"])
+    authorize["url"] += "&domain_hint=fabrikam-mobileid"
+    authorize["headers"].append({"name": "Cookie", "value": "msal.interaction.status=fabrikam-mobileid"})
+    crafted = tmp_path / "reported.har"
+    crafted.write_text(json.dumps(har))
+    assert main(["--from-har", str(crafted)]) == 0
+    command = capsys.readouterr().out.split("repro command:", 1)[1]
+    assert "--domain-hint fabrikam-mobileid" in command, command
+
+
+def test_a_persons_number_quoted_in_mobile_ids_error_is_masked_in_what_a_tenant_hars_reading_prints(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The reader masked the login hint and the number typed, but printed Mobile ID's error text with the number in it."""
+    words = "mid_auth_3060_ABCD1234 - No Mobile ID key for +41 79 123 45 67"
+    entries = [
+        {"startedDateTime": "2026-11-28T10:00:00.000Z", "request": {"method": "GET", "headers": [], "url":
+         "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+         "&redirect_uri=https%3A%2F%2Fjwt.ms"}, "response": {"status": 200, "headers": []}},
+        {"startedDateTime": "2026-11-28T10:00:05.000Z", "request": {"method": "GET", "headers": [], "url":
+         "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/authresp?" + urlencode(
+             {"error": "access_denied", "error_description": words, "state": "x"})}, "response": {"status": 200, "headers": []}},
+    ]
+    (tmp_path / "user.har").write_text(json.dumps({"log": {"entries": entries}}))
+    assert main(["--from-har", str(tmp_path / "user.har")]) == 0
+    out = capsys.readouterr().out
+    assert "mid_auth_3060" in out and "123 45 67" not in out, out
