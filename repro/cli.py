@@ -89,7 +89,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--redirect-uri", help="redirect_uri sent to B2C (default B2C_REDIRECT_URI), e.g. an unregistered one")
     p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
-    p.add_argument("--slowmo", type=int, default=0, metavar="MS", help="slow every browser action down by MS milliseconds")
+    p.add_argument("--slowmo", type=int, default=0, metavar="MS", help="slow every browser action down by MS milliseconds (the "
+                   f"journey's time limit, {JOURNEY_LIMIT_S} s, grows by {SLOWED_ACTIONS} x MS)")
     p.add_argument("--out", default="repro-results", type=non_empty("--out", "a folder"), help="folder for the bundle, made if missing (default repro-results/)")
     p.add_argument("--from-har", metavar="FILE", type=non_empty("--from-har", "the HAR file"),
                    help="read a HAR of a failed sign-in and print what it shows and the repro command (with --run, "
@@ -289,8 +290,19 @@ def shown_key(key: str) -> str:
     return f"{name}{sep}{shown_path(place)}" if sep else key
 
 
+# One journey's time limit (pytest-timeout's), and what --slowmo adds to it: a journey takes fewer browser actions than
+# this many, each slowed down by --slowmo.
+JOURNEY_LIMIT_S = 300
+SLOWED_ACTIONS = 100
+
+
+def journey_limit(args: argparse.Namespace) -> float:
+    return JOURNEY_LIMIT_S + SLOWED_ACTIONS * int(args.slowmo) / 1000
+
+
 def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[str]:
-    command = [sys.executable, "-m", "pytest", "e2e/test_repro.py", "-n", "0", "-q", "--tb=short", "-p", "no:cacheprovider", "--timeout", "300",
+    command = [sys.executable, "-m", "pytest", "e2e/test_repro.py", "-n", "0", "-q", "--tb=short", "-p", "no:cacheprovider",
+               "--timeout", f"{journey_limit(args):g}",
                "--repro", args.journey, "--repro-outcome", args.outcome, "--repro-dir", str(work / "evidence"),
                "--output", str(work / "playwright"), "--browser", args.browser,
                # The journey keeps its own trace (without frames for a silent phone) and screenshots (masked in tenant mode).

@@ -51,6 +51,10 @@ def what_happened(facts: dict[str, Any]) -> str:
     else:
         end = "B2C did not send the app an answer."
     reason = f": {facts['failure']}" if facts.get("failure") else ""
+    if facts.get("result") == STOPPED_BY_INFRASTRUCTURE and "from pytest-timeout" in str(facts.get("failure")):
+        return (f"{the_run(facts)}\n{end}\nThe journey reached the repro's time limit{reason}\n"
+                "So nothing was reproduced: a page or a service that never answered holds a journey that long (the trace's "
+                "last requests say which), or --slowmo slowed it past the limit.")
     if facts.get("result") == STOPPED_BY_INFRASTRUCTURE:
         return (f"{the_run(facts)}\n{end}\nThe machine or the network stopped the journey{reason}\n"
                 "So nothing was reproduced: mend what the line above names (the way to B2C or Mobile ID, this machine's "

@@ -174,3 +174,15 @@ def test_a_secret_set_only_in_the_runs_environment_is_redacted_from_the_bundle(t
                          video=False, args=ARGS, environ={"B2C_WEBAPP1_CLIENT_SECRET": secret})
     output = Bundle(bundle).read("pytest-output.txt").decode()
     assert secret not in output and "a client secret leaked into the output" in output
+
+
+def test_a_journey_stopped_at_the_repros_time_limit_says_so_not_the_network() -> None:
+    """pytest-timeout's failure is the runner's (retried as infrastructure by the suite), but in a repro it is the repro's
+    own limit: a service that never answered, or --slowmo past it; "mend the way to B2C" sent the reader the wrong way."""
+    from repro.cli import journey_limit, parser
+    from repro.outcomes import STOPPED_BY_INFRASTRUCTURE
+
+    said = what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": "Failed: Timeout (>300.0s) from pytest-timeout."})
+    assert "The journey reached the repro's time limit: Failed: Timeout (>300.0s)" in said and "network" not in said, said
+    assert "the network" in what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": "net::ERR_CONNECTION_REFUSED"})
+    assert (journey_limit(parser().parse_args([])), journey_limit(parser().parse_args(["--slowmo", "45000"]))) == (300, 4800)
