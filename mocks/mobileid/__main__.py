@@ -6,13 +6,14 @@ import argparse
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mocks.common import serve
 from mocks.common.hosts import is_loopback
 from mocks.common.keys import SigningKeyError
 from mocks.faults import Fault, Side, parse_faults
 from mocks.mobileid.app import create_app
-from mocks.mobileid.settings import load_settings
+from mocks.mobileid.settings import DEFAULT_ISSUER, load_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,13 +46,18 @@ def main(argv: list[str] | None = None) -> None:
     if args.fault:
         overrides["faults"] = parse_faults(args.fault, Side.MOBILE_ID)
     settings = load_settings(args.config, environ=None, **overrides)
-    if settings.control_enabled is None and is_loopback(args.host):
+    # An issuer of its own that is not loopback: deployed, most likely behind a proxy on this machine, through which every
+    # caller arrives from loopback, so "loopback clients only" would answer anyone.
+    deployed = settings.issuer != DEFAULT_ISSUER and not is_loopback(urlsplit(settings.issuer).hostname)
+    if settings.control_enabled is None and is_loopback(args.host) and not deployed:
         settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only
-    if settings.control_on and settings.control_token is None and not is_loopback(args.host):
+    if settings.control_on and settings.control_token is None and (deployed or not is_loopback(args.host)):
         # Anyone reaching the port could approve any sign-in: refuse, whatever MOBILEID_CONTROL_ENABLED says.
+        where = f"for the issuer {settings.issuer} (a proxy in front of it makes every caller loopback)" if deployed \
+            else f"on --host {args.host}"
         raise SystemExit(
-            f"Mobile ID emulator: refusing to enable the control API on --host {args.host} without a token. "
-            "Set MOBILEID_CONTROL_TOKEN (or control_token in --config), or listen on 127.0.0.1."
+            f"Mobile ID emulator: refusing to enable the control API {where} without a token. "
+            "Set MOBILEID_CONTROL_TOKEN (or control_token in --config), or listen on 127.0.0.1 with a loopback issuer."
         )
     if not settings.clients:
         raise SystemExit(

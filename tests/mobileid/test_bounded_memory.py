@@ -121,3 +121,25 @@ def test_inserting_stays_cheap_however_much_is_stored() -> None:
     # A heap push each (microseconds). A scan per insert, as the old stores did (0.2 ms at 1,000 entries,
     # 18.6 ms at 100,000), would take many seconds.
     assert 45_000 < len(store) < 55_000 and took < 0.5, f"2,000 inserts next to 50,000 stored took {took:.2f} s of CPU"
+
+
+def test_a_scripted_answer_after_the_deadline_comes_too_late_however_late_it_is_looked_at() -> None:
+    """A phone scripted to approve after the transaction's deadline: looked at only once both had passed (a page without
+    script, the control API's list), it was approved; the deadline came first, so it expired (mid_auth_3300), and the
+    time it settled at is the deadline's, not the look's."""
+    from mocks.mobileid.settings import TestUser
+    from mocks.mobileid.transactions import Status
+
+    clock = FakeClock()
+    late = TestUser(msisdn="+41791112233", outcome="approve", delay=100)
+    on_time = TestUser(msisdn="+41791112244", outcome="approve", delay=10)
+    store = TransactionStore(settings(users=[late, on_time], transaction_timeout=80), clock=clock)
+    expiring = store.start(msisdn=late.msisdn, client_id=RP_POST, trace="T1", message="m", acr="mid_al3_any")
+    approved = store.start(msisdn=on_time.msisdn, client_id=RP_POST, trace="T2", message="m", acr="mid_al3_any")
+    clock.advance(101)
+    looked_at = time.time()
+    expiring.refresh()
+    approved.refresh()
+    assert (expiring.status, approved.status) == (Status.EXPIRED, Status.APPROVED)
+    assert expiring.settled_at is not None and 20 <= looked_at - expiring.settled_at <= 22  # at its deadline, 80 s in
+    assert approved.settled_at is not None and 90 <= looked_at - approved.settled_at <= 92  # when the phone answered, 10 s in

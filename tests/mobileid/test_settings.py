@@ -161,11 +161,25 @@ def test_the_help_lists_the_registrys_faults_that_act_on_mobile_id() -> None:
 def test_command_line_prints_a_ready_line_and_serves() -> None:
     command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--issuer", "https://idp.example.com", "--log-level", "warning"]
     with started(command, cwd=ROOT, env=emulator_env()) as emulator:
-        assert "mobileid-control: on" in emulator.lines  # loopback host: the control API is on
+        # A deployed issuer: behind a proxy on this machine every caller is loopback, so no open control API.
+        assert "mobileid-control: off" in emulator.lines
         discovery = httpx.get(f"{emulator.url}/.well-known/openid-configuration").json()
         # URLs come from the configured issuer, not from the address the request reached.
         assert discovery["token_endpoint"] == "https://idp.example.com/token"
         assert discovery["authorization_endpoint"] == "https://idp.example.com/oidc/authorize"
+        assert httpx.get(f"{emulator.url}/control/robots").status_code == 404  # off: no such route
+    with started([*command[:-4], "--issuer", "http://localhost:8080"], cwd=ROOT, env=emulator_env()) as emulator:
+        assert "mobileid-control: on" in emulator.lines  # loopback host and issuer: tests on this machine
+
+
+def test_a_deployed_issuer_without_a_control_token_refuses_an_open_control_api() -> None:
+    """Started as the README's usual deployment (--host 127.0.0.1, a public issuer) behind a proxy or a port relay on the
+    same machine, every caller reached the tokenless control API from loopback and could approve any sign-in."""
+    env = emulator_env(MOBILEID_CONTROL_ENABLED="true")
+    result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--host", "127.0.0.1", "--port", "0", "--issuer",
+                             "https://mobileid-emulator.example.com"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and ("refusing to enable the control API for the issuer https://mobileid-emulator.example.com "
+                                       "(a proxy in front of it makes every caller loopback) without a token") in result.stderr, result.stderr
 
 
 BAD_KEY = "-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n"
@@ -215,7 +229,7 @@ def test_behind_a_proxy_the_client_is_the_forwarded_address(proxy_headers: bool)
     """The control API answers loopback clients only (no token): with --proxy-headers a trusted proxy's X-Forwarded-For
     names the client; without, the header is anybody's and ignored."""
     forwarded = {"X-Forwarded-For": "203.0.113.7"}
-    with command_line(*(["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"] if proxy_headers else [])) as url:
+    with command_line("--issuer", "http://localhost:8080", *(["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"] if proxy_headers else [])) as url:
         assert httpx.get(f"{url}/control/robots").status_code == 200
         answer = httpx.get(f"{url}/control/robots", headers=forwarded)
         assert answer.status_code == (403 if proxy_headers else 200), answer.text
