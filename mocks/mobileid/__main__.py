@@ -15,6 +15,8 @@ from mocks.faults import Fault, Side, parse_faults
 from mocks.mobileid.app import create_app
 from mocks.mobileid.settings import DEFAULT_ISSUER, load_settings
 
+MIN_CONTROL_TOKEN = 20  # characters, for a control API reachable beyond loopback
+
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m mocks.mobileid", description="Swisscom Mobile ID OpenID Connect emulator")
@@ -59,6 +61,11 @@ def main(argv: list[str] | None = None) -> None:
             f"Mobile ID emulator: refusing to enable the control API {where} without a token. "
             "Set MOBILEID_CONTROL_TOKEN (or control_token in --config), or listen on 127.0.0.1 with a loopback issuer."
         )
+    reachable = deployed or not is_loopback(args.host)
+    if settings.control_on and settings.control_token is not None and reachable and len(settings.control_token.get_secret_value()) < MIN_CONTROL_TOKEN:
+        # Guessed online otherwise: every wrong guess is a fast 401 (not said: a secret's length is a hint too).
+        raise SystemExit(f"Mobile ID emulator: the control token is too short for a control API others can reach: give "
+                         f"MOBILEID_CONTROL_TOKEN at least {MIN_CONTROL_TOKEN} random characters, e.g. from `openssl rand -hex 16`")
     if not settings.clients:
         raise SystemExit(
             "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and "
