@@ -74,7 +74,9 @@ def redirect_uri_variants(registered: str) -> dict[str, str]:
     """
     parts = urlsplit(registered)
     host, path = parts.hostname or "", parts.path
-    return {
+    # The registered https address in the clear: a token sent there crosses the network readable.
+    clear = {"http scheme": f"http://{host}{':' + str(parts.port) if parts.port else ''}{path}"} if parts.scheme == "https" else {}
+    return clear | {
         "prefix (more host after the registered one)": f"{parts.scheme}://{host}.evil.example{path}",
         "suffix (another host ending in the registered one)": f"{parts.scheme}://evil-{host}{path}",
         CASE: f"{parts.scheme}://{host.upper()}{path}",
