@@ -43,5 +43,5 @@ def test_configuration_error_is_shown_on_b2c_error_page(journey: Journey, policy
                            "not when this request failed, or this machine's clock is off (`make preflight` checks it against B2C's)")
     # And the person who met it sees them: the code, correlation ID and time to quote in a support case
     expect(page.heading).to_be_visible()
-    for shown in (page.detail, page.correlation, page.timestamp_line):
-        expect(shown).to_be_visible()
+    for part in (page.detail, page.correlation, page.timestamp_line):
+        expect(part).to_be_visible()

@@ -28,7 +28,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
     # Mobile ID's own pages are read only where they are our emulator's: the real service's markup (its <html lang>,
     # its heading) is not public (docs/contracts.md). Against it, B2C passing ui_locales on is what is checked.
     mobile_id_pages = settings.mobileid_mode == "emulator"
-    seen: dict[str, dict[str, str]] = {"B2C": {}, "Mobile ID": {}}
+    seen: dict[str, dict[str, str | None]] = {"B2C": {}, "Mobile ID": {}}
     for language in LANGUAGES:
         # Given an app that asks for this language
         # When the user opens the sign-in and picks Mobile ID

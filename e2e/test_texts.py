@@ -19,6 +19,10 @@ from fixtures.settings import Settings, is_custom_policy
 from pages.b2c_unified import B2CSignUpOrSignInPage
 
 
+def reads(shown: str | None) -> str:
+    return "is not shown" if shown is None else f"reads {shown!r}"
+
+
 class Differences:
     """Every text that differs on a screen, so one run names them all."""
 
@@ -31,12 +35,12 @@ class Differences:
         if (own := texts.own_text(self.policy, screen, string_id, self.language)) is not None:
             self.expect_equal(screen, what, shown, own, f"B2C string {string_id}: the policy's own resources")
         elif shown is None or not texts.matches(string_id, self.language, shown):
-            self.found.append(f"{screen}: {what} reads {shown!r}, expected {texts.ux(string_id, self.language)!r} "
+            self.found.append(f"{screen}: {what} {reads(shown)}, expected {texts.ux(string_id, self.language)!r} "
                               f"(B2C string {string_id}, {self.language})")
 
     def expect_equal(self, screen: str, what: str, shown: str | None, expected: str, source: str) -> None:
         if shown != expected:
-            self.found.append(f"{screen}: {what} reads {shown!r}, expected {expected!r} ({source})")
+            self.found.append(f"{screen}: {what} {reads(shown)}, expected {expected!r} ({source})")
 
     def expect_sign_in_form(self, string_id: str, shown: str | None) -> None:
         """The local account form's ``string_id``: as ``texts.sign_in_form_text`` says, or in another language, translated."""
@@ -47,7 +51,7 @@ class Differences:
             where = "the policy's own resources, else B2C's documented default" if is_custom_policy(self.policy) else "B2C's documented default"
             self.expect_equal(texts.SIGN_IN_SCREEN, what, shown, expected, f"B2C string {string_id}: {where}")
         elif shown is None or shown == english:
-            self.found.append(f"{texts.SIGN_IN_SCREEN}: {what} reads {shown!r}, expected B2C's {self.language} translation of {english!r} "
+            self.found.append(f"{texts.SIGN_IN_SCREEN}: {what} {reads(shown)}, expected B2C's {self.language} translation of {english!r} "
                               f"(B2C string {string_id})")
 
     def check(self) -> None:

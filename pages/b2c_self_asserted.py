@@ -72,13 +72,14 @@ class B2CSelfAssertedPage:
 
     # --- what the page says (query methods; journeys assert) --------------------------------------
 
-    def intro_text(self) -> str:
-        """The intro above the fields (string id ``initial_intro``)."""
-        return (self.root.locator(".intro").first.text_content() or "").strip()
+    def intro_text(self) -> str | None:
+        """The intro above the fields (string id ``initial_intro``) as a person sees it; None when it is not shown."""
+        return waiting.shown_text(self.root.locator(".intro").first)
 
-    def field_label(self, claim: str) -> str:
-        """The label of a field, e.g. ``displayName`` -> "Display Name" (the claim type's DisplayName)."""
-        return (self.root.locator(f"label[for='{claim}']").first.text_content() or "").strip()
+    def field_label(self, claim: str) -> str | None:
+        """The label of a field as a person sees it, e.g. ``displayName`` -> "Display Name" (the claim type's DisplayName);
+        None when it is not shown."""
+        return waiting.shown_text(self.root.locator(f"label[for='{claim}']").first)
 
     def cancel_label(self) -> str:
         return self.cancel_button.inner_text().strip()

@@ -89,12 +89,13 @@ class B2CSignUpOrSignInPage:
         return self.local_account_form.count() > 0
 
     def local_account_texts(self) -> dict[str, str]:
-        """The texts of the local account form's elements the page has (``LOCAL_ACCOUNT_TEXTS``), by B2C's string id; a
+        """The texts of the local account form's elements a person sees (``LOCAL_ACCOUNT_TEXTS``), by B2C's string id; a
         policy may hide its links."""
-        return {string_id: element.inner_text().strip() for string_id, element in self.local_account_texts_by_id.items() if element.count()}
+        return {string_id: text for string_id, element in self.local_account_texts_by_id.items() if (text := waiting.shown_text(element)) is not None}
 
-    def social_intro_text(self) -> str:
-        return (self.social_intro.text_content() or "").strip()
+    def social_intro_text(self) -> str | None:
+        """The intro above the provider buttons as a person sees it; None when it is not shown."""
+        return waiting.shown_text(self.social_intro)
 
     def language(self) -> str | None:
         return self.html.get_attribute("lang")

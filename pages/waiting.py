@@ -69,6 +69,12 @@ class PageObject(Protocol):
     def dead_end(self) -> Locator | None: ...  # the page the browser goes to instead, ending the wait early
 
 
+def shown_text(element: Locator) -> str | None:
+    """``element``'s text as a person sees it, without surrounding blanks; None when it is missing or not visible (its
+    text would still be in the DOM, and ``inner_text`` reads a hidden element's too)."""
+    return element.inner_text().strip() if element.count() and element.is_visible() else None
+
+
 def url_without_fragment(url: str) -> str:
     """The URL as a report may show it: the fragment carries tokens, the query stays."""
     return url.split("#", 1)[0]
