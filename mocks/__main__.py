@@ -66,6 +66,26 @@ def _file(text: str) -> Path:
     return path
 
 
+def not_a_ca(path: Path) -> str | None:
+    """Why ``path`` is no PEM file of CA certificates a TLS client can trust, else None (it is loaded as the back channel
+    will load it: a file found only at the first sign-in's back channel failed every sign-in with HTTP 500)."""
+    import ssl
+
+    if not path.is_file():
+        return "is not a file"
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=str(path))
+    except (ssl.SSLError, OSError) as error:
+        return f"holds no CA certificate in PEM form ({getattr(error, 'reason', None) or error})"
+    return None
+
+
+def _ca_file(text: str) -> Path:
+    if why := not_a_ca(Path(text)):
+        raise argparse.ArgumentTypeError(f"{text!r} {why}")
+    return Path(text)
+
+
 def _policy_key(text: str) -> PolicyKeySource:
     try:
         return parse_policy_key(text)
@@ -118,7 +138,7 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
                               help="TOML file with more user flows, each of a name the stack does not serve yet (the format: "
                                    "policies/user-flows.example.toml, whose first flow is the stack's own B2C_1_signupsignin)")
-    serve_parser.add_argument("--ca-file", type=_file, action="append", default=[], metavar="PEM",
+    serve_parser.add_argument("--ca-file", type=_ca_file, action="append", default=[], metavar="PEM",
                               help="a CA that B2C's back channel trusts besides the public CAs, e.g. of an identity provider on a "
                                    f"private certificate (repeatable; also ${CA_FILES_ENV}, separated by '{os.pathsep}')")
     serve_parser.add_argument("--describe", action="store_true",
@@ -136,9 +156,8 @@ def parser() -> argparse.ArgumentParser:
 def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> tuple[Path, ...]:
     """``--ca-file`` values, then those of ``$MOCKS_CA_FILES``; a path that is not a file stops the start."""
     from_env = [Path(p) for p in environ.get(CA_FILES_ENV, "").split(os.pathsep) if p.strip()]
-    missing = [str(p) for p in from_env if not p.is_file()]
-    if missing:
-        raise SystemExit(f"{CA_FILES_ENV} names {', '.join(missing)}, which is not a file; give PEM files of CAs, separated by '{os.pathsep}'")
+    if wrong := [f"{p} ({why})" for p in from_env if (why := not_a_ca(p))]:
+        raise SystemExit(f"{CA_FILES_ENV} names {', '.join(wrong)}; give PEM files of CAs, separated by '{os.pathsep}'")
     return (*given, *from_env)
 
 

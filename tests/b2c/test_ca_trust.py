@@ -8,6 +8,7 @@ and refuses it with AADB2C90289 otherwise.
 
 from __future__ import annotations
 
+import re
 import ssl
 import threading
 import warnings
@@ -102,6 +103,17 @@ def test_ca_files_come_from_the_option_and_the_environment(other_ca: tuple[trust
         ca_files([], {CA_FILES_ENV: str(tmp_path / "nope.pem")})
     with pytest.raises(SystemExit):
         parser().parse_args(["serve", "--ca-file", str(tmp_path / "nope.pem")])
+
+
+def test_a_ca_file_that_holds_no_ca_stops_the_start_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A README given as --ca-file started the stack, and every sign-in's back channel then failed with HTTP 500."""
+    text = tmp_path / "README.md"
+    text.write_text("# not a certificate\n")
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", "--ca-file", str(text)])
+    assert f"argument --ca-file: '{text}' holds no CA certificate in PEM form" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match=rf"{CA_FILES_ENV} names {re.escape(str(text))} \(holds no CA certificate in PEM form"):
+        ca_files([], {CA_FILES_ENV: str(text)})
 
 
 def test_a_given_ca_adds_to_the_public_ones(other_ca: tuple[trustme.CA, Path]) -> None:
