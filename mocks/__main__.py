@@ -18,16 +18,11 @@ from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_
 from mocks.b2c.settings import MAX_PAGE_BUILD_DELAY
 from mocks.common.hosts import TENANT_NAME
 from mocks.common.parent import sigterm_when_parent_ends
+from mocks.common.serve import port_number
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
 
 CA_FILES_ENV = "MOCKS_CA_FILES"  # for a deployed stack: CA files, separated by os.pathsep
-
-
-def _port(text: str) -> int:
-    if not text.isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 picks a free port)")
-    return int(text)
 
 
 def _pid(text: str) -> int:
@@ -113,7 +108,7 @@ def parser() -> argparse.ArgumentParser:
         ),
         epilog="faults (--fault NAME, repeatable or comma-separated):\n" + faults,
     )
-    serve_parser.add_argument("--port", type=_port, default=8443, help="HTTPS port (default 8443; 0 picks a free one)")
+    serve_parser.add_argument("--port", type=port_number, default=8443, help="HTTPS port (default 8443; 0 picks a free one)")
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve_parser.add_argument("--tenant", type=_tenant, default="contoso",
                               help="B2C tenant name (default contoso); another needs --policies with that tenant's files, as "
@@ -148,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
                               help="stop (as on SIGTERM) when the process PID that started the stack ends, however it ends, "
                                    "also before the stack is up: the suite's runs ask for it with their own pid, so a run "
                                    "killed outright leaves no stack running (Linux only)")
-    serve_parser.add_argument("--proxy-port", type=_port, metavar="P",
+    serve_parser.add_argument("--proxy-port", type=port_number, metavar="P",
                               help="also run an HTTP CONNECT proxy on P that tunnels only the stack's host names (for Firefox/WebKit)")
     return root
 

@@ -113,13 +113,26 @@ def local_tls(directory: Path, hosts: list[str]) -> TLSFiles:
     files = TLSFiles.in_directory(directory)
     wanted = "\n".join(hosts)
     kept = (files.ca_cert, files.server_cert_chain, files.server_key, marker)
-    if all(p.is_file() for p in kept) and marker.read_text() == wanted:
+    if all(p.is_file() for p in kept) and marker.read_text() == wanted and not _damaged(files.ca_cert):
         if not files.server_spki.is_file():  # kept by a stack from before the pin was written beside the certificate
             files.server_spki.write_text(spki_hash(files.server_cert_chain) + "\n")
         return files
     files = issue_local_certificates(directory, hosts)
     marker.write_text(wanted)
     return files
+
+
+def _damaged(ca: Path) -> bool:
+    """A kept CA that no TLS client can load (a file cut short, overwritten): the back channel would fail every sign-in
+    with it, so a new set is made (its certificate and key, if damaged, stop the start saying so: ``serve.run``)."""
+    import ssl
+
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(ca))  # ~0.4 ms: no public store loaded
+    except (ssl.SSLError, OSError):
+        print(f"stack: the kept CA {ca} cannot be loaded; a new CA and certificate are made (trust the new one)", file=sys.stderr)
+        return True
+    return False
 
 
 def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:

@@ -3,9 +3,11 @@ the real port is known before the "ready" line is printed."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from types import FrameType
@@ -162,6 +164,13 @@ def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
     return uvicorn.Config(app, http=TimedH11Protocol, **options)
 
 
+def port_number(text: str) -> int:
+    """``--port``'s argparse type for both servers: 0 to 65535 (a bind of another is a traceback, not a message)."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 picks a free port)")
+    return int(text)
+
+
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -200,6 +209,12 @@ def run(
         timeout_graceful_shutdown=2,
         lifespan="on",
     )
+    try:  # here, not in serve(): a certificate or key that cannot be loaded is said as such, not as uvicorn's traceback
+        config.load()
+    except (ssl.SSLError, OSError) as error:
+        raise SystemExit(f"cannot serve HTTPS with the certificate chain {ssl_certfile} and the key {ssl_keyfile}: "
+                         f"{getattr(error, 'strerror', None) or getattr(error, 'reason', None) or error}; give a PEM certificate "
+                         "chain and its unencrypted private key") from None
     asyncio.run(Server(config, on_ready).serve(sockets=[sock]))
 
 

@@ -21,7 +21,7 @@ MIN_CONTROL_TOKEN = 20  # characters, for a control API reachable beyond loopbac
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m mocks.mobileid", description="Swisscom Mobile ID OpenID Connect emulator")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one; default 8080)")
+    parser.add_argument("--port", type=serve.port_number, default=8080, help="port (0 picks a free one; default 8080)")
     parser.add_argument("--issuer", help="public base URL, e.g. https://mobileid-emulator.example.com (env MOBILEID_ISSUER)")
     parser.add_argument("--authorization-base-url", help="public base URL of the login pages (default: the issuer)")
     parser.add_argument(

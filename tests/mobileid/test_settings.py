@@ -209,7 +209,11 @@ MOBILE_ID_FAULTS = ", ".join(f.value for f in Fault if f.side is Side.MOBILE_ID)
      "private key in PEM"),
     (["--fault", "wrong-audience"], {}, f"--fault wrong-audience: it acts on B2C, not on this emulator; its faults: {MOBILE_ID_FAULTS}"),
     (["--fault", "no-such-fault"], {}, f"unknown fault 'no-such-fault'; known faults: {MOBILE_ID_FAULTS}"),
-], ids=["no client", "half a client", "a key that cannot sign RS256", "a fault of B2C's", "an unknown fault"])
+    (["--certfile", "/nonexistent/chain.pem", "--keyfile", "/nonexistent/key.pem"], {},
+     "cannot serve HTTPS with the certificate chain /nonexistent/chain.pem and the key /nonexistent/key.pem: No such file or directory"),
+    (["--port", "99999"], {}, "argument --port: '99999' is not a port number (0-65535; 0 picks a free port)"),
+], ids=["no client", "half a client", "a key that cannot sign RS256", "a fault of B2C's", "an unknown fault", "no certificate file",
+        "a port out of range"])
 def test_the_command_line_refuses_a_start_it_cannot_serve_saying_why(tmp_path: Path, args: list[str], settings: dict[str, str],
                                                                      says: str) -> None:
     key = tmp_path / "signing.pem"

@@ -254,3 +254,27 @@ def test_a_stop_with_parent_the_system_refuses_is_said(monkeypatch: pytest.Monke
     cli.main(["serve", "--port", "0", "--stop-with-parent", "4711"])
     err = capsys.readouterr().err
     assert "--stop-with-parent: not available here" in err and "when process 4711 ends" in err, err
+
+
+def test_a_damaged_kept_tls_set_is_remade_or_stops_the_start_saying_which_file(tmp_path: Path) -> None:
+    """The suite keeps the stack's CA and certificate between runs (.stack/keys/). A CA file that no longer loads was
+    served (the browser trusts the pin) while the back channel failed every sign-in; a key that no longer loads stopped
+    the start with uvicorn's traceback."""
+    serving = Serving("--port", "0", "--state-dir", str(tmp_path))
+    serving.until("stack-ready:")
+    serving.process.send_signal(signal.SIGTERM)
+    assert serving.process.wait(timeout=10) == 0
+    (tmp_path / "ca.pem").write_text("garbage\n")
+    again = Serving("--port", "0", "--state-dir", str(tmp_path))
+    try:
+        again.until("stack-ready:")
+        assert b"BEGIN CERTIFICATE" in (tmp_path / "ca.pem").read_bytes()  # a new CA, which the next runs keep
+    finally:
+        again.process.send_signal(signal.SIGTERM)
+        again.process.wait(timeout=10)
+    assert "the kept CA" in (again.process.stderr.read() if again.process.stderr else "")
+    (tmp_path / "server-key.pem").write_text("garbage\n")
+    stopped = run("serve", "--port", "0", "--state-dir", str(tmp_path))
+    assert stopped.returncode != 0 and "Traceback" not in stopped.stderr, stopped.stderr
+    assert f"cannot serve HTTPS with the certificate chain {tmp_path / 'server-chain.pem'} and the key {tmp_path / 'server-key.pem'}" \
+        in stopped.stderr, stopped.stderr
