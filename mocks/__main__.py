@@ -148,6 +148,16 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
 def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> tuple[Path, ...]:
     """``--ca-file`` values, then those of ``$MOCKS_CA_FILES``; a path that is not a file stops the start."""
     from_env = [Path(p) for p in environ.get(CA_FILES_ENV, "").split(os.pathsep) if p.strip()]
@@ -158,6 +168,10 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    if args.command == "serve" and args.stop_with_parent is not None and os.getppid() != args.stop_with_parent \
+            and running(args.stop_with_parent):  # not an ended starter (the stack stops then, as asked): a wrong pid
+        raise SystemExit(f"--stop-with-parent {args.stop_with_parent}: process {args.stop_with_parent} did not start this stack "
+                         f"(process {os.getppid()} did); give the pid of the process that starts it")
     if args.command == "serve" and args.stop_with_parent is not None and not sigterm_when_parent_ends(args.stop_with_parent):
         print(f"--stop-with-parent: not available here (Linux's parent-death signal; refused or another system): the stack "
               f"will not stop by itself when process {args.stop_with_parent} ends", file=sys.stderr)

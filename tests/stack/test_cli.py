@@ -233,6 +233,13 @@ def test_a_stack_whose_starter_ended_before_it_was_up_stops_at_once(tmp_path: Pa
         (started.returncode, started.stdout[-500:], started.stderr[-500:])
 
 
+def test_a_stop_with_parent_naming_a_running_process_that_is_not_the_starter_is_refused_saying_so(tmp_path: Path) -> None:
+    """A pid typed wrong (or the shell's, not the starter's) made the stack stop at once, without a word."""
+    started = run("serve", "--stop-with-parent", "1", "--port", "0", "--state-dir", str(tmp_path))
+    assert started.returncode == 1 and "stack-ready" not in started.stdout, (started.returncode, started.stderr)
+    assert f"--stop-with-parent 1: process 1 did not start this stack (process {os.getpid()} did)" in started.stderr, started.stderr
+
+
 def test_a_mobile_id_secret_given_as_a_policy_key_is_b2cs_and_mobile_ids(monkeypatch: pytest.MonkeyPatch) -> None:
     """README: B2C_1A_MobileIdSecret, new at every start, is replaced by one --policy-key gives: B2C's policy key and Mobile
     ID's client secret are that one (a generated one would not match a deployed emulator's)."""
@@ -250,6 +257,7 @@ def test_a_mobile_id_secret_given_as_a_policy_key_is_b2cs_and_mobile_ids(monkeyp
 
 def test_a_stop_with_parent_the_system_refuses_is_said(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(cli, "sigterm_when_parent_ends", lambda parent: False)  # a sandbox that refuses prctl, or not Linux
+    monkeypatch.setattr(cli, "running", lambda pid: False)  # 4711: a starter that has ended, whatever runs here
     monkeypatch.setattr(cli, "serve", lambda config: None)
     cli.main(["serve", "--port", "0", "--stop-with-parent", "4711"])
     err = capsys.readouterr().err
