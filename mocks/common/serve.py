@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import socket
 import ssl
 import threading
@@ -182,7 +183,12 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise SystemExit(f"cannot listen on {host}:{port}: {error.strerror}. Choose another --port (0 picks a free one).") from None
+        # A name that does not resolve, or an address that is not this machine's, is the host's fault, not the port's.
+        if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+            fix = "Give --host an address of this machine (127.0.0.1, or 0.0.0.0 for every one)."
+        else:
+            fix = "Choose another --port (0 picks a free one)."
+        raise SystemExit(f"cannot listen on {host}:{port}: {error.strerror}. {fix}") from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -132,8 +133,17 @@ def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) 
         busy.listen()
         result = subprocess.run([sys.executable, "-m", "mocks", "serve", "--port", str(busy.getsockname()[1])], cwd=ROOT,
                                 capture_output=True, text=True, timeout=30, env={**os.environ, "TMPDIR": str(tmp_path)})
-    assert result.returncode != 0 and "cannot listen on" in result.stderr
+    assert result.returncode != 0 and "cannot listen on" in result.stderr and "Choose another --port" in result.stderr
     assert list(tmp_path.iterdir()) == []  # the state folder it made for itself (keys, a client secret) went with it
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "192.0.2.1"], ids=["no such address", "not this machine's"])
+def test_a_host_that_is_not_this_machines_is_said_as_the_hosts_fault(host: str) -> None:
+    """It was said as the port's ("Choose another --port"), which sent the reader to the wrong option."""
+    from mocks.common.serve import bind
+
+    with pytest.raises(SystemExit, match=rf"cannot listen on {re.escape(host)}:0: .*Give --host an address of this machine"):
+        bind(host, 0)
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=lambda stop: stop.name)
