@@ -216,11 +216,12 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
 
     policy_keys = _policy_keys(config)
     mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
-    control_on, _ = mobileid_control(config.host, config.control_token)
+    control_on, control_said = mobileid_control(config.host, config.control_token)
     key_file = {"signing_key_pem": state_dir / MOBILEID_KEY_FILE} if state_dir is not None else {}
     try:
         mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
                                                 faults=config.faults & MOBILEID_FAULTS, control_enabled=control_on,
+                                                control_off_reason=None if control_on else control_said.removeprefix("off: "),
                                                 control_token=SecretStr(config.control_token) if config.control_token else None,
                                                 **key_file)
     except ValidationError as error:  # the stack's own values are valid: what a person gave is the control token

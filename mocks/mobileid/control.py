@@ -106,6 +106,8 @@ class ControlApi(Handlers):
         return _json({"robots": robot_numbers()})
 
     def _why_off(self) -> str:
+        if self.settings.control_off_reason:
+            return f"this emulator's control API is off: {self.settings.control_off_reason}"
         if self.settings.control_enabled is False:
             return "this emulator's control API is off: MOBILEID_CONTROL_ENABLED is false where it runs"
         return "this emulator's control API is off: set MOBILEID_CONTROL_TOKEN where it runs (required off loopback)"

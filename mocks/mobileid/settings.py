@@ -196,6 +196,8 @@ class MobileIDSettings(_Strict):
     signing_key_id: str = "mobileid-emulator-1"
     # None: on when a control token is set (the command line also turns it on for loopback hosts).
     control_enabled: bool | None = None
+    # Why whoever built these settings turned the control API off (the local stack: its --host), said by its 404s.
+    control_off_reason: str | None = None
     control_token: SecretStr | None = None
     faults: frozenset[Fault] = frozenset()
     # Most entries each store keeps (transactions, login sessions, codes, access tokens, consents); beyond it the

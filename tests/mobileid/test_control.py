@@ -98,6 +98,21 @@ def test_a_control_api_switched_off_says_so_even_with_a_token(start_emulator) ->
         assert off["error"] == "control_off" and "MOBILEID_CONTROL_ENABLED is false" in off["error_description"]
 
 
+def test_the_local_stacks_control_api_off_says_the_stacks_reason() -> None:
+    """Off on a --host that is not loopback, the stack's control API said "MOBILEID_CONTROL_ENABLED is false", a variable
+    the stack does not read."""
+    from starlette.testclient import TestClient
+
+    from mocks.mobileid.app import create_app
+    from mocks.stack import StackConfig, stack_settings
+
+    mobileid, _, _ = stack_settings(StackConfig(host="0.0.0.0", port=0))
+    with TestClient(create_app(mobileid), client=("127.0.0.1", 5000)) as http:
+        off = http.get("/control/robots").json()
+    assert off["error"] == "control_off" and off["error_description"].startswith(
+        "this emulator's control API is off: --host 0.0.0.0 is not loopback and MOBILEID_CONTROL_TOKEN is not set"), off
+
+
 def test_control_token_is_required_when_configured(start_emulator) -> None:
     with start_emulator(control_enabled=None, control_token="s3cret-token").client() as http:
         assert http.get("/control/transactions").status_code == 401
