@@ -343,12 +343,13 @@ def load_settings(
     if config_file is not None:
         import tomllib  # only when a file is given: off the stack's start path
 
+        named = "the settings file (--config or MOBILEID_CONFIG)"
         try:
             values = tomllib.loads(config_file.read_text(encoding="utf-8"))
         except OSError as error:
-            raise ConfigurationError(f"--config {config_file}: cannot read it ({error.strerror}).") from None
+            raise ConfigurationError(f"{config_file}, {named}: cannot read it ({error.strerror}).") from None
         except tomllib.TOMLDecodeError as error:
-            raise ConfigurationError(f"--config {config_file}: not valid TOML ({error}). Fix the file.") from None
+            raise ConfigurationError(f"{config_file}, {named}: not valid TOML ({error}). Fix the file.") from None
     for variable, field in ENVIRONMENT.items():
         if environ.get(variable):
             values[field] = environ[variable]
@@ -364,19 +365,27 @@ def load_settings(
             )
         env_client["redirect_uris"] = [u.strip() for u in env_client["redirect_uris"].split(",") if u.strip()]
         values["clients"] = [*values.get("clients", []), env_client]
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return build_settings(values, source=str(config_file) if config_file else "environment")
+    given = {k: v for k, v in overrides.items() if v is not None}
+    values.update(given)
+    options = {k: f"--{k.replace('_', '-')}" for k in given}  # a value the command line gave is said as its option's
+    return build_settings(values, source=str(config_file) if config_file else "environment", origin=options)
 
 
-def build_settings(values: Mapping[str, Any], *, source: str = "settings") -> MobileIDSettings:
+def build_settings(values: Mapping[str, Any], *, source: str = "settings", origin: Mapping[str, str] | None = None) -> MobileIDSettings:
+    """``values`` validated; each error names its setting with the variable that sets it, or with ``origin``'s word for
+    where its value came from (the command line's option)."""
     try:
         return MobileIDSettings.model_validate(dict(values))
     except ValidationError as error:
         problems = []
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"]) or "(top level)"
-            variable = _variable_for(item["loc"])
-            hint = f" (environment {variable})" if variable else ""
+            first = str(item["loc"][0]) if item["loc"] else ""
+            if origin and first in origin and first != "clients":
+                hint = f" ({origin[first]})"
+            else:
+                variable = _variable_for(item["loc"])
+                hint = f" (environment {variable})" if variable else ""
             problems.append(f"  {where}{hint}: {item['msg']}")
         raise ConfigurationError(
             f"Mobile ID emulator: invalid configuration from {source}:\n" + "\n".join(problems)

@@ -81,10 +81,17 @@ def test_bad_configuration_names_the_setting(environ: dict, names: list[str]) ->
         assert name in str(stopped.value)
 
 
+def test_a_bad_value_given_on_the_command_line_is_said_as_its_option() -> None:
+    """`--issuer foo` was said as "issuer (environment MOBILEID_ISSUER)", a variable nobody set."""
+    with pytest.raises(ConfigurationError) as stopped:
+        load_settings(None, environ={}, issuer="foo")
+    assert "issuer (--issuer): Value error" in str(stopped.value) and "MOBILEID_ISSUER" not in str(stopped.value), stopped.value
+
+
 def test_bad_toml_names_the_file(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("issuer = \n")
-    with pytest.raises(ConfigurationError, match="bad.toml: not valid TOML"):
+    with pytest.raises(ConfigurationError, match=r"bad.toml, the settings file \(--config or MOBILEID_CONFIG\): not valid TOML"):
         load_settings(config, environ={})
     config.write_text('[[clients]]\nclient_id = "a"\nclient_secret = "b"\nredirect_uris = ["https://x/cb"]\nconsent = "sometimes"\n')
     with pytest.raises(ConfigurationError, match=r"clients\.0\.consent"):
