@@ -151,6 +151,10 @@ class Fault(str, Enum):
         "answer-in-query", Side.B2C, "B2C sends the app its answer in the URL's query although the app asked for the fragment",
         symptom=r"response_mode=fragment", journeys=TOKEN_JOURNEYS,
         example="B2C sent the app its answer in the URL's query, not the fragment the app asked for (response_mode=fragment)")
+    ANSWER_ALSO_IN_QUERY = Declaration(
+        "answer-also-in-query", Side.B2C, "B2C sends the app its answer in the fragment, as asked, and in the URL's query as well",
+        symptom=r"query too|query as well", journeys=TOKEN_JOURNEYS,
+        example="B2C sent the app its answer in the URL's fragment and id_token, state in its query too, where the app asked for the fragment")
     LAX_SESSION_COOKIE = Declaration(
         "lax-session-cookie", Side.B2C, "B2C sets its x-ms-cpim-* cookies SameSite=Lax, so cross-site form posts lose them",
         symptom=r"SameSite", journeys=("e2e/test_cookies.py",),

@@ -78,7 +78,10 @@ class TenantHandlers:
             return pages.form_post(delivery.redirect_uri, fields, lang=lang)
         if Fault.ANSWER_IN_QUERY in self.settings.faults:  # the self-check's B2C that ignores response_mode=fragment
             delivery = replace(delivery, response_mode="query")
-        return RedirectResponse(redirect_location(delivery, fields), status_code=302, headers={"Cache-Control": "no-store"})
+        location = redirect_location(delivery, fields)
+        if Fault.ANSWER_ALSO_IN_QUERY in self.settings.faults and delivery.response_mode == "fragment":  # and in the query too
+            location = redirect_location(replace(delivery, response_mode="query"), fields) + location[len(delivery.redirect_uri):]
+        return RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})
 
     def _deliver_error(self, delivery: Delivery, error: B2CError, *, lang: str = "en",
                        transaction: JourneyTransaction | None = None) -> Response:

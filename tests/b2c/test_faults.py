@@ -61,6 +61,15 @@ def test_answer_in_query_ignores_the_fragment_the_app_asked_for(start, shared: H
     assert shared.sign_up(shared.browser(), authorize_url(response_mode="fragment")).mode == "fragment"  # without it: the fragment
 
 
+def test_answer_also_in_query_puts_it_in_the_query_besides_the_fragment(start) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    h = start(faults=frozenset({Fault.ANSWER_ALSO_IN_QUERY}))
+    landing = h.sign_up(h.browser(), authorize_url(response_mode="fragment"))
+    assert landing.mode == "fragment" and "id_token" in landing.params, landing
+    assert "id_token" in parse_qs(urlsplit(landing.url).query), landing.url
+
+
 def test_lax_session_cookie(start) -> None:
     h = start(faults=frozenset({Fault.LAX_SESSION_COOKIE}))
     response = h.browser().request("GET", authorize_url())
