@@ -99,6 +99,9 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     journey.enter_number(number)
     shown_number = journey.mobile.transaction_number()
     assert mobile_id.control is not None  # new_number() skipped the test otherwise
+    # And the waiting page is in the language too (the emulator's, as the control API says: the real one's DOM is not public)
+    if (waiting_lang := journey.mobile.language()) != language:
+        seen.found.append(f"Mobile ID's waiting page: html lang is {waiting_lang!r}, expected {language!r} (B2C's ui_locales)")
     transaction = mobile_id.control.answer(number, "approve", wait=min(mobile_id.approval_timeout, MAX_CONTROL_WAIT))
 
     # Then the phone says, in the user's language, the transaction number the waiting page shows
