@@ -480,9 +480,6 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from repro.bundle import har_credentials, load_har
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har, repro_args
 
-    har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
-    if not har_has_sign_in(har):
-        raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
     check(args, env)  # the run's own options (--slowmo -5)
     if read_from_har := [flag for flag in flags_given(args) if flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
         said = ", ".join(f"--{flag.replace('_', '-')}" for flag in read_from_har)
