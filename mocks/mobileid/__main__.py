@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     deployed = settings.issuer != DEFAULT_ISSUER and not is_loopback(urlsplit(settings.issuer).hostname)
     if settings.control_enabled is None and is_loopback(args.host) and not deployed:
         settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only
-    if settings.control_on and settings.control_token is None and (deployed or not is_loopback(args.host)):
+    reachable = deployed or not is_loopback(args.host)  # by others than this machine's own programs
+    if settings.control_on and settings.control_token is None and reachable:
         # Anyone reaching the port could approve any sign-in: refuse, whatever MOBILEID_CONTROL_ENABLED says.
         where = f"for the issuer {settings.issuer} (a proxy in front of it makes every caller loopback)" if deployed \
             else f"on --host {args.host}"
@@ -61,7 +62,6 @@ def main(argv: list[str] | None = None) -> None:
             f"Mobile ID emulator: refusing to enable the control API {where} without a token. "
             "Set MOBILEID_CONTROL_TOKEN (or control_token in --config), or listen on 127.0.0.1 with a loopback issuer."
         )
-    reachable = deployed or not is_loopback(args.host)
     if settings.control_on and settings.control_token is not None and reachable and len(settings.control_token.get_secret_value()) < MIN_CONTROL_TOKEN:
         # Guessed online otherwise: every wrong guess is a fast 401 (not said: a secret's length is a hint too).
         raise SystemExit(f"Mobile ID emulator: the control token is too short for a control API others can reach: give "
