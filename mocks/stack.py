@@ -152,6 +152,11 @@ def mobileid_control(host: str, token: str | None) -> tuple[bool, str]:
     Whoever reaches the control API can approve any pending sign-in or reset the
     emulator: without a token it is only for this machine (loopback).
     """
+    from mocks.mobileid.settings import MIN_CONTROL_TOKEN
+
+    if token and not is_loopback(host) and len(token) < MIN_CONTROL_TOKEN:  # guessed online otherwise (the emulator's rule)
+        raise SystemExit(f"{CONTROL_TOKEN_ENV} is too short for a control API others can reach (--host {host}): give it at least "
+                         f"{MIN_CONTROL_TOKEN} random characters, e.g. from `openssl rand -hex 16`")
     if token:
         return True, "on (token required)"
     if is_loopback(host):

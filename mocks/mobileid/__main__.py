@@ -13,9 +13,7 @@ from mocks.common.hosts import is_loopback
 from mocks.common.keys import SigningKeyError
 from mocks.faults import Fault, Side, parse_faults
 from mocks.mobileid.app import create_app
-from mocks.mobileid.settings import DEFAULT_ISSUER, load_settings
-
-MIN_CONTROL_TOKEN = 20  # characters, for a control API reachable beyond loopback
+from mocks.mobileid.settings import DEFAULT_ISSUER, MIN_CONTROL_TOKEN, load_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -53,6 +51,9 @@ def main(argv: list[str] | None = None) -> None:
     deployed = settings.issuer != DEFAULT_ISSUER and not is_loopback(urlsplit(settings.issuer).hostname)
     if settings.control_enabled is None and is_loopback(args.host) and not deployed:
         settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only
+    elif settings.control_enabled is None and settings.control_token is None and deployed:
+        settings = settings.model_copy(update={"control_off_reason": f"the issuer {settings.issuer} is not loopback (a proxy in front "
+                                                                     "of it makes every caller loopback) and MOBILEID_CONTROL_TOKEN is not set"})
     reachable = deployed or not is_loopback(args.host)  # by others than this machine's own programs
     if settings.control_on and settings.control_token is None and reachable:
         # Anyone reaching the port could approve any sign-in: refuse, whatever MOBILEID_CONTROL_ENABLED says.

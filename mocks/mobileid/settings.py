@@ -21,6 +21,7 @@ from mocks.faults import Fault, Side, acting_on
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 
 DEFAULT_ISSUER = "https://openid.mobileid.ch"
+MIN_CONTROL_TOKEN = 20  # characters of a control token for a control API others can reach (a deployed emulator, a stack's)
 KNOWN_SCOPES = ("openid", "profile", "phone", "mid_profile")
 # Scopes the real service documents but the emulator does not serve (reference mobileid.md section 2): no client here may
 # use them, so a request for one is refused as the real service refuses a scope the client is not allowed, mid_sec_2010.

@@ -174,7 +174,8 @@ def test_command_line_prints_a_ready_line_and_serves() -> None:
         # URLs come from the configured issuer, not from the address the request reached.
         assert discovery["token_endpoint"] == "https://idp.example.com/token"
         assert discovery["authorization_endpoint"] == "https://idp.example.com/oidc/authorize"
-        assert httpx.get(f"{emulator.url}/control/robots").status_code == 404  # off: no such route
+        off = httpx.get(f"{emulator.url}/control/robots")
+        assert off.status_code == 404 and "the issuer https://idp.example.com is not loopback" in off.json()["error_description"], off.text
     with started([*command[:-4], "--issuer", "http://localhost:8080"], cwd=ROOT, env=emulator_env()) as emulator:
         assert "mobileid-control: on" in emulator.lines  # loopback host and issuer: tests on this machine
 

@@ -137,6 +137,13 @@ def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) 
     assert list(tmp_path.iterdir()) == []  # the state folder it made for itself (keys, a client secret) went with it
 
 
+def test_a_short_control_token_for_a_control_api_others_can_reach_stops_the_stack_as_it_stops_the_emulator() -> None:
+    with pytest.raises(SystemExit, match=r"MOBILEID_CONTROL_TOKEN is too short for a control API others can reach \(--host 0\.0\.0\.0\)"):
+        stack_settings(StackConfig(host="0.0.0.0", port=0, control_token="abc"))
+    mobileid, _, _ = stack_settings(StackConfig(host="127.0.0.1", port=0, control_token="abc"))  # this machine's only: any
+    assert mobileid.control_on
+
+
 @pytest.mark.parametrize("host", ["999.1.1.1", "192.0.2.1"], ids=["no such address", "not this machine's"])
 def test_a_host_that_is_not_this_machines_is_said_as_the_hosts_fault(host: str) -> None:
     """It was said as the port's ("Choose another --port"), which sent the reader to the wrong option."""

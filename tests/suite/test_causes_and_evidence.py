@@ -63,6 +63,7 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
      '"AADB2C90183: The supplied code_verifier is invalid\\r\\nCorrelation ID: 5f0c', causes.OTHER,
      'AADB2C90183: B2C refused the first redemption of its code: HTTP 400 {"error":"invalid_grant","error_description":"The supplied code_verifier is invalid'),
     ("at https://jwt.ms/#error=server_error&error_description=AADB2C90075%3a+The+claims", causes.B2C_ERROR_REDIRECT, "AADB2C90075"),
+    ("AssertionError: app: B2C sent 'access_denied' 'AADB2C90091: The user has cancelled'", causes.B2C_ERROR_REDIRECT, "AADB2C90091"),
     ("playwright._impl._errors.TimeoutError: Locator.wait_for: Timeout 15000ms exceeded.", causes.PAGE_CHANGED, "Locator.wait_for timed out"),
     ("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED"),
     ("Failed: " + pytest_timeout.PYTEST_FAILURE_MESSAGE % 180.0, causes.INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"),

@@ -30,6 +30,7 @@ def test_a_token_cut_short_after_its_claims_is_redacted_and_base64_json_without_
         assert redact_text(f'body: {{"id_token":"{cut}', []) == f'body: {{"id_token":"{JWT_PLACEHOLDER}'
     state = "StateProperties=eyJUSUQiOiI5YjQ2In0"  # B2C's state: base64 JSON, one part
     assert redact_text(state, []) == state
+    assert redact_text(f"{state}. Next sentence", []) == f"{state}. Next sentence"  # a full stop after it is no second part
 
 
 def test_every_text_member_of_a_zip_is_redacted(tmp_path: Path) -> None:
