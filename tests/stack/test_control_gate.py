@@ -19,7 +19,7 @@ from tests.event_loop import run
 
 REMOTE = ("203.0.113.7", 40000)
 LOCAL = ("127.0.0.1", 40000)
-TOKEN = "c0ntrol-t0ken"
+TOKEN = "c0ntrol-t0ken-0f-twenty-chars"  # a control API others can reach takes 20 or more
 
 
 def control_status(app, client: tuple[str, int], token: str | None = None) -> int:
