@@ -422,6 +422,9 @@ def only_the_network_failed_the_preflight(output: Sequence[str]) -> bool:
     return causes == {INFRASTRUCTURE}
 
 
+TIMEOUT_BANNER = re.compile(r"\+{5,} Timeout \+{5,}")  # pytest-timeout's, around its dump of the threads' stacks
+
+
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean: Callable[[str], str],
                alive: BinaryIO | None = None) -> tuple[int, list[str]]:
     """Run the journey's pytest with its output shown and kept, each line passed through ``clean`` first (the run's
@@ -440,12 +443,18 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
                                process_group=0, pass_fds=(alive.fileno(),) if alive is not None else ())
     try:
         assert process.stdout is not None
+        dumping = False  # inside pytest-timeout's dump of every thread's stack: kept, not shown
         with log_path.open("w") as log:
             for raw in process.stdout:
                 line = clean(raw)
-                say(line, end="")
                 log.write(line)
                 output.append(line)
+                if TIMEOUT_BANNER.fullmatch(line.strip()):  # it opens and closes the dump
+                    dumping = not dumping
+                    if dumping:
+                        say(f"repro: the journey reached its time limit; its threads' stacks are in {log_path.name} (in the bundle)")
+                elif not dumping:
+                    say(line, end="")
         return process.wait(), output
     except BaseException:
         from scripts.process_group import stop_group

@@ -499,6 +499,24 @@ def test_the_journeys_output_is_shown_and_kept_redacted(tmp_path: Path, capsys: 
     assert token not in shown and token not in (tmp_path / "pytest.log").read_text() and "<redacted JWT>" in shown
 
 
+def test_pytest_timeouts_dump_of_the_threads_is_kept_but_not_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The repro's time limit reached, pytest-timeout printed every thread's stack: 70 lines between the journey's output
+    and the verdict. The terminal gets one line saying where they are; pytest-output.txt keeps them."""
+    from fixtures.redaction import Redaction
+    from repro import cli
+
+    banner = "+" * 20 + " Timeout " + "+" * 20
+    lines = ["journey started", banner, "~~~ Stack of MainThread (1) ~~~", '  File "x.py", line 1, in f', banner,
+             "FAILED e2e/test_repro.py::test_repro - Failed: Timeout (>300.0s) from pytest-timeout."]
+    printing = f"print({chr(10).join(lines)!r})"
+    status, kept = cli.run_pytest([sys.executable, "-c", printing], dict(os.environ), tmp_path / "pytest-output.txt", Redaction().text)
+    shown = capsys.readouterr().out
+    assert status == 0 and "Stack of MainThread" not in shown and "Stack of MainThread" in (tmp_path / "pytest-output.txt").read_text()
+    assert shown.splitlines() == ["journey started", "repro: the journey reached its time limit; its threads' stacks are in "
+                                  "pytest-output.txt (in the bundle)", lines[-1]], shown
+    assert len(kept) == len(lines)
+
+
 def test_the_journeys_pytest_holds_the_work_folders_lock_too(tmp_path: Path) -> None:
     """The repro killed outright, its journey's pytest still writes the work folder: it holds the lock it inherits, so the
     next repro takes the folder for a live run's (fixtures/alive.py)."""
