@@ -193,9 +193,18 @@ def _tls_set(directory: Path, tag: str, hosts: str = "contoso.b2clogin.com") -> 
         (directory / name).write_text(hosts if name == "tls-hosts.txt" else f"{tag} {name}")
 
 
+def _real_tls_set(directory: Path, hosts: str = "contoso.b2clogin.com") -> None:
+    """A set the stack would make (a CA, a certificate and its key that load), as the stack writes it."""
+    from mocks.common.tls import issue_local_certificates
+
+    directory.mkdir(parents=True, exist_ok=True)
+    issue_local_certificates(directory, [hosts])
+    (directory / "tls-hosts.txt").write_text(hosts)
+
+
 def test_a_run_keeps_its_tls_set_and_the_next_run_starts_with_it(tmp_path: Path) -> None:
     cache, first, second = tmp_path / "cache", tmp_path / "first", tmp_path / "second"
-    _tls_set(first, "first")
+    _real_tls_set(first)
     stack_module.keep_tls(first, cache)
     kept = cache / stack_module.KEPT_TLS
     assert stat.S_IMODE(kept.stat().st_mode) == 0o700 and {stat.S_IMODE((kept / n).stat().st_mode) for n in stack_module.TLS_FILES} == {0o600}
@@ -205,7 +214,20 @@ def test_a_run_keeps_its_tls_set_and_the_next_run_starts_with_it(tmp_path: Path)
     assert stat.S_IMODE((second / "server-key.pem").stat().st_mode) == 0o600
     _tls_set(tmp_path / "third", "third")
     stack_module.keep_tls(tmp_path / "third", cache)  # the same host names: the cache keeps the first run's set
-    assert (kept / "server-key.pem").read_text() == "first server-key.pem"
+    assert (kept / "server-key.pem").read_bytes() == (first / "server-key.pem").read_bytes()
+
+
+def test_a_kept_set_that_no_longer_loads_is_not_given_to_a_stack_and_is_removed(tmp_path: Path) -> None:
+    """A key cut short in .stack/keys/ stopped every run's stack ("cannot serve HTTPS with ..."), naming the run's own
+    copy, not the kept one: the stack now gets none and makes a new set, which the run keeps."""
+    cache, first, second = tmp_path / "cache", tmp_path / "first", tmp_path / "second"
+    _real_tls_set(first)
+    stack_module.keep_tls(first, cache)
+    (cache / stack_module.KEPT_TLS / "server-key.pem").write_text("-----BEGIN PRIVATE KEY-----\ncut")
+    stack_module.reuse_tls(cache, second)
+    assert not any((second / name).exists() for name in stack_module.TLS_FILES) and not (cache / stack_module.KEPT_TLS).exists()
+    stack_module.keep_tls(first, cache)  # the next run keeps its new set
+    assert (cache / stack_module.KEPT_TLS / "server-key.pem").read_bytes() == (first / "server-key.pem").read_bytes()
 
 
 def test_a_set_for_other_host_names_replaces_the_kept_one(tmp_path: Path) -> None:
