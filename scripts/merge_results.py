@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
-from fixtures.run_results import OUTSIDE_LABEL, write_run_result  # noqa: E402
+from fixtures.run_results import OUTSIDE_LABEL, run_result, write_run_result  # noqa: E402
 
 SHARD_NUMBER = re.compile(r"-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
@@ -52,6 +52,12 @@ class Journey:
     final: dict[str, Any]
     final_path: Path
     attempts: int
+    earlier: tuple[str, ...] = ()  # the statuses of the attempts before the final one
+
+    @property
+    def flaky(self) -> bool:
+        """Passed on a retry after an attempt that did not pass (--infra-reruns): not one that failed every time."""
+        return self.status == "passed" and any(status != "passed" for status in self.earlier)
 
     @property
     def status(self) -> str:
@@ -89,17 +95,39 @@ def skip_reasons(found: dict[str, Journey]) -> Counter[str]:
     return Counter(journey.said for journey in found.values() if journey.status == "skipped" and not journey.outside)
 
 
+def read_result(path: Path) -> dict[str, Any] | str:
+    """A result file's result, else why it cannot be read (a run cut short while writing it: half a file)."""
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return f"{type(error).__name__}: {error}"
+    return result if isinstance(result, dict) else f"a JSON {type(result).__name__}, not a result"
+
+
+def unreadable(path: Path, why: str) -> dict[str, Any]:
+    """The broken result that stands for a result file that cannot be read: counted as a failure outside any journey, so
+    no report, message or gate reads the night as whole (and none stops on the file)."""
+    return run_result(key=f"ci-unreadable-{path.name}", full_name=f"ci.results.unreadable.{path.stem}", name=f"unreadable result {path.name}",
+                      cause=INFRASTRUCTURE, suite="CI results",
+                      detail=f"a result file could not be read ({why}): written half by a run cut short (its job's log says why); "
+                             "the journey it held is not counted")
+
+
 def journeys(results_dir: Path) -> dict[str, Journey]:
-    """The journeys in an Allure results folder, each with its last attempt (latest ``stop``)."""
+    """The journeys in an Allure results folder, each with its last attempt (latest ``stop``); a result file that cannot be
+    read stands as a broken result outside any journey (``unreadable``)."""
     attempts: dict[str, list[tuple[dict[str, Any], Path]]] = {}
     for path in sorted(results_dir.glob("*-result.json")):
-        result = json.loads(path.read_text(encoding="utf-8"))
+        result = read_result(path)
+        if isinstance(result, str):
+            result = unreadable(path, result)
         key = result.get("historyId") or result.get("uuid") or path.stem
         attempts.setdefault(key, []).append((result, path))
     found = {}
     for key, tries in attempts.items():
-        final, final_path = max(tries, key=lambda item: item[0].get("stop") or 0)
-        found[key] = Journey(key, final, final_path, len(tries))
+        tries.sort(key=lambda item: item[0].get("stop") or 0)
+        (final, final_path), earlier = tries[-1], tuple(str(result.get("status")) for result, _ in tries[:-1])
+        found[key] = Journey(key, final, final_path, len(tries), earlier)
     return found
 
 
@@ -116,7 +144,7 @@ def merge(shards: list[Path], into: Path, missing: Sequence[Missing] = ()) -> li
     partial.mkdir(parents=True)
     try:
         overlaps = overlapping(shards)  # read before the merge, which counts a journey's results from two shards as retries
-        notes = _merge(shards, partial)
+        notes = _merge(shards, partial, frozenset(key for key, _ in overlaps.values()))
         record_missing(partial, missing)
         record_overlap(partial, overlaps)
     except BaseException:
@@ -128,7 +156,7 @@ def merge(shards: list[Path], into: Path, missing: Sequence[Missing] = ()) -> li
     return notes
 
 
-def _merge(shards: list[Path], into: Path) -> list[str]:
+def _merge(shards: list[Path], into: Path, in_two_shards: frozenset[str] = frozenset()) -> list[str]:
     notes = []
     for shard in shards:
         if not shard.is_dir():
@@ -145,8 +173,14 @@ def _merge(shards: list[Path], into: Path) -> list[str]:
                     continue
                 raise SystemExit(f"merge: {source.name} exists in two shards with different content")
             shutil.copy2(source, target)
-    for journey in journeys(into).values():
-        if journey.attempts > 1:
+    for path in sorted(into.glob("*-result.json")):  # half a file stops Allure and every script: a broken result instead
+        if isinstance(why := read_result(path), str):
+            path.unlink()
+            standing = unreadable(path, why)
+            (into / f"{standing['uuid']}-result.json").write_text(json.dumps(standing), encoding="utf-8")
+            notes.append(f"{path.name} could not be read ({why}): recorded as broken (cause {INFRASTRUCTURE})")
+    for key, journey in journeys(into).items():
+        if journey.flaky and key not in in_two_shards:  # copies from two shards are no retries
             journey.final.setdefault("statusDetails", {})["flaky"] = True
             journey.final_path.write_text(json.dumps(journey.final), encoding="utf-8")
     return notes
@@ -174,26 +208,27 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
             for number in range(1, expected - len(with_results) + 1)]
 
 
-def overlapping(shards: list[Path]) -> dict[str, list[str]]:
+def overlapping(shards: list[Path]) -> dict[str, tuple[str, list[str]]]:
     """Journeys with results in more than one shard, by the name a report shows (test and parameters; Allure's historyId,
     which tells them apart, is a hash), and the shards: each shard runs its own part of the journeys, so a journey in two
-    means the shards were not told apart (a SHARD pinned in the CI definitions ran one part each time)."""
+    means the shards were not told apart (a SHARD pinned in the CI definitions ran one part each time); each with its
+    historyId."""
     found: dict[str, tuple[str, list[str]]] = {}
     for shard in shards:
         if shard.is_dir():
             for key, journey in journeys(shard).items():
                 if not journey.outside:
                     found.setdefault(key, (str(journey.final.get("name") or key), []))[1].append(shard.name)
-    return {name: where for name, where in found.values() if len(where) > 1}
+    return {name: (key, where) for key, (name, where) in found.items() if len(where) > 1}
 
 
-def record_overlap(into: Path, overlaps: dict[str, list[str]]) -> None:
+def record_overlap(into: Path, overlaps: dict[str, tuple[str, list[str]]]) -> None:
     """A broken result where the shards ran the same journeys: the merged results would read the copies as retries and
     the night as whole, while the other parts never ran."""
     if not overlaps:
         return
     key = min(overlaps)  # the same example every night for the same overlap: one group in the report's history
-    where = overlaps[key]
+    where = overlaps[key][1]
     detail = (f"{counted(len(overlaps), 'journey')} ran in more than one shard (e.g. {key} in {', '.join(where)}): each shard must run its own "
               "part of them (SHARD from the job's place among the shards, SHARDS their count); the others may never have run")
     write_run_result(into, key="ci-shards-overlap", full_name="ci.shards.overlap", name="the shards ran the same journeys",
@@ -237,10 +272,10 @@ def main(argv: list[str]) -> int:
     for note in notes:
         print(f"merge: {note}")
     merged = journeys(args.into)
-    retried = sum(1 for journey in merged.values() if journey.attempts > 1)
+    retried = sum(1 for journey in merged.values() if journey.flaky)
     outside = sum(1 for journey in merged.values() if journey.outside)
     besides = f", {counted(outside, 'failure')} outside any journey" if outside else ""
-    print(f"merge: {len(args.shards)} shards, {counted(len(merged) - outside, 'journey')} ({retried} retried){besides} into {args.into}")
+    print(f"merge: {len(args.shards)} shards, {counted(len(merged) - outside, 'journey')} ({retried} passed on a retry){besides} into {args.into}")
     return 0
 
 

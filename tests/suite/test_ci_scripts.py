@@ -27,7 +27,7 @@ CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
 
 
 def write_result(folder: Path, name: str, status: str, *, stop: int = 1, labels: dict[str, str] | None = None,
-                 message: str | None = None, history_id: str | None = None) -> None:
+                 message: str | None = None, history_id: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     result = {
         "uuid": str(uuid.uuid4()), "historyId": history_id or f"h-{name}", "name": name, "status": status,
@@ -38,7 +38,9 @@ def write_result(folder: Path, name: str, status: str, *, stop: int = 1, labels:
         result["statusDetails"] = {"message": message}
     if policy := re.search(r"\[(B2C_\w+)\]", name):  # as allure-pytest writes a journey's parameter: its repr
         result["parameters"] = [{"name": "policy", "value": repr(policy.group(1))}]
-    (folder / f"{result['uuid']}-result.json").write_text(json.dumps(result))
+    path = folder / f"{result['uuid']}-result.json"
+    path.write_text(json.dumps(result))
+    return path
 
 
 AUD = {"cause": "ID token contract", "cause_detail": "aud: expected testapp1, got other-app"}
@@ -99,6 +101,39 @@ def test_merge_keeps_every_file_once_and_marks_the_retried_journey_flaky(shards:
     assert all("flaky" not in (j.final.get("statusDetails") or {}) for j in found.values() if j.attempts == 1)
 
 
+def test_a_journey_that_failed_every_attempt_is_not_flaky_nor_are_copies_from_two_shards(tmp_path: Path) -> None:
+    """Flaky is a retry that passed: a journey broken on each of its attempts, or found in two shards, was marked flaky, so
+    the report said flaky where the message said broken."""
+    write_result(tmp_path / "one", "test_sign_up[B2C_1_signupsignin]", "broken", stop=1)
+    write_result(tmp_path / "one", "test_sign_up[B2C_1_signupsignin]", "broken", stop=2)
+    write_result(tmp_path / "one", "test_sign_in[B2C_1_signupsignin]", "broken", stop=1)
+    write_result(tmp_path / "one", "test_sign_in[B2C_1_signupsignin]", "passed", stop=2)
+    for shard in ("one", "two"):
+        write_result(tmp_path / shard, "test_sso[B2C_1_signupsignin]", "passed", history_id="5e0a1b2c3d4e5f60718293a4b5c6d7e8")
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(tmp_path / "one"), str(tmp_path / "two"), "--into", str(merged)]) == 0
+    flaky = {j.final["name"]: bool((j.final.get("statusDetails") or {}).get("flaky")) for j in merge_results.journeys(merged).values()
+             if not j.outside}
+    assert flaky == {"test_sign_up[B2C_1_signupsignin]": False, "test_sign_in[B2C_1_signupsignin]": True,
+                     "test_sso[B2C_1_signupsignin]": False}, flaky
+    assert "1 journey passed after an infrastructure retry (flaky)" in notify.summarize(merged, "Nightly")
+
+
+def test_a_result_file_cut_short_is_a_broken_result_and_the_other_results_stay(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A shard cancelled while allure-pytest wrote a file: one half file stopped the merge, so the night's report and
+    message said nothing of the failures every other file held."""
+    write_result(tmp_path / "allure-results-1", "test_sign_up[B2C_1_signupsignin]", "failed")
+    cut = write_result(tmp_path / "allure-results-2", "test_sign_in[B2C_1_signupsignin]", "passed")
+    cut.write_text(cut.read_text()[:40])
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(tmp_path / "allure-results-1"), str(tmp_path / "allure-results-2"), "--into", str(merged)]) == 0
+    assert f"{cut.name} could not be read (JSONDecodeError" in capsys.readouterr().out
+    found = {j.final["name"]: j.status for j in merge_results.journeys(merged).values()}
+    assert found == {"test_sign_up[B2C_1_signupsignin]": "failed", f"unreadable result {cut.name}": "broken"}, found
+    assert all(isinstance(json.loads(path.read_text()), dict) for path in merged.glob("*-result.json"))  # Allure reads each
+    assert quality_gate.main([str(tmp_path / "allure-results-2")]) == 1  # the gate over the raw shard: not met either
+
+
 def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path], tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="is not empty"):
         merge_results.merge(shards, shards[0])
@@ -126,7 +161,7 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
     (tmp_path / "shards" / "allure-results-4").mkdir()  # downloaded, but empty
     merged = tmp_path / "merged"
     assert merge_results.main([*map(str, shards), str(tmp_path / "shards" / "allure-results-4"), "--into", str(merged), "--expect", "4"]) == 0
-    assert f"merge: 3 shards, 2 journeys (0 retried), 2 failures outside any journey into {merged}" in capsys.readouterr().out
+    assert f"merge: 3 shards, 2 journeys (0 passed on a retry), 2 failures outside any journey into {merged}" in capsys.readouterr().out
     broken = sorted(j.final["name"] for j in merge_results.journeys(merged).values() if j.status == "broken")
     assert broken == ["shard 2 of 4: no journey results", "shard 4 of 4: no journey results"]
     assert quality_gate.main([str(merged)]) == 1
