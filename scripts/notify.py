@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -94,13 +95,10 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     elif outside and not passed and len(failing) == outside:  # none ran: a failed preflight, every shard lost
         lines = [f"{title}: no journey ran; {_outside(outside)}, {len(by_cause)} cause(s)"]
     elif not failing and not passed:
-        lines = [f"{title}: no journey ran: all {len(found)} skipped"]
-        reasons = skip_reasons(found)
-        lines += [f"- skipped: {_short(reason)} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
-        if len(reasons) > MAX_DETAILS:
-            lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")
+        lines = [f"{title}: no journey ran: all {len(found)} skipped", *skipped_lines(found)]
     elif not failing:
         lines = [f"{title}: all {counted(len(found), 'journey')} passed" if not skipped else f"{title}: {counted(passed, 'journey')} passed, {skipped} skipped"]
+        lines += skipped_lines(found)
     elif len(failing) == outside:  # the journeys that ran passed; something around them broke
         ran = f"{counted(passed, 'journey')} passed" + (f", {skipped} skipped" if skipped else "")
         lines = [f"{title}: {ran}; {_outside(outside)}, {len(by_cause)} cause(s)"]
@@ -115,6 +113,8 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
             lines.append(f"    {detail} ({times}{_only_policy(policies_of[detail], run_policies, times)})")
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
+    if failing:  # after the causes: what broke first, then what did not run
+        lines += skipped_lines(found)
     if flaky:
         lines.append(f"{counted(flaky, 'journey')} passed after an infrastructure retry (flaky)")
     if link:
@@ -123,9 +123,24 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     return redact_text("\n".join(lines), secrets)
 
 
+def skipped_lines(found: dict[str, Journey]) -> list[str]:
+    """Why journeys skipped, each reason with how many, whatever else happened: a journey that skipped proved nothing."""
+    reasons = skip_reasons(found)
+    lines = [f"- skipped: {_short(reason)} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
+    if len(reasons) > MAX_DETAILS:
+        lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")
+    return lines
+
+
+def slack_text(text: str) -> str:
+    """``text`` as Slack's mrkdwn reads it literally: its control characters escaped (a failure's "<!channel>" would
+    notify a whole channel, and "<redacted>" read as a link)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def payload(kind: str, text: str) -> dict[str, Any]:
     if kind == "slack":
-        return {"text": text}
+        return {"text": slack_text(text)}
     # Teams "Post to a channel when a webhook request is received" (Workflows) takes an Adaptive Card.
     title, _, body = text.partition("\n")
     blocks = [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}]
@@ -150,7 +165,20 @@ def looks_random(piece: str) -> bool:
     return len(piece) >= RANDOM_LOOKING and any(c.isalpha() for c in piece) and any(c.isdigit() or c.isupper() for c in piece)
 
 
+POST_DEADLINE_S = 30.0  # the whole post: httpx's timeout bounds each read, and a webhook answering a byte at a time never ends
+
+
 def post(url: str, kind: str, text: str) -> str | None:
+    """Posts within ``POST_DEADLINE_S``; returns what went wrong (without the URL) or None. A post still going at the
+    deadline is left to its thread (a daemon: the script's end ends it), so the nightly goes on to its gate."""
+    said: list[str | None] = []
+    posting = threading.Thread(target=lambda: said.append(_post(url, kind, text)), daemon=True)
+    posting.start()
+    posting.join(POST_DEADLINE_S)
+    return said[0] if said else f"{kind} webhook did not finish answering within {POST_DEADLINE_S:g} s"
+
+
+def _post(url: str, kind: str, text: str) -> str | None:
     """Posts; returns what went wrong (without the URL, a secret, even where the webhook's answer echoes it) or None."""
     try:
         answer = httpx.post(url, json=payload(kind, text), timeout=15)

@@ -21,6 +21,8 @@ from fixtures.run_results import STOPPED_KEY  # noqa: E402
 from scripts.merge_results import counted, journeys, skip_reasons  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
+# The keys of results that say part of the run is missing (scripts/merge_results.py, fixtures/reporting.py).
+PARTIAL_NIGHT = ("ci-", "collection:")
 MAX_REASONS = 2  # a line for a pipeline's summary, not a report
 
 
@@ -36,6 +38,9 @@ def main(argv: list[str]) -> int:
     found = journeys(args.results)
     # Said on their own below, not also as failures outside any journey: the run's stop, or each shard's (fixtures/run_results.py run_key).
     stops = [found.pop(key) for key in [key for key in found if key == STOPPED_KEY or key.startswith(f"{STOPPED_KEY}:")]]
+    # A lost or unreadable shard's results, shards that overlapped, journeys not collected: the night's results are partial,
+    # whatever failures are allowed (still counted below as failures outside any journey).
+    partial = [journey for key, journey in found.items() if key.startswith(PARTIAL_NIGHT) and journey.status in UNSUCCESSFUL]
     unsuccessful = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL)  # a broken preflight or shard too
     # Journeys that ran: not those skipped (they proved nothing), nor the results written for what broke outside any journey.
     ran = sum(1 for journey in found.values() if journey.status in ("passed", *UNSUCCESSFUL) and not journey.outside)
@@ -45,6 +50,10 @@ def main(argv: list[str]) -> int:
     problems = []
     for said in dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops):
         problems.append(said)  # a partial run is no run to judge, whatever failures are allowed
+    if partial and unsuccessful <= args.max_failures:  # else said with the failures below
+        named = sorted(str(journey.final.get("name")) for journey in partial)
+        problems.append(f"the results are partial ({'; '.join(named[:MAX_REASONS])}"
+                        f"{f'; and {len(partial) - MAX_REASONS} more' if len(partial) > MAX_REASONS else ''}), whatever failures are allowed")
     if unsuccessful > args.max_failures:
         problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed)")
     if ran < args.min_journeys:
