@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
+from mocks.common.hosts import is_loopback  # noqa: E402
 from scripts.merge_results import Journey, counted, journeys, skip_reasons  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
@@ -202,7 +203,9 @@ def main(argv: list[str]) -> int:
         url = os.environ.get(setting, "").strip()
         if not url or url == f"$({setting})":
             continue
-        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost", "http://[::1]")):
+        parts = urlsplit(url)
+        # Plain http only to this machine (a test's listener): not to http://localhost.example.com, whose name starts alike.
+        if not (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))):
             failures.append(f"{setting} must be an https:// URL")
             continue
         problem = post(url, kind, text)

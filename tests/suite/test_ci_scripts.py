@@ -818,3 +818,13 @@ def test_a_webhook_that_answers_a_byte_at_a_time_is_given_up_at_the_deadline(mon
         done.set()
         listening.close()
     assert said == "slack webhook did not finish answering within 1 s", said
+
+
+def test_a_plain_http_webhook_is_refused_unless_it_is_this_machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """http://localhost.example.com starts as a test listener's address does: it was posted to, in the clear."""
+    write_result(tmp_path / "results", "test_sign_up", "passed")
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", "http://localhost.example.com/hooks/abc")
+    monkeypatch.setattr(notify, "post", lambda *args: pytest.fail("posted to a plain-http webhook elsewhere"))
+    assert notify.main([str(tmp_path / "results")]) == 1
+    assert "SLACK_WEBHOOK_URL must be an https:// URL" in capsys.readouterr().err
