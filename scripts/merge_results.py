@@ -11,7 +11,8 @@ Every result, container and attachment file of every shard is copied (allure-pyt
 names them by UUID, so they do not collide; a collision with different content is an
 error). ``environment.properties`` and ``categories.json`` come from the first shard
 that has them. A journey with several attempts (``--infra-reruns``) keeps all of them,
-and its final attempt is marked flaky (``statusDetails.flaky``), which Allure shows.
+and its final attempt is marked flaky (``statusDetails.flaky``, which Allure shows) when it passed after one that did
+not. A result file that cannot be read (half written by a shard cut short) becomes a broken result of its own.
 
 ``--expect N`` (CI: the number of shards): a shard that gave no results (it broke before its
 journeys, or was cancelled at its time limit, so it uploaded nothing) becomes a broken result of
