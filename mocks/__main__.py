@@ -17,7 +17,7 @@ from mocks.b2c.policy import PolicyError
 from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_key
 from mocks.b2c.settings import MAX_PAGE_BUILD_DELAY
 from mocks.common.hosts import TENANT_NAME
-from mocks.common.parent import sigterm_when_parent_ends
+from mocks.common.parent import has_ended, sigterm_when_parent_ends
 from mocks.common.serve import port_number
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
@@ -148,16 +148,6 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        return True
-    return True
-
-
 def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> tuple[Path, ...]:
     """``--ca-file`` values, then those of ``$MOCKS_CA_FILES``; a path that is not a file stops the start."""
     from_env = [Path(p) for p in environ.get(CA_FILES_ENV, "").split(os.pathsep) if p.strip()]
@@ -169,7 +159,7 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     if args.command == "serve" and args.stop_with_parent is not None and os.getppid() != args.stop_with_parent \
-            and running(args.stop_with_parent):  # not an ended starter (the stack stops then, as asked): a wrong pid
+            and not has_ended(args.stop_with_parent):  # not an ended starter (the stack stops then, as asked): a wrong pid
         raise SystemExit(f"--stop-with-parent {args.stop_with_parent}: process {args.stop_with_parent} did not start this stack "
                          f"(process {os.getppid()} did); give the pid of the process that starts it")
     if args.command == "serve" and args.stop_with_parent is not None and not sigterm_when_parent_ends(args.stop_with_parent):

@@ -16,6 +16,18 @@ import sys
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
+def has_ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended (another user's live process has not; nor has a number no pid can be, which
+    names no process that ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        pass
+    return False
+
+
 def sigterm_when_parent_ends(parent: int | None = None) -> bool:
     """SIGTERM to this process once its parent ends (Linux's PR_SET_PDEATHSIG; elsewhere nothing). ``parent``: the pid of
     the process that started this one, as it said: one that ended before the kernel was asked (while this process

@@ -274,7 +274,7 @@ def test_a_mobile_id_secret_given_as_a_policy_key_is_b2cs_and_mobile_ids(monkeyp
 
 def test_a_stop_with_parent_the_system_refuses_is_said(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(cli, "sigterm_when_parent_ends", lambda parent: False)  # a sandbox that refuses prctl, or not Linux
-    monkeypatch.setattr(cli, "running", lambda pid: False)  # 4711: a starter that has ended, whatever runs here
+    monkeypatch.setattr(cli, "has_ended", lambda pid: True)  # 4711: a starter that has ended, whatever runs here
     monkeypatch.setattr(cli, "serve", lambda config: None)
     cli.main(["serve", "--port", "0", "--stop-with-parent", "4711"])
     err = capsys.readouterr().err
