@@ -19,6 +19,7 @@ from mocks.b2c.settings import MAX_PAGE_BUILD_DELAY
 from mocks.common.hosts import TENANT_NAME
 from mocks.common.parent import has_ended, sigterm_when_parent_ends
 from mocks.common.serve import port_number
+from mocks.common.tls import ca_unloadable
 from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
 
@@ -64,15 +65,7 @@ def _file(text: str) -> Path:
 def not_a_ca(path: Path) -> str | None:
     """Why ``path`` is no PEM file of CA certificates a TLS client can trust, else None (it is loaded as the back channel
     will load it: a file found only at the first sign-in's back channel failed every sign-in with HTTP 500)."""
-    import ssl
-
-    if not path.is_file():
-        return "is not a file"
-    try:
-        ssl.create_default_context().load_verify_locations(cafile=str(path))
-    except (ssl.SSLError, OSError) as error:
-        return f"holds no CA certificate in PEM form ({getattr(error, 'reason', None) or error})"
-    return None
+    return "is not a file" if not path.is_file() else ca_unloadable(path)
 
 
 def _ca_file(text: str) -> Path:

@@ -39,7 +39,7 @@ from mocks.common import process_start
 from mocks.common import serve as common_serve
 from mocks.common.files import write_private
 from mocks.common.hosts import chromium_host_resolver_rules, is_loopback
-from mocks.common.tls import TLSFiles, issue_local_certificates, spki_hash
+from mocks.common.tls import TLSFiles, ca_unloadable, issue_local_certificates, spki_hash
 from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
 
@@ -125,14 +125,10 @@ def local_tls(directory: Path, hosts: list[str]) -> TLSFiles:
 def _damaged(ca: Path) -> bool:
     """A kept CA that no TLS client can load (a file cut short, overwritten): the back channel would fail every sign-in
     with it, so a new set is made (its certificate and key, if damaged, stop the start saying so: ``serve.run``)."""
-    import ssl
-
-    try:
-        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(ca))  # ~0.4 ms: no public store loaded
-    except (ssl.SSLError, OSError):
-        print(f"stack: the kept CA {ca} cannot be loaded; a new CA and certificate are made (trust the new one)", file=sys.stderr)
-        return True
-    return False
+    if (why := ca_unloadable(ca)) is None:
+        return False
+    print(f"stack: the kept CA {ca} {why}; a new CA and certificate are made (trust the new one)", file=sys.stderr)
+    return True
 
 
 def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,28 @@ class TLSFiles:
 
     def spki(self) -> str:
         return self.server_spki.read_text().strip()
+
+    def unloadable(self) -> str | None:
+        """Why this set cannot serve (its certificate chain and key) or be trusted (its CA), else None."""
+        return ca_unloadable(self.ca_cert) or chain_unloadable(self.server_cert_chain, self.server_key)
+
+
+def ca_unloadable(ca: Path) -> str | None:
+    """Why ``ca`` is no PEM file of CA certificates a TLS client can trust, else None (~0.4 ms: no public store loaded)."""
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(ca))
+    except (ssl.SSLError, OSError) as error:
+        return f"holds no CA certificate in PEM form ({getattr(error, 'reason', None) or getattr(error, 'strerror', None) or error})"
+    return None
+
+
+def chain_unloadable(chain: Path, key: Path) -> str | None:
+    """Why a server cannot serve with ``chain`` and ``key``, else None."""
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(chain, key)
+    except (ssl.SSLError, OSError) as error:
+        return f"{getattr(error, 'reason', None) or getattr(error, 'strerror', None) or error}"
+    return None
 
 
 def issue_local_certificates(directory: Path, host_names: list[str]) -> TLSFiles:
