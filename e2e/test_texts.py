@@ -18,6 +18,8 @@ from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
 from fixtures.settings import Settings, is_custom_policy
 from pages.b2c_unified import B2CSignUpOrSignInPage
 
+LINKS = frozenset({"forgotpassword_link", "createaccount_one_link"})  # the local account form's links a policy may hide
+
 
 def reads(shown: str | None) -> str:
     return "is not shown" if shown is None else f"reads {shown!r}"
@@ -42,17 +44,18 @@ class Differences:
         if shown != expected:
             self.found.append(f"{screen}: {what} {reads(shown)}, expected {expected!r} ({source})")
 
-    def expect_sign_in_form(self, string_id: str, shown: str | None) -> None:
+    def expect_sign_in_form(self, string_id: str, shown: str) -> None:
         """The local account form's ``string_id``: as ``texts.sign_in_form_text`` says, or in another language, translated."""
         what = f"the local account form's {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]}"
         english = texts.SIGN_IN_FORM[string_id]
         expected = texts.sign_in_form_text(self.policy, string_id, self.language)
         if expected is not None:
-            where = "the policy's own resources, else B2C's documented default" if is_custom_policy(self.policy) else "B2C's documented default"
+            own = texts.own_text(self.policy, texts.SIGN_IN_SCREEN, string_id, self.language) is not None
+            where = "the policy's own resources" if own else "B2C's documented default"
             self.expect_equal(texts.SIGN_IN_SCREEN, what, shown, expected, f"B2C string {string_id}: {where}")
-        elif shown is None or shown == english:
-            self.found.append(f"{texts.SIGN_IN_SCREEN}: {what} {reads(shown)}, expected B2C's {self.language} translation of {english!r} "
-                              f"(B2C string {string_id})")
+        elif shown == english:
+            self.found.append(f"{texts.SIGN_IN_SCREEN}: {what} reads {shown!r}, B2C's English, where its {self.language} translation "
+                              f"was expected (B2C string {string_id})")
 
     def check(self) -> None:
         assert not self.found, f"texts in {self.language} differ from what the user is promised: " + "; ".join(self.found)
@@ -84,14 +87,20 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     if expected_form is not None and unified.has_local_account_form() != expected_form:
         seen.found.append(f"sign-in page: the local account form is {'missing' if expected_form else 'shown'}; the policy's sign-in step "
                           f"{'offers' if expected_form else 'does not offer'} a local account")
-    shown_texts = unified.local_account_texts() if unified.has_local_account_form() else {}
-    for string_id, shown in shown_texts.items():
-        seen.expect_sign_in_form(string_id, shown)
-    if unified.has_local_account_form():  # its button always; its links as a custom policy's sign-in profile says
-        expected_there = {"divider_title", "button_signin"} | (texts.sign_in_form_links(policy) or set())
-        for string_id in sorted(expected_there - set(shown_texts)):
+    if unified.has_local_account_form():
+        shown_texts = unified.local_account_texts()
+        for string_id, shown in shown_texts.items():
+            seen.expect_sign_in_form(string_id, shown)
+        # Its divider and button always; its links as a custom policy's local sign-in profile says (a user flow's: unknown).
+        links = texts.sign_in_form_links(policy)
+        local_profile = f"{policy}'s local sign-in profile"
+        for string_id in sorted(({"divider_title", "button_signin"} | (links or set())) - set(shown_texts)):
+            why = f"{local_profile} does not hide it" if string_id in LINKS else "shown with every local account form"
             seen.found.append(f"sign-in page: the local account form has no {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]} "
-                              f"({B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][1]})")
+                              f"({B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][1]}); expected: {why}")
+        for string_id in sorted((LINKS & set(shown_texts)) - (LINKS if links is None else links)):
+            seen.found.append(f"sign-in page: the local account form shows its {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]}, "
+                              f"which {local_profile} hides (setting.showSignupLink false, setting.forgotPasswordLinkLocation None)")
     seen.check()  # without the right button there is nothing to click
 
     # When the user picks Mobile ID, and the phone is asked to approve

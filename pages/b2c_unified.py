@@ -23,7 +23,8 @@ class B2CSignUpOrSignInPage:
     LOCAL_ACCOUNT_TEXTS = {
         "divider_title": ("divider", ".divider h2"),
         "button_signin": ("sign-in button", "form#localAccountForm button#next"),
-        "forgotpassword_link": ("forgotten-password link", "form#localAccountForm a#forgotPassword"),
+        # In the form's password label, or (2021 user flows, reference b2c.md 1.2) in a .forgot-password of its own.
+        "forgotpassword_link": ("forgotten-password link", "a#forgotPassword"),
         "createaccount_one_link": ("sign-up link", "a#createAccount"),  # hidden by a profile's setting.showSignupLink false
     }
 
