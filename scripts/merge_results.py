@@ -43,6 +43,8 @@ from fixtures.run_results import OUTSIDE_LABEL, run_result, write_run_result  # 
 
 SHARD_NUMBER = re.compile(r"-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
+# The keys of the results the merge writes for what the shards lost: a partial night (scripts/quality_gate.py).
+CI_KEY = "ci-"
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,10 @@ class Journey:
 
     @property
     def flaky(self) -> bool:
-        """Passed on a retry after an attempt that did not pass (--infra-reruns): not one that failed every time."""
-        return self.status == "passed" and any(status != "passed" for status in self.earlier)
+        """Passed on a retry after an attempt that did not pass (--infra-reruns): not one that failed every time, nor one
+        the merge found in two shards (``statusDetails.flaky`` false: copies, not retries)."""
+        said = (self.final.get("statusDetails") or {}).get("flaky")
+        return said is not False and self.status == "passed" and any(status != "passed" for status in self.earlier)
 
     @property
     def status(self) -> str:
@@ -108,7 +112,7 @@ def read_result(path: Path) -> dict[str, Any] | str:
 def unreadable(path: Path, why: str) -> dict[str, Any]:
     """The broken result that stands for a result file that cannot be read: counted as a failure outside any journey, so
     no report, message or gate reads the night as whole (and none stops on the file)."""
-    return run_result(key=f"ci-unreadable-{path.name}", full_name=f"ci.results.unreadable.{path.stem}", name=f"unreadable result {path.name}",
+    return run_result(key=f"{CI_KEY}unreadable-{path.name}", full_name=f"ci.results.unreadable.{path.stem}", name=f"unreadable result {path.name}",
                       cause=INFRASTRUCTURE, suite="CI results",
                       detail=f"a result file could not be read ({why}): written half by a run cut short (its job's log says why); "
                              "the journey it held is not counted")
@@ -145,7 +149,7 @@ def merge(shards: list[Path], into: Path, missing: Sequence[Missing] = ()) -> li
     partial.mkdir(parents=True)
     try:
         overlaps = overlapping(shards)  # read before the merge, which counts a journey's results from two shards as retries
-        notes = _merge(shards, partial, frozenset(key for key, _ in overlaps.values()))
+        notes = _merge(shards, partial, frozenset(overlaps))
         record_missing(partial, missing)
         record_overlap(partial, overlaps)
     except BaseException:
@@ -181,8 +185,8 @@ def _merge(shards: list[Path], into: Path, in_two_shards: frozenset[str] = froze
             (into / f"{standing['uuid']}-result.json").write_text(json.dumps(standing), encoding="utf-8")
             notes.append(f"{path.name} could not be read ({why}): recorded as broken (cause {INFRASTRUCTURE})")
     for key, journey in journeys(into).items():
-        if journey.flaky and key not in in_two_shards:  # copies from two shards are no retries
-            journey.final.setdefault("statusDetails", {})["flaky"] = True
+        if journey.flaky or key in in_two_shards:  # copies from two shards are no retries: said so, for every count after
+            journey.final.setdefault("statusDetails", {})["flaky"] = key not in in_two_shards
             journey.final_path.write_text(json.dumps(journey.final), encoding="utf-8")
     return notes
 
@@ -210,17 +214,16 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
 
 
 def overlapping(shards: list[Path]) -> dict[str, tuple[str, list[str]]]:
-    """Journeys with results in more than one shard, by the name a report shows (test and parameters; Allure's historyId,
-    which tells them apart, is a hash), and the shards: each shard runs its own part of the journeys, so a journey in two
-    means the shards were not told apart (a SHARD pinned in the CI definitions ran one part each time); each with its
-    historyId."""
+    """Journeys with results in more than one shard, by historyId, each with the name a report shows (test and parameters;
+    the historyId is a hash) and the shards: each shard runs its own part of the journeys, so a journey in two means the
+    shards were not told apart (a SHARD pinned in the CI definitions ran one part each time)."""
     found: dict[str, tuple[str, list[str]]] = {}
     for shard in shards:
         if shard.is_dir():
             for key, journey in journeys(shard).items():
                 if not journey.outside:
                     found.setdefault(key, (str(journey.final.get("name") or key), []))[1].append(shard.name)
-    return {name: (key, where) for key, (name, where) in found.items() if len(where) > 1}
+    return {key: (name, where) for key, (name, where) in found.items() if len(where) > 1}
 
 
 def record_overlap(into: Path, overlaps: dict[str, tuple[str, list[str]]]) -> None:
@@ -228,11 +231,10 @@ def record_overlap(into: Path, overlaps: dict[str, tuple[str, list[str]]]) -> No
     the night as whole, while the other parts never ran."""
     if not overlaps:
         return
-    key = min(overlaps)  # the same example every night for the same overlap: one group in the report's history
-    where = overlaps[key][1]
+    key, where = min(overlaps.values())  # the same example every night for the same overlap: one group in the report's history
     detail = (f"{counted(len(overlaps), 'journey')} ran in more than one shard (e.g. {key} in {', '.join(where)}): each shard must run its own "
               "part of them (SHARD from the job's place among the shards, SHARDS their count); the others may never have run")
-    write_run_result(into, key="ci-shards-overlap", full_name="ci.shards.overlap", name="the shards ran the same journeys",
+    write_run_result(into, key=f"{CI_KEY}shards-overlap", full_name="ci.shards.overlap", name="the shards ran the same journeys",
                      cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
@@ -240,7 +242,7 @@ def record_missing(into: Path, missing: Sequence[Missing]) -> None:
     """One broken result per missing shard, where the report, the message and the gate see it."""
     for shard in missing:
         detail = f"{shard.words} gave no journey results: it broke before its journeys or was cancelled at its time limit (see its job's log)"
-        write_run_result(into, key=f"ci-{shard.key}", full_name=f"ci.shards.{shard.key.replace('-', '_')}", name=f"{shard.words}: no journey results",
+        write_run_result(into, key=f"{CI_KEY}{shard.key}", full_name=f"ci.shards.{shard.key.replace('-', '_')}", name=f"{shard.words}: no journey results",
                          cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 

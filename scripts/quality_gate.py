@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
-from fixtures.run_results import STOPPED_KEY  # noqa: E402
-from scripts.merge_results import counted, journeys, skip_reasons  # noqa: E402
+from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY  # noqa: E402
+from scripts.merge_results import CI_KEY, counted, journeys, skip_reasons  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
-# The keys of results that say part of the run is missing (scripts/merge_results.py, fixtures/reporting.py).
-PARTIAL_NIGHT = ("ci-", "collection:")
+# The keys of results that say part of the run is missing: the merge's (lost, unreadable, overlapping shards), a journey file's.
+PARTIAL_NIGHT = (CI_KEY, COLLECTION_KEY)
 MAX_REASONS = 2  # a line for a pipeline's summary, not a report
 
 

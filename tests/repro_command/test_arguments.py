@@ -149,6 +149,7 @@ def test_the_pytest_run_gets_every_parameter(tmp_path: Path) -> None:
     for part in ("e2e/test_repro.py", "--repro sign-up", "--repro-outcome decline", "--repro-prompt login", "--repro-domain-hint mobileid.ch",
                  "--repro-login-hint +41791234567", "--repro-redirect-uri https://app.example/cb", "--repro-client-id c1",
                  "--device Pixel 7", "--headed", "--slowmo 250", "--browser firefox", "-n 0",
+                 "--timeout 325",  # README: 300 s, plus 100 x --slowmo
                  "--tb=short"):  # the terminal shows a failure in a few lines; pytest-output.txt in the bundle keeps them
         assert part in joined
     assert "--video" not in command and "--video" in pytest_command(a, tmp_path, video=True)

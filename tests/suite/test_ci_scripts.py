@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.causes import OTHER
 from fixtures.commands import venv_for_make
+from fixtures.run_results import COLLECTION_KEY, write_run_result
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
 from tests.suite_run import allure_results, killed, run_holding, suite_env, tail
 
@@ -109,8 +111,8 @@ def test_a_journey_that_failed_every_attempt_is_not_flaky_nor_are_copies_from_tw
     write_result(tmp_path / "one", "test_sign_up[B2C_1_signupsignin]", "broken", stop=2)
     write_result(tmp_path / "one", "test_sign_in[B2C_1_signupsignin]", "broken", stop=1)
     write_result(tmp_path / "one", "test_sign_in[B2C_1_signupsignin]", "passed", stop=2)
-    for shard in ("one", "two"):
-        write_result(tmp_path / shard, "test_sso[B2C_1_signupsignin]", "passed", history_id="5e0a1b2c3d4e5f60718293a4b5c6d7e8")
+    for shard, status, stop in (("one", "broken", 1), ("two", "passed", 2)):  # read as a retry that passed, were it one
+        write_result(tmp_path / shard, "test_sso[B2C_1_signupsignin]", status, stop=stop, history_id="5e0a1b2c3d4e5f60718293a4b5c6d7e8")
     merged = tmp_path / "merged"
     assert merge_results.main([str(tmp_path / "one"), str(tmp_path / "two"), "--into", str(merged)]) == 0
     flaky = {j.final["name"]: bool((j.final.get("statusDetails") or {}).get("flaky")) for j in merge_results.journeys(merged).values()
@@ -133,6 +135,33 @@ def test_a_result_file_cut_short_is_a_broken_result_and_the_other_results_stay(t
     assert found == {"test_sign_up[B2C_1_signupsignin]": "failed", f"unreadable result {cut.name}": "broken"}, found
     assert all(isinstance(json.loads(path.read_text()), dict) for path in merged.glob("*-result.json"))  # Allure reads each
     assert quality_gate.main([str(tmp_path / "allure-results-2")]) == 1  # the gate over the raw shard: not met either
+
+
+@pytest.mark.parametrize("partial", ["an unreadable result", "shards that overlap", "a journey file not collected"])
+def test_a_partial_night_is_never_met_whatever_failures_are_allowed(tmp_path: Path, partial: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """README: the gate is not met with these, whatever MAX_FAILURES allows (it was met with --max-failures 1 or more)."""
+    for shard in ("allure-results-1", "allure-results-2"):
+        write_result(tmp_path / shard, f"test_sign_up[{shard}]", "passed")
+    if partial == "an unreadable result":
+        (tmp_path / "allure-results-2" / "0f-result.json").write_text('{"name": "test_sso", "sta')
+    elif partial == "shards that overlap":
+        for shard in ("allure-results-1", "allure-results-2"):
+            write_result(tmp_path / shard, "test_sso", "passed", history_id="5e0a1b2c3d4e5f60718293a4b5c6d7e8")
+    else:
+        write_run_result(tmp_path / "allure-results-1", key=f"{COLLECTION_KEY}e2e/test_x.py", name="e2e/test_x.py: not collected",
+                         cause=OTHER, detail="SyntaxError", suite="run")
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(tmp_path / "allure-results-1"), str(tmp_path / "allure-results-2"), "--into", str(merged)]) == 0
+    capsys.readouterr()
+    assert quality_gate.main([str(merged), "--max-failures", "5"]) == 1
+    assert "the results are partial" in capsys.readouterr().out
+
+
+def test_the_message_says_why_journeys_skipped_after_the_causes_of_those_that_failed(tmp_path: Path) -> None:
+    write_result(tmp_path, "test_sign_up", "failed", labels={"cause": "ID token contract", "cause_detail": "aud: expected a, got b"})
+    write_result(tmp_path, "test_sign_in", "skipped", message="Skipped: webkit is not installed here")
+    lines = notify.summarize(tmp_path, "Nightly").splitlines()
+    assert lines[-1] == "- skipped: webkit is not installed here (1)" and lines.index("- ID token contract: 1 journey") < len(lines) - 1, lines
 
 
 def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path], tmp_path: Path) -> None:
