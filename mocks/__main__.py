@@ -151,13 +151,13 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    if args.command == "serve" and args.stop_with_parent is not None and os.getppid() != args.stop_with_parent \
-            and not has_ended(args.stop_with_parent):  # not an ended starter (the stack stops then, as asked): a wrong pid
-        raise SystemExit(f"--stop-with-parent {args.stop_with_parent}: process {args.stop_with_parent} did not start this stack "
-                         f"(process {os.getppid()} did); give the pid of the process that starts it")
-    if args.command == "serve" and args.stop_with_parent is not None and not sigterm_when_parent_ends(args.stop_with_parent):
-        print(f"--stop-with-parent: not available here (Linux's parent-death signal; refused or another system): the stack "
-              f"will not stop by itself when process {args.stop_with_parent} ends", file=sys.stderr)
+    if args.command == "serve" and (starter := args.stop_with_parent) is not None:
+        if os.getppid() != starter and not has_ended(starter):  # not an ended starter (the stack stops then, as asked): a wrong pid
+            raise SystemExit(f"--stop-with-parent {starter}: process {starter} did not start this stack (process {os.getppid()} did); "
+                             "give the pid of the process that starts it")
+        if not sigterm_when_parent_ends(starter):
+            print(f"--stop-with-parent: not available here (Linux's parent-death signal; refused or another system): the stack "
+                  f"will not stop by itself when process {starter} ends", file=sys.stderr)
     if args.command == "serve":
         config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,

@@ -143,22 +143,26 @@ def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:
 
 
 def mobileid_control(host: str, token: str | None) -> tuple[bool, str]:
-    """Whether the stack turns Mobile ID's control API on, and the line that says so.
+    """Whether the stack turns Mobile ID's control API on, and the line that says so (``off: `` and ``control_off(host)``).
 
     Whoever reaches the control API can approve any pending sign-in or reset the
     emulator: without a token it is only for this machine (loopback).
     """
-    from mocks.mobileid.settings import MIN_CONTROL_TOKEN
+    from mocks.mobileid.settings import MIN_CONTROL_TOKEN, short_control_token
 
-    if token and not is_loopback(host) and len(token) < MIN_CONTROL_TOKEN:  # guessed online otherwise (the emulator's rule)
-        raise SystemExit(f"{CONTROL_TOKEN_ENV} is too short for a control API others can reach (--host {host}): give it at least "
-                         f"{MIN_CONTROL_TOKEN} random characters, e.g. from `openssl rand -hex 16`")
+    if token and not is_loopback(host) and len(token) < MIN_CONTROL_TOKEN:  # the emulator's rule
+        raise SystemExit(short_control_token(f"{CONTROL_TOKEN_ENV} (--host {host})"))
     if token:
         return True, "on (token required)"
     if is_loopback(host):
         return True, "on (loopback clients only)"
-    return False, (f"off: --host {host} is not loopback and {CONTROL_TOKEN_ENV} is not set; "
-                   f"set {CONTROL_TOKEN_ENV} to enable it with a token, or listen on 127.0.0.1")
+    return False, f"off: {control_off(host)}"
+
+
+def control_off(host: str) -> str:
+    """Why the stack on ``host`` turns the control API off (without a token, off loopback): said too by the API's 404s."""
+    return (f"--host {host} is not loopback and {CONTROL_TOKEN_ENV} is not set; set {CONTROL_TOKEN_ENV} to enable it with a "
+            "token, or listen on 127.0.0.1")
 
 
 def _webapp_secret(state_dir: Path) -> str:
@@ -217,12 +221,12 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
 
     policy_keys = _policy_keys(config)
     mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
-    control_on, control_said = mobileid_control(config.host, config.control_token)
+    control_on, _ = mobileid_control(config.host, config.control_token)
     key_file = {"signing_key_pem": state_dir / MOBILEID_KEY_FILE} if state_dir is not None else {}
     try:
         mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
                                                 faults=config.faults & MOBILEID_FAULTS, control_enabled=control_on,
-                                                control_off_reason=None if control_on else control_said.removeprefix("off: "),
+                                                control_off_reason=None if control_on else control_off(config.host),
                                                 control_token=SecretStr(config.control_token) if config.control_token else None,
                                                 **key_file)
     except ValidationError as error:  # the stack's own values are valid: what a person gave is the control token

@@ -75,7 +75,9 @@ LISTENING = re.compile(r"Listening on (ws://\S+)")
 # Under ``python -m playwright`` Node is a grandchild, which outlived the script killed so.
 RUN_SERVER = ("import os, sys\n"
               "from mocks.common.parent import sigterm_when_parent_ends\n"
-              "sigterm_when_parent_ends(int(sys.argv[1]))\n"
+              "if not sigterm_when_parent_ends(int(sys.argv[1])):\n"
+              "    print('browser server: the parent-death signal is not available here: killed outright, this script '\n"
+              "          'leaves the server running', file=sys.stderr)\n"
               "from playwright._impl._driver import compute_driver_executable, get_driver_env\n"
               "node, cli = compute_driver_executable()\n"
               "os.execve(node, [node, cli, 'run-server', *sys.argv[2:]], get_driver_env())\n")

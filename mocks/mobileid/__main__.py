@@ -13,7 +13,7 @@ from mocks.common.hosts import is_loopback
 from mocks.common.keys import SigningKeyError
 from mocks.faults import Fault, Side, parse_faults
 from mocks.mobileid.app import create_app
-from mocks.mobileid.settings import DEFAULT_ISSUER, MIN_CONTROL_TOKEN, load_settings
+from mocks.mobileid.settings import DEFAULT_ISSUER, MIN_CONTROL_TOKEN, load_settings, short_control_token
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -49,12 +49,12 @@ def main(argv: list[str] | None = None) -> None:
     # An issuer of its own that is not loopback: deployed, most likely behind a proxy on this machine, through which every
     # caller arrives from loopback, so "loopback clients only" would answer anyone.
     deployed = settings.issuer != DEFAULT_ISSUER and not is_loopback(urlsplit(settings.issuer).hostname)
-    if settings.control_enabled is None and is_loopback(args.host) and not deployed:
+    reachable = deployed or not is_loopback(args.host)  # by others than this machine's own programs
+    if settings.control_enabled is None and not reachable:
         settings = settings.model_copy(update={"control_enabled": True})  # tests on this machine only
     elif settings.control_enabled is None and settings.control_token is None and deployed:
         settings = settings.model_copy(update={"control_off_reason": f"the issuer {settings.issuer} is not loopback (a proxy in front "
                                                                      "of it makes every caller loopback) and MOBILEID_CONTROL_TOKEN is not set"})
-    reachable = deployed or not is_loopback(args.host)  # by others than this machine's own programs
     if settings.control_on and settings.control_token is None and reachable:
         # Anyone reaching the port could approve any sign-in: refuse, whatever MOBILEID_CONTROL_ENABLED says.
         where = f"for the issuer {settings.issuer} (a proxy in front of it makes every caller loopback)" if deployed \
@@ -64,9 +64,7 @@ def main(argv: list[str] | None = None) -> None:
             "Set MOBILEID_CONTROL_TOKEN (or control_token in --config), or listen on 127.0.0.1 with a loopback issuer."
         )
     if settings.control_on and settings.control_token is not None and reachable and len(settings.control_token.get_secret_value()) < MIN_CONTROL_TOKEN:
-        # Guessed online otherwise: every wrong guess is a fast 401 (not said: a secret's length is a hint too).
-        raise SystemExit(f"Mobile ID emulator: the control token is too short for a control API others can reach: give "
-                         f"MOBILEID_CONTROL_TOKEN at least {MIN_CONTROL_TOKEN} random characters, e.g. from `openssl rand -hex 16`")
+        raise SystemExit(f"Mobile ID emulator: {short_control_token('the control token MOBILEID_CONTROL_TOKEN')}")
     if not settings.clients:
         raise SystemExit(
             "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and "

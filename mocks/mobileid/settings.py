@@ -22,6 +22,13 @@ from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 
 DEFAULT_ISSUER = "https://openid.mobileid.ch"
 MIN_CONTROL_TOKEN = 20  # characters of a control token for a control API others can reach (a deployed emulator, a stack's)
+
+
+def short_control_token(variable: str) -> str:
+    """The refusal of a control token under ``MIN_CONTROL_TOKEN`` for a control API others can reach: every wrong guess is
+    a quick 401, so a short one is found online (its length not said: a hint too)."""
+    return (f"{variable} is too short for a control API others can reach: give it at least {MIN_CONTROL_TOKEN} random "
+            "characters, e.g. from `openssl rand -hex 16`")
 KNOWN_SCOPES = ("openid", "profile", "phone", "mid_profile")
 # Scopes the real service documents but the emulator does not serve (reference mobileid.md section 2): no client here may
 # use them, so a request for one is refused as the real service refuses a scope the client is not allowed, mid_sec_2010.

@@ -180,16 +180,17 @@ def test_command_line_prints_a_ready_line_and_serves() -> None:
         assert "mobileid-control: on" in emulator.lines  # loopback host and issuer: tests on this machine
 
 
-@pytest.mark.parametrize("host_and_issuer", [["--host", "192.0.2.1"], ["--host", "127.0.0.1", "--issuer", "https://mobileid-emulator.example.com"]],
+@pytest.mark.parametrize("host_and_issuer", [["--host", "192.0.2.1", "--issuer", "http://localhost:8080"],  # the address alone
+                                             ["--host", "127.0.0.1", "--issuer", "https://mobileid-emulator.example.com"]],
                          ids=["another address", "a deployed issuer"])
 def test_a_control_api_others_can_reach_refuses_a_short_token(host_and_issuer: list[str]) -> None:
     """Every wrong guess is a quick 401: a token of a few characters is found online. Not said: its length."""
     short = "s3cret-token"
-    env = emulator_env(MOBILEID_CONTROL_TOKEN=short, MOBILEID_ISSUER="https://mobileid-emulator.example.com")
+    env = emulator_env(MOBILEID_CONTROL_TOKEN=short)
     result = subprocess.run([sys.executable, "-m", "mocks.mobileid", "--port", "0", *host_and_issuer], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=30)
-    assert result.returncode != 0 and "the control token is too short for a control API others can reach: give MOBILEID_CONTROL_TOKEN " \
-        "at least 20 random characters" in result.stderr and short not in result.stderr, result.stderr
+    assert result.returncode != 0 and "the control token MOBILEID_CONTROL_TOKEN is too short for a control API others can reach: " \
+        "give it at least 20 random characters" in result.stderr and short not in result.stderr, result.stderr
 
 
 def test_a_deployed_issuer_without_a_control_token_refuses_an_open_control_api() -> None:

@@ -138,7 +138,7 @@ def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) 
 
 
 def test_a_short_control_token_for_a_control_api_others_can_reach_stops_the_stack_as_it_stops_the_emulator() -> None:
-    with pytest.raises(SystemExit, match=r"MOBILEID_CONTROL_TOKEN is too short for a control API others can reach \(--host 0\.0\.0\.0\)"):
+    with pytest.raises(SystemExit, match=r"MOBILEID_CONTROL_TOKEN \(--host 0\.0\.0\.0\) is too short for a control API others can reach: give it at least 20"):
         stack_settings(StackConfig(host="0.0.0.0", port=0, control_token="abc"))
     mobileid, _, _ = stack_settings(StackConfig(host="127.0.0.1", port=0, control_token="abc"))  # this machine's only: any
     assert mobileid.control_on
