@@ -170,7 +170,8 @@ def test_a_policys_own_texts_for_its_pages_elements_are_shown_in_place_of_b2cs(s
 
     ux = '<LocalizedString ElementType="UxElement" StringId="{}">{}</LocalizedString>'
     more = ux.format("createaccount_link", "Register (before 2.0)") + ux.format("title_unified", "Policy title") + \
-        ux.format("requiredField_password", "Password, please (before 2.0)")
+        ux.format("requiredField_password", "Password, please (before 2.0)") + ux.format("local_intro_generic", "Sign in with your {0}") + \
+        ux.format("createaccount_two_links", "Sign up with {0} or {1}")
     edits = [("TrustFrameworkLocalization.xml", ux.format("button_signin", "Sign in"), ux.format("button_signin", "Log in") + more),
              ("TrustFrameworkLocalization.xml", ux.format("createaccount_one_link", "Sign up now"), ux.format("createaccount_one_link", "Join")),
              in_social_sign_up(ux.format("button_continue", "Create"), ux.format("button_continue", "Save and go on")
@@ -181,7 +182,9 @@ def test_a_policys_own_texts_for_its_pages_elements_are_shown_in_place_of_b2cs(s
     assert isinstance(unified, Page) and unified.api == "CombinedSigninAndSignup", unified
     content = unified.settings["_content"]
     assert (content["button_signin"], content["createaccount_link"]) == ("Log in", "Join")
-    assert content["forgotpassword_link"] == "Forgot your password?" and "local_intro_generic" not in content
+    assert content["forgotpassword_link"] == "Forgot your password?"
+    # The texts the placeholders' strings would stand for stay B2C's: the emulator fills no {0} in.
+    assert (content["local_intro_email"], content["social_intro"]) == ("Sign in with your email address", "Sign in with your social account")
     assert content["title_unified"] == "Sign up or sign in" and content["requiredField_password"] == "Please enter your password"
     _, page = sign_up(start(policies=policies), ui_locales="en")
     assert isinstance(page, Page) and page.api == "SelfAsserted", getattr(page, "html", page)
