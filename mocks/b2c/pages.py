@@ -90,23 +90,15 @@ def _settings(settings: B2CSettings, transaction: JourneyTransaction, api: str) 
     }
 
 
-def _local_sign_in_profile(policy: Policy) -> TechnicalProfile | None:
-    """A custom policy's local sign-in profile: the one its sign-in step's ValidationClaimsExchangeId runs."""
-    if policy.journey is None:
-        return None
-    step = next((s for s in policy.journey.steps if s.local_account_exchange), None)
-    return policy.journey.local_sign_in_profile(step) if step else None
-
-
-def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction) -> str | None:
+def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction, profile: TechnicalProfile | None) -> str | None:
     """What the local account form's sign-in name starts with. A user flow: the app's ``login_hint`` (reference b2c.md,
     direct sign-in). A custom policy: what its local sign-in profile's signInName InputClaim gives (the starter pack's
     ``DefaultValue="{OIDC:LoginHint}"``), its claim resolvers filled in where the profile resolves claims, as B2C fills
-    them in; nothing when the profile has no such claim, whatever the app sent."""
+    them in; nothing when the profile has no such claim, whatever the app sent. ``profile``: the custom policy's local
+    sign-in profile."""
     policy = transaction.policy
     if policy.journey is None:
         return transaction.request.login_hint
-    profile = _local_sign_in_profile(policy)
     default = next((c.default for c in profile.input_claims if c.claim_type == "signInName" and c.default), None) if profile else None
     if profile is None or default is None:
         return None
@@ -137,7 +129,9 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
     policy: Policy = transaction.policy
     page = _settings(settings, transaction, "CombinedSigninAndSignup")
     page["claimsProviders"] = [{"id": p.exchange_id, "name": p.display_name} for p in policy.identity_providers]
-    local = _local_sign_in_profile(policy)
+    # A custom policy's step that shows this page: its local sign-in profile's settings and its content definition's texts.
+    step = policy.journey.steps[transaction.run.index] if policy.journey is not None else None
+    local = policy.journey.local_sign_in_profile(step) if policy.journey is not None and step is not None else None
     if local is not None and not local.shows_signup_link:  # as SETTINGS.config carries it (reference b2c.md 1.1)
         page["config"] = {**page["config"], "showSignupLink": "False"}
     if local is not None and not local.shows_forgot_password:  # how B2C's page carries it is not in the reference: a choice
@@ -146,11 +140,11 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
         page["localAccount"] = {
             # Custom policies (starter pack) ask for signInName; user flows with email sign-in for email.
             "field": "signInName" if policy.kind is PolicyKind.CUSTOM_POLICY else "email",
-            "loginHint": _sign_in_name(settings, transaction),
+            "loginHint": _sign_in_name(settings, transaction, local),
         }
     t = strings(transaction.locale)
-    if policy.journey is not None:
-        t = _with_own_strings(t, policy.journey.page_strings(policy.journey.sign_in_page, transaction.locale), SIGN_IN_PAGE_STRINGS)
+    if policy.journey is not None and step is not None:
+        t = _with_own_strings(t, policy.journey.page_strings(step.content_definition, transaction.locale), SIGN_IN_PAGE_STRINGS)
     return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"],
                  container_class="unified_container", build_delay=settings.page_build_delay, correlation_id=transaction.correlation_id,
                  settings_json=_script_json(page), content_json=_script_json(t))

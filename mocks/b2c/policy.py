@@ -182,11 +182,6 @@ class UserJourney:
         profile_id = dict(step.exchanges).get(step.local_account_exchange or "")
         return self.profiles.get(profile_id) if profile_id else None
 
-    @property
-    def sign_in_page(self) -> str | None:
-        """The content definition of the journey's sign-in page (its CombinedSignInAndSignUp step's)."""
-        return next((s.content_definition for s in self.steps if s.type == "CombinedSignInAndSignUp"), None)
-
 
 @dataclass(frozen=True)
 class Issuance:

@@ -11,6 +11,7 @@ import pytest
 
 from fixtures import texts
 from fixtures.settings import build_settings
+from mocks.b2c.policy import UserJourney
 from tests.suite_run import tail
 
 
@@ -24,6 +25,10 @@ def policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield copy
     reread()
 
+
+def sign_in_page(journey: UserJourney) -> str | None:
+    """The content definition of the journey's sign-in page, as the emulator shows it: its CombinedSignInAndSignUp step's."""
+    return next((step.content_definition for step in journey.steps if step.type == "CombinedSignInAndSignUp"), None)
 
 def reread() -> None:
     for reader in (texts._policy_files, texts._policy_pages, texts.custom_policy_button_label, texts.custom_policy_labels,
@@ -198,7 +203,7 @@ def test_the_suite_and_the_emulator_give_the_pages_the_policys_own_texts_alike(p
         journey = policy.journey
         assert journey is not None
         profile = journey.profiles[texts.PROFILE_PAGE_PROFILE].metadata["ContentDefinitionReferenceId"]
-        shown = {**journey.page_strings(journey.sign_in_page, "en"), **journey.page_strings(profile, "en")}
+        shown = {**journey.page_strings(sign_in_page(journey), "en"), **journey.page_strings(profile, "en")}
         ours = {"button_signin": texts.sign_in_form_text(policy.policy_id, "button_signin", "en"),
                 "createaccount_one_link": texts.sign_in_form_text(policy.policy_id, "createaccount_one_link", "en"),
                 "button_continue": texts.own_text(policy.policy_id, texts.PROFILE_SCREEN, "button_continue", "en")}
@@ -243,9 +248,9 @@ def test_the_sign_in_pages_own_texts_are_its_steps_content_definitions_in_each_l
          'Type="CombinedSignInAndSignUp" ContentDefinitionReferenceId="api.signuporsignin.contoso"')
     reread()
     [policy] = [p for p in load_custom_policies(policies, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id == "B2C_1A_signup_signin"]
-    assert policy.journey is not None and policy.journey.sign_in_page == "api.signuporsignin.contoso"
+    assert policy.journey is not None and sign_in_page(policy.journey) == "api.signuporsignin.contoso"
     for language, text in (("en", "Log in"), ("de", "Einloggen")):
-        assert policy.journey.page_strings(policy.journey.sign_in_page, language)["button_signin"] == text
+        assert policy.journey.page_strings(sign_in_page(policy.journey), language)["button_signin"] == text
         assert texts.sign_in_form_text("B2C_1A_signup_signin", "button_signin", language) == text
     assert texts.sign_in_form_text("B2C_1A_signup_signin", "forgotpassword_link", "de") is None  # B2C's German: not published
     assert texts.has_local_account_form("B2C_1A_signup_signin") is True and texts.has_local_account_form("B2C_1_signupsignin") is None
