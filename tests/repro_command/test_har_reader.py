@@ -152,8 +152,9 @@ TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
     (f"&login_hint={TOKEN}", "--login-hint", r"login_hint: it holds a token \(printed redacted above\)"),
     (f"&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc%3Ft%3D{TOKEN}", "--redirect-uri",
      r"redirect_uri: it holds a token \(printed redacted above\)"),
+    (f"&client_id={TOKEN}", "--client-id", r"client_id: it holds a token \(printed redacted above\)"),
     ("&prompt=always", "--prompt", r"prompt: 'always' is not a prompt B2C knows \(login, none, consent, select_account; it refuses"),
-], ids=["a token as the login hint", "a token in the redirect URI", "a prompt B2C does not know"])
+], ids=["a token as the login hint", "a token in the redirect URI", "a token as the client id", "a prompt B2C does not know"])
 def test_a_value_of_the_hars_sign_in_that_cannot_be_rerun_is_left_out_saying_why(recorded_hars: dict[str, Path], tmp_path: Path,
                                                                                   capsys: pytest.CaptureFixture[str], added: str,
                                                                                   option: str, why: str) -> None:
@@ -162,7 +163,9 @@ def test_a_value_of_the_hars_sign_in_that_cannot_be_rerun_is_left_out_saying_why
     saying why."""
     har = json.loads(recorded_hars["sign-up"].read_text())
     authorize = next(e["request"] for e in har["log"]["entries"] if "/oauth2/v2.0/authorize" in e["request"]["url"])
-    authorize["url"] = re.sub(r"&(redirect_uri|prompt)=[^&]*", "", authorize["url"]) + added
+    base, _, query = authorize["url"].partition("?")
+    kept = [pair for pair in query.split("&") if pair.split("=", 1)[0] not in ("redirect_uri", "prompt", "client_id")]
+    authorize["url"] = f"{base}?{'&'.join(kept)}{added}"
     crafted = tmp_path / "reported.har"
     crafted.write_text(json.dumps(har))
     assert main(["--from-har", str(crafted)]) == 0
