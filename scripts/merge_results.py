@@ -18,7 +18,8 @@ not. A result file that cannot be read (half written by a shard cut short) becom
 journeys, or was cancelled at its time limit, so it uploaded nothing) becomes a broken result of
 its own, cause infrastructure, so the report, the message and the quality gate all count it; without
 it a nightly that lost a shard would read as green. Shard folders are named ``...-K`` (CI's
-``allure-results-K``); K tells which shard it is.
+``allure-results-K``); K tells which shard it is. Azure publishes each attempt of a shard's job under a name of its own
+(``allure-results-K-attempt-N``: a job run again cannot publish under a name its run has): the merge takes the latest.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ sys.path.insert(0, str(ROOT))
 from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
 from fixtures.run_results import OUTSIDE_LABEL, run_result, write_run_result  # noqa: E402
 
-SHARD_NUMBER = re.compile(r"-(\d+)$")
+SHARD_NUMBER = re.compile(r"-(\d+)(?:-attempt-\d+)?$")
+ATTEMPT = re.compile(r"-attempt-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
 # The keys of the results the merge writes for what the shards lost: a partial night (scripts/quality_gate.py).
 CI_KEY = "ci-"
@@ -246,11 +248,26 @@ def record_missing(into: Path, missing: Sequence[Missing]) -> None:
                          cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
-def downloaded_shards(folder: Path) -> list[Path]:
+def downloaded_shards(folder: Path) -> tuple[list[Path], list[str]]:
     """The shards in the folder CI downloaded them into (``--shards-in``): its ``allure-results-*`` folders, else the folder
-    itself when it holds results; none otherwise."""
+    itself when it holds results; none otherwise. With the notes on the attempts left out (``latest_attempts``)."""
     numbered = sorted(path for path in folder.glob("allure-results-*") if path.is_dir())
-    return numbered or ([folder] if any(folder.glob("*-result.json")) else [])
+    return latest_attempts(numbered) if numbered else ([folder] if any(folder.glob("*-result.json")) else [], [])
+
+
+def latest_attempts(shards: list[Path]) -> tuple[list[Path], list[str]]:
+    """Each shard's latest attempt, where Azure's job ran again (``allure-results-K-attempt-N``), with a note for each one
+    left out: merged, the first attempt's results would read as the second's retries and the shard as run twice."""
+    latest: dict[str, tuple[int, Path]] = {}
+    for shard in shards:
+        match = ATTEMPT.search(shard.name)
+        name, attempt = (shard.name[:match.start()], int(match.group(1))) if match else (shard.name, 0)
+        if name not in latest or attempt > latest[name][0]:
+            latest[name] = (attempt, shard)
+    kept = sorted(path for _, path in latest.values())
+    notes = [f"{shard.name} left out: {later.name} is a later attempt of its job" for shard in shards
+             if (later := latest[ATTEMPT.sub("", shard.name)][1]) != shard]
+    return kept, notes
 
 
 def main(argv: list[str]) -> int:
@@ -265,7 +282,9 @@ def main(argv: list[str]) -> int:
     if args.shards_in is not None:
         if args.shards:
             raise SystemExit("merge: give shard folders or --shards-in, not both")
-        args.shards = downloaded_shards(args.shards_in)
+        args.shards, left_out = downloaded_shards(args.shards_in)
+        for note in left_out:
+            print(f"merge: {note}")
     if not args.shards and args.expect is None:
         where = f"{args.shards_in} has no allure-results-* folder and no results" if args.shards_in else "no shard folder given"
         raise SystemExit(f"merge: no shard results: {where} (CI: no allure-results-* artifact was downloaded)")

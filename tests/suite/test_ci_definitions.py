@@ -230,11 +230,15 @@ def test_the_merge_expects_as_many_shards_as_the_nightly_runs() -> None:
                     "DownloadPipelineArtifact@2 step", "azure-pipelines.yml report")
     published = [step["inputs"]["artifact"] for step in azure["report"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
     assert download["inputs"]["itemPattern"] == "allure-results-*/**" and not any(name.startswith("allure-results-") for name in published)
-    # The gate judges the merged results the report job published, downloaded where make quality-gate reads them.
+    # The gate merges the shards' latest attempts as the report job does (a shard's job run again is judged by its new
+    # results whether or not the report job runs again), before make quality-gate reads them.
     gate_download = only([step for step in azure["gate"]["steps"] if step.get("task") == "DownloadPipelineArtifact@2"],
                          "DownloadPipelineArtifact@2 step", "azure-pipelines.yml gate")
-    assert gate_download["inputs"]["artifactName"] in published, (gate_download["inputs"], published)
-    assert gate_download["inputs"]["targetPath"].endswith("/allure-results")
+    assert gate_download["inputs"] == download["inputs"], (gate_download["inputs"], download["inputs"])
+    gate_merge = only([step for step in azure["gate"]["steps"] if step.get("script") == "make merge-results"], "`make merge-results` step",
+                      "azure-pipelines.yml gate")
+    assert gate_merge["env"] == merge["env"]
+    assert commands(azure["gate"]).index("make merge-results") < commands(azure["gate"]).index("make quality-gate")
     # The pull request's smoke keeps its evidence (traces, screenshots, JUnit XML) whatever the outcome.
     evidence = [step for step in azure["smoke"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"
                 and step["inputs"]["targetPath"].endswith("/test-results")]
@@ -401,19 +405,27 @@ def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_de
 
 @pytest.mark.parametrize(("layout", "expected"), [
     (["allure-results-1", "allure-results-3"], ["allure-results-1", "allure-results-3"]),
+    # Azure's: each attempt of a shard's job under a name of its own; the latest is the shard's
+    (["allure-results-1-attempt-1", "allure-results-2-attempt-1", "allure-results-2-attempt-2", "allure-results-10-attempt-1"],
+     ["allure-results-1-attempt-1", "allure-results-10-attempt-1", "allure-results-2-attempt-2"]),
     ([""], [""]),  # one artifact matched: GitHub extracts it flat into shards/
     (["logs"], []),  # nothing downloaded that has results
 ])
 def test_make_merge_results_finds_the_shards_as_ci_downloads_them_and_expects_their_number(
         tmp_path: Path, layout: list[str], expected: list[str]) -> None:
-    from scripts.merge_results import downloaded_shards
+    from scripts.merge_results import downloaded_shards, missing_shards
 
     shards = tmp_path / "the shards"  # a space in a path (make's wildcard would split it)
     for folder in layout:
         (shards / folder).mkdir(parents=True, exist_ok=True)
         if folder != "logs":
             (shards / folder / "0-result.json").write_text("{}")
-    assert downloaded_shards(shards) == [shards / folder for folder in expected]
+    found, left_out = downloaded_shards(shards)
+    assert found == [shards / folder for folder in expected]
+    assert left_out == (["allure-results-2-attempt-1 left out: allure-results-2-attempt-2 is a later attempt of its job"]
+                        if "allure-results-2-attempt-2" in layout else [])
+    if "allure-results-2-attempt-2" in layout:  # shard K by its name, whatever its attempt
+        assert [shard.words for shard in missing_shards(found, 11)] == [f"shard {number} of 11" for number in (*range(3, 10), 11)]
     planned = subprocess.run(["make", "-s", "-n", "merge-results", "EXPECT_SHARDS=4", f"SHARDS_DIR={shards}", f"VENV={venv_for_make()}"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
     assert f'merge_results.py --shards-in "{shards}" --into' in planned and planned.strip().endswith("--expect 4"), planned
@@ -439,6 +451,14 @@ def test_every_github_upload_can_be_made_again_by_a_job_re_run() -> None:
     uploads = [(path.name, step) for path in WORKFLOWS for job in YAML(typ="safe").load(path.read_text())["jobs"].values()
                for step in job["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")]
     assert uploads and all(step["with"].get("overwrite") is True for _, step in uploads), uploads
+
+
+def test_every_azure_artifact_can_be_published_again_by_a_job_run_again() -> None:
+    """Azure keeps every artifact name a run published, and a job run again ("Rerun failed jobs") is the same run: an
+    artifact named without the job's attempt would fail its publish, and the report would keep the first attempt's."""
+    published = [step["inputs"]["artifact"] for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]
+                 for step in job["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
+    assert published and all(name.endswith("-attempt-$(System.JobAttempt)") for name in published), published
 
 
 def azure_template(mapping: dict, parameters: dict[str, str]) -> dict[str, str]:
