@@ -284,6 +284,22 @@ def test_the_local_sign_in_profiles_metadata_is_read_from_every_file_whichever_w
     assert texts.sign_in_form_links("B2C_1A_signup_signin") == {"forgotpassword_link"}
 
 
+def test_the_local_sign_in_profiles_metadata_follows_what_it_includes_its_own_items_winning(policies: Path) -> None:
+    """A local sign-in profile that takes its link settings from a profile it includes (IncludeTechnicalProfile, as B2C
+    and the emulator follow it): the links hidden there are not expected; an item of its own wins over the included one."""
+    links = ('<TechnicalProfile Id="LocalAccount-Links"><Metadata><Item Key="setting.showSignupLink">false</Item>'
+             '<Item Key="setting.forgotPasswordLinkLocation">None</Item></Metadata></TechnicalProfile>')
+    edit(policies / "TrustFrameworkExtensions.xml", '<BuildingBlocks>', '<ClaimsProviders><ClaimsProvider><DisplayName>Local Account</DisplayName>'
+         f'<TechnicalProfiles>{links}<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email">'
+         '<IncludeTechnicalProfile ReferenceId="LocalAccount-Links" /></TechnicalProfile></TechnicalProfiles></ClaimsProvider></ClaimsProviders><BuildingBlocks>')
+    reread()
+    assert texts.sign_in_form_links("B2C_1A_signup_signin") == set()
+    edit(policies / "TrustFrameworkBase.xml", '<Item Key="setting.operatingMode">Email</Item>',
+         '<Item Key="setting.operatingMode">Email</Item><Item Key="setting.forgotPasswordLinkLocation">AfterLabel</Item>')
+    reread()
+    assert texts.sign_in_form_links("B2C_1A_signup_signin") == {"forgotpassword_link"}  # its own item, from the base file
+
+
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
     ('<Localization Enabled="true">', '<Localization Enabled="yes">', "Enabled='yes' is not an xs:boolean",
      "/@Enabled: 'yes' is not true or false"),
