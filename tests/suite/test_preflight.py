@@ -188,6 +188,14 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     assert "fix: " in (failure.text or "") and "No journey ran." in (failure.text or "")
 
 
+def test_a_tenant_mode_run_that_only_lists_its_journeys_checks_no_tenant(stack: Stack) -> None:
+    """``--collect-only`` runs no journey: the tenant is not asked (its failing preflight would stop the listing)."""
+    result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "--collect-only", "-q")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and "preflight" not in output, tail(output)
+    assert re.search(r"^\d+/\d+ tests collected", output, re.MULTILINE), tail(output)
+
+
 def test_a_failed_preflight_names_no_credential_of_the_control_url_in_terminal_results_or_junit(stack: Stack, tmp_path: Path) -> None:
     """A control URL given with credentials (https://user:password@host/...) that the control API refuses: the failed row
     names the URL, and every place the run writes it (terminal, Allure results, JUnit XML) has the password taken out."""
