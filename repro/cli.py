@@ -94,7 +94,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="repro-results", type=non_empty("--out", "a folder"), help="folder for the bundle, made if missing (default repro-results/)")
     p.add_argument("--from-har", metavar="FILE", type=non_empty("--from-har", "the HAR file"),
                    help="read a HAR of a failed sign-in and print what it shows and the repro command (with --run, "
-                        "--browser, --headed and --slowmo apply to its run; what the HAR's sign-in says is read from it)")
+                        "--headed and --slowmo apply to its run, --browser in place of the HAR's browser engine; what the HAR's "
+                        "sign-in says is read from it)")
     p.add_argument("--run", action="store_true", help="with --from-har: also run the printed command")
     p.add_argument("--attempt", type=int, metavar="N", help="with --from-har: read the HAR's Nth sign-in attempt (default: the last "
                    "that failed, not counting an app's silent session checks); the HAR's attempts are listed when it holds several")
@@ -198,7 +199,9 @@ def check_browser(name: str, settings: Settings, headless: bool) -> None:
     if name == "chromium" and system_chromium(headless):
         return  # launchable whatever Playwright has installed: no driver to start (~0.5 s) to find out
     if missing := ask_playwright(lambda playwright: missing_browser(name, playwright, headless)):
-        raise UsageError(f"--browser {name}: {missing}, so the journey did not run and no bundle was written")
+        # A HAR's browser (--from-har) is named so too: the user's --browser beside it goes in its place.
+        instead = "; --browser chromium runs it in Chromium, or a browser server (E2E_BROWSER_WS_ENDPOINT) brings it" if name != "chromium" else ""
+        raise UsageError(f"--browser {name}: {missing}, so the journey did not run and no bundle was written{instead}")
 
 
 def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[str, str], Settings]:
@@ -504,7 +507,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     clean = Redaction([*secret_values(env), *sorted(har_credentials(har))], mask_phones=not on_local_stack(found, local)).text
     shown = [clean(line) for line in describe(found, local)]  # so also in the bundle of a --run
     say("\n".join(shown))
-    command_args = [*repro_args(found, local), *how_to_run(args)]
+    command_args = [*repro_args(found, local, args.browser if "browser" in flags_given(args) else None), *how_to_run(args)]
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)
     except UsageError as error:
@@ -530,10 +533,9 @@ def flags_given(args: argparse.Namespace) -> list[str]:
 
 
 def how_to_run(args: argparse.Namespace) -> list[str]:
-    """``args``' own --browser, --headed and --slowmo, as repro arguments (none where they are the defaults)."""
-    given = flags_given(args)
-    return [*(["--browser", args.browser] if "browser" in given else []), *(["--headed"] if args.headed else []),
-            *(["--slowmo", str(args.slowmo)] if "slowmo" in given else [])]
+    """``args``' own --headed and --slowmo, as repro arguments (none where they are the defaults); its --browser goes in
+    place of the HAR's (repro_args)."""
+    return [*(["--headed"] if args.headed else []), *(["--slowmo", str(args.slowmo)] if "slowmo" in flags_given(args) else [])]
 
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:

@@ -304,11 +304,42 @@ def device_of(user_agent: str | None) -> str | None:
     return None
 
 
-def repro_args(found: Finding, local: StackDescription) -> list[str]:
-    """``python -m repro`` arguments that rerun the sign-in in ``found``: on the local stack (described by ``local``) when it is its tenant."""
+# Browsers whose engine is not Chromium, by their user agent's words: every iOS browser is WebKit (Apple's rule), and
+# Safari's own says Version/ and Safari/ without a Chromium-based browser's word.
+CHROMIUM_WORDS = ("Chrome/", "Chromium/", "CriOS/", "Edg/", "EdgiOS/", "OPR/", "SamsungBrowser/")
+
+
+def engine_of(user_agent: str | None) -> str | None:
+    """The Playwright browser engine of the reporter's browser when it is not Chromium (``--browser``): WebKit for
+    Safari and every iOS browser, Firefox for Firefox on a desktop; None for Chromium's and an unknown one. Firefox on
+    Android is replayed as its phone in Chromium: Playwright's Firefox has no mobile emulation (``--device``)."""
+    if not user_agent:
+        return None
+    if any(word in user_agent for word in ("iPhone", "iPad", "iPod")):
+        return "webkit"
+    if "Firefox/" in user_agent:
+        return None if device_of(user_agent) else "firefox"
+    if "Safari/" in user_agent and "Version/" in user_agent and not any(word in user_agent for word in CHROMIUM_WORDS):
+        return "webkit"
+    return None
+
+
+def replayed_as(user_agent: str | None) -> str:
+    """How the reporter's browser is replayed, for the terminal's browser row ("" for a desktop Chromium)."""
+    device, engine = device_of(user_agent), engine_of(user_agent)
+    if device:
+        return f" (replayed as Playwright's {device}, in {engine or 'chromium'})"
+    return f" (replayed in Playwright's {engine})" if engine else ""
+
+
+def repro_args(found: Finding, local: StackDescription, browser: str | None = None) -> list[str]:
+    """``python -m repro`` arguments that rerun the sign-in in ``found``: on the local stack (described by ``local``) when it
+    is its tenant, in the reporter's browser engine unless ``browser`` (the user's ``--browser``) says another."""
     on_stack = on_local_stack(found, local)
     skipped = left_out(found, local)
     args = ["--journey", found.journey, "--policy", found.policy, "--target", "local" if on_stack else "tenant"]
+    if (engine := browser or engine_of(found.user_agent)) and engine != "chromium":
+        args += ["--browser", engine]
     if not on_stack:
         args += ["--tenant", found.tenant] if found.tenant else []  # else B2C_TENANT's (left_out says why)
         if found.host != f"{found.tenant}.b2clogin.com":
@@ -348,7 +379,7 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
         ("redirect URI", p.get("redirect_uri", "-")), ("ui_locales", p.get("ui_locales", "-")),
         ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-")),
         ("browser locale", found.browser_locale or "-"),
-        ("browser", (found.user_agent or "-")[:120] + (f" (replayed as Playwright's {device})" if (device := device_of(found.user_agent)) else "")),
+        ("browser", (found.user_agent or "-")[:120] + replayed_as(found.user_agent)),
         ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
         ("correlation ID", found.correlation_id or "none"),
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),

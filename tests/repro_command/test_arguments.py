@@ -251,7 +251,7 @@ def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_pic
 
 @pytest.mark.parametrize(("name", "headless", "says"), [
     ("firefox", True, f"--browser firefox: firefox is not installed ({python()} -m playwright install firefox), so the journey did not run "
-                      "and no bundle was written"),
+                      "and no bundle was written; --browser chromium runs it in Chromium, or a browser server (E2E_BROWSER_WS_ENDPOINT) brings it"),
     ("chromium", False, "--browser chromium: no Chromium: neither Playwright's build nor a system chromium is installed (make setup), "
                         "so the journey did not run"),
 ])

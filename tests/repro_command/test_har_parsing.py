@@ -227,19 +227,37 @@ DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, 
 IPAD_AS_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15"
 
 
-@pytest.mark.parametrize(("user_agent", "device"), [
-    (IPHONE, "iPhone 15"), (ANDROID_PHONE, "Pixel 7"), (IPAD, "iPad Pro 11"), (ANDROID_TABLET, "Galaxy Tab S4"), (DESKTOP, None), (IPAD_AS_MAC, None),
-    (None, None)])
-def test_a_reporters_phone_is_replayed_as_a_playwright_device_of_its_kind(user_agent: str | None, device: str | None) -> None:
-    """The reporter's browser is part of their parameters: a phone's HAR gives --device of its kind (its screen, user
-    agent and touch), and the HAR's lines say which browser it was and how it is replayed."""
+DESKTOP_FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0"
+ANDROID_FIREFOX = "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0"
+IPHONE_CHROME = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0 Mobile/15E148 Safari/604.1"
+MAC_CHROME = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+DESKTOP_EDGE = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 Edg/124.0"
+
+
+@pytest.mark.parametrize(("user_agent", "device", "engine"), [
+    (IPHONE, "iPhone 15", "webkit"), (IPHONE_CHROME, "iPhone 15", "webkit"),  # every iOS browser is WebKit
+    (ANDROID_PHONE, "Pixel 7", None), (IPAD, "iPad Pro 11", "webkit"), (ANDROID_TABLET, "Galaxy Tab S4", None), (DESKTOP, None, None),
+    (IPAD_AS_MAC, None, "webkit"), (MAC_CHROME, None, None), (DESKTOP_EDGE, None, None), (DESKTOP_FIREFOX, None, "firefox"),
+    (ANDROID_FIREFOX, "Pixel 7", None),  # Playwright's Firefox has no mobile emulation: the phone, in Chromium
+    (None, None, None)])
+def test_a_reporters_browser_is_replayed_in_its_engine_and_a_phone_as_a_playwright_device_of_its_kind(
+        user_agent: str | None, device: str | None, engine: str | None) -> None:
+    """The reporter's browser is part of their parameters: a HAR from Safari or Firefox gives --browser of its engine, a
+    phone's --device of its kind (its screen, user agent and touch), and the HAR's lines say which browser it was and how
+    it is replayed."""
     headers = {"User-Agent": user_agent} if user_agent else {}
     found = read_har(har(entry("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"
                                "?client_id=c&redirect_uri=https%3A%2F%2Fjwt.ms", headers=headers)))
     args = repro_args(found, LOCAL_STACK)
     assert (args[args.index("--device") + 1] if "--device" in args else None) == device
+    assert (args[args.index("--browser") + 1] if "--browser" in args else None) == engine
+    check(parser().parse_args(args), {})  # the printed command runs as printed
     browser = next(line for line in describe(found, LOCAL_STACK) if line.startswith("browser    "))  # not "browser locale"
-    assert (f"(replayed as Playwright's {device})" in browser) if device else "replayed" not in browser
+    if device:
+        assert f"(replayed as Playwright's {device}, in {engine or 'chromium'})" in browser, browser
+    else:
+        assert (f"(replayed in Playwright's {engine})" in browser) if engine else "replayed" not in browser, browser
+    assert repro_args(found, LOCAL_STACK, browser="chromium").count("--browser") == 0  # the user's --browser goes in its place
 
 
 @pytest.mark.usefixtures("devices_asked_here")
