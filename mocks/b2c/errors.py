@@ -41,6 +41,8 @@ MESSAGES: dict[str, str] = {
     "AADB2C90084": "Public clients should not send a client_secret when redeeming a publicly acquired grant.",
     "AADB2C90085": "The service has encountered an internal error. Please reauthenticate and try again.",
     "AADB2C90086": "The supplied grant_type [{0}] is not supported.",
+    # As tenants word it (MSAL traces): "Actual Value" is the endpoint's policy, "Expected Value" the grant's.
+    "AADB2C90088": "The provided grant has not been issued for this endpoint. Actual Value : {0} and Expected Value : {1}",
     "AADB2C90090": "The provided JWE is not a valid 5 segment token.",
     "AADB2C90091": "The user has cancelled entering self-asserted information.",
     "AADB2C90110": "The scope parameter must include 'openid' when requesting a response_type that includes 'id_token'.",
@@ -56,7 +58,7 @@ MESSAGES: dict[str, str] = {
     "AADB2C90184": "The supplied code_challenge_method is not supported. Supported values are plain or S256",
     # Wording of the error codes page; the reference lists these two only as "id_token_hint problems".
     "AADB2C90208": "The provided id_token_hint parameter is expired. Please provide another token and try again.",
-    "AADB2C90210": "The provided id_token_hint parameter failed signature validation. Please provide another token and try again.",
+    "AADB2C90210": "The provided id_token_hint parameter could not be validated. Please provide another token and try again.",
     "AADB2C90243": "The IDP's client key/secret is not properly configured.",
     "AADB2C90255": "The claims exchange specified in technical profile '{0}' did not complete as expected. "
     "You might want to try starting your session over from the beginning.",

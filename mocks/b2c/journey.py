@@ -119,7 +119,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         if session is not None and user is not None and rp.prompt != "login":
             return self._respond(policy, rp, Authentication(user, session.auth_time), lang)  # SSO: no page at all
         if rp.prompt == "none":
-            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("none",), error="interaction_required"), lang=lang)
+            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("None",), error="interaction_required"), lang=lang)
 
         csrf = csrf_from_cookie(request) or new_csrf()
         transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
@@ -136,7 +136,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
     async def _authorize_run(self, request: Request, policy: Policy, rp: RelyingPartyRequest, lang: str, session: SsoSession | None) -> Response:
         """A custom policy run from its XML: SSO and domain_hint are decided by its journey."""
         if rp.prompt == "none" and self._sso_run(session) is None:
-            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("none",), error="interaction_required"), lang=lang)
+            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("None",), error="interaction_required"), lang=lang)
         csrf = csrf_from_cookie(request) or new_csrf()
         transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
                                                      correlation_id=new_correlation_id())

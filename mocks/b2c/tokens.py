@@ -222,8 +222,8 @@ class TokenService:
                 )
             if grant.request.client.client_id != client_id:
                 raise B2CError("AADB2C90279", (client_id,), error="invalid_grant")
-            if grant.policy.key != policy.key:
-                raise B2CError("AADB2C90129", error="invalid_grant")
+            if grant.policy.key != policy.key:  # e.g. a profile edit's refresh token at the sign-in policy's endpoint
+                raise B2CError("AADB2C90088", (policy.policy_id, grant.policy.policy_id), error="invalid_grant")
             if not refresh:
                 grant.used = True  # codes are single use; refresh tokens are not (README, Decisions)
         return grant

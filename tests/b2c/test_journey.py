@@ -129,7 +129,7 @@ def test_sso_skips_the_identity_provider_and_prompt_login_forces_it(shared: Harn
 def test_prompt_none_without_a_session_is_an_error(shared: Harness) -> None:
     result = shared.browser().go(authorize_url(prompt="none", state="s"))
     assert isinstance(result, Landing) and result.params["error"] == "interaction_required"
-    assert result.params["error_description"].startswith("AADB2C90077: User does not have an existing session and request prompt parameter has a value of 'none'.")
+    assert result.params["error_description"].startswith("AADB2C90077: User does not have an existing session and request prompt parameter has a value of 'None'.")
 
 
 def test_sso_session_ends_with_logout(shared: Harness) -> None:

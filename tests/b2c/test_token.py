@@ -141,10 +141,18 @@ def test_public_client_must_not_send_a_secret(shared: Harness) -> None:
 def test_code_of_another_client_or_policy_is_refused(shared: Harness) -> None:
     code = get_code(shared, client_id=SPA, redirect_uri="https://jwt.ms", scope="openid")
     assert_error(redeem(shared, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=code), 400, "invalid_grant", "AADB2C90279")
+    # Another policy's grant: AADB2C90088, the endpoint's policy as "Actual Value", the grant's as "Expected Value" (a
+    # tenant's words in MSAL traces: a profile edit's refresh token redeemed at the sign-in policy's endpoint).
     other_policy = f"{B2C}/{DOMAIN}/{CUSTOM}/oauth2/v2.0/token"
+    says = f"AADB2C90088: The provided grant has not been issued for this endpoint. Actual Value : {CUSTOM} and Expected Value : {USER_FLOW}\r\n"
     code = get_code(shared)
-    assert_error(redeem(shared, other_policy, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=code),
-                 400, "invalid_grant", "AADB2C90129")
+    refused = redeem(shared, other_policy, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=code)
+    assert_error(refused, 400, "invalid_grant", "AADB2C90088")
+    assert refused.json()["error_description"].startswith(says), refused.json()
+    refresh = redeem(shared, grant_type="authorization_code", client_id=WEB, client_secret=WEB_SECRET, code=get_code(shared)).json()["refresh_token"]
+    refused = redeem(shared, other_policy, grant_type="refresh_token", client_id=WEB, client_secret=WEB_SECRET, refresh_token=refresh)
+    assert_error(refused, 400, "invalid_grant", "AADB2C90088")
+    assert refused.json()["error_description"].startswith(says), refused.json()
 
 
 def test_expired_code(shared: Harness) -> None:
