@@ -21,6 +21,8 @@ from mocks.common.params import MultiValued, ParameterError, single, split_scope
 RESPONSE_MODES = ("query", "fragment", "form_post")
 RESPONSE_TYPES = (frozenset({"code"}), frozenset({"id_token"}), frozenset({"code", "id_token"}))
 PROMPTS = ("login", "none", "consent", "select_account")
+# max_age's bounds are not published (AADB2C90120 names them as placeholders): 0 to .NET's largest int, Unconfirmed.
+MAX_AGE_BOUNDS = (0, 2147483647)
 KNOWN_SCOPES = ("openid", "offline_access", "profile", "email")
 
 
@@ -97,6 +99,10 @@ def _validate(params: MultiValued, settings: B2CSettings) -> RelyingPartyRequest
     prompt = single(params, "prompt", max_length=50)
     if prompt is not None and prompt not in PROMPTS:
         raise fail("AADB2C90043", mode=mode)
+    max_age = single(params, "max_age", max_length=50)
+    lowest, highest = MAX_AGE_BOUNDS
+    if max_age is not None and not (max_age.isascii() and max_age.isdigit() and lowest <= int(max_age) <= highest):
+        raise fail("AADB2C90120", max_age, str(lowest), str(highest), mode=mode)
     if with_id_token and not client.implicit_id_token:
         raise fail("AADB2C90057", error="unauthorized_client", mode=mode)
 
@@ -123,6 +129,7 @@ def _validate(params: MultiValued, settings: B2CSettings) -> RelyingPartyRequest
         ui_locales=single(params, "ui_locales", max_length=100),
         code_challenge=challenge,
         code_challenge_method=method,
+        max_age=int(max_age) if max_age is not None else None,
     )
 
 

@@ -50,6 +50,9 @@ MESSAGES: dict[str, str] = {
     "for access tokens, and 'openid' for ID tokens. Additionally include 'offline_access' for refresh tokens.",
     "AADB2C90117": "The scope '{0}' provided in the request is not supported.",
     "AADB2C90118": "The user has forgotten their password.",
+    "AADB2C90120": "The max age parameter '{0}' specified in the request is invalid. Max age must be an integer between '{1}' and "
+    "'{2}' inclusive.",
+    "AADB2C90121": "The user session exceeds the specified maximum age and request prompt parameter has a value of 'None'.",
     "AADB2C90122": "Input for '{0}' received in the request has failed HTTP request validation. "
     "Ensure that the input does not contain characters such as < or &.",
     "AADB2C90129": "The provided grant has been revoked. Please reauthenticate and try again.",

@@ -112,14 +112,15 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             return self._deliver_error(failure.delivery, failure.error)
         lang = self.settings.page_language(policy, rp.ui_locales, request.headers.get("accept-language"))
 
-        session = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
-        user = self.tenant.directory.get(session.object_id) if session else None
+        found = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
+        session = found if found is not None and rp.takes_session(found.auth_time, time.time()) else None  # not past max_age
         if policy.journey is not None:
-            return await self._authorize_run(request, policy, rp, lang, session)
-        if session is not None and user is not None and rp.prompt != "login":
+            return await self._authorize_run(request, policy, rp, lang, session, too_old=found is not None and session is None)
+        user = self.tenant.directory.get(session.object_id) if session else None
+        if session is not None and user is not None:
             return self._respond(policy, rp, Authentication(user, session.auth_time), lang)  # SSO: no page at all
         if rp.prompt == "none":
-            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("None",), error="interaction_required"), lang=lang)
+            return self._deliver_error(delivery_for(rp), no_silent_sign_in(too_old=found is not None and session is None), lang=lang)
 
         csrf = csrf_from_cookie(request) or new_csrf()
         transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
@@ -133,14 +134,16 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
         return response
 
-    async def _authorize_run(self, request: Request, policy: Policy, rp: RelyingPartyRequest, lang: str, session: SsoSession | None) -> Response:
-        """A custom policy run from its XML: SSO and domain_hint are decided by its journey."""
+    async def _authorize_run(self, request: Request, policy: Policy, rp: RelyingPartyRequest, lang: str, session: SsoSession | None, *,
+                             too_old: bool) -> Response:
+        """A custom policy run from its XML: SSO and domain_hint are decided by its journey. ``session``: the one the request
+        takes (none with prompt=login or past max_age, ``too_old`` then)."""
         if rp.prompt == "none" and self._sso_run(session) is None:
-            return self._deliver_error(delivery_for(rp), B2CError("AADB2C90077", ("None",), error="interaction_required"), lang=lang)
+            return self._deliver_error(delivery_for(rp), no_silent_sign_in(too_old=too_old), lang=lang)
         csrf = csrf_from_cookie(request) or new_csrf()
         transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
                                                      correlation_id=new_correlation_id())
-        response = await self._run_authorize(transaction, session, rp.prompt)
+        response = await self._run_authorize(transaction, session)
         self.tenant.cookies.set(response, CSRF_COOKIE, csrf)
         self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
         return response
@@ -306,6 +309,11 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             transaction.self_asserted = {}  # nothing to ask: write the user at once
             return self._complete_sign_up(transaction)
         return pages.self_asserted(self.settings, transaction)
+
+
+def no_silent_sign_in(*, too_old: bool) -> B2CError:
+    """prompt=none that a session cannot answer: none (AADB2C90077), or one older than the request's max_age (90121)."""
+    return B2CError("AADB2C90121", error="interaction_required") if too_old else B2CError("AADB2C90077", ("None",), error="interaction_required")
 
 
 def _localized(error: B2CError, lang: str) -> B2CError:

@@ -118,8 +118,9 @@ class PolicyJourney:
 
     # --- entry points from UserJourneyHandlers ----------------------------------------------------
 
-    async def _run_authorize(self, transaction: JourneyTransaction, session: Any, prompt: str | None) -> Response:
-        sso = self._sso_run(session) if prompt != "login" else None
+    async def _run_authorize(self, transaction: JourneyTransaction, session: Any) -> Response:
+        """The journey's start, from ``session``'s single sign-on where the request takes it (journey.py decides)."""
+        sso = self._sso_run(session)
         transaction.run = sso or JourneyRun()
         auth_time = session.auth_time if sso is not None else None
         if sso is not None:

@@ -50,6 +50,12 @@ class RelyingPartyRequest:
     ui_locales: str | None = None
     code_challenge: str | None = None
     code_challenge_method: str | None = None
+    max_age: int | None = None  # seconds since the user last signed in past which the session does not do
+
+    def takes_session(self, auth_time: int, now: float) -> bool:
+        """Whether a session whose user signed in at ``auth_time`` answers this request without a new sign-in: not with
+        ``prompt=login``, nor past ``max_age`` (AADB2C90120 and 90121 show tenants read it)."""
+        return self.prompt != "login" and (self.max_age is None or now - auth_time <= self.max_age)
 
 
 @dataclass

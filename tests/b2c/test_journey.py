@@ -126,6 +126,37 @@ def test_sso_skips_the_identity_provider_and_prompt_login_forces_it(shared: Harn
     assert browser.go(authorize_url(prompt="none")).__class__ is Landing
 
 
+def aged_session(h: Harness, browser, seconds: int) -> None:
+    """The browser's SSO session as if its user signed in ``seconds`` earlier (no waiting)."""
+    session = h.tenant.sessions.get(browser.http.cookies.get(f"x-ms-cpim-sso:{TENANT_ID}"))
+    assert session is not None
+    session.auth_time -= seconds
+
+
+@pytest.mark.parametrize("policy", [USER_FLOW, CUSTOM])
+def test_max_age_past_the_users_sign_in_asks_again_and_prompt_none_then_is_aadb2c90121(start, policy: str) -> None:
+    """max_age: a session whose user signed in longer ago does not answer (a new sign-in, or with prompt=none
+    AADB2C90121); a younger one does; a value that is no whole number of seconds is AADB2C90120 (Microsoft's error codes)."""
+    h = start(policies=[custom_policy(oauth2_provider())]) if policy == CUSTOM else start()
+    browser = h.browser()
+    first = h.sign_up(browser, authorize_url(policy))
+    aged_session(h, browser, 100)
+    kept = browser.go(authorize_url(policy, max_age="1000", nonce="n2"))
+    assert isinstance(kept, Landing) and "id_token" in kept.params, kept
+    assert verified_claims(h, kept.params["id_token"], policy)["auth_time"] == verified_claims(h, first.params["id_token"], policy)["auth_time"] - 100
+    again = browser.go(authorize_url(policy, max_age="60"))
+    assert isinstance(again, Page) and again.api == "CombinedSigninAndSignup", again
+    silent = browser.go(authorize_url(policy, max_age="60", prompt="none", state="s"))
+    assert isinstance(silent, Landing) and silent.params["error"] == "interaction_required", silent
+    assert silent.params["error_description"].startswith("AADB2C90121: The user session exceeds the specified maximum age and request "
+                                                         "prompt parameter has a value of 'None'.\r\n"), silent.params
+    for bad in ("-1", "ten", "1.5", "99999999999"):
+        refused = browser.go(authorize_url(policy, max_age=bad, state="s"))
+        assert isinstance(refused, Landing) and refused.params["error"] == "invalid_request", (bad, refused)
+        assert refused.params["error_description"].startswith(f"AADB2C90120: The max age parameter '{bad}' specified in the request is "
+                                                              "invalid. Max age must be an integer between '0' and '2147483647' inclusive."), bad
+
+
 def test_prompt_none_without_a_session_is_an_error(shared: Harness) -> None:
     result = shared.browser().go(authorize_url(prompt="none", state="s"))
     assert isinstance(result, Landing) and result.params["error"] == "interaction_required"
