@@ -73,7 +73,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--target", choices=("local", "tenant"), help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
     p.add_argument("--tenant", help="tenant name (sets B2C_TENANT)")
     p.add_argument("--domain", help="B2C host name if not {tenant}.b2clogin.com (sets B2C_DOMAIN)")
-    p.add_argument("--browser", choices=BROWSERS, default="chromium",
+    # No default here: given beside --from-har, even as chromium, it replaces the HAR's browser (run() sets chromium).
+    p.add_argument("--browser", choices=BROWSERS,
                    help="the browser engine (default chromium); firefox and webkit where installed or from a browser server")
     p.add_argument("--device", help="a Playwright device name, e.g. 'Pixel 7' or 'iPhone 15': its screen, user agent and touch, "
                                     "emulated in --browser's engine (not the device's own browser)")
@@ -331,6 +332,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     """Run the journey; its exit status, as ``--help`` lists them (the parser's epilog). ``reported``: what the reporter's
     HAR showed (--from-har --run), for the bundle beside what the rerun did."""
     check(args, env)
+    args.browser = args.browser or "chromium"
     if args.device:
         args.device = check_device(args.device)
     run_env, settings = suite_env(args, env)
@@ -507,7 +509,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     clean = Redaction([*secret_values(env), *sorted(har_credentials(har))], mask_phones=not on_local_stack(found, local)).text
     shown = [clean(line) for line in describe(found, local)]  # so also in the bundle of a --run
     say("\n".join(shown))
-    command_args = [*repro_args(found, local, args.browser if "browser" in flags_given(args) else None), *how_to_run(args)]
+    command_args = [*repro_args(found, local, args.browser), *how_to_run(args)]
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)
     except UsageError as error:

@@ -212,6 +212,26 @@ def test_options_the_har_decides_are_refused_and_how_to_run_it_is_carried_onto_i
     assert command.count("--browser firefox") == 1 and command.rstrip().endswith("--slowmo 50"), command
 
 
+def test_a_browser_given_beside_the_har_replaces_its_engine_even_as_chromium(recorded_hars: dict[str, Path], tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A HAR from an iPhone replays in WebKit; --browser chromium beside it (the way out where WebKit is not installed, as
+    the refusal says) replaces it, though it is the repro's own default."""
+    har = json.loads(recorded_hars["sign-up"].read_text())
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+    for entry in har["log"]["entries"]:
+        for header in entry["request"]["headers"]:
+            if header["name"].lower() == "user-agent":
+                header["value"] = iphone
+    from_iphone = tmp_path / "iphone.har"
+    from_iphone.write_text(json.dumps(har))
+    assert main(["--from-har", str(from_iphone)]) == 0
+    command = capsys.readouterr().out.split("repro command:", 1)[1]
+    assert "--browser webkit" in command and "--device 'iPhone 15'" in command, command
+    assert main(["--from-har", str(from_iphone), "--browser", "chromium"]) == 0
+    command = capsys.readouterr().out.split("repro command:", 1)[1]
+    assert "--browser " not in command and "--device 'iPhone 15'" in command, command
+
+
 def test_a_carried_value_equal_to_a_cookies_value_is_printed_as_it_replays(recorded_hars: dict[str, Path], tmp_path: Path,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """An app's cookie that holds the same text as a parameter of its request (MSAL's interaction cookie holds the
