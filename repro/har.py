@@ -81,6 +81,14 @@ class Finding:
         return "approve"  # the phone was not the problem (or was never reached)
 
     @property
+    def unplayed_code(self) -> str | None:
+        """Mobile ID's error code when no outcome the repro plays gives it (a system error, a scope the client may not
+        use): the rerun is an approval then, which cannot show it."""
+        if not self.mid_code or self.outcome != "approve":
+            return None
+        return self.mid_code
+
+    @property
     def sent_id_token(self) -> bool:
         return self.id_token_claims is not None or self.id_token_redacted
 
@@ -275,6 +283,14 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     if params.get("prompt") and params["prompt"] not in PROMPTS:
         why["prompt"] = (f"{params['prompt']!r} is not a prompt B2C knows ({', '.join(PROMPTS)}; it refuses the request with "
                          "AADB2C90043): the rerun goes without it")
+    if "id_token" not in params.get("response_type", "id_token").split():
+        # B2C gives an ID token only to an app with implicit ID tokens on (else AADB2C90057), which a code-flow app
+        # (MSAL.js 2, ASP.NET Core) seldom has: the rerun would fail at the request, not where the reporter's did.
+        for name in ("client_id", "redirect_uri"):
+            if params.get(name):
+                why.setdefault(name, f"the app asked for {params['response_type']!r}, and the repro asks for an ID token, which B2C "
+                               "gives only an app with implicit ID tokens on (else AADB2C90057): it uses B2C_CLIENT_ID and "
+                               "B2C_REDIRECT_URI, the test app's")
     if found.tenant_id and not found.tenant:
         why["tenant"] = (f"the HAR names it by its ID ({found.tenant_id}) at {found.host}: the command takes its name from "
                          "B2C_TENANT in your settings (the suite asks B2C for {name}.onmicrosoft.com paths)")
@@ -385,7 +401,9 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
         ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or found.mid_trace or "-"),
         ("result", answer(found)),
-        ("journey, outcome", f"{found.journey}, {found.outcome}"),
+        ("journey, outcome", f"{found.journey}, {found.outcome}" + (
+            f" (Mobile ID's {found.unplayed_code} is no outcome the repro's phone can give: the rerun approves, and cannot show it)"
+            if found.unplayed_code else "")),
     ]
     asked = {name: found.params[name] for name in REPRO_ASKS if found.params.get(name, REPRO_ASKS[name]) != REPRO_ASKS[name]}
     if asked:

@@ -174,7 +174,8 @@ def test_what_the_repro_cannot_follow_is_left_out_and_said() -> None:
     lines = describe(found, LOCAL_STACK)
     assert next(line for line in lines if line.startswith("login_hint")).endswith("079*****67")
     left = [line for line in lines if line.startswith("left out")]
-    assert len(left) == 2 and "http://localhost:3000 is not an https URL" in left[0] and "phone number" in left[1]
+    assert len(left) == 3 and "http://localhost:3000 is not an https URL" in left[0] and "phone number" in left[1], left
+    assert "client_id: the app asked for 'code'" in left[2], left
     assert any("the app asked response_type=code, response_mode=form_post; the repro asks for response_type=id_token" in line
                for line in lines)
 
@@ -293,6 +294,25 @@ def test_an_answer_posted_to_an_origin_only_redirect_uri_is_the_apps() -> None:
                    entry("https://app.fabrikam.com/", method="POST", second=5, form=error, content=PAGE))
     found = read_har(recorded)
     assert (answer(found), found.journey, found.outcome) == ("error access_denied", "sign-in", "decline"), found
+
+
+def test_a_code_flow_apps_request_is_replayed_at_the_test_app_and_an_unplayed_mobile_id_code_is_said() -> None:
+    """A code-flow app (implicit ID tokens off, as MSAL.js 2's): carrying its client id onto a request for an ID token
+    would get AADB2C90057 instead of the reporter's failure. And Mobile ID's system error, which no outcome of the repro's
+    phone gives: the rerun approves, said so, not as if it could show the failure."""
+    error = urlencode({"error": "server_error", "error_description": "AADB2C90273: mid_sys_9900_AB12 - System error", "state": "s"})
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+                         "&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc&response_mode=form_post&response_type=code&scope=openid",
+                         content=PAGE),
+                   entry("https://m.mobileid.ch/oidc/login", method="POST", second=2, form="msisdn=%2B41791234567", content=PAGE),
+                   entry("https://app.fabrikam.com/signin-oidc", method="POST", second=5, form=error, content=PAGE))
+    found = read_har(recorded)
+    args = repro_args(found, LOCAL_STACK)
+    assert "--client-id" not in args and "--redirect-uri" not in args, args
+    said = "\n".join(describe(found, LOCAL_STACK))
+    assert "client_id: the app asked for 'code', and the repro asks for an ID token" in said, said
+    assert found.outcome == "approve" and "Mobile ID's mid_sys_9900 is no outcome the repro's phone can give: the rerun approves" in said, said
+    check(parser().parse_args(args), {})
 
 
 def test_a_silent_session_check_is_replayed_as_a_returning_users_sign_in() -> None:
