@@ -235,6 +235,11 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             target = urlsplit(location)
             if redirect and at_address(location, redirect):
                 _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
+        elif redirect and request.get("method") == "GET" and at_address(request.get("url", ""), redirect):
+            # Safari's HAR keeps a redirect chain as one entry at its last URL, with no 302 whose Location says the answer.
+            sent = {**query, **dict(parse_qsl(url.fragment))}
+            if {"error", "id_token", "code"} & sent.keys():
+                _note_answer(found, sent)
         body = _body(response)
         if ERROR_PAGE.search(body):
             _note_words(found, body, an_error=True)

@@ -315,6 +315,18 @@ def test_a_code_flow_apps_request_is_replayed_at_the_test_app_and_an_unplayed_mo
     check(parser().parse_args(args), {})
 
 
+def test_a_safari_har_whose_redirects_are_one_entry_at_the_apps_address_gives_b2cs_answer() -> None:
+    """WebKit's HAR keeps a redirect chain as one entry at its final URL, its response the app's page: B2C's answer is
+    in that URL, where no Location header says it."""
+    error = urlencode({"error": "access_denied", "error_description": "AADB2C90273: mid_auth_3010_AB12 - user cancelled", "state": "s"})
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+                         "&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fauth&response_mode=query&response_type=code", content=PAGE),
+                   entry("https://m.mobileid.ch/oidc/login", method="POST", second=2, form="msisdn=%2B41791234567", content=PAGE),
+                   entry(f"https://app.fabrikam.com/auth?{error}", second=5, content=PAGE))
+    found = read_har(recorded)
+    assert (answer(found), found.aadb2c_codes, found.mid_code, found.outcome) == ("error access_denied", ["AADB2C90273"], "mid_auth_3010", "decline")
+
+
 def test_a_silent_session_check_is_replayed_as_a_returning_users_sign_in() -> None:
     """prompt=none never shows a page: read as a sign-up ("did not reach Mobile ID"), its command was refused."""
     recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
