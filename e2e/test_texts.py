@@ -108,16 +108,17 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     journey.enter_number(number)
     shown_number = journey.mobile.transaction_number()
     assert mobile_id.control is not None  # new_number() skipped the test otherwise
-    # And the waiting page is in the language too (the emulator's, as the control API says: the real one's DOM is not public)
-    if (waiting_lang := journey.mobile.language()) != language:
-        seen.found.append(f"Mobile ID's waiting page: html lang is {waiting_lang!r}, expected {language!r} (B2C's ui_locales)")
+    # And the waiting page is in B2C's page language too, which B2C passes on as ui_locales (the emulator's, as the control
+    # API says: the real one's DOM is not public)
+    if (waiting_lang := journey.mobile.language()) != seen.language:
+        seen.found.append(f"Mobile ID's waiting page: html lang is {waiting_lang!r}, expected {seen.language!r} (B2C's ui_locales)")
     transaction = mobile_id.control.answer(number, "approve", wait=min(mobile_id.approval_timeout, MAX_CONTROL_WAIT))
 
     # Then the phone says, in the user's language, the transaction number the waiting page shows
     message = transaction.get("message") or ""
-    if not texts.phone_message_pattern(language, shown_number).fullmatch(message):
+    if not texts.phone_message_pattern(seen.language, shown_number).fullmatch(message):
         seen.found.append(f"phone: the message reads {message!r}, expected Mobile ID's default "
-                          f"{texts.PHONE_MESSAGE[language]!r} with the waiting page's transaction number {shown_number!r}")
+                          f"{texts.PHONE_MESSAGE[seen.language]!r} with the waiting page's transaction number {shown_number!r}")
     journey.mobile.wait_for_approval(mobile_id.approval_timeout * 1000)
 
     # And B2C's profile page says what it asks for
@@ -131,17 +132,18 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
             where = "the policy's ClaimType DisplayName" if is_custom_policy(policy) else "the portal's user attribute name"
             seen.expect_equal("profile page", f"the {claim} label", profile.field_label(claim), expected, where)
 
-    # When the user empties the required display name and continues
-    profile.fill(display_name="")
-    profile.continue_()
+    if texts.display_name_required(policy):  # the seed's policies and user flow; the starter pack's profile page: not
+        # When the user empties the required display name and continues
+        profile.fill(display_name="")
+        profile.continue_()
 
-    # Then B2C says so next to the field and above the form, in the user's language
-    journey.wait_for_profile_answer()  # then the checks below say what the page shows
-    seen.expect(texts.PROFILE_SCREEN, "the display name's error", profile.field_error("displayName"), "required_field")
-    seen.expect(texts.PROFILE_SCREEN, "the page-level error", profile.required_field_missing_text(), "error_requiredFieldMissing")
-    if not profile.is_shown():
-        seen.found.append(f"profile page: B2C accepted an empty display name (required); the browser shows {journey.where_am_i()}")
-        seen.check()
+        # Then B2C says so next to the field and above the form, in the user's language
+        journey.wait_for_profile_answer()  # then the checks below say what the page shows
+        seen.expect(texts.PROFILE_SCREEN, "the display name's error", profile.field_error("displayName"), "required_field")
+        seen.expect(texts.PROFILE_SCREEN, "the page-level error", profile.required_field_missing_text(), "error_requiredFieldMissing")
+        if not profile.is_shown():
+            seen.found.append(f"profile page: B2C accepted an empty display name (required); the browser shows {journey.where_am_i()}")
+            seen.check()
 
     # When the user gives up
     profile.cancel()

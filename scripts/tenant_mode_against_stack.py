@@ -60,9 +60,12 @@ def main(pytest_args: list[str]) -> int:
     with alive_folder(STATE_PREFIX) as state_dir:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
-        stack = Stack(state_dir, command=serve_command(state_dir, (), True, os.environ.get("E2E_STACK_POLICIES") or None, keys, delay))
+        folder = os.environ.get("E2E_STACK_POLICIES") or None
+        stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay))
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}
+            if folder:  # the files such a tenant was given: the journeys read its texts from them, as a team's run does
+                settings["B2C_POLICY_FILES"] = folder
             print(f"tenant mode: B2C tenant {stack.info.description.tenant} at {stack.info.ready_url} (separate process)", flush=True)
             command = [sys.executable, "-m", "pytest", "e2e", "--stop-with-parent", *pytest_args]  # killed outright: it stops too
             return run_to_its_end(command, cwd=ROOT, env=tenant_mode_env(settings, dict(os.environ)))

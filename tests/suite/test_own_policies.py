@@ -1,10 +1,13 @@
 """policies/README.md "Running the journeys against your own folder": Microsoft's SocialAndLocalAccounts starter pack
 with the seed's Mobile ID provider passes the sign-up, sign-in, SSO and token contract journeys, in local mode and in
-tenant mode against a stack serving it (the README's two commands)."""
+tenant mode against a stack serving it (the README's two commands), with its Mobile ID button named as a team names it:
+the journeys read the button's name from the folder served (E2E_STACK_POLICIES) or the tenant's files (B2C_POLICY_FILES),
+not from policies/."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +19,7 @@ from tests.suite_run import suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER_PACK = "tests/b2c/starterpack/SocialAndLocalAccounts"
-FILES = ("test_sign_up.py", "test_sign_in.py", "test_sso.py", "test_token_contract.py")
+FILES = ("test_sign_up.py", "test_sign_in.py", "test_sso.py", "test_token_contract.py", "test_texts.py")
 PACK_POLICY = "b2c_1a_signup_signin"
 
 
@@ -25,13 +28,17 @@ PACK_POLICY = "b2c_1a_signup_signin"
 def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path: Path) -> None:
     # In tenant mode, a control token of the caller's, which the stack then asks for (a local run refuses one).
     token = {"MOBILEID_CONTROL_TOKEN": "callers-own-control-token-4711"} if mode == "tenant" else {}
-    env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": STARTER_PACK,
+    pack = tmp_path / "SocialAndLocalAccounts"
+    shutil.copytree(ROOT / STARTER_PACK, pack)
+    extensions = pack / "TrustFrameworkExtensions.xml"
+    extensions.write_bytes(extensions.read_bytes().replace(b"<DisplayName>Mobile-ID</DisplayName>", b"<DisplayName>Swiss Mobile ID</DisplayName>"))
+    env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": str(pack),
                      "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", **token})
     # The pack's relying party only: the user flow is the stack's own, whatever folder it serves (its journeys are the
     # local and tenant-mode runs' of make test).
-    options = ["-k", f"({' or '.join(FILES)}) and {PACK_POLICY}", "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path}"]
+    options = ["-k", f"({' or '.join(FILES)}) and {PACK_POLICY}", "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'results'}"]
     command = [sys.executable, "-m", "pytest", "e2e", *options] if mode == "local" else \
-        [sys.executable, "scripts/tenant_mode_against_stack.py", *options]
+        [sys.executable, "scripts/tenant_mode_against_stack.py", *options]  # which gives the journeys B2C_POLICY_FILES
     # Its own process group, ended whole if the run overstays (before pytest-timeout): no stack or browser left behind.
     run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -48,4 +55,4 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(mode: str, tmp_path
         assert "tenant mode: B2C tenant contoso" in output and "preflight: all" in output, tail(output)
         assert token["MOBILEID_CONTROL_TOKEN"] not in output
     else:  # the report says which folder the stack served
-        assert f"stack_policies={STARTER_PACK}\n" in (tmp_path / "environment.properties").read_text()
+        assert f"stack_policies={pack}\n" in (tmp_path / "results" / "environment.properties").read_text()

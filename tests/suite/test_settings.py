@@ -498,3 +498,16 @@ def test_a_setting_written_in_lower_case_stops_the_run_naming_it_rather_than_rea
     assert "B2c_Tenant, e2e_target: setting names are upper case, and as written they read as unset; write B2C_TENANT, E2E_TARGET" \
         in str(refused.value), refused.value
     assert build_settings({"e2e_other_tool": "x", "E2E_UI_LOCALES": "de"}).is_local  # a name that is no setting's stays another tool's
+
+
+def test_the_tenants_policy_files_are_read_from_its_setting_and_only_against_a_tenant(tmp_path) -> None:
+    """B2C_POLICY_FILES: the tenant's custom policy files as uploaded, which the journeys read their texts from (a button's
+    name, the Localization, the profile page's required claims); a folder without policy files, or the setting in a local
+    run (whose stack serves E2E_STACK_POLICIES), is refused. Unset: policies/, the seed's."""
+    (tmp_path / "TrustFrameworkBase.xml").write_text("<TrustFrameworkPolicy/>")
+    assert build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path)}).policy_files == str(tmp_path)
+    assert build_settings(TENANT).policy_files is None
+    with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES='.*empty' holds no policy XML files; give the folder of the custom policy"):
+        build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path / "empty")})
+    with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES only applies to E2E_TARGET=tenant"):
+        build_settings({"B2C_POLICY_FILES": str(tmp_path)}, LOCAL_STACK)
