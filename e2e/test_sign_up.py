@@ -28,6 +28,9 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     # Then B2C asks once for the profile, prefilled from Mobile ID (its name claim is the phone number)
     journey.reach_profile_page()
     expect(journey.profile.display_name_input).to_have_value(number)
+    # and nothing else: Mobile ID gives no given name or surname, so those stay for the user to fill (README: page layout)
+    expect(journey.profile.given_name_input).to_have_value("")
+    expect(journey.profile.surname_input).to_have_value("")
 
     # When the user confirms the profile
     journey.profile.continue_()
@@ -43,6 +46,9 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
         assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"
+    # Left empty, they are not claims at all: B2C leaves out a claim without a value
+    filled = {claim: claims[claim] for claim in ("given_name", "family_name") if claim in claims}
+    assert not filled, f"ID token has {filled}, which the user left empty on the profile page"
 
     # And jwt.ms shows the same token decoded (an app of the tenant's own, as B2C_REDIRECT_URI, has no such page: said in the report)
     if journey.app.host == "jwt.ms":

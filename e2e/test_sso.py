@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fixtures.causes import JourneyFailure
 from fixtures.journey import Journey, SignedUpUser, new_sign_in_recorded, past_the_second_of
+
+
+def same_user_as_before(claims: dict[str, Any], first: dict[str, Any], how: str) -> None:
+    """A returning user's token (from the session, or a new sign-in): not a new user's (the app would onboard them again),
+    and with the name the first sign-in gave. (Not its idp: the starter pack's session managers keep no identityProvider,
+    so a custom policy's token from the session has none where B2C follows them, as the emulator does: unconfirmed.)"""
+    assert not claims.get("newUser"), f"{how}: ID token newUser is {claims['newUser']!r} for a returning user"
+    if "name" in first:
+        assert claims.get("name") == first["name"], f"{how}: ID token name is {claims.get('name')!r}, the first sign-in's {first['name']!r}"
 
 
 def test_second_sign_in_in_the_same_browser_skips_mobile_id(
@@ -24,6 +35,7 @@ def test_second_sign_in_in_the_same_browser_skips_mobile_id(
     assert claims["sub"] == first["sub"], f"SSO signed in another user: sub {claims['sub']!r}, the first sign-in's {first['sub']!r}"
     assert claims["auth_time"] == first["auth_time"], \
         f"SSO keeps the time of the last credential entry: auth_time {claims['auth_time']}, the sign-in's {first['auth_time']}"
+    same_user_as_before(claims, first, "SSO")
 
 
 def test_prompt_login_asks_for_mobile_id_despite_the_session(
@@ -53,3 +65,4 @@ def test_prompt_login_asks_for_mobile_id_despite_the_session(
     claims = journey.token(request)
     assert claims["sub"] == first["sub"], f"prompt=login signed in another user: sub {claims['sub']!r}, the first's {first['sub']!r}"
     new_sign_in_recorded(first, claims)
+    same_user_as_before(claims, first, "prompt=login")
