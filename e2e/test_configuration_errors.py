@@ -30,6 +30,10 @@ def test_configuration_error_is_shown_on_b2c_error_page(journey: Journey, policy
     # Then B2C shows its error page (it must not send anything to an unverified redirect URI)
     page = journey.error_page.wait_until_shown()
     assert page.error_code() == code, f"B2C's error page shows {page.detail_text()!r}, expected {code}"
+    # naming what it refused, as Microsoft's error codes word both ("The redirect URI '{0}' provided in the request is not
+    # registered for the client ID '{1}'", "The client ID '{0}' specified in the request is not registered in tenant '{1}'")
+    [(setting, sent)] = change.items()
+    assert sent in page.detail_text(), f"B2C's error page does not name the {setting} it refused ({sent!r}): {page.detail_text()!r}"
     correlation_id = page.correlation_id()
     assert correlation_id, f"B2C's error page shows no correlation ID: {page.correlation.inner_text()!r}"
     assert uuid.UUID(correlation_id).int, "B2C's error page shows the nil correlation ID: no support case can find this request"

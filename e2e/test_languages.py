@@ -28,7 +28,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
     # Mobile ID's own pages are read only where they are our emulator's: the real service's markup (its <html lang>,
     # its heading) is not public (docs/contracts.md). Against it, B2C passing ui_locales on is what is checked.
     mobile_id_pages = settings.mobileid_mode == "emulator"
-    seen: dict[str, dict[str, str | None]] = {"B2C": {}, "Mobile ID": {}}
+    seen: dict[str, dict[str, str | None]] = {"B2C's sign-in page, its social intro": {}}
     for language in LANGUAGES:
         # Given an app that asks for this language
         # When the user opens the sign-in and picks Mobile ID
@@ -37,7 +37,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
 
         # Then B2C's page is in that language
         assert journey.unified.language() == language, f"B2C page html lang is {journey.unified.language()!r} for ui_locales={language}"
-        seen["B2C"][language] = journey.unified.social_intro_text()
+        seen["B2C's sign-in page, its social intro"][language] = journey.unified.social_intro_text()
         journey.unified.choose_mobile_id()
 
         # And B2C passes the language on to Mobile ID (reach_mobile_id checks its request's ui_locales), whose page is in it
@@ -48,11 +48,13 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
         if mobile_id_pages:
             assert journey.mobile.language() == language, \
                 f"Mobile ID page html lang is {journey.mobile.language()!r} for ui_locales={language}"
-            seen["Mobile ID"][language] = journey.mobile.heading_text()
+            for part, text in journey.mobile.number_page_texts().items():  # each part, not the heading alone
+                seen.setdefault(f"Mobile ID's number page, its {part}", {})[language] = text
 
-    assert seen["B2C"]["en"] == SOCIAL_INTRO_EN, f"English B2C page says {seen['B2C']['en']!r}, expected {SOCIAL_INTRO_EN!r}"
+    intro = seen["B2C's sign-in page, its social intro"]["en"]
+    assert intro == SOCIAL_INTRO_EN, f"English B2C page says {intro!r}, expected {SOCIAL_INTRO_EN!r}"
     for site, shown in seen.items():
-        assert not shown or len(set(shown.values())) == len(LANGUAGES), f"{site} pages are not translated: {shown}"
+        assert not shown or len(set(shown.values())) == len(LANGUAGES), f"{site} is not translated, the same in two languages: {shown}"
 
 
 def test_profile_page_follows_the_language(journey: Journey, mobile_id: MobileID, policy: str) -> None:

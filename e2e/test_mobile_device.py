@@ -40,7 +40,8 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
         raise
     keypad = journey.mobile.number_keypad()
     assert keypad in ("tel", "numeric"), f"Mobile ID's number field asks a phone for its {keypad!r} keyboard (inputmode), not the keypad"
-    journey.approve_at_mobile_id(number)
+    # And a tap on its button sends the number, as a phone user does (a phone's keypad has no Enter to lean on)
+    journey.approve_at_mobile_id(number, tap=True)
     journey.reach_profile_page()
     journey.profile.continue_()
     claims = journey.token(request)

@@ -41,6 +41,7 @@ class MobileIDLoginPage:
         self.returns_to = {h.lower() for h in returns_to if h}
         self.number_form = page.locator(self.NUMBER_FORM)
         self.number_input = page.locator(self.SHOWN).filter(visible=True).first  # a hidden template field is not the one
+        self.continue_button = self.number_form.locator("[type=submit]")  # the form's own, whatever its id
         self.number_error = page.locator(self.NUMBER_ERROR)
         self.waiting = page.locator(self.WAITING)
         self.transaction = page.locator("#transaction-number")
@@ -92,9 +93,14 @@ class MobileIDLoginPage:
         return self
 
     @step("Sign in to Mobile ID with {number}")
-    def sign_in_with(self, number: str) -> None:
+    def sign_in_with(self, number: str, *, tap: bool = False) -> None:
+        """Enter ``number`` and send it: with Enter, as a person at a keyboard (no wait for the button to settle), or with
+        ``tap`` on the form's button, as on a phone."""
         self.number_input.fill(number)
-        self.number_input.press("Enter")  # submits the form as a person would; no wait for the button to settle
+        if tap:
+            self.continue_button.tap()
+        else:
+            self.number_input.press("Enter")
 
     def transaction_number(self, timeout: float = waiting.TIMEOUT_MS) -> str:
         """The waiting page's transaction number; a JourneyFailure when it does not come, at once at a dead end."""
@@ -148,6 +154,13 @@ class MobileIDLoginPage:
 
     def heading_text(self) -> str:
         return self.heading.inner_text().strip() if self.heading.count() else ""  # none: no wait for one
+
+    def number_page_texts(self) -> dict[str, str | None]:
+        """What the number page says, by part, as a person sees it (None: not shown): its heading, its intro (the
+        paragraph after the heading), the number field's label and the button that sends it."""
+        label = self.number_form.locator(f"label[for='{self.number_input.get_attribute('id') or 'msisdn'}']").first
+        return {"heading": waiting.shown_text(self.heading), "intro": waiting.shown_text(self.page.locator("h1 + p").first),
+                "number label": waiting.shown_text(label), "button": waiting.shown_text(self.continue_button.first)}
 
     def language(self) -> str | None:
         return self.html.get_attribute("lang")
