@@ -85,3 +85,15 @@ def test_help_is_shown_whatever_the_paths_and_settings(args: list[str]) -> None:
     result = pytest_run({"E2E_TARGET": "bogus"}, *args, "--help")
     assert result.returncode == 0 and "usage:" in result.stdout and "--infra-reruns" in result.stdout, tail(result.stdout, 1500) + tail(result.stderr, 1500)
     assert "--stop-with-parent" in result.stdout
+
+
+def test_the_run_says_what_its_journeys_run_against_and_a_env_file_it_does_not_read(tmp_path: Path) -> None:
+    """A .env kept in another folder (the one pytest runs from) is not read: the run is local, said first thing, with
+    that file named, so a green pre-release smoke cannot pass for one against the tenant."""
+    (tmp_path / ".env").write_text("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n")
+    result = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "e2e"), "--collect-only", "-p", "no:cacheprovider", "-m", "smoke"],
+                            cwd=tmp_path, env=suite_env({}), capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, tail(output)
+    assert "journeys against local: the suite's own stack (B2C tenant contoso, Mobile ID's emulator), not a tenant" in output, tail(output)
+    assert f"{tmp_path / '.env'} is not read: the suite reads {ROOT / '.env'}" in output, tail(output)

@@ -190,10 +190,12 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
 
 def test_a_tenant_mode_run_that_only_lists_its_journeys_checks_no_tenant(stack: Stack) -> None:
     """``--collect-only`` runs no journey: the tenant is not asked (its failing preflight would stop the listing)."""
-    result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "--collect-only", "-q")
+    result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "--collect-only")
     output = result.stdout + result.stderr
     assert result.returncode == 0 and "preflight" not in output, tail(output)
-    assert re.search(r"^\d+/\d+ tests collected", output, re.MULTILINE), tail(output)
+    assert re.search(r"^collected \d+ items / \d+ deselected / \d+ selected", output, re.MULTILINE), tail(output)
+    # What it would run against, said first (the header)
+    assert "journeys against tenant contoso at contoso.b2clogin.com, Mobile ID's deployed emulator; settings from" in output, tail(output)
 
 
 def test_a_control_url_with_credentials_stops_the_run_naming_none_of_them_in_terminal_results_or_junit(stack: Stack, tmp_path: Path) -> None:
