@@ -46,6 +46,8 @@ def test_a_scope_without_phone_and_mid_profile_names_the_policy_element() -> Non
     found = problems(request(scope="openid profile"))
     assert list(found) == ["scope"]
     assert "lacks phone, mid_profile" in found["scope"] and SCOPE_ELEMENT in found["scope"]
+    # The other way out, where the tenant is right and the setting is not: the fix need not break a working federation
+    assert "or, if your set-up does without phone, mid_profile, leave it out of MOBILEID_SCOPE" in found["scope"], found
     user_flow = problems(request(scope="openid,profile"), policy="B2C_1_signupsignin")
     assert 'identity provider\'s "Scope" field' in user_flow["scope"]
 
@@ -53,7 +55,8 @@ def test_a_scope_without_phone_and_mid_profile_names_the_policy_element() -> Non
 @pytest.mark.parametrize(
     ("changes", "parameter", "says"),
     [
-        ({"client_id": "someone-else"}, "client_id", f"Item[@Key='client_id'] = {LOCAL_STACK.mobileid_client_id}"),
+        ({"client_id": "someone-else"}, "client_id", f"Item[@Key='client_id'] = {LOCAL_STACK.mobileid_client_id}, or, if 'someone-else' "
+         "is the one Mobile ID gave you, set MOBILEID_CLIENT_ID to it"),
         ({"response_type": "id_token"}, "response_type", "Item[@Key='response_types'] = code"),
         ({"redirect_uri": AUTHRESP.replace("contoso.onmicrosoft", "Contoso.onmicrosoft")}, "redirect_uri", "in case only"),
         ({"redirect_uri": AUTHRESP.replace("/oauth2", "/b2c_1a_signup_signin/oauth2")}, "redirect_uri", "UsePolicyInRedirectUri'] = false"),
