@@ -237,6 +237,11 @@ def test_the_environment_wins_over_the_env_file(tmp_path, monkeypatch: pytest.Mo
     monkeypatch.setenv("B2C_TENANT", "")
     with pytest.raises(SettingsError, match=r"(?s)B2C_TENANT is not set.*the environment sets B2C_TENANT empty, which overrides \.env's value: unset it"):
         load_settings(env_file)
+    # ... or another value: E2E_TARGET=local exported in the shell, over the file's tenant ("the target is local")
+    monkeypatch.setenv("B2C_TENANT", "fabrikam")
+    monkeypatch.setenv("E2E_TARGET", "local")
+    with pytest.raises(SettingsError, match=r"(?s)the target is local.*the environment sets E2E_TARGET, which overrides \.env's value: unset it"):
+        load_settings(env_file)
 
 
 def test_every_bad_setting_is_named_at_once() -> None:
