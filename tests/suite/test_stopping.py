@@ -119,9 +119,9 @@ def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_p
         "import os, signal\n"
         "from pages.mobileid_login import MobileIDLoginPage\n"
         "submit = MobileIDLoginPage.sign_in_with\n"
-        "def pressed(self, number):\n"
+        "def pressed(self, number, **how):\n"
         "    os.killpg(os.getpgid(0), signal.SIGINT)\n"
-        "    return submit(self, number)\n"
+        "    return submit(self, number, **how)\n"
         "MobileIDLoginPage.sign_in_with = pressed\n")
     env = {**{k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
            "PYTHONPATH": str(tmp_path), "TMPDIR": str(tmp_path / "tmp")}  # the browsers' profiles too: found by name below
