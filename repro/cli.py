@@ -214,8 +214,10 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
         merged = {**env_file_settings(ENV_FILE), **env}
     except SettingsError as error:
         raise UsageError(f"settings: {error}") from None
+    # The languages are the command's alone, as a report's parameters (empty: none sent, the browser's en-US): your
+    # settings' E2E_UI_LOCALES would have rerun a HAR without ui_locales in another language than the reporter's.
     overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,
-                 "E2E_UI_LOCALES": args.ui_locales or args.language, "E2E_BROWSER_LOCALE": args.browser_locale or args.language}
+                 "E2E_UI_LOCALES": args.ui_locales or args.language or "", "E2E_BROWSER_LOCALE": args.browser_locale or args.language or ""}
     merged.update({k: v for k, v in overrides.items() if v is not None})
     if args.policy and not (merged.get("B2C_POLICIES") or "").strip() and (merged.get("E2E_TARGET") or "").strip().lower() == "tenant":
         merged["B2C_POLICIES"] = args.policy  # the one policy the repro runs: the tenant's list is not needed for it

@@ -133,6 +133,9 @@ def test_language_reaches_ui_locales_and_the_browser_and_policy_case_is_forgiven
     assert env["B2C_POLICIES"] == "B2C_1A_signup_signin" and settings.policies == ("B2C_1A_signup_signin",)
     _, settings = suite_env(args("--language", "fr", "--browser-locale", "de-CH"), NO_DOTENV)
     assert (settings.ui_locales, settings.browser_locale) == ("fr", "de-CH")
+    # The command's languages alone: a reported sign-in without ui_locales is not rerun in your settings' language
+    _, settings = suite_env(args(), {**NO_DOTENV, "E2E_UI_LOCALES": "fr", "E2E_BROWSER_LOCALE": "fr-CH"})
+    assert (settings.ui_locales, settings.browser_locale) == (None, "en-US")
 
 
 def test_new_settings_default_and_validate() -> None:

@@ -327,6 +327,15 @@ def test_a_safari_har_whose_redirects_are_one_entry_at_the_apps_address_gives_b2
     assert (answer(found), found.aadb2c_codes, found.mid_code, found.outcome) == ("error access_denied", ["AADB2C90273"], "mid_auth_3010", "decline")
 
 
+def test_an_apps_ui_locales_written_as_apps_write_them_is_replayed_as_language_tags() -> None:
+    """de_CH, or a comma list: what apps send, which the repro's --ui-locales refuses as written; the command was refused."""
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+                         "&redirect_uri=https%3A%2F%2Fjwt.ms&ui_locales=de_CH%2Cfr", content=PAGE))
+    args = repro_args(read_har(recorded), LOCAL_STACK)
+    assert args[args.index("--ui-locales") + 1] == "de-CH fr", args
+    check(parser().parse_args(args), {})
+
+
 def test_a_silent_session_check_is_replayed_as_a_returning_users_sign_in() -> None:
     """prompt=none never shows a page: read as a sign-up ("did not reach Mobile ID"), its command was refused."""
     recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
