@@ -396,7 +396,9 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
     p = found.params if local_numbers else {
         name: NUMBER.sub(lambda m: masked(m.group(0)), mask_phone_numbers(value)) if name == "login_hint" else mask_phone_numbers(value)
         for name, value in found.params.items()}
-    number = found.msisdn and (found.msisdn if local_numbers else masked(found.msisdn))
+    # A number as typed (national 079..., spaced): masked as the report masks it, else by position (an E.164 one)
+    shown = found.msisdn and mask_phone_numbers(found.msisdn)
+    number = found.msisdn and (found.msisdn if local_numbers else shown if shown != found.msisdn else masked(found.msisdn))
     rows = []
     if found.attempts:
         rows += [("attempt", f"{found.attempt} of {len(found.attempts)} (--attempt N reads another)")]

@@ -327,6 +327,16 @@ def test_a_safari_har_whose_redirects_are_one_entry_at_the_apps_address_gives_b2
     assert (answer(found), found.aadb2c_codes, found.mid_code, found.outcome) == ("error access_denied", ["AADB2C90273"], "mid_auth_3010", "decline")
 
 
+@pytest.mark.parametrize("typed", ["079 123 45 67", "079-123-45-67", "+41 79 123 45 67"])
+def test_a_persons_number_typed_as_people_type_it_is_masked_as_the_report_masks_it(typed: str) -> None:
+    """A number typed in national form or spaced: masked by position, it showed seven of its ten digits."""
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+                         "&redirect_uri=https%3A%2F%2Fjwt.ms", content=PAGE),
+                   entry("https://m.mobileid.ch/oidc/login", method="POST", second=2, form=urlencode({"msisdn": typed}), content=PAGE))
+    [row] = [line for line in describe(read_har(recorded), LOCAL_STACK) if line.startswith("Mobile ID number")]
+    assert row.endswith(("079*****67", "+4179*****67")) and "123" not in row, row
+
+
 def test_an_apps_ui_locales_written_as_apps_write_them_is_replayed_as_language_tags() -> None:
     """de_CH, or a comma list: what apps send, which the repro's --ui-locales refuses as written; the command was refused."""
     recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
