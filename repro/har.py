@@ -28,6 +28,8 @@ from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
 AUTHORIZE = re.compile(r"^/(?:tfp/)?(?P<tenant>[^/]+)/(?:(?P<policy>b2c_1a?_[^/]+)/)?oauth2/v2\.0/authorize$", re.I)
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?(?:\s*-\s*([^'\"\r\n<&]*))?")
 ERROR_PAGE = re.compile(r"GlobalException|error-page-content")
+# Mobile ID refusing the request on a page of its own, before any sign-in (docs/contracts.md: #mid-error)
+MID_ERROR_PAGE = re.compile(r"""id=["']?mid-error\b""")
 # Mobile ID's waiting page shows the transaction's trace id (docs/contracts.md: #transaction-number).
 TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<')
 # B2C's profile page (only a new user sees it): the server sends SETTINGS with api "SelfAsserted";
@@ -241,6 +243,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             if {"error", "id_token", "code"} & sent.keys():
                 _note_answer(found, sent)
         body = _body(response)
+        if MID_ERROR_PAGE.search(body):
+            _note_words(found, body)  # its mid_* code and words
         if ERROR_PAGE.search(body):
             _note_words(found, body, an_error=True)
             if found.aadb2c_message is None:

@@ -327,6 +327,20 @@ def test_a_safari_har_whose_redirects_are_one_entry_at_the_apps_address_gives_b2
     assert (answer(found), found.aadb2c_codes, found.mid_code, found.outcome) == ("error access_denied", ["AADB2C90273"], "mid_auth_3010", "decline")
 
 
+def test_mobile_ids_own_error_page_is_read_for_its_code() -> None:
+    """Mobile ID refusing B2C's request on its own page (#mid-error, docs/contracts.md): its code and words were not read,
+    and the HAR read as a sign-up that approved."""
+    page = {"mimeType": "text/html", "text": '<main><p id="mid-error" role="alert">mid_sec_2010_K3J4H5G6 - Unauthorized scopes used in '
+                                            'request</p></main>'}
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=0000-app"
+                         "&redirect_uri=https%3A%2F%2Fjwt.ms", content=PAGE),
+                   entry("https://m.mobileid.ch/oidc/authorize?client_id=b2c&scope=openid", second=2, status=400, content=page))
+    found = read_har(recorded)
+    assert (found.mid_code, found.mid_trace, found.mid_message) == ("mid_sec_2010", "K3J4H5G6", "Unauthorized scopes used in request"), found
+    said = "\n".join(describe(found, LOCAL_STACK))
+    assert "is no outcome the repro's phone can give" in said, said
+
+
 @pytest.mark.parametrize("typed", ["079 123 45 67", "079-123-45-67", "+41 79 123 45 67"])
 def test_a_persons_number_typed_as_people_type_it_is_masked_as_the_report_masks_it(typed: str) -> None:
     """A number typed in national form or spaced: masked by position, it showed seven of its ten digits."""
