@@ -116,8 +116,7 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
     url = page.url
     if url.startswith(CHROME_ERROR):  # the next document never came: Chromium shows its own page for that
         # The network's failure is infrastructure; another (a redirect loop, a response Chromium refuses) is a finding.
-        watch = _WATCHES.get(page)
-        navigation = watch.failed_navigation if watch else None
+        navigation = failed_navigation(page)
         if navigation is None:  # a page no one watched: no request to name
             failed = Cause(OTHER, "a navigation failed: the browser shows its own error page")
         elif is_infrastructure(navigation.error):
@@ -250,6 +249,12 @@ def watch_network(page: Page) -> NetworkWatch:
     if page not in _WATCHES:
         _WATCHES[page] = NetworkWatch(page)
     return _WATCHES[page]
+
+
+def failed_navigation(page: Page) -> NetworkFailure | None:
+    """The page's last navigation that failed (Chromium showing its own page), whatever the reason; None if none did."""
+    watch = _WATCHES.get(page)
+    return watch.failed_navigation if watch else None
 
 
 def network_failure(page: Page) -> Cause | None:
