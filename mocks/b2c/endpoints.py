@@ -120,7 +120,9 @@ class Endpoints(TenantHandlers):
         enforced = policy.enforce_id_token_hint_on_logout
         if target is None:
             response = self._error_page(B2CError("AADB2C90036"), policy=policy)
-        elif not _absolute_uri(target) or (enforced and (hint_app is None or target not in hint_app.redirect_uris)):
+        elif enforced and hint_app is None:  # no hint at all: a tenant's words (MicrosoftDocs/azure-docs#34435)
+            response = self._error_page(B2CError("AADB2C90272"), policy=policy)
+        elif not _absolute_uri(target) or (enforced and target not in (hint_app.redirect_uris if hint_app else ())):
             response = self._error_page(B2CError("AADB2C90287", (target,)), policy=policy)
         else:
             location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])

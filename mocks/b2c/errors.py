@@ -67,6 +67,7 @@ MESSAGES: dict[str, str] = {
     "You might want to try starting your session over from the beginning.",
     "AADB2C90273": "An invalid response was received : '{0}'",
     "AADB2C90279": "The provided client ID '{0}' does not match the client ID that issued the grant.",
+    "AADB2C90272": "The id_token_hint parameter has not been specified in the request. Please provide token and try again.",
     "AADB2C90287": "The request contains invalid redirect URI '{0}'.",
     # {0} is empty, or the IdP's OAuth error quoted with a trailing space ("'invalid_client' "), as seen live.
     "AADB2C90289": "We encountered an {0}error connecting to the identity provider. Please try again later.",
