@@ -92,8 +92,10 @@ def test_the_run_says_what_its_journeys_run_against_and_a_env_file_it_does_not_r
     that file named, so a green pre-release smoke cannot pass for one against the tenant."""
     (tmp_path / ".env").write_text("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n")
     result = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "e2e"), "--collect-only", "-p", "no:cacheprovider", "-m", "smoke"],
-                            cwd=tmp_path, env=suite_env({}), capture_output=True, text=True, timeout=120)
+                            cwd=tmp_path, env={**suite_env({}), "DEBUG": "pw:api"}, capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
     assert "journeys against local: the suite's own stack (B2C tenant contoso, Mobile ID's emulator), not a tenant" in output, tail(output)
     assert f"{tmp_path / '.env'} is not read: the suite reads {ROOT / '.env'}" in output, tail(output)
+    # Playwright's own log asked for: said to be unredacted, as the suite cannot clean what the driver writes itself
+    assert "DEBUG=pw:...: Playwright's own log (every URL, a token's fragment among them) is written unredacted" in output, tail(output)
