@@ -73,8 +73,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--target", choices=("local", "tenant"), help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
     p.add_argument("--tenant", help="tenant name (sets B2C_TENANT)")
     p.add_argument("--domain", help="B2C host name if not {tenant}.b2clogin.com (sets B2C_DOMAIN)")
-    # No default here: given beside --from-har, even as chromium, it replaces the HAR's browser (run() sets chromium).
-    p.add_argument("--browser", choices=BROWSERS,
+    p.add_argument("--browser", choices=BROWSERS,  # no default: browser_of says chromium
                    help="the browser engine (default chromium); firefox and webkit where installed or from a browser server")
     p.add_argument("--device", help="a Playwright device name, e.g. 'Pixel 7' or 'iPhone 15': its screen, user agent and touch, "
                                     "emulated in --browser's engine (not the device's own browser)")
@@ -134,14 +133,12 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError(f"--redirect-uri {args.redirect_uri!r}: the repro's browser must land on an https URL to read B2C's "
                          "answer (B2C also takes http://localhost and an app's own scheme, which it cannot follow); register "
                          "an https redirect URI such as https://jwt.ms for the test app, or leave --redirect-uri out")
-    from fixtures.settings import bad_language_tags  # the settings' rule, under the flags' names
+    from fixtures.settings import as_language_tags, bad_language_tags  # the settings' rule, under the flags' names
 
     for flag, value, many in (("--language", args.language, False), ("--ui-locales", args.ui_locales, True),
                               ("--browser-locale", args.browser_locale, False)):
         if value is not None and (not value.strip() or bad_language_tags(value, many)):
-            hyphened = value.replace("_", "-")  # de_CH, as a locale is often written: the tag is de-CH
-            if many:  # de,fr: ui_locales lists its tags with spaces
-                hyphened = " ".join(hyphened.replace(",", " ").split())
+            hyphened = as_language_tags(value, many)  # de_CH, as a locale is often written: the tag is de-CH; de,fr: de fr
             example = shlex.quote(hyphened) if hyphened.strip() and not bad_language_tags(hyphened, many) else "de-CH"
             what = "language tags separated by spaces (each a language, then a region after a hyphen)" if many else \
                 "a language tag (a language, then a region after a hyphen)"
@@ -188,6 +185,15 @@ def check_device(device: str) -> str:
         hint = f"; did you mean: {', '.join(close)}" if close else "; e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"
         raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
     return device
+
+
+DEFAULT_BROWSER = "chromium"
+
+
+def browser_of(args: argparse.Namespace) -> str:
+    """The engine the journey runs in: ``--browser``'s, else Chromium. (The option has no default of its own: given
+    beside --from-har, even as chromium, it replaces the HAR's browser.)"""
+    return args.browser or DEFAULT_BROWSER
 
 
 def check_browser(name: str, settings: Settings, headless: bool) -> None:
@@ -267,7 +273,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
                "--target", settings.target]
     if settings.target == "tenant":
         command += ["--tenant", settings.tenant, "--domain", settings.domain]
-    command += ["--browser", args.browser] + (["--device", args.device] if args.device else [])
+    command += ["--browser", browser_of(args)] + (["--device", args.device] if args.device else [])
     if settings.ui_locales:
         command += ["--ui-locales", settings.ui_locales]
     command += ["--browser-locale", settings.browser_locale, "--outcome", args.outcome]
@@ -310,7 +316,7 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
     command = [sys.executable, "-m", "pytest", "e2e/test_repro.py", "-n", "0", "-q", "--tb=short", "-p", "no:cacheprovider",
                "--timeout", f"{journey_limit(args):g}",
                "--repro", args.journey, "--repro-outcome", args.outcome, "--repro-dir", str(work / "evidence"),
-               "--output", str(work / "playwright"), "--browser", args.browser,
+               "--output", str(work / "playwright"), "--browser", browser_of(args),
                # The journey keeps its own trace (without frames for a silent phone) and screenshots (masked in tenant mode).
                "--tracing", "off", "--screenshot", "off",
                # This command killed outright (SIGKILL: no clean-up of its own): the journey's pytest stops after its one
@@ -334,11 +340,10 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     """Run the journey; its exit status, as ``--help`` lists them (the parser's epilog). ``reported``: what the reporter's
     HAR showed (--from-har --run), for the bundle beside what the rerun did."""
     check(args, env)
-    args.browser = args.browser or "chromium"
     if args.device:
         args.device = check_device(args.device)
     run_env, settings = suite_env(args, env)
-    check_browser(args.browser, settings, headless=not args.headed)
+    check_browser(browser_of(args), settings, headless=not args.headed)
     out, out_is_new = bundle_folder(args.out)
     made_out = out if out_is_new else None
     remove_dead_work(out)

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
 from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, mask_phone_numbers, masked
+from fixtures.settings import as_language_tags
 from fixtures.stack_description import StackDescription
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
 
@@ -309,12 +310,6 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     return why
 
 
-def language_tags(ui_locales: str) -> str:
-    """An app's ``ui_locales`` as the language tags B2C reads (space-separated, hyphenated): apps send ``de_CH`` or
-    ``de,fr`` too, which the repro's own option refuses as written."""
-    return " ".join(tag.replace("_", "-") for tag in re.split(r"[\s,;]+", ui_locales) if tag)
-
-
 CARRIED_ON = ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id")  # what of the app's request the command carries on
 
 
@@ -377,7 +372,7 @@ def repro_args(found: Finding, local: StackDescription, browser: str | None = No
             args += ["--domain", found.host]
     params = found.params
     if params.get("ui_locales"):
-        args += ["--ui-locales", language_tags(params["ui_locales"])]
+        args += ["--ui-locales", as_language_tags(params["ui_locales"], many=True)]  # apps send de_CH or de,fr too
     if found.browser_locale:
         args += ["--browser-locale", found.browser_locale]
     if device := device_of(found.user_agent):

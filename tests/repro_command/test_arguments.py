@@ -38,10 +38,7 @@ def the_local_stack_described_here(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def args(*argv: str):
-    """The command line's arguments as run() takes them on: --browser chromium where none is given."""
-    parsed = parser().parse_args(list(argv))
-    parsed.browser = parsed.browser or "chromium"
-    return parsed
+    return parser().parse_args(list(argv))
 
 
 @pytest.mark.parametrize(("argv", "says"), [
