@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Route
 
-from fixtures.causes import INFRASTRUCTURE, JourneyFailure
+from fixtures.causes import INFRASTRUCTURE, OTHER, JourneyFailure
 from fixtures.mobile_id import fresh_number
 from tests.journeys_in_process import JourneyParts, journey_parts
 
@@ -52,7 +52,12 @@ def test_a_request_refused_mid_journey_is_infrastructure_naming_it(parts: Journe
     assert str(failure.value).startswith(stops) and "net::ERR_CONNECTION_REFUSED at " in failure.value.cause.detail, str(failure.value)
 
 
-def test_an_app_this_machine_cannot_reach_is_said_as_such_not_as_b2c_not_redirecting(parts: JourneyParts) -> None:
+@pytest.mark.parametrize(("abort", "cause", "says"), [
+    ("connectionrefused", INFRASTRUCTURE, "(net::ERR_CONNECTION_REFUSED): the app's address must answer from this machine"),
+    ("blockedbyresponse", OTHER, "(net::ERR_BLOCKED_BY_RESPONSE): the app's page failed there"),  # the app's doing: a finding
+])
+def test_an_app_this_machine_cannot_reach_is_said_as_such_not_as_b2c_not_redirecting(parts: JourneyParts, abort: str, cause: str,
+                                                                                     says: str) -> None:
     """B2C redirected to the app, whose address nothing answers here (its DNS, a proxy, a closed port): Chromium shows
     its own page, and that is this machine's failure, said as such; before, "B2C did not redirect to https://jwt.ms".
     (Playwright's routes do not see a redirect's target: the browser is sent to the app's address again, as B2C sent it.)"""
@@ -60,13 +65,12 @@ def test_an_app_this_machine_cannot_reach_is_said_as_such_not_as_b2c_not_redirec
     request = journey.start_at_mobile_id(POLICY, fresh_number())
     journey.reach_profile_page().continue_()
     journey.token(request)
-    journey.page.route("https://jwt.ms/**", refused)
-    with pytest.raises(PlaywrightError, match="net::ERR_CONNECTION_REFUSED"):
+    journey.page.route("https://jwt.ms/**", lambda route: route.abort(abort))
+    with pytest.raises(PlaywrightError, match="net::ERR_"):
         journey.page.goto("https://jwt.ms/")
     journey.page.wait_for_url(lambda url: url.startswith("chrome-error://"), wait_until="commit")
     with pytest.raises(JourneyFailure) as failure:
         journey.redirect(request)
     journey.page.context.close()
-    assert failure.value.cause.name == INFRASTRUCTURE, str(failure.value)
-    assert str(failure.value).startswith("B2C redirected to https://jwt.ms, but the browser could not load it (net::ERR_CONNECTION_REFUSED): "
-                                         "the app's address must answer from this machine"), str(failure.value)
+    assert failure.value.cause.name == cause, str(failure.value)
+    assert str(failure.value).startswith(f"B2C redirected to https://jwt.ms, but the browser could not load it {says}"), str(failure.value)
