@@ -291,11 +291,12 @@ class Harness:
         self.browsers.append(browser)
         return browser
 
-    def sign_up(self, browser: Browser, url: str, **fields: str) -> Landing:
-        """Unified page -> IdP -> self-asserted page (accepting the prefilled values) -> the app."""
+    def sign_up(self, browser: Browser, url: str, *, exchange: str | None = None, **fields: str) -> Landing:
+        """Unified page -> IdP (``exchange``'s, else the first button's) -> self-asserted page (accepting the prefilled
+        values) -> the app."""
         page = browser.go(url)
         assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup", page
-        provider = page.settings["claimsProviders"][0]["id"]
+        provider = exchange or page.settings["claimsProviders"][0]["id"]
         sa = browser.choose(page, provider)
         assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
         values = {f["ID"]: f["PRE"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]}

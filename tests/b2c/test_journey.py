@@ -29,6 +29,7 @@ from .support import (
     custom_policy,
     oauth2_provider,
     oidc_provider,
+    pack,
     user_flow,
 )
 
@@ -134,12 +135,13 @@ def aged_session(h: Harness, browser, seconds: int) -> None:
 
 
 @pytest.mark.parametrize("policy", [USER_FLOW, CUSTOM])
-def test_max_age_past_the_users_sign_in_asks_again_and_prompt_none_then_is_aadb2c90121(start, policy: str) -> None:
+def test_max_age_past_the_users_sign_in_asks_again_and_prompt_none_then_is_aadb2c90121(start, tmp_path, policy: str) -> None:
     """max_age: a session whose user signed in longer ago does not answer (a new sign-in, or with prompt=none
-    AADB2C90121); a younger one does; a value that is no whole number of seconds is AADB2C90120 (Microsoft's error codes)."""
-    h = start(policies=[custom_policy(oauth2_provider())]) if policy == CUSTOM else start()
+    AADB2C90121); a younger one does; a value that is no whole number of seconds is AADB2C90120 (Microsoft's error codes).
+    The custom policy is the starter pack's, run from its XML journey, whose single sign-on the journey's steps decide."""
+    h = start(policies=pack(tmp_path)) if policy == CUSTOM else start()
     browser = h.browser()
-    first = h.sign_up(browser, authorize_url(policy))
+    first = h.sign_up(browser, authorize_url(policy), exchange="MobileIDExchange" if policy == CUSTOM else None)
     aged_session(h, browser, 100)
     kept = browser.go(authorize_url(policy, max_age="1000", nonce="n2"))
     assert isinstance(kept, Landing) and "id_token" in kept.params, kept
