@@ -16,14 +16,13 @@ from tests.suite_run import tail
 
 
 @pytest.fixture
-def policies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of policies/ the test may edit, read instead of the real one."""
+def policies(tmp_path: Path) -> Iterator[Path]:
+    """A copy of policies/ the test may edit, read instead of the real one (as a run reads B2C_POLICY_FILES)."""
     copy = tmp_path / "policies"
-    shutil.copytree(texts.POLICIES_DIR, copy)
-    monkeypatch.setattr(texts, "POLICIES_DIR", copy)
-    reread()
+    shutil.copytree(texts.SEED_POLICIES_DIR, copy)
+    texts.read_policies_from(str(copy))
     yield copy
-    reread()
+    texts.read_policies_from(None)
 
 
 def sign_in_page(journey: UserJourney) -> str | None:
@@ -31,9 +30,8 @@ def sign_in_page(journey: UserJourney) -> str | None:
     return next((step.content_definition for step in journey.steps if step.type == "CombinedSignInAndSignUp"), None)
 
 def reread() -> None:
-    for reader in (texts._policy_files, texts._policy_pages, texts.custom_policy_button_label, texts.custom_policy_labels,
-                   texts.custom_policy_languages):
-        reader.cache_clear()
+    """After a test's edit of the copy: read it again."""
+    texts.read_policies_from(str(texts.POLICIES_DIR))
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -298,6 +296,31 @@ def test_the_local_sign_in_profiles_metadata_follows_what_it_includes_its_own_it
          '<Item Key="setting.operatingMode">Email</Item><Item Key="setting.forgotPasswordLinkLocation">AfterLabel</Item>')
     reread()
     assert texts.sign_in_form_links("B2C_1A_signup_signin") == {"forgotpassword_link"}  # its own item, from the base file
+
+
+def test_a_required_display_name_is_read_from_the_profile_page_and_what_it_includes(policies: Path) -> None:
+    """The texts journey checks the required-field errors only where the profile page requires the display name: the
+    seed's does (its extension's OutputClaim), the starter pack's does not, and with a profile included the files are merged
+    as the emulator merges them (its SelfAsserted-Social, the base's own claim winning over the included one's)."""
+    from mocks.b2c.custom_policy import load_custom_policies
+    from tests.b2c.support import PACK_KEYS
+
+    def emulator_requires() -> bool:
+        [policy] = [p for p in load_custom_policies(policies, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id == "B2C_1A_signup_signin"]
+        assert policy.journey is not None
+        return any(claim.required for claim in policy.journey.profiles["SelfAsserted-Social"].output_claims if claim.claim_type == "displayName")
+
+    assert texts.display_name_required("B2C_1_signupsignin")  # a user flow's: the README's page layout
+    assert texts.display_name_required("B2C_1A_signup_signin") is emulator_requires() is True
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    edit(extensions, '<OutputClaim ClaimTypeReferenceId="displayName" Required="true" />', '')
+    reread()
+    assert texts.display_name_required("B2C_1A_signup_signin") is emulator_requires() is False
+    edit(extensions, '<TechnicalProfile Id="SelfAsserted-Social">', '<TechnicalProfile Id="SelfAsserted-Social-Required"><OutputClaims>'
+         '<OutputClaim ClaimTypeReferenceId="displayName" Required="true" /></OutputClaims></TechnicalProfile>'
+         '<TechnicalProfile Id="SelfAsserted-Social"><IncludeTechnicalProfile ReferenceId="SelfAsserted-Social-Required" />')
+    reread()
+    assert texts.display_name_required("B2C_1A_signup_signin") is emulator_requires()
 
 
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
