@@ -511,8 +511,9 @@ def test_the_tenants_policy_files_are_read_from_its_setting_and_only_against_a_t
     name, the Localization, the profile page's required claims); a folder without policy files, or the setting in a local
     run (whose stack serves E2E_STACK_POLICIES), is refused. Unset: policies/, the seed's."""
     (tmp_path / "TrustFrameworkBase.xml").write_text("<TrustFrameworkPolicy/>")
-    assert build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path)}).policy_files == str(tmp_path)
-    assert build_settings(TENANT).policy_files is None
+    given = build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path)})
+    assert given.policy_files == str(tmp_path) and given.describe()["policy_files"] == str(tmp_path)  # the report says which
+    assert build_settings(TENANT).policy_files is None and "policy_files" not in build_settings(TENANT).describe()
     with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES='.*empty' holds no policy XML files; give the folder of the custom policy"):
         build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path / "empty")})
     with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES only applies to E2E_TARGET=tenant"):
