@@ -518,3 +518,14 @@ def test_the_tenants_policy_files_are_read_from_its_setting_and_only_against_a_t
         build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path / "empty")})
     with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES only applies to E2E_TARGET=tenant"):
         build_settings({"B2C_POLICY_FILES": str(tmp_path)}, LOCAL_STACK)
+
+
+def test_a_browser_server_key_in_its_urls_path_is_a_secret_the_run_never_shows() -> None:
+    """A hosted browser service's key rides in the path as often as in the query (wss://host/acct/<key>): it reached the
+    terminal, the Allure results and JUnit XML in a failed connect's message. Words of the path stay readable."""
+    from fixtures.redaction import Redaction
+
+    settings = build_settings({"E2E_BROWSER_WS_ENDPOINT": "wss://browsers.example.com/acct/SeCrEtPathKey12345678/playwright?x=1"})
+    assert "SeCrEtPathKey12345678" in settings.secrets and not {"acct", "playwright"} & set(settings.secrets)
+    said = Redaction.for_run(settings).text("BrowserType.connect: WebSocket error: wss://browsers.example.com/acct/SeCrEtPathKey12345678/playwright 400")
+    assert "SeCrEtPathKey12345678" not in said and "/acct/" in said and "/playwright" in said, said
