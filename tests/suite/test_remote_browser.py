@@ -10,6 +10,7 @@ import configparser
 import importlib.util
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -107,6 +108,21 @@ def test_videos_are_recorded_through_the_browser_server(tmp_path: Path) -> None:
                             env=suite_env())  # not this worker's PYTEST_XDIST_* (the child would take itself for a worker)
     assert result.returncode == 0, tail(result.stdout + result.stderr)
     assert len(list(tmp_path.rglob("*.webm"))) == 2, sorted(tmp_path.rglob("*"))  # the sign-up's browser and the sign-in's
+
+
+def test_a_browser_the_server_does_not_have_is_skipped_saying_so_and_nothing_ran_is_no_pass() -> None:
+    """Firefox asked of a browser server without it: Playwright's "Executable doesn't exist" there, with its advice to
+    install it here (which cannot help), failed every journey as "other"; now each skips naming the server, and the run
+    that ran nothing says so (exit 5)."""
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-m", "pytest",
+                             "e2e/test_token_contract.py", "-k", "b2c_1_signupsignin", "-n", "0", "-rs", "-p", "no:cacheprovider",
+                             "--browser", "firefox"], capture_output=True, text=True, timeout=170, env=suite_env())
+    output = result.stdout + result.stderr
+    assert result.returncode == 5 and "no journey ran" in output, tail(output)
+    assert re.search(r"the browser server \(127\.0\.0\.1:\d+\) has no firefox to launch: install it where the server runs", output), tail(output)
+    assert "Looks like Playwright was just installed" not in output, tail(output)
 
 
 def test_the_servers_ffmpeg_is_the_one_the_suite_records_with(tmp_path: Path) -> None:
