@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,11 @@ DEVICE = "Pixel 7"
 
 
 @pytest.mark.only_browser("chromium")
-def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str) -> None:
+def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str,
+                            browser_context_args: dict[str, Any]) -> None:
+    if browser_context_args.get("has_touch") is False:  # the run's --device wins over the journey's phone
+        pytest.skip("the run's --device has no touch screen, and this journey is a phone's: run it without --device, or with a "
+                    "phone's (e.g. --device 'Pixel 7')")
     # Given a phone browser (Chromium emulating a Pixel 7: small viewport, touch, mobile user agent)
     journey = another_browser(DEVICE)
     number = mobile_id.new_number()

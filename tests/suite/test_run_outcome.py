@@ -99,3 +99,11 @@ def test_full_page_screenshots_are_the_whole_page(tmp_path: Path) -> None:
     [shot] = tmp_path.rglob("test-finished-1.png")
     width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
     assert width == 1280 and height > 720, (width, height)
+
+
+def test_a_desktop_device_for_the_run_skips_the_phone_journey_saying_why() -> None:
+    """The run's --device wins over the phone journey's Pixel 7 (pytest-playwright's options are the run's): a desktop
+    one has no touch screen, and its tap failed the journey as if the page were broken."""
+    result = pytest_e2e("-k", "test_mobile_device and b2c_1_signupsignin", "-n", "0", "-rs", "--device", "Desktop Chrome")
+    output = result.stdout + result.stderr
+    assert result.returncode == 5 and "the run's --device has no touch screen, and this journey is a phone's" in output, tail(output)
