@@ -105,7 +105,11 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines = [f"{title}: {ran}; {_outside(outside)}, {len(by_cause)} cause(s)"]
     else:
         also = f" and {_outside(outside)}" if outside else ""
-        lines = [f"{title}: {len(failing) - outside} of {counted(total, 'journey')} failed{also}, {len(by_cause)} cause(s)"]
+        # As the report counts them: failed (a finding) apart from broken (not judged: the machine, the network) and
+        # unknown (a worker that crashed)
+        statuses = Counter(journey.status for journey in failing if not journey.outside)
+        how = ", ".join(f"{statuses[status]} {status}" for status in ("failed", "broken", "unknown") if statuses[status])
+        lines = [f"{title}: {how} of {counted(total, 'journey')}{also}, {len(by_cause)} cause(s)"]
     for cause, details in sorted(by_cause.items(), key=lambda item: -sum(item[1].values())):
         count, around = sum(details.values()), outside_by_cause[cause]
         lines.append(f"- {cause}: " + ", ".join(part for part in (counted(count - around, 'journey') if count > around else "",

@@ -426,7 +426,8 @@ def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: We
     assert "token &lt;redacted&gt;" in post["body"]["text"] and "<" not in post["body"]["text"], post["body"]["text"]
     lines = html.unescape(post["body"]["text"]).splitlines()
     assert lines == [
-        "Nightly B2C + Mobile ID journeys (local stack): 4 of 6 journeys failed, 2 cause(s)",  # where they ran: from the results
+        # where they ran: from the results; failed and broken apart, as the report counts them
+        "Nightly B2C + Mobile ID journeys (local stack): 3 failed, 1 broken of 6 journeys, 2 cause(s)",
         "- ID token contract: 3 journeys",
         "    aud: expected testapp1, got other-app (3)",
         "- unclassified: 1 journey",
@@ -455,7 +456,7 @@ def test_teams_gets_an_adaptive_card(merged: Path, webhook: Webhook, monkeypatch
     [attachment] = post["body"]["attachments"]
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     texts = [block["text"] for block in attachment["content"]["body"]]
-    assert texts[0] == "B2C + Mobile ID journeys (local stack): 4 of 6 journeys failed, 2 cause(s)"
+    assert texts[0] == "B2C + Mobile ID journeys (local stack): 3 failed, 1 broken of 6 journeys, 2 cause(s)"
     assert "- ID token contract: 3 journeys" in texts
 
 
@@ -477,7 +478,7 @@ def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.Monk
                                          capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("TEAMS_WEBHOOK_URL", "$(TEAMS_WEBHOOK_URL)")  # Azure Pipelines: variable not defined
     assert notify.main([str(merged)]) == 0
-    assert capsys.readouterr().out.startswith("B2C + Mobile ID journeys (local stack): 4 of 6 journeys failed")
+    assert capsys.readouterr().out.startswith("B2C + Mobile ID journeys (local stack): 3 failed, 1 broken of 6 journeys")
 
 
 def test_a_green_run_says_so(tmp_path: Path) -> None:
@@ -514,7 +515,7 @@ def test_a_run_that_skipped_is_never_said_to_have_passed(tmp_path: Path) -> None
     assert notify.summarize(tmp_path / "some", "Nightly") == "Nightly: 1 journey passed, 1 skipped\n- skipped: no message (1)"
     write_result(tmp_path / "some", "test_sso", "unknown", message="the worker crashed")
     assert notify.summarize(tmp_path / "some", "Nightly").splitlines()[:3] == [
-        "Nightly: 1 of 3 journeys failed, 1 cause(s)", "- unclassified: 1 journey", "    the worker crashed (1)"]
+        "Nightly: 1 unknown of 3 journeys, 1 cause(s)", "- unclassified: 1 journey", "    the worker crashed (1)"]
 
 
 def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(shards: list[Path], tmp_path: Path) -> None:
