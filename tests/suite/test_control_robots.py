@@ -71,8 +71,10 @@ def test_a_404_that_is_not_the_emulators_is_a_wrong_control_url(status: int, bod
 @pytest.mark.parametrize(("status", "body", "says", "cause"), [
     (404, '{"error": "not_found"}', "Mobile ID started no transaction for +41791234567 within 1 s", None),
     (404, "Not Found", "MOBILEID_CONTROL_URL must be the deployed emulator's control API", TENANT_CONFIGURATION),
-    (502, "bad gateway", "answered HTTP 502 to approve: bad gateway. Fix: the deployed emulator is failing", INFRASTRUCTURE),
-    (401, "", "refused the call (HTTP 401). Fix: set MOBILEID_CONTROL_TOKEN", TENANT_CONFIGURATION),
+    # A phone's call by its route: one failing emulator is one cause in the report, not one per number, and no number quoted
+    (502, "bad gateway", "/phones/{msisdn}/approve answered HTTP 502 to approve: bad gateway. Fix: the deployed emulator is failing",
+     INFRASTRUCTURE),
+    (401, "", "/phones/{msisdn}/approve refused the call (HTTP 401). Fix: set MOBILEID_CONTROL_TOKEN", TENANT_CONFIGURATION),
     # The emulator's own refusals: the journey's state (the phone answered already), not the run's settings.
     (409, '{"error": "not_pending", "transaction": {}}',
      "Mobile ID's emulator refused to approve on +41791234567: not_pending (the transaction was answered or ended already)", None),
