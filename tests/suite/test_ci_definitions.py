@@ -592,3 +592,14 @@ def test_every_runner_image_is_pinned() -> None:
     images += [f"azure-pipelines.yml: {image}" for image in values_of(YAML(typ="safe").load(AZURE.read_text()), ("vmImage",))]  # its pool, any job's own
     assert len(images) >= 5, images
     assert [image for image in images if not re.search(r": ubuntu-\d\d\.\d\d$", image)] == []
+
+
+def test_the_tenant_runs_get_the_repositorys_policy_files_and_the_pull_requests_do_not() -> None:
+    """README: the repository variable (Azure: the pipeline variable) B2C_POLICY_FILES names the team's policy files for
+    the tenant nightly and smoke; Azure's pull-request stage, which runs locally, blanks it with the other tenant settings."""
+    nightly = workflow("nightly.yml")["jobs"]["journeys"]["env"]["B2C_POLICY_FILES"]
+    assert "vars.B2C_POLICY_FILES" in nightly and "vars.E2E_TARGET != 'local'" in nightly, nightly
+    assert workflow("smoke.yml")["jobs"]["smoke"]["env"]["B2C_POLICY_FILES"] == "${{ vars.B2C_POLICY_FILES }}"
+    stages = YAML(typ="safe").load(AZURE.read_text())["stages"]
+    pull_request = only([stage for stage in stages if stage["stage"] == "pull_request"], "pull_request stage", "azure-pipelines.yml")
+    assert pull_request["variables"]["B2C_POLICY_FILES"] == "", pull_request["variables"]
