@@ -145,10 +145,10 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
             raise UsageError(f"{flag} {value!r} is not {what}; e.g. {flag} {example}")
     if args.slowmo < 0:
         raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")
-    from fixtures.browser import has_display  # the suite's rule; imported here to keep `--help` light
+    from fixtures.browser import display_missing  # the suite's rule; imported here to keep `--help` light
 
-    if args.headed and not has_display(env, platform):
-        raise UsageError("--headed needs a display, and $DISPLAY is not set (no X server on this machine). "
+    if args.headed and (missing := display_missing(env, platform)):
+        raise UsageError(f"--headed needs a display, and {missing}. "
                          "Run without --headed (the bundle's trace and screenshots show every page), "
                          f"or under a virtual display: xvfb-run {python()} -m repro --headed ...")
     if args.prompt == "none" and (args.journey == "sign-up" or args.outcome != "approve"):

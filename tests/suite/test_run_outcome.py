@@ -5,6 +5,7 @@ browsers are not installed (as here)."""
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 from tests.suite_run import allure_results, pytest_e2e, tail
@@ -107,3 +108,27 @@ def test_a_desktop_device_for_the_run_skips_the_phone_journey_saying_why() -> No
     result = pytest_e2e("-k", "test_mobile_device and b2c_1_signupsignin", "-n", "0", "-rs", "--device", "Desktop Chrome")
     output = result.stdout + result.stderr
     assert result.returncode == 5 and "the run's --device has no touch screen, and this journey is a phone's" in output, tail(output)
+
+
+def test_headed_with_a_display_nothing_answers_at_says_so(tmp_path: Path) -> None:
+    """A $DISPLAY left from a closed session: refused before any journey, not each journey's launch failing and retried as
+    the machine's fault. A display whose X server listens (Linux's abstract socket, as Xvfb's) is taken."""
+    from fixtures.browser import display_missing
+
+    free = next(n for n in range(4000, 4100) if display_missing({"DISPLAY": f":{n}"}, "linux"))
+    assert f"$DISPLAY=':{free}' names no display server that answers here" in str(display_missing({"DISPLAY": f":{free}"}, "linux"))
+    assert display_missing({"DISPLAY": f":{free}"}, "darwin") is None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as x_server:
+        x_server.bind(f"\0/tmp/.X11-unix/X{free}")
+        x_server.listen()
+        assert display_missing({"DISPLAY": f":{free}.0"}, "linux") is None
+        assert display_missing({"DISPLAY": f"unix:{free}"}, "linux") is None
+    wayland = tmp_path / "wayland-0"
+    assert display_missing({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": str(tmp_path)}, "linux") is not None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as compositor:
+        compositor.bind(str(wayland))
+        compositor.listen()
+        assert display_missing({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": str(tmp_path)}, "linux") is None
+    result = pytest_e2e("-m", "smoke", "-n", "0", "--headed", f"--alluredir={tmp_path}", DISPLAY=f":{free}")
+    assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
+    assert f"--headed needs a display, and $DISPLAY=':{free}' names no display server" in result.stderr
