@@ -137,6 +137,34 @@ def test_a_journey_that_crashes_on_its_rerun_is_one_journey_with_its_attempts(tm
     assert (journey.attempts, journey.status, journey.final["uuid"]) == (2, "broken", crash["uuid"])
 
 
+# Its first attempt ends its worker; xdist starts another, and pytest-rerunfailures gives the journey its rerun there.
+CRASHING_THEN_PASSING = '''
+import os
+import signal
+from pathlib import Path
+
+
+def test_crashes_then_passes():
+    marker = Path(__file__).with_name("attempted")
+    if not marker.exists():
+        marker.write_text("1")
+        os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
+def test_a_journey_that_passes_after_its_worker_crashed_is_flaky(tmp_path: Path) -> None:
+    """The crashed attempt is a result of its own, the journey's: the merge marks the passing rerun flaky, as after any
+    other infrastructure failure. Without it the report showed one clean pass and the crash nowhere."""
+    (tmp_path / "test_crash_then_pass.py").write_text(CRASHING_THEN_PASSING)
+    # xdist by its entry point's name: pytest-rerunfailures reruns a crashed test only where a plugin of that name is.
+    done = pytest_with_plugins(tmp_path, ("xdist", "pytest_rerunfailures", "allure_pytest.plugin", "fixtures.reporting",
+                                          "fixtures.retries"), "-n", "1", "--infra-reruns", "1", str(tmp_path / "test_crash_then_pass.py"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(result["status"] for result in allure_results(tmp_path / "allure-results")) == ["broken", "passed"], done.stdout
+    [journey] = journeys(tmp_path / "allure-results").values()
+    assert (journey.attempts, journey.status, journey.flaky) == (2, "passed", True)
+
+
 def test_a_file_that_does_not_import_is_a_broken_result(tmp_path: Path) -> None:
     (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
     (tmp_path / "test_broken.py").write_text("def test_broken(:\n    pass\n")
