@@ -492,3 +492,22 @@ def test_the_real_mobile_ids_discovery_not_answering_is_the_way_there_and_anothe
     elsewhere.mobile_id_discovery()
     [row] = elsewhere.rows  # the real service's certificate is right: something on the way sends the request elsewhere
     assert row.cause == INFRASTRUCTURE and "something on the way (a proxy, a DNS entry)" in row.fix, row
+
+
+def test_the_preflight_checks_in_the_journeys_browser(stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--browser webkit``: the tenant's pages are checked in WebKit, which is not installed here: a failed row naming it,
+    where a Chromium check passed and every journey was then skipped. Of several browsers, the first that can run."""
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))  # no Playwright build of WebKit (the system's Chromium stays)
+    settings = build_settings(tenant_env(stack))
+    rows = {row.check: row for row in preflight(settings, settings.host_map, settings.ca_file, browser_names=["webkit"])}
+    assert list(failed(rows)) == ["browser"], table(list(rows.values()))
+    assert rows["browser"].detail.startswith("the browser (webkit) failed: webkit is not installed"), rows["browser"].detail
+    assert "-m playwright install webkit" in rows["browser"].fix and "Chromium" not in rows["browser"].fix
+    rows = {row.check: row for row in preflight(settings, settings.host_map, settings.ca_file, browser_names=["webkit", "chromium"])}
+    assert not list(failed(rows)), table(list(rows.values()))
+
+
+def test_a_tenant_mode_run_in_a_browser_not_installed_stops_at_the_preflight_naming_it(stack: Stack, tmp_path: Path) -> None:
+    result = pytest_run(tenant_env(stack, PLAYWRIGHT_BROWSERS_PATH=str(tmp_path)), "e2e", "-m", "smoke", "-n", "0", "--browser", "webkit")
+    output = result.stdout + result.stderr
+    assert result.returncode == 4 and "the browser (webkit) failed: webkit is not installed" in output, tail(output)
