@@ -10,12 +10,14 @@ import pytest
 from fixtures.causes import JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
+from fixtures.settings import Settings
+from fixtures.tokens import contract_claims, require_contract
 
 DEVICE = "Pixel 7"
 
 
 @pytest.mark.only_browser("chromium")
-def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str,
+def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: MobileID, policy: str, settings: Settings,
                             browser_context_args: dict[str, Any]) -> None:
     if browser_context_args.get("has_touch") is False:  # the run's --device wins over the journey's phone
         pytest.skip("the run's --device has no touch screen, and this journey is a phone's: run it without --device, or with a "
@@ -50,4 +52,6 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
     journey.reach_profile_page()
     journey.profile.continue_()
     claims = journey.token(request)
-    assert claims.get("name") == number, f"ID token name is {claims.get('name')!r}, expected the display name {number!r}"
+    require_contract(claims, policy, settings.token_contract, sign_up=True)
+    if "name" in contract_claims(policy, settings.token_contract):
+        assert claims["name"] == number, f"ID token name is {claims['name']!r}, expected the display name {number!r}"

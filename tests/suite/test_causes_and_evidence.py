@@ -243,7 +243,45 @@ def test_the_terminal_counts_each_cause_with_its_detail_and_names_its_failures_u
 def test_an_error_redirects_cause_names_its_code_once() -> None:
     cause = causes.b2c_error_code("AADB2C90075", "server_error: AADB2C90075: The claims exchange 'MobileIDExchange' ...",
                                   redirected=True)
-    assert cause == causes.Cause(causes.B2C_ERROR_REDIRECT, "AADB2C90075: server_error: The claims exchange 'MobileIDExchange' ...")
+    assert cause == causes.Cause(causes.B2C_ERROR_REDIRECT, "AADB2C90075: server_error: The claims exchange '…' ...")
+
+
+# One fault met through the user flow and through the custom policy, in B2C's words (reference b2c.md section 4; the local
+# stack's, mocks/b2c/errors.py): each names its own technical profile for Mobile ID, and may number the step otherwise.
+TOKEN_ENDPOINT_500 = ("server_error: AADB2C90075: The claims exchange '{profile}' specified in step '{step}' returned HTTP error "
+                      "response with Code '500' and Reason 'Internal Server Error'.\r\nCorrelation ID: {guid}\r\nTimestamp: 2026-11-30 17:53:31Z")
+COOKIES_LOST = ("AADB2C90255: The claims exchange specified in technical profile '{profile}' did not complete as expected. "
+                "You might want to try starting your session over from the beginning.\nCorrelation ID: {guid}")
+
+
+@pytest.mark.parametrize(("said", "redirected", "detail"), [
+    (TOKEN_ENDPOINT_500, True, "AADB2C90075: server_error: The claims exchange '…' specified in step '…' returned HTTP error response with "
+                               "Code '500' and Reason 'Internal Server Error'."),
+    (COOKIES_LOST, False, "AADB2C90255: The claims exchange specified in technical profile '…' did not complete as expected. You might "
+                          "want to try starting your session over from the beginning."),
+], ids=["Mobile ID's token endpoint answering 500", "lax-session-cookie"])
+def test_one_fault_in_a_user_flow_and_a_custom_policy_is_one_cause(said: str, redirected: bool, detail: str) -> None:
+    """B2C's message quotes the claims exchange's technical profile ('MobileID' in the seed's user flow, 'MobileIDExchange'
+    in its custom policy): the cause leaves it out, else the report shows the fault as two causes; the code, what the
+    identity provider answered and B2C's words stay."""
+    user_flow = said.format(profile="MobileID", step="2", guid="0b0e7c53-5d8e-4f4a-9a51-0d5ab1f6c111")
+    custom_policy = said.format(profile="MobileIDExchange", step="3", guid="1c1f8d64-6e9f-405b-8b62-1e6bc2070222")
+    code = said.split("AADB2C", 1)[1][:5]
+    typed = [causes.b2c_error_code(f"AADB2C{code}", message, redirected=redirected) for message in (user_flow, custom_policy)]
+    where = "B2C redirected with" if redirected else "B2C showed its error page:"
+    untyped = [classify_text(f"AssertionError: {where} {message}", verdict=True) for message in (user_flow, custom_policy)]
+    name = causes.B2C_ERROR_REDIRECT if redirected else causes.B2C_ERROR_PAGE
+    assert typed == [Cause(name, detail)] * 2, typed
+    assert untyped[0] == untyped[1] and untyped[0].name == name and "'…'" in untyped[0].detail, untyped  # a journey's bare assert
+
+
+def test_the_docs_show_the_detail_of_b2c_quoting_the_policy() -> None:
+    """docs/suite.md, Reports: the detail of Mobile ID's token endpoint answering 500, as the report shows it."""
+    message = TOKEN_ENDPOINT_500.format(profile="MobileID", step="2", guid="0b0e7c53-5d8e-4f4a-9a51-0d5ab1f6c111")
+    detail = causes.b2c_error_code("AADB2C90075", message, redirected=True).detail
+    docs = " ".join((ROOT / "docs" / "suite.md").read_text().split())
+    shown = detail.removesuffix(" and Reason 'Internal Server Error'.")
+    assert f"`{shown} ...`" in docs, detail
 
 
 def test_a_collection_error_is_named_in_the_causes_section() -> None:

@@ -66,3 +66,18 @@ def test_a_contract_without_name_and_idp_leaves_their_checks_out() -> None:
     assert default.returncode == 1 and "2 failed" in default.stdout and "ID token idp is 'google.com'" in default.stdout, tail(default.stdout, 2000)
     without = pytest_e2e(*select, E2E_STACK_FAULTS="wrong-idp", E2E_TOKEN_CONTRACT="name oid newUser")
     assert without.returncode == 0 and "2 passed" in without.stdout, tail(without.stdout, 2000)
+
+
+def test_a_token_without_name_is_one_cause_in_every_journey_that_checks_the_name() -> None:
+    """The fault name-claim-missing in each journey that checks the name claim (sign-up, the contract, the profile page's
+    edits, a phone's sign-up): each finds it by the token contract's check, so the report shows one cause, not one per
+    journey's own words (a bare assert on the name: cause "other", or a detail quoting each journey's phone number)."""
+    from tests.suite_run import pytest_e2e
+
+    select = ("-k", "(test_first_sign_in_creates_the_user_from_mobile_id or test_id_token_carries_every_claim_of_the_contract or "
+                    "test_profile_changes_reach_the_token or test_an_emptied_required_field or test_sign_up_on_a_phone) and b2c_1_signupsignin",
+              "-n", "0", "--tb=no")
+    run = pytest_e2e(*select, E2E_STACK_FAULTS="name-claim-missing")
+    found = [line for line in run.stdout.splitlines() if line[:1].isdigit() and " x " in line]  # the causes section's counts
+    assert run.returncode == 1 and "5 failed" in run.stdout, tail(run.stdout, 2000)
+    assert found == ["5 x ID token contract: name: expected present, got missing"], tail(run.stdout, 2000)
