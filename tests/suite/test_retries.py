@@ -139,3 +139,62 @@ def test_an_attempt_that_stays_red_after_its_reruns_keeps_its_cause(tmp_path: Pa
               for path in results.glob("*-result.json")]
     assert len(labels) == 3 and all(attempt.get("cause") == "infrastructure" for attempt in labels), labels
 
+
+
+# A returning user's journey: its first attempt fails as the control API fails, its retry meets the phone still busy
+# with the first attempt's sign-in (mid_auth_3310), its third attempt signs in. Beside it, a journey that meets "busy"
+# on its first attempt: Mobile ID's answer, a finding.
+BUSY_ON_ITS_RETRY = '''
+from pathlib import Path
+
+from fixtures.causes import MOBILE_ID_OUTCOME, JourneyFailure
+from fixtures.mobile_id import ControlAPIError
+
+
+def attempt(name):
+    marker = Path(__file__).with_name(name + ".attempts")
+    count = int(marker.read_text()) + 1 if marker.exists() else 1
+    marker.write_text(str(count))
+    return count
+
+
+def busy():
+    return JourneyFailure("B2C redirected with access_denied instead of an ID token: AADB2C90273: An invalid response was "
+                          "received : 'Error: access_denied,Error Description: mid_auth_3310_KS04VMNH - The user is busy "
+                          "with another authentication'", cause=MOBILE_ID_OUTCOME, detail="mid_auth_3310 (AADB2C90273)")
+
+
+def test_returning_user_signs_in():
+    count = attempt("returning_user")
+    if count == 1:
+        raise ControlAPIError("https://openid.mobileid.ch/control/phones/{msisdn}/approve answered HTTP 502 to approve: Bad Gateway",
+                              "the deployed emulator is failing: see its log", infrastructure=True)
+    if count == 2:
+        raise busy()
+
+
+def test_busy_phone():
+    raise busy()
+'''
+
+
+def test_a_retry_that_meets_the_phone_busy_is_infrastructure_as_the_failure_it_follows(tmp_path: Path) -> None:
+    """Mobile ID's "busy" on a retry is the failed attempt's sign-in still open on the phone: infrastructure (broken, and
+    tried again), not a finding about Mobile ID; on a first attempt it stays Mobile ID's answer."""
+    (tmp_path / "test_busy.py").write_text(BUSY_ON_ITS_RETRY)
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_busy.py"), "--infra-reruns", "2")
+    assert "1 failed, 1 passed, 2 rerun" in done.stdout, done.stdout + done.stderr
+    attempts = []
+    for path in (tmp_path / "allure-results").glob("*-result.json"):
+        result = json.loads(path.read_text())
+        labels = {label["name"]: label["value"] for label in result["labels"]}
+        attempts.append((result["name"], result["start"], result["status"], labels.get("cause"), labels.get("cause_detail")))
+    assert [attempt[2:] for attempt in sorted(attempts) if attempt[0] == "test_returning_user_signs_in"] == [
+        ("broken", "infrastructure", "Mobile ID control API: https://openid.mobileid.ch/control/phones/{msisdn}/approve answered HTTP 502 "
+                                     "to approve: Bad Gateway"),
+        ("broken", "infrastructure", "mid_auth_3310 on a retry after an infrastructure failure: the phone was still busy with the "
+                                     "sign-in the failed attempt left open"),
+        ("passed", None, None),
+    ]
+    assert [attempt[2:] for attempt in attempts if attempt[0] == "test_busy_phone"] == [
+        ("failed", "Mobile ID outcome", "mid_auth_3310 (AADB2C90273)")]
