@@ -206,9 +206,13 @@ def test_a_wait_ended_by_the_run_being_stopped_tells_the_webhook(monkeypatch: py
 
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
     posted: list[dict[str, Any]] = []
+    unanswered = UnansweredSignIns()
     with pytest.raises(type(stopped)):
-        Person(announce=lambda line: None, post=posted.append, timeout=120.0).approve("+41791234567", WaitingPage(wait))  # type: ignore[arg-type]
+        Person(announce=lambda line: None, post=posted.append, timeout=120.0, unanswered=unanswered,
+               journey="e2e/test_x.py::test_y").approve("+41791234567", WaitingPage(wait))  # type: ignore[arg-type]
     assert [(p.get("outcome"), p["transaction"]) for p in posted] == [(None, "K7Q2XW8P"), ("stopped", "K7Q2XW8P")]
+    # The sign-in is still open on the phone: the next journey (a retry's) waits until Mobile ID ends it, not meeting "busy".
+    assert unanswered.latest is not None and (unanswered.latest.transaction, unanswered.latest.journey) == ("K7Q2XW8P", "e2e/test_x.py::test_y")
     assert posted[-1]["text"] == f"Mobile ID: stopped waiting for +4179*****67: {why}; nothing more to approve for transaction K7Q2XW8P"
 
 
