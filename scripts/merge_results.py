@@ -10,12 +10,18 @@ itself is that shard. (Found here, not by make's wildcard, which splits a path w
 Every result, container and attachment file of every shard is copied (allure-pytest
 names them by UUID, so they do not collide; a collision with different content is an
 error). ``environment.properties`` and ``categories.json`` come from the first shard
-that has them. A journey with several attempts (``--infra-reruns``) keeps all of them,
+that has them; a shard's list of the journeys it collected (``collected-*.json``) is read, not copied (shards told the
+same number write lists of one name). A journey with several attempts (``--infra-reruns``) keeps all of them,
 and its final attempt is marked flaky (``statusDetails.flaky``, which Allure shows) when it passed after one that did
 not. A result file that cannot be read (half written by a shard cut short) becomes a broken result of its own.
 
-``--expect N`` (CI: the number of shards): a shard that gave no results (it broke before its
-journeys, or was cancelled at its time limit, so it uploaded nothing) becomes a broken result of
+Each shard lists the journeys it collected before any of them ran (fixtures/reporting.py): those of them without a
+result (the shard was cut short at its time limit, or killed, and uploaded the results of the journeys it finished)
+become one broken result per shard, cause infrastructure, that names them (as its steps), so the report, the message
+and the quality gate say the night is partial rather than count the journeys that ran as the whole night.
+
+``--expect N`` (CI: the number of shards): a shard that gave no results and no list (it broke before its
+journeys, or was cancelled at its time limit before it collected them, so it uploaded nothing) becomes a broken result of
 its own, cause infrastructure, so the report, the message and the quality gate all count it; without
 it a nightly that lost a shard would read as green. Shard folders are named ``...-K`` (CI's
 ``allure-results-K``); K tells which shard it is. Azure publishes each attempt of a shard's job under a name of its own
@@ -40,13 +46,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
-from fixtures.run_results import OUTSIDE_LABEL, run_result, write_run_result  # noqa: E402
+from fixtures.run_results import COLLECTED_PREFIX, OUTSIDE_LABEL, crash_key, read_collected, run_result, write_run_result  # noqa: E402
 
 SHARD_NUMBER = re.compile(r"-(\d+)(?:-attempt-\d+)?$")
 ATTEMPT = re.compile(r"-attempt-(\d+)$")
 SHARED_FILES = ("environment.properties", "categories.json")
 # The keys of the results the merge writes for what the shards lost: a partial night (scripts/quality_gate.py).
 CI_KEY = "ci-"
+UNFINISHED_KEY = f"{CI_KEY}unfinished-"  # a shard's journeys without a result, named in its result's steps (scripts/notify.py)
+COLLECTED = f"{COLLECTED_PREFIX}*.json"
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ def merge(shards: list[Path], into: Path, missing: Sequence[Missing] = ()) -> li
     try:
         overlaps = overlapping(shards)  # read before the merge, which counts a journey's results from two shards as retries
         notes = _merge(shards, partial, frozenset(overlaps))
+        notes += record_unfinished(partial, shards)
         record_missing(partial, missing)
         record_overlap(partial, overlaps)
     except BaseException:
@@ -170,7 +179,7 @@ def _merge(shards: list[Path], into: Path, in_two_shards: frozenset[str] = froze
             raise SystemExit(f"merge: {shard} is not a folder of Allure results (did the shard run and upload them?)")
         for source in sorted(shard.iterdir()):
             target = into / source.name
-            if not source.is_file():
+            if not source.is_file() or source.match(COLLECTED):  # the shard's own list, read after (record_unfinished)
                 continue
             if target.exists():
                 if filecmp.cmp(source, target, shallow=False):
@@ -202,17 +211,18 @@ class Missing:
 
 
 def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
-    """The shards of ``expected`` that gave no results: by number where the folders are numbered 1 to ``expected``,
-    one each (CI's artifacts), else by count."""
-    with_results = [shard for shard in shards if any(shard.glob("*-result.json"))]
-    numbers = [int(match.group(1)) for shard in with_results if (match := SHARD_NUMBER.search(shard.name))]
-    if len(numbers) == len(with_results) == len(set(numbers)) and all(1 <= number <= expected for number in numbers):
+    """The shards of ``expected`` that gave no results, nor the list of the journeys they collected (a shard that
+    collected none has nothing to give; one that gave none of its journeys' results is named by ``record_unfinished``):
+    by number where the folders are numbered 1 to ``expected``, one each (CI's artifacts), else by count."""
+    heard_from = [shard for shard in shards if any(shard.glob("*-result.json")) or any(shard.glob(COLLECTED))]
+    numbers = [int(match.group(1)) for shard in heard_from if (match := SHARD_NUMBER.search(shard.name))]
+    if len(numbers) == len(heard_from) == len(set(numbers)) and all(1 <= number <= expected for number in numbers):
         return [Missing(f"shard-{number}-of-{expected}", f"shard {number} of {expected}")
                 for number in range(1, expected + 1) if number not in numbers]
     return [Missing(f"unnumbered-shard-{number}-of-{expected}",
-                    f"{number} of the {expected - len(with_results)} missing shards of {expected} (counted: the folders are not "
+                    f"{number} of the {expected - len(heard_from)} missing shards of {expected} (counted: the folders are not "
                     f"numbered 1 to {expected}: the CI jobs' logs tell which)")
-            for number in range(1, expected - len(with_results) + 1)]
+            for number in range(1, expected - len(heard_from) + 1)]
 
 
 def overlapping(shards: list[Path]) -> dict[str, tuple[str, list[str]]]:
@@ -240,6 +250,46 @@ def record_overlap(into: Path, overlaps: dict[str, tuple[str, list[str]]]) -> No
                      cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
 
 
+def record_unfinished(into: Path, shards: list[Path]) -> list[str]:
+    """One broken result per shard whose collected journeys (``collected-*.json``) have no result in the merged ``into``,
+    naming them; a list that cannot be read is one too (whether the shard ran whole is not known). Returns notes.
+
+    One per shard, not one per journey: they did not fail, so they are not counted as journeys that failed, nor
+    given a broken attempt in each journey's history; the cause is one (the shard stopped), and the gate never meets
+    a night with it whatever failures it allows. A journey retried, skipped or crashed has a result (a crash before
+    any report of it has one by its node id); those deselected were never listed."""
+    found = journeys(into)
+    lists: dict[str, dict[str, str]] = {}  # by shard: shards told the same number list the same journeys (record_overlap)
+    notes = []
+    for path in sorted(path for shard in shards if shard.is_dir() for path in shard.glob(COLLECTED)):
+        if isinstance(read := read_collected(path), str):
+            detail = f"the journeys a shard collected could not be read from {path.name} ({read}): whether all of them ran is not known"
+            write_run_result(into, key=f"{CI_KEY}unreadable-{path.name}", full_name=f"ci.results.unreadable.{path.stem}",
+                             name=f"unreadable list {path.name}", cause=INFRASTRUCTURE, detail=detail, suite="CI shards")
+            notes.append(f"{path} could not be read ({read}): recorded as broken (cause {INFRASTRUCTURE})")
+            continue
+        lists.setdefault(read[0], {}).update(read[1])
+    for shard, collected in sorted(lists.items()):
+        without = [nodeid for history_id, nodeid in collected.items() if history_id not in found and crash_key(nodeid) not in found]
+        if not without:
+            continue
+        detail = (f"{shard} ended before {len(without)} of its {counted(len(collected), 'journey')} gave a result: cut short at its "
+                  "time limit, or killed (its job's log says which)")
+        message = f"{detail}.\n\nWithout a result (the steps below):\n" + "\n".join(without)
+        result = run_result(key=f"{UNFINISHED_KEY}{shard.replace(' ', '-')}", full_name=f"ci.shards.unfinished.{shard.replace(' ', '_')}",
+                            name=f"{shard}: {counted(len(without), 'journey')} without a result", cause=INFRASTRUCTURE, detail=detail,
+                            message=message, suite="CI shards")
+        result["steps"] = [{"name": nodeid, "status": "skipped", "start": result["start"], "stop": result["stop"]} for nodeid in without]
+        (into / f"{result['uuid']}-result.json").write_text(json.dumps(result), encoding="utf-8")
+        notes.append(f"{shard}: {counted(len(without), 'journey')} of {len(collected)} without a result: recorded as broken (cause {INFRASTRUCTURE})")
+    return notes
+
+
+def without_result(journey: Journey) -> list[str]:
+    """The journeys a shard collected but gave no result for, when ``journey`` is the merge's result naming them."""
+    return [str(step.get("name")) for step in journey.final.get("steps", [])] if journey.history_id.startswith(UNFINISHED_KEY) else []
+
+
 def record_missing(into: Path, missing: Sequence[Missing]) -> None:
     """One broken result per missing shard, where the report, the message and the gate see it."""
     for shard in missing:
@@ -252,7 +302,8 @@ def downloaded_shards(folder: Path) -> tuple[list[Path], list[str]]:
     """The shards in the folder CI downloaded them into (``--shards-in``): its ``allure-results-*`` folders, else the folder
     itself when it holds results; none otherwise. With the notes on the attempts left out (``latest_attempts``)."""
     numbered = sorted(path for path in folder.glob("allure-results-*") if path.is_dir())
-    return latest_attempts(numbered) if numbered else ([folder] if any(folder.glob("*-result.json")) else [], [])
+    flat = any(folder.glob("*-result.json")) or any(folder.glob(COLLECTED))
+    return latest_attempts(numbered) if numbered else ([folder] if flat else [], [])
 
 
 def latest_attempts(shards: list[Path]) -> tuple[list[Path], list[str]]:

@@ -7,7 +7,8 @@ failed, broken and unknown journeys (as the quality gate counts them) by their A
 ``cause_detail`` (journeys without the labels: cause "unclassified", detail the first
 line of the failure message). Prints the message, then posts it to every webhook set:
 ``SLACK_WEBHOOK_URL`` (Slack incoming webhook, ``{"text": ...}``) and
-``TEAMS_WEBHOOK_URL`` (Teams Workflows webhook, an Adaptive Card). The title says where the journeys ran (tenant or
+``TEAMS_WEBHOOK_URL`` (Teams Workflows webhook, an Adaptive Card). A night a shard left partial (cut short at its time
+limit) names the journeys without a result, after the causes. The title says where the journeys ran (tenant or
 local stack), as the results' ``environment.properties`` says. Without either it
 only prints (Azure Pipelines passes an undefined variable as the text ``$(NAME)``: unset). Webhook URLs are secrets: never printed. Exit 0 even when journeys
 failed (the quality gate decides the run); 1 when a post fails.
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from mocks.common.hosts import is_loopback  # noqa: E402
-from scripts.merge_results import Journey, counted, journeys, skip_reasons  # noqa: E402
+from scripts.merge_results import Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
 UNCLASSIFIED = "unclassified"
@@ -119,6 +120,7 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
     if failing:  # after the causes: what broke first, then what did not run
+        lines += unfinished_lines(found)
         lines += skipped_lines(found)
     if flaky:
         lines.append(f"{counted(flaky, 'journey')} passed after an infrastructure retry (flaky)")
@@ -126,6 +128,18 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines.append(f"Report: {link}")
     secrets = secret_values()  # blanked out of anything posted (the webhooks' URLs included)
     return redact_text("\n".join(lines), secrets)
+
+
+def unfinished_lines(found: dict[str, Journey]) -> list[str]:
+    """The journeys the shards collected but gave no result for (scripts/merge_results.py ``record_unfinished``): the
+    night is partial, and these are what it lacks."""
+    without = [nodeid for journey in found.values() for nodeid in without_result(journey)]
+    if not without:
+        return []
+    lines = [f"- no result, the night is partial: {counted(len(without), 'journey')}", *(f"    {_short(nodeid)}" for nodeid in without[:MAX_DETAILS])]
+    if len(without) > MAX_DETAILS:
+        lines.append(f"    and {len(without) - MAX_DETAILS} more (see the report)")
+    return lines
 
 
 def skipped_lines(found: dict[str, Journey]) -> list[str]:

@@ -6,7 +6,9 @@ Counts each journey once, by its final attempt (a journey rerun into green after
 infrastructure failure counts as passed, and is flaky in the report). The rules are
 Allure 3's ``maxFailures`` and ``minTestsCount``, over the same counts as the nightly's message
 (scripts/merge_results.py): a shard that uploaded nothing and a failure outside any journey count as
-failures, never as journeys run, which Allure's own ``allure quality-gate`` cannot tell apart.
+failures, never as journeys run, which Allure's own ``allure quality-gate`` cannot tell apart. Partial results (a shard
+lost or cut short, a result file that cannot be read, shards that ran the same journeys, a journey file not collected)
+never meet it, whatever failures it allows: its line says so, naming the first journeys a shard left without a result.
 """
 
 from __future__ import annotations
@@ -18,12 +20,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
 from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY  # noqa: E402
-from scripts.merge_results import CI_KEY, counted, journeys, skip_reasons  # noqa: E402
+from scripts.merge_results import CI_KEY, Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
 # The keys of results that say part of the run is missing: the merge's (lost, unreadable, overlapping shards), a journey file's.
 PARTIAL_NIGHT = (CI_KEY, COLLECTION_KEY)
 MAX_REASONS = 2  # a line for a pipeline's summary, not a report
+
+
+def partial_words(journey: Journey) -> str:
+    """What of the night is missing, in a few words: the result's name, and the first journeys it names that have no result."""
+    without = without_result(journey)
+    more = f" and {len(without) - MAX_REASONS} more" if len(without) > MAX_REASONS else ""
+    return str(journey.final.get("name")) + (f": {', '.join(without[:MAX_REASONS])}{more}" if without else "")
 
 
 def main(argv: list[str]) -> int:
@@ -50,8 +59,8 @@ def main(argv: list[str]) -> int:
     problems = []
     for said in dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops):
         problems.append(said)  # a partial run is no run to judge, whatever failures are allowed
-    if partial and unsuccessful <= args.max_failures:  # else said with the failures below
-        named = sorted(str(journey.final.get("name")) for journey in partial)
+    if partial:  # said even where the failures are too many as well: they are not all the night's
+        named = sorted(partial_words(journey) for journey in partial)
         problems.append(f"the results are partial ({'; '.join(named[:MAX_REASONS])}"
                         f"{f'; and {len(partial) - MAX_REASONS} more' if len(partial) > MAX_REASONS else ''}), whatever failures are allowed")
     if unsuccessful > args.max_failures:

@@ -21,7 +21,7 @@ import pytest
 
 from fixtures.causes import OTHER
 from fixtures.commands import venv_for_make
-from fixtures.run_results import COLLECTION_KEY, write_run_result
+from fixtures.run_results import COLLECTION_KEY, crash_key, write_collected, write_run_result
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
 from tests.suite_run import allure_results, killed, run_holding, suite_env, tail
 
@@ -237,6 +237,97 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
     whole = tmp_path / "whole"
     assert merge_results.main([str(shards[0]), str(tmp_path / "shards" / "allure-results-2"), "--into", str(whole), "--expect", "2"]) == 0
     assert len(merge_results.journeys(whole)) == 2 and quality_gate.main([str(whole)]) == 0
+
+
+def collected(folder: Path, group: int, splits: int, *names: str) -> None:
+    """A shard's list of the journeys it collected, as the run writes it (fixtures/reporting.py), by ``write_result``'s ids."""
+    write_collected(folder, group, splits, [(f"h-{name}", f"e2e/test_journeys.py::{name}") for name in names])
+
+
+def test_a_shard_cut_short_is_a_partial_night_that_names_its_journeys_without_a_result(tmp_path: Path,
+                                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A shard stopped at its step's time limit uploads the results of the journeys it finished: the merge read them as the
+    whole shard, and the report, the gate (whatever failures it allowed) and the message as a whole night."""
+    one, two = tmp_path / "shards" / "allure-results-1", tmp_path / "shards" / "allure-results-2"
+    collected(one, 1, 2, "test_sign_up[B2C_1_signupsignin]", "test_sign_in[B2C_1_signupsignin]")
+    write_result(one, "test_sign_up[B2C_1_signupsignin]", "passed")
+    write_result(one, "test_sign_in[B2C_1_signupsignin]", "failed", labels=AUD)
+    later = ("test_sso[B2C_1_signupsignin]", "test_sign_out[B2C_1_signupsignin]", "test_cookies[B2C_1_signupsignin]", "test_consent[B2C_1_signupsignin]")
+    collected(two, 2, 2, "test_cancel[B2C_1_signupsignin]", *later)
+    write_result(two, "test_cancel[B2C_1_signupsignin]", "passed")  # the only journey it finished
+    merged = tmp_path / "merged"
+    assert merge_results.main(["--shards-in", str(tmp_path / "shards"), "--into", str(merged), "--expect", "2"]) == 0
+    assert "merge: shard 2 of 2: 4 journeys of 5 without a result: recorded as broken (cause infrastructure)" in capsys.readouterr().out
+    assert not list(merged.glob("collected-*")), "a shard's list is the merge's to read, not a file of the report"
+    [unfinished] = [j for j in merge_results.journeys(merged).values() if j.outside]
+    assert (unfinished.history_id, unfinished.status, unfinished.label("cause")) == ("ci-unfinished-shard-2-of-2", "broken", "infrastructure")
+    assert unfinished.final["name"] == "shard 2 of 2: 4 journeys without a result"
+    assert [step["name"] for step in unfinished.final["steps"]] == [f"e2e/test_journeys.py::{name}" for name in later]  # the report lists them
+    # The gate is not met whatever failures it allows, and names what is missing; with none allowed it says so too.
+    for allowed in ("5", "0"):
+        assert quality_gate.main([str(merged), "--max-failures", allowed]) == 1
+        assert ("the results are partial (shard 2 of 2: 4 journeys without a result: e2e/test_journeys.py::test_sso[B2C_1_signupsignin], "
+                "e2e/test_journeys.py::test_sign_out[B2C_1_signupsignin] and 2 more), whatever failures are allowed") in capsys.readouterr().out
+    message = notify.summarize(merged, "Nightly").splitlines()
+    assert message[0] == "Nightly: 1 failed of 3 journeys and 1 failure outside any journey, 2 cause(s)", message
+    assert ("    shard 2 of 2 ended before 4 of its 5 journeys gave a result: cut short at its time limit, or killed (its job's log says "
+            "which) (1)") in message, message
+    start = message.index("- no result, the night is partial: 4 journeys")
+    assert message[start + 1:start + 5] == [*(f"    e2e/test_journeys.py::{name}" for name in later[:3]), "    and 1 more (see the report)"], message
+    # The same shard cut short has the same id every night (the report's history follows it), whichever journeys it lacks.
+    write_result(two, "test_sso[B2C_1_signupsignin]", "passed")
+    again = tmp_path / "again"
+    assert merge_results.main(["--shards-in", str(tmp_path / "shards"), "--into", str(again), "--expect", "2"]) == 0
+    assert [j.history_id for j in merge_results.journeys(again).values() if j.outside] == ["ci-unfinished-shard-2-of-2"]
+
+
+def test_a_shards_list_counts_its_retried_skipped_and_crashed_journeys_and_one_that_collected_none_is_no_lost_shard(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What has a result is no gap: a journey's attempts (--infra-reruns), a skip, a worker's crash before any report of
+    the journey (its result keyed by node id). A shard that collected nothing gave no result and lost none; an earlier
+    attempt of a shard's job (Azure) is not read; shards told the same number list the same journeys, named once."""
+    shards = tmp_path / "shards"
+    one = shards / "allure-results-1"
+    collected(one, 1, 3, "test_sign_up", "test_sign_in", "test_sso", "test_crash")
+    write_result(one, "test_sign_up", "broken", stop=1)
+    write_result(one, "test_sign_up", "passed", stop=2)
+    write_result(one, "test_sign_in", "skipped", message="Skipped: webkit is not installed here")
+    write_result(one, "test_sso", "passed")
+    write_result(one, "test_crash", "broken", history_id=crash_key("e2e/test_journeys.py::test_crash"))
+    collected(shards / "allure-results-2", 2, 3)  # its part of the split was empty
+    collected(shards / "allure-results-3-attempt-1", 3, 3, "test_cookies", "test_consent")  # cut short, then run again whole
+    collected(shards / "allure-results-3-attempt-2", 3, 3, "test_cookies", "test_consent")
+    for name in ("test_cookies", "test_consent"):
+        write_result(shards / "allure-results-3-attempt-2", name, "passed")
+    whole = tmp_path / "whole"
+    assert merge_results.main(["--shards-in", str(shards), "--into", str(whole), "--expect", "3"]) == 0
+    assert not [j.final["name"] for j in merge_results.journeys(whole).values() if j.outside]
+    assert quality_gate.main([str(whole), "--max-failures", "1"]) == 0  # the crash is a failure, not a gap
+    # Two shards told the same number (SHARD pinned) list the same journeys under one name: read, not copied (two contents).
+    pinned = [tmp_path / "pinned" / f"allure-results-{number}" for number in (1, 2)]
+    for shard in pinned:
+        collected(shard, 1, 2, "test_sign_up", "test_sign_in", "test_sso")
+    write_collected(pinned[1], 1, 2, [("h-test_sign_up", "e2e/test_journeys.py::test_sign_up")])  # the same name, other content
+    write_result(pinned[0], "test_sign_up", "passed")
+    merged = tmp_path / "merged"
+    assert merge_results.main(["--shards-in", str(tmp_path / "pinned"), "--into", str(merged), "--expect", "2"]) == 0
+    names = sorted(j.final["name"] for j in merge_results.journeys(merged).values() if j.outside)
+    assert names == ["shard 1 of 2: 2 journeys without a result"], names  # once; each folder ran (it listed), none is lost
+    # The one shard GitHub's download put flat in the folder, with its list and no result yet: cut short, not lost.
+    collected(tmp_path / "flat", 1, 1, "test_sign_up")
+    assert merge_results.main(["--shards-in", str(tmp_path / "flat"), "--into", str(tmp_path / "merged-flat"), "--expect", "1"]) == 0
+    assert [j.final["name"] for j in merge_results.journeys(tmp_path / "merged-flat").values()] == ["shard 1 of 1: 1 journey without a result"]
+
+
+def test_a_shards_list_that_cannot_be_read_is_a_partial_night(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_result(tmp_path / "allure-results-1", "test_sign_up", "passed")
+    (tmp_path / "allure-results-1" / "collected-shard-1-of-1.json").write_text('{"shard": 1, "shards": 1, "journ')
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(tmp_path / "allure-results-1"), "--into", str(merged), "--expect", "1"]) == 0
+    assert "collected-shard-1-of-1.json could not be read (JSONDecodeError" in capsys.readouterr().out
+    [unreadable] = [j for j in merge_results.journeys(merged).values() if j.outside]
+    assert unreadable.status == "broken" and "whether all of them ran is not known" in unreadable.said, unreadable.final
+    assert quality_gate.main([str(merged), "--max-failures", "1"]) == 1
 
 
 def test_merge_refuses_one_file_name_with_two_contents(shards: list[Path], tmp_path: Path) -> None:

@@ -3,12 +3,14 @@ file that does not import; and a results folder is emptied once per run, not aga
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from scripts import merge_results
 from scripts.merge_results import journeys
 from tests.suite_run import allure_results, pytest_with_plugins
 
@@ -163,6 +165,71 @@ def test_a_journey_that_passes_after_its_worker_crashed_is_flaky(tmp_path: Path)
     assert sorted(result["status"] for result in allure_results(tmp_path / "allure-results")) == ["broken", "passed"], done.stdout
     [journey] = journeys(tmp_path / "allure-results").values()
     assert (journey.attempts, journey.status, journey.flaky) == (2, "passed", True)
+
+
+A_SHARD = '''
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.parametrize("policy", ["B2C_1_signupsignin", "B2C_1A_signup_signin"], ids=["b2c_1_signupsignin", "b2c_1a_signup_signin"])
+def test_sign_in(policy):
+    pass
+
+
+@pytest.mark.skip(reason="webkit is not installed here")
+def test_skipped():
+    pass
+
+
+def test_not_selected():
+    pass
+
+
+def test_the_list_is_there_before_any_journey_runs(pytestconfig):
+    [listed] = Path(pytestconfig.getoption("allure_report_dir")).glob("collected-*.json")
+    assert "test_shard.py::test_the_list_is_there_before_any_journey_runs" in listed.read_text()
+
+
+def test_y_cut_short():  # as a step's time limit ends a shard: nothing of the run's own runs after it
+    if os.environ.get("CUT_SHORT"):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_z_after():
+    pass
+'''
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_shard_lists_the_journeys_it_collected_as_the_merge_knows_them(tmp_path: Path, workers: str) -> None:
+    """A shard killed half-way (its step's time limit) uploads the results of the journeys it finished: from its list,
+    written as it collected them (once, under xdist too), the merge names the others (scripts/merge_results.py)."""
+    (tmp_path / "test_shard.py").write_text(A_SHARD)
+    plugins = ("xdist.plugin", "pytest_split.plugin", "allure_pytest.plugin", "fixtures.reporting")
+    shard = ("--splits", "1", "--group", "1", "-k", "not not_selected", "-n", workers, str(tmp_path / "test_shard.py"))
+    done = pytest_with_plugins(tmp_path, plugins, "--clean-alluredir", *shard)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = tmp_path / "allure-results"
+    [listed] = [path.name for path in results.iterdir() if "collected" in path.name]  # one, and no half-written one beside it
+    assert listed == "collected-shard-1-of-1.json" and len(json.loads((results / listed).read_text())["journeys"]) == 6
+    merged = tmp_path / f"merged-{workers}"
+    assert merge_results.main([str(results), "--into", str(merged)]) == 0
+    # Its journeys as their results are keyed (a parameter, a skip): each has its result, so none is said to be missing.
+    assert not [j.final["name"] for j in journeys(merged).values() if j.outside]
+    assert len(journeys(merged)) == 6
+    if workers == "2":
+        return
+    cut = pytest_with_plugins(tmp_path, plugins, "--clean-alluredir", *shard, env={"CUT_SHORT": "1"})
+    assert cut.returncode == -9, cut.stdout + cut.stderr
+    cut_short = tmp_path / "merged-cut-short"
+    assert merge_results.main([str(results), "--into", str(cut_short)]) == 0
+    [unfinished] = [j for j in journeys(cut_short).values() if j.outside]
+    assert unfinished.final["name"] == "shard 1 of 1: 2 journeys without a result"
+    assert [step["name"] for step in unfinished.final["steps"]] == ["test_shard.py::test_y_cut_short", "test_shard.py::test_z_after"]
 
 
 def test_a_file_that_does_not_import_is_a_broken_result(tmp_path: Path) -> None:
