@@ -37,6 +37,15 @@ def test_a_token_check_failure_carries_its_claim_with_expected_and_got() -> None
     assert classify(failure.value) == causes.Cause(causes.TOKEN_CONTRACT, f"aud: expected {CLIENT!r}, got 'someone-else'")
 
 
+def test_a_wrong_name_in_every_journey_is_one_cause_whatever_number_each_signed_in_with() -> None:
+    """The journeys check the name against their own phone number (the display name Mobile ID gives): the cause leaves
+    the number out, as it comes or masked (tenant mode), else one wrong name reads as a cause per journey."""
+    said = [f"AssertionError: ID token name is 'Anna Meier', expected the display name {number!r}"
+            for number in ("+41791234567", "+41757654321", "+4179*****67")]
+    assert {classify_text(text, verdict=True) for text in said} == {causes.Cause(causes.TOKEN_CONTRACT,
+                                                                                 "name: expected display name a phone number, got 'Anna Meier'")}
+
+
 def test_a_typed_failure_is_found_behind_another_exception() -> None:
     try:
         try:
