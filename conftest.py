@@ -3,6 +3,7 @@
 pytest_plugins = [
     "fixtures.settings_plugin",
     "fixtures.stack",
+    "fixtures.stack_exit",
     "fixtures.browser",
     "fixtures.b2c",
     "fixtures.mobile_id",
