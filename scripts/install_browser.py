@@ -93,6 +93,7 @@ def run_without_stack_traces(command: list[str], timeout: int) -> bool:
 APT_ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}  # no question may wait for an answer (CI has no terminal)
 LOG_DIR = Path(sys.prefix) / "setup-logs"  # the virtual environment's: set-up runs this script with its Python
 STILL_WORKING_EVERY = 20  # seconds between "still installing" lines
+CONNECT_TIMEOUT = 3  # seconds Playwright's download host has to answer before the system's browser is taken
 LOG_TAIL = 25  # lines of a failed command's log shown in the terminal
 
 
@@ -223,11 +224,11 @@ def download_possible() -> str | None:
     for url in hosts:
         parts = urlsplit(url)
         try:
-            with socket.create_connection((parts.hostname or "", parts.port or 443), timeout=3):
+            with socket.create_connection((parts.hostname or "", parts.port or 443), timeout=CONNECT_TIMEOUT):
                 return None
         except OSError:
             continue
-    return f"no connection to {' or '.join(urlsplit(url).hostname or url for url in hosts)} within 3 s"
+    return f"no connection to {' or '.join(urlsplit(url).hostname or url for url in hosts)} within {CONNECT_TIMEOUT:g} s"
 
 
 def find_browser() -> int:

@@ -587,11 +587,40 @@ def test_the_smoke_and_the_pull_request_run_what_the_readme_says_within_their_li
 
 
 def test_every_runner_image_is_pinned() -> None:
-    """README, CI: a new runner image comes by a commit, not by a night (``*-latest`` moves under the pipeline)."""
+    """README, CI: a new runner image comes by a commit, not by a night (``*-latest`` moves under the pipeline): the
+    image, the Python and the nightly's time the README names, on both platforms."""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    pinned = re.search(r"Their runners are pinned to Ubuntu [\d.]+ \(`(ubuntu-[\d.]+)`\).*?and Python to ([\d.]+) by `setup-python`", readme)
+    at = re.search(r"`nightly\.yml` \((\d\d):(\d\d) UTC, or by hand\); Azure's schedule", readme)
+    assert pinned and at, "README, CI: the pinned image, Python and the nightly's time"
     images = [f"{path.name}: {name}: {job['runs-on']}" for path in WORKFLOWS for name, job in workflow(path.name)["jobs"].items() if "runs-on" in job]
-    images += [f"azure-pipelines.yml: {image}" for image in values_of(YAML(typ="safe").load(AZURE.read_text()), ("vmImage",))]  # its pool, any job's own
+    azure = YAML(typ="safe").load(AZURE.read_text())
+    images += [f"azure-pipelines.yml: {image}" for image in values_of(azure, ("vmImage",))]  # its pool, any job's own
     assert len(images) >= 5, images
-    assert [image for image in images if not re.search(r": ubuntu-\d\d\.\d\d$", image)] == []
+    assert [image for image in images if not image.endswith(f": {pinned.group(1)}")] == []
+    pythons = [step["with"]["python-version"] for path in WORKFLOWS for job in workflow(path.name)["jobs"].values()
+               for step in job.get("steps", []) if str(step.get("uses", "")).startswith("actions/setup-python")]
+    pythons += [task["inputs"]["versionSpec"] for task in tasks(azure) if task.get("task", "").startswith("UsePythonVersion")]
+    assert len(pythons) >= 5 and set(pythons) == {pinned.group(2)}, pythons
+    minute, hour = int(at.group(2)), int(at.group(1))
+    crons = [entry["cron"] for entry in workflow("nightly.yml")["on"]["schedule"]] + [entry["cron"] for entry in azure["schedules"]]
+    assert crons == [f"{minute} {hour} * * *"] * 2, crons
+
+
+def tasks(node: object) -> list[dict]:
+    """Every step of an Azure definition that is a task (``- task: Name@N``), as data."""
+    if isinstance(node, list):
+        return [task for item in node for task in tasks(item)]
+    if isinstance(node, dict):
+        return ([node] if "task" in node else []) + [task for value in node.values() for task in tasks(value)]
+    return []
+
+
+def test_ci_runs_make_test_on_a_clean_checkout() -> None:
+    """README: `.ci/run` is `make test` (on a clean checkout, no input)."""
+    run = ROOT / ".ci" / "run"
+    commands = [line.strip() for line in run.read_text().splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert run.stat().st_mode & 0o111 and commands[0] == "set -euo pipefail" and commands[-1] == "make test", commands
 
 
 def test_the_tenant_runs_get_the_repositorys_policy_files_and_the_pull_requests_do_not() -> None:

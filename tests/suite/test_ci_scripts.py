@@ -515,6 +515,8 @@ def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: We
     assert post["path"] == "/services/T000/B000/secret-path"
     # Slack reads & < > as its markup ("<!channel>" would call a whole channel): escaped, and read back here.
     assert "token &lt;redacted&gt;" in post["body"]["text"] and "<" not in post["body"]["text"], post["body"]["text"]
+    # An & of a failure's words is one too, else "&lt;!channel&gt;" in them would reach Slack as "<!channel>".
+    assert notify.slack_text("a & b &lt;!channel&gt;") == "a &amp; b &amp;lt;!channel&amp;gt;"
     lines = html.unescape(post["body"]["text"]).splitlines()
     assert lines == [
         # where they ran: from the results; failed and broken apart, as the report counts them

@@ -6,6 +6,7 @@ Section anchors are worked out as GitHub does for headings of plain words and co
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 from collections import Counter
@@ -111,3 +112,18 @@ def test_the_journey_table_of_the_suite_docs_lists_every_journey_file_with_its_m
         used = set(re.findall(rf"\bpytest\.mark\.({'|'.join(JOURNEY_MARKERS)})\b", (ROOT / "e2e" / name).read_text()))
         named = set(re.findall(rf"\b({'|'.join(JOURNEY_MARKERS)})\b", cell))
         assert named == used, f"{name}: the table names {sorted(named)}, its journeys carry {sorted(used)}"
+
+
+@pytest.mark.parametrize(("said", "module", "constant", "unit"), [
+    (r"answer within (\d+) s or `PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD` is set", "scripts.install_browser", "CONNECT_TIMEOUT", 1),
+    (r"terminal gets a line every (\d+) s while it works", "scripts.install_browser", "STILL_WORKING_EVERY", 1),
+    (r"one that cannot be taken within (\d+) s", "fixtures.repro", "SCREENSHOT_TIMEOUT", 1000),
+    (r"a pytest still running (\d+) s later is told", "scripts.process_group", "STOPS_WITHIN", 1),
+    (r"each post given up after (\d+) s", "scripts.notify", "POST_DEADLINE_S", 1),
+], ids=["download host", "set-up's lines", "repro screenshot", "child stops", "webhook post"])
+def test_the_readmes_times_are_the_codes(said: str, module: str, constant: str, unit: int) -> None:
+    """The README's figures for how long things are given are the values the code uses (the tests shorten them)."""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    match = re.search(said, readme)
+    assert match, f"README: {said}"
+    assert getattr(importlib.import_module(module), constant) == int(match.group(1)) * unit
