@@ -205,10 +205,13 @@ def test_a_whole_results_directory_is_swept_of_tokens_secrets_and_numbers(tmp_pa
 def test_a_traces_session_cookies_and_authorization_codes_are_redacted_in_every_member(tmp_path: Path) -> None:
     """Cookies and codes are credentials (a live B2C session against a tenant): gone from the trace, wherever they are."""
     sso, csrf, code = "2FgzpFo-8SwbGBtdb3Bd-sso", "csrf-cookie-value-77", "uO3qDzccI7I_1-DB7leIFgSo4F8q"
+    fresh = "Qm9va21hcmtlZC1zc28tY29va2ll-set"  # a session B2C sets on the last answer before its redirect: in Set-Cookie alone
     snapshot = {"request": {"url": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp", "method": "POST",
                             "headers": [{"name": "Cookie", "value": f"x-ms-cpim-sso:guid={sso}; x-ms-cpim-csrf={csrf}"}],
                             "cookies": [], "postData": {"params": [{"name": "code", "value": code}, {"name": "state", "value": "s"}]}},
-                "response": {"headers": [{"name": "set-cookie", "value": f"x-ms-cpim-csrf={csrf}; path=/; secure"}], "cookies": []}}
+                "response": {"headers": [{"name": "set-cookie", "value": f"x-ms-cpim-csrf={csrf}; path=/; secure\n"
+                                                                          f"x-ms-cpim-sso:guid_0={fresh}; path=/; secure; HttpOnly"}],
+                             "cookies": []}}
     trace_path = tmp_path / "trace.zip"
     with zipfile.ZipFile(trace_path, "w") as trace:
         trace.writestr("trace.network", json.dumps({"type": "resource-snapshot", "snapshot": snapshot}) + "\n")
@@ -217,7 +220,7 @@ def test_a_traces_session_cookies_and_authorization_codes_are_redacted_in_every_
     Redaction.for_run(LOCAL, environ={}).zip(trace_path)
     with zipfile.ZipFile(trace_path) as trace:
         texts = [trace.read(name).decode() for name in trace.namelist()]
-    assert all(contains_secret(t, [sso, csrf, code]) == [] for t in texts), texts
+    assert all(contains_secret(t, [sso, csrf, code, fresh]) == [] for t in texts), texts
     assert "x-ms-cpim-sso:guid" in texts[0] and '"state"' in texts[0]  # names and harmless values stay readable
 
 

@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.causes import OTHER
+from fixtures.causes import OTHER, TOKEN_CONTRACT, token_contract
 from fixtures.commands import venv_for_make
 from fixtures.run_results import COLLECTION_KEY, crash_key, write_collected, write_run_result
+from mocks.b2c.settings import TESTAPP1_CLIENT_ID
+from mocks.faults import OTHER_AUDIENCE
 from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
 from tests.suite_run import allure_results, killed, run_holding, suite_env, tail
 
@@ -46,7 +48,8 @@ def write_result(folder: Path, name: str, status: str, *, stop: int = 1, labels:
     return path
 
 
-AUD = {"cause": "ID token contract", "cause_detail": "aud: expected testapp1, got other-app"}
+# As the token check says it (fixtures/tokens.py) of the self-check's wrong-audience fault: the stack's test app expected.
+AUD = {"cause": TOKEN_CONTRACT, "cause_detail": token_contract("", "aud", repr(TESTAPP1_CLIENT_ID), repr(OTHER_AUDIENCE)).cause.detail}
 
 
 @pytest.fixture
@@ -522,7 +525,7 @@ def test_slack_message_names_each_cause_with_its_count(merged: Path, webhook: We
         # where they ran: from the results; failed and broken apart, as the report counts them
         "Nightly B2C + Mobile ID journeys (local stack): 3 failed, 1 broken of 6 journeys, 2 cause(s)",
         "- ID token contract: 3 journeys",
-        "    aud: expected testapp1, got other-app (3)",
+        f"    {AUD['cause_detail']} (3)",
         "- unclassified: 1 journey",
         "    RuntimeError: control API refused token <redacted> (1, on B2C_1A_signup_signin)",  # the run had two policies
         "1 journey passed after an infrastructure retry (flaky)",
@@ -589,9 +592,9 @@ def test_a_cause_that_broke_one_policy_of_several_says_so(tmp_path: Path) -> Non
     write_result(tmp_path, "test_sign_up[B2C_1_signupsignin]", "passed")
     lines = notify.summarize(tmp_path, "Nightly").splitlines()
     assert "    AADB2C90075: The claims exchange 'MobileID-OAuth2' failed (2, all on B2C_1A_signup_signin)" in lines, lines
-    assert "    aud: expected testapp1, got other-app (1, on B2C_1_signupsignin)" in lines, lines
+    assert f"    {AUD['cause_detail']} (1, on B2C_1_signupsignin)" in lines, lines
     write_result(tmp_path, "test_token_contract[B2C_1A_signup_signin]", "failed", labels=AUD)  # now on both: no policy named
-    assert "    aud: expected testapp1, got other-app (2)" in notify.summarize(tmp_path, "Nightly").splitlines()
+    assert f"    {AUD['cause_detail']} (2)" in notify.summarize(tmp_path, "Nightly").splitlines()
 
 
 def test_a_run_that_skipped_is_never_said_to_have_passed(tmp_path: Path) -> None:

@@ -594,3 +594,34 @@ def test_a_number_form_answered_with_mobile_ids_error_ends_the_phones_wait_there
     from fixtures.reporting import page_facts
 
     assert page_facts(page, "https://jwt.ms")["Mobile ID code"] == "mid_sys_9900_1ESJ9RJX"  # the report's "where it stopped"
+
+
+def test_b2cs_error_page_known_by_its_class_alone_is_a_dead_end_too(page: Page) -> None:
+    """docs/suite.md: B2C's error page is `#api[data-name="GlobalException"]` or `#api.error-page-content`: a tenant's
+    page layout may leave out the data-name (reference b2c.md, unconfirmed for globalexception 1.2.x)."""
+    page.set_content(ERROR_PAGE.replace('data-name="GlobalException"', 'class="error-page-content"'))
+    assert B2CErrorPage(page).is_shown()
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
+    assert time.monotonic() - started < 5 and failure.value.cause.name == causes.TENANT_CONFIGURATION, failure.value.cause
+
+
+def test_the_waiting_pages_facts_name_mobile_ids_transaction(page: Page) -> None:
+    """docs/suite.md, evidence: where the journey stopped names Mobile ID's transaction number, which the person on the
+    phone (or Mobile ID's support) matches the failure with."""
+    page.route("https://m.mobileid.ch/**", lambda route: route.fulfill(body=WAITING, content_type="text/html"))
+    page.goto("https://m.mobileid.ch/oidc/wait")
+    assert page_facts(page, "https://jwt.ms")["Mobile ID transaction"] == "K7Q2"
+
+
+def test_a_page_whose_load_never_ends_takes_at_most_half_the_wait_for_its_load(page: Page) -> None:
+    """docs/suite.md, Waits: the document may load first for at most half the wait and LOAD_FIRST_MS (5 s): a short wait
+    on a page whose load never ends still looks at the page in its second half, rather than spend it all on the load."""
+    assert waiting.LOAD_FIRST_MS == 5_000
+    page.route("https://contoso.b2clogin.com/hangs.js", lambda route: None)  # never answered: load never fires
+    page.route("https://contoso.b2clogin.com/page", lambda route: route.fulfill(body=HUNG_SCRIPT_PAGE, content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/page", wait_until="commit")
+    started = time.monotonic()
+    B2CSignUpOrSignInPage(page).wait_until_shown(timeout=4_000)
+    assert time.monotonic() - started < 3.5, "the load may take half of a 4 s wait, 2 s, not all of it"
