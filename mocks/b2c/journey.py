@@ -210,10 +210,10 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             policy = self._policy(request)
             transaction = self._transaction(request, single(request.query_params, "tx"), request.headers.get("x-csrf-token"))
         except (B2CError, ParameterError):
-            return xhr("400", "AADB2C90046", B2CError("AADB2C90046").message, http_status=400)
+            return xhr("400", "AADB2C90046", B2CError("AADB2C90046").message)
         t = strings(transaction.locale)
         if transaction.policy.key != policy.key:
-            return xhr("400", "AADB2C90046", B2CError("AADB2C90046").message, http_status=400)
+            return xhr("400", "AADB2C90046", B2CError("AADB2C90046").message)
         form = await self._form(request)
         if transaction.run is not None:
             try:

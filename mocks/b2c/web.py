@@ -110,14 +110,15 @@ def in_journey(error: B2CError, transaction: JourneyTransaction | None) -> B2CEr
     return replace(error, correlation_id=transaction.correlation_id) if transaction is not None else error
 
 
-def xhr(status: str, code: str | None, message: str | None, *, http_status: int = 200) -> JSONResponse:
-    """The SelfAsserted XHR answer: HTTP 200 with ``{"status":"200"}`` or ``{"status":"400",...}``."""
+def xhr(status: str, code: str | None, message: str | None) -> JSONResponse:
+    """The SelfAsserted XHR answer: HTTP 200 with ``{"status":"200"}`` or ``{"status":"400",...}``, whatever the error
+    (reference b2c.md section 4: the page reads the body's status; an HTTP error would be an answer no tenant gives)."""
     body: dict[str, str] = {"status": status}
     if code:
         body["errorCode"] = code
     if message:
         body["message"] = message
-    return JSONResponse(body, status_code=http_status, headers={"Cache-Control": "no-store"})
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 def preflight() -> Response:
