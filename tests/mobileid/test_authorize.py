@@ -71,8 +71,12 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"scope": "openid email"}, "invalid_scope", "mid_req_1110"),
         ({"scope": "openid auth_basic"}, "invalid_scope", "mid_req_1110"),  # an old example's (README, decision 14)
         ({"scope": "profile phone"}, "invalid_scope", "mid_req_1110"),
-        ({"scope": "openid offline_access"}, "unauthorized_client", "mid_sec_2010"),  # documented, not ours to serve
+        # Scopes the reference documents and the emulator does not serve: not allowed for the client (README, decision 13).
+        ({"scope": "openid offline_access"}, "unauthorized_client", "mid_sec_2010"),
         ({"scope": "openid mid_location"}, "unauthorized_client", "mid_sec_2010"),
+        ({"scope": "openid mid_cms"}, "unauthorized_client", "mid_sec_2010"),
+        ({"scope": "openid mid_esign_basic"}, "unauthorized_client", "mid_sec_2010"),
+        ({"scope": "openid mid_passkey"}, "unauthorized_client", "mid_sec_2010"),
         ({"nonce": None}, "invalid_request", "mid_req_1900"),
         ({"acr_values": "mid_al3_any mid_al2_any"}, "invalid_request", "mid_req_1010"),
         ({"acr_values": "mid_al3_any,mid_al2_any"}, "invalid_request", "mid_req_1010"),  # several, written with a comma
@@ -82,8 +86,15 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"ui_locales": "en,de"}, "invalid_request", "mid_req_1030"),
         ({"ui_locales": "es"}, "invalid_request", "mid_req_1040"),
         ({"prompt": "consent"}, "invalid_request", "mid_req_1900"),
+        # Parameters a client may not use (the reference: display, max_age, id_token_hint, claims; README, decision 12: and
+        # the request objects and dynamic registration it does not support).
+        ({"display": "page"}, "unauthorized_client", "mid_sec_2030"),
         ({"max_age": "0"}, "unauthorized_client", "mid_sec_2030"),
+        ({"id_token_hint": "eyJhbGciOiJub25lIn0.e30."}, "unauthorized_client", "mid_sec_2030"),
         ({"claims": "{}"}, "unauthorized_client", "mid_sec_2030"),
+        ({"request": "eyJhbGciOiJub25lIn0.e30."}, "unauthorized_client", "mid_sec_2030"),
+        ({"request_uri": "urn:ietf:params:oauth:request_uri:abc"}, "unauthorized_client", "mid_sec_2030"),
+        ({"registration": "{}"}, "unauthorized_client", "mid_sec_2030"),
         ({"code_challenge": "x" * 43, "code_challenge_method": "plain"}, "invalid_request", "mid_req_1900"),
         ({"code_challenge": "x" * 43}, "invalid_request", "mid_req_1900"),
         ({"code_challenge": "short", "code_challenge_method": "S256"}, "invalid_request", "mid_req_1900"),

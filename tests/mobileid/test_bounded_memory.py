@@ -7,7 +7,9 @@ size limit. Inserting stays cheap however much is stored.
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 
 from mocks.common.store import ExpiringStore
 from mocks.mobileid import MobileIDSettings
@@ -18,6 +20,8 @@ from mocks.mobileid.transactions import TransactionStore
 from tests.fake_clock import WEEK, FakeClock
 
 from .support import RP_POST, User, authorize_params, default_clients, redeem
+
+README = Path(__file__).resolve().parents[2] / "mocks" / "mobileid" / "README.md"
 
 
 def settings(**overrides) -> MobileIDSettings:
@@ -95,6 +99,39 @@ def test_consents_expire_and_every_store_has_a_size_limit() -> None:
     assert memory.has_consent(RP_POST, number(499))
     clock.advance(CONSENT_LIFETIME + 1)
     assert not memory.has_consent(RP_POST, number(499))
+
+
+def kept_for(store: str) -> int:
+    """Seconds the README's Bounded memory table says ``store`` is kept (its row's "30 minutes", "180 days")."""
+    table = README.read_text(encoding="utf-8").split("\n## Bounded memory\n", 1)[1].split("\n## ", 1)[0]
+    row = re.search(rf"^\| {re.escape(store)}[^|]* \| (\d+) (minutes|days)\b", table, re.MULTILINE)
+    assert row, f"the README's Bounded memory table has no row for {store} in minutes or days"
+    return int(row.group(1)) * {"minutes": 60, "days": 24 * 3600}[row.group(2)]
+
+
+def test_a_login_session_lives_the_readmes_30_minutes() -> None:
+    """A browser may sit on the login page for a while: its session still works a second before the README's time and
+    is gone a second after it (the README and the code held together, not the code's constant against itself)."""
+    assert kept_for("login sessions") == 30 * 60
+    clock = FakeClock()
+    memory = Memory(clock=clock)
+    started = memory.new_session(request(settings()), "T1", "en")
+    clock.advance(kept_for("login sessions") - 1)
+    assert memory.session(started.id) is started
+    clock.advance(2)
+    assert memory.session(started.id) is None
+
+
+def test_a_consent_lives_the_readmes_180_days() -> None:
+    """consent = "once": a user who consented is not asked again for 180 days, then the page asks again."""
+    assert kept_for("consents") == 180 * 24 * 3600
+    clock = FakeClock()
+    memory = Memory(clock=clock)
+    memory.remember_consent(RP_POST, number(1))
+    clock.advance(kept_for("consents") - 1)
+    assert memory.has_consent(RP_POST, number(1))
+    clock.advance(2)
+    assert not memory.has_consent(RP_POST, number(1))
 
 
 def test_the_running_emulator_keeps_at_most_store_limit_codes(start_emulator) -> None:

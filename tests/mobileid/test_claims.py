@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import subprocess
 import time
@@ -39,6 +41,16 @@ def test_id_token_carries_the_protocol_and_scope_claims(emulator, http) -> None:
     assert (claims["acr"], claims["amr"]) == ("mid_al3_any", ["mid_sim"])
     # Display name = name (B2C user flow) needs name in the ID token.
     assert claims["name"] == claims["phone_number"] == APPROVE
+
+
+def test_at_hash_is_the_left_half_of_the_access_tokens_sha256(http) -> None:
+    """OIDC Core 3.1.3.6 (RS256): base64url of the left 128 bits of SHA-256 over the access token's ASCII, unpadded;
+    computed here, not with the emulator's helper, so a client that checks it (OIDC Core 3.1.3.8: it may) is not failed."""
+    code = User(http).login(authorize_params()).code or ""
+    answer = redeem(http, code).json()
+    claims = jwt.decode(answer["id_token"], KeySet.import_key_set(http.get("/jwks.json").json()), algorithms=["RS256"]).claims
+    left = hashlib.sha256(answer["access_token"].encode("ascii")).digest()[:16]
+    assert claims["at_hash"] == base64.urlsafe_b64encode(left).decode("ascii").rstrip("=")
 
 
 def test_claims_stay_out_of_the_id_token_when_the_client_says_so(http) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from .support import WAITING_NUMBER, User, emulator_env
+from .support import RP_CONSENT, WAITING_NUMBER, User, answer_of, authorize_params, emulator_env, redeem
 
 
 def start_waiting(http, msisdn: str = WAITING_NUMBER) -> str:
@@ -69,11 +70,33 @@ def test_answering_twice_is_409(http) -> None:
     assert again.status_code == 409 and again.json()["transaction"]["status"] == "approved"
 
 
-def test_reset_forgets_transactions_and_sessions(http) -> None:
+def consent_page_of_a_sign_in(http) -> httpx.Response:
+    """Where a sign-in at the client that asks consent once goes after the phone approved: the consent page or the client."""
+    user = User(http)
+    return http.get(user.wait_status(user.start_transaction("+41700092502", authorize_params(RP_CONSENT)))["next"])
+
+
+def test_reset_forgets_transactions_sessions_codes_tokens_and_consents(http) -> None:
+    """README, control API: a reset leaves nothing of the sign-ins before it usable, so one test's token, code or consent
+    cannot pass in the next: a redeemed access token is refused at userinfo, a code nobody redeemed is unknown, a user
+    who consented is asked again."""
     session = start_waiting(http)
+    consent = consent_page_of_a_sign_in(http)
+    consenting = parse_qs(urlsplit(consent.headers["location"]).query)["session"][0]
+    assert answer_of(http.post("/oidc/consent", data={"session": consenting, "decision": "accept"})).code
+    assert "/oidc/consent?" not in consent_page_of_a_sign_in(http).headers["location"]  # given once, not asked again
+    token = redeem(http, User(http).login(authorize_params()).code or "").json()["access_token"]
+    unused = User(http).login(authorize_params()).code or ""
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert http.get("/userinfo", headers=bearer).status_code == 200
     assert http.post("/control/reset").json() == {"reset": True}
     assert http.get("/control/transactions").json() == {"transactions": []}
     assert http.get("/oidc/wait/status", params={"session": session}).status_code == 404
+    refused = http.get("/userinfo", headers=bearer)
+    assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["www-authenticate"]
+    forgotten = redeem(http, unused)
+    assert forgotten.status_code == 400 and forgotten.json()["error"] == "invalid_grant", forgotten.text
+    assert "/oidc/consent?" in consent_page_of_a_sign_in(http).headers["location"]
 
 
 def test_robots_names_the_number_of_each_outcome_and_each_ends_that_way(http) -> None:

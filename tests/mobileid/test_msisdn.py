@@ -1,4 +1,5 @@
-"""One phone number, one spelling: only ASCII digits make a number (issue 12, item 1)."""
+"""One phone number, one spelling: only ASCII digits make a number (issue 12, item 1), a Swiss one has nine digits after
++41, and a bracket is only the trunk zero after the country code (mocks/mobileid/README.md, Test numbers)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,21 @@ REFUSED_SPELLINGS = {
     "national-form-fullwidth": "\uff10\uff17\uff19 111 22 33",
     "no-break-space-separator": "+41\u00a079\u00a0111\u00a022\u00a033",
 }
+# ASCII spellings that are not a number: a Swiss number with eight or ten digits after +41, brackets that are not "(0)"
+# after the country code (README: "Only ASCII counts: ... (0)"; decision 20).
+REFUSED_ASCII = {
+    "swiss-eight-digits": "079 123 45",
+    "swiss-ten-digits": "+41 79 123 45 678",
+    "swiss-ten-digits-0041": "0041 79 123 45 678",
+    "area-in-brackets": "(079) 111 22 33",
+    "brackets-inside-the-country-code": "+4(1) 79 (111) 22 33",
+    "brackets-inside-the-number": "+41 79 (111) 22 33",
+    "trunk-zero-in-national-form": "079 (0)111 22 33",
+    "trunk-zero-after-the-wrong-digits": "+417(0)9 111 22 33",
+    "trunk-zero-twice": "+41 (0)(0)79 111 22 33",
+    "trunk-zero-at-the-end": "+41 79 111 22 33 (0)",
+    "other-bracketed-digit": "+41 (1)79 111 22 33",
+}
 
 
 @pytest.mark.parametrize("spelling", list(REFUSED_SPELLINGS.values()), ids=list(REFUSED_SPELLINGS))
@@ -29,12 +45,25 @@ def test_a_non_ascii_spelling_is_not_a_number(spelling: str) -> None:
         normalize_msisdn(spelling)
 
 
-@pytest.mark.parametrize("typed", ["+41791112233", "079 111 22 33", "0041 79 111 22 33", "+41 (0)79 111-22-33", " 079.111.22.33 "])
+@pytest.mark.parametrize("typed", ["+41791112233", "079 111 22 33", "0041 79 111 22 33", "+41 (0)79 111-22-33", "0041 (0)79 111 22 33",
+                                   " 079.111.22.33 "])
 def test_ascii_spellings_have_one_canonical_form(typed: str) -> None:
     assert normalize_msisdn(typed) == "+41791112233"
 
 
-@pytest.mark.parametrize("spelling", list(REFUSED_SPELLINGS.values()), ids=list(REFUSED_SPELLINGS))
+@pytest.mark.parametrize("spelling", list(REFUSED_ASCII.values()), ids=list(REFUSED_ASCII))
+def test_a_short_or_long_swiss_number_or_a_bracket_but_the_trunk_zero_is_not_a_number(spelling: str) -> None:
+    """Dropping every bracket would make "(079) 111 22 33" and "+4(1) 79 (111) 22 33" numbers the README does not
+    document; a Swiss number of another length is no phone at all (nine digits after +41)."""
+    with pytest.raises(InvalidMSISDN):
+        normalize_msisdn(spelling)
+
+
+def test_a_foreign_numbers_trunk_zero_follows_its_country_code() -> None:
+    assert normalize_msisdn("+44 (0)20 7946 0958") == normalize_msisdn("+44 20 7946 0958") == "+442079460958"
+
+
+@pytest.mark.parametrize("spelling", [*REFUSED_SPELLINGS.values(), *REFUSED_ASCII.values()], ids=[*REFUSED_SPELLINGS, *REFUSED_ASCII])
 def test_the_login_page_refuses_the_spelling_and_starts_no_transaction(http, spelling: str) -> None:
     user = User(http)
     session = user.session_id(user.authorize(authorize_params()))

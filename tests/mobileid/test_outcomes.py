@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
+from typing import Literal
 
 import pytest
 from pydantic import SecretStr
@@ -122,17 +124,44 @@ def test_an_answer_due_later_comes_when_it_is_due(start_emulator, settings: dict
         assert http.get("/control/transactions").json()["transactions"][0]["status"] == settled_as
 
 
-def test_sim_only_acr_with_an_app_user_has_no_method(start_emulator) -> None:
+@pytest.mark.parametrize(
+    ("method", "lacking", "having"),
+    [("app", "mid_al3_simcard", "mid_al3_mobileapp"), ("sim", "mid_al3_mobileapp", "mid_al3_simcard")],
+    ids=["SIM-only ACR, App user", "App-only ACR, SIM user"],
+)
+def test_an_acr_for_the_method_the_user_lacks_has_no_method(start_emulator, method: Literal["sim", "app"], lacking: str, having: str) -> None:
+    """README, more rules: an ACR naming the one method the user does not have is mid_auth_3080; its own method's ACR
+    signs the same user in, so the refusal is the method's, not the user's."""
     from mocks.mobileid import ClientSettings
 
     from .support import REDIRECTS, RP_POST
 
     client = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]])
-    emulator = start_emulator(clients=[client], users=[TestUser(msisdn="+41795550003", method="app")])
+    emulator = start_emulator(clients=[client], users=[TestUser(msisdn="+41795550003", method=method)])
     with emulator.client() as http:
-        answer = User(http).login(authorize_params(acr_values="mid_al3_simcard"), "+41795550003")
+        answer = User(http).login(authorize_params(acr_values=lacking), "+41795550003")
         assert description_parts(answer.params["error_description"])[0] == "mid_auth_3080"
-        assert User(http).login(authorize_params(acr_values="mid_al3_mobileapp"), "+41795550003").code
+        assert User(http).login(authorize_params(acr_values=having), "+41795550003").code
+
+
+@pytest.mark.parametrize("method", ["sim", "app"])
+def test_the_passkey_acr_has_no_method_as_passkeys_are_not_emulated(start_emulator, method: Literal["sim", "app"]) -> None:
+    """README, more rules: mid_al4_passkey is mid_auth_3080 (the reference: passkeys disabled) for every user, even one
+    whose phone approves at once and whose number the login_hint names, as AL4 needs; mid_al4_any signs that user in."""
+    from mocks.mobileid import ClientSettings
+
+    from .support import REDIRECTS, RP_POST
+
+    client = ClientSettings(client_id=RP_POST, client_secret=SecretStr("s"), redirect_uris=[REDIRECTS[RP_POST]],
+                            allowed_acrs=["mid_al3_any", "mid_al4_any", "mid_al4_passkey"])
+    emulator = start_emulator(clients=[client], users=[TestUser(msisdn="+41795550004", method=method)])
+    hint = json.dumps({"hints": [{"msisdn": "+41795550004"}]})
+    with emulator.client() as http:
+        user = User(http)
+        answer = user.finish(user.session_id(user.authorize(authorize_params(acr_values="mid_al4_passkey", login_hint=hint))))
+        assert answer.error == "access_denied"
+        assert description_parts(answer.params["error_description"])[0] == "mid_auth_3080"
+        assert user.finish(user.session_id(user.authorize(authorize_params(acr_values="mid_al4_any", login_hint=hint)))).code
 
 
 def test_waiting_page_learns_the_answer_promptly(http, user: User) -> None:

@@ -27,6 +27,8 @@ def test_userinfo_returns_the_granted_claims(http, method: str) -> None:
     assert len(claims["sub"]) == 64 and int(claims["sub"], 16) >= 0
     assert claims["mid_profile_serial"].startswith("MIDCHE") and len(claims["mid_profile_serial"]) == 16
     assert claims["mid_profile_sim_status"] == "active"
+    # A SIM user's card details (README, Claims and decision 10): Swisscom's network in Switzerland, as strings.
+    assert (claims["mid_profile_sim_mcc"], claims["mid_profile_sim_mnc"], claims["mid_profile_sim_network"]) == ("228", "01", "Swisscom")
     assert "mid_profile_alias" not in claims  # absent values are omitted, not null
 
 
