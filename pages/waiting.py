@@ -8,7 +8,9 @@ error sent to the app); when the page is not shown it raises a ``JourneyFailure`
 was expected, the element, and what the browser shows instead, with its cause: the dead end's (B2C's
 error code), the network's when the browser's requests failed for want of it meanwhile
 (``watch_network``), or "page changed" (which a caller that waited for B2C to move on may read as a
-broken promise: ``b2c_stayed_on_its_own_page``). ``follow_navigations`` follows documents instead.
+broken promise: ``b2c_stayed_on_its_own_page``). ``follow_navigations`` follows documents instead. A page that does
+not answer at all (its script never yields, its next document never comes) is named by ``stopped_answering``, from what
+Playwright knows without asking the page: Playwright's looks without a timeout would wait for it forever.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ TIMEOUT_MS = 15_000
 
 # At most how long a page wait lets the document finish loading before it looks for the page's element anyway.
 LOAD_FIRST_MS = 5_000
+
+# How long a page gets to answer one look before it is said not to answer (``stopped_answering``): as long as a wait lets
+# a document load first. A healthy page answers in milliseconds, on a busy machine too.
+ANSWER_MS = 5_000
 
 B2C_ERROR_PAGE_ROOT = '#api[data-name="GlobalException"], #api.error-page-content'
 # Chromium's page for a navigation that failed (a refused connection, a name not resolved). Firefox and WebKit show
@@ -99,12 +105,49 @@ def at_dead_end(page: Page) -> tuple[str, Cause] | None:
 
 
 def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
-    """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect) or the network
-    failed the journey's requests while the browser showed it (``NetworkWatch``)."""
+    """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect), the network
+    failed the journey's requests while the browser showed it (``NetworkWatch``), or the page does not answer
+    (``stopped_answering``: the looks below would wait for it forever)."""
+    if (hung := stopped_answering(page)) is not None:
+        return hung
     words, cause = _screen(page)
     if cause is None and (failed := network_failure(page)) is not None:
         return words + meanwhile(failed), failed
     return words, cause
+
+
+def answers(page: Page, timeout: float | None = None) -> bool:
+    """Whether the page's document answers a look within ``timeout`` ms (``ANSWER_MS``). Playwright's looks without a
+    timeout of their own (``count()``, ``content()``, ``title()``, ``evaluate()``) wait forever on a page whose script
+    never yields or whose next document never comes; this one has one. A page that closed meanwhile is no page that
+    hangs: True, and the next look says what it is."""
+    try:
+        page.locator(":root").wait_for(state="attached", timeout=ANSWER_MS if timeout is None else timeout)
+    except PlaywrightTimeoutError:
+        return False
+    except PlaywrightError:
+        pass
+    return True
+
+
+def stopped_answering(page: Page, timeout: float | None = None) -> tuple[str, Cause] | None:
+    """None when the page answers a look (``answers``); else what the browser shows in words and the cause, from what
+    Playwright knows without the page's renderer: the URL of the last document that came, and the navigation the
+    browser still waits for (``NetworkWatch``). A navigation nobody answers is the way to its server, as Chromium's own
+    ``net::ERR_TIMED_OUT`` would later say (infrastructure); a document that came and does not answer is the page's
+    own script that never yields: its site's doing (a broken promise), which another attempt meets again."""
+    if answers(page, timeout):
+        return None
+    waited = f"{(ANSWER_MS if timeout is None else timeout) / 1000:g} s"
+    shows = url_without_query(page.url)
+    watch = _WATCHES.get(page)
+    if watch is not None and (navigation := watch.navigating) is not None:
+        to = url_without_query(navigation)
+        return (f"{shows}, still waiting for {to} to answer its navigation (the page did not answer a look within {waited})",
+                Cause(INFRASTRUCTURE, f"no answer to the browser's navigation to {to}"))
+    unknown = "" if watch is not None else ", or a navigation that never came"
+    return (f"{shows}, which did not answer a look within {waited} (a script of the page that never yields{unknown})",
+            Cause(BROKEN_PROMISE, f"the page at {shows} stopped answering"))
 
 
 def _screen(page: Page) -> tuple[str, Cause | None]:
@@ -193,16 +236,24 @@ class NetworkWatch:
         self.failed_navigation: NetworkFailure | None = None  # the page's last navigation that failed, for whatever reason
         self.shown_hosts: set[str] = set()
         self._document = ""
+        self._navigation: Request | None = None  # the page's navigation whose document has not come yet
         page.on("framenavigated", lambda frame: self._committed(frame.url) if frame == page.main_frame else None)
         page.on("request", self._attempt)  # already sent to the suite (the federation check listens to it too)
         page.on("requestfailed", self._failed)
         page.on("response", self._answered)
 
+    @property
+    def navigating(self) -> str | None:
+        """The URL of the page's navigation the browser still waits for (its document has not come), else None."""
+        return self._navigation.url if self._navigation is not None else None
+
     def _committed(self, url: str) -> None:
         if url.startswith(CHROME_ERROR):  # Chromium's page for a navigation that failed: still the failure's document
+            self._navigation = None
             return
         if url_without_query(url) == self._document and "#" in url:  # a fragment change: the same document
             return
+        self._navigation = None  # its document came
         self._document = url_without_query(url)
         self.shown_hosts.add(urlsplit(url).hostname or "")
         self.failures.clear()
@@ -211,8 +262,18 @@ class NetworkWatch:
 
     def _attempt(self, request: Request) -> None:
         self.retried[url_without_query(request.url)] = time.monotonic()
+        if self._is_navigation(request):
+            self._navigation = request
+
+    def _is_navigation(self, request: Request) -> bool:
+        try:  # an event handler that raises would surface at the journey's next call, far from here
+            return request.is_navigation_request() and request.frame == self.page.main_frame
+        except PlaywrightError:
+            return False
 
     def _answered(self, response: Response) -> None:  # the URL was reached: its failure is taken back
+        if response.request is self._navigation:  # answered, though its document may not come (a download, a 204): not hung
+            self._navigation = None  # (not requestfinished: one more event a request, on every journey's way)
         url = url_without_query(response.url)
         self.failures.pop(url, None)
         self.retried.pop(url, None)
@@ -230,6 +291,8 @@ class NetworkWatch:
             return
         if navigation:
             self.failed_navigation = NetworkFailure(url, error)
+            if request is self._navigation:
+                self._navigation = None
         self.retried.pop(url, None)  # this attempt failed: none stands
         if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
             self.failures.pop(url, None)  # the latest last

@@ -1,0 +1,190 @@
+"""A page that stops answering (its script never yields, its next document never comes) is named, never waited for.
+
+Playwright's looks without a timeout of their own (``count()``, ``content()``, ``evaluate()``) wait for such a page
+forever: the report's evidence held the run after pytest-timeout had fired, and the journey's cause blamed the runner
+without naming the page (pages/waiting.py ``stopped_answering``, fixtures/reporting.py ``hung_page_failure``). The
+browser tests carry a time limit of their own: a look that waited would hold them until it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import allure
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from fixtures import reporting
+from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, Cause, classify_text
+from fixtures.redaction import Redaction
+from fixtures.retries import InfrastructureFailure, Verdict
+from pages import waiting
+from tests.suite_run import ROOT, allure_results, pytest_e2e, tail
+
+APP = "https://app.test"
+# Its load never ends: the script runs as the page is parsed, after the navigation committed.
+LOOPING = "<!doctype html><title>busy</title><p>working</p><script>while (true) {}</script>"
+
+
+@pytest.fixture
+def short_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(waiting, "ANSWER_MS", 500)  # half a second to answer a look here, not 5
+
+
+def loop_at(page: Page) -> None:
+    """``page`` at a document whose script never yields (a code in its query, as B2C's pages may have)."""
+    page.route(f"{APP}/**", lambda route: route.fulfill(body=LOOPING, content_type="text/html"))
+    page.goto(f"{APP}/busy?code=query-code-123456", wait_until="commit")
+
+
+def wait_for_an_answer_at(page: Page) -> None:
+    """``page`` at a document of its own, its navigation to the next taken by the server and never answered."""
+    page.route(f"{APP}/**", lambda route: route.fulfill(body="<p>start</p>", content_type="text/html"))
+    page.route("https://b2c.test/**", lambda route: None)
+    page.goto(f"{APP}/start")
+    with pytest.raises(PlaywrightTimeoutError):
+        page.goto("https://b2c.test/authorize?state=s1", wait_until="commit", timeout=500)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_page_whose_script_never_yields_is_named_by_its_address_not_waited_for(page: Page, short_answers: None) -> None:
+    waiting.watch_network(page)
+    loop_at(page)
+    started = time.monotonic()
+    shows, cause = waiting.what_the_browser_shows(page)
+    assert time.monotonic() - started < 10
+    # The page's own doing, met again by another attempt: a finding, never retried as the runner's.
+    assert cause == Cause(BROKEN_PROMISE, "the page at https://app.test/busy stopped answering")
+    assert shows == "https://app.test/busy, which did not answer a look within 0.5 s (a script of the page that never yields)"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_navigation_nobody_answers_is_named_by_where_it_went_and_is_the_way_to_its_server(page: Page, short_answers: None) -> None:
+    """As Chromium's own net::ERR_TIMED_OUT would say it, later: infrastructure. A journey's bare navigation timeout is
+    told so too, not as a page that changed."""
+    waiting.watch_network(page)
+    wait_for_an_answer_at(page)
+    shows, cause = waiting.what_the_browser_shows(page)
+    assert cause == Cause(INFRASTRUCTURE, "no answer to the browser's navigation to https://b2c.test/authorize")
+    assert shows.startswith("https://app.test/start, still waiting for https://b2c.test/authorize to answer its navigation"), shows
+    bare = classify_text("TimeoutError: Page.goto: Timeout 15000ms exceeded.")
+    assert reporting.locate_bare_timeout(bare, page) == cause
+
+
+@pytest.mark.browser
+def test_the_watch_forgets_a_navigation_once_its_document_came_or_it_failed(page: Page) -> None:
+    watch = waiting.watch_network(page)
+    page.route(f"{APP}/**", lambda route: route.fulfill(body="<p>start</p>", content_type="text/html"))
+    page.route("https://gone.test/**", lambda route: route.abort("connectionrefused"))
+    page.goto(f"{APP}/start")
+    assert watch.navigating is None
+    with pytest.raises(PlaywrightError, match="ERR_CONNECTION_REFUSED"):
+        page.goto("https://gone.test/")
+    assert watch.navigating is None, "a failed navigation is waited for no more: the next page's silence is its own"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_the_evidence_of_a_page_that_does_not_answer_is_its_address_and_the_other_pages_are_whole(
+        browser: Any, page: Page, monkeypatch: pytest.MonkeyPatch, short_answers: None) -> None:
+    page.set_content("<p>the test's own browser</p>")
+    other = browser.new_context()
+    try:
+        loop_at(other.new_page())
+        attached: dict[str, Any] = {}
+        monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+        started = time.monotonic()
+        assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=False)) == 2
+        assert time.monotonic() - started < 10
+    finally:
+        other.close()
+    stopped = attached["browser 2: where it stopped"]
+    assert stopped.startswith("url: https://app.test/busy?code=") and "query-code-123456" not in stopped, stopped
+    assert "not answering: https://app.test/busy, which did not answer a look within 0.5 s" in stopped, stopped
+    assert not {"browser 2: screenshot", "browser 2: page HTML"} & set(attached), sorted(attached)
+    assert {"browser 1: screenshot", "browser 1: page HTML"} <= set(attached), sorted(attached)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_journey_pytest_timeout_stopped_on_a_page_that_does_not_answer_fails_naming_it(browser: Any, page: Page,
+                                                                                         short_answers: None) -> None:
+    timed_out = pytest.fail.Exception("Timeout (>180.0s) from pytest-timeout.")
+    item: Any = SimpleNamespace(funcargs={"browser": browser})
+    page.set_content("<p>answers</p>")
+    assert reporting.hung_page_failure(item, timed_out) is None  # every page answers: the runner's, as pytest-timeout says
+    loop_at(page)
+    assert reporting.hung_page_failure(item, pytest.fail.Exception("the journey's own words")) is None
+    failure = reporting.hung_page_failure(item, timed_out)
+    assert failure is not None and failure.cause == Cause(BROKEN_PROMISE, "the page at https://app.test/busy stopped answering")
+    assert str(failure).startswith("pytest-timeout stopped the journey after 180 s; the browser shows https://app.test/busy, which "), failure
+    assert isinstance(failure, Verdict) and not isinstance(failure, InfrastructureFailure)  # --infra-reruns leaves it
+
+
+def test_the_figures_in_the_docs_are_the_codes() -> None:
+    """docs/suite.md, Reports and Waits: how long a page gets to answer a look, and each evidence screenshot."""
+    doc = " ".join((ROOT / "docs" / "suite.md").read_text().split())
+    answer = f"{waiting.ANSWER_MS / 1000:g} s"
+    assert f"does not answer a look within {answer} (`pages/waiting.py` `ANSWER_MS`" in doc
+    assert f"only after the page answered a look within {answer} (`stopped_answering`)" in doc
+    assert f"Each screenshot gets {reporting.EVIDENCE_MS / 1000:g} s (`EVIDENCE_MS`)" in doc
+
+
+# The journey's B2C: the user flow's authorize answers a page whose script never yields; the custom policy's is taken and
+# never answered. A page gets a second to answer a look here.
+HANGING_B2C = '''
+import pytest
+
+import pages.waiting
+
+pages.waiting.ANSWER_MS = 1_000
+LOOPING = "<!doctype html><title>B2C</title><p>signing in</p><script>while (true) {}</script>"
+
+
+def hang(route):
+    if "/b2c_1a_" not in route.request.url.lower():
+        route.fulfill(body=LOOPING, content_type="text/html")
+
+
+@pytest.fixture(autouse=True)
+def b2c_hangs(context):
+    context.route("**/oauth2/v2.0/authorize?*", hang)
+'''
+AUTHORIZE = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/{policy}/oauth2/v2.0/authorize"
+
+
+def test_a_nightly_journey_held_by_a_hung_page_ends_and_says_which_page_on_the_reports_first_screen(tmp_path: Path) -> None:
+    """pytest-timeout ends each journey (8 s here, before its 15 s wait would); its evidence takes a short look at each
+    page and ends too, its trace kept (make e2e's --tracing); the cause names the page: the script that never yields is
+    a finding (failed, not retried), the navigation nobody answered is the way to B2C (broken, retried)."""
+    (tmp_path / "b2c_hangs.py").write_text(HANGING_B2C)
+    results = tmp_path / "results"
+    done = pytest_e2e("-p", "b2c_hangs", "-k", "test_error_page_says_sign_in_failed", "-n", "0", "--timeout", "8", "--infra-reruns", "1",
+                      "--tracing", "retain-on-failure", f"--output={tmp_path / 'evidence'}", f"--alluredir={results}", PYTHONPATH=str(tmp_path))
+    output = tail(done.stdout + done.stderr)
+    assert done.returncode == 1, output
+    user_flow, custom_policy = AUTHORIZE.format(policy="b2c_1_signupsignin"), AUTHORIZE.format(policy="b2c_1a_signup_signin")
+    assert f"1 x broken promise: the page at {user_flow} stopped answering" in done.stdout, output
+    assert f"1 x infrastructure: no answer to the browser's navigation to {custom_policy}" in done.stdout, output
+    attempts: dict[str, list[dict[str, Any]]] = {}
+    for result in allure_results(results):
+        policy = next(parameter["value"] for parameter in result["parameters"] if parameter["name"] == "policy")
+        attempts.setdefault(policy, []).append(result)
+    labels = {policy: [{label["name"]: label["value"] for label in result["labels"]} for result in listed]
+              for policy, listed in attempts.items()}
+    assert [result["status"] for result in attempts["'B2C_1_signupsignin'"]] == ["failed"], json.dumps(attempts, indent=1)[:3000]
+    assert [result["status"] for result in attempts["'B2C_1A_signup_signin'"]] == ["broken", "broken"], labels
+    [hung] = attempts["'B2C_1_signupsignin'"]
+    assert hung["statusDetails"]["message"].startswith("fixtures.causes.JourneyFailure: pytest-timeout stopped the journey after 8 s; "
+                                                       f"the browser shows {user_flow}, which did not answer"), hung["statusDetails"]
+    where = next(attachment for attachment in hung["attachments"] if attachment["name"] == "browser 1: where it stopped")
+    assert "not answering: " in (results / where["source"]).read_text()
+    assert "trace.zip" in {attachment["name"] for attachment in hung["attachments"]}, hung["attachments"]  # taken as the journey ended
