@@ -23,6 +23,18 @@ def test_a_jwt_and_a_secret_are_replaced_and_the_rest_kept() -> None:
     assert contains_secret(text, ["s3cr3t-value"]) == ["JWT", "secret"]
 
 
+def test_a_credential_in_a_url_written_out_is_replaced_wherever_no_one_named_it() -> None:
+    """Playwright's own messages quote the URL a navigation went to whole ("navigating to ..."): an app's authorization
+    code in its query (response_mode=query), a secret in a fragment; parameters that only start alike stay."""
+    code = "uO3qDzccI7I_1-DB7leIFgSo4F8q"
+    said = (f'Page.goto: Timeout 15000ms exceeded.\nCall log:\n  - navigating to "https://app.contoso.test/signin-oidc?code={code}&state=s1", '
+            f"waiting until load\nhttps://x.test/cb#access_token=opaque-token-4711&client_secret=hunter2hunter2 ?code_challenge=abc&error_code=7")
+    cleaned = redact_text(said)
+    assert code not in cleaned and "opaque-token-4711" not in cleaned and "hunter2hunter2" not in cleaned, cleaned
+    assert '?code=<redacted>&state=s1"' in cleaned and "#access_token=<redacted>&client_secret=<redacted> " in cleaned, cleaned
+    assert "?code_challenge=abc&error_code=7" in cleaned and redact_text(cleaned) == cleaned
+
+
 def test_a_token_cut_short_after_its_claims_is_redacted_and_base64_json_without_parts_is_not() -> None:
     """A failure quoting a response body to 300 characters may cut a token in its claims or its signature."""
     header, claims, _ = TOKEN.split(".")
