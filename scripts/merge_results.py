@@ -189,12 +189,22 @@ def _merge(shards: list[Path], into: Path, in_two_shards: frozenset[str] = froze
                     continue
                 raise SystemExit(f"merge: {source.name} exists in two shards with different content")
             shutil.copy2(source, target)
+    unfinished = 0
     for path in sorted(into.glob("*-result.json")):  # half a file stops Allure and every script: a broken result instead
         if isinstance(why := read_result(path), str):
             path.unlink()
             standing = unreadable(path, why)
             (into / f"{standing['uuid']}-result.json").write_text(json.dumps(standing), encoding="utf-8")
             notes.append(f"{path.name} could not be read ({why}): recorded as broken (cause {INFRASTRUCTURE})")
+        elif not why.get("historyId"):
+            # allure-pytest gives every result it ends a historyId; one without was flushed as its process went (an
+            # xdist worker of a shard killed mid-journey writes its journey "passed", steps and all): no result of the
+            # journey, which the shard's list names as without one (record_unfinished).
+            path.unlink()
+            unfinished += 1
+    if unfinished:
+        notes.append(f"{counted(unfinished, 'result')} of journeys that never ended (no historyId: flushed as a killed shard's "
+                     "workers went) left out; the shard's list names those journeys as without a result")
     for key, journey in journeys(into).items():
         if journey.flaky or key in in_two_shards:  # copies from two shards are no retries: said so, for every count after
             journey.final.setdefault("statusDetails", {})["flaky"] = key not in in_two_shards

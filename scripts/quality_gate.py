@@ -28,6 +28,12 @@ PARTIAL_NIGHT = (CI_KEY, COLLECTION_KEY)
 MAX_REASONS = 2  # a line for a pipeline's summary, not a report
 
 
+def says_partial(key: str) -> bool:
+    """Whether a result's key is one that says the results are not the whole run: a stop, a lost, cut-short or
+    unreadable shard, shards that overlapped, journeys not collected."""
+    return key.startswith(PARTIAL_NIGHT) or key == STOPPED_KEY or key.startswith(f"{STOPPED_KEY}:")
+
+
 def partial_words(journey: Journey) -> str:
     """What of the night is missing, in a few words: the result's name, and the first journeys it names that have no result."""
     without = without_result(journey)
@@ -46,7 +52,7 @@ def main(argv: list[str]) -> int:
         return 1
     found = journeys(args.results)
     # Said on their own below, not also as failures outside any journey: the run's stop, or each shard's (fixtures/run_results.py run_key).
-    stops = [found.pop(key) for key in [key for key in found if key == STOPPED_KEY or key.startswith(f"{STOPPED_KEY}:")]]
+    stops = [found.pop(key) for key in [key for key in found if says_partial(key) and not key.startswith(PARTIAL_NIGHT)]]
     # A lost or unreadable shard's results, shards that overlapped, journeys not collected: the night's results are partial,
     # whatever failures are allowed (still counted below as failures outside any journey).
     partial = [journey for key, journey in found.items() if key.startswith(PARTIAL_NIGHT) and journey.status in UNSUCCESSFUL]
