@@ -140,12 +140,10 @@ def stopped_answering(page: Page, timeout: float | None = None) -> tuple[str, Ca
         return None
     waited = f"{(ANSWER_MS if timeout is None else timeout) / 1000:g} s"
     shows = url_without_query(page.url)
-    watch = _WATCHES.get(page)
-    if watch is not None and (navigation := watch.navigating) is not None:
-        to = url_without_query(navigation)
-        return (f"{shows}, still waiting for {to} to answer its navigation (the page did not answer a look within {waited})",
-                Cause(INFRASTRUCTURE, f"no answer to the browser's navigation to {to}"))
-    unknown = "" if watch is not None else ", or a navigation that never came"
+    if (pending := unanswered_navigation(page)) is not None:
+        return (f"{shows}, still waiting for {pending.detail.removeprefix(NO_ANSWER_TO)} to answer its navigation (the page did "
+                f"not answer a look within {waited})", pending)
+    unknown = "" if page in _WATCHES else ", or a navigation that never came"
     return (f"{shows}, which did not answer a look within {waited} (a script of the page that never yields{unknown})",
             Cause(BROKEN_PROMISE, f"the page at {shows} stopped answering"))
 
@@ -318,6 +316,18 @@ def failed_navigation(page: Page) -> NetworkFailure | None:
     """The page's last navigation that failed (Chromium showing its own page), whatever the reason; None if none did."""
     watch = _WATCHES.get(page)
     return watch.failed_navigation if watch else None
+
+
+NO_ANSWER_TO = "no answer to the browser's navigation to "
+
+
+def unanswered_navigation(page: Page) -> Cause | None:
+    """The navigation the browser still waits for an answer to (``NetworkWatch``), as infrastructure: the way to its
+    server, as ``stopped_answering`` says it; None when there is none, or the page has no watch."""
+    watch = _WATCHES.get(page)
+    if watch is None or (navigation := watch.navigating) is None:
+        return None
+    return Cause(INFRASTRUCTURE, NO_ANSWER_TO + url_without_query(navigation))
 
 
 def network_failure(page: Page) -> Cause | None:

@@ -21,7 +21,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures import reporting
-from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, Cause, classify_text
+from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, Cause, JourneyFailure, classify_text
 from fixtures.redaction import Redaction
 from fixtures.retries import InfrastructureFailure, Verdict
 from pages import waiting
@@ -188,3 +188,21 @@ def test_a_nightly_journey_held_by_a_hung_page_ends_and_says_which_page_on_the_r
     where = next(attachment for attachment in hung["attachments"] if attachment["name"] == "browser 1: where it stopped")
     assert "not answering: " in (results / where["source"]).read_text()
     assert "trace.zip" in {attachment["name"] for attachment in hung["attachments"]}, hung["attachments"]  # taken as the journey ended
+
+
+@pytest.mark.timeout(60)
+def test_a_journeys_navigation_nobody_answers_fails_typed_as_the_way_to_its_server(page: Page) -> None:
+    """The journey's own navigations (the authorize URL, sign-out): Playwright's bare "Page.goto: Timeout" matched no
+    retry, so a navigation nobody answered was never tried again; typed, it is infrastructure naming where it went."""
+    from unittest import mock
+
+    from fixtures.journey import Journey
+    from fixtures.settings import build_settings
+
+    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))  # watches the page's network, as every journey's
+    page.set_default_navigation_timeout(500)
+    page.route("https://b2c.test/**", lambda route: None)
+    with pytest.raises(JourneyFailure) as failure:
+        journey.go("https://b2c.test/authorize?state=s1&code=query-code-123456")
+    assert failure.value.cause == Cause(INFRASTRUCTURE, "no answer to the browser's navigation to https://b2c.test/authorize")
+    assert isinstance(failure.value, InfrastructureFailure) and str(failure.value).startswith("https://b2c.test/authorize did not answer")

@@ -198,3 +198,33 @@ def test_a_retry_that_meets_the_phone_busy_is_infrastructure_as_the_failure_it_f
     ]
     assert [attempt[2:] for attempt in attempts if attempt[0] == "test_busy_phone"] == [
         ("failed", "Mobile ID outcome", "mid_auth_3310 (AADB2C90273)")]
+
+
+# Its first attempt hangs until pytest-timeout's alarm; so does its retry, which must get an alarm of its own.
+HANGING_TWICE = '''
+import signal
+from pathlib import Path
+
+from fixtures.causes import JourneyFailure
+
+
+def test_hangs_on_every_attempt():
+    marker = Path(__file__).with_name("attempted")
+    if not marker.exists():
+        marker.write_text("1")
+        try:
+            signal.pause()  # a page that never yields: only the alarm ends it
+        except BaseException as stopped:
+            raise JourneyFailure(str(stopped), cause="infrastructure", detail="the runner") from None
+    signal.pause()
+'''
+
+
+def test_each_retry_gets_the_whole_time_limit_again(tmp_path: Path) -> None:
+    """pytest-timeout arms its alarm once a test, around every attempt pytest-rerunfailures makes: a retry after the alarm
+    fired had none, and held the run for as long as its page did (for ever, for a page whose script never yields)."""
+    (tmp_path / "test_hanging.py").write_text(HANGING_TWICE)
+    done = pytest_with_plugins(tmp_path, ("pytest_timeout", *RERUNS), "--infra-reruns", "1", "--timeout", "1", "-p", "no:randomly",
+                               str(tmp_path / "test_hanging.py"))
+    assert done.returncode == 1 and "1 failed, 1 rerun" in done.stdout, done.stdout + done.stderr
+    assert "Timeout (>1.0s) from pytest-timeout" in done.stdout, done.stdout
