@@ -284,9 +284,9 @@ class NetworkWatch:
     def _failed(self, request: Request) -> None:
         try:  # an event handler that raises would surface at the journey's next call, far from here
             error, url = request.failure or "", url_without_query(request.url)
-            navigation = request.is_navigation_request() and request.frame == self.page.main_frame
         except PlaywrightError:
             return
+        navigation = self._is_navigation(request)
         if navigation:
             self.failed_navigation = NetworkFailure(url, error)
             if request is self._navigation:
@@ -482,8 +482,9 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                 return False
             try:
                 page.wait_for_load_state("load", timeout=min(LOAD_FIRST_MS, left_ms()))
-            except PlaywrightTimeoutError:
-                pass  # still loading (a hung script): looked at anyway, as long as the wait lasts
+            except PlaywrightTimeoutError:  # still loading: looked at anyway, as long as the wait lasts, if it answers a look
+                if not answers(page, min(ANSWER_MS, left_ms())):  # its script never yields: has_element would wait for ever
+                    return False  # the caller names it (stopped_answering)
             while True:
                 try:
                     if has_element(page, selector):

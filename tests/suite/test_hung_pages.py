@@ -206,3 +206,35 @@ def test_a_journeys_navigation_nobody_answers_fails_typed_as_the_way_to_its_serv
         journey.go("https://b2c.test/authorize?state=s1&code=query-code-123456")
     assert failure.value.cause == Cause(INFRASTRUCTURE, "no answer to the browser's navigation to https://b2c.test/authorize")
     assert isinstance(failure.value, InfrastructureFailure) and str(failure.value).startswith("https://b2c.test/authorize did not answer")
+
+
+@pytest.mark.timeout(60)
+def test_a_journeys_wait_on_a_page_whose_script_never_yields_ends_naming_it(page: Page, short_answers: None) -> None:
+    """The journey's own waits (the profile page, the redirect, the phone's answer) look at each document in its own
+    world: on a page that never yields that look waited for ever, and the journey took pytest-timeout's whole 180 s."""
+    from unittest import mock
+
+    from fixtures.journey import Journey
+    from fixtures.settings import build_settings
+
+    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
+    loop_at(page)
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        journey.reach_profile_page(timeout=2_000)
+    assert time.monotonic() - started < 30, "ended by the wait, not by the test's time limit"
+    assert failure.value.cause == Cause(BROKEN_PROMISE, f"the page at {APP}/busy stopped answering"), failure.value.cause
+
+
+@pytest.mark.timeout(60)
+def test_a_navigation_answered_without_a_document_is_no_navigation_still_waited_for(page: Page, short_answers: None) -> None:
+    """A navigation the server answered (a 204, a download) brings no document: the page that then does not answer is its
+    own script's doing, not a way to a server that never answered."""
+    waiting.watch_network(page)
+    loop_at(page)
+    page.route("https://b2c.test/**", lambda route: route.fulfill(status=204))
+    with pytest.raises(PlaywrightError):
+        page.goto("https://b2c.test/nothing", wait_until="commit", timeout=3_000)  # answered, nothing to commit
+    assert waiting.unanswered_navigation(page) is None
+    hung = waiting.stopped_answering(page)
+    assert hung is not None and hung[1].name == BROKEN_PROMISE, hung

@@ -511,3 +511,14 @@ def test_a_tenant_mode_run_in_a_browser_not_installed_stops_at_the_preflight_nam
     result = pytest_run(tenant_env(stack, PLAYWRIGHT_BROWSERS_PATH=str(tmp_path)), "e2e", "-m", "smoke", "-n", "0", "--browser", "webkit")
     output = result.stdout + result.stderr
     assert result.returncode == 4 and "the browser (webkit) failed: webkit is not installed" in output, tail(output)
+
+
+def test_a_browser_other_than_chromium_that_fails_on_the_tenant_is_not_told_to_install_itself() -> None:
+    """The preflight runs in an installed browser where one is listed: its failure on the tenant's page is the way there
+    (a host map it cannot follow without a proxy), not an install."""
+    settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1_signupsignin",
+                               "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "MOBILEID_MODE": "emulator",
+                               "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"})
+    checks = Preflight(settings, httpx.Client(), lambda: None, {"contoso.b2clogin.com": ("127.0.0.1", 8443)}, "firefox")
+    assert "E2E_BROWSER_PROXY" in checks.browser_fix("Page.goto: NS_ERROR_UNKNOWN_HOST"), checks.browser_fix("x")
+    assert "playwright install firefox" in checks.browser_fix("firefox is not installed (python -m playwright install firefox)")
