@@ -201,7 +201,14 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
             return f"{where}, which shows Mobile ID's {code.group(0)} ({said[:200]!r})", Cause(MOBILE_ID_OUTCOME, f"{code.group(0)} (at {where})")
     except PlaywrightError:
         title = ""
-    return f"{url_without_fragment(url)}" + (f" (title {title!r})" if title else ""), None
+    # Without its query (a nonce, a state: every journey's own, which would make one outage a cause per journey).
+    shows, watch = url_without_query(url), _WATCHES.get(page)
+    status = watch.document_status[1] if watch and watch.document_status and watch.document_status[0] == shows else None
+    said = ", ".join(part for part in (f"HTTP {status}" if status and status >= 400 else "", f"title {title!r}" if title else "") if part)
+    if status and status >= 500:  # the service's outage (a tenant's 503 page): as a discovery's 5xx is, not a page that changed
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        return f"{shows} ({said})", Cause(INFRASTRUCTURE, f"{origin} answered HTTP {status} ({title or 'no title'})")
+    return shows + (f" ({said})" if said else ""), None
 
 
 # How long a retried request must stand without failing to take its URL's failure back: a refused retry's failure
@@ -232,6 +239,7 @@ class NetworkWatch:
         self.failures: dict[str, NetworkFailure] = {}  # by URL, the latest last; since the page's document came
         self.retried: dict[str, float] = {}  # by URL: when a request to it was last sent (monotonic), since it last failed
         self.failed_navigation: NetworkFailure | None = None  # the page's last navigation that failed, for whatever reason
+        self.document_status: tuple[str, int] | None = None  # the last document's URL (without query) and its HTTP status
         self.shown_hosts: set[str] = set()
         self._document = ""
         self._navigation: Request | None = None  # the page's navigation whose document has not come yet
@@ -272,6 +280,7 @@ class NetworkWatch:
     def _answered(self, response: Response) -> None:  # the URL was reached: its failure is taken back
         if response.request is self._navigation:  # answered, though its document may not come (a download, a 204): not hung
             self._navigation = None  # (not requestfinished: one more event a request, on every journey's way)
+            self.document_status = (url_without_query(response.url), response.status)
         url = url_without_query(response.url)
         self.failures.pop(url, None)
         self.retried.pop(url, None)

@@ -625,3 +625,28 @@ def test_a_page_whose_load_never_ends_takes_at_most_half_the_wait_for_its_load(p
     started = time.monotonic()
     B2CSignUpOrSignInPage(page).wait_until_shown(timeout=4_000)
     assert time.monotonic() - started < 3.5, "the load may take half of a 4 s wait, 2 s, not all of it"
+
+
+OUTAGE = "<html><head><title>Service Unavailable</title></head><body><h1>We'll be back soon</h1></body></html>"
+
+
+@pytest.mark.parametrize(("status", "cause"), [
+    (503, causes.Cause(causes.INFRASTRUCTURE, "https://contoso.b2clogin.com answered HTTP 503 (Service Unavailable)")),
+    (404, None),
+], ids=["an outage", "a page not found"])
+def test_a_page_answered_with_an_http_error_says_its_status_without_the_journeys_own_query(page: Page, status: int,
+                                                                                          cause: causes.Cause | None) -> None:
+    """A tenant's outage page (503): the service's failure, infrastructure and retried, as a discovery's 5xx is; not
+    "page changed", which sent the team to its selectors. Said without the URL's query (each journey's nonce and state),
+    so one outage is one cause in the report, not one per journey."""
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(status=status, body=OUTAGE, content_type="text/html"))
+    waiting.watch_network(page)
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize?nonce=n-4711&state=s-4711")
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=500)
+    assert "n-4711" not in failure.value.cause.detail and "n-4711" not in str(failure.value), failure.value
+    assert f"authorize (HTTP {status}, title 'Service Unavailable')" in str(failure.value), str(failure.value)
+    if cause is not None:
+        assert failure.value.cause == cause
+    else:
+        assert failure.value.cause.name == causes.PAGE_CHANGED
