@@ -72,8 +72,11 @@ def test_a_404_that_is_not_the_emulators_is_a_wrong_control_url(status: int, bod
     (404, '{"error": "not_found"}', "Mobile ID started no transaction for +41791234567 within 1 s", None),
     (404, "Not Found", "MOBILEID_CONTROL_URL must be the deployed emulator's control API", TENANT_CONFIGURATION),
     # A phone's call by its route: one failing emulator is one cause in the report, not one per number, and no number quoted
-    (502, "bad gateway", "/phones/{msisdn}/approve answered HTTP 502 to approve: bad gateway. Fix: the deployed emulator is failing",
-     INFRASTRUCTURE),
+    (502, "bad gateway", "/phones/{msisdn}/approve answered HTTP 502 to approve: bad gateway. Fix: the Mobile ID emulator at "
+                         "MOBILEID_CONTROL_URL (or a gateway in front of it) is failing", INFRASTRUCTURE),
+    # A gateway's page: its title, not its markup
+    (502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr>nginx</body></html>",
+     "/phones/{msisdn}/approve answered HTTP 502 to approve: 502 Bad Gateway. Fix:", INFRASTRUCTURE),
     (401, "", "/phones/{msisdn}/approve refused the call (HTTP 401). Fix: set MOBILEID_CONTROL_TOKEN", TENANT_CONFIGURATION),
     # The emulator's own refusals: the journey's state (the phone answered already), not the run's settings.
     (409, '{"error": "not_pending", "transaction": {}}',
@@ -148,7 +151,7 @@ def journeys_outcome(settings: Settings, answer: Callable[[httpx.Request], httpx
 GOOD_ANSWERS = ("robots", "no robots", "older emulator")
 WRONG_URL = "MOBILEID_CONTROL_URL must be the deployed emulator's control API"
 FIXES = {"plain 404": WRONG_URL, "control off": "turn the deployed emulator's control API on", "refused": "set MOBILEID_CONTROL_TOKEN",
-         "forbidden": "set MOBILEID_CONTROL_TOKEN", "failing": "the deployed emulator is failing: see its log", "a website": WRONG_URL,
+         "forbidden": "set MOBILEID_CONTROL_TOKEN", "failing": "(or a gateway in front of it) is failing: see its log", "a website": WRONG_URL,
          "other shape": WRONG_URL, "redirect": WRONG_URL, "unreachable": WRONG_URL + ", reachable from here",
          "the emulator, not its control API": "MOBILEID_CONTROL_URL must end in the control API's path"}
 

@@ -165,3 +165,10 @@ def test_an_attempt_begun_after_the_stack_ended_is_labelled_with_the_stacks_end_
     details = sorted({label["name"]: label["value"] for label in result["labels"]}.get("cause_detail", "(none)")
                      for result in allure_results(tmp_path / "allure-results"))
     assert details == ["net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", "the local stack exited mid-run (killed by SIGKILL)"]
+
+
+def test_a_stack_that_wrote_nothing_is_said_without_an_empty_log() -> None:
+    """Killed from outside (out of memory): the message points at the machine's log, with no empty "last lines" under it."""
+    said = str(stack_exit.StackExitedMidRun(stack_exit.StackEnd(-9, "stack stderr (last lines):\n")))
+    assert "it wrote nothing before it ended" in said and "stack stderr (last lines):" not in said, said
+    assert "stack stderr (last lines):\nboom" in str(stack_exit.StackExitedMidRun(stack_exit.StackEnd(1, "stack stderr (last lines):\nboom")))
