@@ -52,6 +52,16 @@ def test_a_worker_writes_typed_infrastructure_as_broken_and_a_finding_as_failed(
     assert {result["name"]: result["status"] for result in results} == {"test_stack_gone": "broken", "test_wrong_audience": "failed"}
 
 
+def test_a_run_killed_on_the_way_still_names_what_it_tested(tmp_path: Path) -> None:
+    """environment.properties (the report's environment, the nightly message's target) is written as the run starts, not
+    only at its end: a shard killed at its time limit never reaches its end."""
+    (tmp_path / "test_killed.py").write_text("import os, signal\n\n\ndef test_the_run_is_killed():\n    os.kill(os.getpid(), signal.SIGKILL)\n")
+    done, _ = run(tmp_path, "-p", "no:randomly", str(tmp_path / "test_killed.py"))
+    assert done.returncode == -9, done.stdout + done.stderr
+    written = (tmp_path / "allure-results" / "environment.properties").read_text()
+    assert "playwright=" in written and "commit=" in written, written
+
+
 def test_a_crashed_worker_is_a_broken_result_and_the_results_before_it_stay(tmp_path: Path) -> None:
     (tmp_path / "test_crash.py").write_text(CRASHING)
     (tmp_path / "allure-results").mkdir()
