@@ -118,7 +118,8 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         count, around = sum(details.values()), outside_by_cause[cause]
         lines.append(f"- {cause}: " + ", ".join(part for part in (counted(count - around, 'journey') if count > around else "",
                                                                      _outside(around) if around else "") if part))
-        for detail, times in details.most_common(MAX_DETAILS):
+        # The commonest first; ties in the order of their words (a night's shards in their order), not the files'.
+        for detail, times in sorted(details.items(), key=lambda item: (-item[1], item[0]))[:MAX_DETAILS]:
             lines.append(f"    {detail} ({times}{_only_policy(policies_of[detail], run_policies, times)})")
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
