@@ -33,6 +33,10 @@ def test_a_credential_in_a_url_written_out_is_replaced_wherever_no_one_named_it(
     assert code not in cleaned and "opaque-token-4711" not in cleaned and "hunter2hunter2" not in cleaned, cleaned
     assert '?code=<redacted>&state=s1"' in cleaned and "#access_token=<redacted>&client_secret=<redacted> " in cleaned, cleaned
     assert "?code_challenge=abc&error_code=7" in cleaned and redact_text(cleaned) == cleaned
+    # In a page's HTML (&amp;), and percent-encoded in another URL's query (a return URL)
+    assert redact_text(f'<a href="/cb?state=x&amp;code={code}">') == '<a href="/cb?state=x&amp;code=<redacted>">'
+    assert redact_text(f"/login?returnUrl=https%3A%2F%2Fapp%2Fcb%3Fcode%3D{code}%26state%3Ds") == \
+        "/login?returnUrl=https%3A%2F%2Fapp%2Fcb%3Fcode%3D<redacted>%26state%3Ds"
 
 
 def test_a_token_cut_short_after_its_claims_is_redacted_and_base64_json_without_parts_is_not() -> None:
