@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import threading
 from collections import Counter, defaultdict
@@ -118,8 +119,9 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         count, around = sum(details.values()), outside_by_cause[cause]
         lines.append(f"- {cause}: " + ", ".join(part for part in (counted(count - around, 'journey') if count > around else "",
                                                                      _outside(around) if around else "") if part))
-        # The commonest first; ties in the order of their words (a night's shards in their order), not the files'.
-        for detail, times in sorted(details.items(), key=lambda item: (-item[1], item[0]))[:MAX_DETAILS]:
+        # The commonest first; ties in the order of their words, numbers by value (a night's shards in their order, shard 2
+        # before shard 10), not the result files'.
+        for detail, times in sorted(details.items(), key=lambda item: (-item[1], _natural(item[0])))[:MAX_DETAILS]:
             lines.append(f"    {detail} ({times}{_only_policy(policies_of[detail], run_policies, times)})")
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
@@ -132,6 +134,11 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines.append(f"Report: {link}")
     secrets = secret_values()  # blanked out of anything posted (the webhooks' URLs included)
     return redact_text("\n".join(lines), secrets)
+
+
+def _natural(words: str) -> list[tuple[int, str]]:
+    """``words`` as a sort key that reads its numbers as numbers."""
+    return [(int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", words)]
 
 
 def unfinished_lines(found: dict[str, Journey]) -> list[str]:

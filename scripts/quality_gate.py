@@ -28,10 +28,15 @@ PARTIAL_NIGHT = (CI_KEY, COLLECTION_KEY)
 MAX_REASONS = 2  # a line for a pipeline's summary, not a report
 
 
+def is_stop(key: str) -> bool:
+    """The result of a run stopped before its journeys ended, or of a shard's (fixtures/run_results.py run_key)."""
+    return key == STOPPED_KEY or key.startswith(f"{STOPPED_KEY}:")
+
+
 def says_partial(key: str) -> bool:
     """Whether a result's key is one that says the results are not the whole run: a stop, a lost, cut-short or
     unreadable shard, shards that overlapped, journeys not collected."""
-    return key.startswith(PARTIAL_NIGHT) or key == STOPPED_KEY or key.startswith(f"{STOPPED_KEY}:")
+    return key.startswith(PARTIAL_NIGHT) or is_stop(key)
 
 
 def partial_words(journey: Journey) -> str:
@@ -52,7 +57,7 @@ def main(argv: list[str]) -> int:
         return 1
     found = journeys(args.results)
     # Said on their own below, not also as failures outside any journey: the run's stop, or each shard's (fixtures/run_results.py run_key).
-    stops = [found.pop(key) for key in [key for key in found if says_partial(key) and not key.startswith(PARTIAL_NIGHT)]]
+    stops = [found.pop(key) for key in [key for key in found if is_stop(key)]]
     # A lost or unreadable shard's results, shards that overlapped, journeys not collected: the night's results are partial,
     # whatever failures are allowed (still counted below as failures outside any journey).
     partial = [journey for key, journey in found.items() if key.startswith(PARTIAL_NIGHT) and journey.status in UNSUCCESSFUL]

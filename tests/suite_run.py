@@ -66,6 +66,11 @@ def pytest_with_plugins(folder: Path, plugins: tuple[str, ...], *args: str, env:
     return subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=120)
 
 
+def labels(result: dict[str, Any]) -> dict[str, str]:
+    """An Allure result's labels by name (the suite's cause and cause_detail among them)."""
+    return {label["name"]: label["value"] for label in result["labels"]}
+
+
 def pytest_e2e(*args: str, **env_overrides: str) -> subprocess.CompletedProcess[str]:
     """``pytest e2e ARGS`` with the local defaults (nothing of the environment's or .env's suite settings) and no display."""
     env = {k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}

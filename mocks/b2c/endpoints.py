@@ -122,7 +122,7 @@ class Endpoints(TenantHandlers):
             response = self._error_page(B2CError("AADB2C90036"), policy=policy)
         elif enforced and hint_app is None:  # no hint at all: a tenant's words (MicrosoftDocs/azure-docs#34435)
             response = self._error_page(B2CError("AADB2C90272"), policy=policy)
-        elif not _absolute_uri(target) or (enforced and target not in (hint_app.redirect_uris if hint_app else ())):
+        elif not _absolute_uri(target) or (enforced and hint_app is not None and target not in hint_app.redirect_uris):
             response = self._error_page(B2CError("AADB2C90287", (target,)), policy=policy)
         else:
             location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])

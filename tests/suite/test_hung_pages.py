@@ -25,7 +25,7 @@ from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, Cause, JourneyFailur
 from fixtures.redaction import Redaction
 from fixtures.retries import InfrastructureFailure, Verdict
 from pages import waiting
-from tests.suite_run import ROOT, allure_results, pytest_e2e, tail
+from tests.suite_run import ROOT, allure_results, labels, pytest_e2e, tail
 
 APP = "https://app.test"
 # Its load never ends: the script runs as the page is parsed, after the navigation committed.
@@ -178,10 +178,9 @@ def test_a_nightly_journey_held_by_a_hung_page_ends_and_says_which_page_on_the_r
     for result in allure_results(results):
         policy = next(parameter["value"] for parameter in result["parameters"] if parameter["name"] == "policy")
         attempts.setdefault(policy, []).append(result)
-    labels = {policy: [{label["name"]: label["value"] for label in result["labels"]} for result in listed]
-              for policy, listed in attempts.items()}
+    causes = {policy: [labels(result) for result in listed] for policy, listed in attempts.items()}
     assert [result["status"] for result in attempts["'B2C_1_signupsignin'"]] == ["failed"], json.dumps(attempts, indent=1)[:3000]
-    assert [result["status"] for result in attempts["'B2C_1A_signup_signin'"]] == ["broken", "broken"], labels
+    assert [result["status"] for result in attempts["'B2C_1A_signup_signin'"]] == ["broken", "broken"], causes
     [hung] = attempts["'B2C_1_signupsignin'"]
     assert hung["statusDetails"]["message"].startswith("fixtures.causes.JourneyFailure: pytest-timeout stopped the journey after 8 s; "
                                                        f"the browser shows {user_flow}, which did not answer"), hung["statusDetails"]

@@ -16,7 +16,7 @@ import pytest
 
 from fixtures.causes import INFRASTRUCTURE
 from fixtures.mobile_id import ControlAPI, ControlAPIError
-from tests.suite_run import allure_results, pytest_e2e, tail
+from tests.suite_run import allure_results, labels, pytest_e2e, tail
 
 # A gateway in front of the control API answers 502 once, to the phone's approval of a number that approved before (the
 # returning user's sign-in after its sign-up): the emulator never hears it, so that sign-in stays open on the phone.
@@ -41,9 +41,6 @@ def failing_once(client, method, url, *args, **kwargs):
 httpx.Client.request = failing_once
 '''
 
-
-def labels(result: dict) -> dict[str, str]:
-    return {label["name"]: label["value"] for label in result["labels"]}
 
 
 def set_up_steps(results: Path, fixture: str, result: dict) -> list[str]:

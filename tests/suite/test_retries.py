@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.suite_run import pytest_with_plugins
+from tests.suite_run import labels, pytest_with_plugins
 
 # Only the plugins this needs: rerunfailures, Allure, ours (reporting: the cause labels, infrastructure as "broken").
 RERUNS = ("pytest_rerunfailures", "allure_pytest.plugin", "fixtures.retries", "fixtures.reporting")
@@ -187,8 +187,8 @@ def test_a_retry_that_meets_the_phone_busy_is_infrastructure_as_the_failure_it_f
     attempts = []
     for path in (tmp_path / "allure-results").glob("*-result.json"):
         result = json.loads(path.read_text())
-        labels = {label["name"]: label["value"] for label in result["labels"]}
-        attempts.append((result["name"], result["start"], result["status"], labels.get("cause"), labels.get("cause_detail")))
+        said = labels(result)
+        attempts.append((result["name"], result["start"], result["status"], said.get("cause"), said.get("cause_detail")))
     assert [attempt[2:] for attempt in sorted(attempts) if attempt[0] == "test_returning_user_signs_in"] == [
         ("broken", "infrastructure", "Mobile ID control API: https://openid.mobileid.ch/control/phones/{msisdn}/approve answered HTTP 502 "
                                      "to approve: Bad Gateway"),

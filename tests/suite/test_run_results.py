@@ -12,7 +12,7 @@ import pytest
 
 from scripts import merge_results
 from scripts.merge_results import journeys
-from tests.suite_run import allure_results, pytest_with_plugins
+from tests.suite_run import allure_results, labels, pytest_with_plugins
 
 ROOT = Path(__file__).resolve().parents[2]
 CRASHING = '''
@@ -37,9 +37,6 @@ def run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], l
     done = pytest_with_plugins(tmp_path, ("xdist.plugin", "allure_pytest.plugin", "fixtures.reporting"), "--clean-alluredir", *args)
     return done, allure_results(tmp_path / "allure-results")
 
-
-def labels(result: dict) -> dict[str, str]:
-    return {label["name"]: label["value"] for label in result["labels"]}
 
 
 def test_a_worker_writes_typed_infrastructure_as_broken_and_a_finding_as_failed(tmp_path: Path) -> None:

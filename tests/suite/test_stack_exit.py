@@ -19,7 +19,7 @@ from fixtures.redaction import Redaction
 from fixtures.retries import Verdict
 from fixtures.stack import EXIT_NOTE, STDERR_FILE, WORKER_INPUT_KEY, RunStack, Stack
 from tests.suite.test_stack import READY
-from tests.suite_run import allure_results, processes_naming, pytest_e2e, pytest_with_plugins, tail
+from tests.suite_run import allure_results, labels, processes_naming, pytest_e2e, pytest_with_plugins, tail
 
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzdGFjayJ9.c2lnbmF0dXJlLW9mLXRoZS1zdGFjaw"  # a raw token the stack logged
 LAST_WORDS = f"RuntimeError: the emulator gave up on token {TOKEN}"
@@ -68,7 +68,7 @@ def test_a_stack_killed_mid_run_is_one_cause_with_its_last_words_and_nothing_run
     assert re.findall(r"^\d+ x .*$", causes, re.M) == [f"{len(listed)} x infrastructure: {SAID}"], tail(output)
     # The report's first screen likewise, every red journey under it, "broken" (the run could not judge B2C or Mobile ID).
     red = [result for result in allure_results(results) if result["status"] != "passed"]
-    assert red and all({label["name"]: label["value"] for label in result["labels"]}.get("cause_detail") == SAID for result in red), red
+    assert red and all(labels(result).get("cause_detail") == SAID for result in red), red
     assert {result["status"] for result in red} == {"broken"}
     assert all("stack stderr (last lines):\nTraceback (most recent call last):\nRuntimeError: the emulator gave up on token <redacted JWT>"
                in result["statusDetails"]["message"] for result in red)
@@ -162,7 +162,7 @@ def test_an_attempt_begun_after_the_stack_ended_is_labelled_with_the_stacks_end_
     done = pytest_with_plugins(tmp_path, plugins, "--infra-reruns", "2")
     assert "1 error, 1 rerun" in done.stdout, done.stdout + done.stderr
     assert "\n1 x infrastructure: the local stack exited mid-run (killed by SIGKILL)\n" in done.stdout, done.stdout
-    details = sorted({label["name"]: label["value"] for label in result["labels"]}.get("cause_detail", "(none)")
+    details = sorted(labels(result).get("cause_detail", "(none)")
                      for result in allure_results(tmp_path / "allure-results"))
     assert details == ["net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", "the local stack exited mid-run (killed by SIGKILL)"]
 
