@@ -2,7 +2,8 @@
 
 The real DOM is not public. What a journey needs to get through is the least it can be: the number
 page is the page with a phone-number field (``input[type=tel]``, outside B2C's own ``#api``; Unconfirmed
-for the real service, docs/contracts.md), submitted with Enter; the waiting page is left when the browser
+for the real service, docs/contracts.md), submitted with Enter (a phone's journey taps the form's submit button, the
+emulator's contract: that journey runs against the emulator); the waiting page is left when the browser
 arrives where Mobile ID sends it back (B2C, the app). The other ids (the waiting page's transaction number, the consent form, the inline error)
 are docs/contracts.md's, which our emulator guarantees: journeys that need them run against the emulator,
 and where they are missing the journey still gets through (fixtures/mobile_id.py Person).
@@ -156,10 +157,10 @@ class MobileIDLoginPage:
         return self.heading.inner_text().strip() if self.heading.count() else ""  # none: no wait for one
 
     def number_page_texts(self) -> dict[str, str | None]:
-        """What the number page says, by part, as a person sees it (None: not shown): its heading, its intro (the
-        paragraph after the heading), the number field's label and the button that sends it."""
+        """What the number page says, by part, as a person sees it (None: not shown): its heading, its intro, the number
+        field's label and the button that sends it (docs/contracts.md's: the emulator's, the real page's DOM not public)."""
         label = self.number_form.locator(f"label[for='{self.number_input.get_attribute('id') or 'msisdn'}']").first
-        return {"heading": waiting.shown_text(self.heading), "intro": waiting.shown_text(self.page.locator("h1 + p").first),
+        return {"heading": waiting.shown_text(self.heading), "intro": waiting.shown_text(self.page.locator("#mid-intro")),
                 "number label": waiting.shown_text(label), "button": waiting.shown_text(self.continue_button.first)}
 
     def language(self) -> str | None:
