@@ -66,10 +66,10 @@ def test_an_emptied_required_field_is_refused_on_the_page(journey: Journey, mobi
     # Then B2C stays on the page and says the field is required, next to it and above the form
     journey.wait_for_profile_answer()  # then the checks below say what the page shows
     assert profile.is_shown(), f"B2C accepted an empty display name (required); the browser shows {journey.where_am_i()}"
-    expected = texts.ux("required_field", "en")
+    expected = texts.ux("required_field")
     shown = profile.field_error("displayName")
     assert shown == expected, f"the display name's inline error reads {shown!r}, expected B2C's {expected!r} (string required_field)"
-    expected = texts.ux("error_requiredFieldMissing", "en")
+    expected = texts.ux("error_requiredFieldMissing")
     shown = profile.required_field_missing_text()
     assert shown == expected, f"the page-level error reads {shown!r}, expected B2C's {expected!r} (string error_requiredFieldMissing)"
 

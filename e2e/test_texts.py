@@ -36,9 +36,20 @@ class Differences:
         """B2C's string ``string_id`` on ``screen`` (texts.SIGN_IN_SCREEN or PROFILE_SCREEN), or the policy's own text for it."""
         if (own := texts.own_text(self.policy, screen, string_id, self.language)) is not None:
             self.expect_equal(screen, what, shown, own, f"B2C string {string_id}: the policy's own resources")
-        elif shown is None or not texts.matches(string_id, self.language, shown):
-            self.found.append(f"{screen}: {what} {reads(shown)}, expected {texts.ux(string_id, self.language)!r} "
-                              f"(B2C string {string_id}, {self.language})")
+        elif self.language == "en":
+            if shown is None or not texts.matches(string_id, shown):
+                self.found.append(f"{screen}: {what} {reads(shown)}, expected {texts.ux(string_id)!r} (B2C string {string_id}, en)")
+        else:
+            english = shown is not None and texts.matches(string_id, shown) and string_id not in texts.MAY_STAY_ENGLISH
+            self.expect_translated(screen, what, shown, string_id, english=english)
+
+    def expect_translated(self, screen: str, what: str, shown: str | None, string_id: str, *, english: bool) -> None:
+        """B2C publishes its strings in English only: in another language, the text is shown and is not that English."""
+        if shown is None or not shown.strip():
+            self.found.append(f"{screen}: {what} {reads(shown)}, expected its {self.language} translation (B2C string {string_id})")
+        elif english:
+            self.found.append(f"{screen}: {what} reads {shown!r}, B2C's English, where its {self.language} translation "
+                              f"was expected (B2C string {string_id})")
 
     def expect_equal(self, screen: str, what: str, shown: str | None, expected: str, source: str) -> None:
         if shown != expected:
@@ -53,9 +64,8 @@ class Differences:
             own = texts.own_text(self.policy, texts.SIGN_IN_SCREEN, string_id, self.language) is not None
             where = "the policy's own resources" if own else "B2C's documented default"
             self.expect_equal(texts.SIGN_IN_SCREEN, what, shown, expected, f"B2C string {string_id}: {where}")
-        elif shown == english:
-            self.found.append(f"{texts.SIGN_IN_SCREEN}: {what} reads {shown!r}, B2C's English, where its {self.language} translation "
-                              f"was expected (B2C string {string_id})")
+        else:
+            self.expect_translated(texts.SIGN_IN_SCREEN, what, shown, string_id, english=shown == english)
 
     def check(self) -> None:
         assert not self.found, f"texts in {self.language} differ from what the user is promised: " + "; ".join(self.found)

@@ -106,11 +106,10 @@ def test_the_phone_message_must_carry_the_pages_transaction_number_in_the_langua
 
 
 def test_documented_variants_are_accepted_and_nothing_else() -> None:
-    assert texts.matches("AADB2C90091", "en", "The user has cancelled entering self-asserted information.")
-    assert texts.matches("AADB2C90091", "en", "The user has canceled entering self-asserted information")
-    assert not texts.matches("AADB2C90091", "en", "The user cancelled.")
-    assert texts.matches("button_continue", "fr", "Créer") and not texts.matches("button_continue", "fr", "Create")
-    assert all(set(by_language) == set(texts.LANGUAGES) for by_language in texts.UX.values())
+    assert texts.matches("AADB2C90091", "The user has cancelled entering self-asserted information.")
+    assert texts.matches("AADB2C90091", "The user has canceled entering self-asserted information")
+    assert not texts.matches("AADB2C90091", "The user cancelled.")
+    assert texts.matches("button_continue", "Create") and not texts.matches("button_continue", "Créer")
 
 
 def test_the_suites_localization_reader_merges_the_chain_as_the_policy_says(policies: Path) -> None:
