@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+import allure
 import pytest
 
 from fixtures import texts
@@ -173,8 +174,12 @@ def test_error_page_says_sign_in_failed(journey: Journey, policy: str) -> None:
     # Given an app with a redirect URI B2C does not know
     journey.open(policy, redirect_uri=f"https://app.example.invalid/{uuid.uuid4().hex}")
 
-    # Then B2C's error page tells the person that signing in failed, in B2C's words
+    # Then B2C's error page tells the person that signing in failed: in B2C's documented words where its layout is known
     page = journey.error_page.wait_until_shown()
     heading = page.heading_text()
-    assert heading == texts.ERROR_PAGE_HEADING, \
-        f"B2C's error page heading reads {heading!r}, expected {texts.ERROR_PAGE_HEADING!r} (B2C's documented error page)"
+    if (expected := texts.error_page_heading(policy)) is None:
+        assert heading, "B2C's error page shows an empty heading"
+        with allure.step(f"B2C's error page heading reads {heading!r} (its words on this page layout are not documented)"):
+            pass
+    else:
+        assert heading == expected, f"B2C's error page heading reads {heading!r}, expected {expected!r} (B2C's documented error page, globalexception 1.2.1)"
