@@ -3,9 +3,11 @@
 For each fault in ``mocks.faults.Fault`` this runs the journeys that can see it
 (the fault's ``journeys``) against a stack started with that fault and requires
 at least one journey to fail with a message that names what was wrong (its
-``symptom`` pattern). That run stops at the first failure; when it catches
-nothing, or its failure names something else, every journey runs. A fault that passes every
-journey, or only breaks them for an unrelated reason, fails the self-check.
+``symptom`` pattern), filed under the fault's cause (the report's and the nightly
+message's grouping: the ``cause`` property the suite writes in its JUnit XML). That
+run stops at the first failure; when it catches nothing, or its failure names
+something else, every journey runs. A fault that passes every journey, only breaks
+them for an unrelated reason, or is filed under another cause, fails the self-check.
 Faults are checked ``--workers`` at a time, each with its own stack and browser.
 
     python scripts/selfcheck.py [--workers N] [--fault NAME ...]
@@ -24,44 +26,59 @@ import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fixtures.causes import CAUSE_LABEL  # noqa: E402
 from fixtures.run_results import JUNIT_RUN_CLASS  # noqa: E402
 from mocks.faults import Fault  # noqa: E402
 from scripts.process_group import Children, interrupt, signals_handled, stopped_by  # noqa: E402
 from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
 
 
+class Failure(NamedTuple):
+    test: str  # its id
+    message: str  # the failure's message on one line
+    cause: str = ""  # the cause the report files it under (the JUnit property fixtures/reporting.py writes), "" if none
+
+
 @dataclass
 class Verdict:
     fault: Fault
-    failed: list[tuple[str, str]]  # (test id, the failure's message on one line)
+    failed: list[Failure]
     seconds: float
     not_run: str | None = None  # why pytest ran no journey (its exit status and last lines), else None
 
     @property
-    def diagnosed(self) -> list[tuple[str, str]]:
-        return [(test, message) for test, message in self.failed if re.search(self.fault.symptom, message)]
+    def diagnosed(self) -> list[Failure]:
+        """The failures whose message names the fault, whatever cause they were filed under."""
+        return [failure for failure in self.failed if re.search(self.fault.symptom, failure.message)]
+
+    @property
+    def misfiled(self) -> list[Failure]:
+        """The failures naming the fault that the report files under another cause than the fault's."""
+        return [failure for failure in self.diagnosed if failure.cause != self.fault.cause]
 
     @property
     def caught(self) -> bool:
-        return bool(self.diagnosed)
+        return bool(self.diagnosed) and not self.misfiled
 
 
-def failures(junit_xml: Path) -> list[tuple[str, str]]:
+def failures(junit_xml: Path) -> list[Failure]:
     if not junit_xml.exists():
         return []
     found = []
     for case in ElementTree.parse(junit_xml).iter("testcase"):
         if case.get("classname") == JUNIT_RUN_CLASS:  # the run's own word that it stopped (--maxfail=1 below), not a journey
             continue
+        cause = next((p.get("value", "") for p in case.iter("property") if p.get("name") == CAUSE_LABEL), "")
         for problem in list(case.iter("failure")) + list(case.iter("error")):
             # The failure's message as pytest's JUnit XML gives it (the exception's words); its traceback only without one
             # (it repeats the message after "E", which the self-check's line printed twice).
             text = problem.get("message") or problem.text or ""
-            found.append((f"{case.get('classname')}::{case.get('name')}", " ".join(without_introspection(text).split())[:2000]))
+            found.append(Failure(f"{case.get('classname')}::{case.get('name')}", " ".join(without_introspection(text).split())[:2000], cause))
     return found
 
 
@@ -76,7 +93,7 @@ def run_with_fault(fault: Fault, workers: int, directory: Path) -> Verdict:
     """The fault's own journeys, stopping at the first failure; every journey only if they don't name the fault."""
     started = time.monotonic()
     verdict = run_journeys(fault, 0, directory / f"{fault.value}-first.xml", [*fault.journeys, "--maxfail=1"])
-    if not verdict.caught and verdict.not_run is None:
+    if not verdict.diagnosed and verdict.not_run is None:  # (one misfiled is misfiled in every journey: no second run)
         # The cores shared with the faults checked meanwhile: `workers` faults, each with `workers` pytest workers,
         # would start workers² browsers (64 on 8 cores with WORKERS=auto).
         verdict = run_journeys(fault, max(1, (os.cpu_count() or 1) // workers), directory / f"{fault.value}-all.xml", ["e2e"])
@@ -108,10 +125,14 @@ def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) 
 def said(verdict: Verdict) -> str:
     """What the self-check prints under a fault: the journey that caught it and its message, or why it did not."""
     if verdict.caught:
-        test, message = verdict.diagnosed[0]
-        return f"caught in {verdict.seconds:.0f} s by {test}:\n      {message[:300]}"
+        test, message, cause = verdict.diagnosed[0]
+        return f"caught in {verdict.seconds:.0f} s by {test} ({cause}):\n      {message[:300]}"
+    if verdict.misfiled:
+        test, message, cause = verdict.misfiled[0]
+        return (f"MISFILED: {test} names it, but the report files it under {cause or 'no cause'!r}, not {verdict.fault.cause!r}:\n"
+                f"      {message[:300]}")
     if verdict.failed:
-        test, message = verdict.failed[0]
+        test, message, _ = verdict.failed[0]
         return f"NOT DIAGNOSED: {len(verdict.failed)} journey(s) failed, none naming /{verdict.fault.symptom}/; e.g. {test}:\n      {message[:300]}"
     if verdict.not_run:
         return f"NOT CHECKED: {verdict.not_run[:500]}"

@@ -183,3 +183,10 @@ def test_markdown_command_prints_a_table() -> None:
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout == markdown("readme")
+
+
+def test_each_faults_cause_is_one_the_suites_report_files_failures_under() -> None:
+    """The registry names the suite's causes by their words (the emulators' package imports nothing of the suite's)."""
+    from fixtures.causes import CAUSES
+
+    assert {fault.value: fault.cause for fault in Fault if fault.cause not in CAUSES} == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 from tests.suite_run import labels, pytest_with_plugins
 
@@ -93,7 +94,7 @@ def run_pytest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[
 
 
 def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
-    done, attempts = run_pytest(tmp_path, "--infra-reruns", "2")
+    done, attempts = run_pytest(tmp_path, "--infra-reruns", "2", f"--junitxml={tmp_path / 'junit.xml'}")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "5 failed, 3 passed, 3 rerun" in done.stdout, done.stdout
     # Reruns: the earlier attempt stays in the results next to the final one. Infrastructure is "broken" in the report
@@ -107,6 +108,11 @@ def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
     assert attempts["test_page_changed_on_a_network_error_page"] == ["failed: other"]
     assert attempts["test_control_api_token_refused"] == ["failed: tenant configuration"]
     assert attempts["test_local_stack_that_did_not_start"] == ["broken: infrastructure"]
+    # The JUnit XML's test cases carry their final attempt's cause (the self-check reads it there): none once a rerun passed.
+    causes = {case.get("name"): [p.get("value") for p in case.iter("property") if p.get("name") == "cause"]
+              for case in ElementTree.parse(tmp_path / "junit.xml").iter("testcase")}
+    assert causes["test_wrong_audience"] == ["ID token contract"] and causes["test_local_stack_that_did_not_start"] == ["infrastructure"]
+    assert causes["test_connection_refused"] == [] and causes["test_control_api_failing"] == [], causes
 
 
 def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:

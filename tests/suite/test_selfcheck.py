@@ -10,17 +10,17 @@ import pytest
 
 from mocks.faults import Fault
 from scripts import selfcheck
-from scripts.selfcheck import Verdict
+from scripts.selfcheck import Failure, Verdict
 
 
 @pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
 def test_a_failure_with_the_faults_example_message_catches_it(fault: Fault) -> None:
-    verdict = Verdict(fault, [("e2e/test_x.py::test_y", fault.declaration.example)], 1.0)
+    verdict = Verdict(fault, [Failure("e2e/test_x.py::test_y", fault.declaration.example, fault.cause)], 1.0)
     assert verdict.caught and verdict.diagnosed == verdict.failed
 
 
 def test_a_failure_naming_something_else_is_not_a_diagnosis() -> None:
-    verdict = Verdict(Fault.WRONG_AUDIENCE, [("e2e/test_x.py::test_y", "TimeoutError: page.click: Timeout 15000ms exceeded")], 1.0)
+    verdict = Verdict(Fault.WRONG_AUDIENCE, [Failure("e2e/test_x.py::test_y", "TimeoutError: page.click: Timeout 15000ms exceeded", "page changed")], 1.0)
     assert verdict.failed and not verdict.caught
 
 
@@ -33,9 +33,13 @@ def test_a_run_that_stops_before_any_journey_is_not_called_passing(tmp_path: Pat
 
 def test_each_verdict_says_what_the_self_check_prints_under_its_fault() -> None:
     fault = Fault.WRONG_AUDIENCE
-    caught = Verdict(fault, [("e2e/test_a.py::test_b", fault.declaration.example)], 12.4)
-    assert selfcheck.said(caught) == f"caught in 12 s by e2e/test_a.py::test_b:\n      {fault.declaration.example[:300]}"
-    other = Verdict(fault, [("e2e/test_a.py::test_b", "TimeoutError: page.click")], 3.0)
+    caught = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause)], 12.4)
+    assert selfcheck.said(caught) == f"caught in 12 s by e2e/test_a.py::test_b (ID token contract):\n      {fault.declaration.example[:300]}"
+    misfiled = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, "page changed")], 12.4)
+    assert not misfiled.caught
+    assert selfcheck.said(misfiled) == ("MISFILED: e2e/test_a.py::test_b names it, but the report files it under 'page changed', "
+                                        f"not 'ID token contract':\n      {fault.declaration.example[:300]}")
+    other = Verdict(fault, [Failure("e2e/test_a.py::test_b", "TimeoutError: page.click")], 3.0)
     assert selfcheck.said(other).startswith(f"NOT DIAGNOSED: 1 journey(s) failed, none naming /{fault.symptom}/; e.g. e2e/test_a.py::test_b")
     assert selfcheck.said(Verdict(fault, [], 1.0, not_run="exit 4: no journey collected")) == "NOT CHECKED: exit 4: no journey collected"
     assert selfcheck.said(Verdict(fault, [], 1.0)) == "NOT CAUGHT: every journey passed"
@@ -66,15 +70,17 @@ def test_make_selfcheck_takes_every_workers_value_make_test_takes(workers: str, 
 
 
 def test_a_failure_is_said_once_by_its_message(tmp_path: Path) -> None:
-    """pytest's JUnit XML repeats the message in the traceback after "E": the self-check's line gives it once."""
+    """pytest's JUnit XML repeats the message in the traceback after "E": the self-check's line gives it once, with the
+    cause the suite filed it under (a property of the test case; none for an error outside the journeys' own)."""
     junit = tmp_path / "junit.xml"
-    junit.write_text('<testsuites><testsuite><testcase classname="e2e.test_a" name="test_b">'
+    junit.write_text('<testsuites><testsuite><testcase classname="e2e.test_a" name="test_b"><properties><property name="cause" '
+                     'value="ID token contract"/><property name="cause_detail" value="nonce: missing"/></properties>'
                      '<failure message="JourneyFailure: ID token has no nonce">def test_b():\nE   JourneyFailure: ID token has no nonce'
                      '</failure></testcase><testcase classname="e2e.test_a" name="test_c"><error>Traceback: boom</error></testcase>'
                      '<testcase classname="run" name="the run was stopped"><error message="the run was stopped before its journeys '
                      'ended (stopping after 1 failures): its results are partial"/></testcase></testsuite></testsuites>')
-    assert selfcheck.failures(junit) == [("e2e.test_a::test_b", "JourneyFailure: ID token has no nonce"),
-                                         ("e2e.test_a::test_c", "Traceback: boom")]
+    assert selfcheck.failures(junit) == [Failure("e2e.test_a::test_b", "JourneyFailure: ID token has no nonce", "ID token contract"),
+                                         Failure("e2e.test_a::test_c", "Traceback: boom")]
 
 
 def test_a_bare_asserts_failure_is_said_by_its_message_without_pytests_introspection(tmp_path: Path) -> None:
@@ -86,10 +92,10 @@ def test_a_bare_asserts_failure_is_said_by_its_message_without_pytests_introspec
                      " +  where 'google.com' = claims['idp']\"/></testcase><testcase classname=\"e2e.test_a\" name=\"test_c\">"
                      '<failure message="AssertionError: assert 1 == 2"/></testcase><testcase classname="e2e.test_a" name="test_d">'
                      '<failure message="assert 1 == 2&#10; +  where 1 = len(claims)"/></testcase></testsuite></testsuites>')
-    assert selfcheck.failures(junit) == [("e2e.test_a::test_b", "AssertionError: ID token idp is 'google.com', expected 'mobileid.ch'"),
-                                         ("e2e.test_a::test_c", "AssertionError: assert 1 == 2"),
+    assert selfcheck.failures(junit) == [Failure("e2e.test_a::test_b", "AssertionError: ID token idp is 'google.com', expected 'mobileid.ch'"),
+                                         Failure("e2e.test_a::test_c", "AssertionError: assert 1 == 2"),
                                          # pytest's words on the first line are all the message there is: kept
-                                         ("e2e.test_a::test_d", "assert 1 == 2 + where 1 = len(claims)")]
+                                         Failure("e2e.test_a::test_d", "assert 1 == 2 + where 1 = len(claims)")]
 
 
 def test_a_fault_not_caught_fails_the_self_check_and_its_last_line_counts_it(monkeypatch: pytest.MonkeyPatch,
@@ -97,7 +103,7 @@ def test_a_fault_not_caught_fails_the_self_check_and_its_last_line_counts_it(mon
     """`make selfcheck` (and so `make test`) fails when any fault goes uncaught, and says how many were: the journeys here
     stand in for runs where one fault is caught and the other passes every journey."""
     def journeys_with(fault: Fault, workers: int, directory: Path) -> Verdict:
-        return Verdict(fault, [("e2e/test_a.py::test_b", fault.declaration.example)] if fault is Fault.WRONG_AUDIENCE else [], 1.0)
+        return Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause)] if fault is Fault.WRONG_AUDIENCE else [], 1.0)
 
     monkeypatch.setattr(selfcheck, "run_with_fault", journeys_with)
     monkeypatch.setattr("sys.argv", ["selfcheck.py", "--fault", "wrong-audience", "--fault", "wrong-idp"])
