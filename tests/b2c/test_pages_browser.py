@@ -64,13 +64,29 @@ def test_local_sign_in_errors_show_in_the_page(page) -> None:
 
 def test_sign_up_through_the_self_asserted_page_to_jwt_ms(page) -> None:
     page.goto(authorize_url(prompt="login"))
+    # What the page objects read (pages/b2c_unified.py social_intro), as reference b2c.md 1.2 has it.
+    assert page.locator('#api[data-name="Unified"] .claims-provider-list-buttons.social > .intro > h2').inner_text() == "Sign in with your social account"
     page.locator("button#FakeIdP").click()
     api = page.locator('#api[data-name="SelfAsserted"]')
     api.locator("#continue").wait_for()
     assert page.input_value("#displayName") == "+41791234567"
     assert page.input_value("#givenName") == "Hans" and page.input_value("#surname") == "Muster"
     assert api.locator("#attributeList li.TextBox.displayName_li label#displayName_label[for=displayName]").count() == 1
+    # Reference b2c.md 1.4, what pages/b2c_self_asserted.py and fixtures/journey.py read: the page's intro, each claim's
+    # div.attrEntry (its label, item error and input), and the server's page-level error, there but hidden until a write fails.
+    assert api.locator(":scope > .intro > p").inner_text() == "Please provide the following details."
+    for claim in ("displayName", "givenName", "surname"):
+        entry = api.locator(f"#attributeList li.{claim}_li > div.attrEntry")
+        assert entry.locator(f"label#{claim}_label[for={claim}]").count() == 1, claim
+        assert entry.locator(".error.itemLevel[role=alert]").count() == 1 and entry.locator(f"input#{claim}.textInput").count() == 1, claim
+        assert entry.locator("a.helpLink.tiny[data-help]").count() == 1, claim
+    server_error = api.locator("form#attributeVerification > #claimVerificationServerError.error.pageLevel")
+    assert server_error.get_attribute("aria-hidden") == "true" and not server_error.is_visible()
     assert api.locator("button#cancel").inner_text() == "Cancel"
+    page.fill("#displayName", "x" * 300)  # longer than B2C takes: the write fails, with the server's message
+    page.locator("#continue").click()
+    api.locator('#claimVerificationServerError[aria-hidden="false"]').wait_for()
+    assert server_error.is_visible() and server_error.inner_text().strip(), "the failed write's message is shown"
     page.fill("#displayName", "")
     page.locator("#continue").click()
     missing = page.locator('#requiredFieldMissing[aria-hidden="false"][role=alert]')  # as B2C shows it (reference b2c.md 1.4)

@@ -237,6 +237,29 @@ def test_ui_locales_pick_the_page_language(http, user: User, ui_locales, lang, h
     assert re.search(rf"<h1>{heading}", page.text)
 
 
+def test_every_page_has_the_contracts_language_one_h1_and_its_own_ids(http, user: User) -> None:
+    """docs/contracts.md, Mobile ID login pages: every page has <html lang> and one <h1>; the number page its intro
+    p#mid-intro naming the client, the error page #mid-error[role=alert]. Read in the served HTML, as no script builds them."""
+    params = authorize_params(RP_CONSENT, ui_locales="fr")
+    number = http.get(user.authorize(params).headers["location"])
+    session = user.start_transaction("+41700092502", params)
+    waiting = http.get("/oidc/wait", params={"session": session})
+    consent = http.get(http.get(user.wait_status(session)["next"]).headers["location"])
+    # A request Mobile ID cannot send back: its page takes the browser's language (the request's own is not trusted).
+    error = http.get("/oidc/authorize", params=authorize_params(client_id="nobody"), headers={"Accept-Language": "fr-CH"})
+    pages = {"number": number, "waiting": waiting, "consent": consent, "error": error}
+    ids = {"number": "mid-login", "waiting": "mid-waiting", "consent": "mid-consent", "error": "mid-error"}
+    for name, response in pages.items():
+        page = read_page(response.text)
+        assert ids[name] in page.ids, (name, response.status_code, response.text[:300])  # the page it should be
+        assert [html.get("lang") for html in page.tagged("html")] == ["fr"], name
+        assert len(page.tagged("h1")) == 1, name
+    intro = read_page(number.text).ids.get("mid-intro")
+    said = re.search(r'<p id="mid-intro">([^<]*)</p>', number.text)
+    assert intro and intro["tag"] == "p" and said and RP_CONSENT in said.group(1), "the number page's intro p#mid-intro names the client"
+    assert read_page(error.text).ids["mid-error"].get("role") == "alert"
+
+
 def test_without_ui_locales_the_browser_language_decides(http, user: User) -> None:
     response = http.get("/oidc/authorize", params=authorize_params(), headers={"Accept-Language": "it-CH, de;q=0.8"})
     page = http.get(response.headers["location"])
