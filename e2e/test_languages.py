@@ -40,8 +40,9 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
         seen["B2C's sign-in page, its social intro"][language] = journey.unified.social_intro_text()
         journey.unified.choose_mobile_id()
 
-        # And B2C passes the language on to Mobile ID (reach_mobile_id checks its request's ui_locales), whose page is in it
+        # And B2C passes the language on to Mobile ID (its request's ui_locales), whose page is in it
         journey.reach_mobile_id()
+        journey.federation.check_language_passed_on()
         # ... the request that check read: against the real service it is all this journey sees of Mobile ID
         assert journey.federation.federation is not None, \
             f"the browser reached Mobile ID's page without the request B2C sends it there being seen ({journey.page.url.split('?')[0]})"
