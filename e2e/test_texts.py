@@ -41,8 +41,7 @@ class Differences:
             if shown is None or not texts.matches(string_id, shown):
                 self.found.append(f"{screen}: {what} {reads(shown)}, expected {texts.ux(string_id)!r} (B2C string {string_id}, en)")
         else:
-            english = shown is not None and texts.matches(string_id, shown) and string_id not in texts.MAY_STAY_ENGLISH
-            self.expect_translated(screen, what, shown, string_id, english=english)
+            self.expect_translated(screen, what, shown, string_id, english=shown is not None and texts.matches(string_id, shown))
 
     def expect_translated(self, screen: str, what: str, shown: str | None, string_id: str, *, english: bool) -> None:
         """B2C publishes its strings in English only: in another language, the text is shown and is not that English."""
