@@ -49,8 +49,8 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
         assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"
-    # Left empty, they carry nothing: the emulator leaves a claim without a value out, as B2C's tokens seen do; an empty
-    # string, which the reference does not rule out, passes too (mocks/b2c/README.md, decisions)
+    # Left empty, they carry nothing: the emulator leaves a claim without a value out; an empty string, which the
+    # reference does not rule out, passes too (mocks/b2c/README.md, decisions)
     filled = {claim: claims[claim] for claim in ("given_name", "family_name") if claims.get(claim)}
     assert not filled, f"ID token has {filled}, which the user left empty on the profile page"
 
