@@ -10,11 +10,13 @@ import pytest
 
 from fixtures import mobile_id
 from fixtures.b2c import B2CTenant
+from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import build_settings
 from tests.local_stack import LOCAL_STACK
+from tests.suite.test_tokens import ISSUER, jwks, token
 
 DISCOVERY = {
-    "issuer": "https://contoso.b2clogin.com/7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/v2.0/",
+    "issuer": ISSUER,  # the test tokens' (tests/suite/test_tokens.py)
     # The query form some tenants publish: the policy travels as ?p=.
     "authorization_endpoint": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p=b2c_1a_signup_signin",
     "end_session_endpoint": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/logout?p=b2c_1a_signup_signin",
@@ -27,7 +29,7 @@ def tenant(status: int = 200) -> tuple[B2CTenant, list[str]]:
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
-        return httpx.Response(status, text=json.dumps(DISCOVERY))
+        return httpx.Response(status, text=json.dumps(jwks() if str(request.url).startswith(DISCOVERY["jwks_uri"]) else DISCOVERY))
 
     return B2CTenant(build_settings({}, LOCAL_STACK), httpx.Client(transport=httpx.MockTransport(answer))), seen
 
@@ -63,6 +65,16 @@ def test_a_missing_policy_is_reported_with_its_discovery_url() -> None:
     b2c, _ = tenant(status=404)
     with pytest.raises(AssertionError, match=r"discovery document of B2C_1_nope at https://contoso.b2clogin.com/.*answered HTTP 404"):
         b2c.authorize("B2C_1_nope")
+
+
+def test_a_token_is_checked_against_the_client_id_of_the_request_it_answers() -> None:
+    """A journey may ask as another app (client_id=...): B2C's token must name that app, not the settings' one."""
+    b2c, _ = tenant()
+    request = b2c.authorize("B2C_1_signupsignin", client_id="another-app-0000")
+    assert b2c.validate(token(aud="another-app-0000", nonce=request.nonce), request)["aud"] == "another-app-0000"
+    with pytest.raises(JourneyFailure) as failure:
+        b2c.validate(token(aud=LOCAL_STACK.client_id, nonce=request.nonce), request)  # the settings' app: not the one that asked
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, f"aud: expected 'another-app-0000', got {LOCAL_STACK.client_id!r}")
 
 
 def test_fresh_numbers_are_swiss_mobile_numbers_unique_and_tagged_by_worker(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,6 +56,17 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
         assert classify(error).name == causes.TENANT_CONFIGURATION
 
 
+def test_a_typed_failure_in_an_exception_group_keeps_its_cause() -> None:
+    """Errors raised together (a journey's and its teardown's, say) come as a group: the typed one among them gives the cause."""
+    typed = JourneyFailure("B2C redirected with unauthorized_client", cause=causes.TENANT_CONFIGURATION, detail="AADB2C90057 (x)")
+    group = ExceptionGroup("the journey and its teardown", [RuntimeError("teardown"), typed])
+    assert classify(group) == Cause(causes.TENANT_CONFIGURATION, "AADB2C90057 (x)")
+    try:
+        raise RuntimeError("while collecting evidence") from group
+    except RuntimeError as error:
+        assert classify(error) == Cause(causes.TENANT_CONFIGURATION, "AADB2C90057 (x)")
+
+
 @pytest.mark.parametrize(("text", "cause", "detail"), [
     ("AssertionError: ID token idp is 'google.com', expected 'mobileid.ch'", causes.TOKEN_CONTRACT, "idp: expected 'mobileid.ch', got 'google.com'"),
     ("AssertionError: ID token has no name claim (claims: ['aud'])", causes.TOKEN_CONTRACT, "name: missing"),
@@ -82,6 +93,12 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
     ("Page.goto: Target page, context or browser has been closed", causes.INFRASTRUCTURE, "Target page, context or browser has been closed"),
     ("E   httpx.ConnectError: [Errno 111] Connection refused\n", causes.INFRASTRUCTURE, "ConnectError: [Errno 111] Connection refused"),
     ("KeyError: 'sub'", causes.OTHER, "KeyError: 'sub'"),
+    # A certificate the browser or Python does not trust: the machine's trust store or a proxy's, not the service.
+    ("Page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://x", causes.INFRASTRUCTURE, "net::ERR_CERT_AUTHORITY_INVALID at https://x"),
+    ("ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate",
+     causes.INFRASTRUCTURE, "CERTIFICATE_VERIFY_FAILED"),
+    ("AssertionError: ID token is not valid yet: nbf 1700000300 is 300 s in the future", causes.TOKEN_CONTRACT,
+     "ID token is not valid yet: nbf 1700000300 is 300 s in the future"),
 ])
 def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:
     found = classify_text(text)
@@ -256,6 +273,13 @@ def test_an_error_redirects_cause_names_its_code_once() -> None:
     cause = causes.b2c_error_code("AADB2C90075", "server_error: AADB2C90075: The claims exchange 'MobileIDExchange' ...",
                                   redirected=True)
     assert cause == causes.Cause(causes.B2C_ERROR_REDIRECT, "AADB2C90075: server_error: The claims exchange '…' ...")
+
+
+def test_an_error_redirect_of_a_code_that_says_the_app_registration_is_wrong_is_the_tenants() -> None:
+    cause = causes.b2c_error_code("AADB2C90057", "unauthorized_client: AADB2C90057: The provided application is not configured to "
+                                  "allow the 'OAuth' Implicit flow.", redirected=True)
+    assert cause.name == causes.TENANT_CONFIGURATION
+    assert cause.detail.startswith("AADB2C90057 (the app does not allow the implicit flow): "), cause.detail
 
 
 # One fault met through the user flow and through the custom policy, in B2C's words (reference b2c.md section 4; the local

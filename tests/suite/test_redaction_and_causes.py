@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.causes import is_infrastructure
-from fixtures.redaction import JWT_PLACEHOLDER, Redaction, contains_secret, redact_text, secret_values
+from fixtures.redaction import JWT_PLACEHOLDER, Redaction, contains_secret, credentials_in, redact_text, secret_values
 from tests.suite_run import pytest_with_plugins, tail
 
 TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXBhcnQ"
@@ -37,6 +37,24 @@ def test_a_credential_in_a_url_written_out_is_replaced_wherever_no_one_named_it(
     assert redact_text(f'<a href="/cb?state=x&amp;code={code}">') == '<a href="/cb?state=x&amp;code=<redacted>">'
     assert redact_text(f"/login?returnUrl=https%3A%2F%2Fapp%2Fcb%3Fcode%3D{code}%26state%3Ds") == \
         "/login?returnUrl=https%3A%2F%2Fapp%2Fcb%3Fcode%3D<redacted>%26state%3Ds"
+
+
+def test_a_refresh_token_in_a_url_or_a_form_body_is_a_credential() -> None:
+    """B2C's refresh token is opaque (no JWT to spot): redacted by its parameter's name, in a URL and in a HAR's form body."""
+    refresh = "opaqueABCDEFGH123"
+    assert redact_text(f"https://app.contoso.test/cb?state=s1&refresh_token={refresh}") == \
+        "https://app.contoso.test/cb?state=s1&refresh_token=<redacted>"
+    body = f"grant_type=refresh_token&refresh_token={refresh}&client_id=app"
+    assert redact_text(body) == "grant_type=refresh_token&refresh_token=<redacted>&client_id=app"
+    posted = {"request": {"url": "https://contoso.b2clogin.com/token", "postData": {"text": f"refresh_token={refresh}&grant_type=refresh_token"}}}
+    found = credentials_in([posted])
+    assert refresh in found and refresh not in Redaction().text(f'"postData": "refresh_token={refresh}"', found)
+
+
+@pytest.mark.parametrize("secrets", [["abcdefgh", "abcdefgh-and-the-rest"], ["abcdefgh-and-the-rest", "abcdefgh"]], ids=["short first", "long first"])
+def test_a_secret_that_begins_another_leaves_nothing_of_either(secrets: list[str]) -> None:
+    """The longer is replaced first: the shorter one first would leave the longer one's rest ("<redacted>-and-the-rest")."""
+    assert redact_text("one abcdefgh-and-the-rest two abcdefgh three", secrets) == "one <redacted> two <redacted> three"
 
 
 def test_a_token_cut_short_after_its_claims_is_redacted_and_base64_json_without_parts_is_not() -> None:

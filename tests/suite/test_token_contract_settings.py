@@ -36,6 +36,17 @@ def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
     assert "leave the claim out of E2E_TOKEN_CONTRACT" in str(typed.value)
 
 
+@pytest.mark.parametrize("sign_up", [True, False], ids=["sign-up", "returning user"])
+def test_a_user_flows_token_without_oid_fails_naming_it_for_new_and_returning_users_alike(sign_up: bool) -> None:
+    """Only newUser is left out of a returning user's token; the object id the app keys its users by is in every one."""
+    from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+
+    claims = {"name": "n", "idp": "i", "newUser": True} if sign_up else {"name": "n", "idp": "i"}
+    with pytest.raises(JourneyFailure, match=r"ID token has no oid claim.*Application claims: User's Object ID") as failure:
+        require_contract(claims, "B2C_1_signupsignin", sign_up=sign_up)
+    assert (failure.value.cause.name, failure.value.cause.detail) == (TOKEN_CONTRACT, "oid: expected present, got missing")
+
+
 def test_language_customization_is_on_locally_and_off_against_a_tenant() -> None:
     assert build_settings({}).language_customization is True
     assert build_settings(TENANT).language_customization is False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -10,10 +11,12 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from fixtures.tokens import validate_id_token
+from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+from fixtures.tokens import LEEWAY, check_times, validate_id_token
 from tests.local_stack import LOCAL_STACK
 
-ISSUER = "https://contoso.b2clogin.com/7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/v2.0/"
+TENANT_ID = "7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
+ISSUER = f"https://contoso.b2clogin.com/{TENANT_ID}/v2.0/"
 CLIENT = LOCAL_STACK.client_id
 NONCE = "n-0S6_WzA2Mj"
 KID = "X5eXk4xyojNFum1kl2Ytv8dlNP4-c57dO6QGTVBwaNk"
@@ -47,27 +50,59 @@ def test_a_good_token_gives_its_claims() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "message", "claim"),
     [
-        (lambda: token(key=OTHER_KEY), f"signature does not verify against the tenant's JWKS \\(kid '{KID}'\\)"),
-        (lambda: token(kid="rotated"), "kid 'rotated' is not in the tenant's JWKS"),
-        (lambda: token(alg="HS256"), "alg is 'HS256', expected 'RS256'"),
-        (lambda: token(aud="someone-else"), f"aud is 'someone-else', expected client id '{CLIENT}'"),
-        (lambda: token(iss="https://evil.example/v2.0/"), "iss is 'https://evil.example/v2.0/', expected the discovery issuer"),
-        (lambda: token(drop=("nonce",)), "has no nonce; B2C must echo the nonce the app sent"),
-        (lambda: token(nonce="defaultNonce"), "nonce is 'defaultNonce', expected"),
-        (lambda: token(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200, nbf=int(time.time()) - 7200), "is expired"),
-        (lambda: token(nbf=int(time.time()) + 3000), "not valid yet"),
-        (lambda: token(iat=int(time.time()) + 3000, exp=int(time.time()) + 6000), "iat .* in the future"),
-        (lambda: token(exp=int(time.time()) + 10 * 86400), "lifetime"),
-        (lambda: token(drop=("nbf",)), "nbf is None, expected epoch seconds"),
-        (lambda: "not.a.jwt", "not a JWT"),
-        (lambda: token(tid="00000000-0000-0000-0000-000000000bad"), "tid is '00000000-0000-0000-0000-000000000bad', expected the tenant id"),
+        (lambda: token(key=OTHER_KEY), f"signature does not verify against the tenant's JWKS \\(kid '{KID}'\\)", "signature"),
+        (lambda: token(kid="rotated"), "kid 'rotated' is not in the tenant's JWKS", "kid"),
+        (lambda: token(alg="HS256"), "alg is 'HS256', expected 'RS256'", "alg"),
+        (lambda: token(aud="someone-else"), f"aud is 'someone-else', expected client id '{CLIENT}'", "aud"),
+        # A list naming the app among others is a token for them too: only the app alone is its audience.
+        (lambda: token(aud=[CLIENT, "other"]), re.escape(f"aud is {[CLIENT, 'other']!r}, expected client id '{CLIENT}'"), "aud"),
+        (lambda: token(iss="https://evil.example/v2.0/"), "iss is 'https://evil.example/v2.0/', expected the discovery issuer", "iss"),
+        (lambda: token(drop=("iss",)), "iss is None, expected the discovery issuer", "iss"),
+        (lambda: token(iss=ISSUER.removesuffix("v2.0/")), re.escape(f"iss is {ISSUER.removesuffix('v2.0/')!r}, expected the discovery issuer"), "iss"),
+        (lambda: token(drop=("nonce",)), "has no nonce; B2C must echo the nonce the app sent", "nonce"),
+        (lambda: token(nonce="defaultNonce"), "nonce is 'defaultNonce', expected", "nonce"),
+        (lambda: token(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200, nbf=int(time.time()) - 7200), "is expired", "exp"),
+        (lambda: token(nbf=int(time.time()) + 3000), "not valid yet", "nbf"),
+        (lambda: token(iat=int(time.time()) + 3000, exp=int(time.time()) + 6000), "iat .* in the future", "iat"),
+        (lambda: token(exp=int(time.time()) + 10 * 86400), "lifetime", "exp - iat"),
+        (lambda: token(exp=int(time.time()) + 2 * 86400), f"lifetime exp - iat = {2 * 86400} s", "exp - iat"),  # MAX_LIFETIME is a day
+        (lambda: token(iat=int(time.time()) + 60, exp=int(time.time()) + 30), "lifetime exp - iat = -30 s", "exp - iat"),  # iat after exp
+        (lambda: token(iat=int(time.time()) - 3600, nbf=int(time.time()) + 60, exp=int(time.time()) + 30), r"nbf \d+ is after exp \d+", "nbf"),
+        (lambda: token(drop=("nbf",)), "nbf is None, expected epoch seconds", "nbf"),
+        (lambda: token(exp=True), "exp is True, expected epoch seconds as an integer", "exp"),  # a bool is no number of seconds
+        (lambda: "not.a.jwt", "not a JWT", "format"),
+        (lambda: token(tid="00000000-0000-0000-0000-000000000bad"), "tid is '00000000-0000-0000-0000-000000000bad', expected the tenant id", "tid"),
+        (lambda: token(tid=TENANT_ID[:-1]), f"tid is '{TENANT_ID[:-1]}', expected the tenant id", "tid"),  # only the start of the tenant's
     ],
 )
-def test_each_defect_is_named(raw, message: str) -> None:
-    with pytest.raises(AssertionError, match=message):
+def test_each_defect_is_named(raw, message: str, claim: str) -> None:
+    """The message says what is wrong; the cause's detail, by which the report groups failures, starts with the claim."""
+    with pytest.raises(JourneyFailure, match=message) as failure:
         check(raw())
+    assert failure.value.cause.name == TOKEN_CONTRACT
+    assert failure.value.cause.detail.startswith(f"{claim}: "), failure.value.cause.detail
+
+
+@pytest.mark.parametrize(("name", "late"), [("exp", False), ("nbf", True), ("iat", True)])
+def test_the_clocks_leeway_is_tolerated_and_not_a_second_more(name: str, late: bool) -> None:
+    """LEEWAY seconds of skew between us and the tenant: an exp that far in the past, an nbf or iat that far in the future
+    pass; a second more fails naming the claim."""
+    now = 1_700_000_000
+
+    def times(offset: int) -> dict[str, int]:
+        edge = now + offset if late else now - offset
+        claims = {"exp": edge, "nbf": edge - 3600, "iat": edge - 3600} if name == "exp" else {"exp": edge + 3600, "nbf": now, "iat": now, name: edge}
+        return claims
+
+    check_times(times(LEEWAY - 1), now)
+    if late:
+        check_times(times(LEEWAY), now)  # exactly the leeway: still within it
+    for offset in ([LEEWAY + 1] if late else [LEEWAY, LEEWAY + 1]):  # an exp LEEWAY seconds ago has run out
+        with pytest.raises(JourneyFailure) as failure:
+            check_times(times(offset), now)
+        assert failure.value.cause.detail.startswith(f"{name}: "), (offset, failure.value.cause)
 
 
 def test_a_user_flows_idp_may_be_the_issuer_a_custom_policys_is_the_seeds() -> None:

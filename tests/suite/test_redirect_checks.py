@@ -1,0 +1,83 @@
+"""Journey.redirect and Journey.verified: what B2C sent the app is held to the request the app made (its state, the part
+of the URL it asked for), and an error redirect is named by its code.
+
+The app's page is jwt.ms, routed to a page of our own in pytest-playwright's ``page`` (no stack starts).
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Page
+
+from fixtures import causes
+from fixtures.b2c import AuthRequest
+from fixtures.causes import JourneyFailure
+from fixtures.journey import Journey
+from fixtures.settings import build_settings
+
+pytestmark = pytest.mark.browser
+
+APP = "https://jwt.ms"  # build_settings({})'s redirect URI
+STATE = "StateOfTheApp-0S6_WzA2Mj"
+
+
+def request(response_mode: str = "fragment") -> AuthRequest:
+    return AuthRequest(policy="B2C_1_signupsignin", url="https://contoso.b2clogin.com/authorize", client_id="client-1",
+                       redirect_uri=APP, nonce="n-0S6_WzA2Mj", state=STATE, response_mode=response_mode)
+
+
+def at_the_app(page: Page, url: str) -> Journey:
+    """A journey whose browser B2C sent to ``url`` at the app."""
+    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
+    page.route(f"{APP}/**", lambda route: route.fulfill(body="<html><body>app</body></html>", content_type="text/html"))
+    page.goto(url)
+    return journey
+
+
+def test_the_answer_where_the_app_asked_with_its_state_is_the_result(page: Page) -> None:
+    journey = at_the_app(page, f"{APP}/#" + urlencode({"id_token": "x.y.z", "state": STATE}))
+    result = journey.redirect(request(), timeout=2_000)
+    assert (result.id_token, result.state, result.carried_in) == ("x.y.z", STATE, "fragment")
+
+
+@pytest.mark.parametrize("answer", [{"id_token": "x.y.z", "state": "another-journeys-state"}, {"id_token": "x.y.z"}],
+                         ids=["another state", "no state"])
+def test_an_answer_without_the_apps_state_is_an_error_redirect_naming_the_state(page: Page, answer: dict[str, str]) -> None:
+    journey = at_the_app(page, f"{APP}/#" + urlencode(answer))
+    with pytest.raises(JourneyFailure) as failure:
+        journey.redirect(request(), timeout=2_000)
+    assert failure.value.cause.name == causes.B2C_ERROR_REDIRECT, failure.value.cause
+    assert failure.value.cause.detail.startswith("state: expected the app's"), failure.value.cause
+    assert repr(answer.get("state")) in failure.value.cause.detail and repr(STATE) in str(failure.value)
+
+
+def test_the_answer_in_the_query_where_the_app_asked_for_the_fragment_is_a_broken_promise(page: Page) -> None:
+    journey = at_the_app(page, f"{APP}/?" + urlencode({"id_token": "x.y.z", "state": STATE}))
+    with pytest.raises(JourneyFailure) as failure:
+        journey.redirect(request("fragment"), timeout=2_000)
+    assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE, "the answer came in the query, the app asked response_mode=fragment")
+
+
+def test_the_answer_in_the_fragment_and_again_in_the_query_is_a_broken_promise(page: Page) -> None:
+    answer = urlencode({"id_token": "x.y.z", "state": STATE})
+    journey = at_the_app(page, f"{APP}/?{answer}#{answer}")
+    with pytest.raises(JourneyFailure) as failure:
+        journey.redirect(request("fragment"), timeout=2_000)
+    assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE,
+                                               "id_token, state in the query as well, the app asked response_mode=fragment")
+
+
+def test_an_error_redirect_of_a_tenant_configuration_code_is_the_tenants_naming_the_code(page: Page) -> None:
+    """AADB2C90057: the app registration does not allow the implicit flow; B2C's code opens its error_description."""
+    description = ("AADB2C90057: The provided application is not configured to allow the 'OAuth' Implicit flow.\r\n"
+                   "Correlation ID: 0f8fad5b-d9cb-469f-a165-70867728950e\r\nTimestamp: 2026-11-30 10:00:00Z")
+    journey = at_the_app(page, f"{APP}/#" + urlencode({"error": "unauthorized_client", "error_description": description, "state": STATE}))
+    journey.b2c = b2c = mock.MagicMock()
+    with pytest.raises(JourneyFailure) as failure:
+        journey.token(request(), timeout=2_000)
+    assert failure.value.cause.name == causes.TENANT_CONFIGURATION, failure.value.cause
+    assert failure.value.cause.detail.startswith("AADB2C90057 (the app does not allow the implicit flow)"), failure.value.cause
+    b2c.validate.assert_not_called()  # no token to check
