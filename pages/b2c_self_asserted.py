@@ -40,6 +40,10 @@ class B2CSelfAssertedPage:
     def display_name(self) -> str:
         return self.display_name_input.input_value()
 
+    def has_display_name(self) -> bool:
+        """Whether the page asks for a display name at all (a user flow collects the user attributes its admin ticked)."""
+        return self.display_name_input.count() > 0
+
     def given_name(self) -> str:
         return self.given_name_input.input_value()
 

@@ -671,3 +671,5 @@ def test_a_new_users_profile_page_without_a_display_name_from_mobile_id_names_wh
         assert says in str(failure.value) and "Fix: " in str(failure.value), str(failure.value)
     page.set_content(profile.format("+41790000001"))
     journey.require_name_from_mobile_id("B2C_1_signupsignin")  # prefilled: nothing to say
+    page.set_content('<div id="api" data-name="SelfAsserted"><input id="givenName"><button id="continue">Continue</button></div>')
+    journey.require_name_from_mobile_id("B2C_1_signupsignin")  # a user flow that does not collect it: at once, not after a wait
