@@ -151,8 +151,10 @@ def test_an_authorization_code_is_redeemed_only_once(
 
     # Then the second redemption is refused
     body = second.json() if second.headers.get("content-type", "").startswith("application/json") else {}
-    assert second.status_code == 400 and body.get("error") == "invalid_grant", \
+    assert not (second.is_success and {"id_token", "access_token"} & set(body)), \
         f"B2C redeemed the same authorization code twice (HTTP {second.status_code}, {sorted(body)}); codes are single-use (RFC 6749 4.1.2)"
+    assert second.status_code == 400 and body.get("error") == "invalid_grant", \
+        f"B2C refused the second redemption with HTTP {second.status_code} {body.get('error')!r}, not RFC 6749 5.2's 400 invalid_grant"
 
     # And a code asked for with PKCE is redeemed only with its verifier (RFC 7636 4.6): a fresh code each time (from the
     # session), wrong verifier or none, refused without a token (how B2C words the refusal is not documented)
