@@ -179,6 +179,12 @@ class Fault(str, Enum):
         symptom=r"AADB2C90273|Mobile ID error", journeys=("e2e/test_mobileid_outcomes.py",),
         cause=BROKEN_PROMISE,
         example="B2C did not redirect to https://jwt.ms with Mobile ID's error as AADB2C90273; the browser shows B2C's sign-in page again")
+    TOKEN_FAILING = Declaration(
+        "token-failing", Side.MOBILE_ID, "Mobile ID's token endpoint answers 500 server_error",
+        symptom=r"AADB2C90075", journeys=("e2e/test_sign_up.py",),  # both policies redeem Mobile ID's code
+        cause=B2C_ERROR_REDIRECT,
+        example="B2C did not show its profile page to the new user; the browser shows the app, which B2C sent server_error: "
+                "\"AADB2C90075: ...\"")
     USERINFO_FAILING = Declaration(
         "userinfo-failing", Side.MOBILE_ID, "Mobile ID's userinfo endpoint answers 500 server_error",
         symptom=r"userinfo|AADB2C90273|server_error",

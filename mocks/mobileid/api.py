@@ -47,6 +47,8 @@ class BackChannelEndpoints(Handlers):
 
     async def token(self, request: Request) -> Response:
         await self._slow_down()
+        if self.emulator.has(Fault.TOKEN_FAILING):
+            return oauth_error(500, "server_error", errors.SYSTEM_ERROR.description(new_trace()))
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             return oauth_error(400, "invalid_request", "The token request must be application/x-www-form-urlencoded")

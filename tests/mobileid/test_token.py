@@ -188,3 +188,15 @@ def test_slow_idp_delays_the_token_answer(start_emulator) -> None:
         started = time.monotonic()
         assert redeem(http, code).status_code == 200
         assert 0.4 <= time.monotonic() - started < 4
+
+
+def test_token_failing_fault_answers_500_server_error(start_emulator) -> None:
+    """B2C's back channel then has no tokens: every policy's sign-in fails (AADB2C90075 at the app)."""
+    from mocks.faults import Fault
+
+    emulator = start_emulator(faults=frozenset({Fault.TOKEN_FAILING}))
+    with emulator.client() as http:
+        code = User(http).login(authorize_params(), APPROVE).code or ""
+        response = redeem(http, code)
+        assert response.status_code == 500 and response.json()["error"] == "server_error", response.text
+        assert response.json()["error_description"].startswith("mid_sys_9900_"), response.text
