@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from fixtures import texts
+from fixtures.federation import language as language_of
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings, is_custom_policy
-from mocks.common.languages import primary_language
 
 LANGUAGES = ("en", "de", "fr", "it")
 SOCIAL_INTRO_EN = "Sign in with your social account"  # B2C's default social_intro string
@@ -17,7 +17,7 @@ SOCIAL_INTRO_EN = "Sign in with your social account"  # B2C's default social_int
 def in_language(lang: str | None, language: str) -> bool:
     """Whether a B2C page's ``<html lang>`` is ``language``: B2C's form of the tag (``de`` or ``de-DE``; its Classic template
     writes ``en-US``) is not documented, its language is."""
-    return primary_language(lang or "") == language
+    return language_of(lang) == language
 
 
 @pytest.fixture(autouse=True)

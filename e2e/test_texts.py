@@ -116,6 +116,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     # When the user picks Mobile ID, and the phone is asked to approve
     unified.choose_mobile_id()
     journey.enter_number(number)
+    assert journey.federation.federation is not None, "the browser reached Mobile ID's page without B2C's request there being seen"
     journey.federation.check_language_passed_on()  # Mobile ID's pages and the phone speak the language B2C passes on
     shown_number = journey.mobile.transaction_number()
     assert mobile_id.control is not None  # new_number() skipped the test otherwise
@@ -176,6 +177,7 @@ def test_error_page_says_sign_in_failed(journey: Journey, policy: str) -> None:
 
     # Then B2C's error page tells the person that signing in failed: in B2C's documented words where its layout is known
     page = journey.error_page.wait_until_shown()
+    assert page.has_heading(), "B2C's error page has no heading (h1 or h2) in its #api: a page layout the page object does not know"
     heading = page.heading_text()
     if (expected := texts.error_page_heading(policy)) is None:
         assert heading, "B2C's error page shows an empty heading"

@@ -43,6 +43,9 @@ class B2CErrorPage:
     def is_shown(self) -> bool:
         return self.root.count() > 0
 
+    def has_heading(self) -> bool:
+        return self.heading.count() > 0
+
     def heading_text(self) -> str:
         return self.heading.inner_text().strip()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -218,3 +219,30 @@ def test_a_mismatch_is_reported_as_tenant_configuration_naming_the_parameter() -
     mismatches = check_request(url, build_settings({}, LOCAL_STACK), "B2C_1A_signup_signin")
     cause = classify(FederationRequestError("B2C_1A_signup_signin", url, mismatches))
     assert cause.name == TENANT_CONFIGURATION and cause.detail.startswith("request to Mobile ID: scope: "), cause
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("passed_on", "fails"), [("de-DE", False), ("en-US", True), (None, True)], ids=["its language", "another", "none"])
+def test_the_language_journeys_check_is_what_b2c_sent_the_browser_on_with(page, passed_on: str | None, fails: bool) -> None:
+    """FederationWatch reads the language B2C passed Mobile ID off the browser's own navigation (B2C's redirect), after
+    an app's authorize with ui_locales=de: the custom policy offers German, so B2C's pages are German."""
+    from fixtures.causes import BROKEN_PROMISE, JourneyFailure
+    from fixtures.federation import FederationWatch
+
+    watch = FederationWatch(page, build_settings({}, LOCAL_STACK))
+    mobile_id = request(ui_locales=passed_on)
+    # B2C's page sends the browser on to Mobile ID (by script, as its pages' buttons do)
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
+        body=f"<html><body><script>location.assign({json.dumps(mobile_id)})</script></body></html>", content_type="text/html"))
+    page.route("https://m.mobileid.ch/**", lambda route: route.fulfill(body="<html><body>number</body></html>", content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?"
+              + urlencode({"client_id": LOCAL_STACK.client_id, "ui_locales": "de"}))
+    page.wait_for_url("https://m.mobileid.ch/**")
+    watch.check()  # the request matches the set-up: its language is no tenant setting
+    assert watch.federation == mobile_id
+    if not fails:
+        watch.check_language_passed_on()
+        return
+    with pytest.raises(JourneyFailure) as failure:
+        watch.check_language_passed_on()
+    assert failure.value.cause.name == BROKEN_PROMISE and f"passed Mobile ID ui_locales={passed_on!r}" in str(failure.value), str(failure.value)

@@ -234,3 +234,31 @@ def test_each_retry_gets_the_whole_time_limit_again(tmp_path: Path) -> None:
                                str(tmp_path / "test_hanging.py"))
     assert done.returncode == 1 and "1 failed, 1 rerun" in done.stdout, done.stdout + done.stderr
     assert "Timeout (>1.0s) from pytest-timeout" in done.stdout, done.stdout
+
+
+FAILING_TWICE = '''
+import pytest
+
+from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+
+
+@pytest.fixture
+def refused_at_teardown():
+    yield
+    raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+
+def test_token_then_teardown(refused_at_teardown):
+    raise JourneyFailure("ID token aud is 'other-app'", cause=TOKEN_CONTRACT, detail="aud: expected the app")
+'''
+
+
+def test_a_journey_that_fails_and_errs_at_teardown_gives_each_case_of_its_junit_xml_one_cause(tmp_path: Path) -> None:
+    """The teardown's report holds the call's cause (the item's) before its own: the JUnit XML's case says its own once."""
+    (tmp_path / "test_failing_twice.py").write_text(FAILING_TWICE)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_twice.py"), f"--junitxml={junit}")
+    assert done.returncode == 1, done.stdout + done.stderr
+    causes = [[p.get("value") for p in case.iter("property") if p.get("name") == "cause"] for case in ElementTree.parse(junit).iter("testcase")]
+    assert causes and all(len(named) == 1 for named in causes), causes
+    assert causes[-1] == ["infrastructure"], causes  # the case pytest writes for the teardown: its own cause

@@ -34,6 +34,10 @@ def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
         require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin", ("name", "given_name"))
     assert "Application claims: Given Name" in str(typed.value) and "the user left Given Name empty on the profile page" in str(typed.value)
     assert "leave the claim out of E2E_TOKEN_CONTRACT" in str(typed.value)
+    # ... or sent without a value, which the reference does not rule out: no value either
+    with pytest.raises(AssertionError, match=r"^ID token carries given_name without a value, which the app's token contract needs"):
+        require_contract({"name": "n", "idp": "i", "oid": "o", "given_name": ""}, "B2C_1_signupsignin", ("name", "given_name"))
+    require_contract({"name": "n", "idp": "i", "oid": "o", "newUser": False}, "B2C_1_signupsignin", sign_up=True)  # false is a value
 
 
 @pytest.mark.parametrize("sign_up", [True, False], ids=["sign-up", "returning user"])
