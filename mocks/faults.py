@@ -88,7 +88,7 @@ class Declaration:
     symptom: str  # regex a journey's failure message must match for the self-check to count the fault caught
     journeys: tuple[str, ...]  # pytest arguments selecting the journeys that can see it (the self-check's fast path)
     example: str  # what such a failure says (docs/suite.md)
-    cause: str  # the cause the suite's report files such a failure under (the self-check requires it)
+    cause_name: str  # the cause the suite's report files such a failure under (the self-check requires it)
     token: TokenCallback | None = None  # for faults that change B2C's ID tokens
     slow: bool = False  # its journeys wait out a delay: the self-check starts it first, so it does not finish last
 
@@ -122,80 +122,80 @@ class Fault(str, Enum):
     FOREIGN_SIGNING_KEY = Declaration(
         "foreign-signing-key", Side.B2C, "B2C signs ID tokens with a key that is not in its JWKS (same kid)",
         symptom=r"signature does not verify", journeys=TOKEN_JOURNEYS,
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example="ID token signature does not verify against the tenant's JWKS (kid ...)")
     WRONG_AUDIENCE = Declaration(
         "wrong-audience", Side.B2C, "B2C ID tokens carry an aud other than the application's client id",
         symptom=r"\baud\b", journeys=TOKEN_JOURNEYS, token=replacing("aud", OTHER_AUDIENCE),
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example="ID token aud is '...', expected client id '...'")
     EXPIRED_TOKEN = Declaration(
         "expired-token", Side.B2C, "B2C ID tokens are already expired when issued",
         symptom=r"expired", journeys=TOKEN_JOURNEYS, token=TokenCallback(("exp", "nbf", "iat"), _expire),
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example="ID token is expired: exp ... is 300 s in the past")
     NONCE_NOT_ECHOED = Declaration(
         "nonce-not-echoed", Side.B2C, "B2C ID tokens leave out the nonce the application sent",
         symptom=r"nonce", journeys=TOKEN_JOURNEYS, token=without("nonce"),
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example="ID token has no nonce; B2C must echo the nonce the app sent")
     NAME_CLAIM_MISSING = Declaration(
         "name-claim-missing", Side.B2C, "B2C ID tokens leave out the name claim",
         symptom=r"\bname\b", journeys=TOKEN_JOURNEYS, token=without("name"),
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example="ID token has no name claim, which the app's token contract needs; it is emitted by ...")
     WRONG_ISSUER = Declaration(
         "wrong-issuer", Side.B2C, "B2C ID tokens name an issuer other than the one its discovery document publishes",
         symptom=r"\biss\b", journeys=TOKEN_JOURNEYS, token=replacing("iss", OTHER_ISSUER),
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example="ID token iss is '...', expected the discovery issuer '...'")
     WRONG_IDP = Declaration(
         "wrong-idp", Side.B2C, "B2C ID tokens name an identity provider other than mobileid.ch in idp",
         symptom=r"\bidp\b", journeys=TOKEN_JOURNEYS, token=replacing("idp", OTHER_IDP),
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example=f"ID token idp is '{OTHER_IDP}', expected 'mobileid.ch'")
     MISSING_AUTH_TIME = Declaration(
         "missing-auth-time", Side.B2C, "B2C ID tokens leave out auth_time, the time the user last entered credentials",
         symptom=r"\bauth_time\b", journeys=("e2e/test_token_contract.py",), token=without("auth_time"),
-        cause=TOKEN_CONTRACT,
+        cause_name=TOKEN_CONTRACT,
         example="ID token has no auth_time claim (claims: [...])")
     ANSWER_IN_QUERY = Declaration(
         "answer-in-query", Side.B2C, "B2C sends the app its answer in the URL's query although the app asked for the fragment",
         symptom=r"response_mode=fragment", journeys=TOKEN_JOURNEYS,
-        cause=BROKEN_PROMISE,
+        cause_name=BROKEN_PROMISE,
         example="B2C sent the app its answer in the URL's query, not the fragment the app asked for (response_mode=fragment)")
     ANSWER_ALSO_IN_QUERY = Declaration(
         "answer-also-in-query", Side.B2C, "B2C sends the app its answer in the fragment, as asked, and in the URL's query as well",
         symptom=r"query too|query as well", journeys=TOKEN_JOURNEYS,
-        cause=BROKEN_PROMISE,
+        cause_name=BROKEN_PROMISE,
         example="B2C sent the app its answer in the URL's fragment and id_token, state in its query too, where the app asked for the fragment")
     LAX_SESSION_COOKIE = Declaration(
         "lax-session-cookie", Side.B2C, "B2C sets its x-ms-cpim-* cookies SameSite=Lax, so cross-site form posts lose them",
         symptom=r"SameSite", journeys=("e2e/test_cookies.py",),
-        cause=BROKEN_PROMISE,
+        cause_name=BROKEN_PROMISE,
         example="B2C's journey cookies (...) must be SameSite=None; Secure ...: ['x-ms-cpim-csrf (SameSite=Lax, ...)']")
     IDP_ERROR_SWALLOWED = Declaration(
         "idp-error-swallowed", Side.B2C, "B2C drops a Mobile ID error and shows the sign-in page again instead of telling the app",
         symptom=r"AADB2C90273|Mobile ID error", journeys=("e2e/test_mobileid_outcomes.py",),
-        cause=BROKEN_PROMISE,
+        cause_name=BROKEN_PROMISE,
         example="B2C did not redirect to https://jwt.ms with Mobile ID's error as AADB2C90273; the browser shows B2C's sign-in page again")
     TOKEN_FAILING = Declaration(
         "token-failing", Side.MOBILE_ID, "Mobile ID's token endpoint answers 500 server_error",
         symptom=r"AADB2C90075", journeys=("e2e/test_sign_up.py",),  # both policies redeem Mobile ID's code
-        cause=B2C_ERROR_REDIRECT,
+        cause_name=B2C_ERROR_REDIRECT,
         example="B2C did not show its profile page to the new user; the browser shows the app, which B2C sent server_error: "
                 "\"AADB2C90075: ...\"")
     USERINFO_FAILING = Declaration(
         "userinfo-failing", Side.MOBILE_ID, "Mobile ID's userinfo endpoint answers 500 server_error",
         symptom=r"userinfo|AADB2C90273|server_error",
         journeys=("e2e/test_sign_up.py", "-k", "b2c_1a"),  # only the custom policy calls userinfo
-        cause=B2C_ERROR_REDIRECT,
+        cause_name=B2C_ERROR_REDIRECT,
         example="B2C did not show its profile page to the new user; the browser shows the app, which B2C sent server_error: "
                 "\"AADB2C90075: ...\"")
     SLOW_IDP = Declaration(
         "slow-idp", Side.MOBILE_ID, "Mobile ID's token and userinfo endpoints take 5 seconds to answer",
         symptom=r"slow|budget", journeys=("e2e/test_backchannel.py",), slow=True,
-        cause=BROKEN_PROMISE,
+        cause_name=BROKEN_PROMISE,
         example="the identity provider Mobile ID (mobileid.ch) is slow: 5.4 s from the phone's answer to the token ...")
 
     @property
@@ -215,8 +215,8 @@ class Fault(str, Enum):
         return list(self.declaration.journeys)
 
     @property
-    def cause(self) -> str:
-        return self.declaration.cause
+    def cause_name(self) -> str:
+        return self.declaration.cause_name
 
     @property
     def token(self) -> TokenCallback | None:
@@ -273,7 +273,7 @@ def markdown(table: str) -> str:
         rows += [f"| {_code(f.value)} | {f.side.label} | {f.description} |" for f in Fault]
     elif table == "suite":
         rows = ["| Fault | Journeys run first | Failure must match | Filed under | Message |", "|---|---|---|---|---|"]
-        rows += [f"| {_code(f.value)} | {_code(' '.join(f.journeys))} | {_code(f.symptom)} | {f.cause} | {_code(f.declaration.example)} |"
+        rows += [f"| {_code(f.value)} | {_code(' '.join(f.journeys))} | {_code(f.symptom)} | {f.cause_name} | {_code(f.declaration.example)} |"
                  for f in Fault]
     else:
         raise ValueError(f"unknown table {table!r}; known: readme, suite")

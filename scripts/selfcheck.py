@@ -41,7 +41,7 @@ from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
 class Failure(NamedTuple):
     test: str  # its id
     message: str  # the failure's message on one line
-    cause: str = ""  # the cause the report files it under (the JUnit property fixtures/reporting.py writes), "" if none
+    cause_name: str = ""  # the cause the report files it under (the JUnit property fixtures/reporting.py writes), "" if none
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Verdict:
     @property
     def misfiled(self) -> list[Failure]:
         """The failures naming the fault that the report files under another cause than the fault's."""
-        return [failure for failure in self.diagnosed if failure.cause != self.fault.cause]
+        return [failure for failure in self.diagnosed if failure.cause_name != self.fault.cause_name]
 
     @property
     def caught(self) -> bool:
@@ -129,7 +129,7 @@ def said(verdict: Verdict) -> str:
         return f"caught in {verdict.seconds:.0f} s by {test} ({cause}):\n      {message[:300]}"
     if verdict.misfiled:
         test, message, cause = verdict.misfiled[0]
-        return (f"MISFILED: {test} names it, but the report files it under {cause or 'no cause'!r}, not {verdict.fault.cause!r}:\n"
+        return (f"MISFILED: {test} names it, but the report files it under {cause or 'no cause'!r}, not {verdict.fault.cause_name!r}:\n"
                 f"      {message[:300]}")
     if verdict.failed:
         test, message, _ = verdict.failed[0]

@@ -189,4 +189,4 @@ def test_each_faults_cause_is_one_the_suites_report_files_failures_under() -> No
     """The registry names the suite's causes by their words (the emulators' package imports nothing of the suite's)."""
     from fixtures.causes import CAUSES
 
-    assert {fault.value: fault.cause for fault in Fault if fault.cause not in CAUSES} == {}
+    assert {fault.value: fault.cause_name for fault in Fault if fault.cause_name not in CAUSES} == {}

@@ -15,7 +15,7 @@ from scripts.selfcheck import Failure, Verdict
 
 @pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
 def test_a_failure_with_the_faults_example_message_catches_it(fault: Fault) -> None:
-    verdict = Verdict(fault, [Failure("e2e/test_x.py::test_y", fault.declaration.example, fault.cause)], 1.0)
+    verdict = Verdict(fault, [Failure("e2e/test_x.py::test_y", fault.declaration.example, fault.cause_name)], 1.0)
     assert verdict.caught and verdict.diagnosed == verdict.failed
 
 
@@ -33,7 +33,7 @@ def test_a_run_that_stops_before_any_journey_is_not_called_passing(tmp_path: Pat
 
 def test_each_verdict_says_what_the_self_check_prints_under_its_fault() -> None:
     fault = Fault.WRONG_AUDIENCE
-    caught = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause)], 12.4)
+    caught = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause_name)], 12.4)
     assert selfcheck.said(caught) == f"caught in 12 s by e2e/test_a.py::test_b (ID token contract):\n      {fault.declaration.example[:300]}"
     misfiled = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, "page changed")], 12.4)
     assert not misfiled.caught
@@ -103,7 +103,7 @@ def test_a_fault_not_caught_fails_the_self_check_and_its_last_line_counts_it(mon
     """`make selfcheck` (and so `make test`) fails when any fault goes uncaught, and says how many were: the journeys here
     stand in for runs where one fault is caught and the other passes every journey."""
     def journeys_with(fault: Fault, workers: int, directory: Path) -> Verdict:
-        return Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause)] if fault is Fault.WRONG_AUDIENCE else [], 1.0)
+        return Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause_name)] if fault is Fault.WRONG_AUDIENCE else [], 1.0)
 
     monkeypatch.setattr(selfcheck, "run_with_fault", journeys_with)
     monkeypatch.setattr("sys.argv", ["selfcheck.py", "--fault", "wrong-audience", "--fault", "wrong-idp"])
