@@ -93,9 +93,11 @@ def test_shards_that_ran_the_same_journeys_are_a_broken_result_the_gate_fails(tm
     assert not [r for r in allure_results(tmp_path / "own") if r["name"] == "the shards ran the same journeys"]
 
 
-def test_merge_keeps_every_file_once_and_marks_the_retried_journey_flaky(shards: list[Path], tmp_path: Path) -> None:
+def test_merge_keeps_every_file_once_and_marks_the_retried_journey_flaky(shards: list[Path], tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     merged = tmp_path / "merged"
     assert merge_results.main([*map(str, shards), "--into", str(merged)]) == 0
+    assert f"merge: 2 shards, 6 journeys (1 passed on a retry) into {merged}" in capsys.readouterr().out
     assert len(list(merged.glob("*-result.json"))) == 7
     assert (merged / "environment.properties").read_text() == "target=local\n"
     assert {p.name for p in merged.glob("attachment-of-*")} == {"attachment-of-shard-1.png", "attachment-of-shard-2.png"}
@@ -971,3 +973,100 @@ def test_a_causes_details_seen_as_often_come_in_the_order_of_their_words(tmp_pat
     lines = notify.summarize(tmp_path, "Nightly").splitlines()
     shown = [line.strip() for line in lines if line.strip().startswith("shard ")]
     assert shown == [f"shard {n} of 12 gave no journey results (1)" for n in (2, 3, 10)] and "    and 1 more" in lines, lines
+
+
+def test_a_journey_file_that_does_not_import_in_every_shard_is_a_partial_night_not_shards_that_overlap(tmp_path: Path) -> None:
+    """Every shard collects every journey file before it takes its part (pytest-split), so a file that does not import
+    gives each shard the same result. The message says the night is partial (that file's journeys never ran), and the
+    merge does not read the copies as shards that ran the same journeys (a SHARD pinned: another cause, another fix)."""
+    shards = [tmp_path / f"allure-results-{number}" for number in (1, 2)]
+    for number, shard in enumerate(shards, 1):
+        write_result(shard, f"test_sign_in_{number}", "passed")
+        write_run_result(shard, key=f"{COLLECTION_KEY}e2e/test_sso.py", name="e2e/test_sso.py: not collected", cause=OTHER,
+                         detail="SyntaxError: invalid syntax (test_sso.py, line 3)", suite="run")
+    write_result(shards[0], "test_consent", "skipped", message="Skipped: needs the Mobile ID emulator's control API")
+    merged = tmp_path / "merged"
+    assert merge_results.main([*map(str, shards), "--into", str(merged), "--expect", "2"]) == 0
+    assert not [r for r in allure_results(merged) if r["name"] == "the shards ran the same journeys"]
+    message = notify.summarize(merged, "Nightly").splitlines()
+    assert message[:3] == ["Nightly: PARTIAL, not every journey has a result; 2 journeys passed, 1 skipped; 1 failure outside any journey, 1 cause(s)",
+                           f"- {OTHER}: 1 failure outside any journey", "    SyntaxError: invalid syntax (test_sso.py, line 3) (1)"], message
+
+
+def test_a_shard_cut_short_after_its_only_journey_broke_is_partial_and_counts_each_kind_apart(tmp_path: Path) -> None:
+    """No journey passed, yet the night is still partial: said first. Under a cause that broke both a journey and
+    something outside any journey (the shard cut short), each is counted as what it is."""
+    one = tmp_path / "shards" / "allure-results-1"
+    collected(one, 1, 1, "test_sign_up", "test_sign_in")
+    write_result(one, "test_sign_up", "broken", labels={"cause": "infrastructure", "cause_detail": "net::ERR_CONNECTION_RESET"})
+    merged = tmp_path / "merged"
+    assert merge_results.main(["--shards-in", str(tmp_path / "shards"), "--into", str(merged), "--expect", "1"]) == 0
+    message = notify.summarize(merged, "Nightly").splitlines()
+    assert message[:2] == ["Nightly: PARTIAL, not every journey has a result; 1 broken of 1 journey and 1 failure outside any journey, 1 cause(s)",
+                           "- infrastructure: 1 journey, 1 failure outside any journey"], message
+
+
+def test_more_skip_reasons_than_the_message_lists_are_counted_as_those_left_out(tmp_path: Path) -> None:
+    """Reasons seen as often are listed in the order of their words, whatever the result files' (random) names: the same
+    night's results say the same."""
+    for reason in ("e", "b", "d", "a", "c"):
+        write_result(tmp_path, f"test_{reason}", "skipped", message=f"Skipped: reason {reason}")
+    write_result(tmp_path, "test_sign_up", "passed")
+    lines = notify.summarize(tmp_path, "Nightly").splitlines()
+    assert lines[0] == "Nightly: 1 journey passed, 5 skipped" and lines[-1] == "    and 2 more reasons (see the report)", lines
+    listed = [line for line in lines if line.startswith("- skipped: ")]
+    assert listed == [f"- skipped: reason {reason} (1)" for reason in "abc"], lines
+
+
+def test_shard_folders_numbered_past_the_shards_expected_or_twice_are_counted_not_named(tmp_path: Path) -> None:
+    """Folders that are not one each of 1 to N cannot tell which shard is missing: the merge counts those missing, rather
+    than name shards that ran as lost (or lose count of those that did not)."""
+    past = [tmp_path / "past" / f"allure-results-{number}" for number in (1, 2, 5)]
+    for shard in past:
+        write_result(shard, f"test_{shard.name}", "passed")
+    assert merge_results.main([*map(str, past), "--into", str(tmp_path / "merged-past"), "--expect", "4"]) == 0
+    assert [j.final["name"] for j in merge_results.journeys(tmp_path / "merged-past").values() if j.outside] == \
+        ["1 of the 1 missing shards of 4 (counted: the folders are not numbered 1 to 4: the CI jobs' logs tell which): no journey results"]
+    twice = [tmp_path / where / "allure-results-1" for where in ("a", "b")]
+    for shard in twice:
+        write_result(shard, f"test_{shard.parent.name}", "passed")
+    assert merge_results.main([*map(str, twice), "--into", str(tmp_path / "merged-twice"), "--expect", "2"]) == 0
+    assert not [j for j in merge_results.journeys(tmp_path / "merged-twice").values() if j.outside]
+
+
+def test_a_long_failure_detail_is_cut_to_a_line_of_the_message(tmp_path: Path) -> None:
+    long = "AADB2C90075: " + "the claims exchange failed " * 10
+    write_result(tmp_path, "test_sign_in", "failed", labels={"cause": "B2C error redirect", "cause_detail": long})
+    [detail] = [line for line in notify.summarize(tmp_path, "Nightly").splitlines() if line.startswith("    AADB2C90075")]
+    assert detail == f"    {long[:notify.MAX_DETAIL_LENGTH - 1]}… (1)", detail
+
+
+def test_the_gate_met_counts_a_skipped_journey_as_skipped_not_as_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_result(tmp_path, "test_sign_up", "passed")
+    write_result(tmp_path, "test_sign_in", "skipped", message="Skipped: webkit is not installed here")
+    capsys.readouterr()
+    assert quality_gate.main([str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == "quality gate: met (1 journey ran, 0 failed or broken, 1 skipped)"
+
+
+@pytest.mark.parametrize("written", ['{"shard": 1, "shards": 1}', "[]"], ids=["no journeys key", "not an object"])
+def test_a_shards_list_of_another_shape_is_a_partial_night_not_a_merge_that_stops(tmp_path: Path, written: str) -> None:
+    """Valid JSON, but not the list the run writes (another version of the suite): said as unreadable, like half a file."""
+    write_result(tmp_path / "allure-results-1", "test_sign_up", "passed")
+    (tmp_path / "allure-results-1" / "collected-shard-1-of-1.json").write_text(written)
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(tmp_path / "allure-results-1"), "--into", str(merged), "--expect", "1"]) == 0
+    [unreadable] = [j for j in merge_results.journeys(merged).values() if j.outside]
+    assert unreadable.status == "broken" and "whether all of them ran is not known" in unreadable.said, unreadable.final
+    assert quality_gate.main([str(merged), "--max-failures", "1"]) == 1
+
+
+def test_a_result_file_that_holds_no_result_is_a_broken_result(tmp_path: Path) -> None:
+    """JSON, but no object (an array a tool wrote over it): the merge, the message and the gate read it as a broken result."""
+    write_result(tmp_path / "allure-results-1", "test_sign_up", "passed")
+    (tmp_path / "allure-results-1" / "0f-result.json").write_text("[]")
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(tmp_path / "allure-results-1"), "--into", str(merged)]) == 0
+    [unreadable] = [j for j in merge_results.journeys(merged).values() if j.outside]
+    assert unreadable.status == "broken" and "a JSON list, not a result" in unreadable.said, unreadable.final
+    assert quality_gate.main([str(merged), "--max-failures", "1"]) == 1
