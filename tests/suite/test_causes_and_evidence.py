@@ -441,3 +441,74 @@ def test_a_journeys_cause_is_read_from_its_words_redacted_and_its_teardowns_erro
     reset = "Page.close: net::ERR_CONNECTION_RESET at https://jwt.ms/"
     teardown = reporting.failure_cause(item, SimpleNamespace(longreprtext=reset, when="teardown"), _failed(reset, RuntimeError(reset)))  # type: ignore[arg-type]
     assert (call.name, teardown.name) == (causes.TOKEN_CONTRACT, causes.INFRASTRUCTURE), (call, teardown)
+
+
+@pytest.mark.browser
+def test_the_reports_evidence_of_a_form_post_page_leaves_out_its_authorization_code(browser: Any, page: Any,
+                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journey stopped on Mobile ID's auto-posted form to B2C (its code in a hidden field): the attached HTML carries
+    the page but not the code, which no pattern of the redaction knows by its looks."""
+    code = "mobile-id-code-123456"
+    page.set_content('<form method="post" action="https://contoso.b2clogin.com/oauth2/authresp"><p>signing you in</p>'
+                     f'<input type="hidden" name="code" value="{code}"><input type="hidden" name="state" value="s"></form>')
+    attached: dict[str, Any] = {}
+    monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+    assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=False)) == 1
+    [html] = [body for name, body in attached.items() if name.endswith(": page HTML")]
+    assert "signing you in" in html and code not in html, html
+
+
+def test_the_terminal_lists_findings_before_the_runs_own_trouble_whatever_their_counts() -> None:
+    """The causes section in the report's order (``CAUSES``: most specific first), not by count: one journey's wrong
+    audience is read before the many a network outage stopped."""
+    refused = [("cause", "infrastructure"), ("cause_detail", "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/")]
+    aud = [("cause", "ID token contract"), ("cause_detail", "aud: expected 'a', got 'b'")]
+    reports = [SimpleNamespace(nodeid=f"e2e/test_{name}.py::t[x]", when="call", user_properties=said)
+               for name, said in (("a", refused), ("b", refused), ("c", aud))]
+    assert [line for line in failure_lines(reports) if not line.startswith(" ")] == [  # type: ignore[arg-type]
+        "1 x ID token contract: aud: expected 'a', got 'b'",
+        "2 x infrastructure: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/",
+    ]
+
+
+def test_a_typed_failures_detail_is_redacted_before_the_report_and_the_repro_read_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journey's own typed failure may quote what it was refused with (a control API's token): the cause every reader
+    takes (the Allure label, the terminal, the repro's verdict) has it redacted."""
+    secret = "Sup3rSecretValue_abcdefghijkl"
+    monkeypatch.setattr(reporting, "_cleaner", lambda config: Redaction([secret]))
+    labelled: dict[str, str] = {}
+    monkeypatch.setattr(allure.dynamic, "label", lambda name, value: labelled.__setitem__(name, value))
+    item = SimpleNamespace(path=Path(reporting.__file__).parent.parent / "e2e" / "test_x.py", stash=pytest.Stash(), config=None)
+    error = JourneyFailure("the control API refused the token", cause=causes.TENANT_CONFIGURATION,
+                           detail=f"control API refused {secret}")
+    said = f"fixtures.causes.JourneyFailure: {error}"
+    cause = reporting.failure_cause(item, SimpleNamespace(longreprtext=said, when="call"), _failed(said, error))  # type: ignore[arg-type]
+    assert cause == Cause(causes.TENANT_CONFIGURATION, "control API refused <redacted>"), cause
+    assert labelled == {"cause": causes.TENANT_CONFIGURATION, "cause_detail": "control API refused <redacted>"}, labelled
+
+
+def test_a_trace_is_redacted_before_it_is_attached_and_where_it_was_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-playwright's trace of a failed journey holds the raw ID token of its redirect: the copy the report gets and
+    the one left in --output (the terminal's "evidence:" folder, a pipeline's artifact) are both without it; a trace
+    that is no zip is not attached, and the report says so."""
+    trace_path, broken = tmp_path / "trace.zip", tmp_path / "broken" / "trace.zip"
+    with zipfile.ZipFile(trace_path, "w") as trace:
+        trace.writestr("trace.network", f'{{"location": "https://jwt.ms/#id_token={JWT}"}}')
+    broken.parent.mkdir()
+    broken.write_text(f"not a zip {JWT}")
+    attached: dict[str, Any] = {}
+
+    class Attach:  # allure.attach, and allure.attach.file as it reads the file
+        def __call__(self, body: Any, name: str, kind: Any = None) -> None:
+            attached[name] = body
+
+        def file(self, path: str, name: str, attachment_type: Any, extension: Any) -> None:
+            attached[name] = Path(path).read_bytes()
+
+    monkeypatch.setattr(allure, "attach", Attach())
+    report = SimpleNamespace(user_properties=[("playwright_trace", str(trace_path)), ("playwright_trace", str(broken))])
+    reporting._attach_artifacts(report, Redaction.for_run(LOCAL, environ={}))  # type: ignore[arg-type]
+    with zipfile.ZipFile(trace_path) as kept:
+        network = kept.read("trace.network").decode()
+    assert "trace.zip" in attached and "trace.zip not attached" in attached, sorted(attached)
+    assert JWT.encode() not in attached["trace.zip"] and contains_secret(network) == [] and "https://jwt.ms/" in network, network

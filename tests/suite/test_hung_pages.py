@@ -93,6 +93,19 @@ def test_the_watch_forgets_a_navigation_once_its_document_came_or_it_failed(page
 
 @pytest.mark.browser
 @pytest.mark.timeout(60)
+def test_a_page_that_closed_is_no_page_that_stopped_answering(page: Page, short_answers: None) -> None:
+    """A page closed meanwhile (its browser gone) answers no look either, but holds nothing: it is not said to hang (the
+    site's script, a finding), and what it shows is said as for any other page."""
+    waiting.watch_network(page)
+    page.set_content("<p>here</p>")
+    page.close()
+    assert waiting.stopped_answering(page) is None
+    shows, cause = waiting.what_the_browser_shows(page)
+    assert cause is None and "did not answer" not in shows, (shows, cause)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
 def test_the_evidence_of_a_page_that_does_not_answer_is_its_address_and_the_other_pages_are_whole(
         browser: Any, page: Page, monkeypatch: pytest.MonkeyPatch, short_answers: None) -> None:
     page.set_content("<p>the test's own browser</p>")
@@ -101,6 +114,7 @@ def test_the_evidence_of_a_page_that_does_not_answer_is_its_address_and_the_othe
         loop_at(other.new_page())
         attached: dict[str, Any] = {}
         monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+        monkeypatch.setattr(reporting, "EVIDENCE_MS", 30_000)  # a screenshot of the hung page would take all of it, in vain
         started = time.monotonic()
         assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=False)) == 2
         assert time.monotonic() - started < 10
@@ -223,6 +237,17 @@ def test_a_journeys_wait_on_a_page_whose_script_never_yields_ends_naming_it(page
         journey.reach_profile_page(timeout=2_000)
     assert time.monotonic() - started < 30, "ended by the wait, not by the test's time limit"
     assert failure.value.cause == Cause(BROKEN_PROMISE, f"the page at {APP}/busy stopped answering"), failure.value.cause
+
+
+@pytest.mark.timeout(40)
+def test_a_wait_across_pages_stops_at_a_page_whose_script_never_yields(page: Page, short_answers: None) -> None:
+    """The waits that follow documents (B2C's redirect to the app, Mobile ID's answer to B2C) look at each one in its own
+    world once it loaded or ``LOAD_FIRST_MS`` passed: at a page that never yields that look would wait for ever, past the
+    wait's own end; the wait stops there, and its caller names the page (``stopped_answering``)."""
+    loop_at(page)
+    started = time.monotonic()
+    assert not waiting.follow_navigations(page, lambda url: False, "#decodedToken", timeout=20_000)
+    assert time.monotonic() - started < waiting.LOAD_FIRST_MS / 1000 + 5, "stopped at the page, not at the wait's end"
 
 
 @pytest.mark.timeout(60)

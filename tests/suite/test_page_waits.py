@@ -366,6 +366,51 @@ def test_a_wait_that_runs_out_while_the_journeys_requests_fail_is_the_networks_f
         assert (approval.value.cause.name, redirect.value.cause.name) == (causes.MOBILE_ID_OUTCOME, causes.PAGE_CHANGED)
 
 
+def test_b2cs_error_page_stays_b2cs_finding_while_its_own_requests_fail(page: Page) -> None:
+    """A dead end says its own cause: B2C's error page whose script's request to B2C's host is refused meanwhile is what
+    its code says (here the app's registration: a verdict, never retried), not the network's failure, which only a page
+    that is no dead end is blamed on."""
+    def answer(route: Route) -> None:
+        if route.request.url.endswith("/telemetry"):
+            route.abort("connectionrefused")
+        else:
+            route.fulfill(body=ERROR_PAGE.replace("</body>", "<script>fetch('/telemetry').catch(() => {});</script></body>"),
+                          content_type="text/html")
+    page.route("https://contoso.b2clogin.com/**", answer)
+    watch = waiting.watch_network(page)
+    with page.expect_event("requestfailed"):
+        page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
+    assert [f.error for f in watch.failures.values()] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
+    words, cause = waiting.what_the_browser_shows(page)
+    assert cause is not None and cause.name == causes.TENANT_CONFIGURATION and cause.detail.startswith("AADB2C90006"), (words, cause)
+    with pytest.raises(JourneyFailure) as failure:
+        JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=300)
+    assert failure.value.cause == cause and "meanwhile" not in str(failure.value), str(failure.value)
+
+
+REFUSING = "<html><body><p>start</p><script>fetch('/first').catch(() => fetch('/second')).catch(() => {});</script></body></html>"
+
+
+def test_the_networks_failure_is_the_latest_of_the_page_shown_and_forgotten_with_it(page: Page) -> None:
+    """The cause names the latest refused request (the one the journey last met); once the next document came, the
+    earlier page's failures are no longer the network's failure of this one: a page no page object knows is
+    "page changed", a finding, not infrastructure retried into green."""
+    def answer(route: Route) -> None:
+        if route.request.url.endswith(("/first", "/second")):
+            route.abort("connectionrefused")
+        else:
+            route.fulfill(body=MAINTENANCE if route.request.url.endswith("/next") else REFUSING, content_type="text/html")
+    page.route("https://contoso.b2clogin.com/**", answer)
+    waiting.watch_network(page)
+    with page.expect_event("requestfailed", lambda request: request.url.endswith("/second")):
+        page.goto("https://contoso.b2clogin.com/start")
+    assert waiting.network_failure(page) == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/second")
+    page.goto("https://contoso.b2clogin.com/next")
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=300)
+    assert failure.value.cause.name == causes.PAGE_CHANGED and "meanwhile" not in str(failure.value), str(failure.value)
+
+
 def follow_a_link_to_jwt_ms_that_fails(page: Page, error: str) -> None:
     """A page on B2C's host (watched, as every journey's page is) follows a link to jwt.ms, whose navigation fails with
     ``error`` (Playwright's abort code)."""
@@ -632,8 +677,9 @@ OUTAGE = "<html><head><title>Service Unavailable</title></head><body><h1>We'll b
 
 @pytest.mark.parametrize(("status", "cause"), [
     (503, causes.Cause(causes.INFRASTRUCTURE, "https://contoso.b2clogin.com answered HTTP 503 (Service Unavailable)")),
+    (500, causes.Cause(causes.INFRASTRUCTURE, "https://contoso.b2clogin.com answered HTTP 500 (Service Unavailable)")),
     (404, None),
-], ids=["an outage", "a page not found"])
+], ids=["an outage", "a server error", "a page not found"])
 def test_a_page_answered_with_an_http_error_says_its_status_without_the_journeys_own_query(page: Page, status: int,
                                                                                           cause: causes.Cause | None) -> None:
     """A tenant's outage page (503): the service's failure, infrastructure and retried, as a discovery's 5xx is; not

@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
+
 from tests.suite_run import labels, pytest_with_plugins
 
 # Only the plugins this needs: rerunfailures, Allure, ours (reporting: the cause labels, infrastructure as "broken").
@@ -122,10 +124,19 @@ def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:
     assert all(len(statuses) == 1 for statuses in attempts.values())
 
 
-def test_mixing_it_with_hand_written_rerun_options_is_refused(tmp_path: Path) -> None:
-    done, _ = run_pytest(tmp_path, "--infra-reruns", "1", "--only-rerun", "AssertionError")
+@pytest.mark.parametrize("hand_written", [["--only-rerun", "AssertionError"], ["--rerun-except", "TimeoutError"], ["--reruns", "1"]],
+                         ids=["only-rerun", "rerun-except", "reruns"])
+def test_mixing_it_with_hand_written_rerun_options_is_refused(tmp_path: Path, hand_written: list[str]) -> None:
+    """Each of pytest-rerunfailures' own options would widen or narrow what is retried past the one list of causes:
+    --rerun-except RuntimeError kept too, --reruns alone retrying a verdict."""
+    done, _ = run_pytest(tmp_path, "--infra-reruns", "1", *hand_written)
     assert done.returncode == 4  # usage error
     assert "either --infra-reruns or --reruns/--only-rerun/--rerun-except" in done.stderr
+
+
+def test_a_negative_number_of_reruns_is_refused(tmp_path: Path) -> None:
+    done, _ = run_pytest(tmp_path, "--infra-reruns", "-1")
+    assert done.returncode == 4 and "--infra-reruns must be 0 or more, got -1" in done.stderr, done.stdout + done.stderr
 
 
 ALWAYS_FAILING = """
@@ -206,6 +217,17 @@ def test_a_retry_that_meets_the_phone_busy_is_infrastructure_as_the_failure_it_f
         ("failed", "Mobile ID outcome", "mid_auth_3310 (AADB2C90273)")]
 
 
+def test_busy_on_a_retry_that_followed_any_failure_stays_mobile_ids_answer(tmp_path: Path) -> None:
+    """Under pytest-rerunfailures' own --reruns a retry follows any failure, a verdict too: "busy" there is Mobile ID's
+    answer as on a first attempt, not filed as infrastructure (only --infra-reruns retries infrastructure alone)."""
+    (tmp_path / "test_busy.py").write_text(BUSY_ON_ITS_RETRY)
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_busy.py"), "--reruns", "2", "-k", "returning_user")
+    assert "1 passed, 1 deselected, 2 rerun" in done.stdout, done.stdout + done.stderr
+    second = sorted((result["start"], result["status"], labels(result).get("cause"))
+                    for result in map(json.loads, map(Path.read_text, (tmp_path / "allure-results").glob("*-result.json"))))[1]
+    assert second[1:] == ("failed", "Mobile ID outcome"), second
+
+
 # Its first attempt hangs until pytest-timeout's alarm; so does its retry, which must get an alarm of its own.
 HANGING_TWICE = '''
 import signal
@@ -262,3 +284,14 @@ def test_a_journey_that_fails_and_errs_at_teardown_gives_each_case_of_its_junit_
     causes = [[p.get("value") for p in case.iter("property") if p.get("name") == "cause"] for case in ElementTree.parse(junit).iter("testcase")]
     assert causes and all(len(named) == 1 for named in causes), causes
     assert causes[-1] == ["infrastructure"], causes  # the case pytest writes for the teardown: its own cause
+
+
+def test_a_journey_that_fails_and_errs_at_teardown_is_one_allure_result_of_its_first_cause(tmp_path: Path) -> None:
+    """Allure keeps one result an attempt: its labels are the first failure's (the call's wrong audience, a finding), not
+    the teardown's refused connection as well, which would file the finding as broken infrastructure."""
+    (tmp_path / "test_failing_twice.py").write_text(FAILING_TWICE)
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_twice.py"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    [result] = [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
+    causes = [(label["name"], label["value"]) for label in result["labels"] if label["name"] in ("cause", "cause_detail")]
+    assert (result["status"], causes) == ("failed", [("cause", "ID token contract"), ("cause_detail", "aud: expected the app")]), causes
