@@ -110,7 +110,9 @@ def make_test_seconds(given: float | None) -> tuple[float | None, str]:
     path = OUT / "make-test-seconds"
     if path.is_file():
         try:
-            return float(path.read_text().strip()), f"from {path.relative_to(ROOT)}"
+            # When it was written: a file left by an older run would be judged as this code's otherwise.
+            written = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(path.stat().st_mtime))
+            return float(path.read_text().strip()), f"from {path.relative_to(ROOT)}, written {written}"
         except ValueError:
             return None, f"{path.relative_to(ROOT)} does not hold a number of seconds"
     return None, "not run by bench: write the seconds of a warm `make test` to bench-results/make-test-seconds"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -131,7 +132,8 @@ def test_the_make_test_target_is_judged_from_the_seconds_written_for_it(monkeypa
     assert run.make_test_seconds(None) == (None, "not run by bench: write the seconds of a warm `make test` to bench-results/make-test-seconds")
     (tmp_path / "bench-results").mkdir()
     (tmp_path / "bench-results" / "make-test-seconds").write_text("205.6\n")
-    assert run.make_test_seconds(None) == (205.6, "from bench-results/make-test-seconds")
+    os.utime(tmp_path / "bench-results" / "make-test-seconds", (1796050800, 1796050800))
+    assert run.make_test_seconds(None) == (205.6, "from bench-results/make-test-seconds, written 2026-11-30 15:00 UTC")  # its age shows
     assert run.make_test_seconds(190.0) == (190.0, "given with --make-test-seconds")
     (tmp_path / "bench-results" / "make-test-seconds").write_text("about 3 minutes")
     assert run.make_test_seconds(None) == (None, "bench-results/make-test-seconds does not hold a number of seconds")
