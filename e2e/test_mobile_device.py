@@ -11,7 +11,7 @@ from fixtures.causes import JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings
-from fixtures.tokens import contract_claims, require_contract
+from fixtures.tokens import require_contract, require_named_after
 
 DEVICE = "Pixel 7"
 
@@ -53,5 +53,4 @@ def test_sign_up_on_a_phone(another_browser: Callable[..., Journey], mobile_id: 
     journey.profile.continue_()
     claims = journey.token(request)
     require_contract(claims, policy, settings.token_contract, sign_up=True)
-    if "name" in contract_claims(policy, settings.token_contract):
-        assert claims["name"] == number, f"ID token name is {claims['name']!r}, expected the display name {number!r}"
+    require_named_after(claims, number, policy, settings.token_contract)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings
-from fixtures.tokens import contract_claims, mobile_id_idp, require_contract
+from fixtures.tokens import contract_claims, mobile_id_idp, require_contract, require_named_after
 
 
 @pytest.mark.smoke
@@ -44,8 +44,7 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     contract = contract_claims(policy, settings.token_contract)
     if "newUser" in contract:
         assert claims["newUser"] is True, f"ID token newUser is {claims['newUser']!r}, expected true for a first sign-in"
-    if "name" in contract:
-        assert claims["name"] == number, f"ID token name is {claims['name']!r}, expected the display name {number!r}"
+    require_named_after(claims, number, policy, settings.token_contract)
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
         assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"

@@ -10,7 +10,7 @@ import pytest
 
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings
-from fixtures.tokens import LEEWAY, contract_claims, mobile_id_idp, require_contract
+from fixtures.tokens import LEEWAY, contract_claims, mobile_id_idp, require_contract, require_named_after
 
 
 @pytest.mark.smoke
@@ -43,7 +43,8 @@ def test_id_token_carries_every_claim_of_the_contract(
     if "oid" in claims:
         assert claims["oid"] == claims["sub"], f"ID token oid {claims['oid']!r} differs from sub {claims['sub']!r}"
     if "name" in contract:
-        assert claim("name", str) == number, f"ID token name is {claims['name']!r}, expected the Mobile ID display name {number!r}"
+        claim("name", str)
+    require_named_after(claims, number, policy, settings.token_contract)
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
         assert claim("idp", str) in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"

@@ -96,3 +96,21 @@ def test_a_token_without_name_is_one_cause_in_every_journey_that_checks_the_name
     found = [line for line in run.stdout.splitlines() if line[:1].isdigit() and " x " in line]  # the causes section's counts
     assert run.returncode == 1 and "5 failed" in run.stdout, tail(run.stdout, 2000)
     assert found == ["5 x ID token contract: name: expected present, got missing"], tail(run.stdout, 2000)
+
+
+def test_a_wrong_name_is_one_cause_whatever_number_each_journey_signed_in_with() -> None:
+    """Every journey that checks the name calls require_named_after: the same typed cause for every number, where three
+    journeys' own words once gave one wrong name two causes."""
+    from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+    from fixtures.tokens import require_named_after
+
+    found = set()
+    for number in ("+41791234567", "+41757654321"):
+        require_named_after({"name": number}, number, "B2C_1_signupsignin")  # named after the phone: nothing to say
+        with pytest.raises(JourneyFailure) as failure:
+            require_named_after({"name": "Anna Meier"}, number, "B2C_1_signupsignin")
+        assert f"expected the display name {number!r}" in str(failure.value)
+        found.add(failure.value.cause)
+    assert [(cause.name, cause.detail) for cause in found] == [
+        (TOKEN_CONTRACT, "name: expected the phone number Mobile ID gives as the display name, got 'Anna Meier'")]
+    require_named_after({}, "+41791234567", "B2C_1A_signup_signin", ("idp",))  # a contract without name: not checked
