@@ -29,6 +29,8 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     journey.reach_profile_page()
     shown_errors = journey.profile.visible_errors()
     assert not shown_errors, f"B2C's profile page shows errors before the user did anything: {shown_errors}"
+    assert journey.profile.has_display_name(), ("B2C's profile page asks for no display name, which the set-up collects "
+                                                "(README, tenant mode: User attributes Display Name, required)")
     journey.require_name_from_mobile_id(policy)
     expect(journey.profile.display_name_input).to_have_value(number)
     # and nothing else: Mobile ID gives no given name or surname, so those stay for the user to fill (README: page layout)

@@ -144,7 +144,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
             where = "the policy's ClaimType DisplayName" if is_custom_policy(policy) else "the portal's user attribute name"
             seen.expect_equal("profile page", f"the {claim} label", profile.field_label(claim), expected, where)
 
-    if texts.display_name_required(policy):  # the seed's policies and user flow; the starter pack's profile page: not
+    if texts.display_name_required(policy) and profile.has_display_name():  # the seed's; the starter pack's profile page: not
         # When the user empties the required display name and continues
         profile.fill(display_name="")
         profile.continue_()
@@ -177,11 +177,13 @@ def test_error_page_says_sign_in_failed(journey: Journey, policy: str) -> None:
 
     # Then B2C's error page tells the person that signing in failed: in B2C's documented words where its layout is known
     page = journey.error_page.wait_until_shown()
-    assert page.has_heading(), "B2C's error page has no heading (h1 or h2) in its #api: a page layout the page object does not know"
-    heading = page.heading_text()
     if (expected := texts.error_page_heading(policy)) is None:
-        assert heading, "B2C's error page shows an empty heading"
-        allure.attach(f"B2C's error page heading reads {heading!r}: its words on this page layout are not documented, so not compared",
+        # 1.2.2's H1 is on by default and may be turned off, its words and place undocumented: recorded, not compared
+        heading = repr(page.heading_text()) if page.has_heading() else "no heading (h1 or h2) in #api"
+        allure.attach(f"B2C's error page shows {heading}: its heading on this page layout is not documented, so not compared",
                       "error page heading", allure.attachment_type.TEXT)
     else:
+        assert page.has_heading(), ("B2C's error page has no h1 or h2 in its #api, where globalexception 1.2.1 has its heading "
+                                    "(pages/b2c_error.py B2CErrorPage.heading reads it)")
+        heading = page.heading_text()
         assert heading == expected, f"B2C's error page heading reads {heading!r}, expected {expected!r} (B2C's documented error page, globalexception 1.2.1)"

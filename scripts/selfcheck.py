@@ -62,8 +62,13 @@ class Verdict:
         return [failure for failure in self.diagnosed if failure.cause_name != self.fault.cause_name]
 
     @property
+    def caught_by(self) -> list[Failure]:
+        """The failures naming the fault under its cause (a looser match elsewhere, filed otherwise, takes nothing back)."""
+        return [failure for failure in self.diagnosed if failure.cause_name == self.fault.cause_name]
+
+    @property
     def caught(self) -> bool:
-        return bool(self.diagnosed) and not self.misfiled
+        return bool(self.caught_by)
 
 
 def failures(junit_xml: Path) -> list[Failure]:
@@ -125,7 +130,7 @@ def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) 
 def said(verdict: Verdict) -> str:
     """What the self-check prints under a fault: the journey that caught it and its message, or why it did not."""
     if verdict.caught:
-        test, message, cause = verdict.diagnosed[0]
+        test, message, cause = verdict.caught_by[0]
         return f"caught in {verdict.seconds:.0f} s by {test} ({cause}):\n      {message[:300]}"
     if verdict.misfiled:
         test, message, cause = verdict.misfiled[0]
