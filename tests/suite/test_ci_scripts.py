@@ -32,10 +32,11 @@ CONTROL_TOKEN = "ctl-token-4f9a8b7c6d5e"
 
 
 def write_result(folder: Path, name: str, status: str, *, stop: int = 1, labels: dict[str, str] | None = None,
-                 message: str | None = None, history_id: str | None = None) -> Path:
+                 message: str | None = None, history_id: str | None = None, result_uuid: str | None = None) -> Path:
+    """``result_uuid``: the file's name (read in name order), where a test needs their order; else a random one, as Allure's."""
     folder.mkdir(parents=True, exist_ok=True)
     result = {
-        "uuid": str(uuid.uuid4()), "historyId": history_id or f"h-{name}", "name": name, "status": status,
+        "uuid": result_uuid or str(uuid.uuid4()), "historyId": history_id or f"h-{name}", "name": name, "status": status,
         "start": stop - 1, "stop": stop, "fullName": f"e2e.journeys#{name}",
         "labels": [{"name": key, "value": value} for key, value in (labels or {}).items()],
     }
@@ -1009,8 +1010,8 @@ def test_a_shard_cut_short_after_its_only_journey_broke_is_partial_and_counts_ea
 def test_more_skip_reasons_than_the_message_lists_are_counted_as_those_left_out(tmp_path: Path) -> None:
     """Reasons seen as often are listed in the order of their words, whatever the result files' (random) names: the same
     night's results say the same."""
-    for reason in ("e", "b", "d", "a", "c"):
-        write_result(tmp_path, f"test_{reason}", "skipped", message=f"Skipped: reason {reason}")
+    for reason in ("e", "d", "c", "b", "a"):  # the files read in the order opposite to the reasons' words
+        write_result(tmp_path, f"test_{reason}", "skipped", message=f"Skipped: reason {reason}", result_uuid=f"{ord('z') - ord(reason)}")
     write_result(tmp_path, "test_sign_up", "passed")
     lines = notify.summarize(tmp_path, "Nightly").splitlines()
     assert lines[0] == "Nightly: 1 journey passed, 5 skipped" and lines[-1] == "    and 2 more reasons (see the report)", lines

@@ -677,7 +677,7 @@ OUTAGE = "<html><head><title>Service Unavailable</title></head><body><h1>We'll b
 
 @pytest.mark.parametrize(("status", "cause"), [
     (503, causes.Cause(causes.INFRASTRUCTURE, "https://contoso.b2clogin.com answered HTTP 503 (Service Unavailable)")),
-    (500, causes.Cause(causes.INFRASTRUCTURE, "https://contoso.b2clogin.com answered HTTP 500 (Service Unavailable)")),
+    (500, causes.Cause(causes.INFRASTRUCTURE, "https://contoso.b2clogin.com answered HTTP 500 (Service Unavailable)")),  # (its title)
     (404, None),
 ], ids=["an outage", "a server error", "a page not found"])
 def test_a_page_answered_with_an_http_error_says_its_status_without_the_journeys_own_query(page: Page, status: int,
@@ -718,4 +718,7 @@ def test_a_new_users_profile_page_without_a_display_name_from_mobile_id_names_wh
     page.set_content(profile.format("+41790000001"))
     journey.require_name_from_mobile_id("B2C_1_signupsignin")  # prefilled: nothing to say
     page.set_content('<div id="api" data-name="SelfAsserted"><input id="givenName"><button id="continue">Continue</button></div>')
+    page.set_default_timeout(30_000)
+    started = time.monotonic()
     journey.require_name_from_mobile_id("B2C_1_signupsignin")  # a user flow that does not collect it: at once, not after a wait
+    assert time.monotonic() - started < 10, "a look that waited for the missing field (30 s here), not one that counted it"
