@@ -104,17 +104,32 @@ def suite_walls(rounds: int) -> dict[str, list[tuple[float, bool]]]:
     return samples
 
 
+def last_commit() -> tuple[float, str] | None:
+    """The time and short hash of the checkout's last commit; None outside a git checkout."""
+    done = subprocess.run(["git", "log", "-1", "--format=%ct %h"], cwd=ROOT, capture_output=True, text=True, check=False)
+    seconds, _, commit = done.stdout.strip().partition(" ")
+    return (float(seconds), commit) if done.returncode == 0 and seconds.isdigit() else None
+
+
+def _utc(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(seconds))
+
+
 def make_test_seconds(given: float | None) -> tuple[float | None, str]:
     if given is not None:
         return given, "given with --make-test-seconds"
     path = OUT / "make-test-seconds"
     if path.is_file():
         try:
-            # When it was written: a file left by an older run would be judged as this code's otherwise.
-            written = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(path.stat().st_mtime))
-            return float(path.read_text().strip()), f"from {path.relative_to(ROOT)}, written {written}"
+            seconds = float(path.read_text().strip())
         except ValueError:
             return None, f"{path.relative_to(ROOT)} does not hold a number of seconds"
+        written = path.stat().st_mtime
+        # A file left by a run of older code is not this code's make test.
+        if (commit := last_commit()) is not None and written < commit[0]:
+            return None, (f"{path.relative_to(ROOT)} was written {_utc(written)}, before the last commit ({commit[1]}, {_utc(commit[0])}): "
+                          "not judged; write a warm `make test`'s seconds there again")
+        return seconds, f"from {path.relative_to(ROOT)}, written {_utc(written)}"
     return None, "not run by bench: write the seconds of a warm `make test` to bench-results/make-test-seconds"
 
 

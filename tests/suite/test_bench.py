@@ -129,11 +129,16 @@ def test_the_make_test_target_is_judged_from_the_seconds_written_for_it(monkeypa
 
     monkeypatch.setattr(run, "ROOT", tmp_path)
     monkeypatch.setattr(run, "OUT", tmp_path / "bench-results")
+    assert run.last_commit() is None  # tmp_path is no checkout: no commit to compare with
     assert run.make_test_seconds(None) == (None, "not run by bench: write the seconds of a warm `make test` to bench-results/make-test-seconds")
     (tmp_path / "bench-results").mkdir()
     (tmp_path / "bench-results" / "make-test-seconds").write_text("205.6\n")
     os.utime(tmp_path / "bench-results" / "make-test-seconds", (1796050800, 1796050800))
-    assert run.make_test_seconds(None) == (205.6, "from bench-results/make-test-seconds, written 2026-11-30 15:00 UTC")  # its age shows
+    monkeypatch.setattr(run, "last_commit", lambda: (1796050800 - 60, "c0ffee1"))  # written after the code's last commit
+    assert run.make_test_seconds(None) == (205.6, "from bench-results/make-test-seconds, written 2026-11-30 15:00 UTC")
+    monkeypatch.setattr(run, "last_commit", lambda: (1796050800 + 60, "c0ffee2"))  # a file from older code: not this code's
+    assert run.make_test_seconds(None) == (None, "bench-results/make-test-seconds was written 2026-11-30 15:00 UTC, before the last "
+                                                 "commit (c0ffee2, 2026-11-30 15:01 UTC): not judged; write a warm `make test`'s seconds there again")
     assert run.make_test_seconds(190.0) == (190.0, "given with --make-test-seconds")
     (tmp_path / "bench-results" / "make-test-seconds").write_text("about 3 minutes")
     assert run.make_test_seconds(None) == (None, "bench-results/make-test-seconds does not hold a number of seconds")
