@@ -513,7 +513,7 @@ def test_a_tenant_mode_run_in_a_browser_not_installed_stops_at_the_preflight_nam
     assert result.returncode == 4 and "the browser (webkit) failed: webkit is not installed" in output, tail(output)
 
 
-def test_a_browser_other_than_chromium_that_fails_on_the_tenant_is_not_told_to_install_itself() -> None:
+def test_a_browser_other_than_chromium_that_fails_on_the_tenant_is_not_told_to_install_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     """The preflight runs in an installed browser where one is listed: its failure on the tenant's page is the way there
     (a host map it cannot follow without a proxy), not an install."""
     settings = build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1_signupsignin",
@@ -521,4 +521,12 @@ def test_a_browser_other_than_chromium_that_fails_on_the_tenant_is_not_told_to_i
                                "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"})
     checks = Preflight(settings, httpx.Client(), lambda: None, {"contoso.b2clogin.com": ("127.0.0.1", 8443)}, "firefox")
     assert "E2E_BROWSER_PROXY" in checks.browser_fix("Page.goto: NS_ERROR_UNKNOWN_HOST"), checks.browser_fix("x")
-    assert "playwright install firefox" in checks.browser_fix("firefox is not installed (python -m playwright install firefox)")
+    monkeypatch.setattr(browser_fixtures, "has_playwright_build", lambda *args: False)  # missing_browser's own words, as it says them
+    monkeypatch.setattr(browser_fixtures, "system_chromium", lambda headless: None)
+    assert "playwright install firefox" in checks.browser_fix(browser_fixtures.missing_browser("firefox", None) or "")  # type: ignore[arg-type]
+    # A Chromium that started and then failed on the page is told what the error means, not to install itself again
+    chromium = Preflight(settings, httpx.Client(), lambda: None, {"contoso.b2clogin.com": ("127.0.0.1", 8443)}, "chromium")
+    for error in ("Page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://contoso.b2clogin.com/", "Locator.click: Timeout 15000ms exceeded."):
+        assert "make setup" not in chromium.browser_fix(error) and "failed on the tenant's sign-in page" in chromium.browser_fix(error)
+    assert "make setup" in chromium.browser_fix("BrowserType.launch: Target page, context or browser has been closed")
+    assert "make setup" in chromium.browser_fix(browser_fixtures.missing_browser("chromium", None) or "")  # type: ignore[arg-type]
