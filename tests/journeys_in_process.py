@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from fixtures.b2c import B2CTenant
 from fixtures.journey import Journey
@@ -31,6 +32,12 @@ class JourneyParts:
         """A journey in a new context (closed with the browser)."""
         return Journey(self.browser.new_context(ignore_https_errors=True, **context_options).new_page(), self.b2c, self.mobile_id,
                        self.settings)
+
+
+def journey_on(page: Page) -> Journey:
+    """A journey on ``page`` alone, with a local run's settings: its tenant and phone are stand-ins nothing answers, for
+    tests of what a journey reads in the browser (its waits, where B2C sent it)."""
+    return Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
 
 
 @contextmanager

@@ -12,8 +12,8 @@ from fixtures import mobile_id
 from fixtures.b2c import B2CTenant
 from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import build_settings
+from tests.id_tokens import ISSUER, jwks, token
 from tests.local_stack import LOCAL_STACK
-from tests.suite.test_tokens import ISSUER, jwks, token
 
 DISCOVERY = {
     "issuer": ISSUER,  # the test tokens' (tests/suite/test_tokens.py)

@@ -19,8 +19,8 @@ from fixtures.causes import Cause, JourneyFailure, classify, classify_text
 from fixtures.redaction import PHONE, Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
+from tests.id_tokens import CLIENT, check, token
 from tests.local_stack import LOCAL_STACK
-from tests.suite.test_tokens import CLIENT, check, token
 
 ROOT = Path(__file__).resolve().parents[2]
 JWT = token()

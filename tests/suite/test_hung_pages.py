@@ -207,12 +207,9 @@ def test_a_nightly_journey_held_by_a_hung_page_ends_and_says_which_page_on_the_r
 def test_a_journeys_navigation_nobody_answers_fails_typed_as_the_way_to_its_server(page: Page) -> None:
     """The journey's own navigations (the authorize URL, sign-out): Playwright's bare "Page.goto: Timeout" matched no
     retry, so a navigation nobody answered was never tried again; typed, it is infrastructure naming where it went."""
-    from unittest import mock
+    from tests.journeys_in_process import journey_on
 
-    from fixtures.journey import Journey
-    from fixtures.settings import build_settings
-
-    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))  # watches the page's network, as every journey's
+    journey = journey_on(page)  # watches the page's network, as every journey's
     page.set_default_navigation_timeout(500)
     page.route("https://b2c.test/**", lambda route: None)
     with pytest.raises(JourneyFailure) as failure:
@@ -225,12 +222,9 @@ def test_a_journeys_navigation_nobody_answers_fails_typed_as_the_way_to_its_serv
 def test_a_journeys_wait_on_a_page_whose_script_never_yields_ends_naming_it(page: Page, short_answers: None) -> None:
     """The journey's own waits (the profile page, the redirect, the phone's answer) look at each document in its own
     world: on a page that never yields that look waited for ever, and the journey took pytest-timeout's whole 180 s."""
-    from unittest import mock
+    from tests.journeys_in_process import journey_on
 
-    from fixtures.journey import Journey
-    from fixtures.settings import build_settings
-
-    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
+    journey = journey_on(page)
     loop_at(page)
     started = time.monotonic()
     with pytest.raises(JourneyFailure) as failure:

@@ -701,12 +701,9 @@ def test_a_page_answered_with_an_http_error_says_its_status_without_the_journeys
 def test_a_new_users_profile_page_without_a_display_name_from_mobile_id_names_why_for_each_kind_of_policy(page: Page) -> None:
     """A required display name Mobile ID left empty is the set-up's (Mobile ID's name only in userinfo, which a user flow
     cannot read: reference mobileid.md Unconfirmed 3), said before the journey continues into B2C's refusal."""
-    from unittest import mock
+    from tests.journeys_in_process import journey_on
 
-    from fixtures.journey import Journey
-    from fixtures.settings import build_settings
-
-    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
+    journey = journey_on(page)
     profile = '<div id="api" data-name="SelfAsserted"><input id="displayName" value="{}"><button id="continue">Continue</button></div>'
     page.set_content(profile.format(""))
     for policy, says in (("B2C_1_signupsignin", 'claims mapping "Display name = name" (a user flow maps the ID token\'s claims alone'),

@@ -16,7 +16,7 @@ from fixtures import causes
 from fixtures.b2c import AuthRequest
 from fixtures.causes import JourneyFailure
 from fixtures.journey import Journey
-from fixtures.settings import build_settings
+from tests.journeys_in_process import journey_on
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def request(response_mode: str = "fragment") -> AuthRequest:
 
 def at_the_app(page: Page, url: str) -> Journey:
     """A journey whose browser B2C sent to ``url`` at the app."""
-    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
+    journey = journey_on(page)
     page.route(f"{APP}/**", lambda route: route.fulfill(body="<html><body>app</body></html>", content_type="text/html"))
     page.goto(url)
     return journey
