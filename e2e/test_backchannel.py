@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from fixtures.causes import BROKEN_PROMISE, JourneyFailure
+from fixtures.causes import BROKEN_PROMISE, Cause, JourneyFailure
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings
 
@@ -30,7 +30,7 @@ def test_token_lands_soon_after_the_phone_answers(
         raise JourneyFailure(
             f"the identity provider Mobile ID (mobileid.ch) is slow: {took:.1f} s from the phone's answer to the token at the app, "
             f"over the {settings.backchannel_budget:g} s budget (E2E_IDP_BACKCHANNEL_BUDGET); B2C waits on its token and userinfo endpoints",
-            cause=BROKEN_PROMISE,  # one detail for every slow journey, so the report counts them on one line
-            detail=f"the phone's answer to the token at the app is over the {settings.backchannel_budget:g} s budget "
-                   "(E2E_IDP_BACKCHANNEL_BUDGET; B2C's back channel to Mobile ID)",
+            # One detail for every slow journey, so the report counts them on one line.
+            cause=Cause(BROKEN_PROMISE, f"the phone's answer to the token at the app is over the {settings.backchannel_budget:g} s budget "
+                                        "(E2E_IDP_BACKCHANNEL_BUDGET; B2C's back channel to Mobile ID)"),
         )

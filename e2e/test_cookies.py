@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixtures.causes import BROKEN_PROMISE, TENANT_CONFIGURATION, JourneyFailure
+from fixtures.causes import BROKEN_PROMISE, TENANT_CONFIGURATION, Cause, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 
@@ -25,7 +25,7 @@ def no_wrong_cookies(wrong: dict[str, str]) -> None:
     if wrong:
         raise JourneyFailure(f"B2C's journey cookies ({', '.join(JOURNEY_COOKIES)}) must be SameSite=None; Secure to survive "
                              f"Mobile ID's cross-site form post: {[f'{name} ({how})' for name, how in wrong.items()]}",
-                             cause=BROKEN_PROMISE, detail=f"not SameSite=None; Secure: {', '.join(wrong)}")
+                             cause=Cause(BROKEN_PROMISE, f"not SameSite=None; Secure: {', '.join(wrong)}"))
 
 
 def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: MobileID, policy: str) -> None:
@@ -48,4 +48,4 @@ def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: M
         raise JourneyFailure(f"B2C set no session cookie (x-ms-cpim-sso) by the end of a sign-up; it set {names}. A session "
                              "scope of Suppressed sets none (user flow: Properties > Session behavior; custom policy: the "
                              "technical profiles' session management, b2c.md section 7), and SSO journeys then fail too",
-                             cause=TENANT_CONFIGURATION, detail="no x-ms-cpim-sso session cookie after a sign-up (session scope Suppressed?)")
+                             cause=Cause(TENANT_CONFIGURATION, "no x-ms-cpim-sso session cookie after a sign-up (session scope Suppressed?)"))

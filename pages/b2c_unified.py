@@ -8,7 +8,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures.causes import CORRELATION_ID, TENANT_CONFIGURATION, JourneyFailure
+from fixtures.causes import CORRELATION_ID, TENANT_CONFIGURATION, Cause, JourneyFailure
 from pages import waiting
 from pages.steps import step
 
@@ -78,7 +78,7 @@ class B2CSignUpOrSignInPage:
         detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons or 'none'}"
         return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). A user flow names the button after the identity provider's "
                               f"Name (B2C_USER_FLOW_IDP_NAME, now {self.provider_name!r}); a custom policy gives it the id of its "
-                              f"ClaimsExchange ({self.exchange_id})", cause=TENANT_CONFIGURATION, detail=detail)
+                              f"ClaimsExchange ({self.exchange_id})", cause=Cause(TENANT_CONFIGURATION, detail))
 
     def provider_names(self) -> list[str]:
         return [text.strip() for text in self.provider_buttons.all_inner_texts()]

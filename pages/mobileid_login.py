@@ -123,7 +123,7 @@ class MobileIDLoginPage:
         cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
         raise JourneyFailure(
             f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",
-            cause=cause.name, detail=cause.detail,
+            cause=cause,
         )
 
     @step("Wait for Mobile ID's consent page")

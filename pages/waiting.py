@@ -387,7 +387,7 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
     message = f"expected {expected}{waited}; the browser shows {shows}"
     if cause is None:
         cause = Cause(PAGE_CHANGED, f"{type(page_object).__name__} expected {what or page_object.SHOWN}; the browser shows {shows}")
-    return JourneyFailure(message, cause=cause.name, detail=cause.detail)
+    return JourneyFailure(message, cause=cause)
 
 
 def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state: Literal["attached", "visible"] = "visible") -> None:

@@ -445,13 +445,13 @@ def test_the_waiting_pages_transaction_is_left_to_the_persons_prompt_with_the_re
     from types import SimpleNamespace
 
     from e2e.test_repro import waiting_page_transaction
-    from fixtures.causes import PAGE_CHANGED, JourneyFailure
+    from fixtures.causes import PAGE_CHANGED, Cause, JourneyFailure
 
     waits: list[float] = []
 
     def transaction_number(timeout: float = 15_000) -> str:
         waits.append(timeout)
-        raise JourneyFailure("expected Mobile ID's waiting page (#transaction-number)", cause=PAGE_CHANGED, detail="no number")
+        raise JourneyFailure("expected Mobile ID's waiting page (#transaction-number)", cause=Cause(PAGE_CHANGED, "no number"))
 
     real = SimpleNamespace(mobile_id=SimpleNamespace(control=None), mobile=SimpleNamespace(transaction_number=transaction_number))
     assert waiting_page_transaction(real) is None and waits == []  # type: ignore[arg-type]

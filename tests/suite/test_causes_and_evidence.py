@@ -49,7 +49,7 @@ def test_a_wrong_name_in_every_journey_is_one_cause_whatever_number_each_signed_
 def test_a_typed_failure_is_found_behind_another_exception() -> None:
     try:
         try:
-            raise JourneyFailure("B2C showed AADB2C90006", cause=causes.TENANT_CONFIGURATION, detail="AADB2C90006 (x)")
+            raise JourneyFailure("B2C showed AADB2C90006", cause=Cause(causes.TENANT_CONFIGURATION, "AADB2C90006 (x)"))
         except JourneyFailure:
             raise RuntimeError("while collecting evidence")  # noqa: B904 - the context is what is tested
     except RuntimeError as error:
@@ -58,7 +58,7 @@ def test_a_typed_failure_is_found_behind_another_exception() -> None:
 
 def test_a_typed_failure_in_an_exception_group_keeps_its_cause() -> None:
     """Errors raised together (a journey's and its teardown's, say) come as a group: the typed one among them gives the cause."""
-    typed = JourneyFailure("B2C redirected with unauthorized_client", cause=causes.TENANT_CONFIGURATION, detail="AADB2C90057 (x)")
+    typed = JourneyFailure("B2C redirected with unauthorized_client", cause=Cause(causes.TENANT_CONFIGURATION, "AADB2C90057 (x)"))
     group = ExceptionGroup("the journey and its teardown", [RuntimeError("teardown"), typed])
     assert classify(group) == Cause(causes.TENANT_CONFIGURATION, "AADB2C90057 (x)")
     try:
@@ -479,8 +479,7 @@ def test_a_typed_failures_detail_is_redacted_before_the_report_and_the_repro_rea
     labelled: dict[str, str] = {}
     monkeypatch.setattr(allure.dynamic, "label", lambda name, value: labelled.__setitem__(name, value))
     item = SimpleNamespace(path=Path(reporting.__file__).parent.parent / "e2e" / "test_x.py", stash=pytest.Stash(), config=None)
-    error = JourneyFailure("the control API refused the token", cause=causes.TENANT_CONFIGURATION,
-                           detail=f"control API refused {secret}")
+    error = JourneyFailure("the control API refused the token", cause=Cause(causes.TENANT_CONFIGURATION, f"control API refused {secret}"))
     said = f"fixtures.causes.JourneyFailure: {error}"
     cause = reporting.failure_cause(item, SimpleNamespace(longreprtext=said, when="call"), _failed(said, error))  # type: ignore[arg-type]
     assert cause == Cause(causes.TENANT_CONFIGURATION, "control API refused <redacted>"), cause

@@ -146,7 +146,7 @@ def test_a_dead_end_during_the_count_down_ends_the_wait_and_tells_the_webhook(mo
     step (no count-down loop), the webhook is told, and no sign-in is recorded as left open."""
     def way_back_fails(timeout: float) -> None:  # at the first step
         dead_ends.append(Cause(INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/authresp"))
-        raise JourneyFailure("the phone's answer did not reach the browser", cause=INFRASTRUCTURE, detail="refused")
+        raise JourneyFailure("the phone's answer did not reach the browser", cause=Cause(INFRASTRUCTURE, "refused"))
 
     dead_ends: list[Cause] = []
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: ("Chromium's error page", dead_ends[-1]) if dead_ends else None)
@@ -225,7 +225,7 @@ def test_a_run_told_to_stop_ends_the_persons_wait_at_the_next_look_and_tells_the
     def wait(timeout: float) -> None:
         looks.append(timeout)
         told[0] = "stopped by SIGTERM"  # arrives during the first look
-        raise JourneyFailure("still waiting", cause=PAGE_CHANGED, detail="")
+        raise JourneyFailure("still waiting", cause=Cause(PAGE_CHANGED, ""))
 
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
     posted: list[dict[str, Any]] = []

@@ -102,7 +102,7 @@ SERVICE_TOKEN = "svc-token-5f4e3d2c1b0a9988"  # a secret by its setting's name (
 LEAKY_TESTS = f'''
 import logging, sys
 import pytest
-from fixtures.causes import JourneyFailure
+from fixtures.causes import Cause, JourneyFailure
 
 TOKEN = "{TOKEN}"
 
@@ -115,7 +115,7 @@ def test_prints_and_logs_what_playwrights_debug_would(record_property):
 
 
 def test_fails_with_both_in_its_cause():
-    raise JourneyFailure("refused " + TOKEN, cause="tenant configuration", detail="control API {SERVICE_TOKEN} refused " + TOKEN)
+    raise JourneyFailure("refused " + TOKEN, cause=Cause("tenant configuration", "control API {SERVICE_TOKEN} refused " + TOKEN))
 
 
 def test_skips_naming_them():

@@ -164,7 +164,7 @@ def test_an_attempt_that_stays_red_after_its_reruns_keeps_its_cause(tmp_path: Pa
 BUSY_ON_ITS_RETRY = '''
 from pathlib import Path
 
-from fixtures.causes import MOBILE_ID_OUTCOME, JourneyFailure
+from fixtures.causes import MOBILE_ID_OUTCOME, Cause, JourneyFailure
 from fixtures.mobile_id import ControlAPIError
 
 
@@ -178,7 +178,7 @@ def attempt(name):
 def busy():
     return JourneyFailure("B2C redirected with access_denied instead of an ID token: AADB2C90273: An invalid response was "
                           "received : 'Error: access_denied,Error Description: mid_auth_3310_KS04VMNH - The user is busy "
-                          "with another authentication'", cause=MOBILE_ID_OUTCOME, detail="mid_auth_3310 (AADB2C90273)")
+                          "with another authentication'", cause=Cause(MOBILE_ID_OUTCOME, "mid_auth_3310 (AADB2C90273)"))
 
 
 def test_returning_user_signs_in():
@@ -233,7 +233,7 @@ HANGING_TWICE = '''
 import signal
 from pathlib import Path
 
-from fixtures.causes import JourneyFailure
+from fixtures.causes import Cause, JourneyFailure
 
 
 def test_hangs_on_every_attempt():
@@ -243,7 +243,7 @@ def test_hangs_on_every_attempt():
         try:
             signal.pause()  # a page that never yields: only the alarm ends it
         except BaseException as stopped:
-            raise JourneyFailure(str(stopped), cause="infrastructure", detail="the runner") from None
+            raise JourneyFailure(str(stopped), cause=Cause("infrastructure", "the runner")) from None
     signal.pause()
 '''
 
@@ -261,7 +261,7 @@ def test_each_retry_gets_the_whole_time_limit_again(tmp_path: Path) -> None:
 FAILING_TWICE = '''
 import pytest
 
-from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 
 
 @pytest.fixture
@@ -271,7 +271,7 @@ def refused_at_teardown():
 
 
 def test_token_then_teardown(refused_at_teardown):
-    raise JourneyFailure("ID token aud is 'other-app'", cause=TOKEN_CONTRACT, detail="aud: expected the app")
+    raise JourneyFailure("ID token aud is 'other-app'", cause=Cause(TOKEN_CONTRACT, "aud: expected the app"))
 '''
 
 

@@ -41,9 +41,9 @@ def run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], l
 
 def test_a_worker_writes_typed_infrastructure_as_broken_and_a_finding_as_failed(tmp_path: Path) -> None:
     (tmp_path / "test_typed.py").write_text(
-        "from fixtures.causes import JourneyFailure\n\n\n"
-        "def test_stack_gone():\n    raise JourneyFailure('the stack went', cause='infrastructure', detail='the stack went')\n\n\n"
-        "def test_wrong_audience():\n    raise JourneyFailure('aud', cause='ID token contract', detail='aud: expected a, got b')\n")
+        "from fixtures.causes import Cause, JourneyFailure\n\n\n"
+        "def test_stack_gone():\n    raise JourneyFailure('the stack went', cause=Cause('infrastructure', 'the stack went'))\n\n\n"
+        "def test_wrong_audience():\n    raise JourneyFailure('aud', cause=Cause('ID token contract', 'aud: expected a, got b'))\n")
     done, results = run(tmp_path, "-n", "1", str(tmp_path / "test_typed.py"))
     assert done.returncode == 1, done.stdout + done.stderr
     assert {result["name"]: result["status"] for result in results} == {"test_stack_gone": "broken", "test_wrong_audience": "failed"}
