@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ from mocks.b2c.claims_transformations import NotExecuted, alternative_security_i
 from mocks.b2c.directory import Directory
 from mocks.b2c.errors import B2CError
 from mocks.b2c.federation import map_claims
-from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted
-from mocks.b2c.policy import ClaimRef, Policy, ProfileKind, TechnicalProfile
+from mocks.b2c.orchestration import Federate, JourneyRun, Orchestrator, SendClaims, ShowSelfAsserted, session_claims
+from mocks.b2c.policy import ClaimRef, ClaimsTransformation, OrchestrationStep, Policy, Precondition, ProfileKind, TechnicalProfile
 
 from .support import pack
 
@@ -156,3 +157,92 @@ def test_an_identity_providers_output_claim_takes_its_default_over_the_idps_valu
     provider = policy.provider("MobileIDExchange")
     assert provider is not None
     assert map_claims(provider, {"sub": "user-1", "name": "Hans"})["displayName"] == expected
+
+
+# --- preconditions ---------------------------------------------------------------------------------
+
+
+def test_a_precondition_with_execute_actions_if_false_skips_its_step_when_the_claim_is_absent(tmp_path: Path) -> None:
+    """The MFA starter pack's step 8 (AAD-UserWritePhoneNumberUsingObjectId): ClaimsExist newPhoneNumberEntered,
+    ExecuteActionsIf false: the step is skipped unless a new phone number was entered."""
+    policy = next(p for p in pack(tmp_path, "SocialAndLocalAccountsWithMfa") if p.journey and p.journey.id == "SignUpOrSignIn")
+    assert policy.journey is not None
+    step = next(s for s in policy.journey.steps if s.order == 8)
+    assert [(p.type, p.execute_actions_if, p.values) for p in step.preconditions] == [("ClaimsExist", False, ("newPhoneNumberEntered",))]
+    assert Orchestrator._skipped(step, {"objectId": "u-1"})
+    assert not Orchestrator._skipped(step, {"objectId": "u-1", "newPhoneNumberEntered": True})
+
+
+def test_a_step_is_skipped_when_any_of_its_preconditions_holds(tmp_path: Path) -> None:
+    """Each precondition is evaluated (learn.microsoft.com, userjourneys: Preconditions): the second one skips the step too."""
+    step = OrchestrationStep(3, "ClaimsExchange", "Test.xml: OrchestrationStep[@Order='3']", (
+        Precondition("ClaimsExist", True, ("objectId",), "SkipThisOrchestrationStep"),
+        Precondition("ClaimEquals", True, ("authenticationSource", "localAccountAuthentication"), "SkipThisOrchestrationStep"),
+    ))
+    assert not Orchestrator._skipped(step, {"authenticationSource": "socialIdpAuthentication"})
+    assert Orchestrator._skipped(step, {"objectId": "u-1"})
+    assert Orchestrator._skipped(step, {"authenticationSource": "localAccountAuthentication"})
+
+
+# --- what the directory and the session managers keep -----------------------------------------------
+
+
+def test_a_write_that_updates_an_existing_user_outputs_new_user_false(tmp_path: Path) -> None:
+    """newUser is B2C's newClaimsPrincipalCreated: true only for a user the write created."""
+    edit = ("TrustFrameworkBase.xml", '<Item Key="RaiseErrorIfClaimsPrincipalAlreadyExists">true</Item>',
+            '<Item Key="RaiseErrorIfClaimsPrincipalAlreadyExists">false</Item>')
+    policy, orchestrator, directory = journey(tmp_path, [edit])
+    created = at_step(6, **SOCIAL)
+    orchestrator.advance(policy, created)
+    assert created.bag["newUser"] is True
+    updated = at_step(6, **SOCIAL)
+    orchestrator.advance(policy, updated)
+    assert updated.bag["newUser"] is False and len(directory.users()) == 1
+
+
+def test_the_sso_session_keeps_only_what_the_session_managers_persist(tmp_path: Path) -> None:
+    """SM-AAD persists objectId, signInName, authenticationSource, identityProvider, newUser, executed-SelfAsserted-Input;
+    SM-SocialLogin alternativeSecurityId (reference b2c.md section 5): the other claims of the journey are not kept."""
+    policy, orchestrator, _ = journey(tmp_path)
+    run = at_step(6, **SOCIAL, givenName="Hans", surname="Muster")
+    run.executed.append("MobileID-OAuth2")
+    assert isinstance(orchestrator.advance(policy, run), SendClaims)
+    assert run.bag["givenName"] == "Hans"
+    kept = session_claims(policy, run)
+    assert kept == {"objectId": run.bag["objectId"], "authenticationSource": "socialIdpAuthentication", "identityProvider": "mobileid.ch",
+                    "newUser": True, "alternativeSecurityId": SOCIAL["alternativeSecurityId"]}
+
+
+def test_a_profiles_output_claims_take_their_default_values_before_its_output_claims_transformations_run(tmp_path: Path) -> None:
+    """technical-profiles: the OutputClaimsTransformations run on the profile's output claims, DefaultValues included (as the
+    starter's Facebook-OAUTH builds alternativeSecurityId from identityProvider's DefaultValue)."""
+    policy, orchestrator, _ = journey(tmp_path)
+    assert policy.journey is not None
+    create = ClaimsTransformation("CreateAltSecId", "CreateAlternativeSecurityId", "Test.xml: ClaimsTransformation[@Id='CreateAltSecId']",
+                                  (("issuerUserId", "key"), ("identityProvider", "identityProvider")), (),
+                                  (("alternativeSecurityId", "alternativeSecurityId"),))
+    edited = replace(policy, journey=replace(policy.journey, transformations={**policy.journey.transformations, create.id: create}))
+    profile = TechnicalProfile("TP", ProfileKind.CLAIMS_TRANSFORMATION, "Test.xml: TechnicalProfile[@Id='TP']",
+                               output_claims=(ClaimRef("issuerUserId"), ClaimRef("identityProvider", default="mobileid.ch")),
+                               output_transformations=(create.id,))
+    run = picked_mobile_id(issuerUserId="user-1")
+    orchestrator._finish(edited, run, profile)
+    assert run.bag["alternativeSecurityId"] == alternative_security_id("mobileid.ch", "user-1")
+
+
+def test_the_profile_page_does_not_ask_for_a_claim_its_validation_profile_outputs(tmp_path: Path) -> None:
+    """The starter pack's rule (SelfAsserted-Social's comments): an output claim is shown only if its value cannot be obtained
+    otherwise; a claim a validation technical profile outputs is obtained that way."""
+    validation = """<ClaimsProvider><DisplayName>Checks</DisplayName><TechnicalProfiles>
+      <TechnicalProfile Id="Team-Surname"><DisplayName>Team surname</DisplayName>
+        <Protocol Name="Proprietary" Handler="Web.TPEngine.Providers.ClaimsTransformationProtocolProvider, Web.TPEngine, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null" />
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="surname" DefaultValue="Muster" /></OutputClaims>
+      </TechnicalProfile>
+      <TechnicalProfile Id="SelfAsserted-Social">
+        <ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="Team-Surname" /></ValidationTechnicalProfiles>
+      </TechnicalProfile>
+    </TechnicalProfiles></ClaimsProvider></ClaimsProviders>"""
+    policy, orchestrator, _ = journey(tmp_path, [(EXT, "</ClaimsProviders>", validation)])
+    page = orchestrator.advance(policy, at_step(4, **SOCIAL))
+    assert isinstance(page, ShowSelfAsserted) and page.profile.id == "SelfAsserted-Social"
+    assert [claim for claim, *_ in page.fields] == ["displayName", "givenName"]

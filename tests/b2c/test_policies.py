@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mocks.b2c.custom_policy import load_custom_policies
-from mocks.b2c.policy import PolicyError, PolicyKind, ProfileKind, RelyingPartyClaim
+from mocks.b2c.policy import PolicyError, PolicyKind, ProfileKind, ProviderProtocol, RelyingPartyClaim
 from mocks.b2c.policy_keys import PolicyKeyError, generated_keys, parse_policy_key, read_policy_keys
 from mocks.b2c.settings import B2CSettings, fill_in
 
@@ -78,6 +78,14 @@ def test_booleans_as_b2c_reads_them(pack: Path, value: str) -> None:
     assert provider.use_policy_in_redirect_uri is (value.strip().lower() in ("1", "true"))
 
 
+def test_use_policy_in_redirect_uri_left_out_is_true(pack: Path) -> None:
+    """Omitted, B2C used the policy form of the authresp URI in the one observation (reference b2c.md section 2, Unconfirmed);
+    the starter pack writes it for that reason."""
+    edit_policy(pack, EXT, '<Item Key="UsePolicyInRedirectUri">false</Item>', "")
+    provider = load(pack)["B2C_1A_signup_signin"].provider("MobileIDExchange")
+    assert provider.use_policy_in_redirect_uri is True
+
+
 def test_an_identity_providers_metadata_choices_are_read_whatever_their_case(pack: Path) -> None:
     """As B2C reads its booleans (mocks/b2c/README.md, Decisions): a value B2C accepts must not stop the policy locally."""
     edit_policy(pack, EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">post</Item>')
@@ -85,6 +93,13 @@ def test_an_identity_providers_metadata_choices_are_read_whatever_their_case(pac
                 '<Item Key="BearerTokenTransmissionMethod">authorizationheader</Item>')
     provider = load(pack)["B2C_1A_signup_signin"].provider("MobileIDExchange")
     assert (provider.claims_endpoint_method, provider.bearer_token_transmission) == ("POST", "AuthorizationHeader")
+
+
+def test_an_oauth2_provider_without_bearer_token_transmission_method_sends_the_token_in_the_query_string(pack: Path) -> None:
+    """oauth2-technical-profile, BearerTokenTransmissionMethod: the default method is a query string (the starter's
+    Facebook-OAUTH leaves it out); an OpenIdConnect provider sends an Authorization header."""
+    provider = load(pack)["B2C_1A_signup_signin"].provider("FacebookExchange")
+    assert provider.protocol is ProviderProtocol.OAUTH2 and provider.bearer_token_transmission == "QueryString"
 
 
 def test_refuses_a_non_boolean_in_b2cs_words(pack: Path) -> None:

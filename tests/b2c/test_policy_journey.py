@@ -439,3 +439,30 @@ def test_a_failed_boolean_assertion_of_a_validation_profile_shows_the_profile_pa
                                      ("TrustFrameworkExtensions.xml", "</ClaimsProviders>", TEAM_CHECK.format(metadata=metadata))])
     browser, page = sign_up(start(policies=policies))
     assert browser.self_asserted(page, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json() == expected
+
+
+def test_single_sign_on_skips_an_identity_provider_whose_session_manager_ran_in_the_session(start, tmp_path) -> None:
+    """Without the starter's precondition on step 2, SSO still does not send the user back to Mobile ID: its profile's
+    session manager (SM-SocialLogin) ran in the session, and B2C skips a profile whose session manager has it."""
+    step_2 = ('<OrchestrationStep Order="2" Type="ClaimsExchange">\n          <Preconditions>\n            <Precondition Type="ClaimsExist" '
+              'ExecuteActionsIf="true">\n              <Value>objectId</Value>\n              <Action>SkipThisOrchestrationStep</Action>\n'
+              '            </Precondition>\n          </Preconditions>')
+    h = start(policies=pack(tmp_path, edits=[("TrustFrameworkExtensions.xml", step_2, '<OrchestrationStep Order="2" Type="ClaimsExchange">')]))
+    browser = h.browser()
+    signed_up = h.sign_up(browser, authorize_url(POLICY, prompt="login"), exchange="MobileIDExchange")
+    assert len(h.idp.authorize_requests) == 1
+    sso = browser.go(authorize_url(POLICY))
+    assert isinstance(sso, Landing) and sso.params["id_token"]
+    assert len(h.idp.authorize_requests) == 1  # no second trip to the identity provider
+    assert unverified_claims(sso.params["id_token"])["sub"] == unverified_claims(signed_up.params["id_token"])["sub"]
+
+
+def test_a_required_output_claim_of_the_profile_page_must_be_filled_in(start, tmp_path) -> None:
+    """SelfAsserted-Social's displayName made Required: the page marks it, and B2C refuses the page's answer without it."""
+    required = ("TrustFrameworkBase.xml", '<OutputClaim ClaimTypeReferenceId="displayName" />\n            <OutputClaim ClaimTypeReferenceId="givenName" />',
+                '<OutputClaim ClaimTypeReferenceId="displayName" Required="true" />\n            <OutputClaim ClaimTypeReferenceId="givenName" />')
+    browser, sa = sign_up(start(policies=pack(tmp_path, edits=[required])))
+    assert {f["ID"]: f["IS_REQ"] for f in sa.settings["SA_FIELDS"]["AttributeFields"]} == {"displayName": True, "givenName": False, "surname": False}
+    missing = browser.self_asserted(sa, {"displayName": " ", "givenName": "Hans", "surname": "Muster"})
+    assert missing.json() == {"status": "400", "message": "A required field is missing. Please fill out all required fields and try again."}
+    assert browser.self_asserted(sa, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json() == {"status": "200"}
