@@ -68,6 +68,7 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
     [
         ({"response_type": "token"}, "unsupported_response_type", "mid_req_1900"),
         ({"response_type": None}, "invalid_request", "mid_req_1900"),
+        ({"response_type": "code id_token"}, "unsupported_response_type", "mid_req_1900"),  # code only (reference, section 1)
         ({"scope": "openid email"}, "invalid_scope", "mid_req_1110"),
         ({"scope": "openid auth_basic"}, "invalid_scope", "mid_req_1110"),  # an old example's (README, decision 14)
         ({"scope": "profile phone"}, "invalid_scope", "mid_req_1110"),
@@ -109,9 +110,13 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"login_hint": "[1]"}, "invalid_request", "mid_req_1100"),
         ({"login_hint": "[" * 2000}, "invalid_request", "mid_req_1100"),  # nested past the JSON parser's depth
         ({"login_hint": '{"hints": []}'}, "invalid_request", "mid_req_1050"),
+        ({"login_hint": '{"hints": [{"default": true}]}'}, "invalid_request", "mid_req_1050"),  # hints, but none names a number
+        ({"login_hint": '{"enableManualInput": "false", "hints": [{"msisdn": "+41791234567"}]}'}, "invalid_request", "mid_req_1100"),
         ({"login_hint": '{"hints": [{"msisdn": "12ab"}]}'}, "invalid_request", "mid_req_1070"),
         ({"login_hint": '{"hints": [{"msisdn": "+41791234567"}, {"msisdn": "079 123 45 67"}]}'}, "invalid_request", "mid_req_1080"),
         ({"login_hint": '{"sn": "nope", "hints": [{"msisdn": "+41791234567"}]}'}, "invalid_request", "mid_req_1090"),
+        # The document's sn is checked even when every hint has its own.
+        ({"login_hint": '{"sn": "nope", "hints": [{"msisdn": "+41791234567", "sn": "MIDCHE0000000000"}]}'}, "invalid_request", "mid_req_1090"),
         ({"login_hint": '{"useLDAP": true, "userName": "x"}'}, "unauthorized_client", "mid_sec_2030"),
     ],
 )
@@ -215,6 +220,23 @@ def test_a_browser_without_javascript_gets_the_answer_page_from_continue(http, u
     session, _ = form_post_session(user)
     answer = answer_of(http.get("/oidc/continue", params={"session": session}))  # the waiting page's <noscript> link
     assert answer.mode == "form_post" and answer.code and answer.redirect_uri == REDIRECTS[RP_POST]
+
+
+def test_continue_before_the_phone_answered_goes_back_to_the_waiting_page(http, user: User) -> None:
+    """The waiting page's <noscript> link followed too early: no answer (no error either) until the phone answered."""
+    session = user.start_transaction()
+    early = http.get("/oidc/continue", params={"session": session})
+    assert early.status_code == 303 and "/oidc/wait?" in early.headers["location"]
+    assert http.post(f"/control/phones/{WAITING_NUMBER}/approve").status_code == 200
+    assert user.finish(session).code
+
+
+def test_no_second_number_while_the_phone_is_asked(http, user: User) -> None:
+    """A login session asks one phone: the number page, posted again meanwhile, goes back to the waiting page."""
+    session = user.start_transaction()
+    again = user.enter_number(session, APPROVE)
+    assert again.status_code == 303 and "/oidc/wait?" in again.headers["location"]
+    assert [t["msisdn"] for t in http.get("/control/transactions").json()["transactions"]] == [WAITING_NUMBER]
 
 
 def test_a_consent_page_still_comes_before_a_form_post_answer(user: User) -> None:
@@ -356,6 +378,22 @@ def test_client_name_is_shown_on_the_login_page_and_in_the_phone_message(start_e
         user.enter_number(session, WAITING_NUMBER)
         [transaction] = http.get("/control/transactions").json()["transactions"]
         assert transaction["message"].startswith("Do you want to login to Contoso Shop?"), transaction
+
+
+@pytest.mark.parametrize(
+    ("ui_locales", "message"),
+    [
+        ("en", "Do you want to login to rp-post? Transaction number {trace}"),
+        ("de", "Möchten Sie sich bei rp-post anmelden? Transaktion Nummer {trace}"),
+        ("fr", "Voulez-vous vous connecter à rp-post ? Transaction numéro {trace}"),
+        ("it", "Vuoi accedere a rp-post? Transazione numero {trace}"),
+    ],
+)
+def test_the_phone_shows_the_references_default_message_in_the_sign_ins_language(http, user: User, ui_locales: str, message: str) -> None:
+    """Reference mobileid.md, section 3, default message (DTBD): #CLIENT# and #SESSION# (the transaction number) filled in."""
+    user.start_transaction(params=authorize_params(ui_locales=ui_locales))
+    [transaction] = http.get("/control/transactions").json()["transactions"]
+    assert transaction["message"] == message.format(trace=transaction["trace"])
 
 
 def test_a_dtbd_must_start_with_the_clients_dtbd_prefix(start_emulator) -> None:

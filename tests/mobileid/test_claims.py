@@ -43,6 +43,25 @@ def test_id_token_carries_the_protocol_and_scope_claims(emulator, http) -> None:
     assert claims["name"] == claims["phone_number"] == APPROVE
 
 
+def test_auth_time_is_when_the_phone_answered_not_when_the_code_is_made_or_redeemed(start_emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OIDC Core 2: auth_time is when the user authenticated (the phone approved). The answer page made the code 100 s
+    later and the token endpoint redeemed it then (their clocks moved on instead of the test waiting): iat is theirs."""
+    from types import SimpleNamespace
+
+    from mocks.mobileid import oidc, web
+
+    with start_emulator().client() as http:
+        user = User(http)
+        session = user.start_transaction(APPROVE, authorize_params())  # approves at once: authenticated now
+        later = SimpleNamespace(time=lambda: time.time() + 100)
+        monkeypatch.setattr(web, "time", later)
+        monkeypatch.setattr(oidc, "time", later)
+        code = user.finish(session).code or ""
+        token = redeem(http, code).json()["id_token"]
+        claims = jwt.decode(token, KeySet.import_key_set(http.get("/jwks.json").json()), algorithms=["RS256"]).claims
+    assert claims["iat"] - claims["auth_time"] >= 99, claims
+
+
 def test_at_hash_is_the_left_half_of_the_access_tokens_sha256(http) -> None:
     """OIDC Core 3.1.3.6 (RS256): base64url of the left 128 bits of SHA-256 over the access token's ASCII, unpadded;
     computed here, not with the emulator's helper, so a client that checks it (OIDC Core 3.1.3.8: it may) is not failed."""
@@ -156,6 +175,11 @@ def answer_to(http, hint: dict, acr: str, msisdn: str = APPROVE) -> str:
 def test_login_hint_serial_mismatch_at_al4_is_mid_auth_3030(al4_http) -> None:
     assert "mid_auth_3030" in answer_to(al4_http, {"sn": "MIDCHE0000000000", "hints": [{"msisdn": APPROVE}]}, "mid_al4_any")
     assert "code=" in answer_to(al4_http, {"hints": [{"msisdn": APPROVE, "sn": default_serial(APPROVE)}]}, "mid_al4_any")
+
+
+def test_a_hints_serial_matches_whatever_the_case_of_its_letters(al4_http) -> None:
+    """The serial shows lowercase in the certificate's subject (reference mobileid.md, section 2): sn is compared ignoring case."""
+    assert "code=" in answer_to(al4_http, {"hints": [{"msisdn": APPROVE, "sn": default_serial(APPROVE).lower()}]}, "mid_al4_any")
 
 
 def test_below_al4_a_hints_serial_is_not_checked(al4_http) -> None:

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from tests.html_page import read_page
 
-from .support import RP_CONSENT, User, answer_of, authorize_params
+from .support import RP_CONSENT, WAITING_NUMBER, User, answer_of, authorize_params
 
 
 def reach_consent(user: User, msisdn: str = "+41700092502", params: dict[str, str] | None = None) -> tuple[str, str]:
@@ -57,3 +57,13 @@ def test_the_control_api_makes_a_numbers_next_sign_in_ask_consent_once(http, use
     assert http.post(f"/control/phones/{quote(number, safe='')}/consent").status_code == 200
     reach_consent(User(http), number, authorize_params())
     assert http.post("/control/phones/not-a-number/consent").status_code == 400
+
+
+def test_a_sign_in_the_phone_declined_cannot_be_consented_into_a_code(http, user: User) -> None:
+    """The consent page is for an approved sign-in only: posting accept after the phone declined gives the decline."""
+    session = user.start_transaction(WAITING_NUMBER, authorize_params(RP_CONSENT))
+    assert http.post(f"/control/phones/{WAITING_NUMBER}/decline").status_code == 200
+    response = http.post("/oidc/consent", data={"session": session, "decision": "accept"})
+    assert response.status_code == 303 and "/oidc/continue?" in response.headers["location"], response.headers.get("location")
+    answer = answer_of(http.get(response.headers["location"]))
+    assert answer.error == "access_denied" and "code" not in answer.params

@@ -145,6 +145,14 @@ def test_control_token_is_required_when_configured(start_emulator) -> None:
         assert listed.status_code == 200 and listed.json() == {"transactions": []}
 
 
+@pytest.mark.parametrize("authorization", ["Bearer", "Bearer s3cret", "Bearer s3cret-token-and-more", "Basic s3cret-token", "s3cret-token"])
+def test_the_control_token_must_be_sent_whole_as_a_bearer_token(start_emulator, authorization: str) -> None:
+    with start_emulator(control_enabled=None, control_token="s3cret-token").client() as http:
+        refused = http.post("/control/reset", headers={"Authorization": authorization})
+        assert refused.status_code == 401 and refused.json() == {"error": "unauthorized"}, authorization
+        assert http.post("/control/reset", headers={"Authorization": "bearer s3cret-token"}).status_code == 200  # the scheme's case is free
+
+
 def test_without_a_token_only_loopback_clients_are_answered(emulator) -> None:
     import httpx
 

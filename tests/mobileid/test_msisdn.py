@@ -21,6 +21,7 @@ REFUSED_SPELLINGS = {
     "fullwidth-plus": "\uff0b41791112233",
     "national-form-fullwidth": "\uff10\uff17\uff19 111 22 33",
     "no-break-space-separator": "+41\u00a079\u00a0111\u00a022\u00a033",
+    "no-break-spaces-around": "\u00a0+41791112233\u00a0",
 }
 # ASCII spellings that are not a number: a Swiss number with eight or ten digits after +41, brackets that are not "(0)"
 # after the country code (README: "Only ASCII counts: ... (0)"; decision 20).
@@ -36,6 +37,7 @@ REFUSED_ASCII = {
     "trunk-zero-twice": "+41 (0)(0)79 111 22 33",
     "trunk-zero-at-the-end": "+41 79 111 22 33 (0)",
     "other-bracketed-digit": "+41 (1)79 111 22 33",
+    "country-code-zero": "+0 79 111 22 33",  # E.164: no country code starts with 0
 }
 
 

@@ -57,6 +57,20 @@ def test_failing_numbers_end_at_the_redirect_uri_with_their_error(http, user: Us
     assert [t["trace"] for t in listed] == [trace]
 
 
+@pytest.mark.parametrize(("msisdn", "status"), [("+41000092401", "declined"), ("+41000092406", "failed")])
+def test_the_control_api_lists_a_user_cancel_as_declined_and_other_faults_as_failed(http, user: User, msisdn: str, status: str) -> None:
+    """README, control API: status declined is the user's cancel (MSS 401), failed any other fault."""
+    user.login(authorize_params(), msisdn)
+    assert [t["status"] for t in http.get("/control/transactions").json()["transactions"]] == [status]
+
+
+def test_a_configured_user_overrides_swisscoms_test_number(start_emulator) -> None:
+    """README: configured test users override the test numbers' outcomes, a +41000092NNN number's fault included."""
+    with start_emulator(users=[TestUser(msisdn="+41000092401", outcome="approve")]).client() as http:
+        answer = User(http).login(authorize_params(), "+41000092401")
+    assert answer.code and answer.error is None
+
+
 def test_failure_descriptions_are_distinct_per_number(user: User) -> None:
     messages = {description_parts(user.login(authorize_params(), msisdn).params["error_description"])[2] for msisdn in FAILING}
     assert len(messages) == len(FAILING)

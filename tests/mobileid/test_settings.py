@@ -69,6 +69,7 @@ def test_the_example_file_loads() -> None:
         ({**ENV, "MOBILEID_REDIRECT_URIS": "https://[::1]:8443/cb"}, ["redirect_uris", "is on localhost"]),
         ({**ENV, "MOBILEID_REDIRECT_URIS": "https://[::ffff:127.0.0.1]/cb"}, ["redirect_uris", "is on localhost"]),
         ({**ENV, "MOBILEID_REDIRECT_URIS": "https://localhost./cb"}, ["redirect_uris", "is on localhost"]),
+        ({**ENV, "MOBILEID_REDIRECT_URIS": "https://b2c.localhost/cb"}, ["redirect_uris", "is on localhost"]),  # RFC 6761: loopback too
         ({**ENV, "MOBILEID_TRANSACTION_TIMEOUT": "soon"}, ["transaction_timeout", "MOBILEID_TRANSACTION_TIMEOUT"]),
         ({**ENV, "MOBILEID_FAULTS": "no-such-fault"}, ["faults", "MOBILEID_FAULTS"]),
         ({**ENV, "MOBILEID_CLIENT_CONSENT": "sometimes"}, ["clients.0.consent", "MOBILEID_CLIENT_CONSENT"]),

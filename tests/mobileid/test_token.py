@@ -81,6 +81,18 @@ def test_replayed_code_is_refused_and_revokes_the_first_token(http, code: str) -
     assert revoked.status_code == 401 and 'error="invalid_token"' in revoked.headers["www-authenticate"]
 
 
+def test_a_replay_after_the_code_expired_is_still_recognised_and_revokes_the_token(start_emulator) -> None:
+    """README, bounded memory: a used code is remembered code_lifetime + 1 hour, so a replay 10 minutes on still revokes."""
+    emulator = start_emulator()
+    with emulator.client() as http:
+        code = User(http).login(authorize_params()).code or ""
+        first = redeem(http, code).json()
+        now = time.time()
+        emulator.app.state.mobileid.memory.codes.clock = lambda: now + 600  # the store's clock moves on instead of the test waiting
+        assert "already been used" in assert_oauth_error(redeem(http, code), 400, "invalid_grant")["error_description"]
+        assert http.get("/userinfo", headers={"Authorization": f"Bearer {first['access_token']}"}).status_code == 401
+
+
 def test_code_is_bound_to_the_client(http, code: str) -> None:
     assert_oauth_error(redeem(http, code, RP_CONSENT, redirect_uri=REDIRECTS[RP_POST]), 400, "invalid_grant")
     assert redeem(http, code).status_code == 200  # the foreign attempt did not use it up
@@ -88,6 +100,20 @@ def test_code_is_bound_to_the_client(http, code: str) -> None:
 
 def test_code_is_bound_to_the_redirect_uri(http, code: str) -> None:
     assert_oauth_error(redeem(http, code, redirect_uri="https://rp.example/other"), 400, "invalid_grant")
+
+
+@pytest.mark.parametrize("redirect_uri", ["https://rp.example/basic-cb", "https://rp.example/basic-cb?tenant=b"], ids=["without its query", "another query"])
+def test_code_is_bound_to_the_whole_redirect_uri_query_included(http, user: User, redirect_uri: str) -> None:
+    """README: redirect URIs are matched exactly (no trailing-slash or query leniency), at the token endpoint too."""
+    code = user.login(authorize_params(RP_BASIC)).code or ""
+    assert_oauth_error(redeem(http, code, RP_BASIC, redirect_uri=redirect_uri), 400, "invalid_grant")
+
+
+def test_a_body_client_id_other_than_the_basic_headers_is_invalid_request(http, user: User) -> None:
+    code = user.login(authorize_params(RP_BASIC)).code or ""
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECTS[RP_BASIC], "client_id": RP_POST}
+    assert_oauth_error(http.post("/token", data=data, auth=(RP_BASIC, SECRETS[RP_BASIC])), 400, "invalid_request")
+    assert redeem(http, code, RP_BASIC).status_code == 200  # the refused attempt did not use the code up
 
 
 def test_unknown_code_is_invalid_grant(http) -> None:

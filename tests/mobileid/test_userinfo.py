@@ -26,7 +26,7 @@ def test_userinfo_returns_the_granted_claims(http, method: str) -> None:
     assert claims["phone_number_verified"] is True
     assert len(claims["sub"]) == 64 and int(claims["sub"], 16) >= 0
     assert claims["mid_profile_serial"].startswith("MIDCHE") and len(claims["mid_profile_serial"]) == 16
-    assert claims["mid_profile_sim_status"] == "active"
+    assert (claims["mid_profile_sim_status"], claims["mid_profile_app_status"]) == ("active", "inactive")  # a SIM user's
     # A SIM user's card details (README, Claims and decision 10): Swisscom's network in Switzerland, as strings.
     assert (claims["mid_profile_sim_mcc"], claims["mid_profile_sim_mnc"], claims["mid_profile_sim_network"]) == ("228", "01", "Swisscom")
     assert "mid_profile_alias" not in claims  # absent values are omitted, not null
@@ -36,6 +36,13 @@ def test_openid_alone_discloses_no_phone_number(http) -> None:
     token = access_token(http, scope="openid")
     claims = http.get("/userinfo", headers={"Authorization": f"Bearer {token}"}).json()
     assert list(claims) == ["sub"]
+
+
+def test_profile_scope_without_phone_releases_the_name_only(http) -> None:
+    """Reference, scopes: profile gives name (the number), phone gives phone_number; profile alone is not phone."""
+    token = access_token(http, scope="openid profile")
+    claims = http.get("/userinfo", headers={"Authorization": f"Bearer {token}"}).json()
+    assert claims.keys() == {"sub", "name"} and claims["name"] == APPROVE
 
 
 def test_phone_scope_without_profile(http) -> None:
