@@ -46,6 +46,7 @@ def args(*argv: str):
     (["--prompt", "always"], "use one of: login, none, consent, select_account"),
     (["--policy", "signin"], "start with B2C_1_ (user flow) or B2C_1A_"),
     (["--domain-hint", "mobile id"], "--domain-hint 'mobile id' must be one word"),
+    (["--client-id", "my test app"], "--client-id 'my test app' must be one word without spaces"),  # a display name, not the id
     (["--redirect-uri", "http://localhost:3000"], "must land on an https URL to read B2C's answer (B2C also takes http://localhost"),
     (["--language", "de_CH"], "--language 'de_CH' is not a language tag (a language, then a region after a hyphen); e.g. --language de-CH"),
     (["--ui-locales", "fr en_GB"], "e.g. --ui-locales 'fr en-GB'"),  # quoted, as a shell needs it
@@ -196,6 +197,19 @@ def test_the_replay_command_names_no_folder_outside_the_suite() -> None:
     assert shown_key("B2C_1A_FacebookSecret=env:FACEBOOK_SECRET") == "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"
 
 
+def test_a_tenant_replay_names_its_tenant_and_domain_and_the_policy_as_the_tenant_lists_it() -> None:
+    """A custom domain's tenant is replayed at that domain, not at {tenant}.b2clogin.com; a policy written in another case
+    (as a HAR or discovery shows it) is the one of B2C_POLICIES."""
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_DOMAIN": "login.fabrikam.com", "B2C_POLICIES": "B2C_1_other,B2C_1A_susi",
+              "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+    a = args("--policy", "b2c_1a_SUSI")
+    env, settings = suite_env(a, tenant)
+    assert env["B2C_POLICIES"] == "B2C_1A_susi" and settings.policies == ("B2C_1A_susi",)
+    command = replay_command(a, settings)
+    assert command[command.index("--policy"):command.index("--browser")] == [
+        "--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam", "--domain", "login.fabrikam.com"], command
+
+
 @pytest.mark.parametrize(("target", "hint", "replayed"), [
     ("local", "+41791234567", "+41791234567"),  # the stack's numbers are not people's: kept as given
     ("tenant", "+41791234567", NUMBER_LEFT_OUT),  # the bundle masks people's numbers: a masked hint would replay another one
@@ -210,7 +224,7 @@ def test_a_tenant_replay_leaves_out_a_phone_number_given_as_login_hint(target: s
     assert command[command.index("--login-hint") + 1] == replayed
 
 
-@pytest.mark.parametrize("out", ["/proc/nope", "{tmp}/a-file", "{tmp}/a-file/below"])
+@pytest.mark.parametrize("out", ["/proc/nope", "/proc", "{tmp}/a-file", "{tmp}/a-file/below"])  # /proc: a folder nobody may write, root neither
 def test_an_out_that_cannot_be_a_folder_is_a_usage_error(out: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "a-file").write_text("a bundle cannot go in here")
     out = out.format(tmp=tmp_path)
@@ -235,6 +249,13 @@ def test_robot_outcomes_are_the_emulators_numbers_and_codes() -> None:
         assert outcome_for_mid_code(error.code, error.message) == outcome.name
     assert outcome_for_mid_code("mid_auth_3300", "The user did not respond in time") == "timeout"
     assert outcome_for_number("+41791234567", LOCAL_STACK.robots) is None and outcome_for_mid_code("mid_auth_9999") is None
+
+
+def test_a_silent_phone_is_waited_for_as_long_as_the_readme_says() -> None:
+    """README (--outcome timeout): Mobile ID's transaction expires after 80 s; the run waits up to 100 s, B2C's way back included."""
+    from repro.outcomes import silent_phone_wait_line
+
+    assert silent_phone_wait_line() == "repro: waiting up to 100 s for Mobile ID to give up, as the reporter's phone did"
 
 
 def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_picks_one() -> None:
@@ -326,6 +347,27 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     assert "do not attach them" in err and (work / "evidence" / "repro.json").is_file()
 
 
+@pytest.mark.parametrize(("result", "status"), [("passed", 0), ("failed", 1), ("set-up failed", 3), ("stopped by infrastructure", 5)])
+def test_a_journey_that_ran_exits_as_help_says_with_its_bundle_and_without_its_unredacted_work_folder(
+        result: str, status: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run ended (faked: its pytest wrote repro.json): the exit status --help lists for how it ended, the bundle
+    written, and the work folder (the unredacted trace, HAR and output) removed."""
+    from repro import cli
+
+    a = args()
+    _, settings = suite_env(a, NO_DOTENV)
+    work = tmp_path / "repro-x"
+
+    def ran(command: list[str], env: object, log: Path, clean: object, alive: object = None) -> tuple[int, list[str]]:
+        (work / "evidence").mkdir(parents=True)
+        (work / "evidence" / "repro.json").write_text(f'{{"result": "{result}"}}')
+        return 0 if result == "passed" else 1, []
+
+    monkeypatch.setattr(cli, "run_pytest", ran)
+    assert cli.reproduce(a, settings, {}, work, tmp_path / "repro-x.zip", None) == status
+    assert (tmp_path / "repro-x.zip").is_file() and not work.exists()
+
+
 def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_folder_it_made(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """pytest skipped the journey (faked: no repro.json): status 2 with pytest's reason, and nothing left behind."""
@@ -371,6 +413,23 @@ def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(
     assert cli.run(args("--out", str(out)), dict(NO_DOTENV)) == 0
     assert (kept / "evidence").is_dir() and "killed outright" not in capsys.readouterr().out
     assert "--stop-with-parent" in pytest_command(args(), tmp_path, video=False)  # the journey ends with a repro killed outright
+
+
+def test_what_a_repro_killed_outright_left_is_removed_half_zipped_bundle_included(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A run killed outright (SIGKILL: no clean-up) left its unredacted work folder and the bundle it was zipping: the
+    next repro into the same --out removes both and says so (the end-to-end test does it through a real run)."""
+    from fixtures.alive import hold_alive
+    from repro import cli
+
+    out = tmp_path / "out"
+    dead = out / "repro-20261130-101010-killed00"
+    dead.mkdir(parents=True)
+    hold_alive(dead).close()  # its run has ended: the lock can be taken
+    (dead / "evidence").mkdir()
+    (out / f"{dead.name}.zip.partial").write_bytes(b"PK")
+    cli.remove_dead_work(out)
+    assert list(out.iterdir()) == []
+    assert f"repro: removed what 1 repro run(s) killed outright left in {out}: {dead.name}" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("where", ["PLAYWRIGHT_BROWSERS_PATH", "XDG_CACHE_HOME"])

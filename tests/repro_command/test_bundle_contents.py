@@ -57,6 +57,7 @@ def test_a_set_up_that_failed_is_said_plainly_and_the_readme_lists_only_what_is_
     bundle, summary = bundle_of(work_folder(tmp_path, facts), build_settings({}, LOCAL_STACK))
     assert "The returning user could not be signed up first: ID token aud is 'x'" in summary
     assert "did not run" in summary and "sent the app" not in summary and "None" not in summary, summary
+    assert "AADB2C codes" not in summary and "correlation IDs" not in summary, summary  # the reported journey's: it never ran
     listed = listed_files(bundle.read("README.txt").decode())
     assert listed == ["repro.json", "settings.json", "versions.json", "pytest-output.txt", "README.txt"]  # no empty timings
     assert all(name.rstrip("/") in "\n".join(bundle.namelist()) for name in listed)
@@ -95,6 +96,35 @@ def test_a_journey_that_ran_says_what_was_asked_for_even_if_it_noted_nothing(tmp
     _, summary = bundle_of(work_folder(tmp_path, {"result": "failed", "failure": "AssertionError: stuck"}), build_settings({}, LOCAL_STACK))
     assert summary.startswith("sign-in through B2C_1_signupsignin, phone outcome approve (the phone approves).\n"), summary
     assert "None" not in summary
+
+
+def test_the_readme_says_why_a_picture_is_missing_and_settings_json_has_the_arguments_but_no_local_path(tmp_path: Path) -> None:
+    """No video (no ffmpeg) and a trace without frames (a silent phone) are said where the reader looks for them; the
+    repro's arguments are in settings.json, but not the reporter's HAR's path (a home folder, a user name) nor --out."""
+    facts = {"journey": "sign-in", "policy": "B2C_1_signupsignin", "outcome": "timeout", "result": "failed", "trace_frames": False}
+    args = {**ARGS, "outcome": "timeout", "from_har": "/home/alice/Downloads/user.har", "run": True, "slowmo": 0, "device": "Pixel 7"}
+    bundle, summary = assemble(work_folder(tmp_path, facts), tmp_path / "bundle.zip", settings=build_settings({}, LOCAL_STACK),
+                               replay=["python", "-m", "repro"], video=False, args=args)
+    readme = Bundle(bundle).read("README.txt").decode()
+    for said in ("No video: Playwright has no ffmpeg to record with", "The trace has no screencast frames: a silent phone"):
+        assert said in readme and said in summary, readme
+    used = json.loads(Bundle(bundle).read("settings.json"))
+    assert (used["repro.outcome"], used["repro.device"]) == ("timeout", "Pixel 7"), used
+    assert not {"repro.from_har", "repro.out", "repro.run", "repro.slowmo"} & set(used) and "alice" not in json.dumps(used), used
+
+
+def test_a_rerun_of_a_har_keeps_what_the_har_showed_beside_what_the_rerun_did(tmp_path: Path) -> None:
+    reported = {"har": "user.har", "showed": ["policy: B2C_1A_signup_signin", "outcome: user-cancel"]}
+    bundle, _ = assemble(work_folder(tmp_path, {"result": "failed"}), tmp_path / "bundle.zip", settings=build_settings({}, LOCAL_STACK),
+                         replay=["python", "-m", "repro"], video=True, args=ARGS, reported=reported)
+    readme = Bundle(bundle).read("README.txt").decode()
+    assert "Reported: the HAR user.har showed (python -m repro --from-har):\n  policy: B2C_1A_signup_signin\n  outcome: user-cancel" in readme
+    assert json.loads(Bundle(bundle).read("repro.json"))["reported"] == reported
+
+
+def test_a_token_that_passed_every_check_is_said_so() -> None:
+    assert "B2C sent the app an ID token that passed every check." in what_happened({"result": "passed", "claims": {"sub": "1"}, "claims_verified": True})
+    assert "B2C sent the app an ID token.\n" in what_happened({"result": "failed", "claims": {"sub": "1"}, "claims_verified": False})
 
 
 def test_the_summary_says_which_engine_ran_an_emulated_device() -> None:

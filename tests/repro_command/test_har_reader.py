@@ -199,7 +199,7 @@ def test_an_empty_har_path_is_refused_rather_than_a_default_journey_run(capsys: 
 
 
 def test_options_the_har_decides_are_refused_and_how_to_run_it_is_carried_onto_its_command(
-        recorded_hars: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+        recorded_hars: dict[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """With --from-har the HAR's sign-in decides the journey, the outcome and the rest: one typed beside it was dropped
     without a word (and --browser firefox ran in Chromium). How to run it (browser, in place of the HAR's; headed, slow
     motion) is the user's."""
@@ -210,6 +210,10 @@ def test_options_the_har_decides_are_refused_and_how_to_run_it_is_carried_onto_i
     assert main(["--from-har", path, "--browser", "firefox", "--slowmo", "50"]) == 0
     command = capsys.readouterr().out.split("repro command:", 1)[1]
     assert command.count("--browser firefox") == 1 and command.rstrip().endswith("--slowmo 50"), command
+    monkeypatch.setattr("fixtures.browser.display_missing", lambda env, platform: None)  # --headed needs a display: one here
+    assert main(["--from-har", path, "--headed"]) == 0
+    command = capsys.readouterr().out.split("repro command:", 1)[1]
+    assert command.rstrip().endswith(" --headed"), command
 
 
 def test_a_browser_given_beside_the_har_replaces_its_engine_even_as_chromium(recorded_hars: dict[str, Path], tmp_path: Path,
@@ -245,6 +249,23 @@ def test_a_carried_value_equal_to_a_cookies_value_is_printed_as_it_replays(recor
     assert main(["--from-har", str(crafted)]) == 0
     command = capsys.readouterr().out.split("repro command:", 1)[1]
     assert "--domain-hint fabrikam-mobileid" in command, command
+
+
+def test_a_secret_of_the_environment_in_the_hars_sign_in_is_redacted_in_the_printed_command(recorded_hars: dict[str, Path], tmp_path: Path,
+                                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A value of the reported sign-in that is one of this machine's secrets (a setting named so, .env or the environment)
+    is printed redacted in the facts and in the repro command alike."""
+    import os
+
+    secret = "fabrikam-s3cret-0123456789"
+    har = json.loads(recorded_hars["sign-up"].read_text())
+    authorize = next(e["request"] for e in har["log"]["entries"] if "/oauth2/v2.0/authorize" in e["request"]["url"])
+    authorize["url"] += f"&domain_hint={secret}"
+    crafted = tmp_path / "reported.har"
+    crafted.write_text(json.dumps(har))
+    assert main(["--from-har", str(crafted)], env={**os.environ, "FABRIKAM_APP_SECRET": secret}) == 0
+    out = capsys.readouterr().out
+    assert secret not in out and "--domain-hint" in out.split("repro command:", 1)[1], out
 
 
 def test_a_persons_number_quoted_in_mobile_ids_error_is_masked_in_what_a_tenant_hars_reading_prints(

@@ -198,6 +198,18 @@ def test_a_tenant_mode_run_that_only_lists_its_journeys_checks_no_tenant(stack: 
     assert "journeys against tenant contoso at contoso.b2clogin.com, Mobile ID's deployed emulator; settings from" in output, tail(output)
 
 
+@pytest.mark.parametrize("option", ["collectonly", "showfixtures", "show_fixtures_per_test", "markers", "setupplan"])
+def test_every_option_that_only_lists_checks_no_tenant(option: str) -> None:
+    """--collect-only, --fixtures, --fixtures-per-test, --markers, --setup-plan (pytest's names for them in config.option):
+    no journey runs, so neither a stack nor the preflight starts (the run above: --collect-only end to end)."""
+    from types import SimpleNamespace
+
+    from fixtures.settings_plugin import only_lists
+
+    assert only_lists(SimpleNamespace(option=SimpleNamespace(**{option: True})))  # type: ignore[arg-type]
+    assert not only_lists(SimpleNamespace(option=SimpleNamespace(**{option: False})))  # type: ignore[arg-type]
+
+
 def test_a_control_url_with_credentials_stops_the_run_naming_none_of_them_in_terminal_results_or_junit(stack: Stack, tmp_path: Path) -> None:
     """A control URL given with credentials (https://user:password@host/...), which would replace the control token on
     every call: the run stops before any journey saying so, and no place it writes (terminal, Allure results, JUnit
@@ -286,6 +298,25 @@ def test_a_failed_row_is_reported_as_its_own_cause() -> None:
     assert exit_message(rows[:2]).startswith("cause: infrastructure: the preflight failed (clock skew);")
     printed = table(rows)  # make preflight's table names them too, one per failed row
     assert re.findall(r"cause: (.+)", printed) == ["infrastructure", "tenant configuration"]
+
+
+def test_mobile_ids_discovery_without_the_endpoints_b2c_needs_fails_naming_them() -> None:
+    check = preflight_answered_by(lambda request: httpx.Response(200, json={"issuer": "https://openid.mobileid.ch",
+                                                                              "authorization_endpoint": "https://m.mobileid.ch/oidc/authorize"}))
+    check.mobile_id_discovery()
+    [row] = check.rows
+    assert row.failed and row.detail.endswith("lacks token_endpoint, jwks_uri") and "discovery document" in row.fix, row
+    assert check.mobile_id is None
+
+
+def test_a_certificate_of_a_ca_nobody_here_trusts_at_the_real_mobile_id_is_the_runs_ca_setting_not_the_network() -> None:
+    """A proxy that inspects TLS, say: E2E_CA_FILE is the run's own setting to fix, not the way there to wait for."""
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate")
+    check = preflight_answered_by(refuse)
+    check.mobile_id_discovery()
+    [row] = check.rows
+    assert row.cause == TENANT_CONFIGURATION and "set E2E_CA_FILE to the PEM of the CA" in row.fix, row
 
 
 def test_the_preflights_browser_gets_the_journeys_context_options(stack: Stack, monkeypatch: pytest.MonkeyPatch, playwright: Playwright) -> None:
@@ -431,6 +462,102 @@ def test_a_failing_discovery_is_infrastructure_not_a_missing_policy() -> None:
     assert "the tenant has no such policy" in missing.rows[0].detail and missing.rows[0].cause == TENANT_CONFIGURATION
 
 
+def test_a_policy_whose_jwks_has_no_keys_fails_its_row_and_is_not_checked_further() -> None:
+    """A custom policy without its signing key: B2C's tokens could not be checked, so the row fails and names the key."""
+    discovery = {"issuer": "https://fabrikam.b2clogin.com/x/v2.0/", "authorization_endpoint": "https://fabrikam.b2clogin.com/authorize",
+                 "jwks_uri": "https://fabrikam.b2clogin.com/keys"}
+    check = preflight_answered_by(lambda request: httpx.Response(200, json={"keys": []} if request.url.path == "/keys" else discovery))
+    check.policy_metadata("B2C_1_susi")
+    assert [(row.check, row.status) for row in check.rows] == [("B2C_1_susi: discovery", "ok"), ("B2C_1_susi: JWKS", "FAIL")], check.rows
+    assert "has no keys" in check.rows[-1].detail and "B2C_1A_TokenSigningKeyContainer" in check.rows[-1].fix and check.discovered == []
+
+
+def test_an_authorize_request_b2c_refuses_for_another_reason_fails_with_the_code_and_stops_the_browser_checks() -> None:
+    """Not one of the registration codes the rows name: the code itself, where to look it up, and no sign-in page opened."""
+    discovery = {"authorization_endpoint": "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize"}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/authorize"):
+            return httpx.Response(302, headers={"location": "https://jwt.ms/#error=server_error&error_description=AADB2C90079%3a+Clients+must+send"})
+        return httpx.Response(200, json=discovery)
+    check = preflight_answered_by(answer)
+    check.app_registration("B2C_1_susi")
+    rows = {row.check: row for row in check.rows}
+    assert rows["app: authorize request"].failed and rows["app: authorize request"].detail == "B2C answered AADB2C90079", check.rows
+    assert "learn.microsoft.com/azure/active-directory-b2c/error-codes" in rows["app: authorize request"].fix and not check.app_ok
+
+
+def session_of(settings: Any, said: list[str]) -> Any:
+    """A tenant-mode run's session as pytest_sessionstart reads it: its settings, no --alluredir nor --junitxml, a terminal
+    writing into ``said``."""
+    from types import SimpleNamespace
+
+    from fixtures.settings_plugin import SETTINGS_KEY
+
+    config = SimpleNamespace(stash=pytest.Stash(), getoption=lambda name, default=None: None, option=SimpleNamespace(xmlpath=None),
+                             pluginmanager=SimpleNamespace(get_plugin=lambda name: SimpleNamespace(write_line=said.append)))
+    config.stash[SETTINGS_KEY] = settings
+    return SimpleNamespace(config=config)
+
+
+def test_e2e_preflight_off_lets_a_tenant_mode_run_skip_the_preflight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: E2E_PREFLIGHT=off skips it (the preflight itself stood in for: asked or not)."""
+    import fixtures.preflight as module
+
+    asked: list[str] = []
+
+    def checked(settings: Any, *_: Any, **__: Any) -> list[Row]:
+        asked.append(settings.tenant)
+        return [Row("settings", "ok")]
+
+    monkeypatch.setattr(module, "preflight", checked)
+    monkeypatch.setattr(module, "runs_journeys", lambda config: True)
+    monkeypatch.setattr(module, "only_lists", lambda config: False)
+    for value in ("off", "on"):
+        module.pytest_sessionstart(session_of(build_settings({**FABRIKAM, "E2E_PREFLIGHT": value}), []))
+        assert asked == ([] if value == "off" else ["fabrikam"]), value
+
+
+def test_a_tenant_mode_runs_preflight_table_shows_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    import fixtures.preflight as module
+
+    token = "s3cr3t-control-token"
+    monkeypatch.setattr(module, "preflight", lambda *_, **__: [Row("Mobile ID control API", "FAIL", f"refused {token}", "fix it")])
+    monkeypatch.setattr(module, "runs_journeys", lambda config: True)
+    monkeypatch.setattr(module, "only_lists", lambda config: False)
+    said: list[str] = []
+    with pytest.raises(pytest.UsageError, match="cause: tenant configuration: the preflight failed"):
+        module.pytest_sessionstart(session_of(build_settings({**FABRIKAM, "MOBILEID_CONTROL_TOKEN": token}), said))
+    assert said and "Mobile ID control API" in said[0] and token not in "\n".join(said), said
+
+
+@pytest.mark.parametrize(("status", "exit_status"), [("ok", 0), ("FAIL", 1)])
+def test_make_preflight_exits_1_when_a_row_failed_and_shows_no_secret(status: str, exit_status: int, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`make preflight` (python -m fixtures.preflight) in a script or CI step: a failed row is a failed command (the
+    tenant's preflight stood in for by its rows)."""
+    import fixtures.preflight as module
+
+    token = "s3cr3t-control-token"
+    monkeypatch.setattr(module, "load_run_settings", lambda: (build_settings({**FABRIKAM, "MOBILEID_CONTROL_TOKEN": token}), None))
+    monkeypatch.setattr(module, "preflight", lambda *_, **__: [Row("settings", "ok"), Row("Mobile ID control API", status, f"sent {token}", "fix it")])
+    assert module.main() == exit_status
+    out = capsys.readouterr().out
+    assert "preflight of tenant fabrikam (fabrikam.b2clogin.com):" in out and token not in out and "Mobile ID control API" in out, out
+
+
+def test_a_remote_browser_that_cannot_resolve_a_mapped_host_is_told_to_use_a_proxy() -> None:
+    """E2E_HOST_MAP is this machine's: a browser server elsewhere resolves the tenant's host itself."""
+    remote = {**FABRIKAM, "E2E_BROWSER_WS_ENDPOINT": "ws://browsers.fabrikam.test:3000/", "E2E_HOST_MAP": "fabrikam.b2clogin.com=127.0.0.1:8443"}
+    settings = build_settings(remote)
+    checks = Preflight(settings, httpx.Client(), lambda: None, settings.host_map)
+    fix = checks.browser_fix("Page.goto: net::ERR_NAME_NOT_RESOLVED at https://fabrikam.b2clogin.com/")
+    assert "a remote browser cannot use E2E_HOST_MAP by itself: set E2E_BROWSER_PROXY" in fix, fix
+    proxied = build_settings({**remote, "E2E_BROWSER_PROXY": "http://10.0.0.5:8888"})
+    fix = Preflight(proxied, httpx.Client(), lambda: None, proxied.host_map).browser_fix("Page.goto: net::ERR_NAME_NOT_RESOLVED at https://x/")
+    assert "check E2E_BROWSER_WS_ENDPOINT" in fix, fix
+
+
 def test_a_certificate_nobody_here_trusts_points_at_the_ca_setting() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate")
@@ -464,7 +591,9 @@ def test_a_browser_whose_proxy_fails_is_not_told_to_install_chromium() -> None:
     (httpx.Response(200, text="<html>sign in to the proxy</html>", headers={"content-type": "text/html"}),
      "answered HTTP 200 with no JSON (text/html)", TENANT_CONFIGURATION),
     (httpx.Response(503, text="Service Unavailable"), "answered HTTP 503", INFRASTRUCTURE),
-], ids=["not found", "not JSON", "failing"])
+    (httpx.Response(407, text="Proxy Authentication Required"), "answered HTTP 407", INFRASTRUCTURE),
+    (httpx.Response(429, text="Too Many Requests"), "answered HTTP 429", INFRASTRUCTURE),
+], ids=["not found", "not JSON", "failing", "a proxy refusing", "too many requests"])
 def test_mobile_ids_discovery_row_says_what_answered(answer: httpx.Response, detail: str, cause: str) -> None:
     """Not "JSONDecodeError": the status a person can act on, and the service failing told from a wrong URL."""
     check = preflight_answered_by(lambda request: answer)

@@ -35,6 +35,21 @@ def test_local_accepts_the_emulator_mode_it_uses() -> None:
     assert build_settings({"MOBILEID_MODE": "Emulator"}).mobileid_mode == "emulator"
 
 
+def test_a_choice_is_read_in_any_case() -> None:
+    s = build_settings({**TENANT, "E2E_TARGET": " Tenant", "MOBILEID_MODE": "Emulator", "E2E_PREFLIGHT": "OFF", "B2C_LANGUAGE_CUSTOMIZATION": "On",
+                        "MOBILEID_RESPONSE_MODE": "Query"})
+    assert (s.target, s.mobileid_mode, s.preflight, s.language_customization, s.idp_response_mode) == ("tenant", "emulator", False, True, "query")
+    assert build_settings(TENANT).preflight  # on unless E2E_PREFLIGHT=off
+
+
+def test_a_tenant_name_in_capitals_is_the_tenant_and_an_undefined_pipeline_secret_is_unset() -> None:
+    """B2C's tenant names are lower case (its URLs, the journeys' checks); Azure Pipelines maps a secret variable nobody
+    defined as the text $(NAME), which is no value (azure-pipelines.yml maps the optional approval webhook so)."""
+    assert build_settings({**TENANT, "B2C_TENANT": "Fabrikam"}).tenant == "fabrikam"
+    real = {**TENANT, "MOBILEID_CONTROL_URL": "", "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567"}
+    assert build_settings({**real, "MOBILEID_APPROVAL_WEBHOOK": "$(MOBILEID_APPROVAL_WEBHOOK)"}).approval_webhook is None
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [
@@ -118,6 +133,15 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
     assert "s3cr3t" not in repr(s) and "s3cr3t" not in str(s.describe())
 
 
+def test_a_browser_servers_bearer_token_is_a_secret_alone_too() -> None:
+    """The token of an Authorization header is redacted wherever it shows without its "Bearer " (a URL, a log line)."""
+    s = build_settings({**TENANT, "E2E_BROWSER_WS_ENDPOINT": "wss://browsers.example.com/", "E2E_BROWSER_PROXY": "socks5://127.0.0.1:1080",
+                        "E2E_BROWSER_WS_HEADERS": '{"Authorization": "Bearer t0ken-0123456789"}'})
+    assert {"Bearer t0ken-0123456789", "t0ken-0123456789"} <= set(s.secrets) and s.browser_proxy == "socks5://127.0.0.1:1080"
+    # What the report shows of a run: a stack without faults says none, not an empty value.
+    assert build_settings({}, LOCAL_STACK).describe()["stack_faults"] == "none"
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [
@@ -147,6 +171,7 @@ def test_the_control_token_stays_out_of_repr_and_reports() -> None:
         ({**TENANT, "B2C_POLICIES": "B2C_1A_sign in"}, "B2C_POLICIES has 'B2C_1A_sign in'"),
         ({**TENANT, "B2C_POLICIES": "B2C_1_x/../../contoso.onmicrosoft.com/B2C_1_susi"}, "B2C_POLICIES has"),
         ({**TENANT, "E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP"),
+        ({**TENANT, "E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP is malformed: .*; use host=address:port"),
         ({**TENANT, "E2E_CA_FILE": "/nonexistent/ca.pem"}, "E2E_CA_FILE"),
         ({"E2E_STACK_FAULTS": "wrong-audience,typo"}, "E2E_STACK_FAULTS"),
         ({**TENANT, "E2E_STACK_FAULTS": "wrong-audience"}, "E2E_STACK_FAULTS"),
