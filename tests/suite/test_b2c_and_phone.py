@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -10,7 +11,7 @@ import pytest
 
 from fixtures import mobile_id
 from fixtures.b2c import B2CTenant
-from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
+from fixtures.causes import INFRASTRUCTURE, TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import build_settings
 from tests.id_tokens import ISSUER, jwks, token
 from tests.local_stack import LOCAL_STACK
@@ -24,14 +25,14 @@ DISCOVERY = {
 }
 
 
-def tenant(status: int = 200) -> tuple[B2CTenant, list[str]]:
+def tenant(status: int = 200, env: dict[str, str] | None = None) -> tuple[B2CTenant, list[str]]:
     seen: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
         return httpx.Response(status, text=json.dumps(jwks() if str(request.url).startswith(DISCOVERY["jwks_uri"]) else DISCOVERY))
 
-    return B2CTenant(build_settings({}, LOCAL_STACK), httpx.Client(transport=httpx.MockTransport(answer))), seen
+    return B2CTenant(build_settings(env or {}, LOCAL_STACK), httpx.Client(transport=httpx.MockTransport(answer))), seen
 
 
 def test_authorize_url_keeps_the_discovery_query_and_adds_the_request() -> None:
@@ -75,6 +76,50 @@ def test_a_token_is_checked_against_the_client_id_of_the_request_it_answers() ->
     with pytest.raises(JourneyFailure) as failure:
         b2c.validate(token(aud=LOCAL_STACK.client_id, nonce=request.nonce), request)  # the settings' app: not the one that asked
     assert failure.value.cause == Cause(TOKEN_CONTRACT, f"aud: expected 'another-app-0000', got {LOCAL_STACK.client_id!r}")
+
+
+def test_the_request_asks_for_what_the_journey_says_and_the_runs_language_else() -> None:
+    b2c, _ = tenant(env={"E2E_UI_LOCALES": "fr"})
+    params = parse_qs(urlsplit(b2c.authorize("B2C_1_signupsignin", response_mode="form_post").url).query)
+    assert params["response_mode"] == ["form_post"] and params["ui_locales"] == ["fr"]
+    assert parse_qs(urlsplit(b2c.authorize("B2C_1_signupsignin", ui_locales="it").url).query)["ui_locales"] == ["it"]
+    logout = parse_qs(urlsplit(b2c.logout_url("B2C_1_signupsignin", "https://app.example/bye")).query)
+    assert logout["post_logout_redirect_uri"] == ["https://app.example/bye"]
+
+
+@pytest.mark.parametrize("status", [301, 204])
+def test_a_discovery_answer_other_than_200_is_no_discovery(status: int) -> None:
+    b2c, _ = tenant(status=status)
+    with pytest.raises(AssertionError, match=f"answered HTTP {status}"):
+        b2c.authorize("B2C_1_signupsignin")
+
+
+def test_each_policys_keys_come_from_its_own_discovery() -> None:
+    b2c, seen = tenant()
+    b2c.jwks("B2C_1_other")
+    assert seen[0].endswith("/B2C_1_other/v2.0/.well-known/openid-configuration") and seen[1] == DISCOVERY["jwks_uri"], seen
+
+
+@pytest.mark.parametrize(("claims", "claim"), [({"iss": "https://evil.example/v2.0/"}, "iss"), ({"nonce": "another-sign-ins"}, "nonce")])
+def test_a_token_of_another_issuer_or_sign_in_is_refused(claims: dict[str, Any], claim: str) -> None:
+    """The issuer is the discovery's and the nonce the request's, never what the token says of itself."""
+    b2c, _ = tenant()
+    request = b2c.authorize("B2C_1_signupsignin")
+    with pytest.raises(JourneyFailure) as failure:
+        b2c.validate(token(**{"nonce": request.nonce, **claims}), request)
+    assert failure.value.cause.name == TOKEN_CONTRACT and failure.value.cause.detail.startswith(f"{claim}:"), failure.value.cause
+
+
+@pytest.mark.parametrize("error", [httpx.ConnectError("refused"), httpx.ReadTimeout("timed out")], ids=["refused", "timed out"])
+def test_no_answer_from_b2c_is_the_way_there_failing(error: httpx.HTTPError) -> None:
+    """Refused or timed out alike: the way to B2C, worth another attempt (--infra-reruns), not the tenant."""
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    b2c = B2CTenant(build_settings({}, LOCAL_STACK), httpx.Client(transport=httpx.MockTransport(fail)))
+    with pytest.raises(JourneyFailure) as failure:
+        b2c.authorize("B2C_1_signupsignin")
+    assert failure.value.cause.name == INFRASTRUCTURE and "cannot fetch the discovery document" in str(failure.value), failure.value.cause
 
 
 def test_fresh_numbers_are_swiss_mobile_numbers_unique_and_tagged_by_worker(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -110,6 +110,27 @@ def unreachable(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("Connection refused", request=request)
 
 
+@pytest.mark.parametrize("answer", [lambda request: httpx.Response(500, text="Internal Server Error"), unreachable], ids=["500", "no answer"])
+def test_an_emulator_failing_or_out_of_reach_is_infrastructure(answer: Callable[[httpx.Request], httpx.Response]) -> None:
+    """HTTP 500 as 502, and no answer at all: the machine or the network, worth another attempt, not the run's settings."""
+    with pytest.raises(ControlAPIError) as failing:
+        ControlAPI(httpx.Client(transport=httpx.MockTransport(answer)), BASE, SECRET).robots()
+    assert failing.value.cause.name == INFRASTRUCTURE and failing.value.infrastructure, failing.value
+
+
+def test_ending_an_open_sign_in_takes_only_not_pending_as_nothing_open() -> None:
+    assert control(409, '{"error": "not_pending"}').end_open_sign_in("+41791234567") is False
+    with pytest.raises(ControlAPIError, match="answered HTTP 409 to end an open sign-in"):
+        control(409, '{"error": "conflict"}').end_open_sign_in("+41791234567")
+
+
+def test_the_run_s_robot_numbers_come_before_the_emulators() -> None:
+    """MOBILEID_ROBOTS names the number for an outcome; the emulator's list only fills in the others."""
+    settings = build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092406"})
+    phone = MobileID(settings, control(200, '{"robots": {"busy": "+41000092999", "user_cancel": "+41000092401"}}'), lambda message: None)
+    assert (phone.robot("busy"), phone.robot("user_cancel")) == ("+41000092406", "+41000092401")
+
+
 def answering(status: int, body: str = "", content_type: str = "application/json") -> Callable[[httpx.Request], httpx.Response]:
     return lambda request: httpx.Response(status, text=body, headers={"Content-Type": content_type})
 
@@ -194,3 +215,21 @@ def test_an_emulator_that_lists_no_numbers_passes_saying_what_the_journeys_then_
         assert phone.robot("busy") == "+41000092406"
     with pytest.raises(pytest.skip.Exception, match="set MOBILEID_ROBOTS"):
         phone.robot("user_cancel")
+
+
+def test_the_token_never_shows_in_the_control_apis_repr() -> None:
+    assert SECRET not in repr(control(200, "{}")) and BASE in repr(control(200, "{}"))
+
+
+def test_the_phone_asks_the_control_api_to_hold_its_call_no_longer_than_it_may() -> None:
+    """A long MOBILEID_APPROVAL_TIMEOUT: the control API holds a call at most 120 s (a longer wait it refuses, invalid_wait)."""
+    waits: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        waits.append(request.url.params["wait"])
+        return httpx.Response(200, json={"status": "approved"})
+
+    phone = MobileID(build_settings({**TENANT, "MOBILEID_APPROVAL_TIMEOUT": "300"}),
+                     ControlAPI(httpx.Client(transport=httpx.MockTransport(answer)), BASE, SECRET), lambda message: None)
+    phone.approve("+41791234567")
+    assert len(waits) == 1 and float(waits[0]) <= 120, waits

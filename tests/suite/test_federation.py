@@ -76,6 +76,34 @@ def test_each_mismatch_names_the_parameter_and_the_fix(changes: dict, parameter:
     assert list(found) == [parameter] and says in found[parameter], found
 
 
+@pytest.mark.parametrize(
+    ("changes", "parameter", "says"),
+    [
+        # Each scope is a whole word: mid_profile is not profile
+        ({"scope": "openid phone mid_profile"}, "scope", "it lacks profile"),
+        ({"response_type": "code id_token"}, "response_type", "Mobile ID supports code only"),
+        ({"response_mode": "query"}, "response_mode", "is 'query'; the set-up uses 'form_post'"),
+        *(({name: "x"}, name, "is sent, and Mobile ID does not accept it") for name in ("display", "max_age", "id_token_hint", "claims")),
+    ],
+)
+def test_near_misses_are_mismatches_too(changes: dict, parameter: str, says: str) -> None:
+    found = problems(request(**changes))
+    assert list(found) == [parameter] and says in found[parameter], found
+
+
+def test_a_user_flows_fix_names_its_portal_field_not_a_policy_element() -> None:
+    """A user flow has no UsePolicyInRedirectUri to set: its wrong redirect URI is fixed where the sign-in starts."""
+    found = problems(request(client_id="someone-else", redirect_uri=AUTHRESP.replace("/oauth2", "/b2c_1_signupsignin/oauth2")),
+                     policy="B2C_1_signupsignin")
+    assert 'the Mobile ID identity provider\'s "Client ID" field' in found["client_id"], found
+    assert "UsePolicyInRedirectUri" not in found["redirect_uri"] and "sign in at https://contoso.b2clogin.com (B2C_DOMAIN)" in found["redirect_uri"]
+
+
+def test_the_language_passed_on_is_the_first_of_ui_locales() -> None:
+    assert language_problem(request(ui_locales="de-DE en"), "de") is None
+    assert language_problem(request(ui_locales="en de-DE"), "de") is not None
+
+
 def test_mobile_id_gets_the_language_b2cs_pages_show_not_one_b2c_does_not_offer() -> None:
     """B2C passes its page's language on: for a language it does not offer (Romansh), or a user flow on a tenant without
     language customization, that is its default, not a wrong language (a repro in the reporter's language runs)."""
@@ -149,6 +177,7 @@ def test_the_policy_comes_from_the_apps_authorize_url_only() -> None:
     assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?x=1") == "B2C_1A_signup_signin"
     assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p=B2C_1_signupsignin") == "B2C_1_signupsignin"
     assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_x/api/CombinedSigninAndSignup/unified?p=B2C_1A_x") is None
+    assert policy_of("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=x") is None  # no policy named
 
 
 def edited_policies(directory: Path, written: str, instead: str) -> Path:
@@ -246,3 +275,27 @@ def test_the_language_journeys_check_is_what_b2c_sent_the_browser_on_with(page, 
     with pytest.raises(JourneyFailure) as failure:
         watch.check_language_passed_on()
     assert failure.value.cause.name == BROKEN_PROMISE and f"passed Mobile ID ui_locales={passed_on!r}" in str(failure.value), str(failure.value)
+
+
+@pytest.mark.browser
+def test_the_watch_checks_the_request_b2c_sent_on_not_mobile_ids_own_pages_after_it(page) -> None:
+    """One mismatch is enough to fail the journey; and what Mobile ID's pages do next (a page of its own, with a client_id
+    in its query) is not B2C's request."""
+    from fixtures.federation import FederationWatch
+
+    watch = FederationWatch(page, build_settings({}, LOCAL_STACK))
+    mobile_id = request(scope="openid profile")
+    consent = "https://m.mobileid.ch/oidc/consent?" + urlencode({"client_id": "mobile-ids-own"})
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
+        body=f"<html><body><script>location.assign({json.dumps(mobile_id)})</script></body></html>", content_type="text/html"))
+    page.route("https://m.mobileid.ch/oidc/authorize**", lambda route: route.fulfill(
+        body=f"<html><body><script>location.assign({json.dumps(consent)})</script></body></html>", content_type="text/html"))
+    page.route("https://m.mobileid.ch/oidc/consent**", lambda route: route.fulfill(body="<html><body>consent</body></html>", content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?"
+              + urlencode({"client_id": LOCAL_STACK.client_id}))
+    page.wait_for_url("https://m.mobileid.ch/oidc/consent**")
+    assert watch.federation == mobile_id
+    with pytest.raises(FederationRequestError) as failure:
+        watch.check()
+    assert [m.parameter for m in failure.value.mismatches] == ["scope"], str(failure.value)
+    assert "through B2C_1A_signup_signin" in str(failure.value)
