@@ -47,6 +47,23 @@ def test_the_custom_policy_button_is_named_by_the_mobile_id_technical_profile(po
     assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID") == "Swiss Mobile ID"
 
 
+NAMED_IN = ("<ClaimsProviders><ClaimsProvider><Domain>mobileid.ch</Domain><DisplayName>{name}</DisplayName><TechnicalProfiles>"
+            "<TechnicalProfile Id=\"MobileID-OAuth2\"><DisplayName>{name} Mobile ID</DisplayName></TechnicalProfile></TechnicalProfiles>"
+            "</ClaimsProvider>")
+
+
+def test_the_button_is_named_by_the_policys_most_derived_file_that_names_it(policies: Path) -> None:
+    """As B2C layers a policy's files from its base: the extension's DisplayName wins over the base's and the localization's
+    (the extension's base, though its file name sorts after it), and another policy's file names no button of this one."""
+    edit(policies / "TrustFrameworkBase.xml", "<ClaimsProviders>", NAMED_IN.format(name="Base"))
+    localization = policies / "TrustFrameworkLocalization.xml"
+    edit(localization, "</BasePolicy>", "</BasePolicy>" + NAMED_IN.format(name="Localization") + "</ClaimsProviders>")
+    edit(policies / "SignUpOrSigninWithNewUser.xml", "</BasePolicy>", "</BasePolicy>" + NAMED_IN.format(name="New user") + "</ClaimsProviders>")
+    reread()
+    assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID") == "Mobile-ID"
+    assert texts.mobile_id_button_label("B2C_1A_signup_signin_newuser", "Mobile ID") == "New user Mobile ID"
+
+
 def test_the_user_flow_button_is_named_by_the_setting() -> None:
     assert build_settings({}).user_flow_idp_name == "Mobile ID"
     from tests.suite.test_settings import TENANT  # a tenant's portal name (the local stack's is "Mobile ID")
@@ -110,6 +127,8 @@ def test_documented_variants_are_accepted_and_nothing_else() -> None:
     assert texts.matches("AADB2C90091", "The user has canceled entering self-asserted information")
     assert not texts.matches("AADB2C90091", "The user cancelled.")
     assert texts.matches("button_continue", "Create") and not texts.matches("button_continue", "Créer")
+    assert not texts.matches("AADB2C90091", "The user has cancelled entering self-asserted information. Please try again.")  # whole text
+    assert not texts.matches("button_continue", "create")  # exactly
 
 
 def test_the_suites_localization_reader_merges_the_chain_as_the_policy_says(policies: Path) -> None:
@@ -391,3 +410,45 @@ def test_the_error_pages_documented_heading_is_expected_only_where_the_policy_pi
     reread()
     assert texts.error_page_layout("B2C_1A_signup_signin") == (1, 2, 2)  # the later file's wins
     assert texts.error_page_heading("B2C_1A_signup_signin") is None
+
+
+def test_the_local_sign_in_profiles_link_settings_are_read_as_b2c_reads_them(policies: Path) -> None:
+    """setting.showSignupLink 0 is false, setting.forgotPasswordLinkLocation none is None (trimmed, any case), as the
+    emulator reads them."""
+    edit(policies / "TrustFrameworkBase.xml", '<Item Key="setting.operatingMode">Email</Item>', '<Item Key="setting.operatingMode">Email</Item>'
+         '<Item Key="setting.showSignupLink"> 0 </Item><Item Key="setting.forgotPasswordLinkLocation">none</Item>')
+    reread()
+    assert texts.sign_in_form_links("B2C_1A_signup_signin") == set()
+
+
+def test_a_display_name_required_with_1_is_required(policies: Path) -> None:
+    edit(policies / "TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" Required="true" />',
+         '<OutputClaim ClaimTypeReferenceId="displayName" Required="1" />')
+    reread()
+    assert texts.display_name_required("B2C_1A_signup_signin")
+
+
+def test_replace_all_drops_the_bases_resources_of_every_language(policies: Path) -> None:
+    """A later file's LocalizedResourcesReferences MergeBehavior="ReplaceAll" listing English only: the base's German
+    reference is gone too, so B2C's own German is shown, not the base's resources."""
+    edit(policies / "TrustFrameworkBase.xml", "<BuildingBlocks>", "<BuildingBlocks>" + OWN_SIGN_IN_PAGE)
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    edit(extensions, *OWN_TEXTS)
+    edit(extensions, "<BuildingBlocks>", '<BuildingBlocks><ContentDefinitions><ContentDefinition Id="api.signuporsignin.contoso">'
+         '<LocalizedResourcesReferences MergeBehavior="ReplaceAll"><LocalizedResourcesReference Language="en" LocalizedResourcesReferenceId="contoso.en" />'
+         '</LocalizedResourcesReferences></ContentDefinition></ContentDefinitions>')
+    edit(extensions, 'Type="CombinedSignInAndSignUp" ContentDefinitionReferenceId="api.signuporsignin"',
+         'Type="CombinedSignInAndSignUp" ContentDefinitionReferenceId="api.signuporsignin.contoso"')
+    reread()
+    assert texts.custom_policy_ux("B2C_1A_signup_signin", texts.SIGN_IN_SCREEN, "en") == {"button_signin": "Log in"}
+    assert texts.custom_policy_ux("B2C_1A_signup_signin", texts.SIGN_IN_SCREEN, "de") == {}
+
+
+def test_each_custom_policy_is_read_from_its_own_files(policies: Path) -> None:
+    """A second relying party file (another PolicyId) with its own error page layout: read for that policy, not the seed's."""
+    text = (policies / "SignUpOrSignin.xml").read_text().replace('PolicyId="B2C_1A_signup_signin"', 'PolicyId="B2C_1A_other"')
+    newer = ("<BuildingBlocks><ContentDefinitions><ContentDefinition Id=\"api.error\"><DataUri>"
+             "urn:com:microsoft:aad:b2c:elements:contract:globalexception:1.2.2</DataUri></ContentDefinition></ContentDefinitions></BuildingBlocks>")
+    (policies / "Other.xml").write_text(text.replace("</BasePolicy>", "</BasePolicy>" + newer, 1))
+    reread()
+    assert texts.error_page_layout("B2C_1A_other") == (1, 2, 2) and texts.error_page_layout("B2C_1A_signup_signin") == (1, 2, 1)
