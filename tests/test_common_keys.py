@@ -75,3 +75,28 @@ def test_an_operators_key_that_cannot_sign_rs256_is_named(tmp_path: Path, conten
         path.write_text(content)
     with pytest.raises(ValueError, match=says):
         SigningKey.from_pem_file(path, "deployed-1")
+
+
+def test_a_private_file_is_its_owners_only_from_its_first_byte_and_also_when_it_was_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """mocks.common.files.write_private: no moment with the secret readable by others, and a file that was (an older
+    version's, a copy) is made owner-only."""
+    import os
+
+    from mocks.common import files
+
+    modes: list[int] = []
+    opened = os.fdopen
+
+    def fdopen(descriptor: int, *args: object, **kwargs: object) -> object:
+        modes.append(os.fstat(descriptor).st_mode & 0o777)  # before a byte is written
+        return opened(descriptor, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(os, "fdopen", fdopen)  # the module's os is this os
+    fresh = tmp_path / "fresh"
+    files.write_private(fresh, b"secret")
+    kept = tmp_path / "kept"
+    kept.write_bytes(b"old")
+    kept.chmod(0o644)
+    files.write_private(kept, b"secret")
+    assert modes[0] == 0o600  # the new file, before its first byte
+    assert [(path.read_bytes(), path.stat().st_mode & 0o777) for path in (fresh, kept)] == [(b"secret", 0o600), (b"secret", 0o600)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -161,3 +162,60 @@ def test_trust_is_built_once_per_ca_file_and_again_when_the_file_changes(tmp_pat
 
     assert der(first) in context.get_ca_certs(binary_form=True)
     assert der(second) in renewed.get_ca_certs(binary_form=True) and der(second) not in context.get_ca_certs(binary_form=True)
+
+
+def test_a_private_ca_adds_to_the_public_cas_and_does_not_replace_them(tmp_path: Path) -> None:
+    """A tenant's pages and a deployed emulator behind a public certificate stay reachable with E2E_CA_FILE set."""
+    import ssl
+
+    import certifi
+    import trustme
+
+    private = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    private.cert_pem.write_to_path(str(ca_file))
+    trusted = net.trust(ca_file).get_ca_certs(binary_form=True)
+    public = ssl.create_default_context(cafile=certifi.where()).get_ca_certs(binary_form=True)
+    assert ssl.PEM_cert_to_DER_cert(private.cert_pem.bytes().decode()) in trusted
+    assert set(public) <= set(trusted)
+
+
+def test_a_host_maps_names_are_matched_whatever_their_case() -> None:
+    assert hosts.parse_host_map(" Contoso.B2CLogin.com =127.0.0.1:8443") == {"contoso.b2clogin.com": ("127.0.0.1", 8443)}
+
+
+def test_a_mapped_request_names_its_host_in_tls_sni(tmp_path: Path) -> None:
+    """Not the address it connects to: a TLS front (a team's proxy, a load balancer) picks the site by SNI."""
+    files = tls.issue_local_certificates(tmp_path, HOSTS)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(files.server_cert_chain, files.server_key)
+    named: list[str | None] = []
+    context.sni_callback = lambda _sock, name, _context: named.append(name)
+    listener = serve.bind("127.0.0.1", 0)
+
+    def answer_once() -> None:
+        connection, _ = listener.accept()
+        with context.wrap_socket(connection, server_side=True) as tls_connection:
+            tls_connection.recv(65536)
+            tls_connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+    serving = threading.Thread(target=answer_once, daemon=True)
+    serving.start()
+    try:
+        with net.client({"openid.mobileid.ch": ("127.0.0.1", listener.getsockname()[1])}, verify=str(files.ca_cert), timeout=5) as http:
+            assert http.get("https://openid.mobileid.ch/").text == "ok"
+    finally:
+        serving.join(5)
+        listener.close()
+    assert named == ["openid.mobileid.ch"]
+
+
+def test_a_client_without_a_ca_file_verifies_with_the_public_cas_or_not_at_all_when_told() -> None:
+    """A tenant's run (no E2E_CA_FILE): ``verify`` is True, or a context, or False, passed on as httpx takes them."""
+    import ssl
+
+    assert net.tls_verification(True) is True and net.tls_verification(False) is False
+    context = ssl.create_default_context()
+    assert net.tls_verification(context) is context
+    with net.client() as http, net.client(verify=False) as unverified:
+        assert http.timeout.connect == unverified.timeout.connect == 10.0

@@ -261,3 +261,27 @@ def test_a_server_thread_that_does_not_end_when_told_says_so() -> None:
         release.set()
         server.stop(timeout=5)  # now it ends: no thread left serving into the next test
         sock.close()
+
+
+def test_a_server_thread_that_does_not_start_in_time_is_told_to_stop_and_serves_nothing_afterwards() -> None:
+    """A start that outlasts its timeout: the server that comes up later is stopped, not left serving on the socket."""
+    sock = bind("127.0.0.1", 0)
+    server = ServerThread(Starlette(), sock)
+    late, serve = threading.Event(), server.server.serve
+
+    async def serve_late(sockets: list[socket.socket] | None = None) -> None:
+        await asyncio.to_thread(late.wait, 5)  # a start slower than start()'s patience
+        await serve(sockets)
+
+    server.server.serve = serve_late  # type: ignore[method-assign]
+    try:
+        with pytest.raises(RuntimeError, match=r"the server on 127\.0\.0\.1:\d+ did not start within 0\.1 s"):
+            server.start(timeout=0.1)
+        late.set()
+        server._thread.join(5)
+        assert not server._thread.is_alive()
+    finally:
+        late.set()
+        server.server.stop_soon()
+        server._thread.join(5)
+        sock.close()

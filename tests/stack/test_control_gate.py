@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mocks.mobileid.settings import MIN_CONTROL_TOKEN
 from mocks.stack import StackConfig, build_stack, mobileid_control
 from mocks.stack_description import ready_lines
 from tests.event_loop import run
@@ -68,8 +69,26 @@ def test_the_ready_lines_say_whether_the_control_api_is_on_never_with_the_token(
 
 
 @pytest.mark.parametrize(("host", "token", "on"), [
-    ("127.0.0.1", None, True), ("::1", None, True), ("localhost", None, True),
+    ("127.0.0.1", None, True), ("::1", None, True), ("[::1]", None, True), ("localhost", None, True),
     ("0.0.0.0", None, False), ("::", None, False), ("192.0.2.10", None, False), ("0.0.0.0", TOKEN, True),
 ])
 def test_the_gate_decision(host: str, token: str | None, on: bool) -> None:
     assert mobileid_control(host, token)[0] is on
+
+
+def test_a_token_on_loopback_is_required_of_loopback_clients_too_and_the_ready_lines_say_so(stack_for) -> None:
+    """A token given is the gate wherever the stack listens: its line is not the loopback one, which would tell a reader
+    (or a script) that a local client needs none."""
+    app, info = stack_for("127.0.0.1", TOKEN)
+    assert info.control == "on (token required)" and "Mobile ID control API: on (token required)" in ready_lines(info)
+    assert {sent: control_status(app, LOCAL, sent) for sent in (None, "wrong", TOKEN)} == {None: 401, "wrong": 401, TOKEN: 200}
+
+
+@pytest.mark.parametrize(("length", "refused"), [(MIN_CONTROL_TOKEN - 1, True), (MIN_CONTROL_TOKEN, False)])
+def test_a_control_api_others_can_reach_takes_a_token_of_the_emulators_minimum_length(length: int, refused: bool) -> None:
+    token = "t" * length
+    if refused:
+        with pytest.raises(SystemExit, match=rf"MOBILEID_CONTROL_TOKEN \(--host 0\.0\.0\.0\) is too short .* at least {MIN_CONTROL_TOKEN}"):
+            mobileid_control("0.0.0.0", token)
+    else:
+        assert mobileid_control("0.0.0.0", token) == (True, "on (token required)")

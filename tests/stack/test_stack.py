@@ -14,8 +14,9 @@ from playwright.sync_api import Error as PlaywrightError
 
 from mocks.common import net, params
 from mocks.common.serve import TimedH11Protocol
+from mocks.common.tls import spki_hash
 from mocks.faults import Fault
-from mocks.stack import StackConfig, StackInfo, running_stack
+from mocks.stack import StackConfig, StackInfo, build_stack, running_stack
 
 
 def http(info: StackInfo) -> httpx.Client:
@@ -68,6 +69,75 @@ def test_state_dir_keeps_the_ca_and_the_keys(tmp_path: Path) -> None:
             assert client.get("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/discovery/v2.0/keys").json()["keys"][0]["kid"] == kid
 
 
+def test_a_state_dir_not_there_yet_is_made_with_its_parents_and_kept(tmp_path: Path) -> None:
+    state = tmp_path / "runs" / "state"
+    with running_stack(StackConfig(port=0, state_dir=state)) as info:
+        assert info.state_dir == state.resolve() and (state / "ca.pem").is_file()
+    assert (state / "ca.pem").is_file()  # given, so kept
+
+
+def test_without_a_state_dir_a_temporary_one_is_used_and_removed_at_the_end() -> None:
+    with running_stack(StackConfig(port=0)) as info:
+        state = info.state_dir
+        assert (state / "ca.pem").is_file() and (state / "mobileid-signing-key.pem").is_file()
+    assert not state.exists()  # its keys and client secret went with it
+
+
+def test_the_stack_listens_on_the_port_asked_for(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with running_stack(StackConfig(port=port, state_dir=tmp_path)) as info:
+        assert info.port == port and info.ready_url == f"https://127.0.0.1:{port}"
+        assert set(info.host_map.values()) == {("127.0.0.1", port)}
+        with http(info) as client:
+            assert client.get("https://jwt.ms/").status_code == 200
+
+
+def test_a_stack_listening_everywhere_is_reached_on_loopback(tmp_path: Path) -> None:
+    """--host 0.0.0.0: the host map and ready URL name this machine's loopback, not the wildcard (docs/contracts.md)."""
+    with socket.socket() as sock:  # bound, never listening
+        sock.bind(("0.0.0.0", 0))
+        port = sock.getsockname()[1]
+        _, info, _ = build_stack(StackConfig(host="0.0.0.0", port=0), sock, tmp_path)
+    assert set(info.host_map.values()) == {("127.0.0.1", port)} and info.ready_url == f"https://127.0.0.1:{port}"
+
+
+def test_a_stack_on_ipv6_loopback_gives_urls_with_the_address_in_brackets(tmp_path: Path) -> None:
+    """--host ::1: stack-ready and the proxy's URL are URLs a client can parse (RFC 3986's [::1]:port, not ::1:port)."""
+    try:
+        sock = socket.socket(socket.AF_INET6)
+        sock.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with sock:
+        port = sock.getsockname()[1]
+        _, info, _ = build_stack(StackConfig(host="::1", port=0), sock, tmp_path)
+    assert info.ready_url == f"https://[::1]:{port}" and httpx.URL(info.ready_url).port == port
+    assert set(info.host_map.values()) == {("::1", port)}
+
+
+@pytest.mark.parametrize("foreign", [True, False])
+def test_the_foreign_signing_key_fault_gives_b2c_a_foreign_key(tmp_path: Path, foreign: bool) -> None:
+    faults = frozenset({Fault.FOREIGN_SIGNING_KEY}) if foreign else frozenset()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        _, info, _ = build_stack(StackConfig(port=0, faults=faults), sock, tmp_path)
+    keys = info.apps["b2c"].state.tenant.keys
+    assert (keys.foreign is not None) is foreign
+    assert (tmp_path / "b2c-foreign-signing-key.pem").is_file() is foreign
+
+
+def test_the_ready_lines_give_the_chromium_flags_that_reach_the_stack_by_its_pin(local_stack: StackInfo) -> None:
+    from mocks.common.hosts import chromium_host_resolver_rules
+    from mocks.stack_description import ready_lines
+
+    chromium = next(line for line in ready_lines(local_stack) if line.lstrip().startswith("chromium "))
+    assert f'--host-resolver-rules="{chromium_host_resolver_rules(local_stack.host_map)}"' in chromium
+    assert f"--ignore-certificate-errors-spki-list={local_stack.spki} " in chromium
+    assert local_stack.spki == spki_hash(local_stack.state_dir / "server-chain.pem")
+
+
 def test_the_proxy_tunnels_only_the_stacks_host_names(local_stack: StackInfo) -> None:
     assert local_stack.proxy_url
     context = ssl.create_default_context(cafile=str(local_stack.ca_path))
@@ -76,6 +146,38 @@ def test_the_proxy_tunnels_only_the_stacks_host_names(local_stack: StackInfo) ->
         assert response.status_code == 200 and "decodedToken" in response.text
         with pytest.raises(httpx.ProxyError):
             client.get("https://example.com/")
+
+
+def proxy_answer(info: StackInfo, request: bytes, timeout: float = 5.0) -> bytes:
+    """What the stack's proxy answers ``request`` with before it closes the connection or the tunnel is up (its head)."""
+    assert info.proxy_url
+    host, port = info.proxy_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer and (chunk := sock.recv(4096)):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(("request_line", "status"), [
+    ("CONNECT jwt.ms:443 HTTP/1.1", 200), ("CONNECT JWT.MS:443 HTTP/1.1", 200),
+    ("CONNECT jwt.ms:80 HTTP/1.1", 403), ("CONNECT jwt.ms:8443 HTTP/1.1", 403), ("CONNECT example.com:443 HTTP/1.1", 403),
+    ("GET jwt.ms:443 HTTP/1.1", 403), ("GET https://jwt.ms/ HTTP/1.1", 403),
+])
+def test_the_proxy_tunnels_connect_to_the_stacks_names_on_port_443_only(local_stack: StackInfo, request_line: str, status: int) -> None:
+    host = request_line.split()[1]
+    answer = proxy_answer(local_stack, f"{request_line}\r\nHost: {host}\r\n\r\n".encode())
+    assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer
+
+
+def test_the_proxy_closes_a_connection_whose_request_head_does_not_come(local_stack: StackInfo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mocks import stack_proxy
+
+    monkeypatch.setattr(stack_proxy, "HEADER_TIMEOUT", 0.3)
+    started = time.monotonic()
+    assert proxy_answer(local_stack, b"CONNECT jwt.ms:443 HTTP/1.1\r\n") == b""  # closed, never answered
+    assert time.monotonic() - started < 3
 
 
 # --- journeys in Chromium ---------------------------------------------------------------------------
@@ -192,6 +294,21 @@ def test_start_stack_without_a_with_block(tmp_path: Path) -> None:
         client.get("https://jwt.ms/")
 
 
+def test_a_stopped_stack_answers_no_more_not_even_on_a_connection_kept_open(tmp_path: Path) -> None:
+    """Its server ends with it: a client's kept-alive connection is not served on by a server left running."""
+    from mocks.stack import start_stack
+
+    running = start_stack(port=0, state_dir=tmp_path)
+    try:
+        with http(running.info) as client:
+            assert client.get("https://jwt.ms/").status_code == 200  # the connection stays open for the next request
+            running.stop()
+            with pytest.raises(httpx.TransportError):
+                client.get("https://jwt.ms/")
+    finally:
+        running.stop()
+
+
 @pytest.mark.parametrize("url", [
     "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/oauth2/v2.0/token",
     "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/oauth2/v2.0/logout",
@@ -210,7 +327,7 @@ def test_a_chunked_body_over_64_kib_is_413_on_every_site(local_stack: StackInfo,
     assert response.status_code == 413, (response.status_code, response.text[:200])
 
 
-@pytest.mark.parametrize("sent", ["a body shorter than declared", "a head that never ends"])
+@pytest.mark.parametrize("sent", ["a body shorter than declared", "a head that never ends", "nothing after the handshake"])
 def test_b2cs_host_on_the_stack_ends_a_slow_request_within_its_deadline(local_stack: StackInfo, monkeypatch: pytest.MonkeyPatch,
                                                                          sent: str) -> None:
     """mocks/b2c/README.md: on B2C's host too, a body not all there within the deadline after the headers gets 408 and a
@@ -223,11 +340,11 @@ def test_b2cs_host_on_the_stack_ends_a_slow_request_within_its_deadline(local_st
     b2c = f"{local_stack.tenant}.b2clogin.com"
     head = (f"POST /{local_stack.tenant}.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/token HTTP/1.1\r\nHost: {b2c}\r\n"
             "Content-Type: application/x-www-form-urlencoded\r\n")
-    request = (head + "Content-Length: 1000\r\n\r\ngrant_t") if sent == "a body shorter than declared" else head
+    request = {"a body shorter than declared": head + "Content-Length: 1000\r\n\r\ngrant_t", "a head that never ends": head}.get(sent, "")
     with socket.create_connection(("127.0.0.1", local_stack.port), timeout=deadline + grace) as raw:
         with tls.wrap_socket(raw, server_hostname=b2c) as sock:
             started = time.monotonic()
-            sock.sendall(request.encode())
+            sock.sendall(request.encode())  # nothing: a connection that never says a word is closed too
             answer = b""
             while chunk := sock.recv(4096):
                 answer += chunk

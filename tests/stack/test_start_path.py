@@ -116,3 +116,16 @@ def test_the_stack_command_begins_before_it_imports_the_stack_and_an_import_of_i
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, tail(done.stderr, 2000)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == expected
+
+
+def test_a_kept_tls_set_is_reused_for_the_same_host_names_and_replaced_for_others(tmp_path: Path) -> None:
+    """Another --tenant in the same state directory: a certificate for the old names would fail every TLS handshake."""
+    first = local_tls(tmp_path, site_hosts("contoso"))
+    ca = first.ca_cert.read_bytes()
+    assert local_tls(tmp_path, site_hosts("contoso")).ca_cert.read_bytes() == ca
+    other = local_tls(tmp_path, site_hosts("fabrikam"))
+    assert other.ca_cert.read_bytes() != ca and other.spki() == spki_hash(other.server_cert_chain)
+    from cryptography import x509
+
+    names = x509.load_pem_x509_certificate(other.server_cert_chain.read_bytes()).extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    assert "fabrikam.b2clogin.com" in names.value.get_values_for_type(x509.DNSName)

@@ -48,6 +48,48 @@ def test_a_missing_ready_line_is_named(drop: str) -> None:
         parse_ready_lines([line for line in READY if not line.startswith(drop)])
 
 
+def test_the_proxy_line_is_read_when_there_is_one() -> None:
+    assert parse_ready_lines(READY).proxy_url is None
+    with_proxy = [*READY[:-1], "stack-proxy: http://127.0.0.1:9000", READY[-1]]
+    assert parse_ready_lines(with_proxy).proxy_url == "http://127.0.0.1:9000"
+
+
+@pytest.mark.parametrize("port", ["abc", "-1", ""])
+def test_a_port_that_is_no_number_is_named(port: str) -> None:
+    with pytest.raises(StackStartError, match=f"stack-port {port!r} is not a port number") as raised:
+        parse_ready_lines([f"stack-port: {port}", *READY[1:]])
+    assert raised.value.cause == Cause(INFRASTRUCTURE, raised.value.cause.detail)
+
+
+def test_keys_are_copied_owner_only_and_never_over_a_key_there_already(tmp_path: Path) -> None:
+    """The cache's keys fill a state directory's gaps, and a run's new keys the cache's: a kept key is never replaced (its
+    tokens' kid would change under a run that trusts it)."""
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.mkdir()
+    for name in stack_module.KEY_FILES[:2]:
+        (source / name).write_text(f"source {name}")
+    target.mkdir()
+    own = stack_module.KEY_FILES[0]
+    (target / own).write_text("target's own")
+    stack_module.copy_keys(source, target)
+    assert (target / own).read_text() == "target's own"
+    copied = target / stack_module.KEY_FILES[1]
+    assert copied.read_text() == f"source {stack_module.KEY_FILES[1]}" and stat.S_IMODE(copied.stat().st_mode) == 0o600
+    assert sorted(p.name for p in target.iterdir()) == sorted(stack_module.KEY_FILES[:2])  # nothing left aside
+
+
+@pytest.mark.parametrize("customized", [True, False])
+def test_a_stack_started_apart_gives_tenant_settings_as_it_describes_itself(customized: bool) -> None:
+    from fixtures.stack import tenant_settings
+
+    described = LOCAL_STACK.to_json().replace('"language_customization":true', f'"language_customization":{str(customized).lower()}')
+    info = parse_ready_lines([line if not line.startswith("stack-description") else f"stack-description: {described}" for line in READY])
+    settings = tenant_settings(info)
+    assert settings["B2C_LANGUAGE_CUSTOMIZATION"] == ("on" if customized else "off")
+    assert (settings["E2E_HOST_MAP"], settings["E2E_CA_FILE"]) == ("contoso.b2clogin.com=127.0.0.1:8443,jwt.ms=127.0.0.1:8443", "/tmp/ca.pem")
+    assert settings["B2C_POLICIES"] == "B2C_1_signupsignin,B2C_1A_signup_signin"
+
+
 def test_reading_stops_at_the_deadline() -> None:
     lines: queue.Queue[str | None] = queue.Queue()
     lines.put("stack-port: 1\n")
@@ -70,6 +112,18 @@ def test_faults_and_state_dir_reach_the_command(tmp_path: Path) -> None:
     assert command[command.index("--state-dir") + 1] == str(tmp_path)
     assert [command[i + 1] for i, arg in enumerate(command) if arg == "--fault"] == ["wrong-idp", "slow-idp"]
     assert command[command.index("--port") + 1] == "0"
+
+
+def test_the_settings_stack_options_reach_its_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """B2C_LANGUAGE_CUSTOMIZATION=off and E2E_STACK_PAGE_BUILD_DELAY are the stack's, not only the suite's idea of it."""
+    from fixtures.stack_description import stack_command
+
+    def options(command: list[str]) -> dict[str, str]:
+        return {arg: command[i + 1] for i, arg in enumerate(command) if arg in ("--language-customization", "--page-build-delay")}
+
+    assert options(stack_command(tmp_path, build_settings({}, LOCAL_STACK))) == {}  # the stack's defaults: on, no delay
+    settings = build_settings({"B2C_LANGUAGE_CUSTOMIZATION": "off", "E2E_STACK_PAGE_BUILD_DELAY": "1.5"}, LOCAL_STACK)
+    assert options(stack_command(tmp_path, settings)) == {"--language-customization": "off", "--page-build-delay": "1.5"}
 
 
 STARTING_A_STACK = ("import pathlib, sys\nfrom fixtures.stack import Stack\nfrom fixtures.stack_description import serve_command\n"
@@ -112,8 +166,61 @@ def test_a_fake_stack_is_started_and_stopped(tmp_path: Path) -> None:
     assert running.process.poll() is not None
 
 
+def test_a_stack_that_ignores_the_stop_signal_is_killed(tmp_path: Path) -> None:
+    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
+    ignoring = "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + lines + "time.sleep(60)\n"
+    running = Stack(tmp_path, command=_fake(tmp_path, ignoring))
+    try:
+        running.stop()
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+    assert running.process.returncode == -signal.SIGKILL
+
+
+def test_stacks_of_a_process_ending_without_its_teardown_are_killed_with_their_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fixtures/stop_signal.py: no stack left running, no state folder (keys, a client secret) left behind."""
+    monkeypatch.setattr(stack_module, "_RUNNING", set())  # this process's other stacks, if any, are not this test's
+    monkeypatch.setattr(stack_module, "_RUN_STACK_FOLDERS", {tmp_path / "run"})
+    (tmp_path / "run").mkdir()
+    state = tmp_path / "state"
+    state.mkdir()
+    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
+    running = Stack(state, command=_fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+    try:
+        stack_module.kill_running_stacks()
+        assert running.process.wait(timeout=5) == -signal.SIGKILL
+    finally:
+        running.stop()
+    assert not state.exists() and not (tmp_path / "run").exists()
+
+
+def test_a_stack_starts_with_the_cached_keys_and_gives_its_new_ones_back(tmp_path: Path) -> None:
+    """fixtures/stack.py KEY_CACHE: the next run's stack signs with the same keys instead of generating them again."""
+    cache, state = tmp_path / "cache", tmp_path / "state"
+    cache.mkdir()
+    state.mkdir()
+    (cache / "b2c-user-flow-key.pem").write_text("cached key")
+    made = state / "mobileid-signing-key.pem"
+    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
+    running = Stack(state, command=_fake(tmp_path, f"import pathlib\npathlib.Path({str(made)!r}).write_text('new key')\n{lines}"
+                                                   "import time\ntime.sleep(60)\n"), key_cache=cache)
+    running.stop()
+    assert (state / "b2c-user-flow-key.pem").read_text() == "cached key"
+    kept = cache / "mobileid-signing-key.pem"
+    assert kept.read_text() == "new key" and stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_the_stderr_tail_is_its_last_lines(tmp_path: Path) -> None:
+    path = tmp_path / "stack.stderr"
+    path.write_text("".join(f"line {n}\n" for n in range(1, 6)))
+    assert stack_module.stderr_tail(path, 2) == f"{stack_module.STDERR_TAIL}\nline 4\nline 5"
+    assert stack_module.stderr_tail(tmp_path / "none", 2) == f"{stack_module.STDERR_TAIL}\n"
+
+
 def test_a_crashing_stack_shows_its_stderr(tmp_path: Path) -> None:
-    command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
+    command = _fake(tmp_path, "import sys\nprint('a warning before', file=sys.stderr)\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\n"
+                              "sys.exit(2)\n")  # its last words are why it ended
     with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
         Stack(tmp_path, command=command)
     # What the report and the terminal's causes show: the machine's failure, in the stack's own words, in its first line.
@@ -146,7 +253,8 @@ def test_workers_read_the_run_stack(tmp_path: Path) -> None:
 def test_a_run_stack_that_did_not_start_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    command = _fake(tmp_path, "import sys\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\nsys.exit(2)\n")
+    command = _fake(tmp_path, "import sys\nprint('a warning before', file=sys.stderr)\nprint('cannot listen on 127.0.0.1:0', file=sys.stderr)\n"
+                              "sys.exit(2)\n")  # its last words are why it ended
     with pytest.raises(StackStartError, match="(?s)exited before it was ready.*cannot listen") as error:
         stack_module.RunStack().start(lambda state: command)
     assert isinstance(error.value, stack_module.StackExited)
@@ -306,6 +414,16 @@ def test_a_killed_runs_leftovers_go_also_when_the_kept_set_is_this_runs(tmp_path
     _tls_set(tmp_path / "second", "second")
     stack_module.keep_tls(tmp_path / "second", cache)
     assert sorted(p.name for p in cache.iterdir()) == [stack_module.KEPT_TLS]
+
+
+def test_a_folder_aside_that_names_no_pid_is_left_and_does_not_stop_the_keeping(tmp_path: Path) -> None:
+    """Only ``.tls.<pid>.<thread>`` and ``.tls.old.<pid>.<thread>`` are a run's: someone's ``.tls.backup`` is theirs."""
+    cache = tmp_path / "cache"
+    (cache / f".{stack_module.KEPT_TLS}.backup").mkdir(parents=True)
+    (cache / f".{stack_module.KEPT_TLS}.old.x1").mkdir()
+    _tls_set(tmp_path / "first", "first")
+    stack_module.keep_tls(tmp_path / "first", cache)
+    assert sorted(p.name for p in cache.iterdir()) == [f".{stack_module.KEPT_TLS}.backup", f".{stack_module.KEPT_TLS}.old.x1", stack_module.KEPT_TLS]
 
 
 def test_a_run_whose_stack_does_not_start_stops_before_any_journey_saying_why(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,14 @@ def test_a_stack_with_other_identities_is_followed() -> None:
         build_settings({"B2C_POLICIES": "B2C_1A_signup_signin"}, other)
 
 
+def test_the_journeys_run_the_first_sign_up_or_sign_in_policy_of_each_kind() -> None:
+    """As the stack orders them (docs/contracts.md): its own user flow, then the starter pack's B2C_1A_signup_signin, not
+    the seed's B2C_1A_signup_signin_newuser that follows it."""
+    assert LOCAL_STACK.policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin", "B2C_1A_signup_signin_newuser")
+    assert LOCAL_STACK.journey_policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
+    assert build_settings({}, LOCAL_STACK).policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
+
+
 def test_a_stack_whose_custom_policies_all_run_other_journeys_needs_b2c_policies() -> None:
     renamed = StackDescription.from_document({
         **LOCAL_STACK.document,
@@ -54,6 +63,16 @@ def test_a_stack_with_another_policy_folder_is_asked_for_its_policies(monkeypatc
     assert s.stack is not None and {"B2C_1A_ProfileEdit", "B2C_1A_PasswordReset"} <= set(s.stack.policies)
     assert s.policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")  # the sign-up-or-sign-in journeys only
     assert settings_with_stack({**env, "B2C_POLICIES": "B2C_1A_ProfileEdit"}).policies == ("B2C_1A_ProfileEdit",)
+
+
+def test_a_stack_command_that_describes_nothing_in_time_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixtures import stack_description
+
+    monkeypatch.setattr(stack_description, "DESCRIBE_TIMEOUT", 0.3)
+    started = time.monotonic()
+    with pytest.raises(StackDescriptionError, match=r"the local stack gave no description within 0\.3 s"):
+        describe_stack([sys.executable, "-c", "import time; time.sleep(10)"])
+    assert time.monotonic() - started < 5
 
 
 def test_a_stack_that_refuses_its_settings_stops_the_run_with_its_reason(tmp_path: Path) -> None:
