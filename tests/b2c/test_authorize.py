@@ -9,6 +9,7 @@ import pytest
 
 from mocks.b2c.custom_policy.providers import PROTOCOL_PARAMETERS
 from mocks.b2c.settings import AppRegistration
+from tests.html_page import read_page
 
 from .support import (
     APPS,
@@ -236,3 +237,26 @@ def test_app_without_reply_urls_shows_aadb2c90007(start) -> None:
 
 def test_unknown_policy_shows_the_error_page(shared: Harness) -> None:
     assert error_page(shared, authorize_url("B2C_1_nothere")).startswith("AADB2C90022: ")
+
+
+def template_frame(html: str) -> list[tuple[str, str | None, str | None]]:
+    """The page's div and img elements, in page order, by tag, id and class: the Ocean Blue template around ``#api``."""
+    return [(tag, values.get("id"), values.get("class")) for tag, values in read_page(html).elements if tag in ("div", "img")]
+
+
+def test_each_hosted_page_sits_in_the_ocean_blue_templates_frame(shared: Harness) -> None:
+    """Reference b2c.md 1.1: ``#background_branding_container``, then ``.container.unified_container`` (unified) or
+    ``.container.self_asserted_container`` (self-asserted, error page) > ``.row > .col-lg-6 > .panel.panel-default >
+    .panel-body``, with ``img.companyLogo[data-tenant-branding-logo=true]`` and ``<div id="api" role="main">`` inside."""
+    browser = shared.browser()
+    unified = as_page(browser.go(authorize_url(prompt="login")))
+    profile = as_page(browser.choose(unified, "FakeIdP"))
+    error = as_page(shared.browser().go(authorize_url(client_id="nope")))
+    assert [unified.api, profile.api, error.api] == ["CombinedSigninAndSignup", "SelfAsserted", "GlobalException"]
+    for page, container in ((unified, "unified_container"), (profile, "self_asserted_container"), (error, "self_asserted_container")):
+        assert template_frame(page.html) == [
+            ("div", "background_branding_container", None), ("div", None, f"container {container}"), ("div", None, "row"),
+            ("div", None, "col-lg-6"), ("div", None, "panel panel-default"), ("div", None, "panel-body"), ("img", None, "companyLogo"),
+            ("div", "api", None)], page.api
+        html = read_page(page.html)
+        assert html.tagged("img")[0].get("data-tenant-branding-logo") == "true" and html.ids["api"].get("role") == "main", page.api

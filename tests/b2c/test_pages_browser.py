@@ -269,3 +269,66 @@ def test_a_local_sign_in_profile_hides_the_links_its_metadata_hides(start, launc
     page.goto(authorize_url(POLICY))
     page.locator('#api[data-name="Unified"] #next').wait_for(state="attached")
     assert [link for link in ("forgotPassword", "createAccount") if page.locator(f"#{link}").count()] == links
+
+
+def test_unified_page_has_the_rest_of_the_documented_fragment(page) -> None:
+    """Reference b2c.md 1.2, beyond the ids above: the heading, the social list's form role and label, the local form's
+    label and intro, the divider between them, its hidden page-level alert, each entry's label and item alert, the password label with its link,
+    div.working, and the sign-up line in .create > p."""
+    page.goto(authorize_url())
+    api = page.locator('#api[data-name="Unified"]')
+    api.locator("#next").wait_for(state="attached")
+    assert api.locator(":scope > .heading > h1[role=heading]").inner_text() == "Sign in"
+    social = api.locator(':scope > div.claims-provider-list-buttons.social[role=form][aria-label="Sign in with your social account"]')
+    assert social.locator(":scope > .options > div > button#FakeIdP").count() == 1
+    assert api.locator(":scope > div.divider > h2").inner_text() == "OR"  # between the social buttons and the form
+    form = api.locator('form#localAccountForm.localAccount[aria-label="Sign in with your email address"]')
+    assert form.locator(":scope > .intro > h2").inner_text() == "Sign in with your email address"
+    page_error = form.locator(':scope > div.error.pageLevel[role=alert][aria-hidden="true"] > p')
+    assert page_error.count() == 1 and not page_error.is_visible()
+    entries = form.locator(":scope > .entry > .entry-item")
+    assert entries.count() == 2
+    assert entries.nth(0).locator(":scope > label[for=email]").inner_text() == "Email Address"
+    assert entries.nth(0).locator(":scope > div.error.itemLevel[role=alert] > p").count() == 1
+    assert entries.nth(0).locator(":scope > *").evaluate_all("children => children.map(child => child.tagName)") == ["LABEL", "DIV", "INPUT"]
+    password_label = entries.nth(1).locator(":scope > .password-label")
+    assert password_label.locator(":scope > label[for=password]").inner_text() == "Password"
+    assert password_label.locator(":scope > a#forgotPassword").inner_text() == "Forgot your password?"
+    assert entries.nth(1).locator(":scope > div.error.itemLevel[role=alert] > p").count() == 1
+    assert form.locator(":scope > .entry > div.working").count() == 1
+    assert form.locator(":scope > .entry > .buttons > button#next").count() == 1
+    create = form.locator(":scope > .create > p")
+    assert create.inner_text() == "Don't have an account? Sign up now"
+    assert create.locator("a#createAccount").inner_text() == "Sign up now"
+
+
+def test_profile_page_has_the_rest_of_the_documented_fragment(page) -> None:
+    """Reference b2c.md 1.4, beyond what the sign-up test reads: the empty div.buttons first, each page-level error by its
+    id (hidden), Continue's type, form and label ("Create"), Cancel's formnovalidate, the help link's words and the
+    verifying modal; each field's parts in B2C's order."""
+    page.goto(authorize_url(prompt="login"))
+    page.locator("button#FakeIdP").click()
+    api = page.locator('#api[data-name="SelfAsserted"]')
+    api.locator("#continue").wait_for()
+    assert api.locator(":scope > *").first.evaluate("first => first.matches('div.buttons:empty')")
+    form = api.locator('form#attributeVerification[action="JavaScript:void(0);"]')
+    for error in ("passwordEntryMismatch", "requiredFieldMissing", "fieldIncorrect", "claimVerificationServerError"):
+        assert form.locator(f':scope > div#{error}.error.pageLevel[aria-hidden="true"]').count() == 1, error
+        assert not form.locator(f"#{error}").is_visible(), error
+    create = form.locator(':scope > .buttons > button#continue[type=submit][form=attributeVerification][aria-label="Create"]')
+    assert create.inner_text() == "Create"
+    assert form.locator(":scope > .buttons > button#cancel[formnovalidate]").inner_text() == "Cancel"
+    assert form.locator(".displayName_li a.helpLink.tiny").inner_text() == "What is this?"
+    entry = form.locator(".displayName_li > .attrEntry > *")  # in B2C's order: label, item error, input, help link
+    assert entry.evaluate_all("children => children.map(child => child.tagName)") == ["LABEL", "DIV", "INPUT", "A"]
+    assert api.locator(":scope > .verifying-modal > #verifying_blurb").count() == 1
+
+
+def test_error_page_has_its_help_text_in_error_page_help(page) -> None:
+    """Reference b2c.md 1.5: the 2017 fragment's div.error-page-help between the heading and the message details."""
+    page.goto(authorize_url(client_id="unknown-client"))
+    api = page.locator('#api.error-page-content[data-name="GlobalException"]')
+    api.locator(".error-page-detail").wait_for(state="attached")
+    classes = api.locator(":scope > *").evaluate_all("children => children.map(child => child.tagName + '.' + child.className)")
+    assert classes == ["H2.", "DIV.error-page-help", "DIV.error-page-messagedetails"]
+    assert api.locator(":scope > .error-page-help").inner_text().strip()

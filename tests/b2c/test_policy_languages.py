@@ -94,6 +94,17 @@ def test_the_error_page_of_a_policy_is_in_its_default_language_whatever_ui_local
     assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046") and '<html lang="en"' in error.html
 
 
+def test_the_error_page_of_a_policy_with_localization_off_has_no_lang_as_its_other_pages(start, tmp_path) -> None:
+    """Reference b2c.md, Addendum: without language customization B2C's pages (the Ocean Blue template) have no <html lang>;
+    a policy's error page is one of its pages (pages.error, as mocks/b2c/web.py _error_page gives it the policy's)."""
+    off = ("TrustFrameworkLocalization.xml", '<Localization Enabled="true">', '<Localization Enabled="false">')
+    browser = start(policies=pack(tmp_path, edits=[off])).browser()
+    page = browser.go(authorize_url(POLICY, ui_locales="de"))
+    assert isinstance(page, Page) and "<html>" in page.html
+    error = browser.choose(page, "NoSuchExchange")
+    assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046")
+    assert "<html>" in error.html and "lang=" not in error.html.split("<head>")[0]
+
 def profile_labels(start, policies, ui_locales: str) -> dict[str, str]:
     """The labels of the first-time user's profile page (the starter's SelfAsserted-Social) in ``ui_locales``."""
     from .test_policy_journey import sign_up

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, Route
 from fixtures import causes
 from fixtures.causes import JourneyFailure, classify_text
 from fixtures.reporting import locate_bare_timeout, page_facts
-from pages import B2CErrorPage, B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
+from pages import B2CErrorPage, B2CSelfAssertedPage, B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
 from tests.suite_run import ROOT
 
 pytestmark = pytest.mark.browser
@@ -719,3 +719,114 @@ def test_a_new_users_profile_page_without_a_display_name_from_mobile_id_names_wh
     started = time.monotonic()
     journey.require_name_from_mobile_id("B2C_1_signupsignin")  # a user flow that does not collect it: at once, not after a wait
     assert time.monotonic() - started < 10, "a look that waited for the missing field (30 s here), not one that counted it"
+
+
+UNIFIED_WITH_LOCAL_FORM = """<html><body><div id="api" data-name="Unified"><div class="claims-provider-list-buttons social">
+<div class="intro"><h2>Sign in with your social account</h2></div>
+<div class="options"><div><button class="accountButton firstButton claims-provider-selection" id="SwisscomExchange" role="link">Swisscom Login</button>
+</div></div></div><div class="divider"><h2>OR</h2></div>
+<form id="localAccountForm" class="localAccount"><div class="intro"><h2>Sign in with your email address</h2></div>
+<div class="entry"><div class="buttons"><button id="next" type="submit" form="localAccountForm">Sign in</button></div></div></form></div></body></html>"""
+PROFILE_PAGE = """<html><body><div id="api" data-name="SelfAsserted"><div class="buttons"></div><div class="intro"><p>Please provide the following details.</p></div>
+<form id="attributeVerification"><div id="requiredFieldMissing" class="error pageLevel" role="alert" aria-hidden="true" style="display: none;">A required field is missing.</div>
+<div id="attributeList" class="attr"><ul><li class="EmailBox email_li"><div class="attrEntry"><label for="email">Email Address</label><input id="email" type="email">
+<div class="buttons verify" data-claim_id="email"><button id="email_ver_but_send" type="button">Send verification code</button></div></div></li></ul></div>
+<div class="buttons"><button id="continue" type="submit" form="attributeVerification">Create</button><button id="cancel" type="button">Cancel</button></div>
+</form></div></body></html>"""
+
+
+def test_the_sign_in_pages_buttons_are_its_providers_not_the_local_accounts(page: Page) -> None:
+    """Reference b2c.md 1.2: the providers' buttons are those in .claims-provider-list-buttons; the local account form's
+    Sign in (#next) is none of them, and a page with that form alone shows no provider (its wait does not end there)."""
+    page.set_content(UNIFIED_WITH_LOCAL_FORM)
+    unified = B2CSignUpOrSignInPage(page).wait_until_shown(timeout=2_000)
+    assert unified.provider_names() == ["Swisscom Login"]
+    with pytest.raises(JourneyFailure) as failure:
+        unified.choose_mobile_id(timeout=500)
+    assert failure.value.cause.detail == "B2C's sign-in page has no Mobile ID button; its buttons: ['Swisscom Login']"
+    page.evaluate("document.querySelector('.claims-provider-list-buttons').remove(); document.querySelector('#api > .divider').remove()")
+    assert unified.social_intro_text() is None  # the local form's intro is not the social one
+    with pytest.raises(JourneyFailure, match=r"expected B2C's sign-in page"):
+        unified.wait_until_shown(timeout=500)
+
+
+def test_each_b2c_page_object_knows_its_own_page_by_its_data_name(page: Page) -> None:
+    """Reference b2c.md 1.2, 1.4, 1.5: #api is every hosted page's; its data-name tells the sign-in, profile and error pages apart."""
+    for content, shown in ((UNIFIED, B2CSignUpOrSignInPage), (PROFILE_PAGE, B2CSelfAssertedPage), (ERROR_PAGE, B2CErrorPage)):
+        page.set_content(content)
+        assert [kind for kind in (B2CSignUpOrSignInPage, B2CSelfAssertedPage, B2CErrorPage) if kind(page).is_shown()] == [shown], shown
+
+
+def test_the_profile_pages_continue_is_its_own_button_and_every_page_level_error_is_read(page: Page) -> None:
+    """Reference b2c.md 1.4: the email verification's buttons come before #continue; an error of the page's (here
+    #requiredFieldMissing) is one the profile page shows, as is the server's."""
+    page.set_content(PROFILE_PAGE)
+    profile = B2CSelfAssertedPage(page)
+    assert profile.continue_label() == "Create"
+    assert profile.visible_errors() == []
+    page.evaluate("""const missing = document.querySelector('#requiredFieldMissing');
+missing.style.display = 'block'; missing.setAttribute('aria-hidden', 'false');""")
+    assert profile.visible_errors() == ["A required field is missing."]
+
+
+def test_a_wait_at_b2cs_profile_page_names_it_and_b2c_keeping_it_there_only_without_an_error(page: Page) -> None:
+    """The profile page as filled in, where B2C was to move on, is B2C's broken promise; with an error on it, it may ask for
+    what the page objects do not fill in: no finding of B2C's then (pages/waiting.py b2c_stayed_on_its_own_page)."""
+    page.set_content(PROFILE_PAGE)
+    with pytest.raises(JourneyFailure, match="the browser shows B2C's profile page"):
+        MobileIDLoginPage(page).wait_until_shown(timeout=500)
+    kept = waiting.b2c_stayed_on_its_own_page(page, "a redirect to https://jwt.ms")
+    assert kept is not None and kept.name == causes.BROKEN_PROMISE and kept.detail.endswith("the browser shows B2C's profile page")
+    page.evaluate("document.querySelector('#requiredFieldMissing').style.display = 'block'")
+    assert waiting.b2c_stayed_on_its_own_page(page, "a redirect to https://jwt.ms") is None
+
+
+@pytest.mark.parametrize("waits", ["mobile id", "profile", "app"])
+def test_b2cs_error_page_ends_every_pages_wait_at_once(page: Page, waits: str) -> None:
+    """B2C's error page is the dead end of Mobile ID's number page, B2C's profile page and the app's decoded token as of
+    its sign-in page (test_b2c_error_page_stops_the_wait_at_once_with_its_code_as_the_cause): no wait runs out there."""
+    page.set_content(ERROR_PAGE)
+    wait = {"mobile id": lambda: MobileIDLoginPage(page).wait_until_shown(timeout=10_000),
+            "profile": lambda: B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000),
+            "app": lambda: JwtMsPage(page, "https://jwt.ms").decoded_token_text(timeout=10_000)}[waits]
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        wait()
+    assert time.monotonic() - started < 5 and failure.value.cause.name == causes.TENANT_CONFIGURATION, failure.value.cause
+
+
+def test_mobile_ids_consent_is_asked_only_on_mobile_ids_side(page: Page) -> None:
+    """A consent form of the emulator's contract on a page that is not Mobile ID's (its number page not yet seen, or B2C's
+    host) is no consent Mobile ID asks for."""
+    page.set_content('<html><body><form id="mid-consent"><button id="consent-accept">Allow</button></form></body></html>')
+    assert not MobileIDLoginPage(page).consent_requested()
+
+
+def test_the_number_pages_field_and_button_are_the_visible_phone_field_and_the_forms_submit_button(page: Page) -> None:
+    """The number goes in the phone field a person sees (not a hidden one ahead of it) and is sent with the form's submit
+    button (``tap``), whatever else the form has (a help button ahead of it)."""
+    page.set_content("""<html lang="en"><body><h1>Mobile ID</h1><input type="tel" id="draft" hidden><form id="mid-login">
+<label for="msisdn">Phone number</label><input type="tel" id="msisdn"><button type="button">?</button>
+<button type="submit" id="mid-continue">Continue</button></form></body></html>""")
+    texts = MobileIDLoginPage(page).wait_until_shown(timeout=2_000).number_page_texts()
+    assert (texts["number label"], texts["button"]) == ("Phone number", "Continue")
+
+
+def test_b2cs_error_page_heading_is_its_h1_or_its_h2(page: Page) -> None:
+    """Reference b2c.md 1.5: h2 in the 2017 markup, h1 from globalexception 1.2.2 (pages/b2c_error.py accepts both)."""
+    heading = "Sorry, but we're having trouble signing you in."
+    for content in (ERROR_PAGE, ERROR_PAGE.replace("<h1>", "<h2>").replace("</h1>", "</h2>")):
+        page.set_content(content)
+        error = B2CErrorPage(page)
+        assert error.has_heading() and error.heading_text() == heading
+
+
+def test_an_error_b2c_sent_to_the_app_ends_a_pages_wait_at_once(page: Page) -> None:
+    """An error redirect never moves on by itself (pages/waiting.py _never_moves_on): a page's wait there stops at once,
+    with B2C's code as its cause, not when its time runs out."""
+    page.route("https://jwt.ms/**", lambda route: route.fulfill(body="<html><body><h1>jwt.ms</h1></body></html>", content_type="text/html"))
+    page.goto("https://jwt.ms/#error=access_denied&error_description=AADB2C90091%3a+The+user+has+cancelled+entering+self-asserted+information.")
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure, match="which B2C sent access_denied") as failure:
+        B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000)
+    assert time.monotonic() - started < 5 and "AADB2C90091" in failure.value.cause.detail, failure.value.cause
