@@ -104,13 +104,14 @@ def test_a_wrong_name_is_one_cause_whatever_number_each_journey_signed_in_with()
     from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
     from fixtures.tokens import require_named_after
 
-    found = set()
-    for number in ("+41791234567", "+41757654321"):
-        require_named_after({"name": number}, number, "B2C_1_signupsignin")  # named after the phone: nothing to say
-        with pytest.raises(JourneyFailure) as failure:
-            require_named_after({"name": "Anna Meier"}, number, "B2C_1_signupsignin")
-        assert f"expected the display name {number!r}" in str(failure.value)
-        found.add(failure.value.cause)
-    assert [(cause.name, cause.detail) for cause in found] == [
-        (TOKEN_CONTRACT, "name: expected the phone number Mobile ID gives as the display name, got 'Anna Meier'")]
+    for wrong, got in (("Anna Meier", "'Anna Meier'"), ("+41790000000", "a phone number")):  # a number: another journey's
+        found = set()
+        for number in ("+41791234567", "+41757654321"):
+            require_named_after({"name": number}, number, "B2C_1_signupsignin")  # named after the phone: nothing to say
+            with pytest.raises(JourneyFailure) as failure:
+                require_named_after({"name": wrong}, number, "B2C_1_signupsignin")
+            assert f"expected the display name {number!r}" in str(failure.value)
+            found.add(failure.value.cause)
+        assert [(cause.name, cause.detail) for cause in found] == [
+            (TOKEN_CONTRACT, f"name: expected the phone number Mobile ID gives as the display name, got {got}")]
     require_named_after({}, "+41791234567", "B2C_1A_signup_signin", ("idp",))  # a contract without name: not checked
