@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from fixtures.causes import INFRASTRUCTURE, MOBILE_ID_OUTCOME, OTHER, PAGE_CHANGED, Cause, JourneyFailure
-from fixtures.mobile_id import Person, Unanswered, UnansweredSignIns, phone_text, wait_until_ended
+from fixtures.mobile_id import Person, Unanswered, UnansweredSignIns, wait_until_ended
 from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
 from pages import MobileIDLoginPage, waiting
 
@@ -237,7 +237,3 @@ def test_a_run_told_to_stop_ends_the_persons_wait_at_the_next_look_and_tells_the
                                  "nothing more to approve for transaction K7Q2XW8P")
     assert [p.get("outcome") for p in posted] == [None, "stopped"] and posted[-1]["text"] == f"Mobile ID: {failed.value}"
 
-
-def test_the_phone_text_is_in_the_pages_language_whatever_its_region() -> None:
-    assert phone_text("de-CH", "K7Q2XW8P") == "Möchten Sie sich bei <your service> anmelden? Transaktion Nummer K7Q2XW8P"
-    assert phone_text(None, "K7Q2XW8P").startswith("Do you want to login to <your service>?")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
-from tests.suite_run import labels, pytest_with_plugins
+from tests.suite_run import allure_results, labels, pytest_with_plugins
 
 # Only the plugins this needs: rerunfailures, Allure, ours (reporting: the cause labels, infrastructure as "broken").
 RERUNS = ("pytest_rerunfailures", "allure_pytest.plugin", "fixtures.retries", "fixtures.reporting")
@@ -83,14 +82,19 @@ def test_control_api_token_refused():
 '''
 
 
+def junit_causes(junit: Path) -> list[tuple[str | None, list[str | None]]]:
+    """Each test case of a JUnit XML file, in its order, with the ``cause`` properties it carries (fixtures/reporting.py)."""
+    return [(case.get("name"), [p.get("value") for p in case.iter("property") if p.get("name") == "cause"])
+            for case in ElementTree.parse(junit).iter("testcase")]
+
+
 def run_pytest(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, list[str]]]:
     """The run, and each test's attempts in the Allure results as "status" or, for a red one, "status: cause"."""
     (tmp_path / "test_failing_once.py").write_text(FAILING_ONCE)
     done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_once.py"), *args)
     attempts: dict[str, list[str]] = {}
-    for path in sorted((tmp_path / "allure-results").glob("*-result.json")):
-        result = json.loads(path.read_text())
-        cause = next((label["value"] for label in result["labels"] if label["name"] == "cause"), None)
+    for result in sorted(allure_results(tmp_path / "allure-results"), key=lambda result: result["start"]):
+        cause = labels(result).get("cause")
         attempts.setdefault(result["name"], []).append(f"{result['status']}: {cause}" if cause else result["status"])
     return done, attempts
 
@@ -111,8 +115,7 @@ def test_only_infrastructure_failures_are_rerun(tmp_path: Path) -> None:
     assert attempts["test_control_api_token_refused"] == ["failed: tenant configuration"]
     assert attempts["test_local_stack_that_did_not_start"] == ["broken: infrastructure"]
     # The JUnit XML's test cases carry their final attempt's cause (the self-check reads it there): none once a rerun passed.
-    causes = {case.get("name"): [p.get("value") for p in case.iter("property") if p.get("name") == "cause"]
-              for case in ElementTree.parse(tmp_path / "junit.xml").iter("testcase")}
+    causes = dict(junit_causes(tmp_path / "junit.xml"))
     assert causes["test_wrong_audience"] == ["ID token contract"] and causes["test_local_stack_that_did_not_start"] == ["infrastructure"]
     assert causes["test_connection_refused"] == [] and causes["test_control_api_failing"] == [], causes
 
@@ -150,11 +153,9 @@ def test_an_attempt_that_stays_red_after_its_reruns_keeps_its_cause(tmp_path: Pa
     as the first was (fixtures/reporting.py), not left for Allure's catch-all category."""
     (tmp_path / "test_always.py").write_text(ALWAYS_FAILING)
     done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_always.py"), "--infra-reruns", "2")
-    results = tmp_path / "allure-results"
     assert "1 failed" in done.stdout and "2 rerun" in done.stdout, done.stdout + done.stderr
-    labels = [{label["name"]: label["value"] for label in json.loads(path.read_text())["labels"]}
-              for path in results.glob("*-result.json")]
-    assert len(labels) == 3 and all(attempt.get("cause") == "infrastructure" for attempt in labels), labels
+    attempts = [labels(result) for result in allure_results(tmp_path / "allure-results")]
+    assert len(attempts) == 3 and all(attempt.get("cause") == "infrastructure" for attempt in attempts), attempts
 
 
 
@@ -202,8 +203,7 @@ def test_a_retry_that_meets_the_phone_busy_is_infrastructure_as_the_failure_it_f
     done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_busy.py"), "--infra-reruns", "2")
     assert "1 failed, 1 passed, 2 rerun" in done.stdout, done.stdout + done.stderr
     attempts = []
-    for path in (tmp_path / "allure-results").glob("*-result.json"):
-        result = json.loads(path.read_text())
+    for result in allure_results(tmp_path / "allure-results"):
         said = labels(result)
         attempts.append((result["name"], result["start"], result["status"], said.get("cause"), said.get("cause_detail")))
     assert [attempt[2:] for attempt in sorted(attempts) if attempt[0] == "test_returning_user_signs_in"] == [
@@ -224,7 +224,7 @@ def test_busy_on_a_retry_that_followed_any_failure_stays_mobile_ids_answer(tmp_p
     done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_busy.py"), "--reruns", "2", "-k", "returning_user")
     assert "1 passed, 1 deselected, 2 rerun" in done.stdout, done.stdout + done.stderr
     second = sorted((result["start"], result["status"], labels(result).get("cause"))
-                    for result in map(json.loads, map(Path.read_text, (tmp_path / "allure-results").glob("*-result.json"))))[1]
+                    for result in allure_results(tmp_path / "allure-results"))[1]
     assert second[1:] == ("failed", "Mobile ID outcome"), second
 
 
@@ -281,7 +281,7 @@ def test_a_journey_that_fails_and_errs_at_teardown_gives_each_case_of_its_junit_
     junit = tmp_path / "junit.xml"
     done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_twice.py"), f"--junitxml={junit}")
     assert done.returncode == 1, done.stdout + done.stderr
-    causes = [[p.get("value") for p in case.iter("property") if p.get("name") == "cause"] for case in ElementTree.parse(junit).iter("testcase")]
+    causes = [found for _, found in junit_causes(junit)]
     assert causes == [["ID token contract"], ["infrastructure"]], causes  # the call's case, then the teardown's: each its own, once
 
 
@@ -291,6 +291,6 @@ def test_a_journey_that_fails_and_errs_at_teardown_is_one_allure_result_of_its_f
     (tmp_path / "test_failing_twice.py").write_text(FAILING_TWICE)
     done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_twice.py"))
     assert done.returncode == 1, done.stdout + done.stderr
-    [result] = [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
+    [result] = allure_results(tmp_path / "allure-results")
     causes = [(label["name"], label["value"]) for label in result["labels"] if label["name"] in ("cause", "cause_detail")]
     assert (result["status"], causes) == ("failed", [("cause", "ID token contract"), ("cause_detail", "aud: expected the app")]), causes

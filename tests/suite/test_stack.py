@@ -58,7 +58,7 @@ def test_the_proxy_line_is_read_when_there_is_one() -> None:
 def test_a_port_that_is_no_number_is_named(port: str) -> None:
     with pytest.raises(StackStartError, match=f"stack-port {port!r} is not a port number") as raised:
         parse_ready_lines([f"stack-port: {port}", *READY[1:]])
-    assert raised.value.cause == Cause(INFRASTRUCTURE, raised.value.cause.detail)
+    assert raised.value.cause == Cause(INFRASTRUCTURE, f"the local stack failed: stack-port {port!r} is not a port number")
 
 
 def test_keys_are_copied_owner_only_and_never_over_a_key_there_already(tmp_path: Path) -> None:
