@@ -179,6 +179,11 @@ class Fault(str, Enum):
         symptom=r"AADB2C90273|Mobile ID error", journeys=("e2e/test_mobileid_outcomes.py",),
         cause_name=BROKEN_PROMISE,
         example="B2C did not redirect to https://jwt.ms with Mobile ID's error as AADB2C90273; the browser shows B2C's sign-in page again")
+    UI_LOCALES_NOT_PASSED_ON = Declaration(
+        "ui-locales-not-passed-on", Side.B2C, "B2C passes Mobile ID English (ui_locales=en-US) whatever language its pages show",
+        symptom=r"ui_locales", journeys=("e2e/test_languages.py",),  # the language journeys alone check it (README)
+        cause_name=BROKEN_PROMISE,
+        example="B2C shows B2C_1_signupsignin's pages in 'de' (the app asked for 'de') but passed Mobile ID ui_locales='en-US': ...")
     TOKEN_FAILING = Declaration(
         "token-failing", Side.MOBILE_ID, "Mobile ID's token endpoint answers 500 server_error",
         # Which of B2C's codes a failing token endpoint gives is unconfirmed (mocks/b2c/README.md): either is the fault's.

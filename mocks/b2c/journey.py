@@ -86,10 +86,12 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                               parameters: tuple[tuple[str, str], ...] = ()) -> Response:
         """To the identity provider; ``parameters``: its technical profile's InputClaims (custom policies)."""
         nonce = secrets.token_urlsafe(24)
+        # The self-check's B2C that does not pass its pages' language on to the identity provider.
+        locale = "en" if Fault.UI_LOCALES_NOT_PASSED_ON in self.settings.faults else transaction.locale
         try:
             url = await self.tenant.federation.authorization_url(
                 transaction.policy, provider, state=transaction.state_properties, nonce=nonce,
-                ui_locales=IDP_UI_LOCALES[transaction.locale], parameters=parameters)
+                ui_locales=IDP_UI_LOCALES[locale], parameters=parameters)
         except B2CError as error:
             return self._error_page(error, transaction=transaction)
         transaction.exchange = PendingExchange(provider.exchange_id, nonce)

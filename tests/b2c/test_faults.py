@@ -91,3 +91,12 @@ def test_mobile_id_faults_are_not_b2c_faults(start) -> None:
     h = start(faults=acting_on(Side.MOBILE_ID))
     _, claims, _ = sign_up_claims(h)
     assert claims["aud"] == SPA
+
+
+def test_ui_locales_not_passed_on_sends_the_identity_provider_english(start) -> None:
+    """The page in German, the identity provider asked in English; without the fault B2C passes de-DE on (test_authorize)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    h = start(faults=frozenset({Fault.UI_LOCALES_NOT_PASSED_ON}))
+    response = h.browser().request("GET", authorize_url(domain_hint="idp.example", ui_locales="de"))
+    assert response.status_code == 302 and parse_qs(urlsplit(response.headers["location"]).query)["ui_locales"] == ["en-US"]

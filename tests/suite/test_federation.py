@@ -267,6 +267,17 @@ def test_the_language_journeys_check_is_what_b2c_sent_the_browser_on_with(page, 
     assert failure.value.cause.name == BROKEN_PROMISE and f"passed Mobile ID ui_locales={passed_on!r}" in str(failure.value), str(failure.value)
 
 
+def test_the_language_check_without_b2cs_request_seen_says_where_the_browser_is() -> None:
+    """Nothing to judge is no pass: the language journeys read the language B2C passed on from that request alone."""
+    from unittest import mock
+
+    from fixtures.federation import FederationWatch
+
+    watch = FederationWatch(mock.MagicMock(url="https://m.mobileid.ch/oidc/login?session=s1"), build_settings({}, LOCAL_STACK))
+    with pytest.raises(AssertionError, match=r"without its request to Mobile ID being seen; it shows https://m.mobileid.ch/oidc/login$"):
+        watch.check_language_passed_on()
+
+
 @pytest.mark.browser
 def test_the_watch_checks_the_request_b2c_sent_on_not_mobile_ids_own_pages_after_it(page) -> None:
     """One mismatch is enough to fail the journey; and what Mobile ID's pages do next (a page of its own, with a client_id
