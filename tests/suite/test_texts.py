@@ -452,3 +452,19 @@ def test_each_custom_policy_is_read_from_its_own_files(policies: Path) -> None:
     (policies / "Other.xml").write_text(text.replace("</BasePolicy>", "</BasePolicy>" + newer, 1))
     reread()
     assert texts.error_page_layout("B2C_1A_other") == (1, 2, 2) and texts.error_page_layout("B2C_1A_signup_signin") == (1, 2, 1)
+
+
+@pytest.mark.parametrize(("shown", "found"), [
+    ("Mit Ihrem Konto für soziale Netzwerke anmelden", None),  # any German words: B2C's translation is not published
+    ("Sign in with your social account", "reads 'Sign in with your social account', B2C's English, where its de translation was expected"),
+    (None, "is not shown, expected its de translation"),
+    ("  ", "reads '  ', expected its de translation"),
+])
+def test_a_b2c_text_in_another_language_must_be_shown_and_not_b2cs_english(shown: str | None, found: str | None) -> None:
+    """B2C publishes its strings in English only (fixtures/texts.py): a German page's text is held to being there and not
+    the English, the policy's own resources aside."""
+    from e2e.test_texts import Differences
+
+    differences = Differences("de", "B2C_1_signupsignin")
+    differences.expect(texts.SIGN_IN_SCREEN, "the social intro", shown, "social_intro")
+    assert differences.found == ([] if found is None else [f"{texts.SIGN_IN_SCREEN}: the social intro {found} (B2C string social_intro)"])
