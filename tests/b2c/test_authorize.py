@@ -239,9 +239,34 @@ def test_unknown_policy_shows_the_error_page(shared: Harness) -> None:
     assert error_page(shared, authorize_url("B2C_1_nothere")).startswith("AADB2C90022: ")
 
 
-def template_frame(html: str) -> list[tuple[str, str | None, str | None]]:
-    """The page's div and img elements, in page order, by tag, id and class: the Ocean Blue template around ``#api``."""
-    return [(tag, values.get("id"), values.get("class")) for tag, values in read_page(html).elements if tag in ("div", "img")]
+def ancestors(html: str) -> dict[str, list[str]]:
+    """For ``#api``, ``img.companyLogo`` and ``#background_branding_container``: the elements around it, outermost first,
+    as ``tag#id.class.class`` below ``body``."""
+    from html.parser import HTMLParser
+
+    void = {"img", "meta", "link", "br", "input", "hr", "source", "wbr"}
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.found: dict[str, list[str]] = {}
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            name = tag + (f"#{values['id']}" if values.get("id") else "") + "".join(f".{c}" for c in (values.get("class") or "").split())
+            if name in ("div#api", "img.companyLogo", "div#background_branding_container"):
+                self.found[name] = self.open[self.open.index("body") + 1:] if "body" in self.open else list(self.open)
+            if tag not in void:
+                self.open.append(name)
+
+        def handle_endtag(self, tag: str) -> None:
+            while self.open and self.open.pop().split("#")[0].split(".")[0] != tag:
+                pass
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.found
 
 
 def test_each_hosted_page_sits_in_the_ocean_blue_templates_frame(shared: Harness) -> None:
@@ -254,9 +279,8 @@ def test_each_hosted_page_sits_in_the_ocean_blue_templates_frame(shared: Harness
     error = as_page(shared.browser().go(authorize_url(client_id="nope")))
     assert [unified.api, profile.api, error.api] == ["CombinedSigninAndSignup", "SelfAsserted", "GlobalException"]
     for page, container in ((unified, "unified_container"), (profile, "self_asserted_container"), (error, "self_asserted_container")):
-        assert template_frame(page.html) == [
-            ("div", "background_branding_container", None), ("div", None, f"container {container}"), ("div", None, "row"),
-            ("div", None, "col-lg-6"), ("div", None, "panel panel-default"), ("div", None, "panel-body"), ("img", None, "companyLogo"),
-            ("div", "api", None)], page.api
+        panel = [f"div.container.{container}", "div.row", "div.col-lg-6", "div.panel.panel-default", "div.panel-body"]
+        assert ancestors(page.html) == {"div#background_branding_container": [], "img.companyLogo": panel, "div#api": panel}, page.api
         html = read_page(page.html)
-        assert html.tagged("img")[0].get("data-tenant-branding-logo") == "true" and html.ids["api"].get("role") == "main", page.api
+        [logo] = [img for img in html.tagged("img") if "companyLogo" in (img.get("class") or "").split()]
+        assert logo.get("data-tenant-branding-logo") == "true" and html.ids["api"].get("role") == "main", page.api

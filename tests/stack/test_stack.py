@@ -17,6 +17,7 @@ from mocks.common.serve import TimedH11Protocol
 from mocks.common.tls import spki_hash
 from mocks.faults import Fault
 from mocks.stack import StackConfig, StackInfo, build_stack, running_stack
+from tests.b2c.support import free_port
 
 
 def http(info: StackInfo) -> httpx.Client:
@@ -84,9 +85,7 @@ def test_without_a_state_dir_a_temporary_one_is_used_and_removed_at_the_end() ->
 
 
 def test_the_stack_listens_on_the_port_asked_for(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with running_stack(StackConfig(port=port, state_dir=tmp_path)) as info:
         assert info.port == port and info.ready_url == f"https://127.0.0.1:{port}"
         assert set(info.host_map.values()) == {("127.0.0.1", port)}
@@ -94,27 +93,23 @@ def test_the_stack_listens_on_the_port_asked_for(tmp_path: Path) -> None:
             assert client.get("https://jwt.ms/").status_code == 200
 
 
-def test_a_stack_listening_everywhere_is_reached_on_loopback(tmp_path: Path) -> None:
-    """--host 0.0.0.0: the host map and ready URL name this machine's loopback, not the wildcard (docs/contracts.md)."""
-    with socket.socket() as sock:  # bound, never listening
-        sock.bind(("0.0.0.0", 0))
-        port = sock.getsockname()[1]
-        _, info, _ = build_stack(StackConfig(host="0.0.0.0", port=0), sock, tmp_path)
-    assert set(info.host_map.values()) == {("127.0.0.1", port)} and info.ready_url == f"https://127.0.0.1:{port}"
-
-
-def test_a_stack_on_ipv6_loopback_gives_urls_with_the_address_in_brackets(tmp_path: Path) -> None:
-    """--host ::1: stack-ready and the proxy's URL are URLs a client can parse (RFC 3986's [::1]:port, not ::1:port)."""
+@pytest.mark.parametrize(("family", "host", "reached_at", "url_host"), [
+    (socket.AF_INET, "0.0.0.0", "127.0.0.1", "127.0.0.1"),  # listening everywhere: this machine's loopback, not the wildcard
+    (socket.AF_INET6, "::1", "::1", "[::1]"),  # a URL a client can parse (RFC 3986's [::1]:port, not ::1:port)
+], ids=["everywhere", "ipv6 loopback"])
+def test_the_host_map_and_ready_url_name_where_this_machine_reaches_the_stack(tmp_path: Path, family: socket.AddressFamily, host: str,
+                                                                              reached_at: str, url_host: str) -> None:
+    """--host: the host map and stack-ready (docs/contracts.md) name an address and URL a client here can use."""
     try:
-        sock = socket.socket(socket.AF_INET6)
-        sock.bind(("::1", 0))
+        sock = socket.socket(family)
+        sock.bind((host, 0))  # bound, never listening
     except OSError:
-        pytest.skip("no IPv6 loopback here")
+        pytest.skip(f"no {host} here")
     with sock:
         port = sock.getsockname()[1]
-        _, info, _ = build_stack(StackConfig(host="::1", port=0), sock, tmp_path)
-    assert info.ready_url == f"https://[::1]:{port}" and httpx.URL(info.ready_url).port == port
-    assert set(info.host_map.values()) == {("::1", port)}
+        _, info, _ = build_stack(StackConfig(host=host, port=0), sock, tmp_path)
+    assert set(info.host_map.values()) == {(reached_at, port)}
+    assert info.ready_url == f"https://{url_host}:{port}" and httpx.URL(info.ready_url).port == port
 
 
 @pytest.mark.parametrize("foreign", [True, False])
