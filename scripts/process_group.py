@@ -133,13 +133,36 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
     """Run ``command`` and return its status, letting it stop as it would on its own when the run is stopped: SIGTERM to
     this process (CI cancelling, ``kill``) is passed on to it, and after Ctrl-C (which the terminal sent it too) it is
     waited for. ``subprocess.run`` would kill it 0.25 s after Ctrl-C, before a pytest had stopped its stack or said
-    what ran."""
-    child = subprocess.Popen(command, **popen)
-    passed_on = signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+    what ran.
+
+    A stop that comes while the child is being started is held until it is (on a busy machine the child may be running
+    before ``Popen`` returns here): acted on then, not lost with the child's handle, which would end this process and
+    leave the child running."""
+    child: subprocess.Popen[Any] | None = None
+    held: list[int] = []
+
+    def pass_on(signum: int, frame: FrameType | None) -> None:
+        if child is None:
+            held.append(signum)
+        else:
+            child.send_signal(signal.SIGTERM)
+
+    passed_on = signal.signal(signal.SIGTERM, pass_on)
     try:
         try:
+            interrupted = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+            try:
+                child = subprocess.Popen(command, **popen)
+            finally:
+                signal.signal(signal.SIGINT, interrupted)
+            if signal.SIGTERM in held:
+                child.send_signal(signal.SIGTERM)
+            if signal.SIGINT in held:
+                raise KeyboardInterrupt
             status = child.wait()
         except KeyboardInterrupt:
+            if child is None:  # stopped before the child was started: nothing of its to wait for
+                raise
             try:  # Ctrl-C at the terminal reached the child too: it is stopping
                 status = child.wait(timeout=STOPS_WITHIN)
             except subprocess.TimeoutExpired:  # only this process was told (kill -INT): tell the child, then end it

@@ -252,9 +252,8 @@ def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(
                 os.kill(pid, signal.SIGKILL)
 
 
-def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
-    """SIGTERM to the script (a browser-server or tenant-mode run) is passed on; after Ctrl-C, which the child had too,
-    the child is waited for rather than killed a quarter of a second later, before it could stop its stack."""
+def a_child_that_stops_slowly(tmp_path: Path) -> Path:
+    """A child that says it started, and on SIGTERM or Ctrl-C takes half a second to stop, writes which it had, exits 2."""
     child = tmp_path / "child.py"
     child.write_text(
         "import pathlib, signal, sys, time\n"
@@ -266,6 +265,13 @@ def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: 
         "signal.signal(signal.SIGINT, stop)\n"
         f"pathlib.Path({str(tmp_path / 'started')!r}).touch()\n"
         "time.sleep(60)\n")
+    return child
+
+
+def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
+    """SIGTERM to the script (a browser-server or tenant-mode run) is passed on; after Ctrl-C, which the child had too,
+    the child is waited for rather than killed a quarter of a second later, before it could stop its stack."""
+    child = a_child_that_stops_slowly(tmp_path)
     script = tmp_path / "script.py"
     script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom scripts.process_group import run_to_its_end\n"
                       f"sys.exit(run_to_its_end([sys.executable, {str(child)!r}]))\n")
@@ -287,6 +293,36 @@ def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: 
             running.kill()
         assert (tmp_path / "stopped").read_text() == sent.name  # the child's own stop ran to its end
     assert run_to_its_end([sys.executable, "-c", "raise SystemExit(3)"]) == 3
+
+
+@pytest.mark.parametrize("sent", ["SIGTERM", "SIGINT"])
+def test_a_stop_while_the_script_starts_its_child_is_held_until_the_child_is_known(tmp_path: Path, sent: str) -> None:
+    """On a busy machine the child runs before ``Popen`` has returned in the script: a stop then (SIGTERM to the script,
+    Ctrl-C to its group) must still reach the child and be waited for, not end the script and orphan the child. The
+    script's ``Popen`` here sends the signal itself once the child has started, before returning."""
+    child = a_child_that_stops_slowly(tmp_path)
+    started = tmp_path / "started"
+    send = "os.killpg(0, signal.SIGINT)" if sent == "SIGINT" else "os.kill(os.getpid(), signal.SIGTERM)"
+    script = tmp_path / "script.py"
+    script.write_text(
+        f"import os, pathlib, signal, subprocess, sys, time\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from scripts.process_group import run_to_its_end\n"
+        "real = subprocess.Popen\n"
+        "def starting(*args, **kwargs):\n"
+        "    child = real(*args, **kwargs)\n"
+        f"    while not pathlib.Path({str(started)!r}).exists():\n"
+        "        time.sleep(0.02)\n"
+        f"    {send}\n"
+        "    return child\n"
+        "subprocess.Popen = starting\n"
+        f"sys.exit(run_to_its_end([sys.executable, {str(child)!r}]))\n")
+    running = subprocess.Popen([sys.executable, str(script)], start_new_session=True)
+    try:
+        assert running.wait(timeout=30) == 2
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.pid, signal.SIGKILL)
+    assert (tmp_path / "stopped").read_text() == sent
 
 
 def test_a_run_stopped_at_its_first_failure_says_so_in_its_results(tmp_path: Path) -> None:
