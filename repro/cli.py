@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 from fixtures.alive import ALIVE_FILE, hold_alive, remove_dead
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
-from scripts.process_group import interrupt, signals_handled
+from scripts.process_group import interrupt, signals_handled, signals_held
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
@@ -451,9 +451,13 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
     ``alive``: the work folder's lock, which pytest inherits, so the folder counts as a live run's for as long as pytest runs.
     """
     output: list[str] = []
-    process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               process_group=0, pass_fds=(alive.fileno(),) if alive is not None else ())
+    process: subprocess.Popen[str] | None = None
     try:
+        # A stop while pytest starts is held until its handle is known: pytest may run before Popen returns, and in a
+        # group of its own it hears no Ctrl-C, so a stop raised in Popen left it running into the folder removed below.
+        with signals_held((signal.SIGINT, *STOP_SIGNALS)):
+            process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                       process_group=0, pass_fds=(alive.fileno(),) if alive is not None else ())
         assert process.stdout is not None
         dumping = False  # inside pytest-timeout's dump of every thread's stack: kept, not shown
         with log_path.open("w") as log:
@@ -471,6 +475,8 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
     except BaseException:
         from scripts.process_group import stop_group
 
+        if process is None:  # stopped before pytest was started: nothing of its to stop
+            raise
         with ctrl_c_ignored():  # pytest's group, which may still write into the work folder: politely, then for good
             stop_group(process, PYTEST_STOP, wait=STOP_WAIT)
         raise

@@ -81,6 +81,20 @@ def signals_handled(signals: Sequence[int], handler: Callable[[int, FrameType | 
             signal.signal(sig, before)
 
 
+@contextlib.contextmanager
+def signals_held(signals: Sequence[int]) -> Iterator[None]:
+    """``signals`` that come inside the block are held, and raised again once it has ended, to their own handlers: a stop
+    while a child is started (on a busy machine it may run before ``Popen`` returns) is acted on once the child's handle
+    is known, not lost with it. Only the main thread may set handlers: in any other nothing changes."""
+    held: list[int] = []
+    try:
+        with signals_handled(signals, lambda signum, frame: held.append(signum)):
+            yield
+    finally:
+        for signum in dict.fromkeys(held):
+            signal.raise_signal(signum)
+
+
 class Stopped(KeyboardInterrupt):
     """Ctrl-C's exception for another stop signal, which it carries (and its text names)."""
 
@@ -139,26 +153,17 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
     before ``Popen`` returns here): acted on then, not lost with the child's handle, which would end this process and
     leave the child running."""
     child: subprocess.Popen[Any] | None = None
-    held: list[int] = []
 
     def pass_on(signum: int, frame: FrameType | None) -> None:
         if child is None:
-            held.append(signum)
-        else:
-            child.send_signal(signal.SIGTERM)
+            raise Stopped(signum)  # before the child was started
+        child.send_signal(signal.SIGTERM)
 
     passed_on = signal.signal(signal.SIGTERM, pass_on)
     try:
         try:
-            interrupted = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
-            try:
+            with signals_held((signal.SIGINT, signal.SIGTERM)):
                 child = subprocess.Popen(command, **popen)
-            finally:
-                signal.signal(signal.SIGINT, interrupted)
-            if signal.SIGTERM in held:
-                child.send_signal(signal.SIGTERM)
-            if signal.SIGINT in held:
-                raise KeyboardInterrupt
             status = child.wait()
         except KeyboardInterrupt:
             if child is None:  # stopped before the child was started: nothing of its to wait for

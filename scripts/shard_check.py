@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))  # scripts.* as the tests import them: one module,
 from fixtures.commands import venv_for_make  # noqa: E402
 from fixtures.run_results import JUNIT_RUN_CLASS  # noqa: E402
 from scripts.merge_results import journeys  # noqa: E402
-from scripts.process_group import stop_group  # noqa: E402
+from scripts.process_group import signals_held, stop_group  # noqa: E402
 
 SHARDS = 2
 
@@ -146,11 +146,13 @@ def main(argv: list[str]) -> int:
     # folder for failure evidence (pytest-playwright empties its output folder when a run starts).
     shards = {group: out / f"shard-{group}" for group in range(1, SHARDS + 1)}
     results = {group: out / "shards" / f"allure-results-{group}" for group in shards}  # as CI downloads them (merge-results)
-    running = {group: start_make(shard / "make.log", "shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS),
-                                 SELECT=f"{args.select} -q", WORKERS=args.workers, RESULTS_DIR=str(results[group]),
-                                 JUNIT=str(shard / "junit.xml"), EVIDENCE_DIR=str(shard / "test-results"))
-               for group, shard in shards.items()}
-    try:
+    running: dict[int, subprocess.Popen[bytes]] = {}
+    try:  # each shard known as soon as it has started: Ctrl-C while the next one starts stops it too
+        for group, shard in shards.items():
+            with signals_held((signal.SIGINT,)):  # make may run before Popen returns: the stop waits for its handle
+                running[group] = start_make(shard / "make.log", "shard", VENV=args.venv, SHARD=str(group), SHARDS=str(SHARDS),
+                                            SELECT=f"{args.select} -q", WORKERS=args.workers, RESULTS_DIR=str(results[group]),
+                                            JUNIT=str(shard / "junit.xml"), EVIDENCE_DIR=str(shard / "test-results"))
         statuses = {group: process.wait() for group, process in running.items()}
     finally:  # interrupted: no shard (its stack, its browser) outlives the check; SIGINT first, so pytest stops its stack
         for process in running.values():

@@ -549,6 +549,56 @@ def test_a_journeys_pytest_that_runs_on_after_ctrl_c_gets_sigterm_twice_before_i
     assert seen.read_text().split() == ["SIGINT", "SIGTERM", "SIGTERM", "ended"]
 
 
+@pytest.mark.parametrize("sent", ["SIGINT", "SIGTERM"])
+def test_a_stop_while_the_journeys_pytest_starts_still_stops_it(tmp_path: Path, sent: str) -> None:
+    """On a busy machine the journey's pytest runs before ``Popen`` has returned in the repro: a stop then (Ctrl-C, or a
+    job runner's SIGTERM) must still reach it, in its process group of its own, not end the repro with its handle lost
+    and leave it running on into the work folder the repro removes. The repro's ``Popen`` here is told the stop itself
+    once the stand-in has started, before returning."""
+    import contextlib
+    import subprocess
+
+    pytest_stand_in = tmp_path / "pytest_stand_in.py"
+    pytest_stand_in.write_text(
+        "import os, pathlib, signal, sys, time\n"
+        f"folder = pathlib.Path({str(tmp_path)!r})\n"
+        "def stop(signum, frame):\n"
+        "    (folder / 'stopped').write_text(signal.Signals(signum).name)\n"
+        "    sys.exit(2)\n"
+        "signal.signal(signal.SIGINT, stop)\n"
+        "signal.signal(signal.SIGTERM, stop)\n"
+        "(folder / 'started').write_text(str(os.getpid()))\n"
+        "time.sleep(60)\n")
+    script = tmp_path / "repro_stopped.py"
+    script.write_text(
+        f"import os, pathlib, signal, subprocess, sys, time\nsys.path.insert(0, {str(ROOT)!r})\n"
+        "from repro import cli\n"
+        "real = subprocess.Popen\n"
+        "def starting(*args, **kwargs):\n"
+        "    child = real(*args, **kwargs)\n"
+        f"    while not pathlib.Path({str(tmp_path / 'started')!r}).exists():\n"
+        "        time.sleep(0.02)\n"
+        f"    os.kill(os.getpid(), signal.{sent})\n"
+        "    return child\n"
+        "subprocess.Popen = starting\n"
+        "try:\n"
+        "    with cli.stop_signals_interrupt():\n"
+        f"        cli.run_pytest([sys.executable, {str(pytest_stand_in)!r}], dict(os.environ), pathlib.Path({str(tmp_path / 'log')!r}), str)\n"
+        "except KeyboardInterrupt:\n"
+        "    sys.exit(130)\n")
+    running = subprocess.Popen([sys.executable, str(script)])
+    try:
+        assert running.wait(timeout=60) == 130
+    finally:
+        running.kill()
+        if not (tmp_path / "stopped").exists():  # a stand-in never told still runs: ended here, not left for 60 s
+            with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+                os.kill(int((tmp_path / "started").read_text()), signal.SIGKILL)
+    # Its group stopped before the repro ended (stop_group waits for it): the first signal, as after any Ctrl-C.
+    assert (tmp_path / "stopped").is_file(), "the journey's pytest was never told to stop"
+    assert (tmp_path / "stopped").read_text() == "SIGINT"
+
+
 def test_the_journeys_output_is_shown_and_kept_redacted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """What the journey's pytest prints (Playwright's DEBUG=pw:api prints every URL, an ID token's fragment among them)
     reaches the terminal and pytest-output.txt through the run's redaction."""

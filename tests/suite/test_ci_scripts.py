@@ -763,6 +763,32 @@ COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_
 UP_A, UP_B, IN_A = ("e2e.test_sign_up", "test_sign_up[a]"), ("e2e.test_sign_up", "test_sign_up[b]"), ("e2e.test_sign_in", "test_sign_in[a]")
 
 
+def test_a_shard_check_stopped_while_it_starts_its_shards_stops_those_already_running(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shards run in sessions of their own, so Ctrl-C reaches the check alone: one while the second shard starts must
+    still stop the first (its pytest, stack and browsers), not leave it running a whole journey run unseen."""
+    import signal
+
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start_make(log: Path, target: str, **variables: str) -> subprocess.Popen[bytes]:
+        if started:
+            raise KeyboardInterrupt  # Ctrl-C as the second shard starts
+        started.append(subprocess.Popen(["sleep", "60"], start_new_session=True))
+        return started[0]
+
+    monkeypatch.setattr(shard_check, "collected", lambda select: COLLECTED)
+    monkeypatch.setattr(shard_check, "make", lambda target, **variables: 0)
+    monkeypatch.setattr(shard_check, "start_make", start_make)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            shard_check.main(["--out", str(tmp_path / "out")])
+        assert started[0].poll() == -signal.SIGINT, "the first shard was left running"
+    finally:
+        started[0].kill()
+        started[0].wait()
+
+
 def test_shard_check_accepts_each_journey_once() -> None:
     assert shard_check.junit_id("e2e/test_x.py::TestY::test_z[p]") == ("e2e.test_x.TestY", "test_z[p]")
     assert shard_check.counting_problems(COLLECTED, [[UP_A, IN_A], [UP_B]], [{"1", "3"}, {"2"}], 3, (3, 3)) == []

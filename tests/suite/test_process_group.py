@@ -10,7 +10,9 @@ import signal
 import subprocess
 import threading
 
-from scripts.process_group import group_alive, stop_group
+import pytest
+
+from scripts.process_group import group_alive, signals_held, stop_group
 
 
 def test_the_whole_group_ends_even_when_its_leader_ignores_the_first_signal() -> None:
@@ -82,3 +84,13 @@ def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
         if member is not None:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(member, 0)
+
+
+def test_a_signal_that_comes_while_it_is_held_is_acted_on_once_the_block_has_ended() -> None:
+    """What a script holds while it starts a child: the stop waits for the child's handle, then reaches its own handler."""
+    before = signal.getsignal(signal.SIGINT)
+    went_on = []
+    with pytest.raises(KeyboardInterrupt), signals_held((signal.SIGINT,)):
+        os.kill(os.getpid(), signal.SIGINT)
+        went_on.append(True)  # the child's handle, kept
+    assert went_on == [True] and signal.getsignal(signal.SIGINT) == before
