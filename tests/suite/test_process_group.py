@@ -32,9 +32,12 @@ def test_the_whole_group_ends_even_when_its_leader_ignores_the_first_signal() ->
 
 def test_a_member_that_ignores_the_signal_does_not_outlive_its_ended_leader() -> None:
     # The leader ends on SIGTERM; its child traps it, as a browser busy writing might.
-    leader = subprocess.Popen(["sh", "-c", "sh -c 'trap \"\" TERM; sleep 120' & echo $!; wait"], stdout=subprocess.PIPE, text=True,
-                              start_new_session=True)
-    member = int(leader.stdout.readline())  # type: ignore[union-attr]
+    leader = subprocess.Popen(["sh", "-c", "sh -c 'trap \"\" TERM; echo trapped; sleep 120' & echo $!; wait"], stdout=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    # Its pid and its word that the trap is set, in either order: a SIGTERM before the trap would end it as any other.
+    said = {leader.stdout.readline().strip() for _ in range(2)}  # type: ignore[union-attr]
+    assert "trapped" in said, said
+    member = int((said - {"trapped"}).pop())
     watch = os.pidfd_open(member)
     try:
         stop_group(leader, (signal.SIGTERM,), wait=1)
