@@ -16,6 +16,7 @@ its ffmpeg's path to the ffmpeg the suite records with (``--video``: the server 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -108,8 +109,11 @@ def stop_server(server: subprocess.Popen[str]) -> None:
 
 def main(argv: list[str]) -> int:
     command = argv[1:] if argv[:1] == ["--"] else argv
-    if not command:
-        raise SystemExit("usage: python scripts/browser_server.py -- COMMAND...")
+    if not command or command[0] in ("-h", "--help"):  # an option of the script's own, not a command to run
+        parser = argparse.ArgumentParser(prog="python scripts/browser_server.py", usage="%(prog)s [--] COMMAND...",
+                                         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        parser.parse_args(command[:1])
+        parser.error("a command to run against the browser server is needed, e.g. -- python -m pytest e2e -m smoke")
     with tempfile.TemporaryDirectory(prefix="pw-browsers-") as directory:
         env = dict(os.environ)
         if not bundled_chromium_installed():

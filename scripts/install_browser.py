@@ -10,6 +10,7 @@ written here.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import os
 import re
@@ -202,7 +203,9 @@ def video_support() -> None:
         print("video: no ffmpeg, so --video is refused (apt-get install ffmpeg to record videos)")
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="python scripts/install_browser.py", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     status = find_browser()
     if status == 0:
         video_support()
@@ -267,4 +270,4 @@ def find_browser() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -11,6 +11,7 @@ virtual environment exists.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -26,11 +27,14 @@ def strip_analytics(html: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python3 scripts/offline_report.py REPORT_DIR/index.html", file=sys.stderr)
+    parser = argparse.ArgumentParser(prog="python3 scripts/offline_report.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("index", type=Path, metavar="REPORT_DIR/index.html", help="the index.html of a report Allure rendered")
+    path = parser.parse_args(argv).index
+    try:
+        html = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"report: {path} cannot be read ({error}): give the index.html of a report `make report` rendered", file=sys.stderr)
         return 2
-    path = Path(argv[0])
-    html = path.read_text(encoding="utf-8")
     cleaned = strip_analytics(html)
     if TRACKER in cleaned:
         kept = path.parent.with_name(f"{path.parent.name}-with-analytics{path.suffix}")  # beside the report's folder: no upload of it

@@ -11,6 +11,7 @@ An empty RUN_ID (a run outside CI) leaves the history as it is.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 from pathlib import Path
@@ -37,10 +38,12 @@ def before_this_run(history: Path, run_id: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(__doc__.split("\n\n")[1].strip(), file=sys.stderr)
-        return 2
-    print(before_this_run(Path(argv[0]), argv[1].strip()))
+    parser = argparse.ArgumentParser(prog="python scripts/report_history.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("history", type=Path, metavar="HISTORY_FILE", help="Allure's history file (ALLURE_HISTORY_PATH)")
+    parser.add_argument("run_id", metavar="RUN_ID", help="the CI run's id; empty outside CI")
+    args = parser.parse_args(argv)
+    print(before_this_run(args.history, args.run_id.strip()))
     return 0
 
 
