@@ -43,7 +43,7 @@ EXIT_NO_BUNDLE = 4  # the run ended, but its bundle could not be written or was 
 EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, connection, TLS, browser): nothing reproduced; a bundle
 # shows where, or the tenant's preflight said it before the journey
 WORK_PREFIX = "repro-"  # a run's work folder in --out: repro-YYYYmmdd-HHMMSS-<random>/, its bundle the same name .zip
-PREFLIGHT_CAUSE = re.compile(r"cause: ([a-z ]+): the preflight failed")
+JUNIT_FILE = "junit.xml"  # in the work folder: the journey's run as pytest's JUnit XML gives it
 T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
@@ -65,8 +65,9 @@ def parser() -> argparse.ArgumentParser:
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
                "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written or it was\n"
                "refused for a leak (its unredacted files are kept, the message says where); 5 the machine or the network\n"
-               "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where, or the tenant's\n"
-               "preflight, without one); 130 stopped while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
+               "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where, or without one when\n"
+               "it stopped before the journey: the tenant's preflight, a browser server that does not answer); 130 stopped\n"
+               "while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
@@ -321,7 +322,9 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
                "--tracing", "off", "--screenshot", "off",
                # This command killed outright (SIGKILL: no clean-up of its own): the journey's pytest stops after its one
                # journey, ending its stack and browser.
-               "--stop-with-parent"]
+               "--stop-with-parent",
+               # Why a run stopped before the journey, with its cause (fixtures/run_results.py): the network's is exit 5.
+               "--junitxml", str(work / JUNIT_FILE)]
     for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
         if getattr(args, name) is not None:
             command += [f"--repro-{name.replace('_', '-')}", getattr(args, name)]
@@ -406,9 +409,10 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
     if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
         why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E "))][:3] or [f"pytest exit status {status}"]
+        exit_status = EXIT_INFRASTRUCTURE if stopped_by_the_network_alone(work / JUNIT_FILE) else EXIT_NOT_RUN
         remove_work(work, made_out)  # nothing to show: its output is the line below
         print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
-        return EXIT_INFRASTRUCTURE if only_the_network_failed_the_preflight(output) else EXIT_NOT_RUN
+        return exit_status
     try:
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args), reported=reported,
                                    environ=run_env)
@@ -425,13 +429,14 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     return {"passed": 0, SET_UP_FAILED: EXIT_SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE: EXIT_INFRASTRUCTURE}.get(str(result), EXIT_REPRODUCED)
 
 
-def only_the_network_failed_the_preflight(output: Sequence[str]) -> bool:
-    """Whether the tenant's preflight stopped the run for the network alone (DNS, a refused connection, TLS: try again
-    later), not for a setting (fixtures/preflight.py ``exit_message``: a "cause: NAME: the preflight failed" per cause)."""
+def stopped_by_the_network_alone(junit: Path) -> bool:
+    """Whether the journey's run stopped before it for the machine or the network alone (the tenant's preflight failing only
+    on rows such as DNS, a refused connection, TLS; a browser server that does not answer: try again later), not for a
+    setting or another reason: the causes of the cases the run wrote of itself in its JUnit XML."""
     from fixtures.causes import INFRASTRUCTURE
+    from fixtures.run_results import junit_stop_causes
 
-    causes = {cause for line in output for cause in PREFLIGHT_CAUSE.findall(line)}
-    return causes == {INFRASTRUCTURE}
+    return junit_stop_causes(junit) == {INFRASTRUCTURE}
 
 
 TIMEOUT_BANNER = re.compile(r"\+{5,} Timeout \+{5,}")  # pytest-timeout's, around its dump of the threads' stacks

@@ -62,7 +62,7 @@ def did_not_run(report: Path, said: list[str]) -> str | None:
     cases = list(ElementTree.parse(report).iter("testcase")) if report.is_file() else []
     if any(case.get("classname") != JUNIT_RUN_CLASS for case in cases):
         return None
-    reasons = [_named(case.get("name", ""), outcome.get("message", "")) for case in cases for outcome in case]
+    reasons = [_named(case.get("name", ""), outcome.get("message", "")) for case in cases for outcome in case if outcome.tag in ("failure", "error")]
     return "\n".join(reasons or said[-15:])
 
 

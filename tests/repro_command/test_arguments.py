@@ -482,17 +482,22 @@ def test_a_tenant_the_preflight_cannot_reach_is_the_networks_exit_not_a_usage_er
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, causes: tuple[str, ...], status: int) -> None:
     """The tenant's preflight stops the run before the journey: for the network alone (DNS, refused, TLS) that is exit 5,
     try again later; for a setting, with or without the network, or another reason for no journey, exit 2, fix it. No
-    bundle either way, and no work folder left (the run's pytest stood in for by what it printed)."""
-    from fixtures.preflight import Row, exit_message
+    bundle either way, and no work folder left (the run's pytest stood in for by the JUnit XML it writes, its failed rows
+    each a case with its cause, fixtures/preflight.py)."""
+    from fixtures.run_results import write_junit_stops
     from repro import cli
 
-    printed = ["preflight of tenant fabrikam:\n", f"ERROR: {exit_message([Row(f'check {n}', 'FAIL', cause=c) for n, c in enumerate(causes)])}\n"] \
-        if causes else ["SKIPPED [1] firefox is not installed\n"]
-    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean, alive=None: (4, printed))
-    given = args()
-    run_env, settings = suite_env(given, NO_DOTENV)
     work = tmp_path / "repro-1"
     work.mkdir()
+
+    def preflight_failed(command: list[str], env: object, log: Path, clean: object, alive: object = None) -> tuple[int, list[str]]:
+        if causes:
+            write_junit_stops(command[command.index("--junitxml") + 1], "pytest", [(f"preflight: check {n}", "FAIL", c) for n, c in enumerate(causes)])
+        return 4 if causes else 0, ["SKIPPED [1] firefox is not installed\n"]
+
+    monkeypatch.setattr(cli, "run_pytest", preflight_failed)
+    given = args()
+    run_env, settings = suite_env(given, NO_DOTENV)
     assert cli.reproduce(given, settings, run_env, work, tmp_path / "repro-1.zip", None) == status
     assert list(tmp_path.iterdir()) == []
 

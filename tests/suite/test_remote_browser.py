@@ -53,11 +53,14 @@ def test_endpoint_headers_and_exposed_network_become_connect_options() -> None:
 
 def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting(tmp_path: Path) -> None:
     """Refused (or no such host): said before any journey, as a setting to fix, not a traceback per journey; the nightly's
-    report says it too (its one result, the network's)."""
+    report says it too (its one result, the network's), and its JUnit XML, where the repro reads it (exit 5, not 2)."""
+    from fixtures.run_results import junit_stop_causes
     from tests.suite_run import pytest_e2e
 
     endpoint = "ws://127.0.0.1:9/ws?token=sk-live-abcdef123456"  # a hosted service's key rides in the query
-    result = pytest_e2e("-m", "smoke", "-n", "2", f"--alluredir={tmp_path}", E2E_BROWSER_WS_ENDPOINT=endpoint)
+    result = pytest_e2e("-m", "smoke", "-n", "2", f"--alluredir={tmp_path}", f"--junitxml={tmp_path / 'junit.xml'}",
+                        E2E_BROWSER_WS_ENDPOINT=endpoint)
+    assert junit_stop_causes(tmp_path / "junit.xml") == {"infrastructure"}
     assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
     written = allure_results(tmp_path)
     assert len(written) == 1, (written, tail(result.stderr, 2000))
