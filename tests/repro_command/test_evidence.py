@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 NUMBER = "+41791234567"
 NUMBER_FIELD = f'<form id="mid-login"><input type="tel" id="msisdn" value="{NUMBER}"></form>'
 NUMBER_TEXT = f"<p>We sent a request to {NUMBER}. Confirm it on your phone.</p>"
+NATIONAL_TEXT = "<p>Your number: (079)&nbsp;123&nbsp;45&nbsp;67</p>"  # as a person writes it, a page's no-break spaces
 # A spinner as Mobile ID's waiting page has one; the page counts its painted frames.
 SPINNER = """<style>@keyframes turn { to { transform: rotate(360deg) } }
 div { width: 40px; height: 40px; border: 4px solid #c00; border-top-color: #eee; border-radius: 50%; animation: turn 0.5s linear infinite }</style>
@@ -63,7 +64,7 @@ def test_a_page_that_moves_on_while_pictured_is_not_kept_under_the_wrong_name(tm
         "01-mobile-id-waiting-for-the-phone.png: the page moved on from https://m.mobileid.ch/oidc/wait?session=s to https://jwt.ms/"]
 
 
-@pytest.mark.parametrize("html", [NUMBER_FIELD, NUMBER_TEXT], ids=["number field", "number as text"])
+@pytest.mark.parametrize("html", [NUMBER_FIELD, NUMBER_TEXT, NATIONAL_TEXT], ids=["number field", "number as text", "national as text"])
 def test_tenant_mode_screenshots_mask_the_phone_number(tmp_path: Path, page: Any, html: str) -> None:
     page.set_content(f"<body style='font: 20px sans-serif'>{html}</body>")
     unmasked = page.screenshot(full_page=True)

@@ -190,6 +190,8 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     ("%2B41%2079%20123%2045%2067", "%2B4179*****67"),
     ("+41-79-123-45-67", "+4179*****67"),
     ("+41 (0)79 123 45 67", "+4179*****67"),
+    ("+41.79.123.45.67", "+4179*****67"), ("+41\u00a079\u00a0123\u00a045\u00a067", "+4179*****67"),  # dots; a page's no-break spaces
+    ("call 079/123 45 67 now", "call 079*****67 now"), ("tel. (079) 123 45 67", "tel. 079*****67"), ("079.123.45.67", "079*****67"),
     ("login_hint=0791234567&x", "login_hint=079*****67&x"),  # the national form, as people type it
     ("call 079 123 45 67.", "call 079*****67."),
     ("msisdn=075+123+45+67", "msisdn=075*****67"),
