@@ -41,7 +41,7 @@ EXIT_NOT_RUN = EXIT_USAGE  # the reported journey did not run (e.g. a browser no
 EXIT_SET_UP_FAILED = 3  # it did not run because its set-up (the sign-in's returning user) failed: a bundle shows where
 EXIT_NO_BUNDLE = 4  # the run ended, but its bundle could not be written or was refused (a leak found): the unredacted files are kept
 EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, connection, TLS, browser): nothing reproduced; a bundle
-# shows where, or the tenant's preflight said it before the journey
+# shows where, or the run said it before the journey (the tenant's preflight, a browser server: its JUnit XML's causes)
 WORK_PREFIX = "repro-"  # a run's work folder in --out: repro-YYYYmmdd-HHMMSS-<random>/, its bundle the same name .zip
 JUNIT_FILE = "junit.xml"  # in the work folder: the journey's run as pytest's JUnit XML gives it
 T = TypeVar("T")
