@@ -39,7 +39,6 @@ class B2CSignUpOrSignInPage:
         name = re.compile(r"^\s*" + r"[\s-]?".join(map(re.escape, re.split(r"[\s-]+", provider_name.strip()))) + r"\s*$", re.I)
         self.mobile_id_button = by_id.or_(self.provider_buttons.filter(has_text=name)).first
         self.social_intro = self.root.locator(".claims-provider-list-buttons .intro h2").first
-        self.heading = self.root.locator(".heading h1, h1").first
         self.html = page.locator("html")
         # The local account form, where the policy has one (reference b2c.md 1.2), and its texts by B2C's string ids.
         self.local_account_form = self.root.locator("form#localAccountForm")
