@@ -10,7 +10,7 @@ import pytest
 
 from bench.anchor import Anchor
 from fixtures.browser import PIN_FLAG
-from mocks.common.hosts import chromium_host_resolver_rules
+from mocks.common.hosts import chromium_environment, chromium_host_resolver_rules
 from mocks.common.tls import TLSFiles
 
 RULES = "--host-resolver-rules="
@@ -40,4 +40,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any], anchor: A
     if not any(flag.startswith(RULES) for flag in flags):
         flags.append(RULES + extra)
     args["args"] = flags + os.environ.get("BENCH_CHROMIUM_FLAGS", "").split()
+    if (environment := chromium_environment(anchor.host_map, args.get("env") or os.environ)) is not None:
+        args["env"] = environment  # the anchor's hosts past a proxy too, as the suite's are
     return args

@@ -85,6 +85,19 @@ def test_async_client_reaches_the_mapped_host(server):
     assert response.url.host == "openid.mobileid.ch"
 
 
+@pytest.mark.parametrize(("environ", "bypass"), [
+    ({"HTTPS_PROXY": "http://proxy:3128"}, "contoso.b2clogin.com,jwt.ms"),
+    ({"all_proxy": "socks5://proxy:1080", "NO_PROXY": "localhost, 127.0.0.1", "no_proxy": ".corp,localhost"},
+     "localhost,127.0.0.1,.corp,contoso.b2clogin.com,jwt.ms"),  # both lists, once each, in both spellings (Chromium reads either)
+])
+def test_a_local_chromium_reaches_the_mapped_hosts_past_the_environments_proxy(environ: dict[str, str], bypass: str) -> None:
+    mapping = {"contoso.b2clogin.com": ("127.0.0.1", 8443), "jwt.ms": ("127.0.0.1", 8443)}
+    environment = hosts.chromium_environment(mapping, {"PATH": "/usr/bin", **environ})
+    assert environment == {"PATH": "/usr/bin", **environ, "NO_PROXY": bypass, "no_proxy": bypass}
+    assert hosts.chromium_environment(mapping, {"PATH": "/usr/bin", "NO_PROXY": "x"}) is None  # no proxy: the environment as it is
+    assert hosts.chromium_environment({}, environ) is None  # nothing mapped (a tenant's hosts): the proxy for all
+
+
 def test_a_proxy_from_the_environment_is_used_for_unmapped_hosts_only(server, monkeypatch: pytest.MonkeyPatch,
                                                                      caplog: pytest.LogCaptureFixture) -> None:
     """A company proxy between the suite and a tenant (HTTPS_PROXY, NO_PROXY): the suite's clients use it as httpx's

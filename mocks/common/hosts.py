@@ -46,3 +46,20 @@ def format_host_map(mapping: HostMap) -> str:
 def chromium_host_resolver_rules(mapping: HostMap) -> str:
     """The value of Chromium's ``--host-resolver-rules`` for ``mapping``."""
     return ", ".join(f"MAP {host} {address}:{port}" for host, (address, port) in mapping.items())
+
+
+# The environment's proxy settings as Chromium reads them on Linux (either case), and its list of hosts to reach directly.
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+NO_PROXY_VARIABLES = ("NO_PROXY", "no_proxy")
+
+
+def chromium_environment(mapping: HostMap, environ: Mapping[str, str]) -> dict[str, str] | None:
+    """The environment for a Chromium that reaches ``mapping``'s hosts by ``--host-resolver-rules``, when ``environ``
+    names a proxy (a company's, a CI runner's): those hosts added to its NO_PROXY. Chromium asks a proxy for a host before
+    it resolves one, so every local journey went to the proxy (a CONNECT to contoso.b2clogin.com: the real tenant, or a
+    failure), where the suite's own HTTP clients never send a mapped host (mocks/common/net.py). None: nothing to change."""
+    if not mapping or not any(environ.get(name) for name in PROXY_VARIABLES):
+        return None
+    given = [host.strip() for name in NO_PROXY_VARIABLES for host in environ.get(name, "").split(",") if host.strip()]
+    bypass = ",".join(dict.fromkeys([*given, *mapping]))  # one list in both spellings: Chromium reads either
+    return {**environ, **dict.fromkeys(NO_PROXY_VARIABLES, bypass)}

@@ -95,6 +95,9 @@ def test_a_typed_failure_in_an_exception_group_keeps_its_cause() -> None:
     ("KeyError: 'sub'", causes.OTHER, "KeyError: 'sub'"),
     # A certificate the browser or Python does not trust: the machine's trust store or a proxy's, not the service.
     ("Page.goto: net::ERR_CERT_AUTHORITY_INVALID at https://x", causes.INFRASTRUCTURE, "net::ERR_CERT_AUTHORITY_INVALID at https://x"),
+    # The environment's proxy (HTTPS_PROXY) not answering, or not reaching the host: the way there.
+    ("Page.goto: net::ERR_PROXY_CONNECTION_FAILED at https://x", causes.INFRASTRUCTURE, "net::ERR_PROXY_CONNECTION_FAILED at https://x"),
+    ("Page.goto: net::ERR_TUNNEL_CONNECTION_FAILED at https://x", causes.INFRASTRUCTURE, "net::ERR_TUNNEL_CONNECTION_FAILED at https://x"),
     ("ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate",
      causes.INFRASTRUCTURE, "CERTIFICATE_VERIFY_FAILED"),
     ("AssertionError: ID token is not valid yet: nbf 1700000300 is 300 s in the future", causes.TOKEN_CONTRACT,
