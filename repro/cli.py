@@ -44,6 +44,7 @@ EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, 
 # shows where, or the run said it before the journey (the tenant's preflight, a browser server: its JUnit XML's causes)
 WORK_PREFIX = "repro-"  # a run's work folder in --out: repro-YYYYmmdd-HHMMSS-<random>/, its bundle the same name .zip
 JUNIT_FILE = "junit.xml"  # in the work folder: the journey's run as pytest's JUnit XML gives it
+PROGRESS = re.compile(r"[.EFsxX]+\s+\[\s*\d+%\]\s*$")  # pytest -q's progress line: "E   [100%]" is no error's words
 T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
@@ -408,7 +409,8 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
     if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
-        why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E "))][:3] or [f"pytest exit status {status}"]
+        why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E ")) and not PROGRESS.match(line)][:3] \
+            or [f"pytest exit status {status}"]
         exit_status = EXIT_INFRASTRUCTURE if stopped_by_the_network_alone(work / JUNIT_FILE) else EXIT_NOT_RUN
         remove_work(work, made_out)  # nothing to show: its output is the line below
         print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)

@@ -368,6 +368,21 @@ def test_a_journey_that_ran_exits_as_help_says_with_its_bundle_and_without_its_u
     assert (tmp_path / "repro-x.zip").is_file() and not work.exists()
 
 
+def test_a_run_stopped_before_the_journey_is_said_in_its_errors_words_not_its_progress_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from repro import cli
+
+    said = ["E                                                                        [100%]\n",
+            "E   playwright._impl._errors.Error: BrowserType.launch: ENOENT: no such file or directory, mkdtemp '/x/playwright-artifacts-1'\n"]
+    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean, alive=None: (1, said))
+    given = args()
+    run_env, settings = suite_env(given, NO_DOTENV)
+    (tmp_path / "repro-1").mkdir()
+    assert cli.reproduce(given, settings, run_env, tmp_path / "repro-1", tmp_path / "repro-1.zip", None) == cli.EXIT_NOT_RUN
+    assert capsys.readouterr().err.endswith("no bundle was written: E   playwright._impl._errors.Error: BrowserType.launch: ENOENT: no "
+                                            "such file or directory, mkdtemp '/x/playwright-artifacts-1'\n")
+
+
 def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_folder_it_made(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """pytest skipped the journey (faked: no repro.json): status 2 with pytest's reason, and nothing left behind."""

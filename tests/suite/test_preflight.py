@@ -581,6 +581,14 @@ def test_a_certificate_for_another_host_points_at_the_tenants_name_not_the_ca() 
     assert "not for its host: something on the way (a proxy, a DNS entry)" in check.rows[-1].fix, check.rows[-1]
 
 
+def test_a_browser_that_cannot_make_its_folder_is_told_the_temporary_folder_not_to_install_chromium(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "gone"))
+    fix = preflight_answered_by(lambda request: httpx.Response(200)).browser_fix(
+        f"BrowserType.launch: ENOENT: no such file or directory, mkdtemp '{tmp_path / 'gone'}/playwright-artifacts-x'")
+    assert fix == f"TMPDIR={tmp_path / 'gone'} is not a folder, and Playwright makes each browser's files there: make it, or unset TMPDIR"
+
+
 def test_a_browser_whose_proxy_fails_is_not_told_to_install_chromium() -> None:
     fix = preflight_answered_by(lambda request: httpx.Response(200)).browser_fix("Page.goto: net::ERR_PROXY_CONNECTION_FAILED at https://x/")
     assert "the browser's proxy failed" in fix and "make setup" not in fix

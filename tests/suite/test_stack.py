@@ -471,6 +471,17 @@ def test_a_killed_runs_stack_folder_is_removed_by_the_next_run_and_a_live_ones_k
             killed(run)
 
 
+def test_a_temporary_folder_that_is_not_there_stops_the_run_before_any_journey_naming_it(tmp_path: Path) -> None:
+    """Python falls back to /tmp for a TMPDIR that is not there; Playwright's driver does not, and every journey failed
+    with "ENOENT: ... mkdtemp" as "other"."""
+    from tests.suite_run import pytest_e2e
+
+    done = pytest_e2e("-m", "smoke", "-n", "0", TMPDIR=str(tmp_path / "gone"))
+    assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
+    assert f"ERROR: TMPDIR={tmp_path / 'gone'} is not a folder, and Playwright makes each browser's files there: make it, or unset TMPDIR" \
+        in done.stderr and "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
+
+
 def test_a_local_run_reaches_the_stack_past_a_proxy_the_environment_names() -> None:
     """A CI runner's or a company's HTTPS_PROXY: a local Chromium asked it for contoso.b2clogin.com (the real tenant's
     name) before resolving the name by the host map, and every journey failed; the suite's own calls never use it for
