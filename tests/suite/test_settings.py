@@ -373,12 +373,14 @@ def test_a_misspelt_setting_in_env_is_named_with_the_likely_one(tmp_path: Path) 
     from fixtures.settings import unknown_settings
 
     names = ["E2E_UI_LOCALE", "B2C_LANGUAGE_CUSTOMISATION", "B2C_WEBAPP1_CLIENT_SECRET", "E2E_TARGET", "HTTPS_PROXY", "MOBILEID_FOO",
-             "MOBILEID_CONTROL_TOKN", "B2C_POLICY", "MOBILEID_ROBOT", "MOBILE_ID_MODE", "MOBILE_ID_SOMETHING"]
+             "MOBILEID_CONTROL_TOKN", "B2C_POLICY", "MOBILEID_ROBOT", "MOBILE_ID_MODE", "MOBILE_ID_SOMETHING", "E2E-TARGET", "MOBILE-ID-MODE",
+             "MY-TOOL-SETTING"]
     assert unknown_settings(names) == ["E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)",
                                        "B2C_LANGUAGE_CUSTOMISATION (did you mean B2C_LANGUAGE_CUSTOMIZATION?)", "MOBILEID_FOO",
                                        "MOBILEID_CONTROL_TOKN (did you mean MOBILEID_CONTROL_TOKEN?)",
                                        "B2C_POLICY (did you mean B2C_POLICIES?)", "MOBILEID_ROBOT (did you mean MOBILEID_ROBOTS?)",
-                                       "MOBILE_ID_MODE (did you mean MOBILEID_MODE?)"]  # the product's spelling, one of ours
+                                       "MOBILE_ID_MODE (did you mean MOBILEID_MODE?)",  # the product's spelling, one of ours
+                                       "E2E-TARGET (did you mean E2E_TARGET?)", "MOBILE-ID-MODE (did you mean MOBILEID_MODE?)"]
 
 
 def test_a_misspelt_required_setting_is_named_in_the_error_it_causes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
