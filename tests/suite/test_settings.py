@@ -322,6 +322,16 @@ def test_an_env_file_with_a_byte_order_mark_keeps_its_first_setting(tmp_path) ->
     assert read_env_file(tmp_path / ".env") == {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam"}
 
 
+def test_an_env_file_with_windows_line_ends_reads_as_python_dotenv_reads_it(tmp_path) -> None:
+    from dotenv import dotenv_values
+
+    from fixtures.settings_plugin import read_env_file
+
+    (tmp_path / ".env").write_bytes(b'E2E_TARGET=tenant\r\nE2E_BROWSER_WS_HEADERS="{\r\n  \\"x\\": \\"y\\"\r\n}"\r\nB2C_TENANT=fabrikam\r\n')
+    read = read_env_file(tmp_path / ".env")
+    assert read == dotenv_values(tmp_path / ".env") and read["E2E_BROWSER_WS_HEADERS"] == '{\n  "x": "y"\n}', read
+
+
 def test_a_ca_file_that_is_no_certificate_is_named(tmp_path) -> None:
     (tmp_path / "ca.pem").write_text("not a certificate\n")
     with pytest.raises(SettingsError, match="E2E_CA_FILE=.*ca.pem' holds no CA certificate in PEM form"):
