@@ -195,6 +195,7 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     ("+41 (0)79 123 45 67", "+4179*****67"),
     ("+41.79.123.45.67", "+4179*****67"), ("+41\u00a079\u00a0123\u00a045\u00a067", "+4179*****67"),  # dots; a page's no-break spaces
     ("call 079/123 45 67 now", "call 079*****67 now"), ("tel. (079) 123 45 67", "tel. 079*****67"), ("079.123.45.67", "079*****67"),
+    ("(075.123.45.67)", "(075*****67)"),
     ("login_hint=0791234567&x", "login_hint=079*****67&x"),  # the national form, as people type it
     ("call 079 123 45 67.", "call 079*****67."),
     ("msisdn=075+123+45+67", "msisdn=075*****67"),
@@ -203,6 +204,9 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     # Not numbers of a phone: inside a longer number or an identifier, or not a mobile prefix.
     ("t=17328707912345", "t=17328707912345"), ("id-0791234567", "id-0791234567"), ("abc0791234567", "abc0791234567"),
     ("x 0441234567", "x 0441234567"),
+    # Dots and slashes in what is no number: a decimal, a version, a path, a longer run of digits.
+    ("+41.123456789", "+41.123456789"), ("lat +41.8919300123", "lat +41.8919300123"), ("v0041.1.2.3.4.5.6.7.8.9", "v0041.1.2.3.4.5.6.7.8.9"),
+    ("https://x/0041/1234/5678/9", "https://x/0041/1234/5678/9"), ("079/123/45/67/89", "079/123/45/67/89"),
 ])
 def test_phone_numbers_are_masked_however_they_are_written(written: str, masked: str) -> None:
     assert mask_phone_numbers(written) == masked
