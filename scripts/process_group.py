@@ -85,10 +85,15 @@ def signals_handled(signals: Sequence[int], handler: Callable[[int, FrameType | 
 def signals_held(signals: Sequence[int]) -> Iterator[None]:
     """``signals`` that come inside the block are held, and raised again once it has ended, to their own handlers: a stop
     while a child is started (on a busy machine it may run before ``Popen`` returns) is acted on once the child's handle
-    is known, not lost with it. Only the main thread may set handlers: in any other nothing changes."""
+    is known, not lost with it. Only the main thread may set handlers: in any other nothing changes.
+
+    A signal this process ignores is left ignored: a child inherits that (``cmd &`` in a script ignores Ctrl-C), where a
+    handler of ours in its place would reach the child as the default. Of several held, one whose handler raises (a stop)
+    ends the raising: the others are not raised again."""
     held: list[int] = []
+    holding = [sig for sig in signals if signal.getsignal(sig) is not signal.SIG_IGN]
     try:
-        with signals_handled(signals, lambda signum, frame: held.append(signum)):
+        with signals_handled(holding, lambda signum, frame: held.append(signum)):
             yield
     finally:
         for signum in dict.fromkeys(held):

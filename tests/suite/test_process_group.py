@@ -89,6 +89,21 @@ def test_a_group_left_with_members_nobody_reaped_counts_as_ended() -> None:
                 os.waitpid(member, 0)
 
 
+def test_a_child_started_while_signals_are_held_inherits_the_ones_this_process_ignores(tmp_path) -> None:
+    """``cmd &`` in a script ignores Ctrl-C, and so did the pytest it started: a handler held in its place reached the
+    child as the default, and Ctrl-C to the group stopped the child while the script went on."""
+    import sys
+
+    from tests.suite_run import ROOT
+
+    script = tmp_path / "script.py"
+    script.write_text(f"import signal, sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom scripts.process_group import run_to_its_end\n"
+                      "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                      "sys.exit(run_to_its_end([sys.executable, '-c', 'import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)']))\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, "True"), done.stderr
+
+
 def test_a_signal_that_comes_while_it_is_held_is_acted_on_once_the_block_has_ended() -> None:
     """What a script holds while it starts a child: the stop waits for the child's handle, then reaches its own handler."""
     before = signal.getsignal(signal.SIGINT)
