@@ -767,15 +767,16 @@ def test_a_shard_check_stopped_while_it_starts_its_shards_stops_those_already_ru
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The shards run in sessions of their own, so Ctrl-C reaches the check alone: one while the second shard starts must
     still stop the first (its pytest, stack and browsers), not leave it running a whole journey run unseen."""
+    import os
     import signal
 
     started: list[subprocess.Popen[bytes]] = []
 
     def start_make(log: Path, target: str, **variables: str) -> subprocess.Popen[bytes]:
-        if started:
-            raise KeyboardInterrupt  # Ctrl-C as the second shard starts
         started.append(subprocess.Popen(["sleep", "60"], start_new_session=True))
-        return started[0]
+        if len(started) == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the second shard starts, before its handle is back
+        return started[-1]
 
     monkeypatch.setattr(shard_check, "collected", lambda select: COLLECTED)
     monkeypatch.setattr(shard_check, "make", lambda target, **variables: 0)
@@ -783,10 +784,11 @@ def test_a_shard_check_stopped_while_it_starts_its_shards_stops_those_already_ru
     try:
         with pytest.raises(KeyboardInterrupt):
             shard_check.main(["--out", str(tmp_path / "out")])
-        assert started[0].poll() == -signal.SIGINT, "the first shard was left running"
+        assert [shard.poll() for shard in started] == [-signal.SIGINT, -signal.SIGINT], "a shard was left running"
     finally:
-        started[0].kill()
-        started[0].wait()
+        for shard in started:
+            shard.kill()
+            shard.wait()
 
 
 def test_shard_check_accepts_each_journey_once() -> None:
