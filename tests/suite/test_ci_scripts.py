@@ -766,7 +766,7 @@ UP_A, UP_B, IN_A = ("e2e.test_sign_up", "test_sign_up[a]"), ("e2e.test_sign_up",
 def test_a_shard_check_stopped_while_it_starts_its_shards_stops_those_already_running(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The shards run in sessions of their own, so Ctrl-C reaches the check alone: one while the second shard starts must
-    still stop the first (its pytest, stack and browsers), not leave it running a whole journey run unseen."""
+    still stop both (their pytest, stack and browsers), not leave one running a whole journey run unseen."""
     import os
     import signal
 

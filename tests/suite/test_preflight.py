@@ -239,10 +239,16 @@ def test_the_command_reports_every_missing_setting_at_once() -> None:
 def test_the_command_in_local_mode_checks_a_stack_it_starts_and_names_a_misspelt_setting(tmp_path: Path) -> None:
     """`make preflight` with no tenant settings: every row passes against the stack it starts (and stops), and a
     setting spelt almost right is named with the one meant (it would read as unset). The .env read is the repository's
-    (fixtures/settings_plugin.py ENV_FILE), whose names suite_env blanks: the misspelt name is the environment's."""
-    result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=ROOT,
-                            env=suite_env({"E2E_UI_LOCALE": "de", "TMPDIR": str(tmp_path)}),  # its stack's state: found by name below
-                            capture_output=True, text=True, timeout=120)
+    (fixtures/settings_plugin.py ENV_FILE), whose names suite_env blanks: the misspelt name is the environment's. The
+    environment names a proxy that refuses every connection: neither the checks' calls nor the browser take the stack's
+    hosts to it."""
+    with socket.socket() as refusing:  # bound, never listening
+        refusing.bind(("127.0.0.1", 0))
+        proxy = f"http://127.0.0.1:{refusing.getsockname()[1]}"
+        result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=ROOT,
+                                env=suite_env({"E2E_UI_LOCALE": "de", "TMPDIR": str(tmp_path),  # its stack's state: found by name below
+                                               "HTTPS_PROXY": proxy, "ALL_PROXY": proxy}),
+                                capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
     assert "preflight of the local stack at https://" in result.stdout, tail(output)
