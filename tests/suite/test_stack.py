@@ -482,6 +482,16 @@ def test_a_temporary_folder_that_is_not_there_stops_the_run_before_any_journey_n
         in done.stderr and "Traceback" not in done.stdout + done.stderr, done.stderr[-2000:]
 
 
+def test_a_temporary_folder_that_cannot_be_written_is_named_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root writes anywhere: the folder's answer to a write check stands in for a folder of another owner."""
+    from fixtures.browser import temporary_folder_unusable
+
+    assert temporary_folder_unusable({"TMPDIR": str(tmp_path)}) is None and temporary_folder_unusable({}) is None
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    assert temporary_folder_unusable({"TMPDIR": str(tmp_path)}) == (
+        f"TMPDIR={tmp_path} cannot be written to, and Playwright makes each browser's files there: give a folder that can be")
+
+
 def test_a_local_run_reaches_the_stack_past_a_proxy_the_environment_names() -> None:
     """A CI runner's or a company's HTTPS_PROXY: a local Chromium asked it for contoso.b2clogin.com (the real tenant's
     name) before resolving the name by the host map, and every journey failed; the suite's own calls never use it for
