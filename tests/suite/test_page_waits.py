@@ -64,10 +64,11 @@ def test_b2c_error_page_stops_every_pages_wait_at_once_with_its_code_as_the_caus
     """B2C's error page is the dead end of its sign-in page, Mobile ID's number page, B2C's profile page and the app's
     decoded token: no wait runs out there, and the cause is B2C's code."""
     page.set_content(ERROR_PAGE)
-    wait = {"sign-in": lambda: B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000),
-            "mobile id": lambda: MobileIDLoginPage(page).wait_until_shown(timeout=10_000),
-            "profile": lambda: B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000),
-            "app": lambda: JwtMsPage(page, "https://jwt.ms").decoded_token_text(timeout=10_000)}[waits]
+    expected, wait = {  # each wait's message names its own page, as a reader of the report knows it
+        "sign-in": ("B2C's sign-in page", lambda: B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)),
+        "mobile id": ("Mobile ID's number page", lambda: MobileIDLoginPage(page).wait_until_shown(timeout=10_000)),
+        "profile": ("B2C's profile page", lambda: B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000)),
+        "app": ("the app (redirect URI)", lambda: JwtMsPage(page, "https://jwt.ms").decoded_token_text(timeout=10_000))}[waits]
     started = time.monotonic()
     with pytest.raises(JourneyFailure) as failure:
         wait()
@@ -76,7 +77,7 @@ def test_b2c_error_page_stops_every_pages_wait_at_once_with_its_code_as_the_caus
     assert failure.value.cause.detail.startswith("AADB2C90006 (redirect URI not registered for the app): The redirect URI")
     assert failure.value.cause.detail.count("AADB2C90006") == 1
     message = str(failure.value)
-    assert message.startswith("expected ") and "0f8fad5b-d9cb-469f-a165-70867728950e" in message, message
+    assert message.startswith(f"expected {expected}") and "0f8fad5b-d9cb-469f-a165-70867728950e" in message, message
     assert "the wait stopped at a dead end" in message and "within 10 s" not in message, message  # it did not wait 10 s
 
 
