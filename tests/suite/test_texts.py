@@ -413,12 +413,16 @@ def test_the_error_pages_documented_heading_is_expected_only_where_the_policy_pi
 
 
 def test_the_local_sign_in_profiles_link_settings_are_read_as_b2c_reads_them(policies: Path) -> None:
-    """setting.showSignupLink 0 is false, setting.forgotPasswordLinkLocation none is None (trimmed, any case), as the
-    emulator reads them."""
-    edit(policies / "TrustFrameworkBase.xml", '<Item Key="setting.operatingMode">Email</Item>', '<Item Key="setting.operatingMode">Email</Item>'
-         '<Item Key="setting.showSignupLink"> 0 </Item><Item Key="setting.forgotPasswordLinkLocation">none</Item>')
-    reread()
-    assert texts.sign_in_form_links("B2C_1A_signup_signin") == set()
+    """setting.showSignupLink False or 0 is false, setting.forgotPasswordLinkLocation None is None (trimmed, any case), as
+    the emulator reads them."""
+    base = policies / "TrustFrameworkBase.xml"
+    seed = base.read_text()
+    for shown, location in ((" False ", "None"), ("0", "NONE")):
+        base.write_text(seed)
+        edit(base, '<Item Key="setting.operatingMode">Email</Item>', '<Item Key="setting.operatingMode">Email</Item>'
+             f'<Item Key="setting.showSignupLink">{shown}</Item><Item Key="setting.forgotPasswordLinkLocation">{location}</Item>')
+        reread()
+        assert texts.sign_in_form_links("B2C_1A_signup_signin") == set(), (shown, location)
 
 
 def test_a_display_name_required_with_1_is_required(policies: Path) -> None:
