@@ -253,9 +253,18 @@ def test_robot_outcomes_are_the_emulators_numbers_and_codes() -> None:
 
 def test_a_silent_phone_is_waited_for_as_long_as_the_readme_says() -> None:
     """README (--outcome timeout): Mobile ID's transaction expires after 80 s; the run waits up to 100 s, B2C's way back included."""
+    import re
+
     from repro.outcomes import silent_phone_wait_line
 
-    assert silent_phone_wait_line() == "repro: waiting up to 100 s for Mobile ID to give up, as the reporter's phone did"
+    said = re.search(r"`timeout` \(nobody answers; Mobile ID's transaction expires after (\d+) s: the run says before it waits that it "
+                     r"may wait up to (\d+) s", (ROOT / "README.md").read_text())
+    assert said is not None, "README's --outcome row no longer says how long a silent phone is waited for"
+    lifetime, wait = said.groups()
+    assert silent_phone_wait_line() == f"repro: waiting up to {wait} s for Mobile ID to give up, as the reporter's phone did"
+    from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
+
+    assert MOBILE_ID_TRANSACTION_LIFETIME == int(lifetime), "README's transaction lifetime is not the suite's"
 
 
 def test_ui_locales_setting_reaches_every_authorize_request_unless_a_journey_picks_one() -> None:
