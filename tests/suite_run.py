@@ -124,3 +124,37 @@ def not_ended_by(deadline: float, pidfds: dict[int, str]) -> list[str]:
             poll.unregister(fd)
             waiting.pop(fd)
     return list(waiting.values())
+
+
+def child_told_to_stop(folder: Path, teardown_s: float = 0.0) -> Path:
+    """A child's script: it writes its pid to ``folder/started`` once its handlers are set and, on SIGTERM or Ctrl-C,
+    after ``teardown_s`` (a teardown that takes a while) writes which it had to ``folder/stopped`` and exits 2."""
+    child = folder / "child.py"
+    child.write_text(
+        "import os, pathlib, signal, sys, time\n"
+        f"folder = pathlib.Path({str(folder)!r})\n"
+        "def stop(signum, frame):\n"
+        f"    time.sleep({teardown_s!r})\n"
+        "    (folder / 'stopped').write_text(signal.Signals(signum).name)\n"
+        "    sys.exit(2)\n"
+        "signal.signal(signal.SIGTERM, stop)\n"
+        "signal.signal(signal.SIGINT, stop)\n"
+        "(folder / 'started').write_text(str(os.getpid()))\n"
+        "time.sleep(60)\n")
+    return child
+
+
+def popen_stopped_as_it_starts(started: Path, stop: str) -> str:
+    """Python lines for a script of a test: ``subprocess.Popen`` replaced by one that, once its child has written
+    ``started``, runs ``stop`` (e.g. ``os.kill(os.getpid(), signal.SIGTERM)``) before it returns, as a busy machine
+    delivers a stop while ``Popen`` has not returned yet."""
+    return ("import os, pathlib, signal, subprocess, sys, time\n"
+            f"sys.path.insert(0, {str(ROOT)!r})\n"
+            "real = subprocess.Popen\n"
+            "def starting(*args, **kwargs):\n"
+            "    child = real(*args, **kwargs)\n"
+            f"    while not pathlib.Path({str(started)!r}).exists():\n"
+            "        time.sleep(0.02)\n"
+            f"    {stop}\n"
+            "    return child\n"
+            "subprocess.Popen = starting\n")

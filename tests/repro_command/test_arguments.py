@@ -587,29 +587,13 @@ def test_a_stop_while_the_journeys_pytest_starts_still_stops_it(tmp_path: Path, 
     import contextlib
     import subprocess
 
-    pytest_stand_in = tmp_path / "pytest_stand_in.py"
-    pytest_stand_in.write_text(
-        "import os, pathlib, signal, sys, time\n"
-        f"folder = pathlib.Path({str(tmp_path)!r})\n"
-        "def stop(signum, frame):\n"
-        "    (folder / 'stopped').write_text(signal.Signals(signum).name)\n"
-        "    sys.exit(2)\n"
-        "signal.signal(signal.SIGINT, stop)\n"
-        "signal.signal(signal.SIGTERM, stop)\n"
-        "(folder / 'started').write_text(str(os.getpid()))\n"
-        "time.sleep(60)\n")
+    from tests.suite_run import child_told_to_stop, popen_stopped_as_it_starts
+
+    pytest_stand_in = child_told_to_stop(tmp_path)
     script = tmp_path / "repro_stopped.py"
     script.write_text(
-        f"import os, pathlib, signal, subprocess, sys, time\nsys.path.insert(0, {str(ROOT)!r})\n"
+        popen_stopped_as_it_starts(tmp_path / "started", f"os.kill(os.getpid(), signal.{sent})") +
         "from repro import cli\n"
-        "real = subprocess.Popen\n"
-        "def starting(*args, **kwargs):\n"
-        "    child = real(*args, **kwargs)\n"
-        f"    while not pathlib.Path({str(tmp_path / 'started')!r}).exists():\n"
-        "        time.sleep(0.02)\n"
-        f"    os.kill(os.getpid(), signal.{sent})\n"
-        "    return child\n"
-        "subprocess.Popen = starting\n"
         "try:\n"
         "    with cli.stop_signals_interrupt():\n"
         f"        cli.run_pytest([sys.executable, {str(pytest_stand_in)!r}], dict(os.environ), pathlib.Path({str(tmp_path / 'log')!r}), str)\n"

@@ -20,7 +20,7 @@ from e2e.test_mobileid_outcomes import EXPECTED_CODES
 from fixtures.settings import build_settings
 from scripts.process_group import run_to_its_end
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import ROOT, pytest_with_plugins, suite_env, tail
+from tests.suite_run import ROOT, child_told_to_stop, popen_stopped_as_it_starts, pytest_with_plugins, suite_env, tail
 
 
 def stack_of(pid: int) -> int | None:
@@ -252,26 +252,10 @@ def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(
                 os.kill(pid, signal.SIGKILL)
 
 
-def a_child_that_stops_slowly(tmp_path: Path) -> Path:
-    """A child that says it started, and on SIGTERM or Ctrl-C takes half a second to stop, writes which it had, exits 2."""
-    child = tmp_path / "child.py"
-    child.write_text(
-        "import pathlib, signal, sys, time\n"
-        "def stop(signum, frame):\n"
-        "    time.sleep(0.5)  # a teardown that takes a while\n"
-        f"    pathlib.Path({str(tmp_path / 'stopped')!r}).write_text(signal.Signals(signum).name)\n"
-        "    sys.exit(2)\n"
-        "signal.signal(signal.SIGTERM, stop)\n"
-        "signal.signal(signal.SIGINT, stop)\n"
-        f"pathlib.Path({str(tmp_path / 'started')!r}).touch()\n"
-        "time.sleep(60)\n")
-    return child
-
-
 def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
     """SIGTERM to the script (a browser-server or tenant-mode run) is passed on; after Ctrl-C, which the child had too,
     the child is waited for rather than killed a quarter of a second later, before it could stop its stack."""
-    child = a_child_that_stops_slowly(tmp_path)
+    child = child_told_to_stop(tmp_path, teardown_s=0.5)
     script = tmp_path / "script.py"
     script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom scripts.process_group import run_to_its_end\n"
                       f"sys.exit(run_to_its_end([sys.executable, {str(child)!r}]))\n")
@@ -300,25 +284,14 @@ def test_a_stop_while_the_script_starts_its_child_is_held_until_the_child_is_kno
     """On a busy machine the child runs before ``Popen`` has returned in the script: a stop then (SIGTERM to the script,
     Ctrl-C to its group) must still reach the child and be waited for, not end the script and orphan the child. The
     script's ``Popen`` here sends the signal itself once the child has started, before returning."""
-    child = a_child_that_stops_slowly(tmp_path)
-    started = tmp_path / "started"
-    send = "os.killpg(0, signal.SIGINT)" if sent == "SIGINT" else "os.kill(os.getpid(), signal.SIGTERM)"
+    child = child_told_to_stop(tmp_path, teardown_s=0.5)
+    stop = "os.killpg(0, signal.SIGINT)" if sent == "SIGINT" else "os.kill(os.getpid(), signal.SIGTERM)"
     script = tmp_path / "script.py"
-    script.write_text(
-        f"import os, pathlib, signal, subprocess, sys, time\nsys.path.insert(0, {str(ROOT)!r})\n"
-        "from scripts.process_group import run_to_its_end\n"
-        "real = subprocess.Popen\n"
-        "def starting(*args, **kwargs):\n"
-        "    child = real(*args, **kwargs)\n"
-        f"    while not pathlib.Path({str(started)!r}).exists():\n"
-        "        time.sleep(0.02)\n"
-        f"    {send}\n"
-        "    return child\n"
-        "subprocess.Popen = starting\n"
-        f"sys.exit(run_to_its_end([sys.executable, {str(child)!r}]))\n")
+    script.write_text(popen_stopped_as_it_starts(tmp_path / "started", stop) + "from scripts.process_group import run_to_its_end\n"
+                      f"sys.exit(run_to_its_end([sys.executable, {str(child)!r}]))\n")
     running = subprocess.Popen([sys.executable, str(script)], start_new_session=True)
     try:
-        assert running.wait(timeout=30) == 2
+        assert running.wait(timeout=30) == 2, "the script ended before its child had stopped (its child's status is 2)"
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(running.pid, signal.SIGKILL)
