@@ -346,6 +346,15 @@ def harness(directory: Path, *, policies: list[Policy] | None = None, faults: fr
         sock.close()
 
 
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port bound and never listening for the block: every connection to it is refused, and no other test's
+    server can take it meanwhile (a free port closed before use could be another's by then)."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -375,11 +375,10 @@ def test_a_failing_claims_endpoint_reaches_the_app_as_server_error(start) -> Non
 @pytest.mark.parametrize("metadata", ["unreachable", "not json"])
 def test_unreachable_identity_provider_shows_the_error_page(start, metadata: str) -> None:
     """README, error table: the IdP's metadata unreachable or bad when the user picks it (here an HTML page, 200)."""
-    import socket
+    from .support import refusing_port
 
-    with socket.socket() as held:  # bound and never listening: refused for the whole test, no other test's port to take
-        held.bind(("127.0.0.1", 0))
-        url = (f"https://127.0.0.1:{held.getsockname()[1]}/.well-known/openid-configuration" if metadata == "unreachable"
+    with refusing_port() as port:
+        url = (f"https://127.0.0.1:{port}/.well-known/openid-configuration" if metadata == "unreachable"
                else f"{ISSUER}/authorize?response_mode=form_post&redirect_uri=https://app.example/")
         provider = oidc_provider(metadata_url=url)
         h = start(policies=[user_flow(provider)])

@@ -242,9 +242,10 @@ def test_the_command_in_local_mode_checks_a_stack_it_starts_and_names_a_misspelt
     (fixtures/settings_plugin.py ENV_FILE), whose names suite_env blanks: the misspelt name is the environment's. The
     environment names a proxy that refuses every connection: neither the checks' calls nor the browser take the stack's
     hosts to it."""
-    with socket.socket() as refusing:  # bound, never listening
-        refusing.bind(("127.0.0.1", 0))
-        proxy = f"http://127.0.0.1:{refusing.getsockname()[1]}"
+    from tests.b2c.support import refusing_port
+
+    with refusing_port() as port:
+        proxy = f"http://127.0.0.1:{port}"
         result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=ROOT,
                                 env=suite_env({"E2E_UI_LOCALE": "de", "TMPDIR": str(tmp_path),  # its stack's state: found by name below
                                                "HTTPS_PROXY": proxy, "ALL_PROXY": proxy}),

@@ -496,13 +496,11 @@ def test_a_local_run_reaches_the_stack_past_a_proxy_the_environment_names() -> N
     """A CI runner's or a company's HTTPS_PROXY: a local Chromium asked it for contoso.b2clogin.com (the real tenant's
     name) before resolving the name by the host map, and every journey failed; the suite's own calls never use it for
     the stack. Here the proxy refuses every connection: a journey that passes never went to it."""
-    import socket
-
+    from tests.b2c.support import refusing_port
     from tests.suite_run import pytest_e2e
 
-    with socket.socket() as refusing:  # bound, never listening: the proxy refuses
-        refusing.bind(("127.0.0.1", 0))
-        proxy = f"http://127.0.0.1:{refusing.getsockname()[1]}"
+    with refusing_port() as port:
+        proxy = f"http://127.0.0.1:{port}"
         done = pytest_e2e("-n", "0", "-k", "test_returning_user_signs_in_without_the_profile_page and b2c_1_signupsignin",
                           HTTPS_PROXY=proxy, https_proxy=proxy, ALL_PROXY=proxy, NO_PROXY="localhost,127.0.0.1")
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
