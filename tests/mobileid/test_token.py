@@ -102,11 +102,8 @@ def test_code_is_bound_to_the_client(http, code: str) -> None:
     assert redeem(http, code).status_code == 200  # the foreign attempt did not use it up
 
 
-def test_code_is_bound_to_the_redirect_uri(http, code: str) -> None:
-    assert_oauth_error(redeem(http, code, redirect_uri="https://rp.example/other"), 400, "invalid_grant")
-
-
-@pytest.mark.parametrize("redirect_uri", ["https://rp.example/basic-cb", "https://rp.example/basic-cb?tenant=b"], ids=["without its query", "another query"])
+@pytest.mark.parametrize("redirect_uri", ["https://rp.example/other", "https://rp.example/basic-cb", "https://rp.example/basic-cb?tenant=b"],
+                         ids=["another path", "without its query", "another query"])
 def test_code_is_bound_to_the_whole_redirect_uri_query_included(http, user: User, redirect_uri: str) -> None:
     """README: redirect URIs are matched exactly (no trailing-slash or query leniency), at the token endpoint too."""
     code = user.login(authorize_params(RP_BASIC)).code or ""
