@@ -33,6 +33,7 @@ READY = [
     f"stack-description: {LOCAL_STACK.to_json()}",
     "stack-ready: https://127.0.0.1:8443",
 ]
+SAYS_READY = "".join(f"print({line!r}, flush=True)\n" for line in READY)  # a fake stack's lines that say it is ready
 
 
 def test_ready_lines_give_port_ca_host_map_and_description() -> None:
@@ -156,8 +157,7 @@ def _fake(tmp_path: Path, body: str) -> list[str]:
 
 
 def test_a_fake_stack_is_started_and_stopped(tmp_path: Path) -> None:
-    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
-    running = Stack(tmp_path, command=_fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+    running = Stack(tmp_path, command=_fake(tmp_path, SAYS_READY + "import time\ntime.sleep(60)\n"))
     try:
         assert running.info.port == 8443 and running.info.started_in < 10
         assert running.process.poll() is None
@@ -167,15 +167,14 @@ def test_a_fake_stack_is_started_and_stopped(tmp_path: Path) -> None:
 
 
 def test_a_stack_that_ignores_the_stop_signal_is_killed(tmp_path: Path) -> None:
-    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
-    ignoring = "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + lines + "time.sleep(60)\n"
+    ignoring = "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + SAYS_READY + "time.sleep(60)\n"
     running = Stack(tmp_path, command=_fake(tmp_path, ignoring))
     try:
         running.stop()
     finally:
         if running.process.poll() is None:
             running.process.kill()
-    assert running.process.returncode == -signal.SIGKILL
+    assert running.process.returncode == -signal.SIGKILL, f"a stack that ignored SIGTERM ended {running.process.returncode}, not killed"
 
 
 def test_stacks_of_a_process_ending_without_its_teardown_are_killed_with_their_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -185,8 +184,7 @@ def test_stacks_of_a_process_ending_without_its_teardown_are_killed_with_their_s
     (tmp_path / "run").mkdir()
     state = tmp_path / "state"
     state.mkdir()
-    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
-    running = Stack(state, command=_fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+    running = Stack(state, command=_fake(tmp_path, SAYS_READY + "import time\ntime.sleep(60)\n"))
     try:
         stack_module.kill_running_stacks()
         assert running.process.wait(timeout=5) == -signal.SIGKILL
@@ -202,8 +200,7 @@ def test_a_stack_starts_with_the_cached_keys_and_gives_its_new_ones_back(tmp_pat
     state.mkdir()
     (cache / "b2c-user-flow-key.pem").write_text("cached key")
     made = state / "mobileid-signing-key.pem"
-    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
-    running = Stack(state, command=_fake(tmp_path, f"import pathlib\npathlib.Path({str(made)!r}).write_text('new key')\n{lines}"
+    running = Stack(state, command=_fake(tmp_path, f"import pathlib\npathlib.Path({str(made)!r}).write_text('new key')\n{SAYS_READY}"
                                                    "import time\ntime.sleep(60)\n"), key_cache=cache)
     running.stop()
     assert (state / "b2c-user-flow-key.pem").read_text() == "cached key"
@@ -236,8 +233,7 @@ def test_a_silent_stack_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_workers_read_the_run_stack(tmp_path: Path) -> None:
-    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
-    command = _fake(tmp_path, lines + "import time\ntime.sleep(60)\n")
+    command = _fake(tmp_path, SAYS_READY + "import time\ntime.sleep(60)\n")
     run_stack = stack_module.RunStack()
     try:
         started = run_stack.start(lambda state: command)
@@ -265,11 +261,10 @@ def test_a_run_stack_that_did_not_start_leaves_nothing(tmp_path: Path, monkeypat
     assert not isinstance(error.value, stack_module.StackExited)  # still running when given up on
     assert list((tmp_path / "tmp").iterdir()) == []
     # Ready, then its address book cannot be written for the workers: stopped, not left running with its keys.
-    lines = "".join(f"print({line!r}, flush=True)\n" for line in READY)
     monkeypatch.setattr(stack_module, "INFO_FILE", "no-such-folder/stack.json")
     run_stack = stack_module.RunStack()
     with pytest.raises(FileNotFoundError):
-        run_stack.start(lambda state: _fake(tmp_path, lines + "import time\ntime.sleep(60)\n"))
+        run_stack.start(lambda state: _fake(tmp_path, SAYS_READY + "import time\ntime.sleep(60)\n"))
     assert run_stack.running is not None and run_stack.running.process.poll() is not None
     assert list((tmp_path / "tmp").iterdir()) == []
 
