@@ -298,10 +298,11 @@ class NetworkWatch:
         except PlaywrightError:
             return
         navigation = self._is_navigation(request)
-        if navigation:
+        if navigation and request is self._navigation:
+            # Only a navigation whose document has not come: one whose document came still loading is cut short
+            # (net::ERR_ABORTED) as the next page commits, after that navigation's own failure had been noted.
             self.failed_navigation = NetworkFailure(url, error)
-            if request is self._navigation:
-                self._navigation = None
+            self._navigation = None
         self.retried.pop(url, None)  # this attempt failed: none stands
         if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
             self.failures.pop(url, None)  # the latest last

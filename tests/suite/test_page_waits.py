@@ -6,11 +6,14 @@ pytest-playwright's ``page`` (tests/conftest.py gives it no host map, so no stac
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from urllib.parse import urlencode
 
 import httpx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route
 
 from fixtures import causes
@@ -438,6 +441,32 @@ def test_a_navigation_refused_on_the_way_is_the_networks_failure_not_a_changed_p
     with pytest.raises(JourneyFailure) as failure:
         JwtMsPage(page, "https://jwt.ms/callback").wait_for_redirect(timeout=500)
     assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://jwt.ms/"), str(failure.value)
+
+
+def test_the_failed_navigation_is_the_one_that_failed_not_the_document_it_cut_short(page: Page) -> None:
+    """The app's page came, still loading (its body not all there), when the browser went on to a page that failed: as
+    Chromium's error page commits, the document it replaces is cut short (net::ERR_ABORTED), after the failure. That is
+    not the navigation that failed."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        def answer_in_part() -> None:
+            connection, _ = server.accept()
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n<html><body>" + b" " * 2000)
+            held.append(connection)  # the rest of the body never comes while the test runs
+
+        held: list[socket.socket] = []
+        answering = threading.Thread(target=answer_in_part, daemon=True)
+        answering.start()
+        waiting.watch_network(page)
+        page.goto(f"http://127.0.0.1:{server.getsockname()[1]}/app", wait_until="commit")
+        answering.join()
+        page.route("https://jwt.ms/**", lambda route: route.abort("blockedbyresponse"))
+        with page.expect_event("requestfailed", lambda request: request.url.startswith("http://127.0.0.1")):
+            with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_RESPONSE"):
+                page.goto("https://jwt.ms/")
+        for connection in held:
+            connection.close()
+    assert waiting.failed_navigation(page) == waiting.NetworkFailure("https://jwt.ms/", "net::ERR_BLOCKED_BY_RESPONSE")
 
 
 def test_a_wait_across_pages_stops_at_chromiums_error_page(page: Page) -> None:
