@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from fixtures.alive import ALIVE_FILE, hold_alive, remove_dead
+from fixtures.alive import ALIVE_FILE, alive_folder, hold_alive, remove_dead
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from scripts.process_group import interrupt, signals_handled, signals_held
@@ -43,6 +43,10 @@ EXIT_NO_BUNDLE = 4  # the run ended, but its bundle could not be written or was 
 EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, connection, TLS, browser): nothing reproduced; a bundle
 # shows where, or the run said it before the journey (the tenant's preflight, a browser server: its JUnit XML's causes)
 WORK_PREFIX = "repro-"  # a run's work folder in --out: repro-YYYYmmdd-HHMMSS-<random>/, its bundle the same name .zip
+# The run's own temp folder (its pytest's TMPDIR), in the temp folder: the stack's state, Playwright's driver's files (a
+# trace's call stacks, a browser's profile) all go with it, however the journey's pytest ended. A pytest ended by the
+# second SIGTERM (run_pytest) ends its stack's folder itself, but its driver exits with no clean-up of its own.
+TEMP_PREFIX = "repro-tmp-"
 JUNIT_FILE = "junit.xml"  # in the work folder: the journey's run as pytest's JUnit XML gives it
 PROGRESS = re.compile(r"[.EFsxX]+\s+\[\s*\d+%\]\s*$")  # pytest -q's progress line: "E   [100%]" is no error's words
 T = TypeVar("T")
@@ -355,20 +359,22 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
     alive = hold_alive(work)  # the journey's pytest holds it too (run_pytest): a folder it still writes is no killed run's
     target = work.with_name(work.name + ".zip")
-    try:
-        with stop_signals_interrupt():
-            status = reproduce(args, settings, run_env, work, target, made_out, reported, alive)
-        if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
-            (work / ALIVE_FILE).unlink(missing_ok=True)
-        return status
-    except KeyboardInterrupt:
-        with ctrl_c_ignored():
-            target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
-            remove_work(work, made_out)
-        print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    finally:
-        alive.close()
+    with alive_folder(TEMP_PREFIX) as temporary:
+        try:
+            with stop_signals_interrupt():
+                status = reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported, alive)
+            if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
+                (work / ALIVE_FILE).unlink(missing_ok=True)
+            return status
+        except KeyboardInterrupt:
+            with ctrl_c_ignored():
+                target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
+                remove_work(work, made_out)
+                shutil.rmtree(temporary, ignore_errors=True)
+            print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        finally:
+            alive.close()
 
 
 def remove_dead_work(out: Path) -> None:

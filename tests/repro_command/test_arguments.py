@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -437,6 +438,31 @@ def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(
     assert cli.run(args("--out", str(out)), dict(NO_DOTENV)) == 0
     assert (kept / "evidence").is_dir() and "killed outright" not in capsys.readouterr().out
     assert "--stop-with-parent" in pytest_command(args(), tmp_path, video=False)  # the journey ends with a repro killed outright
+
+
+@pytest.mark.parametrize("ends", ["with a bundle", "by Ctrl-C"])
+def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: str) -> None:
+    """The journey's pytest gets a TMPDIR of the run's own (the stack's state, Playwright's driver's files): a driver
+    that exited with no clean-up (its pytest ended by SIGTERM) leaves nothing in the temp folder, nor does a run that ends."""
+    from repro import cli
+
+    system_temp, given = tmp_path / "tmp", []
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+
+    def leaves_driver_files(a, settings, run_env, *_) -> int:
+        temporary = Path(run_env["TMPDIR"])
+        given.append(temporary.parent == system_temp and temporary.name.startswith(cli.TEMP_PREFIX))
+        (temporary / "playwright-tracing-abc123").mkdir()  # as a driver ended with its pytest leaves it
+        if ends == "by Ctrl-C":
+            raise KeyboardInterrupt
+        return 0
+
+    monkeypatch.setattr(cli, "reproduce", leaves_driver_files)
+    monkeypatch.setattr(cli, "check_browser", lambda *_, **__: None)
+    status = cli.run(args("--out", str(tmp_path / "out")), dict(NO_DOTENV))
+    assert (status, given) == (cli.EXIT_INTERRUPTED if ends == "by Ctrl-C" else 0, [True])
+    assert list(system_temp.iterdir()) == []
 
 
 def test_what_a_repro_killed_outright_left_is_removed_half_zipped_bundle_included(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -296,8 +296,9 @@ def started_by(pid: int) -> dict[int, str]:
 
 def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_removes_its_work_folder(tmp_path: Path) -> None:
     """Before the long wait the run says it waits; Ctrl-C during it (the trace and HAR, unredacted, being written): one
-    line, exit 130, nothing left behind, the stack's folder (its keys, a client secret) included: the journey's pytest
-    ends it, which it could not if it were killed for waiting on. One run for both: each would start the same silent
+    line, exit 130, nothing left behind, the stack's folder (its keys, a client secret) and Playwright's driver's files
+    included (all in the run's own temp folder: a pytest slow to stop is ended by SIGTERM, and its driver exits with no
+    clean-up of its own). One run for both: each would start the same silent
     phone's journey. What a repro killed outright left in the folder (its unredacted evidence, a half-zipped bundle) goes
     as the run starts; the run's own work folder is held alive meanwhile (fixtures/alive.py)."""
     out, temporary = tmp_path / "out", tmp_path / "tmp"
@@ -313,7 +314,7 @@ def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_remo
         assert any(out.glob("repro-*/evidence")), "the run should be writing its work folder"
         [work] = [folder for folder in out.iterdir() if folder.is_dir()]
         assert (work / ALIVE_FILE).is_file() and remove_dead(out, WORK_PREFIX) == [] and work.is_dir()  # held: left alone
-        assert any(temporary.glob("e2e-stack-*")), "the run's stack should keep its state in TMPDIR"
+        assert any(temporary.glob("repro-tmp-*/e2e-stack-*")), "the run's stack should keep its state in the run's own temp folder"
         started = started_by(process.pid)  # its pytest, the local stack, Playwright's driver, the browser and its helpers
         assert any("chrom" in command for command in started.values()), f"no browser among what the run started: {started}"
         with watched(started) as pidfds:
