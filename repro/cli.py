@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from fixtures.alive import ALIVE_FILE, alive_folder, hold_alive, remove_dead
+from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from scripts.process_group import interrupt, signals_handled, signals_held
@@ -45,7 +45,8 @@ EXIT_INFRASTRUCTURE = 5  # the machine or the network stopped the journey (DNS, 
 WORK_PREFIX = "repro-"  # a run's work folder in --out: repro-YYYYmmdd-HHMMSS-<random>/, its bundle the same name .zip
 # The run's own temp folder (its pytest's TMPDIR), in the temp folder: the stack's state, Playwright's driver's files (a
 # trace's call stacks, a browser's profile) all go with it, however the journey's pytest ended. A pytest ended by the
-# second SIGTERM (run_pytest) ends its stack's folder itself, but its driver exits with no clean-up of its own.
+# second SIGTERM (run_pytest) ends its stack's folder itself, but its driver exits with no clean-up of its own. Held
+# alive as the work folder is, by the journey's pytest too: a repro killed outright leaves it to the next repro.
 TEMP_PREFIX = "repro-tmp-"
 JUNIT_FILE = "junit.xml"  # in the work folder: the journey's run as pytest's JUnit XML gives it
 PROGRESS = re.compile(r"[.EFsxX]+\s+\[\s*\d+%\]\s*$")  # pytest -q's progress line: "E   [100%]" is no error's words
@@ -358,23 +359,26 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     # A folder of its own even for runs started in the same second (a CI matrix into one --out), and a bundle named after it.
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
     alive = hold_alive(work)  # the journey's pytest holds it too (run_pytest): a folder it still writes is no killed run's
+    temporary, temporary_alive = held_folder(TEMP_PREFIX)
     target = work.with_name(work.name + ".zip")
-    with alive_folder(TEMP_PREFIX) as temporary:
-        try:
-            with stop_signals_interrupt():
-                status = reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported, alive)
-            if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
-                (work / ALIVE_FILE).unlink(missing_ok=True)
-            return status
-        except KeyboardInterrupt:
-            with ctrl_c_ignored():
-                target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
-                remove_work(work, made_out)
-                shutil.rmtree(temporary, ignore_errors=True)
-            print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
-            return EXIT_INTERRUPTED
-        finally:
-            alive.close()
+    try:
+        with stop_signals_interrupt():
+            status = reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported,
+                               (alive, temporary_alive))
+        if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
+            (work / ALIVE_FILE).unlink(missing_ok=True)
+        return status
+    except KeyboardInterrupt:
+        with ctrl_c_ignored():
+            target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
+            remove_work(work, made_out)
+            shutil.rmtree(temporary, ignore_errors=True)
+        print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        alive.close()
+        temporary_alive.close()
 
 
 def remove_dead_work(out: Path) -> None:
@@ -401,9 +405,9 @@ def bundle_folder(out: str) -> tuple[Path, bool]:
 
 
 def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None,
-              reported: Mapping[str, Any] | None = None, alive: BinaryIO | None = None) -> int:
+              reported: Mapping[str, Any] | None = None, held: Sequence[BinaryIO] = ()) -> int:
     """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the --out folder this run made, removed if left
-    empty; ``alive``: ``work``'s lock (fixtures/alive.py), which the journey's pytest holds too."""
+    empty; ``held``: the locks of ``work`` and of the run's temp folder (fixtures/alive.py), which the journey's pytest holds too."""
     from fixtures.redaction import Redaction
     from repro.bundle import LeakError
     from repro.report import assemble
@@ -411,7 +415,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     video = video_available()
     command = pytest_command(args, work, video)
     say(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}")
-    status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text, alive)
+    status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text, held)
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
     if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
@@ -451,7 +455,7 @@ TIMEOUT_BANNER = re.compile(r"\+{5,} Timeout \+{5,}")  # pytest-timeout's, aroun
 
 
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean: Callable[[str], str],
-               alive: BinaryIO | None = None) -> tuple[int, list[str]]:
+               held: Sequence[BinaryIO] = ()) -> tuple[int, list[str]]:
     """Run the journey's pytest with its output shown and kept, each line passed through ``clean`` first (the run's
     redaction: what the journey printed, Playwright's DEBUG=pw:api among it, may hold a raw token); (exit status, lines).
 
@@ -461,7 +465,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
     browsers run in a session of their own (fixtures/browser.py), which pytest's teardown ends; SIGTERM alone would let
     the journey wait on for the phone, until the group was killed, its stack's folder left behind. A pytest still there
     STOP_WAIT later gets SIGTERM twice (the second ends it at once, its stack and folder first), and only then SIGKILL.
-    ``alive``: the work folder's lock, which pytest inherits, so the folder counts as a live run's for as long as pytest runs.
+    ``held``: the run's folders' locks, which pytest inherits, so they count as a live run's for as long as pytest runs.
     """
     output: list[str] = []
     process: subprocess.Popen[str] | None = None
@@ -470,7 +474,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
         # group of its own it hears no Ctrl-C, so a stop raised in Popen left it running into the folder removed below.
         with signals_held((signal.SIGINT, *STOP_SIGNALS)):
             process = subprocess.Popen(command, cwd=ROOT, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                       process_group=0, pass_fds=(alive.fileno(),) if alive is not None else ())
+                                       process_group=0, pass_fds=tuple(lock.fileno() for lock in held))
         assert process.stdout is not None
         dumping = False  # inside pytest-timeout's dump of every thread's stack: kept, not shown
         with log_path.open("w") as log:

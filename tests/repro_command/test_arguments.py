@@ -341,7 +341,7 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     _, settings = suite_env(a, NO_DOTENV)
     work = tmp_path / "repro-x"
 
-    def ran(command: list[str], env: object, log: Path, clean: object, alive: object = None) -> tuple[int, list[str]]:
+    def ran(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
         (work / "evidence").mkdir(parents=True)
         (work / "evidence" / "repro.json").write_text('{"result": "failed"}')
         return 1, []
@@ -368,7 +368,7 @@ def test_a_journey_that_ran_exits_as_help_says_with_its_bundle_and_without_its_u
     _, settings = suite_env(a, NO_DOTENV)
     work = tmp_path / "repro-x"
 
-    def ran(command: list[str], env: object, log: Path, clean: object, alive: object = None) -> tuple[int, list[str]]:
+    def ran(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
         (work / "evidence").mkdir(parents=True)
         (work / "evidence" / "repro.json").write_text(f'{{"result": "{result}"}}')
         return 0 if result == "passed" else 1, []
@@ -384,7 +384,7 @@ def test_a_run_stopped_before_the_journey_is_said_in_its_errors_words_not_its_pr
 
     said = ["E                                                                        [100%]\n",
             "E   playwright._impl._errors.Error: BrowserType.launch: ENOENT: no such file or directory, mkdtemp '/x/playwright-artifacts-1'\n"]
-    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean, alive=None: (1, said))
+    monkeypatch.setattr(cli, "run_pytest", lambda command, env, log, clean, held=(): (1, said))
     given = args()
     run_env, settings = suite_env(given, NO_DOTENV)
     (tmp_path / "repro-1").mkdir()
@@ -405,7 +405,7 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     (work / "evidence").mkdir(parents=True)
     cleaned: list[str] = []
 
-    def skipped(command: list[str], env: object, log: Path, clean: Callable[[str], str], alive: object = None) -> tuple[int, list[str]]:
+    def skipped(command: list[str], env: object, log: Path, clean: Callable[[str], str], held: object = ()) -> tuple[int, list[str]]:
         cleaned.append(clean("navigated to https://jwt.ms/#id_token=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"))
         return 0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]
 
@@ -425,7 +425,7 @@ def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(
 
     out, held = tmp_path / "bundles", []
 
-    def refused(a, settings, run_env, work: Path, target, made_out, reported, alive) -> int:
+    def refused(a, settings, run_env, work: Path, target, made_out, reported, locks) -> int:
         (work / "evidence").mkdir()
         held.append(remove_dead(out, cli.WORK_PREFIX) == [] and (work / ALIVE_FILE).is_file())  # its own: left
         return cli.EXIT_NO_BUNDLE
@@ -443,16 +443,21 @@ def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(
 @pytest.mark.parametrize("ends", ["with a bundle", "by Ctrl-C"])
 def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: str) -> None:
     """The journey's pytest gets a TMPDIR of the run's own (the stack's state, Playwright's driver's files): a driver
-    that exited with no clean-up (its pytest ended by SIGTERM) leaves nothing in the temp folder, nor does a run that ends."""
+    that exited with no clean-up (its pytest ended by SIGTERM) leaves nothing in the temp folder, nor does a run that
+    ends. One a repro killed outright left (its lock free) goes as the next starts."""
+    from fixtures.alive import hold_alive
     from repro import cli
 
     system_temp, given = tmp_path / "tmp", []
-    system_temp.mkdir()
+    dead = system_temp / f"{cli.TEMP_PREFIX}killed00"
+    dead.mkdir(parents=True)
+    hold_alive(dead).close()
     monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
 
-    def leaves_driver_files(a, settings, run_env, *_) -> int:
+    def leaves_driver_files(a, settings, run_env, work: Path, target, made_out, reported, locks) -> int:
         temporary = Path(run_env["TMPDIR"])
-        given.append(temporary.parent == system_temp and temporary.name.startswith(cli.TEMP_PREFIX))
+        given.append(temporary.parent == system_temp and temporary.name.startswith(cli.TEMP_PREFIX)
+                     and [os.readlink(f"/proc/self/fd/{lock.fileno()}") for lock in locks] == [str(work / "alive.lock"), str(temporary / "alive.lock")])
         (temporary / "playwright-tracing-abc123").mkdir()  # as a driver ended with its pytest leaves it
         if ends == "by Ctrl-C":
             raise KeyboardInterrupt
@@ -540,7 +545,7 @@ def test_a_tenant_the_preflight_cannot_reach_is_the_networks_exit_not_a_usage_er
     work = tmp_path / "repro-1"
     work.mkdir()
 
-    def preflight_failed(command: list[str], env: object, log: Path, clean: object, alive: object = None) -> tuple[int, list[str]]:
+    def preflight_failed(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
         if causes:
             write_junit_stops(command[command.index("--junitxml") + 1], "pytest", [(f"preflight: check {n}", "FAIL", c) for n, c in enumerate(causes)])
         return 4 if causes else 0, ["SKIPPED [1] firefox is not installed\n"]
@@ -670,15 +675,16 @@ def test_pytest_timeouts_dump_of_the_threads_is_kept_but_not_shown(tmp_path: Pat
     assert len(kept) == len(lines)
 
 
-def test_the_journeys_pytest_holds_the_work_folders_lock_too(tmp_path: Path) -> None:
-    """The repro killed outright, its journey's pytest still writes the work folder: it holds the lock it inherits, so the
-    next repro takes the folder for a live run's (fixtures/alive.py)."""
+def test_the_journeys_pytest_holds_the_work_and_temp_folders_locks_too(tmp_path: Path) -> None:
+    """The repro killed outright, its journey's pytest still writes the work folder and its temp folder (its stack, its
+    browser): it holds the locks it inherits, so the next repro takes both for a live run's (fixtures/alive.py)."""
     from fixtures.alive import hold_alive
     from repro import cli
 
-    work = tmp_path / "repro-x"
-    work.mkdir()
-    alive = hold_alive(work)
-    where = f"import os; print(os.readlink('/proc/self/fd/{alive.fileno()}'))"
-    status, lines = cli.run_pytest([sys.executable, "-c", where], dict(os.environ), tmp_path / "pytest.log", str, alive)
-    assert status == 0 and lines == [f"{work / 'alive.lock'}\n"], lines
+    folders = [tmp_path / "repro-x", tmp_path / "repro-tmp-x"]
+    for folder in folders:
+        folder.mkdir()
+    held = [hold_alive(folder) for folder in folders]
+    where = f"import os; print([os.readlink(f'/proc/self/fd/{{fd}}') for fd in {[lock.fileno() for lock in held]}])"
+    status, lines = cli.run_pytest([sys.executable, "-c", where], dict(os.environ), tmp_path / "pytest.log", str, held)
+    assert status == 0 and lines == [f"{[str(folder / 'alive.lock') for folder in folders]}\n"], lines
