@@ -36,11 +36,6 @@ def test_a_shard_that_only_skips_is_left_to_the_quality_gate() -> None:
     assert result.returncode == 0 and "no journey ran" not in result.stdout, tail(result.stdout, 2000)
 
 
-def test_a_collect_only_run_is_not_refused() -> None:
-    result = pytest_e2e("-m", "smoke", "--collect-only", "--browser", "webkit")
-    assert result.returncode == 0 and "no journey ran" not in result.stdout, tail(result.stdout, 2000)
-
-
 def stopped_result(results: Path) -> tuple[str, str, str]:
     """The one result a run stopped before any journey leaves: (name, status, its message's first line)."""
     [written] = allure_results(results)
