@@ -101,15 +101,20 @@ def test_a_waiting_page_that_cannot_hear_the_phone_is_the_networks_failure_at_th
     posted: list[dict] = []
     unanswered = UnansweredSignIns()
     person = Person(announce=said.append, post=posted.append, timeout=4.0, unanswered=unanswered)  # count-down steps of 1 s
+    started = time.monotonic()
     with pytest.raises(JourneyFailure) as failed:
         person.approve("+41791234567", login_page)
+    given = time.monotonic() - started
     assert failed.value.cause.name == INFRASTRUCTURE and "net::ERR_CONNECTION_REFUSED" in failed.value.cause.detail, str(failed.value)
     # Said first as what it is, to the reader and to the person: not "nobody approved".
     assert str(failed.value).startswith("the waiting page for +4179*****67 could not reach Mobile ID within 4 s"), str(failed.value)
     assert "meanwhile its requests failed" in str(failed.value) and "nobody approved" not in str(failed.value)
     assert posted[-1]["outcome"] == "stopped" and "could not reach Mobile ID" in posted[-1]["text"], posted
     assert unanswered.latest is not None and len(said) <= 6, said  # the prompt and a count-down line a step: no loop
-    assert sum("s left to approve" in line for line in said) >= 2, said  # the whole time given: not stopped after a step
+    # The whole time given, not stopped after a step: said by the clock. How many steps' count-down lines fit in it depends
+    # on how long each step's look at the page takes (a loaded machine's renderer: half a second, and one line fewer).
+    assert given >= 4.0, f"the person was given {given:.1f} s of 4 s"
+    assert any("s left to approve" in line for line in said), said  # counted down
 
 
 def test_a_person_is_not_asked_when_the_browser_is_at_a_dead_end_already(page: Page) -> None:
