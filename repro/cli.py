@@ -518,14 +518,15 @@ def remove_work(work: Path, made_out: Path | None = None) -> None:
             made_out.rmdir()  # only if empty: the bundles of earlier runs stay
 
 
-def from_har(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[str] = ()) -> int:
     from fixtures.redaction import Redaction, secret_values
     from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import har_credentials, load_har
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har, repro_args
 
     check(args, env)  # the run's own options (--slowmo -5)
-    if read_from_har := [flag for flag in flags_given(args) if flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
+    given = {*flags_given(args), *typed}
+    if read_from_har := [flag for flag in vars(args) if flag in given and flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
         said = ", ".join(f"--{flag.replace('_', '-')}" for flag in read_from_har)
         raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(read_from_har) == 1 else 'them'} out, or run the "
                          "printed repro command with the change")
@@ -564,6 +565,15 @@ def flags_given(args: argparse.Namespace) -> list[str]:
     return [name for name, value in vars(args).items() if value != defaults.get(name)]
 
 
+def options_typed(argv: Sequence[str] | None) -> list[str]:
+    """The options ``argv`` gives, by their names in ``args``, whatever their values: ``--outcome approve`` or ``--journey
+    sign-in`` typed beside ``--from-har`` is the user's word, though it is the default, and went unnoticed by
+    ``flags_given``: the HAR's outcome replaced it without a word (a ``--run`` rerunning a cancel the user asked to approve)."""
+    p, untyped = parser(), object()
+    p.set_defaults(**dict.fromkeys(vars(p.parse_args([])), untyped))
+    return [name for name, value in vars(p.parse_args(argv)).items() if value is not untyped]
+
+
 def how_to_run(args: argparse.Namespace) -> list[str]:
     """``args``' own --headed and --slowmo, as repro arguments (none where they are the defaults); its --browser goes in
     place of the HAR's (repro_args)."""
@@ -574,7 +584,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = dict(os.environ if env is None else env)
     args = parser().parse_args(argv)
     try:
-        return from_har(args, env) if args.from_har is not None else run(args, env)
+        return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
         print(f"python -m repro: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -216,6 +216,19 @@ def test_options_the_har_decides_are_refused_and_how_to_run_it_is_carried_onto_i
     assert command.rstrip().endswith(" --headed"), command
 
 
+def test_an_option_the_har_decides_is_refused_beside_it_even_when_typed_as_the_repros_default(
+        recorded_hars: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """`--from-har cancel.har --outcome approve --run` printed and ran the HAR's user-cancel: the options were told from
+    their defaults by value, so the two typed as the defaults (approve, sign-in) were dropped without a word, where the
+    README promises every option the HAR decides is refused."""
+    path = str(recorded_hars["user-cancel"])
+    assert main(["--from-har", path, "--outcome", "approve"]) == 2
+    assert "--outcome: read from the HAR's sign-in; leave it out, or run the printed repro command with the change" \
+        in capsys.readouterr().err
+    assert main(["--from-har", str(recorded_hars["sign-up"]), "--journey", "sign-in"]) == 2
+    assert "--journey: read from the HAR's sign-in" in capsys.readouterr().err
+
+
 def test_a_browser_given_beside_the_har_replaces_its_engine_even_as_chromium(recorded_hars: dict[str, Path], tmp_path: Path,
                                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """A HAR from an iPhone replays in WebKit; --browser chromium beside it (the way out where WebKit is not installed, as
