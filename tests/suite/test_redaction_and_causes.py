@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -144,3 +145,99 @@ def test_what_a_test_printed_logged_recorded_skipped_with_or_failed_with_is_reda
                **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
     leaked = {name: kinds for name, text in written.items() if (kinds := contains_secret(text)) or SERVICE_TOKEN in text}
     assert not leaked, leaked
+
+
+# B2C's authorization code as the stack issues one (a JWE with direct encryption: its encrypted key part is empty).
+B2C_CODE = ("eyJhbGciOiAiZGlyIiwgImVuYyI6ICJBMjU2R0NNIn0..VI7uNPUveHgNIn_t."
+            "b8VM-nKvveQlHzeiWlor92e33YBWRcar3rWTYlW4LSmPdEoT3RbnU_pHx5Qt_WHy.mwuVIjrxy7ILFmXAps5p_g")
+
+
+def test_an_authorization_code_shaped_as_a_jwe_with_an_empty_key_is_a_raw_token_outside_urls_too() -> None:
+    """A code a journey holds in a variable (--showlocals prints ``code = '...'`` and ``form = {'code': ...}``) is no URL
+    parameter: it is redacted, and found by a scan, by its shape; cut short after its IV (a body quoted to 300 characters) too."""
+    for said in (f"code       = '{B2C_CODE}'", f"form = {{'grant_type': 'authorization_code', 'code': '{B2C_CODE}'}}",
+                 f'body: {{"code":"{B2C_CODE[:80]}'):
+        cleaned = redact_text(said)
+        assert B2C_CODE[46:80] not in cleaned and JWT_PLACEHOLDER in cleaned, cleaned
+        assert contains_secret(said) == ["JWT"], said
+    assert redact_text("a header alone, eyJhbGciOiAiZGlyIn0.. then words") == "a header alone, eyJhbGciOiAiZGlyIn0.. then words"
+
+
+LOCALS_TESTS = f'''
+def test_redeems_a_code():
+    code = "{B2C_CODE}"
+    form = {{"grant_type": "authorization_code", "code": code}}
+    assert not form, "the token endpoint refused it"
+'''
+
+
+def test_a_code_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
+    """--showlocals (-l) prints a failed journey's variables with its traceback (the terminal, JUnit XML, Allure):
+    test_an_authorization_code_is_redeemed_only_once holds B2C's code in ``code``, ``form`` and ``result``."""
+    (tmp_path / "test_code.py").write_text(LOCALS_TESTS)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_code.py", "-l", "--tb=long",
+                               f"--junitxml={junit}")
+    assert done.returncode == 1 and "1 failed" in done.stdout, tail(done.stdout + done.stderr)
+    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
+               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
+    leaked = [name for name, text in written.items() if B2C_CODE.split(".")[3] in text]
+    assert not leaked, leaked
+
+
+SSO_COOKIE = "x-ms-cpim-sso:contoso.onmicrosoft.com_0"
+SESSION = "ht8lqRk2Vd0p1w5gJ3nq7Yc4mZ9sXe6aLbTfUoPiQwE"  # B2C's session: whoever holds it is signed in
+COOKIE_TESTS = f'''
+def test_sends_the_browsers_cookies():
+    cookie = "x-ms-cpim-csrf=dRIjF_nBrgdUSCTH; {SSO_COOKIE}=" + "{SESSION[:20]}" + "{SESSION[20:]}"
+    assert not cookie, "B2C answered elsewhere"
+'''
+
+
+def test_b2c_session_cookie_values_are_redacted_wherever_they_are_written_out() -> None:
+    """A Cookie header a journey builds from the browser's cookies (test_b2c_sends_tokens_only_to_the_exactly_registered_
+    redirect_uri's ``cookie``) carries B2C's live session: its values go as a trace's and a HAR's cookies do, the names stay."""
+    said = f"cookie     = 'x-ms-cpim-csrf=dRIjF_nBrgdUSCTH; {SSO_COOKIE}={SESSION}; x-ms-cpim-trans=eyJUX0RJQyI6W3siSSI6'"
+    assert redact_text(said) == f"cookie     = 'x-ms-cpim-csrf=<redacted>; {SSO_COOKIE}=<redacted>; x-ms-cpim-trans=<redacted>'"
+    assert redact_text(f"Set-Cookie: {SSO_COOKIE}={SESSION}; path=/; SameSite=None") == \
+        f"Set-Cookie: {SSO_COOKIE}=<redacted>; path=/; SameSite=None"
+    records = [{"name": SSO_COOKIE, "value": SESSION, "domain": "contoso.b2clogin.com"}, {"name": "other", "value": "kept-as-it-is"}]
+    for written in (f"cookies    = {records!r}", json.dumps({"cookies": records})):  # -vv -l; a storage state saved as JSON
+        assert SESSION not in redact_text(written) and "kept-as-it-is" in redact_text(written), redact_text(written)
+    deleted = json.dumps({"name": "set-cookie", "value": f'{SSO_COOKIE}=""; expires=Thu, 01 Jan 1970 00:00:00 GMT'})
+    assert json.loads(redact_text(deleted)) == json.loads(deleted)  # a trace's line stays JSON
+    kept = "B2C's journey cookies must be SameSite=None: ['x-ms-cpim-csrf (SameSite=Lax, Secure=True)']"
+    assert redact_text(kept) == kept and redact_text(redact_text(said)) == redact_text(said)
+
+
+def test_a_session_cookie_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
+    (tmp_path / "test_cookie.py").write_text(COOKIE_TESTS)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_cookie.py", "-l", "--tb=long",
+                               f"--junitxml={junit}")
+    assert done.returncode == 1 and "1 failed" in done.stdout, tail(done.stdout + done.stderr)
+    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
+               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
+    leaked = [name for name, text in written.items() if SESSION in text]
+    assert not leaked, leaked
+
+
+def test_a_cookie_a_traced_call_read_is_redacted_where_the_network_log_never_showed_it(tmp_path: Path) -> None:
+    """B2C sets its session cookie on the 302 that answers Mobile ID's post back, whose Set-Cookie Playwright's network log
+    leaves out: a journey that reads the browser's cookies (``context.cookies()``, test_cookies.py, b2c_cookie_header) has
+    the trace record them in the call's result, the live session among them."""
+    trace = tmp_path / "trace.zip"
+    network = {"type": "resource-snapshot", "snapshot": {
+        "request": {"url": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp", "method": "POST", "headers": []},
+        "response": {"status": 302, "headers": [{"name": "location", "value": "https://jwt.ms/#state=s1"}], "cookies": []}}}
+    called = {"type": "after", "callId": "call@12", "result": {"cookies": [
+        {"name": SSO_COOKIE, "value": SESSION, "domain": "contoso.b2clogin.com", "path": "/", "httpOnly": True},
+        {"name": "x-ms-cpim-csrf", "value": "dRIjF_nBrgdUSCTH", "domain": "contoso.b2clogin.com", "path": "/"}]}}
+    with zipfile.ZipFile(trace, "w") as archive:
+        archive.writestr("trace.network", json.dumps(network) + "\n")
+        archive.writestr("trace.trace", '{"type":"before","callId":"call@12","method":"cookies","params":{"urls":[]}}\n'
+                                        + json.dumps(called) + "\n")
+    Redaction().zip(trace)
+    with zipfile.ZipFile(trace) as archive:
+        recorded = archive.read("trace.trace").decode()
+    assert SESSION not in recorded and "dRIjF_nBrgdUSCTH" not in recorded and f'"name": "{SSO_COOKIE}"' in recorded, recorded
