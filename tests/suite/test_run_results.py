@@ -302,6 +302,25 @@ def test_a_shards_results_of_its_own_are_its_own_in_the_merged_results(tmp_path:
     assert keys == ["run:stopped:shard-1", "run:stopped:shard-2", "suite settings:shard-1", "suite settings:shard-2"]
 
 
+def test_why_a_run_stopped_before_its_journeys_is_redacted_wherever_it_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stack that did not start is said with its stderr whole, in the terminal, the JUnit XML and the report: a raw
+    token or a secret of the environment in it is redacted as every other text a run leaves behind is."""
+    import types
+
+    from fixtures.causes import INFRASTRUCTURE
+    from fixtures.run_results import stopped_before_any_journey
+
+    secret, token = "s3cr3t-value-of-the-app-0123", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
+    monkeypatch.setenv("B2C_CLIENT_SECRET", secret)
+    options = {"allure_report_dir": str(tmp_path / "results"), "xmlpath": str(tmp_path / "junit.xml")}
+    config = types.SimpleNamespace(getoption=lambda name, default=None: options.get(name, default),
+                                   option=types.SimpleNamespace(xmlpath=options["xmlpath"]), getini=lambda name: "pytest")
+    error = stopped_before_any_journey(config, "local stack", f"local stack: boom\nValueError: input_value='{secret}' {token}",  # type: ignore[arg-type]
+                                       INFRASTRUCTURE)
+    written = [str(error), (tmp_path / "junit.xml").read_text(), *(json.dumps(result) for result in allure_results(tmp_path / "results"))]
+    assert all("local stack: boom" in text and secret not in text and token not in text for text in written), written
+
+
 def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_write_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stack that did not start says so with its stderr, terminal colours and all: the file must still parse (Azure's
     PublishTestResults refuses it otherwise), at the path pytest's own writer would use (``~`` and ``$VAR`` expanded)."""
