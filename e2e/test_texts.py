@@ -85,8 +85,8 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     unified = journey.unified.wait_until_shown()
 
     # Then the Mobile ID button carries the name the policy (or the user flow's identity provider) gives it
-    label = texts.mobile_id_button_label(policy, settings.user_flow_idp_name)
-    source = "the policy's Mobile ID technical profile DisplayName" if is_custom_policy(policy) \
+    label = texts.mobile_id_button_label(policy, settings.user_flow_idp_name, seen.language)
+    source = "the policy's ClaimsProvider string for the Mobile ID exchange, else its technical profile DisplayName" if is_custom_policy(policy) \
         else "the user flow's identity provider name, B2C_USER_FLOW_IDP_NAME"
     buttons = unified.provider_names()
     if label not in buttons:

@@ -128,9 +128,12 @@ def _with_own_strings(t: Mapping[str, str], own: Mapping[str, str], applied: Map
 def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLResponse:
     policy: Policy = transaction.policy
     page = _settings(settings, transaction, "CombinedSigninAndSignup")
-    page["claimsProviders"] = [{"id": p.exchange_id, "name": p.display_name} for p in policy.identity_providers]
     # A custom policy's step that shows this page: its local sign-in profile's settings and its content definition's texts.
     step = policy.journey.steps[transaction.run.index] if policy.journey is not None else None
+    # Each button reads its technical profile's DisplayName, or the ClaimsProvider LocalizedString of its ClaimsExchange Id
+    # in the page's language where the sign-in step's content definition gives one (reference b2c.md 1.3).
+    buttons = policy.journey.button_texts(step.content_definition, transaction.locale) if policy.journey is not None and step is not None else {}
+    page["claimsProviders"] = [{"id": p.exchange_id, "name": buttons.get(p.exchange_id, p.display_name)} for p in policy.identity_providers]
     local = policy.journey.local_sign_in_profile(step) if policy.journey is not None and step is not None else None
     if local is not None and not local.shows_signup_link:  # as SETTINGS.config carries it (reference b2c.md 1.1)
         page["config"] = {**page["config"], "showSignupLink": "False"}

@@ -168,6 +168,8 @@ class UserJourney:
     localized_labels: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
     # ContentDefinition id -> language -> string id -> the policy's text for the page's own element (localization.py ux_strings)
     localized_ux: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # ContentDefinition id -> language -> ClaimsExchange Id -> its button's text (localization.py provider_strings)
+    localized_buttons: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
 
     def page_labels(self, profile: TechnicalProfile, language: str) -> Mapping[str, str]:
         """The labels ``profile``'s page shows in ``language`` where the policy localizes them (its content definition's)."""
@@ -176,6 +178,11 @@ class UserJourney:
     def page_strings(self, content_definition: str | None, language: str) -> Mapping[str, str]:
         """The texts a page of ``content_definition`` shows in ``language`` where the policy gives its own (its UxElements)."""
         return self.localized_ux.get(content_definition or "", {}).get(language, {})
+
+    def button_texts(self, content_definition: str | None, language: str) -> Mapping[str, str]:
+        """ClaimsExchange Id -> the text its button shows on a page of ``content_definition`` in ``language``, where the policy
+        localizes it (a ClaimsProvider LocalizedString); the others show their technical profile's DisplayName."""
+        return self.localized_buttons.get(content_definition or "", {}).get(language, {})
 
     def local_sign_in_profile(self, step: OrchestrationStep) -> TechnicalProfile | None:
         """The profile ``step``'s local account form runs (its ValidationClaimsExchangeId's exchange), if it has one."""

@@ -210,3 +210,20 @@ def test_every_policy_string_the_pages_take_is_one_they_show_in_every_language()
 
     shown = {*SIGN_IN_PAGE_STRINGS.values(), *PROFILE_PAGE_STRINGS.values()}
     assert {language: sorted(shown - set(texts)) for language, texts in STRINGS.items()} == {language: [] for language in STRINGS}
+
+
+def test_a_policys_claims_provider_strings_name_its_sign_in_buttons(start, tmp_path) -> None:
+    """An identity provider's button reads the LocalizedString of ElementType ClaimsProvider whose StringId is its ClaimsExchange
+    Id, from the resources of the sign-in page's content definition (reference b2c.md 1.3: "Text is localized with
+    ElementType="ClaimsProvider" StringId="<ClaimsExchange Id>""), else its technical profile's DisplayName."""
+    provider = '<LocalizedString ElementType="ClaimsProvider" StringId="{}">{}</LocalizedString>'
+    edits = [("TrustFrameworkLocalization.xml", provider.format("FacebookExchange", "Facebook"),
+              provider.format("FacebookExchange", "Facebook") + provider.format("MobileIDExchange", "Swisscom Mobile ID"))]
+    h = start(policies=pack(tmp_path, edits=edits))
+    unified = h.browser().go(authorize_url(POLICY))
+    assert isinstance(unified, Page) and unified.api == "CombinedSigninAndSignup", unified
+    names = {p["id"]: p["name"] for p in unified.settings["claimsProviders"]}
+    assert names == {"FacebookExchange": "Facebook", "MobileIDExchange": "Swisscom Mobile ID"}
+    # Without one, the technical profile's DisplayName, as before.
+    plain = start(policies=pack(tmp_path / "plain")).browser().go(authorize_url(POLICY))
+    assert {p["id"]: p["name"] for p in plain.settings["claimsProviders"]}["MobileIDExchange"] == "Mobile-ID"

@@ -47,6 +47,17 @@ def test_the_custom_policy_button_is_named_by_the_mobile_id_technical_profile(po
     assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID") == "Swiss Mobile ID"
 
 
+def test_the_custom_policy_button_reads_its_claims_provider_string_where_the_sign_in_page_localizes_it(policies: Path) -> None:
+    """B2C localizes a button with ElementType="ClaimsProvider" StringId="<ClaimsExchange Id>" (reference b2c.md 1.3), from
+    the resources of the sign-in page's content definition for the page's language; elsewhere its DisplayName."""
+    facebook = '<LocalizedString ElementType="ClaimsProvider" StringId="FacebookExchange">Facebook</LocalizedString>'
+    edit(policies / "TrustFrameworkLocalization.xml", facebook,
+         facebook + '<LocalizedString ElementType="ClaimsProvider" StringId="MobileIDExchange">Swisscom Mobile ID</LocalizedString>')
+    reread()
+    assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID", "en") == "Swisscom Mobile ID"
+    assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID", "de") == "Mobile-ID"  # no German resources
+
+
 NAMED_IN = ("<ClaimsProviders><ClaimsProvider><Domain>mobileid.ch</Domain><DisplayName>{name}</DisplayName><TechnicalProfiles>"
             "<TechnicalProfile Id=\"MobileID-OAuth2\"><DisplayName>{name} Mobile ID</DisplayName></TechnicalProfile></TechnicalProfiles>"
             "</ClaimsProvider>")

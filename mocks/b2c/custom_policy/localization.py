@@ -63,6 +63,13 @@ def ux_strings(chain: list[PolicyFile]) -> dict[str, dict[str, dict[str, str]]]:
     return localized(chain, lambda kind, element, string: string if kind == "UxElement" else None)
 
 
+def provider_strings(chain: list[PolicyFile]) -> dict[str, dict[str, dict[str, str]]]:
+    """ContentDefinition id -> language -> ClaimsExchange Id -> the text of that identity provider's button (``LocalizedString``
+    of ElementType ClaimsProvider, its StringId the ClaimsExchange Id; ``localized``), in place of the technical profile's
+    DisplayName (reference b2c.md 1.3: "Text is localized with ElementType="ClaimsProvider" StringId="<ClaimsExchange Id>"")."""
+    return localized(chain, lambda kind, element, string: string if kind == "ClaimsProvider" else None)
+
+
 def localized(chain: list[PolicyFile], key: Callable[[str, str, str], str | None]) -> dict[str, dict[str, dict[str, str]]]:
     """ContentDefinition id -> language -> ``key`` -> text, from the ``LocalizedResources`` the content definition's
     ``LocalizedResourcesReferences`` name for that language (the first reference that has one wins); ``key`` names a
