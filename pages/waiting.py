@@ -245,6 +245,7 @@ class NetworkWatch:
         self.shown_hosts: set[str] = set()
         self._document = ""
         self._navigation: Request | None = None  # the page's navigation whose document has not come yet
+        self._answered_navigation: Request | None = None  # answered, its document not come (yet, or ever: a 204, a download)
         page.on("framenavigated", lambda frame: self._committed(frame.url) if frame == page.main_frame else None)
         page.on("request", self._attempt)  # already sent to the suite (the federation check listens to it too)
         page.on("requestfailed", self._failed)
@@ -261,7 +262,7 @@ class NetworkWatch:
             return
         if url_without_query(url) == self._document and "#" in url:  # a fragment change: the same document
             return
-        self._navigation = None  # its document came
+        self._navigation = self._answered_navigation = None  # its document came
         self._document = url_without_query(url)
         self.shown_hosts.add(urlsplit(url).hostname or "")
         self.failures.clear()
@@ -282,6 +283,7 @@ class NetworkWatch:
     def _answered(self, response: Response) -> None:  # the URL was reached: its failure is taken back
         if response.request is self._navigation:  # answered, though its document may not come (a download, a 204): not hung
             self._navigation = None  # (not requestfinished: one more event a request, on every journey's way)
+            self._answered_navigation = response.request
             self.document_status = (url_without_query(response.url), response.status)
         url = url_without_query(response.url)
         self.failures.pop(url, None)
@@ -298,11 +300,12 @@ class NetworkWatch:
         except PlaywrightError:
             return
         navigation = self._is_navigation(request)
-        if navigation and request is self._navigation:
-            # Only a navigation whose document has not come: one whose document came still loading is cut short
-            # (net::ERR_ABORTED) as the next page commits, after that navigation's own failure had been noted.
+        if navigation and (request is self._navigation or request is self._answered_navigation):
+            # Only a navigation whose document has not come: unanswered, or answered with none (a 204, a download:
+            # net::ERR_ABORTED). One whose document came still loading is cut short (net::ERR_ABORTED) as the next page
+            # commits, after that navigation's own failure had been noted.
             self.failed_navigation = NetworkFailure(url, error)
-            self._navigation = None
+            self._navigation = self._answered_navigation = None
         self.retried.pop(url, None)  # this attempt failed: none stands
         if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
             self.failures.pop(url, None)  # the latest last

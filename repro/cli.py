@@ -47,7 +47,7 @@ WORK_PREFIX = "repro-"  # a run's work folder in --out: repro-YYYYmmdd-HHMMSS-<r
 # trace's call stacks, a browser's profile) all go with it, however the journey's pytest ended. A pytest ended by the
 # second SIGTERM (run_pytest) ends its stack's folder itself, but its driver exits with no clean-up of its own. Held
 # alive as the work folder is, by the journey's pytest too: a repro killed outright leaves it to the next repro.
-TEMP_PREFIX = "repro-tmp-"
+TEMP_PREFIX = "e2e-repro-"  # not the work folders' "repro-": --out may be the temp folder itself
 JUNIT_FILE = "junit.xml"  # in the work folder: the journey's run as pytest's JUnit XML gives it
 PROGRESS = re.compile(r"[.EFsxX]+\s+\[\s*\d+%\]\s*$")  # pytest -q's progress line: "E   [100%]" is no error's words
 T = TypeVar("T")
@@ -359,12 +359,15 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     # A folder of its own even for runs started in the same second (a CI matrix into one --out), and a bundle named after it.
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
     alive = hold_alive(work)  # the journey's pytest holds it too (run_pytest): a folder it still writes is no killed run's
-    temporary, temporary_alive = held_folder(TEMP_PREFIX)
     target = work.with_name(work.name + ".zip")
+    temporary: Path | None = None
+    held = [alive]
     try:
         with stop_signals_interrupt():
-            status = reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported,
-                               (alive, temporary_alive))
+            # Made once the work folder is, inside the try: a Ctrl-C while a killed repro's temp folder goes is this run's stop.
+            temporary, temporary_alive = held_folder(TEMP_PREFIX)
+            held.append(temporary_alive)
+            status = reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported, held)
         if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
             (work / ALIVE_FILE).unlink(missing_ok=True)
         return status
@@ -372,13 +375,15 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
         with ctrl_c_ignored():
             target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
             remove_work(work, made_out)
-            shutil.rmtree(temporary, ignore_errors=True)
+            if temporary is not None:
+                shutil.rmtree(temporary, ignore_errors=True)
         print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
-        shutil.rmtree(temporary, ignore_errors=True)
-        alive.close()
-        temporary_alive.close()
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+        for lock in held:
+            lock.close()
 
 
 def remove_dead_work(out: Path) -> None:

@@ -470,6 +470,31 @@ def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Pat
     assert list(system_temp.iterdir()) == []
 
 
+def test_a_ctrl_c_while_a_killed_repros_temp_folder_goes_is_the_runs_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The run's temp folder is made after its work folder, once what a repro killed outright left in the temp folder is
+    removed (its browser's profile: a moment): a Ctrl-C then stops the run as any other, its work folder removed, where
+    it escaped as a traceback and left the work folder in --out."""
+    import fixtures.alive
+    from repro import cli
+
+    def removing(parent: Path, prefix: str) -> list[Path]:
+        if prefix == cli.TEMP_PREFIX:
+            raise KeyboardInterrupt
+        return []
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    monkeypatch.setattr(fixtures.alive, "remove_dead", removing)
+    monkeypatch.setattr(cli, "check_browser", lambda *_, **__: None)
+    out = tmp_path / "out"
+    try:
+        status: int | None = cli.run(args("--out", str(out)), dict(NO_DOTENV))
+    except KeyboardInterrupt:  # escaped the run (it would end this test run too)
+        status = None
+    assert status == cli.EXIT_INTERRUPTED and not out.exists() and "repro: interrupted" in capsys.readouterr().err
+
+
 def test_what_a_repro_killed_outright_left_is_removed_half_zipped_bundle_included(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A run killed outright (SIGKILL: no clean-up) left its unredacted work folder and the bundle it was zipping: the
     next repro into the same --out removes both and says so (the end-to-end test does it through a real run)."""
@@ -681,7 +706,7 @@ def test_the_journeys_pytest_holds_the_work_and_temp_folders_locks_too(tmp_path:
     from fixtures.alive import hold_alive
     from repro import cli
 
-    folders = [tmp_path / "repro-x", tmp_path / "repro-tmp-x"]
+    folders = [tmp_path / "repro-x", tmp_path / "e2e-repro-x"]
     for folder in folders:
         folder.mkdir()
     held = [hold_alive(folder) for folder in folders]

@@ -314,7 +314,7 @@ def test_a_silent_phone_says_it_waits_and_ctrl_c_then_stops_the_journey_and_remo
         assert any(out.glob("repro-*/evidence")), "the run should be writing its work folder"
         [work] = [folder for folder in out.iterdir() if folder.is_dir()]
         assert (work / ALIVE_FILE).is_file() and remove_dead(out, WORK_PREFIX) == [] and work.is_dir()  # held: left alone
-        assert any(temporary.glob("repro-tmp-*/e2e-stack-*")), "the run's stack should keep its state in the run's own temp folder"
+        assert any(temporary.glob("e2e-repro-*/e2e-stack-*")), "the run's stack should keep its state in the run's own temp folder"
         started = started_by(process.pid)  # its pytest, the local stack, Playwright's driver, the browser and its helpers
         assert any("chrom" in command for command in started.values()), f"no browser among what the run started: {started}"
         with watched(started) as pidfds:

@@ -469,6 +469,20 @@ def test_the_failed_navigation_is_the_one_that_failed_not_the_document_it_cut_sh
     assert waiting.failed_navigation(page) == waiting.NetworkFailure("https://jwt.ms/", "net::ERR_BLOCKED_BY_RESPONSE")
 
 
+@pytest.mark.parametrize("answer", [{"status": 204}, {"status": 200, "headers": {"Content-Disposition": "attachment; filename=a.bin"}}],
+                         ids=["a 204", "a download"])
+def test_a_navigation_answered_with_no_document_is_the_failed_navigation(page: Page, answer: dict) -> None:
+    """The app's address answered with no page (a 204, a download): Chromium ends the navigation (net::ERR_ABORTED) after
+    its answer, and the browser stays where it was. That navigation failed (Journey.redirect: "B2C redirected to ..., but
+    the browser could not load it"), though it was answered: not "B2C did not redirect"."""
+    waiting.watch_network(page)
+    page.route("https://jwt.ms/**", lambda route: route.fulfill(**answer))
+    with page.expect_event("requestfailed"):
+        with pytest.raises(PlaywrightError):
+            page.goto("https://jwt.ms/")
+    assert waiting.failed_navigation(page) == waiting.NetworkFailure("https://jwt.ms/", "net::ERR_ABORTED")
+
+
 def test_a_wait_across_pages_stops_at_chromiums_error_page(page: Page) -> None:
     """Chromium's page for a failed navigation never moves on: a wait across pages stops there rather than hanging until
     its timeout (a minute here), and the page is said in words with the navigation's own error."""

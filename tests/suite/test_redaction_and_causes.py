@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.causes import is_infrastructure
-from fixtures.redaction import JWT_PLACEHOLDER, Redaction, contains_secret, credentials_in, redact_text, secret_values
+from fixtures.redaction import JWT_PLACEHOLDER, Redaction, contains_secret, credentials_in, redact_text, secret_values, trace_credentials
 from tests.suite_run import pytest_with_plugins, tail
 
 TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXBhcnQ"
@@ -210,6 +210,19 @@ def test_b2c_session_cookie_values_are_redacted_wherever_they_are_written_out() 
     assert redact_text(kept) == kept and redact_text(redact_text(said)) == redact_text(said)
 
 
+def test_a_cookie_record_is_redacted_whatever_the_order_of_its_keys() -> None:
+    """-l -vv prints a journey's ``cookies = context.cookies()`` with pprint, which sorts a record's keys: its name, then
+    path, sameSite and secure, then its value; a storage state saved by hand may order them any way too."""
+    import pprint
+
+    record = {"name": SSO_COOKIE, "value": SESSION, "domain": "contoso.b2clogin.com", "path": "/", "expires": -1,
+              "httpOnly": True, "secure": True, "sameSite": "None"}  # as Playwright's context.cookies() gives it
+    other = {"name": "other", "value": "kept-as-it-is", "domain": "jwt.ms"}
+    for written in (f"cookies    = {pprint.pformat([record, other])}", json.dumps({"cookies": [dict(reversed(record.items())), other]})):
+        cleaned = redact_text(written)
+        assert SESSION not in cleaned and SSO_COOKIE in cleaned and "kept-as-it-is" in cleaned, cleaned
+
+
 def test_a_session_cookie_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
     (tmp_path / "test_cookie.py").write_text(COOKIE_TESTS)
     junit = tmp_path / "junit.xml"
@@ -237,6 +250,8 @@ def test_a_cookie_a_traced_call_read_is_redacted_where_the_network_log_never_sho
         archive.writestr("trace.network", json.dumps(network) + "\n")
         archive.writestr("trace.trace", '{"type":"before","callId":"call@12","method":"cookies","params":{"urls":[]}}\n'
                                         + json.dumps(called) + "\n")
+    with zipfile.ZipFile(trace) as archive:  # the values themselves, wherever else the trace holds them (not by their names)
+        assert {SESSION, "dRIjF_nBrgdUSCTH"} <= trace_credentials({name: archive.read(name) for name in archive.namelist()})
     Redaction().zip(trace)
     with zipfile.ZipFile(trace) as archive:
         recorded = archive.read("trace.trace").decode()
