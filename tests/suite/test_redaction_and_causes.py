@@ -171,20 +171,6 @@ def test_redeems_a_code():
 '''
 
 
-def test_a_code_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
-    """--showlocals (-l) prints a failed journey's variables with its traceback (the terminal, JUnit XML, Allure):
-    test_an_authorization_code_is_redeemed_only_once holds B2C's code in ``code``, ``form`` and ``result``."""
-    (tmp_path / "test_code.py").write_text(LOCALS_TESTS)
-    junit = tmp_path / "junit.xml"
-    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_code.py", "-l", "--tb=long",
-                               f"--junitxml={junit}")
-    assert done.returncode == 1 and "1 failed" in done.stdout, tail(done.stdout + done.stderr)
-    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
-               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
-    leaked = [name for name, text in written.items() if B2C_CODE.split(".")[3] in text]
-    assert not leaked, leaked
-
-
 SSO_COOKIE = "x-ms-cpim-sso:contoso.onmicrosoft.com_0"
 SESSION = "ht8lqRk2Vd0p1w5gJ3nq7Yc4mZ9sXe6aLbTfUoPiQwE"  # B2C's session: whoever holds it is signed in
 COOKIE_TESTS = f'''
@@ -223,15 +209,20 @@ def test_a_cookie_record_is_redacted_whatever_the_order_of_its_keys() -> None:
         assert SESSION not in cleaned and SSO_COOKIE in cleaned and "kept-as-it-is" in cleaned, cleaned
 
 
-def test_a_session_cookie_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
-    (tmp_path / "test_cookie.py").write_text(COOKIE_TESTS)
+@pytest.mark.parametrize(("failing", "held"), [(LOCALS_TESTS, B2C_CODE.split(".")[3]), (COOKIE_TESTS, SESSION)],
+                         ids=["a code", "a session cookie"])
+def test_a_credential_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path, failing: str, held: str) -> None:
+    """--showlocals (-l) prints a failed journey's variables with its traceback (the terminal, JUnit XML, Allure):
+    test_an_authorization_code_is_redeemed_only_once holds B2C's code in ``code``, ``form`` and ``result``, and
+    test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri B2C's session cookie in ``cookie``."""
+    (tmp_path / "test_failing.py").write_text(failing)
     junit = tmp_path / "junit.xml"
-    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_cookie.py", "-l", "--tb=long",
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_failing.py", "-l", "--tb=long",
                                f"--junitxml={junit}")
     assert done.returncode == 1 and "1 failed" in done.stdout, tail(done.stdout + done.stderr)
     written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
                **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
-    leaked = [name for name, text in written.items() if SESSION in text]
+    leaked = [name for name, text in written.items() if held in text]
     assert not leaked, leaked
 
 
