@@ -523,15 +523,16 @@ def remove_work(work: Path, made_out: Path | None = None) -> None:
             made_out.rmdir()  # only if empty: the bundles of earlier runs stay
 
 
-def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[str] = ()) -> int:
+def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[str]) -> int:
+    """The repro command that replays the HAR ``args.from_har`` names (run with --run); ``typed``: the options the command
+    line gave (``options_typed``), refused where the HAR decides them."""
     from fixtures.redaction import Redaction, secret_values
     from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import har_credentials, load_har
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har, repro_args
 
     check(args, env)  # the run's own options (--slowmo -5)
-    given = {*flags_given(args), *typed}
-    if read_from_har := [flag for flag in vars(args) if flag in given and flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
+    if read_from_har := [flag for flag in vars(args) if flag in typed and flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
         said = ", ".join(f"--{flag.replace('_', '-')}" for flag in read_from_har)
         raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(read_from_har) == 1 else 'them'} out, or run the "
                          "printed repro command with the change")
