@@ -375,7 +375,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
         with ctrl_c_ignored():
             target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
             remove_work(work, made_out)
-            if temporary is not None:
+            if temporary is not None:  # here, with a second Ctrl-C held; the finally's is for the other ends
                 shutil.rmtree(temporary, ignore_errors=True)
         print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -456,8 +456,8 @@ def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Pat
 
     def leaves_driver_files(a, settings, run_env, work: Path, target, made_out, reported, locks) -> int:
         temporary = Path(run_env["TMPDIR"])
-        given.append(temporary.parent == system_temp and temporary.name.startswith(cli.TEMP_PREFIX)
-                     and [os.readlink(f"/proc/self/fd/{lock.fileno()}") for lock in locks] == [str(work / "alive.lock"), str(temporary / "alive.lock")])
+        given.append((temporary.parent, temporary.name.startswith(cli.TEMP_PREFIX),  # the run's own, and the locks its pytest holds
+                      [os.readlink(f"/proc/self/fd/{lock.fileno()}") for lock in locks], [str(work / "alive.lock"), str(temporary / "alive.lock")]))
         (temporary / "playwright-tracing-abc123").mkdir()  # as a driver ended with its pytest leaves it
         if ends == "by Ctrl-C":
             raise KeyboardInterrupt
@@ -466,7 +466,10 @@ def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Pat
     monkeypatch.setattr(cli, "reproduce", leaves_driver_files)
     monkeypatch.setattr(cli, "check_browser", lambda *_, **__: None)
     status = cli.run(args("--out", str(tmp_path / "out")), dict(NO_DOTENV))
-    assert (status, given) == (cli.EXIT_INTERRUPTED if ends == "by Ctrl-C" else 0, [True])
+    assert status == (cli.EXIT_INTERRUPTED if ends == "by Ctrl-C" else 0) and len(given) == 1, (status, given)
+    [(parent, prefixed, locks_held, locks_expected)] = given
+    assert (parent, prefixed, locks_held) == (system_temp, True, locks_expected), \
+        "the journey's TMPDIR (its folder, named TEMP_PREFIX*) or the locks its pytest holds"
     assert list(system_temp.iterdir()) == []
 
 
