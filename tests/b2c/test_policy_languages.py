@@ -224,6 +224,14 @@ def test_a_policys_claims_provider_strings_name_its_sign_in_buttons(start, tmp_p
     assert isinstance(unified, Page) and unified.api == "CombinedSigninAndSignup", unified
     names = {p["id"]: p["name"] for p in unified.settings["claimsProviders"]}
     assert names == {"FacebookExchange": "Facebook", "MobileIDExchange": "Swisscom Mobile ID"}
+    # In the page's language: a policy that offers German too, and localizes the button in English only, shows its
+    # DisplayName on a German page.
+    german = (OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="Append"))
+    both = start(policies=pack(tmp_path / "german", edits=[*edits, german]))
+    for locale, expected in (("de", "Mobile-ID"), ("en", "Swisscom Mobile ID")):
+        page = both.browser().go(authorize_url(POLICY, ui_locales=locale))
+        assert isinstance(page, Page) and re.search(rf'<html lang="{locale}"', page.html), page
+        assert {p["id"]: p["name"] for p in page.settings["claimsProviders"]}["MobileIDExchange"] == expected, locale
     # Without one, the technical profile's DisplayName, as before.
     plain = start(policies=pack(tmp_path / "plain")).browser().go(authorize_url(POLICY))
     assert {p["id"]: p["name"] for p in plain.settings["claimsProviders"]}["MobileIDExchange"] == "Mobile-ID"

@@ -226,11 +226,14 @@ def test_user_flows_from_a_file_are_served_and_one_of_a_served_name_is_refused_n
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """--user-flows FILE (docs/contracts.md, the example's format): its flows join the stack's; the example as it is, whose
     first flow is the stack's own B2C_1_signupsignin, is refused naming the file and the flow, not a settings model's words;
-    before that, naming the client secret's variable it needs."""
+    before that, naming the first client secret variable it needs that is not set."""
     monkeypatch.delenv("MOBILEID_CLIENT_SECRET", raising=False)
     status, _, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
     assert status == 1 and "client_secret_env: environment variable 'MOBILEID_CLIENT_SECRET' is not set" in err, err
     monkeypatch.setenv("MOBILEID_CLIENT_SECRET", "mid-secret")
+    monkeypatch.delenv("CONTOSO_OIDC_CLIENT_SECRET", raising=False)
+    status, _, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
+    assert status == 1 and "client_secret_env: environment variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set" in err, err
     monkeypatch.setenv("CONTOSO_OIDC_CLIENT_SECRET", "contoso-secret")
     status, _, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
     assert status == 1 and err.startswith("policy refused: user-flows.example.toml: user_flow[0]: 'B2C_1_signupsignin' is a user "
