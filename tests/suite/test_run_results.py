@@ -321,6 +321,27 @@ def test_why_a_run_stopped_before_its_journeys_is_redacted_wherever_it_is_said(t
     assert all("local stack: boom" in text and secret not in text and token not in text for text in written), written
 
 
+def test_why_a_run_stopped_before_its_journeys_has_the_env_files_secrets_redacted_even_when_the_file_is_what_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings may not be read (a line of .env python-dotenv cannot parse stops them): .env's secrets are redacted
+    all the same, from the lines that can be read, whether or not the environment has them too."""
+    import types
+
+    import fixtures.settings_plugin
+    from fixtures.causes import OTHER
+    from fixtures.run_results import stopped_before_any_journey
+
+    secret, quoted = "envfile-client-secret-0123456789", "envfile-control-token-9876543210"
+    env_file = tmp_path / ".env"
+    env_file.write_text(f'B2C_CLIENT_SECRET={secret}\nMOBILEID_CONTROL_TOKEN="{quoted}"\nE2E_TARGET="tenant\n')
+    monkeypatch.setattr(fixtures.settings_plugin, "ENV_FILE", env_file)
+    monkeypatch.delenv("B2C_CLIENT_SECRET", raising=False)
+    monkeypatch.delenv("MOBILEID_CONTROL_TOKEN", raising=False)
+    config = types.SimpleNamespace(getoption=lambda name, default=None: None, option=types.SimpleNamespace(xmlpath=None))
+    error = stopped_before_any_journey(config, "local stack", f"local stack: boom with {secret} and {quoted}", OTHER)  # type: ignore[arg-type]
+    assert str(error) == "local stack: boom with <redacted> and <redacted>"
+
+
 def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_write_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stack that did not start says so with its stderr, terminal colours and all: the file must still parse (Azure's
     PublishTestResults refuses it otherwise), at the path pytest's own writer would use (``~`` and ``$VAR`` expanded)."""
