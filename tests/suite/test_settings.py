@@ -164,6 +164,8 @@ def test_a_browser_servers_bearer_token_is_a_secret_alone_too() -> None:
         ({"MOBILEID_APPROVAL_TIMEOUT": "soon"}, "MOBILEID_APPROVAL_TIMEOUT"),
         ({"E2E_IDP_BACKCHANNEL_BUDGET": "0"}, "E2E_IDP_BACKCHANNEL_BUDGET"),
         ({"MOBILEID_APPROVAL_TIMEOUT": "nan"}, "MOBILEID_APPROVAL_TIMEOUT"),
+        # Became pytest-timeout's timer (three approvals a journey): an INTERNALERROR traceback, no journey run.
+        ({"MOBILEID_APPROVAL_TIMEOUT": "1e308"}, "MOBILEID_APPROVAL_TIMEOUT='1e308' is more than 3600 seconds"),
         ({"E2E_IDP_BACKCHANNEL_BUDGET": "inf"}, "E2E_IDP_BACKCHANNEL_BUDGET"),
         ({**TENANT, "MOBILEID_CONTROL_URL": ""}, "MOBILEID_CONTROL_URL is not set; with MOBILEID_MODE=emulator"),
         ({**TENANT, "B2C_POLICIES": "B2C_1_"}, "B2C_POLICIES has 'B2C_1_'"),
