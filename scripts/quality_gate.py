@@ -46,11 +46,22 @@ def partial_words(journey: Journey) -> str:
     return str(journey.final.get("name")) + (f": {', '.join(without[:MAX_REASONS])}{more}" if without else "")
 
 
+def count(text: str) -> int:
+    """A count of journeys, 0 or more (make's MAX_FAILURES=-1 failed a green run "at most -1 allowed")."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of journeys (0 or more)")
+    return value
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("results", type=Path)
-    parser.add_argument("--max-failures", type=int, default=0, help="failed or broken journeys allowed (default 0)")
-    parser.add_argument("--min-journeys", type=int, default=1, help="journeys that must have run (default 1)")
+    parser.add_argument("--max-failures", type=count, default=0, help="failed or broken journeys allowed (default 0)")
+    parser.add_argument("--min-journeys", type=count, default=1, help="journeys that must have run (default 1)")
     args = parser.parse_args(argv)
     if not args.results.is_dir():
         print(f"quality gate: no results at {args.results} (did the journeys run?)")

@@ -189,6 +189,16 @@ def test_without_any_results_the_message_and_the_gate_say_so(tmp_path: Path) -> 
     assert quality_gate.main([str(tmp_path / "allure-results")]) == 1
 
 
+@pytest.mark.parametrize(("option", "value"), [("--max-failures", "-1"), ("--min-journeys", "-3"), ("--max-failures", "abc")])
+def test_the_gate_refuses_a_count_below_zero_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str) -> None:
+    """make quality-gate MAX_FAILURES=-1 failed a green run ("at most -1 allowed"); MIN_JOURNEYS=-3 passed an empty one."""
+    (tmp_path / "allure-results").mkdir()
+    with pytest.raises(SystemExit) as refused:
+        quality_gate.main([str(tmp_path / "allure-results"), option, value])
+    assert refused.value.code == 2
+    assert f"argument {option}: {value!r} is not a number of journeys (0 or more)" in capsys.readouterr().err
+
+
 def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_message_count(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A nightly that lost a shard (it broke before pytest, or its job hit its time limit) must not read as green."""
     shards = [tmp_path / "shards" / f"allure-results-{number}" for number in (1, 3)]
