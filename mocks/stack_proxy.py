@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import os
 import threading
 from collections.abc import Mapping
 
@@ -33,7 +35,13 @@ class ConnectProxy:
         self._thread.start()
         self._ready.wait(10)
         if self._error is not None:
-            raise SystemExit(f"cannot start the proxy on {self._host}:{self._requested_port}: {self._error}")
+            # As the stack's own port says it (mocks/common/serve.py): the cause, then what to change.
+            code = getattr(self._error, "errno", None)  # asyncio's strerror is "error while attempting to bind on address ..."
+            why = os.strerror(code) if code else str(self._error)
+            fix = ("Give --host an address of this machine (127.0.0.1, or 0.0.0.0 for every one)."
+                   if isinstance(self._error, OSError) and self._error.errno == errno.EADDRNOTAVAIL
+                   else "Choose another --proxy-port (0 picks a free one).")
+            raise SystemExit(f"cannot start the proxy on {self._host}:{self._requested_port}: {why}. {fix}")
 
     def stop(self) -> None:
         if self._loop is not None and self._server is not None:

@@ -346,3 +346,16 @@ def test_b2cs_host_on_the_stack_ends_a_slow_request_within_its_deadline(local_st
             took = time.monotonic() - started
     assert took < deadline + grace, took
     assert answer.startswith(b"HTTP/1.1 408 ") if sent == "a body shorter than declared" else answer == b"", answer[:200]
+
+
+def test_a_proxy_port_in_use_says_so_and_what_to_change() -> None:
+    from mocks.stack_proxy import ConnectProxy
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as refused:
+            ConnectProxy({}, port=port).start()
+    said = str(refused.value)
+    assert said == f"cannot start the proxy on 127.0.0.1:{port}: Address already in use. Choose another --proxy-port (0 picks a free one).", said
