@@ -45,6 +45,24 @@ def test_a_bad_journey_setting_does_not_stop_the_emulator_tests() -> None:
     assert re.search(r"\d+ passed", output) and "E2E_TARGET" not in output, tail(output)
 
 
+@pytest.mark.parametrize("paths", [["e2e"], ["tests/test_common_net.py"]])
+def test_a_negative_worker_count_stops_the_run_naming_it(paths: list[str]) -> None:
+    result = pytest_run({}, *paths, "-n", "-1", "--co", "-q")  # xdist took it for no worker: one process, said nowhere
+    output = result.stdout + result.stderr
+    assert result.returncode == 4, tail(output)  # usage error
+    assert "-n -1: give a number of workers, 0 or more" in result.stderr and "collected" not in output, tail(output)
+
+
+def test_a_repro_folder_that_cannot_be_written_stops_the_run_before_any_test(tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    result = pytest_run({}, "e2e", "-p", "no:xdist", "--repro", "sign-in", "--repro-dir", str(a_file / "evidence"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 4, tail(output)  # usage error
+    assert f"--repro-dir {a_file / 'evidence'}: not a writable folder" in result.stderr, tail(output)
+    assert "Traceback" not in output and "Error:" not in result.stdout and not re.search(r"\d+ (passed|failed|error)", output), tail(output)
+
+
 def test_a_bad_journey_setting_stops_the_journeys_before_any_test_naming_it() -> None:
     result = pytest_run({"E2E_TARGET": "bogus"}, "e2e", "-m", "smoke", "-n", "2")
     output = result.stdout + result.stderr
