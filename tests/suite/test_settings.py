@@ -182,6 +182,11 @@ def test_a_browser_servers_bearer_token_is_a_secret_alone_too() -> None:
         ({"E2E_STACK_PAGE_BUILD_DELAY": "10.5"}, "E2E_STACK_PAGE_BUILD_DELAY='10.5' must be"),
         ({**TENANT, "E2E_STACK_PAGE_BUILD_DELAY": "1"}, "E2E_STACK_PAGE_BUILD_DELAY only applies to E2E_TARGET=local"),
         ({"B2C_REDIRECT_URI": "http://jwt.ms"}, "B2C_REDIRECT_URI"),
+        # A URL without a host passed, and was met later as a server that does not answer (the preflight's rows).
+        ({**TENANT, "B2C_REDIRECT_URI": "https://"}, "B2C_REDIRECT_URI='https://' must be an https URL"),
+        ({**TENANT, "MOBILEID_CONTROL_URL": "https://"}, "MOBILEID_CONTROL_URL has no host"),
+        ({**TENANT, "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test:0/control"}, "MOBILEID_CONTROL_URL has no host, or a port"),
+        ({**TENANT, "MOBILEID_METADATA_URL": "https:///.well-known/openid-configuration"}, "MOBILEID_METADATA_URL='https:///"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy:+41000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy=0041000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "user_cancle=+41000092401"}, "the outcomes being user_cancel, "),
