@@ -55,6 +55,7 @@ SHARED_FILES = ("environment.properties", "categories.json")
 CI_KEY = "ci-"
 UNFINISHED_KEY = f"{CI_KEY}unfinished-"  # a shard's journeys without a result, named in its result's steps (scripts/notify.py)
 COLLECTED = f"{COLLECTED_PREFIX}*.json"
+COLLECTED_NUMBER = re.compile(rf"^{re.escape(COLLECTED_PREFIX)}shard-(\d+)-of-(\d+)\.json$")  # fixtures/run_results.collected_name
 
 
 @dataclass(frozen=True)
@@ -224,9 +225,10 @@ class Missing:
 def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
     """The shards of ``expected`` that gave no results, nor the list of the journeys they collected (a shard that
     collected none has nothing to give; one that gave none of its journeys' results is named by ``record_unfinished``):
-    by number where the folders are numbered 1 to ``expected``, one each (CI's artifacts), else by count."""
+    by number where the folders are numbered 1 to ``expected``, one each (CI's artifacts; a folder named without a
+    number by its list of collected journeys: ``shard_number``), else by count."""
     heard_from = [shard for shard in shards if any(shard.glob("*-result.json")) or any(shard.glob(COLLECTED))]
-    numbers = [int(match.group(1)) for shard in heard_from if (match := SHARD_NUMBER.search(shard.name))]
+    numbers = [number for shard in heard_from if (number := shard_number(shard, expected)) is not None]
     if len(numbers) == len(heard_from) == len(set(numbers)) and all(1 <= number <= expected for number in numbers):
         return [Missing(f"shard-{number}-of-{expected}", f"shard {number} of {expected}")
                 for number in range(1, expected + 1) if number not in numbers]
@@ -234,6 +236,18 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
                     f"{number} of the {expected - len(heard_from)} missing shards of {expected} (counted: the folders are not "
                     f"numbered 1 to {expected}: the CI jobs' logs tell which)")
             for number in range(1, expected - len(heard_from) + 1)]
+
+
+def shard_number(shard: Path, expected: int) -> int | None:
+    """The shard a folder holds: by its name (CI's ``allure-results-K``); a folder named without a number (GitHub's
+    download-artifact extracts a pattern that matched one artifact flat, as when the other shard of two was lost) by the
+    one list of collected journeys in it (``collected-shard-K-of-N.json``), when it is of ``expected`` shards."""
+    if match := SHARD_NUMBER.search(shard.name):
+        return int(match.group(1))
+    said = {(int(match.group(1)), int(match.group(2))) for path in shard.glob(COLLECTED) if (match := COLLECTED_NUMBER.match(path.name))}
+    if len(said) == 1 and (only := next(iter(said)))[1] == expected:
+        return only[0]
+    return None
 
 
 def overlapping(shards: list[Path]) -> dict[str, tuple[str, list[str]]]:

@@ -1057,6 +1057,19 @@ def test_more_skip_reasons_than_the_message_lists_are_counted_as_those_left_out(
     assert listed == [f"- skipped: reason {reason} (1)" for reason in "abc"], lines
 
 
+def test_the_one_shard_left_of_two_downloaded_flat_names_the_shard_that_was_lost(tmp_path: Path) -> None:
+    """GitHub's download-artifact extracts a pattern that matched one artifact flat into ``shards/`` (no allure-results-K):
+    with the other shard of two lost, the shard that ran still says which it was (its collected list), so the report
+    names the lost one rather than counting it and sending the reader to the CI jobs' logs."""
+    flat = tmp_path / "shards"
+    write_result(flat, "test_sign_up", "passed")
+    write_collected(flat, 1, 2, [("h-test_sign_up", "e2e/test_journeys.py::test_sign_up")])
+    merged = tmp_path / "merged"
+    assert merge_results.main(["--shards-in", str(flat), "--into", str(merged), "--expect", "2"]) == 0
+    lost = [j for j in merge_results.journeys(merged).values() if j.outside]
+    assert [(j.final["name"], j.history_id) for j in lost] == [("shard 2 of 2: no journey results", "ci-shard-2-of-2")]
+
+
 def test_shard_folders_numbered_past_the_shards_expected_or_twice_are_counted_not_named(tmp_path: Path) -> None:
     """Folders that are not one each of 1 to N cannot tell which shard is missing: the merge counts those missing, rather
     than name shards that ran as lost (or lose count of those that did not)."""
