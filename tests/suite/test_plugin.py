@@ -105,6 +105,15 @@ def test_help_is_shown_whatever_the_paths_and_settings(args: list[str]) -> None:
     assert "--stop-with-parent" in result.stdout
 
 
+def test_the_run_names_the_faults_its_stack_starts_with() -> None:
+    """E2E_STACK_FAULTS left set in a shell fails journeys that would pass: the run's first line says the stack has them."""
+    result = subprocess.run([sys.executable, "-m", "pytest", "e2e", "--collect-only", "-p", "no:cacheprovider", "-m", "smoke"],
+                            cwd=ROOT, env=suite_env({"E2E_STACK_FAULTS": "wrong-idp slow-idp"}), capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, tail(output)
+    assert "not a tenant, with the faults wrong-idp, slow-idp (E2E_STACK_FAULTS);" in output, tail(output)
+
+
 def test_the_run_says_what_its_journeys_run_against_and_a_env_file_it_does_not_read(tmp_path: Path) -> None:
     """A .env kept in another folder (the one pytest runs from) is not read: the run is local, said first thing, with
     that file named, so a green pre-release smoke cannot pass for one against the tenant."""

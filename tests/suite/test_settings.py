@@ -232,6 +232,7 @@ def test_host_map_and_faults_are_parsed() -> None:
     s = build_settings({**TENANT, "E2E_HOST_MAP": "jwt.ms=127.0.0.1:8443, M.MobileID.ch=127.0.0.1:8443"})
     assert s.host_map == {"jwt.ms": ("127.0.0.1", 8443), "m.mobileid.ch": ("127.0.0.1", 8443)}
     assert build_settings({"E2E_STACK_FAULTS": "wrong-idp, slow-idp"}).stack_faults == ("wrong-idp", "slow-idp")
+    assert build_settings({"E2E_STACK_FAULTS": "wrong-idp slow-idp"}).stack_faults == ("wrong-idp", "slow-idp")
 
 
 def test_a_page_build_delay_reaches_the_stacks_command_and_the_report() -> None:
