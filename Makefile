@@ -16,7 +16,8 @@ REPORT_DIR ?= allure-report
 RESULTS_DIR ?= allure-results
 # Kept between runs for the report's trend and "new failure / fixed" (CI: restore and save it as a cache or artifact).
 export ALLURE_HISTORY_PATH ?= .allure/history.jsonl
-# Failed journeys keep a trace and a screenshot; add e.g. `--video retain-on-failure` with E2E_ARGS=...
+# Failed journeys keep a trace and a screenshot. E2E_ARGS=... replaces all three options below: to add e.g. a video or a -k,
+# repeat them: E2E_ARGS='--tracing retain-on-failure --screenshot only-on-failure --tb=no --video retain-on-failure'
 # No tracebacks in the terminal: one line per failure with its cause, then the report (which has them all).
 E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure --tb=no
 ALLURE := npx --no-install allure

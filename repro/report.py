@@ -17,7 +17,8 @@ from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE
 SKIPPED_ARGS = {"out", "from_har", "run"}
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
 FILES = (
-    ("trace.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip)"),
+    ("trace.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip; "
+                               "without a display or Playwright's Chromium: show-trace --port 0 trace.zip, then open the URL it prints)"),
     ("journey.har", "journey.har", "the browser's HTTP traffic (cookies, codes and tokens redacted)"),
     ("*.webm", "video.webm", "the browser's video"),
     ("screenshots/*.png", "screenshots/", "a screenshot at each step of the journey, named after the step, in order"),

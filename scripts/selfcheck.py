@@ -157,7 +157,7 @@ def main() -> int:
     with signals_handled((signal.SIGTERM,), interrupt), tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
             concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
         try:
-            print(f"checking {len(faults)} faults, {args.workers} at a time ...", flush=True)
+            print(f"checking {len(faults)} fault{'' if len(faults) == 1 else 's'}, {args.workers} at a time ...", flush=True)
             started = {fault: pool.submit(run_with_fault, fault, args.workers, Path(directory))
                        for fault in sorted(faults, key=lambda fault: not fault.declaration.slow)}  # slow ones first
             runs = [started[fault] for fault in faults]
