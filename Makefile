@@ -28,6 +28,9 @@ ALLURE_INSTALL := test -d node_modules/allure || npm ci --silent --no-audit --no
 # the cache every pytest process compiles and assertion-rewrites the tree again (collection 2.9 s -> 1.8 s;
 # `make test` starts dozens of them).
 unexport PYTHONDONTWRITEBYTECODE
+# make -n runs every recipe line that names $(MAKE), to show what the sub-make would do: a line that also runs the
+# journeys (e2e, smoke) starts with $(DRY_RUN_STOP), so that make -n prints it and the shell runs none of it.
+DRY_RUN_STOP := $(if $(findstring n,$(firstword -$(MAKEFLAGS))),exit 0;)
 
 .PHONY: help setup lint test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
 
@@ -96,7 +99,7 @@ selfcheck: setup
 # first: pytest refuses a mistyped option (E2E_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
 # and the quality gate would take them for this run's.
 e2e: setup
-	rm -f "$(RESULTS_DIR)"/*-result.json; \
+	$(DRY_RUN_STOP) rm -f "$(RESULTS_DIR)"/*-result.json; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir $(E2E_ARGS); status=$$?; \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
@@ -162,7 +165,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
+	$(DRY_RUN_STOP) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status

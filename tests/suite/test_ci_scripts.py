@@ -693,6 +693,19 @@ def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Pa
     assert target == "e2e" or not junit.exists()  # make smoke's JUnit XML (a pipeline's test tab) neither
 
 
+@pytest.mark.parametrize("target", ["e2e", "smoke"])
+def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, target: str) -> None:
+    """make -n runs a recipe line that names $(MAKE) (the report rendered next), and the journeys ran with it (76 of them,
+    under a dry run), the last run's results removed first: the line is printed, nothing of it run."""
+    results = tmp_path / "results"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    ran = subprocess.run(["make", "-n", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", f"RESULTS_DIR={results}",
+                          f"JUNIT={tmp_path / 'junit.xml'}"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env())
+    assert ran.returncode == 0, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
+    assert "-m pytest e2e" in ran.stdout and "passed" not in ran.stdout, tail(ran.stdout, 2000)
+    assert list(results.glob("*-result.json")), "make -n removed the last run's results"
+
+
 def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(tmp_path: Path) -> None:
     """README, set-up: without Node.js and npm the raw results stay, the line says what to install, and the target does
     not fail for it (make e2e's status is then its journeys')."""
