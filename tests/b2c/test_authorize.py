@@ -89,6 +89,36 @@ def test_errors_after_the_redirect_uri_is_trusted_go_to_the_app(shared: Harness,
     assert match and match.group(1) == code, result.params["error_description"]
 
 
+def test_a_code_request_for_the_apps_own_scope_alone_needs_no_openid(shared: Harness) -> None:
+    """An access token for the app itself (scope = its client id, response_type=code) is a request B2C takes without
+    openid; only a code request with neither is AADB2C90115."""
+    page = shared.browser().go(authorize_url(response_type="code", scope=SPA, state="app-state"))
+    assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup", page
+
+
+@pytest.mark.parametrize("max_age", ["0", "2147483647"])
+def test_max_age_at_either_bound_is_taken_as_its_error_says_inclusive(shared: Harness, max_age: str) -> None:
+    """AADB2C90120 says "between '0' and '2147483647' inclusive": both bounds are a max age, the next number past them is not."""
+    page = shared.browser().go(authorize_url(max_age=max_age))
+    assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup", (max_age, page)
+    refused = shared.browser().go(authorize_url(max_age="2147483648"))
+    assert isinstance(refused, Landing) and refused.params["error_description"].startswith("AADB2C90120: "), refused
+
+
+def test_an_error_to_a_redirect_uri_with_a_query_of_its_own_is_added_to_that_query(start) -> None:
+    """A reply URL registered with a query (https://app.example/cb?tenant=x): B2C's error goes after it with '&', the
+    app's own parameter kept, not after a second '?'."""
+    with_query = "https://app.example/cb?tenant=contoso"
+    app = AppRegistration(client_id="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", name="withquery", redirect_uris=[with_query],
+                          implicit_id_token=True)
+    h = start(apps=[*APPS, app])
+    response = h.browser().request("GET", authorize_url(client_id=app.client_id, redirect_uri=with_query, scope="profile",
+                                                        response_mode="query", response_type="code"))
+    assert response.status_code == 302, response
+    location = response.headers["location"]
+    assert location.startswith(f"{with_query}&error=invalid_request&error_description=AADB2C90115%3a"), location
+
+
 def test_implicit_id_token_needs_the_app_setting(shared: Harness) -> None:
     result = shared.browser().go(authorize_url(client_id=WEB, redirect_uri=WEB_REDIRECT))
     assert isinstance(result, Landing) and result.mode == "fragment"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
+import pytest
+from pydantic import SecretStr
+
+from mocks.mobileid import ClientSettings
 from tests.html_page import read_page
 
-from .support import RP_CONSENT, WAITING_NUMBER, User, answer_of, authorize_params
+from .support import REDIRECTS, RP_CONSENT, SECRETS, WAITING_NUMBER, User, answer_of, authorize_params
 
 
 def reach_consent(user: User, msisdn: str = "+41700092502", params: dict[str, str] | None = None) -> tuple[str, str]:
@@ -26,6 +31,28 @@ def test_consent_page_shows_the_data_and_accepting_returns_a_code(http, user: Us
     assert "your phone number" in page.text
     answer = answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"}))
     assert answer.code and not answer.error
+
+
+@pytest.mark.parametrize(("scope", "shown"), [
+    ("openid profile", ["your phone number"]),  # profile releases the number as phone does
+    ("openid phone", ["your phone number"]),
+    ("openid mid_profile", ["your Mobile ID profile (serial number, status)"]),
+])
+def test_the_consent_page_lists_what_the_scopes_release(http, user: User, scope: str, shown: list[str]) -> None:
+    _, location = reach_consent(user, params=authorize_params(RP_CONSENT, scope=scope))
+    items = re.findall(r"<li>(.*?)</li>", http.get(location).text)
+    assert items == shown, items
+
+
+def test_a_client_that_always_asks_consent_asks_at_every_sign_in(start_emulator) -> None:
+    """consent = always (MOBILEID_CLIENT_CONSENT, mocks/mobileid/README.md): the consent page comes again at the next
+    sign-in, though the number consented a moment before."""
+    always = ClientSettings(client_id=RP_CONSENT, client_secret=SecretStr(SECRETS[RP_CONSENT]), redirect_uris=[REDIRECTS[RP_CONSENT]],
+                            consent="always")
+    with start_emulator(clients=[always]).client() as http:
+        session, _ = reach_consent(User(http))
+        assert answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"})).code
+        reach_consent(User(http))  # asked again
 
 
 def test_consent_is_asked_once_per_number(http, user: User) -> None:

@@ -58,6 +58,7 @@ def args(*argv: str):
     (["--login-hint", " "], "--login-hint is empty"),
     (["--attempt", "2"], "--attempt only goes with --from-har"),
     (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
+    (["--slowmo", "-1"], "--slowmo -1 must be 0 or more"),  # the boundary: 0 is the default, and the least
     (["--run"], "--run only goes with --from-har"),
     # Contradictions that would read as a reproduced bug: B2C can only answer prompt=none with AADB2C90077 then.
     (["--prompt", "none", "--journey", "sign-up"], "--prompt none with --journey sign-up: prompt=none asks B2C to answer from"),

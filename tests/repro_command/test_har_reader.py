@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from repro.bundle import load_har
-from repro.cli import main
+from repro.cli import main, parser
 from repro.har import read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.conftest import POLICY, UNREGISTERED
@@ -189,6 +189,15 @@ def test_the_hars_own_credentials_are_redacted_in_what_the_reader_prints(
     assert main(["--from-har", str(path)]) == 0
     out = capsys.readouterr().out
     assert "B2C said          quoting <redacted>" in out and cookie not in out, out
+
+
+@pytest.mark.parametrize("flag", ["--out", "--from-har"])
+def test_a_value_of_blanks_alone_is_refused_as_an_empty_one(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A value of spaces ("$OUT " quoted with nothing in it) names no folder and no file: refused as empty, not made a
+    folder of blanks nor read as a HAR's path. (The parser alone: a value let through would run a journey.)"""
+    with pytest.raises(SystemExit) as stopped:
+        parser().parse_args([flag, "  "])
+    assert stopped.value.code == 2 and f"argument {flag}: empty: give" in capsys.readouterr().err
 
 
 def test_an_empty_har_path_is_refused_rather_than_a_default_journey_run(capsys: pytest.CaptureFixture[str]) -> None:

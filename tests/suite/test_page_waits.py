@@ -377,6 +377,21 @@ def test_a_wait_that_runs_out_while_the_journeys_requests_fail_is_the_networks_f
         assert (approval.value.cause.name, redirect.value.cause.name) == (causes.MOBILE_ID_OUTCOME, causes.PAGE_CHANGED)
 
 
+def test_a_fragment_the_page_changes_keeps_the_documents_failed_requests(page: Page) -> None:
+    """A script that changes its URL's fragment stays on the same document: the requests it could not make meanwhile are
+    still the network's failure, not forgotten as if a new document had come."""
+    failing = "https://m.mobileid.ch/oidc/wait/status"
+    page.route("**/*", lambda route: route.abort("connectionrefused") if route.request.url == failing
+               else route.fulfill(body=WAITING_POLLS, content_type="text/html"))
+    watch = waiting.watch_network(page)
+    with page.expect_event("requestfailed", lambda request: request.url == failing):
+        page.goto("https://m.mobileid.ch/oidc/wait")
+    page.evaluate("location.hash = 'polling'")
+    page.wait_for_url("**#polling")
+    assert [f.error for f in watch.failures.values()] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
+    assert waiting.network_failure(page) == causes.Cause(causes.INFRASTRUCTURE, f"net::ERR_CONNECTION_REFUSED at {failing}")
+
+
 def test_b2cs_error_page_stays_b2cs_finding_while_its_own_requests_fail(page: Page) -> None:
     """A dead end says its own cause: B2C's error page whose script's request to B2C's host is refused meanwhile is what
     its code says (here the app's registration: a verdict, never retried), not the network's failure, which only a page
@@ -867,3 +882,15 @@ def test_an_error_b2c_sent_to_the_app_ends_a_pages_wait_at_once(page: Page) -> N
     with pytest.raises(JourneyFailure, match="which B2C sent access_denied") as failure:
         B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000)
     assert time.monotonic() - started < 5 and "AADB2C90091" in failure.value.cause.detail, failure.value.cause
+
+
+def test_an_error_redirect_is_named_by_its_address_without_the_fragment_it_came_with(page: Page) -> None:
+    """The fragment of B2C's answer to the app carries its state and, on success, the tokens: the message names the
+    address without it, B2C's error and its description said on their own."""
+    page.route("https://jwt.ms/**", lambda route: route.fulfill(body="<html><body><h1>jwt.ms</h1></body></html>", content_type="text/html"))
+    page.goto("https://jwt.ms/#error=access_denied&error_description=AADB2C90091%3a+cancelled&state=journeys-own-state-4711")
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSelfAssertedPage(page).wait_until_shown(timeout=2_000)
+    said = str(failure.value)
+    assert "the browser shows https://jwt.ms/, which B2C sent access_denied: 'AADB2C90091: cancelled'" in said, said
+    assert "journeys-own-state-4711" not in said, said

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from fixtures.causes import is_infrastructure
-from fixtures.redaction import JWT_PLACEHOLDER, Redaction, contains_secret, credentials_in, redact_text, secret_values, trace_credentials
+from fixtures.redaction import (
+    JWT_PLACEHOLDER,
+    Redaction,
+    contains_secret,
+    credentials_in,
+    redact_text,
+    secret_values,
+    trace_credentials,
+    url_path_keys,
+)
 from tests.suite_run import pytest_with_plugins, tail
 
 TOKEN = "eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXBhcnQ"
@@ -52,6 +61,25 @@ def test_a_refresh_token_in_a_url_or_a_form_body_is_a_credential() -> None:
     assert refresh in found and refresh not in Redaction().text(f'"postData": "refresh_token={refresh}"', found)
 
 
+def test_a_cookie_set_by_a_set_cookie_header_alone_is_a_credential_whatever_its_name() -> None:
+    """A response whose cookies are only in its Set-Cookie header (one cookie a line, as a HAR joins them) gives their
+    values too: Mobile ID's session cookie is no x-ms-cpim-* cookie the redaction knows by its name. Too short a value
+    (a language) is left, as it would blank unrelated text."""
+    answered = {"request": {"url": "https://m.mobileid.ch/oidc/wait"},
+                "response": {"headers": [{"name": "Set-Cookie", "value": "mid_session=Zq81mKx0PwLs4711; Path=/; Secure\nlang=de; Path=/"}],
+                             "cookies": []}}
+    found = credentials_in([answered])
+    assert found == {"Zq81mKx0PwLs4711"}, found
+    assert Redaction().text("the session Zq81mKx0PwLs4711 in a trace's snapshot", found) == "the session <redacted> in a trace's snapshot"
+
+
+def test_a_browser_servers_path_segment_of_sixteen_letters_reads_as_a_key_and_a_shorter_word_does_not() -> None:
+    """A hosted browser service's key in its path (wss://host/acct/<key>) may be letters alone: 16 characters or more is
+    a key; a word such as playwright, and a shorter segment of letters alone, stay (redacting them would blank them everywhere)."""
+    assert url_path_keys("wss://browsers.example.com/acct/QwErTyUiOpAsDfGh/playwright") == ["QwErTyUiOpAsDfGh"]
+    assert url_path_keys("wss://browsers.example.com/acct/QwErTyUiOpAsDfG/playwright") == []
+
+
 @pytest.mark.parametrize("secrets", [["abcdefgh", "abcdefgh-and-the-rest"], ["abcdefgh-and-the-rest", "abcdefgh"]], ids=["short first", "long first"])
 def test_a_secret_that_begins_another_leaves_nothing_of_either(secrets: list[str]) -> None:
     """The longer is replaced first: the shorter one first would leave the longer one's rest ("<redacted>-and-the-rest")."""
@@ -77,6 +105,20 @@ def test_every_text_member_of_a_zip_is_redacted(tmp_path: Path) -> None:
     with zipfile.ZipFile(trace) as archive:
         assert TOKEN not in archive.read("trace.trace").decode()
         assert archive.read("resources/image.png") == b"\x89PNG\r\n\x1a\n\xff\xfe"
+
+
+def test_a_zip_with_nothing_to_redact_is_left_as_it_is(tmp_path: Path) -> None:
+    """Compressing a trace again costs seconds: a clean one is not rewritten (its file untouched), and ``data`` hands back
+    the very bytes it was given when nothing changed, which is how ``zip`` tells."""
+    trace = tmp_path / "trace.zip"
+    with zipfile.ZipFile(trace, "w") as archive:
+        archive.writestr("trace.trace", '{"location":"https://contoso.b2clogin.com/"}\n')
+    before = trace.stat()
+    clean = b'{"nothing": "secret"}'
+    assert Redaction(["s3cr3t-value"]).data(clean) is clean
+    Redaction(["s3cr3t-value"]).zip(trace)
+    after = trace.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
 @pytest.mark.parametrize(("text", "infrastructure"), [

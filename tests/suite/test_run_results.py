@@ -380,3 +380,36 @@ def test_a_stop_with_no_junit_xml_to_add_to_writes_one_of_its_own(tmp_path: Path
     assert suite is not None and (suite.get("tests"), suite.get("errors")) == ("1", "1")
     [case] = suite.iter("testcase")
     assert case.get("name") == STOPPED_NAME and case.find("error") is not None
+
+
+def test_the_causes_of_a_runs_stop_are_those_of_the_cases_it_wrote_of_itself_not_its_journeys(tmp_path: Path) -> None:
+    """A journey's case carries its cause too (pytest writes the report's properties): only the run's own cases (a stop, a
+    preflight) say why the run stopped, so a journey broken by the network is no network stop of the run (repro's exit 5)."""
+    from fixtures.causes import CAUSE_LABEL, INFRASTRUCTURE, TENANT_CONFIGURATION
+    from fixtures.run_results import JUNIT_RUN_CLASS, junit_stop_causes
+
+    def case(classname: str, cause: str) -> str:
+        return (f'<testcase classname="{classname}" name="x"><properties><property name="{CAUSE_LABEL}" value="{cause}"/></properties>'
+                "<error message='m'/></testcase>")
+
+    junit = tmp_path / "junit.xml"
+    junit.write_text(f'<testsuites><testsuite name="pytest">{case("e2e.test_sign_in", INFRASTRUCTURE)}</testsuite></testsuites>')
+    assert junit_stop_causes(junit) == set()
+    junit.write_text(f'<testsuites><testsuite name="pytest">{case("e2e.test_sign_in", INFRASTRUCTURE)}'
+                     f'{case(JUNIT_RUN_CLASS, TENANT_CONFIGURATION)}</testsuite></testsuites>')
+    assert junit_stop_causes(junit) == {TENANT_CONFIGURATION}
+
+
+def test_an_xdist_worker_writes_no_junit_xml_of_its_own(tmp_path: Path) -> None:
+    """As pytest's own writer, only the controller writes --junitxml: a worker stopped by a setting (a browser server that
+    does not answer) would otherwise write the file the controller writes too."""
+    import types
+
+    from fixtures.causes import INFRASTRUCTURE
+    from fixtures.run_results import add_junit_stop, write_junit_stopped
+
+    junit = tmp_path / "junit.xml"
+    worker = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath=str(junit)), getini=lambda name: "pytest", workerinput={"workerid": "gw0"})
+    write_junit_stopped(worker, [("browser server", "nothing answers", INFRASTRUCTURE)])  # type: ignore[arg-type]
+    add_junit_stop(worker, "the run was stopped before its journeys ended (Ctrl-C): its results are partial")  # type: ignore[arg-type]
+    assert not junit.exists()
