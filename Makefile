@@ -28,9 +28,11 @@ ALLURE_INSTALL := test -d node_modules/allure || npm ci --silent --no-audit --no
 # the cache every pytest process compiles and assertion-rewrites the tree again (collection 2.9 s -> 1.8 s;
 # `make test` starts dozens of them).
 unexport PYTHONDONTWRITEBYTECODE
-# make -n runs every recipe line that names $(MAKE), to show what the sub-make would do: a line that also runs the
-# journeys (e2e, smoke) starts with $(DRY_RUN_STOP), so that make -n prints it and the shell runs none of it.
-DRY_RUN_STOP := $(if $(findstring n,$(firstword -$(MAKEFLAGS))),exit 0;)
+# make -n (and -t, -q) runs every recipe line that names $(MAKE), to show what the sub-make would do: a line that also
+# runs the journeys (e2e, smoke) starts with $(DRY_RUN_STOP), so that make -n prints it and the shell runs none of it.
+# MAKEFLAGS' first word holds the one-letter flags (-sn: "ns"), and is empty when there are none.
+MAKE_LETTERS := $(firstword -$(MAKEFLAGS))
+DRY_RUN_STOP := $(if $(findstring n,$(MAKE_LETTERS))$(findstring t,$(MAKE_LETTERS))$(findstring q,$(MAKE_LETTERS)),exit 0;)
 
 .PHONY: help setup lint test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
 

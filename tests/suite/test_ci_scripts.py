@@ -706,6 +706,20 @@ def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, ta
     assert list(results.glob("*-result.json")), "make -n removed the last run's results"
 
 
+@pytest.mark.parametrize("flag", ["-t", "-q"])
+@pytest.mark.parametrize("target", ["e2e", "smoke"])
+def test_make_t_and_q_run_none_of_the_journeys_recipe_either(tmp_path: Path, target: str, flag: str) -> None:
+    """make -t (touch) and -q (question) run a line naming $(MAKE) as -n does: the journeys' line runs none of it there
+    either. (PYTEST stands in for pytest: a line that did run would leave its mark, not start the journeys.)"""
+    results, ran = tmp_path / "results", tmp_path / "ran"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    subprocess.run(["make", flag, "--no-print-directory", "-o", "setup", target, f"PYTEST=touch {ran}", f"RESULTS_DIR={results}",
+                    f"REPORT_DIR={tmp_path / 'report'}", f"JUNIT={tmp_path / 'junit.xml'}"], cwd=ROOT, capture_output=True,
+                   text=True, timeout=60, env=suite_env())
+    assert not ran.exists(), f"make {flag} ran the journeys' line"
+    assert list(results.glob("*-result.json")), f"make {flag} removed the last run's results"
+
+
 def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(tmp_path: Path) -> None:
     """README, set-up: without Node.js and npm the raw results stay, the line says what to install, and the target does
     not fail for it (make e2e's status is then its journeys')."""
