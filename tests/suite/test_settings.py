@@ -187,6 +187,10 @@ def test_a_browser_servers_bearer_token_is_a_secret_alone_too() -> None:
         ({**TENANT, "MOBILEID_CONTROL_URL": "https://"}, "MOBILEID_CONTROL_URL has no host"),
         ({**TENANT, "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test:0/control"}, "MOBILEID_CONTROL_URL has no host, or a port"),
         ({**TENANT, "MOBILEID_METADATA_URL": "https:///.well-known/openid-configuration"}, "MOBILEID_METADATA_URL='https:///"),
+        # Each says what it lacks: "must be an https URL" alone, of a URL that starts https://, did not.
+        ({**TENANT, "B2C_REDIRECT_URI": "https://jwt.ms:65536/"}, "registered for the app, with a host, and a port from 1 to 65535 if"),
+        ({**TENANT, "MOBILEID_METADATA_URL": "https://:8443/.well-known/openid-configuration"},
+         "must be the https URL .with a host, and a port from 1 to 65535 if it names one. of Mobile ID's"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy:+41000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy=0041000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "user_cancle=+41000092401"}, "the outcomes being user_cancel, "),
