@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import errno
 import os
+import socket
 import threading
 from collections.abc import Mapping
 
@@ -36,10 +37,12 @@ class ConnectProxy:
         self._ready.wait(10)
         if self._error is not None:
             # As the stack's own port says it (mocks/common/serve.py): the cause, then what to change.
-            code = getattr(self._error, "errno", None)  # asyncio's strerror is "error while attempting to bind on address ..."
-            why = os.strerror(code) if code else str(self._error)
+            # A name that does not resolve is getaddrinfo's error, its own words (its errno, e.g. -2, is no OS error's);
+            # a bind's is asyncio's, whose strerror is "error while attempting to bind on address ...": the errno's words.
+            error, code = self._error, getattr(self._error, "errno", None)
+            why = (error.strerror if isinstance(error, socket.gaierror) else os.strerror(code) if code else None) or str(error)
             fix = ("Give --host an address of this machine (127.0.0.1, or 0.0.0.0 for every one)."
-                   if isinstance(self._error, OSError) and self._error.errno == errno.EADDRNOTAVAIL
+                   if isinstance(error, socket.gaierror) or code == errno.EADDRNOTAVAIL
                    else "Choose another --proxy-port (0 picks a free one).")
             raise SystemExit(f"cannot start the proxy on {self._host}:{self._requested_port}: {why}. {fix}")
 
