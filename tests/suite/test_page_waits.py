@@ -890,7 +890,7 @@ def test_an_error_redirect_is_named_by_its_address_without_the_fragment_it_came_
     page.route("https://jwt.ms/**", lambda route: route.fulfill(body="<html><body><h1>jwt.ms</h1></body></html>", content_type="text/html"))
     page.goto("https://jwt.ms/#error=access_denied&error_description=AADB2C90091%3a+cancelled&state=journeys-own-state-4711")
     with pytest.raises(JourneyFailure) as failure:
-        B2CSelfAssertedPage(page).wait_until_shown(timeout=2_000)
+        B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000)
     said = str(failure.value)
     assert "the browser shows https://jwt.ms/, which B2C sent access_denied: 'AADB2C90091: cancelled'" in said, said
     assert "journeys-own-state-4711" not in said, said
