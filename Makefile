@@ -96,6 +96,11 @@ SELFCHECK_WORKERS ?= $(shell case '$(WORKERS)' in (auto|logical) getconf _NPROCE
 selfcheck: setup
 	"$(BIN)/python" scripts/selfcheck.py --workers $(SELFCHECK_WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
 
+# A run pytest passed without a journey's result (PYTEST_ADDOPTS=--collect-only, --setup-plan, --markers, --fixtures: it
+# lists and stops with status 0, no preflight, no journey) is no green run: status 5, pytest's own for "no tests ran".
+NO_JOURNEY_RAN = [ $$status -ne 0 ] || ls "$(RESULTS_DIR)"/*-result.json >/dev/null 2>&1 \
+	|| { echo "$@: no journey ran (no result in $(RESULTS_DIR)/; PYTEST_ADDOPTS='$$PYTEST_ADDOPTS' only lists?): status 5" >&2; status=5; }
+
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
 # A report that cannot be written fails the target (status 2) even when every journey passed. The last run's results go
 # first: pytest refuses a mistyped option (E2E_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
@@ -103,6 +108,7 @@ selfcheck: setup
 e2e: setup
 	$(DRY_RUN_STOP) rm -f "$(RESULTS_DIR)"/*-result.json; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir $(E2E_ARGS); status=$$?; \
+	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
@@ -170,6 +176,7 @@ smoke: setup
 	$(DRY_RUN_STOP) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
+	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
