@@ -127,19 +127,37 @@ def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:
     assert all(len(statuses) == 1 for statuses in attempts.values())
 
 
-@pytest.mark.parametrize("hand_written", [["--only-rerun", "AssertionError"], ["--rerun-except", "TimeoutError"], ["--reruns", "1"]],
-                         ids=["only-rerun", "rerun-except", "reruns"])
+@pytest.mark.parametrize("hand_written", [["--only-rerun", "AssertionError"], ["--rerun-except", "TimeoutError"], ["--reruns", "1"],
+                                          ["--reruns-delay", "5"]], ids=["only-rerun", "rerun-except", "reruns", "reruns-delay"])
 def test_mixing_it_with_hand_written_rerun_options_is_refused(tmp_path: Path, hand_written: list[str]) -> None:
     """Each of pytest-rerunfailures' own options would widen or narrow what is retried past the one list of causes:
     --rerun-except RuntimeError kept too, --reruns alone retrying a verdict."""
     done, _ = run_pytest(tmp_path, "--infra-reruns", "1", *hand_written)
     assert done.returncode == 4  # usage error
-    assert "either --infra-reruns or --reruns/--only-rerun/--rerun-except" in done.stderr
+    assert "either --infra-reruns or --reruns/--only-rerun/--rerun-except/--reruns-delay" in done.stderr
 
 
 def test_a_negative_number_of_reruns_is_refused(tmp_path: Path) -> None:
     done, _ = run_pytest(tmp_path, "--infra-reruns", "-1")
     assert done.returncode == 4 and "--infra-reruns must be 0 or more, got -1" in done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("delay", ["-1", "nan", "601"])
+def test_a_rerun_delay_out_of_range_is_refused(tmp_path: Path, delay: str) -> None:
+    done, _ = run_pytest(tmp_path, "--infra-reruns", "1", "--infra-reruns-delay", delay)
+    assert done.returncode == 4 and f"--infra-reruns-delay must be seconds from 0 to 600, got {delay}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("delay", "waited"), [([], 2.0), (["--infra-reruns-delay", "0.5"], 0.5)], ids=["default", "given"])
+def test_a_rerun_waits_first_so_a_short_outage_can_pass(tmp_path: Path, delay: list[str], waited: float) -> None:
+    """A rerun at once met the same outage (a 1.5 s network blip failed the smoke's three attempts, 0.5 s apart): each
+    waits first, 2 s unless told, as its attempts' times in the results show."""
+    (tmp_path / "test_failing_once.py").write_text(FAILING_ONCE)
+    done = pytest_with_plugins(tmp_path, RERUNS, f"{tmp_path / 'test_failing_once.py'}::test_connection_refused", "--infra-reruns", "1", *delay)
+    assert done.returncode == 0, done.stdout + done.stderr
+    first, second = sorted(allure_results(tmp_path / "allure-results"), key=lambda result: result["start"])
+    gap = (second["start"] - first["stop"]) / 1000
+    assert waited <= gap < waited + 1.5, (gap, done.stdout)
 
 
 ALWAYS_FAILING = """
