@@ -35,6 +35,8 @@ def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
         address, colon, port = target.rpartition(":")
         if not sep or not colon or not host or not address or not port.isdigit():
             raise ValueError(f"host map entry {entry!r} is not of the form host=address:port")
+        if not 1 <= int(port) <= 65535:  # 99999 was taken, and met later as a refused connection
+            raise ValueError(f"host map entry {entry!r} has port {port}, not a number from 1 to 65535")
         mapping[host.strip().lower()] = (address.strip("[]"), int(port))
     return mapping
 

@@ -173,6 +173,8 @@ def test_a_browser_servers_bearer_token_is_a_secret_alone_too() -> None:
         ({**TENANT, "B2C_POLICIES": "B2C_1A_sign in"}, "B2C_POLICIES has 'B2C_1A_sign in'"),
         ({**TENANT, "B2C_POLICIES": "B2C_1_x/../../contoso.onmicrosoft.com/B2C_1_susi"}, "B2C_POLICIES has"),
         ({**TENANT, "E2E_HOST_MAP": "jwt.ms:127.0.0.1"}, "E2E_HOST_MAP is malformed: .*; use host=address:port"),
+        ({**TENANT, "E2E_HOST_MAP": "jwt.ms=127.0.0.1:99999"}, "E2E_HOST_MAP is malformed: .* has port 99999, not a number from 1 to 65535"),
+        ({**TENANT, "E2E_HOST_MAP": "jwt.ms=127.0.0.1:0"}, "E2E_HOST_MAP is malformed: .* has port 0, not a number"),
         ({**TENANT, "E2E_CA_FILE": "/nonexistent/ca.pem"}, "E2E_CA_FILE"),
         ({"E2E_STACK_FAULTS": "wrong-audience,typo"}, "E2E_STACK_FAULTS"),
         ({**TENANT, "E2E_STACK_FAULTS": "wrong-audience"}, "E2E_STACK_FAULTS"),
