@@ -128,7 +128,8 @@ def test_without_the_option_nothing_is_rerun(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("hand_written", [["--only-rerun", "AssertionError"], ["--rerun-except", "TimeoutError"], ["--reruns", "1"],
-                                          ["--reruns-delay", "5"]], ids=["only-rerun", "rerun-except", "reruns", "reruns-delay"])
+                                          ["--reruns-delay", "5"], ["--reruns-delay-backoff-factor", "10"]],
+                         ids=["only-rerun", "rerun-except", "reruns", "reruns-delay", "reruns-delay-backoff-factor"])
 def test_mixing_it_with_hand_written_rerun_options_is_refused(tmp_path: Path, hand_written: list[str]) -> None:
     """Each of pytest-rerunfailures' own options would widen or narrow what is retried past the one list of causes:
     --rerun-except RuntimeError kept too, --reruns alone retrying a verdict."""
