@@ -99,7 +99,7 @@ selfcheck: setup
 # A run pytest passed without a journey's result (PYTEST_ADDOPTS=--collect-only, --setup-plan, --markers, --fixtures: it
 # lists and stops with status 0, no preflight, no journey) is no green run: status 5, pytest's own for "no tests ran".
 NO_JOURNEY_RAN = [ $$status -ne 0 ] || ls "$(RESULTS_DIR)"/*-result.json >/dev/null 2>&1 \
-	|| { echo "$@: no journey ran (no result in $(RESULTS_DIR)/; PYTEST_ADDOPTS='$$PYTEST_ADDOPTS' only lists?): status 5" >&2; status=5; }
+	|| { echo "$@: no journey ran (no result in $(RESULTS_DIR)/: an option in PYTEST_ADDOPTS or E2E_ARGS that only lists, or an --alluredir of its own?): status 5" >&2; status=5; }
 
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
 # A report that cannot be written fails the target (status 2) even when every journey passed. The last run's results go
