@@ -61,6 +61,19 @@ def test_a_token_request_over_the_field_limit_is_an_oauth_error(http) -> None:
     assert oversized.status_code == 400 and oversized.json()["error"] == "invalid_request", (oversized.status_code, oversized.text[:300])
 
 
+def test_a_token_request_of_more_than_50_parameters_or_one_over_16_kib_is_refused_at_the_limit(http) -> None:
+    """README, Slow clients: more than 50 parameters, or one over 16 KiB, is 400 invalid_request; 50, or 16 KiB, is read."""
+    def token(extra: list[tuple[str, str]]) -> dict:
+        body = "&".join(f"{name}={value}" for name, value in [("grant_type", "authorization_code"), *extra])
+        return http.post("/token", content=body.encode(), headers=FORM).json()
+    limit = "50 parameters of at most 16 KiB"
+    assert limit in token([(f"f{i}", "1") for i in range(50)]).get("error_description", "")  # 51 with grant_type
+    assert limit not in token([(f"f{i}", "1") for i in range(49)]).get("error_description", "")
+    # A parameter is its name and its value as sent: "f" and 16 KiB less one byte is 16 KiB.
+    assert limit in token([("f", "x" * (16 * 1024))]).get("error_description", "")
+    assert limit not in token([("f", "x" * (16 * 1024 - 1))]).get("error_description", "")
+
+
 def test_basic_credentials_with_odd_bytes(http) -> None:
     for header in ["Basic", "Basic =", "Basic //79", "Basic " + "A" * 3000, "Bearer x"]:
         response = http.post("/token", data={"grant_type": "authorization_code", "code": "c", "redirect_uri": "https://rp.example/cb"}, headers={"Authorization": header})

@@ -162,6 +162,14 @@ def test_only_a_local_chromium_follows_the_host_map() -> None:
     assert not uses_proxy("firefox", remote=True, host_map={})  # a real tenant: public DNS, no proxy needed
 
 
+def test_a_browser_speaks_en_us_unless_the_run_names_another_language() -> None:
+    """docs/suite.md's settings: E2E_BROWSER_LOCALE defaults to en-US, locally and against a tenant."""
+    for settings in (build_settings({}), build_settings({"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_susi",
+                                                         "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
+                                                         "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"})):
+        assert context_options(settings, {}, None, "chromium", False, None)["locale"] == "en-US", settings.target
+
+
 def test_every_context_gets_the_runs_locale_and_the_proxy_where_the_browser_needs_one() -> None:
     """The journeys' contexts and the preflight's (fixtures.browser.context_options)."""
     settings = build_settings({"E2E_BROWSER_LOCALE": "fr-CH"})

@@ -31,6 +31,12 @@ def test_local_settings_are_what_the_stack_describes() -> None:
     assert s.robots == LOCAL_STACK.robots and s.idp_client_id == LOCAL_STACK.mobileid_client_id and s.stack == LOCAL_STACK
 
 
+def test_against_a_tenant_the_token_goes_to_jwt_ms_on_the_tenants_b2clogin_domain() -> None:
+    """docs/suite.md's settings: B2C_REDIRECT_URI defaults to https://jwt.ms and B2C_DOMAIN to {tenant}.b2clogin.com."""
+    s = build_settings(TENANT)
+    assert (s.redirect_uri, s.domain) == ("https://jwt.ms", "fabrikam.b2clogin.com")
+
+
 def test_local_accepts_the_emulator_mode_it_uses() -> None:
     assert build_settings({"MOBILEID_MODE": "Emulator"}).mobileid_mode == "emulator"
 
