@@ -544,7 +544,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and
     # cookies, and off the local stack a person's number wherever it is quoted (Mobile ID's error text).
     clean = Redaction([*secret_values(env), *sorted(har_credentials(har))], mask_phones=not on_local_stack(found, local)).text
-    shown = [clean(line) for line in describe(found, local)]  # so also in the bundle of a --run
+    shown = [clean(line) for line in describe(found, local, args.browser)]  # so also in the bundle of a --run
     say("\n".join(shown))
     command_args = [*repro_args(found, local, args.browser), *how_to_run(args)]
     try:  # the command printed is one --run (and a person) can run

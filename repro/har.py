@@ -350,12 +350,13 @@ def engine_of(user_agent: str | None) -> str | None:
     return None
 
 
-def replayed_as(user_agent: str | None) -> str:
-    """How the reporter's browser is replayed, for the terminal's browser row ("" for a desktop Chromium)."""
-    device, engine = device_of(user_agent), engine_of(user_agent)
+def replayed_as(user_agent: str | None, browser: str | None = None) -> str:
+    """How the reporter's browser is replayed, for the terminal's browser row ("" for a desktop Chromium); ``browser``:
+    the user's ``--browser``, which replaces the reporter's engine (``repro_args``)."""
+    device, engine = device_of(user_agent), browser or engine_of(user_agent)
     if device:
         return f" (replayed as Playwright's {device}, in {engine or 'chromium'})"
-    return f" (replayed in Playwright's {engine})" if engine else ""
+    return f" (replayed in Playwright's {engine})" if engine and engine != "chromium" else ""
 
 
 def repro_args(found: Finding, local: StackDescription, browser: str | None = None) -> list[str]:
@@ -385,7 +386,7 @@ def repro_args(found: Finding, local: StackDescription, browser: str | None = No
     return args
 
 
-def describe(found: Finding, local: StackDescription) -> list[str]:
+def describe(found: Finding, local: StackDescription, browser: str | None = None) -> list[str]:
     """Lines for the terminal: what the HAR shows, facts only (a person's phone number masked, as in a bundle)."""
 
     # Off the local stack every number is a person's, Swiss or not: the number typed in, and any long run of digits in the
@@ -407,7 +408,7 @@ def describe(found: Finding, local: StackDescription) -> list[str]:
         ("redirect URI", p.get("redirect_uri", "-")), ("ui_locales", p.get("ui_locales", "-")),
         ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-")),
         ("browser locale", found.browser_locale or "-"),
-        ("browser", (found.user_agent or "-")[:120] + replayed_as(found.user_agent)),
+        ("browser", (found.user_agent or "-")[:120] + replayed_as(found.user_agent, browser)),
         ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
         ("correlation ID", found.correlation_id or "none"),
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),

@@ -185,7 +185,7 @@ def test_the_hars_own_credentials_are_redacted_in_what_the_reader_prints(
     path = recorded_hars["user-cancel"]
     cookie = sorted(har_credentials(json.loads(path.read_text())))[0]
     described = har_module.describe
-    monkeypatch.setattr(har_module, "describe", lambda found, local: [*described(found, local), f"B2C said          quoting {cookie}"])
+    monkeypatch.setattr(har_module, "describe", lambda found, local, browser=None: [*described(found, local, browser), f"B2C said          quoting {cookie}"])
     assert main(["--from-har", str(path)]) == 0
     out = capsys.readouterr().out
     assert "B2C said          quoting <redacted>" in out and cookie not in out, out
