@@ -121,15 +121,22 @@ def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: l
     return "\n".join(lines) + "\n"
 
 
-def phone_notes(facts: dict[str, Any], settings: Any) -> list[str]:
-    """Tenant mode: where the phone number is masked, and where a picture may still show it."""
+def phone_notes(facts: dict[str, Any], settings: Any, folder: Path) -> list[str]:
+    """Tenant mode: where the phone number is masked, and where a picture in the bundle ``folder`` may still show it (a
+    run whose set-up failed has neither video nor trace)."""
     if settings.is_local:
         return []
     notes = ["Phone numbers are masked in every text file (+4179*****67); screenshots mask the number field and any "
-             "number shown as text.",
-             "The video and the trace's frames are pictures of the pages as they were: they show the number typed into "
-             "Mobile ID's page" + (" and its waiting page's text" if facts.get("waiting_page_shows_number") else "") +
-             ". Look before attaching the bundle where others can see it."]
+             "number shown as text."]
+    pictures = [name for name, present in (("the video", any(folder.glob("*.webm"))),
+                                           ("the trace's frames", (folder / "trace.zip").is_file() and facts.get("trace_frames") is not False))
+                if present]
+    if pictures:
+        many = pictures != ["the video"]  # the frames are many
+        notes.append(f"{' and '.join(pictures).capitalize()} {'are pictures' if many else 'is a picture'} of the pages as they were: "
+                     f"{'they show' if many else 'it shows'} the number typed into Mobile ID's page"
+                     + (" and its waiting page's text" if facts.get("waiting_page_shows_number") else "")
+                     + ". Look before attaching the bundle where others can see it.")
     return notes
 
 
@@ -169,7 +176,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     if facts.get("trace_frames") is False:
         notes.append("The trace has no screencast frames: a silent phone keeps Mobile ID's spinner turning for 80 s, tens of MB "
                      "of frames. Its DOM snapshots still show every page; the screenshots (and the video, if any) show them as pictures.")
-    notes += phone_notes(facts, settings)
+    notes += phone_notes(facts, settings, folder)
     if NUMBER_LEFT_OUT in replay:
         notes.append(f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying.")
     story = what_happened(facts)

@@ -147,6 +147,8 @@ def tenant_run(tmp_path: Path, settings: Settings, replay: tuple[str, ...] = ("p
              "authorize_params": {"login_hint": NUMBER}, "steps": [{"step": "Mobile ID number page", "url": f"https://m.mobileid.ch/?n={NUMBER}"}]}
     work = work_folder(tmp_path, facts, har=har, trace={"trace.network": f'{{"msisdn": "{NUMBER}"}}', "resources/page.html": f"<b>{NUMBER}</b>"})
     (work / "pytest-output.txt").write_text(f"Sign in to Mobile ID with {NUMBER}\n")
+    (work / "playwright" / "test-repro").mkdir(parents=True)
+    (work / "playwright" / "test-repro" / "0a1b2c.webm").write_bytes(b"\x1aE\xdf\xa3")  # pytest-playwright's video
     return bundle_of(work, settings, replay)
 
 
@@ -171,6 +173,20 @@ def test_tenant_mode_masks_the_phone_number_in_every_text_member(tmp_path: Path)
     assert "The video and the trace's frames are pictures of the pages as they were: they show the number typed into " \
            "Mobile ID's page and its waiting page's text." in readme
     assert NUMBER not in summary
+
+
+@pytest.mark.parametrize(("trace", "said"), [
+    (None, None),  # set-up failed: no trace, no video
+    ({"trace.network": "{}"}, "The trace's frames are pictures of the pages as they were: they show the number typed into Mobile ID's page."),
+])
+def test_a_tenant_bundle_says_only_the_pictures_it_has_may_show_the_number(tmp_path: Path, trace: dict[str, str] | None, said: str | None) -> None:
+    """A run whose set-up failed left no video nor trace: its README spoke of both all the same."""
+    work = work_folder(tmp_path, {"journey": "sign-in", "policy": "B2C_1_signupsignin", "result": "error"}, trace=trace)
+    bundle, _ = assemble(work, tmp_path / "bundle.zip", settings=build_settings(TENANT), replay=["python", "-m", "repro"], video=False, args=ARGS)
+    readme = Bundle(bundle).read("README.txt").decode()
+    assert "Phone numbers are masked in every text file" in readme, readme
+    pictured = [line.split(" Look before", 1)[0] for line in readme.splitlines() if "of the pages as they were" in line]
+    assert pictured == ([said] if said else []), pictured
 
 
 def test_a_replay_without_its_login_hint_number_says_to_put_it_back(tmp_path: Path) -> None:
