@@ -37,6 +37,15 @@ def test_against_a_tenant_the_token_goes_to_jwt_ms_on_the_tenants_b2clogin_domai
     assert (s.redirect_uri, s.domain) == ("https://jwt.ms", "fabrikam.b2clogin.com")
 
 
+def test_what_a_report_shows_of_a_run_names_b2cs_client_at_mobile_id_and_the_control_api_without_its_secrets() -> None:
+    """A wrong MOBILEID_CLIENT_ID fails every journey: the report's environment and a repro's settings.json name it (and the
+    control API, its query's values redacted), never the control token."""
+    shown = build_settings({**TENANT, "MOBILEID_CLIENT_ID": "b2c-fabrikam-0009", "MOBILEID_CONTROL_TOKEN": "ctl-token-0123456789abcdef",
+                            "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control?key=k3y-0123456789abcdef"}).describe()
+    assert (shown["mobileid_client_id"], shown["mobileid_control_url"]) == ("b2c-fabrikam-0009", "https://mid.fabrikam.test/control?key=<redacted>")
+    assert "ctl-token" not in str(shown) and "k3y-" not in str(shown), shown
+
+
 def test_local_accepts_the_emulator_mode_it_uses() -> None:
     assert build_settings({"MOBILEID_MODE": "Emulator"}).mobileid_mode == "emulator"
 
