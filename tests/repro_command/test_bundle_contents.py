@@ -175,13 +175,18 @@ def test_tenant_mode_masks_the_phone_number_in_every_text_member(tmp_path: Path)
     assert NUMBER not in summary
 
 
-@pytest.mark.parametrize(("trace", "said"), [
-    (None, None),  # set-up failed: no trace, no video
-    ({"trace.network": "{}"}, "The trace's frames are pictures of the pages as they were: they show the number typed into Mobile ID's page."),
+@pytest.mark.parametrize(("trace", "video", "said"), [
+    (None, False, None),  # set-up failed: no trace, no video
+    ({"trace.network": "{}"}, False, "The trace's frames are pictures of the pages as they were: they show the number typed into Mobile ID's page."),
+    (None, True, "The video is a picture of the pages as they were: it shows the number typed into Mobile ID's page."),
 ])
-def test_a_tenant_bundle_says_only_the_pictures_it_has_may_show_the_number(tmp_path: Path, trace: dict[str, str] | None, said: str | None) -> None:
+def test_a_tenant_bundle_says_only_the_pictures_it_has_may_show_the_number(
+        tmp_path: Path, trace: dict[str, str] | None, video: bool, said: str | None) -> None:
     """A run whose set-up failed left no video nor trace: its README spoke of both all the same."""
     work = work_folder(tmp_path, {"journey": "sign-in", "policy": "B2C_1_signupsignin", "result": "error"}, trace=trace)
+    if video:
+        (work / "playwright" / "test-repro").mkdir(parents=True)
+        (work / "playwright" / "test-repro" / "0a1b2c.webm").write_bytes(b"\x1aE\xdf\xa3")
     bundle, _ = assemble(work, tmp_path / "bundle.zip", settings=build_settings(TENANT), replay=["python", "-m", "repro"], video=False, args=ARGS)
     readme = Bundle(bundle).read("README.txt").decode()
     assert "Phone numbers are masked in every text file" in readme, readme
