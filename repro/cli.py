@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
-from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead
+from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead, unwritable
 from fixtures.commands import python
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from scripts.process_group import interrupt, signals_handled, signals_held
@@ -400,12 +400,8 @@ def bundle_folder(out: str) -> tuple[Path, bool]:
     """(``--out`` as a folder the bundle can be written to, whether it was made now); UsageError if it cannot be one."""
     path = Path(out).resolve()
     made = not path.exists()
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError:
-        raise UsageError(f"--out {out}: not a writable folder") from None
+    if why := unwritable(path):
+        raise UsageError(f"--out {out}: not a writable folder ({why})")
     return path, made
 
 
@@ -532,7 +528,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har, repro_args
 
     check(args, env)  # the run's own options (--slowmo -5)
-    if read_from_har := [flag for flag in vars(args) if flag in typed and flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
+    if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
         said = ", ".join(f"--{flag.replace('_', '-')}" for flag in read_from_har)
         raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(read_from_har) == 1 else 'them'} out, or run the "
                          "printed repro command with the change")
