@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
-import os
 import socket
 import threading
 from collections.abc import Mapping
+
+from mocks.common.serve import bind
 
 HEADER_TIMEOUT = 10.0
 MAX_HEADER_BYTES = 16 * 1024
@@ -30,21 +30,17 @@ class ConnectProxy:
         self._server: asyncio.AbstractServer | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
+        self._socket: socket.socket | None = None
         self._thread = threading.Thread(target=self._run, name="stack-proxy", daemon=True)
 
     def start(self) -> None:
+        # Bound here, as the stack's own port is: a port in use or a host not this machine's is said alike.
+        self._socket = bind(self._host, self._requested_port, option="--proxy-port")
+        self._socket.set_inheritable(False)
         self._thread.start()
         self._ready.wait(10)
         if self._error is not None:
-            # As the stack's own port says it (mocks/common/serve.py): the cause, then what to change.
-            # A name that does not resolve is getaddrinfo's error, its own words (its errno, e.g. -2, is no OS error's);
-            # a bind's is asyncio's, whose strerror is "error while attempting to bind on address ...": the errno's words.
-            error, code = self._error, getattr(self._error, "errno", None)
-            why = (error.strerror if isinstance(error, socket.gaierror) else os.strerror(code) if code else None) or str(error)
-            fix = ("Give --host an address of this machine (127.0.0.1, or 0.0.0.0 for every one)."
-                   if isinstance(error, socket.gaierror) or code == errno.EADDRNOTAVAIL
-                   else "Choose another --proxy-port (0 picks a free one).")
-            raise SystemExit(f"cannot start the proxy on {self._host}:{self._requested_port}: {why}. {fix}")
+            raise SystemExit(f"cannot start the proxy on {self._host}:{self._requested_port}: {self._error}")
 
     def stop(self) -> None:
         if self._loop is not None and self._server is not None:
@@ -56,7 +52,7 @@ class ConnectProxy:
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
-            self._server = loop.run_until_complete(asyncio.start_server(self._handle, self._host, self._requested_port, limit=MAX_HEADER_BYTES))
+            self._server = loop.run_until_complete(asyncio.start_server(self._handle, sock=self._socket, limit=MAX_HEADER_BYTES))
             self.port = self._server.sockets[0].getsockname()[1]
         except OSError as error:
             self._error = error

@@ -172,7 +172,8 @@ def port_number(text: str) -> int:
     return int(text)
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, option: str = "--port") -> socket.socket:
+    """A listening socket on ``host``:``port``; SystemExit saying why not and what to change (``option``: the port's)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -187,7 +188,7 @@ def bind(host: str, port: int) -> socket.socket:
         if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
             fix = "Give --host an address of this machine (127.0.0.1, or 0.0.0.0 for every one)."
         else:
-            fix = "Choose another --port (0 picks a free one)."
+            fix = f"Choose another {option} (0 picks a free one)."
         raise SystemExit(f"cannot listen on {host}:{port}: {error.strerror}. {fix}") from None
     sock.listen(128)
     sock.set_inheritable(True)
