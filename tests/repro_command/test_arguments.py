@@ -497,7 +497,8 @@ def test_a_ctrl_c_while_a_killed_repros_temp_folder_goes_is_the_runs_stop(tmp_pa
         status: int | None = cli.run(args("--out", str(out)), dict(NO_DOTENV))
     except KeyboardInterrupt:  # escaped the run (it would end this test run too)
         status = None
-    assert status == cli.EXIT_INTERRUPTED and not out.exists() and "repro: interrupted" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert (status, out.exists(), "repro: interrupted" in err) == (cli.EXIT_INTERRUPTED, False, True), err  # status None: it escaped
 
 
 def test_what_a_repro_killed_outright_left_is_removed_half_zipped_bundle_included(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

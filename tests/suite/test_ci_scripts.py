@@ -190,7 +190,7 @@ def test_without_any_results_the_message_and_the_gate_say_so(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(("option", "value"), [("--max-failures", "-1"), ("--min-journeys", "-3"), ("--max-failures", "abc")])
-def test_the_gate_refuses_a_count_below_zero_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str) -> None:
+def test_the_gate_refuses_a_count_not_zero_or_more_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, value: str) -> None:
     """make quality-gate MAX_FAILURES=-1 failed a green run ("at most -1 allowed"); MIN_JOURNEYS=-3 passed an empty one."""
     (tmp_path / "allure-results").mkdir()
     with pytest.raises(SystemExit) as refused:
@@ -706,18 +706,20 @@ def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, ta
     assert list(results.glob("*-result.json")), "make -n removed the last run's results"
 
 
-@pytest.mark.parametrize("flag", ["-t", "-q"])
+@pytest.mark.parametrize("flag", ["-t", "-q", None], ids=["-t", "-q", "no flag: the mark is left"])
 @pytest.mark.parametrize("target", ["e2e", "smoke"])
-def test_make_t_and_q_run_none_of_the_journeys_recipe_either(tmp_path: Path, target: str, flag: str) -> None:
+def test_make_t_and_q_run_none_of_the_journeys_recipe_either(tmp_path: Path, target: str, flag: str | None) -> None:
     """make -t (touch) and -q (question) run a line naming $(MAKE) as -n does: the journeys' line runs none of it there
-    either. (PYTEST stands in for pytest: a line that did run would leave its mark, not start the journeys.)"""
-    results, ran = tmp_path / "results", tmp_path / "ran"
+    either. (PYTEST stands in for pytest: a line that did run leaves its mark, ':' taking pytest's arguments; the report's
+    folder cannot be made, so no report is rendered.)"""
+    results, ran, a_file = tmp_path / "results", tmp_path / "ran", tmp_path / "a-file"
     write_result(results, "test_sign_in[B2C_1_susi]", "passed")
-    subprocess.run(["make", flag, "--no-print-directory", "-o", "setup", target, f"PYTEST=touch {ran}", f"RESULTS_DIR={results}",
-                    f"REPORT_DIR={tmp_path / 'report'}", f"JUNIT={tmp_path / 'junit.xml'}"], cwd=ROOT, capture_output=True,
-                   text=True, timeout=60, env=suite_env())
-    assert not ran.exists(), f"make {flag} ran the journeys' line"
-    assert list(results.glob("*-result.json")), f"make {flag} removed the last run's results"
+    a_file.write_text("")
+    done = subprocess.run(["make", *([flag] if flag else []), "--no-print-directory", "-o", "setup", target, f"PYTEST=touch {ran} && :",
+                           f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}", f"JUNIT={tmp_path / 'junit.xml'}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=suite_env())
+    assert ran.exists() == (flag is None), f"make {flag}: the journeys' line ran: {ran.exists()}\n{done.stdout}{done.stderr}"
+    assert bool(list(results.glob("*-result.json"))) == (flag is not None), f"make {flag} removed the last run's results, or kept them"
 
 
 def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(tmp_path: Path) -> None:

@@ -107,8 +107,7 @@ def test_help_is_shown_whatever_the_paths_and_settings(args: list[str]) -> None:
 
 def test_the_run_names_the_faults_its_stack_starts_with() -> None:
     """E2E_STACK_FAULTS left set in a shell fails journeys that would pass: the run's first line says the stack has them."""
-    result = subprocess.run([sys.executable, "-m", "pytest", "e2e", "--collect-only", "-p", "no:cacheprovider", "-m", "smoke"],
-                            cwd=ROOT, env=suite_env({"E2E_STACK_FAULTS": "wrong-idp slow-idp"}), capture_output=True, text=True, timeout=120)
+    result = pytest_run({"E2E_STACK_FAULTS": "wrong-idp slow-idp"}, "e2e", "--collect-only", "-m", "smoke")
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
     assert "not a tenant, with the faults wrong-idp, slow-idp (E2E_STACK_FAULTS);" in output, tail(output)
