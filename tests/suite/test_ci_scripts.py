@@ -1153,16 +1153,21 @@ def test_a_result_file_that_holds_no_result_is_a_broken_result(tmp_path: Path) -
     assert quality_gate.main([str(merged), "--max-failures", "1"]) == 1
 
 
-@pytest.mark.parametrize("target", ["e2e", "smoke"])
-def test_make_e2e_and_smoke_are_not_green_when_pytest_only_listed_the_journeys(tmp_path: Path, target: str) -> None:
-    """PYTEST_ADDOPTS=--collect-only (or --setup-plan, ...): pytest lists the journeys and ends with status 0, no preflight
-    and no journey run. The pre-release check that ran nothing is not green: status 5, pytest's own for no tests ran."""
+@pytest.mark.parametrize(("target", "given"), [
+    ("e2e", {"PYTEST_ADDOPTS": "--collect-only"}), ("smoke", {"PYTEST_ADDOPTS": "--collect-only"}),
+    ("smoke", {"PYTEST_ADDOPTS": "--markers"}), ("e2e", {"E2E_ARGS": "--fixtures"}),
+], ids=["e2e --collect-only", "smoke --collect-only", "smoke --markers", "e2e E2E_ARGS=--fixtures"])
+def test_make_e2e_and_smoke_are_not_green_when_pytest_only_listed_the_journeys(tmp_path: Path, target: str, given: dict[str, str]) -> None:
+    """PYTEST_ADDOPTS=--collect-only (or --markers, E2E_ARGS=--fixtures, ...): pytest lists and ends with status 0, no
+    preflight and no journey run. The pre-release check that ran nothing is not green: status 5, pytest's own for no
+    tests ran (make's own is then 2)."""
     results, junit, a_file = tmp_path / "results", tmp_path / "junit.xml", tmp_path / "a-file"
     a_file.write_text("")  # a report folder that cannot be made: the status is the run's, and no Allure (nor npm) is needed
-    env = {**suite_env(), "PYTEST_ADDOPTS": "--collect-only"}
+    env = {**suite_env(), **{name: value for name, value in given.items() if name == "PYTEST_ADDOPTS"}}
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"VENV={venv_for_make()}",
-                          f"RESULTS_DIR={results}", f"JUNIT={junit}", f"REPORT_DIR={a_file / 'report'}"],
+                          f"RESULTS_DIR={results}", f"JUNIT={junit}", f"REPORT_DIR={a_file / 'report'}",
+                          *(f"E2E_ARGS={value}" for name, value in given.items() if name == "E2E_ARGS")],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert "collected" in ran.stdout and ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)  # make's for 5
+    assert ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert f"{target}: no journey ran" in ran.stderr and "Error 5" in ran.stderr, tail(ran.stderr, 2000)
     assert list(results.glob("*-result.json")) == []
