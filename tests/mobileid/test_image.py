@@ -100,3 +100,16 @@ def test_the_image_trusts_its_proxys_forwarded_address_as_its_readme_says() -> N
     assert 'ENV FORWARDED_ALLOW_IPS="*"' in lines
     [command] = [line for line in lines if line.startswith("CMD [")]
     assert json.loads(command.removeprefix("CMD "))[:3] == ["python", "-m", "mocks.mobileid"] and "--proxy-headers" in command
+
+
+def test_the_readmes_docker_run_hands_the_key_it_names_to_the_images_user() -> None:
+    """mocks/mobileid/README.md: the key it generates is owned by the uid the image runs as and mounted where
+    MOBILEID_SIGNING_KEY_PEM says; a key the image's user cannot read, or one at another path, stops the emulator."""
+    import re
+
+    readme = (ROOT / "mocks" / "mobileid" / "README.md").read_text()
+    [recipe] = [block for block in readme.split("```sh\n")[1:] if "docker run" in block]
+    [uid] = re.findall(r"useradd .*--uid (\d+)", DOCKERFILE.read_text())
+    [(key_file, mounted)] = re.findall(r'-v "\$PWD/([\w.-]+):([\w/.-]+):ro"', recipe)
+    assert f"sudo chown {uid} {key_file}" in recipe and f"openssl genrsa -out {key_file} " in recipe, recipe
+    assert f"-e MOBILEID_SIGNING_KEY_PEM={mounted} " in recipe, recipe

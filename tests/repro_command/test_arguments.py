@@ -443,7 +443,8 @@ def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(
 
 
 @pytest.mark.parametrize("ends", ["with a bundle", "by Ctrl-C"])
-def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: str) -> None:
+def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """The journey's pytest gets a TMPDIR of the run's own (the stack's state, Playwright's driver's files): a driver
     that exited with no clean-up (its pytest ended by SIGTERM) leaves nothing in the temp folder, nor does a run that
     ends. One a repro killed outright left (its lock free) goes as the next starts."""
@@ -473,6 +474,8 @@ def test_the_journeys_temp_folder_is_the_runs_own_and_goes_with_it(tmp_path: Pat
     assert (parent, prefixed, locks_held) == (system_temp, True, locks_expected), \
         "the journey's TMPDIR (its folder, named TEMP_PREFIX*) or the locks its pytest holds"
     assert list(system_temp.iterdir()) == []
+    said = capsys.readouterr()
+    assert "killed00" not in said.out + said.err, said  # README: a killed repro's temp folder goes without a word
 
 
 def test_a_ctrl_c_while_a_killed_repros_temp_folder_goes_is_the_runs_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

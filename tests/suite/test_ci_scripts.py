@@ -706,6 +706,14 @@ def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, ta
     assert list(results.glob("*-result.json")), "make -n removed the last run's results"
 
 
+def test_e2e_args_replaces_make_e2es_three_options_after_alluredir() -> None:
+    """Makefile, docs/suite.md Reports: E2E_ARGS=... replaces --tracing, --screenshot and --tb; --alluredir stays."""
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", "setup", "e2e", "E2E_ARGS=--video on"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60, env=suite_env()).stdout
+    [line] = [line for line in shown.splitlines() if "-m pytest e2e" in line]
+    assert "--alluredir=" in line and line.rstrip("; \\").split("--clean-alluredir", 1)[1].split(";")[0].strip() == "--video on", line
+
+
 @pytest.mark.parametrize("flag", ["-t", "-q", None], ids=["-t", "-q", "no flag: the mark is left"])
 @pytest.mark.parametrize("target", ["e2e", "smoke"])
 def test_make_t_and_q_run_none_of_the_journeys_recipe_either(tmp_path: Path, target: str, flag: str | None) -> None:

@@ -127,3 +127,30 @@ def test_headed_with_a_display_nothing_answers_at_says_so(tmp_path: Path) -> Non
     result = pytest_e2e("-m", "smoke", "-n", "0", "--headed", f"--alluredir={tmp_path}", DISPLAY=f":{free}")
     assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
     assert f"--headed needs a display, and $DISPLAY=':{free}' names no display server" in result.stderr
+
+
+def test_a_journeys_traces_are_one_a_browser_context_and_the_viewer_serves_them_without_a_display(tmp_path: Path) -> None:
+    """docs/suite.md, Reports: a journey leaves a trace per browser context in test-results/<journey>/ (a returning user
+    signed up for it in a context of its own: trace-1.zip and trace-2.zip), and `playwright show-trace --port 0 FILE`
+    serves the viewer at the URL it prints, where no window of Playwright's own Chromium can open."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    journey = "test_returning_user_signs_in_without_the_profile_page and b2c_1_signupsignin"
+    done = pytest_e2e("-k", journey, "-n", "0", "--tracing", "on", f"--output={tmp_path / 'out'}")
+    assert done.returncode == 0, tail(done.stdout + done.stderr)
+    [folder] = (tmp_path / "out").iterdir()
+    assert sorted(path.name for path in folder.glob("trace*.zip")) == ["trace-1.zip", "trace-2.zip"], sorted(p.name for p in folder.iterdir())
+    viewer = subprocess.Popen([sys.executable, "-m", "playwright", "show-trace", "--port", "0", str(folder / "trace-2.zip")],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert viewer.stdout is not None
+        lines = [viewer.stdout.readline() for _ in range(2)]  # a blank line, then "Listening on http://localhost:PORT"
+        url = re.search(r"http://\S+", "".join(lines))
+        assert url, lines
+        assert httpx.get(url.group(0), follow_redirects=True, timeout=30).status_code == 200
+    finally:
+        viewer.kill()
+        viewer.wait(10)
