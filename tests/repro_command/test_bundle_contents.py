@@ -40,6 +40,12 @@ def work_folder(tmp_path: Path, facts: dict[str, Any], *, har: dict[str, Any] | 
     return work
 
 
+def add_video(work: Path) -> None:
+    """A video as pytest-playwright's --output holds it (the repro copies it into the bundle as video.webm)."""
+    (work / "playwright" / "test-repro").mkdir(parents=True)
+    (work / "playwright" / "test-repro" / "0a1b2c.webm").write_bytes(b"\x1aE\xdf\xa3")
+
+
 def bundle_of(work: Path, settings: Settings, replay: tuple[str, ...] = ("python", "-m", "repro")) -> tuple[zipfile.ZipFile, str]:
     bundle, summary = assemble(work, work.parent / "bundle.zip", settings=settings, replay=list(replay), video=True, args=ARGS)
     return Bundle(bundle), summary
@@ -147,8 +153,7 @@ def tenant_run(tmp_path: Path, settings: Settings, replay: tuple[str, ...] = ("p
              "authorize_params": {"login_hint": NUMBER}, "steps": [{"step": "Mobile ID number page", "url": f"https://m.mobileid.ch/?n={NUMBER}"}]}
     work = work_folder(tmp_path, facts, har=har, trace={"trace.network": f'{{"msisdn": "{NUMBER}"}}', "resources/page.html": f"<b>{NUMBER}</b>"})
     (work / "pytest-output.txt").write_text(f"Sign in to Mobile ID with {NUMBER}\n")
-    (work / "playwright" / "test-repro").mkdir(parents=True)
-    (work / "playwright" / "test-repro" / "0a1b2c.webm").write_bytes(b"\x1aE\xdf\xa3")  # pytest-playwright's video
+    add_video(work)
     return bundle_of(work, settings, replay)
 
 
@@ -185,8 +190,7 @@ def test_a_tenant_bundle_says_only_the_pictures_it_has_may_show_the_number(
     """A run whose set-up failed left no video nor trace: its README spoke of both all the same."""
     work = work_folder(tmp_path, {"journey": "sign-in", "policy": "B2C_1_signupsignin", "result": "error"}, trace=trace)
     if video:
-        (work / "playwright" / "test-repro").mkdir(parents=True)
-        (work / "playwright" / "test-repro" / "0a1b2c.webm").write_bytes(b"\x1aE\xdf\xa3")
+        add_video(work)
     bundle, _ = assemble(work, tmp_path / "bundle.zip", settings=build_settings(TENANT), replay=["python", "-m", "repro"], video=False, args=ARGS)
     readme = Bundle(bundle).read("README.txt").decode()
     assert "Phone numbers are masked in every text file" in readme, readme
