@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from fixtures.browser import CHROMIUM_FLAGS, PIN_FLAG, chromium_executable, missing_browser
 from fixtures.settings_plugin import run_reaches, runs_journeys
 from mocks.common.hosts import HostMap, chromium_host_resolver_rules
+from tests.suite_run import processes_naming
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,6 +33,25 @@ def pytest_configure(config: pytest.Config) -> None:
     # here (controller and workers) gives the processes the tests start SIGINT as a terminal's shell gives it.
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The processes tests start end with them: none naming this run's temporary folders outlives its tests (a viewer's
+    Node child did, its test killing the Python that started it). Torn down last: after the session's own servers."""
+    yield
+    base = str(tmp_path_factory.getbasetemp())
+    deadline = time.monotonic() + 10  # a browser whose driver was just closed may take a moment to end
+    while left := processes_naming(base):
+        if time.monotonic() > deadline:
+            pytest.fail(f"processes the tests started under {base} still run after them: {[command_line(pid) for pid in left]}")
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
+    except OSError:
+        return f"{pid} (ended meanwhile)"
 
 
 @pytest.fixture(scope="session")

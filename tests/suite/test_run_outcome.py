@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from pathlib import Path
 
-from tests.suite_run import allure_results, pytest_e2e, tail
+from tests.suite_run import allure_results, processes_naming, pytest_e2e, tail
 
 
 def test_every_journey_skipped_is_not_a_pass() -> None:
@@ -133,6 +134,8 @@ def test_a_journeys_traces_are_one_a_browser_context_and_the_viewer_serves_them_
     """docs/suite.md, Reports: a journey leaves a trace per browser context in test-results/<journey>/ (a returning user
     signed up for it in a context of its own: trace-1.zip and trace-2.zip), and `playwright show-trace --port 0 FILE`
     serves the viewer at the URL it prints, where no window of Playwright's own Chromium can open."""
+    import os
+    import signal
     import subprocess
     import sys
 
@@ -143,8 +146,9 @@ def test_a_journeys_traces_are_one_a_browser_context_and_the_viewer_serves_them_
     assert done.returncode == 0, tail(done.stdout + done.stderr)
     [folder] = (tmp_path / "out").iterdir()
     assert sorted(path.name for path in folder.glob("trace*.zip")) == ["trace-1.zip", "trace-2.zip"], sorted(p.name for p in folder.iterdir())
+    # In a group of its own: Python's `playwright` runs the viewer in a Node child, which outlives a kill of Python alone.
     viewer = subprocess.Popen([sys.executable, "-m", "playwright", "show-trace", "--port", "0", str(folder / "trace-2.zip")],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         assert viewer.stdout is not None
         lines = [viewer.stdout.readline() for _ in range(2)]  # a blank line, then "Listening on http://localhost:PORT"
@@ -152,5 +156,8 @@ def test_a_journeys_traces_are_one_a_browser_context_and_the_viewer_serves_them_
         assert url, lines
         assert httpx.get(url.group(0), follow_redirects=True, timeout=30).status_code == 200
     finally:
-        viewer.kill()
+        os.killpg(viewer.pid, signal.SIGKILL)
         viewer.wait(10)
+    deadline = time.monotonic() + 10
+    while processes_naming(str(folder)):  # the viewer's Node process, killed: gone once the kernel has ended it
+        assert time.monotonic() < deadline, f"left running: {processes_naming(str(folder))}"
