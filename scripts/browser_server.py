@@ -114,8 +114,12 @@ def main(argv: list[str]) -> int:
                                          description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
         parser.parse_args(command[:1])
         parser.error("a command to run against the browser server is needed, e.g. -- python -m pytest e2e -m smoke")
-    with tempfile.TemporaryDirectory(prefix="pw-browsers-") as directory:
-        env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="browser-server-") as directory:
+        # The server's temporary folders (its browsers' profiles, traces, videos) in this one, removed with it: Playwright
+        # leaves its own behind where a launch fails (a browser the server does not have).
+        server_temp = Path(directory) / "tmp"
+        server_temp.mkdir()
+        env = {**os.environ, "TMPDIR": str(server_temp)}
         if not bundled_chromium_installed():
             executable = system_chromium()
             if executable is None:

@@ -113,19 +113,21 @@ def test_videos_are_recorded_through_the_browser_server(tmp_path: Path) -> None:
     assert len(list(tmp_path.rglob("*.webm"))) == 2, sorted(tmp_path.rglob("*"))  # the sign-up's browser and the sign-in's
 
 
-def test_a_browser_the_server_does_not_have_is_skipped_saying_so_and_nothing_ran_is_no_pass() -> None:
+def test_a_browser_the_server_does_not_have_is_skipped_saying_so_and_nothing_ran_is_no_pass(tmp_path: Path) -> None:
     """Firefox asked of a browser server without it: Playwright's "Executable doesn't exist" there, with its advice to
     install it here (which cannot help), failed every journey as "other"; now each skips naming the server, and the run
-    that ran nothing says so (exit 5)."""
+    that ran nothing says so (exit 5). The folders the server's failed launches leave go with the script's own."""
     import sys
 
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-m", "pytest",
                              "e2e/test_token_contract.py", "-k", "b2c_1_signupsignin", "-n", "0", "-rs", "-p", "no:cacheprovider",
-                             "--browser", "firefox"], capture_output=True, text=True, timeout=170, env=suite_env())
+                             "--browser", "firefox"], capture_output=True, text=True, timeout=170,
+                            env={**suite_env(), "TMPDIR": str(tmp_path)})
     output = result.stdout + result.stderr
     assert result.returncode == 5 and "no journey ran" in output, tail(output)
     assert re.search(r"the browser server \(127\.0\.0\.1:\d+\) has no firefox to launch: install it where the server runs", output), tail(output)
     assert "Looks like Playwright was just installed" not in output, tail(output)
+    assert [path.name for path in tmp_path.iterdir() if not path.name.startswith("pytest-of-")] == []  # the run's own: pytest's
 
 
 def test_the_servers_ffmpeg_is_the_one_the_suite_records_with(tmp_path: Path) -> None:
@@ -247,7 +249,7 @@ def test_the_browser_server_ends_with_the_command() -> None:
         assert s.connect_ex(("127.0.0.1", port)) != 0, "the browser server is still listening"
 
 
-def test_the_browser_server_ends_with_the_script_killed_outright() -> None:
+def test_the_browser_server_ends_with_the_script_killed_outright(tmp_path: Path) -> None:
     """SIGKILL to the script (none of its clean-up runs): the server, which asked for the parent-death signal before it
     became Node, stops too, rather than listen on with its browsers for nobody."""
     import re
@@ -258,8 +260,10 @@ def test_the_browser_server_ends_with_the_script_killed_outright() -> None:
     from tests.suite_run import killed, not_ended_by, watched
 
     waiting = "import sys; print('command running', flush=True); sys.stdin.read()"
+    # Its temporary folders in the test's: killed outright, neither the script nor the server removes its own.
     script = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-c", waiting],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         assert script.stdout is not None
         said = script.stdout.readline()
