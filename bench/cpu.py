@@ -58,6 +58,18 @@ def tree_cpu(pids: list[int]) -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the machine's cores have been busy since boot, every process's."""
+    return busy_seconds(Path("/proc/stat").read_text())
+
+
+def busy_seconds(proc_stat: str) -> float:
+    """The busy seconds of /proc/stat's first line (all cores): user, nice, system, irq and softirq; neither idle, iowait
+    nor steal (time a hypervisor gave others); guest time is within user already."""
+    user, nice, system, _idle, _iowait, irq, softirq = (int(field) for field in proc_stat.split(None, 8)[1:8])
+    return (user + nice + system + irq + softirq) / TICK
+
+
 def command_line(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")

@@ -88,8 +88,12 @@ def rows(m: dict[str, Any]) -> list[Row]:
     def failed(key: str) -> str:
         return "that run had failing journeys" if suite.get(f"{key}_passed") is False else ""
 
+    busy = ", ".join(f"{label} {suite[f'{key}_cores_busy']:.2f}" for key, label in (("n1", "-n 1"), ("n2", "-n 2"))
+                     if suite.get(f"{key}_cores_busy") is not None)
+    cores = m.get("machine", {}).get("cores")
+    busy_note = f"cores busy on average (the machine's{f', of {cores}' if cores else ''}): {busy};" if busy else ""
     out.append(Row("pytest e2e: -n 2 wall vs -n 1", "s", suite.get("n2"), suite.get("n1"), 0.6, True,
-                   " ".join(filter(None, ["anchor column: -n 1;", failed("n1"), failed("n2")])).rstrip(";")))
+                   " ".join(filter(None, ["anchor column: -n 1;", busy_note, failed("n1"), failed("n2")])).rstrip(";")))
     out.append(Row("journey suite with -n 2", "s", suite.get("n2"), None, 30.0, False, failed("n2")))
     out.append(Row("smoke journeys (pytest e2e -m smoke)", "s", suite.get("smoke"), None, 10.0, False, failed("smoke")))
     out.append(_sampled("stack spawn to stack-ready", m.get("start", {}), "stack", "anchor", 1.0,
@@ -132,7 +136,7 @@ def document(m: dict[str, Any]) -> dict[str, Any]:
         "chromium_cpu_s": {k: summary(v) for k, v in m.get("cpu", {}).items() if v},
         "start_s": {k: summary(v) for k, v in m.get("start", {}).items() if v},
         "suite_wall_s": m.get("suite", {}),
-        "suite_wall_samples_s": m.get("suite_samples", {}),  # (seconds, passed) per run, in the order they ran
+        "suite_wall_samples_s": m.get("suite_samples", {}),  # (seconds, passed, cores busy) per run, in the order they ran
         "make_test_s": m.get("make_test_s"),
         "targets": [row.as_json() for row in rows(m)],
     }

@@ -7,7 +7,8 @@
    the anchor's login + consent journey, a returning user's sign-in and a sign-up per policy, each
    from the first navigation to a verified ID token, with the browser's CPU time for each.
 3. Suite wall times, start to exit: ``pytest e2e -n 1``, ``pytest e2e -n 2``, ``pytest e2e -m smoke``,
-   ``--suite-rounds`` times (default 2), each round in the other order than the one before; medians.
+   ``--suite-rounds`` times (default 2), each round in the other order than the one before; medians, and how many
+   of the machine's cores were busy on average meanwhile (whether a second worker had a core to use).
 4. ``make test``: not run here (it takes minutes); read from bench-results/make-test-seconds when
    present (one number, seconds), or given with --make-test-seconds.
 
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.anchor import Anchor  # noqa: E402
+from bench.cpu import machine_busy_seconds  # noqa: E402
 from bench.report import document, rows, table  # noqa: E402
 from fixtures.stack import Stack  # noqa: E402
 
@@ -81,22 +83,23 @@ def journeys(rounds: int, flags: list[str]) -> dict[str, Any]:
     return results
 
 
-def suite_wall(args: list[str]) -> tuple[float, bool]:
-    """Wall time of ``pytest e2e ARGS`` and whether it passed."""
-    started = time.monotonic()
+def suite_wall(args: list[str]) -> tuple[float, bool, float]:
+    """Wall time of ``pytest e2e ARGS``, whether it passed, and the machine's cores busy on average meanwhile."""
+    busy, started = machine_busy_seconds(), time.monotonic()
     result = subprocess.run([*PYTEST, "e2e", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.monotonic() - started
+    cores_busy = (machine_busy_seconds() - busy) / elapsed
     if result.returncode != 0:
         print("  failed: " + (result.stdout.strip().splitlines() or ["(no output)"])[-1], flush=True)
-    return elapsed, result.returncode == 0
+    return elapsed, result.returncode == 0, cores_busy
 
 
 SUITE_RUNS = (("n1", "pytest e2e -n 1", ["-n", "1"]), ("n2", "pytest e2e -n 2", ["-n", "2"]), ("smoke", "pytest e2e -m smoke", ["-m", "smoke"]))
 
 
-def suite_walls(rounds: int) -> dict[str, list[tuple[float, bool]]]:
+def suite_walls(rounds: int) -> dict[str, list[tuple[float, bool, float]]]:
     """Each suite timing ``rounds`` times, every other round in reverse order, so neither -n 1 nor -n 2 always goes first."""
-    samples: dict[str, list[tuple[float, bool]]] = {key: [] for key, _, _ in SUITE_RUNS}
+    samples: dict[str, list[tuple[float, bool, float]]] = {key: [] for key, _, _ in SUITE_RUNS}
     for number in range(rounds):
         for key, label, pytest_args in (SUITE_RUNS if number % 2 == 0 else SUITE_RUNS[::-1]):
             print(f"{label} ({number + 1}/{rounds}) ...", flush=True)
@@ -165,8 +168,9 @@ def main() -> int:
     if not args.no_suite:
         m["suite_samples"] = suite_walls(args.suite_rounds)
         for key, samples in m["suite_samples"].items():
-            m["suite"][key] = statistics.median(seconds for seconds, _ in samples)
-            m["suite"][f"{key}_passed"] = all(passed for _, passed in samples)
+            m["suite"][key] = statistics.median(seconds for seconds, _, _ in samples)
+            m["suite"][f"{key}_passed"] = all(passed for _, passed, _ in samples)
+            m["suite"][f"{key}_cores_busy"] = statistics.median(busy for _, _, busy in samples)
     m["make_test_s"], m["make_test_note"] = make_test_seconds(args.make_test_seconds)
 
     print()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bench.cpu import command_line
 from fixtures.browser import CHROMIUM_FLAGS, PIN_FLAG, chromium_executable, missing_browser
 from fixtures.settings_plugin import run_reaches, runs_journeys
 from mocks.common.hosts import HostMap, chromium_host_resolver_rules
@@ -44,14 +45,8 @@ def nothing_left_running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     deadline = time.monotonic() + 10  # a browser whose driver was just closed may take a moment to end
     while left := processes_naming(base):
         if time.monotonic() > deadline:
-            pytest.fail(f"processes the tests started under {base} still run after them: {[command_line(pid) for pid in left]}")
-
-
-def command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
-    except OSError:
-        return f"{pid} (ended meanwhile)"
+            commands = [command_line(pid)[:200] or f"{pid} (ended meanwhile)" for pid in left]
+            pytest.fail(f"processes the tests started under {base} still run after them: {commands}")
 
 
 @pytest.fixture(scope="session")

@@ -113,14 +113,32 @@ def test_suite_timings_alternate_their_order_and_keep_every_run(monkeypatch) -> 
     ran: list[str] = []
     seconds = iter(range(1, 7))
 
-    def suite_wall(args: list[str]) -> tuple[float, bool]:
+    def suite_wall(args: list[str]) -> tuple[float, bool, float]:
         ran.append(" ".join(args))
-        return float(next(seconds)), True
+        return float(next(seconds)), True, 1.5
 
     monkeypatch.setattr(run, "suite_wall", suite_wall)
     samples = run.suite_walls(2)
     assert ran == ["-n 1", "-n 2", "-m smoke", "-m smoke", "-n 2", "-n 1"]
-    assert samples == {"n1": [(1.0, True), (6.0, True)], "n2": [(2.0, True), (5.0, True)], "smoke": [(3.0, True), (4.0, True)]}
+    assert samples == {"n1": [(1.0, True, 1.5), (6.0, True, 1.5)], "n2": [(2.0, True, 1.5), (5.0, True, 1.5)],
+                       "smoke": [(3.0, True, 1.5), (4.0, True, 1.5)]}
+
+
+def test_the_workers_row_says_how_many_cores_each_run_kept_busy() -> None:
+    """Whether a second worker had a core to use: the machine's busy cores beside the -n 2 / -n 1 ratio."""
+    m = measurements(suite={"n1": 50.0, "n1_passed": True, "n2": 30.0, "n2_passed": True, "n1_cores_busy": 1.214, "n2_cores_busy": 1.667},
+                     machine={"cores": 2})
+    assert by_target(m)["pytest e2e: -n 2 wall vs -n 1"].note == "anchor column: -n 1; cores busy on average (the machine's, of 2): -n 1 1.21, -n 2 1.67"
+    older = measurements(suite={"n1": 50.0, "n1_passed": True, "n2": 30.0, "n2_passed": True})  # a kept run from before they were measured
+    assert by_target(older)["pytest e2e: -n 2 wall vs -n 1"].note == "anchor column: -n 1"
+
+
+def test_busy_seconds_are_every_cores_work_without_idle_iowait_or_steal() -> None:
+    from bench.cpu import TICK, busy_seconds
+
+    #                    user nice system idle iowait irq softirq steal guest guest_nice
+    line = "cpu  1000 20 300 90000 400 5 6 700 0 0\ncpu0 500 10 150 45000 200 2 3 350 0 0\n"
+    assert busy_seconds(line) == (1000 + 20 + 300 + 5 + 6) / TICK
 
 
 def test_the_make_test_target_is_judged_from_the_seconds_written_for_it(monkeypatch, tmp_path) -> None:
