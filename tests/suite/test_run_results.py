@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -285,19 +287,25 @@ def test_only_the_targets_that_render_the_report_next_say_so(target: str, tells:
     assert all(("--stop-with-parent" in line) is tells for line in runs), planned.stdout
 
 
+def config_of(xmlpath: str | None = None, worker: str | None = None, **options: object) -> Any:
+    """A pytest config as fixtures/run_results.py reads it: ``options`` by name (getoption), --junitxml's path, pytest.ini's
+    junit_suite_name, and whether it is an xdist ``worker``'s."""
+    config = types.SimpleNamespace(getoption=lambda name, default=None: options.get(name, default),
+                                   option=types.SimpleNamespace(xmlpath=xmlpath), getini=lambda name: "pytest")
+    if worker is not None:
+        config.workerinput = {"workerid": worker}
+    return config
+
+
 def test_a_shards_results_of_its_own_are_its_own_in_the_merged_results(tmp_path: Path) -> None:
     """Shards stopped for one reason (a setting every runner has): one result each, not one result tried four times."""
-    import types
-
     from fixtures.causes import OTHER
     from fixtures.run_results import stopped_before_any_journey, write_stopped_result
 
     for group in (1, 2):
-        options = {"group": group, "allure_report_dir": str(tmp_path), "xmlpath": None}
-        config = types.SimpleNamespace(getoption=lambda name, default=None, options=options: options.get(name, default),
-                                       option=types.SimpleNamespace(xmlpath=None))
-        stopped_before_any_journey(config, "suite settings", "suite settings: E2E_TARGET='bogus' is not valid", OTHER)  # type: ignore[arg-type]
-        write_stopped_result(config, tmp_path, "the run was stopped before its journeys ended (stopped by SIGTERM)")  # type: ignore[arg-type]
+        config = config_of(group=group, allure_report_dir=str(tmp_path))
+        stopped_before_any_journey(config, "suite settings", "suite settings: E2E_TARGET='bogus' is not valid", OTHER)
+        write_stopped_result(config, tmp_path, "the run was stopped before its journeys ended (stopped by SIGTERM)")
     keys = sorted(result["historyId"] for result in allure_results(tmp_path))
     assert keys == ["run:stopped:shard-1", "run:stopped:shard-2", "suite settings:shard-1", "suite settings:shard-2"]
 
@@ -305,18 +313,13 @@ def test_a_shards_results_of_its_own_are_its_own_in_the_merged_results(tmp_path:
 def test_why_a_run_stopped_before_its_journeys_is_redacted_wherever_it_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stack that did not start is said with its stderr whole, in the terminal, the JUnit XML and the report: a raw
     token or a secret of the environment in it is redacted as every other text a run leaves behind is."""
-    import types
-
     from fixtures.causes import INFRASTRUCTURE
     from fixtures.run_results import stopped_before_any_journey
 
     secret, token = "s3cr3t-value-of-the-app-0123", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"
     monkeypatch.setenv("B2C_CLIENT_SECRET", secret)
-    options = {"allure_report_dir": str(tmp_path / "results"), "xmlpath": str(tmp_path / "junit.xml")}
-    config = types.SimpleNamespace(getoption=lambda name, default=None: options.get(name, default),
-                                   option=types.SimpleNamespace(xmlpath=options["xmlpath"]), getini=lambda name: "pytest")
-    error = stopped_before_any_journey(config, "local stack", f"local stack: boom\nValueError: input_value='{secret}' {token}",  # type: ignore[arg-type]
-                                       INFRASTRUCTURE)
+    config = config_of(str(tmp_path / "junit.xml"), allure_report_dir=str(tmp_path / "results"))
+    error = stopped_before_any_journey(config, "local stack", f"local stack: boom\nValueError: input_value='{secret}' {token}", INFRASTRUCTURE)
     [result] = allure_results(tmp_path / "results")  # the report's, written too
     written = [str(error), (tmp_path / "junit.xml").read_text(), json.dumps(result)]
     assert all("local stack: boom" in text and secret not in text and token not in text for text in written), written
@@ -326,8 +329,6 @@ def test_why_a_run_stopped_before_its_journeys_has_the_env_files_secrets_redacte
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The settings may not be read (a line of .env python-dotenv cannot parse stops them): .env's secrets are redacted
     all the same, from the lines that can be read, whether or not the environment has them too."""
-    import types
-
     import fixtures.settings_plugin
     from fixtures.causes import OTHER
     from fixtures.run_results import stopped_before_any_journey
@@ -338,23 +339,20 @@ def test_why_a_run_stopped_before_its_journeys_has_the_env_files_secrets_redacte
     monkeypatch.setattr(fixtures.settings_plugin, "ENV_FILE", env_file)
     monkeypatch.delenv("B2C_CLIENT_SECRET", raising=False)
     monkeypatch.delenv("MOBILEID_CONTROL_TOKEN", raising=False)
-    config = types.SimpleNamespace(getoption=lambda name, default=None: None, option=types.SimpleNamespace(xmlpath=None))
-    error = stopped_before_any_journey(config, "local stack", f"local stack: boom with {secret} and {quoted}", OTHER)  # type: ignore[arg-type]
+    error = stopped_before_any_journey(config_of(), "local stack", f"local stack: boom with {secret} and {quoted}", OTHER)
     assert str(error) == "local stack: boom with <redacted> and <redacted>"
 
 
 def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_write_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stack that did not start says so with its stderr, terminal colours and all: the file must still parse (Azure's
     PublishTestResults refuses it otherwise), at the path pytest's own writer would use (``~`` and ``$VAR`` expanded)."""
-    import types
     from xml.etree import ElementTree
 
     from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
     from fixtures.run_results import write_junit_stopped
 
     monkeypatch.setenv("RESULTS_HERE", str(tmp_path))
-    config = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath="$RESULTS_HERE/test-results/junit.xml"), getini=lambda name: "pytest")
-    write_junit_stopped(config, [("local stack", "local stack: \x1b[31mboom\x1b[0m\x00", INFRASTRUCTURE),  # type: ignore[arg-type]
+    write_junit_stopped(config_of("$RESULTS_HERE/test-results/junit.xml"), [("local stack", "local stack: \x1b[31mboom\x1b[0m\x00", INFRASTRUCTURE),
                                  ("preflight: app", "the app is not registered\nfix: register it", TENANT_CONFIGURATION)])
     suite = ElementTree.parse(tmp_path / "test-results" / "junit.xml").getroot().find("testsuite")
     assert suite is not None and (suite.get("tests"), suite.get("errors"), suite.get("failures")) == ("2", "1", "1")
@@ -367,7 +365,6 @@ def test_a_stops_junit_xml_holds_any_stderr_as_valid_xml_where_pytest_would_writ
 def test_a_stop_with_no_junit_xml_to_add_to_writes_one_of_its_own(tmp_path: Path, written: str | None) -> None:
     """The stop's case goes into pytest's JUnit XML; where pytest wrote none, or one that cannot be read (a run killed
     while writing it), the file is the stop's own, with its one case, rather than nothing."""
-    import types
     from xml.etree import ElementTree
 
     from fixtures.run_results import STOPPED_NAME, add_junit_stop
@@ -375,8 +372,7 @@ def test_a_stop_with_no_junit_xml_to_add_to_writes_one_of_its_own(tmp_path: Path
     junit = tmp_path / "junit.xml"
     if written is not None:
         junit.write_text(written)
-    config = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath=str(junit)), getini=lambda name: "pytest")
-    add_junit_stop(config, "the run was stopped before its journeys ended (Ctrl-C): its results are partial")  # type: ignore[arg-type]
+    add_junit_stop(config_of(str(junit)), "the run was stopped before its journeys ended (Ctrl-C): its results are partial")
     suite = ElementTree.parse(junit).getroot().find("testsuite")
     assert suite is not None and (suite.get("tests"), suite.get("errors")) == ("1", "1")
     [case] = suite.iter("testcase")
@@ -404,13 +400,11 @@ def test_the_causes_of_a_runs_stop_are_those_of_the_cases_it_wrote_of_itself_not
 def test_an_xdist_worker_writes_no_junit_xml_of_its_own(tmp_path: Path) -> None:
     """As pytest's own writer, only the controller writes --junitxml: a worker stopped by a setting (a browser server that
     does not answer) would otherwise write the file the controller writes too."""
-    import types
-
     from fixtures.causes import INFRASTRUCTURE
     from fixtures.run_results import add_junit_stop, write_junit_stopped
 
     junit = tmp_path / "junit.xml"
-    worker = types.SimpleNamespace(option=types.SimpleNamespace(xmlpath=str(junit)), getini=lambda name: "pytest", workerinput={"workerid": "gw0"})
-    write_junit_stopped(worker, [("browser server", "nothing answers", INFRASTRUCTURE)])  # type: ignore[arg-type]
-    add_junit_stop(worker, "the run was stopped before its journeys ended (Ctrl-C): its results are partial")  # type: ignore[arg-type]
+    worker = config_of(str(junit), worker="gw0")
+    write_junit_stopped(worker, [("browser server", "nothing answers", INFRASTRUCTURE)])
+    add_junit_stop(worker, "the run was stopped before its journeys ended (Ctrl-C): its results are partial")
     assert not junit.exists()
