@@ -17,7 +17,7 @@ from mocks.b2c.policy import PolicyError
 from mocks.b2c.policy_keys import PolicyKeyError, PolicyKeySource, parse_policy_key
 from mocks.b2c.settings import MAX_PAGE_BUILD_DELAY
 from mocks.common.hosts import TENANT_NAME
-from mocks.common.parent import has_ended, sigterm_when_parent_ends
+from mocks.common.parent import has_ended, signal_when_parent_ends
 from mocks.common.serve import port_number
 from mocks.common.tls import ca_unloadable
 from mocks.faults import DESCRIPTIONS, parse_faults
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         if os.getppid() != starter and not has_ended(starter):  # not an ended starter (the stack stops then, as asked): a wrong pid
             raise SystemExit(f"--stop-with-parent {starter}: process {starter} did not start this stack (process {os.getppid()} did); "
                              "give the pid of the process that starts it")
-        if not sigterm_when_parent_ends(starter):
+        if not signal_when_parent_ends(starter):
             print(f"--stop-with-parent: not available here (Linux's parent-death signal; refused or another system): the stack "
                   f"will not stop by itself when process {starter} ends", file=sys.stderr)
     if args.command == "serve":

@@ -74,9 +74,13 @@ LISTENING = re.compile(r"Listening on (ws://\S+)")
 # cli.js), except that this Python child asks for the parent-death signal and then becomes Node (execve keeps the
 # signal): this script killed outright (SIGKILL: no clean-up of its own) ends the server, and the server its browsers.
 # Under ``python -m playwright`` Node is a grandchild, which outlived the script killed so.
-RUN_SERVER = ("import os, sys\n"
-              "from mocks.common.parent import sigterm_when_parent_ends\n"
-              "if not sigterm_when_parent_ends(int(sys.argv[1])):\n"
+# The signal is SIGINT: Playwright's Node takes SIGTERM and SIGHUP, once it has launched a browser, as "close the browsers"
+# and runs on (processLauncher's handlers), listening for no one; SIGINT closes them and exits. Not ignored, as a
+# script started with ``&`` inherits it (Node would then never hear it while no browser runs).
+RUN_SERVER = ("import os, signal, sys\n"
+              "from mocks.common.parent import signal_when_parent_ends\n"
+              "signal.signal(signal.SIGINT, signal.SIG_DFL)\n"
+              "if not signal_when_parent_ends(int(sys.argv[1]), signal.SIGINT):\n"
               "    print('browser server: the parent-death signal is not available here: killed outright, this script '\n"
               "          'leaves the server running', file=sys.stderr)\n"
               "from playwright._impl._driver import compute_driver_executable, get_driver_env\n"

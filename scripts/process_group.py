@@ -14,6 +14,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from mocks.common.parent import STOP_SIGNALS
+
 
 def stop_group(process: subprocess.Popen[Any], signals: Sequence[int] = (signal.SIGTERM, signal.SIGKILL), wait: float = 10.0) -> None:
     """Send each signal in turn to the whole group until its leader has ended (``wait`` seconds per signal); then give
@@ -120,9 +122,9 @@ def stopped_by(stopped: KeyboardInterrupt) -> signal.Signals:
 
 
 def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
-    """Run a script's ``main`` with SIGTERM read as Ctrl-C, and exit with its status; stopped before its child ran, with
+    """Run a script's ``main`` with SIGTERM and SIGHUP read as Ctrl-C, and exit with its status; stopped before its child ran, with
     one line and the shell's status for the signal, not a traceback."""
-    with signals_handled((signal.SIGTERM,), interrupt):
+    with signals_handled(STOP_SIGNALS, interrupt):
         try:
             status = main(sys.argv[1:])
         except KeyboardInterrupt as stopped:
@@ -164,10 +166,10 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
             raise Stopped(signum)  # before the child was started
         child.send_signal(signal.SIGTERM)
 
-    passed_on = signal.signal(signal.SIGTERM, pass_on)
+    passed_on = {sig: signal.signal(sig, pass_on) for sig in STOP_SIGNALS}
     try:
         try:
-            with signals_held((signal.SIGINT, signal.SIGTERM)):
+            with signals_held((signal.SIGINT, *STOP_SIGNALS)):
                 child = subprocess.Popen(command, **popen)
             status = child.wait()
         except KeyboardInterrupt:
@@ -178,7 +180,8 @@ def run_to_its_end(command: Sequence[str], **popen: Any) -> int:
             except subprocess.TimeoutExpired:  # only this process was told (kill -INT): tell the child, then end it
                 status = _told_to_end(child)
     finally:
-        signal.signal(signal.SIGTERM, passed_on)
+        for sig, before in passed_on.items():
+            signal.signal(sig, before)
     return 128 - status if status < 0 else status  # ended by signal N: the shell's 128+N, not sys.exit(-N)'s 256-N
 
 

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import CAUSE_LABEL  # noqa: E402
 from fixtures.run_results import JUNIT_RUN_CLASS  # noqa: E402
+from mocks.common.parent import STOP_SIGNALS  # noqa: E402
 from mocks.faults import Fault  # noqa: E402
 from scripts.process_group import Children, interrupt, signals_handled, stopped_by  # noqa: E402
 from scripts.tenant_mode_against_stack import tenant_mode_env  # noqa: E402
@@ -117,6 +118,9 @@ def run_journeys(fault: Fault, workers: int, junit: Path, selection: list[str]) 
     command = [
         sys.executable, "-m", "pytest", *selection, "-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
         "-n", str(workers), f"--junitxml={junit}", "--tb=line",
+        # pytest-playwright empties its --output as a run starts: the default, ./test-results/, held the last make e2e's
+        # evidence, which every fault's run removed (and each its neighbours' traces).
+        f"--output={junit.parent / (junit.stem + '-evidence')}",
     ]
     started = time.monotonic()
     done = RUNNING.run(command, cwd=ROOT, env=env)
@@ -154,7 +158,7 @@ def main() -> int:
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     verdicts = []
-    with signals_handled((signal.SIGTERM,), interrupt), tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
+    with signals_handled(STOP_SIGNALS, interrupt), tempfile.TemporaryDirectory(prefix="selfcheck-") as directory, \
             concurrent.futures.ThreadPoolExecutor(max_workers=args.workers) as pool:
         try:
             print(f"checking {len(faults)} fault{'' if len(faults) == 1 else 's'}, {args.workers} at a time ...", flush=True)
@@ -171,7 +175,7 @@ def main() -> int:
             # Ctrl-C they heard it too (the terminal's process group), SIGTERM may have come to the self-check alone.
             # A second signal meanwhile is held: it would cut the stop short and leave the runs to end by themselves.
             by = stopped_by(stopped)
-            with signals_handled((signal.SIGINT, signal.SIGTERM), signal.SIG_IGN):
+            with signals_handled((signal.SIGINT, *STOP_SIGNALS), signal.SIG_IGN):
                 pool.shutdown(wait=False, cancel_futures=True)
                 RUNNING.stop(told=by != signal.SIGINT)
                 pool.shutdown(wait=True)

@@ -26,6 +26,8 @@ import gc
 import os
 import signal
 
+from mocks.common.parent import STOP_SIGNALS
+
 _held = False  # the collector is off because hold_collector() turned it off
 
 
@@ -59,5 +61,5 @@ def exit_on_stop_signals(status: int | None) -> None:
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum if status is None else status)
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, *STOP_SIGNALS):
         signal.signal(signum, stop)

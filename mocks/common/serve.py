@@ -7,10 +7,11 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import signal
 import socket
 import ssl
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
@@ -20,6 +21,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import logger as uvicorn_logger
 
 from mocks.common import process_start
+from mocks.common.parent import STOP_SIGNALS
 
 # A client gets this long for a request's line and headers (from connecting, or from its first byte after the
 # previous response); the body has as long again (mocks.common.params.BodySizeLimit). uvicorn has no such limit:
@@ -99,6 +101,22 @@ class Server(uvicorn.Server):
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)  # SIGINT or SIGTERM
         self._wake()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """SIGHUP (a closed terminal: ``make serve``) shuts the server down as SIGTERM does: uvicorn captures SIGINT and
+        SIGTERM alone, and SIGHUP's default ended the stack without its ``finally`` (its temporary state folder, with
+        its keys and a client secret, stayed in the temp folder)."""
+        if threading.current_thread() is not threading.main_thread() or signal.SIGHUP not in STOP_SIGNALS:  # nohup: heard by none
+            with super().capture_signals():
+                yield
+            return
+        previous = signal.signal(signal.SIGHUP, lambda signum, frame: self.handle_exit(signal.SIGTERM, frame))
+        try:
+            with super().capture_signals():
+                yield
+        finally:
+            signal.signal(signal.SIGHUP, previous)
 
     def _wake(self) -> None:
         # call_soon_threadsafe even from the loop's own thread: a signal handler runs while the loop waits in select().

@@ -175,6 +175,31 @@ def test_a_stop_while_the_stack_is_built_removes_its_temporary_folder(tmp_path: 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_closed_terminal_stops_the_stack_and_removes_its_temporary_folder(tmp_path: Path) -> None:
+    """SIGHUP (the terminal ``make serve`` ran in was closed) while it serves: a stop as SIGTERM's, its temporary state
+    folder (keys, a client secret) gone with it; SIGHUP's default left it in the temp folder."""
+    process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        read_until(output_lines(process), time.monotonic() + 20, lambda line: line.startswith("stack-ready:"), [])
+        assert [folder.name[:10] for folder in tmp_path.iterdir()] == ["b2c-stack-"]
+        process.send_signal(signal.SIGHUP)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.wait()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("command", "heard"), [([], "SIGTERM SIGHUP"), (["nohup"], "SIGTERM")], ids=["a-terminal", "nohup"])
+def test_a_closed_terminal_is_a_stop_unless_hangups_were_to_be_ignored(command: list[str], heard: str) -> None:
+    """Started under ``nohup`` (to run on once the terminal closes), the stack, pytest and the scripts leave SIGHUP
+    ignored, as it was given them: they take it as a stop only where it would otherwise have ended them."""
+    said = subprocess.run([*command, sys.executable, "-c", "from mocks.common.parent import STOP_SIGNALS; print(*(s.name for s in STOP_SIGNALS))"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert said.stdout.split() == heard.split(), said.stdout + said.stderr
+
+
 class Serving:
     def __init__(self, *args: str) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", *args], cwd=ROOT, stdout=subprocess.PIPE,
@@ -280,7 +305,7 @@ def test_a_mobile_id_secret_given_as_a_policy_key_is_b2cs_and_mobile_ids(monkeyp
 
 
 def test_a_stop_with_parent_the_system_refuses_is_said(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(cli, "sigterm_when_parent_ends", lambda parent: False)  # a sandbox that refuses prctl, or not Linux
+    monkeypatch.setattr(cli, "signal_when_parent_ends", lambda parent: False)  # a sandbox that refuses prctl, or not Linux
     monkeypatch.setattr(cli, "has_ended", lambda pid: True)  # 4711: a starter that has ended, whatever runs here
     monkeypatch.setattr(cli, "serve", lambda config: None)
     cli.main(["serve", "--port", "0", "--stop-with-parent", "4711"])

@@ -249,7 +249,15 @@ def test_the_browser_server_ends_with_the_command() -> None:
         assert s.connect_ex(("127.0.0.1", port)) != 0, "the browser server is still listening"
 
 
-def test_the_browser_server_ends_with_the_script_killed_outright(tmp_path: Path) -> None:
+# The command waits on its stdin; the second has a browser of the server's open meanwhile: Playwright's Node takes SIGTERM
+# then as "close the browsers" and ran on, listening for no one (the parent-death signal is SIGINT since).
+WAITING = "import sys; print('command running', flush=True); sys.stdin.read()"
+WAITING_WITH_A_BROWSER = ("import os, sys; from playwright.sync_api import sync_playwright; p = sync_playwright().start(); "
+                          "b = p.chromium.connect(os.environ['E2E_BROWSER_WS_ENDPOINT']); b.new_page(); " + WAITING)
+
+
+@pytest.mark.parametrize("waiting", [WAITING, WAITING_WITH_A_BROWSER], ids=["no-browser", "a-browser-open"])
+def test_the_browser_server_ends_with_the_script_killed_outright(tmp_path: Path, waiting: str) -> None:
     """SIGKILL to the script (none of its clean-up runs): the server, which asked for the parent-death signal before it
     became Node, stops too, rather than listen on with its browsers for nobody."""
     import re
@@ -259,7 +267,6 @@ def test_the_browser_server_ends_with_the_script_killed_outright(tmp_path: Path)
 
     from tests.suite_run import killed, not_ended_by, watched
 
-    waiting = "import sys; print('command running', flush=True); sys.stdin.read()"
     # Its temporary folders in the test's: killed outright, neither the script nor the server removes its own.
     script = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-c", waiting],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

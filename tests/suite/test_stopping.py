@@ -252,6 +252,19 @@ def test_sigterm_twice_at_once_is_one_stop_and_again_later_ends_the_run_at_once(
                 os.kill(pid, signal.SIGKILL)
 
 
+def test_a_closed_terminal_stops_the_run_after_the_journey_running(tmp_path: Path) -> None:
+    """SIGHUP (the terminal closed under `make e2e`) is a stop as SIGTERM's: its default ended pytest at once, before its
+    teardown (the run's stack, pytest-playwright's folders in the temp folder)."""
+    (tmp_path / "test_hung_up.py").write_text(
+        "import os, signal\n"
+        "def test_hung_up():\n"
+        "    os.kill(os.getpid(), signal.SIGHUP)\n"
+        "def test_never_begun():\n"
+        "    pass\n")
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal"), "test_hung_up.py")
+    assert done.returncode == 2 and "1 passed" in done.stdout and "Interrupted: stopped by SIGHUP" in done.stdout, done.stdout + done.stderr
+
+
 def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
     """SIGTERM to the script (a browser-server or tenant-mode run) is passed on; after Ctrl-C, which the child had too,
     the child is waited for rather than killed a quarter of a second later, before it could stop its stack."""
