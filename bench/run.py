@@ -41,7 +41,9 @@ from bench.report import document, rows, table  # noqa: E402
 from fixtures.stack import Stack  # noqa: E402
 
 OUT = ROOT / "bench-results"
-PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+# Its runs' evidence in a folder of the bench's own: a run empties its --output as it starts, and the default,
+# ./test-results/, holds the last `make e2e`'s.
+PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--output={OUT / 'evidence'}"]
 
 
 def machine() -> dict[str, Any]:

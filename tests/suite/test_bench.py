@@ -162,6 +162,16 @@ def test_the_make_test_target_is_judged_from_the_seconds_written_for_it(monkeypa
     assert run.make_test_seconds(None) == (None, "bench-results/make-test-seconds does not hold a number of seconds")
 
 
+def test_the_benchs_runs_keep_their_evidence_apart_from_the_last_make_e2es() -> None:
+    """A pytest run empties its --output as it starts: the bench's, in bench-results/, not ./test-results/."""
+    from pathlib import Path
+
+    import bench.run as run
+
+    [output] = [arg.removeprefix("--output=") for arg in run.PYTEST if arg.startswith("--output=")]
+    assert Path(output).parent == run.OUT
+
+
 def test_quick_means_2_rounds_3_start_pairs_and_1_suite_round():
     from bench.run import options
 

@@ -14,7 +14,7 @@ import pytest
 
 from scripts import merge_results
 from scripts.merge_results import journeys
-from tests.suite_run import allure_results, labels, pytest_with_plugins
+from tests.suite_run import allure_results, labels, pytest_with_plugins, suite_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CRASHING = '''
@@ -110,6 +110,17 @@ def test_a_crashed_worker_leaves_the_evidence_of_the_journeys_before_it(tmp_path
                                "-n", "1", "-p", "no:randomly", "--output", str(output), str(tmp_path / "test_evidence.py"))
     assert "worker 'gw0' crashed" in done.stdout and "2 failed, 1 passed" in done.stdout, done.stdout + done.stderr
     assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["a", "a/test-failed-1.png"], done.stdout
+
+
+def test_the_emulator_and_suite_tests_leave_the_journeys_evidence_where_it_is(tmp_path: Path) -> None:
+    """A run of the journeys empties its --output (./test-results/) as it starts; plain `pytest` (the fast tests) after a
+    failed `make e2e` removed that run's traces and screenshots too."""
+    output = tmp_path / "test-results"
+    (output / "e2e-test-sign-in-py-a-failed-journey").mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-m", "pytest", "tests/test_common_keys.py", "-q", "-p", "no:cacheprovider", "-n", "0",
+                           f"--output={output}"], cwd=ROOT, env=suite_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [path.name for path in output.iterdir()] == ["e2e-test-sign-in-py-a-failed-journey"]
 
 
 # Its first attempt meets an infrastructure failure (rerun under --infra-reruns); the second ends its worker.

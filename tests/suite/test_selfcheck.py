@@ -31,6 +31,24 @@ def test_a_run_that_stops_before_any_journey_is_not_called_passing(tmp_path: Pat
     assert verdict.not_run is not None and "exit 4" in verdict.not_run and "netscape" in verdict.not_run, verdict.not_run
 
 
+def test_a_faults_run_keeps_its_evidence_apart_from_the_last_make_e2es(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-playwright empties its --output as a run starts: with its default, ./test-results/, every fault's run
+    removed the evidence of the last `make e2e` (and of the faults checked beside it)."""
+    import subprocess
+
+    ran: list[list[str]] = []
+
+    def run(command: list[str], **popen: object) -> subprocess.CompletedProcess[str]:
+        ran.append(command)
+        return subprocess.CompletedProcess(command, 5, "", "")
+
+    monkeypatch.setattr(selfcheck.RUNNING, "run", run)
+    for name in ("wrong-audience-first.xml", "wrong-audience-all.xml"):
+        selfcheck.run_journeys(Fault.WRONG_AUDIENCE, 1, tmp_path / name, ["e2e"])
+    outputs = [Path(arg.removeprefix("--output=")) for command in ran for arg in command if arg.startswith("--output=")]
+    assert len(outputs) == 2 and len(set(outputs)) == 2 and all(output.parent == tmp_path for output in outputs), ran
+
+
 def test_each_verdict_says_what_the_self_check_prints_under_its_fault() -> None:
     fault = Fault.WRONG_AUDIENCE
     caught = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause_name)], 12.4)
