@@ -23,7 +23,6 @@ import platform
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fixtures.alive import alive_folder  # noqa: E402
 from fixtures.browser import system_chromium, system_headless_shell  # noqa: E402
 from fixtures.process_output import output_lines, read_until  # noqa: E402
 from fixtures.video import link_ffmpeg_into  # noqa: E402
@@ -118,18 +118,19 @@ def main(argv: list[str]) -> int:
                                          description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
         parser.parse_args(command[:1])
         parser.error("a command to run against the browser server is needed, e.g. -- python -m pytest e2e -m smoke")
-    with tempfile.TemporaryDirectory(prefix="browser-server-") as directory:
+    # Killed outright, the script leaves it: the next run removes it (fixtures/alive.py).
+    with alive_folder("browser-server-") as directory:
         # The server's temporary folders (its browsers' profiles, traces, videos) in this one, removed with it: Playwright
         # leaves its own behind where a launch fails (a browser the server does not have).
-        server_temp = Path(directory) / "tmp"
+        server_temp = directory / "tmp"
         server_temp.mkdir()
         env = {**os.environ, "TMPDIR": str(server_temp)}
         if not bundled_chromium_installed():
             executable = system_chromium()
             if executable is None:
                 raise SystemExit("no Chromium for the browser server: neither Playwright's build nor a system chromium (make setup)")
-            env["PLAYWRIGHT_BROWSERS_PATH"] = str(linked_browsers(Path(directory), executable, system_headless_shell()))
-            link_ffmpeg_into(Path(directory))  # the server records --video there; none: the suite's own check says so
+            env["PLAYWRIGHT_BROWSERS_PATH"] = str(linked_browsers(directory, executable, system_headless_shell()))
+            link_ffmpeg_into(directory)  # the server records --video there; none: the suite's own check says so
         server, endpoint = start_server(env)
         print(f"browser server: {endpoint} (playwright run-server, pid {server.pid})", flush=True)
         try:

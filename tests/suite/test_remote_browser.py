@@ -259,7 +259,8 @@ WAITING_WITH_A_BROWSER = ("import os, sys; from playwright.sync_api import sync_
 @pytest.mark.parametrize("waiting", [WAITING, WAITING_WITH_A_BROWSER], ids=["no-browser", "a-browser-open"])
 def test_the_browser_server_ends_with_the_script_killed_outright(tmp_path: Path, waiting: str) -> None:
     """SIGKILL to the script (none of its clean-up runs): the server, which asked for the parent-death signal before it
-    became Node, stops too, rather than listen on with its browsers for nobody."""
+    became Node, stops too, rather than listen on with its browsers for nobody; the script's next run removes the
+    temporary folder the killed one left."""
     import re
     import signal
     import sys
@@ -287,3 +288,7 @@ def test_the_browser_server_ends_with_the_script_killed_outright(tmp_path: Path,
     if outlived:
         os.killpg(server, signal.SIGKILL)
     assert outlived == [], f"the browser server {server} outlived the script killed outright"
+    [left] = tmp_path.glob("browser-server-*")
+    again = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", "true"], capture_output=True, text=True,
+                           timeout=60, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert again.returncode == 0 and not left.exists() and list(tmp_path.glob("browser-server-*")) == [], again.stdout + again.stderr
