@@ -122,8 +122,8 @@ def stopped_by(stopped: KeyboardInterrupt) -> signal.Signals:
 
 
 def main_stopped_cleanly(main: Callable[[list[str]], int]) -> None:
-    """Run a script's ``main`` with SIGTERM and SIGHUP read as Ctrl-C, and exit with its status; stopped before its child ran, with
-    one line and the shell's status for the signal, not a traceback."""
+    """Run a script's ``main`` with the stop signals (SIGTERM; SIGHUP unless under nohup) read as Ctrl-C, and exit with
+    its status; stopped before its child ran, with one line and the shell's status for the signal, not a traceback."""
     with signals_handled(STOP_SIGNALS, interrupt):
         try:
             status = main(sys.argv[1:])

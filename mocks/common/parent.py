@@ -35,8 +35,8 @@ def has_ended(pid: int) -> bool:
 
 
 def signal_when_parent_ends(parent: int | None = None, signum: int = signal.SIGTERM) -> bool:
-    """SIGTERM (or ``signum``) to this process once its parent ends (Linux's PR_SET_PDEATHSIG; elsewhere nothing). ``parent``: the pid of
-    the process that started this one, as it said: one that ended before the kernel was asked (while this process
+    """SIGTERM (or ``signum``) to this process once its parent ends (Linux's PR_SET_PDEATHSIG; elsewhere nothing).
+    ``parent``: the pid of the process that started this one, as it said: one that ended before the kernel was asked (while this process
     imported its modules, say) is told apart from init or a subreaper that took this process over. Without it, the
     parent at the time of asking. False when it cannot be had (not Linux, or the kernel refused: a sandbox), so the
     caller can say so. ``signum``: for a child that takes SIGTERM for something else than a stop (Playwright's driver,
