@@ -32,6 +32,8 @@ from scripts.merge_results import journeys  # noqa: E402
 from scripts.process_group import signals_held, stop_group  # noqa: E402
 
 SHARDS = 2
+DEFAULT_OUT = ROOT / "shard-check"
+OWN_MARK = ".shard-check"  # in --out: the folder is a check's own, emptied by the next
 
 
 def collected(select: list[str]) -> list[str]:
@@ -123,16 +125,28 @@ def start_make(log: Path, target: str, **variables: str) -> subprocess.Popen[byt
                                 start_new_session=True, env=make_env())
 
 
+def empty_own_folder(out: Path) -> None:
+    """``out`` emptied for this check, and marked as its own: the default folder, a new or empty one, or one an earlier
+    check wrote; any other (--out ~/Desktop) is refused (SystemExit), its files left where they are."""
+    if out.exists() and out != DEFAULT_OUT and not (out / OWN_MARK).is_file() and (not out.is_dir() or any(out.iterdir())):
+        raise SystemExit(f"shard check: --out {out} holds files that are not an earlier check's, which it would delete: "
+                         "give a new or empty folder")
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    (out / OWN_MARK).touch()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--select", default="", help='pytest selection of the journeys, e.g. "-m smoke" (default: all)')
     parser.add_argument("--workers", default="1", help="xdist workers per shard (default 1)")
-    parser.add_argument("--out", type=Path, default=ROOT / "shard-check", help="where shards, merged results and report go")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where shards, merged results and report go (default "
+                        "shard-check/; emptied first: another must be new, empty, or an earlier check's)")
     parser.add_argument("--venv", default=venv_for_make(), help="virtual environment make uses")
     args = parser.parse_args(argv)
     select = shlex.split(args.select)
     out = args.out.resolve()
-    shutil.rmtree(out, ignore_errors=True)
+    empty_own_folder(out)
 
     expected = collected(select)
     if not expected:

@@ -1179,3 +1179,22 @@ def test_make_e2e_and_smoke_are_not_green_when_pytest_only_listed_the_journeys(t
     assert ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert f"{target}: no journey ran" in ran.stderr and "Error 5" in ran.stderr, tail(ran.stderr, 2000)
     assert list(results.glob("*-result.json")) == []
+
+
+def test_shard_check_empties_only_a_folder_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--out ~/Desktop: the check empties its folder first, so one holding files of the user's is refused, left as it was."""
+    monkeypatch.setattr(shard_check, "collected", lambda select: [])  # stops the check right after the folder is emptied
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "keepme.txt").write_text("mine")
+    with pytest.raises(SystemExit, match="holds files that are not an earlier check's"):
+        shard_check.main(["--out", str(theirs)])
+    assert (theirs / "keepme.txt").read_text() == "mine"
+    for out in (tmp_path / "new", theirs):  # a new folder, then (keepme.txt gone) an empty one: each the check's own after
+        (theirs / "keepme.txt").unlink(missing_ok=True)
+        with pytest.raises(SystemExit, match="collects no journey"):
+            shard_check.main(["--out", str(out)])
+        (out / "shard-1").mkdir()  # what the check writes
+        with pytest.raises(SystemExit, match="collects no journey"):
+            shard_check.main(["--out", str(out)])  # an earlier check's folder: emptied again
+        assert [path.name for path in out.iterdir()] == [shard_check.OWN_MARK]

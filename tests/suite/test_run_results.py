@@ -419,3 +419,24 @@ def test_an_xdist_worker_writes_no_junit_xml_of_its_own(tmp_path: Path) -> None:
     write_junit_stopped(worker, [("browser server", "nothing answers", INFRASTRUCTURE)])
     add_junit_stop(worker, "the run was stopped before its journeys ended (Ctrl-C): its results are partial")
     assert not junit.exists()
+
+
+def test_clean_alluredir_refuses_a_folder_that_holds_more_than_results(tmp_path: Path) -> None:
+    """RESULTS_DIR=~/Desktop make e2e: Allure's --clean-alluredir deletes the whole folder, so a folder holding anything
+    but results is refused, its files left; one of results alone (an earlier run's, a merge's) is emptied as before."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    results = tmp_path / "allure-results"
+    (results / "photos").mkdir(parents=True)
+    (results / "keepme.txt").write_text("mine")
+    done, _ = run(tmp_path, "-p", "no:randomly", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "holds 2 file(s) or folder(s) that are no Allure results (keepme.txt, photos)" in done.stderr, done.stderr
+    assert (results / "keepme.txt").read_text() == "mine" and (results / "photos").is_dir()
+    (results / "keepme.txt").unlink()
+    (results / "photos").rmdir()
+    for name in ("old-result.json", "old-container.json", "old-attachment.png", "environment.properties", "collected-shard-1-of-2.json"):
+        (results / name).write_text("{}")
+    (results / "history").mkdir()  # Allure 2's trend, copied in by a pipeline
+    done, written = run(tmp_path, "-p", "no:randomly", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (results / "old-result.json").exists() and [result["name"] for result in written] == ["test_fine"]
