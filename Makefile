@@ -112,7 +112,8 @@ e2e: setup
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
-# with a Node stack trace. Allure rewrites the history in place: it renders into a copy, which replaces the history once
+# with a Node stack trace, and writes its report into REPORT_DIR itself only when it finds no other folder there (it
+# flattens its own, @allurereport/core's report.js: one holding another's got the report in awesome/ and an old index.html named). Allure rewrites the history in place: it renders into a copy, which replaces the history once
 # the report is written (a render stopped half-way left runs twice in the trend).
 report:
 	@if ! test -d "$(RESULTS_DIR)"; then \
@@ -120,6 +121,10 @@ report:
 	fi; \
 	if ! mkdir -p "$(REPORT_DIR)" || ! test -w "$(REPORT_DIR)"; then \
 		echo "report: REPORT_DIR=$(REPORT_DIR): the report's folder cannot be made or written there; give a folder that can be" >&2; exit 2; \
+	fi; \
+	folders="$$(find "$(REPORT_DIR)" -mindepth 1 -maxdepth 1 -type d -printf '%f ')"; \
+	if test -n "$$folders"; then \
+		echo "report: REPORT_DIR=$(REPORT_DIR) holds folders ($${folders% }): Allure would write the report into one of its own beside them, not $(REPORT_DIR)/index.html; give a folder without folders (a new one)" >&2; exit 2; \
 	fi; \
 	if ! mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")"; then \
 		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \

@@ -464,14 +464,19 @@ def test_make_nightly_report_fails_when_its_report_or_message_did_not_go_out_tho
 def test_make_report_names_a_folder_it_cannot_use_before_allure_runs(tmp_path: Path) -> None:
     """`make report` with a results folder that is not there, or a report or history folder that cannot be made, says
     which setting and stops (status 2) before Allure, which answers those with a Node stack trace (a stand-in here that
-    would leave a mark). Only the last case's report folder is made: the history's folder is checked after it."""
+    would leave a mark). Only the last case's report folder is made: the history's folder is checked after it. A report
+    folder holding a folder is refused too: Allure then writes its report into a folder of its own there (awesome/), and
+    `make report` named the index.html it found."""
     results = tmp_path / "results"
     results.mkdir()
+    (tmp_path / "theirs" / "photos").mkdir(parents=True)
     a_file = tmp_path / "a-file"
     a_file.write_text("")
     cases = (
         ([f"RESULTS_DIR={tmp_path / 'missing'}"], f"no results folder {tmp_path / 'missing'}/"),
         ([f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}"], f"REPORT_DIR={a_file / 'report'}: the report's folder cannot be made"),
+        ([f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'theirs'}"],
+         f"REPORT_DIR={tmp_path / 'theirs'} holds folders (photos): Allure would write the report into one of its own beside them"),
         ([f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}", f"ALLURE_HISTORY_PATH={a_file / 'history.jsonl'}"],
          f"ALLURE_HISTORY_PATH={a_file / 'history.jsonl'}: its folder cannot be made"),
     )
@@ -482,7 +487,8 @@ def test_make_report_names_a_folder_it_cannot_use_before_allure_runs(tmp_path: P
         ran = subprocess.run(["make", "--no-print-directory", "report", f"ALLURE={allure}", *settings], cwd=ROOT, capture_output=True,
                              text=True, timeout=60)
         assert ran.returncode == 2 and said in ran.stderr and "syscall" not in ran.stderr + ran.stdout, ran.stdout + ran.stderr
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "allure", "report", "results"]  # Allure never ran
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "allure", "report", "results", "theirs"]  # Allure never ran
+
 
 class Webhook:
     """A chat webhook on loopback that keeps what it receives."""
