@@ -122,9 +122,9 @@ report:
 	if ! mkdir -p "$(REPORT_DIR)" || ! test -w "$(REPORT_DIR)"; then \
 		echo "report: REPORT_DIR=$(REPORT_DIR): the report's folder cannot be made or written there; give a folder that can be" >&2; exit 2; \
 	fi; \
-	folders="$$(find "$(REPORT_DIR)" -mindepth 1 -maxdepth 1 -type d -printf '%f ')"; \
+	folders=; for entry in "$(REPORT_DIR)"/* "$(REPORT_DIR)"/.[!.]*; do test ! -d "$$entry" || folders="$${folders:+$$folders }$${entry##*/}"; done; \
 	if test -n "$$folders"; then \
-		echo "report: REPORT_DIR=$(REPORT_DIR) holds folders ($${folders% }): Allure would write the report into one of its own beside them, not $(REPORT_DIR)/index.html; give a folder without folders (a new one)" >&2; exit 2; \
+		echo "report: REPORT_DIR=$(REPORT_DIR) holds folders ($$folders): Allure would write the report into one of its own beside them, not $(REPORT_DIR)/index.html; give a folder without folders (a new one)" >&2; exit 2; \
 	fi; \
 	if ! mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")"; then \
 		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \
