@@ -289,3 +289,61 @@ def test_a_cookie_a_traced_call_read_is_redacted_where_the_network_log_never_sho
     with zipfile.ZipFile(trace) as archive:
         recorded = archive.read("trace.trace").decode()
     assert SESSION not in recorded and "dRIjF_nBrgdUSCTH" not in recorded and f'"name": "{SSO_COOKIE}"' in recorded, recorded
+
+
+LOGGING_TESTS = f'''
+import logging
+
+
+def test_follows_a_redirect():
+    # as httpcore logs a response's headers at DEBUG: B2C's 302 to the app carries the token in its Location
+    logging.getLogger("httpcore.http11").debug("receive_response_headers.complete return_value=%r",
+                                               [(b"location", b"https://jwt.ms#id_token={TOKEN}")])
+    logging.getLogger("e2e.mobileid").warning("control API {SERVICE_TOKEN}")
+'''
+
+
+def test_what_a_test_logged_is_redacted_in_live_logging_and_the_log_file(tmp_path: Path) -> None:
+    """--log-cli-level / log_cli print each log record on the terminal as it comes, and --log-file writes it, past the
+    reports' sections: both go through the redaction too (httpx and httpcore log at DEBUG, a redirect's Location whole)."""
+    (tmp_path / "test_logging.py").write_text(LOGGING_TESTS)
+    log_file = tmp_path / "run.log"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_logging.py", "-rA",
+                               "--log-cli-level=DEBUG", "-o", "log_cli=true", f"--log-file={log_file}", "--log-file-level=DEBUG",
+                               env={"MY_SERVICE_TOKEN": SERVICE_TOKEN})
+    assert done.returncode == 0 and "1 passed" in done.stdout, tail(done.stdout + done.stderr)
+    assert "receive_response_headers.complete" in log_file.read_text() and "live log call" in done.stdout, tail(done.stdout)
+    written = {"terminal": done.stdout + done.stderr, "log file": log_file.read_text()}
+    leaked = {name: kinds for name, text in written.items() if (kinds := contains_secret(text)) or SERVICE_TOKEN in text}
+    assert not leaked, leaked
+
+
+# B2C's header names its key (kid): here 158 characters, longer than the first half of what pytest prints of a value.
+LONG_HEADER = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImtpZCI6I" + "kEwYjFDMmQzRTRmNUc2aDdJOGo5SzBsMU0ybjNPNHA1UTZyN1M4dDlV" * 2 + "In0"
+LONG_TOKEN = LONG_HEADER + "." + "eyJzdWIiOiIxMjMi" * 20 + "." + "c2lnbmF0dXJlLXBhcnQ" * 10
+SHORTENED_TESTS = f'''
+def check(result):
+    assert not result, "the token was refused"
+
+
+def test_validates_a_token():
+    result = {{"id_token": "{LONG_TOKEN}", "state": "abc"}}
+    check(result)
+'''
+
+
+def test_a_token_pytest_shortened_in_its_header_is_redacted_with_the_rest_of_its_signature(tmp_path: Path) -> None:
+    """pytest shortens a long value it prints (-l without -vv, --tb=long's arguments) to 240 characters with "..." in its
+    middle: cut in the token's header, what follows the "..." is the end of its signature."""
+    header, signature = LONG_TOKEN.split(".")[0], LONG_TOKEN.split(".")[2]
+    assert redact_text(f"result = {{'id_token': '{header[:20]}...{signature[-40:]}', 'state': 'abc'}}") == \
+        f"result = {{'id_token': '{JWT_PLACEHOLDER}', 'state': 'abc'}}"
+    (tmp_path / "test_shortened.py").write_text(SHORTENED_TESTS)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_shortened.py", "-l", "--tb=long",
+                               f"--junitxml={junit}")
+    assert done.returncode == 1 and "1 failed" in done.stdout, tail(done.stdout + done.stderr)
+    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
+               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
+    leaked = [name for name, text in written.items() if signature[-20:] in text]
+    assert not leaked, leaked
