@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead, unwritable
 from fixtures.commands import python
+from mocks.common.parent import STOP_SIGNALS  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal (not under nohup)
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from scripts.process_group import interrupt, signals_handled, signals_held
 
@@ -52,7 +53,6 @@ JUNIT_FILE = "junit.xml"  # in the work folder: the journey's run as pytest's JU
 PROGRESS = re.compile(r"[.EFsxX]+\s+\[\s*\d+%\]\s*$")  # pytest -q's progress line: "E   [100%]" is no error's words
 T = TypeVar("T")
 STOP_WAIT = 10.0  # seconds an interrupted run's pytest gets to end before it is killed
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal
 # How the journey's pytest is stopped, STOP_WAIT apart while it runs on (run_pytest says why).
 PYTEST_STOP = (signal.SIGINT, signal.SIGTERM, signal.SIGTERM, signal.SIGKILL)
 

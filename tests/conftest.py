@@ -47,6 +47,7 @@ def nothing_left_running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         if time.monotonic() > deadline:
             commands = [command_line(pid)[:200] or f"{pid} (ended meanwhile)" for pid in left]
             pytest.fail(f"processes the tests started under {base} still run after them: {commands}")
+        time.sleep(0.2)  # not a core spent reading /proc meanwhile
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -38,11 +39,14 @@ def allure_results(folder: Path) -> list[dict[str, Any]]:
 
 
 def processes_naming(text: str) -> list[int]:
-    """The processes whose command line has ``text`` (a test's temporary folder: what a run it started left running)."""
+    """The processes but this one whose command line has the path ``text`` (a test's temporary folder: what a run it
+    started left running), whole: not ``/tmp/pytest-12`` in ``/tmp/pytest-123`` (another run's), nor in this process's
+    own ``--basetemp``."""
     found = []
+    named = re.compile(re.escape(text.encode()) + rb"(?![A-Za-z0-9_.-])")
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if text.encode() in cmdline.read_bytes():
+            if cmdline.parent.name != str(os.getpid()) and named.search(cmdline.read_bytes()):
                 found.append(int(cmdline.parent.name))
         except OSError:  # ended meanwhile
             continue

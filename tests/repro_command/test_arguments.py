@@ -722,3 +722,13 @@ def test_the_journeys_pytest_holds_the_work_and_temp_folders_locks_too(tmp_path:
     where = f"import os; print([os.readlink(f'/proc/self/fd/{{fd}}') for fd in {[lock.fileno() for lock in held]}])"
     status, lines = cli.run_pytest([sys.executable, "-c", where], dict(os.environ), tmp_path / "pytest.log", str, held)
     assert status == 0 and lines == [f"{[str(folder / 'alive.lock') for folder in folders]}\n"], lines
+
+
+def test_the_repros_stop_signals_are_the_stacks_and_pytests_sighup_left_ignored_under_nohup() -> None:
+    """Under nohup (SIGHUP ignored, to run on after the terminal closes), a repro handling SIGHUP would stop at the
+    terminal's close and give its pytest and stack SIGHUP's default back: the same stop signals as the rest."""
+    import subprocess
+
+    script = "import repro.cli as r; print(*(s.name for s in r.STOP_SIGNALS))"
+    said = subprocess.run(["nohup", sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert said.stdout.split() == ["SIGTERM"], said.stdout + said.stderr

@@ -434,7 +434,8 @@ def test_clean_alluredir_refuses_a_folder_that_holds_more_than_results(tmp_path:
     assert (results / "keepme.txt").read_text() == "mine" and (results / "photos").is_dir()
     (results / "keepme.txt").unlink()
     (results / "photos").rmdir()
-    for name in ("old-result.json", "old-container.json", "old-attachment.png", "environment.properties", "collected-shard-1-of-2.json"):
+    for name in ("old-result.json", "old-container.json", "old-attachment.png", "old-globals.json", "environment.properties",
+                 "collected-shard-1-of-2.json"):
         (results / name).write_text("{}")
     (results / "history").mkdir()  # Allure 2's trend, copied in by a pipeline
     done, written = run(tmp_path, "-p", "no:randomly", str(tmp_path / "test_fine.py"))
