@@ -101,12 +101,16 @@ selfcheck: setup
 NO_JOURNEY_RAN = [ $$status -ne 0 ] || ls "$(RESULTS_DIR)"/*-result.json >/dev/null 2>&1 \
 	|| { echo "$@: no journey ran (no result in $(RESULTS_DIR)/: an option in PYTEST_ADDOPTS or E2E_ARGS that only lists, or an --alluredir of its own?): status 5" >&2; status=5; }
 
+# Another run writing RESULTS_DIR (a nightly over a make e2e, make smoke in a second terminal): refused at once, naming its pid
+# and command, before its results, evidence or report are touched (fixtures/results_lock.py; its pytest holds the lock).
+RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.results_lock "$(RESULTS_DIR)"; } || { echo "$@: not started: another run is writing $(RESULTS_DIR)/" >&2; exit 2; };
+
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
 # A report that cannot be written fails the target (status 2) even when every journey passed. The last run's results go
 # first: pytest refuses a mistyped option (E2E_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
 # and the quality gate would take them for this run's.
 e2e: setup
-	$(DRY_RUN_STOP) rm -f "$(RESULTS_DIR)"/*-result.json; \
+	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir $(E2E_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
@@ -116,7 +120,7 @@ e2e: setup
 # flattens its own, @allurereport/core's report.js: one holding another's got the report in awesome/ and an old index.html named). Allure rewrites the history in place: it renders into a copy, which replaces the history once
 # the report is written (a render stopped half-way left runs twice in the trend).
 report:
-	@if ! test -d "$(RESULTS_DIR)"; then \
+	@$(RESULTS_FREE) if ! test -d "$(RESULTS_DIR)"; then \
 		echo "report: no results folder $(RESULTS_DIR)/ (\`make e2e\` writes it; RESULTS_DIR=... names another)" >&2; exit 2; \
 	fi; \
 	if ! mkdir -p "$(REPORT_DIR)" || ! test -w "$(REPORT_DIR)"; then \
@@ -178,7 +182,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	$(DRY_RUN_STOP) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
+	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
 	$(NO_JOURNEY_RAN); \

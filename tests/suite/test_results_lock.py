@@ -1,0 +1,41 @@
+"""fixtures/results_lock.py: a second run writing the same results folder is refused at once, naming the first, and
+deletes nothing of the first's (it deleted the first's results and rendered them among its own)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fixtures.results_lock import IN_USE, hold_results, lock_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def check(folder: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "fixtures.results_lock", str(folder)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_a_pytest_run_refuses_a_results_folder_another_run_writes_and_leaves_its_results(tmp_path: Path) -> None:
+    results = tmp_path / "allure-results"
+    results.mkdir()
+    (results / "first-run-result.json").write_text("{}")
+    with hold_results(results, "pytest e2e (the first run)"):
+        done = subprocess.run([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "--collect-only", "-q",
+                               f"--alluredir={results}", "--clean-alluredir", f"--output={tmp_path / 'evidence'}"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+    said = done.stdout + done.stderr
+    assert done.returncode == 4, said
+    assert f"pid {os.getpid()}: pytest e2e (the first run)" in said and "being written by another run" in said
+    assert (results / "first-run-result.json").is_file()
+
+
+def test_the_check_says_whether_a_run_holds_the_folder_and_which(tmp_path: Path) -> None:
+    results = tmp_path / "allure-results"
+    assert check(results).returncode == 0  # no run ever: nothing made
+    with hold_results(results, "make e2e"):
+        held = check(results)
+        assert held.returncode == IN_USE and f"pid {os.getpid()}: make e2e" in held.stderr
+    assert lock_path(results) == tmp_path / ".allure-results.lock" and check(results).returncode == 0  # let go with its file
