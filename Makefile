@@ -71,8 +71,9 @@ test-emulators: setup
 test-journeys: setup
 	$(PYTEST) e2e -n $(WORKERS) --alluredir="$(RESULTS_DIR)" --clean-alluredir
 
+# Its evidence apart: it runs beside test-journeys, whose start empties test-results/ (and whose journeys have its names).
 test-tenant-mode: setup
-	"$(BIN)/python" scripts/tenant_mode_against_stack.py -n $(WORKERS)
+	"$(BIN)/python" scripts/tenant_mode_against_stack.py -n $(WORKERS) --output test-results-tenant-mode
 
 # The smoke journeys with browsers from a Playwright browser server started here (as from a remote one), against a stack
 # whose B2C builds its pages 1 s after load, as a tenant builds them 0.25-2.2 s after navigation: a journey that reads

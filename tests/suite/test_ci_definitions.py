@@ -302,6 +302,14 @@ def test_the_emulator_tests_get_twice_the_journeys_workers_and_each_mode_half(wo
     assert "-j2 --output-sync=target selfcheck shard-check test-remote-browser lint-ci\n" in planned, planned
 
 
+def test_the_two_journey_modes_make_test_runs_at_once_keep_their_evidence_apart() -> None:
+    """A journey run empties its --output as it starts, and both modes' journeys have the same names: tenant mode's
+    evidence goes to a folder of its own, not test-results/, which the local journeys' start empties."""
+    planned = {target: subprocess.run(["make", "-s", "-n", target, f"VENV={venv_for_make()}"], cwd=ROOT, capture_output=True, text=True,
+                                      timeout=60, check=True).stdout for target in ("test-journeys", "test-tenant-mode")}
+    assert "--output test-results-tenant-mode" in planned["test-tenant-mode"] and "--output" not in planned["test-journeys"], planned
+
+
 def test_the_browser_server_smoke_runs_against_b2c_pages_built_late() -> None:
     """make test's smoke through a browser server meets B2C's pages built 1 s after load (README, Remote browsers): the
     setting is one the run reads (tests/suite/test_settings.py) and the stack then builds them so (tests/b2c)."""
