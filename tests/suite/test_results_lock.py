@@ -39,3 +39,16 @@ def test_the_check_says_whether_a_run_holds_the_folder_and_which(tmp_path: Path)
         held = check(results)
         assert held.returncode == IN_USE and f"pid {os.getpid()}: make e2e" in held.stderr
     assert lock_path(results) == tmp_path / ".allure-results.lock" and check(results).returncode == 0  # let go with its file
+    assert "make e2e" in lock_path(results).read_text()  # the question takes no lock a run could be refused for, writes nothing
+    assert lock_path(tmp_path / "link-to-results") != lock_path(results)
+    (tmp_path / "link-to-results").symlink_to(results, target_is_directory=True)
+    assert lock_path(tmp_path / "link-to-results") == lock_path(results) == lock_path(Path(f"{results}/"))
+
+
+def test_the_refusal_names_an_evidence_folder_of_its_own_too(tmp_path: Path) -> None:
+    """A second run that takes the refusal's advice with a results folder alone still empties the first's evidence
+    (pytest's --output, test-results/ by default, is emptied as a run starts): the refusal names both."""
+    results = tmp_path / "allure-results"
+    with hold_results(results, "make e2e"):
+        said = check(results).stderr
+    assert "--alluredir" in said and "--output" in said, said
