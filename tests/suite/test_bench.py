@@ -205,6 +205,12 @@ def test_the_readmes_speed_table_is_the_run_it_names() -> None:
     ratios = [row[3] for row in rows if row[3]]
     assert ratios == [f"{t['ratio']:.3f} ×" for t in run["targets"] if t["ratio"] is not None and t["relative"]], (ratios, run["targets"])
     assert [row[5] for row in rows] == ["yes" if t["met"] else "no" for t in run["targets"]], rows
+    # The reasons below the table: the cores one and two workers kept busy, and the best two could do, from that run.
+    reasons = " ".join(readme.split("## Speed", 1)[1].split("\n\n| Target |", 1)[1].split("\n## ", 1)[0].split())
+    suite, cores = run["suite_wall_s"], run["machine"]["cores"]
+    one, two = suite["n1_cores_busy"], suite["n2_cores_busy"]
+    assert (f"One worker keeps {one:.2f} of the {cores} cores busy on average, two workers {two:.2f}" in reasons
+            and f"at least {one:.2f} / {cores} = {one / cores:.2f} ×" in reasons), reasons
     # And each measured figure, as its cell rounds it: the median, then its p95 where the run has one.
     for row, target in zip(rows, run["targets"], strict=True):
         for cell, keys in ((row[1], ("ours", "ours_p95")), (row[2], ("anchor", "anchor_p95"))):
