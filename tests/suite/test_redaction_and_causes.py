@@ -251,12 +251,36 @@ def test_a_cookie_record_is_redacted_whatever_the_order_of_its_keys() -> None:
         assert SESSION not in cleaned and SSO_COOKIE in cleaned and "kept-as-it-is" in cleaned, cleaned
 
 
-@pytest.mark.parametrize(("failing", "held"), [(LOCALS_TESTS, B2C_CODE.split(".")[3]), (COOKIE_TESTS, SESSION)],
-                         ids=["a code", "a session cookie"])
+# B2C's header names its key (kid): here 158 characters, longer than the first half of what pytest prints of a value.
+LONG_HEADER = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImtpZCI6I" + "kEwYjFDMmQzRTRmNUc2aDdJOGo5SzBsMU0ybjNPNHA1UTZyN1M4dDlV" * 2 + "In0"
+LONG_TOKEN = LONG_HEADER + "." + "eyJzdWIiOiIxMjMi" * 20 + "." + "c2lnbmF0dXJlLXBhcnQ" * 10
+SHORTENED_TESTS = f'''
+def check(result):
+    assert not result, "the token was refused"
+
+
+def test_validates_a_token():
+    result = {{"id_token": "{LONG_TOKEN}", "state": "abc"}}
+    check(result)
+'''
+
+
+def test_a_token_pytest_shortened_in_its_header_is_redacted_with_the_rest_of_its_signature() -> None:
+    """pytest shortens a long value it prints (-l without -vv, --tb=long's arguments) to 240 characters with "..." in its
+    middle: cut in the token's header, what follows the "..." is the end of its signature."""
+    header, signature = LONG_TOKEN.split(".")[0], LONG_TOKEN.split(".")[2]
+    assert redact_text(f"result = {{'id_token': '{header[:20]}...{signature[-40:]}', 'state': 'abc'}}") == \
+        f"result = {{'id_token': '{JWT_PLACEHOLDER}', 'state': 'abc'}}"
+
+
+@pytest.mark.parametrize(("failing", "held"), [(LOCALS_TESTS, B2C_CODE.split(".")[3]), (COOKIE_TESTS, SESSION),
+                                               (SHORTENED_TESTS, LONG_TOKEN.split(".")[2][-20:])],
+                         ids=["a code", "a session cookie", "a token pytest shortened"])
 def test_a_credential_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path, failing: str, held: str) -> None:
     """--showlocals (-l) prints a failed journey's variables with its traceback (the terminal, JUnit XML, Allure):
-    test_an_authorization_code_is_redeemed_only_once holds B2C's code in ``code``, ``form`` and ``result``, and
-    test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri B2C's session cookie in ``cookie``."""
+    test_an_authorization_code_is_redeemed_only_once holds B2C's code in ``code``, ``form`` and ``result``,
+    test_b2c_sends_tokens_only_to_the_exactly_registered_redirect_uri B2C's session cookie in ``cookie``, and a token
+    pytest shortened in its header leaves the end of its signature after the "..."."""
     (tmp_path / "test_failing.py").write_text(failing)
     junit = tmp_path / "junit.xml"
     done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_failing.py", "-l", "--tb=long",
@@ -318,35 +342,6 @@ def test_what_a_test_logged_is_redacted_in_live_logging_and_the_log_file(tmp_pat
     assert not leaked, leaked
 
 
-# B2C's header names its key (kid): here 158 characters, longer than the first half of what pytest prints of a value.
-LONG_HEADER = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImtpZCI6I" + "kEwYjFDMmQzRTRmNUc2aDdJOGo5SzBsMU0ybjNPNHA1UTZyN1M4dDlV" * 2 + "In0"
-LONG_TOKEN = LONG_HEADER + "." + "eyJzdWIiOiIxMjMi" * 20 + "." + "c2lnbmF0dXJlLXBhcnQ" * 10
-SHORTENED_TESTS = f'''
-def check(result):
-    assert not result, "the token was refused"
-
-
-def test_validates_a_token():
-    result = {{"id_token": "{LONG_TOKEN}", "state": "abc"}}
-    check(result)
-'''
-
-
-def test_a_token_pytest_shortened_in_its_header_is_redacted_with_the_rest_of_its_signature(tmp_path: Path) -> None:
-    """pytest shortens a long value it prints (-l without -vv, --tb=long's arguments) to 240 characters with "..." in its
-    middle: cut in the token's header, what follows the "..." is the end of its signature."""
-    header, signature = LONG_TOKEN.split(".")[0], LONG_TOKEN.split(".")[2]
-    assert redact_text(f"result = {{'id_token': '{header[:20]}...{signature[-40:]}', 'state': 'abc'}}") == \
-        f"result = {{'id_token': '{JWT_PLACEHOLDER}', 'state': 'abc'}}"
-    (tmp_path / "test_shortened.py").write_text(SHORTENED_TESTS)
-    junit = tmp_path / "junit.xml"
-    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_shortened.py", "-l", "--tb=long",
-                               f"--junitxml={junit}")
-    assert done.returncode == 1 and "1 failed" in done.stdout, tail(done.stdout + done.stderr)
-    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
-               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
-    leaked = [name for name, text in written.items() if signature[-20:] in text]
-    assert not leaked, leaked
 
 
 COUNTED_LOGGING_TESTS = '''
