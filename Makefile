@@ -118,7 +118,8 @@ e2e: setup
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
 # with a Node stack trace, and writes its report into REPORT_DIR itself only when it finds no other folder there (it
-# flattens its own, @allurereport/core's report.js: one holding another's got the report in awesome/ and an old index.html named). Allure rewrites the history in place: it renders into a copy, which replaces the history once
+# flattens its own, @allurereport/core's report.js: one holding another's got the report in awesome/, and an old
+# index.html was named). Allure rewrites the history in place: it renders into a copy, which replaces the history once
 # the report is written (a render stopped half-way left runs twice in the trend).
 report:
 	@$(RESULTS_FREE) if ! test -d "$(RESULTS_DIR)"; then \
