@@ -24,9 +24,12 @@ def test_processes_naming_a_folder_are_those_naming_it_whole_but_this_one(tmp_pa
     """The leftover-process check (tests/conftest.py): a run's basetemp /tmp/pytest-12 is no prefix of another run's
     /tmp/pytest-123, and pytest's own --basetemp=... is no process it left running."""
     base = str(tmp_path / "pytest-12")
-    sleep = "import sys, time; time.sleep(30)"
-    inside, other = (subprocess.Popen([sys.executable, "-c", sleep, path]) for path in (f"{base}/popen-gw0", f"{base}3/popen-gw0"))
+    # Each says it runs first: Popen returns once the child's exec has begun, before the kernel has set its command line.
+    sleep = "import time; print('running', flush=True); time.sleep(30)"
+    inside, other = (subprocess.Popen([sys.executable, "-c", sleep, path], stdout=subprocess.PIPE, text=True)
+                     for path in (f"{base}/popen-gw0", f"{base}3/popen-gw0"))
     try:
+        assert [process.stdout.readline() for process in (inside, other) if process.stdout] == ["running\n"] * 2
         assert processes_naming(base) == [inside.pid]
         assert processes_naming(f"{base}3") == [other.pid]
     finally:
