@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from bench.cpu import command_line
 from fixtures.browser import CHROMIUM_FLAGS, PIN_FLAG, chromium_executable, missing_browser
 from fixtures.settings_plugin import run_reaches, runs_journeys
 from mocks.common.hosts import HostMap, chromium_host_resolver_rules
-from tests.suite_run import processes_naming
+from tests.suite_run import left_naming
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,12 +41,9 @@ def nothing_left_running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     Node child did, its test killing the Python that started it). Torn down last: after the session's own servers."""
     yield
     base = str(tmp_path_factory.getbasetemp())
-    deadline = time.monotonic() + 10  # a browser whose driver was just closed may take a moment to end
-    while left := processes_naming(base):
-        if time.monotonic() > deadline:
-            commands = [command_line(pid)[:200] or f"{pid} (ended meanwhile)" for pid in left]
-            pytest.fail(f"processes the tests started under {base} still run after them: {commands}")
-        time.sleep(0.2)  # not a core spent reading /proc meanwhile
+    if left := left_naming(base, 10):  # a browser whose driver was just closed may take a moment to end
+        commands = [command_line(pid)[:200] or f"{pid} (ended meanwhile)" for pid in left]
+        pytest.fail(f"processes the tests started under {base} still run after them: {commands}")
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,15 @@ def processes_naming(text: str) -> list[int]:
     return found
 
 
+def left_naming(text: str, seconds: float) -> list[int]:
+    """The processes naming ``text`` (``processes_naming``) still running after up to ``seconds``: a process just killed
+    or told to end may take a moment to go. Polled every 0.2 s, not a core spent reading /proc meanwhile."""
+    deadline = time.monotonic() + seconds
+    while (left := processes_naming(text)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
 def suite_env(settings: Mapping[str, str] | None = None) -> dict[str, str]:
     """This process's environment without its suite settings (nor .env's), with ``settings`` instead."""
     return {k: v for k, v in tenant_mode_env(dict(settings or {}), dict(os.environ)).items() if not k.startswith("PYTEST_XDIST")}

@@ -724,11 +724,17 @@ def test_the_journeys_pytest_holds_the_work_and_temp_folders_locks_too(tmp_path:
     assert status == 0 and lines == [f"{[str(folder / 'alive.lock') for folder in folders]}\n"], lines
 
 
-def test_the_repros_stop_signals_are_the_stacks_and_pytests_sighup_left_ignored_under_nohup() -> None:
+# From a terminal, SIGHUP's default is given back first: this test run may itself run under nohup.
+@pytest.mark.parametrize(("command", "script", "heard"), [
+    ([], "import signal; signal.signal(signal.SIGHUP, signal.SIG_DFL); ", ["SIGTERM", "SIGHUP"]), (["nohup"], "", ["SIGTERM"]),
+], ids=["a-terminal", "nohup"])
+def test_the_repros_stop_signals_are_the_stacks_and_pytests_sighup_left_ignored_under_nohup(
+        command: list[str], script: str, heard: list[str]) -> None:
     """Under nohup (SIGHUP ignored, to run on after the terminal closes), a repro handling SIGHUP would stop at the
-    terminal's close and give its pytest and stack SIGHUP's default back: the same stop signals as the rest."""
+    terminal's close and give its pytest and stack SIGHUP's default back: the same stop signals as the rest. From a
+    terminal, a closed one is a stop (its clean-up runs), as for the stack and pytest."""
     import subprocess
 
-    script = "import repro.cli as r; print(*(s.name for s in r.STOP_SIGNALS))"
-    said = subprocess.run(["nohup", sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert said.stdout.split() == ["SIGTERM"], said.stdout + said.stderr
+    script += "import repro.cli as r; print(*(s.name for s in r.STOP_SIGNALS))"
+    said = subprocess.run([*command, sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert said.stdout.split() == heard, said.stdout + said.stderr

@@ -115,13 +115,29 @@ def test_suite_timings_alternate_their_order_and_keep_every_run(monkeypatch) -> 
 
     def suite_wall(args: list[str]) -> tuple[float, bool, float]:
         ran.append(" ".join(args))
-        return float(next(seconds)), True, 1.5
+        second = float(next(seconds))
+        return second, True, second / 4  # each run's own cores busy: a sample keeps the run's, not another's
 
     monkeypatch.setattr(run, "suite_wall", suite_wall)
     samples = run.suite_walls(2)
     assert ran == ["-n 1", "-n 2", "-m smoke", "-m smoke", "-n 2", "-n 1"]
-    assert samples == {"n1": [(1.0, True, 1.5), (6.0, True, 1.5)], "n2": [(2.0, True, 1.5), (5.0, True, 1.5)],
-                       "smoke": [(3.0, True, 1.5), (4.0, True, 1.5)]}
+    assert samples == {"n1": [(1.0, True, 0.25), (6.0, True, 1.5)], "n2": [(2.0, True, 0.5), (5.0, True, 1.25)],
+                       "smoke": [(3.0, True, 0.75), (4.0, True, 1.0)]}
+
+
+def test_a_suite_runs_cores_busy_are_the_machines_busy_seconds_over_its_wall_time(monkeypatch) -> None:
+    """bench/run.py suite_wall: the machine's busy CPU seconds while the run ran, over its wall seconds."""
+    import subprocess
+    import types
+
+    import bench.run as run
+
+    busy, clock = iter([1000.0, 1030.0]), iter([50.0, 70.0])
+    monkeypatch.setattr(run, "machine_busy_seconds", lambda: next(busy))
+    monkeypatch.setattr(run, "time", types.SimpleNamespace(monotonic=lambda: next(clock)))
+    monkeypatch.setattr(run, "subprocess", types.SimpleNamespace(
+        run=lambda command, **kwargs: subprocess.CompletedProcess(command, 0, "1 passed", ""), PIPE=subprocess.PIPE, STDOUT=subprocess.STDOUT))
+    assert run.suite_wall(["-n", "2"]) == (20.0, True, 1.5)  # 30 busy seconds in 20: one and a half cores
 
 
 def test_the_workers_row_says_how_many_cores_each_run_kept_busy() -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 import socket
-import time
 from pathlib import Path
 
-from tests.suite_run import allure_results, processes_naming, pytest_e2e, tail
+from tests.suite_run import allure_results, left_naming, pytest_e2e, tail
 
 
 def test_every_journey_skipped_is_not_a_pass() -> None:
@@ -158,6 +157,5 @@ def test_a_journeys_traces_are_one_a_browser_context_and_the_viewer_serves_them_
     finally:
         os.killpg(viewer.pid, signal.SIGKILL)
         viewer.wait(10)
-    deadline = time.monotonic() + 10
-    while processes_naming(str(folder)):  # the viewer's Node process, killed: gone once the kernel has ended it
-        assert time.monotonic() < deadline, f"left running: {processes_naming(str(folder))}"
+    left = left_naming(str(folder), 10)  # the viewer's Node process, killed: gone once the kernel has ended it
+    assert left == [], f"left running: {left}"
