@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from fixtures.results_lock import IN_USE, hold_results, lock_path
+from tests.suite_run import pytest_e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,9 +24,7 @@ def test_a_pytest_run_refuses_a_results_folder_another_run_writes_and_leaves_its
     results.mkdir()
     (results / "first-run-result.json").write_text("{}")
     with hold_results(results, "pytest e2e (the first run)"):
-        done = subprocess.run([sys.executable, "-m", "pytest", "e2e", "-p", "no:cacheprovider", "--collect-only", "-q",
-                               f"--alluredir={results}", "--clean-alluredir", f"--output={tmp_path / 'evidence'}"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = pytest_e2e("--collect-only", f"--alluredir={results}", "--clean-alluredir", f"--output={tmp_path / 'evidence'}")
     said = done.stdout + done.stderr
     assert done.returncode == 4, said
     assert f"pid {os.getpid()}: pytest e2e (the first run)" in said and "being written by another run" in said
