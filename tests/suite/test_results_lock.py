@@ -31,6 +31,26 @@ def test_a_pytest_run_refuses_a_results_folder_another_run_writes_and_leaves_its
     assert (results / "first-run-result.json").is_file()
 
 
+def test_make_report_and_make_e2e_refuse_a_results_folder_another_run_writes(tmp_path: Path) -> None:
+    """README: a results folder another run is writing is refused at once, naming that run, by make e2e (before its
+    pytest, which would delete the other's results) and by make report (which would render them half-written)."""
+    from fixtures.commands import venv_for_make
+    from tests.suite_run import suite_env
+
+    results = tmp_path / "allure-results"
+    results.mkdir()
+    (results / "first-run-result.json").write_text("{}")
+    ran = tmp_path / "ran"
+    with hold_results(results, "pytest e2e (the first run)"):
+        said = {target: subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", f"PYTEST=touch {ran} && :",
+                                        f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}"], cwd=ROOT, capture_output=True,
+                                       text=True, timeout=60, env=suite_env()) for target in ("report", "e2e")}
+    for target, done in said.items():
+        assert done.returncode == 2 and f"{target}: not started: another run is writing {results}/" in done.stderr, done.stderr
+        assert f"pid {os.getpid()}: pytest e2e (the first run)" in done.stderr, done.stderr
+    assert not ran.exists() and (results / "first-run-result.json").is_file() and not (tmp_path / "report").exists()
+
+
 def test_the_check_says_whether_a_run_holds_the_folder_and_which(tmp_path: Path) -> None:
     results = tmp_path / "allure-results"
     assert check(results).returncode == 0  # no run ever: nothing made
