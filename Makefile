@@ -102,9 +102,12 @@ selfcheck: setup
 NO_JOURNEY_RAN = [ $$status -ne 0 ] || ls "$(RESULTS_DIR)"/*-result.json >/dev/null 2>&1 \
 	|| { echo "$@: no journey ran (no result in $(RESULTS_DIR)/: an option in PYTEST_ADDOPTS or E2E_ARGS that only lists, or an --alluredir of its own?): status 5" >&2; status=5; }
 
-# Another run writing RESULTS_DIR (a nightly over a make e2e, make smoke in a second terminal): refused at once, naming its pid
-# and command, before its results, evidence or report are touched (fixtures/results_lock.py; its pytest holds the lock).
-RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.results_lock "$(RESULTS_DIR)"; } || { echo "$@: not started: another run is writing $(RESULTS_DIR)/" >&2; exit 2; };
+# Another run writing RESULTS_DIR (a nightly over a make e2e, make smoke in a second terminal), or for e2e and smoke their
+# evidence folder (EVIDENCE_DIR, which a run empties as it starts): refused at once, naming its pid and command, before its
+# results, evidence or report are touched (fixtures/results_lock.py; its pytest holds the locks).
+RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.results_lock "$(RESULTS_DIR)" $(RUN_EVIDENCE); } \
+	|| { echo "$@: not started: another run is writing $(RESULTS_DIR)/$(if $(RUN_EVIDENCE), or $(EVIDENCE_DIR)/)" >&2; exit 2; };
+e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
 
 # REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
 # A report that cannot be written fails the target (status 2) even when every journey passed. The last run's results go
@@ -112,7 +115,7 @@ RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.result
 # and the quality gate would take them for this run's.
 e2e: setup
 	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; \
-	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir $(E2E_ARGS); status=$$?; \
+	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
@@ -179,13 +182,14 @@ CI_EVIDENCE ?= --tracing retain-on-failure --screenshot only-on-failure
 # A CI log with dozens of failures stays readable down to its causes section: short tracebacks (the report and the
 # JUnit XML keep what they say; make e2e prints none).
 CI_TRACEBACKS ?= --tb=short
-# Where a shard's failure evidence goes (pytest-playwright's --output; it empties the folder as a run starts).
+# Where the failure evidence of make e2e, smoke and shard goes (pytest-playwright's --output; a run empties it as it starts,
+# and refuses one holding anything but evidence).
 EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
 	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
-	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) \
+	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
+import shlex
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +47,20 @@ def nothing_left_running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     if left := left_naming(base, 10):  # a browser whose driver was just closed may take a moment to end
         commands = [command_line(pid)[:200] or f"{pid} (ended meanwhile)" for pid in left]
         pytest.fail(f"processes the tests started under {base} still run after them: {commands}")
+
+
+@pytest.fixture(autouse=True)
+def evidence_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The journey runs a test starts keep their evidence in a folder of the test's (pytest's --output, given through
+    PYTEST_ADDOPTS, which the test's own options follow and override; make's EVIDENCE_DIR, which its command line
+    overrides): with the default, ./test-results/, each emptied the last `make e2e`'s traces and screenshots, and two at
+    once in different workers would be refused (a run holds its evidence folder). Made only by a run that keeps evidence."""
+    folder = tmp_path_factory.getbasetemp() / "evidence" / f"{os.getpid()}-{next(_EVIDENCE_FOLDERS)}"
+    monkeypatch.setenv("PYTEST_ADDOPTS", " ".join(filter(None, [shlex.quote(f"--output={folder}"), os.environ.get("PYTEST_ADDOPTS")])))
+    monkeypatch.setenv("EVIDENCE_DIR", str(folder))
+
+
+_EVIDENCE_FOLDERS = itertools.count()
 
 
 @pytest.fixture(scope="session")

@@ -74,7 +74,9 @@ def pytest_with_plugins(folder: Path, plugins: tuple[str, ...], *args: str, env:
     its environment (None: a name left out)."""
     command = [sys.executable, "-m", "pytest", *(arg for plugin in plugins for arg in ("-p", plugin)), "-p", "no:cacheprovider",
                "-o", "addopts=", "-q", "--rootdir", str(folder), f"--alluredir={folder / 'allure-results'}", *args]
-    changed = {**os.environ, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
+    # Not the journey runs' evidence folder (tests/conftest.py evidence_of_its_own): without pytest-playwright, --output is no option.
+    inherited = {name: value for name, value in os.environ.items() if name != "PYTEST_ADDOPTS"}
+    changed = {**inherited, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
     environment = {name: value for name, value in changed.items() if value is not None}
     return subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=120)
 

@@ -669,7 +669,7 @@ def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_jo
     # One journey of each policy is enough to pass (PYTEST_ADDOPTS: the recipes' own options stay as they are): make e2e's
     # need no browser; every smoke journey drives one, the decline on the phone the fewest pages (no returning user's sign-up).
     selected = "test_declining_on_the_phone_reaches_the_app_as_an_error" if target == "smoke" else "test_an_error_redirect_echoes_the_state"
-    env = {**suite_env(), "PYTEST_ADDOPTS": f"-k {selected}"}
+    env = {**suite_env(), "PYTEST_ADDOPTS": f"{os.environ['PYTEST_ADDOPTS']} -k {selected}"}  # the test's evidence folder kept
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"VENV={venv_for_make()}", *settings,
                           f"RESULTS_DIR={tmp_path / 'results'}", f"JUNIT={tmp_path / 'junit.xml'}", f"REPORT_DIR={a_file / 'report'}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
@@ -713,11 +713,12 @@ def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, ta
 
 
 def test_e2e_args_replaces_make_e2es_three_options_after_alluredir() -> None:
-    """Makefile, docs/suite.md Reports: E2E_ARGS=... replaces --tracing, --screenshot and --tb; --alluredir stays."""
-    shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", "setup", "e2e", "E2E_ARGS=--video on"], cwd=ROOT,
-                           capture_output=True, text=True, timeout=60, env=suite_env()).stdout
+    """Makefile, docs/suite.md Reports: E2E_ARGS=... replaces --tracing, --screenshot and --tb; --alluredir and the evidence
+    folder (EVIDENCE_DIR) stay."""
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", "setup", "e2e", "E2E_ARGS=--video on", "EVIDENCE_DIR=kept"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env()).stdout
     [line] = [line for line in shown.splitlines() if "-m pytest e2e" in line]
-    assert "--alluredir=" in line and line.rstrip("; \\").split("--clean-alluredir", 1)[1].split(";")[0].strip() == "--video on", line
+    assert "--alluredir=" in line and line.rstrip("; \\").split("--clean-alluredir", 1)[1].split(";")[0].strip() == '--output "kept" --video on', line
 
 
 @pytest.mark.parametrize("flag", ["-t", "-q", None], ids=["-t", "-q", "no flag: the mark is left"])

@@ -14,8 +14,8 @@ from tests.suite_run import pytest_e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def check(folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "fixtures.results_lock", str(folder)], cwd=ROOT, capture_output=True,
+def check(*folders: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "fixtures.results_lock", *map(str, folders)], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
 
 
@@ -33,7 +33,8 @@ def test_a_pytest_run_refuses_a_results_folder_another_run_writes_and_leaves_its
 
 def test_make_report_and_make_e2e_refuse_a_results_folder_another_run_writes(tmp_path: Path) -> None:
     """README: a results folder another run is writing is refused at once, naming that run, by make e2e (before its
-    pytest, which would delete the other's results) and by make report (which would render them half-written)."""
+    pytest, which would delete the other's results) and by make report (which would render them half-written); and by
+    make e2e and make smoke an evidence folder another run is writing (their start empties it)."""
     from fixtures.commands import venv_for_make
     from tests.suite_run import suite_env
 
@@ -49,6 +50,15 @@ def test_make_report_and_make_e2e_refuse_a_results_folder_another_run_writes(tmp
         assert done.returncode == 2 and f"{target}: not started: another run is writing {results}/" in done.stderr, done.stderr
         assert f"pid {os.getpid()}: pytest e2e (the first run)" in done.stderr, done.stderr
     assert not ran.exists() and (results / "first-run-result.json").is_file() and not (tmp_path / "report").exists()
+    evidence = tmp_path / "test-results"  # their evidence folder held (a plain `pytest e2e` in another terminal): the same
+    with hold_results(evidence, "pytest e2e -m smoke (another run)"):
+        said = {target: subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", f"PYTEST=touch {ran} && :",
+                                        f"RESULTS_DIR={results}", f"EVIDENCE_DIR={evidence}", f"JUNIT={tmp_path / 'junit.xml'}"],
+                                       cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env()) for target in ("e2e", "smoke")}
+    for target, done in said.items():
+        assert done.returncode == 2 and f"{target}: not started: another run is writing {results}/ or {evidence}/" in done.stderr, done.stderr
+        assert f"{evidence} is being written by another run (pid {os.getpid()}: pytest e2e -m smoke (another run))" in done.stderr
+    assert not ran.exists() and (results / "first-run-result.json").is_file()
 
 
 def test_the_check_says_whether_a_run_holds_the_folder_and_which(tmp_path: Path) -> None:
@@ -71,3 +81,20 @@ def test_the_refusal_names_an_evidence_folder_of_its_own_too(tmp_path: Path) -> 
     with hold_results(results, "make e2e"):
         said = check(results).stderr
     assert "--alluredir" in said and "--output" in said, said
+
+
+def test_a_run_refuses_an_evidence_folder_another_run_writes_and_empties_none_of_it(tmp_path: Path) -> None:
+    """Two runs with results folders of their own shared the evidence folder (test-results/ by default), which the second
+    emptied as it started: the traces and screenshots of the first's failed journeys went. Held as the results folder is."""
+    evidence = tmp_path / "test-results"
+    (evidence / "e2e-a-failed-journey").mkdir(parents=True)
+    (evidence / "e2e-a-failed-journey" / "trace.zip").write_text("the first run's")
+    with hold_results(evidence, "pytest e2e (the first run)"):
+        done = pytest_e2e("-m", "smoke", f"--alluredir={tmp_path / 'allure-results'}", f"--output={evidence}")
+        held = check(tmp_path / "allure-results", evidence)
+    said = done.stdout + done.stderr
+    assert done.returncode == 4, said
+    assert f"{evidence} is being written by another run (pid {os.getpid()}: pytest e2e (the first run))" in said, said
+    assert (evidence / "e2e-a-failed-journey" / "trace.zip").read_text() == "the first run's"
+    assert held.returncode == IN_USE and held.stderr.count("being written by another run") == 1 and str(evidence) in held.stderr
+    assert check(tmp_path / "allure-results", evidence).returncode == 0

@@ -441,3 +441,29 @@ def test_clean_alluredir_refuses_a_folder_that_holds_more_than_results(tmp_path:
     done, written = run(tmp_path, "-p", "no:randomly", str(tmp_path / "test_fine.py"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (results / "old-result.json").exists() and [result["name"] for result in written] == ["test_fine"]
+
+
+def test_an_evidence_folder_that_holds_more_than_evidence_is_refused_and_left(tmp_path: Path) -> None:
+    """pytest e2e --output ~/Desktop: a run empties its --output as it starts (pytest-playwright's, done once by the run's
+    own process), so a folder holding anything but journeys' evidence is refused, its files left; one holding an earlier
+    run's evidence alone is emptied as before."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    evidence = tmp_path / "evidence"
+    journey = evidence / "e2e-test-sign-in-py-test-returning-user-chromium"
+    journey.mkdir(parents=True)
+    (journey / "trace.zip").write_text("")
+    (journey / "notes.txt").write_text("mine")
+    (evidence / "todo.txt").write_text("mine")
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert f"holds 2 file(s) or folder(s) that are no journey's evidence ({journey.name}, todo.txt)" in done.stderr, done.stderr
+    assert (evidence / "todo.txt").read_text() == "mine" and (journey / "notes.txt").read_text() == "mine"
+    (evidence / "todo.txt").unlink()
+    (journey / "notes.txt").unlink()
+    for name in ("test-failed-1.png", "test-finished-2.png", "trace-2.zip", "video.webm", "video-2.webm"):
+        (journey / name).write_text("")
+    (evidence / "e2e-a-journey-without-evidence").mkdir()
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not evidence.exists()
