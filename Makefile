@@ -28,6 +28,9 @@ ALLURE_INSTALL := test -d node_modules/allure || npm ci --silent --no-audit --no
 # the cache every pytest process compiles and assertion-rewrites the tree again (collection 2.9 s -> 1.8 s;
 # `make test` starts dozens of them).
 unexport PYTHONDONTWRITEBYTECODE
+# The recipes run the suite's own modules (python -m fixtures...., the stack's python -m mocks) from here, which
+# PYTHONSAFEPATH=1 would keep off the import path.
+unexport PYTHONSAFEPATH
 # make -n (and -t, -q) runs every recipe line that names $(MAKE), to show what the sub-make would do: a line that also
 # runs the journeys (e2e, smoke) starts with $(DRY_RUN_STOP), so that make -n prints it and the shell runs none of it.
 # MAKEFLAGS' first word holds the one-letter flags (-sn: "ns"), and is empty when there are none.

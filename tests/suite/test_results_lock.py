@@ -61,6 +61,17 @@ def test_make_report_and_make_e2e_refuse_a_results_folder_another_run_writes(tmp
     assert not ran.exists() and (results / "first-run-result.json").is_file()
 
 
+def test_make_runs_its_checks_with_the_working_folder_off_the_import_path(tmp_path: Path) -> None:
+    """PYTHONSAFEPATH=1 in the shell: make's check of the results folder (python -m fixtures.results_lock) said "No module
+    named fixtures", which make took for a folder another run writes."""
+    from fixtures.commands import venv_for_make
+    from tests.suite_run import suite_env
+
+    done = subprocess.run(["make", "--no-print-directory", "report", f"VENV={venv_for_make()}", f"RESULTS_DIR={tmp_path / 'none'}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, env={**suite_env(), "PYTHONSAFEPATH": "1"})
+    assert done.returncode == 2 and f"report: no results folder {tmp_path / 'none'}/" in done.stderr, done.stderr
+
+
 def test_the_check_says_whether_a_run_holds_the_folder_and_which(tmp_path: Path) -> None:
     results = tmp_path / "allure-results"
     assert check(results).returncode == 0  # no run ever: nothing made

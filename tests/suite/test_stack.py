@@ -208,6 +208,20 @@ def test_a_stack_starts_with_the_cached_keys_and_gives_its_new_ones_back(tmp_pat
     assert kept.read_text() == "new key" and stat.S_IMODE(kept.stat().st_mode) == 0o600
 
 
+def test_the_stack_starts_and_describes_itself_with_the_working_folder_off_the_import_path(tmp_path: Path,
+                                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """PYTHONSAFEPATH=1 in the shell that runs the journeys (Python then leaves the working folder off the import path):
+    the stack's `python -m mocks` said "No module named mocks", and the run that the stack refused its settings."""
+    from fixtures.stack_description import describe_stack
+
+    monkeypatch.setenv("PYTHONSAFEPATH", "1")
+    assert describe_stack(serve_command(None, ())).tenant == "contoso"
+    (tmp_path / "state").mkdir()
+    running = Stack(tmp_path / "state", key_cache=None)
+    running.stop()
+    assert running.info.description.tenant == "contoso"
+
+
 def test_the_stderr_tail_is_its_last_lines(tmp_path: Path) -> None:
     path = tmp_path / "stack.stderr"
     path.write_text("".join(f"line {n}\n" for n in range(1, 6)))
