@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fixtures.results_lock import IN_USE, hold_results, lock_path
+from fixtures.results_lock import IN_USE, hold_folder, lock_path
 from tests.suite_run import pytest_e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ def test_a_pytest_run_refuses_a_results_folder_another_run_writes_and_leaves_its
     results = tmp_path / "allure-results"
     results.mkdir()
     (results / "first-run-result.json").write_text("{}")
-    with hold_results(results, "pytest e2e (the first run)"):
+    with hold_folder(results, "pytest e2e (the first run)"):
         done = pytest_e2e("--collect-only", f"--alluredir={results}", "--clean-alluredir", f"--output={tmp_path / 'evidence'}")
     said = done.stdout + done.stderr
     assert done.returncode == 4, said
@@ -42,7 +42,7 @@ def test_make_report_and_make_e2e_refuse_a_results_folder_another_run_writes(tmp
     results.mkdir()
     (results / "first-run-result.json").write_text("{}")
     ran = tmp_path / "ran"
-    with hold_results(results, "pytest e2e (the first run)"):
+    with hold_folder(results, "pytest e2e (the first run)"):
         said = {target: subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", f"PYTEST=touch {ran} && :",
                                         f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}"], cwd=ROOT, capture_output=True,
                                        text=True, timeout=60, env=suite_env()) for target in ("report", "e2e")}
@@ -51,7 +51,7 @@ def test_make_report_and_make_e2e_refuse_a_results_folder_another_run_writes(tmp
         assert f"pid {os.getpid()}: pytest e2e (the first run)" in done.stderr, done.stderr
     assert not ran.exists() and (results / "first-run-result.json").is_file() and not (tmp_path / "report").exists()
     evidence = tmp_path / "test-results"  # their evidence folder held (a plain `pytest e2e` in another terminal): the same
-    with hold_results(evidence, "pytest e2e -m smoke (another run)"):
+    with hold_folder(evidence, "pytest e2e -m smoke (another run)"):
         said = {target: subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", f"PYTEST=touch {ran} && :",
                                         f"RESULTS_DIR={results}", f"EVIDENCE_DIR={evidence}", f"JUNIT={tmp_path / 'junit.xml'}"],
                                        cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env()) for target in ("e2e", "smoke")}
@@ -75,7 +75,7 @@ def test_make_runs_its_checks_with_the_working_folder_off_the_import_path(tmp_pa
 def test_the_check_says_whether_a_run_holds_the_folder_and_which(tmp_path: Path) -> None:
     results = tmp_path / "allure-results"
     assert check(results).returncode == 0  # no run ever: nothing made
-    with hold_results(results, "make e2e"):
+    with hold_folder(results, "make e2e"):
         held = check(results)
         assert held.returncode == IN_USE and f"pid {os.getpid()}: make e2e" in held.stderr
     assert lock_path(results) == tmp_path / ".allure-results.lock" and check(results).returncode == 0  # let go with its file
@@ -89,7 +89,7 @@ def test_the_refusal_names_an_evidence_folder_of_its_own_too(tmp_path: Path) -> 
     """A second run that takes the refusal's advice with a results folder alone still empties the first's evidence
     (pytest's --output, test-results/ by default, is emptied as a run starts): the refusal names both."""
     results = tmp_path / "allure-results"
-    with hold_results(results, "make e2e"):
+    with hold_folder(results, "make e2e"):
         said = check(results).stderr
     assert "--alluredir" in said and "--output" in said, said
 
@@ -100,7 +100,7 @@ def test_a_run_refuses_an_evidence_folder_another_run_writes_and_empties_none_of
     evidence = tmp_path / "test-results"
     (evidence / "e2e-a-failed-journey").mkdir(parents=True)
     (evidence / "e2e-a-failed-journey" / "trace.zip").write_text("the first run's")
-    with hold_results(evidence, "pytest e2e (the first run)"):
+    with hold_folder(evidence, "pytest e2e (the first run)"):
         done = pytest_e2e("-m", "smoke", f"--alluredir={tmp_path / 'allure-results'}", f"--output={evidence}")
         held = check(tmp_path / "allure-results", evidence)
     said = done.stdout + done.stderr
