@@ -337,6 +337,15 @@ def test_the_ci_runs_retry_an_infrastructure_failure_twice() -> None:
     assert smoke is not None and "$(PYTEST) e2e -m smoke" in smoke.group() and "--infra-reruns $(INFRA_RERUNS)" in smoke.group()
 
 
+def test_the_smoke_log_has_short_tracebacks_as_a_shards() -> None:
+    """README, CI: a shard's log has short tracebacks (`CI_TRACEBACKS`, as `make smoke`'s). make -n still runs the smoke's
+    line that calls $(MAKE) (its report): its shell here is /bin/true, so nothing runs."""
+    planned = subprocess.run(["make", "-n", "smoke", f"VENV={venv_for_make()}", "SHELL=/bin/true"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60).stdout
+    runs = [line for line in planned.splitlines() if " -m pytest e2e -m smoke" in line]
+    assert runs and all("--tb=short" in line for line in runs), planned
+
+
 def test_make_clean_removes_a_runs_output_and_keeps_the_report_history(tmp_path: Path) -> None:
     """docs/suite.md: ALLURE_HISTORY_PATH is kept by `make clean` (the trend and new/fixed failures need it)."""
     for folder in ("results", "report", ".allure"):

@@ -127,3 +127,19 @@ def test_the_readmes_times_are_the_codes(said: str, module: str, constant: str, 
     match = re.search(said, readme)
     assert match, f"README: {said}"
     assert getattr(importlib.import_module(module), constant) == int(match.group(1)) * unit
+
+
+def test_the_readmes_layout_names_what_mypy_checks_strictly() -> None:
+    """README, Layout: mypy strict over the folders it names, and over tests/ with check_untyped_defs but no annotations
+    required: pyproject.toml's settings say the same."""
+    import tomllib
+
+    row = next(line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `pyproject.toml` |"))
+    strict_part, _, tests_part = row.partition("mypy strict over ")[2].partition(", and over `tests/`")
+    named = {name.rstrip("/") for name in re.findall(r"`([^`]+)`", strict_part)}
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    strict = next(o for o in mypy["overrides"] if o.get("strict"))
+    assert {m.removesuffix(".*") for m in strict["module"]} == {n.removesuffix(".py") for n in named}, (named, strict["module"])
+    assert set(mypy["files"]) == {*named, "tests"}, mypy["files"]
+    tests = next(o for o in mypy["overrides"] if o["module"] == ["tests.*"])
+    assert "check_untyped_defs" in tests_part and tests["check_untyped_defs"] and not tests["disallow_untyped_defs"], tests
