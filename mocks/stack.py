@@ -38,7 +38,7 @@ from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.common import process_start
 from mocks.common import serve as common_serve
 from mocks.common.files import write_private
-from mocks.common.hosts import chromium_host_resolver_rules, is_loopback
+from mocks.common.hosts import chromium_host_resolver_rules, is_loopback, url_host
 from mocks.common.tls import TLSFiles, ca_unloadable, issue_local_certificates, spki_hash
 from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
@@ -285,17 +285,13 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     jwtms = create_jwtms()
     sites = {hosts[0]: b2c, "m.mobileid.ch": mobileid, "openid.mobileid.ch": mobileid, "jwt.ms": jwtms}
     run_urls = {p.policy_id: run_user_flow_url(b2c_settings, p) for p in b2c_settings.policies}
-    ready_url = f"https://{_url_host(address)}:{port}"
+    ready_url = f"https://{url_host(address)}:{port}"
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
                      state_dir=state_dir, spki=tls.spki(), run_urls=run_urls, b2c_settings=b2c_settings,
                      webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control,
                      description=_description(config, mobileid_settings, b2c_settings))
     index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}
     return host_router(sites, index), info, tls
-
-
-def _url_host(address: str) -> str:
-    return f"[{address}]" if ":" in address else address
 
 
 # --- running -----------------------------------------------------------------------------------
@@ -350,7 +346,7 @@ def _start_proxy(config: StackConfig, info: StackInfo) -> ConnectProxy | None:
 
     proxy = ConnectProxy(info.host_map, config.host, config.proxy_port)
     proxy.start()
-    info.proxy_url = f"http://{_url_host(config.host)}:{proxy.port}"
+    info.proxy_url = f"http://{url_host(config.host)}:{proxy.port}"
     return proxy
 
 

@@ -41,6 +41,11 @@ def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
     return mapping
 
 
+def url_host(address: str) -> str:
+    """``address`` as a URL's host: an IPv6 one in brackets (RFC 3986's ``[::1]:port``; ``::1:port`` parses as no URL)."""
+    return f"[{address}]" if ":" in address else address
+
+
 def format_host_map(mapping: HostMap) -> str:
     return ",".join(f"{host}={address}:{port}" for host, (address, port) in mapping.items())
 

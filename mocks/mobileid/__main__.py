@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mocks.common import serve
-from mocks.common.hosts import is_loopback
+from mocks.common.hosts import is_loopback, url_host
 from mocks.common.keys import SigningKeyError
 from mocks.faults import Fault, Side, parse_faults
 from mocks.mobileid.app import create_app
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         control = "on" + (" (token required)" if settings.control_token else "") if settings.control_on else "off"
         print(f"mobileid-issuer: {settings.issuer}", flush=True)
         print(f"mobileid-control: {control}", flush=True)
-        print(f"mobileid-ready: {scheme}://{args.host}:{port}", flush=True)
+        print(f"mobileid-ready: {scheme}://{url_host(args.host)}:{port}", flush=True)
 
     serve.run(
         app,

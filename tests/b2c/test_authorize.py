@@ -27,6 +27,7 @@ from .support import (
     as_page,
     authorize_url,
     b64url_json,
+    harness,
     oidc_provider,
     user_flow,
 )
@@ -187,6 +188,17 @@ def test_ui_locales_picks_the_page_language(shared: Harness, ui_locales: str | N
     assert f'<html lang="{lang}">' in page.html
     assert page.settings["locale"] == {"lang": lang}
     assert page.settings["_content"]["heading"] == heading
+
+
+@pytest.mark.parametrize(("customization", "ui_locales"), [(True, None), (False, "fr")], ids=["no ui_locales", "customization off"])
+def test_default_locale_is_a_user_flows_language_without_ui_locales_or_customization(
+        tmp_path, customization: bool, ui_locales: str | None) -> None:
+    """README, Settings: `default_locale` is a user flow's page language without `ui_locales` (or with language
+    customization off, then without `<html lang>`)."""
+    with harness(tmp_path, default_locale="de", language_customization=customization) as tenant:
+        page = as_page(tenant.browser().go(authorize_url(ui_locales=ui_locales)))
+    assert page.settings["_content"]["heading"] == "Anmelden"
+    assert ('<html lang="de">' in page.html) is customization and ("<html lang=" in page.html) is customization
 
 
 def test_domain_hint_goes_straight_to_the_identity_provider(shared: Harness) -> None:

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import os
+import queue
 import secrets
 import ssl
 import subprocess
@@ -228,6 +229,13 @@ class Started:
     process: subprocess.Popen[str]
     url: str  # what its ready line gives
     lines: list[str]  # what it printed up to there (stderr too)
+    output: queue.Queue[str | None]  # the rest, line by line, as it prints it
+
+    def printed(self, within: float = 10) -> list[str]:
+        """Everything it printed, once it has ended (after ``started``'s block): ``lines`` with the rest."""
+        with contextlib.suppress(EOFError):
+            read_until(self.output, time.monotonic() + within, lambda line: False, self.lines)
+        return self.lines
 
 
 def emulator_env(**settings: str) -> dict[str, str]:
@@ -241,13 +249,14 @@ def started(command: list[str], *, cwd: Path, env: Mapping[str, str], within: fl
     and errors in the failure otherwise), and ended after the block."""
     process = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen: list[str] = []
+    lines = output_lines(process)
     try:
         try:
-            ready = read_until(output_lines(process), time.monotonic() + within, lambda line: line.startswith("mobileid-ready:"), seen)
+            ready = read_until(lines, time.monotonic() + within, lambda line: line.startswith("mobileid-ready:"), seen)
         except (TimeoutError, EOFError) as error:
             how = "ended before it said it was ready" if isinstance(error, EOFError) else f"did not say it was ready within {within:g} s"
             raise AssertionError(f"the emulator {how}:\n" + "\n".join(seen[-40:])) from None
-        yield Started(process, ready.split(": ", 1)[1].strip(), seen)
+        yield Started(process, ready.split(": ", 1)[1].strip(), seen, lines)
     finally:
         process.terminate()
         process.wait(timeout=10)

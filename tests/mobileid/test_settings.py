@@ -19,7 +19,7 @@ from mocks.faults import Fault, Side, acting_on
 from mocks.mobileid import MobileIDSettings, load_settings
 from mocks.mobileid.settings import ConfigurationError
 from tests.mobileid import support
-from tests.mobileid.support import REDIRECTS, RP_POST, SECRETS, User, answer_of, authorize_params, started
+from tests.mobileid.support import REDIRECTS, RP_POST, SECRETS, WAITING_NUMBER, User, answer_of, authorize_params, redeem, started
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "mocks" / "mobileid" / "example-config.toml"
@@ -179,6 +179,36 @@ def test_command_line_prints_a_ready_line_and_serves() -> None:
         assert off.status_code == 404 and "the issuer https://idp.example.com is not loopback" in off.json()["error_description"], off.text
     with started([*command[:-4], "--issuer", "http://localhost:8080"], cwd=ROOT, env=emulator_env()) as emulator:
         assert "mobileid-control: on" in emulator.lines  # loopback host and issuer: tests on this machine
+
+
+def test_the_ready_line_is_a_url_on_an_ipv6_address_too() -> None:
+    """README: the ready line is the emulator's URL; on ``--host ::1`` it said ``http://::1:PORT``, which parses as no URL."""
+    command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--host", "::1", "--issuer", "http://localhost:8080", "--log-level", "warning"]
+    with started(command, cwd=ROOT, env=emulator_env()) as emulator:
+        assert re.fullmatch(r"http://\[::1\]:\d+", emulator.url), emulator.url
+        assert httpx.get(f"{emulator.url}/.well-known/openid-configuration").status_code == 200
+
+
+def test_secrets_tokens_and_codes_are_never_logged(tmp_path: Path) -> None:
+    """README, Control API: "Secrets, tokens and codes are never logged". A whole sign-in at --log-level debug, answered
+    through the control API with its token, leaves none of them in the emulator's output (all of it, after the ready line too)."""
+    token = "control-" + "t" * 24
+    client = {"MOBILEID_CLIENT_ID": RP_POST, "MOBILEID_CLIENT_SECRET": SECRETS[RP_POST], "MOBILEID_REDIRECT_URIS": REDIRECTS[RP_POST]}
+    command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "debug"]
+    with started(command, cwd=ROOT, env=emulator_env(**client, MOBILEID_CONTROL_TOKEN=token)) as emulator, \
+            httpx.Client(base_url=emulator.url, timeout=30) as http:
+        user = User(http)
+        session = user.start_transaction(WAITING_NUMBER, authorize_params(response_mode="form_post"))  # the waiting page posts it
+        approved = http.post(f"/control/phones/{WAITING_NUMBER}/approve", headers={"Authorization": f"Bearer {token}"})
+        assert approved.status_code == 200, approved.text
+        answer = user.finish(session)
+        assert answer.code, answer
+        tokens = redeem(http, answer.code).json()
+        assert http.get("/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}).status_code == 200
+    said = "\n".join(emulator.printed())
+    assert "control: transaction" in said, said  # the sign-in was logged, without what follows
+    for secret in (token, SECRETS[RP_POST], answer.code, tokens["access_token"], tokens["id_token"]):
+        assert secret not in said, said
 
 
 @pytest.mark.parametrize("host_and_issuer", [["--host", "192.0.2.1", "--issuer", "http://localhost:8080"],  # the address alone

@@ -60,14 +60,17 @@ def test_faults_are_split_between_b2c_and_mobile_id(tmp_path: Path) -> None:
 
 
 def test_state_dir_keeps_the_ca_and_the_keys(tmp_path: Path) -> None:
+    """mocks/b2c/README.md: --state-dir keeps "the signing keys": the user flows' and the custom policies' (one key each)."""
+    keys = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/{}/discovery/v2.0/keys"
+    policies = ("B2C_1_signupsignin", "B2C_1A_signup_signin")
     with running_stack(StackConfig(port=0, state_dir=tmp_path)) as first:
         ca, spki, secret = first.ca_path.read_bytes(), first.spki, first.webapp_secret
         with http(first) as client:
-            kid = client.get("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/discovery/v2.0/keys").json()["keys"][0]["kid"]
+            kids = [client.get(keys.format(policy)).json()["keys"][0]["kid"] for policy in policies]
     with running_stack(StackConfig(port=0, state_dir=tmp_path)) as second:
         assert second.ca_path.read_bytes() == ca and second.spki == spki and second.webapp_secret == secret
         with http(second) as client:
-            assert client.get("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/discovery/v2.0/keys").json()["keys"][0]["kid"] == kid
+            assert [client.get(keys.format(policy)).json()["keys"][0]["kid"] for policy in policies] == kids
 
 
 def test_a_state_dir_not_there_yet_is_made_with_its_parents_and_kept(tmp_path: Path) -> None:
