@@ -136,7 +136,9 @@ def test_secret_values_are_found_by_the_settings_name_webhooks_included() -> Non
     env = {"MOBILEID_CONTROL_TOKEN": "control-token-1", "TEAMS_WEBHOOK_URL": "https://chat.example/hook/abc",
            "B2C_WEBAPP1_CLIENT_SECRET": "webapp-secret", "B2C_TENANT": "contoso-tenant", "SHORT_TOKEN": "abc",
            # docs/suite.md names these two too: a test account's password, a deployed emulator's key in the environment
-           "MOBILEID_TEST_PASSWORD": "test-account-password", "signing_private_key": "-----BEGIN PRIVATE KEY-----x"}
+           "MOBILEID_TEST_PASSWORD": "test-account-password", "signing_private_key": "-----BEGIN PRIVATE KEY-----x",
+           # named like a token, but the claim names the app relies on: the report must keep them readable
+           "E2E_TOKEN_CONTRACT": "name,idp,newUser,oid"}
     assert sorted(secret_values(env)) == ["-----BEGIN PRIVATE KEY-----x", "control-token-1", "https://chat.example/hook/abc",
                                           "test-account-password", "webapp-secret"]
 
