@@ -134,7 +134,11 @@ def main(argv: list[str]) -> int:
         server, endpoint = start_server(env)
         print(f"browser server: {endpoint} (playwright run-server, pid {server.pid})", flush=True)
         try:
-            return run_to_its_end(command, cwd=ROOT, env={**os.environ, "E2E_BROWSER_WS_ENDPOINT": endpoint})
+            try:
+                return run_to_its_end(command, cwd=ROOT, env={**os.environ, "E2E_BROWSER_WS_ENDPOINT": endpoint})
+            except OSError as error:  # not found, not executable: the server is stopped below all the same
+                raise SystemExit(f"browser server: cannot run {command[0]!r} ({error.strerror or error}): give a command on "
+                                 "PATH or its path, e.g. -- python -m pytest e2e -m smoke") from None
         finally:
             stop_server(server)
 

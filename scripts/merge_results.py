@@ -118,7 +118,25 @@ def read_result(path: Path) -> dict[str, Any] | str:
         result = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         return f"{type(error).__name__}: {error}"
-    return result if isinstance(result, dict) else f"a JSON {type(result).__name__}, not a result"
+    if not isinstance(result, dict):
+        return f"a JSON {type(result).__name__}, not a result"
+    return misshapen(result) or result
+
+
+def misshapen(result: dict[str, Any]) -> str | None:
+    """What of a result's fields the scripts read is not of Allure's shape (a file written by hand, or by another tool),
+    else None: such a file stands as unreadable, rather than stop the merge, the gate and the message on it."""
+    for field in ("labels", "parameters", "steps"):
+        value = result.get(field)
+        if value is not None and not (isinstance(value, list) and all(isinstance(item, dict) for item in value)):
+            return f"its {field!r} is not a list of objects"
+    if any(not isinstance(label.get("name"), str | None) or "value" not in label for label in result.get("labels") or []):
+        return "a label without a name and a value"
+    if not isinstance(result.get("statusDetails"), dict | None):
+        return "its 'statusDetails' is not an object"
+    if not isinstance(result.get("stop"), int | float | None) or isinstance(result.get("stop"), bool):
+        return "its 'stop' is not a time in milliseconds"
+    return None
 
 
 def unreadable(path: Path, why: str) -> dict[str, Any]:
@@ -365,7 +383,11 @@ def main(argv: list[str]) -> int:
         where = f"{args.shards_in} has no allure-results-* folder and no results" if args.shards_in else "no shard folder given"
         raise SystemExit(f"merge: no shard results: {where} (CI: no allure-results-* artifact was downloaded)")
     missing = missing_shards(args.shards, args.expect) if args.expect is not None else []
-    notes = merge(args.shards, args.into, missing)
+    try:
+        notes = merge(args.shards, args.into, missing)
+    except OSError as error:  # --into where no folder can be made or written (under a file, a read-only place)
+        raise SystemExit(f"merge: cannot write the merged results beside {args.into} ({error.strerror or error}: {error.filename}): "
+                         "give --into a folder in a place you can write") from None
     notes += [f"{shard.words} gave no results: recorded as broken (cause {INFRASTRUCTURE})" for shard in missing]
     for note in notes:
         print(f"merge: {note}")

@@ -68,8 +68,8 @@ def target_of(results: Path) -> str | None:
     """Where the journeys ran, in words, as the run wrote it in the results' ``environment.properties`` (``target``);
     None without one. The title says it on every CI, from the run itself rather than from the pipeline's settings."""
     try:
-        lines = (results / "environment.properties").read_text().splitlines()
-    except OSError:
+        lines = (results / "environment.properties").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):  # none, or not text (cut short while written): the title without it
         return None
     target = next((line.split("=", 1)[1].strip() for line in lines if line.startswith("target=")), None)
     return {"tenant": "tenant", "local": "local stack"}.get(target or "")

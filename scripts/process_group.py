@@ -14,6 +14,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+if __name__ == "__main__":  # python scripts/process_group.py: a library, which scripts/*.py import
+    raise SystemExit("scripts/process_group.py is not a command: the scripts import it (scripts.process_group); run one of them, "
+                     "e.g. python scripts/browser_server.py --help")
+
 from mocks.common.parent import STOP_SIGNALS
 
 

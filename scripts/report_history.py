@@ -43,7 +43,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("history", type=Path, metavar="HISTORY_FILE", help="Allure's history file (ALLURE_HISTORY_PATH)")
     parser.add_argument("run_id", metavar="RUN_ID", help="the CI run's id; empty outside CI")
     args = parser.parse_args(argv)
-    print(before_this_run(args.history, args.run_id.strip()))
+    if args.history.is_dir():  # Allure writes its history to a file: a folder here is a setting pointed at the wrong place
+        print(f"history: {args.history} is a folder; give ALLURE_HISTORY_PATH the file Allure keeps its history in "
+              "(default .allure/history.jsonl)", file=sys.stderr)
+        return 2
+    try:
+        print(before_this_run(args.history, args.run_id.strip()))
+    except OSError as error:
+        print(f"history: cannot keep {args.history} as before this run ({error.strerror or error}: {error.filename}): "
+              "give ALLURE_HISTORY_PATH a file in a folder you can write", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -144,9 +144,16 @@ def main(argv: list[str]) -> int:
                         "shard-check/; emptied first: another must be new, empty, or an earlier check's)")
     parser.add_argument("--venv", default=venv_for_make(), help="virtual environment make uses")
     args = parser.parse_args(argv)
-    select = shlex.split(args.select)
+    try:
+        select = shlex.split(args.select)
+    except ValueError as error:  # an unclosed quote
+        raise SystemExit(f"shard check: --select {args.select!r}: {error}; give it as a shell would, e.g. --select=\"-m smoke\"") from None
     out = args.out.resolve()
-    empty_own_folder(out)
+    try:
+        empty_own_folder(out)
+    except OSError as error:
+        raise SystemExit(f"shard check: --out {out} cannot be made ({error.strerror or error}: {error.filename}): "
+                         "give a new or empty folder in a place you can write") from None
 
     expected = collected(select)
     if not expected:

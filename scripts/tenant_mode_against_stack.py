@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from fixtures.alive import alive_folder  # noqa: E402
 from fixtures.settings import SUITE_PREFIXES, SettingsError, page_build_delay  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
-from fixtures.stack import Stack, tenant_settings  # noqa: E402
+from fixtures.stack import Stack, StackStartError, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
 from scripts.process_group import main_stopped_cleanly, run_to_its_end  # noqa: E402
 
@@ -61,7 +61,12 @@ def main(pytest_args: list[str]) -> int:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         folder = os.environ.get("E2E_STACK_POLICIES") or None
-        stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay))
+        try:
+            stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay))
+        except StackStartError as error:  # the stack's own words say what it refused (E2E_STACK_POLICIES, a policy key)
+            first = (str(error).splitlines() or [""])[0].split("; command:", 1)[0]  # the command and its usage: not for people
+            given = [name for name in ("E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS") if os.environ.get(name, "").strip()]
+            raise SystemExit(f"tenant mode: {first}" + (f" (from {' and '.join(given)})" if given else "")) from None
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}
             if folder:  # the files such a tenant was given: the journeys read its texts from them, as a team's run does
