@@ -162,9 +162,10 @@ def _absolute_uri(uri: str) -> bool:
     scheme (``javascript://x/%0A...`` included). Which code B2C gives for it is unconfirmed (README, its error table)."""
     try:
         parts = urlsplit(uri)
+        host, _ = parts.hostname, parts.port  # a port that is no number from 0 to 65535 raises too
     except ValueError:  # an unclosed IPv6 bracket, a netloc that changes under NFKC: not a URI anything can go to
         return False
-    return (bool(parts.scheme and parts.netloc) and parts.scheme.lower() not in UNSAFE_SCHEMES
+    return (bool(parts.scheme and host) and parts.scheme.lower() not in UNSAFE_SCHEMES
             and not any(c.isspace() or ord(c) < 32 for c in uri))
 
 

@@ -77,7 +77,9 @@ def test_a_custom_policy_that_enforces_the_hint_on_logout_wants_one(start: Calla
 
 
 @pytest.mark.parametrize("target", ["javascript:alert(1)", "javascript://x/%0Aalert(1)", "/relative", "data:text/html,hi",
-                                    "data://text/html,hi", "vbscript://x", "JavaScript://x/%0Aalert(1)"])
+                                    "data://text/html,hi", "vbscript://x", "JavaScript://x/%0Aalert(1)",
+                                    # no host, or a port that is no port: a Location no browser or HTTP client can follow
+                                    "https://:443/", "https://user@/", "https://[::1]:x/", "https://jwt.ms:99999", "https://jwt.ms:-1"])
 def test_a_target_that_is_not_an_absolute_uri_is_refused(tenant: Harness, target: str) -> None:
     page = logout(tenant, "B2C_1_signupsignin", post_logout_redirect_uri=target)
     assert isinstance(page, Page) and page.error_detail().startswith("AADB2C90287")
