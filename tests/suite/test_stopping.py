@@ -265,6 +265,38 @@ def test_a_closed_terminal_stops_the_run_after_the_journey_running(tmp_path: Pat
     assert done.returncode == 2 and "1 passed" in done.stdout and "Interrupted: stopped by SIGHUP" in done.stdout, done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("told", ["SIGTERM", "SIGHUP"])
+def test_a_stop_the_whole_process_group_hears_lets_the_journey_running_end(tmp_path: Path, told: str) -> None:
+    """docs/suite.md: SIGTERM (a cancelled job) or SIGHUP (a closed terminal) to the run's whole process group, as they
+    come, stops the run after the journey running, as told to pytest alone: the stack was in the group and ended at once,
+    and the journey failed as "the local stack exited mid-run"."""
+    from tests.suite_run import processes_naming
+
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "told_mid_journey.py").write_text(  # as the journey submits its number on Mobile ID's page
+        "import os, signal\n"
+        "from pages.mobileid_login import MobileIDLoginPage\n"
+        "submit = MobileIDLoginPage.sign_in_with\n"
+        "def told(self, number, **how):\n"
+        f"    os.killpg(os.getpgid(0), signal.{told})\n"
+        "    return submit(self, number, **how)\n"
+        "MobileIDLoginPage.sign_in_with = told\n")
+    env = {**{k: v for k, v in suite_env().items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")},
+           "PYTHONPATH": str(tmp_path), "TMPDIR": str(tmp_path / "tmp")}
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-p", "told_mid_journey", "-p", "no:cacheprovider", "-q", "-n", "0",
+                            "-k", "test_returning_user_signs_in and b2c_1_signupsignin", f"--output={tmp_path / 'output'}"],
+                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output, _ = run.communicate(timeout=60)
+        left = processes_naming(str(tmp_path / "tmp"))  # looked at before the clean-up below
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 2 and f"Interrupted: stopped by {told}" in output, tail(output)
+    assert "1 passed" in output and "failed" not in output and "stack exited" not in output, tail(output)
+    assert left == []
+
+
 def test_a_script_told_to_stop_lets_its_pytest_stop_as_it_would_alone(tmp_path: Path) -> None:
     """SIGTERM to the script (a browser-server or tenant-mode run) is passed on; after Ctrl-C, which the child had too,
     the child is waited for rather than killed a quarter of a second later, before it could stop its stack."""
