@@ -96,7 +96,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--redirect-uri", help="redirect_uri sent to B2C (default B2C_REDIRECT_URI), e.g. an unregistered one")
     p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
-    p.add_argument("--slowmo", type=int, default=0, metavar="MS", help="slow every browser action down by MS milliseconds (the "
+    p.add_argument("--slowmo", type=int, default=0, metavar="MS", help=f"slow every browser action down by MS milliseconds, at most {MAX_SLOWMO_MS} (the "
                    f"journey's time limit, {JOURNEY_LIMIT_S} s, grows by {SLOWED_ACTIONS} x MS)")
     p.add_argument("--out", default="repro-results", type=non_empty("--out", "a folder"), help="folder for the bundle, made if missing (default repro-results/)")
     p.add_argument("--from-har", metavar="FILE", type=non_empty("--from-har", "the HAR file"),
@@ -152,6 +152,9 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
             raise UsageError(f"{flag} {value!r} is not {what}; e.g. {flag} {example}")
     if args.slowmo < 0:
         raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")
+    if args.slowmo > MAX_SLOWMO_MS:  # more would make the journey's time limit years (or overflow pytest-timeout's timer)
+        raise UsageError(f"--slowmo {args.slowmo} is more than {MAX_SLOWMO_MS} milliseconds (a minute per browser action); "
+                         "give fewer milliseconds, e.g. --slowmo 500")
     from fixtures.browser import display_missing  # the suite's rule; imported here to keep `--help` light
 
     if args.headed and (missing := display_missing(env, platform)):
@@ -313,6 +316,7 @@ def shown_key(key: str) -> str:
 # this many, each slowed down by --slowmo.
 JOURNEY_LIMIT_S = 300
 SLOWED_ACTIONS = 100
+MAX_SLOWMO_MS = 60_000  # --slowmo's most: a minute per browser action, a time limit of under two hours
 
 
 def journey_limit(args: argparse.Namespace) -> float:

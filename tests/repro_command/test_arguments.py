@@ -59,6 +59,9 @@ def args(*argv: str):
     (["--attempt", "2"], "--attempt only goes with --from-har"),
     (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
     (["--slowmo", "-1"], "--slowmo -1 must be 0 or more"),  # the boundary: 0 is the default, and the least
+    # A number of milliseconds no journey can wait out: pytest-timeout's timer overflowed (an INTERNALERROR traceback).
+    (["--slowmo", "99999999999999999999"], "--slowmo 99999999999999999999 is more than 60000 milliseconds"),
+    (["--slowmo", "60001"], "--slowmo 60001 is more than 60000 milliseconds"),  # the boundary: 60000 is the most
     (["--run"], "--run only goes with --from-har"),
     # Contradictions that would read as a reproduced bug: B2C can only answer prompt=none with AADB2C90077 then.
     (["--prompt", "none", "--journey", "sign-up"], "--prompt none with --journey sign-up: prompt=none asks B2C to answer from"),
@@ -74,6 +77,7 @@ def test_arguments_as_a_reporter_writes_them_are_taken() -> None:
     """An outcome in another case or with an underscore, and a login hint with spaces (B2C takes it URL-encoded)."""
     given = args("--outcome", "User_Cancel", "--login-hint", "+41 79 123 45 67")
     check(given, {})
+    check(args("--slowmo", "60000"), {})  # the most --slowmo takes
     assert given.outcome == "user-cancel"
     command = pytest_command(given, Path("/tmp/work"), video=False)
     assert command[command.index("--repro-login-hint") + 1] == "+41 79 123 45 67"
