@@ -81,3 +81,19 @@ def test_an_error_redirect_of_a_tenant_configuration_code_is_the_tenants_naming_
     assert failure.value.cause.name == causes.TENANT_CONFIGURATION, failure.value.cause
     assert failure.value.cause.detail.startswith("AADB2C90057 (the app does not allow the implicit flow)"), failure.value.cause
     b2c.validate.assert_not_called()  # no token to check
+
+
+def test_b2c_keeping_its_sign_in_page_names_in_the_cause_what_the_app_was_to_get(page: Page) -> None:
+    """The cause's detail is the line the nightly's message and report group by: B2C that drops Mobile ID's error and shows
+    its sign-in page again (idp-error-swallowed) names the error the app never got there, not only "a redirect"."""
+    journey = journey_on(page)
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
+        body='<html><body><div id="api" data-name="Unified"><div class="claims-provider-list-buttons">'
+             '<button class="accountButton" id="MobileIDExchange">Mobile ID</button></div></div></body></html>',
+        content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/oauth2/v2.0/authorize")
+    with pytest.raises(JourneyFailure) as failure:
+        journey.redirect(request(), timeout=2_000, expecting="Mobile ID's error as AADB2C90273")
+    assert failure.value.cause == causes.Cause(
+        causes.BROKEN_PROMISE, "expected a redirect to https://jwt.ms with Mobile ID's error as AADB2C90273; "
+                               "the browser shows B2C's sign-in page"), failure.value.cause
