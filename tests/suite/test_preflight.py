@@ -116,8 +116,10 @@ def test_the_stack_passes_every_row(stack: Stack, run: Run) -> None:
          "AADB2C90057", "ID tokens (used for implicit"),
         ({"B2C_POLICIES": "B2C_1_doesnotexist,B2C_1A_signup_signin"}, "B2C_1_doesnotexist: discovery",
          "no such policy", "remove it from B2C_POLICIES"),
+        ({"B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1_signupsignin"}, "B2C_1_signupsignin: discovery",
+         "contoso.b2clogin.com knows no tenant fabrikam.onmicrosoft.com", "check B2C_TENANT"),
     ],
-    ids=["unregistered redirect URI", "unknown client", "implicit flow off", "a policy the tenant lacks"],
+    ids=["unregistered redirect URI", "unknown client", "implicit flow off", "a policy the tenant lacks", "another tenant's name"],
 )
 def test_a_tenant_set_up_wrong_fails_that_row_alone_with_the_fix(stack: Stack, setting: dict[str, str], row: str, detail: str, fix: str, run: Run) -> None:
     bad = failed(run(stack, **setting))
@@ -467,6 +469,16 @@ def test_a_failing_discovery_is_infrastructure_not_a_missing_policy() -> None:
     missing = preflight_answered_by(lambda request: httpx.Response(404, json={"error": "AADB2C90022"}))
     missing.policy_metadata("B2C_1_susi")
     assert "the tenant has no such policy" in missing.rows[0].detail and missing.rows[0].cause == TENANT_CONFIGURATION
+
+
+def test_a_404_without_b2cs_code_names_the_tenant_setting_not_only_the_policy() -> None:
+    """B2C_TENANT not the tenant at B2C_DOMAIN (a custom domain): a bare 404, no AADB2C90022; every policy's row must not
+    say only "create the policy", which a team would do for policies it has."""
+    check = preflight_answered_by(lambda request: httpx.Response(404, text="Not Found"))
+    check.policy_metadata("B2C_1_susi")
+    [row] = check.rows
+    assert row.failed and "knows no tenant fabrikam.onmicrosoft.com" in row.detail and row.fix.startswith("check B2C_TENANT"), row
+    assert row.cause == TENANT_CONFIGURATION
 
 
 def test_a_policy_whose_jwks_has_no_keys_fails_its_row_and_is_not_checked_further() -> None:

@@ -480,6 +480,15 @@ def test_a_control_token_with_a_pasted_dash_is_named_never_shown() -> None:
     assert "MOBILEID_CONTROL_TOKEN has a character outside ASCII" in str(raised.value) and "SECRET" not in str(raised.value)
 
 
+@pytest.mark.parametrize("token", ["ctl-SECRET-1234\nx", "ctl-SECRET\x1b1234"], ids=["line break", "escape"])
+def test_a_control_token_with_a_line_break_is_named_never_shown(token: str) -> None:
+    """A token pasted over two lines: no header carries it (httpx's error would print it, blamed on the control URL)."""
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": token})
+    assert "MOBILEID_CONTROL_TOKEN has a line break or another control character" in str(raised.value), raised.value
+    assert "SECRET" not in str(raised.value)
+
+
 def test_a_url_given_as_the_tenant_is_one_mistake_said_once() -> None:
     with pytest.raises(SettingsError) as raised:
         build_settings({**TENANT, "B2C_TENANT": "https://fabrikam.b2clogin.com"})
@@ -583,6 +592,21 @@ def test_the_tenants_policy_files_are_read_from_its_setting_and_only_against_a_t
         build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path / "empty")})
     with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES only applies to E2E_TARGET=tenant"):
         build_settings({"B2C_POLICY_FILES": str(tmp_path)}, LOCAL_STACK)
+
+
+def test_policy_files_without_a_listed_custom_policy_or_that_do_not_parse_stop_the_run_before_any_journey(tmp_path) -> None:
+    """The journeys read a custom policy's texts from B2C_POLICY_FILES: a folder holding only the base files (no
+    relying party of B2C_POLICIES' custom policy, nor the seed's) failed each of that policy's journeys mid-run, as
+    "other"; a file that is no XML likewise. Both are the setting's, said at the start."""
+    (tmp_path / "TrustFrameworkBase.xml").write_text('<TrustFrameworkPolicy PolicyId="B2C_1A_TrustFrameworkBase"/>')
+    custom = {**TENANT, "B2C_POLICIES": "B2C_1_susi,B2C_1A_susi", "B2C_POLICY_FILES": str(tmp_path)}
+    with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES='.*' has no file of B2C_1A_susi \(B2C_POLICIES\)"):
+        build_settings(custom)
+    (tmp_path / "SignUpOrSignin.xml").write_text('<TrustFrameworkPolicy PolicyId="b2c_1a_SUSI"/>')  # B2C ignores case
+    assert build_settings(custom).policy_files == str(tmp_path)
+    (tmp_path / "Broken.xml").write_text("<TrustFrameworkPolicy")
+    with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES: .*Broken.xml cannot be read as XML"):
+        build_settings(custom)
 
 
 def test_a_browser_server_key_in_its_urls_path_is_a_secret_the_run_never_shows() -> None:
