@@ -125,3 +125,18 @@ def test_the_run_says_what_its_journeys_run_against_and_a_env_file_it_does_not_r
     assert f"{tmp_path / '.env'} is not read: the suite reads {ROOT / '.env'}" in output, tail(output)
     # Playwright's own log asked for: said to be unredacted, as the suite cannot clean what the driver writes itself
     assert "DEBUG=pw:...: Playwright's own log (every URL, a token's fragment among them) is written unredacted" in output, tail(output)
+
+
+def test_a_run_from_a_folder_whose_env_asks_for_the_tenant_stops_rather_than_pass_locally(tmp_path: Path) -> None:
+    """`pytest -m smoke` from a folder whose .env sets E2E_TARGET=tenant: that .env is not read, and the run passed against
+    the local stack, a green pre-release smoke for a tenant it never met. It stops before any journey, naming both files;
+    E2E_TARGET in the environment is a choice made, and runs."""
+    (tmp_path / ".env").write_text("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n")
+    command = [sys.executable, "-m", "pytest", str(ROOT / "e2e"), "-p", "no:cacheprovider", "-n", "0", "-k",
+               "test_an_error_redirect_echoes_the_state and b2c_1_signupsignin"]
+    stopped = subprocess.run(command, cwd=tmp_path, env=suite_env({}), capture_output=True, text=True, timeout=120)
+    said = stopped.stdout + stopped.stderr
+    assert stopped.returncode == 4 and "passed" not in said, tail(said)
+    assert f"{tmp_path / '.env'} says E2E_TARGET=tenant, but the suite reads {ROOT / '.env'}, not it" in said, tail(said)
+    chosen = subprocess.run(command, cwd=tmp_path, env=suite_env({"E2E_TARGET": "local"}), capture_output=True, text=True, timeout=120)
+    assert chosen.returncode == 0 and "1 passed" in chosen.stdout, tail(chosen.stdout + chosen.stderr)
