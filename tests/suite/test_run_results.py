@@ -467,3 +467,16 @@ def test_an_evidence_folder_that_holds_more_than_evidence_is_refused_and_left(tm
     done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", str(tmp_path / "test_fine.py"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert not evidence.exists()
+
+
+@pytest.mark.parametrize("results", ["evidence", "evidence/allure-results"], ids=["the results folder", "a folder holding it"])
+def test_an_evidence_folder_that_is_or_holds_the_results_folder_is_refused(tmp_path: Path, results: str) -> None:
+    """--output equal to --alluredir (or above it): the run empties its evidence folder as it starts, after it made the
+    results folder, and allure-pytest's first result had no folder to go to (an INTERNALERROR, no result). Refused first."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={tmp_path / 'evidence'}", f"--alluredir={tmp_path / results}",
+                               "--clean-alluredir", str(tmp_path / "test_fine.py"))
+    said = done.stdout + done.stderr
+    assert done.returncode == 4 and "INTERNALERROR" not in said, said
+    assert f"--output {tmp_path / 'evidence'} (the journeys' evidence folder) is or holds --alluredir {tmp_path / results}" in done.stderr, said

@@ -144,7 +144,8 @@ def test_ctrl_c_at_the_terminal_mid_journey_stops_the_tracing_run_in_order(tmp_p
 
 @pytest.mark.parametrize(("told", "why"), [
     ("os.kill(os.getpid(), signal.SIGINT)", "Ctrl-C"),
-    # A cancelled CI job signals the process group: pytest is told, and the stack ends at once.
+    # Every process of the run told (the stack is in a session of its own, so a signal to pytest's process group reaches
+    # pytest alone: test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started): the stack ends as it starts.
     ("os.kill(os.getpid(), signal.SIGTERM); process.terminate()", "stopped by SIGTERM"),
 ])
 def test_a_run_told_to_stop_while_it_starts_its_stack_says_so_and_leaves_no_stack(tmp_path: Path, told: str, why: str) -> None:
