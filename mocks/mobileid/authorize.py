@@ -17,7 +17,16 @@ from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.locales import language_from_ui_locales
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
-from mocks.mobileid.settings import KNOWN_ACRS, KNOWN_SCOPES, MAX_DTBD, NOT_SERVED_SCOPES, SERIAL, ClientSettings, MobileIDSettings, is_al4
+from mocks.mobileid.settings import (
+    KNOWN_ACRS,
+    KNOWN_SCOPES,
+    NOT_SERVED_SCOPES,
+    SERIAL,
+    ClientSettings,
+    MobileIDSettings,
+    dtbd_limit,
+    is_al4,
+)
 
 # Parameters Mobile ID tells clients not to send ([GS]); PAR/JAR are not emulated.
 FORBIDDEN = ("display", "max_age", "id_token_hint", "claims", "request", "request_uri", "registration")
@@ -156,7 +165,7 @@ def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: st
         if login_hint.manual_input:
             raise _Reject(errors.HINT_AL4_MANUAL)
     dtbd = single(params, "dtbd", max_length=1000)
-    if dtbd is not None and (len(dtbd) > MAX_DTBD or not dtbd.startswith(client.dtbd_prefix)):
+    if dtbd is not None and (len(dtbd) > dtbd_limit(dtbd) or not dtbd.startswith(client.dtbd_prefix)):
         raise _Reject(errors.DTBD_INVALID)
     return LoginRequest(
         client=client,

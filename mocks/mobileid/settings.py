@@ -53,6 +53,20 @@ def is_al4(acr: str) -> bool:
 
 
 MAX_DTBD = 239  # characters of a dtbd (the text the phone shows), past which authorize answers mid_auth_4000
+MAX_DTBD_NON_GSM = 119  # the same limit for a dtbd with any character outside GSM 03.38 (reference mobileid.md section 3)
+# GSM 03.38: the default alphabet (its escape code left out) and the extension table's characters.
+GSM_03_38 = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+    "\f^{}\\[~]|€"
+)
+
+
+def dtbd_limit(text: str) -> int:
+    """How long a dtbd like ``text`` may be: 239 characters, or 119 once any of them is outside GSM 03.38."""
+    return MAX_DTBD if set(text) <= GSM_03_38 else MAX_DTBD_NON_GSM
+
+
 SERIAL = re.compile(r"MIDCHE[A-Z0-9]{10}", re.IGNORECASE)  # a user's Mobile ID serial, as login_hint's sn gives it
 # What a client may ask for unless its onboarding says otherwise: the SIM/App levels without extra checks.
 DEFAULT_ALLOWED_ACRS = ("mid_al2_any", "mid_al3_any", "mid_al3_simcard", "mid_al3_mobileapp")
@@ -90,8 +104,8 @@ class ClientSettings(_Strict):
     @field_validator("dtbd_prefix")
     @classmethod
     def _prefix_fits_a_dtbd(cls, value: str) -> str:
-        if len(value) > MAX_DTBD:  # every dtbd must start with it, and none may be longer than MAX_DTBD: all would be refused
-            raise ValueError(f"dtbd_prefix is {len(value)} characters, longer than a dtbd may be ({MAX_DTBD}): shorten it")
+        if len(value) > dtbd_limit(value):  # every dtbd must start with it, and none may be longer: all would be refused
+            raise ValueError(f"dtbd_prefix is {len(value)} characters, longer than a dtbd may be ({dtbd_limit(value)}): shorten it")
         return value
 
     @field_validator("client_id")

@@ -102,6 +102,8 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"code_challenge_method": "S256"}, "invalid_request", "mid_req_1900"),
         ({"response_mode": "fragment"}, "invalid_request", "mid_req_1900"),
         ({"dtbd": "x" * 240}, "invalid_request", "mid_auth_4000"),
+        ({"dtbd": "\u00ea" * 120}, "invalid_request", "mid_auth_4000"),  # outside GSM 03.38: 119 at most (reference, section 3)
+        ({"dtbd": "x" * 119 + "\u00e7"}, "invalid_request", "mid_auth_4000"),  # one such character is enough (ç; Ç is GSM)
         ({"dtbd": "x" * 1001}, "invalid_request", "mid_req_1900"),  # past the parameter's own limit (README)
         ({"nonce": "n" * 5000}, "invalid_request", "mid_req_1900"),
         ({"nonce": "n" * 2001}, "invalid_request", "mid_req_1900"),
@@ -407,6 +409,14 @@ def test_a_dtbd_must_start_with_the_clients_dtbd_prefix(start_emulator) -> None:
         user.start_transaction(params=authorize_params(dtbd="Contoso: Pay 10 CHF?"))
         [transaction] = http.get("/control/transactions").json()["transactions"]
         assert transaction["message"] == "Contoso: Pay 10 CHF?"
+
+
+@pytest.mark.parametrize("dtbd", ["\u00e9\u20ac[x" * 59 + "xxx", "\u00ea" * 119], ids=["239 GSM 03.38 characters", "119 others"])
+def test_a_dtbd_within_its_limit_reaches_the_phone(emulator, user: User, http, dtbd: str) -> None:
+    """Reference mobileid.md section 3: at most 239 characters, or 119 if any is outside GSM 03.38 (é and € are in it)."""
+    user.start_transaction(params=authorize_params(dtbd=dtbd))
+    [transaction] = http.get("/control/transactions").json()["transactions"]
+    assert transaction["message"] == dtbd
 
 
 def test_discovery_lists_exactly_what_is_implemented(http) -> None:
