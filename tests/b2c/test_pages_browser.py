@@ -37,6 +37,9 @@ def test_unified_page_is_rendered_by_script_with_the_real_ids(page, shared: Harn
     assert form.locator("button#next[type=submit][form=localAccountForm]").inner_text() == "Sign in"
     assert "/api/CombinedSigninAndSignup/forgotPassword?csrf_token=" in form.locator("a#forgotPassword").get_attribute("href")
     assert "/api/CombinedSigninAndSignup/unified?local=signup&csrf_token=" in form.locator("a#createAccount").get_attribute("href")
+    # B2C writes the state in its links as is, "=" and all (reference b2c.md 1.2: "tx=StateProperties=…").
+    for link in ("a#forgotPassword", "a#createAccount"):
+        assert "&tx=StateProperties=" in form.locator(link).get_attribute("href"), form.locator(link).get_attribute("href")
 
 
 def test_custom_policy_page_asks_for_sign_in_name_and_is_localized(page) -> None:

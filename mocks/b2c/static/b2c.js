@@ -18,9 +18,11 @@
     return node;
   }
 
+  // B2C writes the state in its URLs as is ("tx=StateProperties=eyJ...", reference b2c.md 1.2 and 8), not "%3D".
   function query(params) {
     return Object.keys(params).map(function (k) {
-      return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]);
+      var value = encodeURIComponent(params[k]);
+      return encodeURIComponent(k) + "=" + (k === "tx" ? value.replace(/%3D/g, "=") : value);
     }).join("&");
   }
 
