@@ -81,9 +81,13 @@ class B2CSelfAssertedPage:
         return waiting.shown_text(self.root.locator(".intro").first)
 
     def field_label(self, claim: str) -> str | None:
-        """The label of a field as a person sees it, e.g. ``displayName`` -> "Display Name" (the claim type's DisplayName);
-        None when it is not shown."""
-        return waiting.shown_text(self.root.locator(f"label[for='{claim}']").first)
+        """What names a field as a person sees it, e.g. ``displayName`` -> "Display Name" (the claim type's DisplayName): its
+        label, or where the template hides it, the placeholder in the field (Ocean Blue, B2C's default template, hides a
+        text box's label: reference b2c.md 1.4); None when neither is shown."""
+        if (label := waiting.shown_text(self.root.locator(f"label[for='{claim}']").first)) is not None:
+            return label
+        field = self.root.locator(f"#{claim}").first
+        return ((field.get_attribute("placeholder") or "").strip() or None) if field.count() and field.is_visible() else None
 
     def cancel_label(self) -> str:
         return self.cancel_button.inner_text().strip()

@@ -835,6 +835,21 @@ missing.style.display = 'block'; missing.setAttribute('aria-hidden', 'false');""
     assert profile.visible_errors() == ["A required field is missing."]
 
 
+@pytest.mark.parametrize("template", ["Classic", "Ocean Blue"])
+def test_a_profile_fields_name_is_its_label_or_where_the_template_hides_it_its_placeholder(page: Page, template: str) -> None:
+    """What a person reads as a field's name: the label (Classic), or the placeholder where the template hides the label
+    (Ocean Blue, B2C's default, hides a text box's: on a tenant the label was read as missing); nothing when the field is hidden."""
+    hidden = "<style>#attributeList ul li.TextBox label { display: none !important; }</style>" if template == "Ocean Blue" else ""
+    page.set_content(f"""<html><head>{hidden}</head><body><div id="api" data-name="SelfAsserted"><form id="attributeVerification">
+<div id="attributeList" class="attr"><ul><li class="TextBox givenName_li"><div class="attrEntry"><label id="givenName_label" for="givenName">Given Name</label>
+<input id="givenName" class="textInput" type="text" placeholder="Given Name"></div></li>
+<li class="TextBox surname_li" style="display: none"><div class="attrEntry"><label for="surname">Surname</label>
+<input id="surname" class="textInput" type="text" placeholder="Surname"></div></li></ul></div></form></div></body></html>""")
+    profile = B2CSelfAssertedPage(page)
+    assert profile.field_label("givenName") == "Given Name" and profile.field_label("surname") is None
+    assert page.locator("label[for=givenName]").is_visible() is (template == "Classic")
+
+
 def test_a_wait_at_b2cs_profile_page_names_it_and_b2c_keeping_it_there_only_without_an_error(page: Page) -> None:
     """The profile page as filled in, where B2C was to move on, is B2C's broken promise; with an error on it, it may ask for
     what the page objects do not fill in: no finding of B2C's then (pages/waiting.py b2c_stayed_on_its_own_page)."""
