@@ -62,10 +62,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("results", type=Path)
     parser.add_argument("--max-failures", type=count, default=0, help="failed or broken journeys allowed (default 0)")
     parser.add_argument("--min-journeys", type=count, default=1, help="journeys that must have run (default 1)")
+    parser.add_argument("--partial", action="store_true", help="print only what of the night is missing (nothing when the "
+                        "results are whole) and exit 0: the nightly report's name says it (Makefile nightly-report)")
     args = parser.parse_args(argv)
     if not args.results.is_dir():
         print(f"quality gate: no results at {args.results} (did the journeys run?)")
-        return 1
+        return 0 if args.partial else 1
     found = journeys(args.results)
     # Said on their own below, not also as failures outside any journey: the run's stop, or each shard's (fixtures/run_results.py run_key).
     stops = [found.pop(key) for key in [key for key in found if is_stop(key)]]
@@ -78,13 +80,15 @@ def main(argv: list[str]) -> int:
     skipped = sum(1 for journey in found.values() if not journey.outside) - ran
     outside = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL and journey.outside)
     around = f" and {counted(outside, 'failure')} outside any journey" if outside else ""
-    problems = []
-    for said in dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops):
-        problems.append(said)  # a partial run is no run to judge, whatever failures are allowed
+    # A partial run is no run to judge, whatever failures are allowed: its stops, then what the night lacks.
+    problems = list(dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops))
+    named = sorted(partial_words(journey) for journey in partial)
+    lacking = f"{'; '.join(named[:MAX_REASONS])}{f'; and {len(partial) - MAX_REASONS} more' if len(partial) > MAX_REASONS else ''}"
+    if args.partial:
+        print("; ".join(filter(None, [*problems, lacking])))
+        return 0
     if partial:  # said even where the failures are too many as well: they are not all the night's
-        named = sorted(partial_words(journey) for journey in partial)
-        problems.append(f"the results are partial ({'; '.join(named[:MAX_REASONS])}"
-                        f"{f'; and {len(partial) - MAX_REASONS} more' if len(partial) > MAX_REASONS else ''}), whatever failures are allowed")
+        problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
     if unsuccessful > args.max_failures:
         problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed)")
     if ran < args.min_journeys:
