@@ -20,6 +20,10 @@ from fixtures.settings import Settings, is_custom_policy
 from pages.b2c_unified import B2CSignUpOrSignInPage
 
 LINKS = frozenset({"forgotpassword_link", "createaccount_one_link"})  # the local account form's links a policy may hide
+# The local account form's texts every default template shows. Not its divider ("OR"): Ocean Blue, B2C's default template,
+# hides every one (unified.html: ``.unified_container .row .panel-default #api .divider{display:none}``), Classic the form's own
+# (``.localAccount .divider{display:none}``), so a person on a tenant reads none or only the one above the form.
+SHOWN_WITH_EVERY_LOCAL_ACCOUNT_FORM = frozenset({"button_signin"})
 
 
 def reads(shown: str | None) -> str:
@@ -67,6 +71,28 @@ class Differences:
         else:
             self.expect_translated(texts.SIGN_IN_SCREEN, what, shown, string_id, english=shown == english)
 
+    def expect_where_shown(self, screen: str, what: str, shown: str | None, string_id: str) -> None:
+        """B2C's string ``string_id`` where the page shows it; not shown is no difference: B2C's default templates hide some
+        of its texts (the profile page's intro: Ocean Blue's ``.self_asserted_container ... .intro{display:none}``,
+        Classic's ``.intro{display:none}``, azure-ad-b2c/html-templates' selfAsserted.html), a custom template may show them."""
+        if shown is not None:
+            self.expect(screen, what, shown, string_id)
+
+    def expect_local_account_form(self, shown_texts: dict[str, str], links: set[str] | None) -> None:
+        """The local account form's texts a person sees (``B2CSignUpOrSignInPage.local_account_texts``): each as
+        ``expect_sign_in_form`` says; its button always (``SHOWN_WITH_EVERY_LOCAL_ACCOUNT_FORM``); its links as the custom
+        policy's local sign-in profile says (``links``; None: a user flow's, unknown)."""
+        for string_id, shown in shown_texts.items():
+            self.expect_sign_in_form(string_id, shown)
+        local_profile = f"{self.policy}'s local sign-in profile"
+        for string_id in sorted((SHOWN_WITH_EVERY_LOCAL_ACCOUNT_FORM | (links or set())) - set(shown_texts)):
+            why = f"{local_profile} does not hide it" if string_id in LINKS else "shown with every local account form"
+            self.found.append(f"sign-in page: the local account form has no {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]} "
+                              f"({B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][1]}); expected: {why}")
+        for string_id in sorted((LINKS & set(shown_texts)) - (LINKS if links is None else links)):
+            self.found.append(f"sign-in page: the local account form shows its {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]}, "
+                              f"which {local_profile} hides (setting.showSignupLink false, setting.forgotPasswordLinkLocation None)")
+
     def check(self) -> None:
         assert not self.found, f"texts in {self.language} differ from what the user is promised: " + "; ".join(self.found)
 
@@ -98,19 +124,9 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
         seen.found.append(f"sign-in page: the local account form is {'missing' if expected_form else 'shown'}; the policy's sign-in step "
                           f"{'offers' if expected_form else 'does not offer'} a local account")
     if unified.has_local_account_form():
-        shown_texts = unified.local_account_texts()
-        for string_id, shown in shown_texts.items():
-            seen.expect_sign_in_form(string_id, shown)
-        # Its divider and button always; its links as a custom policy's local sign-in profile says (a user flow's: unknown).
-        links = texts.sign_in_form_links(policy)
-        local_profile = f"{policy}'s local sign-in profile"
-        for string_id in sorted(({"divider_title", "button_signin"} | (links or set())) - set(shown_texts)):
-            why = f"{local_profile} does not hide it" if string_id in LINKS else "shown with every local account form"
-            seen.found.append(f"sign-in page: the local account form has no {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]} "
-                              f"({B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][1]}); expected: {why}")
-        for string_id in sorted((LINKS & set(shown_texts)) - (LINKS if links is None else links)):
-            seen.found.append(f"sign-in page: the local account form shows its {B2CSignUpOrSignInPage.LOCAL_ACCOUNT_TEXTS[string_id][0]}, "
-                              f"which {local_profile} hides (setting.showSignupLink false, setting.forgotPasswordLinkLocation None)")
+        # Its button always, its divider where the template shows it; its links as a custom policy's local sign-in profile
+        # says (a user flow's: unknown).
+        seen.expect_local_account_form(unified.local_account_texts(), texts.sign_in_form_links(policy))
     seen.check()  # without the right button there is nothing to click
 
     # When the user picks Mobile ID, and the phone is asked to approve
@@ -134,7 +150,8 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
 
     # And B2C's profile page says what it asks for
     profile = journey.reach_profile_page()
-    seen.expect(texts.PROFILE_SCREEN, "the intro", profile.intro_text(), "initial_intro")
+    # Its intro where the template shows it: Ocean Blue and Classic hide it (Differences.expect_where_shown)
+    seen.expect_where_shown(texts.PROFILE_SCREEN, "the intro", profile.intro_text(), "initial_intro")
     seen.expect(texts.PROFILE_SCREEN, "the continue button", profile.continue_label(), "button_continue")
     seen.expect(texts.PROFILE_SCREEN, "the cancel button", profile.cancel_label(), "button_cancel")
     if seen.language == "en":  # claim labels are translated only by the policy's own LocalizedResources

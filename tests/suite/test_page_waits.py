@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Route
 
-from fixtures import causes
+from fixtures import causes, texts
 from fixtures.causes import JourneyFailure, classify_text
 from fixtures.reporting import locate_bare_timeout, page_facts
 from pages import B2CErrorPage, B2CSelfAssertedPage, B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
@@ -909,3 +909,87 @@ def test_an_error_redirect_is_named_by_its_address_without_the_fragment_it_came_
     said = str(failure.value)
     assert "the browser shows https://jwt.ms/, which B2C sent access_denied: 'AADB2C90091: cancelled'" in said, said
     assert "journeys-own-state-4711" not in said, said
+
+
+# B2C's default templates' own rules for what the page objects read (azure-ad-b2c/html-templates, commit ab88fb1): the page
+# objects read what a person sees, and the journeys expect no text a default template hides.
+TEMPLATE_CSS = {
+    "Ocean Blue": {  # templates/AzureBlue, B2C's default
+        "unified": ".unified_container .row .panel-default #api{display:table}.unified_container .row .panel-default #api .divider{display:none}"
+                   ".unified_container .row .panel-default #api .localAccount .entry .entry-item label{display:none}"
+                   ".unified_container .row .panel-default #api .social{display:table-footer-group}"
+                   ".unified_container .row .panel-default #api .intro{display:block}.working{display:none}",
+        "selfAsserted": ".self_asserted_container .row .panel-default .panel-body .intro{display:none;text-align:left;margin-top:2rem}"
+                        "#attributeList ul li.EmailBox label,#attributeList ul li.Password label,#attributeList ul li.TextBox label{display:none!important}",
+    },
+    "Classic": {  # templates/classic
+        "unified": "label{display:block}.intro{display:inline}.password-label label{display:inline-block}.localAccount .divider,.working{display:none}",
+        "selfAsserted": "label{display:block}.intro,.tiny{display:none}",
+    },
+}
+
+
+def in_template(template: str, page_kind: str, api: str) -> str:
+    """``api`` (B2C's #api fragment) in the template's nesting (reference b2c.md 1.1) and with its rules for the page."""
+    container = "unified_container" if page_kind == "unified" else "self_asserted_container"
+    return (f"<html><head><style>{TEMPLATE_CSS[template][page_kind]}</style></head><body><div class='container {container}'><div class='row'>"
+            f"<div class='col-lg-6'><div class='panel panel-default'><div class='panel-body'>{api}</div></div></div></div></div></body></html>")
+
+
+# A user flow's sign-in page with a local account form, as 2024 tenants' pages have it (reference b2c.md 1.2).
+UNIFIED_LOCAL_ACCOUNT_API = """<div id="api" data-name="Unified" role="main">
+<div class="claims-provider-list-buttons social" role="form" aria-label="Sign in with your social account">
+<div class="intro"><h2 aria-level="1">Sign in with your social account</h2></div><div class="options"><div>
+<button class="accountButton firstButton claims-provider-selection" id="MobileID" role="link">Mobile ID</button></div></div></div>
+<div class="divider"><h2>OR</h2></div>
+<form id="localAccountForm" action="JavaScript:void(0);" class="localAccount" aria-label="Sign in with your email address">
+<div class="intro"><h2 aria-level="1">Sign in with your email address</h2></div>
+<div class="error pageLevel" aria-hidden="true" role="alert" style="display: none;"><p></p></div>
+<div class="entry"><div class="entry-item"><label for="email">Email Address</label>
+<input type="email" id="email" name="Email Address" placeholder="Email Address" aria-label="Email Address"></div>
+<div class="entry-item"><div class="password-label"><label for="password">Password</label><a id="forgotPassword" href="#">Forgot your password?</a></div>
+<input type="password" id="password" name="Password" placeholder="Password" aria-label="Password" autocomplete="current-password"></div>
+<div class="working"></div><div class="buttons"><button id="next" type="submit" form="localAccountForm">Sign in</button></div></div>
+<div class="divider"><h2>OR</h2></div><div class="create"><p>Don't have an account?<a id="createAccount" href="#">Sign up now</a></p></div></form></div>"""
+
+
+@pytest.mark.parametrize("template", ["Classic", "Ocean Blue"])
+def test_the_local_account_forms_texts_are_held_to_those_its_template_shows(page: Page, template: str) -> None:
+    """Ocean Blue hides every divider ("OR"), Classic the form's own: the one above the form is all a person reads there,
+    none on B2C's default template, whose page the texts journey read as a local account form without its divider."""
+    from e2e.test_texts import Differences
+
+    page.set_content(in_template(template, "unified", UNIFIED_LOCAL_ACCOUNT_API))
+    unified = B2CSignUpOrSignInPage(page, "Mobile ID", "MobileIDExchange").wait_until_shown(timeout=2_000)
+    shown = unified.local_account_texts()
+    assert shown == {"button_signin": "Sign in", "forgotpassword_link": "Forgot your password?", "createaccount_one_link": "Sign up now",
+                     **({"divider_title": "OR"} if template == "Classic" else {})}
+    differences = Differences("en", "B2C_1_signupsignin")
+    differences.expect_local_account_form(shown, None)
+    assert differences.found == []
+    differences.expect_local_account_form({"divider_title": "OR"}, None)  # without its Sign in button: still a difference
+    assert differences.found == ["sign-in page: the local account form has no sign-in button (form#localAccountForm button#next); "
+                                 "expected: shown with every local account form"]
+
+
+PROFILE_INTRO_API = """<div id="api" data-name="SelfAsserted" role="main"><div class="buttons"></div><div class="intro"><p>{intro}</p></div>
+<form id="attributeVerification" action="JavaScript:void(0);"><div class="buttons"><button id="continue" type="submit" form="attributeVerification">Continue</button>
+<button id="cancel" aria-label="Cancel" formnovalidate="">Cancel</button></div></form></div>"""
+
+
+@pytest.mark.parametrize("template", ["Classic", "Ocean Blue"])
+def test_the_profile_pages_intro_is_held_to_b2cs_text_only_where_its_template_shows_it(page: Page, template: str) -> None:
+    """Both default templates hide the profile page's intro (``.intro{display:none}``): a person reads none, and the texts
+    journey, which expected it, would have read it as missing on every tenant. Where a custom template shows it, it says B2C's."""
+    from e2e.test_texts import Differences
+
+    page.set_content(in_template(template, "selfAsserted", PROFILE_INTRO_API.format(intro="Please provide the following details.")))
+    profile = B2CSelfAssertedPage(page).wait_until_shown(timeout=2_000)
+    assert profile.intro_text() is None
+    differences = Differences("en", "B2C_1_signupsignin")
+    differences.expect_where_shown(texts.PROFILE_SCREEN, "the intro", profile.intro_text(), "initial_intro")
+    assert differences.found == []
+    page.set_content(PROFILE_INTRO_API.format(intro="Tell us about you."))  # a template of the tenant's own that shows it
+    differences.expect_where_shown(texts.PROFILE_SCREEN, "the intro", profile.intro_text(), "initial_intro")
+    assert differences.found == [f"{texts.PROFILE_SCREEN}: the intro reads 'Tell us about you.', expected "
+                                 "'Please provide the following details.' (B2C string initial_intro, en)"]
