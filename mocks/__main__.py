@@ -82,7 +82,8 @@ def _policy_key(text: str) -> PolicyKeySource:
 
 
 def parser() -> argparse.ArgumentParser:
-    faults = "\n".join(f"  {fault.value:<22} {text}" for fault, text in DESCRIPTIONS.items())
+    width = max(len(fault.value) for fault in DESCRIPTIONS)  # the longest name too keeps its text in the column
+    faults = "\n".join(f"  {fault.value:<{width}}  {text}" for fault, text in DESCRIPTIONS.items())
     root = argparse.ArgumentParser(prog="python -m mocks", description="Offline emulators of Azure AD B2C, Mobile ID and jwt.ms.")
     commands = root.add_subparsers(dest="command", required=True, metavar="serve")
     serve_parser = commands.add_parser(

@@ -57,7 +57,9 @@ def check_terminal(failing_run) -> None:
     assert len(lines) == 3 and all(line.startswith("    e2e/") for line in lines[1:]), summary
     assert "FAILED e2e/" not in run.stdout  # listed once, under its cause
     # Where the failed journeys' traces and screenshots are (--output, a folder outside the working one: said whole).
-    assert re.search(r"^evidence: /\S+/test-results\d*/ \(traces, screenshots", run.stdout, re.M), tail(run.stdout, 2000)
+    # Only what the run kept: no videos without --video.
+    assert re.search(r"^evidence: /\S+/test-results\d*/ \(traces and screenshots of the failed journeys\)$", run.stdout, re.M), \
+        tail(run.stdout, 2000)
     assert "eyJ" not in run.stdout  # pytest prints argument values in tracebacks; the raw token is redacted
 
 
