@@ -28,7 +28,7 @@ from fixtures.mobile_id import MobileID
 from fixtures.redaction import PHONE, masked
 from fixtures.repro import Evidence, ReproRequest, trace_frames, versions
 from fixtures.settings import Settings
-from fixtures.tokens import unverified_claims
+from fixtures.tokens import require_contract, unverified_claims
 from pages import RedirectResult, keep_answer_off_screen
 from pages.waiting import url_without_fragment
 from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
@@ -252,7 +252,9 @@ def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, 
     note_the_answer(evidence, result)
     if not outcome.codes:
         facts["claims_verified"] = False
-        journey.verified(result, request)  # failing with B2C's error, or naming the claim when the token is wrong
+        claims = journey.verified(result, request)  # failing with B2C's error, or naming the claim when the token is wrong
+        # The app's token contract too, as the suite's journeys hold it: a token without the name it relies on "passed every check".
+        require_contract(claims, request.policy, journey.settings.token_contract, sign_up=repro.journey == "sign-up")
         facts["claims_verified"] = True
         return
     # Raised, not asserted: the bundle's summary quotes the message, without pytest's introspection of the expression.
