@@ -242,3 +242,41 @@ def test_a_run_told_to_stop_ends_the_persons_wait_at_the_next_look_and_tells_the
                                  "nothing more to approve for transaction K7Q2XW8P")
     assert [p.get("outcome") for p in posted] == [None, "stopped"] and posted[-1]["text"] == f"Mobile ID: {failed.value}"
 
+
+
+def test_a_run_told_to_stop_ends_the_wait_for_mobile_id_to_end_an_unanswered_sign_in() -> None:
+    """A cancelled job's SIGTERM (pytest's stop flag) during the next journey's wait for Mobile ID to end the sign-in nobody
+    approved ends that wait at its next step, not after the transaction's 80 s, and says why (the journey then asks no one)."""
+    now = [1000.0]
+    slept: list[float] = []
+    said: list[str] = []
+    told: list[str | None] = [None]
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+        told[0] = "stopped by SIGTERM"  # arrives during the first step
+
+    left = Unanswered("K7Q2XW8P", "e2e/test_sign_in.py::test_x", open_until=1077.0)
+    assert wait_until_ended(left, said.append, clock=lambda: now[0], sleep=sleep, stopping=lambda: told[0]) == "stopped by SIGTERM"
+    assert slept == [10.0] and len(said) == 1, (slept, said)  # the first line, then no more count-down
+    slept.clear()
+    said.clear()
+    assert wait_until_ended(left, said.append, clock=lambda: now[0], sleep=sleep, stopping=lambda: told[0]) == "stopped by SIGTERM"
+    assert slept == [] and said == []  # told before it began: no wait at all
+
+
+def test_a_run_told_to_stop_before_the_prompt_asks_no_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Told to stop before the person is prompted (while the journey reached the waiting page): no prompt on the terminal
+    or the webhook, which no person need act on any more; the journey ends as the run being stopped."""
+    looks: list[float] = []
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
+    said: list[str] = []
+    posted: list[dict[str, Any]] = []
+    person = Person(announce=said.append, post=posted.append, timeout=120.0, stopping=lambda: "stopped by SIGTERM")
+    with pytest.raises(JourneyFailure) as failed:
+        person.approve("+41791234567", WaitingPage(looks.append))  # type: ignore[arg-type]
+    assert (said, posted, looks) == ([], [], [])
+    assert failed.value.cause.name == OTHER and str(failed.value) == (
+        "the run was stopped by SIGTERM before anyone was asked to approve the sign-in on +4179*****67 (transaction K7Q2XW8P); "
+        "nobody was asked")

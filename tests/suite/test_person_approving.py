@@ -234,3 +234,34 @@ def test_a_slow_person_is_waited_for_before_pytests_own_timeout(monkeypatch: pyt
     # 3 sign-ins of up to 100 s, 80 s for Mobile ID to end one an earlier journey left open, 60 s for the pages.
     assert plain.get_closest_marker("timeout").args == (440.0,)  # type: ignore[attr-defined]
     assert own.get_closest_marker("timeout").args == (30,)  # type: ignore[attr-defined]  # a journey's own is kept
+
+
+def test_a_cancelled_job_ends_the_wait_for_mobile_id_to_end_a_sign_in_nobody_approved(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
+    """docs/suite.md: SIGTERM is heard at the wait's next look. After a sign-in nobody approved (3 s, under Mobile ID's 80 s)
+    the next journey waits for Mobile ID to end it; SIGTERM then ends that wait at its next step (10 s), and no person is
+    asked to approve another sign-in (it waited the whole 77 s, then prompted the person and the webhook)."""
+    url, received = webhook
+    process = real_mode(stack, fresh_number(), 3, url, "e2e/test_sign_in.py", "e2e/test_token_contract.py")
+    try:
+        lines, output = output_lines(process), list[str]()
+        try:
+            read_until(lines, time.monotonic() + 90, lambda line: "until Mobile ID ends transaction" in line, output)
+        except (EOFError, TimeoutError) as missing:
+            pytest.fail(f"the run {'ended' if isinstance(missing, EOFError) else 'went on for 90 s'} without waiting for Mobile ID "
+                        "to end the sign-in nobody approved; its last lines:\n" + "\n".join(output[-20:]))
+        process.send_signal(signal.SIGTERM)
+        try:  # the wait looks again within its count-down's step (10 s), then the run ends
+            read_until(lines, time.monotonic() + 40, lambda line: False, output)
+        except EOFError:
+            pass
+        except TimeoutError:
+            pytest.fail("the run was still going 40 s after its SIGTERM; its last lines:\n" + "\n".join(output[-20:]))
+        status = process.wait(timeout=10)
+    finally:  # never leave the run (and its browser) behind
+        process.kill()
+        process.wait(timeout=10)
+    text = "\n".join(output)
+    assert status == 2, tail(text)  # pytest's "interrupted"
+    assert re.search(r"the run was stopped by SIGTERM while waiting for Mobile ID to end transaction \w+, which nobody approved", text), tail(text)
+    assert [m.get("outcome") for m in received] == [None, "timeout"], received  # the first sign-in's prompt, its end; no other
+    assert len({prompt[2] for prompt in PROMPT.findall(text)}) == 1, tail(text)  # one transaction prompted (the report repeats it)
