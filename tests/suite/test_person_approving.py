@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -167,21 +167,18 @@ def test_nobody_approving_ends_the_journey_with_a_clear_line(stack: Stack, webho
     assert received[1]["text"].startswith("Mobile ID: nobody approved the sign-in on ") and received[1]["transaction"] == received[0]["transaction"]
 
 
-def test_a_cancelled_job_ends_the_wait_for_a_person_and_tells_the_webhook(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
-    """docs/suite.md: SIGTERM to pytest (a CI job cancelled) while a person is to approve ends the wait at its next look, not
-    at MOBILEID_APPROVAL_TIMEOUT (here 12 s), and the webhook hears ``stopped``: the prompt in the chat does not stay open.
-    (tests/suite/test_person.py shows the wait itself; this, that a run's SIGTERM reaches it.)"""
-    url, received = webhook
-    process = real_mode(stack, fresh_number(), 12, url)
+def sigterm_once(process: subprocess.Popen[str], reached: Callable[[str], bool], within: float, moment: str) -> tuple[int, str]:
+    """``process`` (a real-mode run) sent SIGTERM once a line of its output is ``reached`` (within ``within`` s, else the test
+    fails, saying it ended or went on without ``moment``), then read to its end (at most 40 s): its status and output."""
     try:
         lines, output = output_lines(process), list[str]()
-        try:  # the returning user's sign-up asks the person
-            read_until(lines, time.monotonic() + 60, lambda line: PROMPT.search(line) is not None, output)
+        try:
+            read_until(lines, time.monotonic() + within, reached, output)
         except (EOFError, TimeoutError) as missing:
-            pytest.fail(f"the run {'ended' if isinstance(missing, EOFError) else 'went on for 60 s'} without asking a person to approve, "
-                        "so there was no wait to stop; its last lines:\n" + "\n".join(output[-20:]))
+            pytest.fail(f"the run {'ended' if isinstance(missing, EOFError) else f'went on for {within:g} s'} without {moment}; "
+                        "its last lines:\n" + "\n".join(output[-20:]))
         process.send_signal(signal.SIGTERM)
-        try:  # the wait looks again within its countdown's step (3 s here), then the run ends
+        try:
             read_until(lines, time.monotonic() + 40, lambda line: False, output)
         except EOFError:
             pass
@@ -191,7 +188,17 @@ def test_a_cancelled_job_ends_the_wait_for_a_person_and_tells_the_webhook(stack:
     finally:  # never leave the run (and its browser) behind
         process.kill()
         process.wait(timeout=10)
-    text = "\n".join(output)
+    return status, "\n".join(output)
+
+
+def test_a_cancelled_job_ends_the_wait_for_a_person_and_tells_the_webhook(stack: Stack, webhook: tuple[str, list[dict]]) -> None:
+    """docs/suite.md: SIGTERM to pytest (a CI job cancelled) while a person is to approve ends the wait at its next look, not
+    at MOBILEID_APPROVAL_TIMEOUT (here 12 s), and the webhook hears ``stopped``: the prompt in the chat does not stay open.
+    (tests/suite/test_person.py shows the wait itself; this, that a run's SIGTERM reaches it.)"""
+    url, received = webhook
+    # The returning user's sign-up asks the person; the wait looks again within its countdown's step (3 s here).
+    status, text = sigterm_once(real_mode(stack, fresh_number(), 12, url), lambda line: PROMPT.search(line) is not None, 60,
+                                "asking a person to approve, so there was no wait to stop")
     assert status == 2, tail(text)  # pytest's "interrupted"
     assert re.search(r"the run was stopped by SIGTERM while waiting for the sign-in on \+\d{4}\*+\d\d to be approved; "
                      r"nothing more to approve for transaction \w+", text), tail(text)
@@ -241,26 +248,10 @@ def test_a_cancelled_job_ends_the_wait_for_mobile_id_to_end_a_sign_in_nobody_app
     the next journey waits for Mobile ID to end it; SIGTERM then ends that wait at its next step (10 s), and no person is
     asked to approve another sign-in (it waited the whole 77 s, then prompted the person and the webhook)."""
     url, received = webhook
-    process = real_mode(stack, fresh_number(), 3, url, "e2e/test_sign_in.py", "e2e/test_token_contract.py")
-    try:
-        lines, output = output_lines(process), list[str]()
-        try:
-            read_until(lines, time.monotonic() + 90, lambda line: "until Mobile ID ends transaction" in line, output)
-        except (EOFError, TimeoutError) as missing:
-            pytest.fail(f"the run {'ended' if isinstance(missing, EOFError) else 'went on for 90 s'} without waiting for Mobile ID "
-                        "to end the sign-in nobody approved; its last lines:\n" + "\n".join(output[-20:]))
-        process.send_signal(signal.SIGTERM)
-        try:  # the wait looks again within its count-down's step (10 s), then the run ends
-            read_until(lines, time.monotonic() + 40, lambda line: False, output)
-        except EOFError:
-            pass
-        except TimeoutError:
-            pytest.fail("the run was still going 40 s after its SIGTERM; its last lines:\n" + "\n".join(output[-20:]))
-        status = process.wait(timeout=10)
-    finally:  # never leave the run (and its browser) behind
-        process.kill()
-        process.wait(timeout=10)
-    text = "\n".join(output)
+    # The wait looks again within its count-down's step (10 s).
+    status, text = sigterm_once(real_mode(stack, fresh_number(), 3, url, "e2e/test_sign_in.py", "e2e/test_token_contract.py"),
+                                lambda line: "until Mobile ID ends transaction" in line, 90,
+                                "waiting for Mobile ID to end the sign-in nobody approved")
     assert status == 2, tail(text)  # pytest's "interrupted"
     assert re.search(r"the run was stopped by SIGTERM while waiting for Mobile ID to end transaction \w+, which nobody approved", text), tail(text)
     assert [m.get("outcome") for m in received] == [None, "timeout"], received  # the first sign-in's prompt, its end; no other
