@@ -18,6 +18,7 @@ import pytest
 
 from fixtures.alive import ALIVE_FILE, remove_dead
 from fixtures.process_output import output_lines, read_until
+from mocks.faults import OTHER_AUDIENCE
 from repro.bundle import load_har, scan
 from repro.cli import WORK_PREFIX, main
 from repro.har import read_har
@@ -149,12 +150,13 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path, capsy
     assert "--journey sign-up" in read and "--device 'Pixel 7'" in read
 
 
-@pytest.mark.parametrize(("fault", "said"), [("wrong-audience", "aud"),
+@pytest.mark.parametrize(("fault", "said"), [("wrong-audience", f"ID token aud is {OTHER_AUDIENCE!r}"),
                                            # The app's token contract as the suite's journeys hold it: it "passed every check".
                                            ("name-claim-missing", "ID token has no name claim, which the app's token contract needs")])
 def test_a_token_that_fails_its_checks_is_reproduced_with_the_app_page_pictured_once(tmp_path: Path, fault: str, said: str) -> None:
     status, out, bundle = repro(tmp_path, "--journey", "sign-up", E2E_STACK_FAULTS=fault)
-    assert status == 1 and "NOT as the suite expects: " in out and said in out, out
+    # In the failure's words, not "fixtures.causes.JourneyFailure: ...", a class of the suite's.
+    assert status == 1 and f"This is NOT as the suite expects: {said}" in out, out
     # A token that fails its checks carries no error words: B2C's logs find it by its sign-in page's correlation ID.
     assert re.search(r"B2C correlation IDs: [0-9a-f-]{36}", out), out
     assert "\nevidence: " not in out  # the run's evidence is in the bundle; its work folder is gone by now
