@@ -92,4 +92,5 @@ def ready_lines(info: StackInfo) -> list[str]:
     else:
         lines.append("Firefox and WebKit: start with --proxy-port P and point the browser's HTTP proxy at it.")
     lines.append(f"Python clients: mocks.common.net.client(host_map, verify='{info.ca_path}').")
+    lines.append("Ctrl-C (or SIGTERM) stops the stack.")
     return lines

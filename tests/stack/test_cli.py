@@ -229,7 +229,7 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
         assert parse_host_map(values["stack-host-map"]) == {h: ("127.0.0.1", port) for h in
                                                              ("contoso.b2clogin.com", "m.mobileid.ch", "openid.mobileid.ch", "jwt.ms")}
         assert values["stack-ready"] == f"https://127.0.0.1:{port}"
-        rest = "\n".join(serving.until("Python clients"))
+        rest = "\n".join(serving.until("Ctrl-C (or SIGTERM) stops the stack."))  # the last line: how to stop it, as done below
         described = json.loads(values["stack-description"])  # the Run user flow links use the app it names
         assert (f"p=B2C_1_signupsignin&client_id={described['client_id']}&nonce=defaultNonce"
                 "&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login") in rest
