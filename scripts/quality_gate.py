@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
+from fixtures.causes import CAUSE_LABEL  # noqa: E402
 from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY  # noqa: E402
 from scripts.merge_results import CI_KEY, Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
 
@@ -90,7 +92,12 @@ def main(argv: list[str]) -> int:
     if partial:  # said even where the failures are too many as well: they are not all the night's
         problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
     if unsuccessful > args.max_failures:
-        problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed)")
+        # By cause, the commonest first, as the report's first screen groups them: the line is often all a pipeline shows.
+        causes = Counter(journey.label(CAUSE_LABEL) or "unclassified" for journey in found.values() if journey.status in UNSUCCESSFUL)
+        most = ", ".join(f"{cause} ({times})" for cause, times in causes.most_common(MAX_REASONS))
+        more = f", and {counted(len(causes) - MAX_REASONS, 'more cause')}" if len(causes) > MAX_REASONS else ""
+        problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed; "
+                        f"by cause: {most}{more})")
     if ran < args.min_journeys:
         # Why they skipped, as pytest said it (a browser not installed, a control API missing): the gate's line is
         # often all a pipeline's summary shows.

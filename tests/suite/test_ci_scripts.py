@@ -232,7 +232,7 @@ def test_a_shard_that_gave_no_results_is_a_broken_result_the_gate_and_the_messag
                                                "of 2: no journey results), whatever failures are allowed; 0 journeys ran, 0 skipped (at "
                                                "least 1 must run)")
     quality_gate.main([str(merged)])
-    assert "0 failed or broken journeys and 2 failures outside any journey (at most 0 allowed)" in capsys.readouterr().out
+    assert "0 failed or broken journeys and 2 failures outside any journey (at most 0 allowed; by cause: infrastructure (2))" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="give the number of shards"):
         merge_results.main(["--into", str(tmp_path / "zero"), "--expect", "0"])
     # The same lost shard has the same id every night (the report's history follows it).
@@ -371,7 +371,7 @@ def test_quality_gate(shards: list[Path], tmp_path: Path, capsys: pytest.Capture
     merged = tmp_path / "merged"
     merge_results.merge(shards, merged)
     assert quality_gate.main([str(merged)]) == 1
-    assert "4 failed or broken journeys (at most 0 allowed)" in capsys.readouterr().out
+    assert "4 failed or broken journeys (at most 0 allowed; by cause: ID token contract (3), unclassified (1))" in capsys.readouterr().out
     assert quality_gate.main([str(merged), "--max-failures", "4"]) == 0
     assert quality_gate.main([str(merged), "--max-failures", "4", "--min-journeys", "7"]) == 1
     assert "6 journeys ran, 0 skipped (at least 7 must run)" in capsys.readouterr().out
@@ -426,7 +426,8 @@ def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Pa
     venv = venv_for_make()
     gate = ["make", "--no-print-directory", "quality-gate", f"VENV={venv}", f"RESULTS_DIR={merged}"]
     failed = subprocess.run(gate, cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert failed.returncode != 0 and "4 failed or broken journeys (at most 0 allowed)" in failed.stdout, failed.stdout + failed.stderr
+    said = "4 failed or broken journeys (at most 0 allowed; by cause: ID token contract (3), unclassified (1))"
+    assert failed.returncode != 0 and said in failed.stdout, failed.stdout + failed.stderr
     passed = subprocess.run([*gate, "MAX_FAILURES=4"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert passed.returncode == 0 and "quality gate: met (6 journeys ran" in passed.stdout, passed.stdout + passed.stderr
     # The nightly's report gates too, unless told not to (Azure gates in a job of its own): what make would run.
@@ -982,12 +983,24 @@ def test_the_shard_checks_makes_leave_the_callers_job_slots_but_keep_its_variabl
     assert env["MAKEFLAGS"] == "--output-sync=target -- VENV=/opt/venv" and env["MFLAGS"] == ""
 
 
+def test_the_gates_line_names_the_commonest_causes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The gate's line is often all a pipeline's summary shows: the causes of what failed, the commonest first, as the
+    report's first screen groups them (it said only how many failed)."""
+    for number, cause in enumerate(["infrastructure", "ID token contract", "ID token contract", "broken promise", "broken promise",
+                                    "broken promise"]):
+        write_result(tmp_path, f"test_{number}", "failed", labels={"cause": cause, "cause_detail": "d"})
+    capsys.readouterr()
+    assert quality_gate.main([str(tmp_path)]) == 1
+    assert capsys.readouterr().out.strip() == ("quality gate: not met: 6 failed or broken journeys (at most 0 allowed; by cause: "
+                                               "broken promise (3), ID token contract (2), and 1 more cause)")
+
+
 def test_the_gate_counts_one_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_result(tmp_path, "test_sign_in", "failed", labels=AUD)
     write_result(tmp_path, "test_sign_up", "passed")
     capsys.readouterr()
     assert quality_gate.main([str(tmp_path)]) == 1
-    assert capsys.readouterr().out.strip() == "quality gate: not met: 1 failed or broken journey (at most 0 allowed)"
+    assert capsys.readouterr().out.strip() == "quality gate: not met: 1 failed or broken journey (at most 0 allowed; by cause: ID token contract (1))"
     assert quality_gate.main([str(tmp_path), "--max-failures", "1"]) == 0
     assert capsys.readouterr().out.strip() == "quality gate: met (2 journeys ran, 1 failed or broken, 0 skipped)"
 
