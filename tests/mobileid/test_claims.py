@@ -205,3 +205,25 @@ def test_signing_key_from_a_pem_file_is_kept_across_restarts(tmp_path: Path, sta
             assert (key["kid"], key["alg"], key["use"]) == ("deployed-1", "RS256", "sig")
             moduli.append(key["n"])
     assert moduli[0] == moduli[1]
+
+
+def test_sim_pin_and_recovery_code_statuses_default_for_a_sim_user_and_none_for_an_app_user(start_emulator) -> None:
+    """README decision 10: mid_profile_sim_pin_status is active for SIM users, mid_profile_recovery_code_status true
+    unless configured; an App user reports no SIM card details."""
+    sim = TestUser(msisdn="+41795550010")
+    app = TestUser(msisdn="+41795550011", method="app")
+    with start_emulator(users=[sim, app]).client() as http:
+        sim_claims = id_token_claims(http, msisdn=sim.msisdn)
+        app_claims = id_token_claims(http, msisdn=app.msisdn)
+    assert sim_claims["mid_profile_sim_pin_status"] == "active"
+    assert sim_claims["mid_profile_recovery_code_status"] is True
+    assert "mid_profile_sim_pin_status" not in app_claims
+    assert app_claims["mid_profile_recovery_code_status"] is True
+
+
+def test_a_parameter_sent_empty_counts_as_not_sent(http) -> None:
+    """README decision 12: ui_locales=, acr_values= and login_hint= sent empty are read as absent: the client's default
+    ACR, the number page, no error."""
+    claims = id_token_claims(http, acr_values="", ui_locales="", login_hint="")
+    assert claims["acr"] == "mid_al3_any"
+    assert claims["phone_number"] == APPROVE
