@@ -27,7 +27,7 @@ def test_a_pytest_run_refuses_a_results_folder_another_run_writes_and_leaves_its
         done = pytest_e2e("--collect-only", f"--alluredir={results}", "--clean-alluredir", f"--output={tmp_path / 'evidence'}")
     said = done.stdout + done.stderr
     assert done.returncode == 4, said
-    assert f"pid {os.getpid()}: pytest e2e (the first run)" in said and "being written by another run" in said
+    assert f"pid {os.getpid()}: pytest e2e (the first run)" in said and "being written by another run" in said, said
     assert (results / "first-run-result.json").is_file()
 
 
@@ -77,7 +77,7 @@ def test_the_check_says_whether_a_run_holds_the_folder_and_which(tmp_path: Path)
     assert check(results).returncode == 0  # no run ever: nothing made
     with hold_folder(results, "make e2e"):
         held = check(results)
-        assert held.returncode == IN_USE and f"pid {os.getpid()}: make e2e" in held.stderr
+        assert held.returncode == IN_USE and f"pid {os.getpid()}: make e2e" in held.stderr, (held.returncode, held.stderr)
     assert lock_path(results) == tmp_path / ".allure-results.lock" and check(results).returncode == 0  # let go with its file
     assert "make e2e" in lock_path(results).read_text()  # the question takes no lock a run could be refused for, writes nothing
     assert lock_path(tmp_path / "link-to-results") != lock_path(results)

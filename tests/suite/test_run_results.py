@@ -120,7 +120,8 @@ def test_the_emulator_and_suite_tests_leave_the_journeys_evidence_where_it_is(tm
     done = subprocess.run([sys.executable, "-m", "pytest", "tests/test_common_keys.py", "-q", "-p", "no:cacheprovider", "-n", "0",
                            f"--output={output}"], cwd=ROOT, env=suite_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert [path.name for path in output.iterdir()] == ["e2e-test-sign-in-py-a-failed-journey"]
+    assert output.is_dir() and [path.name for path in output.iterdir()] == ["e2e-test-sign-in-py-a-failed-journey"], (
+        f"the fast tests' run emptied the journeys' evidence folder {output}")
 
 
 # Its first attempt meets an infrastructure failure (rerun under --infra-reruns); the second ends its worker.
