@@ -83,7 +83,9 @@ class B2CSelfAssertedPage:
     def field_label(self, claim: str) -> str | None:
         """What names a field as a person sees it, e.g. ``displayName`` -> "Display Name" (the claim type's DisplayName): its
         label, or where the template hides it, the placeholder in the field (Ocean Blue, B2C's default template, hides a
-        text box's label: reference b2c.md 1.4); None when neither is shown."""
+        text box's label: azure-ad-b2c/html-templates, templates/AzureBlue/selfAsserted.html, ``#attributeList ul
+        li.TextBox label{display:none!important}``; reference b2c.md 1.4 lists the label, not its styling); None when
+        neither is shown."""
         if (label := waiting.shown_text(self.root.locator(f"label[for='{claim}']").first)) is not None:
             return label
         field = self.root.locator(f"#{claim}").first
