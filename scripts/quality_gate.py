@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
@@ -39,6 +40,16 @@ def says_partial(key: str) -> bool:
     """Whether a result's key is one that says the results are not the whole run: a stop, a lost, cut-short or
     unreadable shard, shards that overlapped, journeys not collected."""
     return key.startswith(PARTIAL_NIGHT) or is_stop(key)
+
+
+def first_few(items: Sequence[str], separator: str, more: str | None = None) -> str:
+    """The first MAX_REASONS of ``items`` joined by ``separator``, then how many are left out (``more``: their noun,
+    counted; without it "N more")."""
+    left = len(items) - MAX_REASONS
+    shown = separator.join(items[:MAX_REASONS])
+    if left <= 0:
+        return shown
+    return f"{shown}{separator}and {counted(left, more) if more else f'{left} more'}"
 
 
 def partial_words(journey: Journey) -> str:
@@ -68,8 +79,10 @@ def main(argv: list[str]) -> int:
                         "results are whole) and exit 0: the nightly report's name says it (Makefile nightly-report)")
     args = parser.parse_args(argv)
     if not args.results.is_dir():
+        if args.partial:  # nothing to name the report for: its render says the folder is missing
+            return 0
         print(f"quality gate: no results at {args.results} (did the journeys run?)")
-        return 0 if args.partial else 1
+        return 1
     found = journeys(args.results)
     # Said on their own below, not also as failures outside any journey: the run's stop, or each shard's (fixtures/run_results.py run_key).
     stops = [found.pop(key) for key in [key for key in found if is_stop(key)]]
@@ -84,8 +97,7 @@ def main(argv: list[str]) -> int:
     around = f" and {counted(outside, 'failure')} outside any journey" if outside else ""
     # A partial run is no run to judge, whatever failures are allowed: its stops, then what the night lacks.
     problems = list(dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops))
-    named = sorted(partial_words(journey) for journey in partial)
-    lacking = f"{'; '.join(named[:MAX_REASONS])}{f'; and {len(partial) - MAX_REASONS} more' if len(partial) > MAX_REASONS else ''}"
+    lacking = first_few(sorted(partial_words(journey) for journey in partial), "; ")
     if args.partial:
         print("; ".join(filter(None, [*problems, lacking])))
         return 0
@@ -94,18 +106,16 @@ def main(argv: list[str]) -> int:
     if unsuccessful > args.max_failures:
         # By cause, the commonest first, as the report's first screen groups them: the line is often all a pipeline shows.
         causes = Counter(journey.label(CAUSE_LABEL) or "unclassified" for journey in found.values() if journey.status in UNSUCCESSFUL)
-        most = ", ".join(f"{cause} ({times})" for cause, times in causes.most_common(MAX_REASONS))
-        more = f", and {counted(len(causes) - MAX_REASONS, 'more cause')}" if len(causes) > MAX_REASONS else ""
+        by_cause = first_few([f"{cause} ({times})" for cause, times in causes.most_common()], ", ", "more cause")
         problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed; "
-                        f"by cause: {most}{more})")
+                        f"by cause: {by_cause})")
     if ran < args.min_journeys:
         # Why they skipped, as pytest said it (a browser not installed, a control API missing): the gate's line is
         # often all a pipeline's summary shows.
         reasons = skip_reasons(found)
-        why = "; ".join(f"{reason} ({times})" for reason, times in reasons.most_common(MAX_REASONS))
-        more = f"; and {counted(len(reasons) - MAX_REASONS, 'more reason')}" if len(reasons) > MAX_REASONS else ""
+        why = first_few([f"{reason} ({times})" for reason, times in reasons.most_common()], "; ", "more reason")
         problems.append(f"{counted(ran, 'journey')} ran, {skipped} skipped (at least {args.min_journeys} must run)"
-                        + (f"; skipped: {why}{more}" if why else ""))
+                        + (f"; skipped: {why}" if why else ""))
     if problems:
         print("quality gate: not met: " + "; ".join(problems))
         return 1

@@ -64,9 +64,8 @@ def main(pytest_args: list[str]) -> int:
         try:
             stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay))
         except StackStartError as error:  # the stack's own words say what it refused (E2E_STACK_POLICIES, a policy key)
-            first = (str(error).splitlines() or [""])[0].split("; command:", 1)[0]  # the command and its usage: not for people
             given = [name for name in ("E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS") if os.environ.get(name, "").strip()]
-            raise SystemExit(f"tenant mode: {first}" + (f" (from {' and '.join(given)})" if given else "")) from None
+            raise SystemExit(f"tenant mode: {error.headline}" + (f" (from {' and '.join(given)})" if given else "")) from None
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}
             if folder:  # the files such a tenant was given: the journeys read its texts from them, as a team's run does

@@ -104,8 +104,10 @@ class ClientSettings(_Strict):
     @field_validator("dtbd_prefix")
     @classmethod
     def _prefix_fits_a_dtbd(cls, value: str) -> str:
-        if len(value) > dtbd_limit(value):  # every dtbd must start with it, and none may be longer: all would be refused
-            raise ValueError(f"dtbd_prefix is {len(value)} characters, longer than a dtbd may be ({dtbd_limit(value)}): shorten it")
+        if len(value) > (limit := dtbd_limit(value)):  # every dtbd must start with it, and none may be longer: all would be refused
+            outside = sorted(set(value) - GSM_03_38)
+            why = f", as {outside[0]!r} is outside GSM 03.38" if outside else ""
+            raise ValueError(f"dtbd_prefix is {len(value)} characters, longer than a dtbd may be ({limit}{why}): shorten it")
         return value
 
     @field_validator("client_id")
