@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 import pytest
@@ -152,6 +154,29 @@ def test_jwt_ms_renders_a_form_post_and_a_code(page, shared: Harness) -> None:
 def test_jwt_ms_shows_a_token_that_is_not_a_jwt(page) -> None:
     page.goto("https://jwt.ms/#id_token=not-a-token")
     assert "not a valid JWT" in page.locator("#tokenError").inner_text()
+
+
+def test_jwt_ms_shows_an_access_token_its_claims_as_json_and_the_dates_of_time_claims(page) -> None:
+    """docs/contracts.md's jwt.ms table: #tokenType access_token, #decodedToken pretty header . pretty payload .[Signature],
+    td.claim-value JSON for non-strings, td.claim-notes the date for exp/nbf/iat/auth_time; #errorSection hidden with no error."""
+    def segment(part: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
+
+    header, payload = {"alg": "RS256", "typ": "JWT"}, {"exp": 1700000000, "scp": "read", "emails": ["a@example.com"], "newUser": False}
+    page.goto(f"https://jwt.ms/#access_token={segment(header)}.{segment(payload)}.c2ln")
+    page.locator("#claimsTable tbody tr").first.wait_for()
+    assert page.locator("#tokenType").inner_text() == "access_token"
+    decoded = page.locator("#decodedToken").inner_text()
+    assert decoded == json.dumps(header, indent=2) + "." + json.dumps(payload, indent=2) + ".[Signature]", decoded
+    def cell(claim: str, kind: str) -> str:
+        return page.locator(f'#claimsTable tr[data-claim="{claim}"] td.claim-{kind}').inner_text()
+
+    assert [cell(c, "value") for c in payload] == ["1700000000", "read", '["a@example.com"]', "false"]
+    assert cell("exp", "notes").endswith("Tue, 14 Nov 2023 22:13:20 GMT") and "expiration" in cell("exp", "notes")
+    assert "GMT" not in cell("scp", "notes")
+    assert not page.locator("#errorSection").is_visible() and not page.locator("#tokenError").is_visible()
+    # All script is local (mocks/jwtms/README.md): no script of another site.
+    assert page.evaluate("[...document.scripts].filter(s => s.src && !s.src.startsWith('https://jwt.ms/')).length") == 0
 
 
 def test_jwt_ms_reads_the_query_when_there_is_no_fragment_and_the_fragment_first(page) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -160,6 +161,65 @@ def test_shipped_folder_is_the_starter_pack_with_a_second_relying_party() -> Non
     policies = load(SHIPPED)
     assert set(policies) == {"B2C_1A_signup_signin", "B2C_1A_signup_signin_newuser"}
     assert [c.token_claim for c in policies["B2C_1A_signup_signin_newuser"].output_claims][-1] == "newUser"
+
+
+# sha256 (first 16 hex digits) of each .xml file of the official starter pack at commit fc39b7d, with "yourtenant" replaced
+# by "contoso" (tests/b2c/starterpack/README.md); the Extensions files of the packs the seed edits are checked with its
+# additions taken out again.
+STARTER_AT_FC39B7D = {
+    "LocalAccounts/PasswordReset.xml": "1f3292963605a354", "LocalAccounts/ProfileEdit.xml": "bf0bf1645d00100a",
+    "LocalAccounts/SignUpOrSignin.xml": "e7b83849d825a951", "LocalAccounts/TrustFrameworkBase.xml": "c4484414b5b3211d",
+    "LocalAccounts/TrustFrameworkExtensions.xml": "86b1c84378f2f502", "LocalAccounts/TrustFrameworkLocalization.xml": "8b4e83b51ad1c472",
+    "SocialAccounts/ProfileEdit.xml": "bf0bf1645d00100a", "SocialAccounts/SignUpOrSignin.xml": "01beb0c1ba7288a6",
+    "SocialAccounts/TrustFrameworkBase.xml": "60b3d79c4f71c14b", "SocialAccounts/TrustFrameworkExtensions.xml": "37e260199e903517",
+    "SocialAccounts/TrustFrameworkLocalization.xml": "8b5fe5e176ee6230",
+    "SocialAndLocalAccounts/PasswordReset.xml": "1f3292963605a354", "SocialAndLocalAccounts/ProfileEdit.xml": "bf0bf1645d00100a",
+    "SocialAndLocalAccounts/SignUpOrSignin.xml": "fd5b3e957c9af4a7", "SocialAndLocalAccounts/TrustFrameworkBase.xml": "16e25507275447f4",
+    "SocialAndLocalAccounts/TrustFrameworkExtensions.xml": "b2af025c4aac5118",
+    "SocialAndLocalAccounts/TrustFrameworkLocalization.xml": "a4c4ed700798f99b",
+    "SocialAndLocalAccountsWithMfa/PasswordReset.xml": "1f3292963605a354", "SocialAndLocalAccountsWithMfa/ProfileEdit.xml": "bf0bf1645d00100a",
+    "SocialAndLocalAccountsWithMfa/SignUpOrSignin.xml": "fd5b3e957c9af4a7",
+    "SocialAndLocalAccountsWithMfa/TrustFrameworkBase.xml": "2c843d11dc1e270d",
+    "SocialAndLocalAccountsWithMfa/TrustFrameworkExtensions.xml": "689a7a19fcbb21b6",
+    "SocialAndLocalAccountsWithMfa/TrustFrameworkLocalization.xml": "a5868d8d38865417",
+}
+SEED_PROVIDER = re.compile(rb"      <ClaimsProvider>\n    <Domain>mobileid\.ch</Domain>.*?</ClaimsProvider>\n\n", re.S)
+SEED_JOURNEYS = re.compile(rb"    <UserJourneys>\n.*</UserJourneys>", re.S)
+STARTER_JOURNEYS = b"    <!--UserJourneys>\n\t\n\t</UserJourneys-->"
+MOBILEID_LINES = (b'\n            <ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+                  b'\n            <ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />')
+
+
+def journey(xml: bytes) -> bytes:
+    found = re.search(rb'<UserJourney Id="SignUpOrSignIn">.*?</UserJourney>', xml, re.S)
+    assert found, "no SignUpOrSignIn user journey"
+    return re.sub(rb"\s+", b" ", found.group(0))
+
+
+def test_starter_packs_are_the_published_files_but_for_the_tenant_and_the_seeds_additions() -> None:
+    """tests/b2c/starterpack/README.md: every .xml file byte for byte (BOMs included) but "contoso" and, in the Extensions
+    of every pack but LocalAccounts, the seed's MobileID-OAuth2 provider last in <ClaimsProviders> and the base's
+    SignUpOrSignIn journey with Mobile ID's two lines after Facebook's."""
+    held = sorted(str(p.relative_to(STARTER_PACKS)) for p in STARTER_PACKS.rglob("*.xml"))
+    assert held == sorted(STARTER_AT_FC39B7D)
+    for name, digest in STARTER_AT_FC39B7D.items():
+        raw = (STARTER_PACKS / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and b"yourtenant" not in raw, name
+        pack_name, file = name.split("/")
+        if file == EXT and pack_name != "LocalAccounts":
+            providers = raw.split(b"</ClaimsProviders>")[0]
+            seed = SEED_PROVIDER.search(providers)
+            assert seed and providers.rstrip().endswith(seed.group(0).rstrip()), name  # verbatim, last
+            assert b'<Item Key="client_id">b2c-contoso-0001</Item>' in seed.group(0), name
+            added = journey(raw)
+            for line in MOBILEID_LINES:  # each right after Facebook's
+                assert re.sub(rb"\s+", b" ", line) in added, (name, line)
+            assert b'FacebookExchange" /> <ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange"' in added, name
+            assert b'TechnicalProfileReferenceId="Facebook-OAUTH" /> <ClaimsExchange Id="MobileIDExchange"' in added, name
+            base = journey((STARTER_PACKS / pack_name / BASE).read_bytes())
+            assert journey(raw.replace(MOBILEID_LINES[0], b"").replace(MOBILEID_LINES[1], b"")) == base, name
+            raw = SEED_JOURNEYS.sub(STARTER_JOURNEYS, SEED_PROVIDER.sub(b"", raw))
+        assert hashlib.sha256(raw).hexdigest()[:16] == digest, f"{name} is no longer the starter pack's file (README's exceptions aside)"
 
 
 def test_policy_keys_come_from_env_or_file_never_the_command_line(tmp_path: Path) -> None:

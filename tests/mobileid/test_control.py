@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
@@ -60,6 +60,15 @@ def test_bad_wait_is_400(http, wait: str) -> None:
 def test_number_in_national_form_is_understood(http) -> None:
     start_waiting(http)
     assert http.post("/control/phones/0791234567/decline").json()["status"] == "declined"
+
+
+@pytest.mark.parametrize("form", ["079 123 45 67", "+41 79 123 45 67", "0041 79 123 45 67", "+41 (0)79 123-45-67"])
+def test_a_number_in_any_form_the_login_page_takes_reaches_its_phone(http, form: str) -> None:
+    """docs/contracts.md: {msisdn} may be in any form the login page accepts, but one with '/', which a path cannot carry."""
+    start_waiting(http)
+    answered = http.post(f"/control/phones/{quote(form, safe='')}/decline")
+    assert answered.status_code == 200 and answered.json()["msisdn"] == WAITING_NUMBER, answered.text
+    assert http.post(f"/control/phones/{quote('079/123 45 67', safe='')}/decline").json()["error"] == "not_found"
 
 
 def test_answering_twice_is_409(http) -> None:

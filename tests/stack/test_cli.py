@@ -51,6 +51,15 @@ def test_help_documents_every_option_and_fault(capsys: pytest.CaptureFixture[str
         assert fault.value in out
 
 
+def test_contracts_synopsis_names_every_option_of_serve_and_no_other(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/contracts.md's ``python -m mocks serve [--port P] ...`` line is the command's whole set of options."""
+    synopsis = re.search(r"`python -m mocks serve (\[.*?\])`", (ROOT / "docs" / "contracts.md").read_text(), re.S)
+    assert synopsis, "contracts.md no longer shows serve's synopsis"
+    documented = sorted(re.findall(r"\[(--[a-z-]+)", synopsis.group(1)))
+    _, out, _ = run_here(capsys, "serve", "--help")
+    served = sorted(re.findall(r"\[(--[a-z-]+)", out.split("\n\n")[0]))  # the usage lines
+    assert documented == served, f"contracts.md names {documented}, serve takes {served}"
+
 
 @pytest.mark.parametrize(("args", "expected"), [((), True), (("--language-customization", "off"), False),
                                                  (("--language-customization", "on"), True)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 from pathlib import Path
 from typing import get_args
@@ -15,6 +16,8 @@ from mocks.common import net
 from mocks.mobileid.outcomes import behaviour_for
 from mocks.mobileid.settings import Outcome
 from mocks.stack import StackConfig, StackInfo, build_stack, describe
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_app_policies_and_mobile_id_client_it_names_are_the_ones_served(local_stack: StackInfo) -> None:
@@ -44,6 +47,17 @@ def test_each_robot_number_it_names_gives_its_outcome(local_stack: StackInfo) ->
     assert set(robots) == set(get_args(Outcome)) - {"approve", "wait"}  # every outcome a fault gives
     assert set(robots) == set(PHONE_OUTCOMES)  # the suite's names for them (MOBILEID_ROBOTS, the journeys)
     assert {outcome: behaviour_for(number, mobileid).outcome for outcome, number in robots.items()} == {o: o for o in robots}
+
+
+def test_contracts_table_names_every_key_and_every_robot_outcome(local_stack: StackInfo) -> None:
+    """docs/contracts.md, "The stack's description": its table's keys are the description's, and its robots row lists
+    the outcomes the description names, in the description's order."""
+    section = (ROOT / "docs" / "contracts.md").read_text().split("## The stack's description")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    keys = [key for row in rows for key in re.findall(r"`([a-z_]+)`", row.split(" | ")[0])]
+    assert sorted(keys) == sorted(local_stack.description), keys
+    [robots] = [row for row in rows if row.startswith("| `robots`")]
+    assert re.findall(r"`([a-z_]+)`", robots.split(" | ")[1].split(")")[0]) == list(local_stack.description["robots"])
 
 
 def test_it_names_no_secret(local_stack: StackInfo) -> None:
