@@ -27,7 +27,7 @@ class B2CSelfAssertedPage:
         self.page_errors = self.root.locator(".error.pageLevel")
         self.html = page.locator("html")
         self.shown = self.continue_button
-        self.dead_end = waiting.b2c_error_page(page)
+        self.dead_end = waiting.b2c_dead_end(page)
 
     @step("Wait for the B2C profile page")
     def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> B2CSelfAssertedPage:

@@ -44,12 +44,31 @@ class B2CSignUpOrSignInPage:
         self.local_account_form = self.root.locator("form#localAccountForm")
         self.local_account_texts_by_id = {string_id: self.root.locator(selector).first for string_id, (_, selector) in self.LOCAL_ACCOUNT_TEXTS.items()}
         self.shown = self.provider_buttons  # any of them: the wait takes the first one shown
-        self.dead_end = waiting.b2c_error_page(page)
+        self.dead_end = waiting.b2c_dead_end(page)
 
     @step("Wait for the B2C sign-in page")
     def wait_until_shown(self, timeout: float = waiting.TIMEOUT_MS) -> B2CSignUpOrSignInPage:
-        waiting.wait_until_shown(self, timeout)
+        try:
+            waiting.wait_until_shown(self, timeout)
+        except JourneyFailure as failure:
+            raise self._no_identity_provider(failure) from None
         return self
+
+    def _no_identity_provider(self, failure: JourneyFailure) -> JourneyFailure:
+        """B2C's sign-in page shown without any identity provider's button (the LocalAccounts starter pack's: its sign-in
+        step offers local accounts only) is the policy's set-up, said plainly; any other failure as it is."""
+        try:
+            bare = self.is_shown() and self.provider_buttons.count() == 0
+            local_form = bare and self.has_local_account_form()
+        except PlaywrightError:
+            return failure
+        if not bare:
+            return failure
+        detail = "B2C's sign-in page offers no identity provider" + (" (its local account form only)" if local_form else "")
+        return JourneyFailure(f"{failure}; {detail}, so no Mobile ID button: the policy's sign-in step (CombinedSignInAndSignUp) has no "
+                              f"ClaimsProviderSelection for Mobile ID's exchange ({self.exchange_id}), and the journeys sign in "
+                              "with Mobile ID; add the seed's MobileID-OAuth2 claims provider with its selection and exchange "
+                              "(policies/README.md), or run them against a policy that has them", cause=Cause(TENANT_CONFIGURATION, detail))
 
     def is_shown(self) -> bool:
         return self.root.count() > 0

@@ -86,7 +86,7 @@ class JwtMsPage:
         self.redirect_uri = redirect_uri
         self.decoded_token = page.locator("#decodedToken")
         self.shown = self.decoded_token
-        self.dead_end = waiting.b2c_error_page(page)
+        self.dead_end = waiting.b2c_dead_end(page)
 
     @property
     def host(self) -> str:

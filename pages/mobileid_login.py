@@ -52,7 +52,7 @@ class MobileIDLoginPage:
         self.heading = page.locator("h1").first
         self.html = page.locator("html")
         self.shown = page.locator(self.SHOWN)
-        self.dead_end = waiting.b2c_error_page(page)  # e.g. B2C refusing the request before it reaches Mobile ID
+        self.dead_end = waiting.b2c_dead_end(page)  # e.g. B2C refusing the request before it reaches Mobile ID
         self._departure: Request | None = None
         # The navigation back to B2C (or the app) marks the phone's answer, before B2C's back channel
         # (token, userinfo) runs; its start time comes from the browser, not from when we look.

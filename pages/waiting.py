@@ -36,6 +36,7 @@ from fixtures.causes import (
     MOBILE_ID_OUTCOME,
     OTHER,
     PAGE_CHANGED,
+    TENANT_CONFIGURATION,
     Cause,
     JourneyFailure,
     b2c_error_code,
@@ -54,6 +55,13 @@ LOAD_FIRST_MS = 5_000
 ANSWER_MS = 5_000
 
 B2C_ERROR_PAGE_ROOT = '#api[data-name="GlobalException"], #api.error-page-content'
+# B2C's MFA page (content definition api.phonefactor; reference b2c.md 1.6): a policy's PhoneFactor step, e.g. the
+# SocialAndLocalAccountsWithMfa starter pack's PhoneFactor-InputOrVerify after every sign-in. The journeys sign in with
+# Mobile ID only and verify no phone by SMS or call: for them it is a dead end, said plainly.
+B2C_MFA_PAGE_ROOT = '#api[data-name="Phonefactor"]'
+MFA_PAGE = ("B2C's MFA page (phone verification: the policy's journey has an MFA step, e.g. the MFA starter pack's "
+            "PhoneFactor-InputOrVerify; the journeys do not do MFA: run them against a relying party without MFA steps)")
+MFA_CAUSE = "B2C asks for MFA (its phone verification page): the policy's journey has an MFA step, which the journeys do not do"
 # Chromium's page for a navigation that failed (a refused connection, a name not resolved). Firefox and WebKit show
 # theirs under other addresses: there only NetworkWatch (the failed requests) tells the network's failure.
 CHROME_ERROR = "chrome-error:"
@@ -175,6 +183,8 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
             correlation = GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
             words = f"B2C's error page ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
             return words, b2c_error_code(match.group(0) if match else None, detail, redirected=False)
+        if page.locator(B2C_MFA_PAGE_ROOT).count():
+            return MFA_PAGE, Cause(TENANT_CONFIGURATION, MFA_CAUSE)
         params = answer_params(url)
         if "error" in params:
             description = params.get("error_description", "")
@@ -529,3 +539,9 @@ def has_element(page: Page, selector: str) -> bool:
 def b2c_error_page(page: Page) -> Locator:
     """B2C's error page: the dead end of every B2C and Mobile ID screen (it never moves on by itself)."""
     return page.locator(B2C_ERROR_PAGE_ROOT)
+
+
+def b2c_dead_end(page: Page) -> Locator:
+    """What ends every B2C and Mobile ID screen's wait: B2C's error page, or its MFA page (``B2C_MFA_PAGE_ROOT``), which the
+    journeys cannot pass."""
+    return page.locator(f"{B2C_ERROR_PAGE_ROOT}, {B2C_MFA_PAGE_ROOT}")

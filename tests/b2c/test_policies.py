@@ -67,7 +67,8 @@ def test_local_account_and_mfa_profiles_load_and_are_marked_not_executed() -> No
     journey = load(STARTER_PACKS / "SocialAndLocalAccountsWithMfa")["B2C_1A_signup_signin"].journey
     mfa = journey.profiles["PhoneFactor-InputOrVerify"]
     assert mfa.kind is ProfileKind.NOT_EXECUTED
-    assert mfa.not_executed.startswith("TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: PhoneFactorProtocolProvider")
+    assert mfa.not_executed.startswith("TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: MFA (phone verification, "
+                                       "PhoneFactorProtocolProvider) is not executed by the emulator: here real B2C shows its MFA page")
     signup = journey.profiles["LocalAccountSignUpWithLogonEmail"]
     assert "local-account page" in signup.not_executed and "remove that step" in signup.not_executed
 

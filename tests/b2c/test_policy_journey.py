@@ -246,7 +246,9 @@ def test_mfa_is_refused_when_the_journey_reaches_it(start, tmp_path) -> None:
     refused = browser.confirmed(sa)
     assert isinstance(refused, Page) and refused.api == "GlobalException"
     assert "Not executed by the B2C emulator" in refused.error_detail()
-    assert "TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: PhoneFactorProtocolProvider" in refused.error_detail()
+    # Said plainly: where real B2C would show its MFA page, and what to change (the pack's own comment on steps 7 and 8)
+    assert "TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: MFA (phone verification" in refused.error_detail()
+    assert "real B2C shows its MFA page" in refused.error_detail() and "remove the MFA steps" in refused.error_detail()
 
 
 # A relying party's session and telemetry settings, as teams write them (MicrosoftDocs' relyingparty.md), in the schema's order.

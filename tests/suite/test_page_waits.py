@@ -57,6 +57,22 @@ def test_a_sign_in_page_without_the_mobile_id_button_names_the_buttons_it_has(pa
     assert none.value.cause.name == causes.TENANT_CONFIGURATION
 
 
+def test_a_sign_in_page_without_any_identity_provider_says_the_policy_offers_none(page: Page) -> None:
+    """The LocalAccounts starter pack's sign-in page (a local account form, no social buttons) is the policy's set-up, not
+    "page changed": the wait says the policy offers no identity provider and what the journeys need."""
+    page.set_content('<html><body><div id="api" data-name="Unified"><form id="localAccountForm"><input id="signInName">'
+                     '<button id="next">Sign in</button></form></div></body></html>')
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=500)
+    assert failure.value.cause == causes.Cause(causes.TENANT_CONFIGURATION,
+                                               "B2C's sign-in page offers no identity provider (its local account form only)")
+    assert "no ClaimsProviderSelection for Mobile ID's exchange (MobileIDExchange)" in str(failure.value), str(failure.value)
+    page.set_content(MAINTENANCE)  # another page: said as every wait says it
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=500)
+    assert failure.value.cause.name == causes.PAGE_CHANGED
+
+
 def test_a_shown_page_is_waited_for(page: Page) -> None:
     page.set_content(UNIFIED)
     B2CSignUpOrSignInPage(page).wait_until_shown(timeout=2_000)
@@ -82,6 +98,46 @@ def test_b2c_error_page_stops_every_pages_wait_at_once_with_its_code_as_the_caus
     message = str(failure.value)
     assert message.startswith(f"expected {expected}") and "0f8fad5b-d9cb-469f-a165-70867728950e" in message, message
     assert "the wait stopped at a dead end" in message and "within 10 s" not in message, message  # it did not wait 10 s
+
+
+MFA_PAGE = """<html><body><div id="api" data-name="Phonefactor"><input id="countryCode"><input id="localNumber">
+<button id="verifyCode">Send Code</button></div></body></html>"""
+
+
+@pytest.mark.parametrize("waits", ["sign-in", "profile", "app"])
+def test_b2c_mfa_page_stops_every_pages_wait_at_once_saying_mfa(page: Page, waits: str) -> None:
+    """B2C's MFA page (a policy's PhoneFactor step, as the SocialAndLocalAccountsWithMfa starter pack has after every
+    sign-in) is no page the journeys can pass: every wait stops there at once and says MFA, not a bare timeout or a URL."""
+    page.set_content(MFA_PAGE)
+    wait = {"sign-in": lambda: B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000),
+            "profile": lambda: B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000),
+            "app": lambda: JwtMsPage(page, "https://jwt.ms").decoded_token_text(timeout=10_000)}[waits]
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        wait()
+    assert time.monotonic() - started < 5, "the MFA page must end the wait, not the timeout"
+    assert failure.value.cause == causes.Cause(causes.TENANT_CONFIGURATION, waiting.MFA_CAUSE)
+    assert "the browser shows B2C's MFA page (phone verification" in str(failure.value), str(failure.value)
+
+
+def test_a_journey_at_b2cs_mfa_page_says_it_stopped_at_mfa_at_once(page: Page) -> None:
+    """A journey waiting for B2C's redirect (journey.token) stops at B2C's MFA page at once, its message naming the MFA page,
+    not the page's URL after the redirect's timeout."""
+    from unittest import mock
+
+    from fixtures.b2c import AuthRequest
+    from fixtures.journey import Journey
+    from fixtures.settings import build_settings
+
+    page.set_content(MFA_PAGE)
+    journey = Journey(page, mock.MagicMock(), mock.MagicMock(), build_settings({}))
+    request = AuthRequest("B2C_1A_signup_signin", "https://contoso.b2clogin.com/", "client", "https://jwt.ms", "nonce", "state")
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        journey.redirect(request, timeout=10_000)
+    assert time.monotonic() - started < 5, "the MFA page must end the wait for the redirect, not its timeout"
+    assert failure.value.cause == causes.Cause(causes.TENANT_CONFIGURATION, waiting.MFA_CAUSE)
+    assert f"the browser shows {waiting.MFA_PAGE}" in str(failure.value), str(failure.value)
 
 
 def test_an_error_page_cause_names_its_code_once(page: Page) -> None:

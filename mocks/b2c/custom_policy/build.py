@@ -107,6 +107,11 @@ def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
         return ProfileKind.SELF_ASSERTED, None
     if proto == "proprietary" and short == "ClaimsTransformationProtocolProvider":
         return ProfileKind.CLAIMS_TRANSFORMATION, None
+    if short == "PhoneFactorProtocolProvider":  # the MFA starter pack's PhoneFactor-InputOrVerify, after every sign-in
+        return ProfileKind.NOT_EXECUTED, (
+            "MFA (phone verification, PhoneFactorProtocolProvider) is not executed by the emulator: here real B2C shows its "
+            "MFA page (api.phonefactor) and goes on only once the user enters a code sent to their phone, which the journeys "
+            "do not do; remove the MFA steps from the journey the relying party uses (the starter pack's comment says which)")
     return ProfileKind.NOT_EXECUTED, f"{short} technical profiles are not executed by the emulator; {fix}"
 
 
