@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from fixtures.repro import Evidence, trace_frames
+from fixtures.causes import BROKEN_PROMISE, Cause, JourneyFailure
+from fixtures.repro import Evidence, failure_words, trace_frames
 from repro.outcomes import OUTCOMES
 
 pytestmark = pytest.mark.browser
@@ -108,3 +109,18 @@ def test_a_set_up_the_network_stopped_is_not_a_set_up_that_met_the_bug(tmp_path:
     facts = json.loads((tmp_path / "repro.json").read_text())
     assert facts["result"] == result
     assert says in what_happened(facts), what_happened(facts)
+
+
+@pytest.mark.parametrize(("error", "says"), [
+    (JourneyFailure("B2C did not redirect to https://jwt.ms", cause=Cause(BROKEN_PROMISE, "")), "B2C did not redirect to https://jwt.ms"),
+    (AssertionError("ID token aud is 'x'"), "ID token aud is 'x'"),
+    (TimeoutError("page.goto: Timeout 30000ms exceeded"), "TimeoutError: page.goto: Timeout 30000ms exceeded"),
+], ids=["the suite's failure", "an assertion", "another exception"])
+def test_the_bundles_failure_is_said_in_the_suites_words_and_names_only_a_foreign_exception(error: BaseException, says: str) -> None:
+    """The bundle's summary ("This is NOT as the suite expects: ...") says a failure of the suite's own in its words, not
+    "fixtures.causes.JourneyFailure: ...", a class a reporter cannot act on; any other exception keeps its type, which says what failed."""
+    try:
+        raise error
+    except BaseException:
+        excinfo = pytest.ExceptionInfo.from_current()
+    assert failure_words(excinfo) == says

@@ -420,6 +420,20 @@ def test_a_stopped_run_never_meets_the_gate_whatever_failures_it_allows(tmp_path
     assert said.count("the run was stopped") == 1 and "outside any journey" not in said, said
 
 
+def test_a_stopped_runs_report_names_the_stop_in_its_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The nightly report's name is what --partial prints (make nightly-report): a run stopped before its journeys ended
+    is partial, and its name says why, as the gate's line does, not nothing because no shard is missing."""
+    from fixtures.run_results import STOPPED_KEY, write_run_result
+
+    write_result(tmp_path, "test_sign_in[B2C_1_susi]", "passed")
+    assert quality_gate.main([str(tmp_path), "--partial"]) == 0 and capsys.readouterr().out.strip() == ""
+    write_run_result(tmp_path, key=STOPPED_KEY, name="the run was stopped", cause=OTHER, suite="runs stopped",
+                     detail="the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial")
+    assert quality_gate.main([str(tmp_path), "--partial"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert said.startswith("the run was stopped before its journeys ended (stopped by SIGTERM)"), said
+
+
 def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Path) -> None:
     merged = tmp_path / "merged"
     merge_results.merge(shards, merged)

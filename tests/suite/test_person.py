@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from fixtures.causes import INFRASTRUCTURE, MOBILE_ID_OUTCOME, OTHER, PAGE_CHANGED, Cause, JourneyFailure
-from fixtures.mobile_id import Person, Unanswered, UnansweredSignIns, wait_until_ended
+from fixtures.mobile_id import STOPPED_WHILE_ASKING, Person, Unanswered, UnansweredSignIns, wait_until_ended
 from fixtures.settings import MOBILE_ID_TRANSACTION_LIFETIME
 from pages import MobileIDLoginPage, waiting
 
@@ -277,6 +277,8 @@ def test_a_run_told_to_stop_before_the_prompt_asks_no_one(monkeypatch: pytest.Mo
     with pytest.raises(JourneyFailure) as failed:
         person.approve("+41791234567", WaitingPage(looks.append))  # type: ignore[arg-type]
     assert (said, posted, looks) == ([], [], [])
+    # One line in the report for every stop while a person was to approve, before the prompt or after it (grouped by detail).
+    assert failed.value.cause == Cause(OTHER, STOPPED_WHILE_ASKING), failed.value.cause
     assert failed.value.cause.name == OTHER and str(failed.value) == (
         "the run was stopped by SIGTERM before anyone was asked to approve the sign-in on +4179*****67 (transaction K7Q2XW8P); "
         "nobody was asked")

@@ -4,6 +4,7 @@ file that does not import; and a results folder is emptied once per run, not aga
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import types
@@ -122,6 +123,21 @@ def test_the_emulator_and_suite_tests_leave_the_journeys_evidence_where_it_is(tm
     assert done.returncode == 0, done.stdout + done.stderr
     assert output.is_dir() and [path.name for path in output.iterdir()] == ["e2e-test-sign-in-py-a-failed-journey"], (
         f"the fast tests' run emptied the journeys' evidence folder {output}")
+
+
+def test_a_failed_fast_test_does_not_point_at_the_journeys_evidence(tmp_path: Path) -> None:
+    """A failed plain `pytest` (the fast tests) after a failed `make e2e`: its summary named ./test-results/ as "traces ... of
+    the failed journeys", the journeys' evidence that run neither made nor emptied, as if its own failure's."""
+    output = tmp_path / "test-results"
+    (output / "e2e-test-sign-in-py-a-failed-journey").mkdir(parents=True)
+    (output / "e2e-test-sign-in-py-a-failed-journey" / "trace.zip").write_bytes(b"")
+    (tmp_path / "failing_here.py").write_text("def pytest_runtest_call(item):\n    raise AssertionError('made to fail')\n")
+    done = subprocess.run([sys.executable, "-m", "pytest", "tests/test_common_keys.py", "-q", "-p", "no:cacheprovider", "-n", "0",
+                           "-p", "failing_here", f"--output={output}"], cwd=ROOT,
+                          env={**suite_env(), "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "made to fail" in done.stdout, done.stdout + done.stderr
+    assert "evidence:" not in done.stdout, done.stdout
+    assert [path.name for path in output.iterdir()] == ["e2e-test-sign-in-py-a-failed-journey"]
 
 
 # Its first attempt meets an infrastructure failure (rerun under --infra-reruns); the second ends its worker.

@@ -39,8 +39,9 @@ def test_a_merge_into_a_place_it_cannot_write_says_so(tmp_path: Path) -> None:
     assert "cannot write the merged results" in str(refused.value.code) and "--into" in str(refused.value.code)
 
 
-@pytest.mark.parametrize("result", [{"labels": "cause"}, {"labels": [{"name": "cause"}]}, {"statusDetails": "failed"},
-                                    {"stop": "late"}, {"parameters": [1]}])
+@pytest.mark.parametrize("result", [{"labels": "cause"}, {"labels": [{"name": "cause"}]}, {"labels": [{"name": 7, "value": "x"}]},
+                                    {"statusDetails": "failed"}, {"stop": "late"}, {"stop": True}, {"parameters": [1]},
+                                    {"steps": "opened the page"}])
 def test_a_result_not_of_allures_shape_stands_as_unreadable_in_the_merge_the_gate_and_the_message(
         tmp_path: Path, result: dict[str, object], capsys: pytest.CaptureFixture[str]) -> None:
     """A result file that is JSON but not Allure's (written by hand, by another tool) stops none of the nightly's steps."""
@@ -78,6 +79,13 @@ def test_the_message_takes_no_title_from_an_environment_file_that_is_not_text(tm
     assert notify.summarize(tmp_path, "nightly").startswith("nightly: no journey results")
 
 
+def test_the_lock_check_without_a_folder_says_how_it_is_used(capsys: pytest.CaptureFixture[str]) -> None:
+    """make asks `python -m fixtures.results_lock FOLDER...`: a recipe whose folder variable came out empty must not hear
+    "no run holds it" (exit 0) and go on to delete or render; it is told how the check is used."""
+    assert results_lock.main([]) == 2
+    assert capsys.readouterr().err.startswith("usage: python -m fixtures.results_lock FOLDER...")
+
+
 def test_the_shard_check_refuses_a_selection_it_cannot_split_and_an_out_it_cannot_make(tmp_path: Path) -> None:
     out = tmp_path / "check"
     with pytest.raises(SystemExit) as refused:
@@ -113,4 +121,6 @@ def test_tenant_mode_names_the_policies_its_stack_refused(tmp_path: Path) -> Non
                           capture_output=True, text=True, timeout=120)
     said = no_traceback(done)
     assert done.returncode == 1 and "no policy files" in said and "E2E_STACK_POLICIES" in said, tail(said)
+    # The stack's own words, once: not the command that started it, nor its stderr said again after them.
+    assert "; command:" not in said and said.count("no policy files") == 1, tail(said)
     assert not list(tmp_path.glob("tenant-stack-*"))

@@ -480,7 +480,7 @@ def test_a_control_token_with_a_pasted_dash_is_named_never_shown() -> None:
     assert "MOBILEID_CONTROL_TOKEN has a character outside ASCII" in str(raised.value) and "SECRET" not in str(raised.value)
 
 
-@pytest.mark.parametrize("token", ["ctl-SECRET-1234\nx", "ctl-SECRET\x1b1234"], ids=["line break", "escape"])
+@pytest.mark.parametrize("token", ["ctl-SECRET-1234\nx", "ctl-SECRET\x1b1234", "ctl-SECRET\x7f1234"], ids=["line break", "escape", "delete"])
 def test_a_control_token_with_a_line_break_is_named_never_shown(token: str) -> None:
     """A token pasted over two lines: no header carries it (httpx's error would print it, blamed on the control URL)."""
     with pytest.raises(SettingsError) as raised:
@@ -607,6 +607,14 @@ def test_policy_files_without_a_listed_custom_policy_or_that_do_not_parse_stop_t
     (tmp_path / "Broken.xml").write_text("<TrustFrameworkPolicy")
     with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES: .*Broken.xml cannot be read as XML"):
         build_settings(custom)
+
+
+def test_policy_files_with_the_seeds_relying_party_serve_a_custom_policy_of_another_name(tmp_path) -> None:
+    """A tenant's custom policy named otherwise than the seed's (B2C_1A_susi) whose folder holds the seed's relying party
+    (B2C_1A_signup_signin): the journeys read the seed's texts in its place (fixtures/texts.py), so the run starts."""
+    (tmp_path / "SignUpOrSignin.xml").write_text('<TrustFrameworkPolicy PolicyId="B2C_1A_signup_signin"/>')
+    custom = {**TENANT, "B2C_POLICIES": "B2C_1A_susi", "B2C_POLICY_FILES": str(tmp_path)}
+    assert build_settings(custom).policy_files == str(tmp_path)
 
 
 def test_a_browser_server_key_in_its_urls_path_is_a_secret_the_run_never_shows() -> None:
