@@ -145,7 +145,7 @@ def test_secret_values_are_found_by_the_settings_name_webhooks_included() -> Non
 
 SERVICE_TOKEN = "svc-token-5f4e3d2c1b0a9988"  # a secret by its setting's name (MY_SERVICE_TOKEN), as secret_values reads names
 LEAKY_TESTS = f'''
-import logging, sys
+import logging, os, sys, warnings
 import pytest
 from fixtures.causes import Cause, JourneyFailure
 
@@ -156,6 +156,7 @@ def test_prints_and_logs_what_playwrights_debug_would(record_property):
     print("navigated to https://jwt.ms/#id_token=" + TOKEN)
     sys.stderr.write("pw:api token " + TOKEN + " and {SERVICE_TOKEN}\\n")
     logging.getLogger("journey").warning("logged %s", TOKEN)
+    warnings.warn("warned of https://jwt.ms/#id_token=" + TOKEN + " and " + os.environ["MY_SERVICE_TOKEN"])  # warnings summary
     record_property("landed", "https://jwt.ms/#id_token=" + TOKEN)
 
 
@@ -174,8 +175,9 @@ def test_fails_as_expected_naming_it(record_property):
 '''
 
 
-def test_what_a_test_printed_logged_recorded_skipped_with_or_failed_with_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
-    """A raw token or a secret a journey printed (Playwright's DEBUG=pw:api prints every URL), logged, recorded (as text
+def test_what_a_test_printed_logged_warned_recorded_skipped_with_or_failed_with_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
+    """A raw token or a secret a journey printed (Playwright's DEBUG=pw:api prints every URL), logged, warned of (the
+    terminal's warnings summary, which a library's warning quoting a URL reaches), recorded (as text
     or in data), skipped or expected to fail with, or carries in its failure's cause reaches neither the terminal (-rA, the causes section), JUnit XML (with
     every log kept) nor the Allure results: each is redacted where pytest keeps it with the report."""
     (tmp_path / "test_leaky.py").write_text(LEAKY_TESTS)
@@ -183,6 +185,7 @@ def test_what_a_test_printed_logged_recorded_skipped_with_or_failed_with_is_reda
     done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_leaky.py", "-rA",
                                f"--junitxml={junit}", "-o", "junit_logging=all", env={"MY_SERVICE_TOKEN": SERVICE_TOKEN})
     assert done.returncode == 1 and "1 passed, 1 skipped, 1 xfailed" in done.stdout, tail(done.stdout + done.stderr)
+    assert "UserWarning: warned of https://jwt.ms/#id_token=<redacted JWT> and <redacted>" in done.stdout, tail(done.stdout)
     assert "1 x tenant configuration: control API <redacted> refused <redacted JWT>" in done.stdout, tail(done.stdout)
     assert done.stdout.count(JWT_PLACEHOLDER) >= 4 and "no phone for <redacted JWT> <redacted>" in done.stdout, tail(done.stdout)
     written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
