@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -418,6 +419,23 @@ def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_de
     local = only([step for step in journeys["steps"] if "local stack" in step.get("displayName", "")], "local shard step", "the nightly's journeys")
     assert {name: str(value) for name, value in local.get("env", {}).items()} == stage_variables, \
         "the nightly's local shard step must blank what the pull-request stage blanks"
+    # The README says so, rather than have a team blank them in the nightly stage (which has no variables of its own).
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "variables" not in nightly and "the nightly's local shard step blanks the tenant's settings in its own `env`" in readme
+
+
+def test_the_azure_pull_request_stages_blanks_leave_its_fast_tests_green() -> None:
+    """The pull-request stage's variables reach its fast_tests job too (make test-emulators: pytest tests): the tests that
+    read settings from the environment and a .env pass with every tenant setting set blank there, as on GitHub, where
+    none is set. (A test that read the stage's blank MOBILEID_CONTROL_URL over its own .env's failed every pull request.)"""
+    stages = YAML(typ="safe").load(AZURE.read_text())["stages"]
+    pull_request = only([stage for stage in stages if stage["stage"] == "pull_request"], "pull_request stage", "azure-pipelines.yml")
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("PYTEST_XDIST", "PYTEST_CURRENT_TEST"))}
+    env.update({name: str(value) for name, value in pull_request["variables"].items()}, TF_BUILD="True")
+    ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "tests/suite/test_settings.py",
+                          "tests/mobileid/test_settings.py", "tests/mobileid/test_settings_readme.py"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, tail(ran.stdout, 3000) + tail(ran.stderr, 1000)
 
 
 @pytest.mark.parametrize(("layout", "expected"), [
@@ -460,6 +478,25 @@ def test_a_hung_shard_fails_its_step_before_the_job_times_out_so_its_evidence_is
     azure = {job["job"]: job for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]}
     steps = [step for step in azure["journeys"]["steps"] if str(step.get("script", "")).startswith("make shard")]
     assert steps and all(0 < int(step["timeoutInMinutes"]) < int(azure["journeys"]["timeoutInMinutes"]) for step in steps), steps
+
+
+def test_every_journey_step_stops_before_its_job_so_its_evidence_is_kept() -> None:
+    """Every step that runs journeys (the nightly's shards, the tenant smoke, the pull request's smoke), on both platforms:
+    a job's own time limit cancels it, and its uploads of the report, traces and screenshots then do not run."""
+    found = []
+    for path in WORKFLOWS:
+        for name, job in workflow(path.name)["jobs"].items():
+            for step in job["steps"]:
+                if str(step.get("run", "")).startswith(("make smoke", "make shard")):
+                    found.append(f"{path.name} {name}: {step.get('timeout-minutes')} < {job['timeout-minutes']}")
+                    assert 0 < int(step.get("timeout-minutes", 0)) < int(job["timeout-minutes"]), found[-1]
+    for stage in YAML(typ="safe").load(AZURE.read_text())["stages"]:
+        for job in stage["jobs"]:
+            for step in job["steps"]:
+                if str(step.get("script", "")).startswith(("make smoke", "make shard")):
+                    found.append(f"azure {job['job']}: {step.get('timeoutInMinutes')} < {job['timeoutInMinutes']}")
+                    assert 0 < int(step.get("timeoutInMinutes", 0)) < int(job["timeoutInMinutes"]), found[-1]
+    assert len(found) == 7, found  # GitHub: nightly, smoke, pull request; Azure: pull request, two shard steps, tenant smoke
 
 
 def test_every_github_upload_can_be_made_again_by_a_job_re_run() -> None:
