@@ -468,3 +468,65 @@ def test_a_required_output_claim_of_the_profile_page_must_be_filled_in(start, tm
     missing = browser.self_asserted(sa, {"displayName": " ", "givenName": "Hans", "surname": "Muster"})
     assert missing.json() == {"status": "400", "message": "A required field is missing. Please fill out all required fields and try again."}
     assert browser.self_asserted(sa, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json() == {"status": "200"}
+
+
+EXTENSION_CLAIM = ('<BuildingBlocks><ClaimsSchema><ClaimType Id="extension_mobile"><DisplayName>Mobile number</DisplayName>'
+                   '<DataType>string</DataType></ClaimType></ClaimsSchema>')
+EXTENSION_EDITS = [  # Mobile ID's phone_number kept on the user as an extension attribute, and read back on sign-in
+    ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", EXTENSION_CLAIM),
+    ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
+     '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>'
+     '<OutputClaim ClaimTypeReferenceId="extension_mobile" PartnerClaimType="phone_number"/>'),
+    ("TrustFrameworkExtensions.xml", "</ClaimsProviders>", """<ClaimsProvider><DisplayName>Azure Active Directory</DisplayName><TechnicalProfiles>
+      <TechnicalProfile Id="AAD-UserWriteUsingAlternativeSecurityId"><PersistedClaims>
+        <PersistedClaim ClaimTypeReferenceId="extension_mobile" /></PersistedClaims></TechnicalProfile>
+      <TechnicalProfile Id="AAD-UserReadUsingAlternativeSecurityId-NoError"><OutputClaims>
+        <OutputClaim ClaimTypeReferenceId="extension_mobile" /></OutputClaims></TechnicalProfile>
+      </TechnicalProfiles></ClaimsProvider></ClaimsProviders>"""),
+    ("SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="identityProvider" />',
+     '<OutputClaim ClaimTypeReferenceId="identityProvider" /><OutputClaim ClaimTypeReferenceId="extension_mobile" PartnerClaimType="phone_number" />'),
+]
+EXTENSIONS_APP = ("TrustFrameworkExtensions.xml", "<ClaimsProvider><DisplayName>Azure Active Directory</DisplayName><TechnicalProfiles>",
+                  '<ClaimsProvider><DisplayName>Azure Active Directory</DisplayName><TechnicalProfiles><TechnicalProfile Id="AAD-Common">'
+                  '<Metadata><Item Key="ClientId">11111111-1111-1111-1111-111111111111</Item>'
+                  '<Item Key="ApplicationObjectId">22222222-2222-2222-2222-222222222222</Item></Metadata></TechnicalProfile>')
+
+
+def test_an_extension_attribute_needs_the_extensions_apps_ids_as_b2c_requires(start, tmp_path) -> None:
+    """A custom attribute (``extension_...``) persisted to the directory: B2C's upload refuses a directory profile that reads
+    or writes one without the b2c-extensions-app's ApplicationObjectId in AAD-Common (azure-ad-b2c/samples#218, #391;
+    Microsoft's custom-policy-custom-attributes article); the emulator stored it anyway. With the ids, it is kept on the
+    user and read back at the next sign-in."""
+    with pytest.raises(PolicyError) as refused:
+        pack(tmp_path / "without", edits=EXTENSION_EDITS)
+    assert ('A required Metadata item with key "ApplicationObjectId" was not found in the TechnicalProfile with id '
+            '"AAD-UserWriteUsingAlternativeSecurityId" in policy "B2C_1A_signup_signin" of tenant "contoso.onmicrosoft.com".') in str(refused.value)
+    assert "extension_mobile is an extension attribute" in str(refused.value) and "AAD-Common" in str(refused.value)
+    claims = {"name": "+41791234567", "given_name": "Hans", "family_name": "Muster", "phone_number": "+41791234567"}
+    h = start(policies=pack(tmp_path / "with", edits=[*EXTENSION_EDITS, EXTENSIONS_APP]), idp=FakeIdP(IdPBehaviour(sub="returning", claims=claims)))
+    browser, sa = sign_up(h)
+    assert browser.self_asserted(sa, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json() == {"status": "200"}
+    assert isinstance(browser.confirmed(sa), Landing)
+    [user] = h.tenant.directory.users()
+    assert user.claims["extension_mobile"] == "+41791234567"
+    h.idp.behaviour.claims.pop("phone_number")  # the next sign-in's phone number comes from the directory alone
+    again = h.browser().go(authorize_url(POLICY, domain_hint="mobileid.ch", prompt="login"))
+    assert isinstance(again, Landing) and unverified_claims(again.params["id_token"])["phone_number"] == "+41791234567"
+
+
+def test_a_sub_claim_without_a_value_is_refused_not_replaced_by_the_object_id(start, tmp_path) -> None:
+    """The relying party outputs Mobile ID's own user id (issuerUserId) as sub and objectId as oid: the sign-up's token
+    carries them so. An SSO run skips Mobile ID and has only what the session managers persisted (SM-SocialLogin:
+    alternativeSecurityId), so issuerUserId has no value: the emulator put the object id in sub, silently, a token that is
+    not the relying party's output claims; it now says so, where the journey sends its claims."""
+    policies = pack(tmp_path, edits=[("SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>',
+                                      '<OutputClaim ClaimTypeReferenceId="objectId" /><OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub"/>')])
+    h = start(policies=policies, idp=FakeIdP(IdPBehaviour(sub="mobile-id-user")))
+    browser = h.browser()
+    signed_up = h.sign_up(browser, authorize_url(POLICY, prompt="login"), exchange="MobileIDExchange")
+    claims = unverified_claims(signed_up.params["id_token"])
+    assert claims["sub"] == "mobile-id-user" and claims["oid"] == h.tenant.directory.users()[0].object_id
+    sso = browser.go(authorize_url(POLICY))
+    assert isinstance(sso, Page), sso
+    detail = sso.error_detail()
+    assert "Not executed by the B2C emulator" in detail and "the claim output as sub (issuerUserId) has no value in this run" in detail

@@ -284,6 +284,28 @@ def _check_input_claims(m: Merged, rp_file: PolicyFile, journey: JourneyDef, sup
         produced |= outputs[order]
 
 
+def _check_extension_attributes(m: Merged, rp_file: PolicyFile, profiles: dict[str, TechnicalProfile]) -> None:
+    """B2C's upload refuses a directory profile that reads or writes an extension attribute (a claim type ``extension_...``)
+    without the b2c-extensions-app's ``ApplicationObjectId`` in its metadata (its own or AAD-Common's): `A required Metadata
+    item with key "ApplicationObjectId" was not found in the TechnicalProfile with id ...` (azure-ad-b2c/samples#218, #391;
+    Microsoft's custom-policy-custom-attributes article, "Modify your custom policy"). The emulator keeps any claim on its
+    users, so without this check a policy that B2C refuses ran here. Checked for the profiles the relying party's journey reaches."""
+    for pid in profiles:
+        tp = effective(m, m.profiles[pid])
+        if not _is_directory(tp) or "ApplicationObjectId" in tp.metadata:
+            continue
+        claims = (*tp.input_claims.items(), *tp.output_claims.items(), *tp.persisted_claims.items())
+        extension = next(((claim, where) for claim, (_, where) in claims if claim.lower().startswith("extension_")), None)
+        if extension is None:
+            continue
+        claim, where = extension
+        words = b2c_validation(rp_file, f'A required Metadata item with key "ApplicationObjectId" was not found in the TechnicalProfile '
+                                        f'with id "{tp.id}" in policy "{rp_file.policy_id}" of tenant "{rp_file.tenant_domain}".')
+        raise PolicyError(f"{where.file}: {where.path}: {words}; {claim} is an extension attribute, which B2C keeps on the tenant's "
+                          "b2c-extensions-app: give AAD-Common that app's ClientId and ApplicationObjectId as metadata (<Item "
+                          "Key=\"ClientId\">, <Item Key=\"ApplicationObjectId\">, in your extensions file), or take the claim out")
+
+
 def _check_output_claims(rp_file: PolicyFile, journey: JourneyDef, supplied: set[str], outputs: dict[int, set[str]],
                          without_default: list[tuple[str, str]]) -> None:
     """B2C's upload of a relying party refuses an OutputClaim of its technical profile, (claim, where) in ``without_default``,
@@ -403,6 +425,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     steps = _steps(m, journey)
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
     profiles, managers = _profiles(m, roots, rp_file.tenant_domain)
+    _check_extension_attributes(m, rp_file, profiles)
     used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}
     transformations = {  # each one a profile names is defined: merge() refuses the reference otherwise
         t.id: ClaimsTransformation(t.id, t.method, f"{t.file}: ClaimsTransformation[@Id='{t.id}']",
