@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import time
+
 import allure
 import pytest
 from playwright.sync_api import expect
 
-from fixtures.journey import Journey
+from fixtures.journey import Journey, SignedUpUser
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings
-from fixtures.tokens import contract_claims, mobile_id_idp, require_contract, require_named_after
+from fixtures.tokens import LEEWAY, contract_claims, mobile_id_idp, require_contract, require_named_after
 
 
 @pytest.mark.smoke
-def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_id: MobileID, policy: str, settings: Settings) -> None:
-    # Given a phone number that has never signed in
+def test_first_sign_in_creates_the_user_from_mobile_id(
+    journey: Journey, mobile_id: MobileID, policy: str, settings: Settings, request: pytest.FixtureRequest,
+) -> None:
+    # Given a phone number that has never signed in, and another user who signed up before (asked for once new_number()
+    # did not skip this journey: against the real Mobile ID, signing that user in would need the person for nothing)
     number = mobile_id.new_number()
+    other: SignedUpUser = request.getfixturevalue("returning_user")
 
     # When the user starts signing in to the app and picks Mobile ID
-    request = journey.open(policy)
+    started = int(time.time())
+    sent = journey.open(policy)
     journey.unified.wait_until_shown()
     journey.unified.choose_mobile_id()
 
@@ -41,12 +48,21 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     journey.profile.continue_()
 
     # Then the app gets a valid ID token for a new user named after the phone
-    claims = journey.token(request)
+    claims = journey.token(sent)
     require_contract(claims, policy, settings.token_contract, sign_up=True)
     contract = contract_claims(policy, settings.token_contract)
     if "newUser" in contract:
         assert claims["newUser"] is True, f"ID token newUser is {claims['newUser']!r}, expected true for a first sign-in"
     require_named_after(claims, number, policy, settings.token_contract)
+    # who proved who they are in this sign-up: auth_time is the time of the last credential entry (reference b2c.md section 3)
+    auth_time = claims.get("auth_time")
+    assert isinstance(auth_time, int) and started - LEEWAY <= auth_time <= claims["iat"] + LEEWAY, \
+        f"ID token auth_time {auth_time!r} is not the time of this sign-up (started {started}, iat {claims['iat']})"
+    # a user of its own: sub is the new user's object id (reference b2c.md section 3), no other user's (where the app relies
+    # on sub: a user flow's legacy subject setting gives every user the same "Not supported currently. Use oid claim.")
+    if "sub" in contract:
+        assert claims.get("sub") != other.claims.get("sub"), \
+            f"ID token sub {claims.get('sub')!r} of the new user is the sub of another user, who signed up before with another phone"
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
         assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"
@@ -54,6 +70,9 @@ def test_first_sign_in_creates_the_user_from_mobile_id(journey: Journey, mobile_
     # reference does not rule out, passes too (mocks/b2c/README.md, decisions)
     filled = {claim: claims[claim] for claim in ("given_name", "family_name") if claims.get(claim)}
     assert not filled, f"ID token has {filled}, which the user left empty on the profile page"
+
+    # And every page on the way was whole: their stylesheets, scripts, fonts and images all loaded (a person sees the rest)
+    assert not journey.broken_parts, f"the sign-up's pages were shown with parts that did not load: {journey.broken_parts}"
 
     # And jwt.ms shows the same token decoded (an app of the tenant's own, as B2C_REDIRECT_URI, has no such page: said in the report)
     if journey.app.host == "jwt.ms":

@@ -740,7 +740,7 @@ def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Pa
 
 @pytest.mark.parametrize("target", ["e2e", "smoke"])
 def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, target: str) -> None:
-    """make -n runs a recipe line that names $(MAKE) (the report rendered next), and the journeys ran with it (76 of them,
+    """make -n runs a recipe line that names $(MAKE) (the report rendered next), and the journeys ran with it (every one of them,
     under a dry run), the last run's results removed first: the line is printed, nothing of it run."""
     results = tmp_path / "results"
     write_result(results, "test_sign_in[B2C_1_susi]", "passed")

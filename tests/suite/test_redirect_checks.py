@@ -6,6 +6,7 @@ The app's page is jwt.ms, routed to a page of our own in pytest-playwright's ``p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from unittest import mock
 from urllib.parse import urlencode
 
@@ -97,3 +98,14 @@ def test_b2c_keeping_its_sign_in_page_names_in_the_cause_what_the_app_was_to_get
     assert failure.value.cause == causes.Cause(
         causes.BROKEN_PROMISE, "expected a redirect to https://jwt.ms with Mobile ID's error as AADB2C90273; "
                                "the browser shows B2C's sign-in page"), failure.value.cause
+
+
+@pytest.mark.parametrize(("answer", "response_type", "unasked"),
+                         [({"id_token": "x.y.z", "code": "c"}, "id_token", "code"), ({"code": "c", "id_token": "x.y.z"}, "code", "id_token")],
+                         ids=["a code for id_token", "an id_token for code"])
+def test_an_answer_with_what_the_app_did_not_ask_for_is_a_broken_promise(page: Page, answer: dict[str, str], response_type: str,
+                                                                          unasked: str) -> None:
+    journey = at_the_app(page, f"{APP}/#" + urlencode({**answer, "state": STATE}))
+    with pytest.raises(JourneyFailure, match=f"sent the app {unasked}, which it did not ask for") as failure:
+        journey.redirect(replace(request(), response_type=response_type), timeout=2_000)
+    assert failure.value.cause.name == causes.BROKEN_PROMISE, failure.value.cause

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
+import jwt
 import pytest
 
 from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
-from fixtures.tokens import LEEWAY, check_times
-from tests.id_tokens import CLIENT, ISSUER, KID, OTHER_KEY, TENANT_ID, check, from_now, token
+from fixtures.tokens import LEEWAY, check_times, validate_id_token
+from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
 
 
 def test_a_good_token_gives_its_claims() -> None:
@@ -95,3 +97,37 @@ def test_a_token_out_of_its_time_is_one_cause_whatever_the_seconds() -> None:
         failures.append(failure.value)
     assert {f.cause.detail for f in failures} == {"exp: expected in the future, got in the past"}
     assert [str(f).rsplit(" is ", 1)[1] for f in failures] == ["300 s in the past", "301 s in the past"]
+
+
+WHOLE_KEY = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY))  # its private part too
+
+
+@pytest.mark.parametrize(
+    ("typ", "key_members", "issuer", "message", "claim"),
+    [
+        ("at+jwt", {}, ISSUER, "typ is 'at\\+jwt', expected 'JWT'", "typ"),  # an access token's type (RFC 9068)
+        ("JWT", {"use": "enc"}, ISSUER, f"kid '{KID}' is a JWKS key for use 'enc', expected 'sig'", "use"),
+        ("JWT", WHOLE_KEY, ISSUER, f"JWKS publishes the private part of key '{KID}' \\(d, dp, dq, p, q, qi\\)", "JWKS"),
+        ("JWT", {}, "https://contoso.b2clogin.com/contoso.onmicrosoft.com/v2.0/", "does not name the tenant by its id", "iss"),
+        ("JWT", {}, f"https://contoso.b2clogin.com/{TENANT_ID}/v2.0", "does not name the tenant by its id", "iss"),
+    ],
+    ids=["access token typ", "key for encryption", "private key published", "issuer by tenant name", "issuer without slash"],
+)
+def test_a_header_key_or_issuer_unlike_b2c_s_is_named(typ: str, key_members: dict[str, str], issuer: str, message: str, claim: str) -> None:
+    """B2C's header says typ JWT, its JWKS has public signing keys, its issuers name the tenant by its id (reference b2c.md
+    section 3)."""
+    now = int(time.time())
+    raw = jwt.encode({"iss": issuer, "aud": CLIENT, "nonce": NONCE, "iat": now, "nbf": now, "exp": now + 3600, "sub": "s"}, KEY,
+                     algorithm="RS256", headers={"kid": KID, "typ": typ})
+    keys = {"keys": [{**key, **key_members} for key in jwks()["keys"]]}
+    with pytest.raises(JourneyFailure, match=message) as failure:
+        validate_id_token(raw, jwks=keys, issuer=issuer, client_id=CLIENT, nonce=NONCE)
+    assert failure.value.cause.detail.startswith(f"{claim}: "), failure.value.cause.detail
+
+
+def test_the_tfp_issuer_and_a_header_without_typ_pass() -> None:
+    issuer = f"https://contoso.b2clogin.com/tfp/{TENANT_ID}/b2c_1a_signup_signin/v2.0/"
+    now = int(time.time())
+    raw = jwt.encode({"iss": issuer, "aud": CLIENT, "nonce": NONCE, "iat": now, "nbf": now, "exp": now + 3600}, KEY,
+                     algorithm="RS256", headers={"kid": KID, "typ": None})
+    assert validate_id_token(raw, jwks=jwks(), issuer=issuer, client_id=CLIENT, nonce=NONCE)["iss"] == issuer
