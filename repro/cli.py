@@ -28,6 +28,7 @@ from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead, unw
 from fixtures.commands import python
 from mocks.common.parent import STOP_SIGNALS  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal (not under nohup)
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
+from repro.paths import shown_path
 from scripts.process_group import interrupt, signals_handled, signals_held
 
 if TYPE_CHECKING:
@@ -294,16 +295,6 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
                 value = NUMBER_LEFT_OUT  # the bundle masks phone numbers: a masked one would replay another hint
             command += [f"--{name.replace('_', '-')}", value]
     return command
-
-
-def shown_path(path: str | None) -> str:
-    """A path (a policy folder, a policy key's file) as the bundle's replay command gives it: relative to the suite when
-    inside it, else a placeholder naming the file (no home folder, no user name in a bundle); the replayer puts theirs."""
-    from fixtures.settings import relative_to_suite
-
-    if not path:
-        return ""
-    return relative_to_suite(path) or f"<path to {Path(path).name}>"
 
 
 def shown_key(key: str) -> str:

@@ -10,9 +10,11 @@ from typing import Any
 
 from fixtures.commands import python
 from fixtures.redaction import Redaction
+from mocks.faults import Fault
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
 from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE
+from repro.paths import shown_path
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
@@ -77,6 +79,51 @@ def the_run(facts: dict[str, Any]) -> str:
         words += f", in {browser} {facts['versions'].get('browser', '')}".rstrip()
         words += f" emulating {facts['device']}" if facts.get("device") else ""
     return words + "."
+
+
+WAITING_STEP = "Mobile ID waiting for the phone"  # e2e/test_repro.py's step at Mobile ID's "check your phone" page
+LONG_WAIT_S = 10  # a phone that answers within it is not worth a line of the summary
+
+
+def the_wait(facts: dict[str, Any]) -> list[str]:
+    """How long the browser stayed on Mobile ID's waiting page (timings.json has it, but "it stays on 'check your phone'"
+    is what a reporter says: the summary says how long it stayed, when that is long, and what came next)."""
+    steps = facts.get("steps") or []
+    at = next((i for i, step in enumerate(steps) if step.get("step") == WAITING_STEP), None)
+    if at is None:
+        return []
+    if at + 1 < len(steps):
+        seconds = steps[at + 1]["at_s"] - steps[at]["at_s"]
+        return [] if seconds < LONG_WAIT_S else [f"The browser stayed {seconds:.0f} s on Mobile ID's waiting page (\"check your phone\"), until: {steps[at + 1]['step']}."]
+    return ["The browser was still on Mobile ID's waiting page (\"check your phone\") when the journey ended."]
+
+
+def the_stack(settings: Any) -> list[str]:
+    """What the local stack was made to do unlike B2C and Mobile ID: the faults switched on and a policy folder of one's own.
+    Said beside what happened, as a failure they cause reads as B2C's own (a name claim missing blames the user flow)."""
+    if not settings.is_local:
+        return []
+    lines = []
+    if settings.stack_faults:
+        faults = [Fault.named(name) for name in settings.stack_faults]
+        lines.append(f"The local stack ran with the fault{'s' if len(faults) > 1 else ''} (E2E_STACK_FAULTS) "
+                     + "; ".join(f"{fault.value}: {fault.declaration.description}" for fault in faults)
+                     + f". A failure {'they cause' if len(faults) > 1 else 'it causes'} is the emulator's doing, switched on for "
+                     "this run, not B2C's or Mobile ID's own.")
+    if settings.stack_policies and shown_path(settings.stack_policies) != "policies":  # the suite's own, named
+        lines.append(f"The local stack served the custom policies of {shown_path(settings.stack_policies)} (E2E_STACK_POLICIES), "
+                     "not the suite's policies/.")
+    return lines
+
+
+def described(settings: Any) -> dict[str, str]:
+    """The settings as the bundle shows them: a policy folder or file outside the suite as the replay command shows it
+    (``<path to name>``: no home folder, no user name), not this machine's path as ``Settings.describe`` gives it."""
+    shown: dict[str, str] = settings.describe()
+    for key, path in (("stack_policies", settings.stack_policies), ("policy_files", settings.tenant_policy_files)):
+        if key in shown and path:
+            shown[key] = shown_path(path)
+    return shown
 
 
 # Where one would have been: B2C's sign-in page starts its source with one (its wording unconfirmed, mocks/b2c/README.md).
@@ -179,11 +226,13 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     notes += phone_notes(facts, settings, folder)
     if NUMBER_LEFT_OUT in replay:
         notes.append(f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying.")
-    story = what_happened(facts)
+    story = "\n".join([what_happened(facts), *the_wait(facts), *the_stack(settings)])
     claims = facts.pop("claims", None)
     if claims is not None:
         write_text(folder / "claims.json", json.dumps(claims, indent=2), redaction)
-    used = {**settings.describe(), "ui_locales": settings.ui_locales or "", "browser_locale": settings.browser_locale,
+    if isinstance(facts.get("settings"), dict):  # the journey's own copy (fixtures/repro.py)
+        facts["settings"].update(described(settings))
+    used = {**described(settings), "ui_locales": settings.ui_locales or "", "browser_locale": settings.browser_locale,
             **{f"repro.{k}": v for k, v in args.items() if k not in SKIPPED_ARGS and v not in (None, False)}}
     write_text(folder / "settings.json", json.dumps(used, indent=2), redaction)
     write_text(folder / "versions.json", json.dumps(facts.pop("versions", {}), indent=2), redaction)

@@ -17,8 +17,9 @@ from fixtures.settings import Settings, SettingsError, build_settings
 from fixtures.stack_description import StackDescription
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
-from repro.cli import check, main, parser, pytest_command, replay_command, shown_key, shown_path, suite_env
+from repro.cli import check, main, parser, pytest_command, replay_command, shown_key, suite_env
 from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, outcome_for_mid_code, outcome_for_number
+from repro.paths import shown_path
 from tests.local_stack import LOCAL_STACK
 
 NO_DOTENV = {"E2E_TARGET": "local"}

@@ -119,6 +119,53 @@ def test_the_readme_says_why_a_picture_is_missing_and_settings_json_has_the_argu
     assert not {"repro.from_har", "repro.out", "repro.run", "repro.slowmo"} & set(used) and "alice" not in json.dumps(used), used
 
 
+def test_a_local_run_with_faults_or_its_own_policies_says_so_where_one_reads_first(tmp_path: Path) -> None:
+    """A fault's failure reads as B2C's own (no name claim blames the user flow's Application claims): the summary and the
+    README's "What happened" name the faults switched on and the policy folder served; a plain run says neither."""
+    folder = tmp_path / "edited-policies"
+    folder.mkdir()
+    facts = {"result": "failed", "failure": "ID token has no name claim"}
+    settings = build_settings({"E2E_STACK_FAULTS": "name-claim-missing,slow-idp", "E2E_STACK_POLICIES": str(folder)}, LOCAL_STACK)
+    bundle, summary = bundle_of(work_folder(tmp_path, facts), settings)
+    story = bundle.read("README.txt").decode().split("What happened:\n", 1)[1].split("\n\n", 1)[0]
+    for text in (summary, story):
+        assert "ran with the faults (E2E_STACK_FAULTS) name-claim-missing: B2C ID tokens leave out the name claim; slow-idp:" in text, text
+        assert "served the custom policies of <path to edited-policies> (E2E_STACK_POLICIES)" in text, text
+    _, plain = bundle_of(work_folder(tmp_path / "plain", facts), build_settings({}, LOCAL_STACK))
+    assert "E2E_STACK" not in plain, plain
+    _, named = bundle_of(work_folder(tmp_path / "named", facts), build_settings({"E2E_STACK_POLICIES": "policies"}, LOCAL_STACK))
+    assert "E2E_STACK_POLICIES" not in named, named  # the suite's own folder, named: nothing of one's own to say
+
+
+def test_a_long_wait_at_mobile_ids_waiting_page_is_said_with_what_ended_it(tmp_path: Path) -> None:
+    """ "It stays on 'check your phone' for ever": the summary says how long the waiting page stayed and what came next
+    (timings.json alone had it); a phone that answers at once adds no line; a journey that ended there says so."""
+    def steps(*names_at: tuple[str, float]) -> list[dict[str, Any]]:
+        return [{"step": name, "at_s": at, "url": ""} for name, at in names_at]
+    waited = {"result": "passed",
+              "steps": steps(("B2C sign-in page", 3.2), ("Mobile ID waiting for the phone", 4.9), ("B2C redirected to the app", 84.2))}
+    bundle, summary = bundle_of(work_folder(tmp_path, waited), build_settings({}, LOCAL_STACK))
+    said = "The browser stayed 79 s on Mobile ID's waiting page (\"check your phone\"), until: B2C redirected to the app."
+    assert said in summary and said in bundle.read("README.txt").decode(), summary
+    at_once = {**waited, "steps": steps(("Mobile ID waiting for the phone", 4.9), ("B2C redirected to the app", 5.8))}
+    assert "waiting page" not in bundle_of(work_folder(tmp_path / "at-once", at_once), build_settings({}, LOCAL_STACK))[1]
+    stuck = {**waited, "result": "failed", "steps": steps(("Mobile ID waiting for the phone", 4.9))}
+    assert "still on Mobile ID's waiting page" in bundle_of(work_folder(tmp_path / "stuck", stuck), build_settings({}, LOCAL_STACK))[1]
+
+
+def test_a_policy_folder_outside_the_suite_is_shown_as_the_replay_shows_it_not_by_this_machines_path(tmp_path: Path) -> None:
+    """settings.json and repro.json's settings (the journey's copy) give E2E_STACK_POLICIES as the replay command does
+    (``<path to name>``), not /home/alice/...: no home folder, no user name in a bundle."""
+    folder = tmp_path / "alice" / "edited-policies"
+    folder.mkdir(parents=True)
+    settings = build_settings({"E2E_STACK_POLICIES": str(folder)}, LOCAL_STACK)
+    bundle = bundle_of(work_folder(tmp_path, {"result": "failed", "settings": settings.describe()}), settings)[0]
+    for member in ("settings.json", "repro.json", "README.txt"):
+        assert "alice" not in bundle.read(member).decode(), member
+    assert json.loads(bundle.read("settings.json"))["stack_policies"] == "<path to edited-policies>"
+    assert json.loads(bundle.read("repro.json"))["settings"]["stack_policies"] == "<path to edited-policies>"
+
+
 def test_a_rerun_of_a_har_keeps_what_the_har_showed_beside_what_the_rerun_did(tmp_path: Path) -> None:
     reported = {"har": "user.har", "showed": ["policy: B2C_1A_signup_signin", "outcome: user-cancel"]}
     bundle, _ = assemble(work_folder(tmp_path, {"result": "failed"}), tmp_path / "bundle.zip", settings=build_settings({}, LOCAL_STACK),
