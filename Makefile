@@ -40,7 +40,8 @@ DRY_RUN_STOP := $(if $(findstring n,$(MAKE_LETTERS))$(findstring t,$(MAKE_LETTER
 .PHONY: help setup lint test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
 
 help:
-	@echo "make e2e      run the journeys against the local emulators and write the report ($(REPORT_DIR)/)"
+	@echo "make e2e      run the journeys against the local emulators (a tenant when .env says E2E_TARGET=tenant) and write the report ($(REPORT_DIR)/)"
+	@echo "make smoke    the pre-release check: the smoke journeys with report and JUnit XML ($(JUNIT)), against the same target"
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey or none ran (scripts/quality_gate.py, as the nightly)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, types and lint, CI checks (lint-ci, shard-check)"
@@ -242,8 +243,10 @@ lint-ci: $(VENV)/.deps
 shard-check: setup
 	"$(BIN)/python" scripts/shard_check.py --select="-m smoke"
 
+# Its CA, certificate and keys kept in .stack/ (make clean removes it), where .env.example's E2E_CA_FILE points a
+# tenant-mode run at it; the same at every start.
 serve: setup
-	"$(BIN)/python" -m mocks serve --port 8443
+	"$(BIN)/python" -m mocks serve --port 8443 --state-dir .stack
 
 clean:  # keeps the report history ($(ALLURE_HISTORY_PATH))
 	rm -rf "$(RESULTS_DIR)" "$(REPORT_DIR)" test-results bench-results .stack

@@ -8,6 +8,9 @@ stack prints in its description (``stack-description``), as a team would copy
 them from a tenant's portal.
 
     python scripts/tenant_mode_against_stack.py [pytest arguments...]
+
+e.g. ``-m smoke -n 2``. ``E2E_STACK_POLICIES`` and ``E2E_STACK_POLICY_KEYS`` (from the environment, not ``.env``) give the
+stack a team's own policy folder; pytest's own options: ``.venv/bin/pytest --help``.
 """
 
 from __future__ import annotations
@@ -49,7 +52,13 @@ def control_token(environ: dict[str, str] | os._Environ[str]) -> str:
 STATE_PREFIX = "tenant-stack-"
 
 
+USAGE = "usage: python scripts/tenant_mode_against_stack.py [pytest arguments...]"
+
+
 def main(pytest_args: list[str]) -> int:
+    if "-h" in pytest_args or "--help" in pytest_args:  # the usage alone: no stack started, no pytest run
+        print(f"{USAGE}\n\n{(__doc__ or '').strip()}")
+        raise SystemExit(0)
     # The stack reads the token from its environment, this process's; the journeys get it as a tenant's run does.
     token = os.environ["MOBILEID_CONTROL_TOKEN"] = control_token(os.environ)
     refused: list[str] = []

@@ -709,3 +709,41 @@ def test_the_tenant_runs_get_the_repositorys_policy_files_and_the_pull_requests_
     stages = YAML(typ="safe").load(AZURE.read_text())["stages"]
     pull_request = only([stage for stage in stages if stage["stage"] == "pull_request"], "pull_request stage", "azure-pipelines.yml")
     assert pull_request["variables"]["B2C_POLICY_FILES"] == "", pull_request["variables"]
+
+
+def test_make_serve_keeps_its_ca_where_the_env_example_points_a_run_at_it() -> None:
+    """A stack started by hand (`make serve`) and a tenant-mode run against it through `.env`: .env.example's E2E_CA_FILE
+    is `.stack/ca.pem`, a stack started with `--state-dir .stack`. `make serve` kept its CA in a new temp folder at every
+    start, so the copied setting named no file, and the next start's CA was another."""
+    [ca_file] = re.findall(r"^#?E2E_CA_FILE=(.+)$", (ROOT / ".env.example").read_text(), re.M)
+    shown = subprocess.run(["make", "-n", "-s", "-f", str(ROOT / "Makefile"), "serve", "-o", "setup"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60).stdout
+    state_dir = re.search(r"--state-dir (\S+)", shown)
+    assert state_dir and Path(state_dir.group(1).strip("\"'")) / "ca.pem" == Path(ca_file), shown
+
+
+def test_the_folders_the_readmes_nightly_on_one_machine_writes_are_git_ignored() -> None:
+    """README's "The nightly on one machine": what its commands write (RESULTS_DIR, JUNIT, EVIDENCE_DIR, the report) must
+    not show up in `git status` as dozens of untracked result files, a commit away from the repository."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"^The nightly on one machine:\n\n```\n(.*?)^```", readme, re.M | re.S)
+    assert block, "README: no 'The nightly on one machine' block"
+    written = sorted({value for value in re.findall(r"\b(?:RESULTS_DIR|JUNIT|EVIDENCE_DIR|REPORT_DIR)=(\S+)", block.group(1))})
+    assert written
+    probes = [f"{path}/probe-result.json" if not path.endswith(".xml") else path for path in written]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *probes], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert sorted(set(probes) - set(ignored)) == [], written
+
+
+def test_make_help_lists_every_target_of_the_readmes_day_one() -> None:
+    """`make` alone prints the help: a newcomer's list of what to run. README's "Day one against your tenant" runs
+    `make preflight`, `make smoke` and `make e2e`; the help left out the pre-release smoke."""
+    readme = (ROOT / "README.md").read_text()
+    day_one = re.search(r"^Day one against your tenant, in order:\n(.*?)\n\n", readme, re.M | re.S)
+    assert day_one
+    targets = sorted(set(re.findall(r"`make ([a-z-]+)", day_one.group(1))))
+    assert "smoke" in targets
+    shown = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "help"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=60).stdout
+    listed = set(re.findall(r"^make ([a-z-]+)", shown, re.M))
+    assert [target for target in targets if target not in listed] == [], shown

@@ -143,3 +143,14 @@ def test_the_readmes_layout_names_what_mypy_checks_strictly() -> None:
     assert set(mypy["files"]) == {*named, "tests"}, mypy["files"]
     tests = next(o for o in mypy["overrides"] if o["module"] == ["tests.*"])
     assert "check_untyped_defs" in tests_part and tests["check_untyped_defs"] and not tests["disallow_untyped_defs"], tests
+
+
+def test_the_docs_run_the_repositorys_scripts_with_the_virtual_environments_python() -> None:
+    """A command a newcomer copies from a code block: `python scripts/...` is the system's Python, which has none of the
+    pinned packages (`ModuleNotFoundError: No module named 'httpx'`); the virtual environment's runs them."""
+    bare = [f"{document.relative_to(ROOT)}: {line.strip()}"
+            for document in documents()
+            for block in re.findall(r"^```[^\n]*\n(.*?)^```", document.read_text(), re.M | re.S)
+            for line in block.splitlines()
+            if re.search(r"(?<![/\w])python3? scripts/", line)]
+    assert not bare, bare

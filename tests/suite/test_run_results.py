@@ -497,3 +497,23 @@ def test_an_evidence_folder_that_is_or_holds_the_results_folder_is_refused(tmp_p
     said = done.stdout + done.stderr
     assert done.returncode == 4 and "INTERNALERROR" not in said, said
     assert f"--output {tmp_path / 'evidence'} (the journeys' evidence folder) is or holds --alluredir {tmp_path / results}" in done.stderr, said
+
+
+def test_the_junit_xml_make_smoke_leaves_in_the_evidence_folder_does_not_stop_the_next_run(tmp_path: Path) -> None:
+    """README's day one runs `make smoke`, then `make e2e`: the smoke writes its JUnit XML into the evidence folder
+    (JUNIT=test-results/junit.xml beside EVIDENCE_DIR=test-results, as CI uploads them together), and the next run, which
+    empties that folder as it starts, refused it as no journey's evidence. A run's JUnit XML is a run's output: emptied as
+    the traces are. Another XML file there is still someone's, and refused."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    evidence = tmp_path / "evidence"
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", f"--junitxml={evidence / 'junit.xml'}",
+                               str(tmp_path / "test_fine.py"))
+    assert done.returncode == 0 and (evidence / "junit.xml").is_file(), done.stdout + done.stderr
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (evidence / "junit.xml").exists()
+    evidence.mkdir()
+    (evidence / "notes.xml").write_text("<notes>mine</notes>")
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 4 and "no journey's evidence (notes.xml)" in done.stderr, done.stdout + done.stderr
