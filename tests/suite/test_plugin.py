@@ -140,3 +140,18 @@ def test_a_run_from_a_folder_whose_env_asks_for_the_tenant_stops_rather_than_pas
     assert f"{tmp_path / '.env'} says E2E_TARGET=tenant, but the suite reads {ROOT / '.env'}, not it" in said, tail(said)
     chosen = subprocess.run(command, cwd=tmp_path, env=suite_env({"E2E_TARGET": "local"}), capture_output=True, text=True, timeout=120)
     assert chosen.returncode == 0 and "1 passed" in chosen.stdout, tail(chosen.stdout + chosen.stderr)
+
+
+def test_the_run_names_the_policy_folder_its_stack_serves() -> None:
+    """E2E_STACK_POLICIES (a team's own folder, or one left set in a shell): the run's first line says whose policies the
+    journeys meet, as it says the faults."""
+    from fixtures.settings import build_settings
+    from fixtures.settings_plugin import SETTINGS_KEY, pytest_report_header
+
+    settings = build_settings({"E2E_STACK_POLICIES": str(ROOT / "tests" / "b2c" / "starterpack" / "SocialAccounts")})
+    config = SimpleNamespace(stash={SETTINGS_KEY: settings}, invocation_params=SimpleNamespace(dir=ROOT))
+    [first, *_] = pytest_report_header(config, ROOT)  # type: ignore[arg-type]
+    assert first.startswith("journeys against local: ") and \
+        ", serving the custom policies of tests/b2c/starterpack/SocialAccounts (E2E_STACK_POLICIES);" in first, first
+    assert "serving" not in pytest_report_header(SimpleNamespace(stash={SETTINGS_KEY: build_settings({})},  # type: ignore[arg-type]
+                                                                 invocation_params=SimpleNamespace(dir=ROOT)), ROOT)[0]
