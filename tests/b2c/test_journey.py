@@ -350,6 +350,11 @@ def test_identity_provider_answer_without_code_reaches_the_app_as_aadb2c90273(st
     (IdPBehaviour(id_token_overrides={"iss": "https://evil.example"}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
     (IdPBehaviour(id_token_overrides={"exp": 1000}), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
     (IdPBehaviour(foreign_key=True), "AADB2C90273: An invalid response was received : 'Error: invalid_token"),
+    # A token that leaves out a claim B2C validates is refused as one with the claim wrong (README's error table: iss, aud,
+    # nonce, exp; B2C sent a nonce, so the answer must echo it): a check that took a missing claim for a right one passes none.
+    *[(IdPBehaviour(id_token_overrides={claim: None}), "AADB2C90273: An invalid response was received : 'Error: invalid_token,Error "
+       f"Description: the ID token is not valid (MissingClaimError: missing_claim: Missing claim: '{claim}')")
+      for claim in ("iss", "aud", "nonce", "exp")],
     # An OpenID provider's token without sub: refused as an invalid token, before any claim mapping (README's error table).
     (IdPBehaviour(id_token_overrides={"sub": None}), "AADB2C90273: An invalid response was received : 'Error: invalid_token,Error "
                                                      "Description: the ID token is not valid (MissingClaimError: missing_claim: Missing claim: 'sub')"),

@@ -55,6 +55,18 @@ def test_a_client_that_always_asks_consent_asks_at_every_sign_in(start_emulator)
         reach_consent(User(http))  # asked again
 
 
+@pytest.mark.parametrize("data", [{}, {"decision": ""}, {"decision": "yes"}, {"decision": ["accept", "decline"]}],
+                         ids=["no decision", "empty", "unknown", "both"])
+def test_a_consent_post_without_an_accept_gives_no_code(http, user: User, data: dict) -> None:
+    """The client learns the number only with consent (mobileid.md section 3): a post that is neither accept nor decline
+    gives no code and records no consent; the consent page comes again, and accepting there still works."""
+    session, location = reach_consent(user)
+    response = http.post("/oidc/consent", data={"session": session, **data})
+    assert response.status_code == 303 and response.headers["location"] == location, response.headers.get("location")
+    reach_consent(User(http))  # nothing recorded: the next sign-in of the number is asked too
+    assert answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"})).code
+
+
 def test_consent_is_asked_once_per_number(http, user: User) -> None:
     session, _ = reach_consent(user)
     http.post("/oidc/consent", data={"session": session, "decision": "accept"})

@@ -74,6 +74,7 @@ def test_a_scope_without_phone_and_mid_profile_names_the_policy_element() -> Non
         ({"response_type": "code id_token"}, "response_type", "Mobile ID supports code only"),
         ({"response_mode": "query"}, "response_mode", "is 'query'; the set-up uses 'form_post'"),
         *(({name: "x"}, name, "is sent, and Mobile ID does not accept it") for name in ("display", "id_token_hint", "claims")),
+        ({"client_secret": "s3cr3t"}, "client_secret", "ask Mobile ID for a new secret"),
     ],
 )
 def test_each_mismatch_names_the_parameter_and_the_fix(changes: dict, parameter: str, says: str) -> None:
