@@ -31,7 +31,7 @@ from fixtures.settings import Settings
 from fixtures.tokens import require_contract, unverified_claims
 from pages import RedirectResult, keep_answer_off_screen
 from pages.waiting import url_without_fragment
-from repro.outcomes import SILENT_PHONE_WAIT, silent_phone_wait_line
+from repro.outcomes import SILENT_PHONE_WAIT, WAITING_STEP, silent_phone_wait_line
 
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
 
@@ -237,7 +237,7 @@ def waiting_page_transaction(journey: Journey) -> str | None:
 def at_the_waiting_page(journey: Journey, evidence: Evidence) -> None:
     """The waiting page's step; whether it shows the phone number as text (then pictures of it show the number too)."""
     evidence.facts["waiting_page_shows_number"] = bool(PHONE.search(journey.page.locator("body").inner_text()))
-    evidence.step("Mobile ID waiting for the phone", page=journey.page)
+    evidence.step(WAITING_STEP, page=journey.page)
 
 
 def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, request: AuthRequest) -> None:

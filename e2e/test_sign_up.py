@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings
-from fixtures.tokens import LEEWAY, contract_claims, mobile_id_idp, require_contract, require_named_after
+from fixtures.tokens import contract_claims, mobile_id_idp, require_auth_time_since, require_contract, require_named_after
 
 
 @pytest.mark.smoke
@@ -54,10 +54,7 @@ def test_first_sign_in_creates_the_user_from_mobile_id(
     if "newUser" in contract:
         assert claims["newUser"] is True, f"ID token newUser is {claims['newUser']!r}, expected true for a first sign-in"
     require_named_after(claims, number, policy, settings.token_contract)
-    # who proved who they are in this sign-up: auth_time is the time of the last credential entry (reference b2c.md section 3)
-    auth_time = claims.get("auth_time")
-    assert isinstance(auth_time, int) and started - LEEWAY <= auth_time <= claims["iat"] + LEEWAY, \
-        f"ID token auth_time {auth_time!r} is not the time of this sign-up (started {started}, iat {claims['iat']})"
+    require_auth_time_since(claims, started, "sign-up")  # who proved who they are in this sign-up
     # a user of its own: sub is the new user's object id (reference b2c.md section 3), no other user's (where the app relies
     # on sub: a user flow's legacy subject setting gives every user the same "Not supported currently. Use oid claim.")
     if "sub" in contract:

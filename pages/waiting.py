@@ -62,6 +62,8 @@ B2C_MFA_PAGE_ROOT = '#api[data-name="Phonefactor"]'
 MFA_PAGE = ("B2C's MFA page (phone verification: the policy's journey has an MFA step, e.g. the MFA starter pack's "
             "PhoneFactor-InputOrVerify; the journeys do not do MFA: run them against a relying party without MFA steps)")
 MFA_CAUSE = "B2C asks for MFA (its phone verification page): the policy's journey has an MFA step, which the journeys do not do"
+# What ends every B2C and Mobile ID screen's wait, and the wait for B2C's redirect (fixtures/journey.py STOPPED).
+B2C_DEAD_END = f"{B2C_ERROR_PAGE_ROOT}, {B2C_MFA_PAGE_ROOT}"
 # Chromium's page for a navigation that failed (a refused connection, a name not resolved). Firefox and WebKit show
 # theirs under other addresses: there only NetworkWatch (the failed requests) tells the network's failure.
 CHROME_ERROR = "chrome-error:"
@@ -537,11 +539,11 @@ def has_element(page: Page, selector: str) -> bool:
 
 
 def b2c_error_page(page: Page) -> Locator:
-    """B2C's error page: the dead end of every B2C and Mobile ID screen (it never moves on by itself)."""
+    """B2C's error page (B2CErrorPage's root; it never moves on by itself). The screens' waits stop at ``b2c_dead_end``."""
     return page.locator(B2C_ERROR_PAGE_ROOT)
 
 
 def b2c_dead_end(page: Page) -> Locator:
     """What ends every B2C and Mobile ID screen's wait: B2C's error page, or its MFA page (``B2C_MFA_PAGE_ROOT``), which the
     journeys cannot pass."""
-    return page.locator(f"{B2C_ERROR_PAGE_ROOT}, {B2C_MFA_PAGE_ROOT}")
+    return page.locator(B2C_DEAD_END)

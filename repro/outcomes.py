@@ -69,3 +69,5 @@ def outcome_for_number(msisdn: str, robots: Mapping[str, str]) -> str | None:
 
 # In a tenant-mode bundle's replay command, in place of a phone number given as --login-hint (the bundle masks numbers).
 NUMBER_LEFT_OUT = "<phone number>"
+# The journey's step at Mobile ID's "check your phone" page (e2e/test_repro.py), which the summary times (repro/report.py).
+WAITING_STEP = "Mobile ID waiting for the phone"

@@ -13,7 +13,7 @@ from fixtures.redaction import Redaction
 from mocks.faults import Fault
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
-from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE
+from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
 from repro.paths import shown_path
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
@@ -81,7 +81,6 @@ def the_run(facts: dict[str, Any]) -> str:
     return words + "."
 
 
-WAITING_STEP = "Mobile ID waiting for the phone"  # e2e/test_repro.py's step at Mobile ID's "check your phone" page
 LONG_WAIT_S = 10  # a phone that answers within it is not worth a line of the summary
 
 

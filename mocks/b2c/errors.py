@@ -11,6 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+# What the stack's error page and answers put before its refusal of a step it does not run (policies/README.md, "What it
+# does not execute"); fixtures/causes.py turns it into a failure's cause: one text for both, so neither drifts.
+NOT_EXECUTED_WORDS = "Not executed by the B2C emulator"
+NOT_EXECUTED_PREFIX = f"{NOT_EXECUTED_WORDS} (policies/README.md): "
+
 MESSAGES: dict[str, str] = {
     "AADB2C90001": "This user already exists, and profile '{0}' does not allow the same user to be created again.",
     "AADB2C99002": "User doesn't exist. Please sign up before you can sign in.",

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from mocks.b2c import pages
 from mocks.b2c.claims_transformations import NotExecuted
 from mocks.b2c.directory import User
-from mocks.b2c.errors import B2CError
+from mocks.b2c.errors import NOT_EXECUTED_PREFIX, B2CError
 from mocks.b2c.orchestration import (
     ClaimVerificationFailed,
     Federate,
@@ -38,9 +38,6 @@ from mocks.common.params import ParameterError, single
 if TYPE_CHECKING:
     from mocks.b2c.settings import B2CSettings
     from mocks.b2c.tenant import Tenant
-
-NOT_EXECUTED = "Not executed by the B2C emulator (policies/README.md): "
-
 
 def journey_of(transaction: JourneyTransaction) -> UserJourney:
     """The transaction's policy journey; only custom policies run from their XML come here."""
@@ -82,7 +79,7 @@ class PolicyJourney:
             outcome = self.orchestrator(transaction).advance(policy, run, domain_hint=domain_hint)
         except NotExecuted as refusal:
             self.tenant.transactions.drop(transaction.id)
-            return self._error_page(B2CError("AADB2C90046"), transaction=transaction, detail=NOT_EXECUTED + str(refusal))
+            return self._error_page(B2CError("AADB2C90046"), transaction=transaction, detail=NOT_EXECUTED_PREFIX + str(refusal))
         except B2CError as error:
             self.tenant.transactions.drop(transaction.id)
             return self._error_page(error, transaction=transaction)
@@ -157,7 +154,7 @@ class PolicyJourney:
             self.orchestrator(transaction).federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
             return self._error_page(B2CError("AADB2C90046"), transaction=transaction,
-                                    detail=NOT_EXECUTED + str(refusal))
+                                    detail=NOT_EXECUTED_PREFIX + str(refusal))
         return await self._run(transaction)
 
     def _run_self_asserted(self, transaction: JourneyTransaction, form: FormData) -> Response:
@@ -169,7 +166,7 @@ class PolicyJourney:
             journey = journey_of(transaction)
             profile = journey.local_sign_in_profile(journey.steps[run.index])
             reason = profile.not_executed if profile is not None else None
-            return xhr("400", "AADB2C90053", NOT_EXECUTED + reason if reason else t["UserMessageIfClaimsPrincipalDoesNotExist"])
+            return xhr("400", "AADB2C90053", NOT_EXECUTED_PREFIX + reason if reason else t["UserMessageIfClaimsPrincipalDoesNotExist"])
         values = {}
         try:
             for claim, _label, required, _ in run.fields:
@@ -182,7 +179,7 @@ class PolicyJourney:
         try:
             self.orchestrator(transaction).submitted(transaction.policy, run, values)
         except NotExecuted as refusal:
-            return xhr("400", None, NOT_EXECUTED + str(refusal))
+            return xhr("400", None, NOT_EXECUTED_PREFIX + str(refusal))
         except ClaimVerificationFailed as failed:
             return xhr("400", None, str(failed))
         except B2CError as error:
