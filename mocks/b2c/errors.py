@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 # What the stack's error page and answers put before its refusal of a step it does not run (policies/README.md, "What it
-# does not execute"); fixtures/causes.py turns it into a failure's cause: one text for both, so neither drifts.
+# does not execute"); fixtures/causes.py turns it into a failure's cause from a copy of its own (the suite imports no
+# emulator code), which tests/suite/test_causes_and_evidence.py holds to this one.
 NOT_EXECUTED_WORDS = "Not executed by the B2C emulator"
 NOT_EXECUTED_PREFIX = f"{NOT_EXECUTED_WORDS} (policies/README.md): "
 
