@@ -1,11 +1,12 @@
 """Journey.redirect and Journey.verified: what B2C sent the app is held to the request the app made (its state, the part
-of the URL it asked for), and an error redirect is named by its code.
+of the URL it asked for), and an error redirect is named by its code and carries what support finds it by.
 
 The app's page is jwt.ms, routed to a page of our own in pytest-playwright's ``page`` (no stack starts).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from unittest import mock
 from urllib.parse import urlencode
@@ -109,3 +110,21 @@ def test_an_answer_with_what_the_app_did_not_ask_for_is_a_broken_promise(page: P
     with pytest.raises(JourneyFailure, match=f"sent the app {unasked}, which it did not ask for") as failure:
         journey.redirect(replace(request(), response_type=response_type), timeout=2_000)
     assert failure.value.cause.name == causes.BROKEN_PROMISE, failure.value.cause
+
+
+@pytest.mark.parametrize(("correlation_id", "timestamp", "says"), [
+    ("00000000-0000-0000-0000-000000000000", None, "the nil correlation ID on B2C's error page"),
+    ("6f1b2c3d-0000-4000-8000-000000000001", "2015-09-14 23:22:35Z", "it says 2015-09-14 23:22:35Z"),
+    ("6f1b2c3d-0000-4000-8000-000000000001", "2015-09-14T23:22:35", "is not UTC as B2C writes it"),
+], ids=["nil correlation ID", "another time", "not B2C's UTC form"])
+def test_what_support_finds_a_failed_request_by_is_this_ones(correlation_id: str, timestamp: str | None, says: str) -> None:
+    """B2C's error page and its error descriptions carry a correlation ID and a UTC time a support case finds the request
+    by: not the nil ID, and the time of this failure (within LEEWAY of this machine's clock), as B2C writes it."""
+    from datetime import UTC, datetime
+
+    from fixtures.journey import assert_support_can_find
+
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    assert_support_can_find("6f1b2c3d-0000-4000-8000-000000000001", now, "on B2C's error page")  # this request's: passes
+    with pytest.raises(AssertionError, match=re.escape(says)):
+        assert_support_can_find(correlation_id, timestamp or now, "on B2C's error page")
