@@ -125,9 +125,10 @@ def test_a_header_key_or_issuer_unlike_b2c_s_is_named(typ: str, key_members: dic
     assert failure.value.cause.detail.startswith(f"{claim}: "), failure.value.cause.detail
 
 
-def test_the_tfp_issuer_and_a_header_without_typ_pass() -> None:
+@pytest.mark.parametrize("typ", [None, "jwt"], ids=["no typ", "typ in lower case"])  # RFC 7515 4.1.9: a typ ignores case
+def test_the_tfp_issuer_and_a_header_without_typ_pass(typ: str | None) -> None:
     issuer = f"https://contoso.b2clogin.com/tfp/{TENANT_ID}/b2c_1a_signup_signin/v2.0/"
     now = int(time.time())
     raw = jwt.encode({"iss": issuer, "aud": CLIENT, "nonce": NONCE, "iat": now, "nbf": now, "exp": now + 3600}, KEY,
-                     algorithm="RS256", headers={"kid": KID, "typ": None})
+                     algorithm="RS256", headers={"kid": KID, "typ": typ})
     assert validate_id_token(raw, jwks=jwks(), issuer=issuer, client_id=CLIENT, nonce=NONCE)["iss"] == issuer
