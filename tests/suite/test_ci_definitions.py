@@ -749,3 +749,14 @@ def test_make_help_lists_every_target_of_the_readmes_day_one() -> None:
                            timeout=60).stdout
     listed = set(re.findall(r"^make ([a-z-]+)", shown, re.M))
     assert [target for target in targets if target not in listed] == [], shown
+
+
+def test_both_platforms_keep_the_nights_merged_results_beside_its_report() -> None:
+    """The nightly's report job on GitHub keeps what Azure's keeps: the report, and the merged results it was rendered from
+    (another renderer, or a look at one journey's result files, needs them; the shards' own artifacts hold each shard's only)."""
+    report = workflow("nightly.yml")["jobs"]["report"]
+    kept = {step["with"]["name"]: step["with"]["path"] for step in report["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")}
+    assert kept == {"allure-report": "allure-report/", "merged-allure-results": "allure-results/"}, kept
+    azure = [step["inputs"]["artifact"] for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]
+             if job["job"] == "report" for step in job["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
+    assert sorted(name.removesuffix("-attempt-$(System.JobAttempt)") for name in azure) == sorted(kept), azure
