@@ -124,7 +124,7 @@ class Orchestrator:
                 run.index += 1
                 continue
             if step.type == "SendClaims":
-                self._check_subject(policy, run.bag)
+                self._check_subject(policy, journey.relying_party, run.bag)
                 return SendClaims(run.bag)
             raise NotExecuted(f"{step.where}: Type {step.type!r} is not executed by the emulator (it runs "
                               f"{SELECTION}, ClaimsExchange and SendClaims steps); change the journey the relying party uses")
@@ -132,19 +132,17 @@ class Orchestrator:
                           "<OrchestrationStep Type=\"SendClaims\" CpimIssuerTechnicalProfileReferenceId=\"JwtIssuer\" />")
 
     @staticmethod
-    def _check_subject(policy: Policy, bag: dict[str, Any]) -> None:
+    def _check_subject(policy: Policy, relying_party: str, bag: dict[str, Any]) -> None:
         """The relying party's claim output as ``sub`` must have a value when the journey sends its claims: a token without
         one is not what B2C documents (what B2C then puts in sub is not, README Decisions, as for a relying party that
         outputs no claim as sub); the tokens' object id in its place would be the emulator's guess, made silently. The
         starter pack's objectId always has one; another claim may not (an SSO run skips the identity provider and has only
         what its session manager persisted)."""
-        journey = policy.journey
-        assert journey is not None
         subject = [c for c in policy.output_claims if c.token_claim == "sub"]
-        if not subject or any(c.default is not None or bag.get(c.claim_type) not in (None, "") for c in subject):
+        if not subject or any(c.default is not None or _present(bag.get(c.claim_type)) for c in subject):
             return
         names = ", ".join(c.claim_type for c in subject)
-        raise NotExecuted(f"{journey.relying_party}/OutputClaims: the claim output as sub ({names}) has no value in this run "
+        raise NotExecuted(f"{relying_party}/OutputClaims: the claim output as sub ({names}) has no value in this run "
                           "(a single-sign-on run has only the claims the session managers persisted): what B2C then puts in sub "
                           "is not documented, so the emulator does not guess; output as sub a claim every run has, as the starter "
                           "pack's <OutputClaim ClaimTypeReferenceId=\"objectId\" PartnerClaimType=\"sub\"/>, or persist the claim in "

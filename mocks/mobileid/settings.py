@@ -106,8 +106,9 @@ class ClientSettings(_Strict):
     def _prefix_fits_a_dtbd(cls, value: str) -> str:
         if len(value) > (limit := dtbd_limit(value)):  # every dtbd must start with it, and none may be longer: all would be refused
             outside = sorted(set(value) - GSM_03_38)
-            why = f", as {outside[0]!r} is outside GSM 03.38" if outside else ""
-            raise ValueError(f"dtbd_prefix is {len(value)} characters, longer than a dtbd may be ({limit}{why}): shorten it")
+            why, fix = (f", as {outside[0]!r} is outside GSM 03.38", f" or write it in GSM 03.38 characters only (up to {MAX_DTBD})"
+                        ) if outside else ("", "")
+            raise ValueError(f"dtbd_prefix is {len(value)} characters, longer than a dtbd may be ({limit}{why}): shorten it{fix}")
         return value
 
     @field_validator("client_id")

@@ -125,7 +125,8 @@ USER = '[[users]]\nmsisdn = "+41795550001"\n'
     ("", 'allowed_acrs = ["mid_al9"]', "", "clients.0.allowed_acrs: Value error, unknown ACR values ['mid_al9']"),
     ("", 'default_acr = "mid_al4_any"', "", "clients.0: Value error, default_acr 'mid_al4_any' is not in allowed_acrs"),
     ("", f'dtbd_prefix = "{"p" * 240}"', "", "clients.0.dtbd_prefix: Value error, dtbd_prefix is 240 characters, longer than a dtbd may be (239): shorten it"),
-    ("", f'dtbd_prefix = "{"ê" * 120}"', "", "clients.0.dtbd_prefix: Value error, dtbd_prefix is 120 characters, longer than a dtbd may be (119, as 'ê' is outside GSM 03.38)"),
+    ("", f'dtbd_prefix = "{"ê" * 120}"', "", "clients.0.dtbd_prefix: Value error, dtbd_prefix is 120 characters, longer than a dtbd may be "
+                                            "(119, as 'ê' is outside GSM 03.38): shorten it or write it in GSM 03.38 characters only (up to 239)"),
     ("", 'client_id = " a"', "", "clients.0.client_id (environment MOBILEID_CLIENT_ID): Value error, client_id ' a' must not be blank"),
     ("", 'claims_in_id_token = "maybe"', "", "clients.0.claims_in_id_token: Input should be a valid boolean"),
     ("", "", 'outcome = "maybe"', "users.0.outcome: Input should be 'approve'"),
