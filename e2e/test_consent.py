@@ -45,7 +45,9 @@ def test_a_first_sign_in_that_asks_consent_goes_on_once_it_is_given(
     mobile_id.approve(number, later.mobile)
     later.mobile.wait_for_approval(mobile_id.approval_timeout * 1000)
     assert not later.mobile.consent_requested(), \
-        "Mobile ID asked for consent again on the next sign-in, though the user gave it at the first for this client"
+        ("Mobile ID asked for consent again on the next sign-in, though the user gave it at the first for this client: it does "
+         "not record consent, or the client is set to \"Always Prompt For Consent\" (mobileid.md section 3); check the "
+         "Mobile ID client B2C uses")
     assert later.token(request)["sub"] == first["sub"], "the next sign-in after consent is another user"
 
 

@@ -69,7 +69,9 @@ def test_first_sign_in_creates_the_user_from_mobile_id(
     assert not filled, f"ID token has {filled}, which the user left empty on the profile page"
 
     # And every page on the way was whole: their stylesheets, scripts, fonts and images all loaded (a person sees the rest)
-    assert not journey.broken_parts, f"the sign-up's pages were shown with parts that did not load: {journey.broken_parts}"
+    assert not journey.broken_parts, (f"the sign-up's pages were shown with parts that did not load: {journey.broken_parts}; "
+                                      "their servers answered an error: B2C's custom page layout (its template's files and "
+                                      "their storage), Mobile ID's pages, or the local stack's static files, as the host says")
 
     # And jwt.ms shows the same token decoded (an app of the tenant's own, as B2C_REDIRECT_URI, has no such page: said in the report)
     if journey.app.host == "jwt.ms":
