@@ -73,7 +73,7 @@ test: lint test-emulators
 # needs it too); without it they skip, saying so.
 test-emulators: setup
 	@if command -v npm >/dev/null 2>&1; then test -d node_modules/allure || npm ci --silent --no-audit --no-fund \
-		|| echo "test-emulators: npm ci failed: the tests of the HTML report skip"; fi
+		|| echo "test-emulators: npm ci failed (run it to see why; npm needs a writable HOME for its cache): the tests of the HTML report skip"; fi
 	$(PYTEST) tests -n $(TEST_WORKERS) --dist worksteal
 
 test-journeys: setup

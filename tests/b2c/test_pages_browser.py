@@ -80,6 +80,7 @@ def test_sign_up_through_the_self_asserted_page_to_jwt_ms(page) -> None:
     # Reference b2c.md 1.4, what pages/b2c_self_asserted.py and fixtures/journey.py read: the page's intro, each claim's
     # div.attrEntry (its label, item error and input), and the server's page-level error, there but hidden until a write fails.
     assert api.locator(":scope > .intro > p").inner_text() == "Please provide the following details."
+    assert not api.locator(":scope > .intro").is_visible()  # hidden, as both default templates hide it (README, Decisions)
     for claim in ("displayName", "givenName", "surname"):
         entry = api.locator(f"#attributeList li.{claim}_li > div.attrEntry")
         assert entry.locator(f"label#{claim}_label[for={claim}]").count() == 1, claim
@@ -312,6 +313,7 @@ def test_unified_page_has_the_rest_of_the_documented_fragment(page) -> None:
     social = api.locator(':scope > div.claims-provider-list-buttons.social[role=form][aria-label="Sign in with your social account"]')
     assert social.locator(":scope > .options > div > button#FakeIdP").count() == 1
     assert api.locator(":scope > div.divider > h2").inner_text() == "OR"  # between the social buttons and the form
+    assert api.locator(":scope > div.divider").is_visible()  # shown, as Classic shows it (README, Decisions)
     form = api.locator('form#localAccountForm.localAccount[aria-label="Sign in with your email address"]')
     assert form.locator(":scope > .intro > h2").inner_text() == "Sign in with your email address"
     page_error = form.locator(':scope > div.error.pageLevel[role=alert][aria-hidden="true"] > p')

@@ -113,6 +113,8 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"login_hint": "[" * 2000}, "invalid_request", "mid_req_1100"),  # nested past the JSON parser's depth
         ({"login_hint": '{"hints": []}'}, "invalid_request", "mid_req_1050"),
         ({"login_hint": '{"hints": [{"default": true}]}'}, "invalid_request", "mid_req_1050"),  # hints, but none names a number
+        # A passkey hint (keyringId) is not emulated: with no number beside it, no hint names one (README, Not emulated).
+        ({"login_hint": '{"hints": [{"keyringId": "kr-1"}]}'}, "invalid_request", "mid_req_1050"),
         ({"login_hint": '{"enableManualInput": "false", "hints": [{"msisdn": "+41791234567"}]}'}, "invalid_request", "mid_req_1100"),
         ({"login_hint": '{"hints": [{"msisdn": "12ab"}]}'}, "invalid_request", "mid_req_1070"),
         ({"login_hint": '{"hints": [{"msisdn": "+41791234567"}, {"msisdn": "079 123 45 67"}]}'}, "invalid_request", "mid_req_1080"),

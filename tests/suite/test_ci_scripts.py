@@ -825,6 +825,21 @@ def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(tmp_pa
     assert again.returncode == 0 and history.read_text().startswith('{"run": 2}'), again.stdout + again.stderr + history.read_text()
 
 
+def test_make_test_emulators_says_why_the_report_tests_skip_when_npm_ci_fails(tmp_path: Path) -> None:
+    """Makefile: test-emulators installs the Allure CLI first where npm is; a failed `npm ci` (its own words hidden by
+    --silent) runs the tests all the same and says what broke, what it costs and what to do, as make report does."""
+    tools = tmp_path / "bin"  # an npm whose `npm ci` fails, in a folder without node_modules/
+    tools.mkdir()
+    (tools / "npm").write_text("#!/bin/sh\nexit 1\n")
+    (tools / "npm").chmod(0o755)
+    ran = subprocess.run(["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-o", "setup", "test-emulators", "PYTEST=echo ran"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"})
+    assert ran.returncode == 0 and "ran tests" in ran.stdout, ran.stdout + ran.stderr
+    assert ("test-emulators: npm ci failed (run it to see why; npm needs a writable HOME for its cache): the tests of the HTML "
+            "report skip") in ran.stdout, ran.stdout + ran.stderr
+
+
 # Allure 3.18's awesome template, its analytics as it writes them, between two scripts of the report's own.
 RENDERED = """<head><script src="data:text/javascript;base64,AAA="></script>
     <script async src="https://www.googletagmanager.com/gtag/js?id=G-LNDJ3J7WT0"></script>
