@@ -55,11 +55,13 @@ def test_first_sign_in_creates_the_user_from_mobile_id(
         assert claims["newUser"] is True, f"ID token newUser is {claims['newUser']!r}, expected true for a first sign-in"
     require_named_after(claims, number, policy, settings.token_contract)
     require_auth_time_since(claims, started, "sign-up")  # who proved who they are in this sign-up
-    # a user of its own: sub is the new user's object id (reference b2c.md section 3), no other user's (where the app relies
-    # on sub: a user flow's legacy subject setting gives every user the same "Not supported currently. Use oid claim.")
-    if "sub" in contract:
-        assert claims.get("sub") != other.claims.get("sub"), \
-            f"ID token sub {claims.get('sub')!r} of the new user is the sub of another user, who signed up before with another phone"
+    # a user of its own: sub and oid are the new user's object id (reference b2c.md section 3), no other user's (where the app
+    # relies on them: a user flow's legacy subject setting gives every user the same sub "Not supported currently. Use oid
+    # claim."; the seed's user flow contract has oid, not sub)
+    for claim in ("sub", "oid"):
+        if claim in contract:
+            assert claims.get(claim) != other.claims.get(claim), (f"ID token {claim} {claims.get(claim)!r} of the new user is the "
+                                                                  f"{claim} of another user, who signed up before with another phone")
     if "idp" in contract:
         idp = mobile_id_idp(policy, settings.idp_metadata_url)
         assert claims["idp"] in idp, f"ID token idp is {claims['idp']!r}, expected {' or '.join(map(repr, idp))}"

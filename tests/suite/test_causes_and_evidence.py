@@ -236,12 +236,14 @@ def test_the_sweep_cleans_text_attachments_of_every_type_and_leaves_pictures_and
     """docs/suite.md promises that every file of the results passes the redaction again: a plugin's or a journey's
     attachment of a type the suite's own attachments do not use is text all the same."""
     (tmp_path / name).write_text(f"landed on https://jwt.ms/#id_token={JWT} with control-token-value-1234")
-    picture, video = b"\x89PNG\r\n\x1a\n" + JWT.encode(), b"\x1aE\xdf\xa3\xff" + JWT.encode()
-    (tmp_path / "h-attachment.png").write_bytes(picture)
+    # Each decodes as UTF-8 (a GIF's header is ASCII, a WebM's EBML one valid UTF-8): left by their type, not because the
+    # sweep could not read them as text, as a PNG's first byte makes it.
+    picture, video = b"GIF89a" + JWT.encode(), b"\x1aE\xdf\xa3" + JWT.encode()
+    (tmp_path / "h-attachment.gif").write_bytes(picture)
     (tmp_path / "i-attachment.webm").write_bytes(video)
     sweep(tmp_path, Redaction.for_run(TENANT, environ={"MOBILEID_CONTROL_TOKEN": "control-token-value-1234"}))
     assert contains_secret((tmp_path / name).read_text(), ["control-token-value-1234"]) == []
-    assert (tmp_path / "h-attachment.png").read_bytes() == picture and (tmp_path / "i-attachment.webm").read_bytes() == video
+    assert (tmp_path / "h-attachment.gif").read_bytes() == picture and (tmp_path / "i-attachment.webm").read_bytes() == video
 
 
 def test_a_traces_session_cookies_and_authorization_codes_are_redacted_in_every_member(tmp_path: Path) -> None:

@@ -131,5 +131,10 @@ def test_what_support_finds_a_failed_request_by_is_this_ones(correlation_id: str
     # The clock skew the preflight lets through (LEEWAY), and the time the failure took to reach us: passes too.
     skewed = datetime.fromtimestamp(time.time() - LEEWAY - 30, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     assert_support_can_find("6f1b2c3d-0000-4000-8000-000000000001", skewed, "on B2C's error page")
+    # Past that, and a time of another zone (Zurich's, an hour or two off UTC), is not this failure's.
+    for off in (2 * LEEWAY + 30, -3600):
+        stale = datetime.fromtimestamp(time.time() - off, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        with pytest.raises(AssertionError, match=re.escape(f"it says {stale}")):
+            assert_support_can_find("6f1b2c3d-0000-4000-8000-000000000001", stale, "on B2C's error page")
     with pytest.raises(AssertionError, match=re.escape(says)):
         assert_support_can_find(correlation_id, timestamp or now, "on B2C's error page")
