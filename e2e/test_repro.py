@@ -172,7 +172,7 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
     facts["authorize_url"] = request.url
     evidence.step("authorize request sent", request.url)
     first_stop = journey.unified.provider_buttons.first.or_(journey.mobile.number_input).or_(journey.error_page.detail).or_(
-        journey.page.locator("#redirect-uri-reached"))
+        journey.app.answer_note)
     try:
         first_stop.wait_for(state="attached", timeout=REDIRECT_TIMEOUT)
     except PlaywrightError:

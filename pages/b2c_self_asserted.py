@@ -14,6 +14,10 @@ class B2CSelfAssertedPage:
     NAME = "B2C's profile page"
     ROOT = '#api[data-name="SelfAsserted"]'
     SHOWN = f"{ROOT} button#continue"
+    # B2C answered the page's Continue: an error shown on it (reference b2c.md 1.4: an item's error gets class show, a page-level
+    # one aria-hidden=false), or the page left. A script for the page's own world: the answer comes in the same document.
+    ANSWERED_JS = ("() => !!document.querySelector('#api .error.itemLevel.show, #requiredFieldMissing[aria-hidden=false], "
+                   "#claimVerificationServerError[aria-hidden=false]') || !document.querySelector('#api[data-name=SelfAsserted]')")
 
     def __init__(self, page: Page) -> None:
         self.page = page
@@ -25,6 +29,8 @@ class B2CSelfAssertedPage:
         self.cancel_button = self.root.locator("button#cancel")
         self.item_errors = self.root.locator(".error.itemLevel")
         self.page_errors = self.root.locator(".error.pageLevel")
+        self.required_field_missing = self.root.locator("#requiredFieldMissing")
+        self.intro = self.root.locator(".intro").first
         self.html = page.locator("html")
         self.shown = self.continue_button
         self.dead_end = waiting.b2c_dead_end(page)
@@ -78,7 +84,7 @@ class B2CSelfAssertedPage:
 
     def intro_text(self) -> str | None:
         """The intro above the fields (string id ``initial_intro``) as a person sees it; None when it is not shown."""
-        return waiting.shown_text(self.root.locator(".intro").first)
+        return waiting.shown_text(self.intro)
 
     def field_label(self, claim: str) -> str | None:
         """What names a field as a person sees it, e.g. ``displayName`` -> "Display Name" (the claim type's DisplayName): its
@@ -103,7 +109,7 @@ class B2CSelfAssertedPage:
 
     def required_field_missing_text(self) -> str | None:
         """The visible page-level ``#requiredFieldMissing`` message, else None."""
-        error = self.root.locator("#requiredFieldMissing")
+        error = self.required_field_missing
         if error.count() == 0 or not error.is_visible():
             return None
         return error.inner_text().strip() or None

@@ -19,6 +19,9 @@ class B2CSignUpOrSignInPage:
     NAME = "B2C's sign-in page"
     ROOT = '#api[data-name="Unified"]'
     SHOWN = f"{ROOT} .claims-provider-list-buttons button.accountButton"
+    # B2C has built the page (its identity providers' list, with or without buttons): where a journey that waits for B2C to
+    # move on (its redirect to the app) stops and looks, as this page never moves on by itself.
+    BUILT = f"{ROOT} .claims-provider-list-buttons"
     # The local account form's texts: B2C's string id (page layout 2.x) -> (the element in words, its selector in the page).
     LOCAL_ACCOUNT_TEXTS = {
         "divider_title": ("divider", ".divider h2"),

@@ -85,6 +85,7 @@ class JwtMsPage:
         self.page = page
         self.redirect_uri = redirect_uri
         self.decoded_token = page.locator("#decodedToken")
+        self.answer_note = page.locator("#redirect-uri-reached")  # the note keep_answer_off_screen writes on the app's page
         self.shown = self.decoded_token
         self.dead_end = waiting.b2c_dead_end(page)
 

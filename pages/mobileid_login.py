@@ -2,8 +2,8 @@
 
 The real DOM is not public. What a journey needs to get through is the least it can be: the number
 page is the page with a phone-number field (``input[type=tel]``, outside B2C's own ``#api``; Unconfirmed
-for the real service, docs/contracts.md), submitted with Enter (a phone's journey taps the form's submit button, the
-emulator's contract: that journey runs against the emulator); the waiting page is left when the browser
+for the real service, docs/contracts.md), submitted with Enter (a phone's journey taps the submit button of that field's own
+form, whatever its id); the waiting page is left when the browser
 arrives where Mobile ID sends it back (B2C, the app). The other ids (the waiting page's transaction number, the consent form, the inline error)
 are docs/contracts.md's, which our emulator guarantees: journeys that need them run against the emulator,
 and where they are missing the journey still gets through (fixtures/mobile_id.py Person).
@@ -42,7 +42,9 @@ class MobileIDLoginPage:
         self.returns_to = {h.lower() for h in returns_to if h}
         self.number_form = page.locator(self.NUMBER_FORM)
         self.number_input = page.locator(self.SHOWN).filter(visible=True).first  # a hidden template field is not the one
-        self.continue_button = self.number_form.locator("[type=submit]")  # the form's own, whatever its id
+        # The number field's own form, whatever its id: the real page's are not public (NUMBER_FORM is our emulator's).
+        self.number_field_form = self.number_input.locator("xpath=ancestor::form[1]")
+        self.continue_button = self.number_field_form.locator("[type=submit]")  # the form's own, whatever its id
         self.number_error = page.locator(self.NUMBER_ERROR)
         self.waiting = page.locator(self.WAITING)
         self.transaction = page.locator("#transaction-number")
@@ -50,6 +52,7 @@ class MobileIDLoginPage:
         self.consent_accept = page.locator("button#consent-accept")
         self.consent_decline = page.locator("button#consent-decline")
         self.heading = page.locator("h1").first
+        self.intro = page.locator("#mid-intro")  # docs/contracts.md's (the emulator's): what the number page asks
         self.html = page.locator("html")
         self.shown = page.locator(self.SHOWN)
         self.dead_end = waiting.b2c_dead_end(page)  # e.g. B2C refusing the request before it reaches Mobile ID
@@ -159,8 +162,8 @@ class MobileIDLoginPage:
     def number_page_texts(self) -> dict[str, str | None]:
         """What the number page says, by part, as a person sees it (None: not shown): its heading, its intro, the number
         field's label and the button that sends it (docs/contracts.md's: the emulator's, the real page's DOM not public)."""
-        label = self.number_form.locator(f"label[for='{self.number_input.get_attribute('id') or 'msisdn'}']").first
-        return {"heading": waiting.shown_text(self.heading), "intro": waiting.shown_text(self.page.locator("#mid-intro")),
+        label = self.number_field_form.locator(f"label[for='{self.number_input.get_attribute('id') or 'msisdn'}']").first
+        return {"heading": waiting.shown_text(self.heading), "intro": waiting.shown_text(self.intro),
                 "number label": waiting.shown_text(label), "button": waiting.shown_text(self.continue_button.first)}
 
     def language(self) -> str | None:

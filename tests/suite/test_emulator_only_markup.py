@@ -73,7 +73,7 @@ def selectors(sources: dict[str, str] | None = None) -> tuple[dict[str, set[str]
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets) \
                     and (text := constant_text(node.value)) is not None:
                 if SCRIPT_SELECTOR.search(text):
-                    scripts.append(text)  # a script kept in a constant (PROFILE_ANSWERED_JS)
+                    scripts.append(text)  # a script kept in a constant (B2CSelfAssertedPage.ANSWERED_JS)
                 elif re.search(r"[#\[]|^\.|[\s,]\.", text) and not re.search(r"\(\?|\{|\\", text):
                     texts.append(text)  # a constant that reads as CSS, not as a regex
             for selector in texts + [selector for script in scripts for _, selector in SCRIPT_SELECTOR.findall(script)]:

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Route
 
 from fixtures import causes, texts
 from fixtures.causes import JourneyFailure, classify_text
@@ -354,6 +354,33 @@ def test_mobile_ids_number_page_is_its_phone_field_whatever_its_form_but_not_b2c
     page.set_content('<html><body><div id="api" data-name="Unified"><input type="tel" id="phoneNumber"></div></body></html>')
     with pytest.raises(JourneyFailure, match="the browser shows B2C's sign-in page"):
         MobileIDLoginPage(page).wait_until_shown(timeout=500)
+
+
+def test_a_tap_sends_the_number_with_its_own_forms_button_whatever_the_forms_id(browser: Browser) -> None:
+    """The number page is its phone field (the real page's ids are not public): a phone's tap sends the number with the
+    submit button of that field's own form, not of a form only our emulator has (``form#mid-login``)."""
+    context = browser.new_context(has_touch=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(3_000)  # a button that is not found fails soon
+        page.route("https://m.mobileid.ch/oidc/authorize", lambda route: route.fulfill(content_type="text/html", body=(
+            '<html><body><form id="msisdn-entry" method="post" action="/oidc/number"><input type="tel" name="msisdn">'
+            '<button type="submit">Continue</button></form></body></html>')))
+        posted: list[str] = []
+
+        def number(route: Route) -> None:
+            posted.append(route.request.post_data or "")
+            route.fulfill(body="<p>waiting</p>", content_type="text/html")
+
+        page.route("https://m.mobileid.ch/oidc/number", number)
+        page.goto("https://m.mobileid.ch/oidc/authorize")
+        mobile = MobileIDLoginPage(page).wait_until_shown(timeout=2_000)
+        assert mobile.number_page_texts()["button"] == "Continue"
+        mobile.sign_in_with("+41791234567", tap=True)
+        page.wait_for_url("https://m.mobileid.ch/oidc/number", timeout=5_000)
+        assert posted == ["msisdn=%2B41791234567"]
+    finally:
+        context.close()
 
 
 NUMBER_PAGE_REFUSING = """<html><body><form id="mid-login"><input type="tel" name="msisdn" value="+41791234567">
