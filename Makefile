@@ -16,10 +16,11 @@ REPORT_DIR ?= allure-report
 RESULTS_DIR ?= allure-results
 # Kept between runs for the report's trend and "new failure / fixed" (CI: restore and save it as a cache or artifact).
 export ALLURE_HISTORY_PATH ?= .allure/history.jsonl
-# Failed journeys keep a trace and a screenshot. E2E_ARGS=... replaces all three options below: to add e.g. a video or a -k,
-# repeat them: E2E_ARGS='--tracing retain-on-failure --screenshot only-on-failure --tb=no --video retain-on-failure'
+# Failed journeys keep a trace and a screenshot. E2E_ARGS=... replaces all three options below (repeat those you keep);
+# PYTEST_ARGS=... adds options after them, to make e2e's and make smoke's own: make e2e PYTEST_ARGS='-k sign_up --video retain-on-failure'
 # No tracebacks in the terminal: one line per failure with its cause, then the report (which has them all).
 E2E_ARGS ?= --tracing retain-on-failure --screenshot only-on-failure --tb=no
+PYTEST_ARGS ?=
 ALLURE := npx --no-install allure
 # Allure 3's npm package (package.json), installed by the report targets the first time they need it.
 ALLURE_INSTALL := test -d node_modules/allure || npm ci --silent --no-audit --no-fund \
@@ -42,6 +43,7 @@ DRY_RUN_STOP := $(if $(findstring n,$(MAKE_LETTERS))$(findstring t,$(MAKE_LETTER
 help:
 	@echo "make e2e      run the journeys against the local emulators (a tenant when .env says E2E_TARGET=tenant) and write the report ($(REPORT_DIR)/)"
 	@echo "make smoke    the pre-release check: the smoke journeys with report and JUnit XML ($(JUNIT)), against the same target"
+	@echo "              (both: PYTEST_ARGS='-k sign_up --video retain-on-failure' adds pytest options to their own)"
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey or none ran (scripts/quality_gate.py, as the nightly)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, types and lint, CI checks (lint-ci, shard-check)"
@@ -105,10 +107,10 @@ SELFCHECK_WORKERS ?= $(shell case '$(WORKERS)' in (auto|logical) getconf _NPROCE
 selfcheck: setup
 	"$(BIN)/python" scripts/selfcheck.py --workers $(SELFCHECK_WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
 
-# A run pytest passed without a journey's result (PYTEST_ADDOPTS=--collect-only, --setup-plan, --markers, --fixtures: it
+# A run pytest passed without a journey's result (PYTEST_ADDOPTS or PYTEST_ARGS=--collect-only, --setup-plan, --markers, --fixtures: it
 # lists and stops with status 0, no preflight, no journey) is no green run: status 5, pytest's own for "no tests ran".
 NO_JOURNEY_RAN = [ $$status -ne 0 ] || ls "$(RESULTS_DIR)"/*-result.json >/dev/null 2>&1 \
-	|| { echo "$@: no journey ran (no result in $(RESULTS_DIR)/: an option in PYTEST_ADDOPTS or E2E_ARGS that only lists, or an --alluredir of its own?): status 5" >&2; status=5; }
+	|| { echo "$@: no journey ran (no result in $(RESULTS_DIR)/: an option in PYTEST_ADDOPTS, E2E_ARGS or PYTEST_ARGS that only lists, or an --alluredir of its own?): status 5" >&2; status=5; }
 
 # Another run writing RESULTS_DIR (a nightly over a make e2e, make smoke in a second terminal), or for e2e and smoke their
 # evidence folder (EVIDENCE_DIR, which a run empties as it starts): refused at once, naming its pid and command, before its
@@ -117,15 +119,26 @@ RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.result
 	|| { echo "$@: not started: another run is writing $(RESULTS_DIR)/$(if $(RUN_EVIDENCE), or $(EVIDENCE_DIR)/)" >&2; exit 2; };
 e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
 
-# REPORT_RENDERED_NEXT: the run's last line then names no `make report` to run (this recipe renders it next).
+# REPORT_RENDERED_NEXT: the run's causes then end without a `report:` line of their own (results, `make report` to run):
+# this recipe renders the report next, whose line says where it and the results are.
 # A report that cannot be written fails the target (status 2) even when every journey passed. The last run's results go
-# first: pytest refuses a mistyped option (E2E_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
+# first: pytest refuses a mistyped option (E2E_ARGS, PYTEST_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
 # and the quality gate would take them for this run's.
 e2e: setup
 	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; \
-	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS); status=$$?; \
+	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS) $(PYTEST_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
+
+# make report holds its report folder and its history while it renders (fixtures/results_lock.py, through descriptors 8 and 9
+# of its shell, which Allure inherits): two at once (a second terminal, a make e2e rendering its own) wrote one report and
+# one history copy together. The second is refused, naming the first.
+REPORT_HELD = test ! -x "$(BIN)/python" || { \
+	{ lock="$$("$(BIN)/python" -m fixtures.results_lock --lock-file "$(REPORT_DIR)")" && exec 8>>"$$lock" && \
+	lock="$$("$(BIN)/python" -m fixtures.results_lock --lock-file "$(ALLURE_HISTORY_PATH)")" && exec 9>>"$$lock"; } \
+	|| { echo "report: not started: the lock file $$lock (beside REPORT_DIR=$(REPORT_DIR) or ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH)) cannot be written" >&2; exit 2; }; \
+	"$(BIN)/python" -m fixtures.results_lock --hold 8="$(REPORT_DIR)" 9="$(ALLURE_HISTORY_PATH)" \
+	|| { echo "report: not started: another make report is rendering $(REPORT_DIR)/ or $(ALLURE_HISTORY_PATH): wait for it to end, or give this one a REPORT_DIR and an ALLURE_HISTORY_PATH of its own" >&2; exit 2; }; };
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
 # with a Node stack trace, and writes its report into REPORT_DIR itself only when it finds no other folder there (it
@@ -147,7 +160,7 @@ report:
 		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \
 	fi; \
 	if command -v npm >/dev/null 2>&1; then \
-		{ $(ALLURE_INSTALL); } && \
+		$(REPORT_HELD) { $(ALLURE_INSTALL); } && \
 		{ rendering="$(ALLURE_HISTORY_PATH).rendering"; rm -f "$$rendering"; } && \
 		{ test ! -f "$(ALLURE_HISTORY_PATH)" || cp "$(ALLURE_HISTORY_PATH)" "$$rendering"; } && \
 		{ ALLURE_HISTORY_PATH="$$rendering" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
@@ -198,7 +211,7 @@ EVIDENCE_DIR ?= test-results
 smoke: setup
 	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
-		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"; status=$$?; \
+		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 

@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
 
 from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead, unwritable
 from fixtures.commands import python
@@ -76,7 +76,8 @@ def parser() -> argparse.ArgumentParser:
                "it stopped before the journey: the tenant's preflight, a browser server that does not answer); 130 stopped\n"
                "while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in")
+    p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in (with --from-har: only where the HAR "
+                   "cannot tell, as it says)")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
     p.add_argument("--target", choices=("local", "tenant"), help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
     p.add_argument("--tenant", help="tenant name (sets B2C_TENANT)")
@@ -523,15 +524,18 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har, repro_args
 
     check(args, env)  # the run's own options (--slowmo -5)
-    if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS)]:
-        said = ", ".join(f"--{flag.replace('_', '-')}" for flag in read_from_har)
-        raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(read_from_har) == 1 else 'them'} out, or run the "
-                         "printed repro command with the change")
+    # --journey only where the HAR cannot tell a first sign-in from a returning user's (read below, once the HAR is read)
+    if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS, "journey")]:
+        refuse_read_from_har(read_from_har)
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
         raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
+    if "journey" in typed:
+        if not found.journey_untold:
+            refuse_read_from_har(["journey"])
+        found.chosen_journey = args.journey
     # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and
     # cookies, and off the local stack a person's number wherever it is quoted (Mobile ID's error text).
     clean = Redaction([*secret_values(env), *sorted(har_credentials(har))], mask_phones=not on_local_stack(found, local)).text
@@ -549,6 +553,12 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
     return run(rerun, env, reported={"har": Path(args.from_har).name, "showed": shown})  # the bundle ties the rerun to the report
+
+
+def refuse_read_from_har(flags: Sequence[str]) -> NoReturn:
+    said = ", ".join(f"--{flag.replace('_', '-')}" for flag in flags)
+    raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(flags) == 1 else 'them'} out, or run the "
+                     "printed repro command with the change")
 
 
 # With --from-har, how its rerun runs (taken from the command line); the rest is what the HAR's sign-in says.

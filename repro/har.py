@@ -72,6 +72,7 @@ class Finding:
     attempt: int = 1  # which of the HAR's sign-in attempts this is (each starts at B2C's authorize request)
     attempts: list[str] = field(default_factory=list)  # every attempt in a line, when the HAR holds more than one
     robots: dict[str, str] = field(default_factory=dict, repr=False)  # the numbers with a fixed outcome, to name one
+    chosen_journey: str | None = None  # the user's --journey, where the HAR cannot tell (journey_untold)
 
     @property
     def outcome(self) -> str:
@@ -105,14 +106,36 @@ class Finding:
         return self.params.get("prompt") == "none"
 
     @property
+    def journey_untold(self) -> bool:
+        """Whether the HAR cannot tell a first sign-in (a sign-up) from a returning user's: Mobile ID answered B2C (a number
+        typed, no error of its own), and the HAR ends, or B2C failed, before what tells them apart: B2C's profile page,
+        which only a first sign-in shows, or B2C's answer to the app without it."""
+        answered = self.sent_id_token or self.code_sent
+        return bool(self.msisdn) and not (self.silent or self.mid_code or self.profile_page or answered)
+
+    @property
     def journey(self) -> str:
+        if self.chosen_journey and self.journey_untold:
+            return self.chosen_journey
         new_user = (self.id_token_claims or {}).get("newUser")
         reached_mobile_id = bool(self.msisdn or self.mid_code or self.sent_id_token)
         # B2C stopped before Mobile ID: who the user is does not matter, and a sign-up needs no user made first. A silent
         # check (prompt=none) is a returning user's by its nature: B2C answers it from a session, never with a page.
+        # Stopped between Mobile ID and the profile page (journey_untold): a sign-in, the repro's default, said so.
         if self.silent:
             return "sign-in"
         return "sign-up" if self.profile_page or new_user or not reached_mobile_id else "sign-in"
+
+    @property
+    def journey_note(self) -> str:
+        """Why the journey is a pick, where the HAR cannot tell (journey_untold), and how to choose the other."""
+        if not self.journey_untold:
+            return ""
+        other = "sign-up" if self.journey == "sign-in" else "sign-in"
+        chosen = "as --journey says" if self.chosen_journey else "picked"
+        return (f" (the HAR cannot tell a first sign-in from a returning user's: it ends between Mobile ID and B2C's profile "
+                f"page, which only a first sign-in shows; {self.journey} {chosen}: --journey {other} beside --from-har "
+                f"replays a {'first sign-in' if other == 'sign-up' else 'returning user'})")
 
 
 def _claims(raw: str) -> dict[str, Any] | None:
@@ -414,7 +437,7 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
         ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or found.mid_trace or "-"),
         ("result", answer(found)),
-        ("journey, outcome", f"{found.journey}, {found.outcome}" + (
+        ("journey, outcome", f"{found.journey}, {found.outcome}" + found.journey_note + (
             f" (Mobile ID's {found.unplayed_code} is no outcome the repro's phone can give: the rerun approves, and cannot show it)"
             if found.unplayed_code else "")),
     ]

@@ -372,3 +372,51 @@ def test_a_silent_session_check_is_replayed_as_a_returning_users_sign_in() -> No
     args = repro_args(read_har(recorded), LOCAL_STACK)
     assert args[args.index("--journey") + 1] == "sign-in" and args[args.index("--prompt") + 1] == "none", args
     check(parser().parse_args(args), {})  # a command that runs
+
+
+def between_mobile_id_and_the_profile_page(*then: dict[str, Any]) -> dict[str, Any]:
+    """A sign-in Mobile ID approved (a number typed, its answer back at B2C), then ``then``: no profile page, no answer."""
+    return har(
+        entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+              "?client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms", content=PAGE),
+        entry("https://m.mobileid.ch/oidc/login", method="POST", second=9, status=302, form="msisdn=%2B41791234567"),
+        entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/oauth2/authresp?code=c&state=s", second=30, status=302,
+              location="https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/api/CombinedSigninAndSignup/confirmed"),
+        *then)
+
+
+@pytest.mark.parametrize("then", [
+    [],  # the HAR ends there
+    [entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/api/CombinedSigninAndSignup/confirmed",
+           second=31, status=500, content={"mimeType": "text/html", "text": '<div id="api" data-name="GlobalException">'
+                                           '<div class="error-page-detail">AADB2C90289: We encountered an error</div></div>'})],
+], ids=["the HAR ends", "B2C's error page"])
+def test_a_har_that_stops_between_mobile_id_and_the_profile_page_says_it_cannot_tell_the_journey(then: list[dict[str, Any]]) -> None:
+    """Only a first sign-in (a sign-up) shows B2C's profile page after Mobile ID: a HAR that stops before it, and before B2C's
+    answer to the app, cannot tell a first sign-in from a returning user's. It was read as a sign-in without a word; now the
+    reader says it cannot tell, which it picked, and how to replay the other (--journey sign-up beside --from-har)."""
+    found = read_har(between_mobile_id_and_the_profile_page(*then))
+    assert found.journey_untold and found.journey == "sign-in" and found.outcome == "approve", found
+    [line] = [line for line in describe(found, LOCAL_STACK) if line.startswith("journey, outcome")]
+    assert "sign-in, approve (the HAR cannot tell a first sign-in from a returning user's" in line, line
+    assert "sign-in picked: --journey sign-up beside --from-har replays a first sign-in" in line, line
+    found.chosen_journey = "sign-up"  # the user's --journey beside --from-har
+    args = repro_args(found, LOCAL_STACK)
+    assert args[args.index("--journey") + 1] == "sign-up", args
+    [line] = [line for line in describe(found, LOCAL_STACK) if line.startswith("journey, outcome")]
+    assert "sign-up as --journey says: --journey sign-in beside --from-har replays a returning user" in line, line
+
+
+@pytest.mark.parametrize(("then", "journey"), [
+    ([entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/api/CombinedSigninAndSignup/confirmed",
+            second=31, content={"mimeType": "text/html", "text": '<div id="api" data-name="SelfAsserted"></div>'})], "sign-up"),
+    ([entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/api/CombinedSigninAndSignup/confirmed",
+            second=31, status=302, location="https://jwt.ms#id_token=<redacted JWT>&state=s")], "sign-in"),
+], ids=["the profile page: a first sign-in", "B2C's answer without it: a returning user's"])
+def test_a_har_past_mobile_id_and_the_profile_page_tells_the_journey(then: list[dict[str, Any]], journey: str) -> None:
+    """What follows Mobile ID tells the two apart: B2C's profile page, or its answer to the app without one. Said without a
+    note, and the user's --journey (which the command line refuses here) does not change it."""
+    found = read_har(between_mobile_id_and_the_profile_page(*then))
+    assert not found.journey_untold and found.journey == journey and found.journey_note == "", found
+    found.chosen_journey = "sign-in" if journey == "sign-up" else "sign-up"
+    assert found.journey == journey

@@ -13,7 +13,7 @@ import pytest
 
 from repro.bundle import load_har
 from repro.cli import main, parser
-from repro.har import read_har, repro_args
+from repro.har import SELF_ASSERTED, read_har, repro_args
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.conftest import POLICY, UNREGISTERED
 
@@ -63,6 +63,26 @@ def test_the_reader_prints_facts_and_the_command_but_no_token(recorded_hars: dic
     assert re.search(rf"^policy\s+{POLICY}$", out, re.M | re.I), out
     assert "python -m repro --journey sign-up" in out and "--outcome approve" in out
     assert "eyJ" not in out, "the reader printed a raw token"
+
+
+def test_a_sign_up_whose_har_ends_before_the_profile_page_says_it_cannot_tell_and_takes_journey_beside_it(
+        recorded_hars: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A first sign-in's HAR cut off between Mobile ID and B2C's profile page (the user saved it while the page loaded) was
+    read as a returning user's sign-in without a word. The reader says it cannot tell, which it picked, and how to pick the
+    other; --journey beside --from-har is taken then (only then: a HAR that tells refuses it, test above)."""
+    har = json.loads(recorded_hars["sign-up"].read_text())
+    entries = sorted(har["log"]["entries"], key=lambda e: e.get("startedDateTime", ""))
+    profile = next(i for i, e in enumerate(entries) if SELF_ASSERTED.search(((e.get("response") or {}).get("content") or {}).get("text", "")))
+    har["log"]["entries"] = entries[:profile]
+    cut = tmp_path / "cut.har"
+    cut.write_text(json.dumps(har))
+    assert main(["--from-har", str(cut)]) == 0
+    out = capsys.readouterr().out
+    assert "sign-in, approve (the HAR cannot tell a first sign-in from a returning user's" in out, out
+    assert "--journey sign-up beside --from-har replays a first sign-in" in out and "python -m repro --journey sign-in" in out, out
+    assert main(["--from-har", str(cut), "--journey", "sign-up"]) == 0
+    out = capsys.readouterr().out
+    assert "sign-up as --journey says" in out and "python -m repro --journey sign-up" in out, out
 
 
 def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -720,7 +720,8 @@ def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_jo
         assert suite is not None and suite.get("tests") == "2"
 
 
-@pytest.mark.parametrize(("target", "mistyped"), [("e2e", "E2E_ARGS=--tracing retain-on-faillure"), ("smoke", "WORKERS=two")])
+@pytest.mark.parametrize(("target", "mistyped"), [("e2e", "E2E_ARGS=--tracing retain-on-faillure"), ("smoke", "WORKERS=two"),
+                                                 ("smoke", "PYTEST_ARGS=--tracing retain-on-faillure")])
 def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Path, target: str, mistyped: str) -> None:
     """pytest refuses a mistyped option before --clean-alluredir acts: make e2e and make smoke remove the last run's results
     first, or the report rendered next and the quality gate took them for this run's."""
@@ -758,6 +759,21 @@ def test_e2e_args_replaces_make_e2es_three_options_after_alluredir() -> None:
                            cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env()).stdout
     [line] = [line for line in shown.splitlines() if "-m pytest e2e" in line]
     assert "--alluredir=" in line and line.rstrip("; \\").split("--clean-alluredir", 1)[1].split(";")[0].strip() == '--output "kept" --video on', line
+
+
+@pytest.mark.parametrize(("target", "own"), [
+    ("e2e", "--tracing retain-on-failure --screenshot only-on-failure --tb=no"),
+    ("smoke", '--junitxml="junit.xml"'),
+])
+def test_pytest_args_adds_options_after_make_e2es_and_smokes_own(target: str, own: str) -> None:
+    """Makefile, make help, docs/suite.md Reports: PYTEST_ARGS=... goes after the target's own options (make e2e's E2E_ARGS kept
+    as they are), so a -k or a video needs none of them repeated."""
+    shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", "setup", target, "JUNIT=junit.xml", "PYTEST_ARGS=-k sign_up --video on"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env()).stdout
+    [line] = [line for line in re.sub(r"\\\n\s*", "", shown).splitlines() if "-m pytest e2e" in line]  # smoke's on two lines
+    assert line.split("; status=", 1)[0].endswith(f"{own} -k sign_up --video on"), line
+    helped = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    assert "PYTEST_ARGS=" in helped, helped
 
 
 @pytest.mark.parametrize("flag", ["-t", "-q", None], ids=["-t", "-q", "no flag: the mark is left"])
@@ -816,13 +832,56 @@ def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(tmp_pa
     written = subprocess.run([*report, "PYTHON=true"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                              env={**os.environ, "STOPS": "0", "PATH": path})
     assert written.returncode == 0, written.stdout + written.stderr
-    assert history.read_text() == '{"run": 1}\n{"run": 2}\n{"half' and sorted(p.name for p in history.parent.iterdir()) == ["history.jsonl"]
+    assert history.read_text() == '{"run": 1}\n{"run": 2}\n{"half' and [p.name for p in history.parent.glob("*.rendering")] == []
     # A first render (no history yet) killed before its copy replaced anything leaves that copy: the next starts afresh.
     history.unlink()
     history.with_name("history.jsonl.rendering").write_text('{"killed": ')
     again = subprocess.run([*report, "PYTHON=true"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                            env={**os.environ, "STOPS": "0", "PATH": path})
     assert again.returncode == 0 and history.read_text().startswith('{"run": 2}'), again.stdout + again.stderr + history.read_text()
+
+
+def test_a_second_make_report_is_refused_while_one_renders(tmp_path: Path) -> None:
+    """Two make report at once (a second terminal, a make e2e rendering its own) wrote one report folder and one history
+    copy (history.jsonl.rendering) together. While one renders, a second on its report folder or on its history is refused,
+    naming it, and touches neither; the first's render ends as it would have alone. (An Allure stand-in that says on stderr
+    that it started, then waits for a line on its stdin, make's.)"""
+    results, report, history = tmp_path / "results", tmp_path / "report", tmp_path / "history" / "history.jsonl"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    history.parent.mkdir()
+    history.write_text('{"run": 1}\n')
+    allure = tmp_path / "allure"
+    allure.write_text('#!/bin/sh\necho started >&2\nread line\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n')
+    allure.chmod(0o755)
+    tools = tmp_path / "bin"  # an npm whose `npm ci` (a checkout without node_modules/) does nothing
+    tools.mkdir()
+    (tools / "npm").write_text("#!/bin/sh\nexit 0\n")
+    (tools / "npm").chmod(0o755)
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+
+    def report_into(report: Path, history: Path, allure: str) -> list[str]:
+        return ["make", "--no-print-directory", "report", f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={report}",
+                f"ALLURE_HISTORY_PATH={history}", "PYTHON=true"]
+
+    with subprocess.Popen(report_into(report, history, str(allure)), cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, env=env) as first:
+        assert first.stderr
+        try:
+            assert first.stderr.readline() == "started\n"  # the first renders, its Allure waiting
+            for other_report, other_history in ((report, tmp_path / "history-2.jsonl"), (tmp_path / "report-2", history)):
+                second = subprocess.run(report_into(other_report, other_history, "true"), cwd=ROOT, capture_output=True, text=True,
+                                        timeout=60, env=env)
+                assert second.returncode == 2, second.stdout + second.stderr
+                assert "report: not started: another make report is rendering" in second.stderr, second.stderr
+                assert "is being rendered by another make report (pid " in second.stderr, second.stderr
+                assert not (tmp_path / "history-2.jsonl").exists() and not list((tmp_path / "report-2").glob("*"))  # made, empty
+                assert history.read_text() == '{"run": 1}\n' and not list(report.iterdir())
+        finally:
+            out, err = first.communicate("go\n", timeout=60)  # its Allure let go
+    assert first.returncode == 0 and f"report: {report}/index.html" in out, out + err
+    assert history.read_text() == '{"run": 1}\n{"run": 2}\n', history.read_text()
+    again = subprocess.run(report_into(report, history, "true"), cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr  # the first's hold went with it
 
 
 def test_make_test_emulators_says_why_the_report_tests_skip_when_npm_ci_fails(tmp_path: Path) -> None:
@@ -1236,8 +1295,8 @@ def test_a_result_file_that_holds_no_result_is_a_broken_result(tmp_path: Path) -
 
 @pytest.mark.parametrize(("target", "given"), [
     ("e2e", {"PYTEST_ADDOPTS": "--collect-only"}), ("smoke", {"PYTEST_ADDOPTS": "--collect-only"}),
-    ("smoke", {"PYTEST_ADDOPTS": "--markers"}), ("e2e", {"E2E_ARGS": "--fixtures"}),
-], ids=["e2e --collect-only", "smoke --collect-only", "smoke --markers", "e2e E2E_ARGS=--fixtures"])
+    ("smoke", {"PYTEST_ADDOPTS": "--markers"}), ("e2e", {"E2E_ARGS": "--fixtures"}), ("smoke", {"PYTEST_ARGS": "--collect-only"}),
+], ids=["e2e --collect-only", "smoke --collect-only", "smoke --markers", "e2e E2E_ARGS=--fixtures", "smoke PYTEST_ARGS=--collect-only"])
 def test_make_e2e_and_smoke_are_not_green_when_pytest_only_listed_the_journeys(tmp_path: Path, target: str, given: dict[str, str]) -> None:
     """PYTEST_ADDOPTS=--collect-only (or --markers, E2E_ARGS=--fixtures, ...): pytest lists and ends with status 0, no
     preflight and no journey run. The pre-release check that ran nothing is not green: status 5, pytest's own for no
@@ -1247,7 +1306,7 @@ def test_make_e2e_and_smoke_are_not_green_when_pytest_only_listed_the_journeys(t
     env = {**suite_env(), **{name: value for name, value in given.items() if name == "PYTEST_ADDOPTS"}}
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"VENV={venv_for_make()}",
                           f"RESULTS_DIR={results}", f"JUNIT={junit}", f"REPORT_DIR={a_file / 'report'}",
-                          *(f"E2E_ARGS={value}" for name, value in given.items() if name == "E2E_ARGS")],
+                          *(f"{name}={value}" for name, value in given.items() if name != "PYTEST_ADDOPTS")],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert f"{target}: no journey ran" in ran.stderr and "Error 5" in ran.stderr, tail(ran.stderr, 2000)

@@ -109,3 +109,26 @@ def test_a_run_refuses_an_evidence_folder_another_run_writes_and_empties_none_of
     assert (evidence / "e2e-a-failed-journey" / "trace.zip").read_text() == "the first run's"
     assert held.returncode == IN_USE and held.stderr.count("being written by another run") == 1 and str(evidence) in held.stderr
     assert check(tmp_path / "allure-results", evidence).returncode == 0
+
+
+def test_make_reports_hold_lasts_as_long_as_the_descriptor_its_shell_opened(tmp_path: Path) -> None:
+    """make report's shell opens the lock file (--lock-file says where) and the helper takes the lock through that descriptor:
+    held after the helper is gone, while the shell (here this process) keeps it open; a second is refused naming it."""
+    import fcntl
+
+    report = tmp_path / "allure-report"
+    where = subprocess.run([sys.executable, "-m", "fixtures.results_lock", "--lock-file", str(report)], cwd=ROOT, capture_output=True,
+                           text=True, timeout=60, check=True).stdout.strip()
+    assert Path(where) == lock_path(report)
+    with open(where, "ab") as shells:
+        took = subprocess.run([sys.executable, "-m", "fixtures.results_lock", "--hold", f"{shells.fileno()}={report}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, pass_fds=(shells.fileno(),))
+        assert took.returncode == 0, took.stderr
+        assert Path(where).read_text() == f"pid {os.getpid()}: make report\n"  # the caller's pid: the shell's
+        with open(where, "ab") as seconds:
+            refused = subprocess.run([sys.executable, "-m", "fixtures.results_lock", "--hold", f"{seconds.fileno()}={report}"], cwd=ROOT,
+                                     capture_output=True, text=True, timeout=60, pass_fds=(seconds.fileno(),))
+        assert refused.returncode == IN_USE and f"{report} is being rendered by another make report (pid {os.getpid()}: make report)" \
+            in refused.stderr, refused.stderr
+    with open(where, "ab") as after:  # the first descriptor closed: free
+        fcntl.flock(after, fcntl.LOCK_EX | fcntl.LOCK_NB)
