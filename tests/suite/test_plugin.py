@@ -105,24 +105,34 @@ def test_help_is_shown_whatever_the_paths_and_settings(args: list[str]) -> None:
     assert "--stop-with-parent" in result.stdout
 
 
-def test_the_run_names_the_faults_its_stack_starts_with() -> None:
-    """E2E_STACK_FAULTS left set in a shell fails journeys that would pass: the run's first line says the stack has them."""
-    result = pytest_run({"E2E_STACK_FAULTS": "wrong-idp slow-idp"}, "e2e", "--collect-only", "-m", "smoke")
+@pytest.fixture(scope="module")
+def listed_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The output of one listing of the smoke journeys, for the tests below that read what a run says first: run from
+    another folder with a .env of its own (E2E_TARGET=tenant there), with E2E_STACK_FAULTS left set in the shell and
+    Playwright's own log asked for (DEBUG=pw:api). The suite takes these together in one run, and says each.
+    -> (output, the folder it ran from)."""
+    folder = tmp_path_factory.mktemp("elsewhere")
+    (folder / ".env").write_text("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n")
+    result = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "e2e"), "--collect-only", "-p", "no:cacheprovider", "-m", "smoke"],
+                            cwd=folder, env={**suite_env({"E2E_STACK_FAULTS": "wrong-idp slow-idp"}), "DEBUG": "pw:api"},
+                            capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
+    return output, folder
+
+
+def test_the_run_names_the_faults_its_stack_starts_with(listed_elsewhere: tuple[str, Path]) -> None:
+    """E2E_STACK_FAULTS left set in a shell fails journeys that would pass: the run's first line says the stack has them."""
+    output, _ = listed_elsewhere
     assert "not a tenant, with the faults wrong-idp, slow-idp (E2E_STACK_FAULTS);" in output, tail(output)
 
 
-def test_the_run_says_what_its_journeys_run_against_and_a_env_file_it_does_not_read(tmp_path: Path) -> None:
+def test_the_run_says_what_its_journeys_run_against_and_a_env_file_it_does_not_read(listed_elsewhere: tuple[str, Path]) -> None:
     """A .env kept in another folder (the one pytest runs from) is not read: the run is local, said first thing, with
     that file named, so a green pre-release smoke cannot pass for one against the tenant."""
-    (tmp_path / ".env").write_text("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n")
-    result = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "e2e"), "--collect-only", "-p", "no:cacheprovider", "-m", "smoke"],
-                            cwd=tmp_path, env={**suite_env({}), "DEBUG": "pw:api"}, capture_output=True, text=True, timeout=120)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, tail(output)
+    output, folder = listed_elsewhere
     assert "journeys against local: the suite's own stack (B2C tenant contoso, Mobile ID's emulator), not a tenant" in output, tail(output)
-    assert f"{tmp_path / '.env'} is not read: the suite reads {ROOT / '.env'}" in output, tail(output)
+    assert f"{folder / '.env'} is not read: the suite reads {ROOT / '.env'}" in output, tail(output)
     # Playwright's own log asked for: said to be unredacted, as the suite cannot clean what the driver writes itself
     assert "DEBUG=pw:...: Playwright's own log (every URL, a token's fragment among them) is written unredacted" in output, tail(output)
 

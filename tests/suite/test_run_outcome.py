@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.suite_run import allure_results, left_naming, pytest_e2e, tail
+
+SHOT_JOURNEY = "test_first_sign_in_creates_the_user_from_mobile_id"  # ends on the app's page with the decoded token: a tall page
+TRACED_JOURNEY = "test_returning_user_signs_in_without_the_profile_page"  # a sign-up in a context of its own, then the sign-in
 
 
 def test_every_journey_skipped_is_not_a_pass() -> None:
@@ -23,11 +29,11 @@ def test_journeys_that_need_the_control_api_are_skipped_with_the_reason_when_a_p
     """MOBILEID_MODE=real has no control API: the control_api journeys (Mobile ID's phone outcomes) skip, saying why."""
     real = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
             "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": "+41791234567", "E2E_PREFLIGHT": "off"}
-    collected = re.search(r"^(\d+)/\d+ tests collected", pytest_e2e("-m", "control_api", "--collect-only", **real).stdout, re.M)
-    assert collected and int(collected.group(1)) > 0, "no control_api journey collected"
     result = pytest_e2e("-m", "control_api", "-n", "0", "-rs", **real)
     output = result.stdout + result.stderr
-    assert result.returncode == 5 and re.search(rf"^{collected.group(1)} skipped", output, re.M), tail(output, 2000)  # every one
+    # Every one selected (no listing of them first): the last line counts skipped and deselected journeys, nothing else.
+    counts = re.search(r"^(\d+) skipped, \d+ deselected(, \d+ warnings?)? in [\d.]+s", output, re.M)
+    assert result.returncode == 5 and counts and int(counts.group(1)) > 0, tail(output, 2000)
     assert output.count("needs the Mobile ID emulator's control API; this run uses MOBILEID_MODE=real") >= 2, tail(output, 2000)
 
 
@@ -84,17 +90,62 @@ def test_a_results_folder_that_cannot_be_made_stops_the_run_naming_it(tmp_path: 
     assert "(make's RESULTS_DIR): the results folder cannot be made there (Not a directory)" in result.stderr, tail(result.stderr, 2000)
 
 
-def test_full_page_screenshots_are_the_whole_page(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shot_and_traced(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One run for pytest-playwright's evidence options (--screenshot on --full-page-screenshot, --tracing on), which are
+    the run's, of the two journeys the tests below read: each test its own journey's line and folder. -> (run, --output)."""
+    out = tmp_path_factory.mktemp("evidence") / "out"
+    run = pytest_e2e("-k", f"({SHOT_JOURNEY} or {TRACED_JOURNEY}) and b2c_1_signupsignin", "-n", "0", "-rA", "--screenshot", "on",
+                     "--full-page-screenshot", "--tracing", "on", f"--output={out}")
+    return run, out
+
+
+def journey_folder(run: subprocess.CompletedProcess[str], out: Path, journey: str) -> Path:
+    """The evidence folder of ``journey``, once the run says it passed (pytest-playwright names it after the test)."""
+    assert re.search(rf"^PASSED e2e/\w+\.py::{journey}\[", run.stdout, re.M), tail(run.stdout + run.stderr)
+    folders = [folder for folder in out.iterdir() if journey.replace("_", "-") in folder.name] if out.is_dir() else []
+    assert len(folders) == 1, sorted(out.rglob("*"))
+    return folders[0]
+
+
+def test_full_page_screenshots_are_the_whole_page(shot_and_traced: tuple[subprocess.CompletedProcess[str], Path]) -> None:
     """pytest-playwright's --full-page-screenshot: the screenshot taken at the end is the page's whole height, taller than
     the 1280x720 window (the app's page with the decoded token)."""
     import struct
 
-    result = pytest_e2e("-k", "test_first_sign_in_creates_the_user_from_mobile_id and b2c_1_signupsignin", "-n", "0",
-                        "--screenshot", "on", "--full-page-screenshot", "--output", str(tmp_path))
-    assert result.returncode == 0, tail(result.stdout + result.stderr, 2000)
-    [shot] = tmp_path.rglob("test-finished-1.png")
+    folder = journey_folder(*shot_and_traced, SHOT_JOURNEY)
+    [shot] = folder.glob("test-finished-1.png")
     width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
     assert width == 1280 and height > 720, (width, height)
+
+
+def test_a_journeys_traces_are_one_a_browser_context_and_the_viewer_serves_them_without_a_display(
+        shot_and_traced: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    """docs/suite.md, Reports: a journey leaves a trace per browser context in test-results/<journey>/ (a returning user
+    signed up for it in a context of its own: trace-1.zip and trace-2.zip), and `playwright show-trace --port 0 FILE`
+    serves the viewer at the URL it prints, where no window of Playwright's own Chromium can open."""
+    import os
+    import signal
+    import sys
+
+    import httpx
+
+    folder = journey_folder(*shot_and_traced, TRACED_JOURNEY)
+    assert sorted(path.name for path in folder.glob("trace*.zip")) == ["trace-1.zip", "trace-2.zip"], sorted(p.name for p in folder.iterdir())
+    # In a group of its own: Python's `playwright` runs the viewer in a Node child, which outlives a kill of Python alone.
+    viewer = subprocess.Popen([sys.executable, "-m", "playwright", "show-trace", "--port", "0", str(folder / "trace-2.zip")],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        assert viewer.stdout is not None
+        lines = [viewer.stdout.readline() for _ in range(2)]  # a blank line, then "Listening on http://localhost:PORT"
+        url = re.search(r"http://\S+", "".join(lines))
+        assert url, lines
+        assert httpx.get(url.group(0), follow_redirects=True, timeout=30).status_code == 200
+    finally:
+        os.killpg(viewer.pid, signal.SIGKILL)
+        viewer.wait(10)
+    left = left_naming(str(folder), 10)  # the viewer's Node process, killed: gone once the kernel has ended it
+    assert left == [], f"left running: {left}"
 
 
 def test_a_desktop_device_for_the_run_skips_the_phone_journey_saying_why() -> None:
@@ -127,35 +178,3 @@ def test_headed_with_a_display_nothing_answers_at_says_so(tmp_path: Path) -> Non
     result = pytest_e2e("-m", "smoke", "-n", "0", "--headed", f"--alluredir={tmp_path}", DISPLAY=f":{free}")
     assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
     assert f"--headed needs a display, and $DISPLAY=':{free}' names no display server" in result.stderr
-
-
-def test_a_journeys_traces_are_one_a_browser_context_and_the_viewer_serves_them_without_a_display(tmp_path: Path) -> None:
-    """docs/suite.md, Reports: a journey leaves a trace per browser context in test-results/<journey>/ (a returning user
-    signed up for it in a context of its own: trace-1.zip and trace-2.zip), and `playwright show-trace --port 0 FILE`
-    serves the viewer at the URL it prints, where no window of Playwright's own Chromium can open."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    import httpx
-
-    journey = "test_returning_user_signs_in_without_the_profile_page and b2c_1_signupsignin"
-    done = pytest_e2e("-k", journey, "-n", "0", "--tracing", "on", f"--output={tmp_path / 'out'}")
-    assert done.returncode == 0, tail(done.stdout + done.stderr)
-    [folder] = (tmp_path / "out").iterdir()
-    assert sorted(path.name for path in folder.glob("trace*.zip")) == ["trace-1.zip", "trace-2.zip"], sorted(p.name for p in folder.iterdir())
-    # In a group of its own: Python's `playwright` runs the viewer in a Node child, which outlives a kill of Python alone.
-    viewer = subprocess.Popen([sys.executable, "-m", "playwright", "show-trace", "--port", "0", str(folder / "trace-2.zip")],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        assert viewer.stdout is not None
-        lines = [viewer.stdout.readline() for _ in range(2)]  # a blank line, then "Listening on http://localhost:PORT"
-        url = re.search(r"http://\S+", "".join(lines))
-        assert url, lines
-        assert httpx.get(url.group(0), follow_redirects=True, timeout=30).status_code == 200
-    finally:
-        os.killpg(viewer.pid, signal.SIGKILL)
-        viewer.wait(10)
-    left = left_naming(str(folder), 10)  # the viewer's Node process, killed: gone once the kernel has ended it
-    assert left == [], f"left running: {left}"
