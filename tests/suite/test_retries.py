@@ -294,30 +294,22 @@ def test_token_then_teardown(refused_at_teardown):
 '''
 
 
-@pytest.fixture(scope="module")
-def failed_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """One run of a journey that fails and errs at its teardown, with Allure results and a JUnit XML, as make smoke writes
-    both, for the two tests below: each reads its own. -> (run, its folder)."""
-    folder = tmp_path_factory.mktemp("failed-twice")
-    (folder / "test_failing_twice.py").write_text(FAILING_TWICE)
-    done = pytest_with_plugins(folder, RERUNS, str(folder / "test_failing_twice.py"), f"--junitxml={folder / 'junit.xml'}")
-    assert done.returncode == 1, done.stdout + done.stderr
-    return done, folder
-
-
-def test_a_journey_that_fails_and_errs_at_teardown_gives_each_case_of_its_junit_xml_one_cause(
-        failed_twice: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+def test_a_journey_that_fails_and_errs_at_teardown_gives_each_case_of_its_junit_xml_one_cause(tmp_path: Path) -> None:
     """The teardown's report holds the call's cause (the item's) before its own: the JUnit XML's case says its own once."""
-    _, folder = failed_twice
-    causes = [found for _, found in junit_causes(folder / "junit.xml")]
+    (tmp_path / "test_failing_twice.py").write_text(FAILING_TWICE)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_twice.py"), f"--junitxml={junit}")
+    assert done.returncode == 1, done.stdout + done.stderr
+    causes = [found for _, found in junit_causes(junit)]
     assert causes == [["ID token contract"], ["infrastructure"]], causes  # the call's case, then the teardown's: each its own, once
 
 
-def test_a_journey_that_fails_and_errs_at_teardown_is_one_allure_result_of_its_first_cause(
-        failed_twice: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+def test_a_journey_that_fails_and_errs_at_teardown_is_one_allure_result_of_its_first_cause(tmp_path: Path) -> None:
     """Allure keeps one result an attempt: its labels are the first failure's (the call's wrong audience, a finding), not
     the teardown's refused connection as well, which would file the finding as broken infrastructure."""
-    _, folder = failed_twice
-    [result] = allure_results(folder / "allure-results")
+    (tmp_path / "test_failing_twice.py").write_text(FAILING_TWICE)
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_failing_twice.py"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    [result] = allure_results(tmp_path / "allure-results")
     causes = [(label["name"], label["value"]) for label in result["labels"] if label["name"] in ("cause", "cause_detail")]
     assert (result["status"], causes) == ("failed", [("cause", "ID token contract"), ("cause_detail", "aud: expected the app")]), causes
