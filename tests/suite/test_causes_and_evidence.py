@@ -296,6 +296,27 @@ def test_the_terminal_counts_each_cause_with_its_detail_and_names_its_failures_u
     ]
 
 
+def test_the_terminal_names_a_few_journeys_per_cause_so_the_causes_stay_on_the_runs_last_screen() -> None:
+    """A local stack that died under 58 journeys listed all 58 under its line: the cause, and any finding above it,
+    scrolled out of the terminal's last screen. A few are named, the rest counted (the report lists every one); a
+    journey's phases are one journey there."""
+    gone = [("cause", "infrastructure"), ("cause_detail", "the local stack exited mid-run (exit status 0)")]
+    aud = [("cause", "ID token contract"), ("cause_detail", "aud: expected 'a', got 'b'")]
+    reports = [SimpleNamespace(nodeid=f"e2e/test_{n}.py::t[x]", when="setup", user_properties=gone) for n in range(58)]
+    reports.insert(1, SimpleNamespace(nodeid="e2e/test_0.py::t[x]", when="teardown", user_properties=gone))
+    reports.append(SimpleNamespace(nodeid="e2e/test_aud.py::t[x]", when="call", user_properties=aud))
+    lines = failure_lines(reports)  # type: ignore[arg-type]
+    assert lines == [
+        "1 x ID token contract: aud: expected 'a', got 'b'",
+        "    e2e/test_aud.py::t[x]",
+        "58 x infrastructure: the local stack exited mid-run (exit status 0)",
+        "    e2e/test_0.py::t[x] (in setup)",
+        "    e2e/test_0.py::t[x] (in teardown)",
+        *(f"    e2e/test_{n}.py::t[x] (in setup)" for n in range(1, 5)),
+        "    ... and 53 more journeys (the report lists every one)",
+    ]
+
+
 def test_an_error_redirects_cause_names_its_code_once() -> None:
     cause = causes.b2c_error_code("AADB2C90075", "server_error: AADB2C90075: The claims exchange 'MobileIDExchange' ...",
                                   redirected=True)

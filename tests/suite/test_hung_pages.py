@@ -21,7 +21,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures import reporting
-from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, Cause, JourneyFailure, classify_text
+from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, PAGE_CHANGED, Cause, JourneyFailure, classify_text
 from fixtures.redaction import Redaction
 from fixtures.retries import InfrastructureFailure, Verdict
 from pages import waiting
@@ -89,6 +89,38 @@ def test_the_watch_forgets_a_navigation_once_its_document_came_or_it_failed(page
     with pytest.raises(PlaywrightError, match="ERR_CONNECTION_REFUSED"):
         page.goto("https://gone.test/")
     assert watch.navigating is None, "a failed navigation is waited for no more: the next page's silence is its own"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_bare_timeout_in_a_fixtures_own_browser_is_told_by_that_browsers_page_not_as_a_page_that_changed(
+        browser: Any, page: Page, monkeypatch: pytest.MonkeyPatch, short_answers: None) -> None:
+    """The returning user's sign-up (a context of its own) pressed Enter on Mobile ID's number form and its navigation was
+    never answered (a local stack that stopped answering): Playwright's bare ``Locator.press`` timeout was filed as
+    "page changed ... without saying where the browser was", the journey's own ``page`` (about:blank, or not yet made in
+    set-up) being the only one looked at. The browser's other page names it: the way to its server."""
+    monkeypatch.setattr(reporting, "_cleaner", lambda config: Redaction(mask_phones=False))
+    other = browser.new_context()
+    try:
+        hung = other.new_page()
+        waiting.watch_network(hung)
+        wait_for_an_answer_at(hung)
+        said = "playwright._impl._errors.TimeoutError: Locator.press: Timeout 15000ms exceeded."
+        error = PlaywrightTimeoutError(said)
+        for funcargs in ({"browser": browser, "page": page}, {"browser": browser}):  # in the call, and in set-up
+            item = SimpleNamespace(path=ROOT / "e2e" / "test_x.py", stash=pytest.Stash(), config=None, funcargs=funcargs)
+            call = SimpleNamespace(excinfo=SimpleNamespace(exconly=lambda: said, value=error, errisinstance=lambda kind: isinstance(error, kind)))
+            cause = reporting.failure_cause(item, SimpleNamespace(longreprtext=said, when="setup"), call)  # type: ignore[arg-type]
+            assert cause == Cause(INFRASTRUCTURE, "no answer to the browser's navigation to https://b2c.test/authorize"), cause
+        # A journey's own page that went somewhere is the one its timeout is told by, as before: not another browser's.
+        page.route(f"{APP}/**", lambda route: route.fulfill(body="<p>start</p>", content_type="text/html"))
+        page.goto(f"{APP}/start")
+        item = SimpleNamespace(path=ROOT / "e2e" / "test_x.py", stash=pytest.Stash(), config=None,
+                               funcargs={"browser": browser, "page": page})
+        cause = reporting.failure_cause(item, SimpleNamespace(longreprtext=said, when="call"), call)  # type: ignore[arg-type]
+        assert cause.name == PAGE_CHANGED and "the browser shows https://app.test/start" in cause.detail, cause
+    finally:
+        other.close()
 
 
 @pytest.mark.browser
