@@ -523,6 +523,32 @@ def test_every_azure_artifact_can_be_published_again_by_a_job_run_again() -> Non
     assert published and all(name.endswith("-attempt-$(System.JobAttempt)") for name in published), published
 
 
+def smoke_jobs() -> dict[str, list[str]]:
+    """Every job of either platform that runs ``make smoke`` -> the folders it keeps (GitHub's upload paths, Azure's
+    published target paths)."""
+    kept: dict[str, list[str]] = {}
+    for path in WORKFLOWS:
+        for name, job in (workflow(path.name).get("jobs") or {}).items():
+            if "make smoke" in commands(job):
+                kept[f"{path.name} {name}"] = [folder.strip().rstrip("/") for step in job["steps"]
+                                               if str(step.get("uses", "")).startswith("actions/upload-artifact")
+                                               for folder in step["with"]["path"].split()]
+    for stage in YAML(typ="safe").load(AZURE.read_text())["stages"]:
+        for job in stage["jobs"]:
+            if "make smoke" in commands(job):
+                kept[f"{AZURE.name} {job['job']}"] = [step["inputs"]["targetPath"].split("/")[-1] for step in job["steps"]
+                                                      if step.get("task") == "PublishPipelineArtifact@1"]
+    return kept
+
+
+def test_every_smoke_keeps_its_report_results_and_evidence_on_both_platforms() -> None:
+    """A smoke's Allure results are kept beside its report and evidence on GitHub and Azure alike: a report rendered
+    again with the team's history, or merged with another run's, needs them (Azure's tenant smoke kept the report only)."""
+    kept = smoke_jobs()
+    assert len(kept) == 4, kept  # GitHub's pull request and pre-release smoke, Azure's pull request and tenant smoke
+    assert all({"allure-report", "allure-results", "test-results"} <= set(folders) for folders in kept.values()), kept
+
+
 def azure_template(mapping: dict, parameters: dict[str, str]) -> dict[str, str]:
     """A mapping after Azure's template expressions, for the shapes the pipeline uses: ``${{ parameters.X }}`` values,
     ``${{ if eq(parameters.X, 'V') }}`` and ``${{ else }}`` keys (another shape fails, named)."""
