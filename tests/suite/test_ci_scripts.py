@@ -808,6 +808,16 @@ def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(t
     assert list(results.glob("*-result.json")) and not (tmp_path / "report" / "index.html").exists()
 
 
+def path_with_idle_npm(tmp_path: Path) -> str:
+    """$PATH with an npm first whose `npm ci` (a checkout without node_modules/) does nothing: make report's renders with
+    an Allure stand-in, no Node or network needed."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "npm").write_text("#!/bin/sh\nexit 0\n")
+    (tools / "npm").chmod(0o755)
+    return f"{tools}{os.pathsep}{os.environ['PATH']}"
+
+
 def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(tmp_path: Path) -> None:
     """Allure rewrites the history in place; make report renders into a copy that replaces it once the report is written.
     An Allure that fails half-way through its write (a stand-in for it here, and for npm: no Node or network needed) leaves
@@ -819,11 +829,7 @@ def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(tmp_pa
     allure = tmp_path / "allure"
     allure.write_text('#!/bin/sh\nprintf \'{"run": 2}\\n{"half\' >> "$ALLURE_HISTORY_PATH"\nexit "$STOPS"\n')
     allure.chmod(0o755)
-    tools = tmp_path / "bin"  # an npm whose `npm ci` (a checkout without node_modules/) does nothing
-    tools.mkdir()
-    (tools / "npm").write_text("#!/bin/sh\nexit 0\n")
-    (tools / "npm").chmod(0o755)
-    path = f"{tools}{os.pathsep}{os.environ['PATH']}"
+    path = path_with_idle_npm(tmp_path)
     report = ["make", "--no-print-directory", "report", f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}",
               f"ALLURE_HISTORY_PATH={history}"]
     stopped = subprocess.run(report, cwd=ROOT, capture_output=True, text=True, timeout=60, env={**os.environ, "STOPS": "1", "PATH": path})
@@ -853,11 +859,7 @@ def test_a_second_make_report_is_refused_while_one_renders(tmp_path: Path) -> No
     allure = tmp_path / "allure"
     allure.write_text('#!/bin/sh\necho started >&2\nread line\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n')
     allure.chmod(0o755)
-    tools = tmp_path / "bin"  # an npm whose `npm ci` (a checkout without node_modules/) does nothing
-    tools.mkdir()
-    (tools / "npm").write_text("#!/bin/sh\nexit 0\n")
-    (tools / "npm").chmod(0o755)
-    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": path_with_idle_npm(tmp_path)}
 
     def report_into(report: Path, history: Path, allure: str) -> list[str]:
         return ["make", "--no-print-directory", "report", f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={report}",
