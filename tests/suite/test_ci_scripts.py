@@ -808,28 +808,29 @@ def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(t
     assert list(results.glob("*-result.json")) and not (tmp_path / "report" / "index.html").exists()
 
 
-def path_with_idle_npm(tmp_path: Path) -> str:
-    """$PATH with an npm first whose `npm ci` (a checkout without node_modules/) does nothing: make report's renders with
-    an Allure stand-in, no Node or network needed."""
-    tools = tmp_path / "bin"
+def rendering_with(tmp_path: Path, allure_script: str) -> tuple[Path, Path, Path, str]:
+    """make report's inputs for a render by an Allure stand-in (``allure_script``, sh): a results folder with one passed
+    journey, a history of one run, and a $PATH whose npm does nothing for `npm ci` (a checkout without node_modules/):
+    no Node or network needed. -> (results, history, the stand-in, $PATH)."""
+    results, history = tmp_path / "results", tmp_path / "history" / "history.jsonl"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    history.parent.mkdir()
+    history.write_text('{"run": 1}\n')
+    allure, tools = tmp_path / "allure", tmp_path / "bin"
+    allure.write_text(allure_script)
     tools.mkdir()
     (tools / "npm").write_text("#!/bin/sh\nexit 0\n")
-    (tools / "npm").chmod(0o755)
-    return f"{tools}{os.pathsep}{os.environ['PATH']}"
+    for tool in (allure, tools / "npm"):
+        tool.chmod(0o755)
+    return results, history, allure, f"{tools}{os.pathsep}{os.environ['PATH']}"
 
 
 def test_make_report_keeps_the_history_whole_when_a_render_stops_half_way(tmp_path: Path) -> None:
     """Allure rewrites the history in place; make report renders into a copy that replaces it once the report is written.
     An Allure that fails half-way through its write (a stand-in for it here, and for npm: no Node or network needed) leaves
     the history as it was; one that writes it whole adds its run, and leaves no copy behind."""
-    results, history = tmp_path / "results", tmp_path / "history" / "history.jsonl"
-    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
-    history.parent.mkdir()
-    history.write_text('{"run": 1}\n')
-    allure = tmp_path / "allure"
-    allure.write_text('#!/bin/sh\nprintf \'{"run": 2}\\n{"half\' >> "$ALLURE_HISTORY_PATH"\nexit "$STOPS"\n')
-    allure.chmod(0o755)
-    path = path_with_idle_npm(tmp_path)
+    results, history, allure, path = rendering_with(
+        tmp_path, '#!/bin/sh\nprintf \'{"run": 2}\\n{"half\' >> "$ALLURE_HISTORY_PATH"\nexit "$STOPS"\n')
     report = ["make", "--no-print-directory", "report", f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}",
               f"ALLURE_HISTORY_PATH={history}"]
     stopped = subprocess.run(report, cwd=ROOT, capture_output=True, text=True, timeout=60, env={**os.environ, "STOPS": "1", "PATH": path})
@@ -852,14 +853,9 @@ def test_a_second_make_report_is_refused_while_one_renders(tmp_path: Path) -> No
     copy (history.jsonl.rendering) together. While one renders, a second on its report folder or on its history is refused,
     naming it, and touches neither; the first's render ends as it would have alone. (An Allure stand-in that says on stderr
     that it started, then waits for a line on its stdin, make's.)"""
-    results, report, history = tmp_path / "results", tmp_path / "report", tmp_path / "history" / "history.jsonl"
-    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
-    history.parent.mkdir()
-    history.write_text('{"run": 1}\n')
-    allure = tmp_path / "allure"
-    allure.write_text('#!/bin/sh\necho started >&2\nread line\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n')
-    allure.chmod(0o755)
-    env = {**os.environ, "PATH": path_with_idle_npm(tmp_path)}
+    results, history, allure, path = rendering_with(
+        tmp_path, '#!/bin/sh\necho started >&2\nread line\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n')
+    report, env = tmp_path / "report", {**os.environ, "PATH": path}
 
     def report_into(report: Path, history: Path, allure: str) -> list[str]:
         return ["make", "--no-print-directory", "report", f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={report}",

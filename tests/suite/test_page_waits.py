@@ -276,17 +276,23 @@ CONSENT = """<html><body><form id="mid-consent" method="post" action="https://co
 <button type="submit" id="consent-decline" name="decision" value="decline">Decline</button></form></body></html>"""
 
 
+def posts_to(page: Page, url: str, body: str) -> list[str]:
+    """The bodies of the posts ``page`` sends to ``url`` (each answered with the HTML ``body``), as they come."""
+    posted: list[str] = []
+
+    def record(route: Route) -> None:
+        posted.append(route.request.post_data or "")
+        route.fulfill(body=body, content_type="text/html")
+
+    page.route(url, record)
+    return posted
+
+
 def test_a_consent_page_after_the_phone_is_arrived_at_and_accepted(page: Page) -> None:
     """The local stack asks no consent (mocks/mobileid/README.md, decision 7): the page object's consent path, shown here."""
     page.route("https://m.mobileid.ch/oidc/wait", lambda route: route.fulfill(body=WAITING_THEN_CONSENT, content_type="text/html"))
     page.route("https://m.mobileid.ch/oidc/consent", lambda route: route.fulfill(body=CONSENT, content_type="text/html"))
-    posted: list[str] = []
-
-    def b2c(route: Route) -> None:
-        posted.append(route.request.post_data or "")
-        route.fulfill(body="<p>B2C</p>", content_type="text/html")
-
-    page.route("https://contoso.b2clogin.com/authresp", b2c)
+    posted = posts_to(page, "https://contoso.b2clogin.com/authresp", "<p>B2C</p>")
     page.goto("https://m.mobileid.ch/oidc/wait")
     mobile = MobileIDLoginPage(page, host="m.mobileid.ch")
     mobile.wait_for_approval(5_000)
@@ -366,13 +372,7 @@ def test_a_tap_sends_the_number_with_its_own_forms_button_whatever_the_forms_id(
         page.route("https://m.mobileid.ch/oidc/authorize", lambda route: route.fulfill(content_type="text/html", body=(
             '<html><body><form id="msisdn-entry" method="post" action="/oidc/number"><input type="tel" name="msisdn">'
             '<button type="submit">Continue</button></form></body></html>')))
-        posted: list[str] = []
-
-        def number(route: Route) -> None:
-            posted.append(route.request.post_data or "")
-            route.fulfill(body="<p>waiting</p>", content_type="text/html")
-
-        page.route("https://m.mobileid.ch/oidc/number", number)
+        posted = posts_to(page, "https://m.mobileid.ch/oidc/number", "<p>waiting</p>")
         page.goto("https://m.mobileid.ch/oidc/authorize")
         mobile = MobileIDLoginPage(page).wait_until_shown(timeout=2_000)
         assert mobile.number_page_texts()["button"] == "Continue"
