@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fixtures.causes import b2c_quote
 from fixtures.journey import Journey, assert_traceable
 from fixtures.mobile_id import MobileID
 
@@ -22,6 +23,6 @@ def test_cancel_on_the_profile_page_tells_the_app(journey: Journey, mobile_id: M
     result = journey.redirect(request)
     assert result.error == "access_denied", f"B2C redirected with error {result.error!r}, expected access_denied"
     assert result.error_description.startswith("AADB2C90091"), \
-        f"error_description {result.error_description!r} should start with AADB2C90091 (user cancelled self-asserted input)"
+        f"error_description {b2c_quote(result.error_description)} should start with AADB2C90091 (user cancelled self-asserted input)"
     assert_traceable(result.error_description)  # what the app logs for support to find the sign-in by
     assert result.id_token is None

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from fixtures.b2c import AuthRequest
+from fixtures.causes import b2c_quote
 from fixtures.journey import OUTER_ERRORS, Journey, assert_b2c_reports_mobile_id_error
 from fixtures.mobile_id import MobileID
 
@@ -62,6 +63,6 @@ def test_consent_refused_reaches_the_app_as_mobile_ids_error(journey: Journey, m
 
     # Then B2C sends the app Mobile ID's reason, with the app's state
     result = journey.redirect(request, expecting="Mobile ID's consent refusal as AADB2C90273")
-    assert result.error in OUTER_ERRORS, f"B2C redirected with error {result.error!r} ({result.error_description!r})"
+    assert result.error in OUTER_ERRORS, f"B2C redirected with error {result.error!r} ({b2c_quote(result.error_description)})"
     assert_b2c_reports_mobile_id_error(result.error_description, ("mid_auth_3020",))
     assert result.id_token is None

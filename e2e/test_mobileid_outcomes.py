@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fixtures.causes import b2c_quote
 from fixtures.journey import OUTER_ERRORS, Journey, assert_b2c_reports_mobile_id_error
 from fixtures.mobile_id import MobileID
 from fixtures.settings import PhoneOutcome
@@ -34,7 +35,7 @@ def test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error(
 
     # Then B2C sends the app an error that carries Mobile ID's reason, with the app's state
     result = journey.redirect(request, expecting="Mobile ID's error as AADB2C90273")
-    assert result.error in OUTER_ERRORS, f"B2C redirected with error {result.error!r}, expected one of {OUTER_ERRORS} ({result.error_description!r})"
+    assert result.error in OUTER_ERRORS, f"B2C redirected with error {result.error!r}, expected one of {OUTER_ERRORS} ({b2c_quote(result.error_description)})"
     assert_b2c_reports_mobile_id_error(result.error_description, EXPECTED_CODES[outcome])
     assert result.id_token is None
 

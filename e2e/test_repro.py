@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures.b2c import AuthRequest, B2CTenant
-from fixtures.causes import AADB2C_CODE, CORRELATION_ID
+from fixtures.causes import AADB2C_CODE, CORRELATION_ID, b2c_quote
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
 from fixtures.mobile_id import MobileID
 from fixtures.redaction import PHONE, masked
@@ -261,8 +261,8 @@ def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, 
     if not result.error:
         raise AssertionError(f"B2C sent an ID token although the phone's outcome was {outcome.name}")
     if not result.error_description.startswith("AADB2C90273"):
-        raise AssertionError(f"B2C's error_description {result.error_description!r} should start with AADB2C90273 (invalid response from the IdP)")
+        raise AssertionError(f"B2C's error_description {b2c_quote(result.error_description)} should start with AADB2C90273 (invalid response from the IdP)")
     if not any(code in outcome.codes for code, _ in MID.findall(result.error_description)):
-        raise AssertionError(f"B2C's error_description {result.error_description!r} should carry Mobile ID's {' or '.join(outcome.codes)}")
+        raise AssertionError(f"B2C's error_description {b2c_quote(result.error_description)} should carry Mobile ID's {' or '.join(outcome.codes)}")
 
 

@@ -9,19 +9,18 @@ import pytest
 from playwright.sync_api import expect
 
 from fixtures.journey import Journey, SignedUpUser
-from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings
 from fixtures.tokens import contract_claims, mobile_id_idp, require_auth_time_since, require_contract, require_named_after
 
 
 @pytest.mark.smoke
 def test_first_sign_in_creates_the_user_from_mobile_id(
-    journey: Journey, mobile_id: MobileID, policy: str, settings: Settings, request: pytest.FixtureRequest,
+    new_number: str, returning_user: SignedUpUser, journey: Journey, policy: str, settings: Settings,
 ) -> None:
-    # Given a phone number that has never signed in, and another user who signed up before (asked for once new_number()
-    # did not skip this journey: against the real Mobile ID, signing that user in would need the person for nothing)
-    number = mobile_id.new_number()
-    other: SignedUpUser = request.getfixturevalue("returning_user")
+    # Given a phone number that has never signed in, and another user who signed up before (in this order: against the
+    # real Mobile ID new_number skips this journey first, else signing that user in would need the person for nothing;
+    # both arguments, so the report shows that user's sign-up on this journey's page, failed or not)
+    number, other = new_number, returning_user
 
     # When the user starts signing in to the app and picks Mobile ID
     started = int(time.time())

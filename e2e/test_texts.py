@@ -14,6 +14,7 @@ import allure
 import pytest
 
 from fixtures import texts
+from fixtures.causes import b2c_quote
 from fixtures.journey import Journey
 from fixtures.mobile_id import MAX_CONTROL_WAIT, MobileID
 from fixtures.settings import Settings, is_custom_policy
@@ -181,7 +182,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     code, _, rest = result.error_description.partition(":")
     text = rest.strip().splitlines()[0] if rest.strip() else ""
     if code != "AADB2C90091":
-        seen.found.append(f"app: B2C sent {result.error!r} {result.error_description!r}, expected AADB2C90091 after cancel")
+        seen.found.append(f"app: B2C sent {result.error!r} {b2c_quote(result.error_description)}, expected AADB2C90091 after cancel")
     else:
         seen.expect("app", "AADB2C90091's description", text, "AADB2C90091")
     seen.check()

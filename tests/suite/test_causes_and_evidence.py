@@ -14,7 +14,7 @@ import httpx
 import pytest
 import pytest_timeout  # type: ignore[import-untyped]  # no type information shipped
 
-from fixtures import causes, reporting
+from fixtures import causes, journey, reporting
 from fixtures.causes import Cause, JourneyFailure, classify, classify_text
 from fixtures.redaction import PHONE, Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
@@ -149,6 +149,36 @@ def test_journeys_that_met_the_same_b2c_error_share_one_cause() -> None:
                              f"entering self-asserted information.\r\nCorrelation ID: {correlation}\r\nTimestamp: 2026-11-29 07:00:0{correlation[0]}Z")
     first, second = redirect("0a1b2c3d-1111-2222-3333-444455556666"), redirect("1b2c3d4e-1111-2222-3333-444455556666")
     assert first == second and first.detail.endswith("The user has cancelled entering self-asserted information."), first
+
+
+# B2C's error description as the app gets it: its message, its correlation ID and its timestamp, each on a line of its own.
+MOBILE_ID_REFUSED = ("AADB2C90273: An invalid response was received : 'Error: access_denied,Error Description: mid_auth_3010_AB12 - "
+                     "rejected'\r\nCorrelation ID: {guid}\r\nTimestamp: 2026-11-29 07:00:0{second}Z\r\n")
+CANCELLED_UNSTAMPED = "AADB2C90091: The user has cancelled entering self-asserted information.\r\nCorrelation ID: {guid}\r\n"
+
+
+@pytest.mark.parametrize(("description", "check", "said", "cause"), [
+    (MOBILE_ID_REFUSED, lambda d: journey.assert_b2c_reports_mobile_id_error(d, ("mid_auth_0401",)),
+     "B2C's error_description \"AADB2C90273: An invalid response was received : 'Error: access_denied,Error Description: "
+     "mid_auth_3010_AB12 - rejected' / Correlation ID: {guid} / Timestamp: 2026-11-29 07:00:0{second}Z\" should carry Mobile ID's "
+     "mid_auth_0401", Cause(causes.MOBILE_ID_OUTCOME, "mid_auth_3010 (AADB2C90273)")),
+    (CANCELLED_UNSTAMPED, journey.assert_traceable,
+     "no timestamp in 'AADB2C90091: The user has cancelled entering self-asserted information. / Correlation ID: {guid}'",
+     Cause(causes.OTHER, "AADB2C90091: no timestamp in 'The user has cancelled entering self-asserted information.")),
+], ids=["a Mobile ID code not expected", "no timestamp"])
+def test_a_failure_quotes_b2cs_error_description_readably_on_one_line_one_cause_for_all_journeys(
+        description: str, check: Any, said: str, cause: Cause) -> None:
+    """Its lines joined by " / ", not Python's escaped line ends (\\r\\n); the cause's detail as before, without the
+    correlation ID and timestamp, which differ in every journey: one group in the report for all that met the error."""
+    messages, found = [], []
+    for guid, second in (("0a1b2c3d-1111-2222-3333-444455556666", 1), ("1b2c3d4e-1111-2222-3333-444455556666", 2)):
+        with pytest.raises(AssertionError) as failure:
+            check(description.format(guid=guid, second=second))
+        messages.append(str(failure.value).splitlines()[0])
+        assert messages[-1] == said.format(guid=guid, second=second), messages[-1]
+        found.append(classify(failure.value))
+    assert not [m for m in messages if "\\r" in m or "\\n" in m], messages
+    assert found == [cause, cause], found
 
 
 def test_the_browser_servers_headers_and_secrets_from_the_env_file_are_redacted_too() -> None:

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -230,7 +231,9 @@ def test_a_policy_that_leaves_out_use_policy_in_redirect_uri_is_told_to_set_it_t
     output = run_journeys_against(tmp_path, '<Item Key="UsePolicyInRedirectUri">false</Item>', "", "e2e/test_sign_up.py", "-k", "first_sign_in")
     assert re.search(r"redirect_uri: is 'https://contoso\.b2clogin\.com/contoso\.onmicrosoft\.com/b2c_1a_signup_signin/oauth2/authresp', "
                      r"not the redirect URI registered at Mobile ID", output), tail(output)
-    assert "TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='UsePolicyInRedirectUri'] = false" in output, tail(output)
+    # The policy as B2C_POLICIES spells it, not as B2C's URLs do (their path above): the file a person looks for.
+    assert "B2C_1A_signup_signin: TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='UsePolicyInRedirectUri'] = false" \
+        in output, tail(output)
     assert "1 x tenant configuration: request to Mobile ID: redirect_uri:" in output, tail(output)
 
 
@@ -277,6 +280,32 @@ def test_the_language_check_without_b2cs_request_seen_says_where_the_browser_is(
     watch = FederationWatch(mock.MagicMock(url="https://m.mobileid.ch/oidc/login?session=s1"), build_settings({}, LOCAL_STACK))
     with pytest.raises(AssertionError, match=r"without its request to Mobile ID being seen; it shows https://m.mobileid.ch/oidc/login$"):
         watch.check_language_passed_on()
+
+
+TENANT_NAMING = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_SignUp_SignIn",
+                 "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "MOBILEID_CONTROL_URL": "https://mid.contoso.test/control",
+                 "MOBILEID_CONTROL_TOKEN": "control-token-value-1234"}
+
+
+@pytest.mark.parametrize(("env", "stack", "named"), [({}, LOCAL_STACK, "B2C_1A_signup_signin"),
+                                                    (TENANT_NAMING, None, "B2C_1A_SignUp_SignIn")],
+                         ids=["local: the stack's policy", "tenant: as B2C_POLICIES spells it"])
+def test_the_watchs_fix_names_the_policy_as_the_run_does_not_as_b2cs_urls(env: dict[str, str], stack: Any, named: str) -> None:
+    """B2C's discovery document, whose authorize endpoint the app opens, writes the policy in lower case (B2C compares
+    policy ids regardless of case): a person looks for the file by the name they wrote."""
+    from unittest import mock
+
+    from fixtures.federation import FederationWatch
+
+    watch = FederationWatch(mock.MagicMock(), build_settings(env, stack))
+    watch.authorize = ("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1a_signup_signin/oauth2/v2.0/authorize?"
+                       + urlencode({"client_id": LOCAL_STACK.client_id}))
+    watch.federation = request(scope="openid profile")
+    with pytest.raises(FederationRequestError) as failure:
+        watch.check()
+    said = str(failure.value)
+    assert f"through {named} does not match" in said and f"Fix: {named}: {SCOPE_ELEMENT} = " in said, said
+    assert "b2c_1a_signup_signin" not in said, said
 
 
 @pytest.mark.browser

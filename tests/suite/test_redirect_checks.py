@@ -85,6 +85,17 @@ def test_an_error_redirect_of_a_tenant_configuration_code_is_the_tenants_naming_
     b2c.validate.assert_not_called()  # no token to check
 
 
+def test_the_app_with_b2cs_error_is_said_with_its_description_readably_on_one_line(page: Page) -> None:
+    """Where the browser is, in a failure's words: B2C's description with its lines joined by " / ", not as Python
+    escapes them (\\r\\n)."""
+    description = ("AADB2C90057: The provided application is not configured to allow the 'OAuth' Implicit flow.\r\n"
+                   "Correlation ID: 0f8fad5b-d9cb-469f-a165-70867728950e\r\nTimestamp: 2026-11-30 10:00:00Z\r\n")
+    journey = at_the_app(page, f"{APP}/#" + urlencode({"error": "unauthorized_client", "error_description": description, "state": STATE}))
+    assert journey.where_am_i() == (
+        "the app, which B2C sent unauthorized_client: \"AADB2C90057: The provided application is not configured to allow the "
+        "'OAuth' Implicit flow. / Correlation ID: 0f8fad5b-d9cb-469f-a165-70867728950e / Timestamp: 2026-11-30 10:00:00Z\"")
+
+
 def test_b2c_keeping_its_sign_in_page_names_in_the_cause_what_the_app_was_to_get(page: Page) -> None:
     """The cause's detail is the line the nightly's message and report group by: B2C that drops Mobile ID's error and shows
     its sign-in page again (idp-error-swallowed) names the error the app never got there, not only "a redirect"."""
