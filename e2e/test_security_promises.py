@@ -194,6 +194,22 @@ def test_state_and_nonce_come_back_exactly_as_sent(signed_in: SignedUpUser, jour
     journey.token(request)  # fails naming the state or the nonce that came back
 
 
+def test_a_code_sent_with_an_id_token_is_bound_to_it(signed_in: SignedUpUser, journey: Journey, b2c: B2CTenant, policy: str) -> None:
+    # Given a signed-in user whose app asks for a code and an ID token in one answer (the hybrid flow, reference b2c.md
+    # section 2: response_type "code+id_token also valid")
+    request = b2c.authorize(policy, response_type="code id_token")
+
+    # When B2C answers (from its session)
+    journey.page.goto(request.url, wait_until="commit")
+
+    # Then the ID token carries the hash of the code that came with it (c_hash: reference b2c.md section 3), which the app
+    # checks before it redeems the code (OpenID Connect Core 3.3.2.11)
+    result = journey.redirect(request, expecting="a code and an ID token")
+    claims = journey.verified(result, request)  # fails naming c_hash when it is missing or not the code's
+    assert result.params.get("code") and claims.get("c_hash"), \
+        f"B2C answered response_type=code id_token with {sorted(result.params)}, no code bound to its ID token"
+
+
 def test_an_error_redirect_echoes_the_state(b2c: B2CTenant, b2c_http: httpx.Client, policy: str) -> None:
     # Given an app's request B2C refuses after trusting the redirect URI (an unknown prompt, AADB2C90043)
     request = b2c.authorize(policy, prompt="sometimes")

@@ -72,6 +72,77 @@ def test_the_answer_in_the_fragment_and_again_in_the_query_is_a_broken_promise(p
                                                "id_token, state in the query as well, the app asked response_mode=fragment")
 
 
+@pytest.mark.parametrize(("answer", "repeated"), [
+    (f"id_token=x.y.z&state={STATE}&state={STATE}", "state"),  # the same twice: an app may read it as "a,a" (joined)
+    (f"id_token=x.y.z&id_token=a.b.c&state={STATE}", "id_token"),  # the suite checks one, the app may take the other
+], ids=["state twice", "id_token twice"])
+def test_a_parameter_sent_twice_in_the_answer_is_a_broken_promise(page: Page, answer: str, repeated: str) -> None:
+    """RFC 6749 3.1: response parameters "MUST NOT be included more than once"; B2C's answer carries each once (reference
+    b2c.md section 2, #id_token=...&code=...&state=...)."""
+    journey = at_the_app(page, f"{APP}/#{answer}")
+    with pytest.raises(JourneyFailure) as failure:
+        journey.redirect(request("fragment"), timeout=2_000)
+    assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE, f"{repeated} more than once in the answer")
+
+
+CODE = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..c29tZQ.Y29kZQ.dGFn"
+CODE_HASH = "Get2k9jqz4Hi1Zmp-Z-LOA"  # the left half of SHA-256(CODE), base64url (OpenID Connect Core 3.3.2.11)
+
+
+@pytest.mark.parametrize(("claims", "wrong"), [
+    ({"sub": "s"}, "no c_hash"),
+    ({"sub": "s", "c_hash": "AAAAAAAAAAAAAAAAAAAAAA"}, "c_hash is 'AAAAAAAAAAAAAAAAAAAAAA', not the hash of the code"),
+], ids=["no c_hash", "another code's c_hash"])
+def test_an_id_token_that_came_with_a_code_without_its_hash_is_named(page: Page, claims: dict[str, str], wrong: str) -> None:
+    """Reference b2c.md section 3: c_hash is present when a code is issued with the ID token; the hybrid flow's app
+    checks it before it redeems the code."""
+    journey = at_the_app(page, f"{APP}/#" + urlencode({"id_token": "x.y.z", "code": CODE, "state": STATE}))
+    journey.b2c = b2c = mock.MagicMock()
+    b2c.validate.return_value = claims
+    hybrid = replace(request(), response_type="code id_token")
+    with pytest.raises(JourneyFailure, match=wrong) as failure:
+        journey.token(hybrid, timeout=2_000)
+    assert failure.value.cause.name == causes.TOKEN_CONTRACT and failure.value.cause.detail.startswith("c_hash: "), failure.value.cause
+    b2c.validate.return_value = {"sub": "s", "c_hash": CODE_HASH}
+    assert journey.token(hybrid, timeout=2_000)["c_hash"] == CODE_HASH
+
+
+def test_the_answer_posted_where_the_app_asked_for_the_fragment_is_a_broken_promise(page: Page) -> None:
+    """response_mode=fragment answered as a form_post (B2C's auto-submitting page): the app, reading its URL, finds nothing;
+    named as the form post, not as the state the URL lacks."""
+    journey = journey_on(page)
+    page.route(f"{APP}/**", lambda route: route.fulfill(body="<html><body>app</body></html>", content_type="text/html"))
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(content_type="text/html", body=(
+        f'<html><body onload="document.forms[0].submit()"><form method="post" action="{APP}/">'
+        f'<input type="hidden" name="id_token" value="x.y.z"><input type="hidden" name="state" value="{STATE}"></form></body></html>')))
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/api/CombinedSigninAndSignup/confirmed")
+    with pytest.raises(JourneyFailure, match=r"posted the app its answer \(id_token, state\) as a form_post") as failure:
+        journey.redirect(request("fragment"), timeout=2_000)
+    assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE, "the answer came as a form_post, the app asked response_mode=fragment")
+
+
+UNREGISTERED = "https://app.example.invalid/not-registered"  # an address nobody answers at, as the journey's
+
+
+@pytest.mark.parametrize("b2c_answers", ["redirect", "error page"])
+def test_b2c_sending_the_browser_to_an_unregistered_redirect_uri_is_a_broken_promise(page: Page, b2c_answers: str) -> None:
+    """AADB2C90006 belongs on B2C's error page: nothing goes to a redirect URI not registered for the app (reference b2c.md
+    section 4). Sent there, the browser lands (not a name that does not resolve, which reads as the network's fault)."""
+    journey = journey_on(page)
+    authorize = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"
+    journey.b2c = b2c = mock.MagicMock()
+    b2c.authorize.return_value = replace(request(), url=authorize, redirect_uri=UNREGISTERED)
+    if b2c_answers == "redirect":
+        page.route(f"{authorize}**", lambda route: route.fulfill(status=302, headers={
+            "Location": f"{UNREGISTERED}#" + urlencode({"error": "invalid_request", "error_description": "AADB2C90006: ...", "state": STATE})}))
+        with pytest.raises(JourneyFailure, match="B2C sent the browser to https://app.example.invalid/not-registered, a redirect URI not registered") as failure:
+            journey.open_with_unregistered_redirect_uri("B2C_1_signupsignin", UNREGISTERED)
+        assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE, "B2C sent the browser to a redirect URI not registered for the app")
+    else:
+        page.route(f"{authorize}**", lambda route: route.fulfill(body="<html><body>B2C's error page</body></html>", content_type="text/html"))
+        assert journey.open_with_unregistered_redirect_uri("B2C_1_signupsignin", UNREGISTERED).redirect_uri == UNREGISTERED
+
+
 def test_an_error_redirect_of_a_tenant_configuration_code_is_the_tenants_naming_the_code(page: Page) -> None:
     """AADB2C90057: the app registration does not allow the implicit flow; B2C's code opens its error_description."""
     description = ("AADB2C90057: The provided application is not configured to allow the 'OAuth' Implicit flow.\r\n"

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import re
 import time
+from types import SimpleNamespace
+from typing import cast
 
+import httpx
 import jwt
 import pytest
 
+from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+from fixtures.settings import Settings
 from fixtures.tokens import LEEWAY, check_times, validate_id_token
 from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
 
@@ -132,3 +137,48 @@ def test_the_tfp_issuer_and_a_header_without_typ_pass(typ: str | None) -> None:
     raw = jwt.encode({"iss": issuer, "aud": CLIENT, "nonce": NONCE, "iat": now, "nbf": now, "exp": now + 3600}, KEY,
                      algorithm="RS256", headers={"kid": KID, "typ": typ})
     assert validate_id_token(raw, jwks=jwks(), issuer=issuer, client_id=CLIENT, nonce=NONCE)["iss"] == issuer
+
+
+def test_a_jwks_whose_kid_names_several_keys_is_named() -> None:
+    """An app selects its key by kid from the JWKS (reference b2c.md section 3): a kid that names two keys fails the token
+    whichever of them is B2C's, so an app that takes the first key does not refuse tokens the suite passed."""
+    public = jwks()["keys"][0]
+    impostor = {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(OTHER_KEY.public_key())), "kid": KID, "use": "sig"}
+    for keys in ([impostor, public], [public, impostor]):
+        with pytest.raises(JourneyFailure, match=f"lists 2 keys with the ID token's kid '{KID}'") as failure:
+            validate_id_token(token(), jwks={"keys": keys}, issuer=ISSUER, client_id=CLIENT, nonce=NONCE)
+        assert failure.value.cause.detail == "JWKS: expected one key per kid, got several keys with the token's kid"
+    other = {**impostor, "kid": "another-kid"}  # another key of its own kid: B2C's keys rotate, a JWKS may list several
+    assert check(token()) and validate_id_token(token(), jwks={"keys": [other, public]}, issuer=ISSUER, client_id=CLIENT, nonce=NONCE)
+
+
+def _tenant_with_issuer(monkeypatch: pytest.MonkeyPatch, issuer: str, domain: str = "contoso.b2clogin.com") -> B2CTenant:
+    """The tenant as the journeys see it (fixtures/b2c.py), its discovery document naming ``issuer``."""
+    tenant = B2CTenant(cast(Settings, SimpleNamespace(domain=domain, tenant="contoso")), cast(httpx.Client, None))
+    monkeypatch.setattr(tenant, "discovery", lambda policy: {"issuer": issuer})
+    monkeypatch.setattr(tenant, "jwks", lambda policy: jwks())
+    return tenant
+
+
+def _request() -> AuthRequest:
+    return AuthRequest(policy="B2C_1_signupsignin", url="", client_id=CLIENT, redirect_uri="https://jwt.ms", nonce=NONCE, state="s")
+
+
+def test_an_issuer_on_a_host_b2c_s_issuers_are_not_on_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """B2C's issuer is https://{tenant}.b2clogin.com/{tenant id}/v2.0/ (a custom domain's: on it), or for old tokens on
+    login.microsoftonline.com (reference b2c.md section 3): a discovery document and token naming another host fail."""
+    elsewhere = f"https://login.example.net/{TENANT_ID}/v2.0/"
+    with pytest.raises(JourneyFailure, match="is on a host B2C's issuers are not on") as failure:
+        _tenant_with_issuer(monkeypatch, elsewhere).validate(token(iss=elsewhere), _request())
+    assert failure.value.cause.detail == "iss: expected B2C's host, got another host"
+
+
+@pytest.mark.parametrize(("issuer", "domain"), [
+    (ISSUER, "contoso.b2clogin.com"),
+    (f"https://contoso.b2clogin.com/tfp/{TENANT_ID}/b2c_1a_signup_signin/v2.0/", "contoso.b2clogin.com"),
+    (f"https://login.microsoftonline.com/{TENANT_ID}/v2.0/", "contoso.b2clogin.com"),
+    (f"https://login.contoso.com/{TENANT_ID}/v2.0/", "login.contoso.com"),  # a custom domain
+    (ISSUER, "login.contoso.com"),  # a custom domain whose tokens keep the b2clogin.com issuer
+], ids=["b2clogin", "tfp", "old tokens", "custom domain", "custom domain, b2clogin issuer"])
+def test_b2c_s_own_issuer_hosts_pass(monkeypatch: pytest.MonkeyPatch, issuer: str, domain: str) -> None:
+    assert _tenant_with_issuer(monkeypatch, issuer, domain).validate(token(iss=issuer), _request())["iss"] == issuer
