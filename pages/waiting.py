@@ -40,6 +40,8 @@ from fixtures.causes import (
     Cause,
     JourneyFailure,
     b2c_error_code,
+    host_of,
+    host_stopped_answering,
     is_infrastructure,
 )
 
@@ -116,14 +118,42 @@ def at_dead_end(page: Page) -> tuple[str, Cause] | None:
 
 def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect), the network
-    failed the journey's requests while the browser showed it (``NetworkWatch``), or the page does not answer
-    (``stopped_answering``: the looks below would wait for it forever)."""
+    failed the journey's requests while the browser showed it (``NetworkWatch``), the page does not answer
+    (``stopped_answering``: the looks below would wait for it forever), or it is a page none of the page objects knows
+    whose own host left its parts unanswered (``stalled_parts``: that host stopped answering)."""
     if (hung := stopped_answering(page)) is not None:
         return hung
     words, cause = _screen(page)
     if cause is None and (failed := network_failure(page)) is not None:
         return words + meanwhile(failed), failed
+    # A page none of the page objects knows (said by its address) whose own host left the parts it is drawn with
+    # unanswered: that host stopped answering after its document came (the document is not the page's answer yet).
+    if cause is None and words.startswith(url_without_query(page.url)) and (stalled := stalled_parts(page)) is not None:
+        return words + stalled[0], stalled[1]
     return words, cause
+
+
+# How long a part of a page (its scripts, stylesheets, fonts, images) from the page's own host may go unanswered before
+# the host is said not to answer: as long as a page gets to answer a look. A healthy host answers them in milliseconds;
+# Mobile ID's long-poll of its waiting page (a fetch, held open until the phone answers) is no part of a page.
+STALLED_PART_MS = ANSWER_MS
+# What a page is drawn with (Playwright's resource types): one that does not load leaves the page broken or unbuilt.
+PAGE_PARTS = frozenset({"stylesheet", "script", "font", "image"})
+
+
+def stalled_parts(page: Page) -> tuple[str, Cause] | None:
+    """When the host of the page's document has left parts of it (``PAGE_PARTS``) unanswered ``STALLED_PART_MS`` or longer
+    (``NetworkWatch``): what the browser waits for, in words, and the cause (that host stopped answering); else None."""
+    watch = _WATCHES.get(page)
+    host = urlsplit(page.url).hostname if page.url.startswith(("https:", "http:")) else None
+    if watch is None or not host:
+        return None
+    pending = watch.unanswered_parts(host, STALLED_PART_MS / 1000)
+    if not pending:
+        return None
+    (first, waited), more = pending[0], len(pending) - 1
+    return (f"; still waiting for {first} ({waited:.0f} s without an answer{f', and {more} more of its parts' if more else ''})",
+            host_stopped_answering(host_of(page.url)))
 
 
 def answers(page: Page, timeout: float | None = None) -> bool:
@@ -151,8 +181,8 @@ def stopped_answering(page: Page, timeout: float | None = None) -> tuple[str, Ca
     waited = f"{(ANSWER_MS if timeout is None else timeout) / 1000:g} s"
     shows = url_without_query(page.url)
     if (pending := unanswered_navigation(page)) is not None:
-        return (f"{shows}, still waiting for {pending.detail.removeprefix(NO_ANSWER_TO)} to answer its navigation (the page did "
-                f"not answer a look within {waited})", pending)
+        return (f"{shows}, still waiting for {url_without_query(_WATCHES[page].navigating or '')} to answer its navigation "
+                f"(the page did not answer a look within {waited})", pending)
     if answers(page, timeout):  # a second look: a renderer a loaded machine slowed answers late, one that never yields never
         return None
     unknown = "" if page in _WATCHES else ", or a navigation that never came"
@@ -173,7 +203,7 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
         if navigation is None:  # a page no one watched: no request to name
             failed = Cause(OTHER, "a navigation failed: the browser shows its own error page")
         elif is_infrastructure(navigation.error):
-            failed = Cause(INFRASTRUCTURE, f"{navigation.error} at {navigation.url}")  # as network_failure says it
+            failed = _network_cause(navigation)  # as network_failure says it
         else:  # the navigation's own error, not an earlier refused poll's
             failed = Cause(OTHER, f"a navigation failed: {navigation.error} at {navigation.url}")
         return f"Chromium's page for a navigation that failed ({url}: {failed.detail})", failed
@@ -258,6 +288,7 @@ class NetworkWatch:
         self._document = ""
         self._navigation: Request | None = None  # the page's navigation whose document has not come yet
         self._answered_navigation: Request | None = None  # answered, its document not come (yet, or ever: a 204, a download)
+        self._unanswered: dict[Request, float] = {}  # requests sent (monotonic) that neither an answer nor a failure ended yet
         page.on("framenavigated", lambda frame: self._committed(frame.url) if frame == page.main_frame else None)
         page.on("request", self._attempt)  # already sent to the suite (the federation check listens to it too)
         page.on("requestfailed", self._failed)
@@ -281,8 +312,22 @@ class NetworkWatch:
         self.retried.clear()
         self.failed_navigation = None
 
+    def unanswered_parts(self, host: str, for_s: float) -> list[tuple[str, float]]:
+        """The page parts (``PAGE_PARTS``) from ``host`` sent ``for_s`` seconds ago or longer that have had no answer yet:
+        their URLs without query, and how long each has waited, the longest first."""
+        now = time.monotonic()
+        parts = []
+        for request, sent in list(self._unanswered.items()):
+            try:
+                if now - sent >= for_s and request.resource_type in PAGE_PARTS and urlsplit(request.url).hostname == host:
+                    parts.append((url_without_query(request.url), now - sent))
+            except PlaywrightError:
+                continue
+        return sorted(parts, key=lambda part: -part[1])
+
     def _attempt(self, request: Request) -> None:
         self.retried[url_without_query(request.url)] = time.monotonic()
+        self._unanswered[request] = time.monotonic()
         if self._is_navigation(request):
             self._navigation = request
 
@@ -293,6 +338,7 @@ class NetworkWatch:
             return False
 
     def _answered(self, response: Response) -> None:  # the URL was reached: its failure is taken back
+        self._unanswered.pop(response.request, None)
         if response.request is self._navigation:  # answered, though its document may not come (a download, a 204): not hung
             self._navigation = None  # (not requestfinished: one more event a request, on every journey's way)
             self._answered_navigation = response.request
@@ -311,6 +357,7 @@ class NetworkWatch:
             error, url = request.failure or "", url_without_query(request.url)
         except PlaywrightError:
             return
+        self._unanswered.pop(request, None)
         navigation = self._is_navigation(request)
         if navigation and (request is self._navigation or request is self._answered_navigation):
             # Only a navigation whose document has not come: unanswered, or answered with none (a 204, a download:
@@ -345,16 +392,14 @@ def failed_navigation(page: Page) -> NetworkFailure | None:
     return watch.failed_navigation if watch else None
 
 
-NO_ANSWER_TO = "no answer to the browser's navigation to "
-
-
 def unanswered_navigation(page: Page) -> Cause | None:
-    """The navigation the browser still waits for an answer to (``NetworkWatch``), as infrastructure: the way to its
-    server, as ``stopped_answering`` says it; None when there is none, or the page has no watch."""
+    """The navigation the browser still waits for an answer to (``NetworkWatch``), as infrastructure: its host stopped
+    answering (``host_stopped_answering``: the same line as the suite's own requests to it that timed out, whichever page
+    it was), as ``stopped_answering`` says it; None when there is none, or the page has no watch."""
     watch = _WATCHES.get(page)
     if watch is None or (navigation := watch.navigating) is None:
         return None
-    return Cause(INFRASTRUCTURE, NO_ANSWER_TO + url_without_query(navigation))
+    return host_stopped_answering(host_of(navigation))
 
 
 def network_failure(page: Page) -> Cause | None:
@@ -363,8 +408,16 @@ def network_failure(page: Page) -> Cause | None:
     failures = _WATCHES[page].current_failures() if page in _WATCHES else []
     if not failures:
         return None
-    last = failures[-1]
-    return Cause(INFRASTRUCTURE, f"{last.error} at {last.url}")
+    return _network_cause(failures[-1])
+
+
+def _network_cause(failure: NetworkFailure) -> Cause:
+    """A request's failure for want of the network, in words: Chromium's error where it failed, but a timeout (its host
+    took the connection or the request and never answered), which is that host not answering, as a navigation nobody
+    answers is (``unanswered_navigation``)."""
+    if failure.error.startswith("net::ERR_TIMED_OUT"):
+        return host_stopped_answering(host_of(failure.url))
+    return Cause(INFRASTRUCTURE, f"{failure.error} at {failure.url}")
 
 
 def meanwhile(cause: Cause) -> str:

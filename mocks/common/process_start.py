@@ -13,7 +13,8 @@ process held the collector: a pytest process holds it only until its tests are c
   it (~10 ms) for plugins no emulator uses. ``PYDANTIC_DISABLE_PLUGINS`` set by whoever starts us wins.
 - SIGINT and SIGTERM end the start as ``SystemExit`` (status 128 + the signal's number): Ctrl-C while the modules load
   printed a traceback from whichever import it hit, and SIGTERM's default ended the process without its ``finally``
-  blocks (``mocks.stack.serve`` then installs its own for the rest of the process's life).
+  blocks (``mocks.stack.serve`` then installs its own for the rest of the process's life: status 0, the signal said on
+  stderr, "stopped by SIGTERM").
 
 A pytest process holds the collector the same way until its tests are collected (fixtures/process_start.py).
 ``python -m mocks.mobileid`` does not begin here: ``mocks/mobileid/__init__.py`` imports the app before its
@@ -55,10 +56,18 @@ def begin() -> None:
     exit_on_stop_signals(None)
 
 
+# The stack's last line on stderr when a signal stopped it and its exit status does not say which (``status`` given): a
+# run whose stack ended under it quotes it (fixtures/stack_exit.py, which reads these words; the suite imports no emulator).
+STOPPED_BY = "stopped by "
+
+
 def exit_on_stop_signals(status: int | None) -> None:
     """SIGINT and SIGTERM end the process as ``SystemExit(status)`` (``finally`` blocks run, no traceback); ``None``: the
-    shell's status for the signal, 128 + its number."""
+    shell's status for the signal, 128 + its number. A ``status`` of its own says nothing of the signal: the process
+    then says it on stderr first ("stopped by SIGTERM"), for whoever reads its log to learn why it ended."""
     def stop(signum: int, frame: object) -> None:
+        if status is not None:  # os.write: a signal may come while the process writes to sys.stderr itself
+            os.write(2, f"{STOPPED_BY}{signal.Signals(signum).name}\n".encode())
         raise SystemExit(128 + signum if status is None else status)
 
     for signum in (signal.SIGINT, *STOP_SIGNALS):

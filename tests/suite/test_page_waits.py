@@ -144,7 +144,9 @@ def test_an_error_page_cause_names_its_code_once(page: Page) -> None:
     page.set_content(ERROR_PAGE.replace("AADB2C90006: The redirect URI", "AADB2C90075: The claims exchange"))
     with pytest.raises(JourneyFailure) as failure:
         B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000)
-    assert failure.value.cause.detail.startswith("AADB2C90075: The claims exchange")
+    detail = failure.value.cause.detail
+    assert detail.startswith("AADB2C90075: the identity provider's back channel (token/userinfo) answered B2C with an HTTP error "
+                             "(The claims exchange") and detail.count("AADB2C90075") == 1, detail
 
 
 def test_an_unknown_page_is_page_changed_naming_the_page_object_the_element_and_where_the_browser_is(page: Page) -> None:

@@ -172,3 +172,18 @@ def test_a_stack_that_wrote_nothing_is_said_without_an_empty_log() -> None:
     said = str(stack_exit.StackExitedMidRun(stack_exit.StackEnd(-9, "stack stderr (last lines):\n")))
     assert "it wrote nothing before it ended" in said and "stack stderr (last lines):" not in said, said
     assert "stack stderr (last lines):\nboom" in str(stack_exit.StackExitedMidRun(stack_exit.StackEnd(1, "stack stderr (last lines):\nboom")))
+
+
+def test_a_stack_stopped_by_a_signal_is_said_so_not_as_an_exit_with_nothing_said() -> None:
+    """A stack stopped by SIGTERM exits 0 (mocks/stack.py) and said nothing: the cause read "exited mid-run (exit status 0)
+    ... something outside it ended it". Its last line now names the signal (mocks/common/process_start.py), and the cause
+    quotes it."""
+    from mocks.common import process_start
+
+    assert stack_exit.STOPPED_BY == process_start.STOPPED_BY  # the suite imports no emulator code: one wording, held here
+    end = stack_exit.StackEnd(0, "stack stderr (last lines):\nINFO:     Shutting down\nstopped by SIGTERM")
+    failure = stack_exit.StackExitedMidRun(end)
+    assert classify(failure) == Cause(INFRASTRUCTURE, "the local stack exited mid-run (stopped by SIGTERM)")
+    assert "something outside it sent it SIGTERM" in str(failure) and "wrote nothing" not in str(failure), str(failure)
+    quiet = stack_exit.StackExitedMidRun(stack_exit.StackEnd(0, "stack stderr (last lines):\n"))  # an older stack, or another's
+    assert classify(quiet) == Cause(INFRASTRUCTURE, "the local stack exited mid-run (exit status 0)")
