@@ -556,6 +556,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
 
 
 def refuse_read_from_har(flags: Sequence[str]) -> NoReturn:
+    """Refuse options (argparse dests) whose value the HAR's sign-in gives, beside --from-har."""
     said = ", ".join(f"--{flag.replace('_', '-')}" for flag in flags)
     raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(flags) == 1 else 'them'} out, or run the "
                      "printed repro command with the change")

@@ -329,6 +329,7 @@ def test_a_safari_har_whose_redirects_are_one_entry_at_the_apps_address_gives_b2
                    entry(f"https://app.fabrikam.com/auth?{error}", second=5, content=PAGE))
     found = read_har(recorded)
     assert (answer(found), found.aadb2c_codes, found.mid_code, found.outcome) == ("error access_denied", ["AADB2C90273"], "mid_auth_3010", "decline")
+    assert not found.journey_untold and found.journey_note == ""  # Mobile ID's own error: a first sign-in or not, the same
 
 
 def test_mobile_ids_own_error_page_is_read_for_its_code() -> None:

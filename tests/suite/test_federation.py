@@ -306,6 +306,13 @@ def test_the_watchs_fix_names_the_policy_as_the_run_does_not_as_b2cs_urls(env: d
     said = str(failure.value)
     assert f"through {named} does not match" in said and f"Fix: {named}: {SCOPE_ELEMENT} = " in said, said
     assert "b2c_1a_signup_signin" not in said, said
+    if stack is LOCAL_STACK:  # its custom policy offers German: the language journeys' check names the policy the same way
+        from fixtures.causes import JourneyFailure
+
+        watch.authorize += "&ui_locales=de"
+        watch.federation = request(ui_locales="en-US")
+        with pytest.raises(JourneyFailure, match=f"B2C shows {named}'s pages in 'de'"):
+            watch.check_language_passed_on()
 
 
 @pytest.mark.browser

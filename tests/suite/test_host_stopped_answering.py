@@ -23,12 +23,14 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from fixtures import stack_exit
+from fixtures import reporting, stack_exit
 from fixtures.b2c import B2CTenant
 from fixtures.causes import INFRASTRUCTURE, PAGE_CHANGED, Cause, JourneyFailure, classify, classify_text, host_stopped_answering
 from fixtures.mobile_id import ControlAPI, ControlAPIError
+from fixtures.redaction import Redaction
 from fixtures.settings import build_settings
 from pages import waiting
+from pages.b2c_self_asserted import B2CSelfAssertedPage
 from pages.b2c_unified import B2CSignUpOrSignInPage
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import ROOT
@@ -99,15 +101,42 @@ def test_a_navigation_and_a_page_whose_parts_never_come_are_the_same_line_as_the
 def test_a_request_of_the_page_that_is_no_part_of_it_held_open_is_no_host_that_stopped_answering(
         page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
     """Mobile ID's waiting page holds its long-poll (a fetch) open until the phone answers: healthy. A page whose
-    element did not come while only such a request stands is still a page that changed."""
+    element did not come while only such a request stands (its own parts answered or failed, another host's held open)
+    is still a page that changed."""
     monkeypatch.setattr(waiting, "STALLED_PART_MS", 300)
     waiting.watch_network(page)
-    polling = "<!doctype html><title>Waiting</title><p>waiting</p><script>fetch('/wait/status')</script>"
+    # Its parts came (long before the failure looks): answered, they are waited for no more.
+    polling = ("<!doctype html><title>Waiting</title><link rel=stylesheet href='/wait.css'><img src='/logo.svg'><p>waiting</p>"
+               "<script src='/wait.js'></script><img src='https://cdn.test/badge.png'><script>fetch('/wait/status')</script>")
     page.route(f"{B2C}/wait", lambda route: route.fulfill(body=polling, content_type="text/html"))
+    page.route(f"{B2C}/wait.css", lambda route: route.fulfill(body="p { color: teal }", content_type="text/css"))
+    page.route(f"{B2C}/logo.svg", lambda route: route.fulfill(body="<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg+xml"))
+    # One that failed is waited for no more either; another host's part held open is that host's, not the page's.
+    page.route(f"{B2C}/wait.js", lambda route: route.abort("blockedbyclient"))
+    page.route("https://cdn.test/**", lambda route: None)
     page.route(f"{B2C}/wait/status", lambda route: None)  # held open
-    page.goto(f"{B2C}/wait")
+    page.goto(f"{B2C}/wait", wait_until="domcontentloaded")  # (its load waits for the other host's image)
     with pytest.raises(JourneyFailure) as failure:
         B2CSignUpOrSignInPage(page).wait_until_shown(timeout=1_000)
+    assert failure.value.cause.name == PAGE_CHANGED, failure.value.cause
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_page_the_page_objects_know_is_said_by_its_name_whatever_part_of_it_is_still_coming(
+        page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule is for a page none of the page objects knows (said by its address): B2C's sign-in page, built, whose logo
+    has not come is still that page, and a journey expecting another one met a page that changed, not a host that
+    stopped answering."""
+    monkeypatch.setattr(waiting, "STALLED_PART_MS", 300)
+    waiting.watch_network(page)
+    built = ('<!doctype html><title>Sign in</title><div id="api" data-name="Unified"><div class="claims-provider-list-buttons">'
+             '<button class="accountButton" id="MobileIDExchange">Mobile ID</button></div></div><img src="/static/logo.png">')
+    page.route(f"{B2C}/**/authorize?*", lambda route: route.fulfill(body=built, content_type="text/html"))
+    page.route(f"{B2C}/static/**", lambda route: None)  # the logo: taken, never answered
+    page.goto(f"{B2C}/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize?state=s3", wait_until="domcontentloaded")
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSelfAssertedPage(page).wait_until_shown(timeout=1_000)
     assert failure.value.cause.name == PAGE_CHANGED, failure.value.cause
 
 
@@ -139,6 +168,13 @@ def test_a_host_of_the_local_stack_whose_process_is_stopped_is_the_stack_one_lin
         stopped = Cause(INFRASTRUCTURE, "the local stack stopped answering: its process is stopped (SIGSTOP, or Ctrl-Z where it "
                                         "runs; SIGCONT takes it on again)")
         assert [stack_exit.stack_not_answering(config, cause) for cause in said] == [stopped, stopped]  # type: ignore[arg-type]
+        # A journey's failure there is filed under that line (the cause its report and the terminal group by).
+        monkeypatch.setattr(reporting, "_cleaner", lambda config: Redaction(mask_phones=False))
+        error = JourneyFailure("cannot fetch the discovery document of B2C_1A_signup_signin at https://contoso.b2clogin.com/...",
+                               cause=said[0])
+        item = SimpleNamespace(path=ROOT / "e2e" / "test_x.py", stash=pytest.Stash(), config=config, funcargs={})
+        call = SimpleNamespace(excinfo=SimpleNamespace(exconly=lambda: str(error), value=error, errisinstance=lambda kind: isinstance(error, kind)))
+        assert reporting.failure_cause(item, SimpleNamespace(longreprtext=str(error), when="call"), call) == stopped  # type: ignore[arg-type]
         other = Cause(INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/x")
         assert stack_exit.stack_not_answering(config, other) == other  # type: ignore[arg-type]
     finally:

@@ -100,8 +100,12 @@ def test_a_bare_timeout_in_a_fixtures_own_browser_is_told_by_that_browsers_page_
     "page changed ... without saying where the browser was", the journey's own ``page`` (about:blank, or not yet made in
     set-up) being the only one looked at. The browser's other page names it: the way to its server."""
     monkeypatch.setattr(reporting, "_cleaner", lambda config: Redaction(mask_phones=False))
+    ordinary = browser.new_context()  # listed first: a page of it that shows where it is tells nothing over the hung one
     other = browser.new_context()
     try:
+        elsewhere = ordinary.new_page()
+        elsewhere.route(f"{APP}/**", lambda route: route.fulfill(body="<p>elsewhere</p>", content_type="text/html"))
+        elsewhere.goto(f"{APP}/elsewhere")
         hung = other.new_page()
         waiting.watch_network(hung)
         wait_for_an_answer_at(hung)
@@ -121,6 +125,7 @@ def test_a_bare_timeout_in_a_fixtures_own_browser_is_told_by_that_browsers_page_
         assert cause.name == PAGE_CHANGED and "the browser shows https://app.test/start" in cause.detail, cause
     finally:
         other.close()
+        ordinary.close()
 
 
 @pytest.mark.browser

@@ -127,7 +127,8 @@ UNREGISTERED = "https://app.example.invalid/not-registered"  # an address nobody
 @pytest.mark.parametrize("b2c_answers", ["redirect", "error page"])
 def test_b2c_sending_the_browser_to_an_unregistered_redirect_uri_is_a_broken_promise(page: Page, b2c_answers: str) -> None:
     """AADB2C90006 belongs on B2C's error page: nothing goes to a redirect URI not registered for the app (reference b2c.md
-    section 4). Sent there, the browser lands (not a name that does not resolve, which reads as the network's fault)."""
+    section 4). Sent there, the browser fails to reach it (nothing answers at .invalid): B2C's broken promise, not the
+    network's fault its failed navigation alone reads as."""
     journey = journey_on(page)
     authorize = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize"
     journey.b2c = b2c = mock.MagicMock()
@@ -141,6 +142,21 @@ def test_b2c_sending_the_browser_to_an_unregistered_redirect_uri_is_a_broken_pro
     else:
         page.route(f"{authorize}**", lambda route: route.fulfill(body="<html><body>B2C's error page</body></html>", content_type="text/html"))
         assert journey.open_with_unregistered_redirect_uri("B2C_1_signupsignin", UNREGISTERED).redirect_uri == UNREGISTERED
+
+
+def test_b2c_sending_the_browser_to_an_unregistered_redirect_uri_where_something_answers_names_what_it_carried(page: Page) -> None:
+    """Where something answers at that address, the browser lands there with B2C's answer in its URL: named in the
+    failure. (The browser commits there as after B2C's 302; a route's 302 is not taken by another route, so the authorize
+    URL stands for it.)"""
+    journey = journey_on(page)
+    landed = f"{UNREGISTERED}#" + urlencode({"error": "invalid_request", "error_description": "AADB2C90006: ...", "state": STATE})
+    journey.b2c = b2c = mock.MagicMock()
+    b2c.authorize.return_value = replace(request(), url=landed, redirect_uri=UNREGISTERED)
+    page.route(f"{UNREGISTERED}**", lambda route: route.fulfill(body="<html><body>someone</body></html>", content_type="text/html"))
+    with pytest.raises(JourneyFailure, match="B2C sent the browser, with error, error_description, state, to "
+                                             "https://app.example.invalid/not-registered, a redirect URI not registered for the app") as failure:
+        journey.open_with_unregistered_redirect_uri("B2C_1_signupsignin", UNREGISTERED)
+    assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE, "B2C sent the browser to a redirect URI not registered for the app")
 
 
 def test_an_error_redirect_of_a_tenant_configuration_code_is_the_tenants_naming_the_code(page: Page) -> None:

@@ -120,6 +120,7 @@ def test_make_reports_hold_lasts_as_long_as_the_descriptor_its_shell_opened(tmp_
     where = subprocess.run([sys.executable, "-m", "fixtures.results_lock", "--lock-file", str(report)], cwd=ROOT, capture_output=True,
                            text=True, timeout=60, check=True).stdout.strip()
     assert Path(where) == lock_path(report)
+    Path(where).write_text("pid 1: make report\n")  # an earlier render's, whose lock went with its shell
     with open(where, "ab") as shells:
         took = subprocess.run([sys.executable, "-m", "fixtures.results_lock", "--hold", f"{shells.fileno()}={report}"], cwd=ROOT,
                               capture_output=True, text=True, timeout=60, pass_fds=(shells.fileno(),))

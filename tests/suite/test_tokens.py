@@ -150,6 +150,8 @@ def test_a_jwks_whose_kid_names_several_keys_is_named() -> None:
         assert failure.value.cause.detail == "JWKS: expected one key per kid, got several keys with the token's kid"
     other = {**impostor, "kid": "another-kid"}  # another key of its own kid: B2C's keys rotate, a JWKS may list several
     assert check(token()) and validate_id_token(token(), jwks={"keys": [other, public]}, issuer=ISSUER, client_id=CLIENT, nonce=NONCE)
+    # Another kid named twice leaves this token's key one to select: not this token's failure.
+    assert validate_id_token(token(), jwks={"keys": [other, other, public]}, issuer=ISSUER, client_id=CLIENT, nonce=NONCE)
 
 
 def _tenant_with_issuer(monkeypatch: pytest.MonkeyPatch, issuer: str, domain: str = "contoso.b2clogin.com") -> B2CTenant:
