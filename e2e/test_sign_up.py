@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fixtures.journey import Journey, SignedUpUser
-from fixtures.settings import Settings
+from fixtures.settings import Settings, is_custom_policy
 from fixtures.tokens import contract_claims, mobile_id_idp, require_auth_time_since, require_contract, require_named_after
 
 
@@ -56,9 +56,12 @@ def test_first_sign_in_creates_the_user_from_mobile_id(
     require_auth_time_since(claims, started, "sign-up")  # who proved who they are in this sign-up
     # a user of its own: sub and oid are the new user's object id (reference b2c.md section 3), no other user's (where the app
     # relies on them: a user flow's legacy subject setting gives every user the same sub "Not supported currently. Use oid
-    # claim."; the seed's user flow contract has oid, not sub)
+    # claim."; the seed's user flow contract has oid, not sub). A custom policy's sub is its relying party's claim output as
+    # sub (the starter pack's objectId, reference b2c.md section 3), never that legacy setting: checked whenever it is there,
+    # as the seed's custom policy contract names neither
     for claim in ("sub", "oid"):
-        if claim in contract:
+        custom_sub = claim == "sub" and is_custom_policy(policy) and claims.get("sub") is not None
+        if claim in contract or custom_sub:
             assert claims.get(claim) != other.claims.get(claim), (f"ID token {claim} {claims.get(claim)!r} of the new user is the "
                                                                   f"{claim} of another user, who signed up before with another phone")
     if "idp" in contract:

@@ -104,12 +104,13 @@ MFA_PAGE = """<html><body><div id="api" data-name="Phonefactor"><input id="count
 <button id="verifyCode">Send Code</button></div></body></html>"""
 
 
-@pytest.mark.parametrize("waits", ["sign-in", "profile", "app"])
+@pytest.mark.parametrize("waits", ["sign-in", "mobile id", "profile", "app"])
 def test_b2c_mfa_page_stops_every_pages_wait_at_once_saying_mfa(page: Page, waits: str) -> None:
     """B2C's MFA page (a policy's PhoneFactor step, as the SocialAndLocalAccountsWithMfa starter pack has after every
     sign-in) is no page the journeys can pass: every wait stops there at once and says MFA, not a bare timeout or a URL."""
     page.set_content(MFA_PAGE)
     wait = {"sign-in": lambda: B2CSignUpOrSignInPage(page).wait_until_shown(timeout=10_000),
+            "mobile id": lambda: MobileIDLoginPage(page).wait_until_shown(timeout=10_000),
             "profile": lambda: B2CSelfAssertedPage(page).wait_until_shown(timeout=10_000),
             "app": lambda: JwtMsPage(page, "https://jwt.ms").decoded_token_text(timeout=10_000)}[waits]
     started = time.monotonic()
