@@ -57,6 +57,13 @@ def test_a_request_to_a_host_that_takes_it_and_never_answers_is_that_host_not_an
                                                               "got no answer in time)")
 
 
+def test_an_ipv6_host_that_times_out_is_said_as_the_browsers_failures_say_it() -> None:
+    """One host, one line: httpx's timeout at [::1]:8443 reads as a navigation's net::ERR_TIMED_OUT there does (brackets)."""
+    timed_out = httpx.ReadTimeout("timed out", request=httpx.Request("GET", "https://[::1]:8443/control/phones"))
+    assert classify(timed_out) == classify_text("net::ERR_TIMED_OUT at https://[::1]:8443/authorize") \
+        == host_stopped_answering("[::1]:8443"), classify(timed_out)
+
+
 @pytest.mark.parametrize("error", [httpx.ConnectTimeout("timed out"), httpx.ReadTimeout("timed out")], ids=["connect", "read"])
 def test_the_discovery_document_that_times_out_is_its_host_not_answering(error: httpx.TimeoutException) -> None:
     def fail(request: httpx.Request) -> httpx.Response:
