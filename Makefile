@@ -136,7 +136,7 @@ e2e: setup
 REPORT_HELD = test ! -x "$(BIN)/python" || { \
 	{ lock="$$("$(BIN)/python" -m fixtures.results_lock --lock-file "$(REPORT_DIR)")" && exec 8>>"$$lock" && \
 	lock="$$("$(BIN)/python" -m fixtures.results_lock --lock-file "$(ALLURE_HISTORY_PATH)")" && exec 9>>"$$lock"; } \
-	|| { echo "report: not started: the lock file $$lock (beside REPORT_DIR=$(REPORT_DIR) or ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH)) cannot be written" >&2; exit 2; }; \
+	|| { echo "report: not started: the lock file $$lock (beside REPORT_DIR=$(REPORT_DIR) or ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH)) cannot be written: make it a file you can write, or give a REPORT_DIR or ALLURE_HISTORY_PATH in a folder you can" >&2; exit 2; }; \
 	"$(BIN)/python" -m fixtures.results_lock --hold 8="$(REPORT_DIR)" 9="$(ALLURE_HISTORY_PATH)" \
 	|| { echo "report: not started: another make report is rendering $(REPORT_DIR)/ or $(ALLURE_HISTORY_PATH): wait for it to end, or give this one a REPORT_DIR and an ALLURE_HISTORY_PATH of its own" >&2; exit 2; }; };
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from fnmatch import fnmatch
 from pathlib import Path
@@ -18,6 +19,7 @@ from repro.outcomes import NUMBER_LEFT_OUT
 from repro.report import FILES, assemble, identifiers, the_run, what_happened
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.bundles import Bundle
+from tests.suite_run import ROOT
 
 NUMBER = "+41791234567"
 TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_signup_signin", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
@@ -168,6 +170,20 @@ def test_a_policy_folder_outside_the_suite_is_shown_as_the_replay_shows_it_not_b
         assert "alice" not in bundle.read(member).decode(), member
     assert json.loads(bundle.read("settings.json"))["stack_policies"] == "<path to edited-policies>"
     assert json.loads(bundle.read("repro.json"))["settings"]["stack_policies"] == "<path to edited-policies>"
+
+
+def test_a_tenants_policy_files_outside_the_suite_are_shown_as_a_placeholder_not_by_this_machines_path(tmp_path: Path) -> None:
+    """repro/report.py ``described``: in tenant mode B2C_POLICY_FILES (a team's folder, the texts' source) is shown in
+    settings.json and repro.json's settings as ``<path to name>``, as E2E_STACK_POLICIES is locally: no home folder."""
+    folder = tmp_path / "alice" / "fabrikam-policies"
+    shutil.copytree(ROOT / "policies", folder)
+    settings = build_settings({**TENANT, "B2C_POLICY_FILES": str(folder)}, LOCAL_STACK)
+    assert settings.describe()["policy_files"] == str(folder)  # what the bundle must not show
+    bundle = bundle_of(work_folder(tmp_path, {"result": "failed", "settings": settings.describe()}), settings)[0]
+    assert json.loads(bundle.read("settings.json"))["policy_files"] == "<path to fabrikam-policies>"
+    assert json.loads(bundle.read("repro.json"))["settings"]["policy_files"] == "<path to fabrikam-policies>"
+    for member in ("settings.json", "repro.json", "README.txt"):
+        assert "alice" not in bundle.read(member).decode(), member
 
 
 def test_a_rerun_of_a_har_keeps_what_the_har_showed_beside_what_the_rerun_did(tmp_path: Path) -> None:

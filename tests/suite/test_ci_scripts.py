@@ -882,6 +882,22 @@ def test_a_second_make_report_is_refused_while_one_renders(tmp_path: Path) -> No
     assert again.returncode == 0, again.stdout + again.stderr  # the first's hold went with it
 
 
+def test_make_report_whose_lock_file_cannot_be_written_names_it_and_how_to_fix_it(tmp_path: Path) -> None:
+    """Makefile REPORT_HELD: a lock file beside REPORT_DIR that cannot be opened (here a folder in its place) stops the render
+    naming that file and what to do, before Allure runs (it wrote a report no lock held)."""
+    results, history, allure, path = rendering_with(tmp_path, '#!/bin/sh\necho allure ran >&2\n')
+    report = tmp_path / "report"
+    (tmp_path / ".report.lock").mkdir()
+    done = subprocess.run(["make", "--no-print-directory", "report", f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={report}",
+                           f"ALLURE_HISTORY_PATH={history}", "PYTHON=true"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PATH": path})
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (f"report: not started: the lock file {tmp_path / '.report.lock'} (beside REPORT_DIR={report} or ALLURE_HISTORY_PATH="
+            f"{history}) cannot be written: make it a file you can write, or give a REPORT_DIR or ALLURE_HISTORY_PATH in a folder "
+            "you can") in done.stderr, done.stderr
+    assert "allure ran" not in done.stderr and not (report / "index.html").exists()
+
+
 def test_make_test_emulators_says_why_the_report_tests_skip_when_npm_ci_fails(tmp_path: Path) -> None:
     """Makefile: test-emulators installs the Allure CLI first where npm is; a failed `npm ci` (its own words hidden by
     --silent) runs the tests all the same and says what broke, what it costs and what to do, as make report does."""

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fixtures.results_lock import IN_USE, hold_folder, lock_path
 from tests.suite_run import pytest_e2e
 
@@ -133,3 +135,19 @@ def test_make_reports_hold_lasts_as_long_as_the_descriptor_its_shell_opened(tmp_
             in refused.stderr, refused.stderr
     with open(where, "ab") as after:  # the first descriptor closed: free
         fcntl.flock(after, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+@pytest.mark.parametrize(("pair", "said"), [
+    ("99={report}", "descriptor 99 is not open on {lock}: open it there first (exec 99>>\"$(python -m fixtures.results_lock "
+                    "--lock-file {report})\""),
+    ("x={report}", "not FD=PATH (a descriptor's number, then the folder or file to lock)"),
+    ("8", "not FD=PATH (a descriptor's number, then the folder or file to lock)"),
+], ids=["descriptor not open", "no number", "no path"])
+def test_a_hold_given_wrongly_says_what_to_give_not_an_errno_or_a_traceback(tmp_path: Path, pair: str, said: str) -> None:
+    """--hold's usage errors name what is wrong and how make report's shell does it (was: '[Errno 9] Bad file descriptor',
+    a ValueError's traceback for a descriptor that is no number)."""
+    report = tmp_path / "allure-report"
+    done = subprocess.run([sys.executable, "-m", "fixtures.results_lock", "--hold", pair.format(report=report)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and said.format(report=report, lock=lock_path(report)) in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "Errno" not in done.stderr, done.stderr
