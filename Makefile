@@ -130,14 +130,14 @@ e2e: setup
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
-# make report holds its report folder and its history while it renders (fixtures/results_lock.py, through descriptors 8 and 9
-# of its shell, which Allure inherits): two at once (a second terminal, a make e2e rendering its own) wrote one report and
-# one history copy together. The second is refused, naming the first.
+# make report and make nightly-report hold their report folder and history while they render (fixtures/results_lock.py,
+# through descriptors 8 and 9 of their shell, which Allure inherits): two at once (a second terminal, a make e2e rendering
+# its own) wrote one report and one history copy together. The second is refused, naming the first (the target, $@).
 REPORT_HELD = test ! -x "$(BIN)/python" || { \
 	{ lock="$$("$(BIN)/python" -m fixtures.results_lock --lock-file "$(REPORT_DIR)")" && exec 8>>"$$lock" && \
 	lock="$$("$(BIN)/python" -m fixtures.results_lock --lock-file "$(ALLURE_HISTORY_PATH)")" && exec 9>>"$$lock"; } \
 	|| { echo "report: not started: the lock file $$lock (beside REPORT_DIR=$(REPORT_DIR) or ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH)) cannot be written: make it a file you can write, or give a REPORT_DIR or ALLURE_HISTORY_PATH in a folder you can" >&2; exit 2; }; \
-	"$(BIN)/python" -m fixtures.results_lock --hold 8="$(REPORT_DIR)" 9="$(ALLURE_HISTORY_PATH)" \
+	"$(BIN)/python" -m fixtures.results_lock --hold 8="$(REPORT_DIR)" 9="$(ALLURE_HISTORY_PATH)" --by "make $@" \
 	|| { echo "report: not started: another make report is rendering $(REPORT_DIR)/ or $(ALLURE_HISTORY_PATH): wait for it to end, or give this one a REPORT_DIR and an ALLURE_HISTORY_PATH of its own" >&2; exit 2; }; };
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
@@ -232,15 +232,19 @@ merge-results: $(VENV)/.deps
 	"$(BIN)/python" scripts/merge_results.py $(or $(SHARD_RESULTS),--shards-in "$(SHARDS_DIR)") --into "$(RESULTS_DIR)" $(if $(EXPECT_SHARDS),--expect $(EXPECT_SHARDS))
 
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
+# The render holds its report and history as make report's does (REPORT_HELD), in a subshell whose end lets go of them:
+# refused, it fails like a render that failed, and the message and the gate still run. Their folders are made first:
+# the locks lie beside them.
 nightly-report: $(VENV)/.deps
 	@status=0; \
-	{ { $(ALLURE_INSTALL); } && \
+	( mkdir -p "$(REPORT_DIR)" "$$(dirname "$(ALLURE_HISTORY_PATH)")" || exit 1; \
+	$(REPORT_HELD) { $(ALLURE_INSTALL); } && \
 	{ "$(BIN)/python" scripts/report_history.py "$(ALLURE_HISTORY_PATH)" "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
 	{ REPORT_PARTIAL="$$("$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --partial)" \
 		ALLURE_HISTORY_PATH="$(ALLURE_HISTORY_PATH)" $(ALLURE) generate --config .ci/allurerc.mjs "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
 		|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/"; false; }; } && \
 	"$(BIN)/python" scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
-	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"; } || status=1; \
+	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"; ) || status=1; \
 	"$(BIN)/python" scripts/notify.py "$(RESULTS_DIR)" --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
 	$(if $(filter no,$(NIGHTLY_GATE)),,"$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \
 	exit $$status

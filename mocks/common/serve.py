@@ -106,17 +106,22 @@ class Server(uvicorn.Server):
     def capture_signals(self) -> Iterator[None]:
         """SIGHUP (a closed terminal: ``make serve``) shuts the server down as SIGTERM does: uvicorn captures SIGINT and
         SIGTERM alone, and SIGHUP's default ended the stack without its ``finally`` (its temporary state folder, with
-        its keys and a client secret, stayed in the temp folder)."""
+        its keys and a client secret, stayed in the temp folder). uvicorn raises the signals it caught again once shut
+        down: SIGHUP is handed to it as itself, and the handler before this one put back first (this one would take the
+        raised SIGHUP for another stop and swallow it), so the stack's last line says "stopped by SIGHUP", not SIGTERM."""
         if threading.current_thread() is not threading.main_thread() or signal.SIGHUP not in STOP_SIGNALS:  # nohup: heard by none
             with super().capture_signals():
                 yield
             return
-        previous = signal.signal(signal.SIGHUP, lambda signum, frame: self.handle_exit(signal.SIGTERM, frame))
+        previous = signal.signal(signal.SIGHUP, self.handle_exit)
         try:
             with super().capture_signals():
-                yield
+                try:
+                    yield
+                finally:
+                    signal.signal(signal.SIGHUP, previous)
         finally:
-            signal.signal(signal.SIGHUP, previous)
+            signal.signal(signal.SIGHUP, previous)  # uvicorn's capture that failed to begin: the one above never ran
 
     def _wake(self) -> None:
         # call_soon_threadsafe even from the loop's own thread: a signal handler runs while the loop waits in select().

@@ -186,9 +186,10 @@ def test_a_stop_while_the_stack_is_built_removes_its_temporary_folder(tmp_path: 
 
 def test_a_closed_terminal_stops_the_stack_and_removes_its_temporary_folder(tmp_path: Path) -> None:
     """SIGHUP (the terminal ``make serve`` ran in was closed) while it serves: a stop as SIGTERM's, its temporary state
-    folder (keys, a client secret) gone with it; SIGHUP's default left it in the temp folder."""
+    folder (keys, a client secret) gone with it; SIGHUP's default left it in the temp folder. Its last line names SIGHUP
+    (it said SIGTERM, the signal uvicorn was handed for it), as a run whose stack ended under it quotes it."""
     process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         read_until(output_lines(process), time.monotonic() + 20, lambda line: line.startswith("stack-ready:"), [])
         assert [folder.name[:10] for folder in tmp_path.iterdir()] == ["b2c-stack-"]
@@ -198,6 +199,8 @@ def test_a_closed_terminal_stops_the_stack_and_removes_its_temporary_folder(tmp_
         process.kill()
         process.wait()
     assert list(tmp_path.iterdir()) == []
+    said = process.stderr.read() if process.stderr else ""
+    assert said.strip().splitlines()[-1:] == ["stopped by SIGHUP"], tail(said, 2000)
 
 
 @pytest.mark.parametrize(("command", "heard"), [([], "SIGTERM SIGHUP"), (["nohup"], "SIGTERM")], ids=["a-terminal", "nohup"])

@@ -882,6 +882,55 @@ def test_a_second_make_report_is_refused_while_one_renders(tmp_path: Path) -> No
     assert again.returncode == 0, again.stdout + again.stderr  # the first's hold went with it
 
 
+def test_make_nightly_report_holds_its_report_and_history_as_make_report_does(tmp_path: Path) -> None:
+    """make nightly-report put the history back and rendered with no lock (Makefile REPORT_HELD): over a make report
+    rendering the same report folder or history, both wrote them together. It is refused while another renders, naming
+    it, touching neither, and still sends its message and gates; while it renders, a make report is refused naming it.
+    (An Allure stand-in that writes a report and adds a run; with WAITS set it says on stderr that it started, then waits
+    for a line on its stdin, make's.)"""
+    results, history, allure, path = rendering_with(tmp_path, (
+        '#!/bin/sh\n[ -z "$WAITS" ] || { echo started >&2; read line; }\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
+        'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    report = tmp_path / "report"
+    env = {**{name: value for name, value in os.environ.items() if name not in notify.WEBHOOKS}, "PATH": path}
+    venv = venv_for_make()  # -o: the recipes alone (a marker out of date would install the requirements first)
+    made = ["make", "--no-print-directory", "-o", f"{venv}/.deps", f"ALLURE={allure}", f"RESULTS_DIR={results}", f"VENV={venv}"]
+    reports = [*made, "report", "PYTHON=true"]
+    nightly = [*made, "nightly-report", "NIGHTLY_RUN_ID=7", "MAX_FAILURES=0"]
+
+    with subprocess.Popen([*reports, f"REPORT_DIR={report}", f"ALLURE_HISTORY_PATH={history}"], cwd=ROOT, stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**env, "WAITS": "1"}) as first:
+        assert first.stderr
+        try:
+            assert first.stderr.readline() == "started\n"  # make report renders, its Allure waiting
+            for other_report, other_history in ((report, tmp_path / "history-2.jsonl"), (tmp_path / "report-2", history)):
+                second = subprocess.run([*nightly, f"REPORT_DIR={other_report}", f"ALLURE_HISTORY_PATH={other_history}"], cwd=ROOT,
+                                        capture_output=True, text=True, timeout=60, env=env)
+                said = second.stdout + second.stderr
+                assert second.returncode == 2 and "report: not started: another make report is rendering" in second.stderr, said
+                assert "is being rendered by another make report (pid " in second.stderr and ": make report)" in second.stderr, said
+                assert "quality gate: met" in said, said  # the message and the gate ran all the same
+                assert not (tmp_path / "history-2.jsonl").exists() and not list((tmp_path / "report-2").glob("*"))
+                assert history.read_text() == '{"run": 1}\n' and not list(report.iterdir())
+                assert not history.with_name("history.jsonl.run").exists(), said  # not put back for run 7 either
+        finally:
+            out, err = first.communicate("go\n", timeout=60)
+    assert first.returncode == 0 and history.read_text() == '{"run": 1}\n{"run": 2}\n', out + err
+
+    with subprocess.Popen([*nightly, f"REPORT_DIR={report}", f"ALLURE_HISTORY_PATH={history}"], cwd=ROOT, stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**env, "WAITS": "1"}) as rendering:
+        assert rendering.stderr
+        try:
+            assert rendering.stderr.readline() == "started\n"  # the nightly renders, its Allure waiting
+            refused = subprocess.run([*reports, f"REPORT_DIR={tmp_path / 'report-3'}", f"ALLURE_HISTORY_PATH={history}"], cwd=ROOT,
+                                     capture_output=True, text=True, timeout=60, env=env)
+            assert refused.returncode == 2 and ": make nightly-report)" in refused.stderr, refused.stdout + refused.stderr
+        finally:
+            out, err = rendering.communicate("go\n", timeout=60)
+    assert rendering.returncode == 0 and f"report: {report}/index.html" in out, out + err
+    assert history.read_text() == '{"run": 1}\n{"run": 2}\n{"run": 2}\n', history.read_text()
+
+
 def test_make_report_whose_lock_file_cannot_be_written_names_it_and_how_to_fix_it(tmp_path: Path) -> None:
     """Makefile REPORT_HELD: a lock file beside REPORT_DIR that cannot be opened (here a folder in its place) stops the render
     naming that file and what to do, before Allure runs (it wrote a report no lock held)."""

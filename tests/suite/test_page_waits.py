@@ -141,6 +141,25 @@ def test_a_journey_at_b2cs_mfa_page_says_it_stopped_at_mfa_at_once(page: Page) -
     assert f"the browser shows {waiting.MFA_PAGE}" in str(failure.value), str(failure.value)
 
 
+@pytest.mark.parametrize("waits", ["redirect", "reach_sign_in_page"])
+def test_a_journey_at_b2cs_sign_in_page_stops_waiting_there_at_once(page: Page, waits: str) -> None:
+    """B2C's sign-in page does not move on by itself (fixtures/journey.py STOPPED): a journey waiting for B2C's redirect,
+    or for that page, stops there at once, not at the wait's timeout."""
+    from fixtures.b2c import AuthRequest
+    from tests.journeys_in_process import journey_on
+
+    page.set_content(UNIFIED)
+    journey = journey_on(page)
+    request = AuthRequest("B2C_1A_signup_signin", "https://contoso.b2clogin.com/", "client", "https://jwt.ms", "nonce", "state")
+    started = time.monotonic()
+    if waits == "redirect":
+        with pytest.raises(JourneyFailure, match="the browser shows B2C's sign-in page again"):
+            journey.redirect(request, timeout=10_000)
+    else:
+        journey.reach_sign_in_page(timeout=10_000)
+    assert time.monotonic() - started < 5, "B2C's sign-in page must end the wait, not its timeout"
+
+
 def test_an_error_page_cause_names_its_code_once(page: Page) -> None:
     page.set_content(ERROR_PAGE.replace("AADB2C90006: The redirect URI", "AADB2C90075: The claims exchange"))
     with pytest.raises(JourneyFailure) as failure:
@@ -148,6 +167,26 @@ def test_an_error_page_cause_names_its_code_once(page: Page) -> None:
     detail = failure.value.cause.detail
     assert detail.startswith("AADB2C90075: the identity provider's back channel (token/userinfo) answered B2C with an HTTP error "
                              "(The claims exchange") and detail.count("AADB2C90075") == 1, detail
+
+
+@pytest.mark.parametrize(("quoted", "said"), [
+    ("returned HTTP error response with Code '500' and Reason 'Internal Server Error'.", "HTTP 500"),
+    ("returned HTTP error response with Code 'InternalServerError' and Reason 'Internal Server Error'.", "HTTP 500"),
+    ("returned an error.", "an HTTP error"),  # no status on the page: none made up
+], ids=["number", ".NET name", "no status"])
+def test_b2cs_error_page_for_the_back_channel_says_the_status_it_shows_as_the_cause_does(page: Page, quoted: str, said: str) -> None:
+    """Where the browser is, in a failure's words, at B2C's AADB2C90075 page: the HTTP status the page quotes, as the
+    failure's cause says it (causes.said_first), not a vaguer word."""
+    from tests.journeys_in_process import journey_on
+
+    journey = journey_on(page)
+    message = f"AADB2C90075: The claims exchange 'MobileIDExchange' specified in step '2' {quoted}"
+    page.set_content(ERROR_PAGE.replace(
+        "AADB2C90006: The redirect URI 'https://evil.example' provided in the request is not registered for the client ID 'x'.", message))
+    hint = f"the identity provider's back channel (token/userinfo) answered B2C with {said}"
+    assert journey.where_am_i().endswith(f"; {hint}"), journey.where_am_i()
+    cause = causes.b2c_error_code("AADB2C90075", message, redirected=False)
+    assert cause.detail.startswith(f"AADB2C90075: {hint} ("), cause  # the page's words and the cause's agree
 
 
 def test_an_unknown_page_is_page_changed_naming_the_page_object_the_element_and_where_the_browser_is(page: Page) -> None:
