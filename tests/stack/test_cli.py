@@ -188,7 +188,9 @@ def test_a_closed_terminal_stops_the_stack_and_removes_its_temporary_folder(tmp_
     """SIGHUP (the terminal ``make serve`` ran in was closed) while it serves: a stop as SIGTERM's, its temporary state
     folder (keys, a client secret) gone with it; SIGHUP's default left it in the temp folder. Its last line names SIGHUP
     (it said SIGTERM, the signal uvicorn was handed for it), as a run whose stack ended under it quotes it."""
-    process = subprocess.Popen([sys.executable, "-m", "mocks", "serve", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE,
+    # SIGHUP's default given back first, as a terminal's shell leaves it: this test run may itself run under nohup.
+    serve = "import runpy, signal; signal.signal(signal.SIGHUP, signal.SIG_DFL); runpy.run_module('mocks', run_name='__main__')"
+    process = subprocess.Popen([sys.executable, "-c", serve, "serve", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         read_until(output_lines(process), time.monotonic() + 20, lambda line: line.startswith("stack-ready:"), [])
@@ -203,12 +205,15 @@ def test_a_closed_terminal_stops_the_stack_and_removes_its_temporary_folder(tmp_
     assert said.strip().splitlines()[-1:] == ["stopped by SIGHUP"], tail(said, 2000)
 
 
-@pytest.mark.parametrize(("command", "heard"), [([], "SIGTERM SIGHUP"), (["nohup"], "SIGTERM")], ids=["a-terminal", "nohup"])
-def test_a_closed_terminal_is_a_stop_unless_hangups_were_to_be_ignored(command: list[str], heard: str) -> None:
+# From a terminal, SIGHUP's default is given back first: this test run may itself run under nohup.
+@pytest.mark.parametrize(("command", "script", "heard"), [
+    ([], "import signal; signal.signal(signal.SIGHUP, signal.SIG_DFL); ", "SIGTERM SIGHUP"), (["nohup"], "", "SIGTERM"),
+], ids=["a-terminal", "nohup"])
+def test_a_closed_terminal_is_a_stop_unless_hangups_were_to_be_ignored(command: list[str], script: str, heard: str) -> None:
     """Started under ``nohup`` (to run on once the terminal closes), the stack, pytest and the scripts leave SIGHUP
     ignored, as it was given them: they take it as a stop only where it would otherwise have ended them."""
-    said = subprocess.run([*command, sys.executable, "-c", "from mocks.common.parent import STOP_SIGNALS; print(*(s.name for s in STOP_SIGNALS))"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=30)
+    script += "from mocks.common.parent import STOP_SIGNALS; print(*(s.name for s in STOP_SIGNALS))"
+    said = subprocess.run([*command, sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert said.stdout.split() == heard.split(), said.stdout + said.stderr
 
 
