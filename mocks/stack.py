@@ -32,6 +32,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Host, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mocks.b2c.policy import Policy, PolicyError
 from mocks.b2c.settings import B2CSettings, default_apps
@@ -140,6 +141,29 @@ def host_router(sites: Mapping[str, Any], index: dict[str, Any]) -> Starlette:
     routes: list[Any] = [Host(host, app) for host, app in sites.items()]
     routes.append(Route("/{path:path}", home, methods=["GET", "HEAD"]))
     return Starlette(routes=routes)
+
+
+# Mobile ID's two production hosts (reference mobileid.md section 1): the login pages, under /oidc, on m.mobileid.ch; the
+# issuer's endpoints (discovery, keys, token, userinfo, and the control API under the issuer) on openid.mobileid.ch. One
+# app serves both, so each host answers only its own paths: a policy naming an endpoint on the other host fails here, as
+# it would against the real service, instead of passing locally.
+MOBILE_ID_PAGES_PATH = "/oidc"
+
+
+def mobile_id_sites(app: ASGIApp) -> dict[str, ASGIApp]:
+    return {"m.mobileid.ch": _only_paths(app, pages=True), "openid.mobileid.ch": _only_paths(app, pages=False)}
+
+
+def _only_paths(app: ASGIApp, *, pages: bool) -> ASGIApp:
+    async def site(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        is_page = path == MOBILE_ID_PAGES_PATH or path.startswith(MOBILE_ID_PAGES_PATH + "/")
+        if scope["type"] == "http" and is_page != pages:
+            # As the emulator answers a path it does not have.
+            await JSONResponse({"error": "not_found", "error_description": "Not Found"}, status_code=404)(scope, receive, send)
+            return
+        await app(scope, receive, send)
+    return site
 
 
 def mobileid_control(host: str, token: str | None) -> tuple[bool, str]:
@@ -283,7 +307,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     b2c = create_b2c(b2c_settings, keys=keys)
     mobileid = create_mobileid(mobileid_settings, signing_key=SigningKey(signing_key, mobileid_settings.signing_key_id))
     jwtms = create_jwtms()
-    sites = {hosts[0]: b2c, "m.mobileid.ch": mobileid, "openid.mobileid.ch": mobileid, "jwt.ms": jwtms}
+    sites = {hosts[0]: b2c, **mobile_id_sites(mobileid), "jwt.ms": jwtms}
     run_urls = {p.policy_id: run_user_flow_url(b2c_settings, p) for p in b2c_settings.policies}
     ready_url = f"https://{url_host(address)}:{port}"
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,

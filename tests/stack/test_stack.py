@@ -33,6 +33,30 @@ def test_every_site_answers_under_its_production_name(local_stack: StackInfo) ->
         assert client.get("https://jwt.ms/").text.count('id="decodedToken"') == 1
 
 
+# mobileid.md section 1: the login pages on m.mobileid.ch, the issuer's endpoints on openid.mobileid.ch. A policy that names
+# an endpoint on the other host (openid.mobileid.ch/oidc/authorize, m.mobileid.ch/token) must fail here, not only at the tenant.
+MOBILE_ID_AUTHORIZE = ("/oidc/authorize?client_id=b2c-contoso-0001&response_type=code&scope=openid&state=s&nonce=n&redirect_uri="
+                       "https%3A%2F%2Fcontoso.b2clogin.com%2Fcontoso.onmicrosoft.com%2Foauth2%2Fauthresp")
+
+
+@pytest.mark.parametrize(("method", "url", "status"), [
+    ("GET", f"https://m.mobileid.ch{MOBILE_ID_AUTHORIZE}", 303),
+    ("GET", f"https://openid.mobileid.ch{MOBILE_ID_AUTHORIZE}", 404),
+    ("GET", "https://openid.mobileid.ch/.well-known/openid-configuration", 200),
+    ("GET", "https://m.mobileid.ch/.well-known/openid-configuration", 404),
+    ("GET", "https://m.mobileid.ch/jwks.json", 404),
+    ("POST", "https://openid.mobileid.ch/token", 401),
+    ("POST", "https://m.mobileid.ch/token", 404),
+    ("POST", "https://m.mobileid.ch/userinfo", 404),
+    ("GET", "https://m.mobileid.ch/control/robots", 404),
+])
+def test_each_mobile_id_host_answers_only_its_own_endpoints(local_stack: StackInfo, method: str, url: str, status: int) -> None:
+    with http(local_stack) as client:
+        answer = client.request(method, url, data={"grant_type": "authorization_code", "code": "c", "client_id": "b2c-contoso-0001",
+                                                   "client_secret": "wrong"} if method == "POST" else None)
+    assert answer.status_code == status, (answer.status_code, answer.text[:200])
+
+
 def test_stack_index_lists_the_run_urls(local_stack: StackInfo) -> None:
     context = ssl.create_default_context(cafile=str(local_stack.ca_path))
     with httpx.Client(verify=context) as client:
