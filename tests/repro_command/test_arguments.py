@@ -240,6 +240,16 @@ def test_an_out_that_cannot_be_a_folder_is_a_usage_error(out: str, tmp_path: Pat
     assert said.startswith(f"python -m repro: error: --out {out}: not a writable folder (") and said.endswith(")\n"), said  # the system's why
 
 
+@pytest.mark.parametrize("out", ["{tmp}/a-file", "{tmp}/a-file/below"])
+def test_an_out_that_is_or_is_under_a_file_names_the_file(out: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """mkdir's own words for a file in the way are "File exists" or "Not a directory", which read as a folder's trouble."""
+    (tmp_path / "a-file").write_text("a bundle cannot go in here")
+    out = out.format(tmp=tmp_path)
+    assert main(["--out", out], env=NO_DOTENV) == 2
+    said = capsys.readouterr().err
+    assert f"--out {out}: not a writable folder ({(tmp_path / 'a-file').resolve()} is a file, not a folder)" in said, said
+
+
 def test_main_prints_the_error_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--outcome", "lost"], env=NO_DOTENV) == 2
     assert "python -m repro: error: --outcome 'lost' is not an outcome" in capsys.readouterr().err

@@ -60,6 +60,7 @@ def test_make_report_and_make_e2e_refuse_a_results_folder_another_run_writes(tmp
     for target, done in said.items():
         assert done.returncode == 2 and f"{target}: not started: another run is writing {results}/ or {evidence}/" in done.stderr, done.stderr
         assert f"{evidence} is being written by another run (pid {os.getpid()}: pytest e2e -m smoke (another run))" in done.stderr
+        assert "an evidence folder of its own (make's EVIDENCE_DIR=..., pytest's --output" in done.stderr, done.stderr  # make's name, as RESULTS_DIR's
     assert not ran.exists() and (results / "first-run-result.json").is_file()
 
 

@@ -25,6 +25,16 @@ def test_every_journey_skipped_is_not_a_pass() -> None:
     assert skipped and f"{skipped.group(1)} skipped" in output, tail(output, 2000)
 
 
+def test_a_selection_that_matches_no_journey_says_so() -> None:
+    """make e2e PYTEST_ARGS="-k 'sign_in and b2c_1_signupsigin'" (a typo): with workers (make's -n 2) pytest's only word was
+    "no tests ran", which does not say that the selection matched nothing, nor where the journeys' names are."""
+    result = pytest_e2e("-k", "sign_in and b2c_1_signupsigin", "-n", "2")
+    output = result.stdout + result.stderr
+    assert result.returncode == 5, tail(output, 2000)
+    assert re.search(r"^no journey ran: -k 'sign_in and b2c_1_signupsigin' selects no journey \(their names: ", output, re.M), \
+        tail(output, 2000)
+
+
 def test_journeys_that_need_the_control_api_are_skipped_with_the_reason_when_a_person_approves() -> None:
     """MOBILEID_MODE=real has no control API: the control_api journeys (Mobile ID's phone outcomes) skip, saying why."""
     real = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",

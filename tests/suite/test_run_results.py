@@ -487,6 +487,20 @@ def test_an_evidence_folder_that_holds_more_than_evidence_is_refused_and_left(tm
     assert not evidence.exists()
 
 
+def test_an_evidence_folder_that_is_a_file_is_refused_and_left(tmp_path: Path) -> None:
+    """EVIDENCE_DIR=notes.txt make e2e (or pytest's --output naming a file): the run went on, and every failed journey lost
+    its trace and screenshot at teardown (NotADirectoryError, one more cause "other"). Refused at the start, the file left,
+    as a RESULTS_DIR that cannot be a folder is."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={notes}", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert f"--output {notes} (make's EVIDENCE_DIR) is a file, not a folder" in done.stderr, done.stderr
+    assert notes.read_text() == "mine"
+
+
 @pytest.mark.parametrize("results", ["evidence", "evidence/allure-results"], ids=["the results folder", "a folder holding it"])
 def test_an_evidence_folder_that_is_or_holds_the_results_folder_is_refused(tmp_path: Path, results: str) -> None:
     """--output equal to --alluredir (or above it): the run empties its evidence folder as it starts, after it made the

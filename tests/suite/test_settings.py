@@ -451,6 +451,25 @@ def test_a_journey_run_says_at_its_start_which_env_names_it_does_not_read(tmp_pa
                        "the environment has settings the suite does not read (a typo reads as unset): E2E_TARGT (did you mean E2E_TARGET?)"), said[:3]
 
 
+def test_a_run_whose_env_asks_for_the_tenant_under_a_misspelt_name_stops_rather_than_pass_locally(tmp_path: Path) -> None:
+    """E2E_TAGRET=tenant in .env reads as unset: a pre-release `make smoke` passed against the local stack, green, for a
+    tenant it never met, with a warning line above. It stops before any journey, as a .env pytest does not read that asks
+    for the tenant does; E2E_TARGET set as well (in .env or the environment) is a choice made, and runs."""
+    from tests.suite_run import ROOT, pytest_e2e
+
+    (tmp_path / "env_file_here.py").write_text(  # the suite's .env is the repository's: this run reads the one made up here
+        "from pathlib import Path\nimport fixtures.settings_plugin as plugin\nplugin.ENV_FILE = Path(__file__).with_name('dot.env')\n")
+    selected = ("-p", "env_file_here", "-n", "0", "e2e/test_security_promises.py", "-k", "test_an_error_redirect_echoes_the_state and b2c_1_signupsignin")
+    (tmp_path / "dot.env").write_text("E2E_TAGRET=tenant\nB2C_POLICIES=B2C_1_signupsignin\n")
+    stopped = pytest_e2e(*selected, PYTHONPATH=f"{tmp_path}:{ROOT}")
+    said = stopped.stdout + stopped.stderr
+    assert stopped.returncode == 4 and "passed" not in said, said[-2000:]
+    assert "dot.env says E2E_TAGRET=tenant, a misspelling of E2E_TARGET, which reads as unset: this run would be against the local " \
+           "stack, not your tenant" in said, said[-2000:]
+    chosen = pytest_e2e(*selected, PYTHONPATH=f"{tmp_path}:{ROOT}", E2E_TARGET="local")
+    assert chosen.returncode == 0 and "1 passed" in chosen.stdout, (chosen.stdout + chosen.stderr)[-2000:]
+
+
 def test_a_relative_ca_file_in_env_is_found_next_to_it_wherever_pytest_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mocks.common.tls import issue_local_certificates
 
