@@ -114,10 +114,13 @@ NO_JOURNEY_RAN = [ $$status -ne 0 ] || ls "$(RESULTS_DIR)"/*-result.json >/dev/n
 
 # Another run writing RESULTS_DIR (a nightly over a make e2e, make smoke in a second terminal), or for e2e and smoke their
 # evidence folder (EVIDENCE_DIR, which a run empties as it starts): refused at once, naming its pid and command, before its
-# results, evidence or report are touched (fixtures/results_lock.py; its pytest holds the locks).
+# results, evidence or report are touched (fixtures/results_lock.py; its pytest holds the locks). REFUSED: what the
+# refusal names as not started, the target by default.
 RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.results_lock "$(RESULTS_DIR)" $(RUN_EVIDENCE); } \
-	|| { echo "$@: not started: another run is writing $(RESULTS_DIR)/$(if $(RUN_EVIDENCE), or $(EVIDENCE_DIR)/)" >&2; exit 2; };
+	|| { echo "$(or $(REFUSED),$@): not started: another run is writing $(RESULTS_DIR)/$(if $(RUN_EVIDENCE), or $(EVIDENCE_DIR)/)" >&2; exit 2; };
 e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
+# nightly-report's refusal is its render's (as REPORT_HELD's is): its message and gate still run.
+nightly-report: REFUSED = report
 
 # REPORT_RENDERED_NEXT: the run's causes then end without a `report:` line of their own (results, `make report` to run):
 # this recipe renders the report next, whose line says where it and the results are.
@@ -232,12 +235,12 @@ merge-results: $(VENV)/.deps
 	"$(BIN)/python" scripts/merge_results.py $(or $(SHARD_RESULTS),--shards-in "$(SHARDS_DIR)") --into "$(RESULTS_DIR)" $(if $(EXPECT_SHARDS),--expect $(EXPECT_SHARDS))
 
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.
-# The render holds its report and history as make report's does (REPORT_HELD), in a subshell whose end lets go of them:
-# refused, it fails like a render that failed, and the message and the gate still run. Their folders are made first:
-# the locks lie beside them.
+# The render refuses a results folder another run is still writing, as make report does (RESULTS_FREE), and holds its
+# report and history as make report's does (REPORT_HELD), in a subshell whose end lets go of them: refused, it fails like
+# a render that failed, and the message and the gate still run. Their folders are made first: the locks lie beside them.
 nightly-report: $(VENV)/.deps
 	@status=0; \
-	( mkdir -p "$(REPORT_DIR)" "$$(dirname "$(ALLURE_HISTORY_PATH)")" || exit 1; \
+	( $(RESULTS_FREE) mkdir -p "$(REPORT_DIR)" "$$(dirname "$(ALLURE_HISTORY_PATH)")" || exit 1; \
 	$(REPORT_HELD) { $(ALLURE_INSTALL); } && \
 	{ "$(BIN)/python" scripts/report_history.py "$(ALLURE_HISTORY_PATH)" "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
 	{ REPORT_PARTIAL="$$("$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --partial)" \

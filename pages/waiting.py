@@ -120,7 +120,8 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     """The screen in words, and the cause when it is a dead end (B2C's error page, an error redirect), the network
     failed the journey's requests while the browser showed it (``NetworkWatch``), the page does not answer
     (``stopped_answering``: the looks below would wait for it forever), or it is a page none of the page objects knows
-    whose own host left its parts unanswered (``stalled_parts``: that host stopped answering)."""
+    whose own host left its parts unanswered (``stalled_parts``: that host stopped answering), or B2C left a request of
+    its page unanswered (``b2c_request_unanswered``: B2C stopped answering)."""
     if (hung := stopped_answering(page)) is not None:
         return hung
     words, cause = _screen(page)
@@ -130,15 +131,23 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     # unanswered: that host stopped answering after its document came (the document is not the page's answer yet).
     if cause is None and words.startswith(url_without_query(page.url)) and (stalled := stalled_parts(page)) is not None:
         return words + stalled[0], stalled[1]
+    # Any page, known or not: the page's own request to B2C (its profile page's POST) is what it waits for to move on.
+    if cause is None and (held := b2c_request_unanswered(page)) is not None:
+        return words + held[0], held[1]
     return words, cause
 
 
 # How long a part of a page (its scripts, stylesheets, fonts, images) from the page's own host may go unanswered before
 # the host is said not to answer: as long as a page gets to answer a look. A healthy host answers them in milliseconds;
 # Mobile ID's long-poll of its waiting page (a fetch, held open until the phone answers) is no part of a page.
+# B2C's own requests of its pages (``B2C_REQUESTS``) get as long.
 STALLED_PART_MS = ANSWER_MS
 # What a page is drawn with (Playwright's resource types): one that does not load leaves the page broken or unbuilt.
 PAGE_PARTS = frozenset({"stylesheet", "script", "font", "image"})
+# A page's own requests by script (Playwright's resource types): B2C's pages send what the user entered this way (the
+# profile page's POST .../SelfAsserted) and move on only once B2C answers. Only those to B2C's host count: B2C holds none
+# open, whereas Mobile ID's waiting page holds its long-poll open for as long as the phone takes, which is healthy.
+B2C_REQUESTS = frozenset({"xhr", "fetch"})
 
 
 def stalled_parts(page: Page) -> tuple[str, Cause] | None:
@@ -148,12 +157,27 @@ def stalled_parts(page: Page) -> tuple[str, Cause] | None:
     host = urlsplit(page.url).hostname if page.url.startswith(("https:", "http:")) else None
     if watch is None or not host:
         return None
-    pending = watch.unanswered_parts(host, STALLED_PART_MS / 1000)
+    pending = watch.unanswered(host, PAGE_PARTS, STALLED_PART_MS / 1000)
     if not pending:
         return None
     (first, waited), more = pending[0], len(pending) - 1
     return (f"; still waiting for {first} ({waited:.0f} s without an answer{f', and {more} more of its parts' if more else ''})",
             host_stopped_answering(host_of(page.url)))
+
+
+def b2c_request_unanswered(page: Page) -> tuple[str, Cause] | None:
+    """When the page's requests by script to B2C's host (``B2C_REQUESTS``; the host ``watch_network`` was told) have gone
+    unanswered ``STALLED_PART_MS`` or longer: what the browser waits for, in words, and the cause (B2C stopped answering);
+    else None, and always on a page whose watch was told no B2C host."""
+    watch = _WATCHES.get(page)
+    if watch is None or not watch.b2c_host:
+        return None
+    pending = watch.unanswered(watch.b2c_host, B2C_REQUESTS, STALLED_PART_MS / 1000)
+    if not pending:
+        return None
+    (first, waited), more = pending[0], len(pending) - 1
+    return (f"; still waiting for {first} ({waited:.0f} s without an answer{f', and {more} more of its requests' if more else ''})",
+            host_stopped_answering(host_of(first)))
 
 
 def answers(page: Page, timeout: float | None = None) -> bool:
@@ -280,6 +304,7 @@ class NetworkWatch:
 
     def __init__(self, page: Page) -> None:
         self.page = page
+        self.b2c_host: str | None = None  # the run's B2C host (its b2clogin.com name or custom domain): b2c_request_unanswered
         self.failures: dict[str, NetworkFailure] = {}  # by URL, the latest last; since the page's document came
         self.retried: dict[str, float] = {}  # by URL: when a request to it was last sent (monotonic), since it last failed
         self.failed_navigation: NetworkFailure | None = None  # the page's last navigation that failed, for whatever reason
@@ -312,14 +337,14 @@ class NetworkWatch:
         self.retried.clear()
         self.failed_navigation = None
 
-    def unanswered_parts(self, host: str, for_s: float) -> list[tuple[str, float]]:
-        """The page parts (``PAGE_PARTS``) from ``host`` sent ``for_s`` seconds ago or longer that have had no answer yet:
-        their URLs without query, and how long each has waited, the longest first."""
+    def unanswered(self, host: str, kinds: frozenset[str], for_s: float) -> list[tuple[str, float]]:
+        """The requests of ``kinds`` (Playwright's resource types) to ``host`` sent ``for_s`` seconds ago or longer that have
+        had no answer yet: their URLs without query, and how long each has waited, the longest first."""
         now = time.monotonic()
         parts = []
         for request, sent in list(self._unanswered.items()):
             try:
-                if now - sent >= for_s and request.resource_type in PAGE_PARTS and urlsplit(request.url).hostname == host:
+                if now - sent >= for_s and request.resource_type in kinds and urlsplit(request.url).hostname == host:
                     parts.append((url_without_query(request.url), now - sent))
             except PlaywrightError:
                 continue
@@ -379,10 +404,13 @@ def url_without_query(url: str) -> str:
 _WATCHES: weakref.WeakKeyDictionary[Page, NetworkWatch] = weakref.WeakKeyDictionary()
 
 
-def watch_network(page: Page) -> NetworkWatch:
-    """Start noting ``page``'s failed requests (``NetworkWatch``) for its waits' failures; once per page."""
+def watch_network(page: Page, b2c_host: str | None = None) -> NetworkWatch:
+    """Start noting ``page``'s failed requests (``NetworkWatch``) for its waits' failures; once per page. ``b2c_host``: the
+    run's B2C host, whose requests by script the page's waits then count as B2C's answers (``b2c_request_unanswered``)."""
     if page not in _WATCHES:
         _WATCHES[page] = NetworkWatch(page)
+    if b2c_host:  # told late too: a page watched before its journey was made
+        _WATCHES[page].b2c_host = b2c_host.lower()
     return _WATCHES[page]
 
 
@@ -567,7 +595,9 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                     return False  # the caller names it (stopped_answering)
             while True:
                 try:
-                    if has_element(page, selector):
+                    # Not while the document's next navigation is unanswered: Playwright holds a look until the next document
+                    # comes, for ever if nobody answers it (B2C's page after its profile page); the URL is waited for instead.
+                    if unanswered_navigation(page) is None and has_element(page, selector):
                         return True
                 except PlaywrightError:  # the document went while being looked at
                     pass

@@ -21,6 +21,7 @@ import pytest
 
 from fixtures.causes import OTHER, TOKEN_CONTRACT, token_contract
 from fixtures.commands import venv_for_make
+from fixtures.results_lock import hold_folder
 from fixtures.run_results import COLLECTION_KEY, crash_key, write_collected, write_run_result
 from mocks.b2c.settings import TESTAPP1_CLIENT_ID
 from mocks.faults import OTHER_AUDIENCE
@@ -929,6 +930,32 @@ def test_make_nightly_report_holds_its_report_and_history_as_make_report_does(tm
             out, err = rendering.communicate("go\n", timeout=60)
     assert rendering.returncode == 0 and f"report: {report}/index.html" in out, out + err
     assert history.read_text() == '{"run": 1}\n{"run": 2}\n{"run": 2}\n', history.read_text()
+
+
+def test_make_nightly_report_refuses_to_render_a_results_folder_another_run_writes_and_still_messages_and_gates(
+        tmp_path: Path) -> None:
+    """make report refuses a results folder another run is still writing (Makefile RESULTS_FREE: it would render it
+    half-written); make nightly-report rendered it all the same, and put back and added to the history a run half-done.
+    Its render is refused now, naming that run, the report and history untouched; the message and the gate still run,
+    as when its render is refused for another make report's, and it fails."""
+    results, history, allure, path = rendering_with(tmp_path, (  # an Allure stand-in that writes a report and adds a run
+        '#!/bin/sh\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
+        'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    report = tmp_path / "report"
+    env = {**{name: value for name, value in os.environ.items() if name not in notify.WEBHOOKS}, "PATH": path}
+    nightly = ["make", "--no-print-directory", "-o", f"{venv_for_make()}/.deps", "nightly-report", f"VENV={venv_for_make()}",
+               f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={report}", f"ALLURE_HISTORY_PATH={history}",
+               "NIGHTLY_RUN_ID=7", "MAX_FAILURES=0"]
+    with hold_folder(results, "pytest e2e (the night's last shard, merging)"):
+        refused = subprocess.run(nightly, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    said = refused.stdout + refused.stderr
+    assert refused.returncode == 2 and f"report: not started: another run is writing {results}/" in refused.stderr, said
+    assert f"pid {os.getpid()}: pytest e2e (the night's last shard, merging)" in refused.stderr, said
+    assert "all 1 journey passed" in refused.stdout and "quality gate: met" in said, said  # the message and the gate ran all the same
+    assert not report.exists() and history.read_text() == '{"run": 1}\n', said
+    done = subprocess.run(nightly, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)  # the other run ended
+    assert done.returncode == 0 and f"report: {report}/index.html" in done.stdout, done.stdout + done.stderr
+    assert history.read_text() == '{"run": 1}\n{"run": 2}\n', history.read_text()
 
 
 def test_make_report_whose_lock_file_cannot_be_written_names_it_and_how_to_fix_it(tmp_path: Path) -> None:

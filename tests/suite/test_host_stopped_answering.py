@@ -17,6 +17,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -25,17 +27,28 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures import reporting, stack_exit
 from fixtures.b2c import B2CTenant
-from fixtures.causes import INFRASTRUCTURE, PAGE_CHANGED, Cause, JourneyFailure, classify, classify_text, host_stopped_answering
-from fixtures.mobile_id import ControlAPI, ControlAPIError
+from fixtures.causes import (
+    INFRASTRUCTURE,
+    MOBILE_ID_OUTCOME,
+    PAGE_CHANGED,
+    Cause,
+    JourneyFailure,
+    classify,
+    classify_text,
+    host_stopped_answering,
+)
+from fixtures.mobile_id import ControlAPI, ControlAPIError, fresh_number
 from fixtures.redaction import Redaction
 from fixtures.settings import build_settings
 from pages import waiting
 from pages.b2c_self_asserted import B2CSelfAssertedPage
 from pages.b2c_unified import B2CSignUpOrSignInPage
+from tests.journeys_in_process import JourneyParts, journey_parts
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import ROOT
 
 B2C = "https://b2c.test"
+POLICY = "B2C_1_signupsignin"
 # B2C's sign-in page as the emulator sends it: a document its script builds once it has come.
 UNBUILT = '<!doctype html><title>Sign in</title><div id="api"></div><script src="/static/unified.js"></script>'
 
@@ -210,3 +223,82 @@ def test_chromiums_timeout_is_its_host_not_answering_as_the_rest(page: Page) -> 
     with page.expect_event("requestfailed"):
         page.goto(f"{B2C}/page", wait_until="commit")
     assert waiting.network_failure(page) == host_stopped_answering("b2c.test")
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory, launch_chromium: Any) -> Iterator[JourneyParts]:
+    """Journeys of a local stack in the test's process; the phone gets two seconds to answer."""
+    with journey_parts(tmp_path_factory.mktemp("stack"), launch_chromium, {"MOBILEID_APPROVAL_TIMEOUT": "2"}) as running:
+        yield running
+
+
+def profile_post(url: str) -> bool:
+    """The profile page's own request to B2C with what the user confirmed (POST .../SelfAsserted?tx=...), not its next page."""
+    return urlsplit(url).path.endswith("/SelfAsserted")
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("waits_for", ["the profile's answer", "the redirect"])
+def test_a_journey_held_by_b2cs_own_request_that_never_answers_is_b2c_not_answering(
+        parts: JourneyParts, monkeypatch: pytest.MonkeyPatch, waits_for: str) -> None:
+    """The profile page's Continue posts to B2C (XMLHttpRequest) and moves on when B2C answers; taken and never answered,
+    the journey's wait ran out on B2C's profile page and the cause read "page changed" (or, waiting for the redirect, B2C
+    keeping the browser there: a broken promise), though it was B2C that stopped answering."""
+    monkeypatch.setattr(waiting, "STALLED_PART_MS", 300)
+    journey = parts.journey()
+    journey.page.route(profile_post, lambda route: None)  # taken, never answered
+    try:
+        request = journey.start_at_mobile_id(POLICY, fresh_number())
+        journey.reach_profile_page().continue_()
+        with pytest.raises(JourneyFailure) as failure:
+            if waits_for == "the redirect":
+                journey.token(request, timeout=2_000)
+            else:
+                journey.wait_for_profile_answer(timeout=2_000)
+    finally:
+        journey.page.context.close()
+    assert failure.value.cause == host_stopped_answering("contoso.b2clogin.com"), str(failure.value)
+    assert re.search(r"still waiting for https://contoso\.b2clogin\.com/\S+/SelfAsserted \(\d+ s without an answer\)",
+                     str(failure.value)), str(failure.value)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(90)
+def test_mobile_ids_long_poll_held_open_past_the_threshold_is_no_host_that_stopped_answering(
+        parts: JourneyParts, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mobile ID's waiting page holds its long-poll (a fetch to its own host) open until the phone answers: healthy, however
+    long. A phone that does not answer is the phone's, not Mobile ID's host that stopped answering."""
+    monkeypatch.setattr(waiting, "STALLED_PART_MS", 300)
+    journey = parts.journey()
+    try:
+        journey.send_to_phone(POLICY, fresh_number())  # nobody answers on the phone
+        with pytest.raises(JourneyFailure) as failure:
+            journey.mobile.wait_for_approval(2_000)
+        held = waiting.watch_network(journey.page).unanswered("m.mobileid.ch", frozenset({"fetch"}), 0.3)
+    finally:
+        journey.page.context.close()
+    assert [url for url, _ in held] == ["https://m.mobileid.ch/oidc/wait/status"], held  # held open past the threshold
+    assert failure.value.cause == Cause(MOBILE_ID_OUTCOME, "no answer from the phone within 2 s"), str(failure.value)
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_journey_whose_next_page_b2c_never_answers_ends_at_its_wait_naming_b2c(
+        parts: JourneyParts, monkeypatch: pytest.MonkeyPatch) -> None:
+    """B2C answered the profile page's POST and the page went on to B2C's next page (.../api/SelfAsserted/confirmed), which
+    B2C took and never answered. The wait for B2C's redirect looked at the profile page meanwhile, a look Playwright holds
+    until the next document comes: the journey waited for pytest-timeout (180 s), not its own wait's end."""
+    monkeypatch.setattr(waiting, "ANSWER_MS", 500)
+    journey = parts.journey()
+    journey.page.route(lambda url: urlsplit(url).path.endswith("/api/SelfAsserted/confirmed"), lambda route: None)
+    try:
+        request = journey.start_at_mobile_id(POLICY, fresh_number())
+        journey.reach_profile_page().continue_()
+        with pytest.raises(JourneyFailure) as failure:
+            journey.token(request, timeout=2_000)
+    finally:
+        journey.page.context.close()
+    assert failure.value.cause == host_stopped_answering("contoso.b2clogin.com"), str(failure.value)
+    assert "still waiting for https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/api/SelfAsserted/confirmed " \
+           "to answer its navigation" in str(failure.value), str(failure.value)
