@@ -121,6 +121,13 @@ RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.result
 e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
 # nightly-report's refusal is its render's (as REPORT_HELD's is): its message and gate still run.
 nightly-report: REFUSED = report
+# A results or report folder that cannot be made or written (REPORT_DIR=/proc/x): refused before the journeys, which ran
+# to the end before (their report lost; a results folder pytest refused had `make report`'s "no results folder" follow).
+# $(call FOLDER_USABLE,SETTING,folder,what it holds,default): mkdir's reason kept, its own line not printed.
+FOLDER_USABLE = why="$$(mkdir -p "$(2)" 2>&1 >/dev/null)" && { test -w "$(2)" || why="not writable"; }; \
+	test -z "$$why" || { echo "$@: not started: $(1)=$(2): $(3) cannot be made or written there ($${why\#\#*: }): give a folder you can write, or leave $(1) out ($(4)/)" >&2; exit 2; };
+FOLDERS_USABLE = $(call FOLDER_USABLE,RESULTS_DIR,$(RESULTS_DIR),the results folder,allure-results) \
+	$(call FOLDER_USABLE,REPORT_DIR,$(REPORT_DIR),the report's folder,allure-report)
 
 # REPORT_RENDERED_NEXT: the run's causes then end without a `report:` line of their own (results, `make report` to run):
 # this recipe renders the report next, whose line says where it and the results are.
@@ -128,7 +135,7 @@ nightly-report: REFUSED = report
 # first: pytest refuses a mistyped option (E2E_ARGS, PYTEST_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
 # and the quality gate would take them for this run's.
 e2e: setup
-	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; \
+	$(DRY_RUN_STOP) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS) $(PYTEST_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
@@ -212,7 +219,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	$(DRY_RUN_STOP) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
+	$(DRY_RUN_STOP) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \

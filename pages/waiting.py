@@ -40,6 +40,7 @@ from fixtures.causes import (
     Cause,
     JourneyFailure,
     b2c_error_code,
+    browser_network_cause,
     host_of,
     host_stopped_answering,
     is_infrastructure,
@@ -126,7 +127,7 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
         return hung
     words, cause = _screen(page)
     if cause is None and (failed := network_failure(page)) is not None:
-        return words + meanwhile(failed), failed
+        return words + meanwhile(page, failed), failed
     # A page none of the page objects knows (said by its address) whose own host left the parts it is drawn with
     # unanswered: that host stopped answering after its document came (the document is not the page's answer yet).
     if cause is None and words.startswith(url_without_query(page.url)) and (stalled := stalled_parts(page)) is not None:
@@ -226,8 +227,10 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
         navigation = failed_navigation(page)
         if navigation is None:  # a page no one watched: no request to name
             failed = Cause(OTHER, "a navigation failed: the browser shows its own error page")
-        elif is_infrastructure(navigation.error):
-            failed = _network_cause(navigation)  # as network_failure says it
+        elif is_infrastructure(navigation.error):  # as network_failure says it
+            failed = browser_network_cause(navigation.error, navigation.url)
+            # The words say which request: the cause may name its host only (one line for all of its requests).
+            return f"Chromium's page for a navigation that failed ({url}: {navigation.error} at {navigation.url})", failed
         else:  # the navigation's own error, not an earlier refused poll's
             failed = Cause(OTHER, f"a navigation failed: {navigation.error} at {navigation.url}")
         return f"Chromium's page for a navigation that failed ({url}: {failed.detail})", failed
@@ -436,21 +439,18 @@ def network_failure(page: Page) -> Cause | None:
     failures = _WATCHES[page].current_failures() if page in _WATCHES else []
     if not failures:
         return None
-    return _network_cause(failures[-1])
+    # Chromium's error where it failed, but a timeout or a refused connection: that host's line (one a host, as a
+    # navigation nobody answers is: ``unanswered_navigation``).
+    return browser_network_cause(failures[-1].error, failures[-1].url)
 
 
-def _network_cause(failure: NetworkFailure) -> Cause:
-    """A request's failure for want of the network, in words: Chromium's error where it failed, but a timeout (its host
-    took the connection or the request and never answered), which is that host not answering, as a navigation nobody
-    answers is (``unanswered_navigation``)."""
-    if failure.error.startswith("net::ERR_TIMED_OUT"):
-        return host_stopped_answering(host_of(failure.url))
-    return Cause(INFRASTRUCTURE, f"{failure.error} at {failure.url}")
-
-
-def meanwhile(cause: Cause) -> str:
-    """What a stuck journey's message adds when the network failed its requests."""
-    return f"; meanwhile its requests failed: {cause.detail}"
+def meanwhile(page: Page, cause: Cause) -> str:
+    """What a stuck journey's message adds when the network failed its requests: the latest failed request, Chromium's
+    error and where (the cause says its host only, where the error is the host's: one line in the report for all of its
+    requests; the message says which one), else the cause's words."""
+    failures = _WATCHES[page].current_failures() if page in _WATCHES else []
+    said = f"{failures[-1].error} at {failures[-1].url}" if failures else cause.detail
+    return f"; meanwhile its requests failed: {said}"
 
 
 def b2c_stayed_on_its_own_page(page: Page, expected: str) -> Cause | None:

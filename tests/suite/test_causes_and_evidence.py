@@ -85,7 +85,9 @@ def test_a_typed_failure_in_an_exception_group_keeps_its_cause() -> None:
     ("at https://jwt.ms/#error=server_error&error_description=AADB2C90075%3a+The+claims", causes.B2C_ERROR_REDIRECT, "AADB2C90075"),
     ("AssertionError: app: B2C sent 'access_denied' 'AADB2C90091: The user has cancelled'", causes.B2C_ERROR_REDIRECT, "AADB2C90091"),
     ("playwright._impl._errors.TimeoutError: Locator.wait_for: Timeout 15000ms exceeded.", causes.PAGE_CHANGED, "Locator.wait_for timed out"),
-    ("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED"),
+    ("Page.goto: net::ERR_CONNECTION_RESET at https://contoso.b2clogin.com/", causes.INFRASTRUCTURE, "net::ERR_CONNECTION_RESET"),
+    # A refused connection is its host's (tests/suite/test_host_refusing_connections.py): one line, whichever URL met it.
+    ("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/", causes.INFRASTRUCTURE, "contoso.b2clogin.com refused connections"),
     ("Failed: " + pytest_timeout.PYTEST_FAILURE_MESSAGE % 180.0, causes.INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"),
     # Each journey's own trace id, correlation ID and timestamp left out: one cause for all that met the same error.
     ("B2C redirected with server_error instead of an ID token: AADB2C90273: An invalid response was received: mid_auth_3320_MRBB37FA - busy",
@@ -111,26 +113,28 @@ def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, 
 def test_a_browsers_network_error_names_where_it_failed_without_the_journeys_own_query() -> None:
     """The address says which service went away (the night's first question); the state and nonce in its query would make
     a group per journey of one outage."""
-    met = [classify_text(f"Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/contoso.onmicrosoft.com/"
+    met = [classify_text(f"Page.goto: net::ERR_CONNECTION_RESET at https://contoso.b2clogin.com/contoso.onmicrosoft.com/"
                          f"b2c_1_susi/oauth2/v2.0/authorize?state={state}&nonce={state}\nCall log:") for state in ("a1", "b2")]
-    assert met[0] == met[1] == Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at "
+    assert met[0] == met[1] == Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_RESET at "
                                      "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize")
 
 
 def test_a_failed_http_request_names_the_request_it_was_about() -> None:
-    """httpx's words name no host ("[Errno 111] Connection refused"): the cause says which, and the same words for every
-    journey that met it (no path: it may hold a fresh number)."""
+    """httpx's words name no host ("Server disconnected without sending a response."): the cause says which, and the same
+    words for every journey that met it (no path: it may hold a fresh number). (A refused connection or a timeout is its
+    host's line: tests/suite/test_host_refusing_connections.py.)"""
     request = httpx.Request("GET", "https://openid.mobileid.ch/control/phones/%2B41780000001/consent?token=x")
-    refused = httpx.ConnectError("[Errno 111] Connection refused", request=request)
-    assert classify(refused) == Cause(causes.INFRASTRUCTURE, "ConnectError: [Errno 111] Connection refused "
+    dropped = httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+    assert classify(dropped) == Cause(causes.INFRASTRUCTURE, "RemoteProtocolError: Server disconnected without sending a response. "
                                                              "(GET https://openid.mobileid.ch)")
     try:
         try:
-            raise refused
-        except httpx.ConnectError as error:
+            raise dropped
+        except httpx.RemoteProtocolError as error:
             raise RuntimeError("the returning user could not be signed up") from error
     except RuntimeError as wrapped:
-        assert classify(wrapped, "E   httpx.ConnectError: [Errno 111] Connection refused").detail.endswith("(GET https://openid.mobileid.ch)")
+        assert classify(wrapped, "E   httpx.RemoteProtocolError: Server disconnected without sending a response.").detail.endswith(
+            "(GET https://openid.mobileid.ch)")
 
 
 def test_an_untyped_assertion_quoting_a_network_error_is_a_verdict_not_infrastructure() -> None:

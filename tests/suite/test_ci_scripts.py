@@ -704,21 +704,41 @@ def test_a_partial_nights_report_says_so_in_its_name_and_a_whole_nights_does_not
 ])
 def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_journeys_passed(
         tmp_path: Path, target: str, settings: list[str]) -> None:
-    a_file = tmp_path / "a-file"
-    a_file.write_text("")
+    theirs = tmp_path / "theirs"  # a report folder make report refuses (it holds folders), which the run's start does not
+    (theirs / "photos").mkdir(parents=True)
     # One journey of each policy is enough to pass (PYTEST_ADDOPTS: the recipes' own options stay as they are): make e2e's
     # need no browser; every smoke journey drives one, the decline on the phone the fewest pages (no returning user's sign-up).
     selected = "test_declining_on_the_phone_reaches_the_app_as_an_error" if target == "smoke" else "test_an_error_redirect_echoes_the_state"
     env = {**suite_env(), "PYTEST_ADDOPTS": f"{os.environ['PYTEST_ADDOPTS']} -k {selected}"}  # the test's evidence folder kept
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"VENV={venv_for_make()}", *settings,
-                          f"RESULTS_DIR={tmp_path / 'results'}", f"JUNIT={tmp_path / 'junit.xml'}", f"REPORT_DIR={a_file / 'report'}"],
+                          f"RESULTS_DIR={tmp_path / 'results'}", f"JUNIT={tmp_path / 'junit.xml'}", f"REPORT_DIR={theirs}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     passed = "2 passed"
     assert passed in ran.stdout and ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
-    assert f"REPORT_DIR={a_file / 'report'}: the report's folder cannot be made" in ran.stderr
+    assert f"REPORT_DIR={theirs} holds folders (photos)" in ran.stderr
     if target == "smoke":  # the pre-release check's JUnit XML (README, CI), whatever became of the report
         suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
         assert suite is not None and suite.get("tests") == "2"
+
+
+@pytest.mark.parametrize("target", ["e2e", "smoke"])
+@pytest.mark.parametrize(("setting", "what", "default"), [("RESULTS_DIR", "the results folder", "allure-results"),
+                                                         ("REPORT_DIR", "the report's folder", "allure-report")])
+def test_a_folder_the_run_cannot_make_is_refused_before_its_journeys_in_one_line(tmp_path: Path, target: str, setting: str, what: str,
+                                                                                 default: str) -> None:
+    """make e2e REPORT_DIR=/proc/x ran every journey and only then found the report's folder could not be made; a results
+    folder pytest could not make was followed by make report's "no results folder ... (`make e2e` writes it ...)". Both
+    are one line now, before anything runs (PYTEST stands in for pytest: a run that started leaves its mark)."""
+    ran, a_file = tmp_path / "ran", tmp_path / "a-file"
+    a_file.write_text("")
+    folders = {"RESULTS_DIR": tmp_path / "results", "REPORT_DIR": tmp_path / "report", setting: a_file / "x"}
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"PYTEST=touch {ran} && :",
+                           *(f"{name}={folder}" for name, folder in folders.items()), f"JUNIT={tmp_path / 'junit.xml'}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and not ran.exists(), done.stdout + done.stderr
+    said = [line for line in done.stderr.splitlines() if not line.startswith("make:")]  # make's own "*** [Makefile:..] Error 2"
+    assert said == [f"{target}: not started: {setting}={a_file / 'x'}: {what} cannot be made or written there (Not a directory): "
+                    f"give a folder you can write, or leave {setting} out ({default}/)"], done.stderr
 
 
 @pytest.mark.parametrize(("target", "mistyped"), [("e2e", "E2E_ARGS=--tracing retain-on-faillure"), ("smoke", "WORKERS=two"),
@@ -728,12 +748,12 @@ def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Pa
     first, or the report rendered next and the quality gate took them for this run's."""
     from scripts import quality_gate
 
-    results, a_file, junit = tmp_path / "results", tmp_path / "a-file", tmp_path / "junit.xml"
+    results, theirs, junit = tmp_path / "results", tmp_path / "theirs", tmp_path / "junit.xml"
     write_result(results, "test_sign_in[B2C_1_susi]", "passed")
     junit.write_text('<testsuites><testsuite tests="1" failures="0" errors="0"/></testsuites>')  # the last run's, as green
-    a_file.write_text("")  # a report folder that cannot be made: no Allure (nor npm) needed to show what is left to render
+    (theirs / "photos").mkdir(parents=True)  # a report folder make report refuses: no Allure (nor npm) needed to show what is left to render
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", mistyped,
-                          f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}", f"JUNIT={junit}"],
+                          f"RESULTS_DIR={results}", f"REPORT_DIR={theirs}", f"JUNIT={junit}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=suite_env())
     assert ran.returncode != 0 and re.search(r"error: argument (--tracing|-n/--numprocesses): invalid", ran.stderr), tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert list(results.glob("*-result.json")) == [] and quality_gate.main([str(results)]) != 0
@@ -782,12 +802,12 @@ def test_pytest_args_adds_options_after_make_e2es_and_smokes_own(target: str, ow
 def test_make_t_and_q_run_none_of_the_journeys_recipe_either(tmp_path: Path, target: str, flag: str | None) -> None:
     """make -t (touch) and -q (question) run a line naming $(MAKE) as -n does: the journeys' line runs none of it there
     either. (PYTEST stands in for pytest: a line that did run leaves its mark, ':' taking pytest's arguments; the report's
-    folder cannot be made, so no report is rendered.)"""
-    results, ran, a_file = tmp_path / "results", tmp_path / "ran", tmp_path / "a-file"
+    folder holds a folder, so no report is rendered.)"""
+    results, ran, theirs = tmp_path / "results", tmp_path / "ran", tmp_path / "theirs"
     write_result(results, "test_sign_in[B2C_1_susi]", "passed")
-    a_file.write_text("")
+    (theirs / "photos").mkdir(parents=True)
     done = subprocess.run(["make", *([flag] if flag else []), "--no-print-directory", "-o", "setup", target, f"PYTEST=touch {ran} && :",
-                           f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'report'}", f"JUNIT={tmp_path / 'junit.xml'}"], cwd=ROOT,
+                           f"RESULTS_DIR={results}", f"REPORT_DIR={theirs}", f"JUNIT={tmp_path / 'junit.xml'}"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60, env=suite_env())
     assert ran.exists() == (flag is None), f"make {flag}: the journeys' line ran: {ran.exists()}\n{done.stdout}{done.stderr}"
     assert bool(list(results.glob("*-result.json"))) == (flag is not None), f"make {flag} removed the last run's results, or kept them"
@@ -1391,11 +1411,11 @@ def test_make_e2e_and_smoke_are_not_green_when_pytest_only_listed_the_journeys(t
     """PYTEST_ADDOPTS=--collect-only (or --markers, E2E_ARGS=--fixtures, ...): pytest lists and ends with status 0, no
     preflight and no journey run. The pre-release check that ran nothing is not green: status 5, pytest's own for no
     tests ran (make's own is then 2)."""
-    results, junit, a_file = tmp_path / "results", tmp_path / "junit.xml", tmp_path / "a-file"
-    a_file.write_text("")  # a report folder that cannot be made: the status is the run's, and no Allure (nor npm) is needed
+    results, junit, theirs = tmp_path / "results", tmp_path / "junit.xml", tmp_path / "theirs"
+    (theirs / "photos").mkdir(parents=True)  # a report folder make report refuses: the status is the run's, and no Allure (nor npm) is needed
     env = {**suite_env(), **{name: value for name, value in given.items() if name == "PYTEST_ADDOPTS"}}
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"VENV={venv_for_make()}",
-                          f"RESULTS_DIR={results}", f"JUNIT={junit}", f"REPORT_DIR={a_file / 'report'}",
+                          f"RESULTS_DIR={results}", f"JUNIT={junit}", f"REPORT_DIR={theirs}",
                           *(f"{name}={value}" for name, value in given.items() if name != "PYTEST_ADDOPTS")],
                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Route
 
-from fixtures.causes import INFRASTRUCTURE, OTHER, JourneyFailure
+from fixtures.causes import INFRASTRUCTURE, OTHER, JourneyFailure, host_of, host_refused_connections
 from fixtures.mobile_id import fresh_number
 from tests.journeys_in_process import JourneyParts, journey_parts
 
@@ -49,7 +49,9 @@ def test_a_request_refused_mid_journey_is_infrastructure_naming_it(parts: Journe
         journey.token(request)
     journey.page.context.close()
     assert failure.value.cause.name == INFRASTRUCTURE, str(failure.value)
-    assert str(failure.value).startswith(stops) and "net::ERR_CONNECTION_REFUSED at " in failure.value.cause.detail, str(failure.value)
+    # One line for the host in the report (tests/suite/test_host_refusing_connections.py); the message names the request.
+    assert failure.value.cause == host_refused_connections(host_of(refused_url)), failure.value.cause
+    assert str(failure.value).startswith(stops) and "net::ERR_CONNECTION_REFUSED at https://" in str(failure.value), str(failure.value)
 
 
 @pytest.mark.parametrize(("abort", "cause", "says"), [

@@ -495,8 +495,9 @@ def test_a_wait_that_runs_out_while_the_journeys_requests_fail_is_the_networks_f
     if failing:
         assert [f.error for f in watch.failures.values()] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
         for failure in (approval.value, redirect.value):
-            assert failure.cause == causes.Cause(causes.INFRASTRUCTURE, f"net::ERR_CONNECTION_REFUSED at {failing}"), failure.cause
-            assert "meanwhile its requests failed: net::ERR_CONNECTION_REFUSED" in str(failure)
+            # A refused connection is its host's line (tests/suite/test_host_refusing_connections.py).
+            assert failure.cause == causes.host_refused_connections("m.mobileid.ch"), failure.cause
+            assert f"meanwhile its requests failed: net::ERR_CONNECTION_REFUSED at {failing}" in str(failure)  # which request
     else:
         assert watch.failures == {}  # the beacon's host was never shown
         assert (approval.value.cause.name, redirect.value.cause.name) == (causes.MOBILE_ID_OUTCOME, causes.PAGE_CHANGED)
@@ -514,7 +515,7 @@ def test_a_fragment_the_page_changes_keeps_the_documents_failed_requests(page: P
     page.evaluate("location.hash = 'polling'")
     page.wait_for_url("**#polling")
     assert [f.error for f in watch.failures.values()] == ["net::ERR_CONNECTION_REFUSED"], watch.failures
-    assert waiting.network_failure(page) == causes.Cause(causes.INFRASTRUCTURE, f"net::ERR_CONNECTION_REFUSED at {failing}")
+    assert waiting.network_failure(page) == causes.host_refused_connections("m.mobileid.ch")
 
 
 def test_b2cs_error_page_stays_b2cs_finding_while_its_own_requests_fail(page: Page) -> None:
@@ -547,15 +548,15 @@ def test_the_networks_failure_is_the_latest_of_the_page_shown_and_forgotten_with
     earlier page's failures are no longer the network's failure of this one: a page no page object knows is
     "page changed", a finding, not infrastructure retried into green."""
     def answer(route: Route) -> None:
-        if route.request.url.endswith(("/first", "/second")):
-            route.abort("connectionrefused")
+        if route.request.url.endswith(("/first", "/second")):  # the second's error its own: its URL said
+            route.abort("connectionrefused" if route.request.url.endswith("/first") else "connectionreset")
         else:
             route.fulfill(body=MAINTENANCE if route.request.url.endswith("/next") else REFUSING, content_type="text/html")
     page.route("https://contoso.b2clogin.com/**", answer)
     waiting.watch_network(page)
     with page.expect_event("requestfailed", lambda request: request.url.endswith("/second")):
         page.goto("https://contoso.b2clogin.com/start")
-    assert waiting.network_failure(page) == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/second")
+    assert waiting.network_failure(page) == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_RESET at https://contoso.b2clogin.com/second")
     page.goto("https://contoso.b2clogin.com/next")
     with pytest.raises(JourneyFailure) as failure:
         B2CSignUpOrSignInPage(page).wait_until_shown(timeout=300)
@@ -580,7 +581,7 @@ def test_a_navigation_refused_on_the_way_is_the_networks_failure_not_a_changed_p
     follow_a_link_to_jwt_ms_that_fails(page, "connectionrefused")
     with pytest.raises(JourneyFailure) as failure:
         JwtMsPage(page, "https://jwt.ms/callback").wait_for_redirect(timeout=500)
-    assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://jwt.ms/"), str(failure.value)
+    assert failure.value.cause == causes.host_refused_connections("jwt.ms"), str(failure.value)
 
 
 def test_the_failed_navigation_is_the_one_that_failed_not_the_document_it_cut_short(page: Page) -> None:
@@ -645,7 +646,7 @@ def test_a_page_wait_stops_at_chromiums_error_page(page: Page) -> None:
     with pytest.raises(JourneyFailure, match=r"the wait stopped at a dead end; the browser shows Chromium's page") as failure:
         MobileIDLoginPage(page, host="m.mobileid.ch").wait_until_shown(timeout=60_000)
     assert time.monotonic() - started < 30
-    assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://jwt.ms/"), str(failure.value)
+    assert failure.value.cause == causes.host_refused_connections("jwt.ms"), str(failure.value)
 
 
 def test_b2cs_error_page_built_bit_by_bit_is_no_dead_end_to_its_own_wait(page: Page) -> None:
@@ -679,7 +680,7 @@ def test_the_waiting_pages_number_is_not_waited_for_at_a_dead_end(page: Page) ->
     mobile = MobileIDLoginPage(page, host="m.mobileid.ch")
     with pytest.raises(JourneyFailure, match=r"the wait stopped at a dead end; the browser shows Chromium's page") as refused:
         mobile.transaction_number(timeout=60_000)
-    assert refused.value.cause == causes.Cause(causes.INFRASTRUCTURE, "net::ERR_CONNECTION_REFUSED at https://m.mobileid.ch/oidc/wait")
+    assert refused.value.cause == causes.host_refused_connections("m.mobileid.ch")
     page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(content_type="text/html", body=ERROR_PAGE))
     page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp")
     with pytest.raises(JourneyFailure, match=r"the wait stopped at a dead end; the browser shows B2C's error page") as b2c_error:

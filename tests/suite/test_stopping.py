@@ -100,6 +100,31 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
     assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
 
 
+@pytest.mark.parametrize(("sent", "said"), [("SIGINT", "stopped by Ctrl-C (SIGINT)"), ("SIGTERM", "stopped by SIGTERM")])
+def test_a_stopped_runs_terminal_ends_saying_so_and_how_many_journeys_did_not_run(tmp_path: Path, sent: str, said: str) -> None:
+    """The terminal's last line was pytest's "2 passed in 0.2s", read as a run that ended; the stop's own words are
+    above it. Ctrl-C ends the journey it lands in (no result: not run); SIGTERM lets it end (fixtures/stop_signal.py)."""
+    (tmp_path / "test_stopped.py").write_text(
+        "import os, signal\n"
+        "def test_one():\n    pass\n"
+        "def test_two():\n    pass\n"
+        f"def test_stopped_here():\n    os.kill(os.getpid(), signal.{sent})\n"
+        "def test_never_begun():\n    pass\n"
+        "def test_never_begun_either():\n    pass\n")
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal", "fixtures.reporting"), "-p", "no:randomly",
+                               "test_stopped.py")
+    not_run = 3 if sent == "SIGINT" else 2
+    assert done.returncode == 2, tail(done.stdout, 2000)
+    assert done.stdout.rstrip().splitlines()[-1] == (f"{said}: {not_run} of the 5 journeys selected did not run; the run's results "
+                                                     "are partial"), tail(done.stdout, 2000)
+
+
+def test_a_run_that_ended_says_nothing_of_a_stop(tmp_path: Path) -> None:
+    (tmp_path / "test_ended.py").write_text("def test_one():\n    pass\n")
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal", "fixtures.reporting"), "test_ended.py")
+    assert done.returncode == 0 and "1 passed" in done.stdout.rstrip().splitlines()[-1], tail(done.stdout, 2000)
+
+
 def test_a_test_run_started_with_ctrl_c_ignored_still_gives_its_commands_ctrl_c() -> None:
     """tests/conftest.py: `pytest tests` started in the background by a shell without job control (SIGINT ignored, as
     every process below it inherits) still runs the Ctrl-C test above as a terminal would: its command hears SIGINT."""
