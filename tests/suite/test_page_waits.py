@@ -1119,3 +1119,19 @@ def test_the_profile_pages_intro_is_held_to_b2cs_text_only_where_its_template_sh
     differences.expect_where_shown(texts.PROFILE_SCREEN, "the intro", profile.intro_text(), "initial_intro")
     assert differences.found == [f"{texts.PROFILE_SCREEN}: the intro reads 'Tell us about you.', expected "
                                  "'Please provide the following details.' (B2C string initial_intro, en)"]
+
+
+def test_a_journey_stuck_at_chromiums_error_page_names_the_failed_request_once(page: Page) -> None:
+    """Chromium's page for a navigation that failed says the error and where (where_am_i): the journey's failure said it a
+    second time ("; meanwhile its requests failed: ..." after it)."""
+    from tests.journeys_in_process import journey_on
+
+    journey = journey_on(page)
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.abort("connectionrefused"))
+    with pytest.raises(PlaywrightError):
+        page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signupsignin/api/SelfAsserted/confirmed")
+    with pytest.raises(JourneyFailure) as failure:
+        journey.reach_profile_page(timeout=1_000)
+    said = str(failure.value)
+    assert failure.value.cause == causes.host_refused_connections("contoso.b2clogin.com"), failure.value.cause
+    assert said.count("net::ERR_CONNECTION_REFUSED") == 1 and "Chromium's page for a navigation that failed" in said, said
