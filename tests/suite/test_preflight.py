@@ -103,6 +103,10 @@ def test_the_stack_passes_every_row(stack: Stack, run: Run) -> None:
     assert rows["B2C_1A_signup_signin: request to Mobile ID"].status == "ok" and rows["B2C_1_signupsignin: Mobile ID button"].status == "ok"
     assert rows["app: implicit ID token"].status == "ok" and rows["clock skew"].status == "ok"
     assert rows["Mobile ID control API"].status == "ok"
+    # Which client_id was checked: the one MOBILEID_CLIENT_ID gives (tenant_settings names the stack's), else only that one is sent.
+    assert rows["B2C_1A_signup_signin: request to Mobile ID"].detail.endswith(" with MOBILEID_CLIENT_ID's client_id, the seed's scope, redirect_uri")
+    unnamed = run(stack, MOBILEID_CLIENT_ID="")["B2C_1A_signup_signin: request to Mobile ID"]
+    assert unnamed.status == "ok" and unnamed.detail.endswith(" with a client_id, the seed's scope, redirect_uri"), unnamed
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,7 @@ def test_an_emulators_settings_kept_with_the_real_service_are_named_once_with_it
     message = str(refused.value)
     assert "must be an absolute URL" not in message and message.count("MOBILEID_CONTROL_URL") == 1  # refused once, for being there
     assert "MOBILEID_METADATA_URL='https://mid.fabrikam.test/.well-known/openid-configuration' is not the real service's" in message
+    assert "so the run would ignore it. Unset it for MOBILEID_MODE=real" in message, message  # one setting named: "it"
 
 
 def test_an_emulators_discovery_alone_with_the_real_service_stops_the_run() -> None:
@@ -610,8 +611,10 @@ def test_the_tenants_policy_files_are_read_from_its_setting_and_only_against_a_t
     assert build_settings(TENANT).policy_files is None and "policy_files" not in build_settings(TENANT).describe()
     with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES='.*empty' holds no policy XML files; give the folder of the custom policy"):
         build_settings({**TENANT, "B2C_POLICY_FILES": str(tmp_path / "empty")})
-    with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES only applies to E2E_TARGET=tenant"):
+    with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES only applies to E2E_TARGET=tenant.* or unset it \(environment"):
         build_settings({"B2C_POLICY_FILES": str(tmp_path)}, LOCAL_STACK)
+    with pytest.raises(SettingsError, match=r"B2C_TENANT, B2C_POLICY_FILES only apply to E2E_TARGET=tenant.* or unset them \(environment"):
+        build_settings({"B2C_TENANT": "fabrikam", "B2C_POLICY_FILES": str(tmp_path)}, LOCAL_STACK)
 
 
 def test_policy_files_without_a_listed_custom_policy_or_that_do_not_parse_stop_the_run_before_any_journey(tmp_path) -> None:
