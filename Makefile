@@ -148,7 +148,7 @@ REPORT_HELD = test ! -x "$(BIN)/python" || { \
 	lock="$$("$(BIN)/python" -m fixtures.results_lock --lock-file "$(ALLURE_HISTORY_PATH)")" && exec 9>>"$$lock"; } \
 	|| { echo "report: not started: the lock file $$lock (beside REPORT_DIR=$(REPORT_DIR) or ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH)) cannot be written: make it a file you can write, or give a REPORT_DIR or ALLURE_HISTORY_PATH in a folder you can" >&2; exit 2; }; \
 	"$(BIN)/python" -m fixtures.results_lock --hold 8="$(REPORT_DIR)" 9="$(ALLURE_HISTORY_PATH)" --by "make $@" \
-	|| { echo "report: not started: another make report is rendering $(REPORT_DIR)/ or $(ALLURE_HISTORY_PATH): wait for it to end, or give this one a REPORT_DIR and an ALLURE_HISTORY_PATH of its own" >&2; exit 2; }; };
+	|| { echo "report: not started: another render (make report, make nightly-report) is writing $(REPORT_DIR)/ or $(ALLURE_HISTORY_PATH): wait for it to end, or give this one a REPORT_DIR and an ALLURE_HISTORY_PATH of its own" >&2; exit 2; }; };
 
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
 # with a Node stack trace, and writes its report into REPORT_DIR itself only when it finds no other folder there (it

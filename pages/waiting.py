@@ -159,11 +159,7 @@ def stalled_parts(page: Page) -> tuple[str, Cause] | None:
     if watch is None or not host:
         return None
     pending = watch.unanswered(host, PAGE_PARTS, STALLED_PART_MS / 1000)
-    if not pending:
-        return None
-    (first, waited), more = pending[0], len(pending) - 1
-    return (f"; still waiting for {first} ({waited:.0f} s without an answer{f', and {more} more of its parts' if more else ''})",
-            host_stopped_answering(host_of(page.url)))
+    return (_still_waiting(pending, "parts"), host_stopped_answering(host_of(page.url))) if pending else None
 
 
 def b2c_request_unanswered(page: Page) -> tuple[str, Cause] | None:
@@ -174,11 +170,14 @@ def b2c_request_unanswered(page: Page) -> tuple[str, Cause] | None:
     if watch is None or not watch.b2c_host:
         return None
     pending = watch.unanswered(watch.b2c_host, B2C_REQUESTS, STALLED_PART_MS / 1000)
-    if not pending:
-        return None
+    return (_still_waiting(pending, "requests"), host_stopped_answering(host_of(pending[0][0]))) if pending else None
+
+
+def _still_waiting(pending: list[tuple[str, float]], kind: str) -> str:
+    """What a stuck journey's message adds for requests left unanswered (``NetworkWatch.unanswered``): the one waited for
+    longest, and how many more of its ``kind``."""
     (first, waited), more = pending[0], len(pending) - 1
-    return (f"; still waiting for {first} ({waited:.0f} s without an answer{f', and {more} more of its requests' if more else ''})",
-            host_stopped_answering(host_of(first)))
+    return f"; still waiting for {first} ({waited:.0f} s without an answer{f', and {more} more of its {kind}' if more else ''})"
 
 
 def answers(page: Page, timeout: float | None = None) -> bool:

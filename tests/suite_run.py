@@ -67,13 +67,13 @@ def suite_env(settings: Mapping[str, str] | None = None) -> dict[str, str]:
     return {k: v for k, v in tenant_mode_env(dict(settings or {}), dict(os.environ)).items() if not k.startswith("PYTEST_XDIST")}
 
 
-def pytest_with_plugins(folder: Path, plugins: tuple[str, ...], *args: str, env: Mapping[str, str | None] | None = None
-                        ) -> subprocess.CompletedProcess[str]:
+def pytest_with_plugins(folder: Path, plugins: tuple[str, ...], *args: str, env: Mapping[str, str | None] | None = None,
+                        results: bool = True) -> subprocess.CompletedProcess[str]:
     """pytest on test files in ``folder`` with only ``plugins`` (autoload off) and this repository importable: how a
-    plugin of the suite is shown on made-up tests. Its Allure results go to ``folder/allure-results``; ``env`` changes
-    its environment (None: a name left out)."""
+    plugin of the suite is shown on made-up tests. Its Allure results go to ``folder/allure-results`` (``results``
+    False: none are written, as in `pytest tests`); ``env`` changes its environment (None: a name left out)."""
     command = [sys.executable, "-m", "pytest", *(arg for plugin in plugins for arg in ("-p", plugin)), "-p", "no:cacheprovider",
-               "-o", "addopts=", "-q", "--rootdir", str(folder), f"--alluredir={folder / 'allure-results'}", *args]
+               "-o", "addopts=", "-q", "--rootdir", str(folder), *([f"--alluredir={folder / 'allure-results'}"] if results else []), *args]
     # Not the journey runs' evidence folder (tests/conftest.py evidence_of_its_own): without pytest-playwright, --output is no option.
     inherited = {name: value for name, value in os.environ.items() if name != "PYTEST_ADDOPTS"}
     changed = {**inherited, "PYTHONPATH": str(ROOT), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}

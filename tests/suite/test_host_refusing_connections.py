@@ -59,6 +59,19 @@ def test_a_connect_error_that_is_no_refusal_keeps_its_words() -> None:
     assert unresolved == Cause(INFRASTRUCTURE, "ConnectError: [Errno -3] Temporary failure in name resolution (GET https://contoso.b2clogin.com)")
 
 
+def test_a_refusal_in_other_words_than_linuxs_is_still_its_host_refusing() -> None:
+    """Windows says "actively refused it", not "Connection refused": the OS's ConnectionRefusedError under httpx's
+    ConnectError (httpcore raises it from that) is what makes it a refusal, not the words."""
+    request = httpx.Request("GET", "https://contoso.b2clogin.com/x")
+    try:
+        try:
+            raise ConnectionRefusedError(10061, "No connection could be made because the target machine actively refused it")
+        except ConnectionRefusedError as refused:
+            raise httpx.ConnectError(f"[WinError 10061] {refused.strerror}", request=request) from refused
+    except httpx.ConnectError as error:
+        assert classify(error) == host_refused_connections("contoso.b2clogin.com"), classify(error)
+
+
 def test_the_discovery_document_and_the_control_api_refused_are_their_hosts_refusing() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("[Errno 111] Connection refused", request=request)

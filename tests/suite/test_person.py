@@ -108,7 +108,9 @@ def test_a_waiting_page_that_cannot_hear_the_phone_is_the_networks_failure_at_th
     assert failed.value.cause.name == INFRASTRUCTURE and "refused connections" in failed.value.cause.detail, str(failed.value)
     # Said first as what it is, to the reader and to the person: not "nobody approved".
     assert str(failed.value).startswith("the waiting page for +4179*****67 could not reach Mobile ID within 4 s"), str(failed.value)
-    assert "meanwhile its requests failed" in str(failed.value) and "nobody approved" not in str(failed.value)
+    # The cause names the host only (one line for all of its requests); the message says which request and how.
+    assert "meanwhile its requests failed: net::ERR_CONNECTION_REFUSED at https://m.mobileid.ch/oidc/wait/status" in str(failed.value)
+    assert "nobody approved" not in str(failed.value)
     assert posted[-1]["outcome"] == "stopped" and "could not reach Mobile ID" in posted[-1]["text"], posted
     assert unanswered.latest is not None and len(said) <= 6, said  # the prompt and a count-down line a step: no loop
     # The whole time given, not stopped after a step: said by the clock. How many steps' count-down lines fit in it depends

@@ -132,7 +132,7 @@ def test_make_reports_hold_lasts_as_long_as_the_descriptor_its_shell_opened(tmp_
         with open(where, "ab") as seconds:
             refused = subprocess.run([sys.executable, "-m", "fixtures.results_lock", "--hold", f"{seconds.fileno()}={report}"], cwd=ROOT,
                                      capture_output=True, text=True, timeout=60, pass_fds=(seconds.fileno(),))
-        assert refused.returncode == IN_USE and f"{report} is being rendered by another make report (pid {os.getpid()}: make report)" \
+        assert refused.returncode == IN_USE and f"{report} is being rendered already (pid {os.getpid()}: make report)" \
             in refused.stderr, refused.stderr
     with open(where, "ab") as after:  # the first descriptor closed: free
         fcntl.flock(after, fcntl.LOCK_EX | fcntl.LOCK_NB)

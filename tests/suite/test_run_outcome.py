@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.suite_run import allure_results, left_naming, pytest_e2e, tail
+from tests.suite_run import ROOT, allure_results, left_naming, pytest_e2e, tail
 
 SHOT_JOURNEY = "test_first_sign_in_creates_the_user_from_mobile_id"  # ends on the app's page with the decoded token: a tall page
 TRACED_JOURNEY = "test_returning_user_signs_in_without_the_profile_page"  # a sign-up in a context of its own, then the sign-in
@@ -25,14 +26,23 @@ def test_every_journey_skipped_is_not_a_pass() -> None:
     assert skipped and f"{skipped.group(1)} skipped" in output, tail(output, 2000)
 
 
-def test_a_selection_that_matches_no_journey_says_so() -> None:
-    """make e2e PYTEST_ARGS="-k 'sign_in and b2c_1_signupsigin'" (a typo): with workers (make's -n 2) pytest's only word was
-    "no tests ran", which does not say that the selection matched nothing, nor where the journeys' names are."""
-    result = pytest_e2e("-k", "sign_in and b2c_1_signupsigin", "-n", "2")
+@pytest.mark.parametrize(("option", "selection"), [("-k", "sign_in and b2c_1_signupsigin"), ("-m", "soak")])
+def test_a_selection_that_matches_no_journey_says_so(option: str, selection: str) -> None:
+    """make e2e PYTEST_ARGS="-k 'sign_in and b2c_1_signupsigin'" (a typo; or a marker no journey has, -m soak): with workers (make's
+    -n 2) pytest's only word was "no tests ran", which does not say that the selection matched nothing, nor where the
+    journeys' names are."""
+    result = pytest_e2e(option, selection, "-n", "2")
     output = result.stdout + result.stderr
     assert result.returncode == 5, tail(output, 2000)
-    assert re.search(r"^no journey ran: -k 'sign_in and b2c_1_signupsigin' selects no journey \(their names: ", output, re.M), \
-        tail(output, 2000)
+    assert re.search(rf"^no journey ran: {option} '{selection}' selects no journey \(their names: ", output, re.M), tail(output, 2000)
+
+
+def test_a_selection_that_matches_no_fast_test_is_pytests_own_to_say() -> None:
+    """`pytest tests/... -k typo` runs no journey: the line that points at the journeys' names is not said there."""
+    result = subprocess.run([sys.executable, "-m", "pytest", "tests/suite/test_alive.py", "-k", "no_such_test", "-p", "no:cacheprovider",
+                             "-q", "-n", "0"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    output = result.stdout + result.stderr
+    assert result.returncode == 5 and "no journey ran" not in output, tail(output, 2000)
 
 
 def test_journeys_that_need_the_control_api_are_skipped_with_the_reason_when_a_person_approves() -> None:

@@ -471,6 +471,22 @@ def test_a_run_whose_env_asks_for_the_tenant_under_a_misspelt_name_stops_rather_
     assert chosen.returncode == 0 and "1 passed" in chosen.stdout, (chosen.stdout + chosen.stderr)[-2000:]
 
 
+@pytest.mark.parametrize(("env_file", "stops"), [
+    ("E2E_TAGRET=Tenant\n", True),  # E2E_TARGET's value is read whatever its case: so is its misspelling's
+    ("E2E_TAGRET=local\n", False),  # asks for what an unset E2E_TARGET gives: nothing to stop for
+    ("E2E_TARGET=local\nE2E_TAGRET=tenant\n", False),  # E2E_TARGET in the same .env: a choice made (only named as a typo)
+], ids=["misspelt-tenant", "misspelt-local", "target-set-beside"])
+def test_only_a_misspelt_name_asking_for_the_tenant_in_env_stops_a_local_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                              env_file: str, stops: bool) -> None:
+    import fixtures.settings_plugin as plugin
+
+    (tmp_path / ".env").write_text(env_file)
+    monkeypatch.setattr(plugin, "ENV_FILE", tmp_path / ".env")
+    monkeypatch.delenv("E2E_TARGET", raising=False)
+    said = plugin.tenant_asked_under_a_misspelt_name()
+    assert (said is not None) == stops, said
+
+
 def test_a_relative_ca_file_in_env_is_found_next_to_it_wherever_pytest_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mocks.common.tls import issue_local_certificates
 

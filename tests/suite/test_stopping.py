@@ -125,6 +125,16 @@ def test_a_run_that_ended_says_nothing_of_a_stop(tmp_path: Path) -> None:
     assert done.returncode == 0 and "1 passed" in done.stdout.rstrip().splitlines()[-1], tail(done.stdout, 2000)
 
 
+def test_a_stopped_run_of_tests_that_are_no_journeys_ends_with_pytests_own_line(tmp_path: Path) -> None:
+    """`pytest tests -x` (no journeys, no results written) stopped after its first failure: pytest's own last line, not
+    one counting journeys and calling results partial that there are none of."""
+    (tmp_path / "test_fast.py").write_text("def test_one():\n    assert False\ndef test_two():\n    pass\n")
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.stop_signal", "fixtures.reporting"), "-p", "no:randomly",
+                               "-x", "test_fast.py", results=False)
+    last = done.stdout.rstrip().splitlines()[-1]
+    assert done.returncode == 1 and "1 failed" in last and "journeys" not in done.stdout, tail(done.stdout, 2000)
+
+
 def test_a_test_run_started_with_ctrl_c_ignored_still_gives_its_commands_ctrl_c() -> None:
     """tests/conftest.py: `pytest tests` started in the background by a shell without job control (SIGINT ignored, as
     every process below it inherits) still runs the Ctrl-C test above as a terminal would: its command hears SIGINT."""
