@@ -198,3 +198,15 @@ def test_headed_with_a_display_nothing_answers_at_says_so(tmp_path: Path) -> Non
     result = pytest_e2e("-m", "smoke", "-n", "0", "--headed", f"--alluredir={tmp_path}", DISPLAY=f":{free}")
     assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
     assert f"--headed needs a display, and $DISPLAY=':{free}' names no display server" in result.stderr
+
+
+@pytest.mark.parametrize(("option", "said"), [
+    (("-m", "negativ"), "ERROR: Unknown marker(s) in '-m' expression: negativ."),
+    (("-k", "sign_in and ("), "ERROR: Wrong expression passed to '-k': sign_in and (: at column 14"),
+], ids=["unknown marker", "broken -k"])
+def test_a_selection_pytest_refuses_is_one_line_with_workers_too(option: tuple[str, str], said: str) -> None:
+    """make e2e PYTEST_ARGS='-m negativ' (make's -n 2): pytest refused it in each worker as it collected, and xdist ended
+    with an INTERNALERROR naming a crashed journey; without workers pytest says the one line. Said before any worker."""
+    result = pytest_e2e(*option, "-n", "2")
+    output = result.stdout + result.stderr
+    assert result.returncode == 4 and said in output and "INTERNALERROR" not in output, tail(output, 2000)
