@@ -13,6 +13,7 @@ import re
 import select
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -51,6 +52,37 @@ def processes_naming(text: str) -> list[int]:
         except OSError:  # ended meanwhile
             continue
     return found
+
+
+def output_of(run: subprocess.Popen[str], timeout: float, grace: float = 10.0) -> str:
+    """What ``run`` (stdout=PIPE, stderr=STDOUT) wrote, once it has ended within ``timeout`` s and its output closed. A
+    process it left holding that output open ``grace`` s after it ended fails the test at once, named with its command
+    line, where ``communicate`` waited until ``timeout`` with nothing to say (the leftover is the finding)."""
+    assert run.stdout is not None
+    chunks: list[str] = []
+    reader = threading.Thread(target=lambda: chunks.append(run.stdout.read() if run.stdout else ""), daemon=True)
+    reader.start()
+    run.wait(timeout)  # subprocess.TimeoutExpired past it, as communicate's
+    reader.join(grace)
+    if reader.is_alive():
+        holders = holding_pipe(run.stdout.fileno())
+        raise AssertionError(f"{run.args!r} ended with status {run.returncode}, but its output is still held open by "
+                             f"{holders or 'a process this one cannot see'}")
+    return "".join(chunks)
+
+
+def holding_pipe(descriptor: int) -> list[str]:
+    """The processes but this one that have the pipe of ``descriptor`` open (Linux's /proc), by pid and command line."""
+    pipe = f"pipe:[{os.fstat(descriptor).st_ino}]"
+    found = []
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if fd.parts[2] != str(os.getpid()) and os.readlink(fd) == pipe:
+                command = (fd.parents[1] / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                found.append(f"{fd.parts[2]}: {command}")
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+    return sorted(set(found))
 
 
 def left_naming(text: str, seconds: float) -> list[int]:

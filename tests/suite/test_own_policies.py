@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scripts.process_group import stop_group
-from tests.suite_run import suite_env, tail
+from tests.suite_run import output_of, suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER_PACKS = "tests/b2c/starterpack"
@@ -45,7 +45,7 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(pack: str, mode: st
     # Its own process group, ended whole if the run overstays (before pytest-timeout): no stack or browser left behind.
     run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        output, _ = run.communicate(timeout=270)
+        output = output_of(run, timeout=270)  # a process it left holding its output is named, not waited for
     finally:
         if run.poll() is None:
             stop_group(run)
