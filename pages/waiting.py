@@ -596,6 +596,7 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                 try:
                     # Not while the document's next navigation is unanswered: Playwright holds a look until the next document
                     # comes, for ever if nobody answers it (B2C's page after its profile page); the URL is waited for instead.
+                    # A navigation that starts as the look is sent, before its request event reaches here, still holds it.
                     if unanswered_navigation(page) is None and has_element(page, selector):
                         return True
                 except PlaywrightError:  # the document went while being looked at

@@ -294,7 +294,10 @@ def test_a_journey_whose_next_page_b2c_never_answers_ends_at_its_wait_naming_b2c
     journey.page.route(lambda url: urlsplit(url).path.endswith("/api/SelfAsserted/confirmed"), lambda route: None)
     try:
         request = journey.start_at_mobile_id(POLICY, fresh_number())
-        journey.reach_profile_page().continue_()
+        # Once the journey has heard of the navigation (its network watch listens first): a look begun just before the
+        # request is heard is still held (pages/waiting.py follow_navigations; the journey then ends at pytest-timeout).
+        with journey.page.expect_request(lambda sent: urlsplit(sent.url).path.endswith("/api/SelfAsserted/confirmed")):
+            journey.reach_profile_page().continue_()
         with pytest.raises(JourneyFailure) as failure:
             journey.token(request, timeout=2_000)
     finally:
