@@ -123,9 +123,10 @@ e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
 nightly-report: REFUSED = report
 # A results or report folder that cannot be made or written (REPORT_DIR=/proc/x): refused before the journeys, which ran
 # to the end before (their report lost; a results folder pytest refused had `make report`'s "no results folder" follow).
-# $(call FOLDER_USABLE,SETTING,folder,what it holds,default): mkdir's reason kept, its own line not printed.
+# $(call FOLDER_USABLE,SETTING,folder,what it holds,default): mkdir's reason kept, its own line not printed; said as
+# RESULTS_FREE says its refusal (REFUSED, the target by default).
 FOLDER_USABLE = why="$$(mkdir -p "$(2)" 2>&1 >/dev/null)" && { test -w "$(2)" || why="not writable"; }; \
-	test -z "$$why" || { echo "$@: not started: $(1)=$(2): $(3) cannot be made or written there ($${why\#\#*: }): give a folder you can write, or leave $(1) out ($(4)/)" >&2; exit 2; };
+	test -z "$$why" || { echo "$(or $(REFUSED),$@): not started: $(1)=$(2): $(3) cannot be made or written there ($${why\#\#*: }): give a folder you can write, or leave $(1) out ($(4)/)" >&2; exit 2; };
 FOLDERS_USABLE = $(call FOLDER_USABLE,RESULTS_DIR,$(RESULTS_DIR),the results folder,allure-results) \
 	$(call FOLDER_USABLE,REPORT_DIR,$(REPORT_DIR),the report's folder,allure-report)
 
@@ -159,9 +160,7 @@ report:
 	@$(RESULTS_FREE) if ! test -d "$(RESULTS_DIR)"; then \
 		echo "report: no results folder $(RESULTS_DIR)/ (\`make e2e\` writes it; RESULTS_DIR=... names another)" >&2; exit 2; \
 	fi; \
-	if ! mkdir -p "$(REPORT_DIR)" || ! test -w "$(REPORT_DIR)"; then \
-		echo "report: REPORT_DIR=$(REPORT_DIR): the report's folder cannot be made or written there; give a folder that can be" >&2; exit 2; \
-	fi; \
+	$(call FOLDER_USABLE,REPORT_DIR,$(REPORT_DIR),the report's folder,allure-report) \
 	folders=; for entry in "$(REPORT_DIR)"/* "$(REPORT_DIR)"/.[!.]*; do test ! -d "$$entry" || folders="$${folders:+$$folders }$${entry##*/}"; done; \
 	if test -n "$$folders"; then \
 		echo "report: REPORT_DIR=$(REPORT_DIR) holds folders ($$folders): Allure would write the report into one of its own beside them, not $(REPORT_DIR)/index.html; give a folder without folders (a new one)" >&2; exit 2; \
@@ -247,7 +246,8 @@ merge-results: $(VENV)/.deps
 # a render that failed, and the message and the gate still run. Their folders are made first: the locks lie beside them.
 nightly-report: $(VENV)/.deps
 	@status=0; \
-	( $(RESULTS_FREE) mkdir -p "$(REPORT_DIR)" "$$(dirname "$(ALLURE_HISTORY_PATH)")" || exit 1; \
+	( $(RESULTS_FREE) $(call FOLDER_USABLE,REPORT_DIR,$(REPORT_DIR),the report's folder,allure-report) \
+	mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")" || { echo "$(REFUSED): not started: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 1; }; \
 	$(REPORT_HELD) { $(ALLURE_INSTALL); } && \
 	{ "$(BIN)/python" scripts/report_history.py "$(ALLURE_HISTORY_PATH)" "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
 	{ REPORT_PARTIAL="$$("$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --partial)" \

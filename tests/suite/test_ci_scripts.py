@@ -507,6 +507,20 @@ def test_make_report_names_a_folder_it_cannot_use_before_allure_runs(tmp_path: P
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "allure", "report", "results", "theirs"]  # Allure never ran
 
 
+def test_make_report_says_why_its_report_folder_cannot_be_made_in_one_line(tmp_path: Path) -> None:
+    """make report refuses a REPORT_DIR it cannot make in the words make e2e and make smoke use (FOLDER_USABLE): mkdir's
+    reason kept, its own line not printed, and the default named; it printed mkdir's line, then a line without the reason."""
+    results, a_file = tmp_path / "results", tmp_path / "a-file"
+    results.mkdir()
+    a_file.write_text("")
+    ran = subprocess.run(["make", "--no-print-directory", "report", f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'x'}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env())
+    said = [line for line in ran.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+    assert ran.returncode == 2 and said == [
+        f"report: not started: REPORT_DIR={a_file / 'x'}: the report's folder cannot be made or written there (Not a directory): "
+        "give a folder you can write, or leave REPORT_DIR out (allure-report/)"], ran.stderr
+
+
 class Webhook:
     """A chat webhook on loopback that keeps what it receives."""
 
@@ -979,6 +993,23 @@ def test_make_nightly_report_refuses_to_render_a_results_folder_another_run_writ
     done = subprocess.run(nightly, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)  # the other run ended
     assert done.returncode == 0 and f"report: {report}/index.html" in done.stdout, done.stdout + done.stderr
     assert history.read_text() == '{"run": 1}\n{"run": 2}\n', history.read_text()
+
+
+def test_make_nightly_report_says_why_its_report_folder_cannot_be_made_and_still_messages_and_gates(tmp_path: Path) -> None:
+    """make nightly-report whose REPORT_DIR cannot be made printed mkdir's own line alone: no word of which setting, nor
+    that the render did not start. It says so as make report does (Makefile FOLDER_USABLE), as the render's refusal
+    (REFUSED), and its message and gate still run."""
+    results, history, allure, path = rendering_with(tmp_path, "#!/bin/sh\ntouch \"$0.ran\"\n")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    env = {**{name: value for name, value in os.environ.items() if name not in notify.WEBHOOKS}, "PATH": path}
+    ran = subprocess.run(["make", "--no-print-directory", "-o", f"{venv_for_make()}/.deps", "nightly-report", f"VENV={venv_for_make()}",
+                          f"ALLURE={allure}", f"RESULTS_DIR={results}", f"REPORT_DIR={a_file / 'x'}", f"ALLURE_HISTORY_PATH={history}",
+                          "NIGHTLY_RUN_ID=7", "MAX_FAILURES=0"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    said = ran.stdout + ran.stderr
+    assert ran.returncode == 2 and f"report: not started: REPORT_DIR={a_file / 'x'}: the report's folder cannot be made or written " \
+        "there (Not a directory): give a folder you can write, or leave REPORT_DIR out (allure-report/)" in ran.stderr, said
+    assert "quality gate: met" in said and not Path(f"{allure}.ran").exists(), said  # the gate ran, Allure did not
 
 
 def test_make_report_whose_lock_file_cannot_be_written_names_it_and_how_to_fix_it(tmp_path: Path) -> None:
