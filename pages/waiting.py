@@ -126,16 +126,21 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     if (hung := stopped_answering(page)) is not None:
         return hung
     words, cause = _screen(page)
-    if cause is None and (failed := network_failure(page)) is not None:
-        return words + meanwhile(page, failed), failed
-    # A page none of the page objects knows (said by its address) whose own host left the parts it is drawn with
-    # unanswered: that host stopped answering after its document came (the document is not the page's answer yet).
-    if cause is None and words.startswith(url_without_query(page.url)) and (stalled := stalled_parts(page)) is not None:
-        return words + stalled[0], stalled[1]
-    # Any page, known or not: the page's own request to B2C (its profile page's POST) is what it waits for to move on.
-    if cause is None and (held := b2c_request_unanswered(page)) is not None:
-        return words + held[0], held[1]
+    if cause is None and (network := network_meanwhile(page, words)) is not None:
+        return words + network[0], network[1]
     return words, cause
+
+
+def network_meanwhile(page: Page, words: str) -> tuple[str, Cause] | None:
+    """What the network did to the page the browser shows (``words``: ``_screen``'s), in the words a message adds, and its
+    cause: the journey's requests failed (``network_failure``); a page none of the page objects knows whose own host left
+    the parts it is drawn with unanswered (``stalled_parts``: that host stopped answering after its document came); any
+    page whose own request to B2C (its profile page's POST) went unanswered (``b2c_request_unanswered``); else None."""
+    if (failed := network_failure(page)) is not None:
+        return meanwhile(page, failed), failed
+    if words.startswith(url_without_query(page.url)) and (stalled := stalled_parts(page)) is not None:
+        return stalled
+    return b2c_request_unanswered(page)
 
 
 # How long a part of a page (its scripts, stylesheets, fonts, images) from the page's own host may go unanswered before

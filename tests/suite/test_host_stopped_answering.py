@@ -91,6 +91,27 @@ def test_the_discovery_document_that_times_out_is_its_host_not_answering(error: 
         and f"{type(error).__name__}: timed out" in said, said
 
 
+@pytest.mark.timeout(60)
+def test_a_journey_stuck_on_a_page_whose_parts_never_come_says_what_it_waits_for_not_that_requests_failed(
+        page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journey's own wait (here for B2C's profile page) that ends on a page none of the page objects knows, whose script
+    its host never answered: the message says which part it still waits for. It added "meanwhile its requests failed: ...
+    stopped answering", though nothing had failed."""
+    from tests.journeys_in_process import journey_on
+
+    monkeypatch.setattr(waiting, "STALLED_PART_MS", 300)
+    journey = journey_on(page)
+    page.route(f"{B2C}/maintenance", lambda route: route.fulfill(body=UNBUILT, content_type="text/html"))
+    page.route(f"{B2C}/static/**", lambda route: None)  # the page's script: taken, never answered
+    page.goto(f"{B2C}/maintenance", wait_until="commit")
+    with pytest.raises(JourneyFailure) as failure:
+        journey.reach_profile_page(timeout=1_000)
+    said = str(failure.value)
+    assert failure.value.cause == host_stopped_answering("b2c.test"), failure.value.cause
+    assert re.search(r"; still waiting for https://b2c\.test/static/unified\.js \(\d+ s without an answer\)$", said), said
+    assert "meanwhile its requests failed" not in said, said
+
+
 @pytest.mark.browser
 @pytest.mark.timeout(60)
 def test_a_navigation_and_a_page_whose_parts_never_come_are_the_same_line_as_the_suites_requests(
