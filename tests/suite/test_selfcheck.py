@@ -199,7 +199,9 @@ def test_sigterm_to_the_self_check_alone_stops_the_fault_being_checked_and_begin
              "    while not (folder / 'release').exists(): time.sleep(0.02)\n"
              "    sys.exit(2)\n"
              "signal.signal(signal.SIGTERM, told)\n"
-             "(folder / f'began-{len(list(folder.glob(\"began-*\")))}').write_text(str(os.getpgid(0)))\n"
+             # Written whole, then named: a SIGTERM the test sends as soon as it sees the name cannot cut the writing short.
+             "(folder / 'pgid').write_text(str(os.getpgid(0)))\n"
+             "(folder / 'pgid').rename(folder / f'began-{len(list(folder.glob(\"began-*\")))}')\n"
              "time.sleep(60)\n")
     script = tmp_path / "selfcheck_stopped.py"
     # A child not told would be waited for that long: the test's own deadline below fails first.
