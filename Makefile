@@ -119,6 +119,10 @@ NO_JOURNEY_RAN = [ $$status -ne 0 ] || ls "$(RESULTS_DIR)"/*-result.json >/dev/n
 RESULTS_FREE = { test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.results_lock "$(RESULTS_DIR)" $(RUN_EVIDENCE); } \
 	|| { echo "$(or $(REFUSED),$@): not started: another run is writing $(RESULTS_DIR)/$(if $(RUN_EVIDENCE), or $(EVIDENCE_DIR)/)" >&2; exit 2; };
 e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
+# FAULTS is make selfcheck's (the faults whose catching it checks): make e2e FAULTS=wrong-audience ran the journeys
+# against a stack without it, green, where a stack with it was meant. The journeys' own setting is E2E_STACK_FAULTS.
+# (No comma in the message: it is an argument of $(if).)
+FAULTS_UNREAD = $(if $(and $(FAULTS),$(if $(E2E_STACK_FAULTS),,unread)),echo "$@: not started: FAULTS is make selfcheck's setting and the journeys do not read it: E2E_STACK_FAULTS=\"$(strip $(FAULTS))\" make $@ runs them against a stack with those faults (README: Faults and the self-check)" >&2; exit 2;)
 # nightly-report's refusal is its render's (as REPORT_HELD's is): its message and gate still run.
 nightly-report: REFUSED = report
 # A results or report folder that cannot be made or written (REPORT_DIR=/proc/x): refused before the journeys, which ran
@@ -136,7 +140,7 @@ FOLDERS_USABLE = $(call FOLDER_USABLE,RESULTS_DIR,$(RESULTS_DIR),the results fol
 # first: pytest refuses a mistyped option (E2E_ARGS, PYTEST_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
 # and the quality gate would take them for this run's.
 e2e: setup
-	$(DRY_RUN_STOP) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; \
+	$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS) $(PYTEST_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
@@ -218,7 +222,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	$(DRY_RUN_STOP) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
+	$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
 	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); status=$$?; \
 	$(NO_JOURNEY_RAN); \
@@ -226,6 +230,7 @@ smoke: setup
 
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
 shard: setup
+	@$(FAULTS_UNREAD) :
 	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path "$(DURATIONS)" \
 		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"

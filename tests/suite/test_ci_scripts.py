@@ -756,6 +756,34 @@ def test_a_folder_the_run_cannot_make_is_refused_before_its_journeys_in_one_line
                     f"give a folder you can write, or leave {setting} out ({default}/)"], done.stderr
 
 
+@pytest.mark.parametrize("given", ["command line", "environment"])
+@pytest.mark.parametrize("target", ["e2e", "smoke", "shard"])
+def test_make_selfchecks_faults_given_to_a_journey_run_are_refused_naming_the_journeys_setting(tmp_path: Path, target: str,
+                                                                                                given: str) -> None:
+    """make e2e FAULTS=wrong-audience ran the journeys against a stack without the fault and passed: FAULTS is make
+    selfcheck's. The run is refused before it starts, with the setting that does it (PYTEST stands in for pytest)."""
+    ran = tmp_path / "ran"
+    faults = "wrong-audience  expired-token"
+    settings = [f"PYTEST=touch {ran} && :", f"RESULTS_DIR={tmp_path / 'results'}", f"REPORT_DIR={tmp_path / 'report'}",
+                f"JUNIT={tmp_path / 'junit.xml'}", f"EVIDENCE_DIR={tmp_path / 'evidence'}"]
+    env = suite_env()
+    if given == "environment":
+        env["FAULTS"] = faults
+    else:
+        settings.append(f"FAULTS={faults}")
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, *settings], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env=env)
+    said = [line for line in done.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+    assert done.returncode == 2 and not ran.exists(), done.stdout + done.stderr
+    assert said == [f"{target}: not started: FAULTS is make selfcheck's setting and the journeys do not read it: "
+                    f'E2E_STACK_FAULTS="wrong-audience expired-token" make {target} runs them against a stack with those faults '
+                    "(README: Faults and the self-check)"], done.stderr
+    # Given the journeys' own setting as well, the run goes ahead (with it)
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, *settings, "E2E_STACK_FAULTS=wrong-audience"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert ran.exists() and "not started" not in done.stderr, done.stdout + done.stderr
+
+
 @pytest.mark.parametrize(("target", "mistyped"), [("e2e", "E2E_ARGS=--tracing retain-on-faillure"), ("smoke", "WORKERS=two"),
                                                  ("smoke", "PYTEST_ARGS=--tracing retain-on-faillure")])
 def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Path, target: str, mistyped: str) -> None:
