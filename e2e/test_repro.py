@@ -30,6 +30,8 @@ from fixtures.repro import Evidence, ReproRequest, trace_frames, versions
 from fixtures.settings import Settings
 from fixtures.tokens import require_contract, unverified_claims
 from pages import RedirectResult, keep_answer_off_screen
+from pages.b2c_self_asserted import B2CSelfAssertedPage
+from pages.b2c_unified import B2CSignUpOrSignInPage
 from pages.waiting import url_without_fragment
 from repro.outcomes import SILENT_PHONE_WAIT, WAITING_STEP, silent_phone_wait_line
 
@@ -107,10 +109,11 @@ def a_returning_user(browser: Browser, browser_context_args: dict[str, Any], b2c
     return number
 
 
-def note_correlation_id(journey: Journey, evidence: Evidence) -> None:
-    """The correlation ID in B2C's sign-in page's source, best effort: reading it must not end the reported journey."""
+def note_correlation_id(journey: Journey, evidence: Evidence, on: B2CSignUpOrSignInPage | B2CSelfAssertedPage | None = None) -> None:
+    """The correlation ID in the source of B2C's page ``on`` (its sign-in page unless said), best effort: reading it must
+    not end the reported journey."""
     try:
-        correlation = journey.unified.correlation_id()
+        correlation = (on or journey.unified).correlation_id()
     except PlaywrightError:
         return
     if correlation and correlation not in evidence.facts.setdefault("correlation_ids", []):
@@ -213,6 +216,7 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
         if repro.journey == "sign-up":
             journey.reach_profile_page()
             evidence.step("B2C profile page", page=journey.page)
+            note_correlation_id(journey, evidence, journey.profile)  # B2C's only page where domain_hint skips its sign-in page
             journey.profile.continue_()
     else:
         if outcome.phone != "robot":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from pages import waiting
+from pages.b2c_unified import source_correlation_id
 from pages.steps import step
 
 
@@ -42,6 +43,11 @@ class B2CSelfAssertedPage:
 
     def is_shown(self) -> bool:
         return self.root.count() > 0
+
+    def correlation_id(self) -> str | None:
+        """The correlation ID in the page's source, as on the sign-in page: a sign-up sent straight to Mobile ID
+        (``domain_hint``) shows B2C no other page."""
+        return source_correlation_id(self.page)
 
     def display_name(self) -> str:
         return self.display_name_input.input_value()

@@ -123,11 +123,14 @@ class B2CSignUpOrSignInPage:
         return self.html.get_attribute("lang")
 
     def correlation_id(self) -> str | None:
-        """The correlation ID in the comment B2C's page source starts with (B2C's logs find the sign-in by it); None when
-        no comment has one. The comment is confirmed, its wording is not (mocks/b2c/README.md, Decisions)."""
-        comments = self.page.evaluate(SOURCE_COMMENTS_JS)
-        match = CORRELATION_ID.search(comments)
-        return match.group(1) if match else None
+        return source_correlation_id(self.page)
+
+
+def source_correlation_id(page: Page) -> str | None:
+    """The correlation ID in the comment a B2C page's source starts with (B2C's logs find the sign-in by it); None when
+    no comment has one. The comment is confirmed, its wording is not (mocks/b2c/README.md, Decisions)."""
+    match = CORRELATION_ID.search(page.evaluate(SOURCE_COMMENTS_JS))
+    return match.group(1) if match else None
 
 
 # The page's comments, in order: B2C writes its correlation ID in one at the top of the source.

@@ -100,7 +100,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
     p.add_argument("--slowmo", type=int, default=0, metavar="MS", help=f"slow every browser action down by MS milliseconds, at most {MAX_SLOWMO_MS} (the "
                    f"journey's time limit, {JOURNEY_LIMIT_S} s, grows by {SLOWED_ACTIONS} x MS)")
-    p.add_argument("--out", default="repro-results", type=non_empty("--out", "a folder"), help="folder for the bundle, made if missing (default repro-results/)")
+    p.add_argument("--out", default="repro-results", type=non_empty("--out", "a folder"),
+                   help="folder for the bundle, made if missing (default repro-results/; beside --from-har, with --run only)")
     p.add_argument("--from-har", metavar="FILE", type=non_empty("--from-har", "the HAR file"),
                    help="read a HAR of a failed sign-in and print what it shows and the repro command (with --run, "
                         "--headed and --slowmo apply to its run, --browser in place of the HAR's browser engine; what the HAR's "
@@ -193,7 +194,8 @@ def check_device(device: str) -> str:
     if device not in names and (same := [n for n in names if n.lower() == " ".join(device.split()).lower()]):
         return same[0]
     if device not in names:
-        close = [n for n in names if device.lower() in n.lower()][:8]
+        squashed = "".join(device.split()).lower()  # Pixel7, iphone15: as typed without the name's space
+        close = [n for n in names if squashed in "".join(n.split()).lower()][:8]
         hint = f"; did you mean: {', '.join(close)}" if close else "; e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"
         raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
     return device
@@ -349,8 +351,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
         args.device = check_device(args.device)
     run_env, settings = suite_env(args, env)
     check_browser(browser_of(args), settings, headless=not args.headed)
-    out, out_is_new = bundle_folder(args.out)
-    made_out = out if out_is_new else None
+    out, made_out = bundle_folder(args.out)
     remove_dead_work(out)
     # A folder of its own even for runs started in the same second (a CI matrix into one --out), and a bundle named after it.
     work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-", dir=out))
@@ -392,10 +393,12 @@ def remove_dead_work(out: Path) -> None:
         say(f"repro: removed what {len(dead)} repro run(s) killed outright left in {out}: {', '.join(folder.name for folder in dead)}")
 
 
-def bundle_folder(out: str) -> tuple[Path, bool]:
-    """(``--out`` as a folder the bundle can be written to, whether it was made now); UsageError if it cannot be one."""
+def bundle_folder(out: str) -> tuple[Path, Path | None]:
+    """(``--out`` as a folder the bundle can be written to, the outermost folder made for it now or None); UsageError if
+    it cannot be one."""
     path = Path(out).resolve()
-    made = not path.exists()
+    # A missing parent is made too (--out bundles/2026/bug-123): the outermost, so a run that leaves no bundle takes all.
+    made = next((folder for folder in (*reversed(path.parents), path) if not folder.exists()), None)
     if why := unwritable(path):
         raise UsageError(f"--out {out}: not a writable folder ({why})")
     return path, made
@@ -403,8 +406,9 @@ def bundle_folder(out: str) -> tuple[Path, bool]:
 
 def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None,
               reported: Mapping[str, Any] | None = None, held: Sequence[BinaryIO] = ()) -> int:
-    """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the --out folder this run made, removed if left
-    empty; ``held``: the locks of ``work`` and of the run's temp folder (fixtures/alive.py), which the journey's pytest holds too."""
+    """Run the journey in ``work`` and bundle it to ``target``; ``made_out``: the outermost folder this run made for --out,
+    removed (with those in it down to --out) if left empty; ``held``: the locks of ``work`` and of the run's temp folder
+    (fixtures/alive.py), which the journey's pytest holds too."""
     from fixtures.redaction import Redaction
     from repro.bundle import LeakError
     from repro.report import assemble
@@ -508,11 +512,18 @@ def ctrl_c_ignored() -> contextlib.AbstractContextManager[None]:
 
 
 def remove_work(work: Path, made_out: Path | None = None) -> None:
-    """Remove the run's work folder (it can hold the unredacted trace and HAR), and ``made_out`` if that is now empty."""
+    """Remove the run's work folder (it can hold the unredacted trace and HAR), and the folders from its --out up to
+    ``made_out`` (the outermost one this run made) that are now empty."""
     shutil.rmtree(work, ignore_errors=True)
-    if made_out is not None:
-        with contextlib.suppress(OSError):
-            made_out.rmdir()  # only if empty: the bundles of earlier runs stay
+    if made_out is None:
+        return
+    for folder in (work.parent, *work.parent.parents):
+        if folder != made_out and made_out not in folder.parents:
+            break  # not one this run made
+        try:
+            folder.rmdir()  # only if empty: the bundles of earlier runs, another run's, stay
+        except OSError:
+            break
 
 
 def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[str]) -> int:
@@ -527,6 +538,9 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     # --journey only where the HAR cannot tell a first sign-in from a returning user's (read below, once the HAR is read)
     if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS, "journey")]:
         refuse_read_from_har(read_from_har)
+    if "out" in typed and not args.run:  # the reading alone writes no bundle: --out was dropped without a word, exit 0
+        raise UsageError(f"--out {args.out}: --from-har alone only prints what the HAR shows and the repro command, so no bundle "
+                         "is written; add --run to run it and write its bundle there, or leave --out out")
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
         raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")

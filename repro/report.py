@@ -10,6 +10,7 @@ from typing import Any
 
 from fixtures.commands import python
 from fixtures.redaction import Redaction
+from mocks.common.languages import primary_language
 from mocks.faults import Fault
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
@@ -95,6 +96,16 @@ def the_wait(facts: dict[str, Any]) -> list[str]:
         seconds = steps[at + 1]["at_s"] - steps[at]["at_s"]
         return [] if seconds < LONG_WAIT_S else [f"The browser stayed {seconds:.0f} s on Mobile ID's waiting page (\"check your phone\"), until: {steps[at + 1]['step']}."]
     return ["The browser was still on Mobile ID's waiting page (\"check your phone\") when the journey ended."]
+
+
+def the_language(facts: dict[str, Any], settings: Any) -> list[str]:
+    """B2C's page in a language ``ui_locales`` did not ask for: "the page is in English" is what a reporter says, and the
+    run still ends as the suite expects (repro.json alone had it)."""
+    asked, shown = (settings.ui_locales or "").split(), facts.get("b2c_page_language")
+    if not asked or not shown or primary_language(shown) in {primary_language(tag) for tag in asked}:
+        return []
+    return [f"B2C's page was in {shown}, not in a language ui_locales asked for ({' '.join(asked)}): B2C shows the policy's "
+            "default language where the policy does not offer the one asked, or where language customization is off."]
 
 
 def the_stack(settings: Any) -> list[str]:
@@ -225,7 +236,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     notes += phone_notes(facts, settings, folder)
     if NUMBER_LEFT_OUT in replay:
         notes.append(f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying.")
-    story = "\n".join([what_happened(facts), *the_wait(facts), *the_stack(settings)])
+    story = "\n".join([what_happened(facts), *the_wait(facts), *the_language(facts, settings), *the_stack(settings)])
     claims = facts.pop("claims", None)
     if claims is not None:
         write_text(folder / "claims.json", json.dumps(claims, indent=2), redaction)

@@ -433,6 +433,25 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     assert "the journey did not run, so nothing was reproduced and no bundle was written: SKIPPED [1]" in capsys.readouterr().err
 
 
+def test_a_journey_that_did_not_run_leaves_no_folder_it_made_for_a_nested_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--out bundles/2026/bug-123`, none of them there: a run that wrote no bundle removed bug-123 and left bundles/2026
+    behind, folders nobody asked for; one there before (with an earlier bundle) stays."""
+    from repro import cli
+
+    a = args()
+    _, settings = suite_env(a, NO_DOTENV)
+    (tmp_path / "bundles").mkdir()
+    (tmp_path / "bundles" / "earlier.zip").write_bytes(b"")
+    out, made = cli.bundle_folder(str(tmp_path / "bundles" / "2026" / "bug-123"))
+    work = out / "repro-x"
+    (work / "evidence").mkdir(parents=True)
+    monkeypatch.setattr(cli, "run_pytest", lambda *given, **named: (0, ["SKIPPED [1] e2e/test_repro.py: firefox is not installed"]))
+    assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", made) == cli.EXIT_NOT_RUN
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["bundles", "earlier.zip"]
+    assert "no bundle was written" in capsys.readouterr().err
+
+
 def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """Status 4 keeps the unredacted files for the reader to look at: the next repro into the same --out leaves them (only a
@@ -578,6 +597,9 @@ def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones() -> 
     assert check_device("iPhone 15") == "iPhone 15"
     with pytest.raises(UsageError, match="'Pixel' is not a Playwright device; did you mean: Pixel 2, "):
         check_device("Pixel")
+    # Written without the name's space, as people type it: the close ones, not only the README's examples.
+    with pytest.raises(UsageError, match="'iphone15' is not a Playwright device; did you mean: iPhone 15, "):
+        check_device("iphone15")
 
 
 @pytest.mark.parametrize(("causes", "status"), [

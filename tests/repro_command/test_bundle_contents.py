@@ -308,3 +308,14 @@ def test_a_journey_stopped_at_the_repros_time_limit_says_so_not_the_network() ->
     assert "The journey reached the repro's time limit: Failed: Timeout (>300.0s)" in said and "network" not in said, said
     assert "the network" in what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": "net::ERR_CONNECTION_REFUSED"})
     assert (journey_limit(parser().parse_args([])), journey_limit(parser().parse_args(["--slowmo", "45000"]))) == (300, 4800)
+
+
+@pytest.mark.parametrize(("asked", "shown", "said"), [("es", "en", True), ("de-CH", "de", False), ("es de", "de", False), ("", "en", False)],
+                         ids=["a language the policy lacks", "the language asked", "one of those asked", "none asked"])
+def test_a_b2c_page_in_a_language_ui_locales_did_not_ask_for_is_said(tmp_path: Path, asked: str, shown: str, said: bool) -> None:
+    """`--language es` on a policy without Spanish: B2C showed English and the run ended "as the suite expects", the
+    page's language only in repro.json, where the reporter's words are "the page is in English"."""
+    facts = {"journey": "sign-in", "policy": "B2C_1A_signup_signin", "outcome": "approve", "result": "passed", "b2c_page_language": shown}
+    bundle, summary = bundle_of(work_folder(tmp_path, facts), build_settings({"E2E_UI_LOCALES": asked}, LOCAL_STACK))
+    line = f"B2C's page was in {shown}, not in a language ui_locales asked for ({asked}): B2C shows the policy's default language"
+    assert (line in summary) is said and (line in bundle.read("README.txt").decode()) is said, summary

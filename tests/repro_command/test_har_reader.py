@@ -211,6 +211,29 @@ def test_the_hars_own_credentials_are_redacted_in_what_the_reader_prints(
     assert "B2C said          quoting <redacted>" in out and cookie not in out, out
 
 
+def test_an_apps_authorization_header_and_api_key_in_the_har_are_redacted_in_what_the_reader_prints(
+        recorded_hars: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A reporter's HAR also holds the app's API calls after the sign-in, with an opaque bearer token (no JWT pattern
+    spots it) and an API key: they are the HAR's credentials as its cookies are, so a fact quoting them (made so here)
+    reached the terminal, and with --run the bundle's README.txt, whole."""
+    from repro import har as har_module
+
+    bearer, key = "opaqueAT-9f8e7d6c5b4a3210", "k3y-0123456789abcdef"
+    har = json.loads(recorded_hars["user-cancel"].read_text())
+    har["log"]["entries"].append({"startedDateTime": "2026-11-29T17:41:00.000Z", "time": 12, "request": {
+        "method": "GET", "url": "https://api.fabrikam.example/me", "cookies": [],
+        "headers": [{"name": "Authorization", "value": f"Bearer {bearer}"}, {"name": "x-api-key", "value": key}]},
+        "response": {"status": 200, "headers": [], "cookies": [], "content": {"text": "{}", "mimeType": "application/json"}}})
+    reported = tmp_path / "reported.har"
+    reported.write_text(json.dumps(har))
+    described = har_module.describe
+    monkeypatch.setattr(har_module, "describe", lambda found, local, browser=None: [*described(found, local, browser),
+                                                                                   f"B2C said          quoting Bearer {bearer} and {key}"])
+    assert main(["--from-har", str(reported)]) == 0
+    out = capsys.readouterr().out
+    assert "B2C said          quoting Bearer <redacted> and <redacted>" in out and bearer not in out and key not in out, out
+
+
 @pytest.mark.parametrize("flag", ["--out", "--from-har"])
 def test_a_value_of_blanks_alone_is_refused_as_an_empty_one(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
     """A value of spaces ("$OUT " quoted with nothing in it) names no folder and no file: refused as empty, not made a
@@ -326,3 +349,14 @@ def test_a_persons_number_quoted_in_mobile_ids_error_is_masked_in_what_a_tenant_
     assert main(["--from-har", str(tmp_path / "user.har")]) == 0
     out = capsys.readouterr().out
     assert "mid_auth_3060" in out and "123 45 67" not in out, out
+
+
+def test_an_out_beside_a_har_read_without_run_is_refused_as_no_bundle_is_written(
+        recorded_hars: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--from-har user.har --out bundles/` printed the reading and exited 0, no bundle written and --out dropped without a
+    word: the person waiting for a bundle to attach found none."""
+    out = tmp_path / "bundles"
+    assert main(["--from-har", str(recorded_hars["user-cancel"]), "--out", str(out)]) == 2
+    said = capsys.readouterr()
+    assert "no bundle is written; add --run" in said.err and "repro command:" not in said.out, said
+    assert not out.exists()

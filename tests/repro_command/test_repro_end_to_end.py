@@ -150,6 +150,17 @@ def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path, capsy
     assert "--journey sign-up" in read and "--device 'Pixel 7'" in read
 
 
+def test_a_sign_up_sent_straight_to_mobile_id_keeps_the_correlation_id_of_b2cs_profile_page(tmp_path: Path) -> None:
+    """`--journey sign-up --domain-hint mobileid.ch`: B2C skips its sign-in page, the only page the correlation ID was
+    read from, so the bundle said there was none, though its profile page's source starts with one (B2C's logs find the
+    sign-up by it)."""
+    status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--domain-hint", "mobileid.ch")
+    facts = json.loads(bundle.read("repro.json"))
+    assert status == 0 and not any("b2c-sign-in-page" in shot["file"] for shot in facts["screenshots"]), out
+    assert len(facts["correlation_ids"]) == 1 and GUID.fullmatch(facts["correlation_ids"][0]), facts
+    assert f"B2C correlation IDs: {facts['correlation_ids'][0]}" in bundle.read("README.txt").decode()
+
+
 @pytest.mark.parametrize(("fault", "said"), [("wrong-audience", f"ID token aud is {OTHER_AUDIENCE!r}"),
                                            # The app's token contract as the suite's journeys hold it: it "passed every check".
                                            ("name-claim-missing", "ID token has no name claim, which the app's token contract needs")])

@@ -73,6 +73,15 @@ def test_a_cookie_set_by_a_set_cookie_header_alone_is_a_credential_whatever_its_
     assert Redaction().text("the session Zq81mKx0PwLs4711 in a trace's snapshot", found) == "the session <redacted> in a trace's snapshot"
 
 
+def test_an_authorization_headers_credential_and_a_key_sent_by_name_are_credentials() -> None:
+    """An app's API call in a reporter's HAR: Authorization's credential (an opaque bearer token, no JWT), not its scheme's
+    word, and a key in a header named as one; an ordinary header (a language) is no credential."""
+    called = {"request": {"url": "https://api.fabrikam.example/me", "headers": [
+        {"name": "Authorization", "value": "Bearer opaqueAT-9f8e7d6c5b4a3210"}, {"name": "Ocp-Apim-Subscription-Key", "value": "0123456789abcdef"},
+        {"name": "Accept-Language", "value": "de-CH,de;q=0.9"}]}}
+    assert credentials_in([called]) == {"opaqueAT-9f8e7d6c5b4a3210", "0123456789abcdef"}
+
+
 def test_a_browser_servers_path_segment_of_sixteen_letters_reads_as_a_key_and_a_shorter_word_does_not() -> None:
     """A hosted browser service's key in its path (wss://host/acct/<key>) may be letters alone: 16 characters or more is
     a key; a word such as playwright, and a shorter segment of letters alone, stay (redacting them would blank them everywhere)."""
