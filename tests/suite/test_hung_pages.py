@@ -28,8 +28,12 @@ from pages import waiting
 from tests.suite_run import ROOT, allure_results, labels, pytest_e2e, tail
 
 APP = "https://app.test"
-# Its load never ends: the script runs as the page is parsed, after the navigation committed.
-LOOPING = "<!doctype html><title>busy</title><p>working</p><script>while (true) {}</script>"
+# Its load never ends: the script runs as the page is parsed, after the navigation committed, and never yields: it waits
+# on a synchronous request to HELD, which nothing answers. A `while (true) {}` holds the page alike for Playwright, and
+# spends a core as long as the test runs (this file's tests 31 CPU-s with it, 9 with the request, in the same 67 s).
+HELD = "https://held.test/"
+NEVER_YIELDS = f"<script>var held = new XMLHttpRequest(); held.open('GET', '{HELD}', false); held.send();</script>"
+BUSY = f"<!doctype html><title>busy</title><p>working</p>{NEVER_YIELDS}"
 
 
 @pytest.fixture
@@ -37,9 +41,10 @@ def short_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(waiting, "ANSWER_MS", 500)  # half a second to answer a look here, not 5
 
 
-def loop_at(page: Page) -> None:
+def never_yielding_at(page: Page) -> None:
     """``page`` at a document whose script never yields (a code in its query, as B2C's pages may have)."""
-    page.route(f"{APP}/**", lambda route: route.fulfill(body=LOOPING, content_type="text/html"))
+    page.route(f"{HELD}**", lambda route: None)
+    page.route(f"{APP}/**", lambda route: route.fulfill(body=BUSY, content_type="text/html"))
     page.goto(f"{APP}/busy?code=query-code-123456", wait_until="commit")
 
 
@@ -56,7 +61,7 @@ def wait_for_an_answer_at(page: Page) -> None:
 @pytest.mark.timeout(60)
 def test_a_page_whose_script_never_yields_is_named_by_its_address_not_waited_for(page: Page, short_answers: None) -> None:
     waiting.watch_network(page)
-    loop_at(page)
+    never_yielding_at(page)
     started = time.monotonic()
     shows, cause = waiting.what_the_browser_shows(page)
     assert time.monotonic() - started < 10
@@ -148,7 +153,7 @@ def test_the_evidence_of_a_page_that_does_not_answer_is_its_address_and_the_othe
     page.set_content("<p>the test's own browser</p>")
     other = browser.new_context()
     try:
-        loop_at(other.new_page())
+        never_yielding_at(other.new_page())
         attached: dict[str, Any] = {}
         monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
         monkeypatch.setattr(reporting, "EVIDENCE_MS", 30_000)  # a screenshot of the hung page would take all of it, in vain
@@ -172,7 +177,7 @@ def test_a_journey_pytest_timeout_stopped_on_a_page_that_does_not_answer_fails_n
     item: Any = SimpleNamespace(funcargs={"browser": browser})
     page.set_content("<p>answers</p>")
     assert reporting.hung_page_failure(item, timed_out) is None  # every page answers: the runner's, as pytest-timeout says
-    loop_at(page)
+    never_yielding_at(page)
     assert reporting.hung_page_failure(item, pytest.fail.Exception("the journey's own words")) is None
     failure = reporting.hung_page_failure(item, timed_out)
     assert failure is not None and failure.cause == Cause(BROKEN_PROMISE, "the page at https://app.test/busy stopped answering")
@@ -191,22 +196,23 @@ def test_the_figures_in_the_docs_are_the_codes() -> None:
 
 # The journey's B2C: the user flow's authorize answers a page whose script never yields; the custom policy's is taken and
 # never answered. A page gets a second to answer a look here.
-HANGING_B2C = '''
+HANGING_B2C = f'''
 import pytest
 
 import pages.waiting
 
 pages.waiting.ANSWER_MS = 1_000
-LOOPING = "<!doctype html><title>B2C</title><p>signing in</p><script>while (true) {}</script>"
+NEVER_YIELDING = "<!doctype html><title>B2C</title><p>signing in</p>{NEVER_YIELDS}"
 
 
 def hang(route):
     if "/b2c_1a_" not in route.request.url.lower():
-        route.fulfill(body=LOOPING, content_type="text/html")
+        route.fulfill(body=NEVER_YIELDING, content_type="text/html")
 
 
 @pytest.fixture(autouse=True)
 def b2c_hangs(context):
+    context.route("{HELD}**", lambda route: None)
     context.route("**/oauth2/v2.0/authorize?*", hang)
 '''
 AUTHORIZE = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/{policy}/oauth2/v2.0/authorize"
@@ -262,7 +268,7 @@ def test_a_journeys_wait_on_a_page_whose_script_never_yields_ends_naming_it(page
     from tests.journeys_in_process import journey_on
 
     journey = journey_on(page)
-    loop_at(page)
+    never_yielding_at(page)
     started = time.monotonic()
     with pytest.raises(JourneyFailure) as failure:
         journey.reach_profile_page(timeout=2_000)
@@ -275,7 +281,7 @@ def test_a_wait_across_pages_stops_at_a_page_whose_script_never_yields(page: Pag
     """The waits that follow documents (B2C's redirect to the app, Mobile ID's answer to B2C) look at each one in its own
     world once it loaded or ``LOAD_FIRST_MS`` passed: at a page that never yields that look would wait for ever, past the
     wait's own end; the wait stops there, and its caller names the page (``stopped_answering``)."""
-    loop_at(page)
+    never_yielding_at(page)
     started = time.monotonic()
     assert not waiting.follow_navigations(page, lambda url: False, "#decodedToken", timeout=20_000)
     assert time.monotonic() - started < waiting.LOAD_FIRST_MS / 1000 + 5, "stopped at the page, not at the wait's end"
@@ -286,7 +292,7 @@ def test_a_navigation_answered_without_a_document_is_no_navigation_still_waited_
     """A navigation the server answered (a 204, a download) brings no document: the page that then does not answer is its
     own script's doing, not a way to a server that never answered."""
     waiting.watch_network(page)
-    loop_at(page)
+    never_yielding_at(page)
     page.route("https://b2c.test/**", lambda route: route.fulfill(status=204))
     with pytest.raises(PlaywrightError):
         page.goto("https://b2c.test/nothing", wait_until="commit", timeout=3_000)  # answered, nothing to commit
