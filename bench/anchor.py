@@ -28,7 +28,6 @@ OP_HOST, RP_HOST = "op.anchor.test", "rp.anchor.test"
 ISSUER, RP = f"https://{OP_HOST}", f"https://{RP_HOST}"
 CLIENT_ID = "bench"
 READY = "anchor-listening:"
-START_TIMEOUT = 30.0
 
 
 def node_command(tls_dir: Path) -> list[str]:

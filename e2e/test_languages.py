@@ -10,7 +10,6 @@ from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings, is_custom_policy
 from mocks.common.languages import primary_language
 
-LANGUAGES = ("en", "de", "fr", "it")
 SOCIAL_INTRO_EN = "Sign in with your social account"  # B2C's default social_intro string
 
 
@@ -24,9 +23,9 @@ def in_language(lang: str | None, language: str) -> bool:
 def _pages_follow_ui_locales(settings: Settings, policy: str) -> None:
     if is_custom_policy(policy):
         offered = texts.custom_policy_languages(policy)
-        if not offered.enabled or not set(LANGUAGES) <= set(offered.supported):
+        if not offered.enabled or not set(texts.LANGUAGES) <= set(offered.supported):
             pytest.skip(f"{policy}'s <Localization> offers {', '.join(offered.supported) if offered.enabled else 'no language choice'}, "
-                        f"not all of {', '.join(LANGUAGES)}: B2C keeps its pages in {offered.default}")
+                        f"not all of {', '.join(texts.LANGUAGES)}: B2C keeps its pages in {offered.default}")
     elif not settings.language_customization:
         pytest.skip(texts.NO_LANGUAGE_CUSTOMIZATION)
 
@@ -36,7 +35,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
     # its heading) is not public (docs/contracts.md). Against it, B2C passing ui_locales on is what is checked.
     mobile_id_pages = settings.mobileid_mode == "emulator"
     seen: dict[str, dict[str, str | None]] = {"B2C's sign-in page, its social intro": {}}
-    for language in LANGUAGES:
+    for language in texts.LANGUAGES:
         # Given an app that asks for this language
         # When the user opens the sign-in and picks Mobile ID
         journey.open(policy, ui_locales=language)
@@ -61,7 +60,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
     for site, shown in seen.items():
         # Found in no language: the page object's selector, not the translation (docs/contracts.md names what it reads)
         assert not shown or any(text is not None for text in shown.values()), f"{site}: not found on the page in any language"
-        assert not shown or len(set(shown.values())) == len(LANGUAGES), f"{site} is not translated, the same in two languages: {shown}"
+        assert not shown or len(set(shown.values())) == len(texts.LANGUAGES), f"{site} is not translated, the same in two languages: {shown}"
 
 
 def test_profile_page_follows_the_language(journey: Journey, mobile_id: MobileID, policy: str) -> None:

@@ -39,7 +39,7 @@ from mocks.b2c.settings import B2CSettings, default_apps
 from mocks.common import process_start
 from mocks.common import serve as common_serve
 from mocks.common.files import write_private
-from mocks.common.hosts import chromium_host_resolver_rules, is_loopback, url_host
+from mocks.common.hosts import is_loopback, url_host
 from mocks.common.tls import TLSFiles, ca_unloadable, issue_local_certificates, spki_hash
 from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
@@ -99,10 +99,6 @@ class StackInfo:
     apps: dict[str, Any] = field(default_factory=dict, repr=False)
     control: str = "on"  # Mobile ID's control API: on, on (token required), or off and why
     description: dict[str, Any] = field(default_factory=dict)  # the identities the suite learns (mocks/stack_description.py)
-
-    def chromium_args(self) -> list[str]:
-        return [f"--host-resolver-rules={chromium_host_resolver_rules(self.host_map)}",
-                f"--ignore-certificate-errors-spki-list={self.spki}"]
 
 
 # --- pieces ------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ from pages.steps import step
 
 class MobileIDLoginPage:
     NAME = "Mobile ID's number page"
+    # Its other screens in words, as messages name them wherever the browser is found on one (waiting._screen).
+    WAITING_NAME = "Mobile ID's waiting page"
+    CONSENT_NAME = "Mobile ID's consent page"
     SHOWN = "input[type=tel]:not(#api *)"  # not a phone field of B2C's own pages (phone sign-up), which live in #api
     # Our emulator's (docs/contracts.md): for saying which of Mobile ID's screens the browser is on.
     NUMBER_FORM = "form#mid-login"
@@ -108,7 +111,7 @@ class MobileIDLoginPage:
 
     def transaction_number(self, timeout: float = waiting.TIMEOUT_MS) -> str:
         """The waiting page's transaction number; a JourneyFailure when it does not come, at once at a dead end."""
-        waiting.wait_until_visible(self, self.transaction, timeout, "Mobile ID's waiting page (#transaction-number)")
+        waiting.wait_until_visible(self, self.transaction, timeout, f"{self.WAITING_NAME} (#transaction-number)")
         return self.transaction.inner_text().strip()
 
     @step("Wait for the phone to answer")
@@ -135,7 +138,7 @@ class MobileIDLoginPage:
         a failure saying where the browser is otherwise, as every page wait says it."""
         self.wait_for_approval(timeout)
         if not self.consent_requested():
-            raise waiting.not_shown(self, timeout, f"Mobile ID's consent page ({self.CONSENT_FORM})")
+            raise waiting.not_shown(self, timeout, f"{self.CONSENT_NAME} ({self.CONSENT_FORM})")
         return self
 
     def consent_requested(self) -> bool:

@@ -199,20 +199,20 @@ def answers(page: Page, timeout: float | None = None) -> bool:
     return True
 
 
-def stopped_answering(page: Page, timeout: float | None = None) -> tuple[str, Cause] | None:
+def stopped_answering(page: Page) -> tuple[str, Cause] | None:
     """None when the page answers a look (``answers``); else what the browser shows in words and the cause, from what
     Playwright knows without the page's renderer: the URL of the last document that came, and the navigation the
     browser still waits for (``NetworkWatch``). A navigation nobody answers is the way to its server, as Chromium's own
     ``net::ERR_TIMED_OUT`` would later say (infrastructure); a document that came and does not answer is the page's
     own script that never yields: its site's doing (a broken promise), which another attempt meets again."""
-    if answers(page, timeout):
+    if answers(page):
         return None
-    waited = f"{(ANSWER_MS if timeout is None else timeout) / 1000:g} s"
+    waited = f"{ANSWER_MS / 1000:g} s"
     shows = url_without_query(page.url)
     if (pending := unanswered_navigation(page)) is not None:
         return (f"{shows}, still waiting for {url_without_query(_WATCHES[page].navigating or '')} to answer its navigation "
                 f"(the page did not answer a look within {waited})", pending)
-    if answers(page, timeout):  # a second look: a renderer a loaded machine slowed answers late, one that never yields never
+    if answers(page):  # a second look: a renderer a loaded machine slowed answers late, one that never yields never
         return None
     unknown = "" if page in _WATCHES else ", or a navigation that never came"
     return (f"{shows}, which did not answer two looks of {waited} each (a script of the page that never yields{unknown})",
@@ -220,7 +220,8 @@ def stopped_answering(page: Page, timeout: float | None = None) -> tuple[str, Ca
 
 
 def _screen(page: Page) -> tuple[str, Cause | None]:
-    # Each screen by its page object's own selectors; imported here, as the page objects import this module.
+    # Each screen by its page object's own selectors and name; imported here, as the page objects import this module.
+    from pages.b2c_error import B2CErrorPage
     from pages.b2c_self_asserted import B2CSelfAssertedPage
     from pages.b2c_unified import B2CSignUpOrSignInPage
     from pages.mobileid_login import MobileIDLoginPage
@@ -244,7 +245,7 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
             detail = " ".join(error_root.locator(".error-page-detail").inner_text().split())
             match = AADB2C_CODE.search(detail)
             correlation = GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
-            words = f"B2C's error page ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
+            words = f"{B2CErrorPage.NAME} ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
             return words, b2c_error_code(match.group(0) if match else None, detail, redirected=False)
         if page.locator(B2C_MFA_PAGE_ROOT).count():
             return MFA_PAGE, Cause(TENANT_CONFIGURATION, MFA_CAUSE)
@@ -259,9 +260,9 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
         if page.locator(B2CSignUpOrSignInPage.ROOT).count():
             return B2CSignUpOrSignInPage.NAME, None
         if page.locator(MobileIDLoginPage.CONSENT_FORM).count():
-            return "Mobile ID's consent page", None
+            return MobileIDLoginPage.CONSENT_NAME, None
         if page.locator(MobileIDLoginPage.WAITING).count():
-            return "Mobile ID's page waiting for the phone", None
+            return MobileIDLoginPage.WAITING_NAME, None
         if page.locator(MobileIDLoginPage.ERROR).count():
             return f"Mobile ID's error page ({' '.join(page.locator(MobileIDLoginPage.ERROR).inner_text().split())!r})", None
         if page.locator(MobileIDLoginPage.NUMBER_FORM).count():

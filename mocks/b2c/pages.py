@@ -57,12 +57,12 @@ def _script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _page(template: str, *, lang: str, status: int = 200, html_lang: bool = True, build_delay: float = 0.0, **context: Any) -> HTMLResponse:
+def _page(template: str, *, lang: str, html_lang: bool = True, build_delay: float = 0.0, **context: Any) -> HTMLResponse:
     """``html_lang`` False: no ``<html lang>``, as B2C's Ocean Blue pages without language customization. ``build_delay``:
     seconds after load that static/b2c.js builds the page (``B2CSettings.page_build_delay``)."""
     html = _env().get_template(template).render(lang=lang, html_lang=lang if html_lang else None, t=strings(lang),
                                                 build_delay_ms=max(1, round(build_delay * 1000)) if build_delay else 0, **context)
-    return HTMLResponse(html, status_code=status, headers=NO_STORE)
+    return HTMLResponse(html, headers=NO_STORE)
 
 
 def _settings(settings: B2CSettings, transaction: JourneyTransaction, api: str) -> dict[str, Any]:

@@ -146,7 +146,6 @@ class OrchestrationStep:
     where: str  # "<file>: UserJourney[@Id='...']/OrchestrationStep[@Order='n']"
     preconditions: tuple[Precondition, ...] = ()
     exchanges: tuple[tuple[str, str], ...] = ()   # (ClaimsExchange Id, TechnicalProfileReferenceId)
-    selections: tuple[str, ...] = ()              # TargetClaimsExchangeIds, button order
     local_account_exchange: str | None = None     # ValidationClaimsExchangeId (the local-account form)
     issuer: str | None = None                     # SendClaims: CpimIssuerTechnicalProfileReferenceId
     content_definition: str | None = None         # ContentDefinitionReferenceId: the page a step shows (api.signuporsignin)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from starlette.datastructures import FormData
@@ -65,16 +65,6 @@ def single(
         raise ParameterError(name, "parameter must be text, not a file")
     if len(value) > max_length:
         raise ParameterError(name, f"parameter is longer than {max_length} characters")
-    return value
-
-
-def one_of(params: MultiValued, name: str, allowed: Iterable[str], *, default: str | None = None) -> str | None:
-    value = single(params, name)
-    if value is None:
-        return default
-    allowed = tuple(allowed)
-    if value not in allowed:
-        raise ParameterError(name, f"unsupported value {value!r} (expected one of {', '.join(allowed)})")
     return value
 
 

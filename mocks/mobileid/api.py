@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,7 +18,6 @@ from mocks.mobileid.oidc import TokenError
 from mocks.mobileid.runtime import Handlers
 from mocks.mobileid.settings import ClientSettings
 
-log = logging.getLogger("mocks.mobileid")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 TWO_METHODS = "Use one client authentication method, not two"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import httpx
@@ -206,7 +207,24 @@ def test_a_phone_that_never_answers_is_a_mobile_id_outcome_with_the_transaction(
     with pytest.raises(JourneyFailure) as failure:
         mobile.wait_for_approval(300)
     assert failure.value.cause == causes.Cause(causes.MOBILE_ID_OUTCOME, "no answer from the phone within 0.3 s")
-    assert "transaction K7Q2" in str(failure.value) and "Mobile ID's page waiting for the phone" in str(failure.value)
+    assert "transaction K7Q2" in str(failure.value) and MobileIDLoginPage.WAITING_NAME in str(failure.value)
+
+
+PROFILE = """<html><body><div id="api" data-name="SelfAsserted"><button id="continue">Continue</button></div></body></html>"""
+
+
+@pytest.mark.parametrize("screen, page_object", [(ERROR_PAGE, B2CErrorPage), (PROFILE, B2CSelfAssertedPage),
+                                                 (UNIFIED, B2CSignUpOrSignInPage)], ids=["error page", "profile page", "sign-in page"])
+def test_a_b2c_screen_is_named_by_its_page_object_wherever_the_browser_is_found_on_it(
+        page: Page, monkeypatch: pytest.MonkeyPatch, screen: str, page_object: type) -> None:
+    """The journey's words for where the browser is (where_am_i) and the waits' (what_the_browser_shows) are the page
+    object's name: renamed there, a report does not name one screen two ways."""
+    from tests.journeys_in_process import journey_on
+
+    monkeypatch.setattr(page_object, "NAME", "the screen as renamed")
+    page.set_content(screen)
+    said = {"where_am_i": journey_on(page).where_am_i(), "what_the_browser_shows": waiting.what_the_browser_shows(page)[0]}
+    assert all(words.startswith("the screen as renamed") for words in said.values()), said
 
 
 def test_no_redirect_names_the_redirect_uri_and_the_page_instead(page: Page) -> None:
@@ -316,6 +334,24 @@ WAITING_THEN_CONSENT = """<html><body><div id="mid-waiting"><p>Transaction: <str
 CONSENT = """<html><body><form id="mid-consent" method="post" action="https://contoso.b2clogin.com/authresp">
 <button type="submit" id="consent-accept" name="decision" value="accept">Accept</button>
 <button type="submit" id="consent-decline" name="decision" value="decline">Decline</button></form></body></html>"""
+
+
+@pytest.mark.parametrize("screen, wait", [(WAITING, lambda mobile: mobile.transaction_number(timeout=300)),
+                                          (CONSENT, lambda mobile: mobile.wait_for_consent(timeout=300))],
+                         ids=["waiting page", "consent page"])
+def test_a_mobile_id_screen_has_one_name_where_it_is_shown_and_where_it_was_expected(
+        page: Page, screen: str, wait: Callable[[MobileIDLoginPage], object]) -> None:
+    """A message naming the screen the browser is on and one naming the screen a wait expected use the same words: the
+    reader matches "expected X" against "the browser shows X" of another journey's report."""
+    page.route("https://m.mobileid.ch/**", lambda route: route.fulfill(body=screen, content_type="text/html"))
+    page.goto("https://m.mobileid.ch/oidc/screen")
+    shown, _ = waiting.what_the_browser_shows(page)
+    # Elsewhere (B2C's host: the phone's answer came, so the consent wait looks for its page and finds another)
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(body="<p>Something else</p>", content_type="text/html"))
+    page.goto("https://contoso.b2clogin.com/elsewhere")
+    with pytest.raises(JourneyFailure) as failure:
+        wait(MobileIDLoginPage(page, host="m.mobileid.ch"))
+    assert f"expected {shown} (" in str(failure.value), (shown, str(failure.value))
 
 
 def posts_to(page: Page, url: str, body: str) -> list[str]:

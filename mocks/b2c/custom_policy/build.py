@@ -195,9 +195,9 @@ def _steps(m: Merged, journey: JourneyDef) -> tuple[OrchestrationStep, ...]:
                           for ce in el.findall(f"{q('ClaimsExchanges')}/{q('ClaimsExchange')}"))
         sels = el.findall(f"{q('ClaimsProviderSelections')}/{q('ClaimsProviderSelection')}")
         local = next((s.get("ValidationClaimsExchangeId") for s in sels if s.get("ValidationClaimsExchangeId")), None)
-        targets = tuple(s.get("TargetClaimsExchangeId", "") for s in sels if s.get("TargetClaimsExchangeId"))
-        steps.append(OrchestrationStep(order, st.type, where, pres, exchanges, targets, local,
-                                       el.get("CpimIssuerTechnicalProfileReferenceId"), el.get("ContentDefinitionReferenceId")))
+        steps.append(OrchestrationStep(order, st.type, where, pres, exchanges, local_account_exchange=local,
+                                       issuer=el.get("CpimIssuerTechnicalProfileReferenceId"),
+                                       content_definition=el.get("ContentDefinitionReferenceId")))
     return tuple(steps)
 
 
