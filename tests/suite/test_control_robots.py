@@ -18,7 +18,8 @@ from fixtures.settings import Settings, build_settings
 BASE = "https://mid.example/control"
 SECRET = "s3cr3t-control-token"
 TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de", "B2C_POLICIES": "B2C_1_susi",
-          "MOBILEID_CONTROL_URL": BASE, "MOBILEID_CONTROL_TOKEN": SECRET}
+          "MOBILEID_CONTROL_URL": BASE, "MOBILEID_CONTROL_TOKEN": SECRET,
+          "MOBILEID_METADATA_URL": "https://mid.example/.well-known/openid-configuration"}  # the deployed emulator's, as its control API
 OFF = '{"error": "control_off", "error_description": "this emulator\'s control API is off: set MOBILEID_CONTROL_TOKEN"}'
 
 
@@ -215,6 +216,20 @@ def test_an_emulator_that_lists_no_numbers_passes_saying_what_the_journeys_then_
         assert phone.robot("busy") == "+41000092406"
     with pytest.raises(pytest.skip.Exception, match="set MOBILEID_ROBOTS"):
         phone.robot("user_cancel")
+
+
+def test_a_deployed_emulators_control_api_with_the_real_services_discovery_fails_its_row_naming_both_fixes() -> None:
+    """MOBILEID_MODE=emulator (the default) with a deployed emulator's control API, MOBILEID_METADATA_URL left unset: the
+    tenant is checked against the real Mobile ID. Federated with it, every journey's phone waited out its timeout, the
+    emulator approving numbers the tenant's sign-ins never reached; the row says so before any journey."""
+    row = preflight_row(build_settings({**TENANT, "MOBILEID_METADATA_URL": ""}), ANSWERS["robots"])
+    assert row.failed and row.cause == TENANT_CONFIGURATION and f"{BASE} is a deployed emulator's" in row.detail, row
+    assert "set MOBILEID_METADATA_URL to its discovery, https://mid.example/.well-known/openid-configuration" in row.fix, row
+    assert "set MOBILEID_MODE=real and MOBILEID_TEST_NUMBER, and unset MOBILEID_CONTROL_URL and MOBILEID_CONTROL_TOKEN" in row.fix, row
+    assert SECRET not in f"{row.detail} {row.fix}"
+    # The local stack's emulator stands in for the real service under its names: its control API is the real service's host's.
+    stand_in = build_settings({**TENANT, "MOBILEID_METADATA_URL": "", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control"})
+    assert preflight_row(stand_in, ANSWERS["robots"]).status == "ok"
 
 
 def test_the_token_never_shows_in_the_control_apis_repr() -> None:

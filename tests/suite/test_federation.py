@@ -144,7 +144,12 @@ def test_the_response_mode_setting_is_the_one_that_passes() -> None:
     assert "is 'form_post'; the set-up uses 'query' (MOBILEID_RESPONSE_MODE)" in found["response_mode"]
     assert "Item[@Key='response_mode'] = query" in found["response_mode"]
     user_flow = problems(request(), policy="B2C_1_signupsignin", MOBILEID_RESPONSE_MODE="Query")
-    assert 'identity provider\'s "Response mode" field' in user_flow["response_mode"] and user_flow["response_mode"].endswith("= query")
+    assert 'identity provider\'s "Response mode" field' in user_flow["response_mode"] and "= query" in user_flow["response_mode"]
+    # ... or the setting is what is wrong: the tenant keeps the seed's form_post, which unsetting it expects.
+    assert user_flow["response_mode"].endswith("= query, or, if 'form_post' is your set-up's, unset MOBILEID_RESPONSE_MODE (the seed's form_post)")
+    assert problems(request(response_mode="query"))["response_mode"].endswith(
+        "= form_post, or, if 'query' is your set-up's, set MOBILEID_RESPONSE_MODE=query")
+    assert "MOBILEID_RESPONSE_MODE=" not in problems(request(response_mode="fragment"))["response_mode"]  # no mode it could take
     assert problems(request(response_mode="query"), MOBILEID_RESPONSE_MODE="query") == {}
     assert problems(request(response_mode=None), MOBILEID_RESPONSE_MODE="query") == {}
 

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Playwright
 import fixtures.browser as browser_fixtures
 from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
 from fixtures.preflight import Preflight, Row, exit_message, fail, no_answer_cause, preflight, preflight_in, table
-from fixtures.settings import build_settings
+from fixtures.settings import SETTINGS, build_settings
 from fixtures.stack import Stack, tenant_settings
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common import net
@@ -129,6 +129,29 @@ def test_a_tenant_set_up_wrong_fails_that_row_alone_with_the_fix(stack: Stack, s
     bad = failed(run(stack, **setting))
     assert list(bad) == [row], {name: r.detail for name, r in bad.items()}
     assert detail and detail in bad[row].detail and fix and fix in bad[row].fix
+
+
+def test_a_user_flow_named_as_a_custom_policy_is_named_as_the_tenant_has_it(stack: Stack, run: Run) -> None:
+    """B2C_1A_signupsignin for the user flow B2C_1_signupsignin (and the other way): the fix names the policy the tenant has."""
+    bad = failed(run(stack, B2C_POLICIES="B2C_1A_signupsignin,B2C_1_signup_signin"))
+    assert bad["B2C_1A_signupsignin: discovery"].fix.startswith(
+        "name it B2C_1_signupsignin in B2C_POLICIES: the tenant has B2C_1_signupsignin, a user flow; or create B2C_1A_signupsignin")
+    assert bad["B2C_1_signup_signin: discovery"].fix.startswith(
+        "name it B2C_1A_signup_signin in B2C_POLICIES: the tenant has B2C_1A_signup_signin, a custom policy; or create")
+    # Listed as well, the other is no news: the fix is the plain one.
+    listed = failed(run(stack, B2C_POLICIES="B2C_1_signupsignin,B2C_1A_signupsignin"))["B2C_1A_signupsignin: discovery"]
+    assert listed.fix == "create B2C_1A_signupsignin in the tenant (upload the custom policy) or remove it from B2C_POLICIES", listed
+
+
+@pytest.mark.parametrize(("setting", "row"), [
+    ({"B2C_CLIENT_ID": WEBAPP1_CLIENT_ID}, "app: redirect URI registered"),
+    ({"B2C_CLIENT_ID": WEBAPP1_CLIENT_ID, "B2C_REDIRECT_URI": "https://app.contoso.test/signin-oidc"}, "app: implicit ID token"),
+], ids=["its redirect URIs", "its implicit flow"])
+def test_another_apps_client_id_is_named_as_a_fix_besides_changing_that_app(stack: Stack, setting: dict[str, str], row: str, run: Run) -> None:
+    """The production app's id as B2C_CLIENT_ID: jwt.ms added to it, or its implicit flow ticked, is not the fix to give alone."""
+    fix = failed(run(stack, **setting))[row].fix
+    assert fix.endswith(f"; if {WEBAPP1_CLIENT_ID} is not your test app (another app's id), set B2C_CLIENT_ID to the test app's "
+                        "Application (client) ID instead"), fix
 
 
 def test_an_unreachable_tenant(stack: Stack, run: Run) -> None:
@@ -571,6 +594,30 @@ def test_make_preflight_exits_1_when_a_row_failed_and_shows_no_secret(status: st
     assert "preflight of tenant fabrikam (fabrikam.b2clogin.com):" in out and token not in out and "Mobile ID control API" in out, out
 
 
+def test_make_preflight_refusing_the_settings_shows_no_secret_a_message_quotes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The control token pasted one line off, as B2C_POLICIES too: `make preflight` printed it whole where a journey run's
+    stop redacts it. From the environment or .env alike; as the tenant, which the run writes in lower case, it is refused."""
+    import fixtures.preflight as module
+    import fixtures.settings_plugin as plugin
+
+    token = "CtlTok-SECRET-5ee7a1b2c3d4e5f6"
+    (tmp_path / ".env").write_text(f"MOBILEID_CONTROL_TOKEN={token}\n")
+    monkeypatch.setattr(plugin, "ENV_FILE", tmp_path / ".env")
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**FABRIKAM, "B2C_POLICIES": token}.items():
+        monkeypatch.setenv(name, value)
+    assert module.main() == 1
+    out = capsys.readouterr().out
+    assert "B2C_POLICIES has '<redacted>'" in out and token not in out, out
+    monkeypatch.setenv("B2C_POLICIES", "B2C_1_susi")
+    monkeypatch.setenv("B2C_TENANT", token)  # a tenant name in form, which the preflight would name in its first line
+    assert module.main() == 1
+    out = capsys.readouterr().out
+    assert "B2C_TENANT has the value of MOBILEID_CONTROL_TOKEN, a secret" in out and token.lower() not in out.lower(), out
+
+
 def test_a_remote_browser_that_cannot_resolve_a_mapped_host_is_told_to_use_a_proxy() -> None:
     """E2E_HOST_MAP is this machine's: a browser server elsewhere resolves the tenant's host itself."""
     remote = {**FABRIKAM, "E2E_BROWSER_WS_ENDPOINT": "ws://browsers.fabrikam.test:3000/", "E2E_HOST_MAP": "fabrikam.b2clogin.com=127.0.0.1:8443"}
@@ -634,6 +681,19 @@ def test_mobile_ids_discovery_row_says_what_answered(answer: httpx.Response, det
     [row] = check.rows
     assert (row.failed, row.cause) == (True, cause) and detail in row.detail, row
     assert row.detail.startswith("https://openid.mobileid.ch/.well-known/openid-configuration ")
+
+
+def test_an_issuer_given_as_mobile_ids_discovery_is_told_the_discovery_url() -> None:
+    """The deployed emulator's MOBILEID_ISSUER as MOBILEID_METADATA_URL: a 404 (or its page) whose fix names the URL meant."""
+    settings = build_settings({**FABRIKAM, "MOBILEID_METADATA_URL": "https://mid.fabrikam.test/"})
+    check = Preflight(settings, httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(404))), browser=lambda: None)
+    check.mobile_id_discovery()
+    [row] = check.rows
+    assert row.failed and row.fix.endswith("; a discovery URL ends in /.well-known/openid-configuration: "
+                                           "https://mid.fabrikam.test/.well-known/openid-configuration?"), row
+    seeds = preflight_answered_by(lambda request: httpx.Response(404))  # a discovery URL already: no such guess
+    seeds.mobile_id_discovery()
+    assert "ends in" not in seeds.rows[0].fix
 
 
 def test_the_real_mobile_ids_discovery_not_answering_is_the_way_there_and_another_url_is_the_setting() -> None:

@@ -386,3 +386,12 @@ def test_no_redaction_for_log_records_pytest_writes_to_devnull(tmp_path: Path) -
     written = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_counted.py", "-s",
                                   f"--log-file={tmp_path / 'run.log'}")
     assert written.returncode == 0 and "redacted 50 records" in written.stdout, tail(written.stdout + written.stderr)
+
+
+def test_a_secret_the_run_wrote_in_lower_case_is_redacted_and_found_too() -> None:
+    """The control token pasted as B2C_TENANT as well: the run writes the tenant in lower case ("knows no tenant
+    ctltok-secret-...onmicrosoft.com"), which the terminal, the results and the JUnit XML showed whole."""
+    token = "CtlTok-SECRET-5ee7a1b2c3d4e5f6"
+    said = f"contoso.b2clogin.com knows no tenant {token.lower()}.onmicrosoft.com (B2C_TENANT={token!r})"
+    assert redact_text(said, [token]) == "contoso.b2clogin.com knows no tenant <redacted>.onmicrosoft.com (B2C_TENANT='<redacted>')"
+    assert contains_secret(said.lower(), [token]) == ["secret"]

@@ -11,7 +11,7 @@ import pytest
 
 import mocks.b2c.settings
 from fixtures.settings import MAX_PAGE_BUILD_DELAY, SETTINGS, SettingsError, build_settings
-from fixtures.settings_plugin import load_settings
+from fixtures.settings_plugin import load_settings, read_env_file
 from fixtures.stack_description import stack_command
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import allure_results
@@ -665,3 +665,78 @@ def test_a_browser_server_key_in_its_urls_path_is_a_secret_the_run_never_shows()
     assert "SeCrEtPathKey12345678" in settings.secrets and not {"acct", "playwright"} & set(settings.secrets)
     said = Redaction.for_run(settings).text("BrowserType.connect: WebSocket error: wss://browsers.example.com/acct/SeCrEtPathKey12345678/playwright 400")
     assert "SeCrEtPathKey12345678" not in said and "/acct/" in said and "/playwright" in said, said
+
+
+@pytest.mark.parametrize("name", ["MOBILEID_CONTROL_TOKEN", "B2C_CLIENT_ID", "B2C_TENANT", "E2E_TARGET"])
+@pytest.mark.parametrize("quotes", ['""', "''", "\u201c\u201d"], ids=["double", "single", "typeset"])
+def test_a_value_in_quotes_from_the_environment_is_named_as_quoted_without_its_value(name: str, quotes: str) -> None:
+    """A CI variable or docker's --env-file keeps the quotes a .env line would lose: a quoted control token was refused by
+    the control API, whose preflight row then said to set the token the run had been given."""
+    value = {**TENANT, "E2E_TARGET": "tenant", "MOBILEID_CONTROL_TOKEN": "ctl-SECRET-0123456789"}[name]
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": "ctl-SECRET-0123456789", name: f"{quotes[0]}{value}{quotes[1]}"})
+    said = str(raised.value)
+    assert said.startswith(f"{name}: its value is in quotes") and "remove the quotes" in said and "\n" not in said, said
+    assert "SECRET" not in said
+
+
+def test_quotes_a_env_line_takes_off_are_no_mistake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("".join(f"{name}=\"{value}\"\n" for name, value in TENANT.items()))
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    assert load_settings(env_file).client_id == TENANT["B2C_CLIENT_ID"]
+
+
+def test_the_tenants_id_given_as_its_name_is_named_with_where_the_name_is() -> None:
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "B2C_TENANT": "7A1B4F5E-2c3d-4e5f-8a9b-0c1d2e3f4a5b"})
+    assert str(raised.value) == ("B2C_TENANT='7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b' is the tenant's ID; give its name, as in "
+                                 "{name}.onmicrosoft.com (Azure AD B2C > Overview > Domain name), e.g. B2C_TENANT=contoso")
+
+
+@pytest.mark.parametrize(("domain", "says"), [
+    ("https://fabrikam.b2clogin.com", "must be a host name only, without scheme, port or path: B2C_DOMAIN=fabrikam.b2clogin.com"),
+    ("login.fabrikam.com/", "must be a host name only, without scheme, port or path: B2C_DOMAIN=login.fabrikam.com"),
+    ("fabrikam.onmicrosoft.com", "is the tenant's directory name, not where B2C serves its pages: unset B2C_DOMAIN for fabrikam.b2clogin.com"),
+], ids=["URL", "trailing slash", "directory name"])
+def test_a_domain_given_as_a_url_or_the_directory_name_says_what_to_give(domain: str, says: str) -> None:
+    """The tenant's directory name resolves to no B2C page: the preflight said only "does not answer", check DNS."""
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "B2C_DOMAIN": domain})
+    assert str(raised.value) == f"B2C_DOMAIN={domain!r} {says}" + ("" if "onmicrosoft" not in domain else
+                                                                   ", or give the custom domain the tenant's pages are served at (e.g. login.contoso.com)")
+
+
+def test_a_setting_given_twice_in_env_with_different_values_stops_the_run_naming_its_lines(tmp_path: Path) -> None:
+    """E2E_TARGET=tenant written above the E2E_TARGET=local a copied .env.example keeps: python-dotenv reads the last, and
+    the run refused the tenant's settings as a local run's, saying to set E2E_TARGET=tenant."""
+    env_file = tmp_path / ".env"
+    example = (ROOT / ".env.example").read_text()
+    env_file.write_text("E2E_TARGET=tenant\nMOBILEID_CONTROL_TOKEN=ctl-SECRET-0123456789\n" + example +
+                        "MOBILEID_CONTROL_TOKEN=ctl-SECRET-9876543210\n")
+    local = 2 + next(number for number, line in enumerate(example.splitlines(), start=1) if line.startswith("E2E_TARGET="))
+    with pytest.raises(SettingsError) as raised:
+        read_env_file(env_file)
+    assert str(raised.value) == (f"{env_file}: E2E_TARGET is set on lines 1 and {local} to different values, and only the last "
+                                 f"(line {local}) is read. Keep the one you mean and remove the other")
+    # The same value twice is no mistake; nor is a secret ever shown.
+    env_file.write_text("B2C_TENANT=fabrikam\nexport B2C_TENANT=fabrikam\n")
+    assert read_env_file(env_file) == {"B2C_TENANT": "fabrikam"}
+    env_file.write_text("MOBILEID_CONTROL_TOKEN=ctl-SECRET-0123456789\nMOBILEID_CONTROL_TOKEN=ctl-SECRET-9876543210\n")
+    with pytest.raises(SettingsError, match="MOBILEID_CONTROL_TOKEN is set on lines 1 and 2") as raised:
+        read_env_file(env_file)
+    assert "SECRET" not in str(raised.value)
+
+
+@pytest.mark.parametrize("setting", ["B2C_TENANT", "B2C_POLICIES", "MOBILEID_CLIENT_ID"])
+def test_a_secret_pasted_as_another_setting_too_stops_the_run_naming_both_never_the_value(setting: str) -> None:
+    """The control token on the tenant's line as well: the run's first line, the preflight's and the report's environment
+    show the tenant unredacted (and in lower case, which the redaction of the token's own case missed)."""
+    token = "CtlTok-SECRET-5ee7a1b2c3d4e5f6"
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": token, setting: token.lower()})
+    said = str(raised.value)
+    assert (f"{setting} has the value of MOBILEID_CONTROL_TOKEN, a secret (pasted on the wrong line?), which the run would show "
+            f"as {setting}'s; give {setting} its own value") in said, said
+    assert build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": token}).control_token == token  # each on its own line: fine
