@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
 
+from fixtures.process_output import output_lines, read_until
 from mocks.common.net import client
 from mocks.common.tls import issue_local_certificates
 
@@ -28,6 +29,8 @@ OP_HOST, RP_HOST = "op.anchor.test", "rp.anchor.test"
 ISSUER, RP = f"https://{OP_HOST}", f"https://{RP_HOST}"
 CLIENT_ID = "bench"
 READY = "anchor-listening:"
+START_LIMIT_S = 30.0  # spawn to the listening line: well under a second here, so 30 s is a machine far too slow or a hang
+LAST_LINES = 10  # of its output, in the error when it does not start
 
 
 def node_command(tls_dir: Path) -> list[str]:
@@ -57,17 +60,25 @@ class Anchor:
     _jwks: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
-    def start(cls, tls_dir: Path) -> Anchor:
-        command = node_command(anchor_tls(tls_dir))
+    def start(cls, tls_dir: Path, command: list[str] | None = None, limit: float = START_LIMIT_S) -> Anchor:
+        """The anchor started, once it prints its listening line; SystemExit naming it and its last output lines when it
+        ends or stays ``limit`` seconds without that line (an oidc-provider that never listens held `make bench` for ever).
+        ``command``: the anchor's own unless given (a stand-in)."""
+        command = command or node_command(anchor_tls(tls_dir))
         started = time.monotonic()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        assert process.stdout is not None
-        line = process.stdout.readline()  # the script prints this one line, then nothing
-        elapsed = time.monotonic() - started
-        if not line.startswith(READY):
+        # Its errors too (Node's, oidc-provider's), for the message below; the pump drains them after the ready line.
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        seen: list[str] = []
+        try:
+            line = read_until(output_lines(process), started + limit, lambda said: said.startswith(READY), seen)
+        except (TimeoutError, EOFError) as stop:
             process.kill()
-            raise SystemExit(f"bench: oidc-provider did not start (exit {process.wait()}); run: {' '.join(command)}")
-        return cls(process, int(line[len(READY):].strip()), elapsed, tls_dir / "ca.pem")
+            status = process.wait()
+            why = f"printed no {READY!r} line within {limit:g} s" if isinstance(stop, TimeoutError) else f"exited ({status}) first"
+            last = "\n".join(f"  {said}" for said in seen[-LAST_LINES:]) or "  (nothing)"
+            raise SystemExit(f"bench: the anchor (oidc-provider, bench/anchor.mjs) did not start: it {why}. "
+                             f"Its last output lines:\n{last}\nrun: {' '.join(command)}") from None
+        return cls(process, int(line[len(READY):].strip()), time.monotonic() - started, tls_dir / "ca.pem")
 
     def stop(self) -> None:
         self.process.terminate()

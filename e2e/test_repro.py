@@ -33,7 +33,15 @@ from pages import RedirectResult, keep_answer_off_screen
 from pages.b2c_self_asserted import B2CSelfAssertedPage
 from pages.b2c_unified import B2CSignUpOrSignInPage
 from pages.waiting import url_without_fragment
-from repro.outcomes import SILENT_PHONE_WAIT, WAITING_STEP, silent_phone_wait_line
+from repro.outcomes import (
+    AUTHORIZE_STEP,
+    B2C_ERROR_STEP,
+    B2C_PROFILE_STEP,
+    B2C_SIGN_IN_STEP,
+    SILENT_PHONE_WAIT,
+    WAITING_STEP,
+    silent_phone_wait_line,
+)
 
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
 
@@ -131,7 +139,7 @@ def note_b2c_error_page(journey: Journey, evidence: Evidence) -> None:
         note_b2c_and_mobile_id_words(evidence, journey.error_page.root.inner_text())
     except PlaywrightError:  # the page is gone (browser closed): nothing more to read
         return
-    evidence.step("B2C error page", page=journey.page)
+    evidence.step(B2C_ERROR_STEP, page=journey.page)
 
 
 def note_the_answer(evidence: Evidence, result: RedirectResult) -> None:
@@ -173,7 +181,7 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
     # When the user starts signing in with the reporter's parameters
     request = journey.open(policy, **repro.authorize_params())
     facts["authorize_url"] = request.url
-    evidence.step("authorize request sent", request.url)
+    evidence.step(AUTHORIZE_STEP, request.url)
     first_stop = journey.unified.provider_buttons.first.or_(journey.mobile.number_input).or_(journey.error_page.detail).or_(
         journey.app.answer_note)
     try:
@@ -186,7 +194,7 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
         raise AssertionError(f"B2C showed its error page instead of signing in: {journey.error_page.detail_text()!r} "
                              f"(correlation ID {journey.error_page.correlation_id()})")
     if journey.unified.is_shown():
-        evidence.step("B2C sign-in page", page=journey.page)
+        evidence.step(B2C_SIGN_IN_STEP, page=journey.page)
         facts["b2c_page_language"] = journey.unified.language()
         # B2C's logs find the sign-in by it, whatever the journey's end (a token that fails its checks included).
         note_correlation_id(journey, evidence)
@@ -215,7 +223,7 @@ def answer_at_mobile_id(journey: Journey, evidence: Evidence, repro: ReproReques
         evidence.step("phone approved", journey.page.url)  # the browser is on its way back to B2C: no picture
         if repro.journey == "sign-up":
             journey.reach_profile_page()
-            evidence.step("B2C profile page", page=journey.page)
+            evidence.step(B2C_PROFILE_STEP, page=journey.page)
             note_correlation_id(journey, evidence, journey.profile)  # B2C's only page where domain_hint skips its sign-in page
             journey.profile.continue_()
     else:

@@ -86,9 +86,10 @@ def parser() -> argparse.ArgumentParser:
                    help="the browser engine (default chromium); firefox and webkit where installed or from a browser server")
     p.add_argument("--device", help="a Playwright device name, e.g. 'Pixel 7' or 'iPhone 15': its screen, user agent and touch, "
                                     "emulated in --browser's engine (not the device's own browser)")
-    p.add_argument("--language", help="sets both --ui-locales and --browser-locale, e.g. de")
-    p.add_argument("--ui-locales", help="ui_locales sent to B2C (sets E2E_UI_LOCALES), e.g. fr")
-    p.add_argument("--browser-locale", help="the browser's language (sets E2E_BROWSER_LOCALE), e.g. de-CH")
+    p.add_argument("--language", help="sets both --ui-locales and --browser-locale, e.g. de; either of those given too "
+                                      "replaces its half (the run says so)")
+    p.add_argument("--ui-locales", help="ui_locales sent to B2C (sets E2E_UI_LOCALES), e.g. fr; wins over --language")
+    p.add_argument("--browser-locale", help="the browser's language (sets E2E_BROWSER_LOCALE), e.g. de-CH; wins over --language")
     p.add_argument("--outcome", default="approve", type=outcome_name, help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
     p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)} (none, on a sign-in the phone approves: the browser "
                                     "signs in once first, so B2C has a session to answer from)")
@@ -96,7 +97,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--login-hint", help="login_hint sent to B2C (the number typed at Mobile ID stays the run's own: the "
                                         "emulator's for its user, MOBILEID_TEST_NUMBER with the real service)")
     p.add_argument("--redirect-uri", help="redirect_uri sent to B2C (default B2C_REDIRECT_URI), e.g. an unregistered one")
-    p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID)")
+    p.add_argument("--client-id", help="client_id sent to B2C (default B2C_CLIENT_ID), e.g. an unregistered one; a tenant run "
+                                       "still needs B2C_CLIENT_ID, the registered test app its preflight and set-ups use")
     p.add_argument("--headed", action="store_true", help="show the browser (needs a display)")
     p.add_argument("--slowmo", type=int, default=0, metavar="MS", help=f"slow every browser action down by MS milliseconds, at most {MAX_SLOWMO_MS} (the "
                    f"journey's time limit, {JOURNEY_LIMIT_S} s, grows by {SLOWED_ACTIONS} x MS)")
@@ -130,7 +132,10 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
     if args.outcome not in OUTCOMES:
         raise UsageError(f"--outcome {args.outcome!r} is not an outcome; use one of: {', '.join(OUTCOMES)}")
     if args.prompt is not None and args.prompt not in PROMPTS:
-        raise UsageError(f"--prompt {args.prompt!r} is not a prompt B2C knows; use one of: {', '.join(PROMPTS)}")
+        # B2C's prompts are lower case, with an underscore: None or select-account as a reporter may write them is close
+        close = next((p for p in PROMPTS if p == args.prompt.strip().lower().replace("-", "_")), None)
+        hint = f" (did you mean {close!r}?)" if close else ""
+        raise UsageError(f"--prompt {args.prompt!r} is not a prompt B2C knows{hint}; use one of: {', '.join(PROMPTS)}")
     if args.policy is not None and not args.policy.upper().startswith(("B2C_1_", "B2C_1A_")):
         raise UsageError(f"--policy {args.policy!r}: policy names start with B2C_1_ (user flow) or B2C_1A_ (custom policy)")
     for name in ("domain_hint", "client_id"):
@@ -171,6 +176,19 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
                          "sign-in (--journey sign-in --outcome approve, the defaults)")
     if (args.run or args.attempt is not None) and not args.from_har:
         raise UsageError(f"{'--run' if args.run else '--attempt'} only goes with --from-har FILE")
+
+
+def languages_replaced(args: argparse.Namespace) -> list[str]:
+    """What --ui-locales or --browser-locale changed of --language's "both": the more precise option wins, and the run
+    says so, as --language de --ui-locales fr sends B2C fr while the browser speaks de."""
+    if args.language is None:
+        return []
+    lines = []
+    for flag, value, what in (("--ui-locales", args.ui_locales, "ui_locales sent to B2C"),
+                              ("--browser-locale", args.browser_locale, "the browser's language")):
+        if value is not None and value.split() != [args.language]:
+            lines.append(f"repro: {flag} {value} replaces --language {args.language} for {what}")
+    return lines
 
 
 def ask_playwright(question: Callable[[Playwright], T]) -> T:
@@ -245,6 +263,13 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
     if flags and (merged.get("E2E_TARGET") or "local").strip().lower() == "local":  # said as the flags, not as settings
         raise UsageError(f"{' and '.join(flags)} {'names' if len(flags) == 1 else 'name'} a tenant, but the target is local (the repro starts its own emulators): "
                          "add --target tenant (or set E2E_TARGET=tenant)")
+    tenant = (merged.get("E2E_TARGET") or "local").strip().lower() == "tenant"
+    if args.client_id is not None and tenant and not (merged.get("B2C_CLIENT_ID") or "").strip():
+        raise UsageError(f"--client-id {args.client_id} is the client_id the reported authorize request sends (it may be one B2C "
+                         "does not know); B2C_CLIENT_ID is still needed: the test app registered in the tenant, which the tenant's "
+                         "preflight checks before the journey and the set-up sign-ins use (a returning user's, prompt=none's "
+                         "session). Set B2C_CLIENT_ID to the test app's Application (client) ID in .env or the environment (the "
+                         "same id as --client-id if that is the test app's)")
     try:
         settings = settings_with_stack(merged)
     except SettingsError as error:
@@ -347,6 +372,8 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     """Run the journey; its exit status, as ``--help`` lists them (the parser's epilog). ``reported``: what the reporter's
     HAR showed (--from-har --run), for the bundle beside what the rerun did."""
     check(args, env)
+    for line in languages_replaced(args):
+        say(line)
     if args.device:
         args.device = check_device(args.device)
     run_env, settings = suite_env(args, env)
@@ -604,8 +631,8 @@ def how_to_run(args: argparse.Namespace) -> list[str]:
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if env is None else env)
-    args = parser().parse_args(argv)
     try:
+        args = parser().parse_args(argv)  # in the try: a Ctrl-C this early is the usual line too (argparse's exits pass)
         return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
         print(f"python -m repro: error: {error}", file=sys.stderr)

@@ -71,3 +71,7 @@ def outcome_for_number(msisdn: str, robots: Mapping[str, str]) -> str | None:
 NUMBER_LEFT_OUT = "<phone number>"
 # The journey's step at Mobile ID's "check your phone" page (e2e/test_repro.py), which the summary times (repro/report.py).
 WAITING_STEP = "Mobile ID waiting for the phone"
+# The journey's steps on B2C's own pages (e2e/test_repro.py), whose source starts with its correlation ID: a journey with
+# none of them (prompt=none, a sign-in domain_hint sends straight to Mobile ID) has no page to read one from (repro/report.py).
+AUTHORIZE_STEP = "authorize request sent"
+B2C_PAGE_STEPS = (B2C_SIGN_IN_STEP, B2C_PROFILE_STEP, B2C_ERROR_STEP) = ("B2C sign-in page", "B2C profile page", "B2C error page")

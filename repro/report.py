@@ -14,7 +14,7 @@ from mocks.common.languages import primary_language
 from mocks.faults import Fault
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import har_has_sign_in, hops, read_har
-from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
+from repro.outcomes import AUTHORIZE_STEP, B2C_PAGE_STEPS, NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
 from repro.paths import shown_path
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
@@ -139,6 +139,24 @@ def described(settings: Any) -> dict[str, str]:
 # Where one would have been: B2C's sign-in page starts its source with one (its wording unconfirmed, mocks/b2c/README.md).
 NO_CORRELATION_ID = ("none (no 'CorrelationId: <guid>' comment at the top of B2C's page source, none in its answer: look in "
                      "the source of B2C's first page in the bundle's trace)")
+# Where else B2C gives it (docs/reference/b2c.md: its error redirects, a claim resolver of custom policies).
+ELSEWHERE = ("B2C names it in an error it sends the app ('Correlation ID: <guid>' in error_description), and in the ID token "
+             "only where the policy puts it in a claim (the claim resolver {Context:CorrelationId})")
+
+
+def no_correlation_id(facts: dict[str, Any]) -> str:
+    """Why the run found no correlation ID, and where to look: B2C's first page in the trace, unless B2C showed the journey
+    no page of its own (prompt=none answers from the session; a sign-in's domain_hint goes straight to Mobile ID)."""
+    steps = [step.get("step") for step in facts.get("steps") or []]
+    if AUTHORIZE_STEP not in steps or any(step in B2C_PAGE_STEPS for step in steps):
+        return NO_CORRELATION_ID
+    asked = facts.get("authorize_params") or {}
+    why = ""
+    if asked.get("prompt") == "none":
+        why = " (prompt=none: it answered from the browser's session; the sign-in page in the trace is the set-up sign-in's, an earlier request)"
+    elif asked.get("domain_hint"):
+        why = f" (domain_hint={asked['domain_hint']} sent the browser straight to Mobile ID)"
+    return f"none (B2C showed this journey no page of its own{why}, so there was no page source to read it from; {ELSEWHERE})"
 
 
 def identifiers(facts: dict[str, Any]) -> list[str]:
@@ -149,7 +167,7 @@ def identifiers(facts: dict[str, Any]) -> list[str]:
     if facts.get("mobile_id_transactions"):
         mobile_id += f"; transactions (trace ids) {', '.join(facts['mobile_id_transactions'])}"
     return [f"AADB2C codes: {', '.join(facts.get('aadb2c_codes', [])) or 'none'}",
-            f"B2C correlation IDs: {', '.join(facts.get('correlation_ids', [])) or NO_CORRELATION_ID}",
+            f"B2C correlation IDs: {', '.join(facts.get('correlation_ids', [])) or no_correlation_id(facts)}",
             f"Mobile ID: {mobile_id}"]
 
 
@@ -246,6 +264,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
             **{f"repro.{k}": v for k, v in args.items() if k not in SKIPPED_ARGS and v not in (None, False)}}
     write_text(folder / "settings.json", json.dumps(used, indent=2), redaction)
     write_text(folder / "versions.json", json.dumps(facts.pop("versions", {}), indent=2), redaction)
+    ids = identifiers(facts)  # before its steps go to timings.json: which of B2C's pages the journey saw
     timings = {"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}
     if timings["steps"] or timings["hops"]:  # none when the journey never ran (its set-up failed): no empty file listed
         write_text(folder / "timings.json", json.dumps(timings, indent=2), redaction)
@@ -256,7 +275,6 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)
     if (work / "pytest-output.txt").is_file():
         write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)
-    ids = identifiers(facts)
     write_text(folder / "README.txt", readme(folder, story, ids, replay, [*reported_lines, *notes]), redaction)
     bundle = zip_folder(folder, target, redaction)
     summary = "\n".join([story, *ids, *notes])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -46,6 +47,9 @@ def args(*argv: str):
 @pytest.mark.parametrize(("argv", "says"), [
     (["--outcome", "cancel"], "use one of: approve, user-cancel, pin-blocked, card-blocked, no-key, busy, expired, timeout, decline"),
     (["--prompt", "always"], "use one of: login, none, consent, select_account"),
+    # As a reporter or a .NET app writes them (Prompt.None, "select-account"): the prompt B2C knows, suggested
+    (["--prompt", "None"], "--prompt 'None' is not a prompt B2C knows (did you mean 'none'?); use one of"),
+    (["--prompt", "Select-Account"], "(did you mean 'select_account'?)"),
     (["--policy", "signin"], "start with B2C_1_ (user flow) or B2C_1A_"),
     (["--domain-hint", "mobile id"], "--domain-hint 'mobile id' must be one word"),
     (["--client-id", "my test app"], "--client-id 'my test app' must be one word without spaces"),  # a display name, not the id
@@ -131,6 +135,36 @@ def test_the_policy_given_is_the_tenants_policy_list_when_the_settings_have_none
     assert (env["B2C_POLICIES"], settings.policies) == ("B2C_1A_susi", ("B2C_1A_susi",))
     with pytest.raises(ValueError, match="B2C_POLICIES is not set"):
         suite_env(args(), tenant)
+
+
+def test_a_language_option_beside_language_wins_and_the_run_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """--language de --ui-locales fr sent B2C fr and gave the browser de without a word, though --language "sets both"."""
+    from repro.cli import languages_replaced
+
+    _, settings = suite_env(args("--language", "de", "--ui-locales", "fr"), NO_DOTENV)
+    assert (settings.ui_locales, settings.browser_locale) == ("fr", "de")
+    # A policy the stack does not serve stops the run before it starts anything: the line is said before that
+    assert main(["--language", "de", "--ui-locales", "fr", "--policy", "B2C_1_not_on_the_stack"], NO_DOTENV) == 2
+    assert "repro: --ui-locales fr replaces --language de for ui_locales sent to B2C" in capsys.readouterr().out
+    assert languages_replaced(args("--language", "de", "--browser-locale", "de-CH")) == [
+        "repro: --browser-locale de-CH replaces --language de for the browser's language"]
+    assert languages_replaced(args("--language", "de", "--ui-locales", "de")) == []  # the same: nothing replaced
+    assert languages_replaced(args("--ui-locales", "fr", "--browser-locale", "de")) == []
+
+
+def test_a_client_id_given_for_a_tenant_says_why_b2c_client_id_is_still_needed() -> None:
+    """--client-id is what the reported request sends (maybe an unregistered app); without B2C_CLIENT_ID the settings
+    refused the run as if the command line had given none."""
+    tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B2C_1A_susi",
+              "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+    reported = "0badc0de-0000-4000-8000-000000000001"
+    with pytest.raises(ValueError) as error:
+        suite_env(args("--client-id", reported), tenant)
+    said = str(error.value)
+    assert said.startswith(f"--client-id {reported} is the client_id the reported authorize request sends"), said
+    assert "B2C_CLIENT_ID is still needed: the test app registered in the tenant, which the tenant's preflight checks" in said
+    env, settings = suite_env(args("--client-id", reported), {**tenant, "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de"})
+    assert settings.client_id == "5ca1ab1e-0000-4000-8000-00000000c0de"  # the test app's; the reported one goes in the request
 
 
 def test_language_reaches_ui_locales_and_the_browser_and_policy_case_is_forgiven() -> None:
@@ -775,3 +809,32 @@ def test_the_repros_stop_signals_are_the_stacks_and_pytests_sighup_left_ignored_
     script += "import repro.cli as r; print(*(s.name for s in r.STOP_SIGNALS))"
     said = subprocess.run([*command, sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert said.stdout.split() == heard, said.stdout + said.stderr
+
+
+def test_a_ctrl_c_while_the_command_imports_is_its_usual_line_and_130_not_a_traceback() -> None:
+    """Ctrl-C in the command's first second, while Python imports it, printed a KeyboardInterrupt traceback.
+
+    Caught in the import of repro.cli, for sure: ``-X importtime`` writes a line to stderr as each import ends, and this
+    test stops reading them once one of repro.cli's is read; with the pipe at its least (a page), the command then
+    blocks writing a later line of repro.cli's imports (some 10 kB of them), so Ctrl-C lands there and nowhere else.
+    """
+    import fcntl
+    import subprocess
+
+    command = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "repro", "--help"], cwd=ROOT, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert command.stderr is not None
+    fcntl.fcntl(command.stderr.fileno(), fcntl.F_SETPIPE_SZ, os.sysconf("SC_PAGE_SIZE"))
+    said = b""
+    # The first import after the repro package's is repro.cli's (repro/__main__.py's): the Ctrl-C lands in the command's
+    # own code. (Before it, runpy's, which is Python's own: a traceback there is not the command's to catch.)
+    while not re.search(rb"\| repro\n(?:.*\n)", said):
+        chunk = os.read(command.stderr.fileno(), 65536)
+        assert chunk, f"the command ended before it imported repro: {said.decode()[-2000:]}"
+        said += chunk
+    command.send_signal(signal.SIGINT)
+    out, rest = command.communicate(timeout=60)
+    said += rest
+    assert not said.rstrip().endswith(b"| repro.cli") and b"usage:" not in out, "the Ctrl-C came after the import"
+    assert command.returncode == 130 and said.decode().splitlines()[-1] == "repro: interrupted", said.decode()[-3000:]
+    assert b"Traceback" not in said

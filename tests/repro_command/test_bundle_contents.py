@@ -100,6 +100,34 @@ def test_no_correlation_id_says_where_one_would_have_been() -> None:
     assert "CorrelationId: <guid>' comment at the top of B2C's page source" in line and "trace" in line
 
 
+@pytest.mark.parametrize(("asked", "why"), [
+    ({"prompt": "none"}, "(prompt=none: it answered from the browser's session; the sign-in page in the trace is the set-up sign-in's, an earlier request)"),
+    ({"domain_hint": "mobileid.ch"}, "(domain_hint=mobileid.ch sent the browser straight to Mobile ID)"),
+])
+def test_no_correlation_id_of_a_journey_b2c_showed_no_page_says_why_and_where_else_it_is(asked: dict[str, str], why: str) -> None:
+    """A silent sign-in and a sign-in domain_hint sends straight to Mobile ID: B2C shows no page of its own, so "look in
+    the source of B2C's first page" sent the reader to a page that is not there (or to the set-up's, another request)."""
+    steps = [{"step": name} for name in ("authorize request sent", "Mobile ID number page", "B2C redirected to the app")]
+    [line] = [line for line in identifiers({"result": "passed", "authorize_params": asked, "steps": steps})
+              if line.startswith("B2C correlation IDs")]
+    assert line.startswith("B2C correlation IDs: none (B2C showed this journey no page of its own " + why), line
+    assert "'Correlation ID: <guid>' in error_description" in line and "{Context:CorrelationId}" in line
+    assert "look in the source of B2C's first page" not in line
+    # A B2C page the journey did see (a sign-up's profile page) is still where to look
+    [line] = [line for line in identifiers({"result": "failed", "authorize_params": asked, "steps": [*steps, {"step": "B2C profile page"}]})
+              if line.startswith("B2C correlation IDs")]
+    assert "look in the source of B2C's first page" in line
+
+
+def test_the_summary_says_b2c_showed_no_page_from_the_journeys_steps(tmp_path: Path) -> None:
+    """The steps go to timings.json when the bundle is made: the summary still reads them."""
+    steps = [{"step": "authorize request sent", "at_s": 0.1, "url": ""}, {"step": "B2C redirected to the app", "at_s": 1.0, "url": ""}]
+    work = work_folder(tmp_path, {"result": "passed", "authorize_params": {"prompt": "none"}, "steps": steps})
+    bundle, summary = bundle_of(work, build_settings({}, LOCAL_STACK))
+    assert "B2C correlation IDs: none (B2C showed this journey no page of its own (prompt=none" in summary, summary
+    assert "no page of its own (prompt=none" in bundle.read("README.txt").decode()
+
+
 def test_a_journey_that_ran_says_what_was_asked_for_even_if_it_noted_nothing(tmp_path: Path) -> None:
     _, summary = bundle_of(work_folder(tmp_path, {"result": "failed", "failure": "AssertionError: stuck"}), build_settings({}, LOCAL_STACK))
     assert summary.startswith("sign-in through B2C_1_signupsignin, phone outcome approve (the phone approves).\n"), summary

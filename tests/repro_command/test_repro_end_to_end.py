@@ -161,6 +161,16 @@ def test_a_sign_up_sent_straight_to_mobile_id_keeps_the_correlation_id_of_b2cs_p
     assert f"B2C correlation IDs: {facts['correlation_ids'][0]}" in bundle.read("README.txt").decode()
 
 
+def test_a_sign_in_sent_straight_to_mobile_id_says_b2c_showed_no_page_to_read_a_correlation_id_from(tmp_path: Path) -> None:
+    """`--domain-hint mobileid.ch` on a sign-in: B2C shows no page of its own before Mobile ID nor after it, so "look in
+    the source of B2C's first page" pointed at a page the bundle does not have."""
+    status, out, bundle = repro(tmp_path, "--domain-hint", "mobileid.ch")
+    assert status == 0 and not any(name.startswith("screenshots/") and "b2c-" in name and "redirected" not in name
+                                   for name in bundle.namelist()), bundle.namelist()
+    assert "B2C correlation IDs: none (B2C showed this journey no page of its own (domain_hint=mobileid.ch sent the browser " \
+           "straight to Mobile ID)" in out, out
+
+
 @pytest.mark.parametrize(("fault", "said"), [("wrong-audience", f"ID token aud is {OTHER_AUDIENCE!r}"),
                                            # The app's token contract as the suite's journeys hold it: it "passed every check".
                                            ("name-claim-missing", "ID token has no name claim, which the app's token contract needs")])
@@ -212,6 +222,8 @@ def test_a_silent_sign_in_is_reproduced_with_the_session_the_reporter_had(tmp_pa
     steps = [step["step"] for step in json.loads(bundle.read("timings.json"))["steps"]]
     assert steps[0].startswith("set-up: signed in once in this browser"), steps
     assert "prompt=none" in json.loads(bundle.read("repro.json"))["authorize_url"]
+    # B2C answered without a page: no correlation ID, and the sign-in page in the trace is the set-up's, not the reported one's
+    assert "B2C correlation IDs: none (B2C showed this journey no page of its own (prompt=none" in out, out
 
 
 def test_a_returning_user_that_cannot_be_signed_up_is_said_plainly(tmp_path: Path) -> None:

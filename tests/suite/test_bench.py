@@ -1,9 +1,12 @@
-"""bench/report.py: the targets, ratios, verdicts, table and bench.json, on made-up numbers (no timing); bench/run.py's order of suite runs."""
+"""bench/report.py: the targets, ratios, verdicts, table and bench.json, on made-up numbers (no timing); bench/run.py's order of suite runs;
+bench/anchor.py's start with a stand-in that never listens."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+import time
 
 import pytest
 
@@ -234,3 +237,29 @@ def test_the_readmes_speed_table_is_the_run_it_names() -> None:
             measured = [target[key] for key in keys if target[key] is not None]
             assert [float(number) for number in shown] == [round(value, len(number.partition(".")[2]))
                                                             for value, number in zip(measured, shown, strict=True)], (cell, target)
+
+
+def test_an_anchor_that_never_says_it_listens_stops_the_bench_naming_it_and_its_last_lines(tmp_path) -> None:
+    """Anchor.start waited for the listening line with no limit: an oidc-provider that never listens held `make bench` for ever."""
+    from bench.anchor import Anchor
+
+    # A stand-in anchor: says what Node would, then stays without listening
+    stand_in = [sys.executable, "-c", "import sys, time\nprint('booting', flush=True)\n"
+                "print('Error: cannot find module oidc-provider', file=sys.stderr, flush=True)\ntime.sleep(600)"]
+    started = time.monotonic()
+    with pytest.raises(SystemExit) as stopped:
+        Anchor.start(tmp_path, command=stand_in, limit=1.0)
+    said = str(stopped.value)
+    assert time.monotonic() - started < 30, "the limit did not stop the wait"
+    assert said.startswith("bench: the anchor (oidc-provider, bench/anchor.mjs) did not start: it printed no "
+                           "'anchor-listening:' line within 1 s."), said
+    assert "  booting\n  Error: cannot find module oidc-provider\n" in said, said
+
+
+def test_an_anchor_that_exits_before_it_listens_says_so_with_its_last_lines(tmp_path) -> None:
+    from bench.anchor import Anchor
+
+    stand_in = [sys.executable, "-c", "import sys\nsys.exit('listen EADDRINUSE: address already in use')"]
+    with pytest.raises(SystemExit) as stopped:
+        Anchor.start(tmp_path, command=stand_in, limit=60.0)
+    assert "did not start: it exited (1) first. Its last output lines:\n  listen EADDRINUSE" in str(stopped.value), stopped.value
