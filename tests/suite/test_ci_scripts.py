@@ -676,8 +676,10 @@ def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(
         pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
     merged, report = tmp_path / "merged", tmp_path / "report"
     merge_results.merge(shards, merged)
+    history = tmp_path / "history.jsonl"  # not the working folder's (allurerc.mjs): a test's render is no run of the journeys
     subprocess.run(["npx", "--no-install", "allure", "generate", str(merged), "--output", str(report)],
-                   cwd=ROOT, check=True, capture_output=True, timeout=300)
+                   cwd=ROOT, check=True, capture_output=True, timeout=300, env={**os.environ, "ALLURE_HISTORY_PATH": str(history)})
+    assert history.is_file()
     summary = json.loads((report / "summary.json").read_text())
     assert summary["stats"]["total"] == 6
     assert summary["stats"]["flaky"] == 1 and len(summary["flakyTests"]) == 1
@@ -762,9 +764,12 @@ def test_make_selfchecks_faults_given_to_a_journey_run_are_refused_naming_the_jo
                                                                                                 given: str) -> None:
     """make e2e FAULTS=wrong-audience ran the journeys against a stack without the fault and passed: FAULTS is make
     selfcheck's. The run is refused before it starts, with the setting that does it (PYTEST stands in for pytest)."""
-    ran = tmp_path / "ran"
+    ran, theirs = tmp_path / "ran", tmp_path / "theirs"
+    # A report folder make report refuses: the run that goes ahead renders no report (the Allure CLI, ~1.7 CPU-s a run), nor
+    # adds a run of nothing to the working folder's report history (.allure/history.jsonl).
+    (theirs / "photos").mkdir(parents=True)
     faults = "wrong-audience  expired-token"
-    settings = [f"PYTEST=touch {ran} && :", f"RESULTS_DIR={tmp_path / 'results'}", f"REPORT_DIR={tmp_path / 'report'}",
+    settings = [f"PYTEST=touch {ran} && :", f"RESULTS_DIR={tmp_path / 'results'}", f"REPORT_DIR={theirs}",
                 f"JUNIT={tmp_path / 'junit.xml'}", f"EVIDENCE_DIR={tmp_path / 'evidence'}"]
     env = suite_env()
     if given == "environment":
