@@ -165,6 +165,9 @@ def test_a_client_id_given_for_a_tenant_says_why_b2c_client_id_is_still_needed()
     assert "B2C_CLIENT_ID is still needed: the test app registered in the tenant, which the tenant's preflight checks" in said
     env, settings = suite_env(args("--client-id", reported), {**tenant, "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de"})
     assert settings.client_id == "5ca1ab1e-0000-4000-8000-00000000c0de"  # the test app's; the reported one goes in the request
+    # Locally the stack's test app is the run's own: --client-id alone is enough (an unregistered app's AADB2C90018 reproduced)
+    _, local = suite_env(args("--client-id", reported), NO_DOTENV)
+    assert local.client_id and local.client_id != reported
 
 
 def test_language_reaches_ui_locales_and_the_browser_and_policy_case_is_forgiven() -> None:
@@ -484,6 +487,12 @@ def test_a_journey_that_did_not_run_leaves_no_folder_it_made_for_a_nested_out(
     assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", made) == cli.EXIT_NOT_RUN
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["bundles", "earlier.zip"]
     assert "no bundle was written" in capsys.readouterr().err
+    # A folder there before stays, empty or not: only those this run made go
+    (tmp_path / "bundles" / "earlier.zip").unlink()
+    out, made = cli.bundle_folder(str(tmp_path / "bundles" / "2026" / "bug-123"))
+    (out / "repro-y" / "evidence").mkdir(parents=True)
+    assert cli.reproduce(a, settings, {}, out / "repro-y", out / "repro-y.zip", made) == cli.EXIT_NOT_RUN
+    assert [p.name for p in tmp_path.iterdir()] == ["bundles"] and not any((tmp_path / "bundles").iterdir())
 
 
 def test_a_work_folder_kept_for_its_reader_is_no_killed_runs_for_the_next_repro(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import subprocess
@@ -360,3 +361,20 @@ def test_an_out_beside_a_har_read_without_run_is_refused_as_no_bundle_is_written
     said = capsys.readouterr()
     assert "no bundle is written; add --run" in said.err and "repro command:" not in said.out, said
     assert not out.exists()
+
+
+def test_an_out_beside_a_har_read_with_run_is_where_the_rerun_writes_its_bundle(
+        recorded_hars: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other half of --out beside --from-har: with --run it is the rerun's folder (the run itself stands in here)."""
+    from repro import cli
+
+    reruns: list[str] = []
+
+    def run(rerun: argparse.Namespace, env: object, reported: object = None) -> int:
+        reruns.append(rerun.out)
+        return 0
+
+    monkeypatch.setattr(cli, "run", run)
+    out = tmp_path / "bundles"
+    assert main(["--from-har", str(recorded_hars["user-cancel"]), "--run", "--out", str(out)]) == 0
+    assert reruns == [str(out)]

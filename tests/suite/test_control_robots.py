@@ -13,7 +13,7 @@ import pytest
 from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
 from fixtures.mobile_id import ControlAPI, ControlAPIError, MobileID
 from fixtures.preflight import Preflight, Row
-from fixtures.settings import Settings, build_settings
+from fixtures.settings import SEED_METADATA_URL, Settings, build_settings
 
 BASE = "https://mid.example/control"
 SECRET = "s3cr3t-control-token"
@@ -230,6 +230,14 @@ def test_a_deployed_emulators_control_api_with_the_real_services_discovery_fails
     # The local stack's emulator stands in for the real service under its names: its control API is the real service's host's.
     stand_in = build_settings({**TENANT, "MOBILEID_METADATA_URL": "", "MOBILEID_CONTROL_URL": "https://openid.mobileid.ch/control"})
     assert preflight_row(stand_in, ANSWERS["robots"]).status == "ok"
+
+
+def test_a_deployed_emulators_control_api_with_the_real_services_discovery_set_is_not_said_to_be_unset() -> None:
+    """MOBILEID_METADATA_URL written out as the real service's discovery (copied from the seed) fails the row alike; the
+    row said the setting was unset, which the reader who set it finds untrue."""
+    row = preflight_row(build_settings({**TENANT, "MOBILEID_METADATA_URL": SEED_METADATA_URL}), ANSWERS["robots"])
+    assert row.failed and f"{BASE} is a deployed emulator's" in row.detail and "is unset" not in row.detail, row
+    assert "MOBILEID_METADATA_URL names the real Mobile ID's discovery" in row.detail, row
 
 
 def test_the_token_never_shows_in_the_control_apis_repr() -> None:

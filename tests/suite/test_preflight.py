@@ -489,6 +489,18 @@ def preflight_answered_by(answer: Callable[[httpx.Request], httpx.Response]) -> 
     return Preflight(build_settings(FABRIKAM), http, browser=lambda: None)
 
 
+@pytest.mark.parametrize("other", [httpx.Response(400, json={"error": "invalid_request", "error_description": "AADB2C90022: no policy"}),
+                                   httpx.Response(200, text="<html>a proxy's page</html>")], ids=["an error but 404", "no discovery"])
+def test_the_other_kinds_policy_is_named_only_where_its_discovery_answers(other: httpx.Response) -> None:
+    """The hint "the tenant has B2C_1A_susi" only on a discovery document of it: an error other than the 404 the local
+    stack answers (a tenant's own may differ), or a page that is no discovery, names no policy the tenant may not have."""
+    missing = httpx.Response(404, json={"error": "invalid_request", "error_description": "AADB2C90022: no policy"})
+    check = preflight_answered_by(lambda request: other if "b2c_1a_susi" in request.url.path.lower() else missing)
+    check.policy_metadata("B2C_1_susi")
+    [row] = check.rows
+    assert row.failed and row.fix.startswith("create B2C_1_susi in the tenant"), row
+
+
 def test_a_failing_discovery_is_infrastructure_not_a_missing_policy() -> None:
     """B2C (or a proxy) answering 503 is not a tenant without the policy: no 'create the policy' for a policy that exists."""
     check = preflight_answered_by(lambda request: httpx.Response(503, text="Service Unavailable"))
@@ -616,6 +628,14 @@ def test_make_preflight_refusing_the_settings_shows_no_secret_a_message_quotes(t
     assert module.main() == 1
     out = capsys.readouterr().out
     assert "B2C_TENANT has the value of MOBILEID_CONTROL_TOKEN, a secret" in out and token.lower() not in out.lower(), out
+    # The token from the environment alone (a CI variable), no .env: redacted alike
+    (tmp_path / ".env").unlink()
+    monkeypatch.setenv("MOBILEID_CONTROL_TOKEN", token)
+    monkeypatch.setenv("B2C_TENANT", "fabrikam")
+    monkeypatch.setenv("B2C_POLICIES", token)
+    assert module.main() == 1
+    out = capsys.readouterr().out
+    assert "B2C_POLICIES has '<redacted>'" in out and token not in out, out
 
 
 def test_a_remote_browser_that_cannot_resolve_a_mapped_host_is_told_to_use_a_proxy() -> None:

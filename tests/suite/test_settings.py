@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -720,6 +721,9 @@ def test_a_setting_given_twice_in_env_with_different_values_stops_the_run_naming
         read_env_file(env_file)
     assert str(raised.value) == (f"{env_file}: E2E_TARGET is set on lines 1 and {local} to different values, and only the last "
                                  f"(line {local}) is read. Keep the one you mean and remove the other")
+    env_file.write_text("E2E_TARGET=tenant\nE2E_TARGET=local\nE2E_TARGET=tenant\n")  # three lines: two to remove
+    with pytest.raises(SettingsError, match=r"set on lines 1, 2 and 3 to different values, .* remove the others$"):
+        read_env_file(env_file)
     # The same value twice is no mistake; nor is a secret ever shown.
     env_file.write_text("B2C_TENANT=fabrikam\nexport B2C_TENANT=fabrikam\n")
     assert read_env_file(env_file) == {"B2C_TENANT": "fabrikam"}
@@ -729,14 +733,27 @@ def test_a_setting_given_twice_in_env_with_different_values_stops_the_run_naming
     assert "SECRET" not in str(raised.value)
 
 
+@pytest.mark.parametrize("pasted", [str, str.lower], ids=["as it is", "in lower case"])
 @pytest.mark.parametrize("setting", ["B2C_TENANT", "B2C_POLICIES", "MOBILEID_CLIENT_ID"])
-def test_a_secret_pasted_as_another_setting_too_stops_the_run_naming_both_never_the_value(setting: str) -> None:
+def test_a_secret_pasted_as_another_setting_too_stops_the_run_naming_both_never_the_value(setting: str, pasted: Callable[[str], str]) -> None:
     """The control token on the tenant's line as well: the run's first line, the preflight's and the report's environment
     show the tenant unredacted (and in lower case, which the redaction of the token's own case missed)."""
     token = "CtlTok-SECRET-5ee7a1b2c3d4e5f6"
     with pytest.raises(SettingsError) as raised:
-        build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": token, setting: token.lower()})
+        build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": token, setting: pasted(token)})
     said = str(raised.value)
     assert (f"{setting} has the value of MOBILEID_CONTROL_TOKEN, a secret (pasted on the wrong line?), which the run would show "
             f"as {setting}'s; give {setting} its own value") in said, said
     assert build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": token}).control_token == token  # each on its own line: fine
+    # A secret set empty (or too short to redact) is no value any other setting pastes: unset settings are not refused for it.
+    assert build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": ""}).control_token is None
+
+
+@pytest.mark.parametrize("setting", ["B2C_DOMAIN", "B2C_TENANT"])
+def test_a_url_with_a_password_given_as_the_tenants_host_or_name_is_refused_without_the_password(setting: str) -> None:
+    """A URL copied whole, with its user and password, as B2C_DOMAIN or B2C_TENANT: the message that says to give the host
+    alone quoted the URL, password and all (in lower case, which the redaction of the secret's own case missed)."""
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, setting: "https://tester:Pa55-SECRET-word@login.fabrikam.com/"})
+    said = str(raised.value)
+    assert f"{setting}='https://tester:<redacted>@login.fabrikam.com/'" in said and "secret" not in said.lower(), said
