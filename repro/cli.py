@@ -74,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
                "refused for a leak (its unredacted files are kept, the message says where); 5 the machine or the network\n"
                "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where, or without one when\n"
                "it stopped before the journey: the tenant's preflight, a browser server that does not answer); 130 stopped\n"
-               "while the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
+               "while it started or the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in (with --from-har: only where the HAR "
                    "cannot tell, as it says)")

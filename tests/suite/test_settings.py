@@ -720,7 +720,8 @@ def test_a_setting_given_twice_in_env_with_different_values_stops_the_run_naming
     with pytest.raises(SettingsError) as raised:
         read_env_file(env_file)
     assert str(raised.value) == (f"{env_file}: E2E_TARGET is set on lines 1 and {local} to different values, and only the last "
-                                 f"(line {local}) is read. Keep the one you mean and remove the other")
+                                 f"(line {local}) is read (unless the environment sets E2E_TARGET, which wins over .env). Keep the one you mean "
+                                 "and remove the other")
     env_file.write_text("E2E_TARGET=tenant\nE2E_TARGET=local\nE2E_TARGET=tenant\n")  # three lines: two to remove
     with pytest.raises(SettingsError, match=r"set on lines 1, 2 and 3 to different values, .* remove the others$"):
         read_env_file(env_file)
