@@ -50,7 +50,7 @@ def test_a_changed_file_is_read_again(client: TestClient, folder: Path) -> None:
 def on_reading(monkeypatch: pytest.MonkeyPatch, served: Path, read: Callable[[Path, Callable[[Path], bytes]], bytes]) -> None:
     """``Path.read_bytes`` of ``served`` answered by ``read(path, real_read_bytes)``; every other path read as usual.
 
-    pytest reads the modules it rewrites (anyio's among them: anyio is a pytest plugin) through ``Path.read_bytes`` when
+    pytest reads the modules it rewrites (a pytest plugin's, such as anyio's where it is loaded) through ``Path.read_bytes`` when
     no rewritten pyc is cached, and Starlette's first file response imports anyio's file I/O: a patch of every path
     once rewrote a file of the installed anyio.
     """
