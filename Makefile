@@ -284,7 +284,7 @@ clean:  # keeps the report history ($(ALLURE_HISTORY_PATH))
 	rm -rf "$(RESULTS_DIR)" "$(REPORT_DIR)" test-results bench-results .stack
 
 # Rerun one reported sign-in and write a bundle: make repro ARGS="--journey sign-in --outcome user-cancel --language de"
-# From a user's HAR: make repro ARGS="--from-har user.har [--run]"
+# From a user's HAR: make repro ARGS="--from-har user.har [--run]"; from B2C's authorize URL: ARGS="--from-url 'URL' [--run]"
 # make exits 2 whatever the repro's status was: say the status, which `.venv/bin/python -m repro` returns as its own.
 repro: setup
 	@"$(BIN)/python" -m repro $(ARGS) || { status=$$?; echo "repro: exit status $$status (python -m repro --help says what it means;" \

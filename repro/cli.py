@@ -1,4 +1,5 @@
-"""``python -m repro``: rerun one reported sign-in and write the bundle; ``--from-har`` reads a user's HAR.
+"""``python -m repro``: rerun one reported sign-in and write the bundle; ``--from-har`` reads a user's HAR, ``--from-url``
+the authorize request's URL.
 
 The journey runs as ``pytest e2e/test_repro.py --repro ...`` (same settings, fixtures, page objects
 and pytest-playwright options as every journey); the reporter's language, target and policy become
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
     from fixtures.settings import Settings
+    from fixtures.stack_description import StackDescription
+    from repro.har import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 BROWSERS = ("chromium", "firefox", "webkit")
@@ -67,7 +70,11 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m repro", description="Rerun one reported B2C + Mobile ID sign-in and write a bundle to attach to the bug.",
         epilog="Examples:\n  python -m repro --journey sign-in --policy B2C_1A_signup_signin --outcome user-cancel --language de\n"
                "  python -m repro --from-har user.har          # what the HAR shows and the command that replays it\n"
-               "  python -m repro --from-har user.har --run    # ... and run that command\n\n"
+               "  python -m repro --from-har user.har --run    # ... and run that command\n"
+               "  python -m repro --from-url 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/"
+               "authorize?client_id=5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f&redirect_uri=https%3A%2F%2Fjwt.ms&ui_locales=de&prompt=login'"
+               " --outcome user-cancel\n"
+               "      # what the URL tells, the command that replays it with the phone cancelling (add --run to run it)\n\n"
                "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
                "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written or it was\n"
@@ -77,7 +84,7 @@ def parser() -> argparse.ArgumentParser:
                "while it started or the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in (with --from-har: only where the HAR "
-                   "cannot tell, as it says)")
+                   "cannot tell, as it says; with --from-url, which never tells)")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
     p.add_argument("--target", choices=("local", "tenant"), help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
     p.add_argument("--tenant", help="tenant name (sets B2C_TENANT)")
@@ -103,12 +110,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--slowmo", type=int, default=0, metavar="MS", help=f"slow every browser action down by MS milliseconds, at most {MAX_SLOWMO_MS} (the "
                    f"journey's time limit, {JOURNEY_LIMIT_S} s, grows by {SLOWED_ACTIONS} x MS)")
     p.add_argument("--out", default="repro-results", type=non_empty("--out", "a folder"),
-                   help="folder for the bundle, made if missing (default repro-results/; beside --from-har, with --run only)")
+                   help="folder for the bundle, made if missing (default repro-results/; beside --from-har or --from-url, with --run only)")
     p.add_argument("--from-har", metavar="FILE", type=non_empty("--from-har", "the HAR file"),
                    help="read a HAR of a failed sign-in and print what it shows and the repro command (with --run, "
                         "--headed and --slowmo apply to its run, --browser in place of the HAR's browser engine; what the HAR's "
                         "sign-in says is read from it)")
-    p.add_argument("--run", action="store_true", help="with --from-har: also run the printed command")
+    p.add_argument("--from-url", metavar="URL", type=non_empty("--from-url", "the authorize request's URL"),
+                   help="read B2C's authorize request as a URL (the address bar's, an app's log's: https://{tenant}.b2clogin.com/"
+                        ".../oauth2/v2.0/authorize?..., quoted) and print what it tells and the repro command, as --from-har does; "
+                        "what a URL cannot tell comes from --journey, --outcome, --browser, --device, --browser-locale beside it "
+                        "(defaults: sign-in, approve, chromium), what it tells (--policy, --target, --tenant, --domain, --language, "
+                        "--ui-locales, --prompt, --domain-hint, --login-hint, --redirect-uri, --client-id) is refused beside it")
+    p.add_argument("--run", action="store_true", help="with --from-har or --from-url: also run the printed command")
     p.add_argument("--attempt", type=int, metavar="N", help="with --from-har: read the HAR's Nth sign-in attempt (default: the last "
                    "that failed, not counting an app's silent session checks); the HAR's attempts are listed when it holds several")
     return p
@@ -174,8 +187,10 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError(f"--prompt none with {what}: prompt=none asks B2C to answer from the browser's session, with no page, "
                          "so no one signs up and no phone is asked; leave --prompt none out, or rerun a returning user's silent "
                          "sign-in (--journey sign-in --outcome approve, the defaults)")
-    if (args.run or args.attempt is not None) and not args.from_har:
-        raise UsageError(f"{'--run' if args.run else '--attempt'} only goes with --from-har FILE")
+    if args.run and not (args.from_har or args.from_url):
+        raise UsageError("--run only goes with --from-har FILE or --from-url URL")
+    if args.attempt is not None and not args.from_har:
+        raise UsageError("--attempt only goes with --from-har FILE" + (" (a URL is one sign-in's request)" if args.from_url else ""))
 
 
 def languages_replaced(args: argparse.Namespace) -> list[str]:
@@ -559,15 +574,13 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     from fixtures.redaction import Redaction, secret_values
     from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import har_credentials, load_har
-    from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har, repro_args
+    from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har
 
     check(args, env)  # the run's own options (--slowmo -5)
     # --journey only where the HAR cannot tell a first sign-in from a returning user's (read below, once the HAR is read)
     if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS, "journey")]:
-        refuse_read_from_har(read_from_har)
-    if "out" in typed and not args.run:  # the reading alone writes no bundle: --out was dropped without a word, exit 0
-        raise UsageError(f"--out {args.out}: --from-har alone only prints what the HAR shows and the repro command, so no bundle "
-                         "is written; add --run to run it and write its bundle there, or leave --out out")
+        refuse_read_from_report(read_from_har)
+    refuse_out_without_run(args, typed, "--from-har", "the HAR shows")
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
         raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
@@ -575,37 +588,85 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     if "journey" in typed:
         if not found.journey_untold:
-            refuse_read_from_har(["journey"])
+            refuse_read_from_report(["journey"])
         found.chosen_journey = args.journey
     # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and
     # cookies, and off the local stack a person's number wherever it is quoted (Mobile ID's error text).
     clean = Redaction([*secret_values(env), *sorted(har_credentials(har))], mask_phones=not on_local_stack(found, local)).text
     shown = [clean(line) for line in describe(found, local, args.browser)]  # so also in the bundle of a --run
+    return replay_report(found, local, args, env, clean, shown, f"{args.from_har}: a value of the HAR's sign-in",
+                         {"har": Path(args.from_har).name})
+
+
+def from_url(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[str]) -> int:
+    """The repro command that replays B2C's authorize request ``args.from_url`` (run with --run); ``typed``: the options the
+    command line gave, refused where the URL decides them, taken where no URL can tell (UNTOLD_BY_URL)."""
+    from fixtures.redaction import Redaction, secret_values
+    from fixtures.stack_description import describe_stack, serve_command
+    from repro.har import describe, on_local_stack
+    from repro.url import address, read_url
+
+    check(args, env)
+    if read := [flag for flag in typed if flag not in (*HOW_TO_RUN, *UNTOLD_BY_URL, *URL_OPTIONS)]:
+        refuse_read_from_report(read, "the URL's authorize request")
+    refuse_out_without_run(args, typed, "--from-url", "the URL tells")
+    found = read_url(args.from_url)  # first: a URL of another kind is said at once, without asking the stack
+    local = describe_stack(serve_command(None, ()))  # its tenant tells a URL of the local stack's
+    # Typed, even as the defaults, they are the user's word: the line that says them says so.
+    found.chosen_journey = args.journey if "journey" in typed else None
+    found.chosen_outcome = args.outcome if "outcome" in typed else None
+    found.browser_locale = args.browser_locale
+    found.chosen_device = check_device(args.device) if args.device else None  # the command printed names it as Playwright does
+    # A URL has no cookies: the environment's secrets, and off the local stack a person's number (a login hint), are its to hide.
+    clean = Redaction(secret_values(env), mask_phones=not on_local_stack(found, local)).text
+    shown = [clean(line) for line in describe(found, local, args.browser)]
+    # The bundle names the URL by its address, without its query: the lines above are its parameters, read (an
+    # id_token_hint among them stays out).
+    return replay_report(found, local, args, env, clean, shown, "--from-url: a value of the URL's authorize request",
+                         {"url": address(args.from_url)})
+
+
+def replay_report(found: Finding, local: StackDescription, args: argparse.Namespace, env: Mapping[str, str], clean: Callable[[str], str],
+                  shown: list[str], value_of: str, source: Mapping[str, str]) -> int:
+    """Print what a report ``shown`` and the command that replays ``found``; with --run, run it, its bundle saying the
+    report's ``source`` (the HAR's name, the URL's address) and what it showed."""
+    from fixtures.redaction import Redaction, secret_values
+    from repro.har import repro_args
+
     say("\n".join(shown))
     command_args = [*repro_args(found, local, args.browser), *how_to_run(args)]
     try:  # the command printed is one --run (and a person) can run
         check(parser().parse_args(command_args), env)
     except UsageError as error:
-        raise UsageError(clean(f"{args.from_har}: a value of the HAR's sign-in cannot be rerun as it is: {error}")) from None
+        raise UsageError(clean(f"{value_of} cannot be rerun as it is: {error}")) from None
     # As it runs: a carried value is the sign-in's own parameter (the HAR's credentials are left out of it by repro_args),
     # and one that happens to equal a cookie's value would not replay redacted. The environment's secrets stay out.
     say(f"\nrepro command:\n  {python()} -m repro " + shlex.join(Redaction(secret_values(env)).text(arg) for arg in command_args))
     if not args.run:
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
-    return run(rerun, env, reported={"har": Path(args.from_har).name, "showed": shown})  # the bundle ties the rerun to the report
+    return run(rerun, env, reported={**source, "showed": shown})  # the bundle ties the rerun to the report
 
 
-def refuse_read_from_har(flags: Sequence[str]) -> NoReturn:
-    """Refuse options (argparse dests) whose value the HAR's sign-in gives, beside --from-har."""
+def refuse_read_from_report(flags: Sequence[str], source: str = "the HAR's sign-in") -> NoReturn:
+    """Refuse options (argparse dests) whose value the report (``source``: the HAR's sign-in, the URL) gives, beside it."""
     said = ", ".join(f"--{flag.replace('_', '-')}" for flag in flags)
-    raise UsageError(f"{said}: read from the HAR's sign-in; leave {'it' if len(flags) == 1 else 'them'} out, or run the "
+    raise UsageError(f"{said}: read from {source}; leave {'it' if len(flags) == 1 else 'them'} out, or run the "
                      "printed repro command with the change")
+
+
+def refuse_out_without_run(args: argparse.Namespace, typed: Sequence[str], flag: str, what: str) -> None:
+    if "out" in typed and not args.run:  # the reading alone writes no bundle: --out was dropped without a word, exit 0
+        raise UsageError(f"--out {args.out}: {flag} alone only prints what {what} and the repro command, so no bundle "
+                         "is written; add --run to run it and write its bundle there, or leave --out out")
 
 
 # With --from-har, how its rerun runs (taken from the command line); the rest is what the HAR's sign-in says.
 HOW_TO_RUN = ("browser", "headed", "slowmo")
 HAR_OPTIONS = ("from_har", "run", "attempt", "out")
+# With --from-url, what no URL tells (the journey, the phone, the browser's language and device) is the user's too.
+UNTOLD_BY_URL = ("journey", "outcome", "device", "browser_locale")
+URL_OPTIONS = ("from_url", "run", "out")
 
 
 def flags_given(args: argparse.Namespace) -> list[str]:
@@ -633,6 +694,11 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     env = dict(os.environ if env is None else env)
     try:
         args = parser().parse_args(argv)  # in the try: a Ctrl-C this early is the usual line too (argparse's exits pass)
+        if args.from_har is not None and args.from_url is not None:
+            raise UsageError("--from-har and --from-url: give one report, the HAR (it tells more: the journey, the phone's "
+                             "outcome, the browser) or the authorize request's URL")
+        if args.from_url is not None:
+            return from_url(args, env, options_typed(argv))
         return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
         print(f"python -m repro: error: {error}", file=sys.stderr)

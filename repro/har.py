@@ -73,9 +73,20 @@ class Finding:
     attempts: list[str] = field(default_factory=list)  # every attempt in a line, when the HAR holds more than one
     robots: dict[str, str] = field(default_factory=dict, repr=False)  # the numbers with a fixed outcome, to name one
     chosen_journey: str | None = None  # the user's --journey, where the HAR cannot tell (journey_untold)
+    # Read from B2C's authorize request alone (a URL, --from-url): nothing of what came of it, nor the browser, is told;
+    # the user's --outcome and --device say those (--journey, --browser-locale: chosen_journey, browser_locale).
+    request_only: bool = False
+    chosen_outcome: str | None = None
+    chosen_device: str | None = None
+
+    @property
+    def told_by(self) -> str:
+        return "URL" if self.request_only else "HAR"
 
     @property
     def outcome(self) -> str:
+        if self.request_only:
+            return self.chosen_outcome or "approve"
         if self.msisdn and (by_number := outcome_for_number(self.msisdn, self.robots)):
             return by_number
         if self.mid_code:
@@ -115,6 +126,8 @@ class Finding:
 
     @property
     def journey(self) -> str:
+        if self.request_only:  # not "stopped before Mobile ID", as a HAR of the request alone would be: untold
+            return self.chosen_journey or "sign-in"
         if self.chosen_journey and self.journey_untold:
             return self.chosen_journey
         new_user = (self.id_token_claims or {}).get("newUser")
@@ -125,6 +138,11 @@ class Finding:
         if self.silent:
             return "sign-in"
         return "sign-up" if self.profile_page or new_user or not reached_mobile_id else "sign-in"
+
+    @property
+    def device(self) -> str | None:
+        """The Playwright device the rerun emulates (``--device``): the user's, else the reporter's browser's kind."""
+        return self.chosen_device or device_of(self.user_agent)
 
     @property
     def journey_note(self) -> str:
@@ -185,6 +203,13 @@ def _aadb2c_message(body: str) -> str | None:
                     return text.strip()
     match = re.search(r"(AADB2C\d{5}:[^<\r\n]*)", body)
     return match.group(1).strip() if match else None
+
+
+def answer_in(params: dict[str, str]) -> Finding:
+    """B2C's answer to the app as its redirect's parameters (query and fragment) carry it, read as a HAR's is."""
+    found = Finding()
+    _note_answer(found, params)
+    return found
 
 
 def _note_answer(found: Finding, params: dict[str, str]) -> None:
@@ -325,7 +350,7 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
                                "gives only an app with implicit ID tokens on (else AADB2C90057): it uses B2C_CLIENT_ID and "
                                "B2C_REDIRECT_URI, the test app's")
     if found.tenant_id and not found.tenant:
-        why["tenant"] = (f"the HAR names it by its ID ({found.tenant_id}) at {found.host}: the command takes its name from "
+        why["tenant"] = (f"the {found.told_by} names it by its ID ({found.tenant_id}) at {found.host}: the command takes its name from "
                          "B2C_TENANT in your settings (the suite asks B2C for {name}.onmicrosoft.com paths)")
     for name in CARRIED_ON:
         if contains_secret(params.get(name) or ""):
@@ -399,8 +424,8 @@ def repro_args(found: Finding, local: StackDescription, browser: str | None = No
         args += ["--ui-locales", as_language_tags(params["ui_locales"], many=True)]  # apps send de_CH or de,fr too
     if found.browser_locale:
         args += ["--browser-locale", found.browser_locale]
-    if device := device_of(found.user_agent):
-        args += ["--device", device]
+    if found.device:
+        args += ["--device", found.device]
     args += ["--outcome", found.outcome]
     the_stacks = {"redirect_uri": local.redirect_uri, "client_id": local.client_id} if on_stack else {}  # said by default
     for name in CARRIED_ON:
@@ -429,18 +454,22 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
     rows += [
         ("B2C", f"{found.host} (tenant {found.tenant or found.tenant_id})"), ("policy", found.policy), ("client id", p.get("client_id", "-")),
         ("redirect URI", p.get("redirect_uri", "-")), ("ui_locales", p.get("ui_locales", "-")),
-        ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-")),
-        ("browser locale", found.browser_locale or "-"),
-        ("browser", (found.user_agent or "-")[:120] + replayed_as(found.user_agent, browser)),
-        ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
-        ("correlation ID", found.correlation_id or "none"),
-        ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
-        ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or found.mid_trace or "-"),
-        ("result", answer(found)),
-        ("journey, outcome", f"{found.journey}, {found.outcome}" + found.journey_note + (
-            f" (Mobile ID's {found.unplayed_code} is no outcome the repro's phone can give: the rerun approves, and cannot show it)"
-            if found.unplayed_code else "")),
-    ]
+        ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-"))]
+    if found.request_only:  # B2C's request alone: what came of it (B2C's and Mobile ID's answers) is nowhere to read
+        rows.append(("not in the URL", untold(found, browser)))
+    else:
+        rows += [
+            ("browser locale", found.browser_locale or "-"),
+            ("browser", (found.user_agent or "-")[:120] + replayed_as(found.user_agent, browser)),
+            ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
+            ("correlation ID", found.correlation_id or "none"),
+            ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
+            ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or found.mid_trace or "-"),
+            ("result", answer(found)),
+            ("journey, outcome", f"{found.journey}, {found.outcome}" + found.journey_note + (
+                f" (Mobile ID's {found.unplayed_code} is no outcome the repro's phone can give: the rerun approves, and cannot show it)"
+                if found.unplayed_code else "")),
+        ]
     asked = {name: found.params[name] for name in REPRO_ASKS if found.params.get(name, REPRO_ASKS[name]) != REPRO_ASKS[name]}
     if asked:
         rows.append(("note", f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
@@ -448,6 +477,15 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
                               "pages are the same, B2C's answer comes in that other form"))
     rows += [("left out", f"{name}: {why}") for name, why in left_out(found, local).items()]
     return [f"{name:<17} {value}" for name, value in rows]
+
+
+def untold(found: Finding, browser: str | None) -> str:
+    """What a URL cannot tell, as the command replays it: each the user's choice beside --from-url, else the repro's default."""
+    picks = [("journey", found.journey, found.chosen_journey), ("outcome", found.outcome, found.chosen_outcome),
+             ("browser", browser or "chromium", browser), ("device", found.chosen_device or "none", found.chosen_device),
+             ("browser locale", found.browser_locale or "en-US", found.browser_locale)]
+    said = ", ".join(f"{name} {value} ({'--' + name.replace(' ', '-') if given else 'default'})" for name, value, given in picks)
+    return f"{said}; --journey, --outcome, --browser, --device, --browser-locale beside --from-url set them"
 
 
 def answer(found: Finding) -> str:

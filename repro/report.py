@@ -220,7 +220,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
              ) -> tuple[Path, str]:
     """Write the zip ``target`` from ``work``; (its path, a summary for the terminal). ``environ``: the run's environment
     (.env included), whose secret-named settings are redacted; ``reported``: what the reporter's HAR showed (--from-har
-    --run), kept in README.txt and repro.json."""
+    --run: its name) or URL told (--from-url --run: its address), kept in README.txt and repro.json."""
     evidence, playwright_out = work / "evidence", work / "playwright"
     facts = json.loads((evidence / "repro.json").read_text())
     asked_for(facts, settings, args)
@@ -268,8 +268,9 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     timings = {"steps": facts.pop("steps", []), "hops": facts.pop("hops", [])}
     if timings["steps"] or timings["hops"]:  # none when the journey never ran (its set-up failed): no empty file listed
         write_text(folder / "timings.json", json.dumps(timings, indent=2), redaction)
-    reported_lines = [f"Reported: the HAR {reported['har']} showed (python -m repro --from-har):",
-                      *(f"  {line}" for line in reported["showed"])] if reported else []
+    source = (f"the HAR {reported['har']} showed (python -m repro --from-har)" if "har" in reported else
+              f"the URL {reported['url']} told (python -m repro --from-url)") if reported else ""
+    reported_lines = [f"Reported: {source}:", *(f"  {line}" for line in reported["showed"])] if reported else []
     if reported:
         facts["reported"] = dict(reported)
     write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)

@@ -223,6 +223,17 @@ def test_a_rerun_of_a_har_keeps_what_the_har_showed_beside_what_the_rerun_did(tm
     assert json.loads(Bundle(bundle).read("repro.json"))["reported"] == reported
 
 
+def test_a_rerun_of_a_url_says_it_came_from_the_urls_address_beside_what_the_url_told(tmp_path: Path) -> None:
+    address = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+    reported = {"url": address, "showed": ["policy            B2C_1A_signup_signin", "not in the URL    journey sign-in (default)"]}
+    bundle, _ = assemble(work_folder(tmp_path, {"result": "failed"}), tmp_path / "bundle.zip", settings=build_settings({}, LOCAL_STACK),
+                         replay=["python", "-m", "repro"], video=True, args=ARGS, reported=reported)
+    readme = Bundle(bundle).read("README.txt").decode()
+    assert f"Reported: the URL {address} told (python -m repro --from-url):\n  policy            B2C_1A_signup_signin\n" \
+           "  not in the URL    journey sign-in (default)" in readme, readme
+    assert json.loads(Bundle(bundle).read("repro.json"))["reported"] == reported
+
+
 def test_a_token_that_passed_every_check_is_said_so() -> None:
     assert "B2C sent the app an ID token that passed every check." in what_happened({"result": "passed", "claims": {"sub": "1"}, "claims_verified": True})
     assert "B2C sent the app an ID token.\n" in what_happened({"result": "failed", "claims": {"sub": "1"}, "claims_verified": False})

@@ -112,6 +112,21 @@ def test_an_unregistered_redirect_uri_replays_to_the_same_b2c_error(recorded_har
     assert not any("last-page" in name for name in bundle.namelist()), bundle.namelist()
 
 
+def test_a_reporters_authorize_url_replays_with_the_outcome_given_beside_it(tmp_path: Path) -> None:
+    """--from-url --run: the URL's policy and language, the phone's outcome and browser's language from beside it; its
+    id_token_hint (a raw token) reaches neither the terminal nor the bundle, which names the URL's address."""
+    address = f"https://{LOCAL_STACK.domain}/{LOCAL_STACK.tenant}.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+    url = f"{address}?client_id={LOCAL_STACK.client_id}&redirect_uri=https%3A%2F%2Fjwt.ms&ui_locales=de&id_token_hint={token}"
+    status, out, bundle = repro(tmp_path, "--from-url", url, "--outcome", "user-cancel", "--browser-locale", "de-CH", "--run")
+    assert status == 0, f"the rerun did not end as the suite expects for a cancel:\n{out}"
+    assert token not in out and "outcome user-cancel (--outcome)" in out, out
+    facts = json.loads(bundle.read("repro.json"))
+    assert (facts["outcome"], facts["aadb2c_codes"], facts["b2c_page_language"]) == ("user-cancel", ["AADB2C90273"], "de")
+    assert facts["reported"]["url"] == address and json.loads(bundle.read("settings.json"))["browser_locale"] == "de-CH"
+    assert f"Reported: the URL {address} told (python -m repro --from-url):" in bundle.read("README.txt").decode()
+
+
 def test_an_approved_sign_up_keeps_claims_but_no_raw_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, bundle = repro(tmp_path, "--journey", "sign-up", "--policy", "B2C_1A_signup_signin", "--language", "fr", "--device", "Pixel 7")
     assert status == 0, out

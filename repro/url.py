@@ -1,0 +1,92 @@
+"""Read a reporter's URL (the address bar's, an app's log's) as B2C's authorize request (``--from-url``).
+
+The URL goes through the HAR reader as a one-entry HAR, so it tells what a HAR's authorize request tells (policy,
+tenant, host, parameters) and nothing more: what came of the request is in no URL. A URL of another kind is said as
+what it is, never with its parameters (they may hold a token, an ``id_token_hint``): B2C's error to the app with its
+code and correlation ID, the keys to B2C's logs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from fixtures.redaction import redact_text
+from repro.har import AUTHORIZE, Finding, answer_in, b2c_authorize, read_har
+
+ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/"
+       "authorize?client_id=...), the address the sign-in started at: the browser's history or the app's log has it")
+# B2C's addresses other than its authorize request, by how their path ends: what a reporter may copy instead.
+B2C_ADDRESSES = (("/oauth2/authresp", "B2C's /oauth2/authresp, where Mobile ID (an identity provider) answers B2C"),
+                 ("/oauth2/v2.0/logout", "B2C's sign-out request"), ("/oauth2/v2.0/token", "B2C's token request"),
+                 ("/openid-configuration", "B2C's metadata (its OpenID configuration)"))
+CODE_WORD = re.compile(r"[a-z_]{1,40}")  # an OAuth error as B2C sends it (access_denied): anything else is not repeated
+
+
+def read_url(url: str, robots: Mapping[str, str] | None = None) -> Finding:
+    """What B2C's authorize request ``url`` tells, read as a HAR's; ValueError saying what ``url`` is if it is none."""
+    found = read_har(as_har(url), robots)
+    found.request_only = True
+    return found
+
+
+def as_copied(url: str) -> str:
+    """``url`` without what copying it from a mail or a log put around it (blanks, quotes, <angle brackets>), and with
+    its ``&`` back where an HTML page or log wrote it ``&amp;`` (a URL's own ``&`` in a value is ``%26``: no literal
+    ``&amp;`` is ever a URL's; other entities are not undone, ``&copy=1`` is a parameter)."""
+    return url.strip().strip("<>\"'").replace("&amp;", "&")
+
+
+def address(url: str) -> str:
+    """``url`` without its query and fragment, as a bundle names it (its parameters, read, are said apart)."""
+    parts = urlsplit(as_copied(url))
+    return f"{parts.scheme}://{parts.hostname}{parts.path}"
+
+
+def as_har(url: str) -> dict[str, Any]:
+    """A HAR of one entry: ``url`` as the browser's GET; ValueError if it is not B2C's authorize request."""
+    if (why := not_authorize(as_copied(url))) is not None:
+        raise ValueError(f"--from-url: {why}")
+    return {"log": {"entries": [{"request": {"method": "GET", "url": as_copied(url), "headers": []}, "response": {}}]}}
+
+
+def not_authorize(url: str) -> str | None:
+    """Why ``url`` is not B2C's authorize request, saying what it is where it can; None if it is one."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port that is no number is no URL's)
+    except ValueError:
+        parts = None
+    if parts is None or not parts.scheme or not parts.hostname or any(c.isspace() for c in url):
+        return ("not a URL; give the whole address, from https:// on, as the address bar or the app's log shows it "
+                "(quoted, as it holds &)")
+    shown = redact_text(address(url))[:160]
+    sent = {**dict(parse_qsl(parts.query)), **dict(parse_qsl(parts.fragment))}
+    if "error" in sent:
+        return f"{shown} is {error_words(parts.path, sent)}, not B2C's authorize request; {ASK}"
+    if {"id_token", "code", "access_token"} & sent.keys():
+        return (f"{shown} is the app's redirect with B2C's answer (a token or code: not printed; share it with no one), "
+                f"not B2C's authorize request; {ASK}")
+    if parts.scheme.lower() != "https":
+        return f"{shown} is not an https URL: B2C's authorize request is one (the browser's history shows it whole); {ASK}"
+    if b2c_authorize(url):
+        return None
+    path = parts.path.lower()
+    what = next((said for end, said in B2C_ADDRESSES if path.endswith(end)), None)
+    if what is None and AUTHORIZE.match(parts.path):  # /{tenant}/oauth2/v2.0/authorize without a policy: Entra ID's
+        what = "an authorize request without a B2C policy (neither in its path nor as ?p=): Entra ID's, not B2C's"
+    return f"{shown} is {what}; {ASK}" if what else f"{shown} is not B2C's authorize request; {ASK}"
+
+
+def error_words(path: str, sent: Mapping[str, str]) -> str:
+    """The error ``sent`` carries, by the codes and IDs to look up (its description's words are not repeated: they may
+    quote a person's number)."""
+    found = answer_in(dict(sent))
+    who = ("Mobile ID's answer to B2C (/oauth2/authresp)" if path.lower().endswith("/oauth2/authresp")
+           else "the app's redirect with B2C's error")
+    said = [f"error {found.error}" if CODE_WORD.fullmatch(found.error or "") else "an error", *found.aadb2c_codes]
+    said += [f"correlation ID {found.correlation_id}"] if found.correlation_id else []
+    said += [f"Mobile ID {found.mid_code}"] if found.mid_code else []
+    return f"{who}: {', '.join(said)}"

@@ -1,0 +1,215 @@
+"""``--from-url``: B2C's authorize request as a reporter copies it (address bar, app log), read as a HAR's request is."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from repro.cli import main, parser
+from tests.local_stack import LOCAL_STACK
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = "B2C_1A_signup_signin"
+AUTHORIZE = f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/authorize"
+TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+REPORTED = AUTHORIZE + "?" + urlencode({"client_id": LOCAL_STACK.client_id, "redirect_uri": "https://jwt.ms", "ui_locales": "de",
+                                        "prompt": "login", "domain_hint": "mobileid.ch", "id_token_hint": TOKEN})
+
+
+@pytest.fixture(autouse=True)
+def the_local_stack_described_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The local stack of the default settings describes itself as tests/local_stack.py computes here (not asked of
+    ``python -m mocks serve --describe`` each time)."""
+    monkeypatch.setattr("fixtures.stack_description.describe_stack", lambda command: LOCAL_STACK)
+
+
+def read(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[str, str]:
+    """(what the URL told, the repro command's arguments) of ``--from-url`` with ``argv``, which must succeed."""
+    assert main(["--from-url", *argv]) == 0, capsys.readouterr().err
+    told, _, command = capsys.readouterr().out.partition("\nrepro command:\n")
+    return told, command.split(" -m repro ", 1)[1].strip()
+
+
+def test_the_url_tells_what_a_hars_authorize_request_tells_and_the_command_replays_it(capsys: pytest.CaptureFixture[str]) -> None:
+    told, command = read(capsys, REPORTED)
+    for row, value in (("B2C", "contoso.b2clogin.com (tenant contoso)"), ("policy", POLICY), ("client id", LOCAL_STACK.client_id),
+                       ("redirect URI", "https://jwt.ms"), ("ui_locales", "de"), ("prompt", "login"), ("domain_hint", "mobileid.ch")):
+        assert re.search(rf"^{row}\s+{re.escape(value)}$", told, re.M), told
+    assert shlex.split(command) == ["--journey", "sign-in", "--policy", POLICY, "--target", "local", "--ui-locales", "de",
+                                    "--outcome", "approve", "--prompt", "login", "--domain-hint", "mobileid.ch"]
+    # No AADB2C code, correlation ID or result: nothing of what came of the request is in a URL, so no row pretends to say it.
+    assert not re.search(r"^(AADB2C code|correlation ID|result|browser)\s", told, re.M), told
+    assert TOKEN not in told + command and "id_token_hint" not in told + command
+
+
+def test_what_a_url_cannot_tell_is_said_with_the_defaults_and_taken_from_beside_it(capsys: pytest.CaptureFixture[str],
+                                                                                  devices_asked_here: None) -> None:
+    told, _ = read(capsys, REPORTED)
+    assert re.search(r"^not in the URL\s+journey sign-in \(default\), outcome approve \(default\), browser chromium \(default\), "
+                     r"device none \(default\), browser locale en-US \(default\); --journey, --outcome, --browser, --device, "
+                     r"--browser-locale beside --from-url set them$", told, re.M), told
+    told, command = read(capsys, REPORTED, "--journey", "sign-up", "--outcome", "user_cancel", "--browser", "webkit",
+                         "--device", "pixel 7", "--browser-locale", "de-CH")
+    assert "journey sign-up (--journey), outcome user-cancel (--outcome), browser webkit (--browser), device Pixel 7 (--device), " \
+           "browser locale de-CH (--browser-locale)" in told, told
+    replayed = parser().parse_args(shlex.split(command))
+    assert (replayed.journey, replayed.outcome, replayed.browser, replayed.device, replayed.browser_locale, replayed.ui_locales) == \
+        ("sign-up", "user-cancel", "webkit", "Pixel 7", "de-CH", "de")
+    told, _ = read(capsys, REPORTED, "--journey", "sign-in", "--outcome", "approve")  # typed as the defaults: the user's word
+    assert "journey sign-in (--journey), outcome approve (--outcome)" in told, told
+
+
+@pytest.mark.parametrize(("url", "replayed"), [
+    (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p={POLICY}&client_id=app",
+     ["--policy", POLICY, "--target", "local"]),
+    (f"https://contoso.b2clogin.com/tfp/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/authorize?client_id=app",
+     ["--policy", POLICY, "--target", "local"]),
+    ("https://login.fabrikam.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=app",
+     ["--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam", "--domain", "login.fabrikam.com"]),
+    ("https://login.fabrikam.com/11111111-2222-4333-8444-555555555555/B2C_1A_susi/oauth2/v2.0/authorize?client_id=app",
+     ["--policy", "B2C_1A_susi", "--target", "tenant", "--domain", "login.fabrikam.com"]),
+], ids=["?p=", "/tfp/", "custom domain", "tenant ID"])
+def test_every_form_of_b2cs_authorize_request_a_har_is_read_in_is_read(url: str, replayed: list[str],
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    told, command = read(capsys, url)
+    assert shlex.split(command)[2:2 + len(replayed)] == replayed, command
+    if "1111" in url:  # named by its ID: its name is B2C_TENANT's, said as a HAR's is
+        assert "tenant: the URL names it by its ID (11111111-2222-4333-8444-555555555555) at login.fabrikam.com" in told, told
+
+
+def test_a_code_flow_apps_url_gets_the_hars_note_and_is_replayed_at_the_test_app(capsys: pytest.CaptureFixture[str]) -> None:
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=spa-app&redirect_uri=https%3A%2F%2Fspa.fabrikam.com&response_type=code")
+    assert re.search(r"^note\s+the app asked response_type=code; the repro asks for response_type=id_token", told, re.M), told
+    assert re.search(r"^left out\s+client_id: the app asked for 'code'", told, re.M), told
+    assert "--client-id" not in command and "--redirect-uri" not in command, command
+
+
+@pytest.mark.parametrize("copied", [f" <{REPORTED}>\n", f"'{REPORTED}'", f'"{REPORTED}"', REPORTED.replace("&", "&amp;")],
+                         ids=["from a mail", "quoted", "double-quoted", "HTML-escaped"])
+def test_a_url_copied_with_what_a_mail_or_log_puts_around_it_is_read(copied: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert read(capsys, copied) == read(capsys, REPORTED)
+
+
+def test_a_persons_number_as_the_login_hint_is_masked_and_left_out_off_the_local_stack(capsys: pytest.CaptureFixture[str]) -> None:
+    told, command = read(capsys, "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?"
+                                 "client_id=app&login_hint=%2B41791234567")
+    assert "1234567" not in told + command and "--login-hint" not in command, told
+    assert re.search(r"^left out\s+login_hint: a person's phone number", told, re.M), told
+
+
+TOLD = [["--policy", "B2C_1A_other"], ["--target", "tenant"], ["--tenant", "fabrikam"], ["--domain", "login.fabrikam.com"],
+        ["--language", "de"], ["--ui-locales", "fr"], ["--prompt", "login"], ["--domain-hint", "x"], ["--login-hint", "x"],
+        ["--redirect-uri", "https://jwt.ms"], ["--client-id", "x"]]
+
+
+def test_the_options_help_and_readme_say_the_url_tells_are_those_refused_beside_it() -> None:
+    from_url_help = next(action.help for action in parser()._actions if "--from-url" in action.option_strings) or ""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    in_readme = readme.split("What the URL tells (", 1)[1].split(")", 1)[0]
+    for said in (from_url_help.split("what it tells (", 1)[1].split(")", 1)[0], in_readme):
+        assert re.findall(r"--[a-z-]+", said) == [argv[0] for argv in TOLD], said
+
+
+@pytest.mark.parametrize("beside", TOLD, ids=lambda argv: argv[0])
+def test_what_the_url_tells_is_refused_beside_it(beside: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--from-url", REPORTED, *beside]) == 2
+    said = capsys.readouterr()
+    assert f"{beside[0]}: read from the URL's authorize request; leave it out, or run the printed repro command" in said.err
+    assert said.out == ""
+
+
+@pytest.mark.parametrize(("beside", "says"), [
+    (["--from-har", "user.har"], "--from-har and --from-url: give one report"),
+    (["--attempt", "2"], "--attempt only goes with --from-har FILE (a URL is one sign-in's request)"),
+    (["--out", "bundles"], "--from-url alone only prints what the URL tells and the repro command, so no bundle is written; add --run"),
+], ids=["--from-har", "--attempt", "--out without --run"])
+def test_a_second_report_an_attempt_or_a_bundle_folder_without_run_is_refused(beside: list[str], says: str, tmp_path: Path,
+                                                                               capsys: pytest.CaptureFixture[str],
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--from-url", REPORTED, *beside]) == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "bundles").exists()
+
+
+def test_an_empty_url_is_refused_rather_than_a_default_journey_run(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--from-url", " "])
+    assert stopped.value.code == 2 and "argument --from-url: empty: give the authorize request's URL" in capsys.readouterr().err
+
+
+ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the provider.\r\nCorrelation ID: "
+                     "3f2c1a5e-8a1b-4c2d-9e3f-0a1b2c3d4e5f\r\nTimestamp: 2026-11-28 10:00:05Z\r\n"
+                     "mid_auth_3010_9YBML7FA - The user cancelled for +41791234567")
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("https://app.fabrikam.com/signin-oidc#" + urlencode({"error": "access_denied", "error_description": ERROR_DESCRIPTION, "state": "s3cr3t-state"}),
+     "https://app.fabrikam.com/signin-oidc is the app's redirect with B2C's error: error access_denied, AADB2C90273, "
+     "correlation ID 3f2c1a5e-8a1b-4c2d-9e3f-0a1b2c3d4e5f, Mobile ID mid_auth_3010, not B2C's authorize request"),
+    (f"https://jwt.ms/#id_token={TOKEN}", "https://jwt.ms/ is the app's redirect with B2C's answer (a token or code: not printed"),
+    ("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/authresp?" + urlencode(
+        {"error": "access_denied", "error_description": "mid_auth_3010_9YBML7FA - cancelled"}),
+     "is Mobile ID's answer to B2C (/oauth2/authresp): error access_denied, Mobile ID mid_auth_3010, not B2C's authorize request"),
+    ("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=app",
+     "is an authorize request without a B2C policy (neither in its path nor as ?p=): Entra ID's, not B2C's"),
+    (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/logout?post_logout_redirect_uri=x", "is B2C's sign-out request"),
+    (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/token", "is B2C's token request"),
+    (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/v2.0/.well-known/openid-configuration", "is B2C's metadata"),
+    ("https://app.fabrikam.com/account?user=alice", "https://app.fabrikam.com/account is not B2C's authorize request"),
+    (AUTHORIZE.replace("https://", "http://") + "?client_id=app", "is not an https URL"),
+    (AUTHORIZE.removeprefix("https://") + "?client_id=app", "not a URL; give the whole address, from https:// on"),
+    ("see the log", "not a URL"),
+    ("https://[contoso/authorize", "not a URL"),
+], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
+        "sign-out", "token", "metadata", "the app's page", "http", "no scheme", "words", "a broken host"])
+def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_authorize_url_asked_for(
+        url: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--from-url", url]) == 2
+    said = capsys.readouterr()
+    assert says in said.err and said.out == "", said
+    assert "the browser's history or the app's log has it" in said.err or "not a URL" in said.err, said.err
+    # Only codes and IDs: neither the request's other parameters nor a token, nor a number the error's words quote.
+    for kept_out in (TOKEN, "s3cr3t-state", "1234567", "cancelled", "alice", "Traceback"):
+        assert kept_out not in said.err, said.err
+
+
+def test_run_reruns_the_printed_command_and_its_bundle_names_the_urls_address_not_its_query(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The rerun itself stands in here (the end-to-end test runs one): what it is given is the printed command."""
+    from repro import cli
+
+    reruns: list[tuple[argparse.Namespace, Any]] = []
+
+    def run(rerun: argparse.Namespace, env: object, reported: Any = None) -> int:
+        reruns.append((rerun, reported))
+        return 0
+
+    monkeypatch.setattr(cli, "run", run)
+    assert main(["--from-url", REPORTED, "--outcome", "user-cancel", "--run", "--out", str(tmp_path)]) == 0
+    command = capsys.readouterr().out.split("repro command:", 1)[1].split(" -m repro ", 1)[1]
+    [(rerun, reported)] = reruns
+    assert vars(rerun) == vars(parser().parse_args([*shlex.split(command), "--out", str(tmp_path)]))
+    assert reported["url"] == AUTHORIZE and TOKEN not in str(reported)
+    assert any(line.startswith("not in the URL") and "outcome user-cancel (--outcome)" in line for line in reported["showed"])
+
+
+def examples(text: str) -> list[list[str]]:
+    """The ``--from-url`` examples of ``text`` (the README's, ``--help``'s), as arguments of ``python -m repro``."""
+    return [shlex.split(line.split(" -m repro ", 1)[1].split("   #", 1)[0]) for line in text.splitlines()
+            if " -m repro --from-url " in line]
+
+
+@pytest.mark.parametrize("where", ["--help", "README.md"])
+def test_the_from_url_examples_run_as_written(where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = parser().format_help() if where == "--help" else (ROOT / "README.md").read_text()
+    [example] = examples(text)
+    assert main(example) == 0, capsys.readouterr().err
+    command = capsys.readouterr().out.split("repro command:", 1)[1]
+    assert "--ui-locales de" in command and "--outcome user-cancel" in command and "--prompt login" in command, command
