@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
+from fixtures.run_page import add_to_run_page  # noqa: E402
 from mocks.common.hosts import is_loopback  # noqa: E402
 from scripts.merge_results import Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
@@ -227,6 +228,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     text = summarize(args.results, args.title, args.link)
     print(text)
+    add_to_run_page(args.title, text)  # GitHub's run page: the night by cause, beside "exit code 1"
     failures = []
     for setting, kind in WEBHOOKS.items():
         url = os.environ.get(setting, "").strip()

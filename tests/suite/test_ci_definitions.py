@@ -183,6 +183,67 @@ def test_the_tenant_smoke_runs_with_the_nightlys_deployed_emulator_or_the_real_s
     assert report["env"]["NOTIFY_TITLE"] == "Nightly B2C + Mobile ID journeys"
 
 
+def settings_refused_on_ci(env: dict[str, str], ci: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """What a run given ``env`` on the runner ``ci`` describes (its variables) says when its settings stop it: the
+    environment holds nothing else of the suite's, and the runner has no .env."""
+    from fixtures.settings import SETTINGS
+    from fixtures.settings_plugin import load_settings
+
+    for name in [*SETTINGS, "GITHUB_ACTIONS", "TF_BUILD"]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**env, **ci}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings(tmp_path / ".env")
+    return str(refused.value)
+
+
+def test_a_smoke_without_the_tenants_secrets_names_each_and_where_a_repository_adds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork, a new repository, or a release workflow calling smoke.yml without `secrets: inherit`: the smoke stops before
+    any journey naming each missing setting, and (a runner has no .env, which "e.g. B2C_TENANT=contoso" reads as) says they
+    are the repository's secrets and where to add them; on Azure, the pipeline's variables, plain unless the YAML maps them."""
+    smoke = workflow("smoke.yml")["jobs"]["smoke"]
+    run = only([step for step in smoke["steps"] if step.get("run") == "make smoke"], "`make smoke` step", "smoke.yml")
+    env = {k: github_value(v, {"mobile_id": "emulator"}, {}, {}) for k, v in {**smoke["env"], **run["env"]}.items()}
+    said = settings_refused_on_ci(env, {"GITHUB_ACTIONS": "true"}, tmp_path, monkeypatch)
+    missing = ["B2C_TENANT", "B2C_POLICIES", "B2C_CLIENT_ID", "MOBILEID_CONTROL_URL"]
+    assert all(f"{name} is not set" in said for name in missing), said
+    assert ("the workflows take B2C_TENANT, B2C_POLICIES, B2C_CLIENT_ID and MOBILEID_CONTROL_URL from the repository's secrets" in said
+            and "Settings > Secrets and variables > Actions > New repository secret" in said and "`secrets: inherit`" in said), said
+    # Azure's manual smoke with the real service, in a pipeline with none of its variables: the phone's is a secret it maps.
+    stage = next(stage for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] if stage["stage"] == "smoke")
+    job = only(stage["jobs"], "job", "azure-pipelines.yml smoke stage")
+    azure_run = only([step for step in job["steps"] if step.get("script") == "make smoke"], "`make smoke` step", "azure smoke")
+    chosen = {"run": "smoke", "mobileId": "real"}
+    azure_env = {**azure_template(stage["variables"], chosen),
+                 **{name: azure_macros(value, {}) for name, value in azure_template(azure_run["env"], chosen).items()}}
+    said = settings_refused_on_ci(azure_env, {"TF_BUILD": "True"}, tmp_path, monkeypatch)
+    assert ("Azure Pipelines: add B2C_TENANT, B2C_POLICIES and B2C_CLIENT_ID as plain pipeline variables" in said
+            and "MOBILEID_TEST_NUMBER as secret variable (azure-pipelines.yml maps it)" in said), said
+    # Azure's nightly in tenant mode with one plain variable missing: that one alone, as a plain variable.
+    nightly = {"E2E_TARGET": "tenant", "B2C_POLICIES": "B2C_1_susi", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
+               "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+    said = settings_refused_on_ci(nightly, {"TF_BUILD": "True"}, tmp_path, monkeypatch)
+    assert "add B2C_TENANT as plain pipeline variable (" in said and "as secret variable" not in said, said
+    # Off CI the settings' own words stand (a .env or the shell), without a CI's note.
+    assert "GitHub" not in settings_refused_on_ci(env, {}, tmp_path, monkeypatch)
+
+
+def test_a_smoke_stopped_by_a_missing_secret_says_which_on_githubs_run_page(tmp_path: Path) -> None:
+    """The run's page showed "Process completed with exit code 4" alone: why no journey ran, and where to add the secret,
+    were in the log. The run now adds them to the job summary (GITHUB_STEP_SUMMARY), redacted as the log is."""
+    smoke = workflow("smoke.yml")["jobs"]["smoke"]
+    run = only([step for step in smoke["steps"] if step.get("run") == "make smoke"], "`make smoke` step", "smoke.yml")
+    secrets = {"MOBILEID_CONTROL_TOKEN": "tok-0f9e8d7c6b5a4-s3cr3t", "B2C_POLICIES": "tok-0f9e8d7c6b5a4-s3cr3t"}  # pasted twice
+    env = {k: github_value(v, {"mobile_id": "emulator"}, secrets, {}) for k, v in {**smoke["env"], **run["env"]}.items()}
+    page = tmp_path / "summary.md"
+    ran = pytest_e2e("-m", "smoke", f"--alluredir={tmp_path / 'results'}", **env, GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(page))
+    assert ran.returncode == 4, tail(ran.stdout + ran.stderr)
+    said = page.read_text()
+    assert said.startswith("### No journey ran: suite settings\n") and "B2C_TENANT is not set" in said, said
+    assert "New repository secret" in said and "No journey ran." in said and "s3cr3t" not in said, said
+
+
 def test_a_report_job_run_again_renders_the_history_its_run_found_and_saves_its_own() -> None:
     """Each platform hands the report its run's id (scripts/report_history.py: the night once in the trend, however often
     its report is rendered); GitHub's history cache is saved per attempt, restored from the latest earlier one; smoke.yml
@@ -425,11 +486,39 @@ def test_the_azure_pull_request_jobs_run_locally_whatever_tenant_the_pipeline_de
     nightly = only([stage for stage in stages if stage["stage"] == "nightly"], "nightly stage", "azure-pipelines.yml")
     journeys = only([job for job in nightly["jobs"] if job["job"] == "journeys"], "journeys job", "azure-pipelines.yml nightly")
     local = only([step for step in journeys["steps"] if "local stack" in step.get("displayName", "")], "local shard step", "the nightly's journeys")
-    assert {name: str(value) for name, value in local.get("env", {}).items()} == stage_variables, \
-        "the nightly's local shard step must blank what the pull-request stage blanks"
+    assert {name: str(value) for name, value in local.get("env", {}).items()} == {k: v for k, v in stage_variables.items() if k != "E2E_TARGET"}, \
+        "the nightly's local shard step must blank what the pull-request stage blanks (but E2E_TARGET, the pipeline's own)"
     # The README says so, rather than have a team blank them in the nightly stage (which has no variables of its own).
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert "variables" not in nightly and "the nightly's local shard step blanks the tenant's settings in its own `env`" in readme
+
+
+def azure_nightly_shard_env(variables: dict[str, str]) -> dict[str, str]:
+    """What Azure's nightly shard step that runs gets, with the pipeline's plain ``variables`` (each reaches every step's
+    environment): the tenant step where E2E_TARGET is tenant (Azure's eq ignores case), else the local one."""
+    nightly = next(stage for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] if stage["stage"] == "nightly")
+    journeys = only([job for job in nightly["jobs"] if job["job"] == "journeys"], "journeys job", "azure-pipelines.yml nightly")
+    shards = {("tenant" if "eq(variables['E2E_TARGET'], 'tenant')" in step["condition"] else "local"): step
+              for step in journeys["steps"] if str(step.get("script", "")).startswith("make shard")}
+    assert "ne(variables['E2E_TARGET'], 'tenant')" in shards["local"]["condition"]
+    step = shards["tenant" if variables.get("E2E_TARGET", "").lower() == "tenant" else "local"]
+    return {**variables, **{name: azure_macros(str(value), variables) for name, value in step.get("env", {}).items()}}
+
+
+@pytest.mark.parametrize("target", ["tenent", "prod", "tenant-mode"])
+def test_an_azure_nightly_whose_e2e_target_is_mistyped_stops_naming_it_rather_than_going_green_locally(target: str) -> None:
+    """README: E2E_TARGET=tenant makes tenant mode a must, and GitHub's nightly hands a mistyped repository variable to the
+    run, which refuses it. Azure's local shard step set E2E_TARGET=local over any value but tenant, so a pipeline with
+    E2E_TARGET=tenent had a green night of the local stack, every tenant setting blanked, and nothing said."""
+    from tests.local_stack import LOCAL_STACK
+
+    tenant = {name: value for name, value in TENANT_PIPELINE.items() if name != "E2E_TARGET"}  # the smoke's tenant
+    with pytest.raises(SettingsError, match=f"E2E_TARGET='{target}' is not valid"):
+        build_settings(azure_nightly_shard_env({**tenant, "E2E_TARGET": target}), LOCAL_STACK)
+    # Unset, or local, it stays the clean local night the README says (the tenant's settings blanked).
+    for variables in (tenant, {**tenant, "E2E_TARGET": "Local"}):
+        assert build_settings(azure_nightly_shard_env(variables), LOCAL_STACK) == build_settings({"E2E_TARGET": "local"}, LOCAL_STACK)
+    assert azure_nightly_shard_env({**tenant, "E2E_TARGET": "Tenant"})["B2C_TENANT"] == TENANT_PIPELINE["B2C_TENANT"]
 
 
 def test_the_azure_pull_request_stages_blanks_leave_its_fast_tests_green() -> None:

@@ -634,6 +634,26 @@ def test_without_a_webhook_it_only_prints(merged: Path, monkeypatch: pytest.Monk
     assert capsys.readouterr().out.startswith("B2C + Mobile ID journeys (local stack): 3 failed, 1 broken of 6 journeys")
 
 
+def test_the_nights_message_is_on_githubs_run_page_too(merged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A red nightly's summary page said only "Process completed with exit code 1": the night by cause sat in the
+    report job's log. notify adds its message to the job summary (GITHUB_STEP_SUMMARY), as a code block, so a failure's
+    words (`<`, backticks) are not read as Markdown; nowhere else (no GITHUB_STEP_SUMMARY: nothing written)."""
+    page = tmp_path / "summary.md"
+    page.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(page))
+    write_result(tmp_path / "odd", "test_sign_in", "failed", labels={"cause": "other", "cause_detail": "saw ```<b>``` in the page"})
+    assert notify.main([str(merged), "--title", "Nightly B2C + Mobile ID journeys"]) == 0
+    assert notify.main([str(tmp_path / "odd"), "--title", "Odd"]) == 0
+    printed = capsys.readouterr().out
+    said = page.read_text()
+    night = notify.summarize(merged, "Nightly B2C + Mobile ID journeys")
+    assert said.startswith("earlier step\n### Nightly B2C + Mobile ID journeys\n\n```text\n" + night + "\n```\n") and night in printed
+    assert "\n### Odd\n\n````text\n" in said and said.rstrip().endswith("\n````"), said  # a fence longer than the text's
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY")
+    assert notify.main([str(merged)]) == 0 and page.read_text() == said
+
+
 def test_a_green_run_says_so(tmp_path: Path) -> None:
     write_result(tmp_path / "green", "test_sign_up", "passed")
     assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journey passed"

@@ -194,8 +194,9 @@ def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
 
 def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path) -> None:
     junit = tmp_path / "test-results" / "junit.xml"
-    result = pytest_run(tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "e2e", "-m", "smoke", "-n", "2",
-                        f"--alluredir={tmp_path}", "--clean-alluredir", f"--junitxml={junit}")
+    page = tmp_path.with_name(f"{tmp_path.name}-summary.md")  # GitHub's job summary, beside the results the run cleans
+    result = pytest_run({**tenant_env(stack, B2C_REDIRECT_URI="https://app.contoso.test/not-registered"), "GITHUB_STEP_SUMMARY": str(page)},
+                        "e2e", "-m", "smoke", "-n", "2", f"--alluredir={tmp_path}", "--clean-alluredir", f"--junitxml={junit}")
     output = result.stdout + result.stderr
     assert result.returncode == 4, tail(output)
     assert "cause: tenant configuration" in output and "FAIL  app: redirect URI registered" in output, tail(output)
@@ -217,6 +218,10 @@ def test_a_tenant_mode_run_stops_before_any_journey(stack: Stack, tmp_path: Path
     failure = case.find("failure")
     assert case.get("name") == "preflight: app: redirect URI registered" and failure is not None
     assert "fix: " in (failure.text or "") and "No journey ran." in (failure.text or "")
+    # And the run's page on GitHub (its summary said only "exit code 4"): the table with the failed row and its fix, once.
+    said = page.read_text()
+    assert said.startswith("### No journey ran: the tenant's preflight failed\n") and said.count("###") == 1, said
+    assert "FAIL  app: redirect URI registered" in said and "cause: tenant configuration: the preflight failed" in said, said
 
 
 def test_a_tenant_mode_run_that_only_lists_its_journeys_checks_no_tenant(stack: Stack) -> None:
