@@ -21,6 +21,7 @@ from tests.suite_run import left_naming
 # The runs these tests start stop before any journey on purpose, and each would add that to the CI job's own page
 # (fixtures/run_page.py): the pull request's summary would list dozens of refusals that are the tests' expected results.
 os.environ.pop("GITHUB_STEP_SUMMARY", None)
+os.environ.pop("AGENT_TEMPDIRECTORY", None)  # Azure's: its run page is written there
 
 
 def pytest_configure(config: pytest.Config) -> None:

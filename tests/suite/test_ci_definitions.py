@@ -244,6 +244,26 @@ def test_a_smoke_stopped_by_a_missing_secret_says_which_on_githubs_run_page(tmp_
     assert "New repository secret" in said and "No journey ran." in said and "s3cr3t" not in said, said
 
 
+def test_an_azure_smoke_stopped_by_a_missing_variable_uploads_why_to_the_runs_summary(tmp_path: Path) -> None:
+    """Azure's run showed "Bash exited with code '4'" alone: the run uploads why no journey ran as a summary of the run
+    (a file of its own in Agent.TempDirectory, named by the logging command at the start of a line of its output)."""
+    stage = next(stage for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] if stage["stage"] == "smoke")
+    job = only(stage["jobs"], "job", "azure-pipelines.yml smoke stage")
+    azure_run = only([step for step in job["steps"] if step.get("script") == "make smoke"], "`make smoke` step", "azure smoke")
+    chosen = {"run": "smoke", "mobileId": "real"}
+    env = {**azure_template(stage["variables"], chosen),
+           **{name: azure_macros(value, {}) for name, value in azure_template(azure_run["env"], chosen).items()}}
+    temp = tmp_path / "agent-temp"
+    temp.mkdir()
+    ran = pytest_e2e("-m", "smoke", f"--alluredir={tmp_path / 'results'}", **env, TF_BUILD="True", AGENT_TEMPDIRECTORY=str(temp))
+    assert ran.returncode == 4, tail(ran.stdout + ran.stderr)
+    uploaded = re.findall(r"^##vso\[task\.uploadsummary\](.+)$", ran.stdout, re.M)
+    assert len(uploaded) == 1 and Path(uploaded[0]).parent == temp, tail(ran.stdout)
+    said = Path(uploaded[0]).read_text()
+    assert said.startswith("### No journey ran: suite settings\n") and "B2C_TENANT is not set" in said, said
+    assert "plain pipeline variables" in said and "No journey ran." in said, said
+
+
 def test_a_report_job_run_again_renders_the_history_its_run_found_and_saves_its_own() -> None:
     """Each platform hands the report its run's id (scripts/report_history.py: the night once in the trend, however often
     its report is rendered); GitHub's history cache is saved per attempt, restored from the latest earlier one; smoke.yml

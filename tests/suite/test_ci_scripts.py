@@ -654,6 +654,21 @@ def test_the_nights_message_is_on_githubs_run_page_too(merged: Path, tmp_path: P
     assert notify.main([str(merged)]) == 0 and page.read_text() == said
 
 
+def test_the_nights_message_is_uploaded_to_azures_run_summary_too(merged: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """On Azure, where a red run shows only its exit code too: the message as a summary file of its own in
+    Agent.TempDirectory, named to Azure by ##vso[task.uploadsummary] at the start of a line; each night's file new."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.setenv("TF_BUILD", "True")
+    monkeypatch.setenv("AGENT_TEMPDIRECTORY", str(tmp_path))
+    assert notify.main([str(merged), "--title", "Nightly"]) == 0
+    assert notify.main([str(merged), "--title", "Nightly"]) == 0
+    uploaded = re.findall(r"^##vso\[task\.uploadsummary\](.+)$", capsys.readouterr().out, re.M)
+    assert len(set(uploaded)) == 2 and all(Path(path).parent == tmp_path for path in uploaded), uploaded
+    night = notify.summarize(merged, "Nightly")
+    assert Path(uploaded[0]).read_text() == f"### Nightly\n\n```text\n{night}\n```\n\n"
+
+
 def test_a_green_run_says_so(tmp_path: Path) -> None:
     write_result(tmp_path / "green", "test_sign_up", "passed")
     assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journey passed"
