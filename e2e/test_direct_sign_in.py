@@ -20,7 +20,7 @@ def test_domain_hint_goes_straight_to_mobile_id(
     request = journey.open(policy, domain_hint="mobileid.ch")
 
     # Then the first page the user sees is Mobile ID's, not B2C's sign-in page
-    journey.mobile.wait_until_shown()
+    journey.reach_mobile_id_directly(policy, "mobileid.ch")
     shown = journey.hosts_visited()
     assert shown and all(host == journey.mobile.host for host in shown), \
         f"with domain_hint=mobileid.ch the browser showed {shown} before Mobile ID; B2C's sign-in page should be skipped " \

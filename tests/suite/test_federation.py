@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from fixtures import texts
 from fixtures.causes import TENANT_CONFIGURATION, classify
 from fixtures.federation import FederationRequestError, check_request, language_not_passed_on, policy_of
 from fixtures.settings import SettingsError, build_settings
@@ -168,6 +169,23 @@ def test_the_fix_names_the_technical_profile_setting() -> None:
     for parameter, key in (("client_id", "client_id"), ("scope", "scope")):
         assert f"B2C_1A_signup_signin: TechnicalProfile[@Id='Fabrikam-MobileID']/Metadata/Item[@Key='{key}']" in found[parameter]
         assert "MobileID-OAuth2" not in found[parameter]
+
+
+def test_the_fix_names_the_technical_profile_as_the_teams_policy_files_name_it(tmp_path: Path) -> None:
+    """Without MOBILEID_TECHNICAL_PROFILE, a team's Mobile ID profile of another Id is named as the run's policy files
+    (E2E_STACK_POLICIES, B2C_POLICY_FILES) name it: the element a fix names is one the team finds in its files."""
+    folder = tmp_path / "policies"
+    shutil.copytree(texts.SEED_POLICIES_DIR, folder)
+    extensions = folder / "TrustFrameworkExtensions.xml"
+    extensions.write_text(extensions.read_text().replace("MobileID-OAuth2", "SwissMobileId-OIDC"))
+    texts.read_policies_from(str(folder))
+    try:
+        found = problems(request(scope="openid profile"))
+    finally:
+        texts.read_policies_from(None)
+    assert "B2C_1A_signup_signin: TechnicalProfile[@Id='SwissMobileId-OIDC']/Metadata/Item[@Key='scope']" in found["scope"], found
+    # And with the seed's files, the seed's Id
+    assert "TechnicalProfile[@Id='MobileID-OAuth2']" in problems(request(scope="openid profile"))["scope"]
 
 
 def test_the_policy_comes_from_the_apps_authorize_url_only() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -294,6 +295,22 @@ def test_the_command_in_local_mode_checks_a_stack_it_starts_and_names_a_misspelt
     assert "settings the suite does not read (a typo reads as unset): E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)" in result.stdout, \
         tail(output)
     assert processes_naming(str(tmp_path)) == [] and list(tmp_path.glob("preflight-stack-*")) == []  # its stack stopped with it
+
+
+def test_the_command_finds_the_mobile_id_button_as_a_teams_policy_files_name_it(tmp_path: Path) -> None:
+    """`make preflight` in local mode against a team's folder (E2E_STACK_POLICIES) whose Mobile ID exchange and button are
+    named otherwise than the seed's: the button row finds it as B2C renders it from those files, as the journeys do."""
+    folder = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", folder)
+    extensions = folder / "TrustFrameworkExtensions.xml"
+    extensions.write_text(extensions.read_text().replace("MobileIDExchange", "SwissMobileIdExchange")
+                          .replace("<DisplayName>Mobile-ID</DisplayName>", "<DisplayName>Sign in with your phone</DisplayName>"))
+    result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env=suite_env({"E2E_STACK_POLICIES": str(folder), "TMPDIR": str(tmp_path), "FACEBOOK_SECRET": "not-a-real-secret",
+                                           "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"}))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, tail(output)
+    assert re.search(r"^\s*ok\s+B2C_1A_signup_signin: Mobile ID button\s+Sign in with your phone$", result.stdout, re.M), tail(output)
 
 
 @pytest.mark.parametrize("policy", ["B2C_1_signupsignin", "B2C_1A_signup_signin"])

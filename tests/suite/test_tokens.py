@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
 
@@ -12,10 +14,11 @@ import httpx
 import jwt
 import pytest
 
+from fixtures import texts
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
 from fixtures.settings import Settings
-from fixtures.tokens import LEEWAY, check_times, validate_id_token
+from fixtures.tokens import LEEWAY, check_times, mobile_id_idp, validate_id_token
 from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
 
 
@@ -81,11 +84,34 @@ def test_the_clocks_leeway_is_tolerated_and_not_a_second_more(name: str, late: b
 
 
 def test_a_user_flows_idp_may_be_the_issuer_a_custom_policys_is_the_seeds() -> None:
-    from fixtures.tokens import mobile_id_idp
-
     metadata = "https://openid.mobileid.ch/.well-known/openid-configuration"
     assert mobile_id_idp("B2C_1A_signup_signin", metadata) == ("mobileid.ch",)
     assert mobile_id_idp("B2C_1_signupsignin", metadata) == ("mobileid.ch", "https://openid.mobileid.ch")
+
+
+SEED_IDP_CLAIM = '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="mobileid.ch" />'
+
+
+@pytest.mark.parametrize(("team_claim", "expected"), [
+    # Microsoft's generic OpenID Connect article: the IdP token's issuer
+    ('<OutputClaim ClaimTypeReferenceId="identityProvider" PartnerClaimType="iss" />', ("https://openid.mobileid.ch",)),
+    # a value of the team's own
+    ('<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="Swisscom Mobile ID" AlwaysUseDefaultValue="true" />',
+     ("Swisscom Mobile ID",)),
+])
+def test_a_custom_policys_idp_is_what_its_mobile_id_profile_says(tmp_path: Path, team_claim: str, expected: tuple[str, ...]) -> None:
+    # Given a team's Mobile ID profile whose identityProvider output claim is not the seed's DefaultValue
+    folder = tmp_path / "policies"
+    shutil.copytree(texts.SEED_POLICIES_DIR, folder)
+    extensions = folder / "TrustFrameworkExtensions.xml"
+    assert SEED_IDP_CLAIM in extensions.read_text()
+    extensions.write_text(extensions.read_text().replace(SEED_IDP_CLAIM, team_claim))
+    texts.read_policies_from(str(folder))
+    try:
+        # Then the journeys expect the idp B2C emits through those files
+        assert mobile_id_idp("B2C_1A_signup_signin", "https://openid.mobileid.ch/.well-known/openid-configuration") == expected
+    finally:
+        texts.read_policies_from(None)
 
 
 def test_a_token_out_of_its_time_is_one_cause_whatever_the_seconds() -> None:
