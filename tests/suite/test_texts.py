@@ -47,6 +47,18 @@ def test_the_custom_policy_button_is_named_by_the_mobile_id_technical_profile(po
     assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID") == "Swiss Mobile ID"
 
 
+def test_a_mobile_id_provider_without_its_domain_is_the_policys_set_up_for_the_texts_journeys(policies: Path) -> None:
+    """The texts journeys failed as an AssertionError, cause other: files without the domain that tells which claims
+    provider is Mobile ID's are the tenant's configuration (direct sign-in fails alike), said with what to add."""
+    from fixtures.causes import TENANT_CONFIGURATION, JourneyFailure
+
+    edit(policies / "TrustFrameworkExtensions.xml", "<Domain>mobileid.ch</Domain>", "")
+    reread()
+    with pytest.raises(JourneyFailure, match=r"give the Mobile ID ClaimsProvider <Domain>mobileid\.ch</Domain>") as lacking:
+        texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID")
+    assert lacking.value.cause.name == TENANT_CONFIGURATION and "B2C_1A_signup_signin's files" in lacking.value.cause.detail
+
+
 def test_the_custom_policy_button_reads_its_claims_provider_string_where_the_sign_in_page_localizes_it(policies: Path) -> None:
     """B2C localizes a button with ElementType="ClaimsProvider" StringId="<ClaimsExchange Id>" (reference b2c.md 1.3), from
     the resources of the sign-in page's content definition for the page's language; elsewhere its DisplayName."""

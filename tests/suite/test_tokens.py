@@ -16,7 +16,7 @@ import pytest
 
 from fixtures import texts
 from fixtures.b2c import AuthRequest, B2CTenant
-from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import Settings
 from fixtures.tokens import LEEWAY, check_times, mobile_id_idp, validate_id_token
 from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
@@ -210,3 +210,20 @@ def test_an_issuer_on_a_host_b2c_s_issuers_are_not_on_is_named(monkeypatch: pyte
 ], ids=["b2clogin", "tfp", "old tokens", "custom domain", "custom domain, b2clogin issuer"])
 def test_b2c_s_own_issuer_hosts_pass(monkeypatch: pytest.MonkeyPatch, issuer: str, domain: str) -> None:
     assert _tenant_with_issuer(monkeypatch, issuer, domain).validate(token(iss=issuer), _request())["iss"] == issuer
+
+
+def test_a_profile_claim_the_token_lacks_is_the_tenants_set_up_named_where_b2c_emits_it() -> None:
+    """A relying party without given_name failed the profile-edit journey as "given_name is None, the user typed 'Zoë'",
+    cause other: a lost edit, where the token never had the claim (the README asks the tenant for all three)."""
+    from e2e.test_profile_edits import differences
+
+    typed = {"display_name": "Zoë Müller", "given_name": "Zoë", "surname": "Müller"}
+    with pytest.raises(JourneyFailure) as lacking:
+        differences({"name": "Zoë Müller", "family_name": "Müller"}, typed, "B2C_1A_signup_signin")
+    assert lacking.value.cause == Cause(TOKEN_CONTRACT, "given_name: expected present, got missing")
+    assert '<OutputClaim ClaimTypeReferenceId="givenName" />' in str(lacking.value) and "RelyingParty" in str(lacking.value)
+    with pytest.raises(JourneyFailure, match=r"user flow B2C_1_signupsignin's Application claims: Surname"):
+        differences({"name": "Zoë Müller", "given_name": "Zoë"}, typed, "B2C_1_signupsignin")
+    # A claim the token has, with another value, stays the journey's own finding: the edit did not reach it.
+    assert differences({"name": "Zoë Müller", "given_name": "Zoe", "family_name": "Müller"}, typed, "B2C_1_signupsignin") == [
+        "given_name is 'Zoe', the user typed 'Zoë'"]
