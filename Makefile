@@ -193,7 +193,7 @@ bench: setup
 	"$(BIN)/python" bench/run.py $(BENCH_ARGS)
 
 # CI: the pre-release smoke, the nightly's shards, merge and report, the CI checks (README "CI").
-.PHONY: smoke shard durations merge-results nightly-report lint-ci shard-check
+.PHONY: smoke shard durations merge-results nightly-report lint-ci shard-check browser-cache-key
 SHARDS ?= 2
 SHARD ?= 1
 SELECT ?=
@@ -270,6 +270,19 @@ lint-ci: $(VENV)/.deps
 	"$(BIN)/actionlint" -no-color .github/workflows/*.yml
 	"$(BIN)/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	"$(BIN)/check-jsonschema" --regex-variant nonunicode --builtin-schema vendor.azure-pipelines azure-pipelines.yml
+
+# CI's cache key for Playwright's browsers (README, CI: what is cached): the runner's OS release and architecture, which
+# pick the build Playwright downloads (ubuntu24.04-x64), and the Playwright version requirements.txt pins, which fixes
+# the browsers' revisions, so a restored cache holds what a download would bring. Printed, and handed to the job's next
+# steps: GitHub's step output `key`, Azure's variable BROWSER_CACHE_KEY.
+browser-cache-key:
+	@pin="$$(sed -n 's/^playwright==\([0-9][^ ;#]*\).*/\1/p' requirements.txt)"; \
+	test -n "$$pin" || { echo "$@: requirements.txt pins no playwright==VERSION, which the key is made of" >&2; exit 2; }; \
+	os="$$( . /etc/os-release && echo "$$ID-$$VERSION_ID")" && test "$$os" != "-" \
+		|| { echo "$@: /etc/os-release names no OS release, which the key is made of" >&2; exit 2; }; \
+	key="$$os-$$(uname -m)-playwright-$$pin"; echo "$$key"; \
+	if test -n "$$GITHUB_OUTPUT"; then echo "key=$$key" >> "$$GITHUB_OUTPUT"; fi; \
+	if test -n "$$TF_BUILD"; then echo "##vso[task.setvariable variable=BROWSER_CACHE_KEY]$$key"; fi
 
 # Two shards of the smoke journeys, merged, one report: every collected journey exactly once.
 shard-check: setup

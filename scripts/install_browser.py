@@ -139,6 +139,11 @@ def stop_sudo(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def on_ci() -> bool:
+    """GitHub Actions sets CI, Azure Pipelines TF_BUILD."""
+    return bool(os.environ.get("CI") or os.environ.get("TF_BUILD"))
+
+
 def can_apt() -> bool:
     """Set-up may install Debian's packages: root, or a CI runner (CI set) whose sudo asks no password. On a person's
     machine set-up never installs system packages through sudo."""
@@ -153,7 +158,7 @@ def is_root() -> bool:
 def passwordless_sudo() -> bool:
     """CI only (hosted runners run as a user with passwordless sudo); never a password prompt. GitHub Actions sets CI,
     Azure Pipelines TF_BUILD."""
-    if not (os.environ.get("CI") or os.environ.get("TF_BUILD")) or shutil.which("sudo") is None:
+    if not on_ci() or shutil.which("sudo") is None:
         return False
     try:
         return subprocess.run(["sudo", "-n", "true"], capture_output=True, timeout=10).returncode == 0
@@ -236,6 +241,13 @@ def download_possible() -> str | None:
 
 def find_browser() -> int:
     if path := bundled_chromium():
+        # On CI a browser already there came from the CI's cache of Playwright's folder (README, CI: what is cached),
+        # which holds the download only: the system libraries a download's `--with-deps` put into the runner's system
+        # went with that runner, so they are installed here as there (`install-deps`): a cache hit saves the download only.
+        if on_ci() and can_apt() and not run_without_stack_traces([sys.executable, "-m", "playwright", "install-deps", "chromium"],
+                                                                   timeout=900):
+            print("browser: the system libraries of Playwright's Chromium did not install (above); Playwright names any it "
+                  "misses when it starts the browser", flush=True)
         print(f"browser: Playwright's Chromium at {path}")
         return 0
     if (why_not := download_possible()) is None:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from ruamel.yaml import YAML
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 AZURE = ROOT / "azure-pipelines.yml"
+T = TypeVar("T")
 
 
 def workflow(name: str) -> dict:
@@ -47,7 +49,7 @@ def commands(node: object) -> list[str]:
     return values_of(node, ("run", "script", "bash"))
 
 
-def only(items: list[dict], what: str, where: str) -> dict:
+def only(items: list[T], what: str, where: str) -> T:
     """The one item of a definition's list that ``what`` describes; a missing or doubled one named in the failure."""
     assert len(items) == 1, f"{where}: expected one {what}, found {len(items)}"
     return items[0]
@@ -758,7 +760,8 @@ def test_the_nightly_runs_every_shard_and_keeps_each_shards_results_whatever_ano
     publishes = [step for step in jobs["journeys"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
     assert len(publishes) == 2 and all(step["condition"] == "succeededOrFailed()" and "$(System.JobPositionInPhase)" in step["inputs"]["artifact"]
                                        for step in publishes)
-    cache = only([step for step in jobs["report"]["steps"] if step.get("task") == "Cache@2"], "Cache@2", "azure report")
+    cache = only([step for step in jobs["report"]["steps"] if step.get("task") == "Cache@2" and step["inputs"]["path"].endswith("/.allure")],
+                 "history Cache@2", "azure report")
     assert '"$(Build.BuildId)"' in cache["inputs"]["key"]
     # Its report's publishes: with issues, not failed, when there is nothing to publish (the job's success saves the history).
     report_publishes = [step for step in jobs["report"]["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
@@ -895,3 +898,132 @@ def test_both_platforms_keep_the_nights_merged_results_beside_its_report() -> No
     azure = [step["inputs"]["artifact"] for stage in YAML(typ="safe").load(AZURE.read_text())["stages"] for job in stage["jobs"]
              if job["job"] == "report" for step in job["steps"] if step.get("task") == "PublishPipelineArtifact@1"]
     assert sorted(name.removesuffix("-attempt-$(System.JobAttempt)") for name in azure) == sorted(kept), azure
+
+
+# The make targets whose recipes set up a browser (their prerequisite `setup`) or run npm ci (the report's Allure CLI, the
+# HTML report's tests): the jobs running them download those, so they restore the caches first.
+def targets_needing(prerequisite: str) -> set[str]:
+    makefile = (ROOT / "Makefile").read_text()
+    return {target for line in re.findall(rf"^([a-z][a-z0-9 -]*):[^=\n]*\b{re.escape(prerequisite)}\b", makefile, re.M) for target in line.split()}
+
+
+NPM_TARGETS = {"test-emulators", "smoke", "nightly-report", "e2e", "report"}
+
+
+def make_targets(steps: list[dict], key: str) -> list[str]:
+    """The make target of each step that runs one (None for the others), in order."""
+    return [match.group(1) if (match := re.match(r"make ([a-z-]+)", str(step.get(key, "")))) else "" for step in steps]
+
+
+def test_every_job_restores_pips_npms_and_playwrights_downloads_keyed_on_their_pins_before_it_needs_them() -> None:
+    """README, CI (what is cached): pip's download cache keyed on requirements.txt, npm's on package-lock.json, Playwright's
+    browsers on the runner's OS release and the pinned Playwright (make browser-cache-key), each restored before the
+    first step that would download them, on both platforms; every job that sets up Python caches pip's downloads."""
+    browser_targets = targets_needing("setup")
+    assert {"test-emulators", "smoke", "shard"} <= browser_targets, browser_targets
+    checked = []
+    for path in WORKFLOWS:
+        for name, job in workflow(path.name)["jobs"].items():
+            steps, where = job["steps"], f"{path.name} {name}"
+            targets = make_targets(steps, "run")
+            for step in steps:
+                if str(step.get("uses", "")).startswith("actions/setup-python"):
+                    assert (step["with"].get("cache"), step["with"].get("cache-dependency-path")) == ("pip", "requirements.txt"), where
+                if str(step.get("uses", "")).startswith("actions/setup-node"):
+                    assert (step["with"].get("cache"), step["with"].get("cache-dependency-path")) == ("npm", "package-lock.json"), where
+            if needing := [i for i, target in enumerate(targets) if target in NPM_TARGETS]:
+                node = [i for i, step in enumerate(steps) if str(step.get("uses", "")).startswith("actions/setup-node")]
+                assert node and node[0] < needing[0], f"{where}: npm ci runs without setup-node's npm cache before it"
+            if needing := [i for i, target in enumerate(targets) if target in browser_targets]:
+                key = only([i for i, target in enumerate(targets) if target == "browser-cache-key"], "make browser-cache-key step", where)
+                cache = only([i for i, step in enumerate(steps) if str(step.get("uses", "")).startswith("actions/cache@")
+                              and step["with"]["path"] == "~/.cache/ms-playwright"], "browser cache", where)
+                assert key < cache < needing[0], f"{where}: the browsers' cache is restored after the set-up that downloads them"
+                assert steps[cache]["with"]["key"] == f"ms-playwright-${{{{ steps.{steps[key]['id']}.outputs.key }}}}", where
+                assert "restore-keys" not in steps[cache]["with"], f"{where}: another Playwright version's browsers restored"
+                checked.append(where)
+    azure = YAML(typ="safe").load(AZURE.read_text())
+    variables = azure["variables"]
+    assert {name: variables.get(name) for name in ("PIP_CACHE_DIR", "npm_config_cache", "PLAYWRIGHT_BROWSERS_PATH")} == {
+        "PIP_CACHE_DIR": "$(Pipeline.Workspace)/.pip", "npm_config_cache": "$(Pipeline.Workspace)/.npm",
+        "PLAYWRIGHT_BROWSERS_PATH": "$(Pipeline.Workspace)/.ms-playwright"}, variables
+    for stage in azure["stages"]:
+        for job in stage["jobs"]:
+            steps, where = job["steps"], f"azure {job['job']}"
+            targets = make_targets(steps, "script")
+            caches = {step["inputs"]["path"]: (i, step["inputs"]) for i, step in enumerate(steps) if step.get("task") == "Cache@2"}
+            first_make = next(i for i, target in enumerate(targets) if target)
+            pip = caches.get("$(PIP_CACHE_DIR)")
+            assert pip and pip[0] < first_make and pip[1]["key"] == 'pip | "$(Agent.OS)" | requirements.txt', where
+            if needing := [i for i, target in enumerate(targets) if target in NPM_TARGETS]:
+                npm = caches.get("$(npm_config_cache)")
+                assert npm and npm[0] < needing[0] and npm[1]["key"] == 'npm | "$(Agent.OS)" | package-lock.json', where
+            if needing := [i for i, target in enumerate(targets) if target in browser_targets]:
+                key = only([i for i, target in enumerate(targets) if target == "browser-cache-key"], "make browser-cache-key step", where)
+                browsers = caches.get("$(PLAYWRIGHT_BROWSERS_PATH)")
+                assert browsers and key < browsers[0] < needing[0], f"{where}: the browsers' cache is restored after the set-up that downloads them"
+                assert browsers[1]["key"] == 'ms-playwright | "$(BROWSER_CACHE_KEY)"' and "restoreKeys" not in browsers[1], where
+                checked.append(where)
+    assert len(checked) == 8, checked  # GitHub: nightly shards, both pull-request jobs, smoke; Azure: the same four
+
+
+def test_nothing_cached_holds_a_secret_a_report_or_results() -> None:
+    """README, CI: the caches hold downloads (and the nightly's report history, which is what it is for), never a report,
+    results, evidence or a settings file a later run would read as its own."""
+    cached = [str(step["with"]["path"]) for path in WORKFLOWS for job in workflow(path.name)["jobs"].values() for step in job["steps"]
+              if str(step.get("uses", "")).startswith("actions/cache")]
+    cached += [str(task["inputs"]["path"]) for task in tasks(YAML(typ="safe").load(AZURE.read_text())) if task["task"] == "Cache@2"]
+    allowed = {"~/.cache/ms-playwright", ".allure", "$(PIP_CACHE_DIR)", "$(npm_config_cache)", "$(PLAYWRIGHT_BROWSERS_PATH)",
+               "$(System.DefaultWorkingDirectory)/.allure"}
+    assert len(cached) >= 10 and set(cached) <= allowed, sorted(set(cached) - allowed)
+
+
+def test_the_browser_cache_key_is_the_os_release_and_the_playwright_version_requirements_txt_pins(tmp_path: Path) -> None:
+    """make browser-cache-key: what decides Playwright's download (the OS release picks its build, the version its browsers'
+    revisions), handed to the next steps as GitHub's step output and Azure's variable; another pin is another key, and
+    requirements.txt without a Playwright pin stops it rather than give a key that every version shares."""
+    import platform
+
+    release = platform.freedesktop_os_release()
+    pin = re.search(r"^playwright==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
+    assert pin
+    output = tmp_path / "github-output"
+    env = {**os.environ, "GITHUB_OUTPUT": str(output), "TF_BUILD": "True"}
+    ran = subprocess.run(["make", "-s", "browser-cache-key"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    key = f"{release['ID']}-{release['VERSION_ID']}-{platform.machine()}-playwright-{pin.group(1)}"
+    assert ran.returncode == 0 and ran.stdout.splitlines() == [key, f"##vso[task.setvariable variable=BROWSER_CACHE_KEY]{key}"], ran
+    assert output.read_text() == f"key={key}\n"
+    (tmp_path / "requirements.txt").write_text("pytest==9.2.0\nplaywright==1.99.0  # pinned\n")
+    other = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "browser-cache-key"], cwd=tmp_path,
+                           env={**os.environ, "GITHUB_OUTPUT": "", "TF_BUILD": ""}, capture_output=True, text=True, timeout=60)
+    assert other.stdout.strip() == key.replace(pin.group(1), "1.99.0"), other
+    (tmp_path / "requirements.txt").write_text("pytest==9.2.0\n")
+    none = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "browser-cache-key"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)
+    assert none.returncode == 2 and "requirements.txt pins no playwright==VERSION" in none.stderr, none
+
+
+def test_the_readme_says_azures_pr_trigger_runs_nothing_for_azure_repos_git() -> None:
+    """Azure reads a YAML `pr` trigger for GitHub and Bitbucket Cloud repositories only; in Azure Repos Git a pull request
+    runs the pipeline through the target branch's build validation policy. The README's pull-request row says so."""
+    assert YAML(typ="safe").load(AZURE.read_text())["pr"]["branches"]["include"] == ["main"]
+    readme = (ROOT / "README.md").read_text()
+    row = only([line for line in readme.splitlines() if line.startswith("| pull request |")], "pull request row", "README")
+    assert re.search(r"Azure's `pr` trigger, which Azure reads for GitHub and Bitbucket Cloud repositories only: in Azure Repos Git "
+                     r"a pull request runs the pipeline through a branch policy \(the target branch's Build Validation", row), row
+
+
+def test_the_readme_says_two_azure_nightlies_at_once_lose_a_night_and_how_to_queue_them() -> None:
+    """GitHub queues a second nightly (concurrency); Azure has no YAML-only queue (`lockBehavior` needs an Exclusive Lock
+    check on a protected resource, which the pipeline cannot add), so the README says the limit beside the history
+    cache, and the set-up step that lifts it. A pipeline that sets lockBehavior has had that set-up: then say that instead."""
+    nightly = workflow("nightly.yml")
+    assert nightly["concurrency"] == {"group": "nightly-${{ github.ref }}", "cancel-in-progress": False}
+    assert "lockBehavior" not in AZURE.read_text(), "the pipeline queues its nightlies now: the README's limit no longer holds"
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    history = readme.index("Azure's history cache (`Cache@2`) is saved only by a job that succeeded")
+    limit = readme.find("Two nightlies at once lose a night of the trend on Azure")
+    assert history < limit < history + 1500, "README: the Azure nightlies' overlap, next to the history cache"
+    said = readme[limit:limit + 1500]
+    for step in ("Exclusive Lock", "`lockBehavior: sequential`", "`runLatest`", "start no manual nightly while one runs"):
+        assert step in said, step

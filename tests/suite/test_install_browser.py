@@ -111,6 +111,46 @@ def test_playwrights_build_is_tried_before_a_system_chromium(
         assert "browser: system Chromium at /usr/bin/google-chrome (Playwright's own build: its download failed)" in said
 
 
+@pytest.mark.parametrize(("ci", "apt", "installs_deps"), [
+    ({"CI": "true"}, True, True),  # GitHub's runner, its browser restored from the cache
+    ({"TF_BUILD": "True"}, True, True),  # Azure's
+    ({}, True, False),  # a person's machine as root: its browser was set up there, with its libraries
+    ({"CI": "true"}, False, False),  # a CI machine where set-up may not install system packages
+])
+def test_a_browser_a_ci_cache_restored_still_gets_its_system_libraries_and_is_not_downloaded_again(
+        ci: dict[str, str], apt: bool, installs_deps: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """README, CI: the cache of Playwright's folder holds the download only; the libraries `install --with-deps` put into
+    a runner's system are gone on the next runner, so a cache hit installs them as a download would (`install-deps`),
+    and never the download."""
+    ran: list[list[str]] = []
+
+    def run(command: list[str], timeout: int, env: dict[str, str] | None = None) -> bool:
+        ran.append(command)
+        return True
+
+    for name in ("CI", "TF_BUILD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in ci.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(script, "bundled_chromium", lambda: "/ms-playwright/chromium/chrome")
+    monkeypatch.setattr(script, "can_apt", lambda: apt)
+    monkeypatch.setattr(script, "run_without_stack_traces", run)
+    assert script.find_browser() == 0
+    assert ran == ([[sys.executable, "-m", "playwright", "install-deps", "chromium"]] if installs_deps else [])
+    assert "browser: Playwright's Chromium at /ms-playwright/chromium/chrome" in capsys.readouterr().out
+
+
+def test_system_libraries_that_did_not_install_for_a_cached_browser_are_said(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setattr(script, "bundled_chromium", lambda: "/ms-playwright/chromium/chrome")
+    monkeypatch.setattr(script, "can_apt", lambda: True)
+    monkeypatch.setattr(script, "run_without_stack_traces", lambda command, timeout: False)
+    assert script.find_browser() == 0
+    said = capsys.readouterr().out
+    assert "the system libraries of Playwright's Chromium did not install" in said and "Playwright's Chromium at" in said
+
+
 @pytest.fixture
 def fresh_sudo_answer() -> Iterator[None]:
     """``passwordless_sudo`` asks once per process: a test's made-up answer must not stay for the next test."""
