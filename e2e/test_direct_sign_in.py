@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings
-from fixtures.tokens import contract_claims, mobile_id_idp
+from fixtures.tokens import contract_claims, require_mobile_id_idp
 
 
 def test_domain_hint_goes_straight_to_mobile_id(
@@ -31,7 +31,6 @@ def test_domain_hint_goes_straight_to_mobile_id(
     claims = journey.token(request)
     assert claims["sub"] == first["sub"], f"ID token sub is {claims['sub']!r}, expected the user's {first['sub']!r}"
     if "idp" in contract_claims(policy, settings.token_contract):  # the same user, through Mobile ID
-        idp = mobile_id_idp(policy, settings.idp_metadata_url)
         # Told apart: a wrong idp at sign-up too (both would agree) is one cause with the sign-up's and the contract's.
-        assert claims.get("idp") in idp, f"ID token idp is {claims.get('idp')!r}, expected {' or '.join(map(repr, idp))}"
+        require_mobile_id_idp(claims, policy, settings.idp_metadata_url)
         assert claims.get("idp") == first.get("idp"), f"ID token idp is {claims.get('idp')!r}, expected the sign-up's {first.get('idp')!r}"

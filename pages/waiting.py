@@ -27,6 +27,7 @@ from playwright.sync_api import Locator, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures.addresses import at_address as at_address  # the page objects say it as waiting.at_address
+from fixtures.b2c_cookies import lost_on_the_way_back
 from fixtures.causes import (
     AADB2C_CODE,
     BROKEN_PROMISE,
@@ -246,6 +247,8 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
             match = AADB2C_CODE.search(detail)
             correlation = GUID.search(" ".join(error_root.locator(".error-page-correlationid").all_inner_texts()))
             words = f"{B2CErrorPage.NAME} ({detail!r}, correlation ID {correlation.group(0) if correlation else 'none'})"
+            if (lost := lost_on_the_way_back(page)) is not None:  # B2C's code is the symptom; its cookies, the cause
+                return words + lost[0], lost[1]
             return words, b2c_error_code(match.group(0) if match else None, detail, redirected=False)
         if page.locator(B2C_MFA_PAGE_ROOT).count():
             return MFA_PAGE, Cause(TENANT_CONFIGURATION, MFA_CAUSE)

@@ -602,6 +602,17 @@ def test_the_title_says_where_the_journeys_ran_as_their_results_say(tmp_path: Pa
     assert notify.summarize(tmp_path / "unsaid", "Nightly").splitlines()[0] == "Nightly: all 1 journey passed"
 
 
+def test_the_title_names_the_faults_of_the_stack_the_journeys_ran_against(tmp_path: Path) -> None:
+    """A night against a stack with faults (E2E_STACK_FAULTS left set) fails by design: its message says so first, lest the
+    failures read as B2C's or Mobile ID's."""
+    write_result(tmp_path, "test_sign_in[B2C_1A_signup_signin]", "failed", labels={"cause": TOKEN_CONTRACT, "cause_detail": "aud"})
+    (tmp_path / "environment.properties").write_text("target=local\nstack_faults=wrong-audience,token-failing\n")
+    assert notify.summarize(tmp_path, "Nightly").splitlines()[0] == (
+        "Nightly (local stack with the faults wrong-audience, token-failing (E2E_STACK_FAULTS)): 1 failed of 1 journey, 1 cause(s)")
+    (tmp_path / "environment.properties").write_text("target=local\nstack_faults=none\n")
+    assert notify.summarize(tmp_path, "Nightly").splitlines()[0].startswith("Nightly (local stack): ")
+
+
 def test_teams_gets_an_adaptive_card(merged: Path, webhook: Webhook, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEAMS_WEBHOOK_URL", webhook.url)
     assert notify.main([str(merged)]) == 0

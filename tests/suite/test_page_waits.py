@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures import causes, texts
+from fixtures.b2c_cookies import cross_site_cause
 from fixtures.causes import JourneyFailure, classify_text
 from fixtures.reporting import locate_bare_timeout, page_facts
 from pages import B2CErrorPage, B2CSelfAssertedPage, B2CSignUpOrSignInPage, JwtMsPage, MobileIDLoginPage, waiting
@@ -1171,3 +1172,41 @@ def test_a_journey_stuck_at_chromiums_error_page_names_the_failed_request_once(p
     said = str(failure.value)
     assert failure.value.cause == causes.host_refused_connections("contoso.b2clogin.com"), failure.value.cause
     assert said.count("net::ERR_CONNECTION_REFUSED") == 1 and "Chromium's page for a navigation that failed" in said, said
+
+
+
+LOST_SIGN_IN = ERROR_PAGE.replace(
+    "AADB2C90006: The redirect URI 'https://evil.example' provided in the request is not registered for the client ID 'x'.",
+    "AADB2C90255: The claims exchange specified in technical profile 'MobileIDExchange' did not complete as expected.")
+AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"  # where Mobile ID's post lands
+
+
+def b2c_page_with_cookie(page: Page, url: str, html: str, same_site: str, secure: bool) -> None:
+    page.context.add_cookies([{"name": "x-ms-cpim-trans", "value": "t", "domain": "contoso.b2clogin.com", "path": "/",
+                               "sameSite": same_site, "secure": secure}])  # type: ignore[typeddict-item]  # a Literal in Playwright's SetCookieParam
+    page.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto(url)
+
+
+@pytest.mark.parametrize("same_site, secure", [("Lax", True), ("Strict", False)])
+def test_b2cs_error_page_after_mobile_ids_post_with_cookies_that_cannot_cross_sites_is_filed_under_those_cookies(
+        page: Page, same_site: str, secure: bool) -> None:
+    """B2C's error page in answer to Mobile ID's cross-site post, while its journey cookies are not SameSite=None; Secure:
+    the cookies are the cause (the browser did not send them back), the same cause the cookie journey files them under, so
+    one such tenant is one line of the report rather than B2C's code in every other journey."""
+    b2c_page_with_cookie(page, AUTHRESP, LOST_SIGN_IN, same_site, secure)
+    words, cause = waiting.what_the_browser_shows(page)
+    assert cause == cross_site_cause({"x-ms-cpim-trans": ""}) == causes.Cause(causes.BROKEN_PROMISE, "not SameSite=None; Secure: x-ms-cpim-trans")
+    assert "AADB2C90255" in words and "correlation ID 0f8fad5b-d9cb-469f-a165-70867728950e" in words, words
+    assert f"x-ms-cpim-trans (SameSite={same_site}, Secure={secure})" in words and "did not send them" in words, words
+
+
+@pytest.mark.parametrize("url, html, same_site", [
+    (AUTHRESP, LOST_SIGN_IN, "None"),  # cookies that cross sites: B2C's code is the cause
+    ("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize", ERROR_PAGE, "Lax"),  # no post came before it
+])
+def test_b2cs_error_page_keeps_its_code_as_its_cause_where_no_cookie_was_lost(page: Page, url: str, html: str, same_site: str) -> None:
+    b2c_page_with_cookie(page, url, html, same_site, True)
+    words, cause = waiting.what_the_browser_shows(page)
+    assert cause is not None and cause.name in (causes.B2C_ERROR_PAGE, causes.TENANT_CONFIGURATION), cause
+    assert cause.detail.startswith(("AADB2C90255", "AADB2C90006")) and "SameSite" not in words, (cause, words)

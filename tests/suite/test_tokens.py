@@ -18,7 +18,7 @@ from fixtures import texts
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import Settings
-from fixtures.tokens import LEEWAY, check_times, mobile_id_idp, validate_id_token
+from fixtures.tokens import LEEWAY, check_times, mobile_id_idp, require_mobile_id_idp, validate_id_token
 from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
 
 
@@ -61,6 +61,36 @@ def test_each_defect_is_named(raw, message: str, claim: str) -> None:
         check(raw())
     assert failure.value.cause.name == TOKEN_CONTRACT
     assert failure.value.cause.detail.startswith(f"{claim}: "), failure.value.cause.detail
+
+
+@pytest.mark.parametrize("defect", ["foreign key", "unknown kid"])
+def test_a_key_defect_is_one_cause_whichever_policys_keys_it_met(defect: str) -> None:
+    """Each policy signs with keys of its own (B2C_1_... and B2C_1A_...: other kids): one tenant signing with a key its JWKS
+    does not publish is one line of the report, not one per policy; the message names the kids."""
+    details, messages = set(), []
+    for kid in (KID, "another-policys-kid"):
+        published = {"keys": [{**jwks()["keys"][0], "kid": kid}]}
+        raw = token(key=OTHER_KEY, kid=kid) if defect == "foreign key" else token(kid=f"{kid}-rotated")
+        with pytest.raises(JourneyFailure) as failure:
+            validate_id_token(raw, jwks=published, issuer=ISSUER, client_id=CLIENT, nonce=NONCE)
+        details.add(failure.value.cause.detail)
+        messages.append(str(failure.value))
+    assert len(details) == 1, details
+    assert KID in messages[0] and "another-policys-kid" in messages[1], messages
+
+
+def test_a_wrong_idp_is_one_cause_whichever_policy_gave_it() -> None:
+    """A user flow may say Mobile ID's issuer where a custom policy says only 'mobileid.ch': one tenant naming another
+    provider is still one line of the report, not one per policy; the message says what each policy may say."""
+    metadata = "https://openid.mobileid.ch/.well-known/openid-configuration"
+    failures = []
+    for policy in ("B2C_1_signupsignin", "B2C_1A_signup_signin"):
+        with pytest.raises(JourneyFailure) as failure:
+            require_mobile_id_idp({"idp": "google.com"}, policy, metadata)
+        failures.append(failure.value)
+    assert {failure.cause for failure in failures} == {Cause(TOKEN_CONTRACT, "idp: expected Mobile ID's name (as the policy or user flow gives it), got 'google.com'")}
+    assert "'mobileid.ch' or 'https://openid.mobileid.ch'" in str(failures[0]) and "or" not in str(failures[1]).split("expected")[1]
+    require_mobile_id_idp({"idp": "https://openid.mobileid.ch"}, "B2C_1_signupsignin", metadata)  # a user flow's may be the issuer
 
 
 @pytest.mark.parametrize(("name", "late"), [("exp", False), ("nbf", True), ("iat", True)])
