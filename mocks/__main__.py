@@ -124,6 +124,11 @@ def parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--page-build-delay", type=_build_delay, default=0.0, metavar="SECONDS",
                               help="build B2C's hosted pages this long after their load event, as the real service builds them "
                                    "0.25-2.2 s after navigation (default 0: at once after load); proves that page waits wait")
+    serve_parser.add_argument("--page-content", type=_directory, metavar="DIR",
+                              help="the team's own page templates, DIR/<host>/<path> of each URL a custom policy's content definition "
+                                   "loads (LoadUri https://contoso.blob.core.windows.net/b2c/unified.html: "
+                                   "DIR/contoso.blob.core.windows.net/b2c/unified.html); those pages are then shown in them, with B2C's "
+                                   "fragment in their <div id=\"api\">. Default: B2C's layouts for every page")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
                               help="TOML file with more user flows, each of a name the stack does not serve yet (the format: "
                                    "policies/user-flows.example.toml, whose first flow is the stack's own B2C_1_signupsignin)")
@@ -164,7 +169,8 @@ def main(argv: list[str] | None = None) -> None:
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
                              proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ),
                              control_token=os.environ.get(CONTROL_TOKEN_ENV) or None, policy_keys=tuple(args.policy_key),
-                             language_customization=args.language_customization == "on", page_build_delay=args.page_build_delay)
+                             language_customization=args.language_customization == "on", page_build_delay=args.page_build_delay,
+                             page_content=args.page_content)
         if args.describe:
             try:
                 print(json.dumps(describe(config), indent=2))

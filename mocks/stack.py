@@ -81,6 +81,8 @@ class StackConfig:
     # The tenant's language customization (B2C's default is off; the local stack turns it on).
     language_customization: bool = True
     page_build_delay: float = 0.0  # seconds after load that B2C's hosted pages are built (B2CSettings.page_build_delay)
+    # The team's page templates, mirrored as <host>/<path> of their URLs (--page-content; mocks/b2c/page_content.py). None: B2C's layouts.
+    page_content: Path | None = None
 
 
 @dataclass
@@ -252,11 +254,18 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     except ValidationError as error:  # the stack's own values are valid: what a person gave is the control token
         raise SystemExit(f"Mobile ID emulator: invalid settings (the control token is {CONTROL_TOKEN_ENV}): {error}") from None
     webapp_secret = _webapp_secret(state_dir) if state_dir is not None else None
+    policies = _policies(config, mobileid.clients[0].client_id, policy_keys)
+    page_content = {}
+    if config.page_content is not None:  # imported only then: its HTML parser is ~3 ms of the start
+        from mocks.b2c.page_content import read_page_content
+
+        page_content = read_page_content(config.page_content, policies)
     try:
         b2c = B2CSettings(
             tenant=config.tenant,
             apps=default_apps(webapp_secret),
-            policies=_policies(config, mobileid.clients[0].client_id, policy_keys),
+            policies=policies,
+            page_content=page_content,
             policy_keys=policy_keys,
             host_map=host_map or {},
             ca=ca,

@@ -130,7 +130,8 @@ def described(settings: Any) -> dict[str, str]:
     """The settings as the bundle shows them: a policy folder or file outside the suite as the replay command shows it
     (``<path to name>``: no home folder, no user name), not this machine's path as ``Settings.describe`` gives it."""
     shown: dict[str, str] = settings.describe()
-    for key, path in (("stack_policies", settings.stack_policies), ("policy_files", settings.tenant_policy_files)):
+    for key, path in (("stack_policies", settings.stack_policies), ("policy_files", settings.tenant_policy_files),
+                      ("stack_page_content", settings.stack_page_content)):
         if key in shown and path:
             shown[key] = shown_path(path)
     return shown

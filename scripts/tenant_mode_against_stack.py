@@ -70,10 +70,11 @@ def main(pytest_args: list[str]) -> int:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         folder = os.environ.get("E2E_STACK_POLICIES") or None
+        page_content = os.environ.get("E2E_STACK_PAGE_CONTENT") or None  # the team's page templates (--page-content)
         try:
-            stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay))
-        except StackStartError as error:  # the stack's own words say what it refused (E2E_STACK_POLICIES, a policy key)
-            given = [name for name in ("E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS") if os.environ.get(name, "").strip()]
+            stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay, page_content))
+        except StackStartError as error:  # the stack's own words say what it refused (E2E_STACK_POLICIES, a policy key, a template)
+            given = [name for name in ("E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS", "E2E_STACK_PAGE_CONTENT") if os.environ.get(name, "").strip()]
             raise SystemExit(f"tenant mode: {error.headline}" + (f" (from {' and '.join(given)})" if given else "")) from None
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}

@@ -93,8 +93,10 @@ class PolicyJourney:
             journey = journey_of(transaction)
             labels = journey.page_labels(outcome.profile, transaction.locale)
             fields = tuple((claim, labels.get(claim, label), required, prefill) for claim, label, required, prefill in outcome.fields)
-            own = journey.page_strings(outcome.profile.metadata.get("ContentDefinitionReferenceId"), transaction.locale)
-            return pages.self_asserted(self.settings, transaction, fields=fields, shows_cancel=outcome.profile.shows_cancel, own_strings=own)
+            definition = outcome.profile.metadata.get("ContentDefinitionReferenceId")
+            own = journey.page_strings(definition, transaction.locale)
+            return pages.self_asserted(self.settings, transaction, fields=fields, shows_cancel=outcome.profile.shows_cancel, own_strings=own,
+                                       content_definition=definition)
         assert isinstance(outcome, SendClaims)
         return self._send_claims(transaction, outcome.bag, auth_time or getattr(run, "auth_time", None))
 

@@ -27,6 +27,8 @@ from mocks.b2c.strings import strings
 if TYPE_CHECKING:
     import jinja2
 
+    from mocks.b2c.page_content import PageTemplate
+
 
 @functools.cache
 def _env() -> jinja2.Environment:
@@ -57,11 +59,21 @@ def _script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def _page(template: str, *, lang: str, html_lang: bool = True, build_delay: float = 0.0, **context: Any) -> HTMLResponse:
+def _page(template: str, *, lang: str, html_lang: bool = True, build_delay: float = 0.0, team_template: PageTemplate | None = None,
+          **context: Any) -> HTMLResponse:
     """``html_lang`` False: no ``<html lang>``, as B2C's Ocean Blue pages without language customization. ``build_delay``:
-    seconds after load that static/b2c.js builds the page (``B2CSettings.page_build_delay``)."""
-    html = _env().get_template(template).render(lang=lang, html_lang=lang if html_lang else None, t=strings(lang),
-                                                build_delay_ms=max(1, round(build_delay * 1000)) if build_delay else 0, **context)
+    seconds after load that static/b2c.js builds the page (``B2CSettings.page_build_delay``). ``team_template``: the page
+    in the team's own template (its content definition's LoadUri, --page-content) instead of ``template``, with B2C's
+    head parts (``b2c_head.html``, as in the emulator's own layout) added and its ``<html lang>`` set only where
+    ``html_lang`` says B2C sets it, else left as the team wrote it (reference b2c.md, Unconfirmed: B2C sets it from
+    ``ui_locales`` only with language customization; Classic hard-codes its own)."""
+    values = dict(lang=lang, html_lang=lang if html_lang else None, t=strings(lang),
+                  build_delay_ms=max(1, round(build_delay * 1000)) if build_delay else 0, **context)
+    if team_template is not None:
+        head = _env().get_template("b2c_head.html").render(**values)
+        html = team_template.render(head, lang=lang if html_lang else None, correlation_id=context["correlation_id"])
+    else:
+        html = _env().get_template(template).render(**values)
     return HTMLResponse(html, headers=NO_STORE)
 
 
@@ -88,6 +100,16 @@ def _settings(settings: B2CSettings, transaction: JourneyTransaction, api: str) 
         "locale": {"lang": transaction.locale},
         "correlationId": transaction.correlation_id,
     }
+
+
+def _team_template(settings: B2CSettings, transaction: JourneyTransaction, content_definition: str | None,
+                   page: dict[str, Any]) -> PageTemplate | None:
+    """The team's template of the page's content definition, if it has one; its SETTINGS then name it as
+    ``remoteResource``, as B2C names the template it fetched (README, Decisions: SETTINGS keys)."""
+    template = settings.page_template(transaction.policy, content_definition)
+    if template is not None:
+        page["remoteResource"] = template.load_uri
+    return template
 
 
 def _sign_in_name(settings: B2CSettings, transaction: JourneyTransaction, profile: TechnicalProfile | None) -> str | None:
@@ -148,17 +170,20 @@ def unified(settings: B2CSettings, transaction: JourneyTransaction) -> HTMLRespo
     t = strings(transaction.locale)
     if policy.journey is not None and step is not None:
         t = _with_own_strings(t, policy.journey.page_strings(step.content_definition, transaction.locale), SIGN_IN_PAGE_STRINGS)
+    team_template = _team_template(settings, transaction, step.content_definition if step is not None else None, page)
     return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy), title=t["title_unified"],
                  container_class="unified_container", build_delay=settings.page_build_delay, correlation_id=transaction.correlation_id,
-                 settings_json=_script_json(page), content_json=_script_json(t))
+                 settings_json=_script_json(page), content_json=_script_json(t), team_template=team_template)
 
 
 def self_asserted(settings: B2CSettings, transaction: JourneyTransaction, fields: tuple[tuple[str, str, bool, str], ...] | None = None,
-                  shows_cancel: bool = True, own_strings: Mapping[str, str] | None = None) -> HTMLResponse:
+                  shows_cancel: bool = True, own_strings: Mapping[str, str] | None = None,
+                  content_definition: str | None = None) -> HTMLResponse:
     """``fields``: (claim type, label, required, prefill) from a policy's self-asserted profile, labelled as the policy
     says (B2C translates no claim type of a custom policy); else the built-in page, labelled in its language.
     ``shows_cancel``: the profile's ``setting.showCancelButton`` (B2C shows Cancel unless it is false). ``own_strings``: the
-    policy's texts for the page's buttons and intro (its content definition's UxElements)."""
+    policy's texts for the page's buttons and intro (its content definition's UxElements). ``content_definition``: the
+    profile's ContentDefinitionReferenceId, whose LoadUri may name the team's own template."""
     t = _with_own_strings(strings(transaction.locale), own_strings or {}, PROFILE_PAGE_STRINGS)
     claims = transaction.idp_claims or {}
     if fields is None:
@@ -174,23 +199,28 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction, fields
             for claim, label, required, prefill in fields
         ]
     }
+    team_template = _team_template(settings, transaction, content_definition, page)
     return _page("layout.html", lang=transaction.locale, html_lang=settings.customizes_language(transaction.policy),
                  title=t["title_selfasserted"], container_class="self_asserted_container", build_delay=settings.page_build_delay,
-                 correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t))
+                 correlation_id=transaction.correlation_id, settings_json=_script_json(page), content_json=_script_json(t),
+                 team_template=team_template)
 
 
 ERROR_PAGE_STRINGS = ("error_heading", "error_help", "correlation_id", "timestamp")
 
 
-def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True, build_delay: float = 0.0) -> HTMLResponse:
+def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True, build_delay: float = 0.0,
+          team_template: PageTemplate | None = None) -> HTMLResponse:
     """B2C's error page; ``detail`` (what the emulator does not do) goes after the code and its text, as every real
-    error page leads with its code (the suite's dead-end detection reads it)."""
+    error page leads with its code (the suite's dead-end detection reads it). ``team_template``: the policy's ``api.error``
+    content definition's, where its LoadUri names the team's own."""
     t = strings(lang)
     page = {"api": "GlobalException", "correlationId": err.correlation_id, "timestamp": err.when,
             "errorDetail": f"{err.detail} {detail}" if detail else err.detail, "locale": {"lang": lang}}
     content = {key: t[key] for key in ERROR_PAGE_STRINGS}  # its own words only: no other page's message (a code) in its source
     return _page("layout.html", lang=lang, html_lang=html_lang, title=t["title_error"], container_class="self_asserted_container",
-                 build_delay=build_delay, correlation_id=err.correlation_id, settings_json=_script_json(page), content_json=_script_json(content))
+                 build_delay=build_delay, correlation_id=err.correlation_id, settings_json=_script_json(page), content_json=_script_json(content),
+                 team_template=team_template)
 
 
 def form_post(action: str, fields: list[tuple[str, str]], *, lang: str = "en") -> HTMLResponse:

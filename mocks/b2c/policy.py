@@ -169,6 +169,8 @@ class UserJourney:
     localized_ux: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
     # ContentDefinition id -> language -> ClaimsExchange Id -> its button's text (localization.py provider_strings)
     localized_buttons: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    # ContentDefinition id -> its LoadUri: B2C's layout (~/tenant/templates/...) or the team's template (custom_policy/content_definitions.py)
+    load_uris: Mapping[str, str] = field(default_factory=dict)
 
     def page_labels(self, profile: TechnicalProfile, language: str) -> Mapping[str, str]:
         """The labels ``profile``'s page shows in ``language`` where the policy localizes them (its content definition's)."""

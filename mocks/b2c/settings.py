@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, SecretStr, field_validator, model_validator
@@ -24,6 +24,7 @@ from mocks.common.languages import accepted_languages
 from mocks.faults import Fault
 
 if TYPE_CHECKING:
+    from mocks.b2c.page_content import PageTemplate
     from mocks.b2c.sessions import RelyingPartyRequest
 
 DEFAULT_TENANT = "contoso"
@@ -101,6 +102,10 @@ class B2CSettings(BaseModel):
     # 0 builds it in the next task; the real service fills #api 0.25-2.2 s after navigation (reference b2c.md, Addendum),
     # which a run can ask for to prove its waits (--page-build-delay, E2E_STACK_PAGE_BUILD_DELAY).
     page_build_delay: Annotated[float, Field(ge=0, le=MAX_PAGE_BUILD_DELAY)] = 0.0
+    # The team's own page templates, by LoadUri (--page-content DIR, mocks/b2c/page_content.py): a custom policy's content
+    # definition whose LoadUri is one of these shows its pages in it. Empty: every page in the emulator's own layout.
+    # Values are PageTemplates, not imported here: its HTML parser is ~3 ms of every stack's start, needed only with --page-content.
+    page_content: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("tenant_id")
     @classmethod
@@ -145,6 +150,12 @@ class B2CSettings(BaseModel):
         """Whether ``policy``'s pages follow ``ui_locales`` and carry ``<html lang>``: a custom policy's Localization,
         else the tenant's language customization (user flows)."""
         return policy.languages.enabled if policy.languages is not None else self.language_customization
+
+    def page_template(self, policy: Policy, content_definition: str | None) -> PageTemplate | None:
+        """The team's template ``policy``'s page of ``content_definition`` shows in, if its LoadUri names one of ``page_content``."""
+        if policy.journey is None or content_definition is None:
+            return None
+        return cast("PageTemplate | None", self.page_content.get(policy.journey.load_uris.get(content_definition, "")))
 
     def page_language(self, policy: Policy, ui_locales: str | None, accept_language: str | None = None) -> str:
         """The language of ``policy``'s pages: with language customization, the request's ``ui_locales``, else the

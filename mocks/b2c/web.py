@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 JSON_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache", "Access-Control-Allow-Origin": "*"}
 MAX_FORM_FIELDS = 50
+# The content definition of B2C's error page (globalexception; reference b2c.md 1.1, content definition ids).
+ERROR_CONTENT_DEFINITION = "api.error"
 
 
 # Every endpoint is served under the tenant (name, id or domain), most of them both with the policy in the
@@ -101,7 +103,10 @@ class TenantHandlers:
             lang, html_lang = self.settings.default_locale, self.settings.language_customization
         else:
             lang, html_lang = self.settings.page_language(policy, None), self.settings.customizes_language(policy)
-        return pages.error(error, lang=lang, detail=detail, html_lang=html_lang, build_delay=self.settings.page_build_delay)
+        # B2C shows its errors in the policy's api.error content definition: the team's template where its LoadUri names one.
+        team_template = self.settings.page_template(policy, ERROR_CONTENT_DEFINITION) if policy is not None else None
+        return pages.error(error, lang=lang, detail=detail, html_lang=html_lang, build_delay=self.settings.page_build_delay,
+                           team_template=team_template)
 
 
 def in_journey(error: B2CError, transaction: JourneyTransaction | None) -> B2CError:

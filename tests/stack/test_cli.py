@@ -90,6 +90,30 @@ def test_a_page_build_delay_reaches_b2cs_settings(monkeypatch: pytest.MonkeyPatc
     assert stack_settings(config)[1].page_build_delay == expected
 
 
+def test_page_content_without_a_policys_template_stops_the_start_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """mocks/b2c/README.md, Custom page content: ``--page-content DIR`` lacking the template a content definition's LoadUri names
+    stops the start (here ``--describe``, which refuses what ``serve`` refuses), naming the content definition, its LoadUri
+    and the file it looked for; given the file, the start goes on."""
+    import shutil
+
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies)
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    uri = "https://contoso.blob.core.windows.net/b2c/unified.html"
+    extensions.write_bytes(extensions.read_bytes().replace(b"<BuildingBlocks>", b'<BuildingBlocks><ContentDefinitions><ContentDefinition '
+                                                           b'Id="api.signuporsignin"><LoadUri>' + uri.encode() + b"</LoadUri>"
+                                                           b"</ContentDefinition></ContentDefinitions>", 1))
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    args = ("serve", "--describe", "--policies", str(policies), "--policy-key", "B2C_1A_FacebookSecret=env:HOME", "--page-content", str(pages))
+    status, _, err = run_here(capsys, *args)
+    looked_for = pages / "contoso.blob.core.windows.net" / "b2c" / "unified.html"
+    assert status == 1 and f"policy refused: B2C_1A_signup_signin: ContentDefinition 'api.signuporsignin': LoadUri '{uri}': no template at {looked_for}" in err, err
+    shutil.copytree(ROOT / "tests" / "page_content", pages, dirs_exist_ok=True)
+    status, _, err = run_here(capsys, *args)
+    assert status == 0, err
+
+
 def test_a_control_token_the_emulator_refuses_stops_the_start_naming_its_variable() -> None:
     """No traceback: the stack names MOBILEID_CONTROL_TOKEN and what is wrong with it, never its value."""
     with pytest.raises(SystemExit) as stopped:

@@ -127,6 +127,18 @@ def test_the_settings_stack_options_reach_its_command(tmp_path: Path, monkeypatc
     assert options(stack_command(tmp_path, settings)) == {"--language-customization": "off", "--page-build-delay": "1.5"}
 
 
+def test_the_page_content_setting_reaches_the_stacks_command_and_is_checked(tmp_path: Path) -> None:
+    """E2E_STACK_PAGE_CONTENT (local only, a folder) is the stack's --page-content, as E2E_STACK_POLICIES is its --policies."""
+    from fixtures.settings import SettingsError
+    from fixtures.stack_description import stack_command
+
+    command = stack_command(tmp_path, build_settings({"E2E_STACK_PAGE_CONTENT": str(tmp_path)}, LOCAL_STACK))
+    assert command[command.index("--page-content") + 1] == str(tmp_path.resolve())
+    assert "--page-content" not in stack_command(tmp_path, build_settings({}, LOCAL_STACK))
+    with pytest.raises(SettingsError, match="E2E_STACK_PAGE_CONTENT='nowhere' is not a directory"):
+        build_settings({"E2E_STACK_PAGE_CONTENT": "nowhere"}, LOCAL_STACK)
+
+
 STARTING_A_STACK = ("import pathlib, sys\nfrom fixtures.stack import Stack\nfrom fixtures.stack_description import serve_command\n"
                      "state = pathlib.Path(sys.argv[1])\nstack = Stack(state, command=serve_command(state, ()))\n"
                      "print(stack.process.pid, flush=True)\nsys.stdin.read()\n")

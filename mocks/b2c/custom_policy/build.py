@@ -30,6 +30,7 @@ from mocks.b2c.policy import (
 )
 from mocks.b2c.resolvers import FILLED_IN, unfilled
 
+from .content_definitions import load_uris
 from .files import PolicyFile, b2c_validation, boolean, q, text, xs_boolean
 from .issuance import enforces_id_token_hint_on_logout, issuance
 from .localization import claim_labels, languages, provider_strings, ux_strings
@@ -435,7 +436,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     labels = {c: ct.display_name for c, ct in m.claim_types.items() if ct.display_name}
     input_types = {c: ct.user_input_type for c, ct in m.claim_types.items() if ct.user_input_type}
     program = UserJourney(jid, steps, profiles, transformations, managers, labels, input_types, f"{name}: {rp_where}", claim_labels(chain),
-                          ux_strings(chain), provider_strings(chain))
+                          ux_strings(chain), provider_strings(chain), load_uris(chain))
     issuer = next((s.issuer for s in steps if s.issuer), None)
     return Policy(
         policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),
