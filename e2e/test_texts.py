@@ -156,7 +156,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     seen.expect(texts.PROFILE_SCREEN, "the continue button", profile.continue_label(), "button_continue")
     seen.expect(texts.PROFILE_SCREEN, "the cancel button", profile.cancel_label(), "button_cancel")
     if seen.language == "en":  # claim labels are translated only by the policy's own LocalizedResources
-        for claim in ("displayName", "givenName", "surname"):
+        for claim in (c for c in ("displayName", "givenName", "surname") if c == "displayName" or profile.asks_for(c)):
             expected = texts.field_label(policy, claim)
             where = "the policy's ClaimType DisplayName" if is_custom_policy(policy) else "the portal's user attribute name"
             seen.expect_equal("profile page", f"the {claim} label", profile.field_label(claim), expected, where)
@@ -168,6 +168,8 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
 
         # Then B2C says so next to the field and above the form, in the user's language
         journey.wait_for_profile_answer()  # then the checks below say what the page shows
+        if not is_custom_policy(policy):  # a user flow's page layout that lets it be empty: the tenant's, with the portal step
+            journey.require_empty_display_name_refused(policy)
         seen.expect(texts.PROFILE_SCREEN, "the display name's error", profile.field_error("displayName"), "required_field")
         seen.expect(texts.PROFILE_SCREEN, "the page-level error", profile.required_field_missing_text(), "error_requiredFieldMissing")
         if not profile.is_shown():

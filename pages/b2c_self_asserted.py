@@ -56,6 +56,11 @@ class B2CSelfAssertedPage:
         """Whether the page asks for a display name at all (a user flow collects the user attributes its admin ticked)."""
         return self.display_name_input.count() > 0
 
+    def asks_for(self, claim: str) -> bool:
+        """Whether the page has a field for ``claim`` (``displayName``, ``givenName``, ``surname``: its input's id): a user
+        flow asks for the User attributes its admin ticked, a custom policy for its profile page's output claims."""
+        return self.root.locator(f"#{claim}").count() > 0
+
     def given_name(self) -> str:
         return self.given_name_input.input_value()
 

@@ -233,7 +233,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             values = {}
             for claim in policy.self_asserted_claims:
                 value = (single(form, claim, max_length=256) or "").strip()
-                if claim in pages.REQUIRED_SELF_ASSERTED and not value:
+                if claim in policy.required_self_asserted and not value:
                     return xhr("400", None, t["required_field_missing"])
                 values[claim] = value
         except ParameterError:

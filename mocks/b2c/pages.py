@@ -46,9 +46,6 @@ CLAIM_HELP = {
     "surname": "Your surname (also known as family name or last name).",
     "email": "Email address that can be used to contact you.",
 }
-# Required on the social sign-up page; the rest may stay empty (decision, see README).
-REQUIRED_SELF_ASSERTED = frozenset({"displayName"})
-
 NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache", "X-Frame-Options": "DENY"}
 
 
@@ -187,7 +184,7 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction, fields
     t = _with_own_strings(strings(transaction.locale), own_strings or {}, PROFILE_PAGE_STRINGS)
     claims = transaction.idp_claims or {}
     if fields is None:
-        fields = tuple((c, t.get(c, c), c in REQUIRED_SELF_ASSERTED, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)
+        fields = tuple((c, t.get(c, c), c in transaction.policy.required_self_asserted, _text(claims.get(c))) for c in transaction.policy.self_asserted_claims)
     page = _settings(settings, transaction, "SelfAsserted")
     if not shows_cancel:  # only when the profile says so: b2c.md lists no such key in a default page's config
         page["config"] = {**page["config"], "showCancelButton": "False"}

@@ -222,6 +222,9 @@ class Policy:
     output_claims: tuple[RelyingPartyClaim, ...]
     # Claims the first-time social sign-up page asks for, prefilled from the IdP (SelfAsserted-Social).
     self_asserted_claims: tuple[str, ...] = ("displayName", "givenName", "surname")
+    # Those of them the built-in page refuses empty (a user flow's Page layouts: Optional No); a custom policy's page says
+    # its own (its OutputClaims' Required).
+    required_self_asserted: frozenset[str] = frozenset({"displayName"})
     show_local_account_form: bool = True
     # Custom policies: the journey the runtime executes. None: the built-in social sign-up or
     # sign-in journey (user flows, and models built in code).

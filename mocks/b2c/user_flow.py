@@ -166,6 +166,9 @@ class UserFlow(BaseModel):
     application_claims: tuple[ApplicationClaim, ...] = (
         "display_name", "given_name", "surname", "identity_provider", "user_is_new", "user_object_id",
     )
+    # "Page layouts" > the sign-up page: the collected attributes whose Optional is Yes (the user may leave them empty);
+    # None: Display Name required, the others optional, as the seed's set-up has them (the portal's default: Unconfirmed).
+    optional_attributes: tuple[UserAttribute, ...] | None = None
     require_id_token_in_logout: bool = False  # Properties blade, Session behavior: "Require ID Token in logout requests"
 
     @field_validator("name")
@@ -176,6 +179,19 @@ class UserFlow(BaseModel):
         if not re.fullmatch(r"[A-Za-z0-9_-]+", v):
             raise ValueError(f"{v!r}: use letters, digits, '_' or '-'")
         return v
+
+    @model_validator(mode="after")
+    def _optional_among_collected(self) -> UserFlow:
+        if stray := [a for a in self.optional_attributes or () if a not in self.user_attributes]:
+            raise ValueError(f"optional_attributes {stray} are not among user_attributes {list(self.user_attributes)}: the sign-up "
+                             "page lists only the attributes the flow collects; tick them under User attributes, or leave them out")
+        return self
+
+    def optional(self) -> tuple[UserAttribute, ...]:
+        """The collected attributes the sign-up page lets the user leave empty."""
+        if self.optional_attributes is not None:
+            return self.optional_attributes
+        return tuple(a for a in self.user_attributes if a != "display_name")
 
     @model_validator(mode="after")
     def _unique_buttons(self) -> UserFlow:
@@ -196,6 +212,7 @@ class UserFlow(BaseModel):
             identity_providers=tuple(p.to_identity_provider() for p in self.identity_providers),
             output_claims=tuple(output),
             self_asserted_claims=tuple(USER_ATTRIBUTES[a] for a in USER_ATTRIBUTES if a in self.user_attributes),
+            required_self_asserted=frozenset(USER_ATTRIBUTES[a] for a in self.user_attributes if a not in self.optional()),
             show_local_account_form=self.local_accounts,
             enforce_id_token_hint_on_logout=self.require_id_token_in_logout,
         )

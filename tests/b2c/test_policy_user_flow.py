@@ -16,6 +16,7 @@ from mocks.b2c.user_flow import (
     load_user_flows,
     local_stack_user_flow,
     mobile_id_provider,
+    parse_user_flows,
 )
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "policies" / "user-flows.example.toml"
@@ -105,7 +106,23 @@ def test_application_claims_and_attributes_follow_the_configuration():
         RelyingPartyClaim("newUser", "newUser"),
     )
     assert policy.self_asserted_claims == ("displayName",)
+    assert policy.required_self_asserted == frozenset({"displayName"})
     assert policy.show_local_account_form is False
+
+
+def test_page_layouts_optional_attributes_are_the_ones_the_sign_up_page_lets_the_user_leave_empty() -> None:
+    seed = UserFlow(name="B2C_1_seed", identity_providers=(mobile_id_provider("c", "s"),)).to_policy()
+    assert seed.required_self_asserted == frozenset({"displayName"})  # the seed's page layout: Display Name required
+    optional = UserFlow(name="B2C_1_optional", identity_providers=(mobile_id_provider("c", "s"),),
+                        optional_attributes=("display_name", "given_name", "surname")).to_policy()
+    assert optional.required_self_asserted == frozenset()
+    strict = UserFlow(name="B2C_1_strict", identity_providers=(mobile_id_provider("c", "s"),), optional_attributes=()).to_policy()
+    assert strict.required_self_asserted == frozenset({"displayName", "givenName", "surname"})
+
+
+def test_an_optional_attribute_the_flow_does_not_collect_is_refused_naming_it() -> None:
+    with pytest.raises(PolicyError, match=r"user_flow\[0\]: optional_attributes \['surname'\] are not among user_attributes \['display_name'\]"):
+        parse_user_flows({"user_flow": [{"name": "B2C_1_x", "user_attributes": ["display_name"], "optional_attributes": ["surname"]}]})
 
 
 @pytest.mark.parametrize(("name", "says"), [

@@ -84,13 +84,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def misconfigured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A stack whose custom policy asks Mobile ID for ``openid profile`` only and whose B2C_1_nobutton offers no Mobile ID."""
+    """A stack whose custom policy asks Mobile ID for ``openid profile`` only, whose B2C_1_nobutton offers no Mobile ID, and
+    whose tenant has no language customization (B2C's user flows then ignore ``ui_locales``)."""
     root = tmp_path_factory.mktemp("misconfigured")
     (root / "policies").mkdir()
     (root / "flows.toml").write_text(NO_BUTTON_FLOW)
     os.environ["PREFLIGHT_TEST_SECRET"] = "not-a-real-secret"  # inherited by the stack only; the flow needs one
     try:
-        command = [*serve_policies(root, edited_policies(root / "policies", SCOPE_ITEM, '<Item Key="scope">openid profile</Item>')), "--user-flows", str(root / "flows.toml")]
+        command = [*serve_policies(root, edited_policies(root / "policies", SCOPE_ITEM, '<Item Key="scope">openid profile</Item>')), "--user-flows", str(root / "flows.toml"),
+                   "--language-customization", "off"]
         running = Stack(root, command=command)
     finally:
         del os.environ["PREFLIGHT_TEST_SECRET"]
@@ -104,6 +106,7 @@ def test_the_stack_passes_every_row(stack: Stack, run: Run) -> None:
     assert rows["B2C_1A_signup_signin: request to Mobile ID"].status == "ok" and rows["B2C_1_signupsignin: Mobile ID button"].status == "ok"
     assert rows["app: implicit ID token"].status == "ok" and rows["clock skew"].status == "ok"
     assert rows["Mobile ID control API"].status == "ok"
+    assert rows["B2C_1_signupsignin: language customization"].status == "ok"  # its pages follow ui_locales, as the setting says
     # Which client_id was checked: the one MOBILEID_CLIENT_ID gives (tenant_settings names the stack's), else only that one is sent.
     assert rows["B2C_1A_signup_signin: request to Mobile ID"].detail.endswith(" with MOBILEID_CLIENT_ID's client_id, the seed's scope, redirect_uri")
     unnamed = run(stack, MOBILEID_CLIENT_ID="")["B2C_1A_signup_signin: request to Mobile ID"]
@@ -186,6 +189,22 @@ def test_a_missing_button_and_a_wrong_federation_request(misconfigured: Stack, r
     assert "Contoso OIDC" in button.detail and "Identity providers: tick Mobile ID" in button.fix
     # The page has buttons, none by B2C_USER_FLOW_IDP_NAME: perhaps one of them is Mobile ID under another Name.
     assert "or, if one of ['Contoso OIDC'] is it, set B2C_USER_FLOW_IDP_NAME to its Name (now 'Mobile ID')" in button.fix
+
+
+def test_language_customization_promised_by_the_setting_but_off_in_the_tenant_fails_naming_the_portal_step(misconfigured: Stack, run: Run) -> None:
+    # Given a tenant whose user flow keeps its pages in English (no language customization), and the run's setting saying on
+    rows = run(misconfigured, B2C_POLICIES="B2C_1_signupsignin,B2C_1A_signup_signin", B2C_LANGUAGE_CUSTOMIZATION="on")
+
+    # Then the preflight fails that row alone, as the tenant's configuration, naming the portal step and the setting (where
+    # every language journey failed as "other" on a page without lang); a custom policy follows its own <Localization>
+    bad = failed(rows)
+    assert sorted(bad) == ["B2C_1A_signup_signin: request to Mobile ID", "B2C_1_signupsignin: language customization"], bad
+    row = bad["B2C_1_signupsignin: language customization"]
+    assert "ui_locales=de shows no <html lang>" in row.detail and row.cause == TENANT_CONFIGURATION, row
+    assert "User flows > B2C_1_signupsignin > Languages: Enable language customization" in row.fix, row.fix
+    assert "set B2C_LANGUAGE_CUSTOMIZATION=off" in row.fix, row.fix
+    # and where the tenant's pages do follow ui_locales, the row is ok (the stack's default: on)
+    assert "B2C_1A_signup_signin: language customization" not in rows
 
 
 def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
