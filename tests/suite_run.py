@@ -205,3 +205,22 @@ def popen_stopped_as_it_starts(started: Path, stop: str) -> str:
             f"    {stop}\n"
             "    return child\n"
             "subprocess.Popen = starting\n")
+
+
+def journeys_with_own_policies(settings: Mapping[str, str], selection: str, tmp_path: Path) -> tuple[int, str]:
+    """The journeys of ``selection`` (pytest's -k) in local mode against a stack with a team's ``settings`` (its policy
+    folder, page templates...; the starter packs' Facebook key given): (status, output). Results in ``tmp_path/results``."""
+    from scripts.process_group import stop_group
+
+    env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET",
+                     **settings})
+    options = ["-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'results'}",
+               f"--output={tmp_path / 'evidence'}"]
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", *options], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output = output_of(run, timeout=150)
+    finally:
+        if run.poll() is None:
+            stop_group(run)
+    return run.returncode, output

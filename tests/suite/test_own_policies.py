@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scripts.process_group import stop_group
-from tests.suite_run import output_of, suite_env, tail
+from tests.suite_run import journeys_with_own_policies, output_of, suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER_PACKS = "tests/b2c/starterpack"
@@ -61,22 +61,6 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(pack: str, mode: st
         assert f"stack_policies={folder}\n" in (tmp_path / "results" / "environment.properties").read_text()
 
 
-def run_journeys(folder: Path, selection: str, tmp_path: Path) -> tuple[int, str]:
-    """The journeys of ``selection`` (pytest's -k) in local mode against a stack serving ``folder``: (status, output)."""
-    env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": str(folder),
-                     "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET"})
-    options = ["-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'results'}",
-               f"--output={tmp_path / 'evidence'}"]
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", *options], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output = output_of(run, timeout=150)
-    finally:
-        if run.poll() is None:
-            stop_group(run)
-    return run.returncode, output
-
-
 def starter_pack(tmp_path: Path, *edits: tuple[bytes, bytes]) -> Path:
     """The SocialAndLocalAccounts pack with the seed's Mobile ID provider, its extensions edited as a team's are."""
     folder = tmp_path / "SocialAndLocalAccounts"
@@ -99,7 +83,7 @@ def test_a_mobile_id_exchange_and_button_of_the_teams_naming_are_found_on_the_si
 
     # When the sign-up journey and the texts journey run through its policy
     journeys = "test_first_sign_in_creates_the_user_from_mobile_id or test_every_screen_of_a_sign_up_says_what_the_user_is_promised and chromium-en"
-    status, output = run_journeys(folder, f"({journeys}) and {PACK_POLICY}", tmp_path)
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder)}, f"({journeys}) and {PACK_POLICY}", tmp_path)
 
     # Then they find its button (as the files name it) and pass
     assert status == 0, tail(output)
@@ -113,7 +97,7 @@ def test_a_profile_page_without_a_required_display_name_is_not_held_to_refusing_
     folder = starter_pack(tmp_path)
 
     # When the journey that empties the display name runs through its policy
-    status, output = run_journeys(folder, f"test_an_emptied_required_field_is_refused_on_the_page and {PACK_POLICY}", tmp_path)
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder)}, f"test_an_emptied_required_field_is_refused_on_the_page and {PACK_POLICY}", tmp_path)
 
     # Then it does not fail the tenant for what B2C does with these files: it skips, naming the setting that would require it
     assert status == 5, tail(output)  # every selected journey skipped
@@ -127,7 +111,7 @@ def test_a_mobile_id_provider_without_the_domain_stops_direct_sign_in_saying_so(
     folder = starter_pack(tmp_path, (b"<Domain>mobileid.ch</Domain>", b""))
 
     # When the direct sign-in journey runs through its policy
-    status, output = run_journeys(folder, f"test_domain_hint_goes_straight_to_mobile_id and {PACK_POLICY}", tmp_path)
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder)}, f"test_domain_hint_goes_straight_to_mobile_id and {PACK_POLICY}", tmp_path)
 
     # Then it fails as the policy's set-up, naming the element to add, not as a page that changed
     assert status == 1, tail(output)

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from scripts.process_group import stop_group
-from tests.suite_run import output_of, suite_env, tail
+from tests.suite_run import journeys_with_own_policies, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM_PAGES = ROOT / "tests" / "page_content"
@@ -36,18 +33,9 @@ def branded_policies(folder: Path) -> Path:
 @pytest.mark.timeout(180)
 def test_the_sign_up_journey_passes_on_the_teams_branded_pages(tmp_path: Path) -> None:
     folder = branded_policies(tmp_path / "policies")
-    env = suite_env({"FACEBOOK_SECRET": "not-a-real-secret", "E2E_STACK_POLICIES": str(folder),
-                     "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", "E2E_STACK_PAGE_CONTENT": str(TEAM_PAGES)})
-    options = ["-k", f"test_first_sign_in_creates_the_user_from_mobile_id and {POLICY} and chromium", "-n", "0", "-q", "-rA",
-               "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'results'}", f"--output={tmp_path / 'evidence'}"]
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", *options], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output = output_of(run, timeout=150)
-    finally:
-        if run.poll() is None:
-            stop_group(run)
-    assert run.returncode == 0, tail(output)
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder), "E2E_STACK_PAGE_CONTENT": str(TEAM_PAGES)},
+                                                f"test_first_sign_in_creates_the_user_from_mobile_id and {POLICY} and chromium", tmp_path)
+    assert status == 0, tail(output)
     assert re.search(rf"^PASSED e2e/test_sign_up.py::test_first_sign_in_creates_the_user_from_mobile_id\[{POLICY}-", output, re.M), tail(output)
     # The run served the team's templates (its report says so), and a stack with these settings shows them.
     assert "stack_page_content=tests/page_content\n" in (tmp_path / "results" / "environment.properties").read_text()
