@@ -130,8 +130,9 @@ def parser() -> argparse.ArgumentParser:
                                    "DIR/contoso.blob.core.windows.net/b2c/unified.html); those pages are then shown in them, with B2C's "
                                    "fragment in their <div id=\"api\">. Default: B2C's layouts for every page")
     serve_parser.add_argument("--user-flows", type=_file, metavar="FILE",
-                              help="TOML file with more user flows, each of a name the stack does not serve yet (the format: "
-                                   "policies/user-flows.example.toml, whose first flow is the stack's own B2C_1_signupsignin)")
+                              help="TOML file with the team's user flows (the format: policies/user-flows.example.toml), served "
+                                   "first; one named B2C_1_signupsignin replaces the stack's own. Its Mobile ID provider names B2C's "
+                                   "client at the stack's Mobile ID, which registers it with the secret the provider names")
     serve_parser.add_argument("--ca-file", type=_ca_file, action="append", default=[], metavar="PEM",
                               help="a CA that B2C's back channel trusts besides the public CAs, e.g. of an identity provider on a "
                                    f"private certificate (repeatable; also ${CA_FILES_ENV}, separated by '{os.pathsep}')")

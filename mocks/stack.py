@@ -43,6 +43,7 @@ from mocks.common.hosts import is_loopback, url_host
 from mocks.common.tls import TLSFiles, ca_unloadable, issue_local_certificates, spki_hash
 from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
+from mocks.stack_user_flows import mobile_id_secret, served_user_flows
 
 if TYPE_CHECKING:
     from mocks.mobileid import MobileIDSettings
@@ -201,7 +202,7 @@ def _webapp_secret(state_dir: Path) -> str:
     return secret
 
 
-def _policy_keys(config: StackConfig) -> dict[str, SecretStr]:
+def _policy_keys(config: StackConfig, flows_mobile_id_secret: str | None) -> dict[str, SecretStr]:
     """The tenant's policy keys: generated ones, the stack's defaults, then --policy-key (which wins)."""
     from mocks.b2c.policy_keys import PolicyKeyError, generated_keys, read_policy_keys
 
@@ -209,26 +210,33 @@ def _policy_keys(config: StackConfig) -> dict[str, SecretStr]:
     # The default folder is the starter pack, which names Facebook's key; Facebook is unreachable offline.
     if config.policies_dir is not None and config.policies_dir.resolve() == DEFAULT_POLICIES.resolve():
         keys[FACEBOOK_SECRET_KEY] = SecretStr(secrets.token_urlsafe(32))
-    # Per start: B2C's policy key and Mobile ID's client agree on it (unless --policy-key gives it).
-    keys[MOBILEID_SECRET_KEY] = SecretStr(secrets.token_urlsafe(32))
+    # Per start: B2C's policy key and Mobile ID's client agree on it (unless --policy-key gives it); a team's user flows
+    # name the secret of that client, which the tenant's key then holds too (one client, one secret).
+    keys[MOBILEID_SECRET_KEY] = SecretStr(flows_mobile_id_secret or secrets.token_urlsafe(32))
     try:
-        keys.update(read_policy_keys(list(config.policy_keys)))
+        given = read_policy_keys(list(config.policy_keys))
     except PolicyKeyError as error:
         raise PolicyError(str(error)) from None
+    if flows_mobile_id_secret is not None and config.user_flows is not None and MOBILEID_SECRET_KEY in given \
+            and given[MOBILEID_SECRET_KEY].get_secret_value() != flows_mobile_id_secret:
+        raise PolicyError(f"{config.user_flows.name}: the client secret of its Mobile ID provider is not the policy key "
+                          f"{MOBILEID_SECRET_KEY}'s (--policy-key): B2C's custom policies and user flows sign in at Mobile ID as one "
+                          "client, registered with one secret; give both the same, or leave the key out (the flows' secret is taken)")
+    keys.update(given)
     return keys
 
 
-def _policies(config: StackConfig, mobileid_client_id: str, keys: dict[str, SecretStr]) -> list[Policy]:
-    from mocks.b2c.custom_policy import load_custom_policies
-    from mocks.b2c.user_flow import load_user_flows, local_stack_user_flow
+def _team_flows(config: StackConfig) -> list[Policy]:
+    from mocks.b2c.user_flow import load_user_flows
 
-    policies = [local_stack_user_flow(mobileid_client_id, keys[MOBILEID_SECRET_KEY].get_secret_value())]
-    if config.user_flows is not None:
-        for index, flow in enumerate(load_user_flows(config.user_flows)):
-            if any(flow.key == served.key for served in policies):  # B2C compares policy names case-insensitively
-                raise PolicyError(f"{config.user_flows.name}: user_flow[{index}]: {flow.policy_id!r} is a user flow the stack serves already "
-                                  "(its own B2C_1_signupsignin, or one earlier in the file); give this one another name")
-            policies.append(flow)
+    return load_user_flows(config.user_flows) if config.user_flows is not None else []
+
+
+def _policies(config: StackConfig, mobileid_client_id: str, keys: dict[str, SecretStr], team_flows: list[Policy]) -> list[Policy]:
+    from mocks.b2c.custom_policy import load_custom_policies
+    from mocks.b2c.user_flow import local_stack_user_flow
+
+    policies = served_user_flows(local_stack_user_flow(mobileid_client_id, keys[MOBILEID_SECRET_KEY].get_secret_value()), team_flows)
     if config.policies_dir is not None:
         policies += load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys=keys)
     return policies
@@ -240,8 +248,12 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     what is wrong), and webapp1's secret. Serving gives ``state_dir`` (keys and secrets kept there), the host map
     and the CA; ``--describe`` gives none of them, so it refuses exactly what ``serve`` refuses."""
     from mocks.mobileid import MobileIDSettings
+    from mocks.mobileid.settings import local_stack_client_id
 
-    policy_keys = _policy_keys(config)
+    team_flows = _team_flows(config)
+    own_client = local_stack_client_id(config.tenant)
+    flows_secret = mobile_id_secret(config.user_flows.name, team_flows, own_client) if config.user_flows is not None else None
+    policy_keys = _policy_keys(config, flows_secret)
     mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
     control_on, _ = mobileid_control(config.host, config.control_token)
     key_file = {"signing_key_pem": state_dir / MOBILEID_KEY_FILE} if state_dir is not None else {}
@@ -254,7 +266,7 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     except ValidationError as error:  # the stack's own values are valid: what a person gave is the control token
         raise SystemExit(f"Mobile ID emulator: invalid settings (the control token is {CONTROL_TOKEN_ENV}): {error}") from None
     webapp_secret = _webapp_secret(state_dir) if state_dir is not None else None
-    policies = _policies(config, mobileid.clients[0].client_id, policy_keys)
+    policies = _policies(config, own_client, policy_keys, team_flows)
     page_content = {}
     if config.page_content is not None:  # imported only then: its HTML parser is ~3 ms of the start
         from mocks.b2c.page_content import read_page_content

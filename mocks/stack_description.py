@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.common.hosts import chromium_host_resolver_rules, format_host_map
+from mocks.stack_user_flows import mobile_id_button
 
 if TYPE_CHECKING:
     from mocks.b2c.settings import AppRegistration, B2CSettings
@@ -53,7 +54,11 @@ def description(tenant: str, app: AppRegistration, policies: Sequence[Policy], m
 def _policy(policy: Policy) -> dict[str, Any]:
     journey = policy.journey.id if policy.journey else SIGN_UP_OR_SIGN_IN
     # The journeys sign people up and in: the suite runs, by default, the first such policy of each kind.
-    return {"id": policy.policy_id, "kind": policy.kind.value, "journey": journey, "sign_up_or_sign_in": journey == SIGN_UP_OR_SIGN_IN}
+    entry: dict[str, Any] = {"id": policy.policy_id, "kind": policy.kind.value, "journey": journey,
+                             "sign_up_or_sign_in": journey == SIGN_UP_OR_SIGN_IN}
+    if policy.kind is PolicyKind.USER_FLOW:  # its Mobile ID button says the provider's Name, which only the portal (here: the file) knows
+        entry["mobile_id_button"] = mobile_id_button(policy)
+    return entry
 
 
 def run_user_flow_url(settings: B2CSettings, policy: Policy) -> str:

@@ -314,7 +314,7 @@ def video_available() -> bool:
 def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     """The command with every choice spelled out, so it replays the same run whatever .env says (in tenant mode
     without a phone number given as the login hint: the README says so). A local stack shaped by settings (its faults,
-    its custom policy folder and keys' names, language customization off, the team's page templates) is started the same way
+    its custom policy folder and keys' names, language customization off, the team's page templates and user flows) is started the same way
     again: those settings go first, as ``env NAME=value``."""
     from fixtures.redaction import PHONE  # here: keeps `--help` light
 
@@ -323,7 +323,8 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
              f"E2E_STACK_POLICY_KEYS={','.join(map(shown_key, settings.stack_policy_keys))}",
              f"B2C_LANGUAGE_CUSTOMIZATION={'on' if settings.language_customization else 'off'}",
              f"E2E_STACK_PAGE_BUILD_DELAY={settings.stack_page_build_delay:g}",
-             f"E2E_STACK_PAGE_CONTENT={shown_path(settings.stack_page_content)}"] if settings.is_local else []
+             f"E2E_STACK_PAGE_CONTENT={shown_path(settings.stack_page_content)}",
+             f"E2E_STACK_USER_FLOWS={shown_path(settings.stack_user_flows)}"] if settings.is_local else []
     command = [*(["env", *stack] if stack else []), python(), "-m", "repro", "--journey", args.journey, "--policy", settings.policies[0],
                "--target", settings.target]
     if settings.target == "tenant":

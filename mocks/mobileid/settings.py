@@ -72,6 +72,11 @@ SERIAL = re.compile(r"MIDCHE[A-Z0-9]{10}", re.IGNORECASE)  # a user's Mobile ID 
 DEFAULT_ALLOWED_ACRS = ("mid_al2_any", "mid_al3_any", "mid_al3_simcard", "mid_al3_mobileapp")
 LOCAL_STACK_CLIENT_ID = "b2c-contoso-0001"
 
+
+def local_stack_client_id(tenant: str) -> str:
+    """B2C's client id at the local stack's Mobile ID."""
+    return LOCAL_STACK_CLIENT_ID if tenant == "contoso" else f"b2c-{tenant}-0001"
+
 Outcome = Literal["approve", "wait", "user_cancel", "pin_blocked", "card_blocked", "no_key", "busy", "expired", "no_cert", "system_error"]
 
 
@@ -310,7 +315,7 @@ class MobileIDSettings(_Strict):
     ) -> MobileIDSettings:
         """Mobile ID as the local stack serves it: the B2C tenant's client from docs/contracts.md, control API on."""
         b2c_client = ClientSettings(
-            client_id=LOCAL_STACK_CLIENT_ID if tenant == "contoso" else f"b2c-{tenant}-0001",
+            client_id=local_stack_client_id(tenant),
             client_secret=SecretStr(client_secret),
             redirect_uris=[f"https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/oauth2/authresp"],
             token_endpoint_auth_method="client_secret_post",

@@ -208,7 +208,7 @@ def test_the_replay_command_spells_out_every_choice() -> None:
     a = args("--outcome", "busy", "--language", "it", "--domain-hint", "mobileid.ch")
     _, settings = suite_env(a, NO_DOTENV)
     # The interpreter as typed from here (.venv/bin/python from the repository): a bare python may lack the packages.
-    assert replay_command(a, settings)[7:] == [python(), "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
+    assert replay_command(a, settings)[8:] == [python(), "-m", "repro", "--journey", "sign-in", "--policy", "B2C_1_signupsignin", "--target", "local",
                                            "--browser", "chromium", "--ui-locales", "it", "--browser-locale", "it", "--outcome", "busy",
                                            "--domain-hint", "mobileid.ch"]
 
@@ -218,19 +218,24 @@ def test_the_replay_command_starts_the_local_stack_as_the_run_did(monkeypatch: p
     against a healthy stack would report nothing reproduced."""
     a = args()
     monkeypatch.setenv("FACEBOOK_SECRET", "not-a-real-one")  # the starter pack's key, read by the stack from the environment
+    for variable in ("MOBILEID_CLIENT_SECRET", "CONTOSO_OIDC_CLIENT_SECRET"):  # the example user flows' secrets
+        monkeypatch.setenv(variable, "not-a-real-one")
     _, settings = suite_env(a, {**NO_DOTENV, "E2E_STACK_FAULTS": "wrong-audience", "B2C_LANGUAGE_CUSTOMIZATION": "off",
                                 "E2E_STACK_POLICIES": str(ROOT / "tests/b2c/starterpack/SocialAndLocalAccounts"),
                                 "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", "E2E_STACK_PAGE_BUILD_DELAY": "1.5",
-                                "E2E_STACK_PAGE_CONTENT": str(ROOT / "tests/page_content")})
+                                "E2E_STACK_PAGE_CONTENT": str(ROOT / "tests/page_content"),
+                                "E2E_STACK_USER_FLOWS": str(ROOT / "policies/user-flows.example.toml")})
     command = replay_command(a, settings)
-    assert command[:8] == ["env", "E2E_STACK_FAULTS=wrong-audience", "E2E_STACK_POLICIES=tests/b2c/starterpack/SocialAndLocalAccounts",
+    assert command[:9] == ["env", "E2E_STACK_FAULTS=wrong-audience", "E2E_STACK_POLICIES=tests/b2c/starterpack/SocialAndLocalAccounts",
                            "E2E_STACK_POLICY_KEYS=B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", "B2C_LANGUAGE_CUSTOMIZATION=off",
-                           "E2E_STACK_PAGE_BUILD_DELAY=1.5", "E2E_STACK_PAGE_CONTENT=tests/page_content", python()], command
+                           "E2E_STACK_PAGE_BUILD_DELAY=1.5", "E2E_STACK_PAGE_CONTENT=tests/page_content",
+                           "E2E_STACK_USER_FLOWS=policies/user-flows.example.toml", python()], command
     assert "not-a-real-one" not in " ".join(command)  # a key's name and place, never its value
     # A healthy stack is said too: empty values, which win over the replayer's .env (its faults would replay otherwise).
     _, plain = suite_env(a, NO_DOTENV)
-    assert replay_command(a, plain)[:7] == ["env", "E2E_STACK_FAULTS=", "E2E_STACK_POLICIES=", "E2E_STACK_POLICY_KEYS=",
-                                            "B2C_LANGUAGE_CUSTOMIZATION=on", "E2E_STACK_PAGE_BUILD_DELAY=0", "E2E_STACK_PAGE_CONTENT="]
+    assert replay_command(a, plain)[:8] == ["env", "E2E_STACK_FAULTS=", "E2E_STACK_POLICIES=", "E2E_STACK_POLICY_KEYS=",
+                                            "B2C_LANGUAGE_CUSTOMIZATION=on", "E2E_STACK_PAGE_BUILD_DELAY=0", "E2E_STACK_PAGE_CONTENT=",
+                                            "E2E_STACK_USER_FLOWS="]
 
 
 def test_the_replay_command_names_no_folder_outside_the_suite() -> None:

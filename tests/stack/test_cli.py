@@ -292,11 +292,11 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
 EXAMPLE_FLOWS = ROOT / "policies" / "user-flows.example.toml"
 
 
-def test_user_flows_from_a_file_are_served_and_one_of_a_served_name_is_refused_naming_it(
+def test_user_flows_from_a_file_are_served_and_one_of_the_stacks_name_replaces_its_own(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """--user-flows FILE (docs/contracts.md, the example's format): its flows join the stack's; the example as it is, whose
-    first flow is the stack's own B2C_1_signupsignin, is refused naming the file and the flow, not a settings model's words;
-    before that, naming the first client secret variable it needs that is not set."""
+    """--user-flows FILE (docs/contracts.md, the example's format): its flows are served first; the example as it is, whose
+    first flow is named like the stack's own B2C_1_signupsignin, is served in its place (a tenant holds one flow per name;
+    was: refused, so a copied example failed); before that, naming the first client secret variable it needs that is not set."""
     monkeypatch.delenv("MOBILEID_CLIENT_SECRET", raising=False)
     status, _, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
     assert status == 1 and "client_secret_env: environment variable 'MOBILEID_CLIENT_SECRET' is not set" in err, err
@@ -305,14 +305,18 @@ def test_user_flows_from_a_file_are_served_and_one_of_a_served_name_is_refused_n
     status, _, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
     assert status == 1 and "client_secret_env: environment variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set" in err, err
     monkeypatch.setenv("CONTOSO_OIDC_CLIENT_SECRET", "contoso-secret")
-    status, _, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
-    assert status == 1 and err.startswith("policy refused: user-flows.example.toml: user_flow[0]: 'B2C_1_signupsignin' is a user "
-                                          "flow the stack serves already"), err
+    status, out, err = run_here(capsys, "serve", "--describe", "--user-flows", str(EXAMPLE_FLOWS))
+    assert status == 0, err
+    flows = [p for p in json.loads(out)["policies"] if p["kind"] == "user_flow"]
+    # The file's B2C_1_signupsignin, whose sign-up page makes the names optional, in the stack's own's place; each flow's
+    # Mobile ID button named as the file names the provider (B2C_1_contoso offers none)
+    assert [(p["id"], p["mobile_id_button"]) for p in flows] == [("B2C_1_signupsignin", "Mobile ID"), ("B2C_1_contoso", None)]
     own = tmp_path / "flows.toml"
     own.write_text(EXAMPLE_FLOWS.read_text().replace('name = "B2C_1_signupsignin"', 'name = "B2C_1_mobileid_only"'))
     status, out, err = run_here(capsys, "serve", "--describe", "--user-flows", str(own))
     assert status == 0, err
-    assert {"B2C_1_signupsignin", "B2C_1_mobileid_only", "B2C_1_contoso"} <= {p["id"] for p in json.loads(out)["policies"]}
+    # Other names: the file's flows first (the journeys' default user flow is the team's), then the stack's own
+    assert [p["id"] for p in json.loads(out)["policies"]][:3] == ["B2C_1_mobileid_only", "B2C_1_contoso", "B2C_1_signupsignin"]
 
 
 def test_a_stack_whose_starter_ended_before_it_was_up_stops_at_once(tmp_path: Path) -> None:

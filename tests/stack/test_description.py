@@ -71,11 +71,11 @@ def test_it_names_no_secret(local_stack: StackInfo) -> None:
     assert [secret for secret in secrets if secret in text] == []
 
 
-DUPLICATE_FLOW = """
+OTHER_CLIENT_FLOW = """
 [[identity_provider]]
 name = "Mobile ID"
 metadata_url = "https://openid.mobileid.ch/.well-known/openid-configuration"
-client_id = "b2c-contoso-0001"
+client_id = "b2c-fabrikam-0042"
 client_secret = "a-secret-for-this-test"
 scope = "openid"
 
@@ -89,9 +89,10 @@ identity_providers = ["Mobile ID"]
 
 
 def test_describing_refuses_what_serving_refuses(tmp_path: Path) -> None:
-    """A user-flows file naming the local stack's own user flow again (B2C compares names case-insensitively): serve
-    refuses it, naming the file and the flow, so --describe must too (the command prints either as "policy refused")."""
-    (tmp_path / "flows.toml").write_text(DUPLICATE_FLOW)
+    """A user-flows file whose Mobile ID provider names another client than B2C's at the stack's Mobile ID: serve refuses
+    it, naming the file, the provider and the client id to give, so --describe must too (the command prints either as
+    "policy refused")."""
+    (tmp_path / "flows.toml").write_text(OTHER_CLIENT_FLOW)
     config = StackConfig(user_flows=tmp_path / "flows.toml")
     with pytest.raises(PolicyError) as described:
         describe(config)
@@ -100,4 +101,5 @@ def test_describing_refuses_what_serving_refuses(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         build_stack(config, sock, tmp_path / "state")
     assert str(described.value) == str(served.value)
-    assert str(described.value).startswith("flows.toml: user_flow[0]: 'b2c_1_SignUpSignIn' is a user flow the stack serves already")
+    assert str(described.value).startswith("flows.toml: identity provider 'Mobile ID': client_id 'b2c-fabrikam-0042' is not B2C's client "
+                                           "at the stack's Mobile ID, 'b2c-contoso-0001'")

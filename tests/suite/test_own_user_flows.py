@@ -1,6 +1,7 @@
 """A team's user flow set up otherwise than the seed's (README, what the journeys expect of a tenant): the journeys follow
-what its pages show where a real tenant so configured shows it, as a stack serving the team's flow (``--user-flows``)
-shows it, reached in tenant mode as a team's run reaches its tenant."""
+what its pages show where a real tenant so configured shows it, as the suite's own stack serving the team's flows
+(``E2E_STACK_USER_FLOWS``, the stack's ``--user-flows``) shows it: a local run, its Mobile ID button named as the file
+names the provider, its client secret the file's (no policy key given), no tenant setting."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.stack import Stack, tenant_settings
-from fixtures.stack_description import serve_command
 from scripts.process_group import stop_group
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import output_of, suite_env, tail
@@ -57,37 +56,27 @@ JOURNEYS = ("test_first_sign_in_creates_the_user_from_mobile_id", "test_profile_
 
 @pytest.mark.browser
 @pytest.mark.timeout(180)
-def test_user_flows_collecting_other_user_attributes_are_followed_or_named_as_the_tenants_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_flows_collecting_other_user_attributes_are_followed_or_named_as_the_tenants_configuration(tmp_path: Path) -> None:
     # Given a tenant whose user flow asks new users for their display name alone: B2C's profile page has no Given Name or
     # Surname field (where the journeys waited 15 s for one and failed as "other" or "page changed")
-    secret = tmp_path / "mobileid-secret"
-    secret.write_text("own-flow-test-secret-4711")
     flows = tmp_path / "flows.toml"
     flows.write_text(TEAM_FLOWS.format(client_id=LOCAL_STACK.mobileid_client_id))
-    monkeypatch.setenv("OWN_FLOW_TEST_SECRET", secret.read_text())  # the stack's B2C reads it; its Mobile ID the same key's file
-    state = tmp_path / "stack"
-    state.mkdir()
-    stack = Stack(state, command=[*serve_command(state, (), True, None, (f"B2C_1A_MobileIdSecret=file:{secret}",)),
-                                  "--user-flows", str(flows)])
+    env = suite_env({"E2E_STACK_USER_FLOWS": str(flows), "B2C_POLICIES": "B2C_1_susi,B2C_1_noname,B2C_1_optional,B2C_1_noidp"})
+    env["OWN_FLOW_TEST_SECRET"] = "own-flow-test-secret-4711"  # the file's secret variable, as a team's shell has it
+    # When the sign-up, profile-edit and (English) texts journeys run through it
+    # (the texts journey in English, whose labels it checks), the sign-up through the flow without a display name, and
+    # the emptied display name through the flow that lets it be empty, and a direct sign-in through the flow without idp
+    selection = (f"({' or '.join(JOURNEYS)} and chromium-en) and b2c_1_susi or {JOURNEYS[0]} and b2c_1_noname"
+                 " or test_an_emptied_required_field_is_refused_on_the_page and b2c_1_optional"
+                 " or test_domain_hint_goes_straight_to_mobile_id and b2c_1_noidp")
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider",
+                            f"--alluredir={tmp_path / 'results'}", f"--output={tmp_path / 'evidence'}"],
+                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        env = suite_env({**tenant_settings(stack.info), "B2C_POLICIES": "B2C_1_susi,B2C_1_noname,B2C_1_optional,B2C_1_noidp", "B2C_USER_FLOW_IDP_NAME": "Swiss Mobile ID",
-                         "E2E_PREFLIGHT": "off"})
-        # When the sign-up, profile-edit and (English) texts journeys run through it
-        # (the texts journey in English, whose labels it checks), the sign-up through the flow without a display name, and
-        # the emptied display name through the flow that lets it be empty, and a direct sign-in through the flow without idp
-        selection = (f"({' or '.join(JOURNEYS)} and chromium-en) and b2c_1_susi or {JOURNEYS[0]} and b2c_1_noname"
-                     " or test_an_emptied_required_field_is_refused_on_the_page and b2c_1_optional"
-                     " or test_domain_hint_goes_straight_to_mobile_id and b2c_1_noidp")
-        run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider",
-                                f"--alluredir={tmp_path / 'results'}", f"--output={tmp_path / 'evidence'}"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        try:
-            output = output_of(run, timeout=150)
-        finally:
-            if run.poll() is None:
-                stop_group(run)
+        output = output_of(run, timeout=150)
     finally:
-        stack.stop()
+        if run.poll() is None:
+            stop_group(run)
 
     # Then each passes through B2C_1_susi, checking the fields the page shows (the display name prefilled, then changed and
     # read back)
@@ -109,3 +98,5 @@ def test_user_flows_collecting_other_user_attributes_are_followed_or_named_as_th
     assert re.search(r"^1 x ID token contract: idp: expected present, got missing\n    e2e/test_direct_sign_in.py::\w+\[b2c_1_noidp-",
                      output, re.M), tail(output)
     assert "B2C_1_noidp's Application claims: Identity Provider (Azure portal > User flows > B2C_1_noidp > Application claims)" in output, tail(output)
+    # And the report's environment names the file the stack served
+    assert f"stack_user_flows={flows}\n" in (tmp_path / "results" / "environment.properties").read_text()
