@@ -10,7 +10,8 @@ them from a tenant's portal.
     python scripts/tenant_mode_against_stack.py [pytest arguments...]
 
 e.g. ``-m smoke -n 2``. ``E2E_STACK_POLICIES`` and ``E2E_STACK_POLICY_KEYS`` (from the environment, not ``.env``) give the
-stack a team's own policy folder; pytest's own options: ``.venv/bin/pytest --help``.
+stack a team's own policy folder, ``E2E_STACK_PAGE_CONTENT`` its page templates, ``E2E_STACK_USER_FLOWS`` its user flows (the
+journeys then told the flow's Mobile ID button as B2C_USER_FLOW_IDP_NAME, as a team copies it from the portal); pytest's own options: ``.venv/bin/pytest --help``.
 """
 
 from __future__ import annotations
@@ -71,10 +72,12 @@ def main(pytest_args: list[str]) -> int:
         keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         folder = os.environ.get("E2E_STACK_POLICIES") or None
         page_content = os.environ.get("E2E_STACK_PAGE_CONTENT") or None  # the team's page templates (--page-content)
+        user_flows = os.environ.get("E2E_STACK_USER_FLOWS") or None  # the team's user flows (--user-flows)
         try:
-            stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay, page_content))
+            stack = Stack(state_dir, command=serve_command(state_dir, (), True, folder, keys, delay, page_content, user_flows))
         except StackStartError as error:  # the stack's own words say what it refused (E2E_STACK_POLICIES, a policy key, a template)
-            given = [name for name in ("E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS", "E2E_STACK_PAGE_CONTENT") if os.environ.get(name, "").strip()]
+            given = [name for name in ("E2E_STACK_POLICIES", "E2E_STACK_POLICY_KEYS", "E2E_STACK_PAGE_CONTENT", "E2E_STACK_USER_FLOWS")
+                     if os.environ.get(name, "").strip()]
             raise SystemExit(f"tenant mode: {error.headline}" + (f" (from {' and '.join(given)})" if given else "")) from None
         try:
             settings = {**tenant_settings(stack.info), "MOBILEID_CONTROL_TOKEN": token}

@@ -89,6 +89,18 @@ def test_a_stack_started_apart_gives_tenant_settings_as_it_describes_itself(cust
     assert settings["B2C_LANGUAGE_CUSTOMIZATION"] == ("on" if customized else "off")
     assert (settings["E2E_HOST_MAP"], settings["E2E_CA_FILE"]) == ("contoso.b2clogin.com=127.0.0.1:8443,jwt.ms=127.0.0.1:8443", "/tmp/ca.pem")
     assert settings["B2C_POLICIES"] == "B2C_1_signupsignin,B2C_1A_signup_signin"
+    assert settings["B2C_USER_FLOW_IDP_NAME"] == "Mobile ID"  # the stack's own user flow's provider
+
+
+def test_a_stack_serving_a_teams_user_flows_tells_tenant_mode_its_mobile_id_button() -> None:
+    """A tenant-mode run against a stack of a team's flows (E2E_STACK_USER_FLOWS) needs their Mobile ID button's name, which
+    a team copies from the portal as B2C_USER_FLOW_IDP_NAME: the stack's description gives it per user flow."""
+    from fixtures.stack import tenant_settings
+
+    described = LOCAL_STACK.to_json().replace('"mobile_id_button":"Mobile ID"', '"mobile_id_button":"Swiss Mobile ID"', 1)
+    assert described != LOCAL_STACK.to_json()
+    info = parse_ready_lines([line if not line.startswith("stack-description") else f"stack-description: {described}" for line in READY])
+    assert tenant_settings(info)["B2C_USER_FLOW_IDP_NAME"] == "Swiss Mobile ID"
 
 
 def test_reading_stops_at_the_deadline() -> None:
