@@ -1258,8 +1258,8 @@ def test_tenant_mode_against_the_stack_removes_its_state_and_what_a_killed_run_l
 
 def test_tenant_mode_against_the_stack_holds_its_state_folder_alive_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """While its stack runs, its folder is a live run's: another run's clean-up leaves it (fixtures/alive.py). The stack
-    builds B2C's pages as late as E2E_STACK_PAGE_BUILD_DELAY asks and in E2E_STACK_PAGE_CONTENT's templates (README), a value
-    the suite refuses stops it first."""
+    builds B2C's pages as late as E2E_STACK_PAGE_BUILD_DELAY asks, in E2E_STACK_PAGE_CONTENT's templates, through
+    E2E_STACK_USER_FLOWS's flows (README), a value the suite refuses stops it first."""
     from fixtures.alive import ALIVE_FILE, remove_dead
     from scripts import tenant_mode_against_stack as script
 
@@ -1271,7 +1271,8 @@ def test_tenant_mode_against_the_stack_holds_its_state_folder_alive_while_it_run
     def stack(state_dir: Path, command: list[str]) -> None:
         delay = command[command.index("--page-build-delay") + 1] if "--page-build-delay" in command else None
         pages = command[command.index("--page-content") + 1] if "--page-content" in command else None
-        seen.append((state_dir.parent, remove_dead(tmp_path, script.STATE_PREFIX), (state_dir / ALIVE_FILE).is_file(), delay, pages))
+        flows = command[command.index("--user-flows") + 1] if "--user-flows" in command else None
+        seen.append((state_dir.parent, remove_dead(tmp_path, script.STATE_PREFIX), (state_dir / ALIVE_FILE).is_file(), delay, pages, flows))
         raise Started
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -1279,9 +1280,11 @@ def test_tenant_mode_against_the_stack_holds_its_state_folder_alive_while_it_run
     monkeypatch.setenv("MOBILEID_CONTROL_TOKEN", "a-token-for-this-test")  # main sets it for its stack: restored afterwards
     monkeypatch.setenv("E2E_STACK_PAGE_BUILD_DELAY", "1.5")
     monkeypatch.setenv("E2E_STACK_PAGE_CONTENT", str(tmp_path))  # the team's page templates, as the README says
+    monkeypatch.setenv("E2E_STACK_USER_FLOWS", str(tmp_path / "flows.toml"))  # and its user flows
     with pytest.raises(Started):
         script.main([])
-    assert seen == [(tmp_path, [], True, "1.5", str(tmp_path.resolve()))] and list(tmp_path.glob("tenant-stack-*")) == []
+    assert seen == [(tmp_path, [], True, "1.5", str(tmp_path.resolve()), str((tmp_path / "flows.toml").resolve()))]
+    assert list(tmp_path.glob("tenant-stack-*")) == []
     monkeypatch.setenv("E2E_STACK_PAGE_BUILD_DELAY", "soon")
     with pytest.raises(SystemExit, match="tenant mode: E2E_STACK_PAGE_BUILD_DELAY='soon' must be a number of seconds"):
         script.main([])
