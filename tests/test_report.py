@@ -99,6 +99,7 @@ def test_a_run_with_workers_writes_what_was_tested_browser_version_included(tmp_
     assert (properties["workers"], properties["client_id"], properties["mobileid_mode"]) == ("1", LOCAL_STACK.client_id, "emulator"), properties
     assert (properties["target"], properties["tenant"]) == ("local", LOCAL_STACK.tenant), properties
     assert {"policies", "stack_faults", "stack_policies", "playwright", "commit"} <= properties.keys(), properties
+    assert next(iter(properties)) == "target", list(properties)  # without faults the stack's row is not put first
 
 
 def check_no_raw_token(failing_run) -> None:

@@ -134,10 +134,17 @@ def test_a_template_b2c_could_not_use_stops_the_start(tmp_path, markup: str, ref
     # a page the emulator does not draw: B2C would still fetch its template
     ("api.localaccountsignup", BLOB + "/signup.html", None, "no template at "),
     ("api.signuporsignin", BLOB + "/bare.html", '<body><div id="api"></div></body>', "has no <html> or no <head>"),
+    ("api.signuporsignin", BLOB + "/headless.html", '<html><body><div id="api"></div></body></html>', "has no <html> or no <head>"),
+    # a URL naming the folder, not a file in it
+    ("api.signuporsignin", BLOB, None, "no template at "),
     ("api.signuporsignin", BLOB + "/latin1.html", b'<html><head></head><body><div id="api">\xe9</div></body></html>', "is not UTF-8 text"),
     ("api.signuporsignin", BLOB + "/unclosed.html", '<html><head></head><body><div id="api"><div></div></body></html>', "is not closed"),
     # a query is not part of the file's path: this one is read, and accepted
     ("api.signuporsignin", BLOB + "/unified.html?v=2", None, None),
+    # a URL's scheme in any case is https all the same: the team's template, not a built-in layout
+    ("api.signuporsignin", BLOB.replace("https://", "HTTPS://") + "/unified.html", None, None),
+    # a path that climbs out of the host's folder names no template B2C would fetch: refused, nothing outside is read
+    ("api.signuporsignin", "https://contoso.blob.core.windows.net/b2c/../../../unified.html", None, "names no file"),
 ])
 def test_each_team_loaduri_is_read_at_start(tmp_path, definition: str, uri: str, template: str | bytes | None, refusal: str | None) -> None:
     folder = tmp_path / "pages"

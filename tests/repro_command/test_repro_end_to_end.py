@@ -264,6 +264,9 @@ def test_b2c_error_page_after_mobile_id_is_recorded(tmp_path: Path) -> None:
     assert facts["correlation_ids"] == [facts["b2c_error_page"]["correlation_id"]]
     assert "AADB2C codes: AADB2C90255" in out and f"B2C correlation IDs: {facts['correlation_ids'][0]}" in out
     assert any(name.endswith("-b2c-error-page.png") for name in bundle.namelist())
+    # filed under its cause, the cookies Mobile ID's cross-site post did not bring back, which the words name
+    assert facts["cause"] == "broken promise", facts["cause"]
+    assert "x-ms-cpim-trans (SameSite=Lax, Secure=True)" in out and "did not send them with Mobile ID's cross-site post" in out, out
 
 
 def test_a_tenant_that_cannot_be_reached_is_not_a_reproduced_failure(tmp_path: Path) -> None:

@@ -103,6 +103,16 @@ def test_a_persons_number_as_the_login_hint_is_masked_and_left_out_off_the_local
     assert re.search(r"^left out\s+login_hint: a person's phone number", told, re.M), told
 
 
+def test_a_secret_of_the_environment_in_the_url_is_redacted_in_what_is_told_and_the_printed_command(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    secret = "fabrikam-s3cret-0123456789"
+    assert main(["--from-url", f"{REPORTED}&domain_hint={secret}"], env={**os.environ, "FABRIKAM_APP_SECRET": secret}) == 0
+    out = capsys.readouterr().out
+    assert secret not in out and "--domain-hint" in out.split("repro command:", 1)[1], out
+
+
 TOLD = [["--policy", "B2C_1A_other"], ["--target", "tenant"], ["--tenant", "fabrikam"], ["--domain", "login.fabrikam.com"],
         ["--language", "de"], ["--ui-locales", "fr"], ["--prompt", "login"], ["--domain-hint", "x"], ["--login-hint", "x"],
         ["--redirect-uri", "https://jwt.ms"], ["--client-id", "x"]]
@@ -167,8 +177,18 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (AUTHORIZE.removeprefix("https://") + "?client_id=app", "not a URL; give the whole address, from https:// on"),
     ("see the log", "not a URL"),
     ("https://[contoso/authorize", "not a URL"),
+    ("https://app.fabrikam.com/signin-oidc#access_token=opaque-s3cr3t-state&token_type=Bearer",
+     "https://app.fabrikam.com/signin-oidc is the app's redirect with B2C's answer (a token or code: not printed"),
+    ("https://app.fabrikam.com/signin-oidc?" + urlencode({"error": "cancelled by +41791234567"}),
+     "https://app.fabrikam.com/signin-oidc is the app's redirect with B2C's error: an error, not B2C's authorize request"),
+    (f"https://app.fabrikam.com/signed-in/{TOKEN}", "https://app.fabrikam.com/signed-in/<redacted JWT> is not B2C's authorize request"),
+    (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/OAuth2/v2.0/Logout", "is B2C's sign-out request"),
+    (AUTHORIZE + "?client_id=app see the log", "not a URL"),
+    (AUTHORIZE.replace(".com/", ".com:44x3/", 1) + "?client_id=app", "not a URL"),
 ], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
-        "sign-out", "token", "metadata", "the app's page", "http", "no scheme", "words", "a broken host"])
+        "sign-out", "token", "metadata", "the app's page", "http", "no scheme", "words", "a broken host",
+        "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
+        "sign-out in capitals", "words after the URL", "a port that is no number"])
 def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_authorize_url_asked_for(
         url: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--from-url", url]) == 2

@@ -680,6 +680,27 @@ def test_the_nights_message_is_uploaded_to_azures_run_summary_too(merged: Path, 
     assert Path(uploaded[0]).read_text() == f"### Nightly\n\n```text\n{night}\n```\n\n"
 
 
+def test_azures_run_summary_command_starts_its_own_line_and_is_given_on_azure_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Azure reads ##vso[...] only at the start of a line: after output left open (a progress line) it still starts one. Off
+    Azure (an AGENT_TEMPDIRECTORY left in a shell) no summary file is written and no command printed; a page that cannot
+    be written stops nothing."""
+    from fixtures.run_page import add_to_run_page
+
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("TF_BUILD", raising=False)
+    monkeypatch.setenv("AGENT_TEMPDIRECTORY", str(tmp_path))
+    add_to_run_page("Nightly", "1 failed")
+    assert "##vso" not in capsys.readouterr().out and not list(tmp_path.iterdir())
+    monkeypatch.setenv("TF_BUILD", "True")
+    sys.stdout.write("journeys: 3 of 6")  # no newline yet
+    add_to_run_page("Nightly", "1 failed")
+    assert re.search(r"^##vso\[task\.uploadsummary\].+\.md$", capsys.readouterr().out, re.M)
+    # A page that cannot be written is left: the log says it all the same, and the run goes on
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "gone" / "summary.md"))
+    add_to_run_page("Nightly", "1 failed")
+
+
 def test_a_green_run_says_so(tmp_path: Path) -> None:
     write_result(tmp_path / "green", "test_sign_up", "passed")
     assert notify.summarize(tmp_path / "green", "Nightly") == "Nightly: all 1 journey passed"

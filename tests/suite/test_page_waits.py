@@ -1181,8 +1181,8 @@ LOST_SIGN_IN = ERROR_PAGE.replace(
 AUTHRESP = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp"  # where Mobile ID's post lands
 
 
-def b2c_page_with_cookie(page: Page, url: str, html: str, same_site: str, secure: bool) -> None:
-    page.context.add_cookies([{"name": "x-ms-cpim-trans", "value": "t", "domain": "contoso.b2clogin.com", "path": "/",
+def b2c_page_with_cookie(page: Page, url: str, html: str, same_site: str, secure: bool, name: str = "x-ms-cpim-trans") -> None:
+    page.context.add_cookies([{"name": name, "value": "t", "domain": "contoso.b2clogin.com", "path": "/",
                                "sameSite": same_site, "secure": secure}])  # type: ignore[typeddict-item]  # a Literal in Playwright's SetCookieParam
     page.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
     page.goto(url)
@@ -1210,3 +1210,12 @@ def test_b2cs_error_page_keeps_its_code_as_its_cause_where_no_cookie_was_lost(pa
     words, cause = waiting.what_the_browser_shows(page)
     assert cause is not None and cause.name in (causes.B2C_ERROR_PAGE, causes.TENANT_CONFIGURATION), cause
     assert cause.detail.startswith(("AADB2C90255", "AADB2C90006")) and "SameSite" not in words, (cause, words)
+
+
+def test_b2cs_cookies_that_only_route_or_remember_are_not_held_to_crossing_sites(page: Page) -> None:
+    """B2C's other cookies (geo, dc, slice...) are not needed back after Mobile ID's post: one of them Lax beside journey
+    cookies that cross sites leaves B2C's code the cause."""
+    b2c_page_with_cookie(page, AUTHRESP, LOST_SIGN_IN, "None", True)
+    b2c_page_with_cookie(page, AUTHRESP, LOST_SIGN_IN, "Lax", True, name="x-ms-cpim-geo")
+    words, cause = waiting.what_the_browser_shows(page)
+    assert cause is not None and cause.detail.startswith("AADB2C90255") and "SameSite" not in words, (cause, words)

@@ -205,6 +205,9 @@ def test_language_customization_promised_by_the_setting_but_off_in_the_tenant_fa
     assert "set B2C_LANGUAGE_CUSTOMIZATION=off" in row.fix, row.fix
     # and where the tenant's pages do follow ui_locales, the row is ok (the stack's default: on)
     assert "B2C_1A_signup_signin: language customization" not in rows
+    # And with the setting off (the language journeys then skip) the same tenant is not held to following ui_locales
+    rows = run(misconfigured, B2C_POLICIES="B2C_1_signupsignin", B2C_LANGUAGE_CUSTOMIZATION="off")
+    assert "B2C_1_signupsignin: language customization" not in rows and "B2C_1_signupsignin: Mobile ID button" in rows, sorted(rows)
 
 
 def pytest_run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -350,7 +353,9 @@ def test_a_tenant_sending_users_to_another_mobile_id_names_both_fixes(policy: st
     assert problem.startswith("authorization endpoint: is https://mid-emulator.fabrikam.test/oidc/authorize, Mobile ID's discovery "
                               "(MOBILEID_METADATA_URL) says https://m.mobileid.ch/oidc/authorize. Fix: ")
     assert "set MOBILEID_METADATA_URL to that one's discovery URL (now https://openid.mobileid.ch/.well-known/openid-configuration)" in problem
-    assert ("authorization_endpoint'] = https://m.mobileid.ch/oidc/authorize" if policy.startswith("B2C_1A_")
+    # (a custom policy's profile as its files name it, MOBILEID_TECHNICAL_PROFILE unset)
+    assert ("TechnicalProfile[@Id='MobileID-OAuth2']/Metadata/Item[@Key='authorization_endpoint'] = https://m.mobileid.ch/oidc/authorize"
+            if policy.startswith("B2C_1A_")
             else "\"Metadata url\" = https://openid.mobileid.ch/.well-known/openid-configuration") in problem
     assert check.endpoint_problems("https://m.mobileid.ch/oidc/authorize?client_id=x", policy) == []
 

@@ -139,7 +139,7 @@ def test_the_settings_stack_options_reach_its_command(tmp_path: Path, monkeypatc
     assert options(stack_command(tmp_path, settings)) == {"--language-customization": "off", "--page-build-delay": "1.5"}
 
 
-def test_the_page_content_setting_reaches_the_stacks_command_and_is_checked(tmp_path: Path) -> None:
+def test_the_page_content_setting_reaches_the_stacks_command_and_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """E2E_STACK_PAGE_CONTENT (local only, a folder) is the stack's --page-content, as E2E_STACK_POLICIES is its --policies."""
     from fixtures.settings import SettingsError
     from fixtures.stack_description import stack_command
@@ -149,6 +149,15 @@ def test_the_page_content_setting_reaches_the_stacks_command_and_is_checked(tmp_
     assert "--page-content" not in stack_command(tmp_path, build_settings({}, LOCAL_STACK))
     with pytest.raises(SettingsError, match="E2E_STACK_PAGE_CONTENT='nowhere' is not a directory"):
         build_settings({"E2E_STACK_PAGE_CONTENT": "nowhere"}, LOCAL_STACK)
+    # a relative folder (as .env gives it) reaches the stack as the folder it names, wherever the stack runs
+    monkeypatch.chdir(tmp_path.parent)
+    command = stack_command(tmp_path, build_settings({"E2E_STACK_PAGE_CONTENT": tmp_path.name}, LOCAL_STACK))
+    assert command[command.index("--page-content") + 1] == str(tmp_path.resolve())
+    # a tenant's pages are the tenant's: the setting is refused there rather than silently left unused
+    from tests.suite.test_settings import TENANT
+
+    with pytest.raises(SettingsError, match="E2E_STACK_PAGE_CONTENT only applies to E2E_TARGET=local"):
+        build_settings({**TENANT, "E2E_STACK_PAGE_CONTENT": str(tmp_path)}, LOCAL_STACK)
 
 
 STARTING_A_STACK = ("import pathlib, sys\nfrom fixtures.stack import Stack\nfrom fixtures.stack_description import serve_command\n"

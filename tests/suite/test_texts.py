@@ -59,6 +59,21 @@ def test_a_mobile_id_provider_without_its_domain_is_the_policys_set_up_for_the_t
     assert lacking.value.cause.name == TENANT_CONFIGURATION and "B2C_1A_signup_signin's files" in lacking.value.cause.detail
 
 
+def test_a_teams_names_for_mobile_ids_profile_and_exchange_are_read_from_its_files(policies: Path) -> None:
+    """A team's custom policy names Mobile ID's technical profile and claims exchange as it likes: the journey looks for the
+    button B2C renders from its files (the exchange's Id), and the fixes a message names say its profile; a user flow's
+    button is the setting's name with the seed's id, and a profile given (MOBILEID_TECHNICAL_PROFILE) wins."""
+    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Mobile-ID", "MobileIDExchange")
+    assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "MobileID-OAuth2"
+    for file in policies.glob("*.xml"):
+        file.write_text(file.read_text().replace("MobileID-OAuth2", "Contoso-MID").replace("MobileIDExchange", "ContosoMIDExchange"))
+    reread()
+    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Mobile-ID", "ContosoMIDExchange")
+    assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "Contoso-MID"
+    assert texts.mobile_id_profile("B2C_1A_signup_signin", "Given-Profile") == "Given-Profile"
+    assert texts.mobile_id_button_of("B2C_1_signupsignin", "Swiss Mobile ID") == ("Swiss Mobile ID", "MobileIDExchange")
+
+
 def test_the_custom_policy_button_reads_its_claims_provider_string_where_the_sign_in_page_localizes_it(policies: Path) -> None:
     """B2C localizes a button with ElementType="ClaimsProvider" StringId="<ClaimsExchange Id>" (reference b2c.md 1.3), from
     the resources of the sign-in page's content definition for the page's language; elsewhere its DisplayName."""

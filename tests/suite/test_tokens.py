@@ -128,6 +128,15 @@ SEED_IDP_CLAIM = '<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultVa
     # a value of the team's own
     ('<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="Swisscom Mobile ID" AlwaysUseDefaultValue="true" />',
      ("Swisscom Mobile ID",)),
+    # a value of the team's own, no partner claim to take it from
+    ('<OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="Contoso Mobile ID" />', ("Contoso Mobile ID",)),
+    # the issuer, a default only where Mobile ID's token had none; always the default where the files say so
+    ('<OutputClaim ClaimTypeReferenceId="identityProvider" PartnerClaimType="iss" DefaultValue="Contoso Mobile ID" />',
+     ("https://openid.mobileid.ch",)),
+    ('<OutputClaim ClaimTypeReferenceId="identityProvider" PartnerClaimType="iss" DefaultValue="Contoso Mobile ID" '
+     'AlwaysUseDefaultValue="true" />', ("Contoso Mobile ID",)),
+    # another partner claim: the files do not say what it holds, so the seed's name
+    ('<OutputClaim ClaimTypeReferenceId="identityProvider" PartnerClaimType="amr" />', ("mobileid.ch",)),
 ])
 def test_a_custom_policys_idp_is_what_its_mobile_id_profile_says(tmp_path: Path, team_claim: str, expected: tuple[str, ...]) -> None:
     # Given a team's Mobile ID profile whose identityProvider output claim is not the seed's DefaultValue
