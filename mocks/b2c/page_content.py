@@ -47,17 +47,16 @@ class PageTemplate:
 
     def __init__(self, load_uri: str, source: Path, text: str) -> None:
         found = _Places(text)
-        where = f"{source}"
         if found.not_allowed:
             tag, line = found.not_allowed
-            raise ValueError(f"{where} line {line} has <{tag}>, which custom HTML must not contain (form, iframe, frame); "
+            raise ValueError(f"{source} line {line} has <{tag}>, which custom HTML must not contain (form, iframe, frame); "
                              "B2C's fragment brings the page's forms")
         if found.html_tag is None or found.head_end is None:
-            raise ValueError(f"{where} has no <html> or no <head>; a template is a whole HTML document, B2C's script and SETTINGS go in its head")
+            raise ValueError(f"{source} has no <html> or no <head>; a template is a whole HTML document, B2C's script and SETTINGS go in its head")
         if found.api is None:
-            raise ValueError(f"{where} has no <div id=\"api\"></div>, the only element B2C requires: its fragment goes there")
+            raise ValueError(f"{source} has no <div id=\"api\"></div>, the only element B2C requires: its fragment goes there")
         if found.api[1] is None:
-            raise ValueError(f"{where}: its <div id=\"api\"> is not closed")
+            raise ValueError(f"{source}: its <div id=\"api\"> is not closed")
         self.load_uri, self.source, self._html = load_uri, source, text
         self._html_tag, self._html_attrs, self._head_end = found.html_tag, found.html_attrs, found.head_end
         self._api = (found.api[0], found.api[1])
