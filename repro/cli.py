@@ -272,14 +272,14 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
     overrides = {"E2E_TARGET": args.target, "B2C_TENANT": args.tenant, "B2C_DOMAIN": args.domain,
                  "E2E_UI_LOCALES": args.ui_locales or args.language or "", "E2E_BROWSER_LOCALE": args.browser_locale or args.language or ""}
     merged.update({k: v for k, v in overrides.items() if v is not None})
-    if args.policy and not (merged.get("B2C_POLICIES") or "").strip() and (merged.get("E2E_TARGET") or "").strip().lower() == "tenant":
+    target = (merged.get("E2E_TARGET") or "local").strip().lower()
+    if args.policy and not (merged.get("B2C_POLICIES") or "").strip() and target == "tenant":
         merged["B2C_POLICIES"] = args.policy  # the one policy the repro runs: the tenant's list is not needed for it
     flags = [flag for flag, value in (("--tenant", args.tenant), ("--domain", args.domain)) if value is not None]
-    if flags and (merged.get("E2E_TARGET") or "local").strip().lower() == "local":  # said as the flags, not as settings
+    if flags and target == "local":  # said as the flags, not as settings
         raise UsageError(f"{' and '.join(flags)} {'names' if len(flags) == 1 else 'name'} a tenant, but the target is local (the repro starts its own emulators): "
                          "add --target tenant (or set E2E_TARGET=tenant)")
-    tenant = (merged.get("E2E_TARGET") or "local").strip().lower() == "tenant"
-    if args.client_id is not None and tenant and not (merged.get("B2C_CLIENT_ID") or "").strip():
+    if args.client_id is not None and target == "tenant" and not (merged.get("B2C_CLIENT_ID") or "").strip():
         raise UsageError(f"--client-id {args.client_id} is the client_id the reported authorize request sends (it may be one B2C "
                          "does not know); B2C_CLIENT_ID is still needed: the test app registered in the tenant, which the tenant's "
                          "preflight checks before the journey and the set-up sign-ins use (a returning user's, prompt=none's "

@@ -156,8 +156,7 @@ def is_root() -> bool:
 
 @functools.cache
 def passwordless_sudo() -> bool:
-    """CI only (hosted runners run as a user with passwordless sudo); never a password prompt. GitHub Actions sets CI,
-    Azure Pipelines TF_BUILD."""
+    """CI only (``on_ci``: hosted runners run as a user with passwordless sudo); never a password prompt."""
     if not on_ci() or shutil.which("sudo") is None:
         return False
     try:

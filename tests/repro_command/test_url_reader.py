@@ -194,7 +194,8 @@ def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_
     assert main(["--from-url", url]) == 2
     said = capsys.readouterr()
     assert says in said.err and said.out == "", said
-    assert "the browser's history or the app's log has it" in said.err or "not a URL" in said.err, said.err
+    # every refusal asks for B2C's authorize request, but "not a URL", which asks for the whole address instead
+    assert ("the browser's history or the app's log has it" in said.err) == ("not a URL" not in says), said.err
     # Only codes and IDs: neither the request's other parameters nor a token, nor a number the error's words quote.
     for kept_out in (TOKEN, "s3cr3t-state", "1234567", "cancelled", "alice", "Traceback"):
         assert kept_out not in said.err, said.err
