@@ -20,7 +20,9 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from mocks.b2c.policy import Policy, PolicyError
+from mocks.b2c.policy import Languages, Policy, PolicyError
+from mocks.b2c.resolvers import CULTURE_RESOLVERS, in_language, unfilled_in_load_uri
+from mocks.b2c.strings import SUPPORTED
 
 # Elements B2C does not allow in custom HTML (reference b2c.md 1.1): a template with one is refused, not served.
 NOT_ALLOWED = ("form", "iframe", "frame")
@@ -120,28 +122,41 @@ class _Places(HTMLParser):
 
 def read_page_content(folder: Path, policies: Iterable[Policy]) -> dict[str, PageTemplate]:
     """LoadUri -> its template, for every content definition of ``policies`` whose LoadUri is the team's own.
-    ``PolicyError`` naming the policy, the content definition, its LoadUri and the file when one is missing or unusable."""
+    ``PolicyError`` naming the policy, the content definition, its LoadUri and the file when one is missing or unusable.
+    A LoadUri with {Culture:...} claim resolvers names one template per language: each language the policy's pages can
+    be in is read, keyed by its URL with the resolvers filled in (``in_language``), as B2C fetches it for that page."""
     templates: dict[str, PageTemplate] = {}
     for policy in policies:
         uris = policy.journey.load_uris if policy.journey is not None else {}
+        offered = policy.languages or Languages()
+        languages = sorted({offered.page_language(wanted) for wanted in (None, *SUPPORTED)})
         for definition, uri in sorted(uris.items()):
-            if not is_team_template(uri) or uri in templates:
+            if not is_team_template(uri):
                 continue
             named = f"{policy.policy_id}: ContentDefinition {definition!r}: LoadUri {uri!r}"
-            if "{" in uri:  # {Culture:RFC5646}, {Culture:LanguageName}: one template per language, not modelled
-                raise PolicyError(f"{named}: a LoadUri with a claim resolver ({{Culture:...}}) is not modelled by --page-content; "
-                                  "give one template's URL")
-            try:
-                path = template_path(folder, uri)
-            except ValueError as problem:
-                raise PolicyError(f"{named} {problem}") from None
-            if not path.is_file():
-                raise PolicyError(f"{named}: no template at {path}; put the page B2C would fetch from that URL there "
-                                  f"(--page-content {folder} mirrors the templates' URLs as <host>/<path>)")
-            try:
-                templates[uri] = PageTemplate(uri, path, path.read_text(encoding="utf-8-sig"))
-            except UnicodeDecodeError:
-                raise PolicyError(f"{named}: {path} is not UTF-8 text") from None
-            except ValueError as problem:
-                raise PolicyError(f"{named}: {problem}") from None
+            unfilled = unfilled_in_load_uri(uri)
+            if unfilled:
+                raise PolicyError(f"{named}: {', '.join(unfilled)} is not filled in by the emulator; a LoadUri may name the "
+                                  f"page's language as {', '.join(f'{{Culture:{name}}}' for name in CULTURE_RESOLVERS)}")
+            for language in languages:
+                url = in_language(uri, language)
+                if url not in templates:
+                    templates[url] = read_template(folder, url, named if url == uri else f"{named} (its {language} page: {url})")
     return templates
+
+
+def read_template(folder: Path, url: str, named: str) -> PageTemplate:
+    """The template B2C would fetch from ``url``, read from ``folder`` and checked; ``PolicyError`` starting with ``named``."""
+    try:
+        path = template_path(folder, url)
+    except ValueError as problem:
+        raise PolicyError(f"{named} {problem}") from None
+    if not path.is_file():
+        raise PolicyError(f"{named}: no template at {path}; put the page B2C would fetch from that URL there "
+                          f"(--page-content {folder} mirrors the templates' URLs as <host>/<path>)")
+    try:
+        return PageTemplate(url, path, path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise PolicyError(f"{named}: {path} is not UTF-8 text") from None
+    except ValueError as problem:
+        raise PolicyError(f"{named}: {problem}") from None

@@ -103,7 +103,7 @@ def _team_template(settings: B2CSettings, transaction: JourneyTransaction, conte
                    page: dict[str, Any]) -> PageTemplate | None:
     """The team's template of the page's content definition, if it has one; its SETTINGS then name it as
     ``remoteResource``, as B2C names the template it fetched (README, Decisions: SETTINGS keys)."""
-    template = settings.page_template(transaction.policy, content_definition)
+    template = settings.page_template(transaction.policy, content_definition, transaction.locale)
     if template is not None:
         page["remoteResource"] = template.load_uri
     return template

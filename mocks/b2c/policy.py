@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from mocks.b2c.strings import pick_locale
+
 RESOLVER = re.compile(r"\{([\w-]+):([\w-]+)\}")  # {OAUTH-KV:campaignId} too
 
 
@@ -212,6 +214,11 @@ class Languages:
     enabled: bool = False
     default: str = "en"
     supported: tuple[str, ...] = ("en",)
+
+    def page_language(self, wanted: str | None) -> str:
+        """The language the policy's pages are in for the languages a request asks for (``ui_locales``, then the
+        browser's), in order: the first the policy offers, with Localization on; else its default."""
+        return pick_locale(wanted if self.enabled else None, self.default, self.supported)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ values, and neither needs the sessions' web types for that.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,32 @@ OIDC_RESOLVERS: dict[str, Callable[[RelyingPartyRequest], str | None]] = {
 CONTEXT_RESOLVERS: dict[str, Callable[[str], str]] = {
     "CorrelationId": lambda correlation_id: correlation_id,
 }
+# The {Culture:...} claim resolvers B2C fills in a content definition's LoadUri (a template per language: reference
+# b2c.md section 5), from the language the page is in. The emulator's pages are in a primary language (`de`, whatever
+# `de-CH` asked for), so RFC5646 is that tag and LanguageName the same two letters (Unconfirmed: B2C's RFC5646 may carry
+# the region the request named); {Culture:RegionName} has no value here and is refused with the others not listed.
+LCID: dict[str, str] = {"en": "1033", "de": "1031", "fr": "1036", "it": "1040"}  # Windows' locale IDs of the languages the emulator has texts in
+CULTURE_RESOLVERS: dict[str, Callable[[str], str]] = {
+    "RFC5646": lambda language: language,
+    "LanguageName": lambda language: language,
+    "LCID": lambda language: LCID[language],
+}
+
+
+def in_language(load_uri: str, language: str) -> str:
+    """``load_uri`` with its {Culture:...} claim resolvers filled in for a page in ``language``; one the emulator does not
+    fill in is left as written (``unfilled_in_load_uri`` refuses it when the stack starts)."""
+    def value(found: re.Match[str]) -> str:
+        kind, name = found.groups()
+        return CULTURE_RESOLVERS[name](language) if kind == "Culture" and name in CULTURE_RESOLVERS else found.group(0)
+    return RESOLVER.sub(value, load_uri)
+
+
+def unfilled_in_load_uri(load_uri: str) -> list[str]:
+    """The claim resolvers ``load_uri`` names that the emulator does not fill in there (only {Culture:...} ones are)."""
+    return [f"{{{kind}:{name}}}" for kind, name in RESOLVER.findall(load_uri) if kind != "Culture" or name not in CULTURE_RESOLVERS]
+
+
 # Every claim resolver the emulator fills in, by kind: what a policy may name where B2C fills them in.
 FILLED: dict[str, tuple[str, ...]] = {"Policy": tuple(POLICY_RESOLVERS), "OIDC": tuple(OIDC_RESOLVERS), "Context": tuple(CONTEXT_RESOLVERS)}
 FILLED_IN = ", ".join(f"{{{kind}:{name}}}" for kind, names in FILLED.items() for name in names)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, SecretS
 from pydantic_core import core_schema
 
 from mocks.b2c.policy import Policy
-from mocks.b2c.resolvers import CONTEXT_RESOLVERS, OIDC_RESOLVERS, POLICY_RESOLVERS
+from mocks.b2c.resolvers import CONTEXT_RESOLVERS, OIDC_RESOLVERS, POLICY_RESOLVERS, in_language
 from mocks.b2c.strings import pick_locale
 from mocks.common.hosts import TENANT_NAME
 from mocks.common.languages import accepted_languages
@@ -151,11 +151,12 @@ class B2CSettings(BaseModel):
         else the tenant's language customization (user flows)."""
         return policy.languages.enabled if policy.languages is not None else self.language_customization
 
-    def page_template(self, policy: Policy, content_definition: str | None) -> PageTemplate | None:
-        """The team's template ``policy``'s page of ``content_definition`` shows in, if its LoadUri names one of ``page_content``."""
+    def page_template(self, policy: Policy, content_definition: str | None, language: str) -> PageTemplate | None:
+        """The team's template ``policy``'s page of ``content_definition`` shows in, if its LoadUri names one of
+        ``page_content``: for a page in ``language``, where the LoadUri names the page's language ({Culture:...})."""
         if policy.journey is None or content_definition is None:
             return None
-        return cast("PageTemplate | None", self.page_content.get(policy.journey.load_uris.get(content_definition, "")))
+        return cast("PageTemplate | None", self.page_content.get(in_language(policy.journey.load_uris.get(content_definition, ""), language)))
 
     def page_language(self, policy: Policy, ui_locales: str | None, accept_language: str | None = None) -> str:
         """The language of ``policy``'s pages: with language customization, the request's ``ui_locales``, else the
@@ -163,8 +164,7 @@ class B2CSettings(BaseModel):
         wanted = " ".join(filter(None, (ui_locales, *accepted_languages(accept_language))))
         if policy.languages is None:
             return pick_locale(wanted if self.language_customization else None, self.default_locale)
-        offered = policy.languages
-        return pick_locale(wanted if offered.enabled else None, offered.default, offered.supported)
+        return policy.languages.page_language(wanted)
 
     def claim_resolvers(self, policy: Policy, request: RelyingPartyRequest | None = None,
                         correlation_id: str | None = None) -> dict[str, str]:

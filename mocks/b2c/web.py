@@ -104,7 +104,7 @@ class TenantHandlers:
         else:
             lang, html_lang = self.settings.page_language(policy, None), self.settings.customizes_language(policy)
         # B2C shows its errors in the policy's api.error content definition: the team's template where its LoadUri names one.
-        team_template = self.settings.page_template(policy, ERROR_CONTENT_DEFINITION) if policy is not None else None
+        team_template = self.settings.page_template(policy, ERROR_CONTENT_DEFINITION, lang) if policy is not None else None
         return pages.error(error, lang=lang, detail=detail, html_lang=html_lang, build_delay=self.settings.page_build_delay,
                            team_template=team_template)
 

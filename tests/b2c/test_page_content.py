@@ -129,8 +129,11 @@ def test_a_template_b2c_could_not_use_stops_the_start(tmp_path, markup: str, ref
 
 
 @pytest.mark.parametrize(("definition", "uri", "template", "refusal"), [
-    # {Culture:...}: a template per language, not modelled
-    ("api.signuporsignin", BLOB + "/{Culture:RFC5646}/unified.html", None, "a LoadUri with a claim resolver ({Culture:...}) is not modelled"),
+    # a claim resolver the emulator has no value for in a LoadUri: refused, naming it and those it fills in
+    ("api.signuporsignin", BLOB + "/{Culture:RegionName}/unified.html", None,
+     "{Culture:RegionName} is not filled in by the emulator; a LoadUri may name the page's language as {Culture:RFC5646}, "
+     "{Culture:LanguageName}, {Culture:LCID}"),
+    ("api.signuporsignin", BLOB + "/{OIDC:ClientId}/unified.html", None, "{OIDC:ClientId} is not filled in by the emulator"),
     # a page the emulator does not draw: B2C would still fetch its template
     ("api.localaccountsignup", BLOB + "/signup.html", None, "no template at "),
     ("api.signuporsignin", BLOB + "/bare.html", '<body><div id="api"></div></body>', "has no <html> or no <head>"),
@@ -162,3 +165,55 @@ def test_each_team_loaduri_is_read_at_start(tmp_path, definition: str, uri: str,
         read_page_content(folder, policies)
     said = str(refused.value)
     assert f"{POLICY}: ContentDefinition '{definition}': LoadUri '{uri}'" in said and refusal in said, said
+
+
+# The pack's Localization offering German besides English, as a Swiss team's does.
+GERMAN_TOO = ("TrustFrameworkLocalization.xml", "<SupportedLanguage>en</SupportedLanguage>",
+              "<SupportedLanguage>en</SupportedLanguage><SupportedLanguage>de</SupportedLanguage>")
+
+
+def per_language(folder: Path, path: str, *languages: str) -> None:
+    """The team's unified.html at ``path`` (``{language}`` in it) for each of ``languages``, its title in that language."""
+    text = (TEAM_PAGES / "contoso.blob.core.windows.net" / "b2c" / "unified.html").read_text()
+    for language in languages:
+        page = folder / "contoso.blob.core.windows.net" / path.format(language=language)
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(text.replace("<title>Contoso - Sign in</title>", f"<title>Contoso ({language})</title>"))
+
+
+@pytest.mark.parametrize(("resolver", "path"), [
+    ("{Culture:RFC5646}", "b2c/{language}/unified.html"),
+    ("{Culture:LanguageName}", "b2c/{language}/unified.html"),
+    ("{Culture:LCID}", "b2c/unified.{language}.html"),
+])
+def test_a_loaduri_naming_the_pages_language_shows_each_language_in_its_own_template(start, tmp_path, resolver: str, path: str) -> None:
+    """Localized page content (customize-ui-with-html): B2C fills the LoadUri's {Culture:...} in with the page's
+    language and fetches that template; each language the policy offers is read at the start."""
+    folder = tmp_path / "pages"
+    lcid = {"en": "1033", "de": "1031"}
+    named = (lambda language: lcid[language]) if resolver == "{Culture:LCID}" else (lambda language: language)
+    per_language(folder, path, *(named(language) for language in ("en", "de")))
+    uri = f"https://contoso.blob.core.windows.net/{path.replace('{language}', resolver)}"
+    policies = pack(tmp_path, edits=[GERMAN_TOO, ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
+                                                  f'<BuildingBlocks><ContentDefinitions><ContentDefinition Id="api.signuporsignin"><LoadUri>{uri}</LoadUri>'
+                                                  "</ContentDefinition></ContentDefinitions>")])
+    h = start(policies=policies, page_content=read_page_content(folder, policies))
+    for language, title in (("de", f"Contoso ({named('de')})"), (None, f"Contoso ({named('en')})")):
+        unified = h.browser().go(authorize_url(POLICY, prompt="login", ui_locales=language))
+        assert isinstance(unified, Page) and f"<title>{title}</title>" in unified.html, unified.html[:400]
+        assert unified.settings["remoteResource"] == uri.replace(resolver, named(language or "en"))  # the template it fetched
+        assert re.search(f'<html lang="{language or "en"}">', unified.html), unified.html[:200]
+
+
+def test_a_language_the_policy_offers_without_its_template_stops_the_start_naming_that_pages_url(tmp_path) -> None:
+    folder = tmp_path / "pages"
+    per_language(folder, "b2c/{language}/unified.html", "en")  # no de/unified.html
+    uri = BLOB + "/{Culture:RFC5646}/unified.html"
+    policies = pack(tmp_path, edits=[GERMAN_TOO, ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
+                                                  f'<BuildingBlocks><ContentDefinitions><ContentDefinition Id="api.signuporsignin"><LoadUri>{uri}</LoadUri>'
+                                                  "</ContentDefinition></ContentDefinitions>")])
+    with pytest.raises(PolicyError) as refused:
+        read_page_content(folder, policies)
+    said = str(refused.value)
+    assert f"ContentDefinition 'api.signuporsignin': LoadUri '{uri}' (its de page: {BLOB}/de/unified.html): no template at " in said, said
+    assert str(folder / "contoso.blob.core.windows.net" / "b2c" / "de" / "unified.html") in said, said
