@@ -36,6 +36,11 @@ unexport PYTHONSAFEPATH
 # runs the journeys (e2e, smoke) starts with $(DRY_RUN_STOP), so that make -n prints it and the shell runs none of it.
 # MAKEFLAGS' first word holds the one-letter flags (-sn: "ns"), and is empty when there are none.
 MAKE_LETTERS := $(firstword -$(MAKEFLAGS))
+# make e2e and make smoke show the journeys' command alone, as the shell runs it (its trace, one line), not the whole
+# recipe of checks around it: the run's first screen is the command, then pytest's. SHOWN keeps the command's status
+# in $status and ends the trace, its own lines traced to /dev/null.
+SHOW_NEXT = set -x;
+SHOWN = { status=$$?; set +x; } 2>/dev/null;
 DRY_RUN_STOP := $(if $(findstring n,$(MAKE_LETTERS))$(findstring t,$(MAKE_LETTERS))$(findstring q,$(MAKE_LETTERS)),exit 0;)
 
 .PHONY: help setup lint test test-emulators test-journeys test-tenant-mode test-remote-browser selfcheck preflight e2e report quality-gate bench serve clean repro
@@ -140,8 +145,8 @@ FOLDERS_USABLE = $(call FOLDER_USABLE,RESULTS_DIR,$(RESULTS_DIR),the results fol
 # first: pytest refuses a mistyped option (E2E_ARGS, PYTEST_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
 # and the quality gate would take them for this run's.
 e2e: setup
-	$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; \
-	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS) $(PYTEST_ARGS); status=$$?; \
+	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; $(SHOW_NEXT) \
+	env REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS) $(PYTEST_ARGS); $(SHOWN) \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 
@@ -222,9 +227,9 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; \
-	REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
-		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); status=$$?; \
+	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; $(SHOW_NEXT) \
+	env REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
+		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); $(SHOWN) \
 	$(NO_JOURNEY_RAN); \
 	$(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; exit $$status
 

@@ -799,6 +799,10 @@ def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_jo
     passed = "2 passed"
     assert passed in ran.stdout and ran.returncode == 2, tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert f"REPORT_DIR={theirs} holds folders (photos)" in ran.stderr
+    # The run's first screen: the journeys' command as it ran, one line, none of the recipe's checks around it.
+    [shown] = [line for line in ran.stderr.splitlines() if line.startswith("+ ")]
+    assert shown.startswith("+ env REPORT_RENDERED_NEXT=1 ") and f" -m pytest e2e {'-m smoke ' if target == 'smoke' else ''}-n 0 " in shown, shown
+    assert "results_lock" not in ran.stdout + ran.stderr and not ran.stdout.startswith("{"), ran.stdout[:500]
     if target == "smoke":  # the pre-release check's JUnit XML (README, CI), whatever became of the report
         suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
         assert suite is not None and suite.get("tests") == "2"
@@ -907,7 +911,7 @@ def test_pytest_args_adds_options_after_make_e2es_and_smokes_own(target: str, ow
     shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", "setup", target, "JUNIT=junit.xml", "PYTEST_ARGS=-k sign_up --video on"],
                            cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env()).stdout
     [line] = [line for line in re.sub(r"\\\n\s*", "", shown).splitlines() if "-m pytest e2e" in line]  # smoke's on two lines
-    assert line.split("; status=", 1)[0].endswith(f"{own} -k sign_up --video on"), line
+    assert line.split("; { status=", 1)[0].endswith(f"{own} -k sign_up --video on"), line
     helped = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert "PYTEST_ARGS=" in helped, helped
 
