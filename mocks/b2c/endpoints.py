@@ -122,7 +122,9 @@ class Endpoints(TenantHandlers):
             response = self._error_page(B2CError("AADB2C90036"), policy=policy)
         elif enforced and hint_app is None:  # no hint at all: a tenant's words (MicrosoftDocs/azure-docs#34435)
             response = self._error_page(B2CError("AADB2C90272"), policy=policy)
-        elif not _absolute_uri(target) or (enforced and hint_app is not None and target not in hint_app.redirect_uris):
+        elif not _absolute_uri(target):  # B2C's error codes page: "has an invalid format"
+            response = self._error_page(B2CError("AADB2C90067", (target,)), policy=policy)
+        elif enforced and hint_app is not None and target not in hint_app.redirect_uris:
             response = self._error_page(B2CError("AADB2C90287", (target,)), policy=policy)
         else:
             location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])
@@ -159,7 +161,7 @@ UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "filesystem"
 
 def _absolute_uri(uri: str) -> bool:
     """A URI with a scheme and a host (https://app/..., or an app's own scheme: msauth.x://auth), never an unsafe
-    scheme (``javascript://x/%0A...`` included). Which code B2C gives for it is unconfirmed (README, its error table)."""
+    scheme (``javascript://x/%0A...`` included); anything else is AADB2C90067's "invalid format" (README, its error table)."""
     try:
         parts = urlsplit(uri)
         host, _ = parts.hostname, parts.port  # a port that is no number from 0 to 65535 raises too

@@ -36,6 +36,8 @@ MESSAGES: dict[str, str] = {
     "You might want to try starting your session over from the beginning.",
     "AADB2C90053": "A user with the specified credential could not be found.",
     "AADB2C90057": "The provided application is not configured to allow the OAuth Implicit flow.",
+    "AADB2C90067": "The post logout redirect URI '{0}' has an invalid format. Specify an https based URL such as "
+    "'https://example.com/return' or for native clients use the IETF native client URI 'urn:ietf:wg:oauth:2.0:oob'.",
     "AADB2C90075": "The claims exchange '{0}' specified in step '{1}' returned HTTP error response with Code '{2}' and Reason '{3}'.",
     "AADB2C90077": "User does not have an existing session and request prompt parameter has a value of '{0}'.",
     "AADB2C90079": "Clients must send a client_secret when redeeming a confidential grant.",

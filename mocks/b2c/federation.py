@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 import authlib.deprecate  # noqa: E402,F401  (it installs an "always" filter; ours must come after it)
 import httpx
+from authlib.common.urls import add_params_to_uri
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -49,6 +50,14 @@ class ProviderEndpoints:
     claims_endpoint: str | None = None
     jwks_uri: str | None = None
     issuer: str | None = None
+
+
+CREDENTIALS_IN_QUERY = "client_secret_query"
+
+
+def credentials_in_query(auth: Any, method: str, uri: str, headers: Any, body: str) -> tuple[str, Any, str]:
+    """Authlib's client auth for client_secret_post over a GET token request: the client's id and secret in the query."""
+    return add_params_to_uri(uri, [("client_id", auth.client_id), ("client_secret", auth.client_secret)]), headers, body
 
 
 class Federation:
@@ -169,16 +178,21 @@ class Federation:
         return map_claims(provider, partner, self.settings.claim_resolvers(policy, request, correlation_id))
 
     async def _redeem(self, policy: Policy, provider: IdentityProvider, endpoints: ProviderEndpoints, code: str) -> dict[str, Any]:
+        # An OAuth2 profile's HttpBinding GET: Authlib puts the request's parameters in the query string; client_secret_post's
+        # credentials go there too (oauth2-technical-profile), by an auth method of Authlib's kind (it would put them in a body).
+        in_query = provider.token_endpoint_method == "GET" and provider.token_endpoint_auth_method == "client_secret_post"
         client = AsyncOAuth2Client(
             client_id=provider.client_id,
             client_secret=provider.client_secret,
-            token_endpoint_auth_method=provider.token_endpoint_auth_method,
+            token_endpoint_auth_method=CREDENTIALS_IN_QUERY if in_query else provider.token_endpoint_auth_method,
             redirect_uri=self.redirect_uri(policy, provider),
             transport=self._transport(),  # the shared pool; this client is not closed, which would close it
             timeout=self.settings.back_channel_timeout,
         )
+        if in_query:
+            client.register_client_auth_method((CREDENTIALS_IN_QUERY, credentials_in_query))
         try:
-            token = await asyncio.wait_for(client.fetch_token(endpoints.token_endpoint, code=code),
+            token = await asyncio.wait_for(client.fetch_token(endpoints.token_endpoint, code=code, method=provider.token_endpoint_method),
                                            self.settings.back_channel_timeout + 1)
         except OAuthError as error:
             # A refused token request (e.g. a wrong client secret: invalid_client), worded as B2C words it.
@@ -220,13 +234,14 @@ class Federation:
         access_token = token.get("access_token")
         if not isinstance(access_token, str) or not endpoints.claims_endpoint:
             raise B2CError("AADB2C90273", ("Error: invalid_response,Error Description: no access_token in the token response",), error="server_error")
-        headers, params = {}, {}
+        headers, params = {}, dict([provider.claims_endpoint_format] if provider.claims_endpoint_format else [])
         if provider.bearer_token_transmission.lower() == "querystring":
-            params["access_token"] = access_token
+            params[provider.claims_endpoint_token_name] = access_token
         else:
             headers["Authorization"] = f"Bearer {access_token}"
         try:
-            response = await self.http().request(provider.claims_endpoint_method, endpoints.claims_endpoint, headers=headers, params=params)
+            # Always GET, whatever the profile's HttpBinding (which binds the token request): oauth2-technical-profile.
+            response = await self.http().get(endpoints.claims_endpoint, headers=headers, params=params)
         except httpx.HTTPError:
             raise B2CError("AADB2C90289", error="server_error") from None
         if response.status_code != 200:

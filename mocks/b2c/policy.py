@@ -57,7 +57,10 @@ class IdentityProvider:
     authorization_endpoint: str | None = None   # OAuth2: from metadata; OIDC: from discovery when None
     token_endpoint: str | None = None
     claims_endpoint: str | None = None          # userinfo; used by OAuth2 profiles
-    claims_endpoint_method: str = "GET"         # OAuth2 HttpBinding: GET or POST (the seed's), with the bearer token
+    # OAuth2 HttpBinding: how B2C calls the token endpoint, POST (default, the seed's) or GET; the claims endpoint is always GET.
+    token_endpoint_method: str = "POST"
+    claims_endpoint_token_name: str = "access_token"      # OAuth2 ClaimsEndpointAccessTokenName (QueryString transmission)
+    claims_endpoint_format: tuple[str, str] | None = None  # OAuth2 ClaimsEndpointFormatName, ClaimsEndpointFormat
     metadata_url: str | None = None             # OIDC discovery document
     response_type: str = "code"
     response_mode: str = "form_post"            # how the IdP answers B2C (metadata response_mode)

@@ -65,7 +65,7 @@ class FakeIdP:
             Route("/.well-known/openid-configuration", self.discovery),
             Route("/jwks", self.jwks),
             Route("/authorize", self.authorize),
-            Route("/token", self.token, methods=["POST"]),
+            Route("/token", self.token, methods=["GET", "POST"]),  # GET: an OAuth2 profile's HttpBinding GET
             Route("/userinfo", self.userinfo, methods=["GET", "POST"]),
         ])
 
@@ -104,8 +104,8 @@ class FakeIdP:
         return form.get("client_id") == b.client_id and form.get("client_secret") == b.client_secret
 
     async def token(self, request: Request) -> Response:
-        form = await request.form()
-        self.token_requests.append({"form": dict(form), "authorization": request.headers.get("authorization")})
+        form = await request.form() if request.method == "POST" else request.query_params  # GET: the parameters in the query
+        self.token_requests.append({"method": request.method, "form": dict(form), "authorization": request.headers.get("authorization")})
         b = self.behaviour
         if b.token_delay:
             await asyncio.sleep(b.token_delay)

@@ -80,9 +80,13 @@ def test_a_custom_policy_that_enforces_the_hint_on_logout_wants_one(start: Calla
                                     "data://text/html,hi", "vbscript://x", "JavaScript://x/%0Aalert(1)",
                                     # no host, or a port that is no port: a Location no browser or HTTP client can follow
                                     "https://:443/", "https://user@/", "https://[::1]:x/", "https://jwt.ms:99999", "https://jwt.ms:-1"])
-def test_a_target_that_is_not_an_absolute_uri_is_refused(tenant: Harness, target: str) -> None:
+def test_a_target_that_is_not_an_absolute_uri_is_refused_as_b2c_words_it(tenant: Harness, target: str) -> None:
+    """B2C's error codes page: AADB2C90067 "The post logout redirect URI '{0}' has an invalid format." (not 90287, its
+    authorization request's "invalid redirect URI"), naming the URI sent."""
     page = logout(tenant, "B2C_1_signupsignin", post_logout_redirect_uri=target)
-    assert isinstance(page, Page) and page.error_detail().startswith("AADB2C90287")
+    assert isinstance(page, Page), page
+    assert page.error_detail().startswith(f"AADB2C90067: The post logout redirect URI '{target}' has an invalid format. "
+                                          "Specify an https based URL"), page.error_detail()
 
 
 def test_a_user_flow_requires_the_hint_only_when_its_property_says_so() -> None:
@@ -92,7 +96,7 @@ def test_a_user_flow_requires_the_hint_only_when_its_property_says_so() -> None:
 
 @pytest.mark.parametrize(("query", "code", "session_ends"), [
     ("", "AADB2C90036", True),
-    ("post_logout_redirect_uri=javascript:alert(1)", "AADB2C90287", True),
+    ("post_logout_redirect_uri=javascript:alert(1)", "AADB2C90067", True),
     (f"post_logout_redirect_uri={JWT_MS}&id_token_hint=not-a-jwt", "AADB2C90210", False),
     (f"post_logout_redirect_uri={JWT_MS}&id_token_hint=EXPIRED", "AADB2C90208", False),
     (f"post_logout_redirect_uri={JWT_MS}&post_logout_redirect_uri={JWT_MS}", "AADB2C90122", False),

@@ -90,11 +90,11 @@ def test_use_policy_in_redirect_uri_left_out_is_true(pack: Path) -> None:
 
 def test_an_identity_providers_metadata_choices_are_read_whatever_their_case(pack: Path) -> None:
     """As B2C reads its booleans (mocks/b2c/README.md, Decisions): a value B2C accepts must not stop the policy locally."""
-    edit_policy(pack, EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">post</Item>')
+    edit_policy(pack, EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">get</Item>')  # POST: the default
     edit_policy(pack, EXT, '<Item Key="BearerTokenTransmissionMethod">AuthorizationHeader</Item>',
                 '<Item Key="BearerTokenTransmissionMethod">authorizationheader</Item>')
     provider = load(pack)["B2C_1A_signup_signin"].provider("MobileIDExchange")
-    assert (provider.claims_endpoint_method, provider.bearer_token_transmission) == ("POST", "AuthorizationHeader")
+    assert (provider.token_endpoint_method, provider.bearer_token_transmission) == ("GET", "AuthorizationHeader")
 
 
 def test_an_oauth2_provider_without_bearer_token_transmission_method_sends_the_token_in_the_query_string(pack: Path) -> None:

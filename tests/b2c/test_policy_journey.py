@@ -313,18 +313,61 @@ def test_local_sign_up_and_sign_in_are_refused_only_when_picked(start, tmp_path)
     assert isinstance(signup, Page) and "LocalAccountSignUpWithLogonEmail" in signup.html and "local-account page" in signup.html
 
 
-@pytest.mark.parametrize(("binding", "method"), [("POST", "POST"), ("GET", "GET"), (None, "GET")], ids=["POST", "GET", "unset"])
-def test_http_binding_is_how_b2c_calls_the_claims_endpoint_not_how_the_idp_answers(start, tmp_path, binding: str | None,
-                                                                                    method: str) -> None:
-    """oauth2-technical-profile: HttpBinding binds B2C's calls to the token and claims endpoints (GET when the profile has
-    none: policies/README.md, Decisions); the IdP answers with response_mode, form_post unless the profile says otherwise."""
+@pytest.mark.parametrize(("binding", "token_method"), [("POST", "POST"), ("GET", "GET"), (None, "POST")], ids=["POST", "GET", "unset"])
+def test_http_binding_is_how_b2c_calls_the_token_endpoint_and_the_claims_endpoint_is_always_called_with_get(
+        start, tmp_path, binding: str | None, token_method: str) -> None:
+    """oauth2-technical-profile (ms.date 11/30/2021): HttpBinding is "the expected HTTP binding to the token endpoint" (POST by
+    default; GET puts the parameters and, with client_secret_post, the client's credentials in the query string), and "the
+    request to the user info endpoint is always HTTP GET", whatever the binding (the seed's POST included). The IdP answers
+    with response_mode, form_post unless the profile says otherwise."""
     idp = FakeIdP()
     edit = ("TrustFrameworkExtensions.xml", '<Item Key="HttpBinding">POST</Item>', f'<Item Key="HttpBinding">{binding}</Item>' if binding else "")
     h = start(policies=pack(tmp_path, edits=[edit]), idp=idp)
     browser, sa = sign_up(h)
-    assert isinstance(sa, Page) and sa.api == "SelfAsserted"
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
     assert idp.authorize_requests[-1]["response_mode"] == "form_post"
-    assert idp.userinfo_requests[-1]["method"] == method and idp.userinfo_requests[-1]["authorization"].startswith("Bearer ")
+    token = idp.token_requests[-1]
+    assert token["method"] == token_method, token
+    assert token["form"]["grant_type"] == "authorization_code" and token["form"]["client_id"] == "b2c-client" and token["form"]["code"]
+    assert idp.userinfo_requests[-1]["method"] == "GET" and idp.userinfo_requests[-1]["authorization"].startswith("Bearer ")
+
+
+GET_BINDING = ("TrustFrameworkExtensions.xml", '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">GET</Item>')
+BASIC_AUTH = ("TrustFrameworkExtensions.xml", '<Item Key="token_endpoint_auth_method">client_secret_post</Item>',
+              '<Item Key="token_endpoint_auth_method">client_secret_basic</Item>')
+
+
+def test_a_get_token_request_with_basic_authentication_keeps_the_secret_out_of_the_query(start, tmp_path) -> None:
+    idp = FakeIdP(IdPBehaviour(auth_method="client_secret_basic"))
+    h = start(policies=pack(tmp_path, edits=[GET_BINDING, BASIC_AUTH]), idp=idp)
+    _, sa = sign_up(h)
+    assert isinstance(sa, Page) and sa.api == "SelfAsserted", getattr(sa, "html", sa)
+    token = idp.token_requests[-1]
+    assert token["method"] == "GET" and token["authorization"].startswith("Basic ") and "client_secret" not in token["form"]
+
+
+def test_a_get_token_request_the_identity_provider_refuses_is_reported_as_a_post_one_is(start, tmp_path) -> None:
+    """The refusal's words are the POST's (tests/b2c/test_journey.py): AADB2C90289 quoting the IdP's OAuth error."""
+    h = start(policies=pack(tmp_path, edits=[GET_BINDING]), idp=FakeIdP(IdPBehaviour(client_secret="another-secret")))
+    _, answer = sign_up(h)
+    assert isinstance(answer, Landing), getattr(answer, "html", answer)
+    assert answer.params["error"] == "server_error"
+    assert answer.params["error_description"].startswith("AADB2C90289: We encountered an 'invalid_client' error connecting to the identity provider.")
+
+
+def test_the_claims_endpoints_query_string_is_named_as_the_profile_says(start, tmp_path) -> None:
+    """oauth2-technical-profile: ClaimsEndpointAccessTokenName names the access token's query string parameter (default
+    access_token); ClaimsEndpointFormatName and ClaimsEndpointFormat add one more (its example: format=json)."""
+    idp = FakeIdP()
+    edit = ("TrustFrameworkExtensions.xml", '<Item Key="BearerTokenTransmissionMethod">AuthorizationHeader</Item>',
+            '<Item Key="BearerTokenTransmissionMethod">QueryString</Item><Item Key="ClaimsEndpointAccessTokenName">token</Item>'
+            '<Item Key="ClaimsEndpointFormatName">format</Item><Item Key="ClaimsEndpointFormat">json</Item>')
+    h = start(policies=pack(tmp_path, edits=[edit]), idp=idp)
+    sign_up(h)  # the fake IdP reads no "token" parameter: what it was sent is the point
+    [request] = idp.userinfo_requests
+    assert request["method"] == "GET" and request["authorization"] is None
+    assert sorted(request["query"]) == ["format", "token"] and request["query"]["format"] == "json"
+    assert request["query"]["token"].startswith("at-")
 
 
 def test_only_input_claims_prefill_the_profile_page(start, tmp_path) -> None:

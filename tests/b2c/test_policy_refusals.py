@@ -146,6 +146,16 @@ OIDC_METADATA = '<Metadata><Item Key="METADATA">https://openid.mobileid.ch/.well
 MOBILE_ID = "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='MobileID-OAuth2']"
 
 
+# OAuth2 metadata that changes B2C's calls to the identity provider (oauth2-technical-profile), which the emulator does not make.
+NOT_MADE = [
+    ("AdditionalRequestQueryParameters", "acr_values=mid_al3_any", "the authorization request's extra parameters"),
+    ("ExtraParamsInAccessTokenEndpointResponse", "openid", "passing the token endpoint's extra parameters to the claims endpoint"),
+    ("ExtraParamsInClaimsEndpointRequest", "resource", "passing the token endpoint's extra parameters to the claims endpoint"),
+    ("ResolveJsonPathsInJsonTokens", "true", "reading claims by JSON path"),
+    ("ResponseErrorCodeParamName", "error_code", "reading an error from an HTTP 200 answer"),
+]
+
+
 @pytest.mark.parametrize(("edits", "says"), [
     ([(EXT, MOBILE_ID_PROTOCOL, "")], f'{MOBILE_ID}/Protocol (line 55): missing; add <Protocol Name="OAuth2" /> or OpenIdConnect'),
     ([(EXT, MOBILE_ID_PROTOCOL, '<Protocol Name="SAML2" />')],
@@ -177,8 +187,13 @@ MOBILE_ID = "TrustFrameworkExtensions.xml: TechnicalProfile[@Id='MobileID-OAuth2
      f"{MOBILE_ID}/Metadata/Item[@Key='HttpBinding']: 'REDIRECT' is not supported; use POST or GET"),
     ([(EXT, '<Item Key="HttpBinding">POST</Item>', '<Item Key="HttpBinding">POST</Item><Item Key="response_mode">fragment</Item>')],
      f"{MOBILE_ID}/Metadata/Item[@Key='response_mode']: 'fragment' is not supported; use form_post or query"),
+    *[([(EXT, '<Item Key="HttpBinding">POST</Item>', f'<Item Key="HttpBinding">POST</Item><Item Key="{key}">{value}</Item>')],
+       f"{MOBILE_ID}/Metadata/Item[@Key='{key}']: {what} is not made by the emulator, so a local run would call the identity "
+       "provider otherwise than the tenant does; remove the item, or run the journey against the tenant")
+      for key, value, what in NOT_MADE],
 ], ids=["no protocol", "saml", "no client id", "no token endpoint", "oidc without metadata", "oidc without response types",
-        "oidc implicit", "no client secret", "undeclared claim", "http binding put", "http binding redirect", "response mode fragment"])
+        "oidc implicit", "no client secret", "undeclared claim", "http binding put", "http binding redirect", "response mode fragment",
+        *(key for key, _, _ in NOT_MADE)])
 def test_an_identity_provider_the_emulator_could_not_call_is_refused(tmp_path: Path, edits: list[tuple[str, str, str]], says: str) -> None:
     """What the button's technical profile lacks would otherwise fail only when a user clicks it (pack() points it at the fake IdP)."""
     with pytest.raises(PolicyError, match=re.escape(says)):

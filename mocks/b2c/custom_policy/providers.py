@@ -11,10 +11,18 @@ from .files import boolean
 from .merge import Merged, Profile, Value, name_from_reference
 
 SUPPORTED_PROTOCOLS = {"oauth2": ProviderProtocol.OAUTH2, "openidconnect": ProviderProtocol.OPENID_CONNECT}
-HTTP_BINDINGS = ("POST", "GET")  # how B2C calls the IdP's token and claims endpoints (oauth2-technical-profile)
+HTTP_BINDINGS = ("POST", "GET")  # how B2C calls an OAuth2 IdP's token endpoint (oauth2-technical-profile)
 RESPONSE_MODES = ("form_post", "query")
 TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_post", "client_secret_basic")
 BEARER_TOKEN_METHODS = ("AuthorizationHeader", "QueryString")
+# OAuth2 metadata that changes B2C's calls to the identity provider (oauth2-technical-profile) in ways the emulator does not
+# make: refused, naming the item, rather than ignored, which would call the provider otherwise than the tenant does.
+NOT_MADE_METADATA = {
+    "AdditionalRequestQueryParameters": "the authorization request's extra parameters",
+    "ExtraParamsInAccessTokenEndpointResponse": "passing the token endpoint's extra parameters to the claims endpoint",
+    "ExtraParamsInClaimsEndpointRequest": "passing the token endpoint's extra parameters to the claims endpoint",
+    "ResponseErrorCodeParamName": "reading an error from an HTTP 200 answer",
+}
 # What B2C itself puts in its authorization request to an identity provider (mocks/b2c/federation.py authorization_url);
 # the technical profile's InputClaims come after them.
 PROTOCOL_PARAMETERS = ("client_id", "redirect_uri", "response_type", "scope", "response_mode", "nonce", "ui_locales", "state")
@@ -37,6 +45,11 @@ def metadata_bool(tp: Profile, key: str, default: bool, tenant: str) -> bool:
     if parsed is None:
         raise invalid_metadata(tp, v, tenant, "true or false (1 or 0)")
     return parsed
+
+
+def refuse_not_made(v: Value, what: str) -> None:
+    raise PolicyError(f"{v.file}: {v.path}: {what} is not made by the emulator, so a local run would call the identity provider "
+                      "otherwise than the tenant does; remove the item, or run the journey against the tenant")
 
 
 def one_of(v: Value, allowed: tuple[str, ...] | Mapping[str, str], what: str = "") -> str:
@@ -80,6 +93,11 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         token_endpoint = required("AccessTokenEndpoint")
         claims_endpoint = required("ClaimsEndpoint")
         metadata_url = None
+        for item, what in NOT_MADE_METADATA.items():
+            if item in md:
+                refuse_not_made(md[item], what)
+        if metadata_bool(tp, "ResolveJsonPathsInJsonTokens", False, tenant):
+            refuse_not_made(md["ResolveJsonPathsInJsonTokens"], "reading claims by JSON path")
         response_type = "code"
     else:
         metadata_url = required("METADATA")
@@ -92,11 +110,17 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
                               "which the emulator doesn't federate; add <Item Key=\"response_types\">code</Item>")
         response_type = one_of(rt, ("code",), " (the emulator federates with the authorization code flow only)")
 
-    # HttpBinding is how B2C calls the IdP's endpoints; how the IdP answers is response_mode alone (default form_post).
-    claims_endpoint_method = one_of(md["HttpBinding"], HTTP_BINDINGS) if "HttpBinding" in md else "GET"
+    # HttpBinding is how B2C calls an OAuth2 IdP's token endpoint (POST by default); its claims endpoint B2C always calls
+    # with GET (oauth2-technical-profile, 11/2021). How the IdP answers is response_mode alone (default form_post).
+    binding = one_of(md["HttpBinding"], HTTP_BINDINGS) if "HttpBinding" in md else "POST"
+    token_endpoint_method = binding if protocol is ProviderProtocol.OAUTH2 else "POST"
     response_mode = one_of(md["response_mode"], RESPONSE_MODES) if "response_mode" in md else "form_post"
     auth_method = one_of(md["token_endpoint_auth_method"], TOKEN_ENDPOINT_AUTH_METHODS) if "token_endpoint_auth_method" in md \
         else "client_secret_post"
+    # The claims endpoint's query string: the access token's parameter (QueryString) and a format parameter, when named.
+    token_name = md["ClaimsEndpointAccessTokenName"].value if "ClaimsEndpointAccessTokenName" in md else "access_token"
+    claims_format = ((md["ClaimsEndpointFormatName"].value, md["ClaimsEndpointFormat"].value)
+                     if "ClaimsEndpointFormatName" in md and "ClaimsEndpointFormat" in md else None)
     bearer = "QueryString" if protocol is ProviderProtocol.OAUTH2 else "AuthorizationHeader"
     if "BearerTokenTransmissionMethod" in md:
         bearer = one_of(md["BearerTokenTransmissionMethod"], BEARER_TOKEN_METHODS)
@@ -139,5 +163,6 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         token_endpoint=token_endpoint, claims_endpoint=claims_endpoint, metadata_url=metadata_url,
         response_type=response_type, response_mode=response_mode, token_endpoint_auth_method=auth_method,
         bearer_token_transmission=bearer, use_policy_in_redirect_uri=use_policy, claims=tuple(claims),
-        resolves_claims=resolves_claims, claims_endpoint_method=claims_endpoint_method,
+        resolves_claims=resolves_claims, token_endpoint_method=token_endpoint_method,
+        claims_endpoint_token_name=token_name or "access_token", claims_endpoint_format=claims_format,
     )
