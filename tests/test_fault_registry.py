@@ -190,3 +190,15 @@ def test_each_faults_cause_is_one_the_suites_report_files_failures_under() -> No
     from fixtures.causes import CAUSES
 
     assert {fault.value: fault.cause_name for fault in Fault if fault.cause_name not in CAUSES} == {}
+
+
+def test_the_suite_docs_tell_a_journeys_author_the_fault_fields_that_exist() -> None:
+    """docs/suite.md's "Adding a journey" sends a journey written to catch a fault to the fault's declaration: the fields it
+    names are Declaration's (a renamed field would leave its reader looking for one that is gone)."""
+    import dataclasses
+
+    text = (ROOT / "docs" / "suite.md").read_text()
+    [advice] = re.findall(r"^A journey that is to catch a fault of the stack.*?(?=\n\n)", text, re.M | re.S)
+    named = set(re.findall(r"the fault's `(\w+)`|fault's `(\w+)` name", advice))
+    fields = {field.name for field in dataclasses.fields(faults_module.Declaration)}
+    assert {"journeys", "symptom", "cause_name"} <= {name for pair in named for name in pair if name} <= fields

@@ -142,6 +142,11 @@ def read_page_content(folder: Path, policies: Iterable[Policy]) -> dict[str, Pag
                 url = in_language(uri, language)
                 if url not in templates:
                     templates[url] = read_template(folder, url, named if url == uri else f"{named} (its {language} page: {url})")
+    if not templates:  # the folder would be read and shown nowhere: a run "with the team's pages" that showed B2C's layouts
+        raise PolicyError(f"--page-content {folder}: no content definition of the policies served loads its page from an https "
+                          "URL (theirs are B2C's own layouts, ~/tenant/templates/...), so no page would show in these templates; "
+                          "serve the policy files whose content definitions load them (--policies DIR; the suite's "
+                          "E2E_STACK_POLICIES beside E2E_STACK_PAGE_CONTENT), or leave the page templates out")
     return templates
 
 

@@ -217,3 +217,16 @@ def test_a_language_the_policy_offers_without_its_template_stops_the_start_namin
     said = str(refused.value)
     assert f"ContentDefinition 'api.signuporsignin': LoadUri '{uri}' (its de page: {BLOB}/de/unified.html): no template at " in said, said
     assert str(folder / "contoso.blob.core.windows.net" / "b2c" / "de" / "unified.html") in said, said
+
+
+def test_page_content_that_no_served_policy_loads_stops_the_start_rather_than_show_nowhere(tmp_path) -> None:
+    """.env.example's E2E_STACK_PAGE_CONTENT=tests/page_content beside the stack's own policies (B2C's layouts): the run
+    passed in the emulator's pages, the team's templates read and shown on no page."""
+    policies = pack(tmp_path)  # the starter pack as the stack serves it: every LoadUri is ~/tenant/templates/...
+    with pytest.raises(PolicyError) as refused:
+        read_page_content(TEAM_PAGES, policies)
+    assert str(refused.value) == (
+        f"--page-content {TEAM_PAGES}: no content definition of the policies served loads its page from an https URL (theirs "
+        "are B2C's own layouts, ~/tenant/templates/...), so no page would show in these templates; serve the policy files whose "
+        "content definitions load them (--policies DIR; the suite's E2E_STACK_POLICIES beside E2E_STACK_PAGE_CONTENT), or "
+        "leave the page templates out")

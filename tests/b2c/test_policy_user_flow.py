@@ -205,6 +205,20 @@ def test_toml_refusals_name_the_key(tmp_path):
         load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1_a"\n[[user_flow]]\nname = "b2c_1_A"\n'))
 
 
+def test_the_example_as_it_is_is_refused_naming_every_secret_variable_it_needs_at_once():
+    """The README's E2E_STACK_USER_FLOWS start (a copy of the example) needs two variables set: a refusal naming the
+    first alone left the second for another try."""
+    with pytest.raises(PolicyError) as refused:
+        load_user_flows(EXAMPLE, environ={})
+    assert str(refused.value) == (
+        "user-flows.example.toml: identity_provider[0].client_secret_env: environment variable 'MOBILEID_CLIENT_SECRET' "
+        "is not set; identity_provider[1].client_secret_env: environment variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set"
+    )
+    with pytest.raises(PolicyError, match=r"^user-flows.example.toml: identity_provider\[1\]\.client_secret_env: environment "
+                                          r"variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set$"):
+        load_user_flows(EXAMPLE, environ={"MOBILEID_CLIENT_SECRET": "any"})
+
+
 @pytest.mark.parametrize(("toml", "says"), [
     ('[[user_flows]]\nname = "B2C_1_x"\n', "flows.toml: unknown table(s) ['user_flows']; use [[identity_provider]] and [[user_flow]]"),
     (PROVIDER + 'client_secret_env = "OTHER_SECRET"\n', "flows.toml: identity_provider[0]: set client_secret or client_secret_env, not both"),

@@ -204,6 +204,20 @@ def test_the_pytest_run_gets_every_parameter(tmp_path: Path) -> None:
     assert "--video" not in command and "--video" in pytest_command(a, tmp_path, video=True)
 
 
+def test_the_replay_command_starts_the_stack_with_the_runs_page_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The team's page templates replayed with the policy folder that loads them (the stack refuses them beside policies
+    that load none)."""
+    from tests.suite.test_page_content import branded_policies
+
+    a = args()
+    monkeypatch.setenv("FACEBOOK_SECRET", "not-a-real-one")  # a copy of policies/ references it; the stack generates it only for policies/
+    _, settings = suite_env(a, {**NO_DOTENV, "E2E_STACK_POLICIES": str(branded_policies(tmp_path / "team-policies")),
+                                "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET",
+                                "E2E_STACK_PAGE_CONTENT": str(ROOT / "tests/page_content")})
+    command = replay_command(a, settings)
+    assert "E2E_STACK_POLICIES=<path to team-policies>" in command and "E2E_STACK_PAGE_CONTENT=tests/page_content" in command, command
+
+
 def test_the_replay_command_spells_out_every_choice() -> None:
     a = args("--outcome", "busy", "--language", "it", "--domain-hint", "mobileid.ch")
     _, settings = suite_env(a, NO_DOTENV)
@@ -223,12 +237,11 @@ def test_the_replay_command_starts_the_local_stack_as_the_run_did(monkeypatch: p
     _, settings = suite_env(a, {**NO_DOTENV, "E2E_STACK_FAULTS": "wrong-audience", "B2C_LANGUAGE_CUSTOMIZATION": "off",
                                 "E2E_STACK_POLICIES": str(ROOT / "tests/b2c/starterpack/SocialAndLocalAccounts"),
                                 "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", "E2E_STACK_PAGE_BUILD_DELAY": "1.5",
-                                "E2E_STACK_PAGE_CONTENT": str(ROOT / "tests/page_content"),
                                 "E2E_STACK_USER_FLOWS": str(ROOT / "policies/user-flows.example.toml")})
     command = replay_command(a, settings)
     assert command[:9] == ["env", "E2E_STACK_FAULTS=wrong-audience", "E2E_STACK_POLICIES=tests/b2c/starterpack/SocialAndLocalAccounts",
                            "E2E_STACK_POLICY_KEYS=B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", "B2C_LANGUAGE_CUSTOMIZATION=off",
-                           "E2E_STACK_PAGE_BUILD_DELAY=1.5", "E2E_STACK_PAGE_CONTENT=tests/page_content",
+                           "E2E_STACK_PAGE_BUILD_DELAY=1.5", "E2E_STACK_PAGE_CONTENT=",
                            "E2E_STACK_USER_FLOWS=policies/user-flows.example.toml", python()], command
     assert "not-a-real-one" not in " ".join(command)  # a key's name and place, never its value
     # A healthy stack is said too: empty values, which win over the replayer's .env (its faults would replay otherwise).

@@ -10,6 +10,7 @@ import importlib
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -102,12 +103,45 @@ def test_the_readmes_watch_one_journey_command_selects_one_journey() -> None:
 JOURNEY_MARKERS = ("smoke", "negative", "control_api", "repro")
 
 
+def journey_table_disagreement(rows: Iterable[str], files: Iterable[str]) -> str:
+    """What a contributor must change in docs/suite.md's journey table, naming the files ("add or remove the file's row"
+    named none, nor the table)."""
+    missing, gone = sorted(set(files) - set(rows)), sorted(set(rows) - set(files))
+    said = [f"e2e/{name} has no row in docs/suite.md's journey table (## Journeys, | File | Journey | Markers |): add one, "
+            "its markers in the last column" for name in missing]
+    said += [f"docs/suite.md's journey table has a row for {name}, which e2e/ does not have: remove it" for name in gone]
+    return "; ".join(said)
+
+
+def test_a_journey_file_without_its_row_is_named_with_the_table_to_add_it_to() -> None:
+    assert journey_table_disagreement(["test_sign_in.py", "test_gone.py"], ["test_sign_in.py", "test_new.py"]) == (
+        "e2e/test_new.py has no row in docs/suite.md's journey table (## Journeys, | File | Journey | Markers |): add one, "
+        "its markers in the last column; docs/suite.md's journey table has a row for test_gone.py, which e2e/ does not have: "
+        "remove it")
+    assert journey_table_disagreement(["test_sign_in.py"], ["test_sign_in.py"]) == ""
+
+
+def test_the_docs_name_every_secret_variable_the_user_flows_example_needs() -> None:
+    """The README's E2E_STACK_USER_FLOWS start copies policies/user-flows.example.toml: each doc that says which variables
+    to set names every one the example's client_secret_env gives (the README said "the variable", and the copy stopped
+    the run on the second)."""
+    import tomllib
+
+    example = tomllib.loads((ROOT / "policies" / "user-flows.example.toml").read_text())
+    needed = {provider["client_secret_env"] for provider in example["identity_provider"] if "client_secret_env" in provider}
+    assert needed
+    for doc in ("README.md", "docs/suite.md", "docs/contracts.md", "policies/README.md"):
+        text = (ROOT / doc).read_text()
+        assert not (unnamed := sorted(name for name in needed if f"`{name}`" not in text)), f"{doc} does not name {unnamed}"
+
+
 def test_the_journey_table_of_the_suite_docs_lists_every_journey_file_with_its_markers() -> None:
     """docs/suite.md's table of journeys: one row per e2e/test_*.py, naming each marker the file's journeys carry."""
     text = (ROOT / "docs" / "suite.md").read_text()
     table = text.split("| File | Journey | Markers |\n|---|---|---|\n", 1)[1].split("\n\n", 1)[0]
     rows = {(cells := [c.strip() for c in row.strip("|").split("|")])[0].strip("`"): cells[-1] for row in table.splitlines()}
-    assert sorted(rows) == sorted(p.name for p in (ROOT / "e2e").glob("test_*.py")), "add or remove the file's row"
+    disagreement = journey_table_disagreement(rows, [p.name for p in (ROOT / "e2e").glob("test_*.py")])
+    assert not disagreement, disagreement
     for name, cell in rows.items():
         used = set(re.findall(rf"\bpytest\.mark\.({'|'.join(JOURNEY_MARKERS)})\b", (ROOT / "e2e" / name).read_text()))
         named = set(re.findall(rf"\b({'|'.join(JOURNEY_MARKERS)})\b", cell))
@@ -154,3 +188,95 @@ def test_the_docs_run_the_repositorys_scripts_with_the_virtual_environments_pyth
             for line in block.splitlines()
             if re.search(r"(?<![/\w])python3? scripts/", line)]
     assert not bare, bare
+
+
+def test_the_suite_docs_name_every_option_the_suite_starts_its_stack_with() -> None:
+    """docs/suite.md's `fixtures/stack.py` row spells the stack's command line: each option the suite can give it is there
+    (--user-flows was missing, so E2E_STACK_USER_FLOWS' way to the stack was not to be found)."""
+    from fixtures.stack_description import serve_command
+
+    command = serve_command(Path("state"), ["wrong-audience"], language_customization=False, policies="p",
+                            policy_keys=["K=env:V"], page_build_delay=1.0, page_content="c", user_flows="f.toml")
+    [row] = [line for line in (ROOT / "docs" / "suite.md").read_text().splitlines() if line.startswith("| `fixtures/stack.py` |")]
+    spelt = row.split("starts `python -m mocks serve", 1)[1].split("`", 1)[0]
+    assert not (unnamed := [arg for arg in command if arg.startswith("--") and arg not in spelt]), f"not in the row: {unnamed}"
+
+
+def test_each_step_of_a_sign_up_lives_where_the_suite_docs_say() -> None:
+    """docs/suite.md's "Where each step of a sign-up lives": every `Class.method` (and `.method` of the class before it)
+    is defined in the files its row names or in fixtures/journey.py, and every bare function too; a contributor adding
+    a journey reads it to find each step."""
+    import ast
+
+    text = (ROOT / "docs" / "suite.md").read_text()
+    table = text.split("| Step | Where |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    lost = []
+    for row in table.splitlines():
+        files = ["fixtures/journey.py", *re.findall(r"\(((?:fixtures|pages|e2e)/\w+\.py)", row)]
+        defined: dict[str, set[str]] = {"": set()}
+        for name in files:
+            for node in ast.walk(ast.parse((ROOT / name).read_text())):
+                if isinstance(node, ast.ClassDef):
+                    defined.setdefault(node.name, set()).update(
+                        item.name for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef))
+                elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    defined[""].add(node.name)
+        owner = ""
+        for named in re.findall(r"`([A-Za-z0-9_.]+)`", row):
+            cls, _, method = named.rpartition(".")
+            if named.startswith("."):  # a method of the class named before it
+                found = method in defined.get(owner, set())
+            elif cls:
+                owner, found = cls, method in defined.get(cls, set())
+            elif named[0].isupper() and not named.isupper():  # a class (not a setting's name)
+                owner, found = named, named in defined
+            elif "_" in named and named.islower() and named != "response_type":  # a function
+                found = named in defined[""] or any(named in methods for methods in defined.values())
+            else:
+                continue
+            if not found:
+                lost.append(f"{named} ({', '.join(files)})")
+    assert not lost, f"docs/suite.md's steps name what the files do not define: {lost}"
+
+
+def test_the_readmes_make_smoke_line_counts_the_smoke_journeys() -> None:
+    """README's `make smoke` line lists what the pre-release check runs per policy: a journey marked smoke since (docs/suite.md,
+    Adding a journey) must be added there too."""
+    import ast
+
+    smoke = sorted(f"{path.name}::{node.name}" for path in (ROOT / "e2e").glob("test_*.py")
+                   for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.FunctionDef)
+                   and any("smoke" in ast.unparse(decorator) for decorator in node.decorator_list))
+    [listed] = re.findall(r"^- `make smoke`: the smoke journeys \(per policy: ([^)]*)\)", (ROOT / "README.md").read_text(), re.M)
+    assert len(re.split(r", | and ", listed)) == len(smoke), f"README's make smoke line lists {listed!r}; marked smoke: {smoke}"
+
+
+def test_what_adding_a_journey_tells_a_contributor_to_use_exists() -> None:
+    """docs/suite.md's "Adding a journey": each fixture, method and helper it names (`journey`, `Journey.redirect`,
+    `robot`, ...) is defined in fixtures/, so the contributor it sends there finds it."""
+    import ast
+
+    text = (ROOT / "docs" / "suite.md").read_text()
+    [advice] = re.findall(r"^Adding a journey: .*?(?=\n\n|\nA journey that is to catch)", text, re.M | re.S)
+    methods: dict[str, set[str]] = {"": set()}
+    if re.search(r"parametrize\(\s*\"policy\"", (ROOT / "fixtures" / "journey.py").read_text()):
+        methods[""].add("policy")  # a parametrization's argument, not a function
+    for path in (ROOT / "fixtures").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                methods.setdefault(node.name, set()).update(item.name for item in node.body if isinstance(item, ast.FunctionDef))
+            elif isinstance(node, ast.FunctionDef):
+                methods[""].add(node.name)
+    every_method = set().union(*methods.values())
+    lost = []
+    for named in re.findall(r"`([A-Za-z_][A-Za-z0-9_.]*)`", advice):
+        cls, _, name = named.rpartition(".")
+        if cls and cls in methods:  # Journey.redirect
+            found = name in methods[cls]
+        elif named in {"smoke", "negative", "control_api"} or cls or named.isupper():  # markers, module paths
+            continue
+        else:  # a fixture or a helper
+            found = named in methods or named in every_method
+        if not found:
+            lost.append(named)
+    assert not lost, f"docs/suite.md's Adding a journey names what fixtures/ does not define: {lost}"
