@@ -473,6 +473,31 @@ def test_the_reports_evidence_masks_the_number_field_and_text_in_tenant_mode(bro
 
 
 @pytest.mark.browser
+def test_the_reports_page_html_and_url_keep_no_cookie_value_of_the_browser(browser: Any, page: Any,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """B2C's pages write the value of its x-ms-cpim-csrf cookie into their SETTINGS ("csrf") and links (csrf_token=), and
+    its API's URLs carry it in the query: a failed journey's page HTML and URL show it redacted, as its trace does."""
+    csrf = "wvKRofged6LmyXHV3iJylOZmdfLggpJmWqv4BPUZLy3UIFHTuOcp0CIJeR3ckDDk"
+    app_session = "app-session-cookie-value-0123456789"  # any cookie's value, not B2C's alone
+    page.context.add_cookies([{"name": "x-ms-cpim-csrf", "value": csrf, "url": "https://contoso.b2clogin.com/"},
+                              {"name": ".AspNetCore.Cookies", "value": app_session, "url": "https://app.example.com/"}])
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(content_type="text/html", body=(
+        f'<script>var SETTINGS = {{"api": "CombinedSigninAndSignup", "csrf": "{csrf}", "transId": "StateProperties=e30"}};</script>'
+        f'<a href="/api/CombinedSigninAndSignup/forgotPassword?csrf_token={csrf}&amp;tx=StateProperties=e30">Forgot</a>'
+        f"<p>{app_session}</p>")))
+    page.goto(f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/api/CombinedSigninAndSignup/confirmed"
+              f"?csrf_token={csrf}&tx=StateProperties=e30&p=B2C_1A_signup_signin")
+    attached: dict[str, Any] = {}
+    monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+    assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction.for_run(LOCAL, environ={})) == 1
+    texts = {name: body for name, body in attached.items() if isinstance(body, str)}
+    assert {"browser 1: page HTML", "browser 1: page URL (without fragment)", "browser 1: where it stopped"} <= set(texts), sorted(texts)
+    leaked = [name for name, body in texts.items() if csrf in body or app_session in body]
+    assert not leaked, {name: texts[name] for name in leaked}
+    assert '"csrf": "<redacted>"' in texts["browser 1: page HTML"], texts["browser 1: page HTML"]
+
+
+@pytest.mark.browser
 def test_the_reports_evidence_covers_each_browser_the_journey_opened(browser: Any, page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """README: a failed journey's report has the evidence of each browser it opened (``another_browser``'s too, its pages
     named apart), not only the test's own page."""

@@ -49,6 +49,17 @@ def test_a_credential_in_a_url_written_out_is_replaced_wherever_no_one_named_it(
         "/login?returnUrl=https%3A%2F%2Fapp%2Fcb%3Fcode%3D<redacted>%26state%3Ds"
 
 
+def test_b2cs_csrf_token_in_a_url_written_out_is_a_credential() -> None:
+    """B2C's page API carries its x-ms-cpim-csrf cookie's value in the query (csrf_token=): a message quoting such a URL
+    (Playwright's "navigating to ...", a journey's "the page at ...") shows it redacted, as the cookie's value is."""
+    csrf = "wvKRofged6LmyXHV3iJylOZmdfLggpJmWqv4BPUZLy3UIFHTuOcp0CIJeR3ckDDk"
+    said = (f'waiting for "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/api/CombinedSigninAndSignup/'
+            f'confirmed?rememberMe=false&csrf_token={csrf}&tx=StateProperties=e30&p=B2C_1A_signup_signin"')
+    assert redact_text(said) == said.replace(csrf, "<redacted>")
+    assert redact_text(f'<a href="/api/x/forgotPassword?csrf_token={csrf}&amp;tx=StateProperties=e30">') == \
+        '<a href="/api/x/forgotPassword?csrf_token=<redacted>&amp;tx=StateProperties=e30">'
+
+
 def test_a_refresh_token_in_a_url_or_a_form_body_is_a_credential() -> None:
     """B2C's refresh token is opaque (no JWT to spot): redacted by its parameter's name, in a URL and in a HAR's form body."""
     refresh = "opaqueABCDEFGH123"
