@@ -24,6 +24,15 @@ SIGNING_KEY = "B2C_1A_TokenSigningKeyContainer"
 ENCRYPTION_KEY = "B2C_1A_TokenEncryptionKeyContainer"
 GENERATED = (SIGNING_KEY, ENCRYPTION_KEY)
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")  # a variable's name as every example writes them (MOBILEID_CLIENT_SECRET)
+
+
+def variable_named(name: str, *, quoted: bool = False) -> str:
+    """A variable a setting names, as a message may say it: by its name where it reads as one (upper case); else not
+    quoted, as it may be the secret itself, pasted in the place of its variable's name (mixed case, an Entra ID secret's "~")."""
+    if ENV_NAME.fullmatch(name):
+        return f"environment variable {name!r}" if quoted else f"environment variable {name}"
+    return "the environment variable it names (not shown: not upper case as a variable's name, it may be the secret itself)"
 
 
 class PolicyKeyError(ValueError):
@@ -46,7 +55,7 @@ class PolicyKeySource:
         if self.kind == "env":
             value = environ.get(self.where)
             if not value:
-                raise PolicyKeyError(f"policy key {self.name}: environment variable {self.where} is not set or empty; "
+                raise PolicyKeyError(f"policy key {self.name}: {variable_named(self.where)} is not set or empty; "
                                      f"export it before starting the stack")
         else:
             path = Path(self.where)
@@ -63,14 +72,36 @@ class PolicyKeySource:
         return SecretStr(value)
 
 
+def _is_place(source: str) -> bool:
+    kind, colon, where = source.partition(":")
+    return bool(colon and kind in ("env", "file") and where)
+
+
+def shown_policy_key(spec: str) -> str | None:
+    """What a message may quote of a policy key written wrongly: its name where it reads as one (``B2C_1A_...``, or
+    before ``=env:``/``=file:``), ``spec`` whole where it is ``=env:VAR``/``=file:PATH``; None where it may be the
+    secret itself, typed in its place (alone, or a base64 secret, whose padding reads as ``NAME=``)."""
+    name, _, source = spec.partition("=")
+    if not name.strip():
+        return spec[:40] if _is_place(source) else None
+    return name.strip()[:40] if name.strip().upper().startswith(PREFIX) or _is_place(source) else None
+
+
+def _policy_key(spec: str) -> str:
+    shown = shown_policy_key(spec)
+    return f"policy key {shown!r}" if shown is not None else "a policy key (not shown: it may be the secret itself)"
+
+
 def parse_policy_key(spec: str) -> PolicyKeySource:
     """``NAME=env:VAR`` or ``NAME=file:PATH``; NAME gets the ``B2C_1A_`` prefix as in the portal."""
     name, sep, source = spec.partition("=")
     name = name.strip()
     if not sep or not name:
-        raise PolicyKeyError(f"policy key {name or spec[:40]!r}: write NAME=env:VARIABLE or NAME=file:PATH")
+        raise PolicyKeyError(f"{_policy_key(spec)}: write NAME=env:VARIABLE or NAME=file:PATH, never the secret itself")
     if not _NAME.match(name):
-        raise PolicyKeyError(f"policy key {name[:40]!r}: use letters, digits, '_' or '-' in the name")
+        if shown_policy_key(spec) is None:
+            raise PolicyKeyError(f"{_policy_key(spec)}: write NAME=env:VARIABLE or NAME=file:PATH, never the secret itself")
+        raise PolicyKeyError(f"{_policy_key(spec)}: use letters, digits, '_' or '-' in the name")
     if not name.upper().startswith(PREFIX):
         name = PREFIX + name
     kind, colon, where = source.partition(":")

@@ -32,6 +32,7 @@ from .policy import (
     ProviderProtocol,
     RelyingPartyClaim,
 )
+from .policy_keys import variable_named
 
 MOBILE_ID_METADATA_URL = "https://openid.mobileid.ch/.well-known/openid-configuration"
 LOCAL_STACK_USER_FLOW = "B2C_1_signupsignin"  # the seed's user flow, as the local stack serves it
@@ -307,7 +308,7 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
 def _refuse_unset_secret_variables(data: Mapping[str, Any], source: str, environ: Mapping[str, str]) -> None:
     """Every provider's unset ``client_secret_env`` at once: the example names two, and one named at a time took two tries."""
     unset = [
-        f"identity_provider[{i}].client_secret_env: environment variable {name!r} is not set"
+        f"identity_provider[{i}].client_secret_env: {variable_named(str(name), quoted=True)} is not set"
         for i, raw in enumerate(data.get("identity_provider", []))
         if isinstance(raw, Mapping) and (name := raw.get("client_secret_env")) is not None and name not in environ
         and "client_secret" not in raw  # two secrets: refused as such below

@@ -255,6 +255,31 @@ def test_a_policy_key_not_written_name_equals_source_is_refused(spec: str, says:
         parse_policy_key(spec)
 
 
+@pytest.mark.parametrize("spec", [
+    "Zx9SuperSecretValue_0123456789abcdefQW",  # the secret itself, alone
+    "c2VjcmV0c2Vj+cmV0c2VjcmV0/c2VjcmV0==",  # a base64 secret: its padding read as NAME=
+    "=Zx9SuperSecretValue_0123456789abcdefQW",  # NAME= left out before the secret
+], ids=["the secret alone", "a base64 secret", "the secret after ="])
+def test_a_policy_key_given_as_the_secret_itself_is_refused_without_showing_it(spec: str) -> None:
+    """--policy-key with the secret typed where NAME=env:VARIABLE goes: refused saying how to write it, and what it
+    refuses is not shown (the command's error is printed to the terminal, whatever its first 40 characters hold)."""
+    with pytest.raises(PolicyKeyError) as info:
+        parse_policy_key(spec)
+    said = str(info.value)
+    assert "NAME=env:VARIABLE or NAME=file:PATH" in said, said
+    assert not [part for part in re.split(r"[=+/]", spec) if len(part) >= 8 and part in said], said
+
+
+def test_a_secret_typed_as_a_policy_keys_variable_is_not_shown_when_the_variable_is_not_set() -> None:
+    """NAME=env:<the secret itself>: the variable "is not set", said without quoting it; a variable's name (upper case) is named."""
+    secret = "Zx9SuperSecretValue_0123456789abcdefQW"
+    with pytest.raises(PolicyKeyError) as info:
+        read_policy_keys([parse_policy_key(f"B2C_1A_MobileIdSecret=env:{secret}")], environ={})
+    assert secret not in str(info.value) and "is not set or empty" in str(info.value), str(info.value)
+    with pytest.raises(PolicyKeyError, match="policy key B2C_1A_MobileIdSecret: environment variable MOBILEID_SECRET is not set"):
+        read_policy_keys([parse_policy_key("B2C_1A_MobileIdSecret=env:MOBILEID_SECRET")], environ={})
+
+
 @pytest.mark.parametrize(("content", "says"), [
     (None, "policy key B2C_1A_MobileIdSecret: cannot read {file} (No such file or directory); give a readable file holding the secret"),
     ("\n", "policy key B2C_1A_MobileIdSecret: {file} is empty; put the secret in the file"),

@@ -190,6 +190,18 @@ client_secret = "s"
 """
 
 
+@pytest.mark.parametrize("typed", ["Zx9SuperSecretValue_0123456789abcdefQW", "abc8Q~dEfGhIjKlMnOpQrStUvWxYz0123456789ab"],
+                         ids=["a generated secret", "an Entra ID client secret"])
+def test_a_client_secret_typed_as_client_secret_env_is_refused_without_showing_it(tmp_path, typed):
+    """client_secret_env names the variable holding the secret; the secret itself pasted there is refused as a variable
+    not set, without quoting it: the stack's error is printed to the terminal and the suite's run says it again."""
+    with pytest.raises(PolicyError) as info:
+        load_user_flows(_write(tmp_path, PROVIDER.replace('client_secret = "s"', f'client_secret_env = "{typed}"')), environ={})
+    said = str(info.value)
+    assert said.startswith("flows.toml: identity_provider[0].client_secret_env: ") and "is not set" in said, said
+    assert typed[:8] not in said and typed[-8:] not in said, said
+
+
 def test_toml_refusals_name_the_key(tmp_path):
     with pytest.raises(PolicyError, match=r"^flows.toml: user_flow\[0\].identity_providers\[0\]: no \[\[identity_provider\]\] named 'Nope'"):
         load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1_x"\nidentity_providers = ["Nope"]\n'))

@@ -66,6 +66,16 @@ def test_a_policy_folder_for_the_local_stack(tmp_path) -> None:
     with pytest.raises(SettingsError) as info:
         build_settings({"E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=hunter2"})
     assert "hunter2" not in str(info.value) and "never the secret" in str(info.value)
+    # The secret itself, typed where NAME=env:VARIABLE goes (alone, or a base64 one whose padding reads as NAME=): the
+    # setting is no secret by its name, so nothing else would redact its value in the run's first lines
+    for typed, secret in (("Zx9SuperSecretValue_0123456789abcdefQW", "Zx9SuperSecretValue"),
+                          ("B2C_1A_FacebookSecret=env:FB,c2VjcmV0c2Vj+cmV0c2VjcmV0/c2VjcmV0==", "c2VjcmV0c2Vj")):
+        with pytest.raises(SettingsError) as info:
+            build_settings({"E2E_STACK_POLICY_KEYS": typed})
+        assert secret not in str(info.value) and "never the secret" in str(info.value), str(info.value)
+    with pytest.raises(SettingsError) as info:  # a name of a policy key is named
+        build_settings({"E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret"})
+    assert "B2C_1A_FacebookSecret must be NAME=env:VARIABLE" in str(info.value), str(info.value)
     with pytest.raises(SettingsError, match="only apply to E2E_TARGET=local"):
         build_settings({**TENANT, "E2E_STACK_POLICIES": str(tmp_path)})
 
