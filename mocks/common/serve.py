@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import logging
 import signal
 import socket
 import ssl
@@ -182,10 +183,28 @@ def _nothing_left_to_send(transport: asyncio.BaseTransport) -> bool:
 KEEP_ALIVE_S = 5  # how long an emulator keeps an idle connection open (uvicorn's default, and many servers')
 
 
+class PathOnlyAccessLog(logging.Filter):
+    """uvicorn's access line with the request's path and not its query: a query carries what must not reach a log,
+    Mobile ID's login session id (with which its waiting page hands out the sign-in's code), ``state``, ``nonce``,
+    ``login_hint``, a code sent back by query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) == 5:  # client, method, path with query, HTTP version, status
+            client, method, path, version, status = record.args
+            record.args = (client, method, str(path).split("?", 1)[0], version, status)
+        return True
+
+
+ACCESS_LOG_FILTER = PathOnlyAccessLog()
+
+
 def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
-    """uvicorn's settings for every emulator server: the timed protocol, a ``KEEP_ALIVE_S`` keep-alive."""
+    """uvicorn's settings for every emulator server: the timed protocol, a ``KEEP_ALIVE_S`` keep-alive, access lines
+    without queries."""
     options.setdefault("timeout_keep_alive", KEEP_ALIVE_S)
-    return uvicorn.Config(app, http=TimedH11Protocol, **options)
+    config = uvicorn.Config(app, http=TimedH11Protocol, **options)  # configures uvicorn's loggers
+    logging.getLogger("uvicorn.access").addFilter(ACCESS_LOG_FILTER)  # once: a filter already there is not added again
+    return config
 
 
 def port_number(text: str) -> int:

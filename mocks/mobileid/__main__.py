@@ -13,7 +13,7 @@ from mocks.common.hosts import is_loopback, url_host
 from mocks.common.keys import SigningKeyError
 from mocks.faults import Fault, Side, parse_faults
 from mocks.mobileid.app import create_app
-from mocks.mobileid.settings import DEFAULT_ISSUER, MIN_CONTROL_TOKEN, load_settings, short_control_token
+from mocks.mobileid.settings import DEFAULT_ISSUER, MIN_CONTROL_TOKEN, MobileIDSettings, load_settings, short_control_token
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     if settings.control_on and settings.control_token is not None and reachable and len(settings.control_token.get_secret_value()) < MIN_CONTROL_TOKEN:
         raise SystemExit(f"Mobile ID emulator: {short_control_token('the control token MOBILEID_CONTROL_TOKEN')}")
+    refuse_a_public_address_b2c_cannot_use(settings, args.host)
     if not settings.clients:
         raise SystemExit(
             "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and "
@@ -96,6 +97,24 @@ def main(argv: list[str] | None = None) -> None:
         proxy_headers=args.proxy_headers,
         forwarded_allow_ips=args.forwarded_allow_ips if args.proxy_headers else None,
     )
+
+
+def refuse_a_public_address_b2c_cannot_use(settings: MobileIDSettings, host: str) -> None:
+    """SystemExit for public URLs a B2C tenant cannot federate with: none given on an address others reach (the default
+    issuer is the real service's, where B2C would send every sign-in), or one over plain http (B2C fetches an OpenID
+    provider's discovery over https only). Loopback ones are this machine's tests and the local stack's."""
+    if "issuer" not in settings.model_fields_set and not is_loopback(host):
+        raise SystemExit(f"Mobile ID emulator: MOBILEID_ISSUER (or --issuer) is not set, so this emulator, which others can reach on "
+                         f"--host {host}, would name the real service's issuer, {DEFAULT_ISSUER}, in its discovery, and B2C would "
+                         "send every sign-in there. Set MOBILEID_ISSUER to the public https URL your proxy serves it at, e.g. "
+                         "https://mobileid-emulator.example.com")
+    for name, setting, url in (("the issuer", "MOBILEID_ISSUER or --issuer", settings.issuer),
+                               ("the login pages' base URL", "MOBILEID_AUTHORIZATION_BASE_URL or --authorization-base-url",
+                                settings.authorization_base_url)):
+        if url is not None and urlsplit(url).scheme == "http" and not is_loopback(urlsplit(url).hostname):
+            raise SystemExit(f"Mobile ID emulator: {name} ({setting}) {url} is not https: B2C federates only with an https OpenID "
+                             "provider. Give the https URL your TLS-terminating proxy serves it at (plain http is for a loopback "
+                             "URL, a test on this machine)")
 
 
 if __name__ == "__main__":

@@ -56,5 +56,8 @@ def create_app(settings: MobileIDSettings | None = None, *, signing_key: Signing
         middleware=[Middleware(BodySizeLimit)],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
     )
+    # Starlette answers a path with a slash too many (or the assets' folder without one) with a redirect made from the
+    # request's Host and scheme: behind a proxy, its upstream address (https://127.0.0.1:8080/...), not the issuer's.
+    app.router.redirect_slashes = False  # such a path is one the emulator does not have: its 404
     app.state.mobileid = emulator
     return app

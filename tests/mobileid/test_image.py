@@ -18,7 +18,7 @@ import httpx
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.mobileid.support import User, authorize_params, emulator_env, pkce_pair, started
+from tests.mobileid.support import LiveServer, User, authorize_params, emulator_env, pkce_pair, started
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "mocks" / "mobileid" / "Dockerfile"
@@ -113,3 +113,15 @@ def test_the_readmes_docker_run_hands_the_key_it_names_to_the_images_user() -> N
     [(key_file, mounted)] = re.findall(r'-v "\$PWD/([\w.-]+):([\w/.-]+):ro"', recipe)
     assert f"sudo chown {uid} {key_file}" in recipe and f"openssl genrsa -out {key_file} " in recipe, recipe
     assert f"-e MOBILEID_SIGNING_KEY_PEM={mounted} " in recipe, recipe
+
+
+def test_the_health_check_the_readme_gives_a_platform_is_the_images_and_answers() -> None:
+    """A platform other than Docker (Kubernetes, Azure Container Apps, App Service) ignores the image's HEALTHCHECK and
+    asks for a probe path: the README names the one the HEALTHCHECK asks, and a deployed emulator answers it, no token needed."""
+    [(port, path)] = re.findall(r"HEALTHCHECK .*\n.*urlopen\('http://127\.0\.0\.1:(\d+)(/[^']*)'", DOCKERFILE.read_text())
+    readme = (ROOT / "mocks" / "mobileid" / "README.md").read_text()
+    [probe] = [line for line in readme.splitlines() if "readiness" in line and "liveness" in line]
+    assert f"`GET {path}` on port {port}" in probe and f"\nEXPOSE {port}\n" in DOCKERFILE.read_text(), probe
+    with LiveServer(issuer="https://mobileid-emulator.example.com", control_enabled=None) as server, server.client() as http:
+        answer = http.get(path)
+    assert answer.status_code == 200 and answer.json()["issuer"] == "https://mobileid-emulator.example.com", answer.text

@@ -193,7 +193,9 @@ def test_the_ready_line_is_a_url_on_an_ipv6_address_too() -> None:
 
 def test_secrets_tokens_and_codes_are_never_logged(tmp_path: Path) -> None:
     """README, Control API: "Secrets, tokens and codes are never logged". A whole sign-in at --log-level debug, answered
-    through the control API with its token, leaves none of them in the emulator's output (all of it, after the ready line too)."""
+    through the control API with its token, leaves none of them in the emulator's output (all of it, after the ready line too).
+    Nor the login session's id: the access log wrote each request's query (``GET /oidc/wait?session=...``), and with that
+    id anyone reading the log gets the sign-in's code from ``/oidc/wait/status`` or ``/oidc/continue``."""
     token = "control-" + "t" * 24
     client = {"MOBILEID_CLIENT_ID": RP_POST, "MOBILEID_CLIENT_SECRET": SECRETS[RP_POST], "MOBILEID_REDIRECT_URIS": REDIRECTS[RP_POST]}
     command = [sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "debug"]
@@ -209,7 +211,8 @@ def test_secrets_tokens_and_codes_are_never_logged(tmp_path: Path) -> None:
         assert http.get("/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}).status_code == 200
     said = "\n".join(emulator.printed())
     assert "control: transaction" in said, said  # the sign-in was logged, without what follows
-    for secret in (token, SECRETS[RP_POST], answer.code, tokens["access_token"], tokens["id_token"]):
+    assert '"GET /oidc/wait/status HTTP/1.1" 200' in said, said  # one line per request, its path without the query
+    for secret in (token, SECRETS[RP_POST], answer.code, tokens["access_token"], tokens["id_token"], session):
         assert secret not in said, said
 
 
@@ -254,8 +257,18 @@ MOBILE_ID_FAULTS = ", ".join(f.value for f in Fault if f.side is Side.MOBILE_ID)
     (["--certfile", "/nonexistent/chain.pem", "--keyfile", "/nonexistent/key.pem"], {},
      "cannot serve HTTPS with the certificate chain /nonexistent/chain.pem and the key /nonexistent/key.pem: No such file or directory"),
     (["--port", "99999"], {}, "argument --port: '99999' is not a port number (0-65535; 0 picks a free port)"),
+    # The image's start without MOBILEID_ISSUER: its discovery named the real service, where B2C then sent every sign-in.
+    (["--host", "192.0.2.1"], {"MOBILEID_ISSUER": "", "MOBILEID_CONTROL_TOKEN": "t" * 32},
+     "Mobile ID emulator: MOBILEID_ISSUER (or --issuer) is not set, so this emulator, which others can reach on --host 192.0.2.1, "
+     "would name the real service's issuer, https://openid.mobileid.ch"),
+    # B2C fetches an OpenID provider's discovery over https only: a tenant pointed at this one could not federate.
+    ([], {"MOBILEID_ISSUER": "http://mobileid-emulator.example.com"},
+     "Mobile ID emulator: the issuer (MOBILEID_ISSUER or --issuer) http://mobileid-emulator.example.com is not https"),
+    ([], {"MOBILEID_ISSUER": "https://mobileid-emulator.example.com", "MOBILEID_AUTHORIZATION_BASE_URL": "http://m.example.com"},
+     "Mobile ID emulator: the login pages' base URL (MOBILEID_AUTHORIZATION_BASE_URL or --authorization-base-url) "
+     "http://m.example.com is not https"),
 ], ids=["no client", "half a client", "a key that cannot sign RS256", "a fault of B2C's", "an unknown fault", "no certificate file",
-        "a port out of range"])
+        "a port out of range", "reachable without an issuer", "a public issuer over http", "public login pages over http"])
 def test_the_command_line_refuses_a_start_it_cannot_serve_saying_why(tmp_path: Path, args: list[str], settings: dict[str, str],
                                                                      says: str) -> None:
     key = tmp_path / "signing.pem"

@@ -10,6 +10,7 @@ counted number of requests; deselect with ``-m "not soak"``.
 
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -35,11 +36,18 @@ def rss_kb(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
+CONTROL_TOKEN = secrets.token_hex(16)
+
+
 @pytest.fixture
 def emulator_process():
+    """Started as the image starts it (its CMD's options, FORWARDED_ALLOW_IPS, a public issuer, a control token, the access
+    log at info), on loopback rather than 0.0.0.0; its requests come as from a TLS-terminating proxy. Its memory is read
+    from /proc, so the soak runs here, not against an emulator deployed elsewhere."""
     env = emulator_env(MOBILEID_CLIENT_ID="soak-rp", MOBILEID_CLIENT_SECRET="soak-secret", MOBILEID_REDIRECT_URIS="https://rp.example/cb",
-                       MOBILEID_STORE_LIMIT=str(LIMIT), PYTHONPATH=str(ROOT))
-    with started([sys.executable, "-m", "mocks.mobileid", "--port", "0", "--log-level", "warning"], cwd=ROOT, env=env) as emulator:
+                       MOBILEID_STORE_LIMIT=str(LIMIT), MOBILEID_ISSUER="https://mobileid-emulator.example.com",
+                       MOBILEID_CONTROL_TOKEN=CONTROL_TOKEN, FORWARDED_ALLOW_IPS="*", PYTHONPATH=str(ROOT))
+    with started([sys.executable, "-m", "mocks.mobileid", "--host", "127.0.0.1", "--port", "0", "--proxy-headers"], cwd=ROOT, env=env) as emulator:
         yield emulator.process, emulator.url
 
 
@@ -55,13 +63,13 @@ def abandoned_sign_in(http: httpx.Client, i: int) -> None:
 
 def test_thousands_of_abandoned_sign_ins_leave_memory_flat(emulator_process) -> None:
     process, url = emulator_process
-    with httpx.Client(base_url=url, timeout=10) as http:
+    with httpx.Client(base_url=url, timeout=10, headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}) as http:
         for i in range(WARM_UP):
             abandoned_sign_in(http, i)
         before = rss_kb(process.pid)
         for i in range(WARM_UP, WARM_UP + MEASURED):
             abandoned_sign_in(http, i)
         after = rss_kb(process.pid)
-        held = http.get("/control/transactions").json()["transactions"]
+        held = http.get("/control/transactions", headers={"Authorization": f"Bearer {CONTROL_TOKEN}"}).json()["transactions"]
     assert after - before < ALLOWED_GROWTH_KB, f"RSS grew {after - before} KB over {MEASURED} abandoned sign-ins ({before} -> {after} KB)"
     assert len(held) <= LIMIT
