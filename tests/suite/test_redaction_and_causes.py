@@ -49,6 +49,17 @@ def test_a_credential_in_a_url_written_out_is_replaced_wherever_no_one_named_it(
         "/login?returnUrl=https%3A%2F%2Fapp%2Fcb%3Fcode%3D<redacted>%26state%3Ds"
 
 
+def test_a_credential_in_a_url_percent_encoded_again_and_again_is_replaced() -> None:
+    """A URL inside a URL inside a URL (a return URL an app's log writes out, a --from-url redirect_uri encoded three
+    times, decoded once by the reader): its code is redacted at every depth of %25, as once encoded."""
+    code = "OPAQUECODE3xyzabcdef"
+    for depth in range(4):
+        percent = "%" + "25" * depth
+        url = f"https{percent}3A{percent}2F{percent}2Fapp{percent}2Fcb{percent}3Fstate{percent}3D1{percent}26code{percent}3D{code}{percent}26x{percent}3D2"
+        cleaned = redact_text(f"redirect URI      {url}")
+        assert code not in cleaned and f"code{percent}3D<redacted>{percent}26x{percent}3D2" in cleaned, cleaned
+
+
 def test_b2cs_csrf_token_in_a_url_written_out_is_a_credential() -> None:
     """B2C's page API carries its x-ms-cpim-csrf cookie's value in the query (csrf_token=): a message quoting such a URL
     (Playwright's "navigating to ...", a journey's "the page at ...") shows it redacted, as the cookie's value is."""
