@@ -287,6 +287,26 @@ def test_a_cookie_record_is_redacted_whatever_the_order_of_its_keys() -> None:
         assert SESSION not in cleaned and SSO_COOKIE in cleaned and "kept-as-it-is" in cleaned, cleaned
 
 
+def test_a_browser_cookie_record_of_any_name_has_its_value_redacted() -> None:
+    """A record as Playwright's context.cookies() and storage_state() give it (httpOnly, sameSite, ...) is a browser's cookie
+    whatever its name: against a tenant, the real Mobile ID's session cookie beside B2C's, printed by -l in
+    test_a_session_cookie_saved_before_sign_out_signs_no_one_in's ``saved`` (the trace's copy of it is redacted already)."""
+    import pprint
+
+    session = "9F8E7D6C5B4A39281706F5E4D3C2B1A0"
+    mobile_id = {"name": "JSESSIONID", "value": session, "domain": "m.mobileid.ch", "path": "/",
+                 "expires": -1, "httpOnly": True, "secure": True, "sameSite": "None"}
+    b2c = {"name": SSO_COOKIE, "value": SESSION, "domain": "contoso.b2clogin.com", "path": "/", "expires": -1,
+           "httpOnly": True, "secure": True, "sameSite": "None"}
+    saved = {"cookies": [b2c, mobile_id], "origins": []}
+    for written in (f"saved      = {saved!r}", f"saved      = {pprint.pformat(saved)}", json.dumps(saved)):
+        cleaned = redact_text(written)
+        assert session not in cleaned and SESSION not in cleaned, cleaned
+        assert "JSESSIONID" in cleaned and "m.mobileid.ch" in cleaned, cleaned
+    parameter = json.dumps({"name": "policy", "value": "B2C_1A_signup_signin"})  # an Allure parameter: no cookie
+    assert redact_text(parameter) == parameter
+
+
 # B2C's header names its key (kid): here 158 characters, longer than the first half of what pytest prints of a value.
 LONG_HEADER = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImtpZCI6I" + "kEwYjFDMmQzRTRmNUc2aDdJOGo5SzBsMU0ybjNPNHA1UTZyN1M4dDlV" * 2 + "In0"
 LONG_TOKEN = LONG_HEADER + "." + "eyJzdWIiOiIxMjMi" * 20 + "." + "c2lnbmF0dXJlLXBhcnQ" * 10
