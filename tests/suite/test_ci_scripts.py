@@ -809,6 +809,24 @@ def test_make_e2e_and_smoke_fail_when_the_report_cannot_be_written_though_the_jo
 
 
 @pytest.mark.parametrize("target", ["e2e", "smoke"])
+def test_make_e2e_and_smoke_fail_when_a_journey_failed_though_the_report_was_written(tmp_path: Path, target: str) -> None:
+    """The journeys' status outlives the shell's trace of their command: a pre-release check whose journey failed is not
+    green because its report rendered. PYTEST stands in for a run that wrote a failed journey's result (status 1)."""
+    results, _, allure, path = rendering_with(tmp_path, (  # an Allure stand-in that writes a report
+        '#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    failed = write_result(tmp_path / "failed", "test_sign_in[B2C_1_susi]", "failed")
+    journeys = tmp_path / "journeys"
+    journeys.write_text(f"#!/bin/sh\ncp {failed} {results}/\nexit 1\n")
+    journeys.chmod(0o755)
+    ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"PYTEST={journeys}", f"ALLURE={allure}", "PYTHON=true",
+                          f"VENV={venv_for_make()}", f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}",
+                          f"EVIDENCE_DIR={tmp_path / 'evidence'}", f"JUNIT={tmp_path / 'junit.xml'}"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60, env={**suite_env(), "PATH": path})
+    assert (tmp_path / "report" / "index.html").exists(), tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
+    assert ran.returncode != 0 and re.search(rf"\[Makefile:\d+: {target}\] Error 1$", ran.stderr, re.M), ran.stderr
+
+
+@pytest.mark.parametrize("target", ["e2e", "smoke"])
 @pytest.mark.parametrize(("setting", "what", "default"), [("RESULTS_DIR", "the results folder", "allure-results"),
                                                          ("REPORT_DIR", "the report's folder", "allure-report")])
 def test_a_folder_the_run_cannot_make_is_refused_before_its_journeys_in_one_line(tmp_path: Path, target: str, setting: str, what: str,
