@@ -160,3 +160,20 @@ def test_custom_policy_with_oidc_provider_mock_and_its_policy_key(start, registe
     assert isinstance(landing, Landing) and landing.params["id_token"]
     [user] = h.tenant.directory.users()
     assert user.issuer_user_id == "carol@example.com" and user.identity_provider == url
+
+
+@pytest.mark.parametrize("binding", ["GET", "POST", None])
+def test_an_openid_connect_profiles_http_binding_is_how_b2c_calls_its_token_endpoint(tmp_path, binding: str | None) -> None:
+    """openid-connect-technical-profile lists HttpBinding as the OAuth2 profile does: the token request's method (POST
+    when unset); a GET binding was read and then ignored."""
+    from mocks.b2c.custom_policy import load_custom_policies
+    from mocks.b2c.policy_keys import generated_keys
+
+    folder = _policy_folder(tmp_path, "https://oidc-mock.example/.well-known/openid-configuration", "oidc-client")
+    if binding:
+        edit_policy(folder, "TrustFrameworkExtensions.xml", '<Item Key="response_mode">query</Item>',
+                    f'<Item Key="response_mode">query</Item><Item Key="HttpBinding">{binding}</Item>')
+    keys = generated_keys() | {"B2C_1A_MobileIdSecret": "unused", "B2C_1A_OidcMockSecret": "unused", "B2C_1A_FacebookSecret": "unused"}
+    [policy] = [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=keys) if p.policy_id == "B2C_1A_signup_signin"]
+    provider = policy.provider("OidcMockExchange")
+    assert provider is not None and provider.token_endpoint_method == (binding or "POST")

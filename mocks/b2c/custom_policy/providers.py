@@ -110,10 +110,10 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
                               "which the emulator doesn't federate; add <Item Key=\"response_types\">code</Item>")
         response_type = one_of(rt, ("code",), " (the emulator federates with the authorization code flow only)")
 
-    # HttpBinding is how B2C calls an OAuth2 IdP's token endpoint (POST by default); its claims endpoint B2C always calls
-    # with GET (oauth2-technical-profile, 11/2021). How the IdP answers is response_mode alone (default form_post).
-    binding = one_of(md["HttpBinding"], HTTP_BINDINGS) if "HttpBinding" in md else "POST"
-    token_endpoint_method = binding if protocol is ProviderProtocol.OAUTH2 else "POST"
+    # HttpBinding is how B2C calls the IdP's token endpoint (POST by default; an OpenID Connect profile's metadata lists it
+    # too); an OAuth2 IdP's claims endpoint B2C always calls with GET (oauth2-technical-profile, 11/2021). How the IdP
+    # answers is response_mode alone (default form_post).
+    token_endpoint_method = one_of(md["HttpBinding"], HTTP_BINDINGS) if "HttpBinding" in md else "POST"
     response_mode = one_of(md["response_mode"], RESPONSE_MODES) if "response_mode" in md else "form_post"
     auth_method = one_of(md["token_endpoint_auth_method"], TOKEN_ENDPOINT_AUTH_METHODS) if "token_endpoint_auth_method" in md \
         else "client_secret_post"
