@@ -157,8 +157,8 @@ def run_journey(journey: Journey, evidence: Evidence, repro: ReproRequest, polic
     except Exception:  # wherever the journey stopped, B2C's error page or its answer to the app (before Mobile ID too) is recorded
         note_b2c_error_page(journey, evidence)
         try:
-            if "redirect" not in evidence.facts and journey.app.is_current():
-                note_the_answer(evidence, journey.app.result())
+            if "redirect" not in evidence.facts and journey.answer.sent is not None:  # as B2C sent it, whatever the app did then
+                note_the_answer(evidence, journey.answer.sent.result())
         except Exception:  # best effort (a closed page, a token that does not decode): the journey's own failure is raised
             pass
         raise

@@ -17,15 +17,25 @@ from fixtures.causes import PAGE_CHANGED
 from pages import waiting
 from pages.steps import step
 
-# Runs before any script of every document. At the redirect URI it hides the page from its first paint
-# (an inline style on <html>, set as soon as there is one) and, once the document is parsed, lets only
+# Runs before any script of every document. On the redirect URI's origin (the app's other routes too: an app of the
+# team's own moves on at once, and may show the token it kept) it hides the page from its first paint (an inline
+# !important style on <html>, set as soon as there is one and again whenever the app's script rewrites <html>'s style
+# attribute, as a theme script does: a microtask, before any paint) and, once the document is parsed, lets only
 # jwt.ms's decoded token (#decodedToken: header and claims, "[Signature]" for the signature) and a note of
 # its own show: the raw token's box (and a code's) stays hidden. (A route cannot do this: B2C reaches the
 # app by a 302, and redirected requests are not routed.) The URL, with what B2C put in its fragment, stays
 # as it is. An error B2C sent is written in the note, as text, so the screenshots show it.
 ANSWER_OFF_SCREEN_JS = """(redirect => {
-  if (!location.href.startsWith(redirect)) return;
-  const hide = () => { if (!document.documentElement) return false; document.documentElement.style.visibility = 'hidden'; return true; };
+  if (location.origin !== new URL(redirect).origin) return;
+  const kept = (root) => root.style.getPropertyValue('visibility') === 'hidden' && root.style.getPropertyPriority('visibility') === 'important';
+  const keepHidden = (root) => { if (!kept(root)) root.style.setProperty('visibility', 'hidden', 'important'); };
+  const hide = () => {
+    const root = document.documentElement;
+    if (!root) return false;
+    keepHidden(root);
+    new MutationObserver(() => keepHidden(root)).observe(root, {attributes: true, attributeFilter: ['style']});
+    return true;
+  };
   if (!hide()) new MutationObserver((_, watching) => hide() && watching.disconnect()).observe(document, {childList: true});
   document.addEventListener('DOMContentLoaded', () => {
     const shown = document.createElement('style');
@@ -48,8 +58,9 @@ ANSWER_OFF_SCREEN_JS = """(redirect => {
 
 
 def keep_answer_off_screen(target: Page | BrowserContext, redirect_uri: str) -> None:
-    """Keep the raw token off the app's page (``redirect_uri``) in ``target``'s documents from their first paint: jwt.ms
-    shows it in a box, and a failure's screenshot, a video or a trace's screencast would then carry it. Only the decoded
+    """Keep the raw token off the app's pages (``redirect_uri``'s origin) in ``target``'s documents from their first paint:
+    jwt.ms shows it in a box, an app of the team's own may on its next route, and a failure's screenshot, a video or a
+    trace's screencast would then carry it. Only the decoded
     token shows (what a journey may check on jwt.ms); the journeys read what B2C sent from the URL
     (``JwtMsPage.result``), which stays as it came; an error B2C sent is written on the page."""
     target.add_init_script(script=ANSWER_OFF_SCREEN_JS % json.dumps(redirect_uri))

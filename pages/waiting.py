@@ -572,7 +572,9 @@ def _is_in_state(element: Locator, state: Literal["attached", "visible"]) -> boo
 def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: str, timeout: float) -> bool:
     """Follow the browser document by document until it arrives; False when ``timeout`` ms pass first.
 
-    Arrived: at a URL ``arrived_at`` accepts (judged as the document commits, unloaded), or at a
+    Arrived: at a URL ``arrived_at`` accepts (judged as the document commits, unloaded, and again every
+    ``LOOK_AGAIN_MS`` while the browser stays on a document, its load included: ``arrived_at`` may read what the
+    browser's requests said besides the URL, as a journey's "B2C sent its answer to the app" does), or at a
     document that has an element matching the CSS ``selector``. A document is looked at after its
     load event (or ``LOAD_FIRST_MS`` without one) and again every ``LOOK_AGAIN_MS`` while the browser stays on it: real B2C builds its
     pages by script up to seconds after navigation, the error page included (reference b2c.md, Addendum). Why
@@ -596,12 +598,14 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                 return True
             if url.startswith(CHROME_ERROR):  # a navigation failed: Chromium's own page never moves on
                 return False
-            try:
-                page.wait_for_load_state("load", timeout=min(LOAD_FIRST_MS, left_ms()))
-            except PlaywrightTimeoutError:  # still loading: looked at anyway, as long as the wait lasts, if it answers a look
-                if not answers(page, min(ANSWER_MS, left_ms())):  # its script never yields: has_element would wait for ever
-                    return False  # the caller names it (stopped_answering)
+            document = _loaded_or_arrived(page, lambda: arrived_at(page.url), min(LOAD_FIRST_MS, left_ms()))
+            if document == "arrived":
+                return True
+            if document == "loading" and not answers(page, min(ANSWER_MS, left_ms())):  # its script never yields: has_element would wait for ever
+                return False  # the caller names it (stopped_answering)
             while True:
+                if arrived_at(page.url):  # a URL of this document, or what ``arrived_at`` reads besides it (the app's answer sent)
+                    return True
                 try:
                     # Not while the document's next navigation is unanswered: Playwright holds a look until the next document
                     # comes, for ever if nobody answers it (B2C's page after its profile page); the URL is waited for instead.
@@ -617,6 +621,23 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                     continue  # still this document: look at it again
     except (PlaywrightError, TimeoutError):
         return False
+
+
+def _loaded_or_arrived(page: Page, arrived: Callable[[], bool], timeout: float) -> Literal["loaded", "arrived", "loading"]:
+    """Wait up to ``timeout`` ms for the document's load event, looking every ``LOOK_AGAIN_MS`` whether ``arrived`` says
+    the wait is over meanwhile (a page left before its load for an app that takes its time: B2C's answer already sent);
+    "loading" when neither came (it is looked at anyway, as long as the wait lasts, if it answers a look)."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        left = (deadline - time.monotonic()) * 1000
+        try:
+            page.wait_for_load_state("load", timeout=max(1.0, min(LOOK_AGAIN_MS, left)))
+            return "loaded"
+        except PlaywrightTimeoutError:
+            if arrived():
+                return "arrived"
+            if left <= LOOK_AGAIN_MS:
+                return "loading"
 
 
 def _other_than(url: str) -> Callable[[str], bool]:
