@@ -12,6 +12,7 @@ import signal
 import socket
 import ssl
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
@@ -146,6 +147,7 @@ class Server(uvicorn.Server):
         self.on_ready()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        stopping().set()  # a long-poll answers now: its task ends within the graceful wait
         for server in self.servers:
             server.close()  # uvicorn's own first steps (again in its shutdown): no new connection, idle ones closed
         for connection in list(self.server_state.connections):
@@ -181,6 +183,20 @@ def _nothing_left_to_send(transport: asyncio.BaseTransport) -> bool:
 
 
 KEEP_ALIVE_S = 5  # how long an emulator keeps an idle connection open (uvicorn's default, and many servers')
+
+# Set as a server of the running loop starts to stop: a request held open on purpose (Mobile ID's waiting page's
+# long-poll) answers at once, rather than hold the stop for uvicorn's graceful wait and be cancelled, which uvicorn logs
+# at ERROR ("Cancel 1 running task(s)") on every restart of a deployed emulator. One per loop: the tests' servers each
+# run their own, in threads of one process.
+_STOPPING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = weakref.WeakKeyDictionary()
+
+
+def stopping() -> asyncio.Event:
+    """The running loop's "its server is stopping" event."""
+    loop = asyncio.get_running_loop()
+    if (event := _STOPPING.get(loop)) is None:
+        event = _STOPPING[loop] = asyncio.Event()
+    return event
 
 
 class PathOnlyAccessLog(logging.Filter):

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mocks.common.params import ParameterError, read_form, single
+from mocks.common.serve import stopping
 from mocks.mobileid import authorize, errors, pages
 from mocks.mobileid.errors import MidError, new_trace
 from mocks.mobileid.locales import TEXTS, language_from_accept
@@ -37,19 +38,23 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def _unless_gone(request: Request, waiting: Awaitable[bool]) -> bool | None:
-    """``waiting``'s answer, or None as soon as the client has gone (a closed or left waiting page).
+    """``waiting``'s answer, None as soon as the client has gone (a closed or left waiting page), or False (not settled
+    yet: the page asks again) as soon as the server starts to stop.
 
     A long-poll outlives its page otherwise: for up to long_poll_seconds it holds a task, and a server
     stopping meanwhile waits out its graceful timeout and logs the poll's cancellation.
     """
     answer, gone = asyncio.ensure_future(waiting), asyncio.ensure_future(_disconnected(request))
+    stop = asyncio.ensure_future(stopping().wait())
     try:
-        await asyncio.wait((answer, gone), return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait((answer, gone, stop), return_when=asyncio.FIRST_COMPLETED)
     finally:
-        answer.cancel()
-        gone.cancel()
-        await asyncio.gather(answer, gone, return_exceptions=True)  # both ended here, their errors read
-    return answer.result() if not answer.cancelled() else None
+        for task in (answer, gone, stop):
+            task.cancel()
+        await asyncio.gather(answer, gone, stop, return_exceptions=True)  # all ended here, their errors read
+    if not answer.cancelled():
+        return answer.result()
+    return None if gone.done() and not gone.cancelled() else False
 
 
 async def _disconnected(request: Request) -> None:

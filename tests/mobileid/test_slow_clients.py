@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
 from mocks.common import params
 from mocks.common.serve import TimedH11Protocol
+from tests.mobileid.support import LiveServer, User
 
 DEADLINE = 0.5
 GRACE = 3.0  # scheduling on a loaded 2-core machine
@@ -100,3 +102,31 @@ def test_a_long_poll_whose_page_went_away_ends_at_once(emulator, user) -> None:
     # the connection is closed: the page went away
     assert emulator.requests_end(polls, timeout=5), \
         "the long-poll still waited 5 s after its client closed the connection (mocks/mobileid/web.py _unless_gone)"
+
+
+@pytest.fixture
+def user_of_its_own() -> Iterator[tuple[LiveServer, User]]:
+    """An emulator the test stops, with a user's client of its own."""
+    server = LiveServer().__enter__()
+    try:
+        with server.client() as http:
+            yield server, User(http)
+    finally:
+        server.__exit__()
+
+
+def test_a_long_poll_open_as_the_server_stops_answers_pending_at_once(user_of_its_own: tuple[LiveServer, User]) -> None:
+    """A deployed emulator's restart with a waiting page open: the poll held the stop for uvicorn's graceful wait (2 s),
+    then was cancelled, logged at ERROR ("Cancel 1 running task(s)"), and its page got no answer."""
+    server, user = user_of_its_own
+    session = user.start_transaction()  # a phone that never answers
+    with connect(server) as sock:
+        sock.sendall(f"GET /oidc/wait/status?session={session} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        polls = server.requests_in_flight(timeout=5)
+        assert len(polls) == 1 and not server.requests_end(polls, timeout=0.3), "the poll is not held: the test shows nothing"
+        started = time.monotonic()
+        server.__exit__()
+        stopped_in = time.monotonic() - started
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b'{"status":"pending"}'), answer[-300:]
+    assert stopped_in < 1.5, f"the stop waited {stopped_in:.1f} s for the poll (uvicorn's graceful wait is 2 s)"
