@@ -128,5 +128,6 @@ def test_a_long_poll_open_as_the_server_stops_answers_pending_at_once(user_of_it
         server.__exit__()
         stopped_in = time.monotonic() - started
         answer = read_until_closed(sock)
-    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b'{"status":"pending"}'), answer[-300:]
-    assert stopped_in < 1.5, f"the stop waited {stopped_in:.1f} s for the poll (uvicorn's graceful wait is 2 s)"
+    # A poll that held the stop got no answer at all: the graceful wait ended by cancelling it (its time, which a busy
+    # machine stretches, says less: ServerThread's wait is 1 s, the command line's 2 s).
+    assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b'{"status":"pending"}'), (answer[-300:], f"stopped in {stopped_in:.2f} s")
