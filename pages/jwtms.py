@@ -69,7 +69,12 @@ def keep_answer_off_screen(target: Page | BrowserContext, redirect_uri: str) -> 
 @dataclass(frozen=True)
 class RedirectResult:
     params: dict[str, str]
-    carried_in: str = "fragment"  # the part of the URL the answer came in: "fragment" or "query"
+    carried_in: str = "fragment"  # where the answer came: the URL's "fragment" or "query", or a "form_post"
+
+    @classmethod
+    def of_url(cls, url: str) -> RedirectResult:
+        """The parameters B2C sent in ``url``: fragment first (id_token flow), else the query."""
+        return cls(waiting.answer_params(url, keep_blank_values=True), "fragment" if urlsplit(url).fragment else "query")
 
     @property
     def id_token(self) -> str | None:
@@ -122,8 +127,7 @@ class JwtMsPage:
 
     def result(self) -> RedirectResult:
         """The parameters B2C sent: fragment first (id_token flow), else the query."""
-        return RedirectResult(waiting.answer_params(self.page.url, keep_blank_values=True),
-                              "fragment" if urlsplit(self.page.url).fragment else "query")
+        return RedirectResult.of_url(self.page.url)
 
     def decoded_token_text(self, timeout: float = waiting.TIMEOUT_MS) -> str:
         waiting.wait_until_shown(self, timeout)

@@ -203,7 +203,8 @@ def test_language_customization_promised_by_the_setting_but_off_in_the_tenant_fa
     assert "ui_locales=de shows no <html lang>" in row.detail and row.cause == TENANT_CONFIGURATION, row
     assert "User flows > B2C_1_signupsignin > Languages: Enable language customization" in row.fix, row.fix
     assert "set B2C_LANGUAGE_CUSTOMIZATION=off" in row.fix, row.fix
-    # and where the tenant's pages do follow ui_locales, the row is ok (the stack's default: on)
+    # and a custom policy gets no such row: it follows its own <Localization> (the row ok where the tenant's pages follow
+    # ui_locales: test_the_stack_passes_every_row)
     assert "B2C_1A_signup_signin: language customization" not in rows
     # And with the setting off (the language journeys then skip) the same tenant is not held to following ui_locales
     rows = run(misconfigured, B2C_POLICIES="B2C_1_signupsignin", B2C_LANGUAGE_CUSTOMIZATION="off")

@@ -63,6 +63,14 @@ def test_the_answer_in_the_query_where_the_app_asked_for_the_fragment_is_a_broke
     assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE, "the answer came in the query, the app asked response_mode=fragment")
 
 
+def test_the_answer_in_the_url_where_the_app_asked_for_a_form_post_is_a_broken_promise(page: Page) -> None:
+    """response_mode=form_post answered in the URL: a server app reading its POST body finds nothing."""
+    journey = at_the_app(page, f"{APP}/#" + urlencode({"id_token": "x.y.z", "state": STATE}))
+    with pytest.raises(JourneyFailure, match=r"its answer in the URL's fragment, not a form post the app asked for") as failure:
+        journey.redirect(request("form_post"), timeout=2_000)
+    assert failure.value.cause == causes.Cause(causes.BROKEN_PROMISE, "the answer came in the fragment, the app asked response_mode=form_post")
+
+
 def test_the_answer_in_the_fragment_and_again_in_the_query_is_a_broken_promise(page: Page) -> None:
     answer = urlencode({"id_token": "x.y.z", "state": STATE})
     journey = at_the_app(page, f"{APP}/?{answer}#{answer}")
