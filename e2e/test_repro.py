@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
+from fixtures.addresses import at_address
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, b2c_quote
 from fixtures.journey import REDIRECT_TIMEOUT, Journey
@@ -44,6 +45,7 @@ from repro.outcomes import (
 )
 
 MID = re.compile(r"(mid_[a-z]+_\d{4})(?:_([A-Z0-9]+))?")
+APP_PAGE_MS = 5_000  # how long the app's page may take to come after B2C sent the browser there, for its picture
 
 
 def note_b2c_and_mobile_id_words(evidence: Evidence, text: str) -> None:
@@ -260,6 +262,12 @@ def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, 
         wait_ms = SILENT_PHONE_WAIT * 1000
         journey.mobile_id.announce(silent_phone_wait_line())  # a minute and more with nothing on the screen otherwise
     result = journey.redirect(request, timeout=wait_ms, expecting="an ID token" if not outcome.codes else "Mobile ID's error")
+    # The answer is read as B2C sends it, before the app's page may have come: its picture waits for that page (an app of
+    # the team's own that has moved on already is pictured where it is, after APP_PAGE_MS).
+    try:
+        journey.page.wait_for_url(lambda url: at_address(url, journey.settings.redirect_uri), wait_until="commit", timeout=APP_PAGE_MS)
+    except PlaywrightError:
+        pass
     evidence.step("B2C redirected to the app", page=journey.page)
     note_the_answer(evidence, result)
     if not outcome.codes:
