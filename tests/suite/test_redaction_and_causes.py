@@ -78,6 +78,13 @@ def test_a_refresh_token_in_a_url_or_a_form_body_is_a_credential() -> None:
         "https://app.contoso.test/cb?state=s1&refresh_token=<redacted>"
     body = f"grant_type=refresh_token&refresh_token={refresh}&client_id=app"
     assert redact_text(body) == "grant_type=refresh_token&refresh_token=<redacted>&client_id=app"
+    # A body whose first parameter is the credential: at a line's start, or quoted whole (a JSON string, a repr)
+    first = f"refresh_token={refresh}&grant_type=refresh_token"
+    assert redact_text(f"sent:\n{first}") == "sent:\nrefresh_token=<redacted>&grant_type=refresh_token"
+    assert redact_text(f'{{"postData": "{first}"}}') == '{"postData": "refresh_token=<redacted>&grant_type=refresh_token"}'
+    assert redact_text(f"data='code={refresh}'") == "data='code=<redacted>'"
+    # Mid-sentence, a word that ends like a parameter's name is no body: "exit code=2" stays readable
+    assert redact_text("the process ended, exit code=2") == "the process ended, exit code=2"
     posted = {"request": {"url": "https://contoso.b2clogin.com/token", "postData": {"text": f"refresh_token={refresh}&grant_type=refresh_token"}}}
     found = credentials_in([posted])
     assert refresh in found and refresh not in Redaction().text(f'"postData": "refresh_token={refresh}"', found)
