@@ -244,3 +244,16 @@ def test_what_support_finds_a_failed_request_by_is_this_ones(correlation_id: str
             assert_support_can_find("6f1b2c3d-0000-4000-8000-000000000001", stale, "on B2C's error page")
     with pytest.raises(AssertionError, match=re.escape(says)):
         assert_support_can_find(correlation_id, timestamp or now, "on B2C's error page")
+
+
+def test_the_app_that_clears_its_address_is_said_with_what_b2c_sent_it(page: Page) -> None:
+    """The team's own app reads B2C's answer and clears its address (history.replaceState): where the browser is, in a
+    failure's words, is said from what B2C sent (answer_sent.py), not from the cleared URL ("the app with []")."""
+    journey = journey_on(page)
+    cleared = "<html><body><script>history.replaceState(null, '', location.pathname)</script>app</body></html>"
+    page.route(f"{APP}/**", lambda route: route.fulfill(body=cleared, content_type="text/html"))
+    page.goto(f"{APP}/?" + urlencode({"code": "opaque-code-1", "state": STATE}))
+    page.wait_for_url(f"{APP}/")
+    assert journey.where_am_i() == "the app with code, state"
+    page.goto(f"{APP}/")  # the app's own page again, no answer of B2C's on the way (a navigation of its own)
+    assert journey.where_am_i() == "the app, with no answer from B2C in its address"
