@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -159,6 +160,22 @@ def test_journeys_that_met_the_same_b2c_error_share_one_cause() -> None:
 MOBILE_ID_REFUSED = ("AADB2C90273: An invalid response was received : 'Error: access_denied,Error Description: mid_auth_3010_AB12 - "
                      "rejected'\r\nCorrelation ID: {guid}\r\nTimestamp: 2026-11-29 07:00:0{second}Z\r\n")
 CANCELLED_UNSTAMPED = "AADB2C90091: The user has cancelled entering self-asserted information.\r\nCorrelation ID: {guid}\r\n"
+
+
+def test_mobile_ids_system_error_is_read_as_its_server_error_and_a_users_outcome_as_access_denied() -> None:
+    """Mobile ID's own failure (mid_sys_9900) comes as server_error, the user's and the phone's as access_denied: each
+    journey holds B2C's wrapped error to the one its outcome has."""
+    def said(error: str, described: str) -> str:  # stamped now: the check holds B2C's timestamp to this machine's clock
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        return (f"AADB2C90273: An invalid response was received : 'Error: {error},Error Description: {described}'\r\n"
+                f"Correlation ID: 0a1b2c3d-1111-2222-3333-444455556666\r\nTimestamp: {now}\r\n")
+
+    journey.assert_b2c_reports_mobile_id_error(said("server_error", "mid_sys_9900_AB12 - System error"), ("mid_sys_9900",))
+    journey.assert_b2c_reports_mobile_id_error(said("access_denied", "mid_auth_3010_AB12 - rejected"), ("mid_auth_3010",))
+    with pytest.raises(AssertionError, match="lacks Mobile ID's error access_denied"):
+        journey.assert_b2c_reports_mobile_id_error(said("server_error", "mid_auth_3010_AB12 - rejected"), ("mid_auth_3010",))
+    with pytest.raises(AssertionError, match="lacks Mobile ID's error server_error"):
+        journey.assert_b2c_reports_mobile_id_error(said("access_denied", "mid_sys_9900_AB12 - System error"), ("mid_sys_9900",))
 
 
 @pytest.mark.parametrize(("description", "check", "said", "cause"), [

@@ -36,7 +36,7 @@ def stack_of(pid: int) -> int | None:
     return None
 
 
-# Journeys that end at once, each of Mobile ID's failures from its robot numbers (two policies, six outcomes): the one
+# Journeys that end at once, each of Mobile ID's failures from its robot numbers (two policies, every outcome): the one
 # running when the run is told to stop ends soon, and a journey's end costs no sign-up.
 ROBOTS = "test_a_failed_mobile_id_sign_in_reaches_the_app_as_an_error"
 ROBOT_JOURNEYS = len(EXPECTED_CODES) * len(build_settings({}, LOCAL_STACK).policies)  # what ROBOTS selects in a local run
