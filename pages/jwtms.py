@@ -25,8 +25,17 @@ from pages.steps import step
 # its own show: the raw token's box (and a code's) stays hidden. (A route cannot do this: B2C reaches the
 # app by a 302, and redirected requests are not routed.) The URL, with what B2C put in its fragment, stays
 # as it is. An error B2C sent is written in the note, as text, so the screenshots show it.
+# Hidden on <html> alone, an element of the app's with a visibility rule of its own would show (visibility is inherited,
+# and a utility class such as Bootstrap's .visible undoes it): every other element is hidden too, by a sheet adopted by
+# the document (no script of the app's removes it with the DOM) whose rule outweighs any of the app's sheets (the
+# specificity of ten ids, through :is(); only an inline !important style would win).
 ANSWER_OFF_SCREEN_JS = """(redirect => {
   if (location.origin !== new URL(redirect).origin) return;
+  const shownOnly = '#decodedToken, #decodedToken *, #redirect-uri-reached, #redirect-uri-reached *';
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(`:is(${'#z'.repeat(10)}, *):not(${shownOnly}) { visibility: hidden !important; }
+                     ${shownOnly} { visibility: visible !important; }`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   const kept = (root) => root.style.getPropertyValue('visibility') === 'hidden' && root.style.getPropertyPriority('visibility') === 'important';
   const keepHidden = (root) => { if (!kept(root)) root.style.setProperty('visibility', 'hidden', 'important'); };
   const hide = () => {
@@ -38,9 +47,6 @@ ANSWER_OFF_SCREEN_JS = """(redirect => {
   };
   if (!hide()) new MutationObserver((_, watching) => hide() && watching.disconnect()).observe(document, {childList: true});
   document.addEventListener('DOMContentLoaded', () => {
-    const shown = document.createElement('style');
-    shown.textContent = '#decodedToken, #decodedToken *, #redirect-uri-reached, #redirect-uri-reached * { visibility: visible !important; }';
-    document.head.append(shown);
     const note = document.createElement('section');
     note.id = 'redirect-uri-reached';
     note.innerHTML = '<h1>B2C sent its answer to the app</h1><p>The journeys show only the decoded token here, so that no '

@@ -67,3 +67,27 @@ def test_an_error_b2c_sent_the_app_is_written_on_its_page(parts: JourneyParts) -
     request = journey.send_to_phone("B2C_1_signupsignin", parts.settings.robots["user_cancel"])
     assert journey.redirect(request).error == "access_denied"
     assert "error: access_denied" in journey.page.locator("#redirect-uri-reached").inner_text()  # so the screenshot says it
+
+
+# The team's own app, showing the token it got in elements whose own rules make them visible, as utility classes do
+# (Bootstrap's .visible is `visibility: visible !important`): visibility is inherited, and an element's own rule undoes
+# its ancestors' hidden.
+OWN_APP = "https://app.contoso.test/signed-in"
+RAW = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvd24tYXBwIn0.c2lnbmF0dXJlLW9mLXRoZS10ZW5hbnQ"
+APP_SHOWING_IT = f"""<html><head><style>
+.visible {{ visibility: visible !important; }}
+#kept {{ visibility: visible; }}
+</style></head><body>
+<p class="visible">{RAW}</p><div id="kept"><span>{RAW}</span></div><p id="later">{RAW}</p><textarea class="visible">{RAW}</textarea>
+<script>document.getElementById('later').style.visibility = 'visible';</script>
+</body></html>"""
+
+
+def test_the_teams_own_app_page_shows_no_raw_token_through_its_own_visibility_rules(page: Page) -> None:
+    from pages.jwtms import keep_answer_off_screen
+
+    page.route(f"{OWN_APP}**", lambda route: route.fulfill(body=APP_SHOWING_IT, content_type="text/html"))
+    keep_answer_off_screen(page, OWN_APP)
+    page.goto(f"{OWN_APP}#id_token={RAW}")
+    assert shown_holders(page, RAW[:40]) == []
+    assert page.locator("#redirect-uri-reached").is_visible()  # the note still shows, so a screenshot says where it is
