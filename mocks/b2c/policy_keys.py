@@ -35,6 +35,14 @@ def variable_named(name: str, *, quoted: bool = False) -> str:
     return "the environment variable it names (not shown: not upper case as a variable's name, it may be the secret itself)"
 
 
+def file_named(path: str) -> str:
+    """A file a setting names, as a message may say it: its path where it is one (a file there, a folder in it, a name
+    with an extension); else not quoted, as it may be the secret itself, pasted after ``file:`` (an Entra ID secret's "~")."""
+    if Path(path).exists() or re.search(r"[/\\]", path) or re.fullmatch(r"[\w.-]+\.[A-Za-z0-9]{1,5}", path):
+        return path
+    return "the file it names (not shown: no folder or extension, it may be the secret itself)"
+
+
 class PolicyKeyError(ValueError):
     """A ``--policy-key`` that can't be read; the message never contains a secret."""
 
@@ -62,7 +70,7 @@ class PolicyKeySource:
             try:
                 value = path.read_text(encoding="utf-8").strip()
             except OSError as error:
-                raise PolicyKeyError(f"policy key {self.name}: cannot read {self.where} ({error.strerror}); "
+                raise PolicyKeyError(f"policy key {self.name}: cannot read {file_named(self.where)} ({error.strerror}); "
                                      "give a readable file holding the secret") from None
             if not value:
                 raise PolicyKeyError(f"policy key {self.name}: {self.where} is empty; put the secret in the file")

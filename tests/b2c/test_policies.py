@@ -280,6 +280,17 @@ def test_a_secret_typed_as_a_policy_keys_variable_is_not_shown_when_the_variable
         read_policy_keys([parse_policy_key("B2C_1A_MobileIdSecret=env:MOBILEID_SECRET")], environ={})
 
 
+def test_a_secret_typed_as_a_policy_keys_file_is_not_shown_when_no_such_file_is_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NAME=file:<the secret itself>: "cannot read" it, said without quoting it; a path (a folder or an extension in it) is named."""
+    monkeypatch.chdir(tmp_path)
+    secret = "Zx9Q~SuperSecretValue_0123456789abcdefQW"
+    with pytest.raises(PolicyKeyError) as info:
+        read_policy_keys([parse_policy_key(f"B2C_1A_MobileIdSecret=file:{secret}")], environ={})
+    assert secret not in str(info.value) and "cannot read the file it names (not shown" in str(info.value), str(info.value)
+    with pytest.raises(PolicyKeyError, match="policy key B2C_1A_MobileIdSecret: cannot read mobileid-secret.txt "):
+        read_policy_keys([parse_policy_key("B2C_1A_MobileIdSecret=file:mobileid-secret.txt")], environ={})
+
+
 @pytest.mark.parametrize(("content", "says"), [
     (None, "policy key B2C_1A_MobileIdSecret: cannot read {file} (No such file or directory); give a readable file holding the secret"),
     ("\n", "policy key B2C_1A_MobileIdSecret: {file} is empty; put the secret in the file"),
