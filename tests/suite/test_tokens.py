@@ -153,6 +153,27 @@ def test_a_custom_policys_idp_is_what_its_mobile_id_profile_says(tmp_path: Path,
         texts.read_policies_from(None)
 
 
+def test_the_mobile_id_profile_is_the_one_its_claims_exchange_runs_not_a_base_profile_listed_first(tmp_path: Path) -> None:
+    """A team's Mobile ID claims provider with a base profile first (for IncludeTechnicalProfile): the profile a fix names,
+    the idp and the button's label are the exchanged profile's, not the first listed."""
+    folder = tmp_path / "policies"
+    shutil.copytree(texts.SEED_POLICIES_DIR, folder)
+    extensions = folder / "TrustFrameworkExtensions.xml"
+    listed = '<TechnicalProfile Id="MobileID-OAuth2">'
+    base = ('<TechnicalProfile Id="MobileID-Base"><DisplayName>Base, never shown</DisplayName><Protocol Name="OAuth2" />'
+            '<OutputClaims><OutputClaim ClaimTypeReferenceId="identityProvider" DefaultValue="base.example" /></OutputClaims>'
+            '</TechnicalProfile>')
+    assert extensions.read_text().count(listed) == 1
+    extensions.write_text(extensions.read_text().replace(listed, base + listed))
+    texts.read_policies_from(str(folder))
+    try:
+        assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "MobileID-OAuth2"
+        assert mobile_id_idp("B2C_1A_signup_signin", "https://openid.mobileid.ch/.well-known/openid-configuration") == ("mobileid.ch",)
+        assert texts.custom_policy_button_label("B2C_1A_signup_signin") == "Mobile-ID"
+    finally:
+        texts.read_policies_from(None)
+
+
 def test_a_token_out_of_its_time_is_one_cause_whatever_the_seconds() -> None:
     """The report groups failures by their cause's detail: tokens expired 300 s and 301 s ago (one fault, journeys a
     second apart) are one group; the message keeps the seconds."""
