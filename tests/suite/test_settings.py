@@ -527,6 +527,16 @@ def test_a_control_token_with_a_line_break_is_named_never_shown(token: str) -> N
     assert "SECRET" not in str(raised.value)
 
 
+@pytest.mark.parametrize("token", ["Bearer ctl-SECRET-0123456789", "bearer  ctl-SECRET-0123456789"])
+def test_a_control_token_given_with_its_bearer_prefix_is_named_never_shown(token: str) -> None:
+    """The header's whole value copied as the token: the suite sends "Bearer Bearer ...", which the emulator refuses
+    (HTTP 401), and the preflight's fix only says to set the token, which looks set."""
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "MOBILEID_CONTROL_TOKEN": token})
+    assert "MOBILEID_CONTROL_TOKEN starts with 'Bearer '" in str(raised.value) and "give the token alone" in str(raised.value), raised.value
+    assert "SECRET" not in str(raised.value)
+
+
 def test_a_url_given_as_the_tenant_is_one_mistake_said_once() -> None:
     with pytest.raises(SettingsError) as raised:
         build_settings({**TENANT, "B2C_TENANT": "https://fabrikam.b2clogin.com"})
