@@ -436,6 +436,33 @@ def test_a_misspelt_required_setting_is_named_in_the_error_it_causes(tmp_path: P
         load_settings(tmp_path / ".env")
 
 
+def test_a_tenant_run_whose_env_gives_a_setting_under_a_misspelt_name_stops_rather_than_pass_without_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """E2E_TOKEN_CONTRAC=name,idp,extension_loyalty in .env reads as unset: a pre-release smoke against the tenant passed,
+    green, holding the token to the default contract, the misspelling named only on a line above the preflight's table.
+    It stops (the preflight too: both read load_run_settings), naming both names and no value; the setting meant, set as
+    well, is a choice made (only named); a misspelt name in the environment is only named (it may be another tool's)."""
+    import fixtures.settings_plugin as plugin
+
+    for name in (*TENANT, "E2E_TOKEN_CONTRACT", "E2E_TOKEN_CONTRAC", "B2C_REDIRECT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(plugin, "ENV_FILE", tmp_path / ".env")
+    tenant = "".join(f"{k}={v}\n" for k, v in TENANT.items())
+    (tmp_path / ".env").write_text(tenant + "E2E_TOKEN_CONTRAC=name,idp,extension_loyalty\nB2C_REDIRECT_URL=https://app.fabrikam.test/\n")
+    with pytest.raises(SettingsError) as raised:
+        plugin.load_run_settings()
+    said = str(raised.value)
+    assert "E2E_TOKEN_CONTRAC (did you mean E2E_TOKEN_CONTRACT?), B2C_REDIRECT_URL (did you mean B2C_REDIRECT_URI?)" in said, said
+    assert "extension_loyalty" not in said and "app.fabrikam.test" not in said, said
+    monkeypatch.setenv("E2E_TOKEN_CONTRACT", "name,idp")
+    monkeypatch.setenv("B2C_REDIRECT_URI", "https://jwt.ms")
+    settings, unread = plugin.load_run_settings()
+    assert settings.token_contract == ("name", "idp") and unread is not None and "E2E_TOKEN_CONTRAC" in unread
+    (tmp_path / ".env").write_text(tenant)
+    monkeypatch.setenv("E2E_TOKEN_CONTRAC", "name")  # the environment's: only named
+    assert plugin.load_run_settings()[1] is not None
+
+
 def test_a_journey_run_says_at_its_start_which_env_names_it_does_not_read(tmp_path: Path) -> None:
     """A local run whose .env has a misspelt name, and whose environment has one too (E2E_TARGT=tenant: the run would go
     on locally and pass): the run goes on (local defaults), and its first line names both. The environment's other names
