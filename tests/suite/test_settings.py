@@ -571,6 +571,19 @@ def test_a_url_given_as_the_tenant_is_one_mistake_said_once() -> None:
     assert "B2C_DOMAIN" not in str(raised.value), str(raised.value)  # not the domain made of it, which nobody set
 
 
+@pytest.mark.parametrize("given", ["fabrikam.onmicrosoft.com", "Fabrikam.b2clogin.com", "https://fabrikam.b2clogin.com/",
+                                   "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/v2.0/"])
+def test_the_tenants_domain_or_url_as_the_tenant_is_refused_with_the_name_to_give(given: str) -> None:
+    """Day one: the portal's Domain name (fabrikam.onmicrosoft.com) or the sign-in host as B2C_TENANT. "e.g. contoso" sent
+    fabrikam's team to work out the name themselves; the name is in what they gave."""
+    with pytest.raises(SettingsError) as raised:
+        build_settings({**TENANT, "B2C_TENANT": given})
+    assert str(raised.value).endswith("not a URL or domain: B2C_TENANT=fabrikam"), raised.value
+    with pytest.raises(SettingsError) as raised:  # a host of another service: no name to read from it
+        build_settings({**TENANT, "B2C_TENANT": "login.fabrikam.com"})
+    assert str(raised.value).endswith("not a URL or domain"), raised.value
+
+
 def test_a_policy_folder_named_in_the_env_file_is_found_from_anywhere(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As E2E_CA_FILE: a relative E2E_STACK_POLICIES in .env is where .env is, not where pytest was started (from e2e/, a
     CI step's other folder)."""
