@@ -25,6 +25,7 @@ from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
 from fixtures.preflight import Preflight, Row, exit_message, fail, no_answer_cause, preflight, preflight_in, table
 from fixtures.settings import SETTINGS, build_settings
 from fixtures.stack import Stack, tenant_settings
+from fixtures.texts import read_policies_from
 from mocks.b2c.settings import WEBAPP1_CLIENT_ID
 from mocks.common import net
 from mocks.common.hosts import format_host_map
@@ -189,6 +190,26 @@ def test_a_missing_button_and_a_wrong_federation_request(misconfigured: Stack, r
     assert "Contoso OIDC" in button.detail and "Identity providers: tick Mobile ID" in button.fix
     # The page has buttons, none by B2C_USER_FLOW_IDP_NAME: perhaps one of them is Mobile ID under another Name.
     assert "or, if one of ['Contoso OIDC'] is it, set B2C_USER_FLOW_IDP_NAME to its Name (now 'Mobile ID')" in button.fix
+
+
+def test_a_custom_policy_button_named_otherwise_names_b2c_policy_files_as_a_fix(tmp_path: Path, run: Run) -> None:
+    """Day one: the team's custom policy names its Mobile ID exchange otherwise, and B2C_POLICY_FILES is unset, so the run
+    looks for the seed's button. The only fix given was to change the policy, which is right; the settings are not."""
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "state").mkdir()
+    policies = edited_policies(tmp_path / "policies", "MobileIDExchange", "SwissMobileIdExchange")
+    extensions = policies / "TrustFrameworkExtensions.xml"  # and its button's label: neither finds the button
+    extensions.write_text(extensions.read_text().replace("<DisplayName>Mobile-ID</DisplayName>", "<DisplayName>Sign in with your phone</DisplayName>"))
+    stack = Stack(tmp_path / "state", command=serve_policies(tmp_path / "state", policies))
+    try:
+        fix = failed(run(stack, B2C_POLICIES="B2C_1A_signup_signin"))["B2C_1A_signup_signin: Mobile ID button"].fix
+        assert fix.endswith("; or, if your policy files name Mobile ID's claims exchange otherwise, set B2C_POLICY_FILES to their "
+                            "folder (unset, the journeys read the seed's, policies/)"), fix
+        read_policies_from(str(policies))  # as the command does with the run's B2C_POLICY_FILES
+        assert failed(run(stack, B2C_POLICIES="B2C_1A_signup_signin", B2C_POLICY_FILES=str(policies))) == {}
+    finally:
+        read_policies_from(None)
+        stack.stop()
 
 
 def test_language_customization_promised_by_the_setting_but_off_in_the_tenant_fails_naming_the_portal_step(misconfigured: Stack, run: Run) -> None:
