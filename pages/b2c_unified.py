@@ -97,9 +97,11 @@ class B2CSignUpOrSignInPage:
             return waiting.not_shown(self, timeout, f"the Mobile ID button clickable (it is there, among {buttons}, but hidden, "
                                                     "covered or disabled)")
         detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons or 'none'}"
-        return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). A user flow names the button after the identity provider's "
-                              f"Name (B2C_USER_FLOW_IDP_NAME, now {self.provider_name!r}); a custom policy gives it the id of its "
-                              f"ClaimsExchange ({self.exchange_id})", cause=Cause(TENANT_CONFIGURATION, detail))
+        # The page does not know its policy's kind: both sources said, not B2C_USER_FLOW_IDP_NAME "now" a custom policy's label.
+        return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). It looked for the label {self.provider_name!r} or the id "
+                              f"{self.exchange_id}: a user flow's label is the identity provider's Name (B2C_USER_FLOW_IDP_NAME); a "
+                              "custom policy's label and id are its Mobile ID profile's DisplayName and its ClaimsExchange's Id, read "
+                              "from the policy files (B2C_POLICY_FILES; unset: policies/, the seed's)", cause=Cause(TENANT_CONFIGURATION, detail))
 
     def provider_names(self) -> list[str]:
         return [text.strip() for text in self.provider_buttons.all_inner_texts()]
