@@ -458,6 +458,11 @@ def test_a_tenant_run_whose_env_gives_a_setting_under_a_misspelt_name_stops_rath
     monkeypatch.setenv("B2C_REDIRECT_URI", "https://jwt.ms")
     settings, unread = plugin.load_run_settings()
     assert settings.token_contract == ("name", "idp") and unread is not None and "E2E_TOKEN_CONTRAC" in unread
+    monkeypatch.delenv("E2E_TOKEN_CONTRACT")
+    monkeypatch.delenv("B2C_REDIRECT_URI")
+    monkeypatch.setenv("E2E_TOKEN_CONTRAC", "")  # overridden (blank) by the environment, as the tenant-mode CI script does
+    monkeypatch.setenv("B2C_REDIRECT_URL", "")
+    assert plugin.load_run_settings()[0].token_contract == ()
     (tmp_path / ".env").write_text(tenant)
     monkeypatch.setenv("E2E_TOKEN_CONTRAC", "name")  # the environment's: only named
     assert plugin.load_run_settings()[1] is not None
