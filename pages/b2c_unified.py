@@ -101,7 +101,8 @@ class B2CSignUpOrSignInPage:
         return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). It looked for the label {self.provider_name!r} or the id "
                               f"{self.exchange_id}: a user flow's label is the identity provider's Name (B2C_USER_FLOW_IDP_NAME); a "
                               "custom policy's label and id are its Mobile ID profile's DisplayName and its ClaimsExchange's Id, read "
-                              "from the policy files (B2C_POLICY_FILES; unset: policies/, the seed's)", cause=Cause(TENANT_CONFIGURATION, detail))
+                              "from the run's policy files (B2C_POLICY_FILES against a tenant, E2E_STACK_POLICIES locally; unset: policies/, the seed's)",
+                              cause=Cause(TENANT_CONFIGURATION, detail))
 
     def provider_names(self) -> list[str]:
         return [text.strip() for text in self.provider_buttons.all_inner_texts()]

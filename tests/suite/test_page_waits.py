@@ -49,7 +49,8 @@ def test_a_sign_in_page_without_the_mobile_id_button_names_the_buttons_it_has(pa
     # What it looked for, and where each kind of policy takes it from: a custom policy's from its files (B2C_POLICY_FILES), so
     # not "B2C_USER_FLOW_IDP_NAME, now 'Mobile-ID'", the seed's custom policy's label, as if a team had set that setting so.
     assert "It looked for the label 'Mobile ID' or the id MobileIDExchange" in str(failure.value), failure.value
-    assert "(B2C_USER_FLOW_IDP_NAME)" in str(failure.value) and "(B2C_POLICY_FILES; unset: policies/, the seed's)" in str(failure.value)
+    assert "(B2C_USER_FLOW_IDP_NAME)" in str(failure.value), failure.value
+    assert "(B2C_POLICY_FILES against a tenant, E2E_STACK_POLICIES locally; unset: policies/, the seed's)" in str(failure.value)
     page.set_content(MAINTENANCE)  # not even B2C's page: said as every wait says it
     with pytest.raises(JourneyFailure, match="the browser shows .*Down for maintenance"):
         unified.choose_mobile_id(timeout=500)
