@@ -257,3 +257,21 @@ def test_the_app_that_clears_its_address_is_said_with_what_b2c_sent_it(page: Pag
     assert journey.where_am_i() == "the app with code, state"
     page.goto(f"{APP}/")  # the app's own page again, no answer of B2C's on the way (a navigation of its own)
     assert journey.where_am_i() == "the app, with no answer from B2C in its address"
+
+
+def test_b2c_answering_the_app_at_once_where_the_app_does_not_load_is_said_with_b2cs_answer(page: Page) -> None:
+    """B2C refuses the authorize request by sending the app its error (here AADB2C90043 for a prompt it does not know), and
+    the app's address does not answer from this machine (jwt.ms does not resolve here): the failure names the app's address
+    and B2C's error, not Playwright's net::ERR_ at B2C's URL, which read as B2C's host failing."""
+    journey = journey_on(page)
+    authorize = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize?state=s1"
+    sent = f"{APP}/#" + urlencode({"error": "invalid_request", "error_description": "AADB2C90043: The prompt parameter is invalid.",
+                                   "state": "s1"})
+    page.route(f"{authorize}*", lambda route: route.fulfill(status=302, headers={"Location": sent}))
+    with pytest.raises(JourneyFailure) as failure:
+        journey.go(authorize)
+    said = str(failure.value)
+    assert said.startswith(f"B2C redirected to {APP} with invalid_request: 'AADB2C90043: The prompt parameter is invalid.', but the "
+                           "browser could not load it (net::ERR_"), said
+    assert said.endswith("the app's address must answer from this machine (B2C_REDIRECT_URI)"), said
+    assert failure.value.cause.name == causes.INFRASTRUCTURE and "jwt.ms" in failure.value.cause.detail, failure.value.cause
