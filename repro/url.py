@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from fixtures.redaction import redact_text
 from repro.har import AUTHORIZE, Finding, answer_in, b2c_authorize, read_har
@@ -35,8 +35,16 @@ def read_url(url: str, robots: Mapping[str, str] | None = None) -> Finding:
 def as_copied(url: str) -> str:
     """``url`` without what copying it from a mail or a log put around it (blanks, quotes, <angle brackets>), and with
     its ``&`` back where an HTML page or log wrote it ``&amp;`` (a URL's own ``&`` in a value is ``%26``: no literal
-    ``&amp;`` is ever a URL's; other entities are not undone, ``&copy=1`` is a parameter)."""
-    return url.strip().strip("<>\"'").replace("&amp;", "&")
+    ``&amp;`` is ever a URL's; other entities are not undone, ``&copy=1`` is a parameter). A URL percent-encoded whole,
+    once or more (a log writes the sign-in's start as another URL's parameter: ``returnUrl=https%3A%2F%2F...``), is
+    decoded as often: each encoding turned its own ``%`` into ``%25``, so its parameters' values come back as it sent them."""
+    url = url.strip().strip("<>\"'")
+    while ENCODED_WHOLE.match(url):
+        url = unquote(url)
+    return url.replace("&amp;", "&")
+
+
+ENCODED_WHOLE = re.compile(r"https?%(?:25)*3A%(?:25)*2F", re.I)  # a scheme whose "://" is percent-encoded
 
 
 def address(url: str) -> str:

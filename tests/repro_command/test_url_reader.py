@@ -96,6 +96,16 @@ def test_a_url_copied_with_what_a_mail_or_log_puts_around_it_is_read(copied: str
     assert read(capsys, copied) == read(capsys, REPORTED)
 
 
+@pytest.mark.parametrize("times", [1, 2], ids=["once", "twice"])
+def test_a_url_percent_encoded_whole_as_a_log_writes_another_urls_parameter_is_read(times: int, capsys: pytest.CaptureFixture[str]) -> None:
+    from urllib.parse import quote
+
+    encoded = REPORTED
+    for _ in range(times):
+        encoded = quote(encoded, safe="")  # https%3A%2F%2Fcontoso..., then https%253A%252F%252F...
+    assert read(capsys, encoded) == read(capsys, REPORTED)
+
+
 def test_a_persons_number_as_the_login_hint_is_masked_and_left_out_off_the_local_stack(capsys: pytest.CaptureFixture[str]) -> None:
     told, command = read(capsys, "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?"
                                  "client_id=app&login_hint=%2B41791234567")
