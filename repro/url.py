@@ -67,6 +67,8 @@ def not_authorize(url: str) -> str | None:
         parts.port  # noqa: B018 (a port that is no number is no URL's)
     except ValueError:
         parts = None
+    if "\n" in url or "\r" in url:  # the address whole, but wrapped: "give the whole address" would not say what to do
+        return "not a URL as it is: it has a line break inside (a mail or a terminal wrapped it?); join its lines into one"
     if parts is None or not parts.scheme or not parts.hostname or any(c.isspace() for c in url):
         return ("not a URL; give the whole address, from https:// on, as the address bar or the app's log shows it "
                 "(quoted, as it holds &)")

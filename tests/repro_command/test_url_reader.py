@@ -195,10 +195,12 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/OAuth2/v2.0/Logout", "is B2C's sign-out request"),
     (AUTHORIZE + "?client_id=app see the log", "not a URL"),
     (AUTHORIZE.replace(".com/", ".com:44x3/", 1) + "?client_id=app", "not a URL"),
+    (AUTHORIZE[:50] + "\n  " + AUTHORIZE[50:] + "?client_id=app", "not a URL as it is: it has a line break inside (a mail or a "
+     "terminal wrapped it?); join its lines into one"),
 ], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
         "sign-out", "token", "metadata", "the app's page", "http", "no scheme", "words", "a broken host",
         "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
-        "sign-out in capitals", "words after the URL", "a port that is no number"])
+        "sign-out in capitals", "words after the URL", "a port that is no number", "wrapped by a mail"])
 def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_authorize_url_asked_for(
         url: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--from-url", url]) == 2
