@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
-from fixtures.redaction import JWT_PLACEHOLDER, contains_secret, mask_phone_numbers, masked
+from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked, redact_text
 from fixtures.settings import as_language_tags
 from fixtures.stack_description import StackDescription
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
@@ -353,7 +353,9 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
         why["tenant"] = (f"the {found.told_by} names it by its ID ({found.tenant_id}) at {found.host}: the command takes its name from "
                          "B2C_TENANT in your settings (the suite asks B2C for {name}.onmicrosoft.com paths)")
     for name in CARRIED_ON:
-        if contains_secret(params.get(name) or ""):
+        # Redacted where it is printed (a JWT, or an opaque credential such as a redirect URI's ?code=): carried, the
+        # command would send the placeholder, a value the reporter's app never did.
+        if redact_text(value := params.get(name) or "") != value:
             why[name] = "it holds a token (printed redacted above): a command never carries one"
     return why
 

@@ -174,8 +174,11 @@ TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
     (f"&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc%3Ft%3D{TOKEN}", "--redirect-uri",
      r"redirect_uri: it holds a token \(printed redacted above\)"),
     (f"&client_id={TOKEN}", "--client-id", r"client_id: it holds a token \(printed redacted above\)"),
+    ("&redirect_uri=https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc%3Fcode%3Dopaque-c0de-4711%26x%3D1", "--redirect-uri",
+     r"redirect_uri: it holds a token \(printed redacted above\)"),
     ("&prompt=always", "--prompt", r"prompt: 'always' is not a prompt B2C knows \(login, none, consent, select_account; it refuses"),
-], ids=["a token as the login hint", "a token in the redirect URI", "a token as the client id", "a prompt B2C does not know"])
+], ids=["a token as the login hint", "a token in the redirect URI", "a token as the client id",
+        "an opaque code in the redirect URI", "a prompt B2C does not know"])
 def test_a_value_of_the_hars_sign_in_that_cannot_be_rerun_is_left_out_saying_why(recorded_hars: dict[str, Path], tmp_path: Path,
                                                                                   capsys: pytest.CaptureFixture[str], added: str,
                                                                                   option: str, why: str) -> None:
@@ -192,7 +195,7 @@ def test_a_value_of_the_hars_sign_in_that_cannot_be_rerun_is_left_out_saying_why
     assert main(["--from-har", str(crafted)]) == 0
     out = capsys.readouterr().out
     command = out.split("repro command:", 1)[1]
-    assert TOKEN not in out and option not in command, out
+    assert TOKEN not in out and "opaque-c0de" not in out and option not in command, out
     assert re.search(rf"^left out\s+{why}", out, re.M), out
 
 
