@@ -120,12 +120,18 @@ def _not_an_entry(entry: object) -> str | None:
         if not (isinstance(headers, list) and all(isinstance(h, dict) and isinstance(h.get("name", ""), str)
                                                   and isinstance(h.get("value", ""), str) for h in headers)):
             return f"its {name}'s headers are not a list of name and value strings"
+        cookies = part.get("cookies", [])  # read for their values, which every printout redacts (har_credentials)
+        if not (isinstance(cookies, list) and all(isinstance(c, dict) for c in cookies)):
+            return f"its {name}'s cookies are not a list of objects"
     request, response = entry.get("request", {}), entry.get("response", {})
     if not isinstance(request.get("url", ""), str) or not isinstance(request.get("method", ""), str):
         return "its request's url or method is not a string"
     post = request.get("postData") or {}
     if not (isinstance(post, dict) and isinstance(post.get("text") or "", str)):
         return "its request's postData is not an object with a text string"
+    params = post.get("params", [])  # a form's fields, as a recorder may give them beside its text: read for credentials
+    if not (isinstance(params, list) and all(isinstance(p, dict) and isinstance(p.get("name", ""), str) for p in params)):
+        return "its request's postData params are not a list of objects with a name string"
     content = response.get("content") or {}
     if not (isinstance(content, dict) and all(isinstance(content.get(key) or "", str) for key in ("text", "encoding", "mimeType"))):
         return "its response's content is not an object with text, encoding and mimeType strings"
