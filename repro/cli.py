@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeVar
 
 from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead, unwritable
 from fixtures.commands import python
@@ -418,7 +418,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
             remove_work(work, made_out)
             if temporary is not None:  # here, with a second Ctrl-C held; the finally's is for the other ends
                 shutil.rmtree(temporary, ignore_errors=True)
-        print("repro: interrupted: the run was stopped and its work folder removed; no bundle was written", file=sys.stderr)
+        complain("repro: interrupted: the run was stopped and its work folder removed; no bundle was written")
         return EXIT_INTERRUPTED
     finally:
         if temporary is not None:
@@ -468,7 +468,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
             or [f"pytest exit status {status}"]
         exit_status = EXIT_INFRASTRUCTURE if stopped_by_the_network_alone(work / JUNIT_FILE) else EXIT_NOT_RUN
         remove_work(work, made_out)  # nothing to show: its output is the line below
-        print(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}", file=sys.stderr)
+        complain(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}")
         return exit_status
     try:
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args), reported=reported,
@@ -476,9 +476,9 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
         ended = {"passed": "as the suite expects", "failed": "reproducing a failure", SET_UP_FAILED: "with its set-up failed"}.get(
             str(result), "stopped by the machine or the network")
-        print(f"repro: the run ended {ended} but no bundle was written: {error}. Its unredacted files (trace, HAR, "
-              f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
-              "do not attach them, and delete the folder when done.", file=sys.stderr)
+        complain(f"repro: the run ended {ended} but no bundle was written: {error}. Its unredacted files (trace, HAR, "
+                 f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
+                 "do not attach them, and delete the folder when done.")
         return EXIT_NO_BUNDLE
     remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
     say(summary)
@@ -703,10 +703,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             return from_url(args, env, options_typed(argv))
         return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
-        print(f"python -m repro: error: {error}", file=sys.stderr)
+        complain(f"python -m repro: error: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
-        print("repro: interrupted", file=sys.stderr)
+        complain("repro: interrupted")
         return EXIT_INTERRUPTED
 
 
@@ -719,7 +719,16 @@ def say(text: str, end: str = "\n") -> None:
         output_nowhere()
 
 
-def output_nowhere() -> None:
-    """Standard output to /dev/null from now on, its reader gone: what is still buffered and every later write would
-    meet the broken pipe again (Python's last flush at exit too)."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+def complain(text: str) -> None:
+    """``text`` on standard error; a reader that went away (2>&1 | head) sends it nowhere, and the command still exits with
+    its own status: a BrokenPipeError's traceback would have made it 1, a failure reproduced."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except BrokenPipeError:
+        output_nowhere(sys.stderr)
+
+
+def output_nowhere(stream: TextIO = sys.stdout) -> None:
+    """``stream`` (standard output, or error) to /dev/null from now on, its reader gone: what is still buffered and every
+    later write would meet the broken pipe again (Python's last flush at exit too)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())

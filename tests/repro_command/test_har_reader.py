@@ -164,6 +164,16 @@ def test_the_reader_piped_to_a_reader_that_stops_ends_without_a_traceback(record
     assert reading.returncode == 0 and "Traceback" not in said, said
 
 
+def test_an_error_to_a_reader_that_stopped_keeps_its_exit_status(tmp_path: Path) -> None:
+    """``python -m repro ... 2>&1 | head``: the reader gone, the error's line has nowhere to go, and the command still exits
+    with the error's status (2: bad arguments), not 1, which says a failure was reproduced."""
+    reading = subprocess.Popen([sys.executable, "-m", "repro", "--from-har", str(tmp_path / "missing.har")], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert reading.stderr is not None
+    reading.stderr.close()  # as head does after its lines, here before the error's
+    assert reading.wait(timeout=60) == 2
+
+
 def test_an_empty_out_is_refused_before_anything_runs(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["--out", ""])
