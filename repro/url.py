@@ -22,6 +22,7 @@ ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{ten
 B2C_ADDRESSES = (("/oauth2/authresp", "B2C's /oauth2/authresp, where Mobile ID (an identity provider) answers B2C"),
                  ("/oauth2/v2.0/logout", "B2C's sign-out request"), ("/oauth2/v2.0/token", "B2C's token request"),
                  ("/openid-configuration", "B2C's metadata (its OpenID configuration)"))
+UNFINISHED_ESCAPE = re.compile(r"%[0-9A-Fa-f]?$")
 CODE_WORD = re.compile(r"[a-z_]{1,40}")  # an OAuth error as B2C sends it (access_denied): anything else is not repeated
 
 
@@ -73,6 +74,12 @@ def not_authorize(url: str) -> str | None:
         return ("not a URL; give the whole address, from https:// on, as the address bar or the app's log shows it "
                 "(quoted, as it holds &)")
     shown = redact_text(address(url))[:160]
+    # Shortened for display (a log viewer's, a ticket's ellipsis), or mid-escape: read as it is, its last value (a redirect
+    # URI, a client id) would be rerun cut, and B2C's refusal of it taken for the reporter's failure.
+    if (cut := next((end for end in ("\u2026", "...") if url.endswith(end)), None)) or UNFINISHED_ESCAPE.search(url):
+        end = f"in {cut!r}" if cut else "in an unfinished %-escape"
+        return (f"{shown} is cut off (it ends {end}, as a log or a page shortens a long line): give the whole address; the "
+                "browser's history or the app's log has it")
     sent = {**dict(parse_qsl(parts.query)), **dict(parse_qsl(parts.fragment))}
     if "error" in sent:
         return f"{shown} is {error_words(parts.path, sent)}, not B2C's authorize request; {ASK}"

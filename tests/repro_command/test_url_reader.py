@@ -197,10 +197,14 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (AUTHORIZE.replace(".com/", ".com:44x3/", 1) + "?client_id=app", "not a URL"),
     (AUTHORIZE[:50] + "\n  " + AUTHORIZE[50:] + "?client_id=app", "not a URL as it is: it has a line break inside (a mail or a "
      "terminal wrapped it?); join its lines into one"),
+    (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri\u2026", "is cut off (it ends in '\u2026', as a log or a page"),
+    (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri...", "is cut off (it ends in '...', as a log or a page"),
+    (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri%2", "is cut off (it ends in an unfinished %-escape"),
 ], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
         "sign-out", "token", "metadata", "the app's page", "http", "no scheme", "words", "a broken host",
         "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
-        "sign-out in capitals", "words after the URL", "a port that is no number", "wrapped by a mail"])
+        "sign-out in capitals", "words after the URL", "a port that is no number", "wrapped by a mail",
+        "cut off with an ellipsis", "cut off with three dots", "cut off in a %-escape"])
 def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_authorize_url_asked_for(
         url: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--from-url", url]) == 2
