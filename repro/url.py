@@ -35,16 +35,25 @@ def read_url(url: str, robots: Mapping[str, str] | None = None) -> Finding:
 
 def as_copied(url: str) -> str:
     """``url`` without what copying it from a mail or a log put around it (blanks, quotes, <angle brackets>), and with
-    its ``&`` back where an HTML page or log wrote it ``&amp;`` (a URL's own ``&`` in a value is ``%26``: no literal
-    ``&amp;`` is ever a URL's; other entities are not undone, ``&copy=1`` is a parameter). A URL percent-encoded whole,
-    once or more (a log writes the sign-in's start as another URL's parameter: ``returnUrl=https%3A%2F%2F...``), is
-    decoded as often: each encoding turned its own ``%`` into ``%25``, so its parameters' values come back as it sent them."""
+    its ``&`` back where an HTML page or log wrote it ``&amp;`` (escaped once or more, or as ``&#38;``; a URL's own ``&``
+    in a value is ``%26``: no literal ``&amp;`` is ever a URL's; other entities are not undone, ``&copy=1`` is a
+    parameter), or a JSON log ``\\u0026`` (and ``\\/``: no URL holds a backslash of its own, it would be ``%5C``). A URL
+    percent-encoded whole, once or more (a log writes the sign-in's start as another URL's parameter:
+    ``returnUrl=https%3A%2F%2F...``), is decoded as often: each encoding turned its own ``%`` into ``%25``, so its
+    parameters' values come back as it sent them. Left as they were, the escapes made one parameter of the rest: a
+    client id that swallowed the redirect URI and ``ui_locales``, rerun without them."""
     url = url.strip().strip("<>\"'")
     while ENCODED_WHOLE.match(url):
         url = unquote(url)
-    return url.replace("&amp;", "&")
+    if "\\" in url:
+        url = JSON_ESCAPE.sub(lambda escape: chr(int(escape.group(1), 16)) if escape.group(1) else "/", url)
+    while (unescaped := AMPERSAND.sub("&", url)) != url:
+        url = unescaped
+    return url
 
 
+AMPERSAND = re.compile(r"&(?:amp|#38|#x26);", re.I)  # the HTML escapes of an &
+JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|/)")  # \u0026, \/ as a JSON string writes them
 ENCODED_WHOLE = re.compile(r"https?%(?:25)*3A%(?:25)*2F", re.I)  # a scheme whose "://" is percent-encoded
 
 
