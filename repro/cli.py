@@ -728,7 +728,7 @@ def complain(text: str) -> None:
         output_nowhere(sys.stderr)
 
 
-def output_nowhere(stream: TextIO = sys.stdout) -> None:
-    """``stream`` (standard output, or error) to /dev/null from now on, its reader gone: what is still buffered and every
-    later write would meet the broken pipe again (Python's last flush at exit too)."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+def output_nowhere(stream: TextIO | None = None) -> None:
+    """``stream`` (standard output, the default, or error) to /dev/null from now on, its reader gone: what is still
+    buffered and every later write would meet the broken pipe again (Python's last flush at exit too)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), (stream or sys.stdout).fileno())
