@@ -14,12 +14,14 @@ import allure
 import httpx
 import pytest
 import pytest_timeout  # type: ignore[import-untyped]  # no type information shipped
+from playwright.sync_api import Error as PlaywrightError
 
 from fixtures import causes, journey, reporting
 from fixtures.causes import Cause, JourneyFailure, classify, classify_text
 from fixtures.redaction import PHONE, Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
+from pages import waiting
 from tests.id_tokens import CLIENT, check, token
 from tests.local_stack import LOCAL_STACK
 
@@ -602,6 +604,26 @@ def test_the_reports_evidence_of_a_form_post_page_leaves_out_its_authorization_c
     assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=False)) == 1
     [html] = [body for name, body in attached.items() if name.endswith(": page HTML")]
     assert "signing you in" in html and code not in html, html
+
+
+@pytest.mark.browser
+def test_the_reports_evidence_of_chromiums_error_page_names_the_navigation_that_failed(browser: Any, page: Any,
+                                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journey whose navigation failed (B2C refusing connections) stops on Chromium's own error page, whose address,
+    chrome-error://chromewebdata/, says nothing: "where it stopped" names the navigation that failed and Chromium's error,
+    without its query (a code, a state)."""
+    waiting.watch_network(page)
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.abort("connectionrefused"))
+    with pytest.raises(PlaywrightError):
+        page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize?state=s1234")
+    page.wait_for_url("chrome-error://**")  # Chromium's page commits a moment after goto has failed
+    attached: dict[str, Any] = {}
+    monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+    assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=False)) == 1
+    stopped = attached["browser 1: where it stopped"]
+    assert ("navigation failed: net::ERR_CONNECTION_REFUSED at "
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize") in stopped, stopped
+    assert "s1234" not in stopped, stopped
 
 
 def test_the_terminal_lists_findings_before_the_runs_own_trouble_whatever_their_counts() -> None:
