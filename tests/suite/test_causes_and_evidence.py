@@ -607,6 +607,16 @@ def test_the_reports_evidence_of_a_form_post_page_leaves_out_its_authorization_c
 
 
 @pytest.mark.browser
+def test_the_reports_evidence_of_an_id_token_redirect_promises_no_claims_the_journey_did_not_attach(page: Any) -> None:
+    """A journey that stops at the app before its token check (B2C's answer in the query, a state not echoed) has no
+    decoded claims attached: "where it stopped" says where they are when the check ran, not that they are attached."""
+    page.route("https://jwt.ms/**", lambda route: route.fulfill(content_type="text/html", body="<p>jwt.ms</p>"))
+    page.goto(f"https://jwt.ms/?id_token={JWT}&state=s")
+    redirect = reporting.page_facts(page, "https://jwt.ms")["redirect"]
+    assert "an ID token" in redirect and "claims attached by the token check" not in redirect, redirect
+    assert "Validate the ID token" in redirect, redirect
+
+@pytest.mark.browser
 def test_the_reports_evidence_of_chromiums_error_page_names_the_navigation_that_failed(browser: Any, page: Any,
                                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A journey whose navigation failed (B2C refusing connections) stops on Chromium's own error page, whose address,
