@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
@@ -313,3 +314,49 @@ def test_a_journey_that_fails_and_errs_at_teardown_is_one_allure_result_of_its_f
     [result] = allure_results(tmp_path / "allure-results")
     causes = [(label["name"], label["value"]) for label in result["labels"] if label["name"] in ("cause", "cause_detail")]
     assert (result["status"], causes) == ("failed", [("cause", "ID token contract"), ("cause_detail", "aud: expected the app")]), causes
+
+
+# A returning user signed up for each attempt (a fixture of the journey's, with a step of its own): the first attempt's
+# sign-up fails as B2C refuses connections, the retry's signs up another number.
+SIGNED_UP_PER_ATTEMPT = '''
+from pathlib import Path
+
+import allure
+import pytest
+
+
+@pytest.fixture
+def returning_user():
+    marker = Path(__file__).with_name("attempts")
+    count = int(marker.read_text()) + 1 if marker.exists() else 1
+    marker.write_text(str(count))
+    with allure.step(f"Sign up with Mobile ID +4179000000{count}"):
+        if count == 1:
+            raise RuntimeError("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/")
+    yield count
+    with allure.step(f"Sign out +4179000000{count}"):
+        pass
+
+
+def test_returning_user_signs_in(returning_user):
+    pass
+'''
+
+
+def test_each_attempt_shows_its_own_set_up_not_every_attempts(tmp_path: Path) -> None:
+    """allure-pytest ties a fixture's set-ups to one container a fixture, which pytest-rerunfailures' retry reuses: the
+    retry's page showed the first attempt's failed sign-up (another number, its error) beside its own, as if both were
+    its. Each attempt shows the set-up it ran."""
+    (tmp_path / "test_signed_up.py").write_text(SIGNED_UP_PER_ATTEMPT)
+    done = pytest_with_plugins(tmp_path, RERUNS, str(tmp_path / "test_signed_up.py"), "--infra-reruns", "1", "--infra-reruns-delay", "0")
+    assert "1 passed, 1 rerun" in done.stdout, done.stdout + done.stderr
+    results = tmp_path / "allure-results"
+    containers = [json.loads(path.read_text()) for path in results.glob("*-container.json")]
+    shown = []
+    for result in sorted(allure_results(results), key=lambda result: result["start"]):
+        own = [container for container in containers if result["uuid"] in container.get("children", [])]
+        shown.append((result["status"], [step["name"] for container in own for key in ("befores", "afters")
+                                         for fixture in container.get(key, []) if fixture["name"].startswith("returning_user")
+                                         for step in fixture["steps"]]))
+    assert shown == [("broken", ["Sign up with Mobile ID +41790000001"]),
+                     ("passed", ["Sign up with Mobile ID +41790000002", "Sign out +41790000002"])], shown
