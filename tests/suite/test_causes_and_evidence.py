@@ -24,6 +24,7 @@ from fixtures.settings import build_settings
 from pages import waiting
 from tests.id_tokens import CLIENT, check, token
 from tests.local_stack import LOCAL_STACK
+from tests.suite_run import allure_results, pytest_with_plugins, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 JWT = token()
@@ -605,6 +606,43 @@ def test_the_reports_evidence_of_a_form_post_page_leaves_out_its_authorization_c
     [html] = [body for name, body in attached.items() if name.endswith(": page HTML")]
     assert "signing you in" in html and code not in html, html
 
+
+# A failed test on a page, its browser the system's Chromium where Playwright's own build is not installed (as the suite's).
+FAILED_ON_A_PAGE = {
+    "conftest.py": '''
+import pytest
+
+from fixtures.browser import chromium_executable
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, playwright):
+    executable = chromium_executable(playwright)
+    return {**browser_type_launch_args, **({"executable_path": executable} if executable else {})}
+''',
+    "test_on_a_page.py": '''
+def test_fails_on_a_page(page):
+    page.set_content("<p>where it failed</p>")
+    assert False, "made to fail"
+''',
+}
+
+
+@pytest.mark.browser
+def test_a_failed_journeys_page_is_pictured_once_not_again_by_pytest_playwright(tmp_path: Path) -> None:
+    """make e2e and CI pass --screenshot only-on-failure: pytest-playwright's screenshot of the failed journey's page is the
+    evidence's own picture of it, taken at the same moment, and every failed journey showed it twice (in tenant mode
+    once with the number field masked, once without). It stays in the evidence folder; the report shows the page once."""
+    for name, text in FAILED_ON_A_PAGE.items():
+        (tmp_path / name).write_text(text)
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    done = pytest_with_plugins(tmp_path, plugins, "--screenshot", "only-on-failure", f"--output={tmp_path / 'evidence'}",
+                               str(tmp_path / "test_on_a_page.py"))
+    assert "1 failed" in done.stdout, tail(done.stdout) + tail(done.stderr)
+    [result] = allure_results(tmp_path / "allure-results")
+    pictures = [attachment["name"] for attachment in result["attachments"] if attachment["type"] == "image/png"]
+    assert pictures == ["browser 1: screenshot"], pictures
+    assert [path.name for path in (tmp_path / "evidence").rglob("*.png")] == ["test-failed-1.png"]
 
 @pytest.mark.browser
 def test_the_reports_evidence_of_an_id_token_redirect_promises_no_claims_the_journey_did_not_attach(page: Any) -> None:
