@@ -371,6 +371,8 @@ def test_the_terminal_names_a_few_journeys_per_cause_so_the_causes_stay_on_the_r
     ]
     five = [SimpleNamespace(nodeid=f"e2e/test_{n}.py::t[x]", when="call", user_properties=gone) for n in range(5)]
     assert failure_lines(five)[1:] == [f"    e2e/test_{n}.py::t[x]" for n in range(5)]  # type: ignore[arg-type]  # all named: none more
+    six = [SimpleNamespace(nodeid=f"e2e/test_{n}.py::t[x]", when="call", user_properties=gone) for n in range(6)]
+    assert failure_lines(six)[-1] == "    ... and 1 more journey (the report lists every one)"  # type: ignore[arg-type]
 
 
 def test_an_error_redirects_cause_names_its_code_once() -> None:
