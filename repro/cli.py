@@ -317,6 +317,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     its custom policy folder and keys' names, language customization off, the team's page templates and user flows) is started the same way
     again: those settings go first, as ``env NAME=value``."""
     from fixtures.redaction import PHONE  # here: keeps `--help` light
+    from repro.har import option
 
     # Every one, empty ones too: an empty value in the environment is what overrides the replayer's .env.
     stack = [f"E2E_STACK_FAULTS={','.join(settings.stack_faults)}", f"E2E_STACK_POLICIES={shown_path(settings.stack_policies)}",
@@ -338,7 +339,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
         if value is not None:
             if name == "login_hint" and not settings.is_local and PHONE.search(value):
                 value = NUMBER_LEFT_OUT  # the bundle masks phone numbers: a masked one would replay another hint
-            command += [f"--{name.replace('_', '-')}", value]
+            command += option(f"--{name.replace('_', '-')}", value)
     return command
 
 

@@ -432,8 +432,14 @@ def repro_args(found: Finding, local: StackDescription, browser: str | None = No
     the_stacks = {"redirect_uri": local.redirect_uri, "client_id": local.client_id} if on_stack else {}  # said by default
     for name in CARRIED_ON:
         if params.get(name) and name not in skipped and params[name] != the_stacks.get(name):
-            args += [f"--{name.replace('_', '-')}", params[name]]
+            args += option(f"--{name.replace('_', '-')}", params[name])
     return args
+
+
+def option(flag: str, value: str) -> list[str]:
+    """``flag`` with ``value`` as a command line gives it: joined by ``=`` where the value begins with ``-`` (a login hint
+    of ``-x``), which argparse would otherwise read as an option of its own and refuse the command."""
+    return [f"{flag}={value}"] if value.startswith("-") else [flag, value]
 
 
 def describe(found: Finding, local: StackDescription, browser: str | None = None) -> list[str]:

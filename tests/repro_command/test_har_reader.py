@@ -395,3 +395,17 @@ def test_an_out_beside_a_har_read_with_run_is_where_the_rerun_writes_its_bundle(
     out = tmp_path / "bundles"
     assert main(["--from-har", str(recorded_hars["user-cancel"]), "--run", "--out", str(out)]) == 0
     assert reruns == [str(out)]
+
+
+def test_a_carried_value_that_begins_with_a_dash_is_printed_joined_to_its_option(recorded_hars: dict[str, Path], tmp_path: Path,
+                                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A login hint of ``-x`` read as an option of its own made the printed command one argparse refuses (its usage
+    printed whole): joined by ``=``, the command is one --run and a person can run."""
+    har = json.loads(recorded_hars["sign-up"].read_text())
+    authorize = next(e["request"] for e in har["log"]["entries"] if "/oauth2/v2.0/authorize" in e["request"]["url"])
+    authorize["url"] += "&login_hint=-hint-of-the-app"
+    crafted = tmp_path / "reported.har"
+    crafted.write_text(json.dumps(har))
+    assert main(["--from-har", str(crafted)]) == 0
+    command = capsys.readouterr().out.split("repro command:", 1)[1]
+    assert "--login-hint=-hint-of-the-app" in command, command
