@@ -21,7 +21,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures import reporting
-from fixtures.causes import BROKEN_PROMISE, PAGE_CHANGED, Cause, JourneyFailure, classify_text, host_stopped_answering
+from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, PAGE_CHANGED, Cause, JourneyFailure, classify_text, host_stopped_answering
 from fixtures.redaction import Redaction
 from fixtures.retries import InfrastructureFailure, Verdict
 from pages import waiting
@@ -176,7 +176,15 @@ def test_a_journey_pytest_timeout_stopped_on_a_page_that_does_not_answer_fails_n
     timed_out = pytest.fail.Exception("Timeout (>180.0s) from pytest-timeout.")
     item: Any = SimpleNamespace(funcargs={"browser": browser})
     page.set_content("<p>answers</p>")
-    assert reporting.hung_page_failure(item, timed_out) is None  # every page answers: the runner's, as pytest-timeout says
+    assert reporting.hung_page_failure(item, timed_out) is None  # every page answers, no journey's page to say: as pytest-timeout says
+    # Every page answers: pytest-timeout's cause (the runner's or a slow service's, retried), said with where the journey's
+    # page was when the limit came (the evidence is taken after, when it may have moved on)
+    page.route("https://app.test/answers", lambda route: route.fulfill(body="<p>answers</p>", content_type="text/html"))
+    page.goto("https://app.test/answers")
+    slow = reporting.hung_page_failure(SimpleNamespace(funcargs={"browser": browser, "page": page}), timed_out)  # type: ignore[arg-type]
+    assert slow is not None and slow.cause == Cause(INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"), slow
+    assert str(slow) == "pytest-timeout stopped the journey after 180 s; the browser shows https://app.test/answers", slow
+    assert isinstance(slow, InfrastructureFailure)  # --infra-reruns tries it again, as pytest-timeout's own failure
     never_yielding_at(page)
     assert reporting.hung_page_failure(item, pytest.fail.Exception("the journey's own words")) is None
     failure = reporting.hung_page_failure(item, timed_out)
