@@ -227,6 +227,16 @@ def test_the_replay_command_spells_out_every_choice() -> None:
                                            "--domain-hint", "mobileid.ch"]
 
 
+def test_the_replay_commands_value_that_begins_with_a_dash_is_joined_to_its_option() -> None:
+    """A login hint of -x (given as --login-hint=-x) is replayed as it was given: as two words, argparse would read it
+    as an option of its own and refuse the printed command."""
+    a = args("--login-hint=-x")
+    _, settings = suite_env(a, NO_DOTENV)
+    command = replay_command(a, settings)
+    assert "--login-hint=-x" in command and "-x" not in command, command
+    assert args(*command[command.index("--journey"):]).login_hint == "-x"
+
+
 def test_the_replay_command_starts_the_local_stack_as_the_run_did(monkeypatch: pytest.MonkeyPatch) -> None:
     """A repro of an injected fault (or of a policy folder, without language customization, with late pages) replays it: a replay
     against a healthy stack would report nothing reproduced."""
