@@ -876,3 +876,16 @@ def test_a_ctrl_c_while_the_command_imports_is_its_usual_line_and_130_not_a_trac
     assert not said.rstrip().endswith(b"| repro.cli") and b"usage:" not in out, "the Ctrl-C came after the import"
     assert command.returncode == 130 and said.decode().splitlines()[-1] == "repro: interrupted", said.decode()[-3000:]
     assert b"Traceback" not in said
+
+
+def test_the_output_a_reader_left_is_the_standard_output_of_the_moment_not_of_the_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``output_nowhere`` sends the standard output of its call to /dev/null: one bound when the module was imported (a
+    default argument's) would be another stream's, and the stream whose reader went away would meet its broken pipe again."""
+    from repro.cli import output_nowhere
+
+    with (tmp_path / "out").open("w") as out:
+        monkeypatch.setattr(sys, "stdout", out)
+        output_nowhere()
+        os.write(out.fileno(), b"after its reader went away")
+    assert (tmp_path / "out").read_bytes() == b""
