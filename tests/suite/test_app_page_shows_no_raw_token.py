@@ -71,14 +71,15 @@ def test_an_error_b2c_sent_the_app_is_written_on_its_page(parts: JourneyParts) -
 
 # The team's own app, showing the token it got in elements whose own rules make them visible, as utility classes do
 # (Bootstrap's .visible is `visibility: visible !important`): visibility is inherited, and an element's own rule undoes
-# its ancestors' hidden.
+# its ancestors' hidden; one of two ids' weight (#app #weighty) outweighs a rule of one id's.
 OWN_APP = "https://app.contoso.test/signed-in"
 RAW = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvd24tYXBwIn0.c2lnbmF0dXJlLW9mLXRoZS10ZW5hbnQ"
 APP_SHOWING_IT = f"""<html><head><style>
 .visible {{ visibility: visible !important; }}
 #kept {{ visibility: visible; }}
+#app #weighty {{ visibility: visible !important; }}
 </style></head><body>
-<p class="visible">{RAW}</p><div id="kept"><span>{RAW}</span></div><p id="later">{RAW}</p><textarea class="visible">{RAW}</textarea>
+<p class="visible">{RAW}</p><div id="kept"><span>{RAW}</span></div><p id="later">{RAW}</p><div id="app"><p id="weighty">{RAW}</p></div><textarea class="visible">{RAW}</textarea>
 <script>document.getElementById('later').style.visibility = 'visible';</script>
 </body></html>"""
 
