@@ -205,6 +205,11 @@ def test_a_custom_policy_button_named_otherwise_names_b2c_policy_files_as_a_fix(
         fix = failed(run(stack, B2C_POLICIES="B2C_1A_signup_signin"))["B2C_1A_signup_signin: Mobile ID button"].fix
         assert fix.endswith("; or, if your policy files name Mobile ID's claims exchange otherwise, set B2C_POLICY_FILES to their "
                             "folder (unset, the journeys read the seed's, policies/)"), fix
+        # B2C_POLICY_FILES set (to files that are not the tenant's): the fix does not send the team to set what is set
+        read_policies_from(str(ROOT / "policies"))
+        fix = failed(run(stack, B2C_POLICIES="B2C_1A_signup_signin", B2C_POLICY_FILES=str(ROOT / "policies")))[
+            "B2C_1A_signup_signin: Mobile ID button"].fix
+        assert "B2C_POLICY_FILES" not in fix, fix
         read_policies_from(str(policies))  # as the command does with the run's B2C_POLICY_FILES
         assert failed(run(stack, B2C_POLICIES="B2C_1A_signup_signin", B2C_POLICY_FILES=str(policies))) == {}
     finally:
