@@ -363,3 +363,24 @@ def test_each_attempt_shows_its_own_set_up_not_every_attempts(tmp_path: Path) ->
     # The attempt that passed after the broken one is flaky in the run's own results, as the nightly's merge marks it
     flaky = {result["status"]: (result.get("statusDetails") or {}).get("flaky") for result in allure_results(results)}
     assert flaky == {"broken": None, "passed": True}, flaky
+
+
+def test_only_a_journey_that_passed_after_an_attempt_that_did_not_is_marked_flaky(tmp_path: Path) -> None:
+    """A journey that passed at once is not flaky, nor one whose last attempt failed; a mark already there is left as it is."""
+    from fixtures.run_results import mark_flaky
+
+    attempts = {"once": [("passed", 2)], "retried": [("broken", 1), ("passed", 2)], "still red": [("broken", 1), ("failed", 2)],
+                "marked": [("broken", 1), ("passed", 2)]}
+    for journey, tries in attempts.items():
+        for number, (status, stop) in enumerate(tries):
+            details = {"flaky": True, "message": "marked by the merge"} if journey == "marked" and status == "passed" else {}
+            (tmp_path / f"{journey}-{number}-result.json").write_text(
+                json.dumps({"historyId": journey, "status": status, "stop": stop, "statusDetails": details}, indent=2))
+    marked_before = (tmp_path / "marked-1-result.json").read_text()
+    mark_flaky(tmp_path)
+    flaky = {(journey, result["status"]): (result.get("statusDetails") or {}).get("flaky", False)
+             for journey in attempts for result in map(json.loads, map(Path.read_text, tmp_path.glob(f"{journey}-*-result.json")))}
+    assert flaky == {("once", "passed"): False, ("retried", "broken"): False, ("retried", "passed"): True,
+                     ("still red", "broken"): False, ("still red", "failed"): False,
+                     ("marked", "broken"): False, ("marked", "passed"): True}, flaky
+    assert (tmp_path / "marked-1-result.json").read_text() == marked_before
