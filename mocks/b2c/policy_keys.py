@@ -36,11 +36,14 @@ def variable_named(name: str, *, quoted: bool = False) -> str:
 
 
 def file_named(path: str) -> str:
-    """A file a setting names, as a message may say it: its path where it is one (a file there, a folder in it, a name
-    with an extension); else not quoted, as it may be the secret itself, pasted after ``file:`` (an Entra ID secret's "~")."""
-    if Path(path).exists() or re.search(r"[/\\]", path) or re.fullmatch(r"[\w.-]+\.[A-Za-z0-9]{1,5}", path):
+    """A file a setting names, as a message may say it: its path where it reads as one (a file there, a folder there but
+    the root, or names with an extension at the end); else not quoted, as it may be the secret itself, pasted after ``file:`` (an
+    Entra ID secret's "~"; a base64 key's "/" is no folder: base64 has no ".", so never a name with an extension)."""
+    named = Path(path)
+    if named.exists() or (named.parent not in (Path(), Path(named.anchor)) and named.parent.is_dir()) \
+            or re.fullmatch(r"(?:~?[/\\])?(?:[\w.-]+[/\\])*[\w.-]+\.[A-Za-z0-9]{1,5}", path):
         return path
-    return "the file it names (not shown: no folder or extension, it may be the secret itself)"
+    return "the file it names (not shown: not a path to a file there, it may be the secret itself)"
 
 
 class PolicyKeyError(ValueError):

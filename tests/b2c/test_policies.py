@@ -281,12 +281,22 @@ def test_a_secret_typed_as_a_policy_keys_variable_is_not_shown_when_the_variable
 
 
 def test_a_secret_typed_as_a_policy_keys_file_is_not_shown_when_no_such_file_is_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """NAME=file:<the secret itself>: "cannot read" it, said without quoting it; a path (a folder or an extension in it) is named."""
+    """NAME=file:<the secret itself>: "cannot read" it, said without quoting it (a base64 key's "/" is no
+    folder); a path (a folder there, or names ending in an extension) is named."""
     monkeypatch.chdir(tmp_path)
     secret = "Zx9Q~SuperSecretValue_0123456789abcdefQW"
     with pytest.raises(PolicyKeyError) as info:
         read_policy_keys([parse_policy_key(f"B2C_1A_MobileIdSecret=file:{secret}")], environ={})
     assert secret not in str(info.value) and "cannot read the file it names (not shown" in str(info.value), str(info.value)
+    base64_key = "q3R/9kLm+Zx8Yw2Vb7Nc1Tp4Hs6Jd0Fg5Ea3Ku8Wi9Oo="  # its "/" is no folder
+    with pytest.raises(PolicyKeyError) as info:
+        read_policy_keys([parse_policy_key(f"B2C_1A_MobileIdSecret=file:{base64_key}")], environ={})
+    assert base64_key not in str(info.value) and "q3R" not in str(info.value), str(info.value)
+    with pytest.raises(PolicyKeyError) as info:  # nor its leading "/" the root's
+        read_policy_keys([parse_policy_key("B2C_1A_MobileIdSecret=file:/9kLmZx8Yw2Vb7Nc1Tp4Hs6Jd0Fg5Ea3Ku8Wi9Oo=")], environ={})
+    assert "9kLm" not in str(info.value), str(info.value)
+    with pytest.raises(PolicyKeyError, match="cannot read keys/mobileid-secret.txt "):  # a folder not there: still a path
+        read_policy_keys([parse_policy_key("B2C_1A_MobileIdSecret=file:keys/mobileid-secret.txt")], environ={})
     with pytest.raises(PolicyKeyError, match="policy key B2C_1A_MobileIdSecret: cannot read mobileid-secret.txt "):
         read_policy_keys([parse_policy_key("B2C_1A_MobileIdSecret=file:mobileid-secret.txt")], environ={})
 
