@@ -11,15 +11,15 @@ from fixtures.settings import PhoneOutcome
 
 # Mobile ID's OIDC code per phone outcome. Swisscom documents the codes, not the MSS mapping
 # (mobileid.md section 4): 401, 208 and 406 have one obvious code, the blocked and inactive states several.
-BLOCKED = ("mid_auth_3060", "mid_auth_3080", "mid_auth_3900")
+BLOCKED_OR_INACTIVE = ("mid_auth_3060", "mid_auth_3080", "mid_auth_3900")
 EXPECTED_CODES: dict[PhoneOutcome, tuple[str, ...]] = {
     "user_cancel": ("mid_auth_3010",),
     "expired": ("mid_auth_3300",),
     "busy": ("mid_auth_3310",),
-    "pin_blocked": BLOCKED,
-    "card_blocked": BLOCKED,
-    "no_key": BLOCKED,
-    "no_cert": BLOCKED,
+    "pin_blocked": BLOCKED_OR_INACTIVE,
+    "card_blocked": BLOCKED_OR_INACTIVE,
+    "no_key": BLOCKED_OR_INACTIVE,
+    "no_cert": BLOCKED_OR_INACTIVE,
     "system_error": ("mid_sys_9900",),  # Mobile ID's own failure: server_error, not the user's access_denied
 }
 
