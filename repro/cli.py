@@ -83,10 +83,11 @@ def parser() -> argparse.ArgumentParser:
                "it stopped before the journey: the tenant's preflight, a browser server that does not answer); 130 stopped\n"
                "while it started or the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--journey", choices=JOURNEYS, default="sign-in", help="sign-up (new user) or sign-in (returning user); default sign-in (with --from-har: only where the HAR "
+    p.add_argument("--journey", choices=JOURNEYS, default="sign-in", type=as_word,
+                   help="sign-up (new user) or sign-in (returning user); default sign-in (with --from-har: only where the HAR "
                    "cannot tell, as it says; with --from-url, which never tells)")
     p.add_argument("--policy", help="user flow or custom policy, e.g. B2C_1A_signup_signin (default: the first of B2C_POLICIES)")
-    p.add_argument("--target", choices=("local", "tenant"), help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
+    p.add_argument("--target", choices=("local", "tenant"), type=as_word, help="local stack or the tenant of .env/environment (default: E2E_TARGET)")
     p.add_argument("--tenant", help="tenant name (sets B2C_TENANT)")
     p.add_argument("--domain", help="B2C host name if not {tenant}.b2clogin.com (sets B2C_DOMAIN)")
     p.add_argument("--browser", choices=BROWSERS,  # no default: browser_of says chromium
@@ -97,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
                                       "replaces its half (the run says so)")
     p.add_argument("--ui-locales", help="ui_locales sent to B2C (sets E2E_UI_LOCALES), e.g. fr; wins over --language")
     p.add_argument("--browser-locale", help="the browser's language (sets E2E_BROWSER_LOCALE), e.g. de-CH; wins over --language")
-    p.add_argument("--outcome", default="approve", type=outcome_name, help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
+    p.add_argument("--outcome", default="approve", type=as_word, help=f"what the phone does: {', '.join(OUTCOMES)} (default approve)")
     p.add_argument("--prompt", help=f"prompt sent to B2C: {', '.join(PROMPTS)} (none, on a sign-in the phone approves: the browser "
                                     "signs in once first, so B2C has a session to answer from)")
     p.add_argument("--domain-hint", help="domain_hint sent to B2C, e.g. mobileid.ch")
@@ -135,8 +136,9 @@ def non_empty(flag: str, what: str) -> Callable[[str], str]:
     return value
 
 
-def outcome_name(value: str) -> str:
-    """An outcome as a reporter may write it: User_Cancel is user-cancel (check() then says whether it is one)."""
+def as_word(value: str) -> str:
+    """An option's word as a reporter may write it: User_Cancel is user-cancel, Sign_In sign-in, LOCAL local (check(),
+    or argparse's choices, then say whether it is one)."""
     return value.strip().lower().replace("_", "-")
 
 
@@ -222,9 +224,10 @@ def ask_playwright(question: Callable[[Playwright], T]) -> T:
 
 
 def check_device(device: str) -> str:
-    """Playwright's name of ``device``, found in any case ('pixel 7' is 'Pixel 7'); UsageError with the close ones if none."""
+    """Playwright's name of ``device``, found in any case and with '_' for its spaces ('pixel 7' and 'iPhone_15' are
+    'Pixel 7' and 'iPhone 15', as --outcome forgives '_'); UsageError with the close ones if none."""
     names: list[str] = ask_playwright(lambda playwright: list(playwright.devices))
-    if device not in names and (same := [n for n in names if n.lower() == " ".join(device.split()).lower()]):
+    if device not in names and (same := [n for n in names if n.lower() == " ".join(device.replace("_", " ").split()).lower()]):
         return same[0]
     if device not in names:
         squashed = "".join(device.split()).lower()  # Pixel7, iphone15: as typed without the name's space

@@ -661,12 +661,23 @@ def test_a_playwright_folder_that_cannot_be_written_means_no_video_not_a_traceba
     assert not video_available()
 
 
+def test_a_journey_and_a_target_are_read_in_any_case_and_with_underscores() -> None:
+    """As --outcome is (User_Cancel): a reporter's Sign_In or LOCAL is no reason to refuse the command."""
+    from repro.cli import parser
+
+    args = parser().parse_args(["--journey", "Sign_In", "--target", "LOCAL"])
+    assert (args.journey, args.target) == ("sign-in", "local")
+    with pytest.raises(SystemExit):  # still one of the choices
+        parser().parse_args(["--journey", "sign-out"])
+
+
 @pytest.mark.usefixtures("devices_asked_here")
 def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones() -> None:
     from repro.cli import UsageError, check_device
 
     assert check_device("pixel  7") == "Pixel 7"
     assert check_device("iPhone 15") == "iPhone 15"
+    assert check_device("iPhone_15") == "iPhone 15"  # as a shell-safe word, '_' for its space
     with pytest.raises(UsageError, match="'Pixel' is not a Playwright device; did you mean: Pixel 2, "):
         check_device("Pixel")
     # Written without the name's space, as people type it: the close ones, not only the README's examples.
