@@ -2,7 +2,7 @@
 
 Playwright's looks without a timeout of their own (``count()``, ``content()``, ``evaluate()``) wait for such a page
 forever: the report's evidence held the run after pytest-timeout had fired, and the journey's cause blamed the runner
-without naming the page (pages/waiting.py ``stopped_answering``, fixtures/reporting.py ``hung_page_failure``). The
+without naming the page (pages/waiting.py ``stopped_answering``, fixtures/reporting.py ``timed_out_failure``). The
 browser tests carry a time limit of their own: a look that waited would hold them until it.
 """
 
@@ -176,18 +176,18 @@ def test_a_journey_pytest_timeout_stopped_on_a_page_that_does_not_answer_fails_n
     timed_out = pytest.fail.Exception("Timeout (>180.0s) from pytest-timeout.")
     item: Any = SimpleNamespace(funcargs={"browser": browser})
     page.set_content("<p>answers</p>")
-    assert reporting.hung_page_failure(item, timed_out) is None  # every page answers, no journey's page to say: as pytest-timeout says
+    assert reporting.timed_out_failure(item, timed_out) is None  # every page answers, no journey's page to say: as pytest-timeout says
     # Every page answers: pytest-timeout's cause (the runner's or a slow service's, retried), said with where the journey's
     # page was when the limit came (the evidence is taken after, when it may have moved on)
     page.route("https://app.test/answers", lambda route: route.fulfill(body="<p>answers</p>", content_type="text/html"))
     page.goto("https://app.test/answers")
-    slow = reporting.hung_page_failure(SimpleNamespace(funcargs={"browser": browser, "page": page}), timed_out)  # type: ignore[arg-type]
+    slow = reporting.timed_out_failure(SimpleNamespace(funcargs={"browser": browser, "page": page}), timed_out)  # type: ignore[arg-type]
     assert slow is not None and slow.cause == Cause(INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"), slow
     assert str(slow) == "pytest-timeout stopped the journey after 180 s; the browser shows https://app.test/answers", slow
     assert isinstance(slow, InfrastructureFailure)  # --infra-reruns tries it again, as pytest-timeout's own failure
     never_yielding_at(page)
-    assert reporting.hung_page_failure(item, pytest.fail.Exception("the journey's own words")) is None
-    failure = reporting.hung_page_failure(item, timed_out)
+    assert reporting.timed_out_failure(item, pytest.fail.Exception("the journey's own words")) is None
+    failure = reporting.timed_out_failure(item, timed_out)
     assert failure is not None and failure.cause == Cause(BROKEN_PROMISE, "the page at https://app.test/busy stopped answering")
     assert str(failure).startswith("pytest-timeout stopped the journey after 180 s; the browser shows https://app.test/busy, which "), failure
     assert isinstance(failure, Verdict) and not isinstance(failure, InfrastructureFailure)  # --infra-reruns leaves it
