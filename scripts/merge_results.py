@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
-from fixtures.run_results import COLLECTED_PREFIX, OUTSIDE_LABEL, crash_key, read_collected, run_result, write_run_result  # noqa: E402
+from fixtures.run_results import COLLECTED_PREFIX, OUTSIDE_LABEL, crash_key, mark_flaky, read_collected, run_result, write_run_result  # noqa: E402
 
 SHARD_NUMBER = re.compile(r"-(\d+)(?:-attempt-\d+)?$")
 ATTEMPT = re.compile(r"-attempt-(\d+)$")
@@ -226,9 +226,10 @@ def _merge(shards: list[Path], into: Path, in_two_shards: frozenset[str] = froze
         notes.append(f"{counted(unfinished, 'result')} of journeys that never ended (no historyId: flushed as a killed shard's "
                      "workers went) left out; the shard's list names those journeys as without a result")
     for key, journey in journeys(into).items():
-        if journey.flaky or key in in_two_shards:  # copies from two shards are no retries: said so, for every count after
-            journey.final.setdefault("statusDetails", {})["flaky"] = key not in in_two_shards
+        if key in in_two_shards:  # copies from two shards are no retries: said so, for every count after (mark_flaky keeps it)
+            journey.final.setdefault("statusDetails", {})["flaky"] = False
             journey.final_path.write_text(json.dumps(journey.final), encoding="utf-8")
+    mark_flaky(into)  # a journey that passed after an attempt that did not, as a run marks its own
     return notes
 
 
