@@ -73,13 +73,16 @@ class B2CSelfAssertedPage:
             if value is not None:
                 field.fill(value)
 
+    # The click does not wait for the navigation it starts (no_wait_after): the journey's own waits follow it and say where
+    # the browser stopped, where Playwright's click held for a next page B2C never answered, and failed bare at its 15 s
+    # whenever the navigation was scheduled before the click returned.
     @step("Continue on the profile page")
     def continue_(self) -> None:
-        self.continue_button.click()
+        self.continue_button.click(no_wait_after=True)
 
     @step("Cancel on the profile page")
     def cancel(self) -> None:
-        self.cancel_button.click()
+        self.cancel_button.click(no_wait_after=True)
 
     def continue_label(self) -> str:
         return self.continue_button.inner_text().strip()
