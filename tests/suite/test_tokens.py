@@ -8,7 +8,7 @@ import shutil
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 import httpx
 import jwt
@@ -287,3 +287,68 @@ def test_a_profile_claim_the_token_lacks_is_the_tenants_set_up_named_where_b2c_e
     # A claim the token has, with another value, stays the journey's own finding: the edit did not reach it.
     assert differences({"name": "Zoë Müller", "given_name": "Zoe", "family_name": "Müller"}, typed, "B2C_1_signupsignin") == [
         "given_name is 'Zoe', the user typed 'Zoë'"]
+
+
+AUD = f"ID token aud is 'someone-else', expected client id '{CLIENT}'"
+
+
+def test_a_token_with_one_wrong_claim_reads_as_it_did() -> None:
+    """One wrong claim: its check's own words and nothing after them, its cause the claim's."""
+    with pytest.raises(JourneyFailure) as failure:
+        check(token(aud="someone-else"))
+    assert str(failure.value) == AUD
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, f"aud: expected '{CLIENT}', got 'someone-else'")
+
+
+EXPIRED = {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200, "nbf": int(time.time()) - 7200}
+
+
+@pytest.mark.parametrize(("wrong", "first", "also"), [
+    ({"aud": "someone-else", "nonce": "defaultNonce"}, AUD,
+     [re.escape(f"nonce is 'defaultNonce', expected the nonce the app sent ('{NONCE}')")]),
+    # An expired token of another issuer: the iss first, as its check comes first; the expiry in the check's own words.
+    ({"iss": "https://evil.example/v2.0/", **EXPIRED}, f"ID token iss is 'https://evil.example/v2.0/', expected the discovery issuer '{ISSUER}'",
+     [r"ID token is expired: exp \d+ is \d+ s in the past"]),
+    ({"aud": "someone-else", "nonce": None, "tid": "00000000-0000-0000-0000-000000000bad"}, AUD,
+     ["ID token has no nonce; B2C must echo the nonce the app sent",
+      re.escape(f"tid is '00000000-0000-0000-0000-000000000bad', expected the tenant id the discovery issuer names ('{TENANT_ID}')")]),
+    # A time that is no number is said so, and the times that are numbers are still compared.
+    ({"exp": "soon", "nbf": int(time.time()) + 3000}, "ID token exp is 'soon', expected epoch seconds as an integer",
+     [r"ID token is not valid yet: nbf \d+ is \d+ s in the future"]),
+], ids=["aud and nonce", "iss and expired", "aud, no nonce and tid", "exp no number and nbf"])
+def test_a_token_with_several_wrong_claims_names_each_under_the_first(wrong: dict[str, Any], first: str, also: list[str]) -> None:
+    """A night's report says everything a token got wrong, not one claim a night: one failure, the first wrong claim its
+    cause (the report groups by it, as when it is the only one), each other wrong claim after it in its check's words
+    (``also``: patterns, for the seconds the time checks say). ``wrong``: the token's claims, None for one it lacks."""
+    with pytest.raises(JourneyFailure) as failure:
+        check(token(drop=tuple(name for name, value in wrong.items() if value is None),
+                    **{name: value for name, value in wrong.items() if value is not None}))
+    said = str(failure.value)
+    assert re.fullmatch(re.escape(first) + "".join(f"; also: {words}" for words in also), said), said
+    name, value = next(iter(wrong.items()))
+    with pytest.raises(JourneyFailure) as alone:
+        check(token(**{name: value}))
+    assert (failure.value.cause, str(alone.value)) == (alone.value.cause, first)
+
+
+def test_a_claim_that_fails_two_checks_is_said_once() -> None:
+    """An nbf in the future and after exp; a token iss unlike an issuer on another host that names no tenant id: the first
+    of each claim's checks speaks for it."""
+    now = int(time.time())
+    with pytest.raises(JourneyFailure) as failure:
+        check(token(nbf=now + 3000, exp=now + 2000, aud="someone-else"))
+    assert re.fullmatch(re.escape(AUD) + r"; also: ID token is not valid yet: nbf \d+ is \d+ s in the future", str(failure.value)), failure.value
+    elsewhere = "https://login.example.net/contoso.onmicrosoft.com/v2.0/"
+    with pytest.raises(JourneyFailure) as failure:
+        validate_id_token(token(iss="https://evil.example/v2.0/", aud="someone-else"), jwks=jwks(), issuer=elsewhere, client_id=CLIENT,
+                          nonce=NONCE, issuer_hosts=("contoso.b2clogin.com",))
+    assert str(failure.value) == f"ID token iss is 'https://evil.example/v2.0/', expected the discovery issuer '{elsewhere}'; also: {AUD[len('ID token '):]}"
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, f"iss: expected '{elsewhere}', got 'https://evil.example/v2.0/'")
+
+
+def test_a_signature_that_does_not_verify_is_all_that_is_said_of_a_token_with_wrong_claims() -> None:
+    """Nothing in a token whose signature fails can be trusted: its claims are not checked, nor named."""
+    with pytest.raises(JourneyFailure) as failure:
+        check(token(key=OTHER_KEY, aud="someone-else", nonce="defaultNonce", exp=int(time.time()) - 3600))
+    assert str(failure.value) == f"ID token signature does not verify against the tenant's JWKS (kid '{KID}')"
+    assert failure.value.cause.detail.startswith("signature: ")
