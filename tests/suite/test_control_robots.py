@@ -10,10 +10,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
+from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION, Cause, JourneyFailure
 from fixtures.mobile_id import ControlAPI, ControlAPIError, MobileID
 from fixtures.preflight import Preflight, Row
-from fixtures.settings import SEED_METADATA_URL, Settings, build_settings
+from fixtures.settings import SEED_METADATA_URL, PhoneOutcome, Settings, build_settings
 
 BASE = "https://mid.example/control"
 SECRET = "s3cr3t-control-token"
@@ -128,8 +128,57 @@ def test_ending_an_open_sign_in_takes_only_not_pending_as_nothing_open() -> None
 def test_the_run_s_robot_numbers_come_before_the_emulators() -> None:
     """MOBILEID_ROBOTS names the number for an outcome; the emulator's list only fills in the others."""
     settings = build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092406"})
-    phone = MobileID(settings, control(200, '{"robots": {"busy": "+41000092999", "user_cancel": "+41000092401"}}'), lambda message: None)
+    phone = MobileID(settings, control(200, '{"robots": {"busy": "+41000092406", "user_cancel": "+41000092401"}}'), lambda message: None)
     assert (phone.robot("busy"), phone.robot("user_cancel")) == ("+41000092406", "+41000092401")
+
+
+EMULATORS = '{"robots": {"busy": "+41000092406", "user_cancel": "+41000092401", "expired": "+41000092208"}}'
+
+
+@pytest.mark.parametrize(("given", "outcome", "says", "fix"), [
+    # Another outcome's number: the journeys failed as that outcome ("busy"), nothing naming the setting.
+    ("user_cancel=+41000092406", "user_cancel",
+     "MOBILEID_ROBOTS gives +41000092406 for user_cancel, which the deployed emulator lists for busy; its number for user_cancel is +41000092401",
+     "give user_cancel=+41000092401 in MOBILEID_ROBOTS, or leave user_cancel out of it"),
+    # A number it lists for nothing: its phone waits for an answer, as a fresh number's, and the journey at its wait.
+    ("busy=+41000092999", "busy",
+     "MOBILEID_ROBOTS gives +41000092999 for busy, a number the deployed emulator lists for no outcome; its number for busy is +41000092406",
+     "give busy=+41000092406 in MOBILEID_ROBOTS, or leave busy out of it"),
+    # An outcome it lists no number for, given another outcome's.
+    ("no_cert=+41000092401", "no_cert",
+     "MOBILEID_ROBOTS gives +41000092401 for no_cert, which the deployed emulator lists for user_cancel; it lists no number for no_cert",
+     "leave no_cert out of MOBILEID_ROBOTS"),
+], ids=["another outcome's", "listed for none", "outcome it lists none for"])
+def test_a_robot_number_the_emulator_plays_otherwise_fails_its_journeys_naming_the_setting(given: str, outcome: PhoneOutcome, says: str,
+                                                                                           fix: str) -> None:
+    """MOBILEID_ROBOTS against the numbers the deployed emulator lists: the journeys of an outcome whose number it plays
+    otherwise fail naming the setting, the outcome, the number given and the emulator's, as the tenant's configuration;
+    the control token never."""
+    settings = build_settings({**TENANT, "MOBILEID_ROBOTS": f"{given},expired=+41000092208"})
+    phone = MobileID(settings, control(200, EMULATORS), lambda message: None)
+    with pytest.raises(JourneyFailure) as failure:
+        phone.robot(outcome)
+    assert says in str(failure.value) and f"Fix: {fix}" in str(failure.value) and f"GET {BASE}/robots" in str(failure.value), failure.value
+    assert failure.value.cause == Cause(TENANT_CONFIGURATION, says), failure.value.cause
+    assert SECRET not in f"{failure.value} {failure.value.cause}"
+    assert phone.robot("expired") == "+41000092208"  # an outcome whose number agrees runs
+
+
+@pytest.mark.parametrize("answer", [older_emulator, lambda request: httpx.Response(200, json={"robots": {}})], ids=["older emulator", "no robots"])
+def test_robot_numbers_are_taken_as_given_where_the_emulator_lists_none(answer: Callable[[httpx.Request], httpx.Response]) -> None:
+    """Nothing to compare: MOBILEID_ROBOTS's numbers are the journeys' (an emulator older than GET /robots, or one that
+    lists none)."""
+    settings = build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092999"})
+    phone = MobileID(settings, ControlAPI(httpx.Client(transport=httpx.MockTransport(answer)), BASE, SECRET), lambda message: None)
+    assert phone.robot("busy") == "+41000092999"
+
+
+def test_robot_numbers_without_a_control_api_are_left_as_they_were() -> None:
+    """No control API (the phone's fixture gives none without one): nothing to ask, nothing to compare; the journeys skip
+    as before."""
+    settings = build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092999"})
+    with pytest.raises(pytest.skip.Exception, match="needs the Mobile ID test number for busy"):
+        MobileID(settings, None, lambda message: None).robot("busy")
 
 
 def answering(status: int, body: str = "", content_type: str = "application/json") -> Callable[[httpx.Request], httpx.Response]:
