@@ -267,6 +267,17 @@ def test_an_emulator_that_lists_no_numbers_passes_saying_what_the_journeys_then_
         phone.robot("user_cancel")
 
 
+def test_the_preflight_names_robot_numbers_the_emulator_plays_otherwise_and_lets_the_run_go_on() -> None:
+    """The run's first table says what the journeys of that outcome will meet (the others run: the row passes)."""
+    row = preflight_row(build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092999,user_cancel=+41000092401"}), answering(200, EMULATORS))
+    assert row.status == "ok" and row.detail == (
+        f"{BASE} answers (3 robot numbers); but MOBILEID_ROBOTS gives +41000092999 for busy, a number the deployed emulator lists "
+        "for no outcome; its number for busy is +41000092406: its journeys fail until MOBILEID_ROBOTS gives the emulator's number "
+        "or leaves the outcome out"), row
+    assert preflight_row(build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092406"}), answering(200, EMULATORS)).detail == \
+        f"{BASE} answers (3 robot numbers)"
+
+
 def test_a_deployed_emulators_control_api_with_the_real_services_discovery_fails_its_row_naming_both_fixes() -> None:
     """MOBILEID_MODE=emulator (the default) with a deployed emulator's control API, MOBILEID_METADATA_URL left unset: the
     tenant is checked against the real Mobile ID. Federated with it, every journey's phone waited out its timeout, the
