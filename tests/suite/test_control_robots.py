@@ -140,15 +140,11 @@ EMULATORS = '{"robots": {"busy": "+41000092406", "user_cancel": "+41000092401", 
     ("user_cancel=+41000092406", "user_cancel",
      "MOBILEID_ROBOTS gives +41000092406 for user_cancel, which the deployed emulator lists for busy; its number for user_cancel is +41000092401",
      "give user_cancel=+41000092401 in MOBILEID_ROBOTS, or leave user_cancel out of it"),
-    # A number it lists for nothing: its phone waits for an answer, as a fresh number's, and the journey at its wait.
-    ("busy=+41000092999", "busy",
-     "MOBILEID_ROBOTS gives +41000092999 for busy, a number the deployed emulator lists for no outcome; its number for busy is +41000092406",
-     "give busy=+41000092406 in MOBILEID_ROBOTS, or leave busy out of it"),
     # An outcome it lists no number for, given another outcome's.
     ("no_cert=+41000092401", "no_cert",
      "MOBILEID_ROBOTS gives +41000092401 for no_cert, which the deployed emulator lists for user_cancel; it lists no number for no_cert",
      "leave no_cert out of MOBILEID_ROBOTS"),
-], ids=["another outcome's", "listed for none", "outcome it lists none for"])
+], ids=["another outcome's", "outcome it lists none for"])
 def test_a_robot_number_the_emulator_plays_otherwise_fails_its_journeys_naming_the_setting(given: str, outcome: PhoneOutcome, says: str,
                                                                                            fix: str) -> None:
     """MOBILEID_ROBOTS against the numbers the deployed emulator lists: the journeys of an outcome whose number it plays
@@ -164,10 +160,13 @@ def test_a_robot_number_the_emulator_plays_otherwise_fails_its_journeys_naming_t
     assert phone.robot("expired") == "+41000092208"  # an outcome whose number agrees runs
 
 
-@pytest.mark.parametrize("answer", [older_emulator, lambda request: httpx.Response(200, json={"robots": {}})], ids=["older emulator", "no robots"])
-def test_robot_numbers_are_taken_as_given_where_the_emulator_lists_none(answer: Callable[[httpx.Request], httpx.Response]) -> None:
-    """Nothing to compare: MOBILEID_ROBOTS's numbers are the journeys' (an emulator older than GET /robots, or one that
-    lists none)."""
+@pytest.mark.parametrize("answer", [older_emulator, lambda request: httpx.Response(200, json={"robots": {}}),
+                                    lambda request: httpx.Response(200, text=EMULATORS)],
+                         ids=["older emulator", "no robots", "a number it lists for no outcome"])
+def test_robot_numbers_are_taken_as_given_where_the_emulator_lists_them_for_no_other_outcome(
+        answer: Callable[[httpx.Request], httpx.Response]) -> None:
+    """Nothing to hold against: MOBILEID_ROBOTS's numbers are the journeys' (an emulator older than GET /robots, one that
+    lists none, or a number it lists for no outcome: a test user configured on it with that outcome is in no robot list)."""
     settings = build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092999"})
     phone = MobileID(settings, ControlAPI(httpx.Client(transport=httpx.MockTransport(answer)), BASE, SECRET), lambda message: None)
     assert phone.robot("busy") == "+41000092999"
@@ -269,10 +268,11 @@ def test_an_emulator_that_lists_no_numbers_passes_saying_what_the_journeys_then_
 
 def test_the_preflight_names_robot_numbers_the_emulator_plays_otherwise_and_lets_the_run_go_on() -> None:
     """The run's first table says what the journeys of that outcome will meet (the others run: the row passes)."""
-    row = preflight_row(build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092999,user_cancel=+41000092401"}), answering(200, EMULATORS))
+    row = preflight_row(build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092401,user_cancel=+41000092401,expired=+41000092999"}),
+                        answering(200, EMULATORS))
     assert row.status == "ok" and row.detail == (
-        f"{BASE} answers (3 robot numbers); but MOBILEID_ROBOTS gives +41000092999 for busy, a number the deployed emulator lists "
-        "for no outcome; its number for busy is +41000092406: its journeys fail until MOBILEID_ROBOTS gives the emulator's number "
+        f"{BASE} answers (3 robot numbers); but MOBILEID_ROBOTS gives +41000092401 for busy, which the deployed emulator lists "
+        "for user_cancel; its number for busy is +41000092406: its journeys fail until MOBILEID_ROBOTS gives the emulator's number "
         "or leaves the outcome out"), row
     assert preflight_row(build_settings({**TENANT, "MOBILEID_ROBOTS": "busy=+41000092406"}), answering(200, EMULATORS)).detail == \
         f"{BASE} answers (3 robot numbers)"
