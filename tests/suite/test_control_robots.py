@@ -139,7 +139,7 @@ EMULATORS = '{"robots": {"busy": "+41000092406", "user_cancel": "+41000092401", 
     # Another outcome's number: the journeys failed as that outcome ("busy"), nothing naming the setting.
     ("user_cancel=+41000092406", "user_cancel",
      "MOBILEID_ROBOTS gives +41000092406 for user_cancel, which the deployed emulator lists for busy; its number for user_cancel is +41000092401",
-     "give user_cancel=+41000092401 in MOBILEID_ROBOTS, or leave user_cancel out of it"),
+     "leave user_cancel out of MOBILEID_ROBOTS (the journeys then take the emulator's number for it, +41000092401)"),
     # An outcome it lists no number for, given another outcome's.
     ("no_cert=+41000092401", "no_cert",
      "MOBILEID_ROBOTS gives +41000092401 for no_cert, which the deployed emulator lists for user_cancel; it lists no number for no_cert",
