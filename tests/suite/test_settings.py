@@ -537,7 +537,7 @@ def test_token_contract_claims_may_be_separated_by_spaces_or_commas() -> None:
     assert build_settings({"E2E_TOKEN_CONTRACT": "name, idp,tid"}, LOCAL_STACK).token_contract == ("name", "idp", "tid")
 
 
-@pytest.mark.parametrize("domain", ["login..contoso.com", "login.contoso.com\u200b", "a" * 64 + ".contoso.com"])
+@pytest.mark.parametrize("domain", ["login..contoso.com", "login.contoso.com\u200b", "a" * 64 + ".contoso.com", "login contoso.com"])
 def test_a_domain_no_resolver_can_look_up_is_a_setting_to_fix_not_a_traceback(domain: str) -> None:
     with pytest.raises(SettingsError, match=r"B2C_DOMAIN=.* is not a host name \(an empty label between dots"):
         build_settings({**TENANT, "B2C_DOMAIN": domain})
