@@ -153,6 +153,7 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError(f"--prompt {args.prompt!r} is not a prompt B2C knows{hint}; use one of: {', '.join(PROMPTS)}")
     if args.policy is not None and not args.policy.upper().startswith(("B2C_1_", "B2C_1A_")):
         raise UsageError(f"--policy {args.policy!r}: policy names start with B2C_1_ (user flow) or B2C_1A_ (custom policy)")
+    check_tenant(args)
     for name in ("domain_hint", "client_id"):
         value = getattr(args, name)
         if value is not None and (not value.strip() or any(c.isspace() for c in value)):
@@ -193,6 +194,26 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError("--run only goes with --from-har FILE or --from-url URL")
     if args.attempt is not None and not args.from_har:
         raise UsageError("--attempt only goes with --from-har FILE" + (" (a URL is one sign-in's request)" if args.from_url else ""))
+
+
+def check_tenant(args: argparse.Namespace) -> None:
+    """--tenant, --domain and --policy by the settings' rules (B2C_TENANT, B2C_DOMAIN, B2C_POLICIES), said under the flags'
+    names: the settings' own message named the setting, which the user never typed (a .env's is still named so)."""
+    from fixtures.settings import POLICY_NAME, Given, domain_problem, tenant_problem
+
+    for flag, value, what in (("--tenant", args.tenant, "the tenant's name, e.g. --tenant contoso"),
+                              ("--domain", args.domain, "the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com")):
+        if value is not None and not value.strip():  # an unset variable in a script: it read as B2C_TENANT not set
+            raise UsageError(f"{flag} is empty: give {what}, or leave {flag} out")
+    tenant = (args.tenant or "").strip().lower()
+    if tenant and (problem := tenant_problem(tenant, Given("--tenant"))):
+        raise UsageError(problem)
+    if args.domain and (problem := domain_problem(args.domain.strip().lower(), tenant, Given("--domain"))):
+        raise UsageError(problem)
+    if args.policy is not None and not POLICY_NAME.fullmatch(args.policy):
+        several = " (the repro runs one policy)" if re.search(r"[\s,;]", args.policy.strip()) else ""
+        raise UsageError(f"--policy {args.policy!r}: a policy name is B2C_1_ (user flow) or B2C_1A_ (custom policy) and then "
+                         f"letters, digits, '_' or '-', e.g. --policy B2C_1A_signup_signin{several}")
 
 
 def languages_replaced(args: argparse.Namespace) -> list[str]:

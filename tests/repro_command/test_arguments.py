@@ -110,6 +110,47 @@ def test_a_bad_setting_is_named(overrides: list[str], says: str) -> None:
     assert says in str(error.value)
 
 
+TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de",
+          "B2C_POLICIES": "B2C_1A_susi", "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control"}
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--tenant", "contoso.onmicrosoft.com"], "--tenant 'contoso.onmicrosoft.com' must be the tenant name only (e.g. contoso: "
+                                              "ASCII letters, digits and '-', at most 63, not at either end), not a URL or domain: --tenant contoso"),
+    (["--tenant", "con toso"], "--tenant 'con toso' must be the tenant name only"),
+    (["--tenant", "7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"], "--tenant '7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b' is the tenant's ID; give "
+                                                           "its name, as in {name}.onmicrosoft.com (Azure AD B2C > Overview > Domain name), e.g. --tenant contoso"),
+    (["--tenant", ""], "--tenant is empty: give the tenant's name, e.g. --tenant contoso, or leave --tenant out"),
+    (["--domain", "https://login.contoso.com/"], "--domain 'https://login.contoso.com/' must be a host name only, without scheme, port "
+                                                 "or path: --domain login.contoso.com"),
+    (["--tenant", "contoso", "--domain", "contoso.onmicrosoft.com"], "--domain 'contoso.onmicrosoft.com' is the tenant's directory "
+                                                                     "name, not where B2C serves its pages: leave --domain out for contoso.b2clogin.com"),
+    (["--domain", "login contoso.com"], "--domain 'login contoso.com' is not a host name"),
+    (["--domain", " "], "--domain is empty: give the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com, or leave --domain out"),
+    (["--policy", "B2C_1A_sign in"], "--policy 'B2C_1A_sign in': a policy name is B2C_1_ (user flow) or B2C_1A_ (custom policy) and "
+                                     "then letters, digits, '_' or '-', e.g. --policy B2C_1A_signup_signin (the repro runs one policy)"),
+    (["--policy", "B2C_1A_susi,B2C_1A_other"], "--policy 'B2C_1A_susi,B2C_1A_other': a policy name is B2C_1_"),
+])
+def test_a_bad_tenant_domain_or_policy_is_named_as_the_flag_typed_not_as_the_setting_it_sets(argv: list[str], says: str) -> None:
+    """The settings' rules, said as the command line wrote the value: B2C_TENANT='con toso' named a setting the user
+    never typed, and a space in a domain or a policy passed them (a preflight that said only "does not answer")."""
+    with pytest.raises(ValueError) as error:
+        check(args("--target", "tenant", *argv), {})
+    said = str(error.value)
+    assert said.startswith(says), said
+    assert not re.search(r"B2C_(TENANT|DOMAIN|POLICIES)", said), said
+
+
+@pytest.mark.parametrize(("setting", "says"), [
+    ({"B2C_TENANT": "contoso.onmicrosoft.com"}, "B2C_TENANT='contoso.onmicrosoft.com' must be the tenant name only"),
+    ({"B2C_DOMAIN": "contoso.onmicrosoft.com"}, "unset B2C_DOMAIN for fabrikam.b2clogin.com"),
+])
+def test_a_bad_tenant_or_domain_of_the_settings_is_still_named_as_the_setting(setting: dict[str, str], says: str) -> None:
+    check(args(), {})
+    with pytest.raises(ValueError, match=re.escape(says)):
+        suite_env(args(), {**TENANT, **setting})
+
+
 def test_an_env_file_line_dotenv_cannot_parse_stops_the_repro_naming_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text('E2E_TARGET="tenant\n')  # unclosed quote: python-dotenv alone would skip it and run locally
