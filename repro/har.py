@@ -13,10 +13,11 @@ import base64
 import contextlib
 import json
 import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
@@ -36,8 +37,9 @@ TRANSACTION = re.compile(r'id="transaction-number"[^>]*>\s*([A-Z0-9]{4,16})\s*<'
 # B2C's profile page (only a new user sees it): the server sends SETTINGS with api "SelfAsserted";
 # data-name="SelfAsserted" is set by B2C's script after load, so it is in the HTML only of a saved page.
 SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsserted\"")
-# A phone number of any country as a login hint may hold it: a run of 8 or more digits, spaces or dashes between them.
-NUMBER = re.compile(r"(?<![\w*])\+?\d(?:[\s-]?\d){7,}")
+# A phone number of any country as a login hint may hold it: a run of 8 or more digits, spaces or dashes between them;
+# in a hint encoded twice (encoded_twice), its + and spaces still escaped: %2B4915112345678, 079%20123%2045%2067.
+NUMBER = re.compile(r"(?<![\w*])(?:\+|%2[Bb])?\d(?:(?:[\s-]|%20)?\d){7,}")
 NO_SIGN_IN = ("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
               "record it from the first page of the sign-in, with 'Preserve log' on")
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "response_mode", "scope")
@@ -332,10 +334,13 @@ def on_local_stack(found: Finding, local: StackDescription) -> bool:
 def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     """Parameters of the HAR the repro command leaves out, each with why."""
     params, why = found.params, {}
+    for name in (*CARRIED_ON, "ui_locales"):
+        if (decoded := encoded_twice(params.get(name) or "")) is not None:
+            why[name] = twice_note(found, name, decoded)
     redirect = params.get("redirect_uri")
     if redirect and not redirect.startswith("https://"):
-        why["redirect_uri"] = (f"{redirect} is not an https URL the repro's browser can land on (B2C also takes http://localhost "
-                               "and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
+        why.setdefault("redirect_uri", f"{redirect} is not an https URL the repro's browser can land on (B2C also takes "
+                       "http://localhost and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
     if params.get("login_hint") and NUMBER.search(params["login_hint"]) and not on_local_stack(found, local):
         why["login_hint"] = "a person's phone number: put it back (--login-hint) only to send that phone the request"
     if params.get("prompt") and params["prompt"] not in PROMPTS:
@@ -361,6 +366,28 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
 
 
 CARRIED_ON = ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id")  # what of the app's request the command carries on
+# A value that is all escapes and characters no encoding escapes, once read: https%3A%2F%2Fjwt.ms, %2B41791234567, de%2DCH.
+# A redirect URI's own query may hold an escape (https://app.fabrikam.com/cb?next=%2Fhome): its ':' is no encoding's.
+ENCODED = re.compile(r"(?:[\w.~/-]|%[0-9A-Fa-f]{2})*%[0-9A-Fa-f]{2}(?:[\w.~/-]|%[0-9A-Fa-f]{2})*", re.ASCII)
+INSTEAD = {"redirect_uri": "with B2C_REDIRECT_URI, registered for the test app", "client_id": "with B2C_CLIENT_ID, the test app's"}
+
+
+def encoded_twice(value: str) -> str | None:
+    """``value`` decoded once more where, as the request sent it, it is still percent-encoded (the app, or what a URL was
+    copied from, encoded it twice); None for a value as an app means it."""
+    return unquote(value) if ENCODED.fullmatch(value) else None
+
+
+def twice_note(found: Finding, name: str, decoded: str) -> str:
+    """Why a parameter encoded twice is left out of the rerun, and how to send it as the app meant it."""
+    read = {"redirect_uri": ", no URL: a redirect URI not registered for the app (AADB2C90006)",
+            "ui_locales": ", no language tag"}.get(name, "")
+    copied = ", or the URL was encoded again where it was copied from" if found.request_only else ""
+    instead = INSTEAD.get(name, f"without {name}")
+    flag = f"--{name.replace('_', '-')}"
+    return (f"{found.params[name]} looks percent-encoded twice (decoded once more: {decoded}): sent so, B2C reads it as it is{read}. "
+            f"The app encodes it once too often{copied}; the rerun goes {instead}, and "
+            f"{' '.join(shlex.quote(word) for word in option(flag, decoded))} in the printed command sends it decoded")
 
 
 # The Playwright device closest to the reporter's browser, by its kind (the model and version differ: emulated in
@@ -422,7 +449,7 @@ def repro_args(found: Finding, local: StackDescription, browser: str | None = No
         if found.host != f"{found.tenant}.b2clogin.com":
             args += ["--domain", found.host]
     params = found.params
-    if params.get("ui_locales"):
+    if params.get("ui_locales") and "ui_locales" not in skipped:
         args += ["--ui-locales", as_language_tags(params["ui_locales"], many=True)]  # apps send de_CH or de,fr too
     if found.browser_locale:
         args += ["--browser-locale", found.browser_locale]

@@ -180,6 +180,18 @@ def test_what_the_repro_cannot_follow_is_left_out_and_said() -> None:
                for line in lines)
 
 
+def test_a_redirect_uri_the_app_encoded_twice_is_said_so_not_as_a_url_of_another_scheme() -> None:
+    """In a HAR the browser sent it so: the app's own doing (no copy of the URL to blame), B2C read no URL."""
+    found = read_har(har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                               "?client_id=app&redirect_uri=https%253A%252F%252Fapp.fabrikam.com%252Fsignin-oidc", content=PAGE)))
+    [left] = [line for line in describe(found, LOCAL_STACK) if line.startswith("left out")]
+    assert left.endswith("redirect_uri: https%3A%2F%2Fapp.fabrikam.com%2Fsignin-oidc looks percent-encoded twice (decoded once more: "
+                         "https://app.fabrikam.com/signin-oidc): sent so, B2C reads it as it is, no URL: a redirect URI not registered "
+                         "for the app (AADB2C90006). The app encodes it once too often; the rerun goes with B2C_REDIRECT_URI, registered "
+                         "for the test app, and --redirect-uri https://app.fabrikam.com/signin-oidc in the printed command sends it decoded"), left
+    assert "--redirect-uri" not in repro_args(found, LOCAL_STACK)
+
+
 def test_a_har_of_the_local_stack_shows_its_numbers_whole() -> None:
     """The emulator's numbers are nobody's: the reader shows them as they are, and the command keeps the hint."""
     recorded = har(entry(f"https://{LOCAL_STACK.domain}/{LOCAL_STACK.tenant}.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"

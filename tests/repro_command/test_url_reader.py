@@ -116,6 +116,40 @@ def test_a_persons_number_as_the_login_hint_is_masked_and_left_out_off_the_local
     assert re.search(r"^left out\s+login_hint: a person's phone number", told, re.M), told
 
 
+def test_a_parameter_encoded_twice_is_said_so_and_how_to_send_it_decoded(capsys: pytest.CaptureFixture[str]) -> None:
+    """redirect_uri=https%253A%252F%252Fjwt.ms in an otherwise plain URL: left out as "not an https URL", which is
+    not what went wrong; a ui_locales encoded twice stopped the reading ("cannot be rerun as it is")."""
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri=https%253A%252F%252Fjwt.ms&ui_locales=de%252DCH&prompt=login")
+    assert re.search(r"^left out\s+redirect_uri: https%3A%2F%2Fjwt\.ms looks percent-encoded twice \(decoded once more: "
+                     r"https://jwt\.ms\): sent so, B2C reads it as it is, no URL: a redirect URI not registered for the app "
+                     r"\(AADB2C90006\)\. The app encodes it once too often, or the URL was encoded again where it was copied from; "
+                     r"the rerun goes with B2C_REDIRECT_URI, registered for the test app, and --redirect-uri https://jwt\.ms in the "
+                     r"printed command sends it decoded$", told, re.M), told
+    assert re.search(r"^left out\s+ui_locales: de%2DCH looks percent-encoded twice \(decoded once more: de-CH\).* the rerun "
+                     r"goes without ui_locales, and --ui-locales de-CH in the printed command sends it decoded$", told, re.M), told
+    assert "not an https URL" not in told, told
+    assert shlex.split(command) == ["--journey", "sign-in", "--policy", POLICY, "--target", "local", "--outcome", "approve",
+                                    "--prompt", "login", "--client-id", "app"]
+
+
+def test_a_redirect_uri_with_an_escape_of_its_own_is_no_parameter_encoded_twice(capsys: pytest.CaptureFixture[str]) -> None:
+    from urllib.parse import quote
+
+    redirect = "https://app.fabrikam.com/cb?next=%2Fhome"  # the app's own query, escaped once as any URL's
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri={quote(redirect, safe='')}")
+    assert "encoded twice" not in told and shlex.split(command)[-4:-2] == ["--redirect-uri", redirect], (told, command)
+
+
+@pytest.mark.parametrize(("hint", "kept_out"), [("%252B4915112345678", "1511234"), ("079%2520123%252045%252067", "123%2045")],
+                         ids=["international", "national, with spaces"])
+def test_a_persons_number_encoded_twice_as_the_login_hint_is_masked_and_left_out(hint: str, kept_out: str,
+                                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    told, command = read(capsys, "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?"
+                                 f"client_id=app&login_hint={hint}")
+    assert kept_out not in told + command and "--login-hint" not in command, (told, command)
+    assert re.search(r"^left out\s+login_hint: a person's phone number", told, re.M), told
+
+
 def test_a_secret_of_the_environment_in_the_url_is_redacted_in_what_is_told_and_the_printed_command(
         capsys: pytest.CaptureFixture[str]) -> None:
     import os
