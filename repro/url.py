@@ -23,6 +23,7 @@ B2C_ADDRESSES = (("/oauth2/authresp", "B2C's /oauth2/authresp, where Mobile ID (
                  ("/oauth2/v2.0/logout", "B2C's sign-out request"), ("/oauth2/v2.0/token", "B2C's token request"),
                  ("/openid-configuration", "B2C's metadata (its OpenID configuration)"))
 UNFINISHED_ESCAPE = re.compile(r"%[0-9A-Fa-f]?$")
+PARAMETER_BEFORE = re.compile(r"[?&#]([\w.-]{1,40})=[^?&#]*$")  # the name of the parameter whose value ends the text
 CODE_WORD = re.compile(r"[a-z_]{1,40}")  # an OAuth error as B2C sends it (access_denied): anything else is not repeated
 
 
@@ -79,9 +80,14 @@ def not_authorize(url: str) -> str | None:
         parts = None
     if "\n" in url or "\r" in url:  # the address whole, but wrapped: "give the whole address" would not say what to do
         return "not a URL as it is: it has a line break inside (a mail or a terminal wrapped it?); join its lines into one"
-    if parts is None or not parts.scheme or not parts.hostname or any(c.isspace() for c in url):
+    if parts is None or not parts.scheme or not parts.hostname:
         return ("not a URL; give the whole address, from https:// on, as the address bar or the app's log shows it "
                 "(quoted, as it holds &)")
+    if blank := re.search(r"\s", url):  # a log that wrote the URL decoded (scope=openid profile), or words after it
+        value = PARAMETER_BEFORE.search(url[:blank.start()])
+        where = f"in {value.group(1)}'s value" if value else "inside"
+        return (f"not a URL as it is: it has a space {where}, which a URL writes %20 (or +); leave out words after the "
+                "address, and where a log wrote the URL decoded, write each space in a value as %20")
     shown = redact_text(address(url))[:160]
     # Shortened for display (a log viewer's, a ticket's ellipsis), or mid-escape: read as it is, its last value (a redirect
     # URI, a client id) would be rerun cut, and B2C's refusal of it taken for the reporter's failure.

@@ -230,7 +230,10 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
      "https://app.fabrikam.com/signin-oidc is the app's redirect with B2C's error: an error, not B2C's authorize request"),
     (f"https://app.fabrikam.com/signed-in/{TOKEN}", "https://app.fabrikam.com/signed-in/<redacted JWT> is not B2C's authorize request"),
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/OAuth2/v2.0/Logout", "is B2C's sign-out request"),
-    (AUTHORIZE + "?client_id=app see the log", "not a URL"),
+    (AUTHORIZE + "?client_id=app see the log", "not a URL as it is: it has a space in client_id's value"),
+    (AUTHORIZE + "?client_id=app&scope=openid offline_access&prompt=login", "not a URL as it is: it has a space in scope's value, "
+     "which a URL writes %20 (or +); leave out words after the address, and where a log wrote the URL decoded, write each space "
+     "in a value as %20"),
     (AUTHORIZE.replace(".com/", ".com:44x3/", 1) + "?client_id=app", "not a URL"),
     (AUTHORIZE[:50] + "\n  " + AUTHORIZE[50:] + "?client_id=app", "not a URL as it is: it has a line break inside (a mail or a "
      "terminal wrapped it?); join its lines into one"),
@@ -240,7 +243,7 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
 ], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
         "sign-out", "token", "metadata", "the app's page", "http", "no scheme", "words", "a broken host",
         "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
-        "sign-out in capitals", "words after the URL", "a port that is no number", "wrapped by a mail",
+        "sign-out in capitals", "words after the URL", "written decoded by a log", "a port that is no number", "wrapped by a mail",
         "cut off with an ellipsis", "cut off with three dots", "cut off in a %-escape"])
 def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_authorize_url_asked_for(
         url: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
