@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
 from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked, redact_text
-from fixtures.settings import as_language_tags
+from fixtures.settings import as_language_tags, bad_language_tags
 from fixtures.stack_description import StackDescription
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
 
@@ -337,6 +337,8 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     for name in (*CARRIED_ON, "ui_locales"):
         if (decoded := encoded_twice(params.get(name) or "")) is not None:
             why[name] = twice_note(found, name, decoded)
+        elif name in params and (unsent := unsendable(name, params[name])):
+            why[name] = unsent
     redirect = params.get("redirect_uri")
     if redirect and not redirect.startswith("https://"):
         why.setdefault("redirect_uri", f"{redirect} is not an https URL the repro's browser can land on (B2C also takes "
@@ -370,6 +372,21 @@ CARRIED_ON = ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"
 # A redirect URI's own query may hold an escape (https://app.fabrikam.com/cb?next=%2Fhome): its ':' is no encoding's.
 ENCODED = re.compile(r"(?:[\w.~/-]|%[0-9A-Fa-f]{2})*%[0-9A-Fa-f]{2}(?:[\w.~/-]|%[0-9A-Fa-f]{2})*", re.ASCII)
 INSTEAD = {"redirect_uri": "with B2C_REDIRECT_URI, registered for the test app", "client_id": "with B2C_CLIENT_ID, the test app's"}
+
+
+def unsendable(name: str, value: str) -> str | None:
+    """Why the repro's option for ``name`` (repro.cli's check, its rule) cannot send the app's ``value``, and what the rerun
+    sends instead; None if it can. Carried, the printed command was refused: no command at all for the reporter's request."""
+    instead = f"the rerun goes {INSTEAD.get(name, f'without {name}')}"
+    flag = f"--{name.replace('_', '-')}"
+    if not value.strip():
+        return f"blank: {instead}"
+    if name in ("domain_hint", "client_id") and any(c.isspace() for c in value):
+        return f"{value!r} is not one word, as {flag} takes it: {instead}"
+    if name == "ui_locales" and bad_language_tags(as_language_tags(value, many=True), many=True):
+        return (f"{value!r} is not language tags (each a language, then a region after a hyphen, e.g. de-CH), as {flag} "
+                f"takes them: {instead}; {flag} with the language meant, in the printed command, sends one")
+    return None
 
 
 def encoded_twice(value: str) -> str | None:

@@ -132,6 +132,26 @@ def test_a_parameter_encoded_twice_is_said_so_and_how_to_send_it_decoded(capsys:
                                     "--prompt", "login", "--client-id", "app"]
 
 
+@pytest.mark.parametrize(("sent", "says", "option"), [
+    ("ui_locales=german", "ui_locales: 'german' is not language tags (each a language, then a region after a hyphen, e.g. de-CH), "
+                          "as --ui-locales takes them: the rerun goes without ui_locales; --ui-locales with the language meant, "
+                          "in the printed command, sends one", "--ui-locales"),
+    ("ui_locales=de-CH%3Bq%3D0.9", "ui_locales: 'de-CH;q=0.9' is not language tags", "--ui-locales"),  # Accept-Language's
+    ("domain_hint=Mobile%20ID", "domain_hint: 'Mobile ID' is not one word, as --domain-hint takes it: the rerun goes without "
+                                "domain_hint", "--domain-hint"),
+    ("client_id=my%20app", "client_id: 'my app' is not one word, as --client-id takes it: the rerun goes with B2C_CLIENT_ID, "
+                           "the test app's", "--client-id"),
+    ("login_hint=%20", "login_hint: blank: the rerun goes without login_hint", "--login-hint"),
+], ids=["a word for a language", "Accept-Language's form", "a domain hint in two words", "a display name for a client id",
+        "a blank login hint"])
+def test_a_value_the_repros_option_cannot_send_is_left_out_saying_why_and_the_rest_replayed(
+        sent: str, says: str, option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The printed command was refused whole ("cannot be rerun as it is"): no command at all for the reporter's request."""
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms&prompt=login&{sent}")
+    assert re.search(rf"^left out\s+{re.escape(says)}", told, re.M), told
+    assert option not in command and "--prompt login" in command, command
+
+
 def test_a_redirect_uri_with_an_escape_of_its_own_is_no_parameter_encoded_twice(capsys: pytest.CaptureFixture[str]) -> None:
     from urllib.parse import quote
 
