@@ -42,7 +42,8 @@ def as_copied(url: str) -> str:
     percent-encoded whole, once or more (a log writes the sign-in's start as another URL's parameter:
     ``returnUrl=https%3A%2F%2F...``), is decoded as often: each encoding turned its own ``%`` into ``%25``, so its
     parameters' values come back as it sent them. Left as they were, the escapes made one parameter of the rest: a
-    client id that swallowed the redirect URI and ``ui_locales``, rerun without them."""
+    client id that swallowed the redirect URI and ``ui_locales``, rerun without them. A link that wraps the request
+    (``wrapped_in``) gives the request."""
     url = url.strip().strip("<>\"'")
     while ENCODED_WHOLE.match(url):
         url = unquote(url)
@@ -50,7 +51,20 @@ def as_copied(url: str) -> str:
         url = JSON_ESCAPE.sub(lambda escape: chr(int(escape.group(1), 16)) if escape.group(1) else "/", url)
     while (unescaped := AMPERSAND.sub("&", url)) != url:
         url = unescaped
-    return url
+    return wrapped_in(url) or url
+
+
+def wrapped_in(url: str) -> str | None:
+    """B2C's authorize request that ``url`` carries as a parameter's value where ``url`` is another's: a mail's link
+    rewritten by its scanner (Outlook's safelinks.protection.outlook.com/?url=..., Google's /url?q=...), an app's sign-in
+    page's ?returnUrl=; None if it is none. Its parameters came back as the link was given (each encoded once more in it)."""
+    try:
+        if b2c_authorize(url):
+            return None
+        values = [value.strip() for _, value in parse_qsl(urlsplit(url).query)]
+        return next((value for value in values if value.lower().startswith("https://") and b2c_authorize(value)), None)
+    except ValueError:  # no URL: not_authorize says so
+        return None
 
 
 AMPERSAND = re.compile(r"&(?:amp|#38|#x26);", re.I)  # the HTML escapes of an &

@@ -99,6 +99,21 @@ def test_a_url_copied_with_what_a_mail_or_log_puts_around_it_is_read(copied: str
     assert read(capsys, copied) == read(capsys, REPORTED)
 
 
+@pytest.mark.parametrize("link", ["https://eur01.safelinks.protection.outlook.com/?url={}&data=05%7C02%7Calice%40fabrikam.com%7C0a1b"
+                                  "&sdata=c2Rh%3D&reserved=0", "https://www.google.com/url?sa=t&q={}&usg=AOvVaw0",
+                                  "https://app.fabrikam.com/account/login?returnUrl={}"],
+                         ids=["Outlook's safe link", "Google's redirect", "an app's sign-in page"])
+def test_a_link_that_wraps_the_authorize_request_is_read_as_that_request(link: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mail's scanner rewrites every link (the recipient's address in it): it was refused as "not B2C's authorize request"."""
+    from urllib.parse import quote
+
+    from repro.url import address
+
+    wrapped = link.format(quote(REPORTED, safe=""))
+    assert read(capsys, wrapped) == read(capsys, REPORTED)
+    assert address(wrapped) == AUTHORIZE  # as the bundle names it: neither the link nor its recipient
+
+
 @pytest.mark.parametrize("times", [1, 2], ids=["once", "twice"])
 def test_a_url_percent_encoded_whole_as_a_log_writes_another_urls_parameter_is_read(times: int, capsys: pytest.CaptureFixture[str]) -> None:
     from urllib.parse import quote
