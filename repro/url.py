@@ -22,6 +22,7 @@ ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{ten
 B2C_ADDRESSES = (("/oauth2/authresp", "B2C's /oauth2/authresp, where Mobile ID (an identity provider) answers B2C"),
                  ("/oauth2/v2.0/logout", "B2C's sign-out request"), ("/oauth2/v2.0/token", "B2C's token request"),
                  ("/openid-configuration", "B2C's metadata (its OpenID configuration)"))
+B2C_STEP = re.compile(r"^/[^/]+/(b2c_1a?_[^/]+)/api/([A-Za-z]{1,40})", re.I)  # /{tenant}/{policy}/api/SelfAsserted/confirmed
 UNFINISHED_ESCAPE = re.compile(r"%[0-9A-Fa-f]?$")
 PARAMETER_BEFORE = re.compile(r"[?&#]([\w.-]{1,40})=[^?&#]*$")  # the name of the parameter whose value ends the text
 CODE_WORD = re.compile(r"[a-z_]{1,40}")  # an OAuth error as B2C sends it (access_denied): anything else is not repeated
@@ -123,6 +124,12 @@ def not_authorize(url: str) -> str | None:
     what = next((said for end, said in B2C_ADDRESSES if path.endswith(end)), None)
     if what is None and AUTHORIZE.match(parts.path):  # /{tenant}/oauth2/v2.0/authorize without a policy: Entra ID's
         what = "an authorize request without a B2C policy (neither in its path nor as ?p=): Entra ID's, not B2C's"
+    # Where a reporter stuck on a page copies the address bar's URL: B2C's page past the request, or Mobile ID's.
+    if what is None and (step := B2C_STEP.match(parts.path)):
+        what = (f"a page of B2C's sign-in past its authorize request (policy {step.group(1)}, its {step.group(2)} step), which "
+                "carries the session's state, none of the app's parameters")
+    if what is None and (parts.hostname or "").endswith(".mobileid.ch"):
+        what = "Mobile ID's page, where B2C sent the sign-in (its parameters are B2C's request to Mobile ID, not the app's to B2C)"
     return f"{shown} is {what}; {ASK}" if what else f"{shown} is not B2C's authorize request; {ASK}"
 
 

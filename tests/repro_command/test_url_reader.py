@@ -255,6 +255,12 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/token", "is B2C's token request"),
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/v2.0/.well-known/openid-configuration", "is B2C's metadata"),
     ("https://app.fabrikam.com/account?user=alice", "https://app.fabrikam.com/account is not B2C's authorize request"),
+    (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/api/CombinedSigninAndSignup/unified?local=signup&csrf_token="
+     f"s3cr3t-state&tx=StateProperties=eyJUSUQiOiI3YjQ5In0&p={POLICY}", f"/api/CombinedSigninAndSignup/unified is a page of B2C's "
+     f"sign-in past its authorize request (policy {POLICY}, its CombinedSigninAndSignup step), which carries the session's state, "
+     "none of the app's parameters; give B2C's authorize request instead"),
+    ("https://m.mobileid.ch/oidc/login?state=s3cr3t-state", "https://m.mobileid.ch/oidc/login is Mobile ID's page, where B2C sent "
+     "the sign-in"),
     (AUTHORIZE.replace("https://", "http://") + "?client_id=app", "is not an https URL"),
     (AUTHORIZE.removeprefix("https://") + "?client_id=app", "not a URL; give the whole address, from https:// on"),
     ("see the log", "not a URL"),
@@ -276,7 +282,7 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri...", "is cut off (it ends in '...', as a log or a page"),
     (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri%2", "is cut off (it ends in an unfinished %-escape"),
 ], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
-        "sign-out", "token", "metadata", "the app's page", "http", "no scheme", "words", "a broken host",
+        "sign-out", "token", "metadata", "the app's page", "B2C's page past the request", "Mobile ID's page", "http", "no scheme", "words", "a broken host",
         "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
         "sign-out in capitals", "words after the URL", "written decoded by a log", "a port that is no number", "wrapped by a mail",
         "cut off with an ellipsis", "cut off with three dots", "cut off in a %-escape"])
