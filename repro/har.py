@@ -527,6 +527,9 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         rows.append(("note", f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
                               f"{', '.join(f'{k}={v}' for k, v in REPRO_ASKS.items())}, as jwt.ms takes it: B2C's and Mobile ID's "
                               "pages are the same, B2C's answer comes in that other form"))
+    if re.match(r" \d", found.params.get("login_hint", "")):  # the row's leading space shows nothing of it
+        rows.append(("note", "login_hint begins with a space: the number's + is in the URL as it is, which a URL reads as a "
+                             "space (B2C too); a + in a URL's value is %2B"))
     rows += [("left out", f"{name}: {why}") for name, why in left_out(found, local).items()]
     return [f"{name:<17} {value}" for name, value in rows]
 

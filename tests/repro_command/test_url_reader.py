@@ -185,6 +185,17 @@ def test_a_persons_number_encoded_twice_as_the_login_hint_is_masked_and_left_out
     assert re.search(r"^left out\s+login_hint: a person's phone number", told, re.M), told
 
 
+def test_a_login_hint_whose_plus_reads_as_a_space_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """login_hint=+41... unencoded: B2C reads " 41..." (a URL's + is a space), which the row's leading blank does not show.
+    Replayed as B2C read it (the emulator's number: the local stack's)."""
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&login_hint=+41791234567")
+    assert re.search(r"^note\s+login_hint begins with a space: the number's \+ is in the URL as it is, which a URL reads as a space "
+                     r"\(B2C too\); a \+ in a URL's value is %2B$", told, re.M), told
+    assert "--login-hint ' 41791234567'" in command, command
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&login_hint=%2B41791234567")
+    assert "login_hint begins" not in told, told
+
+
 def test_a_secret_of_the_environment_in_the_url_is_redacted_in_what_is_told_and_the_printed_command(
         capsys: pytest.CaptureFixture[str]) -> None:
     import os
