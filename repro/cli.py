@@ -638,6 +638,7 @@ def from_url(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
         refuse_read_from_report(read, "the URL's authorize request")
     refuse_out_without_run(args, typed, "--from-url", "the URL tells")
     found = read_url(args.from_url)  # first: a URL of another kind is said at once, without asking the stack
+    refuse_choices_a_silent_request_cannot_have(found.params.get("prompt"), args, typed)
     local = describe_stack(serve_command(None, ()))  # its tenant tells a URL of the local stack's
     # Typed, even as the defaults, they are the user's word: the line that says them says so.
     found.chosen_journey = args.journey if "journey" in typed else None
@@ -651,6 +652,17 @@ def from_url(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     # id_token_hint among them stays out).
     return replay_report(found, local, args, env, clean, shown, "--from-url: a value of the URL's authorize request",
                          {"url": address(args.from_url)})
+
+
+def refuse_choices_a_silent_request_cannot_have(prompt: str | None, args: argparse.Namespace, typed: Sequence[str]) -> None:
+    """The user's --journey sign-up or --outcome other than approve beside a URL with prompt=none: refused naming them, as
+    the printed command's check would have, but saying to leave out --prompt none, which the user never typed."""
+    clash = [f"--{name} {value}" for name, value, default in (("journey", args.journey, "sign-in"), ("outcome", args.outcome, "approve"))
+             if name in typed and value != default]
+    if prompt == "none" and clash:
+        raise UsageError(f"{' and '.join(clash)}: the URL's prompt=none asks B2C to answer from the browser's session, with no page, "
+                         f"so no one signs up and no phone is asked; leave {'it' if len(clash) == 1 else 'them'} out to rerun the "
+                         "silent sign-in the URL asks for")
 
 
 def replay_report(found: Finding, local: StackDescription, args: argparse.Namespace, env: Mapping[str, str], clean: Callable[[str], str],

@@ -196,6 +196,20 @@ def test_a_login_hint_whose_plus_reads_as_a_space_is_said_so(capsys: pytest.Capt
     assert "login_hint begins" not in told, told
 
 
+@pytest.mark.parametrize(("beside", "says"), [
+    (["--outcome", "decline"], "--outcome decline: the URL's prompt=none asks B2C to answer from the browser's session, with no "
+                               "page, so no one signs up and no phone is asked; leave it out to rerun the silent sign-in the URL asks for"),
+    (["--journey", "sign-up", "--outcome", "busy"], "--journey sign-up and --outcome busy: the URL's prompt=none"),
+], ids=["--outcome", "--journey and --outcome"])
+def test_a_choice_beside_a_silent_requests_url_that_it_cannot_have_is_named_as_the_users(
+        beside: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused by the printed command's check, it said to leave out --prompt none: the URL's, which the user never typed."""
+    assert main(["--from-url", f"{AUTHORIZE}?client_id=app&prompt=none", *beside]) == 2
+    said = capsys.readouterr()
+    assert said.err.startswith(f"python -m repro: error: {says}") and "leave --prompt none out" not in said.err, said.err
+    assert said.out == ""
+
+
 def test_a_secret_of_the_environment_in_the_url_is_redacted_in_what_is_told_and_the_printed_command(
         capsys: pytest.CaptureFixture[str]) -> None:
     import os
