@@ -244,17 +244,23 @@ def ask_playwright(question: Callable[[Playwright], T]) -> T:
         return pool.submit(ask).result()
 
 
-def check_device(device: str) -> str:
+def check_device(device: str, browser: str | None = None) -> str:
     """Playwright's name of ``device``, found in any case and with '_' for its spaces ('pixel 7' and 'iPhone_15' are
-    'Pixel 7' and 'iPhone 15', as --outcome forgives '_'); UsageError with the close ones if none."""
-    names: list[str] = ask_playwright(lambda playwright: list(playwright.devices))
+    'Pixel 7' and 'iPhone 15', as --outcome forgives '_'); UsageError with the close ones if none, or if ``browser``
+    (the run's engine) is Firefox and the device a phone's or a tablet's."""
+    mobile: dict[str, bool] = ask_playwright(lambda playwright: {n: bool(d.get("is_mobile")) for n, d in playwright.devices.items()})
+    names = list(mobile)
     if device not in names and (same := [n for n in names if n.lower() == " ".join(device.replace("_", " ").split()).lower()]):
-        return same[0]
+        device = same[0]
     if device not in names:
         squashed = "".join(device.split()).lower()  # Pixel7, iphone15: as typed without the name's space
         close = [n for n in names if squashed in "".join(n.split()).lower()][:8]
         hint = f"; did you mean: {', '.join(close)}" if close else "; e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"
         raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
+    if browser == "firefox" and mobile[device]:  # Playwright's Firefox refuses the device's context when the journey starts
+        raise UsageError(f"--device {device!r} with --browser firefox: Playwright's Firefox has no phone or tablet emulation "
+                         "(isMobile), so the journey could not start; run the device in --browser chromium (an Android's) or "
+                         "--browser webkit (an iPhone's, an iPad's), or leave --device out")
     return device
 
 
@@ -417,7 +423,7 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     for line in languages_replaced(args):
         say(line)
     if args.device:
-        args.device = check_device(args.device)
+        args.device = check_device(args.device, browser_of(args))
     run_env, settings = suite_env(args, env)
     check_browser(browser_of(args), settings, headless=not args.headed)
     out, made_out = bundle_folder(args.out)
@@ -644,7 +650,7 @@ def from_url(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     found.chosen_journey = args.journey if "journey" in typed else None
     found.chosen_outcome = args.outcome if "outcome" in typed else None
     found.browser_locale = args.browser_locale
-    found.chosen_device = check_device(args.device) if args.device else None  # the command printed names it as Playwright does
+    found.chosen_device = check_device(args.device, args.browser) if args.device else None  # the command printed names it as Playwright does
     # A URL has no cookies: the environment's secrets, and off the local stack a person's number (a login hint), are its to hide.
     clean = Redaction(secret_values(env), mask_phones=not on_local_stack(found, local)).text
     shown = [clean(line) for line in describe(found, local, args.browser)]
@@ -675,7 +681,9 @@ def replay_report(found: Finding, local: StackDescription, args: argparse.Namesp
     say("\n".join(shown))
     command_args = [*repro_args(found, local, args.browser), *how_to_run(args)]
     try:  # the command printed is one --run (and a person) can run
-        check(parser().parse_args(command_args), env)
+        check(printed := parser().parse_args(command_args), env)
+        if printed.device and printed.browser == "firefox":  # a HAR's phone beside the user's --browser firefox
+            check_device(printed.device, printed.browser)
     except UsageError as error:
         raise UsageError(clean(f"{value_of} cannot be rerun as it is: {error}")) from None
     # As it runs: a carried value is the sign-in's own parameter (the HAR's credentials are left out of it by repro_args),

@@ -726,6 +726,19 @@ def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones() -> 
         check_device("iphone15")
 
 
+@pytest.mark.usefixtures("devices_asked_here")
+def test_a_phones_device_in_firefox_is_refused_before_the_journey_starts() -> None:
+    """Playwright's Firefox refuses a context with isMobile: the run started its stack and ended with no journey."""
+    from repro.cli import UsageError, check_device
+
+    with pytest.raises(UsageError, match=r"^--device 'Pixel 7' with --browser firefox: Playwright's Firefox has no phone or tablet "
+                                         r"emulation \(isMobile\), so the journey could not start; run the device in --browser "
+                                         r"chromium \(an Android's\) or --browser webkit \(an iPhone's, an iPad's\), or leave --device out$"):
+        check_device("pixel 7", "firefox")
+    assert check_device("Desktop Firefox", "firefox") == "Desktop Firefox"  # a desktop's: no phone emulated
+    assert (check_device("iPhone 15", "webkit"), check_device("pixel 7", "chromium")) == ("iPhone 15", "Pixel 7")
+
+
 @pytest.mark.parametrize(("causes", "status"), [
     (("infrastructure", "infrastructure"), 5), (("infrastructure", "tenant configuration"), 2), (("tenant configuration",), 2), ((), 2)])
 def test_a_tenant_the_preflight_cannot_reach_is_the_networks_exit_not_a_usage_error(

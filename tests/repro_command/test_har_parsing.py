@@ -284,6 +284,22 @@ def test_every_device_a_har_can_name_is_one_playwright_has() -> None:
         assert check_device(device) == device
 
 
+@pytest.mark.usefixtures("devices_asked_here")
+def test_a_hars_phone_beside_browser_firefox_is_refused_not_printed_as_a_command_that_cannot_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from repro.cli import main
+
+    monkeypatch.setattr("fixtures.stack_description.describe_stack", lambda command: LOCAL_STACK)
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+    (path := tmp_path / "user.har").write_text(json.dumps(har(entry(
+        "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?client_id=app",
+        headers={"User-Agent": iphone}, content=PAGE))))
+    assert main(["--from-har", str(path), "--browser", "firefox"]) == 2
+    said = capsys.readouterr().err
+    assert "cannot be rerun as it is: --device 'iPhone 15' with --browser firefox: Playwright's Firefox has no phone" in said, said
+    assert main(["--from-har", str(path), "--browser", "chromium"]) == 0, capsys.readouterr().err
+
+
 def test_a_tenant_named_by_its_id_is_replayed_by_its_name_where_the_host_says_it() -> None:
     """Microsoft advises /{tenant-id}/ paths at a custom domain, and b2clogin.com takes them too: the GUID is no tenant
     name, and a command with it as --tenant asks B2C for {guid}.onmicrosoft.com paths that it does not serve."""
