@@ -36,7 +36,8 @@ def read_url(url: str, robots: Mapping[str, str] | None = None) -> Finding:
 
 
 def as_copied(url: str) -> str:
-    """``url`` without what copying it from a mail or a log put around it (blanks, quotes, <angle brackets>), and with
+    """``url`` without what copying it from a mail, a log or a ticket put around it (blanks, quotes, <angle brackets>, a
+    link's markup, a sentence's full stop or comma after it), and with
     its ``&`` back where an HTML page or log wrote it ``&amp;`` (escaped once or more, or as ``&#38;``; a URL's own ``&``
     in a value is ``%26``: no literal ``&amp;`` is ever a URL's; other entities are not undone, ``&copy=1`` is a
     parameter), or a JSON log ``\\u0026`` (and ``\\/``: no URL holds a backslash of its own, it would be ``%5C``). A URL
@@ -45,7 +46,9 @@ def as_copied(url: str) -> str:
     parameters' values come back as it sent them. Left as they were, the escapes made one parameter of the rest: a
     client id that swallowed the redirect URI and ``ui_locales``, rerun without them. A link that wraps the request
     (``wrapped_in``) gives the request."""
-    url = url.strip().strip("<>\"'")
+    url = SENTENCE_END.sub("", url.strip()).strip("<>\"'")  # ("(URL)." the same)
+    url = next((linked.group("url") for markup in MARKUP if (linked := markup.fullmatch(url)) and URL_START.match(linked.group("url"))), url)
+    url = SENTENCE_END.sub("", url)  # "...&prompt=login." selected with its sentence's full stop: a prompt B2C knows none of
     while ENCODED_WHOLE.match(url):
         url = unquote(url)
     if "\\" in url:
@@ -68,6 +71,11 @@ def wrapped_in(url: str) -> str | None:
         return None
 
 
+# A link as a ticket or chat writes it: Markdown's [text](URL), Jira's [text|URL], in brackets or parentheses.
+MARKUP = (re.compile(r"\[[^\]]*\]\((?P<url>.+)\)"), re.compile(r"\[[^|\]]*\|(?P<url>.+)\]"), re.compile(r"\((?P<url>.+)\)"),
+          re.compile(r"\[(?P<url>.+)\]"))
+URL_START = re.compile(r"https?(?::|%3A)", re.I)
+SENTENCE_END = re.compile(r"(?<!\.)[.,;:!?]$")  # not the last of "...", which says the URL was cut off
 AMPERSAND = re.compile(r"&(?:amp|#38|#x26);", re.I)  # the HTML escapes of an &
 JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|/)")  # \u0026, \/ as a JSON string writes them
 ENCODED_WHOLE = re.compile(r"https?%(?:25)*3A%(?:25)*2F", re.I)  # a scheme whose "://" is percent-encoded
