@@ -402,9 +402,12 @@ def twice_note(found: Finding, name: str, decoded: str) -> str:
     copied = ", or the URL was encoded again where it was copied from" if found.request_only else ""
     instead = INSTEAD.get(name, f"without {name}")
     flag = f"--{name.replace('_', '-')}"
+    # Decoded, it may still be no value the option sends (an app's own scheme as its redirect URI): no option to offer then.
+    sendable = unsendable(name, decoded) is None and (name != "redirect_uri" or decoded.startswith("https://"))
+    decoded_sent = (f", and {' '.join(shlex.quote(word) for word in option(flag, decoded))} in the printed command sends it decoded"
+                    if sendable else f"; decoded, it is no value {flag} sends either")
     return (f"{found.params[name]} looks percent-encoded twice (decoded once more: {decoded}): sent so, B2C reads it as it is{read}. "
-            f"The app encodes it once too often{copied}; the rerun goes {instead}, and "
-            f"{' '.join(shlex.quote(word) for word in option(flag, decoded))} in the printed command sends it decoded")
+            f"The app encodes it once too often{copied}; the rerun goes {instead}{decoded_sent}")
 
 
 # The Playwright device closest to the reporter's browser, by its kind (the model and version differ: emulated in

@@ -148,6 +148,11 @@ def test_a_parameter_encoded_twice_is_said_so_and_how_to_send_it_decoded(capsys:
     assert "not an https URL" not in told, told
     assert shlex.split(command) == ["--journey", "sign-in", "--policy", POLICY, "--target", "local", "--outcome", "approve",
                                     "--prompt", "login", "--client-id", "app"]
+    # Decoded, an app's own scheme: no --redirect-uri to offer (the repro's browser cannot land there either).
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri=msauth.com.fabrikam.app%253A%252F%252Fauth")
+    assert re.search(r"^left out\s+redirect_uri: msauth\.com\.fabrikam\.app%3A%2F%2Fauth looks percent-encoded twice \(decoded "
+                     r"once more: msauth\.com\.fabrikam\.app://auth\).*; the rerun goes with B2C_REDIRECT_URI, registered for the "
+                     r"test app; decoded, it is no value --redirect-uri sends either$", told, re.M), told
 
 
 @pytest.mark.parametrize(("sent", "says", "option"), [
