@@ -160,7 +160,7 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
             raise UsageError(f"--{name.replace('_', '-')} {value!r} must be one word without spaces")
     if args.login_hint is not None and not args.login_hint.strip():
         raise UsageError("--login-hint is empty: leave it out, or give the hint the app sends (e.g. a phone number)")
-    if args.redirect_uri is not None and not args.redirect_uri.startswith("https://"):
+    if args.redirect_uri is not None and not args.redirect_uri.lower().startswith("https://"):
         raise UsageError(f"--redirect-uri {args.redirect_uri!r}: the repro's browser must land on an https URL to read B2C's "
                          "answer (B2C also takes http://localhost and an app's own scheme, which it cannot follow); register "
                          "an https redirect URI such as https://jwt.ms for the test app, or leave --redirect-uri out")

@@ -340,7 +340,7 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
         elif name in params and (unsent := unsendable(name, params[name])):
             why[name] = unsent
     redirect = params.get("redirect_uri")
-    if redirect and not redirect.startswith("https://"):
+    if redirect and not redirect.lower().startswith("https://"):
         why.setdefault("redirect_uri", f"{redirect} is not an https URL the repro's browser can land on (B2C also takes "
                        "http://localhost and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
     if params.get("login_hint") and NUMBER.search(params["login_hint"]) and not on_local_stack(found, local):
@@ -403,7 +403,7 @@ def twice_note(found: Finding, name: str, decoded: str) -> str:
     instead = INSTEAD.get(name, f"without {name}")
     flag = f"--{name.replace('_', '-')}"
     # Decoded, it may still be no value the option sends (an app's own scheme as its redirect URI): no option to offer then.
-    sendable = unsendable(name, decoded) is None and (name != "redirect_uri" or decoded.startswith("https://"))
+    sendable = unsendable(name, decoded) is None and (name != "redirect_uri" or decoded.lower().startswith("https://"))
     decoded_sent = (f", and {' '.join(shlex.quote(word) for word in option(flag, decoded))} in the printed command sends it decoded"
                     if sendable else f"; decoded, it is no value {flag} sends either")
     return (f"{found.params[name]} looks percent-encoded twice (decoded once more: {decoded}): sent so, B2C reads it as it is{read}. "

@@ -175,6 +175,13 @@ def test_a_value_the_repros_option_cannot_send_is_left_out_saying_why_and_the_re
     assert option not in command and "--prompt login" in command, command
 
 
+def test_a_redirect_uri_with_its_scheme_in_capitals_is_an_https_url(capsys: pytest.CaptureFixture[str]) -> None:
+    """A URL's scheme is read in any case (RFC 3986; the browser lands on https://...): it was left out as "HTTPS://jwt.ms is
+    not an https URL"."""
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri=HTTPS%3A%2F%2Fapp.fabrikam.com%2Fcb")
+    assert "left out" not in told and shlex.split(command)[-4:-2] == ["--redirect-uri", "HTTPS://app.fabrikam.com/cb"], (told, command)
+
+
 def test_a_redirect_uri_with_an_escape_of_its_own_is_no_parameter_encoded_twice(capsys: pytest.CaptureFixture[str]) -> None:
     from urllib.parse import quote
 
