@@ -42,7 +42,8 @@ SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsse
 NUMBER = re.compile(r"(?<![\w*])(?:\+|%2[Bb])?\d(?:(?:[\s-]|%20)?\d){7,}")
 NO_SIGN_IN = ("no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; "
               "record it from the first page of the sign-in, with 'Preserve log' on")
-AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "response_mode", "scope")
+AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "response_mode", "scope",
+                    "x-client-SKU")  # MSAL's library: a phone's tells the phone (app_platform)
 # The repro asks B2C for what jwt.ms takes (fixtures/b2c.py): another app's answer comes in another form, through the same pages.
 REPRO_ASKS = {"response_type": "id_token", "response_mode": "fragment"}
 
@@ -512,6 +513,8 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-"))]
     if found.request_only:  # B2C's request alone: what came of it (B2C's and Mobile ID's answers) is nowhere to read
         rows.append(("not in the URL", untold(found, browser)))
+        if not found.chosen_device and (platform := app_platform(found.params.get("x-client-SKU", ""))):
+            rows.append(("note", platform))
     else:
         rows += [
             ("browser locale", found.browser_locale or "-"),
@@ -535,6 +538,19 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
                              "space (B2C too); a + in a URL's value is %2B"))
     rows += [("left out", f"{name}: {why}") for name, why in left_out(found, local).items()]
     return [f"{name:<17} {value}" for name, value in rows]
+
+
+# MSAL's library for a phone, as its requests name it (x-client-SKU=MSAL.iOS, MSAL.Xamarin.Android): the sign-in runs in
+# that phone's browser, Safari's engine on iOS (ASWebAuthenticationSession), Chrome's on Android (Custom Tabs).
+APP_PLATFORMS = (("ios", "--device 'iPhone 15' --browser webkit", "an iPhone's (or an iPad's)"), ("android", "--device 'Pixel 7'", "an Android phone's"))
+
+
+def app_platform(sku: str) -> str | None:
+    """What the app's MSAL (``x-client-SKU``) tells of the phone the sign-in ran on, and the options that replay it."""
+    if not re.fullmatch(r"[\w.-]{1,40}", sku):  # a library's name, or nothing to repeat
+        return None
+    return next((f"the app's library is {sku} (x-client-SKU): its sign-in runs in {whose} browser; {flags} beside --from-url "
+                 "replays that phone" for word, flags, whose in APP_PLATFORMS if word in sku.lower()), None)
 
 
 def untold(found: Finding, browser: str | None) -> str:

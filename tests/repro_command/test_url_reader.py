@@ -65,6 +65,24 @@ def test_what_a_url_cannot_tell_is_said_with_the_defaults_and_taken_from_beside_
     assert "journey sign-in (--journey), outcome approve (--outcome)" in told, told
 
 
+@pytest.mark.parametrize(("sku", "says"), [
+    ("MSAL.iOS", "the app's library is MSAL.iOS (x-client-SKU): its sign-in runs in an iPhone's (or an iPad's) browser; "
+                 "--device 'iPhone 15' --browser webkit beside --from-url replays that phone"),
+    ("MSAL.Xamarin.Android", "the app's library is MSAL.Xamarin.Android (x-client-SKU): its sign-in runs in an Android phone's "
+                             "browser; --device 'Pixel 7' beside --from-url replays that phone"),
+    ("msal.js.browser", None),
+], ids=["iOS", "Android", "a web app's"])
+def test_a_phone_apps_url_says_which_phone_replays_it(sku: str, says: str | None, capsys: pytest.CaptureFixture[str],
+                                                      devices_asked_here: None) -> None:
+    """A URL tells no browser, but MSAL's x-client-SKU tells a phone app's platform: "device none (default)" alone misled."""
+    url = f"{AUTHORIZE}?client_id=app&redirect_uri=msauth.com.fabrikam.app%3A%2F%2Fauth&x-client-SKU={sku}&x-client-Ver=1.5.0"
+    told, _ = read(capsys, url)
+    notes = re.findall(r"^note\s+(.*)$", told, re.M)
+    assert notes == ([says] if says else []), told
+    told, _ = read(capsys, url, "--device", "iPhone 15")  # chosen: nothing to suggest
+    assert "x-client-SKU" not in told, told
+
+
 @pytest.mark.parametrize(("url", "replayed"), [
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?p={POLICY}&client_id=app",
      ["--policy", POLICY, "--target", "local"]),
