@@ -24,6 +24,7 @@ from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
 from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked, redact_text
 from fixtures.settings import as_language_tags, bad_language_tags
 from fixtures.stack_description import StackDescription
+from mocks.common.hosts import TENANT_NAME
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
 
 # /{tenant}/{policy}/oauth2/v2.0/authorize, ?p={policy} instead of the path's, or the /tfp/ form older MSAL.js libraries send.
@@ -54,7 +55,8 @@ class Finding:
 
     host: str = ""
     tenant: str = ""  # its name; "" where the HAR names it by its ID at a custom domain (tenant_id)
-    tenant_id: str | None = None  # the tenant's ID where the authorize path names it so (/{tenant-id}/{policy}/...)
+    tenant_id: str | None = None  # the tenant's ID where the authorize path names it so (/{tenant-id}/{policy}/...), or
+    # what else it names it by that is no tenant name (a domain of the tenant's: /fabrikam.com/{policy}/...)
     policy: str = ""
     params: dict[str, str] = field(default_factory=dict)
     browser_locale: str | None = None
@@ -269,7 +271,9 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         form = dict(parse_qsl((request.get("postData") or {}).get("text") or ""))
         if not found.policy and (match := b2c_authorize(request.get("url", ""))):
             found.host, found.tenant = url.hostname or "", match.group("tenant").lower().removesuffix(".onmicrosoft.com")
-            if GUID.fullmatch(found.tenant):  # the tenant's ID (Microsoft's advice at a custom domain): its name is the host's
+            # The tenant's ID (Microsoft's advice at a custom domain), or a domain of its (fabrikam.com): no name the
+            # command can give as --tenant; its name is the host's.
+            if GUID.fullmatch(found.tenant) or not TENANT_NAME.fullmatch(found.tenant):
                 found.tenant_id = found.tenant
                 found.tenant = found.host.removesuffix(".b2clogin.com") if found.host.endswith(".b2clogin.com") else ""
             found.policy = match.group("policy") or query.get("p", "")
@@ -358,7 +362,8 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
                                "gives only an app with implicit ID tokens on (else AADB2C90057): it uses B2C_CLIENT_ID and "
                                "B2C_REDIRECT_URI, the test app's")
     if found.tenant_id and not found.tenant:
-        why["tenant"] = (f"the {found.told_by} names it by its ID ({found.tenant_id}) at {found.host}: the command takes its name from "
+        named = f"by its ID ({found.tenant_id})" if GUID.fullmatch(found.tenant_id) else f"as {found.tenant_id!r}, not by its name,"
+        why["tenant"] = (f"the {found.told_by} names it {named} at {found.host}: the command takes its name from "
                          "B2C_TENANT in your settings (the suite asks B2C for {name}.onmicrosoft.com paths)")
     for name in CARRIED_ON:
         # Redacted where it is printed (a JWT, or an opaque credential such as a redirect URI's ?code=): carried, the

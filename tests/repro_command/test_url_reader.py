@@ -92,13 +92,19 @@ def test_a_phone_apps_url_says_which_phone_replays_it(sku: str, says: str | None
      ["--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam", "--domain", "login.fabrikam.com"]),
     ("https://login.fabrikam.com/11111111-2222-4333-8444-555555555555/B2C_1A_susi/oauth2/v2.0/authorize?client_id=app",
      ["--policy", "B2C_1A_susi", "--target", "tenant", "--domain", "login.fabrikam.com"]),
-], ids=["?p=", "/tfp/", "custom domain", "tenant ID"])
+    ("https://fabrikam.b2clogin.com/fabrikam.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=app",
+     ["--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam"]),
+    ("https://login.fabrikam.com/fabrikam.com/B2C_1A_susi/oauth2/v2.0/authorize?client_id=app",
+     ["--policy", "B2C_1A_susi", "--target", "tenant", "--domain", "login.fabrikam.com"]),
+], ids=["?p=", "/tfp/", "custom domain", "tenant ID", "a domain of the tenant's", "a domain of the tenant's at a custom domain"])
 def test_every_form_of_b2cs_authorize_request_a_har_is_read_in_is_read(url: str, replayed: list[str],
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     told, command = read(capsys, url)
     assert shlex.split(command)[2:2 + len(replayed)] == replayed, command
     if "1111" in url:  # named by its ID: its name is B2C_TENANT's, said as a HAR's is
         assert "tenant: the URL names it by its ID (11111111-2222-4333-8444-555555555555) at login.fabrikam.com" in told, told
+    if "login.fabrikam.com/fabrikam.com/" in url:  # no name either: B2C_TENANT's, said so (it refused "--tenant 'fabrikam.com'")
+        assert "tenant: the URL names it as 'fabrikam.com', not by its name, at login.fabrikam.com: the command takes its name" in told, told
 
 
 def test_a_code_flow_apps_url_gets_the_hars_note_and_is_replayed_at_the_test_app(capsys: pytest.CaptureFixture[str]) -> None:
