@@ -55,6 +55,7 @@ class Finding:
 
     host: str = ""
     tenant: str = ""  # its name; "" where the HAR names it by its ID at a custom domain (tenant_id)
+    repeated: list[str] = field(default_factory=list)  # parameters the request sends more than once, with other values
     tenant_id: str | None = None  # the tenant's ID where the authorize path names it so (/{tenant-id}/{policy}/...), or
     # what else it names it by that is no tenant name (a domain of the tenant's: /fabrikam.com/{policy}/...)
     policy: str = ""
@@ -278,6 +279,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
                 found.tenant = found.host.removesuffix(".b2clogin.com") if found.host.endswith(".b2clogin.com") else ""
             found.policy = match.group("policy") or query.get("p", "")
             found.params = {k: query[k] for k in AUTHORIZE_PARAMS if k in query}
+            pairs = parse_qsl(url.query)
+            found.repeated = [k for k in found.params if len({value for name, value in pairs if name == k}) > 1]
             language = _header(request, "accept-language")
             found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
             found.user_agent = _header(request, "user-agent")
@@ -538,6 +541,9 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         rows.append(("note", f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
                               f"{', '.join(f'{k}={v}' for k, v in REPRO_ASKS.items())}, as jwt.ms takes it: B2C's and Mobile ID's "
                               "pages are the same, B2C's answer comes in that other form"))
+    if found.repeated:  # an app that adds a parameter its library already sent: which one B2C reads is not the repro's to say
+        rows.append(("note", f"the request sends {', '.join(found.repeated)} more than once, with different values: the rows above "
+                             "and the rerun take the last"))
     if re.match(r" \d", found.params.get("login_hint", "")):  # the row's leading space shows nothing of it
         rows.append(("note", "login_hint begins with a space: the number's + is in the URL as it is, which a URL reads as a "
                              "space (B2C too); a + in a URL's value is %2B"))

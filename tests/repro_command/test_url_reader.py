@@ -206,6 +206,14 @@ def test_a_redirect_uri_with_its_scheme_in_capitals_is_an_https_url(capsys: pyte
     assert "left out" not in told and shlex.split(command)[-4:-2] == ["--redirect-uri", "HTTPS://app.fabrikam.com/cb"], (told, command)
 
 
+def test_a_parameter_sent_twice_with_other_values_is_said_with_the_one_taken(capsys: pytest.CaptureFixture[str]) -> None:
+    """An app that adds ui_locales its library already sent: the rows and the rerun took the last without a word."""
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&ui_locales=de&prompt=login&ui_locales=fr&prompt=login")
+    assert re.search(r"^note\s+the request sends ui_locales more than once, with different values: the rows above and the "
+                     r"rerun take the last$", told, re.M), told
+    assert "--ui-locales fr" in command, command
+
+
 def test_a_redirect_uri_with_an_escape_of_its_own_is_no_parameter_encoded_twice(capsys: pytest.CaptureFixture[str]) -> None:
     from urllib.parse import quote
 
