@@ -46,9 +46,11 @@ def as_copied(url: str) -> str:
     parameters' values come back as it sent them. Left as they were, the escapes made one parameter of the rest: a
     client id that swallowed the redirect URI and ``ui_locales``, rerun without them. A link that wraps the request
     (``wrapped_in``) gives the request."""
-    url = SENTENCE_END.sub("", url.strip()).strip("<>\"'")  # ("(URL)." the same)
+    url = SENTENCE_END.sub("", url.strip()).strip("<>\"'").strip()  # ("(URL)." the same; " URL " quoted with its blanks)
     url = next((linked.group("url") for markup in MARKUP if (linked := markup.fullmatch(url)) and URL_START.match(linked.group("url"))), url)
-    url = SENTENCE_END.sub("", url)  # "...&prompt=login." selected with its sentence's full stop: a prompt B2C knows none of
+    # "...&prompt=login." selected with its sentence's full stop, or the ")" of "(see URL)": a prompt B2C knows none of
+    while (cut := SENTENCE_END.sub("", url)) != url or (url[-1:] in (")", "]") and url.count(url[-1]) > url.count(OPENER[url[-1]])):
+        url = cut if cut != url else url[:-1]
     while ENCODED_WHOLE.match(url):
         url = unquote(url)
     if "\\" in url:
@@ -74,6 +76,7 @@ def wrapped_in(url: str) -> str | None:
 # A link as a ticket or chat writes it: Markdown's [text](URL), Jira's [text|URL], in brackets or parentheses.
 MARKUP = (re.compile(r"\[[^\]]*\]\((?P<url>.+)\)"), re.compile(r"\[[^|\]]*\|(?P<url>.+)\]"), re.compile(r"\((?P<url>.+)\)"),
           re.compile(r"\[(?P<url>.+)\]"))
+OPENER = {")": "(", "]": "["}
 URL_START = re.compile(r"https?(?::|%3A)", re.I)
 SENTENCE_END = re.compile(r"(?<!\.)[.,;:!?]$")  # not the last of "...", which says the URL was cut off
 AMPERSAND = re.compile(r"&(?:amp|#38|#x26);", re.I)  # the HTML escapes of an &

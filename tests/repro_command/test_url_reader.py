@@ -118,10 +118,12 @@ def test_a_code_flow_apps_url_gets_the_hars_note_and_is_replayed_at_the_test_app
                                     REPORTED.replace("&", "&amp;amp;"), REPORTED.replace("&", "&#38;"),
                                     REPORTED.replace("&", "\\u0026"), REPORTED.replace("&", "\\u0026").replace("/", "\\/"),
                                     f"({REPORTED})", f"[{REPORTED}]", f"[the sign-in]({REPORTED})", f"[the sign-in|{REPORTED}]",
-                                    f"{REPORTED}&prompt=login.", f"{REPORTED}&prompt=login,", f"({REPORTED})."],
+                                    f"{REPORTED}&prompt=login.", f"{REPORTED}&prompt=login,", f"({REPORTED}).",
+                                    f"{REPORTED}&prompt=login)", f"\" {REPORTED} \""],
                          ids=["from a mail", "quoted", "double-quoted", "HTML-escaped", "HTML-escaped twice", "as a character reference",
                               "from a JSON log", "from a JSON log that escapes slashes", "in parentheses", "in brackets",
-                              "a Markdown link", "a Jira link", "with a sentence's full stop", "with a comma", "in parentheses, then a full stop"])
+                              "a Markdown link", "a Jira link", "with a sentence's full stop", "with a comma", "in parentheses, then a full stop",
+                              "with the parenthesis of '(see URL)'", "quoted with its blanks"])
 def test_a_url_copied_with_what_a_mail_or_log_puts_around_it_is_read(copied: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert read(capsys, copied) == read(capsys, REPORTED)
 
