@@ -153,7 +153,7 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError(f"--prompt {args.prompt!r} is not a prompt B2C knows{hint}; use one of: {', '.join(PROMPTS)}")
     if args.policy is not None and not args.policy.upper().startswith(("B2C_1_", "B2C_1A_")):
         raise UsageError(f"--policy {args.policy!r}: policy names start with B2C_1_ (user flow) or B2C_1A_ (custom policy)")
-    check_tenant(args)
+    check_tenant_and_policy(args)
     for name in ("domain_hint", "client_id"):
         value = getattr(args, name)
         if value is not None and (not value.strip() or any(c.isspace() for c in value)):
@@ -196,7 +196,7 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError("--attempt only goes with --from-har FILE" + (" (a URL is one sign-in's request)" if args.from_url else ""))
 
 
-def check_tenant(args: argparse.Namespace) -> None:
+def check_tenant_and_policy(args: argparse.Namespace) -> None:
     """--tenant, --domain and --policy by the settings' rules (B2C_TENANT, B2C_DOMAIN, B2C_POLICIES), said under the flags'
     names: the settings' own message named the setting, which the user never typed (a .env's is still named so)."""
     from fixtures.settings import POLICY_NAME, Given, domain_problem, tenant_problem

@@ -55,11 +55,11 @@ class Finding:
 
     host: str = ""
     tenant: str = ""  # its name; "" where the HAR names it by its ID at a custom domain (tenant_id)
-    repeated: list[str] = field(default_factory=list)  # parameters the request sends more than once, with other values
     tenant_id: str | None = None  # the tenant's ID where the authorize path names it so (/{tenant-id}/{policy}/...), or
     # what else it names it by that is no tenant name (a domain of the tenant's: /fabrikam.com/{policy}/...)
     policy: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    repeated: list[str] = field(default_factory=list)  # parameters the request sends more than once, with other values
     browser_locale: str | None = None
     user_agent: str | None = None
     aadb2c_codes: list[str] = field(default_factory=list)
