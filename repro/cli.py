@@ -146,6 +146,9 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
     """UsageError naming the argument and what is allowed; settings are checked by ``suite_env``."""
     if args.outcome not in OUTCOMES:
         raise UsageError(f"--outcome {args.outcome!r} is not an outcome; use one of: {', '.join(OUTCOMES)}")
+    for name, what in GIVEN_EMPTY:
+        if (value := getattr(args, name)) is not None and not value.strip():  # an unset variable in a script: "--device $DEVICE"
+            raise UsageError(f"--{name.replace('_', '-')} is empty: leave it out, or give {what}")
     if args.prompt is not None and args.prompt not in PROMPTS:
         # B2C's prompts are lower case, with an underscore: None or select-account as a reporter may write them is close
         close = next((p for p in PROMPTS if p == args.prompt.strip().lower().replace("-", "_")), None)
@@ -156,10 +159,8 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
     check_tenant_and_policy(args)
     for name in ("domain_hint", "client_id"):
         value = getattr(args, name)
-        if value is not None and (not value.strip() or any(c.isspace() for c in value)):
+        if value is not None and any(c.isspace() for c in value):
             raise UsageError(f"--{name.replace('_', '-')} {value!r} must be one word without spaces")
-    if args.login_hint is not None and not args.login_hint.strip():
-        raise UsageError("--login-hint is empty: leave it out, or give the hint the app sends (e.g. a phone number)")
     if args.redirect_uri is not None and not args.redirect_uri.lower().startswith("https://"):
         raise UsageError(f"--redirect-uri {args.redirect_uri!r}: the repro's browser must land on an https URL to read B2C's "
                          "answer (B2C also takes http://localhost and an app's own scheme, which it cannot follow); register "
@@ -196,15 +197,21 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError("--attempt only goes with --from-har FILE" + (" (a URL is one sign-in's request)" if args.from_url else ""))
 
 
+# Options refused empty, with what to give instead: empty, each was read as not given (--device '' ran no phone, --tenant ''
+# left B2C_TENANT unset) or refused for what it is not (--client-id '' "must be one word").
+GIVEN_EMPTY = (("policy", "a policy's name, e.g. --policy B2C_1A_signup_signin"), ("tenant", "the tenant's name, e.g. --tenant contoso"),
+               ("domain", "the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com"),
+               ("device", "a Playwright device, e.g. --device 'Pixel 7'"), ("prompt", f"one of: {', '.join(PROMPTS)}"),
+               ("domain_hint", "the domain_hint the app sends, e.g. --domain-hint mobileid.ch"),
+               ("login_hint", "the hint the app sends (e.g. a phone number)"), ("client_id", "the client_id the app sends"),
+               ("redirect_uri", "the redirect_uri the app sends, e.g. --redirect-uri https://jwt.ms"))
+
+
 def check_tenant_and_policy(args: argparse.Namespace) -> None:
     """--tenant, --domain and --policy by the settings' rules (B2C_TENANT, B2C_DOMAIN, B2C_POLICIES), said under the flags'
     names: the settings' own message named the setting, which the user never typed (a .env's is still named so)."""
     from fixtures.settings import POLICY_NAME, Given, domain_problem, tenant_problem
 
-    for flag, value, what in (("--tenant", args.tenant, "the tenant's name, e.g. --tenant contoso"),
-                              ("--domain", args.domain, "the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com")):
-        if value is not None and not value.strip():  # an unset variable in a script: it read as B2C_TENANT not set
-            raise UsageError(f"{flag} is empty: give {what}, or leave {flag} out")
     tenant = (args.tenant or "").strip().lower()
     if tenant and (problem := tenant_problem(tenant, Given("--tenant"))):
         raise UsageError(problem)

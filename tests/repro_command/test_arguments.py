@@ -61,6 +61,11 @@ def args(*argv: str):
     (["--language", "de CH"], "e.g. --language de-CH"),  # one tag: not the two words it was given
     (["--browser-locale", "deutsch schweiz"], "e.g. --browser-locale de-CH"),
     (["--login-hint", " "], "--login-hint is empty"),
+    # Empty, as an unset variable in a script gives them: --device '' ran no phone, --client-id '' "must be one word".
+    (["--device", ""], "--device is empty: leave it out, or give a Playwright device, e.g. --device 'Pixel 7'"),
+    (["--client-id", ""], "--client-id is empty: leave it out, or give the client_id the app sends"),
+    (["--redirect-uri", " "], "--redirect-uri is empty: leave it out, or give the redirect_uri the app sends, e.g. --redirect-uri https://jwt.ms"),
+    (["--policy", ""], "--policy is empty: leave it out, or give a policy's name, e.g. --policy B2C_1A_signup_signin"),
     (["--attempt", "2"], "--attempt only goes with --from-har"),
     (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
     (["--slowmo", "-1"], "--slowmo -1 must be 0 or more"),  # the boundary: 0 is the default, and the least
@@ -120,13 +125,13 @@ TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5c
     (["--tenant", "con toso"], "--tenant 'con toso' must be the tenant name only"),
     (["--tenant", "7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b"], "--tenant '7a1b4f5e-2c3d-4e5f-8a9b-0c1d2e3f4a5b' is the tenant's ID; give "
                                                            "its name, as in {name}.onmicrosoft.com (Azure AD B2C > Overview > Domain name), e.g. --tenant contoso"),
-    (["--tenant", ""], "--tenant is empty: give the tenant's name, e.g. --tenant contoso, or leave --tenant out"),
+    (["--tenant", ""], "--tenant is empty: leave it out, or give the tenant's name, e.g. --tenant contoso"),
     (["--domain", "https://login.contoso.com/"], "--domain 'https://login.contoso.com/' must be a host name only, without scheme, port "
                                                  "or path: --domain login.contoso.com"),
     (["--tenant", "contoso", "--domain", "contoso.onmicrosoft.com"], "--domain 'contoso.onmicrosoft.com' is the tenant's directory "
                                                                      "name, not where B2C serves its pages: leave --domain out for contoso.b2clogin.com"),
     (["--domain", "login contoso.com"], "--domain 'login contoso.com' is not a host name"),
-    (["--domain", " "], "--domain is empty: give the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com, or leave --domain out"),
+    (["--domain", " "], "--domain is empty: leave it out, or give the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com"),
     (["--policy", "B2C_1A_sign in"], "--policy 'B2C_1A_sign in': a policy name is B2C_1_ (user flow) or B2C_1A_ (custom policy) and "
                                      "then letters, digits, '_' or '-', e.g. --policy B2C_1A_signup_signin (the repro runs one policy)"),
     (["--policy", "B2C_1A_susi,B2C_1A_other"], "--policy 'B2C_1A_susi,B2C_1A_other': a policy name is B2C_1_"),
