@@ -60,6 +60,7 @@ class Finding:
     policy: str = ""
     params: dict[str, str] = field(default_factory=dict)
     repeated: list[str] = field(default_factory=list)  # parameters the request sends more than once, with other values
+    unsent: list[str] = field(default_factory=list)  # the app's own parameters, no option sends (a custom policy may read them)
     browser_locale: str | None = None
     user_agent: str | None = None
     aadb2c_codes: list[str] = field(default_factory=list)
@@ -281,6 +282,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             found.params = {k: query[k] for k in AUTHORIZE_PARAMS if k in query}
             pairs = parse_qsl(url.query)
             found.repeated = [k for k in found.params if len({value for name, value in pairs if name == k}) > 1]
+            found.unsent = list(dict.fromkeys(name for name, _ in pairs if app_parameter(name)))
             language = _header(request, "accept-language")
             found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
             found.user_agent = _header(request, "user-agent")
@@ -374,6 +376,20 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
         if redact_text(value := params.get(name) or "") != value:
             why[name] = "it holds a token (printed redacted above): a command never carries one"
     return why
+
+
+# The protocol's and MSAL's own parameters, besides AUTHORIZE_PARAMS and the policy's p: each request's anew (state, nonce,
+# PKCE), or the library's telemetry; any other is the app's, which a custom policy may read as {OAUTH-KV:name}.
+PROTOCOL_PARAMS = frozenset({"p", "state", "nonce", "code_challenge", "code_challenge_method", "client_info", "client-request-id",
+                             "return-client-request-id", "id_token_hint", "max_age", "claims", "sid", "haschrome", "instance_aware",
+                             "brk_client_id", "brk_redirect_uri", "x-app-name", "x-app-ver"})
+
+
+def app_parameter(name: str) -> bool:
+    """Whether ``name`` is one of the app's own parameters, to say (a short word), not the protocol's or MSAL's."""
+    lower = name.lower()
+    return (bool(re.fullmatch(r"[\w.-]{1,40}", name, re.ASCII)) and lower not in PROTOCOL_PARAMS and lower not in map(str.lower, AUTHORIZE_PARAMS)
+            and not lower.startswith("x-client-"))
 
 
 CARRIED_ON = ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id")  # what of the app's request the command carries on
@@ -541,6 +557,9 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         rows.append(("note", f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
                               f"{', '.join(f'{k}={v}' for k, v in REPRO_ASKS.items())}, as jwt.ms takes it: B2C's and Mobile ID's "
                               "pages are the same, B2C's answer comes in that other form"))
+    if found.unsent:  # names only: a value may be anything (a person's)
+        rows.append(("note", f"the request also sends {', '.join(found.unsent)}, which the rerun does not: a custom policy that "
+                             "reads one ({OAUTH-KV:name}) may run otherwise"))
     if found.repeated:  # an app that adds a parameter its library already sent: which one B2C reads is not the repro's to say
         rows.append(("note", f"the request sends {', '.join(found.repeated)} more than once, with different values: the rows above "
                              "and the rerun take the last"))

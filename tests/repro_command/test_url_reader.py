@@ -208,6 +208,19 @@ def test_a_redirect_uri_with_its_scheme_in_capitals_is_an_https_url(capsys: pyte
     assert "left out" not in told and shlex.split(command)[-4:-2] == ["--redirect-uri", "HTTPS://app.fabrikam.com/cb"], (told, command)
 
 
+def test_the_apps_own_parameters_the_rerun_does_not_send_are_named(capsys: pytest.CaptureFixture[str]) -> None:
+    """A custom policy may read any parameter ({OAUTH-KV:campaignId}): dropped without a word, the rerun could run another
+    way than the reporter's. The protocol's and MSAL's own (state, PKCE, telemetry) are each request's: not named."""
+    msal = ("scope=openid&response_type=code&state=s3cr3t-state&nonce=n&code_challenge=c&code_challenge_method=S256&client_info=1"
+            "&client-request-id=0d1f&x-client-SKU=msal.js.browser&x-client-VER=3.7.1")
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&{msal}&campaignId=spring-2026&Promo=41791234567&campaignId=fall")
+    assert re.search(r"^note\s+the request also sends campaignId, Promo, which the rerun does not: a custom policy that reads "
+                     r"one \(\{OAUTH-KV:name\}\) may run otherwise$", told, re.M), told
+    assert "spring" not in told and "1234567" not in told and "s3cr3t" not in told, told  # names only
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&{msal}")
+    assert "also sends" not in told, told
+
+
 def test_a_parameter_sent_twice_with_other_values_is_said_with_the_one_taken(capsys: pytest.CaptureFixture[str]) -> None:
     """An app that adds ui_locales its library already sent: the rows and the rerun took the last without a word."""
     told, command = read(capsys, f"{AUTHORIZE}?client_id=app&ui_locales=de&prompt=login&ui_locales=fr&prompt=login")
