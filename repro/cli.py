@@ -325,7 +325,7 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
     try:
         settings = settings_with_stack(merged)
     except SettingsError as error:
-        raise UsageError(f"settings: {error}") from None
+        raise UsageError(f"settings: {as_typed(str(error), args)}") from None
     policy = args.policy or settings.policies[0]
     # B2C's policy names are case-insensitive (discovery and HARs often show them lower-case).
     policy = next((p for p in settings.policies if p.lower() == policy.lower()), policy)
@@ -338,6 +338,16 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
                          f"{settings.mobileid_mode} a person answers on the phone, so only --outcome approve can be rerun")
     merged["B2C_POLICIES"] = policy
     return merged, settings_with_stack(merged, already(settings.stack) if settings.stack else None)
+
+
+def as_typed(said: str, args: argparse.Namespace) -> str:
+    """A settings error in the command line's words: the E2E_TARGET=tenant it names is the --target tenant typed, and a
+    tenant or a policy to give is given with --tenant or --policy too."""
+    if args.target:
+        said = said.replace(f"E2E_TARGET={args.target}", f"--target {args.target}")
+    said = said.replace("e.g. B2C_POLICIES=B2C_1_signupsignin,B2C_1A_signup_signin", "e.g. B2C_POLICIES=B2C_1_signupsignin,"
+                        "B2C_1A_signup_signin (or --policy, the one the repro runs)")
+    return said.replace("e.g. B2C_TENANT=contoso", "e.g. B2C_TENANT=contoso (or --tenant contoso)")
 
 
 def video_available() -> bool:

@@ -156,6 +156,20 @@ def test_a_bad_tenant_or_domain_of_the_settings_is_still_named_as_the_setting(se
         suite_env(args(), {**TENANT, **setting})
 
 
+def test_settings_a_tenant_run_lacks_are_said_in_the_words_of_the_options_typed() -> None:
+    """--target tenant typed: "with E2E_TARGET=tenant" named a setting the user never set, and --tenant and --policy, which
+    give a tenant run what it lacks, went unmentioned."""
+    with pytest.raises(ValueError) as error:
+        suite_env(args("--target", "tenant"), {})
+    said = str(error.value)
+    assert "B2C_TENANT is not set; with --target tenant give your tenant's name, e.g. B2C_TENANT=contoso (or --tenant contoso)" in said, said
+    assert "B2C_POLICIES is not set; list your policies, e.g. B2C_POLICIES=B2C_1_signupsignin,B2C_1A_signup_signin (or --policy, " \
+           "the one the repro runs)" in said, said
+    assert "E2E_TARGET" not in said, said
+    with pytest.raises(ValueError, match=re.escape("with E2E_TARGET=tenant give your tenant's name")):  # set, not typed
+        suite_env(args(), {"E2E_TARGET": "tenant"})
+
+
 def test_an_env_file_line_dotenv_cannot_parse_stops_the_repro_naming_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text('E2E_TARGET="tenant\n')  # unclosed quote: python-dotenv alone would skip it and run locally
