@@ -61,6 +61,7 @@ class Finding:
     params: dict[str, str] = field(default_factory=dict)
     repeated: list[str] = field(default_factory=list)  # parameters the request sends more than once, with other values
     unsent: list[str] = field(default_factory=list)  # the app's own parameters, no option sends (a custom policy may read them)
+    sent: list[str] = field(default_factory=list)  # the names of every parameter the request sends, but the policy's p
     browser_locale: str | None = None
     user_agent: str | None = None
     aadb2c_codes: list[str] = field(default_factory=list)
@@ -283,6 +284,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             pairs = parse_qsl(url.query)
             found.repeated = [k for k in found.params if len({value for name, value in pairs if name == k}) > 1]
             found.unsent = list(dict.fromkeys(name for name, _ in pairs if app_parameter(name)))
+            found.sent = list(dict.fromkeys(name for name, _ in pairs if name != "p"))
             language = _header(request, "accept-language")
             found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
             found.user_agent = _header(request, "user-agent")
@@ -539,6 +541,10 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         rows.append(("not in the URL", untold(found, browser)))
         if not found.chosen_device and (platform := app_platform(found.params.get("x-client-SKU", ""))):
             rows.append(("note", platform))
+        if len(found.sent) <= 1 and all(re.fullmatch(r"[\w.-]{1,40}", name, re.ASCII) for name in found.sent):
+            rows.append(("note", f"the URL sends {f'{found.sent[0]} alone' if found.sent else 'no parameter'}, where an app's authorize "
+                                 "request sends several (client_id, redirect_uri, scope, response_type, ...): typed unquoted, a "
+                                 "shell cuts a URL at its first &; quote it whole ('https://...')"))
     else:
         rows += [
             ("browser locale", found.browser_locale or "-"),

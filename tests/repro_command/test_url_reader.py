@@ -208,6 +208,19 @@ def test_a_redirect_uri_with_its_scheme_in_capitals_is_an_https_url(capsys: pyte
     assert "left out" not in told and shlex.split(command)[-4:-2] == ["--redirect-uri", "HTTPS://app.fabrikam.com/cb"], (told, command)
 
 
+@pytest.mark.parametrize(("query", "sends"), [("client_id=app", "client_id alone"), (f"p={POLICY}", "no parameter")])
+def test_a_url_the_shell_cut_at_its_first_ampersand_says_to_quote_it(query: str, sends: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--from-url typed unquoted: the shell runs the command with the URL up to its first & (the rest in the background),
+    and the rerun went without the redirect URI, language and prompt, without a word."""
+    url = f"{AUTHORIZE}?{query}" if query.startswith("client_id") else f"{AUTHORIZE.replace(f'/{POLICY}', '')}?{query}"
+    told, _ = read(capsys, url)
+    assert re.search(rf"^note\s+the URL sends {sends}, where an app's authorize request sends several \(client_id, redirect_uri, "
+                     r"scope, response_type, \.\.\.\): typed unquoted, a shell cuts a URL at its first &; quote it whole "
+                     r"\('https://\.\.\.'\)$", told, re.M), told
+    told, _ = read(capsys, REPORTED)
+    assert "a shell cuts" not in told, told
+
+
 def test_the_apps_own_parameters_the_rerun_does_not_send_are_named(capsys: pytest.CaptureFixture[str]) -> None:
     """A custom policy may read any parameter ({OAUTH-KV:campaignId}): dropped without a word, the rerun could run another
     way than the reporter's. The protocol's and MSAL's own (state, PKCE, telemetry) are each request's: not named."""
