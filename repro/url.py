@@ -46,11 +46,9 @@ def as_copied(url: str) -> str:
     parameters' values come back as it sent them. Left as they were, the escapes made one parameter of the rest: a
     client id that swallowed the redirect URI and ``ui_locales``, rerun without them. A link that wraps the request
     (``wrapped_in``) gives the request."""
-    url = SENTENCE_END.sub("", url.strip()).strip("<>\"'").strip()  # ("(URL)." the same; " URL " quoted with its blanks)
+    url = without_what_follows(url.strip()).strip("<>\"'").strip()  # "(URL)." too; " URL " quoted with its blanks
     url = next((linked.group("url") for markup in MARKUP if (linked := markup.fullmatch(url)) and URL_START.match(linked.group("url"))), url)
-    # "...&prompt=login." selected with its sentence's full stop, or the ")" of "(see URL)": a prompt B2C knows none of
-    while (cut := SENTENCE_END.sub("", url)) != url or (url[-1:] in (")", "]") and url.count(url[-1]) > url.count(OPENER[url[-1]])):
-        url = cut if cut != url else url[:-1]
+    url = without_what_follows(url)
     while ENCODED_WHOLE.match(url):
         url = unquote(url)
     if "\\" in url:
@@ -58,6 +56,18 @@ def as_copied(url: str) -> str:
     while (unescaped := AMPERSAND.sub("&", url)) != url:
         url = unescaped
     return wrapped_in(url) or url
+
+
+def without_what_follows(url: str) -> str:
+    """``url`` without a sentence's full stop or comma after it, nor the ")" of "(see URL)" (one it does not open): read
+    with them, "...&prompt=login." asked for a prompt B2C knows none of."""
+    while True:
+        if (cut := SENTENCE_END.sub("", url)) != url:
+            url = cut
+        elif url[-1:] in OPENER and url.count(url[-1]) > url.count(OPENER[url[-1]]):
+            url = url[:-1]
+        else:
+            return url
 
 
 def wrapped_in(url: str) -> str | None:
