@@ -539,12 +539,6 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         ("domain_hint", p.get("domain_hint", "-")), ("prompt", p.get("prompt", "-")), ("login_hint", p.get("login_hint", "-"))]
     if found.request_only:  # B2C's request alone: what came of it (B2C's and Mobile ID's answers) is nowhere to read
         rows.append(("not in the URL", untold(found, browser)))
-        if not found.chosen_device and (platform := app_platform(found.params.get("x-client-SKU", ""))):
-            rows.append(("note", platform))
-        if len(found.sent) <= 1 and all(re.fullmatch(r"[\w.-]{1,40}", name, re.ASCII) for name in found.sent):
-            rows.append(("note", f"the URL sends {f'{found.sent[0]} alone' if found.sent else 'no parameter'}, where an app's authorize "
-                                 "request sends several (client_id, redirect_uri, scope, response_type, ...): typed unquoted, a "
-                                 "shell cuts a URL at its first &; quote it whole ('https://...')"))
     else:
         rows += [
             ("browser locale", found.browser_locale or "-"),
@@ -558,22 +552,35 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
                 f" (Mobile ID's {found.unplayed_code} is no outcome the repro's phone can give: the rerun approves, and cannot show it)"
                 if found.unplayed_code else "")),
         ]
-    asked = {name: found.params[name] for name in REPRO_ASKS if found.params.get(name, REPRO_ASKS[name]) != REPRO_ASKS[name]}
-    if asked:
-        rows.append(("note", f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
-                              f"{', '.join(f'{k}={v}' for k, v in REPRO_ASKS.items())}, as jwt.ms takes it: B2C's and Mobile ID's "
-                              "pages are the same, B2C's answer comes in that other form"))
-    if found.unsent:  # names only: a value may be anything (a person's)
-        rows.append(("note", f"the request also sends {', '.join(found.unsent)}, which the rerun does not: a custom policy that "
-                             "reads one ({OAUTH-KV:name}) may run otherwise"))
-    if found.repeated:  # an app that adds a parameter its library already sent: which one B2C reads is not the repro's to say
-        rows.append(("note", f"the request sends {', '.join(found.repeated)} more than once, with different values: the rows above "
-                             "and the rerun take the last"))
-    if re.match(r" \d", found.params.get("login_hint", "")):  # the row's leading space shows nothing of it
-        rows.append(("note", "login_hint begins with a space: the number's + is in the URL as it is, which a URL reads as a "
-                             "space (B2C too); a + in a URL's value is %2B"))
+    rows += [("note", note) for note in notes(found)]
     rows += [("left out", f"{name}: {why}") for name, why in left_out(found, local).items()]
     return [f"{name:<17} {value}" for name, value in rows]
+
+
+def notes(found: Finding) -> list[str]:
+    """What of the request the rerun does otherwise, or what the request itself says of how it was sent or copied."""
+    said = []
+    if found.request_only and not found.chosen_device and (platform := app_platform(found.params.get("x-client-SKU", ""))):
+        said.append(platform)
+    if found.request_only and len(found.sent) <= 1 and all(re.fullmatch(r"[\w.-]{1,40}", name, re.ASCII) for name in found.sent):
+        said.append(f"the URL sends {f'{found.sent[0]} alone' if found.sent else 'no parameter'}, where an app's authorize request "
+                    "sends several (client_id, redirect_uri, scope, response_type, ...): typed unquoted, a shell cuts a URL at its "
+                    "first &; quote it whole ('https://...')")
+    asked = {name: found.params[name] for name in REPRO_ASKS if found.params.get(name, REPRO_ASKS[name]) != REPRO_ASKS[name]}
+    if asked:
+        said.append(f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
+                    f"{', '.join(f'{k}={v}' for k, v in REPRO_ASKS.items())}, as jwt.ms takes it: B2C's and Mobile ID's "
+                    "pages are the same, B2C's answer comes in that other form")
+    if found.unsent:  # names only: a value may be anything (a person's)
+        said.append(f"the request also sends {', '.join(found.unsent)}, which the rerun does not: a custom policy that reads one "
+                    "({OAUTH-KV:name}) may run otherwise")
+    if found.repeated:  # an app that adds a parameter its library already sent: which one B2C reads is not the repro's to say
+        said.append(f"the request sends {', '.join(found.repeated)} more than once, with different values: the rows above and "
+                    "the rerun take the last")
+    if re.match(r" \d", found.params.get("login_hint", "")):  # the row's leading space shows nothing of it
+        said.append("login_hint begins with a space: the number's + is in the URL as it is, which a URL reads as a space (B2C "
+                    "too); a + in a URL's value is %2B")
+    return said
 
 
 # MSAL's library for a phone, as its requests name it (x-client-SKU=MSAL.iOS, MSAL.Xamarin.Android): the sign-in runs in
