@@ -390,7 +390,7 @@ PROTOCOL_PARAMS = frozenset({"p", "state", "nonce", "code_challenge", "code_chal
 def app_parameter(name: str) -> bool:
     """Whether ``name`` is one of the app's own parameters, to say (a short word), not the protocol's or MSAL's."""
     lower = name.lower()
-    return (bool(re.fullmatch(r"[\w.-]{1,40}", name, re.ASCII)) and lower not in PROTOCOL_PARAMS and lower not in map(str.lower, AUTHORIZE_PARAMS)
+    return (bool(re.fullmatch(r"[\w.-]{1,40}", name, re.ASCII)) and lower not in PROTOCOL_PARAMS and name not in AUTHORIZE_PARAMS
             and not lower.startswith("x-client-"))
 
 

@@ -226,8 +226,9 @@ def test_the_apps_own_parameters_the_rerun_does_not_send_are_named(capsys: pytes
     way than the reporter's. The protocol's and MSAL's own (state, PKCE, telemetry) are each request's: not named."""
     msal = ("scope=openid&response_type=code&state=s3cr3t-state&nonce=n&code_challenge=c&code_challenge_method=S256&client_info=1"
             "&client-request-id=0d1f&x-client-SKU=msal.js.browser&x-client-VER=3.7.1")
-    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&{msal}&campaignId=spring-2026&Promo=41791234567&campaignId=fall")
-    assert re.search(r"^note\s+the request also sends campaignId, Promo, which the rerun does not: a custom policy that reads "
+    # UI_LOCALES: no ui_locales as the rows read them, and not sent either
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&{msal}&campaignId=spring-2026&Promo=41791234567&campaignId=fall&UI_LOCALES=de")
+    assert re.search(r"^note\s+the request also sends campaignId, Promo, UI_LOCALES, which the rerun does not: a custom policy that reads "
                      r"one \(\{OAUTH-KV:name\}\) may run otherwise$", told, re.M), told
     assert "spring" not in told and "1234567" not in told and "s3cr3t" not in told, told  # names only
     told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&{msal}")
