@@ -284,3 +284,31 @@ def test_a_run_told_to_stop_before_the_prompt_asks_no_one(monkeypatch: pytest.Mo
     assert failed.value.cause.name == OTHER and str(failed.value) == (
         "the run was stopped by SIGTERM before anyone was asked to approve the sign-in on +4179*****67 (transaction K7Q2XW8P); "
         "nobody was asked")
+
+
+def test_the_prompt_says_which_journey_and_policy_ask_and_how_far_the_run_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run through two policies asks the person about six times: each prompt, on the terminal and to the webhook, says
+    which journey asks, through which policy, and where that journey is in the run."""
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
+    said: list[str] = []
+    posted: list[dict[str, Any]] = []
+    journey = "e2e/test_sign_in.py::test_returning_user_signs_in_without_the_profile_page[b2c_1a_signup_signin-chromium]"
+    Person(announce=said.append, post=posted.append, timeout=120.0, journey=journey, policy="B2C_1A_signup_signin",
+           place="journey 2 of 4").approve("+41791234567", WaitingPage(lambda timeout: None))  # type: ignore[arg-type]
+    assert said[0].endswith(f"Transaction number K7Q2XW8P\" (for {journey}, policy B2C_1A_signup_signin, journey 2 of 4)"), said[0]
+    assert (posted[0]["journey"], posted[0]["policy"], posted[0]["place"]) == (journey, "B2C_1A_signup_signin", "journey 2 of 4")
+    assert posted[0]["text"] == said[0]
+
+
+def test_a_journeys_policy_and_place_are_read_from_the_run() -> None:
+    from fixtures.mobile_id import journey_place, journey_policy
+
+    class Item:
+        def __init__(self, params: dict[str, str] | None) -> None:
+            if params is not None:
+                self.callspec = type("CallSpec", (), {"params": params})()
+
+    first, second, unparametrized = Item({"policy": "B2C_1A_signup_signin", "browser_name": "chromium"}), Item({}), Item(None)
+    assert [journey_policy(item) for item in (first, second, unparametrized)] == ["B2C_1A_signup_signin", "", ""]  # type: ignore[arg-type]
+    assert journey_place(second, [first, second, unparametrized]) == "journey 2 of 3"  # type: ignore[arg-type,list-item]
+    assert journey_place(second, []) == ""  # type: ignore[arg-type]
