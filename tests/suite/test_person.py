@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -312,3 +312,32 @@ def test_a_journeys_policy_and_place_are_read_from_the_run() -> None:
     assert [journey_policy(item) for item in (first, second, unparametrized)] == ["B2C_1A_signup_signin", "", ""]  # type: ignore[arg-type]
     assert journey_place(second, [first, second, unparametrized]) == "journey 2 of 3"  # type: ignore[arg-type,list-item]
     assert journey_place(second, []) == ""  # type: ignore[arg-type]
+
+
+def test_a_failing_webhook_is_said_once_a_run_with_what_it_answered_and_never_its_url() -> None:
+    """A chat's webhook answering 500, or not answering: the terminal says which (not "HTTPStatusError"), once a run for
+    each way it fails (it was two lines a sign-in), and never the URL, whose path is the webhook's secret."""
+    import httpx
+
+    from fixtures.mobile_id import ApprovalWebhook
+
+    answers: Iterator[httpx.Response | None] = iter([httpx.Response(500), httpx.Response(500), None, httpx.Response(204), httpx.Response(503)])
+
+    def webhook(request: httpx.Request) -> httpx.Response:
+        if (answer := next(answers)) is None:  # no answer within the time the run gives it
+            raise httpx.ReadTimeout("slow", request=request)
+        return answer
+
+    said: list[str] = []
+    url = "https://hooks.example.com/services/T0/B0/S3CR3T"
+    with httpx.Client(transport=httpx.MockTransport(webhook)) as http:
+        post = ApprovalWebhook(url, http, said.append)
+        for _ in range(5):
+            post({"text": "Mobile ID: approve"})
+    assert [line.split(":")[1].strip() for line in said] == [
+        "MOBILEID_APPROVAL_WEBHOOK answered HTTP 500", "MOBILEID_APPROVAL_WEBHOOK did not answer within 5 s (ReadTimeout)",
+        "MOBILEID_APPROVAL_WEBHOOK answered HTTP 503"], said
+    assert not any("S3CR3T" in line or "hooks.example.com" in line for line in said), said
+    assert "S3CR3T" not in repr(Person(announce=said.append, post=post, timeout=1.0))  # a failed journey's traceback shows it
+    assert said[0].endswith("this terminal has every prompt (a failure alike is said once a run). Check that its URL "
+                            "(not shown: a secret) takes a JSON POST"), said[0]
