@@ -341,3 +341,29 @@ def test_a_failing_webhook_is_said_once_a_run_with_what_it_answered_and_never_it
     assert "S3CR3T" not in repr(Person(announce=said.append, post=post, timeout=1.0))  # a failed journey's traceback shows it
     assert said[0].endswith("this terminal has every prompt (a failure alike is said once a run). Check that its URL "
                             "(not shown: a secret) takes a JSON POST"), said[0]
+
+
+def test_a_long_timeout_is_counted_down_in_a_dozen_lines_while_the_page_is_looked_at_as_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MOBILEID_APPROVAL_TIMEOUT=3600 (the most): the terminal and the log got "N s left" every 10 s, 360 lines for a
+    person who does not answer. Now about a dozen; the waiting page is still looked at every 10 s (a stop is heard there)."""
+    now = [5000.0]
+    looks: list[float] = []
+
+    def wait(timeout_ms: float) -> None:  # the page did not move on within the look
+        looks.append(timeout_ms / 1000)
+        now[0] += timeout_ms / 1000
+        raise JourneyFailure("still waiting", cause=Cause(PAGE_CHANGED, ""))
+
+    class StillWaiting(WaitingPage):
+        def on_mobile_id(self) -> bool:
+            return True
+
+    monkeypatch.setattr("fixtures.mobile_id.time", type("Clock", (), {"monotonic": lambda: now[0], "time": lambda: now[0]}))
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
+    monkeypatch.setattr(waiting, "network_failure", lambda page: None)
+    said: list[str] = []
+    with pytest.raises(JourneyFailure, match="nobody approved the sign-in on .* within 3600 s"):
+        Person(announce=said.append, post=lambda message: None, timeout=3600.0).approve("+41791234567", StillWaiting(wait))  # type: ignore[arg-type]
+    counted = [line.split(": ")[1].split(" s left")[0] for line in said if " s left to approve" in line]
+    assert counted == [str(left) for left in range(3300, 0, -300)], counted
+    assert max(looks) == 10.0 and sum(looks) == 3600.0
