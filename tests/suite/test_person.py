@@ -205,7 +205,7 @@ def test_a_waiting_page_that_moves_on_before_the_timeout_ends_the_wait_for_the_j
     (KeyboardInterrupt(), "the run was stopped"),
     (RuntimeError("the browser has been closed\n  at +41791234567"), "the run failed meanwhile (RuntimeError: the browser has been closed)"),
 ], ids=["Ctrl-C", "another error"])
-def test_a_wait_ended_by_the_run_being_stopped_tells_the_webhook(monkeypatch: pytest.MonkeyPatch, stopped: BaseException, why: str) -> None:
+def test_a_wait_ended_by_the_run_being_stopped_tells_the_terminal_and_the_webhook(monkeypatch: pytest.MonkeyPatch, stopped: BaseException, why: str) -> None:
     """Ctrl-C (or a script's SIGTERM, read as one) or any other end of the wait: the chat hears it stopped and why, so the
     prompt there is not left looking open; the stop goes on as it came."""
     def wait(timeout: float) -> None:
@@ -213,14 +213,16 @@ def test_a_wait_ended_by_the_run_being_stopped_tells_the_webhook(monkeypatch: py
 
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
     posted: list[dict[str, Any]] = []
+    said: list[str] = []
     unanswered = UnansweredSignIns()
     with pytest.raises(type(stopped)):
-        Person(announce=lambda line: None, post=posted.append, timeout=120.0, unanswered=unanswered,
+        Person(announce=said.append, post=posted.append, timeout=120.0, unanswered=unanswered,
                journey="e2e/test_x.py::test_y").approve("+41791234567", WaitingPage(wait))  # type: ignore[arg-type]
     assert [(p.get("outcome"), p["transaction"]) for p in posted] == [(None, "K7Q2XW8P"), ("stopped", "K7Q2XW8P")]
     # The sign-in is still open on the phone: the next journey (a retry's) waits until Mobile ID ends it, not meeting "busy".
     assert unanswered.latest is not None and (unanswered.latest.transaction, unanswered.latest.journey) == ("K7Q2XW8P", "e2e/test_x.py::test_y")
     assert posted[-1]["text"] == f"Mobile ID: stopped waiting for +4179*****67: {why}; nothing more to approve for transaction K7Q2XW8P"
+    assert said[-1] == posted[-1]["text"], said  # the terminal hears it too, where the prompt was
 
 
 def test_a_run_told_to_stop_ends_the_persons_wait_at_the_next_look_and_tells_the_webhook(monkeypatch: pytest.MonkeyPatch) -> None:
