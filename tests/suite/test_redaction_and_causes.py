@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -444,3 +445,45 @@ def test_a_secret_the_run_wrote_in_lower_case_is_redacted_and_found_too() -> Non
     said = f"contoso.b2clogin.com knows no tenant {token.lower()}.onmicrosoft.com (B2C_TENANT={token!r})"
     assert redact_text(said, [token]) == "contoso.b2clogin.com knows no tenant <redacted>.onmicrosoft.com (B2C_TENANT='<redacted>')"
     assert contains_secret(said.lower(), [token]) == ["secret"]
+
+
+FAILING_WITH_A_TOKEN_IN_THEIR_LOCALS = f'''
+import pytest
+from fixtures.causes import Cause, JourneyFailure
+
+
+def approve(msisdn, token):
+    raise JourneyFailure("nobody approved the sign-in on +4179*****67 within 6 s (transaction 4Y8EP85E)",
+                         cause=Cause("Mobile ID outcome", "nobody approved on the phone within 6 s"))
+
+
+@pytest.fixture
+def returning_user():
+    approve("+41791234567", "{TOKEN}")
+
+
+def test_signs_in():
+    approve("+41791234567", "{TOKEN}")
+
+
+def test_signs_in_again(returning_user):
+    pass
+'''
+
+
+def test_a_failure_whose_traceback_was_redacted_keeps_its_own_words_in_junit_xml_and_the_summary(tmp_path: Path) -> None:
+    """A failure whose traceback holds something redacted (a real-mode run's: the person's number in ``msisdn``) said in
+    JUnit XML's message, and the terminal's summary line, the first lines of its traceback (``_returning_users_dir =
+    PosixPath(...)``), not its own words ("nobody approved ..."): what CI's test tab shows of it."""
+    (tmp_path / "test_failing.py").write_text(FAILING_WITH_A_TOKEN_IN_THEIR_LOCALS)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_failing.py", "-l", "-rfE", "-vvv",  # -q -vvv: the summary line whole
+                               f"--junitxml={junit}")
+    said = "fixtures.causes.JourneyFailure: nobody approved the sign-in on +4179*****67 within 6 s (transaction 4Y8EP85E)"
+    assert done.returncode == 1 and "1 failed, 1 error" in done.stdout, tail(done.stdout + done.stderr)
+    assert f"FAILED test_failing.py::test_signs_in - {said}" in done.stdout, tail(done.stdout)
+    assert f"ERROR test_failing.py::test_signs_in_again - {said}" in done.stdout, tail(done.stdout)
+    messages = {case.get("name"): ended.get("message") for case in ElementTree.parse(junit).iter("testcase")
+                for ended in case if ended.tag in ("failure", "error")}
+    assert messages == {"test_signs_in": said, "test_signs_in_again": f'failed on setup with "{said}"'}, messages
+    assert TOKEN not in done.stdout + junit.read_text() and "&lt;redacted JWT&gt;" in junit.read_text()  # redacted as before
