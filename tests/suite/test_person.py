@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -397,3 +399,29 @@ def test_the_time_a_slow_webhook_takes_is_the_persons_time_as_the_prompt_said(mo
         Person(announce=said.append, post=slow_webhook, timeout=20.0).approve("+41791234567", StillWaiting(wait))  # type: ignore[arg-type]
     assert sum(looks) == 15.0, looks  # 20 s from the prompt, 5 of them spent on the webhook
     assert [line for line in said if " s left" in line][0].startswith("Mobile ID: 10 s left"), said
+
+
+PROGRESS_THEN_A_PROMPT = '''
+import pytest
+from fixtures.mobile_id import announcer
+
+
+def test_skips():
+    pytest.skip("needs fresh numbers")
+
+
+def test_asks(pytestconfig):
+    announcer(pytestconfig)("Mobile ID: approve the sign-in on the phone +4179*****67 within 120 s")
+'''
+
+
+@pytest.mark.parametrize("verbosity", [None, "-v", "-vv"], ids=["-q", "default", "-v"])  # the helper runs pytest -q
+def test_a_prompt_is_on_a_line_of_its_own_whatever_the_verbosity(tmp_path: Path, verbosity: str | None) -> None:
+    """pytest e2e -m smoke -q: the progress letters ("s") ran into the prompt, "sMobile ID: approve ..."."""
+    from tests.suite_run import pytest_with_plugins, tail
+
+    (tmp_path / "test_prompt.py").write_text(PROGRESS_THEN_A_PROMPT)
+    done = pytest_with_plugins(tmp_path, (), "test_prompt.py", "-p", "no:logging", *([verbosity] if verbosity else []), results=False)
+    assert done.returncode == 0, tail(done.stdout + done.stderr)
+    assert re.search(r"^Mobile ID: approve the sign-in on the phone", done.stdout, re.M), tail(done.stdout)
+    assert "\n\nMobile ID: approve" not in done.stdout, tail(done.stdout)  # and no blank line before it
