@@ -826,3 +826,21 @@ def test_a_url_with_a_password_given_as_the_tenants_host_or_name_is_refused_with
         build_settings({**TENANT, setting: "https://tester:Pa55-SECRET-word@login.fabrikam.com/"})
     said = str(raised.value)
     assert f"{setting}='https://tester:<redacted>@login.fabrikam.com/'" in said and "secret" not in said.lower(), said
+
+
+@pytest.mark.parametrize(("written", "steps"), [
+    ("079 123 45 67", "; as written: leave out its spaces and separators, write its leading 0 as +41 (a Swiss 079... is +4179...)"),
+    ("0791234567", "; as written: write its leading 0 as +41 (a Swiss 079... is +4179...)"),
+    ("+41 79 123 45 67", "; as written: leave out its spaces and separators"),
+    ("0041791234567", "; as written: write its leading 00 as +"),
+    ("+41 (0)79 123-45-67", "; as written: leave out its (0), leave out its spaces and separators"),
+    ("41791234567", "; as written: write a + before its country code"),
+])
+def test_a_test_number_written_as_people_write_it_is_refused_saying_what_to_change(written: str, steps: str) -> None:
+    """MOBILEID_TEST_NUMBER as a release manager types it: the run said "must be in E.164 form" alone; it says what to
+    change of it too, without the number."""
+    with pytest.raises(SettingsError) as refused:
+        build_settings({**TENANT, "MOBILEID_MODE": "real", "MOBILEID_TEST_NUMBER": written})
+    said = str(refused.value)
+    assert said.endswith(f"e.g. +41791234567{steps}") or f"e.g. +41791234567{steps}\n" in said, said
+    assert "123" not in said.replace("+41791234567", ""), said  # the person's number stays out
