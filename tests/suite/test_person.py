@@ -299,7 +299,7 @@ def test_the_prompt_says_which_journey_and_policy_ask_and_how_far_the_run_is(mon
     journey = "e2e/test_sign_in.py::test_returning_user_signs_in_without_the_profile_page[b2c_1a_signup_signin-chromium]"
     Person(announce=said.append, post=posted.append, timeout=120.0, journey=journey, policy="B2C_1A_signup_signin",
            place="journey 2 of 4").approve("+41791234567", WaitingPage(lambda timeout: None))  # type: ignore[arg-type]
-    assert said[0].endswith(f"Transaction number K7Q2XW8P\" (for {journey}, policy B2C_1A_signup_signin, journey 2 of 4)"), said[0]
+    assert said[0].endswith(f"approve before then (for {journey}, policy B2C_1A_signup_signin, journey 2 of 4)"), said[0]
     assert (posted[0]["journey"], posted[0]["policy"], posted[0]["place"]) == (journey, "B2C_1A_signup_signin", "journey 2 of 4")
     assert posted[0]["text"] == said[0]
 
@@ -425,3 +425,16 @@ def test_a_prompt_is_on_a_line_of_its_own_whatever_the_verbosity(tmp_path: Path,
     assert done.returncode == 0, tail(done.stdout + done.stderr)
     assert re.search(r"^Mobile ID: approve the sign-in on the phone", done.stdout, re.M), tail(done.stdout)
     assert "\n\nMobile ID: approve" not in done.stdout, tail(done.stdout)  # and no blank line before it
+
+
+@pytest.mark.parametrize(("timeout", "told"), [(120.0, True), (80.0, False), (30.0, False)])
+def test_a_person_given_longer_than_mobile_id_waits_is_told_to_approve_before_mobile_id_ends_it(
+        monkeypatch: pytest.MonkeyPatch, timeout: float, told: bool) -> None:
+    """The real mode's default of 120 s said "within 120 s" alone, and a person who took 90 s found the phone's request
+    gone: Mobile ID ends a sign-in itself at 80 s (its SIM timeout), the journey then reading mid_auth_3300."""
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
+    said: list[str] = []
+    Person(announce=said.append, post=lambda message: None, timeout=timeout).approve("+41791234567", WaitingPage(lambda ms: None))  # type: ignore[arg-type]
+    sooner = "; Mobile ID may end the sign-in itself sooner, 80 s after it started (a SIM's timeout): approve before then"
+    assert (sooner in said[0]) is told, said[0]
+    assert said[0].startswith(f"Mobile ID: approve the sign-in on the phone +4179*****67 within {timeout:g} s. Transaction number K7Q2XW8P")
