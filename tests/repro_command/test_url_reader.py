@@ -7,7 +7,7 @@ import re
 import shlex
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -119,11 +119,13 @@ def test_a_code_flow_apps_url_gets_the_hars_note_and_is_replayed_at_the_test_app
                                     REPORTED.replace("&", "\\u0026"), REPORTED.replace("&", "\\u0026").replace("/", "\\/"),
                                     f"({REPORTED})", f"[{REPORTED}]", f"[the sign-in]({REPORTED})", f"[the sign-in|{REPORTED}]",
                                     f"{REPORTED}&prompt=login.", f"{REPORTED}&prompt=login,", f"({REPORTED}).",
-                                    f"{REPORTED}&prompt=login)", f"\" {REPORTED} \""],
+                                    f"{REPORTED}&prompt=login)", f"\" {REPORTED} \"", f"\"{REPORTED}&prompt=login.\"",
+                                    f"{REPORTED}&prompt=login?", f"{REPORTED}&prompt=login]", f"[the sign-in]({quote(REPORTED, safe='')})"],
                          ids=["from a mail", "quoted", "double-quoted", "HTML-escaped", "HTML-escaped twice", "as a character reference",
                               "from a JSON log", "from a JSON log that escapes slashes", "in parentheses", "in brackets",
                               "a Markdown link", "a Jira link", "with a sentence's full stop", "with a comma", "in parentheses, then a full stop",
-                              "with the parenthesis of '(see URL)'", "quoted with its blanks"])
+                              "with the parenthesis of '(see URL)'", "quoted with its blanks", "with the full stop inside the quotes",
+                              "with a question mark", "with the bracket of '[see URL]'", "percent-encoded whole in a Markdown link"])
 def test_a_url_copied_with_what_a_mail_or_log_puts_around_it_is_read(copied: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert read(capsys, copied) == read(capsys, REPORTED)
 
@@ -141,6 +143,20 @@ def test_a_link_that_wraps_the_authorize_request_is_read_as_that_request(link: s
     wrapped = link.format(quote(REPORTED, safe=""))
     assert read(capsys, wrapped) == read(capsys, REPORTED)
     assert address(wrapped) == AUTHORIZE  # as the bundle names it: neither the link nor its recipient
+
+
+def test_a_wrapped_request_whose_scheme_the_link_writes_in_capitals_is_read_as_that_request(capsys: pytest.CaptureFixture[str]) -> None:
+    """HTTPS:// is an https URL, as a browser reads it (a redirect URI so is one too): the link was refused as not B2C's."""
+    wrapped = "https://www.google.com/url?q=" + quote(REPORTED.replace("https://", "HTTPS://", 1), safe="")
+    assert read(capsys, wrapped) == read(capsys, REPORTED)
+
+
+def test_an_authorize_request_that_carries_another_in_a_parameter_is_read_as_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    """An app's own parameter may hold another sign-in's request (the one to restart at): the request is the one given,
+    not the one it carries."""
+    other = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_other/oauth2/v2.0/authorize?client_id=other"
+    told, command = read(capsys, f"{REPORTED}&restart={quote(other, safe='')}")
+    assert shlex.split(command)[2:4] == ["--policy", POLICY] and "B2C_1A_other" not in told, (told, command)
 
 
 @pytest.mark.parametrize("times", [1, 2], ids=["once", "twice"])
@@ -174,6 +190,10 @@ def test_a_parameter_encoded_twice_is_said_so_and_how_to_send_it_decoded(capsys:
     assert "not an https URL" not in told, told
     assert shlex.split(command) == ["--journey", "sign-in", "--policy", POLICY, "--target", "local", "--outcome", "approve",
                                     "--prompt", "login", "--client-id", "app"]
+    # Decoded, a value the option refuses (a domain hint in two words): none offered, as the printed command would refuse it.
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&domain_hint=mobile%2520id")
+    assert re.search(r"^left out\s+domain_hint: mobile%20id looks percent-encoded twice \(decoded once more: mobile id\).*; the "
+                     r"rerun goes without domain_hint; decoded, it is no value --domain-hint sends either$", told, re.M), told
     # Decoded, an app's own scheme: no --redirect-uri to offer (the repro's browser cannot land there either).
     told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri=msauth.com.fabrikam.app%253A%252F%252Fauth")
     assert re.search(r"^left out\s+redirect_uri: msauth\.com\.fabrikam\.app%3A%2F%2Fauth looks percent-encoded twice \(decoded "
@@ -376,6 +396,7 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (AUTHORIZE + "?client_id=app&scope=openid offline_access&prompt=login", "not a URL as it is: it has a space in scope's value, "
      "which a URL writes %20 (or +); leave out words after the address, and where a log wrote the URL decoded, write each space "
      "in a value as %20"),
+    (AUTHORIZE + "?client_id=app&scope=openid\tprofile", "not a URL as it is: it has a space in scope's value"),
     (AUTHORIZE.replace(".com/", ".com:44x3/", 1) + "?client_id=app", "not a URL"),
     (AUTHORIZE[:50] + "\n  " + AUTHORIZE[50:] + "?client_id=app", "not a URL as it is: it has a line break inside (a mail or a "
      "terminal wrapped it?); join its lines into one"),
@@ -385,7 +406,7 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
 ], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
         "sign-out", "token", "metadata", "the app's page", "B2C's page past the request", "Mobile ID's page", "http", "no scheme", "words", "a broken host",
         "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
-        "sign-out in capitals", "words after the URL", "written decoded by a log", "a port that is no number", "wrapped by a mail",
+        "sign-out in capitals", "words after the URL", "written decoded by a log", "a tab inside", "a port that is no number", "wrapped by a mail",
         "cut off with an ellipsis", "cut off with three dots", "cut off in a %-escape"])
 def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_authorize_url_asked_for(
         url: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
