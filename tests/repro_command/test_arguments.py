@@ -130,6 +130,13 @@ TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5c
                                                  "or path: --domain login.contoso.com"),
     (["--tenant", "contoso", "--domain", "contoso.onmicrosoft.com"], "--domain 'contoso.onmicrosoft.com' is the tenant's directory "
                                                                      "name, not where B2C serves its pages: leave --domain out for contoso.b2clogin.com"),
+    (["--tenant", "Contoso.OnMicrosoft.com"], "--tenant 'contoso.onmicrosoft.com' must be the tenant name only (e.g. contoso: "
+                                              "ASCII letters, digits and '-', at most 63, not at either end), not a URL or domain: --tenant contoso"),
+    (["--tenant", "contoso", "--domain", "Contoso.OnMicrosoft.com"], "--domain 'contoso.onmicrosoft.com' is the tenant's directory "
+                                                                     "name, not where B2C serves its pages: leave --domain out for contoso.b2clogin.com"),
+    # No --tenant: the tenant may be B2C_TENANT's, which the options' check does not read.
+    (["--domain", "contoso.onmicrosoft.com"], "--domain 'contoso.onmicrosoft.com' is the tenant's directory name, not where B2C "
+                                              "serves its pages: leave --domain out for {tenant}.b2clogin.com"),
     (["--domain", "login contoso.com"], "--domain 'login contoso.com' is not a host name"),
     (["--domain", " "], "--domain is empty: leave it out, or give the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com"),
     (["--policy", "B2C_1A_sign in"], "--policy 'B2C_1A_sign in': a policy name is B2C_1_ (user flow) or B2C_1A_ (custom policy) and "

@@ -542,6 +542,7 @@ def test_a_domain_no_resolver_can_look_up_is_a_setting_to_fix_not_a_traceback(do
     with pytest.raises(SettingsError, match=r"B2C_DOMAIN=.* is not a host name \(an empty label between dots"):
         build_settings({**TENANT, "B2C_DOMAIN": domain})
     assert build_settings({**TENANT, "B2C_DOMAIN": "Bücher.ch"}).domain == "bücher.ch"  # internationalized: fine
+    assert build_settings({**TENANT, "B2C_DOMAIN": "login_eu.fabrikam.com"}).domain == "login_eu.fabrikam.com"  # DNS takes '_'
 
 
 def test_a_control_token_with_a_pasted_dash_is_named_never_shown() -> None:
@@ -768,7 +769,9 @@ def test_the_tenants_id_given_as_its_name_is_named_with_where_the_name_is() -> N
     ("https://fabrikam.b2clogin.com", "must be a host name only, without scheme, port or path: B2C_DOMAIN=fabrikam.b2clogin.com"),
     ("login.fabrikam.com/", "must be a host name only, without scheme, port or path: B2C_DOMAIN=login.fabrikam.com"),
     ("fabrikam.onmicrosoft.com", "is the tenant's directory name, not where B2C serves its pages: unset B2C_DOMAIN for fabrikam.b2clogin.com"),
-], ids=["URL", "trailing slash", "directory name"])
+    ("login.fabrikam.com:443", "must be a host name only, without scheme, port or path: B2C_DOMAIN=login.fabrikam.com"),
+    ("https://", "must be a host name only, without scheme, port or path: e.g. login.contoso.com"),
+], ids=["URL", "trailing slash", "directory name", "port", "a scheme alone"])
 def test_a_domain_given_as_a_url_or_the_directory_name_says_what_to_give(domain: str, says: str) -> None:
     """The tenant's directory name resolves to no B2C page: the preflight said only "does not answer", check DNS."""
     with pytest.raises(SettingsError) as raised:
