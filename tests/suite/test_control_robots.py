@@ -143,7 +143,7 @@ EMULATORS = '{"robots": {"busy": "+41000092406", "user_cancel": "+41000092401", 
     # An outcome it lists no number for, given another outcome's.
     ("no_cert=+41000092401", "no_cert",
      "MOBILEID_ROBOTS gives +41000092401 for no_cert, which the deployed emulator lists for user_cancel; it lists no number for no_cert",
-     "leave no_cert out of MOBILEID_ROBOTS"),
+     "leave no_cert out of MOBILEID_ROBOTS (the journeys of an outcome the emulator lists no number for then skip)"),
 ], ids=["another outcome's", "outcome it lists none for"])
 def test_a_robot_number_the_emulator_plays_otherwise_fails_its_journeys_naming_the_setting(given: str, outcome: PhoneOutcome, says: str,
                                                                                            fix: str) -> None:
