@@ -192,6 +192,13 @@ def test_a_redirect_uri_the_app_encoded_twice_is_said_so_not_as_a_url_of_another
     assert "--redirect-uri" not in repro_args(found, LOCAL_STACK)
 
 
+def test_a_hars_request_with_one_parameter_is_not_said_to_be_cut_by_a_shell() -> None:
+    """The browser recorded the request whole: "typed unquoted, a shell cuts a URL at its first &" is a URL's note only."""
+    found = read_har(har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                               "?client_id=app", content=PAGE)))
+    assert not [line for line in describe(found, LOCAL_STACK) if "shell" in line]
+
+
 def test_a_har_of_the_local_stack_shows_its_numbers_whole() -> None:
     """The emulator's numbers are nobody's: the reader shows them as they are, and the command keeps the hint."""
     recorded = har(entry(f"https://{LOCAL_STACK.domain}/{LOCAL_STACK.tenant}.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
