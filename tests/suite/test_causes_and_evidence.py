@@ -17,7 +17,7 @@ import pytest_timeout  # type: ignore[import-untyped]  # no type information shi
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures import causes, journey, reporting
-from fixtures.causes import Cause, JourneyFailure, classify, classify_text
+from fixtures.causes import Cause, JourneyFailure, classify, classify_text, clip
 from fixtures.redaction import PHONE, Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
@@ -112,6 +112,23 @@ def test_a_typed_failure_in_an_exception_group_keeps_its_cause() -> None:
 def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:
     found = classify_text(text)
     assert (found.name, found.detail[:len(detail)]) == (cause, detail)
+
+
+ISS_ELSEWHERE = "ID token iss 'https://login.example.net/x/v2.0/' is on a host B2C's issuers are not on (expected one of ['contoso.b2clogin.com'])"
+ISS_NAMES_NO_TENANT_ID = ("ID token iss 'https://contoso.b2clogin.com/contoso.onmicrosoft.com/v2.0/' does not name the tenant by its id "
+                          "as B2C's issuers do")
+
+
+@pytest.mark.parametrize(("first", "also"), [
+    (ISS_ELSEWHERE, "ID token is expired: exp 1700000000 is 3600 s in the past"),
+    (ISS_NAMES_NO_TENANT_ID, "ID token has no nonce; B2C must echo the nonce the app sent"),
+    ("ID token nbf 1700000300 is after exp 1700000200", "aud is 'x', expected client id 'y'"),
+], ids=["iss on another host", "iss without the tenant id", "nbf after exp"])
+def test_a_tokens_untyped_words_are_its_contract_grouped_by_the_first_wrong_claim_of_any_kind(first: str, also: str) -> None:
+    """Checks whose words name no expected value (the issuer's host or form, nbf after exp) were "other", their detail
+    carrying the token's other wrong claims: a group per journey, and none under the token's contract."""
+    for text in (f"AssertionError: {first}", f"AssertionError: {first}; also: {also}"):
+        assert classify_text(text, verdict=True) == Cause(causes.TOKEN_CONTRACT, clip(first)), text
 
 
 def test_a_browsers_network_error_names_where_it_failed_without_the_journeys_own_query() -> None:
