@@ -753,7 +753,8 @@ def test_a_device_is_found_in_any_case_and_a_wrong_one_gets_the_close_ones() -> 
 
 
 @pytest.mark.usefixtures("devices_asked_here")
-def test_a_phones_device_in_firefox_is_refused_before_the_journey_starts() -> None:
+def test_a_phones_device_in_firefox_is_refused_before_the_journey_starts(monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """Playwright's Firefox refuses a context with isMobile: the run started its stack and ended with no journey."""
     from repro.cli import UsageError, check_device
 
@@ -763,6 +764,10 @@ def test_a_phones_device_in_firefox_is_refused_before_the_journey_starts() -> No
         check_device("pixel 7", "firefox")
     assert check_device("Desktop Firefox", "firefox") == "Desktop Firefox"  # a desktop's: no phone emulated
     assert (check_device("iPhone 15", "webkit"), check_device("pixel 7", "chromium")) == ("iPhone 15", "Pixel 7")
+    # As the command runs: refused before its stack starts, not after.
+    monkeypatch.setattr("repro.cli.suite_env", lambda args, env: pytest.fail("the run went on to its stack"))
+    assert main(["--device", "Pixel 7", "--browser", "firefox"]) == 2
+    assert "--device 'Pixel 7' with --browser firefox: Playwright's Firefox has no phone" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("causes", "status"), [

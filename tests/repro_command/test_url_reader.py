@@ -103,6 +103,8 @@ def test_every_form_of_b2cs_authorize_request_a_har_is_read_in_is_read(url: str,
     assert shlex.split(command)[2:2 + len(replayed)] == replayed, command
     if "1111" in url:  # named by its ID: its name is B2C_TENANT's, said as a HAR's is
         assert "tenant: the URL names it by its ID (11111111-2222-4333-8444-555555555555) at login.fabrikam.com" in told, told
+    if ".b2clogin.com/" in url:  # the host names it: nothing to say of B2C_TENANT
+        assert "tenant:" not in told, told
     if "login.fabrikam.com/fabrikam.com/" in url:  # no name either: B2C_TENANT's, said so (it refused "--tenant 'fabrikam.com'")
         assert "tenant: the URL names it as 'fabrikam.com', not by its name, at login.fabrikam.com: the command takes its name" in told, told
 
@@ -267,6 +269,9 @@ def test_a_redirect_uri_with_an_escape_of_its_own_is_no_parameter_encoded_twice(
     from urllib.parse import quote
 
     redirect = "https://app.fabrikam.com/cb?next=%2Fhome"  # the app's own query, escaped once as any URL's
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri={quote(redirect, safe='')}")
+    assert "encoded twice" not in told and shlex.split(command)[-4:-2] == ["--redirect-uri", redirect], (told, command)
+    redirect = "https://app.fabrikam.com/sign%20in"  # an escape in its path: a URL's ':' is no encoding's
     told, command = read(capsys, f"{AUTHORIZE}?client_id=app&redirect_uri={quote(redirect, safe='')}")
     assert "encoded twice" not in told and shlex.split(command)[-4:-2] == ["--redirect-uri", redirect], (told, command)
 
