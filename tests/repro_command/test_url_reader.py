@@ -295,6 +295,8 @@ def test_a_login_hint_whose_plus_reads_as_a_space_is_said_so(capsys: pytest.Capt
     assert "--login-hint ' 41791234567'" in command, command
     told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&login_hint=%2B41791234567")
     assert "login_hint begins" not in told, told
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&login_hint=+alice%40fabrikam.com")  # no number: no + of one to blame
+    assert "login_hint begins" not in told, told
 
 
 @pytest.mark.parametrize(("beside", "says"), [
