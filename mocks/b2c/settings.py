@@ -82,7 +82,7 @@ class B2CSettings(BaseModel):
     # Session behaviour: web app session lifetime (15-1440 minutes in the portal), in seconds.
     session_lifetime: Annotated[int, Field(ge=60, le=86400)] = 86400
     # Access and ID token lifetime (5-1440 minutes in the portal), in seconds.
-    token_lifetime: Annotated[int, Field(ge=60, le=86400)] = 3600
+    token_lifetime: Annotated[int, Field(ge=300, le=86400)] = 3600
     code_lifetime: Annotated[int, Field(ge=1, le=3600)] = 600
     refresh_token_lifetime: Annotated[int, Field(ge=3600, le=7776000)] = 1209600
     # How long a started sign-in (a transaction) can wait for the user.

@@ -248,3 +248,19 @@ def test_each_policy_resolver_is_filled_in_from_the_policy_or_its_tenant(tmp_pat
     filled = dict(zip(POLICY_RESOLVERS, fill_in(text, B2CSettings().claim_resolvers(policy)).split("|"), strict=True))
     assert filled == {"PolicyId": POLICY, "TenantObjectId": DEFAULT_TENANT_ID, "RelyingPartyTenantId": "contoso.onmicrosoft.com",
                       "TrustFrameworkTenantId": "contoso.onmicrosoft.com"}
+
+
+@pytest.mark.parametrize(("lifetime", "accepted"), [(299, False), (300, True), (86400, True), (86401, False)])
+def test_a_user_flows_token_lifetime_is_the_portals_5_to_1440_minutes(lifetime: int, accepted: bool) -> None:
+    """The user flows' token lifetime (B2CSettings.token_lifetime) within the portal's range, the same the suite's token
+    check holds B2C's tokens to (fixtures/tokens.py MIN_LIFETIME, MAX_LIFETIME): a stack set to 60 s issued tokens the
+    journeys then failed."""
+    from pydantic import ValidationError
+
+    from mocks.b2c.settings import B2CSettings
+
+    if accepted:
+        assert B2CSettings(token_lifetime=lifetime).token_lifetime == lifetime
+    else:
+        with pytest.raises(ValidationError, match="token_lifetime"):
+            B2CSettings(token_lifetime=lifetime)

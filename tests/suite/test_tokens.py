@@ -47,6 +47,7 @@ def test_a_good_token_gives_its_claims() -> None:
         (lambda: token(exp=int(time.time()) + 10 * 86400), "lifetime", "exp - iat"),
         (lambda: from_now(exp=2 * 86400), f"lifetime exp - iat = {2 * 86400} s", "exp - iat"),  # MAX_LIFETIME is a day
         (lambda: from_now(iat=60, exp=30), "lifetime exp - iat = -30 s", "exp - iat"),  # iat after exp
+        (lambda: from_now(exp=299), "lifetime exp - iat = 299 s; B2C issues 300 to 86400 s", "exp - iat"),  # under B2C's 5 minutes
         (lambda: from_now(iat=-3600, nbf=60, exp=30), r"nbf \d+ is after exp \d+", "nbf"),
         (lambda: token(drop=("nbf",)), "nbf is None, expected epoch seconds", "nbf"),
         (lambda: token(exp=True), "exp is True, expected epoch seconds as an integer", "exp"),  # a bool is no number of seconds
