@@ -566,6 +566,10 @@ def notes(found: Finding) -> list[str]:
         said.append(f"the URL sends {f'{found.sent[0]} alone' if found.sent else 'no parameter'}, where an app's authorize request "
                     "sends several (client_id, redirect_uri, scope, response_type, ...): typed unquoted, a shell cuts a URL at its "
                     "first &; quote it whole ('https://...')")
+    # ".../authorize??client_id=...": B2C, as the URL's reader, takes the parameter's name with the second '?'.
+    for name in (sent for sent in found.sent if sent.startswith("?") and sent.lstrip("?") in AUTHORIZE_PARAMS):
+        said.append(f"the request sends {name!r}: a '?' too many before it (.../authorize??{name.lstrip('?')}=...), so B2C reads "
+                    f"no {name.lstrip('?')} in it, as the rows above show; the reporter's app builds its URL so")
     asked = {name: found.params[name] for name in REPRO_ASKS if found.params.get(name, REPRO_ASKS[name]) != REPRO_ASKS[name]}
     if asked:
         said.append(f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "

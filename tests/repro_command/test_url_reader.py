@@ -65,6 +65,17 @@ def test_what_a_url_cannot_tell_is_said_with_the_defaults_and_taken_from_beside_
     assert "journey sign-in (--journey), outcome approve (--outcome)" in told, told
 
 
+def test_a_url_with_a_question_mark_too_many_says_b2c_reads_no_parameter_by_that_name(capsys: pytest.CaptureFixture[str],
+                                                                                       devices_asked_here: None) -> None:
+    """".../authorize??client_id=...": B2C reads a parameter '?client_id', so the request has no client id; the rows showed
+    none without a word of why, and the rerun went with the test app's."""
+    told, _ = read(capsys, f"{AUTHORIZE}??client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token")
+    assert re.search(r"^client id\s+-$", told, re.M), told
+    assert re.findall(r"^note\s+(.*)$", told, re.M) == [
+        "the request sends '?client_id': a '?' too many before it (.../authorize??client_id=...), so B2C reads no client_id in "
+        "it, as the rows above show; the reporter's app builds its URL so"], told
+
+
 @pytest.mark.parametrize(("sku", "says"), [
     ("MSAL.iOS", "the app's library is MSAL.iOS (x-client-SKU): its sign-in runs in an iPhone's (or an iPad's) browser; "
                  "--device 'iPhone 15' --browser webkit beside --from-url replays that phone"),
