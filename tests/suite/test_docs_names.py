@@ -1,5 +1,5 @@
-"""Every name of the code the documents give in backticks is one the code has: a newcomer looking for where a step lives
-finds it, under that name, where the document says.
+"""Every name of the code a document gives in backticks is one the code has: a newcomer looking for where a step
+lives finds it, under that name, where the document says.
 
 What counts as a name of the code (anything else in backticks: words, commands, URLs, XML, JSON, settings, is left alone):
 
@@ -9,12 +9,16 @@ What counts as a name of the code (anything else in backticks: words, commands, 
   document's package: ``custom_policy.load_custom_policies``), and ``fixtures/causes.INFRASTRUCTURE_PATTERNS``: the
   module's file defines (or imports) the name after it;
 - a name right after a ``.py`` path (```fixtures/browser.py` `temporary_folder_unusable```): that file defines it;
-- in a table row, list item or paragraph that names a ``.py`` path: a ``Class.member`` whose class is the code's
-  (the class, or a class of the repository it derives from, defines the member), a ``snake_case_name`` or a
-  ``CONSTANT_NAME`` (with an underscore): defined anywhere (def, class, assignment, attribute, parameter, a fixture's
-  name) or read as a string (a claim, a TOML key, an environment variable: ``"auth_time"``). A ``Class.member`` whose
-  class the code does not have is named too (it may be renamed); a ``Name.member`` of a non-Python class is not
-  written in such a sentence.
+- in a table row, list item or paragraph that names a ``.py`` path: a ``Class.member`` of the code's class (the class,
+  or a class of the repository it derives from, defines the member; one deriving from a library's class: any code
+  does), a ``Name.snake_case`` of a class the code does not have, a ``snake_case_name`` or a ``CONSTANT_NAME`` (an
+  underscore in it): defined anywhere, or read: a string the code reads (a claim, a TOML key, an environment
+  variable), a library's attribute or keyword argument the code uses (``storage_state``), a word of make's or CI's
+  files (``MIN_JOURNEYS``).
+
+"Defined" is read with regular expressions over git's list of *.py (ast takes seconds over them all): a def or class,
+an assignment's target (``self.x`` too), a field, a parameter, an import, a fixture's ``name=``. A bare ``ClassName``
+or lower-case word is not checked: B2C's XML elements and the docs' plain words look the same.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ OTHER_TOOLS = {"log_cli", "proxy_pass"}  # pytest's ini option, nginx's directiv
 
 @dataclass
 class Code:
-    """What the repository's Python files define, read with regular expressions (ast takes seconds over them all)."""
+    """What the repository's Python files define and read."""
 
     files: set[str] = field(default_factory=set)  # every tracked path
     defined: set[str] = field(default_factory=set)
@@ -125,6 +129,8 @@ def read_source(path: str, source: str, code: Code) -> None:
 def code() -> Code:
     found = Code(files=set(tracked()))
     for path in tracked("*.py"):
+        if ROOT / path == Path(__file__):  # its examples of missing names are no names of the code
+            continue
         module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
         found.modules[module] = path
         for package in range(1, module.count(".") + 1):  # a folder without __init__.py is a package too
@@ -155,7 +161,7 @@ def module_file(dotted: str, package: str) -> tuple[str, list[str]] | None:
     for prefix in ("", f"{package}." if package else ""):
         for length in range(len(parts), 0, -1):
             module = prefix + ".".join(parts[:length])
-            if module in code().modules and (length > 1 or prefix or module.count(".") == 0):
+            if module in code().modules:
                 return code().modules[module], parts[length:]
     return None
 
