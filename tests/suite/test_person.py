@@ -347,9 +347,9 @@ def test_a_failing_webhook_is_said_once_a_run_with_what_it_answered_and_never_it
                             "(not shown: a secret) takes a JSON POST"), said[0]
 
 
-def test_a_long_timeout_is_counted_down_in_a_dozen_lines_while_the_page_is_looked_at_as_often(monkeypatch: pytest.MonkeyPatch) -> None:
-    """MOBILEID_APPROVAL_TIMEOUT=3600 (the most): the terminal and the log got "N s left" every 10 s, 360 lines for a
-    person who does not answer. Now about a dozen; the waiting page is still looked at every 10 s (a stop is heard there)."""
+def page_nobody_approves_on(monkeypatch: pytest.MonkeyPatch) -> tuple[list[float], list[float], Any]:
+    """Mobile ID's waiting page that never moves on, on a clock that each look moves on by its length: the clock's
+    reading (``now[0]``, a webhook may move it too), the looks' lengths in seconds, and the page."""
     now = [5000.0]
     looks: list[float] = []
 
@@ -365,9 +365,16 @@ def test_a_long_timeout_is_counted_down_in_a_dozen_lines_while_the_page_is_looke
     monkeypatch.setattr("fixtures.mobile_id.time", type("Clock", (), {"monotonic": lambda: now[0], "time": lambda: now[0]}))
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
     monkeypatch.setattr(waiting, "network_failure", lambda page: None)
+    return now, looks, StillWaiting(wait)
+
+
+def test_a_long_timeout_is_counted_down_in_a_dozen_lines_while_the_page_is_looked_at_as_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """MOBILEID_APPROVAL_TIMEOUT=3600 (the most): the terminal and the log got "N s left" every 10 s, 360 lines for a
+    person who does not answer. Now about a dozen; the waiting page is still looked at every 10 s (a stop is heard there)."""
+    now, looks, page = page_nobody_approves_on(monkeypatch)
     said: list[str] = []
     with pytest.raises(JourneyFailure, match="nobody approved the sign-in on .* within 3600 s"):
-        Person(announce=said.append, post=lambda message: None, timeout=3600.0).approve("+41791234567", StillWaiting(wait))  # type: ignore[arg-type]
+        Person(announce=said.append, post=lambda message: None, timeout=3600.0).approve("+41791234567", page)
     counted = [line.split(": ")[1].split(" s left")[0] for line in said if " s left to approve" in line]
     assert counted == [str(left) for left in range(3300, 0, -300)], counted
     assert max(looks) == 10.0 and sum(looks) == 3600.0
@@ -376,27 +383,14 @@ def test_a_long_timeout_is_counted_down_in_a_dozen_lines_while_the_page_is_looke
 def test_the_time_a_slow_webhook_takes_is_the_persons_time_as_the_prompt_said(monkeypatch: pytest.MonkeyPatch) -> None:
     """The terminal says "within 20 s" and the phone is asked then; a webhook taking 5 s to take the prompt did not start
     the countdown late: the run waited 25 s from the prompt, each "N s left" saying 5 s more than there were."""
-    now = [5000.0]
-    looks: list[float] = []
-
-    def wait(timeout_ms: float) -> None:
-        looks.append(timeout_ms / 1000)
-        now[0] += timeout_ms / 1000
-        raise JourneyFailure("still waiting", cause=Cause(PAGE_CHANGED, ""))
+    now, looks, page = page_nobody_approves_on(monkeypatch)
 
     def slow_webhook(message: dict[str, Any]) -> None:
         now[0] += 5.0
 
-    class StillWaiting(WaitingPage):
-        def on_mobile_id(self) -> bool:
-            return True
-
-    monkeypatch.setattr("fixtures.mobile_id.time", type("Clock", (), {"monotonic": lambda: now[0], "time": lambda: now[0]}))
-    monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
-    monkeypatch.setattr(waiting, "network_failure", lambda page: None)
     said: list[str] = []
     with pytest.raises(JourneyFailure, match="nobody approved the sign-in on .* within 20 s"):
-        Person(announce=said.append, post=slow_webhook, timeout=20.0).approve("+41791234567", StillWaiting(wait))  # type: ignore[arg-type]
+        Person(announce=said.append, post=slow_webhook, timeout=20.0).approve("+41791234567", page)
     assert sum(looks) == 15.0, looks  # 20 s from the prompt, 5 of them spent on the webhook
     assert [line for line in said if " s left" in line][0].startswith("Mobile ID: 10 s left"), said
 
