@@ -614,7 +614,8 @@ def test_a_journeys_cause_is_read_from_its_words_redacted_and_its_teardowns_erro
 def test_a_token_with_two_wrong_claims_is_one_line_of_the_report_with_the_tokens_that_have_the_first_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """The night's report groups by the first wrong claim: a journey whose token also has a wrong nonce is counted under
     aud with the journey whose token has only a wrong aud, from the typed failure and from its words alike (a report
-    without the exception); its message names both."""
+    without the exception); its message names both, and the terminal counts the nonce under the aud's line: a second
+    fault (an expired token under a wrong aud in every journey) said nowhere on the run's last screen was missed."""
     monkeypatch.setattr(reporting, "_cleaner", lambda config: Redaction([]))
     journeys = {"e2e/test_a.py::t[aud]": token(aud="someone-else"), "e2e/test_a.py::t[aud and nonce]": token(aud="someone-else", nonce="n")}
     reports = []
@@ -625,10 +626,12 @@ def test_a_token_with_two_wrong_claims_is_one_line_of_the_report_with_the_tokens
         item = SimpleNamespace(path=ROOT / "e2e" / "test_a.py", stash=pytest.Stash(), config=None)
         cause = reporting.failure_cause(item, SimpleNamespace(longreprtext=said, when="call"), _failed(said, failure.value))  # type: ignore[arg-type]
         assert classify_text(said, verdict=True) == cause, said
-        reports.append(SimpleNamespace(nodeid=nodeid, when="call", user_properties=[("cause", cause.name), ("cause_detail", cause.detail)]))
+        also = [(reporting.ALSO_WRONG_PROPERTY, detail) for detail in causes.also_wrong(failure.value)]
+        reports.append(SimpleNamespace(nodeid=nodeid, when="call", user_properties=[("cause", cause.name), ("cause_detail", cause.detail), *also]))
     assert "; also: nonce is 'n', expected the nonce the app sent" in said
     assert failure_lines(reports) == [  # type: ignore[arg-type]
         f"2 x ID token contract: aud: expected {CLIENT!r}, got 'someone-else'",
+        "    also nonce: expected the app's nonce, got another (in 1 of them)",
         "    e2e/test_a.py::t[aud]",
         "    e2e/test_a.py::t[aud and nonce]",
     ]

@@ -353,3 +353,15 @@ def test_a_signature_that_does_not_verify_is_all_that_is_said_of_a_token_with_wr
         check(token(key=OTHER_KEY, aud="someone-else", nonce="defaultNonce", exp=int(time.time()) - 3600))
     assert str(failure.value) == f"ID token signature does not verify against the tenant's JWKS (kid '{KID}')"
     assert failure.value.cause.detail.startswith("signature: ")
+
+
+def test_a_wrong_nonce_is_one_cause_whatever_nonce_each_journey_sent() -> None:
+    """Each journey sends its own nonce: a detail quoting it made one B2C that echoes a fixed nonce a line of the report
+    per journey. The message keeps both nonces."""
+    causes = set()
+    for sent in ("n-journey-1", "n-journey-2"):
+        with pytest.raises(JourneyFailure) as failure:
+            validate_id_token(token(nonce="defaultNonce"), jwks=jwks(), issuer=ISSUER, client_id=CLIENT, nonce=sent)
+        assert f"nonce is 'defaultNonce', expected the nonce the app sent ('{sent}')" in str(failure.value)
+        causes.add(failure.value.cause)
+    assert causes == {Cause(TOKEN_CONTRACT, "nonce: expected the app's nonce, got another")}, causes
