@@ -487,3 +487,29 @@ def test_a_failure_whose_traceback_was_redacted_keeps_its_own_words_in_junit_xml
                 for ended in case if ended.tag in ("failure", "error")}
     assert messages == {"test_signs_in": said, "test_signs_in_again": f'failed on setup with "{said}"'}, messages
     assert TOKEN not in done.stdout + junit.read_text() and "&lt;redacted JWT&gt;" in junit.read_text()  # redacted as before
+
+
+TOKENS_WITH_TWO_WRONG_CLAIMS = '''
+import time
+from tests.id_tokens import check, token
+
+
+def test_signs_up():
+    check(token(aud="someone-else", exp=int(time.time()) - 300))
+
+
+def test_signs_in():
+    check(token(aud="someone-else", exp=int(time.time()) - 300))
+'''
+
+
+def test_a_tokens_other_wrong_claims_are_counted_in_the_terminals_causes_and_kept_in_junit_xml(tmp_path: Path) -> None:
+    """A night whose tokens had a wrong aud and were expired said "2 x ID token contract: aud: ..." alone in the terminal:
+    the expired token was nowhere on the run's last screen. The JUnit XML keeps each claim as a property."""
+    (tmp_path / "test_tokens.py").write_text(TOKENS_WITH_TWO_WRONG_CLAIMS)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_tokens.py", f"--junitxml={junit}")
+    causes = done.stdout.split("= causes =", 1)[-1]
+    assert "    also exp: expected in the future, got in the past (in 2 of them)\n" in causes, tail(done.stdout)
+    properties = [(prop.get("name"), prop.get("value")) for case in ElementTree.parse(junit).iter("testcase") for prop in case.iter("property")]
+    assert properties.count(("also_wrong", "exp: expected in the future, got in the past")) == 2, properties
