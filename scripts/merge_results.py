@@ -82,6 +82,10 @@ class Journey:
     def label(self, name: str) -> str | None:
         return next((label["value"] for label in self.final.get("labels", []) if label.get("name") == name), None)
 
+    def labels(self, name: str) -> list[str]:
+        """Every value of the label ``name`` (``also_wrong`` may have several), in the result's order."""
+        return [str(label["value"]) for label in self.final.get("labels", []) if label.get("name") == name]
+
     @property
     def policy(self) -> str | None:
         """The policy the journey ran through (its pytest parameter, which allure-pytest writes as a repr), else None."""

@@ -31,7 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
+from fixtures.causes import ALSO_WRONG_LABEL, CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from fixtures.run_page import add_to_run_page  # noqa: E402
 from mocks.common.hosts import is_loopback  # noqa: E402
@@ -91,9 +91,11 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     by_cause: dict[str, Counter[str]] = defaultdict(Counter)
     outside_by_cause: Counter[str] = Counter()
     policies_of: dict[str, set[str | None]] = defaultdict(set)  # detail -> the policies its journeys ran through
+    also_of: dict[str, Counter[str]] = defaultdict(Counter)  # detail -> what else its journeys found wrong (a token's claims)
     for journey in failing:
         by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED][_detail(journey)] += 1
         policies_of[_detail(journey)].add(journey.policy)
+        also_of[_detail(journey)].update(_short(also) for also in dict.fromkeys(journey.labels(ALSO_WRONG_LABEL)))
         outside_by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED] += 1 if journey.outside else 0
     passed = sum(1 for journey in found.values() if journey.status == "passed")
     run_policies = {journey.policy for journey in found.values() if journey.policy}
@@ -130,6 +132,8 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         # before shard 10), not the result files'.
         for detail, times in sorted(details.items(), key=lambda item: (-item[1], _natural(item[0])))[:MAX_DETAILS]:
             lines.append(f"    {detail} ({times}{_only_policy(policies_of[detail], run_policies, times)})")
+            # A second fault under the first (tokens also expired under a wrong aud): said, or the night hides it.
+            lines.extend(f"      also {also} (in {count} of them)" for also, count in also_of[detail].most_common())
         if len(details) > MAX_DETAILS:
             lines.append(f"    and {len(details) - MAX_DETAILS} more")
     if failing:  # after the causes: what broke first, then what did not run

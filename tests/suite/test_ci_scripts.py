@@ -1602,3 +1602,17 @@ def test_shard_check_empties_only_a_folder_of_its_own(tmp_path: Path, monkeypatc
         with pytest.raises(SystemExit, match="collects no journey"):
             shard_check.main(["--out", str(out)])  # an earlier check's folder: emptied again
         assert [path.name for path in out.iterdir()] == [shard_check.OWN_MARK]
+
+
+def test_a_tokens_other_wrong_claims_are_counted_under_its_first_claims_line(tmp_path: Path) -> None:
+    """Tokens with a wrong aud that were also expired: the night's message (and CI's run page) said the aud alone, and
+    the expired token was fixed a night later. The other claims are counted under the line of the first."""
+    expired = "exp: expected in the future, got in the past"
+    write_result(tmp_path, "test_sign_up[B2C_1_signupsignin]", "failed", labels=AUD)
+    for name in ("test_sign_in[B2C_1_signupsignin]", "test_sso[B2C_1_signupsignin]"):
+        path = write_result(tmp_path, name, "failed", labels=AUD)
+        result = json.loads(path.read_text())
+        result["labels"].append({"name": "also_wrong", "value": expired})
+        path.write_text(json.dumps(result))
+    lines = notify.summarize(tmp_path, "Nightly").splitlines()
+    assert lines[1:] == ["- ID token contract: 3 journeys", f"    {AUD['cause_detail']} (3)", f"      also {expired} (in 2 of them)"], lines

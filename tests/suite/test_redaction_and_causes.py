@@ -505,11 +505,18 @@ def test_signs_in():
 
 def test_a_tokens_other_wrong_claims_are_counted_in_the_terminals_causes_and_kept_in_junit_xml(tmp_path: Path) -> None:
     """A night whose tokens had a wrong aud and were expired said "2 x ID token contract: aud: ..." alone in the terminal:
-    the expired token was nowhere on the run's last screen. The JUnit XML keeps each claim as a property."""
+    the expired token was nowhere on the run's last screen. The JUnit XML keeps each claim as a property, the Allure results
+    as a label."""
     (tmp_path / "test_tokens.py").write_text(TOKENS_WITH_TWO_WRONG_CLAIMS)
     junit = tmp_path / "junit.xml"
-    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_tokens.py", f"--junitxml={junit}")
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_tokens.py", f"--junitxml={junit}",
+                               f"--alluredir={tmp_path / 'results'}")
     causes = done.stdout.split("= causes =", 1)[-1]
     assert "    also exp: expected in the future, got in the past (in 2 of them)\n" in causes, tail(done.stdout)
+    expired = ("also_wrong", "exp: expected in the future, got in the past")
     properties = [(prop.get("name"), prop.get("value")) for case in ElementTree.parse(junit).iter("testcase") for prop in case.iter("property")]
-    assert properties.count(("also_wrong", "exp: expected in the future, got in the past")) == 2, properties
+    assert properties.count(expired) == 2, properties
+    # The Allure results' label, which the night's message counts (scripts/notify.py).
+    labels = [(label["name"], label["value"]) for result in (tmp_path / "results").glob("*-result.json")
+              for label in json.loads(result.read_text())["labels"]]
+    assert labels.count(expired) == 2, labels
