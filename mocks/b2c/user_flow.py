@@ -14,6 +14,7 @@ configuration alone; ``local_stack_user_flow`` is the seed's ``B2C_1_signupsigni
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -21,7 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .policy import (
     ClaimMapping,
@@ -162,7 +164,8 @@ class UserFlow(BaseModel):
 
     name: str = LOCAL_STACK_USER_FLOW
     identity_providers: tuple[OpenIdConnectProvider, ...] = ()
-    local_accounts: bool = True  # "Email signup" under Local accounts
+    # A check box: TOML's true or false only (lax, "no" or 0 read as a choice the file never made)
+    local_accounts: StrictBool = True  # "Email signup" under Local accounts
     user_attributes: tuple[UserAttribute, ...] = ("display_name", "given_name", "surname")
     application_claims: tuple[ApplicationClaim, ...] = (
         "display_name", "given_name", "surname", "identity_provider", "user_is_new", "user_object_id",
@@ -170,7 +173,7 @@ class UserFlow(BaseModel):
     # "Page layouts" > the sign-up page: the collected attributes whose Optional is Yes (the user may leave them empty);
     # None: Display Name required, the others optional, as the seed's set-up has them (the portal's default: Unconfirmed).
     optional_attributes: tuple[UserAttribute, ...] | None = None
-    require_id_token_in_logout: bool = False  # Properties blade, Session behavior: "Require ID Token in logout requests"
+    require_id_token_in_logout: StrictBool = False  # Properties blade, Session behavior: "Require ID Token in logout requests"
 
     @field_validator("name")
     @classmethod
@@ -276,7 +279,7 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
         try:
             p = OpenIdConnectProvider.model_validate(raw)
         except ValidationError as exc:
-            raise _policy_error(source, where, exc) from None
+            raise _policy_error(source, where, exc, PROVIDER_KEYS) from None
         if p.name in providers:
             raise PolicyError(f"{source}: {where}.name: {p.name!r} is defined twice")
         providers[p.name] = p
@@ -284,7 +287,12 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
     for i, raw in enumerate(data.get("user_flow", [])):
         raw = dict(raw)
         where = f"user_flow[{i}]"
+        if "name" not in raw:  # the model's default is the stack's own flow, which a nameless flow would silently replace
+            raise PolicyError(f"{source}: {where}.name: missing; give the user flow's name as the portal shows it, e.g. name = \"B2C_1_susi\"")
         names = raw.get("identity_providers", [])
+        if not isinstance(names, list):  # a string's letters would be read as providers' names
+            raise PolicyError(f"{source}: {where}.identity_providers: {names!r} is not an array; give the providers' names in "
+                              f"brackets, e.g. identity_providers = [\"{next(iter(providers), 'Mobile ID')}\"]")
         resolved = []
         for j, n in enumerate(names):
             if n not in providers:
@@ -297,7 +305,7 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
         try:
             flows.append(UserFlow.model_validate(raw))
         except ValidationError as exc:
-            raise _policy_error(source, where, exc) from None
+            raise _policy_error(source, where, exc, tuple(UserFlow.model_fields)) from None
     keys = [f.name.lower() for f in flows]
     dup = next((k for k in keys if keys.count(k) > 1), None)
     if dup:
@@ -317,11 +325,40 @@ def _refuse_unset_secret_variables(data: Mapping[str, Any], source: str, environ
         raise PolicyError(f"{source}: " + "; ".join(unset))
 
 
-def _policy_error(source: str, where: str, exc: ValidationError) -> PolicyError:
+# The keys a file's [[identity_provider]] takes (its secret by name, client_secret_env, or typed, client_secret).
+PROVIDER_KEYS = (*(k for k in OpenIdConnectProvider.model_fields if k != "client_secret"), "client_secret_env", "client_secret")
+# Keys a team reaches for that the file does not take, with where their setting is.
+NOT_IN_THE_FILE = {
+    "languages": "a user flow's languages follow the tenant's language customization, one switch for all the stack's flows: "
+                 "B2C_LANGUAGE_CUSTOMIZATION=on/off (the stack's --language-customization)",
+    "language_customization": "one switch for all the stack's flows: B2C_LANGUAGE_CUSTOMIZATION=on/off (the stack's --language-customization)",
+}
+
+
+def _policy_error(source: str, where: str, exc: ValidationError, keys: tuple[str, ...]) -> PolicyError:
     err = exc.errors()[0]
     loc = _loc(tuple(err["loc"]))
-    msg = err["msg"].removeprefix("Value error, ")
-    return PolicyError(f"{source}: {where}{'.' + loc if loc else ''}: {msg}")
+    return PolicyError(f"{source}: {where}{'.' + loc if loc else ''}: {_what_is_wrong(err, keys)}")
+
+
+def _what_is_wrong(err: ErrorDetails, keys: tuple[str, ...]) -> str:
+    """pydantic's words, said in the file's: its keys, its arrays, its true and false."""
+    kind, msg = err["type"], str(err["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        key = str(err["loc"][-1])
+        if len(err["loc"]) > 1 and err["loc"][0] == "claims_mapping":
+            keys = tuple(ClaimsMapping.model_fields)
+        if key in NOT_IN_THE_FILE:
+            return f"not a key of the file; {NOT_IN_THE_FILE[key]}"
+        close = difflib.get_close_matches(key, keys, n=1)
+        return f"unknown key{f' (did you mean {close[0]}?)' if close else ''}; the keys here are {', '.join(keys)}"
+    if kind == "tuple_type":
+        return f"{err['input']!r} is not an array; give the values in brackets, e.g. [\"display_name\"]"
+    if kind == "bool_type":
+        return f"{err['input']!r} is not true or false; give true or false, unquoted"
+    if kind == "missing" and err["loc"] == ("client_secret",):
+        return "missing; give client_secret_env = \"VARIABLE\", the environment variable that holds the provider's client secret"
+    return msg
 
 
 def load_user_flows(path: Path, *, environ: Mapping[str, str] | None = None) -> list[Policy]:
