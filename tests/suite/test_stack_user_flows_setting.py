@@ -91,3 +91,23 @@ def test_a_user_flow_the_stack_does_not_serve_names_the_setting_that_serves_it()
     # A team that names its flow in B2C_POLICIES before it gives the file (was: only E2E_STACK_POLICIES named, for custom policies)
     with pytest.raises(SettingsError, match=r"B2C_POLICIES has B2C_1_susi, which the local stack does not serve; .* E2E_STACK_USER_FLOWS its user flows"):
         build_settings({"B2C_POLICIES": "B2C_1_susi"}, LOCAL_STACK)
+
+
+def test_a_flow_that_offers_no_mobile_id_is_not_run_and_is_refused_when_named() -> None:
+    # Given a team's file whose first flow offers another provider alone (the stack describes its Mobile ID button as null)
+    document = {**LOCAL_STACK.document, "policies": [
+        {"id": "B2C_1_contoso", "kind": "user_flow", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True, "mobile_id_button": None},
+        {"id": "B2C_1_susi", "kind": "user_flow", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True, "mobile_id_button": "Mobile-ID"},
+        *(p for p in LOCAL_STACK.document["policies"] if p["kind"] == "custom_policy")]}
+    stack = StackDescription.from_document(document)
+    # Then the journeys run the first that offers Mobile ID, with its button (was: B2C_1_contoso, every journey waiting for a
+    # "Mobile ID" button its page does not have)
+    settings = build_settings({}, stack)
+    assert settings.policies == ("B2C_1_susi", "B2C_1A_signup_signin") and settings.user_flow_idp_name == "Mobile-ID"
+    # And B2C_POLICIES naming it is refused, saying why and what to change
+    with pytest.raises(SettingsError) as refused:
+        build_settings({"B2C_POLICIES": "b2c_1_CONTOSO"}, stack)
+    assert str(refused.value) == ("B2C_POLICIES has B2C_1_contoso, whose identity providers (E2E_STACK_USER_FLOWS) offer no Mobile ID, "
+                                  "and every journey signs in with Mobile ID: add your Mobile ID provider (metadata_url "
+                                  "https://openid.mobileid.ch/.well-known/openid-configuration) to its identity_providers, or leave it "
+                                  "out of B2C_POLICIES")
