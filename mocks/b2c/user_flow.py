@@ -321,8 +321,10 @@ def _refuse_unset_secret_variables(data: Mapping[str, Any], source: str, environ
         if isinstance(raw, Mapping) and (name := raw.get("client_secret_env")) is not None and name not in environ
         and "client_secret" not in raw  # two secrets: refused as such below
     ]
-    if unset:
-        raise PolicyError(f"{source}: " + "; ".join(unset))
+    if unset:  # the fix said too: a team's first start of its copy of the example meets this before anything else
+        them = "it" if len(unset) == 1 else "each"
+        raise PolicyError(f"{source}: " + "; ".join(unset) + f". Set {them} to the provider's client secret before the start "
+                          "(the local stack takes any value)")
 
 
 # The keys a file's [[identity_provider]] takes (its secret by name, client_secret_env, or typed, client_secret).

@@ -224,10 +224,12 @@ def test_the_example_as_it_is_is_refused_naming_every_secret_variable_it_needs_a
         load_user_flows(EXAMPLE, environ={})
     assert str(refused.value) == (
         "user-flows.example.toml: identity_provider[0].client_secret_env: environment variable 'MOBILEID_CLIENT_SECRET' "
-        "is not set; identity_provider[1].client_secret_env: environment variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set"
+        "is not set; identity_provider[1].client_secret_env: environment variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set. "
+        "Set each to the provider's client secret before the start (the local stack takes any value)"
     )
     with pytest.raises(PolicyError, match=r"^user-flows.example.toml: identity_provider\[1\]\.client_secret_env: environment "
-                                          r"variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set$"):
+                                          r"variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set\. Set it to the provider's client secret before "
+                                          r"the start \(the local stack takes any value\)$"):
         load_user_flows(EXAMPLE, environ={"MOBILEID_CLIENT_SECRET": "any"})
 
 
