@@ -270,42 +270,39 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
     providers: dict[str, OpenIdConnectProvider] = {}
     for i, raw in enumerate(data.get("identity_provider", [])):
         raw = dict(raw)
-        where = f"identity_provider[{i}]"
         env_name = raw.pop("client_secret_env", None)
         if env_name is not None:
             if "client_secret" in raw:
-                raise PolicyError(f"{source}: {where}: set client_secret or client_secret_env, not both")
+                raise KeyRefused(source, "identity_provider", i, "", "set client_secret or client_secret_env, not both")
             raw["client_secret"] = environ[env_name]
         try:
             p = OpenIdConnectProvider.model_validate(raw)
         except ValidationError as exc:
-            raise _policy_error(source, where, exc, PROVIDER_KEYS) from None
+            raise _policy_error(source, "identity_provider", i, exc, PROVIDER_KEYS) from None
         if p.name in providers:
-            raise PolicyError(f"{source}: {where}.name: {p.name!r} is defined twice")
+            raise KeyRefused(source, "identity_provider", i, "name", f"{p.name!r} is defined twice")
         providers[p.name] = p
     flows: list[UserFlow] = []
     for i, raw in enumerate(data.get("user_flow", [])):
         raw = dict(raw)
-        where = f"user_flow[{i}]"
         if "name" not in raw:  # the model's default is the stack's own flow, which a nameless flow would silently replace
-            raise PolicyError(f"{source}: {where}.name: missing; give the user flow's name as the portal shows it, e.g. name = \"B2C_1_susi\"")
+            raise KeyRefused(source, "user_flow", i, "", "name missing; give the user flow's name as the portal shows it, e.g. "
+                             "name = \"B2C_1_susi\"")
         names = raw.get("identity_providers", [])
         if not isinstance(names, list):  # a string's letters would be read as providers' names
-            raise PolicyError(f"{source}: {where}.identity_providers: {names!r} is not an array; give the providers' names in "
-                              f"brackets, e.g. identity_providers = [\"{next(iter(providers), 'Mobile ID')}\"]")
+            raise KeyRefused(source, "user_flow", i, "identity_providers", f"{names!r} is not an array; give the providers' names "
+                             f"in brackets, e.g. identity_providers = [\"{next(iter(providers), 'Mobile ID')}\"]")
         resolved = []
         for j, n in enumerate(names):
             if n not in providers:
-                raise PolicyError(
-                    f"{source}: {where}.identity_providers[{j}]: no [[identity_provider]] named {n!r} "
-                    f"(defined: {', '.join(providers) or 'none'})"
-                )
+                raise KeyRefused(source, "user_flow", i, f"identity_providers[{j}]",
+                                 f"no [[identity_provider]] named {n!r} (defined: {', '.join(providers) or 'none'})")
             resolved.append(providers[n])
         raw["identity_providers"] = tuple(resolved)
         try:
             flows.append(UserFlow.model_validate(raw))
         except ValidationError as exc:
-            raise _policy_error(source, where, exc, tuple(UserFlow.model_fields)) from None
+            raise _policy_error(source, "user_flow", i, exc, tuple(UserFlow.model_fields)) from None
     keys = [f.name.lower() for f in flows]
     dup = next((k for k in keys if keys.count(k) > 1), None)
     if dup:
@@ -337,10 +334,39 @@ NOT_IN_THE_FILE = {
 }
 
 
-def _policy_error(source: str, where: str, exc: ValidationError, keys: tuple[str, ...]) -> PolicyError:
+class KeyRefused(PolicyError):
+    """A refusal of one key of one table of the file: ``source: table[index].path: message``, its line found from the text."""
+
+    def __init__(self, source: str, table: str, index: int, path: str, message: str) -> None:
+        super().__init__(f"{source}: {table}[{index}]{'.' + path if path else ''}: {message}")
+        self.source, self.table, self.index, self.path = source, table, index, path
+
+    def at_line(self, text: str) -> PolicyError:
+        """The same refusal with the line of the file where the key is (else its table starts); itself where none is found."""
+        line = _line_of(text, self.table, self.index, re.findall(r"\w+", self.path)[:2])
+        return PolicyError(str(self).replace(f"{self.source}: ", f"{self.source}, line {line}: ", 1)) if line else self
+
+
+def _line_of(text: str, table: str, index: int, keys: list[str]) -> int | None:
+    """Where the index-th [[table]] holds the key (a [table.key] sub-table's key within it), 1-based; tomllib tells no lines."""
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines) if re.fullmatch(rf"\s*\[\[\s*{table}\s*\]\]\s*(#.*)?", line)]
+    if index >= len(starts):
+        return None  # an inline array of tables: no header to count
+    at, found = starts[index], starts[index]
+    for n in range(at + 1, len(lines)):
+        if re.match(r"\s*\[\[", lines[n]):
+            break  # the next table's
+        if keys and re.match(rf"\s*\[\s*{table}\s*\.\s*{keys[0]}\s*\]", lines[n]):
+            found, keys = n, keys[1:]  # the sub-table: its key below
+        elif keys and re.match(rf"\s*\"?{re.escape(keys[0])}\"?\s*=", lines[n]):
+            return n + 1
+    return found + 1
+
+
+def _policy_error(source: str, table: str, index: int, exc: ValidationError, keys: tuple[str, ...]) -> KeyRefused:
     err = exc.errors()[0]
-    loc = _loc(tuple(err["loc"]))
-    return PolicyError(f"{source}: {where}{'.' + loc if loc else ''}: {_what_is_wrong(err, keys)}")
+    return KeyRefused(source, table, index, _loc(tuple(err["loc"])), _what_is_wrong(err, keys))
 
 
 def _what_is_wrong(err: ErrorDetails, keys: tuple[str, ...]) -> str:
@@ -369,7 +395,12 @@ def load_user_flows(path: Path, *, environ: Mapping[str, str] | None = None) -> 
 
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{path.name}: malformed TOML ({exc})") from None
-    return [f.to_policy() for f in parse_user_flows(data, source=path.name, environ=environ)]
+    try:
+        flows = parse_user_flows(data, source=path.name, environ=environ)
+    except KeyRefused as refused:
+        raise refused.at_line(text) from None
+    return [f.to_policy() for f in flows]

@@ -203,13 +203,13 @@ def test_a_client_secret_typed_as_client_secret_env_is_refused_without_showing_i
 
 
 def test_toml_refusals_name_the_key(tmp_path):
-    with pytest.raises(PolicyError, match=r"^flows.toml: user_flow\[0\].identity_providers\[0\]: no \[\[identity_provider\]\] named 'Nope'"):
+    with pytest.raises(PolicyError, match=r"^flows.toml, line 9: user_flow\[0\].identity_providers\[0\]: no \[\[identity_provider\]\] named 'Nope'"):
         load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1_x"\nidentity_providers = ["Nope"]\n'))
-    with pytest.raises(PolicyError, match=r"^flows.toml: identity_provider\[0\].response_mode: "):
+    with pytest.raises(PolicyError, match=r"^flows.toml, line 7: identity_provider\[0\].response_mode: "):
         load_user_flows(_write(tmp_path, PROVIDER + 'response_mode = "fragment"\n'))
     with pytest.raises(PolicyError, match=r"^flows.toml: identity_provider\[0\].client_secret_env: environment variable 'NOPE' is not set"):
         load_user_flows(_write(tmp_path, PROVIDER.replace('client_secret = "s"', 'client_secret_env = "NOPE"')), environ={})
-    with pytest.raises(PolicyError, match=r"^flows.toml: user_flow\[0\].name: "):
+    with pytest.raises(PolicyError, match=r"^flows.toml, line 8: user_flow\[0\].name: "):
         load_user_flows(_write(tmp_path, PROVIDER + '[[user_flow]]\nname = "B2C_1A_x"\n'))
     with pytest.raises(PolicyError, match=r"^flows.toml: malformed TOML"):
         load_user_flows(_write(tmp_path, "[[user_flow]\n"))
@@ -235,8 +235,8 @@ def test_the_example_as_it_is_is_refused_naming_every_secret_variable_it_needs_a
 
 @pytest.mark.parametrize(("toml", "says"), [
     ('[[user_flows]]\nname = "B2C_1_x"\n', "flows.toml: unknown table(s) ['user_flows']; use [[identity_provider]] and [[user_flow]]"),
-    (PROVIDER + 'client_secret_env = "OTHER_SECRET"\n', "flows.toml: identity_provider[0]: set client_secret or client_secret_env, not both"),
-    (PROVIDER + PROVIDER, "flows.toml: identity_provider[1].name: 'Other' is defined twice"),
+    (PROVIDER + 'client_secret_env = "OTHER_SECRET"\n', "flows.toml, line 2: identity_provider[0]: set client_secret or client_secret_env, not both"),
+    (PROVIDER + PROVIDER, "flows.toml, line 9: identity_provider[1].name: 'Other' is defined twice"),
 ], ids=["misspelt table", "two secrets", "provider twice"])
 def test_toml_that_would_be_read_as_a_guess_is_refused(tmp_path, toml, says):
     """A misspelt table would load no user flow, two secrets or two providers of one name would leave one unused."""
@@ -270,37 +270,37 @@ FLOW = '[[user_flow]]\nname = "B2C_1_susi"\nidentity_providers = ["Other"]\n'
 
 @pytest.mark.parametrize(("toml", "says"), [
     (PROVIDER + FLOW + 'aplication_claims = ["display_name"]\n',
-     "flows.toml: user_flow[0].aplication_claims: unknown key (did you mean application_claims?); the keys here are name, "
+     "flows.toml, line 10: user_flow[0].aplication_claims: unknown key (did you mean application_claims?); the keys here are name, "
      "identity_providers, local_accounts, user_attributes, application_claims, optional_attributes, require_id_token_in_logout"),
     (PROVIDER + 'domain_hnt = "idp.example"\n',
-     "flows.toml: identity_provider[0].domain_hnt: unknown key (did you mean domain_hint?); the keys here are name, metadata_url, "
+     "flows.toml, line 7: identity_provider[0].domain_hnt: unknown key (did you mean domain_hint?); the keys here are name, metadata_url, "
      "client_id, scope, response_type, response_mode, domain_hint, claims_mapping, idp, client_secret_env, client_secret"),
     (PROVIDER + '[identity_provider.claims_mapping]\ndisplayname = "name"\n',
-     "flows.toml: identity_provider[0].claims_mapping.displayname: unknown key (did you mean display_name?); the keys here are "
+     "flows.toml, line 8: identity_provider[0].claims_mapping.displayname: unknown key (did you mean display_name?); the keys here are "
      "user_id, display_name, given_name, surname, email"),
     (PROVIDER + FLOW + 'languages = ["en", "de"]\n',
-     "flows.toml: user_flow[0].languages: not a key of the file; a user flow's languages follow the tenant's language "
+     "flows.toml, line 10: user_flow[0].languages: not a key of the file; a user flow's languages follow the tenant's language "
      "customization, one switch for all the stack's flows: B2C_LANGUAGE_CUSTOMIZATION=on/off (the stack's --language-customization)"),
     (PROVIDER + FLOW + 'local_accounts = "yes"\n',
-     "flows.toml: user_flow[0].local_accounts: 'yes' is not true or false; give true or false, unquoted"),
+     "flows.toml, line 10: user_flow[0].local_accounts: 'yes' is not true or false; give true or false, unquoted"),
     (PROVIDER + FLOW + 'require_id_token_in_logout = 1\n',
-     "flows.toml: user_flow[0].require_id_token_in_logout: 1 is not true or false; give true or false, unquoted"),
+     "flows.toml, line 10: user_flow[0].require_id_token_in_logout: 1 is not true or false; give true or false, unquoted"),
     (PROVIDER + FLOW + 'user_attributes = "display_name"\n',
-     "flows.toml: user_flow[0].user_attributes: 'display_name' is not an array; give the values in brackets, e.g. [\"display_name\"]"),
+     "flows.toml, line 10: user_flow[0].user_attributes: 'display_name' is not an array; give the values in brackets, e.g. [\"display_name\"]"),
     (PROVIDER + FLOW.replace('["Other"]', '"Other"'),
-     "flows.toml: user_flow[0].identity_providers: 'Other' is not an array; give the providers' names in brackets, e.g. "
+     "flows.toml, line 9: user_flow[0].identity_providers: 'Other' is not an array; give the providers' names in brackets, e.g. "
      "identity_providers = [\"Other\"]"),
     (PROVIDER + FLOW.replace('name = "B2C_1_susi"\n', ""),
-     "flows.toml: user_flow[0].name: missing; give the user flow's name as the portal shows it, e.g. name = \"B2C_1_susi\""),
+     "flows.toml, line 7: user_flow[0]: name missing; give the user flow's name as the portal shows it, e.g. name = \"B2C_1_susi\""),
     (PROVIDER.replace('client_secret = "s"\n', ""),
-     "flows.toml: identity_provider[0].client_secret: missing; give client_secret_env = \"VARIABLE\", the environment variable "
+     "flows.toml, line 2: identity_provider[0].client_secret: missing; give client_secret_env = \"VARIABLE\", the environment variable "
      "that holds the provider's client secret"),
 ], ids=["misspelt flow key", "misspelt provider key", "misspelt mapping key", "languages", "check box as a word",
         "check box as a number", "attributes as a string", "providers as a string", "flow without a name", "provider without a secret"])
 def test_a_day_one_mistake_is_refused_saying_how_to_write_it(tmp_path, toml, says):
-    """A team's first edits of its copy of the example: a refusal names the key and says what the file takes (was: pydantic's
+    """A team's first edits of its copy of the example: a refusal names the line, the key and what the file takes (was: pydantic's
     "Extra inputs are not permitted", "Input should be a valid tuple"; a string of providers read letter by letter as 'O';
-    "yes" and 1 taken as true; a nameless flow taken as B2C_1_signupsignin, replacing the stack's own)."""
+    "yes" and 1 taken as true; a nameless flow taken as B2C_1_signupsignin, replacing the stack's own; no line)."""
     with pytest.raises(PolicyError) as refused:
         load_user_flows(_write(tmp_path, toml), environ={})
     assert str(refused.value) == says

@@ -51,7 +51,7 @@ def test_a_file_the_stack_refuses_fails_the_settings_with_its_words(tmp_path: Pa
     with pytest.raises(SettingsError) as raised:
         settings_with_stack({"E2E_STACK_USER_FLOWS": str(flows)})
     # The file and key at fault, as the TOML's own validation names them
-    assert str(raised.value) == ("the local stack does not start with these settings: policy refused: flows.toml: user_flow[0].name: "
+    assert str(raised.value) == ("the local stack does not start with these settings: policy refused: flows.toml, line 9: user_flow[0].name: "
                                  "'B2C_1A_susi' is not a user flow name; user flow names start with B2C_1_ (B2C_1A_ is for custom policies)")
 
 
