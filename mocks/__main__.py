@@ -156,8 +156,25 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
     return (*given, *from_env)
 
 
+# The suite's settings that become the stack's options (fixtures/stack_description.py): the stack reads the options alone.
+SUITE_SETTINGS = (("E2E_STACK_USER_FLOWS", "--user-flows FILE", "your user flows"),
+                  ("E2E_STACK_POLICIES", "--policies DIR", "your custom policies"),
+                  ("E2E_STACK_PAGE_CONTENT", "--page-content DIR", "your page templates"))
+
+
+def unheeded_settings(argv: list[str], environ: dict[str, str] | os._Environ[str]) -> list[str]:
+    """A suite setting set where its option is not given: a team that tries its file on the stack by hand with the setting
+    it runs the journeys with saw the stack's own policies, and no word of why."""
+    return [f"note: {name} is the suite's setting, which the stack does not read (the suite starts it with {option}): serving "
+            f"without {what}; give {option}" for name, option, what in SUITE_SETTINGS
+            if environ.get(name, "").strip() and not any(a.split("=")[0] == option.split()[0] for a in argv)]
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    if args.command == "serve":
+        for note in unheeded_settings(sys.argv[1:] if argv is None else argv, os.environ):
+            print(note, file=sys.stderr)
     if args.command == "serve" and (starter := args.stop_with_parent) is not None:
         if os.getppid() != starter and not has_ended(starter):  # not an ended starter (the stack stops then, as asked): a wrong pid
             raise SystemExit(f"--stop-with-parent {starter}: process {starter} did not start this stack (process {os.getppid()} did); "

@@ -384,3 +384,19 @@ def test_a_damaged_kept_tls_set_is_remade_or_stops_the_start_saying_which_file(t
     assert stopped.returncode != 0 and "Traceback" not in stopped.stderr, stopped.stderr
     assert f"cannot serve HTTPS with the certificate chain {tmp_path / 'server-chain.pem'} and the key {tmp_path / 'server-key.pem'}" \
         in stopped.stderr, stopped.stderr
+
+
+def test_the_suites_user_flows_setting_on_a_stack_started_by_hand_is_named_as_unread(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A team trying its file on the stack with the setting its journeys take (E2E_STACK_USER_FLOWS=... python -m mocks serve
+    --describe) saw the stack's own flows and no word of why; with --user-flows given, nothing is said."""
+    monkeypatch.setenv("E2E_STACK_USER_FLOWS", str(EXAMPLE_FLOWS))
+    monkeypatch.setenv("MOBILEID_CLIENT_SECRET", "mid-secret")
+    monkeypatch.setenv("CONTOSO_OIDC_CLIENT_SECRET", "contoso-secret")
+    status, out, err = run_here(capsys, "serve", "--describe")
+    assert status == 0 and [p["id"] for p in json.loads(out)["policies"]][0] == "B2C_1_signupsignin", err
+    assert err == ("note: E2E_STACK_USER_FLOWS is the suite's setting, which the stack does not read (the suite starts it with "
+                   "--user-flows FILE): serving without your user flows; give --user-flows FILE\n"), err
+    for given in (["--user-flows", str(EXAMPLE_FLOWS)], [f"--user-flows={EXAMPLE_FLOWS}"]):
+        status, _, err = run_here(capsys, "serve", "--describe", *given)
+        assert status == 0 and err == "", err
