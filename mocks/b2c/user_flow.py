@@ -326,6 +326,12 @@ def _refuse_unset_secret_variables(data: Mapping[str, Any], source: str, environ
 
 # The keys a file's [[identity_provider]] takes (its secret by name, client_secret_env, or typed, client_secret).
 PROVIDER_KEYS = (*(k for k in OpenIdConnectProvider.model_fields if k != "client_secret"), "client_secret_env", "client_secret")
+# The check boxes of a flow the stack models: key -> (what they are, the values it takes).
+LOCAL_CHOICES = {
+    "user_attributes": ("User attributes", tuple(USER_ATTRIBUTES)),
+    "optional_attributes": ("User attributes", tuple(USER_ATTRIBUTES)),
+    "application_claims": ("Application claims", tuple(APPLICATION_CLAIMS)),
+}
 # Keys a team reaches for that the file does not take, with where their setting is.
 NOT_IN_THE_FILE = {
     "languages": "a user flow's languages follow the tenant's language customization, one switch for all the stack's flows: "
@@ -380,6 +386,13 @@ def _what_is_wrong(err: ErrorDetails, keys: tuple[str, ...]) -> str:
             return f"not a key of the file; {NOT_IN_THE_FILE[key]}"
         close = difflib.get_close_matches(key, keys, n=1)
         return f"unknown key{f' (did you mean {close[0]}?)' if close else ''}; the keys here are {', '.join(keys)}"
+    if kind == "literal_error" and err["loc"][0] in LOCAL_CHOICES:
+        # The portal offers more check boxes than the stack models: said as the stack's limit, not as the tenant's mistake.
+        what, choices = LOCAL_CHOICES[str(err["loc"][0])]
+        typed = re.sub(r"\W+", "_", str(err["input"]).lower())  # as the portal words it: "Email Address", "User is new"
+        close = difflib.get_close_matches(typed, choices, n=1) or [c for c in choices if c.startswith(typed)][:1]
+        fix = f"did you mean {close[0]}?" if close else "leave it out of the file the stack serves"
+        return f"{err['input']!r} is not one of the {what} the local stack models ({', '.join(choices)}); {fix}"
     if kind == "tuple_type":
         return f"{err['input']!r} is not an array; give the values in brackets, e.g. [\"display_name\"]"
     if kind == "bool_type":

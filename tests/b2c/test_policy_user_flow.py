@@ -304,3 +304,19 @@ def test_a_day_one_mistake_is_refused_saying_how_to_write_it(tmp_path, toml, say
     with pytest.raises(PolicyError) as refused:
         load_user_flows(_write(tmp_path, toml), environ={})
     assert str(refused.value) == says
+
+
+@pytest.mark.parametrize(("key", "typed", "says"), [
+    ("application_claims", "Email Address", "'Email Address' is not one of the Application claims the local stack models (display_name, "
+     "given_name, surname, email_addresses, identity_provider, user_is_new, user_object_id); did you mean email_addresses?"),
+    ("application_claims", "email", "'email' is not one of the Application claims the local stack models (display_name, given_name, "
+     "surname, email_addresses, identity_provider, user_is_new, user_object_id); did you mean email_addresses?"),
+    ("user_attributes", "city", "'city' is not one of the User attributes the local stack models (display_name, given_name, surname); "
+     "leave it out of the file the stack serves"),
+], ids=["a claim as the portal words it", "a claim as the token names it", "an attribute the stack does not model"])
+def test_a_check_box_the_stack_does_not_model_is_named_as_its_limit_with_the_nearest(tmp_path, key, typed, says):
+    """A team copies its tenant's flow: the portal offers check boxes the stack does not model (was: pydantic's "Input should
+    be 'display_name', 'given_name' or 'surname'", as if the tenant's set-up were wrong, with no nearest value)."""
+    with pytest.raises(PolicyError) as refused:
+        load_user_flows(_write(tmp_path, PROVIDER + FLOW + f'{key} = ["{typed}"]\n'), environ={})
+    assert str(refused.value) == f"flows.toml, line 10: user_flow[0].{key}[0]: {says}"
