@@ -311,17 +311,20 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
 
 
 def _refuse_unset_secret_variables(data: Mapping[str, Any], source: str, environ: Mapping[str, str]) -> None:
-    """Every provider's unset ``client_secret_env`` at once: the example names two, and one named at a time took two tries."""
+    """Every provider's unset or empty ``client_secret_env`` at once: the example names two, and one named at a time took two tries."""
+    # An empty one too: B2C would sign in at the provider with no secret, which Mobile ID refuses (invalid_client at every
+    # sign-in, the stack's Mobile ID holding a generated one), as the portal refuses an empty Client secret.
     unset = [
-        f"identity_provider[{i}].client_secret_env: {variable_named(str(name), quoted=True)} is not set"
+        f"identity_provider[{i}].client_secret_env: {variable_named(str(name), quoted=True)} is "
+        f"{'not set' if name not in environ else 'empty'}"
         for i, raw in enumerate(data.get("identity_provider", []))
-        if isinstance(raw, Mapping) and (name := raw.get("client_secret_env")) is not None and name not in environ
+        if isinstance(raw, Mapping) and (name := raw.get("client_secret_env")) is not None and not environ.get(name, "").strip()
         and "client_secret" not in raw  # two secrets: refused as such below
     ]
     if unset:  # the fix said too: a team's first start of its copy of the example meets this before anything else
         them = "it" if len(unset) == 1 else "each"
         raise PolicyError(f"{source}: " + "; ".join(unset) + f". Set {them} to the provider's client secret before the start "
-                          "(the local stack takes any value)")
+                          "(the local stack takes any non-empty value)")
 
 
 # The keys a file's [[identity_provider]] takes (its secret by name, client_secret_env, or typed, client_secret).

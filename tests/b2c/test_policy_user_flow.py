@@ -225,11 +225,11 @@ def test_the_example_as_it_is_is_refused_naming_every_secret_variable_it_needs_a
     assert str(refused.value) == (
         "user-flows.example.toml: identity_provider[0].client_secret_env: environment variable 'MOBILEID_CLIENT_SECRET' "
         "is not set; identity_provider[1].client_secret_env: environment variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set. "
-        "Set each to the provider's client secret before the start (the local stack takes any value)"
+        "Set each to the provider's client secret before the start (the local stack takes any non-empty value)"
     )
     with pytest.raises(PolicyError, match=r"^user-flows.example.toml: identity_provider\[1\]\.client_secret_env: environment "
                                           r"variable 'CONTOSO_OIDC_CLIENT_SECRET' is not set\. Set it to the provider's client secret before "
-                                          r"the start \(the local stack takes any value\)$"):
+                                          r"the start \(the local stack takes any non-empty value\)$"):
         load_user_flows(EXAMPLE, environ={"MOBILEID_CLIENT_SECRET": "any"})
 
 
@@ -320,3 +320,13 @@ def test_a_check_box_the_stack_does_not_model_is_named_as_its_limit_with_the_nea
     with pytest.raises(PolicyError) as refused:
         load_user_flows(_write(tmp_path, PROVIDER + FLOW + f'{key} = ["{typed}"]\n'), environ={})
     assert str(refused.value) == f"flows.toml, line 10: user_flow[0].{key}[0]: {says}"
+
+
+def test_a_secret_variable_set_empty_is_refused_as_one_not_set():
+    """``export MOBILEID_CLIENT_SECRET=`` started the stack: B2C signed in at Mobile ID with no secret, and every sign-in ended
+    in AADB2C90289 invalid_client (the stack's Mobile ID holding a generated one)."""
+    with pytest.raises(PolicyError) as refused:
+        load_user_flows(EXAMPLE, environ={"MOBILEID_CLIENT_SECRET": "", "CONTOSO_OIDC_CLIENT_SECRET": "contoso-secret"})
+    assert str(refused.value) == ("user-flows.example.toml: identity_provider[0].client_secret_env: environment variable "
+                                  "'MOBILEID_CLIENT_SECRET' is empty. Set it to the provider's client secret before the start "
+                                  "(the local stack takes any non-empty value)")
