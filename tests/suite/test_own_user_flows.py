@@ -104,26 +104,35 @@ def test_user_flows_collecting_other_user_attributes_are_followed_or_named_as_th
 
 @pytest.mark.browser
 @pytest.mark.timeout(120)
-def test_a_flow_whose_token_has_no_name_fails_the_refused_empty_name_as_the_tenants_set_up(tmp_path: Path) -> None:
-    # Given a team's flow whose Application claims lack Display Name, and an app whose token contract does without name
+def test_a_token_without_name_and_required_given_name_and_surname_fail_as_the_tenants_set_up(tmp_path: Path) -> None:
+    # Given a team's flow whose Application claims lack Display Name, and an app whose token contract does without name; and
+    # a flow whose page layout requires Given Name and Surname, which Mobile ID does not give
     flows = tmp_path / "flows.toml"
     flows.write_text(TEAM_FLOWS.format(client_id=LOCAL_STACK.mobileid_client_id)
                      + '\n[[user_flow]]\nname = "B2C_1_nonameclaim"\nidentity_providers = ["Swiss Mobile ID"]\n'
-                       'application_claims = ["user_object_id"]\n')
-    env = suite_env({"E2E_STACK_USER_FLOWS": str(flows), "B2C_POLICIES": "B2C_1_nonameclaim", "E2E_TOKEN_CONTRACT": "oid"})
+                       'application_claims = ["user_object_id"]\n'
+                     + '\n[[user_flow]]\nname = "B2C_1_allrequired"\nidentity_providers = ["Swiss Mobile ID"]\noptional_attributes = []\n')
+    env = suite_env({"E2E_STACK_USER_FLOWS": str(flows), "B2C_POLICIES": "B2C_1_nonameclaim,B2C_1_allrequired", "E2E_TOKEN_CONTRACT": "oid"})
     env["OWN_FLOW_TEST_SECRET"] = "own-flow-test-secret-4711"
-    # When the journey that empties the display name, then types it again, runs through it
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-k", "test_an_emptied_required_field_is_refused_on_the_page",
-                            "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'results'}",
-                            f"--output={tmp_path / 'evidence'}"],
+    # When the journey that empties the display name, then types it again, runs through the first, and the sign-up through
+    # the second
+    selection = ("test_an_emptied_required_field_is_refused_on_the_page and b2c_1_nonameclaim"
+                 " or test_first_sign_in_creates_the_user_from_mobile_id and b2c_1_allrequired")
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider",
+                            f"--alluredir={tmp_path / 'results'}", f"--output={tmp_path / 'evidence'}"],
                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         output = output_of(run, timeout=90)
     finally:
         if run.poll() is None:
             stop_group(run)
-    # Then it fails as the token contract, naming the Application claim to tick, as the profile-edit journey does (was: "other",
-    # "ID token name is None, the user typed 'Anna Meier'", a lost edit)
+    # Then the first fails as the token contract, naming the Application claim to tick, as the profile-edit journey does
+    # (was: "other", "ID token name is None, the user typed 'Anna Meier'", a lost edit)
     assert re.search(r"^1 x ID token contract: name: expected present, got missing\n    e2e/test_profile_edits.py::"
                      r"test_an_emptied_required_field_is_refused_on_the_page\[b2c_1_nonameclaim-", output, re.M), tail(output)
     assert "Azure portal > User flows > B2C_1_nonameclaim > Application claims" in output, tail(output)
+    # And the sign-up fails as the tenant's configuration, naming the page layout (was: "page changed", expecting a redirect)
+    assert re.search(r"^1 x tenant configuration: B2C's profile page requires Given Name and Surname\n    e2e/test_sign_up.py::"
+                     r"test_first_sign_in_creates_the_user_from_mobile_id\[b2c_1_allrequired-", output, re.M), tail(output)
+    assert "Fix: Azure portal > User flows > B2C_1_allrequired > Page layouts > the sign-up page: Optional Yes for Given Name and Surname" \
+        in output, tail(output)
