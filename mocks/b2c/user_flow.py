@@ -90,7 +90,7 @@ class OpenIdConnectProvider(BaseModel):
     name: str = Field(min_length=1)
     metadata_url: str
     client_id: str = Field(min_length=1)
-    client_secret: SecretStr
+    client_secret: SecretStr = Field(min_length=1)  # empty: B2C signs in with none, which the provider refuses (invalid_client)
     scope: str = "openid"
     response_type: Literal["code"] = "code"
     response_mode: Literal["form_post", "query"] = "form_post"
@@ -400,6 +400,8 @@ def _what_is_wrong(err: ErrorDetails, keys: tuple[str, ...]) -> str:
         return f"{err['input']!r} is not an array; give the values in brackets, e.g. [\"display_name\"]"
     if kind == "bool_type":
         return f"{err['input']!r} is not true or false; give true or false, unquoted"
+    if kind == "too_short" and err["loc"] == ("client_secret",):  # never the input: a secret's
+        return "empty; give the provider's client secret, by the variable that holds it: client_secret_env = \"VARIABLE\""
     if kind == "missing" and err["loc"] == ("client_secret",):
         return "missing; give client_secret_env = \"VARIABLE\", the environment variable that holds the provider's client secret"
     return msg

@@ -330,3 +330,12 @@ def test_a_secret_variable_set_empty_is_refused_as_one_not_set():
     assert str(refused.value) == ("user-flows.example.toml: identity_provider[0].client_secret_env: environment variable "
                                   "'MOBILEID_CLIENT_SECRET' is empty. Set it to the provider's client secret before the start "
                                   "(the local stack takes any non-empty value)")
+
+
+def test_a_client_secret_typed_empty_is_refused():
+    """As one from an empty variable: B2C signed in at the provider with no secret, invalid_client at every sign-in."""
+    with pytest.raises(PolicyError) as refused:
+        parse_user_flows({"identity_provider": [{"name": "Other", "metadata_url": "https://idp.example/.well-known/openid-configuration",
+                                                 "client_id": "c", "client_secret": ""}]}, source="flows.toml")
+    assert str(refused.value) == ("flows.toml: identity_provider[0].client_secret: empty; give the provider's client secret, by the "
+                                  "variable that holds it: client_secret_env = \"VARIABLE\"")
