@@ -111,3 +111,18 @@ def test_a_flow_that_offers_no_mobile_id_is_not_run_and_is_refused_when_named() 
                                   "and every journey signs in with Mobile ID: add your Mobile ID provider (metadata_url "
                                   "https://openid.mobileid.ch/.well-known/openid-configuration) to its identity_providers, or leave it "
                                   "out of B2C_POLICIES")
+
+
+def test_flows_that_all_offer_no_mobile_id_are_named_with_the_fix() -> None:
+    # Given a team's file whose only flow, replacing the stack's own, offers another provider alone
+    document = {**LOCAL_STACK.document, "policies": [
+        {"id": "B2C_1_signupsignin", "kind": "user_flow", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True, "mobile_id_button": None},
+        *(p for p in LOCAL_STACK.document["policies"] if p["kind"] == "custom_policy")]}
+    # Then a run without B2C_POLICIES stops saying why the journeys have no user flow to run (was: "no user flow among them runs
+    # the SignUpOrSignIn user journey", which it does)
+    with pytest.raises(SettingsError) as refused:
+        build_settings({}, StackDescription.from_document(document))
+    assert str(refused.value) == ("the local stack's user flows (E2E_STACK_USER_FLOWS) offer no Mobile ID (B2C_1_signupsignin), and every "
+                                  "journey signs in with Mobile ID: add your Mobile ID provider (metadata_url "
+                                  "https://openid.mobileid.ch/.well-known/openid-configuration) to one's identity_providers, or name the "
+                                  "custom policies to run in B2C_POLICIES")
