@@ -360,3 +360,13 @@ def test_the_watch_checks_the_request_b2c_sent_on_not_mobile_ids_own_pages_after
         watch.check()
     assert [m.parameter for m in failure.value.mismatches] == ["scope"], str(failure.value)
     assert "through B2C_1A_signup_signin" in str(failure.value)
+
+
+def test_a_team_flows_fix_names_the_key_of_its_file_too(tmp_path: Path) -> None:
+    """A local run through the team's user flows file: the fix is a key of that file, not only a portal field to open."""
+    flows = tmp_path / "flows.toml"
+    flows.write_text("")
+    found = problems(request(scope="openid profile phone"), policy="B2C_1_signupsignin", E2E_STACK_USER_FLOWS=str(flows))
+    assert found["scope"].endswith(f"the Mobile ID identity provider's \"Scope\" field (Azure portal > Azure AD B2C > Identity providers); "
+                                   f"here, in {flows} (E2E_STACK_USER_FLOWS), its Mobile ID [[identity_provider]]'s scope = openid, "
+                                   "profile, phone, mid_profile, or, if your set-up does without mid_profile, leave it out of MOBILEID_SCOPE"), found
