@@ -54,6 +54,18 @@ JOURNEYS = ("test_first_sign_in_creates_the_user_from_mobile_id", "test_profile_
             "test_every_screen_of_a_sign_up_says_what_the_user_is_promised")
 
 
+def run_journeys(tmp_path: Path, env: dict[str, str], selection: str, timeout: float) -> tuple[subprocess.Popen[str], str]:
+    """The journeys ``selection`` names, one at a time, with the results and evidence in ``tmp_path``: the run and its output."""
+    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider",
+                            f"--alluredir={tmp_path / 'results'}", f"--output={tmp_path / 'evidence'}"],
+                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        return run, output_of(run, timeout=timeout)
+    finally:
+        if run.poll() is None:
+            stop_group(run)
+
+
 @pytest.mark.browser
 @pytest.mark.timeout(180)
 def test_user_flows_collecting_other_user_attributes_are_followed_or_named_as_the_tenants_configuration(tmp_path: Path) -> None:
@@ -69,14 +81,7 @@ def test_user_flows_collecting_other_user_attributes_are_followed_or_named_as_th
     selection = (f"({' or '.join(JOURNEYS)} and chromium-en) and b2c_1_susi or {JOURNEYS[0]} and b2c_1_noname"
                  " or test_an_emptied_required_field_is_refused_on_the_page and b2c_1_optional"
                  " or test_domain_hint_goes_straight_to_mobile_id and b2c_1_noidp")
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider",
-                            f"--alluredir={tmp_path / 'results'}", f"--output={tmp_path / 'evidence'}"],
-                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output = output_of(run, timeout=150)
-    finally:
-        if run.poll() is None:
-            stop_group(run)
+    run, output = run_journeys(tmp_path, env, selection, timeout=150)
 
     # Then each passes through B2C_1_susi, checking the fields the page shows (the display name prefilled, then changed and
     # read back)
@@ -118,14 +123,7 @@ def test_a_token_without_name_and_required_given_name_and_surname_fail_as_the_te
     # the second
     selection = ("test_an_emptied_required_field_is_refused_on_the_page and b2c_1_nonameclaim"
                  " or test_first_sign_in_creates_the_user_from_mobile_id and b2c_1_allrequired")
-    run = subprocess.Popen([sys.executable, "-m", "pytest", "e2e", "-k", selection, "-n", "0", "-q", "-rA", "-p", "no:cacheprovider",
-                            f"--alluredir={tmp_path / 'results'}", f"--output={tmp_path / 'evidence'}"],
-                           cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        output = output_of(run, timeout=90)
-    finally:
-        if run.poll() is None:
-            stop_group(run)
+    run, output = run_journeys(tmp_path, env, selection, timeout=90)
     # Then the first fails as the token contract, naming the Application claim to tick, as the profile-edit journey does
     # (was: "other", "ID token name is None, the user typed 'Anna Meier'", a lost edit)
     assert re.search(r"^1 x ID token contract: name: expected present, got missing\n    e2e/test_profile_edits.py::"
