@@ -18,9 +18,15 @@ from fixtures import texts
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import Settings
-from fixtures.tokens import LEEWAY, check_times, mobile_id_idp, require_mobile_id_idp, validate_id_token
+from fixtures.tokens import LEEWAY, WrongClaims, check_time_claims, mobile_id_idp, require_mobile_id_idp, validate_id_token
 from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
 
+
+def check_times(claims: dict[str, Any], now: float) -> None:
+    """The time checks of ``validate_id_token`` at ``now``: one failure naming each time that is wrong."""
+    wrong = WrongClaims()
+    check_time_claims(wrong, claims, now)
+    wrong.raise_any()
 
 def test_a_good_token_gives_its_claims() -> None:
     claims = check(token(name="+41791234567", tid="7A1B4F5E-2C3D-4E5F-8A9B-0C1D2E3F4A5B"))  # the issuer's tenant, in any case
@@ -179,7 +185,6 @@ def test_a_token_out_of_its_time_is_one_cause_whatever_the_seconds() -> None:
     """The report groups failures by their cause's detail: tokens expired 300 s and 301 s ago (one fault, journeys a
     second apart) are one group; the message keeps the seconds."""
     from fixtures.causes import JourneyFailure
-    from fixtures.tokens import check_times
 
     failures = []
     for ago in (300, 301):
