@@ -261,13 +261,14 @@ def test_the_app_that_clears_its_address_is_said_with_what_b2c_sent_it(page: Pag
 
 def test_b2c_answering_the_app_at_once_where_the_app_does_not_load_is_said_with_b2cs_answer(page: Page) -> None:
     """B2C refuses the authorize request by sending the app its error (here AADB2C90043 for a prompt it does not know), and
-    the app's address does not answer from this machine (jwt.ms does not resolve here): the failure names the app's address
+    the app's address does not answer from this machine (jwt.ms's name not resolved, routed so): the failure names the app's address
     and B2C's error, not Playwright's net::ERR_ at B2C's URL, which read as B2C's host failing."""
     journey = journey_on(page)
     authorize = "https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize?state=s1"
     sent = f"{APP}/#" + urlencode({"error": "invalid_request", "error_description": "AADB2C90043: The prompt parameter is invalid.",
                                    "state": "s1"})
     page.route(f"{authorize}*", lambda route: route.fulfill(status=302, headers={"Location": sent}))
+    page.route(f"{APP}/**", lambda route: route.abort("namenotresolved"))  # as here, on a machine that reaches jwt.ms too
     with pytest.raises(JourneyFailure) as failure:
         journey.go(authorize)
     said = str(failure.value)
