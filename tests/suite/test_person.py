@@ -429,6 +429,6 @@ def test_a_person_given_longer_than_mobile_id_waits_is_told_to_approve_before_mo
     monkeypatch.setattr(waiting, "at_dead_end", lambda page: None)
     said: list[str] = []
     Person(announce=said.append, post=lambda message: None, timeout=timeout).approve("+41791234567", WaitingPage(lambda ms: None))  # type: ignore[arg-type]
-    sooner = "; Mobile ID may end the sign-in itself sooner, 80 s after it started (a SIM's timeout): approve before then"
+    sooner = "; Mobile ID may end the sign-in itself sooner, 80 s after it started (a SIM's timeout; the Mobile ID app's may be 40 s): approve before then"
     assert (sooner in said[0]) is told, said[0]
     assert said[0].startswith(f"Mobile ID: approve the sign-in on the phone +4179*****67 within {timeout:g} s. Transaction number K7Q2XW8P")
