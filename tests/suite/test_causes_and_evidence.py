@@ -626,7 +626,7 @@ def test_a_token_with_two_wrong_claims_is_one_line_of_the_report_with_the_tokens
         item = SimpleNamespace(path=ROOT / "e2e" / "test_a.py", stash=pytest.Stash(), config=None)
         cause = reporting.failure_cause(item, SimpleNamespace(longreprtext=said, when="call"), _failed(said, failure.value))  # type: ignore[arg-type]
         assert classify_text(said, verdict=True) == cause, said
-        also = [(reporting.ALSO_WRONG_PROPERTY, detail) for detail in causes.also_wrong(failure.value)]
+        also = [(causes.ALSO_WRONG_LABEL, detail) for detail in causes.also_wrong(failure.value)]
         reports.append(SimpleNamespace(nodeid=nodeid, when="call", user_properties=[("cause", cause.name), ("cause_detail", cause.detail), *also]))
     assert "; also: nonce is 'n', expected the nonce the app sent" in said
     assert failure_lines(reports) == [  # type: ignore[arg-type]
