@@ -384,3 +384,20 @@ def test_only_a_journey_that_passed_after_an_attempt_that_did_not_is_marked_flak
                      ("still red", "broken"): False, ("still red", "failed"): False,
                      ("marked", "broken"): False, ("marked", "passed"): True}, flaky
     assert (tmp_path / "marked-1-result.json").read_text() == marked_before
+
+
+def test_a_result_an_earlier_run_left_in_the_folder_is_no_attempt_of_this_run(tmp_path: Path) -> None:
+    """pytest without --clean-alluredir keeps the last run's results: a journey that failed then and passed now is no
+    journey that passed on a retry; one that failed and passed within this run is."""
+    from fixtures.run_results import mark_flaky
+
+    tries = {"earlier run": ("broken", 100, 200), "this run": ("passed", 2_000, 2_100), "retry of": ("broken", 1_500, 1_600)}
+    for name, (status, start, stop) in tries.items():
+        journey = "retried" if name == "retry of" else "once"
+        (tmp_path / f"{journey}-{name.replace(' ', '-')}-result.json").write_text(
+            json.dumps({"historyId": journey, "status": status, "start": start, "stop": stop}))
+    (tmp_path / "retried-this-run-result.json").write_text(json.dumps({"historyId": "retried", "status": "passed", "start": 2_000, "stop": 2_100}))
+    mark_flaky(tmp_path, since_ms=1_000)
+    flaky = {path.name: (json.loads(path.read_text()).get("statusDetails") or {}).get("flaky", False) for path in tmp_path.glob("*.json")}
+    assert flaky == {"once-earlier-run-result.json": False, "once-this-run-result.json": False,
+                     "retried-retry-of-result.json": False, "retried-this-run-result.json": True}, flaky
