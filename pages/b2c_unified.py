@@ -9,6 +9,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures.causes import CORRELATION_ID, TENANT_CONFIGURATION, Cause, JourneyFailure
+from fixtures.texts import mobile_id_button_source
 from pages import waiting
 from pages.steps import step
 
@@ -31,9 +32,13 @@ class B2CSignUpOrSignInPage:
         "createaccount_one_link": ("sign-up link", "a#createAccount"),  # hidden by a profile's setting.showSignupLink false
     }
 
-    def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange") -> None:
+    # Where the button's label and id come from, for a page without it: both kinds' sources unless told the policy's.
+    BOTH_SOURCES = f"{mobile_id_button_source('B2C_1_')}; {mobile_id_button_source('B2C_1A_')}"
+
+    def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange", *,
+                 named_by: str = BOTH_SOURCES) -> None:
         self.page = page
-        self.provider_name, self.exchange_id = provider_name, exchange_id
+        self.provider_name, self.exchange_id, self.named_by = provider_name, exchange_id, named_by
         self.root = page.locator(self.ROOT)
         self.provider_buttons = self.root.locator(".claims-provider-list-buttons button.accountButton")
         # Custom policies name the button after the ClaimsExchange Id; user flows after the IdP, so fall back to its
@@ -97,12 +102,8 @@ class B2CSignUpOrSignInPage:
             return waiting.not_shown(self, timeout, f"the Mobile ID button clickable (it is there, among {buttons}, but hidden, "
                                                     "covered or disabled)")
         detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons or 'none'}"
-        # The page does not know its policy's kind: both sources said, not B2C_USER_FLOW_IDP_NAME "now" a custom policy's label.
         return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). It looked for the label {self.provider_name!r} or the id "
-                              f"{self.exchange_id}: a user flow's label is the identity provider's Name (B2C_USER_FLOW_IDP_NAME); a "
-                              "custom policy's label and id are its Mobile ID profile's DisplayName and its ClaimsExchange's Id, read "
-                              "from the run's policy files (B2C_POLICY_FILES against a tenant, E2E_STACK_POLICIES locally; unset: policies/, the seed's)",
-                              cause=Cause(TENANT_CONFIGURATION, detail))
+                              f"{self.exchange_id}: {self.named_by}", cause=Cause(TENANT_CONFIGURATION, detail))
 
     def provider_names(self) -> list[str]:
         return [text.strip() for text in self.provider_buttons.all_inner_texts()]

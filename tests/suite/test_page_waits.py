@@ -51,6 +51,13 @@ def test_a_sign_in_page_without_the_mobile_id_button_names_the_buttons_it_has(pa
     assert "It looked for the label 'Mobile ID' or the id MobileIDExchange" in str(failure.value), failure.value
     assert "(B2C_USER_FLOW_IDP_NAME)" in str(failure.value), failure.value
     assert "(B2C_POLICY_FILES against a tenant, E2E_STACK_POLICIES locally; unset: policies/, the seed's)" in str(failure.value)
+    # Told its policy (as the journeys and the preflight build it), it names that kind's source alone
+    for policy, named, not_named in (("B2C_1_signupsignin", "(B2C_USER_FLOW_IDP_NAME)", "B2C_POLICY_FILES"),
+                                     ("B2C_1A_signup_signin", "(B2C_POLICY_FILES against a tenant", "B2C_USER_FLOW_IDP_NAME")):
+        told = B2CSignUpOrSignInPage(page, "Mobile ID", named_by=texts.mobile_id_button_source(policy))
+        with pytest.raises(JourneyFailure) as failure:
+            told.choose_mobile_id(timeout=500)
+        assert named in str(failure.value) and not_named not in str(failure.value), failure.value
     page.set_content(MAINTENANCE)  # not even B2C's page: said as every wait says it
     with pytest.raises(JourneyFailure, match="the browser shows .*Down for maintenance"):
         unified.choose_mobile_id(timeout=500)
