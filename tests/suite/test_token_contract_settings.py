@@ -40,6 +40,21 @@ def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
     require_contract({"name": "n", "idp": "i", "oid": "o", "newUser": False}, "B2C_1_signupsignin", sign_up=True)  # false is a value
 
 
+def test_every_missing_claim_of_the_contract_is_named_the_first_as_the_cause() -> None:
+    """A user flow whose Application claims lost two of the contract's: one failure names both (not one a night), grouped
+    by the first, as the token's other wrong claims are (fixtures/tokens.py WrongClaims)."""
+    from fixtures.causes import TOKEN_CONTRACT, JourneyFailure, classify_text
+
+    with pytest.raises(JourneyFailure) as failure:
+        require_contract({"name": "n", "newUser": True}, "B2C_1_signupsignin", sign_up=True)
+    said = str(failure.value)
+    assert said.startswith("ID token has no idp claim") and "; also: ID token has no oid claim" in said, said
+    assert "Application claims: Identity Provider" in said and "Application claims: User's Object ID" in said, said
+    assert (failure.value.cause.name, failure.value.cause.detail) == (TOKEN_CONTRACT, "idp: expected present, got missing")
+    assert failure.value.also == ("oid: expected present, got missing",)
+    assert classify_text(said).detail == "idp: missing"  # its words alone (a rerun's, a merged shard's): the first claim
+
+
 @pytest.mark.parametrize("sign_up", [True, False], ids=["sign-up", "returning user"])
 def test_a_user_flows_token_without_oid_fails_naming_it_for_new_and_returning_users_alike(sign_up: bool) -> None:
     """Only newUser is left out of a returning user's token; the object id the app keys its users by is in every one."""
