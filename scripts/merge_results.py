@@ -46,7 +46,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.causes import INFRASTRUCTURE  # noqa: E402  (the cause the suite gives a run that broke around its journeys)
-from fixtures.run_results import COLLECTED_PREFIX, OUTSIDE_LABEL, crash_key, mark_flaky, read_collected, run_result, write_run_result  # noqa: E402
+from fixtures.run_results import (  # noqa: E402
+    COLLECTED_PREFIX,
+    OUTSIDE_LABEL,
+    crash_key,
+    mark_flaky,
+    passed_on_a_retry,
+    read_collected,
+    run_result,
+    write_run_result,
+)
 
 SHARD_NUMBER = re.compile(r"-(\d+)(?:-attempt-\d+)?$")
 ATTEMPT = re.compile(r"-attempt-(\d+)$")
@@ -73,7 +82,7 @@ class Journey:
         """Passed on a retry after an attempt that did not pass (--infra-reruns): not one that failed every time, nor one
         the merge found in two shards (``statusDetails.flaky`` false: copies, not retries)."""
         said = (self.final.get("statusDetails") or {}).get("flaky")
-        return said is not False and self.status == "passed" and any(status != "passed" for status in self.earlier)
+        return said is not False and passed_on_a_retry(self.status, self.earlier)
 
     @property
     def status(self) -> str:
