@@ -487,6 +487,29 @@ def test_an_evidence_folder_that_holds_more_than_evidence_is_refused_and_left(tm
     assert not evidence.exists()
 
 
+def test_an_evidence_folder_refused_leaves_one_result_saying_why(tmp_path: Path) -> None:
+    """README (Runs, their results and evidence): a run stopped by a setting leaves one result saying why. EVIDENCE_DIR
+    holding a file of the user's stopped `make e2e` with the last run's results deleted and none of its own: the report
+    rendered next was empty, and only the terminal said why no journey ran."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    evidence = tmp_path / "evidence"
+    evidence.mkdir()
+    (evidence / "todo.txt").write_text("mine")
+    results = tmp_path / "allure-results"
+    results.mkdir()
+    (results / "old-result.json").write_text("{}")
+    junit = tmp_path / "junit.xml"
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", "--clean-alluredir", f"--junitxml={junit}",
+                               str(tmp_path / "test_fine.py"))
+    assert done.returncode == 4, done.stdout + done.stderr
+    [result] = allure_results(results)
+    assert result["name"] == "evidence folder" and "no journey's evidence (todo.txt)" in result["statusDetails"]["message"], result
+    assert labels(result)["cause"] == "other", result
+    assert "no journey's evidence (todo.txt)" in junit.read_text(), junit.read_text()
+    assert (evidence / "todo.txt").read_text() == "mine"
+
+
 def test_an_evidence_folder_that_is_a_file_is_refused_and_left(tmp_path: Path) -> None:
     """EVIDENCE_DIR=notes.txt make e2e (or pytest's --output naming a file): the run went on, and every failed journey lost
     its trace and screenshot at teardown (NotADirectoryError, one more cause "other"). Refused at the start, the file left,
