@@ -180,12 +180,12 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
     if args.slowmo > MAX_SLOWMO_MS:  # more would make the journey's time limit years (or overflow pytest-timeout's timer)
         raise UsageError(f"--slowmo {args.slowmo} is more than {MAX_SLOWMO_MS} milliseconds (a minute per browser action); "
                          "give fewer milliseconds, e.g. --slowmo 500")
-    from fixtures.browser import display_missing  # the suite's rule; imported here to keep `--help` light
+    from fixtures.browser import display_missing, under_a_virtual_display  # the suite's rules; imported here to keep `--help` light
 
     if args.headed and (missing := display_missing(env, platform)):
         raise UsageError(f"--headed needs a display, and {missing}. "
                          "Run without --headed (the bundle's trace and screenshots show every page), "
-                         f"or under a virtual display: xvfb-run {python()} -m repro --headed ...")
+                         f"or under a virtual display: {under_a_virtual_display(f'{python()} -m repro --headed ...', env)}")
     if args.prompt == "none" and (args.journey == "sign-up" or args.outcome != "approve"):
         what = "--journey sign-up" if args.journey == "sign-up" else f"--outcome {args.outcome}"
         raise UsageError(f"--prompt none with {what}: prompt=none asks B2C to answer from the browser's session, with no page, "

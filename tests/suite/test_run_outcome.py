@@ -210,3 +210,16 @@ def test_a_selection_pytest_refuses_is_one_line_with_workers_too(option: tuple[s
     result = pytest_e2e(*option, "-n", "2")
     output = result.stdout + result.stderr
     assert result.returncode == 4 and said in output and "INTERNALERROR" not in output, tail(output, 2000)
+
+
+def test_the_virtual_display_way_out_says_how_to_install_it_where_it_is_missing(tmp_path: Path) -> None:
+    """--headed without a display points at xvfb-run, which a machine without a desktop (this one, CI's) may not have:
+    following the hint then met "command not found". Where xvfb-run is not on the PATH the hint names its package."""
+    from fixtures.browser import under_a_virtual_display
+
+    assert under_a_virtual_display("python -m pytest e2e --headed", {"PATH": str(tmp_path)}) == (
+        "xvfb-run python -m pytest e2e --headed (xvfb-run is not installed here: apt-get install xvfb)")
+    xvfb_run = tmp_path / "xvfb-run"
+    xvfb_run.write_text("#!/bin/sh\n")
+    xvfb_run.chmod(0o755)
+    assert under_a_virtual_display("python -m pytest e2e --headed", {"PATH": str(tmp_path)}) == "xvfb-run python -m pytest e2e --headed"
