@@ -48,7 +48,8 @@ DRY_RUN_STOP := $(if $(findstring n,$(MAKE_LETTERS))$(findstring t,$(MAKE_LETTER
 help:
 	@echo "make e2e      run the journeys against the local emulators (a tenant when .env says E2E_TARGET=tenant) and write the report ($(REPORT_DIR)/)"
 	@echo "make smoke    the pre-release check: the smoke journeys with report and JUnit XML ($(JUNIT)), against the same target"
-	@echo "              (both: PYTEST_ARGS='-k sign_up --video retain-on-failure' adds pytest options to their own)"
+	@echo "              (both: PYTEST_ARGS='-k sign_up --video retain-on-failure' adds pytest options to their own;"
+	@echo "              WORKERS=1 runs one journey at a time, WORKERS=auto one per core: $(WORKERS) by default)"
 	@echo "make report   render $(RESULTS_DIR)/ as $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"
 	@echo "make quality-gate  fail when $(RESULTS_DIR)/ has a failed journey or none ran (scripts/quality_gate.py, as the nightly)"
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, types and lint, CI checks (lint-ci, shard-check)"

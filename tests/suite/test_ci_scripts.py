@@ -934,6 +934,21 @@ def test_pytest_args_adds_options_after_make_e2es_and_smokes_own(target: str, ow
     assert "PYTEST_ARGS=" in helped, helped
 
 
+@pytest.mark.parametrize("target", ["e2e", "smoke"])
+def test_workers_sets_how_many_journeys_run_at_once(target: str) -> None:
+    """make help, docs/suite.md Running: WORKERS=N is make e2e's and make smoke's pytest -n (2 by default), said where a
+    newcomer looks; it was read, and named only as an option that could be mistyped."""
+    def journeys_line(*setting: str) -> str:
+        shown = subprocess.run(["make", "-n", "--no-print-directory", "-o", "setup", target, "JUNIT=junit.xml", *setting],
+                               cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env()).stdout
+        [line] = [line for line in re.sub(r"\\\n\s*", "", shown).splitlines() if "-m pytest e2e" in line]
+        return line
+
+    assert " -n 2 " in journeys_line() and " -n 1 " in journeys_line("WORKERS=1"), journeys_line("WORKERS=1")
+    helped = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    assert "WORKERS=1" in helped, helped
+
+
 @pytest.mark.parametrize("flag", ["-t", "-q", None], ids=["-t", "-q", "no flag: the mark is left"])
 @pytest.mark.parametrize("target", ["e2e", "smoke"])
 def test_make_t_and_q_run_none_of_the_journeys_recipe_either(tmp_path: Path, target: str, flag: str | None) -> None:
