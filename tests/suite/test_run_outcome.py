@@ -223,3 +223,14 @@ def test_the_virtual_display_way_out_says_how_to_install_it_where_it_is_missing(
     xvfb_run.write_text("#!/bin/sh\n")
     xvfb_run.chmod(0o755)
     assert under_a_virtual_display("python -m pytest e2e --headed", {"PATH": str(tmp_path)}) == "xvfb-run python -m pytest e2e --headed"
+
+
+def test_a_run_whose_one_journey_skipped_says_so_in_words_for_one() -> None:
+    """README's journeys are watched one at a time (-k ... --browser firefox): "all 1 were skipped (e.g. ...)" read as a
+    slip; one journey is "the 1 selected", and its reason is the reason, not an example."""
+    from fixtures.run_outcome import none_ran
+
+    assert none_ran(1, "firefox is not installed") == (
+        "no journey ran: the 1 selected was skipped (firefox is not installed); a run that tested nothing is not a pass")
+    assert none_ran(8, "webkit is not installed") == (
+        "no journey ran: all 8 were skipped (e.g. webkit is not installed); a run that tested nothing is not a pass")
