@@ -847,3 +847,21 @@ def test_a_test_number_written_as_people_write_it_is_refused_saying_what_to_chan
     said = str(refused.value)
     assert said.endswith(f"e.g. +41791234567{steps}") or f"e.g. +41791234567{steps}\n" in said, said
     assert "123" not in said.replace("+41791234567", ""), said  # the person's number stays out
+
+
+def test_the_readmes_tenant_mode_env_against_the_stack_by_hand_is_put_aside_not_retargeted(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README (The local stack by hand): the .env that runs the journeys in tenant mode against `make serve` is put aside
+    for a run against a stack of their own; E2E_TARGET=local beside its tenant settings (which the README once offered)
+    stops the run, naming every one, as a local run would ignore them."""
+    env_file = tmp_path / ".env"
+    (tmp_path / ".stack").mkdir()
+    (tmp_path / ".stack" / "ca.pem").write_text("")
+    env_file.write_text("E2E_TARGET=local\nB2C_TENANT=contoso\nB2C_POLICIES=B2C_1_signupsignin,B2C_1A_signup_signin\n"
+                        "B2C_CLIENT_ID=5c7d9e1f-3a4b-4c6d-8e0f-1a2b3c4d5e6f\nMOBILEID_CONTROL_URL=https://openid.mobileid.ch/control\n"
+                        "E2E_HOST_MAP=contoso.b2clogin.com=127.0.0.1:8443\nE2E_CA_FILE=.stack/ca.pem\n")
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(SettingsError, match="B2C_TENANT, MOBILEID_CONTROL_URL, E2E_HOST_MAP, E2E_CA_FILE only apply to E2E_TARGET=tenant"):
+        load_settings(env_file)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "Move `.env` aside" in readme and "Put `E2E_TARGET=local`" not in readme
