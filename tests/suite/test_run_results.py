@@ -505,6 +505,7 @@ def test_an_evidence_folder_refused_leaves_one_result_saying_why(tmp_path: Path)
     assert done.returncode == 4, done.stdout + done.stderr
     [result] = allure_results(results)
     assert result["name"] == "evidence folder" and "no journey's evidence (todo.txt)" in result["statusDetails"]["message"], result
+    assert f"--output {evidence} (the journeys' evidence folder, make's EVIDENCE_DIR) holds" in done.stderr, done.stderr  # what to change
     assert labels(result)["cause"] == "other", result
     assert "no journey's evidence (todo.txt)" in junit.read_text(), junit.read_text()
     assert (evidence / "todo.txt").read_text() == "mine"
