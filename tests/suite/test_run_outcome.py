@@ -24,6 +24,8 @@ def test_every_journey_skipped_is_not_a_pass() -> None:
     assert result.returncode == 5, tail(output, 2000)
     skipped = re.search(r"^no journey ran: all (\d+) were skipped \(e\.g\. webkit is not installed", output, re.M)  # a line of its own
     assert skipped and f"{skipped.group(1)} skipped" in output, tail(output, 2000)
+    # and the ways to have it: installed here, or on a browser server (this machine cannot download Playwright's builds)
+    assert "playwright install webkit), or run it on a browser server that has it (E2E_BROWSER_WS_ENDPOINT)" in output, tail(output, 2000)
 
 
 @pytest.mark.parametrize(("option", "selection"), [("-k", "sign_in and b2c_1_signupsigin"), ("-m", "soak")])
