@@ -58,6 +58,11 @@ help:
 	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
 	@echo "make repro ARGS=\"...\"  rerun one reported sign-in and write a bundle for the bug (python -m repro --help)"
+	@echo "make setup    the virtual environment, its packages and a browser alone (the targets that run tests do it first)"
+	@echo "make clean    remove results, report, evidence, bench results and the stack's kept keys (the report history stays)"
+	@echo "The nightly's steps (README, CI): make shard SHARD=K SHARDS=N, make merge-results, make nightly-report, make durations,"
+	@echo "  make browser-cache-key. make test's parts: make test-emulators, make test-journeys, make test-tenant-mode,"
+	@echo "  make test-remote-browser, make selfcheck (FAULTS=\"a b\" for some), make shard-check, make lint-ci"
 
 setup: $(VENV)/.deps $(VENV)/.browser
 

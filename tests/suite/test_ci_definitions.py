@@ -875,9 +875,10 @@ def test_the_folders_the_readmes_nightly_on_one_machine_writes_are_git_ignored()
     assert sorted(set(probes) - set(ignored)) == [], written
 
 
-def test_make_help_lists_every_target_of_the_readmes_day_one() -> None:
+def test_make_help_lists_every_target_the_readme_names() -> None:
     """`make` alone prints the help: a newcomer's list of what to run. README's "Day one against your tenant" runs
-    `make preflight`, `make smoke` and `make e2e`; the help left out the pre-release smoke."""
+    `make preflight`, `make smoke` and `make e2e`; the help left out the pre-release smoke, and later the nightly's steps,
+    make test's parts, `make setup` and `make clean`."""
     readme = (ROOT / "README.md").read_text()
     day_one = re.search(r"^Day one against your tenant, in order:\n(.*?)\n\n", readme, re.M | re.S)
     assert day_one
@@ -887,6 +888,11 @@ def test_make_help_lists_every_target_of_the_readmes_day_one() -> None:
                            timeout=60).stdout
     listed = set(re.findall(r"^make ([a-z-]+)", shown, re.M))
     assert [target for target in targets if target not in listed] == [], shown
+    # and every target the README names anywhere (the nightly's steps, make test's parts, make clean) is named in it
+    named = set(re.findall(r"\bmake ([a-z][a-z-]*)", shown))
+    in_readme = set(re.findall(r"`make ([a-z][a-z-]*)", readme)) | {"clean"}
+    makefile = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), re.M))
+    assert sorted(in_readme & makefile - named) == [], shown
 
 
 def test_both_platforms_keep_the_nights_merged_results_beside_its_report() -> None:
