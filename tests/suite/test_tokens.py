@@ -196,6 +196,37 @@ def test_a_token_out_of_its_time_is_one_cause_whatever_the_seconds() -> None:
     assert [str(f).rsplit(" is ", 1)[1] for f in failures] == ["300 s in the past", "301 s in the past"]
 
 
+def test_a_token_without_auth_time_is_one_cause_for_the_sign_up_and_the_contract_journeys() -> None:
+    """The smoke under the fault missing-auth-time: the sign-up's check said it untyped, with the token's iat in its words,
+    so each sign-up was a cause "other" of its own beside the contract journeys' "auth_time: missing"."""
+    from fixtures.tokens import require_auth_time_since
+
+    failures = []
+    for started, what in ((1_700_000_000, "sign-up"), (1_700_000_007, "sign-in")):
+        with pytest.raises(JourneyFailure) as failure:
+            require_auth_time_since({"iat": started + 3, "sub": "s"}, started, what)
+        failures.append(failure.value)
+    assert {f.cause for f in failures} == {Cause(TOKEN_CONTRACT, "auth_time: expected present, got missing")}
+    assert all(str(f).startswith("ID token has no auth_time claim (claims: ['iat', 'sub'])") for f in failures)
+
+
+def test_an_auth_time_of_another_sign_in_is_one_cause_whatever_the_seconds() -> None:
+    """A token that names an earlier sign-in's auth_time: one cause for every journey that met it; the message keeps the seconds."""
+    from fixtures.tokens import require_auth_time_since
+
+    failures = []
+    for started, what in ((1_700_000_000, "sign-up"), (1_700_009_000, "sign-in")):
+        with pytest.raises(JourneyFailure) as failure:
+            require_auth_time_since({"auth_time": started - 3600, "iat": started + 3}, started, what)
+        failures.append(failure.value)
+        assert f"auth_time {started - 3600} is not the time of this {what} (started {started}" in str(failure.value)
+    assert {f.cause for f in failures} == {Cause(TOKEN_CONTRACT, "auth_time: expected the time of the sign-in it was issued for, "
+                                                                 f"got a time before it started, beyond the {LEEWAY} s leeway")}
+    with pytest.raises(JourneyFailure, match="auth_time is '1700000000' \\(str\\), expected epoch seconds") as failure:
+        require_auth_time_since({"auth_time": "1700000000", "iat": 1_700_000_003}, 1_700_000_000, "sign-in")
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, "auth_time: expected epoch seconds, got str")
+
+
 WHOLE_KEY = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(KEY))  # its private part too
 
 
