@@ -117,3 +117,20 @@ def test_a_mobile_id_provider_without_the_domain_stops_direct_sign_in_saying_so(
     assert status == 1, tail(output)
     assert re.search(r"^1 x tenant configuration: B2C showed its sign-in page for domain_hint=mobileid\.ch", output, re.M), tail(output)
     assert "needs <Domain>mobileid.ch</Domain>" in output, tail(output)
+
+
+@pytest.mark.timeout(180)
+def test_a_mobile_id_profile_that_keeps_no_session_fails_the_smokes_sign_in_as_no_single_sign_on(tmp_path: Path) -> None:
+    # Given a team's Mobile ID profile whose session manager remembers nothing (SM-Noop): B2C sends a user who signed in in
+    # this browser to the phone again, for every app (the smoke passed such a release: only the nightly's SSO journey saw it)
+    folder = starter_pack(tmp_path, (b'<UseTechnicalProfileForSessionManagement ReferenceId="SM-SocialLogin" />',
+                                     b'<UseTechnicalProfileForSessionManagement ReferenceId="SM-Noop" />'))
+
+    # When the smoke's sign-in journey runs through its policy
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder)}, f"test_returning_user_signs_in_without_the_profile_page and {PACK_POLICY}", tmp_path)
+
+    # Then it fails at once as the policy's set-up, naming where the browser went and what keeps a session
+    assert status == 1, tail(output)
+    assert re.search(r"^1 x tenant configuration: no single sign-on: a user signed in in this browser was sent to Mobile ID's page again$",
+                     output, re.M), tail(output)
+    assert "UseTechnicalProfileForSessionManagement a session manager that remembers it (SM-SocialLogin" in output, tail(output)
