@@ -251,6 +251,19 @@ def test_the_readmes_make_smoke_line_counts_the_smoke_journeys() -> None:
     assert len(re.split(r", | and ", listed)) == len(smoke), f"README's make smoke line lists {listed!r}; marked smoke: {smoke}"
 
 
+def test_what_the_smoke_catches_has_a_row_for_every_fault() -> None:
+    """docs/suite.md's "What the pre-release smoke catches": a fault added to mocks/faults.py is tried against the smoke
+    (red with its cause line, or green with why the nightly is enough) and gets its row, as it gets its self-check row."""
+    from mocks.faults import Fault
+
+    text = (ROOT / "docs" / "suite.md").read_text()
+    [section] = re.findall(r"^### What the pre-release smoke catches\n(.*?)(?=^#)", text, re.M | re.S)
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (red|green) \|", section, re.M))
+    faults = {fault.value for fault in Fault}
+    assert set(rows) == faults, (f"docs/suite.md's smoke table has no row for {sorted(faults - set(rows))} and rows for no fault "
+                                 f"{sorted(set(rows) - faults)}: run E2E_STACK_FAULTS=NAME .venv/bin/pytest e2e -m smoke and say what it did")
+
+
 def test_what_adding_a_journey_tells_a_contributor_to_use_exists() -> None:
     """docs/suite.md's "Adding a journey": each fixture, method and helper it names (`journey`, `Journey.redirect`,
     `robot`, ...) is defined in fixtures/, so the contributor it sends there finds it."""
