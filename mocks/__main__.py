@@ -104,9 +104,10 @@ def parser() -> argparse.ArgumentParser:
     )
     serve_parser.add_argument("--port", type=port_number, default=8443, help="HTTPS port (default 8443; 0 picks a free one)")
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve_parser.add_argument("--tenant", type=_tenant, default="contoso",
-                              help="B2C tenant name (default contoso); another needs --policies with that tenant's files, as "
-                                   "B2C refuses a policy written for another tenant")
+    serve_parser.add_argument("--tenant", type=_tenant,
+                              help="B2C tenant name (default: the one the --policies files are written for, their TenantId "
+                                   "fabrikam.onmicrosoft.com serving fabrikam; contoso for policies/); another than the files' "
+                                   "is refused, as B2C refuses a policy written for another tenant")
     serve_parser.add_argument("--fault", action="append", default=[], metavar="NAME", help="switch on a fault (see below)")
     serve_parser.add_argument("--state-dir", type=Path, metavar="DIR",
                               help="keep the CA, certificates, signing keys and webapp1's client secret here across restarts "
@@ -170,6 +171,14 @@ def unheeded_settings(argv: list[str], environ: dict[str, str] | os._Environ[str
             if environ.get(name, "").strip() and not any(a.split("=")[0] == option.split()[0] for a in argv)]
 
 
+def served_tenant(policies: Path) -> str:
+    """The tenant a stack serving ``policies`` is: the one their files are written for (a team's own name in them, as the
+    starter pack's readme asks), else contoso, whose name the loader then asks the files for."""
+    from mocks.b2c.custom_policy.files import files_tenant
+
+    return files_tenant(policies) or "contoso"
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     if args.command == "serve":
@@ -183,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"--stop-with-parent: not available here (Linux's parent-death signal; refused or another system): the stack "
                   f"will not stop by itself when process {starter} ends", file=sys.stderr)
     if args.command == "serve":
-        config = StackConfig(host=args.host, port=args.port, tenant=args.tenant, faults=parse_faults(args.fault),
+        config = StackConfig(host=args.host, port=args.port, tenant=args.tenant or served_tenant(args.policies), faults=parse_faults(args.fault),
                              state_dir=args.state_dir, policies_dir=args.policies, user_flows=args.user_flows,
                              proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ),
                              control_token=os.environ.get(CONTROL_TOKEN_ENV) or None, policy_keys=tuple(args.policy_key),

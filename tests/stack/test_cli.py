@@ -144,6 +144,50 @@ def test_bad_arguments_give_a_clear_message(capsys: pytest.CaptureFixture[str], 
     assert message in err
 
 
+def teams_files(tmp_path: Path, tenant: str, *, only: str = "") -> Path:
+    """policies/ with a team's tenant name where the starter pack's readme has them write it (``yourtenant``, here
+    ``contoso``): every file, or only the one named."""
+    import shutil
+
+    folder = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", folder)
+    for file in folder.glob("*.xml"):
+        if not only or file.name == only:
+            file.write_bytes(file.read_bytes().replace(b"contoso.onmicrosoft.com", f"{tenant}.onmicrosoft.com".encode()))
+    return folder
+
+
+def test_a_folder_written_for_the_teams_tenant_is_served_as_that_tenant(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a team's policy files, their TenantId their own tenant's (fabrikam.onmicrosoft.com), as every team writes them
+    folder = teams_files(tmp_path, "fabrikam")
+    monkeypatch.setenv("FACEBOOK_SECRET", "not-a-real-secret")
+
+    # When the stack serves them with no --tenant (as the suite starts it for E2E_STACK_POLICIES)
+    status, out, err = run_here(capsys, "serve", "--describe", "--policies", str(folder),
+                                "--policy-key", "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET")
+
+    # Then it is the tenant they are written for, on its own host name: not contoso, which B2C's upload would refuse them for
+    assert status == 0, err
+    described = json.loads(out)
+    assert (described["tenant"], described["domain"]) == ("fabrikam", "fabrikam.b2clogin.com")
+    assert "B2C_1A_signup_signin" in [p["id"] for p in described["policies"]]
+
+
+def test_a_tenant_other_than_the_files_is_still_refused_as_b2c_refuses_the_upload(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a team's files written for fabrikam, one of them left with another tenant's name
+    folder = teams_files(tmp_path, "fabrikam")
+    mixed = teams_files(tmp_path / "mixed", "fabrikam", only="TrustFrameworkBase.xml")
+
+    # When the stack is told another tenant, or the files name two
+    told = run_here(capsys, "serve", "--describe", "--policies", str(folder), "--tenant", "contoso")
+    two = run_here(capsys, "serve", "--describe", "--policies", str(mixed))
+
+    # Then the start stops in B2C's words, naming the file and the tenant it is written for
+    assert told[0] == 1 and "TenantId in the policy xml 'fabrikam.onmicrosoft.com' is not same as the one in login tenant" in told[2]
+    assert two[0] == 1 and "TenantId in the policy xml 'fabrikam.onmicrosoft.com'" in two[2], two[2]
+
+
 def test_a_policy_the_emulator_cannot_honour_stops_the_start(tmp_path: Path) -> None:
     (tmp_path / "Broken.xml").write_text("<TrustFrameworkPolicy")
     result = run("serve", "--port", "0", "--policies", str(tmp_path), "--state-dir", str(tmp_path / "state"))

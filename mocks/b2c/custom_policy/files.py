@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
 from mocks.b2c.policy import PolicyError
+from mocks.common.hosts import TENANT_NAME
 
 NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06"
 
@@ -132,6 +133,28 @@ def read_file(path: Path, tenant_domain: str) -> PolicyFile:
                 f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
             )
     return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain)
+
+
+def files_tenant(directory: Path) -> str | None:
+    """The tenant every policy file of ``directory`` is written for (``fabrikam`` of ``TenantId="fabrikam.onmicrosoft.com"``):
+    a team's files carry their tenant's name, as the starter pack's readme asks, and a stack serving them is that tenant.
+    None when the files name none, several, or a tenant by another form: the loader then says what is wrong with them."""
+    tenants = {_root_tenant(path) for path in sorted(directory.glob("*.xml")) if path.is_file()}
+    if len(tenants) != 1:
+        return None
+    domain = tenants.pop() or ""
+    name, dot, rest = domain.lower().partition(".")
+    return name if dot and rest == "onmicrosoft.com" and TENANT_NAME.fullmatch(name) else None
+
+
+def _root_tenant(path: Path) -> str | None:
+    """The root element's ``TenantId``, read up to the root alone; None for a file the loader will refuse."""
+    try:
+        for _, root in iterparse(path, events=("start",), forbid_dtd=True):
+            return (root.get("TenantId") or "").strip() or None
+    except (ET.ParseError, DefusedXmlException, OSError):
+        pass
+    return None
 
 
 def b2c_validation(f: PolicyFile, message: str) -> str:
