@@ -43,7 +43,7 @@ from mocks.common.hosts import is_loopback, url_host
 from mocks.common.tls import TLSFiles, ca_unloadable, issue_local_certificates, spki_hash
 from mocks.faults import Fault, Side, acting_on
 from mocks.stack_description import description, ready_lines, run_app, run_user_flow_url
-from mocks.stack_user_flows import mobile_id_secret, served_user_flows
+from mocks.stack_user_flows import check_mobile_id_client, custom_policies_mobile_id_client, mobile_id_secret, served_user_flows
 
 if TYPE_CHECKING:
     from mocks.mobileid import MobileIDSettings
@@ -232,14 +232,17 @@ def _team_flows(config: StackConfig) -> list[Policy]:
     return load_user_flows(config.user_flows) if config.user_flows is not None else []
 
 
-def _policies(config: StackConfig, mobileid_client_id: str, keys: dict[str, SecretStr], team_flows: list[Policy]) -> list[Policy]:
+def _custom_policies(config: StackConfig, keys: dict[str, SecretStr]) -> list[Policy]:
     from mocks.b2c.custom_policy import load_custom_policies
+
+    return load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys=keys) if config.policies_dir is not None else []
+
+
+def _policies(mobileid_client_id: str, keys: dict[str, SecretStr], team_flows: list[Policy], custom: list[Policy]) -> list[Policy]:
     from mocks.b2c.user_flow import local_stack_user_flow
 
-    policies = served_user_flows(local_stack_user_flow(mobileid_client_id, keys[MOBILEID_SECRET_KEY].get_secret_value()), team_flows)
-    if config.policies_dir is not None:
-        policies += load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys=keys)
-    return policies
+    own_flow = local_stack_user_flow(mobileid_client_id, keys[MOBILEID_SECRET_KEY].get_secret_value())
+    return [*served_user_flows(own_flow, team_flows), *custom]
 
 
 def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map: dict[str, tuple[str, int]] | None = None,
@@ -251,14 +254,18 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     from mocks.mobileid.settings import local_stack_client_id
 
     team_flows = _team_flows(config)
-    own_client = local_stack_client_id(config.tenant)
-    flows_secret = mobile_id_secret(config.user_flows.name, team_flows, own_client) if config.user_flows is not None else None
+    flows_secret = mobile_id_secret(config.user_flows.name, team_flows) if config.user_flows is not None else None
     policy_keys = _policy_keys(config, flows_secret)
+    custom = _custom_policies(config, policy_keys)
+    # B2C's client at the stack's Mobile ID: the one the team's custom policies name, else the stack's own.
+    own_client = (custom_policies_mobile_id_client(str(config.policies_dir), custom) if custom else None) or local_stack_client_id(config.tenant)
+    if config.user_flows is not None:
+        check_mobile_id_client(config.user_flows.name, team_flows, own_client)
     mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
     control_on, _ = mobileid_control(config.host, config.control_token)
     key_file = {"signing_key_pem": state_dir / MOBILEID_KEY_FILE} if state_dir is not None else {}
     try:
-        mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret,
+        mobileid = MobileIDSettings.local_stack(tenant=config.tenant, client_secret=mobileid_secret, client_id=own_client,
                                                 faults=config.faults & MOBILEID_FAULTS, control_enabled=control_on,
                                                 control_off_reason=None if control_on else control_off(config.host),
                                                 control_token=SecretStr(config.control_token) if config.control_token else None,
@@ -266,7 +273,7 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     except ValidationError as error:  # the stack's own values are valid: what a person gave is the control token
         raise SystemExit(f"Mobile ID emulator: invalid settings (the control token is {CONTROL_TOKEN_ENV}): {error}") from None
     webapp_secret = _webapp_secret(state_dir) if state_dir is not None else None
-    policies = _policies(config, own_client, policy_keys, team_flows)
+    policies = _policies(own_client, policy_keys, team_flows, custom)
     page_content = {}
     if config.page_content is not None:  # imported only then: its HTML parser is ~3 ms of the start
         from mocks.b2c.page_content import read_page_content

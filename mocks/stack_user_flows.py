@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from mocks.b2c.policy import Policy, PolicyError
+from mocks.b2c.policy import IdentityProvider, Policy, PolicyError
 
 MOBILE_ID_DISCOVERY_HOST = "openid.mobileid.ch"  # the stack's Mobile ID, as a provider's metadata_url names it
+MOBILE_ID_LOGIN_HOST = "m.mobileid.ch"  # and as a custom policy's OAuth2 profile names its authorization_endpoint
 
 
 def served_user_flows(own: Policy, team: Sequence[Policy]) -> list[Policy]:
@@ -29,24 +30,53 @@ def mobile_id_button(flow: Policy) -> str | None:
     return next((p.display_name for p in flow.identity_providers if _is_mobile_id(p.metadata_url)), None)
 
 
-def mobile_id_secret(source: str, team: Sequence[Policy], client_id: str) -> str | None:
-    """The client secret the flows' Mobile ID providers give B2C's client at the stack's Mobile ID (``client_id``), None if
-    none offers Mobile ID. Another client id, or two secrets, are refused: the stack's Mobile ID registers B2C once."""
+def mobile_id_secret(source: str, team: Sequence[Policy]) -> str | None:
+    """The client secret the flows' Mobile ID providers give B2C's client at the stack's Mobile ID, None if none offers
+    Mobile ID. Two secrets are refused: the stack's Mobile ID registers B2C once."""
     secrets: dict[str, str] = {}  # secret -> the provider that gave it first; only names are ever said
-    for flow in team:
-        for provider in flow.identity_providers:
-            if not _is_mobile_id(provider.metadata_url):
-                continue
-            if provider.client_id != client_id:
-                raise PolicyError(f"{source}: identity provider {provider.display_name!r}: client_id {provider.client_id!r} is not B2C's "
-                                  f"client at the stack's Mobile ID, {client_id!r} (the stack's description: mobileid_client_id); "
-                                  f"give client_id = \"{client_id}\" in the file the stack serves")
-            secrets.setdefault(provider.client_secret, provider.display_name)
+    providers = _mobile_id_providers(team)
+    for provider in providers:
+        secrets.setdefault(provider.client_secret, provider.display_name)
     if len(secrets) > 1:
         raise PolicyError(f"{source}: identity providers {' and '.join(map(repr, secrets.values()))} give Mobile ID client "
-                          f"{client_id!r} different client secrets; Mobile ID registers one: give them the same")
+                          f"{providers[0].client_id!r} different client secrets; Mobile ID registers one: give them the same")
     return next(iter(secrets), None)
+
+
+def check_mobile_id_client(source: str, team: Sequence[Policy], client_id: str) -> None:
+    """Refuse a flow's Mobile ID provider naming a client other than B2C's at the stack's Mobile ID (``client_id``)."""
+    for provider in _mobile_id_providers(team):
+        if provider.client_id != client_id:
+            raise PolicyError(f"{source}: identity provider {provider.display_name!r}: client_id {provider.client_id!r} is not B2C's "
+                              f"client at the stack's Mobile ID, {client_id!r} (the stack's description: mobileid_client_id); "
+                              f"give client_id = \"{client_id}\" in the file the stack serves")
+
+
+def custom_policies_mobile_id_client(source: str, policies: Sequence[Policy]) -> str | None:
+    """The client id the custom policies' Mobile ID profiles name (``client_id`` metadata, the one Swisscom gave the
+    team), which the stack's Mobile ID then registers B2C as: a team's files run unedited. None if none federates with
+    Mobile ID; two are refused, as the stack's Mobile ID registers B2C once."""
+    clients: dict[str, str] = {}  # client id -> the policy that names it first
+    for policy in policies:
+        for provider in _mobile_id_providers([policy]):
+            clients.setdefault(provider.client_id, policy.policy_id)
+    if len(clients) > 1:
+        named = " and ".join(f"{client!r} ({policy})" for client, policy in clients.items())
+        raise PolicyError(f"{source}: the Mobile ID technical profiles name client_id {named}; Mobile ID registers B2C's client "
+                          "once, as Swisscom gave it to you: give every Mobile ID profile's Metadata Item client_id that one")
+    return next(iter(clients), None)
+
+
+def _mobile_id_providers(policies: Sequence[Policy]) -> list[IdentityProvider]:
+    """The providers that are the stack's Mobile ID: a flow's by its metadata_url, a custom policy's OAuth2 profile by its
+    endpoints (an OpenIdConnect profile by its METADATA)."""
+    return [provider for policy in policies for provider in policy.identity_providers
+            if _is_mobile_id(provider.metadata_url) or _at_mobile_id(provider.authorization_endpoint)]
 
 
 def _is_mobile_id(metadata_url: str | None) -> bool:
     return bool(metadata_url) and urlsplit(metadata_url).hostname == MOBILE_ID_DISCOVERY_HOST
+
+
+def _at_mobile_id(endpoint: str | None) -> bool:
+    return bool(endpoint) and urlsplit(endpoint).hostname in (MOBILE_ID_LOGIN_HOST, MOBILE_ID_DISCOVERY_HOST)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -41,9 +41,12 @@ def journey_on(page: Page) -> Journey:
 
 
 @contextmanager
-def journey_parts(state_dir: Path, launch_chromium: Callable[..., Browser], env: Mapping[str, str] | None = None) -> Iterator[JourneyParts]:
-    """A stack in ``state_dir``, the suite's settings as it describes itself (and ``env``), and a Chromium that reaches it."""
-    with running_stack(StackConfig(port=0, state_dir=state_dir)) as stack, net.client(stack.host_map, verify=str(stack.ca_path)) as http:
+def journey_parts(state_dir: Path, launch_chromium: Callable[..., Browser], env: Mapping[str, str] | None = None,
+                  config: StackConfig | None = None) -> Iterator[JourneyParts]:
+    """A stack in ``state_dir`` (started with ``config``, e.g. a team's policy folder), the suite's settings as it describes
+    itself (and ``env``), and a Chromium that reaches it."""
+    config = replace(config or StackConfig(), port=0, state_dir=state_dir)
+    with running_stack(config) as stack, net.client(stack.host_map, verify=str(stack.ca_path)) as http:
         settings = build_settings(dict(env or {}), StackDescription.from_document(stack.description))
         assert settings.control_url is not None, "the local stack describes its control API"
         mobile_id = MobileID(settings, ControlAPI(http, settings.control_url, None), logging.getLogger("journeys-in-process").warning)

@@ -310,12 +310,14 @@ class MobileIDSettings(_Strict):
         *,
         tenant: str = "contoso",
         client_secret: str,
+        client_id: str | None = None,
         faults: frozenset[Fault] | set[Fault] = frozenset(),
         **overrides: Any,
     ) -> MobileIDSettings:
-        """Mobile ID as the local stack serves it: the B2C tenant's client from docs/contracts.md, control API on."""
+        """Mobile ID as the local stack serves it: the B2C tenant's client from docs/contracts.md (or ``client_id``, the
+        one a team's custom policies name), control API on."""
         b2c_client = ClientSettings(
-            client_id=local_stack_client_id(tenant),
+            client_id=client_id or local_stack_client_id(tenant),
             client_secret=SecretStr(client_secret),
             redirect_uris=[f"https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/oauth2/authresp"],
             token_endpoint_auth_method="client_secret_post",

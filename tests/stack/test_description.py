@@ -103,3 +103,27 @@ def test_describing_refuses_what_serving_refuses(tmp_path: Path) -> None:
     assert str(described.value) == str(served.value)
     assert str(described.value).startswith("flows.toml: identity provider 'Mobile ID': client_id 'b2c-fabrikam-0042' is not B2C's client "
                                            "at the stack's Mobile ID, 'b2c-contoso-0001'")
+
+
+def test_custom_policies_naming_two_mobile_id_clients_are_refused_naming_both(tmp_path: Path) -> None:
+    """The stack's Mobile ID registers B2C's client once, as the one the team's Mobile ID profiles name: two relying
+    parties federating with it as two clients cannot both be served, and the start says which names which."""
+    from dataclasses import replace
+
+    from mocks.b2c.custom_policy import load_custom_policies
+    from mocks.stack_user_flows import custom_policies_mobile_id_client
+
+    # Given the folder's two relying parties, one of them edited to name another Mobile ID client
+    first, second = load_custom_policies(ROOT / "policies", tenant="contoso", policy_keys={
+        "B2C_1A_MobileIdSecret": "s", "B2C_1A_FacebookSecret": "f", "B2C_1A_TokenSigningKeyContainer": "k",
+        "B2C_1A_TokenEncryptionKeyContainer": "e"})
+    other = replace(second, identity_providers=tuple(replace(p, client_id="another-client") if p.domain == "mobileid.ch" else p
+                                                     for p in second.identity_providers))
+
+    # When the stack takes B2C's client at Mobile ID from them
+    assert custom_policies_mobile_id_client("policies", [first, second]) == "b2c-contoso-0001"
+    with pytest.raises(PolicyError) as refused:
+        custom_policies_mobile_id_client("policies", [first, other])
+
+    # Then it refuses, naming each client with the policy that names it
+    assert f"'b2c-contoso-0001' ({first.policy_id}) and 'another-client' ({second.policy_id})" in str(refused.value)
