@@ -238,10 +238,10 @@ def _custom_policies(config: StackConfig, keys: dict[str, SecretStr]) -> list[Po
     return load_custom_policies(config.policies_dir, tenant=config.tenant, policy_keys=keys) if config.policies_dir is not None else []
 
 
-def _policies(mobileid_client_id: str, keys: dict[str, SecretStr], team_flows: list[Policy], custom: list[Policy]) -> list[Policy]:
+def _policies(mobileid_client_id: str, mobileid_secret: str, team_flows: list[Policy], custom: list[Policy]) -> list[Policy]:
     from mocks.b2c.user_flow import local_stack_user_flow
 
-    own_flow = local_stack_user_flow(mobileid_client_id, keys[MOBILEID_SECRET_KEY].get_secret_value())
+    own_flow = local_stack_user_flow(mobileid_client_id, mobileid_secret)
     return [*served_user_flows(own_flow, team_flows), *custom]
 
 
@@ -257,11 +257,12 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     flows_secret = mobile_id_secret(config.user_flows.name, team_flows) if config.user_flows is not None else None
     policy_keys = _policy_keys(config, flows_secret)
     custom = _custom_policies(config, policy_keys)
-    # B2C's client at the stack's Mobile ID: the one the team's custom policies name, else the stack's own.
-    own_client = (custom_policies_mobile_id_client(str(config.policies_dir), custom) if custom else None) or local_stack_client_id(config.tenant)
+    # B2C's client at the stack's Mobile ID: the one the team's custom policies name, with the secret of the key their
+    # Mobile ID profile reads (whatever its name), else the stack's own with B2C_1A_MobileIdSecret.
+    custom_client = custom_policies_mobile_id_client(str(config.policies_dir), custom) if custom else None
+    own_client, mobileid_secret = custom_client or (local_stack_client_id(config.tenant), policy_keys[MOBILEID_SECRET_KEY].get_secret_value())
     if config.user_flows is not None:
-        check_mobile_id_client(config.user_flows.name, team_flows, own_client)
-    mobileid_secret = policy_keys[MOBILEID_SECRET_KEY].get_secret_value()
+        check_mobile_id_client(config.user_flows.name, team_flows, own_client, mobileid_secret)
     control_on, _ = mobileid_control(config.host, config.control_token)
     key_file = {"signing_key_pem": state_dir / MOBILEID_KEY_FILE} if state_dir is not None else {}
     try:
@@ -273,7 +274,7 @@ def stack_settings(config: StackConfig, state_dir: Path | None = None, host_map:
     except ValidationError as error:  # the stack's own values are valid: what a person gave is the control token
         raise SystemExit(f"Mobile ID emulator: invalid settings (the control token is {CONTROL_TOKEN_ENV}): {error}") from None
     webapp_secret = _webapp_secret(state_dir) if state_dir is not None else None
-    policies = _policies(own_client, policy_keys, team_flows, custom)
+    policies = _policies(own_client, mobileid_secret, team_flows, custom)
     page_content = {}
     if config.page_content is not None:  # imported only then: its HTML parser is ~3 ms of the start
         from mocks.b2c.page_content import read_page_content

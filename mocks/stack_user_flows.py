@@ -43,28 +43,41 @@ def mobile_id_secret(source: str, team: Sequence[Policy]) -> str | None:
     return next(iter(secrets), None)
 
 
-def check_mobile_id_client(source: str, team: Sequence[Policy], client_id: str) -> None:
-    """Refuse a flow's Mobile ID provider naming a client other than B2C's at the stack's Mobile ID (``client_id``)."""
+def check_mobile_id_client(source: str, team: Sequence[Policy], client_id: str, client_secret: str) -> None:
+    """Refuse a flow's Mobile ID provider naming a client other than B2C's at the stack's Mobile ID (``client_id``), or
+    another secret than the one the custom policies' Mobile ID profile reads."""
     for provider in _mobile_id_providers(team):
         if provider.client_id != client_id:
             raise PolicyError(f"{source}: identity provider {provider.display_name!r}: client_id {provider.client_id!r} is not B2C's "
                               f"client at the stack's Mobile ID, {client_id!r} (the stack's description: mobileid_client_id); "
                               f"give client_id = \"{client_id}\" in the file the stack serves")
+        if provider.client_secret != client_secret:
+            raise PolicyError(f"{source}: identity provider {provider.display_name!r}: its client secret is not the one the custom "
+                              "policies' Mobile ID profile reads (the policy key its CryptographicKeys Key client_secret names): B2C's "
+                              "custom policies and user flows sign in at Mobile ID as one client, registered with one secret; give "
+                              "both the same")
 
 
-def custom_policies_mobile_id_client(source: str, policies: Sequence[Policy]) -> str | None:
-    """The client id the custom policies' Mobile ID profiles name (``client_id`` metadata, the one Swisscom gave the
-    team), which the stack's Mobile ID then registers B2C as: a team's files run unedited. None if none federates with
-    Mobile ID; two are refused, as the stack's Mobile ID registers B2C once."""
+def custom_policies_mobile_id_client(source: str, policies: Sequence[Policy]) -> tuple[str, str] | None:
+    """The client id and secret the custom policies' Mobile ID profiles give (``client_id`` metadata, the one Swisscom gave
+    the team, and the policy key their ``client_secret`` names), which the stack's Mobile ID then registers B2C with: a
+    team's files run unedited, whatever they name the key. None if none federates with Mobile ID; two clients, or two
+    secrets, are refused, as the stack's Mobile ID registers B2C once."""
     clients: dict[str, str] = {}  # client id -> the policy that names it first
+    secrets: dict[str, str] = {}  # secret -> the policy whose profile reads it first; only names are ever said
     for policy in policies:
         for provider in _mobile_id_providers([policy]):
             clients.setdefault(provider.client_id, policy.policy_id)
+            secrets.setdefault(provider.client_secret, policy.policy_id)
     if len(clients) > 1:
         named = " and ".join(f"{client!r} ({policy})" for client, policy in clients.items())
         raise PolicyError(f"{source}: the Mobile ID technical profiles name client_id {named}; Mobile ID registers B2C's client "
                           "once, as Swisscom gave it to you: give every Mobile ID profile's Metadata Item client_id that one")
-    return next(iter(clients), None)
+    if len(secrets) > 1:
+        raise PolicyError(f"{source}: the Mobile ID technical profiles of {' and '.join(secrets.values())} read different client "
+                          "secrets (their CryptographicKeys Key client_secret's policy keys); Mobile ID registers B2C's client with "
+                          "one: give them the same key")
+    return next(((client, secret) for client in clients for secret in secrets), None)
 
 
 def _mobile_id_providers(policies: Sequence[Policy]) -> list[IdentityProvider]:

@@ -121,9 +121,17 @@ def test_custom_policies_naming_two_mobile_id_clients_are_refused_naming_both(tm
                                                      for p in second.identity_providers))
 
     # When the stack takes B2C's client at Mobile ID from them
-    assert custom_policies_mobile_id_client("policies", [first, second]) == "b2c-contoso-0001"
+    assert custom_policies_mobile_id_client("policies", [first, second]) == ("b2c-contoso-0001", "s")
     with pytest.raises(PolicyError) as refused:
         custom_policies_mobile_id_client("policies", [first, other])
 
     # Then it refuses, naming each client with the policy that names it
     assert f"'b2c-contoso-0001' ({first.policy_id}) and 'another-client' ({second.policy_id})" in str(refused.value)
+
+    # And so it refuses two secrets (two keys read), naming the policies, never a value
+    keyed = replace(second, identity_providers=tuple(replace(p, client_secret="another-secret") if p.domain == "mobileid.ch" else p
+                                                     for p in second.identity_providers))
+    with pytest.raises(PolicyError) as refused:
+        custom_policies_mobile_id_client("policies", [first, keyed])
+    assert f"of {first.policy_id} and {second.policy_id} read different client secrets" in str(refused.value)
+    assert "another-secret" not in str(refused.value)

@@ -71,3 +71,28 @@ def test_two_secrets_for_mobile_ids_one_client_are_refused_naming_the_providers(
         describe(StackConfig(user_flows=flows))
     assert str(refused.value) == ("flows.toml: identity providers 'Mobile ID' and 'MID' give Mobile ID client 'b2c-contoso-0001' "
                                   "different client secrets; Mobile ID registers one: give them the same")
+
+
+def test_a_flows_secret_other_than_the_one_the_teams_custom_policies_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    # Given a team's custom policies whose Mobile ID profile reads a key of their own name, and a flows file beside them
+    policies = tmp_path / "policies"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "policies", policies)
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    extensions.write_text(extensions.read_text().replace(f'StorageReferenceId="{MOBILEID_SECRET_KEY}"', 'StorageReferenceId="B2C_1A_TeamKey"'))
+    monkeypatch.setenv("TEAM_KEY", "team-key-for-this-test")
+    monkeypatch.setenv("FLOWS_SECRET", "flows-secret-for-this-test")
+    keys = (parse_policy_key("B2C_1A_TeamKey=env:TEAM_KEY"), parse_policy_key("B2C_1A_FacebookSecret=env:TEAM_KEY"))
+    flows = _file(tmp_path, PROVIDER.format(name="Mobile ID", variable="FLOWS_SECRET") + FLOW.format(name="B2C_1_susi", provider="Mobile ID"))
+
+    # When the stack serves both
+    mobileid, _, _ = stack_settings(StackConfig(policies_dir=policies, policy_keys=keys))
+    with pytest.raises(PolicyError) as refused:
+        stack_settings(StackConfig(policies_dir=policies, policy_keys=keys, user_flows=flows))
+
+    # Then Mobile ID registers B2C with the key the profile reads, and a flow signing in with another secret is refused,
+    # naming where each comes from, never a value
+    assert mobileid.clients[0].client_secret.get_secret_value() == "team-key-for-this-test"
+    assert str(refused.value).startswith("flows.toml: identity provider 'Mobile ID': its client secret is not the one the custom policies'")
+    assert "for-this-test" not in str(refused.value)

@@ -24,15 +24,17 @@ ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "tests" / "b2c" / "starterpack" / "SocialAndLocalAccounts"
 TEAMS_CLIENT = "7f3c9a52-1b6e-4d0a-9c2f-5e8d7a4b3c21"  # as Swisscom gives one: a GUID, not the stack's b2c-contoso-0001
 POLICY = "B2C_1A_SUSI_MobileID"
+TEAMS_KEY = "B2C_1A_SwisscomMobileIdSecret"
 
 
 def teams_files(folder: Path) -> Path:
     """The pack with the team's tenant (fabrikam, where the starter pack's readme says to write it), their Mobile ID client
-    id (step 4 of the seed article), and a relying party of their own name."""
+    id (step 4 of the seed article), the policy key holding its secret named their way (the seed's is an example), and a
+    relying party of their own name."""
     shutil.copytree(PACK, folder)
     for file in folder.glob("*.xml"):
-        text = file.read_bytes().replace(b"contoso.onmicrosoft.com", b"fabrikam.onmicrosoft.com")
-        file.write_bytes(text.replace(b"b2c-contoso-0001", TEAMS_CLIENT.encode()).replace(b"B2C_1A_signup_signin", POLICY.encode()))
+        text = file.read_bytes().replace(b"contoso.onmicrosoft.com", b"fabrikam.onmicrosoft.com").replace(b"b2c-contoso-0001", TEAMS_CLIENT.encode())
+        file.write_bytes(text.replace(b"B2C_1A_MobileIdSecret", TEAMS_KEY.encode()).replace(b"B2C_1A_signup_signin", POLICY.encode()))
     return folder
 
 
@@ -41,8 +43,9 @@ def parts(tmp_path_factory: pytest.TempPathFactory, launch_chromium: Any) -> Ite
     folder = teams_files(tmp_path_factory.mktemp("team") / "policies")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TEAMS_FACEBOOK_SECRET", "not-a-real-secret")
-        config = StackConfig(tenant=served_tenant(folder), policies_dir=folder,
-                             policy_keys=(parse_policy_key("B2C_1A_FacebookSecret=env:TEAMS_FACEBOOK_SECRET"),))
+        env.setenv("TEAMS_MOBILE_ID_SECRET", "the-secret-swisscom-gave-the-team")
+        keys = (parse_policy_key("B2C_1A_FacebookSecret=env:TEAMS_FACEBOOK_SECRET"), parse_policy_key(f"{TEAMS_KEY}=env:TEAMS_MOBILE_ID_SECRET"))
+        config = StackConfig(tenant=served_tenant(folder), policies_dir=folder, policy_keys=keys)
         with journey_parts(tmp_path_factory.mktemp("stack"), launch_chromium, {"E2E_STACK_POLICIES": str(folder)}, config) as running:
             yield running
 
@@ -65,6 +68,7 @@ def test_a_sign_up_through_the_teams_unedited_files_reaches_the_app(parts: Journ
     claims = journey.sign_up(policy, fresh_number())
 
     # Then B2C asked Mobile ID as the team's client (the journey checks that request: a wrong client_id fails it, naming
-    # the profile's Metadata item) and the token, signed by their tenant, names the policy
+    # the profile's Metadata item), redeemed the code with the secret of their key (Mobile ID registered B2C with it: another
+    # is AADB2C90289 invalid_client) and the token, signed by their tenant, names the policy
     assert (claims.get("tfp") or claims.get("acr", "")).lower() == policy.lower()
     assert "fabrikam" in claims["iss"]
