@@ -25,7 +25,13 @@ def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
         require_contract({"name": "n", "tid": "t"}, "B2C_1A_signup_signin")
     assert str(info.value) == ("ID token has no idp claim, which the app's token contract needs; it is emitted by the relying party "
                                "of B2C_1A_signup_signin (its RelyingParty/TechnicalProfile/OutputClaims: "
-                               '<OutputClaim ClaimTypeReferenceId="identityProvider" />)')
+                               '<OutputClaim ClaimTypeReferenceId="identityProvider" />) (E2E_TOKEN_CONTRACT is unset, so the '
+                               "seed's set-up's contract is held: name, idp, tid; if your app does not rely on idp, set "
+                               "E2E_TOKEN_CONTRACT to the claims it does)")
+    # A contract the team set is theirs: nothing to say about the seed's
+    with pytest.raises(AssertionError) as configured:
+        require_contract({"name": "n", "tid": "t"}, "B2C_1A_signup_signin", ("name", "idp"))
+    assert str(configured.value).endswith('<OutputClaim ClaimTypeReferenceId="identityProvider" />)')
     with pytest.raises(AssertionError, match=r"no newUser claim.*Application claims: User is new"):
         require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin", sign_up=True)
     require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin")  # returning users carry no newUser
@@ -50,6 +56,7 @@ def test_every_missing_claim_of_the_contract_is_named_the_first_as_the_cause() -
     said = str(failure.value)
     assert said.startswith("ID token has no idp claim") and "; also: ID token has no oid claim" in said, said
     assert "Application claims: Identity Provider" in said and "Application claims: User's Object ID" in said, said
+    assert said.count("E2E_TOKEN_CONTRACT is unset") == 1, said  # the seed's contract said once, not per claim
     assert (failure.value.cause.name, failure.value.cause.detail) == (TOKEN_CONTRACT, "idp: expected present, got missing")
     assert failure.value.also == ("oid: expected present, got missing",)
     assert classify_text(said).detail == "idp: missing"  # its words alone (a rerun's, a merged shard's): the first claim
