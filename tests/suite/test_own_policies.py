@@ -134,3 +134,20 @@ def test_a_mobile_id_profile_that_keeps_no_session_fails_the_smokes_sign_in_as_n
     assert re.search(r"^1 x tenant configuration: no single sign-on: a user signed in in this browser was sent to Mobile ID's page again$",
                      output, re.M), tail(output)
     assert "UseTechnicalProfileForSessionManagement a session manager that remembers it (SM-SocialLogin" in output, tail(output)
+
+
+@pytest.mark.timeout(180)
+def test_a_localization_offering_fewer_languages_holds_the_pages_to_those_it_offers(tmp_path: Path) -> None:
+    # Given a team's extensions whose <Localization> adds German alone to the starter pack's English
+    folder = starter_pack(tmp_path, (b" <BuildingBlocks>\n      \n  </BuildingBlocks>",
+                                     b' <BuildingBlocks>\n    <Localization Enabled="true">\n      <SupportedLanguages DefaultLanguage="en" '
+                                     b'MergeBehavior="Append">\n        <SupportedLanguage>de</SupportedLanguage>\n      </SupportedLanguages>\n'
+                                     b'    </Localization>\n  </BuildingBlocks>'))
+
+    # When the language journeys run through its policy
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder)}, f"test_languages.py and {PACK_POLICY}", tmp_path)
+
+    # Then they pass, B2C's pages following ui_locales in the two it offers (they skipped: "not all of en, de, fr, it")
+    assert status == 0, tail(output)
+    for journey in ("test_each_language_reaches_b2c_and_mobile_id_pages", "test_profile_page_follows_the_language"):
+        assert re.search(rf"^PASSED e2e/test_languages.py::{journey}\[{PACK_POLICY}-", output, re.M), tail(output)
