@@ -55,10 +55,17 @@ def _policy(policy: Policy) -> dict[str, Any]:
     journey = policy.journey.id if policy.journey else SIGN_UP_OR_SIGN_IN
     # The journeys sign people up and in: the suite runs, by default, the first such policy of each kind.
     entry: dict[str, Any] = {"id": policy.policy_id, "kind": policy.kind.value, "journey": journey,
-                             "sign_up_or_sign_in": journey == SIGN_UP_OR_SIGN_IN}
+                             "sign_up_or_sign_in": _signs_up_or_in(policy)}
     if policy.kind is PolicyKind.USER_FLOW:  # its Mobile ID button says the provider's Name, which only the portal (here: the file) knows
         entry["mobile_id_button"] = mobile_id_button(policy)
     return entry
+
+
+def _signs_up_or_in(policy: Policy) -> bool:
+    """Whether the policy starts at B2C's sign-up-or-sign-in page: a user flow of the kind, or a relying party whose journey has
+    a CombinedSignInAndSignUp step, whatever its Id (the seed's "Add a user journey" has the team copy SignUpOrSignIn under
+    an Id of its own and point DefaultUserJourney at it); ProfileEdit's and PasswordReset's have none."""
+    return policy.journey is None or any(step.type == "CombinedSignInAndSignUp" for step in policy.journey.steps)
 
 
 def run_user_flow_url(settings: B2CSettings, policy: Policy) -> str:

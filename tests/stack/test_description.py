@@ -135,3 +135,31 @@ def test_custom_policies_naming_two_mobile_id_clients_are_refused_naming_both(tm
         custom_policies_mobile_id_client("policies", [first, keyed])
     assert f"of {first.policy_id} and {second.policy_id} read different client secrets" in str(refused.value)
     assert "another-secret" not in str(refused.value)
+
+
+def test_a_copy_of_sign_up_or_sign_in_under_the_teams_own_id_is_a_sign_up_or_sign_in_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed's "Add a user journey": copy SignUpOrSignIn into the extensions, give it an Id of your own, and point the relying
+    party's DefaultUserJourney at it. The journeys run that policy by default, as they run the starter pack's."""
+    import shutil
+
+    # Given the starter pack's files with the journey copied under the team's Id, the relying party pointing at it
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies)
+    for name, old, new in (("TrustFrameworkExtensions.xml", '<UserJourney Id="SignUpOrSignIn">', '<UserJourney Id="SignUpSignInMobileID">'),
+                           ("SignUpOrSignin.xml", '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
+                            '<DefaultUserJourney ReferenceId="SignUpSignInMobileID" />')):
+        text = (policies / name).read_text()
+        assert old in text
+        (policies / name).write_text(text.replace(old, new))
+
+    # When the stack describes itself
+    from mocks.b2c.policy_keys import parse_policy_key
+
+    monkeypatch.setenv("TEST_FACEBOOK_SECRET", "not-a-real-secret")
+    keys = (parse_policy_key("B2C_1A_FacebookSecret=env:TEST_FACEBOOK_SECRET"),)
+    described = {p["id"]: p for p in describe(StackConfig(policies_dir=policies, policy_keys=keys))["policies"]}
+
+    # Then that policy signs users up and in, as the starter pack's does (it was not: its journey is not named SignUpOrSignIn)
+    assert (described["B2C_1A_signup_signin"]["journey"], described["B2C_1A_signup_signin"]["sign_up_or_sign_in"]) == ("SignUpSignInMobileID", True)
+    assert described["B2C_1A_signup_signin_newuser"]["sign_up_or_sign_in"] is True  # the base's journey, by its own Id
+
