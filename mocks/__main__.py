@@ -174,6 +174,8 @@ def unheeded_settings(argv: list[str], environ: dict[str, str] | os._Environ[str
 def served_tenant(policies: Path) -> str:
     """The tenant a stack serving ``policies`` is: the one their files are written for (a team's own name in them, as the
     starter pack's readme asks), else contoso, whose name the loader then asks the files for."""
+    if policies == DEFAULT_POLICIES:  # contoso's: nothing to read on the default start's path
+        return "contoso"
     from mocks.b2c.custom_policy.files import files_tenant
 
     return files_tenant(policies) or "contoso"
