@@ -89,10 +89,15 @@ def test_a_file_that_is_not_a_trust_framework_policy_is_refused(tmp_path: Path, 
     ((RP, "<TenantId>contoso.onmicrosoft.com</TenantId>", "<TenantId>fabrikam.onmicrosoft.com</TenantId>"),
      "SignUpOrSignin.xml: BasePolicy/TenantId: TenantId in the policy xml 'fabrikam.onmicrosoft.com' is not same as the one in "
      "login tenant 'contoso.onmicrosoft.com'.; use 'contoso.onmicrosoft.com'"),
+    # A team's source as the Azure AD B2C extension for VS Code keeps it: the tenant a setting its build fills in
+    ((RP, 'TenantId="contoso.onmicrosoft.com"', 'TenantId="{Settings:Tenant}"'),
+     "SignUpOrSignin.xml: TrustFrameworkPolicy/@TenantId: '{Settings:Tenant}' is a setting of the Azure AD B2C extension for VS Code, "
+     "which it fills in from appsettings.json when it builds the policies (B2C's upload takes no such placeholder); build them "
+     '("B2C: Build all policies") and give the built folder, Environments/<name>'),
     ((BASE, 'B2C_1A_TrustFrameworkBase">', 'B2C_1A_TrustFrameworkBase"><BasePolicy><TenantId>contoso.onmicrosoft.com</TenantId>'
                                             "<PolicyId>B2C_1A_TrustFrameworkExtensions</PolicyId></BasePolicy>"),
      "TrustFrameworkBase.xml: BasePolicy/PolicyId: 'B2C_1A_TrustFrameworkExtensions' makes the inheritance a cycle"),
-], ids=["malformed", "dtd", "no policy id", "no prefix", "no base policy id", "base in another tenant", "cycle"])
+], ids=["malformed", "dtd", "no policy id", "no prefix", "no base policy id", "base in another tenant", "unbuilt tenant setting", "cycle"])
 def test_a_file_b2c_could_not_read_or_place_in_its_chain_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
     folder = copy_pack(tmp_path / "pack")
     edit_policy(folder, *edit)

@@ -7,6 +7,7 @@ policies/README.md).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from mocks.b2c.policy import PolicyError
 from mocks.common.hosts import TENANT_NAME
 
 NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06"
+# A placeholder of the Azure AD B2C extension for VS Code ({Settings:Tenant}), replaced when it builds a team's policies.
+UNBUILT_SETTING = re.compile(r"\{Settings:[^}]*\}")
 
 # B2C reads boolean metadata case-insensitively, and 0/1 as false/true (the starter pack writes
 # UsePolicyInRedirectUri as 0): metadata items are strings to the schema, read by each handler.
@@ -115,6 +118,10 @@ def read_file(path: Path, tenant_domain: str) -> PolicyFile:
     if not policy_id.upper().startswith("B2C_1A_"):
         raise PolicyError(f"{name}: TrustFrameworkPolicy/@PolicyId: {policy_id!r} must start with B2C_1A_ (the prefix of every custom policy)")
     tenant_id = (root.get("TenantId") or "").strip()
+    if UNBUILT_SETTING.search(tenant_id):
+        raise PolicyError(f"{name}: TrustFrameworkPolicy/@TenantId: {tenant_id!r} is a setting of the Azure AD B2C extension for VS "
+                          "Code, which it fills in from appsettings.json when it builds the policies (B2C's upload takes no such "
+                          "placeholder); build them (\"B2C: Build all policies\") and give the built folder, Environments/<name>")
     if tenant_id.lower() != tenant_domain.lower():
         raise PolicyError(
             f"{name}: TrustFrameworkPolicy/@TenantId: TenantId in the policy xml '{tenant_id}' is not same as the one in "
