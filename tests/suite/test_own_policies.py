@@ -151,3 +151,21 @@ def test_a_localization_offering_fewer_languages_holds_the_pages_to_those_it_off
     assert status == 0, tail(output)
     for journey in ("test_each_language_reaches_b2c_and_mobile_id_pages", "test_profile_page_follows_the_language"):
         assert re.search(rf"^PASSED e2e/test_languages.py::{journey}\[{PACK_POLICY}-", output, re.M), tail(output)
+
+
+@pytest.mark.timeout(180)
+def test_a_sub_the_relying_party_takes_from_another_claim_than_oid_is_not_held_to_equal_it(tmp_path: Path) -> None:
+    # Given a team's relying party that outputs Mobile ID's subject as sub and the object id as oid: B2C emits both as
+    # the policy says, two values
+    folder = starter_pack(tmp_path)
+    relying_party = folder / "SignUpOrSignin.xml"
+    relying_party.write_bytes(relying_party.read_bytes().replace(
+        b'<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>',
+        b'<OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub"/><OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="oid"/>'))
+
+    # When the token contract journey runs through its policy
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder)}, f"test_token_contract.py and {PACK_POLICY}", tmp_path)
+
+    # Then it passes (it failed: "ID token oid ... differs from sub ...", which holds for a user flow alone)
+    assert status == 0, tail(output)
+    assert re.search(rf"^PASSED e2e/test_token_contract.py::test_id_token_carries_every_claim_of_the_contract\[{PACK_POLICY}-", output, re.M), tail(output)

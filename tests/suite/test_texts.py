@@ -510,3 +510,18 @@ def test_a_b2c_text_in_another_language_must_be_shown_and_not_b2cs_english(shown
     differences = Differences("de", "B2C_1_signupsignin")
     differences.expect(texts.SIGN_IN_SCREEN, "the social intro", shown, "social_intro")
     assert differences.found == ([] if found is None else [f"{texts.SIGN_IN_SCREEN}: the social intro {found} (B2C string social_intro)"])
+
+
+def test_the_claim_a_relying_party_outputs_as_sub_and_oid_is_read_from_its_files(policies: Path) -> None:
+    # Given the starter pack's relying party: objectId as sub (its PartnerClaimType), no oid
+    assert texts.relying_party_claim_source("B2C_1A_signup_signin", "sub") == "objectid"
+    assert texts.relying_party_claim_source("B2C_1A_signup_signin", "oid") is None
+
+    # When a team outputs Mobile ID's subject as sub and the object id under its default partner claim type (oid)
+    edit(policies / "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="objectId" PartnerClaimType="sub"/>',
+         '<OutputClaim ClaimTypeReferenceId="issuerUserId" PartnerClaimType="sub"/><OutputClaim ClaimTypeReferenceId="objectId" />')
+    reread()
+
+    # Then the journeys know sub is not the object id there (B2C emits what the policy says: they differ)
+    assert texts.relying_party_claim_source("B2C_1A_signup_signin", "sub") == "issueruserid"
+    assert texts.relying_party_claim_source("B2C_1A_signup_signin", "oid") == "objectid"
