@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures.causes import CORRELATION_ID, TENANT_CONFIGURATION, Cause, JourneyFailure
-from fixtures.texts import mobile_id_button_source
+from fixtures.texts import CUSTOM_POLICY_BUTTON_SOURCE, USER_FLOW_BUTTON_SOURCE
 from pages import waiting
 from pages.steps import step
 
@@ -33,7 +33,7 @@ class B2CSignUpOrSignInPage:
     }
 
     # Where the button's label and id come from, for a page without it: both kinds' sources unless told the policy's.
-    BOTH_SOURCES = f"{mobile_id_button_source('B2C_1_')}; {mobile_id_button_source('B2C_1A_')}"
+    BOTH_SOURCES = f"{USER_FLOW_BUTTON_SOURCE}; {CUSTOM_POLICY_BUTTON_SOURCE}"
 
     def __init__(self, page: Page, provider_name: str = "Mobile ID", exchange_id: str = "MobileIDExchange", *,
                  named_by: str = BOTH_SOURCES) -> None:

@@ -525,3 +525,19 @@ def test_the_claim_a_relying_party_outputs_as_sub_and_oid_is_read_from_its_files
     # Then the journeys know sub is not the object id there (B2C emits what the policy says: they differ)
     assert texts.relying_party_claim_source("B2C_1A_signup_signin", "sub") == "issueruserid"
     assert texts.relying_party_claim_source("B2C_1A_signup_signin", "oid") == "objectid"
+
+
+def test_a_mobile_id_profile_no_claims_exchange_runs_is_named_with_the_steps_to_add(policies: Path) -> None:
+    # Given the seed's files: their journey runs the Mobile ID profile, so a missing button is said as where its names come from
+    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+
+    # When a team's files define Mobile ID's claims provider but their journey has no selection or exchange of it
+    for line in ('<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+                 '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />'):
+        edit(policies / "TrustFrameworkExtensions.xml", line, "")
+    reread()
+
+    # Then the message of a sign-in page without the button names the profile and what the seed's "Add a user journey" adds
+    said = texts.mobile_id_button_source("B2C_1A_signup_signin")
+    assert "B2C_1A_signup_signin's files define the Mobile ID profile MobileID-OAuth2 but no claims exchange runs it" in said
+    assert '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />' in said
