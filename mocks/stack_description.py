@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.common.hosts import chromium_host_resolver_rules, format_host_map
-from mocks.stack_user_flows import mobile_id_button
+from mocks.stack_user_flows import mobile_id_button, offers_mobile_id
 
 if TYPE_CHECKING:
     from mocks.b2c.settings import AppRegistration, B2CSettings
@@ -58,6 +58,8 @@ def _policy(policy: Policy) -> dict[str, Any]:
                              "sign_up_or_sign_in": _signs_up_or_in(policy)}
     if policy.kind is PolicyKind.USER_FLOW:  # its Mobile ID button says the provider's Name, which only the portal (here: the file) knows
         entry["mobile_id_button"] = mobile_id_button(policy)
+    else:  # a team's folder may keep the starter pack's relying party beside its own that offers Mobile ID
+        entry["offers_mobile_id"] = offers_mobile_id(policy)
     return entry
 
 

@@ -80,6 +80,11 @@ def custom_policies_mobile_id_client(source: str, policies: Sequence[Policy]) ->
     return next(((client, secret) for client in clients for secret in secrets), None)
 
 
+def offers_mobile_id(policy: Policy) -> bool:
+    """Whether the policy's sign-in page has a button of the stack's Mobile ID (a custom policy's journey exchanges it)."""
+    return bool(_mobile_id_providers([policy]))
+
+
 def _mobile_id_providers(policies: Sequence[Policy]) -> list[IdentityProvider]:
     """The providers that are the stack's Mobile ID: a flow's by its metadata_url, a custom policy's OAuth2 profile by its
     endpoints (an OpenIdConnect profile by its METADATA)."""

@@ -162,4 +162,6 @@ def test_a_copy_of_sign_up_or_sign_in_under_the_teams_own_id_is_a_sign_up_or_sig
     # Then that policy signs users up and in, as the starter pack's does (it was not: its journey is not named SignUpOrSignIn)
     assert (described["B2C_1A_signup_signin"]["journey"], described["B2C_1A_signup_signin"]["sign_up_or_sign_in"]) == ("SignUpSignInMobileID", True)
     assert described["B2C_1A_signup_signin_newuser"]["sign_up_or_sign_in"] is True  # the base's journey, by its own Id
+    # And the stack says which offers Mobile ID: the copy, not the base's journey the other relying party still runs
+    assert (described["B2C_1A_signup_signin"]["offers_mobile_id"], described["B2C_1A_signup_signin_newuser"]["offers_mobile_id"]) == (True, False)
 

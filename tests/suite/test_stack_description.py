@@ -45,6 +45,25 @@ def test_the_journeys_run_the_first_sign_up_or_sign_in_policy_of_each_kind() -> 
     assert build_settings({}, LOCAL_STACK).policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
 
 
+def test_the_journeys_run_the_custom_policy_that_offers_mobile_id_before_one_that_does_not() -> None:
+    # Given a team's folder keeping the starter pack's relying party (its journey without Mobile ID) before their own
+    def stack(*offers: bool) -> StackDescription:
+        return StackDescription.from_document({**LOCAL_STACK.document, "policies": [
+            {"id": "B2C_1_signupsignin", "kind": "user_flow", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True,
+             "mobile_id_button": "Mobile ID"},
+            {"id": "B2C_1A_signup_signin", "kind": "custom_policy", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True,
+             "offers_mobile_id": offers[0]},
+            {"id": "B2C_1A_susi_mobileid", "kind": "custom_policy", "journey": "SignUpSignInMobileID", "sign_up_or_sign_in": True,
+             "offers_mobile_id": offers[1]}]})
+
+    # When the journeys take their default policies
+    # Then the custom policy is theirs, which offers Mobile ID (it was the starter pack's, every journey failing without the button)
+    assert stack(False, True).journey_policies == ("B2C_1_signupsignin", "B2C_1A_susi_mobileid")
+    # And where none offers it, the first, whose journeys then say its sign-in page has no Mobile ID button
+    assert stack(False, False).journey_policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
+    assert stack(True, True).journey_policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
+
+
 def test_a_stack_whose_custom_policies_all_run_other_journeys_needs_b2c_policies() -> None:
     renamed = StackDescription.from_document({
         **LOCAL_STACK.document,
