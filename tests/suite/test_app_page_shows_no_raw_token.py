@@ -44,7 +44,9 @@ def shown_holders(page: Page, text: str) -> list[str]:
 def test_the_app_page_a_journey_ends_on_shows_the_decoded_token_not_the_raw_one(parts: JourneyParts) -> None:
     journey = parts.journey()
     claims = journey.sign_up("B2C_1_signupsignin", fresh_number())
-    raw = journey.app.result().id_token
+    # The journey has B2C's answer from the browser's way to the app (fixtures/answer_sent.py), which may come before the
+    # app's page commits (a busy machine): its URL is read once it has.
+    raw = journey.app.wait_for_redirect().result().id_token
     assert raw and journey.page.url.startswith("https://jwt.ms/#id_token=")  # the URL keeps what B2C sent
     assert shown_holders(journey.page, raw[:60]) == []
     assert journey.page.locator("#decodedToken").is_visible() and claims["sub"] in journey.app.decoded_token.inner_text()
@@ -54,7 +56,7 @@ def test_without_it_jwt_ms_shows_the_raw_token(parts: JourneyParts, launch_chrom
     """The check above can fail: jwt.ms (here the emulator, as the real site) shows the raw token in a box."""
     journey = parts.journey()
     journey.sign_up("B2C_1_signupsignin", fresh_number())
-    raw = journey.app.result().id_token
+    raw = journey.app.wait_for_redirect().result().id_token  # the app's page committed, as above
     assert raw
     bare = journey.page.context.new_page()  # the same context, a page no journey kept anything off
     bare.goto(journey.page.url)
