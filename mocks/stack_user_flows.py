@@ -77,7 +77,7 @@ def custom_policies_mobile_id_client(source: str, policies: Sequence[Policy]) ->
         raise PolicyError(f"{source}: the Mobile ID technical profiles of {' and '.join(secrets.values())} read different client "
                           "secrets (their CryptographicKeys Key client_secret's policy keys); Mobile ID registers B2C's client with "
                           "one: give them the same key")
-    return next(((client, secret) for client in clients for secret in secrets), None)
+    return (next(iter(clients)), next(iter(secrets))) if clients else None  # one of each, or none at all
 
 
 def offers_mobile_id(policy: Policy) -> bool:
