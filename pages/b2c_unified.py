@@ -83,26 +83,33 @@ class B2CSignUpOrSignInPage:
 
     @step("Choose Mobile ID on the B2C sign-in page")
     def choose_mobile_id(self, timeout: float = waiting.TIMEOUT_MS) -> None:
+        # B2C's script builds the providers' buttons in one go: once one is there, all are, and a list without Mobile ID's is
+        # a dead end now, not after the click's whole timeout (a release without the button kept the smoke a minute).
+        if self.provider_buttons.count() > 0 and self.mobile_id_button.count() == 0:
+            raise self._no_mobile_id_button(None)
         try:
             self.mobile_id_button.click(timeout=timeout)
         except PlaywrightTimeoutError:
             raise self._no_mobile_id_button(timeout) from None
 
-    def _no_mobile_id_button(self, timeout: float) -> JourneyFailure:
-        """Where the browser is when the Mobile ID button did not come: B2C's sign-in page without it (the buttons it
-        has, and what names the button), else the page the browser shows instead."""
+    def _no_mobile_id_button(self, timeout: float | None) -> JourneyFailure:
+        """Where the browser is when the Mobile ID button did not come within ``timeout`` (None: B2C's buttons are built,
+        without it): B2C's sign-in page without it (the buttons it has, and what names the button), else the page the
+        browser shows instead."""
         try:
             buttons = self.provider_names() if self.is_shown() else None
             there = self.mobile_id_button.count() > 0
         except PlaywrightError:
             buttons, there = None, False
+        waited = waiting.TIMEOUT_MS if timeout is None else timeout
         if buttons is None:
-            return waiting.not_shown(self, timeout, f"B2C's sign-in page with the Mobile ID button ({self.exchange_id} or {self.provider_name!r})")
+            return waiting.not_shown(self, waited, f"B2C's sign-in page with the Mobile ID button ({self.exchange_id} or {self.provider_name!r})")
         if there:  # hidden, covered or disabled: the page, not the tenant's set-up
-            return waiting.not_shown(self, timeout, f"the Mobile ID button clickable (it is there, among {buttons}, but hidden, "
-                                                    "covered or disabled)")
+            return waiting.not_shown(self, waited, f"the Mobile ID button clickable (it is there, among {buttons}, but hidden, "
+                                                   "covered or disabled)")
         detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons or 'none'}"
-        return JourneyFailure(f"{detail} (within {timeout / 1000:g} s). It looked for the label {self.provider_name!r} or the id "
+        when = " (B2C built them without it)" if timeout is None else f" (within {timeout / 1000:g} s)"
+        return JourneyFailure(f"{detail}{when}. It looked for the label {self.provider_name!r} or the id "
                               f"{self.exchange_id}: {self.named_by}", cause=Cause(TENANT_CONFIGURATION, detail))
 
     def provider_names(self) -> list[str]:

@@ -70,6 +70,24 @@ def test_a_sign_in_page_without_the_mobile_id_button_names_the_buttons_it_has(pa
     assert none.value.cause.name == causes.TENANT_CONFIGURATION
 
 
+@pytest.mark.timeout(60)  # the old click waited its whole timeout: 10 minutes here
+def test_a_sign_in_page_built_without_the_mobile_id_button_is_a_dead_end_at_once(page: Page) -> None:
+    """B2C builds the providers' buttons in one go: a list without Mobile ID's fails at once, not after the click's timeout
+    (a release that lost the button kept the pre-release smoke over a minute, each journey waiting 15 s for it)."""
+    page.set_content(UNIFIED.replace('id="MobileIDExchange">Mobile ID', 'id="SwisscomExchange">Swisscom Login'))
+    unified = B2CSignUpOrSignInPage(page, "Mobile ID").wait_until_shown(timeout=2_000)
+    with pytest.raises(JourneyFailure) as failure:
+        unified.choose_mobile_id(timeout=600_000)
+    assert failure.value.cause.detail == "B2C's sign-in page has no Mobile ID button; its buttons: ['Swisscom Login']"
+    assert "B2C's sign-in page has no Mobile ID button; its buttons: ['Swisscom Login'] (B2C built them without it)." in str(failure.value)
+    # Its buttons not built yet: the click waits for them, and takes the Mobile ID button when B2C's script adds it
+    page.set_content('<html><body><div id="api" data-name="Unified"></div><script>setTimeout(() => { document.querySelector("#api")'
+                     '.innerHTML = \'<div class="claims-provider-list-buttons"><button class="accountButton" id="MobileIDExchange" '
+                     'onclick="document.title = \\\'chosen\\\'">Mobile ID</button></div>\'; }, 200)</script></body></html>')
+    unified.choose_mobile_id(timeout=5_000)
+    assert page.title() == "chosen"
+
+
 def test_a_sign_in_page_without_any_identity_provider_says_the_policy_offers_none(page: Page) -> None:
     """The LocalAccounts starter pack's sign-in page (a local account form, no social buttons) is the policy's set-up, not
     "page changed": the wait says the policy offers no identity provider and what the journeys need."""
