@@ -153,3 +153,37 @@ def test_a_wrong_name_is_one_cause_whatever_number_each_journey_signed_in_with()
         assert [(cause.name, cause.detail) for cause in found] == [
             (TOKEN_CONTRACT, f"name: expected the phone number Mobile ID gives as the display name, got {got}")]
     require_named_after({}, "+41791234567", "B2C_1A_signup_signin", ("idp",))  # a contract without name: not checked
+
+
+def test_the_journeys_claim_checks_given_one_wrong_claims_name_every_wrong_claim_in_one_failure() -> None:
+    """The sign-up's and the contract journey's own checks of a token stopped at the first that failed: a token with a wrong
+    name and a wrong idp showed one a night. Given the journey's WrongClaims, each adds its wrong claim in its own words and
+    raises nothing; the journey raises once, the first its cause (as when alone), the others after it and in ``also``."""
+    from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
+    from fixtures.tokens import WrongClaims, require_auth_time_since, require_mobile_id_idp, require_named_after
+
+    policy, number, started = "B2C_1A_signup_signin", "+41791234567", 1_700_000_000
+    claims = {"name": "Anna Meier", "idp": "google.com", "iat": started + 3}  # no tid (the contract's), no auth_time
+    wrong = WrongClaims()
+    require_contract(claims, policy, wrong=wrong)
+    require_named_after(claims, number, policy, wrong=wrong)
+    require_mobile_id_idp(claims, policy, "https://openid.mobileid.ch/.well-known/openid-configuration", wrong=wrong)
+    require_auth_time_since(claims, started, "sign-in", wrong=wrong)
+    with pytest.raises(JourneyFailure) as failure:
+        wrong.raise_any()
+    said = str(failure.value).split("; also: ")
+    assert said[0].startswith("ID token has no tid claim, which the app's token contract needs"), said
+    assert said[1:] == ["name is 'Anna Meier', expected the display name '+41791234567'", "idp is 'google.com', expected 'mobileid.ch'",
+                        "ID token has no auth_time claim (claims: ['iat', 'idp', 'name']); B2C's tokens carry it: reference b2c.md section 3"]
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, "tid: expected present, got missing")
+    assert failure.value.also == ("name: expected the phone number Mobile ID gives as the display name, got 'Anna Meier'",
+                                  "idp: expected Mobile ID's name (as the policy or user flow gives it), got 'google.com'",
+                                  "auth_time: expected present, got missing")
+    # A claim the contract's check found missing keeps its words: the name's own check adds nothing after them.
+    unnamed = WrongClaims()
+    require_contract({"idp": "mobileid.ch", "tid": "t"}, policy, wrong=unnamed)
+    require_named_after({"idp": "mobileid.ch", "tid": "t"}, number, policy, wrong=unnamed)
+    with pytest.raises(JourneyFailure) as failure:
+        unnamed.raise_any()
+    assert "; also: " not in str(failure.value) and failure.value.cause == Cause(TOKEN_CONTRACT, "name: expected present, got missing")
+
