@@ -11,7 +11,15 @@ import pytest
 from fixtures import texts
 from fixtures.journey import Journey, SignedUpUser
 from fixtures.settings import Settings, is_custom_policy
-from fixtures.tokens import LEEWAY, contract_claims, require_auth_time_since, require_contract, require_mobile_id_idp, require_named_after
+from fixtures.tokens import (
+    LEEWAY,
+    WrongClaims,
+    contract_claims,
+    require_auth_time_since,
+    require_contract,
+    require_mobile_id_idp,
+    require_named_after,
+)
 
 
 def sub_is_object_id(policy: str) -> bool:
@@ -38,32 +46,46 @@ def test_id_token_carries_every_claim_of_the_contract(
     # (journey.token checks those for every journey: fixtures/tokens.py)
     claims = journey.sign_in(policy, number)
 
-    # And every claim of the contract has its type and value
-    require_contract(claims, policy, settings.token_contract)
+    # And every claim of the contract has its type and value: each wrong one said in one failure (WrongClaims)
+    wrong = WrongClaims()
+    require_contract(claims, policy, settings.token_contract, wrong=wrong)
     contract = contract_claims(policy, settings.token_contract)
 
     def claim(name: str, kind: type) -> Any:
-        assert name in claims, f"ID token has no {name} claim (claims: {sorted(claims)})"
+        """The claim ``name``, a ``kind``; else None, said in ``wrong``."""
+        if name not in claims:
+            wrong.add(f"ID token has no {name} claim (claims: {sorted(claims)})", name, "present", "missing")
+            return None
         value = claims[name]
-        assert isinstance(value, kind) and not isinstance(value, bool), \
-            f"ID token {name} is {value!r} ({type(value).__name__}), expected {kind.__name__}"
+        if not isinstance(value, kind) or isinstance(value, bool):
+            wrong.add(f"ID token {name} is {value!r} ({type(value).__name__}), expected {kind.__name__}",
+                      name, kind.__name__, type(value).__name__)
+            return None
         return value
 
-    assert claim("ver", str) == "1.0", f"ID token ver is {claims['ver']!r}, expected '1.0'"
-    assert claim("sub", str).strip(), "ID token sub is empty"
-    if "oid" in claims and sub_is_object_id(policy):
-        assert claims["oid"] == claims["sub"], f"ID token oid {claims['oid']!r} differs from sub {claims['sub']!r}"
+    # A claim already said wrong (missing, of another type) keeps its first words: the checks after it add nothing.
+    if claim("ver", str) != "1.0":
+        wrong.add(f"ID token ver is {claims.get('ver')!r}, expected '1.0'", "ver", "'1.0'", repr(claims.get("ver")))
+    if not (claim("sub", str) or "").strip():
+        wrong.add("ID token sub is empty", "sub", "the user's id", "empty")
+    if "oid" in claims and "sub" in claims and sub_is_object_id(policy) and claims["oid"] != claims["sub"]:
+        wrong.add(f"ID token oid {claims['oid']!r} differs from sub {claims['sub']!r}", "oid", "the sub", "another id")
     if "name" in contract:
         claim("name", str)
-    require_named_after(claims, number, policy, settings.token_contract)
+    require_named_after(claims, number, policy, settings.token_contract, wrong=wrong)
     if "idp" in contract:
         claim("idp", str)
-        require_mobile_id_idp(claims, policy, settings.idp_metadata_url)
+        require_mobile_id_idp(claims, policy, settings.idp_metadata_url, wrong=wrong)
     policy_claim = claims.get("tfp", claims.get("acr"))
-    assert isinstance(policy_claim, str) and policy_claim.lower() == policy.lower(), \
-        f"ID token tfp/acr is {policy_claim!r}, expected the policy {policy!r}"
+    if not (isinstance(policy_claim, str) and policy_claim.lower() == policy.lower()):
+        wrong.add(f"ID token tfp/acr is {policy_claim!r}, expected the policy {policy!r}", "tfp/acr", "the policy's name",
+                  "none" if policy_claim is None else "another")
     # auth_time and iat first, as the sign-up checks them: a token without one is one cause for both journeys
-    require_auth_time_since(claims, started, "sign-in")
+    require_auth_time_since(claims, started, "sign-in", wrong=wrong)
     iat, nbf, exp = (claim(n, int) for n in ("iat", "nbf", "exp"))
-    assert nbf <= iat + LEEWAY and iat < exp, f"ID token times out of order: nbf {nbf}, iat {iat}, exp {exp}"
-    assert 300 <= exp - iat <= 86400, f"ID token lifetime {exp - iat} s is outside B2C's 5 to 1440 minutes"
+    if None not in (iat, nbf, exp):
+        if not (nbf <= iat + LEEWAY and iat < exp):
+            wrong.add(f"ID token times out of order: nbf {nbf}, iat {iat}, exp {exp}", "nbf, iat, exp", "nbf <= iat < exp", "out of order")
+        if not 300 <= exp - iat <= 86400:
+            wrong.add(f"ID token lifetime {exp - iat} s is outside B2C's 5 to 1440 minutes", "exp - iat", "300 to 86400 s", f"{exp - iat} s")
+    wrong.raise_any()

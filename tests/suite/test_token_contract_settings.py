@@ -187,3 +187,41 @@ def test_the_journeys_claim_checks_given_one_wrong_claims_name_every_wrong_claim
         unnamed.raise_any()
     assert "; also: " not in str(failure.value) and failure.value.cause == Cause(TOKEN_CONTRACT, "name: expected present, got missing")
 
+
+def test_a_token_with_a_wrong_idp_and_no_auth_time_names_both_in_the_one_failure_of_each_journey() -> None:
+    """The faults wrong-idp and missing-auth-time together: the sign-up and the contract journeys each fail once naming
+    both, filed under the first their checks meet (the contract journey checks idp before auth_time, the sign-up after it,
+    as each stopped at before), the other counted under it; each used to stop at its first, so a night showed one."""
+    from tests.suite_run import pytest_e2e
+
+    run = pytest_e2e("-k", "test_first_sign_in_creates_the_user_from_mobile_id or test_id_token_carries_every_claim_of_the_contract",
+                     "-n", "0", "--tb=no", E2E_STACK_FAULTS="wrong-idp missing-auth-time")
+    lines = run.stdout.splitlines()
+    found = {line: lines[at + 1] for at, line in enumerate(lines[:-1]) if line[:1].isdigit() and " x " in line}  # each cause, its next line
+    idp = "idp: expected Mobile ID's name (as the policy or user flow gives it), got 'google.com'"
+    auth_time = "auth_time: expected present, got missing"
+    assert run.returncode == 1 and "4 failed" in run.stdout, tail(run.stdout, 2000)
+    assert found == {f"2 x ID token contract: {idp}": f"    also {auth_time} (in 2 of them)",  # the contract journeys
+                     f"2 x ID token contract: {auth_time}": f"    also {idp} (in 2 of them)"}, tail(run.stdout, 2000)  # the sign-ups
+
+
+def test_the_contract_journeys_own_claim_checks_are_typed_and_name_every_wrong_claim_in_one_failure() -> None:
+    """The contract journey's checks of ver, tfp and the like were bare asserts: a token with a wrong ver and another
+    policy's tfp showed the ver alone, its cause read from its words. Now each is a typed token-contract check of the
+    journey's one failure (the journey run on a made-up token: its browser and user stand-ins)."""
+    import time
+    from types import SimpleNamespace
+
+    from e2e.test_token_contract import test_id_token_carries_every_claim_of_the_contract
+    from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
+
+    number, now = "+41791234567", int(time.time())
+    claims = {"ver": "2.0", "sub": "s", "oid": "s", "name": number, "idp": "mobileid.ch", "tfp": "B2C_1_other", "auth_time": now,
+              "iat": now, "nbf": now, "exp": now + 3600}
+    browser = SimpleNamespace(sign_in=lambda policy, number: claims)
+    with pytest.raises(JourneyFailure) as failure:
+        test_id_token_carries_every_claim_of_the_contract(SimpleNamespace(number=number), lambda: browser, "B2C_1_signupsignin",
+                                                          build_settings({}))
+    assert str(failure.value) == "ID token ver is '2.0', expected '1.0'; also: tfp/acr is 'B2C_1_other', expected the policy 'B2C_1_signupsignin'"
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, "ver: expected '1.0', got '2.0'")
+    assert failure.value.also == ("tfp/acr: expected the policy's name, got another",)
