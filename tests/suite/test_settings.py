@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree
@@ -502,6 +504,34 @@ def test_a_run_whose_env_asks_for_the_tenant_under_a_misspelt_name_stops_rather_
            "stack, not your tenant" in said, said[-2000:]
     chosen = pytest_e2e(*selected, PYTHONPATH=f"{tmp_path}:{ROOT}", E2E_TARGET="local")
     assert chosen.returncode == 0 and "1 passed" in chosen.stdout, (chosen.stdout + chosen.stderr)[-2000:]
+
+
+@pytest.mark.parametrize(("given", "env", "said"), [
+    (("--base-url", "https://fabrikam.b2clogin.com"), {}, "--base-url gives pytest-playwright's base URL"),
+    ((), {"PYTEST_BASE_URL": "https://fabrikam.b2clogin.com"}, "PYTEST_BASE_URL in the environment gives pytest-playwright's base URL"),
+    (("-o", "base_url=https://fabrikam.b2clogin.com"), {}, "base_url in pytest.ini (or -o base_url=...) gives pytest-playwright's base URL"),
+], ids=["flag", "environment", "ini"])
+def test_a_journey_run_given_a_base_url_stops_naming_where_it_came_from_and_the_tenant_settings(
+        given: tuple[str, ...], env: dict[str, str], said: str) -> None:
+    """pytest-playwright's --base-url (PYTEST_BASE_URL, the ini's base_url) is read by no journey (their URLs are B2C's own,
+    from the settings): `pytest e2e --base-url https://<tenant>` ran against the local stack, green. It stops before any
+    journey (a listing too: before the stack starts), saying where the URL came from and how a tenant is chosen."""
+    from tests.suite_run import pytest_e2e
+
+    stopped = pytest_e2e("--collect-only", *given, **env)
+    output = stopped.stdout + stopped.stderr
+    assert stopped.returncode == 4 and said in output, output[-2000:]
+    assert "set E2E_TARGET=tenant, B2C_TENANT, B2C_POLICIES and B2C_CLIENT_ID (B2C_DOMAIN for a custom domain)" in output, output[-2000:]
+    assert "fabrikam" not in output, output[-2000:]  # the URL is not said: it may carry a password
+
+
+def test_a_run_of_the_emulator_tests_alone_takes_a_base_url_as_before() -> None:
+    """The emulators' tests read no suite setting: a base URL given to them (a shell's PYTEST_BASE_URL) stops nothing."""
+    from tests.suite_run import suite_env
+
+    listed = subprocess.run([sys.executable, "-m", "pytest", "tests/suite/test_texts.py", "--collect-only", "-q", "-p", "no:cacheprovider",
+                             "--base-url", "https://fabrikam.b2clogin.com"], cwd=ROOT, env=suite_env(), capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, (listed.stdout + listed.stderr)[-2000:]
 
 
 @pytest.mark.parametrize(("env_file", "stops"), [
