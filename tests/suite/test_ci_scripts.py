@@ -898,6 +898,37 @@ def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Pa
 
 
 @pytest.mark.parametrize("target", ["e2e", "smoke"])
+def test_a_results_folder_pytest_refuses_is_not_rendered_nor_added_to_the_history(tmp_path: Path, target: str) -> None:
+    """make e2e RESULTS_DIR=<a folder holding other files>: pytest refuses it (its --clean-alluredir would delete them), and
+    the recipe went on to render that folder, an empty report, and added a run of nothing to the report history. Neither
+    now, the refusal's status kept. An evidence folder refused is the run's own stop: its results folder holds one result
+    saying why, rendered and added as ever. (An Allure stand-in that writes a report and adds a run to the history.)"""
+    results, history, allure, path = rendering_with(tmp_path, (
+        '#!/bin/sh\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
+        'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    (results / "notes.txt").write_text("mine")
+    evidence, report = tmp_path / "evidence", tmp_path / "report"
+    make = ["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"ALLURE={allure}", "PYTHON=true", f"VENV={venv_for_make()}",
+            f"RESULTS_DIR={results}", f"REPORT_DIR={report}", f"ALLURE_HISTORY_PATH={history}", f"EVIDENCE_DIR={evidence}",
+            f"JUNIT={tmp_path / 'junit.xml'}"]
+    refused = subprocess.run(make, cwd=ROOT, capture_output=True, text=True, timeout=120, env={**suite_env(), "PATH": path})
+    said = tail(refused.stdout, 2000) + tail(refused.stderr, 2000)
+    assert "holds 1 file(s) or folder(s) that are no Allure results (notes.txt)" in refused.stderr, said
+    assert refused.returncode != 0 and re.search(rf"\[Makefile:\d+: {target}\] Error 4$", refused.stderr, re.M), said
+    assert not (report / "index.html").exists() and history.read_text() == '{"run": 1}\n', said
+    assert f"report: not written: RESULTS_DIR={results} holds what is no Allure result" in refused.stderr, said
+    assert (results / "notes.txt").read_text() == "mine"
+    (results / "notes.txt").unlink()
+    evidence.mkdir()
+    (evidence / "todo.txt").write_text("mine")
+    stopped = subprocess.run(make, cwd=ROOT, capture_output=True, text=True, timeout=120, env={**suite_env(), "PATH": path})
+    said = tail(stopped.stdout, 2000) + tail(stopped.stderr, 2000)
+    assert stopped.returncode != 0 and "no journey's evidence (todo.txt)" in stopped.stderr, said
+    assert [result["name"] for result in allure_results(results)] == ["evidence folder"], said
+    assert (report / "index.html").exists() and history.read_text() == '{"run": 1}\n{"run": 2}\n', said
+
+
+@pytest.mark.parametrize("target", ["e2e", "smoke"])
 def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, target: str) -> None:
     """make -n runs a recipe line that names $(MAKE) (the report rendered next), and the journeys ran with it (every one of them,
     under a dry run), the last run's results removed first: the line is printed, nothing of it run."""
