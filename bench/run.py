@@ -21,6 +21,7 @@ bench-results/bench.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,16 @@ from bench.report import document, rows, table  # noqa: E402
 from fixtures.stack import Stack  # noqa: E402
 
 OUT = ROOT / "bench-results"
-# Its runs' evidence in a folder of the bench's own: a run empties its --output as it starts, and the default,
-# ./test-results/, holds the last `make e2e`'s.
-PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--output={OUT / 'evidence'}"]
+
+
+@contextlib.contextmanager
+def pytest_command() -> Iterator[list[str]]:
+    """pytest as the bench runs it, while the bench runs. Its runs' evidence goes to a folder of the bench's own: a run
+    empties its --output as it starts (the default, ./test-results/, holds the last `make e2e`'s), and holds a lock file
+    beside it while it lives (fixtures/results_lock.py). Both are in a temporary folder that goes when the bench ends: in
+    bench-results/ the lock stayed among the bench's results (bench-results/.evidence.lock)."""
+    with tempfile.TemporaryDirectory(prefix="bench-evidence-") as folder:
+        yield [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", f"--output={Path(folder) / 'evidence'}"]
 
 
 def machine() -> dict[str, Any]:
@@ -72,11 +81,11 @@ def start_times(count: int) -> dict[str, list[float]]:
     return times
 
 
-def journeys(rounds: int, flags: list[str]) -> dict[str, Any]:
+def journeys(pytest: list[str], rounds: int, flags: list[str]) -> dict[str, Any]:
     out = OUT / "journeys.json"
     out.unlink(missing_ok=True)
     env = {**os.environ, "BENCH_ROUNDS": str(rounds), "BENCH_OUT": str(out), "BENCH_CHROMIUM_FLAGS": " ".join(flags)}
-    command = [*PYTEST, "bench/journeys.py", "-n", "0", "--timeout", "0", "--tb=short"]
+    command = [*pytest, "bench/journeys.py", "-n", "0", "--timeout", "0", "--tb=short"]
     result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0 or not out.is_file():
         tail = "\n".join(result.stdout.splitlines()[-25:])
@@ -85,10 +94,10 @@ def journeys(rounds: int, flags: list[str]) -> dict[str, Any]:
     return results
 
 
-def suite_wall(args: list[str]) -> tuple[float, bool, float]:
+def suite_wall(pytest: list[str], args: list[str]) -> tuple[float, bool, float]:
     """Wall time of ``pytest e2e ARGS``, whether it passed, and the machine's cores busy on average meanwhile."""
     busy, started = machine_busy_seconds(), time.monotonic()
-    result = subprocess.run([*PYTEST, "e2e", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    result = subprocess.run([*pytest, "e2e", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.monotonic() - started
     cores_busy = (machine_busy_seconds() - busy) / elapsed
     if result.returncode != 0:
@@ -99,13 +108,13 @@ def suite_wall(args: list[str]) -> tuple[float, bool, float]:
 SUITE_RUNS = (("n1", "pytest e2e -n 1", ["-n", "1"]), ("n2", "pytest e2e -n 2", ["-n", "2"]), ("smoke", "pytest e2e -m smoke", ["-m", "smoke"]))
 
 
-def suite_walls(rounds: int) -> dict[str, list[tuple[float, bool, float]]]:
+def suite_walls(pytest: list[str], rounds: int) -> dict[str, list[tuple[float, bool, float]]]:
     """Each suite timing ``rounds`` times, every other round in reverse order, so neither -n 1 nor -n 2 always goes first."""
     samples: dict[str, list[tuple[float, bool, float]]] = {key: [] for key, _, _ in SUITE_RUNS}
     for number in range(rounds):
         for key, label, pytest_args in (SUITE_RUNS if number % 2 == 0 else SUITE_RUNS[::-1]):
             print(f"{label} ({number + 1}/{rounds}) ...", flush=True)
-            samples[key].append(suite_wall(pytest_args))
+            samples[key].append(suite_wall(pytest, pytest_args))
     return samples
 
 
@@ -164,15 +173,16 @@ def main() -> int:
     print(f"bench on {m['machine']['cores']} cores ({m['machine']['cpu_model']}), load {m['machine']['load_average_at_start'][0]:.1f}", flush=True)
     print(f"start times: {args.starts} pairs (stack, oidc-provider) ...", flush=True)
     m["start"] = start_times(args.starts)
-    print(f"journeys: {args.rounds} interleaved rounds in one Chromium ...", flush=True)
-    m.update(journeys(args.rounds, args.chromium_flag))
-    m["suite"] = {}
-    if not args.no_suite:
-        m["suite_samples"] = suite_walls(args.suite_rounds)
-        for key, samples in m["suite_samples"].items():
-            m["suite"][key] = statistics.median(seconds for seconds, _, _ in samples)
-            m["suite"][f"{key}_passed"] = all(passed for _, passed, _ in samples)
-            m["suite"][f"{key}_cores_busy"] = statistics.median(busy for _, _, busy in samples)
+    with pytest_command() as pytest:
+        print(f"journeys: {args.rounds} interleaved rounds in one Chromium ...", flush=True)
+        m.update(journeys(pytest, args.rounds, args.chromium_flag))
+        m["suite"] = {}
+        if not args.no_suite:
+            m["suite_samples"] = suite_walls(pytest, args.suite_rounds)
+            for key, samples in m["suite_samples"].items():
+                m["suite"][key] = statistics.median(seconds for seconds, _, _ in samples)
+                m["suite"][f"{key}_passed"] = all(passed for _, passed, _ in samples)
+                m["suite"][f"{key}_cores_busy"] = statistics.median(busy for _, _, busy in samples)
     m["make_test_s"], m["make_test_note"] = make_test_seconds(args.make_test_seconds)
 
     print()

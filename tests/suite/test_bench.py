@@ -116,13 +116,13 @@ def test_suite_timings_alternate_their_order_and_keep_every_run(monkeypatch) -> 
     ran: list[str] = []
     seconds = iter(range(1, 7))
 
-    def suite_wall(args: list[str]) -> tuple[float, bool, float]:
+    def suite_wall(pytest: list[str], args: list[str]) -> tuple[float, bool, float]:
         ran.append(" ".join(args))
         second = float(next(seconds))
         return second, True, second / 4  # each run's own cores busy: a sample keeps the run's, not another's
 
     monkeypatch.setattr(run, "suite_wall", suite_wall)
-    samples = run.suite_walls(2)
+    samples = run.suite_walls(["pytest"], 2)
     assert ran == ["-n 1", "-n 2", "-m smoke", "-m smoke", "-n 2", "-n 1"]
     assert samples == {"n1": [(1.0, True, 0.25), (6.0, True, 1.5)], "n2": [(2.0, True, 0.5), (5.0, True, 1.25)],
                        "smoke": [(3.0, True, 0.75), (4.0, True, 1.0)]}
@@ -140,7 +140,7 @@ def test_a_suite_runs_cores_busy_are_the_machines_busy_seconds_over_its_wall_tim
     monkeypatch.setattr(run, "time", types.SimpleNamespace(monotonic=lambda: next(clock)))
     monkeypatch.setattr(run, "subprocess", types.SimpleNamespace(
         run=lambda command, **kwargs: subprocess.CompletedProcess(command, 0, "1 passed", ""), PIPE=subprocess.PIPE, STDOUT=subprocess.STDOUT))
-    assert run.suite_wall(["-n", "2"]) == (20.0, True, 1.5)  # 30 busy seconds in 20: one and a half cores
+    assert run.suite_wall(["pytest"], ["-n", "2"]) == (20.0, True, 1.5)  # 30 busy seconds in 20: one and a half cores
 
 
 def test_the_workers_row_says_how_many_cores_each_run_kept_busy() -> None:
@@ -181,14 +181,27 @@ def test_the_make_test_target_is_judged_from_the_seconds_written_for_it(monkeypa
     assert run.make_test_seconds(None) == (None, "bench-results/make-test-seconds does not hold a number of seconds")
 
 
-def test_the_benchs_runs_keep_their_evidence_apart_from_the_last_make_e2es() -> None:
-    """A pytest run empties its --output as it starts: the bench's, in bench-results/, not ./test-results/."""
+def test_the_benchs_runs_keep_their_evidence_apart_and_leave_no_lock_behind() -> None:
+    """A pytest run empties its --output as it starts, and holds a lock file beside it: the bench's runs keep their
+    evidence apart from the last `make e2e`'s (./test-results/), and its lock goes when the bench ends, where
+    bench-results/.evidence.lock stayed after every `make bench`. (A run of bench/journeys.py that selects none of them
+    takes its evidence folder as the bench's runs do, and starts no browser.)"""
+    import subprocess
     from pathlib import Path
 
     import bench.run as run
+    from fixtures.results_lock import lock_path
+    from tests.suite_run import suite_env
 
-    [output] = [arg.removeprefix("--output=") for arg in run.PYTEST if arg.startswith("--output=")]
-    assert Path(output).parent == run.OUT
+    before = set(run.OUT.iterdir()) if run.OUT.is_dir() else set()
+    with run.pytest_command() as pytest:
+        [output] = [Path(arg.removeprefix("--output=")) for arg in pytest if arg.startswith("--output=")]
+        assert output.resolve() != (run.ROOT / "test-results").resolve()
+        done = subprocess.run([*pytest, "bench/journeys.py", "-k", "no_such_journey"], cwd=run.ROOT, env=suite_env(),
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 5 and lock_path(output).is_file(), done.stdout + done.stderr  # the run held it: none selected
+    assert not lock_path(output).exists() and not output.exists()
+    assert (set(run.OUT.iterdir()) if run.OUT.is_dir() else set()) <= before  # nothing of the run's in bench-results/
 
 
 def test_quick_means_2_rounds_3_start_pairs_and_1_suite_round():
