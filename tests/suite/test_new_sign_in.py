@@ -21,3 +21,14 @@ def test_a_new_sign_in_after_the_first_token_is_recorded() -> None:
 def test_an_auth_time_that_is_not_a_new_sign_in_is_named_for_what_it_is(new: dict[str, int], said: str) -> None:
     with pytest.raises(AssertionError, match=f"prompt=login: {said} \\(first token: auth_time 100, iat 103; new: "):
         new_sign_in_recorded(FIRST, new)
+
+
+def test_a_token_without_auth_time_is_the_token_contracts_cause_not_a_key_error() -> None:
+    """A B2C that dropped auth_time failed the sign-up and contract journeys as the token contract and the single sign-on
+    journeys as "other: KeyError: 'auth_time'": one fault, two causes in the night's report."""
+    from fixtures.causes import JourneyFailure
+
+    with pytest.raises(JourneyFailure) as failure:
+        new_sign_in_recorded(FIRST, {"iat": 140})
+    assert failure.value.cause.name == "ID token contract"
+    assert failure.value.cause.detail == "auth_time: expected present, got missing"
