@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+from fixtures import texts
 from fixtures.settings import SettingsError, build_settings
 from fixtures.stack_description import serve_command
 from fixtures.tokens import contract_claims, require_contract
@@ -23,15 +28,25 @@ def test_default_contract_is_what_the_seeds_set_up_issues() -> None:
 def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
     with pytest.raises(AssertionError) as info:
         require_contract({"name": "n", "tid": "t"}, "B2C_1A_signup_signin")
+    # (the seed's relying party outputs identityProvider already, and steps a Mobile ID sign-in takes output it: the files
+    # show no more than that, so that is what is said)
     assert str(info.value) == ("ID token has no idp claim, which the app's token contract needs; it is emitted by the relying party "
-                               "of B2C_1A_signup_signin (its RelyingParty/TechnicalProfile/OutputClaims: "
-                               '<OutputClaim ClaimTypeReferenceId="identityProvider" />) (E2E_TOKEN_CONTRACT is unset, so the '
-                               "seed's set-up's contract is held: name, idp, tid; if your app does not rely on idp, set "
-                               "E2E_TOKEN_CONTRACT to the claims it does)")
+                               "of B2C_1A_signup_signin, which already outputs it from the claim type identityProvider "
+                               '(<OutputClaim ClaimTypeReferenceId="identityProvider" />), yet it has no value in the token; the '
+                               "technical profiles that output identityProvider on a Mobile ID sign-in's way through its user journey "
+                               "SignUpOrSignIn: MobileID-OAuth2, SelfAsserted-Social, AAD-UserWriteUsingAlternativeSecurityId "
+                               "(E2E_TOKEN_CONTRACT is unset, so the seed's set-up's contract is held: name, idp, tid; if your app "
+                               "does not rely on idp, set E2E_TOKEN_CONTRACT to the claims it does)")
     # A contract the team set is theirs: nothing to say about the seed's
     with pytest.raises(AssertionError) as configured:
         require_contract({"name": "n", "tid": "t"}, "B2C_1A_signup_signin", ("name", "idp"))
-    assert str(configured.value).endswith('<OutputClaim ClaimTypeReferenceId="identityProvider" />)')
+    assert str(configured.value).endswith("AAD-UserWriteUsingAlternativeSecurityId")
+    # A claim the relying party does not output: the OutputClaim to add
+    with pytest.raises(AssertionError) as not_output:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "oid"))
+    assert str(not_output.value) == ("ID token has no oid claim, which the app's token contract needs; it is emitted by the relying "
+                                     "party of B2C_1A_signup_signin (its RelyingParty/TechnicalProfile/OutputClaims: <OutputClaim "
+                                     'ClaimTypeReferenceId="objectId" PartnerClaimType="oid" />)')
     with pytest.raises(AssertionError, match=r"no newUser claim.*Application claims: User is new"):
         require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin", sign_up=True)
     require_contract({"name": "n", "idp": "i", "oid": "o"}, "B2C_1_signupsignin")  # returning users carry no newUser
@@ -44,6 +59,106 @@ def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
     with pytest.raises(AssertionError, match=r"^ID token carries given_name without a value, which the app's token contract needs"):
         require_contract({"name": "n", "idp": "i", "oid": "o", "given_name": ""}, "B2C_1_signupsignin", ("name", "given_name"))
     require_contract({"name": "n", "idp": "i", "oid": "o", "newUser": False}, "B2C_1_signupsignin", sign_up=True)  # false is a value
+
+
+@pytest.fixture
+def policies(tmp_path: Path) -> Iterator[Path]:
+    """A copy of policies/ the test may edit, read as the run's policy files (E2E_STACK_POLICIES, B2C_POLICY_FILES)."""
+    copy = tmp_path / "policies"
+    shutil.copytree(texts.SEED_POLICIES_DIR, copy)
+    texts.read_policies_from(str(copy))
+    yield copy
+    texts.read_policies_from(None)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+    texts.read_policies_from(str(path.parent))
+
+
+NO_EMAIL_ON_THE_WAY = ("ID token has no email claim, which the app's token contract needs; it is emitted by the relying party of "
+                       'B2C_1A_signup_signin, which already outputs it from the claim type email (<OutputClaim ClaimTypeReferenceId="email" />); '
+                       "what is missing is a value: no step a Mobile ID sign-in takes through its user journey SignUpOrSignIn gives email "
+                       "one (only Facebook-OAUTH and LocalAccountSignUpWithLogonEmail output it, which other sign-ins run): have a "
+                       "technical profile of those steps output email (Mobile ID's MobileID-OAuth2, or the profile page's "
+                       "SelfAsserted-Social, which asks the user), or give that OutputClaim a DefaultValue")
+
+
+def test_a_claim_the_relying_party_outputs_and_no_step_gives_a_value_is_said_so_not_to_be_added(policies: Path) -> None:
+    """The seed's relying party outputs email, which only Facebook's and the local account's profiles output: a Mobile ID
+    user's token never carries it. Telling the team to add the OutputClaim they have sent them the wrong way."""
+    from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
+
+    # Given the seed's files, read as the run's, and an app whose contract needs email
+    # When a token comes without it
+    with pytest.raises(JourneyFailure) as failure:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+
+    # Then the message says the relying party has it and what it lacks: a value, from a step the Mobile ID sign-in takes
+    assert str(failure.value) == NO_EMAIL_ON_THE_WAY
+    assert (failure.value.cause.name, failure.value.cause.detail) == (TOKEN_CONTRACT, "email: expected present, got missing")
+
+    # And a DefaultValue of the OutputClaim is a value the files show: the message then says no more than the token lacks it
+    edit(policies / "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="email" />',
+         '<OutputClaim ClaimTypeReferenceId="email" DefaultValue="{OIDC:LoginHint}" />')
+    with pytest.raises(JourneyFailure) as defaulted:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+    assert str(defaulted.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" DefaultValue="{OIDC:LoginHint}" />), yet it has '
+                                         "no value in the token"), str(defaulted.value)
+
+
+def test_a_claim_of_another_claim_type_is_said_by_the_claim_type_the_relying_party_maps_to_it(policies: Path) -> None:
+    # Given a team's relying party that outputs given_name from a claim type of its own, which no step outputs
+    edit(policies / "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="givenName" />',
+         '<OutputClaim ClaimTypeReferenceId="preferredGivenName" PartnerClaimType="given_name" />')
+
+    # When a token comes without given_name
+    with pytest.raises(AssertionError) as info:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "given_name"))
+
+    # Then the message names that claim type, and not the user's leaving the field empty: no page asked for it
+    said = str(info.value)
+    assert ('which already outputs it from the claim type preferredGivenName (<OutputClaim ClaimTypeReferenceId="preferredGivenName" '
+            'PartnerClaimType="given_name" />); what is missing is a value: no step a Mobile ID sign-in takes through its user journey '
+            "SignUpOrSignIn gives preferredGivenName one: have a technical profile of those steps output preferredGivenName") in said, said
+    assert "left Given Name empty" not in said, said
+
+
+def test_a_claim_the_relying_party_does_not_output_or_files_that_are_not_the_tenants_keep_the_outputclaim_to_add(policies: Path) -> None:
+    # Given a team's relying party without email
+    edit(policies / "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="email" />', "")
+
+    # When a token comes without it, then the OutputClaim to add is named, as it always was
+    today = ("ID token has no email claim, which the app's token contract needs; it is emitted by the relying party of "
+             'B2C_1A_signup_signin (its RelyingParty/TechnicalProfile/OutputClaims: <OutputClaim ... PartnerClaimType="email" />)')
+    with pytest.raises(AssertionError) as info:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+    assert str(info.value) == today
+
+    # And against a tenant whose files the run was not given (B2C_POLICY_FILES unset), policies/ stands in for the texts
+    # alone: what they output says nothing of the tenant's relying party
+    texts.read_policies_from(None, known=build_settings(TENANT).policy_files_known)
+    with pytest.raises(AssertionError) as tenants:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+    assert str(tenants.value) == today
+    # (given them, or the local stack's, they are the files B2C runs)
+    assert build_settings({**TENANT, "B2C_POLICY_FILES": str(texts.SEED_POLICIES_DIR)}).policy_files_known
+    assert build_settings({}).policy_files_known
+
+
+def test_the_contract_journey_says_what_the_files_the_stack_serves_lack_for_a_claim_the_relying_party_outputs() -> None:
+    """The journey reads the files the local stack serves (the seed's), where a Mobile ID sign-in gives email no value:
+    its failure says so, filed under the contract's cause as any missing claim is."""
+    from tests.suite_run import pytest_e2e
+
+    run = pytest_e2e("-k", "test_id_token_carries_every_claim_of_the_contract and b2c_1a_signup_signin", "-n", "0", "--tb=short",
+                     E2E_TOKEN_CONTRACT="name,idp,tid,email")
+    found = [line for line in run.stdout.splitlines() if line[:1].isdigit() and " x " in line]  # the causes section's counts
+    assert run.returncode == 1 and "1 failed" in run.stdout, tail(run.stdout, 2000)
+    assert found == ["1 x ID token contract: email: expected present, got missing"], tail(run.stdout, 2000)
+    assert NO_EMAIL_ON_THE_WAY in run.stdout, tail(run.stdout, 2000)
 
 
 def test_every_missing_claim_of_the_contract_is_named_the_first_as_the_cause() -> None:
