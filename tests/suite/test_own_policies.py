@@ -169,3 +169,23 @@ def test_a_sub_the_relying_party_takes_from_another_claim_than_oid_is_not_held_t
     # Then it passes (it failed: "ID token oid ... differs from sub ...", which holds for a user flow alone)
     assert status == 0, tail(output)
     assert re.search(rf"^PASSED e2e/test_token_contract.py::test_id_token_carries_every_claim_of_the_contract\[{PACK_POLICY}-", output, re.M), tail(output)
+
+
+@pytest.mark.timeout(180)
+def test_a_contract_claim_the_mobile_id_profile_outputs_and_mobile_id_does_not_send_is_said_as_the_folder_has_it(tmp_path: Path) -> None:
+    # Given a team's Mobile ID profile that outputs email, which Mobile ID's ID token does not carry, and an app that needs it
+    folder = starter_pack(tmp_path, (b'<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
+                                     b'<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>'
+                                     b'<OutputClaim ClaimTypeReferenceId="email" PartnerClaimType="email"/>'))
+
+    # When the token contract journey runs through its policy
+    status, output = journeys_with_own_policies({"E2E_STACK_POLICIES": str(folder), "E2E_TOKEN_CONTRACT": "name,idp,tid,email"},
+                                                f"test_id_token_carries_every_claim_of_the_contract and {PACK_POLICY}", tmp_path)
+
+    # Then it fails as the contract's missing claim, saying what the folder served shows: the relying party outputs email and
+    # the Mobile ID profile does (policies/, where no step of a Mobile ID sign-in outputs it, would say that instead)
+    assert status == 1, tail(output)
+    assert re.search(r"^1 x ID token contract: email: expected present, got missing$", output, re.M), tail(output)
+    assert ('which already outputs it from the claim type email (<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value '
+            "in the token; the technical profiles that output email on a Mobile ID sign-in's way through its user journey "
+            "SignUpOrSignIn: MobileID-OAuth2") in output, tail(output)
