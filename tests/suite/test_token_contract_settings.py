@@ -108,6 +108,15 @@ def test_a_claim_the_relying_party_outputs_and_no_step_gives_a_value_is_said_so_
     assert str(defaulted.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" DefaultValue="{OIDC:LoginHint}" />), yet it has '
                                          "no value in the token"), str(defaulted.value)
 
+    # And so is a claims transformation of the relying party's own that may output it (one the files lack may)
+    edit(policies / "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="email" DefaultValue="{OIDC:LoginHint}" />',
+         '<OutputClaim ClaimTypeReferenceId="email" />')
+    edit(policies / "SignUpOrSignin.xml", "</OutputClaims>", "</OutputClaims>\n      <OutputClaimsTransformations><OutputClaimsTransformation "
+         'ReferenceId="CreateEmailFromPhone" /></OutputClaimsTransformations>')
+    with pytest.raises(JourneyFailure) as transformed:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+    assert str(transformed.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(transformed.value)
+
 
 def test_a_claim_of_another_claim_type_is_said_by_the_claim_type_the_relying_party_maps_to_it(policies: Path) -> None:
     # Given a team's relying party that outputs given_name from a claim type of its own, which no step outputs
