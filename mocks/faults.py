@@ -97,6 +97,7 @@ TOKEN_JOURNEYS = ("e2e/test_sign_up.py", "e2e/test_token_contract.py")
 # The suite's cause names (fixtures/causes.py; this package does not import the suite's, tests/test_fault_registry.py
 # holds them equal): a fault is caught only by a failure filed under its own, as the nightly message groups them.
 TOKEN_CONTRACT, BROKEN_PROMISE, B2C_ERROR_REDIRECT = "ID token contract", "broken promise", "B2C error redirect"
+TENANT_CONFIGURATION = "tenant configuration"
 
 
 class Fault(str, Enum):
@@ -184,6 +185,12 @@ class Fault(str, Enum):
         symptom=r"ui_locales", journeys=("e2e/test_languages.py",),  # the language journeys alone check it (README)
         cause_name=BROKEN_PROMISE,
         example="B2C shows B2C_1_signupsignin's pages in 'de' (the app asked for 'de') but passed Mobile ID ui_locales='en-US': ...")
+    NO_SSO_SESSION = Declaration(
+        "no-sso-session", Side.B2C, "B2C keeps no single sign-on session (every session manager SM-Noop): it sets x-ms-cpim-sso, then asks a signed-in user to sign in again",
+        symptom=r"did not answer from its session", journeys=("e2e/test_sign_in.py",),  # the smoke's sign-in asks again from the session
+        cause_name=TENANT_CONFIGURATION,
+        example="B2C did not answer from its session: the app asked B2C_1_signupsignin again in the browser where the user had just "
+                "signed in, and the browser shows B2C's sign-in page again; the user flow B2C_1_signupsignin must keep a session: ...")
     TOKEN_FAILING = Declaration(
         "token-failing", Side.MOBILE_ID, "Mobile ID's token endpoint answers 500 server_error",
         # Which of B2C's codes a failing token endpoint gives is unconfirmed (mocks/b2c/README.md): either is the fault's.

@@ -114,7 +114,10 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             return self._deliver_error(failure.delivery, failure.error)
         lang = self.settings.page_language(policy, rp.ui_locales, request.headers.get("accept-language"))
 
-        found = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie))
+        # The self-check's B2C that keeps no single sign-on session (a policy whose session managers are SM-Noop): it sets
+        # its x-ms-cpim-sso cookie, and answers no sign-in from it.
+        kept = Fault.NO_SSO_SESSION not in self.settings.faults
+        found = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie)) if kept else None
         session = found if found is not None and rp.takes_session(found.auth_time, time.time()) else None  # not past max_age
         if policy.journey is not None:
             return await self._authorize_run(request, policy, rp, lang, session, too_old=found is not None and session is None)

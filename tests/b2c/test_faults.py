@@ -11,7 +11,7 @@ from joserfc.jwk import KeySet
 
 from mocks.faults import OTHER_ISSUER, Fault, Side, acting_on
 
-from .support import B2C, DOMAIN, SPA, USER_FLOW, Harness, Page, authorize_url, jwt_segment
+from .support import B2C, CUSTOM, DOMAIN, SPA, TENANT_ID, USER_FLOW, Harness, Landing, Page, authorize_url, jwt_segment, pack
 
 
 def sign_up_claims(h: Harness, *, verify: bool = True) -> tuple[dict, dict, str]:
@@ -77,6 +77,20 @@ def test_lax_session_cookie(start) -> None:
     assert cookies, "B2C set no x-ms-cpim-* cookie on the sign-in page"
     for cookie in cookies:
         assert "samesite=lax" in cookie.lower() and "samesite=none" not in cookie.lower()
+
+
+@pytest.mark.parametrize("policy", [USER_FLOW, CUSTOM])
+def test_no_sso_session_sets_the_cookie_and_asks_the_signed_in_user_again(start, tmp_path, policy: str) -> None:
+    """As a policy whose session managers are SM-Noop: the session cookie is set, and no sign-in is answered from it (a
+    user flow and the starter pack's journey alike; without the fault both answer at once, test_journey.py)."""
+    h = start(faults=frozenset({Fault.NO_SSO_SESSION}), **({"policies": pack(tmp_path)} if policy == CUSTOM else {}))
+    browser = h.browser()
+    h.sign_up(browser, authorize_url(policy), exchange="MobileIDExchange" if policy == CUSTOM else None)
+    assert h.tenant.sessions.get(browser.http.cookies.get(f"x-ms-cpim-sso:{TENANT_ID}")) is not None, "B2C set no session cookie"
+    again = browser.go(authorize_url(policy, nonce="n2"))
+    assert isinstance(again, Page) and again.api == "CombinedSigninAndSignup", again
+    silent = browser.go(authorize_url(policy, prompt="none", state="s"))
+    assert isinstance(silent, Landing) and silent.params["error_description"].startswith("AADB2C90077:"), silent
 
 
 def test_idp_error_swallowed_shows_the_unified_page_again(start) -> None:
