@@ -145,11 +145,17 @@ FOLDER_USABLE = why="$$(mkdir -p "$(2)" 2>&1 >/dev/null)" && { test -w "$(2)" ||
 FOLDERS_USABLE = $(call FOLDER_USABLE,RESULTS_DIR,$(RESULTS_DIR),the results folder,allure-results) \
 	$(call FOLDER_USABLE,REPORT_DIR,$(REPORT_DIR),the report's folder,allure-report)
 
-# pytest refuses a results folder that holds what is no Allure result (RESULTS_DIR=~/Desktop, whose files --clean-alluredir
-# would delete: fixtures/reporting.py) and leaves it as it was; rendered next, it was an empty report and a run of nothing
-# in the report history. Asked only of a run that failed: one that took its folder emptied it of all but results.
-RESULTS_REFUSED = [ $$status -ne 0 ] && test -n "$$("$(BIN)/python" -m fixtures.results_lock --not-results "$(RESULTS_DIR)")"
-REPORT_NOT_OF_IT = echo "report: not written: RESULTS_DIR=$(RESULTS_DIR) holds what is no Allure result, a folder a run refuses (its files left as they were): no report of it, nothing added to the history $(ALLURE_HISTORY_PATH)" >&2
+# A run that wrote no result into its results folder (the recipe removed the last run's first) has nothing to render:
+# rendered next, it was an empty report and a run of nothing in the report history. pytest refused it before any plugin
+# wrote one: an option it does not know (PYTEST_ARGS=--no-such-option: status 4), a results folder that holds what is no
+# Allure result (RESULTS_DIR=~/Desktop, whose files --clean-alluredir would delete: fixtures/reporting.py; left as it was);
+# or it ran no journey and said so above (a -k that selects none; one that only listed, whose status 0 NO_JOURNEY_RAN has
+# made 5). The suite's own stops (a refused setting or evidence folder, a failed preflight) and a run whose journeys all
+# skipped leave results that say why: rendered.
+WROTE_NO_RESULT = ! ls "$(RESULTS_DIR)"/*-result.json >/dev/null 2>&1
+REPORT_NOT_OF_IT = if test -n "$$("$(BIN)/python" -m fixtures.results_lock --not-results "$(RESULTS_DIR)")"; then \
+	echo "report: not written: RESULTS_DIR=$(RESULTS_DIR) holds what is no Allure result, a folder a run refuses (its files left as they were): no report of it, nothing added to the history $(ALLURE_HISTORY_PATH)" >&2; \
+	else echo "report: not written: the run wrote no result into RESULTS_DIR=$(RESULTS_DIR) (pytest's own error above says why, or the line saying no journey ran): no report of it, nothing added to the history $(ALLURE_HISTORY_PATH)" >&2; fi
 
 # REPORT_RENDERED_NEXT: the run's causes then end without a `report:` line of their own (results, `make report` to run):
 # this recipe renders the report next, whose line says where it and the results are.
@@ -160,7 +166,7 @@ e2e: setup
 	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; $(SHOW_NEXT) \
 	env REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS) $(PYTEST_ARGS); $(SHOWN) \
 	$(NO_JOURNEY_RAN); \
-	if $(RESULTS_REFUSED); then $(REPORT_NOT_OF_IT); else $(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; fi; exit $$status
+	if $(WROTE_NO_RESULT); then $(REPORT_NOT_OF_IT); else $(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; fi; exit $$status
 
 # make report and make nightly-report hold their report folder and history while they render (fixtures/results_lock.py,
 # through descriptors 8 and 9 of their shell, which Allure inherits): two at once (a second terminal, a make e2e rendering
@@ -243,7 +249,7 @@ smoke: setup
 	env REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); $(SHOWN) \
 	$(NO_JOURNEY_RAN); \
-	if $(RESULTS_REFUSED); then $(REPORT_NOT_OF_IT); else $(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; fi; exit $$status
+	if $(WROTE_NO_RESULT); then $(REPORT_NOT_OF_IT); else $(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; fi; exit $$status
 
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
 shard: setup

@@ -929,6 +929,37 @@ def test_a_results_folder_pytest_refuses_is_not_rendered_nor_added_to_the_histor
 
 
 @pytest.mark.parametrize("target", ["e2e", "smoke"])
+def test_a_run_that_wrote_no_result_is_not_rendered_nor_added_to_the_history(tmp_path: Path, target: str) -> None:
+    """make e2e PYTEST_ARGS=--no-such-option: pytest refuses the option (status 4) before any plugin writes a result, and the
+    recipe went on to render the emptied results folder, an empty report, and added a run of nothing to the report history;
+    so for a -k that selects no journey (status 5, said by the run; no result either). Neither now, one line saying where to
+    look. A run whose journeys all skipped (a browser not installed) ran none too, but its results say why: rendered and
+    added as ever. (The Allure stand-in of the test above; the last run's passed result in the folder, removed first.)"""
+    results, history, allure, path = rendering_with(tmp_path, (
+        '#!/bin/sh\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
+        'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    report = tmp_path / "report"
+    make = ["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"ALLURE={allure}", "PYTHON=true", f"VENV={venv_for_make()}",
+            f"RESULTS_DIR={results}", f"REPORT_DIR={report}", f"ALLURE_HISTORY_PATH={history}", f"EVIDENCE_DIR={tmp_path / 'evidence'}",
+            f"JUNIT={tmp_path / 'junit.xml'}"]
+    env = {**suite_env(), "PATH": path, "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "no-browsers")}
+    for given, status, why in (("--no-such-option", 4, "error: unrecognized arguments: --no-such-option"),
+                               ("-k no_such_journey", 5, "no journey ran: -k 'no_such_journey' ")):
+        done = subprocess.run([*make, f"PYTEST_ARGS={given}"], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+        said = tail(done.stdout, 2000) + tail(done.stderr, 2000)
+        assert why in done.stdout + done.stderr and re.search(rf"\[Makefile:\d+: {target}\] Error {status}$", done.stderr, re.M), said
+        assert list(results.glob("*-result.json")) == [], said
+        assert not (report / "index.html").exists() and history.read_text() == '{"run": 1}\n', said
+        assert (f"report: not written: the run wrote no result into RESULTS_DIR={results} (pytest's own error above says why, or the "
+                f"line saying no journey ran): no report of it, nothing added to the history {history}") in done.stderr.splitlines(), said
+    skipped = subprocess.run([*make, "PYTEST_ARGS=-k test_declining_on_the_phone --browser webkit"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120, env=env)
+    said = tail(skipped.stdout, 2000) + tail(skipped.stderr, 2000)
+    assert "no journey ran: all 2 were skipped (e.g. webkit is not installed" in skipped.stdout and "Error 5" in skipped.stderr, said
+    assert (report / "index.html").exists() and history.read_text() == '{"run": 1}\n{"run": 2}\n', said
+
+
+@pytest.mark.parametrize("target", ["e2e", "smoke"])
 def test_make_n_shows_the_journeys_recipe_and_runs_none_of_it(tmp_path: Path, target: str) -> None:
     """make -n runs a recipe line that names $(MAKE) (the report rendered next), and the journeys ran with it (every one of them,
     under a dry run), the last run's results removed first: the line is printed, nothing of it run."""
