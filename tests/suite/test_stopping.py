@@ -81,7 +81,9 @@ def test_sigterm_to_pytest_alone_stops_the_journey_and_the_stack_it_started(tmp_
 
 
 def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) -> None:
-    """Ctrl-C in a terminal (SIGINT, pytest's KeyboardInterrupt) stops a run as SIGTERM does: its results say so."""
+    """Ctrl-C in a terminal (SIGINT, pytest's KeyboardInterrupt) stops a run as SIGTERM does: its results and JUnit XML say
+    so, naming the journey it cut, in the same words. Neither lists that journey as a pass: allure-pytest wrote it
+    "passed" by its set-up, pytest's JUnit writer as a nameless case."""
     (tmp_path / "test_pressed.py").write_text(
         "import os, signal\n"
         "def test_ctrl_c_pressed():\n"
@@ -90,13 +92,15 @@ def test_ctrl_c_leaves_a_result_that_says_the_run_was_stopped(tmp_path: Path) ->
         "    pass\n")
     done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_pressed.py", f"--junitxml={tmp_path / 'junit.xml'}")
     assert done.returncode == 2 and "KeyboardInterrupt" in done.stdout, tail(done.stdout, 2000)
-    messages = [result["statusDetails"]["message"] for path in (tmp_path / "allure-results").glob("*-result.json")
-                if (result := json.loads(path.read_text()))["name"] == "the run was stopped"]
-    assert messages == ["the run was stopped before its journeys ended (Ctrl-C): its results are partial"], messages
+    said = "the run was stopped by Ctrl-C in test_ctrl_c_pressed, before its journeys ended: its results are partial"
+    results = [json.loads(path.read_text()) for path in (tmp_path / "allure-results").glob("*-result.json")]
+    assert [(result["name"], result["status"], result.get("statusDetails", {}).get("message")) for result in results] == [
+        ("the run was stopped", "broken", said)], results
     # The JUnit XML: our case, and not pytest's nameless one for the test Ctrl-C stopped (a test tab's nameless pass).
     suite = ElementTree.parse(tmp_path / "junit.xml").getroot().find("testsuite")
     assert suite is not None
-    assert [case.get("name") for case in suite.iter("testcase")] == ["the run was stopped"]
+    assert [(case.get("name"), case.get("classname"), case.find("error").get("message"))  # type: ignore[union-attr]
+            for case in suite.iter("testcase")] == [("the run was stopped", "run", said)]
     assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
 
 
