@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,16 +11,6 @@ from fixtures import texts
 from fixtures.settings import build_settings
 from mocks.b2c.policy import UserJourney
 from tests.suite_run import tail
-
-
-@pytest.fixture
-def policies(tmp_path: Path) -> Iterator[Path]:
-    """A copy of policies/ the test may edit, read instead of the real one (as a run reads B2C_POLICY_FILES)."""
-    copy = tmp_path / "policies"
-    shutil.copytree(texts.SEED_POLICIES_DIR, copy)
-    texts.read_policies_from(str(copy))
-    yield copy
-    texts.read_policies_from(None)
 
 
 def sign_in_page(journey: UserJourney) -> str | None:

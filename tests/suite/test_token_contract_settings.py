@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,16 +57,6 @@ def test_a_missing_claim_names_the_claim_and_where_it_is_emitted() -> None:
     with pytest.raises(AssertionError, match=r"^ID token carries given_name without a value, which the app's token contract needs"):
         require_contract({"name": "n", "idp": "i", "oid": "o", "given_name": ""}, "B2C_1_signupsignin", ("name", "given_name"))
     require_contract({"name": "n", "idp": "i", "oid": "o", "newUser": False}, "B2C_1_signupsignin", sign_up=True)  # false is a value
-
-
-@pytest.fixture
-def policies(tmp_path: Path) -> Iterator[Path]:
-    """A copy of policies/ the test may edit, read as the run's policy files (E2E_STACK_POLICIES, B2C_POLICY_FILES)."""
-    copy = tmp_path / "policies"
-    shutil.copytree(texts.SEED_POLICIES_DIR, copy)
-    texts.read_policies_from(str(copy))
-    yield copy
-    texts.read_policies_from(None)
 
 
 def edit(path: Path, old: str, new: str) -> None:
