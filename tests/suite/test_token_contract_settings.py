@@ -70,13 +70,15 @@ NO_EMAIL_ON_THE_WAY = ("ID token has no email claim, which the app's token contr
                        'B2C_1A_signup_signin, which already outputs it from the claim type email (<OutputClaim ClaimTypeReferenceId="email" />); '
                        "what is missing is a value: no step a Mobile ID sign-in takes through its user journey SignUpOrSignIn gives email "
                        "one (only Facebook-OAUTH and LocalAccountSignUpWithLogonEmail output it, which other sign-ins run): have a "
-                       "technical profile of those steps output email (Mobile ID's MobileID-OAuth2, or the profile page's "
-                       "SelfAsserted-Social, which asks the user), or give that OutputClaim a DefaultValue")
+                       "technical profile of those steps output email (Mobile ID's MobileID-OAuth2, from a claim Mobile ID sends: sub, name "
+                       "(the phone number), phone_number, phone_number_verified and its mid_ claims, reference mobileid.md section 2; "
+                       "or the profile page's SelfAsserted-Social, which asks the user), or give that OutputClaim a DefaultValue")
 
 
 def test_a_claim_the_relying_party_outputs_and_no_step_gives_a_value_is_said_so_not_to_be_added(policies: Path) -> None:
     """The seed's relying party outputs email, which only Facebook's and the local account's profiles output: a Mobile ID
-    user's token never carries it. Telling the team to add the OutputClaim they have sent them the wrong way."""
+    user's token never carries it. Telling the team to add the OutputClaim they have sent them the wrong way; so would
+    having Mobile ID's profile output email, which Mobile ID does not send: the message names what it sends."""
     from fixtures.causes import TOKEN_CONTRACT, JourneyFailure
 
     # Given the seed's files, read as the run's, and an app whose contract needs email
