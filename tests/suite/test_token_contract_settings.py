@@ -339,3 +339,35 @@ def test_the_contract_journeys_own_claim_checks_are_typed_and_name_every_wrong_c
     assert str(failure.value) == "ID token ver is '2.0', expected '1.0'; also: tfp/acr is 'B2C_1_other', expected the policy 'B2C_1_signupsignin'"
     assert failure.value.cause == Cause(TOKEN_CONTRACT, "ver: expected '1.0', got '2.0'")
     assert failure.value.also == ("tfp/acr: expected the policy's name, got another",)
+
+
+def test_files_that_do_not_say_which_provider_is_mobile_ids_say_no_profiles_on_its_way(policies: Path) -> None:
+    """Without the <Domain>mobileid.ch</Domain> that names Mobile ID's claims provider, the files do not say which exchange
+    a Mobile ID sign-in takes: Facebook's and the local account's profiles were listed as on its way."""
+    # Given a team's files whose Mobile ID claims provider has no domain
+    edit(policies / "TrustFrameworkExtensions.xml", "<Domain>mobileid.ch</Domain>", "")
+
+    # When a token comes without a claim the relying party outputs
+    with pytest.raises(AssertionError) as info:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+
+    # Then the message says the relying party outputs it, and no more than the files show
+    assert str(info.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(info.value)
+
+
+def test_mobile_ids_way_is_read_by_its_profile_whatever_exchange_another_journey_runs_it_by(policies: Path) -> None:
+    """The exchange that names Mobile ID's button (the files' last) may be another journey's: the sign-in's journey, read by
+    that exchange Id, seemed to run no Mobile ID step, and every exchange of its own, Facebook's too, was listed as on a
+    Mobile ID sign-in's way."""
+    # Given a team's second journey, after the sign-in's, that runs Mobile ID's profile by an exchange of its own
+    edit(policies / "TrustFrameworkExtensions.xml", "    </UserJourney>\n  </UserJourneys>",
+         '    </UserJourney>\n    <UserJourney Id="ProfileEditMobileID"><OrchestrationSteps><OrchestrationStep Order="1" Type="ClaimsExchange">'
+         '<ClaimsExchanges><ClaimsExchange Id="MobileIDEditExchange" TechnicalProfileReferenceId="MobileID-OAuth2" /></ClaimsExchanges>'
+         '</OrchestrationStep></OrchestrationSteps></UserJourney>\n  </UserJourneys>')
+
+    # When a token of the sign-in's journey comes without email, which only Facebook's and the local account's profiles output
+    with pytest.raises(AssertionError) as info:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+
+    # Then no step of a Mobile ID sign-in gives it one, as with the seed's files
+    assert str(info.value) == NO_EMAIL_ON_THE_WAY
