@@ -84,7 +84,10 @@ class B2CSignUpOrSignInPage:
     @step("Choose Mobile ID on the B2C sign-in page")
     def choose_mobile_id(self, timeout: float = waiting.TIMEOUT_MS) -> None:
         # B2C's script builds the providers' buttons in one go: once one is there, all are, and a list without Mobile ID's is
-        # a dead end now, not after the click's whole timeout (a release without the button kept the smoke a minute).
+        # a dead end now, not after the click's whole timeout (a release without the button kept the smoke a minute). The
+        # emulator's page script does (mocks/b2c/static/b2c.js: the list whole, then put in the page); of real B2C the
+        # reference says its script fills #api after load (b2c.md 1.7, addendum), not button by button. A page template's
+        # own script that added a button later would meet this as a page without it.
         if self.provider_buttons.count() > 0 and self.mobile_id_button.count() == 0:
             raise self._no_mobile_id_button(None)
         try:
