@@ -107,6 +107,15 @@ def test_a_claim_the_relying_party_outputs_and_no_step_gives_a_value_is_said_so_
         require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
     assert str(transformed.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(transformed.value)
 
+    # And so is an InputClaim of the relying party's (a value the app sends, as in an id_token_hint)
+    edit(policies / "SignUpOrSignin.xml", '<OutputClaimsTransformations><OutputClaimsTransformation ReferenceId="CreateEmailFromPhone" />'
+         "</OutputClaimsTransformations>", "")
+    edit(policies / "SignUpOrSignin.xml", '<Protocol Name="OpenIdConnect" />',
+         '<Protocol Name="OpenIdConnect" />\n      <InputClaims><InputClaim ClaimTypeReferenceId="email" /></InputClaims>')
+    with pytest.raises(JourneyFailure) as sent:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+    assert str(sent.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(sent.value)
+
 
 def test_a_claim_of_another_claim_type_is_said_by_the_claim_type_the_relying_party_maps_to_it(policies: Path) -> None:
     # Given a team's relying party that outputs given_name from a claim type of its own, which no step outputs
