@@ -95,8 +95,10 @@ def left_naming(text: str, seconds: float) -> list[int]:
 
 
 def suite_env(settings: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without its suite settings (nor .env's), with ``settings`` instead."""
-    return {k: v for k, v in tenant_mode_env(dict(settings or {}), dict(os.environ)).items() if not k.startswith("PYTEST_XDIST")}
+    """This process's environment without its suite settings (nor .env's), with ``settings`` instead; nor a base URL for
+    pytest-playwright (PYTEST_BASE_URL), which a journey run refuses."""
+    return {k: v for k, v in tenant_mode_env(dict(settings or {}), dict(os.environ)).items()
+            if not k.startswith("PYTEST_XDIST") and k != "PYTEST_BASE_URL"}
 
 
 def pytest_with_plugins(folder: Path, plugins: tuple[str, ...], *args: str, env: Mapping[str, str | None] | None = None,

@@ -44,3 +44,13 @@ def test_the_run_itself_is_no_process_left_running_under_its_basetemp(tmp_path: 
                            f"--basetemp={tmp_path / 'base'}"], cwd=ROOT, env=suite_env(),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "still run after them" not in done.stdout, done.stdout[-2000:]
+
+
+def test_the_tests_journey_runs_take_no_base_url_from_the_shell_that_runs_them(monkeypatch) -> None:
+    """A journey run refuses pytest-playwright's base URL (fixtures/settings_plugin.py base_url_given): a PYTEST_BASE_URL
+    left in the shell of `make test` (another project's) stopped every journey run these tests start, each a failure."""
+    from tests.suite_run import pytest_e2e
+
+    monkeypatch.setenv("PYTEST_BASE_URL", "https://fabrikam.b2clogin.com")
+    listed = pytest_e2e("--collect-only", "-k", "test_first_sign_in_creates_the_user_from_mobile_id")
+    assert listed.returncode == 0, tail(listed.stdout + listed.stderr, 2000)
