@@ -902,10 +902,8 @@ def test_a_results_folder_pytest_refuses_is_not_rendered_nor_added_to_the_histor
     """make e2e RESULTS_DIR=<a folder holding other files>: pytest refuses it (its --clean-alluredir would delete them), and
     the recipe went on to render that folder, an empty report, and added a run of nothing to the report history. Neither
     now, the refusal's status kept. An evidence folder refused is the run's own stop: its results folder holds one result
-    saying why, rendered and added as ever. (An Allure stand-in that writes a report and adds a run to the history.)"""
-    results, history, allure, path = rendering_with(tmp_path, (
-        '#!/bin/sh\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
-        'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    saying why, rendered and added as ever. (Allure's stand-in writes a report and adds a run to the history.)"""
+    results, history, allure, path = rendering_with(tmp_path, ALLURE_ADDING_A_RUN)
     (results / "notes.txt").write_text("mine")
     evidence, report = tmp_path / "evidence", tmp_path / "report"
     make = ["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"ALLURE={allure}", "PYTHON=true", f"VENV={venv_for_make()}",
@@ -934,10 +932,8 @@ def test_a_run_that_wrote_no_result_is_not_rendered_nor_added_to_the_history(tmp
     recipe went on to render the emptied results folder, an empty report, and added a run of nothing to the report history;
     so for a -k that selects no journey (status 5, said by the run; no result either). Neither now, one line saying where to
     look. A run whose journeys all skipped (a browser not installed) ran none too, but its results say why: rendered and
-    added as ever. (The Allure stand-in of the test above; the last run's passed result in the folder, removed first.)"""
-    results, history, allure, path = rendering_with(tmp_path, (
-        '#!/bin/sh\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
-        'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    added as ever. (Allure's stand-in as above; the last run's passed result in the folder, removed first.)"""
+    results, history, allure, path = rendering_with(tmp_path, ALLURE_ADDING_A_RUN)
     report = tmp_path / "report"
     make = ["make", "--no-print-directory", "-o", "setup", target, "WORKERS=0", f"ALLURE={allure}", "PYTHON=true", f"VENV={venv_for_make()}",
             f"RESULTS_DIR={results}", f"REPORT_DIR={report}", f"ALLURE_HISTORY_PATH={history}", f"EVIDENCE_DIR={tmp_path / 'evidence'}",
@@ -1041,6 +1037,11 @@ def test_without_npm_make_report_keeps_the_results_and_says_how_to_render_them(t
                          env={**os.environ, "PATH": str(tools)})
     assert ran.returncode == 0 and f"report: results in {results}/; install Node.js and npm to render the HTML report" in ran.stdout, ran
     assert list(results.glob("*-result.json")) and not (tmp_path / "report" / "index.html").exists()
+
+
+# An Allure stand-in that adds a run to the report history and writes a report (index.html) into its --output folder.
+ALLURE_ADDING_A_RUN = ('#!/bin/sh\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
+                       'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n')
 
 
 def rendering_with(tmp_path: Path, allure_script: str) -> tuple[Path, Path, Path, str]:
@@ -1173,9 +1174,7 @@ def test_make_nightly_report_refuses_to_render_a_results_folder_another_run_writ
     half-written); make nightly-report rendered it all the same, and put back and added to the history a run half-done.
     Its render is refused now, naming that run, the report and history untouched; the message and the gate still run,
     as when its render is refused for another make report's, and it fails."""
-    results, history, allure, path = rendering_with(tmp_path, (  # an Allure stand-in that writes a report and adds a run
-        '#!/bin/sh\nprintf \'{"run": 2}\\n\' >> "$ALLURE_HISTORY_PATH"\n'
-        'while [ $# -gt 0 ]; do [ "$1" = --output ] && mkdir -p "$2" && echo "<html></html>" > "$2/index.html"; shift; done\n'))
+    results, history, allure, path = rendering_with(tmp_path, ALLURE_ADDING_A_RUN)
     report = tmp_path / "report"
     env = {**{name: value for name, value in os.environ.items() if name not in notify.WEBHOOKS}, "PATH": path}
     nightly = ["make", "--no-print-directory", "-o", f"{venv_for_make()}/.deps", "nightly-report", f"VENV={venv_for_make()}",
