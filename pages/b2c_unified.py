@@ -88,12 +88,20 @@ class B2CSignUpOrSignInPage:
         # emulator's page script does (mocks/b2c/static/b2c.js: the list whole, then put in the page); of real B2C the
         # reference says its script fills #api after load (b2c.md 1.7, addendum), not button by button. A page template's
         # own script that added a button later would meet this as a page without it.
-        if self.provider_buttons.count() > 0 and self.mobile_id_button.count() == 0:
+        if self._built_without_mobile_id():
             raise self._no_mobile_id_button(None)
         try:
             self.mobile_id_button.click(timeout=timeout)
         except PlaywrightTimeoutError:
             raise self._no_mobile_id_button(timeout) from None
+
+    def _built_without_mobile_id(self) -> bool:
+        """Whether B2C's buttons are there, Mobile ID's not among them; a page going meanwhile (a navigation) is left to the
+        click's wait, which says where the browser went."""
+        try:
+            return self.provider_buttons.count() > 0 and self.mobile_id_button.count() == 0
+        except PlaywrightError:
+            return False
 
     def _no_mobile_id_button(self, timeout: float | None) -> JourneyFailure:
         """Where the browser is when the Mobile ID button did not come within ``timeout`` (None: B2C's buttons are built,

@@ -88,6 +88,20 @@ def test_a_sign_in_page_built_without_the_mobile_id_button_is_a_dead_end_at_once
     assert page.title() == "chosen"
 
 
+def test_a_sign_in_page_going_while_its_buttons_are_counted_is_left_to_the_clicks_wait(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look for a list built without Mobile ID's button meets a page navigating away: no raw Playwright error (cause
+    "other"), the click's wait goes on and takes the button."""
+    page.set_content(UNIFIED.replace('id="MobileIDExchange"', 'id="MobileIDExchange" onclick="document.title = \'chosen\'"'))
+    unified = B2CSignUpOrSignInPage(page, "Mobile ID").wait_until_shown(timeout=2_000)
+
+    def gone() -> int:
+        raise PlaywrightError("Execution context was destroyed, most likely because of a navigation")
+
+    monkeypatch.setattr(unified.provider_buttons, "count", gone)
+    unified.choose_mobile_id(timeout=5_000)
+    assert page.title() == "chosen"
+
+
 def test_a_sign_in_page_without_any_identity_provider_says_the_policy_offers_none(page: Page) -> None:
     """The LocalAccounts starter pack's sign-in page (a local account form, no social buttons) is the policy's set-up, not
     "page changed": the wait says the policy offers no identity provider and what the journeys need."""
