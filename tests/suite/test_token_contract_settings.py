@@ -117,6 +117,19 @@ def test_a_claim_the_relying_party_outputs_and_no_step_gives_a_value_is_said_so_
     assert str(sent.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(sent.value)
 
 
+def test_a_claim_the_sign_in_pages_own_profile_may_set_as_it_shows_is_not_said_to_have_no_step(policies: Path) -> None:
+    """The sign-in page's local account profile runs its InputClaimsTransformations as B2C shows the page, before Mobile ID
+    is picked; whether their claims stay for the rest of the sign-in the reference does not say: no "no step gives it"."""
+    from fixtures.causes import JourneyFailure
+
+    edit(policies / "TrustFrameworkBase.xml", '<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email">',
+         '<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email"><InputClaimsTransformations><InputClaimsTransformation '
+         'ReferenceId="EmailFromLoginHint" /></InputClaimsTransformations>')
+    with pytest.raises(JourneyFailure) as failure:
+        require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
+    assert str(failure.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(failure.value)
+
+
 def test_a_claim_of_another_claim_type_is_said_by_the_claim_type_the_relying_party_maps_to_it(policies: Path) -> None:
     # Given a team's relying party that outputs given_name from a claim type of its own, which no step outputs
     edit(policies / "SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="givenName" />',
