@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
 from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked, redact_text
-from fixtures.settings import as_language_tags, bad_language_tags
+from fixtures.settings import POLICY_NAME, as_language_tags, bad_language_tags
 from fixtures.stack_description import StackDescription
 from mocks.common.hosts import TENANT_NAME
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
@@ -58,6 +58,8 @@ class Finding:
     tenant_id: str | None = None  # the tenant's ID where the authorize path names it so (/{tenant-id}/{policy}/...), or
     # what else it names it by that is no tenant name (a domain of the tenant's: /fabrikam.com/{policy}/...)
     policy: str = ""
+    # Another policy the request names as ?p= beside its path's (which is read, as the local B2C reads it): said, not chosen.
+    policy_in_query: str | None = None
     params: dict[str, str] = field(default_factory=dict)
     repeated: list[str] = field(default_factory=list)  # parameters the request sends more than once, with other values
     unsent: list[str] = field(default_factory=list)  # the app's own parameters, no option sends (a custom policy may read them)
@@ -280,6 +282,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
                 found.tenant_id = found.tenant
                 found.tenant = found.host.removesuffix(".b2clogin.com") if found.host.endswith(".b2clogin.com") else ""
             found.policy = match.group("policy") or query.get("p", "")
+            if query.get("p") and query["p"].lower() != found.policy.lower():  # policy names are read in any case
+                found.policy_in_query = query["p"]
             found.params = {k: query[k] for k in AUTHORIZE_PARAMS if k in query}
             pairs = parse_qsl(url.query)
             found.repeated = [k for k in found.params if len({value for name, value in pairs if name == k}) > 1]
@@ -578,6 +582,12 @@ def notes(found: Finding) -> list[str]:
     if found.unsent:  # names only: a value may be anything (a person's)
         said.append(f"the request also sends {', '.join(found.unsent)}, which the rerun does not: a custom policy that reads one "
                     "({OAUTH-KV:name}) may run otherwise")
+    if found.policy_in_query is not None:  # which of the two B2C runs the reference does not say (Unconfirmed)
+        other = found.policy_in_query if POLICY_NAME.fullmatch(found.policy_in_query) else None  # as --policy takes one
+        said.append(f"the request names policy {found.policy} in its path and {other or 'another value'} as ?p=: the rows above "
+                    f"and the rerun take the path's, as the local B2C does (which one B2C takes is not documented); "
+                    + (f"the printed command with --policy {other} in its stead runs the other" if other else
+                       "that value is no policy name (B2C_1_ or B2C_1A_, then letters, digits, '_' or '-'), so --policy can give it none"))
     if found.repeated:  # an app that adds a parameter its library already sent: which one B2C reads is not the repro's to say
         said.append(f"the request sends {', '.join(found.repeated)} more than once, with different values: the rows above and "
                     "the rerun take the last")

@@ -61,6 +61,17 @@ def test_a_tenant_har_keeps_its_redirect_uri_even_when_it_is_the_stacks() -> Non
     assert args[args.index("--redirect-uri") + 1] == "https://jwt.ms" and "--target" in args and args[args.index("--target") + 1] == "tenant"
 
 
+def test_a_hars_request_with_a_policy_in_its_path_and_another_as_p_says_so() -> None:
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize"
+                         "?client_id=0000-app&p=b2c_1a_profile_edit", content=PAGE))
+    found = read_har(recorded)
+    assert found.policy == "B2C_1A_susi"
+    assert [line.split(None, 1)[1] for line in describe(found, LOCAL_STACK) if line.startswith("note ")] == [
+        "the request names policy B2C_1A_susi in its path and b2c_1a_profile_edit as ?p=: the rows above and the rerun take the "
+        "path's, as the local B2C does (which one B2C takes is not documented); the printed command with --policy "
+        "b2c_1a_profile_edit in its stead runs the other"]
+
+
 def test_a_redacted_id_token_is_still_b2cs_answer() -> None:
     """The repro's own bundle HAR: B2C's redirect carries the ID token as <redacted JWT>; that is an answer, not none."""
     recorded = har(

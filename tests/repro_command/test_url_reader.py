@@ -276,6 +276,22 @@ def test_a_parameter_sent_twice_with_other_values_is_said_with_the_one_taken(cap
     assert "--ui-locales fr" in command, command
 
 
+def test_a_policy_in_the_path_and_another_as_p_is_said_with_the_one_taken(capsys: pytest.CaptureFixture[str]) -> None:
+    """/{policy}/oauth2/v2.0/authorize?p=another: the path's was taken without a word, and the reporter's app may have meant
+    the other."""
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&p=B2C_1A_other&redirect_uri=https%3A%2F%2Fjwt.ms")
+    assert re.findall(r"^note\s+(.*)$", told, re.M) == [
+        f"the request names policy {POLICY} in its path and B2C_1A_other as ?p=: the rows above and the rerun take the path's, as "
+        "the local B2C does (which one B2C takes is not documented); the printed command with --policy B2C_1A_other in its "
+        "stead runs the other"], told
+    assert shlex.split(command)[2:4] == ["--policy", POLICY], command
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&p={POLICY.upper()}&redirect_uri=https%3A%2F%2Fjwt.ms")  # the same policy: names are read in any case
+    assert "?p=" not in told, told
+    told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&p=%3Cscript%3E&redirect_uri=https%3A%2F%2Fjwt.ms")  # no policy's name: not repeated
+    assert re.search(r"^note\s+the request names policy \S+ in its path and another value as \?p=: .*; that value is no policy name "
+                     r"\(B2C_1_ or B2C_1A_, then letters, digits, '_' or '-'\), so --policy can give it none$", told, re.M) and "script" not in told, told
+
+
 def test_a_redirect_uri_with_an_escape_of_its_own_is_no_parameter_encoded_twice(capsys: pytest.CaptureFixture[str]) -> None:
     from urllib.parse import quote
 
