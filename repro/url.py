@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from fixtures.redaction import redact_text
 from repro.har import AUTHORIZE, Finding, answer_in, b2c_authorize, read_har
@@ -141,6 +141,11 @@ def not_authorize(url: str) -> str | None:
         return f"{shown} is not an https URL: B2C's authorize request is one (the browser's history shows it whole); {ASK}"
     if b2c_authorize(url):
         return None
+    # Unconfirmed: the reference does not say whether B2C reads .../authorize/ as its authorize request; not read as one
+    # here (the rerun would ask B2C for another address than the reporter's app did), but said precisely.
+    if parts.path.endswith("/") and b2c_authorize(urlunsplit(parts._replace(path=parts.path.rstrip("/")))):
+        return (f"{shown}: its path ends /authorize/, with a slash after authorize that B2C's authorize request does not have; "
+                "give it without the slash (.../oauth2/v2.0/authorize?...)")
     path = parts.path.lower()
     what = next((said for end, said in B2C_ADDRESSES if path.endswith(end)), None)
     if what is None and AUTHORIZE.match(parts.path):  # /{tenant}/oauth2/v2.0/authorize without a policy: Entra ID's

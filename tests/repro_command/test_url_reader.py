@@ -454,6 +454,17 @@ def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_
         assert kept_out not in said.err, said.err
 
 
+@pytest.mark.parametrize("path", [f"{AUTHORIZE}/", f"{AUTHORIZE}//", AUTHORIZE.replace(f"/{POLICY}", "") + "/"],
+                         ids=["policy in the path", "two slashes", "policy as ?p="])
+def test_an_authorize_request_whose_path_ends_with_a_slash_says_to_give_it_without(path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """.../oauth2/v2.0/authorize/?client_id=...: refused as "not B2C's authorize request", which it all but is."""
+    assert main(["--from-url", f"{path}?client_id=app&p={POLICY}&login_hint=s3cr3t-state"]) == 2
+    said = capsys.readouterr()
+    assert said.err == (f"python -m repro: error: --from-url: {path}: its path ends /authorize/, with a slash after authorize that "
+                        "B2C's authorize request does not have; give it without the slash (.../oauth2/v2.0/authorize?...)\n"), said
+    assert said.out == ""
+
+
 def test_run_reruns_the_printed_command_and_its_bundle_names_the_urls_address_not_its_query(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The rerun itself stands in here (the end-to-end test runs one): what it is given is the printed command."""
