@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit, urlunsplit
 
+from fixtures.causes import GUID
 from fixtures.redaction import redact_text
+from mocks.common.hosts import TENANT_NAME
 from repro.har import AUTHORIZE, Finding, answer_in, b2c_authorize, read_har
 
 ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/"
@@ -146,6 +148,9 @@ def not_authorize(url: str) -> str | None:
     if parts.path.endswith("/") and b2c_authorize(urlunsplit(parts._replace(path=parts.path.rstrip("/")))):
         return (f"{shown}: its path ends /authorize/, with a slash after authorize that B2C's authorize request does not have; "
                 "give it without the slash (.../oauth2/v2.0/authorize?...)")
+    if at_b2clogin := b2clogin_form(parts):
+        return (f"{shown} is an older address form of B2C's (login.microsoftonline.com/te/...); give the same request at B2C's "
+                f"b2clogin.com address, its parameters as they are: {redact_text(at_b2clogin)}")
     path = parts.path.lower()
     what = next((said for end, said in B2C_ADDRESSES if path.endswith(end)), None)
     if what is None and AUTHORIZE.match(parts.path):  # /{tenant}/oauth2/v2.0/authorize without a policy: Entra ID's
@@ -157,6 +162,26 @@ def not_authorize(url: str) -> str | None:
     if what is None and (parts.hostname or "").endswith(".mobileid.ch"):
         what = "Mobile ID's page, where B2C sent the sign-in (its parameters are B2C's request to Mobile ID, not the app's to B2C)"
     return f"{shown} is {what}; {ASK}" if what else f"{shown} is not B2C's authorize request; {ASK}"
+
+
+# B2C's authorize request at https://login.microsoftonline.com/te/{tenant}/{policy}/oauth2/v2.0/authorize: Unconfirmed, the
+# reference names login.microsoftonline.com only for B2C's cookies and older tokens' issuer, not this address form, nor
+# whether B2C still answers at it. Not read as the request (the rerun would ask B2C there): its b2clogin.com form is given.
+OLDER_HOST, OLDER_PREFIX = "login.microsoftonline.com", "/te/"
+
+
+def b2clogin_form(parts: SplitResult) -> str | None:
+    """The b2clogin.com address of B2C's authorize request ``parts`` makes at B2C's older login.microsoftonline.com/te/ form,
+    with ``?...`` for its query (its values are not repeated: they may hold a token or a hint); None if it is none."""
+    if (parts.hostname or "").lower() != OLDER_HOST or not parts.path.lower().startswith(OLDER_PREFIX):
+        return None
+    path = parts.path[len(OLDER_PREFIX) - 1:]
+    if (match := b2c_authorize(urlunsplit(parts._replace(path=path)))) is None:
+        return None
+    tenant = match.group("tenant").lower().removesuffix(".onmicrosoft.com")
+    host = f"{tenant}.b2clogin.com" if TENANT_NAME.fullmatch(tenant) and not GUID.fullmatch(tenant) else "{tenant}.b2clogin.com"
+    named = "" if "{" not in host else " ({tenant}: the tenant's name, as in {name}.onmicrosoft.com)"
+    return f"https://{host}{path}?...{named}"
 
 
 def error_words(path: str, sent: Mapping[str, str]) -> str:
