@@ -138,6 +138,8 @@ TENANT = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_CLIENT_ID": "5c
     (["--domain", "contoso.onmicrosoft.com"], "--domain 'contoso.onmicrosoft.com' is the tenant's directory name, not where B2C "
                                               "serves its pages: leave --domain out for {tenant}.b2clogin.com"),
     (["--domain", "login contoso.com"], "--domain 'login contoso.com' is not a host name"),
+    (["--domain", "login.contoso.com."], "--domain 'login.contoso.com.' ends with a dot: give the host name only, without the dot: "
+                                         "--domain login.contoso.com"),
     (["--domain", " "], "--domain is empty: leave it out, or give the host B2C serves the tenant's pages at, e.g. --domain login.contoso.com"),
     (["--policy", "B2C_1A_sign in"], "--policy 'B2C_1A_sign in': a policy name is B2C_1_ (user flow) or B2C_1A_ (custom policy) and "
                                      "then letters, digits, '_' or '-', e.g. --policy B2C_1A_signup_signin (the repro runs one policy)"),

@@ -801,12 +801,15 @@ def test_the_tenants_id_given_as_its_name_is_named_with_where_the_name_is() -> N
     ("fabrikam.onmicrosoft.com", "is the tenant's directory name, not where B2C serves its pages: unset B2C_DOMAIN for fabrikam.b2clogin.com"),
     ("login.fabrikam.com:443", "must be a host name only, without scheme, port or path: B2C_DOMAIN=login.fabrikam.com"),
     ("https://", "must be a host name only, without scheme, port or path: e.g. login.contoso.com"),
-], ids=["URL", "trailing slash", "directory name", "port", "a scheme alone"])
+    ("https://fabrikam.b2clogin.com/", "must be a host name only, without scheme, port or path: B2C_DOMAIN=fabrikam.b2clogin.com"),
+    ("fabrikam.b2clogin.com.", "ends with a dot: give the host name only, without the dot: B2C_DOMAIN=fabrikam.b2clogin.com"),
+    ("Login.Fabrikam.com..", "ends with a dot: give the host name only, without the dot: B2C_DOMAIN=login.fabrikam.com"),
+], ids=["URL", "trailing slash", "directory name", "port", "a scheme alone", "URL with its slash", "the DNS root's dot", "two dots"])
 def test_a_domain_given_as_a_url_or_the_directory_name_says_what_to_give(domain: str, says: str) -> None:
     """The tenant's directory name resolves to no B2C page: the preflight said only "does not answer", check DNS."""
     with pytest.raises(SettingsError) as raised:
         build_settings({**TENANT, "B2C_DOMAIN": domain})
-    assert str(raised.value) == f"B2C_DOMAIN={domain!r} {says}" + ("" if "onmicrosoft" not in domain else
+    assert str(raised.value) == f"B2C_DOMAIN={domain.lower()!r} {says}" + ("" if "onmicrosoft" not in domain else
                                                                    ", or give the custom domain the tenant's pages are served at (e.g. login.contoso.com)")
 
 
