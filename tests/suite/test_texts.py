@@ -367,6 +367,22 @@ def test_a_required_display_name_is_read_from_the_profile_page_and_what_it_inclu
     assert texts.display_name_required("B2C_1A_signup_signin") is emulator_requires()
 
 
+def test_a_profile_page_that_takes_an_empty_display_name_names_the_runs_own_extension_file(policies: Path) -> None:
+    """The journey that checks the refusal skips saying where to require the display name: it named
+    policies/TrustFrameworkExtensions.xml, the seed's, when the run's policy files were a team's folder."""
+    assert texts.display_name_optional("B2C_1A_signup_signin") is None  # required: nothing to skip
+    edit(policies / "TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" Required="true" />', '')
+    reread()
+    assert texts.display_name_optional("B2C_1A_signup_signin") == (
+        "B2C_1A_signup_signin's profile page does not require the display name, so B2C accepts an empty one: give SelfAsserted-Social's "
+        f'OutputClaim displayName Required="true" (a team edit, in the extension file in {policies}/) for this journey to check '
+        "the refusal")
+    texts.read_policies_from(str(texts.SEED_POLICIES_DIR / ".." / "policies"))  # the seed's, however the path names it
+    assert texts.extension_file() == "policies/TrustFrameworkExtensions.xml"
+    texts.read_policies_from(None, known=False)  # a tenant's, B2C_POLICY_FILES not given: policies/ only stands in
+    assert texts.extension_file() == "your policy files' extension file"
+
+
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
     ('<Localization Enabled="true">', '<Localization Enabled="yes">', "Enabled='yes' is not an xs:boolean",
      "/@Enabled: 'yes' is not true or false"),
