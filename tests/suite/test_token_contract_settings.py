@@ -117,17 +117,30 @@ def test_a_claim_the_relying_party_outputs_and_no_step_gives_a_value_is_said_so_
     assert str(sent.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(sent.value)
 
 
-def test_a_claim_the_sign_in_pages_own_profile_may_set_as_it_shows_is_not_said_to_have_no_step(policies: Path) -> None:
-    """The sign-in page's local account profile runs its InputClaimsTransformations as B2C shows the page, before Mobile ID
-    is picked; whether their claims stay for the rest of the sign-in the reference does not say: no "no step gives it"."""
+@pytest.mark.parametrize(("transformation", "defined", "no_step"), [
+    ("EmailFromLoginHint", '<ClaimsTransformation Id="EmailFromLoginHint" TransformationMethod="CopyClaim"><OutputClaims>'
+     '<OutputClaim ClaimTypeReferenceId="email" TransformationClaimType="outputClaim" /></OutputClaims></ClaimsTransformation>', False),
+    ("EmailFromLoginHint", "", False),  # one the files lack may output it too
+    ("CreateOtherMailsFromEmail", "", True),  # the seed's, which outputs otherMails only: the page gives email none
+], ids=["outputs the claim type", "not in the files", "outputs another claim type"])
+def test_a_claim_the_sign_in_pages_own_profile_may_set_as_it_shows_is_not_said_to_have_no_step(
+        policies: Path, transformation: str, defined: str, no_step: bool) -> None:
+    """The sign-in page's local account profile may run its InputClaimsTransformations as B2C shows the page, before Mobile
+    ID is picked; whether it does, and whether their claims stay for the rest of the sign-in, the reference does not say
+    (Unconfirmed): no "no step gives it" where one may output the claim type."""
     from fixtures.causes import JourneyFailure
 
     edit(policies / "TrustFrameworkBase.xml", '<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email">',
          '<TechnicalProfile Id="SelfAsserted-LocalAccountSignin-Email"><InputClaimsTransformations><InputClaimsTransformation '
-         'ReferenceId="EmailFromLoginHint" /></InputClaimsTransformations>')
+         f'ReferenceId="{transformation}" /></InputClaimsTransformations>')
+    if defined:
+        edit(policies / "TrustFrameworkBase.xml", "<ClaimsTransformations>", f"<ClaimsTransformations>{defined}")
     with pytest.raises(JourneyFailure) as failure:
         require_contract({"name": "n"}, "B2C_1A_signup_signin", ("name", "email"))
-    assert str(failure.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(failure.value)
+    if no_step:
+        assert str(failure.value) == NO_EMAIL_ON_THE_WAY
+    else:
+        assert str(failure.value).endswith('(<OutputClaim ClaimTypeReferenceId="email" />), yet it has no value in the token'), str(failure.value)
 
 
 def test_a_claim_of_another_claim_type_is_said_by_the_claim_type_the_relying_party_maps_to_it(policies: Path) -> None:
