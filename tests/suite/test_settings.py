@@ -804,7 +804,14 @@ def test_the_tenants_id_given_as_its_name_is_named_with_where_the_name_is() -> N
     ("https://fabrikam.b2clogin.com/", "must be a host name only, without scheme, port or path: B2C_DOMAIN=fabrikam.b2clogin.com"),
     ("fabrikam.b2clogin.com.", "ends with a dot: give the host name only, without the dot: B2C_DOMAIN=fabrikam.b2clogin.com"),
     ("Login.Fabrikam.com..", "ends with a dot: give the host name only, without the dot: B2C_DOMAIN=login.fabrikam.com"),
-], ids=["URL", "trailing slash", "directory name", "port", "a scheme alone", "URL with its slash", "the DNS root's dot", "two dots"])
+    # Without its dot, still no host to give: what else is wrong is said, not the name without the dot
+    ("fabrikam.onmicrosoft.com.", "is the tenant's directory name, not where B2C serves its pages: unset B2C_DOMAIN for fabrikam.b2clogin.com"),
+    ("login fabrikam.com.", "is not a host name (an empty label between dots, a label over 63 characters, a space, or an invisible "
+                            "character pasted with it?); e.g. login.contoso.com"),
+    (".", "is not a host name (an empty label between dots, a label over 63 characters, a space, or an invisible character pasted "
+          "with it?); e.g. login.contoso.com"),
+], ids=["URL", "trailing slash", "directory name", "port", "a scheme alone", "URL with its slash", "the DNS root's dot", "two dots",
+        "the directory name's dot", "no host name with a dot", "a dot alone"])
 def test_a_domain_given_as_a_url_or_the_directory_name_says_what_to_give(domain: str, says: str) -> None:
     """The tenant's directory name resolves to no B2C page: the preflight said only "does not answer", check DNS."""
     with pytest.raises(SettingsError) as raised:
