@@ -149,8 +149,9 @@ def not_authorize(url: str) -> str | None:
         return (f"{shown}: its path ends /authorize/, with a slash after authorize that B2C's authorize request does not have; "
                 "give it without the slash (.../oauth2/v2.0/authorize?...)")
     if at_b2clogin := b2clogin_form(parts):
-        return (f"{shown} is an older address form of B2C's (login.microsoftonline.com/te/...); give the same request at B2C's "
-                f"b2clogin.com address, its parameters as they are: {redact_text(at_b2clogin)}")
+        return (f"{shown} looks like B2C's authorize request at an older address form (login.microsoftonline.com/te/...: "
+                "unconfirmed, as is whether B2C still answers there); give the same request at B2C's b2clogin.com address, its "
+                f"parameters as they are: {redact_text(at_b2clogin)}")
     path = parts.path.lower()
     what = next((said for end, said in B2C_ADDRESSES if path.endswith(end)), None)
     if what is None and AUTHORIZE.match(parts.path):  # /{tenant}/oauth2/v2.0/authorize without a policy: Entra ID's

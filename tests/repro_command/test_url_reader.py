@@ -471,17 +471,18 @@ def test_an_authorize_request_whose_path_ends_with_a_slash_says_to_give_it_witho
     (f"/TE/11111111-2222-4333-8444-555555555555/{POLICY}/oauth2/v2.0/authorize",
      f"https://{{tenant}}.b2clogin.com/11111111-2222-4333-8444-555555555555/{POLICY}/oauth2/v2.0/authorize"),
 ], ids=["policy in the path", "policy as ?p=", "the tenant by its ID"])
-def test_b2cs_older_login_microsoftonline_address_is_said_so_with_its_b2clogin_form(path: str, at_b2clogin: str,
-                                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_b2cs_older_login_microsoftonline_address_is_said_as_it_looks_with_its_b2clogin_form(
+        path: str, at_b2clogin: str, capsys: pytest.CaptureFixture[str]) -> None:
     """https://login.microsoftonline.com/te/{tenant}/{policy}/oauth2/v2.0/authorize: an app configured years ago sends it; it
     was refused as "not B2C's authorize request", with nothing of what it is or how to rerun it."""
     url = f"https://login.microsoftonline.com{path}?p={POLICY}&client_id=app&login_hint=s3cr3t-state&id_token_hint={TOKEN}"
     assert main(["--from-url", url]) == 2
     said = capsys.readouterr()
     named = " ({tenant}: the tenant's name, as in {name}.onmicrosoft.com)" if "{tenant}" in at_b2clogin else ""
-    assert said.err == (f"python -m repro: error: --from-url: https://login.microsoftonline.com{path} is an older address form of "
-                        "B2C's (login.microsoftonline.com/te/...); give the same request at B2C's b2clogin.com address, its "
-                        f"parameters as they are: {at_b2clogin}?...{named}\n"), said
+    assert said.err == (f"python -m repro: error: --from-url: https://login.microsoftonline.com{path} looks like B2C's authorize "
+                        "request at an older address form (login.microsoftonline.com/te/...: unconfirmed, as is whether B2C still "
+                        "answers there); give the same request at B2C's b2clogin.com address, its parameters as they are: "
+                        f"{at_b2clogin}?...{named}\n"), said
     assert said.out == ""
     # Entra ID's own request there, with no policy: not B2C's, as before.
     assert main(["--from-url", "https://login.microsoftonline.com/te/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=app"]) == 2
