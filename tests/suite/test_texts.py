@@ -545,3 +545,33 @@ def test_a_mobile_id_profile_no_claims_exchange_runs_is_named_with_the_steps_to_
     said = texts.mobile_id_button_source("B2C_1A_signup_signin")
     assert "B2C_1A_signup_signin's files define the Mobile ID profile MobileID-OAuth2 but no claims exchange runs it" in said
     assert '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />' in said
+
+
+def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_said_as_such() -> None:
+    """Against a tenant whose files the suite was not given (B2C_POLICY_FILES unset), policies/ stands in: the button, the
+    languages and the local account form the texts journey expected are the seed's, so a difference is said as the tenant's
+    configuration, with how to give the suite the team's files; with the run's own files, as before."""
+    from e2e.test_texts import Differences
+    from fixtures.causes import TENANT_CONFIGURATION, JourneyFailure
+
+    differences = Differences("en", "B2C_1A_signup_signin")
+    differences.found.append("sign-in page: the local account form is missing; the policy's sign-in step offers a local account")
+    with pytest.raises(AssertionError) as finding:
+        differences.check()
+    assert not isinstance(finding.value, JourneyFailure) and texts.SEED_FILES_STOOD_IN not in str(finding.value)
+    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
+    try:
+        with pytest.raises(JourneyFailure) as configuration:
+            differences.check()
+        Differences("en", "B2C_1A_signup_signin").check()  # nothing differs: nothing said
+        user_flow = Differences("en", "B2C_1_signupsignin")  # a user flow has no files: as before
+        user_flow.found.append("sign-in page: the social intro is not shown")
+        with pytest.raises(AssertionError) as user_flow_finding:
+            user_flow.check()
+    finally:
+        texts.read_policies_from(None)
+    assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION
+    said = str(configuration.value)
+    assert said.startswith("texts in en differ from what the user is promised: sign-in page: the local account form is missing")
+    assert f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
+    assert not isinstance(user_flow_finding.value, JourneyFailure)
