@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures import texts
+from fixtures.causes import TENANT_CONFIGURATION, Cause, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
 from fixtures.settings import Settings, is_custom_policy
@@ -17,6 +18,17 @@ def in_language(lang: str | None, language: str) -> bool:
     """Whether a B2C page's ``<html lang>`` is ``language``: B2C's form of the tag (``de`` or ``de-DE``; its Classic template
     writes ``en-US``) is not documented, its language is."""
     return primary_language(lang or "") == language
+
+
+def require_in_language(page: str, lang: str | None, language: str, policy: str) -> None:
+    """``page``'s ``<html lang>`` (``lang``) is ``language``, which the app asked for. Against a tenant whose files the suite
+    was not given, the languages asked for are those the seed's Localization offers: a page in another is said as the
+    tenant's configuration, with how to give the suite the team's files, not as B2C ignoring ui_locales."""
+    said = f"{page} html lang is {lang!r} for ui_locales={language}"
+    if not in_language(lang, language) and (stood_in := texts.seed_files_stood_in(policy)) is not None:
+        raise JourneyFailure(f"{said} ({language}: a language {policy}'s Localization offers); {stood_in}",
+                             cause=Cause(TENANT_CONFIGURATION, f"{policy}'s {page} is not in {language}, which the seed's Localization offers"))
+    assert in_language(lang, language), said
 
 
 @pytest.fixture
@@ -48,7 +60,7 @@ def test_each_language_reaches_b2c_and_mobile_id_pages(journey: Journey, policy:
         journey.unified.wait_until_shown()
 
         # Then B2C's page is in that language
-        assert in_language(journey.unified.language(), language), f"B2C page html lang is {journey.unified.language()!r} for ui_locales={language}"
+        require_in_language("B2C page", journey.unified.language(), language, policy)
         seen["B2C's sign-in page, its social intro"][language] = journey.unified.social_intro_text()
         journey.unified.choose_mobile_id()
 
@@ -77,5 +89,4 @@ def test_profile_page_follows_the_language(journey: Journey, mobile_id: MobileID
 
     # Then B2C's profile page is in that language too
     journey.reach_profile_page()
-    assert in_language(journey.profile.language(), language), \
-        f"profile page html lang is {journey.profile.language()!r} for ui_locales={language}"
+    require_in_language("profile page", journey.profile.language(), language, policy)

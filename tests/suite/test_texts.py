@@ -575,3 +575,27 @@ def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_sa
     assert said.startswith("texts in en differ from what the user is promised: sign-in page: the local account form is missing")
     assert f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
     assert not isinstance(user_flow_finding.value, JourneyFailure)
+
+
+def test_a_page_not_in_a_language_of_the_seeds_localization_standing_in_for_a_tenants_is_said_as_such() -> None:
+    """The language journeys ask for the languages the policy's Localization offers: against a tenant whose files the suite
+    was not given, the seed's (en, de, fr, it), so a page in another language is said as the tenant's configuration, with
+    how to give the suite the team's files; with the run's own files, as before."""
+    from e2e.test_languages import require_in_language
+    from fixtures.causes import TENANT_CONFIGURATION, JourneyFailure
+
+    require_in_language("B2C page", "de-DE", "de", "B2C_1A_signup_signin")  # in the language asked for: nothing said
+    with pytest.raises(AssertionError) as finding:
+        require_in_language("B2C page", "en", "de", "B2C_1A_signup_signin")
+    assert not isinstance(finding.value, JourneyFailure) and texts.SEED_FILES_STOOD_IN not in str(finding.value)
+    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
+    try:
+        require_in_language("profile page", "fr", "fr", "B2C_1A_signup_signin")
+        with pytest.raises(JourneyFailure) as configuration:
+            require_in_language("profile page", "en", "fr", "B2C_1A_signup_signin")
+    finally:
+        texts.read_policies_from(None)
+    assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION
+    said = str(configuration.value)
+    assert said.startswith("profile page html lang is 'en' for ui_locales=fr (fr: a language B2C_1A_signup_signin's Localization offers)")
+    assert f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
