@@ -599,3 +599,19 @@ def test_a_page_not_in_a_language_of_the_seeds_localization_standing_in_for_a_te
     said = str(configuration.value)
     assert said.startswith("profile page html lang is 'en' for ui_locales=fr (fr: a language B2C_1A_signup_signin's Localization offers)")
     assert f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
+
+
+def test_a_missing_button_looked_for_by_the_seeds_names_standing_in_for_a_tenants_says_so() -> None:
+    """Against a tenant whose files the suite was not given, the Mobile ID button's label and id looked for are the seed's:
+    the message of a sign-in page without it says so, with how to give the suite the team's files (their names then read
+    from them); with the run's own files, and for a user flow, as before."""
+    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
+    try:
+        said = texts.mobile_id_button_source("B2C_1A_signup_signin")
+        user_flow = texts.mobile_id_button_source("B2C_1_signupsignin")
+    finally:
+        texts.read_policies_from(None)
+    assert said == f"{texts.CUSTOM_POLICY_BUTTON_SOURCE}; this run's label and id are expected from {texts.SEED_FILES_STOOD_IN}: " \
+                   f"if your policy differs from the seed's there on purpose, {texts.READ_YOUR_FILES}"
+    assert user_flow == texts.USER_FLOW_BUTTON_SOURCE
+    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
