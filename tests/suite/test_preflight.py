@@ -845,3 +845,22 @@ def test_a_browser_other_than_chromium_that_fails_on_the_tenant_is_not_told_to_i
         assert "make setup" not in chromium.browser_fix(error) and "failed on the tenant's sign-in page" in chromium.browser_fix(error)
     assert "make setup" in chromium.browser_fix("BrowserType.launch: Target page, context or browser has been closed")
     assert "make setup" in chromium.browser_fix(browser_fixtures.missing_browser("chromium", None) or "")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("settings", "said"), [({"B2C_POLICIES": "B2C_1A_signup_signin"}, True),
+                                                ({"B2C_POLICIES": "B2C_1A_signup_signin", "B2C_POLICY_FILES": str(ROOT / "policies")}, False),
+                                                ({}, False)], ids=["custom policy, files not given", "files given", "user flow"])
+def test_a_tenants_custom_policy_without_its_files_is_said_once_to_be_read_from_the_seeds(settings: dict[str, str], said: bool) -> None:
+    """Against a tenant's custom policy with B2C_POLICY_FILES unset, every expectation the journeys read from its files is
+    the seed's: the preflight says so up front, one row that fails nothing, with how to give the suite the team's files."""
+    def nothing(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no tenant here", request=request)
+
+    check = Preflight(build_settings({**FABRIKAM, **settings}), httpx.Client(transport=httpx.MockTransport(nothing)), browser=lambda: None)
+    rows = {row.check: row for row in check.run()}
+    assert ("custom policy files" in rows) is said, table(list(rows.values()))
+    if said:
+        row = rows["custom policy files"]
+        assert (row.status, row.failed) == ("skip", False)
+        assert row.detail == ("the journeys read the seed's (policies/) in place of the tenant's: set B2C_POLICY_FILES to the folder "
+                              "of the files you upload, and the journeys read yours")
