@@ -615,3 +615,27 @@ def test_a_missing_button_looked_for_by_the_seeds_names_standing_in_for_a_tenant
                    f"if your policy differs from the seed's there on purpose, {texts.READ_YOUR_FILES}"
     assert user_flow == texts.USER_FLOW_BUTTON_SOURCE
     assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+
+
+def test_an_error_page_heading_expected_from_the_seeds_layout_standing_in_for_a_tenants_says_so() -> None:
+    """The error page's heading is compared where the policy's files pin globalexception 1.2.1: against a tenant whose files
+    the suite was not given, that pin is the seed's, so a heading that differs (or none) is said as the tenant's
+    configuration, with how to give the suite the team's files; with the run's own files, as before."""
+    from e2e.test_texts import require_error_page_heading
+    from fixtures.causes import TENANT_CONFIGURATION, JourneyFailure
+
+    require_error_page_heading("B2C_1A_signup_signin", texts.ERROR_PAGE_HEADING, texts.ERROR_PAGE_HEADING)
+    with pytest.raises(AssertionError) as finding:
+        require_error_page_heading("B2C_1A_signup_signin", None, texts.ERROR_PAGE_HEADING)
+    assert not isinstance(finding.value, JourneyFailure) and "has no h1 or h2" in str(finding.value)
+    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
+    try:
+        require_error_page_heading("B2C_1A_signup_signin", texts.ERROR_PAGE_HEADING, texts.ERROR_PAGE_HEADING)
+        with pytest.raises(JourneyFailure) as configuration:
+            require_error_page_heading("B2C_1A_signup_signin", "Something went wrong", texts.ERROR_PAGE_HEADING)
+    finally:
+        texts.read_policies_from(None)
+    assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION
+    said = str(configuration.value)
+    assert said.startswith("B2C's error page heading reads 'Something went wrong', expected")
+    assert f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
