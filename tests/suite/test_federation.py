@@ -121,6 +121,35 @@ def test_a_language_not_passed_on_is_no_tenant_setting_and_fails_the_language_jo
     assert "Mobile ID's pages and the phone's message follow ui_locales" in said and "Unconfirmed 2" in said, said
 
 
+def test_a_language_not_passed_on_expected_from_the_seeds_localization_standing_in_for_a_tenants_says_so() -> None:
+    """The language B2C's pages are in, which it should pass Mobile ID, is read from the policy's Localization: against a
+    tenant whose files the suite was not given, the seed's, so a language not passed on is said as the tenant's
+    configuration (its files may offer fewer), with how to give the suite the team's files; with the run's own files, as
+    B2C's broken promise."""
+    from types import SimpleNamespace
+
+    from fixtures.causes import BROKEN_PROMISE, JourneyFailure
+    from fixtures.federation import FederationWatch
+
+    settings = build_settings({}, LOCAL_STACK)
+    watch = FederationWatch(SimpleNamespace(on=lambda *_: None), settings)  # type: ignore[arg-type]  # no page: its two requests given
+    watch.authorize = f"https://{settings.domain}/{settings.tenant}.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?ui_locales=de"
+    watch.federation = request(ui_locales="en-US")
+    with pytest.raises(JourneyFailure) as broken:
+        watch.check_language_passed_on()
+    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
+    try:
+        with pytest.raises(JourneyFailure) as configuration:
+            watch.check_language_passed_on()
+    finally:
+        texts.read_policies_from(None)
+    assert broken.value.cause is not None and broken.value.cause.name == BROKEN_PROMISE
+    assert texts.SEED_FILES_STOOD_IN not in str(broken.value)
+    assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION
+    said = str(configuration.value)
+    assert said.startswith(str(broken.value)) and f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
+
+
 def test_a_custom_domain_is_the_expected_redirect_uri() -> None:
     custom = request(redirect_uri="https://login.contoso.com/contoso.onmicrosoft.com/oauth2/authresp")
     tenant = {"E2E_TARGET": "tenant", "B2C_TENANT": "contoso", "B2C_POLICIES": "B2C_1A_signup_signin",
