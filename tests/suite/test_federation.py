@@ -121,7 +121,7 @@ def test_a_language_not_passed_on_is_no_tenant_setting_and_fails_the_language_jo
     assert "Mobile ID's pages and the phone's message follow ui_locales" in said and "Unconfirmed 2" in said, said
 
 
-def test_a_language_not_passed_on_expected_from_the_seeds_localization_standing_in_for_a_tenants_says_so() -> None:
+def test_a_language_not_passed_on_expected_from_the_seeds_localization_standing_in_for_a_tenants_says_so(seed_files_standing_in) -> None:
     """The language B2C's pages are in, which it should pass Mobile ID, is read from the policy's Localization: against a
     tenant whose files the suite was not given, the seed's, so a language not passed on is said as the tenant's
     configuration (its files may offer fewer), with how to give the suite the team's files; with the run's own files, as
@@ -137,12 +137,9 @@ def test_a_language_not_passed_on_expected_from_the_seeds_localization_standing_
     watch.federation = request(ui_locales="en-US")
     with pytest.raises(JourneyFailure) as broken:
         watch.check_language_passed_on()
-    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
-    try:
+    with seed_files_standing_in():  # a tenant's, its files not given
         with pytest.raises(JourneyFailure) as configuration:
             watch.check_language_passed_on()
-    finally:
-        texts.read_policies_from(None)
     assert broken.value.cause is not None and broken.value.cause.name == BROKEN_PROMISE
     assert texts.SEED_FILES_STOOD_IN not in str(broken.value)
     assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION

@@ -1265,7 +1265,7 @@ def test_b2cs_cookies_that_only_route_or_remember_are_not_held_to_crossing_sites
     assert cause is not None and cause.detail.startswith("AADB2C90255") and "SameSite" not in words, (cause, words)
 
 
-def test_an_empty_display_name_taken_is_a_finding_of_the_runs_files_and_tenant_configuration_where_the_seed_stood_in(page: Page) -> None:
+def test_an_empty_display_name_taken_is_a_finding_of_the_runs_files_and_tenant_configuration_where_the_seed_stood_in(page: Page, seed_files_standing_in) -> None:
     """A custom policy's files that require the display name make B2C taking an empty one a finding; against a tenant whose
     files the suite was not given (B2C_POLICY_FILES unset), the seed's stood in: said as the tenant's configuration, with
     how to give the suite the team's files, not as what "its files" require."""
@@ -1276,11 +1276,8 @@ def test_an_empty_display_name_taken_is_a_finding_of_the_runs_files_and_tenant_c
     with pytest.raises(AssertionError) as finding:
         journey.require_empty_display_name_refused("B2C_1A_signup_signin")
     assert "whose files require it" in str(finding.value) and not isinstance(finding.value, JourneyFailure)
-    texts.read_policies_from(None, known=False)  # a tenant's, its files not given: policies/ stands in
-    try:
+    with seed_files_standing_in():  # a tenant's, its files not given: policies/ stands in
         with pytest.raises(JourneyFailure) as configuration:
             journey.require_empty_display_name_refused("B2C_1A_signup_signin")
-    finally:
-        texts.read_policies_from(None)
     assert configuration.value.cause == causes.Cause(causes.TENANT_CONFIGURATION, "B2C's profile page does not require the display name")
     assert "the seed's files, which the suite reads in place of yours (B2C_POLICY_FILES unset), require it" in str(configuration.value)

@@ -547,7 +547,7 @@ def test_a_mobile_id_profile_no_claims_exchange_runs_is_named_with_the_steps_to_
     assert '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />' in said
 
 
-def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_said_as_such() -> None:
+def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_said_as_such(seed_files_standing_in) -> None:
     """Against a tenant whose files the suite was not given (B2C_POLICY_FILES unset), policies/ stands in: the button, the
     languages and the local account form the texts journey expected are the seed's, so a difference is said as the tenant's
     configuration, with how to give the suite the team's files; with the run's own files, as before."""
@@ -559,8 +559,7 @@ def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_sa
     with pytest.raises(AssertionError) as finding:
         differences.check()
     assert not isinstance(finding.value, JourneyFailure) and texts.SEED_FILES_STOOD_IN not in str(finding.value)
-    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
-    try:
+    with seed_files_standing_in():  # a tenant's, its files not given
         with pytest.raises(JourneyFailure) as configuration:
             differences.check()
         Differences("en", "B2C_1A_signup_signin").check()  # nothing differs: nothing said
@@ -568,8 +567,6 @@ def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_sa
         user_flow.found.append("sign-in page: the social intro is not shown")
         with pytest.raises(AssertionError) as user_flow_finding:
             user_flow.check()
-    finally:
-        texts.read_policies_from(None)
     assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION
     said = str(configuration.value)
     assert said.startswith("texts in en differ from what the user is promised: sign-in page: the local account form is missing")
@@ -577,7 +574,7 @@ def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_sa
     assert not isinstance(user_flow_finding.value, JourneyFailure)
 
 
-def test_a_page_not_in_a_language_of_the_seeds_localization_standing_in_for_a_tenants_is_said_as_such() -> None:
+def test_a_page_not_in_a_language_of_the_seeds_localization_standing_in_for_a_tenants_is_said_as_such(seed_files_standing_in) -> None:
     """The language journeys ask for the languages the policy's Localization offers: against a tenant whose files the suite
     was not given, the seed's (en, de, fr, it), so a page in another language is said as the tenant's configuration, with
     how to give the suite the team's files; with the run's own files, as before."""
@@ -588,36 +585,30 @@ def test_a_page_not_in_a_language_of_the_seeds_localization_standing_in_for_a_te
     with pytest.raises(AssertionError) as finding:
         require_in_language("B2C page", "en", "de", "B2C_1A_signup_signin")
     assert not isinstance(finding.value, JourneyFailure) and texts.SEED_FILES_STOOD_IN not in str(finding.value)
-    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
-    try:
+    with seed_files_standing_in():  # a tenant's, its files not given
         require_in_language("profile page", "fr", "fr", "B2C_1A_signup_signin")
         with pytest.raises(JourneyFailure) as configuration:
             require_in_language("profile page", "en", "fr", "B2C_1A_signup_signin")
-    finally:
-        texts.read_policies_from(None)
     assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION
     said = str(configuration.value)
     assert said.startswith("profile page html lang is 'en' for ui_locales=fr (fr: a language B2C_1A_signup_signin's Localization offers)")
     assert f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
 
 
-def test_a_missing_button_looked_for_by_the_seeds_names_standing_in_for_a_tenants_says_so() -> None:
+def test_a_missing_button_looked_for_by_the_seeds_names_standing_in_for_a_tenants_says_so(seed_files_standing_in) -> None:
     """Against a tenant whose files the suite was not given, the Mobile ID button's label and id looked for are the seed's:
     the message of a sign-in page without it says so, with how to give the suite the team's files (their names then read
     from them); with the run's own files, and for a user flow, as before."""
-    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
-    try:
+    with seed_files_standing_in():  # a tenant's, its files not given
         said = texts.mobile_id_button_source("B2C_1A_signup_signin")
         user_flow = texts.mobile_id_button_source("B2C_1_signupsignin")
-    finally:
-        texts.read_policies_from(None)
     assert said == f"{texts.CUSTOM_POLICY_BUTTON_SOURCE}; this run's label and id are expected from {texts.SEED_FILES_STOOD_IN}: " \
                    f"if your policy differs from the seed's there on purpose, {texts.READ_YOUR_FILES}"
     assert user_flow == texts.USER_FLOW_BUTTON_SOURCE
     assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
 
 
-def test_an_error_page_heading_expected_from_the_seeds_layout_standing_in_for_a_tenants_says_so() -> None:
+def test_an_error_page_heading_expected_from_the_seeds_layout_standing_in_for_a_tenants_says_so(seed_files_standing_in) -> None:
     """The error page's heading is compared where the policy's files pin globalexception 1.2.1: against a tenant whose files
     the suite was not given, that pin is the seed's, so a heading that differs (or none) is said as the tenant's
     configuration, with how to give the suite the team's files; with the run's own files, as before."""
@@ -628,13 +619,10 @@ def test_an_error_page_heading_expected_from_the_seeds_layout_standing_in_for_a_
     with pytest.raises(AssertionError) as finding:
         require_error_page_heading("B2C_1A_signup_signin", None, texts.ERROR_PAGE_HEADING)
     assert not isinstance(finding.value, JourneyFailure) and "has no h1 or h2" in str(finding.value)
-    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
-    try:
+    with seed_files_standing_in():  # a tenant's, its files not given
         require_error_page_heading("B2C_1A_signup_signin", texts.ERROR_PAGE_HEADING, texts.ERROR_PAGE_HEADING)
         with pytest.raises(JourneyFailure) as configuration:
             require_error_page_heading("B2C_1A_signup_signin", "Something went wrong", texts.ERROR_PAGE_HEADING)
-    finally:
-        texts.read_policies_from(None)
     assert configuration.value.cause is not None and configuration.value.cause.name == TENANT_CONFIGURATION
     said = str(configuration.value)
     assert said.startswith("B2C's error page heading reads 'Something went wrong', expected")

@@ -100,21 +100,18 @@ def test_a_wrong_idp_is_one_cause_whichever_policy_gave_it() -> None:
     require_mobile_id_idp({"idp": "https://openid.mobileid.ch"}, "B2C_1_signupsignin", metadata)  # a user flow's may be the issuer
 
 
-def test_an_idp_expected_from_the_seeds_files_standing_in_for_a_tenants_says_so() -> None:
+def test_an_idp_expected_from_the_seeds_files_standing_in_for_a_tenants_says_so(seed_files_standing_in) -> None:
     """Against a tenant whose files the suite was not given, the idp a custom policy's token is held to is the seed's Mobile
     ID profile's DefaultValue: the message says so, with how to give the suite the team's files (the cause stays the
     claim's, one line of the report whichever policy gave it); a user flow's, and with the run's own files, as before."""
     metadata = "https://openid.mobileid.ch/.well-known/openid-configuration"
     with pytest.raises(JourneyFailure) as known:
         require_mobile_id_idp({"idp": "swisscom"}, "B2C_1A_signup_signin", metadata)
-    texts.read_policies_from(None, known=False)  # a tenant's, its files not given
-    try:
+    with seed_files_standing_in():  # a tenant's, its files not given
         with pytest.raises(JourneyFailure) as stood_in:
             require_mobile_id_idp({"idp": "swisscom"}, "B2C_1A_signup_signin", metadata)
         with pytest.raises(JourneyFailure) as user_flow:
             require_mobile_id_idp({"idp": "swisscom"}, "B2C_1_signupsignin", metadata)
-    finally:
-        texts.read_policies_from(None)
     assert texts.SEED_FILES_STOOD_IN not in str(known.value) and texts.SEED_FILES_STOOD_IN not in str(user_flow.value)
     assert str(stood_in.value) == (f"ID token idp is 'swisscom', expected 'mobileid.ch'; expected from {texts.SEED_FILES_STOOD_IN}: "
                                    f"if your policy differs from the seed's there on purpose, {texts.READ_YOUR_FILES}")
