@@ -379,8 +379,12 @@ def test_a_profile_page_that_takes_an_empty_display_name_names_the_runs_own_exte
         "the refusal")
     texts.read_policies_from(str(texts.SEED_POLICIES_DIR / ".." / "policies"))  # the seed's, however the path names it
     assert texts.extension_file() == "policies/TrustFrameworkExtensions.xml"
-    texts.read_policies_from(None, known=False)  # a tenant's, B2C_POLICY_FILES not given: policies/ only stands in
-    assert texts.extension_file() == "your policy files' extension file"
+    # A tenant's, B2C_POLICY_FILES not given: the page that does not require it is the seed's, said so, not the tenant's
+    texts.read_policies_from(str(policies), known=False)
+    assert texts.display_name_optional("B2C_1A_signup_signin") == (
+        "B2C_1A_signup_signin's profile page does not require the display name in the seed's files, which the suite reads in "
+        "place of yours (B2C_POLICY_FILES unset): set B2C_POLICY_FILES to the folder of the files you upload, and the journeys "
+        "read yours, and where they require it this journey checks the refusal")
 
 
 @pytest.mark.parametrize(("old", "new", "says", "emulator_says"), [
