@@ -560,13 +560,15 @@ def test_the_junit_xml_make_smoke_leaves_in_the_evidence_folder_does_not_stop_th
 
 def test_a_journey_whose_set_up_failed_is_timed_to_its_failure_not_shown_as_0_s(tmp_path: Path) -> None:
     """allure-pytest times a result by its call: one that failed in its set-up (a returning user's sign-up) read 0 s."""
+    # The set-up's work: a process it starts and waits for (as a sign-up waits on a browser), its own time written down
     (tmp_path / "test_set_up.py").write_text(
-        "import time\n\nimport pytest\n\n\n@pytest.fixture\ndef returning_user():\n"
-        "    time.sleep(0.3)  # the sign-up's work, before it fails\n    raise AssertionError('the sign-up failed')\n\n\n"
+        "import subprocess, sys, time\nfrom pathlib import Path\n\nimport pytest\n\n\n@pytest.fixture\ndef returning_user():\n"
+        "    started = time.time()\n    subprocess.run([sys.executable, '-c', 'pass'], check=True)\n"
+        "    Path('set-up-ms').write_text(str(int((time.time() - started) * 1000)))\n    raise AssertionError('the sign-up failed')\n\n\n"
         "def test_sign_in(returning_user):\n    pass\n\n\ndef test_passes():\n    pass\n")
     done, results = run(tmp_path, str(tmp_path / "test_set_up.py"))
     assert done.returncode == 1, done.stdout + done.stderr
     by_name = {result["name"]: result for result in results}
-    failed = by_name["test_sign_in"]
-    assert failed["status"] == "failed" and failed["stop"] - failed["start"] >= 300, failed
+    failed, worked = by_name["test_sign_in"], int((tmp_path / "set-up-ms").read_text())
+    assert worked > 0 and failed["status"] == "failed" and failed["stop"] - failed["start"] >= worked, (worked, failed)
     assert by_name["test_passes"]["status"] == "passed"
