@@ -88,40 +88,44 @@ class B2CSignUpOrSignInPage:
         # emulator's page script does (mocks/b2c/static/b2c.js: the list whole, then put in the page); of real B2C the
         # reference says its script fills #api after load (b2c.md 1.7, addendum), not button by button. A page template's
         # own script that added a button later would meet this as a page without it.
-        if self._built_without_mobile_id():
-            raise self._no_mobile_id_button(None)
+        if (buttons := self._built_without_mobile_id()) is not None:
+            raise self._not_among(buttons, "B2C built them without it")
         try:
             self.mobile_id_button.click(timeout=timeout)
         except PlaywrightTimeoutError:
             raise self._no_mobile_id_button(timeout) from None
 
-    def _built_without_mobile_id(self) -> bool:
-        """Whether B2C's buttons are there, Mobile ID's not among them; a page going meanwhile (a navigation) is left to the
-        click's wait, which says where the browser went."""
+    def _built_without_mobile_id(self) -> list[str] | None:
+        """B2C's buttons, where they are there without Mobile ID's; None otherwise (not built yet, Mobile ID's among them, or
+        the page going meanwhile: a navigation, left to the click's wait, which says where the browser went)."""
         try:
-            return self.provider_buttons.count() > 0 and self.mobile_id_button.count() == 0
+            if self.provider_buttons.count() == 0 or self.mobile_id_button.count() > 0:
+                return None
+            return self.provider_names()
         except PlaywrightError:
-            return False
+            return None
 
-    def _no_mobile_id_button(self, timeout: float | None) -> JourneyFailure:
-        """Where the browser is when the Mobile ID button did not come within ``timeout`` (None: B2C's buttons are built,
-        without it): B2C's sign-in page without it (the buttons it has, and what names the button), else the page the
-        browser shows instead."""
+    def _no_mobile_id_button(self, timeout: float) -> JourneyFailure:
+        """Where the browser is when the Mobile ID button did not come within ``timeout``: B2C's sign-in page without it
+        (the buttons it has, and what names the button), else the page the browser shows instead."""
         try:
             buttons = self.provider_names() if self.is_shown() else None
             there = self.mobile_id_button.count() > 0
         except PlaywrightError:
             buttons, there = None, False
-        waited = waiting.TIMEOUT_MS if timeout is None else timeout
         if buttons is None:
-            return waiting.not_shown(self, waited, f"B2C's sign-in page with the Mobile ID button ({self.exchange_id} or {self.provider_name!r})")
+            return waiting.not_shown(self, timeout, f"B2C's sign-in page with the Mobile ID button ({self.exchange_id} or {self.provider_name!r})")
         if there:  # hidden, covered or disabled: the page, not the tenant's set-up
-            return waiting.not_shown(self, waited, f"the Mobile ID button clickable (it is there, among {buttons}, but hidden, "
-                                                   "covered or disabled)")
+            return waiting.not_shown(self, timeout, f"the Mobile ID button clickable (it is there, among {buttons}, but hidden, "
+                                                    "covered or disabled)")
+        return self._not_among(buttons, f"within {timeout / 1000:g} s")
+
+    def _not_among(self, buttons: list[str], when: str) -> JourneyFailure:
+        """B2C's sign-in page shows ``buttons``, none of them Mobile ID's (``when``: how that was seen): the tenant's set-up,
+        with what the journey looked for and where that comes from."""
         detail = f"B2C's sign-in page has no Mobile ID button; its buttons: {buttons or 'none'}"
-        when = " (B2C built them without it)" if timeout is None else f" (within {timeout / 1000:g} s)"
-        return JourneyFailure(f"{detail}{when}. It looked for the label {self.provider_name!r} or the id "
-                              f"{self.exchange_id}: {self.named_by}", cause=Cause(TENANT_CONFIGURATION, detail))
+        return JourneyFailure(f"{detail} ({when}). It looked for the label {self.provider_name!r} or the id {self.exchange_id}: "
+                              f"{self.named_by}", cause=Cause(TENANT_CONFIGURATION, detail))
 
     def provider_names(self) -> list[str]:
         return [text.strip() for text in self.provider_buttons.all_inner_texts()]
