@@ -17,6 +17,7 @@ from fixtures.tokens import (
     contract_claims,
     require_auth_time_since,
     require_contract,
+    require_epoch_seconds,
     require_mobile_id_idp,
     require_named_after,
 )
@@ -82,8 +83,8 @@ def test_id_token_carries_every_claim_of_the_contract(
                   "none" if policy_claim is None else "another")
     # auth_time and iat first, as the sign-up checks them: a token without one is one cause for both journeys
     require_auth_time_since(claims, started, "sign-in", wrong=wrong)
-    iat, nbf, exp = (claim(n, int) for n in ("iat", "nbf", "exp"))
-    if None not in (iat, nbf, exp):
+    iat, nbf, exp = (require_epoch_seconds(claims, n, wrong=wrong) for n in ("iat", "nbf", "exp"))  # as auth_time is read
+    if iat is not None and nbf is not None and exp is not None:  # each missing one said: no times to compare
         if not (nbf <= iat + LEEWAY and iat < exp):
             wrong.add(f"ID token times out of order: nbf {nbf}, iat {iat}, exp {exp}", "nbf, iat, exp", "nbf <= iat < exp", "out of order")
         if not 300 <= exp - iat <= 86400:
