@@ -186,7 +186,7 @@ class Fault(str, Enum):
         cause_name=BROKEN_PROMISE,
         example="B2C shows B2C_1_signupsignin's pages in 'de' (the app asked for 'de') but passed Mobile ID ui_locales='en-US': ...")
     NO_SSO_SESSION = Declaration(
-        "no-sso-session", Side.B2C, "B2C keeps no single sign-on session (every session manager SM-Noop): it sets x-ms-cpim-sso, then asks a signed-in user to sign in again",
+        "no-sso-session", Side.B2C, "B2C keeps no single sign-on session, as with every session manager SM-Noop: a user who just signed in is asked again",
         symptom=r"did not answer from its session", journeys=("e2e/test_sign_in.py",),  # the smoke's sign-in asks again from the session
         cause_name=TENANT_CONFIGURATION,
         example="B2C did not answer from its session: the app asked B2C_1_signupsignin again in the browser where the user had just "
