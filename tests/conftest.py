@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bench.cpu import command_line
+from fixtures import texts
 from fixtures.browser import CHROMIUM_FLAGS, PIN_FLAG, chromium_executable, missing_browser
 from fixtures.settings_plugin import run_reaches, runs_journeys
 from mocks.common.hosts import HostMap, chromium_host_resolver_rules
@@ -52,6 +53,16 @@ def nothing_left_running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     if left := left_naming(base, 10):  # a browser whose driver was just closed may take a moment to end
         commands = [command_line(pid)[:200] or f"{pid} (ended meanwhile)" for pid in left]
         pytest.fail(f"processes the tests started under {base} still run after them: {commands}")
+
+
+@pytest.fixture(autouse=True)
+def policy_files_of_the_seed_again() -> Iterator[None]:
+    """The run's policy files are module state of fixtures.texts (one run, one set of files): a test that runs a command's
+    main() in this process (`make preflight` against a tenant without B2C_POLICY_FILES) left policies/ read as standing
+    in for a tenant's, and the next test of its worker read every message of the seed's files as a tenant's."""
+    yield
+    if texts.POLICIES_DIR != texts.SEED_POLICIES_DIR or not texts.POLICIES_KNOWN:
+        texts.read_policies_from(None)
 
 
 @pytest.fixture(autouse=True)
