@@ -143,15 +143,8 @@ def not_authorize(url: str) -> str | None:
         return f"{shown} is not an https URL: B2C's authorize request is one (the browser's history shows it whole); {ASK}"
     if b2c_authorize(url):
         return None
-    # Unconfirmed: the reference does not say whether B2C reads .../authorize/ as its authorize request; not read as one
-    # here (the rerun would ask B2C for another address than the reporter's app did), but said precisely.
-    if parts.path.endswith("/") and b2c_authorize(urlunsplit(parts._replace(path=parts.path.rstrip("/")))):
-        return (f"{shown}: its path ends /authorize/, with a slash after authorize that B2C's authorize request does not have; "
-                "give it without the slash (.../oauth2/v2.0/authorize?...)")
-    if at_b2clogin := b2clogin_form(parts):
-        return (f"{shown} looks like B2C's authorize request at an older address form (login.microsoftonline.com/te/...: "
-                "unconfirmed, as is whether B2C still answers there); give the same request at B2C's b2clogin.com address, its "
-                f"parameters as they are: {redact_text(at_b2clogin)}")
+    if (all_but := all_but_authorize(url)) is not None:
+        return f"{shown}{all_but}"
     path = parts.path.lower()
     what = next((said for end, said in B2C_ADDRESSES if path.endswith(end)), None)
     if what is None and AUTHORIZE.match(parts.path):  # /{tenant}/oauth2/v2.0/authorize without a policy: Entra ID's
@@ -163,6 +156,28 @@ def not_authorize(url: str) -> str | None:
     if what is None and (parts.hostname or "").endswith(".mobileid.ch"):
         what = "Mobile ID's page, where B2C sent the sign-in (its parameters are B2C's request to Mobile ID, not the app's to B2C)"
     return f"{shown} is {what}; {ASK}" if what else f"{shown} is not B2C's authorize request; {ASK}"
+
+
+# Unconfirmed: the reference does not say whether B2C reads .../authorize/ as its authorize request; not read as one here
+# (the rerun would ask B2C for another address than the reporter's app did), but said precisely.
+SLASH_AFTER_AUTHORIZE = "its path ends /authorize/, with a slash after authorize that B2C's authorize request does not have"
+
+
+def all_but_authorize(url: str) -> str | None:
+    """What keeps ``url`` from being B2C's authorize request where it all but is one, as words to follow its address: a
+    slash after authorize, B2C's older address form, or both, each said, and the request to give instead; None if it is
+    none of these."""
+    parts = urlsplit(url)
+    unslashed = parts._replace(path=parts.path.rstrip("/"))
+    slash = unslashed.path != parts.path
+    if at_b2clogin := b2clogin_form(unslashed):
+        return (" looks like B2C's authorize request at an older address form (login.microsoftonline.com/te/...: unconfirmed, "
+                f"as is whether B2C still answers there){f', and {SLASH_AFTER_AUTHORIZE}' if slash else ''}; give the same "
+                f"request at B2C's b2clogin.com address{', without the slash' if slash else ''}, its parameters as they are: "
+                f"{redact_text(at_b2clogin)}")
+    if slash and b2c_authorize(urlunsplit(unslashed)):
+        return f": {SLASH_AFTER_AUTHORIZE}; give it without the slash (.../oauth2/v2.0/authorize?...)"
+    return None
 
 
 # B2C's authorize request at https://login.microsoftonline.com/te/{tenant}/{policy}/oauth2/v2.0/authorize: Unconfirmed, the

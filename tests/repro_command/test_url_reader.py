@@ -489,6 +489,21 @@ def test_b2cs_older_login_microsoftonline_address_is_said_as_it_looks_with_its_b
     assert "is not B2C's authorize request" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("slashes", ["/", "//"])
+def test_b2cs_older_address_with_a_slash_after_authorize_is_said_with_both_and_its_b2clogin_form_without_the_slash(
+        slashes: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """login.microsoftonline.com/te/.../authorize/: each alone was said, together they got "not B2C's authorize request"."""
+    path = f"/te/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/authorize{slashes}"
+    assert main(["--from-url", f"https://login.microsoftonline.com{path}?client_id=app&login_hint=s3cr3t-state"]) == 2
+    said = capsys.readouterr()
+    assert said.err == (f"python -m repro: error: --from-url: https://login.microsoftonline.com{path} looks like B2C's authorize "
+                        "request at an older address form (login.microsoftonline.com/te/...: unconfirmed, as is whether B2C still "
+                        "answers there), and its path ends /authorize/, with a slash after authorize that B2C's authorize request "
+                        "does not have; give the same request at B2C's b2clogin.com address, without the slash, its parameters as "
+                        f"they are: {AUTHORIZE}?...\n"), said
+    assert said.out == ""
+
+
 def test_run_reruns_the_printed_command_and_its_bundle_names_the_urls_address_not_its_query(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The rerun itself stands in here (the end-to-end test runs one): what it is given is the printed command."""
