@@ -625,6 +625,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import har_credentials, load_har
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har
+    from repro.url import all_but_authorize_in
 
     check(args, env)  # the run's own options (--slowmo -5)
     # --journey only where the HAR cannot tell a first sign-in from a returning user's (read below, once the HAR is read)
@@ -633,7 +634,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     refuse_out_without_run(args, typed, "--from-har", "the HAR shows")
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
-        raise ValueError(f"{args.from_har}: {NO_SIGN_IN}")
+        raise ValueError(f"{args.from_har}: {all_but_authorize_in(har) or NO_SIGN_IN}")  # one nearly B2C's: as --from-url says it
     local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     if "journey" in typed:

@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit, urlunsplit
 from fixtures.causes import GUID
 from fixtures.redaction import redact_text
 from mocks.common.hosts import TENANT_NAME
-from repro.har import AUTHORIZE, Finding, answer_in, b2c_authorize, read_har
+from repro.har import AUTHORIZE, NO_AUTHORIZE, Finding, answer_in, b2c_authorize, read_har
 
 ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/"
        "authorize?client_id=...), the address the sign-in started at: the browser's history or the app's log has it")
@@ -102,6 +102,11 @@ def address(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname}{parts.path}"
 
 
+def said_address(url: str) -> str:
+    """``url``'s address as a message says it: redacted (a token in its path), and cut short (a line, not a page)."""
+    return redact_text(address(url))[:160]
+
+
 def as_har(url: str) -> dict[str, Any]:
     """A HAR of one entry: ``url`` as the browser's GET; ValueError if it is not B2C's authorize request."""
     if (why := not_authorize(as_copied(url))) is not None:
@@ -126,7 +131,7 @@ def not_authorize(url: str) -> str | None:
         where = f"in {value.group(1)}'s value" if value else "inside"
         return (f"not a URL as it is: it has a space {where}, which a URL writes %20 (or +); leave out words after the "
                 "address, and where a log wrote the URL decoded, write each space in a value as %20")
-    shown = redact_text(address(url))[:160]
+    shown = said_address(url)
     # Shortened for display (a log viewer's, a ticket's ellipsis), or mid-escape: read as it is, its last value (a redirect
     # URI, a client id) would be rerun cut, and B2C's refusal of it taken for the reporter's failure.
     if (cut := next((end for end in ("\u2026", "...") if url.endswith(end)), None)) or UNFINISHED_ESCAPE.search(url):
@@ -177,6 +182,17 @@ def all_but_authorize(url: str) -> str | None:
                 f"{redact_text(at_b2clogin)}")
     if slash and b2c_authorize(urlunsplit(unslashed)):
         return f": {SLASH_AFTER_AUTHORIZE}; give it without the slash (.../oauth2/v2.0/authorize?...)"
+    return None
+
+
+def all_but_authorize_in(har: Mapping[str, Any]) -> str | None:
+    """Why ``har``, which holds no B2C authorize request, holds none: its first request that all but is one, said as
+    --from-url says it (all_but_authorize); None if it holds none such either."""
+    for number, entry in enumerate(har.get("log", {}).get("entries", []), 1):
+        url = entry.get("request", {}).get("url", "")
+        if (all_but := all_but_authorize(url)) is not None:
+            return (f"{NO_AUTHORIZE}, but its entry {number} is nearly one: {said_address(url)}{all_but} to --from-url, with "
+                    "--outcome and --journey for what the HAR shows came of it")
     return None
 
 

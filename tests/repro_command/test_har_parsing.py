@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from repro.cli import check, check_device, parser
+from repro.cli import check, check_device, main, parser
 from repro.har import ANDROID_TABLET as ANDROID_TABLET_DEVICE
 from repro.har import PHONE_KINDS, answer, describe, read_har, repro_args
 from tests.local_stack import LOCAL_STACK
@@ -467,3 +467,29 @@ def test_a_har_past_mobile_id_and_the_profile_page_tells_the_journey(then: list[
     assert not found.journey_untold and found.journey == journey and found.journey_note == "", found
     found.chosen_journey = "sign-in" if journey == "sign-up" else "sign-up"
     assert found.journey == journey
+
+
+SUSI = "fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize"
+
+
+@pytest.mark.parametrize(("address", "says"), [
+    (f"https://fabrikam.b2clogin.com/{SUSI}/", ": its path ends /authorize/, with a slash after authorize that B2C's authorize "
+     "request does not have; give it without the slash (.../oauth2/v2.0/authorize?...)"),
+    (f"https://login.microsoftonline.com/te/{SUSI}/", " looks like B2C's authorize request at an older address form "
+     "(login.microsoftonline.com/te/...: unconfirmed, as is whether B2C still answers there), and its path ends /authorize/, with a "
+     "slash after authorize that B2C's authorize request does not have; give the same request at B2C's b2clogin.com address, "
+     f"without the slash, its parameters as they are: https://fabrikam.b2clogin.com/{SUSI}?..."),
+], ids=["a slash after authorize", "the older address form too"])
+def test_a_har_whose_sign_in_starts_at_nearly_b2cs_authorize_request_says_it_as_from_url_does(
+        address: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Read as "no B2C authorize request in this HAR", with 'Preserve log' to turn on, which the reporter had on."""
+    recorded = har(entry("https://app.fabrikam.com/", content=PAGE),
+                   entry(f"{address}?client_id=0000-app&login_hint=s3cr3t-state", second=1, content=PAGE),
+                   entry("https://m.mobileid.ch/oidc/login", method="POST", second=2, form="msisdn=%2B41791234567", content=PAGE))
+    (tmp_path / "user.har").write_text(json.dumps(recorded))
+    assert main(["--from-har", str(tmp_path / "user.har")]) == 2
+    said = capsys.readouterr()
+    assert said.err == (f"python -m repro: error: {tmp_path / 'user.har'}: no B2C authorize request "
+                        "(/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR, but its entry 2 is nearly one: "
+                        f"{address}{says} to --from-url, with --outcome and --journey for what the HAR shows came of it\n"), said
+    assert said.out == ""
