@@ -142,8 +142,8 @@ def not_authorize(url: str) -> str | None:
     if "error" in sent:
         return f"{shown} is {error_words(parts.path, sent)}, not B2C's authorize request; {ASK}"
     if {"id_token", "code", "access_token"} & sent.keys():
-        return (f"{shown} is the app's redirect with B2C's answer (a token or code: not printed; share it with no one), "
-                f"not B2C's authorize request; {ASK}")
+        return (f"{shown} is {answer_to(parts.path, 'answer')} (a token or code: not printed; share it with no one), not B2C's "
+                f"authorize request; {ASK}")
     if parts.scheme.lower() != "https":
         return f"{shown} is not an https URL: B2C's authorize request is one (the browser's history shows it whole); {ASK}"
     if b2c_authorize(url):
@@ -220,9 +220,15 @@ def error_words(path: str, sent: Mapping[str, str]) -> str:
     """The error ``sent`` carries, by the codes and IDs to look up (its description's words are not repeated: they may
     quote a person's number)."""
     found = answer_in(dict(sent))
-    who = ("Mobile ID's answer to B2C (/oauth2/authresp)" if path.lower().endswith("/oauth2/authresp")
-           else "the app's redirect with B2C's error")
     said = [f"error {found.error}" if CODE_WORD.fullmatch(found.error or "") else "an error", *found.aadb2c_codes]
     said += [f"correlation ID {found.correlation_id}"] if found.correlation_id else []
     said += [f"Mobile ID {found.mid_code}"] if found.mid_code else []
-    return f"{who}: {', '.join(said)}"
+    return f"{answer_to(path, 'error')}: {', '.join(said)}"
+
+
+def answer_to(path: str, what: str) -> str:
+    """Whose ``what`` (answer, error) a URL at ``path`` carries: Mobile ID's to B2C at B2C's /oauth2/authresp (its code there
+    is Mobile ID's to B2C), else B2C's to the app."""
+    if path.lower().endswith("/oauth2/authresp"):
+        return "Mobile ID's answer to B2C, at B2C's /oauth2/authresp"
+    return f"the app's redirect with B2C's {what}"

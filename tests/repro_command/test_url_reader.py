@@ -403,7 +403,10 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (f"https://jwt.ms/#id_token={TOKEN}", "https://jwt.ms/ is the app's redirect with B2C's answer (a token or code: not printed"),
     ("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/authresp?" + urlencode(
         {"error": "access_denied", "error_description": "mid_auth_3010_9YBML7FA - cancelled"}),
-     "is Mobile ID's answer to B2C (/oauth2/authresp): error access_denied, Mobile ID mid_auth_3010, not B2C's authorize request"),
+     "is Mobile ID's answer to B2C, at B2C's /oauth2/authresp: error access_denied, Mobile ID mid_auth_3010, not B2C's authorize request"),
+    ("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp?code=opaque-s3cr3t-state&state=StateProperties%3DeyJ4In0",
+     "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp is Mobile ID's answer to B2C, at B2C's /oauth2/authresp "
+     "(a token or code: not printed; share it with no one), not B2C's authorize request"),
     ("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=app",
      "is an authorize request without a B2C policy (neither in its path nor as ?p=): Entra ID's, not B2C's"),
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/logout?post_logout_redirect_uri=x", "is B2C's sign-out request"),
@@ -437,7 +440,8 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri\u2026", "is cut off (it ends in '\u2026', as a log or a page"),
     (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri...", "is cut off (it ends in '...', as a log or a page"),
     (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri%2", "is cut off (it ends in an unfinished %-escape"),
-], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C", "Entra ID's",
+], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C",
+        "Mobile ID's code to B2C", "Entra ID's",
         "sign-out", "token", "metadata", "the app's page", "B2C's page past the request", "Mobile ID's page", "http", "no scheme", "words", "a broken host",
         "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
         "sign-out in capitals", "words after the URL", "written decoded by a log", "a tab inside", "a port that is no number", "wrapped by a mail",
