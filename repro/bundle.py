@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -74,6 +75,9 @@ def zip_folder(folder: Path, target: Path, redaction: Redaction) -> Path:
 
 
 COMPRESSED = {b"\x1f\x8b": "gzip", b"PK": "zip"}
+# Where the JSON reader stops in a value cut off at the file's end: true, false or null begun, a number's sign, its
+# fraction's point or its exponent, a string's \uXXXX escape (one whole is "invalid" too where the file ends after it).
+UNFINISHED_VALUE = re.compile(r"t(?:ru?)?|f(?:a(?:ls?)?)?|n(?:ul?)?|-|\.|[eE][-+]?|u[0-9a-fA-F]{0,4}")
 
 
 def load_har(path: Path) -> dict[str, Any]:
@@ -94,8 +98,10 @@ def load_har(path: Path) -> dict[str, Any]:
     try:
         har = json.loads(text)
     except json.JSONDecodeError as error:
-        # Input that ends inside a string, or where a value must follow: the file was cut short.
-        cut = error.msg.startswith("Unterminated string") or error.pos >= len(text.rstrip())
+        # Input that ends inside a string, where a value must follow, or inside a value (tru, 12., an escape's \u00): the
+        # file was cut short.
+        rest = text.rstrip()[error.pos:]
+        cut = error.msg.startswith("Unterminated string") or not rest or bool(UNFINISHED_VALUE.fullmatch(rest))
         hint = ": the file ends too soon (cut off while saving or copying?); export the HAR again" if cut else f": {error}"
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries){hint}") from None
     if not (isinstance(har, dict) and isinstance(har.get("log"), dict) and isinstance(har["log"].get("entries"), list)):

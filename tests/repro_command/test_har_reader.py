@@ -105,6 +105,10 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
     (b"PK\x03\x04", "is a zip archive, not a HAR file: unpack it"),
     (b'{"log": {"entries": [{"request": {"url": "https://con', "the file ends too soon (cut off while saving or copying?); export the HAR again"),
     (b'{"log": {"entries": [', "the file ends too soon"),
+    # Cut inside a value: true, false or null begun, a number's fraction or exponent, a \u escape (whole, or begun).
+    *((b'{"log": {"entries": [{"_fromCache": ' + end, "the file ends too soon") for end in (b"tr", b"f", b"nul", b"-", b"12.", b"1e-")),
+    *((b'{"log": {"entries": [{"request": {"url": "https://con' + end, "the file ends too soon") for end in (b"\\u00", b"\\u00e9")),
+    (b'{"log": {"entries": [{"_fromCache": tx}]}}', "is not a HAR file (JSON with log.entries): Expecting value: line 1"),
     ("{}".encode("utf-16"), "it is not UTF-8 text"),
     (b" \n", "is empty, not a HAR file: export the HAR again"),
 ])
