@@ -65,8 +65,35 @@ class UsageError(ValueError):
     """A bad argument: the message says what is allowed."""
 
 
+class ReproParser(argparse.ArgumentParser):
+    """argparse's parser, whose errors repeat no token of what they quote (a reporter's URL given without --from-url, an
+    app's redirect, holds one) and say where a report given without its option goes."""
+
+    def error(self, message: str) -> NoReturn:
+        from fixtures.redaction import redact_text
+
+        if message.startswith(UNRECOGNIZED):  # argparse joins them with blanks, which neither a URL nor --from-har's path has here
+            message += report_without_its_option(message.removeprefix(UNRECOGNIZED).split())
+        super().error(redact_text(message))
+
+
+UNRECOGNIZED = "unrecognized arguments: "
+
+
+def report_without_its_option(words: Sequence[str]) -> str:
+    """Where a URL or a HAR among ``words`` (arguments no option took) goes: "" where there is none."""
+    if any(URL_START.match(word) for word in words):
+        return "; a reporter's URL goes after --from-url, quoted whole (unquoted, a shell cuts it at its first &): --from-url 'https://...'"
+    if any(word.lower().endswith(".har") for word in words):
+        return "; a HAR file goes after --from-har: --from-har FILE"
+    return ""
+
+
+URL_START = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ReproParser(
         prog="python -m repro", description="Rerun one reported B2C + Mobile ID sign-in and write a bundle to attach to the bug.",
         epilog="Examples:\n  python -m repro --journey sign-in --policy B2C_1A_signup_signin --outcome user-cancel --language de\n"
                "  python -m repro --from-har user.har          # what the HAR shows and the command that replays it\n"

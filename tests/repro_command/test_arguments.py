@@ -730,6 +730,28 @@ def test_a_playwright_folder_that_cannot_be_written_means_no_video_not_a_traceba
     assert not video_available()
 
 
+TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyJ9.c2lnbmF0dXJlLXZhbHVl"
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    ([f"https://jwt.ms/#id_token={TOKEN}"], "unrecognized arguments: https://jwt.ms/#id_token=<redacted JWT>; a reporter's URL goes "
+     "after --from-url, quoted whole (unquoted, a shell cuts it at its first &): --from-url 'https://...'"),
+    (["--from_url", "https://app.fabrikam.com/cb?code=opaque-s3cr3t-code&state=s"], "unrecognized arguments: --from_url "
+     "https://app.fabrikam.com/cb?code=<redacted>&state=s; a reporter's URL goes after --from-url"),
+    (["user.HAR"], "unrecognized arguments: user.HAR; a HAR file goes after --from-har: --from-har FILE"),
+    (["--slowmo", TOKEN], "argument --slowmo: invalid int value: '<redacted JWT>'"),
+    (["--run", "now"], "unrecognized arguments: now\n"),  # nothing of a report's: no hint
+], ids=["a URL without --from-url", "an option misspelt", "a HAR without --from-har", "a token as a value", "a word"])
+def test_argparses_refusal_repeats_no_token_and_says_where_a_report_goes(argv: list[str], says: str,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse quotes what it cannot take: a reporter's URL given without --from-url was printed whole, its token too."""
+    with pytest.raises(SystemExit) as stopped:
+        main(argv, env=NO_DOTENV)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and f"python -m repro: error: {says}" in err, err
+    assert TOKEN not in err and "opaque-s3cr3t-code" not in err, err
+
+
 def test_a_journey_and_a_target_are_read_in_any_case_and_with_underscores() -> None:
     """As --outcome is (User_Cancel): a reporter's Sign_In or LOCAL is no reason to refuse the command."""
     from repro.cli import parser
