@@ -42,7 +42,9 @@ SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsse
 # in a hint encoded twice (encoded_twice), its + and spaces still escaped: %2B4915112345678, 079%20123%2045%2067.
 NUMBER = re.compile(r"(?<![\w*])(?:\+|%2[Bb])?\d(?:(?:[\s-]|%20)?\d){7,}")
 NO_AUTHORIZE = "no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR"
-NO_SIGN_IN = f"{NO_AUTHORIZE}; record it from the first page of the sign-in, with 'Preserve log' on"
+# Without it the browser's log starts anew at each page, so a HAR saved at the end holds the app's page alone: Chrome's, Edge's
+# and Safari's name for it, and Firefox's, whose users looked for the first in vain.
+NO_SIGN_IN = f"{NO_AUTHORIZE}; record it from the first page of the sign-in, with 'Preserve log' on (in Firefox: 'Persist Logs')"
 AUTHORIZE_PARAMS = ("client_id", "redirect_uri", "ui_locales", "domain_hint", "prompt", "login_hint", "response_type", "response_mode", "scope",
                     "x-client-SKU")  # MSAL's library: a phone's tells the phone (app_platform)
 # The repro asks B2C for what jwt.ms takes (fixtures/b2c.py): another app's answer comes in another form, through the same pages.

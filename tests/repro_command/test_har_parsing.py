@@ -493,3 +493,16 @@ def test_a_har_whose_sign_in_starts_at_nearly_b2cs_authorize_request_says_it_as_
                         "(/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR, but its entry 2 is nearly one: "
                         f"{address}{says} to --from-url, with --outcome and --journey for what the HAR shows came of it\n"), said
     assert said.out == ""
+
+
+def test_a_har_saved_at_the_apps_page_alone_says_how_to_keep_the_log_in_firefox_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Firefox's HAR of the app's page alone (its log started anew at each page): 'Preserve log' is not Firefox's name."""
+    recorded = {"log": {"creator": {"name": "Firefox", "version": "125.0"}, "entries": [
+        {"startedDateTime": "2026-11-28T11:00:07.123+01:00", "_securityState": "secure", "cache": {}, "time": 50,
+         "request": {"method": "GET", "url": "https://jwt.ms/", "headers": [], "cookies": [], "queryString": [], "bodySize": 0},
+         "response": {"status": 200, "headers": [], "content": {"mimeType": "text/html", "size": 0}, "redirectURL": ""}}]}}
+    (tmp_path / "user.har").write_text(json.dumps(recorded))
+    assert main(["--from-har", str(tmp_path / "user.har")]) == 2
+    assert capsys.readouterr().err == (f"python -m repro: error: {tmp_path / 'user.har'}: no B2C authorize request "
+                                       "(/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; record it from the "
+                                       "first page of the sign-in, with 'Preserve log' on (in Firefox: 'Persist Logs')\n")
