@@ -73,6 +73,35 @@ def test_the_custom_policy_button_reads_its_claims_provider_string_where_the_sig
     assert texts.mobile_id_button_label("B2C_1A_signup_signin", "Mobile ID", "de") == "Mobile-ID"  # no German resources
 
 
+PROFILE_EDIT_WITH_MOBILE_ID = ('<UserJourney Id="ProfileEdit"><OrchestrationSteps>'
+                               '<OrchestrationStep Order="1" Type="ClaimsProviderSelection" ContentDefinitionReferenceId="api.idpselections">'
+                               '<ClaimsProviderSelections><ClaimsProviderSelection TargetClaimsExchangeId="ProfileEditMobileIDExchange" />'
+                               '</ClaimsProviderSelections></OrchestrationStep><OrchestrationStep Order="2" Type="ClaimsExchange"><ClaimsExchanges>'
+                               '<ClaimsExchange Id="ProfileEditMobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />'
+                               '</ClaimsExchanges></OrchestrationStep></OrchestrationSteps></UserJourney></UserJourneys>')
+
+
+def test_the_button_is_the_exchange_of_the_relying_partys_journey_not_of_another_journey_of_the_files(policies: Path) -> None:
+    """A team's ProfileEdit journey (after SignUpOrSignIn in the extensions) runs the Mobile ID profile under an exchange Id
+    of its own: B2C's sign-in page of B2C_1A_signup_signin, whose journey is SignUpOrSignIn, still shows MobileIDExchange's
+    button, with that exchange's localized string (the journeys looked for ProfileEditMobileIDExchange's, and failed on a
+    page that has the button: "B2C's sign-in page has no Mobile ID button")."""
+    facebook = '<LocalizedString ElementType="ClaimsProvider" StringId="FacebookExchange">Facebook</LocalizedString>'
+    edit(policies / "TrustFrameworkLocalization.xml", facebook,
+         facebook + '<LocalizedString ElementType="ClaimsProvider" StringId="MobileIDExchange">Sign in with Mobile ID</LocalizedString>')
+    edit(policies / "TrustFrameworkExtensions.xml", "</UserJourneys>", PROFILE_EDIT_WITH_MOBILE_ID)
+    reread()
+    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Sign in with Mobile ID", "MobileIDExchange")
+    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+
+    # and a journey of the relying party's that does not run it is said as such, though ProfileEdit does
+    for line in ('<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+                 '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />'):
+        edit(policies / "TrustFrameworkExtensions.xml", line, "")
+    reread()
+    assert "but no claims exchange of its user journey SignUpOrSignIn runs it" in texts.mobile_id_button_source("B2C_1A_signup_signin")
+
+
 NAMED_IN = ("<ClaimsProviders><ClaimsProvider><Domain>mobileid.ch</Domain><DisplayName>{name}</DisplayName><TechnicalProfiles>"
             "<TechnicalProfile Id=\"MobileID-OAuth2\"><DisplayName>{name} Mobile ID</DisplayName></TechnicalProfile></TechnicalProfiles>"
             "</ClaimsProvider>")
@@ -547,7 +576,8 @@ def test_a_mobile_id_profile_no_claims_exchange_runs_is_named_with_the_steps_to_
 
     # Then the message of a sign-in page without the button names the profile and what the seed's "Add a user journey" adds
     said = texts.mobile_id_button_source("B2C_1A_signup_signin")
-    assert "B2C_1A_signup_signin's files define the Mobile ID profile MobileID-OAuth2 but no claims exchange runs it" in said
+    assert ("B2C_1A_signup_signin's files define the Mobile ID profile MobileID-OAuth2 but no claims exchange of its user journey "
+            "SignUpOrSignIn runs it") in said
     assert '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />' in said
 
 
