@@ -54,6 +54,33 @@ def test_a_folder_without_a_relying_party_is_refused(tmp_path: Path) -> None:
         load(folder)
 
 
+RPS = "relying-parties"
+
+
+@pytest.mark.parametrize(("moved", "says"), [
+    # A team's repository with its files in folders of their own: the folder of both holds none itself
+    ({"TrustFramework": "base", "SignUpOrSignin": RPS, "ProfileEdit": RPS, "PasswordReset": RPS}, r"no policy files \(\*\.xml\); its subfolders hold base/TrustFrameworkBase\.xml, "
+     r"base/TrustFrameworkExtensions\.xml, base/TrustFrameworkLocalization\.xml and 3 more, which are not read"),
+    # its base and extensions there, its relying parties a folder down
+    ({"SignUpOrSignin": RPS, "ProfileEdit": RPS, "PasswordReset": RPS}, r"no relying party policy; its subfolders hold relying-parties/PasswordReset\.xml, "
+     r"relying-parties/ProfileEdit\.xml, relying-parties/SignUpOrSignin\.xml, which are not read"),
+    # its relying parties there, the base a folder down
+    ({"TrustFrameworkBase": "base"}, r"Policy with 'policyId': B2C_1A_TRUSTFRAMEWORKBASE cannot be found in the directory\.; add that "
+     r"file \(found: .*; its subfolders hold base/TrustFrameworkBase\.xml, which are not read"),
+], ids=["all", "relying parties", "base"])
+def test_policy_files_in_subfolders_are_named_where_the_folders_own_lack_them(tmp_path: Path, moved: dict[str, str], says: str) -> None:
+    """The folder's own files alone are read, as before; what it lacks is said with the files its subfolders hold (it said
+    "no policy files" of a folder whose files are a folder down) and how to give them."""
+    folder = copy_pack(tmp_path / "pack")
+    for path in sorted(folder.glob("*.xml")):
+        into = next((subfolder for prefix, subfolder in moved.items() if path.name.startswith(prefix)), None)
+        if into is not None:
+            (folder / into).mkdir(exist_ok=True)
+            path.rename(folder / into / path.name)
+    with pytest.raises(PolicyError, match=says + r" \(only the folder's own \*\.xml files are\): put the files you upload in one folder"):
+        load(folder)
+
+
 def test_two_files_with_one_policy_id_are_refused_whatever_its_case(tmp_path: Path) -> None:
     """B2C compares policy ids case-insensitively: a copy of a file kept beside it would replace it."""
     folder = copy_pack(tmp_path / "pack")

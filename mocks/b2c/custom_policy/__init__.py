@@ -38,7 +38,8 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
     tenant_domain = tenant if "." in tenant else f"{tenant}.onmicrosoft.com"
     paths = sorted(p for p in directory.glob("*.xml") if p.is_file())
     if not paths:
-        raise PolicyError(f"{directory}: no policy files (*.xml); upload TrustFrameworkBase.xml, extensions and a relying party")
+        raise PolicyError(f"{directory}: no policy files (*.xml){_in_subfolders(directory)}; upload TrustFrameworkBase.xml, extensions "
+                          "and a relying party")
     files: dict[str, PolicyFile] = {}
     for path in paths:
         f = read_file(path, tenant_domain)
@@ -50,8 +51,8 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
 
     rps = [f for f in files.values() if f.root.find(q("RelyingParty")) is not None]
     if not rps:
-        raise PolicyError(f"{directory}: no relying party policy; add a file with <RelyingParty> (e.g. SignUpOrSignin.xml, "
-                          "PolicyId B2C_1A_signup_signin)")
+        raise PolicyError(f"{directory}: no relying party policy{_in_subfolders(directory)}; add a file with <RelyingParty> (e.g. "
+                          "SignUpOrSignin.xml, PolicyId B2C_1A_signup_signin)")
     chains: dict[str, list[PolicyFile]] = {}
     for rp in rps:
         chain = [rp]
@@ -62,9 +63,23 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
                 known = ", ".join(f.policy_id for f in files.values())
                 raise PolicyError(
                     f"{child.name}: BasePolicy/PolicyId{child.line(child.base_el)}: Policy with 'policyId': "
-                    f"{base_id.upper()} cannot be found in the directory.; add that file (found: {known}) or fix the PolicyId")
+                    f"{base_id.upper()} cannot be found in the directory.; add that file (found: {known}{_in_subfolders(directory)}) "
+                    "or fix the PolicyId")
             if base in chain:
                 raise PolicyError(f"{child.name}: BasePolicy/PolicyId: {base_id!r} makes the inheritance a cycle")
             chain.append(base)
         chains[rp.policy_id.lower()] = list(reversed(chain))
     return chains
+
+
+def _in_subfolders(directory: Path) -> str:
+    """What the folder's subfolders hold, for a message on what its own files lack: a team's repository may keep its
+    policies in folders of their own (base/, relying parties/), which are not read, as B2C takes each file uploaded, not a
+    tree. One level down (a folder given by mistake, the repository's, is not searched whole). Empty where they hold no
+    ``*.xml``."""
+    nested = sorted(str(p.relative_to(directory)) for p in directory.glob("*/*.xml") if p.is_file())
+    if not nested:
+        return ""
+    shown = ", ".join(nested[:3]) + (f" and {len(nested) - 3} more" if len(nested) > 3 else "")
+    return (f"; its subfolders hold {shown}, which are not read (only the folder's own *.xml files are): put the files you "
+            "upload in one folder and give that one")
