@@ -108,9 +108,9 @@ class Endpoints(TenantHandlers):
             client_id = single(params, "client_id", max_length=200)
             hint_app = self._check_id_token_hint(policy, single(params, "id_token_hint", max_length=16384), client_id)
         except B2CError as error:
-            return self._error_page(error, policy=policy)
+            return self._error_page(error, policy=policy, request=request)
         except ParameterError as error:
-            return self._error_page(B2CError("AADB2C90122", (error.name,)), policy=policy)
+            return self._error_page(B2CError("AADB2C90122", (error.name,)), policy=policy, request=request)
         session_id = request.cookies.get(self.tenant.cookies.sso_cookie)
         if session_id:
             self.tenant.sessions.drop(session_id)
@@ -119,13 +119,13 @@ class Endpoints(TenantHandlers):
         # article; B2C's 2018 announcement: the flag "enforces the presence" of the hint).
         enforced = policy.enforce_id_token_hint_on_logout
         if target is None:
-            response = self._error_page(B2CError("AADB2C90036"), policy=policy)
+            response = self._error_page(B2CError("AADB2C90036"), policy=policy, request=request)
         elif enforced and hint_app is None:  # no hint at all: a tenant's words (MicrosoftDocs/azure-docs#34435)
-            response = self._error_page(B2CError("AADB2C90272"), policy=policy)
+            response = self._error_page(B2CError("AADB2C90272"), policy=policy, request=request)
         elif not _absolute_uri(target):  # B2C's error codes page: "has an invalid format"
-            response = self._error_page(B2CError("AADB2C90067", (target,)), policy=policy)
+            response = self._error_page(B2CError("AADB2C90067", (target,)), policy=policy, request=request)
         elif enforced and hint_app is not None and target not in hint_app.redirect_uris:
-            response = self._error_page(B2CError("AADB2C90287", (target,)), policy=policy)
+            response = self._error_page(B2CError("AADB2C90287", (target,)), policy=policy, request=request)
         else:
             location = target if state is None else redirect_location(Delivery(target, "query", None), [("state", state)])
             response = RedirectResponse(location, status_code=302, headers={"Cache-Control": "no-store"})

@@ -110,7 +110,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             rp = validate(params, self.settings)
         except AuthorizeError as failure:
             if failure.delivery is None:
-                return self._error_page(failure.error, policy=policy)
+                return self._error_page(failure.error, policy=policy, request=request)
             return self._deliver_error(failure.delivery, failure.error)
         lang = self.settings.page_language(policy, rp.ui_locales, request.headers.get("accept-language"))
 
@@ -129,7 +129,8 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
 
         csrf = csrf_from_cookie(request) or new_csrf()
         transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
-                                                     correlation_id=new_correlation_id())
+                                                     correlation_id=new_correlation_id(),
+                                                     browser_languages=request.headers.get("accept-language"))
         provider = policy.provider_for_domain(rp.domain_hint) if rp.domain_hint else None
         if provider is not None:
             response = await self._start_exchange(transaction, provider)
@@ -147,7 +148,8 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             return self._deliver_error(delivery_for(rp), no_silent_sign_in(too_old=too_old), lang=lang)
         csrf = csrf_from_cookie(request) or new_csrf()
         transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
-                                                     correlation_id=new_correlation_id())
+                                                     correlation_id=new_correlation_id(),
+                                                     browser_languages=request.headers.get("accept-language"))
         response = await self._run_authorize(transaction, session)
         self.tenant.cookies.set(response, CSRF_COOKIE, csrf)
         self.tenant.cookies.set(response, TRANS_COOKIE, trans_cookie_value(trans_cookie_ids(request), transaction))
@@ -162,7 +164,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
             params = request.query_params
             transaction = self._transaction(request, single(params, "tx"), single(params, "csrf_token"))
         except (B2CError, ParameterError) as error:
-            return self._error_page(error if isinstance(error, B2CError) else B2CError("AADB2C90046"), policy=policy)
+            return self._error_page(error if isinstance(error, B2CError) else B2CError("AADB2C90046"), policy=policy, request=request)
         if transaction.policy.key != policy.key:
             return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
         api, action = request.path_params["api"].lower(), request.path_params["action"].lower()

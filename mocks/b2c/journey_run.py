@@ -36,6 +36,8 @@ from mocks.b2c.web import xhr
 from mocks.common.params import ParameterError, single
 
 if TYPE_CHECKING:
+    from starlette.requests import Request
+
     from mocks.b2c.settings import B2CSettings
     from mocks.b2c.tenant import Tenant
 
@@ -55,7 +57,7 @@ class PolicyJourney:
 
     if TYPE_CHECKING:  # provided by TenantHandlers and UserJourneyHandlers, the classes this one is mixed into
         def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None,
-                        transaction: JourneyTransaction | None = None) -> Response: ...
+                        transaction: JourneyTransaction | None = None, request: Request | None = None) -> Response: ...
         def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response: ...
         async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider,
                                   parameters: tuple[tuple[str, str], ...] = ()) -> Response: ...

@@ -83,6 +83,8 @@ class JourneyTransaction:
     self_asserted: dict[str, str] | None = None
     # Custom policies executed from their XML: where the journey is (mocks/b2c/orchestration.JourneyRun).
     run: Any = None
+    # The browser's Accept-Language at the journey's start: its error page, which ui_locales does not reach, speaks it.
+    browser_languages: str | None = None
 
     @property
     def state_properties(self) -> str:
@@ -141,8 +143,10 @@ class _Expiring(Generic[_Item]):
 
 
 class JourneyTransactions(_Expiring[JourneyTransaction]):
-    def start(self, *, csrf: str, policy: Policy, request: RelyingPartyRequest, locale: str, correlation_id: str) -> JourneyTransaction:
-        transaction = JourneyTransaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id)
+    def start(self, *, csrf: str, policy: Policy, request: RelyingPartyRequest, locale: str, correlation_id: str,
+              browser_languages: str | None = None) -> JourneyTransaction:
+        transaction = JourneyTransaction(secrets.token_hex(16), csrf, policy, request, locale, correlation_id,
+                                         browser_languages=browser_languages)
         self._put(transaction.id, transaction)
         return transaction
 

@@ -91,18 +91,22 @@ class TenantHandlers:
         return self._deliver(delivery, error_fields(in_journey(error, transaction), delivery.state), lang=lang)
 
     def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None,
-                    transaction: JourneyTransaction | None = None) -> Response:
-        """B2C's error page in ``policy``'s default language, whatever the request's ``ui_locales`` (B2C does not pass
-        ``ui_locales`` to the exception page: b2c.md section 1.5), with ``<html lang>`` as ``policy``'s pages have it
-        (no policy known: the tenant's default and setting). ``transaction``: the journey it ends, whose policy it is
-        and whose correlation ID it shows (``in_journey``)."""
+                    transaction: JourneyTransaction | None = None, request: Request | None = None) -> Response:
+        """B2C's error page in ``policy``'s language for a request without ``ui_locales``, whatever the request's (B2C
+        does not pass ``ui_locales`` to the exception page: b2c.md section 1.5): the browser's where the policy offers it
+        (``request``'s Accept-Language, else the one the journey started with), else the policy's default (b2c.md
+        section 5), with ``<html lang>`` as ``policy``'s pages have it (no policy known: the tenant's default and
+        setting). ``transaction``: the journey it ends, whose policy it is and whose correlation ID it shows
+        (``in_journey``)."""
         if policy is None and transaction is not None:
             policy = transaction.policy
         error = in_journey(error, transaction)
         if policy is None:
             lang, html_lang = self.settings.default_locale, self.settings.language_customization
         else:
-            lang, html_lang = self.settings.page_language(policy, None), self.settings.customizes_language(policy)
+            browser = request.headers.get("accept-language") if request is not None else \
+                transaction.browser_languages if transaction is not None else None
+            lang, html_lang = self.settings.page_language(policy, None, browser), self.settings.customizes_language(policy)
         # B2C shows its errors in the policy's api.error content definition: the team's template where its LoadUri names one.
         team_template = self.settings.page_template(policy, ERROR_CONTENT_DEFINITION, lang) if policy is not None else None
         return pages.error(error, lang=lang, detail=detail, html_lang=html_lang, build_delay=self.settings.page_build_delay,

@@ -94,6 +94,28 @@ def test_the_error_page_of_a_policy_is_in_its_default_language_whatever_ui_local
     assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046") and '<html lang="en"' in error.html
 
 
+GERMAN_BY_DEFAULT = (OFFER_GERMAN[0], OFFER_GERMAN[1], OFFER_GERMAN[2].format(merge="Append").replace('DefaultLanguage="en"', 'DefaultLanguage="de"'))
+
+
+def test_the_error_page_of_a_policy_speaks_the_browsers_language_where_the_policy_offers_it(start, tmp_path) -> None:
+    """Without ui_locales (which B2C does not pass to the exception page) a page speaks the browser's language where the
+    policy offers it, else the policy's default (b2c.md 5): a Swiss team's policy with German by default shows an English
+    browser its error page in English, as its sign-in page for a ui_locales it does not offer (the error page was German,
+    and the suite's texts journey, expecting B2C's documented English heading, failed)."""
+    browser = start(policies=pack(tmp_path, edits=[GERMAN_BY_DEFAULT])).browser()
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    # An error before the journey (an unknown redirect URI) and one within it (an exchange the page does not offer)
+    error = browser.go(authorize_url(POLICY, redirect_uri="https://app.example.invalid/unknown"), headers=english)
+    assert isinstance(error, Page) and error.api == "GlobalException" and '<html lang="en"' in error.html, error
+    page = browser.go(authorize_url(POLICY, ui_locales="fr"), headers=english)
+    assert isinstance(page, Page) and '<html lang="en"' in page.html
+    error = browser.choose(page, "NoSuchExchange")
+    assert isinstance(error, Page) and error.error_detail().startswith("AADB2C90046") and '<html lang="en"' in error.html
+    # A browser whose language the policy does not offer: the policy's default
+    error = browser.go(authorize_url(POLICY, redirect_uri="https://app.example.invalid/unknown"), headers={"Accept-Language": "ja"})
+    assert isinstance(error, Page) and '<html lang="de"' in error.html
+
+
 def test_the_error_page_of_a_policy_with_localization_off_has_no_lang_as_its_other_pages(start, tmp_path) -> None:
     """Reference b2c.md, Addendum: without language customization B2C's pages (the Ocean Blue template) have no <html lang>;
     a policy's error page is one of its pages (pages.error, as mocks/b2c/web.py _error_page gives it the policy's)."""
