@@ -199,6 +199,26 @@ def test_the_suites_localization_reader_merges_the_chain_as_the_policy_says(poli
     assert texts.page_language("B2C_1A_signup_signin", "fr") == "de" and not texts.localizes("B2C_1A_signup_signin", True)
 
 
+def test_a_language_the_policy_lacks_gets_the_browsers_where_it_offers_that_else_its_default(policies: Path) -> None:
+    """A Swiss team's policy: English and German, German by default. ui_locales=fr, which it lacks, gets an English browser
+    English, as the emulator shows it (README, Languages; reference b2c.md 5: otherwise the browser's language, then the
+    policy's default): the texts journeys in fr and it expected German and failed on the emulator's English pages."""
+    from fixtures.federation import forwarded_language
+
+    edit(policies / "TrustFrameworkExtensions.xml", 'DefaultLanguage="en"', 'DefaultLanguage="de"')
+    edit(policies / "TrustFrameworkExtensions.xml", "<SupportedLanguage>fr</SupportedLanguage>", "")
+    edit(policies / "TrustFrameworkExtensions.xml", "<SupportedLanguage>it</SupportedLanguage>", "")
+    reread()
+    policy = "B2C_1A_signup_signin"
+    assert texts.custom_policy_languages(policy) == texts.PolicyLanguages(True, "de", ("de", "en"))
+    assert texts.page_language(policy, "fr", "en-US") == "en" and forwarded_language(policy, "fr", True, "en-US") == "en"
+    assert texts.page_language(policy, "fr", "ja-JP") == "de" and texts.page_language(policy, "fr") == "de"  # nor the browser's
+    assert texts.page_language(policy, "de-CH", "en-US") == "de"  # ui_locales first, where the policy offers it
+    edit(policies / "TrustFrameworkExtensions.xml", '<Localization Enabled="true">', '<Localization Enabled="false">')
+    reread()
+    assert texts.page_language(policy, "fr", "en-US") == "de"  # no language choice at all: its default
+
+
 def test_the_suites_localization_reader_appends_when_merge_behavior_is_unset(policies: Path) -> None:
     """As the emulator (README, unconfirmed): the base's en stays, after it the extension's languages."""
     edit(policies / "TrustFrameworkExtensions.xml", 'DefaultLanguage="en" MergeBehavior="Append"', 'DefaultLanguage="de"')
@@ -661,3 +681,21 @@ def test_an_error_page_heading_expected_from_the_seeds_layout_standing_in_for_a_
     said = str(configuration.value)
     assert said.startswith("B2C's error page heading reads 'Something went wrong', expected")
     assert f"expected from {texts.SEED_FILES_STOOD_IN}" in said and texts.READ_YOUR_FILES in said
+
+
+def test_the_error_page_heading_is_expected_in_the_language_the_browser_gets_where_the_policy_offers_it(policies: Path) -> None:
+    """B2C does not pass ui_locales to the exception page: it speaks the browser's language where the policy offers it,
+    else the policy's default (b2c.md 1.5 and 5; mocks/b2c/README.md, Languages). A German browser's error page is German:
+    its heading is there and translated, not B2C's documented English, which the journey expected whatever the page's
+    language (and failed with E2E_BROWSER_LOCALE=de-CH)."""
+    from e2e.test_texts import require_error_page_heading
+
+    policy = "B2C_1A_signup_signin"  # the seed's: en by default, de, fr and it offered
+    assert [texts.error_page_language(policy, browser) for browser in ("de-CH", "en-US", "ja-JP")] == ["de", "en", "en"]
+    require_error_page_heading(policy, "Bei Ihrer Anmeldung ist ein Problem aufgetreten.", texts.ERROR_PAGE_HEADING, "de")
+    for shown, says in ((texts.ERROR_PAGE_HEADING, "B2C's English, where its de translation was expected"), (None, "has no h1 or h2")):
+        with pytest.raises(AssertionError, match=says):
+            require_error_page_heading(policy, shown, texts.ERROR_PAGE_HEADING, "de")
+    edit(policies / "TrustFrameworkExtensions.xml", 'DefaultLanguage="en"', 'DefaultLanguage="de"')
+    reread()
+    assert texts.error_page_language(policy, "ja-JP") == "de"  # a language it does not offer: its default
