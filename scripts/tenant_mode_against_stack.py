@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.alive import alive_folder  # noqa: E402
-from fixtures.settings import SUITE_PREFIXES, SettingsError, page_build_delay  # noqa: E402
+from fixtures.settings import SUITE_PREFIXES, SettingsError, page_build_delay, stack_policy_keys  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, StackStartError, tenant_settings  # noqa: E402
 from fixtures.stack_description import serve_command  # noqa: E402
@@ -64,12 +64,12 @@ def main(pytest_args: list[str]) -> int:
     token = os.environ["MOBILEID_CONTROL_TOKEN"] = control_token(os.environ)
     refused: list[str] = []
     delay = page_build_delay(os.environ, True, refused)  # a tenant's B2C builds its pages late: the stack may too
+    keys = list(stack_policy_keys(os.environ, refused))  # E2E_STACK_POLICY_KEYS: the keys of a team's policy folder
     if refused:
         raise SystemExit(f"tenant mode: {refused[0]}")
     # What a run killed outright left (its stack's keys and client secret) goes first (fixtures/alive.py).
     with alive_folder(STATE_PREFIX) as state_dir:
         # E2E_STACK_POLICIES / E2E_STACK_POLICY_KEYS: the tenant serves a team's own policy folder.
-        keys = [k.strip() for k in os.environ.get("E2E_STACK_POLICY_KEYS", "").split(",") if k.strip()]
         folder = os.environ.get("E2E_STACK_POLICIES") or None
         page_content = os.environ.get("E2E_STACK_PAGE_CONTENT") or None  # the team's page templates (--page-content)
         user_flows = os.environ.get("E2E_STACK_USER_FLOWS") or None  # the team's user flows (--user-flows)

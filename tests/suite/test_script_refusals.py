@@ -124,3 +124,17 @@ def test_tenant_mode_names_the_policies_its_stack_refused(tmp_path: Path) -> Non
     # The stack's own words, once: not the command that started it, nor its stderr said again after them.
     assert "; command:" not in said and said.count("no policy files") == 1, tail(said)
     assert not list(tmp_path.glob("tenant-stack-*"))
+
+
+def test_tenant_mode_says_policy_keys_separated_otherwise_than_by_commas_before_starting_its_stack(tmp_path: Path) -> None:
+    # Given a team's two policy keys written with a space between them (the stack said the first one's variable, which
+    # then held the second key, was not set: a secret that seemed missing, where the separator is what is wrong)
+    keys = "B2C_1A_FacebookSecret=env:FB B2C_1A_SwisscomSecret=env:SWISSCOM_SECRET"
+    done = subprocess.run([sys.executable, "scripts/tenant_mode_against_stack.py", "--collect-only", "-q"], cwd=ROOT,
+                          env={**suite_env(), "TMPDIR": str(tmp_path), "E2E_STACK_POLICY_KEYS": keys, "FB": "x", "SWISSCOM_SECRET": "y"},
+                          capture_output=True, text=True, timeout=120)
+    said = no_traceback(done)
+    # Then it says so at once, with how to write them, and starts no stack
+    assert done.returncode == 1 and "E2E_STACK_POLICY_KEYS: its key number 1 holds more than one" in said, tail(said)
+    assert "separate the keys with commas" in said and "not set or empty" not in said, tail(said)
+    assert not list(tmp_path.glob("tenant-stack-*"))

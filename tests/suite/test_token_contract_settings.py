@@ -222,6 +222,17 @@ def test_a_user_flows_token_without_oid_fails_naming_it_for_new_and_returning_us
     assert (failure.value.cause.name, failure.value.cause.detail) == (TOKEN_CONTRACT, "oid: expected present, got missing")
 
 
+@pytest.mark.parametrize("separator", [" ", ";", "; "])
+def test_policy_keys_separated_otherwise_than_by_commas_are_said_so(separator: str) -> None:
+    """A team's two keys written with a space or ';' were one key whose variable was "FB B2C_1A_..."; the stack then said
+    that variable was not set, as if a secret were missing, where the separator is what is wrong."""
+    keys = f"B2C_1A_FacebookSecret=env:FB{separator}B2C_1A_SwisscomSecret=file:swisscom.txt"
+    with pytest.raises(SettingsError, match=r"E2E_STACK_POLICY_KEYS: its key number 1 holds more than one NAME=env:VARIABLE or "
+                                            r"NAME=file:PATH, .*; separate the keys with commas"):
+        build_settings({"E2E_STACK_POLICY_KEYS": keys})
+    assert build_settings({"E2E_STACK_POLICY_KEYS": keys.replace(separator, ",")}).stack_policy_keys == tuple(keys.split(separator))
+
+
 def test_language_customization_is_on_locally_and_off_against_a_tenant() -> None:
     assert build_settings({}).language_customization is True
     assert build_settings(TENANT).language_customization is False
