@@ -220,6 +220,10 @@ def require_error_page_heading(policy: str, heading: str | None, expected: str, 
     heading that differs is said as the tenant's configuration (its files may pin a later one), with how to give the
     suite the team's files."""
     if language != "en":
+        if heading == expected and (stood_in := texts.seed_files_stood_in(policy)) is not None:
+            raise JourneyFailure(f"B2C's error page heading reads {heading!r}, B2C's English, where its {language} translation was "
+                                 f"expected (the browser's language, which {policy} offers); {stood_in}",
+                                 cause=Cause(TENANT_CONFIGURATION, f"{policy}'s error page language differs from the seed's files', read in place of the tenant's"))
         assert heading, (f"B2C's error page has no h1 or h2 in its #api, where globalexception 1.2.1 has its heading: expected its "
                          f"{language} translation of {expected!r} (pages/b2c_error.py B2CErrorPage.heading reads it)")
         assert heading != expected, (f"B2C's error page heading reads {heading!r}, B2C's English, where its {language} translation "

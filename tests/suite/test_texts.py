@@ -692,6 +692,7 @@ def test_the_error_page_heading_is_expected_in_the_language_the_browser_gets_whe
 
     policy = "B2C_1A_signup_signin"  # the seed's: en by default, de, fr and it offered
     assert [texts.error_page_language(policy, browser) for browser in ("de-CH", "en-US", "ja-JP")] == ["de", "en", "en"]
+    assert texts.error_page_language("B2C_1_signupsignin", "de-CH") == "de"  # a user flow's: the browser's, as a language
     require_error_page_heading(policy, "Bei Ihrer Anmeldung ist ein Problem aufgetreten.", texts.ERROR_PAGE_HEADING, "de")
     for shown, says in ((texts.ERROR_PAGE_HEADING, "B2C's English, where its de translation was expected"), (None, "has no h1 or h2")):
         with pytest.raises(AssertionError, match=says):
@@ -699,3 +700,20 @@ def test_the_error_page_heading_is_expected_in_the_language_the_browser_gets_whe
     edit(policies / "TrustFrameworkExtensions.xml", 'DefaultLanguage="en"', 'DefaultLanguage="de"')
     reread()
     assert texts.error_page_language(policy, "ja-JP") == "de"  # a language it does not offer: its default
+
+
+def test_an_english_error_page_where_the_seeds_files_standing_in_offer_the_browsers_language_is_said_as_such(seed_files_standing_in) -> None:
+    """Against a tenant whose files the suite was not given, the German error page a German browser is expected to get is
+    the seed's localization's: a tenant's English page is its configuration, said so with how to give the suite its files,
+    not a broken promise (as the heading of a layout that differs)."""
+    from e2e.test_texts import require_error_page_heading
+    from fixtures.causes import TENANT_CONFIGURATION, JourneyFailure
+
+    policy = "B2C_1A_signup_signin"
+    with pytest.raises(AssertionError, match="B2C's English, where its de translation was expected") as own:
+        require_error_page_heading(policy, texts.ERROR_PAGE_HEADING, texts.ERROR_PAGE_HEADING, "de")
+    assert not isinstance(own.value, JourneyFailure)
+    with seed_files_standing_in(), pytest.raises(JourneyFailure) as stood_in:
+        require_error_page_heading(policy, texts.ERROR_PAGE_HEADING, texts.ERROR_PAGE_HEADING, "de")
+    assert texts.SEED_FILES_STOOD_IN in str(stood_in.value) and texts.READ_YOUR_FILES in str(stood_in.value)
+    assert stood_in.value.cause.name == TENANT_CONFIGURATION
