@@ -105,6 +105,20 @@ def test_the_chromium_channel_runs_the_system_chromium_where_playwrights_is_not_
     assert result.returncode == 0 and "1 passed" in result.stdout, tail(result.stdout + result.stderr, 2000)
 
 
+def test_a_channel_not_installed_skips_every_journey_saying_how_to_have_it() -> None:
+    """--browser-channel chrome-beta where that browser is not installed: each journey failed with Playwright's launch
+    error, a page of traceback filed as "other" (the first journey's, and pytest raised it again for every later one);
+    now every journey skips, at its own line, naming the channel and the ways to have it, and the run is no pass."""
+    if Path("/opt/google/chrome-beta/chrome").exists():
+        pytest.skip("Google Chrome Beta is installed here: the channel launches")
+    result = pytest_e2e("-k", "test_id_token_carries_every_claim_of_the_contract", "-n", "0", "-rs", "--browser-channel", "chrome-beta")
+    output = result.stdout + result.stderr
+    assert result.returncode == 5 and "no journey ran" in output, tail(output, 2000)
+    assert "2 skipped" in output and not re.search(r"\d+ errors?\b", output), tail(output, 2000)
+    assert re.search(r"^SKIPPED \[2\] e2e/test_token_contract\.py:\d+: --browser-channel chrome-beta: chrome-beta is not installed here "
+                     r"\(/opt/google/chrome-beta/chrome\); install it \(.*playwright install chrome-beta", output, re.M), tail(output, 2000)
+
+
 def test_a_results_folder_that_cannot_be_made_stops_the_run_naming_it(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
     result = pytest_e2e("-m", "smoke", "-n", "0", "--alluredir", str(tmp_path / "a-file" / "results"))
