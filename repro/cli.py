@@ -281,20 +281,15 @@ def ask_playwright(question: Callable[[Playwright], T]) -> T:
 def check_device(device: str, browser: str | None = None) -> str:
     """Playwright's name of ``device``, found in any case and with '_' for its spaces ('pixel 7' and 'iPhone_15' are
     'Pixel 7' and 'iPhone 15', as --outcome forgives '_'); UsageError with the close ones if none, or if ``browser``
-    (the run's engine) is Firefox and the device a phone's or a tablet's."""
+    (the run's engine) is Firefox and the device a phone's or a tablet's, as a journey run refuses them."""
+    from fixtures.browser import device_refused
+
     mobile: dict[str, bool] = ask_playwright(lambda playwright: {n: bool(d.get("is_mobile")) for n, d in playwright.devices.items()})
     names = list(mobile)
     if device not in names and (same := [n for n in names if n.lower() == " ".join(device.replace("_", " ").split()).lower()]):
         device = same[0]
-    if device not in names:
-        squashed = "".join(device.split()).lower()  # Pixel7, iphone15: as typed without the name's space
-        close = [n for n in names if squashed in "".join(n.split()).lower()][:8]
-        hint = f"; did you mean: {', '.join(close)}" if close else "; e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"
-        raise UsageError(f"--device {device!r} is not a Playwright device{hint}")
-    if browser == "firefox" and mobile[device]:  # Playwright's Firefox refuses the device's context when the journey starts
-        raise UsageError(f"--device {device!r} with --browser firefox: Playwright's Firefox has no phone or tablet emulation "
-                         "(isMobile), so the journey could not start; run the device in --browser chromium (an Android's) or "
-                         "--browser webkit (an iPhone's, an iPad's), or leave --device out")
+    if why := device_refused(device, mobile, [browser] if browser else []):
+        raise UsageError(why)
     return device
 
 

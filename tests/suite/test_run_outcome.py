@@ -79,6 +79,32 @@ def test_headed_without_a_display_stops_at_once_with_the_way_out(tmp_path: Path)
     assert (name, status) == ("headed browser", "broken") and said.startswith("--headed needs a display")
 
 
+def test_a_device_playwright_does_not_know_stops_at_once_with_the_close_ones(tmp_path: Path) -> None:
+    """--device iphone13 (a name as people type it): every journey failed with pytest-playwright's KeyError, filed as
+    "other"; now the run stops before any, naming the devices it may have meant, and the report rendered next says so."""
+    result = pytest_e2e("-m", "smoke", "-n", "2", "--device", "iphone13", f"--alluredir={tmp_path}")
+    assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
+    assert "--device 'iphone13' is not a Playwright device; did you mean: iPhone 13, " in result.stderr, tail(result.stderr, 2000)
+    assert "passed" not in result.stdout and "KeyError" not in result.stdout + result.stderr, tail(result.stdout, 2000)
+    name, status, said = stopped_result(tmp_path)
+    assert (name, status) == ("device", "broken") and said.startswith("--device 'iphone13' is not a Playwright device")
+
+
+def test_a_phones_device_in_firefox_stops_at_once() -> None:
+    """Playwright's Firefox emulates no phone (isMobile): its journeys' contexts would be refused one by one, and the
+    repro command refuses it too. Refused whether Firefox is installed or not (it is not here)."""
+    from fixtures.browser import device_refused
+
+    result = pytest_e2e("-m", "smoke", "-n", "0", "--browser", "chromium", "--browser", "firefox", "--device", "Pixel 7")
+    assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
+    assert "--device 'Pixel 7' with --browser firefox: Playwright's Firefox has no phone or tablet emulation" in result.stderr, tail(result.stderr, 2000)
+    # Nothing is asked of a run that only lists; a desktop's device is Firefox's to emulate, a phone Chromium's and WebKit's.
+    listed = pytest_e2e("-m", "smoke", "--collect-only", "--browser", "firefox", "--device", "Pixel 7")
+    assert listed.returncode == 0, tail(listed.stdout + listed.stderr, 2000)
+    kinds = {"Desktop Firefox": False, "Pixel 7": True}
+    assert device_refused("Desktop Firefox", kinds, ["firefox"]) is None and device_refused("Pixel 7", kinds, ["chromium", "webkit"]) is None
+
+
 def test_video_without_any_ffmpeg_stops_at_once_saying_how_to_get_one(tmp_path: Path) -> None:
     """Neither Playwright's ffmpeg (where it looks) nor a system one on PATH: refused before any journey, not failed in each."""
     empty = tmp_path / "bin"
