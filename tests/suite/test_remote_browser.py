@@ -101,6 +101,23 @@ def test_slowmo_goes_to_connect_itself() -> None:
     assert "slow_mo" not in remote_connect_options(settings, None)  # type: ignore[operator]
 
 
+def test_headed_on_a_server_without_a_display_skips_every_journey_saying_so() -> None:
+    """--headed through a browser server whose machine has no display (the check at start is for this machine's): each
+    journey failed with "Target page, context or browser has been closed", filed as infrastructure (so retried), the
+    reason only in Playwright's box of the browser's log; now each skips, naming the server and the ways out."""
+    import sys
+
+    env = {name: value for name, value in suite_env().items() if name not in ("DISPLAY", "WAYLAND_DISPLAY")}  # the server's too
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "browser_server.py"), "--", sys.executable, "-m", "pytest",
+                             "e2e/test_token_contract.py", "-n", "0", "-rs", "-p", "no:cacheprovider", "--headed"],
+                            capture_output=True, text=True, timeout=170, env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 5 and "no journey ran" in output, tail(output)
+    assert "2 skipped" in output and not re.search(r"\d+ errors?\b", output) and "infrastructure" not in output, tail(output)
+    assert re.search(r"^SKIPPED \[2\] e2e/test_token_contract\.py:\d+: the browser server \(127\.0\.0\.1:\d+\) cannot open a "
+                     r"headed browser \(--headed\): its machine has no display", output, re.M), tail(output)
+
+
 def test_a_channel_the_server_does_not_have_is_named_with_the_server() -> None:
     """Playwright's error through a server without Google Chrome, as the server words it: the skip names the server and
     the channel, not this machine's install."""
