@@ -748,6 +748,26 @@ def test_policy_files_without_a_listed_custom_policy_or_that_do_not_parse_stop_t
         build_settings(custom)
 
 
+def test_policy_files_a_folder_down_are_named_with_what_to_give(tmp_path) -> None:
+    """A team's repository keeping its policy files in folders of their own (base/, relying-parties/): B2C_POLICY_FILES
+    given the folder above them said it holds no policy files, or none of the relying party, and to give the folder of
+    the files, which the team believed it had. The files a folder down are named, as the stack's own refusal names them."""
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "TrustFrameworkBase.xml").write_text('<TrustFrameworkPolicy PolicyId="B2C_1A_TrustFrameworkBase"/>')
+    custom = {**TENANT, "B2C_POLICIES": "B2C_1A_susi", "B2C_POLICY_FILES": str(tmp_path)}
+    with pytest.raises(SettingsError, match=r"B2C_POLICY_FILES='.*' holds no policy XML files; its subfolders hold "
+                                            r"base/TrustFrameworkBase\.xml, which are not read \(only the folder's own \*\.xml files "
+                                            r"are\): put the files you upload in one folder and give that one$"):
+        build_settings(custom)
+    (tmp_path / "TrustFrameworkExtensions.xml").write_text('<TrustFrameworkPolicy PolicyId="B2C_1A_TrustFrameworkExtensions"/>')
+    (tmp_path / "relying-parties").mkdir()
+    (tmp_path / "relying-parties" / "SignUpOrSignin.xml").write_text('<TrustFrameworkPolicy PolicyId="B2C_1A_susi"/>')
+    with pytest.raises(SettingsError, match=r"has no file of B2C_1A_susi \(B2C_POLICIES\): none of its files has that PolicyId; "
+                                            r"its subfolders hold base/TrustFrameworkBase\.xml, relying-parties/SignUpOrSignin\.xml, "
+                                            r"which are not read"):
+        build_settings(custom)
+
+
 def test_policy_files_with_the_seeds_relying_party_serve_a_custom_policy_of_another_name(tmp_path) -> None:
     """A tenant's custom policy named otherwise than the seed's (B2C_1A_susi) whose folder holds the seed's relying party
     (B2C_1A_signup_signin): the journeys read the seed's texts in its place (fixtures/texts.py), so the run starts."""

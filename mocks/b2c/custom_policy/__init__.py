@@ -16,7 +16,7 @@ from typing import Any
 from mocks.b2c.policy import Policy, PolicyError
 
 from .build import build_policy
-from .files import PolicyFile, q, read_file
+from .files import PolicyFile, in_subfolders, q, read_file
 
 __all__ = ["load_custom_policies", "policy_chains", "PolicyError"]
 
@@ -38,7 +38,7 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
     tenant_domain = tenant if "." in tenant else f"{tenant}.onmicrosoft.com"
     paths = sorted(p for p in directory.glob("*.xml") if p.is_file())
     if not paths:
-        raise PolicyError(f"{directory}: no policy files (*.xml){_in_subfolders(directory)}; upload TrustFrameworkBase.xml, extensions "
+        raise PolicyError(f"{directory}: no policy files (*.xml){in_subfolders(directory)}; upload TrustFrameworkBase.xml, extensions "
                           "and a relying party")
     files: dict[str, PolicyFile] = {}
     for path in paths:
@@ -51,7 +51,7 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
 
     rps = [f for f in files.values() if f.root.find(q("RelyingParty")) is not None]
     if not rps:
-        raise PolicyError(f"{directory}: no relying party policy{_in_subfolders(directory)}; add a file with <RelyingParty> (e.g. "
+        raise PolicyError(f"{directory}: no relying party policy{in_subfolders(directory)}; add a file with <RelyingParty> (e.g. "
                           "SignUpOrSignin.xml, PolicyId B2C_1A_signup_signin)")
     chains: dict[str, list[PolicyFile]] = {}
     for rp in rps:
@@ -63,7 +63,7 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
                 known = ", ".join(f.policy_id for f in files.values())
                 raise PolicyError(
                     f"{child.name}: BasePolicy/PolicyId{child.line(child.base_el)}: Policy with 'policyId': "
-                    f"{base_id.upper()} cannot be found in the directory.; add that file (found: {known}{_in_subfolders(directory)}) "
+                    f"{base_id.upper()} cannot be found in the directory.; add that file (found: {known}{in_subfolders(directory)}) "
                     "or fix the PolicyId")
             if base in chain:
                 raise PolicyError(f"{child.name}: BasePolicy/PolicyId: {base_id!r} makes the inheritance a cycle")
@@ -71,15 +71,3 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
         chains[rp.policy_id.lower()] = list(reversed(chain))
     return chains
 
-
-def _in_subfolders(directory: Path) -> str:
-    """What the folder's subfolders hold, for a message on what its own files lack: a team's repository may keep its
-    policies in folders of their own (base/, relying parties/), which are not read, as B2C takes each file uploaded, not a
-    tree. One level down (a folder given by mistake, the repository's, is not searched whole). Empty where they hold no
-    ``*.xml``."""
-    nested = sorted(str(p.relative_to(directory)) for p in directory.glob("*/*.xml") if p.is_file())
-    if not nested:
-        return ""
-    shown = ", ".join(nested[:3]) + (f" and {len(nested) - 3} more" if len(nested) > 3 else "")
-    return (f"; its subfolders hold {shown}, which are not read (only the folder's own *.xml files are): put the files you "
-            "upload in one folder and give that one")

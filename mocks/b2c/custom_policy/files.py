@@ -168,3 +168,16 @@ def b2c_validation(f: PolicyFile, message: str) -> str:
     """B2C's upload error wording around one message."""
     return (f"Validation failed: 1 validation error(s) found in policy \"{f.policy_id.upper()}\" of tenant "
             f"\"{f.tenant_domain}\".{message}")
+
+
+def in_subfolders(directory: Path) -> str:
+    """What the folder's subfolders hold, for a message on what its own files lack: a team's repository may keep its
+    policies in folders of their own (base/, relying parties/), which are not read, as B2C takes each file uploaded, not a
+    tree. One level down (a folder given by mistake, the repository's, is not searched whole). Empty where they hold no
+    ``*.xml``."""
+    nested = sorted(str(p.relative_to(directory)) for p in directory.glob("*/*.xml") if p.is_file())
+    if not nested:
+        return ""
+    shown = ", ".join(nested[:3]) + (f" and {len(nested) - 3} more" if len(nested) > 3 else "")
+    return (f"; its subfolders hold {shown}, which are not read (only the folder's own *.xml files are): put the files you "
+            "upload in one folder and give that one")
