@@ -102,6 +102,21 @@ def test_the_button_is_the_exchange_of_the_relying_partys_journey_not_of_another
     assert "but no claims exchange of its user journey SignUpOrSignIn runs it" in texts.mobile_id_button_source("B2C_1A_signup_signin")
 
 
+def test_the_button_is_labelled_by_the_profile_the_relying_partys_journey_runs_not_another_journeys(policies: Path) -> None:
+    """Mobile ID's claims provider lists a step-up profile first (its own DisplayName), which a team's ProfileEdit journey
+    runs: the sign-in page of B2C_1A_signup_signin, whose journey runs MobileID-OAuth2, still labels its button with that
+    profile's name (the journeys looked for "Confirm with Mobile ID" there, and said to add an exchange the journey has)."""
+    edit(policies / "TrustFrameworkExtensions.xml", '<TechnicalProfile Id="MobileID-OAuth2">',
+         '<TechnicalProfile Id="MobileID-StepUp"><DisplayName>Confirm with Mobile ID</DisplayName>'
+         '<IncludeTechnicalProfile ReferenceId="MobileID-OAuth2" /></TechnicalProfile><TechnicalProfile Id="MobileID-OAuth2">')
+    edit(policies / "TrustFrameworkExtensions.xml", "</UserJourneys>",
+         PROFILE_EDIT_WITH_MOBILE_ID.replace('TechnicalProfileReferenceId="MobileID-OAuth2"', 'TechnicalProfileReferenceId="MobileID-StepUp"'))
+    reread()
+    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Mobile-ID", "MobileIDExchange")
+    assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "MobileID-OAuth2"
+    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+
+
 NAMED_IN = ("<ClaimsProviders><ClaimsProvider><Domain>mobileid.ch</Domain><DisplayName>{name}</DisplayName><TechnicalProfiles>"
             "<TechnicalProfile Id=\"MobileID-OAuth2\"><DisplayName>{name} Mobile ID</DisplayName></TechnicalProfile></TechnicalProfiles>"
             "</ClaimsProvider>")
