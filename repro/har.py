@@ -16,6 +16,7 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -75,6 +76,7 @@ class Finding:
     mid_code: str | None = None
     mid_trace: str | None = None
     mid_message: str | None = None
+    mid_error: str | None = None  # Mobile ID's OAuth error on /oauth2/authresp (access_denied), with a code or without
     transactions: list[str] = field(default_factory=list)  # trace ids the waiting page showed
     msisdn: str | None = None
     profile_page: bool = False
@@ -192,6 +194,40 @@ def _header(part: dict[str, Any], name: str) -> str | None:
     return next((h.get("value") for h in part.get("headers", []) if h.get("name", "").lower() == name), None)
 
 
+def in_time_order(har: dict[str, Any]) -> list[dict[str, Any]]:
+    """The HAR's entries by when each started, as instants: its times may be written with different UTC offsets (Z beside
+    +01:00, or a recording across a daylight-saving change), which their text does not order. An entry whose time is missing
+    or no ISO time keeps its place in the HAR, just after the entry before it."""
+    keyed, last = [], float("-inf")
+    for entry in har.get("log", {}).get("entries", []):
+        if (started := _started(entry)) is not None:
+            last = started
+        keyed.append((last, entry))
+    return [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]  # stable: equal times keep the HAR's order
+
+
+def _started(entry: dict[str, Any]) -> float | None:
+    """When ``entry`` started (its ``startedDateTime``), as a POSIX time; a time without an offset is read as UTC, the
+    offset HAR tools write most; None where it is missing or no time."""
+    text = entry.get("startedDateTime")
+    if not isinstance(text, str):
+        return None
+    try:
+        started = datetime.fromisoformat(text)
+        return (started if started.tzinfo else started.replace(tzinfo=UTC)).timestamp()
+    except ValueError:
+        return None
+
+
+def posted_form(request: dict[str, Any]) -> dict[str, str]:
+    """A request's form fields: its URL-encoded ``postData.text``, else its ``postData.params``, which HAR 1.2 lets a
+    recorder give instead of the text (or beside it), each ``{name, value}`` as posted."""
+    post = request.get("postData") or {}
+    if text := post.get("text"):
+        return dict(parse_qsl(text))
+    return {str(p["name"]): p["value"] if isinstance(p.get("value"), str) else "" for p in post.get("params") or [] if p.get("name")}
+
+
 def _note_words(found: Finding, text: str, *, an_error: bool = False) -> None:
     """B2C's and Mobile ID's codes in ``text``, and its correlation ID: an error's (``an_error``) over the sign-in page's
     noted before, any other's only where none was."""
@@ -246,7 +282,7 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None, attem
     ``attempt`` (1 = the first), else the last that failed among those a user saw (not prompt=none), else the last.
     ``robots``: outcome -> number of the phones with a fixed outcome (the stack's description), to name a number's outcome.
     """
-    entries = sorted(har.get("log", {}).get("entries", []), key=lambda e: e.get("startedDateTime", ""))
+    entries = in_time_order(har)
     groups: list[list[dict[str, Any]]] = []
     for entry in entries:
         if b2c_authorize(entry.get("request", {}).get("url", "")):
@@ -275,7 +311,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         request, response = entry.get("request", {}), entry.get("response", {})
         url = urlsplit(request.get("url", ""))
         query = dict(parse_qsl(url.query))
-        form = dict(parse_qsl((request.get("postData") or {}).get("text") or ""))
+        form = posted_form(request)
         if not found.policy and (match := b2c_authorize(request.get("url", ""))):
             found.host, found.tenant = url.hostname or "", match.group("tenant").lower().removesuffix(".onmicrosoft.com")
             # The tenant's ID (Microsoft's advice at a custom domain), or a domain of its (fabrikam.com): no name the
@@ -295,6 +331,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
             found.user_agent = _header(request, "user-agent")
         if url.path.lower().endswith("/oauth2/authresp") and "error" in (sent := {**query, **form}):
+            found.mid_error = found.mid_error or sent["error"]
             _note_words(found, sent.get("error_description", ""))  # Mobile ID's own words (form_post or query), before B2C wraps them
         if "msisdn" in form:
             found.msisdn = form["msisdn"].replace(" ", "")
@@ -551,7 +588,7 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
             ("browser", (found.user_agent or "-")[:120] + replayed_as(found.user_agent, browser)),
             ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
             ("correlation ID", found.correlation_id or "none"),
-            ("Mobile ID error", f"{found.mid_code} (trace {found.mid_trace or '?'}): {found.mid_message or ''}".strip() if found.mid_code else "none"),
+            ("Mobile ID error", mobile_id_error(found)),
             ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or found.mid_trace or "-"),
             ("result", answer(found)),
             ("journey, outcome", f"{found.journey}, {found.outcome}" + found.journey_note + (
@@ -561,6 +598,14 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
     rows += [("note", note) for note in notes(found)]
     rows += [("left out", f"{name}: {why}") for name, why in left_out(found, local).items()]
     return [f"{name:<17} {value}" for name, value in rows]
+
+
+def mobile_id_error(found: Finding) -> str:
+    """Mobile ID's error code, its trace and its words, where it sent any (a code alone, or "mid_auth_3010_<trace> - "); its
+    OAuth error alone where it sent B2C no code (no error_description, or an empty one)."""
+    if not found.mid_code:
+        return f"{found.mid_error} (no mid_* code, nor words)" if found.mid_error else "none"
+    return f"{found.mid_code} (trace {found.mid_trace or '?'})" + (f": {found.mid_message}" if found.mid_message else "")
 
 
 def notes(found: Finding) -> list[str]:
@@ -637,8 +682,7 @@ def answer(found: Finding) -> str:
 def hops(har: dict[str, Any]) -> list[dict[str, Any]]:
     """Each navigation hop (documents, redirects, form posts) with its status and time, in order."""
     rows = []
-    entries = sorted(har.get("log", {}).get("entries", []), key=lambda e: e.get("startedDateTime", ""))
-    for entry in entries:
+    for entry in in_time_order(har):
         request, response = entry.get("request", {}), entry.get("response", {})
         status = response.get("status", 0)
         mime = (response.get("content") or {}).get("mimeType") or ""  # null where a recorder knows none

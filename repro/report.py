@@ -47,7 +47,8 @@ def what_happened(facts: dict[str, Any]) -> str:
         correlation = f" (correlation ID {error_page['correlation_id']})" if error_page.get("correlation_id") else ""
         end = f"B2C showed its error page{correlation}: {error_page.get('detail') or '(no detail shown)'}"
     elif redirect.get("error"):
-        end = f"B2C sent the app {redirect['error']}: {(redirect.get('error_description') or '').strip()}"
+        description = (redirect.get("error_description") or "").strip()
+        end = f"B2C sent the app {redirect['error']}" + (f": {description}" if description else " without an error_description")
     elif facts.get("claims"):
         end = "B2C sent the app an ID token" + (" that passed every check." if facts.get("claims_verified") else ".")
     elif "redirect" in facts:
