@@ -70,14 +70,22 @@ class ReproParser(argparse.ArgumentParser):
     app's redirect, holds one) and say where a report given without its option goes."""
 
     def error(self, message: str) -> NoReturn:
-        from fixtures.redaction import redact_text
-
         if message.startswith(UNRECOGNIZED):  # argparse joins them with blanks, which neither a URL nor --from-har's path has here
             message += report_without_its_option(message.removeprefix(UNRECOGNIZED).split())
-        super().error(redact_text(message))
+        super().error(quotable(message))
 
 
 UNRECOGNIZED = "unrecognized arguments: "
+
+
+def quotable(text: str) -> str:
+    """``text`` as a refusal may quote it: its tokens redacted, its phone numbers masked as the --from-har printout masks a
+    login hint's (a Swiss one as the report does, any other long number by position): a misspelt --login_hint's value
+    is a person's number."""
+    from fixtures.redaction import mask_phone_numbers, masked, redact_text
+    from repro.har import NUMBER  # here: keeps `--help` light
+
+    return NUMBER.sub(lambda match: masked(match.group(0)), mask_phone_numbers(redact_text(text)))
 
 
 def report_without_its_option(words: Sequence[str]) -> str:
@@ -165,8 +173,16 @@ def non_empty(flag: str, what: str) -> Callable[[str], str]:
 
 def as_word(value: str) -> str:
     """An option's word as a reporter may write it: User_Cancel is user-cancel, Sign_In sign-in, LOCAL local (check(),
-    or argparse's choices, then say whether it is one)."""
-    return value.strip().lower().replace("_", "-")
+    or argparse's choices, then say whether it is one). A value holding a token or a phone number (an app's redirect
+    given as --outcome) is no word: it stays as given, redacted, for the refusal to quote (lower-cased, a token's eyJ...
+    would be past the redaction's notice)."""
+    word = value.strip().lower().replace("_", "-")
+    if LETTERS.fullmatch(value):
+        return word
+    return shown if (shown := quotable(value)) != value else quotable(word)  # 079_123_45_67: a number once its _ are -
+
+
+LETTERS = re.compile(r"[A-Za-z_\s-]*")  # every word as_word takes: no token (its parts' dots) nor number in it, nothing to redact
 
 
 def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.platform) -> None:
@@ -788,7 +804,10 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             return from_url(args, env, options_typed(argv))
         return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
-        complain(f"python -m repro: error: {error}")
+        from fixtures.redaction import redact_text
+
+        # Refusals quote the argument refused, which may be an app's redirect with its token (--prompt 'https://app#id_token=...')
+        complain(f"python -m repro: error: {redact_text(str(error))}")
         return EXIT_USAGE
     except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
         complain("repro: interrupted")

@@ -752,6 +752,51 @@ def test_argparses_refusal_repeats_no_token_and_says_where_a_report_goes(argv: l
     assert TOKEN not in err and "opaque-s3cr3t-code" not in err, err
 
 
+def refusal(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """What the command prints refusing ``argv``, argparse's refusal (its own exit) or check()'s, each status 2."""
+    status: int | str | None
+    try:
+        status = main(argv, env=NO_DOTENV)
+    except SystemExit as stopped:
+        status = stopped.code
+    assert status == 2, status
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--login_hint", "+41791234567"], "unrecognized arguments: --login_hint +4179*****67\n"),
+    (["--login_hint", "+4915112345678"], "unrecognized arguments: --login_hint +4915*******78\n"),  # not a Swiss one: by position
+    (["--target", "079 123 45 67"], "argument --target: invalid choice: '079*****67'"),
+    (["--outcome", "079_123_45_67"], "--outcome '079*****67' is not an outcome"),  # a number once as_word makes its _ -
+], ids=["a misspelt login hint", "a foreign number", "a number as a choice", "a number as an outcome"])
+def test_a_refusal_of_an_argument_masks_the_phone_number_it_quotes(argv: list[str], says: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt --login_hint's value is a person's number: argparse's refusal quoted it whole."""
+    err = refusal(argv, capsys)
+    assert f"python -m repro: error: {says}" in err, err
+
+
+REDIRECT = f"https://app.fabrikam.com/cb#id_token={TOKEN}"
+
+
+@pytest.mark.parametrize(("option", "says"), [
+    ("--outcome", f"--outcome {REDIRECT.replace(TOKEN, '<redacted JWT>')!r} is not an outcome"),
+    ("--journey", f"argument --journey: invalid choice: {REDIRECT.replace(TOKEN, '<redacted JWT>')!r}"),
+    ("--target", f"argument --target: invalid choice: {REDIRECT.replace(TOKEN, '<redacted JWT>')!r}"),
+    ("--prompt", f"--prompt {REDIRECT.replace(TOKEN, '<redacted JWT>')!r} is not a prompt B2C knows"),
+    ("--policy", f"--policy {REDIRECT.replace(TOKEN, '<redacted JWT>')!r}: policy names start with"),
+], ids=["outcome", "journey", "target", "prompt", "policy"])
+def test_a_refusal_of_an_argument_repeats_no_token_it_quotes_as_given_or_as_a_word(option: str, says: str,
+                                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """An app's redirect given for an option is quoted by its refusal: as given, redacted. Lower-cased as --outcome's and
+    --journey's words are (eyjhbgci...), its token was past the redaction's notice; --prompt's and --policy's refusals
+    quoted it whole."""
+    err = refusal([option, REDIRECT], capsys)
+    assert f"python -m repro: error: {says}" in err, err
+    for part in TOKEN.split("."):
+        assert part.lower() not in err.lower(), err
+
+
 def test_a_journey_and_a_target_are_read_in_any_case_and_with_underscores() -> None:
     """As --outcome is (User_Cancel): a reporter's Sign_In or LOCAL is no reason to refuse the command."""
     from repro.cli import parser
