@@ -372,7 +372,10 @@ def _in_a_line(found: Finding) -> str:
 
 def b2c_authorize(url: str) -> re.Match[str] | None:
     """B2C's authorize request: a policy in its path or its ``p`` (Entra ID's own /{tenant}/oauth2/v2.0/authorize has neither)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # no URL (https://[::1/x): a HAR's entry that is none is no sign-in, not the end of the reading
+        return None
     match = AUTHORIZE.match(parts.path)
     return match if match and (match.group("policy") or "p" in dict(parse_qsl(parts.query))) else None
 

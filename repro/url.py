@@ -171,8 +171,11 @@ SLASH_AFTER_AUTHORIZE = "its path ends /authorize/, with a slash after authorize
 def all_but_authorize(url: str) -> str | None:
     """What keeps ``url`` from being B2C's authorize request where it all but is one, as words to follow its address: a
     slash after authorize, B2C's older address form, or both, each said, and the request to give instead; None if it is
-    none of these."""
-    parts = urlsplit(url)
+    none of these (or no URL: a HAR's entry urlsplit refuses, https://[::1/x, is no request to give instead)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     unslashed = parts._replace(path=parts.path.rstrip("/"))
     slash = unslashed.path != parts.path
     if at_b2clogin := b2clogin_form(unslashed):

@@ -495,6 +495,18 @@ def test_a_har_whose_sign_in_starts_at_nearly_b2cs_authorize_request_says_it_as_
     assert said.out == ""
 
 
+def test_an_entry_that_is_no_url_is_passed_over_for_the_one_nearly_b2cs_authorize_request(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An address urlsplit refuses (an unclosed IPv6 bracket) ended the command with "error: Invalid IPv6 URL" alone, no
+    file, no entry: the HAR's other entries were never read."""
+    recorded = har(entry("https://[::1/x"), entry(f"https://fabrikam.b2clogin.com/{SUSI}/?client_id=a", second=1))
+    (tmp_path / "user.har").write_text(json.dumps(recorded))
+    assert main(["--from-har", str(tmp_path / "user.har")]) == 2
+    said = capsys.readouterr()
+    assert said.err.startswith(f"python -m repro: error: {tmp_path / 'user.har'}: no B2C authorize request "), said
+    assert f"its entry 2 is nearly one: https://fabrikam.b2clogin.com/{SUSI}/: its path ends /authorize/" in said.err, said
+
+
 def test_a_har_saved_at_the_apps_page_alone_says_how_to_keep_the_log_in_firefox_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Firefox's HAR of the app's page alone (its log started anew at each page): 'Preserve log' is not Firefox's name."""
     recorded = {"log": {"creator": {"name": "Firefox", "version": "125.0"}, "entries": [
