@@ -98,6 +98,9 @@ def load_har(path: Path) -> dict[str, Any]:
     try:
         har = json.loads(text)
     except json.JSONDecodeError as error:
+        if error.msg == "Extra data":  # a whole HAR, then more (a stray e or ., another HAR pasted after it): not quoted, it may hold a token
+            raise ValueError(f"{path} has something after the HAR's end, from line {error.lineno}, column {error.colno} on: remove "
+                             "it, or export the HAR again") from None
         # Input that ends inside a string, where a value must follow, or inside a value (tru, 12., an escape's \u00): the
         # file was cut short.
         rest = text.rstrip()[error.pos:]

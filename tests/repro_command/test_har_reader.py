@@ -109,6 +109,10 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
     *((b'{"log": {"entries": [{"_fromCache": ' + end, "the file ends too soon") for end in (b"tr", b"f", b"nul", b"-", b"12.", b"1e-")),
     *((b'{"log": {"entries": [{"request": {"url": "https://con' + end, "the file ends too soon") for end in (b"\\u00", b"\\u00e9")),
     (b'{"log": {"entries": [{"_fromCache": tx}]}}', "is not a HAR file (JSON with log.entries): Expecting value: line 1"),
+    # A whole HAR with something after it: the e and the . were read as a value cut off (an exponent's, a fraction's).
+    *((b'{"log": {"entries": []}}' + end, "has something after the HAR's end, from line 1, column 25 on: remove it, or export the "
+       "HAR again") for end in (b"e", b".", b'{"log": {"entries": []}}')),
+    (b'{"log": {"entries": []}}\n\n e', "has something after the HAR's end, from line 3, column 2 on"),
     ("{}".encode("utf-16"), "it is not UTF-8 text"),
     (b" \n", "is empty, not a HAR file: export the HAR again"),
 ])
