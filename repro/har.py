@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
@@ -309,7 +309,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
     found = Finding(robots=dict(robots or {}))
     for entry in entries:
         request, response = entry.get("request", {}), entry.get("response", {})
-        url = urlsplit(request.get("url", ""))
+        if (url := _split(request.get("url", ""))) is None:
+            continue  # no URL (https://[::1/x): no fact of the sign-in in it
         query = dict(parse_qsl(url.query))
         form = posted_form(request)
         if not found.policy and (match := b2c_authorize(request.get("url", ""))):
@@ -340,7 +341,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         if redirect and request.get("method") == "POST" and at_address(request.get("url", ""), redirect) and "state" in form:
             _note_answer(found, form)  # response_mode=form_post: B2C's page posts the answer to the app
         if location := _header(response, "location"):
-            target = urlsplit(location)
+            target = _split(location) or urlsplit("")
             if redirect and at_address(location, redirect):
                 _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
         elif redirect and request.get("method") == "GET" and at_address(request.get("url", ""), redirect):
@@ -368,6 +369,17 @@ def _in_a_line(found: Finding) -> str:
     what += [f"Mobile ID {found.mid_code}"] if found.mid_code else []
     what += [", ".join(found.aadb2c_codes)] if found.aadb2c_codes else []
     return f"{found.policy}: " + ", ".join([*what, answer(found)])
+
+
+def _split(url: str) -> SplitResult | None:
+    """``url``'s parts, its host and port read; None where it is no URL (https://[::1/x, a port out of range), as an entry
+    of a reporter's HAR may be."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # read here: a port out of range raises only when asked for
+    except ValueError:
+        return None
+    return parts
 
 
 def b2c_authorize(url: str) -> re.Match[str] | None:
@@ -691,7 +703,8 @@ def hops(har: dict[str, Any]) -> list[dict[str, Any]]:
         mime = (response.get("content") or {}).get("mimeType") or ""  # null where a recorder knows none
         if not (300 <= status < 400 or mime.startswith("text/html") or request.get("method") == "POST"):
             continue
-        url = urlsplit(request.get("url", ""))
+        if (url := _split(request.get("url", ""))) is None:
+            continue
         rows.append({"started": entry.get("startedDateTime"), "method": request.get("method"), "host": url.hostname,
                      "path": url.path, "params": sorted(k for k, _ in parse_qsl(url.query)), "status": status,
                      "time_ms": round(entry.get("time") or 0, 1), "timings_ms": entry.get("timings", {})})

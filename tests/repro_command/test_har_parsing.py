@@ -507,6 +507,25 @@ def test_an_entry_that_is_no_url_is_passed_over_for_the_one_nearly_b2cs_authoriz
     assert f"its entry 2 is nearly one: https://fabrikam.b2clogin.com/{SUSI}/: its path ends /authorize/" in said.err, said
 
 
+def test_a_sign_in_is_read_past_entries_that_are_no_url() -> None:
+    """A HAR with B2C's authorize request and, among the sign-in's entries, addresses urlsplit refuses (an unclosed IPv6
+    bracket, a port out of range, a Location that is none) ended the command with "Invalid IPv6 URL" or "Port out of
+    range": those entries are passed over, the sign-in's facts read from the others."""
+    from repro.har import hops
+
+    recorded = har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/authorize"
+                         "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms"),
+                   entry("https://[::1/x", second=1, status=302, location="https://[::1/y"),
+                   entry("https://m.mobileid.ch:99999/oidc/login", method="POST", second=2, form="msisdn=%2B41791234567"),
+                   entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/authresp", second=3, status=302,
+                         location="https://[::1/#id_token=x"),
+                   entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/authresp", second=4, status=302,
+                         location="https://jwt.ms/#error=access_denied&error_description=AADB2C90091%3a+cancelled"))
+    found = read_har(recorded)
+    assert (found.tenant, found.policy, found.error, found.msisdn) == ("fabrikam", "B2C_1_susi", "access_denied", None)
+    assert [row["path"] for row in hops(recorded)] == ["/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/authresp"] * 2  # the hops
+
+
 def test_a_har_saved_at_the_apps_page_alone_says_how_to_keep_the_log_in_firefox_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Firefox's HAR of the app's page alone (its log started anew at each page): 'Preserve log' is not Firefox's name."""
     recorded = {"log": {"creator": {"name": "Firefox", "version": "125.0"}, "entries": [
