@@ -55,6 +55,16 @@ def test_a_folder_without_a_relying_party_is_refused(tmp_path: Path) -> None:
 
 
 RPS = "relying-parties"
+SUBFOLDERS_ARE_NOT_READ = r" \(only the folder's own \*\.xml files are\): put the files you upload in one folder"
+
+
+def move(folder: Path, moved: dict[str, str]) -> None:
+    """The folder's files whose names start with a key moved into the subfolder it maps to."""
+    for path in sorted(folder.glob("*.xml")):
+        into = next((subfolder for prefix, subfolder in moved.items() if path.name.startswith(prefix)), None)
+        if into is not None:
+            (folder / into).mkdir(exist_ok=True)
+            path.rename(folder / into / path.name)
 
 
 @pytest.mark.parametrize(("moved", "says"), [
@@ -67,17 +77,49 @@ RPS = "relying-parties"
     # its relying parties there, the base a folder down
     ({"TrustFrameworkBase": "base"}, r"Policy with 'policyId': B2C_1A_TRUSTFRAMEWORKBASE cannot be found in the directory\.; add that "
      r"file \(found: .*; its subfolders hold base/TrustFrameworkBase\.xml, which are not read"),
-], ids=["all", "relying parties", "base"])
+    # the base a folder down beside other relying parties: the base's file alone is the one to add
+    ({"TrustFrameworkBase": "base", "ProfileEdit": RPS, "PasswordReset": RPS}, r"Policy with 'policyId': B2C_1A_TRUSTFRAMEWORKBASE cannot "
+     r"be found in the directory\.; add that file \(found: [^)]*; its subfolders hold base/TrustFrameworkBase\.xml, which are not read"),
+], ids=["all", "relying parties", "base", "base beside relying parties"])
 def test_policy_files_in_subfolders_are_named_where_the_folders_own_lack_them(tmp_path: Path, moved: dict[str, str], says: str) -> None:
     """The folder's own files alone are read, as before; what it lacks is said with the files its subfolders hold (it said
     "no policy files" of a folder whose files are a folder down) and how to give them."""
     folder = copy_pack(tmp_path / "pack")
-    for path in sorted(folder.glob("*.xml")):
-        into = next((subfolder for prefix, subfolder in moved.items() if path.name.startswith(prefix)), None)
-        if into is not None:
-            (folder / into).mkdir(exist_ok=True)
-            path.rename(folder / into / path.name)
-    with pytest.raises(PolicyError, match=says + r" \(only the folder's own \*\.xml files are\): put the files you upload in one folder"):
+    move(folder, moved)
+    with pytest.raises(PolicyError, match=says + SUBFOLDERS_ARE_NOT_READ):
+        load(folder)
+
+
+def test_a_base_the_subfolders_lack_is_said_without_them(tmp_path: Path) -> None:
+    """Relying parties a folder down are no file to add for a missing base: the message keeps to the folder's files."""
+    folder = copy_pack(tmp_path / "pack")
+    move(folder, {"ProfileEdit": RPS, "PasswordReset": RPS})
+    (folder / "TrustFrameworkBase.xml").unlink()
+    with pytest.raises(PolicyError, match=r"Policy with 'policyId': B2C_1A_TRUSTFRAMEWORKBASE cannot be found in the directory\.; "
+                                          r"add that file \(found: [^)]*\) or fix the PolicyId$"):
+        load(folder)
+
+
+def test_subfolder_xml_that_is_no_policy_file_is_not_named(tmp_path: Path) -> None:
+    """A repository's root given as the folder: JetBrains' .idea/ (misc.xml, modules.xml, vcs.xml) came first in the
+    message and hid the policy files ("its subfolders hold .idea/misc.xml, .idea/modules.xml, .idea/vcs.xml and 5 more").
+    Hidden folders (VS Code's Local History keeps copies of the policies in .history/), XML of another root and a file
+    that does not parse are passed over; a policy file of another namespace is one still (its own refusal says which)."""
+    folder = copy_pack(tmp_path / "repository")
+    move(folder, {"TrustFramework": "base", "SignUpOrSignin": RPS, "ProfileEdit": RPS, "PasswordReset": RPS})
+    (folder / ".idea").mkdir()
+    for name in ("misc.xml", "modules.xml", "vcs.xml"):
+        (folder / ".idea" / name).write_text('<?xml version="1.0" encoding="UTF-8"?>\n<project version="4" />')
+    (folder / ".history").mkdir()
+    (folder / ".history" / "TrustFrameworkBase_20240101.xml").write_bytes((folder / "base" / "TrustFrameworkBase.xml").read_bytes())
+    (folder / "build").mkdir()
+    (folder / "build" / "pom.xml").write_text('<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion></project>')
+    (folder / "build" / "notes.xml").write_text("not XML at all <")
+    (folder / "build" / "entities.xml").write_text('<!DOCTYPE TrustFrameworkPolicy [<!ENTITY t "x">]><TrustFrameworkPolicy PolicyId="&t;" />')
+    (folder / "build" / "Unqualified.xml").write_text('<TrustFrameworkPolicy PolicyId="B2C_1A_x" />')
+    with pytest.raises(PolicyError, match=r"no policy files \(\*\.xml\); its subfolders hold base/TrustFrameworkBase\.xml, "
+                                          r"base/TrustFrameworkExtensions\.xml, base/TrustFrameworkLocalization\.xml and 4 more, "
+                                          r"which are not read" + SUBFOLDERS_ARE_NOT_READ):
         load(folder)
 
 

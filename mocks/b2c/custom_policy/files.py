@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, iterparse
@@ -156,9 +157,19 @@ def files_tenant(directory: Path) -> str | None:
 
 def _root_tenant(path: Path) -> str | None:
     """The root element's ``TenantId``, read up to the root alone; None for a file the loader will refuse."""
+    root = _root(path)
+    if root is None:
+        return None
+    return (root.get("TenantId") or "").strip() or None
+
+
+def _root(path: Path) -> ET.Element | None:
+    """The file's root element, its attributes read and nothing after its start tag (a folder's XML may be large and
+    no policy); None for a file that does not parse up to there, or has a DTD."""
     try:
-        for _, root in iterparse(path, events=("start",), forbid_dtd=True):
-            return (root.get("TenantId") or "").strip() or None
+        with path.open("rb") as source:
+            for _, root in iterparse(source, events=("start",), forbid_dtd=True):
+                return cast("ET.Element", root)  # defusedxml's iterparse is untyped
     except (ET.ParseError, DefusedXmlException, OSError):
         pass
     return None
@@ -170,14 +181,26 @@ def b2c_validation(f: PolicyFile, message: str) -> str:
             f"\"{f.tenant_domain}\".{message}")
 
 
-def in_subfolders(directory: Path) -> str:
+def in_subfolders(directory: Path, policy_id: str | None = None) -> str:
     """What the folder's subfolders hold, for a message on what its own files lack: a team's repository may keep its
     policies in folders of their own (base/, relying parties/), which are not read, as B2C takes each file uploaded, not a
-    tree. One level down (a folder given by mistake, the repository's, is not searched whole). Empty where they hold no
-    ``*.xml``."""
-    nested = sorted(str(p.relative_to(directory)) for p in directory.glob("*/*.xml") if p.is_file())
+    tree. One level down (a folder given by mistake, the repository's, is not searched whole), policy files alone: not
+    hidden folders (.idea/, .vscode/ keep XML of their own) nor XML whose root is no ``TrustFrameworkPolicy``, which would
+    hide the policy files in the message. With ``policy_id`` (a base policy the folder lacks) the file of that policy alone.
+    Empty where they hold none."""
+    nested = sorted(str(p.relative_to(directory)) for p in directory.glob("*/*.xml")
+                    if not p.parent.name.startswith(".") and p.is_file() and _is_policy(p, policy_id))
     if not nested:
         return ""
     shown = ", ".join(nested[:3]) + (f" and {len(nested) - 3} more" if len(nested) > 3 else "")
     return (f"; its subfolders hold {shown}, which are not read (only the folder's own *.xml files are): put the files you "
             "upload in one folder and give that one")
+
+
+def _is_policy(path: Path, policy_id: str | None) -> bool:
+    """A policy file, in any namespace (the root's local name: a file without B2C's is refused by name once read), of
+    ``policy_id`` when given (B2C compares policy ids case-insensitively)."""
+    root = _root(path)
+    if root is None or root.tag.rpartition("}")[2] != "TrustFrameworkPolicy":
+        return False
+    return policy_id is None or (root.get("PolicyId") or "").strip().lower() == policy_id.strip().lower()
