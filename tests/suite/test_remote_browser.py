@@ -133,6 +133,23 @@ def test_a_channel_the_server_does_not_have_is_named_with_the_server() -> None:
                              "ws://127.0.0.1:3000/") is None
 
 
+@pytest.mark.parametrize(("message", "says"), [
+    ("Chromium distribution 'msedge-canary' is not supported on linux",
+     "cannot launch msedge-canary (--browser-channel msedge-canary): Playwright has no msedge-canary for its system (linux); run "
+     "with a channel its system has, or without --browser-channel"),
+    ("Chromium distribution 'chrome-dev' is not found at /opt/google/chrome-unstable/chrome",
+     "has no chrome-dev (--browser-channel chrome-dev) to launch: install it where the server runs (from its vendor: Playwright "
+     "has no installer for it), or run without --browser-channel"),
+], ids=["not supported", "no installer"])
+def test_a_channel_the_servers_system_lacks_is_named_with_the_server(message: str, says: str) -> None:
+    """A channel Playwright has none of for the server's system, or no installer for, was no skip or advised an install
+    that fails: the skip names the server and what would launch."""
+    from playwright.sync_api import Error
+
+    said = browser_not_there(Error(f"BrowserType.connect: {message}"), None, "ws://browsers.example:3000/")  # type: ignore[arg-type]
+    assert said == f"the browser server (browsers.example:3000) {says}", said
+
+
 @pytest.mark.browser
 def test_videos_are_recorded_through_the_browser_server(tmp_path: Path) -> None:
     """The server records --video with the ffmpeg the suite would use (linked into its private browser folder)."""

@@ -145,6 +145,51 @@ def test_a_channel_not_installed_skips_every_journey_saying_how_to_have_it() -> 
                      r"\(/opt/google/chrome-beta/chrome\); install it \(.*playwright install chrome-beta", output, re.M), tail(output, 2000)
 
 
+NOT_INSTALLED = "is not installed here"
+ELSEWHERE = "run without --browser-channel (the suite's Chromium), or on a browser server that has it (E2E_BROWSER_WS_ENDPOINT)"
+
+
+@pytest.mark.parametrize(("message", "says"), [
+    # macOS and Windows paths have spaces: the reason showed "/Applications/Google"
+    ("Chromium distribution 'chrome' is not found at /Applications/Google Chrome.app/Contents/MacOS/Google Chrome\n"
+     'Run "playwright install chrome"',
+     f"--browser-channel chrome: chrome {NOT_INSTALLED} (/Applications/Google Chrome.app/Contents/MacOS/Google Chrome); "
+     "install it (PYTHON -m playwright install chrome, as root: it installs the vendor's package), " + ELSEWHERE),
+    ("Chromium distribution 'msedge' is not found at C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe\n"
+     'Run "playwright install msedge"',
+     f"--browser-channel msedge: msedge {NOT_INSTALLED} (C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe); install it "
+     "(PYTHON -m playwright install msedge, as root: it installs the vendor's package), " + ELSEWHERE),
+    # no folder to look in: no path, the channel named still
+    ("Chromium distribution 'chrome-beta' is not found\nRun \"playwright install chrome-beta\"",
+     f"--browser-channel chrome-beta: chrome-beta {NOT_INSTALLED}; install it (PYTHON -m playwright install chrome-beta, as root: "
+     "it installs the vendor's package), " + ELSEWHERE),
+    # a channel Playwright has no installer for: its message gives no command, nor does the reason
+    ("Chromium distribution 'chrome-dev' is not found at /opt/google/chrome-unstable/chrome",
+     f"--browser-channel chrome-dev: chrome-dev {NOT_INSTALLED} (/opt/google/chrome-unstable/chrome); install it (from its vendor: "
+     "Playwright has no installer for it), " + ELSEWHERE),
+    ("Cannot find Firefox installation for channel 'moz-firefox-beta' at the standard system paths. Tried paths:\n"
+     "  C:\\Program Files\\Mozilla Firefox\\firefox.exe\n  C:\\Program Files (x86)\\Mozilla Firefox\\firefox.exe",
+     f"--browser-channel moz-firefox-beta: moz-firefox-beta {NOT_INSTALLED} (C:\\Program Files\\Mozilla Firefox\\firefox.exe, "
+     "C:\\Program Files (x86)\\Mozilla Firefox\\firefox.exe); install it (from its vendor: Playwright has no installer for it), "
+     + ELSEWHERE),
+    # a browser its vendor does not make for this system: no install helps, another channel does
+    ("Chromium distribution 'msedge-canary' is not supported on linux",
+     "--browser-channel msedge-canary: Playwright has no msedge-canary for this system (linux); run without --browser-channel "
+     "(the suite's Chromium), with a channel this system has, or on a browser server whose system has it (E2E_BROWSER_WS_ENDPOINT)"),
+], ids=["macOS path", "Windows path", "no path", "no installer", "Firefox", "not supported"])
+def test_a_channel_not_there_is_said_from_playwrights_whole_message(message: str, says: str) -> None:
+    """Playwright's launch error as it words each case (playwright-core's registry): the path was read up to its first
+    space, and a message without a path, or of a channel this system has none of, was no skip: every journey failed
+    with Playwright's error."""
+    from playwright.sync_api import Error
+
+    from fixtures.browser import browser_not_there
+    from fixtures.commands import python
+
+    said = browser_not_there(Error(f"BrowserType.launch: {message}"), None, None)  # type: ignore[arg-type]
+    assert said == says.replace("PYTHON", python()), said
+
+
 def test_a_results_folder_that_cannot_be_made_stops_the_run_naming_it(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
     result = pytest_e2e("-m", "smoke", "-n", "0", "--alluredir", str(tmp_path / "a-file" / "results"))
