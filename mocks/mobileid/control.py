@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from mocks.common.hosts import is_loopback
 from mocks.mobileid import errors
+from mocks.mobileid.held import Ended, held
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.outcomes import robot_numbers
 from mocks.mobileid.runtime import Emulator, Handlers
@@ -36,6 +37,8 @@ def _json(body: object, status: int = 200, headers: dict[str, str] | None = None
 
 
 NOT_FOUND = {"error": "not_found"}
+STOPPING = {"error": "stopping", "error_description": "the Mobile ID emulator stopped while this call waited for the number's "
+            "transaction: none was answered; start the emulator (or the stack) again and ask again"}
 NO_TOKEN_REMOTE = "without a control token the control API answers loopback clients only; set MOBILEID_CONTROL_TOKEN"
 
 
@@ -149,8 +152,12 @@ class ControlApi(Handlers):
         wait = float(raw) if SECONDS.fullmatch(raw) else -1.0
         if not (math.isfinite(wait) and 0 <= wait <= MAX_WAIT):
             return _json({"error": "invalid_wait", "error_description": f"wait must be 0 to {MAX_WAIT:g} seconds"}, 400)
-        transaction = await self.emulator.transactions.wait_for_pending(msisdn, wait)
-        if transaction is None:
+        # Ended early, the number's next transaction is left to the next call: one a client gave up on (curl's Ctrl-C)
+        # must not answer a sign-in started later; one the server's stop cuts says so (B2C and the page stop too).
+        transaction = await held(request, self.emulator.transactions.wait_for_pending(msisdn, wait))
+        if transaction is Ended.STOPPING:
+            return _json(STOPPING, 503)
+        if transaction is None or transaction is Ended.GONE:
             return _json(NOT_FOUND, 404)
         return self._answer(transaction, status)
 

@@ -10,7 +10,6 @@ JavaScript, goes through ``/oidc/continue`` (-> optional ``/oidc/consent``).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable
@@ -23,9 +22,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mocks.common.params import ParameterError, read_form, single
-from mocks.common.serve import stopping
 from mocks.mobileid import authorize, errors, pages
 from mocks.mobileid.errors import MidError, new_trace
+from mocks.mobileid.held import Ended, held
 from mocks.mobileid.locales import TEXTS, language_from_accept
 from mocks.mobileid.msisdn import InvalidMSISDN, normalize_msisdn
 from mocks.mobileid.runtime import Handlers
@@ -39,29 +38,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 async def _unless_gone(request: Request, waiting: Awaitable[bool]) -> bool | None:
     """``waiting``'s answer, None as soon as the client has gone (a closed or left waiting page), or False (not settled
-    yet: the page asks again) as soon as the server starts to stop.
-
-    A long-poll outlives its page otherwise: for up to long_poll_seconds it holds a task, and a server
-    stopping meanwhile waits out its graceful timeout and logs the poll's cancellation.
-    """
-    answer, gone = asyncio.ensure_future(waiting), asyncio.ensure_future(_disconnected(request))
-    stop = asyncio.ensure_future(stopping().wait())
-    try:
-        await asyncio.wait((answer, gone, stop), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (answer, gone, stop):
-            task.cancel()
-        await asyncio.gather(answer, gone, stop, return_exceptions=True)  # all ended here, their errors read
-    if not answer.cancelled():
-        return answer.result()
-    return None if gone.done() and not gone.cancelled() else False
-
-
-async def _disconnected(request: Request) -> None:
-    """Returns when the server sees the client close the connection. For a GET only: it reads the request's messages,
-    the body's included (a GET's is empty), so a handler that reads its body must not use it."""
-    while (await request.receive())["type"] != "http.disconnect":
-        pass
+    yet: the page asks again) as soon as the server starts to stop (mocks/mobileid/held.py)."""
+    answer = await held(request, waiting)
+    if answer is Ended.GONE:
+        return None
+    return False if answer is Ended.STOPPING else answer
 
 
 async def read_params(request: Request) -> QueryParams | FormData:

@@ -15,7 +15,7 @@ import pytest
 
 from mocks.common import params
 from mocks.common.serve import TimedH11Protocol
-from tests.mobileid.support import LiveServer, User
+from tests.mobileid.support import WAITING_NUMBER, LiveServer, User
 
 DEADLINE = 0.5
 GRACE = 3.0  # scheduling on a loaded 2-core machine
@@ -131,3 +131,36 @@ def test_a_long_poll_open_as_the_server_stops_answers_pending_at_once(user_of_it
     # A poll that held the stop got no answer at all: the graceful wait ended by cancelling it (its time, which a busy
     # machine stretches, says less: ServerThread's wait is 1 s, the command line's 2 s).
     assert answer.startswith(b"HTTP/1.1 200 ") and answer.endswith(b'{"status":"pending"}'), (answer[-300:], f"stopped in {stopped_in:.2f} s")
+
+
+def phone_wait(msisdn: str = WAITING_NUMBER) -> bytes:
+    """The README's ``curl -X POST .../control/phones/{msisdn}/approve?wait=60``: waits for the number's transaction."""
+    return f"POST /control/phones/{msisdn}/approve?wait=60 HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+
+
+def test_a_phone_wait_whose_caller_went_away_approves_no_later_sign_in(emulator, user) -> None:
+    """A curl of the control API given up on (Ctrl-C) held its wait: the number's next sign-in, up to 60 s later, was
+    approved by nobody's phone."""
+    earlier = emulator.requests_in_flight(timeout=1, at_least=0)
+    with connect(emulator) as sock:
+        sock.sendall(phone_wait())
+        waits = emulator.requests_in_flight(timeout=5, besides=earlier)
+        assert len(waits) == 1 and not emulator.requests_end(waits, timeout=0.3), "the wait is not held: the test shows nothing"
+    assert emulator.requests_end(waits, timeout=5), \
+        "the phone's wait still waited 5 s after its caller closed the connection (mocks/mobileid/held.py)"
+    user.start_transaction()
+    [transaction] = user.http.get("/control/transactions", params={"msisdn": WAITING_NUMBER}).json()["transactions"]
+    assert transaction["status"] == "pending", transaction
+
+
+def test_a_phone_wait_open_as_the_server_stops_says_so_at_once(user_of_its_own: tuple[LiveServer, User]) -> None:
+    """README, The local stack by hand: Ctrl-C with the control API's curl waiting held the stop for uvicorn's graceful
+    wait, then cancelled the wait with a traceback in the stack's output, and the curl read "Internal Server Error"."""
+    server, _ = user_of_its_own
+    with connect(server) as sock:
+        sock.sendall(phone_wait())
+        waits = server.requests_in_flight(timeout=5)
+        assert len(waits) == 1 and not server.requests_end(waits, timeout=0.3), "the wait is not held: the test shows nothing"
+        server.__exit__()
+        answer = read_until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 503 ") and b'"error":"stopping"' in answer, answer[-300:]
