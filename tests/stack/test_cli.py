@@ -174,6 +174,21 @@ def test_a_folder_written_for_the_teams_tenant_is_served_as_that_tenant(tmp_path
     assert "B2C_1A_signup_signin" in [p["id"] for p in described["policies"]]
 
 
+def test_a_copy_of_the_starter_pack_needs_its_facebook_secret_given(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """README, The local stack by hand: the stack makes up B2C_1A_FacebookSecret for policies/ itself alone; a copy is a
+    team's own folder, refused naming the key and the option that gives it, until given."""
+    import shutil
+
+    folder = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", folder)
+    status, _, err = run_here(capsys, "serve", "--describe", "--policies", str(folder))
+    assert status == 1 and 'storageReferenceId "B2C_1A_FacebookSecret"' in err and "--policy-key B2C_1A_FacebookSecret=env:VAR" in err, err
+    monkeypatch.setenv("FACEBOOK_SECRET", "not-a-real-secret")
+    status, _, err = run_here(capsys, "serve", "--describe", "--policies", str(folder), "--policy-key", "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET")
+    assert status == 0, err
+
+
 def test_a_tenant_other_than_the_files_is_still_refused_as_b2c_refuses_the_upload(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Given a team's files written for fabrikam, one of them left with another tenant's name
     folder = teams_files(tmp_path, "fabrikam")
