@@ -14,6 +14,7 @@ docs/suite.md (``python -m mocks.faults --write-docs``) read them from here.
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -249,6 +250,13 @@ def token_callbacks(faults: Iterable[Fault]) -> list[TokenCallback]:
     return [fault.token for fault in Fault if fault in active and fault.token is not None]
 
 
+def did_you_mean(name: str, names: Iterable[str]) -> str:
+    """`` (did you mean wrong-audience?)`` for a misspelt fault name (``wrong_audiance``, ``Wrong-Audience``), else
+    nothing: the list of 17 names that follows is read line by line otherwise."""
+    close = difflib.get_close_matches(name.lower().replace("_", "-"), list(names), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
 def parse_faults(names: list[str], side: Side | None = None) -> frozenset[Fault]:
     """Fault names from the command line; unknown names, or with ``side`` (one emulator on its own) a fault acting on the
     other, stop the start with the list of the faults it takes."""
@@ -260,7 +268,7 @@ def parse_faults(names: list[str], side: Side | None = None) -> frozenset[Fault]
             try:
                 fault = Fault.named(part)
             except ValueError:
-                raise SystemExit(f"unknown fault {part!r}; known faults: {known}") from None
+                raise SystemExit(f"unknown fault {part!r}{did_you_mean(part, [f.value for f in offered])}; known faults: {known}") from None
             if fault not in offered:
                 raise SystemExit(f"--fault {part}: it acts on {fault.side.label}, not on this emulator; its faults: {known}")
             faults.add(fault)

@@ -143,6 +143,13 @@ def test_fault_names_parse_as_before() -> None:
         parse_faults(["nope"])
 
 
+@pytest.mark.parametrize("misspelt", ["wrong-audiance", "wrong_audience", "Wrong-Audience"])
+def test_a_misspelt_fault_is_refused_naming_the_one_meant(misspelt: str) -> None:
+    """README, The local stack by hand: ``--fault NAME``; a typo's fault was to be found in a list of 17 names."""
+    with pytest.raises(SystemExit, match=rf"^unknown fault '{misspelt}' \(did you mean wrong-audience\?\); known faults: foreign-signing-key, "):
+        parse_faults([misspelt])
+
+
 @pytest.mark.parametrize(("path", "table"), DOCS.items())
 def test_committed_fault_tables_match_the_registry(path: str, table: str) -> None:
     text = (ROOT / path).read_text(encoding="utf-8")

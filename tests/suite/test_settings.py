@@ -693,7 +693,7 @@ def test_a_run_its_settings_stop_leaves_a_result_saying_so_not_the_last_runs(tmp
     junit = tmp_path / "junit.xml"
     junit.write_text('<testsuites><testsuite tests="8" failures="0" errors="0"/></testsuites>')  # the last run's, all passed
     done = pytest_e2e("-m", "smoke", f"--alluredir={results}", "--clean-alluredir", f"--junitxml={junit}", E2E_STACK_FAULTS="wrong-audiance")
-    assert done.returncode == 4 and "suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance;" in done.stderr, done.stderr
+    assert done.returncode == 4 and "suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance (did you mean wrong-audience?);" in done.stderr, done.stderr
     [written] = allure_results(results)
     labels = {label["name"]: label["value"] for label in written["labels"]}
     assert (written["name"], written["status"], labels["cause"]) == ("suite settings", "broken", "other"), written
@@ -705,7 +705,7 @@ def test_a_run_its_settings_stop_leaves_a_result_saying_so_not_the_last_runs(tmp
     [case] = suite.iter("testcase")
     error = case.find("error")
     assert case.get("name") == "suite settings" and error is not None
-    assert (error.get("message") or "").startswith("suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance;")
+    assert (error.get("message") or "").startswith("suite settings: E2E_STACK_FAULTS has unknown fault wrong-audiance (did you mean wrong-audience?);")
 
 
 def test_a_setting_written_in_lower_case_stops_the_run_naming_it_rather_than_reading_as_unset() -> None:
