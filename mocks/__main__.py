@@ -160,7 +160,8 @@ def ca_files(given: list[Path], environ: dict[str, str] | os._Environ[str]) -> t
 # The suite's settings that become the stack's options (fixtures/stack_description.py): the stack reads the options alone.
 SUITE_SETTINGS = (("E2E_STACK_USER_FLOWS", "--user-flows FILE", "your user flows"),
                   ("E2E_STACK_POLICIES", "--policies DIR", "your custom policies"),
-                  ("E2E_STACK_PAGE_CONTENT", "--page-content DIR", "your page templates"))
+                  ("E2E_STACK_PAGE_CONTENT", "--page-content DIR", "your page templates"),
+                  ("E2E_STACK_FAULTS", "--fault NAME", "the faults it names"))
 
 
 def unheeded_settings(argv: list[str], environ: dict[str, str] | os._Environ[str]) -> list[str]:

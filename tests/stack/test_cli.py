@@ -445,6 +445,18 @@ def test_a_damaged_kept_tls_set_is_remade_or_stops_the_start_saying_which_file(t
         in stopped.stderr, stopped.stderr
 
 
+def test_the_suites_faults_setting_on_a_stack_started_by_hand_is_named_as_unread(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """E2E_STACK_FAULTS=wrong-audience make serve, as a fault's journeys are run: the stack served without the fault and no
+    word of why; with --fault given, nothing is said."""
+    monkeypatch.setenv("E2E_STACK_FAULTS", "wrong-audience")
+    status, _, err = run_here(capsys, "serve", "--describe")
+    assert status == 0 and err == ("note: E2E_STACK_FAULTS is the suite's setting, which the stack does not read (the suite starts "
+                                   "it with --fault NAME): serving without the faults it names; give --fault NAME\n"), err
+    status, _, err = run_here(capsys, "serve", "--describe", "--fault", "wrong-audience")
+    assert status == 0 and err == "", err
+
+
 def test_the_suites_user_flows_setting_on_a_stack_started_by_hand_is_named_as_unread(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A team trying its file on the stack with the setting its journeys take (E2E_STACK_USER_FLOWS=... python -m mocks serve
