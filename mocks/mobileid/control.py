@@ -158,7 +158,9 @@ class ControlApi(Handlers):
         if transaction is Ended.STOPPING:
             return _json(STOPPING, 503)
         if transaction is None or transaction is Ended.GONE:
-            return _json(NOT_FOUND, 404)
+            return _json({**NOT_FOUND, "error_description": f"no transaction of {msisdn} waited for its phone within {wait:g} s: "
+                          "enter the number on Mobile ID's login page, then ask again (or ask first, with ?wait=S up to "
+                          f"{MAX_WAIT:g})"}, 404)
         return self._answer(transaction, status)
 
     def _answer(self, transaction: SignatureTransaction, status: Status) -> Response:

@@ -48,7 +48,10 @@ def test_approve_by_number_waits_for_the_transaction_to_appear(http) -> None:
 
 def test_nothing_to_approve_is_404(http) -> None:
     response = http.post(f"/control/phones/{WAITING_NUMBER}/approve", params={"wait": "0.1"})
-    assert response.status_code == 404 and response.json() == {"error": "not_found"}
+    # A curl by hand (README, The local stack by hand) read {"error": "not_found"} alone after its wait: not what to do.
+    assert response.status_code == 404 and response.json() == {"error": "not_found", "error_description": (
+        f"no transaction of {WAITING_NUMBER} waited for its phone within 0.1 s: enter the number on Mobile ID's login page, "
+        "then ask again (or ask first, with ?wait=S up to 120)")}
     assert http.post("/control/transactions/nope/approve").status_code == 404
 
 
