@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.common.hosts import chromium_host_resolver_rules, format_host_map
+from mocks.mobileid.outcomes import AUTO_APPROVE
 from mocks.stack_user_flows import mobile_id_button, offers_mobile_id
 
 if TYPE_CHECKING:
@@ -80,6 +81,22 @@ def run_user_flow_url(settings: B2CSettings, policy: Policy) -> str:
     return f"{settings.base_url}/{settings.domain}/oauth2/v2.0/authorize?p={policy.policy_id}&{query}"
 
 
+PHONE = "+41791234567"  # the README's number: any Swiss mobile number waits for its phone
+
+
+def approve_command(info: StackInfo, msisdn: str) -> str:
+    """The README's curl that approves ``msisdn``'s sign-in (waiting up to 60 s for it), at this stack's address and port:
+    the README's names port 8443 (make serve) alone."""
+    from mocks.stack import CONTROL_TOKEN_ENV
+
+    control = urlsplit(info.description["control_url"])  # https://openid.mobileid.ch/control
+    host = control.hostname or ""
+    address, port = info.host_map[host]
+    resolve = f"{host}:{port}:{f'[{address}]' if ':' in address else address}"
+    token = f' -H "Authorization: Bearer ${CONTROL_TOKEN_ENV}"' if "token" in info.control else ""
+    return f"curl -sk --resolve {resolve}{token} -X POST 'https://{host}:{port}{control.path}/phones/{msisdn}/approve?wait=60'"
+
+
 def ready_lines(info: StackInfo) -> list[str]:
     """What ``python -m mocks serve`` prints once it accepts connections (docs/contracts.md)."""
     lines = [
@@ -96,9 +113,14 @@ def ready_lines(info: StackInfo) -> list[str]:
     lines.append("Run user flow (testapp1, reply URL https://jwt.ms):")
     lines += [f"  {policy}: {url}" for policy, url in info.run_urls.items()]
     lines.append("")
-    lines.append("Open them in Chromium mapped to the stack:")
+    # Ready to paste: the first URL given (a placeholder was pasted as it was); another goes in its place.
+    first = next(iter(info.run_urls), None)
+    lines.append(f"Open {first or 'one'} in Chromium mapped to the stack (another Run user flow URL in its place):")
     lines.append(f'  chromium --user-data-dir="$(mktemp -d)" --host-resolver-rules="{chromium_host_resolver_rules(info.host_map)}" '
-                 f"--ignore-certificate-errors-spki-list={info.spki} '<a Run user flow URL>'")
+                 f"--ignore-certificate-errors-spki-list={info.spki} '{info.run_urls[first] if first else '<a Run user flow URL>'}'")
+    if info.control.startswith("on"):
+        lines.append(f"Choose Mobile ID, type {PHONE} and be its phone ({AUTO_APPROVE[0]} approves at once):")
+        lines.append(f"  {approve_command(info, PHONE)}")
     if info.proxy_url:
         lines.append(f"Firefox, WebKit or any browser: use the HTTP proxy {info.proxy_url} (only the stack's host names pass) and trust "
                      f"the CA {info.ca_path} (or ignore certificate errors; Playwright: proxy={{'server': '{info.proxy_url}'}}, "

@@ -335,6 +335,13 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
                 "&redirect_uri=https%3A%2F%2Fjwt.ms&scope=openid&response_type=id_token&prompt=login") in rest
         assert "/contoso.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize?client_id=" in rest
         assert "--host-resolver-rules=\"MAP contoso.b2clogin.com 127.0.0.1:" in rest and "--ignore-certificate-errors-spki-list=" in rest
+        # README, The local stack by hand: pasted as printed, Chromium opens the user flow (it opened '<a Run user flow URL>'),
+        # and the control API's curl reaches this stack (the README's names make serve's port 8443 alone).
+        [chromium] = [line for line in rest.splitlines() if line.lstrip().startswith("chromium ")]
+        [user_flow] = [line.split(": ", 1)[1] for line in rest.splitlines() if line.startswith("  B2C_1_signupsignin: ")]
+        assert chromium.endswith(f" '{user_flow}'"), chromium
+        assert (f"  curl -sk --resolve openid.mobileid.ch:{port}:127.0.0.1 -X POST "
+                f"'https://openid.mobileid.ch:{port}/control/phones/+41791234567/approve?wait=60'") in rest.splitlines(), rest
         secret = (tmp_path / "webapp1-client-secret").read_text()
         assert secret not in rest and secret not in "\n".join(lines)
     finally:
@@ -346,6 +353,20 @@ def test_serve_prints_the_ready_lines_then_exits_cleanly_on_a_signal(tmp_path: P
     # Its status says nothing of the signal: its log's last line does, which a run whose stack ended under it quotes
     # (fixtures/stack_exit.py: "the local stack exited mid-run (stopped by SIGTERM)").
     assert said.strip().splitlines()[-1:] == [f"stopped by {stop.name}"], tail(said, 2000)
+
+
+def test_the_printed_phone_curl_carries_the_token_and_an_ipv6_address_as_curl_takes_them() -> None:
+    """With MOBILEID_CONTROL_TOKEN the control API refuses a call without it; curl's --resolve takes an IPv6 address in
+    brackets (the stack on --host ::1)."""
+    from types import SimpleNamespace
+
+    from mocks.stack_description import approve_command
+
+    info = SimpleNamespace(description={"control_url": "https://openid.mobileid.ch/control"}, control="on (token required)",
+                           host_map={"openid.mobileid.ch": ("::1", 8443)})
+    assert approve_command(info, "+41791234567") == (  # type: ignore[arg-type]
+        'curl -sk --resolve openid.mobileid.ch:8443:[::1] -H "Authorization: Bearer $MOBILEID_CONTROL_TOKEN" -X POST '
+        "'https://openid.mobileid.ch:8443/control/phones/+41791234567/approve?wait=60'")
 
 
 EXAMPLE_FLOWS = ROOT / "policies" / "user-flows.example.toml"
