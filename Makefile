@@ -55,7 +55,8 @@ help:
 	@echo "make test     run every test: emulator tests, journeys (local and tenant mode, and through a browser server), fault self-check, types and lint, CI checks (lint-ci, shard-check)"
 	@echo "make lint     ruff over the tree and mypy: strict over e2e/, conftest.py, pages/, fixtures/, mocks/, repro/, bench/, scripts/, and over tests/ without requiring their annotations (pyproject.toml)"
 	@echo "make bench    our journeys, stack and suite side by side with oidc-provider (BENCH_ARGS=--quick for fewer rounds)"
-	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand"
+	@echo "make serve    start the local stack (B2C, Mobile ID, jwt.ms) for a browser by hand on port $(SERVE_PORT) (SERVE_PORT=N for another;"
+	@echo "              SERVE_ARGS=\"--fault wrong-audience --policies DIR\" adds python -m mocks serve's options: its --help)"
 	@echo "make preflight  check the tenant (settings in .env / the environment) before running journeys against it"
 	@echo "make repro ARGS=\"...\"  rerun one reported sign-in and write a bundle for the bug (python -m repro --help)"
 	@echo "make setup    the virtual environment, its packages and a browser alone (the targets that run tests do it first)"
@@ -312,9 +313,13 @@ shard-check: setup
 	"$(BIN)/python" scripts/shard_check.py --select="-m smoke"
 
 # Its CA, certificate and keys kept in .stack/ (make clean removes it), where .env.example's E2E_CA_FILE points a
-# tenant-mode run at it; the same at every start.
+# tenant-mode run at it; the same at every start. SERVE_ARGS: python -m mocks serve's other options (its --help), e.g.
+# make serve SERVE_PORT=9443 SERVE_ARGS="--fault wrong-audience --policies my-policies". MAKE_SERVE=1: a busy port's
+# refusal names SERVE_PORT, the way to choose another here, not --port.
+SERVE_PORT ?= 8443
+SERVE_ARGS ?=
 serve: setup
-	"$(BIN)/python" -m mocks serve --port 8443 --state-dir .stack
+	MAKE_SERVE=1 "$(BIN)/python" -m mocks serve --port $(SERVE_PORT) --state-dir .stack $(SERVE_ARGS)
 
 clean:  # keeps the report history ($(ALLURE_HISTORY_PATH))
 	rm -rf "$(RESULTS_DIR)" "$(REPORT_DIR)" test-results bench-results .stack

@@ -24,6 +24,9 @@ from mocks.faults import DESCRIPTIONS, parse_faults
 from mocks.stack import CONTROL_TOKEN_ENV, DEFAULT_POLICIES, StackConfig, describe, serve
 
 CA_FILES_ENV = "MOCKS_CA_FILES"  # for a deployed stack: CA files, separated by os.pathsep
+# Set by make serve's recipe: there the port is chosen with make's SERVE_PORT, which a busy port's refusal names.
+MAKE_SERVE_ENV = "MAKE_SERVE"
+MAKE_SERVE_PORT_OPTION = "port with make serve SERVE_PORT=N (python -m mocks serve: --port N)"
 
 
 def _pid(text: str) -> int:
@@ -200,7 +203,8 @@ def main(argv: list[str] | None = None) -> None:
                              proxy_port=args.proxy_port, ca_files=ca_files(args.ca_file, os.environ),
                              control_token=os.environ.get(CONTROL_TOKEN_ENV) or None, policy_keys=tuple(args.policy_key),
                              language_customization=args.language_customization == "on", page_build_delay=args.page_build_delay,
-                             page_content=args.page_content)
+                             page_content=args.page_content,
+                             port_option=MAKE_SERVE_PORT_OPTION if os.environ.get(MAKE_SERVE_ENV) else "--port")
         if args.describe:
             try:
                 print(json.dumps(describe(config), indent=2))

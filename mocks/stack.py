@@ -84,6 +84,8 @@ class StackConfig:
     page_build_delay: float = 0.0  # seconds after load that B2C's hosted pages are built (B2CSettings.page_build_delay)
     # The team's page templates, mirrored as <host>/<path> of their URLs (--page-content; mocks/b2c/page_content.py). None: B2C's layouts.
     page_content: Path | None = None
+    # How the reader chooses the port, said when it is taken: ``--port``, or make serve's variable when make started it.
+    port_option: str = "--port"
 
 
 @dataclass
@@ -366,7 +368,7 @@ def serve(config: StackConfig) -> None:
     sock = proxy = None
     try:
         state_dir, temporary = _state_dir(config)
-        sock = common_serve.bind(config.host, config.port)  # a port in use ends the start here: the temporary folder goes too
+        sock = common_serve.bind(config.host, config.port, config.port_option)  # a port in use ends the start here: the temporary folder goes too
         try:
             app, info, tls = build_stack(config, sock, state_dir)
         except PolicyError as error:
@@ -408,7 +410,7 @@ def running_stack(config: StackConfig | None = None, **overrides: Any) -> Iterat
     state_dir, temporary = _state_dir(config)
     sock = server = proxy = None
     try:
-        sock = common_serve.bind(config.host, config.port)  # as in serve: a port in use takes the temporary folder with it
+        sock = common_serve.bind(config.host, config.port, config.port_option)  # as in serve: a port in use takes the temporary folder with it
         app, info, tls = build_stack(config, sock, state_dir)
         proxy = _start_proxy(config, info)
         server = common_serve.ServerThread(app, sock, certfile=str(tls.server_cert_chain), keyfile=str(tls.server_key))

@@ -229,6 +229,29 @@ def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) 
     assert list(tmp_path.iterdir()) == []  # the state folder it made for itself (keys, a client secret) went with it
 
 
+def test_make_serve_takes_its_port_and_options_from_make_variables() -> None:
+    """make serve always served 8443: a reader whose 8443 was taken had to leave make for python -m mocks serve."""
+    from fixtures.commands import venv_for_make
+
+    planned = subprocess.run(["make", "-s", "-n", "-o", "setup", "serve", "SERVE_PORT=9443", "SERVE_ARGS=--fault wrong-audience --policies my-policies",
+                              f"VENV={venv_for_make()}"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert re.search(r"^MAKE_SERVE=1 .* -m mocks serve --port 9443 --state-dir \.stack --fault wrong-audience --policies my-policies$", planned, re.M), planned
+    helped = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "SERVE_PORT=N" in helped and "SERVE_ARGS=" in helped, helped
+
+
+def test_a_busy_port_of_make_serve_names_make_serves_variable() -> None:
+    """The refusal said "Choose another --port" to a reader of make serve, whose command line they do not write."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = subprocess.run([sys.executable, "-m", "mocks", "serve", "--port", str(busy.getsockname()[1])], cwd=ROOT,
+                                capture_output=True, text=True, timeout=30, env={**os.environ, "MAKE_SERVE": "1"})  # as make serve sets it
+    assert result.returncode != 0 and "Address already in use. Choose another port with make serve SERVE_PORT=N" in result.stderr, result.stderr
+
+
 def test_a_short_control_token_for_a_control_api_others_can_reach_stops_the_stack_as_it_stops_the_emulator() -> None:
     with pytest.raises(SystemExit, match=r"MOBILEID_CONTROL_TOKEN \(--host 0\.0\.0\.0\) is too short for a control API others can reach: give it at least 20"):
         stack_settings(StackConfig(host="0.0.0.0", port=0, control_token="abc"))
