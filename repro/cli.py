@@ -88,6 +88,29 @@ def quotable(text: str) -> str:
     return NUMBER.sub(lambda match: masked(match.group(0)), mask_phone_numbers(redact_text(text)))
 
 
+def refusal_shown(text: str) -> str:
+    """A refusal as ``main`` prints it: its tokens redacted, a Swiss phone number masked wherever it is, and any other long
+    number (+4915112345678) in a value it quotes ('...', as repr writes it), but for a path's part: the folders and files
+    it names keep their digits (repro-results/20261203-074512/, a bundle's timestamped folder)."""
+    from fixtures.redaction import mask_phone_numbers, masked, redact_text
+    from repro.har import NUMBER  # here: keeps `--help` light
+
+    def mask_in_value(quoted: re.Match[str]) -> str:
+        value = quoted.group(0)
+
+        def mask(number: re.Match[str]) -> str:
+            start, end = number.span()
+            in_a_path = value[start - 1] in "/\\" or PATH_PART_AFTER.match(value, end) is not None
+            return number.group(0) if in_a_path and number.group(0)[0].isdigit() else masked(number.group(0))
+        return NUMBER.sub(mask, value)
+    return QUOTED.sub(mask_in_value, mask_phone_numbers(redact_text(text)))
+
+
+# A value repr quotes, not prose's apostrophes (B2C's, the repro's): its quotes have no letter outside them.
+QUOTED = re.compile(r"(?<!\w)(?:'[^'\n]*'|\"[^\"\n]*\")(?!\w)")
+PATH_PART_AFTER = re.compile(r"[/\\]|\.[A-Za-z]")  # a folder's name (/ after it) or a file's (its extension): 20261203-074512.har
+
+
 def report_without_its_option(words: Sequence[str]) -> str:
     """Where a URL or a HAR among ``words`` (arguments no option took) goes: "" where there is none."""
     if any(URL_START.match(word) for word in words):
@@ -804,10 +827,9 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             return from_url(args, env, options_typed(argv))
         return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
-        from fixtures.redaction import redact_text
-
         # Refusals quote the argument refused, which may be an app's redirect with its token (--prompt 'https://app#id_token=...')
-        complain(f"python -m repro: error: {redact_text(str(error))}")
+        # or a person's number (--prompt +41791234567)
+        complain(f"python -m repro: error: {refusal_shown(str(error))}")
         return EXIT_USAGE
     except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
         complain("repro: interrupted")

@@ -776,6 +776,26 @@ def test_a_refusal_of_an_argument_masks_the_phone_number_it_quotes(argv: list[st
     assert f"python -m repro: error: {says}" in err, err
 
 
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--prompt", "+41791234567"], "--prompt '+4179*****67' is not a prompt B2C knows"),
+    (["--prompt", "+4915112345678"], "--prompt '+4915*******78' is not a prompt B2C knows"),  # not a Swiss one: by position
+    (["--client-id", "app +4915112345678"], "--client-id 'app +4915*******78' must be one word"),
+], ids=["a Swiss number", "a foreign number", "a number in a value"])
+def test_a_refusal_of_checks_masks_the_phone_number_it_quotes(argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Options other than --outcome, --journey and --target were quoted whole by check()'s refusals, a person's number too."""
+    err = refusal(argv, capsys)
+    assert f"python -m repro: error: {says}" in err, err
+    assert "1234567" not in err and "12345678" not in err, err
+
+
+def test_a_refusal_keeps_the_timestamps_of_the_paths_it_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bundle's folder is named by its time (repro-results/20261203-074512/): masked as a number, it names no folder."""
+    har = tmp_path / "repro-results" / "20261203-074512" / "20261203-074512.har"
+    assert f"python -m repro: error: {har}: no such file" in refusal(["--from-har", str(har)], capsys)
+    redirect = "http://localhost:3000/20261203-074512/cb"  # quoted, as a value: its path keeps its digits all the same
+    assert f"python -m repro: error: --redirect-uri {redirect!r}: " in refusal(["--redirect-uri", redirect], capsys)
+
+
 REDIRECT = f"https://app.fabrikam.com/cb#id_token={TOKEN}"
 
 
