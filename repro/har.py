@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit
 
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
@@ -77,6 +77,7 @@ class Finding:
     mid_trace: str | None = None
     mid_message: str | None = None
     mid_error: str | None = None  # Mobile ID's OAuth error on /oauth2/authresp (access_denied), with a code or without
+    mid_error_words: str = ""  # its error_description where it holds no mid_* code (Mobile ID's words alone)
     transactions: list[str] = field(default_factory=list)  # trace ids the waiting page showed
     msisdn: str | None = None
     profile_page: bool = False
@@ -225,7 +226,19 @@ def posted_form(request: dict[str, Any]) -> dict[str, str]:
     post = request.get("postData") or {}
     if text := post.get("text"):
         return dict(parse_qsl(text))
-    return {str(p["name"]): p["value"] if isinstance(p.get("value"), str) else "" for p in post.get("params") or [] if p.get("name")}
+    return {str(p["name"]): _param_value(p.get("value")) for p in post.get("params") or [] if p.get("name")}
+
+
+def _param_value(value: object) -> str:
+    """A ``postData.params`` value as posted: Firefox and HAR 1.2 write it decoded, Chrome (and IE, which writes no text)
+    as in the body, URL-encoded. One with a %-escape is read as encoded (%2B41791234567, its + a space); one without, as
+    written (+41791234567 keeps its +)."""
+    if not isinstance(value, str):
+        return ""
+    return unquote_plus(value) if PERCENT_ESCAPE.search(value) else value
+
+
+PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def _note_words(found: Finding, text: str, *, an_error: bool = False) -> None:
@@ -332,7 +345,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
             found.user_agent = _header(request, "user-agent")
         if url.path.lower().endswith("/oauth2/authresp") and "error" in (sent := {**query, **form}):
-            found.mid_error = found.mid_error or sent["error"]
+            if found.mid_error is None:
+                found.mid_error, found.mid_error_words = sent["error"], sent.get("error_description", "").strip()
             _note_words(found, sent.get("error_description", ""))  # Mobile ID's own words (form_post or query), before B2C wraps them
         if "msisdn" in form:
             found.msisdn = form["msisdn"].replace(" ", "")
@@ -384,9 +398,7 @@ def _split(url: str) -> SplitResult | None:
 
 def b2c_authorize(url: str) -> re.Match[str] | None:
     """B2C's authorize request: a policy in its path or its ``p`` (Entra ID's own /{tenant}/oauth2/v2.0/authorize has neither)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # no URL (https://[::1/x): a HAR's entry that is none is no sign-in, not the end of the reading
+    if (parts := _split(url)) is None:  # no URL (https://[::1/x, a port out of range): no sign-in, not the end of the reading
         return None
     match = AUTHORIZE.match(parts.path)
     return match if match and (match.group("policy") or "p" in dict(parse_qsl(parts.query))) else None
@@ -619,7 +631,10 @@ def mobile_id_error(found: Finding) -> str:
     """Mobile ID's error code, its trace and its words, where it sent any (a code alone, or "mid_auth_3010_<trace> - "); its
     OAuth error alone where it sent B2C no code (no error_description, or an empty one)."""
     if not found.mid_code:
-        return f"{found.mid_error} (no mid_* code, nor words)" if found.mid_error else "none"
+        if not found.mid_error:
+            return "none"
+        return f"{found.mid_error}: {found.mid_error_words} (no mid_* code)" if found.mid_error_words else \
+            f"{found.mid_error} (no mid_* code, nor words)"
     return f"{found.mid_code} (trace {found.mid_trace or '?'})" + (f": {found.mid_message}" if found.mid_message else "")
 
 

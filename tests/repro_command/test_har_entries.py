@@ -55,6 +55,18 @@ def test_the_number_and_mobile_ids_error_are_read_from_a_forms_params(posted: An
     assert found.outcome == "decline"
 
 
+def test_params_written_url_encoded_are_read_decoded() -> None:
+    """Chrome (and IE, which writes params alone) gives a form's params as in the body, URL-encoded; Firefox and HAR 1.2
+    decoded. A value with a %-escape is read as encoded, its + a space; one without keeps its + (a number as written)."""
+    encoded = fields(error="access_denied", error_description="mid_auth_3010_9YBML7FA+-+The+user+cancelled%2C+at+once", state="s")
+    found = read_har(har(entry(AUTHORIZE),
+                         entry(MOBILE_ID_LOGIN, "2026-11-28T10:00:02.000Z", method="POST", post={"params": fields(msisdn="%2B41791234567")}),
+                         entry(AUTHRESP, "2026-11-28T10:00:20.000Z", method="POST", post={"params": encoded})))
+    assert (found.msisdn, found.mid_code, found.mid_message) == ("+41791234567", "mid_auth_3010", "The user cancelled, at once")
+    assert read_har(har(entry(AUTHORIZE), entry(MOBILE_ID_LOGIN, "2026-11-28T10:00:02.000Z", method="POST",
+                                                post={"params": fields(msisdn="+41791234567")}))).msisdn == "+41791234567"
+
+
 def jwt(claims: dict[str, Any]) -> str:
     part = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
     return f"e30.{part}.c2ln"
@@ -110,6 +122,13 @@ def test_mobile_ids_error_without_a_code_is_said_as_its_oauth_error(description:
     form = "error=access_denied&state=s" + ("" if description is None else f"&error_description={description}")
     found = read_har(har(entry(AUTHORIZE), entry(AUTHRESP, "2026-11-28T10:00:20.000Z", method="POST", post={"text": form})))
     assert "Mobile ID error   access_denied (no mid_* code, nor words)" in describe(found, LOCAL_STACK)
+
+
+def test_mobile_ids_error_with_words_but_no_code_keeps_its_words() -> None:
+    """access_denied with words of Mobile ID's own and no mid_* code: its words are said, not "nor words"."""
+    form = "error=access_denied&error_description=The+user+cancelled&state=s"
+    found = read_har(har(entry(AUTHORIZE), entry(AUTHRESP, "2026-11-28T10:00:20.000Z", method="POST", post={"text": form})))
+    assert "Mobile ID error   access_denied: The user cancelled (no mid_* code)" in describe(found, LOCAL_STACK)
 
 
 @pytest.mark.parametrize("description", [None, "", " "])

@@ -526,6 +526,17 @@ def test_a_sign_in_is_read_past_entries_that_are_no_url() -> None:
     assert [row["path"] for row in hops(recorded)] == ["/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/authresp"] * 2  # the hops
 
 
+def test_an_authorize_request_at_a_port_out_of_range_is_no_sign_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """B2C's authorize request at a port out of range (no URL) counted as the HAR's sign-in, then read as none: the command
+    said B2C's tenant None and refused an empty --policy nobody gave. Such an entry is no sign-in, as any other no URL."""
+    recorded = har(entry("https://fabrikam.b2clogin.com:99999/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/authorize?client_id=a"))
+    (tmp_path / "user.har").write_text(json.dumps(recorded))
+    assert main(["--from-har", str(tmp_path / "user.har")]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"python -m repro: error: {tmp_path / 'user.har'}: no B2C authorize request "), said
+    assert "--policy" not in said, said
+
+
 def test_a_har_saved_at_the_apps_page_alone_says_how_to_keep_the_log_in_firefox_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Firefox's HAR of the app's page alone (its log started anew at each page): 'Preserve log' is not Firefox's name."""
     recorded = {"log": {"creator": {"name": "Firefox", "version": "125.0"}, "entries": [
