@@ -106,6 +106,16 @@ class Differences:
         assert not self.found, said
 
 
+def read_in(lang: str | None, may_show: tuple[str, ...], asked: str) -> tuple[str, str | None]:
+    """The language to read the sign-in page's texts in, whose ``<html lang>`` is ``lang``, among those B2C may show for
+    ui_locales ``asked`` (``texts.page_languages``, where it may show one of two: the one the page says), and the page's
+    language said as a difference where it is none of them (once, not as every text that follows from it)."""
+    shown = primary_language(lang or "")
+    if shown in may_show:
+        return shown, None
+    return may_show[0], (f"sign-in page: html lang is {lang!r}, expected {' or '.join(may_show)} for ui_locales={asked}" if shown else None)
+
+
 @pytest.mark.parametrize("language", texts.LANGUAGES)
 def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     journey: Journey, mobile_id: MobileID, settings: Settings, policy: str, language: str,
@@ -118,9 +128,9 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     request = journey.open(policy, ui_locales=language)
     unified = journey.unified.wait_until_shown()
     # in the language B2C shows for it: where B2C may show one of two (a ui_locales the policy lacks), the one the page says
-    may_show = texts.page_languages(policy, language, settings.browser_locale)
-    shown = primary_language(unified.language() or "")
-    seen = Differences(shown if shown in may_show else may_show[0], policy)
+    page_language, wrong_language = read_in(unified.language(), texts.page_languages(policy, language, settings.browser_locale), language)
+    seen = Differences(page_language, policy)
+    seen.found += [wrong_language] if wrong_language else []
 
     # Then the Mobile ID button carries the name the policy (or the user flow's identity provider) gives it
     label = texts.mobile_id_button_label(policy, settings.user_flow_idp_name, seen.language)

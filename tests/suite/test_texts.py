@@ -229,6 +229,11 @@ def test_a_language_the_policy_lacks_gets_the_browsers_where_it_offers_that_else
     policy = "B2C_1A_signup_signin"
     assert texts.custom_policy_languages(policy) == texts.PolicyLanguages(True, "de", ("de", "en"))
     assert texts.page_languages(policy, "fr", "en-US") == ("en", "de") and texts.page_language(policy, "fr", "en-US") == "en"
+    from e2e.test_texts import read_in  # the texts journey reads the page in the one it shows, and says a third as such
+
+    assert read_in("de-DE", ("en", "de"), "fr") == ("de", None) and read_in("en", ("en", "de"), "fr") == ("en", None)
+    assert read_in("it", ("en", "de"), "fr") == ("en", "sign-in page: html lang is 'it', expected en or de for ui_locales=fr")
+    assert read_in(None, ("en", "de"), "fr") == ("en", None)  # a page without lang: its texts say the rest
     assert forwarded_language(policy, "fr", True, "en-US") is None and forwarded_language(policy, "de", True, "en-US") == "de"
     assert texts.page_languages(policy, "fr", "ja-JP") == ("de",) and texts.page_languages(policy, "fr") == ("de",)  # nor the browser's
     assert forwarded_language(policy, "fr", True, "ja-JP") == "de"
