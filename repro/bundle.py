@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from fixtures.redaction import PHONE, Redaction, contains_secret, credentials_in
 
@@ -98,7 +98,10 @@ def load_har(path: Path) -> dict[str, Any]:
     try:
         har = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.msg == "Extra data":  # a whole HAR, then more (a stray e or ., another HAR pasted after it): not quoted, it may hold a token
+        if error.msg == "Extra data":  # one whole JSON value, then more
+            if not _har_shaped(json.JSONDecoder().raw_decode(text.lstrip())[0]):
+                raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is JSON of another shape") from None
+            # a whole HAR, then more (a stray e or ., another HAR pasted after it): not quoted, it may hold a token
             raise ValueError(f"{path} has something after the HAR's end, from line {error.lineno}, column {error.colno} on: remove "
                              "it, or export the HAR again") from None
         # Input that ends inside a string, where a value must follow, or inside a value (tru, 12., an escape's \u00): the
@@ -107,12 +110,17 @@ def load_har(path: Path) -> dict[str, Any]:
         cut = error.msg.startswith("Unterminated string") or not rest or bool(UNFINISHED_VALUE.fullmatch(rest))
         hint = ": the file ends too soon (cut off while saving or copying?); export the HAR again" if cut else f": {error}"
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries){hint}") from None
-    if not (isinstance(har, dict) and isinstance(har.get("log"), dict) and isinstance(har["log"].get("entries"), list)):
+    if not _har_shaped(har):
         raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is JSON of another shape")
     for number, entry in enumerate(har["log"]["entries"], 1):
         if (problem := _not_an_entry(entry)) is not None:
             raise ValueError(f"{path} is not a HAR file (JSON with log.entries): entry {number} is not a HAR entry: {problem}")
     return har
+
+
+def _har_shaped(value: object) -> TypeGuard[dict[str, Any]]:
+    """JSON with a HAR's log.entries list (each entry is checked apart)."""
+    return isinstance(value, dict) and isinstance(value.get("log"), dict) and isinstance(value["log"].get("entries"), list)
 
 
 def _not_an_entry(entry: object) -> str | None:

@@ -113,6 +113,8 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
     *((b'{"log": {"entries": []}}' + end, "has something after the HAR's end, from line 1, column 25 on: remove it, or export the "
        "HAR again") for end in (b"e", b".", b'{"log": {"entries": []}}')),
     (b'{"log": {"entries": []}}\n\n e', "has something after the HAR's end, from line 3, column 2 on"),
+    # JSON of another shape with more after it is no HAR, whatever follows
+    *((content, "is not a HAR file (JSON with log.entries): it is JSON of another shape") for content in (b"[] x", b'"abc" x', b"{} {}")),
     ("{}".encode("utf-16"), "it is not UTF-8 text"),
     (b" \n", "is empty, not a HAR file: export the HAR again"),
 ])
