@@ -763,8 +763,7 @@ def test_policy_files_a_folder_down_are_named_with_what_to_give(tmp_path) -> Non
     (tmp_path / "relying-parties").mkdir()
     (tmp_path / "relying-parties" / "SignUpOrSignin.xml").write_text('<TrustFrameworkPolicy PolicyId="B2C_1A_susi"/>')
     with pytest.raises(SettingsError, match=r"has no file of B2C_1A_susi \(B2C_POLICIES\): none of its files has that PolicyId; "
-                                            r"its subfolders hold base/TrustFrameworkBase\.xml, relying-parties/SignUpOrSignin\.xml, "
-                                            r"which are not read"):
+                                            r"its subfolders hold relying-parties/SignUpOrSignin\.xml, which are not read"):
         build_settings(custom)
 
 

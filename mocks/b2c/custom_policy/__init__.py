@@ -63,7 +63,7 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
                 known = ", ".join(f.policy_id for f in files.values())
                 raise PolicyError(
                     f"{child.name}: BasePolicy/PolicyId{child.line(child.base_el)}: Policy with 'policyId': "
-                    f"{base_id.upper()} cannot be found in the directory.; add that file (found: {known}{in_subfolders(directory, base_id)}) "
+                    f"{base_id.upper()} cannot be found in the directory.; add that file (found: {known}{in_subfolders(directory, [base_id])}) "
                     "or fix the PolicyId")
             if base in chain:
                 raise PolicyError(f"{child.name}: BasePolicy/PolicyId: {base_id!r} makes the inheritance a cycle")

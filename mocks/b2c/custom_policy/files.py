@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -181,15 +182,15 @@ def b2c_validation(f: PolicyFile, message: str) -> str:
             f"\"{f.tenant_domain}\".{message}")
 
 
-def in_subfolders(directory: Path, policy_id: str | None = None) -> str:
+def in_subfolders(directory: Path, policy_ids: Iterable[str] = ()) -> str:
     """What the folder's subfolders hold, for a message on what its own files lack: a team's repository may keep its
     policies in folders of their own (base/, relying parties/), which are not read, as B2C takes each file uploaded, not a
     tree. One level down (a folder given by mistake, the repository's, is not searched whole), policy files alone: not
     hidden folders (.idea/, .vscode/ keep XML of their own) nor XML whose root is no ``TrustFrameworkPolicy``, which would
-    hide the policy files in the message. With ``policy_id`` (a base policy the folder lacks) the file of that policy alone.
+    hide the policy files in the message. With ``policy_ids`` (policies the folder lacks) the files of those alone.
     Empty where they hold none."""
     nested = sorted(str(p.relative_to(directory)) for p in directory.glob("*/*.xml")
-                    if not p.parent.name.startswith(".") and p.is_file() and _is_policy(p, policy_id))
+                    if not p.parent.name.startswith(".") and p.is_file() and _is_policy(p, {i.strip().lower() for i in policy_ids}))
     if not nested:
         return ""
     shown = ", ".join(nested[:3]) + (f" and {len(nested) - 3} more" if len(nested) > 3 else "")
@@ -197,10 +198,10 @@ def in_subfolders(directory: Path, policy_id: str | None = None) -> str:
             "upload in one folder and give that one")
 
 
-def _is_policy(path: Path, policy_id: str | None) -> bool:
+def _is_policy(path: Path, policy_ids: set[str]) -> bool:
     """A policy file, in any namespace (the root's local name: a file without B2C's is refused by name once read), of
-    ``policy_id`` when given (B2C compares policy ids case-insensitively)."""
+    one of ``policy_ids`` (in lower case: B2C compares policy ids case-insensitively) when given."""
     root = _root(path)
     if root is None or root.tag.rpartition("}")[2] != "TrustFrameworkPolicy":
         return False
-    return policy_id is None or (root.get("PolicyId") or "").strip().lower() == policy_id.strip().lower()
+    return not policy_ids or (root.get("PolicyId") or "").strip().lower() in policy_ids
