@@ -113,13 +113,15 @@ def ready_lines(info: StackInfo) -> list[str]:
     lines.append("Run user flow (testapp1, reply URL https://jwt.ms):")
     lines += [f"  {policy}: {url}" for policy, url in info.run_urls.items()]
     lines.append("")
-    # Ready to paste: the first URL given (a placeholder was pasted as it was); another goes in its place.
-    first = next(iter(info.run_urls), None)
+    # Ready to paste: the first policy whose sign-in page has a Mobile ID button (a team's first user flow may offer none),
+    # named as that page labels it (the custom policies' DisplayName: "Mobile-ID"); none offers it: the first, and no phone.
+    offering = next(((policy.policy_id, label) for policy in info.b2c_settings.policies if (label := mobile_id_button(policy))), None)
+    first = offering[0] if offering else next(iter(info.run_urls), None)
     lines.append(f"Open {first or 'one'} in Chromium mapped to the stack (another Run user flow URL in its place):")
     lines.append(f'  chromium --user-data-dir="$(mktemp -d)" --host-resolver-rules="{chromium_host_resolver_rules(info.host_map)}" '
                  f"--ignore-certificate-errors-spki-list={info.spki} '{info.run_urls[first] if first else '<a Run user flow URL>'}'")
-    if info.control.startswith("on"):
-        lines.append(f"Choose Mobile ID, type {PHONE} and be its phone ({AUTO_APPROVE[0]} approves at once):")
+    if offering and info.control.startswith("on"):
+        lines.append(f"Choose {offering[1]}, type {PHONE} and be its phone ({AUTO_APPROVE[0]} approves at once):")
         lines.append(f"  {approve_command(info, PHONE)}")
     if info.proxy_url:
         lines.append(f"Firefox, WebKit or any browser: use the HTTP proxy {info.proxy_url} (only the stack's host names pass) and trust "

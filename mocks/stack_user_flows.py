@@ -25,9 +25,10 @@ def served_user_flows(own: Policy, team: Sequence[Policy]) -> list[Policy]:
     return [*team, *([] if any(flow.key == own.key for flow in team) else [own])]
 
 
-def mobile_id_button(flow: Policy) -> str | None:
-    """The Name (the button's label) of the flow's provider that is Mobile ID, None if it offers none."""
-    return next((p.display_name for p in flow.identity_providers if _is_mobile_id(p.metadata_url)), None)
+def mobile_id_button(policy: Policy) -> str | None:
+    """The label of the policy's button of the stack's Mobile ID, None if it offers none: a flow's provider's Name, a
+    custom policy's Mobile ID profile's DisplayName (the starter pack's "Mobile-ID")."""
+    return next((provider.display_name for provider in _mobile_id_providers([policy])), None)
 
 
 def mobile_id_secret(source: str, team: Sequence[Policy]) -> str | None:

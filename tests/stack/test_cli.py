@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -420,6 +422,72 @@ def test_user_flows_from_a_file_are_served_and_one_of_the_stacks_name_replaces_i
     assert status == 0, err
     # Other names: the file's flows first (the journeys' default user flow is the team's), then the stack's own
     assert [p["id"] for p in json.loads(out)["policies"]][:3] == ["B2C_1_mobileid_only", "B2C_1_contoso", "B2C_1_signupsignin"]
+
+
+FIRST_FLOW = 'name = "B2C_1_signupsignin"\nidentity_providers = ["Mobile ID"]'
+
+
+def ready_lines_with(tmp_path: Path, first_flow: str, policies: Path = ROOT / "policies", policy_keys: tuple[str, ...] = ()) -> list[str]:
+    """The ready lines of a stack (built, not served) given the example's user flows with ``first_flow`` in place of its first."""
+    from mocks.b2c.policy_keys import parse_policy_key
+    from mocks.stack import build_stack
+    from mocks.stack_description import ready_lines
+
+    example = EXAMPLE_FLOWS.read_text()
+    assert FIRST_FLOW in example, "the example's first flow changed: say it anew in FIRST_FLOW"
+    flows = tmp_path / "flows.toml"
+    flows.write_text(example.replace(FIRST_FLOW, first_flow))
+    config = StackConfig(port=0, user_flows=flows, policies_dir=policies, policy_keys=tuple(map(parse_policy_key, policy_keys)))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        _, info, _ = build_stack(config, sock, tmp_path / "state")
+    return ready_lines(info)
+
+
+def opened_and_chosen(lines: list[str]) -> tuple[str, str | None, bool]:
+    """The policy the Chromium line opens (its Run user flow URL's), the button the next line says to choose, whether a
+    curl follows."""
+    urls = {url: policy for policy, url in (line.strip().split(": ", 1) for line in lines if line.startswith("  B2C_1"))}
+    [chromium] = [line for line in lines if line.lstrip().startswith("chromium ")]
+    choose = next((line for line in lines if line.startswith("Choose ")), None)
+    return (urls[chromium.rsplit(" ", 1)[1].strip("'")], choose.split(",")[0].removeprefix("Choose ") if choose else None,
+            any(line.lstrip().startswith("curl ") for line in lines))
+
+
+@pytest.fixture
+def flows_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOBILEID_CLIENT_SECRET", "mid-secret")
+    monkeypatch.setenv("CONTOSO_OIDC_CLIENT_SECRET", "contoso-secret")
+
+
+@pytest.mark.usefixtures("flows_secrets")
+def test_the_printed_chromium_line_opens_the_first_policy_offering_mobile_id_and_names_its_button(tmp_path: Path) -> None:
+    """A team's first user flow may offer no Mobile ID: Chromium opens the first that does (the stack's own, its button
+    "Mobile ID"); where none of the flows does, the custom policy's, whose button says its profile's DisplayName
+    ("Mobile-ID"). The lines opened the team's first flow and said to choose "Mobile ID" on a page without it."""
+    no_mobile_id = 'name = "B2C_1_contoso_first"\nidentity_providers = ["Contoso OIDC"]'
+    assert opened_and_chosen(ready_lines_with(tmp_path, no_mobile_id)) == ("B2C_1_signupsignin", "Mobile ID", True)
+    # The file's B2C_1_signupsignin replaces the stack's own: no flow offers Mobile ID
+    replacing = 'name = "B2C_1_signupsignin"\nidentity_providers = ["Contoso OIDC"]'
+    assert opened_and_chosen(ready_lines_with(tmp_path, replacing)) == ("B2C_1A_signup_signin", "Mobile-ID", True)
+
+
+@pytest.mark.usefixtures("flows_secrets")
+def test_with_no_policy_offering_mobile_id_the_printed_lines_say_no_button_or_phone_to_choose(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No policy offers Mobile ID (the flows' B2C_1_signupsignin replaces the stack's own, the starter pack's journey
+    without Mobile ID's button and exchange): Chromium opens the first, and no line says to choose a Mobile ID button nor
+    gives a phone's curl (they said to choose "Mobile ID", and gave a curl no sign-in would answer)."""
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies)
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    for line in ('<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+                 '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />'):
+        extensions.write_text(extensions.read_text().replace(line, ""))
+    monkeypatch.setenv("FACEBOOK_SECRET", "facebook-secret")  # the starter pack's base names Facebook's key
+    replacing = 'name = "B2C_1_signupsignin"\nidentity_providers = ["Contoso OIDC"]'
+    lines = ready_lines_with(tmp_path, replacing, policies, ("B2C_1A_FacebookSecret=env:FACEBOOK_SECRET",))
+    assert opened_and_chosen(lines) == ("B2C_1_signupsignin", None, False)
 
 
 def test_a_stack_whose_starter_ended_before_it_was_up_stops_at_once(tmp_path: Path) -> None:
