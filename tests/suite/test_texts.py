@@ -117,6 +117,41 @@ def test_the_button_is_labelled_by_the_profile_the_relying_partys_journey_runs_n
     assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
 
 
+MOBILE_ID_SUB_JOURNEYS = ('</UserJourneys><SubJourneys><SubJourney Id="MobileIDChoice" Type="Call"><OrchestrationSteps>'
+                          '<OrchestrationStep Order="1" Type="ClaimsProviderSelection" ContentDefinitionReferenceId="api.idpselections">'
+                          '<ClaimsProviderSelections><ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />'
+                          '</ClaimsProviderSelections></OrchestrationStep><OrchestrationStep Order="2" Type="InvokeSubJourney"><JourneyList>'
+                          '<Candidate SubJourneyReferenceId="MobileIDSignIn" /></JourneyList></OrchestrationStep></OrchestrationSteps>'
+                          '</SubJourney><SubJourney Id="MobileIDSignIn" Type="Call"><OrchestrationSteps>'
+                          '<OrchestrationStep Order="1" Type="ClaimsExchange"><ClaimsExchanges>'
+                          '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" /></ClaimsExchanges>'
+                          '</OrchestrationStep><OrchestrationStep Order="2" Type="InvokeSubJourney"><JourneyList>'
+                          '<Candidate SubJourneyReferenceId="MobileIDChoice" /></JourneyList></OrchestrationStep></OrchestrationSteps>'
+                          "</SubJourney></SubJourneys>")
+SEND_CLAIMS = '<OrchestrationStep Order="7" Type="SendClaims" CpimIssuerTechnicalProfileReferenceId="JwtIssuer" />'
+
+
+def test_the_button_is_the_exchange_of_a_sub_journey_the_relying_partys_journey_invokes(policies: Path) -> None:
+    """A team's SignUpOrSignIn offers Mobile ID in a sub journey it invokes (InvokeSubJourney), whose exchange runs in a sub
+    journey of its own, which invokes the first again; Mobile ID's claims provider lists a step-up profile first: the button
+    is still MobileIDExchange's, labelled by MobileID-OAuth2 (the journeys read the relying party's journey alone, so looked
+    for the step-up profile's "Confirm with Mobile ID" under no exchange Id, and said to add the exchange the files have)."""
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    edit(extensions, '<TechnicalProfile Id="MobileID-OAuth2">',
+         '<TechnicalProfile Id="MobileID-StepUp"><DisplayName>Confirm with Mobile ID</DisplayName>'
+         '<IncludeTechnicalProfile ReferenceId="MobileID-OAuth2" /></TechnicalProfile><TechnicalProfile Id="MobileID-OAuth2">')
+    for line in ('<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
+                 '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />'):
+        edit(extensions, line, "")
+    edit(extensions, SEND_CLAIMS, '<OrchestrationStep Order="7" Type="InvokeSubJourney"><JourneyList><Candidate SubJourneyReferenceId='
+                                  f'"MobileIDChoice" /></JourneyList></OrchestrationStep>{SEND_CLAIMS.replace("7", "8")}')
+    edit(extensions, "</UserJourneys>", MOBILE_ID_SUB_JOURNEYS)
+    reread()
+    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Mobile-ID", "MobileIDExchange")
+    assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "MobileID-OAuth2"
+    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+
+
 NAMED_IN = ("<ClaimsProviders><ClaimsProvider><Domain>mobileid.ch</Domain><DisplayName>{name}</DisplayName><TechnicalProfiles>"
             "<TechnicalProfile Id=\"MobileID-OAuth2\"><DisplayName>{name} Mobile ID</DisplayName></TechnicalProfile></TechnicalProfiles>"
             "</ClaimsProvider>")
