@@ -102,19 +102,29 @@ def test_the_button_is_the_exchange_of_the_relying_partys_journey_not_of_another
     assert "but no claims exchange of its user journey SignUpOrSignIn runs it" in texts.mobile_id_button_source("B2C_1A_signup_signin")
 
 
+def assert_the_seeds_button_of_mobile_id_oauth2() -> None:
+    """The seed's custom policy's button: MobileIDExchange, labelled and run by MobileID-OAuth2, from the journey's files."""
+    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Mobile-ID", "MobileIDExchange")
+    assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "MobileID-OAuth2"
+    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+
+
+def with_a_step_up_profile_first(extensions: Path) -> None:
+    """Mobile ID's claims provider listing a step-up profile of its own name before MobileID-OAuth2, which it includes."""
+    edit(extensions, '<TechnicalProfile Id="MobileID-OAuth2">',
+         '<TechnicalProfile Id="MobileID-StepUp"><DisplayName>Confirm with Mobile ID</DisplayName>'
+         '<IncludeTechnicalProfile ReferenceId="MobileID-OAuth2" /></TechnicalProfile><TechnicalProfile Id="MobileID-OAuth2">')
+
+
 def test_the_button_is_labelled_by_the_profile_the_relying_partys_journey_runs_not_another_journeys(policies: Path) -> None:
     """Mobile ID's claims provider lists a step-up profile first (its own DisplayName), which a team's ProfileEdit journey
     runs: the sign-in page of B2C_1A_signup_signin, whose journey runs MobileID-OAuth2, still labels its button with that
     profile's name (the journeys looked for "Confirm with Mobile ID" there, and said to add an exchange the journey has)."""
-    edit(policies / "TrustFrameworkExtensions.xml", '<TechnicalProfile Id="MobileID-OAuth2">',
-         '<TechnicalProfile Id="MobileID-StepUp"><DisplayName>Confirm with Mobile ID</DisplayName>'
-         '<IncludeTechnicalProfile ReferenceId="MobileID-OAuth2" /></TechnicalProfile><TechnicalProfile Id="MobileID-OAuth2">')
+    with_a_step_up_profile_first(policies / "TrustFrameworkExtensions.xml")
     edit(policies / "TrustFrameworkExtensions.xml", "</UserJourneys>",
          PROFILE_EDIT_WITH_MOBILE_ID.replace('TechnicalProfileReferenceId="MobileID-OAuth2"', 'TechnicalProfileReferenceId="MobileID-StepUp"'))
     reread()
-    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Mobile-ID", "MobileIDExchange")
-    assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "MobileID-OAuth2"
-    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+    assert_the_seeds_button_of_mobile_id_oauth2()
 
 
 MOBILE_ID_SUB_JOURNEYS = ('</UserJourneys><SubJourneys><SubJourney Id="MobileIDChoice" Type="Call"><OrchestrationSteps>'
@@ -137,9 +147,7 @@ def test_the_button_is_the_exchange_of_a_sub_journey_the_relying_partys_journey_
     is still MobileIDExchange's, labelled by MobileID-OAuth2 (the journeys read the relying party's journey alone, so looked
     for the step-up profile's "Confirm with Mobile ID" under no exchange Id, and said to add the exchange the files have)."""
     extensions = policies / "TrustFrameworkExtensions.xml"
-    edit(extensions, '<TechnicalProfile Id="MobileID-OAuth2">',
-         '<TechnicalProfile Id="MobileID-StepUp"><DisplayName>Confirm with Mobile ID</DisplayName>'
-         '<IncludeTechnicalProfile ReferenceId="MobileID-OAuth2" /></TechnicalProfile><TechnicalProfile Id="MobileID-OAuth2">')
+    with_a_step_up_profile_first(extensions)
     for line in ('<ClaimsProviderSelection TargetClaimsExchangeId="MobileIDExchange" />',
                  '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />'):
         edit(extensions, line, "")
@@ -147,9 +155,7 @@ def test_the_button_is_the_exchange_of_a_sub_journey_the_relying_partys_journey_
                                   f'"MobileIDChoice" /></JourneyList></OrchestrationStep>{SEND_CLAIMS.replace("7", "8")}')
     edit(extensions, "</UserJourneys>", MOBILE_ID_SUB_JOURNEYS)
     reread()
-    assert texts.mobile_id_button_of("B2C_1A_signup_signin", "Mobile ID") == ("Mobile-ID", "MobileIDExchange")
-    assert texts.mobile_id_profile("B2C_1A_signup_signin", None) == "MobileID-OAuth2"
-    assert texts.mobile_id_button_source("B2C_1A_signup_signin") == texts.CUSTOM_POLICY_BUTTON_SOURCE
+    assert_the_seeds_button_of_mobile_id_oauth2()
 
 
 NAMED_IN = ("<ClaimsProviders><ClaimsProvider><Domain>mobileid.ch</Domain><DisplayName>{name}</DisplayName><TechnicalProfiles>"
