@@ -154,7 +154,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
     # When the user picks Mobile ID, and the phone is asked to approve
     unified.choose_mobile_id()
     journey.enter_number(number)
-    journey.federation.check_language_passed_on()  # Mobile ID's pages and the phone speak the language B2C passes on
+    journey.federation.check_language_passed_on(seen.language)  # Mobile ID's pages and the phone speak the language B2C passes on
     shown_number = journey.mobile.transaction_number()
     assert mobile_id.control is not None  # new_number() skipped the test otherwise
     # And the waiting page is in B2C's page language too, which B2C passes on as ui_locales (the emulator's, as the control

@@ -276,6 +276,9 @@ def test_a_language_the_policy_lacks_gets_the_browsers_where_it_offers_that_else
     assert read_in("it", ("en", "de"), "fr") == ("en", "sign-in page: html lang is 'it', expected en or de for ui_locales=fr")
     assert read_in(None, ("en", "de"), "fr") == ("en", None)  # a page without lang: its texts say the rest
     assert forwarded_language(policy, "fr", True, "en-US") is None and forwarded_language(policy, "de", True, "en-US") == "de"
+    # where the journey read the page, B2C's request to Mobile ID is held to the page's language, one B2C may show
+    assert [forwarded_language(policy, "fr", True, "en-US", shown) for shown in ("de", "en", "it")] == ["de", "en", None]
+    assert forwarded_language(policy, "de", True, "en-US", "en") == "de"  # an unambiguous one stays what B2C must show
     assert texts.page_languages(policy, "fr", "ja-JP") == ("de",) and texts.page_languages(policy, "fr") == ("de",)  # nor the browser's
     assert forwarded_language(policy, "fr", True, "ja-JP") == "de"
     assert texts.page_languages(policy, "fr", "de-CH") == ("de",)  # the browser's is the default
