@@ -135,6 +135,29 @@ def test_a_fault_not_caught_fails_the_self_check_and_its_last_line_counts_it(mon
     assert selfcheck.main() == 0 and capsys.readouterr().out.rstrip().endswith("selfcheck: 1 of 1 faults caught")
 
 
+def test_faults_are_named_to_the_self_check_as_to_the_stack(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """make selfcheck FAULTS=wrong_audiance was refused with argparse's list of 17 choices, and FAULTS=a,b (as
+    E2E_STACK_FAULTS and the stack's --fault take two) as one unknown name: named as the stack names them, in the order given."""
+    checked: list[Fault] = []
+
+    def journeys_with(fault: Fault, workers: int, directory: Path) -> Verdict:
+        checked.append(fault)
+        return Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause_name)], 1.0)
+
+    monkeypatch.setattr(selfcheck, "run_with_fault", journeys_with)
+    monkeypatch.setattr("sys.argv", ["selfcheck.py", "--workers", "1", "--fault", "wrong-idp,wrong-audience", "--fault", "wrong-idp"])
+    assert selfcheck.main() == 0
+    assert checked == [Fault.WRONG_IDP, Fault.WRONG_AUDIENCE], checked
+    assert capsys.readouterr().out.rstrip().endswith("selfcheck: 2 of 2 faults caught")
+    for given, said in [("wrong_audiance", "error: unknown fault 'wrong_audiance' (did you mean wrong-audience?); known faults: foreign-signing-key, "),
+                        (",", "error: --fault ',' names no fault; leave --fault out to check every one")]:
+        monkeypatch.setattr("sys.argv", ["selfcheck.py", "--fault", given])
+        with pytest.raises(SystemExit) as refused:
+            selfcheck.main()
+        assert refused.value.code == 2 and said in capsys.readouterr().err
+    assert checked == [Fault.WRONG_IDP, Fault.WRONG_AUDIENCE], "a refused name began a check"
+
+
 def test_ctrl_c_stops_the_self_check_without_beginning_the_faults_left(monkeypatch: pytest.MonkeyPatch,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """Ctrl-C while a fault is checked: the faults not begun are not run (the pool would have run each of them first),
