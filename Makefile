@@ -318,7 +318,11 @@ shard-check: setup
 # refusal names SERVE_PORT, the way to choose another here, not --port.
 SERVE_PORT ?= 8443
 SERVE_ARGS ?=
+# FAULTS is make selfcheck's: make serve FAULTS=wrong-audience started a stack without it, to be tried by hand as if with
+# it. Its --fault in SERVE_ARGS is how (given there as well, FAULTS is left aside as make e2e leaves it beside E2E_STACK_FAULTS).
+SERVE_FAULTS_UNREAD = $(if $(and $(FAULTS),$(if $(findstring --fault,$(SERVE_ARGS)),,unread)),echo "serve: not started: FAULTS is make selfcheck's setting and the stack does not read it: make serve SERVE_ARGS=\"$(strip $(foreach fault,$(FAULTS),--fault $(fault)) $(SERVE_ARGS))\" starts it with those faults (README: Faults and the self-check)" >&2; exit 2;)
 serve: setup
+	@$(SERVE_FAULTS_UNREAD) :
 	MAKE_SERVE=1 "$(BIN)/python" -m mocks serve --port $(SERVE_PORT) --state-dir .stack $(SERVE_ARGS)
 
 clean:  # keeps the report history ($(ALLURE_HISTORY_PATH))

@@ -878,6 +878,33 @@ def test_make_selfchecks_faults_given_to_a_journey_run_are_refused_naming_the_jo
     assert ran.exists() and "not started" not in done.stderr, done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("given", ["command line", "environment"])
+def test_make_selfchecks_faults_given_to_make_serve_are_refused_naming_its_fault_option(tmp_path: Path, given: str) -> None:
+    """make serve FAULTS=wrong-audience started a stack without the fault, to be tried by hand as if it had it: refused,
+    with the SERVE_ARGS that start it with them (a python of its own stands in for the stack's)."""
+    started = tmp_path / "started"
+    (tmp_path / "venv" / "bin").mkdir(parents=True)
+    python = tmp_path / "venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\necho "$@" > {started}\n')
+    python.chmod(0o755)
+    env, settings = suite_env(), [f"VENV={tmp_path / 'venv'}", "SERVE_ARGS=--policies mine"]
+    if given == "environment":
+        env["FAULTS"] = "wrong-audience expired-token"
+    else:
+        settings.append("FAULTS=wrong-audience expired-token")
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", "serve", *settings], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env=env)
+    said = [line for line in done.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+    assert done.returncode == 2 and not started.exists(), done.stdout + done.stderr
+    assert said == ["serve: not started: FAULTS is make selfcheck's setting and the stack does not read it: make serve "
+                    'SERVE_ARGS="--fault wrong-audience --fault expired-token --policies mine" starts it with those faults '
+                    "(README: Faults and the self-check)"], done.stderr
+    # With its own --fault given as well, the stack starts (with that one)
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", "serve", *settings[:1], "SERVE_ARGS=--fault wrong-idp"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0 and started.read_text().split()[-2:] == ["--fault", "wrong-idp"], done.stdout + done.stderr
+
+
 @pytest.mark.parametrize(("target", "mistyped"), [("e2e", "E2E_ARGS=--tracing retain-on-faillure"), ("smoke", "WORKERS=two"),
                                                  ("smoke", "PYTEST_ARGS=--tracing retain-on-faillure")])
 def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Path, target: str, mistyped: str) -> None:
