@@ -104,6 +104,7 @@ class StackInfo:
     apps: dict[str, Any] = field(default_factory=dict, repr=False)
     control: str = "on"  # Mobile ID's control API: on, on (token required), or off and why
     description: dict[str, Any] = field(default_factory=dict)  # the identities the suite learns (mocks/stack_description.py)
+    faults: frozenset[Fault] = frozenset()  # --fault: both emulators' (b2c_settings holds B2C's alone)
 
 
 # --- pieces ------------------------------------------------------------------------------------
@@ -340,7 +341,7 @@ def build_stack(config: StackConfig, sock: socket.socket, state_dir: Path) -> tu
     info = StackInfo(port=port, ca_path=tls.ca_cert.resolve(), host_map=host_map, ready_url=ready_url, tenant=config.tenant,
                      state_dir=state_dir, spki=tls.spki(), run_urls=run_urls, b2c_settings=b2c_settings,
                      webapp_secret=webapp_secret, apps={"b2c": b2c, "mobileid": mobileid, "jwtms": jwtms}, control=control,
-                     description=_description(config, mobileid_settings, b2c_settings))
+                     description=_description(config, mobileid_settings, b2c_settings), faults=config.faults)
     index = {"sites": list(sites), "run_user_flow": run_urls, "docs": "mocks/b2c/README.md"}
     return host_router(sites, index), info, tls
 

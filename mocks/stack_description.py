@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.common.hosts import chromium_host_resolver_rules, format_host_map
+from mocks.faults import Fault
 from mocks.mobileid.outcomes import AUTO_APPROVE
 from mocks.stack_user_flows import mobile_id_button, offers_mobile_id
 
@@ -109,6 +110,8 @@ def ready_lines(info: StackInfo) -> list[str]:
         lines.append(f"stack-proxy: {info.proxy_url}")
     lines.append(f"stack-ready: {info.ready_url}")
     lines.append("")
+    # A stack started with a fault, by hand or left in a shell's history, says so: what it breaks reads as a bug otherwise.
+    lines += [f"Fault on (--fault): {fault.value}: {fault.description}" for fault in Fault if fault in info.faults]
     lines.append(f"Mobile ID control API: {info.control}")
     lines.append("Run user flow (testapp1, reply URL https://jwt.ms):")
     lines += [f"  {policy}: {url}" for policy, url in info.run_urls.items()]

@@ -427,7 +427,8 @@ def test_user_flows_from_a_file_are_served_and_one_of_the_stacks_name_replaces_i
 FIRST_FLOW = 'name = "B2C_1_signupsignin"\nidentity_providers = ["Mobile ID"]'
 
 
-def ready_lines_with(tmp_path: Path, first_flow: str, policies: Path = ROOT / "policies", policy_keys: tuple[str, ...] = ()) -> list[str]:
+def ready_lines_with(tmp_path: Path, first_flow: str, policies: Path = ROOT / "policies", policy_keys: tuple[str, ...] = (),
+                     faults: frozenset[Fault] = frozenset()) -> list[str]:
     """The ready lines of a stack (built, not served) given the example's user flows with ``first_flow`` in place of its first."""
     from mocks.b2c.policy_keys import parse_policy_key
     from mocks.stack import build_stack
@@ -437,7 +438,8 @@ def ready_lines_with(tmp_path: Path, first_flow: str, policies: Path = ROOT / "p
     assert FIRST_FLOW in example, "the example's first flow changed: say it anew in FIRST_FLOW"
     flows = tmp_path / "flows.toml"
     flows.write_text(example.replace(FIRST_FLOW, first_flow))
-    config = StackConfig(port=0, user_flows=flows, policies_dir=policies, policy_keys=tuple(map(parse_policy_key, policy_keys)))
+    config = StackConfig(port=0, user_flows=flows, policies_dir=policies, policy_keys=tuple(map(parse_policy_key, policy_keys)),
+                         faults=faults)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         _, info, _ = build_stack(config, sock, tmp_path / "state")
@@ -488,6 +490,18 @@ def test_with_no_policy_offering_mobile_id_the_printed_lines_say_no_button_or_ph
     replacing = 'name = "B2C_1_signupsignin"\nidentity_providers = ["Contoso OIDC"]'
     lines = ready_lines_with(tmp_path, replacing, policies, ("B2C_1A_FacebookSecret=env:FACEBOOK_SECRET",))
     assert opened_and_chosen(lines) == ("B2C_1_signupsignin", None, False)
+
+
+@pytest.mark.usefixtures("flows_secrets")
+def test_a_stack_started_with_faults_says_which_before_its_run_user_flow_urls(tmp_path: Path) -> None:
+    """python -m mocks serve --fault wrong-audience,slow-idp printed nothing of them: the tokens that fail to verify and
+    the slow sign-in read as the stack's bugs (of both emulators: Mobile ID's are not in B2C's settings). Without one, no line."""
+    lines = ready_lines_with(tmp_path, FIRST_FLOW, faults=frozenset({Fault.SLOW_IDP, Fault.WRONG_AUDIENCE}))
+    said = [line for line in lines if line.startswith("Fault on")]
+    assert said == [f"Fault on (--fault): wrong-audience: {Fault.WRONG_AUDIENCE.description}",
+                    f"Fault on (--fault): slow-idp: {Fault.SLOW_IDP.description}"], lines
+    assert lines.index(said[-1]) < lines.index("Run user flow (testapp1, reply URL https://jwt.ms):")
+    assert not [line for line in ready_lines_with(tmp_path, FIRST_FLOW) if "Fault" in line]
 
 
 def test_a_stack_whose_starter_ended_before_it_was_up_stops_at_once(tmp_path: Path) -> None:
