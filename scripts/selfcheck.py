@@ -84,8 +84,17 @@ def failures(junit_xml: Path) -> list[Failure]:
             # The failure's message as pytest's JUnit XML gives it (the exception's words); its traceback only without one
             # (it repeats the message after "E", which the self-check's line printed twice).
             text = problem.get("message") or problem.text or ""
-            found.append(Failure(f"{case.get('classname')}::{case.get('name')}", " ".join(without_introspection(text).split())[:2000], cause))
+            # A fixture's failure (the sign-up a journey needs, where most faults show) pytest words 'failed on setup with
+            # "fixtures.causes.JourneyFailure: ..."': said as the terminal's causes say it, "(in setup)" after the journey.
+            wrapped = SETUP_WRAPPER.fullmatch(text.strip())
+            test = f"{case.get('classname')}::{case.get('name')}" + (f" (in {wrapped[1]})" if wrapped else "")
+            words = MODULE_PATH.sub("", without_introspection(wrapped[2] if wrapped else text))
+            found.append(Failure(test, " ".join(words.split())[:2000], cause))
     return found
+
+
+SETUP_WRAPPER = re.compile(r'failed on (setup|teardown) with "(.*)"', re.DOTALL)
+MODULE_PATH = re.compile(r"^(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_]\w*: )")  # fixtures.causes.JourneyFailure: ... -> JourneyFailure: ...
 
 
 def without_introspection(message: str) -> str:

@@ -104,6 +104,19 @@ def test_a_failure_is_said_once_by_its_message(tmp_path: Path) -> None:
                                          Failure("e2e.test_a::test_c", "Traceback: boom")]
 
 
+def test_a_fixtures_failure_is_said_by_its_message_as_the_terminals_causes_say_it(tmp_path: Path) -> None:
+    """Most faults fail the sign-up a journey's fixture runs: pytest's JUnit XML words it 'failed on setup with
+    "fixtures.causes.JourneyFailure: ..."', which the self-check printed whole, cut at 300 characters, where docs/suite.md's
+    table gives the message ("ID token aud is ..."): the message, and "(in setup)" after the journey, as the causes say it."""
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite><testcase classname="e2e.test_a" name="test_b"><error message="failed on setup with '
+                     '&quot;fixtures.causes.JourneyFailure: ID token aud is \'x\', expected client id \'y\'&quot;">E   boom</error>'
+                     '</testcase><testcase classname="e2e.test_a" name="test_c"><failure message="fixtures.causes.JourneyFailure: '
+                     'B2C\'s journey cookies must be SameSite=None"/></testcase></testsuite></testsuites>')
+    assert selfcheck.failures(junit) == [Failure("e2e.test_a::test_b (in setup)", "JourneyFailure: ID token aud is 'x', expected client id 'y'"),
+                                         Failure("e2e.test_a::test_c", "JourneyFailure: B2C's journey cookies must be SameSite=None")]
+
+
 def test_a_bare_asserts_failure_is_said_by_its_message_without_pytests_introspection(tmp_path: Path) -> None:
     """A journey's ``assert claims["idp"] in idp, "..."``: pytest appends "assert 'google.com' in (...)" and the values
     again; the self-check's line is the message. An assert without a message keeps pytest's words, which are all it has."""
