@@ -78,32 +78,23 @@ class ReproParser(argparse.ArgumentParser):
 UNRECOGNIZED = "unrecognized arguments: "
 
 
-def quotable(text: str) -> str:
-    """``text`` as a refusal may quote it: its tokens redacted, its phone numbers masked as the --from-har printout masks a
-    login hint's (a Swiss one as the report does, any other long number by position): a misspelt --login_hint's value
-    is a person's number."""
+def quotable(text: str, *, in_quotes_only: bool = False) -> str:
+    """``text`` as a refusal may quote it: its tokens redacted, a Swiss phone number masked as the report masks one, and
+    any other long number masked by position as the --from-har printout masks a login hint's (a misspelt --login_hint's
+    value is a person's number), but for a path's part: the folders and files it names keep their digits
+    (repro-results/20261203-074512/, a bundle's timestamped folder). ``in_quotes_only``: those other numbers only in the
+    values it quotes ('...', as repr writes them), for a refusal whose prose names its own numbers."""
     from fixtures.redaction import mask_phone_numbers, masked, redact_text
     from repro.har import NUMBER  # here: keeps `--help` light
 
-    return NUMBER.sub(lambda match: masked(match.group(0)), mask_phone_numbers(redact_text(text)))
-
-
-def refusal_shown(text: str) -> str:
-    """A refusal as ``main`` prints it: its tokens redacted, a Swiss phone number masked wherever it is, and any other long
-    number (+4915112345678) in a value it quotes ('...', as repr writes it), but for a path's part: the folders and files
-    it names keep their digits (repro-results/20261203-074512/, a bundle's timestamped folder)."""
-    from fixtures.redaction import mask_phone_numbers, masked, redact_text
-    from repro.har import NUMBER  # here: keeps `--help` light
-
-    def mask_in_value(quoted: re.Match[str]) -> str:
-        value = quoted.group(0)
-
+    def numbers_masked(part: str) -> str:
         def mask(number: re.Match[str]) -> str:
             start, end = number.span()
-            in_a_path = value[start - 1] in "/\\" or PATH_PART_AFTER.match(value, end) is not None
+            in_a_path = (start > 0 and part[start - 1] in "/\\") or PATH_PART_AFTER.match(part, end) is not None
             return number.group(0) if in_a_path and number.group(0)[0].isdigit() else masked(number.group(0))
-        return NUMBER.sub(mask, value)
-    return QUOTED.sub(mask_in_value, mask_phone_numbers(redact_text(text)))
+        return NUMBER.sub(mask, part)
+    text = mask_phone_numbers(redact_text(text))
+    return QUOTED.sub(lambda quoted: numbers_masked(quoted.group(0)), text) if in_quotes_only else numbers_masked(text)
 
 
 # A value repr quotes, not prose's apostrophes (B2C's, the repro's): its quotes have no letter outside them.
@@ -829,7 +820,7 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
     except (UsageError, ValueError) as error:
         # Refusals quote the argument refused, which may be an app's redirect with its token (--prompt 'https://app#id_token=...')
         # or a person's number (--prompt +41791234567)
-        complain(f"python -m repro: error: {refusal_shown(str(error))}")
+        complain(f"python -m repro: error: {quotable(str(error), in_quotes_only=True)}")
         return EXIT_USAGE
     except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
         complain("repro: interrupted")
