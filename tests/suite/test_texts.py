@@ -760,15 +760,14 @@ def test_the_error_page_heading_is_expected_in_the_language_the_browser_gets_whe
     from e2e.test_texts import require_error_page_heading
 
     policy = "B2C_1A_signup_signin"  # the seed's: en by default, de, fr and it offered
-    assert [texts.error_page_language(policy, browser) for browser in ("de-CH", "en-US", "ja-JP")] == ["de", "en", "en"]
-    assert texts.error_page_language("B2C_1_signupsignin", "de-CH") is None  # a user flow's default is the tenant's: not known
+    assert [texts.page_language(policy, browser) for browser in ("de-CH", "en-US", "ja-JP")] == ["de", "en", "en"]
     require_error_page_heading(policy, "Bei Ihrer Anmeldung ist ein Problem aufgetreten.", texts.ERROR_PAGE_HEADING, "de")
     for shown, says in ((texts.ERROR_PAGE_HEADING, "B2C's English, where its de translation was expected"), (None, "has no h1 or h2")):
         with pytest.raises(AssertionError, match=says):
             require_error_page_heading(policy, shown, texts.ERROR_PAGE_HEADING, "de")
     edit(policies / "TrustFrameworkExtensions.xml", 'DefaultLanguage="en"', 'DefaultLanguage="de"')
     reread()
-    assert texts.error_page_language(policy, "ja-JP") == "de"  # a language it does not offer: its default
+    assert texts.page_language(policy, "ja-JP") == "de"  # a language it does not offer: its default
 
 
 def test_an_english_error_page_where_the_seeds_files_standing_in_offer_the_browsers_language_is_said_as_such(seed_files_standing_in) -> None:
