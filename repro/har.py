@@ -322,7 +322,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
     found = Finding(robots=dict(robots or {}))
     for entry in entries:
         request, response = entry.get("request", {}), entry.get("response", {})
-        if (url := _split(request.get("url", ""))) is None:
+        if (url := split_url(request.get("url", ""))) is None:
             continue  # no URL (https://[::1/x): no fact of the sign-in in it
         query = dict(parse_qsl(url.query))
         form = posted_form(request)
@@ -355,7 +355,7 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
         if redirect and request.get("method") == "POST" and at_address(request.get("url", ""), redirect) and "state" in form:
             _note_answer(found, form)  # response_mode=form_post: B2C's page posts the answer to the app
         if location := _header(response, "location"):
-            target = _split(location) or urlsplit("")
+            target = split_url(location) or urlsplit("")
             if redirect and at_address(location, redirect):
                 _note_answer(found, {**dict(parse_qsl(target.query)), **dict(parse_qsl(target.fragment))})
         elif redirect and request.get("method") == "GET" and at_address(request.get("url", ""), redirect):
@@ -385,7 +385,7 @@ def _in_a_line(found: Finding) -> str:
     return f"{found.policy}: " + ", ".join([*what, answer(found)])
 
 
-def _split(url: str) -> SplitResult | None:
+def split_url(url: str) -> SplitResult | None:
     """``url``'s parts, its host and port read; None where it is no URL (https://[::1/x, a port out of range), as an entry
     of a reporter's HAR may be."""
     try:
@@ -398,7 +398,7 @@ def _split(url: str) -> SplitResult | None:
 
 def b2c_authorize(url: str) -> re.Match[str] | None:
     """B2C's authorize request: a policy in its path or its ``p`` (Entra ID's own /{tenant}/oauth2/v2.0/authorize has neither)."""
-    if (parts := _split(url)) is None:  # no URL (https://[::1/x, a port out of range): no sign-in, not the end of the reading
+    if (parts := split_url(url)) is None:  # no URL (https://[::1/x, a port out of range): no sign-in, not the end of the reading
         return None
     match = AUTHORIZE.match(parts.path)
     return match if match and (match.group("policy") or "p" in dict(parse_qsl(parts.query))) else None
@@ -718,7 +718,7 @@ def hops(har: dict[str, Any]) -> list[dict[str, Any]]:
         mime = (response.get("content") or {}).get("mimeType") or ""  # null where a recorder knows none
         if not (300 <= status < 400 or mime.startswith("text/html") or request.get("method") == "POST"):
             continue
-        if (url := _split(request.get("url", ""))) is None:
+        if (url := split_url(request.get("url", ""))) is None:
             continue
         rows.append({"started": entry.get("startedDateTime"), "method": request.get("method"), "host": url.hostname,
                      "path": url.path, "params": sorted(k for k, _ in parse_qsl(url.query)), "status": status,

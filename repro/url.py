@@ -16,7 +16,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit, urlunsplit
 from fixtures.causes import GUID
 from fixtures.redaction import redact_text
 from mocks.common.hosts import TENANT_NAME
-from repro.har import AUTHORIZE, NO_AUTHORIZE, Finding, answer_in, b2c_authorize, read_har
+from repro.har import AUTHORIZE, NO_AUTHORIZE, Finding, answer_in, b2c_authorize, read_har, split_url
 
 ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/"
        "authorize?client_id=...), the address the sign-in started at: the browser's history or the app's log has it")
@@ -172,9 +172,7 @@ def all_but_authorize(url: str) -> str | None:
     """What keeps ``url`` from being B2C's authorize request where it all but is one, as words to follow its address: a
     slash after authorize, B2C's older address form, or both, each said, and the request to give instead; None if it is
     none of these (or no URL: a HAR's entry urlsplit refuses, https://[::1/x, is no request to give instead)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    if (parts := split_url(url)) is None:
         return None
     unslashed = parts._replace(path=parts.path.rstrip("/"))
     slash = unslashed.path != parts.path
