@@ -144,7 +144,8 @@ def said(verdict: Verdict) -> str:
     """What the self-check prints under a fault: the journey that caught it and its message, or why it did not."""
     if verdict.caught:
         test, message, cause = verdict.caught_by[0]
-        return f"caught in {verdict.seconds:.0f} s by {test} ({cause}):\n      {message[:300]}"
+        # "filed under": a fixture's failure already ends in "(in setup)", and the cause in brackets after it read as a second one.
+        return f"caught in {verdict.seconds:.0f} s by {test}, filed under {cause}:\n      {message[:300]}"
     if verdict.misfiled:
         test, message, cause = verdict.misfiled[0]
         return (f"MISFILED: {test} names it, but the report files it under {cause or 'no cause'!r}, not {verdict.fault.cause_name!r}:\n"

@@ -52,12 +52,15 @@ def test_a_faults_run_keeps_its_evidence_apart_from_the_last_make_e2es(tmp_path:
 def test_each_verdict_says_what_the_self_check_prints_under_its_fault() -> None:
     fault = Fault.WRONG_AUDIENCE
     caught = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, fault.cause_name)], 12.4)
-    assert selfcheck.said(caught) == f"caught in 12 s by e2e/test_a.py::test_b (ID token contract):\n      {fault.declaration.example[:300]}"
+    assert selfcheck.said(caught) == f"caught in 12 s by e2e/test_a.py::test_b, filed under ID token contract:\n      {fault.declaration.example[:300]}"
+    # Caught in a fixture: one bracket, the journey's "(in setup)", not the cause in a second after it
+    in_setup = Verdict(fault, [Failure("e2e/test_a.py::test_b (in setup)", fault.declaration.example, fault.cause_name)], 3.0)
+    assert selfcheck.said(in_setup).startswith("caught in 3 s by e2e/test_a.py::test_b (in setup), filed under ID token contract:\n")
     misfiled = Verdict(fault, [Failure("e2e/test_a.py::test_b", fault.declaration.example, "page changed")], 12.4)
     assert not misfiled.caught
     # A looser match filed otherwise, in the run of every journey, takes back no journey's right catch
     both = Verdict(fault, [Failure("e2e/test_c.py::test_d", "ID token aud checked by hand", "other"), *caught.failed], 12.4)
-    assert both.caught and selfcheck.said(both).startswith("caught in 12 s by e2e/test_a.py::test_b (ID token contract)"), selfcheck.said(both)
+    assert both.caught and selfcheck.said(both).startswith("caught in 12 s by e2e/test_a.py::test_b, filed under ID token contract"), selfcheck.said(both)
     assert selfcheck.said(misfiled) == ("MISFILED: e2e/test_a.py::test_b names it, but the report files it under 'page changed', "
                                         f"not 'ID token contract':\n      {fault.declaration.example[:300]}")
     other = Verdict(fault, [Failure("e2e/test_a.py::test_b", "TimeoutError: page.click")], 3.0)
