@@ -39,7 +39,10 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(pack: str, mode: st
                      "E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", **token})
     # The pack's relying party only: the user flow is the stack's own, whatever folder it serves (its journeys are the
     # local and tenant-mode runs' of make test).
-    options = ["-k", f"({' or '.join(FILES)}) and {PACK_POLICY}", "-n", "0", "-q", "-rA", "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'results'}"]
+    # The texts journey asks in English and German only: the pack offers English alone, so German already shows its pages
+    # staying in English for a language it lacks; French and Italian would take that path again (~1 s of CPU each).
+    options = ["-k", f"({' or '.join(FILES)}) and {PACK_POLICY} and not chromium-fr and not chromium-it", "-n", "0", "-q", "-rA",
+               "-p", "no:cacheprovider", f"--alluredir={tmp_path / 'results'}"]
     command = [sys.executable, "-m", "pytest", "e2e", *options] if mode == "local" else \
         [sys.executable, "scripts/tenant_mode_against_stack.py", *options]  # which gives the journeys B2C_POLICY_FILES
     # Its own process group, ended whole if the run overstays (before pytest-timeout): no stack or browser left behind.
