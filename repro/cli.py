@@ -670,11 +670,18 @@ def remove_work(work: Path, made_out: Path | None = None) -> None:
             break
 
 
+def local_stack() -> StackDescription:
+    """The local stack a run with no settings of its own starts, as it describes itself (``--describe``: nothing is
+    started): what a report is told apart from (its tenant, app and phone numbers) and replayed on."""
+    from fixtures.stack_description import describe_stack, serve_command
+
+    return describe_stack(serve_command(None, ()))
+
+
 def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[str]) -> int:
     """The repro command that replays the HAR ``args.from_har`` names (run with --run); ``typed``: the options the command
     line gave (``options_typed``), refused where the HAR decides them."""
     from fixtures.redaction import Redaction, secret_values
-    from fixtures.stack_description import describe_stack, serve_command
     from repro.bundle import har_credentials, load_har
     from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har
     from repro.url import all_but_authorize_in
@@ -687,7 +694,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
         raise ValueError(f"{args.from_har}: {all_but_authorize_in(har) or NO_SIGN_IN}")  # one nearly B2C's: as --from-url says it
-    local = describe_stack(serve_command(None, ()))  # the local stack: its tenant, app and phone numbers tell the HAR's apart
+    local = local_stack()  # its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     if "journey" in typed:
         if not found.journey_untold:
@@ -705,7 +712,6 @@ def from_url(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     """The repro command that replays B2C's authorize request ``args.from_url`` (run with --run); ``typed``: the options the
     command line gave, refused where the URL decides them, taken where no URL can tell (UNTOLD_BY_URL)."""
     from fixtures.redaction import Redaction, secret_values
-    from fixtures.stack_description import describe_stack, serve_command
     from repro.har import describe, on_local_stack
     from repro.url import address, read_url
 
@@ -715,7 +721,7 @@ def from_url(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     refuse_out_without_run(args, typed, "--from-url", "the URL tells")
     found = read_url(args.from_url)  # first: a URL of another kind is said at once, without asking the stack
     refuse_choices_a_silent_request_cannot_have(found.params.get("prompt"), args, typed)
-    local = describe_stack(serve_command(None, ()))  # its tenant tells a URL of the local stack's
+    local = local_stack()  # its tenant tells a URL of the local stack's
     # Typed, even as the defaults, they are the user's word: the line that says them says so.
     found.chosen_journey = args.journey if "journey" in typed else None
     found.chosen_outcome = args.outcome if "outcome" in typed else None

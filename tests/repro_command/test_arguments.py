@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import Playwright
 
 from fixtures.commands import python
-from fixtures.settings import Settings, SettingsError, build_settings
-from fixtures.stack_description import StackDescription
+from fixtures.settings import SettingsError, build_settings
 from mocks.common.parent import STOP_SIGNALS
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
@@ -26,19 +25,6 @@ from tests.local_stack import LOCAL_STACK
 
 NO_DOTENV = {"E2E_TARGET": "local"}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def the_local_stack_described_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The repro's settings take the local stack's description from ``python -m mocks serve --describe`` (~0.25 s of CPU
-    each time); a stack of the default settings describes itself as tests/local_stack.py computes here, so it is taken
-    from there. A stack shaped by settings (faults, a policy folder, language customization off) is still asked."""
-    from fixtures.stack_description import asking_the_command, serve_command, stack_command
-
-    def described(settings: Settings) -> StackDescription:
-        return LOCAL_STACK if stack_command(None, settings) == serve_command(None, ()) else asking_the_command(settings)
-
-    monkeypatch.setattr("fixtures.settings_plugin.asking_the_command", described)
 
 
 def args(*argv: str):
