@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
@@ -375,7 +376,7 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
                          "session). Set B2C_CLIENT_ID to the test app's Application (client) ID in .env or the environment (the "
                          "same id as --client-id if that is the test app's)")
     try:
-        settings = settings_with_stack(merged)
+        settings = settings_with_stack(merged, described)
     except SettingsError as error:
         raise UsageError(f"settings: {as_typed(str(error), args)}") from None
     policy = args.policy or settings.policies[0]
@@ -670,12 +671,22 @@ def remove_work(work: Path, made_out: Path | None = None) -> None:
             break
 
 
+@functools.cache
 def local_stack() -> StackDescription:
     """The local stack a run with no settings of its own starts, as it describes itself (``--describe``: nothing is
-    started): what a report is told apart from (its tenant, app and phone numbers) and replayed on."""
+    started): what a report is told apart from (its tenant, app and phone numbers) and replayed on. Asked once: a
+    report's rerun (--run) takes it again for its settings (``described``)."""
     from fixtures.stack_description import describe_stack, serve_command
 
     return describe_stack(serve_command(None, ()))
+
+
+def described(settings: Settings) -> StackDescription:
+    """The description of the stack ``settings`` start: ``local_stack``'s where they shape it no way of their own (faults,
+    a policy folder, language customization off...), else the stack's command asked for it."""
+    from fixtures.stack_description import asking_the_command, serve_command, stack_command
+
+    return local_stack() if stack_command(None, settings) == serve_command(None, ()) else asking_the_command(settings)
 
 
 def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[str]) -> int:

@@ -15,8 +15,6 @@ from playwright.sync_api import Playwright
 
 from fixtures.journey import Journey
 from fixtures.mobile_id import fresh_number
-from fixtures.settings import Settings
-from fixtures.stack_description import StackDescription
 from tests.journeys_in_process import journey_parts
 from tests.local_stack import LOCAL_STACK
 
@@ -26,16 +24,11 @@ UNREGISTERED = "https://app.example.invalid/not-registered"
 
 @pytest.fixture(autouse=True)
 def the_local_stack_described_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The repro's settings and its readings of a report (``repro.cli.local_stack``) take the local stack's description
-    from ``python -m mocks serve --describe`` (~0.3 s of CPU each time); a stack of the default settings describes itself
-    as tests/local_stack.py computes here, so in this process it is taken from there. A stack shaped by settings (faults,
-    a policy folder, language customization off) is still asked, and so is every ``python -m repro`` a test starts."""
-    from fixtures.stack_description import asking_the_command, serve_command, stack_command
-
-    def described(settings: Settings) -> StackDescription:
-        return LOCAL_STACK if stack_command(None, settings) == serve_command(None, ()) else asking_the_command(settings)
-
-    monkeypatch.setattr("fixtures.settings_plugin.asking_the_command", described)
+    """The repro command's description of the local stack (``repro.cli.local_stack``: its settings, where they shape the
+    stack no way of their own, and its readings of a report) comes from ``python -m mocks serve --describe`` (~0.3 s of
+    CPU each time); the stack describes itself as tests/local_stack.py computes here, so in this process it is taken from
+    there. A stack shaped by settings (faults, a policy folder) is still asked, and so is every ``python -m repro`` a test
+    starts."""
     monkeypatch.setattr("repro.cli.local_stack", lambda: LOCAL_STACK)
 
 

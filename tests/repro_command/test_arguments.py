@@ -15,6 +15,7 @@ from playwright.sync_api import Playwright
 
 from fixtures.commands import python
 from fixtures.settings import SettingsError, build_settings
+from fixtures.stack_description import StackDescription
 from mocks.common.parent import STOP_SIGNALS
 from mocks.mobileid.errors import MidError
 from mocks.mobileid.outcomes import OUTCOME_FAULTS, fault_error
@@ -235,6 +236,23 @@ def test_language_reaches_ui_locales_and_the_browser_and_policy_case_is_forgiven
     # The command's languages alone: a reported sign-in without ui_locales is not rerun in your settings' language
     _, settings = suite_env(args(), {**NO_DOTENV, "E2E_UI_LOCALES": "fr", "E2E_BROWSER_LOCALE": "fr-CH"})
     assert (settings.ui_locales, settings.browser_locale) == (None, "en-US")
+
+
+def test_a_rerun_on_the_local_stacks_own_settings_asks_the_stack_for_no_description_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report's rerun (--from-har/--from-url with --run) read the local stack's description for the report, then started
+    ``python -m mocks serve --describe`` again for its settings: ~0.3 s more before its journey. A stack its settings shape
+    (a fault) is asked, as it describes itself otherwise."""
+    asked: list[list[str]] = []
+
+    def describe_stack(command: list[str]) -> StackDescription:
+        asked.append(command)
+        return LOCAL_STACK
+
+    monkeypatch.setattr("fixtures.stack_description.describe_stack", describe_stack)
+    _, settings = suite_env(args("--journey", "sign-in"), NO_DOTENV)
+    assert settings.stack == LOCAL_STACK and asked == []  # repro.cli.local_stack's: tests/local_stack.py here (conftest.py)
+    suite_env(args(), {**NO_DOTENV, "E2E_STACK_FAULTS": "wrong-audience"})
+    assert len(asked) == 1 and asked[0][-2:] == ["--fault", "wrong-audience"], asked
 
 
 def test_new_settings_default_and_validate() -> None:
