@@ -53,9 +53,13 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(pack: str, mode: st
         if run.poll() is None:
             stop_group(run)
     assert run.returncode == 0, tail(output)
-    # Each of the four files' journeys passed through the pack's B2C_1A_signup_signin; none skipped.
+    # Each of the files' journeys passed through the pack's B2C_1A_signup_signin; none skipped.
     passed = re.findall(r"^PASSED e2e/(test_\w+\.py)::\w+\[(b2c_1a?_\w+)-", output, re.M)
     assert {(file, PACK_POLICY) for file in FILES} <= set(passed), tail(output)
+    # The texts journey in the pack's own language and in one it lacks (the selection above), each one passed.
+    asked_in = re.findall(rf"^PASSED e2e/test_texts.py::test_every_screen_of_a_sign_up_says_what_the_user_is_promised\[{PACK_POLICY}-\w+-(\w+)\]",
+                          output, re.M)
+    assert sorted(asked_in) == ["de", "en"], tail(output)
     assert not re.search(r"\d+ skipped", output), tail(output)
     if mode == "tenant":
         assert "tenant mode: B2C tenant contoso" in output and "preflight: all" in output, tail(output)
