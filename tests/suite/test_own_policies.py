@@ -59,7 +59,7 @@ def test_the_starter_pack_passes_the_core_journeys_both_ways(pack: str, mode: st
     # The texts journey in the pack's own language and in one it lacks (the selection above), each one passed.
     asked_in = re.findall(rf"^PASSED e2e/test_texts.py::test_every_screen_of_a_sign_up_says_what_the_user_is_promised\[{PACK_POLICY}-\w+-(\w+)\]",
                           output, re.M)
-    assert sorted(asked_in) == ["de", "en"], tail(output)
+    assert sorted(asked_in) == ["de", "en"], f"the texts journey passed in {sorted(asked_in)}, expected ['de', 'en']:\n{tail(output)}"
     assert not re.search(r"\d+ skipped", output), tail(output)
     if mode == "tenant":
         assert "tenant mode: B2C tenant contoso" in output and "preflight: all" in output, tail(output)
