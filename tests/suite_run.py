@@ -73,11 +73,16 @@ def output_of(run: subprocess.Popen[str], timeout: float, grace: float = 10.0) -
 
 def holding_pipe(descriptor: int) -> list[str]:
     """The processes but this one that have the pipe of ``descriptor`` open (Linux's /proc), by pid and command line."""
-    pipe = f"pipe:[{os.fstat(descriptor).st_ino}]"
+    return holding(f"pipe:[{os.fstat(descriptor).st_ino}]")
+
+
+def holding(target: str | Path) -> list[str]:
+    """The processes but this one with a descriptor open on ``target`` (a file's path, or ``pipe:[inode]``), by pid and
+    command line (Linux's /proc)."""
     found = []
     for fd in Path("/proc").glob("[0-9]*/fd/*"):
         try:
-            if fd.parts[2] != str(os.getpid()) and os.readlink(fd) == pipe:
+            if fd.parts[2] != str(os.getpid()) and os.readlink(fd) == str(target):
                 command = (fd.parents[1] / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
                 found.append(f"{fd.parts[2]}: {command}")
         except OSError:  # ended meanwhile, or not ours to read
