@@ -223,13 +223,15 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
         raise UsageError(f"--redirect-uri {args.redirect_uri!r}: the repro's browser must land on an https URL to read B2C's "
                          "answer (B2C also takes http://localhost and an app's own scheme, which it cannot follow); register "
                          "an https redirect URI such as https://jwt.ms for the test app, or leave --redirect-uri out")
-    from fixtures.settings import as_language_tags, bad_language_tags  # the settings' rule, under the flags' names
+    from fixtures.settings import BROWSER_LOCALE, LANGUAGE_TAG, as_language_tags, bad_language_tags  # the settings' rules
 
-    for flag, value, many in (("--language", args.language, False), ("--ui-locales", args.ui_locales, True),
-                              ("--browser-locale", args.browser_locale, False)):
-        if value is not None and (not value.strip() or bad_language_tags(value, many)):
+    # --language is the browser's language too: the browser's rule
+    for flag, value, many, rule in (("--language", args.language, False, BROWSER_LOCALE),
+                                    ("--ui-locales", args.ui_locales, True, LANGUAGE_TAG),
+                                    ("--browser-locale", args.browser_locale, False, BROWSER_LOCALE)):
+        if value is not None and (not value.strip() or bad_language_tags(value, many, rule)):
             hyphened = as_language_tags(value, many)  # de_CH, as a locale is often written: the tag is de-CH; de,fr: de fr
-            example = shlex.quote(hyphened) if hyphened.strip() and not bad_language_tags(hyphened, many) else "de-CH"
+            example = shlex.quote(hyphened) if hyphened.strip() and not bad_language_tags(hyphened, many, rule) else "de-CH"
             what = "language tags separated by spaces (each a language, then a region after a hyphen)" if many else \
                 "a language tag (a language, then a region after a hyphen)"
             raise UsageError(f"{flag} {value!r} is not {what}; e.g. {flag} {example}")

@@ -47,6 +47,10 @@ def args(*argv: str):
     (["--ui-locales", "de,fr"], "is not language tags separated by spaces (each a language, then a region after a hyphen); "
                                 "e.g. --ui-locales 'de fr'"),
     (["--language", "de CH"], "e.g. --language de-CH"),  # one tag: not the two words it was given
+    # The browser's language too: Chromium refuses it, and the run failed at its first page with a bundle.
+    (["--language", "xx-YY-zz"], "--language 'xx-YY-zz' is not a language tag (a language, then a region after a hyphen); "
+                                 "e.g. --language de-CH"),
+    (["--browser-locale", "de-CHE"], "--browser-locale 'de-CHE' is not a language tag"),
     (["--browser-locale", "deutsch schweiz"], "e.g. --browser-locale de-CH"),
     (["--login-hint", " "], "--login-hint is empty"),
     # Empty, as an unset variable in a script gives them: --device '' ran no phone, --client-id '' "must be one word".
