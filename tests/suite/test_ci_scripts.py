@@ -758,6 +758,24 @@ def test_the_report_counts_each_journey_once_and_shows_the_retried_one_as_flaky(
     assert offline_report.main([str(report / "index.html")]) == 0 and offline_report.TRACKER not in (report / "index.html").read_text()
 
 
+def test_the_report_also_marks_flaky_a_failure_that_passed_in_a_recent_run_where_the_message_does_not(tmp_path: Path) -> None:
+    """Allure's own rule beside the retries' (README, CI): a journey failing again after it passed in one of the history's
+    last five runs is flaky in the report, with no retry; the nightly's message counts retries alone, and says it failed."""
+    if not (ROOT / "node_modules" / "allure").is_dir():
+        pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
+    history = tmp_path / "history.jsonl"
+    for night, status in enumerate(("failed", "passed", "failed")):
+        results, report = tmp_path / f"results-{night}", tmp_path / f"report-{night}"
+        write_result(results, "test_sign_in", status, labels={"cause": "broken promise"}, message="the journey broke")
+        subprocess.run(["npx", "--no-install", "allure", "generate", str(results), "--output", str(report)], cwd=ROOT, check=True,
+                       capture_output=True, timeout=300, env={**os.environ, "ALLURE_HISTORY_PATH": str(history)})
+    flaky = [json.loads((tmp_path / f"report-{night}" / "summary.json").read_text())["stats"].get("flaky", 0) for night in range(3)]
+    assert flaky == [0, 0, 1], flaky
+    assert json.loads((tmp_path / "report-2" / "summary.json").read_text())["stats"]["failed"] == 1  # flaky, and failed still
+    assert quality_gate.main([str(tmp_path / "results-2")]) == 1
+    assert "flaky" not in notify.summarize(tmp_path / "results-2", "Nightly")
+
+
 def test_a_partial_nights_report_says_so_in_its_name_and_a_whole_nights_does_not(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The report opens at its tree, below its counts: a night that lost a shard said so only in the message and the gate.
     Its name (the first line and the browser's tab) says PARTIAL and what is missing (quality_gate.py --partial)."""
