@@ -433,10 +433,10 @@ COOKIES_LOST = ("AADB2C90255: The claims exchange specified in technical profile
 
 @pytest.mark.parametrize(("said", "redirected", "detail"), [
     (TOKEN_ENDPOINT_500, True, "AADB2C90075: the identity provider's back channel (token/userinfo) answered B2C with HTTP 500 "
-                               "(server_error: The claims exchange '…' specified in step '…'…"),
+                               "(server_error: The claims exchange '…' specified in step '…'…)"),
     (TOKEN_ENDPOINT_500.replace("Code '500'", "Code 'InternalServerError'"), True,  # a real tenant names the status as .NET does
      "AADB2C90075: the identity provider's back channel (token/userinfo) answered B2C with HTTP 500 (server_error: The claims "
-     "exchange '…' specified in step '…'…"),
+     "exchange '…' specified in step '…'…)"),
     (COOKIES_LOST, False, "AADB2C90255: The claims exchange specified in technical profile '…' did not complete as expected. You might "
                           "want to try starting your session over from the beginning."),
 ], ids=["Mobile ID's token endpoint answering 500", "the same, the status named", "lax-session-cookie"])
