@@ -557,6 +557,40 @@ def test_the_reports_evidence_covers_each_browser_the_journey_opened(browser: An
     assert {name for name in attached if name.endswith(": screenshot")} == {f"{prefix}: screenshot" for prefix in html}
 
 
+@pytest.mark.browser
+def test_the_evidence_says_which_browser_is_the_set_ups_sign_up(browser: Any, page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A browser its fixture named (the returning user's sign-up, at jwt.ms as a passing journey's) says whose it is in its
+    "where it stopped"; the journey's own says nothing of the kind."""
+    page.set_content("<p>the test's own browser</p>")
+    other = browser.new_context()
+    try:
+        other.new_page().set_content("<p>the set-up's sign-up</p>")
+        reporting.BROWSER_ROLES[other] = "the set-up's sign-up of the returning user, not the journey's own"
+        attached: dict[str, Any] = {}
+        monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
+        assert reporting.attach_browser_evidence(browser, "https://jwt.ms", Redaction(mask_phones=False)) == 2
+    finally:
+        other.close()
+    assert attached["browser 2: where it stopped"].endswith("\nbrowser: the set-up's sign-up of the returning user, not the journey's own")
+    assert "browser:" not in attached["browser 1: where it stopped"], attached["browser 1: where it stopped"]
+
+
+def test_the_returning_users_sign_up_names_its_browser(tmp_path: Path) -> None:
+    """returning_user names the browser it signs the user up in (reporting.BROWSER_ROLES), for the evidence above."""
+    from fixtures.journey import returning_user
+
+    class Context:  # a BrowserContext as the registry holds it: weakly
+        pass
+
+    context = Context()
+    journey = SimpleNamespace(page=SimpleNamespace(context=context), sign_up=lambda policy, number: {"sub": "s"})
+    mobile_id = SimpleNamespace(has_fresh_numbers=True, new_number=lambda: "+41790000001")
+    given = returning_user.__wrapped__(tmp_path, lambda: journey, mobile_id, "B2C_1_signupsignin")  # type: ignore[attr-defined]
+    assert next(given).number == "+41790000001"
+    assert reporting.BROWSER_ROLES.get(context) == "the set-up's sign-up of the returning user, not the journey's own"  # type: ignore[call-overload]
+    given.close()
+
+
 def test_a_long_detail_is_cut_at_a_word_and_says_so() -> None:
     from fixtures.causes import DETAIL_LENGTH, clip
 
