@@ -358,3 +358,15 @@ def test_a_b2c_page_in_a_language_ui_locales_did_not_ask_for_is_said(tmp_path: P
     bundle, summary = bundle_of(work_folder(tmp_path, facts), build_settings({"E2E_UI_LOCALES": asked}, LOCAL_STACK))
     line = f"B2C's page was in {shown}, not in a language ui_locales asked for ({asked}): B2C shows the policy's default language"
     assert (line in summary) is said and (line in bundle.read("README.txt").decode()) is said, summary
+
+
+@pytest.mark.parametrize(("b2c", "mobile_id", "said"), [("de", "en", True), ("de-CH", "de", False), ("ja", "en", False), ("de", None, False)],
+                         ids=["not passed on", "passed on", "a language Mobile ID lacks", "Mobile ID's page not reached"])
+def test_a_mobile_id_page_in_another_language_than_b2cs_is_said(tmp_path: Path, b2c: str, mobile_id: str | None, said: bool) -> None:
+    """`--language de` with B2C not passing the language on (the fault ui-locales-not-passed-on): Mobile ID's page was in
+    English and the run ended "as the suite expects", the page's language only in repro.json."""
+    facts = {"journey": "sign-in", "policy": "B2C_1A_signup_signin", "outcome": "approve", "result": "passed",
+             "b2c_page_language": b2c, "mobile_id_page_language": mobile_id}
+    bundle, summary = bundle_of(work_folder(tmp_path, facts), build_settings({"E2E_UI_LOCALES": b2c}, LOCAL_STACK))
+    line = f"Mobile ID's page was in {mobile_id}, where B2C's page was in {b2c}: B2C passes its page's language on to Mobile ID"
+    assert (line in summary) is said and (line in bundle.read("README.txt").decode()) is said, summary
