@@ -173,7 +173,8 @@ def identifiers(facts: dict[str, Any]) -> list[str]:
     """The reported journey's AADB2C codes, correlation IDs and Mobile ID codes (none when it did not run)."""
     if facts.get("set_up_failure"):
         return []
-    mobile_id = ", ".join(f"{e['code']} (trace {e.get('trace') or 'unknown'})" for e in facts.get("mobile_id_errors", [])) or "no error"
+    mobile_id = ", ".join(f"{e['code']} (trace {e.get('trace') or 'unknown'})" + (f" {e['where']}" if e.get("where") else "")
+                          for e in facts.get("mobile_id_errors", [])) or "no error"
     if facts.get("mobile_id_transactions"):
         mobile_id += f"; transactions (trace ids) {', '.join(facts['mobile_id_transactions'])}"
     return [f"AADB2C codes: {', '.join(facts.get('aadb2c_codes', [])) or 'none'}",
@@ -244,7 +245,11 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         clean_copy(har_path, folder / "journey.har", redaction)
         bundled_har = load_har(folder / "journey.har")
         facts["hops"] = hops(bundled_har)
-        facts["mobile_id_transactions"] = read_har(bundled_har).transactions if har_has_sign_in(bundled_har) else []
+        found = read_har(bundled_har) if har_has_sign_in(bundled_har) else None
+        facts["mobile_id_transactions"] = found.transactions if found else []
+        if found and found.mid_error and not facts.get("mobile_id_errors"):  # an error B2C's words dropped (idp-error-swallowed)
+            facts["mobile_id_errors"] = [{"code": found.mid_code or found.mid_error, "trace": found.mid_trace,
+                                          "where": "in its answer to B2C (journey.har), which B2C's words did not pass on"}]
     if (evidence / "trace.zip").is_file():
         clean_copy(evidence / "trace.zip", folder / "trace.zip", redaction)
     for shot in sorted((evidence / "screenshots").glob("*.png")):

@@ -370,3 +370,24 @@ def test_a_mobile_id_page_in_another_language_than_b2cs_is_said(tmp_path: Path, 
     bundle, summary = bundle_of(work_folder(tmp_path, facts), build_settings({"E2E_UI_LOCALES": b2c}, LOCAL_STACK))
     line = f"Mobile ID's page was in {mobile_id}, where B2C's page was in {b2c}: B2C passes its page's language on to Mobile ID"
     assert (line in summary) is said and (line in bundle.read("README.txt").decode()) is said, summary
+
+
+@pytest.mark.parametrize("b2c_said", [False, True], ids=["B2C dropped it", "B2C passed it on"])
+def test_mobile_ids_error_b2c_did_not_pass_on_is_said_from_the_journeys_har(tmp_path: Path, b2c_said: bool) -> None:
+    """The fault idp-error-swallowed: Mobile ID posted access_denied with its code to B2C, which showed its sign-in page
+    again; "Mobile ID: no error" said the opposite of the bundle's own HAR. Where B2C's words had the code, they say it."""
+    from tests.repro_command.test_har_parsing import entry, har
+
+    tenant = "https://contoso.b2clogin.com/contoso.onmicrosoft.com"
+    journey = har(entry(f"{tenant}/b2c_1_signupsignin/oauth2/v2.0/authorize?client_id=c&redirect_uri=https%3A%2F%2Fjwt.ms&nonce=n",
+                        content={"mimeType": "text/html", "text": "<html></html>"}),
+                  entry(f"{tenant}/oauth2/authresp", method="POST", second=5, status=200,
+                        form="error=access_denied&error_description=mid_auth_3010_YPZL70XY+-+Authentication+rejected+by+the+user&state=s"))
+    facts: dict[str, Any] = {"journey": "sign-in", "policy": "B2C_1_signupsignin", "outcome": "user-cancel", "result": "failed"}
+    if b2c_said:
+        facts["mobile_id_errors"] = [{"code": "mid_auth_3010", "trace": "YPZL70XY"}]
+    bundle, summary = bundle_of(work_folder(tmp_path, facts, har=journey), build_settings({}, LOCAL_STACK))
+    said = ("Mobile ID: mid_auth_3010 (trace YPZL70XY)" if b2c_said else
+            "Mobile ID: mid_auth_3010 (trace YPZL70XY) in its answer to B2C (journey.har), which B2C's words did not pass on")
+    assert said in summary.splitlines() or any(line.startswith(said + ";") for line in summary.splitlines()), summary
+    assert said in bundle.read("README.txt").decode()
