@@ -297,7 +297,7 @@ def test_a_jwks_whose_kid_names_several_keys_is_named() -> None:
 
 def _tenant_with_issuer(monkeypatch: pytest.MonkeyPatch, issuer: str, domain: str = "contoso.b2clogin.com") -> B2CTenant:
     """The tenant as the journeys see it (fixtures/b2c.py), its discovery document naming ``issuer``."""
-    tenant = B2CTenant(cast(Settings, SimpleNamespace(domain=domain, tenant="contoso")), cast(httpx.Client, None))
+    tenant = B2CTenant(cast(Settings, SimpleNamespace(domain=domain, tenant="contoso", token_contract=())), cast(httpx.Client, None))
     monkeypatch.setattr(tenant, "discovery", lambda policy: {"issuer": issuer})
     monkeypatch.setattr(tenant, "jwks", lambda policy: jwks())
     return tenant
@@ -325,6 +325,22 @@ def test_an_issuer_on_a_host_b2c_s_issuers_are_not_on_is_named(monkeypatch: pyte
 ], ids=["b2clogin", "tfp", "old tokens", "custom domain", "custom domain, b2clogin issuer"])
 def test_b2c_s_own_issuer_hosts_pass(monkeypatch: pytest.MonkeyPatch, issuer: str, domain: str) -> None:
     assert _tenant_with_issuer(monkeypatch, issuer, domain).validate(token(iss=issuer), _request())["iss"] == issuer
+
+
+def test_a_token_refused_for_its_claims_names_the_contract_claims_it_lacks_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wrong aud and a lost name: both in one failure, the aud its cause, where the contract was checked only by the
+    journeys on a token accepted, so a returning user's sign-up (which checks none) said the aud alone. A token whose
+    claims are right is not refused for the contract here: the journeys say that, each in its own words."""
+    tenant = _tenant_with_issuer(monkeypatch, ISSUER)
+    full: dict[str, Any] = {"name": "+41791234567", "idp": "https://mobileid.ch", "oid": TENANT_ID}  # the seed's user flow contract
+    with pytest.raises(JourneyFailure) as failure:
+        tenant.validate(token(aud="someone-else", idp=full["idp"], oid=full["oid"]), _request())
+    said = str(failure.value)
+    assert said.startswith(AUD + "; also: ID token has no name claim, which the app's token contract needs"), said
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, f"aud: expected '{CLIENT}', got 'someone-else'")
+    assert failure.value.also == ("name: expected present, got missing",)  # not newUser: only a sign-up's token has it
+    assert tenant.validate(token(**full), _request())["name"] == full["name"]
+    assert "name" not in tenant.validate(token(idp=full["idp"], oid=full["oid"]), _request())
 
 
 def test_a_profile_claim_the_token_lacks_is_the_tenants_set_up_named_where_b2c_emits_it() -> None:
