@@ -167,12 +167,31 @@ SUITE_SETTINGS = (("E2E_STACK_USER_FLOWS", "--user-flows FILE", "your user flows
                   ("E2E_STACK_FAULTS", "--fault NAME", "the faults it names"))
 
 
-def unheeded_settings(argv: list[str], environ: dict[str, str] | os._Environ[str]) -> list[str]:
-    """A suite setting set where its option is not given: a team that tries its file on the stack by hand with the setting
-    it runs the journeys with saw the stack's own policies, and no word of why."""
-    return [f"note: {name} is the suite's setting, which the stack does not read (the suite starts it with {option}): serving "
-            f"without {what}; give {option}" for name, option, what in SUITE_SETTINGS
-            if environ.get(name, "").strip() and not any(a.split("=")[0] == option.split()[0] for a in argv)]
+# The suite's settings file, which `make serve` and the stack started by hand do not read (the suite gives them as options).
+ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
+
+
+def unheeded_settings(argv: list[str], environ: dict[str, str] | os._Environ[str],
+                      env_file: dict[str, str | None] | None = None) -> list[str]:
+    """A suite setting set where its option is not given, in the environment or in the suite's ``env_file``: a team that
+    tries its file on the stack by hand with the setting it runs the journeys with saw the stack's own policies, and no
+    word of why."""
+    env_file = env_file or {}
+    return [f"note: {name}{'' if environ.get(name, '').strip() else ' (in .env)'} is the suite's setting, which the stack does "
+            f"not read (the suite starts it with {option}): serving without {what}; give {option}" for name, option, what in SUITE_SETTINGS
+            if (environ.get(name, "").strip() or (env_file.get(name) or "").strip())
+            and not any(a.split("=")[0] == option.split()[0] for a in argv)]
+
+
+def suite_env_file() -> dict[str, str | None]:
+    """``ENV_FILE``'s settings as python-dotenv reads them; none where it is missing or unreadable (a note's source only:
+    the suite's own run says what is wrong with the file)."""
+    from dotenv import dotenv_values  # here: not on the start path of the stacks the suite starts
+
+    try:
+        return dict(dotenv_values(ENV_FILE)) if ENV_FILE.is_file() else {}
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def served_tenant(policies: Path) -> str:
@@ -188,7 +207,9 @@ def served_tenant(policies: Path) -> str:
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     if args.command == "serve":
-        for note in unheeded_settings(sys.argv[1:] if argv is None else argv, os.environ):
+        # .env only by hand: the suite starts its stacks (--stop-with-parent) with its settings as options
+        by_hand = suite_env_file() if args.stop_with_parent is None else {}
+        for note in unheeded_settings(sys.argv[1:] if argv is None else argv, os.environ, by_hand):
             print(note, file=sys.stderr)
     if args.command == "serve" and (starter := args.stop_with_parent) is not None:
         if os.getppid() != starter and not has_ended(starter):  # not an ended starter (the stack stops then, as asked): a wrong pid

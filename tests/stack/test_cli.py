@@ -29,6 +29,12 @@ def run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mocks", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.fixture(autouse=True)
+def _no_env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command in this process reads no .env of the checkout's for its notes: a developer's own would add lines."""
+    monkeypatch.setattr(cli, "ENV_FILE", tmp_path / "no.env")
+
+
 def run_here(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """``python -m mocks ARGS`` through the command's main in this process, for what it answers before it starts
     anything (its help, its arguments' errors, --describe): no Python of its own and its imports, ~0.2 s of CPU each.
@@ -580,6 +586,47 @@ def test_the_suites_faults_setting_on_a_stack_started_by_hand_is_named_as_unread
     assert status == 0 and err == ("note: E2E_STACK_FAULTS is the suite's setting, which the stack does not read (the suite starts "
                                    "it with --fault NAME): serving without the faults it names; give --fault NAME\n"), err
     status, _, err = run_here(capsys, "serve", "--describe", "--fault", "wrong-audience")
+    assert status == 0 and err == "", err
+
+
+@pytest.mark.parametrize(("name", "option", "value"), [
+    ("E2E_STACK_POLICIES", "--policies", "my-policies"),
+    ("E2E_STACK_PAGE_CONTENT", "--page-content", "my-templates"),
+    ("E2E_STACK_USER_FLOWS", "--user-flows", "my-flows.toml"),
+])
+def test_the_suites_settings_in_env_file_are_named_as_unread_by_a_stack_started_by_hand(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, option: str, value: str) -> None:
+    """`make serve` with the setting in .env, where a team keeps the suite's settings: named as unread, as when the
+    environment sets it; not when its option is given. Each setting's own option."""
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"{name}={value}\nB2C_TENANT=contoso\n")
+    monkeypatch.setattr(cli, "ENV_FILE", env_file)
+    (said,) = cli.unheeded_settings([], {}, cli.suite_env_file())
+    assert said.startswith(f"note: {name} (in .env) is the suite's setting, which the stack does not read (the suite starts "
+                           f"it with {option} ") and f"; give {option} " in said, said
+    assert cli.unheeded_settings([option, value], {}, cli.suite_env_file()) == []
+    assert cli.unheeded_settings([f"{option}={value}"], {}, cli.suite_env_file()) == []
+    (said,) = cli.unheeded_settings([], {name: value}, cli.suite_env_file())  # the environment's, said as before
+    assert said.startswith(f"note: {name} is the suite's setting"), said
+
+
+def test_a_stack_started_by_hand_names_the_faults_setting_in_env_file_and_one_the_suite_starts_does_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Through the command: `make serve` notes .env's E2E_STACK_FAULTS; a stack the suite starts (--stop-with-parent) does not
+    read .env for notes, as its settings come as options and its stderr is read for why it failed. A .env that is not
+    UTF-8 gives no note and no traceback (the suite's own run says what is wrong with it)."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("E2E_STACK_FAULTS=wrong-audience\n")
+    monkeypatch.setattr(cli, "ENV_FILE", env_file)
+    monkeypatch.delenv("E2E_STACK_FAULTS", raising=False)
+    status, _, err = run_here(capsys, "serve", "--describe")
+    assert status == 0 and err == ("note: E2E_STACK_FAULTS (in .env) is the suite's setting, which the stack does not read (the "
+                                   "suite starts it with --fault NAME): serving without the faults it names; give --fault NAME\n"), err
+    monkeypatch.setattr(cli, "signal_when_parent_ends", lambda starter: True)  # not on this test's own process
+    status, _, err = run_here(capsys, "serve", "--describe", "--stop-with-parent", str(os.getppid()))
+    assert status == 0 and "E2E_STACK_FAULTS" not in err, err
+    env_file.write_bytes(b"E2E_STACK_FAULTS=\xff\n")
+    status, _, err = run_here(capsys, "serve", "--describe")
     assert status == 0 and err == "", err
 
 
