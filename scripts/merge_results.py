@@ -186,7 +186,9 @@ def merge(shards: list[Path], into: Path, missing: Sequence[Missing] = ()) -> li
     Whole or not at all: the files go to a folder beside ``into`` that takes its name once every shard is in, so a
     merge that stops half-way leaves no partial results for a report to read as a night with fewer journeys."""
     if into.exists() and (not into.is_dir() or any(into.iterdir())):
-        raise SystemExit(f"merge: {into} is not empty; give an empty or new folder to --into")
+        # Never added to: a folder holding an earlier merge's results would make two runs one report.
+        raise SystemExit(f"merge: {into} is not empty (an earlier merge's results?): the merge adds to no results already "
+                         f"there; remove it (rm -r {into}) or give an empty or new folder (--into; make merge-results RESULTS_DIR=...)")
     partial = into.with_name(f".{into.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)

@@ -92,6 +92,32 @@ def test_a_stack_started_apart_gives_tenant_settings_as_it_describes_itself(cust
     assert settings["B2C_USER_FLOW_IDP_NAME"] == "Mobile ID"  # the stack's own user flow's provider
 
 
+def test_the_readmes_by_hand_tenant_mode_settings_are_the_ones_make_test_runs_with(tmp_path: Path) -> None:
+    """The README's `.env` for tenant mode against `make serve`'s stack gives the suite the same settings as
+    ``tenant_settings`` (what `make test`'s tenant-mode run takes from the stack): one it left out
+    (B2C_LANGUAGE_CUSTOMIZATION) skipped the user flow's language journeys by hand that ran in `make test`. A setting
+    the README gives a value keeps it; one it names takes the stack's (from its description and ready lines)."""
+    import dataclasses
+    import re
+
+    import trustme
+
+    from fixtures.stack import tenant_settings
+
+    readme = (ROOT / "README.md").read_text()
+    recipe = readme[readme.index("To run the journeys in tenant mode against it"):]
+    recipe = recipe[:recipe.index("then `make preflight`")]
+    named = re.findall(r"`([A-Z][A-Z0-9_]+)(?:=([^`]*))?`", recipe)
+    ca = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(ca))
+    stacks = {**tenant_settings(parse_ready_lines(READY)), "E2E_CA_FILE": str(ca)}
+    by_hand = {name: value if value and name != "E2E_CA_FILE" else stacks[name] for name, value in named}
+    assert by_hand["MOBILEID_CONTROL_URL"] == stacks["MOBILEID_CONTROL_URL"] and by_hand["B2C_TENANT"] == stacks["B2C_TENANT"]
+    readmes, make_tests = build_settings(by_hand), build_settings(stacks)
+    assert {field.name: getattr(readmes, field.name) for field in dataclasses.fields(readmes)
+            if getattr(readmes, field.name) != getattr(make_tests, field.name)} == {}
+
+
 def test_a_stack_serving_a_teams_user_flows_tells_tenant_mode_its_mobile_id_button() -> None:
     """A tenant-mode run against a stack of a team's flows (E2E_STACK_USER_FLOWS) needs their Mobile ID button's name, which
     a team copies from the portal as B2C_USER_FLOW_IDP_NAME: the stack's description gives it per user flow."""
