@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from fixtures.causes import reached_time_limit
 from fixtures.commands import python
 from fixtures.redaction import Redaction
 from fixtures.texts import LANGUAGES  # Mobile ID's pages' languages, as the journeys read them
@@ -57,7 +58,9 @@ def what_happened(facts: dict[str, Any]) -> str:
     else:
         end = "B2C did not send the app an answer."
     reason = f": {facts['failure']}" if facts.get("failure") else ""
-    if facts.get("result") == STOPPED_BY_INFRASTRUCTURE and "from pytest-timeout" in str(facts.get("failure")):
+    # Its words as pytest-timeout says them, or as the suite says them again with the page that held it (a navigation that
+    # never answered: the network's). A page whose script never yields is a finding: "failed", said below.
+    if facts.get("result") == STOPPED_BY_INFRASTRUCTURE and reached_time_limit(str(facts.get("failure"))):
         return (f"{the_run(facts)}\n{end}\nThe journey reached the repro's time limit{reason}\n"
                 "So nothing was reproduced: a page or a service that never answered holds a journey that long (the trace's "
                 "last requests say which), or --slowmo slowed it past the limit.")

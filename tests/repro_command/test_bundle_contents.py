@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from fixtures.causes import TIME_LIMIT_REACHED
 from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
 from repro.bundle import LeakError, scan, zip_folder
@@ -345,6 +346,15 @@ def test_a_journey_stopped_at_the_repros_time_limit_says_so_not_the_network() ->
 
     said = what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": "Failed: Timeout (>300.0s) from pytest-timeout."})
     assert "The journey reached the repro's time limit: Failed: Timeout (>300.0s)" in said and "network" not in said, said
+    # As the suite says it again, with the page whose navigation never answered (fixtures/reporting.py timed_out_failure):
+    # it said "The machine or the network stopped the journey", not the limit.
+    held = (f"{TIME_LIMIT_REACHED} 300 s; the browser shows https://contoso.b2clogin.com/…/authorize, whose navigation to "
+            "https://openid.mobileid.ch/authorize never answered")
+    said = what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": held})
+    assert f"The journey reached the repro's time limit: {held}\nSo nothing was reproduced" in said and "network stopped" not in said, said
+    # A page whose script never yields is a finding of the page's (broken promise), not the limit's: reproduced, said so.
+    hung = f"{TIME_LIMIT_REACHED} 300 s; the browser shows https://contoso.b2clogin.com/…, whose script never yields"
+    assert what_happened({"result": "failed", "failure": hung}).endswith(f"This is NOT as the suite expects: {hung}")
     assert "the network" in what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": "net::ERR_CONNECTION_REFUSED"})
     assert (journey_limit(parser().parse_args([])), journey_limit(parser().parse_args(["--slowmo", "45000"]))) == (300, 4800)
 
