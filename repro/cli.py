@@ -829,13 +829,16 @@ def how_to_run(args: argparse.Namespace) -> list[str]:
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if env is None else env)
     try:
-        args = parser().parse_args(argv)  # in the try: a Ctrl-C this early is the usual line too (argparse's exits pass)
-        if args.from_har is not None and args.from_url is not None:
-            raise UsageError("--from-har and --from-url: give one report, the HAR (it tells more: the journey, the phone's "
-                             "outcome, the browser) or the authorize request's URL")
-        if args.from_url is not None:
-            return from_url(args, env, options_typed(argv))
-        return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
+        # SIGTERM and SIGHUP as Ctrl-C from the start: while the command checks its settings and browser (seconds, a
+        # stack's description among them) they ended it with their defaults' 143 and 129, not "interrupted" and 130.
+        with stop_signals_interrupt():
+            args = parser().parse_args(argv)  # in the try: a Ctrl-C this early is the usual line too (argparse's exits pass)
+            if args.from_har is not None and args.from_url is not None:
+                raise UsageError("--from-har and --from-url: give one report, the HAR (it tells more: the journey, the phone's "
+                                 "outcome, the browser) or the authorize request's URL")
+            if args.from_url is not None:
+                return from_url(args, env, options_typed(argv))
+            return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
     except (UsageError, ValueError) as error:
         # Refusals quote the argument refused, which may be an app's redirect with its token (--prompt 'https://app#id_token=...')
         # or a person's number (--prompt +41791234567)

@@ -484,6 +484,24 @@ def test_a_job_runners_stop_signal_stops_the_run_as_ctrl_c_does(sig: signal.Sign
     assert signal.getsignal(sig) == before  # put back as it was
 
 
+@pytest.mark.parametrize("sig", STOP_SIGNALS, ids=lambda sig: sig.name)
+def test_a_stop_signal_while_the_command_starts_is_its_interrupted_line_and_130(
+        sig: signal.Signals, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """SIGTERM or SIGHUP while the command checks its settings, device and browser (before the journey's run, whose own
+    handlers were the only ones): their defaults ended it with 143 and 129, where the README and --help say 130."""
+    from repro import cli
+    from scripts.process_group import interrupt
+
+    heard: list[int] = []
+    previous = signal.signal(sig, lambda signum, frame: heard.append(signum))  # main not handling it: heard here, not this run's end
+    try:
+        monkeypatch.setattr(cli, "check", lambda args, env: os.kill(os.getpid(), sig))
+        status = cli.main([], NO_DOTENV)
+    finally:
+        assert signal.signal(sig, previous) is not interrupt  # and main put the handler back
+    assert (status, heard, capsys.readouterr().err) == (130, [], "repro: interrupted\n")
+
+
 def test_the_clean_up_holds_ctrl_c_and_the_stop_signals_and_puts_their_handlers_back() -> None:
     from repro.cli import ctrl_c_ignored
 
@@ -1045,8 +1063,10 @@ def test_the_repros_stop_signals_are_the_stacks_and_pytests_sighup_left_ignored_
     assert said.stdout.split() == heard, said.stdout + said.stderr
 
 
-def test_a_ctrl_c_while_the_command_imports_is_its_usual_line_and_130_not_a_traceback() -> None:
-    """Ctrl-C in the command's first second, while Python imports it, printed a KeyboardInterrupt traceback.
+@pytest.mark.parametrize("sig", [signal.SIGINT, *STOP_SIGNALS], ids=lambda sig: sig.name)
+def test_a_ctrl_c_while_the_command_imports_is_its_usual_line_and_130_not_a_traceback(sig: signal.Signals) -> None:
+    """Ctrl-C in the command's first second, while Python imports it, printed a KeyboardInterrupt traceback; SIGTERM and
+    SIGHUP ended it with their defaults' 143 and 129.
 
     Caught in the import of repro.cli, for sure: ``-X importtime`` writes a line to stderr as each import ends, and this
     test stops reading them once one of repro.cli's is read; with the pipe at its least (a page), the command then
@@ -1060,16 +1080,17 @@ def test_a_ctrl_c_while_the_command_imports_is_its_usual_line_and_130_not_a_trac
     assert command.stderr is not None
     fcntl.fcntl(command.stderr.fileno(), fcntl.F_SETPIPE_SZ, os.sysconf("SC_PAGE_SIZE"))
     said = b""
-    # The first import after the repro package's is repro.cli's (repro/__main__.py's): the Ctrl-C lands in the command's
-    # own code. (Before it, runpy's, which is Python's own: a traceback there is not the command's to catch.)
-    while not re.search(rb"\| repro\n(?:.*\n)", said):
+    # The first import after the repro package's and signal's (repro/__main__.py's, which then sets its handlers) is
+    # repro.cli's: the signal lands in the command's own code. (Before it, runpy's, which is Python's own: a traceback
+    # there is not the command's to catch.)
+    while not re.search(rb"\| repro\n(?:.*\n)*?.*\| +signal\n(?:.*\n)", said):
         chunk = os.read(command.stderr.fileno(), 65536)
         assert chunk, f"the command ended before it imported repro: {said.decode()[-2000:]}"
         said += chunk
-    command.send_signal(signal.SIGINT)
+    command.send_signal(sig)
     out, rest = command.communicate(timeout=60)
     said += rest
-    assert not said.rstrip().endswith(b"| repro.cli") and b"usage:" not in out, "the Ctrl-C came after the import"
+    assert not said.rstrip().endswith(b"| repro.cli") and b"usage:" not in out, "the signal came after the import"
     assert command.returncode == 130 and said.decode().splitlines()[-1] == "repro: interrupted", said.decode()[-3000:]
     assert b"Traceback" not in said
 
