@@ -862,13 +862,26 @@ def test_make_serve_keeps_its_ca_where_the_env_example_points_a_run_at_it() -> N
     assert state_dir and Path(state_dir.group(1).strip("\"'")) / "ca.pem" == Path(ca_file), shown
 
 
+def readmes_nightly() -> str:
+    """The commands of README's "The nightly on one machine"."""
+    block = re.search(r"^The nightly on one machine\b[^\n]*:\n\n```\n(.*?)^```", (ROOT / "README.md").read_text(), re.M | re.S)
+    assert block, "README: no 'The nightly on one machine' block"
+    return block.group(1)
+
+
+def test_the_readmes_nightly_on_one_machine_runs_again_as_written() -> None:
+    """The merge refuses a folder that is not empty (never two nights in one report): the block removes the folder it
+    merges into first, or its second night stopped at `make merge-results`."""
+    block = readmes_nightly()
+    merged_into = re.search(r"make merge-results RESULTS_DIR=(\S+)", block)
+    assert merged_into and f"rm -rf {merged_into[1]}\n" in block, block
+    assert block.index(f"rm -rf {merged_into[1]}\n") < block.index("make merge-results"), block
+
+
 def test_the_folders_the_readmes_nightly_on_one_machine_writes_are_git_ignored() -> None:
     """README's "The nightly on one machine": what its commands write (RESULTS_DIR, JUNIT, EVIDENCE_DIR, the report) must
     not show up in `git status` as dozens of untracked result files, a commit away from the repository."""
-    readme = (ROOT / "README.md").read_text()
-    block = re.search(r"^The nightly on one machine:\n\n```\n(.*?)^```", readme, re.M | re.S)
-    assert block, "README: no 'The nightly on one machine' block"
-    written = sorted({value for value in re.findall(r"\b(?:RESULTS_DIR|JUNIT|EVIDENCE_DIR|REPORT_DIR)=(\S+)", block.group(1))})
+    written = sorted({value for value in re.findall(r"\b(?:RESULTS_DIR|JUNIT|EVIDENCE_DIR|REPORT_DIR)=(\S+)", readmes_nightly())})
     assert written
     probes = [f"{path}/probe-result.json" if not path.endswith(".xml") else path for path in written]
     ignored = subprocess.run(["git", "check-ignore", "--no-index", *probes], cwd=ROOT, capture_output=True, text=True).stdout.split()

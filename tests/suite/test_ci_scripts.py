@@ -175,10 +175,6 @@ def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path]
     with pytest.raises(SystemExit, match=re.escape(f"is not empty (an earlier merge's results?): the merge adds to no results "
                                                    f"already there; remove it (rm -r {shards[0]})")):
         merge_results.merge(shards, shards[0])
-    # The README's nightly on one machine runs again as written: it removes the folder it merges into first.
-    block = (ROOT / "README.md").read_text().split("The nightly on one machine", 1)[1].split("```")[1]
-    merged_into = re.search(r"make merge-results RESULTS_DIR=(\S+)", block)
-    assert merged_into and block.index(f"rm -rf {merged_into[1]}\n") < block.index("make merge-results"), block
     with pytest.raises(SystemExit, match="no shard results: no shard folder given"):
         merge_results.main(["--into", str(tmp_path / "merged")])
     with pytest.raises(SystemExit, match=f"no shard results: {tmp_path} has no allure-results-\\* folder and no results"):

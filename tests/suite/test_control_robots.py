@@ -119,6 +119,17 @@ def test_an_emulator_failing_or_out_of_reach_is_infrastructure(answer: Callable[
     assert failing.value.cause.name == INFRASTRUCTURE and failing.value.infrastructure, failing.value
 
 
+@pytest.mark.parametrize("local", [False, True], ids=["a deployed emulator", "the local stack's"])
+def test_a_control_api_out_of_reach_is_said_with_what_there_is_to_set(local: bool) -> None:
+    """A deployed emulator's URL may be wrong; the local stack's is its own, and a stack frozen mid-run (SIGSTOP) had two
+    journeys say to set MOBILEID_CONTROL_URL, no setting of a local run."""
+    with pytest.raises(ControlAPIError) as failing:
+        ControlAPI(httpx.Client(transport=httpx.MockTransport(unreachable)), BASE, SECRET, local=local).end_open_sign_in("+41791234567")
+    assert ("MOBILEID_CONTROL_URL" in failing.value.fix) is not local, failing.value.fix
+    assert failing.value.fix.startswith("nothing to set: this is the local stack's own Mobile ID") is local, failing.value.fix
+    assert failing.value.infrastructure
+
+
 def test_ending_an_open_sign_in_takes_only_not_pending_as_nothing_open() -> None:
     assert control(409, '{"error": "not_pending"}').end_open_sign_in("+41791234567") is False
     with pytest.raises(ControlAPIError, match="answered HTTP 409 to end an open sign-in"):
