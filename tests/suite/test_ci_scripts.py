@@ -449,8 +449,9 @@ def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Pa
     # The nightly's report gates too, unless told not to (Azure gates in a job of its own): what make would run.
     for setting, gated in (([], True), (["NIGHTLY_GATE=no"], False)):
         planned = subprocess.run(["make", "-n", "nightly-report", f"VENV={venv}", *setting], cwd=ROOT, capture_output=True, text=True, timeout=60)
-        gates = 'scripts/quality_gate.py "allure-results" --max-failures'  # the gate itself, not its --partial for the name
-        assert (gates in planned.stdout) is gated and "scripts/notify.py" in planned.stdout, planned.stdout
+        # the gate itself, not its --partial and --verdict for the report's name
+        gates = re.compile(r'scripts/quality_gate\.py "allure-results" --max-failures 0 --min-journeys 1(?! --verdict)')
+        assert bool(gates.search(planned.stdout)) is gated and "scripts/notify.py" in planned.stdout, planned.stdout
 
 
 @pytest.mark.parametrize("broken", ["nothing", "the render", "the webhook"])
@@ -777,27 +778,38 @@ def test_the_report_also_marks_flaky_a_failure_that_passed_in_a_recent_run_where
     assert "flaky" not in notify.summarize(tmp_path / "results-2", "Nightly")
 
 
-def test_a_partial_nights_report_says_so_in_its_name_and_a_whole_nights_does_not(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_partial_or_failing_nights_report_says_so_in_its_name_and_a_green_nights_does_not(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The report opens at its tree, below its counts: a night that lost a shard said so only in the message and the gate.
-    Its name (the first line and the browser's tab) says PARTIAL and what is missing (quality_gate.py --partial)."""
+    Its name (the first line and the browser's tab) says PARTIAL and what is missing (quality_gate.py --partial); a whole
+    night the gate fails, why (--verdict), where Allure's own "Quality Gates" tab counted none."""
     if not (ROOT / "node_modules" / "allure").is_dir():
         pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
     write_result(tmp_path / "allure-results-1", "test_sign_up", "passed")
+    write_result(tmp_path / "failing" / "allure-results-1", "test_sign_up", "passed")
+    write_result(tmp_path / "failing" / "allure-results-1", "test_sign_in", "failed",
+                 labels={"cause": "ID token contract", "cause_detail": "aud: expected a, got b"})
     titles = {}
-    for night, expect in (("whole", "1"), ("partial", "2")):
+    for night, shards, expect in (("whole", [tmp_path / "allure-results-1"], "1"), ("partial", [tmp_path / "allure-results-1"], "2"),
+                                  ("failing", [tmp_path / "failing" / "allure-results-1"], "1")):
         merged = tmp_path / f"merged-{night}"
-        assert merge_results.main([str(tmp_path / "allure-results-1"), "--into", str(merged), "--expect", expect]) == 0
+        assert merge_results.main([*map(str, shards), "--into", str(merged), "--expect", expect]) == 0
         capsys.readouterr()
         assert quality_gate.main([str(merged), "--partial"]) == 0
         said = capsys.readouterr().out.strip()
-        assert said == ("" if night == "whole" else "shard 2 of 2: no journey results"), said
+        assert said == ("shard 2 of 2: no journey results" if night == "partial" else ""), said
+        assert quality_gate.main([str(merged), "--verdict"]) == 0
+        said = capsys.readouterr().out.strip()
+        assert bool(said) is (night != "whole"), said
         ran = subprocess.run(["make", "--no-print-directory", "nightly-report", f"VENV={venv_for_make()}", f"RESULTS_DIR={merged}",
                               f"REPORT_DIR={tmp_path / f'report-{night}'}", f"ALLURE_HISTORY_PATH={tmp_path / f'{night}.jsonl'}",
                               "ALLURE_INSTALL=true", "NIGHTLY_GATE=no"], cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert ran.returncode == 0, tail(ran.stdout + ran.stderr)
         titles[night] = re.search(r"<title>\s*([^<]*?)\s*</title>", (tmp_path / f"report-{night}" / "index.html").read_text()).group(1)  # type: ignore[union-attr]
     assert titles == {"whole": "Azure AD B2C + Mobile ID journeys",
-                      "partial": "Azure AD B2C + Mobile ID journeys: PARTIAL (shard 2 of 2: no journey results)"}, titles
+                      "partial": "Azure AD B2C + Mobile ID journeys: PARTIAL (shard 2 of 2: no journey results)",
+                      "failing": "Azure AD B2C + Mobile ID journeys: quality gate not met: 1 failed or broken journey (at most 0 "
+                                 "allowed; by cause: ID token contract (1))"}, titles
 
 
 @pytest.mark.parametrize(("target", "settings"), [
