@@ -140,7 +140,7 @@ def not_authorize(url: str) -> str | None:
                 "browser's history or the app's log has it")
     sent = {**dict(parse_qsl(parts.query)), **dict(parse_qsl(parts.fragment))}
     if "error" in sent:
-        return f"{shown} is {error_words(parts.path, sent)}, not B2C's authorize request; {ASK}"
+        return f"{shown} is {error_words(parts.path, sent)}, not B2C's authorize request; {ASK}{outcome_hint(sent)}"
     if {"id_token", "code", "access_token"} & sent.keys():
         return (f"{shown} is {answer_to(parts.path, 'answer')} (a token or code: not printed; share it with no one), not B2C's "
                 f"authorize request; {ASK}")
@@ -225,6 +225,16 @@ def error_words(path: str, sent: Mapping[str, str]) -> str:
     said += [f"correlation ID {found.correlation_id}"] if found.correlation_id else []
     said += [f"Mobile ID {found.mid_code}"] if found.mid_code else []
     return f"{answer_to(path, 'error')}: {', '.join(said)}"
+
+
+def outcome_hint(sent: Mapping[str, str]) -> str:
+    """The --outcome whose phone gives the Mobile ID error ``sent`` carries, for the rerun of the request asked for: a
+    HAR's is read so (repro/har.py ``Finding.outcome``); "" where it carries none the repro plays."""
+    found = answer_in(dict(sent))
+    if not found.mid_code or (outcome := found.outcome) == "approve":
+        return ""
+    also = " (or decline: a person's no on the phone gives the same code)" if found.mid_code == "mid_auth_3010" else ""
+    return f"; rerun it with --outcome {outcome}{also}, the phone's answer that gives {found.mid_code}"
 
 
 def answer_to(path: str, what: str) -> str:

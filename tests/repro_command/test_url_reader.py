@@ -458,6 +458,23 @@ def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_
         assert kept_out not in said.err, said.err
 
 
+@pytest.mark.parametrize(("description", "hint"), [
+    (ERROR_DESCRIPTION, "; rerun it with --outcome user-cancel (or decline: a person's no on the phone gives the same code), the "
+                        "phone's answer that gives mid_auth_3010\n"),
+    ("AADB2C90273: An invalid response was received from the provider.\r\nmid_auth_3080_9YBML7FA - PIN blocked",
+     "; rerun it with --outcome pin-blocked, the phone's answer that gives mid_auth_3080\n"),
+    ("AADB2C90091: The user has cancelled entering self-asserted information.", "the app's log has it\n"),
+], ids=["cancelled on the phone", "PIN blocked", "no Mobile ID error"])
+def test_an_error_redirect_refused_names_the_outcome_that_gives_its_mobile_id_error(
+        description: str, hint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The reporter gave the error they got: the authorize request it asks for reruns an approval unless told the phone's
+    answer, which the error names (as a HAR's is read)."""
+    url = "https://app.fabrikam.com/signin-oidc#" + urlencode({"error": "access_denied", "error_description": description})
+    assert main(["--from-url", url]) == 2
+    said = capsys.readouterr().err
+    assert said.endswith(hint) and said.count("--outcome") == hint.count("--outcome"), said
+
+
 @pytest.mark.parametrize("path", [f"{AUTHORIZE}/", f"{AUTHORIZE}//", AUTHORIZE.replace(f"/{POLICY}", "") + "/"],
                          ids=["policy in the path", "two slashes", "policy as ?p="])
 def test_an_authorize_request_whose_path_ends_with_a_slash_says_to_give_it_without(path: str, capsys: pytest.CaptureFixture[str]) -> None:
