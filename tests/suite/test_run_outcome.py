@@ -105,6 +105,18 @@ def test_a_phones_device_in_firefox_stops_at_once() -> None:
     assert device_refused("Desktop Firefox", kinds, ["firefox"]) is None and device_refused("Pixel 7", kinds, ["chromium", "webkit"]) is None
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("Pixle", "did you mean: Pixel 7, Pixel 5"), ("iPhnoe 15", "did you mean: iPhone 15, iPhone 15 Pro"),
+    ("Pixel7", "did you mean: Pixel 7"), ("Toaster", "e.g. 'Pixel 7', 'iPhone 15', 'Desktop Chrome'"),
+], ids=["a typo", "another", "without its space", "nothing like one"])
+def test_a_device_playwright_does_not_know_is_refused_with_the_names_most_like_it(typed: str, said: str) -> None:
+    """--device Pixle got "e.g. 'Pixel 7', ..." where --device Pixel7 got its name: a typo is named the devices spelt most alike."""
+    from fixtures.browser import device_refused
+
+    kinds = dict.fromkeys(["Desktop Chrome", "iPhone 15", "iPhone 15 Pro", "Pixel 5", "Pixel 7", "Galaxy S9+"], True)
+    assert device_refused(typed, kinds, ["chromium"]) == f"--device {typed!r} is not a Playwright device; {said}"
+
+
 def test_video_without_any_ffmpeg_stops_at_once_saying_how_to_get_one(tmp_path: Path) -> None:
     """Neither Playwright's ffmpeg (where it looks) nor a system one on PATH: refused before any journey, not failed in each."""
     empty = tmp_path / "bin"
