@@ -68,12 +68,13 @@ class UsageError(ValueError):
 
 class ReproParser(argparse.ArgumentParser):
     """argparse's parser, whose errors repeat no token of what they quote (a reporter's URL given without --from-url, an
-    app's redirect, holds one) and say where a report given without its option goes."""
+    app's redirect, holds one) and say where a report given without its option goes. One line, as the command's own
+    refusals are, then where the options are: argparse's usage above it was some twenty lines of every option."""
 
     def error(self, message: str) -> NoReturn:
         if message.startswith(UNRECOGNIZED):  # argparse joins them with blanks, which neither a URL nor --from-har's path has here
             message += report_without_its_option(message.removeprefix(UNRECOGNIZED).split())
-        super().error(quotable(message))
+        self.exit(2, f"{self.prog}: error: {quotable(message)}\n{self.prog} --help lists every option\n")
 
 
 UNRECOGNIZED = "unrecognized arguments: "

@@ -779,6 +779,9 @@ def test_argparses_refusal_repeats_no_token_and_says_where_a_report_goes(argv: l
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and f"python -m repro: error: {says}" in err, err
     assert TOKEN not in err and "opaque-s3cr3t-code" not in err, err
+    # Two lines, as the command's own refusals are: not argparse's usage of every option above them
+    assert err.startswith("python -m repro: error: ") and err.endswith("\npython -m repro --help lists every option\n"), err
+    assert len(err.splitlines()) == 2 and "usage:" not in err, err
 
 
 def refusal(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
