@@ -194,7 +194,8 @@ def asked_for(facts: dict[str, Any], settings: Any, args: dict[str, Any]) -> Non
     facts.setdefault("outcome_words", outcome.words if outcome else None)
 
 
-def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: list[str]) -> str:
+def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: list[str], *, token_sent: bool = True) -> str:
+    """README.txt; ``token_sent``: B2C sent the app a token, which the app's page shows decoded (said so only then)."""
     import shlex
 
     files = [f"  {shown:<17} {what}" for pattern, shown, what in FILES if any(folder.glob(pattern))]
@@ -204,8 +205,9 @@ def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: l
         "Replay (from a clone of the suite, with the same .env for a tenant):", f"  {shlex.join(replay)}", "",
         "Files:", *files, "  README.txt        this file",
         *(["", *notes] if notes else []),
-        "", "In this browser the app's page (redirect URI) shows only the decoded token, so no picture shows a raw token;",
-        "raw tokens, cookies, authorization codes and secrets are redacted in every file.",
+        "", *(["In this browser the app's page (redirect URI) shows only the decoded token, so no picture shows a raw token;"]
+              if token_sent else []),
+        f"{'r' if token_sent else 'R'}aw tokens, cookies, authorization codes and secrets are redacted in every file.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -294,7 +296,8 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)
     if (work / "pytest-output.txt").is_file():
         write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)
-    write_text(folder / "README.txt", readme(folder, story, ids, replay, [*reported_lines, *notes]), redaction)
+    write_text(folder / "README.txt", readme(folder, story, ids, replay, [*reported_lines, *notes], token_sent=claims is not None),
+               redaction)
     bundle = zip_folder(folder, target, redaction)
     summary = "\n".join([story, *ids, *notes])
     return bundle, redaction.text(summary)

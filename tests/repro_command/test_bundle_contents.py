@@ -401,3 +401,17 @@ def test_mobile_ids_error_b2c_did_not_pass_on_is_said_from_the_journeys_har(tmp_
             "Mobile ID: mid_auth_3010 (trace YPZL70XY) in its answer to B2C (journey.har), which B2C's words did not pass on")
     assert said in summary.splitlines() or any(line.startswith(said + ";") for line in summary.splitlines()), summary
     assert said in bundle.read("README.txt").decode()
+
+
+@pytest.mark.parametrize("answer", ["a token", "an error"])
+def test_the_readme_says_the_apps_page_shows_the_decoded_token_only_where_b2c_sent_one(tmp_path: Path, answer: str) -> None:
+    """Its closing line told of the app's page showing the decoded token also where B2C sent the app an error, and no token."""
+    facts: dict[str, Any] = {"journey": "sign-in", "policy": "B2C_1_signupsignin", "outcome": "user-cancel", "result": "passed"}
+    if answer == "a token":
+        facts |= {"claims": {"name": "+41791234567"}, "claims_verified": True}
+    else:
+        facts |= {"redirect": {"error": "access_denied", "error_description": "AADB2C90273: An invalid response was received"}}
+    bundle, _ = bundle_of(work_folder(tmp_path, facts), build_settings({}, LOCAL_STACK))
+    readme = bundle.read("README.txt").decode()
+    assert ("the app's page (redirect URI) shows only the decoded token" in readme) is (answer == "a token"), readme
+    assert readme.endswith("aw tokens, cookies, authorization codes and secrets are redacted in every file.\n"), readme
