@@ -274,6 +274,10 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     notes += phone_notes(facts, settings, folder)
     if NUMBER_LEFT_OUT in replay:
         notes.append(f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying.")
+    # A policy key read from the environment (NAME=env:VAR) is named, never its value: the replay needs the variable set.
+    if from_env := [key.split("=env:", 1)[1] for key in (settings.stack_policy_keys if settings.is_local else ()) if "=env:" in key]:
+        notes.append(f"The replay command's E2E_STACK_POLICY_KEYS reads {' and '.join(from_env)} from the environment (its value is in "
+                     f"no file of this bundle): set {'them' if len(from_env) > 1 else 'it'} as the run had {'them' if len(from_env) > 1 else 'it'} before replaying.")
     story = "\n".join([what_happened(facts), *the_wait(facts), *the_language(facts, settings), *the_stack(settings)])
     claims = facts.pop("claims", None)
     if claims is not None:

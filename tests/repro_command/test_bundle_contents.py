@@ -177,7 +177,7 @@ def test_a_long_wait_at_mobile_ids_waiting_page_is_said_with_what_ended_it(tmp_p
               "steps": steps(("B2C sign-in page", 3.2), ("Mobile ID waiting for the phone", 4.9), ("B2C redirected to the app", 84.2))}
     bundle, summary = bundle_of(work_folder(tmp_path, waited), build_settings({}, LOCAL_STACK))
     said = "The browser stayed 79 s on Mobile ID's waiting page (\"check your phone\"), until: B2C redirected to the app."
-    assert said in summary and said in bundle.read("README.txt").decode(), summary
+    assert said in summary and said in bundle.read("README.txt").decode() and "fb-s3cr3t-value" not in summary, summary
     # Said from 10 s on (what the commit and README call long), not below.
     at_once = {**waited, "steps": steps(("Mobile ID waiting for the phone", 4.9), ("B2C redirected to the app", 14.8))}
     assert "waiting page" not in bundle_of(work_folder(tmp_path / "at-once", at_once), build_settings({}, LOCAL_STACK))[1]
@@ -415,3 +415,16 @@ def test_the_readme_says_the_apps_page_shows_the_decoded_token_only_where_b2c_se
     readme = bundle.read("README.txt").decode()
     assert ("the app's page (redirect URI) shows only the decoded token" in readme) is (answer == "a token"), readme
     assert readme.endswith("aw tokens, cookies, authorization codes and secrets are redacted in every file.\n"), readme
+
+
+def test_a_policy_key_from_the_environment_is_said_to_be_set_before_the_replay(tmp_path: Path) -> None:
+    """The replay line carries E2E_STACK_POLICY_KEYS=B2C_1A_FacebookSecret=env:FACEBOOK_SECRET, a variable's name and never
+    its value: replayed where it is unset, the stack stopped at its start. The bundle says to set it, without its value."""
+    facts = {"journey": "sign-in", "policy": "B2C_1A_signup_signin", "outcome": "approve", "result": "passed"}
+    env = {"E2E_STACK_POLICY_KEYS": "B2C_1A_FacebookSecret=env:FACEBOOK_SECRET", "FACEBOOK_SECRET": "fb-s3cr3t-value"}
+    bundle, summary = bundle_of(work_folder(tmp_path, facts), build_settings(env, LOCAL_STACK))
+    said = ("The replay command's E2E_STACK_POLICY_KEYS reads FACEBOOK_SECRET from the environment (its value is in no file of "
+            "this bundle): set it as the run had it before replaying.")
+    assert said in summary and said in bundle.read("README.txt").decode() and "fb-s3cr3t-value" not in summary, summary
+    _, plain = bundle_of(work_folder(tmp_path / "plain", facts), build_settings({}, LOCAL_STACK))
+    assert "E2E_STACK_POLICY_KEYS reads" not in plain
