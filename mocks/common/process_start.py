@@ -66,6 +66,12 @@ def exit_on_stop_signals(status: int | None) -> None:
     shell's status for the signal, 128 + its number. A ``status`` of its own says nothing of the signal: the process
     then says it on stderr first ("stopped by SIGTERM"), for whoever reads its log to learn why it ended."""
     def stop(signum: int, frame: object) -> None:
+        # One stop: the next signals are the same stop again (make passes its own SIGTERM on to `make serve`'s stack; a
+        # kill of the group reaches both), which raised SystemExit again inside the clean-up (its temporary state folder
+        # left) or Python's shutdown ("Exception ignored ... SystemExit: 0"). uvicorn's own second signal, which forces
+        # its graceful wait to end, comes before this one and is uvicorn's to handle.
+        for taken in (signal.SIGINT, *STOP_SIGNALS):
+            signal.signal(taken, signal.SIG_IGN)
         if status is not None:  # os.write: a signal may come while the process writes to sys.stderr itself
             os.write(2, f"{STOPPED_BY}{signal.Signals(signum).name}\n".encode())
         raise SystemExit(128 + signum if status is None else status)
