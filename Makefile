@@ -134,6 +134,10 @@ e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
 # FAULTS is make selfcheck's (the faults whose catching it checks): make e2e FAULTS=wrong-audience ran the journeys
 # against a stack without it, green, where a stack with it was meant. The journeys' own setting is E2E_STACK_FAULTS.
 # (No comma in the message: it is an argument of $(if).)
+# WORKERS as pytest-xdist's -n takes it (a count, auto or logical), refused naming the setting: pytest's own refusal
+# ("argument -n/--numprocesses: invalid parse_numprocesses value") names none of make's. After a run's results are
+# emptied: a refused run leaves no last run's results for the report and gate to pass off as its own.
+WORKERS_BAD = case '$(WORKERS)' in (auto|logical) ;; (''|*[!0-9]*) echo "$@: not started: WORKERS=$(WORKERS) is not a number of workers: give a count (WORKERS=2; 0 runs the journeys in pytest's own process), auto or logical (one per core)" >&2; exit 2;; esac;
 FAULTS_UNREAD = $(if $(and $(FAULTS),$(if $(E2E_STACK_FAULTS),,unread)),echo "$@: not started: FAULTS is make selfcheck's setting and the journeys do not read it: E2E_STACK_FAULTS=\"$(strip $(FAULTS))\" make $@ runs them against a stack with those faults (README: Faults and the self-check)" >&2; exit 2;)
 # nightly-report's refusal is its render's (as REPORT_HELD's is): its message and gate still run.
 nightly-report: REFUSED = report
@@ -164,7 +168,7 @@ REPORT_NOT_OF_IT = if test -n "$$("$(BIN)/python" -m fixtures.results_lock --not
 # first: pytest refuses a mistyped option (E2E_ARGS, PYTEST_ARGS, WORKERS) before --clean-alluredir acts, and the report rendered next
 # and the quality gate would take them for this run's.
 e2e: setup
-	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; $(SHOW_NEXT) \
+	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json; $(WORKERS_BAD) $(SHOW_NEXT) \
 	env REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -n $(WORKERS) --stop-with-parent --alluredir="$(RESULTS_DIR)" --clean-alluredir --output "$(EVIDENCE_DIR)" $(E2E_ARGS) $(PYTEST_ARGS); $(SHOWN) \
 	$(NO_JOURNEY_RAN); \
 	if $(WROTE_NO_RESULT); then $(REPORT_NOT_OF_IT); else $(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; fi; exit $$status
@@ -246,7 +250,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; $(SHOW_NEXT) \
+	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; $(WORKERS_BAD) $(SHOW_NEXT) \
 	env REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); $(SHOWN) \
 	$(NO_JOURNEY_RAN); \
@@ -254,7 +258,7 @@ smoke: setup
 
 # One CI runner's share of the journeys (pytest-split over $(DURATIONS)): make shard SHARD=2 SHARDS=4
 shard: setup
-	@$(FAULTS_UNREAD) :
+	@$(FAULTS_UNREAD) $(WORKERS_BAD) :
 	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path "$(DURATIONS)" \
 		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"

@@ -878,6 +878,31 @@ def test_a_folder_the_run_cannot_make_is_refused_before_its_journeys_in_one_line
                     f"give a folder you can write, or leave {setting} out ({default}/)"], done.stderr
 
 
+@pytest.mark.parametrize("target", ["e2e", "smoke", "shard"])
+def test_a_journey_run_given_workers_that_are_no_count_is_refused_naming_workers(tmp_path: Path, target: str) -> None:
+    """make e2e WORKERS=abc printed pytest's "argument -n/--numprocesses: invalid parse_numprocesses value: 'abc'", which
+    names no setting of make's. Refused by make, naming WORKERS; e2e and smoke empty the last run's results first, so the
+    report and gate do not pass them off as this run's (PYTEST stands in for pytest)."""
+    ran, results = tmp_path / "ran", tmp_path / "results"
+    results.mkdir()
+    (results / "last-run-result.json").write_text("{}")
+    settings = [f"PYTEST=touch {ran} && :", f"RESULTS_DIR={results}", f"REPORT_DIR={tmp_path / 'report'}",
+                f"JUNIT={tmp_path / 'junit.xml'}", f"EVIDENCE_DIR={tmp_path / 'evidence'}"]
+    for workers in ("abc", "-1", "2x"):
+        done = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"WORKERS={workers}", *settings], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, env=suite_env())
+        said = [line for line in done.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+        assert done.returncode == 2 and not ran.exists(), done.stdout + done.stderr
+        assert said == [f"{target}: not started: WORKERS={workers} is not a number of workers: give a count (WORKERS=2; 0 runs the "
+                        "journeys in pytest's own process), auto or logical (one per core)"], done.stderr
+    assert (results / "last-run-result.json").exists() is (target == "shard")  # a shard's pytest empties its own (--clean-alluredir)
+    for workers in ("0", "2", "auto", "logical"):
+        done = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"WORKERS={workers}", *settings], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, env=suite_env())
+        assert ran.exists() and "WORKERS=" not in done.stderr, done.stdout + done.stderr
+        ran.unlink()
+
+
 @pytest.mark.parametrize("given", ["command line", "environment"])
 @pytest.mark.parametrize("target", ["e2e", "smoke", "shard"])
 def test_make_selfchecks_faults_given_to_a_journey_run_are_refused_naming_the_journeys_setting(tmp_path: Path, target: str,
@@ -939,8 +964,8 @@ def test_make_selfchecks_faults_given_to_make_serve_are_refused_naming_its_fault
 @pytest.mark.parametrize(("target", "mistyped"), [("e2e", "E2E_ARGS=--tracing retain-on-faillure"), ("smoke", "WORKERS=two"),
                                                  ("smoke", "PYTEST_ARGS=--tracing retain-on-faillure")])
 def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Path, target: str, mistyped: str) -> None:
-    """pytest refuses a mistyped option before --clean-alluredir acts: make e2e and make smoke remove the last run's results
-    first, or the report rendered next and the quality gate took them for this run's."""
+    """pytest refuses a mistyped option before --clean-alluredir acts (and make a WORKERS that is no count): make e2e and
+    make smoke remove the last run's results first, or the report rendered next and the quality gate took them for this run's."""
     from scripts import quality_gate
 
     results, theirs, junit = tmp_path / "results", tmp_path / "theirs", tmp_path / "junit.xml"
@@ -950,7 +975,9 @@ def test_a_run_pytest_refuses_leaves_no_last_runs_results_to_report(tmp_path: Pa
     ran = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"VENV={venv_for_make()}", mistyped,
                           f"RESULTS_DIR={results}", f"REPORT_DIR={theirs}", f"JUNIT={junit}"],
                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=suite_env())
-    assert ran.returncode != 0 and re.search(r"error: argument (--tracing|-n/--numprocesses): invalid", ran.stderr), tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
+    # WORKERS: refused by make itself, naming it, once the last run's results are gone
+    refused = r"error: argument --tracing: invalid|smoke: not started: WORKERS=two is not a number of workers"
+    assert ran.returncode != 0 and re.search(refused, ran.stderr), tail(ran.stdout, 2000) + tail(ran.stderr, 2000)
     assert list(results.glob("*-result.json")) == [] and quality_gate.main([str(results)]) != 0
     assert target == "e2e" or not junit.exists()  # make smoke's JUnit XML (a pipeline's test tab) neither
 
