@@ -1,20 +1,13 @@
 import sys
 
-
-def _stopped(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # SIGTERM, SIGHUP: as Ctrl-C, where repro.cli's own handlers are not set
-
-
 try:
-    import signal
+    from mocks.common.parent import STOP_SIGNALS  # the stop signals and their handling, as repro.cli's
+    from scripts.process_group import interrupt, signals_handled
 
-    # A job runner's stop or a closed terminal while Python imports the command: its usual line and 130, as for Ctrl-C,
-    # not their defaults' 143 and 129. SIGHUP stays ignored under nohup (as repro.cli's STOP_SIGNALS, not imported yet, leave it).
-    for _signal in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(_signal) is not signal.SIG_IGN:
-            signal.signal(_signal, _stopped)
-    from repro.cli import main
-
+    # SIGTERM and SIGHUP while Python imports the command end it as Ctrl-C does (its usual line and 130), not with their
+    # defaults' 143 and 129; repro.cli's main handles them from its first line on (stop_signals_interrupt).
+    with signals_handled(STOP_SIGNALS, interrupt):
+        from repro.cli import main
     status = main()
 except KeyboardInterrupt:  # while Python imports the command (a second or so), or as it ends: its usual line, not a traceback
     print("repro: interrupted", file=sys.stderr)

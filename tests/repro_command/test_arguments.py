@@ -1083,10 +1083,10 @@ def test_a_ctrl_c_while_the_command_imports_is_its_usual_line_and_130_not_a_trac
     assert command.stderr is not None
     fcntl.fcntl(command.stderr.fileno(), fcntl.F_SETPIPE_SZ, os.sysconf("SC_PAGE_SIZE"))
     said = b""
-    # The first import after the repro package's and signal's (repro/__main__.py's, which then sets its handlers) is
-    # repro.cli's: the signal lands in the command's own code. (Before it, runpy's, which is Python's own: a traceback
-    # there is not the command's to catch.)
-    while not re.search(rb"\| repro\n(?:.*\n)*?.*\| +signal\n(?:.*\n)", said):
+    # The first import after the repro package's and scripts.process_group's (repro/__main__.py's, which then sets its
+    # handlers) is repro.cli's: the signal lands in the command's own code. (Before it, runpy's, which is Python's own: a
+    # traceback there is not the command's to catch.)
+    while not re.search(rb"\| repro\n(?:.*\n)*?.*\| +scripts\.process_group\n(?:.*\n)", said):
         chunk = os.read(command.stderr.fileno(), 65536)
         assert chunk, f"the command ended before it imported repro: {said.decode()[-2000:]}"
         said += chunk
