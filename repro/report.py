@@ -205,9 +205,9 @@ def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: l
         "Replay (from a clone of the suite, with the same .env for a tenant):", f"  {shlex.join(replay)}", "",
         "Files:", *files, "  README.txt        this file",
         *(["", *notes] if notes else []),
-        "", *(["In this browser the app's page (redirect URI) shows only the decoded token, so no picture shows a raw token;"]
-              if token_sent else []),
-        f"{'r' if token_sent else 'R'}aw tokens, cookies, authorization codes and secrets are redacted in every file.",
+        "", *(["In this browser the app's page (redirect URI) shows only the decoded token, so no picture shows a raw token;",
+               "raw tokens, cookies, authorization codes and secrets are redacted in every file."] if token_sent else
+              ["Raw tokens, cookies, authorization codes and secrets are redacted in every file."]),
     ]
     return "\n".join(lines) + "\n"
 
