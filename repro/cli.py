@@ -571,7 +571,9 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E ")) and not PROGRESS.match(line)][:3] \
             or [f"pytest exit status {status}"]
         exit_status = EXIT_INFRASTRUCTURE if stopped_by_the_network_alone(work / JUNIT_FILE) else EXIT_NOT_RUN
-        remove_work(work, made_out)  # nothing to show: its output is the line below
+        remove_work(work, made_out)  # nothing to show but its tracebacks, kept off the terminal for a bundle there is not
+        for line in traceback_lines(output):
+            say(line, end="")
         complain(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}")
         return exit_status
     try:
@@ -601,6 +603,30 @@ def stopped_by_the_network_alone(junit: Path) -> bool:
 
 
 TIMEOUT_BANNER = re.compile(r"\+{5,} Timeout \+{5,}")  # pytest-timeout's, around its dump of the threads' stacks
+SECTION = re.compile(r"=+ (.+?) =+")  # a heading of pytest's summary, "=== FAILURES ===", "=== causes ==="
+TRACEBACK_SECTIONS = frozenset({"FAILURES", "ERRORS"})
+RUN_SUMMARY = re.compile(r"\d+ (failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s\b.*")  # -q's last line
+TRACEBACK_KEPT = "repro: pytest's traceback of the journey is in pytest-output.txt (in the bundle); the summary below says what happened"
+
+
+def in_traceback(line: str, inside: bool) -> bool:
+    """Whether ``line`` of the journey's pytest is part of its tracebacks (FAILURES, ERRORS), ``inside``: whether the line
+    before was. The summary that follows them says what happened in the reporter's words; the tracebacks are for whoever
+    reads the bundle, so the terminal gets one line saying where they are."""
+    text = line.strip()
+    if heading := SECTION.fullmatch(text):
+        return heading[1] in TRACEBACK_SECTIONS
+    return inside and not RUN_SUMMARY.fullmatch(text)
+
+
+def traceback_lines(lines: Sequence[str]) -> list[str]:
+    """The lines of ``lines`` (the journey's pytest output) that ``run_pytest`` kept off the terminal as tracebacks."""
+    kept, inside = [], False
+    for line in lines:
+        inside = in_traceback(line, inside)
+        if inside:
+            kept.append(line)
+    return kept
 
 
 def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean: Callable[[str], str],
@@ -626,6 +652,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
                                        process_group=0, pass_fds=tuple(lock.fileno() for lock in held))
         assert process.stdout is not None
         dumping = False  # inside pytest-timeout's dump of every thread's stack: kept, not shown
+        tracing = False  # inside pytest's tracebacks: kept, not shown (in_traceback)
         with log_path.open("w") as log:
             for raw in process.stdout:
                 line = clean(raw)
@@ -636,7 +663,10 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
                     if dumping:
                         say(f"repro: the journey reached its time limit; its threads' stacks are in {log_path.name} (in the bundle)")
                 elif not dumping:
-                    say(line, end="")
+                    if (tracing := in_traceback(line, was := tracing)) and not was:
+                        say(TRACEBACK_KEPT)
+                    if not tracing:
+                        say(line, end="")
         return process.wait(), output
     except BaseException:
         from scripts.process_group import stop_group

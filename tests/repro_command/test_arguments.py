@@ -1035,6 +1035,47 @@ def test_pytest_timeouts_dump_of_the_threads_is_kept_but_not_shown(tmp_path: Pat
     assert len(kept) == len(lines)
 
 
+FAILED_RUN = ["F" + " " * 72 + "[100%]", "=" * 35 + " FAILURES " + "=" * 35, "_" * 19 + " test_repro[b2c_1_signupsignin-chromium] " + "_" * 20,
+              "e2e/test_repro.py:76: in test_repro", "    number = a_returning_user(browser)",
+              "E   fixtures.causes.JourneyFailure: ID token aud is 'bad', expected client id 'good'",
+              "=" * 36 + " causes " + "=" * 36, "1 x ID token contract: aud: expected 'good', got 'bad'", "1 failed in 1.58s"]
+
+
+def test_pytests_tracebacks_are_kept_but_not_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A journey that failed: the terminal gets the verdict and the causes, with one line saying where pytest's
+    traceback is (some twenty lines of the suite's own code, for whoever reads the bundle); pytest-output.txt keeps it."""
+    from fixtures.redaction import Redaction
+    from repro import cli
+
+    status, kept = cli.run_pytest([sys.executable, "-c", f"print({chr(10).join(FAILED_RUN)!r})"], dict(os.environ),
+                                  tmp_path / "pytest-output.txt", Redaction().text)
+    shown = capsys.readouterr().out.splitlines()
+    assert shown == [FAILED_RUN[0], cli.TRACEBACK_KEPT, *FAILED_RUN[6:]], shown
+    assert (tmp_path / "pytest-output.txt").read_text().splitlines() == FAILED_RUN and len(kept) == len(FAILED_RUN)
+    # Set-up errors likewise, and a run whose tracebacks end at its last line (no section of causes) shows that line
+    errors = ["E", "=" * 36 + " ERRORS " + "=" * 36, "E   RuntimeError: no browser", "1 error in 0.50s"]
+    assert cli.traceback_lines(errors) == errors[1:3]
+    assert cli.traceback_lines(FAILED_RUN) == FAILED_RUN[1:6]
+
+
+def test_a_journey_that_did_not_run_shows_its_tracebacks_as_there_is_no_bundle_to_keep_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A journey whose set-up failed before it began (a fixture's error) leaves no bundle, so the tracebacks kept off the
+    terminal while it ran are shown after all: nothing else keeps them."""
+    from repro import cli
+
+    a = args()
+    _, settings = suite_env(a, NO_DOTENV)
+    work = tmp_path / "repro-x"
+    (work / "evidence").mkdir(parents=True)
+    errors = ["E", "=" * 36 + " ERRORS " + "=" * 36, "E   RuntimeError: no browser", "1 error in 0.50s"]
+    monkeypatch.setattr(cli, "run_pytest", lambda *given, **named: (1, [line + "\n" for line in errors]))
+    assert cli.reproduce(a, settings, {}, work, tmp_path / "repro-x.zip", None) == cli.EXIT_NOT_RUN
+    shown = capsys.readouterr()
+    assert errors[1:3] == shown.out.splitlines()[-2:], shown.out
+    assert "no bundle was written: E   RuntimeError: no browser" in shown.err
+
+
 def test_the_journeys_pytest_holds_the_work_and_temp_folders_locks_too(tmp_path: Path) -> None:
     """The repro killed outright, its journey's pytest still writes the work folder and its temp folder (its stack, its
     browser): it holds the locks it inherits, so the next repro takes both for a live run's (fixtures/alive.py)."""
