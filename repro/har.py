@@ -23,7 +23,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
 from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked, redact_text
-from fixtures.settings import POLICY_NAME, as_language_tags, bad_language_tags
+from fixtures.settings import BROWSER_LOCALE, POLICY_NAME, as_language_tags, bad_language_tags
 from fixtures.stack_description import StackDescription
 from mocks.common.hosts import TENANT_NAME
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
@@ -67,7 +67,8 @@ class Finding:
     repeated: list[str] = field(default_factory=list)  # parameters the request sends more than once, with other values
     unsent: list[str] = field(default_factory=list)  # the app's own parameters, no option sends (a custom policy may read them)
     sent: list[str] = field(default_factory=list)  # the names of every parameter the request sends, but the policy's p
-    browser_locale: str | None = None
+    browser_locale: str | None = None  # the first tag of the browser's Accept-Language that Chromium takes as a locale
+    accept_language: str | None = None  # the header itself
     user_agent: str | None = None
     aadb2c_codes: list[str] = field(default_factory=list)
     aadb2c_message: str | None = None
@@ -189,6 +190,22 @@ def _body(part: dict[str, Any]) -> str:
         except ValueError:
             return ""
     return text
+
+
+def browser_locale_of(accept_language: str | None) -> str | None:
+    """The locale a replay's browser takes for the one whose ``accept_language`` the HAR shows: its first tag that Chromium
+    takes (``--browser-locale`` refuses the others, de-CHE or i-klingon, as Chromium would; ``*`` names no language)."""
+    tags = [part.split(";")[0].strip() for part in (accept_language or "").split(",")]
+    return next((tag for tag in tags if BROWSER_LOCALE.fullmatch(tag)), None)
+
+
+def shown_locale(found: Finding) -> str:
+    """The browser locale a HAR's description names: the one replayed, with the header where its first tag is another."""
+    first = (found.accept_language or "").split(",")[0].split(";")[0].strip()
+    if not first or first == found.browser_locale:
+        return found.browser_locale or "-"
+    replayed = f"{found.browser_locale}, the first tag" if found.browser_locale else "en-US (the default): no tag"
+    return f"{replayed} of Accept-Language {found.accept_language!r} a browser takes as its locale ({first!r} is none)"
 
 
 def _header(part: dict[str, Any], name: str) -> str | None:
@@ -341,8 +358,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             found.repeated = [k for k in found.params if len({value for name, value in pairs if name == k}) > 1]
             found.unsent = list(dict.fromkeys(name for name, _ in pairs if app_parameter(name)))
             found.sent = list(dict.fromkeys(name for name, _ in pairs if name != "p"))
-            language = _header(request, "accept-language")
-            found.browser_locale = language.split(",")[0].split(";")[0].strip() if language else None
+            found.accept_language = _header(request, "accept-language")
+            found.browser_locale = browser_locale_of(found.accept_language)
             found.user_agent = _header(request, "user-agent")
         if url.path.lower().endswith("/oauth2/authresp") and "error" in (sent := {**query, **form}):
             if found.mid_error is None:
@@ -611,7 +628,7 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
         rows.append(("not in the URL", untold(found, browser)))
     else:
         rows += [
-            ("browser locale", found.browser_locale or "-"),
+            ("browser locale", shown_locale(found)),
             ("browser", (found.user_agent or "-")[:120] + replayed_as(found.user_agent, browser)),
             ("AADB2C code", ", ".join(found.aadb2c_codes) or "none"), ("B2C said", found.aadb2c_message or (found.error or "-")),
             ("correlation ID", found.correlation_id or "none"),

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from repro.cli import check, check_device, main, parser
+from repro.cli import check, check_device, main, parser, suite_env
 from repro.har import ANDROID_TABLET as ANDROID_TABLET_DEVICE
 from repro.har import PHONE_KINDS, answer, describe, read_har, repro_args
 from tests.local_stack import LOCAL_STACK
@@ -50,6 +50,25 @@ def test_a_tenant_har_from_devtools_gives_a_tenant_command() -> None:
         "--journey", "sign-up", "--policy", "B2C_1A_susi", "--target", "tenant", "--tenant", "fabrikam", "--domain", "login.fabrikam.com",
         "--ui-locales", "fr", "--browser-locale", "fr-CH", "--outcome", "approve", "--prompt", "login",
         "--redirect-uri", "https://app.fabrikam.com/cb", "--client-id", "0000-app"]
+
+
+@pytest.mark.parametrize(("accept_language", "replayed", "said"), [
+    ("de-CHE,de;q=0.9,en;q=0.5", "de", "de, the first tag of Accept-Language 'de-CHE,de;q=0.9,en;q=0.5' a browser takes as its "
+                                       "locale ('de-CHE' is none)"),
+    ("i-klingon", None, "en-US (the default): no tag of Accept-Language 'i-klingon' a browser takes as its locale ('i-klingon' is none)"),
+    ("de-CH, de;q=0.9", "de-CH", "de-CH"),
+])
+def test_a_hars_accept_language_is_replayed_by_its_first_tag_a_browser_takes(accept_language: str, replayed: str | None, said: str) -> None:
+    """A HAR's Accept-Language whose first tag Chromium refuses as a locale (an old irregular tag, ISO 3166's three-letter
+    region): the printed command named it, and the repro then refused its own --browser-locale. It takes the next tag."""
+    found = read_har(har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1_susi/oauth2/v2.0/authorize"
+                               "?client_id=0000-app&redirect_uri=https%3A%2F%2Fjwt.ms", headers={"Accept-Language": accept_language},
+                               content=PAGE)))
+    args = repro_args(found, LOCAL_STACK)
+    assert (args[args.index("--browser-locale") + 1] if "--browser-locale" in args else None) == replayed
+    assert next(line for line in describe(found, LOCAL_STACK) if line.startswith("browser locale")).split(None, 2)[2].strip() == said
+    if replayed:  # the locale the printed command names is one the repro's settings take
+        assert suite_env(parser().parse_args(["--browser-locale", replayed]), {"E2E_TARGET": "local"})[1].browser_locale == replayed
 
 
 def test_a_tenant_har_keeps_its_redirect_uri_even_when_it_is_the_stacks() -> None:
