@@ -6,6 +6,7 @@ pytest-playwright's ``page`` (tests/conftest.py gives it no host map, so no stac
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -942,6 +943,14 @@ def test_a_page_whose_load_never_ends_takes_at_most_half_the_wait_for_its_load(p
     started = time.monotonic()
     B2CSignUpOrSignInPage(page).wait_until_shown(timeout=4_000)
     assert time.monotonic() - started < 3.5, "the load may take half of a 4 s wait, 2 s, not all of it"
+
+
+def test_the_docs_look_again_as_often_as_the_waits_do() -> None:
+    """docs/suite.md, Waits: a document is looked at again every 200 ms (``LOOK_AGAIN_MS``), and so is the URL of a page
+    that never moves on: each such figure of the docs is the constant's."""
+    waits = (ROOT / "docs" / "suite.md").read_text()
+    said = {int(ms) for ms in re.findall(r"every (\d+) ms", " ".join(waits.split()))}
+    assert said == {waiting.LOOK_AGAIN_MS}, said
 
 
 OUTAGE = "<html><head><title>Service Unavailable</title></head><body><h1>We'll be back soon</h1></body></html>"
