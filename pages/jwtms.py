@@ -24,14 +24,15 @@ from pages.steps import step
 # jwt.ms's decoded token (#decodedToken: header and claims, "[Signature]" for the signature) and a note of
 # its own show: the raw token's box (and a code's) stays hidden. (A route cannot do this: B2C reaches the
 # app by a 302, and redirected requests are not routed.) The URL, with what B2C put in its fragment, stays
-# as it is. An error B2C sent is written in the note, as text, so the screenshots show it.
+# as it is. An error B2C sent is written in the note, as text, so the screenshots show it. Playwright's glass pane
+# (x-pw-glass, where a screenshot's masks are drawn) shows too: hidden, tenant mode's screenshots showed the name claim's number.
 # Hidden on <html> alone, an element of the app's with a visibility rule of its own would show (visibility is inherited,
 # and a utility class such as Bootstrap's .visible undoes it): every other element is hidden too, by a sheet adopted by
 # the document (no script of the app's removes it with the DOM) whose rule outweighs any of the app's sheets (the
 # specificity of ten ids, through :is(); only an inline !important style would win).
 ANSWER_OFF_SCREEN_JS = """(redirect => {
   if (location.origin !== new URL(redirect).origin) return;
-  const shownOnly = '#decodedToken, #decodedToken *, #redirect-uri-reached, #redirect-uri-reached *';
+  const shownOnly = '#decodedToken, #decodedToken *, #redirect-uri-reached, #redirect-uri-reached *, x-pw-glass';
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(`:is(${'#z'.repeat(10)}, *):not(${shownOnly}) { visibility: hidden !important; }
                      ${shownOnly} { visibility: visible !important; }`);

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from fixtures.causes import BROKEN_PROMISE, Cause, JourneyFailure
+from fixtures.reporting import phone_masks
 from fixtures.repro import Evidence, failure_words, trace_frames
+from pages.jwtms import keep_answer_off_screen
 from repro.outcomes import OUTCOMES
 
 pytestmark = pytest.mark.browser
@@ -18,6 +20,8 @@ NUMBER = "+41791234567"
 NUMBER_FIELD = f'<form id="mid-login"><input type="tel" id="msisdn" value="{NUMBER}"></form>'
 NUMBER_TEXT = f"<p>We sent a request to {NUMBER}. Confirm it on your phone.</p>"
 NATIONAL_TEXT = "<p>Your number: (079)&nbsp;123&nbsp;45&nbsp;67</p>"  # as a person writes it, a page's no-break spaces
+# B2C's profile page on a sign-up: the display name filled with the token's name claim, the number
+PROFILE_FIELDS = f'<input type="text" id="displayName" value="{NUMBER}"><input type="text" id="givenName" value="Anna">'
 # A spinner as Mobile ID's waiting page has one; the page counts its painted frames.
 SPINNER = """<style>@keyframes turn { to { transform: rotate(360deg) } }
 div { width: 40px; height: 40px; border: 4px solid #c00; border-top-color: #eee; border-radius: 50%; animation: turn 0.5s linear infinite }</style>
@@ -65,7 +69,8 @@ def test_a_page_that_moves_on_while_pictured_is_not_kept_under_the_wrong_name(tm
         "01-mobile-id-waiting-for-the-phone.png: the page moved on from https://m.mobileid.ch/oidc/wait?session=s to https://jwt.ms/"]
 
 
-@pytest.mark.parametrize("html", [NUMBER_FIELD, NUMBER_TEXT, NATIONAL_TEXT], ids=["number field", "number as text", "national as text"])
+@pytest.mark.parametrize("html", [NUMBER_FIELD, NUMBER_TEXT, NATIONAL_TEXT, PROFILE_FIELDS],
+                         ids=["number field", "number as text", "national as text", "a field holding it"])
 def test_tenant_mode_screenshots_mask_the_phone_number(tmp_path: Path, page: Any, html: str) -> None:
     page.set_content(f"<body style='font: 20px sans-serif'>{html}</body>")
     unmasked = page.screenshot(full_page=True)
@@ -73,6 +78,25 @@ def test_tenant_mode_screenshots_mask_the_phone_number(tmp_path: Path, page: Any
     Evidence(tmp_path / "tenant", mask_phone=True).screenshot(page, "number page")
     assert (tmp_path / "local/screenshots/01-number-page.png").read_bytes() == unmasked  # the same page, pictured twice alike
     assert (tmp_path / "tenant/screenshots/01-number-page.png").read_bytes() != unmasked
+
+
+def test_only_the_fields_holding_a_number_are_masked(page: Any) -> None:
+    """B2C's profile page: the display name holds the number (masked), the given name the person's name (pictured)."""
+    page.set_content(PROFILE_FIELDS)
+    assert [mask.get_attribute("id") for mask in phone_masks(page)[2:]] == ["displayName"]
+
+
+def test_tenant_mode_screenshots_mask_the_number_in_the_apps_decoded_token(tmp_path: Path, page: Any) -> None:
+    """The app's page shows the decoded token, whose name claim is the number: the journeys hide the rest of the page from
+    every picture (keep_answer_off_screen), which hid the screenshot's masks too, so the number showed."""
+    page.route("https://jwt.ms/**", lambda route: route.fulfill(content_type="text/html", body=(
+        f'<!DOCTYPE html><pre id="decodedToken">{{"typ": "JWT"}}.{{"name": "{NUMBER}", "idp": "mobileid.ch"}}.[Signature]</pre>')))
+    keep_answer_off_screen(page, "https://jwt.ms")
+    page.goto("https://jwt.ms/#id_token=x")
+    page.locator("#redirect-uri-reached").wait_for()
+    unmasked = page.screenshot(full_page=True)
+    Evidence(tmp_path, mask_phone=True).screenshot(page, "app page")
+    assert (tmp_path / "screenshots/01-app-page.png").read_bytes() != unmasked
 
 
 def frames_in_trace(page: Any, tmp_path: Path, frames: bool) -> int:

@@ -494,13 +494,15 @@ def test_a_pages_codes_in_its_query_and_form_fields_are_credentials() -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("field", ["tel", "text"], ids=["Mobile ID's number field", "B2C's display name"])
 @pytest.mark.parametrize("tenant_mode", [False, True], ids=["local", "tenant mode"])
 def test_the_reports_evidence_masks_the_number_field_and_text_in_tenant_mode(browser: Any, page: Any, monkeypatch: pytest.MonkeyPatch,
-                                                                              tenant_mode: bool) -> None:
+                                                                              tenant_mode: bool, field: str) -> None:
     """A failed journey's evidence (fixtures/reporting.py): in tenant mode a person's number is masked in the screenshot's
-    number field and in the attached text; a local run's made-up numbers stay as they are."""
+    fields that hold it (Mobile ID's number field; B2C's profile page fills the display name with it) and in the attached
+    text; a local run's made-up numbers stay as they are."""
     number = "+41791234567"
-    page.set_content(f'<body style="font: 20px sans-serif"><form id="mid-login"><input type="tel" value="{number}"></form></body>')
+    page.set_content(f'<body style="font: 20px sans-serif"><form id="mid-login"><input type="{field}" value="{number}"></form></body>')
     unmasked = page.screenshot()
     attached: dict[str, Any] = {}
     monkeypatch.setattr(allure, "attach", lambda body, name, kind=None: attached.__setitem__(name, body))
