@@ -474,6 +474,10 @@ PROTOCOL_PARAMS = frozenset({"p", "state", "nonce", "code_challenge", "code_chal
                              "brk_client_id", "brk_redirect_uri", "x-app-name", "x-app-ver"})
 
 
+# Of those, the ones that change what B2C does with the request, so a rerun without them may not be the reporter's.
+STEERING_PARAMS = ("id_token_hint", "max_age", "claims")
+
+
 def app_parameter(name: str) -> bool:
     """Whether ``name`` is one of the app's own parameters, to say (a short word), not the protocol's or MSAL's."""
     lower = name.lower()
@@ -673,6 +677,10 @@ def notes(found: Finding) -> list[str]:
         said.append(f"the app asked {', '.join(f'{k}={v}' for k, v in asked.items())}; the repro asks for "
                     f"{', '.join(f'{k}={v}' for k, v in REPRO_ASKS.items())}, as jwt.ms takes it: B2C's and Mobile ID's "
                     "pages are the same, B2C's answer comes in that other form")
+    if steering := [name for name in STEERING_PARAMS if name in found.sent]:  # names only: an id_token_hint is a token
+        said.append(f"the request also sends {', '.join(steering)}, which the rerun does not (no option sends one; a command never "
+                    "carries a token): B2C may answer it otherwise (a policy with an id_token_hint reads that token's claims, "
+                    "max_age can ask for a new sign-in, claims asks for other claims)")
     if found.unsent:  # names only: a value may be anything (a person's)
         said.append(f"the request also sends {', '.join(found.unsent)}, which the rerun does not: a custom policy that reads one "
                     "({OAUTH-KV:name}) may run otherwise")

@@ -45,7 +45,8 @@ def test_the_url_tells_what_a_hars_authorize_request_tells_and_the_command_repla
                                     "--outcome", "approve", "--prompt", "login", "--domain-hint", "mobileid.ch"]
     # No AADB2C code, correlation ID or result: nothing of what came of the request is in a URL, so no row pretends to say it.
     assert not re.search(r"^(AADB2C code|correlation ID|result|browser)\s", told, re.M), told
-    assert TOKEN not in told + command and "id_token_hint" not in told + command
+    assert TOKEN not in told + command and "id_token_hint" not in command
+    assert [line.split(None, 1)[0] for line in told.splitlines() if "id_token_hint" in line] == ["note"]  # named, not carried
 
 
 def test_what_a_url_cannot_tell_is_said_with_the_defaults_and_taken_from_beside_it(capsys: pytest.CaptureFixture[str],
@@ -266,6 +267,16 @@ def test_the_apps_own_parameters_the_rerun_does_not_send_are_named(capsys: pytes
     assert "spring" not in told and "1234567" not in told and "s3cr3t" not in told, told  # names only
     told, _ = read(capsys, f"{AUTHORIZE}?client_id=app&{msal}")
     assert "also sends" not in told, told
+
+
+def test_the_protocols_parameters_that_change_b2cs_answer_are_named_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """An id_token_hint (an invitation policy reads its claims), max_age, claims: each changes what B2C does with the
+    request, and the rerun sends none of them (a token is never carried): named, never their values."""
+    hint = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl"
+    told, command = read(capsys, f"{AUTHORIZE}?client_id=app&id_token_hint={hint}&max_age=0&state=s")
+    assert re.search(r"^note\s+the request also sends id_token_hint, max_age, which the rerun does not \(no option sends one; a "
+                     r"command never carries a token\): B2C may answer it otherwise", told, re.M), told
+    assert hint not in told and hint not in " ".join(command), told
 
 
 def test_a_parameter_sent_twice_with_other_values_is_said_with_the_one_taken(capsys: pytest.CaptureFixture[str]) -> None:
