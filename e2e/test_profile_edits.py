@@ -78,7 +78,8 @@ def test_an_emptied_required_field_is_refused_on_the_page(journey: Journey, mobi
     profile.fill(display_name="")
     profile.continue_()
 
-    # Then B2C stays on the page and says the field is required, next to it and above the form
+    # Then B2C stays on the page and says the field is required: its error on the field (which Ocean Blue, B2C's default
+    # template, keeps hidden) and, where people read it whatever the template, above the form
     journey.wait_for_profile_answer()  # then the checks below say what the page shows
     journey.require_empty_display_name_refused(policy)
     expected = texts.ux("required_field")

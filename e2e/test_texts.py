@@ -187,7 +187,7 @@ def test_every_screen_of_a_sign_up_says_what_the_user_is_promised(
         profile.fill(display_name="")
         profile.continue_()
 
-        # Then B2C says so next to the field and above the form, in the user's language
+        # Then B2C says so on the field (hidden by Ocean Blue, B2C's default template) and above the form, in the user's language
         journey.wait_for_profile_answer()  # then the checks below say what the page shows
         if not is_custom_policy(policy):  # a user flow's page layout that lets it be empty: the tenant's, with the portal step
             journey.require_empty_display_name_refused(policy)

@@ -115,11 +115,17 @@ class B2CSelfAssertedPage:
         return self.cancel_button.inner_text().strip()
 
     def field_error(self, claim: str) -> str | None:
-        """The visible inline error of one field (``.error.itemLevel`` in its ``.attrEntry``), else None."""
+        """B2C's inline error of one field (``.error.itemLevel`` in its ``.attrEntry``) when B2C's script has marked it shown
+        (class ``show``, reference b2c.md 1.4; or ``aria-hidden=false``), else None. Read whether or not the page's
+        template lets it show: Ocean Blue, B2C's default, hides every item-level error (azure-ad-b2c/html-templates,
+        templates/AzureBlue/selfAsserted.html, ``#attributeList ul li .attrEntry .itemLevel{display:none}``), and people
+        read the page-level error there (``required_field_missing_text``); asked for visible, it passed on the emulator's
+        layout alone."""
         error = self.root.locator(".attrEntry").filter(has=self.page.locator(f"#{claim}")).locator(".error.itemLevel").first
-        if error.count() == 0 or not error.is_visible():
+        if error.count() == 0:
             return None
-        return error.inner_text().strip() or None
+        marked = "show" in (error.get_attribute("class") or "").split() or error.get_attribute("aria-hidden") == "false"
+        return ((error.text_content() or "").strip() or None) if marked else None
 
     def required_field_missing_text(self) -> str | None:
         """The visible page-level ``#requiredFieldMissing`` message, else None."""

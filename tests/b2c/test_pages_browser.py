@@ -101,6 +101,7 @@ def test_sign_up_through_the_self_asserted_page_to_jwt_ms(page) -> None:
     missing.wait_for()
     assert "A required field is missing" in missing.inner_text()
     assert page.locator(".displayName_li .error.itemLevel.show").inner_text() == "This information is required."
+    assert page.locator(".attrEntry.validate").count() == api.locator(".attrEntry").count() > 0  # validated, as templates style it
     page.fill("#displayName", "Hans Muster")
     page.locator("#continue").click()
     page.wait_for_url("https://jwt.ms/#id_token=*")

@@ -1065,6 +1065,25 @@ def test_a_profile_fields_name_is_its_label_or_where_the_template_hides_it_its_p
     assert page.locator("label[for=givenName]").is_visible() is (template == "Classic")
 
 
+@pytest.mark.parametrize("template", ["the emulator's", "Classic", "Ocean Blue"])
+def test_a_fields_error_is_b2cs_as_marked_whether_or_not_the_template_shows_it(page: Page, template: str) -> None:
+    """B2C's inline error of a required field left empty: Ocean Blue, B2C's default template, hides every item-level error
+    (people read the page-level one), Classic shows it in a validated entry. The journeys asked for it visible and passed on
+    the emulator's layout alone; an error B2C has not marked (stale text, aria-hidden) is none."""
+    css = {"the emulator's": ".error.itemLevel[aria-hidden=true] { display: none; }",
+           "Classic": ".error.itemLevel { display: none; } .attrEntry.validate .error.itemLevel.show { display: block; }",
+           "Ocean Blue": "#attributeList ul li .attrEntry .itemLevel { display: none; }"}[template]
+    page.set_content(f"""<html><head><style>{css}</style></head><body><div id="api" data-name="SelfAsserted"><form id="attributeVerification">
+<div id="attributeList" class="attr"><ul><li class="TextBox displayName_li"><div class="attrEntry validate">
+<div class="error itemLevel show" role="alert" aria-hidden="false">This information is required.</div><input id="displayName" type="text"></div></li>
+<li class="TextBox givenName_li"><div class="attrEntry validate"><div class="error itemLevel" role="alert" aria-hidden="true">earlier words</div>
+<input id="givenName" type="text" value="Anna"></div></li></ul></div></form></div></body></html>""")
+    profile = B2CSelfAssertedPage(page)
+    assert profile.field_error("displayName") == "This information is required."
+    assert profile.field_error("givenName") is None and profile.field_error("surname") is None
+    assert page.locator(".displayName_li .itemLevel").is_visible() is (template != "Ocean Blue")
+
+
 def test_a_wait_at_b2cs_profile_page_names_it_and_b2c_keeping_it_there_only_without_an_error(page: Page) -> None:
     """The profile page as filled in, where B2C was to move on, is B2C's broken promise; with an error on it, it may ask for
     what the page objects do not fill in: no finding of B2C's then (pages/waiting.py b2c_stayed_on_its_own_page)."""

@@ -182,6 +182,9 @@
       hideError(serverError);
       var missing = false;
       inputs.forEach(function (item) {
+        // B2C marks a field it has validated: Microsoft's templates style ".attrEntry.validate" (Classic shows an item-level
+        // error only inside one; Ocean Blue outlines an invalid input there) (azure-ad-b2c/html-templates)
+        item.input.parentNode.classList.add("validate");
         if (item.field.IS_REQ && !item.input.value.trim()) {
           missing = true;
           item.error.textContent = CONTENT.required_field;
