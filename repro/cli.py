@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeVar
@@ -373,11 +374,17 @@ def suite_env(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[dict[st
         raise UsageError(f"{' and '.join(flags)} {'names' if len(flags) == 1 else 'name'} a tenant, but the target is local (the repro starts its own emulators): "
                          "add --target tenant (or set E2E_TARGET=tenant)")
     if args.client_id is not None and target == "tenant" and not (merged.get("B2C_CLIENT_ID") or "").strip():
-        raise UsageError(f"--client-id {args.client_id} is the client_id the reported authorize request sends (it may be one B2C "
-                         "does not know); B2C_CLIENT_ID is still needed: the test app registered in the tenant, which the tenant's "
-                         "preflight checks before the journey and the set-up sign-ins use (a returning user's, prompt=none's "
-                         "session). Set B2C_CLIENT_ID to the test app's Application (client) ID in .env or the environment (the "
-                         "same id as --client-id if that is the test app's)")
+        needed = (f"--client-id {args.client_id} is the client_id the reported authorize request sends (it may be one B2C "
+                  "does not know); B2C_CLIENT_ID is still needed: the test app registered in the tenant, which the tenant's "
+                  "preflight checks before the journey and the set-up sign-ins use (a returning user's, prompt=none's "
+                  "session). Set B2C_CLIENT_ID to the test app's Application (client) ID in .env or the environment (the "
+                  "same id as --client-id if that is the test app's)")
+        try:  # the other settings to fix, said at once (the printed command of every tenant's report has --client-id),
+            # with a client id standing in for the one missing, said above
+            settings_with_stack({**merged, "B2C_CLIENT_ID": str(uuid.UUID(int=1))}, described)
+        except SettingsError as error:
+            raise UsageError(f"{needed}\nsettings: {as_typed(str(error), args)}") from None
+        raise UsageError(needed)
     try:
         settings = settings_with_stack(merged, described)
     except SettingsError as error:

@@ -224,6 +224,12 @@ def test_a_client_id_given_for_a_tenant_says_why_b2c_client_id_is_still_needed()
     said = str(error.value)
     assert said.startswith(f"--client-id {reported} is the client_id the reported authorize request sends"), said
     assert "B2C_CLIENT_ID is still needed: the test app registered in the tenant, which the tenant's preflight checks" in said
+    assert "\nsettings:" not in said  # nothing else to fix
+    # The settings still to fix besides it are said at once, not one run later
+    with pytest.raises(ValueError) as error:
+        suite_env(args("--client-id", reported), {key: value for key, value in tenant.items() if key != "MOBILEID_CONTROL_URL"})
+    first, *rest = str(error.value).splitlines()
+    assert first.startswith(f"--client-id {reported} is the client_id") and rest and rest[0].startswith("settings: MOBILEID_CONTROL_URL is not set")
     env, settings = suite_env(args("--client-id", reported), {**tenant, "B2C_CLIENT_ID": "5ca1ab1e-0000-4000-8000-00000000c0de"})
     assert settings.client_id == "5ca1ab1e-0000-4000-8000-00000000c0de"  # the test app's; the reported one goes in the request
     # Locally the stack's test app is the run's own: --client-id alone is enough (an unregistered app's AADB2C90018 reproduced)
