@@ -188,13 +188,21 @@ def all_but_authorize(url: str) -> str | None:
 
 def all_but_authorize_in(har: Mapping[str, Any]) -> str | None:
     """Why ``har``, which holds no B2C authorize request, holds none: its first request that all but is one, said as
-    --from-url says it (all_but_authorize); None if it holds none such either."""
+    --from-url says it (all_but_authorize), or an Entra ID sign-in's (the app's or the portal's, recorded in B2C's stead);
+    None if it holds none such either (a HAR recorded without 'Preserve log' holds the app's pages alone, as one of another
+    site does: no words of those can tell them apart)."""
+    entra_id = None
     for number, entry in enumerate(har.get("log", {}).get("entries", []), 1):
         url = entry.get("request", {}).get("url", "")
         if (all_but := all_but_authorize(url)) is not None:
             return (f"{NO_AUTHORIZE}, but its entry {number} is nearly one: {said_address(url)}{all_but} to --from-url, with "
                     "--outcome and --journey for what the HAR shows came of it")
-    return None
+        if entra_id is None and (parts := split_url(url)) is not None and AUTHORIZE.match(parts.path):
+            entra_id = (f"{NO_AUTHORIZE}; its entry {number}, {said_address(url)}, is an authorize request without a B2C policy "
+                        "(neither in its path nor as ?p=): Entra ID's, not B2C's. Record the sign-in of the app that signs in "
+                        "through B2C (its address has the policy, B2C_1_... or B2C_1A_...), from its first page, with 'Preserve "
+                        "log' on")
+    return entra_id
 
 
 # B2C's authorize request at https://login.microsoftonline.com/te/{tenant}/{policy}/oauth2/v2.0/authorize: Unconfirmed, the

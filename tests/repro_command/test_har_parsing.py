@@ -514,6 +514,23 @@ def test_a_har_whose_sign_in_starts_at_nearly_b2cs_authorize_request_says_it_as_
     assert said.out == ""
 
 
+def test_a_har_of_an_entra_id_sign_in_says_so_not_to_turn_on_preserve_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A HAR of the portal's or another app's sign-in at Entra ID (login.microsoftonline.com, no policy): 'Preserve log',
+    which the reporter had on, was the advice; the sign-in recorded was not B2C's. A HAR of the app's pages alone still
+    gets that advice (recorded without it, a HAR holds just those)."""
+    recorded = har(entry("https://app.fabrikam.com/", content=PAGE),
+                   entry("https://login.microsoftonline.com/fabrikam.onmicrosoft.com/oauth2/v2.0/authorize?client_id=0000-app", second=1))
+    (tmp_path / "user.har").write_text(json.dumps(recorded))
+    assert main(["--from-har", str(tmp_path / "user.har")]) == 2
+    said = capsys.readouterr().err
+    assert ("in this HAR; its entry 2, https://login.microsoftonline.com/fabrikam.onmicrosoft.com/oauth2/v2.0/authorize, is an "
+            "authorize request without a B2C policy (neither in its path nor as ?p=): Entra ID's, not B2C's. Record the sign-in of "
+            "the app that signs in through B2C") in said, said
+    (tmp_path / "app.har").write_text(json.dumps(har(entry("https://app.fabrikam.com/", content=PAGE))))
+    assert main(["--from-har", str(tmp_path / "app.har")]) == 2
+    assert "with 'Preserve log' on (in Firefox: 'Persist Logs')" in capsys.readouterr().err
+
+
 def test_an_entry_that_is_no_url_is_passed_over_for_the_one_nearly_b2cs_authorize_request(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An address urlsplit refuses (an unclosed IPv6 bracket) ended the command with "error: Invalid IPv6 URL" alone, no
