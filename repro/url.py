@@ -250,4 +250,6 @@ def answer_to(path: str, what: str) -> str:
     is Mobile ID's to B2C), else B2C's to the app."""
     if path.lower().endswith("/oauth2/authresp"):
         return "Mobile ID's answer to B2C, at B2C's /oauth2/authresp"
+    if path.lower().endswith("/oauth2/v2.0/token"):  # the app redeems B2C's code there: the code is its request's, not B2C's answer
+        return "B2C's token request, with the app's code or token for it"
     return f"the app's redirect with B2C's {what}"
