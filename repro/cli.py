@@ -611,15 +611,16 @@ def stopped_by_the_network_alone(junit: Path) -> bool:
 
 TIMEOUT_BANNER = re.compile(r"\+{5,} Timeout \+{5,}")  # pytest-timeout's, around its dump of the threads' stacks
 SECTION = re.compile(r"=+ (.+?) =+")  # a heading of pytest's summary, "=== FAILURES ===", "=== causes ==="
-TRACEBACK_SECTIONS = frozenset({"FAILURES", "ERRORS"})
+TRACEBACK_SECTIONS = frozenset({"FAILURES", "ERRORS", "causes"})  # causes: the suite's lines, which the summary says again
 RUN_SUMMARY = re.compile(r"\d+ (failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s\b.*")  # -q's last line
-TRACEBACK_KEPT = "repro: pytest's traceback of the journey is in pytest-output.txt (in the bundle); the summary below says what happened"
+TRACEBACK_KEPT = ("repro: pytest's traceback and causes are in pytest-output.txt (in the bundle); the summary below says what "
+                  "happened")
 
 
 def in_traceback(line: str, inside: bool) -> bool:
-    """Whether ``line`` of the journey's pytest is part of its tracebacks (FAILURES, ERRORS), ``inside``: whether the line
-    before was. The summary that follows them says what happened in the reporter's words; the tracebacks are for whoever
-    reads the bundle, so the terminal gets one line saying where they are."""
+    """Whether ``line`` of the journey's pytest is part of its tracebacks (FAILURES, ERRORS) or the suite's causes,
+    ``inside``: whether the line before was. The summary that follows them says what happened in the reporter's words; the
+    tracebacks are for whoever reads the bundle, so the terminal gets one line saying where they are."""
     text = line.strip()
     if heading := SECTION.fullmatch(text):
         return heading[1] in TRACEBACK_SECTIONS

@@ -1048,20 +1048,21 @@ FAILED_RUN = ["F" + " " * 72 + "[100%]", "=" * 35 + " FAILURES " + "=" * 35, "_"
 
 
 def test_pytests_tracebacks_are_kept_but_not_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A journey that failed: the terminal gets the verdict and the causes, with one line saying where pytest's
-    traceback is (some twenty lines of the suite's own code, for whoever reads the bundle); pytest-output.txt keeps it."""
+    """A journey that failed: the terminal gets pytest's verdict, with one line saying where its traceback (some twenty
+    lines of the suite's own code, for whoever reads the bundle) and the suite's causes (which the repro's summary says
+    again, in the reporter's words) are; pytest-output.txt keeps them."""
     from fixtures.redaction import Redaction
     from repro import cli
 
     status, kept = cli.run_pytest([sys.executable, "-c", f"print({chr(10).join(FAILED_RUN)!r})"], dict(os.environ),
                                   tmp_path / "pytest-output.txt", Redaction().text)
     shown = capsys.readouterr().out.splitlines()
-    assert shown == [FAILED_RUN[0], cli.TRACEBACK_KEPT, *FAILED_RUN[6:]], shown
+    assert shown == [FAILED_RUN[0], cli.TRACEBACK_KEPT, FAILED_RUN[-1]], shown
     assert (tmp_path / "pytest-output.txt").read_text().splitlines() == FAILED_RUN and len(kept) == len(FAILED_RUN)
     # Set-up errors likewise, and a run whose tracebacks end at its last line (no section of causes) shows that line
     errors = ["E", "=" * 36 + " ERRORS " + "=" * 36, "E   RuntimeError: no browser", "1 error in 0.50s"]
     assert cli.traceback_lines(errors) == errors[1:3]
-    assert cli.traceback_lines(FAILED_RUN) == FAILED_RUN[1:6]
+    assert cli.traceback_lines(FAILED_RUN) == FAILED_RUN[1:-1]
 
 
 def test_a_journey_that_did_not_run_shows_its_tracebacks_as_there_is_no_bundle_to_keep_them(
