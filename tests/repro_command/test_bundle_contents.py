@@ -445,3 +445,14 @@ def test_b2cs_words_are_said_once_not_again_in_the_failure() -> None:
     facts["failure"] = "ID token aud is 'x', expected client id 'y'"
     assert what_happened(facts).endswith(f"This is NOT as the suite expects: {facts['failure']}")
 
+
+def test_the_bundles_versions_name_the_python_without_this_machines_home_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """versions.json named the interpreter by its path: /home/<user>/... on a laptop, in a bundle attached to a bug."""
+    import sys
+
+    from fixtures.repro import versions
+
+    monkeypatch.setattr(sys, "executable", str(ROOT / ".venv" / "bin" / "python"))
+    assert versions("chromium", "156")["executable"] == ".venv/bin/python"
+    monkeypatch.setattr(sys, "executable", "/home/alice/venvs/b2c/bin/python")
+    assert versions("chromium", "156")["executable"] == "<path to python>"
