@@ -610,21 +610,19 @@ def stopped_by_the_network_alone(junit: Path) -> bool:
 
 
 TIMEOUT_BANNER = re.compile(r"\+{5,} Timeout \+{5,}")  # pytest-timeout's, around its dump of the threads' stacks
-SECTION = re.compile(r"=+ (.+?) =+")  # a heading of pytest's summary, "=== FAILURES ===", "=== causes ==="
-TRACEBACK_SECTIONS = frozenset({"FAILURES", "ERRORS", "causes"})  # causes: the suite's lines, which the summary says again
+SECTION = re.compile(r"=+ .+? =+")  # a heading of pytest's summary: "=== FAILURES ===", "=== warnings summary ===", "=== causes ==="
 RUN_SUMMARY = re.compile(r"\d+ (failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s\b.*")  # -q's last line
-TRACEBACK_KEPT = ("repro: pytest's traceback and causes are in pytest-output.txt (in the bundle); the summary below says what "
-                  "happened")
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # pytest's, with PY_COLORS=1 or FORCE_COLOR
+TRACEBACK_KEPT = ("repro: pytest's tracebacks, warnings and causes are in pytest-output.txt (in the bundle); the summary below "
+                  "says what happened")
 
 
 def in_traceback(line: str, inside: bool) -> bool:
-    """Whether ``line`` of the journey's pytest is part of its tracebacks (FAILURES, ERRORS) or the suite's causes,
-    ``inside``: whether the line before was. The summary that follows them says what happened in the reporter's words; the
-    tracebacks are for whoever reads the bundle, so the terminal gets one line saying where they are."""
-    text = line.strip()
-    if heading := SECTION.fullmatch(text):
-        return heading[1] in TRACEBACK_SECTIONS
-    return inside and not RUN_SUMMARY.fullmatch(text)
+    """Whether ``line`` of the journey's pytest is part of what it says after the run (its sections: tracebacks, warnings,
+    the suite's causes) up to its last line, ``inside``: whether the line before was. The summary that follows says what
+    happened in the reporter's words; the rest is for whoever reads the bundle, so the terminal gets one line saying where."""
+    text = COLOUR.sub("", line).strip()
+    return bool(SECTION.fullmatch(text)) or (inside and not RUN_SUMMARY.fullmatch(text))
 
 
 def traceback_lines(lines: Sequence[str]) -> list[str]:
