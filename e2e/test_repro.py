@@ -193,8 +193,9 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
                              f"nor the app, but {journey.where_am_i()}") from None
     if journey.error_page.is_shown():
         note_b2c_error_page(journey, evidence)
-        raise AssertionError(f"B2C showed its error page instead of signing in: {journey.error_page.detail_text()!r} "
-                             f"(correlation ID {journey.error_page.correlation_id()})")
+        facts["verdict"] = "B2C showed its error page instead of signing in."  # the summary's, below B2C's words (repro/report.py)
+        correlation = f" (correlation ID {correlation_id})" if (correlation_id := journey.error_page.correlation_id()) else ""
+        raise AssertionError(f"B2C showed its error page instead of signing in: {journey.error_page.detail_text()!r}{correlation}")
     if journey.unified.is_shown():
         evidence.step(B2C_SIGN_IN_STEP, page=journey.page)
         facts["b2c_page_language"] = journey.unified.language()

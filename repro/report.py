@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from fixtures.causes import GUID, reached_time_limit
+from fixtures.causes import reached_time_limit
 from fixtures.commands import python
 from fixtures.redaction import Redaction
 from fixtures.texts import LANGUAGES  # Mobile ID's pages' languages, as the journeys read them
@@ -46,21 +45,20 @@ def what_happened(facts: dict[str, Any]) -> str:
                "So the reported journey did not run and nothing of it was reproduced." + (f" {retry[:1].upper()}{retry[1:]}." if retry else "")
     redirect = facts.get("redirect") or {}
     error_page = facts.get("b2c_error_page")
-    quoted = ""  # B2C's words the line says, which the failure's quote again
     if error_page:
         correlation = f" (correlation ID {error_page['correlation_id']})" if error_page.get("correlation_id") else ""
-        quoted = str(error_page.get("detail") or "")
-        end = f"B2C showed its error page{correlation}: {quoted or '(no detail shown)'}"
+        end = f"B2C showed its error page{correlation}: {error_page.get('detail') or '(no detail shown)'}"
     elif redirect.get("error"):
-        quoted = (redirect.get("error_description") or "").strip()
-        end = f"B2C sent the app {redirect['error']}" + (f": {quoted}" if quoted else " without an error_description")
+        description = (redirect.get("error_description") or "").strip()
+        end = f"B2C sent the app {redirect['error']}" + (f": {description}" if description else " without an error_description")
     elif facts.get("claims"):
         end = "B2C sent the app an ID token" + (" that passed every check." if facts.get("claims_verified") else ".")
     elif "redirect" in facts:
         end = "B2C sent the app neither a token nor an error."
     else:
         end = "B2C did not send the app an answer."
-    reason = f": {said_once(str(facts['failure']), quoted)}" if facts.get("failure") else ""
+    # The journey's verdict where it has one of its own beside B2C's words, which the line above quotes already
+    reason = f": {facts.get('verdict') or facts['failure']}" if facts.get("failure") else ""
     # Its words as pytest-timeout says them, or as the suite says them again with the page that held it (a navigation that
     # never answered: the network's). A page whose script never yields is a finding: "failed", said below.
     if facts.get("result") == STOPPED_BY_INFRASTRUCTURE and reached_time_limit(str(facts.get("failure"))):
@@ -74,19 +72,6 @@ def what_happened(facts: dict[str, Any]) -> str:
     verdict = "as the suite expects, so no failure of B2C or Mobile ID was reproduced." if facts.get("result") == "passed" \
         else f"NOT as the suite expects{reason}"
     return f"{the_run(facts)}\n{end}\nThis is {verdict}"
-
-
-def said_once(failure: str, quoted: str) -> str:
-    """``failure``'s words up to where it ends quoting ``quoted`` (B2C's, which the line before says already, with the
-    correlation ID): `B2C showed its error page instead of signing in.`, not B2C's sentence a second time. A failure with
-    words of its own after the quote (what B2C's words should have carried) is said whole."""
-    at = failure.find(quoted) if len(quoted) > 20 else -1  # a few words may be anyone's
-    if at <= 0:
-        return failure
-    after = failure[at + len(quoted):].strip(" \"'.")
-    if after and not re.fullmatch(rf"\(correlation ID {GUID.pattern}\)", after):
-        return failure
-    return failure[:at].rstrip(" :\"'(") + "."
 
 
 def the_run(facts: dict[str, Any]) -> str:
