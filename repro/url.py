@@ -24,6 +24,7 @@ ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{ten
 B2C_ADDRESSES = (("/oauth2/authresp", "B2C's /oauth2/authresp, where Mobile ID (an identity provider) answers B2C"),
                  ("/oauth2/v2.0/logout", "B2C's sign-out request"), ("/oauth2/v2.0/token", "B2C's token request"),
                  ("/openid-configuration", "B2C's metadata (its OpenID configuration)"))
+ENTRA_ID_AUTHORIZE = "an authorize request without a B2C policy (neither in its path nor as ?p=): Entra ID's, not B2C's"
 B2C_STEP = re.compile(r"^/[^/]+/(b2c_1a?_[^/]+)/api/([A-Za-z]{1,40})", re.I)  # /{tenant}/{policy}/api/SelfAsserted/confirmed
 UNFINISHED_ESCAPE = re.compile(r"%[0-9A-Fa-f]?$")
 PARAMETER_BEFORE = re.compile(r"[?&#]([\w.-]{1,40})=[^?&#]*$")  # the name of the parameter whose value ends the text
@@ -153,7 +154,7 @@ def not_authorize(url: str) -> str | None:
     path = parts.path.lower()
     what = next((said for end, said in B2C_ADDRESSES if path.endswith(end)), None)
     if what is None and AUTHORIZE.match(parts.path):  # /{tenant}/oauth2/v2.0/authorize without a policy: Entra ID's
-        what = "an authorize request without a B2C policy (neither in its path nor as ?p=): Entra ID's, not B2C's"
+        what = ENTRA_ID_AUTHORIZE
     # Where a reporter stuck on a page copies the address bar's URL: B2C's page past the request, or Mobile ID's.
     if what is None and (step := B2C_STEP.match(parts.path)):
         what = (f"a page of B2C's sign-in past its authorize request (policy {step.group(1)}, its {step.group(2)} step), which "
@@ -198,10 +199,9 @@ def all_but_authorize_in(har: Mapping[str, Any]) -> str | None:
             return (f"{NO_AUTHORIZE}, but its entry {number} is nearly one: {said_address(url)}{all_but} to --from-url, with "
                     "--outcome and --journey for what the HAR shows came of it")
         if entra_id is None and (parts := split_url(url)) is not None and AUTHORIZE.match(parts.path):
-            entra_id = (f"{NO_AUTHORIZE}; its entry {number}, {said_address(url)}, is an authorize request without a B2C policy "
-                        "(neither in its path nor as ?p=): Entra ID's, not B2C's. Record the sign-in of the app that signs in "
-                        "through B2C (its address has the policy, B2C_1_... or B2C_1A_...), from its first page, with 'Preserve "
-                        "log' on")
+            entra_id = (f"{NO_AUTHORIZE}; its entry {number}, {said_address(url)}, is {ENTRA_ID_AUTHORIZE}. Record the "
+                        "sign-in of the app that signs in through B2C (its address has the policy, B2C_1_... or B2C_1A_...), "
+                        "from its first page, with 'Preserve log' on")
     return entra_id
 
 
@@ -247,9 +247,9 @@ def outcome_hint(sent: Mapping[str, str]) -> str:
 
 def answer_to(path: str, what: str) -> str:
     """Whose ``what`` (answer, error) a URL at ``path`` carries: Mobile ID's to B2C at B2C's /oauth2/authresp (its code there
-    is Mobile ID's to B2C), else B2C's to the app."""
+    is Mobile ID's to B2C), the app's own at B2C's token endpoint (a code it redeems), else B2C's to the app."""
     if path.lower().endswith("/oauth2/authresp"):
         return "Mobile ID's answer to B2C, at B2C's /oauth2/authresp"
     if path.lower().endswith("/oauth2/v2.0/token"):  # the app redeems B2C's code there: the code is its request's, not B2C's answer
-        return "B2C's token request, with the app's code or token for it"
+        return "B2C's token request" + (", with the app's code or token for it" if what == "answer" else "")
     return f"the app's redirect with B2C's {what}"

@@ -424,6 +424,8 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/token", "is B2C's token request"),
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/token?grant_type=authorization_code&code=s3cr3t-state",
      "/oauth2/v2.0/token is B2C's token request, with the app's code or token for it (a token or code: not printed"),
+    (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/oauth2/v2.0/token?error=invalid_grant",
+     "/oauth2/v2.0/token is B2C's token request: error invalid_grant, not B2C's authorize request"),
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/v2.0/.well-known/openid-configuration", "is B2C's metadata"),
     ("https://app.fabrikam.com/account?user=alice", "https://app.fabrikam.com/account is not B2C's authorize request"),
     (f"https://contoso.b2clogin.com/contoso.onmicrosoft.com/{POLICY}/api/CombinedSigninAndSignup/unified?local=signup&csrf_token="
@@ -455,7 +457,7 @@ ERROR_DESCRIPTION = ("AADB2C90273: An invalid response was received from the pro
     (AUTHORIZE + "?client_id=app&redirect_uri=https%3A%2F%2Fapp.fabri%2", "is cut off (it ends in an unfinished %-escape"),
 ], ids=["the app's redirect with B2C's error", "the app's redirect with a token", "Mobile ID's answer to B2C",
         "Mobile ID's code to B2C", "Entra ID's",
-        "sign-out", "token", "a token request with its code", "metadata",
+        "sign-out", "token", "a token request with its code", "a token request's error", "metadata",
         "the app's page", "B2C's page past the request", "Mobile ID's page", "http", "no scheme", "words", "a broken host",
         "the app's redirect with an access token", "an error that is no code", "a token in the app's path",
         "sign-out in capitals", "words after the URL", "written decoded by a log", "a tab inside", "a port that is no number", "wrapped by a mail",
