@@ -443,13 +443,17 @@ def test_b2cs_words_are_said_once_not_again_in_the_failure() -> None:
     assert what_happened(facts).endswith(f"This is NOT as the suite expects: {facts['failure']}")
 
 
-def test_the_bundles_versions_name_the_python_without_this_machines_home_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_bundles_versions_name_the_python_without_this_machines_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """versions.json named the interpreter by its path: /home/<user>/... on a laptop, in a bundle attached to a bug."""
     import sys
 
     from fixtures.repro import versions
 
     monkeypatch.setattr(sys, "executable", str(ROOT / ".venv" / "bin" / "python"))
+    assert versions("chromium", "156")["executable"] == ".venv/bin/python"
+    link = tmp_path / "checkout"  # the suite reached through a link (macOS's /tmp is one to /private/tmp)
+    link.symlink_to(ROOT)
+    monkeypatch.setattr(sys, "executable", str(link / ".venv" / "bin" / "python"))
     assert versions("chromium", "156")["executable"] == ".venv/bin/python"
     monkeypatch.setattr(sys, "executable", "/home/alice/venvs/b2c/bin/python")
     assert versions("chromium", "156")["executable"] == "<path to python>"
