@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mocks.common.languages import accepted_languages, primary_language
 from mocks.mobileid import errors
 from mocks.mobileid.errors import MidError
@@ -9,13 +11,17 @@ from mocks.mobileid.errors import MidError
 LANGUAGES = ("en", "de", "fr", "it")
 
 
+# A language tag as BCP 47 writes one (any case): en_US or fr- is none, and no language of the reference's list either.
+WELL_FORMED = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
 def language_from_ui_locales(value: str) -> str | MidError:
-    """One tag whose primary language we speak (``en-US`` -> ``en``); several -> 1030; others -> 1040."""
+    """One tag whose primary language we speak (``en-US`` -> ``en``); several -> 1030; others, and what is no tag -> 1040."""
     tags = value.replace(",", " ").split()  # "en,de" is two values as "en de" is
     if len(tags) != 1:
         return errors.UI_LOCALES_NOT_SINGLE
     primary = primary_language(tags[0])
-    return primary if primary in LANGUAGES else errors.UI_LOCALES_INVALID
+    return primary if primary in LANGUAGES and WELL_FORMED.fullmatch(tags[0]) else errors.UI_LOCALES_INVALID
 
 
 def language_from_accept(header: str | None) -> str:

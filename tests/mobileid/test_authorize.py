@@ -86,6 +86,8 @@ def test_missing_query_string_is_mid_req_1130(http) -> None:
         ({"ui_locales": "de fr"}, "invalid_request", "mid_req_1030"),
         ({"ui_locales": "en,de"}, "invalid_request", "mid_req_1030"),
         ({"ui_locales": "es"}, "invalid_request", "mid_req_1040"),
+        ({"ui_locales": "en_US"}, "invalid_request", "mid_req_1040"),  # no language tag (README, decision 2: one tag)
+        ({"ui_locales": "fr-"}, "invalid_request", "mid_req_1040"),
         ({"prompt": "consent"}, "invalid_request", "mid_req_1900"),
         # Parameters a client may not use (the reference: display, max_age, id_token_hint, claims; README, decision 12: and
         # the request objects and dynamic registration it does not support).
