@@ -610,8 +610,11 @@ def stopped_by_the_network_alone(junit: Path) -> bool:
 
 
 TIMEOUT_BANNER = re.compile(r"\+{5,} Timeout \+{5,}")  # pytest-timeout's, around its dump of the threads' stacks
-SECTION = re.compile(r"=+ .+? =+")  # a heading of pytest's summary: "=== FAILURES ===", "=== warnings summary ===", "=== causes ==="
-RUN_SUMMARY = re.compile(r"\d+ (failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s\b.*")  # -q's last line
+SECTION = re.compile(r"=+ (.+?) =+")  # a heading of pytest's: "=== FAILURES ===", "=== 1 failed in 2.01s ===" (-v's last line)
+# The sections pytest prints after the run, the suite's causes among them; a header before it ("test session starts",
+# with -v in PYTEST_ADDOPTS) is none.
+AFTER_RUN = frozenset({"ERRORS", "FAILURES", "PASSES", "warnings summary", "causes", "short test summary info", "rerun test summary info"})
+RUN_SUMMARY = re.compile(r"\d+ (failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s\b.*")  # the last line
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # pytest's, with PY_COLORS=1 or FORCE_COLOR
 TRACEBACK_KEPT = ("repro: pytest's tracebacks, warnings and causes are in pytest-output.txt (in the bundle); the summary below "
                   "says what happened")
@@ -622,7 +625,9 @@ def in_traceback(line: str, inside: bool) -> bool:
     the suite's causes) up to its last line, ``inside``: whether the line before was. The summary that follows says what
     happened in the reporter's words; the rest is for whoever reads the bundle, so the terminal gets one line saying where."""
     text = COLOUR.sub("", line).strip()
-    return bool(SECTION.fullmatch(text)) or (inside and not RUN_SUMMARY.fullmatch(text))
+    if heading := SECTION.fullmatch(text):
+        return not RUN_SUMMARY.fullmatch(heading[1]) and (inside or heading[1] in AFTER_RUN)
+    return inside and not RUN_SUMMARY.fullmatch(text)
 
 
 def traceback_lines(lines: Sequence[str]) -> list[str]:

@@ -1066,6 +1066,10 @@ def test_pytests_tracebacks_are_kept_but_not_shown(tmp_path: Path, capsys: pytes
     assert capsys.readouterr().out.splitlines() == [warned[0], cli.TRACEBACK_KEPT, warned[-1]]
     coloured = [FAILED_RUN[0], f"\x1b[31m{FAILED_RUN[1]}\x1b[0m", *FAILED_RUN[2:-1], f"\x1b[31m\x1b[1m{FAILED_RUN[-1]}\x1b[0m"]
     assert cli.traceback_lines(coloured) == coloured[1:-1]
+    # -v (PYTEST_ADDOPTS) prints a header first and the last line as a heading: both shown, the sections between kept
+    verbose = ["=" * 30 + " test session starts " + "=" * 30, "platform linux -- Python 3.11.7", "e2e/test_repro.py::test_repro FAILED",
+               *FAILED_RUN[1:-1], "=" * 30 + " 1 failed in 1.58s " + "=" * 30]
+    assert cli.traceback_lines(verbose) == verbose[3:-1]
     # Set-up errors likewise, and a run whose tracebacks end at its last line (no section of causes) shows that line
     errors = ["E", "=" * 36 + " ERRORS " + "=" * 36, "E   RuntimeError: no browser", "1 error in 0.50s"]
     assert cli.traceback_lines(errors) == errors[1:3]
