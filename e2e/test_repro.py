@@ -193,9 +193,10 @@ def run_journey_steps(journey: Journey, evidence: Evidence, repro: ReproRequest,
                              f"nor the app, but {journey.where_am_i()}") from None
     if journey.error_page.is_shown():
         note_b2c_error_page(journey, evidence)
-        facts["verdict"] = "B2C showed its error page instead of signing in."  # the summary's, below B2C's words (repro/report.py)
         correlation = f" (correlation ID {correlation_id})" if (correlation_id := journey.error_page.correlation_id()) else ""
-        raise AssertionError(f"B2C showed its error page instead of signing in: {journey.error_page.detail_text()!r}{correlation}")
+        failure = f"B2C showed its error page instead of signing in: {journey.error_page.detail_text()!r}{correlation}"
+        facts["verdict"] = "B2C showed its error page instead of signing in."  # the summary's, below B2C's words (repro/report.py)
+        raise AssertionError(failure)
     if journey.unified.is_shown():
         evidence.step(B2C_SIGN_IN_STEP, page=journey.page)
         facts["b2c_page_language"] = journey.unified.language()
@@ -273,6 +274,8 @@ def judge_the_answer(journey: Journey, evidence: Evidence, repro: ReproRequest, 
     note_the_answer(evidence, result)
     if not outcome.codes:
         facts["claims_verified"] = False
+        if result.error:  # the summary's, below B2C's words: journey.verified's failure quotes them again
+            facts["verdict"] = f"B2C sent the app {result.error} instead of an ID token."
         claims = journey.verified(result, request)  # failing with B2C's error, or naming the claim when the token is wrong
         # The app's token contract too, as the suite's journeys hold it: a token without the name it relies on "passed every check".
         require_contract(claims, request.policy, journey.settings.token_contract, sign_up=repro.journey == "sign-up")

@@ -104,6 +104,8 @@ def test_an_unregistered_redirect_uri_replays_to_the_same_b2c_error(recorded_har
     assert facts["aadb2c_codes"] == ["AADB2C90006"] and facts["b2c_error_page"]["correlation_id"]
     readme = bundle.read("README.txt").decode()
     assert "B2C showed its error page" in readme
+    ran = out.split("\nrepro: sign-up through", 1)[1]  # the run's lines, after the HAR's (which quote B2C's words as the HAR had them)
+    assert "This is NOT as the suite expects: B2C showed its error page instead of signing in.\n" in ran and ran.count("AADB2C90006: ") == 1, out
     # The reporter's facts beside the rerun's: the HAR it came from and what that showed, its correlation ID included.
     reported = read_har(load_har(recorded_hars["unregistered-redirect-uri"]))
     assert facts["reported"]["har"] == recorded_hars["unregistered-redirect-uri"].name and reported.correlation_id
