@@ -578,8 +578,8 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E ")) and not PROGRESS.match(line)][:3] \
             or [f"pytest exit status {status}"]
         exit_status = EXIT_INFRASTRUCTURE if stopped_by_the_network_alone(work / JUNIT_FILE) else EXIT_NOT_RUN
-        remove_work(work, made_out)  # nothing to show but its tracebacks, kept off the terminal for a bundle there is not
-        for line in traceback_lines(output):
+        remove_work(work, made_out)  # nothing to show but what pytest said after the run, kept off the terminal for a bundle there is not
+        for line in after_run_report(output):
             say(line, end="")
         complain(f"repro: the journey did not run, so nothing was reproduced and no bundle was written: {' / '.join(why)}")
         return exit_status
@@ -616,11 +616,11 @@ SECTION = re.compile(r"=+ (.+?) =+")  # a heading of pytest's: "=== FAILURES ===
 AFTER_RUN = frozenset({"ERRORS", "FAILURES", "PASSES", "warnings summary", "causes", "short test summary info", "rerun test summary info"})
 RUN_SUMMARY = re.compile(r"\d+ (failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s\b.*")  # the last line
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # pytest's, with PY_COLORS=1 or FORCE_COLOR
-TRACEBACK_KEPT = ("repro: pytest's tracebacks, warnings and causes are in pytest-output.txt (in the bundle); the summary below "
+AFTER_RUN_KEPT = ("repro: pytest's tracebacks, warnings and causes are in pytest-output.txt (in the bundle); the summary below "
                   "says what happened")
 
 
-def in_traceback(line: str, inside: bool) -> bool:
+def in_after_run_report(line: str, inside: bool) -> bool:
     """Whether ``line`` of the journey's pytest is part of what it says after the run (its sections: tracebacks, warnings,
     the suite's causes) up to its last line, ``inside``: whether the line before was. The summary that follows says what
     happened in the reporter's words; the rest is for whoever reads the bundle, so the terminal gets one line saying where."""
@@ -630,11 +630,12 @@ def in_traceback(line: str, inside: bool) -> bool:
     return inside and not RUN_SUMMARY.fullmatch(text)
 
 
-def traceback_lines(lines: Sequence[str]) -> list[str]:
-    """The lines of ``lines`` (the journey's pytest output) that ``run_pytest`` kept off the terminal as tracebacks."""
+def after_run_report(lines: Sequence[str]) -> list[str]:
+    """The lines of ``lines`` (the journey's pytest output) that ``run_pytest`` kept off the terminal: what pytest said after
+    the run (in_after_run_report)."""
     kept, inside = [], False
     for line in lines:
-        inside = in_traceback(line, inside)
+        inside = in_after_run_report(line, inside)
         if inside:
             kept.append(line)
     return kept
@@ -663,7 +664,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
                                        process_group=0, pass_fds=tuple(lock.fileno() for lock in held))
         assert process.stdout is not None
         dumping = False  # inside pytest-timeout's dump of every thread's stack: kept, not shown
-        tracing = False  # inside pytest's tracebacks: kept, not shown (in_traceback)
+        reporting = False  # inside what pytest says after the run: kept, not shown (in_after_run_report)
         with log_path.open("w") as log:
             for raw in process.stdout:
                 line = clean(raw)
@@ -674,9 +675,9 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
                     if dumping:
                         say(f"repro: the journey reached its time limit; its threads' stacks are in {log_path.name} (in the bundle)")
                 elif not dumping:
-                    if (tracing := in_traceback(line, was := tracing)) and not was:
-                        say(TRACEBACK_KEPT)
-                    if not tracing:
+                    if (reporting := in_after_run_report(line, was := reporting)) and not was:
+                        say(AFTER_RUN_KEPT)
+                    if not reporting:
                         say(line, end="")
         return process.wait(), output
     except BaseException:

@@ -1057,23 +1057,23 @@ def test_pytests_tracebacks_are_kept_but_not_shown(tmp_path: Path, capsys: pytes
     status, kept = cli.run_pytest([sys.executable, "-c", f"print({chr(10).join(FAILED_RUN)!r})"], dict(os.environ),
                                   tmp_path / "pytest-output.txt", Redaction().text)
     shown = capsys.readouterr().out.splitlines()
-    assert shown == [FAILED_RUN[0], cli.TRACEBACK_KEPT, FAILED_RUN[-1]], shown
+    assert shown == [FAILED_RUN[0], cli.AFTER_RUN_KEPT, FAILED_RUN[-1]], shown
     assert (tmp_path / "pytest-output.txt").read_text().splitlines() == FAILED_RUN and len(kept) == len(FAILED_RUN)
     # pytest's warnings between them, and its colours (PY_COLORS=1, FORCE_COLOR): one line said, the last line shown
     warned = [*FAILED_RUN[:6], "=" * 29 + " warnings summary " + "=" * 29, "e2e/x.py:1: DeprecationWarning: old", *FAILED_RUN[6:-1],
               "1 failed, 1 warning in 1.58s"]
     cli.run_pytest([sys.executable, "-c", f"print({chr(10).join(warned)!r})"], dict(os.environ), tmp_path / "warned.txt", Redaction().text)
-    assert capsys.readouterr().out.splitlines() == [warned[0], cli.TRACEBACK_KEPT, warned[-1]]
+    assert capsys.readouterr().out.splitlines() == [warned[0], cli.AFTER_RUN_KEPT, warned[-1]]
     coloured = [FAILED_RUN[0], f"\x1b[31m{FAILED_RUN[1]}\x1b[0m", *FAILED_RUN[2:-1], f"\x1b[31m\x1b[1m{FAILED_RUN[-1]}\x1b[0m"]
-    assert cli.traceback_lines(coloured) == coloured[1:-1]
+    assert cli.after_run_report(coloured) == coloured[1:-1]
     # -v (PYTEST_ADDOPTS) prints a header first and the last line as a heading: both shown, the sections between kept
     verbose = ["=" * 30 + " test session starts " + "=" * 30, "platform linux -- Python 3.11.7", "e2e/test_repro.py::test_repro FAILED",
                *FAILED_RUN[1:-1], "=" * 30 + " 1 failed in 1.58s " + "=" * 30]
-    assert cli.traceback_lines(verbose) == verbose[3:-1]
+    assert cli.after_run_report(verbose) == verbose[3:-1]
     # Set-up errors likewise, and a run whose tracebacks end at its last line (no section of causes) shows that line
     errors = ["E", "=" * 36 + " ERRORS " + "=" * 36, "E   RuntimeError: no browser", "1 error in 0.50s"]
-    assert cli.traceback_lines(errors) == errors[1:3]
-    assert cli.traceback_lines(FAILED_RUN) == FAILED_RUN[1:-1]
+    assert cli.after_run_report(errors) == errors[1:3]
+    assert cli.after_run_report(FAILED_RUN) == FAILED_RUN[1:-1]
 
 
 def test_a_journey_that_did_not_run_shows_its_tracebacks_as_there_is_no_bundle_to_keep_them(
