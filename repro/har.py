@@ -26,6 +26,7 @@ from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked, reda
 from fixtures.settings import BROWSER_LOCALE, POLICY_NAME, as_language_tags, bad_language_tags
 from fixtures.stack_description import StackDescription
 from mocks.common.hosts import TENANT_NAME
+from mocks.common.languages import accepted_languages
 from repro.outcomes import PROMPTS, outcome_for_mid_code, outcome_for_number
 
 # /{tenant}/{policy}/oauth2/v2.0/authorize, ?p={policy} instead of the path's, or the /tfp/ form older MSAL.js libraries send.
@@ -194,14 +195,13 @@ def _body(part: dict[str, Any]) -> str:
 
 def browser_locale_of(accept_language: str | None) -> str | None:
     """The locale a replay's browser takes for the one whose ``accept_language`` the HAR shows: its first tag that Chromium
-    takes (``--browser-locale`` refuses the others, de-CHE or i-klingon, as Chromium would; ``*`` names no language)."""
-    tags = [part.split(";")[0].strip() for part in (accept_language or "").split(",")]
-    return next((tag for tag in tags if BROWSER_LOCALE.fullmatch(tag)), None)
+    takes, most wanted first (``--browser-locale`` refuses the others, de-CHE or i-klingon, as Chromium would)."""
+    return next((tag for tag in accepted_languages(accept_language) if BROWSER_LOCALE.fullmatch(tag)), None)
 
 
 def shown_locale(found: Finding) -> str:
     """The browser locale a HAR's description names: the one replayed, with the header where its first tag is another."""
-    first = (found.accept_language or "").split(",")[0].split(";")[0].strip()
+    first = next(iter(accepted_languages(found.accept_language)), "")
     if not first or first == found.browser_locale:
         return found.browser_locale or "-"
     replayed = f"{found.browser_locale}, the first tag" if found.browser_locale else "en-US (the default): no tag"
