@@ -213,6 +213,21 @@ def readme(folder: Path, story: str, ids: list[str], replay: list[str], notes: l
     return "\n".join(lines) + "\n"
 
 
+def environment_variables(keys: tuple[str, ...]) -> list[str]:
+    """The variables the stack's policy keys are read from (``NAME=env:VARIABLE``), read as the stack reads them."""
+    from mocks.b2c.policy_keys import PolicyKeyError, parse_policy_key  # here: the stack's module (pydantic) only for keys
+
+    variables = []
+    for key in keys:
+        try:
+            source = parse_policy_key(key)
+        except PolicyKeyError:  # a name the stack refused at its start: the run's output says so
+            continue
+        if source.kind == "env":
+            variables.append(source.where)
+    return variables
+
+
 def phone_notes(facts: dict[str, Any], settings: Any, folder: Path) -> list[str]:
     """Tenant mode: where the phone number is masked, and where a picture in the bundle ``folder`` may still show it (a
     run whose set-up failed has neither video nor trace)."""
@@ -276,9 +291,10 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     if NUMBER_LEFT_OUT in replay:
         notes.append(f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying.")
     # A policy key read from the environment (NAME=env:VAR) is named, never its value: the replay needs the variable set.
-    if from_env := [key.split("=env:", 1)[1] for key in (settings.stack_policy_keys if settings.is_local else ()) if "=env:" in key]:
+    if from_env := environment_variables(settings.stack_policy_keys if settings.is_local else ()):
+        them = "them" if len(from_env) > 1 else "it"
         notes.append(f"The replay command's E2E_STACK_POLICY_KEYS reads {' and '.join(from_env)} from the environment (its value is in "
-                     f"no file of this bundle): set {'them' if len(from_env) > 1 else 'it'} as the run had {'them' if len(from_env) > 1 else 'it'} before replaying.")
+                     f"no file of this bundle): set {them} as the run had {them} before replaying.")
     story = "\n".join([what_happened(facts), *the_wait(facts), *the_language(facts, settings), *the_stack(settings)])
     claims = facts.pop("claims", None)
     if claims is not None:

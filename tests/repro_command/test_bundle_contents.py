@@ -430,6 +430,14 @@ def test_a_policy_key_from_the_environment_is_said_to_be_set_before_the_replay(t
     assert "E2E_STACK_POLICY_KEYS reads" not in plain
 
 
+def test_policy_keys_are_read_as_the_stack_reads_them() -> None:
+    """The note names the variables of the ``env`` keys only, whatever the name's prefix, as mocks/b2c/policy_keys reads them."""
+    from repro.report import environment_variables
+
+    keys = ("FacebookSecret=env:FACEBOOK_SECRET", "B2C_1A_Cert=file:cert.pfx", "B2C_1A_MobileIdSecret=env:MOBILEID_SECRET", "B2C_1A_a b=env:X")
+    assert environment_variables(keys) == ["FACEBOOK_SECRET", "MOBILEID_SECRET"]
+
+
 def test_b2cs_words_are_said_once_not_again_in_the_failure() -> None:
     """B2C's error page line quotes its message, and the journey's failure quoted it again: the summary said AADB2C90018's
     sentence twice in three lines. The journey's verdict of its own (e2e/test_repro.py) follows B2C's words instead."""
