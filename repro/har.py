@@ -106,10 +106,8 @@ class Finding:
             return self.chosen_outcome or "approve"
         if self.msisdn and (by_number := outcome_for_number(self.msisdn, self.robots)):
             return by_number
-        if self.mid_code:
-            if self.mid_code == "mid_auth_3010" and self.msisdn:
-                return "decline"  # a person's own number: the user said no on the phone
-            return outcome_for_mid_code(self.mid_code, self.mid_message or "") or "approve"
+        if self.mid_code:  # with a number no robot has, a person's own: the user said no, or nothing, on the phone
+            return outcome_for_mid_code(self.mid_code, self.mid_message or "", person=bool(self.msisdn)) or "approve"
         return "approve"  # the phone was not the problem (or was never reached)
 
     @property

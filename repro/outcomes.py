@@ -55,11 +55,20 @@ def silent_phone_wait_line() -> str:
     return f"repro: waiting up to {SILENT_PHONE_WAIT:g} s for Mobile ID to give up, as the reporter's phone did"
 
 
-def outcome_for_mid_code(code: str, message: str = "") -> str | None:
-    """The outcome name whose phone gives Mobile ID error ``code`` (``mid_auth_3010``), or None."""
+def outcome_for_mid_code(code: str, message: str = "", person: bool = False) -> str | None:
+    """The outcome name whose phone gives Mobile ID error ``code`` (``mid_auth_3010``), or None. ``person``: the number was a
+    person's own, no test number, so the outcome is what a person's phone does (declines, stays silent)."""
+    if person and (by_person := next((o.name for o in OUTCOMES.values() if o.phone != "robot" and code in o.codes), None)):
+        return by_person
     if code == "mid_auth_3300":
         return "expired" if "expired" in message.lower() else "timeout"
     return next((o.name for o in OUTCOMES.values() if o.phone == "robot" and code in o.codes), None)
+
+
+def giving_the_same_code(name: str) -> list[Outcome]:
+    """The other outcomes whose phone gives the Mobile ID error of outcome ``name``: its code alone cannot tell them apart."""
+    codes = set(OUTCOMES[name].codes)
+    return [o for o in OUTCOMES.values() if o.name != name and codes & set(o.codes)]
 
 
 def outcome_for_number(msisdn: str, robots: Mapping[str, str]) -> str | None:

@@ -17,6 +17,7 @@ from fixtures.causes import GUID
 from fixtures.redaction import redact_text
 from mocks.common.hosts import TENANT_NAME
 from repro.har import AUTHORIZE, NO_AUTHORIZE, Finding, answer_in, b2c_authorize, read_har, split_url
+from repro.outcomes import giving_the_same_code
 
 ASK = ("give B2C's authorize request instead (https://{tenant}.b2clogin.com/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/"
        "authorize?client_id=...), the address the sign-in started at: the browser's history or the app's log has it")
@@ -241,7 +242,7 @@ def outcome_hint(sent: Mapping[str, str]) -> str:
     found = answer_in(dict(sent))
     if not found.mid_code or (outcome := found.outcome) == "approve":
         return ""
-    also = " (or decline: a person's no on the phone gives the same code)" if found.mid_code == "mid_auth_3010" else ""
+    also = "".join(f" (or {other.name}: {other.words}, the same code)" for other in giving_the_same_code(outcome))
     return f"; rerun it with --outcome {outcome}{also}, the phone's answer that gives {found.mid_code}"
 
 

@@ -55,6 +55,19 @@ def test_the_number_and_mobile_ids_error_are_read_from_a_forms_params(posted: An
     assert found.outcome == "decline"
 
 
+@pytest.mark.parametrize(("msisdn", "outcome"), [("+41791234567", "timeout"), ("+41000092208", "expired"), ("", "expired")],
+                         ids=["a person's number", "the expiring test number", "no number"])
+def test_an_expired_transaction_is_replayed_as_the_phone_that_gave_it(msisdn: str, outcome: str) -> None:
+    """mid_auth_3300 "(transaction expired)" is given by the expiring test number (MSS 208) and by a person's silent phone:
+    the number tells which to replay, as it tells a person's decline from the cancelling test number."""
+    expired = fields(error="access_denied", error_description="mid_auth_3300_9YBML7FA - The user did not respond in time "
+                                                              "(transaction expired)", state="s")
+    login = [entry(MOBILE_ID_LOGIN, "2026-11-28T10:00:02.000Z", method="POST", post={"params": fields(msisdn=msisdn)})] if msisdn else []
+    found = read_har(har(entry(AUTHORIZE), *login, entry(AUTHRESP, "2026-11-28T10:01:30.000Z", method="POST", post={"params": expired})),
+                     robots={"expired": "+41000092208"})
+    assert (found.mid_code, found.outcome) == ("mid_auth_3300", outcome)
+
+
 def test_params_written_url_encoded_are_read_decoded() -> None:
     """Chrome (and IE, which writes params alone) gives a form's params as in the body, URL-encoded; Firefox and HAR 1.2
     decoded. A value with a %-escape is read as encoded, its + a space; one without keeps its + (a number as written)."""

@@ -475,12 +475,14 @@ def test_a_url_that_is_not_b2cs_authorize_request_is_said_as_what_it_is_and_the_
 
 
 @pytest.mark.parametrize(("description", "hint"), [
-    (ERROR_DESCRIPTION, "; rerun it with --outcome user-cancel (or decline: a person's no on the phone gives the same code), the "
-                        "phone's answer that gives mid_auth_3010\n"),
+    (ERROR_DESCRIPTION, "; rerun it with --outcome user-cancel (or decline: the user declines the request shown on the phone, "
+                        "the same code), the phone's answer that gives mid_auth_3010\n"),
+    ("mid_auth_3300_9YBML7FA - The user did not respond in time", "; rerun it with --outcome timeout (or expired: the transaction "
+                                                                  "expired (MSS 208), the same code), the phone's answer that gives mid_auth_3300\n"),
     ("AADB2C90273: An invalid response was received from the provider.\r\nmid_auth_3080_9YBML7FA - PIN blocked",
      "; rerun it with --outcome pin-blocked, the phone's answer that gives mid_auth_3080\n"),
     ("AADB2C90091: The user has cancelled entering self-asserted information.", "the app's log has it\n"),
-], ids=["cancelled on the phone", "PIN blocked", "no Mobile ID error"])
+], ids=["cancelled on the phone", "no answer", "PIN blocked", "no Mobile ID error"])
 def test_an_error_redirect_refused_names_the_outcome_that_gives_its_mobile_id_error(
         description: str, hint: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The reporter gave the error they got: the authorize request it asks for reruns an approval unless told the phone's
