@@ -596,7 +596,12 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
     say(summary)
     say(f"bundle: {bundle}")
-    return {"passed": 0, SET_UP_FAILED: EXIT_SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE: EXIT_INFRASTRUCTURE}.get(str(result), EXIT_REPRODUCED)
+    return exit_status_of(str(result))
+
+
+def exit_status_of(result: str) -> int:
+    """The command's exit status for the journey's ``result`` (repro.json): a failure it met is a reproduction."""
+    return {"passed": 0, SET_UP_FAILED: EXIT_SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE: EXIT_INFRASTRUCTURE}.get(result, EXIT_REPRODUCED)
 
 
 def stopped_by_the_network_alone(junit: Path) -> bool:

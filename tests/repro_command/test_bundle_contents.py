@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from fixtures.causes import TIME_LIMIT_REACHED
+from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, TIME_LIMIT_REACHED
 from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
 from repro.bundle import LeakError, scan, zip_folder
-from repro.outcomes import NUMBER_LEFT_OUT
+from repro.outcomes import NUMBER_LEFT_OUT, STOPPED_BY_INFRASTRUCTURE
 from repro.report import FILES, assemble, identifiers, the_run, what_happened
 from tests.local_stack import LOCAL_STACK
 from tests.repro_command.bundles import Bundle
@@ -342,7 +342,6 @@ def test_a_journey_stopped_at_the_repros_time_limit_says_so_not_the_network() ->
     """pytest-timeout's failure is the runner's (retried as infrastructure by the suite), but in a repro it is the repro's
     own limit: a service that never answered, or --slowmo past it; "mend the way to B2C" sent the reader the wrong way."""
     from repro.cli import journey_limit, parser
-    from repro.outcomes import STOPPED_BY_INFRASTRUCTURE
 
     said = what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": "Failed: Timeout (>300.0s) from pytest-timeout."})
     assert "The journey reached the repro's time limit: Failed: Timeout (>300.0s)" in said and "network" not in said, said
@@ -357,6 +356,25 @@ def test_a_journey_stopped_at_the_repros_time_limit_says_so_not_the_network() ->
     assert what_happened({"result": "failed", "failure": hung}).endswith(f"This is NOT as the suite expects: {hung}")
     assert "the network" in what_happened({"result": STOPPED_BY_INFRASTRUCTURE, "failure": "net::ERR_CONNECTION_REFUSED"})
     assert (journey_limit(parser().parse_args([])), journey_limit(parser().parse_args(["--slowmo", "45000"]))) == (300, 4800)
+
+
+@pytest.mark.parametrize(("cause", "result", "status"), [(BROKEN_PROMISE, "failed", 1), (INFRASTRUCTURE, STOPPED_BY_INFRASTRUCTURE, 5)],
+                         ids=["its script never yields", "its navigation never answered"])
+def test_a_journey_held_past_the_time_limit_is_reproduced_only_by_a_page_that_never_yields(
+        tmp_path: Path, cause: str, result: str, status: int) -> None:
+    """README: "exit 1, reproduced, when the page that held it is one whose script never yields". fixtures/reporting.py
+    ``timed_out_failure`` gives the cause (tests/suite/test_hung_pages.py); from there the journey's result, the command's
+    exit status and the summary's words follow it: a finding of the page's, or nothing reproduced."""
+    from fixtures.repro import Evidence
+    from repro.cli import exit_status_of
+
+    held = f"{TIME_LIMIT_REACHED} 300 s; the browser shows https://contoso.b2clogin.com/…, which did not answer two looks"
+    Evidence(tmp_path).write(held, cause=cause)
+    facts = json.loads((tmp_path / "repro.json").read_text())
+    assert (facts["result"], exit_status_of(facts["result"])) == (result, status), facts
+    said = what_happened(facts)
+    assert said.endswith(f"This is NOT as the suite expects: {held}") is (status == 1), said
+    assert ("The journey reached the repro's time limit" in said) is (status == 5), said
 
 
 @pytest.mark.parametrize(("asked", "shown", "said"), [("es", "en", True), ("de-CH", "de", False), ("es de", "de", False), ("", "en", False)],
