@@ -283,8 +283,7 @@ nightly-report: $(VENV)/.deps
 	mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")" || { echo "$(REFUSED): not started: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 1; }; \
 	$(REPORT_HELD) { $(ALLURE_INSTALL); } && \
 	{ "$(BIN)/python" scripts/report_history.py "$(ALLURE_HISTORY_PATH)" "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
-	{ REPORT_PARTIAL="$$("$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --partial)" \
-		REPORT_GATE="$$("$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) --verdict)" \
+	{ REPORT_NAME_ADDS="$$("$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) --report-name)" \
 		ALLURE_HISTORY_PATH="$(ALLURE_HISTORY_PATH)" $(ALLURE) generate --config .ci/allurerc.mjs "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
 		|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/"; false; }; } && \
 	"$(BIN)/python" scripts/offline_report.py "$(REPORT_DIR)/index.html" && \

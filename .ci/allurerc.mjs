@@ -5,12 +5,10 @@ import base from "../allurerc.mjs";
 export default {
   ...base,
   // A night with part of its results missing (a shard lost, the run stopped) says so in the report's name, its first
-  // line and the browser's tab: make nightly-report sets REPORT_PARTIAL from scripts/quality_gate.py --partial. A whole
-  // night the quality gate fails says why there (REPORT_GATE, --verdict): Allure's own gate is run by `allure run` alone,
-  // so its tab in the report counts none.
-  name: process.env.REPORT_PARTIAL
-    ? `${base.name}: PARTIAL (${process.env.REPORT_PARTIAL})`
-    : process.env.REPORT_GATE ? `${base.name}: quality gate not met: ${process.env.REPORT_GATE}` : base.name,
+  // line and the browser's tab, and a whole night the quality gate fails says why there: make nightly-report sets
+  // REPORT_NAME_ADDS from scripts/quality_gate.py --report-name. Allure's own gate is run by `allure run` alone, so its
+  // tab in the report counts none.
+  name: process.env.REPORT_NAME_ADDS ? `${base.name}: ${process.env.REPORT_NAME_ADDS}` : base.name,
   // CI restores this file before the run and saves it after (actions/cache, Azure Cache@2).
   historyPath: process.env.ALLURE_HISTORY_PATH || base.historyPath || "./.allure/history.jsonl",
 };

@@ -75,13 +75,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("results", type=Path)
     parser.add_argument("--max-failures", type=count, default=0, help="failed or broken journeys allowed (default 0)")
     parser.add_argument("--min-journeys", type=count, default=1, help="journeys that must have run (default 1)")
-    parser.add_argument("--partial", action="store_true", help="print only what of the night is missing (nothing when the "
-                        "results are whole) and exit 0: the nightly report's name says it (Makefile nightly-report)")
-    parser.add_argument("--verdict", action="store_true", help="print only why the gate is not met (nothing when it is) and "
-                        "exit 0: the nightly report's name says it (Makefile nightly-report)")
+    parser.add_argument("--report-name", action="store_true", help="print only what the nightly report's name adds (Makefile "
+                        "nightly-report, .ci/allurerc.mjs): PARTIAL and what of the night is missing, else why the gate is not "
+                        "met, else nothing; and exit 0")
     args = parser.parse_args(argv)
     if not args.results.is_dir():
-        if args.partial or args.verdict:  # nothing to name the report for: its render says the folder is missing
+        if args.report_name:  # nothing to name the report for: its render says the folder is missing
             return 0
         print(f"quality gate: no results at {args.results} (did the journeys run?)")
         return 1
@@ -100,8 +99,8 @@ def main(argv: list[str]) -> int:
     # A partial run is no run to judge, whatever failures are allowed: its stops, then what the night lacks.
     problems = list(dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops))
     lacking = first_few(sorted(partial_words(journey) for journey in partial), "; ")
-    if args.partial:
-        print("; ".join(filter(None, [*problems, lacking])))
+    if args.report_name and (problems or lacking):
+        print(f"PARTIAL ({'; '.join(filter(None, [*problems, lacking]))})")
         return 0
     if partial:  # said even where the failures are too many as well: they are not all the night's
         problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
@@ -118,8 +117,8 @@ def main(argv: list[str]) -> int:
         why = first_few([f"{reason} ({times})" for reason, times in reasons.most_common()], "; ", "more reason")
         problems.append(f"{counted(ran, 'journey')} ran, {skipped} skipped (at least {args.min_journeys} must run)"
                         + (f"; skipped: {why}" if why else ""))
-    if args.verdict:
-        print("; ".join(problems))
+    if args.report_name:
+        print(f"quality gate not met: {'; '.join(problems)}" if problems else "")
         return 0
     if problems:
         print("quality gate: not met: " + "; ".join(problems))

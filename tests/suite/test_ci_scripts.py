@@ -423,17 +423,17 @@ def test_a_stopped_run_never_meets_the_gate_whatever_failures_it_allows(tmp_path
 
 
 def test_a_stopped_runs_report_names_the_stop_in_its_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The nightly report's name is what --partial prints (make nightly-report): a run stopped before its journeys ended
-    is partial, and its name says why, as the gate's line does, not nothing because no shard is missing."""
+    """The nightly report's name adds what --report-name prints (make nightly-report): a run stopped before its journeys
+    ended is partial, and its name says why, as the gate's line does, not nothing because no shard is missing."""
     from fixtures.run_results import STOPPED_KEY, write_run_result
 
     write_result(tmp_path, "test_sign_in[B2C_1_susi]", "passed")
-    assert quality_gate.main([str(tmp_path), "--partial"]) == 0 and capsys.readouterr().out.strip() == ""
+    assert quality_gate.main([str(tmp_path), "--report-name"]) == 0 and capsys.readouterr().out.strip() == ""
     write_run_result(tmp_path, key=STOPPED_KEY, name="the run was stopped", cause=OTHER, suite="runs stopped",
                      detail="the run was stopped before its journeys ended (stopped by SIGTERM): its results are partial")
-    assert quality_gate.main([str(tmp_path), "--partial"]) == 0
+    assert quality_gate.main([str(tmp_path), "--report-name"]) == 0
     said = capsys.readouterr().out.strip()
-    assert said.startswith("the run was stopped before its journeys ended (stopped by SIGTERM)"), said
+    assert said.startswith("PARTIAL (the run was stopped before its journeys ended (stopped by SIGTERM)"), said
 
 
 def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Path) -> None:
@@ -449,8 +449,8 @@ def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Pa
     # The nightly's report gates too, unless told not to (Azure gates in a job of its own): what make would run.
     for setting, gated in (([], True), (["NIGHTLY_GATE=no"], False)):
         planned = subprocess.run(["make", "-n", "nightly-report", f"VENV={venv}", *setting], cwd=ROOT, capture_output=True, text=True, timeout=60)
-        # the gate itself, not its --partial and --verdict for the report's name
-        gates = re.compile(r'scripts/quality_gate\.py "allure-results" --max-failures 0 --min-journeys 1(?! --verdict)')
+        # the gate itself, not its --report-name for the report's name
+        gates = re.compile(r'scripts/quality_gate\.py "allure-results" --max-failures 0 --min-journeys 1(?! --report-name)')
         assert bool(gates.search(planned.stdout)) is gated and "scripts/notify.py" in planned.stdout, planned.stdout
 
 
@@ -781,8 +781,8 @@ def test_the_report_also_marks_flaky_a_failure_that_passed_in_a_recent_run_where
 def test_a_partial_or_failing_nights_report_says_so_in_its_name_and_a_green_nights_does_not(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The report opens at its tree, below its counts: a night that lost a shard said so only in the message and the gate.
-    Its name (the first line and the browser's tab) says PARTIAL and what is missing (quality_gate.py --partial); a whole
-    night the gate fails, why (--verdict), where Allure's own "Quality Gates" tab counted none."""
+    Its name (the first line and the browser's tab) says PARTIAL and what is missing; a whole night the gate fails, why
+    (quality_gate.py --report-name), where Allure's own "Quality Gates" tab counted none."""
     if not (ROOT / "node_modules" / "allure").is_dir():
         pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
     write_result(tmp_path / "allure-results-1", "test_sign_up", "passed")
@@ -795,11 +795,9 @@ def test_a_partial_or_failing_nights_report_says_so_in_its_name_and_a_green_nigh
         merged = tmp_path / f"merged-{night}"
         assert merge_results.main([*map(str, shards), "--into", str(merged), "--expect", expect]) == 0
         capsys.readouterr()
-        assert quality_gate.main([str(merged), "--partial"]) == 0
+        assert quality_gate.main([str(merged), "--report-name"]) == 0
         said = capsys.readouterr().out.strip()
-        assert said == ("shard 2 of 2: no journey results" if night == "partial" else ""), said
-        assert quality_gate.main([str(merged), "--verdict"]) == 0
-        said = capsys.readouterr().out.strip()
+        assert said.startswith({"whole": "", "partial": "PARTIAL (shard 2 of 2: no journey results)", "failing": "quality gate not met: "}[night]), said
         assert bool(said) is (night != "whole"), said
         ran = subprocess.run(["make", "--no-print-directory", "nightly-report", f"VENV={venv_for_make()}", f"RESULTS_DIR={merged}",
                               f"REPORT_DIR={tmp_path / f'report-{night}'}", f"ALLURE_HISTORY_PATH={tmp_path / f'{night}.jsonl'}",
