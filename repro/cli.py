@@ -590,7 +590,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
         ended = {"passed": "as the suite expects", "failed": "reproducing a failure", SET_UP_FAILED: "with its set-up failed"}.get(
             str(result), "stopped by the machine or the network")
         complain(f"repro: the run ended {ended} but no bundle was written: {error}. Its unredacted files (trace, HAR, "
-                 f"output: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
+                 f"pytest-output.txt: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
                  "do not attach them, and delete the folder when done.")
         return EXIT_NO_BUNDLE
     remove_work(work)  # it holds the unredacted trace, HAR and output; the bundle has their redacted copies
@@ -621,8 +621,10 @@ SECTION = re.compile(r"=+ (.+?) =+")  # a heading of pytest's: "=== FAILURES ===
 AFTER_RUN = frozenset({"ERRORS", "FAILURES", "PASSES", "warnings summary", "causes", "short test summary info", "rerun test summary info"})
 RUN_SUMMARY = re.compile(r"\d+ (failed|passed|errors?|skipped|deselected|xfailed|xpassed|warnings?)\b.* in [\d.]+s\b.*")  # the last line
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # pytest's, with PY_COLORS=1 or FORCE_COLOR
-AFTER_RUN_KEPT = ("repro: pytest's tracebacks, warnings and causes are in pytest-output.txt (in the bundle); the summary below "
-                  "says what happened")
+# Said while the run goes on, before it is known whether a bundle is written: where none is (exit 4), the refusal names
+# the folder kept, whose pytest-output.txt is this one.
+AFTER_RUN_KEPT = ("repro: pytest's tracebacks, warnings and causes go to pytest-output.txt (the bundle's, or the kept folder's "
+                  "where none is written); the summary below says what happened")
 
 
 def in_after_run_report(line: str, inside: bool) -> bool:

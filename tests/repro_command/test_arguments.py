@@ -531,6 +531,7 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     def ran(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
         (work / "evidence").mkdir(parents=True)
         (work / "evidence" / "repro.json").write_text('{"result": "failed"}')
+        log.write_text("E   AssertionError: the traceback the terminal did not show\n")
         return 1, []
 
     def refused(*_: object, **__: object) -> None:
@@ -542,6 +543,8 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     err = capsys.readouterr().err
     assert "the run ended reproducing a failure but no bundle was written: journey.har: a JWT" in err and f"kept in {work}" in err
     assert "do not attach them" in err and (work / "evidence" / "repro.json").is_file()
+    # The terminal said the tracebacks go to pytest-output.txt: the kept folder's, named as one of its files
+    assert "pytest-output.txt: tokens" in err and "the traceback" in (work / "pytest-output.txt").read_text()
 
 
 @pytest.mark.parametrize(("result", "status"), [("passed", 0), ("failed", 1), ("set-up failed", 3), ("stopped by infrastructure", 5)])
