@@ -481,5 +481,16 @@ def test_the_bundles_versions_name_the_python_without_this_machines_home_folder(
     link.symlink_to(ROOT)
     monkeypatch.setattr(sys, "executable", str(link / ".venv" / "bin" / "python"))
     assert versions("chromium", "156")["executable"] == ".venv/bin/python"
+    # Both: the checkout reached through a link, its .venv a link to another checkout's
+    elsewhere = tmp_path / "other-checkout" / ".venv" / "bin"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "python").touch()
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / ".venv").symlink_to(elsewhere.parent)
+    monkeypatch.setattr("fixtures.repro.__file__", str(linked / "fixtures" / "repro.py"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "to-linked" / ".venv" / "bin" / "python"))
+    (tmp_path / "to-linked").symlink_to(linked)
+    assert versions("chromium", "156")["executable"] == ".venv/bin/python"
     monkeypatch.setattr(sys, "executable", "/home/alice/venvs/b2c/bin/python")
     assert versions("chromium", "156")["executable"] == "<path to python>"
