@@ -482,12 +482,11 @@ def test_the_bundles_versions_name_the_python_without_this_machines_home_folder(
     monkeypatch.setattr(sys, "executable", str(link / ".venv" / "bin" / "python"))
     assert versions("chromium", "156")["executable"] == ".venv/bin/python"
     # Both: the checkout reached through a link, its .venv a link to another checkout's
-    elsewhere = tmp_path / "other-checkout" / ".venv" / "bin"
+    elsewhere = tmp_path / "other-checkout" / ".venv"
     elsewhere.mkdir(parents=True)
-    (elsewhere / "python").touch()
     linked = tmp_path / "linked"
     linked.mkdir()
-    (linked / ".venv").symlink_to(elsewhere.parent)
+    (linked / ".venv").symlink_to(elsewhere)
     monkeypatch.setattr("fixtures.repro.__file__", str(linked / "fixtures" / "repro.py"))
     monkeypatch.setattr(sys, "executable", str(tmp_path / "to-linked" / ".venv" / "bin" / "python"))
     (tmp_path / "to-linked").symlink_to(linked)

@@ -67,7 +67,7 @@ def test_a_history_file_that_is_a_folder_or_cannot_be_written_is_refused_writing
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "history"] and not any(folder.iterdir())
 
 
-def test_the_partial_words_for_the_reports_name_are_none_for_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_reports_name_adds_nothing_for_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """make nightly-report names the report with what --report-name prints: never the gate's own line about a missing folder."""
     assert quality_gate.main([str(tmp_path / "missing"), "--report-name"]) == 0
     assert capsys.readouterr().out == ""
