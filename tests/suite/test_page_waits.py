@@ -836,6 +836,17 @@ def test_b2cs_correlation_id_is_read_from_its_page_sources_comment(page: Page) -
     assert B2CSignUpOrSignInPage(page).correlation_id() is None
 
 
+def test_a_journey_held_on_b2cs_sign_in_page_names_its_correlation_id_where_it_stopped(page: Page) -> None:
+    """The evidence's "where it stopped" of a journey left on B2C's sign-in page (an error of Mobile ID's swallowed at
+    /oauth2/authresp): the page shows no error, its source's comment still has the ID B2C's logs find the sign-in by."""
+    sign_in = f"<!-- CorrelationId: 0f8fad5b-d9cb-469f-a165-70867728950e -->{UNIFIED}"
+    page.route(lambda url: True, lambda route: route.fulfill(content_type="text/html", body=sign_in))
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp?code=c&state=s")
+    assert page_facts(page, "https://jwt.ms")["B2C correlation ID"] == "0f8fad5b-d9cb-469f-a165-70867728950e"
+    page.set_content(f"<!-- build 2026.11 -->{UNIFIED}")
+    assert "B2C correlation ID" not in page_facts(page, "https://jwt.ms")
+
+
 def test_the_waits_figures_in_the_docs_are_the_codes() -> None:
     """docs/suite.md, Waits: one timeout, TIMEOUT_MS = 15 s, which is also a journey page's action timeout and expect()'s;
     and "connect waits at most 150 s" for a browser server's answer (E2E_BROWSER_WS_ENDPOINT)."""
