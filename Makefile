@@ -287,6 +287,7 @@ nightly-report: $(VENV)/.deps
 		ALLURE_HISTORY_PATH="$(ALLURE_HISTORY_PATH)" $(ALLURE) generate --config .ci/allurerc.mjs "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
 		|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/"; false; }; } && \
 	"$(BIN)/python" scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
+	"$(BIN)/python" scripts/report_landing.py "$(REPORT_DIR)/index.html" && \
 	echo "report: $(REPORT_DIR)/index.html (history: $(ALLURE_HISTORY_PATH))"; ) || status=1; \
 	"$(BIN)/python" scripts/notify.py "$(RESULTS_DIR)" --title "$${NOTIFY_TITLE:-B2C + Mobile ID journeys}" $(if $(REPORT_LINK),--link "$(REPORT_LINK)") || status=1; \
 	$(if $(filter no,$(NIGHTLY_GATE)),,"$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS) || status=1;) \

@@ -31,26 +31,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fixtures.causes import ALSO_WRONG_LABEL, CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
+from fixtures.causes import ALSO_WRONG_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from fixtures.run_page import add_to_run_page  # noqa: E402
 from mocks.common.hosts import is_loopback  # noqa: E402
 from scripts.merge_results import Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
+from scripts.quality_gate import UNCLASSIFIED, detail_of, says_partial, short  # noqa: E402  (as the report's name says them)
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
-from scripts.quality_gate import says_partial  # noqa: E402
 
-UNCLASSIFIED = "unclassified"
 WEBHOOKS = {"SLACK_WEBHOOK_URL": "slack", "TEAMS_WEBHOOK_URL": "teams"}
 MAX_DETAILS = 3  # per cause: a chat message, not a report
-MAX_DETAIL_LENGTH = 140
-
-
-def _detail(journey: Journey) -> str:
-    return _short(journey.label(CAUSE_DETAIL_LABEL) or journey.said)
-
-
-def _short(detail: str) -> str:
-    return detail if len(detail) <= MAX_DETAIL_LENGTH else detail[: MAX_DETAIL_LENGTH - 1] + "…"
 
 
 def _only_policy(policies: set[str | None], run_policies: set[str], times: int) -> str:
@@ -93,9 +83,9 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
     policies_of: dict[str, set[str | None]] = defaultdict(set)  # detail -> the policies its journeys ran through
     also_of: dict[str, Counter[str]] = defaultdict(Counter)  # detail -> what else its journeys found wrong (a token's claims)
     for journey in failing:
-        by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED][_detail(journey)] += 1
-        policies_of[_detail(journey)].add(journey.policy)
-        also_of[_detail(journey)].update(_short(also) for also in dict.fromkeys(journey.labels(ALSO_WRONG_LABEL)))
+        by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED][detail_of(journey)] += 1
+        policies_of[detail_of(journey)].add(journey.policy)
+        also_of[detail_of(journey)].update(short(also) for also in dict.fromkeys(journey.labels(ALSO_WRONG_LABEL)))
         outside_by_cause[journey.label(CAUSE_LABEL) or UNCLASSIFIED] += 1 if journey.outside else 0
     passed = sum(1 for journey in found.values() if journey.status == "passed")
     run_policies = {journey.policy for journey in found.values() if journey.policy}
@@ -158,7 +148,7 @@ def unfinished_lines(found: dict[str, Journey]) -> list[str]:
     without = [nodeid for journey in found.values() for nodeid in without_result(journey)]
     if not without:
         return []
-    lines = [f"- no result, the night is partial: {counted(len(without), 'journey')}", *(f"    {_short(nodeid)}" for nodeid in without[:MAX_DETAILS])]
+    lines = [f"- no result, the night is partial: {counted(len(without), 'journey')}", *(f"    {short(nodeid)}" for nodeid in without[:MAX_DETAILS])]
     if len(without) > MAX_DETAILS:
         lines.append(f"    and {len(without) - MAX_DETAILS} more (see the report)")
     return lines
@@ -167,7 +157,7 @@ def unfinished_lines(found: dict[str, Journey]) -> list[str]:
 def skipped_lines(found: dict[str, Journey]) -> list[str]:
     """Why journeys skipped, each reason with how many, whatever else happened: a journey that skipped proved nothing."""
     reasons = skip_reasons(found)
-    lines = [f"- skipped: {_short(reason)} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
+    lines = [f"- skipped: {short(reason)} ({times})" for reason, times in reasons.most_common(MAX_DETAILS)]
     if len(reasons) > MAX_DETAILS:
         lines.append(f"    and {len(reasons) - MAX_DETAILS} more reasons (see the report)")
     return lines

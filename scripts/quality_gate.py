@@ -15,20 +15,32 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
-from fixtures.causes import CAUSE_LABEL  # noqa: E402
+from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
 from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY  # noqa: E402
 from scripts.merge_results import CI_KEY, Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
 # The keys of results that say part of the run is missing: the merge's (lost, unreadable, overlapping shards), a journey file's.
 PARTIAL_NIGHT = (CI_KEY, COLLECTION_KEY)
+UNCLASSIFIED = "unclassified"  # the cause of a result that names none
 MAX_REASONS = 2  # a line for a pipeline's summary, not a report
+MAX_DETAIL_LENGTH = 140  # a detail in a line of a chat message or in the report's name, not on the report's own page
+
+
+def short(text: str) -> str:
+    """``text`` cut to MAX_DETAIL_LENGTH characters, with an ellipsis where it was cut."""
+    return text if len(text) <= MAX_DETAIL_LENGTH else text[: MAX_DETAIL_LENGTH - 1] + "…"
+
+
+def detail_of(journey: Journey) -> str:
+    """Why the journey failed, in a line: its cause's detail, else what it said."""
+    return short(journey.label(CAUSE_DETAIL_LABEL) or journey.said)
 
 
 def is_stop(key: str) -> bool:
@@ -57,6 +69,13 @@ def partial_words(journey: Journey) -> str:
     without = without_result(journey)
     more = f" and {len(without) - MAX_REASONS} more" if len(without) > MAX_REASONS else ""
     return str(journey.final.get("name")) + (f": {', '.join(without[:MAX_REASONS])}{more}" if without else "")
+
+
+def cause_words(details: Counter[str]) -> str:
+    """What one cause's journeys met, after their count in the report's name: the commonest detail, and how many others."""
+    [(commonest, _)] = details.most_common(1)
+    others = len(details) - 1
+    return f": {commonest}" + (f"; and {counted(others, 'other detail')}" if others else "")
 
 
 def count(text: str) -> int:
@@ -105,9 +124,16 @@ def main(argv: list[str]) -> int:
     if partial:  # said even where the failures are too many as well: they are not all the night's
         problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
     if unsuccessful > args.max_failures:
-        # By cause, the commonest first, as the report's first screen groups them: the line is often all a pipeline shows.
-        causes = Counter(journey.label(CAUSE_LABEL) or "unclassified" for journey in found.values() if journey.status in UNSUCCESSFUL)
-        by_cause = first_few([f"{cause} ({times})" for cause, times in causes.most_common()], ", ", "more cause")
+        # By cause, the commonest first, as the report's tree groups them: the line is often all a pipeline shows. In the
+        # report's name, each with its commonest detail: the tree opens every failed group down to its journeys, so the
+        # first screen showed the first cause alone.
+        details: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for journey in found.values():
+            if journey.status in UNSUCCESSFUL:
+                details[journey.label(CAUSE_LABEL) or UNCLASSIFIED][detail_of(journey)] += 1
+        causes = Counter({cause: details[cause].total() for cause in details})
+        by_cause = first_few([f"{cause} ({times}{cause_words(details[cause]) if args.report_name else ''})"
+                              for cause, times in causes.most_common()], ", ", "more cause")
         problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed; "
                         f"by cause: {by_cause})")
     if ran < args.min_journeys:

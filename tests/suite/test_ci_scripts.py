@@ -16,8 +16,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from fixtures.causes import OTHER, TOKEN_CONTRACT, token_contract
 from fixtures.commands import venv_for_make
@@ -25,7 +27,7 @@ from fixtures.results_lock import hold_folder
 from fixtures.run_results import COLLECTION_KEY, crash_key, write_collected, write_run_result
 from mocks.b2c.settings import TESTAPP1_CLIENT_ID
 from mocks.faults import OTHER_AUDIENCE
-from scripts import merge_results, notify, offline_report, quality_gate, report_history, shard_check
+from scripts import merge_results, notify, offline_report, quality_gate, report_history, report_landing, shard_check
 from tests.suite_run import allure_results, killed, run_holding, suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -790,10 +792,10 @@ def test_a_partial_or_failing_nights_report_says_so_in_its_name_and_a_green_nigh
     write_result(tmp_path / "failing" / "allure-results-1", "test_sign_in", "failed",
                  labels={"cause": "ID token contract", "cause_detail": "aud: expected a, got b"})
     titles = {}
-    for night, shards, expect in (("whole", [tmp_path / "allure-results-1"], "1"), ("partial", [tmp_path / "allure-results-1"], "2"),
+    for night, shards, shards_expected in (("whole", [tmp_path / "allure-results-1"], "1"), ("partial", [tmp_path / "allure-results-1"], "2"),
                                   ("failing", [tmp_path / "failing" / "allure-results-1"], "1")):
         merged = tmp_path / f"merged-{night}"
-        assert merge_results.main([*map(str, shards), "--into", str(merged), "--expect", expect]) == 0
+        assert merge_results.main([*map(str, shards), "--into", str(merged), "--expect", shards_expected]) == 0
         capsys.readouterr()
         assert quality_gate.main([str(merged), "--report-name"]) == 0
         said = capsys.readouterr().out.strip()
@@ -807,7 +809,45 @@ def test_a_partial_or_failing_nights_report_says_so_in_its_name_and_a_green_nigh
     assert titles == {"whole": "Azure AD B2C + Mobile ID journeys",
                       "partial": "Azure AD B2C + Mobile ID journeys: PARTIAL (shard 2 of 2: no journey results)",
                       "failing": "Azure AD B2C + Mobile ID journeys: quality gate not met: 1 failed or broken journey (at most 0 "
-                                 "allowed; by cause: ID token contract (1))"}, titles
+                                 "allowed; by cause: ID token contract (1: aud: expected a, got b))"}, titles
+
+
+def test_a_failing_nights_report_opens_with_every_cause_on_its_first_screen_and_a_green_nights_at_its_tree(
+        tmp_path: Path, page: Page) -> None:
+    """The night the audit rendered: 84 journeys, one cause broke 42 and another 20. Opened at the results tree, the first
+    cause's journeys filled the first screen (1440×900) and the second cause sat screens below; the report now opens at
+    its Categories tab, one closed row per cause, under the name that says each cause's commonest detail."""
+    if not (ROOT / "node_modules" / "allure").is_dir():
+        pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
+    held = "the journey stayed on B2C's sign-in page at /oauth2/authresp"
+    for n in range(42):
+        write_result(tmp_path / "failing", f"test_sign_in_{n}[B2C_1A_signup_signin]", "failed", labels={**AUD, "suite": f"test_{n % 3}"})
+    for n in range(20):
+        write_result(tmp_path / "failing", f"test_held_{n}[B2C_1_susi]", "broken", labels={"cause": "broken promise", "cause_detail": held})
+    for n in range(22):
+        for night in ("failing", "green"):
+            write_result(tmp_path / night, f"test_passed_{n}", "passed")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    for night in ("failing", "green"):
+        report = tmp_path / f"report-{night}"
+        ran = subprocess.run(["make", "--no-print-directory", "nightly-report", f"VENV={venv_for_make()}", f"RESULTS_DIR={tmp_path / night}",
+                              f"REPORT_DIR={report}", f"ALLURE_HISTORY_PATH={tmp_path / f'{night}.jsonl'}", "ALLURE_INSTALL=true",
+                              "NIGHTLY_GATE=no"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert ran.returncode == 0 and "report: opens at" not in ran.stderr, tail(ran.stdout + ran.stderr)
+        page.goto((report / "index.html").as_uri())
+        if night == "green":
+            expect(page.get_by_test_id("tree-leaf").first).to_be_visible()
+            assert urlsplit(page.url).fragment == "", page.url
+            continue
+        rows = [page.get_by_text(cause, exact=True) for cause in (TOKEN_CONTRACT, "broken promise")]
+        for row in rows:
+            expect(row).to_be_in_viewport(ratio=1)
+        assert urlsplit(page.url).fragment == "categories", page.url
+        title = page.get_by_test_id("report-title").inner_text()
+        assert f"{TOKEN_CONTRACT} (42: {AUD['cause_detail']})" in title and f"broken promise (20: {held})" in title, title
+        expect(page.get_by_test_id("report-title")).to_be_in_viewport(ratio=1)
+        rows[1].click()  # the evidence one click further: the cause's detail, then its journeys
+        expect(page.get_by_text("test_held_0[B2C_1_susi]", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize(("target", "settings"), [
@@ -1351,6 +1391,44 @@ def test_a_rendered_report_calls_no_third_party_when_opened(tmp_path: Path, caps
     assert not index.exists() and (tmp_path / "allure-report-with-analytics.html").is_file()  # out of the uploaded folder
 
 
+def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_report_is_left_as_it_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """scripts/report_landing.py: the script that opens the Categories tab goes first in the head, once however often it
+    runs; a green night's report, or one whose summary it cannot read, is left as Allure wrote it, and says why."""
+    index, summary = tmp_path / "index.html", tmp_path / "summary.json"
+    index.write_text(RENDERED)
+    summary.write_text(json.dumps({"stats": {"total": 2, "passed": 2}}))
+    assert report_landing.main([str(index)]) == 0 and index.read_text() == RENDERED
+    for failed in ({"failed": 1}, {"broken": 1}):
+        index.write_text(RENDERED)
+        summary.write_text(json.dumps({"stats": {"total": 2, "passed": 1, **failed}}))
+        for _ in range(2):
+            assert report_landing.main([str(index)]) == 0
+        assert index.read_text() == f"<head>{report_landing.LANDING}{RENDERED.removeprefix('<head>')}", failed
+    assert capsys.readouterr().err == ""
+    index.write_text("<html><body>not a report</body></html>")
+    assert report_landing.main([str(index)]) == 0 and index.read_text() == "<html><body>not a report</body></html>"
+    assert "report: opens at its results tree, not its causes: " in capsys.readouterr().err
+    summary.unlink()
+    assert report_landing.main([str(index)]) == 0
+    assert f"{summary} or {index} is not as the Allure of package.json writes them (FileNotFoundError" in capsys.readouterr().err
+
+
+def test_the_reports_name_says_each_causes_commonest_detail_and_how_many_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the name adds for a night the gate fails: the commonest cause first, each with its commonest detail (what the
+    Categories tab it opens at does not show closed); the gate's own line stays a count per cause."""
+    for n in range(3):
+        write_result(tmp_path, f"test_aud_{n}", "failed", labels=AUD)
+    write_result(tmp_path, "test_iss", "failed", labels={"cause": TOKEN_CONTRACT, "cause_detail": "iss: expected a, got b"})
+    write_result(tmp_path, "test_held", "broken", labels={"cause": "broken promise", "cause_detail": "x" * 200})
+    assert quality_gate.main([str(tmp_path), "--report-name"]) == 0
+    said = capsys.readouterr().out.strip()
+    assert said == (f"quality gate not met: 5 failed or broken journeys (at most 0 allowed; by cause: {TOKEN_CONTRACT} (4: "
+                    f"{AUD['cause_detail']}; and 1 other detail), broken promise (1: {'x' * 139}…))"), said
+    assert quality_gate.main([str(tmp_path)]) == 1
+    assert f"by cause: {TOKEN_CONTRACT} (4), broken promise (1))" in capsys.readouterr().out
+
+
 COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]
 UP_A, UP_B, IN_A = ("e2e.test_sign_up", "test_sign_up[a]"), ("e2e.test_sign_up", "test_sign_up[b]"), ("e2e.test_sign_in", "test_sign_in[a]")
 
@@ -1690,7 +1768,7 @@ def test_a_long_failure_detail_is_cut_to_a_line_of_the_message(tmp_path: Path) -
     long = "AADB2C90075: " + "the claims exchange failed " * 10
     write_result(tmp_path, "test_sign_in", "failed", labels={"cause": "B2C error redirect", "cause_detail": long})
     [detail] = [line for line in notify.summarize(tmp_path, "Nightly").splitlines() if line.startswith("    AADB2C90075")]
-    assert detail == f"    {long[:notify.MAX_DETAIL_LENGTH - 1]}… (1)", detail
+    assert detail == f"    {long[:quality_gate.MAX_DETAIL_LENGTH - 1]}… (1)", detail
 
 
 def test_the_gate_met_counts_a_skipped_journey_as_skipped_not_as_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

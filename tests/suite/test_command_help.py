@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from fixtures import preflight
-from scripts import browser_server, install_browser, offline_report, report_history, tenant_mode_against_stack
+from scripts import browser_server, install_browser, offline_report, report_history, report_landing, tenant_mode_against_stack
 
 
-@pytest.mark.parametrize("main", [browser_server.main, install_browser.main, offline_report.main, report_history.main, preflight.main,
-                                  tenant_mode_against_stack.main],
-                         ids=["browser_server", "install_browser", "offline_report", "report_history", "preflight",
+@pytest.mark.parametrize("main", [browser_server.main, install_browser.main, offline_report.main, report_history.main, report_landing.main,
+                                  preflight.main, tenant_mode_against_stack.main],
+                         ids=["browser_server", "install_browser", "offline_report", "report_history", "report_landing", "preflight",
                               "tenant_mode_against_stack"])
 def test_help_shows_the_usage_and_does_nothing_else(main: Callable[[list[str]], int], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:

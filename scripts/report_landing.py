@@ -1,0 +1,55 @@
+"""Open a failing night's report at its causes: ``python3 scripts/report_landing.py allure-report/index.html``.
+
+Allure 3's report opens at its results tree, where every group that holds a failed or broken journey is open down to
+its journeys: the first cause's journeys filled the first screen and pushed the others screens down (a night of 84
+journeys and two causes: the second three and a half screens down at 1440×900). Its Categories tab lists one row per
+cause with its count (.ci/allurerc.mjs keeps them closed), below the report's name, which says each cause's commonest
+detail (scripts/quality_gate.py --report-name). Where the report's summary.json counts a failed or broken journey,
+this makes the report open there: a script at the top of its head sends an address without a fragment on to
+``#categories``, Allure's own address of that tab. A link to another tab or to a journey opens as before, and a green
+night's report at its tree. Standard library only, as scripts/offline_report.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+LANDING = '<script>if (!location.hash) location.replace("#categories");</script>'  # replace: Back leaves the report
+
+
+def lands_at_causes(html: str) -> str:
+    """``html`` with the landing script first in its head (once: a report landed again is left as it is)."""
+    if LANDING in html:
+        return html
+    head = html.find("<head>")
+    if head < 0:
+        raise ValueError("its page has no <head>")
+    return html[:head + len("<head>")] + LANDING + html[head + len("<head>"):]
+
+
+def failing(summary: dict[str, object]) -> bool:
+    stats = summary.get("stats")
+    return isinstance(stats, dict) and any(int(stats.get(status) or 0) > 0 for status in ("failed", "broken"))
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python3 scripts/report_landing.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("index", type=Path, metavar="REPORT_DIR/index.html", help="the index.html of a report Allure rendered")
+    path = parser.parse_args(argv).index
+    summary = path.with_name("summary.json")
+    try:
+        landed = failing(json.loads(summary.read_text(encoding="utf-8")))
+        html = path.read_text(encoding="utf-8")
+        if landed:
+            path.write_text(lands_at_causes(html), encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as error:  # the report itself is whole: it opens at its tree
+        print(f"report: opens at its results tree, not its causes: {summary} or {path} is not as the Allure of package.json "
+              f"writes them ({error.__class__.__name__}: {error}); see scripts/report_landing.py", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
