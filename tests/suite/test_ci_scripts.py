@@ -1409,6 +1409,8 @@ def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_repo
     index.write_text("<html><body>not a report</body></html>")
     assert report_landing.main([str(index)]) == 0 and index.read_text() == "<html><body>not a report</body></html>"
     assert "report: opens at its results tree, not its causes: " in capsys.readouterr().err
+    summary.write_text("[]")
+    assert report_landing.main([str(index)]) == 0 and "(ValueError: it counts no journeys by status" in capsys.readouterr().err
     summary.unlink()
     assert report_landing.main([str(index)]) == 0
     assert f"{summary} or {index} is not as the Allure of package.json writes them (FileNotFoundError" in capsys.readouterr().err
