@@ -725,7 +725,7 @@ def test_make_repro_says_the_repros_own_exit_status(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("target", "steps"), [
-    ("report", ["generate", "scripts/offline_report.py"]),
+    ("report", ["generate", "scripts/offline_report.py", "scripts/report_landing.py"]),
     ("nightly-report", ["scripts/report_history.py", "generate", "scripts/offline_report.py", "scripts/report_landing.py", "scripts/notify.py"]),
 ])
 def test_the_report_targets_take_allures_analytics_out_after_rendering(target: str, steps: list[str]) -> None:
