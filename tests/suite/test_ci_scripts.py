@@ -849,6 +849,9 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
         expect(page.get_by_test_id("report-title")).to_be_in_viewport(ratio=1)
         rows[1].click()  # the evidence one click further: the cause's detail, then its journeys
         expect(page.get_by_text("test_held_0[B2C_1_susi]", exact=True)).to_be_visible()
+        page.goto(f"{(report / 'index.html').as_uri()}#qualityGate")  # a link to another tab (or to a journey) opens there
+        expect(page.get_by_text("Quality Gates", exact=False).first).to_be_visible()
+        assert urlsplit(page.url).fragment == "qualityGate", page.url
 
 
 def test_a_report_rendered_before_the_virtual_environment_exists_keeps_its_plain_name_and_still_opens_at_its_causes(
