@@ -71,11 +71,12 @@ def partial_words(journey: Journey) -> str:
     return str(journey.final.get("name")) + (f": {', '.join(without[:MAX_REASONS])}{more}" if without else "")
 
 
-def cause_words(details: Counter[str]) -> str:
-    """What one cause's journeys met, after their count in the report's name: the commonest detail, and how many others."""
-    [(commonest, _)] = details.most_common(1)
-    others = len(details) - 1
-    return f": {commonest}" + (f"; and {counted(others, 'other detail')}" if others else "")
+def cause_words(cause: str, details: Counter[str]) -> str:
+    """One cause in the report's name: how many journeys it broke and its commonest detail, then how many met its other
+    details (a tie goes to the detail first in order, not to the result file read first)."""
+    (commonest, times), *others = sorted(details.items(), key=lambda item: (-item[1], item[0]))
+    said = f"{cause} ({details.total()}): {commonest}"
+    return f"{said} ({times}), and {counted(len(others), 'other detail')} ({sum(n for _, n in others)})" if others else said
 
 
 def count(text: str) -> int:
@@ -94,9 +95,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("results", type=Path)
     parser.add_argument("--max-failures", type=count, default=0, help="failed or broken journeys allowed (default 0)")
     parser.add_argument("--min-journeys", type=count, default=1, help="journeys that must have run (default 1)")
-    parser.add_argument("--report-name", action="store_true", help="print only what the nightly report's name adds (Makefile "
-                        "nightly-report, .ci/allurerc.mjs): PARTIAL and what of the night is missing, else why the gate is not "
-                        "met, else nothing; and exit 0")
+    parser.add_argument("--report-name", action="store_true", help="print only what the report's name adds (Makefile report "
+                        "and nightly-report, allurerc.mjs): PARTIAL and what of the night is missing, else why the gate is not "
+                        "met, every cause with its count and commonest detail, else nothing; and exit 0")
     args = parser.parse_args(argv)
     if not args.results.is_dir():
         if args.report_name:  # nothing to name the report for: its render says the folder is missing
@@ -123,19 +124,21 @@ def main(argv: list[str]) -> int:
         return 0
     if partial:  # said even where the failures are too many as well: they are not all the night's
         problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
+    causes_said = ""
     if unsuccessful > args.max_failures:
-        # By cause, the commonest first, as the report's tree groups them: the line is often all a pipeline shows. In the
-        # report's name, each with its commonest detail: the tree opens every failed group down to its journeys, so the
-        # first screen showed the first cause alone.
+        # By cause, the commonest first (a tie in the causes' order), as the report groups them: the line is often all a pipeline shows. The report's
+        # name says every cause with its commonest detail: the report opens at its Categories tab, whose rows are closed.
         details: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for journey in found.values():
             if journey.status in UNSUCCESSFUL:
                 details[journey.label(CAUSE_LABEL) or UNCLASSIFIED][detail_of(journey)] += 1
-        causes = Counter({cause: details[cause].total() for cause in details})
-        by_cause = first_few([f"{cause} ({times}{cause_words(details[cause]) if args.report_name else ''})"
-                              for cause, times in causes.most_common()], ", ", "more cause")
-        problems.append(f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed; "
-                        f"by cause: {by_cause})")
+        causes = sorted(((cause, met.total()) for cause, met in details.items()), key=lambda item: (-item[1], item[0]))
+        failures = f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed"
+        if args.report_name:
+            problems.append(f"{failures})")
+            causes_said = " | ".join(cause_words(cause, details[cause]) for cause, _ in causes)  # a detail may hold "; " or ", "
+        else:
+            problems.append(f"{failures}; by cause: {first_few([f'{cause} ({times})' for cause, times in causes], ', ', 'more cause')})")
     if ran < args.min_journeys:
         # Why they skipped, as pytest said it (a browser not installed, a control API missing): the gate's line is
         # often all a pipeline's summary shows.
@@ -144,7 +147,7 @@ def main(argv: list[str]) -> int:
         problems.append(f"{counted(ran, 'journey')} ran, {skipped} skipped (at least {args.min_journeys} must run)"
                         + (f"; skipped: {why}" if why else ""))
     if args.report_name:
-        print(f"quality gate not met: {'; '.join(problems)}" if problems else "")
+        print(f"quality gate not met: {'; '.join(problems)}{f' | {causes_said}' if causes_said else ''}" if problems else "")
         return 0
     if problems:
         print("quality gate: not met: " + "; ".join(problems))

@@ -809,7 +809,7 @@ def test_a_partial_or_failing_nights_report_says_so_in_its_name_and_a_green_nigh
     assert titles == {"whole": "Azure AD B2C + Mobile ID journeys",
                       "partial": "Azure AD B2C + Mobile ID journeys: PARTIAL (shard 2 of 2: no journey results)",
                       "failing": "Azure AD B2C + Mobile ID journeys: quality gate not met: 1 failed or broken journey (at most 0 "
-                                 "allowed; by cause: ID token contract (1: aud: expected a, got b))"}, titles
+                                 "allowed) | ID token contract (1): aud: expected a, got b"}, titles
 
 
 @pytest.mark.parametrize("target", ["report", "nightly-report"])
@@ -845,7 +845,7 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
             expect(row).to_be_in_viewport(ratio=1)
         assert urlsplit(page.url).fragment == "categories", page.url
         title = page.get_by_test_id("report-title").inner_text()
-        assert f"{TOKEN_CONTRACT} (42: {AUD['cause_detail']})" in title and f"broken promise (20: {held})" in title, title
+        assert f"| {TOKEN_CONTRACT} (42): {AUD['cause_detail']} | broken promise (20): {held}" in title, title
         expect(page.get_by_test_id("report-title")).to_be_in_viewport(ratio=1)
         rows[1].click()  # the evidence one click further: the cause's detail, then its journeys
         expect(page.get_by_text("test_held_0[B2C_1_susi]", exact=True)).to_be_visible()
@@ -1435,18 +1435,19 @@ def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_repo
 
 
 def test_the_reports_name_says_each_causes_commonest_detail_and_how_many_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """What the name adds for a night the gate fails: the commonest cause first, each with its commonest detail (what the
-    Categories tab it opens at does not show closed); the gate's own line stays a count per cause."""
+    """What the name adds for a night the gate fails: every cause, the commonest first, each with its commonest detail
+    (what the Categories tab it opens at does not show closed); the gate's own line stays a count of the first two."""
     for n in range(3):
         write_result(tmp_path, f"test_aud_{n}", "failed", labels=AUD)
     write_result(tmp_path, "test_iss", "failed", labels={"cause": TOKEN_CONTRACT, "cause_detail": "iss: expected a, got b"})
     write_result(tmp_path, "test_held", "broken", labels={"cause": "broken promise", "cause_detail": "x" * 200})
+    write_result(tmp_path, "test_third", "failed", labels={"cause": OTHER, "cause_detail": OTHER})  # beyond the gate line's two
     assert quality_gate.main([str(tmp_path), "--report-name"]) == 0
     said = capsys.readouterr().out.strip()
-    assert said == (f"quality gate not met: 5 failed or broken journeys (at most 0 allowed; by cause: {TOKEN_CONTRACT} (4: "
-                    f"{AUD['cause_detail']}; and 1 other detail), broken promise (1: {'x' * 139}…))"), said
+    assert said == (f"quality gate not met: 6 failed or broken journeys (at most 0 allowed) | {TOKEN_CONTRACT} (4): "
+                    f"{AUD['cause_detail']} (3), and 1 other detail (1) | broken promise (1): {'x' * 139}… | other (1): {OTHER}"), said
     assert quality_gate.main([str(tmp_path)]) == 1
-    assert f"by cause: {TOKEN_CONTRACT} (4), broken promise (1))" in capsys.readouterr().out
+    assert f"by cause: {TOKEN_CONTRACT} (4), broken promise (1), and 1 more cause)" in capsys.readouterr().out
 
 
 COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]
