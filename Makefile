@@ -173,9 +173,10 @@ e2e: setup
 	$(NO_JOURNEY_RAN); \
 	if $(WROTE_NO_RESULT); then $(REPORT_NOT_OF_IT); else $(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; fi; exit $$status
 
-# What the report's name adds (allurerc.mjs): the quality gate's verdict when it is not met. Without the virtual
-# environment (make report may run before it exists), nothing: the report is named as always.
-REPORT_NAME_ADDS = test ! -x "$(BIN)/python" || "$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) \
+# The command that prints what the report's name adds (REPORT_NAME_ADDS, allurerc.mjs): the quality gate's verdict when
+# it is not met. Without the virtual environment (make report may run before it exists), nothing: the report is named as
+# always (so too where the gate cannot run, which says why in a line).
+GATE_FOR_NAME = test ! -x "$(BIN)/python" || "$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) \
 	--min-journeys $(MIN_JOURNEYS) --report-name
 
 # make report and make nightly-report hold their report folder and history while they render (fixtures/results_lock.py,
@@ -209,7 +210,7 @@ report:
 		$(REPORT_HELD) { $(ALLURE_INSTALL); } && \
 		{ rendering="$(ALLURE_HISTORY_PATH).rendering"; rm -f "$$rendering"; } && \
 		{ test ! -f "$(ALLURE_HISTORY_PATH)" || cp "$(ALLURE_HISTORY_PATH)" "$$rendering"; } && \
-		{ ALLURE_HISTORY_PATH="$$rendering" REPORT_NAME_ADDS="$$($(REPORT_NAME_ADDS))" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
+		{ ALLURE_HISTORY_PATH="$$rendering" REPORT_NAME_ADDS="$$($(GATE_FOR_NAME))" $(ALLURE) generate "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
 			|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/ (the history is as it was)" >&2; false; }; } && \
 		{ test ! -f "$$rendering" || mv "$$rendering" "$(ALLURE_HISTORY_PATH)"; } && \
 		$(PYTHON) scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
@@ -289,7 +290,7 @@ nightly-report: $(VENV)/.deps
 	mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")" || { echo "$(REFUSED): not started: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 1; }; \
 	$(REPORT_HELD) { $(ALLURE_INSTALL); } && \
 	{ "$(BIN)/python" scripts/report_history.py "$(ALLURE_HISTORY_PATH)" "$(NIGHTLY_RUN_ID)" || { echo "report: not written: the history was not put back"; false; }; } && \
-	{ REPORT_NAME_ADDS="$$($(REPORT_NAME_ADDS))" ALLURE_HISTORY_PATH="$(ALLURE_HISTORY_PATH)" $(ALLURE) generate --config .ci/allurerc.mjs "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
+	{ REPORT_NAME_ADDS="$$($(GATE_FOR_NAME))" ALLURE_HISTORY_PATH="$(ALLURE_HISTORY_PATH)" $(ALLURE) generate --config .ci/allurerc.mjs "$(RESULTS_DIR)" --output "$(REPORT_DIR)" >/dev/null \
 		|| { echo "report: not written: allure generate failed on $(RESULTS_DIR)/"; false; }; } && \
 	"$(BIN)/python" scripts/offline_report.py "$(REPORT_DIR)/index.html" && \
 	"$(BIN)/python" scripts/report_landing.py "$(REPORT_DIR)/index.html" && \

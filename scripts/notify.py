@@ -36,7 +36,7 @@ from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from fixtures.run_page import add_to_run_page  # noqa: E402
 from mocks.common.hosts import is_loopback  # noqa: E402
 from scripts.merge_results import Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
-from scripts.quality_gate import UNCLASSIFIED, detail_of, says_partial, short  # noqa: E402  (as the report's name says them)
+from scripts.quality_gate import UNCLASSIFIED, detail_of, says_partial, short, target_of  # noqa: E402  (as the report's name says them)
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
 WEBHOOKS = {"SLACK_WEBHOOK_URL": "slack", "TEAMS_WEBHOOK_URL": "teams"}
@@ -55,21 +55,6 @@ def _outside(count: int) -> str:
     return f"{counted(count, 'failure')} outside any journey"
 
 
-def target_of(results: Path) -> str | None:
-    """Where the journeys ran, in words, as the run wrote it in the results' ``environment.properties`` (``target``, and
-    ``stack_faults`` when the stack had any); None without one. The title says it on every CI, from the run itself rather than from the pipeline's settings."""
-    try:
-        lines = (results / "environment.properties").read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):  # none, or not text (cut short while written): the title without it
-        return None
-    said = dict(line.split("=", 1) for line in lines if "=" in line)
-    target = {"tenant": "tenant", "local": "local stack"}.get(said.get("target", "").strip())
-    faults = said.get("stack_faults", "none").strip()
-    if target and faults not in ("", "none"):
-        # A stack with faults fails journeys by design (a self-test, or E2E_STACK_FAULTS left set where the nightly runs):
-        # the title says so, lest its failures read as B2C's or Mobile ID's.
-        return f"{target} with the faults {faults.replace(',', ', ')} (E2E_STACK_FAULTS)"
-    return target
 
 
 def summarize(results: Path, title: str, link: str | None = None) -> str:

@@ -21,9 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
-from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL  # noqa: E402
-from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY  # noqa: E402
-from scripts.merge_results import CI_KEY, Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
+try:
+    from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL
+    from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY
+    from scripts.merge_results import CI_KEY, Journey, counted, journeys, skip_reasons, without_result
+except ModuleNotFoundError as missing:  # make report's interpreter, in a virtual environment whose set-up was cut short
+    sys.exit(f"quality gate: not run: {missing.name} is not installed for {sys.executable} (`make setup` installs the suite's packages)")
 
 UNSUCCESSFUL = ("failed", "broken", "unknown")
 # The keys of results that say part of the run is missing: the merge's (lost, unreadable, overlapping shards), a journey file's.
@@ -41,6 +44,25 @@ def short(text: str) -> str:
 def detail_of(journey: Journey) -> str:
     """Why the journey failed, in a line: its cause's detail, else what it said."""
     return short(journey.label(CAUSE_DETAIL_LABEL) or journey.said)
+
+
+def target_of(results: Path, *, faults_only: bool = False) -> str | None:
+    """Where the journeys ran, in words, as the run wrote it in the results' ``environment.properties`` (``target``, and
+    ``stack_faults`` when the stack had any); None without one (``faults_only``: None also for a stack without faults).
+    The message's title and the report's name say it on every CI, from the run itself rather than from the pipeline's
+    settings."""
+    try:
+        lines = (results / "environment.properties").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):  # none, or not text (cut short while written): said without it
+        return None
+    said = dict(line.split("=", 1) for line in lines if "=" in line)
+    target = {"tenant": "tenant", "local": "local stack"}.get(said.get("target", "").strip())
+    faults = said.get("stack_faults", "none").strip()
+    if target and faults not in ("", "none"):
+        # A stack with faults fails journeys by design (a self-test, or E2E_STACK_FAULTS left set where the nightly runs):
+        # said, lest its failures read as B2C's or Mobile ID's.
+        return f"{target} with the faults {faults.replace(',', ', ')} (E2E_STACK_FAULTS)"
+    return None if faults_only else target
 
 
 def is_stop(key: str) -> bool:
@@ -119,8 +141,10 @@ def main(argv: list[str]) -> int:
     # A partial run is no run to judge, whatever failures are allowed: its stops, then what the night lacks.
     problems = list(dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops))
     lacking = first_few(sorted(partial_words(journey) for journey in partial), "; ")
+    # The report's name: the faults of the stack first (the Results tab's environment says them, below the fold)
+    faults = target_of(args.results, faults_only=True) if args.report_name else None
     if args.report_name and (problems or lacking):
-        print(f"PARTIAL ({'; '.join(filter(None, [*problems, lacking]))})")
+        print(": ".join(filter(None, [faults, f"PARTIAL ({'; '.join(filter(None, [*problems, lacking]))})"])))
         return 0
     if partial:  # said even where the failures are too many as well: they are not all the night's
         problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
@@ -147,7 +171,8 @@ def main(argv: list[str]) -> int:
         problems.append(f"{counted(ran, 'journey')} ran, {skipped} skipped (at least {args.min_journeys} must run)"
                         + (f"; skipped: {why}" if why else ""))
     if args.report_name:
-        print(f"quality gate not met: {'; '.join(problems)}{f' | {causes_said}' if causes_said else ''}" if problems else "")
+        verdict = f"quality gate not met: {'; '.join(problems)}{f' | {causes_said}' if causes_said else ''}" if problems else None
+        print(": ".join(filter(None, [faults, verdict])))
         return 0
     if problems:
         print("quality gate: not met: " + "; ".join(problems))

@@ -3,11 +3,12 @@
 Allure 3's report opens at its results tree, where every group that holds a failed or broken journey is open down to
 its journeys: the first cause's journeys filled the first screen and pushed the others screens down (a night of 84
 journeys and two causes: the second three and a half screens down at 1440×900). Its Categories tab lists one row per
-cause with its count (.ci/allurerc.mjs keeps them closed), below the report's name, which says each cause's commonest
+cause with its count (allurerc.mjs keeps them closed), below the report's name, which says each cause's commonest
 detail (scripts/quality_gate.py --report-name). Where the report's summary.json counts a failed or broken journey,
 this makes the report open there: a script at the top of its head sends an address without a fragment on to
-``#categories``, Allure's own address of that tab. A link to another tab or to a journey opens as before, and a green
-night's report at its tree. Standard library only, as scripts/offline_report.py.
+``#categories``, Allure's own address of that tab, the first time the report opens in a browser tab (the Results tab's
+address has no fragment: a reload there stays there). A link to another tab or to a journey opens as before, and a
+green night's report at its tree. Standard library only, as scripts/offline_report.py.
 """
 
 from __future__ import annotations
@@ -17,17 +18,24 @@ import json
 import sys
 from pathlib import Path
 
-LANDING = '<script>if (!location.hash) location.replace("#categories");</script>'  # replace: Back leaves the report
+# Once per report in a browser tab (sessionStorage): the Results tab's own address has no fragment, and a reload there
+# stays there. location.replace: Back leaves the report, not to the address that lands again.
+LANDING = """<script>(() => {
+  const key = "report-landed:" + %s;
+  try { if (sessionStorage.getItem(key)) return; sessionStorage.setItem(key, "1"); } catch (error) {}
+  if (!location.hash) location.replace("#categories");
+})();</script>"""
+LANDS = 'location.replace("#categories")'  # a report that has it has landed
 
 
-def lands_at_causes(html: str) -> str:
+def lands_at_causes(html: str, report_id: str) -> str:
     """``html`` with the landing script first in its head (once: a report landed again is left as it is)."""
-    if LANDING in html:
+    if LANDS in html:
         return html
     head = html.find("<head>")
     if head < 0:
         raise ValueError("its page has no <head>")
-    return html[:head + len("<head>")] + LANDING + html[head + len("<head>"):]
+    return html[:head + len("<head>")] + LANDING % json.dumps(report_id) + html[head + len("<head>"):]
 
 
 def failing(summary: object) -> bool:
@@ -38,16 +46,22 @@ def failing(summary: object) -> bool:
     return any(int(stats.get(status) or 0) > 0 for status in ("failed", "broken"))
 
 
+def report_id(summary: object, index: Path) -> str:
+    """The render's own id (a report rendered again into the same folder lands again), else the page's path."""
+    meta = summary.get("meta") if isinstance(summary, dict) else None
+    return str(meta.get("reportId") or index.resolve()) if isinstance(meta, dict) else str(index.resolve())
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python3 scripts/report_landing.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("index", type=Path, metavar="REPORT_DIR/index.html", help="the index.html of a report Allure rendered")
     path = parser.parse_args(argv).index
     summary = path.with_name("summary.json")
     try:
-        landed = failing(json.loads(summary.read_text(encoding="utf-8")))
+        said = json.loads(summary.read_text(encoding="utf-8"))
         html = path.read_text(encoding="utf-8")
-        if landed:
-            path.write_text(lands_at_causes(html), encoding="utf-8")
+        if failing(said):
+            path.write_text(lands_at_causes(html, report_id(said, path)), encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError, TypeError) as error:  # the report itself is whole: it opens at its tree
         print(f"report: opens at its results tree, not its causes: {summary} or {path} is not as the Allure of package.json "
               f"writes them ({error.__class__.__name__}: {error}); see scripts/report_landing.py", file=sys.stderr)

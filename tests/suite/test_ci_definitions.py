@@ -178,7 +178,7 @@ def test_the_tenant_smoke_runs_with_the_nightlys_deployed_emulator_or_the_real_s
     kept = only([step for step in smoke["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact")], "upload", "smoke.yml")
     assert kept["if"] == "${{ !cancelled() }}" and "test-results/" in kept["with"]["path"] and "allure-results/" in kept["with"]["path"]
     # The target once for the whole workflow: its shards run it; the message's title takes it from their results
-    # (scripts/notify.py target_of), not from the workflow's settings.
+    # (scripts/quality_gate.py target_of), not from the workflow's settings.
     workflow = workflows["nightly.yml"]
     assert workflow["env"]["E2E_TARGET"].startswith("${{ vars.E2E_TARGET || ") and "E2E_TARGET" not in nightly["env"]
     report = only([step for step in workflow["jobs"]["report"]["steps"] if step.get("run") == "make nightly-report"], "report step", "nightly.yml")

@@ -849,23 +849,36 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
         expect(page.get_by_test_id("report-title")).to_be_in_viewport(ratio=1)
         rows[1].click()  # the evidence one click further: the cause's detail, then its journeys
         expect(page.get_by_text("test_held_0[B2C_1_susi]", exact=True)).to_be_visible()
+        page.get_by_text("Results", exact=False).first.click()  # the tree: its address has no fragment, and a reload stays there
+        expect(page.get_by_test_id("tree-leaf").first).to_be_visible()
+        page.reload()
+        expect(page.get_by_test_id("tree-leaf").first).to_be_visible()
+        assert urlsplit(page.url).fragment == "", page.url
         page.goto(f"{(report / 'index.html').as_uri()}#qualityGate")  # a link to another tab (or to a journey) opens there
         expect(page.get_by_text("Quality Gates", exact=False).first).to_be_visible()
         assert urlsplit(page.url).fragment == "qualityGate", page.url
 
 
+@pytest.mark.parametrize("venv", ["none", "without its packages"])
 def test_a_report_rendered_before_the_virtual_environment_exists_keeps_its_plain_name_and_still_opens_at_its_causes(
-        tmp_path: Path) -> None:
-    """make report may run before .venv exists (README): the quality gate that names the report needs it, the landing not."""
+        tmp_path: Path, venv: str) -> None:
+    """make report may run before .venv exists (README): the quality gate that names the report needs it, the landing not.
+    A .venv whose set-up was cut short (its python, not its packages) names the report alike, saying why in a line."""
     if not (ROOT / "node_modules" / "allure").is_dir():
         pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
     write_result(tmp_path / "results", "test_sign_in", "failed", labels=AUD)
-    ran = subprocess.run(["make", "--no-print-directory", "report", f"BIN={tmp_path / 'no-venv'}", f"RESULTS_DIR={tmp_path / 'results'}",
+    bin_folder = tmp_path / "venv-bin"
+    if venv == "without its packages":  # -S: no site-packages, whatever this machine's Python has installed
+        bin_folder.mkdir()
+        (bin_folder / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" -S "$@"\n')
+        (bin_folder / "python").chmod(0o755)
+    ran = subprocess.run(["make", "--no-print-directory", "report", f"BIN={bin_folder}", f"RESULTS_DIR={tmp_path / 'results'}",
                           f"REPORT_DIR={tmp_path / 'report'}", f"ALLURE_HISTORY_PATH={tmp_path / 'history.jsonl'}", "ALLURE_INSTALL=true"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert ran.returncode == 0 and ran.stderr == "", tail(ran.stdout + ran.stderr)
+    said = "" if venv == "none" else f"quality gate: not run: httpx is not installed for {sys.executable} (`make setup` installs the suite's packages)\n"
+    assert ran.returncode == 0 and ran.stderr == said, tail(ran.stdout + ran.stderr)
     rendered = (tmp_path / "report" / "index.html").read_text()
-    assert re.search(r"<title>\s*Azure AD B2C \+ Mobile ID journeys\s*</title>", rendered) and report_landing.LANDING in rendered
+    assert re.search(r"<title>\s*Azure AD B2C \+ Mobile ID journeys\s*</title>", rendered) and report_landing.LANDS in rendered
 
 
 @pytest.mark.parametrize(("target", "settings"), [
@@ -1409,6 +1422,21 @@ def test_a_rendered_report_calls_no_third_party_when_opened(tmp_path: Path, caps
     assert not index.exists() and (tmp_path / "allure-report-with-analytics.html").is_file()  # out of the uploaded folder
 
 
+def test_the_reports_name_says_the_stacks_faults_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A stack with faults fails journeys by design: the name says so before anything else, green or not, as the message's
+    title does; the environment rows that say it are on the Results tab alone, not where a failing report opens."""
+    write_result(tmp_path, "test_sign_in", "passed")
+    (tmp_path / "environment.properties").write_text("target=local\nstack_faults=wrong-audience,idp-error-swallowed\n")
+    faults = "local stack with the faults wrong-audience, idp-error-swallowed (E2E_STACK_FAULTS)"
+    assert quality_gate.main([str(tmp_path), "--report-name"]) == 0 and capsys.readouterr().out == f"{faults}\n"
+    write_result(tmp_path, "test_sign_up", "failed", labels=AUD)
+    assert quality_gate.main([str(tmp_path), "--report-name"]) == 0
+    assert capsys.readouterr().out.startswith(f"{faults}: quality gate not met: 1 failed or broken journey (at most 0 allowed) | ")
+    (tmp_path / "environment.properties").write_text("target=local\nstack_faults=none\n")
+    assert quality_gate.main([str(tmp_path), "--report-name"]) == 0
+    assert capsys.readouterr().out.startswith("quality gate not met: ")
+
+
 def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_report_is_left_as_it_is(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """scripts/report_landing.py: the script that opens the Categories tab goes first in the head, once however often it
@@ -1417,12 +1445,12 @@ def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_repo
     index.write_text(RENDERED)
     summary.write_text(json.dumps({"stats": {"total": 2, "passed": 2}}))
     assert report_landing.main([str(index)]) == 0 and index.read_text() == RENDERED
-    for failed in ({"failed": 1}, {"broken": 1}):
+    for failed, meta, key in (({"failed": 1}, {"reportId": "r-1"}, "r-1"), ({"broken": 1}, {}, str(index.resolve()))):
         index.write_text(RENDERED)
-        summary.write_text(json.dumps({"stats": {"total": 2, "passed": 1, **failed}}))
+        summary.write_text(json.dumps({"stats": {"total": 2, "passed": 1, **failed}, "meta": meta}))
         for _ in range(2):
             assert report_landing.main([str(index)]) == 0
-        assert index.read_text() == f"<head>{report_landing.LANDING}{RENDERED.removeprefix('<head>')}", failed
+        assert index.read_text() == f"<head>{report_landing.LANDING % json.dumps(key)}{RENDERED.removeprefix('<head>')}", failed
     assert capsys.readouterr().err == ""
     index.write_text("<html><body>not a report</body></html>")
     assert report_landing.main([str(index)]) == 0 and index.read_text() == "<html><body>not a report</body></html>"

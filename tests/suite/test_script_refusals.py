@@ -75,7 +75,7 @@ def test_the_reports_name_adds_nothing_for_a_missing_folder(tmp_path: Path, caps
 
 def test_the_message_takes_no_title_from_an_environment_file_that_is_not_text(tmp_path: Path) -> None:
     (tmp_path / "environment.properties").write_bytes(b"\xff\xfetarget=local\n")
-    assert notify.target_of(tmp_path) is None
+    assert quality_gate.target_of(tmp_path) is None
     assert notify.summarize(tmp_path, "nightly").startswith("nightly: no journey results")
 
 
