@@ -8,7 +8,7 @@ detail (scripts/quality_gate.py --report-name). Where the report's summary.json 
 this makes the report open there: a script at the top of its head sends an address without a fragment on to
 ``#categories``, Allure's own address of that tab, the first time the report opens in a browser tab (the Results tab's
 address has no fragment: a reload there stays there). A link to another tab or to a journey opens as before, and a
-green night's report at its tree. Standard library only, as scripts/offline_report.py.
+green night's report at its tree. A style keeps the pass-rate ring beside the name its width (``RING_KEPT``). Standard library only, as scripts/offline_report.py.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ LANDING = """<script>(() => {
   try { if (sessionStorage.getItem(key)) return; sessionStorage.setItem(key, "1"); } catch (error) {}
   if (!location.hash) location.replace("#categories");
 })();</script>"""
+# The pass-rate ring beside the name: a long name (a failing run's causes) squeezed it to a third of its width, its
+# figure drawn over it.
+RING_KEPT = '<style>div:has(> [data-testid="report-header"]) + div { flex-shrink: 0; }</style>'
 LANDS = 'location.replace("#categories")'  # a report that has it has landed
 
 
@@ -35,7 +38,7 @@ def lands_at_causes(html: str, report_id: str) -> str:
     head = html.find("<head>")
     if head < 0:
         raise ValueError("its page has no <head>")
-    return html[:head + len("<head>")] + LANDING % json.dumps(report_id) + html[head + len("<head>"):]
+    return html[:head + len("<head>")] + LANDING % json.dumps(report_id) + RING_KEPT + html[head + len("<head>"):]
 
 
 def failing(summary: object) -> bool:

@@ -847,6 +847,8 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
         title = page.get_by_test_id("report-title").inner_text()
         assert f"| {TOKEN_CONTRACT} (42): {AUD['cause_detail']} | broken promise (20): {held}" in title, title
         expect(page.get_by_test_id("report-title")).to_be_in_viewport(ratio=1)
+        ring = page.locator('div:has(> [data-testid="report-header"]) + div').bounding_box()
+        assert ring is not None and ring["width"] >= 50, ring  # the pass-rate ring beside the long name, not squeezed under its figure
         rows[1].click()  # the evidence one click further: the cause's detail, then its journeys
         expect(page.get_by_text("test_held_0[B2C_1_susi]", exact=True)).to_be_visible()
         page.get_by_text("Results", exact=False).first.click()  # the tree: its address has no fragment, and a reload stays there
@@ -1450,7 +1452,7 @@ def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_repo
         summary.write_text(json.dumps({"stats": {"total": 2, "passed": 1, **failed}, "meta": meta}))
         for _ in range(2):
             assert report_landing.main([str(index)]) == 0
-        assert index.read_text() == f"<head>{report_landing.LANDING % json.dumps(key)}{RENDERED.removeprefix('<head>')}", failed
+        assert index.read_text() == f"<head>{report_landing.LANDING % json.dumps(key)}{report_landing.RING_KEPT}{RENDERED.removeprefix('<head>')}", failed
     assert capsys.readouterr().err == ""
     index.write_text("<html><body>not a report</body></html>")
     assert report_landing.main([str(index)]) == 0 and index.read_text() == "<html><body>not a report</body></html>"
