@@ -55,8 +55,6 @@ def _outside(count: int) -> str:
     return f"{counted(count, 'failure')} outside any journey"
 
 
-
-
 def summarize(results: Path, title: str, link: str | None = None) -> str:
     if words := target_of(results):
         title = f"{title} ({words})"

@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
     # A partial run is no run to judge, whatever failures are allowed: its stops, then what the night lacks.
     problems = list(dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops))
     lacking = first_few(sorted(partial_words(journey) for journey in partial), "; ")
-    # The report's name: the faults of the stack first (the Results tab's environment says them, below the fold)
+    # The report's name says the stack's faults first: the environment rows that say them are on its Results tab alone.
     faults = target_of(args.results, faults_only=True) if args.report_name else None
     if args.report_name and (problems or lacking):
         print(": ".join(filter(None, [faults, f"PARTIAL ({'; '.join(filter(None, [*problems, lacking]))})"])))
@@ -150,8 +150,9 @@ def main(argv: list[str]) -> int:
         problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
     causes_said = ""
     if unsuccessful > args.max_failures:
-        # By cause, the commonest first (a tie in the causes' order), as the report groups them: the line is often all a pipeline shows. The report's
-        # name says every cause with its commonest detail: the report opens at its Categories tab, whose rows are closed.
+        # By cause, the commonest first (a tie in the causes' order), as the report groups them: the line is often all a
+        # pipeline shows. The report's name says every cause with its commonest detail: the report opens at its
+        # Categories tab, whose rows are closed.
         details: defaultdict[str, Counter[str]] = defaultdict(Counter)
         for journey in found.values():
             if journey.status in UNSUCCESSFUL:

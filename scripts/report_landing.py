@@ -1,4 +1,4 @@
-"""Open a failing night's report at its causes: ``python3 scripts/report_landing.py allure-report/index.html``.
+"""Open a failing run's report at its causes: ``python3 scripts/report_landing.py allure-report/index.html``.
 
 Allure 3's report opens at its results tree, where every group that holds a failed or broken journey is open down to
 its journeys: the first cause's journeys filled the first screen and pushed the others screens down (a night of 84
@@ -8,7 +8,8 @@ detail (scripts/quality_gate.py --report-name). Where the report's summary.json 
 this makes the report open there: a script at the top of its head sends an address without a fragment on to
 ``#categories``, Allure's own address of that tab, the first time the report opens in a browser tab (the Results tab's
 address has no fragment: a reload there stays there). A link to another tab or to a journey opens as before, and a
-green night's report at its tree. A style keeps the pass-rate ring beside the name its width (``RING_KEPT``). Standard library only, as scripts/offline_report.py.
+green run's report at its tree. A style keeps the pass-rate ring beside the long name at its width (``RING_KEPT``).
+Standard library only, as scripts/offline_report.py (make report may run before the virtual environment exists).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 # Once per report in a browser tab (sessionStorage): the Results tab's own address has no fragment, and a reload there
-# stays there. location.replace: Back leaves the report, not to the address that lands again.
+# stays there. location.replace: Back leaves the report rather than return to the address that lands.
 LANDING = """<script>(() => {
   const key = "report-landed:" + %s;
   try { if (sessionStorage.getItem(key)) return; sessionStorage.setItem(key, "1"); } catch (error) {}
