@@ -101,6 +101,16 @@ def cause_words(cause: str, details: Counter[str]) -> str:
     return f"{said} ({times}), and {counted(len(others), 'other detail')} ({sum(n for _, n in others)})" if others else said
 
 
+def failures_by_cause(found: dict[str, Journey], leave_out: tuple[str, ...] = ()) -> list[tuple[str, Counter[str]]]:
+    """The failed, broken and unknown journeys' details by cause, the commonest cause first (a tie in the causes' order);
+    without the results whose key starts with one of ``leave_out``."""
+    details: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for key, journey in found.items():
+        if journey.status in UNSUCCESSFUL and not key.startswith(leave_out):
+            details[journey.label(CAUSE_LABEL) or UNCLASSIFIED][detail_of(journey)] += 1
+    return sorted(details.items(), key=lambda item: (-item[1].total(), item[0]))
+
+
 def count(text: str) -> int:
     """A count of journeys, 0 or more (make's MAX_FAILURES=-1 failed a green run "at most -1 allowed")."""
     try:
@@ -144,7 +154,9 @@ def main(argv: list[str]) -> int:
     # The report's name says the stack's faults first: the environment rows that say them are on its Results tab alone.
     faults = target_of(args.results, faults_only=True) if args.report_name else None
     if args.report_name and (problems or lacking):
-        print(": ".join(filter(None, [faults, f"PARTIAL ({'; '.join(filter(None, [*problems, lacking]))})"])))
+        # What broke in the part that ran too (not the results that say what is missing: PARTIAL says it)
+        causes_said = "".join(f" | {cause_words(cause, met)}" for cause, met in failures_by_cause(found, PARTIAL_NIGHT))
+        print(": ".join(filter(None, [faults, f"PARTIAL ({'; '.join(filter(None, [*problems, lacking]))}){causes_said}"])))
         return 0
     if partial:  # said even where the failures are too many as well: they are not all the night's
         problems.append(f"the results are partial ({lacking}), whatever failures are allowed")
@@ -153,17 +165,14 @@ def main(argv: list[str]) -> int:
         # By cause, the commonest first (a tie in the causes' order), as the report groups them: the line is often all a
         # pipeline shows. The report's name says every cause with its commonest detail: the report opens at its
         # Categories tab, whose rows are closed.
-        details: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        for journey in found.values():
-            if journey.status in UNSUCCESSFUL:
-                details[journey.label(CAUSE_LABEL) or UNCLASSIFIED][detail_of(journey)] += 1
-        causes = sorted(((cause, met.total()) for cause, met in details.items()), key=lambda item: (-item[1], item[0]))
+        causes = failures_by_cause(found)
         failures = f"{counted(unsuccessful - outside, 'failed or broken journey')}{around} (at most {args.max_failures} allowed"
         if args.report_name:
             problems.append(f"{failures})")
-            causes_said = " | ".join(cause_words(cause, details[cause]) for cause, _ in causes)  # a detail may hold "; " or ", "
+            causes_said = " | ".join(cause_words(cause, met) for cause, met in causes)  # a detail may hold "; " or ", "
         else:
-            problems.append(f"{failures}; by cause: {first_few([f'{cause} ({times})' for cause, times in causes], ', ', 'more cause')})")
+            by_cause = first_few([f"{cause} ({met.total()})" for cause, met in causes], ", ", "more cause")
+            problems.append(f"{failures}; by cause: {by_cause})")
     if ran < args.min_journeys:
         # Why they skipped, as pytest said it (a browser not installed, a control API missing): the gate's line is
         # often all a pipeline's summary shows.

@@ -1439,6 +1439,16 @@ def test_the_reports_name_says_the_stacks_faults_first(tmp_path: Path, capsys: p
     assert capsys.readouterr().out.startswith("quality gate not met: ")
 
 
+def test_a_partial_nights_name_says_what_broke_in_the_part_that_ran(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """PARTIAL first, then the causes of the journeys that ran, as a whole night's name says them: not the results that
+    say what is missing, which PARTIAL already names."""
+    write_result(tmp_path / "allure-results-1", "test_sign_up", "failed", labels=AUD)
+    assert merge_results.main([str(tmp_path / "allure-results-1"), "--into", str(tmp_path / "merged"), "--expect", "2"]) == 0
+    capsys.readouterr()
+    assert quality_gate.main([str(tmp_path / "merged"), "--report-name"]) == 0
+    assert capsys.readouterr().out == f"PARTIAL (shard 2 of 2: no journey results) | {TOKEN_CONTRACT} (1): {AUD['cause_detail']}\n"
+
+
 def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_report_is_left_as_it_is(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """scripts/report_landing.py: the script that opens the Categories tab goes first in the head, once however often it
