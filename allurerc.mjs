@@ -18,6 +18,10 @@ const causes = [
   "other",
 ];
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+// A failed or broken result without a cause (a journey the suite did not classify): its own row, named as the quality
+// gate's report name and the nightly's message name it (scripts/quality_gate.py UNCLASSIFIED), grouped by its message,
+// rather than Allure's default "Product errors" / "Test errors", which it adds after these for what matches none.
+const unclassified = "unclassified";
 
 const name = "Azure AD B2C + Mobile ID journeys";
 
@@ -39,7 +43,12 @@ export default defineConfig({
     // A report with a failure opens at the Categories tab (scripts/report_landing.py): one closed row per cause with its
     // count, so every cause is on the first screen (open, the first cause's journeys filled it), under the name.
     expand: false,
-  })),
+  })).concat({
+    name: unclassified,
+    matchers: { statuses: ["failed", "broken"] },
+    groupByMessage: true,
+    expand: false,
+  }),
   plugins: {
     awesome: {
       options: {

@@ -825,6 +825,7 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
         write_result(tmp_path / "failing", f"test_sign_in_{n}[B2C_1A_signup_signin]", "failed", labels={**AUD, "suite": f"test_{n % 3}"})
     for n in range(20):
         write_result(tmp_path / "failing", f"test_held_{n}[B2C_1_susi]", "broken", labels={"cause": "broken promise", "cause_detail": held})
+    write_result(tmp_path / "failing", "test_unclassified", "broken", message="the worker crashed")  # no cause: its own row
     for n in range(22):
         for night in ("failing", "green"):
             write_result(tmp_path / night, f"test_passed_{n}", "passed")
@@ -840,12 +841,14 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
             expect(page.get_by_test_id("tree-leaf").first).to_be_visible()
             assert urlsplit(page.url).fragment == "", page.url
             continue
-        rows = [page.get_by_text(cause, exact=True) for cause in (TOKEN_CONTRACT, "broken promise")]
+        rows = [page.get_by_text(cause, exact=True) for cause in (TOKEN_CONTRACT, "broken promise", quality_gate.UNCLASSIFIED)]
         for row in rows:
             expect(row).to_be_in_viewport(ratio=1)
+        expect(page.get_by_text("Test errors", exact=True)).to_have_count(0)  # Allure's own row for a result without a cause
         assert urlsplit(page.url).fragment == "categories", page.url
         title = page.get_by_test_id("report-title").inner_text()
-        assert f"| {TOKEN_CONTRACT} (42): {AUD['cause_detail']} | broken promise (20): {held}" in title, title
+        said = f"| {TOKEN_CONTRACT} (42): {AUD['cause_detail']} | broken promise (20): {held} | {quality_gate.UNCLASSIFIED} (1): the worker crashed"
+        assert said in title, title
         expect(page.get_by_test_id("report-title")).to_be_in_viewport(ratio=1)
         ring = page.locator('div:has(> [data-testid="report-header"]) + div').bounding_box()
         assert ring is not None and ring["width"] >= 50, ring  # the pass-rate ring beside the long name, not squeezed under its figure
@@ -1488,6 +1491,13 @@ def test_the_reports_name_says_each_causes_commonest_detail_and_how_many_others(
                     f"{AUD['cause_detail']} (3), and 1 other detail (1) | broken promise (1): {'x' * 139}… | other (1): {OTHER}"), said
     assert quality_gate.main([str(tmp_path)]) == 1
     assert f"by cause: {TOKEN_CONTRACT} (4), broken promise (1), and 1 more cause)" in capsys.readouterr().out
+
+    # Failures the gate allows (MAX_FAILURES): the report still opens at its causes, and its name still says them.
+    assert quality_gate.main([str(tmp_path), "--report-name", "--max-failures", "6"]) == 0
+    assert capsys.readouterr().out.strip() == said.replace("not met: 6 failed or broken journeys (at most 0 allowed)",
+                                                           "met with 6 failed or broken journeys (at most 6 allowed)")
+    assert quality_gate.main([str(tmp_path), "--max-failures", "6"]) == 0
+    assert capsys.readouterr().out.startswith("quality gate: met (6 journeys ran, 6 failed or broken")
 
 
 COLLECTED = ["e2e/test_sign_up.py::test_sign_up[a]", "e2e/test_sign_up.py::test_sign_up[b]", "e2e/test_sign_in.py::test_sign_in[a]"]
