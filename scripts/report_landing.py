@@ -8,7 +8,8 @@ detail (scripts/quality_gate.py --report-name). Where the report's summary.json 
 this makes the report open there: a script at the top of its head sends an address without a fragment on to
 ``#categories``, Allure's own address of that tab, the first time the report opens in a browser tab (the Results tab's
 address has no fragment: a reload there stays there). A link to another tab or to a journey opens as before, and a
-green run's report at its tree. A style keeps the pass-rate ring beside the long name at its width (``RING_KEPT``).
+green run's report at its tree. A style keeps the pass-rate ring beside the long name at its width (``RING_KEPT``), another a group's detail whole
+where it is opened (``DETAILS_WHOLE``).
 Standard library only, as scripts/offline_report.py (make report may run before the virtual environment exists).
 """
 
@@ -29,6 +30,17 @@ LANDING = """<script>(() => {
 # The pass-rate ring beside the name: a long name (a failing run's causes) squeezed it to a third of its width, its
 # figure drawn over it.
 RING_KEPT = '<style>div:has(> [data-testid="report-header"]) + div { flex-shrink: 0; }</style>'
+# A cause's detail in full where its row on the Categories tab is opened: Allure keeps each group's title there to one
+# line, cut at the row's edge without an ellipsis (the detail says why; its end is often the page or the
+# value). The title beside its label ("cause_detail"), which stays one line: Allure's markup names neither by a test id.
+DETAILS_WHOLE = """<style>
+div:has(> span.ui-text-m-ui + div > div > .paragraphs-text-m-bold) > div,
+div:has(> span.ui-text-m-ui + div > div > .paragraphs-text-m-bold) > div *,
+span:has(> div > span.ui-text-m-ui + div > div > .paragraphs-text-m-bold) {
+  white-space: normal; overflow: visible; overflow-wrap: anywhere; min-width: 0; flex-shrink: 1;
+}
+div:has(> span.ui-text-m-ui + div > div > .paragraphs-text-m-bold) > span.ui-text-m-ui { white-space: nowrap; flex-shrink: 0; }
+</style>"""
 LANDS = 'location.replace("#categories")'  # a report that has it has landed
 
 
@@ -39,7 +51,7 @@ def lands_at_causes(html: str, report_id: str) -> str:
     head = html.find("<head>")
     if head < 0:
         raise ValueError("its page has no <head>")
-    return html[:head + len("<head>")] + LANDING % json.dumps(report_id) + RING_KEPT + html[head + len("<head>"):]
+    return html[:head + len("<head>")] + LANDING % json.dumps(report_id) + RING_KEPT + DETAILS_WHOLE + html[head + len("<head>"):]
 
 
 def failing(summary: object) -> bool:

@@ -820,7 +820,7 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
     too) now opens at its Categories tab, one closed row per cause, under the name that says each cause's commonest detail."""
     if not (ROOT / "node_modules" / "allure").is_dir():
         pytest.skip("the Allure CLI is not installed (npm ci, as make report does)")
-    held = "the journey stayed on B2C's sign-in page at /oauth2/authresp"
+    held = "expected a redirect to https://jwt.ms with Mobile ID's error as AADB2C90273; the journey stayed on B2C's sign-in page at /oauth2/authresp"
     for n in range(42):
         write_result(tmp_path / "failing", f"test_sign_in_{n}[B2C_1A_signup_signin]", "failed", labels={**AUD, "suite": f"test_{n % 3}"})
     for n in range(20):
@@ -852,7 +852,8 @@ def test_a_failing_runs_report_opens_with_every_cause_on_its_first_screen_and_a_
         expect(page.get_by_test_id("report-title")).to_be_in_viewport(ratio=1)
         ring = page.locator('div:has(> [data-testid="report-header"]) + div').bounding_box()
         assert ring is not None and ring["width"] >= 50, ring  # the pass-rate ring beside the long name, not squeezed under its figure
-        rows[1].click()  # the evidence one click further: the cause's detail, then its journeys
+        rows[1].click()  # the evidence one click further: the cause's detail, whole (Allure cut it at the row's edge), then its journeys
+        expect(page.get_by_text(held, exact=True)).to_be_in_viewport(ratio=1)
         expect(page.get_by_text("test_held_0[B2C_1_susi]", exact=True)).to_be_visible()
         page.get_by_text("Results", exact=False).first.click()  # the tree: its address has no fragment, and a reload stays there
         expect(page.get_by_test_id("tree-leaf").first).to_be_visible()
@@ -1465,7 +1466,8 @@ def test_a_failing_reports_landing_is_put_in_once_and_a_green_or_unreadable_repo
         summary.write_text(json.dumps({"stats": {"total": 2, "passed": 1, **failed}, "meta": meta}))
         for _ in range(2):
             assert report_landing.main([str(index)]) == 0
-        assert index.read_text() == f"<head>{report_landing.LANDING % json.dumps(key)}{report_landing.RING_KEPT}{RENDERED.removeprefix('<head>')}", failed
+        styles = report_landing.RING_KEPT + report_landing.DETAILS_WHOLE
+        assert index.read_text() == f"<head>{report_landing.LANDING % json.dumps(key)}{styles}{RENDERED.removeprefix('<head>')}", failed
     assert capsys.readouterr().err == ""
     index.write_text("<html><body>not a report</body></html>")
     assert report_landing.main([str(index)]) == 0 and index.read_text() == "<html><body>not a report</body></html>"
