@@ -8,8 +8,8 @@ detail (scripts/quality_gate.py --report-name). Where the report's summary.json 
 this makes the report open there: a script at the top of its head sends an address without a fragment on to
 ``#categories``, Allure's own address of that tab, the first time the report opens in a browser tab (the Results tab's
 address has no fragment: a reload there stays there). A link to another tab or to a journey opens as before, and a
-green run's report at its tree. A style keeps the pass-rate ring beside the long name at its width (``RING_KEPT``), another a group's detail whole
-where it is opened (``DETAILS_WHOLE``).
+green run's report at its tree. Styles keep the pass-rate ring beside the long name at its width (``RING_KEPT``) and an
+opened Categories row's details whole (``DETAILS_WHOLE``).
 Standard library only, as scripts/offline_report.py (make report may run before the virtual environment exists).
 """
 
