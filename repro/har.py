@@ -440,7 +440,10 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
     if redirect and not redirect.lower().startswith("https://"):
         why.setdefault("redirect_uri", f"{redirect} is not an https URL the repro's browser can land on (B2C also takes "
                        "http://localhost and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
-    if params.get("login_hint") and NUMBER.search(params["login_hint"]) and not on_local_stack(found, local):
+    hint = params.get("login_hint") or ""
+    # A long run of digits, or a Swiss number in any form the masking knows (079.123.45.67, 079/123 45 67, +41 (79) ...):
+    # printed masked above, it must not follow whole in the command.
+    if (NUMBER.search(hint) or mask_phone_numbers(hint) != hint) and not on_local_stack(found, local):
         why["login_hint"] = "a person's phone number: put it back (--login-hint) only to send that phone the request"
     if params.get("prompt") and params["prompt"] not in PROMPTS:
         why["prompt"] = (f"{params['prompt']!r} is not a prompt B2C knows ({', '.join(PROMPTS)}; it refuses the request with "

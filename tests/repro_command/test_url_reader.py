@@ -183,10 +183,13 @@ def test_a_url_percent_encoded_whole_as_a_log_writes_another_urls_parameter_is_r
     assert read(capsys, encoded) == read(capsys, REPORTED)
 
 
-def test_a_persons_number_as_the_login_hint_is_masked_and_left_out_off_the_local_stack(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("hint", ["%2B41791234567", "079.123.45.67", "079%2F123%2045%2067", "(079)%20123%2045%2067", "%2B41.79.123.45.67",
+                                  "0041.79.123.45.67", "%2B41%20(79)%20123%2045%2067"])
+def test_a_persons_number_as_the_login_hint_is_masked_and_left_out_off_the_local_stack(hint: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """In every form the masking knows: the row printed it masked and the command after it whole (dots, slashes, brackets)."""
     told, command = read(capsys, "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_susi/oauth2/v2.0/authorize?"
-                                 "client_id=app&login_hint=%2B41791234567")
-    assert "1234567" not in told + command and "--login-hint" not in command, told
+                                 f"client_id=app&login_hint={hint}")
+    assert not re.search(r"123\D?45", told + command) and "--login-hint" not in command, (told, command)
     assert re.search(r"^left out\s+login_hint: a person's phone number", told, re.M), told
 
 

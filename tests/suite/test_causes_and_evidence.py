@@ -271,10 +271,14 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     ("call 079 123 45 67.", "call 079*****67."),
     ("msisdn=075+123+45+67", "msisdn=075*****67"),
     ("login_hint=%2b41791234567", "login_hint=%2b4179*****67"),  # .NET's lower-case encoding
+    ("+41 (79) 123 45 67", "+4179*****67"), ("+41-(79)-123-45-67", "+4179*****67"),  # the mobile prefix in brackets
+    # the + as JSON escapes it (.NET's default), as HTML writes it, encoded twice (inside another URL's parameter)
+    ('"phone":"\\u002B41791234567"', '"phone":"\\u002B4179*****67"'), ("&#43;41 79 123 45 67", "&#43;4179*****67"),
+    ("&#x2b;41791234567", "&#x2b;4179*****67"), ("next=%252B41791234567", "next=%252B4179*****67"),
     ("correlation 07912345-67ab-4cde-8f00-112233445566", "correlation 07912345-67ab-4cde-8f00-112233445566"),
     # Not numbers of a phone: inside a longer number or an identifier, or not a mobile prefix.
     ("t=17328707912345", "t=17328707912345"), ("id-0791234567", "id-0791234567"), ("abc0791234567", "abc0791234567"),
-    ("x 0441234567", "x 0441234567"),
+    ("x 0441234567", "x 0441234567"), ("+41 (44) 123 45 67", "+41 (44) 123 45 67"),
     # Dots and slashes in what is no number: a decimal, a version, a path, a longer run of digits.
     ("+41.123456789", "+41.123456789"), ("lat +41.8919300123", "lat +41.8919300123"), ("v0041.1.2.3.4.5.6.7.8.9", "v0041.1.2.3.4.5.6.7.8.9"),
     ("https://x/0041/1234/5678/9", "https://x/0041/1234/5678/9"), ("079/123/45/67/89", "079/123/45/67/89"),
