@@ -575,7 +575,9 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
     if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
-        why = [line.strip() for line in output if line.startswith(("SKIPPED", "ERROR", "E ")) and not PROGRESS.match(line)][:3] \
+        # pytest's "ERROR: " of a run stopped at its start (the settings, a browser server that does not answer) left out:
+        # the line is the repro's own.
+        why = [line.strip().removeprefix("ERROR: ") for line in output if line.startswith(("SKIPPED", "ERROR", "E ")) and not PROGRESS.match(line)][:3] \
             or [f"pytest exit status {status}"]
         exit_status = EXIT_INFRASTRUCTURE if stopped_by_the_network_alone(work / JUNIT_FILE) else EXIT_NOT_RUN
         remove_work(work, made_out)  # nothing to show but what pytest said after the run, kept off the terminal for a bundle there is not

@@ -604,6 +604,12 @@ def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_fo
     assert cleaned == ["navigated to https://jwt.ms/#id_token=<redacted JWT>"]  # what its pytest prints, shown through the run's redaction
     assert not out.exists()
     assert "the journey did not run, so nothing was reproduced and no bundle was written: SKIPPED [1]" in capsys.readouterr().err
+    # A run stopped at its start: pytest's line as the reason, without its "ERROR: " inside the repro's own line.
+    stopped = "ERROR: E2E_BROWSER_WS_ENDPOINT (host 127.0.0.1, port 9): nothing answers there (ConnectionRefusedError)"
+    monkeypatch.setattr(cli, "run_pytest", lambda *_, **__: (4, [stopped]))
+    (work / "evidence").mkdir(parents=True)
+    assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", out) == cli.EXIT_NOT_RUN
+    assert f"no bundle was written: {stopped.removeprefix('ERROR: ')}\n" in capsys.readouterr().err
 
 
 def test_a_journey_that_did_not_run_leaves_no_folder_it_made_for_a_nested_out(

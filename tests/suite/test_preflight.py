@@ -512,10 +512,18 @@ def test_a_clock_off_by_more_than_the_token_checks_leeway_fails_its_row_as_infra
         assert row.cause == INFRASTRUCTURE and "synchronise the clock (NTP)" in row.fix
 
 
-def test_a_browser_server_that_does_not_answer_is_a_failed_row(stack: Stack, run: Run) -> None:
-    rows = run(stack, E2E_BROWSER_WS_ENDPOINT="ws://127.0.0.1:9/")
+@pytest.mark.parametrize("server", ["refusing", "silent"])
+def test_a_browser_server_that_does_not_answer_is_a_failed_row(stack: Stack, run: Run, server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused, or a connection taken and then silence (connect waited 150 s on it): the row says which, in seconds."""
+    import fixtures.preflight
+
+    probe = browser_fixtures.browser_server_unreachable
+    monkeypatch.setattr(fixtures.preflight, "browser_server_unreachable", lambda endpoint: probe(endpoint, answer_timeout=0.3))
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        rows = run(stack, E2E_BROWSER_WS_ENDPOINT=f"ws://127.0.0.1:{silent.getsockname()[1] if server == 'silent' else 9}/")
     assert list(failed(rows)) == ["browser"], table(list(rows.values()))
-    assert rows["browser"].cause == INFRASTRUCTURE and "ECONNREFUSED" in rows["browser"].detail
+    said = "ConnectionRefusedError" if server == "refusing" else "it took the connection, then sent nothing back to an HTTP request within 0.3 s"
+    assert rows["browser"].cause == INFRASTRUCTURE and said in rows["browser"].detail, rows["browser"].detail
     assert "E2E_BROWSER_WS_ENDPOINT" in rows["browser"].fix
     assert all(row.status == "skip" for check, row in rows.items() if check.endswith("Mobile ID button"))
 

@@ -11,6 +11,8 @@ import importlib.util
 import json
 import os
 import re
+import socket
+import ssl
 import subprocess
 from pathlib import Path
 
@@ -73,15 +75,39 @@ def test_a_browser_server_nothing_listens_at_stops_the_run_naming_the_setting(tm
     assert pytest_e2e("-m", "smoke", "--collect-only", E2E_BROWSER_WS_ENDPOINT=endpoint).returncode == 0
 
 
-def test_a_browser_server_that_takes_the_connection_is_left_to_connect_which_has_a_time_limit() -> None:
-    """A server that takes the connection and never answers (a firewall's, a wrong service): connect gives up after
-    CONNECT_TIMEOUT_MS, an infrastructure failure, instead of holding every journey until pytest-timeout."""
-    import socket
+def answering(listener: socket.socket, tls: ssl.SSLContext | None) -> None:
+    """Answer one HTTP request on ``listener`` as any web server would (a browser server's front, over TLS or not)."""
+    connection, _ = listener.accept()
+    with tls.wrap_socket(connection, server_side=True) if tls else connection as stream:
+        stream.recv(1024)
+        stream.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nRunning")
+
+
+@pytest.mark.parametrize("scheme", ["ws", "wss"])
+def test_a_browser_server_that_takes_the_connection_and_says_nothing_is_told_from_one_that_answers(scheme: str) -> None:
+    """A server that takes the connection and never answers (a firewall's, a wrong service): connect waited its
+    CONNECT_TIMEOUT_MS saying nothing, then failed with a traceback; the check at the start asks it for a page and names
+    the silence (a run stops before any journey, as for a refused port). One that answers, over TLS too whatever its
+    certificate, is left to connect, which keeps its own limit for a server that answers and then stalls: an
+    infrastructure failure, instead of holding every journey until pytest-timeout."""
+    import threading
+
+    import trustme
 
     from fixtures.causes import INFRASTRUCTURE, classify_text
 
     with socket.create_server(("127.0.0.1", 0)) as silent:
-        assert browser_server_unreachable(f"ws://127.0.0.1:{silent.getsockname()[1]}/") is None
+        said = browser_server_unreachable(f"{scheme}://127.0.0.1:{silent.getsockname()[1]}/ws?key=sk-live-1", answer_timeout=0.3)
+    assert said == "it took the connection, then sent nothing back to an HTTP request within 0.3 s", said
+    tls = None
+    if scheme == "wss":
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        trustme.CA().issue_cert("browsers.example").configure_cert(tls)  # a certificate for another name, of an unknown CA
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        server = threading.Thread(target=answering, args=(listener, tls), daemon=True)
+        server.start()
+        assert browser_server_unreachable(f"{scheme}://127.0.0.1:{listener.getsockname()[1]}/", answer_timeout=5) is None
+        server.join(5)
     assert remote_connect_options(build_settings({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:3000/"}))["timeout"] == CONNECT_TIMEOUT_MS  # type: ignore[index]
     # A connect that gives up must say so before pytest-timeout ends the journey with a bare "Timeout" (pytest.ini).
     ini = configparser.ConfigParser()
