@@ -63,9 +63,13 @@ def zip_folder(folder: Path, target: Path, redaction: Redaction) -> Path:
     """Zip ``folder`` to ``target``, its files in one folder named as the zip (unzipped beside other bundles or files, they
     stay apart); LeakError (and no file) if a secret, raw token or (tenant mode) phone number is left in it."""
     tmp = target.with_name(target.name + ".partial")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            bundle.write(path, f"{target.stem}/{path.relative_to(folder).as_posix()}")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as bundle:
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                bundle.write(path, f"{target.stem}/{path.relative_to(folder).as_posix()}")
+    except OSError:  # a full disk, a folder gone: no broken zip named like a bundle left beside the real ones
+        tmp.unlink(missing_ok=True)
+        raise
     findings = scan(tmp, redaction.secrets, phones=redaction.mask_phones)
     if findings:
         tmp.unlink()

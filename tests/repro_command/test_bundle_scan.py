@@ -40,6 +40,20 @@ def test_a_leaking_folder_is_not_zipped(tmp_path: Path) -> None:
     assert zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction()).is_file()
 
 
+def test_a_bundle_that_cannot_be_written_leaves_no_partial_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk while zipping (No space left on device): a truncated zip named like a bundle was left in --out."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "repro.json").write_text("{}")
+
+    def full(self: zipfile.ZipFile, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", full)
+    with pytest.raises(OSError, match="No space left"):
+        zip_folder(tmp_path / "in", tmp_path / "out.zip", Redaction())
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["in"]
+
+
 def test_cookie_values_and_codes_count_as_credentials() -> None:
     har = {"log": {"entries": [{
         "request": {"url": "https://contoso.b2clogin.com/contoso.onmicrosoft.com/oauth2/authresp?code=abcdefgh12345&state=s",
