@@ -752,8 +752,9 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     from repro.url import all_but_authorize_in
 
     check(args, env)  # the run's own options (--slowmo -5)
-    # --journey only where the HAR cannot tell a first sign-in from a returning user's (read below, once the HAR is read)
-    if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS, "journey")]:
+    # --journey only where the HAR cannot tell a first sign-in from a returning user's, --outcome where it ends before the
+    # phone's answer (read below, once the HAR is read)
+    if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS, "journey", "outcome")]:
         refuse_read_from_report(read_from_har)
     refuse_out_without_run(args, typed, "--from-har", "the HAR shows")
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
@@ -765,6 +766,10 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
         if not found.journey_untold:
             refuse_read_from_report(["journey"])
         found.chosen_journey = args.journey
+    if "outcome" in typed:
+        if not found.outcome_untold:
+            refuse_read_from_report(["outcome"])
+        found.chosen_outcome = args.outcome
     # What the HAR holds is printed through the redaction a bundle gets: a token in a parameter or an error, its codes and
     # cookies, and off the local stack a person's number wherever it is quoted (Mobile ID's error text).
     clean = Redaction([*secret_values(env), *sorted(har_credentials(har))], mask_phones=not on_local_stack(found, local)).text

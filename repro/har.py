@@ -82,6 +82,7 @@ class Finding:
     mid_error_words: str = ""  # its error_description where it holds no mid_* code (Mobile ID's words alone)
     transactions: list[str] = field(default_factory=list)  # trace ids the waiting page showed
     msisdn: str | None = None
+    mid_answered: bool = False  # a request to B2C's /oauth2/authresp: Mobile ID's answer (or error) reached B2C
     profile_page: bool = False
     id_token_claims: dict[str, Any] | None = None
     id_token_redacted: bool = False  # B2C sent an ID token, but the HAR has it redacted (a repro bundle's HAR)
@@ -102,13 +103,35 @@ class Finding:
 
     @property
     def outcome(self) -> str:
-        if self.request_only:
+        if self.request_only or self.outcome_untold:
             return self.chosen_outcome or "approve"
         if self.msisdn and (by_number := outcome_for_number(self.msisdn, self.robots)):
             return by_number
         if self.mid_code:  # with a number no robot has, a person's own: the user said no, or nothing, on the phone
             return outcome_for_mid_code(self.mid_code, self.mid_message or "", person=bool(self.msisdn)) or "approve"
         return "approve"  # the phone was not the problem (or was never reached)
+
+    @property
+    def ends_at_mobile_id(self) -> bool:
+        """Whether the HAR ends at Mobile ID after the number was sent (its waiting page: "check your phone"), before its
+        answer reached B2C: what the phone did is not in it."""
+        answered = self.mid_answered or self.mid_code or self.profile_page or self.sent_id_token or self.code_sent
+        return bool(self.msisdn) and not answered
+
+    @property
+    def outcome_untold(self) -> bool:
+        """Whether the HAR does not say what the phone did: it ends at Mobile ID (ends_at_mobile_id), with a number no
+        robot's outcome names."""
+        return not self.request_only and self.ends_at_mobile_id and not outcome_for_number(self.msisdn or "", self.robots)
+
+    @property
+    def outcome_note(self) -> str:
+        """Why the outcome is a pick, where the HAR cannot tell it (outcome_untold), and how to choose another."""
+        if not self.outcome_untold:
+            return ""
+        chosen = "as --outcome says" if self.chosen_outcome else "picked: --outcome timeout beside --from-har replays a phone " \
+            "nobody answers, --outcome decline one that declines"
+        return f" (the HAR ends at Mobile ID before the phone's answer reached B2C, so it does not say what the phone did; {self.outcome} {chosen})"
 
     @property
     def unplayed_code(self) -> str | None:
@@ -166,7 +189,8 @@ class Finding:
             return ""
         other = "sign-up" if self.journey == "sign-in" else "sign-in"
         chosen = "as --journey says" if self.chosen_journey else "picked"
-        return (f" (the HAR cannot tell a first sign-in from a returning user's: it ends between Mobile ID and B2C's profile "
+        where = "at Mobile ID (its waiting page), before" if self.ends_at_mobile_id else "between Mobile ID and"
+        return (f" (the HAR cannot tell a first sign-in from a returning user's: it ends {where} B2C's profile "
                 f"page, which only a first sign-in shows; {self.journey} {chosen}: --journey {other} beside --from-har "
                 f"replays a {'first sign-in' if other == 'sign-up' else 'returning user'})")
 
@@ -359,6 +383,8 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             found.accept_language = _header(request, "accept-language")
             found.browser_locale = browser_locale_of(found.accept_language)
             found.user_agent = _header(request, "user-agent")
+        if url.path.lower().endswith("/oauth2/authresp"):
+            found.mid_answered = True
         if url.path.lower().endswith("/oauth2/authresp") and "error" in (sent := {**query, **form}):
             if found.mid_error is None:
                 found.mid_error, found.mid_error_words = sent["error"], sent.get("error_description", "").strip()
@@ -640,7 +666,7 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
             ("Mobile ID error", mobile_id_error(found)),
             ("Mobile ID number", number or "-"), ("Mobile ID trace", ", ".join(found.transactions) or found.mid_trace or "-"),
             ("result", answer(found)),
-            ("journey, outcome", f"{found.journey}, {found.outcome}" + found.journey_note + (
+            ("journey, outcome", f"{found.journey}, {found.outcome}" + found.journey_note + found.outcome_note + (
                 f" (Mobile ID's {found.unplayed_code} is no outcome the repro's phone can give: the rerun approves, and cannot show it)"
                 if found.unplayed_code else "")),
         ]

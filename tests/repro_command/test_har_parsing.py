@@ -473,6 +473,34 @@ def test_a_har_that_stops_between_mobile_id_and_the_profile_page_says_it_cannot_
     assert "sign-up as --journey says: --journey sign-in beside --from-har replays a returning user" in line, line
 
 
+def on_mobile_ids_waiting_page() -> dict[str, Any]:
+    """A person's number typed, then Mobile ID's waiting page ("check your phone"), where the HAR ends: nothing reached B2C."""
+    return har(
+        entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+              "?client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms", content=PAGE),
+        entry("https://m.mobileid.ch/oidc/login", method="POST", second=9, status=302, form="msisdn=%2B41791234567"),
+        entry("https://m.mobileid.ch/oidc/wait", second=10, content={"mimeType": "text/html", "text": '<span id="transaction-number">C7PLVT6Q</span>'}))
+
+
+def test_a_har_that_ends_on_mobile_ids_waiting_page_says_it_does_not_tell_what_the_phone_did() -> None:
+    """The typical "stuck on check your phone" report: the phone's answer is not in the HAR. It was replayed as an approval
+    without a word, its note saying the HAR ended between Mobile ID and B2C's profile page; now both picks are said, with the
+    --outcome that replays a phone nobody answers, which --from-har then takes (only then: the command line refuses it
+    for a HAR that tells)."""
+    found = read_har(on_mobile_ids_waiting_page())
+    assert found.ends_at_mobile_id and found.outcome_untold and found.journey_untold and found.outcome == "approve", found
+    [line] = [line for line in describe(found, LOCAL_STACK) if line.startswith("journey, outcome")]
+    assert "it ends at Mobile ID (its waiting page), before B2C's profile page" in line, line
+    assert ("(the HAR ends at Mobile ID before the phone's answer reached B2C, so it does not say what the phone did; approve picked: "
+            "--outcome timeout beside --from-har replays a phone nobody answers, --outcome decline one that declines)") in line, line
+    found.chosen_outcome = "timeout"
+    args = repro_args(found, LOCAL_STACK)
+    assert args[args.index("--outcome") + 1] == "timeout", args
+    assert "timeout as --outcome says" in next(line for line in describe(found, LOCAL_STACK) if line.startswith("journey, outcome"))
+    answered = read_har(between_mobile_id_and_the_profile_page())  # Mobile ID's answer reached B2C: an approval, told
+    assert not answered.outcome_untold and answered.outcome_note == "" and "between Mobile ID and B2C's profile page" in answered.journey_note
+
+
 @pytest.mark.parametrize(("then", "journey"), [
     ([entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/api/CombinedSigninAndSignup/confirmed",
             second=31, content={"mimeType": "text/html", "text": '<div id="api" data-name="SelfAsserted"></div>'})], "sign-up"),

@@ -86,6 +86,21 @@ def test_a_sign_up_whose_har_ends_before_the_profile_page_says_it_cannot_tell_an
     assert "sign-up as --journey says" in out and "python -m repro --journey sign-up" in out, out
 
 
+def test_outcome_beside_a_har_is_taken_only_where_the_har_does_not_tell_what_the_phone_did(
+        recorded_hars: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A HAR cut on Mobile ID's waiting page (the phone's answer not in it) takes --outcome; a whole one refuses it."""
+    har = json.loads(recorded_hars["sign-up"].read_text())
+    entries = sorted(har["log"]["entries"], key=lambda e: e.get("startedDateTime", ""))
+    har["log"]["entries"] = entries[:next(i for i, e in enumerate(entries) if "/oauth2/authresp" in e["request"]["url"])]
+    cut = tmp_path / "waiting.har"
+    cut.write_text(json.dumps(har))
+    assert main(["--from-har", str(cut), "--outcome", "timeout"]) == 0
+    out = capsys.readouterr().out
+    assert "timeout as --outcome says" in out and "--outcome timeout" in out, out
+    assert main(["--from-har", str(recorded_hars["sign-up"]), "--outcome", "timeout"]) == 2
+    assert "--outcome" in capsys.readouterr().err
+
+
 def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "other.har").write_text(json.dumps({"log": {"entries": [{"request": {"url": "https://example.com/"}, "response": {}}]}}))
     (tmp_path / "broken.har").write_text("not json")
@@ -284,9 +299,11 @@ def test_options_the_har_decides_are_refused_and_how_to_run_it_is_carried_onto_i
     without a word (and --browser firefox ran in Chromium). How to run it (browser, in place of the HAR's; headed, slow
     motion) is the user's."""
     path = str(recorded_hars["sign-up"])
-    assert main(["--from-har", path, "--outcome", "busy", "--language", "de"]) == 2
-    assert "--language, --outcome: read from the HAR's sign-in; leave them out, or run the printed repro command with the change" \
+    assert main(["--from-har", path, "--prompt", "login", "--language", "de"]) == 2
+    assert "--language, --prompt: read from the HAR's sign-in; leave them out, or run the printed repro command with the change" \
         in capsys.readouterr().err
+    assert main(["--from-har", path, "--outcome", "busy"]) == 2  # the HAR tells what the phone did (test below for one that does not)
+    assert "--outcome: read from the HAR's sign-in; leave it out" in capsys.readouterr().err
     assert main(["--from-har", path, "--browser", "firefox", "--slowmo", "50"]) == 0
     command = capsys.readouterr().out.split("repro command:", 1)[1]
     assert command.count("--browser firefox") == 1 and command.rstrip().endswith("--slowmo 50"), command
