@@ -759,7 +759,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     refuse_out_without_run(args, typed, "--from-har", "the HAR shows")
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
-        raise ValueError(f"{args.from_har}: {all_but_authorize_in(har) or NO_SIGN_IN}")  # one nearly B2C's: as --from-url says it
+        raise ValueError(f"{args.from_har}: {all_but_authorize_in(har) or NO_SIGN_IN + hosts_in(har)}")  # one nearly B2C's: as --from-url says it
     local = local_stack()  # its tenant, app and phone numbers tell the HAR's apart
     found = read_har(har, local.robots, args.attempt)  # load_har refused entries of another shape than a HAR's
     if "journey" in typed:
@@ -839,6 +839,17 @@ def replay_report(found: Finding, local: StackDescription, args: argparse.Namesp
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
     return run(rerun, env, reported={**source, "showed": shown})  # the bundle ties the rerun to the report
+
+
+def hosts_in(har: Mapping[str, Any], shown: int = 3) -> str:
+    """Where ``har``'s requests went, its first ``shown`` hosts in their order: a HAR of the app's page alone, or of
+    another site, says which it is (" (its requests went to www.example.com)")."""
+    from repro.har import split_url
+
+    hosts = list(dict.fromkeys(parts.hostname for entry in har.get("log", {}).get("entries", [])
+                               if (parts := split_url(entry.get("request", {}).get("url", ""))) is not None and parts.hostname))
+    more = f" and {len(hosts) - shown} more" if len(hosts) > shown else ""
+    return f" (its requests went to {', '.join(hosts[:shown])}{more})" if hosts else " (it holds no request)"
 
 
 def refuse_read_from_report(flags: Sequence[str], source: str = "the HAR's sign-in") -> NoReturn:

@@ -611,4 +611,5 @@ def test_a_har_saved_at_the_apps_page_alone_says_how_to_keep_the_log_in_firefox_
     assert main(["--from-har", str(tmp_path / "user.har")]) == 2
     assert capsys.readouterr().err == (f"python -m repro: error: {tmp_path / 'user.har'}: no B2C authorize request "
                                        "(/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR; record it from the "
-                                       "first page of the sign-in, with 'Preserve log' on (in Firefox: 'Persist Logs')\n")
+                                       "first page of the sign-in, with 'Preserve log' on (in Firefox: 'Persist Logs') (its requests went to "
+                                       "jwt.ms)\n")

@@ -105,7 +105,7 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
     (tmp_path / "other.har").write_text(json.dumps({"log": {"entries": [{"request": {"url": "https://example.com/"}, "response": {}}]}}))
     (tmp_path / "broken.har").write_text("not json")
     assert main(["--from-har", str(tmp_path / "other.har")]) == 2
-    assert "no B2C authorize request" in capsys.readouterr().err
+    assert "'Preserve log' on (in Firefox: 'Persist Logs') (its requests went to example.com)" in capsys.readouterr().err
     assert main(["--from-har", str(tmp_path / "broken.har")]) == 2
     assert "is not a HAR file" in capsys.readouterr().err
     shapes: list[object] = [[], {"log": []}, {"log": {"entries": {}}}]
