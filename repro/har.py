@@ -671,6 +671,9 @@ def describe(found: Finding, local: StackDescription, browser: str | None = None
                 if found.unplayed_code else "")),
         ]
     rows += [("note", note) for note in notes(found)]
+    if local_numbers and found.policy and local.served(found.policy) is None:  # --run (and the command printed) refuses it
+        rows.append(("note", f"{found.policy} is no policy the local stack serves ({', '.join(local.policies)}): the repro command "
+                             "below runs only where E2E_STACK_POLICIES or E2E_STACK_USER_FLOWS make the stack serve it"))
     rows += [("left out", f"{name}: {why}") for name, why in left_out(found, local).items()]
     return [f"{name:<17} {value}" for name, value in rows]
 

@@ -193,6 +193,16 @@ def test_a_persons_number_as_the_login_hint_is_masked_and_left_out_off_the_local
     assert re.search(r"^left out\s+login_hint: a person's phone number", told, re.M), told
 
 
+def test_a_policy_the_local_stack_does_not_serve_is_said_before_its_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """The local stack's tenant, a policy it lacks: the command printed without a word was refused by --run (exit 2)."""
+    told, command = read(capsys, REPORTED.replace(POLICY, "B2C_1A_nosuchpolicy"))
+    assert re.search(r"^note\s+B2C_1A_nosuchpolicy is no policy the local stack serves \(B2C_1_signupsignin, .*\): the repro command "
+                     r"below runs only where E2E_STACK_POLICIES or E2E_STACK_USER_FLOWS make the stack serve it$", told, re.M), told
+    assert "--policy B2C_1A_nosuchpolicy --target local" in command
+    told, _ = read(capsys, REPORTED)
+    assert "no policy the local stack serves" not in told
+
+
 def test_a_parameter_encoded_twice_is_said_so_and_how_to_send_it_decoded(capsys: pytest.CaptureFixture[str]) -> None:
     """redirect_uri=https%253A%252F%252Fjwt.ms in an otherwise plain URL: left out as "not an https URL", which is
     not what went wrong; a ui_locales encoded twice stopped the reading ("cannot be rerun as it is")."""
