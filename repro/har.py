@@ -446,7 +446,12 @@ def b2c_authorize(url: str) -> re.Match[str] | None:
 
 
 def har_has_sign_in(har: dict[str, Any]) -> bool:
-    return any(b2c_authorize(e.get("request", {}).get("url", "")) for e in har.get("log", {}).get("entries", []))
+    return attempts_in(har) > 0
+
+
+def attempts_in(har: dict[str, Any]) -> int:
+    """How many sign-in attempts ``har`` holds: B2C's authorize requests (read_har reads each apart)."""
+    return sum(1 for e in har.get("log", {}).get("entries", []) if b2c_authorize(e.get("request", {}).get("url", "")))
 
 
 def on_local_stack(found: Finding, local: StackDescription) -> bool:

@@ -15,7 +15,7 @@ from fixtures.texts import LANGUAGES  # Mobile ID's pages' languages, as the jou
 from mocks.common.languages import primary_language
 from mocks.faults import Fault
 from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
-from repro.har import har_has_sign_in, hops, read_har
+from repro.har import attempts_in, har_has_sign_in, hops, read_har
 from repro.outcomes import AUTHORIZE_STEP, B2C_PAGE_STEPS, NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
 from repro.paths import shown_path
 
@@ -266,7 +266,9 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         clean_copy(har_path, folder / "journey.har", redaction)
         bundled_har = load_har(folder / "journey.har")
         facts["hops"] = hops(bundled_har)
-        found = read_har(bundled_har) if har_has_sign_in(bundled_har) else None
+        # The journey's own attempt, its last: a set-up's sign-in before it (the returning user's, prompt=none's session)
+        # is another's, whose Mobile ID transaction the journey did not have.
+        found = read_har(bundled_har, attempt=attempts_in(bundled_har)) if har_has_sign_in(bundled_har) else None
         facts["mobile_id_transactions"] = found.transactions if found else []
         if found and found.mid_error and not facts.get("mobile_id_errors"):  # an error B2C's words dropped (idp-error-swallowed)
             facts["mobile_id_errors"] = [{"code": found.mid_code or found.mid_error, "trace": found.mid_trace,

@@ -241,6 +241,8 @@ def test_a_silent_sign_in_is_reproduced_with_the_session_the_reporter_had(tmp_pa
     assert "prompt=none" in json.loads(bundle.read("repro.json"))["authorize_url"]
     # B2C answered without a page: no correlation ID, and the sign-in page in the trace is the set-up's, not the reported one's
     assert "B2C correlation IDs: none (B2C showed this journey no page of its own (prompt=none" in out, out
+    # nor any Mobile ID transaction: the set-up sign-in's is not the silent journey's
+    assert "Mobile ID: no error\n" in out and not json.loads(bundle.read("repro.json"))["mobile_id_transactions"], out
 
 
 def test_a_returning_user_that_cannot_be_signed_up_is_said_plainly(tmp_path: Path) -> None:
