@@ -184,9 +184,14 @@ class Finding:
 
     @property
     def journey_note(self) -> str:
-        """Why the journey is a pick, where the HAR cannot tell (journey_untold), and how to choose the other."""
+        """Why the journey is a pick, where the HAR cannot tell (journey_untold), and how to choose the other; and where
+        it ends on B2C's own pages before Mobile ID, without an error: nothing there tells who the user was."""
         if not self.journey_untold:
-            return ""
+            reached_mobile_id = self.msisdn or self.mid_code or self.mid_answered or self.sent_id_token or self.code_sent
+            if self.request_only or self.silent or self.failed or reached_mobile_id or self.journey != "sign-up":
+                return ""
+            return (" (the HAR ends on B2C's pages before Mobile ID, without an error: who the user was is not in it, and "
+                    "does not matter until Mobile ID; sign-up picked, which needs no user made first)")
         other = "sign-up" if self.journey == "sign-in" else "sign-in"
         chosen = "as --journey says" if self.chosen_journey else "picked"
         where = "at Mobile ID (its waiting page), before" if self.ends_at_mobile_id else "between Mobile ID and"

@@ -473,6 +473,16 @@ def test_a_har_that_stops_between_mobile_id_and_the_profile_page_says_it_cannot_
     assert "sign-up as --journey says: --journey sign-in beside --from-har replays a returning user" in line, line
 
 
+def test_a_har_that_ends_on_b2cs_page_before_mobile_id_says_why_it_is_replayed_as_a_sign_up() -> None:
+    """Cut on B2C's sign-in page (the Mobile ID button not clicked, or not there): picked as a sign-up without a word."""
+    found = read_har(har(entry("https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/authorize"
+                               "?client_id=app&redirect_uri=https%3A%2F%2Fjwt.ms", content=PAGE)))
+    [line] = [line for line in describe(found, LOCAL_STACK) if line.startswith("journey, outcome")]
+    assert line.endswith("sign-up, approve (the HAR ends on B2C's pages before Mobile ID, without an error: who the user was is not "
+                         "in it, and does not matter until Mobile ID; sign-up picked, which needs no user made first)"), line
+    assert read_har(on_mobile_ids_waiting_page()).journey_note.startswith(" (the HAR cannot tell a first sign-in")
+
+
 def on_mobile_ids_waiting_page() -> dict[str, Any]:
     """A person's number typed, then Mobile ID's waiting page ("check your phone"), where the HAR ends: nothing reached B2C."""
     return har(
