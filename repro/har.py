@@ -388,12 +388,12 @@ def _read_attempt(entries: list[dict[str, Any]], robots: Mapping[str, str] | Non
             found.accept_language = _header(request, "accept-language")
             found.browser_locale = browser_locale_of(found.accept_language)
             found.user_agent = _header(request, "user-agent")
-        if url.path.lower().endswith("/oauth2/authresp"):
+        if url.path.lower().endswith("/oauth2/authresp"):  # Mobile ID's answer at B2C
             found.mid_answered = True
-        if url.path.lower().endswith("/oauth2/authresp") and "error" in (sent := {**query, **form}):
-            if found.mid_error is None:
-                found.mid_error, found.mid_error_words = sent["error"], sent.get("error_description", "").strip()
-            _note_words(found, sent.get("error_description", ""))  # Mobile ID's own words (form_post or query), before B2C wraps them
+            if "error" in (sent := {**query, **form}):
+                if found.mid_error is None:
+                    found.mid_error, found.mid_error_words = sent["error"], sent.get("error_description", "").strip()
+                _note_words(found, sent.get("error_description", ""))  # Mobile ID's own words (form_post or query), before B2C wraps them
         if "msisdn" in form:
             found.msisdn = form["msisdn"].replace(" ", "")
         redirect = found.params.get("redirect_uri")
