@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from fixtures.settings_plugin import runs_journeys
-from tests.suite_run import suite_env, tail
+from tests.suite_run import pytest_e2e, suite_env, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -165,3 +165,10 @@ def test_the_run_names_the_policy_folder_its_stack_serves() -> None:
         ", serving the custom policies of tests/b2c/starterpack/SocialAccounts (E2E_STACK_POLICIES);" in first, first
     assert "serving" not in pytest_report_header(SimpleNamespace(stash={SETTINGS_KEY: build_settings({})},  # type: ignore[arg-type]
                                                                  invocation_params=SimpleNamespace(dir=ROOT)), ROOT)[0]
+
+
+def test_setup_only_is_refused_for_journeys_where_it_read_as_a_green_smoke() -> None:
+    """--setup-only ran each journey's set-up without the journey: allure-pytest wrote them passed, the quality gate counted
+    8 journeys run and make smoke exited 0. Refused before anything starts."""
+    refused = pytest_e2e("-m", "smoke", "--setup-only", "-p", "no:cacheprovider")
+    assert refused.returncode == 4 and "--setup-only runs each journey's set-up without the journey" in refused.stderr, tail(refused.stderr)
