@@ -748,7 +748,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     line gave (``options_typed``), refused where the HAR decides them."""
     from fixtures.redaction import Redaction, secret_values
     from repro.bundle import har_credentials, load_har
-    from repro.har import NO_SIGN_IN, describe, har_has_sign_in, on_local_stack, read_har
+    from repro.har import NO_SIGN_IN, describe, har_has_sign_in, hosts_in, on_local_stack, read_har
     from repro.url import all_but_authorize_in
 
     check(args, env)  # the run's own options (--slowmo -5)
@@ -839,17 +839,6 @@ def replay_report(found: Finding, local: StackDescription, args: argparse.Namesp
         return 0
     rerun = parser().parse_args([*command_args, "--out", args.out])
     return run(rerun, env, reported={**source, "showed": shown})  # the bundle ties the rerun to the report
-
-
-def hosts_in(har: Mapping[str, Any], shown: int = 3) -> str:
-    """Where ``har``'s requests went, its first ``shown`` hosts in their order: a HAR of the app's page alone, or of
-    another site, says which it is (" (its requests went to www.example.com)")."""
-    from repro.har import split_url
-
-    hosts = list(dict.fromkeys(parts.hostname for entry in har.get("log", {}).get("entries", [])
-                               if (parts := split_url(entry.get("request", {}).get("url", ""))) is not None and parts.hostname))
-    more = f" and {len(hosts) - shown} more" if len(hosts) > shown else ""
-    return f" (its requests went to {', '.join(hosts[:shown])}{more})" if hosts else " (it holds no request)"
 
 
 def refuse_read_from_report(flags: Sequence[str], source: str = "the HAR's sign-in") -> NoReturn:

@@ -22,7 +22,7 @@ from urllib.parse import SplitResult, parse_qsl, unquote, unquote_plus, urlsplit
 
 from fixtures.addresses import at_address
 from fixtures.causes import AADB2C_CODE, CORRELATION_ID, GUID
-from fixtures.redaction import JWT_PLACEHOLDER, mask_phone_numbers, masked, redact_text
+from fixtures.redaction import JWT_PLACEHOLDER, PHONE, mask_phone_numbers, masked, redact_text
 from fixtures.settings import BROWSER_LOCALE, POLICY_NAME, as_language_tags, bad_language_tags
 from fixtures.stack_description import StackDescription
 from mocks.common.hosts import TENANT_NAME
@@ -454,6 +454,15 @@ def har_has_sign_in(har: dict[str, Any]) -> bool:
     return attempts_in(har) > 0
 
 
+def hosts_in(har: dict[str, Any], shown: int = 3) -> str:
+    """Where ``har``'s requests went, its first ``shown`` hosts in time order: a HAR of the app's page alone, or of
+    another site, says which it is (" (its requests went to www.example.com)")."""
+    hosts = list(dict.fromkeys(parts.hostname for entry in in_time_order(har)
+                               if (parts := split_url(entry.get("request", {}).get("url", ""))) is not None and parts.hostname))
+    more = f" and {len(hosts) - shown} more" if len(hosts) > shown else ""
+    return f" (its requests went to {', '.join(hosts[:shown])}{more})" if hosts else " (it holds no request)"
+
+
 def attempts_in(har: dict[str, Any]) -> int:
     """How many sign-in attempts ``har`` holds: B2C's authorize requests (read_har reads each apart)."""
     return sum(1 for e in har.get("log", {}).get("entries", []) if b2c_authorize(e.get("request", {}).get("url", "")))
@@ -478,8 +487,8 @@ def left_out(found: Finding, local: StackDescription) -> dict[str, str]:
                        "http://localhost and an app's own scheme): it uses B2C_REDIRECT_URI, registered for the test app, instead")
     hint = params.get("login_hint") or ""
     # A long run of digits, or a Swiss number in any form the masking knows (079.123.45.67, 079/123 45 67, +41 (79) ...):
-    # printed masked above, it must not follow whole in the command.
-    if (NUMBER.search(hint) or mask_phone_numbers(hint) != hint) and not on_local_stack(found, local):
+    # printed masked above, it must not follow whole in the command (repro.cli.replay_command's test too).
+    if (NUMBER.search(hint) or PHONE.search(hint)) and not on_local_stack(found, local):
         why["login_hint"] = "a person's phone number: put it back (--login-hint) only to send that phone the request"
     if params.get("prompt") and params["prompt"] not in PROMPTS:
         why["prompt"] = (f"{params['prompt']!r} is not a prompt B2C knows ({', '.join(PROMPTS)}; it refuses the request with "
