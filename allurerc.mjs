@@ -26,7 +26,7 @@ const unclassified = "unclassified";
 const name = "Azure AD B2C + Mobile ID journeys";
 
 export default defineConfig({
-  // What the quality gate finds, when it is not met (make report and make nightly-report set REPORT_NAME_ADDS from
+  // What the quality gate finds, when it is not met or allows failures (make report and make nightly-report set REPORT_NAME_ADDS from
   // scripts/quality_gate.py --report-name): a partial night's PARTIAL, else each cause with its count and commonest
   // detail. The name is the report's first line and the browser's tab. Allure's own gate is run by `allure run` alone,
   // so its tab in the report counts none.

@@ -129,7 +129,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--min-journeys", type=count, default=1, help="journeys that must have run (default 1)")
     parser.add_argument("--report-name", action="store_true", help="print only what the report's name adds (Makefile report "
                         "and nightly-report, allurerc.mjs): PARTIAL and what of the night is missing, else why the gate is not "
-                        "met, every cause with its count and commonest detail, else nothing; and exit 0")
+                        "met (or that it is, with failures it allows), every cause with its count and commonest detail, else "
+                        "nothing; and exit 0")
     args = parser.parse_args(argv)
     if not args.results.is_dir():
         if args.report_name:  # nothing to name the report for: its render says the folder is missing
