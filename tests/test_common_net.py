@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import ssl
 import threading
@@ -52,6 +53,26 @@ def test_parse_and_format_host_map_round_trip():
 def test_malformed_host_map_names_the_entry(bad):
     with pytest.raises(ValueError, match="host=address:port"):
         hosts.parse_host_map(bad)
+
+
+@pytest.mark.parametrize(("bad", "says"), [
+    # A list split otherwise read as one entry whose address held the next, and crashed a run (httpx.InvalidURL)
+    ("a.example=127.0.0.1:1;b.example=127.0.0.1:2", "holds ';': separate entries by ',' alone"),
+    ("a.example=127.0.0.1:1 b.example=127.0.0.1:2", "holds ' ': separate entries by ',' alone"),
+    ("https://contoso.b2clogin.com=127.0.0.1:8443", "maps 'https://contoso.b2clogin.com', which has a URL's scheme or path: give the host "
+                                                    "name alone"),
+    ("*.b2clogin.com=127.0.0.1:8443", "maps '*.b2clogin.com', which has more than a host name"),
+    ("jwt.ms=local host:8443", "holds ' '"),
+    ("jwt.ms=127.0.0.1/8:8443", "points at '127.0.0.1/8', which is neither an IP address nor a host name"),
+])
+def test_a_host_map_entry_that_is_no_host_and_address_says_what_is_wrong_with_it(bad, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        hosts.parse_host_map(bad)
+
+
+def test_a_host_map_points_at_an_ip_address_or_a_host_name():
+    assert hosts.parse_host_map("jwt.ms=localhost:9443,m.mobileid.ch=[::1]:8443,login.example=stack.internal:443") == {
+        "jwt.ms": ("localhost", 9443), "m.mobileid.ch": ("::1", 8443), "login.example": ("stack.internal", 443)}
 
 
 def test_each_name_reaches_its_virtual_host_with_a_verified_certificate(server):

@@ -27,18 +27,43 @@ def is_loopback(host: str | None) -> bool:
     return (mapped or address).is_loopback
 
 
+# A host name as a host map maps it: DNS labels of letters, digits, '-' and '_', split by dots. Matched whole, as the
+# suite's HTTP clients and Chromium's MAP rules match a request's host (no wildcard, no port, no scheme).
+HOST_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?")
+
+
 def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
-    """``"a.example=127.0.0.1:8443,b.example=127.0.0.1:8443"`` -> ``{"a.example": ("127.0.0.1", 8443), ...}``."""
+    """``"a.example=127.0.0.1:8443,b.example=127.0.0.1:8443"`` -> ``{"a.example": ("127.0.0.1", 8443), ...}``.
+
+    Each entry's host must be a host name and its address an IP address or a host name: a list split by ';' or spaces
+    read as one entry whose address held the next, and got as far as an HTTP client's InvalidURL (a traceback)."""
     mapping: dict[str, tuple[str, int]] = {}
     for entry in filter(None, (part.strip() for part in text.split(","))):
         host, sep, target = entry.partition("=")
         address, colon, port = target.rpartition(":")
+        host, address = host.strip().lower(), address.strip().strip("[]")
         if not sep or not colon or not host or not address or not port.isdigit():
             raise ValueError(f"host map entry {entry!r} is not of the form host=address:port")
+        if separator := next((c for c in ";| \t" if c in host + address), None):  # spaces around host or address are left
+            raise ValueError(f"host map entry {entry!r} holds {separator!r}: separate entries by ',' alone")
+        if not HOST_NAME.fullmatch(host):
+            what = "a URL's scheme or path" if "/" in host else "more than a host name"
+            raise ValueError(f"host map entry {entry!r} maps {host!r}, which has {what}: give the host name alone, e.g. "
+                             "contoso.b2clogin.com=127.0.0.1:8443")
+        if not (_is_ip_address(address) or HOST_NAME.fullmatch(address.lower())):
+            raise ValueError(f"host map entry {entry!r} points at {address!r}, which is neither an IP address nor a host name")
         if not 1 <= int(port) <= 65535:  # 99999 was taken, and met later as a refused connection
             raise ValueError(f"host map entry {entry!r} has port {port}, not a number from 1 to 65535")
-        mapping[host.strip().lower()] = (address.strip("[]"), int(port))
+        mapping[host] = (address, int(port))
     return mapping
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def url_host(address: str) -> str:
