@@ -13,6 +13,9 @@ from fixtures.texts import CUSTOM_POLICY_BUTTON_SOURCE, USER_FLOW_BUTTON_SOURCE
 from pages import waiting
 from pages.steps import step
 
+# Playwright's call log line for a click delivered to the page: after it, a click's timeout is the navigation it started.
+CLICK_DONE = "click action done"
+
 
 class B2CSignUpOrSignInPage:
     """``#api[data-name="Unified"]``; the fragment is rendered by B2C's script after load."""
@@ -92,7 +95,10 @@ class B2CSignUpOrSignInPage:
             raise self._not_among(buttons, "B2C built them without it")
         try:
             self.mobile_id_button.click(timeout=timeout)
-        except PlaywrightTimeoutError:
+        except PlaywrightTimeoutError as error:
+            if CLICK_DONE in str(error):  # clicked, and the page it leads to never came (a host that takes the connection, then says nothing)
+                raise waiting.not_shown(self, timeout, "the page the Mobile ID button leads to (it was clicked; the navigation it started "
+                                                       "did not finish)") from None
             raise self._no_mobile_id_button(timeout) from None
 
     def _built_without_mobile_id(self) -> list[str] | None:

@@ -89,6 +89,23 @@ def test_a_sign_in_page_built_without_the_mobile_id_button_is_a_dead_end_at_once
     assert page.title() == "chosen"
 
 
+def test_a_click_whose_page_never_comes_says_the_button_was_clicked_not_that_it_is_missing(page: Page) -> None:
+    """Mobile ID's host takes the connection and says nothing: the click was done, and its wait for the navigation it
+    started ran out. It said "expected B2C's sign-in page with the Mobile ID button", of a page that had it."""
+    held: list[Route] = []
+    page.route("https://m.mobileid.ch/**", lambda route: held.append(route))  # never answered while the click waits
+    page.set_content(UNIFIED.replace('id="MobileIDExchange"', 'id="MobileIDExchange" onclick="location.href = '
+                                     '\'https://m.mobileid.ch/oidc/authorize\'"'))
+    waiting.watch_network(page)
+    unified = B2CSignUpOrSignInPage(page, "Mobile ID").wait_until_shown(timeout=2_000)
+    with pytest.raises(JourneyFailure) as failure:
+        unified.choose_mobile_id(timeout=1_000)
+    assert str(failure.value).startswith("expected the page the Mobile ID button leads to (it was clicked; the navigation it started "
+                                         "did not finish) within 1 s; the browser shows "), failure.value
+    assert "still waiting for https://m.mobileid.ch/oidc/authorize to answer its navigation" in str(failure.value), failure.value
+    assert held, "the click's navigation never reached the route"
+
+
 def test_a_sign_in_page_going_while_its_buttons_are_counted_is_left_to_the_clicks_wait(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
     """The look for a list built without Mobile ID's button meets a page navigating away: no raw Playwright error (cause
     "other"), the click's wait goes on and takes the button."""

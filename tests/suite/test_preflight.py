@@ -330,16 +330,24 @@ def test_the_command_in_local_mode_checks_a_stack_it_starts_and_names_a_misspelt
     hosts to it."""
     from tests.b2c.support import refusing_port
 
+    # Run from a folder whose .env asks for a tenant (one put beside the journeys, say), which the suite does not read.
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / ".env").write_text("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n")
     with refusing_port() as port:
         proxy = f"http://127.0.0.1:{port}"
-        result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=ROOT,
+        result = subprocess.run([sys.executable, "-m", "fixtures.preflight"], cwd=tmp_path / "team",
                                 env=suite_env({"E2E_UI_LOCALE": "de", "TMPDIR": str(tmp_path),  # its stack's state: found by name below
-                                               "HTTPS_PROXY": proxy, "ALL_PROXY": proxy}),
+                                               "HTTPS_PROXY": proxy, "ALL_PROXY": proxy, "PYTHONPATH": str(ROOT)}),
                                 capture_output=True, text=True, timeout=120)
     output = result.stdout + result.stderr
     assert result.returncode == 0, tail(output)
     assert "preflight of the local stack at https://" in result.stdout, tail(output)
     assert re.search(r"^preflight: all \d+ checks ok or skipped$", result.stdout, re.M), tail(output)
+    # All ok says nothing of a tenant: the last lines say none was checked, and which .env was not read.
+    assert result.stdout.rstrip().splitlines()[-2:] == [
+        "preflight: no tenant was checked, only the suite's own stack: to check yours, set E2E_TARGET=tenant and its settings in "
+        f"{ROOT / '.env'} (a copy of .env.example; README: tenant)",
+        f"{tmp_path / 'team' / '.env'} is not read: the suite reads {ROOT / '.env'} (move your settings there, or export them)"], tail(output)
     assert "FAIL" not in result.stdout and "B2C_1A_signup_signin: request to Mobile ID" in result.stdout, tail(output)
     assert "settings the suite does not read (a typo reads as unset): E2E_UI_LOCALE (did you mean E2E_UI_LOCALES?)" in result.stdout, \
         tail(output)
@@ -526,6 +534,36 @@ def test_a_browser_server_that_does_not_answer_is_a_failed_row(stack: Stack, run
     assert rows["browser"].cause == INFRASTRUCTURE and said in rows["browser"].detail, rows["browser"].detail
     assert "E2E_BROWSER_WS_ENDPOINT" in rows["browser"].fix
     assert all(row.status == "skip" for check, row in rows.items() if check.endswith("Mobile ID button"))
+
+
+@pytest.mark.parametrize("server", ["refusing", "silent"])
+def test_mobile_ids_page_that_does_not_load_after_the_button_is_a_failed_row(stack: Stack, run: Run, server: str,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The button's request is right, and the page it leads to does not load: refused (Chromium's error page at once), or
+    the connection taken and then silence, where the click's wait ran out and the preflight ended in a traceback (make
+    smoke: INTERNALERROR, no results)."""
+    import fixtures.preflight
+
+    monkeypatch.setattr(fixtures.preflight, "PAGE_TIMEOUT", 2_000)
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        if server == "refusing":
+            silent.close()
+        host_map = {**stack.info.host_map, "m.mobileid.ch": ("127.0.0.1", port)}  # its login pages; its discovery answers
+        rows = run(stack, E2E_HOST_MAP=format_host_map(host_map))
+    policies = build_settings(tenant_env(stack)).policies
+    assert list(failed(rows)) == [f"{policy}: page after the button" for policy in policies], table(list(rows.values()))
+    for policy in policies:
+        assert rows[f"{policy}: request to Mobile ID"].status == "ok"
+        row = rows[f"{policy}: page after the button"]
+        assert row.cause == INFRASTRUCTURE and row.detail.startswith("m.mobileid.ch's page did not load: "), row
+        # Silent: the click's wait runs out with the navigation unanswered, or Chromium gives up on the host first (a second
+        # page's navigation to a host it already waits on).
+        said = (["net::ERR_CONNECTION_REFUSED at https://m.mobileid.ch/oidc/authorize"] if server == "refusing" else
+                ["still waiting for https://m.mobileid.ch/oidc/authorize to answer its navigation",
+                 "net::ERR_TIMED_OUT at https://m.mobileid.ch/oidc/authorize"])
+        assert any(words in row.detail for words in said), row.detail
+        assert f"E2E_HOST_MAP sends m.mobileid.ch to 127.0.0.1:{port}: is it serving there?" in row.fix
 
 
 def test_a_machine_without_chromium_is_a_failed_row_saying_how_to_install_one(stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
