@@ -137,6 +137,22 @@ def test_the_run_says_what_its_journeys_run_against_and_a_env_file_it_does_not_r
     assert "DEBUG=pw:...: Playwright's own log (every URL, a token's fragment among them) is written unredacted" in output, tail(output)
 
 
+def test_a_env_beside_the_journeys_is_named_as_not_read_wherever_the_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """e2e/.env (a team's settings put beside the journeys) reads as unset from the suite's folder too; the suite's own is
+    not named, nor one named twice."""
+    import fixtures.settings_plugin as plugin
+
+    (tmp_path / "e2e").mkdir()
+    (tmp_path / "e2e" / ".env").write_text("E2E_TARGET=tenant\n")
+    (tmp_path / ".env").write_text("E2E_TARGET=local\n")
+    monkeypatch.setattr(plugin, "ENV_FILE", tmp_path / ".env")
+    said = f"{tmp_path / 'e2e' / '.env'} is not read: the suite reads {tmp_path / '.env'} (move your settings there, or export them)"
+    assert plugin.env_files_not_read(tmp_path) == [said]
+    assert plugin.env_files_not_read(tmp_path / "e2e") == [said]
+    (tmp_path / "e2e" / ".env").unlink()
+    assert plugin.env_files_not_read(tmp_path) == []
+
+
 def test_a_run_from_a_folder_whose_env_asks_for_the_tenant_stops_rather_than_pass_locally(tmp_path: Path) -> None:
     """`pytest -m smoke` from a folder whose .env sets E2E_TARGET=tenant: that .env is not read, and the run passed against
     the local stack, a green pre-release smoke for a tenant it never met. It stops before any journey, naming both files;
