@@ -893,10 +893,29 @@ def test_a_browser_other_than_chromium_that_fails_on_the_tenant_is_not_told_to_i
     assert "make setup" in chromium.browser_fix(browser_fixtures.missing_browser("chromium", None) or "")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("settings", "said"), [({"B2C_POLICIES": "B2C_1A_signup_signin"}, True),
-                                                ({"B2C_POLICIES": "B2C_1A_signup_signin", "B2C_POLICY_FILES": str(ROOT / "policies")}, False),
-                                                ({}, False)], ids=["custom policy, files not given", "files given", "user flow"])
-def test_a_tenants_custom_policy_without_its_files_is_said_once_to_be_read_from_the_seeds(settings: dict[str, str], said: bool) -> None:
+def test_a_host_map_entry_spelt_almost_as_a_host_the_settings_name_is_a_failed_row_naming_both() -> None:
+    """contosso.b2clogin.com mapped, contoso.b2clogin.com named: the tenant went to DNS, its row said only "does not answer"."""
+    def nothing(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("no tenant here", request=request)
+
+    tenant = {**FABRIKAM, "B2C_TENANT": "contoso", "E2E_HOST_MAP": "contosso.b2clogin.com=127.0.0.1:8443,jwt.ms=127.0.0.1:8443"}
+    settings = build_settings(tenant)
+    rows = {row.check: row for row in Preflight(settings, httpx.Client(transport=httpx.MockTransport(nothing)), lambda: None,
+                                                settings.host_map).run()}
+    row = rows["E2E_HOST_MAP"]
+    assert row.failed and row.detail == ("it maps contosso.b2clogin.com, not contoso.b2clogin.com, which the settings name: "
+                                         "contoso.b2clogin.com goes to DNS"), row
+    assert row.fix.startswith("spell it contoso.b2clogin.com in E2E_HOST_MAP"), row
+    spelt = build_settings({**tenant, "E2E_HOST_MAP": "contoso.b2clogin.com=127.0.0.1:8443,m.mobileid.ch=127.0.0.1:8443"})
+    rows = {row.check: row for row in Preflight(spelt, httpx.Client(transport=httpx.MockTransport(nothing)), lambda: None,
+                                                spelt.host_map).run()}
+    assert "E2E_HOST_MAP" not in rows, table(list(rows.values()))  # a host no setting names (Mobile ID's login pages) is no typo
+
+
+@pytest.mark.parametrize(("settings", "said"), [({"B2C_POLICIES": "B2C_1A_signup_signin"}, "skip"),
+                                                ({"B2C_POLICIES": "B2C_1A_signup_signin", "B2C_POLICY_FILES": str(ROOT / "policies")}, "ok"),
+                                                ({}, None)], ids=["custom policy, files not given", "files given", "user flow"])
+def test_a_tenants_custom_policy_without_its_files_is_said_once_to_be_read_from_the_seeds(settings: dict[str, str], said: str | None) -> None:
     """Against a tenant's custom policy with B2C_POLICY_FILES unset, every expectation the journeys read from its files is
     the seed's: the preflight says so up front, one row that fails nothing, with how to give the suite the team's files."""
     def nothing(request: httpx.Request) -> httpx.Response:
@@ -904,8 +923,11 @@ def test_a_tenants_custom_policy_without_its_files_is_said_once_to_be_read_from_
 
     check = Preflight(build_settings({**FABRIKAM, **settings}), httpx.Client(transport=httpx.MockTransport(nothing)), browser=lambda: None)
     rows = {row.check: row for row in check.run()}
-    assert ("custom policy files" in rows) is said, table(list(rows.values()))
-    if said:
+    assert ("custom policy files" in rows) is (said is not None), table(list(rows.values()))
+    if said == "ok":  # the skip row's fix followed: the same row, ok, naming the files read
+        assert (rows["custom policy files"].status, rows["custom policy files"].detail) == (
+            "ok", f"the journeys read yours, in {ROOT / 'policies'} (B2C_POLICY_FILES)")
+    if said == "skip":
         row = rows["custom policy files"]
         assert (row.status, row.failed) == ("skip", False)
         assert row.detail == ("the journeys read the seed's (policies/) in place of the tenant's: set B2C_POLICY_FILES to the folder "
