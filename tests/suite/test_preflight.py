@@ -172,6 +172,18 @@ def test_an_unreachable_tenant(stack: Stack, run: Run) -> None:
     assert f"is anything serving at 127.0.0.1:{port}, where E2E_HOST_MAP sends contoso.b2clogin.com" in rows["tenant contoso answers"].fix
 
 
+def test_a_redirect_uri_that_does_not_answer_fails_its_row_alone(stack: Stack, run: Run) -> None:
+    """Every journey ends at B2C_REDIRECT_URI: one nothing serves fails each at its end (infrastructure), said up front."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    rows = run(stack, E2E_HOST_MAP=format_host_map({**stack.info.host_map, "jwt.ms": ("127.0.0.1", port)}))
+    assert list(failed(rows)) == ["app: redirect URI answers"], table(list(rows.values()))
+    row = rows["app: redirect URI answers"]
+    assert row.cause == INFRASTRUCTURE and row.detail.startswith("https://jwt.ms does not answer: ConnectError"), row
+    assert row.fix.startswith(f"is anything serving at 127.0.0.1:{port}, where E2E_HOST_MAP sends jwt.ms? every journey ends there"), row
+
+
 def test_another_mobile_id_client(stack: Stack, run: Run) -> None:
     # A tenant whose policy names its Mobile ID technical profile otherwise (MOBILEID_TECHNICAL_PROFILE): the fix names that one.
     bad = failed(run(stack, MOBILEID_CLIENT_ID="11111111-2222-3333-4444-555555555555", B2C_POLICIES="B2C_1A_signup_signin",
