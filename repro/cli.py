@@ -639,6 +639,14 @@ def in_after_run_report(line: str, inside: bool) -> bool:
     return inside and not RUN_SUMMARY.fullmatch(text)
 
 
+def is_tally(line: str) -> bool:
+    """pytest -q's progress line or its tally, its last line (``PROGRESS``, ``RUN_SUMMARY``; not -v's heading, which the
+    reader asked for): of one journey, said again by the summary that follows in the reporter's words, so kept off the
+    terminal (pytest-output.txt has them)."""
+    text = COLOUR.sub("", line).strip()
+    return bool(PROGRESS.match(text) or RUN_SUMMARY.fullmatch(text))
+
+
 def after_run_report(lines: Sequence[str]) -> list[str]:
     """The lines of ``lines`` (the journey's pytest output) that ``run_pytest`` kept off the terminal: what pytest said after
     the run (in_after_run_report)."""
@@ -686,7 +694,7 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
                 elif not dumping:
                     if (reporting := in_after_run_report(line, was := reporting)) and not was:
                         say(AFTER_RUN_KEPT)
-                    if not reporting:
+                    if not reporting and not is_tally(line):
                         say(line, end="")
         return process.wait(), output
     except BaseException:
