@@ -578,6 +578,15 @@ def test_mobile_ids_page_that_does_not_load_after_the_button_is_a_failed_row(sta
         assert f"E2E_HOST_MAP sends m.mobileid.ch to 127.0.0.1:{port}: is it serving there?" in row.fix
 
 
+def test_mobile_ids_page_refused_for_its_certificate_names_the_ca_setting_not_the_network() -> None:
+    checks = Preflight(build_settings(FABRIKAM), httpx.Client(), lambda: None)
+    checks.add_not_loaded("B2C_1_susi", "https://m.mobileid.ch/oidc/authorize?x=1", "net::ERR_CERT_AUTHORITY_INVALID at https://m.mobileid.ch/oidc/authorize")
+    [row] = checks.rows
+    assert row.failed and row.detail == "m.mobileid.ch's page did not load: net::ERR_CERT_AUTHORITY_INVALID at https://m.mobileid.ch/oidc/authorize"
+    assert row.fix.startswith("the browser does not trust m.mobileid.ch's certificate: for a deployed emulator with a private CA, set "
+                              "E2E_CA_FILE"), row.fix
+
+
 def test_a_machine_without_chromium_is_a_failed_row_saying_how_to_install_one(stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                               playwright: Playwright) -> None:
     """As the journeys would skip (fixtures.browser.missing_browser), not Playwright's "Executable doesn't exist". With
