@@ -62,6 +62,7 @@ def test_malformed_host_map_names_the_entry(bad):
     ("https://contoso.b2clogin.com=127.0.0.1:8443", "maps 'https://contoso.b2clogin.com', which has a URL's scheme or path: give the host "
                                                     "name alone"),
     ("*.b2clogin.com=127.0.0.1:8443", "maps '*.b2clogin.com', which has more than a host name"),
+    ("jwt.ms.=127.0.0.1:8443", "maps 'jwt.ms.', which has more than a host name"),  # would match no request to jwt.ms
     ("jwt.ms=local host:8443", "holds ' '"),
     ("jwt.ms=127.0.0.1/8:8443", "points at '127.0.0.1/8', which is neither an IP address nor a host name"),
 ])

@@ -28,8 +28,9 @@ def is_loopback(host: str | None) -> bool:
 
 
 # A host name as a host map maps it: DNS labels of letters, digits, '-' and '_', split by dots. Matched whole, as the
-# suite's HTTP clients and Chromium's MAP rules match a request's host (no wildcard, no port, no scheme).
-HOST_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?")
+# suite's HTTP clients and Chromium's MAP rules match a request's host (no wildcard, no port, no scheme, no final dot:
+# "jwt.ms." would match no request to jwt.ms).
+HOST_NAME = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*")
 
 
 def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
