@@ -48,11 +48,13 @@ def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
         if separator := next((c for c in ";| \t" if c in host + address), None):  # spaces around host or address are left
             raise ValueError(f"host map entry {entry!r} holds {separator!r}: separate entries by ',' alone")
         if not HOST_NAME.fullmatch(host):
-            what = "a URL's scheme or path" if "/" in host else "more than a host name"
+            what = "a URL's scheme or path" if "/" in host else "a final dot" if HOST_NAME.fullmatch(host[:-1]) else "more than a host name"
             raise ValueError(f"host map entry {entry!r} maps {host!r}, which has {what}: give the host name alone, e.g. "
                              "contoso.b2clogin.com=127.0.0.1:8443")
-        if not (_is_ip_address(address) or HOST_NAME.fullmatch(address.lower())):
-            raise ValueError(f"host map entry {entry!r} points at {address!r}, which is neither an IP address nor a host name")
+        if not _is_ip_address(address):
+            address = address.lower()  # a name, which resolves alike in any case (and with a final dot: fully qualified)
+            if not HOST_NAME.fullmatch(address.removesuffix(".")):
+                raise ValueError(f"host map entry {entry!r} points at {address!r}, which is neither an IP address nor a host name")
         if not 1 <= int(port) <= 65535:  # 99999 was taken, and met later as a refused connection
             raise ValueError(f"host map entry {entry!r} has port {port}, not a number from 1 to 65535")
         mapping[host] = (address, int(port))

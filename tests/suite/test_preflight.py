@@ -914,8 +914,10 @@ def test_a_browser_other_than_chromium_that_fails_on_the_tenant_is_not_told_to_i
     assert "make setup" in chromium.browser_fix(browser_fixtures.missing_browser("chromium", None) or "")  # type: ignore[arg-type]
 
 
-def test_a_host_map_entry_spelt_almost_as_a_host_the_settings_name_is_a_failed_row_naming_both() -> None:
-    """contosso.b2clogin.com mapped, contoso.b2clogin.com named: the tenant went to DNS, its row said only "does not answer"."""
+def test_a_host_map_entry_spelt_almost_as_a_host_that_does_not_answer_is_named_in_its_fix() -> None:
+    """contosso.b2clogin.com mapped, contoso.b2clogin.com named: the tenant went to DNS, its row said only "does not answer".
+    Named only where the host does not answer: an entry for another environment (contosodev) beside a tenant that answers
+    is no fault, and failed a healthy smoke."""
     def nothing(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("no tenant here", request=request)
 
@@ -923,14 +925,33 @@ def test_a_host_map_entry_spelt_almost_as_a_host_the_settings_name_is_a_failed_r
     settings = build_settings(tenant)
     rows = {row.check: row for row in Preflight(settings, httpx.Client(transport=httpx.MockTransport(nothing)), lambda: None,
                                                 settings.host_map).run()}
-    row = rows["E2E_HOST_MAP"]
-    assert row.failed and row.detail == ("it maps contosso.b2clogin.com, not contoso.b2clogin.com, which the settings name: "
-                                         "contoso.b2clogin.com goes to DNS"), row
-    assert row.fix.startswith("spell it contoso.b2clogin.com in E2E_HOST_MAP"), row
-    spelt = build_settings({**tenant, "E2E_HOST_MAP": "contoso.b2clogin.com=127.0.0.1:8443,m.mobileid.ch=127.0.0.1:8443"})
-    rows = {row.check: row for row in Preflight(spelt, httpx.Client(transport=httpx.MockTransport(nothing)), lambda: None,
-                                                spelt.host_map).run()}
-    assert "E2E_HOST_MAP" not in rows, table(list(rows.values()))  # a host no setting names (Mobile ID's login pages) is no typo
+    row = rows["tenant contoso answers"]
+    assert row.failed and row.fix.endswith("; E2E_HOST_MAP maps contosso.b2clogin.com, not contoso.b2clogin.com: if "
+                                           "contoso.b2clogin.com was meant, spell it so there"), row.fix
+    other = build_settings({**tenant, "E2E_HOST_MAP": "contosodev.b2clogin.com=10.20.30.40:443"})
+    answering = Preflight(other, httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200))), lambda: None,
+                          other.host_map)
+    assert answering.tenant_answers() and not any(row.failed for row in answering.rows), table(answering.rows)
+
+
+@pytest.mark.parametrize(("error", "status", "says"), [
+    (httpx.ReadTimeout("The read operation timed out"), "ok", "https://jwt.ms took the connection; no answer within 10 s (ReadTimeout), "
+                                                              "which the journeys do not wait for"),
+    (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate"), "skip",
+     "https://jwt.ms answered over TLS with a certificate this machine's HTTP client does not trust; the journeys' browser judges it"),
+    (httpx.ConnectError("[Errno 111] Connection refused"), "FAIL", "https://jwt.ms does not answer: ConnectError: [Errno 111] Connection refused"),
+], ids=["slow", "certificate", "refused"])
+def test_a_redirect_uri_fails_its_row_only_where_nothing_answers(error: httpx.HTTPError, status: str, says: str) -> None:
+    """A cold-starting app (over 10 s) or one whose certificate only the browser takes (E2E_HOST_MAP, E2E_CA_FILE) blocked a
+    smoke whose journeys pass: they read what B2C sent on the way there."""
+    def answer(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    checks = Preflight(build_settings(FABRIKAM), httpx.Client(transport=httpx.MockTransport(answer), timeout=10), lambda: None)
+    checks.app_ok = True
+    checks.redirect_uri_answers()
+    [row] = checks.rows
+    assert (row.status, row.detail) == (status, says), row
 
 
 @pytest.mark.parametrize(("settings", "said"), [({"B2C_POLICIES": "B2C_1A_signup_signin"}, "skip"),
