@@ -153,7 +153,12 @@ class Orchestrator:
         for pre in step.preconditions:  # the loader let through only ClaimsExist (one value) and ClaimEquals (two)
             holds = _present(bag.get(pre.values[0]))
             if pre.type == "ClaimEquals":
-                holds = holds and _text(bag[pre.values[0]]) == pre.values[1]
+                # learn.microsoft.com, userjourneys (Preconditions): a claim null or not set makes B2C ignore a ClaimEquals,
+                # whatever its ExecuteActionsIf; else a case-sensitive ordinal comparison, a Boolean claim read as "True"
+                # or "False" (.NET's words: the value "true" never matches).
+                if not holds:
+                    continue
+                holds = _compared_text(bag[pre.values[0]]) == pre.values[1]
             if holds == pre.execute_actions_if:  # its action: SkipThisOrchestrationStep, the only one the loader lets through
                 return True
         return False
@@ -366,6 +371,11 @@ def _flag(md: Any, key: str) -> bool:
 
 def _present(value: Any) -> bool:
     return value is not None and value != "" and value != []
+
+
+def _compared_text(value: Any) -> str:
+    """A claim's value as a ClaimEquals precondition compares it: a Boolean as .NET writes one ("True", "False")."""
+    return str(value) if isinstance(value, bool) else _text(value)
 
 
 def _text(value: Any) -> str:

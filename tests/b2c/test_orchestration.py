@@ -184,6 +184,24 @@ def test_a_step_is_skipped_when_any_of_its_preconditions_holds(tmp_path: Path) -
     assert Orchestrator._skipped(step, {"authenticationSource": "localAccountAuthentication"})
 
 
+def test_claim_equals_compares_a_boolean_as_dotnet_writes_it_and_is_ignored_for_a_claim_not_set() -> None:
+    """learn.microsoft.com, userjourneys (Preconditions): a case-sensitive ordinal comparison, "use True, or False" for a
+    Boolean claim; a claim null or not set makes B2C ignore the precondition, whatever its ExecuteActionsIf. The emulator
+    compared "true", and skipped a step on a claim not set with ExecuteActionsIf="false": a token without a claim the
+    tenant emits, or with one it does not."""
+    def step(value: str, execute_if: bool) -> OrchestrationStep:
+        return OrchestrationStep(5, "ClaimsExchange", "Test.xml: OrchestrationStep[@Order='5']", (
+            Precondition("ClaimEquals", execute_if, ("newUser", value), "SkipThisOrchestrationStep"),))
+
+    assert Orchestrator._skipped(step("True", True), {"newUser": True})
+    assert not Orchestrator._skipped(step("true", True), {"newUser": True})  # never equal: the step runs
+    assert Orchestrator._skipped(step("true", False), {"newUser": True})  # not equal, ExecuteActionsIf false: skipped
+    assert not Orchestrator._skipped(step("True", False), {"newUser": True})
+    assert Orchestrator._skipped(step("False", True), {"newUser": False})
+    for unset in ({}, {"newUser": None}, {"newUser": ""}):
+        assert not Orchestrator._skipped(step("True", False), unset) and not Orchestrator._skipped(step("True", True), unset)
+
+
 # --- what the directory and the session managers keep -----------------------------------------------
 
 
