@@ -134,7 +134,7 @@ class TokenService:
             value = None if claim.always_default else bag.get(claim.claim_type)
             if value is None or value == "":
                 value = self._resolve(claim.default, policy, request, auth.correlation_id)
-            if value is None or value == "":
+            if value is None or value == "" or value == []:  # no value, an empty collection too: left out of the token
                 continue
             if claim.token_claim == "emails" and isinstance(value, str) and policy.kind is PolicyKind.USER_FLOW:
                 value = [value]  # a user flow's "Email Addresses" application claim is an array; a custom policy's claim as its type

@@ -190,6 +190,15 @@ def test_a_relying_party_claim_takes_its_default_over_the_journeys_value_only_wh
     assert claims["name"] == expected, claims
 
 
+def test_a_relying_party_claim_whose_collection_is_empty_is_left_out_of_the_token(start, tmp_path) -> None:
+    """otherMails, a stringCollection no step of a social sign-in fills: no value, left out as an empty string is
+    (policies/README.md), where it went out as []."""
+    edits = [("SignUpOrSignin.xml", RP_SUB, RP_SUB + '<OutputClaim ClaimTypeReferenceId="otherMails" />')]
+    h = start(policies=pack(tmp_path, edits=edits))
+    claims = unverified_claims(code_flow_tokens(h)["id_token"])
+    assert "otherMails" not in claims, claims
+
+
 CLIENT_CLAIM_TYPE = '<ClaimType Id="appAsked"><DisplayName>appAsked</DisplayName><DataType>string</DataType></ClaimType>'
 
 
