@@ -670,6 +670,16 @@ def test_a_mobile_id_profile_no_claims_exchange_runs_is_named_with_the_steps_to_
     assert '<ClaimsExchange Id="MobileIDExchange" TechnicalProfileReferenceId="MobileID-OAuth2" />' in said
 
 
+def test_a_relying_party_left_on_the_starter_journey_is_told_to_run_the_one_that_runs_mobile_id(policies: Path) -> None:
+    """The seed's slip most often made: its journey copied under a new Id, the relying party still on the starter's. "Add
+    the ClaimsExchange" pointed away from the fix, which is the seed's "Configure the relying party policy"."""
+    edit(policies / "TrustFrameworkExtensions.xml", '<UserJourney Id="SignUpOrSignIn">', '<UserJourney Id="CustomSignUpSignIn">')
+    reread()
+    said = texts.mobile_id_button_source("B2C_1A_signup_signin")
+    assert ("B2C_1A_signup_signin's relying party runs the user journey SignUpOrSignIn, and the one that runs the Mobile ID profile "
+            'MobileID-OAuth2 is CustomSignUpSignIn: set <DefaultUserJourney ReferenceId="CustomSignUpSignIn" /> in its RelyingParty') in said, said
+
+
 def test_texts_that_differ_from_the_seeds_files_standing_in_for_a_tenants_are_said_as_such(seed_files_standing_in) -> None:
     """Against a tenant whose files the suite was not given (B2C_POLICY_FILES unset), policies/ stands in: the button, the
     languages and the local account form the texts journey expected are the seed's, so a difference is said as the tenant's
