@@ -148,6 +148,14 @@ def test_headed_on_a_server_without_a_display_skips_every_journey_saying_so() ->
                      r"headed browser \(--headed\): its machine has no display", output, re.M), tail(output)
 
 
+def test_a_channel_playwright_does_not_know_is_a_skip_naming_it_not_a_traceback_per_journey() -> None:
+    from playwright.sync_api import Error
+
+    said = browser_not_there(Error('BrowserType.launch: Unsupported chromium channel "Chrome"'), None, None)  # type: ignore[arg-type]
+    assert said == ("--browser-channel 'Chrome' is not a chromium channel Playwright knows: give one such as chrome, msedge, "
+                    "chrome-beta or chromium, in lower case"), said
+
+
 def test_a_channel_the_server_does_not_have_is_named_with_the_server() -> None:
     """Playwright's error through a server without Google Chrome, as the server words it: the skip names the server and
     the channel, not this machine's install."""
