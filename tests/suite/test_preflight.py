@@ -575,7 +575,8 @@ def test_mobile_ids_page_that_does_not_load_after_the_button_is_a_failed_row(sta
                 ["still waiting for https://m.mobileid.ch/oidc/authorize to answer its navigation",
                  "net::ERR_TIMED_OUT at https://m.mobileid.ch/oidc/authorize"])
         assert any(words in row.detail for words in said), row.detail
-        assert f"E2E_HOST_MAP sends m.mobileid.ch to 127.0.0.1:{port}: is it serving there?" in row.fix
+        assert f"m.mobileid.ch must answer this machine's browser (is anything serving at 127.0.0.1:{port}, where E2E_HOST_MAP sends m.mobileid.ch?)" \
+            in row.fix, row.fix
 
 
 def test_mobile_ids_page_refused_for_its_certificate_names_the_ca_setting_not_the_network() -> None:
