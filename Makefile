@@ -174,8 +174,8 @@ e2e: setup
 	if $(WROTE_NO_RESULT); then $(REPORT_NOT_OF_IT); else $(MAKE) --no-print-directory report || [ $$status -ne 0 ] || status=2; fi; exit $$status
 
 # The command that prints what the report's name adds (REPORT_NAME_ADDS, allurerc.mjs): the quality gate's verdict when
-# it is not met or the run has failures it allows, with their causes. Without the virtual environment (make report may run before it exists), nothing: the report is named as
-# always (so too where the gate cannot run, which says why in a line).
+# it is not met or the run has failures it allows, with their causes. Without the virtual environment (make report may
+# run before it exists), nothing: the report is named as always (so too where the gate cannot run, which says why in a line).
 GATE_FOR_NAME = test ! -x "$(BIN)/python" || "$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) \
 	--min-journeys $(MIN_JOURNEYS) --report-name
 

@@ -117,7 +117,7 @@ def test_a_browser_server_that_takes_the_connection_and_says_nothing_is_told_fro
     assert classify_text("Error: BrowserType.connect: WebSocket error: connect ECONNREFUSED 127.0.0.1:9").name == INFRASTRUCTURE
     # A refused upgrade is the setting's (an expired key, a wrong path), not the network's: never retried as infrastructure.
     # Said as the settings to look at, without the URL (a key may be in it); run-server answers a wrong path with 400.
-    for refused in ("401 Unauthorized", "404 Not Found", "400 Bad Request"):
+    for refused in ("401 Unauthorized", "403 Forbidden", "404 Not Found", "400 Bad Request"):
         cause = classify_text(f"Error: BrowserType.connect: WebSocket error: wss://browsers.example/ws?key=k3y {refused}\nCall log:")
         assert cause.name != INFRASTRUCTURE and cause.detail == (
             f"the browser server refused the connection (HTTP {refused}): E2E_BROWSER_WS_ENDPOINT's path, or the key in it or in "
