@@ -139,7 +139,7 @@ class Orchestrator:
         starter pack's objectId always has one; another claim may not (an SSO run skips the identity provider and has only
         what its session manager persisted)."""
         subject = [c for c in policy.output_claims if c.token_claim == "sub"]
-        if not subject or any(c.default is not None or _present(bag.get(c.claim_type)) for c in subject):
+        if not subject or any(c.default is not None or has_value(bag.get(c.claim_type)) for c in subject):
             return
         names = ", ".join(c.claim_type for c in subject)
         raise NotExecuted(f"{relying_party}/OutputClaims: the claim output as sub ({names}) has no value in this run "
@@ -151,7 +151,7 @@ class Orchestrator:
     @staticmethod
     def _skipped(step: OrchestrationStep, bag: dict[str, Any]) -> bool:
         for pre in step.preconditions:  # the loader let through only ClaimsExist (one value) and ClaimEquals (two)
-            holds = _present(bag.get(pre.values[0]))
+            holds = has_value(bag.get(pre.values[0]))
             if pre.type == "ClaimEquals":
                 # learn.microsoft.com, userjourneys (Preconditions): a claim null or not set makes B2C ignore a ClaimEquals,
                 # whatever its ExecuteActionsIf; else a case-sensitive ordinal comparison, a Boolean claim read as "True"
@@ -202,12 +202,12 @@ class Orchestrator:
         sent = dict(run.bag)  # what it sends; the journey's claims stay as they are
         self._apply_defaults(profile, profile.input_claims, sent)
         return tuple((claim.partner or claim.claim_type, _text(sent[claim.claim_type])) for claim in profile.input_claims
-                     if _present(sent.get(claim.claim_type)))
+                     if has_value(sent.get(claim.claim_type)))
 
     def _apply_defaults(self, profile: TechnicalProfile, claims: tuple[ClaimRef, ...], bag: dict[str, Any]) -> None:
         """B2C's rule for a claim's DefaultValue: it applies when AlwaysUseDefaultValue says so or the claim has no value."""
         for claim in claims:
-            if claim.default is not None and (claim.always_default or not _present(bag.get(claim.claim_type))):
+            if claim.default is not None and (claim.always_default or not has_value(bag.get(claim.claim_type))):
                 bag[claim.claim_type] = self._default(profile, claim.default)
 
     def _run_profile(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
@@ -294,7 +294,7 @@ class Orchestrator:
         md = profile.metadata
         self._apply_defaults(profile, profile.input_claims, run.bag)
         for claim in profile.input_claims:
-            if claim.required and not _present(run.bag.get(claim.claim_type)):
+            if claim.required and not has_value(run.bag.get(claim.claim_type)):
                 raise NotExecuted(f"{profile.where}/InputClaims/InputClaim[@ClaimTypeReferenceId='{claim.claim_type}']: required, "
                                   "but no earlier step of the journey produced it; output it from an earlier step")
         user = self._find(run.bag, profile.input_claims)
@@ -304,7 +304,7 @@ class Orchestrator:
                 raise _principal_error(profile, exists=True)
             if user is None and _flag(md, "RaiseErrorIfClaimsPrincipalDoesNotExist"):
                 raise _principal_error(profile, exists=False)
-            persisted = {c.claim_type: run.bag.get(c.claim_type) if _present(run.bag.get(c.claim_type)) else
+            persisted = {c.claim_type: run.bag.get(c.claim_type) if has_value(run.bag.get(c.claim_type)) else
                          (self._default(profile, c.default) if c.default is not None else None) for c in profile.persisted_claims}
             persisted = {k: v for k, v in persisted.items() if v is not None and k not in ("objectId", "alternativeSecurityId")}
             if user is None:
@@ -330,7 +330,7 @@ class Orchestrator:
 
     def _find(self, bag: dict[str, Any], inputs: tuple[ClaimRef, ...]) -> User | None:
         for claim in inputs:
-            if claim.claim_type == "objectId" and _present(bag.get("objectId")):
+            if claim.claim_type == "objectId" and has_value(bag.get("objectId")):
                 return self.directory.get(str(bag["objectId"]))
             if claim.claim_type == "alternativeSecurityId":
                 key = parse_alternative_security_id(bag.get("alternativeSecurityId"))
@@ -369,7 +369,8 @@ def _flag(md: Any, key: str) -> bool:
     return str(md.get(key, "")).strip().lower() in ("true", "1")
 
 
-def _present(value: Any) -> bool:
+def has_value(value: Any) -> bool:
+    """A claim with a value: not None, an empty string or an empty collection (the token leaves such a claim out)."""
     return value is not None and value != "" and value != []
 
 

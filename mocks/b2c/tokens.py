@@ -18,6 +18,7 @@ from typing import Any
 from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
+from mocks.b2c.orchestration import has_value
 from mocks.b2c.policy import Policy, PolicyKind
 from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings, fill_in
@@ -132,9 +133,9 @@ class TokenService:
         out: dict[str, Any] = {}
         for claim in policy.output_claims:
             value = None if claim.always_default else bag.get(claim.claim_type)
-            if value is None or value == "":
+            if not has_value(value):
                 value = self._resolve(claim.default, policy, request, auth.correlation_id)
-            if value is None or value == "" or value == []:  # no value, an empty collection too: left out of the token
+            if not has_value(value):  # an empty collection too (otherMails after a social sign-in): left out of the token
                 continue
             if claim.token_claim == "emails" and isinstance(value, str) and policy.kind is PolicyKind.USER_FLOW:
                 value = [value]  # a user flow's "Email Addresses" application claim is an array; a custom policy's claim as its type
