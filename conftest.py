@@ -5,6 +5,7 @@ pytest_plugins = [
     "fixtures.stack",
     "fixtures.stack_exit",
     "fixtures.browser",
+    "fixtures.browser_server_watch",
     "fixtures.b2c",
     "fixtures.mobile_id",
     "fixtures.journey",
