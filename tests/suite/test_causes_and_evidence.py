@@ -361,11 +361,16 @@ def test_the_terminal_counts_each_cause_with_its_detail_and_names_its_failures_u
         SimpleNamespace(nodeid="e2e/test_a.py::t[x]", when="call", user_properties=aud),
         SimpleNamespace(nodeid="e2e/test_b.py::t[x]", when="setup", user_properties=aud),
         SimpleNamespace(nodeid="e2e/test_c.py::t[x]", when="call", user_properties=[]),
+        # xdist's report of a worker that crashed under a journey: no phase, said "(in ???)" before.
+        SimpleNamespace(nodeid="e2e/test_d.py::t[x]", when="???", user_properties=[
+            ("cause", "infrastructure"), ("cause_detail", "worker 'gw0' crashed (the process ended: killed, out of memory or a crash)")]),
     ]
     assert failure_lines(reports) == [  # type: ignore[arg-type]
         "2 x ID token contract: aud: expected 'a', got 'b'",
         "    e2e/test_a.py::t[x]",
         "    e2e/test_b.py::t[x] (in setup)",
+        "1 x infrastructure: worker 'gw0' crashed (the process ended: killed, out of memory or a crash)",
+        "    e2e/test_d.py::t[x]",
         "1 x other",
         "    e2e/test_c.py::t[x]",
     ]
