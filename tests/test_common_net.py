@@ -65,6 +65,9 @@ def test_malformed_host_map_names_the_entry(bad):
     ("jwt.ms.=127.0.0.1:8443", "maps 'jwt.ms.', which has a final dot"),  # would match no request to jwt.ms
     ("jwt.ms=local host:8443", "holds ' '"),
     ("jwt.ms=127.0.0.1/8:8443", "points at '127.0.0.1/8', which is neither an IP address nor a host name"),
+    ("jwt.ms=0:8443", "points at '0', which is neither an IP address nor a host name"),
+    ("jwt.ms=127.1:8443", "points at '127.1', which is neither an IP address nor a host name"),
+    ("jwt.ms=[fe80::1%eth0]:8443", "points at 'fe80::1%eth0', which has a zone ('%')"),
 ])
 def test_a_host_map_entry_that_is_no_host_and_address_says_what_is_wrong_with_it(bad, says):
     with pytest.raises(ValueError, match=re.escape(says)):

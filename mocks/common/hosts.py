@@ -51,9 +51,14 @@ def parse_host_map(text: str) -> dict[str, tuple[str, int]]:
             what = "a URL's scheme or path" if "/" in host else "a final dot" if HOST_NAME.fullmatch(host[:-1]) else "more than a host name"
             raise ValueError(f"host map entry {entry!r} maps {host!r}, which has {what}: give the host name alone, e.g. "
                              "contoso.b2clogin.com=127.0.0.1:8443")
+        if "%" in address:  # an IPv6 address's zone (fe80::1%eth0): Chromium's --host-resolver-rules takes none
+            raise ValueError(f"host map entry {entry!r} points at {address!r}, which has a zone ('%'): give an address "
+                             "without one, e.g. 127.0.0.1 or ::1")
         if not _is_ip_address(address):
             address = address.lower()  # a name, which resolves alike in any case (and with a final dot: fully qualified)
-            if not HOST_NAME.fullmatch(address.removesuffix(".")):
+            # A name all of digits and dots ("0", "127.1") is no host name (RFC 1123): resolved, it becomes an address
+            # the resolver makes up (0.0.0.0, 127.0.0.1), which Chromium's map does not.
+            if not HOST_NAME.fullmatch(address.removesuffix(".")) or address.replace(".", "").isdigit():
                 raise ValueError(f"host map entry {entry!r} points at {address!r}, which is neither an IP address nor a host name")
         if not 1 <= int(port) <= 65535:  # 99999 was taken, and met later as a refused connection
             raise ValueError(f"host map entry {entry!r} has port {port}, not a number from 1 to 65535")
