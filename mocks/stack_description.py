@@ -18,7 +18,7 @@ from mocks.b2c.policy import Policy, PolicyKind
 from mocks.common.hosts import chromium_host_resolver_rules, format_host_map
 from mocks.faults import Fault
 from mocks.mobileid.outcomes import AUTO_APPROVE
-from mocks.stack_user_flows import mobile_id_button, offers_mobile_id
+from mocks.stack_user_flows import mobile_id_button, mobile_id_elsewhere, offers_mobile_id
 
 if TYPE_CHECKING:
     from mocks.b2c.settings import AppRegistration, B2CSettings
@@ -62,6 +62,9 @@ def _policy(policy: Policy) -> dict[str, Any]:
         entry["mobile_id_button"] = mobile_id_button(policy)
     else:  # a team's folder may keep the starter pack's relying party beside its own that offers Mobile ID
         entry["offers_mobile_id"] = offers_mobile_id(policy)
+        # its Mobile ID provider on a host the stack does not emulate: the suite says so, instead of its journeys failing there
+        if elsewhere := mobile_id_elsewhere(policy):
+            entry["mobile_id_elsewhere"] = elsewhere
     return entry
 
 

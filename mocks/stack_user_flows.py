@@ -18,6 +18,7 @@ from mocks.b2c.policy import IdentityProvider, Policy, PolicyError
 
 MOBILE_ID_DISCOVERY_HOST = "openid.mobileid.ch"  # the stack's Mobile ID, as a provider's metadata_url names it
 MOBILE_ID_LOGIN_HOST = "m.mobileid.ch"  # and as a custom policy's OAuth2 profile names its authorization_endpoint
+MOBILE_ID_DOMAIN = "mobileid.ch"  # a custom policy's Mobile ID claims provider's <Domain> (the seed's; fixtures/texts.py reads it so too)
 
 
 def served_user_flows(own: Policy, team: Sequence[Policy]) -> list[Policy]:
@@ -84,6 +85,16 @@ def custom_policies_mobile_id_client(source: str, policies: Sequence[Policy]) ->
 def offers_mobile_id(policy: Policy) -> bool:
     """Whether the policy's sign-in page has a button of the stack's Mobile ID (a custom policy's journey exchanges it)."""
     return bool(_mobile_id_providers([policy]))
+
+
+def mobile_id_elsewhere(policy: Policy) -> str | None:
+    """Where the policy's Mobile ID claims provider (``<Domain>mobileid.ch</Domain>``) sends the browser when that is a host
+    the stack does not emulate (a team's own Mobile ID endpoint): its authorization_endpoint, else its METADATA; None if
+    the policy has no such provider, or one at the stack's Mobile ID."""
+    if offers_mobile_id(policy):
+        return None
+    return next((provider.authorization_endpoint or provider.metadata_url for provider in policy.identity_providers
+                 if provider.domain.lower() == MOBILE_ID_DOMAIN and (provider.authorization_endpoint or provider.metadata_url)), None)
 
 
 def _mobile_id_providers(policies: Sequence[Policy]) -> list[IdentityProvider]:

@@ -165,3 +165,30 @@ def test_a_copy_of_sign_up_or_sign_in_under_the_teams_own_id_is_a_sign_up_or_sig
     # And the stack says which offers Mobile ID: the copy, not the base's journey the other relying party still runs
     assert (described["B2C_1A_signup_signin"]["offers_mobile_id"], described["B2C_1A_signup_signin_newuser"]["offers_mobile_id"]) == (True, False)
 
+
+
+def test_a_custom_policy_whose_mobile_id_is_on_another_host_is_described_with_that_endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack emulates Mobile ID at m.mobileid.ch and openid.mobileid.ch: a team's Mobile ID claims provider (Domain
+    mobileid.ch) elsewhere offers no Mobile ID here, and the description says where it sends the browser, for the suite to say."""
+    import shutil
+
+    from mocks.b2c.policy_keys import parse_policy_key
+
+    # Given the seed's files with the Mobile ID profile's endpoints on the team's own host
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies", policies, ignore=shutil.ignore_patterns("*.md", "*.toml"))
+    extensions = policies / "TrustFrameworkExtensions.xml"
+    text = extensions.read_text()
+    assert "https://m.mobileid.ch/oidc/authorize" in text
+    extensions.write_text(text.replace("https://m.mobileid.ch/", "https://mid.fabrikam.test/"))
+    monkeypatch.setenv("TEST_FACEBOOK_SECRET", "not-a-real-secret")
+    keys = (parse_policy_key("B2C_1A_FacebookSecret=env:TEST_FACEBOOK_SECRET"),)
+
+    # When the stack describes itself
+    described = {p["id"]: p for p in describe(StackConfig(policies_dir=policies, policy_keys=keys))["policies"]}
+
+    # Then its custom policies offer no Mobile ID, and say where their Mobile ID provider is instead
+    assert {(p["offers_mobile_id"], p.get("mobile_id_elsewhere")) for p in described.values() if p["kind"] == "custom_policy"} == {
+        (False, "https://mid.fabrikam.test/oidc/authorize")}
+    # And the seed's own files say nothing of it (their Mobile ID is the stack's)
+    assert not any("mobile_id_elsewhere" in p for p in describe(StackConfig(policy_keys=keys))["policies"])

@@ -14,7 +14,7 @@ from fixtures.settings_plugin import settings_with_stack
 from fixtures.stack import Stack, StackStartError, described_as_configured
 from fixtures.stack_description import StackDescription, StackDescriptionError, describe_stack, serve_command
 from tests.local_stack import LOCAL_STACK
-from tests.suite_run import tail
+from tests.suite_run import pytest_e2e, tail
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER_PACK = ROOT / "tests/b2c/starterpack/SocialAndLocalAccounts"
@@ -59,9 +59,53 @@ def test_the_journeys_run_the_custom_policy_that_offers_mobile_id_before_one_tha
     # When the journeys take their default policies
     # Then the custom policy is theirs, which offers Mobile ID (it was the starter pack's, every journey failing without the button)
     assert stack(False, True).journey_policies == ("B2C_1_signupsignin", "B2C_1A_susi_mobileid")
-    # And where none offers it, the first, whose journeys then say its sign-in page has no Mobile ID button
-    assert stack(False, False).journey_policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
     assert stack(True, True).journey_policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")
+    # And where none offers it, none: the run stops at its start naming each and the fix (it took the first, each of its
+    # journeys waiting 15 s for a Mobile ID button its sign-in page lacks, as the LocalAccounts starter pack's)
+    assert stack(False, False).journey_policies == ("B2C_1_signupsignin",)
+    with pytest.raises(SettingsError) as refused:
+        build_settings({}, stack(False, False))
+    assert str(refused.value) == (
+        "the local stack's custom policies (E2E_STACK_POLICIES) offer the journeys none to run: B2C_1A_signup_signin, "
+        "B2C_1A_susi_mobileid, whose sign-in page has no Mobile ID button (its journey exchanges no claims provider of the stack's "
+        "Mobile ID, as the LocalAccounts starter pack's does not), and every journey signs in with Mobile ID: add the seed's "
+        "MobileID-OAuth2 claims provider, its ClaimsProviderSelection and ClaimsExchange (policies/README.md) to the files the "
+        "stack serves (E2E_STACK_POLICIES), or serve a starter pack that has them (SocialAndLocalAccounts); or name the user flows "
+        "to run in B2C_POLICIES")
+    # And naming one in B2C_POLICIES is refused alike, while the user flow alone runs
+    with pytest.raises(SettingsError, match=r"^B2C_POLICIES has B2C_1A_susi_mobileid, whose sign-in page has no Mobile ID button"):
+        build_settings({"B2C_POLICIES": "B2C_1A_susi_mobileid"}, stack(False, False))
+    assert build_settings({"B2C_POLICIES": "B2C_1_signupsignin"}, stack(False, False)).policies == ("B2C_1_signupsignin",)
+
+
+def test_a_custom_policy_whose_mobile_id_is_on_a_host_the_stack_does_not_emulate_is_refused_with_the_fix() -> None:
+    # Given a team's folder whose Mobile ID profile sends the browser to its own host (the stack describes where)
+    elsewhere = "https://mid.fabrikam.test/oidc/authorize"
+    stack = StackDescription.from_document({**LOCAL_STACK.document, "policies": [
+        {"id": "B2C_1_signupsignin", "kind": "user_flow", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True,
+         "mobile_id_button": "Mobile ID"},
+        {"id": "B2C_1A_signup_signin", "kind": "custom_policy", "journey": "SignUpOrSignIn", "sign_up_or_sign_in": True,
+         "offers_mobile_id": False, "mobile_id_elsewhere": elsewhere}]})
+    said = ("B2C_1A_signup_signin, whose Mobile ID claims provider sends the browser to https://mid.fabrikam.test/oidc/authorize: "
+            "the local stack emulates Mobile ID at m.mobileid.ch and openid.mobileid.ch only (and the journeys approve its sign-ins "
+            "there), so every journey would fail at mid.fabrikam.test (ERR_NAME_NOT_RESOLVED, where no DNS knows it); set the "
+            "provider's authorization_endpoint to https://m.mobileid.ch/oidc/authorize (as the seed's MobileID-OAuth2) in the files "
+            "the stack serves (E2E_STACK_POLICIES), or run the policy against the tenant that federates with mid.fabrikam.test "
+            "(E2E_TARGET=tenant)")
+    # When B2C_POLICIES names it, then the run stops at its start saying where and what to change (each of its journeys
+    # failed at the host, ERR_NAME_NOT_RESOLVED)
+    with pytest.raises(SettingsError) as refused:
+        build_settings({"B2C_POLICIES": "B2C_1A_signup_signin"}, stack)
+    assert str(refused.value) == f"B2C_POLICIES has {said}"
+    # And so does a run without B2C_POLICIES, which has no custom policy to run
+    with pytest.raises(SettingsError) as refused:
+        build_settings({}, stack)
+    assert str(refused.value) == f"the local stack's custom policies (E2E_STACK_POLICIES) offer the journeys none to run: {said}; or name the user flows to run in B2C_POLICIES"
+    # And an OpenIdConnect profile's discovery elsewhere is told to name the stack's
+    metadata = StackDescription.from_document({**stack.document, "policies": [
+        {**stack.document["policies"][1], "mobile_id_elsewhere": "https://mid.fabrikam.test/.well-known/openid-configuration"}]})
+    with pytest.raises(SettingsError, match=r"set the provider's METADATA to https://openid\.mobileid\.ch/\.well-known/openid-configuration "):
+        build_settings({"B2C_POLICIES": "B2C_1A_signup_signin"}, metadata)
 
 
 def test_a_stack_whose_custom_policies_all_run_other_journeys_needs_b2c_policies() -> None:
@@ -81,7 +125,27 @@ def test_a_stack_with_another_policy_folder_is_asked_for_its_policies(monkeypatc
     s = settings_with_stack(env)  # asks `python -m mocks serve --policies ... --describe`
     assert s.stack is not None and {"B2C_1A_ProfileEdit", "B2C_1A_PasswordReset"} <= set(s.stack.policies)
     assert s.policies == ("B2C_1_signupsignin", "B2C_1A_signup_signin")  # the sign-up-or-sign-in journeys only
-    assert settings_with_stack({**env, "B2C_POLICIES": "B2C_1A_ProfileEdit"}).policies == ("B2C_1A_ProfileEdit",)
+    # A policy of another journey, which has no Mobile ID button and signs no one up, is refused naming one that does (its
+    # journeys each waited for the sign-in page)
+    with pytest.raises(SettingsError) as refused:
+        settings_with_stack({**env, "B2C_POLICIES": "B2C_1A_ProfileEdit"})
+    assert str(refused.value) == ("B2C_POLICIES has B2C_1A_ProfileEdit, whose user journey ProfileEdit signs no one up or in (it has "
+                                  "no CombinedSignInAndSignUp step, as a profile edit or a password reset) and offers no Mobile ID "
+                                  "button, and every journey signs up and in with Mobile ID: name a sign-up-or-sign-in policy "
+                                  "instead, e.g. B2C_1A_signup_signin")
+
+
+def test_the_local_accounts_starter_pack_stops_the_run_at_its_start(tmp_path: Path) -> None:
+    """The LocalAccounts pack offers no Mobile ID (nor any other provider): a run serving it stops before any journey, saying
+    so and what to do (each journey waited 15 s for the Mobile ID button of its sign-in page)."""
+    # Given the pack's folder as a team gives it to the stack, its policies' journeys named
+    ran = pytest_e2e("--collect-only", "-n", "0", E2E_STACK_POLICIES=str(ROOT / "tests/b2c/starterpack/LocalAccounts"))
+    output = ran.stdout + ran.stderr
+    # Then the run stops with the settings' words, none of its journeys collected
+    assert ran.returncode != 0, tail(output)
+    assert ("the local stack's custom policies (E2E_STACK_POLICIES) offer the journeys none to run: B2C_1A_signup_signin, whose "
+            "sign-in page has no Mobile ID button") in " ".join(output.split()), tail(output)
+    assert "test_sign_up.py::" not in output, tail(output)
 
 
 def test_a_stack_command_that_describes_nothing_in_time_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
