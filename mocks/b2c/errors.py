@@ -131,6 +131,22 @@ class B2CError(Exception):
         return {"error": self.error, "error_description": self.description}
 
 
+@dataclass
+class NotExecutedStep:
+    """The emulator's refusal of a step it does not execute, shown on B2C's error page where B2C's code and words would be:
+    no AADB2C code (a tenant runs the step, so B2C has none for it; its AADB2C90046, "trouble loading your current state",
+    sent people to their cookies). ``what``: the policy, the step and why, as policies/README.md "What it does not execute"."""
+
+    what: str
+    correlation_id: str = field(default_factory=new_correlation_id)
+    when: str = field(default_factory=timestamp)
+
+    @property
+    def detail(self) -> str:
+        """``Not executed by the B2C emulator (policies/README.md): <what>``, as on the error page."""
+        return f"{NOT_EXECUTED_PREFIX}{self.what}"
+
+
 def idp_error_text(error: str, description: str | None) -> str:
     """The ``{0}`` of AADB2C90273 for an IdP's error response."""
     return f"Error: {error},Error Description: {description or ''}"

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from mocks.b2c import pages
 from mocks.b2c.authorize import AuthorizeError, delivery_for, validate
-from mocks.b2c.errors import B2CError, idp_error_text, new_correlation_id
+from mocks.b2c.errors import B2CError, NotExecutedStep, idp_error_text, new_correlation_id
 from mocks.b2c.journey_run import PolicyJourney
 from mocks.b2c.policy import IdentityProvider, Policy
 from mocks.b2c.sessions import (
@@ -190,10 +190,10 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
                     if provider is None or transaction.idp_claims is not None:
                         return self._error_page(B2CError("AADB2C90046"), transaction=transaction)
                     return await self._start_exchange(transaction, provider)
-                if params.get("local") == "signup":
-                    return self._error_page(B2CError("AADB2C90046"), transaction=transaction, detail=(
-                        "Local account sign-up is not part of this emulator (see mocks/b2c/README.md); "
-                        "sign up with an identity provider instead."))
+                if params.get("local") == "signup":  # no B2C code: a tenant runs it
+                    return self._error_page(NotExecutedStep(
+                        "local account sign-up (mocks/b2c/README.md); sign up with an identity provider instead "
+                        f"[{policy.policy_id}, its sign-in page's 'Sign up now' link]"), transaction=transaction)
                 return pages.unified(self.settings, transaction)
             if action == "forgotpassword":
                 # Neither policy has self-service password reset, so B2C hands the click to the app.

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from mocks.b2c import pages
 from mocks.b2c.claims_transformations import NotExecuted
 from mocks.b2c.directory import User
-from mocks.b2c.errors import NOT_EXECUTED_PREFIX, B2CError
+from mocks.b2c.errors import NOT_EXECUTED_PREFIX, B2CError, NotExecutedStep
 from mocks.b2c.orchestration import (
     ClaimVerificationFailed,
     Federate,
@@ -56,7 +56,7 @@ class PolicyJourney:
     settings: B2CSettings
 
     if TYPE_CHECKING:  # provided by TenantHandlers and UserJourneyHandlers, the classes this one is mixed into
-        def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None,
+        def _error_page(self, error: B2CError | NotExecutedStep, *, policy: Policy | None = None, detail: str | None = None,
                         transaction: JourneyTransaction | None = None, request: Request | None = None) -> Response: ...
         def _respond(self, policy: Policy, rp: RelyingPartyRequest, auth: Authentication, lang: str) -> Response: ...
         async def _start_exchange(self, transaction: JourneyTransaction, provider: IdentityProvider,
@@ -81,7 +81,7 @@ class PolicyJourney:
             outcome = self.orchestrator(transaction).advance(policy, run, domain_hint=domain_hint)
         except NotExecuted as refusal:
             self.tenant.transactions.drop(transaction.id)
-            return self._error_page(B2CError("AADB2C90046"), transaction=transaction, detail=NOT_EXECUTED_PREFIX + str(refusal))
+            return self._not_executed_page(transaction, refusal)
         except B2CError as error:
             self.tenant.transactions.drop(transaction.id)
             return self._error_page(error, transaction=transaction)
@@ -101,6 +101,19 @@ class PolicyJourney:
                                        content_definition=definition)
         assert isinstance(outcome, SendClaims)
         return self._send_claims(transaction, outcome.bag, auth_time or getattr(run, "auth_time", None))
+
+    def _not_executed_page(self, transaction: JourneyTransaction, refusal: NotExecuted) -> Response:
+        """B2C's error page saying the emulator does not execute what the journey reached (where in the files, why, what to
+        change), then the policy and the step (its order and type): no AADB2C code, as B2C has none for it. The policy and
+        step last: a run's cause (fixtures/causes.py) keeps the refusal's first words, MFA read as MFA."""
+        policy, run = transaction.policy, transaction.run
+        journey = policy.journey
+        steps = journey.steps if journey is not None else ()
+        step = steps[run.index] if run is not None and run.index < len(steps) else None
+        at = f"{policy.policy_id}, user journey {journey.id}" if journey is not None else policy.policy_id
+        if step is not None:
+            at += f", orchestration step {step.order} ({step.type})"
+        return self._error_page(NotExecutedStep(f"{refusal} [{at}]"), transaction=transaction)
 
     def _send_claims(self, transaction: JourneyTransaction, bag: dict[str, Any], auth_time: int | None) -> Response:
         run: JourneyRun = transaction.run
@@ -157,8 +170,7 @@ class PolicyJourney:
         try:
             self.orchestrator(transaction).federated(transaction.policy, run, profile, claims)
         except NotExecuted as refusal:
-            return self._error_page(B2CError("AADB2C90046"), transaction=transaction,
-                                    detail=NOT_EXECUTED_PREFIX + str(refusal))
+            return self._not_executed_page(transaction, refusal)
         return await self._run(transaction)
 
     def _run_self_asserted(self, transaction: JourneyTransaction, form: FormData) -> Response:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from mocks.b2c.errors import B2CError
+from mocks.b2c.errors import B2CError, NotExecutedStep
 from mocks.b2c.policy import Policy, PolicyKind, TechnicalProfile
 from mocks.b2c.sessions import JourneyTransaction
 from mocks.b2c.settings import B2CSettings, fill_in
@@ -206,10 +206,11 @@ def self_asserted(settings: B2CSettings, transaction: JourneyTransaction, fields
 ERROR_PAGE_STRINGS = ("error_heading", "error_help", "correlation_id", "timestamp")
 
 
-def error(err: B2CError, *, lang: str = "en", detail: str | None = None, html_lang: bool = True, build_delay: float = 0.0,
+def error(err: B2CError | NotExecutedStep, *, lang: str = "en", detail: str | None = None, html_lang: bool = True, build_delay: float = 0.0,
           team_template: PageTemplate | None = None) -> HTMLResponse:
-    """B2C's error page; ``detail`` (what the emulator does not do) goes after the code and its text, as every real
-    error page leads with its code (the suite's dead-end detection reads it). ``team_template``: the policy's ``api.error``
+    """B2C's error page; ``detail`` goes after the code and its text, as every real error page leads with its code (the
+    suite's dead-end detection reads it); a ``NotExecutedStep`` (a step the emulator does not run) shows its refusal alone,
+    in B2C's markup, as no B2C code is its. ``team_template``: the policy's ``api.error``
     content definition's, where its LoadUri names the team's own."""
     t = strings(lang)
     page = {"api": "GlobalException", "correlationId": err.correlation_id, "timestamp": err.when,

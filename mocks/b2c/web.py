@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from mocks.b2c import pages
 from mocks.b2c.authorize import Delivery, error_fields, redirect_location
-from mocks.b2c.errors import B2CError
+from mocks.b2c.errors import B2CError, NotExecutedStep
 from mocks.b2c.policy import Policy
 from mocks.b2c.tenant import Tenant
 from mocks.common.params import MultiValued, ParameterError, read_form, single
@@ -26,6 +26,7 @@ JSON_HEADERS = {"Cache-Control": "no-store", "Pragma": "no-cache", "Access-Contr
 MAX_FORM_FIELDS = 50
 # The content definition of B2C's error page (globalexception; reference b2c.md 1.1, content definition ids).
 ERROR_CONTENT_DEFINITION = "api.error"
+ShownError = TypeVar("ShownError", bound=B2CError | NotExecutedStep)  # what B2C's error page shows: B2C's error, or the emulator's refusal
 
 
 # Every endpoint is served under the tenant (name, id or domain), most of them both with the policy in the
@@ -90,14 +91,14 @@ class TenantHandlers:
         """``error`` to the app; ``transaction``: the journey it ends (``in_journey``)."""
         return self._deliver(delivery, error_fields(in_journey(error, transaction), delivery.state), lang=lang)
 
-    def _error_page(self, error: B2CError, *, policy: Policy | None = None, detail: str | None = None,
+    def _error_page(self, error: B2CError | NotExecutedStep, *, policy: Policy | None = None, detail: str | None = None,
                     transaction: JourneyTransaction | None = None, request: Request | None = None) -> Response:
         """B2C's error page in ``policy``'s language for a request without ``ui_locales``, whatever the request's (B2C
         does not pass ``ui_locales`` to the exception page: b2c.md section 1.5): the browser's where the policy offers it
         (``request``'s Accept-Language, else the one the journey started with), else the policy's default (b2c.md
         section 5), with ``<html lang>`` as ``policy``'s pages have it (no policy known: the tenant's default and
         setting). ``transaction``: the journey it ends, whose policy it is and whose correlation ID it shows
-        (``in_journey``)."""
+        (``in_journey``). A ``NotExecutedStep`` shows the emulator's refusal in place of B2C's code and words."""
         if policy is None and transaction is not None:
             policy = transaction.policy
         error = in_journey(error, transaction)
@@ -113,7 +114,7 @@ class TenantHandlers:
                            team_template=team_template)
 
 
-def in_journey(error: B2CError, transaction: JourneyTransaction | None) -> B2CError:
+def in_journey(error: ShownError, transaction: JourneyTransaction | None) -> ShownError:
     """``error`` with the correlation ID of the journey it ends, the one that journey's pages showed (an error outside any
     keeps its own): one ID per journey, as B2C's logs and its troubleshooting advice treat it (README, Decisions)."""
     return replace(error, correlation_id=transaction.correlation_id) if transaction is not None else error

@@ -245,7 +245,11 @@ def test_mfa_is_refused_when_the_journey_reaches_it(start, tmp_path) -> None:
     assert browser.self_asserted(sa, {"displayName": "Hans", "givenName": "", "surname": ""}).json() == {"status": "200"}
     refused = browser.confirmed(sa)
     assert isinstance(refused, Page) and refused.api == "GlobalException"
-    assert "Not executed by the B2C emulator" in refused.error_detail()
+    # The emulator's words, not B2C's AADB2C90046 ("trouble loading your current state", which sent people to their cookies),
+    # naming the policy and the step it does not run
+    assert refused.error_detail().startswith("Not executed by the B2C emulator (policies/README.md): "), refused.error_detail()
+    assert "AADB2C" not in refused.error_detail()
+    assert refused.error_detail().endswith("[B2C_1A_signup_signin, user journey SignUpOrSignIn, orchestration step 7 (ClaimsExchange)]")
     # Said plainly: where real B2C would show its MFA page, and what to change (the pack's own comment on steps 7 and 8)
     assert "TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: MFA (phone verification" in refused.error_detail()
     assert "real B2C shows its MFA page" in refused.error_detail() and "remove the MFA steps" in refused.error_detail()

@@ -409,20 +409,20 @@ def test_an_error_redirects_cause_names_its_code_once() -> None:
 
 
 def test_the_local_stacks_refusal_of_an_mfa_step_is_the_cause_and_reads_as_mfa() -> None:
-    """The stack's error page for a step it does not run (the MFA starter pack's PhoneFactor step) starts with B2C's generic
-    AADB2C90046 words; the cause is the refusal, short enough for the report's line to say MFA. The stack's own prefix
-    (mocks/b2c/errors.py), so a change of its words fails here rather than leave the cause unshortened."""
-    from mocks.b2c.errors import NOT_EXECUTED_PREFIX
+    """The stack's error page for a step it does not run (the MFA starter pack's PhoneFactor step) has its own words, no
+    AADB2C code; the cause is the refusal, short enough for the report's line to say MFA. The stack's own words
+    (mocks/b2c/errors.py), so a change of them fails here rather than leave the cause unshortened."""
+    from mocks.b2c.errors import NotExecutedStep
 
-    detail = ("AADB2C90046: We are having trouble loading your current state. You might want to try starting your session over "
-              f"from the beginning. {NOT_EXECUTED_PREFIX}TrustFrameworkBase.xml: "
-              "TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: MFA (phone verification, PhoneFactorProtocolProvider) is not "
-              "executed by the emulator: here real B2C shows its MFA page (api.phonefactor) ...")
-    cause = causes.b2c_error_code("AADB2C90046", detail, redirected=False)
+    detail = NotExecutedStep("TrustFrameworkBase.xml: TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: MFA (phone verification, "
+                             "PhoneFactorProtocolProvider) is not executed by the emulator: here real B2C shows its MFA page "
+                             "(api.phonefactor) ... [B2C_1A_signup_signin, user journey SignUpOrSignIn, orchestration step 7 "
+                             "(ClaimsExchange)]").detail
+    cause = causes.b2c_error_code(None, detail, redirected=False)
     assert cause.name == causes.B2C_ERROR_PAGE
-    assert cause.detail.startswith("AADB2C90046: Not executed by the B2C emulator: TrustFrameworkBase.xml: "
+    assert cause.detail.startswith("Not executed by the B2C emulator: TrustFrameworkBase.xml: "
                                    "TechnicalProfile[@Id='PhoneFactor-InputOrVerify']: MFA (phone verification"), cause.detail
-    assert len(cause.detail) <= causes.DETAIL_LENGTH + len("AADB2C90046: ")
+    assert len(cause.detail) <= causes.DETAIL_LENGTH
 
 
 def test_an_error_redirect_of_a_code_that_says_the_app_registration_is_wrong_is_the_tenants() -> None:
