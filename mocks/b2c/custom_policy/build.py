@@ -419,9 +419,11 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     if not any(claim.token_claim == "sub" for claim in output):
         # The relying party's SubjectNamingInfo names sub; what B2C's token carries when no output claim is it is not
         # documented, so a token here could differ from the tenant's (README, Decisions).
-        raise PolicyError(f"{name}: {rp_where}/OutputClaims: no output claim is the token's sub; what B2C then puts in sub is not "
-                          "documented, so the emulator does not guess: add <OutputClaim ClaimTypeReferenceId=\"objectId\" "
-                          "PartnerClaimType=\"sub\"/> as the starter pack does")
+        raise PolicyError(f"{name}: {rp_where}/OutputClaims: no OutputClaim is the token's sub (none has PartnerClaimType=\"sub\", "
+                          "nor a claim type whose OpenIdConnect partner claim type is sub); add <OutputClaim "
+                          "ClaimTypeReferenceId=\"objectId\" PartnerClaimType=\"sub\"/> there, as the starter pack's relying parties "
+                          "have it. The refusal is the emulator's: what a tenant's token carries in sub without it is not documented, "
+                          "and the emulator does not guess (mocks/b2c/README.md, Decisions)")
 
     steps = _steps(m, journey)
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
