@@ -67,11 +67,11 @@ def test_the_journeys_run_the_custom_policy_that_offers_mobile_id_before_one_tha
         build_settings({}, stack(False, False))
     assert str(refused.value) == (
         "the local stack's custom policies (E2E_STACK_POLICIES) offer the journeys none to run: B2C_1A_signup_signin, "
-        "B2C_1A_susi_mobileid, whose sign-in page has no Mobile ID button (its journey exchanges no claims provider of the stack's "
-        "Mobile ID, as the LocalAccounts starter pack's does not), and every journey signs in with Mobile ID: add the seed's "
-        "MobileID-OAuth2 claims provider, its ClaimsProviderSelection and ClaimsExchange (policies/README.md) to the files the "
-        "stack serves (E2E_STACK_POLICIES), or serve a starter pack that has them (SocialAndLocalAccounts); or name the user flows "
-        "to run in B2C_POLICIES")
+        "B2C_1A_susi_mobileid, whose sign-in page has no Mobile ID button (no claims exchange of its journey runs the stack's "
+        "Mobile ID; the LocalAccounts starter pack's has none), and every journey signs in with Mobile ID: serve files with the "
+        "seed's MobileID-OAuth2 claims provider, its ClaimsProviderSelection and ClaimsExchange (E2E_STACK_POLICIES), e.g. "
+        "tests/b2c/starterpack/SocialAndLocalAccounts (LocalAccounts' base lacks the social claim types and profiles it needs: "
+        "policies/README.md); or name the user flows to run in B2C_POLICIES")
     # And naming one in B2C_POLICIES is refused alike, while the user flow alone runs
     with pytest.raises(SettingsError, match=r"^B2C_POLICIES has B2C_1A_susi_mobileid, whose sign-in page has no Mobile ID button"):
         build_settings({"B2C_POLICIES": "B2C_1A_susi_mobileid"}, stack(False, False))
