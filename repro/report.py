@@ -290,6 +290,12 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         notes.append("The trace has no screencast frames: a silent phone keeps Mobile ID's spinner turning for 80 s, tens of MB "
                      "of frames. Its DOM snapshots still show every page; the screenshots (and the video, if any) show them as pictures.")
     notes += phone_notes(facts, settings, folder)
+    # Each value redacted before the command is quoted: redacted after, a token's "<redacted JWT>" stood unquoted, and
+    # the shell read the line as redirections.
+    replay = [redaction.text(argument) for argument in replay]
+    if any("<redacted" in argument for argument in replay):  # JWT_PLACEHOLDER's and SECRET_PLACEHOLDER's start
+        notes.append("The replay command had a value this bundle redacts (a token or a secret): it says <redacted ...> there; put "
+                     "the value back before replaying.")
     if NUMBER_LEFT_OUT in replay:
         notes.append(f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying.")
     # A policy key read from the environment (NAME=env:VAR) is named, never its value: the replay needs the variable set.

@@ -49,7 +49,7 @@ def as_copied(url: str) -> str:
     ``returnUrl=https%3A%2F%2F...``), is decoded as often: each encoding turned its own ``%`` into ``%25``, so its
     parameters' values come back as it sent them. Left as they were, the escapes made one parameter of the rest: a
     client id that swallowed the redirect URI and ``ui_locales``, rerun without them. A link that wraps the request
-    (``wrapped_in``) gives the request."""
+    (``wrapped_in``) gives the request, read as copied too: a page wrote it with ``&amp;`` before the scanner wrapped it."""
     url = without_what_follows(url.strip()).strip("<>\"'").strip()  # "(URL)." too; " URL " quoted with its blanks
     url = next((linked.group("url") for markup in MARKUP if (linked := markup.fullmatch(url)) and URL_START.match(linked.group("url"))), url)
     url = without_what_follows(url)
@@ -59,7 +59,7 @@ def as_copied(url: str) -> str:
         url = JSON_ESCAPE.sub(lambda escape: chr(int(escape.group(1), 16)) if escape.group(1) else "/", url)
     while (unescaped := AMPERSAND.sub("&", url)) != url:
         url = unescaped
-    return wrapped_in(url) or url
+    return as_copied(inner) if (inner := wrapped_in(url)) else url  # each wrapped one is shorter: it ends
 
 
 def without_what_follows(url: str) -> str:

@@ -313,6 +313,19 @@ def test_a_replay_without_its_login_hint_number_says_to_put_it_back(tmp_path: Pa
     assert f"The replay command's --login-hint was a phone number: it says {NUMBER_LEFT_OUT}; put the number back before replaying." in readme
 
 
+def test_a_replay_value_the_bundle_redacts_stays_one_quoted_argument_said_to_be_put_back(tmp_path: Path) -> None:
+    """A token given as --login-hint was redacted after the command was quoted: `--login-hint <redacted JWT>`, which a
+    shell reads as redirections."""
+    import shlex
+
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl"
+    readme = text_members(tenant_run(tmp_path, build_settings(TENANT), ("python", "-m", "repro", "--login-hint", token))[0])["README.txt"]
+    replay = next(line for line in readme.splitlines() if line.startswith("  python -m repro"))
+    assert shlex.split(replay) == ["python", "-m", "repro", "--login-hint", "<redacted JWT>"], replay
+    assert token not in readme
+    assert "The replay command had a value this bundle redacts (a token or a secret)" in readme, readme
+
+
 def test_a_local_bundle_keeps_the_emulators_numbers(tmp_path: Path) -> None:
     texts = text_members(tenant_run(tmp_path, build_settings({}, LOCAL_STACK))[0])
     assert NUMBER in texts["journey.har"] and "masked" not in texts["README.txt"]

@@ -159,6 +159,14 @@ def test_a_link_that_wraps_the_authorize_request_is_read_as_that_request(link: s
     assert address(wrapped) == AUTHORIZE  # as the bundle names it: neither the link nor its recipient
 
 
+def test_a_wrapped_request_written_with_html_ampersands_is_read_as_that_request(capsys: pytest.CaptureFixture[str]) -> None:
+    """A mail's page wrote the request with &amp; before its scanner wrapped the link: the unwrapped request kept them,
+    and its redirect URI and ui_locales went unread, the command replaying it without them and saying nothing."""
+    wrapped = ("https://eur01.safelinks.protection.outlook.com/?url=" + quote(REPORTED.replace("&", "&amp;"), safe="")
+               + "&data=05%7C01")
+    assert read(capsys, wrapped) == read(capsys, REPORTED)
+
+
 def test_a_wrapped_request_whose_scheme_the_link_writes_in_capitals_is_read_as_that_request(capsys: pytest.CaptureFixture[str]) -> None:
     """HTTPS:// is an https URL, as a browser reads it (a redirect URI so is one too): the link was refused as not B2C's."""
     wrapped = "https://www.google.com/url?q=" + quote(REPORTED.replace("https://", "HTTPS://", 1), safe="")
