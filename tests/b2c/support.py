@@ -116,8 +116,9 @@ def copy_pack(target: Path, name: str = "SocialAndLocalAccounts") -> Path:
 POLICY = "B2C_1A_signup_signin"  # the starter pack's sign-up-or-sign-in policy
 PACK_KEYS = generated_keys() | {"B2C_1A_FacebookSecret": "unused", "B2C_1A_MobileIdSecret": "b2c-secret"}
 # The relying party's single sign-on that wants the ID token on logout (an edit for pack()).
-ENFORCE_HINT = ("SignUpOrSignin.xml", '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />',
-                '<DefaultUserJourney ReferenceId="SignUpOrSignIn" />'
+# In the schema's order: after <Endpoints>, which follows <DefaultUserJourney>.
+ENFORCE_HINT = ("SignUpOrSignin.xml", '</Endpoints>',
+                '</Endpoints>'
                 '<UserJourneyBehaviors><SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" /></UserJourneyBehaviors>')
 
 

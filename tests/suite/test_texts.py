@@ -319,12 +319,14 @@ def emulator_labels(folder: Path) -> dict[str, dict[str, str]]:
     return shown
 
 
-EXTENSION_LABEL = ("<BuildingBlocks>", '<BuildingBlocks><ContentDefinitions><ContentDefinition Id="api.socialccountsignup">'
-                   '<LocalizedResourcesReferences{merge}><LocalizedResourcesReference Language="en" LocalizedResourcesReferenceId="ext.en" />'
-                   '</LocalizedResourcesReferences></ContentDefinition></ContentDefinitions>'
-                   '<Localization Enabled="true"><LocalizedResources Id="ext.en"><LocalizedStrings><LocalizedString ElementType="ClaimType" '
-                   'ElementId="displayName" StringId="DisplayName">Your name</LocalizedString></LocalizedStrings></LocalizedResources>'
-                   '</Localization>')
+# In the policy schema's order: the content definition before the extension's <Localization>, its resources after the
+# languages there (<BuildingBlocks> and <Localization> take their children in that order, and one <Localization> only).
+EXTENSION_LABEL = (('<Localization Enabled="true">', '<ContentDefinitions><ContentDefinition Id="api.socialccountsignup">'
+                    '<LocalizedResourcesReferences{merge}><LocalizedResourcesReference Language="en" LocalizedResourcesReferenceId="ext.en" />'
+                    '</LocalizedResourcesReferences></ContentDefinition></ContentDefinitions><Localization Enabled="true">'),
+                   ("</SupportedLanguages>", '</SupportedLanguages><LocalizedResources Id="ext.en"><LocalizedStrings><LocalizedString '
+                    'ElementType="ClaimType" ElementId="displayName" StringId="DisplayName">Your name</LocalizedString></LocalizedStrings>'
+                    '</LocalizedResources>'))
 
 
 @pytest.mark.parametrize("merge", [None, "Append", "Prepend", "ReplaceAll"])
@@ -338,8 +340,8 @@ def test_the_suite_and_the_emulator_label_the_profile_page_alike(policies: Path,
 
     shown, expected = both()
     assert shown == expected and shown["B2C_1A_signup_signin"]["displayName"] == "Display Name", (shown, expected)
-    old, new = EXTENSION_LABEL
-    edit(policies / "TrustFrameworkExtensions.xml", old, new.format(merge=f' MergeBehavior="{merge}"' if merge else ""))
+    for old, new in EXTENSION_LABEL:
+        edit(policies / "TrustFrameworkExtensions.xml", old, new.format(merge=f' MergeBehavior="{merge}"' if merge else ""))
     shown, expected = both()
     assert shown == expected, (shown, expected)
     assert shown["B2C_1A_signup_signin"]["displayName"] == ("Your name" if merge in ("Prepend", "ReplaceAll") else "Display Name")
@@ -480,7 +482,9 @@ def test_a_required_display_name_is_read_from_the_profile_page_and_what_it_inclu
     assert texts.display_name_required("B2C_1A_signup_signin") is emulator_requires() is False
     edit(extensions, '<TechnicalProfile Id="SelfAsserted-Social">', '<TechnicalProfile Id="SelfAsserted-Social-Required"><OutputClaims>'
          '<OutputClaim ClaimTypeReferenceId="displayName" Required="true" /></OutputClaims></TechnicalProfile>'
-         '<TechnicalProfile Id="SelfAsserted-Social"><IncludeTechnicalProfile ReferenceId="SelfAsserted-Social-Required" />')
+         '<TechnicalProfile Id="SelfAsserted-Social">')
+    edit(extensions, "</OutputClaims>\n        </TechnicalProfile>",  # after its OutputClaims, in the schema's order
+         '</OutputClaims>\n        <IncludeTechnicalProfile ReferenceId="SelfAsserted-Social-Required" /></TechnicalProfile>')
     reread()
     assert texts.display_name_required("B2C_1A_signup_signin") is emulator_requires()
 
@@ -550,8 +554,8 @@ def test_a_user_flows_other_languages_skip_without_language_customization_and_en
 
 
 def test_a_reference_list_b2c_would_refuse_or_a_label_nowhere_is_said_not_guessed(policies: Path) -> None:
-    old, new = EXTENSION_LABEL
-    edit(policies / "TrustFrameworkExtensions.xml", old, new.format(merge=' MergeBehavior="Prepand"'))
+    for old, new in EXTENSION_LABEL:
+        edit(policies / "TrustFrameworkExtensions.xml", old, new.format(merge=' MergeBehavior="Prepand"'))
     reread()
     with pytest.raises(AssertionError, match=r"ContentDefinition api\.socialccountsignup \(in [^)]+/\): B2C would refuse to upload it, "
                                              r"since MergeBehavior='Prepand' is not Append, Prepend or ReplaceAll"):

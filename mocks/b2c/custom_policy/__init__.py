@@ -28,12 +28,22 @@ def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[s
     ``policy_keys`` maps policy key names (``B2C_1A_MobileIdSecret``) to their values
     (``str``, ``bytes`` or pydantic ``SecretStr``).
     """
-    return [build_policy(chain[-1], chain, policy_keys) for chain in policy_chains(directory, tenant=tenant).values()]
+    files, chains = _read(directory, tenant)
+    policies = [build_policy(chain[-1], chain, policy_keys) for chain in chains.values()]
+    for f in files.values():  # every file read, in a relying party's chain or not, as B2C's upload validates each
+        if f.schema_error:
+            raise PolicyError(f.schema_error)
+    return policies
 
 
 def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]]:
     """Each relying-party policy of ``directory`` (its id, lower-cased) with its inheritance chain, base first, the
-    relying party last: the files B2C reads for it. ``PolicyError`` as B2C's upload refuses them."""
+    relying party last: the files B2C reads for it. ``PolicyError`` as B2C's upload refuses them (but for the policy
+    schema's errors, which ``load_custom_policies`` raises)."""
+    return _read(directory, tenant)[1]
+
+
+def _read(directory: Path, tenant: str) -> tuple[dict[str, PolicyFile], dict[str, list[PolicyFile]]]:
     directory = Path(directory)
     tenant_domain = tenant if "." in tenant else f"{tenant}.onmicrosoft.com"
     paths = sorted(p for p in directory.glob("*.xml") if p.is_file())
@@ -69,5 +79,5 @@ def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]
                 raise PolicyError(f"{child.name}: BasePolicy/PolicyId: {base_id!r} makes the inheritance a cycle")
             chain.append(base)
         chains[rp.policy_id.lower()] = list(reversed(chain))
-    return chains
+    return files, chains
 

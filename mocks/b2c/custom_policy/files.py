@@ -20,6 +20,8 @@ from defusedxml.ElementTree import DefusedXMLParser, iterparse
 from mocks.b2c.policy import PolicyError
 from mocks.common.hosts import TENANT_NAME
 
+from . import schema
+
 NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06"
 # A placeholder of the Azure AD B2C extension for VS Code ({Settings:Tenant}), replaced when it builds a team's policies.
 UNBUILT_SETTING = re.compile(r"\{Settings:[^}]*\}")
@@ -78,6 +80,9 @@ class PolicyFile:
     base_id: str | None
     base_el: ET.Element | None
     tenant_domain: str
+    # The first error of the file against the policy schema (schema.py), raised once the loader's own checks of the
+    # folder passed: theirs name what B2C says of the errors they look for (a key repeated, a boolean that is not one).
+    schema_error: str | None = None
 
     def line(self, el: ET.Element | None) -> str:
         """`` (line n)`` for a message; nothing for an element that is absent."""
@@ -85,14 +90,29 @@ class PolicyFile:
         return f" (line {n})" if n else ""
 
 
-def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
+def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int], dict[tuple[ET.Element, bool], int]]:
+    """The root, each element's line, and the line where an element's text (False) or tail (True) first has more than
+    whitespace (for a schema error on text where elements go)."""
     lines: dict[ET.Element, int] = {}
+    text_lines: dict[tuple[ET.Element, bool], int] = {}
+    last: list[tuple[ET.Element, bool]] = []
 
     class _Builder(ET.TreeBuilder):
         def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
             el = super().start(tag, attrs)
             lines[el] = parser.parser.CurrentLineNumber
+            last[:] = [(el, False)]
             return el
+
+        def end(self, tag: str) -> ET.Element:
+            el = super().end(tag)
+            last[:] = [(el, True)]
+            return el
+
+        def data(self, data: str) -> None:
+            super().data(data)
+            if last and data.strip() and last[0] not in text_lines:  # expat hands text over where it ends: count back
+                text_lines[last[0]] = parser.parser.CurrentLineNumber - data[len(data) - len(data.lstrip()):].count("\n")
 
     parser = DefusedXMLParser(target=_Builder(), forbid_dtd=True)
     try:
@@ -106,11 +126,11 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
         line = getattr(getattr(parser, "parser", None), "CurrentLineNumber", 0)  # its own text is a repr: said in words
         raise PolicyError(f"{path.name}: line {line}: a <!DOCTYPE> declaration; policy files may not use DTDs or entities: "
                           "remove it") from None
-    return root, lines
+    return root, lines, text_lines
 
 
 def read_file(path: Path, tenant_domain: str) -> PolicyFile:
-    root, lines = _parse(path)
+    root, lines, text_lines = _parse(path)
     name = path.name
     if root.tag != q("TrustFrameworkPolicy"):
         raise PolicyError(f'{name}: root element is <{root.tag}>; a policy file is <TrustFrameworkPolicy xmlns="{NS}" ...>')
@@ -129,6 +149,7 @@ def read_file(path: Path, tenant_domain: str) -> PolicyFile:
             f"{name}: TrustFrameworkPolicy/@TenantId: TenantId in the policy xml '{tenant_id}' is not same as the one in "
             f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
         )
+    refused = schema.validate(name, root, lines, text_lines)
     base_el = root.find(q("BasePolicy"))
     base_id = None
     if base_el is not None:
@@ -141,7 +162,7 @@ def read_file(path: Path, tenant_domain: str) -> PolicyFile:
                 f"{name}: BasePolicy/TenantId: TenantId in the policy xml '{base_tenant}' is not same as the one in "
                 f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
             )
-    return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain)
+    return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain, refused)
 
 
 def files_tenant(directory: Path) -> str | None:

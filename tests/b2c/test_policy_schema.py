@@ -1,0 +1,156 @@
+"""B2C's upload validates every policy file against TrustFrameworkPolicy_0.3.0.0.xsd; so does the loader
+(mocks/b2c/custom_policy/schema.py): what the schema refuses stops the start, naming the file, the line, the element and
+what to change, in the upload's words where they are known. From the starter pack with one edit."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+import xmlschema.resources
+
+from mocks.b2c.custom_policy import load_custom_policies, schema
+from mocks.b2c.custom_policy.files import read_file
+from mocks.b2c.policy import PolicyError
+
+from .support import PACK_KEYS, copy_pack, edit_policy
+
+ROOT = Path(__file__).resolve().parents[2]
+NS = "http://schemas.microsoft.com/online/cpim/schemas/2013/06"
+IN_NS = f"in namespace '{NS}'"
+EXT, RP, BASE = "TrustFrameworkExtensions.xml", "SignUpOrSignin.xml", "TrustFrameworkBase.xml"
+MOBILE_ID = "ClaimsProviders/ClaimsProvider/TechnicalProfiles/TechnicalProfile[@Id='MobileID-OAuth2']"
+POLICY_PROFILE = "RelyingParty/TechnicalProfile[@Id='PolicyProfile']"
+
+
+def refusal(tmp_path: Path, *edits: tuple[str, str, str]) -> str:
+    folder = copy_pack(tmp_path / "pack")
+    for file, old, new in edits:
+        edit_policy(folder, file, old, new)
+    with pytest.raises(PolicyError) as refused:
+        load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS)
+    return str(refused.value)
+
+
+# --- the audit's three cases: each loaded, and its journeys passed, before the schema was checked --------------------
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    # Microsoft's own example of an upload error (troubleshoot-custom-policies): text in <OutputClaims>
+    ((RP, '<OutputClaim ClaimTypeReferenceId="displayName" />', 'displayName <OutputClaim ClaimTypeReferenceId="displayName" />'),
+     f"SignUpOrSignin.xml: {POLICY_PROFILE}/OutputClaims (line 26): The element 'OutputClaims' {IN_NS} cannot contain text. "
+     f"List of possible elements expected: 'OutputClaim' {IN_NS}.; remove the text 'displayName', or make it a comment"),
+    # after the last claim, on a line of its own
+    ((RP, "</OutputClaims>", "email\n      </OutputClaims>"),
+     f"SignUpOrSignin.xml: {POLICY_PROFILE}/OutputClaims (line 33): The element 'OutputClaims' {IN_NS} cannot contain text."),
+], ids=["before a claim", "after the claims"])
+def test_text_where_the_schema_takes_elements_alone_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    assert refusal(tmp_path, edit).startswith(says)
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ((EXT, '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
+      '<OutputClaimm ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>'),
+     f"TrustFrameworkExtensions.xml: {MOBILE_ID}/OutputClaims/OutputClaimm (line 75): The element 'OutputClaims' {IN_NS} has "
+     f"invalid child element 'OutputClaimm' {IN_NS}.; <OutputClaims> has no child <OutputClaimm>; did you mean <OutputClaim>?"),
+    ((EXT, "OutputClaimsTransformations>", "OutputClaimTransformations>"),  # the opening tag, then the closing one
+     f"TrustFrameworkExtensions.xml: {MOBILE_ID}/OutputClaimTransformations (line 79): The element 'TechnicalProfile' {IN_NS} has "
+     f"invalid child element 'OutputClaimTransformations' {IN_NS}.; <TechnicalProfile> has no child <OutputClaimTransformations>; "
+     "did you mean <OutputClaimsTransformations>?"),
+    ((EXT, '<UseTechnicalProfileForSessionManagement ReferenceId="SM-SocialLogin" />',
+      '<UseTechnicalProfileForSessionManagment ReferenceId="SM-SocialLogin" />'),
+     f"TrustFrameworkExtensions.xml: {MOBILE_ID}/UseTechnicalProfileForSessionManagment (line 85): The element 'TechnicalProfile' "
+     f"{IN_NS} has invalid child element 'UseTechnicalProfileForSessionManagment' {IN_NS}.; <TechnicalProfile> has no child "
+     "<UseTechnicalProfileForSessionManagment>; did you mean <UseTechnicalProfileForSessionManagement>?"),
+], ids=["OutputClaimm", "OutputClaimTransformations", "UseTechnicalProfileForSessionManagment"])
+def test_a_misspelt_element_is_refused_naming_the_one_meant(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    file, old, new = edit
+    edits = [edit, (file, old.replace("<", "</"), new.replace("<", "</"))] if "/" not in old else [edit]
+    assert refusal(tmp_path, *edits).startswith(says)
+
+
+def test_an_element_out_of_the_schemas_order_is_refused_naming_the_one_it_goes_before(tmp_path: Path) -> None:
+    """B2C's upload error of a ClaimType whose DefaultPartnerClaimTypes follows UserInputType (a public report): the
+    schema's xs:sequence fixes each element's place. Here the Mobile ID profile's <Protocol> after its <Metadata>."""
+    metadata_end = '<Item Key="client_id">b2c-contoso-0001</Item>\n        </Metadata>\n'
+    says = refusal(tmp_path, (EXT, '<Protocol Name="OAuth2" />\n', ""), (EXT, metadata_end, f'{metadata_end}<Protocol Name="OAuth2" />\n'))
+    assert says.startswith(f"TrustFrameworkExtensions.xml: {MOBILE_ID}/Protocol (line 69): The element 'TechnicalProfile' {IN_NS} "
+                           f"has invalid child element 'Protocol' {IN_NS}.; <Protocol> is out of the schema's order or once too "
+                           "often (<TechnicalProfile> takes its children in this order: Domains, Domain, DisplayName, Description, "
+                           "Protocol, "), says
+    assert says.endswith("): move it before <Metadata> (line 57)"), says
+
+
+# --- what else the schema refuses ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ((EXT, 'PartnerClaimType="sub"/>', 'PartnerClaimTyp="sub"/>'),
+     f"TrustFrameworkExtensions.xml: {MOBILE_ID}/OutputClaims/OutputClaim (line 74): The 'PartnerClaimTyp' attribute is not "
+     "declared.; <OutputClaim> has no attribute PartnerClaimTyp; did you mean PartnerClaimType?"),
+    ((BASE, '<ClaimType Id="objectId">\n        <DisplayName>User\'s Object ID</DisplayName>\n        <DataType>string</DataType>',
+      '<ClaimType Id="objectId">\n        <DisplayName>User\'s Object ID</DisplayName>\n        <DataType>text</DataType>'),
+     "TrustFrameworkBase.xml: BuildingBlocks/ClaimsSchema/ClaimType[@Id='objectId']/DataType (line 53): the policy schema refuses "
+     "it: value must be one of ['boolean', 'date', 'dateTime', "),
+    # the patterns of content definitions' URIs still hold with their ^...$ read as anchors (schema.py)
+    ((BASE, "<DataUri>urn:com:microsoft:aad:b2c:elements:contract:globalexception:1.2.1</DataUri>",
+      "<DataUri>ftp://example.com/globalexception</DataUri>"),
+     "TrustFrameworkBase.xml: BuildingBlocks/ContentDefinitions/ContentDefinition[@Id='api.error']/DataUri (line 408): the policy "
+     "schema refuses it: value doesn't match any pattern of "),
+    # a key of the schema the loader has no check of its own for (schema.py checks them all)
+    ((RP, '<Endpoint Id="Token" UserJourneyReferenceId="RedeemRefreshToken" />',
+      '<Endpoint Id="Token" UserJourneyReferenceId="RedeemRefreshToken" />\n<Endpoint Id="Token" UserJourneyReferenceId="SignUpOrSignIn" />'),
+     f"SignUpOrSignin.xml: RelyingParty/Endpoints/Endpoint[@Id='Token'] (line 21): There is a duplicate key sequence 'Token' for the "
+     f"'{NS}:UniqueEndpoint' key or unique identity constraint.; the other is (line 20): give each its own Id"),
+], ids=["misspelt attribute", "value not in the enumeration", "uri pattern", "duplicate key"])
+def test_an_attribute_or_value_the_schema_refuses_is_refused(tmp_path: Path, edit: tuple[str, str, str], says: str) -> None:
+    assert refusal(tmp_path, edit).startswith(says)
+
+
+def test_a_file_no_relying_party_reads_is_validated_too(tmp_path: Path) -> None:
+    """B2C validates each file uploaded: a base nobody's chain names is no exception."""
+    folder = copy_pack(tmp_path / "pack")
+    stray = (folder / BASE).read_text(encoding="utf-8-sig").replace('PolicyId="B2C_1A_TrustFrameworkBase"', 'PolicyId="B2C_1A_Unused"')
+    (folder / "Unused.xml").write_text(stray.replace("<OutputClaims>", "<OutputClaims>oops", 1), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"^Unused\.xml: .*/OutputClaims \(line \d+\): The element 'OutputClaims' .* cannot contain text"):
+        load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS)
+
+
+# --- what ships validates, and the schema is Microsoft's, read from its file alone --------------------------------------
+
+SHIPPED = sorted([*(ROOT / "policies").glob("*.xml"), *(ROOT / "tests/b2c/starterpack").glob("*/*.xml")])
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[str(p.relative_to(ROOT)) for p in SHIPPED])
+def test_every_shipped_policy_file_validates(path: Path) -> None:
+    assert read_file(path, "contoso.onmicrosoft.com").schema_error is None
+
+
+def test_the_shipped_files_are_all_there() -> None:
+    assert len(SHIPPED) == 5 + 23
+
+
+# sha256 of TrustFrameworkPolicy_0.3.0.0.xsd of the starter pack at commit fc39b7d (tests/b2c/starterpack/README.md).
+XSD_AT_FC39B7D = "a1b9efba1928307a49347d211069c039b59b083a46753a50a68c2250071d4d3c"
+
+
+def test_the_schema_is_the_starter_packs_byte_for_byte() -> None:
+    assert hashlib.sha256(schema.SCHEMA_FILE.read_bytes()).hexdigest() == XSD_AT_FC39B7D
+
+
+def test_the_schema_is_built_and_used_without_fetching_anything(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Neither building the schema nor validating a file whose root names a schema location opens a URL."""
+    def no_fetch(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"fetched {args}")
+    monkeypatch.setattr(xmlschema.resources, "urlopen", no_fetch)
+    monkeypatch.setattr(urllib.request, "urlopen", no_fetch)
+    built, keys = schema._built.__wrapped__()
+    assert built.validity == "valid" and len(keys) == 20
+    folder = copy_pack(tmp_path / "pack")
+    edit_policy(folder, RP, 'PolicySchemaVersion="0.3.0.0"',
+                f'PolicySchemaVersion="0.3.0.0" xsi:schemaLocation="{NS} http://127.0.0.1:9/TrustFrameworkPolicy_0.3.0.0.xsd"')
+    assert read_file(folder / RP, "contoso.onmicrosoft.com").schema_error is None
+    assert re.search(r'allow="none", defuse="always"', Path(schema.__file__).read_text())
