@@ -29,7 +29,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from mocks.b2c.errors import B2CError
-from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol
+from mocks.b2c.policy import IdentityProvider, Policy, ProviderProtocol, typed_value
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.net import AsyncHostMapTransport, tls_verification
 
@@ -279,7 +279,8 @@ def map_claims(provider: IdentityProvider, partner: dict[str, Any], resolvers: M
     for mapping in provider.claims:
         value = partner.get(mapping.partner_claim) if mapping.partner_claim else None
         if value is None:
-            value = fill_in(mapping.default, resolvers or {}) if isinstance(mapping.default, str) else mapping.default
+            value = (typed_value(fill_in(mapping.default, resolvers or {}), mapping.data_type) if isinstance(mapping.default, str)
+                     else mapping.default)
         if value is not None:
             mapped[mapping.claim_type] = value
     for key, value in list(mapped.items()):

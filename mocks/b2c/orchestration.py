@@ -25,7 +25,7 @@ from mocks.b2c import claims_transformations as ct
 from mocks.b2c.claims_transformations import AssertionFailed, NotExecuted, parse_alternative_security_id
 from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError
-from mocks.b2c.policy import ClaimRef, IdentityProvider, OrchestrationStep, Policy, ProfileKind, TechnicalProfile
+from mocks.b2c.policy import ClaimRef, IdentityProvider, OrchestrationStep, Policy, ProfileKind, TechnicalProfile, typed_value
 from mocks.b2c.settings import fill_in
 
 SELECTION = "CombinedSignInAndSignUp"
@@ -208,7 +208,7 @@ class Orchestrator:
         """B2C's rule for a claim's DefaultValue: it applies when AlwaysUseDefaultValue says so or the claim has no value."""
         for claim in claims:
             if claim.default is not None and (claim.always_default or not has_value(bag.get(claim.claim_type))):
-                bag[claim.claim_type] = self._default(profile, claim.default)
+                bag[claim.claim_type] = self._default(profile, claim.default, claim.data_type)
 
     def _run_profile(self, policy: Policy, run: JourneyRun, profile: TechnicalProfile) -> None:
         if profile.kind is ProfileKind.DIRECTORY:
@@ -232,12 +232,13 @@ class Orchestrator:
             except AssertionFailed as failed:  # kept as the cause: the profile page words its own (submitted)
                 raise B2CError("AADB2C90085") from failed
 
-    def _default(self, profile: TechnicalProfile, value: str) -> Any:
+    def _default(self, profile: TechnicalProfile, value: str, data_type: str | None) -> Any:
         """A claim's DefaultValue in ``profile``: its claim resolvers filled in only where the profile says
-        IncludeClaimResolvingInClaimsHandling (B2C leaves them as written otherwise)."""
+        IncludeClaimResolvingInClaimsHandling (B2C leaves them as written otherwise), then typed by its claim type's
+        DataType (a string's "true" stays a string)."""
         if profile.resolves_claims:
             value = fill_in(value, self.resolvers)
-        return {"true": True, "false": False}.get(value, value)
+        return typed_value(value, data_type)
 
     # --- the identity provider's answer, the self-asserted page -------------------------------------
 
@@ -305,7 +306,7 @@ class Orchestrator:
             if user is None and _flag(md, "RaiseErrorIfClaimsPrincipalDoesNotExist"):
                 raise _principal_error(profile, exists=False)
             persisted = {c.claim_type: run.bag.get(c.claim_type) if has_value(run.bag.get(c.claim_type)) else
-                         (self._default(profile, c.default) if c.default is not None else None) for c in profile.persisted_claims}
+                         (self._default(profile, c.default, c.data_type) if c.default is not None else None) for c in profile.persisted_claims}
             persisted = {k: v for k, v in persisted.items() if v is not None and k not in ("objectId", "alternativeSecurityId")}
             if user is None:
                 key = parse_alternative_security_id(run.bag.get("alternativeSecurityId"))

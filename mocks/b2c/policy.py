@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from mocks.b2c.strings import pick_locale
 
@@ -30,6 +31,20 @@ class ProviderProtocol(str, Enum):
     OAUTH2 = "OAuth2"                 # custom policy OAuth2 profile: claims from ClaimsEndpoint (userinfo)
 
 
+def typed_value(value: str, data_type: str | None) -> Any:
+    """A claim's ``DefaultValue`` (its claim resolvers filled in) as a claim of its claim type's ``DataType`` holds it, and so
+    as the token carries it: a ``boolean`` claim's ``true``/``false`` (any case, as .NET reads a Boolean) a JSON Boolean, an
+    ``int`` or ``long`` claim's digits a JSON number, anything else the string as written (``executed-SelfAsserted-Input``,
+    a ``string``, stays ``"true"``). A value its type cannot read stays the string (what B2C does then is Unconfirmed:
+    mocks/b2c/README.md, Decisions); a claim without a claim type (a user flow's) keeps its value."""
+    kind = (data_type or "").strip()
+    if kind == "boolean" and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if kind in ("int", "long") and re.fullmatch(r"[+-]?\d+", value.strip()):
+        return int(value.strip())
+    return value
+
+
 @dataclass(frozen=True)
 class ClaimMapping:
     """One OutputClaim of a technical profile.
@@ -41,6 +56,7 @@ class ClaimMapping:
     claim_type: str
     partner_claim: str | None = None
     default: str | None = None
+    data_type: str | None = None  # the claim type's DataType, which types ``default`` (typed_value)
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,7 @@ class RelyingPartyClaim:
     token_claim: str
     default: str | None = None
     always_default: bool = False
+    data_type: str | None = None  # the claim type's DataType, which types ``default`` (typed_value)
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,7 @@ class ClaimRef:
     default: str | None = None
     always_default: bool = False
     required: bool = False
+    data_type: str | None = None  # the claim type's DataType, which types ``default`` (typed_value)
 
 
 @dataclass(frozen=True)

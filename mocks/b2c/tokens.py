@@ -19,7 +19,7 @@ from mocks.b2c.directory import Directory, User
 from mocks.b2c.errors import B2CError, timestamp
 from mocks.b2c.keys import TenantKeys
 from mocks.b2c.orchestration import has_value
-from mocks.b2c.policy import Policy, PolicyKind
+from mocks.b2c.policy import Policy, PolicyKind, typed_value
 from mocks.b2c.sessions import RelyingPartyRequest
 from mocks.b2c.settings import B2CSettings, fill_in
 from mocks.common.oauth import b64url_encode, half_hash, pkce_s256_matches, same_token, valid_code_verifier
@@ -135,6 +135,7 @@ class TokenService:
             value = None if claim.always_default else bag.get(claim.claim_type)
             if not has_value(value):
                 value = self._resolve(claim.default, policy, request, auth.correlation_id)
+                value = typed_value(value, claim.data_type) if value is not None else None
             if not has_value(value):  # an empty collection too (otherMails after a social sign-in): left out of the token
                 continue
             if claim.token_claim == "emails" and isinstance(value, str) and policy.kind is PolicyKind.USER_FLOW:

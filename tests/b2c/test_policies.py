@@ -50,7 +50,7 @@ def test_the_seeds_provider_and_the_starters_relying_party() -> None:
     facebook = policy.provider("FacebookExchange")
     assert facebook.use_policy_in_redirect_uri is False  # the starter writes 0
     assert [c.token_claim for c in policy.output_claims] == ["name", "given_name", "family_name", "email", "sub", "idp", "tid"]
-    assert RelyingPartyClaim("tenantId", "tid", "{Policy:TenantObjectId}", True) in policy.output_claims
+    assert RelyingPartyClaim("tenantId", "tid", "{Policy:TenantObjectId}", True, "string") in policy.output_claims
 
 
 def test_the_tenant_holds_built_policies_as_they_are_and_nothing_else() -> None:

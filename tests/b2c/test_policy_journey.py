@@ -576,3 +576,40 @@ def test_a_sub_claim_without_a_value_is_refused_not_replaced_by_the_object_id(st
     assert isinstance(sso, Page), sso
     detail = sso.error_detail()
     assert "Not executed by the B2C emulator" in detail and "the claim output as sub (issuerUserId) has no value in this run" in detail
+
+
+# A claim type of DataType int, for a relying party's DefaultValue (the Extensions' BuildingBlocks are empty in the pack).
+LEVEL = ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", '<BuildingBlocks><ClaimsSchema><ClaimType Id="loyaltyLevel">'
+         "<DisplayName>Level</DisplayName><DataType>int</DataType></ClaimType></ClaimsSchema>")
+TYPED_OUTPUTS = ("SignUpOrSignin.xml", '<OutputClaim ClaimTypeReferenceId="tenantId"',
+                 '<OutputClaim ClaimTypeReferenceId="executed-SelfAsserted-Input" /><OutputClaim ClaimTypeReferenceId="newUser" '
+                 'DefaultValue="false" /><OutputClaim ClaimTypeReferenceId="loyaltyLevel" DefaultValue="3" />'
+                 '<OutputClaim ClaimTypeReferenceId="tenantId"')
+
+
+def test_a_default_value_is_its_claim_types_data_type_in_the_token(start, tmp_path) -> None:
+    """A DefaultValue is a value of its claim type's DataType: the starter pack's executed-SelfAsserted-Input (DataType string,
+    DefaultValue "true" on SelfAsserted-Social) stays the string "true", a boolean's "false" (the relying party's newUser on a
+    sign-in) is a JSON Boolean, an int's "3" a number. The emulator made every "true" and "false" of a step's DefaultValue a
+    Boolean, whatever the type, and left the relying party's own DefaultValues strings."""
+    h = start(policies=pack(tmp_path, edits=[LEVEL, TYPED_OUTPUTS]), idp=FakeIdP(IdPBehaviour(sub="returning")))
+    browser, sa = sign_up(h)
+    assert browser.self_asserted(sa, {"displayName": "Hans", "givenName": "Hans", "surname": "Muster"}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing)
+    claims = unverified_claims(landing.params["id_token"])
+    assert claims["executed-SelfAsserted-Input"] == "true" and claims["newUser"] is True and claims["loyaltyLevel"] == 3, claims
+    returning = h.browser().go(authorize_url(POLICY, domain_hint="mobileid.ch", prompt="login"))
+    assert isinstance(returning, Landing)
+    claims = unverified_claims(returning.params["id_token"])
+    assert "executed-SelfAsserted-Input" not in claims and claims["newUser"] is False and claims["loyaltyLevel"] == 3, claims
+
+
+@pytest.mark.parametrize(("value", "data_type", "typed"), [
+    ("true", "boolean", True), ("False", "boolean", False), ("true", "string", "true"), ("maybe", "boolean", "maybe"),
+    ("42", "int", 42), ("-7", "long", -7), ("4.2", "int", "4.2"), ("42", "string", "42"), ("true", None, "true"),
+])
+def test_typed_value_reads_a_value_as_its_data_type_says(value: str, data_type: str | None, typed: object) -> None:
+    from mocks.b2c.policy import typed_value
+
+    assert typed_value(value, data_type) == typed and type(typed_value(value, data_type)) is type(typed)

@@ -64,13 +64,18 @@ def check_policy_keys(chain: list[PolicyFile], m: Merged, policy_keys: Mapping[s
                                   "or reference an existing one")
 
 
-def _refs(items: dict[str, tuple[dict[str, str], Value]]) -> tuple[ClaimRef, ...]:
+def _refs(m: Merged, items: dict[str, tuple[dict[str, str], Value]]) -> tuple[ClaimRef, ...]:
     # The booleans passed xs_boolean when the file was merged: boolean() reads them alike.
     return tuple(
         ClaimRef(c, a.get("PartnerClaimType"), a.get("DefaultValue"), bool(boolean(a.get("AlwaysUseDefaultValue"))),
-                 bool(boolean(a.get("Required"))))
+                 bool(boolean(a.get("Required"))), _data_type(m, c))
         for c, (a, _) in items.items()
     )
+
+
+def _data_type(m: Merged, claim: str) -> str | None:
+    declared = m.claim_type(claim)
+    return declared.data_type if declared else None
 
 
 def _handler(tp: Profile) -> str:
@@ -138,7 +143,7 @@ def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
         shows_signup_link=metadata_bool(tp, "setting.showSignupLink", True, tenant),
         shows_forgot_password=(one_of(tp.metadata["setting.forgotPasswordLinkLocation"], FORGOT_PASSWORD_LINK_LOCATIONS) != "None"
                                if "setting.forgotPasswordLinkLocation" in tp.metadata else True),
-        input_claims=_refs(tp.input_claims), output_claims=_refs(tp.output_claims), persisted_claims=_refs(tp.persisted_claims),
+        input_claims=_refs(m, tp.input_claims), output_claims=_refs(m, tp.output_claims), persisted_claims=_refs(m, tp.persisted_claims),
         input_transformations=tuple(v.value for v in tp.input_transformations),
         output_transformations=tuple(v.value for v in tp.output_transformations),
         validation_profiles=tuple(v.value for v in tp.validation_profiles),
@@ -412,7 +417,8 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
                               "would carry the text as written where B2C puts a value; use one of those, or take it out (mocks/b2c/README.md, claim resolvers)")
         xs_boolean(oc.get("Required"), f"{name}: {oc_where}/@Required")  # not read here, but typed xs:boolean, as upload checks it
         output.append(RelyingPartyClaim(declared, token_claim, default,
-                                        bool(xs_boolean(oc.get("AlwaysUseDefaultValue"), f"{name}: {oc_where}/@AlwaysUseDefaultValue"))))
+                                        bool(xs_boolean(oc.get("AlwaysUseDefaultValue"), f"{name}: {oc_where}/@AlwaysUseDefaultValue")),
+                                        m.claim_types[declared].data_type))
         if default is None:
             without_default.append((declared, oc_where))
     _check_output_claims(rp_file, journey, supplied, outputs, without_default)

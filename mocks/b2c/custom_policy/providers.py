@@ -154,7 +154,7 @@ def identity_provider(m: Merged, exchange_id: str, tp: Profile, policy_keys: Map
         elif partner is None and default is None:
             partner = (m.claim_types[claim_type].partner.get(protocol.value)
                        or name_from_reference(attrs.get("ClaimTypeReferenceId", ""), claim_type, ref, "the identity provider's claim"))
-        claims.append(ClaimMapping(claim_type, partner, default))
+        claims.append(ClaimMapping(claim_type, partner, default, m.claim_types[claim_type].data_type))
 
     display = tp.display_name or tp.provider_display_name or (md["ProviderName"].value if "ProviderName" in md else exchange_id)
     return IdentityProvider(
