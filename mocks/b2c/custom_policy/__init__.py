@@ -31,15 +31,15 @@ def load_custom_policies(directory: Path, *, tenant: str, policy_keys: Mapping[s
     files, chains = _read(directory, tenant)
     policies = [build_policy(chain[-1], chain, policy_keys) for chain in chains.values()]
     for f in files.values():  # every file read, in a relying party's chain or not, as B2C's upload validates each
-        if f.schema_error:
-            raise PolicyError(f.schema_error)
+        if refused := f.schema_error():
+            raise PolicyError(refused)
     return policies
 
 
 def policy_chains(directory: Path, *, tenant: str) -> dict[str, list[PolicyFile]]:
     """Each relying-party policy of ``directory`` (its id, lower-cased) with its inheritance chain, base first, the
     relying party last: the files B2C reads for it. ``PolicyError`` as B2C's upload refuses them (but for the policy
-    schema's errors, which ``load_custom_policies`` raises)."""
+    schema's errors, which ``load_custom_policies`` looks for: the suite reads a folder the stack loaded)."""
     return _read(directory, tenant)[1]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
@@ -80,9 +80,14 @@ class PolicyFile:
     base_id: str | None
     base_el: ET.Element | None
     tenant_domain: str
-    # The first error of the file against the policy schema (schema.py), raised once the loader's own checks of the
-    # folder passed: theirs name what B2C says of the errors they look for (a key repeated, a boolean that is not one).
-    schema_error: str | None = None
+    # Where an element's text (False) or tail (True) starts, for a schema error on text where elements go.
+    text_lines: dict[tuple[ET.Element, bool], int] = field(default_factory=dict)
+
+    def schema_error(self) -> str | None:
+        """The file's first error against the policy schema (schema.py), as a message; None when it validates. Asked by
+        load_custom_policies once the loader's own checks of the folder passed: theirs name what B2C says of the errors
+        they look for (a key repeated, a boolean that is not one)."""
+        return schema.validate(self.name, self.root, self.lines, self.text_lines)
 
     def line(self, el: ET.Element | None) -> str:
         """`` (line n)`` for a message; nothing for an element that is absent."""
@@ -149,7 +154,6 @@ def read_file(path: Path, tenant_domain: str) -> PolicyFile:
             f"{name}: TrustFrameworkPolicy/@TenantId: TenantId in the policy xml '{tenant_id}' is not same as the one in "
             f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
         )
-    refused = schema.validate(name, root, lines, text_lines)
     base_el = root.find(q("BasePolicy"))
     base_id = None
     if base_el is not None:
@@ -162,7 +166,7 @@ def read_file(path: Path, tenant_domain: str) -> PolicyFile:
                 f"{name}: BasePolicy/TenantId: TenantId in the policy xml '{base_tenant}' is not same as the one in "
                 f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
             )
-    return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain, refused)
+    return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain, text_lines)
 
 
 def files_tenant(directory: Path) -> str | None:
