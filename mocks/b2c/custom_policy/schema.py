@@ -77,9 +77,9 @@ def policy_schema() -> xmlschema.XMLSchema10:
 
 
 def _dotnet_anchors(facets: XsdPatternFacets) -> None:
+    """A pattern written ``^...$`` matched as .NET matches it: the anchors as anchors (see the module's docstring)."""
     from elementpath import translate_pattern
 
-    """A pattern written ``^...$`` matched as .NET matches it: the anchors as anchors (see the module's docstring)."""
     for i, elem in enumerate(facets):
         value = elem.get("value", "")
         if len(value) > 1 and value.startswith("^") and value.endswith("$") and not value.endswith("\\$"):
@@ -163,8 +163,8 @@ def _message(name: str, root: ET.Element, lines: dict[ET.Element, int], text_lin
                    f"{', '.join(children)}): {before}")
         else:
             near = difflib.get_close_matches(child, children, n=1)
-            fix = (f"<{tag}> has no child <{child}>" + (f"; did you mean <{near[0]}>?" if near else "") +
-                   (f" It takes: {', '.join(children)}" if children else " It takes no child elements"))
+            takes = f"takes: {', '.join(children)}" if children else "takes no child elements"
+            fix = f"<{tag}> has no child <{child}>" + (f"; did you mean <{near[0]}>? It {takes}" if near else f"; it {takes}")
         return f"{where(invalid)}: {problem}; {fix}"
     if "character data" in (error.reason or ""):
         text, line = _stray_text(elem, text_lines)
@@ -178,8 +178,9 @@ def _message(name: str, root: ET.Element, lines: dict[ET.Element, int], text_lin
     if m := re.match(r"'([^']+)' attribute not allowed", reason):
         attrs = sorted(local(a) for a in getattr(getattr(xsd_element, "attributes", None), "keys", lambda: [])() if a)
         near = difflib.get_close_matches(m.group(1), attrs, n=1)
+        takes = f"takes: {', '.join(attrs)}" if attrs else "takes no attributes"
         return (f"{where(elem)}: The '{m.group(1)}' attribute is not declared.; <{tag}> has no attribute {m.group(1)}"
-                + (f"; did you mean {near[0]}?" if near else "") + (f" It takes: {', '.join(attrs)}" if attrs else ""))
+                + (f"; did you mean {near[0]}? It {takes}" if near else f"; it {takes}"))
     if m := re.match(r"missing required attribute '?([^']+)'?", reason):
         return f"{where(elem)}: The required attribute '{local(m.group(1))}' is missing.; add it"
     return f"{where(elem)}: the policy schema refuses it: {reason}; write it as TrustFrameworkPolicy_0.3.0.0.xsd defines <{tag}>"
