@@ -6,6 +6,7 @@ import itertools
 import os
 import shlex
 import signal
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from tests.suite_run import left_naming
 # (fixtures/run_page.py): the pull request's summary would list dozens of refusals that are the tests' expected results.
 os.environ.pop("GITHUB_STEP_SUMMARY", None)
 os.environ.pop("AGENT_TEMPDIRECTORY", None)  # Azure's: its run page is written there
+# What a run remembers in the user's cache folder (the policy files it validated: mocks/b2c/custom_policy/schema.py) goes
+# to one of the tests' own in the temporary folder instead, shared by the workers and the stacks and runs they start.
+os.environ.setdefault("XDG_CACHE_HOME", os.path.join(tempfile.gettempdir(), f"b2c-mobileid-tests-cache-{os.getuid()}"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -82,12 +82,18 @@ class PolicyFile:
     tenant_domain: str
     # Where an element's text (False) or tail (True) starts, for a schema error on text where elements go.
     text_lines: dict[tuple[ET.Element, bool], int] = field(default_factory=dict)
+    content: bytes = b""  # the file as read, by which schema.py remembers a file it validated
 
     def schema_error(self) -> str | None:
         """The file's first error against the policy schema (schema.py), as a message; None when it validates. Asked by
         load_custom_policies once the loader's own checks of the folder passed: theirs name what B2C says of the errors
         they look for (a key repeated, a boolean that is not one)."""
-        return schema.validate(self.name, self.root, self.lines, self.text_lines)
+        if schema.known_valid(self.content):
+            return None
+        refused = schema.validate(self.name, self.root, self.lines, self.text_lines)
+        if refused is None:
+            schema.remember_valid(self.content)
+        return refused
 
     def line(self, el: ET.Element | None) -> str:
         """`` (line n)`` for a message; nothing for an element that is absent."""
@@ -95,7 +101,7 @@ class PolicyFile:
         return f" (line {n})" if n else ""
 
 
-def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int], dict[tuple[ET.Element, bool], int]]:
+def _parse(path: Path, content: bytes) -> tuple[ET.Element, dict[ET.Element, int], dict[tuple[ET.Element, bool], int]]:
     """The root, each element's line, and the line where an element's text (False) or tail (True) first has more than
     whitespace (for a schema error on text where elements go)."""
     lines: dict[ET.Element, int] = {}
@@ -121,7 +127,7 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int], dict[tuple[ET
 
     parser = DefusedXMLParser(target=_Builder(), forbid_dtd=True)
     try:
-        parser.feed(path.read_bytes())  # expat honours the UTF-8 BOM and the encoding declaration
+        parser.feed(content)  # expat honours the UTF-8 BOM and the encoding declaration
         root = parser.close()
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
@@ -135,7 +141,8 @@ def _parse(path: Path) -> tuple[ET.Element, dict[ET.Element, int], dict[tuple[ET
 
 
 def read_file(path: Path, tenant_domain: str) -> PolicyFile:
-    root, lines, text_lines = _parse(path)
+    content = path.read_bytes()
+    root, lines, text_lines = _parse(path, content)
     name = path.name
     if root.tag != q("TrustFrameworkPolicy"):
         raise PolicyError(f'{name}: root element is <{root.tag}>; a policy file is <TrustFrameworkPolicy xmlns="{NS}" ...>')
@@ -166,7 +173,7 @@ def read_file(path: Path, tenant_domain: str) -> PolicyFile:
                 f"{name}: BasePolicy/TenantId: TenantId in the policy xml '{base_tenant}' is not same as the one in "
                 f"login tenant '{tenant_domain}'.; use {tenant_domain!r}"
             )
-    return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain, text_lines)
+    return PolicyFile(name, root, lines, policy_id, base_id, base_el, tenant_domain, text_lines, content)
 
 
 def files_tenant(directory: Path) -> str | None:
