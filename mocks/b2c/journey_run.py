@@ -182,7 +182,9 @@ class PolicyJourney:
             journey = journey_of(transaction)
             profile = journey.local_sign_in_profile(journey.steps[run.index])
             reason = profile.not_executed if profile is not None else None
-            return xhr("400", "AADB2C90053", NOT_EXECUTED_PREFIX + reason if reason else t["UserMessageIfClaimsPrincipalDoesNotExist"])
+            if reason:  # no B2C code: a tenant runs the step (its AADB2C90053 said no account was found)
+                return xhr("400", None, NOT_EXECUTED_PREFIX + reason)
+            return xhr("400", "AADB2C90053", t["UserMessageIfClaimsPrincipalDoesNotExist"])
         values = {}
         try:
             for claim, _label, required, _ in run.fields:

@@ -238,6 +238,18 @@ def test_a_removed_step_is_not_run(start, tmp_path) -> None:
     assert user.claims["displayName"] == "+41791234567"
 
 
+def test_the_local_account_form_says_the_emulator_does_not_run_it_without_a_b2c_code(start, tmp_path) -> None:
+    """Its answer carried AADB2C90053 ("A user with the specified credential could not be found") beside the emulator's
+    own words: a tenant runs the step, so B2C has no code for it."""
+    h = start(policies=pack(tmp_path, "SocialAndLocalAccounts"))
+    browser = h.browser()
+    page = browser.go(authorize_url(POLICY, prompt="login"))
+    assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup", getattr(page, "html", page)
+    answer = browser.self_asserted(page, {"signInName": "someone@example.com", "password": "secret"}).json()
+    assert answer["status"] == "400" and "errorCode" not in answer, answer
+    assert answer["message"].startswith("Not executed by the B2C emulator (policies/README.md): "), answer
+
+
 def test_mfa_is_refused_when_the_journey_reaches_it(start, tmp_path) -> None:
     h = start(policies=pack(tmp_path, "SocialAndLocalAccountsWithMfa"))
     browser, sa = sign_up(h)
