@@ -123,7 +123,7 @@ def _parse(path: Path, content: bytes) -> tuple[ET.Element, dict[ET.Element, int
         def data(self, data: str) -> None:
             super().data(data)
             if last and data.strip() and last[0] not in text_lines:  # expat hands text over where it ends: count back
-                text_lines[last[0]] = parser.parser.CurrentLineNumber - data[len(data) - len(data.lstrip()):].count("\n")
+                text_lines[last[0]] = parser.parser.CurrentLineNumber - data.lstrip().count("\n")
 
     parser = DefusedXMLParser(target=_Builder(), forbid_dtd=True)
     try:
