@@ -35,6 +35,8 @@ from repro.paths import shown_path
 from scripts.process_group import interrupt, signals_handled, signals_held
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from playwright.sync_api import Playwright
 
     from fixtures.settings import Settings
@@ -130,10 +132,11 @@ def parser() -> argparse.ArgumentParser:
                "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
                "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written or it was\n"
-               "refused for a leak (its unredacted files are kept, the message says where); 5 the machine or the network\n"
-               "stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle shows where, or without one when\n"
-               "it stopped before the journey: the tenant's preflight, a browser server that does not answer); 130 stopped\n"
-               "while it started or the journey ran (Ctrl-C, SIGTERM, SIGHUP).",
+               "refused for a leak (what the run did is said; its unredacted files are kept, the message says where);\n"
+               "5 the machine or the network stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle\n"
+               "shows where, or without one when it stopped before the journey: the tenant's preflight, a browser server\n"
+               "that does not answer); 130 stopped while it started or the journey ran (Ctrl-C, SIGTERM, SIGHUP; once the\n"
+               "bundle is written, they change nothing).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", type=as_word,
                    help="sign-up (new user) or sign-in (returning user); default sign-in (with --from-har: only where the HAR "
@@ -514,28 +517,28 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     target = work.with_name(work.name + ".zip")
     temporary: Path | None = None
     held = [alive]
-    try:
-        with stop_signals_interrupt():
+    with stop_signals_interrupt(bundle=target):  # around the clean-up too: a stop once the bundle is written changes nothing
+        try:
             # Made once the work folder is, inside the try: a Ctrl-C while a killed repro's temp folder goes is this run's stop.
             temporary, temporary_alive = held_folder(TEMP_PREFIX)
             held.append(temporary_alive)
             status = reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported, held)
-        if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
-            (work / ALIVE_FILE).unlink(missing_ok=True)
-        return status
-    except KeyboardInterrupt:
-        with ctrl_c_ignored():
-            target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
-            remove_work(work, made_out)
-            if temporary is not None:  # here, with a second Ctrl-C held; the finally's is for the other ends
+            if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
+                (work / ALIVE_FILE).unlink(missing_ok=True)
+            return status
+        except KeyboardInterrupt:
+            with ctrl_c_ignored():
+                target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
+                remove_work(work, made_out)
+                if temporary is not None:  # here, with a second Ctrl-C held; the finally's is for the other ends
+                    shutil.rmtree(temporary, ignore_errors=True)
+            complain("repro: interrupted: the run was stopped and its work folder removed; no bundle was written")
+            return EXIT_INTERRUPTED
+        finally:
+            if temporary is not None:
                 shutil.rmtree(temporary, ignore_errors=True)
-        complain("repro: interrupted: the run was stopped and its work folder removed; no bundle was written")
-        return EXIT_INTERRUPTED
-    finally:
-        if temporary is not None:
-            shutil.rmtree(temporary, ignore_errors=True)
-        for lock in held:
-            lock.close()
+            for lock in held:
+                lock.close()
 
 
 def remove_dead_work(out: Path) -> None:
@@ -566,7 +569,7 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     (fixtures/alive.py), which the journey's pytest holds too."""
     from fixtures.redaction import Redaction
     from repro.bundle import LeakError
-    from repro.report import assemble
+    from repro.report import BundleNotWritten, assemble
 
     video = video_available()
     command = pytest_command(args, work, video)
@@ -588,10 +591,13 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     try:
         bundle, summary = assemble(work, target, settings=settings, replay=replay_command(args, settings), video=video, args=vars(args), reported=reported,
                                    environ=run_env)
-    except (OSError, ValueError, LeakError) as error:  # say what went wrong; the work folder stays for a look
+    except (OSError, ValueError, LeakError, BundleNotWritten) as error:  # say what went wrong; the work folder stays for a look
+        if isinstance(error, BundleNotWritten):  # what the run did is known all the same: said, as beside a bundle
+            say(error.summary)
+        cause = error.__cause__ if isinstance(error, BundleNotWritten) else error
         ended = {"passed": "as the suite expects", "failed": "reproducing a failure", SET_UP_FAILED: "with its set-up failed"}.get(
             str(result), "stopped by the machine or the network")
-        complain(f"repro: the run ended {ended} but no bundle was written: {error}. Its unredacted files (trace, HAR, "
+        complain(f"repro: the run ended {ended} but no bundle was written: {cause}. Its unredacted files (trace, HAR, "
                  f"pytest-output.txt: tokens, cookies{', phone numbers' if not settings.is_local else ''}) are kept in {work}: look there, "
                  "do not attach them, and delete the folder when done.")
         return EXIT_NO_BUNDLE
@@ -707,10 +713,21 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
         raise
 
 
-def stop_signals_interrupt() -> contextlib.AbstractContextManager[None]:
+def stop_signals_interrupt(bundle: Path | None = None) -> contextlib.AbstractContextManager[None]:
     """SIGTERM (a job runner, ``timeout``) and SIGHUP (a closed terminal) stop the run as Ctrl-C does: pytest runs in a
-    process group of its own, so only this command hears them, and it must end that group and remove the work folder."""
-    return signals_handled(STOP_SIGNALS, interrupt)
+    process group of its own, so only this command hears them, and it must end that group and remove the work folder.
+
+    With ``bundle``, the run's zip: from the moment it is in place (its rename from ``.partial``), Ctrl-C and both signals
+    are ignored. The run is over then, and what is left (its summary, its work and temp folders removed) takes a moment: a
+    stop that came there said "no bundle was written" beside the bundle's line, or exited 130 after it."""
+    if bundle is None:
+        return signals_handled(STOP_SIGNALS, interrupt)
+
+    def stop_unless_bundled(signum: int, frame: FrameType | None) -> None:
+        if not bundle.is_file():
+            (signal.default_int_handler if signum == signal.SIGINT else interrupt)(signum, frame)
+
+    return signals_handled((signal.SIGINT, *STOP_SIGNALS), stop_unless_bundled)
 
 
 def ctrl_c_ignored() -> contextlib.AbstractContextManager[None]:

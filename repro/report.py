@@ -14,7 +14,7 @@ from fixtures.redaction import Redaction
 from fixtures.texts import LANGUAGES  # Mobile ID's pages' languages, as the journeys read them
 from mocks.common.languages import primary_language
 from mocks.faults import Fault
-from repro.bundle import clean_copy, har_credentials, load_har, write_text, zip_folder
+from repro.bundle import LeakError, clean_copy, har_credentials, load_har, write_text, zip_folder
 from repro.har import attempts_in, har_has_sign_in, hops, read_har
 from repro.outcomes import AUTHORIZE_STEP, B2C_PAGE_STEPS, NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
 from repro.paths import shown_path
@@ -247,6 +247,15 @@ def phone_notes(facts: dict[str, Any], settings: Any, folder: Path) -> list[str]
     return notes
 
 
+class BundleNotWritten(Exception):
+    """The run's bundle could not be zipped (its cause: an OSError, a LeakError); ``summary``: what the run did, as the
+    terminal says it beside a bundle (its notes about the bundle's files left out)."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__(summary)
+        self.summary = summary
+
+
 def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], video: bool,
              args: dict[str, Any], environ: Mapping[str, str] | None = None, reported: Mapping[str, Any] | None = None
              ) -> tuple[Path, str]:
@@ -327,6 +336,9 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)
     write_text(folder / "README.txt", readme(folder, story, ids, replay, [*reported_lines, *notes], token_sent=claims is not None),
                redaction)
-    bundle = zip_folder(folder, target, redaction)
+    try:
+        bundle = zip_folder(folder, target, redaction)
+    except (OSError, LeakError) as error:
+        raise BundleNotWritten(redaction.text("\n".join([story, *ids]))) from error
     summary = "\n".join([story, *ids, *notes])
     return bundle, redaction.text(summary)
