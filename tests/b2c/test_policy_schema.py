@@ -114,6 +114,19 @@ def test_an_attribute_or_value_the_schema_refuses_is_refused(tmp_path: Path, edi
     assert refusal(tmp_path, edit).startswith(says)
 
 
+def test_a_metadata_key_written_twice_passes_the_schema_and_the_later_item_is_read(tmp_path: Path) -> None:
+    """The schema's UniqueMetadataItemKey selects an Item's tfp:metadataItemTYPE children, which no file has: it holds
+    whatever a file says, in any validator of that schema (mocks/b2c/README.md, Decisions); the later Item is read, as a
+    later file's Item of that Key replaces its base's."""
+    folder = copy_pack(tmp_path / "pack")
+    scope = '<Item Key="scope">openid, profile, phone, mid_profile</Item>'
+    edit_policy(folder, EXT, scope, f'{scope}\n          <Item Key="scope">openid phone</Item>')
+    assert validated(read_file(folder / EXT, "contoso.onmicrosoft.com")) is None
+    policies = load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS)
+    scopes = {provider.scope for policy in policies for provider in policy.identity_providers if provider.exchange_id == "MobileIDExchange"}
+    assert scopes == {"openid phone"}
+
+
 def test_a_file_no_relying_party_reads_is_validated_too(tmp_path: Path) -> None:
     """B2C validates each file uploaded: a base nobody's chain names is no exception."""
     folder = copy_pack(tmp_path / "pack")
