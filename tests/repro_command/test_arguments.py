@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -518,6 +519,17 @@ def test_the_clean_up_holds_ctrl_c_and_the_stop_signals_and_puts_their_handlers_
     assert [signal.getsignal(sig) for sig in signals] == before
 
 
+def journey_ran(work: Path, result: str, output: str = "") -> Callable[..., tuple[int, list[str]]]:
+    """``run_pytest`` faked: the journey's pytest wrote repro.json saying ``result`` in ``work``, and ``output`` to its log."""
+    def ran(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
+        (work / "evidence").mkdir(parents=True)
+        (work / "evidence" / "repro.json").write_text(json.dumps({"result": result}))
+        log.write_text(output)
+        return 0 if result == "passed" else 1, []
+
+    return ran
+
+
 def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The journey ran (faked: its pytest wrote repro.json) and the bundle's scan refused it: not a usage error."""
@@ -528,16 +540,10 @@ def test_a_refused_bundle_is_status_4_and_says_where_the_unredacted_files_are(tm
     _, settings = suite_env(a, NO_DOTENV)
     work = tmp_path / "repro-x"
 
-    def ran(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
-        (work / "evidence").mkdir(parents=True)
-        (work / "evidence" / "repro.json").write_text('{"result": "failed"}')
-        log.write_text("E   AssertionError: the traceback the terminal did not show\n")
-        return 1, []
-
     def refused(*_: object, **__: object) -> None:
         raise LeakError("journey.har: a JWT")
 
-    monkeypatch.setattr(cli, "run_pytest", ran)
+    monkeypatch.setattr(cli, "run_pytest", journey_ran(work, "failed", "E   AssertionError: the traceback the terminal did not show\n"))
     monkeypatch.setattr(report, "assemble", refused)
     assert cli.reproduce(a, settings, {}, work, tmp_path / "repro-x.zip", None) == cli.EXIT_NO_BUNDLE == 4
     err = capsys.readouterr().err
@@ -557,12 +563,7 @@ def test_a_bundle_that_cannot_be_zipped_is_status_4_after_saying_what_the_run_di
     _, settings = suite_env(a, NO_DOTENV)
     work = tmp_path / "repro-x"
 
-    def ran(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
-        (work / "evidence").mkdir(parents=True)
-        (work / "evidence" / "repro.json").write_text('{"result": "failed"}')
-        return 1, []
-
-    monkeypatch.setattr(cli, "run_pytest", ran)
+    monkeypatch.setattr(cli, "run_pytest", journey_ran(work, "failed"))
     assert cli.reproduce(a, settings, {}, work, tmp_path / "gone" / "repro-x.zip", None) == cli.EXIT_NO_BUNDLE
     said = capsys.readouterr()
     assert "B2C did not send the app an answer.\nThis is NOT as the suite expects\nAADB2C codes: none" in said.out, said.out
@@ -641,12 +642,7 @@ def test_a_journey_that_ran_exits_as_help_says_with_its_bundle_and_without_its_u
     _, settings = suite_env(a, NO_DOTENV)
     work = tmp_path / "repro-x"
 
-    def ran(command: list[str], env: object, log: Path, clean: object, held: object = ()) -> tuple[int, list[str]]:
-        (work / "evidence").mkdir(parents=True)
-        (work / "evidence" / "repro.json").write_text(f'{{"result": "{result}"}}')
-        return 0 if result == "passed" else 1, []
-
-    monkeypatch.setattr(cli, "run_pytest", ran)
+    monkeypatch.setattr(cli, "run_pytest", journey_ran(work, result))
     assert cli.reproduce(a, settings, {}, work, tmp_path / "repro-x.zip", None) == status
     assert (tmp_path / "repro-x.zip").is_file() and not work.exists()
 
