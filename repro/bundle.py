@@ -9,15 +9,18 @@ trace) included, and the bundle is refused if anything is left.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
 import json
+import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from fixtures.redaction import PHONE, Redaction, contains_secret, credentials_in
+from fixtures.redaction import PHONE, Redaction, ZipMembers, contains_secret, credentials_in
 
 
 class LeakError(RuntimeError):
@@ -47,10 +50,53 @@ def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "", *, pho
     return findings
 
 
-def clean_copy(source: Path, target: Path, redaction: Redaction) -> None:
-    """Copy a file into the bundle folder, redacted (zip members one by one)."""
+# A frame's source in a Playwright trace, by the SHA-1 of its file's path: src/<sha1>.py, or resources/src@<sha1>.txt.
+TRACE_SOURCE = re.compile(r"^(src/|resources/src@)([0-9a-f]{40})")
+
+
+def paths_shown(suite: Iterable[Path], home: Path) -> Callable[[ZipMembers], ZipMembers]:
+    """A trace's paths of this machine as a bundle shows paths (``repro.paths.shown_path``: no home folder, no user name):
+    inside the suite (any of its spellings, ``suite``) relative to it, the rest of the home folder from ``~``: its
+    stacks' files and the frames of an error's stack (the driver's, in ``.venv``), which named the checkout's folder.
+    Playwright's viewer finds a frame's source as the member named by the SHA-1 of its file's path: those are renamed."""
+    prefixes = [(f"{folder}{os.sep}", "") for folder in dict.fromkeys(suite)]
+    if len(home.parts) > 1 and home not in suite:  # "/" is no one's
+        prefixes.append((f"{home}{os.sep}", f"~{os.sep}"))
+
+    def shown(text: str) -> str:
+        for folder, instead in prefixes:
+            text = text.replace(folder, instead)
+        return text
+
+    def change(members: ZipMembers) -> ZipMembers:
+        stacks = next((data for info, data in members if info.filename == "trace.stacks"), b"")
+        files = json.loads(stacks).get("files", []) if stacks else []
+        renamed = {sha1(file): sha1(shown(file)) for file in files if shown(file) != file}
+        changed: ZipMembers = []
+        for info, data in members:
+            name = TRACE_SOURCE.sub(lambda source: source[1] + renamed.get(source[2], source[2]), info.filename)
+            if name != info.filename:
+                info = copy.copy(info)
+                info.filename = info.orig_filename = name
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:  # the screencast's frames
+                changed.append((info, data))
+                continue
+            changed.append((info, data if (new := shown(text)) == text else new.encode("utf-8")))
+        return changed
+
+    return change
+
+
+def sha1(path: str) -> str:
+    return hashlib.sha1(path.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def clean_copy(source: Path, target: Path, redaction: Redaction, then: Callable[[ZipMembers], ZipMembers] | None = None) -> None:
+    """Copy a file into the bundle folder, redacted (zip members one by one, and changed by ``then``)."""
     if zipfile.is_zipfile(source):
-        redaction.zip(source, target)
+        redaction.zip(source, target, then)
     else:
         target.write_bytes(redaction.data(source.read_bytes()))
 

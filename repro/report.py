@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from fixtures.causes import reached_time_limit
-from fixtures.commands import python
+from fixtures.commands import SUITE, python
 from fixtures.redaction import Redaction
 from fixtures.texts import LANGUAGES  # Mobile ID's pages' languages, as the journeys read them
 from mocks.common.languages import primary_language
 from mocks.faults import Fault
-from repro.bundle import LeakError, clean_copy, har_credentials, load_har, write_text, zip_folder
+from repro.bundle import LeakError, clean_copy, har_credentials, load_har, paths_shown, write_text, zip_folder
 from repro.har import attempts_in, har_has_sign_in, hops, read_har
 from repro.outcomes import AUTHORIZE_STEP, B2C_PAGE_STEPS, NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
 from repro.paths import shown_path
 
 SKIPPED_ARGS = {"out", "from_har", "run"}
+# The suite's folder as its path is resolved and as Python may name its modules (reached through a link): the trace's paths
+# in it are shown relative to it.
+SUITE_FOLDERS = (SUITE, Path(os.path.abspath(Path(__file__).parent.parent)))
 # The bundle's files as its README.txt lists them: (glob in the bundle, name shown, what it is); only those present are listed.
 FILES = (
     ("trace.zip", "trace.zip", "Playwright trace: every page, DOM snapshot and request (python -m playwright show-trace trace.zip; "
@@ -283,7 +287,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
             facts["mobile_id_errors"] = [{"code": found.mid_code or found.mid_error, "trace": found.mid_trace,
                                           "where": "in its answer to B2C (journey.har), which B2C's words did not pass on"}]
     if (evidence / "trace.zip").is_file():
-        clean_copy(evidence / "trace.zip", folder / "trace.zip", redaction)
+        clean_copy(evidence / "trace.zip", folder / "trace.zip", redaction, paths_shown(SUITE_FOLDERS, Path.home()))
     for shot in sorted((evidence / "screenshots").glob("*.png")):
         shutil.copyfile(shot, folder / "screenshots" / shot.name)
     # pytest-playwright's --output holds only the video: the journey keeps its own trace and screenshots (repro.cli.pytest_command).

@@ -15,7 +15,7 @@ import pytest
 from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, TIME_LIMIT_REACHED
 from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
-from repro.bundle import LeakError, scan, zip_folder
+from repro.bundle import LeakError, clean_copy, paths_shown, scan, sha1, zip_folder
 from repro.outcomes import NUMBER_LEFT_OUT, STOPPED_BY_INFRASTRUCTURE
 from repro.report import FILES, assemble, identifiers, the_run, what_happened
 from tests.local_stack import LOCAL_STACK
@@ -506,3 +506,28 @@ def test_the_bundles_versions_name_the_python_without_this_machines_home_folder(
     assert versions("chromium", "156")["executable"] == ".venv/bin/python"
     monkeypatch.setattr(sys, "executable", "/home/alice/venvs/b2c/bin/python")
     assert versions("chromium", "156")["executable"] == "<path to python>"
+
+
+def test_the_traces_paths_are_shown_from_the_suite_and_the_home_folder_and_each_frame_keeps_its_source(tmp_path: Path) -> None:
+    """A bundle shows no home folder, no user name (repro/paths.py): the trace's stacks named the checkout's folder
+    (/home/<user>/...), and so did the driver's frames of an error's stack. Playwright's viewer finds a frame's source by the
+    SHA-1 of its path, so each source member goes with its path."""
+    home = tmp_path / "home" / "jdoe"
+    suite = home / "work" / "b2c-suite"
+    files = [f"{suite}/e2e/test_repro.py", f"{home}/.local/lib/python3.11/site-packages/x.py", "/usr/lib/python3.11/y.py"]
+    frame = b"\xff\xd8\xff\xe0 a screencast frame " + str(suite).encode()  # not text: left as it is
+    trace = tmp_path / "trace.zip"
+    with zipfile.ZipFile(trace, "w") as out:
+        out.writestr("trace.stacks", json.dumps({"files": files, "stacks": [["call@1", [[0, 18, 0, "test_repro"]]]]}))
+        out.writestr("trace.trace", json.dumps({"type": "after", "error": {"stack": f"Error\n    at race ({suite}/.venv/lib/coreBundle.js:3850:25)"}}))
+        out.writestr("resources/frame.jpeg", frame)
+        for number, file in enumerate(files):
+            out.writestr(f"src/{sha1(file)}.py", f"# source {number}\n")
+    clean_copy(trace, tmp_path / "bundled.zip", Redaction(), paths_shown([suite], home))
+    with zipfile.ZipFile(tmp_path / "bundled.zip") as bundled:
+        shown = json.loads(bundled.read("trace.stacks"))["files"]
+        assert shown == ["e2e/test_repro.py", "~/.local/lib/python3.11/site-packages/x.py", "/usr/lib/python3.11/y.py"]
+        assert [bundled.read(f"src/{sha1(file)}.py").decode() for file in shown] == ["# source 0\n", "# source 1\n", "# source 2\n"]
+        assert "at race (.venv/lib/coreBundle.js:3850:25)" in json.loads(bundled.read("trace.trace"))["error"]["stack"]
+        assert bundled.read("resources/frame.jpeg") == frame
+        assert not [name for name in bundled.namelist() if b"jdoe" in bundled.read(name) and name != "resources/frame.jpeg"]

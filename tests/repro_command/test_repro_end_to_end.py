@@ -19,7 +19,7 @@ import pytest
 from fixtures.alive import ALIVE_FILE, remove_dead
 from fixtures.process_output import output_lines, read_until
 from mocks.faults import OTHER_AUDIENCE
-from repro.bundle import load_har, scan
+from repro.bundle import load_har, scan, sha1
 from repro.cli import WORK_PREFIX, main
 from repro.har import read_har
 from tests.local_stack import LOCAL_STACK
@@ -90,7 +90,13 @@ def test_a_users_har_replays_to_the_same_mobile_id_failure(recorded_hars: dict[s
     # The app's page, kept blank of tokens, says the error B2C sent, as its screenshot was taken (the trace's snapshot of it).
     with zipfile.ZipFile(io.BytesIO(bundle.read("trace.zip"))) as trace:
         snapshots = "".join(trace.read(name).decode(errors="replace") for name in trace.namelist() if name.endswith(".trace"))
+        files, members = json.loads(trace.read("trace.stacks"))["files"], trace.namelist()
+        suite_named = [name for name in members if str(ROOT).encode() in trace.read(name)]
     assert re.search(r"error_description: AADB2C90273: [^\"]*mid_auth_3010", snapshots), "the app page's picture does not show B2C's error"
+    # Its frames' files from the suite's folder, each with its source (the viewer's member for the path), no member naming
+    # this machine's folder of the suite (a bundle shows no home folder, no user name).
+    assert "e2e/test_repro.py" in files and [f"src/{sha1(file)}.py" in members for file in files] == [True] * len(files), (files, members)
+    assert suite_named == [], suite_named
     readme = bundle.read("README.txt").decode()
     assert "python -m repro --journey sign-in --policy B2C_1A_signup_signin --target local" in readme and "--outcome user-cancel" in readme
     hops = json.loads(bundle.read("timings.json"))["hops"]
