@@ -54,11 +54,9 @@ def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "", *, pho
 TRACE_SOURCE = re.compile(r"^(src/|resources/src@)([0-9a-f]{40})")
 
 
-def paths_shown(suite: Iterable[Path], home: Path) -> Callable[[ZipMembers], ZipMembers]:
-    """A trace's paths of this machine as a bundle shows paths (``repro.paths.shown_path``: no home folder, no user name):
-    inside the suite (any of its spellings, ``suite``) relative to it, the rest of the home folder from ``~``: its
-    stacks' files and the frames of an error's stack (the driver's, in ``.venv``), which named the checkout's folder.
-    Playwright's viewer finds a frame's source as the member named by the SHA-1 of its file's path: those are renamed."""
+def folders_shown(suite: Iterable[Path], home: Path) -> Callable[[str], str]:
+    """A text's paths of this machine as a bundle shows paths (``repro.paths.shown_path``: no home folder, no user name):
+    inside the suite (any of its spellings, ``suite``) relative to it, the rest of the home folder from ``~``."""
     prefixes = [(f"{folder}{os.sep}", "") for folder in dict.fromkeys(suite)]
     if len(home.parts) > 1 and home not in suite:  # "/" is no one's
         prefixes.append((f"{home}{os.sep}", f"~{os.sep}"))
@@ -67,6 +65,14 @@ def paths_shown(suite: Iterable[Path], home: Path) -> Callable[[ZipMembers], Zip
         for folder, instead in prefixes:
             text = text.replace(folder, instead)
         return text
+
+    return shown
+
+
+def paths_shown(shown: Callable[[str], str]) -> Callable[[ZipMembers], ZipMembers]:
+    """A trace's members with their paths ``shown`` (``folders_shown``): its stacks' files and the frames of an error's
+    stack (the driver's, in ``.venv``), which named the checkout's folder. Playwright's viewer finds a frame's source as
+    the member named by the SHA-1 of its file's path: those are renamed."""
 
     def change(members: ZipMembers) -> ZipMembers:
         stacks = next((data for info, data in members if info.filename == "trace.stacks"), b"")

@@ -15,7 +15,7 @@ from fixtures.redaction import Redaction
 from fixtures.texts import LANGUAGES  # Mobile ID's pages' languages, as the journeys read them
 from mocks.common.languages import primary_language
 from mocks.faults import Fault
-from repro.bundle import LeakError, clean_copy, har_credentials, load_har, paths_shown, write_text, zip_folder
+from repro.bundle import LeakError, clean_copy, folders_shown, har_credentials, load_har, paths_shown, write_text, zip_folder
 from repro.har import attempts_in, har_has_sign_in, hops, read_har
 from repro.outcomes import AUTHORIZE_STEP, B2C_PAGE_STEPS, NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
 from repro.paths import shown_path
@@ -275,6 +275,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     har_path = evidence / "journey.har"
     har = load_har(har_path) if har_path.is_file() else None
     redaction = Redaction.for_run(settings, environ, extra=sorted(har_credentials(har)) if har is not None else ())
+    shown = folders_shown(SUITE_FOLDERS, Path.home())  # the paths of this machine in the trace and pytest's output
     if har is not None:
         clean_copy(har_path, folder / "journey.har", redaction)
         bundled_har = load_har(folder / "journey.har")
@@ -287,7 +288,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
             facts["mobile_id_errors"] = [{"code": found.mid_code or found.mid_error, "trace": found.mid_trace,
                                           "where": "in its answer to B2C (journey.har), which B2C's words did not pass on"}]
     if (evidence / "trace.zip").is_file():
-        clean_copy(evidence / "trace.zip", folder / "trace.zip", redaction, paths_shown(SUITE_FOLDERS, Path.home()))
+        clean_copy(evidence / "trace.zip", folder / "trace.zip", redaction, paths_shown(shown))
     for shot in sorted((evidence / "screenshots").glob("*.png")):
         shutil.copyfile(shot, folder / "screenshots" / shot.name)
     # pytest-playwright's --output holds only the video: the journey keeps its own trace and screenshots (repro.cli.pytest_command).
@@ -337,7 +338,7 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
         facts["reported"] = dict(reported)
     write_text(folder / "repro.json", json.dumps(facts, indent=2), redaction)
     if (work / "pytest-output.txt").is_file():
-        write_text(folder / "pytest-output.txt", (work / "pytest-output.txt").read_text(errors="replace"), redaction)
+        write_text(folder / "pytest-output.txt", shown((work / "pytest-output.txt").read_text(errors="replace")), redaction)
     write_text(folder / "README.txt", readme(folder, story, ids, replay, [*reported_lines, *notes], token_sent=claims is not None),
                redaction)
     try:

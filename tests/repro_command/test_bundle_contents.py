@@ -15,7 +15,7 @@ import pytest
 from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, TIME_LIMIT_REACHED
 from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
-from repro.bundle import LeakError, clean_copy, paths_shown, scan, sha1, zip_folder
+from repro.bundle import LeakError, clean_copy, folders_shown, paths_shown, scan, sha1, zip_folder
 from repro.outcomes import NUMBER_LEFT_OUT, STOPPED_BY_INFRASTRUCTURE
 from repro.report import FILES, assemble, identifiers, the_run, what_happened
 from tests.local_stack import LOCAL_STACK
@@ -523,7 +523,7 @@ def test_the_traces_paths_are_shown_from_the_suite_and_the_home_folder_and_each_
         out.writestr("resources/frame.jpeg", frame)
         for number, file in enumerate(files):
             out.writestr(f"src/{sha1(file)}.py", f"# source {number}\n")
-    clean_copy(trace, tmp_path / "bundled.zip", Redaction(), paths_shown([suite], home))
+    clean_copy(trace, tmp_path / "bundled.zip", Redaction(), paths_shown(folders_shown([suite], home)))
     with zipfile.ZipFile(tmp_path / "bundled.zip") as bundled:
         shown = json.loads(bundled.read("trace.stacks"))["files"]
         assert shown == ["e2e/test_repro.py", "~/.local/lib/python3.11/site-packages/x.py", "/usr/lib/python3.11/y.py"]
@@ -531,3 +531,14 @@ def test_the_traces_paths_are_shown_from_the_suite_and_the_home_folder_and_each_
         assert "at race (.venv/lib/coreBundle.js:3850:25)" in json.loads(bundled.read("trace.trace"))["error"]["stack"]
         assert bundled.read("resources/frame.jpeg") == frame
         assert not [name for name in bundled.namelist() if b"jdoe" in bundled.read(name) and name != "resources/frame.jpeg"]
+
+
+def test_pytests_output_in_the_bundle_names_no_folder_of_this_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A traceback's frames outside the suite (Python's own, installed in the home folder) are shown from ``~``, those in
+    it from the suite's folder."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home" / "jdoe"))
+    work = work_folder(tmp_path, {"result": "failed"})
+    (work / "pytest-output.txt").write_text(f'  File "{tmp_path}/home/jdoe/.pyenv/versions/3.11.7/lib/python3.11/socket.py", line 851\n'
+                                            f"{ROOT}/e2e/test_repro.py:82: in test_repro\n")
+    output = bundle_of(work, build_settings({}, LOCAL_STACK))[0].read("pytest-output.txt").decode()
+    assert output == '  File "~/.pyenv/versions/3.11.7/lib/python3.11/socket.py", line 851\ne2e/test_repro.py:82: in test_repro\n', output
