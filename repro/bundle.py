@@ -57,8 +57,9 @@ TRACE_SOURCE = re.compile(r"^(src/|resources/src@)([0-9a-f]{40})")
 def folders_shown(suite: Iterable[Path], home: Path) -> Callable[[str], str]:
     """A text's paths of this machine as a bundle shows paths (``repro.paths.shown_path``: no home folder, no user name):
     inside the suite (any of its spellings, ``suite``) relative to it, the rest of the home folder from ``~``."""
-    prefixes = [(f"{folder}{os.sep}", "") for folder in dict.fromkeys(suite)]
-    if len(home.parts) > 1 and home not in suite:  # "/" is no one's
+    folders = tuple(dict.fromkeys(suite))
+    prefixes = [(f"{folder}{os.sep}", "") for folder in folders]
+    if len(home.parts) > 1 and home not in folders:  # "/" is no one's
         prefixes.append((f"{home}{os.sep}", f"~{os.sep}"))
 
     def shown(text: str) -> str:
