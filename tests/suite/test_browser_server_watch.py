@@ -109,8 +109,9 @@ def pytest_runtest_logreport(report):
 """
 
 
-@pytest.mark.parametrize(("stop", "how"), [("SIGSTOP", "stopped answering"), ("SIGKILL", "ended"), ("SIGINT", "ended")],
-                         ids=["frozen", "ended", "ended-closing-its-browsers"])
+@pytest.mark.parametrize(("stop", "how"), [("SIGSTOP", "stopped answering"), ("SIGKILL", "ended"), ("SIGINT", "ended"),
+                                           ("SIGTERM", "closed the browser's connection")],
+                         ids=["frozen", "ended", "ended-closing-its-browsers", "closed-its-browsers-still-listening"])
 def test_journeys_after_the_browser_server_is_lost_fail_at_once_with_one_cause_naming_it(
         browser_server: tuple[str, int], tmp_path: Path, stop: str, how: str) -> None:
     """Ended, each later journey failed with Playwright's "Target page, context or browser has been closed", a page of
