@@ -5,11 +5,15 @@ what to change, in the upload's words where they are known. From the starter pac
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
+import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -212,6 +216,41 @@ def test_a_file_that_validated_is_not_validated_again_until_a_byte_of_it_changes
     remembered = list((tmp_path / "cache" / "b2c-mobileid-suite" / "valid-policy-files").iterdir())
     # each file as it first was, the edited one not: six, empty (their names are their digests)
     assert len(remembered) == len(list(folder.glob("*.xml"))) and all(f.stat().st_size == 0 for f in remembered)
+
+
+@pytest.fixture
+def fresh_validator_digest() -> Iterator[None]:
+    """schema._validator_digest computed anew in the test (it is kept once per process), and again after it."""
+    schema._validator_digest.cache_clear()
+    yield
+    schema._validator_digest.cache_clear()
+
+
+@pytest.mark.parametrize("changed", ["the schema", "schema.py", "the installed xmlschema"])
+def test_a_file_remembered_as_valid_is_validated_again_once_what_validated_it_changes(
+        changed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_validator_digest: None) -> None:
+    """mocks/b2c/README.md: a validation is remembered by the file's bytes with the schema's, schema.py's and the installed
+    xmlschema's: a new schema or validator, or an upgraded xmlschema, checks every file again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    content = (ROOT / "policies" / "TrustFrameworkExtensions.xml").read_bytes()
+    schema.remember_valid(content)
+    assert schema.known_valid(content)
+    if changed == "the installed xmlschema":
+        spec = importlib.util.find_spec("xmlschema")
+        assert spec is not None and spec.origin
+        upgraded = tmp_path / "site-packages" / "xmlschema" / "__init__.py"
+        upgraded.parent.mkdir(parents=True)
+        shutil.copyfile(spec.origin, upgraded)  # the same bytes, installed anew: as an upgrade leaves it
+        monkeypatch.setattr(schema, "find_spec", lambda name: importlib.machinery.ModuleSpec(name, None, origin=str(upgraded)))
+    elif changed == "the schema":
+        monkeypatch.setattr(schema, "SCHEMA_FILE", tmp_path / schema.SCHEMA_FILE.name)
+        schema.SCHEMA_FILE.write_bytes((ROOT / "mocks/b2c/custom_policy" / schema.SCHEMA_FILE.name).read_bytes() + b"\n")
+    else:
+        edited = tmp_path / "schema.py"
+        edited.write_bytes(Path(schema.__file__).read_bytes() + b"\n")
+        monkeypatch.setattr(schema, "__file__", str(edited))
+    schema._validator_digest.cache_clear()
+    assert not schema.known_valid(content)
 
 
 def test_a_cache_folder_that_cannot_be_written_leaves_every_load_validating(tmp_path: Path) -> None:
