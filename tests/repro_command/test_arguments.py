@@ -401,6 +401,16 @@ def test_an_out_that_is_or_is_under_a_file_names_the_file(out: str, tmp_path: Pa
     assert f"--out {out}: not a writable folder ({(tmp_path / 'a-file').resolve()} is a file, not a folder)" in said, said
 
 
+def test_the_bundles_folder_is_repro_results_or_the_out_given_in_the_folder_the_command_runs_in(tmp_path: Path,
+                                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from repro.cli import bundle_folder
+
+    monkeypatch.chdir(tmp_path)
+    assert args().out == "repro-results"
+    assert bundle_folder(args().out) == (tmp_path / "repro-results", tmp_path / "repro-results")  # made by the run
+    assert bundle_folder("bugs/123") == (tmp_path / "bugs" / "123", tmp_path / "bugs")
+
+
 def test_main_prints_the_error_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--outcome", "lost"], env=NO_DOTENV) == 2
     assert "python -m repro: error: --outcome 'lost' is not an outcome" in capsys.readouterr().err

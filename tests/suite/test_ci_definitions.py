@@ -724,6 +724,17 @@ def test_make_repro_says_the_repros_own_exit_status(tmp_path: Path) -> None:
     assert ran.returncode == 2 and "repro: exit status 5 (python -m repro --help says what it means" in ran.stderr, ran.stderr
 
 
+def test_make_repro_from_elsewhere_runs_the_repro_in_the_suites_folder(tmp_path: Path) -> None:
+    """README: from elsewhere, `make -C <suite> repro ARGS=...`, whose relative --out is then the suite's (the repro takes
+    --out from the folder it runs in: tests/repro_command/test_arguments.py)."""
+    fake = tmp_path / "python"
+    fake.write_text('#!/bin/sh\necho "in $(pwd): $*"\n')
+    fake.chmod(0o755)
+    ran = subprocess.run(["make", "-s", "-C", str(ROOT), "-o", "setup", "repro", f"BIN={tmp_path}", f"VENV={venv_for_make()}", "ARGS=--out bundles"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0 and ran.stdout == f"in {ROOT}: -m repro --out bundles\n", (ran.stdout, ran.stderr)
+
+
 @pytest.mark.parametrize(("target", "steps"), [
     ("report", ["generate", "scripts/offline_report.py", "scripts/report_landing.py"]),
     ("nightly-report", ["scripts/report_history.py", "generate", "scripts/offline_report.py", "scripts/report_landing.py", "scripts/notify.py"]),
