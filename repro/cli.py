@@ -132,11 +132,11 @@ def parser() -> argparse.ArgumentParser:
                "Exit status: 0 the journey ended as the suite expects; 1 it did not (reproduced); 2 bad arguments, or the\n"
                "reported journey did not run (no bundle); 3 it did not run because its set-up failed (its returning user\n"
                "could not be signed up first; the bundle shows where); 4 it ran but no bundle could be written or it was\n"
-               "refused for a leak (what the run did is said; its unredacted files are kept, the message says where);\n"
-               "5 the machine or the network stopped it (DNS, connection, TLS, browser: nothing reproduced; the bundle\n"
-               "shows where, or without one when it stopped before the journey: the tenant's preflight, a browser server\n"
-               "that does not answer); 130 stopped while it started or the journey ran (Ctrl-C, SIGTERM, SIGHUP; once the\n"
-               "bundle is written, they change nothing).",
+               "refused for a leak (what the run did is said where only the zip failed; its unredacted files are kept,\n"
+               "the message says where); 5 the machine or the network stopped it (DNS, connection, TLS, browser: nothing\n"
+               "reproduced; the bundle shows where, or without one when it stopped before the journey: the tenant's\n"
+               "preflight, a browser server that does not answer); 130 stopped while it started or the journey ran\n"
+               "(Ctrl-C, SIGTERM, SIGHUP; once the run has ended, its bundle written or not, they change nothing).",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--journey", choices=JOURNEYS, default="sign-in", type=as_word,
                    help="sign-up (new user) or sign-in (returning user); default sign-in (with --from-har: only where the HAR "
@@ -517,16 +517,21 @@ def run(args: argparse.Namespace, env: Mapping[str, str], reported: Mapping[str,
     target = work.with_name(work.name + ".zip")
     temporary: Path | None = None
     held = [alive]
-    with stop_signals_interrupt(bundle=target):  # around the clean-up too: a stop once the bundle is written changes nothing
+    ended: list[int] = []  # the run's status, once reproduce returned it
+    # Around the clean-up too: once the bundle is written (or the run ended without one, its work folder kept for the
+    # reader: status 4), a stop changes nothing.
+    with stop_signals_interrupt(done=lambda: bool(ended) or target.is_file()):
         try:
             # Made once the work folder is, inside the try: a Ctrl-C while a killed repro's temp folder goes is this run's stop.
             temporary, temporary_alive = held_folder(TEMP_PREFIX)
             held.append(temporary_alive)
-            status = reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported, held)
+            ended.append(reproduce(args, settings, {**run_env, "TMPDIR": str(temporary)}, work, target, made_out, reported, held))
             if work.is_dir():  # kept for the reader (a bundle refused: status 4), so no longer a run's: the next repro leaves it
                 (work / ALIVE_FILE).unlink(missing_ok=True)
-            return status
+            return ended[0]
         except KeyboardInterrupt:
+            if ended:  # a stop that came as reproduce returned, before the handler knew: the run had ended all the same
+                return ended[0]
             with ctrl_c_ignored():
                 target.with_name(target.name + ".partial").unlink(missing_ok=True)  # a bundle being zipped
                 remove_work(work, made_out)
@@ -713,21 +718,24 @@ def run_pytest(command: list[str], env: Mapping[str, str], log_path: Path, clean
         raise
 
 
-def stop_signals_interrupt(bundle: Path | None = None) -> contextlib.AbstractContextManager[None]:
+def stop_signals_interrupt(done: Callable[[], bool] | None = None) -> contextlib.AbstractContextManager[None]:
     """SIGTERM (a job runner, ``timeout``) and SIGHUP (a closed terminal) stop the run as Ctrl-C does: pytest runs in a
     process group of its own, so only this command hears them, and it must end that group and remove the work folder.
 
-    With ``bundle``, the run's zip: from the moment it is in place (its rename from ``.partial``), Ctrl-C and both signals
-    are ignored. The run is over then, and what is left (its summary, its work and temp folders removed) takes a moment: a
-    stop that came there said "no bundle was written" beside the bundle's line, or exited 130 after it."""
-    if bundle is None:
+    With ``done`` (the run's bundle is in place, from its rename from ``.partial``, or the run ended without one), Ctrl-C
+    and both signals are ignored from the moment it says so. What is left then (the summary, the work and temp folders
+    removed) takes a moment: a stop that came there said "no bundle was written" beside the bundle's line, or exited 130
+    after it. A signal this process ignores stays ignored (``cmd &`` in a script ignores Ctrl-C: the terminal's Ctrl-C is
+    not this run's)."""
+    if done is None:
         return signals_handled(STOP_SIGNALS, interrupt)
 
-    def stop_unless_bundled(signum: int, frame: FrameType | None) -> None:
-        if not bundle.is_file():
+    def stop_unless_done(signum: int, frame: FrameType | None) -> None:
+        if not done():
             (signal.default_int_handler if signum == signal.SIGINT else interrupt)(signum, frame)
 
-    return signals_handled((signal.SIGINT, *STOP_SIGNALS), stop_unless_bundled)
+    heard = [sig for sig in (signal.SIGINT, *STOP_SIGNALS) if signal.getsignal(sig) is not signal.SIG_IGN]
+    return signals_handled(heard, stop_unless_done)
 
 
 def ctrl_c_ignored() -> contextlib.AbstractContextManager[None]:
@@ -910,23 +918,28 @@ def how_to_run(args: argparse.Namespace) -> list[str]:
 
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if env is None else env)
+    ended: list[int] = []  # the command's status, once it has one: a stop after that (its bundle's line said) changes nothing
     try:
         # SIGTERM and SIGHUP as Ctrl-C from the start: while the command checks its settings and browser (seconds, a
         # stack's description among them) they ended it with their defaults' 143 and 129, not "interrupted" and 130.
-        with stop_signals_interrupt():
+        with stop_signals_interrupt(done=lambda: bool(ended)):
             args = parser().parse_args(argv)  # in the try: a Ctrl-C this early is the usual line too (argparse's exits pass)
             if args.from_har is not None and args.from_url is not None:
                 raise UsageError("--from-har and --from-url: give one report, the HAR (it tells more: the journey, the phone's "
                                  "outcome, the browser) or the authorize request's URL")
             if args.from_url is not None:
-                return from_url(args, env, options_typed(argv))
-            return from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env)
+                ended.append(from_url(args, env, options_typed(argv)))
+            else:
+                ended.append(from_har(args, env, options_typed(argv)) if args.from_har is not None else run(args, env))
+        return ended[0]
     except (UsageError, ValueError) as error:
         # Refusals quote the argument refused, which may be an app's redirect with its token (--prompt 'https://app#id_token=...')
         # or a person's number (--prompt +41791234567)
         complain(f"python -m repro: error: {quotable(str(error), in_quotes_only=True)}")
         return EXIT_USAGE
     except KeyboardInterrupt:  # before or after the journey (a run in progress cleans up after itself in run)
+        if ended:  # as the command returned, before the handler knew
+            return ended[0]
         complain("repro: interrupted")
         return EXIT_INTERRUPTED
 
@@ -936,7 +949,7 @@ def say(text: str, end: str = "\n") -> None:
     its bundle is written all the same."""
     try:
         print(text, end=end, flush=True)
-    except BrokenPipeError:
+    except OSError:  # a broken pipe; a terminal that hung up (EIO), its SIGHUP ignored once the bundle is written
         output_nowhere()
 
 
@@ -945,7 +958,7 @@ def complain(text: str) -> None:
     its own status: a BrokenPipeError's traceback would have made it 1, a failure reproduced."""
     try:
         print(text, file=sys.stderr, flush=True)
-    except BrokenPipeError:
+    except OSError:  # as in say
         output_nowhere(sys.stderr)
 
 
