@@ -10,10 +10,10 @@ trace) included, and the bundle is refused if anything is left.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import json
-import os
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -52,45 +52,60 @@ def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "", *, pho
 
 # A frame's source in a Playwright trace, by the SHA-1 of its file's path: src/<sha1>.py, or resources/src@<sha1>.txt.
 TRACE_SOURCE = re.compile(r"^(src/|resources/src@)([0-9a-f]{40})")
+# Where a path of this machine may stand in a trace: its stacks' files, and the events' error stacks (the driver's frames);
+# not its resources (pages, styles, network bodies), whose text is the sites' own.
+TRACE_TEXTS = re.compile(r"(^|/)trace\.stacks$|\.trace$")
 
 
 def folders_shown(suite: Iterable[Path], home: Path) -> Callable[[str], str]:
     """A text's paths of this machine as a bundle shows paths (``repro.paths.shown_path``: no home folder, no user name):
-    inside the suite (any of its spellings, ``suite``) relative to it, the rest of the home folder from ``~``."""
-    folders = tuple(dict.fromkeys(suite))
-    prefixes = [(f"{folder}{os.sep}", "") for folder in folders]
-    if len(home.parts) > 1 and home not in folders:  # "/" is no one's
-        prefixes.append((f"{home}{os.sep}", f"~{os.sep}"))
+    inside the suite (any of its spellings, ``suite``) relative to it, the rest of the home folder (``home``, as given and
+    resolved) from ``~``. A folder counts only where a path starts (not after a letter, a dot, a slash, a colon: the
+    suite at /app is not the /app in http://localhost:3000/app/callback) and where its name ends."""
+    shown_as = dict.fromkeys(suite, "")  # the suite's first: it may lie in the home folder
+    for folder in (home, home.resolve()):
+        if len(folder.parts) > 1:  # "/" is no one's
+            shown_as.setdefault(folder, "~")
+    patterns = [(re.compile(rf"(?<![\w.~/:%-]){re.escape(str(folder))}(?:(/)|(?![\w.-]))"), instead) for folder, instead in shown_as.items()]
+
+    def path(found: re.Match[str], instead: str) -> str:
+        if found[1]:  # a path under the folder
+            return f"{instead}/" if instead else ""
+        return instead or "."  # the folder itself
 
     def shown(text: str) -> str:
-        for folder, instead in prefixes:
-            text = text.replace(folder, instead)
+        for pattern, instead in patterns:
+            text = pattern.sub(functools.partial(path, instead=instead), text)
         return text
 
     return shown
 
 
 def paths_shown(shown: Callable[[str], str]) -> Callable[[ZipMembers], ZipMembers]:
-    """A trace's members with their paths ``shown`` (``folders_shown``): its stacks' files and the frames of an error's
-    stack (the driver's, in ``.venv``), which named the checkout's folder. Playwright's viewer finds a frame's source as
-    the member named by the SHA-1 of its file's path: those are renamed."""
+    """A trace's members with their paths ``shown`` (``folders_shown``) in its stacks' files and the frames of its events'
+    error stacks (the driver's, in ``.venv``), which named the checkout's folder. Playwright's viewer finds a frame's
+    source as the member named by the SHA-1 of its file's path: those are renamed (one member a name, where two
+    spellings of the suite's folder show the same path)."""
 
     def change(members: ZipMembers) -> ZipMembers:
         stacks = next((data for info, data in members if info.filename == "trace.stacks"), b"")
         files = json.loads(stacks).get("files", []) if stacks else []
         renamed = {sha1(file): sha1(shown(file)) for file in files if shown(file) != file}
         changed: ZipMembers = []
+        names: set[str] = set()
         for info, data in members:
             name = TRACE_SOURCE.sub(lambda source: source[1] + renamed.get(source[2], source[2]), info.filename)
+            if name in names:
+                continue
+            names.add(name)
             if name != info.filename:
                 info = copy.copy(info)
                 info.filename = info.orig_filename = name
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:  # the screencast's frames
-                changed.append((info, data))
-                continue
-            changed.append((info, data if (new := shown(text)) == text else new.encode("utf-8")))
+            if TRACE_TEXTS.search(name):
+                text = data.decode("utf-8", errors="surrogateescape")
+                if (new := shown(text)) != text:
+                    data = new.encode("utf-8", errors="surrogateescape")
+            changed.append((info, data))
         return changed
 
     return change

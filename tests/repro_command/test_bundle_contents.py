@@ -519,7 +519,9 @@ def test_the_traces_paths_are_shown_from_the_suite_and_the_home_folder_and_each_
     trace = tmp_path / "trace.zip"
     with zipfile.ZipFile(trace, "w") as out:
         out.writestr("trace.stacks", json.dumps({"files": files, "stacks": [["call@1", [[0, 18, 0, "test_repro"]]]]}))
-        out.writestr("trace.trace", json.dumps({"type": "after", "error": {"stack": f"Error\n    at race ({suite}/.venv/lib/coreBundle.js:3850:25)"}}))
+        out.writestr("trace.trace", json.dumps({"type": "after", "error": {"stack": f"Error\n    at race ({suite}/.venv/lib/coreBundle.js:3850:25)"},
+                                                "url": f"https://app.test{suite}/callback"}))  # a site's path like the suite's: its own
+        out.writestr("resources/page.html", f"<p>{suite}/e2e</p>")  # a page's text, the site's own
         out.writestr("resources/frame.jpeg", frame)
         for number, file in enumerate(files):
             out.writestr(f"src/{sha1(file)}.py", f"# source {number}\n")
@@ -528,9 +530,25 @@ def test_the_traces_paths_are_shown_from_the_suite_and_the_home_folder_and_each_
         shown = json.loads(bundled.read("trace.stacks"))["files"]
         assert shown == ["e2e/test_repro.py", "~/.local/lib/python3.11/site-packages/x.py", "/usr/lib/python3.11/y.py"]
         assert [bundled.read(f"src/{sha1(file)}.py").decode() for file in shown] == ["# source 0\n", "# source 1\n", "# source 2\n"]
-        assert "at race (.venv/lib/coreBundle.js:3850:25)" in json.loads(bundled.read("trace.trace"))["error"]["stack"]
-        assert bundled.read("resources/frame.jpeg") == frame
-        assert not [name for name in bundled.namelist() if b"jdoe" in bundled.read(name) and name != "resources/frame.jpeg"]
+        event = json.loads(bundled.read("trace.trace"))
+        assert "at race (.venv/lib/coreBundle.js:3850:25)" in event["error"]["stack"] and event["url"] == f"https://app.test{suite}/callback"
+        assert bundled.read("resources/frame.jpeg") == frame and bundled.read("resources/page.html").decode() == f"<p>{suite}/e2e</p>"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ('"/app/e2e/test_repro.py"', '"e2e/test_repro.py"'),
+    ("at race (/app/.venv/lib/coreBundle.js:3850:25)", "at race (.venv/lib/coreBundle.js:3850:25)"),
+    ('File "/root/.pyenv/versions/3.11.7/lib/python3.11/socket.py"', 'File "~/.pyenv/versions/3.11.7/lib/python3.11/socket.py"'),
+    ("cwd=/root", "cwd=~"),  # the home folder itself
+    ("cwd=/app", "cwd=."),
+    ("http://localhost:3000/app/callback", "http://localhost:3000/app/callback"),  # a URL's path, not the suite's folder
+    ("https://x.test/root/y", "https://x.test/root/y"),
+    ("/srv/app/x /apple/x /root.d/x", "/srv/app/x /apple/x /root.d/x"),  # other folders, other names
+])
+def test_a_folder_of_this_machine_is_shown_only_where_a_path_of_it_stands(text: str, shown: str) -> None:
+    """A container's suite at /app and home at /root: a plain replacement made http://localhost:3000/app/callback into
+    http://localhost:3000callback."""
+    assert folders_shown([Path("/app")], Path("/root"))(text) == shown
 
 
 def test_pytests_output_in_the_bundle_names_no_folder_of_this_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
