@@ -48,6 +48,7 @@ def browser_server() -> Iterator[tuple[str, int]]:
 CALL_ON_A_LOST_SERVER = """
 import os, sys
 from playwright.sync_api import sync_playwright
+import fixtures.browser_server_watch
 from fixtures.browser_server_watch import ServerWatch, playwright_failed
 endpoint = os.environ["E2E_BROWSER_WS_ENDPOINT"]
 with sync_playwright() as playwright:
@@ -57,6 +58,7 @@ with sync_playwright() as playwright:
     print("connected", flush=True)
     sys.stdin.readline()
     watch = ServerWatch(endpoint, browser, every=0.2, answer=0.5, lost_after=1.5).start()
+    fixtures.browser_server_watch.ENDING_S = 20.0  # an ending server stops listening within it however busy the machine
     failed = None
     try:
         page.evaluate("1 + 1")
@@ -101,6 +103,8 @@ LOSE_THE_SERVER = """
 import os, signal
 import fixtures.browser_server_watch as watch
 watch.PROBE_EVERY_S, watch.PROBE_ANSWER_S, watch.LOST_AFTER_S = 0.2, 0.5, 1.5
+# An ending server stops listening within it however busy the machine; one that goes on listening is waited on this long.
+watch.ENDING_S = float(os.environ["LOSE_SERVER_ENDING_S"])
 done = []
 def pytest_runtest_logreport(report):
     if report.when == "teardown" and not done:
@@ -119,7 +123,8 @@ def test_journeys_after_the_browser_server_is_lost_fail_at_once_with_one_cause_n
     endpoint, server = browser_server
     (tmp_path / "lose_the_server.py").write_text(LOSE_THE_SERVER)
     result = pytest_e2e("-m", "smoke", "-n", "0", "-p", "lose_the_server", f"--alluredir={tmp_path / 'results'}",
-                        E2E_BROWSER_WS_ENDPOINT=endpoint, PYTHONPATH=str(tmp_path), LOSE_SERVER_PID=str(server), LOSE_SERVER_BY=stop)
+                        E2E_BROWSER_WS_ENDPOINT=endpoint, PYTHONPATH=str(tmp_path), LOSE_SERVER_PID=str(server), LOSE_SERVER_BY=stop,
+                        LOSE_SERVER_ENDING_S="1" if stop == "SIGTERM" else "20")
     said = result.stdout
     port = endpoint.rsplit(":", 1)[1].strip("/")
     assert result.returncode == 1, said[-3000:]
@@ -127,3 +132,29 @@ def test_journeys_after_the_browser_server_is_lost_fail_at_once_with_one_cause_n
     assert "1 passed" in said and "7 error" in said, said[-3000:]
     assert "has been closed" not in said, said[-3000:]
     assert len(said.splitlines()) < 80, said[-3000:]  # one short paragraph per journey, not a page of traceback each
+
+
+def test_only_a_browser_closed_under_a_call_asks_whether_the_server_is_ending() -> None:
+    """Asking takes up to ENDING_S while the server answers: a journey's own Playwright failure (a navigation refused, a
+    timeout), even wrapped in the suite's failure, is not asked about, and a browser closed under a call is."""
+    from playwright._impl._errors import TargetClosedError
+    from playwright.sync_api import Error, TimeoutError
+
+    from fixtures.browser_server_watch import playwright_failed
+    from fixtures.causes import INFRASTRUCTURE, Cause, JourneyFailure
+
+    def raised_from(error: Exception) -> BaseException:
+        try:
+            try:
+                raise error
+            except Exception:
+                raise JourneyFailure("the page never came", cause=Cause(INFRASTRUCTURE, "never came")) from None
+        except JourneyFailure as failure:
+            return failure
+
+    assert playwright_failed(raised_from(TargetClosedError()))
+    assert playwright_failed(Error("BrowserType.new_context: Failed to create browser context"))
+    assert playwright_failed(Error("Browser.new_context: Protocol error (Browser.setDownloadBehavior): Failed to find browser context for id 1F"))
+    assert not playwright_failed(raised_from(Error("Page.goto: net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/")))
+    assert not playwright_failed(raised_from(TimeoutError("Locator.click: Timeout 15000ms exceeded.")))
+    assert not playwright_failed(None)
