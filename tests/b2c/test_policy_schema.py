@@ -233,15 +233,16 @@ def test_a_file_remembered_as_valid_is_validated_again_once_what_validated_it_ch
     xmlschema's: a new schema or validator, or an upgraded xmlschema, checks every file again."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     content = (ROOT / "policies" / "TrustFrameworkExtensions.xml").read_bytes()
+    installed = tmp_path / "site-packages" / "xmlschema" / "__init__.py"  # xmlschema as installed, in a folder of the test's
+    spec = importlib.util.find_spec("xmlschema")
+    assert spec is not None and spec.origin
+    installed.parent.mkdir(parents=True)
+    shutil.copyfile(spec.origin, installed)
+    monkeypatch.setattr(schema, "find_spec", lambda name: importlib.machinery.ModuleSpec(name, None, origin=str(installed)))
     schema.remember_valid(content)
     assert schema.known_valid(content)
-    if changed == "the installed xmlschema":
-        spec = importlib.util.find_spec("xmlschema")
-        assert spec is not None and spec.origin
-        upgraded = tmp_path / "site-packages" / "xmlschema" / "__init__.py"
-        upgraded.parent.mkdir(parents=True)
-        shutil.copyfile(spec.origin, upgraded)  # the same bytes, installed anew: as an upgrade leaves it
-        monkeypatch.setattr(schema, "find_spec", lambda name: importlib.machinery.ModuleSpec(name, None, origin=str(upgraded)))
+    if changed == "the installed xmlschema":  # upgraded in place: the same path, written anew
+        os.utime(installed, ns=(installed.stat().st_atime_ns, installed.stat().st_mtime_ns + 1_000_000_000))
     elif changed == "the schema":
         monkeypatch.setattr(schema, "SCHEMA_FILE", tmp_path / schema.SCHEMA_FILE.name)
         schema.SCHEMA_FILE.write_bytes((ROOT / "mocks/b2c/custom_policy" / schema.SCHEMA_FILE.name).read_bytes() + b"\n")
