@@ -52,8 +52,9 @@ def scan(path: Path, secrets: Iterable[str | None] = (), _name: str = "", *, pho
 
 # A frame's source in a Playwright trace, by the SHA-1 of its file's path: src/<sha1>.py, or resources/src@<sha1>.txt.
 TRACE_SOURCE = re.compile(r"^(src/|resources/src@)([0-9a-f]{40})")
-# Where a path of this machine may stand in a trace: its stacks' files, and the events' error stacks (the driver's frames);
-# not its resources (pages, styles, network bodies), whose text is the sites' own.
+# Where a path of this machine may stand in a trace: its stacks' files, and its events (the driver's frames of an error's
+# stack); not its resources (styles, scripts, network bodies), whose text is the sites' own. The events hold the DOM
+# snapshots too: there a folder counts only where it starts a path (folders_shown), as a site's text would not.
 TRACE_TEXTS = re.compile(r"(^|/)trace\.stacks$|\.trace$")
 
 
