@@ -582,6 +582,17 @@ def test_a_bundle_that_cannot_be_zipped_is_status_4_after_saying_what_the_run_di
     assert "but no bundle was written: [Errno 2] No such file or directory" in said.err and f"kept in {work}" in said.err, said.err
 
 
+def run_into(out: Path) -> int | None:
+    """``repro.cli.run`` of the default journey into ``out``: its status, or None where a Ctrl-C escaped it (it would end
+    this test run too)."""
+    from repro import cli
+
+    try:
+        return cli.run(args("--out", str(out)), dict(NO_DOTENV))
+    except KeyboardInterrupt:
+        return None
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, *STOP_SIGNALS], ids=lambda sig: sig.name)
 def test_a_stop_once_the_run_is_done_changes_nothing_and_one_before_it_stops_the_run(sig: signal.Signals) -> None:
     from repro.cli import stop_signals_interrupt
@@ -662,10 +673,7 @@ def test_ctrl_c_stops_a_run_until_it_has_ended_and_not_after(when: str, tmp_path
     monkeypatch.setattr(cli, "say", said)
     monkeypatch.setattr(shutil, "rmtree", removed)
     out = tmp_path / "out"
-    try:
-        status: int | None = cli.run(args("--out", str(out)), dict(NO_DOTENV))
-    except KeyboardInterrupt:  # escaped the run (it would end this test run too)
-        status = None
+    status = run_into(out)
     err = capsys.readouterr().err
     left = sorted(path.suffix or "work folder" for path in out.iterdir()) if out.exists() else []
     if when in ("as the journey runs", "as its zip is checked, before its rename"):
@@ -841,10 +849,7 @@ def test_a_ctrl_c_while_a_killed_repros_temp_folder_goes_is_the_runs_stop(tmp_pa
     monkeypatch.setattr(fixtures.alive, "remove_dead", removing)
     monkeypatch.setattr(cli, "check_browser", lambda *_, **__: None)
     out = tmp_path / "out"
-    try:
-        status: int | None = cli.run(args("--out", str(out)), dict(NO_DOTENV))
-    except KeyboardInterrupt:  # escaped the run (it would end this test run too)
-        status = None
+    status = run_into(out)
     err = capsys.readouterr().err
     assert (status, out.exists(), "repro: interrupted" in err) == (cli.EXIT_INTERRUPTED, False, True), err  # status None: it escaped
 
