@@ -16,6 +16,7 @@ import mocks.b2c.settings
 from fixtures.settings import MAX_PAGE_BUILD_DELAY, SETTINGS, SettingsError, build_settings
 from fixtures.settings_plugin import load_settings, read_env_file
 from fixtures.stack_description import stack_command
+from mocks.faults import Fault
 from tests.local_stack import LOCAL_STACK
 from tests.suite_run import allure_results
 
@@ -262,6 +263,13 @@ def test_host_map_and_faults_are_parsed() -> None:
     assert s.host_map == {"jwt.ms": ("127.0.0.1", 8443), "m.mobileid.ch": ("127.0.0.1", 8443)}
     assert build_settings({"E2E_STACK_FAULTS": "wrong-idp, slow-idp"}).stack_faults == ("wrong-idp", "slow-idp")
     assert build_settings({"E2E_STACK_FAULTS": "wrong-idp slow-idp"}).stack_faults == ("wrong-idp", "slow-idp")
+
+
+def test_an_unknown_fault_is_refused_with_the_faults_in_the_order_the_stack_and_the_self_check_list_them() -> None:
+    """One list, read the same wherever a fault name is refused: the registry's order (B2C's faults, then Mobile ID's)."""
+    with pytest.raises(SettingsError) as refused:
+        build_settings({"E2E_STACK_FAULTS": "wrong-audiance"})
+    assert f"known faults: {', '.join(fault.value for fault in Fault)}" in str(refused.value), refused.value
 
 
 def test_a_page_build_delay_reaches_the_stacks_command_and_the_report() -> None:
