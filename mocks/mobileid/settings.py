@@ -388,24 +388,28 @@ def load_settings(
     if "faults" in values and isinstance(values["faults"], str):
         values["faults"] = [part.strip() for part in values["faults"].split(",") if part.strip()]
     env_client: dict[str, Any] = {field: environ[v] for v, field in CLIENT_ENVIRONMENT.items() if environ.get(v)}
+    env_client_index = None
     if env_client:
-        missing = [v for v, field in list(CLIENT_ENVIRONMENT.items())[:3] if field not in env_client]
-        if missing:
-            raise ConfigurationError(
-                f"{', '.join(missing)} not set: the environment-configured client needs "
-                "MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and MOBILEID_REDIRECT_URIS (comma-separated)."
-            )
-        env_client["redirect_uris"] = [u.strip() for u in env_client["redirect_uris"].split(",") if u.strip()]
+        # A variable it lacks is said with every other bad setting (the validation's "missing"), not alone before them.
+        if "redirect_uris" in env_client:
+            env_client["redirect_uris"] = [u.strip() for u in env_client["redirect_uris"].split(",") if u.strip()]
         values["clients"] = [*values.get("clients", []), env_client]
+        env_client_index = len(values["clients"]) - 1
     given = {k: v for k, v in overrides.items() if v is not None}
     values.update(given)
     options = {k: f"--{k.replace('_', '-')}" for k in given}  # a value the command line gave is said as its option's
-    return build_settings(values, source=str(config_file) if config_file else "environment", origin=options)
+    return build_settings(values, source=str(config_file) if config_file else "environment", origin=options,
+                          env_client=env_client_index)
 
 
-def build_settings(values: Mapping[str, Any], *, source: str = "settings", origin: Mapping[str, str] | None = None) -> MobileIDSettings:
+ENV_CLIENT_NEEDS = "the environment-configured client needs MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and MOBILEID_REDIRECT_URIS (comma-separated)"
+
+
+def build_settings(values: Mapping[str, Any], *, source: str = "settings", origin: Mapping[str, str] | None = None,
+                   env_client: int | None = None) -> MobileIDSettings:
     """``values`` validated; each error names its setting with the variable that sets it, or with ``origin``'s word for
-    where its value came from (the command line's option)."""
+    where its value came from (the command line's option). ``env_client``: the index in ``clients`` of the client the
+    environment configured, the one whose errors name a variable (a file's clients are the file's)."""
     try:
         return MobileIDSettings.model_validate(dict(values))
     except ValidationError as error:
@@ -416,18 +420,21 @@ def build_settings(values: Mapping[str, Any], *, source: str = "settings", origi
             if origin and first in origin and first != "clients":
                 hint = f" ({origin[first]})"
             else:
-                variable = _variable_for(item["loc"])
+                variable = _variable_for(item["loc"], env_client)
                 hint = f" (environment {variable})" if variable else ""
-            problems.append(f"  {where}{hint}: {item['msg']}")
+            said = f"not set: {ENV_CLIENT_NEEDS}" if item["type"] == "missing" and first == "clients" and hint else item["msg"]
+            problems.append(f"  {where}{hint}: {said}")
         raise ConfigurationError(
             f"Mobile ID emulator: invalid configuration from {source}:\n" + "\n".join(problems)
             + "\nFix these settings (see mocks/mobileid/README.md, section Settings) and start again."
         ) from None
 
 
-def _variable_for(loc: tuple[Any, ...]) -> str | None:
+def _variable_for(loc: tuple[Any, ...], env_client: int | None) -> str | None:
     if not loc:
         return None
-    if loc[0] == "clients" and len(loc) > 2:
-        return next((v for v, f in CLIENT_ENVIRONMENT.items() if f == loc[2]), None)
+    if loc[0] == "clients":
+        if len(loc) > 2 and loc[1] == env_client:
+            return next((v for v, f in CLIENT_ENVIRONMENT.items() if f == loc[2]), None)
+        return None
     return next((v for v, f in ENVIRONMENT.items() if f == loc[0]), None)

@@ -119,15 +119,15 @@ USER = '[[users]]\nmsisdn = "+41795550001"\n'
     ('signing_key_id = ""', "", "", "signing_key_id (environment MOBILEID_SIGNING_KEY_ID): Value error, signing_key_id must not be empty: it is the key's kid"),
     ("store_limit = 9", "", "", "store_limit (environment MOBILEID_STORE_LIMIT): Input should be greater than or equal to 10"),
     ("slow_idp_delay = 61", "", "", "slow_idp_delay (environment MOBILEID_SLOW_IDP_DELAY): Input should be less than or equal to 60"),
-    ("", 'client_secret = ""', "", "clients.0.client_secret (environment MOBILEID_CLIENT_SECRET): Value error, the client secret must"),
-    ("", 'token_endpoint_auth_method = "private_key_jwt"', "", "clients.0.token_endpoint_auth_method (environment MOBILEID_CLIENT_AUTH"),
+    ("", 'client_secret = ""', "", "clients.0.client_secret: Value error, the client secret must"),
+    ("", 'token_endpoint_auth_method = "private_key_jwt"', "", "clients.0.token_endpoint_auth_method: Input should be"),
     ("", 'allowed_scopes = ["profile"]', "", "clients.0.allowed_scopes: Value error, allowed_scopes must include openid"),
     ("", 'allowed_acrs = ["mid_al9"]', "", "clients.0.allowed_acrs: Value error, unknown ACR values ['mid_al9']"),
     ("", 'default_acr = "mid_al4_any"', "", "clients.0: Value error, default_acr 'mid_al4_any' is not in allowed_acrs"),
     ("", f'dtbd_prefix = "{"p" * 240}"', "", "clients.0.dtbd_prefix: Value error, dtbd_prefix is 240 characters, longer than a dtbd may be (239): shorten it"),
     ("", f'dtbd_prefix = "{"ê" * 120}"', "", "clients.0.dtbd_prefix: Value error, dtbd_prefix is 120 characters, longer than a dtbd may be "
                                             "(119, as 'ê' is outside GSM 03.38): shorten it or write it in GSM 03.38 characters only (up to 239)"),
-    ("", 'client_id = " a"', "", "clients.0.client_id (environment MOBILEID_CLIENT_ID): Value error, client_id ' a' must not be blank"),
+    ("", 'client_id = " a"', "", "clients.0.client_id: Value error, client_id ' a' must not be blank"),
     ("", 'claims_in_id_token = "maybe"', "", "clients.0.claims_in_id_token: Input should be a valid boolean"),
     ("", "", 'outcome = "maybe"', "users.0.outcome: Input should be 'approve'"),
     ("", "", "delay = -1", "users.0.delay: Input should be greater than or equal to 0"),
@@ -137,7 +137,8 @@ USER = '[[users]]\nmsisdn = "+41795550001"\n'
 ])
 def test_a_bad_value_in_the_settings_file_is_refused_naming_the_setting(tmp_path: Path, top: str, client: str, user: str,
                                                                        says: str) -> None:
-    """Each setting's bad value stops the start with the setting's name (and its variable) and what is wrong."""
+    """Each setting's bad value stops the start with the setting's name (and its variable) and what is wrong; a file's
+    client is the file's alone (the client variables configure one more client), so its errors name no variable."""
     config = tmp_path / "config.toml"
     secret = "" if "client_secret" in client else 'client_secret = "b"\n'
     base = CLIENT.replace('client_id = "a"\n', "") if client.startswith("client_id") else CLIENT
@@ -145,6 +146,21 @@ def test_a_bad_value_in_the_settings_file_is_refused_naming_the_setting(tmp_path
     with pytest.raises(ConfigurationError) as stopped:
         load_settings(config, environ={})
     assert says in str(stopped.value), stopped.value
+
+
+def test_a_half_configured_environment_client_is_named_with_every_other_bad_setting_at_once(tmp_path: Path) -> None:
+    """A variable the environment's client lacks was said alone, before the other settings were read: each fix showed the
+    next problem. Its own client's errors name its variables; a file's client's name none."""
+    config = tmp_path / "config.toml"
+    config.write_text('[[clients]]\nclient_id = "a"\nredirect_uris = ["https://app.example/cb"]\n')
+    with pytest.raises(ConfigurationError) as stopped:
+        load_settings(config, environ={"MOBILEID_ISSUER": "ftp://x", "MOBILEID_CLIENT_ID": "b2c", "MOBILEID_REDIRECT_URIS": "http://x"})
+    said = str(stopped.value)
+    assert "issuer (environment MOBILEID_ISSUER): Value error, 'ftp://x' must be" in said, said
+    assert "clients.0.client_secret: Field required" in said, said
+    assert ("clients.1.client_secret (environment MOBILEID_CLIENT_SECRET): not set: the environment-configured client needs "
+            "MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and MOBILEID_REDIRECT_URIS (comma-separated)") in said, said
+    assert "clients.1.redirect_uris (environment MOBILEID_REDIRECT_URIS): Value error, redirect URI 'http://x'" in said, said
 
 
 def test_local_stack_registers_the_b2c_client_of_the_contract() -> None:
@@ -248,7 +264,8 @@ MOBILE_ID_FAULTS = ", ".join(f.value for f in Fault if f.side is Side.MOBILE_ID)
 @pytest.mark.parametrize(("args", "settings", "says"), [
     ([], {"MOBILEID_CLIENT_ID": "", "MOBILEID_CLIENT_SECRET": "", "MOBILEID_REDIRECT_URIS": ""},
      "Mobile ID emulator: no client configured. Set MOBILEID_CLIENT_ID"),
-    ([], {"MOBILEID_CLIENT_ID": ""}, "MOBILEID_CLIENT_ID not set: the environment-configured client needs MOBILEID_CLIENT_ID"),
+    ([], {"MOBILEID_CLIENT_ID": ""}, "clients.0.client_id (environment MOBILEID_CLIENT_ID): not set: the environment-configured client "
+     "needs MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and MOBILEID_REDIRECT_URIS"),
     ([], {"MOBILEID_SIGNING_KEY_PEM": "{key}"},
      "Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM, or the config file): {key} is not an unencrypted "
      "private key in PEM"),
