@@ -68,10 +68,10 @@ class ControlApi(Handlers):
         if msisdn is not None:
             try:
                 msisdn = normalize_msisdn(msisdn)
-            except InvalidMSISDN:
+            except InvalidMSISDN as error:
                 # A raw "+" in a query string is a space once decoded (a path keeps it): say so rather than just refuse.
-                hint = {"error_description": "a '+' in a query string reads as a space: send it as %2B"} if msisdn.startswith(" ") else {}
-                return _json({"error": "invalid_msisdn", **hint}, 400)
+                said = "a '+' in a query string reads as a space: send it as %2B" if msisdn.startswith(" ") else str(error)
+                return _json({"error": "invalid_msisdn", "error_description": said}, 400)
         return _json({"transactions": [t.as_json() for t in self.emulator.transactions.list(msisdn)]})
 
     async def approve_transaction(self, request: Request) -> Response:
@@ -140,8 +140,8 @@ class ControlApi(Handlers):
             return refusal
         try:
             return normalize_msisdn(request.path_params["msisdn"])
-        except InvalidMSISDN:
-            return _json({"error": "invalid_msisdn"}, 400)
+        except InvalidMSISDN as error:  # which form the page would take, as its "not a phone number" says
+            return _json({"error": "invalid_msisdn", "error_description": str(error)}, 400)
 
     async def _phone_answers(self, request: Request, status: Status) -> Response:
         msisdn = self._phone(request)

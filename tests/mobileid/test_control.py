@@ -33,7 +33,16 @@ def test_a_number_in_the_query_needs_its_plus_encoded_and_a_raw_one_is_said_to_b
                                                      "error_description": "a '+' in a query string reads as a space: send it as %2B"}
     encoded = http.get(f"/control/transactions?msisdn={WAITING_NUMBER.replace('+', '%2B')}").json()["transactions"]
     assert [t["msisdn"] for t in encoded] == [WAITING_NUMBER]
-    assert http.get("/control/transactions?msisdn=not-a-number").json() == {"error": "invalid_msisdn"}
+    assert http.get("/control/transactions?msisdn=not-a-number").json() == {"error": "invalid_msisdn",
+                                                                          "error_description": "'not-a-number' is not a phone number (ASCII "
+                                                                                               "digits 0-9, '+', spaces, '.', '-', '/', '(0)' only)"}
+
+
+def test_a_number_the_login_page_would_not_take_is_refused_saying_why(http) -> None:
+    """A path's number in a form the page refuses was a bare ``invalid_msisdn``: which rule it broke went unsaid."""
+    refused = http.post("/control/phones/(079) 111 22 33/approve", params={"wait": "0"})
+    assert refused.status_code == 400 and refused.json() == {
+        "error": "invalid_msisdn", "error_description": "'(079) 111 22 33' is not a phone number (a bracket only as '(0)' after the country code)"}
 
 
 def test_approve_by_number_waits_for_the_transaction_to_appear(http) -> None:
