@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import functools
 import json
 import os
@@ -208,7 +209,10 @@ LETTERS = re.compile(r"[A-Za-z_\s-]*")  # every word as_word takes: no token (it
 def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.platform) -> None:
     """UsageError naming the argument and what is allowed; settings are checked by ``suite_env``."""
     if args.outcome not in OUTCOMES:
-        raise UsageError(f"--outcome {args.outcome!r} is not an outcome; use one of: {', '.join(OUTCOMES)}")
+        # As a reporter writes it ("approved", "user cancelled", "PIN blocked"): the outcome meant, suggested
+        meant = difflib.get_close_matches(re.sub(r"[\s_]+", "-", args.outcome.strip().lower()), OUTCOMES, n=1, cutoff=0.75)
+        hint = f" (did you mean {meant[0]!r}?)" if meant else ""
+        raise UsageError(f"--outcome {args.outcome!r} is not an outcome{hint}; use one of: {', '.join(OUTCOMES)}")
     for name, what in GIVEN_EMPTY:
         if (value := getattr(args, name)) is not None and not value.strip():  # an unset variable in a script: "--device $DEVICE"
             raise UsageError(f"--{name.replace('_', '-')} is empty: leave it out, or give {what}")
