@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app = create_app(settings)
     except SigningKeyError as error:  # an operator's key that cannot sign RS256 stops the start, said as such
-        raise SystemExit(f"Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM, or the config file): {error}. "
+        raise SystemExit(f"Mobile ID emulator: signing_key_pem (environment MOBILEID_SIGNING_KEY_PEM, or the settings file): {error}. "
                          "Give an RSA key, e.g. from `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`, "
                          "or unset it to have one generated") from None
     sock = serve.bind(args.host, args.port)

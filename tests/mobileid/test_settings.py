@@ -267,7 +267,7 @@ MOBILE_ID_FAULTS = ", ".join(f.value for f in Fault if f.side is Side.MOBILE_ID)
     ([], {"MOBILEID_CLIENT_ID": ""}, "clients.0.client_id (environment MOBILEID_CLIENT_ID): not set: the environment-configured client "
      "needs MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and MOBILEID_REDIRECT_URIS"),
     ([], {"MOBILEID_SIGNING_KEY_PEM": "{key}"},
-     "Mobile ID emulator: signing_key_pem (env MOBILEID_SIGNING_KEY_PEM, or the config file): {key} is not an unencrypted "
+     "Mobile ID emulator: signing_key_pem (environment MOBILEID_SIGNING_KEY_PEM, or the settings file): {key} is not an unencrypted "
      "private key in PEM"),
     (["--fault", "wrong-audience"], {}, f"--fault wrong-audience: it acts on B2C, not on this emulator; its faults: {MOBILE_ID_FAULTS}"),
     (["--fault", "no-such-fault"], {}, f"unknown fault 'no-such-fault'; known faults: {MOBILE_ID_FAULTS}"),
