@@ -251,8 +251,9 @@ def token_callbacks(faults: Iterable[Fault]) -> list[TokenCallback]:
 
 
 def did_you_mean(name: str, names: Iterable[str]) -> str:
-    """`` (did you mean wrong-audience?)`` for a misspelt fault name (``wrong_audiance``, ``Wrong-Audience``), else
-    nothing: the list of 17 names that follows is read line by line otherwise."""
+    """`` (did you mean wrong-audience?)`` for a misspelt fault name (``wrong_audiance``, ``Wrong-Audience``), or a name
+    of another list written so (the repro's outcomes: ``PIN blocked``), else nothing: the list of names that follows is
+    read line by line otherwise."""
     close = difflib.get_close_matches(name.lower().replace("_", "-"), list(names), n=1, cutoff=0.75)
     return f" (did you mean {close[0]}?)" if close else ""
 

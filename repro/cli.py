@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import functools
 import json
 import os
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeVar
 from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead, unwritable
 from fixtures.commands import python
 from mocks.common.parent import STOP_SIGNALS  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal (not under nohup)
+from mocks.faults import did_you_mean  # the outcomes are written as the faults are: lower case, hyphens
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
 from repro.paths import shown_path
 from scripts.process_group import interrupt, signals_handled, signals_held
@@ -210,8 +210,7 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
     """UsageError naming the argument and what is allowed; settings are checked by ``suite_env``."""
     if args.outcome not in OUTCOMES:
         # As a reporter writes it ("approved", "user cancelled", "PIN blocked"): the outcome meant, suggested
-        meant = difflib.get_close_matches(re.sub(r"[\s_]+", "-", args.outcome.strip().lower()), OUTCOMES, n=1, cutoff=0.75)
-        hint = f" (did you mean {meant[0]!r}?)" if meant else ""
+        hint = did_you_mean(args.outcome, OUTCOMES)
         raise UsageError(f"--outcome {args.outcome!r} is not an outcome{hint}; use one of: {', '.join(OUTCOMES)}")
     for name, what in GIVEN_EMPTY:
         if (value := getattr(args, name)) is not None and not value.strip():  # an unset variable in a script: "--device $DEVICE"

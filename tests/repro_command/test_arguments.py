@@ -36,9 +36,9 @@ def args(*argv: str):
 @pytest.mark.parametrize(("argv", "says"), [
     (["--outcome", "cancel"], "use one of: approve, user-cancel, pin-blocked, card-blocked, no-key, busy, expired, timeout, decline"),
     # As a reporter writes them: the outcome meant, suggested (the phone "approved", the MSS fault's words)
-    (["--outcome", "approved"], "--outcome 'approved' is not an outcome (did you mean 'approve'?); use one of"),
-    (["--outcome", "PIN blocked"], "(did you mean 'pin-blocked'?)"),
-    (["--outcome", "user cancelled"], "(did you mean 'user-cancel'?)"),
+    (["--outcome", "approved"], "--outcome 'approved' is not an outcome (did you mean approve?); use one of"),
+    (["--outcome", "PIN blocked"], "(did you mean pin-blocked?)"),
+    (["--outcome", "user cancelled"], "(did you mean user-cancel?)"),
     (["--prompt", "always"], "use one of: login, none, consent, select_account"),
     # As a reporter or a .NET app writes them (Prompt.None, "select-account"): the prompt B2C knows, suggested
     (["--prompt", "None"], "--prompt 'None' is not a prompt B2C knows (did you mean 'none'?); use one of"),
