@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -299,6 +300,18 @@ def test_a_run_that_does_not_happen_leaves_no_folder_behind(tmp_path: Path) -> N
     nowhere.mkdir()
     done = run_repro(out, "--browser", "firefox", PLAYWRIGHT_BROWSERS_PATH=str(nowhere))
     assert done.returncode == 2 and "no bundle was written" in done.stderr and "firefox is not installed" in done.stderr, done
+    assert not out.exists(), f"left behind: {sorted(p.name for p in out.iterdir())}"
+
+
+def test_a_browser_server_that_does_not_answer_is_the_networks_exit_without_a_bundle(tmp_path: Path) -> None:
+    """The run stops before the journey for the network alone: exit 5, try again later, not 2's "fix a setting"; and no
+    bundle, as the journey never ran."""
+    out = tmp_path / "bundles"
+    with socket.socket() as closed:  # bound, never listening: a connection to it is refused
+        closed.bind(("127.0.0.1", 0))
+        done = run_repro(out, E2E_BROWSER_WS_ENDPOINT=f"ws://127.0.0.1:{closed.getsockname()[1]}/")
+    assert done.returncode == 5, done
+    assert "no bundle was written: E2E_BROWSER_WS_ENDPOINT" in done.stderr and "nothing answers there" in done.stderr, done.stderr
     assert not out.exists(), f"left behind: {sorted(p.name for p in out.iterdir())}"
 
 
