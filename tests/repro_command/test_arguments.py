@@ -24,6 +24,7 @@ from repro.cli import check, main, parser, pytest_command, replay_command, shown
 from repro.outcomes import NUMBER_LEFT_OUT, OUTCOMES, outcome_for_mid_code, outcome_for_number
 from repro.paths import shown_path
 from tests.local_stack import LOCAL_STACK
+from tests.suite_run import pytest_e2e
 
 NO_DOTENV = {"E2E_TARGET": "local"}
 ROOT = Path(__file__).resolve().parents[2]
@@ -291,6 +292,19 @@ def test_the_pytest_run_gets_every_parameter(tmp_path: Path) -> None:
                  "--tb=short"):  # the terminal shows a failure in a few lines; pytest-output.txt in the bundle keeps them
         assert part in joined
     assert "--video" not in command and "--video" in pytest_command(a, tmp_path, video=True)
+
+
+def test_the_repro_journey_runs_only_with_repro_and_then_alone(tmp_path: Path) -> None:
+    """docs/suite.md: the ``repro`` marker keeps e2e/test_repro.py out of every run without --repro; with --repro every
+    other journey is deselected."""
+    def collected(*extra: str) -> set[str]:
+        done = pytest_e2e("--collect-only", "-n", "0", *extra)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return {line.split("::")[0] for line in done.stdout.splitlines() if line.startswith("e2e/") and "::" in line}
+
+    everyday = collected()
+    assert everyday and "e2e/test_repro.py" not in everyday, everyday
+    assert collected("--repro", "sign-in", "--repro-dir", str(tmp_path / "evidence")) == {"e2e/test_repro.py"}
 
 
 def test_the_replay_command_starts_the_stack_with_the_runs_page_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
