@@ -204,6 +204,12 @@ def test_the_policy_given_is_the_tenants_policy_list_when_the_settings_have_none
         suite_env(args(), tenant)
 
 
+def test_without_policy_the_repro_runs_the_first_of_the_settings_policies() -> None:
+    for listed in (("B2C_1A_signup_signin", "B2C_1_signupsignin"), ("B2C_1_signupsignin", "B2C_1A_signup_signin")):
+        env, settings = suite_env(args(), {**NO_DOTENV, "B2C_POLICIES": ",".join(listed)})
+        assert (env["B2C_POLICIES"], settings.policies) == (listed[0], (listed[0],))
+
+
 def test_a_language_option_beside_language_wins_and_the_run_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     """--language de --ui-locales fr sent B2C fr and gave the browser de without a word, though --language "sets both"."""
     from repro.cli import languages_replaced
