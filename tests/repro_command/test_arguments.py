@@ -454,6 +454,24 @@ def test_robot_outcomes_are_the_emulators_numbers_and_codes() -> None:
     assert outcome_for_number("+41791234567", LOCAL_STACK.robots) is None and outcome_for_mid_code("mid_auth_9999") is None
 
 
+def test_docs_outcome_table_is_the_repros_phones_and_codes() -> None:
+    """docs/suite.md, Reproducing a reported sign-in: each outcome's test number on the emulator and the Mobile ID code B2C
+    must pass on (the numbers after the first by their last digits, the codes after the first by their number)."""
+    section = (ROOT / "docs" / "suite.md").read_text().split("\n## Reproducing a reported sign-in\n", 1)[1].split("\n## ", 1)[0]
+    table = section[section.index("| Outcome |"):].split("\n\n", 1)[0].splitlines()[2:]
+    rows = {cells[0]: cells[1:] for cells in ([cell.strip() for cell in line.strip("|").split("|")] for line in table)}
+    documented: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+    for names, (phone, codes) in rows.items():
+        numbers, mid_codes = re.findall(r"`\+?(\d+)`", phone), re.findall(r"`(?:mid_auth_)?(\d+)`", codes)
+        for i, name in enumerate(names.split(", ")):
+            number = f"+{numbers[0][:len(numbers[0]) - len(numbers[i])]}{numbers[i]}" if numbers else None
+            documented[name] = (number, (f"mid_auth_{mid_codes[i]}",) if mid_codes else ())
+    assert set(documented) == set(OUTCOMES), sorted(documented)
+    for name, outcome in OUTCOMES.items():
+        number = LOCAL_STACK.robots[outcome.robot] if outcome.robot else None
+        assert documented[name] == (number, outcome.codes), name
+
+
 def test_a_silent_phone_is_waited_for_as_long_as_the_readme_says() -> None:
     """README (--outcome timeout): Mobile ID's transaction expires after 80 s; the run waits up to 100 s, B2C's way back included."""
     import re
