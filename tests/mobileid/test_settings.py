@@ -443,3 +443,10 @@ def test_the_environments_client_is_added_to_the_files_clients(tmp_path: Path, m
     added = settings.client("b2c-tenant")
     assert added is not None and added.redirect_uris == ["https://t.b2clogin.com/t.onmicrosoft.com/oauth2/authresp",
                                                          "https://login.t.example/t.onmicrosoft.com/oauth2/authresp"]
+
+
+def test_fault_is_repeatable_each_one_switched_on(tmp_path: Path, command_line_settings: Callable[..., MobileIDSettings]) -> None:
+    """README, Command line: ``--fault NAME`` (repeatable): every one given is on, not only the last."""
+    config = str(settings_file(tmp_path / "config.toml", "https://file.example", "rp-file"))
+    settings = command_line_settings("--config", config, "--fault", "token-failing", "--fault", "slow-idp")
+    assert settings.faults == {Fault.TOKEN_FAILING, Fault.SLOW_IDP}
