@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -106,3 +107,20 @@ def test_a_sign_in_the_phone_declined_cannot_be_consented_into_a_code(http, user
     assert response.status_code == 303 and "/oidc/continue?" in response.headers["location"], response.headers.get("location")
     answer = answer_of(http.get(response.headers["location"]))
     assert answer.error == "access_denied" and "code" not in answer.params
+
+
+def test_no_page_of_a_sign_in_sets_a_cookie(http, user: User) -> None:
+    """README, decision 7: no cookies at all; the login session travels in the URL and the forms. Every page of a
+    sign-in that asks consent, each one fetched as a browser fetches it, answers without a Set-Cookie."""
+    answers: list[httpx.Response] = []
+    http.event_hooks["response"].append(answers.append)
+    login_page = user.authorize(authorize_params(RP_CONSENT)).headers["location"]
+    session = user.session_id(answers[-1])
+    assert http.get(login_page).status_code == 200
+    waiting_page = user.enter_number(session, "+41700092502").headers["location"]
+    assert http.get(waiting_page).status_code == 200
+    consent_page = http.get(user.wait_status(session)["next"]).headers["location"]
+    assert http.get(consent_page).status_code == 200
+    assert answer_of(http.post("/oidc/consent", data={"session": session, "decision": "accept"})).code
+    assert len(answers) == 8 and not [r.url.path for r in answers if "set-cookie" in r.headers], [r.url.path for r in answers]
+    assert not http.cookies
