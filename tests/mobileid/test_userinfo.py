@@ -68,9 +68,12 @@ def test_missing_or_invalid_token_is_401(http, headers: dict, error: str | None)
     assert (f'error="{error}"' in challenge) if error else ("error=" not in challenge)
 
 
-def test_token_in_the_query_is_not_accepted(http) -> None:
+def test_token_in_the_query_or_the_form_body_is_not_accepted(http) -> None:
+    """README, Endpoints: userinfo takes ``Authorization: Bearer <token>`` only (RFC 6750's other two ways are refused)."""
     token = access_token(http)
     assert http.get("/userinfo", params={"access_token": token}).status_code == 401
+    assert http.post("/userinfo", data={"access_token": token}).status_code == 401
+    assert http.post("/userinfo", headers={"Authorization": f"Bearer {token}"}).status_code == 200  # the same token, as a header
 
 
 def test_an_access_token_lives_access_token_lifetime_seconds(start_emulator) -> None:
