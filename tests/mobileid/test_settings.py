@@ -450,3 +450,17 @@ def test_fault_is_repeatable_each_one_switched_on(tmp_path: Path, command_line_s
     config = str(settings_file(tmp_path / "config.toml", "https://file.example", "rp-file"))
     settings = command_line_settings("--config", config, "--fault", "token-failing", "--fault", "slow-idp")
     assert settings.faults == {Fault.TOKEN_FAILING, Fault.SLOW_IDP}
+
+
+def test_the_readmes_usual_deployment_prints_the_readmes_three_lines_the_ready_line_last() -> None:
+    """README, Running it: the environment's client with a control token and a public issuer prints its issuer, a control
+    API that takes the token, then ``mobileid-ready``, which ends the block; the token itself is never printed."""
+    token = "t" * 32  # as long as `openssl rand -hex 16` gives
+    command = [sys.executable, "-m", "mocks.mobileid", "--host", "127.0.0.1", "--port", "0", "--issuer",
+               "https://mobileid-emulator.example.com", "--log-level", "warning"]
+    with started(command, cwd=ROOT, env=emulator_env(MOBILEID_CONTROL_TOKEN=token)) as emulator:
+        assert emulator.lines == ["mobileid-issuer: https://mobileid-emulator.example.com", "mobileid-control: on (token required)",
+                                  f"mobileid-ready: {emulator.url}"], emulator.lines
+        assert httpx.get(f"{emulator.url}/control/robots").status_code == 401
+        assert httpx.get(f"{emulator.url}/control/robots", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert token not in "\n".join(emulator.printed())
