@@ -21,7 +21,7 @@ from mocks.common.params import BodySizeLimit
 from mocks.common.static import StaticFilesInMemory
 from mocks.mobileid import errors
 from mocks.mobileid.api import BackChannelEndpoints
-from mocks.mobileid.control import ControlApi
+from mocks.mobileid.control import CONTROL_PATH, ControlApi
 from mocks.mobileid.pages import ASSETS_DIR
 from mocks.mobileid.runtime import Emulator
 from mocks.mobileid.settings import MobileIDSettings
@@ -33,6 +33,10 @@ log = logging.getLogger("mocks.mobileid")
 async def _http_error(request: Request, exc: Exception) -> Response:
     """404/405/400 from routing or form parsing as OAuth-style JSON (Allow header kept)."""
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 405 and request.url.path.startswith(f"{CONTROL_PATH}/"):
+        # The control API's gate first, as for any of its calls: off says so, a caller without the token is 401.
+        if (refusal := ControlApi(request.app.state.mobileid).refused(request)) is not None:
+            return refusal
     error = {404: "not_found", 405: "invalid_request"}.get(exc.status_code, "invalid_request")
     return JSONResponse({"error": error, "error_description": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 

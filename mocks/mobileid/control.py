@@ -62,7 +62,7 @@ class ControlApi(Handlers):
         ]
 
     async def list_transactions(self, request: Request) -> Response:
-        if (refusal := self._refused(request)) is not None:
+        if (refusal := self.refused(request)) is not None:
             return refusal
         msisdn = request.query_params.get("msisdn")
         if msisdn is not None:
@@ -96,7 +96,7 @@ class ControlApi(Handlers):
         return _json({"msisdn": msisdn, "asks_consent": True})
 
     async def reset(self, request: Request) -> Response:
-        if (refusal := self._refused(request)) is not None:
+        if (refusal := self.refused(request)) is not None:
             return refusal
         self.emulator.reset()
         log.info("control: reset")
@@ -104,7 +104,7 @@ class ControlApi(Handlers):
 
     async def robots(self, request: Request) -> Response:
         """The numbers whose phone always ends one way (a deployed emulator's, for a suite run against a tenant)."""
-        if (refusal := self._refused(request)) is not None:
+        if (refusal := self.refused(request)) is not None:
             return refusal
         return _json({"robots": robot_numbers()})
 
@@ -115,7 +115,8 @@ class ControlApi(Handlers):
             return "this emulator's control API is off: MOBILEID_CONTROL_ENABLED is false where it runs"
         return "this emulator's control API is off: set MOBILEID_CONTROL_TOKEN where it runs (required off loopback)"
 
-    def _refused(self, request: Request) -> Response | None:
+    def refused(self, request: Request) -> Response | None:
+        """What a call gets before its route looks at it (off, or not let in), whatever its method; None: let in."""
         if not self.settings.control_on:  # still a 404 (nothing is here), but saying why, unlike "no such transaction"
             return _json({"error": "control_off", "error_description": self._why_off()}, 404)
         if self._token is not None:
@@ -127,7 +128,7 @@ class ControlApi(Handlers):
         return None
 
     def _decide_transaction(self, request: Request, status: Status) -> Response:
-        if (refusal := self._refused(request)) is not None:
+        if (refusal := self.refused(request)) is not None:
             return refusal
         transaction = self.emulator.transactions.get(request.path_params["transaction_id"])
         if transaction is None:
@@ -136,7 +137,7 @@ class ControlApi(Handlers):
 
     def _phone(self, request: Request) -> str | Response:
         """The path's number, normalized; else the answer (the control API off or refused, or no number)."""
-        if (refusal := self._refused(request)) is not None:
+        if (refusal := self.refused(request)) is not None:
             return refusal
         try:
             return normalize_msisdn(request.path_params["msisdn"])

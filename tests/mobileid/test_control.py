@@ -150,6 +150,18 @@ def test_a_control_api_switched_off_says_so_even_with_a_token(start_emulator) ->
         assert off["error"] == "control_off" and "MOBILEID_CONTROL_ENABLED is false" in off["error_description"]
 
 
+def test_any_call_of_a_control_api_switched_off_or_without_its_token_is_refused_whatever_its_method(start_emulator) -> None:
+    """README: off, every call answers 404 control_off; with a token, every call without it 401. A route called with
+    another method (a GET of /control/reset) answered 405 instead, before anything said the API was off or took a token."""
+    with start_emulator(control_enabled=None).client() as http:
+        off = http.get("/control/reset")
+        assert off.status_code == 404 and off.json()["error"] == "control_off", off.text
+    with start_emulator(control_enabled=None, control_token="s3cret-token").client() as http:
+        assert http.delete("/control/transactions").status_code == 401
+        wrong_method = http.get("/control/reset", headers={"Authorization": "Bearer s3cret-token"})
+        assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST", wrong_method.text  # let in: then its method
+
+
 def test_the_local_stacks_control_api_off_says_the_stacks_reason() -> None:
     """Off on a --host that is not loopback, the stack's control API said "MOBILEID_CONTROL_ENABLED is false", a variable
     the stack does not read."""
