@@ -269,6 +269,7 @@ def test_attachments_lose_tokens_and_secrets_and_in_tenant_mode_phone_numbers() 
     ("<p>(079)&nbsp;123&nbsp;45&nbsp;67</p>", "<p>079*****67</p>"), ("+41&#160;79&#160;123&#160;45&#160;67", "+4179*****67"),
     ("079&#xA0;123&#xa0;45&#xa0;67", "079*****67"), ('"+41\\u00a079\\u00a0123\\u00a045\\u00a067"', '"+4179*****67"'),
     ("+41\u202f79\u202f123\u202f45\u202f67", "+4179*****67"),
+    ("login_hint=%2B41%C2%A079%C2%A0123%C2%A045%C2%A067&x", "login_hint=%2B4179*****67&x"),  # a URL's no-break space
     ("call 079/123 45 67 now", "call 079*****67 now"), ("tel. (079) 123 45 67", "tel. 079*****67"), ("079.123.45.67", "079*****67"),
     ("(075.123.45.67)", "(075*****67)"),
     ("login_hint=0791234567&x", "login_hint=079*****67&x"),  # the national form, as people type it
