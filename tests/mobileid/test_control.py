@@ -135,6 +135,9 @@ def test_robots_names_the_number_of_each_outcome_and_each_ends_that_way(http) ->
     for outcome, number in robots.items():
         answer = User(http).login(authorize_params(), number)
         assert "code" not in answer.params and answer.params["error_description"].startswith(ROBOT_ENDS[outcome] + "_"), (outcome, answer)
+        # Settled as the README's status list says: the user's cancel declined, every other MSS fault (208's too) failed
+        [transaction] = http.get("/control/transactions", params={"msisdn": number}).json()["transactions"]
+        assert transaction["status"] == ("declined" if outcome == "user_cancel" else "failed"), (outcome, transaction)
 
 
 def test_control_api_is_off_unless_enabled(start_emulator) -> None:
