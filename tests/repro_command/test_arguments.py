@@ -65,6 +65,10 @@ def args(*argv: str):
     (["--redirect-uri", " "], "--redirect-uri is empty: leave it out, or give the redirect_uri the app sends, e.g. --redirect-uri https://jwt.ms"),
     (["--policy", ""], "--policy is empty: leave it out, or give a policy's name, e.g. --policy B2C_1A_signup_signin"),
     (["--attempt", "2"], "--attempt only goes with --from-har"),
+    # Said before the HAR is read (it was said after, as "this HAR holds 3 sign-in attempts (1 to 3)")
+    (["--from-har", "user.har", "--attempt", "0"], "--attempt 0: a HAR's sign-in attempts are counted from 1 (its first); leave "
+                                                   "--attempt out to read the last that failed"),
+    (["--from-har", "user.har", "--attempt", "-2"], "--attempt -2: a HAR's sign-in attempts are counted from 1"),
     (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
     (["--slowmo", "-1"], "--slowmo -1 must be 0 or more"),  # the boundary: 0 is the default, and the least
     # A number of milliseconds no journey can wait out: pytest-timeout's timer overflowed (an INTERNALERROR traceback).

@@ -417,6 +417,18 @@ def test_a_second_report_an_attempt_or_a_bundle_folder_without_run_is_refused(be
     assert not (tmp_path / "bundles").exists()
 
 
+@pytest.mark.parametrize("report", [["--from-url", REPORTED], ["--from-har", "{tmp}/user.har"]], ids=["--from-url", "--from-har"])
+def test_a_bundle_folder_the_run_cannot_write_is_refused_before_the_report_is_read(report: list[str], tmp_path: Path,
+                                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The reading and its repro command were printed first, then the run refused its --out: a page of output ending in
+    an error. Now the error alone, before the report (here a HAR not even there) is opened."""
+    (tmp_path / "a-file").write_text("a bundle cannot go in here")
+    out = str(tmp_path / "a-file" / "bundles")
+    assert main([*(part.format(tmp=tmp_path) for part in report), "--run", "--out", out]) == 2
+    said = capsys.readouterr()
+    assert said.out == "" and f"--out {out}: not a writable folder (" in said.err, said
+
+
 def test_an_empty_url_is_refused_rather_than_a_default_journey_run(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["--from-url", " "])
