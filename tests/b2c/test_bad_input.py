@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -113,6 +114,16 @@ def test_unified_page_settings_cannot_break_out_of_the_script(shared: Harness) -
     response = shared.browser().request("GET", authorize_url(login_hint="</script><script>alert(1)</script>"))
     assert response.status_code == 200
     assert "</script><script>alert(1)" not in response.text and "\\u003c/script\\u003e" in response.text
+
+
+def test_jwt_ms_shows_a_form_post_field_whole_however_long_within_the_body_limit() -> None:
+    """README: each field whole, in a body of at most 64 KiB (a 20 000-character token was dropped: a page with no token)."""
+    token = "eyJ" + "a" * 20000
+    with TestClient(create_jwtms()) as client:
+        shown = client.post("https://jwt.ms/", data={"id_token": token, "state": "s"})
+        over = client.post("https://jwt.ms/", data={"id_token": "a" * (64 * 1024)})
+    assert shown.status_code == 200 and json.dumps({"id_token": token, "state": "s"}) in shown.text
+    assert over.status_code == 413
 
 
 @pytest.mark.parametrize(("method", "kwargs"), [
