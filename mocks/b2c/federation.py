@@ -133,11 +133,17 @@ class Federation:
         self._metadata[url] = (time.monotonic() + METADATA_TTL, doc)
         return doc
 
-    async def _get_json(self, url: str, **kwargs: Any) -> dict[str, Any]:
+    async def _get(self, url: str, **kwargs: Any) -> httpx.Response:
+        """A GET on the back channel, its answer whole within ``back_channel_timeout``: httpx's timeout is each read's, so
+        an IdP that sends its answer a piece at a time would hold the sign-in as long as it kept sending."""
         try:
-            response = await self.http().get(url, **kwargs)
-        except httpx.HTTPError:
+            async with asyncio.timeout(self.settings.back_channel_timeout):
+                return await self.http().get(url, **kwargs)
+        except (httpx.HTTPError, TimeoutError):
             raise B2CError("AADB2C90289", error="server_error") from None
+
+    async def _get_json(self, url: str, **kwargs: Any) -> dict[str, Any]:
+        response = await self._get(url, **kwargs)
         if response.status_code != 200:
             raise B2CError("AADB2C90289", error="server_error")
         return _json_object(response)
@@ -239,11 +245,8 @@ class Federation:
             params[provider.claims_endpoint_token_name] = access_token
         else:
             headers["Authorization"] = f"Bearer {access_token}"
-        try:
-            # Always GET, whatever the profile's HttpBinding (which binds the token request): oauth2-technical-profile.
-            response = await self.http().get(endpoints.claims_endpoint, headers=headers, params=params)
-        except httpx.HTTPError:
-            raise B2CError("AADB2C90289", error="server_error") from None
+        # Always GET, whatever the profile's HttpBinding (which binds the token request): oauth2-technical-profile.
+        response = await self._get(endpoints.claims_endpoint, headers=headers, params=params)
         if response.status_code != 200:
             raise _http_error(provider, response)
         return _json_object(response)

@@ -10,20 +10,23 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
+import json
 import secrets
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from mocks.common.keys import SigningKey, jwks
 
 ISSUER = "https://idp.example"
+DRIP_INTERVAL = 0.1  # seconds between two pieces of a dripped answer: each read far within any back-channel timeout
 _KEYS: dict[str, SigningKey] = {}
 
 
@@ -49,6 +52,10 @@ class IdPBehaviour:
     userinfo_status: int = 200
     id_token_overrides: dict[str, Any] = field(default_factory=dict)
     foreign_key: bool = False
+    # "discovery", "jwks" or "userinfo": that endpoint sends its answer a piece at a time over drip_seconds, never
+    # silent for long (what a per-read timeout lets through)
+    dripping: str | None = None
+    drip_seconds: float = 5.0
 
 
 @dataclass
@@ -69,12 +76,27 @@ class FakeIdP:
             Route("/userinfo", self.userinfo, methods=["GET", "POST"]),
         ])
 
+    def _json(self, endpoint: str, content: dict[str, Any]) -> Response:
+        """``content`` as JSON, dripped when the behaviour says so for ``endpoint``."""
+        if self.behaviour.dripping != endpoint:
+            return JSONResponse(content)
+        pieces = max(1, round(self.behaviour.drip_seconds / DRIP_INTERVAL))
+        body = json.dumps(content).encode().ljust(pieces)  # trailing spaces: still the same JSON, and at least a byte a piece
+        size = -(-len(body) // pieces)
+
+        async def dripped() -> AsyncIterator[bytes]:
+            for start in range(0, len(body), size):
+                yield body[start:start + size]
+                await asyncio.sleep(DRIP_INTERVAL)
+
+        return StreamingResponse(dripped(), media_type="application/json")
+
     async def discovery(self, request: Request) -> Response:
-        return JSONResponse({"issuer": ISSUER, "authorization_endpoint": f"{ISSUER}/authorize", "token_endpoint": f"{ISSUER}/token",
-                             "userinfo_endpoint": f"{ISSUER}/userinfo", "jwks_uri": f"{ISSUER}/jwks"})
+        return self._json("discovery", {"issuer": ISSUER, "authorization_endpoint": f"{ISSUER}/authorize", "token_endpoint": f"{ISSUER}/token",
+                                        "userinfo_endpoint": f"{ISSUER}/userinfo", "jwks_uri": f"{ISSUER}/jwks"})
 
     async def jwks(self, request: Request) -> Response:
-        return JSONResponse(jwks(self.key))
+        return self._json("jwks", jwks(self.key))
 
     async def authorize(self, request: Request) -> Response:
         params = dict(request.query_params)
@@ -133,4 +155,4 @@ class FakeIdP:
         token = request.headers.get("authorization", "").removeprefix("Bearer ") or request.query_params.get("access_token") or ""
         if not token.startswith("at-"):
             return JSONResponse({"error": "invalid_token"}, status_code=401)
-        return JSONResponse({"sub": token.removeprefix("at-"), **b.claims})
+        return self._json("userinfo", {"sub": token.removeprefix("at-"), **b.claims})

@@ -381,6 +381,25 @@ def test_a_failing_claims_endpoint_reaches_the_app_as_server_error(start) -> Non
         "AADB2C90075: The claims exchange 'FakeExchange' specified in step '2' returned HTTP error response with Code '500'")
 
 
+@pytest.mark.parametrize(("dripping", "policy"), [("discovery", USER_FLOW), ("jwks", USER_FLOW), ("userinfo", CUSTOM)])
+def test_an_identity_provider_that_sends_its_answer_slowly_ends_the_sign_in_within_the_back_channel_timeout(
+        start, dripping: str, policy: str) -> None:
+    """README "Where errors go": every back-channel call has a timeout, so a slow IdP ends the sign-in, never hangs it;
+    that is the whole call's, not each read's: an answer that keeps coming a piece at a time is as slow as none."""
+    timeout = 0.5
+    h = start(policies=[user_flow(), custom_policy()], idp=FakeIdP(IdPBehaviour(dripping=dripping, drip_seconds=10 * timeout)),
+              back_channel_timeout=timeout)
+    started = time.monotonic()
+    result = h.browser().go(authorize_url(policy, domain_hint="idp.example", state="s8"))
+    took = time.monotonic() - started
+    if dripping == "discovery":  # read when the user picks the provider, before B2C leaves for it: its error page
+        assert isinstance(result, Page) and result.error_detail().startswith("AADB2C90289"), result.html[-600:]
+    else:  # read while B2C redeems the provider's answer: the app's server_error
+        assert isinstance(result, Landing), result.html[-600:]
+        assert result.params["error"] == "server_error" and result.params["error_description"].startswith("AADB2C90289: ")
+    assert took < 5 * timeout, took  # the answer would have taken 10 timeouts
+
+
 @pytest.mark.parametrize("metadata", ["unreachable", "not json"])
 def test_unreachable_identity_provider_shows_the_error_page(start, metadata: str) -> None:
     """README, error table: the IdP's metadata unreachable or bad when the user picks it (here an HTML page, 200)."""
