@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import B2C, CUSTOM, DOMAIN, TENANT_ID, USER_FLOW, Harness
+from .support import B2C, CUSTOM, DOMAIN, TENANT_ID, USER_FLOW, Harness, as_page, authorize_url, jwt_segment
 
 
 def test_discovery_in_the_path_form(shared: Harness) -> None:
@@ -79,3 +79,20 @@ def test_a_repeated_or_oversized_policy_parameter_fails_request_validation(share
 
 def test_unknown_tenant_is_not_found(shared: Harness) -> None:
     assert shared.browser().request("GET", f"{B2C}/fabrikam.onmicrosoft.com/{USER_FLOW}/v2.0/.well-known/openid-configuration").status_code == 404
+
+
+def test_a_policy_in_the_path_runs_whatever_p_names(shared: Harness) -> None:
+    """README "How it maps to the real service" (and Decisions): a request that names a policy in its path and another as
+    ?p= gets the path's, on each endpoint that reads the policy; ?p= is read only where the path names none."""
+    browser = shared.browser()
+    other = f"p={CUSTOM}"
+    doc = browser.request("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/v2.0/.well-known/openid-configuration?{other}").json()
+    assert doc["authorization_endpoint"] == f"{B2C}/{DOMAIN}/b2c_1_signupsignin/oauth2/v2.0/authorize"
+    assert "tfp" in doc["claims_supported"] and "acr" not in doc["claims_supported"]
+    keys = browser.request("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/discovery/v2.0/keys?{other}").json()["keys"]
+    assert keys == browser.request("GET", f"{B2C}/{DOMAIN}/{USER_FLOW}/discovery/v2.0/keys").json()["keys"]
+    page = as_page(browser.go(authorize_url(USER_FLOW, path_form=True, more={"p": CUSTOM})))
+    assert page.settings["hosts"]["policy"] == USER_FLOW
+    landing = shared.sign_up(shared.browser(), authorize_url(USER_FLOW, path_form=True, more={"p": CUSTOM}))
+    claims = jwt_segment(landing.params["id_token"], 1)
+    assert claims["tfp"] == USER_FLOW and "acr" not in claims
