@@ -80,7 +80,7 @@ class B2CSettings(BaseModel):
     # Policy keys (Identity Experience Framework > Policy keys); custom policies refer to them by name.
     policy_keys: dict[str, SecretStr] = Field(default_factory=dict)
     # Session behaviour: web app session lifetime (15-1440 minutes in the portal), in seconds.
-    session_lifetime: Annotated[int, Field(ge=60, le=86400)] = 86400
+    session_lifetime: Annotated[int, Field(ge=900, le=86400)] = 86400
     # Access and ID token lifetime (5-1440 minutes in the portal), in seconds.
     token_lifetime: Annotated[int, Field(ge=300, le=86400)] = 3600
     code_lifetime: Annotated[int, Field(ge=1, le=3600)] = 600

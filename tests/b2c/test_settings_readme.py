@@ -82,3 +82,24 @@ def test_the_lifetimes_reach_the_tenants_stores() -> None:
     """README "Memory stays bounded": transactions live transaction_lifetime, SSO sessions session_lifetime."""
     tenant = Tenant(B2CSettings(transaction_lifetime=1800, session_lifetime=7200), TenantKeys.create())
     assert (tenant.transactions._lifetime, tenant.sessions._lifetime) == (1800, 7200)
+
+
+# Settings whose meaning gives the portal's range, "(portal: 15–1440 min)": the emulator takes what a tenant can be set to.
+PORTAL_RANGES = {name: (int(low) * 60, int(high) * 60) for name, row in DOCUMENTED.items()
+                 for low, high in re.findall(r"\(portal: (\d+)–(\d+) min\)", next(r[2] for r in ROWS if f"`{name}`" in r[0]))}
+
+
+def test_the_portal_ranges_are_read_from_the_table() -> None:
+    assert set(PORTAL_RANGES) == {"session_lifetime", "token_lifetime"}, PORTAL_RANGES
+
+
+@pytest.mark.parametrize("setting", sorted(PORTAL_RANGES))
+def test_a_lifetime_the_portal_bounds_is_taken_at_the_portals_edges_and_refused_past_them(setting: str) -> None:
+    from pydantic import ValidationError
+
+    low, high = PORTAL_RANGES[setting]
+    for seconds in (low, high):
+        assert getattr(B2CSettings.model_validate({setting: seconds}), setting) == seconds
+    for seconds in (low - 1, high + 1):
+        with pytest.raises(ValidationError, match=setting):
+            B2CSettings.model_validate({setting: seconds})
