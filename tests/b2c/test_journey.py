@@ -10,6 +10,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from mocks.b2c.policy import ClaimMapping
+from tests.fake_clock import FakeClock
 
 from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
 from .support import (
@@ -322,6 +323,27 @@ def test_self_asserted_xhr_needs_token_cookie_and_transaction_to_match(shared: H
     assert (answer.status_code, answer.json()["status"], answer.json()["errorCode"]) == (200, "400", "AADB2C90046"), answer.text
     _with_csrf_cookie(browser, own)
     assert browser.self_asserted(sa, values).json() == {"status": "200"}
+
+
+def test_a_sign_in_left_for_the_transaction_lifetime_is_aadb2c90046(start) -> None:
+    """README, error table and Settings: a sign-in in progress lives ``transaction_lifetime`` from its start; then its
+    pages' calls are AADB2C90046, on the error page for a click, in the JSON (HTTP 200) for the profile page's XHR."""
+    lifetime = 600
+    h = start(transaction_lifetime=lifetime)
+    clock = FakeClock()
+    h.tenant.transactions._items.clock = clock  # the sign-ins aged by hand, not waited for
+    in_time, clicking, typing = h.browser(), h.browser(), h.browser()
+    pages = {browser: as_page(browser.go(authorize_url(prompt="login"))) for browser in (in_time, clicking, typing)}
+    profile = as_page(typing.choose(pages[typing], "FakeIdP"))
+    assert profile.api == "SelfAsserted", profile.html[:300]
+    clock.advance(lifetime - 1)
+    assert as_page(in_time.choose(pages[in_time], "FakeIdP")).api == "SelfAsserted"  # the last second still counts
+    clock.advance(1)
+    late = as_page(clicking.choose(pages[clicking], "FakeIdP"))
+    assert late.api == "GlobalException" and late.error_detail().startswith("AADB2C90046: "), late.html[:300]
+    values = {f["ID"]: f["PRE"] for f in profile.settings["SA_FIELDS"]["AttributeFields"]}
+    answer = typing.self_asserted(profile, values)
+    assert (answer.status_code, answer.json()["status"], answer.json()["errorCode"]) == (200, "400", "AADB2C90046"), answer.text
 
 
 @pytest.mark.parametrize(("idp_error", "outer"), [("access_denied", "access_denied"), ("invalid_request", "server_error"), ("temporarily_unavailable", "server_error")])
