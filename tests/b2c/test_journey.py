@@ -177,6 +177,27 @@ def test_sso_session_ends_with_logout(shared: Harness) -> None:
     assert isinstance(page, Page) and page.api == "CombinedSigninAndSignup"
 
 
+def test_an_sso_session_answers_for_the_session_lifetime_after_the_sign_in(start) -> None:
+    """README, Settings: session_lifetime is the SSO session's; past it, the browser has no session (prompt=none:
+    AADB2C90077) though it still holds the cookie. Two browsers signed in at once, each asked once: whether a use
+    extends a session (B2C's Rolling or Absolute) is no part of this."""
+    lifetime = 900
+    h = start(session_lifetime=lifetime)
+    clock = FakeClock()
+    h.tenant.sessions._items.clock = clock  # the sessions aged by hand, not waited for
+    in_time, late = h.browser(), h.browser()
+    for browser in (in_time, late):
+        h.sign_up(browser, authorize_url())
+    clock.advance(lifetime - 1)
+    kept = in_time.go(authorize_url(prompt="none", nonce="n2"))
+    assert isinstance(kept, Landing) and "id_token" in kept.params, kept
+    clock.advance(1)
+    assert late.http.cookies.get(f"x-ms-cpim-sso:{TENANT_ID}")
+    ended = late.go(authorize_url(prompt="none", state="s"))
+    assert isinstance(ended, Landing) and ended.params["error"] == "interaction_required", ended
+    assert ended.params["error_description"].startswith("AADB2C90077: "), ended.params
+
+
 def test_cancel_on_the_self_asserted_page_is_aadb2c90091(shared: Harness) -> None:
     browser = shared.browser()
     page = as_page(browser.go(authorize_url(state="st", ui_locales="de")))
