@@ -89,6 +89,18 @@ def test_a_target_that_is_not_an_absolute_uri_is_refused_as_b2c_words_it(tenant:
                                           "Specify an https based URL"), page.error_detail()
 
 
+@pytest.mark.parametrize("policy", ["B2C_1_signupsignin", STRICT])
+@pytest.mark.parametrize("target", [None, "javascript:alert(1)", "https://elsewhere.example/bye"], ids=["no target", "unsafe", "unregistered"])
+def test_a_bad_hint_is_refused_for_itself_before_the_target_is_looked_at(tenant: Harness, policy: str, target: str | None) -> None:
+    """README "How it maps to the real service": an id_token_hint is checked first, so a bad one is AADB2C90210 and an
+    expired one AADB2C90208 whatever the target would have been refused for (90036, 90067, 90287 on a policy that
+    requires the hint), and with either policy."""
+    targets = {"post_logout_redirect_uri": target} if target else {}
+    for sent, code in (("not-a-jwt", "AADB2C90210"), (hint(tenant, policy, lifetime=-60), "AADB2C90208")):
+        refused = logout(tenant, policy, id_token_hint=sent, **targets)
+        assert isinstance(refused, Page) and refused.error_detail().startswith(f"{code}: "), refused
+
+
 def test_a_user_flow_requires_the_hint_only_when_its_property_says_so() -> None:
     assert UserFlow(require_id_token_in_logout=True).to_policy().enforce_id_token_hint_on_logout
     assert not UserFlow().to_policy().enforce_id_token_hint_on_logout
