@@ -430,7 +430,7 @@ def test_an_identity_provider_that_sends_its_answer_slowly_ends_the_sign_in_with
     """README "Where errors go": every back-channel call has a timeout, so a slow IdP ends the sign-in, never hangs it;
     that is the whole call's, not each read's: an answer that keeps coming a piece at a time is as slow as none."""
     timeout = 0.5
-    h = start(policies=[user_flow(), custom_policy()], idp=FakeIdP(IdPBehaviour(dripping=dripping, drip_seconds=10 * timeout)),
+    h = start(policies=[user_flow(), custom_policy()], idp=FakeIdP(IdPBehaviour(dripping=dripping, drip_seconds=20 * timeout)),
               back_channel_timeout=timeout)
     started = time.monotonic()
     result = h.browser().go(authorize_url(policy, domain_hint="idp.example", state="s8"))
@@ -440,7 +440,7 @@ def test_an_identity_provider_that_sends_its_answer_slowly_ends_the_sign_in_with
     else:  # read while B2C redeems the provider's answer: the app's server_error
         assert isinstance(result, Landing), result.html[-600:]
         assert result.params["error"] == "server_error" and result.params["error_description"].startswith("AADB2C90289: ")
-    assert took < 5 * timeout, took  # the answer would have taken 10 timeouts
+    assert took < 10 * timeout, took  # the answer would have taken 20 timeouts: room for a busy machine's sign-in either way
 
 
 @pytest.mark.parametrize("metadata", ["unreachable", "not json"])
