@@ -198,6 +198,23 @@ def test_an_sso_session_answers_for_the_session_lifetime_after_the_sign_in(start
     assert ended.params["error_description"].startswith("AADB2C90077: "), ended.params
 
 
+def test_an_sso_session_used_before_its_lifetime_still_ends_at_it(start) -> None:
+    """README, Settings: the session's expiry is Absolute, counted from the sign-in: a silent sign-in a second before its
+    end does not extend it (Rolling would)."""
+    lifetime = 900
+    h = start(session_lifetime=lifetime)
+    clock = FakeClock()
+    h.tenant.sessions._items.clock = clock
+    browser = h.browser()
+    h.sign_up(browser, authorize_url())
+    clock.advance(lifetime - 1)
+    used = browser.go(authorize_url(prompt="none", nonce="n2"))
+    assert isinstance(used, Landing) and "id_token" in used.params, used
+    clock.advance(1)
+    ended = browser.go(authorize_url(prompt="none", state="s"))
+    assert isinstance(ended, Landing) and ended.params["error_description"].startswith("AADB2C90077: "), ended.params
+
+
 def test_cancel_on_the_self_asserted_page_is_aadb2c90091(shared: Harness) -> None:
     browser = shared.browser()
     page = as_page(browser.go(authorize_url(state="st", ui_locales="de")))
