@@ -35,7 +35,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405 and request.url.path.startswith(f"{CONTROL_PATH}/"):
         # The control API's gate first, as for any of its calls: off says so, a caller without the token is 401.
-        if (refusal := ControlApi(request.app.state.mobileid).refused(request)) is not None:
+        control_api: ControlApi = request.app.state.control_api
+        if (refusal := control_api.refused(request)) is not None:
             return refusal
     error = {404: "not_found", 405: "invalid_request"}.get(exc.status_code, "invalid_request")
     return JSONResponse({"error": error, "error_description": exc.detail}, status_code=exc.status_code, headers=exc.headers)
@@ -48,14 +49,15 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: MobileIDSettings | None = None, *, signing_key: SigningKey | None = None) -> Starlette:
-    """The emulator; ``app.state.mobileid`` is its ``Emulator`` (settings, key, state)."""
+    """The emulator; ``app.state.mobileid`` is its ``Emulator`` (settings, key, state), ``app.state.control_api`` its control API."""
     emulator = Emulator.create(settings or MobileIDSettings(), signing_key)
+    control_api = ControlApi(emulator)
     app = Starlette(
         routes=[
             *BackChannelEndpoints(emulator).routes(),
             *LoginPages(emulator).routes(),
             Mount("/oidc/assets", StaticFilesInMemory(directory=ASSETS_DIR), name="assets"),
-            *ControlApi(emulator).routes(),
+            *control_api.routes(),
         ],
         middleware=[Middleware(BodySizeLimit)],
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
@@ -64,4 +66,5 @@ def create_app(settings: MobileIDSettings | None = None, *, signing_key: Signing
     # request's Host and scheme: behind a proxy, its upstream address (https://127.0.0.1:8080/...), not the issuer's.
     app.router.redirect_slashes = False  # such a path is one the emulator does not have: its 404
     app.state.mobileid = emulator
+    app.state.control_api = control_api  # its gate, asked by _http_error before a wrong method's 405
     return app
