@@ -795,7 +795,7 @@ def from_har(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     # phone's answer (read below, once the HAR is read)
     if read_from_har := [flag for flag in typed if flag not in (*HOW_TO_RUN, *HAR_OPTIONS, "journey", "outcome")]:
         refuse_read_from_report(read_from_har)
-    check_out(args, typed, "--from-har", "the HAR shows")
+    check_out_option(args, typed, "--from-har", "the HAR shows")
     har = load_har(Path(args.from_har))  # first: a file that is no HAR is said at once, without asking the stack
     if not har_has_sign_in(har):
         raise ValueError(f"{args.from_har}: {all_but_authorize_in(har) or NO_SIGN_IN + hosts_in(har)}")  # one nearly B2C's: as --from-url says it
@@ -827,7 +827,7 @@ def from_url(args: argparse.Namespace, env: Mapping[str, str], typed: Sequence[s
     check(args, env)
     if read := [flag for flag in typed if flag not in (*HOW_TO_RUN, *UNTOLD_BY_URL, *URL_OPTIONS)]:
         refuse_read_from_report(read, "the URL's authorize request")
-    check_out(args, typed, "--from-url", "the URL tells")
+    check_out_option(args, typed, "--from-url", "the URL tells")
     found = read_url(args.from_url)  # first: a URL of another kind is said at once, without asking the stack
     refuse_choices_a_silent_request_cannot_have(found.params.get("prompt"), args, typed)
     local = local_stack()  # its tenant tells a URL of the local stack's
@@ -887,9 +887,9 @@ def refuse_read_from_report(flags: Sequence[str], source: str = "the HAR's sign-
                      "printed repro command with the change")
 
 
-def check_out(args: argparse.Namespace, typed: Sequence[str], flag: str, what: str) -> None:
-    """--out is for --run's bundle: refused without --run, and with it refused before the report is read and printed where
-    the bundle could not be written there (the run would only have said so after the reading)."""
+def check_out_option(args: argparse.Namespace, typed: Sequence[str], flag: str, what: str) -> None:
+    """--out beside a report (``flag``): refused without --run, which alone writes a bundle; with --run, a folder the
+    bundle cannot be written to is refused now, before the report is read and printed, not after."""
     if args.run:
         bundle_folder(args.out)
     if "out" in typed and not args.run:  # the reading alone writes no bundle: --out was dropped without a word, exit 0
