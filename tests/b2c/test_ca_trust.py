@@ -99,6 +99,8 @@ def test_ca_files_come_from_the_option_and_the_environment(other_ca: tuple[trust
     second.write_text(other_ca[1].read_text())
     args = parser().parse_args(["serve", "--ca-file", str(other_ca[1]), "--ca-file", str(second)])
     assert ca_files(args.ca_file, {CA_FILES_ENV: str(second)}) == (other_ca[1], second, second)
+    # docs/contracts.md: the environment's files separated by ':', an empty entry (a trailing ':') passed over.
+    assert ca_files([], {CA_FILES_ENV: f"{other_ca[1]}:{second}:"}) == (other_ca[1], second)
     with pytest.raises(SystemExit, match=CA_FILES_ENV):
         ca_files([], {CA_FILES_ENV: str(tmp_path / "nope.pem")})
     with pytest.raises(SystemExit):
