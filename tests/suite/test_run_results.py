@@ -42,14 +42,17 @@ def run(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], l
 
 
 
-def test_a_worker_writes_typed_infrastructure_as_broken_and_a_finding_as_failed(tmp_path: Path) -> None:
+def test_a_worker_writes_infrastructure_typed_or_not_as_broken_and_a_finding_as_failed(tmp_path: Path) -> None:
     (tmp_path / "test_typed.py").write_text(
         "from fixtures.causes import Cause, JourneyFailure\n\n\n"
         "def test_stack_gone():\n    raise JourneyFailure('the stack went', cause=Cause('infrastructure', 'the stack went'))\n\n\n"
-        "def test_wrong_audience():\n    raise JourneyFailure('aud', cause=Cause('ID token contract', 'aud: expected a, got b'))\n")
+        "def test_wrong_audience():\n    raise JourneyFailure('aud', cause=Cause('ID token contract', 'aud: expected a, got b'))\n\n\n"
+        # Untyped, its cause read from its words: pytest.fail (as pytest-timeout stops a journey) is "failed" to allure-pytest
+        "def test_refused():\n    import pytest\n    pytest.fail('net::ERR_CONNECTION_REFUSED at https://contoso.b2clogin.com/x')\n")
     done, results = run(tmp_path, "-n", "1", str(tmp_path / "test_typed.py"))
     assert done.returncode == 1, done.stdout + done.stderr
-    assert {result["name"]: result["status"] for result in results} == {"test_stack_gone": "broken", "test_wrong_audience": "failed"}
+    assert {result["name"]: result["status"] for result in results} == {
+        "test_stack_gone": "broken", "test_wrong_audience": "failed", "test_refused": "broken"}
 
 
 def test_a_run_killed_on_the_way_still_names_what_it_tested(tmp_path: Path) -> None:
