@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import ssl
 import time
 import warnings
@@ -272,6 +273,22 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     return data
 
 
+# The claim types a user flow's claims mapping fills (its mappings carry no DataType): B2C's built-in ones, strings.
+BUILT_IN_TYPES = {"issuerUserId": "string", "displayName": "string", "givenName": "string", "surname": "string", "email": "string"}
+
+
+def partner_value(value: Any, data_type: str | None) -> Any:
+    """An identity provider's claim as its claim type holds it: a JSON number, Boolean, array or object taken into a
+    ``string`` claim is its JSON text, so a GitHub user's numeric ``id`` is the issuerUserId ``"1234567"`` (Microsoft's
+    GitHub article maps ``id`` so); any other value as the provider sent it. Unconfirmed: the text B2C makes of a Boolean,
+    an array or an object in a string claim (mocks/b2c/README.md, Decisions)."""
+    if data_type == "string" and not isinstance(value, str):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(value, dict):  # no claim type holds an object: its JSON text, not Python's repr
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return value
+
+
 def map_claims(provider: IdentityProvider, partner: dict[str, Any], resolvers: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Partner claims -> B2C claim types, per the technical profile's OutputClaims (a user flow's claims mapping
     compiles to them): nothing the configuration does not map, as in B2C. A DefaultValue's claim resolvers
@@ -281,14 +298,13 @@ def map_claims(provider: IdentityProvider, partner: dict[str, Any], resolvers: M
     mapped: dict[str, Any] = {}
     for mapping in provider.claims:
         value = partner.get(mapping.partner_claim) if mapping.partner_claim else None
-        if value is None:
+        if value is not None:
+            value = partner_value(value, mapping.data_type or BUILT_IN_TYPES.get(mapping.claim_type))
+        else:
             value = (typed_value(fill_in(mapping.default, resolvers or {}), mapping.data_type) if isinstance(mapping.default, str)
                      else mapping.default)
         if value is not None:
             mapped[mapping.claim_type] = value
-    for key, value in list(mapped.items()):
-        if not isinstance(value, (str, bool, int, float, list)):
-            mapped[key] = str(value)
     if not isinstance(mapped.get("issuerUserId"), str) or not mapped["issuerUserId"]:
         source = next((m.partner_claim for m in provider.claims if m.claim_type == "issuerUserId"), None)
         why = (f"the identity provider's answer has no {source!r}, which {provider.exchange_id} maps to issuerUserId" if source
