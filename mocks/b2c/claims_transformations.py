@@ -13,6 +13,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from mocks.b2c.policy import ClaimsTransformation
@@ -115,7 +116,7 @@ def _change_case(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, s
     if value is None:
         return {}
     value = str(value).lower() if p.get("toCase", "LOWER").upper() == "LOWER" else str(value).upper()
-    return _outputs(t, outputClaim1=value)
+    return _outputs(t, outputClaim=value)
 
 
 def _compare_claim_to_value(t: ClaimsTransformation, bag: Mapping[str, Any], p: dict[str, str]) -> dict[str, Any]:
@@ -144,6 +145,44 @@ METHODS: dict[str, Callable[[ClaimsTransformation, Mapping[str, Any], dict[str, 
     "CompareClaimToValue": _compare_claim_to_value,
     "AssertBooleanClaimIsEqualToValue": _assert_boolean,
 }
+
+
+# Each executed method's TransformationClaimTypes of its input claims, its InputParameter Ids and the TransformationClaimTypes
+# of its output claims, as Microsoft's claims transformation articles list them.
+NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "CreateRandomString": ((), ("randomGeneratorType", "maximumNumber", "seed", "stringFormat", "base64"), ("outputClaim",)),
+    "FormatStringClaim": (("inputClaim",), ("stringFormat",), ("outputClaim",)),
+    "FormatStringMultipleClaims": (("inputClaim1", "inputClaim2"), ("stringFormat",), ("outputClaim",)),
+    "CreateAlternativeSecurityId": (("key", "identityProvider"), (), ("alternativeSecurityId",)),
+    "CreateStringClaim": ((), ("value",), ("createdClaim",)),
+    "CopyClaim": (("inputClaim",), (), ("outputClaim",)),
+    "AddItemToStringCollection": (("item", "collection"), (), ("collection",)),
+    "ChangeCase": (("inputClaim1",), ("toCase",), ("outputClaim",)),
+    "CompareClaimToValue": (("inputClaim1",), ("compareTo", "operator", "ignoreCase"), ("outputClaim",)),
+    "AssertBooleanClaimIsEqualToValue": (("inputClaim",), ("valueToCompareTo",), ()),
+}
+
+
+def spelt_as_its_method(t: ClaimsTransformation) -> ClaimsTransformation:
+    """``t`` with its names spelt as its method's (``NAMES``; B2C's matching of case is not documented, so case aside).
+    ValueError naming a name its method does not have: run, that claim would silently get no value (mocks/b2c/README.md,
+    Decisions). A method the emulator does not execute is left as it is (refused where a journey reaches it)."""
+    if t.method not in NAMES:
+        return t
+    inputs, parameters, outputs = NAMES[t.method]
+
+    def spelt(name: str, names: tuple[str, ...], kind: str, attribute: str) -> str:
+        by_case = {known.lower(): known for known in names}
+        if name.lower() in by_case:
+            return by_case[name.lower()]
+        fix = (f"{t.method} takes {' or '.join(names)} there (Microsoft's claims transformation articles); name it so"
+               if names else f"{t.method} has no {kind}; remove it")
+        raise ValueError(f"{t.where}: {kind} {attribute}=\"{name}\": {fix}")
+
+    return replace(
+        t, inputs=tuple((claim, spelt(name, inputs, "InputClaim", "TransformationClaimType")) for claim, name in t.inputs),
+        parameters=tuple((spelt(name, parameters, "InputParameter", "Id"), value) for name, value in t.parameters),
+        outputs=tuple((claim, spelt(name, outputs, "OutputClaim", "TransformationClaimType")) for claim, name in t.outputs))
 
 
 def run(t: ClaimsTransformation, bag: dict[str, Any], resolvers: Mapping[str, str]) -> None:

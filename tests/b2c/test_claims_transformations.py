@@ -27,7 +27,7 @@ def transform(method: str, bag: dict[str, Any], *, inputs: tuple[tuple[str, str]
 @pytest.mark.parametrize(("to_case", "expected"), [("LOWER", "hans.muster@example.org"), ("UPPER", "HANS.MUSTER@EXAMPLE.ORG")])
 def test_change_case_gives_the_case_to_case_names(to_case: str, expected: str) -> None:
     bag = transform("ChangeCase", {"email": "Hans.Muster@Example.org"}, inputs=(("email", "inputClaim1"),),
-                    parameters=(("toCase", to_case),), outputs=(("emailCased", "outputClaim1"),))
+                    parameters=(("toCase", to_case),), outputs=(("emailCased", "outputClaim"),))
     assert bag["emailCased"] == expected
     assert bag["email"] == "Hans.Muster@Example.org"  # the input claim is left as it was
 

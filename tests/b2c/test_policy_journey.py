@@ -84,6 +84,35 @@ def test_an_edited_claims_transformation_builds_the_display_name(start, tmp_path
     assert prefilled(sa) == {"displayName": "Hans Muster", "givenName": "Hans", "surname": "Muster"}
 
 
+def change_case(output: str) -> list[tuple[str, str, str]]:
+    """Microsoft's ChangeCase example (string claims transformations: InputClaim inputClaim1, InputParameter toCase,
+    OutputClaim outputClaim), its output's TransformationClaimType spelt ``output``, run on the Mobile ID profile's claims."""
+    transformation = f"""<ClaimsTransformation Id="ChangeToLower" TransformationMethod="ChangeCase">
+        <InputClaims><InputClaim ClaimTypeReferenceId="displayName" TransformationClaimType="inputClaim1" /></InputClaims>
+        <InputParameters><InputParameter Id="toCase" DataType="string" Value="LOWER" /></InputParameters>
+        <OutputClaims><OutputClaim ClaimTypeReferenceId="displayName" TransformationClaimType="{output}" /></OutputClaims>
+      </ClaimsTransformation>"""
+    return [added_transformation(transformation),
+            ("TrustFrameworkExtensions.xml", '<OutputClaimsTransformation ReferenceId="CreateRandomUPNUserName" />',
+             '<OutputClaimsTransformation ReferenceId="ChangeToLower" /><OutputClaimsTransformation ReferenceId="CreateRandomUPNUserName" />')]
+
+
+@pytest.mark.parametrize("output", ["outputClaim", "OutputClaim"], ids=["as Microsoft's example", "its case aside"])
+def test_microsofts_change_case_example_changes_the_case(start, tmp_path, output) -> None:
+    """The emulator read ChangeCase's output as outputClaim1 and gave the claim nothing, without a word."""
+    _, sa = sign_up(start(policies=pack(tmp_path, edits=change_case(output)), idp=FakeIdP(IdPBehaviour(claims={"name": "HANS MUSTER"}))))
+    assert prefilled(sa)["displayName"] == "hans muster"
+
+
+def test_a_name_a_claims_transformation_method_does_not_have_is_refused_at_load(tmp_path) -> None:
+    """Run, the claim it names would get no value without a word (mocks/b2c/README.md, Decisions)."""
+    with pytest.raises(PolicyError) as refused:
+        pack(tmp_path, edits=change_case("outputClaim1"))
+    assert str(refused.value).endswith(
+        "TrustFrameworkExtensions.xml: ClaimsTransformation[@Id='ChangeToLower']: OutputClaim TransformationClaimType=\"outputClaim1\": "
+        "ChangeCase takes outputClaim there (Microsoft's claims transformation articles); name it so"), refused.value
+
+
 @pytest.mark.parametrize("resolving", [True, False], ids=["IncludeClaimResolvingInClaimsHandling", "without it"])
 def test_claim_resolvers_are_filled_in_where_b2c_fills_them_in(start, tmp_path, resolving) -> None:
     """A technical profile's DefaultValue gets its claim resolver filled in only with IncludeClaimResolvingInClaimsHandling

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from mocks.b2c.claims_transformations import spelt_as_its_method
 from mocks.b2c.policy import (
     ClaimRef,
     ClaimsTransformation,
@@ -436,11 +437,14 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     profiles, managers = _profiles(m, roots, rp_file.tenant_domain)
     _check_extension_attributes(m, rp_file, profiles)
     used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}
-    transformations = {  # each one a profile names is defined: merge() refuses the reference otherwise
-        t.id: ClaimsTransformation(t.id, t.method, f"{t.file}: ClaimsTransformation[@Id='{t.id}']",
-                                   tuple(t.inputs), tuple(t.parameters), tuple(t.outputs))
-        for tid, t in m.transformations.items() if tid in used
-    }
+    try:
+        transformations = {  # each one a profile names is defined: merge() refuses the reference otherwise
+            t.id: spelt_as_its_method(ClaimsTransformation(t.id, t.method, f"{t.file}: ClaimsTransformation[@Id='{t.id}']",
+                                                           tuple(t.inputs), tuple(t.parameters), tuple(t.outputs)))
+            for tid, t in m.transformations.items() if tid in used
+        }
+    except ValueError as wrong:
+        raise PolicyError(f"{name}: {wrong}") from None
     labels = {c: ct.display_name for c, ct in m.claim_types.items() if ct.display_name}
     input_types = {c: ct.user_input_type for c, ct in m.claim_types.items() if ct.user_input_type}
     program = UserJourney(jid, steps, profiles, transformations, managers, labels, input_types, f"{name}: {rp_where}", claim_labels(chain),
