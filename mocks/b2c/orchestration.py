@@ -256,8 +256,9 @@ class Orchestrator:
         # a validation profile outputs is not asked for ("only shown if its value cannot be obtained otherwise").
         prefilled = {c.claim_type for c in profile.input_claims}
         validated = {c.claim_type for vid in profile.validation_profiles for c in journey.profiles[vid].output_claims}
-        asked = [c for c in profile.output_claims
-                 if c.default is None and c.claim_type in journey.input_types and c.claim_type not in validated]
+        asked = ([c for c in profile.display_claims if c.claim_type in journey.input_types] if profile.display_claims else
+                 [c for c in profile.output_claims
+                  if c.default is None and c.claim_type in journey.input_types and c.claim_type not in validated])
         # B2C draws each field by its UserInputType; a type the page does not draw would be a text box here only.
         drawn_otherwise = {c.claim_type: journey.input_types[c.claim_type] for c in asked
                            if journey.input_types[c.claim_type] not in RENDERED_INPUT_TYPES}

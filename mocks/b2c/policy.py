@@ -149,6 +149,9 @@ class TechnicalProfile:
     input_transformations: tuple[str, ...] = ()
     output_transformations: tuple[str, ...] = ()
     validation_profiles: tuple[str, ...] = ()
+    # A self-asserted profile's DisplayClaims: with one, its page asks for them alone, in their order, each required as
+    # its own Required says (no output claim is displayed then: Microsoft's self-asserted technical profile article).
+    display_claims: tuple[ClaimRef, ...] = ()
     session_manager: str | None = None
     # Why the emulator does not execute it, and what to change (NOT_EXECUTED, or a page it can't show).
     not_executed: str | None = None

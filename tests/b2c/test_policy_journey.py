@@ -654,3 +654,53 @@ def test_typed_value_reads_a_value_as_its_data_type_says(value: str, data_type: 
     from mocks.b2c.policy import typed_value
 
     assert typed_value(value, data_type) == typed and type(typed_value(value, data_type)) is type(typed)
+
+
+def profile_edit(profile_id: str, xml: str) -> tuple[str, str, str]:
+    """An edit: ``xml`` added to the technical profile ``profile_id`` from the extension policy, as teams extend the starter
+    pack's profiles."""
+    return ("TrustFrameworkExtensions.xml", "<ClaimsProviders>",
+            f"<ClaimsProviders><ClaimsProvider><DisplayName>Team</DisplayName><TechnicalProfiles>"
+            f"<TechnicalProfile Id=\"{profile_id}\">{xml}</TechnicalProfile></TechnicalProfiles></ClaimsProvider>")
+
+
+def test_a_profile_page_with_display_claims_asks_for_them_alone(start, tmp_path) -> None:
+    """Microsoft's self-asserted technical profile article: no output claim is displayed by a profile that has a display
+    claim, and a DisplayClaim is required as its Required says. The emulator drew the OutputClaims, all optional."""
+    policies = pack(tmp_path, edits=[profile_edit("SelfAsserted-Social", '<DisplayClaims><DisplayClaim ClaimTypeReferenceId="surname" '
+                                                                          'Required="true" /></DisplayClaims>')])
+    browser, sa = sign_up(start(policies=policies))
+    assert [(f["ID"], f["IS_REQ"]) for f in sa.settings["SA_FIELDS"]["AttributeFields"]] == [("surname", True)]
+    assert browser.self_asserted(sa, {"surname": ""}).json()["status"] == "400"
+    assert browser.self_asserted(sa, {"surname": "Muster"}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing), getattr(landing, "html", landing)
+    assert unverified_claims(landing.params["id_token"])["family_name"] == "Muster"
+
+
+VALIDATION_PRECONDITION = ('<Preconditions><Precondition Type="ClaimsExist" ExecuteActionsIf="true"><Value>identityProvider</Value>'
+                           '<Action>SkipThisValidationTechnicalProfile</Action></Precondition></Preconditions>')
+
+
+@pytest.mark.parametrize(("profile_id", "xml", "says"), [
+    ("SelfAsserted-Social", f'<ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlternativeSecurityId">'
+                            f'{VALIDATION_PRECONDITION}</ValidationTechnicalProfile></ValidationTechnicalProfiles>',
+     "ValidationTechnicalProfiles/ValidationTechnicalProfile[@ReferenceId='AAD-UserWriteUsingAlternativeSecurityId'] (line 19): "
+     "its Preconditions: not executed by the emulator"),
+    ("SelfAsserted-Social", '<ValidationTechnicalProfiles><ValidationTechnicalProfile ReferenceId="AAD-UserWriteUsingAlternativeSecurityId" '
+                            'ContinueOnError="true" /></ValidationTechnicalProfiles>',
+     "[@ReferenceId='AAD-UserWriteUsingAlternativeSecurityId'] (line 19): ContinueOnError=\"true\": not executed by the emulator"),
+    ("SelfAsserted-Social", '<DisplayClaims><DisplayClaim DisplayControlReferenceId="emailVerificationControl" /></DisplayClaims>',
+     "DisplayClaims/DisplayClaim[@DisplayControlReferenceId='emailVerificationControl'] (line 19): "
+     "display controls are not drawn by the emulator"),
+    ("SelfAsserted-Social", "<EnabledForUserJourneys>Never</EnabledForUserJourneys>",
+     "TechnicalProfile[@Id='SelfAsserted-Social']: EnabledForUserJourneys (line 19): 'Never' is not executed by the emulator"),
+], ids=["a validation profile's Preconditions", "ContinueOnError", "a display control", "EnabledForUserJourneys"])
+def test_what_b2c_decides_as_the_journey_runs_and_the_emulator_does_not_is_refused_where_reached(start, tmp_path, profile_id, xml, says) -> None:
+    """Each was run as if it were not written: a skipped validation profile ran, a failed one stopped the page, a display
+    control was left out, a profile B2C skips ran (Microsoft's validation technical profile, self-asserted and technical
+    profiles articles). The journey before it runs; where it is reached, the error page names it."""
+    _, refused = sign_up(start(policies=pack(tmp_path, edits=[profile_edit(profile_id, xml)])))
+    assert isinstance(refused, Page) and refused.api == "GlobalException", getattr(refused, "html", refused)
+    assert refused.error_detail().startswith("Not executed by the B2C emulator (policies/README.md): "), refused.error_detail()
+    assert says in refused.error_detail(), refused.error_detail()

@@ -90,6 +90,35 @@ def _is_directory(tp: Profile) -> bool:
 
 
 def _kind(tp: Profile) -> tuple[ProfileKind, str | None]:
+    kind, reason = _protocol_kind(tp)
+    if reason is not None:
+        return kind, reason
+    # What B2C decides about the profile as the journey runs that the emulator does not: refused where a journey reaches
+    # it rather than run as if it were not written.
+    if tp.enabled_for is not None and tp.enabled_for.value != "Always":
+        return ProfileKind.NOT_EXECUTED, (f"{_within(tp, tp.enabled_for)}: {tp.enabled_for.value!r} is not executed by the "
+                                          "emulator, which would run the profile whenever the journey reaches it (as Always); "
+                                          "take it out to run this journey locally")
+    if kind is ProfileKind.SELF_ASSERTED and tp.display_controls:
+        control = tp.display_controls[0]
+        return ProfileKind.NOT_EXECUTED, (f"{_within(tp, control)}: display controls are not drawn by the emulator; use "
+                                          "DisplayClaims of claim types, or OutputClaims, to run this journey locally")
+    if kind is ProfileKind.SELF_ASSERTED and tp.validation_not_executed:
+        reference, asks = tp.validation_not_executed[0]
+        return ProfileKind.NOT_EXECUTED, (f"{_within(tp, reference)}: {asks}: not executed by the emulator, which runs every "
+                                          "validation technical profile in turn and stops at the first that fails; take it out "
+                                          "to run this journey locally")
+    return kind, None
+
+
+def _within(tp: Profile, value: Value) -> str:
+    """Where ``value`` is written, below the profile (whose file and Id the refusal names first), with its file where another
+    file wrote it."""
+    where = value.path.removeprefix(f"{tp.where()}/")
+    return where if value.file == tp.file else f"{where} (in {value.file})"
+
+
+def _protocol_kind(tp: Profile) -> tuple[ProfileKind, str | None]:
     proto = (tp.protocol.value if tp.protocol else "").lower()
     short = _handler(tp)
     fix = "remove that step or exchange from the journey the relying party uses, or offer a claims exchange the emulator runs"
@@ -148,6 +177,7 @@ def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
         input_transformations=tuple(v.value for v in tp.input_transformations),
         output_transformations=tuple(v.value for v in tp.output_transformations),
         validation_profiles=tuple(v.value for v in tp.validation_profiles),
+        display_claims=_refs(m, tp.display_claims),
         session_manager=tp.session_manager.value if tp.session_manager else None,
         not_executed=f"{tp.file}: {tp.where()}: {reason}" if reason else None,
     )

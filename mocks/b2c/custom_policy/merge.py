@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from mocks.b2c.policy import PolicyError
 
-from .files import PolicyFile, b2c_validation, q, text, xs_boolean
+from .files import PolicyFile, b2c_validation, boolean, q, text, xs_boolean
 
 # OrchestrationStep/@Type: the schema's enumeration (TrustFrameworkPolicy_0.3.0.0.xsd, OrchestrationStepType); the
 # runtime executes CombinedSignInAndSignUp, ClaimsExchange and SendClaims and refuses the others when a journey reaches them.
@@ -54,6 +54,12 @@ class Profile:
     input_transformations: list[Value] = field(default_factory=list)
     output_transformations: list[Value] = field(default_factory=list)
     validation_profiles: list[Value] = field(default_factory=list)
+    display_claims: dict[str, tuple[dict[str, str], Value]] = field(default_factory=dict)
+    display_controls: list[Value] = field(default_factory=list)  # <DisplayClaim DisplayControlReferenceId="..."/>
+    enabled_for: Value | None = None  # EnabledForUserJourneys
+    # What a validation technical profile's reference asks that the emulator does not execute (its Preconditions,
+    # ContinueOnError, ContinueOnSuccess), each with where it is written.
+    validation_not_executed: list[tuple[Value, str]] = field(default_factory=list)
     session_manager: Value | None = None
     includes: list[Value] = field(default_factory=list)
     provider_domain: str | None = None
@@ -387,7 +393,13 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
     _claims(m, f, where, el, "InputClaims", "InputClaim", tp.input_claims)
     _claims(m, f, where, el, "OutputClaims", "OutputClaim", tp.output_claims)
     _claims(m, f, where, el, "PersistedClaims", "PersistedClaim", tp.persisted_claims)
-    _claims(m, f, where, el, "DisplayClaims", "DisplayClaim", {})  # checked only: the emulator draws no display claims
+    _claims(m, f, where, el, "DisplayClaims", "DisplayClaim", tp.display_claims)
+    for control in el.findall(f"{q('DisplayClaims')}/{q('DisplayClaim')}[@DisplayControlReferenceId]"):
+        cid = control.get("DisplayControlReferenceId", "")
+        tp.display_controls.append(Value(cid, f.name, f"{where}/DisplayClaims/DisplayClaim[@DisplayControlReferenceId='{cid}']{f.line(control)}"))
+    enabled = el.find(q("EnabledForUserJourneys"))
+    if enabled is not None:
+        tp.enabled_for = Value(text(enabled) or "", f.name, f"{where}/EnabledForUserJourneys{f.line(enabled)}")
     for group, item, into in (("InputClaimsTransformations", "InputClaimsTransformation", tp.input_transformations),
                               ("OutputClaimsTransformations", "OutputClaimsTransformation", tp.output_transformations),
                               ("ValidationTechnicalProfiles", "ValidationTechnicalProfile", tp.validation_profiles)):
@@ -397,6 +409,12 @@ def _merge_profile(m: Merged, f: PolicyFile, el: ET.Element, domain: str | None,
             ref_where = f"{where}/{group}/{item}[@ReferenceId='{rid}']{f.line(ref)}"
             if item == "ValidationTechnicalProfile":
                 _once(f, listed, rid, ref, f"{f.name}: {ref_where}", "UniqueTechnicalProfileReferenceId", "list each validation technical profile once")
+                asks = [what for what, given in (("its Preconditions", ref.find(q("Preconditions")) is not None),
+                                                 ("ContinueOnError=\"true\"", boolean(ref.get("ContinueOnError")) is True),
+                                                 ("ContinueOnSuccess=\"false\"", boolean(ref.get("ContinueOnSuccess")) is False))
+                        if given]
+                if asks:
+                    tp.validation_not_executed.append((Value(rid, f.name, ref_where), " and ".join(asks)))
             if item != "ValidationTechnicalProfile" and rid not in m.transformations:
                 # As a claim reference: checked in every profile of the file, reached or not, against the file's own
                 # and its bases' transformations (those merged so far), as the file's upload checks it.
@@ -440,6 +458,10 @@ def _overlay(out: Profile, src: Profile) -> None:
     out.input_claims.update(src.input_claims)
     out.output_claims.update(src.output_claims)
     out.persisted_claims.update(src.persisted_claims)
+    out.display_claims.update(src.display_claims)
+    out.display_controls.extend(src.display_controls)
+    out.enabled_for = src.enabled_for or out.enabled_for
+    out.validation_not_executed.extend(src.validation_not_executed)
     for mine, theirs in ((out.input_transformations, src.input_transformations),
                          (out.output_transformations, src.output_transformations),
                          (out.validation_profiles, src.validation_profiles)):
