@@ -170,6 +170,8 @@ def load_har(path: Path) -> dict[str, Any]:
         raise ValueError(f"{path} is empty, not a HAR file: export the HAR again (DevTools, Network: Save all as HAR with content)")
     try:
         har = json.loads(text)
+    except RecursionError:  # arrays or objects nested beyond the parser's depth: no HAR is
+        raise ValueError(f"{path} is not a HAR file (JSON with log.entries): it is JSON nested deeper than any HAR") from None
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":  # one whole JSON value, then more
             if not _har_shaped(json.JSONDecoder().raw_decode(text.lstrip())[0]):

@@ -493,7 +493,8 @@ def pytest_command(args: argparse.Namespace, work: Path, video: bool) -> list[st
                "--junitxml", str(work / JUNIT_FILE)]
     for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
         if getattr(args, name) is not None:
-            command += [f"--repro-{name.replace('_', '-')}", getattr(args, name)]
+            # One argument with its value: a hint that starts with "-" read as an option, one with "@" as pytest's file of arguments.
+            command += [f"--repro-{name.replace('_', '-')}={getattr(args, name)}"]
     if video:
         command += ["--video", "on"]
     if args.device:
@@ -565,12 +566,28 @@ def remove_dead_work(out: Path) -> None:
 def bundle_folder(out: str) -> tuple[Path, Path | None]:
     """(``--out`` as a folder the bundle can be written to, the outermost folder made for it now or None); UsageError if
     it cannot be one."""
-    path = Path(out).resolve()
-    # A missing parent is made too (--out bundles/2026/bug-123): the outermost, so a run that leaves no bundle takes all.
-    made = next((folder for folder in (*reversed(path.parents), path) if not folder.exists()), None)
-    if why := unwritable(path):
+    try:
+        path = Path(out).resolve()
+        # A missing parent is made too (--out bundles/2026/bug-123): the outermost, so a run that leaves no bundle takes all.
+        made = next((folder for folder in (*reversed(path.parents), path) if not folder.exists()), None)
+    except (OSError, RuntimeError) as error:  # a name too long for the system, links that loop (RuntimeError in Python 3.11)
+        raise UsageError(f"--out {out}: not a writable folder ({getattr(error, 'strerror', None) or error})") from None
+    if why := unwritable(path) or disk_full(path):
         raise UsageError(f"--out {out}: not a writable folder ({why})")
     return path, made
+
+
+# Free space below which --out is refused at once: a bundle (its trace, HAR and video) takes a few MiB; a disk fuller
+# than this fails the run part-way, its output cut off.
+MIN_FREE_BYTES = 16 * 1024 * 1024
+
+
+def disk_full(folder: Path) -> str | None:
+    """Why ``folder``'s disk cannot take a bundle (its free space), or None."""
+    stats = os.statvfs(folder)
+    free = stats.f_bavail * stats.f_frsize
+    return f"its disk has {free // 1024} KiB free, and a bundle takes a few MiB: free some space or give a folder on another disk" \
+        if free < MIN_FREE_BYTES else None
 
 
 def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str, str], work: Path, target: Path, made_out: Path | None,
@@ -585,7 +602,14 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     video = video_available()
     command = pytest_command(args, work, video)
     say(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}")
-    status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text, held)
+    try:
+        status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text, held)
+    except OSError as error:  # its output could not be kept (a disk that filled as the journey ran): run_pytest stopped it
+        remove_work(work, made_out)  # what it holds so far is unredacted, and of no run that ended
+        complain(f"repro: the journey's output could not be written in {work.parent} ({error.strerror or error}), so the journey "
+                 "was stopped: nothing was reproduced and no bundle was written; free some space there, or give --out a folder "
+                 "on another disk")
+        return EXIT_NOT_RUN
     facts_file = work / "evidence" / "repro.json"
     result = json.loads(facts_file.read_text()).get("result") if facts_file.is_file() else None
     if result not in ("passed", "failed", SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE):
@@ -891,7 +915,12 @@ def check_out_option(args: argparse.Namespace, typed: Sequence[str], flag: str, 
     """--out beside a report (``flag``): refused without --run, which alone writes a bundle; with --run, a folder the
     bundle cannot be written to is refused now, before the report is read and printed, not after."""
     if args.run:
-        bundle_folder(args.out)
+        _, made = bundle_folder(args.out)
+        if made is not None:  # made to prove it can be: the run makes it again, and a refusal before the run leaves none
+            for folder in (Path(args.out).resolve(), *Path(args.out).resolve().parents):
+                folder.rmdir()
+                if folder == made:
+                    break
     if "out" in typed and not args.run:  # the reading alone writes no bundle: --out was dropped without a word, exit 0
         raise UsageError(f"--out {args.out}: {flag} alone only prints what {what} and the repro command, so no bundle "
                          "is written; add --run to run it and write its bundle there, or leave --out out")

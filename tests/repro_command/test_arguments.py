@@ -92,7 +92,16 @@ def test_arguments_as_a_reporter_writes_them_are_taken() -> None:
     check(args("--slowmo", "60000"), {})  # the most --slowmo takes
     assert given.outcome == "user-cancel"
     command = pytest_command(given, Path("/tmp/work"), video=False)
-    assert command[command.index("--repro-login-hint") + 1] == "+41 79 123 45 67"
+    assert "--repro-login-hint=+41 79 123 45 67" in command
+
+
+@pytest.mark.parametrize("hint", ["-x", "--mobileid", "@alice"])
+def test_a_hint_that_starts_as_an_option_or_a_file_of_arguments_is_passed_as_the_options_value(hint: str) -> None:
+    """Passed apart, "-x" was read as an option ("--repro-login-hint: expected one argument") and "@alice" as pytest's file
+    of arguments ("No such file or directory: 'alice'"): every run with such a hint failed, the printed replay's too."""
+    for name in ("--login-hint", "--domain-hint", "--client-id"):
+        command = pytest_command(args(f"{name}={hint}"), Path("/tmp/work"), video=False)
+        assert f"--repro-{name[2:]}={hint}" in command and hint not in command, command
 
 
 def test_headed_without_a_display_says_how_to_run_instead() -> None:
@@ -295,8 +304,8 @@ def test_the_pytest_run_gets_every_parameter(tmp_path: Path) -> None:
              "--browser", "firefox")
     command = pytest_command(a, tmp_path, video=False)
     joined = " ".join(command)
-    for part in ("e2e/test_repro.py", "--repro sign-up", "--repro-outcome decline", "--repro-prompt login", "--repro-domain-hint mobileid.ch",
-                 "--repro-login-hint +41791234567", "--repro-redirect-uri https://app.example/cb", "--repro-client-id c1",
+    for part in ("e2e/test_repro.py", "--repro sign-up", "--repro-outcome decline", "--repro-prompt=login", "--repro-domain-hint=mobileid.ch",
+                 "--repro-login-hint=+41791234567", "--repro-redirect-uri=https://app.example/cb", "--repro-client-id=c1",
                  "--device Pixel 7", "--headed", "--slowmo 250", "--browser firefox", "-n 0",
                  "--timeout 325",  # README: 300 s, plus 100 x --slowmo
                  "--tb=short"):  # the terminal shows a failure in a few lines; pytest-output.txt in the bundle keeps them
@@ -410,13 +419,26 @@ def test_a_tenant_replay_leaves_out_a_phone_number_given_as_login_hint(target: s
     assert command[command.index("--login-hint") + 1] == replayed
 
 
-@pytest.mark.parametrize("out", ["/proc/nope", "/proc", "{tmp}/a-file", "{tmp}/a-file/below"])  # /proc: a folder nobody may write, root neither
+@pytest.mark.parametrize("out", ["/proc/nope", "/proc", "{tmp}/a-file", "{tmp}/a-file/below", "{tmp}/loop", "{tmp}/" + "a" * 300],
+                         ids=["/proc/nope", "/proc", "a file", "under a file", "links in a loop", "a name too long"])  # /proc: a folder nobody may write, root neither
 def test_an_out_that_cannot_be_a_folder_is_a_usage_error(out: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "a-file").write_text("a bundle cannot go in here")
+    (tmp_path / "loop").symlink_to("loop")  # the last two raised a traceback (RuntimeError, OSError): status 1, "reproduced"
     out = out.format(tmp=tmp_path)
     assert main(["--out", out], env=NO_DOTENV) == 2
     said = capsys.readouterr().err
     assert said.startswith(f"python -m repro: error: --out {out}: not a writable folder (") and said.endswith(")\n"), said  # the system's why
+
+
+def test_an_out_on_a_full_disk_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty file could still be made there, so it passed, and the run failed part-way with a traceback (status 1)."""
+    from repro import cli
+
+    full = os.statvfs_result((4096, 4096, 1000, 0, 3, 1000, 0, 0, 0, 255, 0))  # 3 blocks for anyone, 12 KiB
+    monkeypatch.setattr(os, "statvfs", lambda path: full)
+    assert main(["--out", str(tmp_path / "bundles")], env=NO_DOTENV) == 2
+    assert ("--out " + str(tmp_path / "bundles") + ": not a writable folder (its disk has 12 KiB free, and a bundle takes a few MiB: free "
+            "some space or give a folder on another disk)") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("out", ["{tmp}/a-file", "{tmp}/a-file/below"])
@@ -761,6 +783,31 @@ def test_a_run_stopped_before_the_journey_is_said_in_its_errors_words_not_its_pr
     assert cli.reproduce(given, settings, run_env, tmp_path / "repro-1", tmp_path / "repro-1.zip", None) == cli.EXIT_NOT_RUN
     assert capsys.readouterr().err.endswith("no bundle was written: E   playwright._impl._errors.Error: BrowserType.launch: ENOENT: no "
                                             "such file or directory, mkdtemp '/x/playwright-artifacts-1'\n")
+
+
+def test_a_disk_that_fills_as_the_journey_runs_stops_it_with_a_line_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its output no longer written (No space left on device): status 1 and a traceback were read as "reproduced", and the
+    work folder, unredacted, stayed without a word."""
+    import errno
+
+    from repro import cli
+
+    a = args()
+    _, settings = suite_env(a, NO_DOTENV)
+    out = tmp_path / "made-now"
+    work = out / "repro-x"
+    (work / "evidence").mkdir(parents=True)
+
+    def disk_full(*_: object, **__: object) -> tuple[int, list[str]]:
+        (work / "evidence" / "journey.har").write_text("unredacted")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(cli, "run_pytest", disk_full)
+    assert cli.reproduce(a, settings, {}, work, out / "repro-x.zip", out) == cli.EXIT_NOT_RUN == 2
+    assert not out.exists()
+    assert (f"repro: the journey's output could not be written in {out} (No space left on device), so the journey was stopped: "
+            "nothing was reproduced and no bundle was written") in capsys.readouterr().err
 
 
 def test_a_journey_that_did_not_run_leaves_neither_its_work_folder_nor_an_out_folder_it_made(

@@ -132,6 +132,9 @@ def test_a_har_without_a_sign_in_is_refused_with_a_hint(tmp_path: Path, capsys: 
     *((content, "is not a HAR file (JSON with log.entries): it is JSON of another shape") for content in (b"[] x", b'"abc" x', b"{} {}")),
     ("{}".encode("utf-16"), "it is not UTF-8 text"),
     (b" \n", "is empty, not a HAR file: export the HAR again"),
+    # Nested beyond the JSON parser's depth: a RecursionError's traceback, status 1 ("reproduced")
+    (b'{"log": {"entries": [], "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}", "is not a HAR file (JSON with log.entries): it is "
+                                                                                    "JSON nested deeper than any HAR"),
 ])
 def test_a_file_that_is_not_a_har_as_saved_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, says: str) -> None:
     (tmp_path / "report.har").write_bytes(content)

@@ -429,6 +429,19 @@ def test_a_bundle_folder_the_run_cannot_write_is_refused_before_the_report_is_re
     assert said.out == "" and f"--out {out}: not a writable folder (" in said.err, said
 
 
+@pytest.mark.parametrize("report", [["--from-url", "https://contoso.b2clogin.com/"], ["--from-har", "{tmp}/empty.har"]],
+                         ids=["--from-url", "--from-har"])
+def test_a_report_refused_with_run_leaves_no_bundle_folder_made_for_it(report: list[str], tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The check that --out can be written made it, and the report's refusal after it left it there (a run that does not
+    run takes the folders it made)."""
+    (tmp_path / "empty.har").write_text("")
+    out = tmp_path / "new" / "a" / "b"
+    assert main([*(part.format(tmp=tmp_path) for part in report), "--run", "--out", str(out)]) == 2
+    assert "python -m repro: error: " in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [tmp_path / "empty.har"]
+
+
 def test_an_empty_url_is_refused_rather_than_a_default_journey_run(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["--from-url", " "])
