@@ -432,8 +432,6 @@ def test_an_out_that_cannot_be_a_folder_is_a_usage_error(out: str, tmp_path: Pat
 
 def test_an_out_on_a_full_disk_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """An empty file could still be made there, so it passed, and the run failed part-way with a traceback (status 1)."""
-    from repro import cli
-
     full = os.statvfs_result((4096, 4096, 1000, 0, 3, 1000, 0, 0, 0, 255, 0))  # 3 blocks for anyone, 12 KiB
     monkeypatch.setattr(os, "statvfs", lambda path: full)
     assert main(["--out", str(tmp_path / "bundles")], env=NO_DOTENV) == 2
