@@ -436,7 +436,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     its custom policy folder and keys' names, language customization off, the team's page templates and user flows) is started the same way
     again: those settings go first, as ``env NAME=value``."""
     from fixtures.redaction import PHONE  # here: keeps `--help` light
-    from repro.har import option
+    from repro.har import number_forms, option
 
     # Every one, empty ones too: an empty value in the environment is what overrides the replayer's .env.
     stack = [f"E2E_STACK_FAULTS={','.join(settings.stack_faults)}", f"E2E_STACK_POLICIES={shown_path(settings.stack_policies)}",
@@ -456,7 +456,7 @@ def replay_command(args: argparse.Namespace, settings: Settings) -> list[str]:
     for name in ("prompt", "domain_hint", "login_hint", "redirect_uri", "client_id"):
         value = getattr(args, name)
         if value is not None:
-            if name == "login_hint" and not settings.is_local and PHONE.search(value):
+            if name == "login_hint" and not settings.is_local and (PHONE.search(value) or number_forms(value)):
                 value = NUMBER_LEFT_OUT  # the bundle masks phone numbers: a masked one would replay another hint
             command += option(f"--{name.replace('_', '-')}", value)
     return command
@@ -597,13 +597,15 @@ def reproduce(args: argparse.Namespace, settings: Settings, run_env: Mapping[str
     (fixtures/alive.py), which the journey's pytest holds too."""
     from fixtures.redaction import Redaction
     from repro.bundle import LeakError
+    from repro.har import number_forms
     from repro.report import BundleNotWritten, assemble
 
     video = video_available()
     command = pytest_command(args, work, video)
     say(f"repro: {args.journey} through {settings.policies[0]} on {settings.target} ({settings.domain}), outcome {args.outcome}")
     try:
-        status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env).text, held)
+        hint = number_forms(args.login_hint) if not settings.is_local else []  # a person's number of any country
+        status, output = run_pytest(command, run_env, work / "pytest-output.txt", Redaction.for_run(settings, run_env, hint).text, held)
     except OSError as error:  # its output could not be kept (a disk that filled as the journey ran): run_pytest stopped it
         remove_work(work, made_out)  # what it holds so far is unredacted, and of no run that ended
         complain(f"repro: the journey's output could not be written in {work.parent} ({error.strerror or error}), so the journey "

@@ -43,6 +43,19 @@ SELF_ASSERTED = re.compile(r"data-name=\"SelfAsserted\"|\"api\"\s*:\s*\"SelfAsse
 # A phone number of any country as a login hint may hold it: a run of 8 or more digits, spaces or dashes between them;
 # in a hint encoded twice (encoded_twice), its + and spaces still escaped: %2B4915112345678, 079%20123%2045%2067.
 NUMBER = re.compile(r"(?<![\w*])(?:\+|%2[Bb])?\d(?:(?:[\s-]|%20)?\d){7,}")
+
+
+def number_forms(hint: str | None) -> list[str]:
+    """A login hint that is a phone number of any country (``NUMBER``), in each form a run writes it: as given,
+    URL-encoded, without its spaces, and its digits alone (which any writing of its + leaves whole); none for another
+    hint. For a tenant run's redaction, whose masking knows Swiss numbers by their shape alone."""
+    if not hint or not NUMBER.search(hint):
+        return []
+    from urllib.parse import quote, quote_plus
+
+    return sorted({hint, quote(hint, safe=""), quote_plus(hint), re.sub(r"\s", "", hint), re.sub(r"\D", "", hint)}, key=len, reverse=True)
+
+
 NO_AUTHORIZE = "no B2C authorize request (/{tenant}.onmicrosoft.com/{policy}/oauth2/v2.0/authorize) in this HAR"
 # Without it the browser's log starts anew at each page, so a HAR saved at the end holds the app's page alone: Chrome's, Edge's
 # and Safari's name for it, and Firefox's, whose users looked for the first in vain.

@@ -16,7 +16,7 @@ from fixtures.texts import LANGUAGES  # Mobile ID's pages' languages, as the jou
 from mocks.common.languages import primary_language
 from mocks.faults import Fault
 from repro.bundle import LeakError, clean_copy, folders_shown, har_credentials, load_har, paths_shown, write_text, zip_folder
-from repro.har import attempts_in, har_has_sign_in, hops, read_har
+from repro.har import attempts_in, har_has_sign_in, hops, number_forms, read_har
 from repro.outcomes import AUTHORIZE_STEP, B2C_PAGE_STEPS, NUMBER_LEFT_OUT, OUTCOMES, STOPPED_BY_INFRASTRUCTURE, WAITING_STEP
 from repro.paths import shown_path
 
@@ -274,7 +274,8 @@ def assemble(work: Path, target: Path, *, settings: Any, replay: list[str], vide
     (folder / "screenshots").mkdir(parents=True)
     har_path = evidence / "journey.har"
     har = load_har(har_path) if har_path.is_file() else None
-    redaction = Redaction.for_run(settings, environ, extra=sorted(har_credentials(har)) if har is not None else ())
+    hint = number_forms(args.get("login_hint")) if not settings.is_local else []  # a person's number of any country
+    redaction = Redaction.for_run(settings, environ, extra=[*(sorted(har_credentials(har)) if har is not None else ()), *hint])
     shown = folders_shown(SUITE_FOLDERS, Path.home())  # the paths of this machine in the trace and pytest's output
     if har is not None:
         clean_copy(har_path, folder / "journey.har", redaction)

@@ -408,6 +408,7 @@ def test_a_tenant_replay_names_its_tenant_and_domain_and_the_policy_as_the_tenan
 @pytest.mark.parametrize(("target", "hint", "replayed"), [
     ("local", "+41791234567", "+41791234567"),  # the stack's numbers are not people's: kept as given
     ("tenant", "+41791234567", NUMBER_LEFT_OUT),  # the bundle masks people's numbers: a masked hint would replay another one
+    ("tenant", "+4915112345678", NUMBER_LEFT_OUT),  # a person's number of any country, which the masking does not know
     ("tenant", "alice@fabrikam.com", "alice@fabrikam.com"),
 ])
 def test_a_tenant_replay_leaves_out_a_phone_number_given_as_login_hint(target: str, hint: str, replayed: str) -> None:

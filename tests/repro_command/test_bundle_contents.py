@@ -9,6 +9,7 @@ import zipfile
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -16,6 +17,7 @@ from fixtures.causes import BROKEN_PROMISE, INFRASTRUCTURE, TIME_LIMIT_REACHED
 from fixtures.redaction import PHONE, Redaction
 from fixtures.settings import Settings, build_settings
 from repro.bundle import LeakError, clean_copy, folders_shown, paths_shown, scan, sha1, zip_folder
+from repro.cli import parser, replay_command
 from repro.outcomes import NUMBER_LEFT_OUT, STOPPED_BY_INFRASTRUCTURE
 from repro.report import FILES, assemble, identifiers, the_run, what_happened
 from tests.local_stack import LOCAL_STACK
@@ -285,6 +287,30 @@ def test_tenant_mode_masks_the_phone_number_in_every_text_member(tmp_path: Path)
     assert "The video and the trace's frames are pictures of the pages as they were: they show the number typed into " \
            "Mobile ID's page and its waiting page's text." in readme
     assert NUMBER not in summary
+
+
+@pytest.mark.parametrize("hint", ["+4915112345678", "+49 151 1234 5678"])
+def test_a_tenant_bundle_leaves_out_a_login_hint_that_is_a_number_of_any_country(tmp_path: Path, hint: str) -> None:
+    """The masking knows Swiss numbers by their shape: a German one given as --login-hint stood whole in README.txt's
+    replay, settings.json, repro.json, journey.har and timings.json, beside the summary's "Phone numbers are masked"."""
+    encoded = quote(hint, safe="")
+    har = {"log": {"entries": [{
+        "startedDateTime": "2026-11-28T10:00:00.000Z",
+        "request": {"method": "GET", "url": f"https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/B2C_1A_signup_signin/oauth2/v2.0/"
+                                            f"authorize?login_hint={encoded}", "headers": [], "queryString": [{"name": "login_hint", "value": hint}]},
+        "response": {"status": 200, "headers": [], "content": {"mimeType": "text/html", "text": f"<input value=\"{hint}\">"}},
+    }]}}
+    facts = {"journey": "sign-in", "policy": "B2C_1A_signup_signin", "outcome": "approve", "result": "passed", "failure": None,
+             "authorize_params": {"login_hint": hint}, "steps": [{"step": "B2C's sign-in page", "url": f"https://fabrikam.b2clogin.com/?login_hint={encoded}"}]}
+    work = work_folder(tmp_path, facts, har=har)
+    (work / "pytest-output.txt").write_text(f"login_hint={hint} ({encoded})\n")
+    settings = build_settings(TENANT)
+    bundle, _ = assemble(work, tmp_path / "bundle.zip", settings=settings, replay=replay_command(parser().parse_args(["--login-hint", hint]), settings),
+                         video=False, args={**ARGS, "login_hint": hint})
+    texts = text_members(Bundle(bundle))
+    assert {"journey.har", "repro.json", "pytest-output.txt", "README.txt"} <= set(texts)
+    written = {hint, hint[1:], encoded, hint.replace(" ", ""), "".join(filter(str.isdigit, hint))}  # the number however written
+    assert {name: [form for form in written if form in text] for name, text in texts.items() if any(form in text for form in written)} == {}
 
 
 @pytest.mark.parametrize(("trace", "video", "said"), [
