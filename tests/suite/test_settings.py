@@ -216,6 +216,18 @@ def test_a_browser_servers_bearer_token_is_a_secret_alone_too() -> None:
         ({**TENANT, "MOBILEID_ROBOTS": "busy:+41000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "busy=0041000092406"}, "MOBILEID_ROBOTS"),
         ({**TENANT, "MOBILEID_ROBOTS": "user_cancle=+41000092401"}, "the outcomes being user_cancel, "),
+        # Each was an INTERNALERROR traceback (httpx.InvalidURL, idna's InvalidCodepoint, "Invalid IPv6 URL") at the run's start
+        ({**TENANT, "MOBILEID_CONTROL_URL": "https://mid.fabrikam\u200b.test/control"}, "MOBILEID_CONTROL_URL has no host"),
+        ({**TENANT, "MOBILEID_METADATA_URL": "https://openid.mobileid\u200b.ch/.well-known/openid-configuration"},
+         "MOBILEID_METADATA_URL=.* must be the https URL"),
+        ({**TENANT, "MOBILEID_CONTROL_URL": "https://xn--a.ch/control"}, "MOBILEID_CONTROL_URL has no host"),
+        ({**TENANT, "B2C_DOMAIN": "https://[login.contoso.com"}, "B2C_DOMAIN=.* must be a host name only, without scheme, port or path: e.g."),
+        ({**TENANT, "B2C_DOMAIN": "login.contoso.com]:443"}, "B2C_DOMAIN=.* must be a host name only"),
+        # Read as one item: a scope "profile;phone" the tenant was blamed for lacking, a claim "name;idp" every token lacked
+        ({"MOBILEID_SCOPE": "openid profile;phone mid_profile"}, "MOBILEID_SCOPE='openid profile;phone mid_profile' separates its "
+                                                                "scopes with ';': separate them with spaces"),
+        ({"MOBILEID_SCOPE": "openid;profile"}, "MOBILEID_SCOPE='openid;profile' separates its scopes with ';'"),
+        ({"E2E_TOKEN_CONTRACT": "name;idp"}, "E2E_TOKEN_CONTRACT='name;idp' separates its claims with ';': separate them with commas"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
@@ -244,12 +256,24 @@ def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
     ({**TENANT, "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control?key=k3y-0f-the-gateway"}, "k3y-0f-the-gateway",
      "MOBILEID_CONTROL_URL has a query or fragment ('?' or '#' and what follows): the control API's calls are paths under it"),
     ({**TENANT, "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control#robots"}, "#robots", "MOBILEID_CONTROL_URL has a query or fragment"),
+    # Playwright refused each journey's connection instead ("Invalid character in header content"); the value stays out
+    ({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:3000/", "E2E_BROWSER_WS_HEADERS": '{"X-Key": "abc\\ndefSECRET0001"}'}, "defSECRET0001",
+     "E2E_BROWSER_WS_HEADERS: 'X-Key': a header's name is letters, digits and"),
+    ({"E2E_BROWSER_WS_ENDPOINT": "ws://127.0.0.1:3000/", "E2E_BROWSER_WS_HEADERS": '{"X Key": "SECRET0002abcdef"}'}, "SECRET0002abcdef",
+     "E2E_BROWSER_WS_HEADERS: 'X Key': a header's name"),
 ])
 def test_a_bad_setting_is_named_without_its_secret(env: dict[str, str], secret: str, says: str) -> None:
     """Settings errors go to CI logs: a browser service's token, a proxy's password, a person's number stay out."""
     with pytest.raises(SettingsError) as refused:
         build_settings(env)
     assert says in str(refused.value) and secret not in str(refused.value), str(refused.value)
+
+
+def test_a_password_or_key_in_mobile_ids_discovery_url_is_a_secret_of_the_run() -> None:
+    """The preflight's row, the JUnit XML and the Allure results quoted the URL whole ("https://admin:Sup3r...@...?apikey=...")."""
+    settings = build_settings({**TENANT, "MOBILEID_METADATA_URL": "https://admin:Sup3rS3cretPassw0rd@openid.mobileid.ch/nope/"
+                                                                  ".well-known/openid-configuration?apikey=AnotherSecretKey12345"})
+    assert {"Sup3rS3cretPassw0rd", "AnotherSecretKey12345"} <= set(settings.secrets)
 
 
 def test_a_target_that_is_neither_is_reported_alone() -> None:
@@ -359,6 +383,37 @@ def test_an_env_file_that_is_not_utf8_says_so(tmp_path, content: bytes, line: in
     (tmp_path / ".env").write_bytes(content)
     with pytest.raises(SettingsError, match=f"line {line}: not UTF-8 text .*Save the file as UTF-8"):
         load_settings(tmp_path / ".env")
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    # Pasted from a chat or a web page: the setting's name was no setting's, and a tenant run went on locally, green
+    ("# tenant settings (pasted)\n\u200bE2E_TARGET=tenant\n", "line 2: the name 'E2E_TARGET' has an invisible character in it "
+                                                             "(U+200B (ZERO WIDTH SPACE))"),
+    # Two files joined (cat .env.example mine.env > .env): the second's byte order mark starts a line
+    ("B2C_TENANT=fabrikam\n\ufeffE2E_TARGET=tenant\n", "line 2: the name 'E2E_TARGET' has an invisible character in it (U+FEFF"),
+    ("E2E-TARGET=tenant\n", "line 1: 'E2E-TARGET' is not a setting's name (ASCII letters, digits and _ only)"),
+])
+def test_an_env_name_nothing_can_read_stops_the_run_naming_its_line(tmp_path, content: str, says: str) -> None:
+    (tmp_path / ".env").write_text(content, encoding="utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings(tmp_path / ".env")
+    assert str(refused.value).startswith(f"{tmp_path / '.env'}, {says}"), refused.value
+
+
+def test_an_env_file_that_cannot_be_read_says_so_not_a_traceback(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A .env made by root (sudo) met a pytest run by its user: INTERNALERROR and PermissionError's traceback. (Faked:
+    root reads a file of mode 000.)"""
+    env_file, read = tmp_path / ".env", Path.read_bytes
+    env_file.write_text("E2E_TARGET=tenant\n")
+
+    def refused(path: Path) -> bytes:
+        if path == env_file:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(SettingsError, match=rf"^{re.escape(str(env_file))} cannot be read \(Permission denied\): make it a file"):
+        load_settings(env_file)
 
 
 def test_an_env_file_with_a_byte_order_mark_keeps_its_first_setting(tmp_path) -> None:
