@@ -170,6 +170,11 @@ class Orchestrator:
             exchange_id, pid = step.exchanges[0]
         else:
             found = next(((e, p) for e, p in step.exchanges if e == run.chosen), None)
+            if found is None and run.sso_executed:
+                # Single sign-on into another policy, whose journey names the exchange otherwise (a copy of the journey):
+                # B2C keeps a session per technical profile (custom-policy-reference-sso), so the exchange of the profile
+                # that ran in the session is the one.
+                found = next(((e, p) for e, p in step.exchanges if p in run.sso_executed), None)
             if found is None:
                 raise B2CError("AADB2C90046")  # nothing picked that this step offers: B2C loses the state
             exchange_id, pid = found

@@ -122,16 +122,25 @@ ENFORCE_HINT = ("SignUpOrSignin.xml", '</Endpoints>',
                 '<UserJourneyBehaviors><SingleSignOn Scope="Tenant" EnforceIdTokenHintOnLogout="true" /></UserJourneyBehaviors>')
 
 
-def pack(tmp_path: Path, name: str = "SocialAndLocalAccounts", edits: Sequence[tuple[str, str, str]] = ()) -> list[Policy]:
-    """A copy of the pack with Mobile ID at the fake IdP, plus ``edits`` (file, old, new); its sign-up policy."""
+def pack(tmp_path: Path, name: str = "SocialAndLocalAccounts", edits: Sequence[tuple[str, str, str]] = (),
+         also: Mapping[str, str] | None = None) -> list[Policy]:
+    """A copy of the pack with Mobile ID at the fake IdP, plus ``edits`` (file, old, new); its sign-up policy, and the policy
+    of each file ``also`` adds (file name -> the sign-up policy's file with its PolicyId and journey changed as given:
+    ``{"Other.xml": "B2C_1A_other OtherJourney"}``)."""
     folder = copy_pack(tmp_path / name, name)
+    added: list[str] = []
+    for file, replacing in (also or {}).items():
+        policy_id, journey = replacing.split()
+        rp = (folder / "SignUpOrSignin.xml").read_bytes().decode("utf-8-sig")
+        (folder / file).write_text(rp.replace(POLICY, policy_id).replace('ReferenceId="SignUpOrSignIn"', f'ReferenceId="{journey}"'))
+        added.append(policy_id)
     edits = [("TrustFrameworkExtensions.xml", "https://m.mobileid.ch/oidc/authorize", f"{ISSUER}/authorize"),
              ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/token", f"{ISSUER}/token"),
              ("TrustFrameworkExtensions.xml", "https://openid.mobileid.ch/userinfo", f"{ISSUER}/userinfo"),
              ("TrustFrameworkExtensions.xml", "b2c-contoso-0001", "b2c-client"), *edits]
     for file, old, new in edits:
         edit_policy(folder, file, old, new)
-    return [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id == POLICY]
+    return [p for p in load_custom_policies(folder, tenant="contoso", policy_keys=PACK_KEYS) if p.policy_id in (POLICY, *added)]
 
 
 GIVEN_NAME_INPUT = "<UserHelpText>Your given name (also known as first name).</UserHelpText>\n        <UserInputType>TextBox</UserInputType>"

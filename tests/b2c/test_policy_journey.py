@@ -13,7 +13,7 @@ from mocks.b2c.custom_policy import PolicyError
 from mocks.b2c.settings import DEFAULT_TENANT_ID
 
 from .fake_idp import ISSUER, FakeIdP, IdPBehaviour
-from .support import B2C, POLICY, Landing, Page, authorize_url, input_type_edit, pack
+from .support import B2C, POLICY, STARTER_PACKS, Landing, Page, authorize_url, input_type_edit, pack
 
 
 def sign_up(h, **params: str):
@@ -704,3 +704,23 @@ def test_what_b2c_decides_as_the_journey_runs_and_the_emulator_does_not_is_refus
     assert isinstance(refused, Page) and refused.api == "GlobalException", getattr(refused, "html", refused)
     assert refused.error_detail().startswith("Not executed by the B2C emulator (policies/README.md): "), refused.error_detail()
     assert says in refused.error_detail(), refused.error_detail()
+
+
+def test_single_sign_on_into_a_policy_whose_copied_journey_names_the_exchange_otherwise_skips_its_provider(start, tmp_path) -> None:
+    """Microsoft's "Add a user journey" copies SignUpOrSignIn under a new Id; here its Mobile ID exchange is renamed too
+    (same technical profile, same session manager). B2C keeps single sign-on per technical profile
+    (custom-policy-reference-sso): the second policy signs the user in from the session. The emulator matched the
+    session's exchange Id and answered AADB2C90046 ("trouble loading your current state")."""
+    extensions = (STARTER_PACKS / "SocialAccounts" / "TrustFrameworkExtensions.xml").read_bytes().decode("utf-8-sig")
+    journey = extensions[extensions.index('<UserJourney Id="SignUpOrSignIn">'):]
+    journey = journey[:journey.index("</UserJourney>") + len("</UserJourney>")]
+    copy = journey.replace('Id="SignUpOrSignIn"', 'Id="OtherJourney"').replace("MobileIDExchange", "SwissMobileIdExchange")
+    policies = pack(tmp_path, "SocialAccounts", edits=[("TrustFrameworkExtensions.xml", "</UserJourneys>", f"{copy}</UserJourneys>")],
+                    also={"Other.xml": "B2C_1A_other OtherJourney"})
+    browser, sa = sign_up(start(policies=policies))
+    assert browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
+    first = browser.confirmed(sa)
+    assert isinstance(first, Landing) and first.params.get("id_token"), getattr(first, "html", first)
+    other = browser.go(authorize_url("B2C_1A_other"))
+    assert isinstance(other, Landing), getattr(other, "html", other)
+    assert unverified_claims(other.params["id_token"])["sub"] == unverified_claims(first.params["id_token"])["sub"]
