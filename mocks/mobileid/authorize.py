@@ -108,14 +108,20 @@ def parse(params: MultiValued, settings: MobileIDSettings) -> LoginRequest:
     def reject(error: MidError) -> RejectedRequest:
         return RejectedRequest(error, client, redirect_uri, response_mode, state)
 
+    mode_problem: str | None = None
     try:
-        state = single(params, "state", max_length=2000)
         mode = single(params, "response_mode")
-        if mode not in (None, "query", "form_post"):
-            raise reject(errors.REQUEST_INVALID.but("Invalid request: response_mode must be query or form_post"))
-        response_mode = mode or "query"
+    except ParameterError as error:
+        mode, mode_problem = None, f"Invalid request: {error}"
+    if mode not in (None, "query", "form_post"):
+        mode, mode_problem = None, "Invalid request: response_mode must be query or form_post"
+    response_mode = mode or "query"
+    try:  # then the state, which an answer about the mode carries too
+        state = single(params, "state", max_length=2000)
     except ParameterError as error:
         raise reject(errors.REQUEST_INVALID.but(f"Invalid request: {error}")) from None
+    if mode_problem is not None:
+        raise reject(errors.REQUEST_INVALID.but(mode_problem))
     try:
         return _parse_trusted(params, client, redirect_uri, response_mode, state)
     except ParameterError as error:
@@ -135,7 +141,7 @@ def _parse_trusted(params: MultiValued, client: ClientSettings, redirect_uri: st
     response_type = single(params, "response_type", required=True)
     if response_type != "code":
         raise _Reject(errors.UNSUPPORTED_RESPONSE_TYPE)
-    sent_forbidden = [name for name in FORBIDDEN if params.getlist(name)]
+    sent_forbidden = [name for name in FORBIDDEN if any(params.getlist(name))]  # sent empty: not sent (README, Decisions)
     if sent_forbidden:
         raise _Reject(errors.PARAMETER_NOT_ALLOWED.but(f"Unauthorized parameters used in request: {', '.join(sent_forbidden)}"))
     scopes = tuple(dict.fromkeys(split_scope(single(params, "scope", required=True) or "")))

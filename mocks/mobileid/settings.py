@@ -223,7 +223,9 @@ class MobileIDSettings(_Strict):
     # Keyed hash salt for pairwise subjects; keep it fixed so sub stays stable across restarts.
     subject_salt: SecretStr = SecretStr("mobileid-emulator-pairwise-subject")
     signing_key_pem: Path | None = None
-    signing_key_id: str = "mobileid-emulator-1"
+    # None: the key's RFC 7638 thumbprint, so a new key per start (no signing_key_pem) has a new kid, and a relying party
+    # that caches the JWKS and fetches it again only for a kid it does not know (B2C) finds the new key.
+    signing_key_id: str | None = None
     # None: on when a control token is set (the command line also turns it on for loopback hosts).
     control_enabled: bool | None = None
     # Why whoever built these settings turned the control API off (the local stack: its --host), said by its 404s.
@@ -247,8 +249,8 @@ class MobileIDSettings(_Strict):
 
     @field_validator("signing_key_id")
     @classmethod
-    def _kid_named(cls, value: str) -> str:
-        if not value.strip():  # the JWKS's kid, by which B2C picks the key that signed a token
+    def _kid_named(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():  # the JWKS's kid, by which B2C picks the key that signed a token
             raise ValueError("signing_key_id must not be empty: it is the key's kid in the JWKS (unset it for the default)")
         return value
 

@@ -97,9 +97,11 @@ class Memory:
         # before that is set aside, one given after it counts, per client as ever.
         self.consent_reset: ExpiringStore[str, float] = ExpiringStore(max_entries=max_entries, clock=clock)
 
-    def new_session(self, request: LoginRequest, trace: str, language: str) -> LoginSession:
+    def new_session(self, request: LoginRequest, trace: str, language: str, *, at_least: float = 0.0) -> LoginSession:
+        """A login session kept SESSION_LIFETIME, or ``at_least`` (its transaction's lifetime) where that is longer: a
+        transaction_timeout past the session's lifetime left the phone's answer with no session to reach the client."""
         session = LoginSession(id=secrets.token_urlsafe(24), trace=trace, request=request, language=language)
-        self.sessions.put(session.id, session, SESSION_LIFETIME)
+        self.sessions.put(session.id, session, max(SESSION_LIFETIME, at_least))
         return session
 
     def session(self, session_id: str | None, *, answered_on_waiting_page: bool = False) -> LoginSession | None:

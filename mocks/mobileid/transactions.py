@@ -133,6 +133,11 @@ class TransactionStore:
     def __len__(self) -> int:
         return len(self._transactions)
 
+    @property
+    def lifetime(self) -> float:
+        """How long a transaction is kept after it starts: its login session must last as long (mocks/mobileid/web.py)."""
+        return self._lifetime
+
     def start(self, *, msisdn: str, client_id: str, trace: str, message: str, acr: str, serial_hint: str | None = None) -> SignatureTransaction:
         behaviour = behaviour_for(msisdn, self._settings)
         now = self._clock()
@@ -151,7 +156,10 @@ class TransactionStore:
             clock=self._clock,
         )
         running = self.pending_for(msisdn)
-        if running is not None:
+        # A request refused before it reaches the phone (no such method, another serial: delay 0, never asked) leaves the
+        # pending one alone: only a request sent to the phone meets the App's cancel or the SIM's busy.
+        refused_at_once = scripted is not None and scripted[1] in (errors.NO_METHOD, errors.SERIAL_MISMATCH)
+        if running is not None and not refused_at_once:
             if behaviour.method == "app":
                 # The App cancels the older request (MSS 401 for it); a SIM refuses the newer one (MSS 406).
                 running.settle(Status.CANCELLED, errors.REJECTED.but("Cancelled by a newer authentication request"))

@@ -73,6 +73,8 @@ class LoginPages(Handlers):
     # --- endpoints -------------------------------------------------------------------------------
 
     async def authorize(self, request: Request) -> Response:
+        if request.method == "HEAD":
+            return self._not_for_head("GET, POST")
         trace = new_trace()
         language = language_from_accept(request.headers.get("accept-language"))
         try:
@@ -86,7 +88,7 @@ class LoginPages(Handlers):
             if problem.state is not None:
                 fields["state"] = problem.state
             return self._respond(self._answer(problem.redirect_uri, problem.response_mode, fields, language))
-        session = self.emulator.memory.new_session(auth, trace, auth.language or language)
+        session = self.emulator.memory.new_session(auth, trace, auth.language or language, at_least=self.emulator.transactions.lifetime)
         if auth.login_hint is not None and auth.login_hint.starts_at_once:
             self._start_transaction(session, auth.login_hint.msisdns[0])
             return self._redirect("/oidc/wait", session)
@@ -147,6 +149,8 @@ class LoginPages(Handlers):
         return JSONResponse({"status": "done", "next": self._url("/oidc/continue", session)}, headers={"Cache-Control": "no-store"})
 
     async def continue_(self, request: Request) -> Response:
+        if request.method == "HEAD":
+            return self._not_for_head("GET")
         found = self._with_transaction(request)
         if isinstance(found, Response):
             return found
@@ -195,6 +199,10 @@ class LoginPages(Handlers):
         if session is None:
             return self._lost_session(request)
         transaction = self._transaction_of(session)
+        if transaction is None and session.transaction_id is not None:
+            # Its transaction ended and was forgotten (kept its lifetime after it started): a waiting page left open that
+            # long, a laptop that slept. Back to the number it went to the waiting page again, a redirect loop.
+            return self._respond(self._error_answer(session, errors.NO_RESPONSE))
         if transaction is None:
             return self._redirect("/oidc/login", session)
         return session, transaction
@@ -230,6 +238,12 @@ class LoginPages(Handlers):
 
     def _redirect(self, path: str, session: LoginSession) -> Response:
         return RedirectResponse(self._url(path, session), status_code=303)
+
+    @staticmethod
+    def _not_for_head(allowed: str) -> Response:
+        """HEAD, which Starlette serves wherever GET is, on a page whose GET acts (asks the phone, hands the client its
+        code): a tool's or a prefetch's HEAD must change nothing, and its GET's headers are that action's."""
+        return Response(status_code=405, headers={"Allow": allowed, "Cache-Control": "no-store"})
 
     def _error_page(self, error: MidError, trace: str, language: str) -> Response:
         return pages.render("error.html", language, self.settings.authorization_base, status=400, error=error.error, description=error.description(trace))

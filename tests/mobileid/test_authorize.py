@@ -175,6 +175,20 @@ def test_errors_use_form_post_when_asked(user: User) -> None:
     assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
+@pytest.mark.parametrize("state", ["s" * 2001, ["one", "two"]], ids=["past its 2000 characters", "repeated"])
+def test_an_error_about_the_state_goes_back_by_the_response_mode_asked_for(user: User, state: str | list[str]) -> None:
+    """README, decision 4: errors go back by the request's response mode; the state was read first, and its error went as a
+    query redirect whatever the mode."""
+    answer = answer_of(user.authorize({**authorize_params(response_mode="form_post"), "state": state}))  # type: ignore[dict-item]
+    assert (answer.mode, answer.params["error"]) == ("form_post", "invalid_request") and "state" not in answer.params
+
+
+@pytest.mark.parametrize("name", ["display", "max_age", "claims", "id_token_hint", "request", "request_uri", "registration"])
+def test_a_parameter_a_client_may_not_use_sent_empty_counts_as_not_sent(user: User, name: str) -> None:
+    """README, decision 12, as prompt= and ui_locales= are: an empty one was refused with mid_sec_2030."""
+    assert user.login({**authorize_params(), name: ""}).code
+
+
 def test_comma_separated_scopes_as_b2c_sends_them_are_accepted(user: User) -> None:
     answer = user.login(authorize_params(scope="openid, profile, phone, mid_profile"))
     assert answer.code and not answer.error

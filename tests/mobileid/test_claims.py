@@ -227,3 +227,17 @@ def test_a_parameter_sent_empty_counts_as_not_sent(http) -> None:
     claims = id_token_claims(http, acr_values="", ui_locales="", login_hint="")
     assert claims["acr"] == "mid_al3_any"
     assert claims["phone_number"] == APPROVE
+
+
+def test_a_new_key_per_start_has_a_kid_of_its_own_and_a_given_kid_is_kept(start_emulator) -> None:
+    """B2C caches Mobile ID's JWKS and fetches it again for a kid it does not know: every start made a new key under one
+    kid ("mobileid-emulator-1"), so after a restart of a deployed emulator B2C checked new tokens against the old key."""
+    kids = []
+    for _ in range(2):
+        with start_emulator(shared_key=False).client() as http:
+            [key] = http.get("/jwks.json").json()["keys"]
+            kids.append(key["kid"])
+            assert key["kid"] == KeySet.import_key_set({"keys": [key]}).keys[0].thumbprint()  # RFC 7638
+    assert kids[0] != kids[1]
+    with start_emulator(shared_key=False, signing_key_id="team-key-2026").client() as http:
+        assert http.get("/jwks.json").json()["keys"][0]["kid"] == "team-key-2026"

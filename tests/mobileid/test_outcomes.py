@@ -12,8 +12,10 @@ import pytest
 from pydantic import SecretStr
 
 from mocks.mobileid import TestUser
+from mocks.mobileid.state import SESSION_LIFETIME
+from tests.fake_clock import FakeClock
 
-from .support import WAITING_NUMBER, User, authorize_params
+from .support import APPROVE, WAITING_NUMBER, User, answer_of, authorize_params
 
 FAILING = {
     "+41000092401": ("access_denied", "mid_auth_3010", "rejected by the user"),
@@ -116,6 +118,56 @@ def test_a_new_app_request_cancels_the_older_one(start_emulator) -> None:
         assert second.finish(second_session).code
 
 
+@pytest.mark.parametrize(("method", "acr", "refused"), [
+    ("app", "mid_al3_simcard", "mid_auth_3080"),  # an App user asked for the SIM: no such method, the phone never asked
+    ("sim", "mid_al3_mobileapp", "mid_auth_3080"),  # a SIM user asked for the App
+])
+def test_a_request_refused_before_it_reaches_the_phone_leaves_the_pending_sign_in_alone(start_emulator, method: Literal["sim", "app"], acr: str,
+                                                                                        refused: str) -> None:
+    """The App's cancel of an older request and the SIM's "busy" are the phone's answers to a request sent to it (reference
+    mobileid.md: MSS 401, 406): one refused at once cancelled the App's pending sign-in, or was told "busy" (3310)."""
+    emulator = start_emulator(users=[TestUser(msisdn="+41795550003", outcome="wait", method=method)])
+    with emulator.client() as http:
+        first, second = User(http), User(http)
+        pending = first.start_transaction("+41795550003")
+        answer = second.finish(second.start_transaction("+41795550003", authorize_params(acr_values=acr)))
+        assert description_parts(answer.params["error_description"])[0] == refused
+        http.post("/control/phones/+41795550003/approve")
+        assert first.finish(pending).code
+
+
+@pytest.mark.parametrize("page", ["/oidc/continue", "/oidc/wait", "/oidc/login"])
+def test_a_login_whose_transaction_was_forgotten_ends_with_no_response_not_a_redirect_loop(start_emulator, page: str) -> None:
+    """A transaction is kept its lifetime, or until a full store drops the oldest, its login session longer: the waiting
+    page and the number page then sent the browser to each other for ever ("too many redirects"), the client never
+    answered. Now the client gets mid_auth_3300, as for a phone that did not answer in time."""
+    emulator = start_emulator()
+    clock = FakeClock()
+    emulator.app.state.mobileid.transactions._transactions.clock = clock  # the store's own clock: it alone ages
+    with emulator.client() as http:
+        session = User(http).start_transaction()  # the phone is asked; nobody answers
+        clock.advance(emulator.app.state.mobileid.transactions.lifetime + 1)  # 80 + 600 s: the transaction is forgotten
+        response = http.get(page, params={"session": session})
+        for _ in range(3):  # the number page sends the browser on to the waiting page, which answers; a loop never would
+            if response.status_code != 303 or not response.headers["location"].startswith(f"{emulator.url}/oidc/"):
+                break
+            response = http.get(response.headers["location"])
+        answer = answer_of(response)
+        assert (answer.error, description_parts(answer.params["error_description"])[0]) == ("access_denied", "mid_auth_3300")
+
+
+def test_a_login_session_lasts_as_long_as_its_transaction_is_kept(start_emulator) -> None:
+    """A transaction_timeout past the session's 30 minutes left the phone's answer with no session to reach the client."""
+    emulator = start_emulator(transaction_timeout=3600)
+    clock = FakeClock()
+    emulator.app.state.mobileid.memory.sessions.clock = clock
+    with emulator.client() as http:
+        user = User(http)
+        session = user.session_id(user.authorize(authorize_params()))
+        clock.advance(SESSION_LIFETIME + 60)  # past the 30 minutes, well within the transaction's time
+        assert 'id="mid-login"' in http.get("/oidc/login", params={"session": session}).text  # the number page, not the lost session's
+
+
 @pytest.mark.parametrize(
     ("settings", "msisdn", "code", "settled_as"),
     [
@@ -205,3 +257,16 @@ def test_long_poll_answers_pending_when_its_hold_time_passes(start_emulator) -> 
         started = time.monotonic()
         assert user.wait_status(session) == {"status": "pending"}
         assert 0.15 <= time.monotonic() - started < 2.0
+
+
+def test_a_head_request_asks_no_phone_and_hands_out_no_answer(http) -> None:
+    """Starlette serves HEAD wherever GET is: a HEAD of the authorize URL with a login_hint asked the phone (a SIM then
+    answered the real sign-in "busy"), and a HEAD of /oidc/continue would have used up the client's answer."""
+    head = http.head("/oidc/authorize", params=authorize_params(login_hint=f"msisdn:{WAITING_NUMBER}"))
+    assert (head.status_code, head.headers["allow"]) == (405, "GET, POST")
+    assert http.get("/control/transactions").json()["transactions"] == []
+    user = User(http)
+    session = user.start_transaction(APPROVE)
+    assert user.wait_status(session)["status"] == "done"
+    assert http.head("/oidc/continue", params={"session": session}).status_code == 405
+    assert answer_of(http.get("/oidc/continue", params={"session": session})).code
