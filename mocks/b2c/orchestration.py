@@ -346,13 +346,18 @@ class Orchestrator:
 
 
 def session_claims(policy: Policy, run: JourneyRun) -> dict[str, Any]:
-    """What the session managers of the profiles that ran persist, for the SSO session."""
+    """What the session managers of the profiles that ran persist, for the SSO session, and what their OutputClaims give it
+    (the custom-policy-reference-sso article: "used for retrieving claims from the session"; the starter pack's SM-AAD
+    outputs objectIdFromSession, SM-MFA isActiveMFASession, which preconditions of a single sign-on read)."""
     journey = policy.journey
     assert journey is not None
     keep: set[str] = set()
+    given: dict[str, Any] = {}
     for pid in run.executed:
-        keep.update(journey.session_managers.get(journey.profiles[pid].session_manager or "", ()))
-    return {k: v for k, v in run.bag.items() if k in keep}
+        manager = journey.profiles[pid].session_manager or ""
+        keep.update(journey.session_managers.get(manager, ()))
+        given.update({c.claim_type: typed_value(c.default, c.data_type) for c in journey.session_outputs.get(manager, ()) if c.default is not None})
+    return {**{k: v for k, v in run.bag.items() if k in keep}, **given}
 
 
 def _user_value(user: User, claim_type: str) -> Any:

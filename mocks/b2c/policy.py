@@ -197,6 +197,9 @@ class UserJourney:
     localized_buttons: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
     # ContentDefinition id -> its LoadUri: B2C's layout (~/tenant/templates/...) or the team's template (custom_policy/content_definitions.py)
     load_uris: Mapping[str, str] = field(default_factory=dict)
+    # SM profile id -> its OutputClaims, which a single sign-on that skips a profile of that manager outputs (the
+    # custom-policy-reference-sso article: "OutputClaims is used for retrieving claims from the session")
+    session_outputs: Mapping[str, tuple[ClaimRef, ...]] = field(default_factory=dict)
 
     def page_labels(self, profile: TechnicalProfile, language: str) -> Mapping[str, str]:
         """The labels ``profile``'s page shows in ``language`` where the policy localizes them (its content definition's)."""

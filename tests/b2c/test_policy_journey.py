@@ -724,3 +724,23 @@ def test_single_sign_on_into_a_policy_whose_copied_journey_names_the_exchange_ot
     other = browser.go(authorize_url("B2C_1A_other"))
     assert isinstance(other, Landing), getattr(other, "html", other)
     assert unverified_claims(other.params["id_token"])["sub"] == unverified_claims(first.params["id_token"])["sub"]
+
+
+def test_a_single_sign_on_outputs_the_session_managers_output_claims(start, tmp_path) -> None:
+    """Microsoft's SSO article: a session manager's OutputClaims are what a single sign-on takes from the session (the
+    starter pack's SM-AAD outputs objectIdFromSession, SM-MFA isActiveMFASession, which preconditions read). The emulator
+    kept only its PersistedClaims. Here the seed's Mobile ID profile's manager outputs objectIdFromSession; the relying party
+    says false where nothing outputs it."""
+    output = '<OutputClaim ClaimTypeReferenceId="objectIdFromSession" DefaultValue="false" />'
+    tenant_id = '<OutputClaim ClaimTypeReferenceId="tenantId" AlwaysUseDefaultValue="true" DefaultValue="{Policy:TenantObjectId}" />'
+    policies = pack(tmp_path, edits=[
+        profile_edit("SM-SocialLogin", '<OutputClaims><OutputClaim ClaimTypeReferenceId="objectIdFromSession" DefaultValue="true" /></OutputClaims>'),
+        ("SignUpOrSignin.xml", tenant_id, tenant_id + output)])
+    browser, sa = sign_up(start(policies=policies))
+    assert browser.self_asserted(sa, {"displayName": "Hans"}).json() == {"status": "200"}
+    first = browser.confirmed(sa)
+    assert isinstance(first, Landing), getattr(first, "html", first)
+    assert unverified_claims(first.params["id_token"])["objectIdFromSession"] is False  # signed in with Mobile ID itself
+    sso = browser.go(authorize_url(POLICY))
+    assert isinstance(sso, Landing), getattr(sso, "html", sso)
+    assert unverified_claims(sso.params["id_token"])["objectIdFromSession"] is True  # Mobile ID's step skipped: from the session

@@ -183,10 +183,13 @@ def _profile(m: Merged, tp: Profile, tenant: str) -> TechnicalProfile:
     )
 
 
-def _profiles(m: Merged, roots: list[str], tenant: str) -> tuple[dict[str, TechnicalProfile], dict[str, tuple[str, ...]]]:
-    """Every technical profile the journey can reach, and the session managers they name."""
+def _profiles(m: Merged, roots: list[str], tenant: str
+              ) -> tuple[dict[str, TechnicalProfile], dict[str, tuple[str, ...]], dict[str, tuple[ClaimRef, ...]]]:
+    """Every technical profile the journey can reach, the session managers they name (their persisted claims), and
+    those managers' OutputClaims (what a single sign-on takes from the session: SM-AAD's objectIdFromSession)."""
     out: dict[str, TechnicalProfile] = {}
     managers: dict[str, tuple[str, ...]] = {}
+    session_outputs: dict[str, tuple[ClaimRef, ...]] = {}
     todo = list(roots)
     while todo:
         pid = todo.pop()
@@ -206,7 +209,8 @@ def _profiles(m: Merged, roots: list[str], tenant: str) -> tuple[dict[str, Techn
             sm_eff = effective(m, m.profiles[sm.value])
             if "NoopSSOSessionProvider" not in (sm_eff.handler or ""):  # SM-Noop: nothing to remember
                 managers[sm.value] = tuple(sm_eff.persisted_claims)
-    return out, managers
+                session_outputs[sm.value] = _refs(m, sm_eff.output_claims)
+    return out, managers, session_outputs
 
 
 def _precondition_values(m: Merged, p: ET.Element) -> tuple[str, ...]:
@@ -464,7 +468,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
 
     steps = _steps(m, journey)
     roots = [pid for s in steps for _, pid in s.exchanges] + [s.issuer for s in steps if s.issuer]
-    profiles, managers = _profiles(m, roots, rp_file.tenant_domain)
+    profiles, managers, session_outputs = _profiles(m, roots, rp_file.tenant_domain)
     _check_extension_attributes(m, rp_file, profiles)
     used = {t for p in profiles.values() for t in p.input_transformations + p.output_transformations}
     try:
@@ -478,7 +482,7 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
     labels = {c: ct.display_name for c, ct in m.claim_types.items() if ct.display_name}
     input_types = {c: ct.user_input_type for c, ct in m.claim_types.items() if ct.user_input_type}
     program = UserJourney(jid, steps, profiles, transformations, managers, labels, input_types, f"{name}: {rp_where}", claim_labels(chain),
-                          ux_strings(chain), provider_strings(chain), load_uris(chain))
+                          ux_strings(chain), provider_strings(chain), load_uris(chain), session_outputs=session_outputs)
     issuer = next((s.issuer for s in steps if s.issuer), None)
     return Policy(
         policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),
