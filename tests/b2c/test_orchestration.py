@@ -220,7 +220,8 @@ def test_a_write_that_updates_an_existing_user_outputs_new_user_false(tmp_path: 
 
 def test_the_sso_session_keeps_only_what_the_session_managers_persist(tmp_path: Path) -> None:
     """SM-AAD persists objectId, signInName, authenticationSource, identityProvider, newUser, executed-SelfAsserted-Input;
-    SM-SocialLogin alternativeSecurityId (reference b2c.md section 5): the other claims of the journey are not kept."""
+    SM-SocialLogin alternativeSecurityId (reference b2c.md section 5), and SM-AAD's OutputClaims give objectIdFromSession
+    (Microsoft's SSO article): the other claims of the journey are not kept."""
     policy, orchestrator, _ = journey(tmp_path)
     run = at_step(6, **SOCIAL, givenName="Hans", surname="Muster")
     run.executed.append("MobileID-OAuth2")
@@ -228,7 +229,7 @@ def test_the_sso_session_keeps_only_what_the_session_managers_persist(tmp_path: 
     assert run.bag["givenName"] == "Hans"
     kept = session_claims(policy, run)
     assert kept == {"objectId": run.bag["objectId"], "authenticationSource": "socialIdpAuthentication", "identityProvider": "mobileid.ch",
-                    "newUser": True, "alternativeSecurityId": SOCIAL["alternativeSecurityId"]}
+                    "newUser": True, "alternativeSecurityId": SOCIAL["alternativeSecurityId"], "objectIdFromSession": True}
 
 
 def test_a_profiles_output_claims_take_their_default_values_before_its_output_claims_transformations_run(tmp_path: Path) -> None:
