@@ -269,3 +269,23 @@ def test_the_tests_local_stack_is_what_the_stacks_command_describes() -> None:
     """tests/local_stack.py computes the description in-process, and several tests stand it in for the command's
     --describe (tests/repro_command/test_arguments.py): the command, asked once, says the same."""
     assert describe_stack(serve_command(None, ())) == LOCAL_STACK
+
+
+@pytest.mark.parametrize("said", [
+    "policy refused: policy key B2C_1A_FacebookSecret: environment variable FACEBOOK_SECRET is not set or empty; export it before starting the stack",
+    "policy refused: flows.toml: identity_provider[0].client_secret_env: environment variable 'MOBILEID_CLIENT_SECRET' is not set. Set it",
+])
+def test_a_stack_secret_set_only_in_env_says_the_stack_does_not_read_it(said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack reads its environment alone: a secret kept in .env beside the settings read as "not set", which sent the
+    reader to a file that plainly set it."""
+    from fixtures.stack_description import set_in_env_file_only
+
+    (tmp_path / ".env").write_text("FACEBOOK_SECRET=not-a-real-secret\nMOBILEID_CLIENT_SECRET=also-not-real\n")
+    for name in ("FACEBOOK_SECRET", "MOBILEID_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    note = set_in_env_file_only(said, tmp_path / ".env")
+    assert note.endswith(f"is set in {tmp_path / '.env'}, which the stack does not read: the suite passes it the settings, not "
+                         "secrets; export it where the run starts)") and "not-real" not in note, note
+    monkeypatch.setenv("FACEBOOK_SECRET", "exported")
+    monkeypatch.setenv("MOBILEID_CLIENT_SECRET", "exported")
+    assert set_in_env_file_only(said, tmp_path / ".env") == ""  # exported: the stack's refusal is about something else
