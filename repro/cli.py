@@ -893,10 +893,15 @@ def replay_report(found: Finding, local: StackDescription, args: argparse.Namesp
     command_args = [*repro_args(found, local, args.browser), *how_to_run(args)]
     try:  # the command printed is one --run (and a person) can run
         check(printed := parser().parse_args(command_args), env)
-        if printed.device and printed.browser == "firefox":  # a HAR's phone beside the user's --browser firefox
-            check_device(printed.device, printed.browser)
     except UsageError as error:
         raise UsageError(clean(f"{value_of} cannot be rerun as it is: {error}")) from None
+    if printed.device and printed.browser == "firefox":  # the report's phone beside the user's --browser firefox
+        try:
+            check_device(printed.device, printed.browser)
+        except UsageError as error:  # beside a HAR its own advice (leave --device out) is not one to take: the HAR gives it
+            why = (f"its sign-in was on a phone ({printed.device}), which Playwright's Firefox does not emulate; leave --browser "
+                   "firefox out to rerun it in the phone's own engine, or give --browser chromium") if args.from_har else str(error)
+            raise UsageError(clean(f"{value_of} cannot be rerun as it is: {why}")) from None
     # As it runs: a carried value is the sign-in's own parameter (the HAR's credentials are left out of it by repro_args),
     # and one that happens to equal a cookie's value would not replay redacted. The environment's secrets stay out.
     say(f"\nrepro command:\n  {python()} -m repro " + shlex.join(Redaction(secret_values(env)).text(arg) for arg in command_args))

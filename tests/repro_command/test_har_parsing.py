@@ -333,7 +333,9 @@ def test_a_hars_phone_beside_browser_firefox_is_refused_not_printed_as_a_command
         headers={"User-Agent": iphone}, content=PAGE))))
     assert main(["--from-har", str(path), "--browser", "firefox"]) == 2
     said = capsys.readouterr().err
-    assert "cannot be rerun as it is: --device 'iPhone 15' with --browser firefox: Playwright's Firefox has no phone" in said, said
+    # Not the device check's own advice ("or leave --device out"), which --from-har refuses: the HAR gives the device
+    assert ("cannot be rerun as it is: its sign-in was on a phone (iPhone 15), which Playwright's Firefox does not emulate; "
+            "leave --browser firefox out to rerun it in the phone's own engine, or give --browser chromium") in said, said
     assert main(["--from-har", str(path), "--browser", "chromium"]) == 0, capsys.readouterr().err
 
 
