@@ -8,7 +8,9 @@ A step the emulator does not execute shows B2C's error page with the reason and 
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import FormData
@@ -186,11 +188,14 @@ class PolicyJourney:
                 return xhr("400", None, NOT_EXECUTED_PREFIX + reason)
             return xhr("400", "AADB2C90053", t["UserMessageIfClaimsPrincipalDoesNotExist"])
         values = {}
+        journey = journey_of(transaction)
         try:
             for claim, _label, required, _ in run.fields:
                 value = (single(form, claim, max_length=256) or "").strip()
                 if required and not value:
                     return xhr("400", None, t["required_field_missing"])
+                if value and (wrong := self._not_as_typed(journey, claim, value, t)) is not None:
+                    return wrong
                 values[claim] = value
         except ParameterError:
             return xhr("400", None, t["field_incorrect"])
@@ -204,6 +209,23 @@ class PolicyJourney:
             return xhr("400", error.code, error.message)
         run.confirmable = True
         return xhr("200", None, None)
+
+    @staticmethod
+    def _not_as_typed(journey: UserJourney, claim: str, value: str, t: Mapping[str, str]) -> Response | None:
+        """The page's answer to a value its claim type does not take, else None: its Restriction's Pattern (matched as .NET's
+        Regex.IsMatch does, the pattern's own anchors deciding), said with its HelpText, as B2C checks it again on the
+        server; digits alone for an int or long claim."""
+        if pattern := journey.patterns.get(claim):
+            try:
+                matches = re.search(pattern[0], value) is not None
+            except re.error as error:  # .NET syntax Python's regular expressions do not read
+                return xhr("400", None, f"{NOT_EXECUTED_PREFIX}claim type {claim!r}: its Restriction's Pattern is not a regular "
+                                        f"expression the emulator reads ({error}); write it in the syntax both share, or take it out")
+            if not matches:
+                return xhr("400", None, pattern[1].strip() or t["field_incorrect"])
+        if journey.data_types.get(claim) in ("int", "long") and not re.fullmatch(r"[+-]?\d+", value):
+            return xhr("400", None, t["field_incorrect"])
+        return None
 
     async def _run_confirmed(self, transaction: JourneyTransaction) -> Response:
         if not getattr(transaction.run, "confirmable", False):

@@ -280,7 +280,7 @@ class Orchestrator:
         journey = policy.journey
         assert journey is not None and run.page is not None
         profile = journey.profiles[run.page]
-        run.bag.update({k: v for k, v in values.items() if v})
+        run.bag.update({k: typed_value(v, journey.data_types.get(k)) for k, v in values.items() if v})  # "42" an int claim's 42
         for vid in profile.validation_profiles:
             validation = journey.profiles[vid]
             try:

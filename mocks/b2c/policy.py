@@ -200,6 +200,10 @@ class UserJourney:
     # SM profile id -> its OutputClaims, which a single sign-on that skips a profile of that manager outputs (the
     # custom-policy-reference-sso article: "OutputClaims is used for retrieving claims from the session")
     session_outputs: Mapping[str, tuple[ClaimRef, ...]] = field(default_factory=dict)
+    # claim type -> its Restriction's Pattern (RegularExpression, HelpText), which a profile page's value must match
+    patterns: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # claim type -> its DataType, which types what a profile page's field gives it (an int claim's digits: a JSON number)
+    data_types: Mapping[str, str] = field(default_factory=dict)
 
     def page_labels(self, profile: TechnicalProfile, language: str) -> Mapping[str, str]:
         """The labels ``profile``'s page shows in ``language`` where the policy localizes them (its content definition's)."""

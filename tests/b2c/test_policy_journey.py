@@ -744,3 +744,33 @@ def test_a_single_sign_on_outputs_the_session_managers_output_claims(start, tmp_
     sso = browser.go(authorize_url(POLICY))
     assert isinstance(sso, Landing), getattr(sso, "html", sso)
     assert unverified_claims(sso.params["id_token"])["objectIdFromSession"] is True  # Mobile ID's step skipped: from the session
+
+
+def test_a_profile_page_refuses_a_value_its_claim_types_pattern_does_not_match_with_its_help_text(start, tmp_path) -> None:
+    """The starter pack's email claim type restricts it to an address (Restriction/Pattern, HelpText "Please enter a valid
+    email address."); asked on the social profile page, the emulator took any text and put it in the token."""
+    policies = pack(tmp_path, edits=[profile_edit("SelfAsserted-Social", '<OutputClaims><OutputClaim ClaimTypeReferenceId="email" /></OutputClaims>')])
+    browser, sa = sign_up(start(policies=policies))
+    refused = browser.self_asserted(sa, {"displayName": "Hans", "email": "not an email"}).json()
+    assert refused == {"status": "400", "message": "Please enter a valid email address."}, refused
+    assert browser.self_asserted(sa, {"displayName": "Hans", "email": "hans@example.com"}).json() == {"status": "200"}
+
+
+AGE = ('<ClaimsSchema><ClaimType Id="age"><DisplayName>Age</DisplayName><DataType>int</DataType><UserInputType>TextBox</UserInputType>'
+       '</ClaimType></ClaimsSchema>')
+
+
+def test_an_int_claim_typed_on_the_profile_page_is_a_number_in_the_token_and_must_be_digits(start, tmp_path) -> None:
+    """Microsoft's self-asserted article's own example (age, an int): "abc" was taken, and "42" reached the token as the
+    string "42", where a DefaultValue of the same claim was the number 42 (mocks/b2c/README.md, Decisions)."""
+    tenant_id = '<OutputClaim ClaimTypeReferenceId="tenantId" AlwaysUseDefaultValue="true" DefaultValue="{Policy:TenantObjectId}" />'
+    policies = pack(tmp_path, edits=[
+        ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", f"<BuildingBlocks>{AGE}"),
+        profile_edit("SelfAsserted-Social", '<OutputClaims><OutputClaim ClaimTypeReferenceId="age" /></OutputClaims>'),
+        ("SignUpOrSignin.xml", tenant_id, tenant_id + '<OutputClaim ClaimTypeReferenceId="age" />')])
+    browser, sa = sign_up(start(policies=policies))
+    assert browser.self_asserted(sa, {"displayName": "Hans", "age": "abc"}).json()["status"] == "400"
+    assert browser.self_asserted(sa, {"displayName": "Hans", "age": "42"}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing), getattr(landing, "html", landing)
+    assert unverified_claims(landing.params["id_token"])["age"] == 42

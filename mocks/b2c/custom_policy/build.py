@@ -481,8 +481,10 @@ def build_policy(rp_file: PolicyFile, chain: list[PolicyFile], policy_keys: Mapp
         raise PolicyError(f"{name}: {wrong}") from None
     labels = {c: ct.display_name for c, ct in m.claim_types.items() if ct.display_name}
     input_types = {c: ct.user_input_type for c, ct in m.claim_types.items() if ct.user_input_type}
+    patterns = {c: ct.pattern for c, ct in m.claim_types.items() if ct.pattern and ct.user_input_type}
     program = UserJourney(jid, steps, profiles, transformations, managers, labels, input_types, f"{name}: {rp_where}", claim_labels(chain),
-                          ux_strings(chain), provider_strings(chain), load_uris(chain), session_outputs=session_outputs)
+                          ux_strings(chain), provider_strings(chain), load_uris(chain), session_outputs=session_outputs, patterns=patterns,
+                          data_types={c: ct.data_type for c, ct in m.claim_types.items() if ct.data_type})
     issuer = next((s.issuer for s in steps if s.issuer), None)
     return Policy(
         policy_id=rp_file.policy_id, kind=PolicyKind.CUSTOM_POLICY, identity_providers=tuple(providers),

@@ -76,6 +76,7 @@ class ClaimTypeDef:
     user_input_type: str | None
     data_type: str | None
     display_name: str | None
+    pattern: tuple[str, str] | None = None  # Restriction/Pattern: its RegularExpression and HelpText
 
 
 @dataclass
@@ -314,11 +315,14 @@ def _claim_types(m: Merged, f: PolicyFile, blocks: ET.Element) -> None:
         uit = text(ct.find(q("UserInputType")))
         data_type = text(ct.find(q("DataType")))
         display = text(ct.find(q("DisplayName")))
+        pattern_el = ct.find(f"{q('Restriction')}/{q('Pattern')}")
+        pattern = (pattern_el.get("RegularExpression", ""), pattern_el.get("HelpText", "")) if pattern_el is not None else None
         m.claim_types[cid] = ClaimTypeDef(
             cid, partner,
             uit if uit is not None else (prev.user_input_type if prev else None),
             data_type if data_type is not None else (prev.data_type if prev else None),
             display if display is not None else (prev.display_name if prev else None),
+            pattern if pattern is not None else (prev.pattern if prev else None),
         )
 
 
