@@ -39,6 +39,16 @@ def test_a_selection_that_matches_no_journey_says_so(option: str, selection: str
     assert re.search(rf"^no journey ran: {option} '{selection}' selects no journey \(their names: ", output, re.M), tail(output, 2000)
 
 
+def test_a_repro_run_that_left_out_its_journey_says_repro_did_not_the_selection() -> None:
+    """`pytest e2e --repro sign-in -k returning` said "-k 'returning' selects no journey": --repro had left out every journey
+    but its own, which the selection left out."""
+    result = pytest_e2e("--repro", "sign-in", "-k", "returning", "-n", "0")
+    output = result.stdout + result.stderr
+    assert result.returncode == 5, tail(output, 2000)
+    assert re.search(r"^no journey ran: --repro keeps e2e/test_repro.py's journey alone, which the paths or -k 'returning' given leave "
+                     r"out; run it with python -m repro", output, re.M), tail(output, 2000)
+
+
 def test_a_selection_that_matches_no_fast_test_is_pytests_own_to_say() -> None:
     """`pytest tests/... -k typo` runs no journey: the line that points at the journeys' names is not said there."""
     result = subprocess.run([sys.executable, "-m", "pytest", "tests/suite/test_alive.py", "-k", "no_such_test", "-p", "no:cacheprovider",
