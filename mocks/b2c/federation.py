@@ -140,7 +140,7 @@ class Federation:
         try:
             async with asyncio.timeout(self.settings.back_channel_timeout):
                 return await self.http().get(url, **kwargs)
-        except (httpx.HTTPError, TimeoutError):
+        except (httpx.HTTPError, httpx.InvalidURL, TimeoutError):  # InvalidURL: a port that is no number, an IdP's own words
             raise B2CError("AADB2C90289", error="server_error") from None
 
     async def _get_json(self, url: str, **kwargs: Any) -> dict[str, Any]:
@@ -204,7 +204,7 @@ class Federation:
         except OAuthError as error:
             # A refused token request (e.g. a wrong client secret: invalid_client), worded as B2C words it.
             raise B2CError("AADB2C90289", (f"'{_short(error.error)}' ",), error="server_error") from None
-        except (TimeoutError, httpx.TimeoutException, httpx.TransportError):
+        except (TimeoutError, httpx.TimeoutException, httpx.TransportError, httpx.InvalidURL):
             raise B2CError("AADB2C90289", error="server_error") from None
         except httpx.HTTPStatusError as error:
             raise _http_error(provider, error.response) from None

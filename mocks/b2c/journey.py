@@ -248,7 +248,11 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
 
     def _complete_sign_up(self, transaction: JourneyTransaction) -> Response:
         claims = dict(transaction.idp_claims or {})
-        claims.update({k: v for k, v in (transaction.self_asserted or {}).items() if v})
+        for claim, value in (transaction.self_asserted or {}).items():  # the page's values win, an emptied field's too:
+            if value:                                                       # a claim left without a value is none (README, Decisions)
+                claims[claim] = value
+            else:
+                claims.pop(claim, None)
         directory = self.tenant.directory
         identity_provider = str(claims.get("identityProvider"))
         user = directory.find_social(identity_provider, str(claims["issuerUserId"]))

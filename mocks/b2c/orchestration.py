@@ -280,7 +280,11 @@ class Orchestrator:
         journey = policy.journey
         assert journey is not None and run.page is not None
         profile = journey.profiles[run.page]
-        run.bag.update({k: typed_value(v, journey.data_types.get(k)) for k, v in values.items() if v})  # "42" an int claim's 42
+        for claim, value in values.items():  # "42" an int claim's 42; a field the user emptied leaves its claim without a value
+            if value:
+                run.bag[claim] = typed_value(value, journey.data_types.get(claim))
+            else:
+                run.bag.pop(claim, None)
         for vid in profile.validation_profiles:
             validation = journey.profiles[vid]
             try:

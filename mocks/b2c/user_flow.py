@@ -103,6 +103,11 @@ class OpenIdConnectProvider(BaseModel):
     @classmethod
     def _https_url(cls, v: str) -> str:
         parts = urlsplit(v)
+        try:
+            parts.port  # noqa: B018  (its check: a port that is not a number from 0 to 65535 raises)
+        except ValueError:
+            raise ValueError(f"{v!r} has a port that is not a number from 1 to 65535; use the provider's "
+                             ".well-known/openid-configuration URL") from None
         if parts.scheme != "https" or not parts.hostname:
             raise ValueError(f"{v!r} is not an https URL; use the provider's .well-known/openid-configuration URL")
         return v
@@ -215,7 +220,8 @@ class UserFlow(BaseModel):
             kind=PolicyKind.USER_FLOW,
             identity_providers=tuple(p.to_identity_provider() for p in self.identity_providers),
             output_claims=tuple(output),
-            self_asserted_claims=tuple(USER_ATTRIBUTES[a] for a in USER_ATTRIBUTES if a in self.user_attributes),
+            # In the flow's order: its page layout orders the attributes it collects (Graph's identityUserFlowAttributeAssignment setOrder)
+            self_asserted_claims=tuple(dict.fromkeys(USER_ATTRIBUTES[a] for a in self.user_attributes if a in USER_ATTRIBUTES)),
             required_self_asserted=frozenset(USER_ATTRIBUTES[a] for a in self.user_attributes if a not in self.optional()),
             show_local_account_form=self.local_accounts,
             enforce_id_token_hint_on_logout=self.require_id_token_in_logout,
@@ -266,6 +272,15 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
     unknown = set(data) - {"identity_provider", "user_flow"}
     if unknown:
         raise PolicyError(f"{source}: unknown table(s) {sorted(unknown)}; use [[identity_provider]] and [[user_flow]]")
+    for table in ("identity_provider", "user_flow"):  # [identity_provider] for [[identity_provider]]: dict() of it was a traceback
+        entries = data.get(table, [])
+        if not isinstance(entries, list) or not all(isinstance(entry, Mapping) for entry in entries):
+            raise PolicyError(f"{source}: {table} is not an array of tables; write each as [[{table}]] (two brackets), "
+                              f"as policies/user-flows.example.toml does")
+    for i, raw in enumerate(data.get("identity_provider", [])):
+        if (name := raw.get("client_secret_env")) is not None and not isinstance(name, str):
+            raise KeyRefused(source, "identity_provider", i, "client_secret_env", "is not a string; give the name of the "
+                             "environment variable that holds the client secret, e.g. client_secret_env = \"MOBILEID_CLIENT_SECRET\"")
     _refuse_unset_secret_variables(data, source, environ)
     providers: dict[str, OpenIdConnectProvider] = {}
     for i, raw in enumerate(data.get("identity_provider", [])):
@@ -289,8 +304,9 @@ def parse_user_flows(data: Mapping[str, Any], *, source: str = "user flows", env
             raise KeyRefused(source, "user_flow", i, "", "name missing; give the user flow's name as the portal shows it, e.g. "
                              "name = \"B2C_1_susi\"")
         names = raw.get("identity_providers", [])
-        if not isinstance(names, list):  # a string's letters would be read as providers' names
-            raise KeyRefused(source, "user_flow", i, "identity_providers", f"{names!r} is not an array; give the providers' names "
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):  # a string's letters read as providers' names
+            what = "an array of names" if isinstance(names, list) else "an array"
+            raise KeyRefused(source, "user_flow", i, "identity_providers", f"{names!r} is not {what}; give the providers' names "
                              f"in brackets, e.g. identity_providers = [\"{next(iter(providers), 'Mobile ID')}\"]")
         resolved = []
         for j, n in enumerate(names):

@@ -56,6 +56,7 @@ class IdPBehaviour:
     # silent for long (what a per-read timeout lets through)
     dripping: str | None = None
     drip_seconds: float = 5.0
+    jwks_uri: str | None = None  # what discovery names as its JWKS, else its own
 
 
 @dataclass
@@ -93,7 +94,7 @@ class FakeIdP:
 
     async def discovery(self, request: Request) -> Response:
         return self._json("discovery", {"issuer": ISSUER, "authorization_endpoint": f"{ISSUER}/authorize", "token_endpoint": f"{ISSUER}/token",
-                                        "userinfo_endpoint": f"{ISSUER}/userinfo", "jwks_uri": f"{ISSUER}/jwks"})
+                                        "userinfo_endpoint": f"{ISSUER}/userinfo", "jwks_uri": self.behaviour.jwks_uri or f"{ISSUER}/jwks"})
 
     async def jwks(self, request: Request) -> Response:
         return self._json("jwks", jwks(self.key))

@@ -9,6 +9,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from fixtures.tokens import unverified_claims
 from mocks.b2c.policy import ClaimMapping
 from tests.fake_clock import FakeClock
 
@@ -458,6 +459,26 @@ def test_an_identity_provider_that_sends_its_answer_slowly_ends_the_sign_in_with
         assert isinstance(result, Landing), result.html[-600:]
         assert result.params["error"] == "server_error" and result.params["error_description"].startswith("AADB2C90289: ")
     assert took < 10 * timeout, took  # the answer would have taken 20 timeouts: room for a busy machine's sign-in either way
+
+
+def test_a_field_the_new_user_empties_leaves_its_claim_without_a_value(start) -> None:
+    """mocks/b2c/README.md, Decisions: a claim without a value is left out of the token. The identity provider's given name
+    and surname, prefilled, stayed in the token and the directory when the user emptied their fields."""
+    h = start(policies=[user_flow()], idp=FakeIdP(IdPBehaviour(claims={"name": "Hans", "given_name": "G", "family_name": "F"})))
+    landing = h.sign_up(h.browser(), authorize_url(USER_FLOW), givenName="", surname="")
+    claims = unverified_claims(landing.params["id_token"])
+    assert claims["name"] == "Hans" and "given_name" not in claims and "family_name" not in claims, claims
+    [user] = h.tenant.directory.users()
+    assert "givenName" not in user.claims and "surname" not in user.claims, user.claims
+
+
+def test_an_identity_providers_url_httpx_cannot_read_ends_the_sign_in_with_90289_not_a_500(start) -> None:
+    """README: nothing an outsider sends yields a 500. A discovery document naming a JWKS at a port that is no number made
+    the provider's answer an HTTP 500 (httpx.InvalidURL is no httpx.HTTPError)."""
+    h = start(policies=[user_flow()], idp=FakeIdP(IdPBehaviour(jwks_uri="https://idp.example:abc/jwks")))
+    result = h.browser().go(authorize_url(USER_FLOW, domain_hint="idp.example", state="s9"))
+    assert isinstance(result, Landing), getattr(result, "html", result)
+    assert result.params["error"] == "server_error" and result.params["error_description"].startswith("AADB2C90289: ")
 
 
 @pytest.mark.parametrize("metadata", ["unreachable", "not json"])

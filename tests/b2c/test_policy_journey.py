@@ -774,3 +774,19 @@ def test_an_int_claim_typed_on_the_profile_page_is_a_number_in_the_token_and_mus
     landing = browser.confirmed(sa)
     assert isinstance(landing, Landing), getattr(landing, "html", landing)
     assert unverified_claims(landing.params["id_token"])["age"] == 42
+
+
+def test_a_field_the_new_user_empties_leaves_its_claim_without_a_value_in_a_custom_policy_too(start, tmp_path) -> None:
+    """mocks/b2c/README.md, Decisions: a claim without a value is left out of the token; the identity provider's given name,
+    prefilled on the profile page, stayed when the user emptied the field."""
+    policies = pack(tmp_path, edits=[
+        ("TrustFrameworkExtensions.xml", '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/>',
+         '<OutputClaim ClaimTypeReferenceId="displayName" PartnerClaimType="name"/><OutputClaim ClaimTypeReferenceId="givenName" '
+         'PartnerClaimType="given_name"/>'),
+        profile_edit("SelfAsserted-Social", '<InputClaims><InputClaim ClaimTypeReferenceId="givenName" /></InputClaims>')])
+    browser, sa = sign_up(start(policies=policies))
+    assert prefilled(sa)["givenName"] == "Hans"
+    assert browser.self_asserted(sa, {"displayName": "Hans Muster", "givenName": ""}).json() == {"status": "200"}
+    landing = browser.confirmed(sa)
+    assert isinstance(landing, Landing), getattr(landing, "html", landing)
+    assert "given_name" not in unverified_claims(landing.params["id_token"])

@@ -143,8 +143,10 @@ def test_rejects_bad_user_flow_names(name, says):
      ("metadata_url", "openid.mobileid.ch", "'openid.mobileid.ch' is not an https URL"),
      ("response_type", "id_token", "'id_token' is not supported; the emulator federates with the authorization code flow, use 'code'"),
      ("response_mode", "fragment", "Input should be 'form_post' or 'query'"),
-     ("name", "!!!", "'!!!' gives an empty button id; use letters, digits or '_' in the name")],
-    ids=["http", "no scheme", "implicit", "fragment", "no button id"],
+     ("name", "!!!", "'!!!' gives an empty button id; use letters, digits or '_' in the name"),
+     # Loaded, then every sign-in through it an HTTP 500 (httpx.InvalidURL)
+     ("metadata_url", "https://idp.example:abc/.well-known/openid-configuration", "has a port that is not a number from 1 to 65535")],
+    ids=["http", "no scheme", "implicit", "fragment", "no button id", "a port that is no number"],
 )
 def test_rejects_provider_settings_the_emulator_cannot_honour(field, value, says):
     kw = dict(name="Mobile ID", metadata_url="https://openid.mobileid.ch/.well-known/openid-configuration",
@@ -152,6 +154,13 @@ def test_rejects_provider_settings_the_emulator_cannot_honour(field, value, says
     kw[field] = value
     with pytest.raises(ValidationError, match=re.escape(says)):
         OpenIdConnectProvider.model_validate(kw)
+
+
+def test_the_sign_up_page_asks_for_the_attributes_in_the_flows_order() -> None:
+    """The order is the flow's (its page layout; Graph's identityUserFlowAttributeAssignment setOrder): it was always display
+    name, given name, surname, whatever the file said."""
+    flow = parse_user_flows({"user_flow": [{"name": "B2C_1_x", "user_attributes": ["surname", "given_name", "display_name"]}]})[0]
+    assert flow.to_policy().self_asserted_claims == ("surname", "givenName", "displayName")
 
 
 def test_rejects_two_providers_with_the_same_button_id():
@@ -237,7 +246,16 @@ def test_the_example_as_it_is_is_refused_naming_every_secret_variable_it_needs_a
     ('[[user_flows]]\nname = "B2C_1_x"\n', "flows.toml: unknown table(s) ['user_flows']; use [[identity_provider]] and [[user_flow]]"),
     (PROVIDER + 'client_secret_env = "OTHER_SECRET"\n', "flows.toml, line 2: identity_provider[0]: set client_secret or client_secret_env, not both"),
     (PROVIDER + PROVIDER, "flows.toml, line 9: identity_provider[1].name: 'Other' is defined twice"),
-], ids=["misspelt table", "two secrets", "provider twice"])
+    # Each a traceback (dict() of a table's keys, a list as a dictionary key), naming neither the line nor the key
+    (PROVIDER.replace("[[identity_provider]]", "[identity_provider]"),
+     "flows.toml: identity_provider is not an array of tables; write each as [[identity_provider]] (two brackets)"),
+    ('user_flow = ["B2C_1_x"]\n', "flows.toml: user_flow is not an array of tables; write each as [[user_flow]] (two brackets)"),
+    (PROVIDER.replace('client_secret = "s"', 'client_secret_env = ["X"]'),
+     "flows.toml, line 6: identity_provider[0].client_secret_env: is not a string; give the name of the environment variable"),
+    (PROVIDER + '[[user_flow]]\nname = "B2C_1_x"\nidentity_providers = [["Other"]]\n',
+     "flows.toml, line 9: user_flow[0].identity_providers: [['Other']] is not an array of names; give the providers' names in brackets"),
+], ids=["misspelt table", "two secrets", "provider twice", "one bracket pair", "a flow's name alone", "a secret's variable as a list",
+        "a list in a list"])
 def test_toml_that_would_be_read_as_a_guess_is_refused(tmp_path, toml, says):
     """A misspelt table would load no user flow, two secrets or two providers of one name would leave one unused."""
     with pytest.raises(PolicyError, match="^" + re.escape(says)):
