@@ -121,6 +121,9 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         session = found if found is not None and rp.takes_session(found.auth_time, time.time()) else None  # not past max_age
         if policy.journey is not None:
             return await self._authorize_run(request, policy, rp, lang, session, too_old=found is not None and session is None)
+        # A session a custom policy wrote is not a user flow's: B2C applies no single sign-on between the two kinds, either
+        # way (MicrosoftDocs/azure-docs#53226; mocks/b2c/README.md, Decisions), as a custom policy takes no user flow's.
+        session = session if session is not None and session.journey is None else None
         user = self.tenant.directory.get(session.object_id) if session else None
         if session is not None and user is not None:
             return self._respond(policy, rp, Authentication(user, session.auth_time), lang)  # SSO: no page at all

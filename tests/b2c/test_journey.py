@@ -461,6 +461,21 @@ def test_an_identity_provider_that_sends_its_answer_slowly_ends_the_sign_in_with
     assert took < 10 * timeout, took  # the answer would have taken 20 timeouts: room for a busy machine's sign-in either way
 
 
+def test_no_single_sign_on_between_a_user_flow_and_a_custom_policy_either_way(start, tmp_path) -> None:
+    """mocks/b2c/README.md, Decisions (MicrosoftDocs/azure-docs#53226): a custom policy's session signed the user into a
+    user flow silently, one that offers not even its provider, while the other way asked again."""
+    from .support import POLICY, pack
+
+    h = start(policies=[user_flow(), *pack(tmp_path)], idp=FakeIdP(IdPBehaviour(sub="u1")))
+    custom_first = h.browser()
+    h.sign_up(custom_first, authorize_url(POLICY, prompt="login"), exchange="MobileIDExchange")
+    assert isinstance(page := custom_first.go(authorize_url(USER_FLOW)), Page) and page.api == "CombinedSigninAndSignup"
+    flow_first = h.browser()
+    h.sign_up(flow_first, authorize_url(USER_FLOW, prompt="login"))
+    assert isinstance(page := flow_first.go(authorize_url(POLICY)), Page) and page.api == "CombinedSigninAndSignup"
+    assert isinstance(flow_first.go(authorize_url(USER_FLOW)), Landing)  # its own kind's session: signed in at once
+
+
 def test_a_field_the_new_user_empties_leaves_its_claim_without_a_value(start) -> None:
     """mocks/b2c/README.md, Decisions: a claim without a value is left out of the token. The identity provider's given name
     and surname, prefilled, stayed in the token and the directory when the user emptied their fields."""
