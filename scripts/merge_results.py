@@ -65,6 +65,7 @@ CI_KEY = "ci-"
 UNFINISHED_KEY = f"{CI_KEY}unfinished-"  # a shard's journeys without a result, named in its result's steps (scripts/notify.py)
 COLLECTED = f"{COLLECTED_PREFIX}*.json"
 COLLECTED_NUMBER = re.compile(rf"^{re.escape(COLLECTED_PREFIX)}shard-(\d+)-of-(\d+)\.json$")  # fixtures/run_results.collected_name
+STATUSES = ("passed", "failed", "broken", "skipped", "unknown")  # Allure's words for a result's status
 
 
 @dataclass(frozen=True)
@@ -86,19 +87,23 @@ class Journey:
 
     @property
     def status(self) -> str:
-        return str(self.final.get("status", "unknown"))
+        """The final attempt's status as Allure 3 reads it (its reader's convertStatus): in any case, and "unknown" (a
+        failure to the gate) for none or another word. "None" and "FAILED" read as skips, a night with them green."""
+        status = self.final.get("status")
+        word = status.strip().lower() if isinstance(status, str) else ""
+        return word if word in STATUSES else "unknown"
 
     def label(self, name: str) -> str | None:
-        return next((label["value"] for label in self.final.get("labels", []) if label.get("name") == name), None)
+        return next((label["value"] for label in self.final.get("labels") or [] if label.get("name") == name), None)
 
     def labels(self, name: str) -> list[str]:
         """Every value of the label ``name`` (``also_wrong`` may have several), in the result's order."""
-        return [str(label["value"]) for label in self.final.get("labels", []) if label.get("name") == name]
+        return [str(label["value"]) for label in self.final.get("labels") or [] if label.get("name") == name]
 
     @property
     def policy(self) -> str | None:
         """The policy the journey ran through (its pytest parameter, which allure-pytest writes as a repr), else None."""
-        value = next((p.get("value") for p in self.final.get("parameters", []) if p.get("name") == "policy"), None)
+        value = next((p.get("value") for p in self.final.get("parameters") or [] if p.get("name") == "policy"), None)
         return str(value).strip("'\"") if value else None
 
     @property
@@ -145,6 +150,10 @@ def misshapen(result: dict[str, Any]) -> str | None:
             return f"its {field!r} is not a list of objects"
     if any(not isinstance(label.get("name"), str | None) or "value" not in label for label in result.get("labels") or []):
         return "a label without a name and a value"
+    if any(not isinstance(label["value"], str) for label in result.get("labels") or []):  # Allure writes each as text
+        return "a label whose value is not text"
+    if not isinstance(result.get("historyId"), str | None):
+        return "its 'historyId' is not text"
     if not isinstance(result.get("statusDetails"), dict | None):
         return "its 'statusDetails' is not an object"
     if not isinstance(result.get("stop"), int | float | None) or isinstance(result.get("stop"), bool):
@@ -262,6 +271,10 @@ def missing_shards(shards: list[Path], expected: int) -> list[Missing]:
     by number where the folders are numbered 1 to ``expected``, one each (CI's artifacts; a folder named without a
     number by its list of collected journeys: ``shard_number``), else by count."""
     heard_from = [shard for shard in shards if any(shard.glob("*-result.json")) or any(shard.glob(COLLECTED))]
+    # The shards' own lists say how many there were (collected-shard-K-of-N.json): an --expect below it (a definition's
+    # EXPECT_SHARDS left at 2 when the run went to 4) would count a lost shard as none missing.
+    said = [int(match.group(2)) for shard in heard_from for path in shard.glob(COLLECTED) if (match := COLLECTED_NUMBER.match(path.name))]
+    expected = max([expected, *said])
     numbers = [number for shard in heard_from if (number := shard_number(shard, expected)) is not None]
     if len(numbers) == len(heard_from) == len(set(numbers)) and all(1 <= number <= expected for number in numbers):
         return [Missing(f"shard-{number}-of-{expected}", f"shard {number} of {expected}")

@@ -150,7 +150,7 @@ def main(argv: list[str]) -> int:
     outside = sum(1 for journey in found.values() if journey.status in UNSUCCESSFUL and journey.outside)
     around = f" and {counted(outside, 'failure')} outside any journey" if outside else ""
     # A partial run is no run to judge, whatever failures are allowed: its stops, then what the night lacks.
-    problems = list(dict.fromkeys(str(stop.final.get("statusDetails", {}).get("message", "the run was stopped")) for stop in stops))
+    problems = list(dict.fromkeys(str((stop.final.get("statusDetails") or {}).get("message") or "the run was stopped") for stop in stops))
     lacking = first_few(sorted(partial_words(journey) for journey in partial), "; ")
     # The report's name says the stack's faults first: the environment rows that say them are on its Results tab alone.
     faults = target_of(args.results, faults_only=True) if args.report_name else None

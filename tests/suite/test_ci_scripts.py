@@ -1926,3 +1926,62 @@ def test_a_tokens_other_wrong_claims_are_counted_under_its_first_claims_line(tmp
         path.write_text(json.dumps(result))
     lines = notify.summarize(tmp_path, "Nightly").splitlines()
     assert lines[1:] == ["- ID token contract: 3 journeys", f"    {AUD['cause_detail']} (3)", f"      also {expired} (in 2 of them)"], lines
+
+
+@pytest.mark.parametrize("status", [None, "FAILED", "exploded"], ids=["null", "upper case", "another word"])
+def test_a_status_allure_reads_as_failed_or_unknown_is_no_skip_that_meets_the_gate(tmp_path: Path, status: str | None,
+                                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Allure 3's reader reads null (and a word it does not know) as unknown and "FAILED" as failed; the gate counted them
+    skipped, and the night was green."""
+    write_result(tmp_path, "test_sign_up", "passed")
+    result = write_result(tmp_path, "test_sign_in", "failed")
+    result.write_text(json.dumps({**json.loads(result.read_text()), "status": status}))
+    assert quality_gate.main([str(tmp_path)]) == 1
+    assert "not met" in capsys.readouterr().out
+    assert {j.final["name"]: j.status for j in merge_results.journeys(tmp_path).values()}["test_sign_in"] == \
+        ("failed" if status == "FAILED" else "unknown")
+
+
+@pytest.mark.parametrize(("field", "value"), [("labels", None), ("parameters", None), ("statusDetails", None)], ids=lambda v: str(v))
+def test_a_result_field_allure_takes_as_null_stops_neither_the_merge_nor_the_gate_nor_the_message(
+        tmp_path: Path, field: str, value: object) -> None:
+    """"labels": null threw the whole night's merge away (TypeError), the folder gone; the gate and message then said "no
+    results" for a night that ran."""
+    shard = tmp_path / "allure-results-1"
+    write_result(shard, "test_sign_up", "passed")
+    result = write_result(shard, "test_sign_in", "failed", message="aud: expected a, got b")
+    result.write_text(json.dumps({**json.loads(result.read_text()), field: value}))
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(shard), "--into", str(merged), "--expect", "1"]) == 0
+    assert quality_gate.main([str(merged)]) == 1
+    assert notify.summarize(merged, "Nightly").startswith("Nightly: 1 failed of 2 journeys")
+
+
+@pytest.mark.parametrize(("label", "value"), [("cause", 7), ("cause_detail", 7)])
+def test_a_label_whose_value_is_not_text_stands_as_an_unreadable_result(tmp_path: Path, label: str, value: object) -> None:
+    """Allure writes every label's value as text: a number stopped the gate and the message with a TypeError, and the
+    report's name lost its verdict."""
+    write_result(tmp_path, "test_sign_up", "passed")
+    result = write_result(tmp_path, "test_sign_in", "failed", labels={"cause": "ID token contract", "cause_detail": "aud"})
+    content = json.loads(result.read_text())
+    content["labels"] = [{**entry, "value": value} if entry["name"] == label else entry for entry in content["labels"]]
+    result.write_text(json.dumps(content))
+    merged = tmp_path / "merged"
+    assert merge_results.main([str(tmp_path), "--into", str(merged)]) == 0
+    assert quality_gate.main([str(merged)]) == 1
+    assert "(a label whose value is not text)" in notify.summarize(merged, "Nightly")
+
+
+def test_an_expected_shard_count_below_the_shards_own_is_theirs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Four shards ran (each listing itself "of 4") and the third uploaded nothing, EXPECT_SHARDS said 2: nothing was missing
+    and the night was green."""
+    shards = []
+    for number in (1, 2, 4):
+        shard = tmp_path / f"allure-results-{number}"
+        write_result(shard, f"test_{number}", "passed")
+        collected(shard, number, 4, f"test_{number}")
+        shards.append(shard)
+    merged = tmp_path / "merged"
+    assert merge_results.main([*map(str, shards), "--into", str(merged), "--expect", "2"]) == 0
+    assert "shard 3 of 4 gave no results: recorded as broken" in capsys.readouterr().out
+    assert quality_gate.main([str(merged)]) == 1
