@@ -196,7 +196,7 @@ def _post(url: str, kind: str, text: str) -> str | None:
     """Posts; returns what went wrong (without the URL, a secret, even where the webhook's answer echoes it) or None."""
     try:
         answer = httpx.post(url, json=payload(kind, text), timeout=15)
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, httpx.InvalidURL) as error:  # InvalidURL: a port that is no number, said as the URL's fault
         return f"{kind} webhook unreachable: {type(error).__name__}"
     if answer.status_code >= 300:
         return f"{kind} webhook answered {answer.status_code}: {redact_text(answer.text, webhook_secrets(url))[:200]}"
@@ -217,9 +217,14 @@ def main(argv: list[str]) -> int:
         url = os.environ.get(setting, "").strip()
         if not url or url == f"$({setting})":
             continue
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+        except ValueError:  # a bracket without its pair ("Invalid IPv6 URL"): a traceback, the URL's parts in it
+            failures.append(f"{setting} is not a URL (a '[' or ']' without its pair)")
+            continue
         # Plain http only to this machine (a test's listener): not to http://localhost.example.com, whose name starts alike.
-        if not (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))):
+        if not (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host))):
             failures.append(f"{setting} must be an https:// URL")
             continue
         problem = post(url, kind, text)

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 
 try:
     from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL
+    from fixtures.redaction import redact_text, secret_values
     from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY
     from scripts.merge_results import CI_KEY, Journey, counted, journeys, skip_reasons, without_result
 except ModuleNotFoundError as missing:  # make report's interpreter, in a virtual environment whose set-up was cut short
@@ -37,7 +38,10 @@ MAX_DETAIL_LENGTH = 140  # a detail in a line of a chat message or in the report
 
 
 def short(text: str) -> str:
-    """``text`` cut to MAX_DETAIL_LENGTH characters, with an ellipsis where it was cut."""
+    """``text`` redacted (raw tokens, the environment's secrets), then cut to MAX_DETAIL_LENGTH characters with an ellipsis
+    where it was cut: redacted after the cut, a secret cut short was no longer found (the message posted 20 of a control
+    token's 22 characters), and the report's name, which the gate writes, was redacted nowhere."""
+    text = redact_text(text, secret_values())
     return text if len(text) <= MAX_DETAIL_LENGTH else text[: MAX_DETAIL_LENGTH - 1] + "…"
 
 

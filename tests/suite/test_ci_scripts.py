@@ -1985,3 +1985,32 @@ def test_an_expected_shard_count_below_the_shards_own_is_theirs(tmp_path: Path, 
     assert merge_results.main([*map(str, shards), "--into", str(merged), "--expect", "2"]) == 0
     assert "shard 3 of 4 gave no results: recorded as broken" in capsys.readouterr().out
     assert quality_gate.main([str(merged)]) == 1
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("https://hooks.slack.com:abc/services/T0ABCDEF12/B0ABCDEF12/abcdefGHIJKLmnop1234", "slack webhook unreachable: InvalidURL"),
+    ("https://[hooks.slack.com/services/T0ABCDEF12/B0ABCDEF12/abcdefGHIJKLmnop1234", "SLACK_WEBHOOK_URL is not a URL (a '[' or ']'"),
+], ids=["a port that is no number", "a bracket without its pair"])
+def test_a_webhook_url_that_cannot_be_read_is_said_in_a_line(merged: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str], url: str, says: str) -> None:
+    """A thread's httpx.InvalidURL traceback, then "did not finish answering within 30 s" after 0.2 s; or urlsplit's
+    ValueError traceback."""
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", url)
+    assert notify.main([str(merged)]) == 1
+    said = capsys.readouterr().err
+    assert f"notify: {says}" in said and "Traceback" not in said and "abcdefGHIJKLmnop1234" not in said, said
+
+
+def test_a_secret_is_redacted_before_a_detail_is_cut_and_in_the_reports_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Cut first, a control token at the end of a long detail lost two characters and was no longer found: 20 of its 22
+    were posted. The report's name (the gate's --report-name) redacted nothing: a raw ID token stood in its title."""
+    monkeypatch.setenv("MOBILEID_CONTROL_TOKEN", "ctl-token-4f9a8b7c6d5e")
+    cut = "x" * (quality_gate.MAX_DETAIL_LENGTH - 12) + " ctl-token-4f9a8b7c6d5e"
+    write_result(tmp_path, "test_sign_in", "failed", labels={"cause": "other", "cause_detail": cut})
+    write_result(tmp_path, "test_sign_up", "failed", message="AssertionError: id_token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl rejected")
+    message = notify.summarize(tmp_path, "Nightly")
+    assert "ctl-token-4f9a8b7c" not in message, message
+    quality_gate.main([str(tmp_path), "--report-name"])
+    name = capsys.readouterr().out
+    assert "eyJzdWIiOiIxIn0" not in name and "<redacted JWT>" in name, name
