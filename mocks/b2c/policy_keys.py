@@ -75,6 +75,9 @@ class PolicyKeySource:
             except OSError as error:
                 raise PolicyKeyError(f"policy key {self.name}: cannot read {file_named(self.where)} ({error.strerror}); "
                                      "give a readable file holding the secret") from None
+            except UnicodeDecodeError:  # a binary or UTF-16 file: a traceback; its bytes are never quoted
+                raise PolicyKeyError(f"policy key {self.name}: {file_named(self.where)} is not UTF-8 text; put the secret in it "
+                                     "as text (a base64 key as its characters)") from None
             if not value:
                 raise PolicyKeyError(f"policy key {self.name}: {self.where} is empty; put the secret in the file")
             if "\n" in value:  # a note beside the secret would become part of it, and fail only at sign-in (AADB2C90289)
@@ -92,10 +95,12 @@ def shown_policy_key(spec: str) -> str | None:
     """What a message may quote of a policy key written wrongly: its name where it reads as one (``B2C_1A_...``, or
     before ``=env:``/``=file:``), ``spec`` whole where it is ``=env:VAR``/``=file:PATH``; None where it may be the
     secret itself, typed in its place (alone, or a base64 secret, whose padding reads as ``NAME=``)."""
-    name, _, source = spec.partition("=")
+    name, sep, source = spec.partition("=")
     if not name.strip():
         return spec[:40] if _is_place(source) else None
-    return name.strip()[:40] if name.strip().upper().startswith(PREFIX) or _is_place(source) else None
+    # Without '=', written with ':' or a space for it (B2C_1A_FacebookSecret:hunter2): what follows the name is the secret.
+    name = name.strip() if sep else re.split(r"[\s:]", name.strip(), maxsplit=1)[0]
+    return name[:40] if name.upper().startswith(PREFIX) or _is_place(source) else None
 
 
 def _policy_key(spec: str) -> str:

@@ -433,6 +433,8 @@ def load_user_flows(path: Path, *, environ: Mapping[str, str] | None = None) -> 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{path.name}: malformed TOML ({exc})") from None
+    except UnicodeDecodeError:  # UTF-16 as some editors save, or no text at all: a traceback before
+        raise PolicyError(f"{path.name}: not UTF-8 text, as TOML must be; save it as UTF-8") from None
     try:
         flows = parse_user_flows(data, source=path.name, environ=environ)
     except KeyRefused as refused:

@@ -242,6 +242,10 @@ def test_policy_keys_come_from_env_or_file_never_the_command_line(tmp_path: Path
     with pytest.raises(PolicyKeyError, match="holds 2 lines; put the secret alone in the file") as info:
         read_policy_keys([sources[1]], environ={})
     assert "s3cret" not in str(info.value)
+    # A file that is not text (UTF-16, binary): said, not a UnicodeDecodeError's traceback
+    secret_file.write_bytes(b"\xff\xfe\x00s")
+    with pytest.raises(PolicyKeyError, match="B2C_1A_MobileIdSecret: .* is not UTF-8 text; put the secret in it as text"):
+        read_policy_keys([sources[1]], environ={})
 
 
 @pytest.mark.parametrize(("spec", "says"), [
@@ -268,6 +272,16 @@ def test_a_policy_key_given_as_the_secret_itself_is_refused_without_showing_it(s
     said = str(info.value)
     assert "NAME=env:VARIABLE or NAME=file:PATH" in said, said
     assert not [part for part in re.split(r"[=+/]", spec) if len(part) >= 8 and part in said], said
+
+
+@pytest.mark.parametrize("spec", ["B2C_1A_FacebookSecret:Zx9SuperSecretValue", "B2C_1A_FacebookSecret Zx9SuperSecretValue"],
+                         ids=["':' for '='", "a space for '='"])
+def test_a_policy_key_written_with_another_sign_for_equals_names_the_key_alone(spec: str) -> None:
+    """Without '=', the whole of it read as the key's name and was shown (its first 40 characters: the secret's start)."""
+    with pytest.raises(PolicyKeyError) as info:
+        parse_policy_key(spec)
+    assert str(info.value).startswith("policy key 'B2C_1A_FacebookSecret': write NAME=env:VARIABLE"), info.value
+    assert "Zx9Super" not in str(info.value)
 
 
 def test_a_secret_typed_as_a_policy_keys_variable_is_not_shown_when_the_variable_is_not_set() -> None:

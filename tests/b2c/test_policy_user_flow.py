@@ -357,3 +357,13 @@ def test_a_client_secret_typed_empty_is_refused():
                                                  "client_id": "c", "client_secret": ""}]}, source="flows.toml")
     assert str(refused.value) == ("flows.toml: identity_provider[0].client_secret: empty; give the provider's client secret, by the "
                                   "variable that holds it: client_secret_env = \"VARIABLE\"")
+
+
+def test_a_user_flows_file_that_is_not_utf8_or_has_a_number_for_a_table_is_refused(tmp_path):
+    """A UnicodeDecodeError's or a TypeError's traceback, where the rest of the file's mistakes are named."""
+    utf16 = tmp_path / "flows.toml"
+    utf16.write_text('[[user_flow]]\nname = "B2C_1_x"\n', encoding="utf-16")
+    with pytest.raises(PolicyError, match=r"^flows\.toml: not UTF-8 text, as TOML must be; save it as UTF-8$"):
+        load_user_flows(utf16)
+    with pytest.raises(PolicyError, match=r"^flows\.toml: identity_provider is not an array of tables"):
+        load_user_flows(_write(tmp_path, "identity_provider = 5\n"))
