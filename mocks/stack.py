@@ -353,9 +353,11 @@ def _state_dir(config: StackConfig) -> tuple[Path, bool]:
     if config.state_dir is not None:
         try:
             config.state_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=config.state_dir):  # one that is there but cannot be written (/sys, read-only)
+                pass
         except OSError as error:
-            raise SystemExit(f"--state-dir {config.state_dir}: the stack's state folder cannot be made there ({error.strerror}); "
-                             "give a folder that can be, or leave it out for a temporary one") from None
+            raise SystemExit(f"--state-dir {config.state_dir}: the stack's state folder cannot be made or written there "
+                             f"({error.strerror}); give a folder that can be, or leave it out for a temporary one") from None
         return config.state_dir.resolve(), False
     return Path(tempfile.mkdtemp(prefix="b2c-stack-")), True
 
@@ -374,6 +376,9 @@ def serve(config: StackConfig) -> None:
             app, info, tls = build_stack(config, sock, state_dir)
         except PolicyError as error:
             raise SystemExit(f"policy refused: {error}") from None
+        except OSError as error:  # a state file it cannot write or read (a folder named ca.pem): a traceback before
+            raise SystemExit(f"the stack cannot keep its state in {state_dir}: {error.filename}: {error.strerror}; remove what is "
+                             "in the way, or give --state-dir another folder") from None
         proxy = _start_proxy(config, info)
 
         def ready() -> None:

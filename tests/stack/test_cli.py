@@ -221,8 +221,26 @@ def test_a_policy_the_emulator_cannot_honour_stops_the_start(tmp_path: Path) -> 
 def test_a_state_folder_that_cannot_be_made_stops_the_start_naming_it(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
     result = run("serve", "--port", "0", "--state-dir", str(tmp_path / "a-file" / "state"))
-    assert result.returncode != 0 and "the stack's state folder cannot be made there (Not a directory)" in result.stderr, result.stderr
+    assert result.returncode != 0 and "the stack's state folder cannot be made or written there (Not a directory)" in result.stderr, \
+        result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("place", ["/sys", "a folder named as its CA file"])
+def test_a_state_folder_the_stack_cannot_write_in_stops_the_start_naming_it(tmp_path: Path, place: str) -> None:
+    """A folder that is there but cannot be written (/sys, read-only), or holds a folder where the CA file goes: a
+    PermissionError's or IsADirectoryError's traceback."""
+    state = Path(place) if place.startswith("/") else tmp_path / "state"
+    if not place.startswith("/"):
+        (state / "ca.pem").mkdir(parents=True)
+    result = run("serve", "--port", "0", "--state-dir", str(state))
+    said = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    if place.startswith("/"):
+        assert said.startswith("--state-dir /sys: the stack's state folder cannot be made or written there ("), said
+    else:
+        assert said == f"the stack cannot keep its state in {state}: {state / 'ca.pem'}: Is a directory; remove what is in the way, or " \
+                       "give --state-dir another folder", said
 
 
 def test_a_busy_port_is_reported_and_leaves_no_temporary_folder(tmp_path: Path) -> None:
