@@ -181,6 +181,28 @@ def test_jwt_ms_shows_an_access_token_its_claims_as_json_and_the_dates_of_time_c
     assert page.evaluate("[...document.scripts].filter(s => s.src && !s.src.startsWith('https://jwt.ms/')).length") == 0
 
 
+def test_jwt_ms_shows_every_claim_whatever_its_name_and_a_payload_that_is_no_object_as_no_jwt(page) -> None:
+    """A claim named toString stopped the table at its row (a description looked up on a plain object: the function, then
+    "note.trim is not a function"), and `constructor` got a note of JavaScript's; a payload of null, a string or an array
+    was drawn as claims, #tokenError hidden. An error description with a bad escape was dropped without a word."""
+    def segment(part: object) -> str:
+        return base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
+
+    header = {"alg": "RS256", "typ": "JWT"}
+    payload = {"toString": "t", "constructor": 5, "__proto__": "p", "name": "Hans"}
+    page.goto(f"https://jwt.ms/#id_token={segment(header)}.{segment(payload)}.c2ln")
+    page.locator('#claimsTable tr[data-claim="name"]').wait_for()
+    assert page.locator("#claimsTable tbody tr").evaluate_all("rows => rows.map(r => r.dataset.claim)") == list(payload)
+    assert page.locator('#claimsTable tr[data-claim="constructor"] td.claim-notes').inner_text() == ""
+    for odd in (None, "hello", [1, 2]):
+        page.goto(f"https://jwt.ms/#id_token={segment(header)}.{segment(odd)}.c2ln&n={len(str(odd))}")
+        page.locator("#tokenError").filter(has_text="its header and claims must be JSON objects").wait_for()
+        assert page.locator("#claimsTable tbody tr").count() == 0
+    page.goto("https://jwt.ms/#error=access_denied&error_description=100%25+bad%ZZ")
+    page.locator("#error").filter(has_text="access_denied").wait_for()
+    assert page.locator("#errorDescription").inner_text() == "100% bad%ZZ"
+
+
 def test_jwt_ms_reads_the_query_when_there_is_no_fragment_and_the_fragment_first(page) -> None:
     """mocks/jwtms/README.md: an answer B2C put in the query (the answer-in-query fault) shows as usual; with both, the
     fragment's, where B2C puts an answer the app asked for in the fragment."""

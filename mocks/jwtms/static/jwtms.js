@@ -29,10 +29,19 @@
       var i = pair.indexOf("=");
       var key = i < 0 ? pair : pair.slice(0, i);
       var value = i < 0 ? "" : pair.slice(i + 1);
-      try { out[decodeURIComponent(key)] = decodeURIComponent(value.replace(/\+/g, " ")); } catch (e) { /* ignore bad escapes */ }
+      // A bad escape (%ZZ, a lone %) is kept as written, not dropped: an error's description said nothing otherwise.
+      out[decoded(key)] = decoded(value.replace(/\+/g, " "));
     });
     return out;
   }
+
+  function decoded(text) {
+    try { return decodeURIComponent(text); } catch (e) {  // a bad escape among good ones: each run of good ones decoded
+      return text.replace(/(%[0-9A-Fa-f]{2})+/g, function (run) { try { return decodeURIComponent(run); } catch (e2) { return run; } });
+    }
+  }
+
+  function own(table, key) { return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined; }
 
   function b64decode(segment) {
     var text = segment.replace(/-/g, "+").replace(/_/g, "/");
@@ -59,6 +68,10 @@
       if (parts.length !== 3) throw new Error("not three segments");
       header = JSON.parse(b64decode(parts[0]));
       payload = JSON.parse(b64decode(parts[1]));
+      // A JWT's header and claims are JSON objects: null, a string or an array is no token's.
+      [header, payload].forEach(function (part) {
+        if (part === null || typeof part !== "object" || Array.isArray(part)) throw new Error("its header and claims must be JSON objects");
+      });
     } catch (e) {
       problem.textContent = "This token is not a valid JWT (" + e.message + ").";
       problem.hidden = false;
@@ -67,8 +80,9 @@
     decoded.textContent = JSON.stringify(header, null, 2) + "." + JSON.stringify(payload, null, 2) + ".[Signature]";
     Object.keys(payload).forEach(function (claim) {
       var value = payload[claim];
-      var note = DESCRIPTIONS[claim] || "";
-      if (TIMES[claim] && typeof value === "number") note += " " + new Date(value * 1000).toUTCString();
+      // The tables' own entries only: a claim named toString or constructor is no description's.
+      var note = own(DESCRIPTIONS, claim) || "";
+      if (own(TIMES, claim) && typeof value === "number") note += " " + new Date(value * 1000).toUTCString();
       var row = document.createElement("tr");
       row.setAttribute("data-claim", claim);
       [[claim, "claim-type"], [typeof value === "string" ? value : JSON.stringify(value), "claim-value"], [note.trim(), "claim-notes"]].forEach(function (cell) {
