@@ -22,7 +22,8 @@ def before_this_run(history: Path, run_id: str) -> str:
     if not run_id:
         return "history: as it is (no CI run id)"
     kept, marker = history.with_name(history.name + ".before-run"), history.with_name(history.name + ".run")
-    if marker.is_file() and marker.read_text().strip() == run_id:
+    # A marker that is not text (a cut write, another tool's file) names no run: the history is taken as this run's first.
+    if marker.is_file() and marker.read_bytes().decode("utf-8", "replace").strip() == run_id:
         if kept.is_file():
             shutil.copyfile(kept, history)
         else:

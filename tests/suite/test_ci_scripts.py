@@ -1695,6 +1695,16 @@ def test_a_report_rendered_again_for_the_same_run_counts_that_run_once_in_the_hi
     assert report_history.before_this_run(history, "") == "history: as it is (no CI run id)" and history.read_text() == before
 
 
+def test_a_run_marker_that_is_not_text_names_no_run(tmp_path: Path) -> None:
+    """A UnicodeDecodeError's traceback, where an unreadable history file is said in a line: it names no run, so the
+    history is kept as this run's first."""
+    history = tmp_path / "history.jsonl"
+    history.write_text('{"run": "41"}\n')
+    history.with_name("history.jsonl.run").write_bytes(b"\xff")
+    assert report_history.main([str(history), "42"]) == 0
+    assert history.with_name("history.jsonl.before-run").read_text() == '{"run": "41"}\n'
+
+
 def test_a_run_whose_first_report_had_no_history_renders_again_without_one(tmp_path: Path) -> None:
     history = tmp_path / "history.jsonl"
     report_history.before_this_run(history, "7")
