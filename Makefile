@@ -246,6 +246,10 @@ EXPECT_SHARDS ?=
 NIGHTLY_GATE ?= yes
 MAX_FAILURES ?= 0
 MIN_JOURNEYS ?= 1
+# Set but empty (a CI variable defined blank, MAX_FAILURES= on the command line): the default, not argparse's "expected
+# one argument", which names no setting of make's.
+override MAX_FAILURES := $(or $(strip $(MAX_FAILURES)),0)
+override MIN_JOURNEYS := $(or $(strip $(MIN_JOURNEYS)),1)
 REPORT_LINK ?=
 CI_EVIDENCE ?= --tracing retain-on-failure --screenshot only-on-failure
 # A CI log with dozens of failures stays readable down to its causes section: short tracebacks (the report and the

@@ -448,6 +448,9 @@ def test_make_quality_gate_is_the_nightlys_gate(shards: list[Path], tmp_path: Pa
     assert failed.returncode != 0 and said in failed.stdout, failed.stdout + failed.stderr
     passed = subprocess.run([*gate, "MAX_FAILURES=4"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert passed.returncode == 0 and "quality gate: met (6 journeys ran" in passed.stdout, passed.stdout + passed.stderr
+    # Set but empty (a CI variable defined blank): the defaults, not argparse's "expected one argument"
+    blank = subprocess.run([*gate, "MAX_FAILURES=", "MIN_JOURNEYS= "], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert blank.returncode != 0 and said in blank.stdout and "expected one argument" not in blank.stderr, blank.stdout + blank.stderr
     # The nightly's report gates too, unless told not to (Azure gates in a job of its own): what make would run.
     for setting, gated in (([], True), (["NIGHTLY_GATE=no"], False)):
         planned = subprocess.run(["make", "-n", "nightly-report", f"VENV={venv}", *setting], cwd=ROOT, capture_output=True, text=True, timeout=60)
