@@ -925,7 +925,10 @@ def check_out_option(args: argparse.Namespace, typed: Sequence[str], flag: str, 
         _, made = bundle_folder(args.out)
         if made is not None:  # made to prove it can be: the run makes it again, and a refusal before the run leaves none
             for folder in (Path(args.out).resolve(), *Path(args.out).resolve().parents):
-                folder.rmdir()
+                try:
+                    folder.rmdir()
+                except OSError:  # something put there meanwhile: left as it is
+                    break
                 if folder == made:
                     break
     if "out" in typed and not args.run:  # the reading alone writes no bundle: --out was dropped without a word, exit 0
