@@ -88,7 +88,7 @@ class Journey:
     @property
     def status(self) -> str:
         """The final attempt's status as Allure 3 reads it (its reader's convertStatus): in any case, and "unknown" (a
-        failure to the gate) for none or another word. "None" and "FAILED" read as skips, a night with them green."""
+        failure to the gate) for none or another word: read as written, null and "FAILED" were counted skips, the night green."""
         status = self.final.get("status")
         word = status.strip().lower() if isinstance(status, str) else ""
         return word if word in STATUSES else "unknown"
