@@ -366,6 +366,7 @@ def serve(config: StackConfig) -> None:
     """Run until SIGINT/SIGTERM; print the ready lines (flushed) once connections are accepted."""
     # uvicorn shuts down gracefully, then re-raises the signal it caught; end with status 0 instead. Set before the
     # state folder is made: a stop while the stack is built runs the finally below, which removes a temporary one.
+    process_start.exit_if_stopped()  # a stop the loading of the modules swallowed: before anything is made
     process_start.exit_on_stop_signals(0)
     state_dir, temporary = None, False
     sock = proxy = None
@@ -379,6 +380,11 @@ def serve(config: StackConfig) -> None:
         except OSError as error:  # a state file it cannot write or read (a folder named ca.pem): a traceback before
             raise SystemExit(f"the stack cannot keep its state in {state_dir}: {error.filename}: {error.strerror}; remove what is "
                              "in the way, or give --state-dir another folder") from None
+        except RuntimeError as error:  # a stop while a module it imports made a class: Python wrapped its SystemExit
+            if (stop := process_start.stopped_inside(error)) is not None:
+                raise stop from None
+            raise
+        process_start.exit_if_stopped()  # a stop the build swallowed (a finalizer's "Exception ignored"): before it serves
         proxy = _start_proxy(config, info)
 
         def ready() -> None:

@@ -26,10 +26,18 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
 
 from mocks.common.parent import STOP_SIGNALS
 
 _held = False  # the collector is off because hold_collector() turned it off
+# The exit status a stop signal asked for, once one came: its SystemExit is raised wherever the process is, and Python
+# swallows it in a weakref callback or a finalizer ("Exception ignored in ..."), the signals then ignored: the start went
+# on to serve. exit_if_stopped() raises it again where the start can stop.
+_stopping: int | None = None
 
 
 def hold_collector() -> None:
@@ -54,6 +62,33 @@ def begin() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     hold_collector()
     exit_on_stop_signals(None)
+    sys.excepthook = _quiet_when_stopped(sys.excepthook)
+
+
+def stopped_inside(error: BaseException) -> SystemExit | None:
+    """The stop's SystemExit that Python wrapped in ``error`` (a RuntimeError "Error calling __set_name__", where a signal
+    came while a class was made), else None."""
+    cause = error.__cause__
+    return cause if isinstance(error, RuntimeError) and isinstance(cause, SystemExit) else None
+
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
+
+
+def _quiet_when_stopped(previous: ExceptHook) -> ExceptHook:
+    """An excepthook for a stop wrapped while the modules load (nothing to clean up yet): the stop's status, quietly."""
+    def hook(kind: type[BaseException], value: BaseException, traceback: TracebackType | None) -> None:
+        if (stop := stopped_inside(value)) is not None:
+            os._exit(stop.code if isinstance(stop.code, int) else 1)
+        previous(kind, value, traceback)
+    return hook
+
+
+def exit_if_stopped() -> None:
+    """Where the start can stop (before it builds, before it serves): a stop signal that came and whose SystemExit Python
+    swallowed ends it now."""
+    if _stopping is not None:
+        raise SystemExit(_stopping)
 
 
 # The stack's last line on stderr when a signal stopped it and its exit status does not say which (``status`` given): a
@@ -72,9 +107,11 @@ def exit_on_stop_signals(status: int | None) -> None:
         # its graceful wait to end, comes before this one and is uvicorn's to handle.
         for taken in (signal.SIGINT, *STOP_SIGNALS):
             signal.signal(taken, signal.SIG_IGN)
+        global _stopping
+        _stopping = 128 + signum if status is None else status
         if status is not None:  # os.write: a signal may come while the process writes to sys.stderr itself
             os.write(2, f"{STOPPED_BY}{signal.Signals(signum).name}\n".encode())
-        raise SystemExit(128 + signum if status is None else status)
+        raise SystemExit(_stopping)
 
     for signum in (signal.SIGINT, *STOP_SIGNALS):
         signal.signal(signum, stop)
