@@ -790,3 +790,26 @@ def test_a_field_the_new_user_empties_leaves_its_claim_without_a_value_in_a_cust
     landing = browser.confirmed(sa)
     assert isinstance(landing, Landing), getattr(landing, "html", landing)
     assert "given_name" not in unverified_claims(landing.params["id_token"])
+
+
+def test_journey_framing_is_not_modelled_every_page_still_refuses_a_frame(start, tmp_path) -> None:
+    """policies/README.md: JourneyFraming is read by nothing; the pages keep X-Frame-Options: DENY (a journey of the suite
+    never runs in a frame, so a team's framing is left to the tenant)."""
+    framing = '<UserJourneyBehaviors><JourneyFraming Enabled="true" Sources="https://app.contoso.test" /></UserJourneyBehaviors>'
+    h = start(policies=pack(tmp_path, edits=[("SignUpOrSignin.xml", "</Endpoints>", f"</Endpoints>{framing}")]))
+    page = h.browser().go(authorize_url(POLICY, prompt="login"))
+    assert isinstance(page, Page) and page.response.headers["x-frame-options"] == "DENY"
+
+
+def test_a_pattern_python_cannot_read_is_refused_where_the_page_is_posted_naming_the_claim_type(start, tmp_path) -> None:
+    """mocks/b2c/README.md, Decisions: a Restriction's Pattern in .NET syntax Python does not read (a possessive
+    quantifier) is said as the emulator's refusal, not matched as something else."""
+    pattern = '<Restriction><Pattern RegularExpression="^a*+(?&lt;x&gt;" HelpText="letters" /></Restriction></ClaimType></ClaimsSchema>'
+    policies = pack(tmp_path, edits=[
+        ("TrustFrameworkExtensions.xml", "<BuildingBlocks>", f"<BuildingBlocks>{AGE.replace('</ClaimType></ClaimsSchema>', pattern)}"),
+        profile_edit("SelfAsserted-Social", '<OutputClaims><OutputClaim ClaimTypeReferenceId="age" /></OutputClaims>')])
+    browser, sa = sign_up(start(policies=policies))
+    answer = browser.self_asserted(sa, {"displayName": "Hans", "age": "42"}).json()
+    assert answer["status"] == "400" and answer["message"].startswith(
+        "Not executed by the B2C emulator (policies/README.md): claim type 'age': its Restriction's Pattern is not a regular "
+        "expression the emulator reads ("), answer
