@@ -282,9 +282,8 @@ def partner_value(value: Any, data_type: str | None) -> Any:
     ``string`` claim is its JSON text, so a GitHub user's numeric ``id`` is the issuerUserId ``"1234567"`` (Microsoft's
     GitHub article maps ``id`` so); any other value as the provider sent it. Unconfirmed: the text B2C makes of a Boolean,
     an array or an object in a string claim (mocks/b2c/README.md, Decisions)."""
-    if data_type == "string" and not isinstance(value, str):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    if isinstance(value, dict):  # no claim type holds an object: its JSON text, not Python's repr
+    # No claim type holds an object either: its JSON text wherever it goes, not Python's repr.
+    if (data_type == "string" and not isinstance(value, str)) or isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return value
 
