@@ -193,6 +193,35 @@ def test_a_journey_pytest_timeout_stopped_on_a_page_that_does_not_answer_fails_n
     assert isinstance(failure, Verdict) and not isinstance(failure, InfrastructureFailure)  # --infra-reruns leaves it
 
 
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_journey_without_a_page_of_its_own_pytest_timeout_stopped_says_where_its_own_browsers_were(browser: Any) -> None:
+    """Most journeys take their browsers from ``another_browser`` (the sign-in, the token contract, the outcomes...), and
+    ``returning_user`` signs its user up in one of its own: none is the ``page`` fixture. Their pytest-timeout failure said
+    the runner's words alone ("Timeout (>180.0s) from pytest-timeout"), no page; it says the newest page that went
+    somewhere, and whose browser it is where a fixture said so."""
+    timed_out = pytest.fail.Exception("Timeout (>180.0s) from pytest-timeout.")
+    item: Any = SimpleNamespace(funcargs={"browser": browser})
+    set_up, own = browser.new_context(), browser.new_context()
+    try:
+        for context in (set_up, own):
+            context.route(f"{APP}/**", lambda route: route.fulfill(body="<p>answers</p>", content_type="text/html"))
+        reporting.BROWSER_ROLES[set_up] = "the set-up's sign-up of the returning user, not the journey's own"
+        set_up.new_page().goto(f"{APP}/sign-up")
+        own_page = own.new_page()  # the journey's own browser, opened and gone nowhere yet: the set-up's is said
+        failure = reporting.timed_out_failure(item, timed_out)
+        assert failure is not None and failure.cause == Cause(INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"), failure
+        assert str(failure) == ("pytest-timeout stopped the journey after 180 s; the browser shows https://app.test/sign-up "
+                                "(browser: the set-up's sign-up of the returning user, not the journey's own)"), failure
+        own_page.goto(f"{APP}/sign-in")  # the journey's own, where it went
+        failure = reporting.timed_out_failure(item, timed_out)
+        assert str(failure) == "pytest-timeout stopped the journey after 180 s; the browser shows https://app.test/sign-in", failure
+        assert isinstance(failure, InfrastructureFailure)
+    finally:
+        set_up.close()
+        own.close()
+
+
 def test_the_figures_in_the_docs_are_the_codes() -> None:
     """docs/suite.md, Reports and Waits: how long a page gets to answer a look, and each evidence screenshot."""
     doc = " ".join((ROOT / "docs" / "suite.md").read_text().split())
