@@ -17,7 +17,7 @@ import pytest_timeout  # type: ignore[import-untyped]  # no type information shi
 from playwright.sync_api import Error as PlaywrightError
 
 from fixtures import causes, journey, reporting
-from fixtures.causes import Cause, JourneyFailure, classify, classify_text, clip
+from fixtures.causes import Cause, JourneyFailure, classify, classify_text, clip, is_infrastructure
 from fixtures.redaction import PHONE, Redaction, contains_secret, mask_phone_numbers
 from fixtures.reporting import failure_lines, quiet_fixtures, sweep
 from fixtures.settings import build_settings
@@ -112,6 +112,36 @@ def test_a_typed_failure_in_an_exception_group_keeps_its_cause() -> None:
 def test_untyped_failures_are_classified_from_their_text(text: str, cause: str, detail: str) -> None:
     found = classify_text(text)
     assert (found.name, found.detail[:len(detail)]) == (cause, detail)
+
+
+# Playwright's failure of a local browser that did not start, as a journey's set-up met it (a Chromium that crashed at once:
+# here under `ulimit -v`), its launch arguments cut short; the pid and Chromium's log prefix differ per launch.
+LAUNCH_FAILED = """playwright._impl._errors.TargetClosedError: BrowserType.launch: Target page, context or browser has been closed
+Browser logs:
+
+<launching> /usr/bin/chromium-headless-shell --disable-field-trial-config --headless --no-sandbox --user-data-dir=/tmp/playwright_chromiumdev_profile-{pid}
+<launched> pid={pid}
+[pid={pid}][err] [{pid}:{pid}:1205/201914.{pid}:FATAL:zygote_host_impl_linux.cc(127)] No usable sandbox!
+Call log:
+  - <launching> /usr/bin/chromium-headless-shell --disable-field-trial-config --headless
+  - <launched> pid={pid}
+  - [pid={pid}][err] [{pid}:{pid}:1205/201914.{pid}:FATAL:zygote_host_impl_linux.cc(127)] No usable sandbox!
+  - [pid={pid}] <gracefully close start>
+  - [pid={pid}] <process did exit: exitCode=133, signal=null>
+"""
+
+
+def test_a_browser_that_did_not_launch_is_said_so_once_for_every_journey_it_failed() -> None:
+    """Its words were Playwright's "Target page, context or browser has been closed", the report's first screen reading as
+    a browser lost mid-journey; it says the browser did not launch, how it exited and its last words, one cause for all."""
+    found = {classify_text(LAUNCH_FAILED.format(pid=pid)) for pid in (15778, 20311)}
+    assert found == {Cause(causes.INFRASTRUCTURE, "the browser did not launch (it exited with code 133): No usable sandbox!")}, found
+    killed = "BrowserType.launch: Target page, context or browser has been closed\n  - <process did exit: exitCode=null, signal=SIGKILL>"
+    assert classify_text(killed) == Cause(causes.INFRASTRUCTURE, "the browser did not launch (it was ended by SIGKILL): "
+                                                                 "Target page, context or browser has been closed")
+    assert is_infrastructure(LAUNCH_FAILED)  # still retried, as before
+    # A browser lost mid-journey keeps Playwright's words
+    assert classify_text("Page.goto: Target page, context or browser has been closed").detail == "Target page, context or browser has been closed"
 
 
 ISS_ELSEWHERE = "ID token iss 'https://login.example.net/x/v2.0/' is on a host B2C's issuers are not on (expected one of ['contoso.b2clogin.com'])"
