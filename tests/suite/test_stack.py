@@ -257,14 +257,39 @@ def test_a_stack_starts_with_the_cached_keys_and_gives_its_new_ones_back(tmp_pat
     cache, state = tmp_path / "cache", tmp_path / "state"
     cache.mkdir()
     state.mkdir()
-    (cache / "b2c-user-flow-key.pem").write_text("cached key")
+    cached = rsa_pem()
+    (cache / "b2c-user-flow-key.pem").write_bytes(cached)
     made = state / "mobileid-signing-key.pem"
     running = Stack(state, command=_fake(tmp_path, f"import pathlib\npathlib.Path({str(made)!r}).write_text('new key')\n{SAYS_READY}"
                                                    "import time\ntime.sleep(60)\n"), key_cache=cache)
     running.stop()
-    assert (state / "b2c-user-flow-key.pem").read_text() == "cached key"
+    assert (state / "b2c-user-flow-key.pem").read_bytes() == cached
     kept = cache / "mobileid-signing-key.pem"
     assert kept.read_text() == "new key" and stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def rsa_pem() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+
+def test_a_damaged_kept_key_is_made_anew_rather_than_stopping_every_runs_stack(tmp_path: Path) -> None:
+    """A kept key cut short (a write or a disk that failed) stopped the stack of every run at its start, until `make clean`,
+    saying "<temporary state directory>/<key> is not an RSA private key in PEM; delete it": a file gone by the time anyone
+    read the night's report. The stack starts (the real one: it makes a new key), and that new key is kept."""
+    cache, state = tmp_path / "cache", tmp_path / "state"
+    cache.mkdir()
+    good, damaged = rsa_pem(), rsa_pem()[:900]
+    (cache / "b2c-user-flow-key.pem").write_bytes(good)
+    (cache / "b2c-token-signing-key.pem").write_bytes(damaged)
+    running = Stack(state, key_cache=cache)
+    running.stop()
+    assert (state / "b2c-user-flow-key.pem").read_bytes() == good  # a sound kept key is still used
+    kept = (cache / "b2c-token-signing-key.pem").read_bytes()
+    assert kept != damaged and kept.startswith(b"-----BEGIN PRIVATE KEY-----"), kept[:40]
 
 
 def test_the_stack_starts_and_describes_itself_with_the_working_folder_off_the_import_path(tmp_path: Path,
