@@ -36,7 +36,7 @@ from fixtures.redaction import redact_text, secret_values  # noqa: E402
 from fixtures.run_page import add_to_run_page  # noqa: E402
 from mocks.common.hosts import is_loopback  # noqa: E402
 from scripts.merge_results import Journey, counted, journeys, skip_reasons, without_result  # noqa: E402
-from scripts.quality_gate import UNCLASSIFIED, detail_of, says_partial, short, target_of  # noqa: E402  (as the report's name says them)
+from scripts.quality_gate import UNCLASSIFIED, detail_of, in_causes_order, says_partial, short, target_of  # noqa: E402  (as the report's name says them)
 from scripts.quality_gate import UNSUCCESSFUL as FAILING  # noqa: E402  (counted as the quality gate counts them)
 
 WEBHOOKS = {"SLACK_WEBHOOK_URL": "slack", "TEAMS_WEBHOOK_URL": "teams"}
@@ -97,7 +97,7 @@ def summarize(results: Path, title: str, link: str | None = None) -> str:
         lines = [f"{title}: {how} of {counted(total, 'journey')}{also}, {len(by_cause)} cause(s)"]
     if (passed or len(failing) > outside) and any(says_partial(key) for key in found):  # some ran; the counts are not the night's
         lines[0] = lines[0].replace(f"{title}: ", f"{title}: PARTIAL, not every journey has a result; ", 1)
-    for cause, details in sorted(by_cause.items(), key=lambda item: -sum(item[1].values())):
+    for cause, details in sorted(by_cause.items(), key=lambda item: (-sum(item[1].values()), *in_causes_order(item[0]))):
         count, around = sum(details.values()), outside_by_cause[cause]
         lines.append(f"- {cause}: " + ", ".join(part for part in (counted(count - around, 'journey') if count > around else "",
                                                                      _outside(around) if around else "") if part))

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: scripts.* as the tests import them
 
 try:
-    from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL
+    from fixtures.causes import CAUSE_DETAIL_LABEL, CAUSE_LABEL, CAUSES
     from fixtures.redaction import redact_text, secret_values
     from fixtures.run_results import COLLECTION_KEY, STOPPED_KEY
     from scripts.merge_results import CI_KEY, Journey, counted, journeys, skip_reasons, without_result
@@ -112,7 +112,14 @@ def failures_by_cause(found: dict[str, Journey], leave_out: tuple[str, ...] = ()
     for key, journey in found.items():
         if journey.status in UNSUCCESSFUL and not key.startswith(leave_out):
             details[journey.label(CAUSE_LABEL) or UNCLASSIFIED][detail_of(journey)] += 1
-    return sorted(details.items(), key=lambda item: (-item[1].total(), item[0]))
+    return sorted(details.items(), key=lambda item: (-item[1].total(), *in_causes_order(item[0])))
+
+
+def in_causes_order(cause: str) -> tuple[int, str]:
+    """A sort key of ``cause`` after its count: the order of fixtures/causes.py CAUSES (the report's categories' order),
+    then any other (``unclassified``) by name. By name alone, "infrastructure" came before "page changed" and "B2C error
+    page" before "B2C error redirect"; the night's message, by the order its result files were read (their random names)."""
+    return (CAUSES.index(cause), "") if cause in CAUSES else (len(CAUSES), cause)
 
 
 def count(text: str) -> int:

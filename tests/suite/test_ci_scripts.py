@@ -173,6 +173,21 @@ def test_the_message_says_why_journeys_skipped_after_the_causes_of_those_that_fa
     assert lines[-1] == "- skipped: webkit is not installed here (1)" and lines.index("- ID token contract: 1 journey") < len(lines) - 1, lines
 
 
+@pytest.mark.parametrize("first_file", ["infrastructure", "page changed"])
+def test_causes_of_as_many_journeys_are_in_the_causes_order_in_the_message_and_the_reports_name(
+        tmp_path: Path, first_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A tie went by name in the report's name ("infrastructure" before "page changed") and by the order the result files
+    were read (their random names) in the night's message: one night's two screens listed its causes in two orders."""
+    for cause in ("page changed", "infrastructure"):  # read in the files' order: first_file's first
+        order = "1" if cause == first_file else "2"
+        write_result(tmp_path, f"test_{cause.replace(' ', '_')}", "failed", labels={"cause": cause, "cause_detail": f"{cause} detail"},
+                     result_uuid=f"{order}0000000-0000-0000-0000-000000000000")
+    lines = notify.summarize(tmp_path, "Nightly").splitlines()
+    assert [line for line in lines if line.startswith("- ")] == ["- page changed: 1 journey", "- infrastructure: 1 journey"], lines
+    assert quality_gate.main([str(tmp_path), "--report-name"]) == 0
+    assert capsys.readouterr().out.strip().endswith(" | page changed (1): page changed detail | infrastructure (1): infrastructure detail")
+
+
 def test_merge_refuses_a_non_empty_target_and_a_missing_shard(shards: list[Path], tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=re.escape(f"is not empty (an earlier merge's results?): the merge adds to no results "
                                                    f"already there; remove it (rm -r {shards[0]})")):
