@@ -140,6 +140,14 @@ def test_a_browser_that_did_not_launch_is_said_so_once_for_every_journey_it_fail
     assert classify_text(killed) == Cause(causes.INFRASTRUCTURE, "the browser did not launch (it was ended by SIGKILL): "
                                                                  "Target page, context or browser has been closed")
     assert is_infrastructure(LAUNCH_FAILED)  # still retried, as before
+    # Chromium's first error, not what failing then did (a broken pipe, the bus), nor a launcher script's own noise
+    no_display = ("BrowserType.launch: Target page, context or browser has been closed\n"
+                  "  - [pid=9058][err] /usr/bin/chromium: 9: [: 25324953600: unexpected operator\n"
+                  "  - [pid=9058][err] [9058:9058:1205/200748.567325:ERROR:ui/ozone/platform/x11/ozone_platform_x11.cc:257] Missing X server or $DISPLAY\n"
+                  "  - [pid=9058][err] [9058:9058:1205/200748.567353:ERROR:ui/aura/env.cc:253] The platform failed to initialize.  Exiting.\n"
+                  "  - [pid=9058][err] [9079:9079:0100/000000.575002:ERROR:content/zygote/zygote_linux.cc:662] write: Broken pipe (32)\n"
+                  "  - [pid=9058] <process did exit: exitCode=1, signal=null>\n")
+    assert classify_text(no_display) == Cause(causes.INFRASTRUCTURE, "the browser did not launch (it exited with code 1): Missing X server or $DISPLAY")
     # A browser lost mid-journey keeps Playwright's words
     assert classify_text("Page.goto: Target page, context or browser has been closed").detail == "Target page, context or browser has been closed"
 
