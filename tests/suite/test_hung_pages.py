@@ -222,6 +222,28 @@ def test_a_journey_without_a_page_of_its_own_pytest_timeout_stopped_says_where_i
         own.close()
 
 
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_a_bare_timeout_in_a_journey_without_a_page_of_its_own_says_its_own_browser_not_the_set_ups(browser: Any) -> None:
+    """A bare Playwright timeout in a journey whose browsers are ``another_browser``'s was told by the first page of the
+    browser: ``returning_user``'s sign-up, opened first and standing at the app with its token, whatever the journey's own
+    browser showed. The newest page that went somewhere is the journey's own."""
+    item: Any = SimpleNamespace(funcargs={"browser": browser})
+    set_up, own = browser.new_context(), browser.new_context()
+    try:
+        for context in (set_up, own):
+            context.route(f"{APP}/**", lambda route: route.fulfill(body="<p>answers</p>", content_type="text/html"))
+        reporting.BROWSER_ROLES[set_up] = "the set-up's sign-up of the returning user, not the journey's own"
+        set_up.new_page().goto(f"{APP}/sign-up")
+        own.new_page().goto(f"{APP}/sign-in")
+        bare = classify_text("playwright._impl._errors.TimeoutError: Locator.click: Timeout 15000ms exceeded.")
+        located = reporting.locate_bare_timeout_in_browser(bare, item)
+        assert located == Cause(PAGE_CHANGED, "Locator.click timed out (15000 ms); the browser shows https://app.test/sign-in"), located
+    finally:
+        set_up.close()
+        own.close()
+
+
 def test_the_figures_in_the_docs_are_the_codes() -> None:
     """docs/suite.md, Reports and Waits: how long a page gets to answer a look, and each evidence screenshot."""
     doc = " ".join((ROOT / "docs" / "suite.md").read_text().split())
