@@ -747,6 +747,23 @@ def test_make_preflight_exits_1_when_a_row_failed_and_shows_no_secret(status: st
     assert "preflight of tenant fabrikam (fabrikam.b2clogin.com):" in out and token not in out and "Mobile ID control API" in out, out
 
 
+def test_a_key_percent_encoded_in_the_discovery_urls_query_is_not_shown_by_the_row_that_quotes_the_url(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A deployed emulator behind a gateway that takes its key in the query (a SAS signature, a base64 key: ``+``, ``/``
+    and ``=`` written ``%2B``, ``%2F``, ``%3D``): the Mobile ID discovery row quotes MOBILEID_METADATA_URL as it is written,
+    so the key must be redacted as written there, not only as decoded."""
+    import fixtures.preflight as module
+
+    metadata = "https://mid.fabrikam.test/.well-known/openid-configuration?sig=PLANTEDsig%2Bkey%2F4711%3D&api-version=1"
+    settings = build_settings({**FABRIKAM, "MOBILEID_METADATA_URL": metadata})
+    monkeypatch.setattr(module, "load_run_settings", lambda: (settings, None))
+    monkeypatch.setattr(module, "preflight", lambda *_, **__: [Row("Mobile ID discovery", "FAIL", f"{metadata} answered HTTP 404", "fix it")])
+    assert module.main() == 1
+    out = capsys.readouterr().out
+    assert "Mobile ID discovery" in out and "?sig=<redacted>&api-version=1 answered HTTP 404" in out, out
+    assert "PLANTEDsig" not in out, out
+
+
 def test_make_preflight_refusing_the_settings_shows_no_secret_a_message_quotes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The control token pasted one line off, as B2C_POLICIES too: `make preflight` printed it whole where a journey run's

@@ -19,6 +19,8 @@ from fixtures.redaction import (
     secret_values,
     trace_credentials,
     url_path_keys,
+    url_secrets,
+    url_shown,
 )
 from tests.suite_run import pytest_with_plugins, tail
 
@@ -117,6 +119,14 @@ def test_a_browser_servers_path_segment_of_sixteen_letters_reads_as_a_key_and_a_
     a key; a word such as playwright, and a shorter segment of letters alone, stay (redacting them would blank them everywhere)."""
     assert url_path_keys("wss://browsers.example.com/acct/QwErTyUiOpAsDfGh/playwright") == ["QwErTyUiOpAsDfGh"]
     assert url_path_keys("wss://browsers.example.com/acct/QwErTyUiOpAsDfG/playwright") == []
+
+
+def test_a_urls_password_and_query_values_are_redacted_as_written_and_decoded() -> None:
+    """A settings error or a preflight row quotes a URL as it was given: a key percent-encoded there (a SAS signature's
+    %2B, %2F, %3D) is redacted as written, and as decoded where what was sent is quoted."""
+    url = "https://user:p%40ss-PLANTED-1@gw.example/x?sig=PLANTEDsig%2Bkey%2F4711%3D&n=1"
+    assert url_shown(url) == "https://user:<redacted>@gw.example/x?sig=<redacted>&n=1"
+    assert redact_text("sent sig PLANTEDsig+key/4711= as p@ss-PLANTED-1", url_secrets(url)) == "sent sig <redacted> as <redacted>"
 
 
 @pytest.mark.parametrize("secrets", [["abcdefgh", "abcdefgh-and-the-rest"], ["abcdefgh-and-the-rest", "abcdefgh"]], ids=["short first", "long first"])
