@@ -192,6 +192,41 @@ def test_secret_values_are_found_by_the_settings_name_webhooks_included() -> Non
                                           "test-account-password", "webapp-secret"]
 
 
+
+POLICY_KEY = "PLANTED-policy-key-4711"  # B2C_1A_MobileIdSecret's value, from a variable whose name does not say it is a secret
+ENV_LOCALS_TESTS = """
+import os
+
+
+def test_launches_a_browser():
+    # the environment, as fixtures/browser.py gives it to a Chromium behind a proxy (chromium_environment); pytest would
+    # shorten all of it without -vv
+    env = {name: value for name, value in os.environ.items() if name.startswith(("E2E_STACK_", "MID_"))}
+    raise RuntimeError("Browser closed")
+"""
+
+
+def test_a_policy_key_is_a_secret_whatever_its_variable_is_called() -> None:
+    """E2E_STACK_POLICY_KEYS=NAME=env:VARIABLE: the variable holds a policy key (a client secret B2C signs in with),
+    though its name (MID_APP_KEY, FB_APP_KEY) need not say so; a key read from a file is in no variable."""
+    env = {"E2E_STACK_POLICY_KEYS": "B2C_1A_MobileIdSecret=env:MID_APP_KEY, B2C_1A_FacebookSecret=file:fb.txt,B2C_1A_X=env:UNSET",
+           "MID_APP_KEY": POLICY_KEY, "B2C_TENANT": "contoso-tenant"}
+    assert secret_values(env) == [POLICY_KEY]
+
+
+def test_a_policy_keys_value_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
+    """--showlocals prints the environment a frame holds (a Chromium's behind a proxy, its launch failing): the variable a
+    policy key is read from is redacted there as the settings named as secrets are."""
+    (tmp_path / "test_failing.py").write_text(ENV_LOCALS_TESTS)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_failing.py", "-l", "--tb=long",
+                               f"--junitxml={junit}", env={"E2E_STACK_POLICY_KEYS": "B2C_1A_MobileIdSecret=env:MID_APP_KEY",
+                                                           "MID_APP_KEY": POLICY_KEY})
+    assert done.returncode == 1 and "1 failed" in done.stdout and "'MID_APP_KEY': '<redacted>'" in done.stdout, tail(done.stdout)
+    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
+               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
+    assert not [name for name, text in written.items() if POLICY_KEY in text]
+
 SERVICE_TOKEN = "svc-token-5f4e3d2c1b0a9988"  # a secret by its setting's name (MY_SERVICE_TOKEN), as secret_values reads names
 LEAKY_TESTS = f'''
 import logging, os, sys, warnings
