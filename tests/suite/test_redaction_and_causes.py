@@ -214,6 +214,16 @@ def test_a_policy_key_is_a_secret_whatever_its_variable_is_called() -> None:
     assert secret_values(env) == [POLICY_KEY]
 
 
+def test_a_user_flows_client_secret_is_a_secret_whatever_its_variable_is_called(tmp_path: Path) -> None:
+    """E2E_STACK_USER_FLOWS: each identity provider's ``client_secret_env`` names the variable that holds its client
+    secret (CONTOSO_OIDC_KEY: a name that need not say so); a file that cannot be read names none."""
+    flows = tmp_path / "flows.toml"
+    flows.write_text('[[identity_provider]]\nname = "Contoso OIDC"\nclient_secret_env = "CONTOSO_OIDC_KEY"\n'
+                     '[[identity_provider]]\nname = "Other"\nclient_secret_env = "UNSET_KEY"\n')
+    env = {"E2E_STACK_USER_FLOWS": str(flows), "CONTOSO_OIDC_KEY": POLICY_KEY, "B2C_TENANT": "contoso-tenant"}
+    assert secret_values(env) == [POLICY_KEY]
+    assert secret_values({**env, "E2E_STACK_USER_FLOWS": str(tmp_path / "missing.toml")}) == []
+
 def test_a_policy_keys_value_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
     """--showlocals prints the environment a frame holds (a Chromium's behind a proxy, its launch failing): the variable a
     policy key is read from is redacted there as the settings named as secrets are."""
