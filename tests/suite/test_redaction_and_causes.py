@@ -129,6 +129,14 @@ def test_a_urls_password_and_query_values_are_redacted_as_written_and_decoded() 
     assert redact_text("sent sig PLANTEDsig+key/4711= as p@ss-PLANTED-1", url_secrets(url)) == "sent sig <redacted> as <redacted>"
 
 
+def test_a_urls_password_is_redacted_however_short_and_wherever_the_url_is_written() -> None:
+    """A company proxy's password of 7 characters (under MIN_SECRET, so no setting's value redacts it) in a Chromium's
+    environment that --showlocals prints; the "user:...@" around it says what it is. Hosts, ports and addresses stay."""
+    said = "env = {'HTTPS_PROXY': 'http://proxyuser:Pl4nt7x@proxy.corp:3128', 'ALL_PROXY': 'socks5://u:pw@127.0.0.1:1080'}"
+    assert redact_text(said) == "env = {'HTTPS_PROXY': 'http://proxyuser:<redacted>@proxy.corp:3128', 'ALL_PROXY': 'socks5://u:<redacted>@127.0.0.1:1080'}"
+    kept = "http://[::1]:8080/a@b https://host:443/x?y=a:b@c mailto:a@b MAP jwt.ms 127.0.0.1:46787 user:<redacted>@h"
+    assert redact_text(kept) == kept
+
 @pytest.mark.parametrize("secrets", [["abcdefgh", "abcdefgh-and-the-rest"], ["abcdefgh-and-the-rest", "abcdefgh"]], ids=["short first", "long first"])
 def test_a_secret_that_begins_another_leaves_nothing_of_either(secrets: list[str]) -> None:
     """The longer is replaced first: the shorter one first would leave the longer one's rest ("<redacted>-and-the-rest")."""
