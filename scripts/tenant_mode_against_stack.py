@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fixtures.alive import alive_folder  # noqa: E402
+from fixtures.redaction import policy_key_variables, user_flow_secret_variables  # noqa: E402
 from fixtures.settings import SUITE_PREFIXES, SettingsError, page_build_delay, stack_policy_keys  # noqa: E402
 from fixtures.settings_plugin import ENV_FILE, read_env_file  # noqa: E402
 from fixtures.stack import Stack, StackStartError, tenant_settings  # noqa: E402
@@ -34,8 +35,13 @@ from scripts.process_group import main_stopped_cleanly, run_to_its_end  # noqa: 
 
 def tenant_mode_env(settings: dict[str, str], environ: dict[str, str], env_file: Path = ENV_FILE) -> dict[str, str]:
     """The journeys' environment: the stack's tenant settings and nothing of the caller's (environment or ``.env``)
-    that would point elsewhere. The suite reads ``.env`` under the environment, so its names are set blank (unset)."""
-    env = {k: v for k, v in environ.items() if not k.startswith(SUITE_PREFIXES)}
+    that would point elsewhere. The suite reads ``.env`` under the environment, so its names are set blank (unset).
+    Nor the variables the stack read its secrets from (E2E_STACK_POLICY_KEYS' ``env:VARIABLE``, the user flows'
+    ``client_secret_env``): a tenant's journeys never hold its policy keys, and this run's, which E2E_STACK_* no longer
+    name to it, could not tell them for secrets (a Chromium's environment, which --showlocals prints)."""
+    stack_only = {*policy_key_variables(environ.get("E2E_STACK_POLICY_KEYS", "").split(",")),
+                  *user_flow_secret_variables(environ.get("E2E_STACK_USER_FLOWS"))}
+    env = {k: v for k, v in environ.items() if not k.startswith(SUITE_PREFIXES) and k not in stack_only}
     try:
         from_file = read_env_file(env_file) if env_file.is_file() else {}
     except SettingsError:

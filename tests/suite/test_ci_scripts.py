@@ -1603,6 +1603,20 @@ def test_tenant_mode_against_the_stack_takes_nothing_from_the_callers_env_file(t
     assert env == {"PATH": "/usr/bin", "E2E_BROWSER_WS_ENDPOINT": "", "E2E_TARGET": "tenant", "B2C_TENANT": "contoso"}
 
 
+def test_tenant_mode_against_the_stack_keeps_the_stacks_secrets_from_the_journeys(tmp_path: Path) -> None:
+    """The variables the stack reads its policy keys (E2E_STACK_POLICY_KEYS' env:VARIABLE) and its user flows' client
+    secrets (client_secret_env) from stay the stack's, as a tenant's stay the tenant's: the journeys' run, whose
+    E2E_STACK_* settings are left out, could not tell them for secrets (--showlocals printed them in a Chromium's
+    environment). A key read from a file is in no variable; other variables pass."""
+    from scripts.tenant_mode_against_stack import tenant_mode_env
+
+    flows = tmp_path / "flows.toml"
+    flows.write_text('[[identity_provider]]\nname = "Contoso OIDC"\nclient_secret_env = "CONTOSO_OIDC_KEY"\n')
+    caller = {"PATH": "/usr/bin", "E2E_STACK_POLICY_KEYS": "B2C_1A_MobileIdSecret=env:MID_APP_KEY,B2C_1A_FacebookSecret=file:fb.txt",
+              "E2E_STACK_USER_FLOWS": str(flows), "MID_APP_KEY": "PLANTED-policy-key-4711", "CONTOSO_OIDC_KEY": "PLANTED-flow-secret-4711"}
+    env = tenant_mode_env({"E2E_TARGET": "tenant"}, caller, tmp_path / "no.env")
+    assert env == {"PATH": "/usr/bin", "E2E_TARGET": "tenant"}
+
 def test_tenant_mode_against_the_stack_takes_the_callers_control_token_or_makes_one() -> None:
     """README: the stack's control API asks for a bearer token as a deployed emulator's does: the caller's, else one made
     for the run (an empty setting is none), different each run."""
