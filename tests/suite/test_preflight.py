@@ -794,6 +794,12 @@ def test_make_preflight_refusing_the_settings_shows_no_secret_a_message_quotes(t
     assert module.main() == 1
     out = capsys.readouterr().out
     assert "B2C_POLICIES has '<redacted>'" in out and token not in out, out
+    # The CI variable pasted with a space after it, which the suite reads without it (and the policy list with others)
+    monkeypatch.setenv("MOBILEID_CONTROL_TOKEN", f"{token} ")
+    monkeypatch.setenv("B2C_POLICIES", f"B2C_1_susi,{token}")
+    assert module.main() == 1
+    out = capsys.readouterr().out
+    assert "B2C_POLICIES has '<redacted>'" in out and token not in out, out
 
 
 def test_a_remote_browser_that_cannot_resolve_a_mapped_host_is_told_to_use_a_proxy() -> None:
