@@ -122,7 +122,10 @@ def parse_policy_key(spec: str) -> PolicyKeySource:
         name = PREFIX + name
     kind, colon, where = source.partition(":")
     if not colon or kind not in ("env", "file") or not where:
-        # Never echo the value: someone may have typed the secret itself.
+        # Never echo the value: someone may have typed the secret itself. Nor the name where it may be the secret: a base64
+        # secret of letters and digits alone, whose padding reads as NAME= ("c2VjcmV0...MTI=" or "...==").
+        if shown_policy_key(spec) is None:
+            raise PolicyKeyError(f"{_policy_key(spec)}: write NAME=env:VARIABLE or NAME=file:PATH, never the secret itself")
         raise PolicyKeyError(f"policy key {name}: the value must be env:VARIABLE or file:PATH, never the secret itself")
     return PolicyKeySource(name, kind, where)
 

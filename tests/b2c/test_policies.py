@@ -262,8 +262,10 @@ def test_a_policy_key_not_written_name_equals_source_is_refused(spec: str, says:
 @pytest.mark.parametrize("spec", [
     "Zx9SuperSecretValue_0123456789abcdefQW",  # the secret itself, alone
     "c2VjcmV0c2Vj+cmV0c2VjcmV0/c2VjcmV0==",  # a base64 secret: its padding read as NAME=
+    "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=",  # one of letters and digits alone: the part before its padding reads as a name
+    "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIz==",
     "=Zx9SuperSecretValue_0123456789abcdefQW",  # NAME= left out before the secret
-], ids=["the secret alone", "a base64 secret", "the secret after ="])
+], ids=["the secret alone", "a base64 secret", "a base64 secret of letters and digits", "the same padded twice", "the secret after ="])
 def test_a_policy_key_given_as_the_secret_itself_is_refused_without_showing_it(spec: str) -> None:
     """--policy-key with the secret typed where NAME=env:VARIABLE goes: refused saying how to write it, and what it
     refuses is not shown (the command's error is printed to the terminal, whatever its first 40 characters hold)."""
