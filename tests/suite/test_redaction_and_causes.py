@@ -400,9 +400,19 @@ def test_a_token_pytest_shortened_in_its_header_is_redacted_with_the_rest_of_its
         f"result = {{'id_token': '{JWT_PLACEHOLDER}', 'state': 'abc'}}"
 
 
+# An opaque refresh token (the local stack's: 48 random bytes, base64url) and access token, as a token endpoint answers.
+REFRESH_TOKEN = "q3V9Zt0mYwB2xL7nR4cJ8sKpD1fG6hUa5eW0iOy3TbQvXz2NmLkJ9rHgFdSaPo8u"
+TOKEN_RESPONSE_TESTS = f'''
+def test_redeems_a_code_twice():
+    body = {{"access_token": "opaque-AT-{REFRESH_TOKEN[:24]}", "token_type": "Bearer", "refresh_token": "{REFRESH_TOKEN}"}}
+    assert not body, "B2C redeemed the same authorization code twice"
+'''
+
+
 @pytest.mark.parametrize(("failing", "held"), [(LOCALS_TESTS, B2C_CODE.split(".")[3]), (COOKIE_TESTS, SESSION),
-                                               (SHORTENED_TESTS, LONG_TOKEN.split(".")[2][-20:])],
-                         ids=["a code", "a session cookie", "a token pytest shortened"])
+                                               (SHORTENED_TESTS, LONG_TOKEN.split(".")[2][-20:]),
+                                               (TOKEN_RESPONSE_TESTS, REFRESH_TOKEN[-24:])],
+                         ids=["a code", "a session cookie", "a token pytest shortened", "a token response's opaque tokens"])
 def test_a_credential_in_a_failed_tests_locals_is_redacted_everywhere_pytest_writes_it(tmp_path: Path, failing: str, held: str) -> None:
     """--showlocals (-l) prints a failed journey's variables with its traceback (the terminal, JUnit XML, Allure):
     test_an_authorization_code_is_redeemed_only_once holds B2C's code in ``code``, ``form`` and ``result``,
