@@ -245,6 +245,58 @@ def test_a_policy_keys_value_in_a_failed_tests_locals_is_redacted_everywhere_pyt
                **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
     assert not [name for name, text in written.items() if POLICY_KEY in text]
 
+PROXY_TESTS = """
+import httpx
+
+
+def test_reads_discovery_through_the_company_proxy(proxy_url):
+    with httpx.Client(proxy=proxy_url, timeout=5) as http:
+        http.get("https://contoso.b2clogin.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration")
+"""
+PROXY_CONFTEST = """
+import socket, threading
+import pytest
+
+
+@pytest.fixture
+def proxy_url():
+    # A proxy that refuses every CONNECT: httpx raises ProxyError in the frame holding its CONNECT's headers.
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def refuse():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\\r\\nContent-Length: 0\\r\\n\\r\\n")
+            conn.close()
+
+    threading.Thread(target=refuse, daemon=True).start()
+    yield f"http://proxyuser:PLANTED-proxy-pw-4711@127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+"""
+
+
+def test_a_proxys_password_in_its_basic_credential_is_redacted_everywhere_pytest_writes_it(tmp_path: Path) -> None:
+    """--showlocals prints httpcore's CONNECT headers when a company proxy refuses the suite's own call (discovery, JWKS,
+    the control API): Proxy-Authorization's "Basic base64(user:password)" is the proxy's password, in a form no
+    setting's value finds."""
+    import base64
+
+    (tmp_path / "test_proxied.py").write_text(PROXY_TESTS)
+    (tmp_path / "conftest.py").write_text(PROXY_CONFTEST)
+    junit = tmp_path / "junit.xml"
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), "test_proxied.py", "-l", "--tb=long",
+                               f"--junitxml={junit}")
+    assert done.returncode == 1 and "1 failed" in done.stdout and "Proxy-Authorization', b'Basic <redacted>'" in done.stdout, \
+        tail(done.stdout)
+    credential = base64.b64encode(b"proxyuser:PLANTED-proxy-pw-4711").decode()
+    written = {"terminal": done.stdout + done.stderr, "JUnit XML": junit.read_text(),
+               **{path.name: path.read_text() for path in (tmp_path / "allure-results").iterdir()}}
+    assert not [name for name, text in written.items() if credential in text or "PLANTED-proxy-pw" in text]
+
 SERVICE_TOKEN = "svc-token-5f4e3d2c1b0a9988"  # a secret by its setting's name (MY_SERVICE_TOKEN), as secret_values reads names
 LEAKY_TESTS = f'''
 import logging, os, sys, warnings
