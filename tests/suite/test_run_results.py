@@ -82,6 +82,17 @@ def test_a_crashed_worker_is_a_broken_result_and_the_results_before_it_stay(tmp_
     assert not (tmp_path / "allure-results" / "old-result.json").exists()
 
 
+def test_a_crashed_worker_is_infrastructure_on_the_terminal_without_allure_results(tmp_path: Path) -> None:
+    """`pytest e2e -n 2` without --alluredir: the crash's cause was set only where Allure's results were written, and the
+    terminal's causes said "1 x other" with no detail."""
+    (tmp_path / "test_crash.py").write_text(CRASHING)
+    done = pytest_with_plugins(tmp_path, ("xdist.plugin", "fixtures.reporting"), "-n", "1", str(tmp_path / "test_crash.py"),
+                               results=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "1 x infrastructure: worker 'gw0' crashed (the process ended" in done.stdout, done.stdout
+    assert "1 x other" not in done.stdout, done.stdout
+
+
 EVIDENCE_THEN_CRASH = '''
 import os
 import signal
