@@ -89,6 +89,18 @@ def test_headed_without_a_display_stops_at_once_with_the_way_out(tmp_path: Path)
     assert (name, status) == ("headed browser", "broken") and said.startswith("--headed needs a display")
 
 
+def test_a_journey_run_without_pytest_playwright_stops_at_once_saying_so(tmp_path: Path) -> None:
+    """-p no:playwright: the run failed collecting ('only_browser' not found in `markers`), or each journey with a page of
+    FixtureLookupError (browser_context_args), never saying that the journeys need pytest-playwright."""
+    # Without pytest-playwright its --output (PYTEST_ADDOPTS, tests/conftest.py) is no option: pytest would refuse that first.
+    result = pytest_e2e("-m", "smoke", "-n", "0", "-p", "no:playwright", f"--alluredir={tmp_path}", PYTEST_ADDOPTS="")
+    assert result.returncode == 4, tail(result.stdout + result.stderr, 2000)
+    assert "it is not loaded (-p no:playwright): run without -p no:playwright" in result.stderr, tail(result.stderr, 2000)
+    assert "FixtureLookupError" not in result.stdout and "only_browser" not in result.stdout, tail(result.stdout, 2000)
+    name, status, said = stopped_result(tmp_path)
+    assert (name, status) == ("pytest-playwright", "broken") and said.startswith("the journeys run in pytest-playwright's"), said
+
+
 def test_a_device_playwright_does_not_know_stops_at_once_with_the_close_ones(tmp_path: Path) -> None:
     """--device iphone13 (a name as people type it): every journey failed with pytest-playwright's KeyError, filed as
     "other"; now the run stops before any, naming the devices it may have meant, and the report rendered next says so."""
