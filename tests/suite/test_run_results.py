@@ -3,11 +3,13 @@ file that does not import; and a results folder is emptied once per run, not aga
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -537,6 +539,42 @@ def test_an_evidence_folder_that_is_a_file_is_refused_and_left(tmp_path: Path) -
     assert done.returncode == 4, done.stdout + done.stderr
     assert f"--output {notes} (make's EVIDENCE_DIR) is a file, not a folder" in done.stderr, done.stderr
     assert notes.read_text() == "mine"
+
+
+@contextlib.contextmanager
+def unwritable(folder: Path) -> Iterator[None]:
+    """``folder`` made one nothing can be written into while it lasts: its permissions, or for root (whom they do not stop)
+    a read-only file system mounted on it; skipped where neither can be had."""
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("running as root, where only a read-only mount makes a folder unwritable, and mount is not allowed here")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_an_evidence_folder_that_cannot_be_written_to_is_refused_at_the_start(tmp_path: Path) -> None:
+    """--output naming a folder that exists and cannot be written to (a read-only mount, another user's): the run went on,
+    and every journey's teardown failed with pytest-playwright's OSError (a passed one too, under --tracing on), one more
+    cause "other". Refused at the start when the run records evidence; a run that records none is left to run."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    evidence = tmp_path / "evidence"
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    with unwritable(evidence):
+        done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", "--tracing=on", str(tmp_path / "test_fine.py"))
+        assert done.returncode == 4, done.stdout + done.stderr
+        assert f"--output {evidence} (make's EVIDENCE_DIR) cannot be written to (" in done.stderr, done.stderr
+        assert "--tracing on write each journey's evidence there" in done.stderr, done.stderr
+        quiet = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", str(tmp_path / "test_fine.py"))
+        assert quiet.returncode == 0, quiet.stdout + quiet.stderr
 
 
 @pytest.mark.parametrize("results", ["evidence", "evidence/allure-results"], ids=["the results folder", "a folder holding it"])
