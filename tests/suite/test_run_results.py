@@ -541,6 +541,22 @@ def test_an_evidence_folder_that_is_a_file_is_refused_and_left(tmp_path: Path) -
     assert notes.read_text() == "mine"
 
 
+def test_an_evidence_folder_that_is_a_link_is_emptied_as_the_run_starts_and_stays_a_link(tmp_path: Path) -> None:
+    """EVIDENCE_DIR (--output) a link to a folder on another disk: the run's rmtree refused the link, said nothing, and the
+    last run's traces stayed beside this run's (CI uploaded them as this run's evidence)."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    elsewhere = tmp_path / "bigger-disk" / "test-results"
+    (elsewhere / "e2e-last-runs-journey").mkdir(parents=True)
+    (elsewhere / "e2e-last-runs-journey" / "trace.zip").write_text("the last run's")
+    evidence = tmp_path / "test-results"
+    evidence.symlink_to(elsewhere, target_is_directory=True)
+    plugins = ("allure_pytest.plugin", "pytest_playwright.pytest_playwright", "fixtures.reporting")
+    done = pytest_with_plugins(tmp_path, plugins, f"--output={evidence}", str(tmp_path / "test_fine.py"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert evidence.is_symlink() and elsewhere.is_dir(), "the link and the folder it names are the user's: kept"
+    assert list(elsewhere.iterdir()) == [], list(elsewhere.iterdir())
+
+
 @contextlib.contextmanager
 def unwritable(folder: Path) -> Iterator[None]:
     """``folder`` made one nothing can be written into while it lasts: its permissions, or for root (whom they do not stop)
