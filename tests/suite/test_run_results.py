@@ -557,6 +557,23 @@ def test_an_evidence_folder_that_is_a_link_is_emptied_as_the_run_starts_and_stay
     assert list(elsewhere.iterdir()) == [], list(elsewhere.iterdir())
 
 
+def test_a_results_folder_that_is_a_link_is_emptied_by_clean_alluredir_and_stays_a_link(tmp_path: Path) -> None:
+    """RESULTS_DIR (--alluredir) a link to a folder: --clean-alluredir left the last run's results there, and the report
+    and the quality gate read its journeys as this run's."""
+    (tmp_path / "test_fine.py").write_text("def test_fine():\n    pass\n")
+    elsewhere = tmp_path / "bigger-disk" / "allure-results"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "0000-the-last-runs-result.json").write_text("{}")
+    results = tmp_path / "results"
+    results.symlink_to(elsewhere, target_is_directory=True)
+    done = pytest_with_plugins(tmp_path, ("allure_pytest.plugin", "fixtures.reporting"), f"--alluredir={results}", "--clean-alluredir",
+                               str(tmp_path / "test_fine.py"), results=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert results.is_symlink(), "the link is the user's: kept"
+    assert not (elsewhere / "0000-the-last-runs-result.json").exists(), sorted(path.name for path in elsewhere.iterdir())
+    assert [result["name"] for result in allure_results(elsewhere)] == ["test_fine"]
+
+
 @contextlib.contextmanager
 def unwritable(folder: Path) -> Iterator[None]:
     """``folder`` made one nothing can be written into while it lasts: its permissions, or for root (whom they do not stop)
