@@ -99,6 +99,10 @@ def test_a_journey_run_without_pytest_playwright_stops_at_once_saying_so(tmp_pat
     assert "FixtureLookupError" not in result.stdout and "only_browser" not in result.stdout, tail(result.stdout, 2000)
     name, status, said = stopped_result(tmp_path)
     assert (name, status) == ("pytest-playwright", "broken") and said.startswith("the journeys run in pytest-playwright's"), said
+    # Loaded by its module's name (plugin autoloading off) it is there: not refused.
+    loaded = pytest_e2e("-m", "smoke", "--collect-only", "-p", "pytest_playwright.pytest_playwright", "-p", "xdist.plugin", "-p",
+                        "pytest_timeout", "-p", "pytest_rerunfailures", PYTEST_ADDOPTS="", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    assert loaded.returncode == 0 and "pytest-playwright" not in loaded.stderr, tail(loaded.stdout + loaded.stderr, 2000)
 
 
 def test_a_device_playwright_does_not_know_stops_at_once_with_the_close_ones(tmp_path: Path) -> None:
