@@ -26,6 +26,7 @@ class MobileIDLoginPage:
     # Its other screens in words, as messages name them wherever the browser is found on one (waiting._screen).
     WAITING_NAME = "Mobile ID's waiting page"
     CONSENT_NAME = "Mobile ID's consent page"
+    ERROR_NAME = "Mobile ID's error page"
     SHOWN = "input[type=tel]:not(#api *)"  # not a phone field of B2C's own pages (phone sign-up), which live in #api
     # Our emulator's (docs/contracts.md): for saying which of Mobile ID's screens the browser is on.
     NUMBER_FORM = "form#mid-login"
@@ -58,7 +59,9 @@ class MobileIDLoginPage:
         self.intro = page.locator("#mid-intro")  # docs/contracts.md's (the emulator's): what the number page asks
         self.html = page.locator("html")
         self.shown = page.locator(self.SHOWN)
-        self.dead_end = waiting.b2c_dead_end(page)  # e.g. B2C refusing the request before it reaches Mobile ID
+        # B2C refusing the request before it reaches Mobile ID, or Mobile ID refusing B2C's (its error page: an unknown client
+        # or redirect URI), which never moves on by itself either.
+        self.dead_end = waiting.b2c_dead_end(page).or_(page.locator(self.ERROR))
         self._departure: Request | None = None
         # The navigation back to B2C (or the app) marks the phone's answer, before B2C's back channel
         # (token, userinfo) runs; its start time comes from the browser, not from when we look.

@@ -267,7 +267,13 @@ def _screen(page: Page) -> tuple[str, Cause | None]:
         if page.locator(MobileIDLoginPage.WAITING).count():
             return MobileIDLoginPage.WAITING_NAME, None
         if page.locator(MobileIDLoginPage.ERROR).count():
-            return f"Mobile ID's error page ({' '.join(page.locator(MobileIDLoginPage.ERROR).inner_text().split())!r})", None
+            # Mobile ID refused the request before any page of its sign-in: nothing moves the browser on. Its code without the
+            # trace, as for the real service's page below: one cause for every journey that met it.
+            said = " ".join(page.locator(MobileIDLoginPage.ERROR).inner_text().split())
+            where = url_without_query(url)
+            code = MOBILE_ID_ERROR.search(said)
+            return (f"{MobileIDLoginPage.ERROR_NAME} ({said!r})",
+                    Cause(MOBILE_ID_OUTCOME, f"{code.group(0) if code else 'its error page'} (at {where})"))
         if page.locator(MobileIDLoginPage.NUMBER_FORM).count():
             alert = page.locator(MobileIDLoginPage.NUMBER_ERROR)
             return MobileIDLoginPage.NAME + (f" saying {alert.inner_text().strip()!r}" if alert.count() else ""), None

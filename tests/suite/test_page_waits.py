@@ -1337,3 +1337,23 @@ def test_an_empty_display_name_taken_is_a_finding_of_the_runs_files_and_tenant_c
             journey.require_empty_display_name_refused("B2C_1A_signup_signin")
     assert configuration.value.cause == causes.Cause(causes.TENANT_CONFIGURATION, "B2C's profile page does not require the display name")
     assert "the seed's files, which the suite reads in place of yours (B2C_POLICY_FILES unset), require it" in str(configuration.value)
+
+
+@pytest.mark.timeout(60)
+def test_mobile_id_refusing_b2cs_request_stops_the_number_pages_wait_at_once_with_its_code(page: Page) -> None:
+    """Mobile ID's error page (it refused B2C's request: an unknown client or redirect URI) never moves on by itself: the
+    wait for its number page stops there at once, not after its whole timeout, and files it under Mobile ID's code without
+    the transaction's trace, one cause for every journey that met it (it was "page changed" with the trace in its detail)."""
+    page.route("https://m.mobileid.ch/**", lambda route: route.fulfill(content_type="text/html", body=(
+        '<html><body><h1>Error</h1><p id="mid-error" role="alert"><code>mid_req_1900_QR4X0NQ7 - Invalid request: unknown '
+        'client_id</code></p></body></html>')))
+    page.goto("https://m.mobileid.ch/oidc/authorize?client_id=nope")
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        MobileIDLoginPage(page).wait_until_shown(timeout=20_000)
+    assert time.monotonic() - started < 10, "the wait ran to its timeout on a page that never moves on"
+    assert "the wait stopped at a dead end; the browser shows Mobile ID's error page ('mid_req_1900_QR4X0NQ7 - Invalid request: " \
+           "unknown client_id')" in str(failure.value), failure.value
+    assert failure.value.cause == causes.Cause(causes.MOBILE_ID_OUTCOME, "mid_req_1900 (at https://m.mobileid.ch/oidc/authorize)")
+    assert waiting.at_dead_end(page) is not None  # a person approving is not waited for there either
+
