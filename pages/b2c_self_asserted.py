@@ -69,20 +69,26 @@ class B2CSelfAssertedPage:
 
     @step("Fill the profile")
     def fill(self, *, display_name: str | None = None, given_name: str | None = None, surname: str | None = None) -> None:
-        for field, value in ((self.display_name_input, display_name), (self.given_name_input, given_name), (self.surname_input, surname)):
+        for claim, value in (("displayName", display_name), ("givenName", given_name), ("surname", surname)):
             if value is not None:
-                field.fill(value)
+                self.fill_field(claim, value)
 
-    # The click does not wait for the navigation it starts (no_wait_after): the journey's own waits follow it and say where
-    # the browser stopped, where Playwright's click held for a next page B2C never answered, and failed bare at its 15 s
-    # whenever the navigation was scheduled before the click returned.
+    def fill_field(self, claim: str, value: str, timeout: float = waiting.TIMEOUT_MS) -> None:
+        """Type ``value`` into the field of ``claim`` (its input's id); a field that never becomes editable (disabled,
+        read-only, hidden) fails naming it and the page (``waiting.act``)."""
+        field = self.root.locator(f"#{claim}")
+        waiting.act(self, field, f"the profile page's field #{claim}", lambda t: field.fill(value, timeout=t), timeout, ready="editable")
+
+    # A button that never becomes clickable (disabled, hidden, covered) fails naming it and the page (waiting.act).
     @step("Continue on the profile page")
-    def continue_(self) -> None:
-        self.continue_button.click(no_wait_after=True)
+    def continue_(self, timeout: float = waiting.TIMEOUT_MS) -> None:
+        waiting.act(self, self.continue_button, "the profile page's Continue button (button#continue)",
+                    lambda t: self.continue_button.click(no_wait_after=True, timeout=t), timeout)
 
     @step("Cancel on the profile page")
-    def cancel(self) -> None:
-        self.cancel_button.click(no_wait_after=True)
+    def cancel(self, timeout: float = waiting.TIMEOUT_MS) -> None:
+        waiting.act(self, self.cancel_button, "the profile page's Cancel button (button#cancel)",
+                    lambda t: self.cancel_button.click(no_wait_after=True, timeout=t), timeout)
 
     def continue_label(self) -> str:
         return self.continue_button.inner_text().strip()

@@ -103,14 +103,18 @@ class MobileIDLoginPage:
         return self
 
     @step("Sign in to Mobile ID with {number}")
-    def sign_in_with(self, number: str, *, tap: bool = False) -> None:
+    def sign_in_with(self, number: str, *, tap: bool = False, timeout: float = waiting.TIMEOUT_MS) -> None:
         """Enter ``number`` and send it: with Enter, as a person at a keyboard (no wait for the button to settle), or with
-        ``tap`` on the form's button, as on a phone."""
-        self.number_input.fill(number)
+        ``tap`` on the form's button, as on a phone. A field or button that never becomes usable fails naming it
+        (``waiting.act``)."""
+        waiting.act(self, self.number_input, f"{self.NAME}'s number field ({self.SHOWN})",
+                    lambda t: self.number_input.fill(number, timeout=t), timeout, ready="editable")
         if tap:
-            self.continue_button.tap()
+            waiting.act(self, self.continue_button, f"{self.NAME}'s button that sends the number (its form's [type=submit])",
+                        lambda t: self.continue_button.tap(timeout=t), timeout)
         else:
-            self.number_input.press("Enter")
+            waiting.act(self, self.number_input, f"{self.NAME}'s number field ({self.SHOWN})",
+                        lambda t: self.number_input.press("Enter", timeout=t), timeout)
 
     def transaction_number(self, timeout: float = waiting.TIMEOUT_MS) -> str:
         """The waiting page's transaction number; a JourneyFailure when it does not come, at once at a dead end."""
@@ -148,12 +152,14 @@ class MobileIDLoginPage:
         return self.on_mobile_id() and self.consent_form.count() > 0
 
     @step("Accept sharing the data with the app")
-    def accept_consent(self) -> None:
-        self.consent_accept.click()
+    def accept_consent(self, timeout: float = waiting.TIMEOUT_MS) -> None:
+        waiting.act(self, self.consent_accept, f"{self.CONSENT_NAME}'s accept button (button#consent-accept)",
+                    lambda t: self.consent_accept.click(timeout=t), timeout)
 
     @step("Refuse sharing the data with the app")
-    def decline_consent(self) -> None:
-        self.consent_decline.click()
+    def decline_consent(self, timeout: float = waiting.TIMEOUT_MS) -> None:
+        waiting.act(self, self.consent_decline, f"{self.CONSENT_NAME}'s decline button (button#consent-decline)",
+                    lambda t: self.consent_decline.click(timeout=t), timeout)
 
     def inline_error(self) -> str | None:
         return self.number_error.inner_text().strip() if self.number_error.count() else None

@@ -501,6 +501,43 @@ def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None
     return JourneyFailure(message, cause=cause)
 
 
+# Playwright's call log line for a click or tap delivered to the page: after it, an action's timeout is the navigation it
+# started, not the element.
+ACTION_DONE = ("click action done", "tap action done")
+
+
+def act(page_object: PageObject, element: Locator, what: str, action: Callable[[float], object], timeout: float = TIMEOUT_MS,
+        *, ready: Literal["clickable", "editable"] = "clickable") -> None:
+    """Do ``action`` (given ``timeout`` ms: a click, a tap, a fill or a key press on ``element``, ``what`` in words) as every
+    wait of the page objects ends: where Playwright's own wait for the element runs out (not there, hidden, disabled,
+    read-only, covered), a JourneyFailure (``not_shown``) naming the element, what kept it from being ``ready`` and where
+    the browser is, not Playwright's bare timeout and call log; an action done whose navigation never finished, said so."""
+    try:
+        action(timeout)
+    except PlaywrightTimeoutError as error:
+        if any(done in str(error) for done in ACTION_DONE):
+            raise not_shown(page_object, timeout, f"the page {what} leads to (it was clicked; the navigation it started did not "
+                                                  "finish)") from None
+        raise not_shown(page_object, timeout, f"{what} {ready}{_not_ready(element, ready)}") from None
+
+
+def _not_ready(element: Locator, ready: Literal["clickable", "editable"]) -> str:
+    """Why ``element`` is not ``ready``, in words for a message (" (it is there, but disabled)"); "" when the page does not
+    say (it went meanwhile), and the message's "the browser shows" says the rest."""
+    try:
+        if not element.count():
+            return " (it is not in the page)"
+        if not element.first.is_visible():
+            return " (it is there, but hidden)"
+        if not element.first.is_enabled(timeout=ANSWER_MS):
+            return " (it is there, but disabled)"
+        if ready == "editable" and not element.first.is_editable(timeout=ANSWER_MS):
+            return " (it is there, but read-only)"
+    except PlaywrightError:
+        return ""
+    return " (it is there, visible and enabled, but covered by another element or never still)"
+
+
 def wait_until_shown(page_object: PageObject, timeout: float = TIMEOUT_MS, state: Literal["attached", "visible"] = "visible") -> None:
     """Wait until ``page_object.shown`` is in ``state``, stopping early at the page's dead end (once it is in the page)
     or any page that never moves on (``wait_until``).

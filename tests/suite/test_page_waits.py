@@ -1357,3 +1357,44 @@ def test_mobile_id_refusing_b2cs_request_stops_the_number_pages_wait_at_once_wit
     assert failure.value.cause == causes.Cause(causes.MOBILE_ID_OUTCOME, "mid_req_1900 (at https://m.mobileid.ch/oidc/authorize)")
     assert waiting.at_dead_end(page) is not None  # a person approving is not waited for there either
 
+
+ACTION_PROFILE_PAGE = """<html><body><div id="api" data-name="SelfAsserted"><form id="attributeVerification">
+<input id="displayName" type="text" value="+41791234567"{field}></form>
+<div class="buttons"><button id="continue" type="submit"{button}>Create</button><button id="cancel">Cancel</button></div></div></body></html>"""
+ACTION_CONSENT_PAGE = """<html><body><h1>Share your data?</h1><form id="mid-consent"><button id="consent-accept" type="submit"{button}>Allow</button>
+<button id="consent-decline" type="submit">Deny</button></form></body></html>"""
+
+
+@pytest.mark.timeout(60)
+def test_a_button_that_never_becomes_clickable_names_it_and_the_page_not_playwrights_call_log(page: Page) -> None:
+    """The page objects' actions end as their waits do: a Continue, a consent button or a number field that never becomes
+    usable (a template's script that disables it, a modal over it) fails naming the element, what keeps it and the page,
+    where it was Playwright's "Locator.click: Timeout 15000ms exceeded." with its call log, the page said nowhere."""
+    page.set_content(ACTION_PROFILE_PAGE.format(field="", button=" disabled"))
+    profile = B2CSelfAssertedPage(page).wait_until_shown(timeout=2_000)
+    with pytest.raises(JourneyFailure) as failure:
+        profile.continue_(timeout=500)
+    assert str(failure.value) == ("expected the profile page's Continue button (button#continue) clickable (it is there, but disabled) "
+                                  "within 0.5 s; the browser shows B2C's profile page"), failure.value
+    assert failure.value.cause.name == causes.PAGE_CHANGED and "Call log" not in str(failure.value)
+    page.set_content(ACTION_PROFILE_PAGE.format(field=" readonly", button=""))
+    with pytest.raises(JourneyFailure, match=r"^expected the profile page's field #displayName editable \(it is there, but read-only\) "
+                                             r"within 0.5 s; the browser shows B2C's profile page$"):
+        profile.fill_field("displayName", "Anna", timeout=500)
+    page.set_content(ACTION_PROFILE_PAGE.format(field="", button="").replace('<button id="cancel">Cancel</button>', ""))
+    with pytest.raises(JourneyFailure, match=r"^expected the profile page's Cancel button \(button#cancel\) clickable \(it is not in the page\)"):
+        profile.cancel(timeout=500)
+    page.set_content(ACTION_CONSENT_PAGE.format(button=" disabled"))
+    with pytest.raises(JourneyFailure, match=r"^expected Mobile ID's consent page's accept button \(button#consent-accept\) clickable "
+                                             r"\(it is there, but disabled\) within 0.5 s; the browser shows Mobile ID's consent page$"):
+        MobileIDLoginPage(page).accept_consent(timeout=500)
+    page.set_content('<html><body><form id="mid-login"><input type="tel" id="msisdn" disabled></form></body></html>')
+    with pytest.raises(JourneyFailure, match=r"^expected Mobile ID's number page's number field \(input\[type=tel\]:not\(#api \*\)\) "
+                                             r"editable \(it is there, but disabled\) within 0.5 s; the browser shows Mobile ID's number page$"):
+        MobileIDLoginPage(page).sign_in_with("+41791234567", timeout=500)
+    # Enabled again, the actions go through as before
+    page.set_content(ACTION_PROFILE_PAGE.format(field="", button="").replace("<button id=\"continue\"", "<button id=\"continue\" onclick=\"document.title = 'sent'\""))
+    profile.fill(display_name="Anna")
+    profile.continue_(timeout=2_000)
+    assert page.title() == "sent" and profile.display_name() == "Anna"
+
