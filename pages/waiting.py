@@ -489,11 +489,21 @@ def b2c_stayed_on_its_own_page(page: Page, expected: str) -> Cause | None:
     return Cause(BROKEN_PROMISE, f"expected {expected}; the browser shows {stayed}")
 
 
+# Playwright's words for a page whose context or browser went, as fixtures.causes files them (one cause for the run's).
+PAGE_CLOSED = "Target page, context or browser has been closed"
+
+
 def not_shown(page_object: PageObject, waited_ms: float, what: str | None = None, *, dead_end: bool = False) -> JourneyFailure:
     """The failure for a page that did not come: expected page and element, and where the browser is; ``dead_end``:
-    the page's dead end stopped the wait after ``waited_ms``, not its timeout."""
-    shows, cause = what_the_browser_shows(page_object.page)
+    the page's dead end stopped the wait after ``waited_ms``, not its timeout. A page that closed meanwhile (its context or
+    browser gone: closed, crashed, disconnected) shows nothing: said so, with the address it had, and filed as Playwright's
+    own words for it are (``fixtures.causes.classify_text``), not as a page that changed."""
     expected = what or f"{page_object.NAME} ({page_object.SHOWN})"
+    if page_object.page.is_closed():
+        return JourneyFailure(f"expected {expected}; the browser's page closed before it came (its page, context or browser closed: "
+                              f"{PAGE_CLOSED}); its last address was {url_without_query(page_object.page.url)}",
+                              cause=Cause(INFRASTRUCTURE, PAGE_CLOSED))
+    shows, cause = what_the_browser_shows(page_object.page)
     waited = f"; after {waited_ms / 1000:.1f} s the wait stopped at a dead end" if dead_end else f" within {waited_ms / 1000:g} s"
     message = f"expected {expected}{waited}; the browser shows {shows}"
     if cause is None:

@@ -1398,3 +1398,25 @@ def test_a_button_that_never_becomes_clickable_names_it_and_the_page_not_playwri
     profile.continue_(timeout=2_000)
     assert page.title() == "sent" and profile.display_name() == "Anna"
 
+
+@pytest.mark.timeout(60)
+def test_a_wait_on_a_page_that_closed_says_it_closed_not_what_it_showed(browser: Browser) -> None:
+    """The browser's page closed mid-journey (its context or browser closed, crashed, disconnected): a wait for the next
+    page fails at once saying so, filed as Playwright's own words for it are (infrastructure), where it said "within 15 s;
+    the browser shows <its last address>", a page that changed, of a page that shows nothing."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(content_type="text/html", body="<p>B2C</p>"))
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize?nonce=n")
+    context.close()
+    started = time.monotonic()
+    for wait in (lambda: B2CSignUpOrSignInPage(page).wait_until_shown(timeout=20_000),
+                 lambda: JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=20_000)):
+        with pytest.raises(JourneyFailure) as failure:
+            wait()
+        assert "the browser's page closed before it came" in str(failure.value), failure.value
+        assert "its last address was https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize" \
+               in str(failure.value), failure.value
+        assert "the browser shows" not in str(failure.value) and "within 20 s" not in str(failure.value), failure.value
+        assert failure.value.cause == classify_text("TargetClosedError: Target page, context or browser has been closed")
+    assert time.monotonic() - started < 10, "the waits ran to their timeout on a page that had closed"
