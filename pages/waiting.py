@@ -15,6 +15,7 @@ Playwright knows without asking the page: Playwright's looks without a timeout w
 
 from __future__ import annotations
 
+import re
 import time
 import weakref
 from collections.abc import Callable
@@ -129,6 +130,8 @@ def what_the_browser_shows(page: Page) -> tuple[str, Cause | None]:
     words, cause = _screen(page)
     if cause is None and (network := network_meanwhile(page, words)) is not None:
         return words + network[0], network[1]
+    if cause is None and (parts := parts_not_loaded(page)) is not None:
+        return words + parts[0], parts[1]
     return words, cause
 
 
@@ -144,6 +147,24 @@ def network_meanwhile(page: Page, words: str) -> tuple[str, Cause] | None:
     return b2c_request_unanswered(page)
 
 
+def parts_not_loaded(page: Page) -> tuple[str, Cause | None] | None:
+    """When parts the page is built with (``BUILT_WITH``) did not load (``NetworkWatch.broken_parts``: an HTTP error, or
+    the browser refused them): the words a stuck journey's message adds (the first, and how many more: B2C's and Mobile
+    ID's pages are built by their scripts, and without them nothing a wait looks for comes), and the cause where the words
+    give one: the part's server's outage (5xx, as a document's); else None, the page's cause as it was (a page that
+    changed: a part refused here, by a blocker or a policy, is no service's doing). None when every part loaded."""
+    watch = _WATCHES.get(page)
+    if watch is None or not watch.broken_parts:
+        return None
+    (url, why), more = next(iter(watch.broken_parts.items())), len(watch.broken_parts) - 1
+    words = f"; parts of the page did not load: {url} ({why}){f', and {more} more' if more else ''}"
+    status = re.search(r"HTTP (\d+)", why)
+    if status and int(status.group(1)) >= 500:
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        return words, Cause(INFRASTRUCTURE, f"{origin} answered HTTP {status.group(1)} for a part of its page")
+    return words, None
+
+
 # How long a part of a page (its scripts, stylesheets, fonts, images) from the page's own host may go unanswered before
 # the host is said not to answer: as long as a page gets to answer a look. A healthy host answers them in milliseconds;
 # Mobile ID's long-poll of its waiting page (a fetch, held open until the phone answers) is no part of a page.
@@ -155,6 +176,10 @@ PAGE_PARTS = frozenset({"stylesheet", "script", "font", "image"})
 # profile page's POST .../SelfAsserted) and move on only once B2C answers. Only those to B2C's host count: B2C holds none
 # open, whereas Mobile ID's waiting page holds its long-poll open for as long as the phone takes, which is healthy.
 B2C_REQUESTS = frozenset({"xhr", "fetch"})
+# What builds and shows a page (Playwright's resource types): without its script, B2C's hosted pages and Mobile ID's are
+# never built; without its stylesheet, what the page hides shows and the other way round. A missing image or font is
+# a blemish a journey's wait does not hinge on.
+BUILT_WITH = frozenset({"script", "stylesheet"})
 
 
 def stalled_parts(page: Page) -> tuple[str, Cause] | None:
@@ -327,6 +352,9 @@ class NetworkWatch:
         self.failed_navigation: NetworkFailure | None = None  # the page's last navigation that failed, for whatever reason
         self.document_status: tuple[str, int] | None = None  # the last document's URL (without query) and its HTTP status
         self.shown_hosts: set[str] = set()
+        # The scripts and stylesheets of the page's document (``BUILT_WITH``) that did not load: an HTTP error, or the browser
+        # refusing them (blocked, a CORS or content policy); by URL without query, "script, HTTP 404". Since the document came.
+        self.broken_parts: dict[str, str] = {}
         self._document = ""
         self._navigation: Request | None = None  # the page's navigation whose document has not come yet
         self._answered_navigation: Request | None = None  # answered, its document not come (yet, or ever: a 204, a download)
@@ -352,6 +380,7 @@ class NetworkWatch:
         self.shown_hosts.add(urlsplit(url).hostname or "")
         self.failures.clear()
         self.retried.clear()
+        self.broken_parts.clear()
         self.failed_navigation = None
 
     def unanswered(self, host: str, kinds: frozenset[str], for_s: float) -> list[tuple[str, float]]:
@@ -388,6 +417,17 @@ class NetworkWatch:
         url = url_without_query(response.url)
         self.failures.pop(url, None)
         self.retried.pop(url, None)
+        if response.status >= 400:
+            self._broken_part(response.request, f"HTTP {response.status}")
+
+    def _broken_part(self, request: Request, why: str) -> None:
+        """Note ``request`` as a part of the page that did not load (``why``: its status or the browser's error), if it is one:
+        a script or stylesheet of the page's own document (not a frame's)."""
+        try:
+            if request.resource_type in BUILT_WITH and request.frame == self.page.main_frame:
+                self.broken_parts[url_without_query(request.url)] = f"{request.resource_type}, {why}"
+        except PlaywrightError:
+            return
 
     def current_failures(self) -> list[NetworkFailure]:
         """The failures no later request to the same URL has taken back (``RETRY_STANDS_S``), the latest last."""
@@ -408,6 +448,8 @@ class NetworkWatch:
             self.failed_navigation = NetworkFailure(url, error)
             self._navigation = self._answered_navigation = None
         self.retried.pop(url, None)  # this attempt failed: none stands
+        if not is_infrastructure(error) and error != "net::ERR_ABORTED":  # the network's failure is said apart; a page leaving aborts its parts
+            self._broken_part(request, error)
         if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
             self.failures.pop(url, None)  # the latest last
             self.failures[url] = NetworkFailure(url, error)

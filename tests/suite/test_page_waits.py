@@ -1420,3 +1420,32 @@ def test_a_wait_on_a_page_that_closed_says_it_closed_not_what_it_showed(browser:
         assert "the browser shows" not in str(failure.value) and "within 20 s" not in str(failure.value), failure.value
         assert failure.value.cause == classify_text("TargetClosedError: Target page, context or browser has been closed")
     assert time.monotonic() - started < 10, "the waits ran to their timeout on a page that had closed"
+
+
+@pytest.mark.timeout(60)
+def test_a_page_whose_script_did_not_load_says_which_and_why_it_was_never_built(page: Page) -> None:
+    """B2C's hosted pages are built by their script after load: one that did not load (an HTTP error, or the browser refusing
+    it) leaves an empty #api, and the wait said only "the browser shows <its address> (title ...)". It names the script and
+    its status now (a 5xx: its server's outage, as a document's); a missing image, which builds nothing, is not said."""
+    static = {"https://contoso.b2clogin.com/static/b2c.js": 404, "https://contoso.b2clogin.com/static/logo.svg": 404}
+    page.route("https://contoso.b2clogin.com/**", lambda route: route.fulfill(
+        status=static.get(route.request.url, 200), content_type="text/html", body=(
+            '<html><head><title>Sign up or sign in</title><script src="/static/b2c.js"></script></head><body>'
+            '<img src="/static/logo.svg"><div id="api"></div></body></html>')))
+    waiting.watch_network(page)
+    page.goto("https://contoso.b2clogin.com/contoso.onmicrosoft.com/b2c_1_signupsignin/oauth2/v2.0/authorize?nonce=n")
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=1_000)
+    assert str(failure.value).endswith("(title 'Sign up or sign in'); parts of the page did not load: "
+                                       "https://contoso.b2clogin.com/static/b2c.js (script, HTTP 404)"), failure.value
+    assert failure.value.cause.name == causes.PAGE_CHANGED and "(script, HTTP 404)" in failure.value.cause.detail, failure.value.cause
+    static["https://contoso.b2clogin.com/static/b2c.js"] = 503  # its server's outage: as a document's 5xx
+    page.reload()
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=1_000)
+    assert failure.value.cause == causes.Cause(causes.INFRASTRUCTURE, "https://contoso.b2clogin.com answered HTTP 503 for a part of its page")
+    static["https://contoso.b2clogin.com/static/b2c.js"] = 200  # its script there, its logo still missing: as before
+    page.reload()
+    with pytest.raises(JourneyFailure) as failure:
+        B2CSignUpOrSignInPage(page).wait_until_shown(timeout=1_000)
+    assert "did not load" not in str(failure.value) and failure.value.cause.name == causes.PAGE_CHANGED, failure.value
