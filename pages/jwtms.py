@@ -7,11 +7,13 @@ the URL fragment (or the query with response_mode=query), where B2C put it.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fixtures.causes import PAGE_CHANGED
 from pages import waiting
@@ -121,16 +123,33 @@ class JwtMsPage:
 
     @step("Wait for B2C to redirect to the app")
     def wait_for_redirect(self, timeout: float = waiting.TIMEOUT_MS) -> JwtMsPage:
-        """Wait on the navigation itself (no script in the page): B2C's redirect to the app commits here."""
-        try:
-            self.page.wait_for_url(lambda url: waiting.at_address(url, self.redirect_uri), wait_until="commit", timeout=timeout)
-        except PlaywrightError:
-            expected = f"a redirect to {self.redirect_uri}"
-            failure = waiting.not_shown(self, timeout, expected)
-            if failure.cause.name == PAGE_CHANGED:  # unless B2C kept the browser on a page of its own: its doing
-                failure.cause = waiting.b2c_stayed_on_its_own_page(self.page, expected) or failure.cause
-            raise failure from None
-        return self
+        """Wait on the navigation itself (no script in the page): B2C's redirect to the app commits here. Stops at once, as
+        every page wait does, where the browser is at a page that never moves on (B2C's error page or MFA page, Chromium's
+        page for a failed navigation), looking every ``LOOK_AGAIN_MS``; it waited the whole timeout there."""
+        started = time.monotonic()
+        deadline, dead_end = started + timeout / 1000, False
+        while True:
+            left = (deadline - time.monotonic()) * 1000
+            try:
+                self.page.wait_for_url(lambda url: waiting.at_address(url, self.redirect_uri), wait_until="commit",
+                                       timeout=max(1.0, min(waiting.LOOK_AGAIN_MS, left)))  # Playwright reads 0 as "no timeout"
+                return self
+            except PlaywrightTimeoutError:
+                try:
+                    dead_end = self.page.url.startswith(waiting.CHROME_ERROR) or self.dead_end.count() > 0
+                except PlaywrightError:  # the page closed meanwhile
+                    pass
+                if left > waiting.LOOK_AGAIN_MS and not dead_end:
+                    continue
+            except PlaywrightError:  # the page closed meanwhile
+                pass
+            break
+        expected = f"a redirect to {self.redirect_uri}"
+        waited = (time.monotonic() - started) * 1000 if dead_end else timeout
+        failure = waiting.not_shown(self, waited, expected, dead_end=dead_end)
+        if failure.cause.name == PAGE_CHANGED:  # unless B2C kept the browser on a page of its own: its doing
+            failure.cause = waiting.b2c_stayed_on_its_own_page(self.page, expected) or failure.cause
+        raise failure from None
 
     def result(self) -> RedirectResult:
         """The parameters B2C sent: fragment first (id_token flow), else the query."""

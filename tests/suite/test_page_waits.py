@@ -1449,3 +1449,17 @@ def test_a_page_whose_script_did_not_load_says_which_and_why_it_was_never_built(
     with pytest.raises(JourneyFailure) as failure:
         B2CSignUpOrSignInPage(page).wait_until_shown(timeout=1_000)
     assert "did not load" not in str(failure.value) and failure.value.cause.name == causes.PAGE_CHANGED, failure.value
+
+
+@pytest.mark.timeout(60)
+def test_the_wait_for_b2cs_redirect_stops_at_b2cs_error_page_at_once(page: Page) -> None:
+    """B2C's error page never moves on by itself: the page object's wait for the redirect to the app stops there at once,
+    naming its code, as every other page wait stops at its dead end; it waited its whole timeout."""
+    page.set_content(ERROR_PAGE)
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=20_000)
+    assert time.monotonic() - started < 10, "the wait ran to its timeout at B2C's error page"
+    assert re.match(r"expected a redirect to https://jwt\.ms; after \d+\.\d s the wait stopped at a dead end; the browser shows "
+                    r"B2C's error page \(.AADB2C90006: ", str(failure.value)), failure.value
+    assert failure.value.cause.name == causes.TENANT_CONFIGURATION and "AADB2C90006" in failure.value.cause.detail
