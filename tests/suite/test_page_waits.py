@@ -1463,3 +1463,23 @@ def test_the_wait_for_b2cs_redirect_stops_at_b2cs_error_page_at_once(page: Page)
     assert re.match(r"expected a redirect to https://jwt\.ms; after \d+\.\d s the wait stopped at a dead end; the browser shows "
                     r"B2C's error page \(.AADB2C90006: ", str(failure.value)), failure.value
     assert failure.value.cause.name == causes.TENANT_CONFIGURATION and "AADB2C90006" in failure.value.cause.detail
+
+
+def test_a_phone_the_emulator_refuses_to_answer_says_where_the_browser_is(page: Page) -> None:
+    """The emulator refuses the phone's answer (a number it does not take, a sign-in already ended): the failure names the
+    page too, here Mobile ID's number page refusing the same number, with one cause for every number; it was a bare
+    "Mobile ID's emulator refused to approve on 12: invalid_msisdn ...", filed under "other" with the number in it."""
+    from fixtures.mobile_id import ControlAPI, MobileID
+    from fixtures.settings import build_settings
+
+    page.set_content(NUMBER_PAGE_REFUSING)
+    refusing = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(
+        400, json={"error": "invalid_msisdn", "error_description": "'12' is not a phone number"})))
+    phone = MobileID(build_settings({}), ControlAPI(refusing, "https://mid.example/control", None), lambda message: None)
+    with pytest.raises(JourneyFailure) as failure:
+        phone.approve("12", MobileIDLoginPage(page))
+    assert str(failure.value) == ("Mobile ID's emulator refused to approve on 12: invalid_msisdn '12' is not a phone number; the browser "
+                                  "shows Mobile ID's number page saying 'Enter the number without +'"), failure.value
+    assert failure.value.cause == causes.Cause(causes.OTHER, "Mobile ID's emulator refused to approve: invalid_msisdn")
+    with pytest.raises(AssertionError, match="^Mobile ID's emulator refused to approve on 12: invalid_msisdn"):
+        phone.approve("12")  # no page to say: as before
