@@ -131,6 +131,8 @@ class MobileIDLoginPage:
         """
         if waiting.follow_navigations(self.page, self._answered_at, self.CONSENT_FORM, timeout):
             return
+        if self.page.is_closed():  # nothing to look at: said as every wait says it (not the phone's silence)
+            raise waiting.not_shown(self, timeout, "the phone's answer in the browser (its way back from Mobile ID, or its consent page)")
         shows, dead_end = waiting.what_the_browser_shows(self.page)
         transaction = " ".join(self.transaction.all_inner_texts()).strip() or "none shown"  # no wait: the page may be going
         cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")

@@ -1483,3 +1483,21 @@ def test_a_phone_the_emulator_refuses_to_answer_says_where_the_browser_is(page: 
     assert failure.value.cause == causes.Cause(causes.OTHER, "Mobile ID's emulator refused to approve: invalid_msisdn")
     with pytest.raises(AssertionError, match="^Mobile ID's emulator refused to approve on 12: invalid_msisdn"):
         phone.approve("12")  # no page to say: as before
+
+
+@pytest.mark.timeout(60)
+def test_a_wait_for_the_phones_answer_in_a_page_that_closed_says_it_closed_not_that_the_phone_was_silent(browser: Browser) -> None:
+    """The browser closed while the waiting page waited for the phone: said at once as the page closing (infrastructure),
+    where it was Playwright's bare "Locator.all_inner_texts: Target page, context or browser has been closed"."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(WAITING)
+    mobile = MobileIDLoginPage(page)
+    context.close()
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        mobile.wait_for_approval(20_000)
+    assert time.monotonic() - started < 10
+    assert str(failure.value).startswith("expected the phone's answer in the browser (its way back from Mobile ID, or its consent page); "
+                                         "the browser's page closed before it came"), failure.value
+    assert failure.value.cause == classify_text("TargetClosedError: Target page, context or browser has been closed")
