@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request
 
 from fixtures.causes import MOBILE_ID_OUTCOME, Cause, JourneyFailure
@@ -134,12 +135,23 @@ class MobileIDLoginPage:
         if self.page.is_closed():  # nothing to look at: said as every wait says it (not the phone's silence)
             raise waiting.not_shown(self, timeout, "the phone's answer in the browser (its way back from Mobile ID, or its consent page)")
         shows, dead_end = waiting.what_the_browser_shows(self.page)
-        transaction = " ".join(self.transaction.all_inner_texts()).strip() or "none shown"  # no wait: the page may be going
+        transaction = self._transaction_shown()
         cause = dead_end or Cause(MOBILE_ID_OUTCOME, f"no answer from the phone within {timeout / 1000:g} s")
         raise JourneyFailure(
             f"the phone's answer did not reach the browser within {timeout / 1000:g} s (transaction {transaction}); the browser shows {shows}",
             cause=cause,
         )
+
+    def _transaction_shown(self) -> str:
+        """The transaction number the page shows, for a message; "none shown" without one, and where the page cannot be
+        looked at: its next navigation unanswered (B2C not answering the phone's answer posted to it) or its script never
+        yielding, where a look without a timeout would wait for ever."""
+        if waiting.unanswered_navigation(self.page) is not None or not waiting.answers(self.page):
+            return "none shown"
+        try:
+            return " ".join(self.transaction.all_inner_texts()).strip() or "none shown"  # no wait: the page may be going
+        except PlaywrightError:  # it went meanwhile
+            return "none shown"
 
     @step("Wait for Mobile ID's consent page")
     def wait_for_consent(self, timeout: float) -> MobileIDLoginPage:

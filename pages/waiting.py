@@ -705,6 +705,10 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                     # Not while the document's next navigation is unanswered: Playwright holds a look until the next document
                     # comes, for ever if nobody answers it (B2C's page after its profile page); the URL is waited for instead.
                     # A navigation that starts as the look is sent, before its request event reaches here, still holds it.
+                    # One that started while the suite was busy elsewhere (the control API's call approving the phone, whose
+                    # answer the waiting page then posts to B2C) is heard first: Playwright sends its events only while a
+                    # call of the suite's runs, and a call that does not go to the page (``hear_events``) lets them in.
+                    hear_events(page)
                     if unanswered_navigation(page) is None and has_element(page, selector):
                         return True
                 except PlaywrightError:  # the document went while being looked at
@@ -737,6 +741,17 @@ def _loaded_or_arrived(page: Page, arrived: Callable[[], bool], timeout: float) 
 
 def _other_than(url: str) -> Callable[[str], bool]:
     return lambda next_url: next_url != url
+
+
+def hear_events(page: Page) -> None:
+    """Let the events Playwright has for ``page`` in: the sync API hands them to the suite's listeners (``NetworkWatch``)
+    only while one of its calls runs, and the suite may have been busy elsewhere since they came. One round trip to
+    Playwright that does not go to the page's document (a wait of 1 ms: a look at a document whose next navigation is
+    unanswered would wait for it for ever), after which every event Playwright sent before its answer has been heard."""
+    try:
+        page.wait_for_timeout(1)
+    except PlaywrightError:  # the page closed meanwhile: the caller's next call says so
+        pass
 
 
 def has_element(page: Page, selector: str) -> bool:

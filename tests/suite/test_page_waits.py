@@ -6,11 +6,12 @@ pytest-playwright's ``page`` (tests/conftest.py gives it no host map, so no stac
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 import httpx
@@ -1501,3 +1502,72 @@ def test_a_wait_for_the_phones_answer_in_a_page_that_closed_says_it_closed_not_t
     assert str(failure.value).startswith("expected the phone's answer in the browser (its way back from Mobile ID, or its consent page); "
                                          "the browser's page closed before it came"), failure.value
     assert failure.value.cause == classify_text("TargetClosedError: Target page, context or browser has been closed")
+
+
+
+@contextlib.contextmanager
+def a_waiting_page_posting_to_nobody(page: Page) -> Iterator[None]:
+    """``page`` at a waiting page (``#mid-waiting``, ``#transaction-number``) that posts the phone's answer to /authresp,
+    which takes it and never answers, once the post is sent: the suite heard no Playwright event meanwhile (as when the
+    control API's call approving the phone returns)."""
+    posted, held = threading.Event(), []
+    page_html = (b"<html><body><p id='mid-waiting'>Transaction <strong id='transaction-number'>K7Q2</strong></p>"
+                 b"<form id='f' method='post' action='/authresp'><input name='code' value='x'></form>"
+                 b"<script>setTimeout(() => document.getElementById('f').submit(), 100)</script></body></html>")
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        def serve() -> None:
+            while True:
+                try:
+                    connection, _ = server.accept()
+                except OSError:  # the test is over
+                    return
+                request = connection.recv(65536)
+                if request.startswith(b"POST /authresp"):
+                    held.append(connection)  # B2C takes the phone's answer and never answers
+                    posted.set()
+                    continue
+                body = page_html if request.startswith(b"GET /wait") else b""
+                status = b"200 OK" if body else b"404 Not Found"
+                connection.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Type: text/html\r\nConnection: close\r\nContent-Length: "
+                                   + str(len(body)).encode() + b"\r\n\r\n" + body)
+                connection.close()
+
+        threading.Thread(target=serve, daemon=True).start()
+        waiting.watch_network(page)
+        page.goto(f"http://127.0.0.1:{server.getsockname()[1]}/wait")
+        assert posted.wait(10), "the page never posted its form"  # no Playwright call meanwhile
+        try:
+            yield
+        finally:
+            for connection in held:
+                connection.close()
+
+
+@pytest.mark.timeout(60)
+def test_a_wait_across_pages_hears_a_navigation_that_started_while_the_suite_was_busy_elsewhere(page: Page) -> None:
+    """Mobile ID's waiting page posts the phone's answer to B2C as the control API's call approving the phone returns: the
+    navigation starts while the suite hears no Playwright event. A look at the page then waited for that navigation's
+    document for ever when B2C did not answer it (pytest-timeout's 180 s, the approval's 8 s long gone); the wait hears
+    the navigation first now, and ends at its timeout."""
+    with a_waiting_page_posting_to_nobody(page):
+        started = time.monotonic()
+        arrived = waiting.follow_navigations(page, lambda url: url.endswith("/authresp"), "form#mid-consent", 2_000)
+        took = time.monotonic() - started
+        assert not arrived and took < 10, took
+        assert waiting.unanswered_navigation(page) is not None  # what the failure then says, as the waits say it
+
+
+@pytest.mark.timeout(60)
+def test_the_phones_answer_that_b2c_never_answers_is_said_within_the_approvals_timeout(page: Page) -> None:
+    """The phone answered and B2C never answers the post of it: the wait for the phone's answer ends at its own timeout
+    (and one look of ANSWER_MS), naming the navigation B2C left unanswered, where its look at the transaction number
+    waited for that navigation's document for ever."""
+    with a_waiting_page_posting_to_nobody(page):
+        started = time.monotonic()
+        with pytest.raises(JourneyFailure) as failure:
+            MobileIDLoginPage(page, returns_to=("b2c.test",)).wait_for_approval(2_000)
+        assert time.monotonic() - started < 2 + waiting.ANSWER_MS / 1000 + 5
+        assert str(failure.value).startswith("the phone's answer did not reach the browser within 2 s (transaction none shown); "
+                                             "the browser shows http://127.0.0.1:"), failure.value
+        assert "/wait, still waiting for http://127.0.0.1:" in str(failure.value), failure.value
+        assert failure.value.cause.name == causes.INFRASTRUCTURE, failure.value.cause
