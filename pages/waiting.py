@@ -567,15 +567,19 @@ def act(page_object: PageObject, element: Locator, what: str, action: Callable[[
     try:
         action(timeout)
     except PlaywrightTimeoutError as error:
-        if any(done in str(error) for done in ACTION_DONE):
-            raise not_shown(page_object, timeout, f"the page {what} leads to (it was clicked; the navigation it started did not "
+        hear_events(page_object.page)  # a navigation the action started, not heard yet: looks at the page would wait for it
+        if any(done in str(error) for done in ACTION_DONE) or unanswered_navigation(page_object.page) is not None:
+            # Done (a key press names no "action done"), and the navigation it started never finished: the page is going
+            raise not_shown(page_object, timeout, f"the page {what} leads to (it was used; the navigation it started did not "
                                                   "finish)") from None
-        raise not_shown(page_object, timeout, f"{what} {ready}{_not_ready(element, ready)}") from None
+        raise not_shown(page_object, timeout, f"{what} {ready}{_not_ready(page_object.page, element, ready)}") from None
 
 
-def _not_ready(element: Locator, ready: Literal["clickable", "editable"]) -> str:
+def _not_ready(page: Page, element: Locator, ready: Literal["clickable", "editable"]) -> str:
     """Why ``element`` is not ``ready``, in words for a message (" (it is there, but disabled)"); "" when the page does not
-    say (it went meanwhile), and the message's "the browser shows" says the rest."""
+    say (it went meanwhile, or does not answer a look: ``answers``), and the message's "the browser shows" says the rest."""
+    if not answers(page):  # its script never yields: the looks below would wait for ever
+        return ""
     try:
         if not element.count():
             return " (it is not in the page)"

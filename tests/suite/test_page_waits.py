@@ -1571,3 +1571,22 @@ def test_the_phones_answer_that_b2c_never_answers_is_said_within_the_approvals_t
                                              "the browser shows http://127.0.0.1:"), failure.value
         assert "/wait, still waiting for http://127.0.0.1:" in str(failure.value), failure.value
         assert failure.value.cause.name == causes.INFRASTRUCTURE, failure.value.cause
+
+
+@pytest.mark.timeout(60)
+def test_a_number_sent_to_a_mobile_id_that_never_answers_says_so_within_the_actions_timeout(page: Page) -> None:
+    """Enter sends the number and Mobile ID never answers the form's post: Playwright's key press waits for that navigation
+    and runs out; the failure says the navigation did not finish, at once, where the look at why the field was not ready
+    waited for that navigation's document for ever."""
+    held: list[Route] = []
+    page.route("https://m.mobileid.ch/**", lambda route: held.append(route))  # taken, never answered
+    waiting.watch_network(page)
+    page.set_content('<html><body><form id="mid-login" method="post" action="https://m.mobileid.ch/oidc/login">'
+                     '<input type="tel" id="msisdn" name="msisdn"></form></body></html>')
+    started = time.monotonic()
+    with pytest.raises(JourneyFailure) as failure:
+        MobileIDLoginPage(page).sign_in_with("+41791234567", timeout=1_000)
+    assert time.monotonic() - started < 1 + 2 * waiting.ANSWER_MS / 1000 + 5
+    assert "(it was used; the navigation it started did not finish) within 1 s" in str(failure.value), failure.value
+    assert "still waiting for https://m.mobileid.ch/oidc/login to answer its navigation" in str(failure.value), failure.value
+    assert failure.value.cause == causes.host_stopped_answering("m.mobileid.ch")
