@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, TextIO, TypeVar
 
 from fixtures.alive import ALIVE_FILE, held_folder, hold_alive, remove_dead, unwritable
 from fixtures.commands import python
+from fixtures.slowmo import MAX_SLOWMO_MS, SLOWED_ACTIONS, slowmo_refused
 from mocks.common.parent import STOP_SIGNALS  # besides Ctrl-C's SIGINT: a job runner's stop, a closed terminal (not under nohup)
 from mocks.faults import did_you_mean  # the outcomes are written as the faults are: lower case, hyphens
 from repro.outcomes import JOURNEYS, NUMBER_LEFT_OUT, OUTCOMES, PROMPTS, SET_UP_FAILED, STOPPED_BY_INFRASTRUCTURE
@@ -243,11 +244,8 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
             what = "language tags separated by spaces (each a language, then a region after a hyphen)" if many else \
                 "a language tag (a language, then a region after a hyphen)"
             raise UsageError(f"{flag} {value!r} is not {what}; e.g. {flag} {example}")
-    if args.slowmo < 0:
-        raise UsageError(f"--slowmo {args.slowmo} must be 0 or more milliseconds")
-    if args.slowmo > MAX_SLOWMO_MS:  # more would make the journey's time limit years (or overflow pytest-timeout's timer)
-        raise UsageError(f"--slowmo {args.slowmo} is more than {MAX_SLOWMO_MS} milliseconds (a minute per browser action); "
-                         "give fewer milliseconds, e.g. --slowmo 500")
+    if why := slowmo_refused(args.slowmo):
+        raise UsageError(why)
     from fixtures.browser import display_missing, under_a_virtual_display  # the suite's rules; imported here to keep `--help` light
 
     if args.headed and (missing := display_missing(env, platform)):
@@ -468,11 +466,9 @@ def shown_key(key: str) -> str:
     return f"{name}{sep}{shown_path(place)}" if sep else key
 
 
-# One journey's time limit (pytest-timeout's), and what --slowmo adds to it: a journey takes fewer browser actions than
-# this many, each slowed down by --slowmo.
+# One journey's time limit (pytest-timeout's, given as --timeout: the journeys' own plugin then adds nothing for --slowmo),
+# and what --slowmo adds to it (fixtures/slowmo.py).
 JOURNEY_LIMIT_S = 300
-SLOWED_ACTIONS = 100
-MAX_SLOWMO_MS = 60_000  # --slowmo's most: a minute per browser action, a time limit of under two hours
 
 
 def journey_limit(args: argparse.Namespace) -> float:

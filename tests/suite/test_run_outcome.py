@@ -359,3 +359,16 @@ def test_a_run_whose_one_journey_skipped_says_so_in_words_for_one() -> None:
         "no journey ran: the 1 selected was skipped (firefox is not installed); a run that tested nothing is not a pass")
     assert none_ran(8, "webkit is not installed") == (
         "no journey ran: all 8 were skipped (e.g. webkit is not installed); a run that tested nothing is not a pass")
+
+
+def test_slowmo_grows_each_journeys_time_limit_as_the_header_says_and_a_given_timeout_or_a_negative_slowmo_is_not_taken() -> None:
+    """--slowmo 5000 to watch a sign-up ran out of pytest.ini's 180 s, filed as infrastructure (retried by --infra-reruns);
+    --slowmo -5 was taken silently as none. A journey's limit grows by 100 x --slowmo, as the repro command's does."""
+    listed = pytest_e2e("-m", "smoke", "--collect-only", "-v", "--slowmo", "2000", "-p", "tests.suite.time_limits_listed")
+    limits = set(re.findall(r"^time limit e2e/\S+ (\S+)$", listed.stdout, re.MULTILINE))
+    assert listed.returncode == 0 and limits == {"380.0"}, tail(listed.stdout + listed.stderr, 2000)
+    assert "a journey's time limit: 380 s (180 s, and 100 x --slowmo 2000 ms)" in listed.stdout
+    given = pytest_e2e("-m", "smoke", "--collect-only", "--slowmo", "2000", "--timeout", "50", "-p", "tests.suite.time_limits_listed")
+    assert set(re.findall(r"^time limit e2e/\S+ (\S+)$", given.stdout, re.MULTILINE)) == {"none"}, tail(given.stdout, 2000)
+    refused = pytest_e2e("-m", "smoke", "--slowmo", "-5")
+    assert refused.returncode == 4 and "--slowmo -5 must be 0 or more milliseconds" in refused.stderr, tail(refused.stderr, 2000)
