@@ -168,6 +168,29 @@ def test_a_run_from_a_folder_whose_env_asks_for_the_tenant_stops_rather_than_pas
     assert chosen.returncode == 0 and "1 passed" in chosen.stdout, tail(chosen.stdout + chosen.stderr)
 
 
+def test_a_env_beside_the_journeys_that_asks_for_the_tenant_stops_a_local_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make smoke` (run from the suite's folder) with the team's .env put in e2e/, beside the journeys: that file is not
+    read, and the pre-release smoke passed against the local stack, green, for a tenant it never met, the file only named
+    at the run's start. It stops as one where pytest runs does, with or without a .env of the suite's own (a copied
+    .env.example's E2E_TARGET=local); E2E_TARGET in the environment is a choice made, and runs."""
+    import fixtures.settings_plugin as plugin
+
+    (tmp_path / "e2e").mkdir()
+    (tmp_path / "e2e" / ".env").write_text("E2E_TARGET=tenant\nB2C_TENANT=fabrikam\n")
+    monkeypatch.setattr(plugin, "ENV_FILE", tmp_path / ".env")
+    monkeypatch.delenv("E2E_TARGET", raising=False)
+    config = SimpleNamespace(invocation_params=SimpleNamespace(dir=tmp_path))
+    said = f"{(tmp_path / 'e2e' / '.env').resolve()} says E2E_TARGET=tenant, but the suite reads {tmp_path / '.env'}, not it"
+    assert (plugin.tenant_env_not_read(config) or "").startswith(said)  # type: ignore[arg-type]
+    (tmp_path / ".env").write_text("E2E_TARGET=local\n")
+    assert (plugin.tenant_env_not_read(config) or "").startswith(said)  # type: ignore[arg-type]
+    monkeypatch.setenv("E2E_TARGET", "local")
+    assert plugin.tenant_env_not_read(config) is None  # type: ignore[arg-type]
+    monkeypatch.delenv("E2E_TARGET")
+    (tmp_path / "e2e" / ".env").write_text("E2E_TARGET=local\n")  # one that asks for no tenant is only named (above)
+    assert plugin.tenant_env_not_read(config) is None  # type: ignore[arg-type]
+
+
 def test_the_run_names_the_policy_folder_its_stack_serves() -> None:
     """E2E_STACK_POLICIES (a team's own folder, or one left set in a shell): the run's first line says whose policies the
     journeys meet, as it says the faults."""
