@@ -432,3 +432,24 @@ def test_a_person_given_longer_than_mobile_id_waits_is_told_to_approve_before_mo
     sooner = "; Mobile ID may end the sign-in itself sooner, 80 s after it started (a SIM's timeout; the Mobile ID app's may be 40 s): approve before then"
     assert (sooner in said[0]) is told, said[0]
     assert said[0].startswith(f"Mobile ID: approve the sign-in on the phone +4179*****67 within {timeout:g} s. Transaction number K7Q2XW8P")
+
+
+def test_busy_before_anyone_was_asked_says_a_sign_in_is_still_open_on_the_phone_and_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run after one that left a sign-in unanswered on the real phone (stopped while the person was asked, or a timeout
+    under Mobile ID's 80 s): Mobile ID answers "busy" at once, and the journey failed with the bare code
+    ("... which shows Mobile ID's mid_auth_3310"), saying neither what it means nor what to do."""
+    busy = Cause(MOBILE_ID_OUTCOME, "mid_auth_3310 (at https://m.mobileid.ch/oidc/wait)")
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: ("https://m.mobileid.ch/oidc/wait, which shows Mobile ID's mid_auth_3310", busy))
+    said: list[str] = []
+    with pytest.raises(JourneyFailure) as failed:
+        Person(announce=said.append, post=lambda prompt: None, timeout=30.0).approve("+41791234567", WaitingPage(lambda timeout: None))  # type: ignore[arg-type]
+    words = str(failed.value)
+    assert failed.value.cause is busy and said == [], words  # the cause as it was (the report groups by it), nobody asked
+    assert "Mobile ID answered 'busy' (mid_auth_3310), the phone has another sign-in open" in words, words
+    assert f"Decline it on the phone, or run again once Mobile ID has ended it ({MOBILE_ID_TRANSACTION_LIFETIME:g} s after it started)" in words
+    assert "41791234567" not in words
+    # another dead end is said as before, without it
+    monkeypatch.setattr(waiting, "at_dead_end", lambda page: ("B2C's error page", Cause(OTHER, "AADB2C90273")))
+    with pytest.raises(JourneyFailure) as other:
+        Person(announce=said.append, post=lambda prompt: None, timeout=30.0).approve("+41791234567", WaitingPage(lambda timeout: None))  # type: ignore[arg-type]
+    assert str(other.value).endswith("the browser shows B2C's error page"), str(other.value)
