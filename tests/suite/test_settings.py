@@ -628,6 +628,21 @@ def test_a_relative_ca_file_in_env_is_found_next_to_it_wherever_pytest_starts(tm
     assert load_settings(tmp_path / ".env").ca_file == str(tmp_path / "certs" / "ca.pem")
 
 
+def test_a_file_setting_in_env_starting_with_a_tilde_is_in_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """E2E_CA_FILE=~/certs/ca.pem in .env, as a shell reads it: python-dotenv leaves the ~, and the run stopped saying
+    '<suite>/~/certs/ca.pem' does not exist. Another path is read as before (relative: beside .env)."""
+    from mocks.common.tls import issue_local_certificates
+
+    home = tmp_path / "home"
+    issue_local_certificates(home / "certs", ["contoso.b2clogin.com"])
+    monkeypatch.setenv("HOME", str(home))
+    for name in (*TENANT, "E2E_CA_FILE", "B2C_POLICY_FILES"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "suite").mkdir()
+    (tmp_path / "suite" / ".env").write_text("".join(f"{k}={v}\n" for k, v in TENANT.items()) + "E2E_CA_FILE=~/certs/ca.pem\n")
+    assert load_settings(tmp_path / "suite" / ".env").ca_file == str(home / "certs" / "ca.pem")
+
+
 def test_token_contract_claims_may_be_separated_by_spaces_or_commas() -> None:
     """Claim names hold no space: "name idp" is two claims, not one called "name idp" that every token would lack."""
     assert build_settings({"E2E_TOKEN_CONTRACT": "name idp"}, LOCAL_STACK).token_contract == ("name", "idp")
