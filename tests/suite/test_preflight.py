@@ -814,6 +814,21 @@ def test_a_remote_browser_that_cannot_resolve_a_mapped_host_is_told_to_use_a_pro
     assert "check E2E_BROWSER_WS_ENDPOINT" in fix, fix
 
 
+@pytest.mark.parametrize("dated", ["certificate has expired", "certificate is not yet valid"])
+def test_a_certificate_out_of_its_dates_is_said_so_not_sent_to_the_ca_setting(dated: str) -> None:
+    """A deployed emulator's (or a stack's kept) certificate that ran out, signed by the very CA E2E_CA_FILE names: the fix
+    said to set E2E_CA_FILE to that CA, as for one nobody trusts, which it already was."""
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {dated} (_ssl.c:1006)")
+    check = preflight_answered_by(refuse)
+    assert not check.tenant_answers()
+    check.mobile_id_discovery()
+    for row in check.rows:
+        assert "set E2E_CA_FILE to the PEM" not in row.fix, row
+        assert f"the server's certificate, or a CA's in its chain, {dated.removeprefix('certificate ')}" in row.fix, row
+        assert "have it renewed where it is served" in row.fix and "synchronise its clock" in row.fix, row
+
+
 def test_a_certificate_nobody_here_trusts_points_at_the_ca_setting() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate")
