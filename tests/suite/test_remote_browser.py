@@ -274,6 +274,19 @@ def test_every_context_gets_the_runs_locale_and_the_proxy_where_the_browser_need
     assert mapped_remote["proxy"] == {"server": proxy} and mapped_remote["ignore_https_errors"] is True
 
 
+def test_a_proxy_that_asks_for_a_password_gets_it_as_playwrights_own_fields() -> None:
+    """E2E_BROWSER_PROXY=http://user:password@proxy:3128 (a company proxy that asks for them, as httpx takes them from
+    HTTPS_PROXY): the browsers ignore a user name and password in the proxy server's URL, so every page met the proxy's 407,
+    and the preflight blamed the tenant ("the sign-in page has no Mobile ID button ... tick Mobile ID")."""
+    settings = build_settings({})
+    given = "http://corp%5Cbob:p%40ss:w0rd@proxy.example:3128"
+    assert context_options(settings, {}, None, "chromium", False, given)["proxy"] == {
+        "server": "http://proxy.example:3128", "username": "corp\\bob", "password": "p@ss:w0rd"}
+    assert context_options(settings, MAPPED, None, "firefox", False, "http://bob:pw@[::1]:8888")["proxy"] == {
+        "server": "http://[::1]:8888", "username": "bob", "password": "pw"}
+    assert context_options(settings, {}, None, "chromium", False, "http://proxy.example:3128")["proxy"] == {"server": "http://proxy.example:3128"}
+
+
 def test_a_local_chromium_trusts_the_stack_by_its_pin_and_every_other_browser_by_an_exception() -> None:
     settings = build_settings({})
     assert pins_certificate("chromium", False, "pin=") and not pins_certificate("chromium", True, "pin=")  # launch flags stay here
