@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Playwright
 
 import fixtures.browser as browser_fixtures
 from fixtures.causes import INFRASTRUCTURE, TENANT_CONFIGURATION
-from fixtures.preflight import Preflight, Row, exit_message, fail, no_answer_cause, preflight, preflight_in, table
+from fixtures.preflight import Preflight, Row, browser_context, exit_message, fail, no_answer_cause, preflight, preflight_in, table
 from fixtures.settings import SETTINGS, build_settings
 from fixtures.stack import Stack, tenant_settings
 from fixtures.texts import read_policies_from
@@ -628,6 +628,25 @@ FABRIKAM = {"E2E_TARGET": "tenant", "B2C_TENANT": "fabrikam", "B2C_POLICIES": "B
 def preflight_answered_by(answer: Callable[[httpx.Request], httpx.Response]) -> Preflight:
     http = httpx.Client(transport=httpx.MockTransport(answer))
     return Preflight(build_settings(FABRIKAM), http, browser=lambda: None)
+
+
+@pytest.mark.parametrize("proxy", ["http://bob:wrong@proxy.fabrikam.test:3128", None], ids=["E2E_BROWSER_PROXY", "none given"])
+def test_a_proxy_that_asks_the_browser_for_a_password_is_said_not_blamed_on_the_button(playwright: Playwright, proxy: str | None) -> None:
+    """A company proxy answering the browser 407 (no password given, or a wrong one): the page then waits for a password
+    prompt, and the row said "the sign-in page has no Mobile ID button ... tick Mobile ID", tenant configuration."""
+    discovery = {"authorization_endpoint": "https://fabrikam.b2clogin.com/fabrikam.onmicrosoft.com/b2c_1_susi/oauth2/v2.0/authorize"}
+    check = Preflight(build_settings({**FABRIKAM, **({"E2E_BROWSER_PROXY": proxy} if proxy else {})}),
+                      httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, json=discovery))), browser=lambda: None)
+    # The proxy's answer, as the browser gets it from one that asks for a password (no proxy runs here: the context has none)
+    with browser_context(playwright, build_settings(FABRIKAM), {}, None, None) as context:
+        context.route("https://fabrikam.b2clogin.com/**", lambda route: route.fulfill(status=407, body=""))
+        check.button_and_federation(context, "B2C_1_susi")
+    rows = {row.check: row for row in check.rows}
+    assert "B2C_1_susi: Mobile ID button" not in rows, table(check.rows)
+    row = rows["B2C_1_susi: sign-in page"]
+    assert row.failed and row.cause == INFRASTRUCTURE and "HTTP 407 Proxy Authentication Required" in row.detail, row
+    assert ("give the right ones in E2E_BROWSER_PROXY's URL" if proxy else "set E2E_BROWSER_PROXY to the proxy's URL") in row.fix, row
+    assert "wrong" not in row.fix + row.detail  # the password, never said
 
 
 @pytest.mark.parametrize("other", [httpx.Response(400, json={"error": "invalid_request", "error_description": "AADB2C90022: no policy"}),
