@@ -240,9 +240,18 @@ def stopped_answering(page: Page) -> tuple[str, Cause] | None:
                 f"(the page did not answer a look within {waited})", pending)
     if answers(page):  # a second look: a renderer a loaded machine slowed answers late, one that never yields never
         return None
+    watch = _WATCHES.get(page)
+    if watch is not None and watch.document_status == (shows, 407):  # no script of the site's: the browser awaits a password
+        return (f"{shows}, which the browser's proxy answered HTTP 407 Proxy Authentication Required (the page then waits for "
+                "a password nobody gives)", Cause(OTHER, PROXY_ASKS_FOR_A_PASSWORD))
     unknown = "" if page in _WATCHES else ", or a navigation that never came"
     return (f"{shows}, which did not answer two looks of {waited} each (a script of the page that never yields{unknown})",
             Cause(BROKEN_PROMISE, f"the page at {shows} stopped answering"))
+
+
+# A company proxy's 407 to the browser: the run's settings (not retried: every attempt meets it), not the site's broken promise.
+PROXY_ASKS_FOR_A_PASSWORD = ("the browser's proxy asks for a user name and password (HTTP 407): give the right ones in "
+                             "E2E_BROWSER_PROXY's URL, http://user:password@proxy:port (a browser takes none from HTTPS_PROXY)")
 
 
 def _screen(page: Page) -> tuple[str, Cause | None]:

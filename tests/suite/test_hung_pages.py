@@ -72,6 +72,22 @@ def test_a_page_whose_script_never_yields_is_named_by_its_address_not_waited_for
 
 @pytest.mark.browser
 @pytest.mark.timeout(60)
+def test_a_page_the_browsers_proxy_answered_407_is_said_so_not_as_the_sites_broken_promise(page: Page, short_answers: None) -> None:
+    """A company proxy that asks the browser for a password (none given, or a wrong one, in E2E_BROWSER_PROXY): the page
+    then waits for a prompt and answers no look, and the journey blamed B2C ("broken promise: the page ... stopped
+    answering"). It is the run's proxy setting, which every attempt meets again: not infrastructure to retry either."""
+    waiting.watch_network(page)
+    page.route(f"{HELD}**", lambda route: None)
+    page.route(f"{APP}/**", lambda route: route.fulfill(status=407, body=BUSY, content_type="text/html"))  # a page that waits
+    page.goto(f"{APP}/authorize?state=s1", wait_until="commit")
+    shows, cause = waiting.what_the_browser_shows(page)
+    assert shows == ("https://app.test/authorize, which the browser's proxy answered HTTP 407 Proxy Authentication Required "
+                     "(the page then waits for a password nobody gives)"), shows
+    assert cause is not None and cause.name not in (BROKEN_PROMISE, INFRASTRUCTURE) and "E2E_BROWSER_PROXY's URL" in cause.detail, cause
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
 def test_a_navigation_nobody_answers_is_named_by_where_it_went_and_is_the_way_to_its_server(page: Page, short_answers: None) -> None:
     """As Chromium's own net::ERR_TIMED_OUT would say it, later: infrastructure. A journey's bare navigation timeout is
     told so too, not as a page that changed."""
