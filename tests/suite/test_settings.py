@@ -228,6 +228,9 @@ def test_a_browser_servers_bearer_token_is_a_secret_alone_too() -> None:
                                                                 "scopes with ';': separate them with spaces"),
         ({"MOBILEID_SCOPE": "openid;profile"}, "MOBILEID_SCOPE='openid;profile' separates its scopes with ';'"),
         ({"E2E_TOKEN_CONTRACT": "name;idp"}, "E2E_TOKEN_CONTRACT='name;idp' separates its claims with ';': separate them with commas"),
+        # The control token went in clear to every hop on the way
+        ({**TENANT, "MOBILEID_CONTROL_URL": "http://mid.fabrikam.test/control"}, "MOBILEID_CONTROL_URL is plain http to "
+                                                                                  "mid.fabrikam.test, so MOBILEID_CONTROL_TOKEN would cross"),
     ],
 )
 def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
@@ -267,6 +270,11 @@ def test_a_bad_setting_is_named_without_its_secret(env: dict[str, str], secret: 
     with pytest.raises(SettingsError) as refused:
         build_settings(env)
     assert says in str(refused.value) and secret not in str(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8443/control", "http://localhost:8443/control", "http://[::1]:8443/control"])
+def test_a_control_api_on_this_machine_may_be_plain_http(url: str) -> None:
+    assert build_settings({**TENANT, "MOBILEID_CONTROL_URL": url}).control_url == url
 
 
 def test_a_password_or_key_in_mobile_ids_discovery_url_is_a_secret_of_the_run() -> None:
