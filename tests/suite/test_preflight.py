@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+import trustme
 from playwright.sync_api import Browser, BrowserContext, Playwright
 
 import fixtures.browser as browser_fixtures
@@ -854,6 +855,21 @@ def test_a_certificate_nobody_here_trusts_points_at_the_ca_setting() -> None:
     check = preflight_answered_by(refuse)
     assert not check.tenant_answers()
     assert "set E2E_CA_FILE to the PEM of the CA" in check.rows[0].fix, check.rows[0]
+
+
+def test_a_certificate_no_ca_here_signed_with_e2e_ca_file_given_says_that_file_is_not_its_ca(tmp_path: Path) -> None:
+    """E2E_CA_FILE set to another CA (an old stack's ca.pem): the fix said "set E2E_CA_FILE to the PEM of the CA", as if
+    none were set."""
+    ca_file = tmp_path / "old-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(ca_file))
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate")
+    check = Preflight(build_settings({**FABRIKAM, "E2E_CA_FILE": str(ca_file)}), httpx.Client(transport=httpx.MockTransport(refuse)),
+                      browser=lambda: None)
+    assert not check.tenant_answers()
+    check.mobile_id_discovery()
+    for row in check.rows:
+        assert f"E2E_CA_FILE ({ca_file}) is not the CA that signed the certificate there: set E2E_CA_FILE" in row.fix, row
 
 
 def test_a_certificate_for_another_host_points_at_the_tenants_name_not_the_ca() -> None:
