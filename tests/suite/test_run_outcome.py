@@ -372,3 +372,11 @@ def test_slowmo_grows_each_journeys_time_limit_as_the_header_says_and_a_given_ti
     assert set(re.findall(r"^time limit e2e/\S+ (\S+)$", given.stdout, re.MULTILINE)) == {"none"}, tail(given.stdout, 2000)
     refused = pytest_e2e("-m", "smoke", "--slowmo", "-5")
     assert refused.returncode == 4 and "--slowmo -5 must be 0 or more milliseconds" in refused.stderr, tail(refused.stderr, 2000)
+
+
+def test_an_empty_evidence_folder_is_refused_at_the_start() -> None:
+    """make e2e EVIDENCE_DIR= gave --output "": pytest-playwright wrote each journey's evidence into the working folder (the
+    repository), which nothing empties."""
+    refused = pytest_e2e("-m", "smoke", "--output=", "--screenshot", "on")
+    assert refused.returncode == 4, tail(refused.stdout + refused.stderr, 2000)
+    assert "--output is empty (make's EVIDENCE_DIR=): give the journeys' evidence a folder of its own" in refused.stderr, tail(refused.stderr)
