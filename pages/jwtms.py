@@ -136,7 +136,11 @@ class JwtMsPage:
                 return self
             except PlaywrightTimeoutError:
                 try:
-                    dead_end = self.page.url.startswith(waiting.CHROME_ERROR) or self.dead_end.count() > 0
+                    # Not while the page's next navigation is unanswered (B2C never answering the post that was to redirect):
+                    # a look at the document waits for that navigation's document, for ever. The wait for the URL just
+                    # before let its request's event in.
+                    dead_end = self.page.url.startswith(waiting.CHROME_ERROR) or (
+                        waiting.unanswered_navigation(self.page) is None and self.dead_end.count() > 0)
                 except PlaywrightError:  # the page closed meanwhile
                     pass
                 if left > waiting.LOOK_AGAIN_MS and not dead_end:

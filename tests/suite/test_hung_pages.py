@@ -386,3 +386,19 @@ def test_a_page_only_slow_to_answer_is_not_said_to_have_stopped(page: Page, shor
     started = time.monotonic()
     assert waiting.stopped_answering(page) is None
     assert time.monotonic() - started >= 0.5, "the first look (0.5 s) was answered: the page was not busy yet"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(60)
+def test_the_wait_for_b2cs_redirect_ends_at_its_timeout_while_a_navigation_is_unanswered(page: Page, short_answers: None) -> None:
+    """B2C never answers the post that was to redirect to the app: the wait for the redirect looks for B2C's dead end
+    between its waits for the URL, and a look at a document whose next navigation is unanswered waits for that
+    navigation's document for ever (pytest-timeout's 180 s). It ends at its timeout, naming the navigation."""
+    from pages import JwtMsPage
+
+    waiting.watch_network(page)
+    wait_for_an_answer_at(page)
+    with pytest.raises(JourneyFailure) as failure:
+        JwtMsPage(page, "https://jwt.ms").wait_for_redirect(timeout=1_000)
+    assert failure.value.cause == host_stopped_answering("b2c.test"), failure.value
+    assert "still waiting for https://b2c.test/authorize to answer its navigation" in str(failure.value), failure.value
