@@ -711,6 +711,12 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                 return True
             if document == "loading" and not answers(page, min(ANSWER_MS, left_ms())):  # its script never yields: has_element would wait for ever
                 return False  # the caller names it (stopped_answering)
+            # A navigation that started while the suite was busy elsewhere (the control API's call approving the phone,
+            # whose answer the waiting page then posts to B2C) is heard before the document's first look: Playwright sends
+            # its events only while a call of the suite's runs, and a call that does not go to the page (``hear_events``)
+            # lets them in. Once per document: each later look follows a wait for the URL, which heard them (one round
+            # trip per look saved on the journeys' hot path).
+            hear_events(page)
             while True:
                 if arrived_at(page.url):  # a URL of this document, or what ``arrived_at`` reads besides it (the app's answer sent)
                     return True
@@ -718,10 +724,6 @@ def follow_navigations(page: Page, arrived_at: Callable[[str], bool], selector: 
                     # Not while the document's next navigation is unanswered: Playwright holds a look until the next document
                     # comes, for ever if nobody answers it (B2C's page after its profile page); the URL is waited for instead.
                     # A navigation that starts as the look is sent, before its request event reaches here, still holds it.
-                    # One that started while the suite was busy elsewhere (the control API's call approving the phone, whose
-                    # answer the waiting page then posts to B2C) is heard first: Playwright sends its events only while a
-                    # call of the suite's runs, and a call that does not go to the page (``hear_events``) lets them in.
-                    hear_events(page)
                     if unanswered_navigation(page) is None and has_element(page, selector):
                         return True
                 except PlaywrightError:  # the document went while being looked at

@@ -1590,3 +1590,27 @@ def test_a_number_sent_to_a_mobile_id_that_never_answers_says_so_within_the_acti
     assert "(it was used; the navigation it started did not finish) within 1 s" in str(failure.value), failure.value
     assert "still waiting for https://m.mobileid.ch/oidc/login to answer its navigation" in str(failure.value), failure.value
     assert failure.value.cause == causes.host_stopped_answering("m.mobileid.ch")
+
+
+def test_following_navigations_hears_the_browsers_events_once_per_document_not_at_every_look(
+        page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``hear_events`` is a round trip to Playwright: needed before a document's first look (the suite may have been busy
+    elsewhere), not before each later one, which follows a wait for the URL that heard them already."""
+    heard: list[Page] = []
+    looks: list[str] = []
+    hear, has_element = waiting.hear_events, waiting.has_element
+
+    def hear_counted(on: Page) -> None:
+        heard.append(on)
+        hear(on)
+
+    def look_counted(on: Page, selector: str) -> bool:
+        looks.append(selector)
+        return has_element(on, selector)
+
+    monkeypatch.setattr(waiting, "hear_events", hear_counted)
+    monkeypatch.setattr(waiting, "has_element", look_counted)
+    page.set_content(MAINTENANCE)
+    assert not waiting.follow_navigations(page, lambda url: False, B2CSignUpOrSignInPage.SHOWN, 1_500)
+    assert len(looks) > 1, "the document was looked at once only: the test shows nothing"
+    assert len(heard) == 1, f"{len(heard)} round trips to hear events for one document looked at {len(looks)} times"
