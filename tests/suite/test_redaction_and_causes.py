@@ -645,3 +645,18 @@ def test_a_tokens_other_wrong_claims_are_counted_in_the_terminals_causes_and_kep
     labels = [(label["name"], label["value"]) for result in (tmp_path / "results").glob("*-result.json")
               for label in json.loads(result.read_text())["labels"]]
     assert labels.count(expired) == 2, labels
+
+
+def test_a_short_browser_proxy_password_is_redacted_in_playwrights_proxy_option_too() -> None:
+    """E2E_BROWSER_PROXY's user name and password go to Playwright's own proxy fields (fixtures/browser.py
+    ``playwright_proxy``): there the password is in no URL for URL_PASSWORD to find, and one under MIN_SECRET is no
+    setting's secret either; the context's options (--showlocals, a trace's newContext call) showed it whole."""
+    from fixtures.browser import playwright_proxy
+    from fixtures.redaction import secret_values
+
+    url = "http://alice:pw%4012@proxy.corp:3128"  # 7 characters once decoded: pw@12 ... under MIN_SECRET either way
+    options = {"proxy": playwright_proxy(url)}
+    secrets = secret_values({"E2E_BROWSER_PROXY": url})
+    for written in (repr(options), json.dumps(options), json.dumps(json.dumps(options))):
+        assert "pw@12" not in redact_text(written, secrets), redact_text(written, secrets)
+    assert "http://proxy.corp:3128" in redact_text(repr(options), secrets)  # the server stays: it says where
