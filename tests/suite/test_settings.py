@@ -651,6 +651,17 @@ def test_a_file_setting_in_env_starting_with_a_tilde_is_in_the_home_folder(tmp_p
     assert load_settings(tmp_path / "suite" / ".env").ca_file == str(home / "certs" / "ca.pem")
 
 
+def test_a_file_setting_in_env_with_a_tilde_no_home_folder_reads_is_said_as_written_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """~someone unknown (a typo), or ~/ where the user has no home folder (a container's user without HOME or passwd
+    entry): Path.expanduser raises RuntimeError, which stopped every run at its start with a traceback. The setting is
+    left as written, for its own check to name."""
+    from fixtures.settings_plugin import env_file_settings
+
+    (tmp_path / ".env").write_text("E2E_CA_FILE=~no-such-user-4711/ca.pem\n")
+    assert env_file_settings(tmp_path / ".env")["E2E_CA_FILE"] == "~no-such-user-4711/ca.pem"
+
+
 def test_token_contract_claims_may_be_separated_by_spaces_or_commas() -> None:
     """Claim names hold no space: "name idp" is two claims, not one called "name idp" that every token would lack."""
     assert build_settings({"E2E_TOKEN_CONTRACT": "name idp"}, LOCAL_STACK).token_contract == ("name", "idp")
