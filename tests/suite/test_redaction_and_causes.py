@@ -660,3 +660,12 @@ def test_a_short_browser_proxy_password_is_redacted_in_playwrights_proxy_option_
     for written in (repr(options), json.dumps(options), json.dumps(json.dumps(options))):
         assert "@12" not in redact_text(written, secrets), redact_text(written, secrets)
     assert "http://proxy.corp:3128" in redact_text(repr(options), secrets)  # the server stays: it says where
+
+
+def test_a_basic_credential_in_a_hars_or_traces_header_record_is_redacted() -> None:
+    """The network log of a trace or a HAR writes a header as {"name": ..., "value": ...}: an Authorization header's
+    Basic credential there was left whole, where the docs say it is redacted wherever it is written out."""
+    credential = "dXNlcjpwdzEyMzQ="  # base64("user:pw1234")
+    record = {"name": "Proxy-Authorization", "value": f"Basic {credential}"}
+    for written in (json.dumps(record), json.dumps(json.dumps(record)), json.dumps({**record, "name": "authorization"})):
+        assert credential not in redact_text(written), redact_text(written)
