@@ -370,6 +370,8 @@ def test_slowmo_grows_each_journeys_time_limit_as_the_header_says_and_a_given_ti
     assert "a journey's time limit: 380 s (180 s, and 100 x --slowmo 2000 ms)" in listed.stdout
     given = pytest_e2e("-m", "smoke", "--collect-only", "--slowmo", "2000", "--timeout", "50", "-p", "tests.suite.time_limits_listed")
     assert set(re.findall(r"^time limit e2e/\S+ (\S+)$", given.stdout, re.MULTILINE)) == {"none"}, tail(given.stdout, 2000)
+    in_env = pytest_e2e("-m", "smoke", "--collect-only", "--slowmo", "2000", "-p", "tests.suite.time_limits_listed", PYTEST_TIMEOUT="50")
+    assert set(re.findall(r"^time limit e2e/\S+ (\S+)$", in_env.stdout, re.MULTILINE)) == {"none"}, tail(in_env.stdout, 2000)
     refused = pytest_e2e("-m", "smoke", "--slowmo", "-5")
     assert refused.returncode == 4 and "--slowmo -5 must be 0 or more milliseconds" in refused.stderr, tail(refused.stderr, 2000)
 
