@@ -255,6 +255,9 @@ def test_bad_settings_name_the_setting(env: dict[str, str], named: str) -> None:
     ({**TENANT, "MOBILEID_CONTROL_URL": "https://ops-token-9f8e7d6c5b4a@mid.fabrikam.test/control"}, "ops-token-9f8e7d6c5b4a",
      "MOBILEID_CONTROL_URL carries a user name or password (user:password@host)"),
     ({"E2E_BROWSER_PROXY": "proxy.corp:3128/?u=https://x"}, "proxy.corp", "it starts without a scheme"),
+    ({"E2E_BROWSER_PROXY": "http://alice:S3cretPw99@proxy.corp:31a8"}, "S3cretPw99", "E2E_BROWSER_PROXY has no host, or a port"),
+    ({"E2E_BROWSER_PROXY": "socks5://alice:S3cretPw99@proxy.corp:1080"}, "S3cretPw99",
+     "E2E_BROWSER_PROXY is a SOCKS5 proxy with a user name or password, which Playwright's browsers cannot give it"),
     # Its calls are paths under it: the query ended up inside each one (<url>?key=.../robots), said three times by the preflight
     ({**TENANT, "MOBILEID_CONTROL_URL": "https://mid.fabrikam.test/control?key=k3y-0f-the-gateway"}, "k3y-0f-the-gateway",
      "MOBILEID_CONTROL_URL has a query or fragment ('?' or '#' and what follows): the control API's calls are paths under it"),
