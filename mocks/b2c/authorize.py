@@ -5,7 +5,7 @@ redirect URI are known to belong together, nothing may be sent to that URI, so
 those errors (AADB2C90008, 90018, 90007, 90006, 90083 redirect_uri, 90014 for
 an unknown response_mode) show B2C's error page. After that, errors go to the
 application's redirect URI in its response mode (AADB2C90013, 90010, 90110,
-90115, 90117, 90043, 90057, 90184).
+90115, 90117, 90205, 90043, 90057, 90184).
 """
 
 from __future__ import annotations
@@ -89,7 +89,12 @@ def _validate(params: MultiValued, settings: B2CSettings) -> RelyingPartyRequest
         raise fail("AADB2C90010", mode=mode)
     scopes = tuple(split_scope(scope))
     for value in scopes:
-        if value not in KNOWN_SCOPES and value != client_id and not value.startswith("https://"):
+        if value.lower().startswith(("https://", "http://", "api://")):
+            # A web API's scope: no app here is granted one (the emulator registers no API), so a tenant refuses it
+            # (MicrosoftDocs/azure-docs#53530), where taking it would echo in the token response a scope whose access
+            # token never comes.
+            raise fail("AADB2C90205", error="invalid_request", mode=mode)
+        if value not in KNOWN_SCOPES and value != client_id:
             raise fail("AADB2C90117", value, error="invalid_scope", mode=mode)
     if with_id_token and "openid" not in scopes:
         raise fail("AADB2C90110", mode=mode)

@@ -68,6 +68,7 @@ MESSAGES: dict[str, str] = {
     "AADB2C90183": "The supplied code_verifier is invalid",
     "AADB2C90184": "The supplied code_challenge_method is not supported. Supported values are plain or S256",
     # Wording of the error codes page; the reference lists these two only as "id_token_hint problems".
+    "AADB2C90205": "This application does not have sufficient permissions against this web resource to perform the operation.",
     "AADB2C90208": "The provided id_token_hint parameter is expired. Please provide another token and try again.",
     "AADB2C90210": "The provided id_token_hint parameter could not be validated. Please provide another token and try again.",
     "AADB2C90243": "The IDP's client key/secret is not properly configured.",
