@@ -119,8 +119,11 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         kept = Fault.NO_SSO_SESSION not in self.settings.faults
         found = self.tenant.sessions.get(request.cookies.get(self.tenant.cookies.sso_cookie)) if kept else None
         session = found if found is not None and rp.takes_session(found.auth_time, time.time()) else None  # not past max_age
+        # The request's max_age refused a session of the policy's kind (prompt=none has no login); the other kind's is
+        # none to it (below), whatever its age: 90077, never 90121's "exceeds the specified maximum age".
+        too_old = found is not None and session is None and (found.journey is None) == (policy.journey is None)
         if policy.journey is not None:
-            return await self._authorize_run(request, policy, rp, lang, session, too_old=found is not None and session is None)
+            return await self._authorize_run(request, policy, rp, lang, session, too_old=too_old)
         # A session a custom policy wrote is not a user flow's: B2C applies no single sign-on between the two kinds, either
         # way (MicrosoftDocs/azure-docs#53226; mocks/b2c/README.md, Decisions), as a custom policy takes no user flow's.
         session = session if session is not None and session.journey is None else None
@@ -128,7 +131,7 @@ class UserJourneyHandlers(PolicyJourney, TenantHandlers):
         if session is not None and user is not None:
             return self._respond(policy, rp, Authentication(user, session.auth_time), lang)  # SSO: no page at all
         if rp.prompt == "none":
-            return self._deliver_error(delivery_for(rp), no_silent_sign_in(too_old=found is not None and session is None), lang=lang)
+            return self._deliver_error(delivery_for(rp), no_silent_sign_in(too_old=too_old), lang=lang)
 
         csrf = csrf_from_cookie(request) or new_csrf()
         transaction = self.tenant.transactions.start(csrf=csrf, policy=policy, request=rp, locale=lang,
