@@ -60,8 +60,13 @@ class TenantHandlers:
         self._tenant_ok(request)
         name = request.path_params.get("policy")
         if name is None:
+            # The query string is B2C's place for ``p`` (its metadata's ``?p=`` URLs; the token endpoint's "add this parameter
+            # to the query string, not to the POST body"), a POSTed authorize or logout's too; else the form's.
+            sources: list[MultiValued] = [request.query_params]
+            if params is not None and params is not request.query_params:
+                sources.append(params)
             try:
-                name = single(params if params is not None else request.query_params, "p", max_length=200)
+                name = next((found for source in sources if (found := single(source, "p", max_length=200)) is not None), None)
             except ParameterError as error:  # repeated or oversized: not "policy ''"
                 raise B2CError("AADB2C90122", (error.name,)) from None
         policy = self.settings.policy(name or "")

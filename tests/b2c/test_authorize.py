@@ -169,8 +169,12 @@ def test_the_unified_page_in_both_url_forms(shared: Harness, path_form: bool, po
 def test_authorize_by_post(shared: Harness) -> None:
     url = authorize_url()
     base, query = url.split("?", 1)
-    page = shared.browser().go(base, method="POST", data={k: v[0] for k, v in parse_qs(query).items()})
+    fields = {k: v[0] for k, v in parse_qs(query).items()}
+    page = shared.browser().go(base, method="POST", data=fields)
     assert isinstance(page, Page) and page.settings["api"] == "CombinedSigninAndSignup"
+    # The policy in the query string, B2C's place for it, and the rest in the form: the same page (was AADB2C90022).
+    page = shared.browser().go(f"{base}?p={fields.pop('p')}", method="POST", data=fields)
+    assert isinstance(page, Page) and page.settings["api"] == "CombinedSigninAndSignup", page
 
 
 def test_cookies_are_samesite_none_secure_httponly(shared: Harness) -> None:

@@ -48,6 +48,13 @@ def test_an_unregistered_target_is_followed_without_a_hint(tenant: Harness) -> N
         "https://elsewhere.example/bye?state=s1"
 
 
+def test_a_posted_logout_takes_the_policy_from_the_query_string(tenant: Harness) -> None:
+    """B2C's place for ``p`` is the query string (was AADB2C90022 when the form did not repeat it)."""
+    response = tenant.browser().request("POST", f"{B2C}/{DOMAIN}/oauth2/v2.0/logout?p=B2C_1_signupsignin",
+                                        data={"post_logout_redirect_uri": "https://elsewhere.example/bye", "state": "s1"})
+    assert response.status_code == 302 and response.headers["location"] == "https://elsewhere.example/bye?state=s1", response.text[:300]
+
+
 def test_a_policy_that_requires_the_hint_refuses_a_logout_without_one(tenant: Harness) -> None:
     """AADB2C90272, as a tenant answers it (MicrosoftDocs/azure-docs#34435), whatever the target."""
     for target in ("https://elsewhere.example/bye", JWT_MS):
