@@ -147,6 +147,15 @@ def network_meanwhile(page: Page, words: str) -> tuple[str, Cause] | None:
     return b2c_request_unanswered(page)
 
 
+# A request the browser gave up on as its page left, in each browser's words (Playwright's request.failure): Chromium's,
+# Firefox's, WebKit's. No part of the page that failed to load.
+ABORTED = re.compile(r"net::ERR_ABORTED|NS_BINDING_ABORTED|^(?:Load request )?cancelled$", re.IGNORECASE)
+
+
+def is_abort(error: str) -> bool:
+    return ABORTED.search(error) is not None
+
+
 def parts_not_loaded(page: Page) -> tuple[str, Cause | None] | None:
     """When parts the page is built with (``BUILT_WITH``) did not load (``NetworkWatch.broken_parts``: an HTTP error, or
     the browser refused them): the words a stuck journey's message adds (the first, and how many more: B2C's and Mobile
@@ -457,7 +466,7 @@ class NetworkWatch:
             self.failed_navigation = NetworkFailure(url, error)
             self._navigation = self._answered_navigation = None
         self.retried.pop(url, None)  # this attempt failed: none stands
-        if not is_infrastructure(error) and error != "net::ERR_ABORTED":  # the network's failure is said apart; a page leaving aborts its parts
+        if not is_infrastructure(error) and not is_abort(error):  # the network's failure is said apart; a page leaving aborts its parts
             self._broken_part(request, error)
         if is_infrastructure(error) and (navigation or urlsplit(url).hostname in self.shown_hosts):
             self.failures.pop(url, None)  # the latest last

@@ -1614,3 +1614,15 @@ def test_following_navigations_hears_the_browsers_events_once_per_document_not_a
     assert not waiting.follow_navigations(page, lambda url: False, B2CSignUpOrSignInPage.SHOWN, 1_500)
     assert len(looks) > 1, "the document was looked at once only: the test shows nothing"
     assert len(heard) == 1, f"{len(heard)} round trips to hear events for one document looked at {len(looks)} times"
+
+
+@pytest.mark.parametrize(("failure", "broken"), [("net::ERR_ABORTED", False), ("NS_BINDING_ABORTED", False), ("cancelled", False),
+                                                 ("Load request cancelled", False), ("net::ERR_BLOCKED_BY_CLIENT", True)])
+def test_a_part_the_browser_gave_up_on_as_the_page_left_is_no_part_that_did_not_load(page: Page, failure: str, broken: bool) -> None:
+    """Each browser's words for a request given up as its page leaves (Chromium's, Firefox's, WebKit's) are no part that
+    failed to load: only Chromium's were known, so a Firefox journey's every stuck page named a script "NS_BINDING_ABORTED"."""
+    watch = waiting.watch_network(page)
+    script = type("Request", (), {"failure": failure, "url": "https://contoso.b2clogin.com/static/b2c.js", "resource_type": "script",
+                                  "frame": page.main_frame, "is_navigation_request": lambda self: False})()
+    watch._failed(script)  # a request as Playwright hands it to the watch's listener
+    assert bool(watch.broken_parts) is broken, watch.broken_parts
