@@ -128,6 +128,11 @@ class ClientSettings(_Strict):
     def _secret_not_empty(cls, value: SecretStr) -> SecretStr:
         if not value.get_secret_value():
             raise ValueError("the client secret must not be empty")
+        if not _as_sent(value.get_secret_value()):
+            # A secret file's trailing newline (a Kubernetes secret from a file, a here-document) kept in the variable made
+            # every token request of B2C, which sends the secret as its policy key holds it, a 401 invalid_client.
+            raise ValueError("the client secret must not start or end with a space or a newline (B2C sends the secret "
+                             "without them, so every token request would be refused); remove them")
         return value
 
     @field_validator("redirect_uris")

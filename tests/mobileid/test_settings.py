@@ -73,6 +73,8 @@ def test_the_example_file_loads() -> None:
         ({**ENV, "MOBILEID_TRANSACTION_TIMEOUT": "soon"}, ["transaction_timeout", "MOBILEID_TRANSACTION_TIMEOUT"]),
         ({**ENV, "MOBILEID_FAULTS": "no-such-fault"}, ["faults", "MOBILEID_FAULTS"]),
         ({**ENV, "MOBILEID_CLIENT_CONSENT": "sometimes"}, ["clients.0.consent", "MOBILEID_CLIENT_CONSENT"]),
+        # a secret read from a file with its newline: every token request of B2C would be 401 invalid_client
+        ({**ENV, "MOBILEID_CLIENT_SECRET": "change-me\n"}, ["clients.0.client_secret", "MOBILEID_CLIENT_SECRET", "a newline"]),
     ],
 )
 def test_bad_configuration_names_the_setting(environ: dict, names: list[str]) -> None:
@@ -120,6 +122,9 @@ USER = '[[users]]\nmsisdn = "+41795550001"\n'
     ("store_limit = 9", "", "", "store_limit (environment MOBILEID_STORE_LIMIT): Input should be greater than or equal to 10"),
     ("slow_idp_delay = 61", "", "", "slow_idp_delay (environment MOBILEID_SLOW_IDP_DELAY): Input should be less than or equal to 60"),
     ("", 'client_secret = ""', "", "clients.0.client_secret: Value error, the client secret must"),
+    ("", 'client_secret = "b2c-secret\\n"', "", "clients.0.client_secret: Value error, the client secret must not start or end with a "
+                                             "space or a newline"),
+    ("", 'client_secret = " b2c-secret"', "", "clients.0.client_secret: Value error, the client secret must not start or end"),
     ("", 'token_endpoint_auth_method = "private_key_jwt"', "", "clients.0.token_endpoint_auth_method: Input should be"),
     ("", 'allowed_scopes = ["profile"]', "", "clients.0.allowed_scopes: Value error, allowed_scopes must include openid"),
     ("", 'allowed_acrs = ["mid_al9"]', "", "clients.0.allowed_acrs: Value error, unknown ACR values ['mid_al9']"),
