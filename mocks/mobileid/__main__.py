@@ -102,12 +102,21 @@ def main(argv: list[str] | None = None) -> None:
 def refuse_a_public_address_b2c_cannot_use(settings: MobileIDSettings, host: str) -> None:
     """SystemExit for public URLs a B2C tenant cannot federate with: none given on an address others reach (the default
     issuer is the real service's, where B2C would send every sign-in), or one over plain http (B2C fetches an OpenID
-    provider's discovery over https only). Loopback ones are this machine's tests and the local stack's."""
+    provider's discovery over https only); and for a public issuer whose fixed kid names a new key at every start.
+    Loopback ones are this machine's tests and the local stack's."""
     if "issuer" not in settings.model_fields_set and not is_loopback(host):
         raise SystemExit(f"Mobile ID emulator: MOBILEID_ISSUER (or --issuer) is not set, so this emulator, which others can reach on "
                          f"--host {host}, would name the real service's issuer, {DEFAULT_ISSUER}, in its discovery, and B2C would "
                          "send every sign-in there. Set MOBILEID_ISSUER to the public https URL your proxy serves it at, e.g. "
                          "https://mobileid-emulator.example.com")
+    if (settings.signing_key_id is not None and settings.signing_key_pem is None and settings.issuer != DEFAULT_ISSUER
+            and not is_loopback(urlsplit(settings.issuer).hostname)):
+        # B2C caches the JWKS and fetches it again only for a kid it does not know: after a restart it checked every new
+        # token, signed by the new key under the old kid, against the old key, and every sign-in failed.
+        raise SystemExit("Mobile ID emulator: MOBILEID_SIGNING_KEY_ID (signing_key_id) is set but MOBILEID_SIGNING_KEY_PEM is not, so "
+                         "every start makes a new key under the same kid, and B2C, which keeps the JWKS it fetched for a kid it "
+                         "knows, would check the new key's tokens against the old one. Set MOBILEID_SIGNING_KEY_PEM to a key file "
+                         "you keep, or unset MOBILEID_SIGNING_KEY_ID (the default kid is the key's thumbprint)")
     for name, setting, url in (("the issuer", "MOBILEID_ISSUER or --issuer", settings.issuer),
                                ("the login pages' base URL", "MOBILEID_AUTHORIZATION_BASE_URL or --authorization-base-url",
                                 settings.authorization_base_url)):

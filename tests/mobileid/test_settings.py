@@ -289,8 +289,12 @@ MOBILE_ID_FAULTS = ", ".join(f.value for f in Fault if f.side is Side.MOBILE_ID)
     ([], {"MOBILEID_ISSUER": "https://mobileid-emulator.example.com", "MOBILEID_AUTHORIZATION_BASE_URL": "http://m.example.com"},
      "Mobile ID emulator: the login pages' base URL (MOBILEID_AUTHORIZATION_BASE_URL or --authorization-base-url) "
      "http://m.example.com is not https"),
+    # A fixed kid over a new key per start: after a restart B2C checked new tokens against the key it cached under that kid.
+    ([], {"MOBILEID_ISSUER": "https://mobileid-emulator.example.com", "MOBILEID_SIGNING_KEY_ID": "team-key-1"},
+     "Mobile ID emulator: MOBILEID_SIGNING_KEY_ID (signing_key_id) is set but MOBILEID_SIGNING_KEY_PEM is not"),
 ], ids=["no client", "half a client", "a key that cannot sign RS256", "a fault of B2C's", "an unknown fault", "no certificate file",
-        "a port out of range", "reachable without an issuer", "a public issuer over http", "public login pages over http"])
+        "a port out of range", "reachable without an issuer", "a public issuer over http", "public login pages over http",
+        "a fixed kid over a new key per start"])
 def test_the_command_line_refuses_a_start_it_cannot_serve_saying_why(tmp_path: Path, args: list[str], settings: dict[str, str],
                                                                      says: str) -> None:
     key = tmp_path / "signing.pem"
