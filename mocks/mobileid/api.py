@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -11,6 +12,7 @@ from starlette.routing import Route
 from mocks.common.keys import jwks
 from mocks.common.oauth import MalformedCredentials, basic_credentials, same_token
 from mocks.common.params import MultiValued, ParameterError, read_form, single
+from mocks.common.serve import stopping
 from mocks.faults import Fault
 from mocks.mobileid import errors, oidc
 from mocks.mobileid.errors import new_trace
@@ -95,8 +97,11 @@ class BackChannelEndpoints(Handlers):
         return JSONResponse(claims, headers=NO_STORE)
 
     async def _slow_down(self) -> None:
+        """The slow-idp fault's delay, cut short when the server starts to stop: held past uvicorn's graceful wait (2 s, the
+        delay is 5), the call was cancelled, logged with a traceback and answered 500 (mocks/mobileid/held.py)."""
         if self.emulator.has(Fault.SLOW_IDP):
-            await asyncio.sleep(self.settings.slow_idp_delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping().wait(), timeout=self.settings.slow_idp_delay)
 
     def _authenticate_client(self, authorization: str | None, form: MultiValued) -> ClientSettings:
         """client_secret_basic or client_secret_post, whichever the client was registered with."""

@@ -15,6 +15,7 @@ import pytest
 
 from mocks.common import params
 from mocks.common.serve import TimedH11Protocol
+from mocks.faults import Fault
 from tests.mobileid.support import WAITING_NUMBER, LiveServer, User
 
 DEADLINE = 0.5
@@ -164,3 +165,21 @@ def test_a_phone_wait_open_as_the_server_stops_says_so_at_once(user_of_its_own: 
         server.__exit__()
         answer = read_until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 503 ") and b'"error":"stopping"' in answer, answer[-300:]
+
+
+def test_a_slow_idp_answer_open_as_the_server_stops_is_given_at_once() -> None:
+    """The slow-idp fault holds token and userinfo slow_idp_delay (5 s) seconds: a deployed emulator stopped meanwhile (a
+    platform's SIGTERM) held the stop for uvicorn's graceful wait, then cancelled the request with a traceback in its log,
+    and B2C's call read "500 Internal Server Error" (README: nothing answers 500 but the failing faults)."""
+    server = LiveServer(faults=frozenset({Fault.SLOW_IDP}), slow_idp_delay=30).__enter__()
+    try:
+        with connect(server) as sock:
+            sock.sendall(b"GET /userinfo HTTP/1.1\r\nHost: x\r\n\r\n")
+            calls = server.requests_in_flight(timeout=5)
+            assert len(calls) == 1 and not server.requests_end(calls, timeout=0.3), "userinfo is not held: the test shows nothing"
+            server.__exit__()
+            answer = read_until_closed(sock)
+    finally:
+        server.__exit__()
+    # Its own answer (no token: 401), given as the stop began, not the graceful wait's cancellation.
+    assert answer.startswith(b"HTTP/1.1 401 ") and b'"error":"invalid_request"' in answer, answer[-300:]
