@@ -128,11 +128,6 @@ class ClientSettings(_Strict):
     def _secret_not_empty(cls, value: SecretStr) -> SecretStr:
         if not value.get_secret_value():
             raise ValueError("the client secret must not be empty")
-        if not _as_sent(value.get_secret_value()):
-            # A secret file's trailing newline (a Kubernetes secret from a file, a here-document) kept in the variable made
-            # every token request of B2C, which sends the secret as its policy key holds it, a 401 invalid_client.
-            raise ValueError("the client secret must not start or end with a space or a newline (B2C sends the secret "
-                             "without them, so every token request would be refused); remove them")
         return value
 
     @field_validator("redirect_uris")
@@ -405,8 +400,19 @@ def load_settings(
     given = {k: v for k, v in overrides.items() if v is not None}
     values.update(given)
     options = {k: f"--{k.replace('_', '-')}" for k in given}  # a value the command line gave is said as its option's
-    return build_settings(values, source=str(config_file) if config_file else "environment", origin=options,
-                          env_client=env_client_index)
+    source = str(config_file) if config_file else "environment"
+    settings = build_settings(values, source=source, origin=options, env_client=env_client_index)
+    # A secret file's trailing newline (a Kubernetes secret from a file, a here-document) kept in the variable: B2C sends the
+    # secret as its policy key holds it, without, and every token request was a 401 invalid_client. (Not in ClientSettings:
+    # the local stack's B2C sends the stack's secret as it is, whatever is around it.)
+    spaced = [f"  clients.{index}.client_secret{' (environment MOBILEID_CLIENT_SECRET)' if index == env_client_index else ''}: "
+              "the client secret must not start or end with a space or a newline (B2C sends the secret without them, so every "
+              "token request would be refused); remove them"
+              for index, client in enumerate(settings.clients) if not _as_sent(client.client_secret.get_secret_value())]
+    if spaced:
+        raise ConfigurationError(f"Mobile ID emulator: invalid configuration from {source}:\n" + "\n".join(spaced)
+                                 + "\nFix these settings (see mocks/mobileid/README.md, section Settings) and start again.")
+    return settings
 
 
 ENV_CLIENT_NEEDS = "the environment-configured client needs MOBILEID_CLIENT_ID, MOBILEID_CLIENT_SECRET and MOBILEID_REDIRECT_URIS (comma-separated)"
