@@ -975,7 +975,7 @@ def test_a_folder_the_run_cannot_make_is_refused_before_its_journeys_in_one_line
 def test_a_journey_run_given_workers_that_are_no_count_is_refused_naming_workers(tmp_path: Path, target: str) -> None:
     """make e2e WORKERS=abc printed pytest's "argument -n/--numprocesses: invalid parse_numprocesses value: 'abc'", which
     names no setting of make's. Refused by make, naming WORKERS; e2e and smoke empty the last run's results first, so the
-    report and gate do not pass them off as this run's (PYTEST stands in for pytest)."""
+    report and gate do not pass them off as this run's, and so does shard (PYTEST stands in for pytest)."""
     ran, results = tmp_path / "ran", tmp_path / "results"
     results.mkdir()
     (results / "last-run-result.json").write_text("{}")
@@ -988,12 +988,33 @@ def test_a_journey_run_given_workers_that_are_no_count_is_refused_naming_workers
         assert done.returncode == 2 and not ran.exists(), done.stdout + done.stderr
         assert said == [f"{target}: not started: WORKERS={workers} is not a number of workers: give a count (WORKERS=2; 0 runs the "
                         "journeys in pytest's own process), auto or logical (one per core)"], done.stderr
-    assert (results / "last-run-result.json").exists() is (target == "shard")  # a shard's pytest empties its own (--clean-alluredir)
+    # make refused before pytest, whose --clean-alluredir never acted: the merge and the gate took a shard's for this night's
+    assert not (results / "last-run-result.json").exists()
     for workers in ("0", "2", "auto", "logical"):
         done = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, f"WORKERS={workers}", *settings], cwd=ROOT,
                               capture_output=True, text=True, timeout=60, env=suite_env())
         assert ran.exists() and "WORKERS=" not in done.stderr, done.stdout + done.stderr
         ran.unlink()
+
+
+def test_a_shard_pytest_refuses_leaves_no_last_runs_results_for_the_merge_and_gate(tmp_path: Path) -> None:
+    """make shard SHARD=3 SHARDS=2 (or a mistyped option in SELECT), refused by pytest before --clean-alluredir acted, left
+    the shard's folder of the night before: make merge-results and the gate then passed the night off as green. The
+    results of a run still writing the folder are not touched (PYTEST stands in for a pytest that refuses its options)."""
+    results, held = tmp_path / "results", tmp_path / "held"
+    results.mkdir()
+    (results / "last-night-result.json").write_text("{}")
+    settings = ["PYTEST=false &&", f"JUNIT={tmp_path / 'junit.xml'}", f"EVIDENCE_DIR={tmp_path / 'evidence'}"]
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", "shard", "SHARD=3", "SHARDS=2", f"RESULTS_DIR={results}",
+                           *settings], cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and not (results / "last-night-result.json").exists(), done.stdout + done.stderr
+    held.mkdir()
+    (held / "its-result.json").write_text("{}")
+    with hold_folder(held, "pytest e2e (a shard still running)"):
+        done = subprocess.run(["make", "--no-print-directory", "-o", "setup", "shard", f"RESULTS_DIR={held}", *settings], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and (held / "its-result.json").exists(), done.stdout + done.stderr
+    assert f"shard: not started: another run is writing {held}/" in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize("given", ["command line", "environment"])
