@@ -343,7 +343,13 @@ serve: setup
 	@$(SERVE_FAULTS_UNREAD) :
 	MAKE_SERVE=1 "$(BIN)/python" -m mocks serve --port $(SERVE_PORT) --state-dir .stack $(SERVE_ARGS)
 
+# RESULTS_DIR=~/Desktop (a run refuses it, README; or a RESULTS_DIR exported for another tool) had rm -rf delete it whole,
+# and a results folder a run was writing went from under it: both are refused, naming the folder, before anything is removed
+# (without the virtual environment no run wrote one: removed as before).
+clean: REFUSED = clean
 clean:  # keeps the report history ($(ALLURE_HISTORY_PATH))
+	@$(RESULTS_FREE) not_results="$$(test ! -x "$(BIN)/python" || "$(BIN)/python" -m fixtures.results_lock --not-results "$(RESULTS_DIR)")" || exit 2; \
+	test -z "$$not_results" || { echo "clean: not started: RESULTS_DIR=$(RESULTS_DIR) holds what is no Allure result ($$(echo $$not_results | head -c 200)): left as it is; give the results folder, or leave RESULTS_DIR out (allure-results/)" >&2; exit 2; }
 	rm -rf "$(RESULTS_DIR)" "$(REPORT_DIR)" test-results bench-results .stack
 
 # Rerun one reported sign-in and write a bundle: make repro ARGS="--journey sign-in --outcome user-cancel --language de"

@@ -1017,6 +1017,29 @@ def test_a_shard_pytest_refuses_leaves_no_last_runs_results_for_the_merge_and_ga
     assert f"shard: not started: another run is writing {held}/" in done.stderr, done.stderr
 
 
+def test_make_clean_leaves_a_results_folder_that_is_no_runs_or_that_a_run_is_writing(tmp_path: Path) -> None:
+    """make clean RESULTS_DIR=~/Desktop (the folder a run refuses, README; or a RESULTS_DIR exported for another tool)
+    deleted it whole, and a results folder a run was writing went from under that run. Both are refused, naming the
+    folder, before anything is removed (the report's folder given here is left too)."""
+    desktop, held, report = tmp_path / "desktop", tmp_path / "held", tmp_path / "report"
+    desktop.mkdir()
+    (desktop / "thesis.docx").write_text("mine")
+    report.mkdir()
+    done = subprocess.run(["make", "--no-print-directory", "clean", f"RESULTS_DIR={desktop}", f"REPORT_DIR={report}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and (desktop / "thesis.docx").read_text() == "mine" and report.exists(), done.stdout + done.stderr
+    said = [line for line in done.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+    assert said == [f"clean: not started: RESULTS_DIR={desktop} holds what is no Allure result (thesis.docx): left as it is; give "
+                    "the results folder, or leave RESULTS_DIR out (allure-results/)"], done.stderr
+    held.mkdir()
+    (held / "its-result.json").write_text("{}")
+    with hold_folder(held, "pytest e2e (a run still writing)"):
+        done = subprocess.run(["make", "--no-print-directory", "clean", f"RESULTS_DIR={held}", f"REPORT_DIR={report}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and (held / "its-result.json").exists() and report.exists(), done.stdout + done.stderr
+    assert f"clean: not started: another run is writing {held}/" in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize("given", ["command line", "environment"])
 @pytest.mark.parametrize("target", ["e2e", "smoke", "shard"])
 def test_make_selfchecks_faults_given_to_a_journey_run_are_refused_naming_the_journeys_setting(tmp_path: Path, target: str,
