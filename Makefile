@@ -139,6 +139,10 @@ e2e smoke: RUN_EVIDENCE = "$(EVIDENCE_DIR)"
 # emptied: a refused run leaves no last run's results for the report and gate to pass off as its own.
 WORKERS_BAD = case '$(WORKERS)' in (auto|logical) ;; (''|*[!0-9]*) echo "$@: not started: WORKERS=$(WORKERS) is not a number of workers: give a count (WORKERS=2; 0 runs the journeys in pytest's own process), auto or logical (one per core)" >&2; exit 2;; esac;
 FAULTS_UNREAD = $(if $(and $(FAULTS),$(if $(E2E_STACK_FAULTS),,unread)),echo "$@: not started: FAULTS is make selfcheck's setting and the journeys do not read it: E2E_STACK_FAULTS=\"$(strip $(FAULTS))\" make $@ runs them against a stack with those faults (README: Faults and the self-check)" >&2; exit 2;)
+# make shard PYTEST_ARGS='-k sign_up' ran the whole shard, and make smoke E2E_ARGS='--video on' recorded no video: those
+# targets read neither (make shard's options are SELECT's; make smoke adds its own with PYTEST_ARGS). Given (command line or
+# environment, not empty), the run is refused naming the setting it reads. $(call ARGS_UNREAD,SETTING,the one it reads)
+ARGS_UNREAD = $(if $(and $(strip $($(1))),$(filter environment command override,$(firstword $(origin $(1))))),echo "$@: not started: $(1) is not read by make $@: give those options as $(2)=\"$(strip $($(1)))\"" >&2; exit 2;)
 # nightly-report's refusal is its render's (as REPORT_HELD's is): its message and gate still run.
 nightly-report: REFUSED = report
 # A results or report folder that cannot be made or written (REPORT_DIR=/proc/x): refused before the journeys, which ran
@@ -261,7 +265,7 @@ EVIDENCE_DIR ?= test-results
 
 # The pre-release check: the smoke journeys (local stack, or the tenant in the settings), report, JUnit XML.
 smoke: setup
-	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; $(WORKERS_BAD) $(SHOW_NEXT) \
+	@$(DRY_RUN_STOP) $(FAULTS_UNREAD) $(call ARGS_UNREAD,E2E_ARGS,PYTEST_ARGS) $(RESULTS_FREE) $(FOLDERS_USABLE) rm -f "$(RESULTS_DIR)"/*-result.json "$(JUNIT)"; $(WORKERS_BAD) $(SHOW_NEXT) \
 	env REPORT_RENDERED_NEXT=1 $(PYTEST) e2e -m smoke -n $(WORKERS) --stop-with-parent --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)" $(PYTEST_ARGS); $(SHOWN) \
 	$(NO_JOURNEY_RAN); \
@@ -272,7 +276,7 @@ smoke: setup
 # SHARDS=2 or a mistyped option in SELECT by pytest, before --clean-alluredir acts) left them for make merge-results and
 # the gate to pass off as this night's (the README's nightly on one machine reuses shards/allure-results-K).
 shard: setup
-	@$(FAULTS_UNREAD) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; $(WORKERS_BAD) :
+	@$(FAULTS_UNREAD) $(call ARGS_UNREAD,PYTEST_ARGS,SELECT) $(call ARGS_UNREAD,E2E_ARGS,SELECT) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; $(WORKERS_BAD) :
 	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path "$(DURATIONS)" \
 		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"

@@ -1017,6 +1017,34 @@ def test_a_shard_pytest_refuses_leaves_no_last_runs_results_for_the_merge_and_ga
     assert f"shard: not started: another run is writing {held}/" in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("given", ["command line", "environment"])
+@pytest.mark.parametrize(("target", "setting", "read"), [("shard", "PYTEST_ARGS", "SELECT"), ("shard", "E2E_ARGS", "SELECT"),
+                                                         ("smoke", "E2E_ARGS", "PYTEST_ARGS")])
+def test_options_given_in_a_setting_the_target_does_not_read_are_refused_naming_the_one_it_reads(tmp_path: Path, target: str,
+                                                                                                setting: str, read: str,
+                                                                                                given: str) -> None:
+    """make shard PYTEST_ARGS='-k sign_up' ran the whole shard, make smoke E2E_ARGS='--video on' recorded no video: neither
+    reads that setting. Refused before anything runs, naming the setting that takes them (PYTEST stands in for pytest)."""
+    ran = tmp_path / "ran"
+    settings = [f"PYTEST=touch {ran} && :", f"RESULTS_DIR={tmp_path / 'results'}", f"REPORT_DIR={tmp_path / 'report'}",
+                f"JUNIT={tmp_path / 'junit.xml'}", f"EVIDENCE_DIR={tmp_path / 'evidence'}"]
+    options = "-k sign_up --video on"
+    command = ["make", "--no-print-directory", "-o", "setup", target, *settings]
+    env = suite_env()
+    if given == "environment":
+        env[setting] = options
+    else:
+        command.append(f"{setting}={options}")
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    said = [line for line in done.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+    assert done.returncode == 2 and not ran.exists(), done.stdout + done.stderr
+    assert said == [f'{target}: not started: {setting} is not read by make {target}: give those options as {read}="{options}"'], done.stderr
+    env[setting] = ""  # a CI variable defined blank: nothing given
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", target, *settings], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert ran.exists() and "not read" not in done.stderr, done.stdout + done.stderr
+
+
 def test_make_clean_leaves_a_results_folder_that_is_no_runs_or_that_a_run_is_writing(tmp_path: Path) -> None:
     """make clean RESULTS_DIR=~/Desktop (the folder a run refuses, README; or a RESULTS_DIR exported for another tool)
     deleted it whole, and a results folder a run was writing went from under that run. Both are refused, naming the
