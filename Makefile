@@ -193,6 +193,9 @@ REPORT_HELD = test ! -x "$(BIN)/python" || { \
 	"$(BIN)/python" -m fixtures.results_lock --hold 8="$(REPORT_DIR)" 9="$(ALLURE_HISTORY_PATH)" --by "make $@" \
 	|| { echo "report: not started: another render (make report, make nightly-report) is writing $(REPORT_DIR)/ or $(ALLURE_HISTORY_PATH): wait for it to end, or give this one a REPORT_DIR and an ALLURE_HISTORY_PATH of its own" >&2; exit 2; }; };
 
+# A results folder without a result (emptied by a run that ran none, or made by hand) is not rendered: it was an empty
+# report, exit 0, and a run of nothing in the history, which make e2e and make smoke never add (WROTE_NO_RESULT; here
+# shell builtins alone, as make report runs where PATH may lack ls).
 # Its folders are checked first: Allure answers a results folder that is missing or a report folder that cannot be made
 # with a Node stack trace, and writes its report into REPORT_DIR itself only when it finds no other folder there (it
 # flattens its own, @allurereport/core's report.js: one holding another's got the report in awesome/, and an old
@@ -209,6 +212,9 @@ report:
 	fi; \
 	if ! mkdir -p "$$(dirname "$(ALLURE_HISTORY_PATH)")"; then \
 		echo "report: ALLURE_HISTORY_PATH=$(ALLURE_HISTORY_PATH): its folder cannot be made; give a file in a folder that can be" >&2; exit 2; \
+	fi; \
+	set -- "$(RESULTS_DIR)"/*-result.json; if test ! -e "$$1"; then \
+		echo "report: not written: RESULTS_DIR=$(RESULTS_DIR) holds no journey's result (a run that ran none: \`make e2e\` writes them): no report of it, nothing added to the history $(ALLURE_HISTORY_PATH)" >&2; exit 2; \
 	fi; \
 	if command -v npm >/dev/null 2>&1; then \
 		$(REPORT_HELD) { $(ALLURE_INSTALL); } && \

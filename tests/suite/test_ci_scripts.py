@@ -1045,6 +1045,21 @@ def test_options_given_in_a_setting_the_target_does_not_read_are_refused_naming_
     assert ran.exists() and "not read" not in done.stderr, done.stdout + done.stderr
 
 
+def test_make_report_renders_no_results_folder_without_a_result_nor_adds_it_to_the_history(tmp_path: Path) -> None:
+    """make report on a results folder without a result (emptied by a run that ran none, `make e2e PYTEST_ARGS='-k typo'`)
+    rendered an empty report, status 0, and added a run of nothing to the report history, which make e2e and make smoke
+    never add. It is refused, saying so; the Allure CLI never runs (ALLURE stands in for it)."""
+    results, history, allure = tmp_path / "results", tmp_path / "history" / "history.jsonl", tmp_path / "allure"
+    results.mkdir()
+    allure.write_text(f"#!/bin/sh\ntouch {tmp_path / 'rendered'}\n")
+    allure.chmod(0o755)
+    done = subprocess.run(["make", "--no-print-directory", "report", f"ALLURE={allure}", f"RESULTS_DIR={results}",
+                           f"REPORT_DIR={tmp_path / 'report'}", f"ALLURE_HISTORY_PATH={history}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and not (tmp_path / "rendered").exists() and not history.exists(), done.stdout + done.stderr
+    assert f"report: not written: RESULTS_DIR={results} holds no journey's result" in done.stderr, done.stderr
+
+
 def test_make_clean_leaves_a_results_folder_that_is_no_runs_or_that_a_run_is_writing(tmp_path: Path) -> None:
     """make clean RESULTS_DIR=~/Desktop (the folder a run refuses, README; or a RESULTS_DIR exported for another tool)
     deleted it whole, and a results folder a run was writing went from under that run. Both are refused, naming the
