@@ -143,6 +143,12 @@ FAULTS_UNREAD = $(if $(and $(FAULTS),$(if $(E2E_STACK_FAULTS),,unread)),echo "$@
 # targets read neither (make shard's options are SELECT's; make smoke adds its own with PYTEST_ARGS). Given (command line or
 # environment, not empty), the run is refused naming the setting it reads. $(call ARGS_UNREAD,SETTING,the one it reads)
 ARGS_UNREAD = $(if $(and $(strip $($(1))),$(filter environment command override,$(firstword $(origin $(1))))),echo "$@: not started: $(1) is not read by make $@: give those options as $(2)=\"$(strip $($(1)))\"" >&2; exit 2;)
+# A count make hands a script, refused naming make's setting: the script's refusal (argparse's usage, pytest-split's
+# "argument `--group` must be >= 1 and <= 2") names its own option. $(call NOT_A_COUNT,SETTING,what it is,least)
+NOT_A_COUNT = case '$($(1))' in (''|*[!0-9]*) false;; (*) test '$($(1))' -ge $(3);; esac \
+	|| { echo "$@: not started: $(1)=$($(1)) is not $(2): give a whole number, $(3) or more" >&2; exit 2; };
+SHARD_BAD = $(call NOT_A_COUNT,SHARDS,a number of shards,1) $(call NOT_A_COUNT,SHARD,a shard's number,1) \
+	test '$(SHARD)' -le '$(SHARDS)' || { echo "$@: not started: SHARD=$(SHARD) is past SHARDS=$(SHARDS): the shards are numbered 1 to $(SHARDS)" >&2; exit 2; };
 # nightly-report's refusal is its render's (as REPORT_HELD's is): its message and gate still run.
 nightly-report: REFUSED = report
 # A results or report folder that cannot be made or written (REPORT_DIR=/proc/x): refused before the journeys, which ran
@@ -231,7 +237,8 @@ report:
 	fi
 
 quality-gate: $(VENV)/.deps  # each journey counted once, by its final attempt (scripts/quality_gate.py says why)
-	@"$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS)
+	@$(call NOT_A_COUNT,MAX_FAILURES,a number of journeys,0) $(call NOT_A_COUNT,MIN_JOURNEYS,a number of journeys,0) \
+	"$(BIN)/python" scripts/quality_gate.py "$(RESULTS_DIR)" --max-failures $(MAX_FAILURES) --min-journeys $(MIN_JOURNEYS)
 
 bench: setup
 	@test -d node_modules/oidc-provider || npm ci --silent --no-audit --no-fund
@@ -282,7 +289,7 @@ smoke: setup
 # SHARDS=2 or a mistyped option in SELECT by pytest, before --clean-alluredir acts) left them for make merge-results and
 # the gate to pass off as this night's (the README's nightly on one machine reuses shards/allure-results-K).
 shard: setup
-	@$(FAULTS_UNREAD) $(call ARGS_UNREAD,PYTEST_ARGS,SELECT) $(call ARGS_UNREAD,E2E_ARGS,SELECT) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; $(WORKERS_BAD) :
+	@$(FAULTS_UNREAD) $(call ARGS_UNREAD,PYTEST_ARGS,SELECT) $(call ARGS_UNREAD,E2E_ARGS,SELECT) $(RESULTS_FREE) rm -f "$(RESULTS_DIR)"/*-result.json; $(WORKERS_BAD) $(SHARD_BAD) :
 	$(PYTEST) e2e $(SELECT) --splits $(SHARDS) --group $(SHARD) --durations-path "$(DURATIONS)" \
 		-n $(WORKERS) --infra-reruns $(INFRA_RERUNS) $(CI_EVIDENCE) $(CI_TRACEBACKS) --output "$(EVIDENCE_DIR)" \
 		--alluredir="$(RESULTS_DIR)" --clean-alluredir --junitxml="$(JUNIT)"

@@ -1060,6 +1060,30 @@ def test_make_report_renders_no_results_folder_without_a_result_nor_adds_it_to_t
     assert f"report: not written: RESULTS_DIR={results} holds no journey's result" in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize(("target", "settings", "said"), [
+    ("shard", ["SHARD=3", "SHARDS=2"], "SHARD=3 is past SHARDS=2: the shards are numbered 1 to 2"),
+    ("shard", ["SHARD=1/2"], "SHARD=1/2 is not a shard's number: give a whole number, 1 or more"),
+    ("shard", ["SHARD=0"], "SHARD=0 is not a shard's number: give a whole number, 1 or more"),
+    ("shard", ["SHARDS=four"], "SHARDS=four is not a number of shards: give a whole number, 1 or more"),
+    ("quality-gate", ["MAX_FAILURES=abc"], "MAX_FAILURES=abc is not a number of journeys: give a whole number, 0 or more"),
+    ("quality-gate", ["MIN_JOURNEYS=-1"], "MIN_JOURNEYS=-1 is not a number of journeys: give a whole number, 0 or more"),
+])
+def test_a_count_that_is_none_is_refused_in_one_line_naming_makes_setting(tmp_path: Path, target: str, settings: list[str],
+                                                                          said: str) -> None:
+    """make shard SHARD=3 SHARDS=2 said pytest-split's "argument `--group` must be >= 1 and <= 2", make quality-gate
+    MAX_FAILURES=abc argparse's usage and "argument --max-failures": neither names the setting to fix. Refused by make, in
+    one line, before the script runs (PYTEST stands in for pytest; the gate's results folder has a passed journey)."""
+    ran, results = tmp_path / "ran", tmp_path / "results"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", "-o", f"{venv_for_make()}/.deps", target,
+                           f"VENV={venv_for_make()}", f"PYTEST=touch {ran} && :", f"RESULTS_DIR={results}", f"JUNIT={tmp_path / 'junit.xml'}",
+                           f"EVIDENCE_DIR={tmp_path / 'evidence'}", *settings], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env=suite_env())
+    lines = [line for line in done.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+    assert done.returncode == 2 and not ran.exists() and not done.stdout, done.stdout + done.stderr
+    assert lines == [f"{target}: not started: {said}"], done.stderr
+
+
 def test_make_clean_leaves_a_results_folder_that_is_no_runs_or_that_a_run_is_writing(tmp_path: Path) -> None:
     """make clean RESULTS_DIR=~/Desktop (the folder a run refuses, README; or a RESULTS_DIR exported for another tool)
     deleted it whole, and a results folder a run was writing went from under that run. Both are refused, naming the
