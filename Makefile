@@ -116,7 +116,9 @@ preflight: setup
 # FAULTS="a b": check only those faults of mocks/faults.py (default: every one). Faults checked at a time: WORKERS, a
 # count (WORKERS=auto or logical: one per core; WORKERS=0, pytest's "no workers": one).
 SELFCHECK_WORKERS ?= $(shell case '$(WORKERS)' in (auto|logical) getconf _NPROCESSORS_ONLN ;; (0) echo 1 ;; (*) echo '$(WORKERS)' ;; esac)
+# A WORKERS that is no count is refused naming it, as make e2e refuses it (selfcheck.py's argparse named its own --workers).
 selfcheck: setup
+	@$(WORKERS_BAD) :
 	"$(BIN)/python" scripts/selfcheck.py --workers $(SELFCHECK_WORKERS) $(foreach fault,$(FAULTS),--fault $(fault))
 
 # A run pytest passed without a journey's result (PYTEST_ADDOPTS or PYTEST_ARGS=--collect-only, --setup-plan, --markers, --fixtures: it

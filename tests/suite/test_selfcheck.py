@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ import pytest
 from mocks.faults import Fault
 from scripts import selfcheck
 from scripts.selfcheck import Failure, Verdict
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("fault", list(Fault), ids=lambda f: f.value)
@@ -338,3 +342,21 @@ def test_a_faults_every_journey_run_shares_the_cores_with_the_faults_checked_mea
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     selfcheck.run_with_fault(Fault.WRONG_IDP, at_a_time, tmp_path)
     assert runs == [0, workers]
+
+
+def test_make_selfcheck_given_workers_that_are_no_count_is_refused_naming_workers(tmp_path: Path) -> None:
+    """make selfcheck WORKERS=abc printed selfcheck.py's usage and "argument --workers: invalid int value", naming no setting
+    of make's. Refused by make in one line, as make e2e refuses it, before the self-check starts (BIN's python stands in)."""
+    bin_folder, ran = tmp_path / "bin", tmp_path / "ran"
+    bin_folder.mkdir()
+    (bin_folder / "python").write_text(f"#!/bin/sh\ntouch {ran}\n")
+    (bin_folder / "python").chmod(0o755)
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", "selfcheck", "WORKERS=abc", f"BIN={bin_folder}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    said = [line for line in done.stderr.splitlines() if not re.match(r"make(\[\d+\])?: \*\*\*", line)]
+    assert done.returncode == 2 and not ran.exists(), done.stdout + done.stderr
+    assert said == ["selfcheck: not started: WORKERS=abc is not a number of workers: give a count (WORKERS=2; 0 runs the journeys in "
+                    "pytest's own process), auto or logical (one per core)"], done.stderr
+    done = subprocess.run(["make", "--no-print-directory", "-o", "setup", "selfcheck", "WORKERS=auto", f"BIN={bin_folder}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and ran.exists(), done.stdout + done.stderr
