@@ -1084,6 +1084,21 @@ def test_a_count_that_is_none_is_refused_in_one_line_naming_makes_setting(tmp_pa
     assert lines == [f"{target}: not started: {said}"], done.stderr
 
 
+def test_make_quality_gate_refuses_results_a_run_is_still_writing(tmp_path: Path) -> None:
+    """make quality-gate in a second terminal (or a script's next step) while make e2e was still running: the gate counted
+    the journeys done so far and was met, status 0, with most of the run to go. Refused now, naming that run."""
+    results = tmp_path / "results"
+    write_result(results, "test_sign_in[B2C_1_susi]", "passed")
+    gate = ["make", "--no-print-directory", "-o", f"{venv_for_make()}/.deps", "quality-gate", f"VENV={venv_for_make()}", f"RESULTS_DIR={results}"]
+    with hold_folder(results, "pytest e2e (still running its journeys)"):
+        done = subprocess.run(gate, cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and "quality gate: met" not in done.stdout + done.stderr, done.stdout + done.stderr
+    assert f"quality-gate: not started: another run is writing {results}/" in done.stderr, done.stderr
+    assert f"pid {os.getpid()}: pytest e2e (still running its journeys)" in done.stderr, done.stderr
+    done = subprocess.run(gate, cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env())  # the run ended
+    assert done.returncode == 0 and "quality gate: met" in done.stdout, done.stdout + done.stderr
+
+
 def test_make_clean_leaves_a_results_folder_that_is_no_runs_or_that_a_run_is_writing(tmp_path: Path) -> None:
     """make clean RESULTS_DIR=~/Desktop (the folder a run refuses, README; or a RESULTS_DIR exported for another tool)
     deleted it whole, and a results folder a run was writing went from under that run. Both are refused, naming the
