@@ -305,7 +305,10 @@ durations: setup
 # The shards' allure-results (default: shards/allure-results-*, as CI downloads them) into one folder.
 # EXPECT_SHARDS=N (CI): a shard that uploaded no results is recorded as a broken result, so the nightly is not green without it;
 # so is each shard's set of collected journeys without a result (cut short at its time limit), whatever EXPECT_SHARDS says.
+# A results folder a run is writing (empty while it starts its stack) is refused, naming that run: the merge wrote the
+# shards' results among that run's, for its report and gate.
 merge-results: $(VENV)/.deps
+	@$(RESULTS_FREE) :
 	"$(BIN)/python" scripts/merge_results.py $(or $(SHARD_RESULTS),--shards-in "$(SHARDS_DIR)") --into "$(RESULTS_DIR)" $(if $(EXPECT_SHARDS),--expect $(EXPECT_SHARDS))
 
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.

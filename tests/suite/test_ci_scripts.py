@@ -1099,6 +1099,19 @@ def test_make_quality_gate_refuses_results_a_run_is_still_writing(tmp_path: Path
     assert done.returncode == 0 and "quality gate: met" in done.stdout, done.stdout + done.stderr
 
 
+def test_make_merge_results_refuses_a_folder_a_run_is_writing(tmp_path: Path, shards: list[Path]) -> None:
+    """make merge-results into a results folder a run had just begun (emptied, its stack starting) wrote the shards' results
+    among that run's, for its report and gate. Refused, naming that run, the folder left as it was."""
+    into = tmp_path / "into"
+    into.mkdir()
+    merge = ["make", "--no-print-directory", "-o", f"{venv_for_make()}/.deps", "merge-results", f"VENV={venv_for_make()}",
+             f"RESULTS_DIR={into}", f"SHARD_RESULTS={' '.join(map(str, shards))}"]
+    with hold_folder(into, "pytest e2e (starting its stack)"):
+        done = subprocess.run(merge, cwd=ROOT, capture_output=True, text=True, timeout=60, env=suite_env())
+    assert done.returncode == 2 and not list(into.iterdir()), done.stdout + done.stderr
+    assert f"merge-results: not started: another run is writing {into}/" in done.stderr, done.stderr
+
+
 def test_make_clean_leaves_a_results_folder_that_is_no_runs_or_that_a_run_is_writing(tmp_path: Path) -> None:
     """make clean RESULTS_DIR=~/Desktop (the folder a run refuses, README; or a RESULTS_DIR exported for another tool)
     deleted it whole, and a results folder a run was writing went from under that run. Both are refused, naming the
