@@ -152,3 +152,15 @@ def test_a_hold_given_wrongly_says_what_to_give_not_an_errno_or_a_traceback(tmp_
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and said.format(report=report, lock=lock_path(report)) in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Errno" not in done.stderr, done.stderr
+
+
+def test_two_runs_starting_at_once_both_make_the_parent_of_their_results_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """make shard-check's two shards start together, their results folders in one parent not there yet: the second to make
+    it found it made by the first between its look and its mkdir, and its run stopped with "the results folder cannot be made
+    there (File exists)". Here the look says missing and the folder is there, as it is for the second of the two."""
+    parent = tmp_path / "shards"
+    parent.mkdir()  # made by the other run, after this one looked
+    real_exists = Path.exists
+    monkeypatch.setattr(Path, "exists", lambda self, **kwargs: False if self == parent else real_exists(self, **kwargs))
+    with hold_folder(parent / "allure-results-2", "pytest e2e (shard 2)"):
+        assert lock_path(parent / "allure-results-2").read_text() == f"pid {os.getpid()}: pytest e2e (shard 2)\n"
