@@ -8,8 +8,10 @@ browser tests carry a time limit of their own: a look that waited would hold the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -218,12 +220,7 @@ def test_a_journey_without_a_page_of_its_own_pytest_timeout_stopped_says_where_i
     somewhere, and whose browser it is where a fixture said so."""
     timed_out = pytest.fail.Exception("Timeout (>180.0s) from pytest-timeout.")
     item: Any = SimpleNamespace(funcargs={"browser": browser})
-    set_up, own = browser.new_context(), browser.new_context()
-    try:
-        for context in (set_up, own):
-            context.route(f"{APP}/**", lambda route: route.fulfill(body="<p>answers</p>", content_type="text/html"))
-        reporting.BROWSER_ROLES[set_up] = "the set-up's sign-up of the returning user, not the journey's own"
-        set_up.new_page().goto(f"{APP}/sign-up")
+    with set_up_and_own_browsers(browser) as own:
         own_page = own.new_page()  # the journey's own browser, opened and gone nowhere yet: the set-up's is said
         failure = reporting.timed_out_failure(item, timed_out)
         assert failure is not None and failure.cause == Cause(INFRASTRUCTURE, "Timeout (>180.0s) from pytest-timeout"), failure
@@ -233,6 +230,19 @@ def test_a_journey_without_a_page_of_its_own_pytest_timeout_stopped_says_where_i
         failure = reporting.timed_out_failure(item, timed_out)
         assert str(failure) == "pytest-timeout stopped the journey after 180 s; the browser shows https://app.test/sign-in", failure
         assert isinstance(failure, InfrastructureFailure)
+
+
+@contextlib.contextmanager
+def set_up_and_own_browsers(browser: Any) -> Iterator[Any]:
+    """A journey's browsers as ``returning_user`` and ``another_browser`` leave them: the set-up's context, its role said,
+    at the app's sign-up page; the journey's own context (yielded), opened after it. Both answered by a stand-in app."""
+    set_up, own = browser.new_context(), browser.new_context()
+    try:
+        for context in (set_up, own):
+            context.route(f"{APP}/**", lambda route: route.fulfill(body="<p>answers</p>", content_type="text/html"))
+        reporting.BROWSER_ROLES[set_up] = "the set-up's sign-up of the returning user, not the journey's own"
+        set_up.new_page().goto(f"{APP}/sign-up")
+        yield own
     finally:
         set_up.close()
         own.close()
@@ -245,19 +255,11 @@ def test_a_bare_timeout_in_a_journey_without_a_page_of_its_own_says_its_own_brow
     browser: ``returning_user``'s sign-up, opened first and standing at the app with its token, whatever the journey's own
     browser showed. The newest page that went somewhere is the journey's own."""
     item: Any = SimpleNamespace(funcargs={"browser": browser})
-    set_up, own = browser.new_context(), browser.new_context()
-    try:
-        for context in (set_up, own):
-            context.route(f"{APP}/**", lambda route: route.fulfill(body="<p>answers</p>", content_type="text/html"))
-        reporting.BROWSER_ROLES[set_up] = "the set-up's sign-up of the returning user, not the journey's own"
-        set_up.new_page().goto(f"{APP}/sign-up")
+    with set_up_and_own_browsers(browser) as own:
         own.new_page().goto(f"{APP}/sign-in")
         bare = classify_text("playwright._impl._errors.TimeoutError: Locator.click: Timeout 15000ms exceeded.")
         located = reporting.locate_bare_timeout_in_browser(bare, item)
         assert located == Cause(PAGE_CHANGED, "Locator.click timed out (15000 ms); the browser shows https://app.test/sign-in"), located
-    finally:
-        set_up.close()
-        own.close()
 
 
 def test_the_figures_in_the_docs_are_the_codes() -> None:
