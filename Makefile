@@ -308,7 +308,7 @@ durations: setup
 # A results folder a run is writing (empty while it starts its stack) is refused, naming that run: the merge wrote the
 # shards' results among that run's, for its report and gate.
 merge-results: $(VENV)/.deps
-	@$(RESULTS_FREE) :
+	@$(if $(EXPECT_SHARDS),$(call NOT_A_COUNT,EXPECT_SHARDS,a number of shards,1)) $(RESULTS_FREE) :
 	"$(BIN)/python" scripts/merge_results.py $(or $(SHARD_RESULTS),--shards-in "$(SHARDS_DIR)") --into "$(RESULTS_DIR)" $(if $(EXPECT_SHARDS),--expect $(EXPECT_SHARDS))
 
 # One report with history ($(ALLURE_HISTORY_PATH), kept by CI between runs), the message by cause, the quality gate.

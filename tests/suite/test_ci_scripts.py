@@ -1067,6 +1067,7 @@ def test_make_report_renders_no_results_folder_without_a_result_nor_adds_it_to_t
     ("shard", ["SHARDS=four"], "SHARDS=four is not a number of shards: give a whole number, 1 or more"),
     ("quality-gate", ["MAX_FAILURES=abc"], "MAX_FAILURES=abc is not a number of journeys: give a whole number, 0 or more"),
     ("quality-gate", ["MIN_JOURNEYS=-1"], "MIN_JOURNEYS=-1 is not a number of journeys: give a whole number, 0 or more"),
+    ("merge-results", ["EXPECT_SHARDS=four"], "EXPECT_SHARDS=four is not a number of shards: give a whole number, 1 or more"),
 ])
 def test_a_count_that_is_none_is_refused_in_one_line_naming_makes_setting(tmp_path: Path, target: str, settings: list[str],
                                                                           said: str) -> None:
