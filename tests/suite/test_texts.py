@@ -799,3 +799,17 @@ def test_an_english_error_page_where_the_seeds_files_standing_in_offer_the_brows
         require_error_page_heading(policy, texts.ERROR_PAGE_HEADING, texts.ERROR_PAGE_HEADING, "de")
     assert texts.SEED_FILES_STOOD_IN in str(stood_in.value) and texts.READ_YOUR_FILES in str(stood_in.value)
     assert stood_in.value.cause.name == TENANT_CONFIGURATION
+
+
+def test_the_languages_journey_expects_the_policys_own_english_social_intro_where_it_gives_one(policies: Path) -> None:
+    """B2C shows a policy's own UxElement text in place of its default: e2e/test_languages.py holds the English sign-in page
+    to that (a tenant whose policy says "Sign in with Mobile ID" there passes), and to B2C's default where the policy gives none."""
+    from e2e.test_languages import SOCIAL_INTRO_EN, english_social_intro
+
+    assert english_social_intro("B2C_1A_signup_signin") == SOCIAL_INTRO_EN
+    assert english_social_intro("B2C_1_signupsignin") == SOCIAL_INTRO_EN  # a user flow: B2C's
+    edit(policies / "TrustFrameworkLocalization.xml",
+         '<LocalizedString ElementType="UxElement" StringId="social_intro">Sign in with your social account</LocalizedString>',
+         '<LocalizedString ElementType="UxElement" StringId="social_intro">Sign in with Mobile ID</LocalizedString>')
+    reread()
+    assert english_social_intro("B2C_1A_signup_signin") == "Sign in with Mobile ID"
