@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mocks.b2c.policy import RESOLVER
+from mocks.b2c.strings import IDP_UI_LOCALES
 
 if TYPE_CHECKING:
     from mocks.b2c.policy import Policy
@@ -48,11 +49,13 @@ CONTEXT_RESOLVERS: dict[str, Callable[[str], str]] = {
 }
 # The {Culture:...} claim resolvers B2C fills in a content definition's LoadUri (a template per language: reference
 # b2c.md section 5), from the language the page is in. The emulator's pages are in a primary language (`de`, whatever
-# `de-CH` asked for), so RFC5646 is that tag and LanguageName the same two letters (Unconfirmed: B2C's RFC5646 may carry
-# the region the request named); {Culture:RegionName} has no value here and is refused with the others not listed.
+# `de-CH` asked for): LanguageName is those two letters, RFC5646 the culture B2C names it by (`de-DE`, as it passes the
+# language on to an IdP, and as Microsoft's claim-resolver article's example has LanguageName `en`, LCID 1033, RFC5646
+# `en-US`; which region B2C gives for `de-CH` asked for is Unconfirmed); {Culture:RegionName} has no value here and is
+# refused with the others not listed.
 LCID: dict[str, str] = {"en": "1033", "de": "1031", "fr": "1036", "it": "1040"}  # Windows' locale IDs of the languages the emulator has texts in
 CULTURE_RESOLVERS: dict[str, Callable[[str], str]] = {
-    "RFC5646": lambda language: language,
+    "RFC5646": lambda language: IDP_UI_LOCALES[language],
     "LanguageName": lambda language: language,
     "LCID": lambda language: LCID[language],
 }

@@ -190,8 +190,10 @@ def test_a_loaduri_naming_the_pages_language_shows_each_language_in_its_own_temp
     """Localized page content (customize-ui-with-html): B2C fills the LoadUri's {Culture:...} in with the page's
     language and fetches that template; each language the policy offers is read at the start."""
     folder = tmp_path / "pages"
-    lcid = {"en": "1033", "de": "1031"}
-    named = (lambda language: lcid[language]) if resolver == "{Culture:LCID}" else (lambda language: language)
+    # LCID: Windows' number; RFC5646: the culture (claim-resolver-overview: LanguageName en, LCID 1033, RFC5646 en-US)
+    names = {"{Culture:LCID}": {"en": "1033", "de": "1031"}, "{Culture:RFC5646}": {"en": "en-US", "de": "de-DE"},
+             "{Culture:LanguageName}": {"en": "en", "de": "de"}}[resolver]
+    named = names.__getitem__
     per_language(folder, path, *(named(language) for language in ("en", "de")))
     uri = f"https://contoso.blob.core.windows.net/{path.replace('{language}', resolver)}"
     policies = pack(tmp_path, edits=[GERMAN_TOO, ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
@@ -207,7 +209,7 @@ def test_a_loaduri_naming_the_pages_language_shows_each_language_in_its_own_temp
 
 def test_a_language_the_policy_offers_without_its_template_stops_the_start_naming_that_pages_url(tmp_path) -> None:
     folder = tmp_path / "pages"
-    per_language(folder, "b2c/{language}/unified.html", "en")  # no de/unified.html
+    per_language(folder, "b2c/{language}/unified.html", "en-US")  # no de-DE/unified.html
     uri = BLOB + "/{Culture:RFC5646}/unified.html"
     policies = pack(tmp_path, edits=[GERMAN_TOO, ("TrustFrameworkExtensions.xml", "<BuildingBlocks>",
                                                   f'<BuildingBlocks><ContentDefinitions><ContentDefinition Id="api.signuporsignin"><LoadUri>{uri}</LoadUri>'
@@ -215,8 +217,8 @@ def test_a_language_the_policy_offers_without_its_template_stops_the_start_namin
     with pytest.raises(PolicyError) as refused:
         read_page_content(folder, policies)
     said = str(refused.value)
-    assert f"ContentDefinition 'api.signuporsignin': LoadUri '{uri}' (its de page: {BLOB}/de/unified.html): no template at " in said, said
-    assert str(folder / "contoso.blob.core.windows.net" / "b2c" / "de" / "unified.html") in said, said
+    assert f"ContentDefinition 'api.signuporsignin': LoadUri '{uri}' (its de page: {BLOB}/de-DE/unified.html): no template at " in said, said
+    assert str(folder / "contoso.blob.core.windows.net" / "b2c" / "de-DE" / "unified.html") in said, said
 
 
 def test_page_content_that_no_served_policy_loads_stops_the_start_rather_than_show_nowhere(tmp_path) -> None:
