@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixtures.b2c_cookies import JOURNEY_COOKIES, cross_site_failure, journey_cookies
+from fixtures.b2c_cookies import JOURNEY_COOKIES, cross_site_failure, journey_cookies, script_readable_failure, script_readable_sessions
 from fixtures.causes import TENANT_CONFIGURATION, Cause, JourneyFailure
 from fixtures.journey import Journey
 from fixtures.mobile_id import MobileID
@@ -31,3 +31,6 @@ def test_b2c_cookies_are_samesite_none_and_secure(journey: Journey, mobile_id: M
                              "scope of Suppressed sets none (user flow: Properties > Session behavior; custom policy: the "
                              "technical profiles' session management, b2c.md section 7), and SSO journeys then fail too",
                              cause=Cause(TENANT_CONFIGURATION, "no x-ms-cpim-sso session cookie after a sign-up (session scope Suppressed?)"))
+    # And the session is out of reach of the pages' scripts: HttpOnly, as B2C sets it (mocks/b2c/README.md, cookies)
+    if readable := script_readable_sessions(journey.page.context):
+        raise script_readable_failure(readable)

@@ -176,6 +176,11 @@ class Fault(str, Enum):
         symptom=r"SameSite", journeys=("e2e/test_cookies.py",),
         cause_name=BROKEN_PROMISE,
         example="B2C's journey cookies (...) must be SameSite=None; Secure ...: ['x-ms-cpim-csrf (SameSite=Lax, ...)']")
+    SCRIPT_READABLE_SESSION_COOKIE = Declaration(
+        "script-readable-session-cookie", Side.B2C, "B2C sets its x-ms-cpim-sso session cookie without HttpOnly, so a page's scripts can read the session",
+        symptom=r"HttpOnly", journeys=("e2e/test_cookies.py",),
+        cause_name=BROKEN_PROMISE,
+        example="B2C's session cookie (x-ms-cpim-sso...) must be HttpOnly, or any script on B2C's pages reads the SSO session: ['x-ms-cpim-sso:... (HttpOnly=False)']")
     IDP_ERROR_SWALLOWED = Declaration(
         "idp-error-swallowed", Side.B2C, "B2C drops a Mobile ID error and shows the sign-in page again instead of telling the app",
         symptom=r"AADB2C90273|Mobile ID error", journeys=("e2e/test_mobileid_outcomes.py",),

@@ -198,12 +198,14 @@ def new_csrf() -> str:
 class CookieWriter:
     """Sets and clears B2C's cookies with the attributes the tenant (or a fault) calls for."""
 
-    def __init__(self, tenant_id: str, *, same_site: str = "None") -> None:
+    def __init__(self, tenant_id: str, *, same_site: str = "None", script_readable_session: bool = False) -> None:
         self.sso_cookie = SSO_COOKIE_PREFIX + tenant_id
         self.same_site = same_site
+        self.script_readable_session = script_readable_session  # the session cookie without HttpOnly (a fault)
 
     def set(self, response: Response, name: str, value: str) -> None:
-        response.set_cookie(name, value, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]  # "None" as B2C spells it; Starlette lower-cases it
+        httponly = not (self.script_readable_session and name == self.sso_cookie)
+        response.set_cookie(name, value, path="/", secure=True, httponly=httponly, samesite=self.same_site)  # type: ignore[arg-type]  # "None" as B2C spells it; Starlette lower-cases it
 
     def clear(self, response: Response, name: str) -> None:
         response.delete_cookie(name, path="/", secure=True, httponly=True, samesite=self.same_site)  # type: ignore[arg-type]  # "None" as B2C spells it; Starlette lower-cases it

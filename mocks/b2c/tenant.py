@@ -30,7 +30,8 @@ class Tenant:
         self.sessions = Sessions(self.settings.session_lifetime)
         self.tokens = TokenService(self.settings, self.keys, self.directory)
         lax = Fault.LAX_SESSION_COOKIE in self.settings.faults
-        self.cookies = CookieWriter(self.settings.tenant_id, same_site="Lax" if lax else "None")
+        self.cookies = CookieWriter(self.settings.tenant_id, same_site="Lax" if lax else "None",
+                                    script_readable_session=Fault.SCRIPT_READABLE_SESSION_COOKIE in self.settings.faults)
 
     @functools.cached_property
     def federation(self) -> Federation:

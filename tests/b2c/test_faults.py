@@ -79,6 +79,15 @@ def test_lax_session_cookie(start) -> None:
         assert "samesite=lax" in cookie.lower() and "samesite=none" not in cookie.lower()
 
 
+def test_script_readable_session_cookie_drops_httponly_from_the_session_cookie_alone(start) -> None:
+    h = start(faults=frozenset({Fault.SCRIPT_READABLE_SESSION_COOKIE}))
+    browser = h.browser()
+    h.sign_up(browser, authorize_url())
+    httponly = {c.name: c.has_nonstandard_attr("HttpOnly") for c in browser.http.cookies.jar if c.name.startswith("x-ms-cpim-")}
+    assert httponly.get(f"x-ms-cpim-sso:{TENANT_ID}") is False, httponly
+    assert all(value for name, value in httponly.items() if not name.startswith("x-ms-cpim-sso")), httponly
+
+
 @pytest.mark.parametrize("policy", [USER_FLOW, CUSTOM])
 def test_no_sso_session_sets_the_cookie_and_asks_the_signed_in_user_again(start, tmp_path, policy: str) -> None:
     """As a policy whose session managers are SM-Noop: the session cookie is set, and no sign-in is answered from it (a
