@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -20,6 +21,13 @@ from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import Settings
 from fixtures.tokens import LEEWAY, WrongClaims, check_time_claims, mobile_id_idp, require_mobile_id_idp, validate_id_token
 from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
+
+
+def with_header(**header: Any) -> str:
+    """A good token whose header carries ``header`` too (written by hand: PyJWT will not encode a header it would refuse)."""
+    _, payload, signature = token().split(".")
+    written = base64.urlsafe_b64encode(json.dumps({"alg": "RS256", "typ": "JWT", "kid": KID, **header}).encode()).rstrip(b"=").decode()
+    return f"{written}.{payload}.{signature}"
 
 
 def check_times(claims: dict[str, Any], now: float) -> None:
@@ -58,6 +66,9 @@ def test_a_good_token_gives_its_claims() -> None:
         (lambda: token(drop=("nbf",)), "nbf is None, expected epoch seconds", "nbf"),
         (lambda: token(exp=True), "exp is True, expected epoch seconds as an integer", "exp"),  # a bool is no number of seconds
         (lambda: "not.a.jwt", "not a JWT", "format"),
+        # A header PyJWT refuses before any key is chosen: the token's defect, not a PyJWT exception of the suite's
+        (lambda: with_header(kid=123), "header cannot be processed: Key ID header parameter must be a string", "header"),
+        (lambda: with_header(crit=["x-b2c"], **{"x-b2c": 1}), "header cannot be processed: Unsupported critical extension", "header"),
         (lambda: token(tid="00000000-0000-0000-0000-000000000bad"), "tid is '00000000-0000-0000-0000-000000000bad', expected the tenant id", "tid"),
         (lambda: token(tid=TENANT_ID[:-1]), f"tid is '{TENANT_ID[:-1]}', expected the tenant id", "tid"),  # only the start of the tenant's
     ],
