@@ -11,6 +11,7 @@ from fixtures.b2c import AuthRequest
 from fixtures.causes import b2c_quote
 from fixtures.journey import OUTER_ERRORS, Journey, assert_b2c_reports_mobile_id_error
 from fixtures.mobile_id import MobileID
+from fixtures.tokens import subject
 
 
 def reach_consent(journey: Journey, mobile_id: MobileID, policy: str) -> tuple[AuthRequest, str]:
@@ -37,7 +38,7 @@ def test_a_first_sign_in_that_asks_consent_goes_on_once_it_is_given(
     # Then the sign-up goes on to a token
     journey.reach_profile_page().continue_()
     first = journey.token(request)
-    assert first["sub"]
+    assert subject(first)
 
     # And the next sign-in, in another browser, is not asked again: Mobile ID skips its consent page once consent is
     # recorded for the user and the client (reference mobileid.md section 3; the emulator's client does not always ask)
@@ -49,7 +50,7 @@ def test_a_first_sign_in_that_asks_consent_goes_on_once_it_is_given(
         ("Mobile ID asked for consent again on the next sign-in, though the user gave it at the first for this client: it does "
          "not record consent, or the client is set to \"Always Prompt For Consent\" (mobileid.md section 3); check the "
          "Mobile ID client B2C uses")
-    assert later.token(request)["sub"] == first["sub"], "the next sign-in after consent is another user"
+    assert subject(later.token(request)) == subject(first), "the next sign-in after consent is another user"
 
 
 @pytest.mark.negative

@@ -29,6 +29,7 @@ from fixtures.journey import Journey, SignedUpUser
 from fixtures.mobile_id import MobileID
 from fixtures.redaction import JWT  # a token itself, not the words "id_token" a page may hold
 from fixtures.settings import Settings
+from fixtures.tokens import subject
 from mocks.common import net
 from pages.waiting import answer_params, at_address
 
@@ -320,4 +321,4 @@ def test_b2c_takes_the_profile_page_s_answer_only_with_its_csrf_token(journey: J
 
     # And the sign-up goes on as the page continues
     journey.profile.continue_()
-    assert journey.token(request)["sub"]
+    assert subject(journey.token(request))

@@ -156,6 +156,11 @@ class Fault(str, Enum):
         symptom=r"\bidp\b", journeys=TOKEN_JOURNEYS, token=replacing("idp", OTHER_IDP),
         cause_name=TOKEN_CONTRACT,
         example=f"ID token idp is '{OTHER_IDP}', expected 'mobileid.ch'")
+    SUB_MISSING = Declaration(
+        "sub-missing", Side.B2C, "B2C ID tokens leave out sub, the user's id (a relying party whose SubjectNamingInfo claim has no value)",
+        symptom=r"\bsub\b", journeys=("e2e/test_sign_in.py", "e2e/test_token_contract.py"), token=without("sub"),
+        cause_name=TOKEN_CONTRACT,
+        example="ID token has no sub claim (claims: [...])")
     MISSING_AUTH_TIME = Declaration(
         "missing-auth-time", Side.B2C, "B2C ID tokens leave out auth_time, the time the user last entered credentials",
         symptom=r"\bauth_time\b", journeys=("e2e/test_token_contract.py",), token=without("auth_time"),

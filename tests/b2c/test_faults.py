@@ -47,6 +47,7 @@ def test_foreign_signing_key(start) -> None:
     (Fault.WRONG_ISSUER, lambda c: c["iss"] == OTHER_ISSUER and c["aud"] == SPA),
     (Fault.WRONG_IDP, lambda c: c["idp"] not in ("idp.example", "mobileid.ch")),
     (Fault.MISSING_AUTH_TIME, lambda c: "auth_time" not in c and c["iat"] and c["nonce"] == "fault-nonce"),
+    (Fault.SUB_MISSING, lambda c: "sub" not in c and c["iat"] and c["nonce"] == "fault-nonce"),
 ])
 def test_token_faults(start, fault: Fault, check) -> None:
     h = start(faults=frozenset({fault}))

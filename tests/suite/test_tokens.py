@@ -19,7 +19,7 @@ from fixtures import texts
 from fixtures.b2c import AuthRequest, B2CTenant
 from fixtures.causes import TOKEN_CONTRACT, Cause, JourneyFailure
 from fixtures.settings import Settings
-from fixtures.tokens import LEEWAY, WrongClaims, check_time_claims, mobile_id_idp, require_mobile_id_idp, validate_id_token
+from fixtures.tokens import LEEWAY, WrongClaims, check_time_claims, mobile_id_idp, require_mobile_id_idp, subject, validate_id_token
 from tests.id_tokens import CLIENT, ISSUER, KEY, KID, NONCE, OTHER_KEY, TENANT_ID, check, from_now, jwks, token
 
 
@@ -447,3 +447,18 @@ def test_a_wrong_nonce_is_one_cause_whatever_nonce_each_journey_sent() -> None:
         assert f"nonce is 'defaultNonce', expected the nonce the app sent ('{sent}')" in str(failure.value)
         causes.add(failure.value.cause)
     assert causes == {Cause(TOKEN_CONTRACT, "nonce: expected the app's nonce, got another")}, causes
+
+
+@pytest.mark.parametrize(("claims", "message", "detail"), [
+    ({"oid": "o"}, r"has no sub claim \(claims: \['oid'\]\)", "sub: expected present, got missing"),
+    ({"sub": 7}, r"sub is 7 \(int\), expected str", "sub: expected str, got int"),
+])
+def test_a_token_without_a_sub_to_compare_users_by_is_the_token_contracts_cause(claims: dict[str, Any], message: str, detail: str) -> None:
+    """The journeys comparing sign-ins' users by sub: a token without it fails as the contract journey's cause, not a KeyError."""
+    with pytest.raises(JourneyFailure, match=message) as failure:
+        subject(claims)
+    assert failure.value.cause == Cause(TOKEN_CONTRACT, detail)
+
+
+def test_a_tokens_sub_is_its_subject() -> None:
+    assert subject({"sub": "s"}) == "s"
