@@ -148,18 +148,29 @@ def test_the_journey_table_of_the_suite_docs_lists_every_journey_file_with_its_m
         assert named == used, f"{name}: the table names {sorted(named)}, its journeys carry {sorted(used)}"
 
 
-@pytest.mark.parametrize(("said", "module", "constant", "unit"), [
-    (r"answer within (\d+) s or `PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD` is set", "scripts.install_browser", "CONNECT_TIMEOUT", 1),
-    (r"terminal gets a line every (\d+) s while it works", "scripts.install_browser", "STILL_WORKING_EVERY", 1),
-    (r"one that cannot be taken within (\d+) s", "fixtures.repro", "SCREENSHOT_TIMEOUT", 1000),
-    (r"a pytest still running (\d+) s later is told", "scripts.process_group", "STOPS_WITHIN", 1),
-    (r"each post given up after (\d+) s", "scripts.notify", "POST_DEADLINE_S", 1),
-], ids=["download host", "set-up's lines", "repro screenshot", "child stops", "webhook post"])
-def test_the_readmes_times_are_the_codes(said: str, module: str, constant: str, unit: int) -> None:
-    """The README's figures for how long things are given are the values the code uses (the tests shorten them)."""
-    readme = " ".join((ROOT / "README.md").read_text().split())
-    match = re.search(said, readme)
-    assert match, f"README: {said}"
+@pytest.mark.parametrize(("document", "said", "module", "constant", "unit"), [
+    ("README.md", r"answer within (\d+) s or `PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD` is set", "scripts.install_browser", "CONNECT_TIMEOUT", 1),
+    ("README.md", r"terminal gets a line every (\d+) s while it works", "scripts.install_browser", "STILL_WORKING_EVERY", 1),
+    ("README.md", r"one that cannot be taken within (\d+) s", "fixtures.repro", "SCREENSHOT_TIMEOUT", 1000),
+    ("README.md", r"a pytest still running (\d+) s later is told", "scripts.process_group", "STOPS_WITHIN", 1),
+    ("README.md", r"each post given up after (\d+) s", "scripts.notify", "POST_DEADLINE_S", 1),
+    # Figures the tests shorten (or, the repro's free space, go far below), so no other test fails if the code's change.
+    ("README.md", r"on a disk with less than (\d+) MiB free, is a usage error", "repro.cli", "MIN_FREE_BYTES", 1024 * 1024),
+    ("README.md", r"the server's address for an answer every (\d+) s", "fixtures.browser_server_watch", "PROBE_EVERY_S", 1),
+    ("README.md", r"and after (\d+) s of silence", "fixtures.browser_server_watch", "LOST_AFTER_S", 1),
+    ("README.md", r"gives the server (\d+) s to stop answering", "fixtures.browser_server_watch", "ENDING_S", 1),
+    ("docs/suite.md", r"for an HTTP answer every (\d+) s;", "fixtures.browser_server_watch", "PROBE_EVERY_S", 1),
+    ("docs/suite.md", r"every \d+ s; (\d+) s of silence", "fixtures.browser_server_watch", "LOST_AFTER_S", 1),
+    ("docs/suite.md", r"SIGTERM again after (\d+) s ends it at once", "fixtures.stop_signal", "SAME_STOP_S", 1),
+], ids=["download host", "set-up's lines", "repro screenshot", "child stops", "webhook post", "repro free space",
+        "server probe", "server silence", "server ending", "suite docs server probe", "suite docs server silence",
+        "second SIGTERM"])
+def test_the_docs_times_are_the_codes(document: str, said: str, module: str, constant: str, unit: int) -> None:
+    """The README's and docs/suite.md's figures for how long things are given (and the repro's free space) are the values
+    the code uses (the tests shorten them)."""
+    text = " ".join((ROOT / document).read_text().split())
+    match = re.search(said, text)
+    assert match, f"{document}: {said}"
     assert getattr(importlib.import_module(module), constant) == int(match.group(1)) * unit
 
 
