@@ -162,9 +162,14 @@ def test_the_journey_table_of_the_suite_docs_lists_every_journey_file_with_its_m
     ("docs/suite.md", r"for an HTTP answer every (\d+) s;", "fixtures.browser_server_watch", "PROBE_EVERY_S", 1),
     ("docs/suite.md", r"every \d+ s; (\d+) s of silence", "fixtures.browser_server_watch", "LOST_AFTER_S", 1),
     ("docs/suite.md", r"SIGTERM again after (\d+) s ends it at once", "fixtures.stop_signal", "SAME_STOP_S", 1),
+    ("docs/suite.md", r"unanswered (\d+) s or longer \(`pages/waiting.py` `STALLED_PART_MS`", "pages.waiting", "STALLED_PART_MS", 1000),
+    ("docs/suite.md", r"two looks of (\d+) s each \(`pages/waiting.py` `ANSWER_MS`", "pages.waiting", "ANSWER_MS", 1000),
+    ("docs/suite.md", r"HTTP request \(`GET /`, without the endpoint's path or headers\) within (\d+) s", "fixtures.browser",
+     "ANSWER_TIMEOUT_S", 1),
+    ("docs/suite.md", r"the countdown says what is left every (\d+) s", "fixtures.mobile_id", "COUNTDOWN_STEP", 1),
 ], ids=["download host", "set-up's lines", "repro screenshot", "child stops", "webhook post", "repro free space",
         "server probe", "server silence", "server ending", "suite docs server probe", "suite docs server silence",
-        "second SIGTERM"])
+        "second SIGTERM", "stalled part", "page answer", "browser server answer", "countdown"])
 def test_the_docs_times_are_the_codes(document: str, said: str, module: str, constant: str, unit: int) -> None:
     """The README's and docs/suite.md's figures for how long things are given (and the repro's free space) are the values
     the code uses (the tests shorten them)."""
