@@ -245,7 +245,9 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
                 "a language tag (a language, then a region after a hyphen)"
             raise UsageError(f"{flag} {value!r} is not {what}; e.g. {flag} {example}")
     if why := slowmo_refused(args.slowmo):
-        raise UsageError(why)
+        # Its prose names its own figures (60000), so main() masks numbers only in quoted values: the value itself is masked
+        # here, as every refusal masks one (--slowmo +41791234567, a reporter's number pasted after the wrong option).
+        raise UsageError(why.replace(f"--slowmo {args.slowmo}", f"--slowmo {quotable(str(args.slowmo))}", 1))
     from fixtures.browser import display_missing, under_a_virtual_display  # the suite's rules; imported here to keep `--help` light
 
     if args.headed and (missing := display_missing(env, platform)):

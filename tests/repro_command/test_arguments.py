@@ -72,7 +72,7 @@ def args(*argv: str):
     (["--slowmo", "-5"], "--slowmo -5 must be 0 or more"),
     (["--slowmo", "-1"], "--slowmo -1 must be 0 or more"),  # the boundary: 0 is the default, and the least
     # A number of milliseconds no journey can wait out: pytest-timeout's timer overflowed (an INTERNALERROR traceback).
-    (["--slowmo", "99999999999999999999"], "--slowmo 99999999999999999999 is more than 60000 milliseconds"),
+    (["--slowmo", "99999999999999999999"], "--slowmo 99999*************99 is more than 60000 milliseconds"),  # masked as any long number
     (["--slowmo", "60001"], "--slowmo 60001 is more than 60000 milliseconds"),  # the boundary: 60000 is the most
     (["--run"], "--run only goes with --from-har"),
     # Contradictions that would read as a reproduced bug: B2C can only answer prompt=none with AADB2C90077 then.
@@ -1050,7 +1050,10 @@ def test_a_refusal_of_an_argument_masks_the_phone_number_it_quotes(argv: list[st
     (["--prompt", "+41791234567"], "--prompt '+4179*****67' is not a prompt B2C knows"),
     (["--prompt", "+4915112345678"], "--prompt '+4915*******78' is not a prompt B2C knows"),  # not a Swiss one: by position
     (["--client-id", "app +4915112345678"], "--client-id 'app +4915*******78' must be one word"),
-], ids=["a Swiss number", "a foreign number", "a number in a value"])
+    # A number of milliseconds is read as an int, so its refusal quoted the digits of a number pasted after --slowmo whole.
+    (["--slowmo", "+41791234567"], "--slowmo 41791****67 is more than 60000 milliseconds"),
+    (["--slowmo", "-41791234567"], "--slowmo -41791****67 must be 0 or more milliseconds"),
+], ids=["a Swiss number", "a foreign number", "a number in a value", "a number as milliseconds", "a negative one"])
 def test_a_refusal_of_checks_masks_the_phone_number_it_quotes(argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Options other than --outcome, --journey and --target were quoted whole by check()'s refusals, a person's number too."""
     err = refusal(argv, capsys)
