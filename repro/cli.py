@@ -264,7 +264,7 @@ def check(args: argparse.Namespace, env: Mapping[str, str], platform: str = sys.
     if args.attempt is not None and not args.from_har:
         raise UsageError("--attempt only goes with --from-har FILE" + (" (a URL is one sign-in's request)" if args.from_url else ""))
     if args.attempt is not None and args.attempt < 1:  # said before the HAR is read, as every other argument's refusal is
-        raise UsageError(f"--attempt {args.attempt}: a HAR's sign-in attempts are counted from 1 (its first); leave --attempt "
+        raise UsageError(f"--attempt {quotable(str(args.attempt))}: a HAR's sign-in attempts are counted from 1 (its first); leave --attempt "
                          "out to read the last that failed")
 
 

@@ -363,7 +363,8 @@ def read_har(har: dict[str, Any], robots: Mapping[str, str] | None = None, attem
         raise ValueError(NO_SIGN_IN)
     found = [_read_attempt(group, robots) for group in groups]
     if attempt is not None and not 1 <= attempt <= len(found):
-        raise ValueError(f"--attempt {attempt}: this HAR holds {len(found)} sign-in attempt{'s' * (len(found) > 1)} (1 to {len(found)})")
+        shown = NUMBER.sub(lambda number: masked(number.group(0)), str(attempt))  # a phone number given as N: masked, as refusals do
+        raise ValueError(f"--attempt {shown}: this HAR holds {len(found)} sign-in attempt{'s' * (len(found) > 1)} (1 to {len(found)})")
     if attempt is None:
         seen = [number for number, f in enumerate(found, 1) if not f.silent] or list(range(1, len(found) + 1))
         attempt = ([number for number in seen if found[number - 1].failed] or seen)[-1]

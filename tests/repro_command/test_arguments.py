@@ -1053,7 +1053,9 @@ def test_a_refusal_of_an_argument_masks_the_phone_number_it_quotes(argv: list[st
     # A number of milliseconds is read as an int, so its refusal quoted the digits of a number pasted after --slowmo whole.
     (["--slowmo", "+41791234567"], "--slowmo 41791****67 is more than 60000 milliseconds"),
     (["--slowmo", "-41791234567"], "--slowmo -41791****67 must be 0 or more milliseconds"),
-], ids=["a Swiss number", "a foreign number", "a number in a value", "a number as milliseconds", "a negative one"])
+    (["--from-har", "user.har", "--attempt", "-41791234567"], "--attempt -41791****67: a HAR's sign-in attempts are counted from 1"),
+], ids=["a Swiss number", "a foreign number", "a number in a value", "a number as milliseconds", "a negative one",
+        "a number as an attempt"])
 def test_a_refusal_of_checks_masks_the_phone_number_it_quotes(argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Options other than --outcome, --journey and --target were quoted whole by check()'s refusals, a person's number too."""
     err = refusal(argv, capsys)

@@ -149,3 +149,13 @@ def test_b2cs_error_to_the_app_without_a_description_is_said_without_a_colon(des
     redirect = {"error": "access_denied"} | ({} if description is None else {"error_description": description})
     said = what_happened({"result": "failed", "redirect": redirect}).splitlines()
     assert "B2C sent the app access_denied without an error_description" in said
+
+
+@pytest.mark.parametrize(("attempt", "said"), [(4, "--attempt 4: this HAR holds 1 sign-in attempt (1 to 1)"),
+                                              (41791234567, "--attempt 41791****67: this HAR holds 1 sign-in attempt")],
+                         ids=["a count", "a phone number"])
+def test_an_attempt_the_har_does_not_hold_is_refused_masking_a_number_given_as_it(attempt: int, said: str) -> None:
+    """README: no refusal of an argument repeats a phone number it quotes; --attempt's, an int, quoted one whole."""
+    with pytest.raises(ValueError, match=r"^--attempt ") as refused:
+        read_har(har(entry(AUTHORIZE)), attempt=attempt)
+    assert str(refused.value).startswith(said) and "1234567" not in str(refused.value), refused.value
