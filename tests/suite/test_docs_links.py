@@ -167,9 +167,10 @@ def test_the_journey_table_of_the_suite_docs_lists_every_journey_file_with_its_m
     ("docs/suite.md", r"HTTP request \(`GET /`, without the endpoint's path or headers\) within (\d+) s", "fixtures.browser",
      "ANSWER_TIMEOUT_S", 1),
     ("docs/suite.md", r"the countdown says what is left every (\d+) s", "fixtures.mobile_id", "COUNTDOWN_STEP", 1),
+    ("docs/suite.md", r"looks at the browser every (\d+) s \(`CONTROL_WAIT_SLICE`\)", "fixtures.mobile_id", "CONTROL_WAIT_SLICE", 1),
 ], ids=["download host", "set-up's lines", "repro screenshot", "child stops", "webhook post", "repro free space",
         "server probe", "server silence", "server ending", "suite docs server probe", "suite docs server silence",
-        "second SIGTERM", "stalled part", "page answer", "browser server answer", "countdown"])
+        "second SIGTERM", "stalled part", "page answer", "browser server answer", "countdown", "control wait slice"])
 def test_the_docs_times_are_the_codes(document: str, said: str, module: str, constant: str, unit: int) -> None:
     """The README's and docs/suite.md's figures for how long things are given (and the repro's free space) are the values
     the code uses (the tests shorten them)."""
